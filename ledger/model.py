@@ -1,0 +1,207 @@
+"""The entry model: immutable records for pledges, their periods and sources.
+
+Money is ``Decimal`` throughout; currencies are ISO 4217 codes. Accounts are
+colon-separated paths (``UK:Home Office``, ``Security:Calais port``).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+QUALIFIERS = ("exact", "up to", "at least", "about")
+STATUSES = ("pledged", "committed", "disbursed", "spent")
+
+# How one entry relates to another.  An entry with any of these links is a
+# *secondary* record of money already counted by its target, so totals skip it.
+LINK_KINDS = ("disburses", "part_of", "restates")
+
+# Period kinds.  Dates are inclusive.
+ONE_OFF = "one-off"          # paid once, at the entry's date (or `start`)
+PER_YEAR = "per-year"        # `amount` is a rate per year; optionally `years` or start/end
+OVER = "over"                # `amount` is a total spread over `years` or start..end
+FISCAL_YEAR = "fiscal-year"  # `amount` lands in one fiscal year, e.g. "2021-22"
+PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
+
+FUNDERS_ROOT = "Funders"
+PURPOSES_ROOT = "Purposes"
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    def __str__(self) -> str:
+        return f"{self.currency} {self.amount}"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """When the money flows.
+
+    - one-off: once, at the entry date (or ``start``).
+    - per-year: ``amount`` each year, for ``years`` years or from ``start`` to
+      ``end``; open-ended when neither is given.
+    - over: ``amount`` in total over ``years`` years from the entry date (or
+      ``start``), or from ``start`` to ``end``.
+    - fiscal-year: ``amount`` within fiscal year ``fiscal_year`` ("2021-22").
+    """
+
+    kind: str = ONE_OFF
+    years: Decimal | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    fiscal_year: str | None = None
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.kind == PER_YEAR and self.years is None and self.end is None
+
+    def describe(self) -> str:
+        """A short human description, also accepted back by the period parser."""
+        if self.kind == ONE_OFF:
+            return "one-off"
+        if self.kind == FISCAL_YEAR:
+            return f"fiscal year {self.fiscal_year}"
+        head = "per year" if self.kind == PER_YEAR else "over"
+        if self.start and self.end:
+            return f"{head} from {self.start.isoformat()} to {self.end.isoformat()}"
+        if self.years is not None:
+            n = _plain(self.years)
+            unit = "year" if self.years == 1 else "years"
+            tail = f" from {self.start.isoformat()}" if self.start else ""
+            return (f"per year for {n} {unit}{tail}" if self.kind == PER_YEAR
+                    else f"over {n} {unit}{tail}")
+        if self.kind == PER_YEAR:
+            return "per year" + (f" from {self.start.isoformat()}" if self.start else "")
+        return "over"
+
+
+ONCE = Period()
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """Part of an entry's amount assigned to one purpose account."""
+    purpose: str
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """Where a figure comes from: a document id, the shortest verbatim phrase
+    carrying the figure, and optionally where it sits in the document."""
+    doc: str
+    quote: str
+    locator: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    kind: str     # one of LINK_KINDS
+    target: str   # another entry's id
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A source document recorded in the ledger's sources file."""
+    id: str
+    title: str = ""
+    publisher: str = ""
+    published: dt.date | None = None
+    url: str = ""
+    retrieved: dt.date | None = None
+    path: str = ""          # relative to the ledger's source archive
+    sha256: str = ""
+    file: str = ""          # journal file that declares it
+    line: int = 0
+
+
+class Posting(NamedTuple):
+    account: str
+    amount: Decimal
+    currency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: str
+    date: dt.date
+    funder: str
+    purpose: str
+    amount: Decimal
+    currency: str
+    amount_text: str = ""            # the amount as the source writes it
+    qualifier: str = "exact"
+    period: Period = ONCE
+    status: str = "pledged"
+    splits: tuple[Split, ...] = ()   # empty: the whole amount goes to `purpose`
+    restated: tuple[Money, ...] = ()
+    sources: tuple[Citation, ...] = ()
+    links: tuple[Link, ...] = ()
+    recipient: str = ""
+    location: str = ""
+    tags: tuple[str, ...] = ()
+    notes: str = ""
+    file: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    @property
+    def is_primary(self) -> bool:
+        """False when this entry records money another entry already counts."""
+        return not self.links
+
+    def link(self, kind: str) -> str | None:
+        for ln in self.links:
+            if ln.kind == kind:
+                return ln.target
+        return None
+
+    def allocations(self) -> tuple[Split, ...]:
+        """The amount per purpose account (one part unless split)."""
+        return self.splits or (Split(self.purpose, self.amount),)
+
+    def postings(self) -> tuple[Posting, ...]:
+        """Balanced postings: the funder credited, each purpose debited."""
+        credit = Posting(f"{FUNDERS_ROOT}:{self.funder}", -self.amount, self.currency)
+        debits = tuple(Posting(f"{PURPOSES_ROOT}:{s.purpose}", s.amount, self.currency)
+                       for s in self.allocations())
+        return (credit, *debits)
+
+    def where(self) -> str:
+        """``file:line (entry id)`` for messages."""
+        loc = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{loc}: entry {self.id!r}" if loc else f"entry {self.id!r}"
+
+
+class Problem(NamedTuple):
+    """One thing wrong with the input.  Loaders and checks return these
+    instead of raising, so a run reports every problem at once."""
+    file: str
+    line: int
+    entry_id: str
+    message: str
+    hint: str = ""
+    severity: str = "error"   # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line:
+            where += f":{self.line}"
+        if self.entry_id:
+            where += f": entry {self.entry_id!r}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f" (hint: {self.hint})"
+        return text

@@ -1,0 +1,3 @@
+from ledger_tool.cli import main
+
+raise SystemExit(main())

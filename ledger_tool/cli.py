@@ -1,0 +1,54 @@
+"""Entry point of ``ledger-tool``.
+
+Each sub-command lives in its own module ``ledger_tool/cmd_<name>.py`` with a
+``register(subparsers)`` function that adds its parser and sets ``func``.
+Heavy libraries (pandas, matplotlib, openpyxl) are imported inside the
+command functions only, so ``--help`` and ``check`` start fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from ledger.errors import LedgerError, UsageError
+
+# Order is the order shown in --help.
+COMMAND_MODULES = [
+    "check",
+    "list",
+    "balance",
+    "rates",
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: one line, exit 2
+        raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ledger-tool",
+        description="Record public funding pledges with their sources; "
+                    "normalise currencies and periods; report and audit.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"ledger_tool.cmd_{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return int(args.func(args) or 0)
+    except LedgerError as err:
+        print(f"ledger-tool: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("ledger-tool: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `ledger-tool list ... | head`
+        return 0
