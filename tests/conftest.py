@@ -1,0 +1,46 @@
+"""Shared fixtures: the seed documents, the bundled example ledger, a CLI runner."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _seeds_dir() -> Path:
+    # shared/ sits beside the checkout (../shared/seeds); LEDGER_TOOL_SEEDS overrides.
+    env = os.environ.get("LEDGER_TOOL_SEEDS")
+    return Path(env) if env else REPO.parent / "shared" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    d = _seeds_dir()
+    if not d.is_dir():
+        pytest.fail(f"seed documents not found at {d} (set LEDGER_TOOL_SEEDS)")
+    return d
+
+
+@pytest.fixture(scope="session")
+def example_ledger() -> Path:
+    return REPO / "examples" / "calais"
+
+
+@pytest.fixture
+def run_cli(capsys):
+    """Run ``ledger-tool ARGS`` in-process; return (exit code, stdout, stderr)."""
+    from ledger_tool.cli import main
+
+    def run(*args: str):
+        code = main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
