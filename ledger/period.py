@@ -1,0 +1,325 @@
+"""Periods: when money flows ("one-off", "a year for 3 years", "over 18 months",
+"in 2021-22") and the arithmetic between a rate and a total.
+
+``parse_period(text)`` reads a whole period phrase; ``match_period(text, pos)``
+finds the longest period phrase starting at ``pos`` in free text (used by the
+money parser and the extractor for the tail of an amount).  Durations are
+converted with pint (months, weeks, days → years); ``total`` and
+``annual_rate`` multiply/divide pint money-per-time quantities.
+
+pint is imported lazily and its registry is built once.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+
+from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+
+__all__ = ["PeriodError", "parse_period", "match_period", "duration_years",
+           "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS"]
+
+
+class PeriodError(ValueError):
+    """A period phrase that cannot be understood; the message says why."""
+
+
+WORD_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
+    "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
+    "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+}
+
+# pint unit for each duration word (pint's own "decade" is logarithmic, so
+# decades are not offered).
+_UNITS = {"year": "year", "yr": "year", "month": "month", "mo": "month",
+          "week": "week", "wk": "week", "day": "day"}
+
+_WS = r"[ \t\u00a0\u202f]+"
+_NUM = r"\d+(?:\.\d+)?"
+_NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_DUR = (rf"(?P<n>{_NUM}|(?:{_NUMWORD})\b)(?:{_WS}|-)?"
+        r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?)\b")
+_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}(?![-/\d])"
+_PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b|annually\b|yearly\b"
+        r"|p\.a\.|pa\b|/" + r"[ ]?(?:year|yr|annum)\b|par" + _WS + r"an\b)")
+_TO = rf"{_WS}(?:to|until|till|through|-){_WS}"
+_NEXT = rf"(?:the{_WS}(?:next|following){_WS}|a{_WS}period{_WS}of{_WS})?"
+
+
+def _re(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def _number(word: str) -> Decimal:
+    w = word.lower()
+    if w in WORD_NUMBERS:
+        return Decimal(WORD_NUMBERS[w])
+    try:
+        return Decimal(w)
+    except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
+        raise PeriodError(f"not a number: {word!r}") from None
+
+
+def _date(text: str, *, end: bool = False) -> dt.date:
+    """An ISO date, or a bare year (1 January, or 31 December when ``end``)."""
+    try:
+        if len(text) == 4:
+            return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PeriodError(f"not a valid date: {text!r} (use YYYY-MM-DD)") from None
+
+
+@functools.lru_cache(maxsize=1)
+def _ureg():
+    import pint  # lazy: keeps `ledger-tool --help` fast
+
+    ureg = pint.UnitRegistry(non_int_type=Decimal)
+    # Money as its own dimension so rates are money/time quantities.
+    ureg.define("currency_unit = [currency]")
+    return ureg
+
+
+def _tidy(d: Decimal, places: int = 6) -> Decimal:
+    """Round away pint's 28-digit noise; 1.500000… → 1.5, 3.000… → 3."""
+    q = d.quantize(Decimal(1).scaleb(-places))
+    q = q.normalize()
+    return q.quantize(Decimal(1)) if q == q.to_integral_value() else q
+
+
+def duration_years(n: Decimal | int | str, unit: str) -> Decimal:
+    """``n`` units of time as a number of years, converted by pint."""
+    key = unit.lower().rstrip("s") if unit.lower() not in ("mos",) else "mo"
+    if key not in _UNITS:
+        raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    q = _ureg().Quantity(Decimal(str(n)), _UNITS[key]).to("year")
+    years = _tidy(Decimal(q.magnitude), 4)
+    if years <= 0:
+        raise PeriodError(f"a period must be longer than zero: '{n} {unit}'")
+    return years
+
+
+def span_years(start: dt.date, end: dt.date) -> Decimal:
+    """Length of the inclusive span start..end in years.  Whole months (e.g.
+    2015-01-01..2017-12-31, 2015-09-15..2016-09-14) count exactly; other spans
+    count days.  pint does the unit conversion."""
+    if end < start:
+        raise PeriodError(f"end {end.isoformat()} is before start {start.isoformat()}")
+    after = end + dt.timedelta(days=1)
+    if after.day == start.day:
+        months = (after.year - start.year) * 12 + (after.month - start.month)
+        return duration_years(months, "month")
+    return duration_years((end - start).days + 1, "day")
+
+
+def normalise_fiscal_year(text: str) -> str:
+    """"2021-22", "2021/22", "2021-2022", "FY2021-22" → "2021-22"; raises
+    PeriodError unless the two years are consecutive."""
+    m = re.fullmatch(r"(?:FY[ ]?)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", text.strip(), re.IGNORECASE)
+    if not m:
+        raise PeriodError(f"not a fiscal year: {text!r} (write it like 2021-22)")
+    first, second = int(m.group(1)), m.group(2)
+    expected = first + 1
+    ok = (int(second) == expected) if len(second) == 4 else (int(second) == expected % 100)
+    if not ok:
+        raise PeriodError(f"fiscal year {text.strip()!r} must span two consecutive years "
+                          f"(e.g. {first}-{expected % 100:02d})")
+    return f"{first}-{expected % 100:02d}"
+
+
+# ---------------------------------------------------------------- grammar
+# Each form: (regex, builder, allowed_in_tail).  ``builder(match, on)`` returns
+# a Period or raises PeriodError.  Tail forms are those that can follow an
+# amount in running text ("£4m a year", "over three years", "in 2021-22").
+
+def _b_one_off(m, on):
+    return Period(ONE_OFF)
+
+
+def _per_or_over(kind: str):
+    def build(m, on):
+        g = m.groupdict()
+        years = start = end = None
+        if g.get("n"):
+            years = duration_years(_number(g["n"]), g["unit"])
+        if g.get("start"):
+            start = _date(g["start"])
+        if g.get("end"):
+            end = _date(g["end"], end=True)
+            if start is None:
+                if on is None:
+                    raise PeriodError(f"{m.group(0).strip()!r} needs a start date: "
+                                      "write 'from YYYY-MM-DD to YYYY-MM-DD'")
+                start = on
+            span_years(start, end)  # validates end >= start
+        return Period(kind, years=years, start=start, end=end)
+    return build
+
+
+def _b_per(m, on):
+    g = m.groupdict()
+    years = start = end = None
+    if g.get("n"):
+        years = duration_years(_number(g["n"]), g["unit"])
+    start_text = g.get("start") or g.get("start2")
+    end_text = g.get("end2") or g.get("end3")
+    if start_text:
+        start = _date(start_text)
+    if end_text:
+        end = _date(end_text, end=True)
+        if start is None:
+            if on is None:
+                raise PeriodError(f"{m.group(0).strip()!r} needs a start date: "
+                                  "write 'per year from YYYY-MM-DD to YYYY-MM-DD'")
+            start = on
+        span_years(start, end)
+    return Period(PER_YEAR, years=years, start=start, end=end)
+
+
+def _b_fiscal(m, on):
+    return Period(FISCAL_YEAR, fiscal_year=normalise_fiscal_year(m.group("fy")))
+
+
+_FY = r"(?P<fy>(?:FY[ ]?)?\d{4}[-/–](?:\d{4}|\d{2}))(?![-/\d])"
+
+_FORMS: list[tuple[re.Pattern, Callable, bool]] = [
+    (_re(r"one[- ]off|one[- ]time|once|(?:a[ ])?single[ ]payment|lump[- ]sum"), _b_one_off, False),
+    # per year [for|over N years [from DATE]] | [from DATE [to DATE]] | [until DATE]
+    (_re(rf"(?:{_PER})(?:{_WS}(?:for|over){_WS}{_NEXT}{_DUR}(?:{_WS}from{_WS}(?P<start>{_DATE}))?"
+         rf"|{_WS}(?:from|starting(?:{_WS}(?:on|in))?){_WS}(?P<start2>{_DATE})(?:{_TO}(?P<end2>{_DATE}))?"
+         rf"|{_WS}(?:until|till|to|through){_WS}(?P<end3>{_DATE}))?"), _b_per, True),
+    # over N years [from DATE]; over a three-year period
+    (_re(rf"over{_WS}{_NEXT}{_DUR}(?:{_WS}from{_WS}(?P<start>{_DATE}))?"), _per_or_over(OVER), True),
+    (_re(rf"over{_WS}(?:a|an|the){_WS}(?P<n>{_NUM}|(?:{_NUMWORD}))-(?P<unit>year|month|week|day){_WS}period"),
+     _per_or_over(OVER), True),
+    # from DATE to DATE | between DATE and DATE  (a total over the span)
+    (_re(rf"(?:over{_WS})?(?:from{_WS})?(?P<start>{_DATE}){_TO}(?P<end>{_DATE})"), _per_or_over(OVER), False),
+    (_re(rf"(?:from|between){_WS}(?P<start>{_DATE})(?:{_TO}|{_WS}and{_WS})(?P<end>{_DATE})"),
+     _per_or_over(OVER), True),
+    (_re(rf"(?:over{_WS})?(?:until|till|up{_WS}to|by){_WS}(?P<end>{_DATE})"), _per_or_over(OVER), False),
+    # "over" alone: what Period(OVER).describe() prints
+    (_re(r"over"), _per_or_over(OVER), False),
+    # fiscal years: "in 2021-22" in a tail; bare "2021-22" only as a whole phrase
+    (_re(rf"(?:(?:in|for|during){_WS}(?:the{_WS})?)(?:(?:fiscal|financial){_WS}year{_WS})?{_FY}"),
+     _b_fiscal, True),
+    (_re(rf"(?:(?:fiscal|financial){_WS}year{_WS})?{_FY}"), _b_fiscal, False),
+]
+
+
+
+
+def _tail_end_ok(text: str, end: int) -> bool:
+    """A tail must end at a word boundary (not inside "overtime", "2015-08")."""
+    return end >= len(text) or not (text[end].isalnum() or text[end] in "-/")
+
+
+def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
+                 strict: bool = False) -> tuple[Period, int] | None:
+    """The longest period phrase that starts at ``text[pos]`` and may follow an
+    amount ("a year", "over three years", "in 2021-22"...), as ``(period,
+    end)``; None when there is none.  A phrase that looks like a period but is
+    invalid ("in 2021-23") is ignored, or raises PeriodError when ``strict``."""
+    best: tuple[int, re.Match, Callable] | None = None
+    for rx, build, in_tail in _FORMS:
+        if not in_tail:
+            continue
+        m = rx.match(text, pos)
+        if m and _tail_end_ok(text, m.end()) and (best is None or m.end() > best[0]):
+            best = (m.end(), m, build)
+    if best is None:
+        return None
+    try:
+        return best[2](best[1], on), best[0]
+    except PeriodError:
+        if strict:
+            raise
+        return None
+
+
+def parse_period(text: str, *, on: dt.date | None = None) -> Period:
+    """Parse a whole period phrase.
+
+    Accepts what ``Period.describe()`` prints and natural phrasings: "one-off",
+    "once", "a year", "per year", "annually", "per year for 3 years", "per year
+    from 2015-01-01 to 2017-12-31", "over three years", "over 18 months",
+    "over 2 years from 2015-09-01", "from 2015-01-01 to 2016-12-31",
+    "fiscal year 2021-22", "2021-22", "in 2021/22".  ``on`` is the reference
+    date (usually the entry date) for phrases that give only an end
+    ("until 2017-12-31").  Raises PeriodError saying what is wrong.
+    """
+    if not isinstance(text, str):
+        raise PeriodError(f"a period must be text, not {type(text).__name__}")
+    s = " ".join(text.split())
+    if not s:
+        raise PeriodError("empty period (write e.g. 'one-off', 'a year', 'over 3 years')")
+    for rx, build, _ in _FORMS:
+        m = rx.fullmatch(s)
+        if m:
+            return build(m, on)
+    hint = ""
+    if re.search(r"\b(?:0|zero)\s+(?:years?|months?)\b", s, re.I):
+        raise PeriodError(f"a period must be longer than zero: {text!r}")
+    if re.search(r"-\s*\d+\s+(?:years?|months?)", s):
+        raise PeriodError(f"a period must be longer than zero: {text!r}")
+    if re.search(r"\d{4}\s*[-/]\s*\d{2}", s):
+        hint = " (a fiscal year is written like 2021-22)"
+    raise PeriodError(f"cannot understand period {text!r}{hint}; write e.g. 'one-off', "
+                      "'a year', 'a year for 3 years', 'over 18 months', "
+                      "'from 2015-01-01 to 2016-12-31' or 'fiscal year 2021-22'")
+
+
+# ------------------------------------------------------- rate <-> total
+def _amount(amount) -> Decimal:
+    if isinstance(amount, Money):
+        return amount.amount
+    return Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
+
+
+def _period_years(period: Period) -> Decimal | None:
+    if period.years is not None:
+        return period.years
+    if period.start and period.end:
+        return span_years(period.start, period.end)
+    if period.kind == FISCAL_YEAR:
+        return Decimal(1)
+    return None
+
+
+def total(amount, period: Period) -> Decimal | None:
+    """Total money over the whole period: a per-year rate times its duration
+    ("£4m a year for 3 years" → 12000000); a total stays as it is.  None for
+    an open-ended per-year rate.  Computed as a pint money/time quantity."""
+    a = _amount(amount)
+    if period.kind != PER_YEAR:
+        return a
+    years = _period_years(period)
+    if years is None:
+        return None
+    ureg = _ureg()
+    q = ureg.Quantity(a, "currency_unit / year") * ureg.Quantity(years, "year")
+    return _tidy(Decimal(q.to("currency_unit").magnitude))
+
+
+def annual_rate(amount, period: Period) -> Decimal | None:
+    """Money per year: a total spread evenly over its duration ("£12m over 3
+    years" → 4000000); a per-year amount as it is; a fiscal-year amount is its
+    own annual rate.  None for a one-off (it has no duration) or an "over"
+    without a length."""
+    a = _amount(amount)
+    if period.kind == PER_YEAR:
+        return a
+    if period.kind == ONE_OFF:
+        return None
+    years = _period_years(period)
+    if years is None:
+        return None
+    ureg = _ureg()
+    q = ureg.Quantity(a, "currency_unit") / ureg.Quantity(years, "year")
+    return _tidy(Decimal(q.to("currency_unit / year").magnitude))
+
