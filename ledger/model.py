@@ -120,6 +120,7 @@ class Document:
     retrieved: dt.date | None = None
     path: str = ""          # relative to the ledger's source archive
     sha256: str = ""
+    notes: str = ""
     file: str = ""          # journal file that declares it
     line: int = 0
 

@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "list",
     "balance",
     "rates",
+    "extract",
 ]
 
 

@@ -1,0 +1,512 @@
+"""Read journal files (TOML) into entries, documents, problems and options.
+
+The reader never raises for bad input: every problem becomes a ``Problem``
+naming the file, the line where known and the entry id, so one run reports
+everything.  Checks across entries live in ``ledger.checks``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ledger.model import (
+    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
+    Problem, Split,
+)
+
+ENTRY_FIELDS = {
+    "id": "a unique slug, e.g. \"uk-calais-2014\"",
+    "date": "the date announced or decided, e.g. 2014-09-20",
+    "funder": "the funder account, e.g. \"UK:Home Office\"",
+    "purpose": "the purpose account, e.g. \"Security:Calais port\"",
+    "amount": "the amount as written, e.g. \"£12 million\"",
+    "currency": "ISO 4217 code, when amount is a plain number",
+    "qualifier": "exact, up to, at least or about",
+    "period": "e.g. \"over 3 years\", \"per year\", \"fiscal year 2021-22\"",
+    "status": "pledged, committed, disbursed or spent",
+    "split": "[[entry.split]] tables with purpose and amount",
+    "restated": "the source's own conversions, e.g. [\"€15 million\"]",
+    "source": "[[entry.source]] tables with doc, quote and locator",
+    "disburses": "id of the pledge this entry pays out",
+    "part_of": "id of the package this entry is a phase of",
+    "restates": "id of the entry this re-announces",
+    "recipient": "who receives the money",
+    "location": "where it is spent",
+    "tags": "a list of words",
+    "notes": "free text",
+}
+SOURCE_FIELDS = {"doc", "quote", "locator"}
+SPLIT_FIELDS = {"purpose", "amount"}
+DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256", "notes"}
+OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}
+TOP_LEVEL = {"entry", "document", "ledger"}
+LINK_FIELDS = ("disburses", "part_of", "restates")
+
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ACCOUNT_PART = re.compile(r"^[^:\s](?:[^:]*[^:\s])?$")
+
+
+class Journal(NamedTuple):
+    entries: tuple[Entry, ...]
+    documents: dict[str, Document]
+    problems: tuple[Problem, ...]
+    options: dict[str, Any]
+    files: tuple[Path, ...]
+
+
+def journal_files(path: Path) -> list[Path]:
+    """A ledger is one ``.toml`` file or a folder of them (searched recursively,
+    hidden folders skipped), read in name order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml")
+                      if not any(part.startswith(".") for part in p.relative_to(path).parts))
+    return [path]
+
+
+def read_journal(path: str | Path) -> Journal:
+    path = Path(path)
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    documents: dict[str, Document] = {}
+    options: dict[str, Any] = {}
+    if not path.exists():
+        problems.append(Problem(str(path), 0, "", "no such file or folder"))
+        return Journal((), {}, tuple(problems), options, ())
+    files = journal_files(path)
+    if not files:
+        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
+    for f in files:
+        _read_file(f, entries, documents, problems, options)
+    return Journal(tuple(entries), documents, tuple(problems), options, tuple(files))
+
+
+def _decode(f: Path, problems: list[Problem]) -> str | None:
+    try:
+        raw = f.read_bytes()
+    except OSError as err:
+        problems.append(Problem(str(f), 0, "", f"cannot read file: {err.strerror or err}"))
+        return None
+    if not raw.strip():
+        problems.append(Problem(str(f), 0, "", "empty file: no entries",
+                                hint="a journal holds [[entry]] tables; see docs/journal.md"))
+        return None
+    if b"\x00" in raw[:8192]:
+        problems.append(Problem(str(f), 0, "", "binary file, not a TOML journal"))
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(Problem(str(f), line, "", f"not valid UTF-8 (byte {err.start})",
+                                hint="save the journal as UTF-8"))
+        return None
+    return text
+
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _read_file(f: Path, entries, documents, problems, options) -> None:
+    text = _decode(f, problems)
+    if text is None:
+        return
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        msg = str(err)
+        m = _TOML_POS.search(msg)
+        line = int(m.group(1)) if m else 0
+        msg = _TOML_POS.sub("", msg).strip()
+        if m:
+            msg += f" (column {m.group(2)})"
+        problems.append(Problem(str(f), line, "", f"TOML syntax error: {msg}",
+                                hint="see docs/journal.md for the format"))
+        return
+    lines = LineIndex(text)
+    fname = str(f)
+    for key in data:
+        if key not in TOP_LEVEL:
+            problems.append(Problem(fname, lines.key_line(key), "", f"unknown top-level key {key!r}",
+                                    hint=_suggest(key, TOP_LEVEL) or "expected [[entry]], [[document]] or [ledger]"))
+    opts = data.get("ledger", {})
+    if isinstance(opts, dict):
+        for k, v in opts.items():
+            if k not in OPTION_FIELDS:
+                problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
+                                        hint=_suggest(k, OPTION_FIELDS)))
+            else:
+                options[k] = v
+    else:
+        problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table"))
+    docs = data.get("document", [])
+    if not isinstance(docs, list):
+        problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables"))
+        docs = []
+    doc_lines = lines.headers("document")
+    for i, raw in enumerate(docs):
+        line = doc_lines[i] if i < len(doc_lines) else 0
+        doc = _document(raw, fname, line, problems)
+        if doc is None:
+            continue
+        if doc.id in documents:
+            first = documents[doc.id]
+            problems.append(Problem(fname, line, "", f"duplicate document id {doc.id!r}",
+                                    hint=f"first declared at {first.file}:{first.line}"))
+            continue
+        documents[doc.id] = doc
+    raw_entries = data.get("entry", [])
+    if not isinstance(raw_entries, list):
+        problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables"))
+        return
+    entry_lines = lines.headers("entry")
+    for i, raw in enumerate(raw_entries):
+        start = entry_lines[i] if i < len(entry_lines) else 0
+        end = entry_lines[i + 1] if i + 1 < len(entry_lines) else len(lines)
+        e = EntryReader(raw, fname, start, end, lines, problems).read()
+        if e is not None:
+            entries.append(e)
+
+
+class LineIndex:
+    """Maps TOML tables and keys back to line numbers (tomllib gives none)."""
+
+    def __init__(self, text: str):
+        self._lines = text.splitlines()
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def headers(self, name: str) -> list[int]:
+        pat = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
+        return [i + 1 for i, ln in enumerate(self._lines) if pat.match(ln)]
+
+    def key_line(self, key: str, start: int = 1, end: int | None = None) -> int:
+        pat = re.compile(r"^\s*(?:\[+\s*)?[\"']?" + re.escape(key) + r"[\"']?\s*(?:=|\]|\.)")
+        stop = len(self._lines) if end is None else end
+        for i in range(max(start, 1) - 1, min(stop, len(self._lines))):
+            if pat.match(self._lines[i]):
+                return i + 1
+        return start if start else 0
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _as_date(value: Any) -> dt.date | None | str:
+    """A TOML date, or an ISO string; returns an error string when impossible."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return f"not a valid date: {value!r} (use YYYY-MM-DD)"
+    return f"not a date: {value!r} (use YYYY-MM-DD)"
+
+
+def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Document | None:
+    if not isinstance(raw, dict):
+        problems.append(Problem(fname, line, "", "[[document]] must be a table"))
+        return None
+    ok = True
+    for k in raw:
+        if k not in DOCUMENT_FIELDS:
+            problems.append(Problem(fname, line, "", f"unknown field {k!r} in [[document]]",
+                                    hint=_suggest(k, DOCUMENT_FIELDS)))
+            ok = False
+    doc_id = raw.get("id")
+    if not isinstance(doc_id, str) or not _SLUG.match(doc_id):
+        problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)"))
+        return None
+    values: dict[str, Any] = {}
+    for k in ("published", "retrieved"):
+        if k in raw:
+            d = _as_date(raw[k])
+            if isinstance(d, str):
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} {d}"))
+                ok = False
+            else:
+                values[k] = d
+    for k in ("title", "publisher", "url", "path", "sha256", "notes"):
+        if k in raw:
+            if not isinstance(raw[k], str):
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text"))
+                ok = False
+            else:
+                values[k] = raw[k]
+    if not ok:
+        return None
+    return Document(id=doc_id, file=fname, line=line, **values)
+
+
+class EntryReader:
+    """Turns one raw ``[[entry]]`` table into an ``Entry``, collecting problems."""
+
+    def __init__(self, raw: Any, fname: str, start: int, end: int, lines: LineIndex,
+                 problems: list[Problem]):
+        self.raw, self.fname, self.start, self.end = raw, fname, start, end
+        self.lines, self.problems = lines, problems
+        self.id = raw.get("id", "") if isinstance(raw, dict) else ""
+        if not isinstance(self.id, str):
+            self.id = ""
+        self.ok = True
+
+    def problem(self, message: str, key: str = "", hint: str = "") -> None:
+        line = self.lines.key_line(key, self.start, self.end) if key else self.start
+        self.problems.append(Problem(self.fname, line, self.id, message, hint))
+        self.ok = False
+
+    def text(self, key: str, required: bool = False) -> str:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                self.problem(f"missing field {key!r}", hint=ENTRY_FIELDS[key])
+            return ""
+        if not isinstance(value, str):
+            self.problem(f"{key} must be text, not {type(value).__name__}", key)
+            return ""
+        return value.strip()
+
+    def account(self, key: str, value: str) -> str:
+        parts = value.split(":")
+        if not all(_ACCOUNT_PART.match(p) for p in parts):
+            self.problem(f"{key} {value!r} is not a valid account name", key,
+                         hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+        return value
+
+    def read(self) -> Entry | None:
+        raw = self.raw
+        if not isinstance(raw, dict):
+            self.problem("[[entry]] must be a table")
+            return None
+        for k in raw:
+            if k not in ENTRY_FIELDS:
+                self.problem(f"unknown field {k!r}", k, hint=_suggest(k, ENTRY_FIELDS) or
+                             "known fields: " + ", ".join(ENTRY_FIELDS))
+        if not self.id:
+            self.problem("missing field 'id'", hint=ENTRY_FIELDS["id"])
+        elif not _SLUG.match(self.id):
+            self.problem(f"id {self.id!r} is not a slug", "id",
+                         hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+        date = None
+        if "date" not in raw:
+            self.problem("missing field 'date'", hint=ENTRY_FIELDS["date"])
+        else:
+            d = _as_date(raw["date"])
+            if isinstance(d, str):
+                self.problem(f"date {d}", "date")
+            else:
+                date = d
+        funder = self.text("funder", required=True)
+        if funder:
+            self.account("funder", funder)
+        purpose = self.text("purpose")
+        if purpose:
+            self.account("purpose", purpose)
+
+        parsed = self.amount(date)
+        qualifier = self.qualifier(parsed)
+        period = self.period(parsed, date)
+        status = self.text("status") or "pledged"
+        if status not in STATUSES:
+            self.problem(f"unknown status {status!r}", "status",
+                         hint=_suggest(status, STATUSES) or "one of " + ", ".join(STATUSES))
+        currency = parsed.currency if parsed else ""
+        splits = self.splits(currency)
+        if not purpose and not splits:
+            self.problem("missing field 'purpose'", hint=ENTRY_FIELDS["purpose"])
+        if splits and not purpose:
+            purpose = splits[0].purpose
+        restated = self.restated(currency)
+        sources = self.sources()
+        links = []
+        for k in LINK_FIELDS:
+            target = self.text(k)
+            if target:
+                links.append(Link(k, target))
+        tags = raw.get("tags", [])
+        if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
+            self.problem("tags must be a list of text", "tags")
+            tags = []
+        recipient, location, notes = self.text("recipient"), self.text("location"), self.text("notes")
+        if not self.ok or parsed is None or date is None:
+            return None
+        return Entry(
+            id=self.id, date=date, funder=funder, purpose=purpose,
+            amount=parsed.amount, currency=parsed.currency, amount_text=parsed.text,
+            qualifier=qualifier, period=period, status=status, splits=tuple(splits),
+            restated=tuple(restated), sources=tuple(sources), links=tuple(links),
+            recipient=recipient, location=location, tags=tuple(tags), notes=notes,
+            file=self.fname, line=self.start,
+        )
+
+    def amount(self, date):
+        from ledger.money import MoneyError, parse_amount
+        raw = self.raw.get("amount")
+        if raw is None:
+            self.problem("missing field 'amount'", hint=ENTRY_FIELDS["amount"])
+            return None
+        cur = self.raw.get("currency")
+        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+            self.problem(f"amount must be text like \"£12 million\", not {type(raw).__name__}", "amount")
+            return None
+        if isinstance(raw, float):
+            self.problem("amount must not be a TOML float (binary rounding); write it as text, e.g. \"12.5\"",
+                         "amount")
+            return None
+        text = str(raw).strip()
+        if cur is not None:
+            if not isinstance(cur, str):
+                self.problem("currency must be text", "currency")
+                return None
+            text = f"{text} {cur.strip()}"
+        try:
+            parsed = parse_amount(text)
+        except MoneyError as err:
+            self.problem(f"amount: {err}", "amount")
+            return None
+        except Exception as err:  # a parser bug must not hide the other problems
+            self.problem(f"amount {text!r} could not be read ({err})", "amount")
+            return None
+        if parsed.amount <= 0:
+            self.problem(f"amount must be positive, got {raw!r}", "amount")
+            return None
+        return parsed
+
+    def qualifier(self, parsed) -> str:
+        stated = self.text("qualifier")
+        from_phrase = parsed.qualifier if parsed else "exact"
+        if stated:
+            if stated not in QUALIFIERS:
+                self.problem(f"unknown qualifier {stated!r}", "qualifier",
+                             hint="one of " + ", ".join(QUALIFIERS))
+                return "exact"
+            if from_phrase != "exact" and from_phrase != stated:
+                self.problem(f"qualifier {stated!r} contradicts the amount phrase ({from_phrase!r})",
+                             "qualifier")
+            return stated
+        return from_phrase
+
+    def period(self, parsed, date):
+        from ledger.period import PeriodError, parse_period
+        phrase_period = parsed.period if parsed else ONCE
+        stated = self.raw.get("period")
+        if stated is None:
+            return phrase_period
+        if not isinstance(stated, str):
+            self.problem("period must be text, e.g. \"over 3 years\"", "period")
+            return ONCE
+        try:
+            period = parse_period(stated, on=date)
+        except PeriodError as err:
+            self.problem(f"period: {err}", "period")
+            return ONCE
+        except Exception as err:
+            self.problem(f"period {stated!r} could not be read ({err})", "period")
+            return ONCE
+        if phrase_period.kind != ONE_OFF and phrase_period != period:
+            self.problem(f"period {stated!r} contradicts the amount phrase "
+                         f"({phrase_period.describe()!r})", "period")
+        return period
+
+    def splits(self, currency: str) -> list[Split]:
+        from ledger.money import MoneyError, parse_amount
+        raw = self.raw.get("split")
+        if raw is None:
+            return []
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            self.problem("split must be [[entry.split]] tables", "split")
+            return []
+        out = []
+        for s in raw:
+            for k in s:
+                if k not in SPLIT_FIELDS:
+                    self.problem(f"unknown field {k!r} in [[entry.split]]", "split",
+                                 hint=_suggest(k, SPLIT_FIELDS))
+            purpose = s.get("purpose")
+            if not isinstance(purpose, str) or not purpose.strip():
+                self.problem("[[entry.split]] needs a purpose", "split")
+                continue
+            self.account("split purpose", purpose.strip())
+            amt = s.get("amount")
+            try:
+                if isinstance(amt, int) and not isinstance(amt, bool):
+                    value = Decimal(amt)
+                elif isinstance(amt, str):
+                    try:
+                        value = Decimal(amt.strip().replace(",", ""))
+                    except InvalidOperation:
+                        p = parse_amount(amt)
+                        if currency and p.currency != currency:
+                            self.problem(f"split amount {amt!r} is in {p.currency}, the entry in {currency}",
+                                         "split")
+                        value = p.amount
+                else:
+                    self.problem(f"split for {purpose!r} needs an amount", "split")
+                    continue
+            except MoneyError as err:
+                self.problem(f"split amount: {err}", "split")
+                continue
+            if value <= 0:
+                self.problem(f"split amount for {purpose!r} must be positive", "split")
+                continue
+            out.append(Split(purpose.strip(), value))
+        return out
+
+    def restated(self, currency: str) -> list[Money]:
+        from ledger.money import MoneyError, parse_amount
+        raw = self.raw.get("restated")
+        if raw is None:
+            return []
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
+            self.problem("restated must be a list of amounts, e.g. [\"€15 million\"]", "restated")
+            return []
+        out = []
+        for r in raw:
+            try:
+                p = parse_amount(r)
+            except MoneyError as err:
+                self.problem(f"restated: {err}", "restated")
+                continue
+            if p.currency == currency:
+                self.problem(f"restated amount {r!r} is in the entry's own currency", "restated",
+                             hint="restated holds the source's conversions into other currencies")
+                continue
+            out.append(Money(p.amount, p.currency))
+        return out
+
+    def sources(self) -> list[Citation]:
+        raw = self.raw.get("source")
+        if raw is None:
+            return []
+        if isinstance(raw, dict):
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
+            self.problem("source must be [[entry.source]] tables", "source")
+            return []
+        out = []
+        for s in raw:
+            for k in s:
+                if k not in SOURCE_FIELDS:
+                    self.problem(f"unknown field {k!r} in [[entry.source]]", "source",
+                                 hint=_suggest(k, SOURCE_FIELDS))
+            doc, quote, loc = s.get("doc"), s.get("quote", ""), s.get("locator", "")
+            if not isinstance(doc, str) or not doc.strip():
+                self.problem("[[entry.source]] needs doc (a document id)", "source")
+                continue
+            if not isinstance(quote, str) or not isinstance(loc, str):
+                self.problem("quote and locator must be text", "source")
+                continue
+            out.append(Citation(doc.strip(), quote, loc))
+        return out

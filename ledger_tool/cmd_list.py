@@ -1,0 +1,35 @@
+"""ledger-tool list LEDGER: the entries as a table, CSV or JSON."""
+from __future__ import annotations
+
+from ledger_tool.common import add_filters, add_locale, check_locale, filtered, load_ledger
+
+
+def register(sub) -> None:
+    p = sub.add_parser("list", help="list entries (table, CSV or JSON)",
+                       description="List the ledger's entries with amounts formatted for the locale.")
+    p.add_argument("ledger", help="journal file or folder")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    add_locale(p)
+    add_filters(p)
+    p.set_defaults(func=run)
+
+
+def entry_row(e) -> dict:
+    return {
+        "id": e.id, "date": e.date, "funder": e.funder,
+        "purpose": "; ".join(f"{s.purpose}={s.amount}" for s in e.splits) if e.splits else e.purpose,
+        "amount": e.amount, "currency": e.currency, "qualifier": e.qualifier,
+        "period": e.period.describe(), "status": e.status,
+        "links": ";".join(f"{ln.kind}={ln.target}" for ln in e.links),
+        "sources": ";".join(c.doc for c in e.sources),
+    }
+
+
+def run(args) -> int:
+    from reports.text import write_rows
+
+    locale = check_locale(args.locale)
+    book = load_ledger(args.ledger)
+    rows = [entry_row(e) for e in filtered(book.entries, args)]
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    return 0

@@ -1,0 +1,65 @@
+"""Helpers shared by the sub-commands: loading with problems shown, argument types."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from ledger.errors import LedgerError
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a valid date {text!r} (use YYYY-MM-DD)") from None
+
+
+def add_filters(p: argparse.ArgumentParser) -> None:
+    """The entry filters shared by list, balance, report and export."""
+    g = p.add_argument_group("filters")
+    g.add_argument("--funder", action="append", metavar="ACCOUNT",
+                   help="only this funder account or below it (repeatable)")
+    g.add_argument("--purpose", action="append", metavar="ACCOUNT",
+                   help="only this purpose account or below it (repeatable)")
+    g.add_argument("--status", action="append", choices=["pledged", "committed", "disbursed", "spent"],
+                   help="only entries with this status (repeatable)")
+    g.add_argument("--from", dest="start", type=iso_date, metavar="DATE", help="entries on or after DATE")
+    g.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="entries on or before DATE")
+
+
+def filtered(entries, args):
+    from ledger.query import select
+    return select(entries, funder=args.funder, purpose=args.purpose, status=args.status,
+                  start=args.start, end=args.end)
+
+
+def add_locale(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--locale", default="en_GB", help="locale for amounts and dates (default en_GB)")
+
+
+def check_locale(name: str) -> str:
+    from babel import Locale, UnknownLocaleError
+    try:
+        Locale.parse(name)
+    except (ValueError, UnknownLocaleError):
+        raise LedgerError(f"unknown locale {name!r} (try en_GB, fr_FR, en_US)") from None
+    return name
+
+
+def load_ledger(path: str, quiet_warnings: bool = False):
+    """Load a ledger; on errors raise one LedgerError listing all of them."""
+    from ledger import load_journal, Ledger
+    from pathlib import Path
+
+    entries, documents, problems, options = load_journal(path)
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        raise LedgerError("\n".join(str(p) for p in errs)
+                          + f"\n{len(errs)} error(s) in {path}; run 'ledger-tool check {path}'")
+    if not quiet_warnings:
+        for p in problems:
+            print(p, file=sys.stderr)
+    root = Path(path)
+    return Ledger(entries, documents, options, root if root.is_dir() else root.parent,
+                  tuple(problems))

@@ -1,0 +1,92 @@
+"""Plain renderers for small row lists: aligned terminal table, CSV, JSON.
+
+Amounts are formatted with babel for the chosen locale in tables; CSV and
+JSON carry plain decimal numbers and ISO codes for other tools.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+import unicodedata
+from decimal import Decimal
+from typing import IO, Sequence
+
+
+def _plain(v) -> str:
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    return "" if v is None else str(v)
+
+
+def _json_value(v):
+    """Decimals become JSON numbers (int when whole; float's shortest repr
+    round-trips exactly for amounts to the penny); dates become ISO text."""
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, (bool, int, float)) or v is None:
+        return v
+    return _plain(v)
+
+
+def _width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1
+               for c in s)
+
+
+def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
+                 money: tuple[str, str] | None = None, indent_key: str | None = None) -> str:
+    if not rows:
+        return "(nothing to show)"
+    from babel.numbers import format_currency
+
+    headers = list(rows[0])
+    if money:
+        amount_key, currency_key = money
+        headers.remove(currency_key)
+    cells = []
+    for r in rows:
+        line = []
+        for h in headers:
+            v = r[h]
+            if money and h == money[0] and v is not None and v != "":
+                line.append(format_currency(v, r[money[1]], locale=locale))
+            elif h == indent_key and isinstance(v, str) and not v.startswith("("):
+                line.append("  " * v.count(":") + v.rsplit(":", 1)[-1])
+            else:
+                line.append(_plain(v))
+        cells.append(line)
+    numeric = {h for h in headers if money and h == money[0]}
+    widths = [max(_width(h), *(_width(c[i]) for c in cells)) for i, h in enumerate(headers)]
+
+    def fmt(line):
+        out = []
+        for i, (h, c) in enumerate(zip(headers, line)):
+            pad = " " * (widths[i] - _width(c))
+            out.append(pad + c if h in numeric else c + pad)
+        return "  ".join(out).rstrip()
+
+    sep = "  ".join("-" * w for w in widths)
+    return "\n".join([fmt(headers), sep, *(fmt(c) for c in cells)])
+
+
+def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
+               money: tuple[str, str] | None = None, indent_key: str | None = None,
+               out: IO[str] | None = None) -> None:
+    out = out or sys.stdout
+    if fmt == "csv":
+        if not rows:
+            return
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(rows[0].keys())
+        for r in rows:
+            w.writerow(_plain(v) for v in r.values())
+    elif fmt == "json":
+        json.dump([{k: _json_value(v) for k, v in r.items()} for r in rows], out,
+                  ensure_ascii=False, indent=1)
+        out.write("\n")
+    else:
+        out.write(format_table(rows, locale=locale, money=money, indent_key=indent_key) + "\n")
