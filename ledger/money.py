@@ -1,0 +1,450 @@
+"""Money phrases: "£12m", "10 million Euros", "up to £7 million",
+"£12 million (€15 million, $19 million) over three years", "1 234 567,89 €".
+
+``parse_amount(text)`` reads one whole phrase; ``iter_atoms`` and
+``extend_phrase`` are the building blocks the extractor uses on running text.
+Currency symbols and names come from babel's CLDR data (English and French,
+singular and plural), built once on first use; a few overrides settle
+ambiguous symbols ("$" is the US dollar).  See docs/phrases.md.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Iterator
+
+from .model import ONCE, QUALIFIERS, Money, Period
+from .period import PeriodError, match_period, parse_period
+
+__all__ = [
+    "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
+    "parse_number", "currency_code", "known_currencies", "iter_atoms",
+    "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
+    "plain_decimal",
+]
+
+
+class MoneyError(ValueError):
+    """An amount phrase that cannot be understood; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAmount:
+    amount: Decimal
+    currency: str                       # ISO 4217
+    qualifier: str = "exact"            # one of model.QUALIFIERS
+    period: Period = ONCE
+    restated: tuple[Money, ...] = ()    # the same sum in other currencies, as given
+    text: str = ""                      # the phrase as given
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+
+# ------------------------------------------------------------ currencies
+# Symbols shared by several currencies, or written in ways CLDR does not list.
+SYMBOL_OVERRIDES = {
+    "$": "USD", "US$": "USD", "U.S.$": "USD", "$US": "USD", "US $": "USD",
+    "£": "GBP", "€": "EUR", "¥": "JPY",
+}
+NAME_OVERRIDES = {
+    "pound": "GBP", "pounds": "GBP", "pound sterling": "GBP", "pounds sterling": "GBP",
+    "sterling": "GBP", "livre sterling": "GBP", "livres sterling": "GBP",
+    "dollar": "USD", "dollars": "USD", "us dollar": "USD", "us dollars": "USD",
+    "dollars américains": "USD", "dollar américain": "USD",
+    "euro": "EUR", "euros": "EUR", "yen": "JPY",
+}
+# Codes that are not money in the ledger's sense (metals, test and fund codes).
+_EXCLUDED = {"XAU", "XAG", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
+             "XRE", "XFO", "XFU", "XSU", "XUA", "XDR"}
+_LOCALES = ("en", "en_GB", "fr", "fr_FR")
+
+
+@dataclass(frozen=True)
+class _Table:
+    codes: frozenset[str]
+    symbols: dict[str, str]   # symbol → code
+    names: dict[str, str]     # lower-case name → code
+
+
+def _norm_name(s: str) -> str:
+    s = s.replace("\u2019", "'").replace("\u00a0", " ").replace("\u202f", " ")
+    return " ".join(s.lower().split())
+
+
+@functools.lru_cache(maxsize=1)
+def _table() -> _Table:
+    from babel import Locale  # lazy: keeps `ledger-tool --help` fast
+    from babel.numbers import get_currency_name, get_territory_currencies, list_currencies
+
+    codes = frozenset(c for c in list_currencies() if c not in _EXCLUDED)
+    # Only currencies in use today get symbols and names: CLDR also lists
+    # historic ones whose names are ordinary words ("or", "sucre", "argent").
+    current: set[str] = set()
+    for territory in Locale("en").territories:
+        if territory.isalpha() and len(territory) == 2:
+            current.update(get_territory_currencies(territory, tender=True))
+    current -= _EXCLUDED
+
+    symbols: dict[str, str] = {}
+    names: dict[str, set[str]] = {}
+    for loc in _LOCALES:
+        locale = Locale.parse(loc)
+        for code, sym in locale.currency_symbols.items():
+            sym = sym.strip()
+            # keep real symbols ($, £, €, CA$, $US...), not bare letters ("F", "Rs")
+            if code in current and sym != code and any(
+                    not (ch.isalnum() or ch.isspace() or ch == ".") for ch in sym):
+                symbols.setdefault(sym, code)
+        for code in current:
+            forms = {locale.currencies.get(code, "")}
+            forms.update(get_currency_name(code, count=n, locale=locale) for n in (1, 2, 1000000))
+            for form in forms:
+                if form and form != code:
+                    names.setdefault(_norm_name(form), set()).add(code)
+    unique = {n: next(iter(c)) for n, c in names.items() if len(c) == 1}
+    symbols.update(SYMBOL_OVERRIDES)
+    unique.update(NAME_OVERRIDES)
+    return _Table(codes, symbols, unique)
+
+
+def known_currencies() -> frozenset[str]:
+    """ISO 4217 codes accepted in amounts."""
+    return _table().codes
+
+
+def currency_code(token: str) -> str | None:
+    """The ISO code for a code, symbol or name ("GBP", "£", "euros"), or None."""
+    t = _table()
+    s = token.strip()
+    if s.upper() in t.codes and (s.isupper() or len(s) == 3):
+        return s.upper()
+    if s in t.symbols:
+        return t.symbols[s]
+    return t.names.get(_norm_name(s))
+
+
+# ----------------------------------------------------------------- numbers
+_WS = r"[ \t\u00a0\u2009\u202f]"
+_NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"            # 12,000,000.50
+        r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"         # 1.234.567,89
+        r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d+)?"  # 1 234 567,89
+        r"|\d+(?:[.,]\d+)?")                        # 12 / 1.4 / 1,5
+_SCALES = {
+    "thousand": 3, "thousands": 3, "k": 3, "mille": 3,
+    "million": 6, "millions": 6, "m": 6, "mn": 6, "mln": 6, "mio": 6,
+    "billion": 9, "billions": 9, "bn": 9, "b": 9, "milliard": 9, "milliards": 9,
+    "md": 9, "mds": 9, "mrd": 9, "mrds": 9,
+    "trillion": 12, "trillions": 12, "tn": 12,
+}
+_SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
+
+
+def parse_number(text: str) -> Decimal:
+    """"12,000,000" → 12000000; "1 234 567,89" → 1234567.89; "1,5" → 1.5.
+    A comma followed by groups of exactly three digits groups thousands;
+    otherwise a single comma is a decimal comma.  When both "." and "," occur
+    the last one is the decimal mark."""
+    s = re.sub(r"[ \u00a0\u2009\u202f]", "", text)
+    if "," in s and "." in s:
+        dec = "," if s.rfind(",") > s.rfind(".") else "."
+        s = s.replace("." if dec == "," else ",", "").replace(dec, ".")
+    elif "," in s:
+        s = s.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) else s.replace(",", ".")
+    elif s.count(".") > 1:
+        s = s.replace(".", "")
+    try:
+        return Decimal(s)
+    except InvalidOperation:
+        raise MoneyError(f"not a number: {text!r}") from None
+
+
+def plain_decimal(d: Decimal) -> str:
+    """A Decimal as plain text without exponent or trailing zeros: 12000000, 1.4."""
+    if d == d.to_integral_value():
+        return format(d.quantize(Decimal(1)), "f")
+    return format(d.normalize(), "f")
+
+
+def _scaled(num: str, scale: str | None) -> Decimal:
+    value = parse_number(num)
+    if scale:
+        value = value.scaleb(_SCALES[scale.lower()])
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+# ---------------------------------------------------------------- grammar
+@dataclass(frozen=True, slots=True)
+class AmountMatch:
+    """One bare amount in a text: number, scale and currency, nothing else."""
+    start: int
+    end: int
+    amount: Decimal
+    currency: str
+    text: str
+
+
+_QUALIFIER_WORDS = {
+    "up to": ["up to", "as much as", "a maximum of", "maximum of", "no more than",
+              "not more than", "at most", "less than", "under", "jusqu'à", "jusqu’à"],
+    "at least": ["at least", "more than", "over", "in excess of", "upwards of",
+                 "a minimum of", "no less than", "not less than", "plus de", "au moins"],
+    "about": ["about", "around", "approximately", "approx.", "approx", "roughly", "some",
+              "nearly", "almost", "close to", "an estimated", "estimated", "circa", "c.",
+              "~", "environ", "près de", "quelque"],
+}
+_QUAL_LOOKUP = {w: q for q, ws in _QUALIFIER_WORDS.items() for w in ws}
+_QUAL = "|".join(re.escape(w).replace(r"\ ", _WS + "+")
+                 for w in sorted(_QUAL_LOOKUP, key=len, reverse=True))
+_QUAL_BEFORE_RE = re.compile(rf"(?<![\w])(?P<q>{_QUAL}){_WS}*$", re.IGNORECASE)
+_QUAL_START_RE = re.compile(rf"(?P<q>{_QUAL})(?:{_WS}+|(?<=~))", re.IGNORECASE)
+_NOISE_RE = re.compile(rf"(?:a{_WS}+further|an{_WS}+additional|additional|another|further"
+                       rf"|a{_WS}+total{_WS}+of|totall?ing|of){_WS}+", re.IGNORECASE)
+_SEP = rf"{_WS}*(?:[,;/=]|\bor\b|\band\b|\bsoit\b){_WS}*"
+
+
+def _alt(items, *, ci=False) -> str:
+    parts = sorted(set(items), key=len, reverse=True)
+    body = "|".join(re.escape(p).replace(r"\ ", _WS + "+") for p in parts)
+    return f"(?i:{body})" if ci else f"(?:{body})"
+
+
+@functools.lru_cache(maxsize=1)
+def _atom_re() -> re.Pattern:
+    t = _table()
+    codes = rf"(?<![A-Za-z])(?:{'|'.join(sorted(t.codes))})(?![A-Za-z])"
+    syms = _alt(t.symbols)
+    names = _alt(t.names, ci=True)
+    letter_after = r"(?![^\W\d_])"
+    prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)"
+              rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?")
+    suffix = (rf"(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+              rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
+              rf"(?!{_WS}?\d)")
+    return re.compile(f"{prefix}|{suffix}")
+
+
+def _atom_from(m: re.Match) -> AmountMatch:
+    if m.group("pc") is not None:
+        cur, num, scale = m.group("pc"), m.group("pn"), m.group("ps")
+    else:
+        cur, num, scale = m.group("sc"), m.group("sn"), m.group("ss")
+    code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
+    if code is None:  # pragma: no cover - the regex only admits known tokens
+        raise MoneyError(f"unknown currency {cur!r}")
+    return AmountMatch(m.start(), m.end(), _scaled(num, scale), code, m.group(0))
+
+
+def iter_atoms(text: str) -> Iterator[AmountMatch]:
+    """Every bare amount (number + scale + currency) in ``text``, left to right."""
+    for m in _atom_re().finditer(text):
+        yield _atom_from(m)
+
+
+def match_atom(text: str, pos: int = 0) -> AmountMatch | None:
+    m = _atom_re().match(text, pos)
+    return _atom_from(m) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """An amount with what surrounds it: qualifier before, restatement in
+    brackets and period after.  ``start``/``end`` cover the whole phrase."""
+    start: int
+    end: int
+    atom: AmountMatch
+    qualifier: str = "exact"
+    qualifier_text: str = ""
+    period: Period = ONCE
+    period_text: str = ""
+    restated: tuple[AmountMatch, ...] = ()
+
+    @property
+    def amount_text(self) -> str:
+        """Qualifier and amount as written ("up to £7 million")."""
+        return f"{self.qualifier_text} {self.atom.text}" if self.qualifier_text else self.atom.text
+
+
+def _match_restatement(text: str, pos: int) -> tuple[tuple[AmountMatch, ...], int] | None:
+    """"(€15 million, $19 million)" right at ``pos`` (after optional spaces)."""
+    m = re.compile(rf"{_WS}*\({_WS}*").match(text, pos)
+    if not m:
+        return None
+    i, found = m.end(), []
+    while True:
+        q = _QUAL_START_RE.match(text, i)
+        if q:
+            i = q.end()
+        atom = match_atom(text, i)
+        if atom is None:
+            return None
+        found.append(atom)
+        i = atom.end
+        close = re.compile(rf"{_WS}*\)").match(text, i)
+        if close:
+            return tuple(found), close.end()
+        sep = re.compile(_SEP).match(text, i)
+        if not sep or sep.end() == i:
+            return None
+        i = sep.end()
+
+
+def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
+                  strict: bool = False) -> Phrase:
+    """Grow a bare amount into its phrase: a qualifier just before it, a
+    bracketed restatement and a period just after it.  ``strict`` makes an
+    invalid period tail ("in 2021-23") raise instead of being ignored."""
+    qualifier, qtext, start = "exact", "", atom.start
+    q = _QUAL_BEFORE_RE.search(text, line_start, atom.start)
+    if q:
+        qtext = q.group("q")
+        qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
+        start = q.start("q")
+    end = atom.end
+    restated: tuple[AmountMatch, ...] = ()
+    period, ptext = ONCE, ""
+    for _ in range(2):  # "(…) over three years" or "over three years (…)"
+        if not restated:
+            r = _match_restatement(text, end)
+            if r:
+                restated, end = r
+                continue
+        if not ptext:
+            sp = re.compile(f"{_WS}+").match(text, end)
+            if sp:
+                try:
+                    p = match_period(text, sp.end(), strict=strict)
+                except PeriodError as err:
+                    raise MoneyError(str(err)) from None
+                if p:
+                    period, pend = p
+                    ptext, end = text[sp.end():pend], pend
+                    continue
+        break
+    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated)
+
+
+# ----------------------------------------------------------- parse_amount
+def parse_amount(text: str) -> ParsedAmount:
+    """Parse one money phrase (see docs/phrases.md); raises MoneyError."""
+    if not isinstance(text, str):
+        raise MoneyError(f"an amount must be text, not {type(text).__name__}")
+    s = " ".join(text.split())
+    if not s:
+        raise MoneyError("empty amount (write e.g. '£12 million' or 'EUR 10000')")
+    pos = 0
+    noise = _NOISE_RE.match(s)
+    if noise:
+        pos = noise.end()
+    q = _QUAL_START_RE.match(s, pos)
+    qual_end = q.end() if q else pos
+    atom = match_atom(s, qual_end)
+    if atom is None and q is not None:
+        atom, qual_end = match_atom(s, pos), pos   # "over" was not a qualifier after all
+    if atom is None:
+        raise MoneyError(_diagnose(s, text))
+    if atom.amount <= 0:
+        raise MoneyError(f"amount must be positive in {text!r}")
+    phrase = extend_phrase(s, atom, line_start=pos, strict=True)
+    rest = s[phrase.end:].strip().rstrip(".;,").strip()
+    period = phrase.period
+    if rest:
+        if phrase.period_text:
+            raise MoneyError(f"unexpected {rest!r} after the amount in {text!r}")
+        try:
+            period = parse_period(rest)
+        except PeriodError as err:
+            if str(err).startswith("cannot understand period"):
+                raise MoneyError(f"cannot understand {rest!r} after the amount in {text!r} "
+                                 "(a period is written e.g. 'a year', 'over 3 years', "
+                                 "'in 2021-22')") from None
+            raise MoneyError(f"{err} in {text!r}") from None
+    if phrase.start > pos and s[pos:phrase.start].strip():
+        raise MoneyError(f"unexpected {s[pos:phrase.start].strip()!r} before the amount in {text!r}")
+    for r in phrase.restated:
+        if r.amount <= 0:
+            raise MoneyError(f"amount must be positive in {r.text!r} in {text!r}")
+    assert phrase.qualifier in QUALIFIERS
+    return ParsedAmount(atom.amount, atom.currency, phrase.qualifier, period,
+                        tuple(Money(r.amount, r.currency) for r in phrase.restated), text)
+
+
+def _diagnose(s: str, text: str) -> str:
+    """Say what is wrong with a phrase that has no recognisable amount."""
+    first = next(iter_atoms(s), None)
+    if first is not None and first.start > 0:
+        return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"
+    if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
+        return f"amount must be positive in {text!r}"
+    if not re.search(r"\d", s):
+        return f"no amount found in {text!r} (write the figure in digits, e.g. '£12 million')"
+    after = re.search(rf"(?:{_NUM})(?:{_WS}?{_SCALE}(?![^\W\d_]))?{_WS}*(?P<cur>[^\W\d_][\w$£€.]*)", s)
+    before = re.search(rf"(?P<cur>\b[A-Z]{{3}}\b|[^\w\s(]+){_WS}?(?:{_NUM})", s)
+    if before and currency_code(before.group("cur")) is None and not after:
+        return f"unknown currency {before.group('cur')!r} in {text!r}"
+    if after:
+        word = after.group("cur")
+        if word.lower() in _SCALES or word.lower() in ("a", "per", "over", "in", "for"):
+            return f"no currency in {text!r} (write e.g. '£12 million' or '12 million EUR')"
+        if currency_code(word) is None:
+            return f"unknown currency {word!r} in {text!r}"
+    if re.match(rf"{_WS}*(?:{_NUM})(?:{_WS}?{_SCALE})?$", s):
+        return f"no currency in {text!r} (write e.g. '£12 million' or '12 million EUR')"
+    return f"cannot understand amount {text!r} (write e.g. '£12 million' or '12,000,000 GBP')"
+
+
+# ------------------------------------------------------------- formatting
+def _check_currency(currency: str) -> str:
+    code = currency.upper() if isinstance(currency, str) else ""
+    if code not in known_currencies():
+        raise MoneyError(f"unknown currency {currency!r} (use an ISO 4217 code such as GBP)")
+    return code
+
+
+def _locale(locale: str):
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(locale)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise MoneyError(f"unknown locale {locale!r} (e.g. en_GB, fr_FR)") from None
+
+
+def format_money(amount, currency: str, locale: str = "en_GB", compact: bool = False) -> str:
+    """Format with babel: "£12,000,000.00" (en_GB), "12 000 000,00 €" (fr_FR);
+    ``compact`` gives the short form babel uses for the locale ("£12M",
+    "12 M €"), keeping up to two decimals ("£1.4M")."""
+    from babel.numbers import format_compact_currency, format_currency
+
+    code = _check_currency(currency)
+    loc = _locale(locale)
+    value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    if compact:
+        return format_compact_currency(value, code, locale=loc, fraction_digits=2)
+    return format_currency(value, code, locale=loc)
+
+
+_PHRASE_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
+
+
+def format_amount_phrase(amount, currency: str) -> str:
+    """A plain English phrase that ``parse_amount`` reads back to the same
+    amount and currency: "£12 million", "€1.4 billion", "CHF 12,345.67"."""
+    code = _check_currency(currency)
+    value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
+    if value <= 0:
+        raise MoneyError("amount must be positive")
+    number, word = value, ""
+    for name, exp in (("billion", 9), ("million", 6)):
+        scaled = value.scaleb(-exp)
+        if scaled >= 1 and scaled == scaled.quantize(Decimal("0.000001")):
+            number, word = scaled, f" {name}"
+            break
+    digits = plain_decimal(number)
+    whole, _, frac = digits.partition(".")
+    text = f"{int(whole):,}" + (f".{frac}" if frac else "") + word
+    sym = _PHRASE_SYMBOLS.get(code)
+    return f"{sym}{text}" if sym else f"{code} {text}"
