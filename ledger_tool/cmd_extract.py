@@ -1,0 +1,184 @@
+"""ledger-tool extract DOC...: list the money mentions in source documents,
+optionally writing draft journal entries for them."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ledger.errors import LedgerError
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "extract", help="find money mentions in documents (table, CSV, JSON, draft entries)",
+        description="Find every money mention (an amount with a currency) in plain-text or "
+                    "HTML documents, with its line and column, qualifier, period and any "
+                    "restatement in brackets.  See docs/phrases.md.")
+    p.add_argument("docs", nargs="+", metavar="DOC", help="document files (.txt, .html, ...)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="output format on stdout (default: table)")
+    p.add_argument("--locale", default="en_GB",
+                   help="locale for amounts in the table (default en_GB)")
+    p.add_argument("--draft", metavar="OUT.toml",
+                   help="also write draft journal entries (status pledged, with TODOs) to this file")
+    p.add_argument("--force", action="store_true", help="overwrite the --draft file if it exists")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ledger.extract import ExtractError, find_mentions, read_document
+    from ledger.money import MoneyError, format_money
+
+    try:
+        format_money(1, "EUR", args.locale)
+    except MoneyError as err:
+        raise LedgerError(f"extract: {err}") from None
+    draft = Path(args.draft) if args.draft else None
+    if draft is not None:
+        if draft.is_dir():
+            raise LedgerError(f"extract: --draft {draft}: is a directory")
+        if draft.exists() and not args.force:
+            raise LedgerError(f"extract: --draft {draft} already exists; "
+                              "choose another file or add --force to overwrite it")
+
+    failed = 0
+    results = []   # (DocumentText, [Mention])
+    for name in args.docs:
+        try:
+            doc = read_document(name)
+        except ExtractError as err:
+            print(f"ledger-tool: extract: {err}", file=sys.stderr)
+            failed += 1
+            continue
+        for w in doc.warnings:
+            print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
+        mentions = find_mentions(doc.text, doc.name)
+        if not mentions:
+            print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
+        results.append((doc, mentions))
+
+    mentions = [m for _, ms in results for m in ms]
+    if draft is not None:
+        from ledger.atomic import write_atomic
+
+        try:
+            write_atomic(draft, draft_toml(results))
+        except OSError as err:
+            raise LedgerError(f"extract: cannot write {draft}: {err.strerror or err}") from None
+        print(f"ledger-tool: extract: wrote {len(mentions)} draft entr"
+              f"{'y' if len(mentions) == 1 else 'ies'} to {draft}", file=sys.stderr)
+    # the draft is written first so that a closed pipe on stdout cannot lose it
+    if args.format == "csv":
+        _write_csv(mentions)
+    elif args.format == "json":
+        _write_json(mentions)
+    else:
+        _write_table(mentions, args.locale)
+    if failed:
+        print(f"ledger-tool: extract: {failed} document(s) could not be read", file=sys.stderr)
+        return 1
+    return 0
+
+
+# ------------------------------------------------------------------ output
+def _write_csv(mentions) -> None:
+    import csv
+
+    from ledger.extract import CSV_COLUMNS
+
+    w = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for m in mentions:
+        w.writerow(m.row())
+
+
+def _write_json(mentions) -> None:
+    import json
+
+    from ledger.money import plain_decimal
+
+    out = []
+    for m in mentions:
+        row = m.row()
+        out.append({
+            "doc": m.doc, "line": m.line, "column": m.column, "phrase": m.phrase,
+            "amount": row["amount"], "currency": m.currency, "qualifier": m.qualifier,
+            "per": m.per, "over_years": row["over_years"] or None,
+            "fiscal_year": m.fiscal_year or None, "period": m.period.describe(),
+            "restated": [{"amount": plain_decimal(r.amount), "currency": r.currency}
+                         for r in m.restated],
+        })
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _write_table(mentions, locale: str) -> None:
+    from ledger.money import format_money
+
+    header = ("doc", "line:col", "amount", "qualifier", "period", "restated", "phrase")
+    rows = [header]
+    for m in mentions:
+        rows.append((
+            m.doc, f"{m.line}:{m.column}", format_money(m.amount, m.currency, locale),
+            "" if m.qualifier == "exact" else m.qualifier,
+            "" if m.period.kind == "one-off" else m.period.describe(),
+            ", ".join(format_money(r.amount, r.currency, locale) for r in m.restated),
+            " ".join(m.phrase.split()),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    for r in rows:
+        cells = [c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]
+        print("  ".join(cells).rstrip())
+
+
+# ------------------------------------------------------------------- draft
+def _toml_str(s: str) -> str:
+    import json
+
+    return json.dumps(s, ensure_ascii=False)   # JSON string escapes are valid TOML
+
+
+def draft_toml(results) -> str:
+    """Draft ``[[entry]]`` tables, one per mention, to be completed by hand."""
+    import re
+
+    lines = [
+        "# Draft entries written by `ledger-tool extract --draft`.",
+        "# Each entry needs its date, funder and purpose (marked TODO) and a check",
+        "# that the figure is a new pledge, not one already in the ledger; the",
+        "# ledger rejects these drafts until the TODOs are done.",
+    ]
+    seen: set[str] = set()
+    for doc, mentions in results:
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.stem).strip("-._") or "doc"
+        for n, m in enumerate(mentions, 1):
+            ident, k = f"{slug}-{n}", 1
+            while ident in seen:
+                k += 1
+                ident = f"{slug}-{n}-{k}"
+            seen.add(ident)
+            lines += [
+                "",
+                f"# TODO: complete date, funder and purpose ({doc.name}, line {m.line}, column {m.column})",
+                "[[entry]]",
+                f"id = {_toml_str(ident)}",
+                'date = "YYYY-MM-DD"    # TODO: date announced, as a TOML date (no quotes)',
+                'funder = ""            # TODO: funder account, e.g. "UK:Home Office"',
+                'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
+                f"amount = {_toml_str(' '.join(m.amount_text.split()))}",
+            ]
+            if m.period.kind != "one-off":
+                lines.append(f"period = {_toml_str(m.period.describe())}")
+            lines.append('status = "pledged"')
+            if m.restated_text:
+                items = ", ".join(_toml_str(" ".join(t.split())) for t in m.restated_text)
+                lines.append(f"restated = [{items}]")
+            lines += [
+                "[[entry.source]]",
+                f"doc = {_toml_str(doc.stem)}",
+                f"quote = {_toml_str(m.phrase)}",
+                f"locator = {_toml_str(f'line {m.line}, column {m.column}')}",
+            ]
+    return "\n".join(lines) + "\n"
