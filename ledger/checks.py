@@ -70,6 +70,8 @@ def check_balanced(entries: Sequence[Entry]) -> list[Problem]:
     out = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in entries:
+        if e.splits and sum((s.amount for s in e.splits), Decimal(0)) != e.amount:
+            continue  # reported by check_splits
         per_cur: dict[str, Decimal] = defaultdict(Decimal)
         for p in e.postings():
             per_cur[p.currency] += p.amount

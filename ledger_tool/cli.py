@@ -37,7 +37,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
-        importlib.import_module(f"ledger_tool.cmd_{name}").register(sub)
+        module = f"ledger_tool.cmd_{name}"
+        try:
+            importlib.import_module(module).register(sub)
+        except ModuleNotFoundError as err:
+            if err.name != module:  # a command's own broken import must show
+                raise
     return parser
 
 
