@@ -120,8 +120,8 @@ def currency_code(token: str) -> str | None:
     """The ISO code for a code, symbol or name ("GBP", "£", "euros"), or None."""
     t = _table()
     s = token.strip()
-    if s.upper() in t.codes and (s.isupper() or len(s) == 3):
-        return s.upper()
+    if s in t.codes:          # codes are upper case: "all" or "cup" are words
+        return s
     if s in t.symbols:
         return t.symbols[s]
     return t.names.get(_norm_name(s))
@@ -374,11 +374,11 @@ def parse_amount(text: str) -> ParsedAmount:
 
 def _diagnose(s: str, text: str) -> str:
     """Say what is wrong with a phrase that has no recognisable amount."""
+    if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
+        return f"amount must be positive in {text!r}"
     first = next(iter_atoms(s), None)
     if first is not None and first.start > 0:
         return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"
-    if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
-        return f"amount must be positive in {text!r}"
     if not re.search(r"\d", s):
         return f"no amount found in {text!r} (write the figure in digits, e.g. '£12 million')"
     after = re.search(rf"(?:{_NUM})(?:{_WS}?{_SCALE}(?![^\W\d_]))?{_WS}*(?P<cur>[^\W\d_][\w$£€.]*)", s)
