@@ -1,0 +1,254 @@
+"""Money-mention extraction on the real seed documents and the extract command."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tomllib
+from decimal import Decimal
+
+import pytest
+
+from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, read_document
+from ledger.model import Money
+
+D = Decimal
+
+# doc stem prefix → [(phrase, amount, currency, qualifier, per, over_years, restated)]
+EXPECTED = {
+    "000": [],
+    "001": [
+        ("£217 million", D(217_000_000), "GBP", "exact", "", None, ()),
+        ("£100 million", D(100_000_000), "GBP", "exact", "", None, ()),
+        ("more than €3 billion a year", D(3_000_000_000), "EUR", "at least", "year", None, ()),
+        ("£12 million", D(12_000_000), "GBP", "exact", "", None, ()),
+        ("£1.4 million (2m Euros)", D(1_400_000), "GBP", "exact", "", None,
+         (Money(D(2_000_000), "EUR"),)),
+        ("up to £7 million", D(7_000_000), "GBP", "up to", "", None, ()),
+        ("10 million Euros a year", D(10_000_000), "EUR", "exact", "year", None, ()),
+    ],
+    "002": [
+        ("£12 million (€15 million, $19 million) over three years", D(12_000_000), "GBP",
+         "exact", "", D(3), (Money(D(15_000_000), "EUR"), Money(D(19_000_000), "USD"))),
+    ],
+    "003": [],
+    "004": [
+        ("10 million euros ($11.2 million) over two years", D(10_000_000), "EUR", "exact", "",
+         D(2), (Money(D(11_200_000), "USD"),)),
+    ],
+}
+
+
+def _seed(seeds_dir, prefix):
+    (path,) = sorted(seeds_dir.glob(f"{prefix}_*"))
+    return path
+
+
+def _flat(s: str) -> str:
+    return " ".join(s.split())   # the seeds use a no-break space in "$19 million"
+
+
+@pytest.mark.parametrize("prefix", sorted(EXPECTED))
+def test_seed_documents_give_exactly_the_money_figures(seeds_dir, prefix):
+    path = _seed(seeds_dir, prefix)
+    doc = read_document(path)
+    mentions = find_mentions(doc.text, path.name)
+    got = [(_flat(m.phrase), m.amount, m.currency, m.qualifier, m.per, m.over_years, m.restated)
+           for m in mentions]
+    assert got == EXPECTED[prefix]
+    assert all(m.doc == path.name for m in mentions)
+
+
+@pytest.mark.parametrize("prefix", ["001", "002", "004"])
+def test_line_and_column_point_at_the_phrase(seeds_dir, prefix):
+    path = _seed(seeds_dir, prefix)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for m in find_mentions(read_document(path).text):
+        assert lines[m.line - 1][m.column - 1:].startswith(m.phrase), m
+
+
+def test_known_positions(seeds_dir):
+    ms = find_mentions(read_document(_seed(seeds_dir, "002")).text)
+    assert (ms[0].line, ms[0].column) == (24, 34)
+    ms = find_mentions(read_document(_seed(seeds_dir, "001")).text)
+    assert [(m.line, m.column) for m in ms][:3] == [(34, 149), (34, 331), (36, 6)]
+
+
+def test_numbers_that_are_not_money_are_ignored():
+    text = ("to help approximately 2.5 million refugees; more than 700 police; "
+            "a 75-page report; 15,400 people; 107,500 migrants; surge to 750,000 this year; "
+            "on 2015-08-20 and Tuesday 28 July; 2 000 people; 27 EU states; Eurotunnel 2015; "
+            "Euronews 2021; 12 million or more; some 3,000 people")
+    assert find_mentions(text) == []
+
+
+def test_restatement_is_part_of_the_main_mention():
+    ms = find_mentions("Britain pledged £12m (€15m / $19m) in 2014 and €5m (£4m) later.")
+    assert [(_flat(m.phrase), m.restated) for m in ms] == [
+        ("£12m (€15m / $19m)", (Money(D(15_000_000), "EUR"),
+                                Money(D(19_000_000), "USD"))),
+        ("€5m (£4m)", (Money(D(4_000_000), "GBP"),)),
+    ]
+
+
+def test_year_before_an_amount_is_not_a_currency_suffix():
+    ms = find_mentions("In 2014 £12 million was pledged; in 2015 €3m more.")
+    assert [(m.phrase, m.amount, m.currency) for m in ms] == [
+        ("£12 million", D(12_000_000), "GBP"), ("€3m", D(3_000_000), "EUR")]
+
+
+def test_qualifiers_periods_and_fiscal_years_in_text():
+    text = ("The fund got over £5m over 3 years, around €2bn a year for 3 years,\n"
+            "and €62.7 million in 2021-22, plus 10 millions d'euros.")
+    ms = find_mentions(text, "x.txt")
+    rows = [(m.phrase, m.qualifier, m.per, m.over_years, m.fiscal_year, m.line, m.column)
+            for m in ms]
+    assert rows == [
+        ("over £5m over 3 years", "at least", "", D(3), "", 1, 14),
+        ("around €2bn a year for 3 years", "about", "year", D(3), "", 1, 37),
+        ("€62.7 million in 2021-22", "exact", "", None, "2021-22", 2, 5),
+        ("10 millions d'euros", "exact", "", None, "", 2, 36),
+    ]
+
+
+def test_invalid_fiscal_year_tail_is_left_out():
+    (m,) = find_mentions("It spent €5m in 2021-23.")
+    assert m.phrase == "€5m" and m.fiscal_year == ""
+
+
+def test_html_is_stripped_and_positions_refer_to_the_text(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>T</title><style>p{x:1}</style>"
+                    "<script>var a = '£99m';</script></head><body>\n"
+                    "<p>The UK gave <b>£12&nbsp;million</b> (&euro;15 million).</p>"
+                    "<p>Then &pound;3m a year.</p></body></html>", encoding="utf-8")
+    doc = read_document(page)
+    assert doc.is_html and "<p>" not in doc.text
+    ms = find_mentions(doc.text)
+    assert [(m.amount, m.currency, m.restated) for m in ms] == [
+        (D(12_000_000), "GBP", (Money(D(15_000_000), "EUR"),)),
+        (D(3_000_000), "GBP", ()),
+    ]
+    lines = doc.text.splitlines()
+    for m in ms:
+        assert lines[m.line - 1][m.column - 1:].startswith(m.phrase)
+    assert "£99m" not in doc.text
+    assert html_to_text("<p>a</p><p>b</p>") == "a\n\nb\n"
+
+
+def test_bom_crlf_and_cp1252(tmp_path):
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes("\ufeffLine one\r\nIt cost £4m a year.\r\n".encode("utf-8"))
+    doc = read_document(bom)
+    assert not doc.warnings
+    (m,) = find_mentions(doc.text)
+    assert (m.line, m.column, m.phrase) == (2, 9, "£4m a year")
+    old = tmp_path / "old.txt"
+    old.write_bytes("Gave \xa35m and \x8010m.\n".encode("latin-1"))
+    doc = read_document(old)
+    assert doc.warnings and "cp1252" in doc.warnings[0] and str(old) in doc.warnings[0]
+    assert [(m.amount, m.currency) for m in find_mentions(doc.text)] == [
+        (D(5_000_000), "GBP"), (D(10_000_000), "EUR")]
+
+
+# -------------------------------------------------------------------- CLI
+@pytest.fixture
+def cli(run_cli, monkeypatch):
+    """The real ``ledger-tool`` entry point with only this command registered,
+    so the tests do not depend on other commands being finished."""
+    import ledger_tool.cli
+    monkeypatch.setattr(ledger_tool.cli, "COMMAND_MODULES", ["extract"])
+    return run_cli
+
+
+def test_cli_csv(cli, seeds_dir):
+    code, out, err = cli("extract", *sorted(seeds_dir.glob("*.txt")), "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines()[0] == ",".join(CSV_COLUMNS)
+    assert CSV_COLUMNS == ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
+                           "per", "over_years", "fiscal_year", "restated")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 9
+    row = next(r for r in rows if r["doc"].startswith("002_"))
+    assert row == {
+        "doc": _seed(seeds_dir, "002").name, "line": "24", "column": "34",
+        "phrase": "£12 million (€15 million, $19\u00a0million) over three years",
+        "amount": "12000000", "currency": "GBP", "qualifier": "exact", "per": "",
+        "over_years": "3", "fiscal_year": "", "restated": "EUR 15000000;USD 19000000",
+    }
+    r001 = [r for r in rows if r["doc"].startswith("001_")]
+    assert [r["amount"] for r in r001] == ["217000000", "100000000", "3000000000", "12000000",
+                                           "1400000", "7000000", "10000000"]
+    assert r001[2]["per"] == "year" and r001[2]["qualifier"] == "at least"
+    assert "no money mentions" in err and "000_" in err and "003_" in err
+
+
+def test_cli_json_and_table(cli, seeds_dir):
+    code, out, _ = cli("extract", _seed(seeds_dir, "004"), "--format", "json")
+    assert code == 0
+    (obj,) = json.loads(out)
+    assert obj["amount"] == "10000000" and obj["currency"] == "EUR"
+    assert obj["restated"] == [{"amount": "11200000", "currency": "USD"}]
+    assert obj["period"] == "over 2 years" and obj["line"] == 70 and obj["column"] == 27
+    code, out, _ = cli("extract", _seed(seeds_dir, "004"))
+    assert code == 0 and "€10,000,000.00" in out and "US$11,200,000.00" in out
+    code, out, _ = cli("extract", _seed(seeds_dir, "004"), "--locale", "fr_FR")
+    assert code == 0 and "10\u202f000\u202f000,00\u00a0€" in out
+    code, out, err = cli("extract", _seed(seeds_dir, "004"), "--locale", "xx_XX")
+    assert code == 1 and "unknown locale 'xx_XX'" in err and "Traceback" not in err
+
+
+def test_cli_draft(cli, seeds_dir, tmp_path):
+    out_file = tmp_path / "draft.toml"
+    code, _, err = cli("extract", _seed(seeds_dir, "002"), _seed(seeds_dir, "001"),
+                       "--format", "csv", "--draft", out_file)
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    assert "# TODO" in text
+    entries = tomllib.loads(text)["entry"]
+    assert len(entries) == 8
+    first = entries[0]
+    assert first["id"] == "002_e2d441578c61b003-1"
+    assert first["status"] == "pledged"
+    assert first["amount"] == "£12 million" and first["period"] == "over 3 years"
+    assert [" ".join(r.split()) for r in first["restated"]] == ["€15 million", "$19 million"]
+    assert first["source"] == [{"doc": "002_e2d441578c61b003",
+                                "quote": "£12 million (€15 million, $19\u00a0million) over three years",
+                                "locator": "line 24, column 34"}]
+    assert entries[6]["amount"] == "up to £7 million"
+    assert len({e["id"] for e in entries}) == 8
+    # the draft is not overwritten by accident
+    code, _, err = cli("extract", _seed(seeds_dir, "004"), "--draft", out_file)
+    assert code == 1 and "already exists" in err and "--force" in err
+    assert out_file.read_text(encoding="utf-8") == text
+    code, _, _ = cli("extract", _seed(seeds_dir, "004"), "--draft", out_file, "--force")
+    assert code == 0 and len(tomllib.loads(out_file.read_text("utf-8"))["entry"]) == 1
+
+
+def test_cli_bad_files_are_reported_and_others_still_processed(cli, seeds_dir, tmp_path):
+    binary = tmp_path / "image.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    missing = tmp_path / "missing.txt"
+    code, out, err = cli("extract", missing, _seed(seeds_dir, "002"), binary, tmp_path,
+                         "--format", "csv")
+    assert code == 1
+    assert len(out.splitlines()) == 2           # header + the 002 mention
+    lines = err.splitlines()
+    assert any("missing.txt" in ln and "no such file" in ln for ln in lines)
+    assert any("image.png" in ln and "binary" in ln for ln in lines)
+    assert any(str(tmp_path) in ln and "directory" in ln for ln in lines)
+    assert "Traceback" not in err
+
+
+def test_cli_usage_errors(cli):
+    code, _, err = cli("extract")
+    assert code == 2 and "DOC" in err
+    code, _, err = cli("extract", "x.txt", "--format", "xml")
+    assert code == 2
+
+
+def test_cli_cp1252_warning(cli, tmp_path):
+    old = tmp_path / "old.txt"
+    old.write_bytes("Gave \xa35m.\n".encode("latin-1"))
+    code, out, err = cli("extract", old, "--format", "csv")
+    assert code == 0 and "cp1252" in err and "5000000,GBP" in out
