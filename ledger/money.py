@@ -313,8 +313,8 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                 restated, end = r
                 continue
         if not ptext:
-            sp = re.compile(f"{_WS}+").match(text, end)
-            if sp:
+            sp = re.compile(f"{_WS}*").match(text, end)
+            if sp.end() > end or text.startswith("/", end):   # "£5m a year", "£5m/year"
                 try:
                     p = match_period(text, sp.end(), strict=strict)
                 except PeriodError as err:
