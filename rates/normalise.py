@@ -1,0 +1,674 @@
+"""Normalise entries: one currency, one valuation, spread into years.
+
+Two steps, so a columnar bulk path (CSV / Parquet, no ``Entry`` objects) can
+reuse the second:
+
+- ``entries_frame(entries)``: one row per entry × purpose allocation, plain
+  columns (see ``ENTRY_COLUMNS``).
+- ``normalise(frame, ...)``: converts, applies the basis and spreads into
+  years, all vectorised (rates are looked up with ``searchsorted`` on each
+  pair's sorted series; money is integer minor units, Python ints where a
+  product could pass 64 bits; parts are split by largest remainder).
+
+``to_frame(ledger_or_entries, ...)`` does both.  See docs/rates.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ledger.errors import LedgerError
+
+from . import _dates as D
+from ._minor import (largest_remainder, minor_units, objects, round_div,
+                     to_decimal_array, to_decimals)
+from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
+
+VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
+BASES = ("total", "per-year")
+YEAR_MODES = {"calendar": (1, 1), "fiscal-uk": (4, 1), "fiscal": (4, 1), "fiscal-us": (10, 1)}
+KINDS = ("one-off", "per-year", "over", "fiscal-year")
+
+ENTRY_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "period",
+                 "primary", "amount", "currency", "entry_amount", "period_kind",
+                 "years", "start", "end", "fiscal_year", "restated", "where"]
+
+OUTPUT_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "period",
+                  "primary", "amount", "currency", "year", "value", "report_currency",
+                  "rate", "rate_date", "rate_source", "original_value", "value_minor",
+                  "open_ended"]
+
+
+# ---------------------------------------------------------------- step 1
+def entries_frame(entries) -> pd.DataFrame:
+    """One row per entry × purpose allocation, plain columns only."""
+    cols: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
+    for e in entries:
+        p = e.period
+        restated = "; ".join(f"{m.currency} {m.amount}" for m in e.restated)
+        where = e.where()
+        for split in e.allocations():
+            cols["id"].append(e.id)
+            cols["date"].append(e.date)
+            cols["funder"].append(e.funder)
+            cols["purpose"].append(split.purpose)
+            cols["status"].append(e.status)
+            cols["qualifier"].append(e.qualifier)
+            cols["period"].append(p.describe())
+            cols["primary"].append(e.is_primary)
+            cols["amount"].append(split.amount)
+            cols["currency"].append(e.currency)
+            cols["entry_amount"].append(e.amount)
+            cols["period_kind"].append(p.kind)
+            cols["years"].append(p.years)
+            cols["start"].append(p.start)
+            cols["end"].append(p.end)
+            cols["fiscal_year"].append(p.fiscal_year)
+            cols["restated"].append(restated)
+            cols["where"].append(where)
+    frame = pd.DataFrame(cols)
+    for c in ("date", "start", "end"):
+        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
+    for c in ("amount", "entry_amount", "years"):
+        frame[c] = frame[c].astype(object)
+    frame["primary"] = frame["primary"].astype(bool)
+    return frame
+
+
+# ---------------------------------------------------------------- step 2
+def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entry-date",
+              basis: str = "total", years: str | None = "calendar", rates=None,
+              horizon=None, policy: str = "previous", clamp: bool = False,
+              fiscal_start=None, root=None) -> pd.DataFrame:
+    """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
+    ``amount`` and ``currency`` are required) to ``currency``; see the module
+    doc and docs/rates.md for the options."""
+    currency = str(currency).upper()
+    opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start)
+    table = RateTable.load(rates, root=root)
+    table.check_currency(currency, "report currency")
+    n = len(frame)
+    for c in ("date", "amount", "currency"):
+        if c not in frame.columns:
+            raise LedgerError(f"the table to normalise has no {c!r} column")
+    f = _Frame(frame)
+
+    # amounts in each row's own minor units
+    cur = f.text("currency").str.strip().str.upper().to_numpy(dtype=object)
+    for c in pd.unique(cur):
+        if c != currency:
+            table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
+    src_digits = _digits(cur)
+    dst_digits = currency_digits(currency)
+    amount_dec = to_decimal_array(frame["amount"].to_numpy(dtype=object)
+                                  if frame["amount"].dtype == object else frame["amount"])
+    amount_minor = minor_units(amount_dec, src_digits)
+
+    # periods: span [s, e], basis factor (fnum / fden), open-ended rows
+    span = _spans(f, opts, n)
+    fnum, fden = span.factor_total if (opts.basis == "total" or opts.years) else span.factor_per_year
+    open_rows = span.open_ended
+    if open_rows.any():
+        if opts.basis == "total":
+            bad = [f.label(i) for i in np.flatnonzero(open_rows)[:5]]
+            raise LedgerError(
+                "an amount per year with no end has no total: " + "; ".join(bad)
+                + " (give horizon= / --horizon YEAR, or use basis 'per-year')")
+        fnum = np.where(open_rows, 1, fnum)
+        fden = np.where(open_rows, 1, fden)
+    orig_total = round_div(objects(amount_minor) * objects(fnum), objects(fden))
+
+    # the spread skeleton: one part per row and year (or one part per row)
+    mode = opts.years or "calendar"
+    sm, sd = YEAR_MODES_START(opts)
+    if opts.years:
+        e_spread = np.where(open_rows, span.s, span.e)
+    else:
+        e_spread = span.e
+    parts = _explode(span.s, e_spread, sm, sd)
+
+    if opts.valuation == "yearly-average":
+        orig_parts = largest_remainder(orig_total, parts.row, parts.weight,
+                                       parts.weight_sum, parts.fy)
+        conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
+                               opts.years is not None)
+        value_parts = round_div(objects(orig_parts) * conv["num"] * 10 ** dst_digits,
+                                conv["den"] * _pow10(src_digits[parts.row]))
+        if opts.years:
+            out_rows, value_minor, orig_minor = parts.row, value_parts, orig_parts
+            rate, rate_date, rate_source = conv["rate"], conv["rate_date"], conv["source"]
+            year = parts.fy
+        else:
+            starts = np.flatnonzero(np.r_[True, parts.row[1:] != parts.row[:-1]])
+            out_rows = parts.row[starts]
+            value_minor = np.add.reduceat(objects(value_parts), starts)
+            orig_minor = np.add.reduceat(objects(orig_parts), starts)
+            rate = _effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
+            rate_date = np.full(len(out_rows), np.datetime64("NaT"), dtype="datetime64[D]")
+            srcs = pd.Series(conv["source"]).groupby(parts.row).agg(
+                lambda x: " + ".join(dict.fromkeys(x)))
+            years_lbl = pd.Series(parts.fy).groupby(parts.row).agg(["min", "max"])
+            rate_source = ("yearly average rates " + years_lbl["min"].astype(str) + "–"
+                           + years_lbl["max"].astype(str) + " weighted by days: "
+                           + srcs).to_numpy(dtype=object)
+            year = None
+    else:
+        conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
+        value_total = round_div(
+            objects(amount_minor) * objects(fnum) * conv["num"] * 10 ** dst_digits,
+            objects(fden) * conv["den"] * _pow10(src_digits))
+        if "restated_minor" in conv:
+            has = conv["has_restated"]
+            value_total = np.where(has, conv["restated_minor"], value_total)
+        if opts.years:
+            out_rows = parts.row
+            value_minor = largest_remainder(value_total, parts.row, parts.weight,
+                                            parts.weight_sum, parts.fy)
+            orig_minor = largest_remainder(orig_total, parts.row, parts.weight,
+                                           parts.weight_sum, parts.fy)
+            year = parts.fy
+        else:
+            out_rows = np.arange(n)
+            value_minor, orig_minor, year = value_total, orig_total, None
+        rate = conv["rate"][out_rows]
+        rate_date = conv["rate_date"][out_rows]
+        rate_source = conv["source"][out_rows]
+
+    return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
+                     src_digits, currency, rate, rate_date, rate_source, open_rows,
+                     opts, sm, sd)
+
+
+def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-date",
+             basis: str = "total", years: str | None = "calendar", rates=None,
+             horizon=None, policy: str = "previous", clamp: bool = False,
+             fiscal_start=None) -> pd.DataFrame:
+    """``entries_frame`` then ``normalise``.  Accepts a ``Ledger`` (anything with
+    ``.entries``; its ``.root`` folder's ``rates.csv`` is used when present) or
+    a sequence of ``Entry``."""
+    entries = getattr(ledger_or_entries, "entries", ledger_or_entries)
+    root = getattr(ledger_or_entries, "root", None)
+    if root is not None:
+        root = Path(root)
+        if root.is_file():
+            root = root.parent
+    return normalise(entries_frame(entries), currency=currency, valuation=valuation,
+                     basis=basis, years=years, rates=rates, horizon=horizon,
+                     policy=policy, clamp=clamp, fiscal_start=fiscal_start, root=root)
+
+
+# ---------------------------------------------------------------- options
+class _Options:
+    def __init__(self, currency, valuation, basis, years, horizon, policy, fiscal_start):
+        self.currency = currency
+        check_policy(policy)
+        self.policy = policy
+        if basis not in BASES:
+            raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+        self.basis = basis
+        if years in (None, "", "none"):
+            years = None
+        elif years not in YEAR_MODES:
+            raise LedgerError(f"unknown years {years!r}; choose one of "
+                              f"{', '.join(YEAR_MODES)} (or none)")
+        self.years = years
+        self.fiscal_start = _fiscal_start(fiscal_start, years)
+        self.fixed_date = None
+        if valuation not in VALUATIONS:
+            try:
+                self.fixed_date = dt.date.fromisoformat(str(valuation))
+            except ValueError:
+                raise LedgerError(f"unknown valuation {valuation!r}; choose one of "
+                                  f"{', '.join(VALUATIONS)} or a date YYYY-MM-DD") from None
+            valuation = "date"
+        self.valuation = valuation
+        self.horizon = horizon
+
+
+def _fiscal_start(value, years):
+    if value is None:
+        return YEAR_MODES.get(years or "calendar")
+    if isinstance(value, str):
+        m = re.fullmatch(r"(?:--)?(\d{1,2})-(\d{1,2})", value.strip())
+        if not m:
+            raise LedgerError(f"fiscal year start {value!r} is not MM-DD (e.g. 04-01)")
+        value = (int(m[1]), int(m[2]))
+    try:
+        month, day = (int(v) for v in value)
+        dt.date(2001, month, day)
+    except (TypeError, ValueError):
+        raise LedgerError(f"fiscal year start {value!r} is not a valid month and day "
+                          f"(29 February is not allowed)") from None
+    return month, day
+
+
+def YEAR_MODES_START(opts):
+    if opts.years in (None, "calendar"):
+        return 1, 1
+    return opts.fiscal_start
+
+
+def year_label(fy, start_month: int, start_day: int):
+    """Calendar years as ints; fiscal years as "2021-22" labels."""
+    fy = np.asarray(fy)
+    if (start_month, start_day) == (1, 1):
+        return fy.astype(np.int64)
+    nxt = (fy + 1) % 100
+    return np.char.add(np.char.add(fy.astype(str), "-"),
+                       np.char.zfill(nxt.astype(str), 2)).astype(object)
+
+
+# ---------------------------------------------------------------- helpers
+class _Frame:
+    """Column access with defaults, and row labels for messages."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._where = frame["where"].to_numpy(dtype=object) if "where" in frame else None
+        self._id = frame["id"].to_numpy(dtype=object) if "id" in frame else None
+
+    def has(self, c):
+        return c in self.frame.columns
+
+    def text(self, c, default=""):
+        if c not in self.frame:
+            return pd.Series([default] * len(self.frame), dtype=object)
+        return self.frame[c].astype(object).where(self.frame[c].notna(), default).astype(str)
+
+    def label(self, i: int) -> str:
+        if self._where is not None and self._where[i]:
+            return str(self._where[i])
+        if self._id is not None:
+            return f"row {i + 1} (entry {self._id[i]!r})"
+        return f"row {i + 1}"
+
+    def dates(self, c) -> np.ndarray:
+        if c not in self.frame:
+            return np.full(len(self.frame), np.datetime64("NaT"), dtype="datetime64[D]")
+        col = self.frame[c]
+        try:
+            return pd.to_datetime(col, errors="raise").to_numpy().astype("datetime64[D]")
+        except (ValueError, TypeError):
+            conv = pd.to_datetime(col, errors="coerce")
+            i = int(np.flatnonzero(conv.isna() & col.notna())[0])
+            raise LedgerError(f"{self.label(i)}: column {c!r}: {col.iloc[i]!r} is not a "
+                              f"date (YYYY-MM-DD)") from None
+
+
+def _digits(cur: np.ndarray) -> np.ndarray:
+    uniq, inv = np.unique(cur.astype(str), return_inverse=True)
+    return np.array([currency_digits(u) for u in uniq], dtype=np.int64)[inv]
+
+
+def _pow10(digits: np.ndarray) -> np.ndarray:
+    return objects(np.power(10, np.asarray(digits, dtype=np.int64)))
+
+
+class _Span:
+    pass
+
+
+def _fraction_cols(values, f: _Frame, what: str):
+    """Column of Decimal/str/number (or None) -> (num, den) object ints, mask."""
+    s = pd.Series(values, dtype=object)
+    present = s.notna().to_numpy() & (s.astype(str).str.strip() != "").to_numpy()
+    num = np.ones(len(s), dtype=object)
+    den = np.ones(len(s), dtype=object)
+    if present.any():
+        txt = s[present].astype(str).str.strip()
+        cache = {}
+        vals = []
+        for i, t in zip(np.flatnonzero(present), txt):
+            if t not in cache:
+                try:
+                    fr = Fraction(Decimal(t))
+                    if fr <= 0:
+                        raise ValueError
+                except Exception:
+                    raise LedgerError(f"{f.label(int(i))}: {what} {t!r} is not a positive "
+                                      f"number") from None
+                cache[t] = fr
+            vals.append(cache[t])
+        num[present] = [v.numerator for v in vals]
+        den[present] = [v.denominator for v in vals]
+    return num, den, present
+
+
+def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
+    kind = f.text("period_kind", "one-off").str.strip().to_numpy(dtype=object)
+    kind = np.where(kind == "", "one-off", kind)
+    bad = ~np.isin(kind, KINDS)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise LedgerError(f"{f.label(i)}: unknown period kind {kind[i]!r}; expected one "
+                          f"of {', '.join(KINDS)}")
+    date = f.dates("date")
+    if np.isnat(date).any():
+        raise LedgerError(f"{f.label(int(np.flatnonzero(np.isnat(date))[0]))}: no date")
+    start, end = f.dates("start"), f.dates("end")
+    s = np.where(np.isnat(start), date, start)
+    ynum, yden, has_years = _fraction_cols(
+        f.frame["years"].to_numpy(dtype=object) if f.has("years") else [None] * n, f, "years")
+    has_end = ~np.isnat(end)
+
+    one_off, per_year = kind == "one-off", kind == "per-year"
+    over, fiscal = kind == "over", kind == "fiscal-year"
+    fsm, fsd = opts.fiscal_start if opts.years not in (None, "calendar") else (4, 1)
+
+    # fiscal-year entries: the label's window
+    if fiscal.any():
+        labels = f.text("fiscal_year").str.strip()
+        m = labels.str.extract(r"^(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
+        y1 = pd.to_numeric(m[0], errors="coerce")
+        y2 = pd.to_numeric(m[1], errors="coerce")
+        y2 = np.where(y2 < 100, (y1 // 100) * 100 + y2, y2)
+        ok = (y2 == y1 + 1) | ~fiscal
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            raise LedgerError(f"{f.label(i)}: fiscal year {labels.iloc[i]!r} is not like "
+                              f"2021-22")
+        fy1 = np.where(fiscal, np.nan_to_num(y1.to_numpy(dtype=float)), 2000).astype(np.int64)
+        fs, fe = D.window(fy1, fsm, fsd)
+        s = np.where(fiscal, fs, s)
+
+    # end dates from a number of years (fractional years: days of the next year)
+    whole = np.zeros(n, dtype=np.int64)
+    frac = np.zeros(n)
+    if has_years.any():
+        yf = np.array([float(a) / float(b) for a, b in zip(ynum, yden)])
+        whole = np.floor(yf).astype(np.int64)
+        frac = yf - whole
+    a = D.add_years(s, whole)
+    b = D.add_years(s, whole + 1)
+    e_years = a + np.rint(frac * (b - a).astype(np.int64)).astype("timedelta64[D]") - D.DAY
+
+    horizon_end = _horizon_end(opts)
+    e = s.copy()
+    e = np.where(has_end & (over | per_year), end, e)
+    e = np.where(~has_end & has_years & (over | per_year), e_years, e)
+    if fiscal.any():
+        e = np.where(fiscal, fe, e)
+    open_ended = per_year & ~has_end & ~has_years
+    if horizon_end is not None:
+        e = np.where(open_ended, horizon_end, e)
+        open_ended = np.zeros(n, dtype=bool)
+    over_bad = over & ~has_end & ~has_years
+    if over_bad.any():
+        i = int(np.flatnonzero(over_bad)[0])
+        raise LedgerError(f"{f.label(i)}: an amount 'over' a period needs a number of "
+                          f"years or an end date")
+    backwards = ~open_ended & (e < s)
+    if horizon_end is not None:
+        dropped = backwards & per_year & ~has_end & ~has_years
+        backwards &= ~dropped
+    else:
+        dropped = np.zeros(n, dtype=bool)
+    if backwards.any():
+        i = int(np.flatnonzero(backwards)[0])
+        raise LedgerError(f"{f.label(i)}: the period ends ({D.day_of(e[i:i+1])[0]:02d}"
+                          f" {np.datetime_as_string(e[i])}) before it starts "
+                          f"({np.datetime_as_string(s[i])})")
+
+    # exact year counts of s..e by anniversaries: whole + rem / days-in-next-year
+    e1 = e + D.DAY
+    k = D.year_of(e1) - D.year_of(s)
+    k = np.where(D.add_years(s, k) > e1, k - 1, k)
+    k = np.maximum(k, 0)
+    ak, bk = D.add_years(s, k), D.add_years(s, k + 1)
+    rem = (e1 - ak).astype(np.int64)
+    dny = (bk - ak).astype(np.int64)
+    cnum, cden = objects(k * dny + rem), objects(dny)
+
+    one = np.ones(n, dtype=object)
+    # total basis: per-year amounts times their length
+    tn = np.where(per_year & has_years, ynum, np.where(per_year, cnum, one))
+    td = np.where(per_year & has_years, yden, np.where(per_year, cden, one))
+    # per-year basis (not spread): "over" amounts divided by their length
+    pn = np.where(over & has_years, yden, np.where(over, cden, one))
+    pd_ = np.where(over & has_years, ynum, np.where(over, cnum, one))
+    zero_len = over & (cnum == 0)
+    pn = np.where(zero_len, one, pn)
+    pd_ = np.where(zero_len, one, pd_)
+
+    sp = _Span()
+    sp.s, sp.e, sp.kind = s, np.where(dropped, s - D.DAY, e), kind
+    sp.factor_total = (tn, td)
+    sp.factor_per_year = (pn, pd_)
+    sp.open_ended = open_ended
+    sp.dropped = dropped
+    return sp
+
+
+def _horizon_end(opts: _Options):
+    h = opts.horizon
+    if h is None or h == "":
+        return None
+    sm, sd = YEAR_MODES_START(opts)
+    m = re.fullmatch(r"\s*(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*", str(h))
+    if not m:
+        raise LedgerError(f"horizon {h!r} is not a year (2030) or fiscal year (2030-31)")
+    y = int(m[1])
+    if (sm, sd) == (1, 1) and m[2]:
+        raise LedgerError(f"horizon {h!r}: give a calendar year (2030) with calendar years")
+    first, last = D.window(np.array([y]), sm, sd)
+    return last[0]
+
+
+class _Parts:
+    pass
+
+
+def _explode(s, e, sm, sd) -> _Parts:
+    """One part per row and (calendar/fiscal) year its span [s, e] touches;
+    weight = days of the span in that year."""
+    n = len(s)
+    empty = e < s     # rows dropped by a horizon before they start
+    fy0 = D.fiscal_index(s, sm, sd)
+    fy1 = D.fiscal_index(e, sm, sd)
+    count = np.where(empty, 0, fy1 - fy0 + 1)
+    row = np.repeat(np.arange(n), count)
+    offs = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
+    fy = fy0[row] + offs
+    ws, we = D.window(fy, sm, sd)
+    lo = np.maximum(ws, s[row])
+    hi = np.minimum(we, e[row])
+    p = _Parts()
+    p.row, p.fy = row, fy
+    p.weight = (hi - lo).astype(np.int64) + 1
+    p.weight_sum = np.where(empty, 1, (e - s).astype(np.int64) + 1)
+    return p
+
+
+def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp, amount_dec):
+    """Rate per row for entry-date / fixed-date / as-stated valuation."""
+    n = len(cur)
+    date = f.dates("date")
+    when = (np.full(n, np.datetime64(opts.fixed_date, "D")) if opts.fixed_date else date)
+    rate = np.full(n, Decimal(1), dtype=object)
+    num = np.ones(n, dtype=object)
+    den = np.ones(n, dtype=object)
+    rdate = when.copy()
+    source = np.full(n, SAME_CURRENCY, dtype=object)
+    labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
+    for c in pd.unique(cur):
+        if c == currency:
+            continue
+        m = np.flatnonzero(cur == c)
+        s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
+                              labels=_Sub(labels, m))
+        rn, rd = s.ratio
+        rate[m], num[m], den[m] = s.rate[idx], rn[idx], rd[idx]
+        rdate[m] = s.dates[idx]
+        source[m] = s.source[idx]
+    out = {"rate": rate, "num": num, "den": den, "rate_date": rdate, "source": source}
+    if opts.valuation == "as-stated":
+        restated = f.text("restated")
+        pat = r"(?:^|[;,])\s*" + re.escape(currency) + r"\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)"
+        got = restated.str.extract(pat, expand=False).str.replace(r"[_,]", "", regex=True)
+        has = got.notna().to_numpy() & (cur != currency)
+        out["has_restated"] = has
+        fallback = (~has) & (cur != currency)
+        out["source"] = np.where(
+            fallback, source + f" (no {currency} restatement; valued at the entry date)",
+            source)
+        if has.any():
+            dst = currency_digits(currency)
+            rest_minor = np.zeros(n, dtype=np.int64)
+            rest_minor[has] = minor_units(to_decimal_array(got[has].to_numpy(dtype=object),
+                                                           "restated amount"),
+                                          np.full(int(has.sum()), dst))
+            entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
+            entry_minor = minor_units(to_decimal_array(entry.to_numpy(dtype=object)),
+                                      _digits(cur))
+            alloc_minor = minor_units(amount_dec, _digits(cur))
+            # restated × allocation share; the period factor is applied by the caller
+            share_n = objects(np.where(entry_minor == 0, 0, alloc_minor))
+            share_d = objects(np.where(entry_minor == 0, 1, entry_minor))
+            span = _spans(f, opts, n)
+            fnum, fden = (span.factor_total if (opts.basis == "total" or opts.years)
+                          else span.factor_per_year)
+            fnum = np.where(span.open_ended, 1, fnum)
+            fden = np.where(span.open_ended, 1, fden)
+            out["restated_minor"] = round_div(objects(rest_minor) * share_n * objects(fnum),
+                                              share_d * objects(fden))
+            with localcontext() as ctx:
+                ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+                eff = np.empty(int(has.sum()), dtype=object)
+                rd_, ed_ = objects(rest_minor[has]), objects(entry_minor[has])
+                sc = _pow10(_digits(cur)[has] - dst)
+                eff[:] = [Decimal(int(a) * int(c)) / Decimal(int(b)) if b else Decimal(0)
+                          for a, b, c in zip(rd_, ed_, sc)]
+            out["rate"] = out["rate"].copy()
+            out["rate"][has] = eff
+            out["rate_date"] = np.where(has, date, rdate)
+            out["source"] = np.where(has, "as stated by the source: " + restated.to_numpy(dtype=object),
+                                     out["source"])
+    return out
+
+
+class _Sub:
+    def __init__(self, labels, idx):
+        self.labels, self.idx = labels, idx
+
+    def __getitem__(self, i):
+        return self.labels[int(self.idx[i])]
+
+
+class _LazyLabels:
+    def __init__(self, f):
+        self.f = f
+
+    def __getitem__(self, i):
+        return self.f.label(int(i))
+
+
+def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
+    """Rates per part from the year's average (calendar or fiscal year)."""
+    m_parts = len(parts.row)
+    pcur = cur[parts.row]
+    rate = np.full(m_parts, Decimal(1), dtype=object)
+    num = np.ones(m_parts, dtype=object)
+    den = np.ones(m_parts, dtype=object)
+    source = np.full(m_parts, SAME_CURRENCY, dtype=object)
+    for c in pd.unique(pcur):
+        if c == currency:
+            continue
+        m = np.flatnonzero(pcur == c)
+        avg = table.yearly_averages(c, currency, sm, sd)
+        have = avg.index.to_numpy()
+        want = parts.fy[m]
+        pos = np.searchsorted(have, want)
+        posc = np.minimum(pos, len(have) - 1)
+        missing = have[posc] != want
+        if missing.any():
+            if not clamp:
+                i = int(np.flatnonzero(missing)[0])
+                lbl = year_label(np.array([want[i]]), sm, sd)[0]
+                raise LedgerError(
+                    f"{f.label(int(parts.row[m[i]]))}: no {c}->{currency} rates in {lbl} for "
+                    f"a yearly average: the rates cover {year_label(have[:1], sm, sd)[0]} to "
+                    f"{year_label(have[-1:], sm, sd)[0]} (use clamp / --clamp for the "
+                    f"nearest year)")
+            posc = np.where(want < have[0], 0, np.where(want > have[-1], len(have) - 1, posc))
+            # a gap inside the range: the previous year with data
+            still = have[posc] != want
+            posc = np.where(still, np.maximum(np.searchsorted(have, want) - 1, 0), posc)
+        sel = avg.iloc[posc]
+        r = sel["rate"].to_numpy(dtype=object)
+        ratios = [x.as_integer_ratio() for x in avg["rate"]]
+        rn = np.array([a for a, _ in ratios], dtype=object)[posc]
+        rd = np.array([b for _, b in ratios], dtype=object)[posc]
+        srcs = ("average of " + sel["count"].astype(str) + " daily rates "
+                + pd.Series(sel["first"].to_numpy().astype("datetime64[D]").astype(str), index=sel.index)
+                + ".." + pd.Series(sel["last"].to_numpy().astype("datetime64[D]").astype(str), index=sel.index)
+                + ": " + sel["source"]).to_numpy(dtype=object)
+        rate[m], num[m], den[m], source[m] = r, rn, rd, srcs
+    return {"rate": rate, "num": num, "den": den, "source": source,
+            "rate_date": np.full(m_parts, np.datetime64("NaT"), dtype="datetime64[D]")}
+
+
+def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):
+    out = np.empty(len(value_minor), dtype=object)
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        out[:] = [(Decimal(int(v)).scaleb(-dst_digits) / Decimal(int(o)).scaleb(-int(k)))
+                  if o else Decimal(0)
+                  for v, o, k in zip(value_minor, orig_minor, src_digits)]
+    return out
+
+
+def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_digits,
+              currency, rate, rate_date, rate_source, open_rows, opts, sm, sd):
+    def col(c, default):
+        if c in frame.columns:
+            return frame[c].to_numpy()[rows]
+        return np.full(len(rows), default, dtype=object)
+
+    out = {
+        "id": col("id", ""),
+        "date": pd.to_datetime(frame["date"]).to_numpy()[rows].astype("datetime64[s]"),
+        "funder": col("funder", ""), "purpose": col("purpose", ""),
+        "status": col("status", ""), "qualifier": col("qualifier", ""),
+        "period": col("period", ""),
+        "primary": (frame["primary"].to_numpy(dtype=bool)[rows] if "primary" in frame
+                    else np.ones(len(rows), dtype=bool)),
+        "amount": col("amount", None),
+        "currency": f.text("currency").str.strip().str.upper().to_numpy(dtype=object)[rows],
+    }
+    if year is not None:
+        out["year"] = year_label(year, sm, sd)
+    # original-currency parts: per currency digits
+    orig = np.empty(len(rows), dtype=object)
+    sdig = src_digits[rows]
+    for k in np.unique(sdig):
+        m = sdig == k
+        orig[m] = to_decimals(np.asarray(orig_minor, dtype=object)[m], int(k))
+    out.update({
+        "value": to_decimals(value_minor, dst_digits),
+        "report_currency": np.full(len(rows), currency, dtype=object),
+        "rate": rate,
+        "rate_date": np.asarray(rate_date).astype("datetime64[s]"),
+        "rate_source": rate_source,
+        "original_value": orig,
+        "value_minor": _int_col(value_minor),
+        "open_ended": open_rows[rows],
+    })
+    result = pd.DataFrame(out)
+    for c in ("id", "funder", "purpose", "status", "qualifier", "period", "currency",
+              "report_currency", "rate_source"):
+        result[c] = result[c].astype(object)
+    return result
+
+
+def _int_col(values):
+    arr = np.asarray(values)
+    try:
+        return arr.astype(np.int64)
+    except OverflowError:
+        return arr.astype(object)

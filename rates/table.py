@@ -1,0 +1,369 @@
+"""A rate table: the embedded ECB history plus any user tables, with lookups.
+
+Every rate answers "1 FROM = rate TO".  A pair's series is built from
+
+1. user quotes for the pair itself (either direction; the other direction is
+   inverted), which win over everything else on the same date;
+2. otherwise the cross through the euro, ``TO per EUR / FROM per EUR``, where
+   each leg is the ECB rate unless a user table gives EUR<->X on that date.
+
+Inverses and crosses are Decimal quotients rounded to ``RATE_DIGITS``
+significant digits; that rounded rate is the one recorded *and* used, so
+``amount × rate`` always reproduces the converted value.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ledger.errors import LedgerError
+
+from . import ecb
+from .usercsv import read_rates_csv
+
+RATE_DIGITS = 15
+POLICIES = ("previous", "next", "nearest", "strict")
+EURO = ecb.EURO
+SAME_CURRENCY = "same currency"
+LEDGER_RATES_FILE = "rates.csv"
+
+
+def currency_digits(code: str) -> int:
+    """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
+    from babel.numbers import get_currency_precision
+
+    return get_currency_precision(code)
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    q = Decimal(1).scaleb(-currency_digits(currency))
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return amount.quantize(q, rounding=ROUND_HALF_UP)
+
+
+def _recip(values: np.ndarray) -> np.ndarray:
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        return np.divide(Decimal(1), values.astype(object))
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        return np.divide(num.astype(object), den.astype(object))
+
+
+def _fmt_date(d) -> str:
+    return str(np.datetime64(d, "D"))
+
+
+@dataclass(frozen=True)
+class Series:
+    """One pair's observations, sorted by date (one per date)."""
+    base: str
+    quote: str
+    dates: np.ndarray        # datetime64[D]
+    rate: np.ndarray         # Decimal objects
+    source: np.ndarray       # str objects
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    @functools.cached_property
+    def ratio(self) -> tuple[np.ndarray, np.ndarray]:
+        """The rates as exact integer fractions (numerators, denominators)."""
+        pairs = [r.as_integer_ratio() for r in self.rate]
+        num = np.empty(len(pairs), dtype=object)
+        den = np.empty(len(pairs), dtype=object)
+        num[:] = [p[0] for p in pairs]
+        den[:] = [p[1] for p in pairs]
+        return num, den
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"date": self.dates.astype("datetime64[s]"),
+                             "rate": self.rate, "source": self.source})
+
+
+@dataclass(frozen=True)
+class Conversion:
+    """One converted amount and where its rate came from."""
+    amount: Decimal          # in ``currency``, rounded to its minor unit
+    currency: str
+    original: Decimal
+    original_currency: str
+    rate: Decimal            # 1 original_currency = rate currency
+    rate_date: dt.date | None
+    date: dt.date            # the date asked for
+    source: str
+    policy: str
+
+    def as_dict(self) -> dict:
+        return {"amount": str(self.amount), "currency": self.currency,
+                "original": str(self.original),
+                "original_currency": self.original_currency,
+                "rate": str(self.rate),
+                "rate_date": self.rate_date.isoformat() if self.rate_date else None,
+                "date": self.date.isoformat(), "source": self.source,
+                "policy": self.policy}
+
+
+class RateTable:
+    """The embedded ECB rates (unless ``embedded=False``) overlaid with user
+    tables; later tables override earlier ones on the same date and pair."""
+
+    def __init__(self, user_tables=(), *, embedded: bool = True):
+        self.embedded = embedded
+        self.files: list[str] = []
+        frames = []
+        for prio, table in enumerate(user_tables, start=1):
+            if not isinstance(table, pd.DataFrame):
+                self.files.append(str(table))
+                table = read_rates_csv(table)
+            table = table.copy()
+            table["priority"] = prio
+            frames.append(table)
+        cols = ["date", "from", "to", "rate", "source", "origin", "priority"]
+        self.user = (pd.concat(frames, ignore_index=True) if frames
+                     else pd.DataFrame({c: [] for c in cols}))
+        self.user["date"] = pd.to_datetime(self.user["date"]).to_numpy().astype("datetime64[D]")
+        self._ecb = ecb.load_ecb() if embedded else None
+        self._series: dict[tuple[str, str], Series] = {}
+
+    # -- construction helpers ---------------------------------------------
+    @classmethod
+    def load(cls, rates=None, *, root=None, embedded: bool = True) -> "RateTable":
+        """``rates``: a RateTable (returned as is), a path, or a list of paths.
+        ``root``: a ledger folder; its ``rates.csv`` is used when present
+        (explicit tables override it)."""
+        if isinstance(rates, RateTable):
+            return rates
+        tables = []
+        if root is not None:
+            auto = Path(root) / LEDGER_RATES_FILE
+            if auto.is_file():
+                tables.append(auto)
+        if rates is not None:
+            if isinstance(rates, (str, Path, pd.DataFrame)):
+                rates = [rates]
+            tables.extend(rates)
+        return cls(tables, embedded=embedded)
+
+    @functools.cached_property
+    def currencies(self) -> frozenset[str]:
+        codes = set(self.user["from"]) | set(self.user["to"])
+        if self._ecb is not None:
+            codes |= set(self._ecb["currency"].unique()) | {EURO}
+        return frozenset(codes)
+
+    def check_currency(self, code: str, where: str = "") -> None:
+        from babel.numbers import is_currency
+
+        prefix = f"{where}: " if where else ""
+        if code in self.currencies:
+            return
+        if not (len(code) == 3 and code.isalpha() and code.isupper()) or not is_currency(code):
+            raise LedgerError(f"{prefix}unknown currency code {code!r} "
+                              f"(expected an ISO 4217 code such as GBP, EUR, USD)")
+        raise LedgerError(f"{prefix}no exchange rates for {code}: it is not among the "
+                          f"ECB reference currencies; give its rates in a rate table "
+                          f"(--rates FILE or the ledger's {LEDGER_RATES_FILE})")
+
+    def _per_euro(self, code: str) -> pd.DataFrame:
+        """Units of ``code`` per euro by date: date, rate, source, priority."""
+        parts = []
+        if self._ecb is not None:
+            e = self._ecb[self._ecb["currency"] == code]
+            if len(e):
+                parts.append(pd.DataFrame({
+                    "date": e["date"].to_numpy().astype("datetime64[D]"),
+                    "rate": np.array([Decimal(v) for v in e["rate"]], dtype=object),
+                    "source": ecb.source_name(), "priority": 0}))
+        u = self.user
+        fwd = u[(u["from"] == EURO) & (u["to"] == code)]
+        inv = u[(u["from"] == code) & (u["to"] == EURO)]
+        if len(fwd):
+            parts.append(fwd[["date", "rate", "source", "priority"]])
+        if len(inv):
+            parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
+                                       "rate": _recip(inv["rate"].to_numpy()),
+                                       "source": inv["source"].to_numpy(),
+                                       "priority": inv["priority"].to_numpy()}))
+        return _latest_priority(parts)
+
+    def series(self, base: str, quote: str) -> Series:
+        """All observations of 1 ``base`` = rate ``quote``."""
+        key = (base, quote)
+        if key in self._series:
+            return self._series[key]
+        self.check_currency(base)
+        self.check_currency(quote)
+        u = self.user
+        parts = []
+        fwd = u[(u["from"] == base) & (u["to"] == quote)]
+        inv = u[(u["from"] == quote) & (u["to"] == base)]
+        # direct quotes outrank the cross through EUR on the same date
+        if len(fwd):
+            parts.append(fwd[["date", "rate", "source"]].assign(priority=fwd["priority"] + 10**6))
+        if len(inv):
+            parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
+                                       "rate": _recip(inv["rate"].to_numpy()),
+                                       "source": inv["source"].to_numpy(),
+                                       "priority": inv["priority"].to_numpy() + 10**6}))
+        if base == EURO:
+            parts.append(self._per_euro(quote))
+        elif quote == EURO:
+            b = self._per_euro(base)
+            parts.append(b.assign(rate=_recip(b["rate"].to_numpy())))
+        else:
+            b, q = self._per_euro(base), self._per_euro(quote)
+            if len(b) and len(q):
+                j = b.merge(q, on="date", suffixes=("_b", "_q"))
+                same = j["source_b"] == j["source_q"]
+                parts.append(pd.DataFrame({
+                    "date": j["date"].to_numpy(),
+                    "rate": _ratio(j["rate_q"].to_numpy(), j["rate_b"].to_numpy()),
+                    "source": np.where(same, j["source_b"],
+                                       j["source_b"] + " + " + j["source_q"]),
+                    "priority": np.maximum(j["priority_b"], j["priority_q"])}))
+        s = _latest_priority(parts)
+        if not len(s):
+            raise LedgerError(f"no exchange rate for {base}->{quote}: neither the ECB "
+                              f"data nor the rate tables connect these currencies "
+                              f"(add rates with --rates FILE)")
+        out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
+                     s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object))
+        self._series[key] = out
+        return out
+
+    # -- lookups ----------------------------------------------------------
+    def locate(self, base: str, quote: str, dates, *, policy: str = "previous",
+               clamp: bool = False, labels=None) -> tuple[Series, np.ndarray]:
+        """Index into ``series(base, quote)`` for each date (vectorised).
+
+        ``labels`` (same length as ``dates``) name the rows in messages."""
+        check_policy(policy)
+        s = self.series(base, quote)
+        d = np.asarray(dates).astype("datetime64[D]")
+        sd, n = s.dates, len(s)
+        before, after = d < sd[0], d > sd[-1]
+        outside = before | after
+        if outside.any() and not clamp:
+            i = int(np.flatnonzero(outside)[0])
+            raise LedgerError(
+                f"{_label(labels, i)}no {base}->{quote} rate on {_fmt_date(d[i])}: "
+                f"the rates run from {_fmt_date(sd[0])} to {_fmt_date(sd[-1])} "
+                f"(use clamp / --clamp to take the nearest end, or add a rate table)")
+        nxt = np.searchsorted(sd, d, side="left")
+        prev = np.searchsorted(sd, d, side="right") - 1
+        nxt_c = np.minimum(nxt, n - 1)
+        prev_c = np.maximum(prev, 0)
+        exact = sd[nxt_c] == d
+        if policy == "previous":
+            idx = prev_c
+        elif policy == "next":
+            idx = nxt_c
+        elif policy == "nearest":
+            idx = np.where((d - sd[prev_c]) <= (sd[nxt_c] - d), prev_c, nxt_c)
+        else:  # strict
+            missing = ~exact & ~outside
+            if missing.any():
+                i = int(np.flatnonzero(missing)[0])
+                raise LedgerError(
+                    f"{_label(labels, i)}no {base}->{quote} rate on {_fmt_date(d[i])} "
+                    f"(not a trading day in the data) and the policy is 'strict'; "
+                    f"use policy previous, next or nearest")
+            idx = nxt_c
+        idx = np.where(before, 0, np.where(after, n - 1, idx))
+        return s, idx
+
+    def rate(self, base: str, quote: str, date, *, policy="previous", clamp=False):
+        """(rate, rate_date, source) for one date."""
+        if base == quote:
+            self.check_currency(base)
+            return Decimal(1), _to_date(date), SAME_CURRENCY
+        s, idx = self.locate(base, quote, [np.datetime64(_to_date(date), "D")],
+                             policy=policy, clamp=clamp)
+        i = int(idx[0])
+        return s.rate[i], _to_date(s.dates[i]), str(s.source[i])
+
+    def convert(self, amount, base: str, quote: str, date, *, policy="previous",
+                clamp=False) -> Conversion:
+        amount = Decimal(amount)
+        date = _to_date(date)
+        rate, rate_date, source = self.rate(base, quote, date, policy=policy, clamp=clamp)
+        with localcontext() as ctx:
+            ctx.prec = 80
+            value = round_money(amount * rate, quote)
+        return Conversion(value, quote, amount, base, rate, rate_date, date, source, policy)
+
+    def yearly_averages(self, base: str, quote: str, start_month: int = 1,
+                        start_day: int = 1) -> pd.DataFrame:
+        """Mean of the pair's observations per (calendar or fiscal) year,
+        indexed by the year's starting year: rate, count, first, last, source."""
+        from ._dates import fiscal_index
+
+        s = self.series(base, quote)
+        fy = fiscal_index(s.dates, start_month, start_day)
+        frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
+                              "source": s.source})
+        g = frame.groupby("fy", sort=True)
+        sums = g["rate"].agg(lambda r: sum(r, Decimal(0)))
+        counts = g["rate"].size()
+        with localcontext() as ctx:
+            ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+            means = [+(a / b) for a, b in zip(sums.to_numpy(), counts.to_numpy())]
+        out = pd.DataFrame({
+            "rate": np.array(means, dtype=object), "count": counts.to_numpy(),
+            "first": g["date"].min().to_numpy(), "last": g["date"].max().to_numpy(),
+            "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
+        }, index=sums.index)
+        return out
+
+
+def check_policy(policy: str) -> None:
+    if policy not in POLICIES:
+        raise LedgerError(f"unknown rate policy {policy!r}; choose one of "
+                          f"{', '.join(POLICIES)}")
+
+
+def _label(labels, i) -> str:
+    if labels is None:
+        return ""
+    return f"{labels[i]}: "
+
+
+def _to_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return dt.date.fromisoformat(str(value.astype("datetime64[D]")))
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise LedgerError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return pd.Timestamp(value).date()
+
+
+def _latest_priority(parts) -> pd.DataFrame:
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({"date": np.array([], dtype="datetime64[D]"), "rate": [],
+                             "source": [], "priority": []})
+    s = pd.concat(parts, ignore_index=True)
+    s = s.sort_values(["date", "priority"], kind="stable")
+    return s.drop_duplicates("date", keep="last").reset_index(drop=True)
+
+
+def load_rates(rates=None, *, root=None, embedded: bool = True) -> RateTable:
+    """See ``RateTable.load``."""
+    return RateTable.load(rates, root=root, embedded=embedded)
