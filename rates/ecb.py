@@ -57,3 +57,17 @@ def load_ecb():
     long["currency"] = long["currency"].str.strip()
     long = long.sort_values(["currency", "date"], kind="stable").reset_index(drop=True)
     return long[["date", "currency", "rate"]]
+
+
+@functools.cache
+def per_euro(code: str):
+    """(dates as datetime64[D], Decimal rates) of one currency; cached."""
+    import numpy as np
+    from decimal import Decimal
+
+    e = load_ecb()
+    e = e[e["currency"] == code]
+    rates = np.empty(len(e), dtype=object)
+    rates[:] = [Decimal(v) for v in e["rate"]]
+    rates.flags.writeable = False
+    return e["date"].to_numpy().astype("datetime64[D]"), rates

@@ -153,6 +153,8 @@ class RateTable:
             if isinstance(rates, (str, Path, pd.DataFrame)):
                 rates = [rates]
             tables.extend(rates)
+        if not tables and embedded and cls is RateTable:
+            return _embedded_only()
         return cls(tables, embedded=embedded)
 
     @functools.cached_property
@@ -179,12 +181,10 @@ class RateTable:
         """Units of ``code`` per euro by date: date, rate, source, priority."""
         parts = []
         if self._ecb is not None:
-            e = self._ecb[self._ecb["currency"] == code]
-            if len(e):
-                parts.append(pd.DataFrame({
-                    "date": e["date"].to_numpy().astype("datetime64[D]"),
-                    "rate": np.array([Decimal(v) for v in e["rate"]], dtype=object),
-                    "source": ecb.source_name(), "priority": 0}))
+            dates, values = ecb.per_euro(code)
+            if len(dates):
+                parts.append(pd.DataFrame({"date": dates, "rate": values.copy(),
+                                           "source": ecb.source_name(), "priority": 0}))
         u = self.user
         fwd = u[(u["from"] == EURO) & (u["to"] == code)]
         inv = u[(u["from"] == code) & (u["to"] == EURO)]
@@ -325,6 +325,12 @@ class RateTable:
             "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
         }, index=sums.index)
         return out
+
+
+@functools.cache
+def _embedded_only() -> "RateTable":
+    """The shared ECB-only table (its pair series are cached across calls)."""
+    return RateTable()
 
 
 def check_policy(policy: str) -> None:

@@ -1,0 +1,182 @@
+"""Normalisation: spreading into years, bases, valuation modes, the frame contract."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger.errors import LedgerError
+from ledger.model import Entry, Money, Period, Split
+from rates import RateTable
+from rates.normalise import entries_frame, normalise, to_frame
+
+D = Decimal
+
+
+def E(id, date, amount, currency="GBP", period=Period(), **kw):
+    return Entry(id, date, "UK:Home Office", kw.pop("purpose", "Security"), D(amount),
+                 currency, period=period, **kw)
+
+
+def one(frame, **where):
+    m = np.ones(len(frame), dtype=bool)
+    for k, v in where.items():
+        m &= (frame[k] == v).to_numpy()
+    assert m.sum() == 1, frame
+    return frame[m].iloc[0]
+
+
+def test_columns_and_one_off_lands_at_date():
+    f = to_frame([E("a", dt.date(2021, 3, 31), "100.50")])
+    assert list(f.columns[:16]) == ["id", "date", "funder", "purpose", "status", "qualifier",
+                                    "period", "primary", "amount", "currency", "year", "value",
+                                    "report_currency", "rate", "rate_date", "rate_source"]
+    row = one(f, id="a")
+    assert row.year == 2021 and row.value == D("100.50") and row.rate == 1
+    assert row.period == "one-off" and bool(row.primary)
+
+
+def test_fiscal_year_boundaries():
+    es = [E("mar31", dt.date(2022, 3, 31), "10"), E("apr1", dt.date(2022, 4, 1), "20")]
+    f = to_frame(es, years="fiscal-uk")
+    assert one(f, id="mar31").year == "2021-22"
+    assert one(f, id="apr1").year == "2022-23"
+    f = to_frame(es, years="fiscal", fiscal_start="07-01")
+    assert one(f, id="apr1").year == "2021-22"
+
+
+def test_fiscal_year_entry_lands_in_its_year():
+    e = E("fy", dt.date(2021, 1, 1), "1000", period=Period("fiscal-year", fiscal_year="2021-22"))
+    f = to_frame([e], years="fiscal-uk")
+    assert list(f.year) == ["2021-22"] and f.value.sum() == D("1000.00")
+    cal = to_frame([e], years="calendar")
+    assert list(cal.year) == [2021, 2022]
+    assert list(cal.value) == [D("753.42"), D("246.58")]   # 275 and 90 of 365 days
+
+
+def test_over_three_years_from_entry_date():
+    e = E("o", dt.date(2020, 4, 1), "30000000", period=Period("over", years=D(3)))
+    f = to_frame([e], years="fiscal-uk")
+    assert list(f.year) == ["2020-21", "2021-22", "2022-23"]
+    assert list(f.value) == [D("10000000.00")] * 3
+    assert to_frame([e], years=None, basis="per-year").value.iloc[0] == D("10000000.00")
+
+
+def test_per_year_for_n_years_is_n_times():
+    e = E("p", dt.date(2021, 4, 1), "5000000", period=Period("per-year", years=D(2)))
+    f = to_frame([e], years="fiscal-uk")
+    assert list(f.value) == [D("5000000.00")] * 2
+    assert to_frame([e], years=None).value.iloc[0] == D("10000000.00")
+    assert to_frame([e], years=None, basis="per-year").value.iloc[0] == D("5000000.00")
+
+
+def test_per_year_start_end_counts_years_exactly():
+    e = E("p", dt.date(2020, 1, 1), "100", period=Period(
+        "per-year", start=dt.date(2020, 4, 1), end=dt.date(2023, 3, 31)))
+    assert to_frame([e], years=None).value.iloc[0] == D("300.00")
+
+
+def test_open_ended_per_year_is_not_silent():
+    e = E("open", dt.date(2022, 1, 1), "1000", period=Period("per-year"))
+    with pytest.raises(LedgerError, match="open.*horizon|no end.*horizon"):
+        to_frame([e])
+    f = to_frame([e], horizon=2024)
+    assert list(f.year) == [2022, 2023, 2024] and f.value.sum() == D("3000.00")
+    per = to_frame([e], basis="per-year")
+    assert len(per) == 1 and per.value.iloc[0] == D("1000.00") and bool(per.open_ended.iloc[0])
+
+
+def test_splits_give_one_row_per_purpose():
+    e = Entry("s", dt.date(2021, 6, 1), "UK", "A", D(100), "GBP",
+              splits=(Split("A", D(60)), Split("B", D(40))))
+    f = to_frame([e])
+    assert list(f.purpose) == ["A", "B"] and list(f.value) == [D("60.00"), D("40.00")]
+
+
+def test_conversion_and_as_stated():
+    e = E("eur", dt.date(2022, 5, 1), "1000", "EUR", restated=(Money(D("850"), "GBP"),))
+    plain = E("p2", dt.date(2022, 5, 1), "1000", "EUR")
+    f = to_frame([e, plain], valuation="as-stated")
+    row = one(f, id="eur")
+    assert row.value == D("850.00") and "as stated" in row.rate_source
+    fb = one(f, id="p2")
+    assert "no GBP restatement" in fb.rate_source
+    table = RateTable()
+    expect = table.convert(1000, "EUR", "GBP", dt.date(2022, 5, 1))
+    assert fb.value == expect.amount and fb.rate == expect.rate
+    assert fb.rate_date.date() == expect.rate_date
+
+
+def test_fixed_date_and_yearly_average():
+    e = E("y", dt.date(2019, 1, 1), "2000", "EUR", period=Period("over", years=D(2)))
+    fixed = to_frame([e], valuation="2024-03-16", years=None)
+    assert fixed.rate_date.iloc[0].date() == dt.date(2024, 3, 15)
+    avg = to_frame([e], valuation="yearly-average")
+    t = RateTable().series("EUR", "GBP")
+    for year, row in zip((2019, 2020), avg.itertuples()):
+        m = (t.dates >= np.datetime64(f"{year}-01-01")) & (t.dates <= np.datetime64(f"{year}-12-31"))
+        mean = sum(t.rate[m], D(0)) / int(m.sum())
+        assert abs(row.rate - mean) < D("1e-12")
+        assert row.value == (row.original_value * row.rate).quantize(D("0.01"))
+    assert avg.original_value.sum() == D("2000.00")
+
+
+def test_user_rates_in_frame(tmp_path):
+    p = tmp_path / "rates.csv"
+    p.write_text("date,from,to,rate,source\n1995-06-01,USD,GBP,0.63,Treasury 1995\n")
+    e = E("old", dt.date(1995, 6, 1), "1000", "USD")
+    f = to_frame([e], rates=p, years=None)
+    assert f.value.iloc[0] == D("630.00") and f.rate_source.iloc[0] == "Treasury 1995"
+
+    class Book:
+        entries = (e,)
+        root = tmp_path
+    assert to_frame(Book(), years=None).value.iloc[0] == D("630.00")
+
+
+def test_columnar_path_without_entries():
+    frame = pd.DataFrame({
+        "id": ["x", "y"], "date": ["2021-06-01", "2021-06-01"],
+        "amount": ["1000000.005", "10"], "currency": ["GBP", "EUR"],
+        "period_kind": ["over", "one-off"], "years": ["2", None],
+    })
+    f = normalise(frame, currency="GBP")
+    assert f[f.id == "x"].value.sum() == D("1000000.01")
+    assert len(f[f.id == "x"]) == 3   # 2021, 2022, 2023
+
+
+def test_bad_input_names_the_entry():
+    bad = E("fy", dt.date(2021, 1, 1), "1", period=Period("fiscal-year", fiscal_year="2021-23"))
+    with pytest.raises(LedgerError, match="fy.*2021-23"):
+        to_frame([bad])
+    with pytest.raises(LedgerError, match="valuation"):
+        to_frame([], valuation="someday")
+    with pytest.raises(LedgerError, match="unknown currency code 'ZZZ'"):
+        to_frame([E("z", dt.date(2021, 1, 1), "1", "ZZZ")])
+    with pytest.raises(LedgerError, match="'old'.*1990"):
+        to_frame([E("old", dt.date(1990, 1, 1), "1", "USD")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    cents=st.integers(min_value=-10**15, max_value=10**15),
+    start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2024, 12, 31)),
+    days=st.integers(min_value=0, max_value=4000),
+    years=st.sampled_from(["calendar", "fiscal-uk"]),
+    cur=st.sampled_from(["GBP", "EUR", "JPY"]),
+)
+def test_spreading_sums_to_total_exactly(cents, start, days, years, cur):
+    amount = D(cents).scaleb(-2)
+    e = E("h", start, amount, cur, period=Period(
+        "over", start=start, end=start + dt.timedelta(days=days)))
+    spread = to_frame([e], years=years, clamp=True)
+    total = to_frame([e], years=None, clamp=True)
+    assert spread.value.sum() == total.value.iloc[0]
+    assert spread.original_value.sum() == total.original_value.iloc[0]
+    assert (spread.value.map(lambda v: v.as_tuple().exponent) >= -2).all()
+    assert spread.year.is_unique
