@@ -1,0 +1,524 @@
+"""Report tables: pure functions from a ledger and options to pandas DataFrames.
+
+Nothing here renders anything.  ``build_report(ledger, options)`` computes every
+table once and returns a :class:`Report`; the renderers (``reports.workbook``,
+``reports.charts``, ``reports.html``, the terminal/CSV output of
+``ledger-tool report``) only read it.
+
+Money: the normalised frame from ``rates.normalise.to_frame`` carries each
+row's value both as ``Decimal`` (``value``) and as integer minor units of the
+report currency (``value_minor``).  Tables sum ``value_minor`` (vectorised,
+exact) and turn the few resulting sums back into ``Decimal``.
+
+Double counting: rows whose ``primary`` flag is False (entries that disburse,
+restate or are part of another entry) never enter the totals; the status table
+uses disbursing/phased entries only to measure what was paid out.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ledger.errors import LedgerError
+
+OTHER = "(other)"
+TOTAL = "Total"
+PAID_STATUSES = ("disbursed", "spent")
+YEAR_MODE_TEXT = {
+    "calendar": "calendar years (1 January to 31 December)",
+    "fiscal-uk": "UK fiscal years (1 April to 31 March)",
+    "fiscal-us": "US federal fiscal years (1 October to 30 September)",
+}
+
+
+# ---------------------------------------------------------------- options
+@dataclass(frozen=True)
+class ReportOptions:
+    """What to report and how.  Filters mean the same as in ``ledger-tool list``."""
+    currency: str = "GBP"
+    valuation: str = "entry-date"         # entry-date | YYYY-MM-DD | yearly-average | as-stated
+    basis: str = "total"                  # total | per-year
+    years: str = "calendar"               # calendar | fiscal-uk | fiscal-us | fiscal
+    fiscal_start: str | None = None       # MM-DD, for years="fiscal" (default: the ledger's)
+    horizon: str | int | None = None      # last year counted for open-ended "per year" amounts
+    locale: str = "en_GB"
+    funder: tuple[str, ...] = ()
+    purpose: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()
+    start: dt.date | None = None
+    end: dt.date | None = None
+    compare: tuple[str, ...] = ()         # funders side by side (default: top-level funders)
+    depth: int | None = None              # account depth for funder/purpose tables
+    top: int = 12                         # charts: top N purposes, the rest as "(other)"
+    rates: str | None = None              # a user rate table (CSV), else the ledger's / ECB
+    title: str | None = None
+
+
+@dataclass
+class Report:
+    """Every computed table plus the options and notes that explain them."""
+    options: ReportOptions
+    ledger_name: str
+    generated: dt.datetime
+    horizon: str | None                   # horizon actually used (None: none needed)
+    year_label: str                       # "calendar years (…)" / "fiscal years starting …"
+    frame: pd.DataFrame                   # normalised rows on the chosen basis (not spread)
+    spread: pd.DataFrame                  # normalised rows spread into years (total basis)
+    summary: pd.DataFrame                 # funder, purpose, amount, currency, qualifiers
+    matrix: pd.DataFrame                  # purpose × funder (index purpose, columns funders)
+    by_purpose: pd.DataFrame
+    by_funder: pd.DataFrame
+    by_year: pd.DataFrame                 # index year, columns funders
+    by_status: pd.DataFrame
+    comparison: pd.DataFrame              # index purpose, one column per compared funder
+    funder_tree: pd.DataFrame
+    purpose_tree: pd.DataFrame
+    entries: pd.DataFrame                 # one row per entry × allocation, for people
+    sources: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    rate_sources: list[str] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return self.options.currency
+
+    def basis_text(self) -> str:
+        """One line stating currency, valuation and basis (for titles and captions)."""
+        o = self.options
+        basis = "total over each period" if o.basis == "total" else "amount per year"
+        val = {"entry-date": "rates at each entry's date",
+               "yearly-average": "yearly average rates",
+               "as-stated": "the sources' own conversions where given"}.get(
+                   o.valuation, f"rates on {o.valuation}")
+        return f"{o.currency}, {basis}, valued at {val}"
+
+
+# ---------------------------------------------------------------- money helpers
+def _digits(currency: str) -> int:
+    from rates.table import currency_digits
+    return currency_digits(currency)
+
+
+def to_money(minor, currency: str):
+    """Integer minor units (scalar, Series or DataFrame) → Decimal, to the unit."""
+    k = _digits(currency)
+
+    def one(x):
+        if x is None or (isinstance(x, float) and np.isnan(x)):
+            return Decimal(0).scaleb(-k)
+        return Decimal(int(x)).scaleb(-k)
+
+    if isinstance(minor, pd.DataFrame):
+        return minor.apply(lambda col: col.map(one)).astype(object)
+    if isinstance(minor, pd.Series):
+        return minor.map(one).astype(object)
+    return one(minor)
+
+
+def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
+    """Account paths cut to ``depth`` levels (vectorised)."""
+    if not depth:
+        return accounts.astype(object)
+    return accounts.astype(str).str.split(":").str[:depth].str.join(":").astype(object)
+
+
+def _minor(frame: pd.DataFrame) -> pd.Series:
+    return frame["value_minor"].astype("int64") if frame["value_minor"].dtype != object \
+        else frame["value_minor"]
+
+
+# ---------------------------------------------------------------- normalising
+def select_entries(ledger, options: ReportOptions):
+    from ledger.query import select
+    return select(ledger.entries, funder=list(options.funder) or None,
+                  purpose=list(options.purpose) or None, status=list(options.status) or None,
+                  start=options.start, end=options.end)
+
+
+def _purpose_mask(frame: pd.DataFrame, purposes: Sequence[str]) -> pd.Series:
+    """Rows whose purpose is one of ``purposes`` or below it (split entries keep
+    only the matching shares)."""
+    if not purposes:
+        return pd.Series(True, index=frame.index)
+    acc = frame["purpose"].astype(str).str.casefold()
+    mask = pd.Series(False, index=frame.index)
+    for p in purposes:
+        p = p.casefold().rstrip(":")
+        mask |= (acc == p) | acc.str.startswith(p + ":")
+    return mask
+
+
+def _norm_kw(ledger, options: ReportOptions) -> dict:
+    years = options.years
+    fiscal_start = options.fiscal_start
+    if years == "fiscal" and fiscal_start is None:
+        fiscal_start = (ledger.options or {}).get("fiscal_year_start") or "04-01"
+    return dict(currency=options.currency, valuation=options.valuation, years=years,
+                fiscal_start=fiscal_start if years == "fiscal" else None,
+                rates=options.rates)
+
+
+def default_horizon(ledger, entries, options: ReportOptions):
+    """The report's last year: the last (calendar or fiscal) year that any
+    bounded entry reaches, or the year of the latest entry when every entry is
+    open-ended.  Returns None when no entry is open-ended."""
+    from rates.normalise import to_frame
+
+    if not any(e.period.is_open_ended for e in entries):
+        return None
+    bounded = [e for e in entries if not e.period.is_open_ended]
+    kw = _norm_kw(ledger, options)
+    if bounded:
+        spread = to_frame(_with_root(ledger, bounded), basis="total", **kw)
+        return str(spread["year"].max())
+    latest = max(entries, key=lambda e: e.date)
+    y = latest.date.year
+    if options.years != "calendar":
+        sm, sd = _fiscal_start_of(ledger, options)
+        first = y if (latest.date.month, latest.date.day) >= (sm, sd) else y - 1
+        return f"{first}-{(first + 1) % 100:02d}"
+    return str(y)
+
+
+def _fiscal_start_of(ledger, options):
+    from rates.normalise import YEAR_MODES
+    if options.years == "fiscal":
+        txt = options.fiscal_start or (ledger.options or {}).get("fiscal_year_start") or "04-01"
+        m, d = (int(x) for x in str(txt).lstrip("-").split("-"))
+        return m, d
+    return YEAR_MODES.get(options.years, (1, 1))
+
+
+class _Book:
+    """A ledger-like view (entries + root) for ``to_frame``."""
+
+    def __init__(self, entries, root):
+        self.entries, self.root = tuple(entries), root
+
+
+def _with_root(ledger, entries):
+    return _Book(entries, getattr(ledger, "root", None))
+
+
+def normalised_frames(ledger, options: ReportOptions, entries=None):
+    """(frame on the chosen basis, frame spread into years, horizon used)."""
+    from rates.normalise import to_frame
+
+    entries = select_entries(ledger, options) if entries is None else entries
+    horizon = options.horizon
+    if horizon in (None, "") and any(e.period.is_open_ended for e in entries):
+        horizon = default_horizon(ledger, entries, options)
+    horizon = None if horizon in (None, "") else str(horizon)
+    kw = _norm_kw(ledger, options)
+    book = _with_root(ledger, entries)
+    spread = to_frame(book, basis="total", horizon=horizon, **kw)
+    if options.basis == "total":
+        frame = to_frame(book, basis="total", horizon=horizon, **{**kw, "years": None})
+    else:
+        frame = to_frame(book, basis="per-year", horizon=None, **{**kw, "years": None})
+    if options.purpose:
+        frame = frame[_purpose_mask(frame, options.purpose)].reset_index(drop=True)
+        spread = spread[_purpose_mask(spread, options.purpose)].reset_index(drop=True)
+    if options.depth:
+        for f in (frame, spread):
+            f["funder"] = truncate(f["funder"], options.depth)
+            f["purpose"] = truncate(f["purpose"], options.depth)
+    return frame, spread, (horizon if any(e.period.is_open_ended for e in entries) else None)
+
+
+# ---------------------------------------------------------------- tables
+def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per group: e.g. "up to (1); at least (2)" for non-exact amounts."""
+    q = frame[frame["qualifier"].astype(str) != "exact"]
+    if q.empty:
+        return pd.Series(dtype=object)
+    counts = q.groupby(keys + ["qualifier"], sort=True)["id"].nunique().reset_index()
+    counts["text"] = counts["qualifier"].astype(str) + " (" + counts["id"].astype(str) + ")"
+    return counts.groupby(keys)["text"].agg("; ".join)
+
+
+def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFrame:
+    prim = frame[frame["primary"]]
+    if prim.empty:
+        out = pd.DataFrame(columns=keys + ["amount", "currency", "entries", "qualifiers"])
+        return out
+    g = prim.assign(_m=_minor(prim)).groupby(keys, sort=True)
+    out = g["_m"].sum().to_frame("minor")
+    out["entries"] = g["id"].nunique()
+    out["qualifiers"] = _qualifier_text(prim, keys).reindex(out.index).fillna("")
+    out = out.reset_index()
+    out.insert(len(keys), "amount", to_money(out.pop("minor"), currency))
+    out.insert(len(keys) + 1, "currency", currency)
+    return out
+
+
+def summary_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Totals by funder × purpose (primary rows only): funder, purpose, amount,
+    currency, entries, qualifiers."""
+    return _grouped(frame, ["funder", "purpose"], currency)
+
+
+def by_purpose(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Totals by purpose, largest first, with each purpose's share of the total."""
+    out = _grouped(frame, ["purpose"], currency)
+    return _with_share(out)
+
+
+def by_funder(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    out = _grouped(frame, ["funder"], currency)
+    return _with_share(out)
+
+
+def _with_share(out: pd.DataFrame) -> pd.DataFrame:
+    if out.empty:
+        out["share"] = []
+        return out
+    total = sum(out["amount"], Decimal(0))
+    out["share"] = [float(a / total) if total else 0.0 for a in out["amount"]]
+    return out.sort_values("amount", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Purpose (rows) × funder (columns) totals; zeros where nothing is pledged."""
+    prim = frame[frame["primary"]]
+    if prim.empty:
+        return pd.DataFrame()
+    m = prim.assign(_m=_minor(prim)).pivot_table(index="purpose", columns="funder",
+                                                 values="_m", aggfunc="sum", fill_value=0)
+    m.columns.name = None
+    m.index.name = "purpose"
+    return to_money(m, currency)
+
+
+def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Year (calendar or fiscal, as in the spread frame) × funder: the money
+    falling in each year (amounts spread over their periods by days)."""
+    prim = spread[spread["primary"]]
+    if prim.empty or "year" not in prim:
+        return pd.DataFrame()
+    m = prim.assign(_m=_minor(prim)).pivot_table(index="year", columns="funder",
+                                                 values="_m", aggfunc="sum", fill_value=0)
+    m.columns.name = None
+    m.index = m.index.astype(str)
+    m.index.name = "year"
+    return to_money(m, currency)
+
+
+def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """Per funder: pledged, committed, disbursed, spent (primary entries by
+    their status), total (all primary entries), paid (primary entries with
+    status disbursed/spent plus entries that disburse or are part of another
+    entry and are disbursed/spent) and outstanding = total − paid.
+
+    ``links``: columns id, kind (disburses | part_of | restates)."""
+    if frame.empty:
+        return pd.DataFrame(columns=["funder", "pledged", "committed", "disbursed", "spent",
+                                     "total", "paid", "outstanding", "currency"])
+    f = frame.assign(_m=_minor(frame))
+    prim = f[f["primary"]]
+    by_status = prim.pivot_table(index="funder", columns="status", values="_m",
+                                 aggfunc="sum", fill_value=0)
+    from ledger.model import STATUSES
+    out = by_status.reindex(columns=list(STATUSES), fill_value=0)
+    out["total"] = prim.groupby("funder")["_m"].sum()
+    paying = set(links.loc[links["kind"].isin(["disburses", "part_of"]), "id"]) \
+        if not links.empty else set()
+    sec_paid = f[~f["primary"] & f["id"].isin(paying) & f["status"].isin(PAID_STATUSES)]
+    paid = prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum()
+    paid = paid.add(sec_paid.groupby("funder")["_m"].sum(), fill_value=0)
+    out = out.reindex(out.index.union(paid.index), fill_value=0)
+    out["paid"] = paid.reindex(out.index, fill_value=0)
+    out = out.fillna(0).astype("int64")
+    out["outstanding"] = out["total"] - out["paid"]
+    out.columns.name = None
+    out = to_money(out, currency)
+    out = out.reset_index().rename(columns={"index": "funder"})
+    out["currency"] = currency
+    return out
+
+
+def top_level(accounts: pd.Series) -> pd.Series:
+    return accounts.astype(str).str.split(":").str[0]
+
+
+def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str) -> pd.DataFrame:
+    """Chosen funders side by side by purpose, on the same basis: index purpose,
+    one column per funder (each funder account including everything below
+    it), then a Total row.  Default funders: the top-level funder accounts."""
+    prim = frame[frame["primary"]]
+    if not funders:
+        funders = sorted(pd.unique(top_level(prim["funder"]))) if not prim.empty else []
+    acc = prim["funder"].astype(str).str.casefold()
+    cols = {}
+    minor = _minor(prim)
+    for name in funders:
+        p = name.casefold().rstrip(":")
+        mask = (acc == p) | acc.str.startswith(p + ":")
+        cols[name] = minor[mask].groupby(prim.loc[mask, "purpose"]).sum()
+    out = pd.DataFrame(cols).fillna(0)
+    if out.empty:
+        return pd.DataFrame(columns=list(funders))
+    out = out.astype("int64").sort_index()
+    out.index.name = "purpose"
+    out.loc[TOTAL] = out.sum()
+    return to_money(out, currency)
+
+
+def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None = None) -> pd.DataFrame:
+    """Account-tree roll-up of ``side`` ("funder" or "purpose"): every account
+    and each of its parents, with its total (children included), to ``depth``
+    levels.  Columns: account, level, amount, currency."""
+    prim = frame[frame["primary"]]
+    if prim.empty:
+        return pd.DataFrame(columns=["account", "level", "amount", "currency"])
+    parts = prim[side].astype(str).str.split(":")
+    max_level = int(parts.str.len().max())
+    if depth:
+        max_level = min(max_level, depth)
+    minor = _minor(prim)
+    pieces = []
+    for k in range(1, max_level + 1):
+        has = parts.str.len() >= k
+        acct = parts[has].str[:k].str.join(":")
+        s = minor[has].groupby(acct).sum()
+        pieces.append(pd.DataFrame({"account": s.index, "level": k, "minor": s.to_numpy()}))
+    out = pd.concat(pieces, ignore_index=True).sort_values("account", kind="stable")
+    out = out.reset_index(drop=True)
+    out["amount"] = to_money(out.pop("minor"), currency)
+    out["currency"] = currency
+    return out
+
+
+def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
+    """One row per entry × purpose allocation, for people: the amount as
+    written, original currency, normalised amount, rate, rate date, rate
+    source, period, status, funder, purpose, whether it counts in totals,
+    links and sources."""
+    meta = pd.DataFrame({
+        "id": [e.id for e in entries],
+        "amount as written": [e.amount_text or f"{e.amount} {e.currency}" for e in entries],
+        "links": ["; ".join(f"{ln.kind} {ln.target}" for ln in e.links) for e in entries],
+        "sources": ["; ".join(c.doc for c in e.sources) for e in entries],
+        "quotes": [" | ".join(c.quote for c in e.sources) for e in entries],
+    })
+    f = frame.merge(meta, on="id", how="left")
+    out = pd.DataFrame({
+        "id": f["id"], "date": pd.to_datetime(f["date"]).dt.date,
+        "funder": f["funder"], "purpose": f["purpose"],
+        "amount as written": f["amount as written"], "qualifier": f["qualifier"],
+        "original amount": f["amount"], "original currency": f["currency"],
+        "normalised": f["value"], "report currency": f["report_currency"],
+        "rate": f["rate"], "rate date": pd.to_datetime(f["rate_date"]).dt.date,
+        "rate source": f["rate_source"], "period": f["period"], "status": f["status"],
+        "counted": np.where(f["primary"], "yes", "no"), "links": f["links"],
+        "sources": f["sources"], "quotes": f["quotes"],
+    })
+    out["rate date"] = out["rate date"].astype(object).where(out["rate date"].notna(), None)
+    return out
+
+
+def sources_table(ledger, entries) -> pd.DataFrame:
+    """One row per citation: document, title, publisher, date, URL, quote, entry."""
+    docs = getattr(ledger, "documents", {}) or {}
+    rows = [(c.doc, e.id, c.quote, c.locator) for e in entries for c in e.sources]
+    out = pd.DataFrame(rows, columns=["document", "entry", "quote", "locator"])
+    d = pd.DataFrame([(k, v.title, v.publisher, v.published, v.url) for k, v in docs.items()],
+                     columns=["document", "title", "publisher", "published", "url"])
+    out = out.merge(d, on="document", how="left")
+    out = out[["document", "title", "publisher", "published", "url", "quote", "locator", "entry"]]
+    return out.fillna("").sort_values(["document", "entry"], kind="stable").reset_index(drop=True)
+
+
+def links_frame(entries) -> pd.DataFrame:
+    return pd.DataFrame([(e.id, ln.kind, ln.target) for e in entries for ln in e.links],
+                        columns=["id", "kind", "target"])
+
+
+# ---------------------------------------------------------------- everything
+def build_report(ledger, options: ReportOptions, progress=None) -> Report:
+    """Compute every report table for ``ledger`` (a ``ledger.Ledger``)."""
+    step = progress.step if progress is not None else (lambda *_: None)
+    entries = select_entries(ledger, options)
+    if not entries:
+        raise LedgerError("no entries match the filters; nothing to report")
+    step("normalising amounts")
+    frame, spread, horizon = normalised_frames(ledger, options, entries)
+    cur = options.currency.upper()
+    step("computing tables")
+    links = links_frame(entries)
+    name = (ledger.options or {}).get("name") or (str(ledger.root) if ledger.root else "ledger")
+    if options.years == "fiscal":
+        sm, sd = _fiscal_start_of(ledger, options)
+        year_text = f"fiscal years starting {dt.date(2001, sm, sd):%d %B}"
+    else:
+        year_text = YEAR_MODE_TEXT.get(options.years, options.years)
+    report = Report(
+        options=options, ledger_name=str(name),
+        generated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        horizon=horizon, year_label=year_text, frame=frame, spread=spread,
+        summary=summary_table(frame, cur), matrix=matrix_table(frame, cur),
+        by_purpose=by_purpose(frame, cur), by_funder=by_funder(frame, cur),
+        by_year=by_year(spread, cur), by_status=status_table(frame, links, cur),
+        comparison=comparison_table(frame, options.compare, cur),
+        funder_tree=tree_table(frame, "funder", cur),
+        purpose_tree=tree_table(frame, "purpose", cur),
+        entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
+    )
+    report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
+    report.notes = report_notes(report, entries, links)
+    return report
+
+
+def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
+    o = report.options
+    notes = [
+        f"Amounts: {report.basis_text()}.",
+        f"Years are {report.year_label}; an amount over several years is spread "
+        f"over them in proportion to days.",
+    ]
+    n_sec = int((~report.frame["primary"]).sum())
+    secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]))
+    notes.append(
+        "Totals count each pledge once: entries that disburse, restate or are part of "
+        "another entry record money their target already counts and are left out of "
+        "every total" + (f" ({len(secondary_ids)} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
+                         f"{', '.join(secondary_ids)})." if n_sec else " (this ledger has none).")
+        + " The status table uses disbursing and phased entries to measure what was paid.")
+    open_ids = sorted({e.id for e in entries if e.period.is_open_ended})
+    if open_ids:
+        if o.basis == "per-year":
+            notes.append("Open-ended amounts per year (" + ", ".join(open_ids) + ") are shown "
+                         "as one year's amount; the by-year table counts them each year up to "
+                         f"{report.horizon} (the horizon).")
+        else:
+            how = "given with --horizon" if o.horizon not in (None, "") else \
+                "the report's last year: the last year any bounded entry reaches"
+            notes.append(f"Open-ended amounts per year ({', '.join(open_ids)}) are counted from "
+                         f"their start up to the end of {report.horizon} ({how}); a later "
+                         f"horizon gives larger totals.")
+    quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
+    if not quals.empty:
+        q = quals.drop_duplicates().groupby("qualifier")["id"].agg(", ".join)
+        notes.append("Some amounts are not exact and are counted at their stated figure: "
+                     + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
+    if o.basis == "per-year":
+        notes.append("Per-year basis: one-off amounts count in full; amounts over a period "
+                     "are divided by its length in years.")
+    if report.rate_sources:
+        notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
+                     + (" …" if len(report.rate_sources) > 5 else "") + ".")
+    filt = [f"{k} {', '.join(v)}" for k, v in (("funder", o.funder), ("purpose", o.purpose),
+                                                ("status", o.status)) if v]
+    if o.start:
+        filt.append(f"from {o.start.isoformat()}")
+    if o.end:
+        filt.append(f"to {o.end.isoformat()}")
+    if filt:
+        notes.append("Filtered: " + "; ".join(filt) + ".")
+    return notes
