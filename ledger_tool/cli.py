@@ -20,6 +20,7 @@ COMMAND_MODULES = [
     "balance",
     "rates",
     "extract",
+    "add",
 ]
 
 

@@ -1,0 +1,314 @@
+"""Add entries to a journal file without disturbing what is already there.
+
+The new ``[[entry]]`` table is rendered with tomlkit (which escapes quotes,
+control characters and non-ASCII text correctly) and *appended* to the
+file's bytes: comments, ordering, formatting, a UTF-8 byte-order mark and
+CRLF line endings of the existing text are kept byte for byte.  Before
+anything is written the whole would-be ledger is read by the same loader as
+``ledger-tool check`` (``ledger.load_journal``, on a temporary copy); any
+error stops the edit.  The write itself is atomic (``ledger.atomic``):
+a temporary file in the same folder, fsync, rename.
+
+    >>> from ledger.edit import add_entry
+    >>> result = add_entry("examples/calais", {"id": "x", ...})
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import stat
+import tempfile
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from ledger.errors import LedgerError
+from ledger.model import Problem
+
+__all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
+           "ENTRY_ORDER", "DRAFT_PLACEHOLDER_DATE"]
+
+# Field order of a rendered entry (the order of docs/journal.md).
+ENTRY_ORDER = ("id", "date", "funder", "purpose", "amount", "currency", "qualifier", "period",
+               "status", "restated", "disburses", "part_of", "restates", "recipient",
+               "location", "tags", "notes")
+SUBTABLES = ("split", "source")
+DRAFT_PLACEHOLDER_DATE = "YYYY-MM-DD"   # what `extract --draft` writes for the date
+_SUB_HEADER = re.compile(rb"^([ \t]*)\[\[\s*entry\s*\.\s*(?:source|split)\s*\]\]", re.M)
+_ENTRY_HEADER = re.compile(rb"^[ \t]*\[\[\s*entry\s*\]\]", re.M)
+
+
+@dataclass(frozen=True)
+class AddResult:
+    path: Path                    # the journal file written (or that would be)
+    text: str                     # the rendered entry, as appended
+    line: int                     # line of its [[entry]] header in the new file
+    warnings: tuple[Problem, ...]  # warnings about the new entry (e.g. no source)
+    written: bool
+
+
+# ------------------------------------------------------------------ render
+def _value(v: Any) -> str:
+    import tomlkit
+
+    return tomlkit.item(v).as_string()
+
+
+def _key(k: str) -> str:
+    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _value(k)
+
+
+def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str = "\n") -> str:
+    """One ``[[entry]]`` table as TOML text (ending with a newline).
+
+    Known fields come in the documented order, unknown ones after them (the
+    loader then reports them); ``source``/``split`` are lists of tables
+    written as indented ``[[entry.source]]`` / ``[[entry.split]]``.  Empty
+    values (``None``, ``""``, ``[]``) are left out."""
+    def empty(v):
+        return v is None or v == "" or v == [] or v == ()
+
+    lines = ["[[entry]]"]
+    keys = [k for k in ENTRY_ORDER if k in fields]
+    keys += [k for k in fields if k not in ENTRY_ORDER and k not in SUBTABLES]
+    for k in keys:
+        v = fields[k]
+        if empty(v):
+            continue
+        if isinstance(v, tuple):
+            v = list(v)
+        lines.append(f"{_key(k)} = {_value(v)}")
+    for sub in SUBTABLES:
+        tables = fields.get(sub) or []
+        if isinstance(tables, Mapping):
+            tables = [tables]
+        for t in tables:
+            lines.append(f"{indent}[[entry.{sub}]]")
+            if not isinstance(t, Mapping):
+                raise LedgerError(f"entry.{sub} must be tables, got {t!r}")
+            for k, v in t.items():
+                if not empty(v):
+                    lines.append(f"{indent}{_key(k)} = {_value(v)}")
+    return newline.join(lines) + newline
+
+
+# ----------------------------------------------------------- which file
+def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None) -> Path:
+    """The journal file a new entry goes to.
+
+    A file ledger: that file (``file``, if given, must be the same).  A
+    folder: ``file`` (relative to the folder, or a path inside it; created if
+    missing), else ``pledges.toml`` if it exists, else the last journal file
+    (in reading order) that holds ``[[entry]]`` tables, else a new
+    ``pledges.toml``."""
+    from ledger.journal import journal_files
+
+    root = Path(ledger)
+    if not root.exists():
+        raise LedgerError(f"{root}: no such ledger file or folder")
+    if not root.is_dir():
+        if file is not None and Path(file).resolve() != root.resolve():
+            raise LedgerError(f"--file {file}: the ledger {root} is a single file; "
+                              "entries can only be added to it")
+        return root
+    if file is not None:
+        f = Path(file)
+        if not f.is_absolute() and ((root / f).exists() or not f.exists()):
+            f = root / f     # relative to the ledger folder (or, if only that exists, to here)
+        try:
+            rel = f.resolve().relative_to(root.resolve())
+        except ValueError:
+            raise LedgerError(f"--file {file}: not inside the ledger folder {root}") from None
+        if f.suffix != ".toml" or any(part.startswith(".") for part in rel.parts):
+            raise LedgerError(f"--file {file}: the ledger reads only *.toml files outside "
+                              "hidden folders, so an entry there would be ignored")
+        if f.is_dir():
+            raise LedgerError(f"--file {file}: is a folder")
+        return root / rel
+    default = root / "pledges.toml"
+    if default.is_file():
+        return default
+    holding = []
+    for f in journal_files(root):
+        try:
+            if _ENTRY_HEADER.search(f.read_bytes()):
+                holding.append(f)
+        except OSError:
+            continue
+    return holding[-1] if holding else default
+
+
+# ------------------------------------------------------------------ drafts
+def draft_entry(draft: str | os.PathLike, pick: str | int | None = None) -> dict[str, Any]:
+    """One entry of a draft written by ``ledger-tool extract --draft``, as a
+    dict of fields with its placeholders (the ``YYYY-MM-DD`` date, empty
+    funder and purpose) removed.  ``pick`` is a 1-based number or an entry
+    id; it may be left out when the draft holds one entry."""
+    p = Path(draft)
+    try:
+        raw = p.read_bytes()
+    except FileNotFoundError:
+        raise LedgerError(f"--from-extract {p}: no such file") from None
+    except OSError as err:
+        raise LedgerError(f"--from-extract {p}: cannot read: {err.strerror or err}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise LedgerError(f"{p}:{line}: not valid UTF-8 (byte {err.start}); "
+                          "save the draft as UTF-8") from None
+    except tomllib.TOMLDecodeError as err:
+        raise LedgerError(f"{p}: TOML syntax error: {err}") from None
+    entries = data.get("entry")
+    if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
+        raise LedgerError(f"{p}: no [[entry]] tables in this draft")
+    ids = [str(e.get("id", "")) for e in entries]
+    if pick is None:
+        if len(entries) > 1:
+            shown = ", ".join(f"{i}={ident}" for i, ident in enumerate(ids[:8], 1))
+            more = ", ..." if len(ids) > 8 else ""
+            raise LedgerError(f"{p}: the draft holds {len(entries)} entries; choose one with "
+                              f"--pick N or --pick ID ({shown}{more})")
+        chosen = entries[0]
+    else:
+        text = str(pick).strip()
+        if text.isdigit():
+            n = int(text)
+            if not 1 <= n <= len(entries):
+                raise LedgerError(f"{p}: --pick {n}: the draft holds entries 1 to {len(entries)}")
+            chosen = entries[n - 1]
+        elif text in ids:
+            chosen = entries[ids.index(text)]
+        else:
+            raise LedgerError(f"{p}: --pick {text!r}: no entry with that number or id")
+    out: dict[str, Any] = {}
+    for k, v in chosen.items():
+        if k == "date" and isinstance(v, str):
+            try:
+                v = dt.date.fromisoformat(v.strip())
+            except ValueError:
+                continue          # the YYYY-MM-DD placeholder (or junk): must be given
+        if isinstance(v, str) and not v.strip():
+            continue              # funder = "" / purpose = "" placeholders
+        out[k] = v
+    return out
+
+
+# --------------------------------------------------------------------- add
+def _newline(raw: bytes) -> str:
+    return "\r\n" if b"\r\n" in raw else "\n"
+
+
+def _indent(raw: bytes) -> str:
+    m = _SUB_HEADER.search(raw)
+    return m.group(1).decode("ascii", "replace") if m else "  "
+
+
+def _new_bytes(old: bytes | None, entry_text: str, newline: str) -> tuple[bytes, int]:
+    """The file's new content and the line number of the new [[entry]] header."""
+    body = entry_text.encode("utf-8")
+    if not old:
+        return body, 1
+    sep = newline.encode()
+    prefix = old
+    if not prefix.endswith(b"\n"):
+        prefix += sep
+    if not prefix.endswith(sep + sep) and prefix.strip():
+        prefix += sep            # one blank line between tables, as in the examples
+    return prefix + body, prefix.count(b"\n") + 1
+
+
+def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
+    """Load the would-be ledger (a temporary copy with ``target`` replaced by
+    ``new``) with ``ledger.load_journal``; return its problems with the
+    copy's paths mapped back to the real ones."""
+    from ledger import load_journal
+    from ledger.journal import journal_files
+
+    is_dir = root.is_dir()
+    with tempfile.TemporaryDirectory(prefix="ledger-add-") as tmp:
+        tmp_root = Path(tmp) / (root.name or "ledger")
+        files = journal_files(root) if is_dir else []
+        if is_dir:
+            tmp_root.mkdir()
+            for f in files:
+                dest = tmp_root / f.relative_to(root)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    shutil.copyfile(f, dest)
+                except OSError as err:
+                    raise LedgerError(f"{f}: cannot read: {err.strerror or err}") from None
+            dest = tmp_root / target.relative_to(root)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+        else:
+            dest = tmp_root
+        dest.write_bytes(new)
+        _, _, problems, _ = load_journal(tmp_root)
+    def real(name: str) -> str:
+        if not name.startswith(str(tmp_root)):
+            return name
+        return str(root / Path(name).relative_to(tmp_root)) if is_dir else str(root)
+
+    return [p._replace(file=real(p.file)) for p in problems]
+
+
+def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
+              file: str | os.PathLike | None = None, dry_run: bool = False) -> AddResult:
+    """Append one entry to a ledger's journal file.
+
+    ``fields`` are the entry's TOML fields (``id``, ``date`` as a
+    ``datetime.date``, ``amount`` as written, ``source`` as a list of
+    ``{"doc", "quote", "locator"}`` tables, ...).  The whole ledger with the
+    new entry is validated first; on any error ``LedgerError`` lists every
+    problem and nothing is written.  Returns an ``AddResult``; warnings
+    about the new entry (e.g. no source) are in ``result.warnings``."""
+    from ledger.atomic import atomic_path
+
+    root = Path(ledger)
+    target = target_file(root, file)
+    missing = [k for k in ("id", "date", "funder", "amount") if not fields.get(k)]
+    if not fields.get("purpose") and not fields.get("split"):
+        missing.append("purpose")
+    if missing:
+        raise LedgerError("cannot add the entry: missing " + ", ".join(missing))
+    try:
+        old = target.read_bytes() if target.exists() else None
+    except OSError as err:
+        raise LedgerError(f"{target}: cannot read: {err.strerror or err}") from None
+    newline = _newline(old or b"")
+    text = render_entry(fields, indent=_indent(old or b""), newline=newline)
+    new, line = _new_bytes(old, text, newline)
+
+    problems = _validate(root, target, new)
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        raise LedgerError(f"entry {fields.get('id')!r} not added to {target}: the ledger would have "
+                          f"{len(errs)} error(s):\n" + "\n".join(str(p) for p in errs))
+    tfile = str(target)
+    warnings = tuple(p for p in problems
+                     if p.severity != "error" and p.file == tfile and p.line == line)
+    if dry_run:
+        return AddResult(target, text, line, warnings, False)
+
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode) if old is not None else _default_mode()
+        with atomic_path(target) as tmp:
+            with open(tmp, "wb") as fh:
+                fh.write(new)
+            os.chmod(tmp, mode)   # mkstemp makes 0600 files; keep the journal's mode
+            now = target.read_bytes() if target.exists() else None
+            if now != old:
+                raise LedgerError(f"{target} changed while the entry was being added; "
+                                  "nothing written, run the command again")
+    except OSError as err:
+        raise LedgerError(f"{target}: cannot write: {err.strerror or err}") from None
+    return AddResult(target, text, line, warnings, True)
+
+
+def _default_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
