@@ -1,0 +1,433 @@
+"""The source archive: the folder of documents behind a ledger's figures.
+
+Each document is declared in the ledger's sources file as a ``[[document]]``
+table (title, publisher, published, url, retrieved, path, sha256); ``path`` is
+relative to the archive folder given to ``ledger-tool audit --sources DIR``.
+
+- ``read_source(path)`` reads a plain-text, HTML or PDF document into a
+  ``SourceText``: its searchable text (the visible text for HTML, the
+  extracted text for PDF), its SHA-256, and a map from positions in that text
+  back to line and column *in the file itself*, so that an auditor can open
+  the file at the reported place.
+- ``Archive(folder)`` finds and reads the declared documents (cached).
+- ``add_document(...)`` records a new document in the sources file with
+  tomlkit (comments and layout kept), atomically, refusing duplicates.
+- ``document_rows(...)`` is the table behind ``ledger-tool sources list``.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import hashlib
+import html.parser
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LedgerError
+from .model import Document
+
+__all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
+           "sources_file", "add_document", "document_rows", "TEXT_SUFFIXES",
+           "HTML_SUFFIXES", "PDF_SUFFIXES"]
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_SUFFIXES = (".pdf",)
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
+SOURCES_FILE = "sources.toml"
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a document file: 1-based line and column (characters);
+    ``page`` for PDF documents (1-based), else 0."""
+    line: int
+    column: int
+    page: int = 0
+
+    def __str__(self) -> str:
+        head = f"p.{self.page} " if self.page else ""
+        return f"{head}{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, eq=False)
+class SourceText:
+    """A document read for auditing.
+
+    ``text`` is what is searched (visible text for HTML); ``source`` is the
+    decoded file (the same as ``text`` for plain text).  ``origin[i]`` is the
+    offset in ``source`` of ``text[i]`` (``None`` when they are the same)."""
+    path: Path
+    kind: str                      # "text" | "html" | "pdf"
+    text: str
+    sha256: str
+    source: str = ""
+    origin: tuple[int, ...] | None = None
+    warnings: tuple[str, ...] = ()
+    page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
+    _lines: list[int] = field(default_factory=list, repr=False)
+
+    def __post_init__(self):
+        src = self.source if self.origin is not None else self.text
+        self._lines.extend(m.start() + 1 for m in re.finditer("\n", src))
+
+    def source_offset(self, offset: int) -> int:
+        """The offset in the file's decoded text of ``text[offset]``."""
+        if self.origin is None:
+            return offset
+        if not self.origin:
+            return 0
+        return self.origin[min(max(offset, 0), len(self.origin) - 1)]
+
+    def locate(self, offset: int) -> Location:
+        """Line and column in the file (1-based) of ``text[offset]``."""
+        off = self.source_offset(offset)
+        i = bisect.bisect_right(self._lines, off)
+        line_start = self._lines[i - 1] if i else 0
+        page = bisect.bisect_right(self.page_starts, offset) if self.page_starts else 0
+        return Location(i + 1, off - line_start + 1, page)
+
+    def context(self, start: int, end: int, radius: int = 240) -> tuple[str, str, str]:
+        """(before, span, after) around ``text[start:end]``, cut at word
+        boundaries about ``radius`` characters either side."""
+        a = max(0, start - radius)
+        b = min(len(self.text), end + radius)
+        before, after = self.text[a:start], self.text[end:b]
+        if a > 0 and " " in before:
+            before = "…" + before[before.index(" ") + 1:]
+        if b < len(self.text) and " " in after:
+            after = after[:after.rindex(" ")] + "…"
+        return before, self.text[start:end], after
+
+
+# --------------------------------------------------------------- reading
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _decode(data: bytes, p: Path) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LedgerError(f"{p}: looks like UTF-16 but cannot be decoded") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise LedgerError(f"{p}: binary file, not a text, HTML or PDF document")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            text = data.decode("cp1252", errors="replace")
+            warnings.append(f"{p}: not valid UTF-8 (byte {err.start + 1}); read as cp1252")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3",
+               "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote",
+               "pre", "hr", "title", "dt", "dd", "figcaption", "td", "th", "main", "nav"}
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
+
+
+class _PositionedText(html.parser.HTMLParser):
+    """Visible text of an HTML document, remembering for each character the
+    offset in the source where it comes from."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._line_starts = [0] + [m.start() + 1 for m in re.finditer("\n", source)]
+        self.chars: list[str] = []
+        self.origin: list[int] = []
+        self._skip = 0
+
+    def _here(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _emit(self, text: str, at: int, step: bool) -> None:
+        self.chars.append(text)
+        self.origin.extend(range(at, at + len(text)) if step else [at] * len(text))
+
+    def _block(self) -> None:
+        if not self._skip:
+            self._emit("\n", self._here(), False)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._emit(data, self._here(), True)
+
+    def handle_entityref(self, name):
+        if not self._skip:
+            import html as _html
+            text = _html.unescape(f"&{name};")
+            self._emit(text, self._here(), False)
+
+    def handle_charref(self, name):
+        if not self._skip:
+            import html as _html
+            self._emit(_html.unescape(f"&#{name};"), self._here(), False)
+
+
+def _html_text(source: str) -> tuple[str, tuple[int, ...]]:
+    parser = _PositionedText(source)
+    parser.feed(source)
+    parser.close()
+    return "".join(parser.chars), tuple(parser.origin)
+
+
+def _pdf_text(p: Path) -> tuple[str, tuple[int, ...]]:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover - pypdf is a dependency
+        raise LedgerError(f"{p}: reading PDF documents needs pypdf (pip install pypdf)") from None
+    try:
+        reader = PdfReader(str(p))
+        pages = [(page.extract_text() or "") for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, OSError) as err:
+        raise LedgerError(f"{p}: cannot read PDF: {err}") from None
+    starts, text = [], ""
+    for t in pages:
+        starts.append(len(text))
+        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    return text, tuple(starts)
+
+
+def read_source(path: str | Path) -> SourceText:
+    """Read one archived document; raise ``LedgerError`` naming the file when
+    it is missing, unreadable, binary or a broken PDF."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise LedgerError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise LedgerError(f"{p}: is a directory, not a document") from None
+    except OSError as err:
+        raise LedgerError(f"{p}: cannot read: {err.strerror or err}") from None
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = p.suffix.lower()
+    if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
+        text, pages = _pdf_text(p)
+        if not text.strip():
+            return SourceText(p, "pdf", text, digest, page_starts=pages,
+                              warnings=(f"{p}: the PDF has no extractable text (scanned?)",))
+        return SourceText(p, "pdf", text, digest, page_starts=pages)
+    source, warnings = _decode(data, p)
+    if suffix in HTML_SUFFIXES or re.match(r"\s*<(!doctype\s+html|html)", source[:200], re.I):
+        text, origin = _html_text(source)
+        return SourceText(p, "html", text, digest, source, origin, tuple(warnings))
+    return SourceText(p, "text", source, digest, warnings=tuple(warnings))
+
+
+class Archive:
+    """A folder of source documents; reads each declared document once."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        if not self.folder.exists():
+            raise LedgerError(f"source archive folder {self.folder} not found "
+                              "(give the folder holding the documents with --sources DIR)")
+        if not self.folder.is_dir():
+            raise LedgerError(f"source archive {self.folder} is not a folder")
+        self._cache: dict[Path, SourceText] = {}
+
+    def path_of(self, doc: Document) -> Path:
+        """The document's file: ``path`` when given, else its id with a
+        known suffix (the first that exists; ``<id>.txt`` otherwise)."""
+        if doc.path:
+            return self.folder / doc.path
+        for suffix in (*TEXT_SUFFIXES, *HTML_SUFFIXES, *PDF_SUFFIXES):
+            cand = self.folder / f"{doc.id}{suffix}"
+            if cand.is_file():
+                return cand
+        return self.folder / f"{doc.id}.txt"
+
+    def read(self, doc: Document) -> SourceText:
+        p = self.path_of(doc)
+        if p not in self._cache:
+            if not p.is_file() and not p.exists():
+                where = f"{doc.file}:{doc.line}: " if doc.file else ""
+                raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
+                                  f"not found in the source archive {self.folder}")
+            self._cache[p] = read_source(p)
+        return self._cache[p]
+
+    def files(self) -> list[Path]:
+        """Every document file in the folder (hidden files skipped)."""
+        return sorted(f for f in self.folder.rglob("*")
+                      if f.is_file() and not any(part.startswith(".")
+                                                 for part in f.relative_to(self.folder).parts))
+
+
+# ---------------------------------------------------------- sources file
+def sources_file(ledger_path: str | Path) -> Path:
+    """Where ``sources add`` writes: ``sources.toml`` in a ledger folder, or
+    the ledger file itself for a one-file ledger."""
+    p = Path(ledger_path)
+    if p.is_dir():
+        return p / SOURCES_FILE
+    if p.suffix == ".toml" and p.is_file():
+        return p
+    if not p.exists():
+        raise LedgerError(f"{p}: no such ledger (a folder of .toml files or one .toml file)")
+    raise LedgerError(f"{p}: not a ledger (expected a folder or a .toml file)")
+
+
+_NEW_SOURCES_HEADER = """\
+# Source documents of this ledger: one [[document]] table each.
+# `path` is relative to the source archive folder (ledger-tool audit --sources DIR);
+# `sha256` is the hash of the archived file, checked by the audit.
+"""
+
+
+def _slug_from(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-._")
+    return s
+
+
+def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publisher: str,
+                 published: dt.date, url: str = "", retrieved: dt.date | None = None,
+                 doc_id: str | None = None, archive: str | Path | None = None,
+                 notes: str = "") -> Document:
+    """Record ``file`` as a source document of the ledger and return it.
+
+    ``archive`` is the source archive folder (default: the file's folder);
+    a file outside it is copied in.  The new ``[[document]]`` table is
+    appended to the sources file with tomlkit, keeping its comments and
+    layout, and written atomically.  Refuses an id, file or content
+    (SHA-256) that the ledger already records."""
+    import tomlkit
+
+    from .atomic import write_atomic
+    from .journal import read_journal
+
+    src = Path(file)
+    if not src.is_file():
+        raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
+    read_source(src)          # refuses binary or unreadable documents
+    digest = sha256_file(src)
+    folder = Path(archive) if archive is not None else src.parent
+    if not folder.is_dir():
+        raise LedgerError(f"source archive folder {folder} not found")
+    try:
+        rel = src.resolve().relative_to(folder.resolve())
+        target = folder / rel
+    except ValueError:
+        rel = Path(src.name)
+        target = folder / rel
+    doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
+    if not _SLUG.match(doc_id or ""):
+        raise LedgerError(f"{src}: {doc_id!r} cannot be a document id (letters, digits, "
+                          ". _ -); give one with --id")
+    for label, value in (("title", title), ("publisher", publisher)):
+        if not value.strip():
+            raise LedgerError(f"{src}: the document needs a {label} (--{label})")
+
+    out = sources_file(ledger_path)
+    journal = read_journal(ledger_path) if Path(ledger_path).exists() else None
+    known = journal.documents if journal else {}
+    posix = rel.as_posix()
+    for d in known.values():
+        where = f"{d.file}:{d.line}" if d.file else str(out)
+        if d.id == doc_id:
+            raise LedgerError(f"{src}: document id {doc_id!r} is already recorded at {where}; "
+                              "give another with --id")
+        if d.sha256 and d.sha256.lower() == digest:
+            raise LedgerError(f"{src}: this file is already recorded as document {d.id!r} "
+                              f"at {where} (same SHA-256)")
+        if d.path and d.path == posix:
+            raise LedgerError(f"{src}: path {posix!r} is already recorded as document "
+                              f"{d.id!r} at {where}")
+
+    if target.resolve() != src.resolve():
+        if target.exists():
+            if sha256_file(target) != digest:
+                raise LedgerError(f"{src}: the archive {folder} already has a different "
+                                  f"file named {rel.name!r}; rename the file or use --sources")
+        else:
+            from .atomic import atomic_path
+            with atomic_path(target) as tmp:
+                shutil.copyfile(src, tmp)
+
+    if out.exists():
+        try:
+            doc = tomlkit.parse(out.read_text(encoding="utf-8"))
+        except Exception as err:  # tomlkit's ParseError carries line and column
+            raise LedgerError(f"{out}: not valid TOML ({err}); fix it with "
+                              f"'ledger-tool check' first") from None
+    else:
+        doc = tomlkit.parse(_NEW_SOURCES_HEADER)
+    table = tomlkit.table()
+    table["id"] = doc_id
+    table["title"] = title.strip()
+    table["publisher"] = publisher.strip()
+    table["published"] = published
+    if url:
+        table["url"] = url
+    if retrieved is not None:
+        table["retrieved"] = retrieved
+    table["path"] = posix
+    table["sha256"] = digest
+    if notes:
+        table["notes"] = notes
+    existing = doc.get("document")
+    if existing is None:
+        aot = tomlkit.aot()
+        aot.append(table)
+        doc.append("document", aot)
+    elif isinstance(existing, tomlkit.items.AoT):
+        existing.append(table)
+    else:
+        raise LedgerError(f"{out}: 'document' must be [[document]] tables")
+    text = tomlkit.dumps(doc)
+    write_atomic(out, text)
+    return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
+                    published=published, url=url, retrieved=retrieved, path=posix,
+                    sha256=digest, notes=notes, file=str(out))
+
+
+def document_rows(documents, entries=(), archive: Archive | None = None) -> list[dict]:
+    """One row per declared document: metadata, how many citations use it,
+    and (with an archive) whether its file is there and unchanged."""
+    cites: dict[str, int] = {}
+    for e in entries:
+        for c in e.sources:
+            cites[c.doc] = cites.get(c.doc, 0) + 1
+    rows = []
+    for d in sorted(documents.values(), key=lambda d: (d.published or dt.date.min, d.id)):
+        row = {"id": d.id, "published": d.published, "publisher": d.publisher,
+               "title": d.title, "path": d.path, "citations": cites.get(d.id, 0),
+               "sha256": d.sha256[:12]}
+        if archive is not None:
+            p = archive.path_of(d)
+            if not p.is_file():
+                row["file"] = "MISSING"
+            elif not d.sha256:
+                row["file"] = "no hash recorded"
+            else:
+                row["file"] = "ok" if sha256_file(p) == d.sha256.lower() else "CHANGED"
+        rows.append(row)
+    return rows

@@ -1,0 +1,767 @@
+"""Audit every figure: is each quote in its document, does it say what the
+entry says, do the source's own conversions match the reference rates, do
+the sources agree with each other, and which figures in the archive does no
+entry record?
+
+The checks are plain functions that return ``Finding`` records; ``audit()``
+runs them all over a ledger and its source archive and returns an
+``AuditResult``.  Nothing here prints or exits; ``reports.audit`` renders and
+``ledger-tool audit`` decides the exit status.
+
+Severities: ``error`` (the figure cannot be defended as recorded: quote not
+found, wrong amount or period, document changed or missing), ``warning``
+(needs a human look: a restatement far from the reference rate, possible
+double counting, sources that disagree), ``info`` (facts worth showing:
+restatement deviations within tolerance, uncovered figures, uncited
+documents) and ``ok`` (a citation that verifies).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from typing import Iterable, Mapping, Sequence
+
+from .archive import Archive, Location, SourceText
+from .errors import LedgerError
+from .model import ONE_OFF, PER_YEAR, Citation, Document, Entry, Money
+
+__all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
+           "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
+           "check_restatements", "check_citation_agreement", "check_double_counting",
+           "check_packages", "uncovered_mentions", "audit"]
+
+SEVERITIES = ("error", "warning", "info", "ok")
+DEFAULT_TOLERANCE = Decimal("0.05")
+DEFAULT_WINDOW_DAYS = 90
+DEFAULT_SAME_AMOUNT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str               # one of SEVERITIES
+    code: str                   # e.g. "quote-not-found", "restatement-deviation"
+    message: str
+    entry_id: str = ""
+    doc: str = ""
+    line: int = 0
+    column: int = 0
+    details: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def where(self) -> str:
+        if not self.doc:
+            return ""
+        return f"{self.doc}:{self.line}:{self.column}" if self.line else self.doc
+
+    def __str__(self) -> str:
+        parts = [self.severity]
+        if self.entry_id:
+            parts.append(f"entry {self.entry_id!r}")
+        if self.where:
+            parts.append(self.where)
+        return ": ".join(parts) + f": {self.message} [{self.code}]"
+
+    def as_dict(self) -> dict:
+        return {"severity": self.severity, "code": self.code, "entry": self.entry_id,
+                "doc": self.doc, "line": self.line or None, "column": self.column or None,
+                "message": self.message,
+                "details": {k: _jsonable(v) for k, v in self.details.items()}}
+
+
+def _jsonable(v):
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    return v
+
+
+# ----------------------------------------------------------- tolerant match
+# One-for-one replacements: typographic quotes, apostrophes and dashes.
+_TRANSLATE = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u00b4": "'", "\u02bc": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
+})
+# Runs of white space (any Unicode space, NBSP, line breaks) become one space;
+# soft hyphens and zero-width characters vanish.
+_FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """``text`` with white space collapsed and typographic quotes/dashes made
+    plain, and for each character of the result its offset in ``text``."""
+    out: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for m in _FOLD.finditer(text):
+        out.append(text[pos:m.start()])
+        origin.extend(range(pos, m.start()))
+        if m.group(1) is not None:
+            out.append(" ")
+            origin.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    return "".join(out).translate(_TRANSLATE), origin
+
+
+def _fold_quote(quote: str) -> str:
+    q = fold(quote)[0].strip()
+    # a quote copied with its surrounding quotation marks
+    if len(q) > 2 and q[0] == q[-1] == '"' and '"' not in q[1:-1]:
+        q = q[1:-1].strip()
+    return q
+
+
+@dataclass(frozen=True)
+class QuoteMatch:
+    """Where a quote was found: offsets in ``SourceText.text`` (end
+    exclusive), how it matched, and how many times it occurs."""
+    start: int
+    end: int
+    how: str                  # "verbatim" | "normalised" | "letter case" | "elided"
+    occurrences: int = 1
+    text: str = ""            # the document's own words for the quote
+
+
+def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
+    """Find ``quote`` in ``text`` tolerating white space and line breaks,
+    non-breaking spaces, curly quotes and dashes; then letter case; then a
+    quote with omissions ("...", "…", "[…]") whose parts appear in order
+    within ``gap`` characters of each other."""
+    q = _fold_quote(quote)
+    if not q:
+        return None
+    start = text.find(quote) if quote else -1
+    if start >= 0:
+        return QuoteMatch(start, start + len(quote), "verbatim", text.count(quote), quote)
+    folded, origin = fold(text)
+
+    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
+        a, b = origin[i], origin[j - 1] + 1
+        return QuoteMatch(a, b, how, n, text[a:b])
+
+    i = folded.find(q)
+    if i >= 0:
+        return span(i, i + len(q), "normalised", folded.count(q))
+    lower = folded.lower()
+    if len(lower) == len(folded):
+        i = lower.find(q.lower())
+        if i >= 0:
+            return span(i, i + len(q), "letter case", lower.count(q.lower()))
+    parts = [p for p in _ELLIPSIS.split(q) if p]
+    if len(parts) > 1:
+        pos = 0
+        while True:
+            i = folded.find(parts[0], pos)
+            if i < 0:
+                return None
+            end, ok = i + len(parts[0]), True
+            for part in parts[1:]:
+                j = folded.find(part, end)
+                if j < 0 or j - end > gap:
+                    ok = False
+                    break
+                end = j + len(part)
+            if ok:
+                return span(i, end, "elided", 1)
+            pos = i + 1
+    return None
+
+
+def _closest(quote: str, text: str) -> tuple[int, str] | None:
+    """The document passage most like a quote that was not found: the
+    longest common stretch, widened to the quote's length."""
+    from difflib import SequenceMatcher
+
+    q = _fold_quote(quote)
+    folded, origin = fold(text)
+    if not q or not folded:
+        return None
+    m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
+        0, len(folded), 0, len(q))
+    if m.size < max(6, len(q) // 3):
+        return None
+    a = max(0, m.a - m.b)
+    b = min(len(folded), a + len(q))
+    return origin[a], folded[a:b]
+
+
+# ------------------------------------------------------------ citations
+@dataclass(frozen=True)
+class CitationCheck:
+    entry_id: str
+    index: int                     # 0-based position among the entry's sources
+    citation: Citation
+    match: QuoteMatch | None = None
+    location: Location | None = None
+    end_location: Location | None = None
+    mentions: tuple = ()           # ledger.extract.Mention in the quoted words
+    matched: object = None         # the Mention that carries the entry's figure
+    matched_as: str = ""           # "amount" | "restatement" | "total"
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def doc(self) -> str:
+        return self.citation.doc
+
+    @property
+    def verified(self) -> bool:
+        return self.match is not None and not any(f.severity == "error" for f in self.findings)
+
+
+def _money_text(m: Money) -> str:
+    from .money import format_money
+    try:
+        return format_money(m.amount, m.currency, "en_GB")
+    except Exception:  # pragma: no cover - unknown currency already reported by check
+        return f"{m.currency} {m.amount}"
+
+
+def _period_text(p) -> str:
+    return p.describe()
+
+
+def _period_agrees(quoted, recorded) -> bool:
+    """A quoted period is consistent with the entry's when the quote gives
+    none, or the same kind with the same length (when both give one)."""
+    if quoted.kind == ONE_OFF:
+        return True
+    if quoted.kind != recorded.kind:
+        return False
+    for attr in ("years", "fiscal_year"):
+        a, b = getattr(quoted, attr), getattr(recorded, attr)
+        if a is not None and b is not None and a != b:
+            return False
+    return True
+
+
+def _pick(mentions, entry: Entry):
+    """The mention carrying the entry's figure and how it matches."""
+    from .period import total
+
+    money = entry.money
+    restated = set(entry.restated)
+    for m in mentions:
+        if Money(m.amount, m.currency) == money:
+            return m, "amount"
+    for m in mentions:
+        if money in set(m.restated):
+            return m, "amount"
+    for m in mentions:
+        if Money(m.amount, m.currency) in restated:
+            return m, "restatement"
+    want = total(entry.amount, entry.period)
+    for m in mentions:
+        if m.currency == entry.currency and want is not None:
+            got = total(m.amount, m.period)
+            if got is not None and got == want and m.period.kind != ONE_OFF:
+                return m, "total"
+    return None, ""
+
+
+def verify_citation(entry: Entry, index: int, source: SourceText | None,
+                    document: Document | None = None) -> CitationCheck:
+    """Check one citation of ``entry`` against its document's text.
+
+    Finds the quote (tolerantly), reports where it is, reads the money
+    phrase(s) in the quoted words and compares them with the entry's amount,
+    restatements, qualifier and period."""
+    from .extract import find_mentions
+
+    cit = entry.sources[index]
+    doc = cit.doc
+    base = dict(entry_id=entry.id, doc=doc)
+    if source is None:
+        f = Finding("error", "document-unavailable",
+                    f"cannot verify the quote {cit.quote!r}: document {doc!r} is not available",
+                    **base)
+        return CitationCheck(entry.id, index, cit, findings=(f,))
+    findings: list[Finding] = []
+    m = find_quote(cit.quote, source.text)
+    if m is None:
+        near = _closest(cit.quote, source.text)
+        hint, details = "", {"quote": cit.quote}
+        if near:
+            loc = source.locate(near[0])
+            hint = f"; the closest passage, at {loc}, reads {near[1]!r}"
+            details.update(closest=near[1], closest_line=loc.line, closest_column=loc.column)
+        findings.append(Finding("error", "quote-not-found",
+                                f"quote {cit.quote!r} not found in {doc}{hint}",
+                                details=details, **base))
+        mentions = tuple(find_mentions(fold(cit.quote)[0]))
+        return CitationCheck(entry.id, index, cit, None, mentions=mentions,
+                             findings=tuple(findings))
+    loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
+    where = dict(line=loc.line, column=loc.column)
+    if m.occurrences > 1:
+        findings.append(Finding("info", "quote-repeated",
+                                f"the quote occurs {m.occurrences} times in {doc}; "
+                                f"the first is at {loc}", **base, **where))
+    if m.how == "letter case":
+        findings.append(Finding("warning", "quote-case",
+                                f"the quote differs from the document in letter case: the "
+                                f"document reads {m.text!r}", **base, **where))
+    elif m.how == "elided":
+        findings.append(Finding("info", "quote-elided",
+                                "the quote leaves words out; its parts were found in order",
+                                **base, **where))
+    words = re.sub(r"\s+", " ", m.text)
+    mentions = tuple(find_mentions(words))
+    picked, how = _pick(mentions, entry)
+    recorded = _money_text(entry.money)
+    if not mentions:
+        findings.append(Finding("error", "no-figure-in-quote",
+                                f"the quote {cit.quote!r} carries no money figure; the entry "
+                                f"records {recorded}", **base, **where))
+    elif picked is None:
+        said = ", ".join(mm.phrase for mm in mentions)
+        findings.append(Finding("error", "amount-mismatch",
+                                f"the source says {said!r} but the entry records "
+                                f"{entry.amount_text or recorded}"
+                                + (f" (restated {', '.join(_money_text(r) for r in entry.restated)})"
+                                   if entry.restated else ""),
+                                details={"source": said, "entry": recorded}, **base, **where))
+    else:
+        if how in ("amount", "restatement") and not _period_agrees(picked.period, entry.period):
+            findings.append(Finding("error", "period-mismatch",
+                                    f"the source gives the period as "
+                                    f"{picked.period_text or _period_text(picked.period)!r} "
+                                    f"({_period_text(picked.period)}) but the entry records "
+                                    f"{_period_text(entry.period)}", **base, **where))
+        if picked.qualifier != entry.qualifier:
+            findings.append(Finding("warning", "qualifier-mismatch",
+                                    f"the source's qualifier is {picked.qualifier!r} "
+                                    f"({picked.phrase!r}); the entry's is {entry.qualifier!r}",
+                                    **base, **where))
+        if how == "total":
+            findings.append(Finding("info", "figure-as-total",
+                                    f"the source gives {picked.phrase!r}, which comes to the "
+                                    f"entry's {recorded} {_period_text(entry.period)}",
+                                    **base, **where))
+        have = set(entry.restated) | {entry.money}
+        for r, r_text in zip(picked.restated, picked.restated_text or picked.restated):
+            if r not in have:
+                findings.append(Finding("warning", "restatement-not-recorded",
+                                        f"the source restates the figure as {r_text!r}, which the "
+                                        f"entry's 'restated' does not list", **base, **where))
+    if not any(f.severity == "error" for f in findings):
+        findings.insert(0, Finding("ok", "quote-verified",
+                                   f"quote found at {loc} ({m.how})"
+                                   + (f" and carries {picked.phrase!r}" if picked else ""),
+                                   details={"quote": cit.quote, "end_line": end.line,
+                                            "end_column": end.column, "match": m.how},
+                                   **base, **where))
+    return CitationCheck(entry.id, index, cit, m, loc, end, mentions, picked, how,
+                         tuple(findings))
+
+
+def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Finding]:
+    """Restatements the entry records that none of its quotes gives."""
+    seen = set()
+    for c in checks:
+        for mm in c.mentions:
+            seen.add(Money(mm.amount, mm.currency))
+            seen.update(mm.restated)
+    out = []
+    if not checks:
+        return out
+    for r in entry.restated:
+        if r not in seen:
+            out.append(Finding("warning", "restatement-unsourced",
+                               f"restated {_money_text(r)} appears in none of the entry's quotes",
+                               entry_id=entry.id))
+    return out
+
+
+# ------------------------------------------------------------ documents
+@dataclass(frozen=True)
+class DocumentCheck:
+    id: str
+    path: str
+    exists: bool
+    sha256_recorded: str
+    sha256_actual: str
+    kind: str = ""
+    citations: int = 0
+    mentions: int = 0
+    uncovered: int = 0
+    title: str = ""
+
+    @property
+    def hash_ok(self) -> bool:
+        return bool(self.sha256_recorded) and self.sha256_recorded.lower() == self.sha256_actual
+
+
+def check_document(doc: Document, source: SourceText | None, citations: int,
+                   archive_folder: str = "") -> list[Finding]:
+    """Is the document's file there, and is it the file that was recorded?"""
+    base = dict(doc=doc.id)
+    where = f"{doc.file}:{doc.line}: " if doc.file else ""
+    if source is None:
+        return [Finding("error", "document-missing",
+                        f"{where}file {doc.path or doc.id!r} not found in the source archive "
+                        f"{archive_folder}".rstrip(), **base)]
+    out = [Finding("warning", "document-warning", w, **base) for w in source.warnings]
+    if not doc.sha256:
+        out.append(Finding("warning", "no-hash",
+                           f"{where}no sha256 recorded; record it so that changes are detected "
+                           f"(sha256 = \"{source.sha256}\")", **base))
+    elif doc.sha256.lower() != source.sha256:
+        out.append(Finding("error", "hash-mismatch",
+                           f"{where}the file {source.path.name} has changed since it was "
+                           f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
+                           f"{doc.sha256[:16]}…",
+                           details={"recorded": doc.sha256, "actual": source.sha256}, **base))
+    if citations == 0:
+        out.append(Finding("info", "document-not-cited",
+                           "no entry cites this document"
+                           + (f" ({doc.notes})" if doc.notes else ""), **base))
+    return out
+
+
+# ------------------------------------------------------------ restatements
+def _half_unit(d: Decimal) -> Decimal:
+    """Half the unit of the last significant digit: a figure written
+    '15 million' may stand for anything from 14.5 to 15.5 million."""
+    exp = d.normalize().as_tuple().exponent
+    return Decimal(5).scaleb(exp - 1) if isinstance(exp, int) else Decimal(0)
+
+
+def check_restatements(entries: Iterable[Entry], rates=None, *,
+                       tolerance: Decimal | float | str = DEFAULT_TOLERANCE,
+                       root=None, policy: str = "previous") -> list[Finding]:
+    """Compare each restatement's implied exchange rate (restated ÷ amount)
+    with the reference rate at the entry's date.  A deviation above
+    ``tolerance`` is a warning; within it, an info finding.  Both rates, the
+    deviation and the range the sources' rounding allows are in ``details``."""
+    from rates import load_rates
+
+    tol = Decimal(str(tolerance))
+    table = load_rates(rates, root=root)
+    out: list[Finding] = []
+    for e in entries:
+        for r in e.restated:
+            if r.currency == e.currency:
+                continue
+            base = dict(entry_id=e.id)
+            try:
+                ref, ref_date, source = table.rate(e.currency, r.currency, e.date, policy=policy)
+            except LedgerError as err:
+                out.append(Finding("warning", "no-reference-rate",
+                                   f"cannot check the restatement {_money_text(r)}: {err}", **base))
+                continue
+            with localcontext() as ctx:
+                ctx.prec = 28
+                implied = r.amount / e.amount
+                deviation = implied / ref - 1
+                hr, ha = _half_unit(r.amount), _half_unit(e.amount)
+                low = (r.amount - hr) / (e.amount + ha)
+                high = (r.amount + hr) / (e.amount - ha) if e.amount > ha else None
+            explained = low <= ref and (high is None or ref <= high)
+            details = {"amount": e.amount, "currency": e.currency,
+                       "restated": r.amount, "restated_currency": r.currency,
+                       "implied_rate": implied.quantize(Decimal("1e-6")),
+                       "reference_rate": ref.quantize(Decimal("1e-6")),
+                       "reference_date": ref_date, "reference_source": source,
+                       "deviation": deviation.quantize(Decimal("1e-6")),
+                       "tolerance": tol, "rounding_low": low.quantize(Decimal("1e-6")),
+                       "rounding_high": high.quantize(Decimal("1e-6")) if high else None,
+                       "explained_by_rounding": explained}
+            pct = f"{deviation * 100:+.2f}%"
+            text = (f"{_money_text(e.money)} restated as {_money_text(r)}: implied rate "
+                    f"1 {e.currency} = {implied:.4f} {r.currency}, reference "
+                    f"{ref:.4f} on {ref_date.isoformat()} ({source}); deviation {pct}")
+            if abs(deviation) > tol:
+                text += (f", above the {tol * 100:.4g}% tolerance"
+                         + ("; the figures' rounding could explain it" if explained else ""))
+                out.append(Finding("warning", "restatement-deviation", text,
+                                   details=details, **base))
+            else:
+                out.append(Finding("info", "restatement-checked",
+                                   text + f", within the {tol * 100:.4g}% tolerance",
+                                   details=details, **base))
+    return out
+
+
+# --------------------------------------------------------- cross-source
+def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> list[Finding]:
+    """Citations of one entry that disagree with each other: different
+    periods, qualifiers or figures (after restatements)."""
+    found = [c for c in checks if c.matched is not None]
+    out: list[Finding] = []
+    if len(found) < 2:
+        return out
+    periods = {c.doc: c.matched.period for c in found if c.matched.period.kind != ONE_OFF}
+    descs = {d: p.describe() for d, p in periods.items()}
+    if len(set(descs.values())) > 1:
+        out.append(Finding("warning", "citations-disagree",
+                           "the sources give different periods: "
+                           + "; ".join(f"{d} says {v!r}" for d, v in descs.items()),
+                           entry_id=entry.id))
+    quals = {c.doc: c.matched.qualifier for c in found}
+    if len(set(quals.values())) > 1:
+        out.append(Finding("warning", "citations-disagree",
+                           "the sources give different qualifiers: "
+                           + "; ".join(f"{d} says {v!r}" for d, v in quals.items()),
+                           entry_id=entry.id))
+    figures = {}
+    for c in found:
+        m = Money(c.matched.amount, c.matched.currency)
+        figures.setdefault(m.currency, set()).add(m.amount)
+    for cur, amounts in figures.items():
+        if len(amounts) > 1:
+            out.append(Finding("warning", "citations-disagree",
+                               f"the sources give different {cur} figures: "
+                               + ", ".join(_money_text(Money(a, cur)) for a in sorted(amounts)),
+                               entry_id=entry.id))
+    return out
+
+
+def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
+                          same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Finding]:
+    """Different entries that look like the same pledge: the same funder (or
+    one funder inside the other), the same amount within ``same_amount``
+    (relative; also across a restatement), dates within ``window_days``, and
+    no link between them.  Vectorised with pandas."""
+    import pandas as pd
+
+    rows = []
+    for e in entries:
+        if e.link("part_of") or e.link("disburses"):
+            continue   # phases and disbursements are meant to repeat their package's money
+        rows.append((e.id, e.funder, e.funder.split(":", 1)[0], e.currency, float(e.amount),
+                     e.date, "amount"))
+        for r in e.restated:
+            rows.append((e.id, e.funder, e.funder.split(":", 1)[0], r.currency, float(r.amount),
+                         e.date, "restated"))
+    if not rows:
+        return []
+    cols = ["id", "funder", "root", "currency", "amount", "date", "as"]
+    f = pd.DataFrame(rows, columns=cols)
+    f["date"] = pd.to_datetime(f["date"])
+    pairs = f.merge(f, on=["root", "currency"], suffixes=("_a", "_b"))
+    pairs = pairs[(pairs["id_a"] < pairs["id_b"])
+                  & ~((pairs["as_a"] == "restated") & (pairs["as_b"] == "restated"))]
+    rel = float(Decimal(str(same_amount)))
+    big = pairs[["amount_a", "amount_b"]].max(axis=1)
+    pairs = pairs[((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)
+                  & ((pairs["date_a"] - pairs["date_b"]).abs().dt.days <= window_days)]
+    fa, fb = pairs["funder_a"], pairs["funder_b"]
+    nested = (fa == fb) | pd.Series([a.startswith(b + ":") or b.startswith(a + ":")
+                                     for a, b in zip(fa, fb)], index=pairs.index, dtype=bool)
+    pairs = pairs[nested].drop_duplicates(["id_a", "id_b"])
+    by_id = {e.id: e for e in entries}
+    out = []
+    for a, b in zip(pairs["id_a"], pairs["id_b"]):
+        ea, eb = by_id[a], by_id[b]
+        if any(ln.target in (a, b) for ln in (*ea.links, *eb.links)):
+            continue
+        days = abs((ea.date - eb.date).days)
+        out.append(Finding("warning", "possible-double-count",
+                           f"looks like the same pledge as {b!r}: {ea.funder} "
+                           f"{_money_text(ea.money)} on {ea.date} vs {eb.funder} "
+                           f"{_money_text(eb.money)} on {eb.date} ({days} days apart); "
+                           f"if it is, make one entry with both citations or link it with "
+                           f"restates = {a!r}", entry_id=a,
+                           details={"other": b, "days_apart": days}))
+    return out
+
+
+def check_packages(entries: Sequence[Entry]) -> list[Finding]:
+    """Phased parts (``part_of``) that do not add up to their package."""
+    by_id = {e.id: e for e in entries}
+    groups: dict[str, list[Entry]] = {}
+    for e in entries:
+        t = e.link("part_of")
+        if t in by_id:
+            groups.setdefault(t, []).append(e)
+    out = []
+    for target, parts in groups.items():
+        pkg = by_id[target]
+        other = [p.id for p in parts if p.currency != pkg.currency]
+        if other:
+            out.append(Finding("warning", "parts-other-currency",
+                               f"phased parts {', '.join(other)} are not in the package's "
+                               f"{pkg.currency}; they cannot be added up", entry_id=target))
+            continue
+        total = sum((p.amount for p in parts), Decimal(0))
+        names = ", ".join(p.id for p in parts)
+        details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
+        if total == pkg.amount:
+            continue
+        if total > pkg.amount and pkg.qualifier not in ("at least", "about"):
+            out.append(Finding("error", "parts-exceed-package",
+                               f"phased parts ({names}) add up to "
+                               f"{_money_text(Money(total, pkg.currency))}, more than the package's "
+                               f"{_money_text(pkg.money)}", entry_id=target, details=details))
+        elif total < pkg.amount:
+            sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
+            out.append(Finding(sev, "parts-short-of-package",
+                               f"phased parts ({names}) add up to "
+                               f"{_money_text(Money(total, pkg.currency))} of the package's "
+                               f"{_money_text(pkg.money)}; "
+                               f"{_money_text(Money(pkg.amount - total, pkg.currency))} "
+                               f"is not accounted for", entry_id=target, details=details))
+    return out
+
+
+# ------------------------------------------------------------- coverage
+def uncovered_mentions(doc_id: str, source: SourceText,
+                       checks: Sequence[CitationCheck]) -> list[tuple]:
+    """Money mentions in ``source`` that no found quote overlaps:
+    ``(Mention, Location)`` pairs in document order."""
+    from .extract import find_mentions
+
+    spans = sorted((c.match.start, c.match.end) for c in checks
+                   if c.doc == doc_id and c.match is not None)
+    out = []
+    for m in find_mentions(source.text, doc_id):
+        a, b = m.offset, m.offset + len(m.phrase)
+        if not any(s < b and a < e for s, e in spans):
+            out.append((m, source.locate(a)))
+    return out
+
+
+# ---------------------------------------------------------------- audit
+@dataclass(frozen=True)
+class AuditResult:
+    entries: tuple[Entry, ...]
+    documents: Mapping[str, Document]
+    citations: tuple[CitationCheck, ...]
+    findings: tuple[Finding, ...]          # every finding, citations' included
+    document_checks: tuple[DocumentCheck, ...]
+    uncovered: tuple[tuple, ...]           # (doc id, Mention, Location)
+    sources: Mapping[str, SourceText]
+    archive: str = ""
+    tolerance: Decimal = DEFAULT_TOLERANCE
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def verified(self) -> int:
+        return sum(1 for c in self.citations if c.verified)
+
+    def failed(self, strict: bool = False) -> bool:
+        bad = ("error", "warning") if strict else ("error",)
+        return any(f.severity in bad for f in self.findings)
+
+    def for_entry(self, entry_id: str) -> list[Finding]:
+        return [f for f in self.findings if f.entry_id == entry_id]
+
+    def summary(self) -> str:
+        return (f"{len(self.entries)} entries, {len(self.citations)} citations, "
+                f"{self.verified} verified; {self.count('error')} error(s), "
+                f"{self.count('warning')} warning(s), {len(self.uncovered)} uncovered figure(s)")
+
+
+def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=None,
+          window_days: int = DEFAULT_WINDOW_DAYS, same_amount=DEFAULT_SAME_AMOUNT,
+          entries: Sequence[Entry] | None = None) -> AuditResult:
+    """Audit a loaded ``ledger.Ledger`` against its source archive.
+
+    ``entries`` restricts the per-figure checks (coverage still uses every
+    entry of the ledger, so a filtered audit does not report the others'
+    figures as uncovered)."""
+    if not isinstance(archive, Archive):
+        archive = Archive(archive)
+    all_entries = tuple(ledger.entries)
+    chosen = tuple(entries) if entries is not None else all_entries
+    documents = dict(ledger.documents)
+
+    cites: dict[str, int] = {}
+    for e in all_entries:
+        for c in e.sources:
+            cites[c.doc] = cites.get(c.doc, 0) + 1
+
+    findings: list[Finding] = []
+    sources: dict[str, SourceText] = {}
+    for d in documents.values():
+        try:
+            sources[d.id] = archive.read(d)
+        except LedgerError as err:
+            if archive.path_of(d).exists():   # there but unreadable
+                findings.append(Finding("error", "document-unreadable", str(err), doc=d.id))
+                continue
+        findings.extend(check_document(d, sources.get(d.id), cites.get(d.id, 0),
+                                       str(archive.folder)))
+
+    # every citation of every entry (coverage needs them all)
+    checks_by_entry: dict[str, list[CitationCheck]] = {}
+    for e in all_entries:
+        lst = []
+        for i, c in enumerate(e.sources):
+            if c.doc not in documents:
+                f = Finding("error", "undeclared-document",
+                            f"cites document {c.doc!r}, which the ledger does not declare",
+                            entry_id=e.id, doc=c.doc)
+                lst.append(CitationCheck(e.id, i, c, findings=(f,)))
+                continue
+            lst.append(verify_citation(e, i, sources.get(c.doc), documents[c.doc]))
+        checks_by_entry[e.id] = lst
+
+    chosen_ids = {e.id for e in chosen}
+    citations: list[CitationCheck] = []
+    for e in chosen:
+        checks = checks_by_entry[e.id]
+        citations.extend(checks)
+        for c in checks:
+            findings.extend(c.findings)
+        if not e.sources:
+            findings.append(Finding("warning", "no-source",
+                                    "no source: the figure cannot be traced to a document",
+                                    entry_id=e.id))
+        findings.extend(restatements_unsourced(e, checks))
+        findings.extend(check_citation_agreement(e, checks))
+    findings.extend(check_restatements(chosen, rates, tolerance=tolerance, root=ledger.root))
+    findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
+                                                     same_amount=same_amount)
+                    if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+    findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
+                    or entries is None)
+
+    all_checks = [c for lst in checks_by_entry.values() for c in lst]
+    uncovered, doc_checks = [], []
+    for d in documents.values():
+        src = sources.get(d.id)
+        unc = uncovered_mentions(d.id, src, all_checks) if src is not None else []
+        for m, loc in unc:
+            uncovered.append((d.id, m, loc))
+            if entries is None:
+                findings.append(Finding("info", "uncovered-figure",
+                                        f"{m.phrase!r} is a money figure that no entry cites",
+                                        doc=d.id, line=loc.line, column=loc.column,
+                                        details={"phrase": m.phrase, "amount": m.amount,
+                                                 "currency": m.currency}))
+        n_mentions = len(_mentions(src)) if src is not None else 0
+        doc_checks.append(DocumentCheck(
+            d.id, d.path, src is not None, d.sha256, src.sha256 if src else "",
+            src.kind if src else "", cites.get(d.id, 0), n_mentions, len(unc), d.title))
+
+    declared = {archive.path_of(d).resolve() for d in documents.values()}
+    for f in archive.files():
+        if f.resolve() not in declared:
+            findings.append(Finding("info", "unrecorded-file",
+                                    f"{f.relative_to(archive.folder).as_posix()} is in the archive "
+                                    "but not recorded in the ledger's sources "
+                                    "(ledger-tool sources add)", doc=f.name))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    findings.sort(key=lambda f: order.get(f.severity, 9))
+    return AuditResult(all_entries if entries is None else chosen, documents, tuple(citations),
+                       tuple(findings), tuple(doc_checks),
+                       tuple(uncovered if entries is None else ()), sources,
+                       str(archive.folder), Decimal(str(tolerance)))
+
+
+def _mentions(source: SourceText):
+    from .extract import find_mentions
+    return find_mentions(source.text)
