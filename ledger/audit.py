@@ -220,8 +220,9 @@ class CitationCheck:
 
 def _money_text(m: Money) -> str:
     from .money import format_money
-    try:
-        return format_money(m.amount, m.currency, "en_GB")
+    digits = m.amount.normalize().as_tuple().digits
+    try:   # compact ("£12M") only when it loses nothing
+        return format_money(m.amount, m.currency, "en_GB", compact=len(digits) <= 3)
     except Exception:  # pragma: no cover - unknown currency already reported by check
         return f"{m.currency} {m.amount}"
 
@@ -429,6 +430,10 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
 
 
 # ------------------------------------------------------------ restatements
+def _pct(d: Decimal) -> str:
+    return format((d * 100).normalize(), "f")
+
+
 def _half_unit(d: Decimal) -> Decimal:
     """Half the unit of the last significant digit: a figure written
     '15 million' may stand for anything from 14.5 to 15.5 million."""
@@ -481,13 +486,13 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
                     f"1 {e.currency} = {implied:.4f} {r.currency}, reference "
                     f"{ref:.4f} on {ref_date.isoformat()} ({source}); deviation {pct}")
             if abs(deviation) > tol:
-                text += (f", above the {tol * 100:.4g}% tolerance"
+                text += (f", above the {_pct(tol)}% tolerance"
                          + ("; the figures' rounding could explain it" if explained else ""))
                 out.append(Finding("warning", "restatement-deviation", text,
                                    details=details, **base))
             else:
                 out.append(Finding("info", "restatement-checked",
-                                   text + f", within the {tol * 100:.4g}% tolerance",
+                                   text + f", within the {_pct(tol)}% tolerance",
                                    details=details, **base))
     return out
 

@@ -20,6 +20,8 @@ COMMAND_MODULES = [
     "balance",
     "rates",
     "extract",
+    "sources",
+    "audit",
     "add",
 ]
 

@@ -1,0 +1,101 @@
+"""ledger-tool audit LEDGER --sources DIR: check every figure against its source.
+
+For each entry and citation: the quote is found in the archived document
+(line:column), its money phrase says the entry's amount (or a restatement)
+with a consistent period and qualifier, and the document's SHA-256 still
+matches; restatements are compared with the reference exchange rates; the
+sources are cross-checked; money figures in the archive that no entry cites
+are listed.  Exit 0 when every citation verifies (no errors), 1 otherwise;
+with --strict, warnings fail too.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ledger.errors import LedgerError
+
+
+def _fraction(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r} (e.g. 0.05 or 5%)") from None
+    if not value.is_finite() or value < 0 or value >= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be between 0 and 1 (e.g. 0.05 or 5%)")
+    return value
+
+
+def _days(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must not be negative")
+    return n
+
+
+def register(sub) -> None:
+    from ledger_tool.common import add_filters
+
+    p = sub.add_parser(
+        "audit", help="verify every figure against its archived source",
+        description="Verify every figure against the source archive: each quote is found "
+                    "in its document (tolerant to line breaks, non-breaking spaces, curly "
+                    "quotes and HTML markup) and says the entry's amount; document hashes "
+                    "match; restatements agree with the reference rates; sources agree; "
+                    "money figures no entry cites are listed.  Exit 0 when every citation "
+                    "verifies, 1 otherwise (warnings fail too with --strict).  See docs/audit.md.")
+    p.add_argument("ledger", metavar="LEDGER", help="ledger folder or .toml file")
+    p.add_argument("--sources", required=True, metavar="DIR",
+                   help="the source archive folder (document paths are relative to it)")
+    p.add_argument("--tolerance", type=_fraction, default=None, metavar="FRACTION",
+                   help="largest accepted deviation of a restatement's implied rate from the "
+                        "reference rate (default 0.05, i.e. 5%%)")
+    p.add_argument("--window", type=_days, default=None, metavar="DAYS",
+                   help="entries of one funder with the same amount this close in time are "
+                        "flagged as possible double counting (default 90)")
+    p.add_argument("--rates", action="append", metavar="CSV",
+                   help="extra rate table(s) for the restatement checks (see docs/rates.md)")
+    p.add_argument("--strict", action="store_true", help="warnings fail the audit too (exit 1)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="output on stdout: table (default), csv (one row per finding), json")
+    p.add_argument("--locale", default="en_GB", help="locale for amounts (default en_GB)")
+    add_filters(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ledger.archive import Archive
+    from ledger.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
+    from ledger_tool.common import check_locale, filtered, load_ledger
+    from reports import audit as render
+
+    check_locale(args.locale)
+    archive = Archive(args.sources)          # a missing folder is one clear line
+    book = load_ledger(args.ledger, quiet_warnings=True)
+    chosen = filtered(book.entries, args)
+    entries = None if len(chosen) == len(book.entries) else chosen
+    result = audit(book, archive,
+                   tolerance=args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE,
+                   window_days=args.window if args.window is not None else DEFAULT_WINDOW_DAYS,
+                   rates=args.rates, entries=entries)
+    if args.format == "json":
+        render.write_json(result)
+    elif args.format == "csv":
+        render.write_csv(result)
+    else:
+        sys.stdout.write(render.render_text(result, args.locale))
+    sys.stdout.flush()
+    if args.format != "table":
+        for f in result.findings:
+            if f.severity in ("error", "warning"):
+                print(f"ledger-tool: audit: {f}", file=sys.stderr)
+    failed = result.failed(strict=args.strict)
+    verdict = "FAILED" if failed else "passed"
+    print(f"ledger-tool: audit {verdict}: {result.summary()}"
+          + (" (--strict: warnings count)" if args.strict else ""), file=sys.stderr)
+    return 1 if failed else 0
