@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "check",
     "list",
     "balance",
+    "report",
     "rates",
     "extract",
     "sources",

@@ -1,0 +1,152 @@
+"""ledger-tool report LEDGER --out DIR: the comparison report.
+
+Writes DIR/report.xlsx, DIR/chart-*.png|svg, DIR/report.html and
+DIR/summary.csv (funder, purpose, amount, currency), and prints the summary
+table on stdout.  See docs/reports.md.
+"""
+from __future__ import annotations
+
+import sys
+
+from ledger_tool.common import add_filters, iso_date, load_ledger
+
+YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
+
+
+def _valuation(text: str) -> str:
+    import argparse
+    if text in ("entry-date", "yearly-average", "as-stated"):
+        return text
+    try:
+        iso_date(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"invalid valuation {text!r} (entry-date, yearly-average, as-stated or a "
+            f"date YYYY-MM-DD)") from None
+    return text
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report", help="comparison report: workbook, charts, HTML, summary CSV",
+        description="Normalise the ledger to one currency and basis and write a comparison "
+                    "report to DIR: report.xlsx, charts (PNG and SVG), report.html and "
+                    "summary.csv. The summary table is printed on stdout.")
+    p.add_argument("ledger", help="journal file or folder")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report to")
+    p.add_argument("--currency", metavar="CODE",
+                   help="report currency (default: the ledger's, else GBP)")
+    p.add_argument("--valuation", type=_valuation, default="entry-date",
+                   metavar="entry-date|DATE|yearly-average|as-stated",
+                   help="which exchange rates: at each entry's date (default), on one DATE, "
+                        "the yearly average, or the source's own restatements")
+    p.add_argument("--basis", choices=["total", "per-year"], default="total",
+                   help="totals over each period (default) or amounts per year")
+    p.add_argument("--years", choices=YEARS, default="calendar",
+                   help="years for the by-year table: calendar (default), fiscal-uk "
+                        "(April-March), fiscal-us (October-September), fiscal (the ledger's "
+                        "fiscal_year_start)")
+    p.add_argument("--horizon", metavar="YEAR",
+                   help="count open-ended 'per year' amounts up to the end of YEAR (2017 or "
+                        "2017-18); default: the last year any bounded entry reaches")
+    p.add_argument("--compare", action="append", metavar="FUNDER",
+                   help="funder to compare side by side (repeatable; default: every "
+                        "top-level funder)")
+    p.add_argument("--depth", type=int, metavar="N",
+                   help="group funder and purpose accounts at most N levels deep")
+    p.add_argument("--top", type=int, default=12, metavar="N",
+                   help="charts show the N largest purposes and '(other)' (default 12)")
+    p.add_argument("--rates", metavar="CSV", help="a rate table to use instead of the ECB rates")
+    p.add_argument("--title", help="title of the workbook and the HTML page")
+    p.add_argument("--locale", help="locale for amounts (default: the ledger's, else en_GB)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="format of the summary printed on stdout")
+    add_filters(p)
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from ledger.errors import LedgerError, UsageError
+    from ledger_tool.common import check_locale
+
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    if args.top < 2:
+        raise UsageError("--top must be 2 or more")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise LedgerError(f"--out {out}: exists and is not a folder")
+
+    book = load_ledger(args.ledger)
+    opts = book.options or {}
+    locale = check_locale(args.locale or opts.get("locale") or "en_GB")
+    currency = (args.currency or opts.get("currency") or "GBP").upper()
+
+    from reports.progress import Progress
+    from reports.tables import ReportOptions, build_report
+
+    progress = Progress("report")
+    options = ReportOptions(
+        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
+        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
+        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
+        start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
+        top=args.top, rates=args.rates, title=args.title)
+    report = build_report(book, options, progress)
+    written = write_report(report, out, progress)
+    progress.done()
+
+    from reports.text import write_rows
+    rows = summary_rows(report)
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
+def summary_rows(report) -> list[dict]:
+    """funder, purpose, amount, currency (+ qualifiers) per summary row, then the total."""
+    from decimal import Decimal
+
+    s = report.summary
+    rows = [{"funder": r.funder, "purpose": r.purpose, "amount": r.amount,
+             "currency": r.currency, "qualifiers": r.qualifiers}
+            for r in s.itertuples(index=False)]
+    rows.append({"funder": "(total)", "purpose": "", "amount": sum(s["amount"], Decimal(0)),
+                 "currency": report.currency, "qualifiers": ""})
+    return rows
+
+
+def write_report(report, out, progress=None) -> list:
+    """Write every report file into ``out``; returns their paths."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from ledger.atomic import write_atomic
+    from reports.charts import write_charts
+    from reports.html import write_html
+    from reports.workbook import write_workbook
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    charts = write_charts(report, out, progress)
+    if progress is not None:
+        progress.step("writing the workbook")
+    xlsx = write_workbook(out / "report.xlsx", report, charts=charts)
+    if progress is not None:
+        progress.step("writing the HTML page")
+    page = write_html(out / "report.html", report, charts)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["funder", "purpose", "amount", "currency"])
+    for r in report.summary.itertuples(index=False):
+        w.writerow([r.funder, r.purpose, format(r.amount, "f"), r.currency])
+    write_atomic(out / "summary.csv", buf.getvalue())
+    files = [xlsx, page, out / "summary.csv"]
+    files += [p for f in charts.values() for p in f.values()]
+    return files

@@ -1,0 +1,395 @@
+"""The report as an Excel workbook (openpyxl).
+
+``write_workbook(path, report, extra_sheets=(), charts=None)`` writes:
+
+About · Summary · By purpose · By funder · By year · By status · Comparison ·
+Funder accounts · Purpose accounts · Entries · Sources · Charts (when chart
+PNGs are given) · then any ``extra_sheets``.
+
+Table sheets: row 1 states what the figures are (currency, valuation, basis),
+row 2 is the header (frozen, with an autofilter), data from row 3.  Amounts
+are numbers with a currency number format; totals are live ``SUM`` formulas
+over the rows above them (``SUMIF`` on the Entries sheet, counting only rows
+marked "yes" in "counted"), so a spreadsheet recalculates them when the file is
+opened or edited.  Text that comes from the ledger or its sources is always
+stored as a string (``data_type = "s"`` and Excel's quote prefix for text
+starting with ``= + - @``), never as a formula.
+
+``extra_sheets`` items are either ``(title, DataFrame)`` (written like the
+other table sheets, no totals) or a callable ``fn(workbook, report)`` that adds
+whatever it likes (e.g. the audit's sheet).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from reports.tables import TOTAL, Report
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER_ROW = 2
+FIRST_ROW = 3
+MAX_WIDTH = 60
+
+
+# ---------------------------------------------------------------- cells
+def money_format(currency: str, locale: str, decimals: int | None = None) -> str:
+    """An Excel number format for ``currency`` that puts the symbol where the
+    locale puts it (babel): '"£"#,##0.00' or '#,##0.00 "€"'."""
+    from babel import Locale
+    from babel.numbers import get_currency_symbol
+
+    from rates.table import currency_digits
+
+    k = currency_digits(currency) if decimals is None else decimals
+    num = "#,##0" + ("." + "0" * k if k else "")
+    sym = get_currency_symbol(currency, locale=locale).replace('"', "")
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern.split(";")[0]
+    before = pattern.strip().startswith("¤")
+    return f'"{sym}"{num}' if before else f'{num} "{sym}"'
+
+
+def put(ws, row: int, col: int, value, number_format: str | None = None):
+    """Write one cell.  Strings are always text, never formulas."""
+    cell = ws.cell(row=row, column=col)
+    if value is None or (isinstance(value, float) and value != value):
+        return cell
+    if isinstance(value, pd.Timestamp):
+        value = value.date()
+    if isinstance(value, (bool,)):
+        value = "yes" if value else "no"
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    elif isinstance(value, (dt.date, dt.datetime)):
+        cell.number_format = "yyyy-mm-dd"
+    if number_format:
+        cell.number_format = number_format
+    return cell
+
+
+def formula(ws, row: int, col: int, text: str, number_format: str | None = None, bold=True):
+    from openpyxl.styles import Font
+
+    cell = ws.cell(row=row, column=col)
+    cell.value = text          # our own formula: the only place formulas are written
+    if number_format:
+        cell.number_format = number_format
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _col(n: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(n)
+
+
+# ---------------------------------------------------------------- sheets
+class _Sheet:
+    """A table sheet: caption, header, rows; remembers widths for autosizing."""
+
+    def __init__(self, wb, title: str, caption: str, headers: list[str]):
+        from openpyxl.styles import Alignment, Font, PatternFill
+
+        self.ws = wb.create_sheet(title)
+        self.headers = headers
+        self.widths = [len(str(h)) + 2 for h in headers]
+        put(self.ws, 1, 1, caption).font = Font(italic=True)
+        fill = PatternFill("solid", fgColor="DDE4EE")
+        for j, h in enumerate(headers, 1):
+            c = put(self.ws, HEADER_ROW, j, h)
+            c.font = Font(bold=True)
+            c.fill = fill
+            c.alignment = Alignment(wrap_text=False)
+        self.row = FIRST_ROW
+
+    def add(self, values, formats=None) -> int:
+        formats = formats or {}
+        for j, v in enumerate(values, 1):
+            put(self.ws, self.row, j, v, formats.get(j))
+            if v is not None:
+                n = len(_shown(v))
+                self.widths[j - 1] = max(self.widths[j - 1], min(n + 2, MAX_WIDTH))
+        self.row += 1
+        return self.row - 1
+
+    @property
+    def last(self) -> int:
+        """Last data row (FIRST_ROW - 1 when empty)."""
+        return self.row - 1
+
+    def finish(self, freeze: str = "A3"):
+        ws = self.ws
+        for j, w in enumerate(self.widths, 1):
+            ws.column_dimensions[_col(j)].width = max(10, min(w, MAX_WIDTH))
+        ws.freeze_panes = freeze
+        last = max(self.last, HEADER_ROW)
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(self.headers))}{last}"
+
+
+def _shown(v) -> str:
+    if isinstance(v, Decimal):
+        return f"{v:,.2f}" + "   "
+    if isinstance(v, (dt.date, dt.datetime)):
+        return "2000-01-01"
+    return str(v)
+
+
+def _total_row(sheet: _Sheet, label_col: int, cols: list[int], fmt: str, label=TOTAL) -> int:
+    """A bold total row under the data: SUM of each column in ``cols``."""
+    from openpyxl.styles import Font
+
+    r = sheet.row + 0
+    put(sheet.ws, r, label_col, label).font = Font(bold=True)
+    for c in cols:
+        L = _col(c)
+        expr = f"=SUM({L}{FIRST_ROW}:{L}{sheet.last})" if sheet.last >= FIRST_ROW else "=0"
+        formula(sheet.ws, r, c, expr, fmt)
+    sheet.row += 1
+    return r
+
+
+def _matrix_sheet(wb, title, caption, frame: pd.DataFrame, index_name: str, fmt: str):
+    """Index rows × value columns, with a Total column (row SUMs) and a Total
+    row (column SUMs)."""
+    cols = [str(c) for c in frame.columns]
+    sheet = _Sheet(wb, title, caption, [index_name, *cols, TOTAL])
+    n = len(cols)
+    for idx, row in frame.iterrows():
+        r = sheet.add([str(idx), *row.tolist()], {j: fmt for j in range(2, n + 2)})
+        formula(sheet.ws, r, n + 2, f"=SUM({_col(2)}{r}:{_col(n + 1)}{r})" if n else "=0", fmt)
+    sheet.widths[n + 1] = max(sheet.widths[n + 1], 18)
+    _total_row(sheet, 1, list(range(2, n + 3)), fmt)
+    sheet.finish("B3")
+    return sheet
+
+
+def _long_sheet(wb, title, caption, frame: pd.DataFrame, money_cols: list[str], fmt: str,
+                total: bool = True, share_of: str | None = None, freeze="B3"):
+    headers = [str(c) for c in frame.columns]
+    if share_of:
+        headers = [h for h in headers if h != "share"] + ["share"]
+    sheet = _Sheet(wb, title, caption, headers)
+    money_idx = [headers.index(c) + 1 for c in money_cols if c in headers]
+    formats = {j: fmt for j in money_idx}
+    body = frame[[h for h in headers if h != "share"]] if share_of else frame
+    for row in body.itertuples(index=False):
+        sheet.add(list(row), formats)
+    total_row = None
+    if total:
+        total_row = _total_row(sheet, 1, money_idx, fmt)
+    if share_of and total_row:
+        sc = headers.index("share") + 1
+        ac = _col(headers.index(share_of) + 1)
+        for r in range(FIRST_ROW, total_row):
+            formula(sheet.ws, r, sc, f"=IF(${ac}${total_row}=0,0,{ac}{r}/${ac}${total_row})",
+                    "0.0%", bold=False)
+        formula(sheet.ws, total_row, sc, f"=SUM({_col(sc)}{FIRST_ROW}:{_col(sc)}{total_row - 1})",
+                "0.0%")
+    sheet.finish(freeze)
+    return sheet
+
+
+def _about_sheet(wb, report: Report):
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.active
+    ws.title = "About"
+    o = report.options
+    title = o.title or f"{report.ledger_name}: funding by funder and purpose"
+    put(ws, 1, 1, title).font = Font(bold=True, size=14)
+    rows = [
+        ("Ledger", report.ledger_name),
+        ("Generated", report.generated.strftime("%Y-%m-%d %H:%M UTC")),
+        ("Report currency", o.currency),
+        ("Valuation", o.valuation),
+        ("Basis", o.basis),
+        ("Years", report.year_label),
+        ("Horizon for open-ended amounts", report.horizon or "none needed"),
+        ("Exchange rates", "; ".join(report.rate_sources) or "none needed (one currency)"),
+        ("Entries reported", str(report.entries["id"].nunique())),
+        ("Counted in totals", str(report.frame.loc[report.frame["primary"], "id"].nunique())),
+    ]
+    r = 3
+    for k, v in rows:
+        put(ws, r, 1, k).font = Font(bold=True)
+        put(ws, r, 2, v)
+        r += 1
+    r += 1
+    put(ws, r, 1, "Notes").font = Font(bold=True)
+    r += 1
+    for note in report.notes:
+        c = put(ws, r, 2, note)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.row_dimensions[r].height = 15 * (1 + len(note) // 95)
+        r += 1
+    r += 1
+    put(ws, r, 1, "Sheets").font = Font(bold=True)
+    r += 1
+    for name, what in SHEET_GUIDE:
+        put(ws, r, 1, name)
+        put(ws, r, 2, what)
+        r += 1
+    ws.column_dimensions["A"].width = 32
+    ws.column_dimensions["B"].width = 110
+
+
+SHEET_GUIDE = [
+    ("Summary", "purpose × funder totals; row and column totals are SUM formulas"),
+    ("By purpose", "total per purpose, its share and the qualifiers behind it"),
+    ("By funder", "total per funder account"),
+    ("By year", "money falling in each year, per funder (amounts spread over their periods)"),
+    ("By status", "pledged / committed / disbursed / spent; paid and outstanding per funder"),
+    ("Comparison", "chosen funders side by side per purpose, on the same basis"),
+    ("Funder accounts", "funder account tree rolled up (parents include children)"),
+    ("Purpose accounts", "purpose account tree rolled up (parents include children)"),
+    ("Entries", "one row per entry and purpose: amount as written, rate, rate source, sources"),
+    ("Sources", "every citation: document, title, publisher, date, link, quote"),
+    ("Charts", "the report's charts"),
+]
+
+
+def _tree_sheet(wb, title, caption, tree: pd.DataFrame, fmt: str):
+    from openpyxl.styles import Alignment
+
+    sheet = _Sheet(wb, title, caption, ["account", "level", "amount", "currency"])
+    for row in tree.itertuples(index=False):
+        r = sheet.add([row.account, int(row.level), row.amount, row.currency], {3: fmt})
+        sheet.ws.cell(row=r, column=1).alignment = Alignment(indent=int(row.level) - 1)
+    sheet.finish("A3")
+    return sheet
+
+
+def _entries_sheet(wb, report: Report, fmt: str):
+    e = report.entries
+    headers = list(e.columns)
+    sheet = _Sheet(wb, "Entries", f"One row per entry and purpose; 'normalised' in "
+                   f"{report.basis_text()}. Rows with counted = no are linked to another "
+                   f"entry and left out of totals.", headers)
+    norm = headers.index("normalised") + 1
+    orig = headers.index("original amount") + 1
+    cur_col = e["original currency"].tolist()
+    formats_by_cur = {}
+    for i, row in enumerate(e.itertuples(index=False)):
+        c = cur_col[i]
+        if c not in formats_by_cur:
+            try:
+                formats_by_cur[c] = money_format(c, report.options.locale)
+            except Exception:
+                formats_by_cur[c] = "#,##0.00"
+        sheet.add(list(row), {norm: fmt, orig: formats_by_cur[c],
+                              headers.index("rate") + 1: "0.000000"})
+    from openpyxl.styles import Font
+    r = sheet.row
+    counted = _col(headers.index("counted") + 1)
+    L = _col(norm)
+    put(sheet.ws, r, 1, "Total counted (counted = yes)").font = Font(bold=True)
+    last = max(sheet.last, FIRST_ROW)
+    formula(sheet.ws, r, norm,
+            f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})', fmt)
+    sheet.row += 1
+    sheet.widths[headers.index("quotes")] = MAX_WIDTH
+    sheet.finish("B3")
+    return sheet
+
+
+def _sources_sheet(wb, report: Report):
+    from openpyxl.styles import Font
+
+    s = report.sources
+    sheet = _Sheet(wb, "Sources", "Every citation behind the figures, with the quote that "
+                   "carries each figure.", list(s.columns))
+    url_col = list(s.columns).index("url") + 1
+    for row in s.itertuples(index=False):
+        r = sheet.add(list(row))
+        url = getattr(row, "url")
+        if isinstance(url, str) and url.startswith(("http://", "https://")):
+            cell = sheet.ws.cell(row=r, column=url_col)
+            cell.hyperlink = url
+            cell.font = Font(color="0563C1", underline="single")
+    sheet.finish("B3")
+    return sheet
+
+
+def _charts_sheet(wb, charts: dict):
+    from openpyxl.drawing.image import Image
+
+    ws = wb.create_sheet("Charts")
+    put(ws, 1, 1, "Charts (also saved beside this workbook as PNG and SVG)")
+    anchor_row = 3
+    for name, files in charts.items():
+        png = files.get("png") if isinstance(files, dict) else files
+        if not png or not Path(png).exists():
+            continue
+        img = Image(str(png))
+        ws.add_image(img, f"A{anchor_row}")
+        anchor_row += int(img.height / 20) + 3
+    return ws
+
+
+# ---------------------------------------------------------------- workbook
+def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None):
+    """The openpyxl ``Workbook`` for ``report`` (not saved)."""
+    from openpyxl import Workbook
+
+    o = report.options
+    fmt = money_format(o.currency, o.locale)
+    cap = f"Amounts in {report.basis_text()}."
+    wb = Workbook()
+    _about_sheet(wb, report)
+    if report.matrix.empty:
+        _Sheet(wb, "Summary", cap + " Nothing counted.", ["purpose", TOTAL]).finish()
+    else:
+        _matrix_sheet(wb, "Summary", cap + " Linked entries are not counted twice.",
+                      report.matrix, "purpose", fmt)
+    _long_sheet(wb, "By purpose", cap, report.by_purpose, ["amount"], fmt, share_of="amount")
+    _long_sheet(wb, "By funder", cap, report.by_funder, ["amount"], fmt, share_of="amount")
+    if report.by_year.empty:
+        _Sheet(wb, "By year", cap + " Nothing counted.", ["year", TOTAL]).finish()
+    else:
+        _matrix_sheet(wb, "By year", f"Money falling in each of the {report.year_label}, "
+                      f"{o.currency}, totals spread over each period by days"
+                      + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
+                      + ".", report.by_year, "year", fmt)
+    st = report.by_status
+    _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries that "
+                "disburse another); outstanding = total − paid.", st,
+                ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt)
+    comp = report.comparison.drop(index=TOTAL, errors="ignore")
+    if comp.empty:
+        _Sheet(wb, "Comparison", cap + " Nothing to compare.", ["purpose"]).finish()
+    else:
+        _matrix_sheet(wb, "Comparison", cap + " Each column includes the funder's sub-accounts.",
+                      comp, "purpose", fmt)
+    _tree_sheet(wb, "Funder accounts", cap + " Parents include their children.",
+                report.funder_tree, fmt)
+    _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
+                report.purpose_tree, fmt)
+    _entries_sheet(wb, report, fmt)
+    _sources_sheet(wb, report)
+    if charts:
+        _charts_sheet(wb, charts)
+    for extra in extra_sheets:
+        if callable(extra):
+            extra(wb, report)
+        else:
+            title, frame = extra
+            _long_sheet(wb, str(title)[:31], cap, frame, [], fmt, total=False)
+    return wb
+
+
+def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None) -> Path:
+    """Write the report workbook to ``path`` atomically; returns the path."""
+    from ledger.atomic import atomic_path
+
+    wb = build_workbook(report, extra_sheets, charts)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
