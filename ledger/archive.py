@@ -372,14 +372,14 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             with atomic_path(target) as tmp:
                 shutil.copyfile(src, tmp)
 
-    if out.exists():
-        try:
-            doc = tomlkit.parse(out.read_text(encoding="utf-8"))
-        except Exception as err:  # tomlkit's ParseError carries line and column
-            raise LedgerError(f"{out}: not valid TOML ({err}); fix it with "
-                              f"'ledger-tool check' first") from None
-    else:
-        doc = tomlkit.parse(_NEW_SOURCES_HEADER)
+    existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
+    try:
+        parsed = tomlkit.parse(existing)
+    except Exception as err:  # tomlkit's ParseError carries line and column
+        raise LedgerError(f"{out}: not valid TOML ({err}); fix it with "
+                          f"'ledger-tool check' first") from None
+    if "document" in parsed and not isinstance(parsed["document"], tomlkit.items.AoT):
+        raise LedgerError(f"{out}: 'document' must be [[document]] tables")
     table = tomlkit.table()
     table["id"] = doc_id
     table["title"] = title.strip()
@@ -393,20 +393,25 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     table["sha256"] = digest
     if notes:
         table["notes"] = notes
-    existing = doc.get("document")
-    if existing is None:
-        aot = tomlkit.aot()
-        aot.append(table)
-        doc.append("document", aot)
-    elif isinstance(existing, tomlkit.items.AoT):
-        existing.append(table)
-    else:
-        raise LedgerError(f"{out}: 'document' must be [[document]] tables")
-    text = tomlkit.dumps(doc)
+    new = tomlkit.document()
+    new.append("document", tomlkit.aot())
+    new["document"].append(table)
+    # Appending a [[document]] table at the end is valid TOML wherever the
+    # file's other tables are, and leaves every existing byte as it was.
+    text = existing.rstrip("\n") + "\n\n" + tomlkit.dumps(new).strip("\n") + "\n"
+    _toml_check(text, out)
     write_atomic(out, text)
     return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out))
+
+
+def _toml_check(text: str, out: Path) -> None:
+    import tomllib
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:  # pragma: no cover - defensive
+        raise LedgerError(f"{out}: adding the document would make invalid TOML ({err})") from None
 
 
 def document_rows(documents, entries=(), archive: Archive | None = None) -> list[dict]:

@@ -290,14 +290,15 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     m = find_quote(cit.quote, source.text)
     if m is None:
         near = _closest(cit.quote, source.text)
-        hint, details = "", {"quote": cit.quote}
+        hint, details, where = "", {"quote": cit.quote}, {}
         if near:
             loc = source.locate(near[0])
             hint = f"; the closest passage, at {loc}, reads {near[1]!r}"
-            details.update(closest=near[1], closest_line=loc.line, closest_column=loc.column)
+            details.update(closest=near[1])
+            where = dict(line=loc.line, column=loc.column)
         findings.append(Finding("error", "quote-not-found",
                                 f"quote {cit.quote!r} not found in {doc}{hint}",
-                                details=details, **base))
+                                details=details, **base, **where))
         mentions = tuple(find_mentions(fold(cit.quote)[0]))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))

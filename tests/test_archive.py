@@ -1,0 +1,194 @@
+"""The source archive: reading text/HTML/PDF with file positions, hashes,
+recording documents (sources add) and listing them."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+import ledger
+from ledger.archive import Archive, add_document, read_source, sha256_file
+from ledger.errors import LedgerError
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+@pytest.fixture
+def ledger_copy(tmp_path, example_ledger, seeds_dir):
+    """A copy of the example ledger and of its archive, to modify."""
+    book = tmp_path / "calais"
+    shutil.copytree(example_ledger, book)
+    archive = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, archive)
+    return book, archive
+
+
+def test_seed_hashes_match_the_sources_file(seeds_dir, example_ledger):
+    book = ledger.load(example_ledger)
+    archive = Archive(seeds_dir)
+    assert book.documents
+    for d in book.documents.values():
+        src = archive.read(d)
+        assert src.kind == "text"
+        assert src.sha256 == hashlib.sha256(archive.path_of(d).read_bytes()).hexdigest()
+        assert src.sha256 == sha256_file(archive.path_of(d)) == d.sha256
+
+
+def test_plain_text_positions_are_file_positions(seeds_dir):
+    path = seeds_dir / "002_e2d441578c61b003.txt"
+    src = read_source(path)
+    raw = path.read_text(encoding="utf-8")
+    i = raw.index("£12")
+    assert src.locate(i).line == _line_col(raw, i)[0]
+    assert (src.locate(i).line, src.locate(i).column) == _line_col(raw, i)
+    assert "\u00a0" in src.text      # the seeds' non-breaking spaces are kept as they are
+
+
+def test_html_text_maps_back_to_source_line_and_column(tmp_path):
+    page = tmp_path / "page.html"
+    source = ("<!doctype html>\n<html><head><title>T</title><style>p{}</style></head>\n"
+              "<body><p>Britain has <b>pledged</b>\n   &pound;12&nbsp;million (&#8364;15 million)"
+              " over three years.</p>\n<script>var x = '£99 million';</script></body></html>\n")
+    page.write_text(source, encoding="utf-8")
+    src = read_source(page)
+    assert src.kind == "html"
+    assert "<b>" not in src.text and "£99" not in src.text and "p{}" not in src.text
+    i = src.text.index("£12")
+    loc = src.locate(i)
+    assert (loc.line, loc.column) == _line_col(source, source.index("&pound;12"))
+    j = src.text.index("15 million")
+    assert (src.locate(j).line, src.locate(j).column) == _line_col(source, source.index("15 million"))
+    assert src.sha256 == hashlib.sha256(page.read_bytes()).hexdigest()
+
+
+def test_pdf_text_is_read(tmp_path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    pdf = tmp_path / "statement.pdf"
+    fig = plt.figure(figsize=(8, 2))
+    fig.text(0.05, 0.5, "The Home Office pledged £12 million over three years.")
+    fig.savefig(pdf)
+    plt.close(fig)
+    src = read_source(pdf)
+    assert src.kind == "pdf"
+    assert "£12 million over three years" in src.text
+    assert src.locate(src.text.index("£12")).page == 1
+
+
+def test_unreadable_documents_give_one_clear_line(tmp_path):
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\x00\x00\x01")
+    with pytest.raises(LedgerError, match=r"image\.txt: binary file"):
+        read_source(binary)
+    with pytest.raises(LedgerError, match=r"nothing\.txt: no such file"):
+        read_source(tmp_path / "nothing.txt")
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4\nnot really a pdf")
+    with pytest.raises(LedgerError, match=r"broken\.pdf"):
+        read_source(broken)
+    with pytest.raises(LedgerError, match="source archive folder .* not found"):
+        Archive(tmp_path / "missing")
+
+
+def test_add_document_appends_and_keeps_comments(ledger_copy):
+    book, archive = ledger_copy
+    new = archive / "005_new_statement.txt"
+    new.write_text("The Home Office will spend £3 million on fencing.\n", encoding="utf-8")
+    before = (book / "sources.toml").read_text(encoding="utf-8")
+    import datetime as dt
+    doc = add_document(book, new, title="A new statement", publisher="Home Office",
+                       published=dt.date(2016, 1, 2), url="https://example.org/s",
+                       retrieved=dt.date(2024, 5, 6), archive=archive)
+    after = (book / "sources.toml").read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n"))          # comments and layout kept
+    assert doc.id == "005_new_statement" and doc.path == "005_new_statement.txt"
+    loaded = ledger.load(book)
+    d = loaded.documents["005_new_statement"]
+    assert d.sha256 == hashlib.sha256(new.read_bytes()).hexdigest()
+    assert (d.title, d.publisher, d.published, d.url, d.retrieved) == (
+        "A new statement", "Home Office", dt.date(2016, 1, 2), "https://example.org/s",
+        dt.date(2024, 5, 6))
+    assert len(loaded.documents) == 6
+
+
+def test_add_document_refuses_duplicates(ledger_copy):
+    import datetime as dt
+    book, archive = ledger_copy
+    seed = archive / "002_e2d441578c61b003.txt"
+    kw = dict(title="t", publisher="p", published=dt.date(2014, 11, 5), archive=archive)
+    before = (book / "sources.toml").read_bytes()
+    with pytest.raises(LedgerError, match="already recorded"):
+        add_document(book, seed, **kw)                       # same id
+    with pytest.raises(LedgerError, match="already recorded as document '002_e2d441578c61b003'"):
+        add_document(book, seed, doc_id="another-id", **kw)  # same content
+    other = archive / "other.txt"
+    other.write_text("£5 million", encoding="utf-8")
+    with pytest.raises(LedgerError, match="already recorded"):
+        add_document(book, other, doc_id="001_c33d2c2f8263bd4b", **kw)
+    with pytest.raises(LedgerError, match="cannot be a document id"):
+        add_document(book, other, doc_id="bad id!", **kw)
+    assert (book / "sources.toml").read_bytes() == before   # nothing written on refusal
+
+
+def test_add_to_one_file_ledger_and_copy_into_archive(tmp_path):
+    import datetime as dt
+    journal = tmp_path / "book.toml"
+    journal.write_text('# my ledger\n[ledger]\nname = "x"\n\n[[entry]]\nid = "a"\n'
+                       'date = 2015-01-01\nfunder = "UK"\npurpose = "P"\namount = "£1m"\n',
+                       encoding="utf-8")
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    doc_file = outside / "note.html"
+    doc_file.write_text("<p>UK gives &pound;1m</p>", encoding="utf-8")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    add_document(journal, doc_file, title="Note", publisher="UK", published=dt.date(2015, 1, 1),
+                 archive=archive)
+    assert (archive / "note.html").read_bytes() == doc_file.read_bytes()
+    data = tomllib.loads(journal.read_text(encoding="utf-8"))
+    assert data["entry"][0]["id"] == "a" and data["document"][0]["path"] == "note.html"
+    assert journal.read_text(encoding="utf-8").startswith("# my ledger\n")
+    assert ledger.load(journal).documents["note"].sha256 == sha256_file(doc_file)
+
+
+def test_sources_cli_add_and_list(ledger_copy, run_cli):
+    book, archive = ledger_copy
+    new = archive / "extra.txt"
+    new.write_text("France will give 2 million euros.\n", encoding="utf-8")
+    code, out, err = run_cli("sources", "add", new, "--ledger", book, "--title", "Extra",
+                             "--publisher", "Élysée", "--published", "2016-02-03",
+                             "--sources", archive)
+    assert code == 0, err
+    assert out.strip() == "extra" and "recorded document 'extra'" in err
+    code, out, err = run_cli("sources", "add", new, "--ledger", book, "--title", "Extra",
+                             "--publisher", "Élysée", "--published", "2016-02-03",
+                             "--sources", archive)
+    assert code == 1 and "already recorded" in err and "Traceback" not in err
+    code, out, err = run_cli("sources", "add", new, "--ledger", book, "--title", "x",
+                             "--publisher", "y", "--published", "03/02/2016")
+    assert code == 2 and "YYYY-MM-DD" in err
+
+    code, out, err = run_cli("sources", "list", book, "--sources", archive, "--format", "json")
+    import json
+    rows = json.loads(out)
+    assert code == 0
+    assert {r["id"] for r in rows} == set(ledger.load(book).documents)
+    assert all(r["file"] == "ok" for r in rows)
+    cited = {r["id"]: r["citations"] for r in rows}
+    expected = {}
+    for e in ledger.load(book).entries:
+        for c in e.sources:
+            expected[c.doc] = expected.get(c.doc, 0) + 1
+    assert {k: v for k, v in cited.items() if v} == expected
+
+    (archive / "extra.txt").write_text("changed", encoding="utf-8")
+    code, out, err = run_cli("sources", "list", book, "--sources", archive)
+    assert code == 1 and "'extra'" in err and "changed" in err
