@@ -24,6 +24,8 @@ COMMAND_MODULES = [
     "sources",
     "audit",
     "add",
+    "import",
+    "export",
 ]
 
 

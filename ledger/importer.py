@@ -1,0 +1,638 @@
+"""Spreadsheets (CSV, XLSX) → journal entries.
+
+``import_table(path, ...)`` reads a table of pledges, maps its columns to
+journal fields (common header names work without a mapping file), turns each
+row into an ``[[entry]]`` table and validates it with the journal's own reader
+(``ledger.journal.EntryReader`` on the rendered TOML) and cross-entry checks
+(``ledger.checks``) together with the existing ledger, so the rules live in
+one place.  Every row either becomes an entry or a reject with its row number,
+column and reason; nothing is dropped silently.  See docs/interop.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ledger.errors import LedgerError
+from ledger.model import Document, Entry
+
+# journal field -> header names understood without a mapping (compared after
+# lower-casing and turning punctuation into spaces); first match wins.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("id", "entry id", "entry", "ref", "reference", "slug"),
+    "date": ("date", "date announced", "announced", "announced on", "announcement date",
+             "date of announcement", "decision date", "date decided", "pledge date"),
+    "funder": ("funder", "donor", "funded by", "funding body", "funder account"),
+    "purpose": ("purpose", "purpose account", "for", "project", "programme", "program"),
+    # "amount_text" (the export's as-written amount) is preferred to "amount"
+    "amount": ("amount text", "amount as written", "as written", "amount", "value pledged",
+               "pledge", "pledged", "figure", "sum"),
+    "currency": ("currency", "ccy", "currency code"),
+    "qualifier": ("qualifier",),
+    "period": ("period", "duration", "timeframe", "time frame"),
+    "status": ("status", "stage"),
+    "doc": ("doc", "source", "source doc", "source document", "document", "document id",
+            "source id", "source url", "url", "link"),
+    "quote": ("quote", "source quote", "citation", "excerpt", "verbatim"),
+    "locator": ("locator", "source locator"),
+    "restated": ("restated", "restated as", "also stated as"),
+    "disburses": ("disburses",),
+    "part_of": ("part of", "package"),
+    "restates": ("restates",),
+    "recipient": ("recipient", "beneficiary"),
+    "location": ("location", "place"),
+    "tags": ("tags", "tag", "keywords"),
+    "notes": ("notes", "note", "comments", "comment", "remarks", "description"),
+    # only used to regroup the rows of a split entry (the export writes one
+    # row per purpose with the entry's whole amount here)
+    "entry_amount": ("entry amount",),
+}
+REQUIRED = ("date", "funder", "amount")
+# columns of ledger-tool's own CSV export that are derived, not journal fields
+DERIVED = {"primary", "value", "report currency", "rate", "rate date", "rate source",
+           "original value", "value minor", "open ended", "year", "where"}
+MAPPING_KEYS = {"columns", "defaults", "date_format", "sheet"}
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
+_NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
+_URL = re.compile(r"^https?://", re.I)
+_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass
+class Reject:
+    row: int            # spreadsheet row (the header is row 1)
+    column: str         # the column at fault ("" when the whole row)
+    reason: str
+
+    def message(self, name: str) -> str:
+        col = f": column {self.column!r}" if self.column else ""
+        return f"{name}: row {self.row}{col}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    source: str
+    entries: list[Entry]                       # accepted, as read back from `text`
+    documents: list[dict[str, Any]]            # new [[document]] tables
+    text: str                                  # the TOML to write (documents + entries)
+    rejects: list[Reject]
+    rows: int                                  # data rows read
+    columns: dict[str, str]                    # journal field -> column used
+    ignored: list[str] = field(default_factory=list)
+    table: Any = None                          # the original table (pandas)
+
+    def messages(self) -> list[str]:
+        return [r.message(self.source) for r in sorted(self.rejects, key=lambda r: r.row)]
+
+    def rejects_frame(self):
+        """The rejected rows: original columns plus ``row``, ``column``, ``reason``
+        (several reasons for one row are joined with "; ")."""
+        import pandas as pd
+
+        by_row: dict[int, list[Reject]] = {}
+        for r in self.rejects:
+            by_row.setdefault(r.row, []).append(r)
+        rows = sorted(by_row)
+        orig = self.table.iloc[[r - 2 for r in rows]].reset_index(drop=True)
+        extra = pd.DataFrame({
+            "row": rows,
+            "column": ["; ".join(dict.fromkeys(x.column for x in by_row[r] if x.column)) for r in rows],
+            "reason": ["; ".join(x.reason for x in by_row[r]) for r in rows],
+        })
+        orig.columns = [c if c not in ("row", "column", "reason") else f"{c} (original)"
+                        for c in orig.columns]
+        return pd.concat([orig, extra], axis=1)
+
+
+# ------------------------------------------------------------------ reading
+def read_table(path: str | Path, sheet: str | None = None):
+    """The spreadsheet as a DataFrame of text cells ("" for empty); dates and
+    numbers from XLSX become ISO dates and plain decimals."""
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise LedgerError(f"{path}: no such file")
+    if path.is_dir():
+        raise LedgerError(f"{path}: is a folder, not a spreadsheet (.csv or .xlsx)")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            try:
+                frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+            except ValueError as err:
+                if sheet and "not found" in str(err).lower():
+                    import openpyxl
+                    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+                    raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
+                raise
+        elif suffix in (".csv", ".tsv", ".txt"):
+            if sheet:
+                raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
+            raw = path.read_bytes()
+            if b"\x00" in raw[:8192]:
+                raise LedgerError(f"{path}: binary file, not a CSV table")
+            try:
+                raw.decode("utf-8-sig")
+                encoding = "utf-8-sig"
+            except UnicodeDecodeError:
+                encoding = "cp1252"    # spreadsheets saved as "CSV" on Windows
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
+                                sep=None if suffix != ".tsv" else "\t", engine="python")
+        else:
+            raise LedgerError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
+                              f"import reads .csv or .xlsx")
+    except LedgerError:
+        raise
+    except (OSError, UnicodeDecodeError) as err:
+        raise LedgerError(f"{path}: cannot read: {getattr(err, 'strerror', None) or err}") from None
+    except Exception as err:   # pandas/openpyxl parse errors: one line, no traceback
+        msg = " ".join(str(err).split()) or type(err).__name__
+        raise LedgerError(f"{path}: cannot read as {suffix.lstrip('.').upper()}: {msg}") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.columns.duplicated().any():
+        dup = frame.columns[frame.columns.duplicated()][0]
+        raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
+    return frame.apply(_cells)
+
+
+def _cells(col):
+    """One column to text: dates as ISO, whole floats without '.0'."""
+    import pandas as pd
+
+    def cell(v):
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+            return ""
+        if isinstance(v, pd.Timestamp):
+            v = v.to_pydatetime()
+        if isinstance(v, dt.datetime):
+            return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return format(Decimal(repr(v)).normalize(), "f")
+        return str(v).strip()
+    if col.dtype == object or str(col.dtype).startswith(("str", "string")):
+        return col.map(cell).astype(object)
+    return col.astype(object).map(cell).astype(object)
+
+
+def _norm_header(h: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", h.lower()).split())
+
+
+def load_mapping(path: str | Path) -> dict[str, Any]:
+    """A mapping file: ``[columns]`` (journal field = "Column header"),
+    optional ``[defaults]`` (field = value for empty cells), ``date_format``
+    (strftime, e.g. "%d/%m/%Y") and ``sheet``."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise LedgerError(f"{path}: mapping file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LedgerError(f"{path}: cannot read mapping file: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise LedgerError(f"{path}: TOML syntax error in mapping file: {err}") from None
+    from ledger.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
+    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
+    problems = []
+    for k in data:
+        if k not in MAPPING_KEYS:
+            problems.append(f"{path}: unknown key {k!r} (expected [columns], [defaults], "
+                            f"date_format, sheet)")
+    for table in ("columns", "defaults"):
+        t = data.get(table, {})
+        if not isinstance(t, dict):
+            problems.append(f"{path}: {table} must be a table ([{table}])")
+            continue
+        for k, v in t.items():
+            if k not in fields or k in ("split", "source"):
+                hint = _suggest(k, fields)
+                problems.append(f"{path}: [{table}] {k!r} is not a journal field"
+                                + (f" ({hint})" if hint else ""))
+            elif not isinstance(v, str):
+                problems.append(f"{path}: [{table}] {k} must be text")
+    if "date_format" in data and not isinstance(data["date_format"], str):
+        problems.append(f"{path}: date_format must be text like \"%d/%m/%Y\"")
+    if problems:
+        raise LedgerError("\n".join(problems))
+    return data
+
+
+def map_columns(headers: list[str], mapping: dict[str, Any] | None, name: str):
+    """(field -> column, ignored columns); raises LedgerError when a required
+    field has no column."""
+    mapping = mapping or {}
+    explicit = dict(mapping.get("columns", {}))
+    out: dict[str, str] = {}
+    problems = []
+    for fld, col in explicit.items():
+        if col not in headers:
+            match = [h for h in headers if h.lower() == col.lower()]
+            if len(match) == 1:
+                col = match[0]
+            else:
+                problems.append(f"{name}: the mapping names column {col!r} for {fld}, "
+                                f"but the header has: {', '.join(headers)}")
+                continue
+        out[fld] = col
+    used = set(out.values())
+    norm = {h: _norm_header(h) for h in headers}
+    for fld, names in ALIASES.items():
+        if fld in out:
+            continue
+        for alias in names:
+            hit = [h for h in headers if norm[h] == alias and h not in used]
+            if hit:
+                out[fld] = hit[0]
+                used.add(hit[0])
+                break
+    defaults = mapping.get("defaults", {})
+    for fld in REQUIRED:
+        if fld not in out and fld not in defaults:
+            problems.append(
+                f"{name}: row 1: no column for {fld!r} (looked for "
+                f"{', '.join(repr(a) for a in ALIASES[fld][:6])}; name it with --map: "
+                f"[columns] {fld} = \"Your header\")")
+    if "purpose" not in out and "purpose" not in defaults:
+        problems.append(f"{name}: row 1: no column for 'purpose' (looked for "
+                        f"{', '.join(repr(a) for a in ALIASES['purpose'])}; name it with --map)")
+    if problems:
+        raise LedgerError("\n".join(problems))
+    ignored = [h for h in headers if h not in used and norm[h] not in DERIVED]
+    return out, ignored
+
+
+# ------------------------------------------------------------------ values
+def parse_dates(col, date_format: str | None = None):
+    """Vectorised: text cells -> (dates as datetime.date or None, reasons)."""
+    import pandas as pd
+
+    text = col.astype(str).str.strip()
+    empty = text == ""
+    if date_format:
+        parsed = pd.to_datetime(text.where(~empty), format=date_format, errors="coerce")
+        hint = f" (expected {date_format!r} from the mapping's date_format)"
+    else:
+        iso = text.str.match(_ISO.pattern)
+        parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
+        numeric = text.str.match(_NUMERIC_DATE.pattern) & ~iso & ~text.str.match(r"^\d{4}-")
+        other = ~iso & ~numeric & ~empty
+        if other.any():   # "20 September 2014", "Sep 20, 2014": month names are unambiguous
+            parsed[other] = pd.to_datetime(text[other], format="mixed", errors="coerce",
+                                           dayfirst=True)
+        hint = " (use YYYY-MM-DD, or set date_format in a mapping file)"
+    reasons = pd.Series("", index=col.index, dtype=object)
+    bad = parsed.isna() & ~empty
+    if not date_format:
+        ambiguous = bad & text.str.match(_NUMERIC_DATE.pattern) & ~text.str.match(r"^\d{4}-")
+        reasons[ambiguous] = ("date " + text[ambiguous].map(repr)
+                              + " is ambiguous (day/month order): set date_format in a "
+                                "mapping file, e.g. date_format = \"%d/%m/%Y\"")
+        bad &= ~ambiguous
+    reasons[bad] = "not a date: " + text[bad].map(repr) + hint
+    reasons[empty] = "no date"
+    dates = parsed.dt.date.where(parsed.notna(), None)
+    return dates, reasons
+
+
+def slug(text: str) -> str:
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-")
+
+
+def _compact(amount: Decimal) -> str:
+    for suffix, exp in (("bn", 9), ("m", 6), ("k", 3)):
+        scaled = amount.scaleb(-exp)
+        if scaled >= 1 and scaled == scaled.to_integral_value() or (
+                scaled >= 1 and scaled == scaled.quantize(Decimal("0.01"))):
+            return format(scaled.normalize(), "f").replace(".", "-") + suffix
+    return format(amount.normalize(), "f").replace(".", "-")
+
+
+def make_id(funder: str, date: dt.date | None, amount: str) -> str:
+    """A readable, stable slug: ``uk-home-office-2014-09-20-12m-gbp``."""
+    from ledger.money import MoneyError, parse_amount
+
+    try:
+        p = parse_amount(amount)
+        amt = f"{_compact(p.amount)}-{p.currency.lower()}"
+    except (MoneyError, InvalidOperation):
+        amt = slug(amount)[:24]
+    parts = [slug(funder)[:40], date.isoformat() if date else "", amt]
+    return "-".join(p for p in parts if p) or "entry"
+
+
+def doc_id_for(value: str) -> str:
+    """A document id for a source cell: itself when it is a slug, otherwise
+    (a URL or a title) a readable slug plus a short hash."""
+    value = value.strip()
+    if _SLUG_OK.match(value) and len(value) <= 80:
+        return value
+    base = re.sub(r"^https?://(www\.)?", "", value, flags=re.I)
+    h = hashlib.sha256(value.encode()).hexdigest()[:8]
+    return f"{slug(base)[:48].strip('-') or 'doc'}-{h}"
+
+
+# ------------------------------------------------------------------ import
+def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | None = None,
+                 entries: tuple[Entry, ...] = (), documents: dict[str, Document] | None = None,
+                 name: str | None = None) -> ImportResult:
+    """Turn a spreadsheet into journal entries, checked against the existing
+    ``entries`` and ``documents`` of the ledger they are imported into."""
+    import pandas as pd
+
+    mapping = mapping or {}
+    sheet = sheet or mapping.get("sheet")
+    table = read_table(path, sheet)
+    name = name or str(path)
+    documents = dict(documents or {})
+    headers = list(table.columns)
+    if not headers or table.empty:
+        raise LedgerError(f"{name}: no data rows (the first row must be the header)")
+    cols, ignored = map_columns(headers, mapping, name)
+    defaults = mapping.get("defaults", {})
+    n = len(table)
+    rows = pd.RangeIndex(n) + 2           # spreadsheet row numbers (header = row 1)
+
+    def column(fld: str):
+        if fld in cols:
+            s = table[cols[fld]].astype(str).str.strip()
+        else:
+            s = pd.Series([""] * n, dtype=object)
+        if fld in defaults:
+            s = s.where(s != "", defaults[fld])
+        return s.reset_index(drop=True)
+
+    rejects: list[Reject] = []
+    colname = {fld: cols.get(fld, f"(default {fld})") for fld in ALIASES}
+    blank = table.astype(str).apply(lambda c: c.str.strip() == "").all(axis=1).to_numpy()
+
+    dates, date_reasons = parse_dates(column("date"), mapping.get("date_format"))
+    for i in date_reasons.index[date_reasons != ""]:
+        if not blank[i]:
+            rejects.append(Reject(int(rows[i]), colname["date"], date_reasons[i]))
+
+    values = {fld: column(fld) for fld in ALIASES}
+    ids = values["id"]
+    gen = ids == ""
+    # split entries from ledger-tool's own export: one row per purpose, same id
+    regroup = "entry_amount" in cols and "id" in cols
+
+    raw_rows: list[tuple[list[int], dict[str, Any]]] = []
+    seen_rows: dict[str, int] = {}
+    # a row repeating an earlier one cell for cell is a copy, not a second pledge
+    dup_of = table.astype(str).apply(lambda c: c.str.strip()).duplicated(keep="first").to_numpy()
+    first_of = {}
+    for i in range(n):
+        if blank[i]:
+            continue          # empty spreadsheet lines are not rows
+        r = int(rows[i])
+        key = tuple(table.iloc[i].astype(str).str.strip())
+        if dup_of[i] and not regroup:
+            rejects.append(Reject(r, "", f"the same as row {first_of[key]} cell for cell "
+                                         f"(a duplicate row; one pledge is one row)"))
+            continue
+        first_of.setdefault(key, r)
+        if date_reasons[i]:
+            continue
+        fields = _row_fields(i, values, dates[i], rejects, r, colname)
+        if fields is None:
+            continue
+        eid = ids[i]
+        if regroup and eid and eid in seen_rows:
+            j = seen_rows[eid]
+            raw_rows[j][0].append(r)
+            raw_rows[j][1].setdefault("_parts", []).append((values["purpose"][i], values["amount"][i]))
+            continue
+        if regroup and eid:
+            seen_rows[eid] = len(raw_rows)
+            fields["_parts"] = [(values["purpose"][i], values["amount"][i])]
+        raw_rows.append(([r], fields))
+    for _, f in raw_rows:
+        _regroup_splits(f)
+
+    # ids: given ones kept; missing ones generated from funder/date/amount,
+    # made unique within the import (a clash with the ledger is reported)
+    taken = {f["id"] for _, f in raw_rows if f.get("id")}
+    for rs, f in raw_rows:
+        if not f.get("id"):
+            base = make_id(f.get("funder", ""), f.get("date"),
+                           f"{f.get('amount', '')} {f.get('currency', '')}".strip())
+            cand, k = base, 1
+            while cand in taken:
+                k += 1
+                cand = f"{base}-{k}"
+            f["id"] = cand
+            taken.add(cand)
+
+    # documents named by the rows: declared ones are reused, others declared
+    by_url = {d.url: d.id for d in documents.values() if d.url}
+    new_docs: dict[str, dict[str, Any]] = {}
+    for rs, f in raw_rows:
+        for s in f.get("source", []):
+            v = s["doc"]
+            if v in documents or v in new_docs:
+                continue
+            if _URL.match(v):
+                did = by_url.get(v) or doc_id_for(v)
+                s["doc"] = did
+                if did not in documents and did not in new_docs:
+                    new_docs[did] = {"id": did, "url": v,
+                                     "notes": f"declared by ledger-tool import from {Path(name).name}"}
+            else:
+                did = doc_id_for(v)
+                s["doc"] = did
+                if did not in documents and did not in new_docs:
+                    d = {"id": did, "notes": f"declared by ledger-tool import from {Path(name).name}"}
+                    if did != v:
+                        d["title"] = v
+                    new_docs[did] = d
+
+    accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols)
+    used_docs = {s.doc for _, e in accepted for s in e.sources}
+    docs_out = [d for did, d in new_docs.items() if did in used_docs]
+    from ledger.writer import render
+    text = render([f for f, _ in accepted], docs_out) if accepted else ""
+    entries_out = [e for _, e in accepted]
+    return ImportResult(name, entries_out, docs_out, text, rejects, int((~blank).sum()), cols,
+                        ignored, table)
+
+
+def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
+    """Raw journal fields for row ``i`` (None when rejected here)."""
+    from ledger.money import MoneyError, parse_amount
+
+    def v(fld):
+        return values[fld][i]
+    f: dict[str, Any] = {"id": v("id"), "date": date, "funder": v("funder"),
+                         "purpose": v("purpose")}
+    amount, currency = v("amount"), v("currency").upper()
+    if amount and currency:
+        try:
+            Decimal(amount.replace(",", ""))
+            f["amount"], f["currency"] = amount.replace(",", ""), currency
+        except InvalidOperation:
+            try:
+                p = parse_amount(amount)
+            except MoneyError as err:
+                rejects.append(Reject(r, colname["amount"], f"amount: {err}"))
+                return None
+            if p.currency != currency:
+                rejects.append(Reject(r, colname["currency"],
+                                      f"the amount {amount!r} is in {p.currency}, "
+                                      f"the currency column says {currency}"))
+                return None
+            f["amount"] = amount
+    else:
+        f["amount"] = amount
+    f["qualifier"] = v("qualifier").lower()
+    f["period"] = v("period")
+    if f["period"].lower() in ("one-off", "one off", "once"):
+        f["period"] = "one-off"
+    f["status"] = v("status").lower()
+    for k in ("disburses", "part_of", "restates", "recipient", "location", "notes"):
+        f[k] = v(k)
+    f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
+    f["tags"] = [x.strip() for x in re.split(r"[;,\n]", v("tags")) if x.strip()]
+    docs = [x.strip() for x in v("doc").split("\n")]
+    quotes = [x.strip() for x in v("quote").split("\n")] if v("quote") else []
+    locs = [x.strip() for x in v("locator").split("\n")] if v("locator") else []
+    if len(docs) == 1 and len(quotes) > 1:          # one document, newlines in its quote
+        quotes = [v("quote")]
+    sources = []
+    if any(docs):
+        for k, d in enumerate(docs):
+            if not d:
+                continue
+            src = {"doc": d}
+            if k < len(quotes) and quotes[k]:
+                src["quote"] = quotes[k]
+            if k < len(locs) and locs[k]:
+                src["locator"] = locs[k]
+            sources.append(src)
+    elif v("quote"):
+        rejects.append(Reject(r, colname["quote"], "a quote without a source document "
+                              "(fill the source/doc column)"))
+        return None
+    f["source"] = sources
+    if f.get("entry_amount") is None and values["entry_amount"][i]:
+        f["_entry_amount"] = values["entry_amount"][i]
+    return f
+
+
+def _regroup_splits(f: dict[str, Any]) -> None:
+    """Rows of one entry (ledger-tool's export: one per purpose and year)
+    back into ``[[entry.split]]`` tables."""
+    parts = f.pop("_parts", None)
+    f.pop("_entry_amount", None)
+    if not parts:
+        return
+    uniq = list(dict.fromkeys(parts))
+    purposes = list(dict.fromkeys(p for p, _ in uniq))
+    if len(purposes) > 1:
+        f["split"] = [{"purpose": p, "amount": a} for p, a in
+                      {p: a for p, a in uniq}.items()]
+        f["purpose"] = ""
+
+
+def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
+    """Render each row, read it back with the journal reader, then run the
+    cross-entry checks with the existing ledger; reject what fails."""
+    from ledger.checks import check_all
+    from ledger.journal import EntryReader, LineIndex
+    from ledger.model import Problem
+    from ledger.writer import entry_table, render
+
+    field_col = {fld: cols.get(fld, "") for fld in ALIASES}
+    field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
+                     currency=cols.get("currency", cols.get("amount", "")))
+    existing = {e.id: e for e in entries}
+    ok: list[tuple[list[int], dict, Entry]] = []
+    for rs, f in raw_rows:
+        table = entry_table(f)
+        text = render([table])
+        try:
+            raw = tomllib.loads(text)["entry"][0]
+        except (tomllib.TOMLDecodeError, KeyError) as err:   # cannot happen with tomlkit
+            rejects.append(Reject(rs[0], "", f"cannot render as TOML: {err}"))
+            continue
+        problems: list[Problem] = []
+        lines = LineIndex(text)
+        e = EntryReader(raw, name, 1, len(lines) + 1, lines, problems).read()
+        errs = [p for p in problems if p.severity == "error"]
+        if errs or e is None:
+            for p in errs:
+                m = re.match(r"missing field '(\w+)'", p.message)
+                key = m.group(1) if m else _key_at(lines, p.line)
+                reason = p.message + (f" (hint: {p.hint})" if p.hint else "")
+                rejects.append(Reject(rs[0], field_col.get(key, ""), reason))
+            continue
+        if e.id in existing:
+            old = existing[e.id]
+            rejects.append(Reject(rs[0], cols.get("id", "(generated id)"),
+                                  f"id {e.id!r} is already in the ledger "
+                                  f"({old.file}:{old.line}); not overwritten"))
+            continue
+        ok.append((rs, table, e.__class__(**{**_fields(e), "file": name, "line": rs[0]})))
+
+    # cross-entry checks (duplicate ids, links, splits, packages, sources);
+    # rejecting one row can break another's link, so repeat until stable
+    docs = {**documents, **{d: Document(d) for d in new_docs}}
+    while True:
+        new = {id(e): (rs, t) for rs, t, e in ok}
+        probs = check_all(list(entries) + [e for _, _, e in ok], docs)
+        bad: dict[int, list[str]] = {}
+        by_id = {}
+        for rs, t, e in ok:
+            by_id.setdefault(e.id, []).append((rs, e))
+        for p in probs:
+            if p.severity != "error" or not p.entry_id or p.file != name:
+                continue
+            for rs, e in by_id.get(p.entry_id, []):
+                if e.line == p.line:
+                    bad.setdefault(rs[0], []).append(p.message + (f" (hint: {p.hint})" if p.hint else ""))
+        if not bad:
+            break
+        for row, msgs in bad.items():
+            for m in dict.fromkeys(msgs):
+                rejects.append(Reject(row, _column_for(m, cols), m))
+        ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
+        del new
+    return [(t, e) for _, t, e in ok]
+
+
+def _fields(e: Entry) -> dict[str, Any]:
+    from dataclasses import fields
+    return {f.name: getattr(e, f.name) for f in fields(e)}
+
+
+def _key_at(lines, line: int) -> str:
+    if not line:
+        return ""
+    text = lines._lines[line - 1] if line - 1 < len(lines._lines) else ""
+    m = re.match(r"^\s*\[*\s*(?:entry\.)?([A-Za-z_]+)", text)
+    return m.group(1) if m else ""
+
+
+def _column_for(message: str, cols: dict[str, str]) -> str:
+    for key, fld in (("duplicate id", "id"), ("names a missing entry", None),
+                     ("split", "purpose"), ("unknown document", "doc")):
+        if key in message:
+            if fld is None:
+                for k in ("disburses", "part_of", "restates"):
+                    if message.startswith(k):
+                        return cols.get(k, "")
+                return ""
+            return cols.get(fld, "")
+    return ""

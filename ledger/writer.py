@@ -1,0 +1,131 @@
+"""Render entries and documents as journal TOML (see docs/journal.md).
+
+The inverse of ``ledger.journal``: ``read_journal`` on the text written here
+gives the same entries back.  Rendering goes through ``tomlkit`` so quoting,
+escapes and dates are always valid TOML.
+
+- ``entry_table(entry)``: an ``Entry`` (or a dict of raw journal fields) as a
+  plain dict of journal fields.
+- ``render(entries=(), documents=(), header="")``: TOML text with
+  ``[[document]]`` and ``[[entry]]`` tables, in that order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from ledger.model import ONE_OFF, Document, Entry
+
+# the journal's field order (docs/journal.md), used for every rendered table
+ENTRY_ORDER = ("id", "date", "funder", "purpose", "amount", "currency", "qualifier", "period",
+               "status", "restated", "disburses", "part_of", "restates", "recipient",
+               "location", "tags", "notes", "split", "source")
+DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
+                  "sha256", "notes")
+
+
+def _plain(d: Decimal) -> str:
+    from ledger.money import plain_decimal
+    return plain_decimal(d)
+
+
+def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
+    """The journal fields of ``entry`` (an ``Entry`` or a dict of raw fields,
+    returned ordered and without empty values)."""
+    if isinstance(entry, Mapping):
+        raw = dict(entry)
+    else:
+        raw = _entry_fields(entry)
+    out = {k: raw[k] for k in ENTRY_ORDER if k in raw and raw[k] not in (None, "", [], ())}
+    extra = [k for k in raw if k not in ENTRY_ORDER and raw[k] not in (None, "", [], ())]
+    for k in extra:          # unknown fields are kept, so the reader reports them
+        out[k] = raw[k]
+    return out
+
+
+def _entry_fields(e: Entry) -> dict[str, Any]:
+    from ledger.money import MoneyError, format_amount_phrase, parse_amount
+
+    amount_text = e.amount_text.strip()
+    phrase = None
+    if amount_text:
+        try:
+            phrase = parse_amount(amount_text)
+        except MoneyError:
+            phrase = None
+    if phrase is None or phrase.amount != e.amount or phrase.currency != e.currency:
+        amount_text, phrase = _plain(e.amount), None
+        currency = e.currency
+    else:
+        currency = ""
+    out: dict[str, Any] = {"id": e.id, "date": e.date, "funder": e.funder}
+    if not e.splits:
+        out["purpose"] = e.purpose
+    out["amount"] = amount_text
+    out["currency"] = currency
+    phrase_qualifier = phrase.qualifier if phrase else "exact"
+    if e.qualifier != phrase_qualifier:
+        out["qualifier"] = e.qualifier
+    phrase_period = phrase.period if phrase else None
+    if e.period.kind != ONE_OFF and phrase_period != e.period:
+        out["period"] = e.period.describe()
+    out["status"] = e.status
+    if e.restated:
+        out["restated"] = [format_amount_phrase(m.amount, m.currency) for m in e.restated]
+    for ln in e.links:
+        out[ln.kind] = ln.target
+    out.update(recipient=e.recipient, location=e.location, tags=list(e.tags), notes=e.notes)
+    if e.splits:
+        out["split"] = [{"purpose": s.purpose, "amount": _plain(s.amount)} for s in e.splits]
+    if e.sources:
+        out["source"] = [{k: v for k, v in (("doc", c.doc), ("quote", c.quote),
+                                            ("locator", c.locator)) if v}
+                         for c in e.sources]
+    return out
+
+
+def document_table(doc: Document | Mapping[str, Any]) -> dict[str, Any]:
+    raw = dict(doc) if isinstance(doc, Mapping) else {k: getattr(doc, k) for k in DOCUMENT_ORDER}
+    return {k: raw[k] for k in DOCUMENT_ORDER if raw.get(k) not in (None, "")}
+
+
+def _value(v: Any):
+    if isinstance(v, Decimal):
+        return _plain(v)
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, tuple):
+        return list(v)
+    return v
+
+
+def render_document(doc: Document | Mapping[str, Any], newline: str = "\n") -> str:
+    """One ``[[document]]`` table as TOML text."""
+    import tomlkit
+
+    lines = ["[[document]]"]
+    for k, v in document_table(doc).items():
+        lines.append(f"{k} = {tomlkit.item(_value(v)).as_string()}")
+    return newline.join(lines) + newline
+
+
+def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
+           documents: Iterable[Document | Mapping[str, Any]] = (), header: str = "",
+           newline: str = "\n") -> str:
+    """TOML text with the documents then the entries, one blank line between
+    tables; ``header`` becomes leading ``#`` comment lines.  Entry tables are
+    rendered by ``ledger.edit.render_entry`` (the same style as
+    ``ledger-tool add``: indented ``[[entry.source]]`` sub-tables)."""
+    from ledger.edit import render_entry
+
+    parts = []
+    if header:
+        parts.append(newline.join(("# " + ln).rstrip() for ln in header.splitlines()) + newline)
+    parts += [render_document(d, newline) for d in documents]
+    for e in entries:
+        t = entry_table(e)
+        parts.append(render_entry({k: _value(v) if k not in ("split", "source") else
+                                   [{sk: _value(sv) for sk, sv in x.items()} for x in v]
+                                   for k, v in t.items()}, newline=newline))
+    return newline.join(parts)

@@ -1,0 +1,115 @@
+"""ledger-tool import: a spreadsheet of pledges (CSV/XLSX) → journal entries."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+IMPORTED_NAME = "imported.toml"
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "import", help="turn a spreadsheet of pledges (CSV, XLSX) into journal entries",
+        description="Read a CSV or XLSX table of pledges, one row per entry, and append "
+                    "them to a journal file as [[entry]] tables.  Columns are found by "
+                    "their header (id, date, funder, purpose, amount, currency, period, "
+                    "status, qualifier, source/doc, quote, ...) or named in a mapping "
+                    "file.  Rejected rows are listed with row, column and reason and "
+                    "written to OUTPUT.rejects.csv.  See docs/interop.md.")
+    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet")
+    p.add_argument("-o", "--output", required=True, metavar="LEDGER",
+                   help=f"a .toml journal file (created or appended to) or a ledger folder "
+                        f"(entries go to {IMPORTED_NAME} in it)")
+    p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
+    p.add_argument("--map", dest="mapping", metavar="MAPPING.toml",
+                   help="TOML mapping: [columns] field = \"Header\", [defaults], date_format")
+    p.add_argument("--ledger", metavar="PATH",
+                   help="the ledger to check ids and documents against (default: the output "
+                        "folder, or the output file's folder when it holds other journal files)")
+    p.add_argument("-n", "--dry-run", action="store_true",
+                   help="check and report, print the TOML on stdout, write nothing")
+    p.set_defaults(func=run)
+
+
+def _targets(output: str, ledger_arg: str | None):
+    """(journal file to write, ledger path to check against or None)."""
+    out = Path(output)
+    if out.is_dir():
+        return out / IMPORTED_NAME, out
+    if out.suffix.lower() != ".toml":
+        if out.exists():
+            raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
+        raise LedgerError(f"import: -o {out}: give a .toml file or an existing ledger folder")
+    if ledger_arg:
+        return out, Path(ledger_arg)
+    folder = out.parent
+    others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()]
+    if others:
+        return out, folder
+    return out, (out if out.exists() else None)
+
+
+def run(args) -> int:
+    from ledger import load_journal
+    from ledger.atomic import write_atomic
+    from ledger.importer import import_table, load_mapping
+
+    target, ledger_path = _targets(args.output, args.ledger)
+    if args.ledger and not Path(args.ledger).exists():
+        raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
+    mapping = load_mapping(args.mapping) if args.mapping else None
+    entries, documents = (), {}
+    if ledger_path is not None and (ledger_path.exists()):
+        entries, documents, problems, _ = load_journal(ledger_path)
+        errs = [p for p in problems if p.severity == "error"]
+        if errs:
+            print(f"ledger-tool: import: warning: {ledger_path} already has {len(errs)} "
+                  f"error(s) (run 'ledger-tool check {ledger_path}'); importing anyway",
+                  file=sys.stderr)
+    result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
+                          documents=documents)
+    for msg in result.messages():
+        print(f"ledger-tool: import: {msg}", file=sys.stderr)
+    if result.ignored:
+        print(f"ledger-tool: import: note: columns not imported: "
+              f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
+
+    rejects_path = target.with_name(target.stem + ".rejects.csv")
+    n_ok, n_bad = len(result.entries), len({r.row for r in result.rejects})
+    if args.dry_run:
+        sys.stdout.write(result.text)
+        print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
+              f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
+        return 1 if n_ok == 0 else 0
+    if n_bad:
+        try:
+            write_atomic(rejects_path, result.rejects_frame().to_csv(index=False))
+        except OSError as err:
+            raise LedgerError(f"import: cannot write {rejects_path}: {err.strerror or err}") from None
+        print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
+              file=sys.stderr)
+    if n_ok == 0:
+        raise LedgerError(f"import: nothing imported from {args.file} "
+                          f"({result.rows} row(s), {n_bad} rejected)")
+    _write(target, result, args.file)
+    print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
+          + (f" ({len(result.documents)} new document(s) declared)" if result.documents else ""),
+          file=sys.stderr)
+    return 0
+
+
+def _write(target: Path, result, source: str) -> None:
+    from ledger.atomic import write_atomic
+
+    header = f"# Imported by `ledger-tool import {Path(source).name}`\n"
+    try:
+        if target.exists():
+            old = target.read_text(encoding="utf-8-sig")
+            text = old.rstrip("\n") + "\n\n" + header + result.text
+        else:
+            text = header + result.text
+        write_atomic(target, text)
+    except (OSError, UnicodeDecodeError) as err:
+        raise LedgerError(f"import: cannot write {target}: {getattr(err, 'strerror', None) or err}") from None
