@@ -536,14 +536,15 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
                           same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Finding]:
     """Different entries that look like the same pledge: the same funder (or
     one funder inside the other), the same amount within ``same_amount``
-    (relative; also across a restatement), dates within ``window_days``, and
-    no link between them.  Vectorised with pandas."""
+    (relative; also across a restatement), dates within ``window_days``.
+    Linked entries (restates, disburses, part_of) are not counted in totals,
+    so they are left out.  Vectorised with pandas."""
     import pandas as pd
 
     rows = []
     for e in entries:
-        if e.link("part_of") or e.link("disburses"):
-            continue   # phases and disbursements are meant to repeat their package's money
+        if not e.is_primary:
+            continue   # linked entries repeat money on purpose and are not counted again
         rows.append((e.id, e.funder, e.funder.split(":", 1)[0], e.currency, float(e.amount),
                      e.date, "amount"))
         for r in e.restated:
