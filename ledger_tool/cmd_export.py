@@ -1,0 +1,103 @@
+"""ledger-tool export: the ledger for hledger, beancount (fava), CSV or Parquet."""
+from __future__ import annotations
+
+import sys
+
+from ledger.errors import LedgerError
+from ledger_tool.common import filtered, iso_date, load_ledger
+
+SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
+            ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
+            ".parquet": "parquet", ".pq": "parquet"}
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "export", help="export to hledger, beancount, CSV or Parquet",
+        description="Write the ledger for other tools.  hledger and beancount get one "
+                    "balanced transaction per entry (id, status, period and sources as "
+                    "tags/metadata) and price directives for the rates ledger-tool used, so "
+                    "'hledger bal -X GBP --value=then' and beancount's conversions give "
+                    "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
+                    "See docs/interop.md.")
+    p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder")
+    p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet"],
+                   help="output format (default: from the -o suffix)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE",
+                   help="the file to write ('-' for stdout, text formats only)")
+    p.add_argument("--currency", metavar="CODE",
+                   help="report currency (default: the ledger's currency option, else GBP)")
+    p.add_argument("--valuation", default="entry-date", metavar="MODE",
+                   help="entry-date (default), a date YYYY-MM-DD; for csv/parquet also "
+                        "yearly-average or as-stated")
+    p.add_argument("--basis", default="recorded", choices=["recorded", "total", "per-year"],
+                   help="recorded (default: amounts as written, as the postings carry them); "
+                        "total or per-year apply the period (csv/parquet only)")
+    p.add_argument("--years", choices=["calendar", "fiscal-uk", "fiscal-us", "fiscal"],
+                   help="csv/parquet: spread each amount into years, one row per year")
+    p.add_argument("--horizon", metavar="YEAR",
+                   help="last year counted for open-ended per-year amounts (basis total)")
+    p.add_argument("--rates", action="append", metavar="CSV",
+                   help="extra rate table(s) (date,from,to,rate,source); repeatable")
+    _add_filters(p)
+    p.set_defaults(func=run)
+
+
+def _add_filters(p) -> None:
+    """The shared entry filters; ``--to`` names the format here, so the end
+    date is ``--until``."""
+    g = p.add_argument_group("filters")
+    g.add_argument("--funder", action="append", metavar="ACCOUNT",
+                   help="only this funder account or below it (repeatable)")
+    g.add_argument("--purpose", action="append", metavar="ACCOUNT",
+                   help="only this purpose account or below it (repeatable)")
+    g.add_argument("--status", action="append",
+                   choices=["pledged", "committed", "disbursed", "spent"],
+                   help="only entries with this status (repeatable)")
+    g.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
+                   help="entries on or after DATE")
+    g.add_argument("--until", dest="end", type=iso_date, metavar="DATE",
+                   help="entries on or before DATE")
+
+
+def run(args) -> int:
+    from dataclasses import replace
+
+    from reports import export
+
+    fmt = args.fmt
+    if fmt is None:
+        from pathlib import Path
+        fmt = SUFFIXES.get(Path(args.output).suffix.lower())
+        if fmt is None:
+            raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
+                              f"give --to hledger|beancount|csv|parquet")
+    if args.output == "-" and fmt == "parquet":
+        raise LedgerError("export: parquet is binary; give a file with -o")
+    book = load_ledger(args.ledger, quiet_warnings=True)
+    book = replace(book, entries=tuple(filtered(book.entries, args)))
+    if not book.entries:
+        raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+    currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
+                years=args.years, horizon=args.horizon, rates=args.rates)
+    if args.output == "-":
+        if fmt in ("hledger", "beancount"):
+            if args.basis != "recorded" or args.years:
+                raise LedgerError(f"export: --to {fmt} posts amounts as recorded; --basis and "
+                                  f"--years apply to csv and parquet only")
+            fn = export.hledger if fmt == "hledger" else export.beancount
+            sys.stdout.write(fn(book, currency=currency, valuation=args.valuation,
+                                rates=args.rates))
+        else:
+            opts.pop("years")
+            sys.stdout.write(export.frame(book, years=args.years, **opts)
+                             .to_csv(index=False, date_format="%Y-%m-%d"))
+        return 0
+    try:
+        n = export.write(book, fmt, args.output, **opts)
+    except OSError as err:
+        raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
+    what = "transactions" if fmt in ("hledger", "beancount") else "rows"
+    print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
+    return 0

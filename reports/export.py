@@ -1,0 +1,329 @@
+"""Export a ledger to other tools: hledger, beancount, CSV, Parquet.
+
+- ``frame(book, ...)``: the normalised table (``rates.normalise.to_frame``
+  columns) plus the journal fields needed to rebuild the entries
+  (``amount_text``, ``entry_amount``, ``doc``/``quote``/``locator``,
+  ``restated``, links, ``tags``, ``notes``...).  CSV and Parquet hold it;
+  ``ledger-tool import`` reads the CSV back into the same entries.
+- ``hledger(book, ...)`` / ``beancount(book, ...)``: journal text with one
+  balanced transaction per entry (the funder credited, each purpose debited,
+  in the entry's own currency, exactly ``Entry.postings()``), the entry's id,
+  status, period, qualifier and sources as tags / metadata, and a price
+  directive for every rate ledger-tool used, so that the tools' own
+  conversions (``hledger bal -X GBP --value=then``; beancount's
+  ``convert``) give ledger-tool's converted amounts.
+
+Basis ``recorded`` (the default) values each entry's amount *as recorded*
+(one-off, at the entry date): the figures the double-entry postings carry,
+and so the ones hledger and beancount can reproduce.  ``total`` and
+``per-year`` apply the period as ``to_frame`` does (CSV/Parquet only).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+FORMATS = ("hledger", "beancount", "csv", "parquet")
+BASES = ("recorded", "total", "per-year")
+# journal fields added to the to_frame columns (enough to rebuild the entries)
+EXTRA_COLUMNS = ["amount_text", "entry_amount", "restated", "doc", "quote", "locator",
+                 "disburses", "part_of", "restates", "recipient", "location", "tags", "notes"]
+
+
+# ------------------------------------------------------------------ values
+def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: str = "recorded",
+           years: str | None = None, horizon=None, rates=None, policy: str = "previous"):
+    """The normalised table; ``basis="recorded"`` values every amount as a
+    one-off at the entry date (the period is kept as text in ``period``)."""
+    from rates.normalise import entries_frame, normalise
+
+    if basis not in BASES:
+        raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+    entries = book.entries
+    root = getattr(book, "root", None)
+    f = entries_frame(entries)
+    if basis == "recorded":
+        import pandas as pd
+        f = f.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
+                     fiscal_year=None)
+        basis = "total"
+    return normalise(f, currency=currency, valuation=valuation, basis=basis, years=years,
+                     rates=rates, horizon=horizon, policy=policy, root=root)
+
+
+def frame(book, **options):
+    """``valued(...)`` plus the journal fields of each row's entry."""
+    import pandas as pd
+
+    out = valued(book, **options)
+    extra: dict[str, list] = {c: [] for c in EXTRA_COLUMNS}
+    by_id = {}
+    for e in book.entries:
+        by_id[e.id] = {
+            "amount_text": e.amount_text or f"{e.amount} {e.currency}",
+            "entry_amount": e.amount,
+            "restated": "; ".join(_phrase(m.amount, m.currency) for m in e.restated),
+            "doc": "\n".join(c.doc for c in e.sources),
+            "quote": "\n".join(c.quote for c in e.sources) if any(c.quote for c in e.sources) else "",
+            "locator": "\n".join(c.locator for c in e.sources) if any(c.locator for c in e.sources) else "",
+            "disburses": e.link("disburses") or "", "part_of": e.link("part_of") or "",
+            "restates": e.link("restates") or "", "recipient": e.recipient,
+            "location": e.location, "tags": "; ".join(e.tags), "notes": e.notes,
+        }
+    rows = [by_id[i] for i in out["id"]]
+    for c in EXTRA_COLUMNS:
+        extra[c] = [r[c] for r in rows]
+    return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra, dtype=object)], axis=1)
+
+
+def _phrase(amount, currency):
+    from ledger.money import format_amount_phrase
+    return format_amount_phrase(amount, currency)
+
+
+def _prices(book, currency, valuation, rates, policy):
+    """(rate table rows, valued frame): one price per (date, currency) — the
+    rate ledger-tool used for entries of that currency on that date."""
+    if valuation not in ("entry-date",):
+        try:
+            fixed = dt.date.fromisoformat(str(valuation))
+        except ValueError:
+            raise LedgerError(f"export: hledger and beancount exports value at the entry date "
+                              f"or at one fixed date (YYYY-MM-DD), not {valuation!r}") from None
+    else:
+        fixed = None
+    v = valued(book, currency=currency, valuation=valuation, rates=rates, policy=policy)
+    foreign = v[v["currency"] != currency]
+    when = (foreign["date"].dt.date if fixed is None
+            else foreign["date"].map(lambda _: fixed))
+    table = (foreign.assign(when=when.to_numpy())[["when", "currency", "rate", "rate_date",
+                                                   "rate_source"]]
+             .drop_duplicates(["when", "currency", "rate"]))
+    clash = table.duplicated(["when", "currency"], keep=False)
+    if clash.any():
+        row = table[clash].iloc[0]
+        raise LedgerError(f"export: entries in {row['currency']} on {row['when']} were valued at "
+                          f"different rates; a price directive holds one rate per day")
+    return table.sort_values(["when", "currency"]).reset_index(drop=True), v
+
+
+def _digits(code: str) -> int:
+    from rates.table import currency_digits
+    return currency_digits(code)
+
+
+def _num(amount: Decimal, code: str) -> str:
+    q = Decimal(1).scaleb(-_digits(code))
+    return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
+
+
+def _rate(r) -> str:
+    d = r if isinstance(r, Decimal) else Decimal(str(r))
+    s = format(d.normalize(), "f")
+    return s
+
+
+def _header(book, fmt):
+    name = book.options.get("name", "") if getattr(book, "options", None) else ""
+    return [f"generated by ledger-tool export --to {fmt}" + (f" from {name!r}" if name else ""),
+            "one transaction per entry; amounts as recorded, in their own currency"]
+
+
+# ------------------------------------------------------------------ hledger
+def hledger_account(account: str) -> str:
+    """hledger account names: no double spaces or tabs (they end the name),
+    no leading brackets (virtual postings)."""
+    parts = [" ".join(p.split()).lstrip("([").rstrip(")]") or "_" for p in account.split(":")]
+    return ":".join(parts)
+
+
+def _tag_value(text: str) -> str:
+    # a tag value ends at a comma or the line end
+    t = " ".join(str(text).split())
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
+    return t.replace(",", " ;")
+
+
+def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=None,
+            policy: str = "previous") -> str:
+    """hledger journal text (see the module doc)."""
+    prices, _ = _prices(book, currency, valuation, rates, policy)
+    currencies = sorted({e.currency for e in book.entries} | {currency})
+    out = ["; " + h for h in _header(book, "hledger")]
+    out.append(f"; converted totals: hledger bal -X {currency} --value=then")
+    out.append("")
+    out.append("account Funders      ; type: Revenue")
+    out.append("account Purposes     ; type: Expense")
+    out.append("")
+    for c in currencies:
+        d = _digits(c)
+        out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
+    out.append("")
+    if len(prices):
+        out.append(f"; the rates ledger-tool used ({currency} per unit)")
+        for p in prices.itertuples():
+            out.append(f"P {p.when.isoformat()} {p.currency} {_rate(p.rate)} {currency}"
+                       f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
+        out.append("")
+    for e in book.entries:
+        purposes = ", ".join(s.purpose for s in e.allocations())
+        out.append(f"{e.date.isoformat()} ({e.id}) {e.funder} | {purposes}".rstrip())
+        tags = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
+                ("qualifier", e.qualifier), ("amount", e.amount_text or str(e.money))]
+        for ln in e.links:
+            tags.append((ln.kind, ln.target))
+        if not e.is_primary:
+            tags.append(("secondary", "counted by " + e.links[0].target))
+        for t in e.tags:
+            tags.append((re.sub(r"[^\w-]", "-", t), ""))
+        for k, v in tags:
+            out.append(f"    ; {k}:{_tag_value(v)}" if v else f"    ; {k}:")
+        for c in e.sources:
+            out.append(f"    ; source:{_tag_value(c.doc)}")
+            if c.quote:
+                out.append(f"    ;   “{' '.join(c.quote.split())}”")
+        for acct, amt, cur in e.postings():
+            out.append(f"    {hledger_account(acct)}  {_num(amt, cur)} {cur}")
+        out.append("")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ beancount
+_BC_ROOTS = {"Funders": "Income:Funders", "Purposes": "Expenses:Purposes"}
+
+
+def beancount_component(part: str) -> str:
+    """One account component: ASCII letters, digits and '-', starting with a
+    capital letter or digit ("Home Office" -> "Home-Office")."""
+    t = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+    t = re.sub(r"[^A-Za-z0-9-]+", "-", t).strip("-")
+    t = re.sub(r"-{2,}", "-", t)
+    if not t:
+        t = "X"
+    return t[0].upper() + t[1:]
+
+
+def beancount_account(account: str) -> str:
+    root, _, rest = account.partition(":")
+    base = _BC_ROOTS.get(root, "Equity:" + beancount_component(root))
+    return ":".join([base] + [beancount_component(p) for p in rest.split(":") if p])
+
+
+def _bq(text: str) -> str:
+    t = " ".join(str(text).split())
+    return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _bc_word(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_./-]+", "-", text).strip("-") or "x"
+
+
+def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=None,
+              policy: str = "previous") -> str:
+    """beancount text (see the module doc); ``bean-check`` accepts it."""
+    prices, _ = _prices(book, currency, valuation, rates, policy)
+    entries = list(book.entries)
+    accounts: dict[str, tuple[dt.date, set]] = {}
+    names: dict[str, str] = {}
+    for e in entries:
+        for acct, _, cur in e.postings():
+            bc = beancount_account(acct)
+            if names.setdefault(bc, acct) != acct:
+                raise LedgerError(f"export: accounts {names[bc]!r} and {acct!r} both become "
+                                  f"{bc!r} in beancount; rename one of them")
+            first, curs = accounts.get(bc, (e.date, set()))
+            accounts[bc] = (min(first, e.date), curs | {cur})
+    currencies = sorted({e.currency for e in entries} | {currency})
+    start = min([e.date for e in entries] + [p for p in prices["when"]] or [dt.date.today()])
+    title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
+    out = ["; " + h for h in _header(book, "beancount")]
+    out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\"", ""]
+    for c in currencies:
+        out.append(f"{start.isoformat()} commodity {c}")
+    out.append("")
+    for bc in sorted(accounts):
+        first, curs = accounts[bc]
+        out.append(f"{first.isoformat()} open {bc} {','.join(sorted(curs))}")
+    out.append("")
+    for p in prices.itertuples():
+        out.append(f"{p.when.isoformat()} price {p.currency} {_rate(p.rate)} {currency}")
+        out.append(f"  source: {_bq(p.rate_source)}")
+    out.append("")
+    for e in entries:
+        purposes = ", ".join(s.purpose for s in e.allocations())
+        tags = " ".join("#" + _bc_word(t) for t in e.tags)
+        links = " ".join("^" + _bc_word(x) for x in [e.id] + [ln.target for ln in e.links])
+        head = f"{e.date.isoformat()} * {_bq(e.funder)} {_bq(purposes)}"
+        out.append(" ".join(x for x in (head, tags, links) if x))
+        meta = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
+                ("qualifier", e.qualifier), ("amount-text", e.amount_text or str(e.money))]
+        meta += [(ln.kind.replace("_", "-"), ln.target) for ln in e.links]
+        if not e.is_primary:
+            meta.append(("secondary", "TRUE"))
+        for k, c in enumerate(e.sources, 1):
+            sfx = "" if k == 1 else f"-{k}"
+            meta.append((f"source{sfx}", c.doc))
+            if c.quote:
+                meta.append((f"quote{sfx}", c.quote))
+        for k, v in meta:
+            out.append(f"  {k}: {v}" if v == "TRUE" else f"  {k}: {_bq(v)}")
+        for acct, amt, cur in e.postings():
+            out.append(f"  {beancount_account(acct)}  {_num(amt, cur)} {cur}")
+        out.append("")
+    return "\n".join(out)
+
+
+# ------------------------------------------------------------------ write
+def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
+          valuation: str = "entry-date", basis: str = "recorded", years: str | None = None,
+          horizon=None, rates=None, policy: str = "previous") -> int:
+    """Write the export atomically; returns the number of rows/transactions."""
+    from ledger.atomic import atomic_path, write_atomic
+
+    path = Path(path)
+    if fmt in ("hledger", "beancount"):
+        if basis != "recorded" or years:
+            raise LedgerError(f"export: --to {fmt} posts amounts as recorded; --basis "
+                              f"{basis} and --years apply to csv and parquet only")
+        text = (hledger if fmt == "hledger" else beancount)(
+            book, currency=currency, valuation=valuation, rates=rates, policy=policy)
+        write_atomic(path, text)
+        return len(book.entries)
+    if fmt not in FORMATS:
+        raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,
+                  horizon=horizon, rates=rates, policy=policy)
+    if fmt == "csv":
+        write_atomic(path, table.to_csv(index=False, date_format="%Y-%m-%d"))
+    else:
+        with atomic_path(path) as tmp:
+            _parquet_ready(table).to_parquet(tmp, index=False)
+    return len(table)
+
+
+def _parquet_ready(table):
+    """Decimal columns as exact decimal128 (money) or text (rates)."""
+    import pyarrow as pa
+    import pandas as pd
+
+    out = table.copy()
+    for c in ("amount", "entry_amount", "value", "original_value"):
+        if c in out:
+            vals = [Decimal(v) if v is not None else None for v in out[c]]
+            scale = max((-v.as_tuple().exponent for v in vals if v is not None), default=0)
+            scale = max(scale, 0)
+            out[c] = pd.Series(pa.array([v.quantize(Decimal(1).scaleb(-scale)) if v is not None
+                                         else None for v in vals],
+                                        pa.decimal128(38, scale)).to_pandas(types_mapper=pd.ArrowDtype),
+                               index=out.index)
+    if "rate" in out:
+        out["rate"] = out["rate"].map(lambda r: None if r is None else _rate(r)).astype(object)
+    if "year" in out:
+        out["year"] = out["year"].astype(str)
+    return out
