@@ -38,10 +38,24 @@ def money_formatter(currency: str, locale: str):
     from matplotlib.ticker import FuncFormatter
 
     def fmt(x, _pos=None):
-        digits = 0 if abs(x) >= 1000 and float(x / 10 ** (len(str(int(abs(x)))) - 2)).is_integer() else 1
-        return format_compact_currency(x, currency, locale=locale, fraction_digits=digits)
+        return format_compact_currency(x, currency, locale=locale,
+                                       fraction_digits=_compact_digits(x))
 
     return FuncFormatter(fmt)
+
+
+def _compact_digits(x: float) -> int:
+    """Fraction digits that show a tick value exactly in compact form
+    (1.6e9 -> 1 for "£1.6B"; 2.5e8 -> 0 for "£250M"), at most 2."""
+    import math
+    if not x:
+        return 0
+    unit = 10 ** (3 * int(math.floor(math.log10(abs(x)) / 3))) if abs(x) >= 1000 else 1
+    scaled = abs(x) / unit
+    for k in range(3):
+        if abs(scaled * 10 ** k - round(scaled * 10 ** k)) < 1e-6:
+            return k
+    return 2
 
 
 def _floats(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,8 +117,8 @@ def timeline_figure(report: Report):
     ax.set_ylabel(report.currency)
     ax.set_xlabel(report.year_label)
     horizon = f"; open-ended amounts to {report.horizon}" if report.horizon else ""
-    ax.set_title(f"Funding per year by funder ({report.currency}, spread over each period, "
-                 f"valued as in the report{horizon})\n{_subtitle(report)}", fontsize=10)
+    ax.set_title(f"Funding per year by funder\n{report.currency}, amounts spread over their "
+                 f"periods by days, valued at {report.valuation_text()}{horizon}", fontsize=10)
     if len(data.columns):
         ax.legend(title="funder", fontsize=8)
     ax.grid(axis="y", alpha=0.3)

@@ -92,11 +92,13 @@ class Report:
         """One line stating currency, valuation and basis (for titles and captions)."""
         o = self.options
         basis = "total over each period" if o.basis == "total" else "amount per year"
-        val = {"entry-date": "rates at each entry's date",
-               "yearly-average": "yearly average rates",
-               "as-stated": "the sources' own conversions where given"}.get(
-                   o.valuation, f"rates on {o.valuation}")
-        return f"{o.currency}, {basis}, valued at {val}"
+        return f"{o.currency}, {basis}, valued at {self.valuation_text()}"
+
+    def valuation_text(self) -> str:
+        v = self.options.valuation
+        return {"entry-date": "rates at each entry's date",
+                "yearly-average": "yearly average rates",
+                "as-stated": "the sources' own conversions where given"}.get(v, f"rates on {v}")
 
 
 # ---------------------------------------------------------------- money helpers
@@ -219,7 +221,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
     book = _with_root(ledger, entries)
     spread = to_frame(book, basis="total", horizon=horizon, **kw)
     if options.basis == "total":
-        frame = to_frame(book, basis="total", horizon=horizon, **{**kw, "years": None})
+        frame = collapse_years(spread, options.currency)
     else:
         frame = to_frame(book, basis="per-year", horizon=None, **{**kw, "years": None})
     if options.purpose:
@@ -230,6 +232,28 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
             f["funder"] = truncate(f["funder"], options.depth)
             f["purpose"] = truncate(f["purpose"], options.depth)
     return frame, spread, (horizon if any(e.period.is_open_ended for e in entries) else None)
+
+
+def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """One row per entry × purpose from a frame spread into years: the parts
+    summed (exactly, in minor units).  Used for the total basis so that the
+    totals and the by-year table come from the same numbers and the horizon
+    may be a fiscal year."""
+    if spread.empty:
+        return spread.drop(columns=["year"], errors="ignore")
+    keys = ["id", "purpose"]
+    g = spread.assign(_m=_minor(spread)).groupby(keys, sort=False)
+    first_cols = [c for c in spread.columns
+                  if c not in keys + ["year", "value", "value_minor", "original_value",
+                                      "rate_source", "_m"]]
+    out = g[first_cols].first()
+    out["value_minor"] = g["_m"].sum()
+    out["value"] = to_money(out["value_minor"], currency)
+    out["original_value"] = g["original_value"].agg(lambda x: sum(x, Decimal(0)))
+    out["rate_source"] = g["rate_source"].agg(lambda x: " + ".join(dict.fromkeys(map(str, x))))
+    out = out.reset_index()
+    cols = [c for c in spread.columns if c != "year" and c in out.columns]
+    return out[cols]
 
 
 # ---------------------------------------------------------------- tables

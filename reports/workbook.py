@@ -358,9 +358,15 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None):
                       + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
                       + ".", report.by_year, "year", fmt)
     st = report.by_status
-    _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries that "
-                "disburse another); outstanding = total − paid.", st,
-                ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt)
+    sheet = _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries "
+                        "that disburse another); outstanding = total − paid.", st,
+                        ["pledged", "committed", "disbursed", "spent", "total", "paid",
+                         "outstanding"], fmt)
+    if not st.empty:   # outstanding = total − paid, live
+        cols = list(st.columns)
+        t, p, o_ = (_col(cols.index(c) + 1) for c in ("total", "paid", "outstanding"))
+        for r in range(FIRST_ROW, sheet.last):
+            formula(sheet.ws, r, cols.index("outstanding") + 1, f"={t}{r}-{p}{r}", fmt, bold=False)
     comp = report.comparison.drop(index=TOTAL, errors="ignore")
     if comp.empty:
         _Sheet(wb, "Comparison", cap + " Nothing to compare.", ["purpose"]).finish()

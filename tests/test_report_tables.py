@@ -1,0 +1,166 @@
+"""Report tables: totals, double counting, status, comparison, trees, filters."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import ledger
+from ledger.errors import LedgerError
+from ledger.model import Citation, Entry, Link, Period, Split
+from reports.tables import (TOTAL, ReportOptions, build_report, by_purpose, comparison_table,
+                            status_table, summary_table, tree_table)
+
+
+@pytest.fixture(scope="module")
+def book(example_ledger):
+    return ledger.load(example_ledger)
+
+
+@pytest.fixture(scope="module")
+def report(book):
+    return build_report(book, ReportOptions())
+
+
+def _sum(values) -> Decimal:
+    return sum(values, Decimal(0))
+
+
+def _frame(rows):
+    """A hand-made normalised frame with the documented columns."""
+    cols = ["id", "funder", "purpose", "status", "qualifier", "primary", "value", "value_minor"]
+    f = pd.DataFrame(rows, columns=cols[:-1])
+    f["value_minor"] = [int(v * 100) for v in f["value"]]
+    return f
+
+
+def test_totals_equal_the_normalised_primary_rows(book, report):
+    from rates.normalise import to_frame
+    spread = to_frame(book, currency="GBP", horizon=report.horizon)
+    expected = _sum(spread.loc[spread["primary"], "value"])
+    assert _sum(report.summary["amount"]) == expected
+    assert _sum(report.by_purpose["amount"]) == expected
+    assert _sum(report.by_funder["amount"]) == expected
+    assert _sum(report.by_year.to_numpy().ravel()) == expected
+    assert _sum(report.matrix.to_numpy().ravel()) == expected
+    assert report.comparison.loc[TOTAL].sum() == expected
+    assert _sum(report.by_status["total"]) == expected
+    # one-currency entries keep their exact amount
+    gbp = report.entries[report.entries["original currency"] == "GBP"]
+    assert (gbp["normalised"] == gbp["original amount"]).all()
+
+
+def test_default_horizon_is_the_last_year_of_bounded_entries(book, report):
+    # the UK's £12m over three years from 2014-09-20 runs into 2017
+    assert report.horizon == "2017"
+    assert any("2017" in n and "france-calais-humanitarian-2015" in n for n in report.notes)
+    later = build_report(book, ReportOptions(horizon="2020"))
+    fr = lambda r: r.by_funder.set_index("funder").loc["France:Government", "amount"]
+    assert fr(later) > fr(report)
+    assert list(later.by_year.index)[-1] == "2020"
+
+
+def test_per_year_basis_keeps_open_ended_entries(book):
+    r = build_report(book, ReportOptions(basis="per-year"))
+    row = r.frame.set_index("id").loc["france-calais-humanitarian-2015"]
+    # 10 million euros a year at the entry-date rate
+    assert row["value"] == (Decimal(10_000_000) * row["rate"]).quantize(Decimal("0.01"))
+    uk = r.frame.set_index("id").loc["uk-joint-declaration-2014", "value"]
+    assert uk == Decimal(4_000_000)            # £12m over 3 years
+
+
+def test_fiscal_years_and_fiscal_horizon(book):
+    r = build_report(book, ReportOptions(years="fiscal-uk"))
+    assert r.horizon == "2017-18"
+    assert all(len(y) == 7 and y[4] == "-" for y in r.by_year.index)
+    assert _sum(r.by_year.to_numpy().ravel()) == _sum(r.summary["amount"])
+
+
+def test_qualifiers_are_visible(report):
+    q = report.summary.set_index("purpose")["qualifiers"]
+    assert "up to" in q["Security:Channel Tunnel railhead"]
+    assert "at least" in report.by_funder.set_index("funder").loc["France:Government", "qualifiers"]
+
+
+def test_filters_match_list_and_keep_only_matching_split_shares(book):
+    r = build_report(book, ReportOptions(funder=("UK",)))
+    assert set(r.summary["funder"]) == {"UK:Home Office", "UK:Government"}
+    split = Entry(id="pkg", date=dt.date(2016, 3, 3), funder="UK:Home Office", purpose="",
+                  amount=Decimal(17_000_000), currency="GBP",
+                  splits=(Split("Security:Calais port", Decimal(10_000_000)),
+                          Split("Humanitarian:Calais", Decimal(7_000_000))))
+    b = ledger.Ledger((split,), {}, {}, None)
+    r = build_report(b, ReportOptions(purpose=("Security",)))
+    assert list(r.summary["purpose"]) == ["Security:Calais port"]
+    assert r.summary["amount"].iloc[0] == Decimal(10_000_000)
+    with pytest.raises(LedgerError, match="no entries"):
+        build_report(book, ReportOptions(funder=("Nobody",)))
+
+
+def test_linked_entries_are_not_double_counted_and_feed_the_status():
+    d = dt.date(2015, 1, 1)
+    pledge = Entry(id="p", date=d, funder="UK:HO", purpose="Aid", amount=Decimal(100),
+                   currency="GBP")
+    paid = Entry(id="d", date=dt.date(2015, 6, 1), funder="UK:HO", purpose="Aid",
+                 amount=Decimal(30), currency="GBP", status="disbursed",
+                 links=(Link("disburses", "p"),))
+    again = Entry(id="r", date=dt.date(2015, 7, 1), funder="UK:HO", purpose="Aid",
+                  amount=Decimal(100), currency="GBP", links=(Link("restates", "p"),))
+    other = Entry(id="f", date=d, funder="France", purpose="Aid", amount=Decimal(50),
+                  currency="GBP", status="spent")
+    r = build_report(ledger.Ledger((pledge, paid, again, other), {}, {}, None), ReportOptions())
+    assert _sum(r.summary["amount"]) == Decimal(150)
+    st = r.by_status.set_index("funder")
+    assert st.loc["UK:HO", "total"] == Decimal(100)
+    assert st.loc["UK:HO", "paid"] == Decimal(30)
+    assert st.loc["UK:HO", "outstanding"] == Decimal(70)
+    assert st.loc["France", "spent"] == Decimal(50)
+    assert st.loc["France", "outstanding"] == Decimal(0)
+    assert set(r.entries.loc[r.entries["counted"] == "no", "id"]) == {"d", "r"}
+    assert any("d, r" in n for n in r.notes)
+
+
+def test_status_table_on_a_hand_made_frame():
+    f = _frame([("a", "X", "P", "pledged", "exact", True, Decimal("10.50")),
+                ("b", "X", "P", "committed", "exact", True, Decimal("4")),
+                ("c", "X", "P", "disbursed", "exact", False, Decimal("3")),
+                ("e", "Y", "Q", "disbursed", "exact", True, Decimal("2"))])
+    links = pd.DataFrame([("c", "part_of", "a")], columns=["id", "kind", "target"])
+    st = status_table(f, links, "GBP").set_index("funder")
+    assert st.loc["X", "total"] == Decimal("14.50")
+    assert st.loc["X", "paid"] == Decimal("3.00")
+    assert st.loc["X", "outstanding"] == Decimal("11.50")
+    assert st.loc["Y", "disbursed"] == st.loc["Y", "paid"] == Decimal("2.00")
+
+
+def test_comparison_and_tree_on_a_hand_made_frame():
+    f = _frame([("a", "UK:HO", "Sec:Port", "pledged", "exact", True, Decimal(5)),
+                ("b", "UK:Gov", "Sec", "pledged", "up to", True, Decimal(7)),
+                ("c", "France", "Sec:Port", "pledged", "exact", True, Decimal(11)),
+                ("d", "France", "Sec:Port", "pledged", "exact", False, Decimal(99))])
+    c = comparison_table(f, ["UK", "France"], "EUR")
+    assert c.loc["Sec:Port", "UK"] == Decimal(5) and c.loc["Sec", "UK"] == Decimal(7)
+    assert c.loc["Sec:Port", "France"] == Decimal(11)
+    assert c.loc[TOTAL, "UK"] == Decimal(12) and c.loc[TOTAL, "France"] == Decimal(11)
+    t = tree_table(f, "purpose", "EUR").set_index("account")
+    assert t.loc["Sec", "amount"] == Decimal(23) and t.loc["Sec:Port", "amount"] == Decimal(16)
+    assert list(tree_table(f, "funder", "EUR", depth=1)["account"]) == ["France", "UK"]
+    s = summary_table(f, "EUR")
+    assert s.loc[s["funder"] == "UK:Gov", "qualifiers"].item() == "up to (1)"
+    bp = by_purpose(f, "EUR")
+    assert list(bp["purpose"]) == ["Sec:Port", "Sec"] and abs(bp["share"].sum() - 1) < 1e-12
+
+
+def test_depth_groups_accounts(book):
+    r = build_report(book, ReportOptions(depth=1))
+    assert set(r.summary["funder"]) == {"UK", "France"}
+    assert set(r.summary["purpose"]) == {"Security", "Humanitarian", "Development"}
+
+
+def test_sources_table_lists_every_citation(book, report):
+    n = sum(len(e.sources) for e in book.entries)
+    assert len(report.sources) == n
+    row = report.sources[report.sources["entry"] == "uk-calais-asylum-humanitarian-2015"].iloc[0]
+    assert row["publisher"] == book.documents[row["document"]].publisher
