@@ -61,6 +61,9 @@ def register(sub) -> None:
     p.add_argument("--locale", help="locale for amounts (default: the ledger's, else en_GB)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
+    p.add_argument("--sources", metavar="DIR",
+                   help="also audit every figure against this source archive: adds an Audit "
+                        "sheet and an audit section (see docs/audit.md)")
     add_filters(p)
     p.set_defaults(func=run)
 
@@ -94,8 +97,16 @@ def run(args) -> int:
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
         top=args.top, rates=args.rates, title=args.title)
+    audit = None
+    if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
+        from ledger.audit import audit as run_audit
+        from ledger_tool.common import filtered
+        chosen = filtered(book.entries, args)
+        audit = run_audit(book, args.sources,
+                          entries=None if len(chosen) == len(book.entries) else chosen)
+        print(f"audit: {audit.summary()}", file=sys.stderr)
     report = build_report(book, options, progress)
-    written = write_report(report, out, progress)
+    written = write_report(report, out, progress, audit=audit)
     progress.done()
 
     from reports.text import write_rows
@@ -121,8 +132,9 @@ def summary_rows(report) -> list[dict]:
     return rows
 
 
-def write_report(report, out, progress=None) -> list:
-    """Write every report file into ``out``; returns their paths."""
+def write_report(report, out, progress=None, audit=None) -> list:
+    """Write every report file into ``out``; returns their paths.  ``audit``
+    (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section."""
     import csv
     import io
     from pathlib import Path
@@ -137,10 +149,15 @@ def write_report(report, out, progress=None) -> list:
     charts = write_charts(report, out, progress)
     if progress is not None:
         progress.step("writing the workbook")
-    xlsx = write_workbook(out / "report.xlsx", report, charts=charts)
+    sheets, sections = (), ()
+    if audit is not None:
+        from reports.audit import html_section, write_audit_sheet
+        sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
+        sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
+    xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts)
     if progress is not None:
         progress.step("writing the HTML page")
-    page = write_html(out / "report.html", report, charts)
+    page = write_html(out / "report.html", report, charts, extra_sections=sections)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["funder", "purpose", "amount", "currency"])

@@ -250,12 +250,17 @@ def _anchor(c) -> str:
     return f"audit-{c.entry_id}-{c.index + 1}"
 
 
-def html_section(result, locale: str = "en_GB", *, heading: str = "Audit") -> str:
+def html_section(result, locale: str = "en_GB", *, heading: str = "Audit",
+                 wrap: bool = True) -> str:
     """An HTML ``<section>``: per figure its sources and verification, each
     linking to the quote shown highlighted (``<mark>``) in the document's
     context; then findings, uncovered figures and documents.  Everything
-    from the ledger or the documents is escaped."""
-    parts = [f'<section class="audit" id="audit"><h2>{_e(heading)}</h2>',
+    from the ledger or the documents is escaped.  ``wrap=False`` gives the
+    body only (with its own ``<style>``), for a page that adds the section
+    and heading itself (``reports.html`` extra sections)."""
+    head = (f'<section class="audit" id="audit"><h2>{_e(heading)}</h2>' if wrap
+            else f'<style>{HTML_CSS}</style><div class="audit">')
+    parts = [head,
              f"<p>{_e(result.summary())}. Archive: <code>{_e(result.archive)}</code>; "
              f"restatement tolerance {_e(format((result.tolerance * 100).normalize(), 'f'))}%.</p>",
              "<table><thead><tr><th>entry</th><th>date</th><th>amount</th><th>source</th>"
@@ -299,7 +304,18 @@ def html_section(result, locale: str = "en_GB", *, heading: str = "Audit") -> st
                          f"<q>{_e(c.citation.quote)}</q></p>")
         parts.append("</div>")
 
-    problems = [f for f in result.findings if f.severity in ("error", "warning", "info")]
+    unc = uncovered_rows(result, locale)
+    parts.append("<h3>Uncovered figures</h3>")
+    if unc:
+        parts.append("<table><thead><tr><th>document</th><th>at</th><th>phrase</th>"
+                     "<th>amount</th></tr></thead><tbody>"
+                     + "".join(f"<tr><td>{_e(r['doc'])}</td><td>{_e(r['at'])}</td>"
+                               f"<td>{_e(r['phrase'])}</td><td>{_e(r['amount'])}</td></tr>"
+                               for r in unc) + "</tbody></table>")
+    else:
+        parts.append("<p>None: every money figure in the archive is cited by an entry.</p>")
+    problems = [f for f in result.findings if f.severity in ("error", "warning", "info")
+                and f.code != "uncovered-figure"]
     if problems:
         parts.append("<h3>Findings</h3><ul>")
         parts.extend(f'<li class="{_e(f.severity)}">{_e(str(f))}</li>' for f in problems)
@@ -312,5 +328,5 @@ def html_section(result, locale: str = "en_GB", *, heading: str = "Audit") -> st
         parts.append(f"<tr><td>{_e(r['doc'])}</td><td class=\"{cls}\">{_e(r['file'])}</td>"
                      f"<td>{r['citations']}</td><td>{r['figures']}</td><td>{r['uncovered']}</td>"
                      f"<td>{_e(r['title'])}</td></tr>")
-    parts.append("</tbody></table></section>")
+    parts.append("</tbody></table>" + ("</section>" if wrap else "</div>"))
     return "\n".join(parts)

@@ -393,3 +393,22 @@ def test_html_section_escapes_document_text(tmp_path):
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<mark>the UK gives £5 million</mark> &amp; more." in page
     assert any(f.code == "no-hash" for f in result.findings)
+
+
+def test_report_with_sources_has_audit_sheet_and_section(example_ledger, seeds_dir, tmp_path,
+                                                          run_cli):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "report"
+    code, _, err = run_cli("report", example_ledger, "--out", out, "--sources", seeds_dir)
+    assert code == 0, err
+    book = ledger.load(example_ledger)
+    n = sum(len(e.sources) for e in book.entries)
+    ws = load_workbook(out / "report.xlsx")["Audit"]
+    codes = [r[1] for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert codes.count("quote-verified") == n
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert page.count("<mark>") == n and 'href="#audit-uk-joint-declaration-2014-2"' in page
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r2", "--sources",
+                           tmp_path / "missing")
+    assert code == 1 and "source archive folder" in err
