@@ -1,0 +1,316 @@
+"""Report renderers: workbook read back, formulas recalculated, charts, HTML, CLI."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ledger
+from ledger.model import Citation, Document, Entry
+from reports.tables import TOTAL, ReportOptions, build_report
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.fixture(scope="module")
+def report(example_ledger):
+    return build_report(ledger.load(example_ledger), ReportOptions())
+
+
+@pytest.fixture(scope="module")
+def xlsx(report, tmp_path_factory):
+    from reports.charts import write_charts
+    from reports.workbook import write_workbook
+    d = tmp_path_factory.mktemp("wb")
+    charts = write_charts(report, d)
+    return write_workbook(d / "report.xlsx", report, charts=charts)
+
+
+def _num(v) -> Decimal:
+    return Decimal(str(v)) if v is not None else Decimal(0)
+
+
+def recalc(ws, cell, _seen=None):
+    """Evaluate our formulas (SUM, SUMIF, IF(x=0,0,a/b), a-b) from the read-back
+    cells, as a spreadsheet would on opening."""
+    v = ws[cell].value
+    if not (isinstance(v, str) and ws[cell].data_type == "f"):
+        return _num(v) if not isinstance(v, str) else v
+    m = re.fullmatch(r"=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)", v)
+    if m:
+        rng = ws[f"{m[1]}{m[2]}:{m[3]}{m[4]}"]
+        return sum((recalc(ws, c.coordinate) for row in rng for c in row), Decimal(0))
+    m = re.fullmatch(r'=SUMIF\(([A-Z]+\d+:[A-Z]+\d+),"(\w+)",([A-Z]+\d+:[A-Z]+\d+)\)', v)
+    if m:
+        crit = [c.value for row in ws[m[1]] for c in row]
+        vals = [recalc(ws, c.coordinate) for row in ws[m[3]] for c in row]
+        return sum((x for k, x in zip(crit, vals) if k == m[2]), Decimal(0))
+    m = re.fullmatch(r"=([A-Z]+\d+)-([A-Z]+\d+)", v)
+    if m:
+        return recalc(ws, m[1]) - recalc(ws, m[2])
+    m = re.fullmatch(r"=IF\(\$([A-Z]+)\$(\d+)=0,0,([A-Z]+\d+)/\$([A-Z]+)\$(\d+)\)", v)
+    if m:
+        den = recalc(ws, f"{m[1]}{m[2]}")
+        return Decimal(0) if den == 0 else recalc(ws, m[3]) / den
+    raise AssertionError(f"unexpected formula {v!r} in {ws.title}!{cell}")
+
+
+def _find_row(ws, label, col=1):
+    for row in ws.iter_rows(min_row=3):
+        if row[col - 1].value == label:
+            return row[0].row
+    raise AssertionError(f"{label!r} not in {ws.title}")
+
+
+def test_workbook_sheets_layout(xlsx):
+    wb = openpyxl.load_workbook(xlsx)
+    for name in ("About", "Summary", "By purpose", "By funder", "By year", "By status",
+                 "Comparison", "Entries", "Sources", "Charts"):
+        assert name in wb.sheetnames
+    for name in ("Summary", "By purpose", "Entries", "Sources"):
+        ws = wb[name]
+        assert ws.freeze_panes in ("A3", "B3")
+        assert ws.auto_filter.ref.startswith("A2:")
+        assert "GBP" in str(ws["A1"].value) or name == "Sources"
+    assert wb["Charts"]._images, "charts are embedded"
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
+    assert about["Report currency"] == "GBP" and about["Valuation"] == "entry-date"
+    assert about["Basis"] == "total" and "calendar" in about["Years"]
+    assert about["Horizon for open-ended amounts"] == "2017"
+
+
+def test_summary_values_and_formulas_match_the_report(xlsx, report):
+    ws = openpyxl.load_workbook(xlsx)["Summary"]
+    headers = [c.value for c in ws[2]]
+    funders = list(report.matrix.columns)
+    assert headers == ["purpose", *funders, TOTAL]
+    n = len(report.matrix)
+    for i, (purpose, row) in enumerate(report.matrix.iterrows()):
+        r = 3 + i
+        assert ws.cell(r, 1).value == purpose
+        for j, f in enumerate(funders):
+            assert _num(ws.cell(r, 2 + j).value) == row[f]
+        last = openpyxl.utils.get_column_letter(1 + len(funders))
+        assert ws.cell(r, 2 + len(funders)).value == f"=SUM(B{r}:{last}{r})"
+    total_row = 3 + n
+    assert ws.cell(total_row, 1).value == TOTAL
+    assert ws.cell(total_row, 2).value == f"=SUM(B3:B{total_row - 1})"
+    grand = recalc(ws, f"{openpyxl.utils.get_column_letter(2 + len(funders))}{total_row}")
+    assert grand == sum(report.summary["amount"], Decimal(0))
+    assert "£" in ws.cell(3, 2).number_format
+
+
+def test_every_total_recalculates_to_the_ledger_totals(xlsx, report):
+    wb = openpyxl.load_workbook(xlsx)
+    total = sum(report.summary["amount"], Decimal(0))
+    ws = wb["By purpose"]
+    r = _find_row(ws, TOTAL)
+    assert recalc(ws, f"B{r}") == total
+    assert recalc(ws, f"F{r}") == 1
+    ws = wb["By funder"]
+    assert recalc(ws, f"B{_find_row(ws, TOTAL)}") == total
+    ws = wb["By year"]
+    r = _find_row(ws, TOTAL)
+    assert recalc(ws, f"{openpyxl.utils.get_column_letter(ws.max_column)}{r}") == total
+    ws = wb["By status"]
+    r = _find_row(ws, TOTAL)
+    cols = [c.value for c in ws[2]]
+    L = lambda name: openpyxl.utils.get_column_letter(cols.index(name) + 1)
+    assert recalc(ws, f"{L('total')}{r}") == total
+    assert recalc(ws, f"{L('outstanding')}{r}") == total - sum(report.by_status["paid"], Decimal(0))
+    ws = wb["Comparison"]
+    r = _find_row(ws, TOTAL)
+    assert recalc(ws, f"{openpyxl.utils.get_column_letter(ws.max_column)}{r}") == total
+    ws = wb["Entries"]
+    r = _find_row(ws, "Total counted (counted = yes)")
+    col = [c.value for c in ws[2]].index("normalised") + 1
+    assert recalc(ws, ws.cell(r, col).coordinate) == total
+
+
+def test_entries_sheet_rows(xlsx, report):
+    ws = openpyxl.load_workbook(xlsx)["Entries"]
+    headers = [c.value for c in ws[2]]
+    for need in ("amount as written", "original currency", "normalised", "rate", "rate date",
+                 "rate source", "period", "status", "funder", "purpose", "sources"):
+        assert need in headers
+    rows = {r[0]: dict(zip(headers, r)) for r in ws.iter_rows(min_row=3, values_only=True)
+            if r[0] in set(report.entries["id"])}
+    assert len(rows) == report.entries["id"].nunique()
+    fr = rows["france-calais-humanitarian-2015"]
+    assert fr["amount as written"] == "10 million Euros a year" and fr["original currency"] == "EUR"
+    want = report.entries.set_index("id").loc["france-calais-humanitarian-2015", "normalised"]
+    assert _num(fr["normalised"]) == want
+    assert isinstance(fr["rate date"], dt.datetime)
+
+
+def test_source_text_starting_with_formula_characters_stays_text(tmp_path):
+    from reports.workbook import write_workbook
+    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)"]
+    docs = {"d1": Document(id="d1", title="=cmd|' /C calc'!A0", publisher="@pub",
+                           url="https://example.org/a")}
+    entries = tuple(Entry(id=f"e{i}", date=dt.date(2015, 1, 1), funder="-F", purpose="=P",
+                          amount=Decimal(10 + i), currency="GBP", amount_text=q,
+                          sources=(Citation("d1", q),)) for i, q in enumerate(evil))
+    r = build_report(ledger.Ledger(entries, docs, {"name": "=evil"}, None), ReportOptions())
+    path = write_workbook(tmp_path / "x.xlsx", r)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Sources"]
+    quotes = [row[5] for row in ws.iter_rows(min_row=3, values_only=True)]
+    assert sorted(quotes) == sorted(evil)
+    for row in ws.iter_rows(min_row=3):
+        for c in row:
+            if isinstance(c.value, str):
+                assert c.data_type == "s", (c.coordinate, c.value)
+    assert ws["B3"].value.startswith("=") and ws["B3"].quotePrefix
+    assert ws["E3"].hyperlink.target == "https://example.org/a"
+    for name in ("Entries", "Summary", "About"):
+        for row in wb[name].iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    assert re.match(r"=(SUM|SUMIF|IF)\(|=[A-Z]+\d+-[A-Z]+\d+$", c.value), c.value
+
+
+def test_extra_sheets_hook(tmp_path, report):
+    import pandas as pd
+    from reports.workbook import write_workbook
+    seen = []
+    extra = [("Audit", pd.DataFrame({"check": ["=quote"], "result": ["ok"]})),
+             lambda wb, rep: seen.append(rep) or wb.create_sheet("Custom")]
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "e.xlsx", report, extra_sheets=extra))
+    assert wb.sheetnames[-2:] == ["Audit", "Custom"] and seen == [report]
+    assert wb["Audit"]["A3"].value == "=quote" and wb["Audit"]["A3"].data_type == "s"
+
+
+def test_libreoffice_recalculation(xlsx, report, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed; totals are recalculated in "
+                    "Python by test_every_total_recalculates_to_the_ledger_totals")
+    subprocess.run([soffice, "--headless", "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,2",
+                    "--outdir", str(tmp_path), str(xlsx)], check=True, timeout=180,
+                   capture_output=True)
+    out = next(tmp_path.glob("report*Summary*.csv"), None) or tmp_path / "report.csv"
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    total = [r for r in rows if r and r[0] == TOTAL][0]
+    grand = Decimal(re.sub(r"[^\d.]", "", total[-1]))
+    assert grand == sum(report.summary["amount"], Decimal(0))
+
+
+# ---------------------------------------------------------------- charts
+def test_purpose_chart_bars_and_labels(report):
+    from reports.charts import purpose_figure
+    fig = purpose_figure(report)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels[0] == "Development:Africa"
+    n_funders = len(report.matrix.columns)
+    assert len(ax.containers) == n_funders
+    widths = [sum(b.get_width() for b in c) for c in ax.containers]
+    assert abs(sum(widths) - float(sum(report.summary["amount"], Decimal(0)))) < 1
+    assert "GBP" in ax.get_title() and "entry's date" in ax.get_title()
+    ticks = [ax.xaxis.get_major_formatter()(x) for x in ax.get_xticks()]
+    assert any(t.startswith("£") and t.endswith("B") for t in ticks)
+
+
+def test_many_purposes_fold_into_other():
+    entries = tuple(Entry(id=f"e{i}", date=dt.date(2015, 1, 1), funder=f"F{i % 3}",
+                          purpose=f"P{i:02d}", amount=Decimal(1000 * (i + 1)), currency="EUR")
+                    for i in range(60))
+    r = build_report(ledger.Ledger(entries, {}, {}, None),
+                     ReportOptions(currency="EUR", locale="fr_FR", top=10))
+    from reports.charts import comparison_figure, purpose_figure
+    ax = purpose_figure(r).axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(labels) == 10 and labels[-1] == "(other)" and labels[0] == "P59"
+    widths = [sum(b.get_width() for b in c) for c in ax.containers]
+    assert abs(sum(widths) - sum(1000 * (i + 1) for i in range(60))) < 1e-6
+    tick = ax.xaxis.get_major_formatter()(12_000)
+    assert "€" in tick and "k" in tick
+    assert len(comparison_figure(r).axes[0].get_yticklabels()) == 10
+
+
+def test_timeline_chart_matches_by_year(report):
+    from reports.charts import timeline_figure
+    ax = timeline_figure(report).axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == list(report.by_year.index)
+    for c, funder in zip(ax.containers, report.by_year.columns):
+        assert [round(b.get_height(), 2) for b in c] == [float(v) for v in report.by_year[funder]]
+    assert "2017" in ax.get_title()
+
+
+# ---------------------------------------------------------------- HTML
+def test_html_is_self_contained_and_escaped(tmp_path):
+    from reports.html import render_html
+    docs = {"d": Document(id="d", title="<script>alert(1)</script>", url="javascript:x")}
+    e = Entry(id="e1", date=dt.date(2015, 1, 1), funder="A&B", purpose="<b>p</b>",
+              amount=Decimal(12_000_000), currency="GBP", amount_text="£12m",
+              sources=(Citation("d", "\"quoted\" <i>"),))
+    r = build_report(ledger.Ledger((e,), docs, {}, None), ReportOptions())
+    page = render_html(r, {"x": '<?xml version="1.0"?><!DOCTYPE svg><svg><rect/></svg>'},
+                       extra_sections=[("Audit", "<p>fine</p>")])
+    assert "<script" not in page and "&lt;script&gt;" in page
+    assert "A&amp;B" in page and "&lt;b&gt;p&lt;/b&gt;" in page
+    assert 'href="javascript' not in page
+    assert "<svg><rect/></svg>" in page and "<?xml" not in page
+    assert "http://" not in page.replace("http://www.w3.org", "")
+    assert page.index("<h2>Audit</h2>") > page.index("<h2>Sources</h2>")
+    assert "£12,000,000.00" in page
+
+
+def test_progress_is_quiet_without_a_terminal():
+    from reports.progress import Progress
+    buf = io.StringIO()
+    p = Progress("report", stream=buf)
+    p.step("working")
+    p.done()
+    assert buf.getvalue() == "" and p.steps == ["working"]
+    loud = Progress("report", stream=buf, enabled=True)
+    loud.step("working")
+    assert "working" in buf.getvalue()
+
+
+# ---------------------------------------------------------------- CLI
+def test_cli_report_end_to_end(run_cli, example_ledger, tmp_path):
+    code, out, err = run_cli("report", example_ledger, "--out", tmp_path)
+    assert code == 0, err
+    for name in ("report.xlsx", "report.html", "summary.csv", "chart-purpose.png",
+                 "chart-purpose.svg", "chart-timeline.svg", "chart-comparison.png"):
+        assert (tmp_path / name).stat().st_size > 0, name
+    book = ledger.load(example_ledger)
+    rep = build_report(book, ReportOptions())
+    rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
+    assert list(rows[0]) == ["funder", "purpose", "amount", "currency"]
+    assert sum(Decimal(r["amount"]) for r in rows) == sum(rep.summary["amount"], Decimal(0))
+    assert "£12,000,000.00" in out and "(total)" in out
+    assert "wrote" in err and "wrote" not in out
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 3 and "entry-date" in page
+
+
+def test_cli_report_options_and_errors(run_cli, example_ledger, tmp_path):
+    code, out, err = run_cli("report", example_ledger, "--out", tmp_path, "--currency", "EUR",
+                             "--years", "fiscal-uk", "--locale", "fr_FR", "--funder", "UK",
+                             "--compare", "UK:Home Office", "--compare", "UK:Government",
+                             "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["currency"] for r in rows} == {"EUR"}
+    assert not any(r["funder"].startswith("France") for r in rows)
+    wb = openpyxl.load_workbook(tmp_path / "report.xlsx")
+    assert [c.value for c in wb["Comparison"][2]][1:3] == ["UK:Home Office", "UK:Government"]
+    assert wb["By year"]["A3"].value == "2014-15"
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path, "--valuation", "soon")
+    assert code == 2 and "valuation" in err
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path, "--horizon", "next")
+    assert code == 1 and "horizon" in err and "Traceback" not in err
+    f = tmp_path / "file"
+    f.write_text("x")
+    code, _, err = run_cli("report", example_ledger, "--out", f)
+    assert code == 1 and "not a folder" in err
