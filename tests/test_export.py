@@ -1,0 +1,320 @@
+"""Export: hledger and beancount cross-checked with the real tools, CSV/Parquet
+tables, account names, and the CLI."""
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import shutil
+import subprocess
+import sys
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ledger
+from reports import export
+
+CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK"]
+
+
+def _hledger():
+    exe = shutil.which("hledger")
+    if exe is None:
+        pytest.skip("hledger not installed: run ./scripts/test as root with apt, or "
+                    "apt-get install hledger")
+    return exe
+
+
+def _bean_check():
+    pytest.importorskip("beancount", reason="beancount not installed: pip install -e '.[test]'")
+    exe = Path(sys.executable).with_name("bean-check")
+    if not exe.exists():
+        found = shutil.which("bean-check")
+        if not found:
+            pytest.skip("bean-check not installed: pip install -e '.[test]'")
+        exe = Path(found)
+    return str(exe)
+
+
+def _generated(tmp_path: Path, n: int, currencies, seed: int, splits: bool = True) -> Path:
+    """A multi-currency ledger: one-off and 'over N years' entries (their total
+    is the recorded amount), some split, 2009-2020."""
+    rnd = random.Random(seed)
+    funders = ["UK:Home Office", "UK:DFID", "France:Government", "EU:Commission",
+               "Japan:MOFA", "Switzerland:SDC", "Sweden:Sida"]
+    purposes = ["Security:Calais port", "Humanitarian:Calais", "Development:Africa",
+                "Humanitarian:Syria crisis", "Health:Vaccines", "Education:Schools"]
+    lines = ['[ledger]\nname = "generated"\ncurrency = "GBP"\n']
+    for i in range(n):
+        cur = rnd.choice(currencies)
+        amount = rnd.randint(1, 90_000) * 1000
+        date = f"{rnd.randint(2009, 2020)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}"
+        lines.append("[[entry]]")
+        lines.append(f'id = "gen-{i:04d}"')
+        lines.append(f"date = {date}")
+        lines.append(f'funder = "{rnd.choice(funders)}"')
+        lines.append(f'amount = "{amount}"\ncurrency = "{cur}"')
+        if rnd.random() < 0.3:
+            lines.append(f'period = "over {rnd.randint(2, 5)} years"')
+        lines.append(f'status = "{rnd.choice(["pledged", "committed", "disbursed"])}"')
+        # splits only where the parts' conversions are exact (funder posting = sum of parts)
+        if splits and cur in ("GBP", "EUR") and rnd.random() < 0.3:
+            a, b = rnd.sample(purposes, 2)
+            first = rnd.randint(1, amount // 1000 - 1) * 1000 if amount > 1000 else 0
+            if first:
+                lines.append(f'  [[entry.split]]\n  purpose = "{a}"\n  amount = "{first}"')
+                lines.append(f'  [[entry.split]]\n  purpose = "{b}"\n  amount = "{amount - first}"')
+                lines.append("")
+                continue
+        lines.append(f'purpose = "{rnd.choice(purposes)}"')
+        lines.append("")
+    folder = tmp_path / f"gen{seed}"
+    folder.mkdir()
+    (folder / "ledger.toml").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def _expected(book, currency="GBP"):
+    """ledger-tool's converted amounts per (id, account) and per account, from
+    the public ``Ledger.to_frame`` (recorded amount: total basis for one-off and
+    'over' entries, per-year basis for amounts per year)."""
+    tot = book.to_frame(currency=currency, years=None, basis="total", horizon=2030)
+    per = book.to_frame(currency=currency, years=None, basis="per-year")
+    rows = tot.where(~tot["period"].str.startswith("per year"), per)
+    by_posting: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r in rows.itertuples():
+        by_posting[(r.id, f"Purposes:{r.purpose}")] += r.value
+        by_posting[(r.id, f"Funders:{r.funder}")] -= r.value
+    by_account: dict[str, Decimal] = defaultdict(Decimal)
+    for (_, acct), v in by_posting.items():
+        by_account[acct] += v
+    return dict(by_posting), dict(by_account)
+
+
+def _amount(text: str) -> Decimal:
+    t = text.strip()
+    if t in ("0", ""):
+        return Decimal(0)
+    num = re.sub(r"[^\d.\-]", "", t.split()[0] if " " in t else t)
+    return Decimal(num)
+
+
+def _hledger_balances(exe, path, currency):
+    out = subprocess.run([exe, "-f", str(path), "bal", "-X", currency, "--value=then",
+                          "--flat", "-N", "-O", "csv"], capture_output=True, text=True, check=True)
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    return {r["account"]: _amount(r["balance"]) for r in rows}
+
+
+# --------------------------------------------------------------------- hledger
+@pytest.fixture(scope="module")
+def calais(example_ledger):
+    return ledger.load(example_ledger)
+
+
+def test_hledger_balances_equal_ledger_tool_example(calais, tmp_path):
+    exe = _hledger()
+    path = tmp_path / "calais.journal"
+    path.write_text(export.hledger(calais, currency="GBP"), encoding="utf-8")
+    got = _hledger_balances(exe, path, "GBP")
+    _, want = _expected(calais)
+    assert set(got) == set(want)
+    for acct, v in want.items():
+        assert got[acct] == v.quantize(Decimal("0.01")), acct
+    # there is foreign money to convert, so the check is not trivially GBP == GBP
+    assert any(e.currency != "GBP" for e in calais.entries)
+
+
+def test_hledger_balances_equal_ledger_tool_generated(tmp_path):
+    """EUR and GBP: every conversion is exact to the penny, so balances match exactly."""
+    exe = _hledger()
+    book = ledger.load(_generated(tmp_path, 120, ["GBP", "EUR"], seed=7))
+    path = tmp_path / "gen.journal"
+    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    got = _hledger_balances(exe, path, "GBP")
+    _, want = _expected(book)
+    assert len(want) > 5
+    for acct, v in want.items():
+        assert got[acct] == v, acct
+
+
+def test_hledger_postings_equal_ledger_tool_multi_currency(tmp_path):
+    """Cross rates (USD, JPY, CHF, SEK → GBP via the euro) are not exact decimals:
+    each posting hledger values equals ledger-tool's to the penny; an account's
+    balance is hledger's rounded sum of unrounded products, within half a penny
+    per posting of ledger-tool's sum of rounded values."""
+    exe = _hledger()
+    book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=11))
+    path = tmp_path / "multi.journal"
+    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    out = subprocess.run([exe, "-f", str(path), "reg", "-X", "GBP", "--value=then", "-O", "csv"],
+                         capture_output=True, text=True, check=True)
+    got = {(r["code"], r["account"]): _amount(r["amount"])
+           for r in csv.DictReader(io.StringIO(out.stdout))}
+    want, by_account = _expected(book)
+    assert len(got) == len(want)
+    for key, v in want.items():
+        assert got[key] == v, key
+    bal = _hledger_balances(exe, path, "GBP")
+    counts = defaultdict(int)
+    for _, acct in want:
+        counts[acct] += 1
+    for acct, v in by_account.items():
+        assert abs(bal[acct] - v) <= Decimal("0.005") * counts[acct], acct
+
+
+def test_hledger_fixed_date_valuation(calais, tmp_path):
+    exe = _hledger()
+    path = tmp_path / "fixed.journal"
+    path.write_text(export.hledger(calais, currency="GBP", valuation="2016-06-01"), encoding="utf-8")
+    out = subprocess.run([exe, "-f", str(path), "bal", "-X", "GBP", "--value=2016-06-01",
+                          "--flat", "-N", "-O", "csv"], capture_output=True, text=True, check=True)
+    got = {r["account"]: _amount(r["balance"]) for r in csv.DictReader(io.StringIO(out.stdout))}
+    f = calais.to_frame(currency="GBP", valuation="2016-06-01", years=None, basis="per-year")
+    eur = f[f["currency"] == "EUR"]
+    rate = eur["rate"].iloc[0]
+    want = sum(e.amount for e in calais.entries
+               if e.funder == "France:Government") * rate
+    assert got["Funders:France:Government"] == -want.quantize(Decimal("0.01"))
+
+
+# --------------------------------------------------------------------- beancount
+def _beancount_balances(path, currency):
+    from beancount import loader
+    from beancount.core import convert, data, prices
+
+    entries, errors, _ = loader.load_file(str(path))
+    assert not errors, [e.message for e in errors]
+    price_map = prices.build_price_map(entries)
+    per_posting, per_account = {}, defaultdict(Decimal)
+    for txn in entries:
+        if not isinstance(txn, data.Transaction):
+            continue
+        for p in txn.postings:
+            conv = convert.convert_amount(p.units, currency, price_map, date=txn.date)
+            assert conv.currency == currency, f"no price for {p.units} on {txn.date}"
+            per_posting[(txn.meta["id"], p.account)] = conv.number
+            per_account[p.account] += conv.number
+    return per_posting, per_account
+
+
+def test_beancount_check_and_convert_example(calais, tmp_path):
+    exe = _bean_check()
+    path = tmp_path / "calais.beancount"
+    path.write_text(export.beancount(calais, currency="GBP"), encoding="utf-8")
+    run = subprocess.run([exe, str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    _, got = _beancount_balances(path, "GBP")
+    _, want = _expected(calais)
+    assert {export.beancount_account(a) for a in want} == set(got)
+    for acct, v in want.items():
+        assert got[export.beancount_account(acct)].quantize(Decimal("0.01")) == v, acct
+
+
+def test_beancount_multi_currency(tmp_path):
+    exe = _bean_check()
+    book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=5))
+    path = tmp_path / "multi.beancount"
+    path.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    run = subprocess.run([exe, str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    got, _ = _beancount_balances(path, "GBP")
+    want, _ = _expected(book)
+    assert len(got) == len(want)
+    for (eid, acct), v in want.items():
+        assert got[(eid, export.beancount_account(acct))].quantize(Decimal("0.01")) == v
+
+
+def test_beancount_rejects_a_broken_export(calais, tmp_path):
+    """bean-check really checks: an account used without its open directive fails."""
+    exe = _bean_check()
+    text = export.beancount(calais, currency="GBP")
+    broken = re.sub(r"^\S+ open Income:Funders:UK:Home-Office.*$", "", text, flags=re.M)
+    path = tmp_path / "broken.beancount"
+    path.write_text(broken, encoding="utf-8")
+    assert subprocess.run([exe, str(path)], capture_output=True).returncode != 0
+
+
+def test_beancount_metadata_and_links(calais):
+    text = export.beancount(calais, currency="GBP")
+    for e in calais.entries:
+        assert f'id: "{e.id}"' in text
+        assert f"^{e.id}" in text
+        for c in e.sources:
+            assert f'"{c.doc}"' in text
+    assert 'status: "committed"' in text and 'period: "per year"' in text
+
+
+@pytest.mark.parametrize("name,bean", [
+    ("Funders:UK:Home Office", "Income:Funders:UK:Home-Office"),
+    ("Purposes:security:calais port", "Expenses:Purposes:Security:Calais-port"),
+    ("Purposes:Aide:Réfugiés (Calais)", "Expenses:Purposes:Aide:Refugies-Calais"),
+    ("Purposes:2015 plan", "Expenses:Purposes:2015-plan"),
+])
+def test_beancount_account_names(name, bean):
+    assert export.beancount_account(name) == bean
+
+
+def test_beancount_account_collision_is_reported(tmp_path):
+    j = tmp_path / "l.toml"
+    j.write_text('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "UK:Home Office"\n'
+                 'purpose = "P"\namount = "£1m"\n\n[[entry]]\nid = "b"\ndate = 2015-01-01\n'
+                 'funder = "UK:Home-Office"\npurpose = "P"\namount = "£1m"\n', encoding="utf-8")
+    with pytest.raises(ledger.LedgerError, match="both become"):
+        export.beancount(ledger.load(j), currency="GBP")
+
+
+# --------------------------------------------------------------------- tables
+def test_csv_holds_the_normalised_table(calais, tmp_path, run_cli, example_ledger):
+    import pandas as pd
+
+    out = tmp_path / "calais.csv"
+    code, _, err = run_cli("export", example_ledger, "--to", "csv", "-o", out)
+    assert code == 0, err
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    f = calais.to_frame(currency="GBP", years=None, basis="per-year")
+    for c in ("id", "date", "funder", "purpose", "status", "qualifier", "period", "amount",
+              "currency", "value", "report_currency", "rate", "rate_date", "rate_source"):
+        assert c in table.columns, c
+    assert list(table["id"]) == list(f["id"])
+    one_off = (f["period"] == "one-off") | f["period"].str.startswith("per year")
+    assert [Decimal(v) for v in table["value"][one_off.to_numpy()]] == list(f["value"][one_off])
+
+
+def test_parquet_keeps_exact_money(calais, tmp_path, run_cli, example_ledger):
+    import pandas as pd
+
+    out = tmp_path / "calais.parquet"
+    code, _, err = run_cli("export", example_ledger, "-o", out, "--basis", "total",
+                           "--horizon", "2020", "--years", "calendar")
+    assert code == 0, err
+    t = pd.read_parquet(out)
+    want = calais.to_frame(currency="GBP", basis="total", horizon=2020, years="calendar")
+    assert len(t) == len(want)
+    assert [Decimal(str(v)) for v in t["value"]] == list(want["value"])
+    assert sum(Decimal(str(v)) for v in t["value"]) == sum(want["value"])
+
+
+def test_cli_export_errors(run_cli, example_ledger, tmp_path):
+    code, _, err = run_cli("export", example_ledger, "-o", tmp_path / "x.unknown")
+    assert code == 1 and "--to" in err and "Traceback" not in err
+    code, _, err = run_cli("export", example_ledger, "--to", "hledger", "-o", tmp_path / "x",
+                           "--valuation", "yearly-average")
+    assert code == 1 and "entry date" in err
+    code, _, err = run_cli("export", tmp_path / "missing", "--to", "csv", "-o", tmp_path / "y.csv")
+    assert code == 1 and "no such file" in err
+    assert not (tmp_path / "y.csv").exists()
+    code, _, err = run_cli("export", example_ledger, "--to", "parquet", "-o", "-")
+    assert code == 1
+
+
+def test_cli_export_stdout_and_filters(run_cli, example_ledger, calais):
+    code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
+                             "--funder", "France")
+    assert code == 0, err
+    ids = re.findall(r"^\d{4}-\d\d-\d\d \(([^)]+)\)", out, flags=re.M)
+    assert ids == [e.id for e in calais.entries if e.funder.startswith("France")]
