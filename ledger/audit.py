@@ -18,6 +18,7 @@ documents) and ``ok`` (a citation that verifies).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -95,6 +96,12 @@ _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
+@functools.lru_cache(maxsize=32)
+def _fold_cached(text: str) -> tuple[str, tuple[int, ...]]:
+    folded, origin = fold(text)
+    return folded, tuple(origin)
+
+
 def fold(text: str) -> tuple[str, list[int]]:
     """``text`` with white space collapsed and typographic quotes/dashes made
     plain, and for each character of the result its offset in ``text``."""
@@ -143,7 +150,7 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
     start = text.find(quote) if quote else -1
     if start >= 0:
         return QuoteMatch(start, start + len(quote), "verbatim", text.count(quote), quote)
-    folded, origin = fold(text)
+    folded, origin = _fold_cached(text)
 
     def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
         a, b = origin[i], origin[j - 1] + 1
@@ -183,7 +190,7 @@ def _closest(quote: str, text: str) -> tuple[int, str] | None:
     from difflib import SequenceMatcher
 
     q = _fold_quote(quote)
-    folded, origin = fold(text)
+    folded, origin = _fold_cached(text)
     if not q or not folded:
         return None
     m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
@@ -218,6 +225,7 @@ class CitationCheck:
         return self.match is not None and not any(f.severity == "error" for f in self.findings)
 
 
+@functools.lru_cache(maxsize=4096)
 def _money_text(m: Money) -> str:
     from .money import format_money
     digits = m.amount.normalize().as_tuple().digits
@@ -552,16 +560,37 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
                          e.date, "restated"))
     if not rows:
         return []
+    import numpy as np
+
     cols = ["id", "funder", "root", "currency", "amount", "date", "as"]
     f = pd.DataFrame(rows, columns=cols)
     f["date"] = pd.to_datetime(f["date"])
-    pairs = f.merge(f, on=["root", "currency"], suffixes=("_a", "_b"))
-    pairs = pairs[(pairs["id_a"] < pairs["id_b"])
-                  & ~((pairs["as_a"] == "restated") & (pairs["as_b"] == "restated"))]
+    f = f.sort_values(["root", "currency", "amount"], kind="stable").reset_index(drop=True)
     rel = float(Decimal(str(same_amount)))
+    # Candidate pairs (i, j > i) of one group whose amounts are within ``rel``:
+    # a window over the sorted amounts (searchsorted), not a cross join.
+    amount = f["amount"].to_numpy()
+    upper = np.empty(len(f), dtype=np.int64)
+    for _, idx in f.groupby(["root", "currency"], sort=False).indices.items():
+        lo = idx[0]    # rows of a group are contiguous after the sort
+        upper[idx] = lo + np.searchsorted(amount[idx], amount[idx] / (1 - rel) * (1 + 1e-12),
+                                          side="right")
+    counts = upper - np.arange(len(f)) - 1
+    ia = np.repeat(np.arange(len(f)), counts)
+    ib = ia + 1 + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    a = f.iloc[ia].reset_index(drop=True).add_suffix("_a")
+    b = f.iloc[ib].reset_index(drop=True).add_suffix("_b")
+    pairs = pd.concat([a, b], axis=1)
     big = pairs[["amount_a", "amount_b"]].max(axis=1)
-    pairs = pairs[((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)
+    pairs = pairs[(pairs["id_a"] != pairs["id_b"])
+                  & ~((pairs["as_a"] == "restated") & (pairs["as_b"] == "restated"))
+                  & ((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)
                   & ((pairs["date_a"] - pairs["date_b"]).abs().dt.days <= window_days)]
+    # name each pair in id order
+    swap = pairs["id_a"] > pairs["id_b"]
+    pairs = pairs.assign(
+        id_a=np.where(swap, pairs["id_b"], pairs["id_a"]),
+        id_b=np.where(swap, pairs["id_a"], pairs["id_b"]))
     fa, fb = pairs["funder_a"], pairs["funder_b"]
     nested = (fa == fb) | pd.Series([a.startswith(b + ":") or b.startswith(a + ":")
                                      for a, b in zip(fa, fb)], index=pairs.index, dtype=bool)
@@ -622,16 +651,18 @@ def check_packages(entries: Sequence[Entry]) -> list[Finding]:
 
 
 # ------------------------------------------------------------- coverage
-def uncovered_mentions(doc_id: str, source: SourceText,
-                       checks: Sequence[CitationCheck]) -> list[tuple]:
-    """Money mentions in ``source`` that no found quote overlaps:
-    ``(Mention, Location)`` pairs in document order."""
+def uncovered_mentions(doc_id: str, source: SourceText, checks: Sequence[CitationCheck],
+                       mentions=None) -> list[tuple]:
+    """Money mentions in ``source`` (``mentions``: already found ones) that
+    no found quote overlaps: ``(Mention, Location)`` pairs in document order."""
     from .extract import find_mentions
 
     spans = sorted((c.match.start, c.match.end) for c in checks
                    if c.doc == doc_id and c.match is not None)
     out = []
-    for m in find_mentions(source.text, doc_id):
+    if mentions is None:
+        mentions = find_mentions(source.text, doc_id)
+    for m in mentions:
         a, b = m.offset, m.offset + len(m.phrase)
         if not any(s < b and a < e for s, e in spans):
             out.append((m, source.locate(a)))
@@ -740,7 +771,8 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
     uncovered, doc_checks = [], []
     for d in documents.values():
         src = sources.get(d.id)
-        unc = uncovered_mentions(d.id, src, all_checks) if src is not None else []
+        found = _mentions(src, d.id) if src is not None else []
+        unc = uncovered_mentions(d.id, src, all_checks, found) if src is not None else []
         for m, loc in unc:
             uncovered.append((d.id, m, loc))
             if entries is None:
@@ -749,7 +781,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
                                         doc=d.id, line=loc.line, column=loc.column,
                                         details={"phrase": m.phrase, "amount": m.amount,
                                                  "currency": m.currency}))
-        n_mentions = len(_mentions(src)) if src is not None else 0
+        n_mentions = len(found)
         doc_checks.append(DocumentCheck(
             d.id, d.path, src is not None, d.sha256, src.sha256 if src else "",
             src.kind if src else "", cites.get(d.id, 0), n_mentions, len(unc), d.title))
@@ -769,6 +801,6 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
                        str(archive.folder), Decimal(str(tolerance)))
 
 
-def _mentions(source: SourceText):
+def _mentions(source: SourceText, doc_id: str):
     from .extract import find_mentions
-    return find_mentions(source.text)
+    return find_mentions(source.text, doc_id)
