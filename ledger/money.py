@@ -169,8 +169,17 @@ def plain_decimal(d: Decimal) -> str:
     return format(d.normalize(), "f")
 
 
+_MAX_DIGITS = 28   # decimal's default precision: more would be rounded silently
+
+
 def _scaled(num: str, scale: str | None) -> Decimal:
     value = parse_number(num)
+    significant = "".join(map(str, value.as_tuple().digits)).strip("0")
+    if len(significant) > _MAX_DIGITS or value.adjusted() + (
+            _SCALES[scale.lower()] if scale else 0) >= _MAX_DIGITS:
+        shown = num if len(num) <= 40 else f"{num[:20]}… ({len(num)} characters)"
+        raise MoneyError(f"{shown}{' ' + scale if scale else ''} has too many digits to be held "
+                         f"exactly (at most {_MAX_DIGITS} significant digits)")
     if scale:
         value = value.scaleb(_SCALES[scale.lower()])
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
