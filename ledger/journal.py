@@ -124,8 +124,20 @@ def _read_file(f: Path, entries, documents, problems, options) -> None:
         msg = _TOML_POS.sub("", msg).strip()
         if m:
             msg += f" (column {m.group(2)})"
+        elif "end of document" in msg:
+            line = max(text.count("\n") + (not text.endswith("\n")), 1)
         problems.append(Problem(str(f), line, "", f"TOML syntax error: {msg}",
                                 hint="see docs/journal.md for the format"))
+        return
+    except RecursionError:   # tomllib recurses once per level of nesting
+        problems.append(Problem(str(f), _line_of_max(text, r"[\[{]"), "",
+                                "arrays or inline tables nested too deeply",
+                                hint="a journal needs at most a few levels; see docs/journal.md"))
+        return
+    except ValueError as err:  # e.g. an integer of more than 4300 digits
+        problems.append(Problem(str(f), _line_of_max(text, r"\d"), "",
+                                f"value cannot be read: {err}".split("; use sys.")[0],
+                                hint="write amounts as text, e.g. \"£12 million\""))
         return
     lines = LineIndex(text)
     fname = str(f)
@@ -170,6 +182,13 @@ def _read_file(f: Path, entries, documents, problems, options) -> None:
         e = EntryReader(raw, fname, start, end, lines, problems).read()
         if e is not None:
             entries.append(e)
+
+
+def _line_of_max(text: str, chars: str) -> int:
+    """The line holding the most of ``chars`` (a regex class): where a value
+    too deep or too long to parse most likely sits."""
+    counts = [len(re.findall(chars, ln)) for ln in text.splitlines()]
+    return counts.index(max(counts)) + 1 if counts else 0
 
 
 class LineIndex:
@@ -456,8 +475,8 @@ class EntryReader:
             except MoneyError as err:
                 self.problem(f"split amount: {err}", "split")
                 continue
-            if value <= 0:
-                self.problem(f"split amount for {purpose!r} must be positive", "split")
+            if not value.is_finite() or value <= 0:
+                self.problem(f"split amount for {purpose!r} must be a positive number", "split")
                 continue
             out.append(Split(purpose.strip(), value))
         return out
