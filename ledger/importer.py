@@ -269,7 +269,10 @@ def map_columns(headers: list[str], mapping: dict[str, Any] | None, name: str):
                         f"{', '.join(repr(a) for a in ALIASES['purpose'])}; name it with --map)")
     if problems:
         raise LedgerError("\n".join(problems))
-    ignored = [h for h in headers if h not in used and norm[h] not in DERIVED]
+    derived = set(DERIVED)
+    if "amount" in out and norm[out["amount"]] in ("amount text", "amount as written"):
+        derived.add("amount")     # ledger-tool's export: the per-purpose share
+    ignored = [h for h in headers if h not in used and norm[h] not in derived]
     return out, ignored
 
 
@@ -280,12 +283,14 @@ def parse_dates(col, date_format: str | None = None):
 
     text = col.astype(str).str.strip()
     empty = text == ""
+    iso = text.str.match(_ISO.pattern)     # ISO dates (and XLSX date cells) always work
+    parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
     if date_format:
-        parsed = pd.to_datetime(text.where(~empty), format=date_format, errors="coerce")
-        hint = f" (expected {date_format!r} from the mapping's date_format)"
+        rest = ~iso & ~empty
+        if rest.any():
+            parsed[rest] = pd.to_datetime(text[rest], format=date_format, errors="coerce")
+        hint = f" (expected {date_format!r} from the mapping's date_format, or YYYY-MM-DD)"
     else:
-        iso = text.str.match(_ISO.pattern)
-        parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
         numeric = text.str.match(_NUMERIC_DATE.pattern) & ~iso & ~text.str.match(r"^\d{4}-")
         other = ~iso & ~numeric & ~empty
         if other.any():   # "20 September 2014", "Sep 20, 2014": month names are unambiguous
@@ -388,6 +393,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     gen = ids == ""
     # split entries from ledger-tool's own export: one row per purpose, same id
     regroup = "entry_amount" in cols and "id" in cols
+    share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
+    share = (table[share_col].astype(str).str.strip().reset_index(drop=True)
+             if regroup and share_col else values["amount"])
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     seen_rows: dict[str, int] = {}
@@ -413,11 +421,11 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if regroup and eid and eid in seen_rows:
             j = seen_rows[eid]
             raw_rows[j][0].append(r)
-            raw_rows[j][1].setdefault("_parts", []).append((values["purpose"][i], values["amount"][i]))
+            raw_rows[j][1].setdefault("_parts", []).append((values["purpose"][i], share[i]))
             continue
         if regroup and eid:
             seen_rows[eid] = len(raw_rows)
-            fields["_parts"] = [(values["purpose"][i], values["amount"][i])]
+            fields["_parts"] = [(values["purpose"][i], share[i])]
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
         _regroup_splits(f)

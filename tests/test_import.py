@@ -1,0 +1,237 @@
+"""Import: spreadsheets → journal entries; rejects, ids, clashes, round trips."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import ledger
+from ledger.importer import import_table, make_id, parse_dates
+
+HEADER = ["Funder", "Date announced", "Purpose", "Amount", "Currency", "Period", "Status",
+          "Source", "Quote"]
+
+
+def _csv(path: Path, rows, header=HEADER) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def _rejects(path: Path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+GOOD = [
+    ["UK:Home Office", "2016-03-03", "Security:Calais port", "£17 million", "", "", "pledged",
+     "https://www.gov.uk/news/calais", "£17 million"],
+    ["France:Government", "20 March 2016", "Humanitarian:Calais", "5,000,000", "EUR",
+     "over 2 years", "committed", "", ""],
+]
+BAD = [
+    ["UK:Home Office", "03/04/2016", "Humanitarian:Calais", "£1m", "", "", "", "", ""],
+    ["UK:Home Office", "2016-02-30", "Humanitarian:Calais", "£1m", "", "", "", "", ""],
+    ["UK:Home Office", "2016-01-05", "Humanitarian:Calais", "lots", "", "", "", "", ""],
+    ["UK:Home Office", "2016-01-05", "", "£2m", "", "", "maybe", "", ""],
+    ["UK:Home Office", "2016-01-05", "Humanitarian:Calais", "€2m", "GBP", "", "", "", ""],
+]
+
+
+def test_import_cli_writes_loadable_entries_and_rejects(tmp_path, run_cli):
+    src = _csv(tmp_path / "pledges.csv", GOOD + BAD)
+    out = tmp_path / "out.toml"
+    code, stdout, err = run_cli("import", src, "-o", out)
+    assert code == 0, err
+    book = ledger.load(out)
+    assert [e.funder for e in book.entries] == ["UK:Home Office", "France:Government"]
+    fr = book.entries[1]
+    assert (fr.amount, fr.currency, fr.period.describe()) == (Decimal(5_000_000), "EUR", "over 2 years")
+    assert book.entries[0].sources[0].quote == "£17 million"
+    assert book.documents[book.entries[0].sources[0].doc].url == "https://www.gov.uk/news/calais"
+    # every bad row: reported with row and column, and written to the rejects file
+    rejects = _rejects(tmp_path / "out.rejects.csv")
+    assert [int(r["row"]) for r in rejects] == [4, 5, 6, 7, 8]
+    assert rejects[0]["column"] == "Date announced" and "ambiguous" in rejects[0]["reason"]
+    assert rejects[1]["column"] == "Date announced" and "not a date" in rejects[1]["reason"]
+    assert rejects[2]["column"] == "Amount"
+    assert "Status" in rejects[3]["column"] and "Purpose" in rejects[3]["column"]
+    assert rejects[4]["column"] == "Currency" and "EUR" in rejects[4]["reason"]
+    assert rejects[2]["Amount"] == "lots"      # the original cells are kept
+    for r in (4, 5, 6, 7, 8):
+        assert f"row {r}" in err
+    assert "Traceback" not in err and stdout == ""
+
+
+def test_ids_generated_stable_and_deduplicated(tmp_path):
+    rows = [["UK:Home Office", "2016-03-03", "Security:Calais port", "£17 million"],
+            ["UK:Home Office", "2016-03-03", "Humanitarian:Calais", "£17 million"]]
+    src = _csv(tmp_path / "a.csv", rows, HEADER[:4])
+    one = import_table(src)
+    two = import_table(src)
+    ids = [e.id for e in one.entries]
+    assert ids == [e.id for e in two.entries]
+    assert ids[0] == make_id("UK:Home Office", dt.date(2016, 3, 3), "£17 million")
+    assert ids[1] == ids[0] + "-2"
+    assert ids[0].startswith("uk-home-office-2016-03-03-17m")
+
+
+def test_import_never_overwrites_and_reports_clashes(tmp_path, run_cli, example_ledger):
+    book = tmp_path / "calais"
+    shutil.copytree(example_ledger, book)
+    before = {p.name: p.read_bytes() for p in book.glob("*.toml")}
+    existing = ledger.load(book).entries[0]
+    rows = [[existing.id, existing.funder, existing.date.isoformat(), existing.purpose, "£5m"],
+            ["new-pledge", "UK:Home Office", "2016-01-01", "Security:Calais port", "£5m"]]
+    src = _csv(tmp_path / "b.csv", rows, ["ID", "Funder", "Date", "Purpose", "Amount"])
+    code, _, err = run_cli("import", src, "-o", book)
+    assert code == 0, err
+    assert "already in the ledger" in err and "row 2" in err
+    for name, raw in before.items():
+        assert (book / name).read_bytes() == raw      # nothing rewritten
+    loaded = ledger.load(book)
+    assert loaded.entry(existing.id) == existing
+    assert loaded.entry("new-pledge").amount == Decimal(5_000_000)
+    # importing the same file again: everything clashes, nothing is written, exit 1
+    again = (book / "imported.toml").read_bytes()
+    code, _, err = run_cli("import", src, "-o", book)
+    assert code == 1 and "nothing imported" in err
+    assert (book / "imported.toml").read_bytes() == again
+
+
+def test_round_trip_export_csv_import(tmp_path, run_cli, example_ledger):
+    csv_path = tmp_path / "calais.csv"
+    assert run_cli("export", example_ledger, "--to", "csv", "-o", csv_path)[0] == 0
+    target = tmp_path / "copy"
+    target.mkdir()
+    for name in ("ledger.toml", "sources.toml"):
+        shutil.copy(example_ledger / name, target / name)
+    code, _, err = run_cli("import", csv_path, "-o", target)
+    assert code == 0, err
+    assert ledger.load(target).entries == ledger.load(example_ledger).entries
+
+
+def test_round_trip_with_splits_and_links(tmp_path, run_cli):
+    j = tmp_path / "src.toml"
+    j.write_text(
+        '[[entry]]\nid = "pkg"\ndate = 2016-03-03\nfunder = "UK:Home Office"\namount = "£17 million"\n'
+        'tags = ["a", "b"]\nnotes = "x, y"\n  [[entry.split]]\n  purpose = "Security:Calais port"\n'
+        '  amount = "10000000"\n  [[entry.split]]\n  purpose = "Humanitarian:Calais"\n'
+        '  amount = "7000000"\n\n[[entry]]\nid = "part"\ndate = 2016-05-01\n'
+        'funder = "UK:Home Office"\npurpose = "Humanitarian:Calais"\namount = "£2m"\n'
+        'part_of = "pkg"\nrestated = ["€2.5 million"]\n', encoding="utf-8")
+    out = tmp_path / "x.csv"
+    assert run_cli("export", j, "--to", "csv", "-o", out)[0] == 0
+    (tmp_path / "back").mkdir()
+    back = tmp_path / "back" / "back.toml"
+    code, _, err = run_cli("import", out, "-o", back)
+    assert code == 0, err
+    assert ledger.load(back).entries == ledger.load(j).entries
+
+
+def test_xlsx_with_mapping_and_sheet(tmp_path, run_cli):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "notes"
+    ws = wb.create_sheet("Pledges")
+    ws.append(["Donor org", "When", "For", "Pledge (GBP)", "Doc"])
+    ws.append(["UK:DFID", dt.datetime(2015, 9, 7), "Humanitarian:Syria crisis", 100000000, "gov-uk-1"])
+    ws.append(["UK:DFID", "07/10/2015", "Humanitarian:Syria crisis", 1.5e6, ""])
+    path = tmp_path / "p.xlsx"
+    wb.save(path)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('date_format = "%d/%m/%Y"\n[columns]\nfunder = "Donor org"\n'
+                       'date = "When"\npurpose = "For"\namount = "Pledge (GBP)"\ndoc = "Doc"\n'
+                       '[defaults]\ncurrency = "GBP"\nstatus = "committed"\n', encoding="utf-8")
+    out = tmp_path / "o.toml"
+    code, _, err = run_cli("import", path, "--sheet", "Pledges", "--map", mapping, "-o", out)
+    assert code == 0, err
+    es = ledger.load(out).entries
+    assert [(e.date, e.amount, e.currency, e.status) for e in es] == [
+        (dt.date(2015, 9, 7), Decimal(100_000_000), "GBP", "committed"),
+        (dt.date(2015, 10, 7), Decimal(1_500_000), "GBP", "committed")]
+    code, _, err = run_cli("import", path, "--sheet", "Nope", "-o", tmp_path / "z.toml")
+    assert code == 1 and "Pledges" in err
+
+
+def test_dry_run_writes_nothing(tmp_path, run_cli):
+    src = _csv(tmp_path / "d.csv", GOOD)
+    out = tmp_path / "d.toml"
+    code, stdout, err = run_cli("import", src, "-o", out, "--dry-run")
+    assert code == 0, err
+    assert not out.exists() and "[[entry]]" in stdout
+    import tomllib
+    assert len(tomllib.loads(stdout)["entry"]) == 2
+
+
+@pytest.mark.parametrize("content,needle", [
+    (None, "no such file"),
+    (b"\x00\x01binary", "binary"),
+    (b"Funder,Purpose\nUK,X\n", "no column for 'date'"),
+    (b"", "cannot read"),
+])
+def test_bad_files_one_clear_line(tmp_path, run_cli, content, needle):
+    src = tmp_path / "bad.csv"
+    if content is not None:
+        src.write_bytes(content)
+    code, _, err = run_cli("import", src, "-o", tmp_path / "o.toml")
+    assert code == 1
+    assert needle in err and "Traceback" not in err
+    assert not (tmp_path / "o.toml").exists()
+
+
+def test_nothing_importable_exits_1_with_rejects(tmp_path, run_cli):
+    src = _csv(tmp_path / "all-bad.csv", BAD)
+    code, _, err = run_cli("import", src, "-o", tmp_path / "o.toml")
+    assert code == 1 and "nothing imported" in err
+    assert not (tmp_path / "o.toml").exists()
+    assert len(_rejects(tmp_path / "o.rejects.csv")) == len(BAD)
+
+
+def test_duplicate_row_and_bad_link_rejected(tmp_path):
+    rows = [["a1", "UK", "2015-01-01", "P", "£1m", ""],
+            ["a1", "UK", "2015-01-01", "P", "£1m", ""],
+            ["a2", "UK", "2015-01-02", "P", "£1m", "missing-id"],
+            ["a1", "UK", "2015-02-02", "Q", "£3m", ""]]
+    src = _csv(tmp_path / "l.csv", rows, ["id", "funder", "date", "purpose", "amount", "disburses"])
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["a1"]
+    reasons = {r.row: r.reason for r in res.rejects}
+    assert "duplicate row" in reasons[3]
+    assert "missing entry" in reasons[4]
+    assert "duplicate id" in reasons[5]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)),
+                          st.integers(1, 10**12), st.sampled_from(["GBP", "EUR", "USD", "JPY"])),
+                min_size=1, max_size=8))
+def test_generated_rows_round_trip(tmp_path_factory, rows):
+    d = tmp_path_factory.mktemp("h")
+    src = _csv(d / "g.csv", [[f"F{i}", day.isoformat(), "Purpose", str(n), cur]
+                             for i, (day, n, cur) in enumerate(rows)],
+               ["funder", "date", "purpose", "amount", "currency"])
+    res = import_table(src)
+    assert not res.rejects
+    (d / "g.toml").write_text(res.text, encoding="utf-8")
+    back = ledger.load(d / "g.toml").entries
+    assert [(e.date, e.amount, e.currency) for e in back] == [(day, Decimal(n), cur)
+                                                              for day, n, cur in rows]
+
+
+def test_parse_dates_vectorised():
+    import pandas as pd
+
+    dates, reasons = parse_dates(pd.Series(["2015-07-30", "30 July 2015", "", "7/30/2015", "x"]))
+    assert list(dates[:2]) == [dt.date(2015, 7, 30)] * 2
+    assert reasons[2] == "no date" and "ambiguous" in reasons[3] and "not a date" in reasons[4]
+    dates, reasons = parse_dates(pd.Series(["30/07/2015"]), "%d/%m/%Y")
+    assert dates[0] == dt.date(2015, 7, 30) and reasons[0] == ""
