@@ -89,25 +89,102 @@ def largest_remainder(total: np.ndarray, group: np.ndarray, weight: np.ndarray,
     ``group`` gives each part's group (parts of a group are contiguous, groups
     in ascending order); ``total`` and ``weight_sum`` are per group; ``order``
     breaks ties (earlier first).  Floors first, then one unit each to the
-    largest remainders.
+    largest remainders.  int64 throughout when the totals fit (T = qW + r, so
+    T·w/W = q·w + r·w/W with r·w < W²), Python ints otherwise.
     """
     n = len(group)
     if n == 0:
-        return np.zeros(0, dtype=object)
-    t = objects(total)[group]
-    w = objects(weight)
-    ws = objects(weight_sum)[group]
-    prod = t * w
-    base = prod // ws
-    rem = (prod - base * ws).astype(np.int64)
+        return np.zeros(0, dtype=np.int64)
+    total = np.asarray(total)
+    if total.dtype == object:
+        try:
+            total = total.astype(np.int64)
+        except OverflowError:
+            pass
+    w = np.asarray(weight, dtype=np.int64)
+    ws = np.asarray(weight_sum, dtype=np.int64)[group]
+    if total.dtype == object:
+        prod = total[group] * objects(w)
+        base = prod // objects(ws)
+        rem = (prod - base * objects(ws)).astype(np.int64)
+    else:
+        t = total[group]
+        q = t // ws
+        r = t - q * ws
+        rw = r * w
+        base = q * w + rw // ws
+        rem = rw % ws
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    deficit = objects(total)[group[starts]] - np.add.reduceat(base, starts)
-    sort = np.lexsort((order, -rem, group))
-    rank = np.empty(n, dtype=np.int64)
-    first_of_group = np.repeat(starts, np.diff(np.r_[starts, n]))
-    rank[sort] = np.arange(n) - first_of_group
-    extra = rank < objects(deficit)[np.searchsorted(starts, np.arange(n), side="right") - 1]
+    sizes = np.diff(np.r_[starts, n])
+    deficit = total[group[starts]] - np.add.reduceat(base, starts)
+    # rank the parts of each group by remainder (largest first, then earlier
+    # part); single-part groups never need a unit, so only the others are sorted
+    rank = np.zeros(n, dtype=np.int64)
+    multi = sizes > 1
+    if multi.any():
+        idx = np.flatnonzero(np.repeat(multi, sizes))
+        sub_sizes = sizes[multi]
+        sub_starts = np.cumsum(sub_sizes) - sub_sizes
+        seq = np.repeat(np.arange(len(sub_sizes), dtype=np.int64), sub_sizes)
+        pos = np.arange(len(idx)) - np.repeat(sub_starts, sub_sizes)
+        r = rem[idx]
+        top = int(r.max()) + 1
+        if top < 2**20 and int(pos.max()) < 2**10 and len(sub_sizes) < 2**33:
+            key = (seq << 30) | ((top - 1 - r) << 10) | pos
+            sort = np.argsort(key, kind="stable")
+        else:
+            sort = np.lexsort((pos, -r, seq))
+        rank[idx[sort]] = np.arange(len(idx)) - np.repeat(sub_starts, sub_sizes)
+    extra = rank < np.repeat(deficit, sizes)
     return base + extra.astype(np.int64)
+
+
+def mul_round(amount: np.ndarray, factors) -> np.ndarray:
+    """round_half_up(amount × Π num/den) exactly, per row.
+
+    ``amount``: int64 (or Python-int) array; ``factors``: list of
+    (num, den, approx) with num/den arrays of Python ints (or scalars) and
+    ``approx`` the float of num/den.  A float estimate decides every row whose
+    result is provably not near a rounding boundary; the few rows that are (exact
+    halves, huge values) are recomputed with Python integers.
+    """
+    amount = np.asarray(amount)
+    est = amount.astype(np.float64)
+    for _, _, approx in factors:
+        est = est * approx
+    mag = np.abs(est)
+    frac = mag - np.floor(mag)
+    margin = mag * 4e-15 + 1e-9
+    unsafe = (np.abs(frac - 0.5) <= margin) | (mag >= 2.0 ** 52) | ~np.isfinite(mag)
+    out = np.floor(np.where(unsafe, 0.0, mag) + 0.5).astype(np.int64)
+    out = np.where(est < 0, -out, out)
+    if unsafe.any():
+        idx = np.flatnonzero(unsafe)
+        num = objects(amount[idx])
+        den = np.ones(len(idx), dtype=object)
+        for fn, fd, _ in factors:
+            num = num * _pick(fn, idx)
+            den = den * _pick(fd, idx)
+        exact = round_div(num, den)
+        try:
+            out[idx] = exact.astype(np.int64)
+        except OverflowError:
+            out = out.astype(object)
+            out[idx] = exact
+    return out
+
+
+def _pick(values, idx):
+    if np.ndim(values) == 0:
+        return values
+    return objects(np.asarray(values)[idx])
+
+
+def ratio_float(num, den) -> np.ndarray:
+    """Correctly rounded floats of num/den (Python-int arrays)."""
+    if np.ndim(num) == 0 and np.ndim(den) == 0:
+        return float(num) / float(den) if den else float("nan")
+    return np.true_divide(objects(num), objects(den)).astype(np.float64)
 
 
 def to_decimals(minor: np.ndarray, digits: int) -> np.ndarray:

@@ -15,6 +15,7 @@ reuse the second:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
@@ -26,8 +27,8 @@ import pandas as pd
 from ledger.errors import LedgerError
 
 from . import _dates as D
-from ._minor import (largest_remainder, minor_units, objects, round_div,
-                     to_decimal_array, to_decimals)
+from ._minor import (largest_remainder, minor_units, mul_round, objects, ratio_float,
+                     round_div, to_decimal_array, to_decimals)
 from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
@@ -89,6 +90,20 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
     """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
     ``amount`` and ``currency`` are required) to ``currency``; see the module
     doc and docs/rates.md for the options."""
+    # Millions of Python ints / Decimals in object arrays would trigger the
+    # cyclic garbage collector over and over; none of them can form cycles.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _normalise(frame, currency, valuation, basis, years, rates, horizon,
+                          policy, clamp, fiscal_start, root)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy, clamp,
+               fiscal_start, root):
     currency = str(currency).upper()
     opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start)
     table = RateTable.load(rates, root=root)
@@ -100,7 +115,7 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
     f = _Frame(frame)
 
     # amounts in each row's own minor units
-    cur = f.text("currency").str.strip().str.upper().to_numpy(dtype=object)
+    cur = f.currency()
     for c in pd.unique(cur):
         if c != currency:
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
@@ -122,7 +137,10 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
                 + " (give horizon= / --horizon YEAR, or use basis 'per-year')")
         fnum = np.where(open_rows, 1, fnum)
         fden = np.where(open_rows, 1, fden)
-    orig_total = round_div(objects(amount_minor) * objects(fnum), objects(fden))
+    factor = (fnum, fden, ratio_float(fnum, fden))
+    scale = (10 ** dst_digits, _pow10(src_digits),
+             np.power(10.0, dst_digits - src_digits))
+    orig_total = mul_round(amount_minor, [factor])
 
     # the spread skeleton: one part per row and year (or one part per row)
     mode = opts.years or "calendar"
@@ -138,8 +156,9 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
                                        parts.weight_sum, parts.fy)
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None)
-        value_parts = round_div(objects(orig_parts) * conv["num"] * 10 ** dst_digits,
-                                conv["den"] * _pow10(src_digits[parts.row]))
+        value_parts = mul_round(orig_parts, [
+            (conv["num"], conv["den"], conv["approx"]),
+            (scale[0], scale[1][parts.row], scale[2][parts.row])])
         if opts.years:
             out_rows, value_minor, orig_minor = parts.row, value_parts, orig_parts
             rate, rate_date, rate_source = conv["rate"], conv["rate_date"], conv["source"]
@@ -160,9 +179,8 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
             year = None
     else:
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
-        value_total = round_div(
-            objects(amount_minor) * objects(fnum) * conv["num"] * 10 ** dst_digits,
-            objects(fden) * conv["den"] * _pow10(src_digits))
+        value_total = mul_round(amount_minor, [
+            factor, (conv["num"], conv["den"], conv["approx"]), scale])
         if "restated_minor" in conv:
             has = conv["has_restated"]
             value_total = np.where(has, conv["restated_minor"], value_total)
@@ -281,6 +299,26 @@ class _Frame:
             return pd.Series([default] * len(self.frame), dtype=object)
         return self.frame[c].astype(object).where(self.frame[c].notna(), default).astype(str)
 
+    def clean(self, c, default="") -> np.ndarray:
+        """A text column stripped, missing -> default (object array; done per
+        distinct value, not per row)."""
+        if c not in self.frame:
+            return np.full(len(self.frame), default, dtype=object)
+        codes, uniq = pd.factorize(self.frame[c], use_na_sentinel=True)
+        vals = np.array([("" if u is None else str(u).strip()) or default for u in uniq]
+                        + [default], dtype=object)
+        return vals[np.where(codes < 0, len(uniq), codes)]
+
+    def currency(self) -> np.ndarray:
+        col = self.frame["currency"]
+        codes, uniq = pd.factorize(col, use_na_sentinel=False)
+        clean = np.array([str(u).strip().upper() if isinstance(u, str) else "" for u in uniq],
+                         dtype=object)
+        if (clean == "").any():
+            i = int(np.flatnonzero(clean[codes] == "")[0])
+            raise LedgerError(f"{self.label(i)}: no currency")
+        return clean[codes]
+
     def label(self, i: int) -> str:
         if self._where is not None and self._where[i]:
             return str(self._where[i])
@@ -315,33 +353,32 @@ class _Span:
 
 
 def _fraction_cols(values, f: _Frame, what: str):
-    """Column of Decimal/str/number (or None) -> (num, den) object ints, mask."""
-    s = pd.Series(values, dtype=object)
-    present = s.notna().to_numpy() & (s.astype(str).str.strip() != "").to_numpy()
-    num = np.ones(len(s), dtype=object)
-    den = np.ones(len(s), dtype=object)
-    if present.any():
-        txt = s[present].astype(str).str.strip()
-        cache = {}
-        vals = []
-        for i, t in zip(np.flatnonzero(present), txt):
-            if t not in cache:
-                try:
-                    fr = Fraction(Decimal(t))
-                    if fr <= 0:
-                        raise ValueError
-                except Exception:
-                    raise LedgerError(f"{f.label(int(i))}: {what} {t!r} is not a positive "
-                                      f"number") from None
-                cache[t] = fr
-            vals.append(cache[t])
-        num[present] = [v.numerator for v in vals]
-        den[present] = [v.denominator for v in vals]
-    return num, den, present
+    """Column of Decimal/str/number (or None) -> (num, den) Python ints, float, mask."""
+    n = len(values)
+    codes, uniq = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    fr_num = np.ones(len(uniq) + 1, dtype=object)
+    fr_den = np.ones(len(uniq) + 1, dtype=object)
+    ok = np.zeros(len(uniq) + 1, dtype=bool)
+    for k, u in enumerate(uniq):
+        t = str(u).strip()
+        if t in ("", "None", "nan", "NaN"):
+            continue
+        try:
+            fr = Fraction(Decimal(t))
+            if fr <= 0:
+                raise ValueError
+        except Exception:
+            i = int(np.flatnonzero(codes == k)[0])
+            raise LedgerError(f"{f.label(i)}: {what} {t!r} is not a positive number") from None
+        fr_num[k], fr_den[k], ok[k] = fr.numerator, fr.denominator, True
+    codes = np.where(codes < 0, len(uniq), codes) if n else codes
+    num, den = fr_num[codes], fr_den[codes]
+    approx = np.array([float(a) / float(b) for a, b in zip(fr_num, fr_den)])[codes]
+    return num, den, approx, ok[codes]
 
 
 def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
-    kind = f.text("period_kind", "one-off").str.strip().to_numpy(dtype=object)
+    kind = f.clean("period_kind", "one-off")
     kind = np.where(kind == "", "one-off", kind)
     bad = ~np.isin(kind, KINDS)
     if bad.any():
@@ -353,7 +390,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         raise LedgerError(f"{f.label(int(np.flatnonzero(np.isnat(date))[0]))}: no date")
     start, end = f.dates("start"), f.dates("end")
     s = np.where(np.isnat(start), date, start)
-    ynum, yden, has_years = _fraction_cols(
+    ynum, yden, yfloat, has_years = _fraction_cols(
         f.frame["years"].to_numpy(dtype=object) if f.has("years") else [None] * n, f, "years")
     has_end = ~np.isnat(end)
 
@@ -363,7 +400,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
 
     # fiscal-year entries: the label's window
     if fiscal.any():
-        labels = f.text("fiscal_year").str.strip()
+        labels = pd.Series(f.clean("fiscal_year"), dtype=object)
         m = labels.str.extract(r"^(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
         y1 = pd.to_numeric(m[0], errors="coerce")
         y2 = pd.to_numeric(m[1], errors="coerce")
@@ -381,7 +418,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     whole = np.zeros(n, dtype=np.int64)
     frac = np.zeros(n)
     if has_years.any():
-        yf = np.array([float(a) / float(b) for a, b in zip(ynum, yden)])
+        yf = yfloat
         whole = np.floor(yf).astype(np.int64)
         frac = yf - whole
     a = D.add_years(s, whole)
@@ -493,6 +530,7 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
     rate = np.full(n, Decimal(1), dtype=object)
     num = np.ones(n, dtype=object)
     den = np.ones(n, dtype=object)
+    approx = np.ones(n)
     rdate = when.copy()
     source = np.full(n, SAME_CURRENCY, dtype=object)
     labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
@@ -504,11 +542,13 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
                               labels=_Sub(labels, m))
         rn, rd = s.ratio
         rate[m], num[m], den[m] = s.rate[idx], rn[idx], rd[idx]
+        approx[m] = s.approx[idx]
         rdate[m] = s.dates[idx]
         source[m] = s.source[idx]
-    out = {"rate": rate, "num": num, "den": den, "rate_date": rdate, "source": source}
+    out = {"rate": rate, "num": num, "den": den, "rate_date": rdate, "source": source,
+           "approx": approx}
     if opts.valuation == "as-stated":
-        restated = f.text("restated")
+        restated = pd.Series(f.clean("restated"), dtype=object)
         pat = r"(?:^|[;,])\s*" + re.escape(currency) + r"\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)"
         got = restated.str.extract(pat, expand=False).str.replace(r"[_,]", "", regex=True)
         has = got.notna().to_numpy() & (cur != currency)
@@ -575,6 +615,7 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
     rate = np.full(m_parts, Decimal(1), dtype=object)
     num = np.ones(m_parts, dtype=object)
     den = np.ones(m_parts, dtype=object)
+    approx = np.ones(m_parts)
     source = np.full(m_parts, SAME_CURRENCY, dtype=object)
     for c in pd.unique(pcur):
         if c == currency:
@@ -609,7 +650,8 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
                 + ".." + pd.Series(sel["last"].to_numpy().astype("datetime64[D]").astype(str), index=sel.index)
                 + ": " + sel["source"]).to_numpy(dtype=object)
         rate[m], num[m], den[m], source[m] = r, rn, rd, srcs
-    return {"rate": rate, "num": num, "den": den, "source": source,
+        approx[m] = np.array([float(x) for x in avg["rate"]])[posc]
+    return {"rate": rate, "num": num, "den": den, "source": source, "approx": approx,
             "rate_date": np.full(m_parts, np.datetime64("NaT"), dtype="datetime64[D]")}
 
 
@@ -625,10 +667,12 @@ def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):
 
 def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_digits,
               currency, rate, rate_date, rate_source, open_rows, opts, sm, sd):
+    m = len(rows)
+
     def col(c, default):
         if c in frame.columns:
-            return frame[c].to_numpy()[rows]
-        return np.full(len(rows), default, dtype=object)
+            return frame[c].take(rows).reset_index(drop=True)
+        return _strings(np.zeros(m, dtype=np.int64), [default])
 
     out = {
         "id": col("id", ""),
@@ -637,33 +681,38 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
         "status": col("status", ""), "qualifier": col("qualifier", ""),
         "period": col("period", ""),
         "primary": (frame["primary"].to_numpy(dtype=bool)[rows] if "primary" in frame
-                    else np.ones(len(rows), dtype=bool)),
+                    else np.ones(m, dtype=bool)),
         "amount": col("amount", None),
-        "currency": f.text("currency").str.strip().str.upper().to_numpy(dtype=object)[rows],
+        "currency": _strings(*pd.factorize(f.currency()[rows])),
     }
     if year is not None:
-        out["year"] = year_label(year, sm, sd)
+        codes, uniq = pd.factorize(year)
+        labels = year_label(np.asarray(uniq), sm, sd)
+        out["year"] = (labels[codes] if (sm, sd) == (1, 1)
+                       else _strings(codes, list(labels)))
     # original-currency parts: per currency digits
-    orig = np.empty(len(rows), dtype=object)
+    orig = np.empty(m, dtype=object)
     sdig = src_digits[rows]
+    orig_minor = np.asarray(orig_minor)
     for k in np.unique(sdig):
-        m = sdig == k
-        orig[m] = to_decimals(np.asarray(orig_minor, dtype=object)[m], int(k))
+        mask = sdig == k
+        orig[mask] = to_decimals(orig_minor[mask], int(k))
     out.update({
         "value": to_decimals(value_minor, dst_digits),
-        "report_currency": np.full(len(rows), currency, dtype=object),
+        "report_currency": _strings(np.zeros(m, dtype=np.int64), [currency]),
         "rate": rate,
         "rate_date": np.asarray(rate_date).astype("datetime64[s]"),
-        "rate_source": rate_source,
+        "rate_source": _strings(*pd.factorize(rate_source)),
         "original_value": orig,
         "value_minor": _int_col(value_minor),
         "open_ended": open_rows[rows],
     })
-    result = pd.DataFrame(out)
-    for c in ("id", "funder", "purpose", "status", "qualifier", "period", "currency",
-              "report_currency", "rate_source"):
-        result[c] = result[c].astype(object)
-    return result
+    return pd.DataFrame(out)
+
+
+def _strings(codes, uniques) -> pd.Series:
+    """A string column from factor codes (cheap: a take on the few uniques)."""
+    return pd.Series(pd.array(list(uniques), dtype="str")).take(codes).reset_index(drop=True)
 
 
 def _int_col(values):

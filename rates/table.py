@@ -86,6 +86,11 @@ class Series:
         den[:] = [p[1] for p in pairs]
         return num, den
 
+    @functools.cached_property
+    def approx(self) -> np.ndarray:
+        """The rates as (correctly rounded) floats, for estimates only."""
+        return np.array([float(r) for r in self.rate], dtype=np.float64)
+
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame({"date": self.dates.astype("datetime64[s]"),
                              "rate": self.rate, "source": self.source})
