@@ -159,6 +159,8 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
     lang = esc(loc.split("_")[0])
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            f'style-src \'unsafe-inline\'; img-src data:">'
             f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
             f"<h1>{esc(title)}</h1>"
             f'<p class="basis">{esc("All amounts: " + report.basis_text() + ".")} '

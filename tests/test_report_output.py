@@ -262,6 +262,7 @@ def test_html_is_self_contained_and_escaped(tmp_path):
     assert "http://" not in page.replace("http://www.w3.org", "")
     assert page.index("<h2>Audit</h2>") > page.index("<h2>Sources</h2>")
     assert "£12,000,000.00" in page
+    assert "default-src 'none'" in page     # a browser fetches nothing
 
 
 def test_progress_is_quiet_without_a_terminal():
