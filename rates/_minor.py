@@ -184,6 +184,10 @@ def ratio_float(num, den) -> np.ndarray:
     """Correctly rounded floats of num/den (Python-int arrays)."""
     if np.ndim(num) == 0 and np.ndim(den) == 0:
         return float(num) / float(den) if den else float("nan")
+    num, den = np.asarray(num), np.asarray(den)
+    if num.dtype != object and den.dtype != object:
+        # exact when both are below 2**53, which period factors always are
+        return num.astype(np.float64) / den.astype(np.float64)
     return np.true_divide(objects(num), objects(den)).astype(np.float64)
 
 

@@ -400,17 +400,23 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
 
     # fiscal-year entries: the label's window
     if fiscal.any():
-        labels = pd.Series(f.clean("fiscal_year"), dtype=object)
-        m = labels.str.extract(r"^(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
-        y1 = pd.to_numeric(m[0], errors="coerce")
-        y2 = pd.to_numeric(m[1], errors="coerce")
-        y2 = np.where(y2 < 100, (y1 // 100) * 100 + y2, y2)
-        ok = (y2 == y1 + 1) | ~fiscal
-        if not ok.all():
-            i = int(np.flatnonzero(~ok)[0])
-            raise LedgerError(f"{f.label(i)}: fiscal year {labels.iloc[i]!r} is not like "
+        labels = f.clean("fiscal_year")
+        codes, uniq = pd.factorize(labels)
+        first = np.full(len(uniq), -1, dtype=np.int64)
+        for k, text in enumerate(uniq):
+            mt = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", str(text))
+            if mt:
+                y1, y2 = int(mt[1]), int(mt[2])
+                y2 = (y1 // 100) * 100 + y2 if y2 < 100 else y2
+                if y2 == y1 + 1:
+                    first[k] = y1
+        fy1 = first[codes]
+        bad = fiscal & (fy1 < 0)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise LedgerError(f"{f.label(i)}: fiscal year {labels[i]!r} is not like "
                               f"2021-22")
-        fy1 = np.where(fiscal, np.nan_to_num(y1.to_numpy(dtype=float)), 2000).astype(np.int64)
+        fy1 = np.where(fiscal, fy1, 2000)
         fs, fe = D.window(fy1, fsm, fsd)
         s = np.where(fiscal, fs, s)
 
@@ -460,9 +466,10 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     ak, bk = D.add_years(s, k), D.add_years(s, k + 1)
     rem = (e1 - ak).astype(np.int64)
     dny = (bk - ak).astype(np.int64)
-    cnum, cden = objects(k * dny + rem), objects(dny)
+    cnum, cden = k * dny + rem, dny
+    ynum, yden = _small(ynum), _small(yden)
 
-    one = np.ones(n, dtype=object)
+    one = np.ones(n, dtype=np.int64)
     # total basis: per-year amounts times their length
     tn = np.where(per_year & has_years, ynum, np.where(per_year, cnum, one))
     td = np.where(per_year & has_years, yden, np.where(per_year, cden, one))
@@ -480,6 +487,14 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     sp.open_ended = open_ended
     sp.dropped = dropped
     return sp
+
+
+def _small(values: np.ndarray) -> np.ndarray:
+    """Python ints -> int64 when they fit (they nearly always do)."""
+    try:
+        return np.asarray(values).astype(np.int64)
+    except OverflowError:
+        return values
 
 
 def _horizon_end(opts: _Options):

@@ -180,3 +180,18 @@ def test_spreading_sums_to_total_exactly(cents, start, days, years, cur):
     assert spread.original_value.sum() == total.original_value.iloc[0]
     assert (spread.value.map(lambda v: v.as_tuple().exponent) >= -2).all()
     assert spread.year.is_unique
+
+
+@settings(max_examples=300, deadline=None)
+@given(amounts=st.lists(st.integers(min_value=-10**17, max_value=10**17), min_size=1, max_size=50),
+       num=st.integers(min_value=1, max_value=10**15),
+       den_exp=st.integers(min_value=0, max_value=16))
+def test_mul_round_is_exact(amounts, num, den_exp):
+    """The float-estimate path agrees with exact integer rounding, halves included."""
+    from rates._minor import mul_round, objects, ratio_float, round_div
+    a = np.array(amounts + [5, -5, 15, 25], dtype=np.int64)
+    nums = objects(np.full(len(a), num))
+    dens = objects(np.full(len(a), 10 ** den_exp))
+    got = mul_round(a, [(nums, dens, ratio_float(nums, dens)), (1, 10, 0.1)])
+    want = round_div(objects(a) * nums, dens * 10)
+    assert [int(x) for x in got] == [int(x) for x in want]
