@@ -1,0 +1,482 @@
+"""The columnar path: entries from CSV or Parquet straight into the base frame
+that ``rates.normalise.normalise`` takes, with no ``Entry`` objects.
+
+For bulk data (a donor's whole transaction history, every announcement of
+many governments) the journal's one-object-per-entry reader is the slow part;
+this module checks the same rules column-wise with pandas/pyarrow.
+
+The bulk format: one row per entry and purpose; rows sharing an ``id`` (next
+to each other) are the splits of one entry, and the entry's amount is their
+sum.  Columns:
+
+| column | required | meaning |
+| --- | --- | --- |
+| ``id`` | yes | slug (letters, digits, ``.``, ``_``, ``-``) |
+| ``date`` | yes | ``YYYY-MM-DD`` |
+| ``funder``, ``purpose`` | yes | accounts, ``UK:Home Office`` |
+| ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` |
+| ``currency`` | yes | ISO 4217 code |
+| ``status`` | no | pledged (default), committed, disbursed, spent |
+| ``qualifier`` | no | exact (default), up to, at least, about |
+| ``period`` | no | a period phrase as in the journal (``over 3 years``) |
+| ``period_kind``, ``years``, ``start``, ``end``, ``fiscal_year`` | no | the period as columns (then ``period`` is only a label) |
+| ``disburses``, ``part_of``, ``restates`` | no | links to other ids |
+| ``sources`` | no | document ids separated by ``;`` |
+| ``restated`` | no | the source's own conversions, ``EUR 15000000; USD 19000000`` |
+
+``read_bulk(path)`` returns ``(frame, problems)`` and never raises for bad
+input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
+Problems name the file, the line (the header is line 1; quoted line breaks
+inside a field are not counted) and the entry id, worded as the journal
+reader words them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from ledger.errors import LedgerError
+from ledger.model import LINK_KINDS, QUALIFIERS, STATUSES, Problem
+
+__all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
+
+BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
+                "qualifier", "period", "period_kind", "years", "start", "end",
+                "fiscal_year", "disburses", "part_of", "restates", "sources", "restated"]
+REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
+PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
+KINDS = ("one-off", "per-year", "over", "fiscal-year")
+
+_SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+# an account: ':'-separated parts, none empty or with space at either end
+_ACCOUNT = r"^[^:\s](?:[^:]*[^:\s])?(?::[^:\s](?:[^:]*[^:\s])?)*$"
+_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
+MAX_PROBLEMS_PER_RULE = 50   # beyond this, one line says how many more
+
+
+def read_table(path: str | Path):
+    """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    path = Path(path)
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+        table = pq.read_table(path)
+    else:
+        import pyarrow.csv as pcsv
+        head = pcsv.open_csv(path).schema.names
+        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+            column_types={c: pa.string() for c in head}, strings_can_be_null=False,
+            quoted_strings_can_be_null=False))
+    cols = {}
+    for name, c in zip(table.column_names, table.columns):
+        if c.type != pa.string():
+            c = pc.cast(c, pa.string())
+        cols[name] = pc.utf8_trim_whitespace(pc.fill_null(c.combine_chunks(), ""))
+    return pa.table(cols)
+
+
+def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
+    """Read a bulk file into the base frame of ``rates.normalise.normalise``.
+
+    Returns ``(frame, problems)``: ``frame`` has the columns of
+    ``rates.normalise.ENTRY_COLUMNS`` (one row per entry × purpose, as
+    ``entries_frame`` makes from a journal) and ``problems`` is a list of
+    ``Problem`` (errors and warnings); with errors the frame holds only the
+    good entries.  ``documents``: the known document ids, to check citations.
+    """
+    path = Path(path)
+    fname = str(path)
+    if not path.exists():
+        return None, [Problem(fname, 0, "", "no such file or folder")]
+    try:
+        raw = read_table(path)
+    except Exception as err:  # pyarrow's message names the row
+        return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip())]
+    return _build(raw, fname, documents)
+
+
+def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
+    """``read_bulk``, raising one ``LedgerError`` listing every error."""
+    frame, problems = read_bulk(path, documents)
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        raise LedgerError(f"{len(errs)} problem(s) in {path}:\n" + "\n".join(str(p) for p in errs))
+    return frame
+
+
+class _Problems:
+    """Problems per row, formatted only for the rows that have them."""
+
+    def __init__(self, fname, ids, lines):
+        import numpy as np
+        self.fname, self.ids, self.lines = fname, ids, lines
+        self.out: list[Problem] = []
+        self.bad = np.zeros(len(ids), dtype=bool)
+
+    def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error"):
+        """One problem per True row of ``mask``; ``message`` may hold ``{}``,
+        filled with that row's entry of ``values``."""
+        import numpy as np
+
+        rows = np.flatnonzero(_np(mask))
+        if not len(rows):
+            return
+        if severity == "error":
+            self.bad[rows] = True
+        shown = rows[:MAX_PROBLEMS_PER_RULE]
+        vals = _take(values, shown) if values is not None else [None] * len(shown)
+        for r, v in zip(shown, vals):
+            text = message.format(v) if values is not None else message
+            self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
+                                    hint, severity))
+        if len(rows) > MAX_PROBLEMS_PER_RULE:
+            more = len(rows) - MAX_PROBLEMS_PER_RULE
+            self.out.append(Problem(self.fname, 0, "", f"{more} more row(s) with the problem: "
+                                    + message.format("…"), hint, severity))
+
+
+def _np(x):
+    """A pyarrow/pandas/numpy boolean or object column as numpy."""
+    import numpy as np
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        try:
+            return x.to_numpy(zero_copy_only=False)
+        except TypeError:
+            return x.to_numpy()
+    return np.asarray(x)
+
+
+def _take(values, rows):
+    import numpy as np
+    import pyarrow as pa
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        return values.take(pa.array(rows)).to_pylist()
+    return list(np.asarray(values, dtype=object)[rows])
+
+
+def _known_currencies():
+    from babel.numbers import list_currencies
+    from ledger.money import _EXCLUDED  # the journal's rule: ISO codes less metals/test codes
+    return frozenset(list_currencies()) - _EXCLUDED
+
+
+def _build(tbl, fname, documents):
+    import difflib
+    from decimal import Decimal
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = tbl.num_rows
+    names = tbl.column_names
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        return None, [Problem(fname, 1, "", f"missing column(s) {', '.join(map(repr, missing))}",
+                              "the bulk format needs " + ", ".join(REQUIRED))]
+    empty = pa.array(np.full(n, "", dtype=object), pa.string())
+
+    def col(c, default=""):
+        arr = tbl.column(c).combine_chunks() if c in names else empty
+        if default:
+            arr = pc.if_else(pc.equal(arr, ""), pa.scalar(default), arr)
+        return arr
+
+    def blank(arr):
+        return _np(pc.equal(arr, ""))
+
+    sid = col("id")
+    ids = _np(sid).astype(object)
+    lines = np.arange(n) + 2
+    P = _Problems(fname, ids, lines)
+    for c in names:
+        if c not in BULK_COLUMNS:
+            close = difflib.get_close_matches(c, BULK_COLUMNS, n=1, cutoff=0.6)
+            P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
+                                 f"did you mean {close[0]!r}?" if close else
+                                 "known columns: " + ", ".join(BULK_COLUMNS)))
+
+    no_id = blank(sid)
+    P.add(no_id, "missing field 'id'", hint="a unique slug, e.g. \"uk-calais-2014\"")
+    P.add(~no_id & ~_np(pc.match_substring_regex(sid, _SLUG)), "id {!r} is not a slug", sid,
+          hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+
+    # dates (strptime rejects impossible dates such as 2015-02-30)
+    sdate = col("date")
+    date = pc.strptime(pc.if_else(pc.match_substring_regex(sdate, r"^\d{4}-\d{2}-\d{2}$"),
+                                  sdate, pa.scalar("1970-01-01")),
+                       format="%Y-%m-%d", unit="s", error_is_null=True)
+    no_date = blank(sdate)
+    bad_date = ~no_date & (_np(pc.is_null(date)) | ~_np(pc.match_substring_regex(sdate, r"^\d{4}-\d{2}-\d{2}$")))
+    P.add(no_date, "missing field 'date'", hint="the date announced or decided, e.g. 2014-09-20")
+    P.add(bad_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
+    date_np = _np(date.cast(pa.timestamp("s"))).astype("datetime64[s]")
+    date_np[bad_date | no_date] = np.datetime64("NaT")
+
+    # accounts
+    for c in ("funder", "purpose"):
+        s = col(c)
+        b = blank(s)
+        P.add(b, f"missing field {c!r}")
+        P.add(~b & ~_np(pc.match_substring_regex(s, _ACCOUNT)), c + " {!r} is not a valid account name",
+              s, hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+
+    # amounts: plain positive decimals, read exactly (decimal128)
+    raw_amt = col("amount")
+    samt = pc.replace_substring(raw_amt, ",", "")
+    ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
+    no_amt = blank(raw_amt)
+    P.add(no_amt, "missing field 'amount'", hint="the amount as a plain number, e.g. 12000000")
+    P.add(~no_amt & ~ok_amt, "amount: {!r} is not a plain number (write e.g. 12000000 or 1234.56, "
+          "with the currency in its own column)", raw_amt)
+    good = pc.if_else(pa.array(ok_amt), samt, pa.scalar("0"))
+    dec = pc.cast(good, pa.decimal128(38, 9))
+    zero = _np(pc.equal(dec, pa.scalar(Decimal(0), pa.decimal128(38, 9))))
+    P.add(ok_amt & zero, "amount must be positive, got {!r}", raw_amt)
+
+    cur = pc.utf8_upper(col("currency"))
+    known = _known_currencies()
+    ucur = pc.unique(cur).to_pylist()
+    unknown = pa.array(sorted(c for c in ucur if c and c not in known), pa.string())
+    no_cur = blank(cur)
+    P.add(no_cur, "missing field 'currency'", hint="ISO 4217 code, e.g. GBP")
+    P.add(_np(pc.is_in(cur, value_set=unknown)), "amount: unknown currency {!r}", col("currency"),
+          hint="use an ISO 4217 code such as GBP, EUR or USD")
+
+    status = col("status", "pledged")
+    P.add(~_np(pc.is_in(status, value_set=pa.array(STATUSES))), "unknown status {!r}", status,
+          hint="one of " + ", ".join(STATUSES))
+    qualifier = col("qualifier", "exact")
+    P.add(~_np(pc.is_in(qualifier, value_set=pa.array(QUALIFIERS))), "unknown qualifier {!r}",
+          qualifier, hint="one of " + ", ".join(QUALIFIERS))
+
+    period = _periods(col, names, date_np, P, n)
+
+    # splits: rows sharing an id sit together and agree on everything but purpose and amount
+    same_as_prev = np.r_[False, ids[1:] == ids[:-1]] & ~no_id
+    first = ~same_as_prev
+    firsts = np.flatnonzero(first)
+    group = np.cumsum(first) - 1
+    again = pd.Series(ids[firsts]).duplicated().to_numpy() & ~no_id[firsts]
+    if again.any():
+        mask = np.zeros(n, dtype=bool)
+        mask[firsts[again]] = True
+        P.add(mask, "duplicate id {!r}", sid,
+              hint="rows of one entry (its splits) must be next to each other")
+    if same_as_prev.any():
+        for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
+                  "part_of", "restates", "restated"):
+            if c not in names:
+                continue
+            v = _np(col(c)).astype(object)
+            differs = same_as_prev & (v != np.r_[v[:1], v[:-1]])
+            P.add(differs, f"split row differs from the row before in {c!r}",
+                  hint="rows sharing an id are the splits of one entry: only purpose and "
+                       "amount may differ")
+
+    # amounts as Decimal (as the journal gives them); entry amount = sum of its rows
+    amount = np.array(list(map(Decimal, _np(good).astype(object))), dtype=object)
+    entry_amount = amount
+    if same_as_prev.any():
+        in_split = same_as_prev | np.r_[same_as_prev[1:], False]
+        rows = np.flatnonzero(in_split)
+        sums = pd.Series(amount[rows]).groupby(group[rows]).sum()
+        entry_amount = amount.copy()
+        entry_amount[rows] = sums.reindex(group[rows]).to_numpy(dtype=object)
+
+    # links (the rules of ledger.checks.check_links)
+    primary = np.ones(n, dtype=bool)
+    id_set = pa.array(pd.unique(ids[~no_id]).astype(object), pa.string())
+    link_cols = {}
+    for k in LINK_KINDS:
+        t = col(k)
+        has = ~blank(t)
+        primary &= ~has
+        link_cols[k] = t
+        if not has.any():
+            continue
+        P.add(has & _np(pc.equal(t, sid)), f"{k} links the entry to itself")
+        P.add(has & ~_np(pc.equal(t, sid)) & ~_np(pc.is_in(t, value_set=id_set)),
+              f"{k} names a missing entry {{!r}}", t)
+    _packages(ids, first, _np(cur).astype(object), entry_amount, _np(qualifier).astype(object),
+              {k: _np(v).astype(object) for k, v in link_cols.items()}, P, n)
+
+    # citations (warnings, as ledger.checks.check_sources)
+    src = col("sources")
+    P.add(blank(src) & first, "no source: every figure should cite a document",
+          hint="add document ids in a 'sources' column", severity="warning")
+    if documents is not None:
+        lists = pc.split_pattern(src, ";")
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        parent = _np(pc.list_parent_indices(lists))
+        bad = ~_np(pc.is_in(flat, value_set=pa.array(sorted(set(documents)), pa.string()))) \
+            & ~_np(pc.equal(flat, ""))
+        if bad.any():
+            mask = np.zeros(n, dtype=bool)
+            name = np.full(n, "", dtype=object)
+            mask[parent[bad]] = True
+            name[parent[bad][::-1]] = _np(flat).astype(object)[bad][::-1]  # first unknown per row
+            P.add(mask, "source names an unknown document {!r}", name,
+                  hint="declare it in a [[document]] table (sources.toml)")
+
+    where = _np(pc.binary_join_element_wise(
+        pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'",
+        "")).astype(object)
+    frame = pd.DataFrame({
+        "id": ids,
+        "date": date_np,
+        "funder": _np(col("funder")).astype(object),
+        "purpose": _np(col("purpose")).astype(object),
+        "status": _np(status).astype(object),
+        "qualifier": _np(qualifier).astype(object),
+        "period": period["label"],
+        "primary": primary,
+        "amount": amount,
+        "currency": _np(cur).astype(object),
+        "entry_amount": entry_amount,
+        "period_kind": period["kind"],
+        "years": period["years"],
+        "start": period["start"],
+        "end": period["end"],
+        "fiscal_year": period["fiscal_year"],
+        "restated": _np(col("restated")).astype(object),
+        "where": where,
+    })
+    for c in ("id", "funder", "purpose", "status", "qualifier", "period", "currency",
+              "period_kind", "fiscal_year", "restated", "where"):
+        frame[c] = frame[c].astype(object)
+    if P.bad.any():
+        drop = P.bad | np.isin(ids, ids[P.bad])
+        frame = frame[~drop].reset_index(drop=True)
+    return frame, P.out
+
+
+def _packages(ids, first, cur, amount, qualifier, links, P, n):
+    """Phased parts must not exceed their package, disbursements their pledge
+    (the rule and wording of ``ledger.checks.check_packages``)."""
+    import numpy as np
+    import pandas as pd
+
+    rows = np.flatnonzero(first)
+    index = pd.Index(ids[rows])
+    for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
+        t = links[kind][rows]
+        has = t != ""
+        if not has.any():
+            continue
+        part_rows = rows[has]
+        pos = index.get_indexer(t[has])
+        ok = pos >= 0
+        part_rows, pkg_rows = part_rows[ok], rows[pos[ok]]
+        other = cur[part_rows] != cur[pkg_rows]
+        if other.any():
+            mask = np.zeros(n, dtype=bool)
+            mask[part_rows[other]] = True
+            msg = np.full(n, "", dtype=object)
+            msg[part_rows[other]] = [f"{kind} {ids[g]!r} is in {cur[g]}, this entry in {cur[p]}"
+                                     for p, g in zip(part_rows[other], pkg_rows[other])]
+            P.add(mask, "{}", msg, hint="record the part in its package's currency and restate "
+                  "the other", severity="warning")
+        sp, sg = part_rows[~other], pkg_rows[~other]
+        if not len(sp):
+            continue
+        total = pd.Series(amount[sp]).groupby(sg, sort=False).sum()
+        pkg = total.index.to_numpy()
+        over = (total.to_numpy(dtype=object) > amount[pkg]) & ~np.isin(qualifier[pkg], ["at least", "about"])
+        if over.any():
+            names = pd.Series(ids[sp]).groupby(sg, sort=False).agg(", ".join)
+            mask = np.zeros(n, dtype=bool)
+            msg = np.full(n, "", dtype=object)
+            for g, tt in zip(pkg[over], total.to_numpy(dtype=object)[over]):
+                mask[g] = True
+                msg[g] = (f"{noun} ({names[g]}) add up to {tt} {cur[g]}, more than the "
+                          f"{amount[g]} {cur[g]} of {ids[g]!r}")
+            P.add(mask, "{}", msg)
+
+
+def _periods(col, names, date_np, P, n):
+    """period_kind / years / start / end / fiscal_year and the label
+    (``Period.describe()``), from the period columns or from the phrases;
+    each distinct period is parsed or described once."""
+    import datetime as dt
+    from decimal import Decimal
+
+    import numpy as np
+    import pandas as pd
+
+    from ledger.model import Period
+    from ledger.period import PeriodError, parse_period
+
+    def arrays(ps):
+        return {"kind": np.array([p.kind for p in ps], dtype=object),
+                "label": np.array([p.describe() for p in ps], dtype=object),
+                "years": np.array([p.years for p in ps] + [None], dtype=object)[:-1],
+                "start": np.array([p.start for p in ps] + [None], dtype=object)[:-1],
+                "end": np.array([p.end for p in ps] + [None], dtype=object)[:-1],
+                "fiscal_year": np.array([p.fiscal_year for p in ps] + [None], dtype=object)[:-1]}
+
+    errors: list[tuple[np.ndarray, str]] = []
+    if "period_kind" in names:
+        key = pd.DataFrame({c: _np(col(c)).astype(object) for c in PERIOD_COLUMNS})
+        codes, uniq = pd.factorize(pd.MultiIndex.from_frame(key))
+        periods = []
+        for i, (k, y, s, e, f) in enumerate(uniq):
+            k = k or "one-off"
+            try:
+                if k not in KINDS:
+                    raise ValueError(f"unknown period kind {k!r} (one of {', '.join(KINDS)})")
+                years = Decimal(y) if y else None
+                if years is not None and (not years.is_finite() or years <= 0):
+                    raise ValueError(f"years {y!r} is not a positive number")
+                start = dt.date.fromisoformat(s) if s else None
+                end = dt.date.fromisoformat(e) if e else None
+                if start and end and end < start:
+                    raise ValueError(f"end {e} is before start {s}")
+                if k == "fiscal-year":
+                    from ledger.period import normalise_fiscal_year
+                    f = normalise_fiscal_year(f)
+                periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
+            except Exception as err:
+                msg = str(err).replace("Invalid isoformat string", "not a valid date")
+                errors.append((codes == i, f"period: {msg}"))
+                periods.append(Period())
+        out = {k: v[codes] for k, v in arrays(periods).items()}
+    else:
+        phrase = pd.Series(_np(col("period")).astype(object)).str.split().str.join(" ")
+        codes, uniq = pd.factorize(phrase.fillna(""))
+        periods, need_date = [], np.zeros(len(uniq), dtype=bool)
+        for i, text in enumerate(uniq):
+            try:
+                periods.append(parse_period(text) if text else Period())
+            except PeriodError as err:
+                if "needs a start date" in str(err):
+                    need_date[i] = True
+                else:
+                    errors.append((codes == i, f"period: {err}"))
+                periods.append(Period())
+        out = {k: v[codes] for k, v in arrays(periods).items()}
+        rows = np.flatnonzero(need_date[codes])
+        if len(rows):
+            extra = []
+            for r in rows:  # only phrases that give an end and no start
+                d = date_np[r]
+                try:
+                    extra.append(parse_period(phrase.iloc[r], on=None if np.isnat(d) else
+                                              d.astype("datetime64[D]").item()))
+                except PeriodError as err:
+                    m = np.zeros(n, dtype=bool)
+                    m[r] = True
+                    errors.append((m, f"period: {err}"))
+                    extra.append(Period())
+            x = arrays(extra)
+            for k in out:
+                out[k] = out[k].copy()
+                out[k][rows] = x[k]
+    for mask, msg in errors:
+        P.add(mask, msg.replace("{", "{{").replace("}", "}}"))
+    for c in ("start", "end"):
+        out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype("datetime64[s]")
+    return out
