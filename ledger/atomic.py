@@ -15,6 +15,13 @@ def atomic_path(path: str | os.PathLike):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # mkstemp makes the file 0600; give it the mode the file has, or what a
+    # plain open() would give, so reports stay readable by the user's group.
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    os.fchmod(fd, mode)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -35,6 +42,12 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
             data = data.encode(encoding)
         with open(tmp, "wb") as fh:
             fh.write(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
