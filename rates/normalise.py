@@ -112,6 +112,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     for c in ("date", "amount", "currency"):
         if c not in frame.columns:
             raise LedgerError(f"the table to normalise has no {c!r} column")
+    if n == 0:
+        cols = [c for c in OUTPUT_COLUMNS if c != "year" or opts.years]
+        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
     f = _Frame(frame)
 
     # amounts in each row's own minor units
@@ -170,12 +173,12 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             orig_minor = np.add.reduceat(objects(orig_parts), starts)
             rate = _effective_rate(value_minor, orig_minor, dst_digits, src_digits[out_rows])
             rate_date = np.full(len(out_rows), np.datetime64("NaT"), dtype="datetime64[D]")
-            srcs = pd.Series(conv["source"]).groupby(parts.row).agg(
+            srcs = pd.Series(conv["base_source"]).groupby(parts.row).agg(
                 lambda x: " + ".join(dict.fromkeys(x)))
             years_lbl = pd.Series(parts.fy).groupby(parts.row).agg(["min", "max"])
             rate_source = ("yearly average rates " + years_lbl["min"].astype(str) + "–"
-                           + years_lbl["max"].astype(str) + " weighted by days: "
-                           + srcs).to_numpy(dtype=object)
+                           + years_lbl["max"].astype(str) + ", weighted by days ("
+                           + srcs + ")").to_numpy(dtype=object)
             year = None
     else:
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
@@ -632,6 +635,7 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
     den = np.ones(m_parts, dtype=object)
     approx = np.ones(m_parts)
     source = np.full(m_parts, SAME_CURRENCY, dtype=object)
+    base = np.full(m_parts, SAME_CURRENCY, dtype=object)
     for c in pd.unique(pcur):
         if c == currency:
             continue
@@ -666,7 +670,9 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
                 + ": " + sel["source"]).to_numpy(dtype=object)
         rate[m], num[m], den[m], source[m] = r, rn, rd, srcs
         approx[m] = np.array([float(x) for x in avg["rate"]])[posc]
+        base[m] = sel["source"].to_numpy(dtype=object)
     return {"rate": rate, "num": num, "den": den, "source": source, "approx": approx,
+            "base_source": base,
             "rate_date": np.full(m_parts, np.datetime64("NaT"), dtype="datetime64[D]")}
 
 
