@@ -199,18 +199,20 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
     if title in workbook.sheetnames:
         del workbook[title]
     ws = workbook.create_sheet(title)
-    ws.append([f"Audit against {result.archive}: {result.summary()}"])
-    ws["A1"].font = Font(bold=True)
-    ws.append([])
-    ws.append(list(FINDING_COLUMNS))
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
+    # every cell through reports.workbook.put: quotes and messages from
+    # sources stay text even when they start with "=", "+", "-" or "@"
+    from reports.workbook import put
+
+    put(ws, 1, 1, f"Audit against {result.archive}: {result.summary()}").font = Font(bold=True)
+    for col, name in enumerate(FINDING_COLUMNS, start=1):
+        put(ws, 3, col, name).font = Font(bold=True)
     fills = {"error": "F8CBAD", "warning": "FFE699", "ok": "C6EFCE"}
-    for r in sheet_rows(result):
-        ws.append([_cell(r[k]) for k in FINDING_COLUMNS])
+    for row, r in enumerate(sheet_rows(result), start=4):
+        for col, k in enumerate(FINDING_COLUMNS, start=1):
+            put(ws, row, col, _cell(r[k]))
         colour = fills.get(r["severity"])
         if colour:
-            ws.cell(ws.max_row, 1).fill = PatternFill("solid", fgColor=colour)
+            ws.cell(row, 1).fill = PatternFill("solid", fgColor=colour)
     ws.freeze_panes = "A4"
     ws.auto_filter.ref = f"A3:{ws.cell(3, len(FINDING_COLUMNS)).column_letter}{ws.max_row}"
     widths = {"severity": 9, "code": 24, "entry": 32, "doc": 24, "line": 6, "column": 7,

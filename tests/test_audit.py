@@ -395,6 +395,25 @@ def test_html_section_escapes_document_text(tmp_path):
     assert any(f.code == "no-hash" for f in result.findings)
 
 
+def test_audit_sheet_keeps_formula_like_quotes_as_text(tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    from reports.audit import write_audit_sheet
+
+    (tmp_path / "d.txt").write_text("=HYPERLINK(1) the UK gives £5 million\n", encoding="utf-8")
+    journal = tmp_path / "book.toml"
+    journal.write_text('[[document]]\nid = "d"\npath = "d.txt"\n\n[[entry]]\nid = "e"\n'
+                       'date = 2015-01-01\nfunder = "UK"\npurpose = "P"\namount = "£5 million"\n'
+                       '  [[entry.source]]\n  doc = "d"\n  quote = "=HYPERLINK(1) the UK gives £5 million"\n',
+                       encoding="utf-8")
+    wb = Workbook()
+    write_audit_sheet(wb, audit(ledger.load(journal), tmp_path))
+    wb.save(tmp_path / "a.xlsx")
+    cells = [c for row in load_workbook(tmp_path / "a.xlsx")["Audit"].iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
+
+
 def test_report_with_sources_has_audit_sheet_and_section(example_ledger, seeds_dir, tmp_path,
                                                           run_cli):
     from openpyxl import load_workbook
