@@ -15,6 +15,7 @@ Titles and axes state currency, basis and valuation; money tick labels use
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -73,7 +74,12 @@ def _top_n(matrix: pd.DataFrame, n: int) -> pd.DataFrame:
 
 
 def _short(label: str, width: int = 42) -> str:
-    return label if len(label) <= width else label[: width - 1] + "…"
+    """A chart label: cut to ``width``; control characters shown as \\xNN (SVG is
+    XML, which cannot hold them) and "$" kept literal (not matplotlib mathtext,
+    which fails on e.g. "$\\foo$")."""
+    label = label if len(label) <= width else label[: width - 1] + "…"
+    label = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", label)
+    return label.replace("$", r"\$")
 
 
 def _subtitle(report: Report) -> str:
@@ -89,7 +95,7 @@ def purpose_figure(report: Report):
     fig, ax = plt.subplots(figsize=(10, 1.6 + 0.42 * rows))
     left = pd.Series(0.0, index=data.index)
     for funder in data.columns:
-        ax.barh([_short(str(i)) for i in data.index], data[funder], left=left, label=funder)
+        ax.barh([_short(str(i)) for i in data.index], data[funder], left=left, label=_short(str(funder), 60))
         left = left + data[funder]
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
@@ -111,7 +117,7 @@ def timeline_figure(report: Report):
     width = 0.8 / n
     xs = range(len(data.index))
     for k, funder in enumerate(data.columns):
-        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width, label=funder)
+        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width, label=_short(str(funder), 60))
     ax.set_xticks(list(xs), [str(y) for y in data.index])
     ax.yaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
     ax.set_ylabel(report.currency)
@@ -139,7 +145,7 @@ def comparison_figure(report: Report):
     ys = range(len(data.index))
     for k, funder in enumerate(data.columns):
         ax.barh([y - 0.4 + height * (k + 0.5) for y in ys], data[funder], height=height,
-                label=funder)
+                label=_short(str(funder), 60))
     ax.set_yticks(list(ys), [_short(str(i)) for i in data.index])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))

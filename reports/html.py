@@ -33,8 +33,14 @@ nav a{margin-right:1em}
 """
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def esc(text) -> str:
-    return _html.escape("" if text is None else str(text), quote=True)
+    """Escaped text; control characters (invisible, or parse errors in HTML)
+    shown as \\xNN, as in the workbook."""
+    out = _html.escape("" if text is None else str(text), quote=True)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", out)
 
 
 def _money(v, currency: str, locale: str) -> str:

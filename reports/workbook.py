@@ -61,6 +61,8 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
         value = value.date()
     if isinstance(value, (bool,)):
         value = "yes" if value else "no"
+    if isinstance(value, str):
+        value = _storable(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -71,6 +73,22 @@ def put(ws, row: int, col: int, value, number_format: str | None = None):
     if number_format:
         cell.number_format = number_format
     return cell
+
+
+EXCEL_MAX_CHARS = 32_767
+
+
+def _storable(text: str) -> str:
+    """Text as XLSX can hold it: control characters Excel refuses (openpyxl's
+    IllegalCharacterError) shown as \\xNN, and over-long text cut to Excel's
+    32,767-character limit with a visible note."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    if len(text) > EXCEL_MAX_CHARS:
+        note = f" [… cut: {len(text)} characters, Excel holds {EXCEL_MAX_CHARS}]"
+        text = text[:EXCEL_MAX_CHARS - len(note)] + note
+    return text
 
 
 def formula(ws, row: int, col: int, text: str, number_format: str | None = None, bold=True):
