@@ -98,9 +98,18 @@ def _code(text: str, what: str) -> str:
 
 
 def _table(args):
+    from pathlib import Path
+
     from rates import load_rates
 
-    return load_rates(args.rates or None, root=args.ledger)
+    root = None
+    if args.ledger:
+        root = Path(args.ledger)
+        if root.is_file():
+            root = root.parent
+        elif not root.is_dir():
+            raise LedgerError(f"--ledger: {args.ledger} is not a folder")
+    return load_rates(args.rates or None, root=root)
 
 
 def run_convert(args) -> int:

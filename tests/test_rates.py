@@ -231,3 +231,13 @@ def test_cli_missing_csv(run_cli, tmp_path):
     code, _, err = run_cli("rates", "convert", "1", "GBP", "USD", "--date", "2024-03-14",
                            "--rates", tmp_path / "nope.csv")
     assert code == 1 and "not found" in err
+
+
+def test_cli_ledger_folder(run_cli, tmp_path):
+    _write(tmp_path, "date,from,to,rate,source\n2024-03-14,GBP,USD,1.11,folder table\n")
+    code, out, _ = run_cli("rates", "convert", "10", "GBP", "USD", "--date", "2024-03-14",
+                           "--ledger", tmp_path, "--json")
+    assert code == 0 and json.loads(out)["source"] == "folder table"
+    code, _, err = run_cli("rates", "convert", "10", "GBP", "USD", "--date", "2024-03-14",
+                           "--ledger", tmp_path / "missing")
+    assert code == 1 and "--ledger" in err
