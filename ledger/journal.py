@@ -382,7 +382,12 @@ class EntryReader:
             self.problem("amount must not be a TOML float (binary rounding); write it as text, e.g. \"12.5\"",
                          "amount")
             return None
-        text = str(raw).strip()
+        try:
+            text = str(raw).strip()
+        except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
+            self.problem("amount is a number too long to read; write it as text, e.g. \"£12 million\"",
+                         "amount")
+            return None
         if cur is not None:
             if not isinstance(cur, str):
                 self.problem("currency must be text", "currency")
