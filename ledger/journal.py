@@ -229,7 +229,13 @@ def _as_date(value: Any) -> dt.date | None | str:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             return f"not a valid date: {value!r} (use YYYY-MM-DD)"
-    return f"not a date: {value!r} (use YYYY-MM-DD)"
+    try:
+        shown = repr(value)
+    except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
+        shown = "a number too long to print"
+    if len(shown) > 60:
+        shown = shown[:57] + "..."
+    return f"not a date: {shown} (use YYYY-MM-DD)"
 
 
 def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Document | None:
