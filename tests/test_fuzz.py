@@ -182,6 +182,8 @@ def test_mutated_journal_never_raises(tmp_path_factory, journal_bytes, data):
     b'[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\namount = "\xc2\xa3'
     + b"9" * 100 + b' trillion"\n',
     b"[" + b".".join([b"a"] * 5000) + b"]\n",
+    b'[[entry]]\nid = "a"\ndate = ' + b"9" * 5000 + b'\nfunder = "UK"\npurpose = "P"\namount = "\xc2\xa31m"\n',
+    b'[[document]]\nid = "d"\npublished = ' + b"9" * 5000 + b"\n",
 ])
 def test_known_hard_inputs(tmp_path, payload):
     """Inputs that once raised RecursionError, ValueError or InvalidOperation."""
