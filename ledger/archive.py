@@ -69,6 +69,14 @@ class SourceText:
     page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
     _lines: list[int] = field(default_factory=list, repr=False)
 
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def is_html(self) -> bool:
+        return self.kind == "html"
+
     def __post_init__(self):
         src = self.source if self.origin is not None else self.text
         self._lines.extend(m.start() + 1 for m in re.finditer("\n", src))
@@ -190,7 +198,7 @@ class _PositionedText(html.parser.HTMLParser):
             self._emit(_html.unescape(f"&#{name};"), self._here(), False)
 
 
-def _html_text(source: str) -> tuple[str, tuple[int, ...]]:
+def html_text(source: str) -> tuple[str, tuple[int, ...]]:
     parser = _PositionedText(source)
     parser.feed(source)
     parser.close()
@@ -237,7 +245,7 @@ def read_source(path: str | Path) -> SourceText:
         return SourceText(p, "pdf", text, digest, page_starts=pages)
     source, warnings = _decode(data, p)
     if suffix in HTML_SUFFIXES or re.match(r"\s*<(!doctype\s+html|html)", source[:200], re.I):
-        text, origin = _html_text(source)
+        text, origin = html_text(source)
         return SourceText(p, "html", text, digest, source, origin, tuple(warnings))
     return SourceText(p, "text", source, digest, warnings=tuple(warnings))
 

@@ -5,30 +5,31 @@ ISO code or name) with its position, qualifier, period and any restatement in
 brackets right after it.  Bare numbers ("2.5 million refugees", "107,500
 migrants", dates) are not money and are not reported.
 
-``read_document(path)`` reads a file for extraction: UTF-8 (BOM and CRLF
-accepted) with a cp1252 fallback, HTML reduced to its text.
+``read_document(path)`` reads a file for extraction with the archive's reader
+(``ledger.archive.read_source``): UTF-8 (BOM and CRLF accepted) with a cp1252
+fallback, HTML reduced to its visible text, PDF text extracted.
 """
 from __future__ import annotations
 
 import bisect
-import html.parser
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from .errors import LedgerError
 from .model import FISCAL_YEAR, OVER, PER_YEAR, Money, Period
 from .money import MoneyError, extend_phrase, iter_atoms, plain_decimal
 from .period import span_years
 
-__all__ = ["Mention", "find_mentions", "read_document", "DocumentText",
+__all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated")
 
 
-class ExtractError(ValueError):
+class ExtractError(LedgerError, ValueError):
     """A document that cannot be read; the message names the file."""
 
 
@@ -101,95 +102,32 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
 
 
 # ----------------------------------------------------------------- reading
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3",
-               "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote",
-               "pre", "hr", "title", "dt", "dd", "figcaption", "td", "th"}
+def read_document(path: str | Path):
+    """Read a document (text, HTML or PDF) for extraction: the archive's
+    reader, so ``extract`` and ``audit`` see the same text.  Raises
+    ``ExtractError`` naming the file when it is missing, unreadable or binary."""
+    from .archive import read_source
 
-
-class _TextOnly(html.parser.HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "template"):
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)
+    try:
+        return read_source(path)
+    except LedgerError as err:
+        raise ExtractError(str(err)) from None
 
 
 def html_to_text(source: str) -> str:
-    """The visible text of an HTML document: tags dropped, entities decoded,
-    block elements on their own lines, scripts and styles left out."""
-    parser = _TextOnly()
-    parser.feed(source)
-    parser.close()
-    text = "".join(parser.parts)
-    text = re.sub(r"[ \t\r\f\v]*\n[ \t\r\f\v]*", "\n", text)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    """The visible text of an HTML document (tags dropped, entities decoded,
+    block elements on their own lines, scripts and styles left out)."""
+    from .archive import html_text
+
+    return html_text(source)[0]
 
 
-@dataclass(frozen=True)
-class DocumentText:
-    path: Path
-    text: str
-    warnings: tuple[str, ...] = ()
-    is_html: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def stem(self) -> str:
-        return self.path.stem
-
-
-def read_document(path: str | Path) -> DocumentText:
-    """Read a document for extraction; raises ExtractError naming the file
-    when it is missing, unreadable or binary."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise ExtractError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise ExtractError(f"{p}: is a directory, not a document") from None
-    except PermissionError:
-        raise ExtractError(f"{p}: permission denied") from None
-    except OSError as err:
-        raise ExtractError(f"{p}: cannot read: {err.strerror or err}") from None
-    warnings: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ExtractError(f"{p}: looks like UTF-16 but cannot be decoded") from None
-    else:
-        if b"\x00" in data[:8192]:
-            raise ExtractError(f"{p}: binary file, not a text document")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            text = data.decode("cp1252", errors="replace")
-            warnings.append(f"{p}: not valid UTF-8 (byte {err.start + 1}); read as cp1252")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    is_html = p.suffix.lower() in (".html", ".htm")
-    if is_html:
-        text = html_to_text(text)
-    return DocumentText(p, text, tuple(warnings), is_html)
+def mentions_in(doc, name: str = "") -> list[Mention]:
+    """The money mentions of a document read by ``read_document``, with line
+    and column in the *file* (for HTML, where the phrase starts in the markup;
+    for PDF, in the extracted text) — the positions the audit reports."""
+    out = []
+    for m in find_mentions(doc.text, name or doc.path.name):
+        at = doc.locate(m.offset)
+        out.append(replace(m, line=at.line, column=at.column))
+    return out

@@ -28,7 +28,7 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ledger.extract import ExtractError, find_mentions, read_document
+    from ledger.extract import ExtractError, mentions_in, read_document
     from ledger.money import MoneyError, format_money
 
     try:
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
                               "choose another file or add --force to overwrite it")
 
     failed = 0
-    results = []   # (DocumentText, [Mention])
+    results = []   # (SourceText, [Mention])
     for name in args.docs:
         try:
             doc = read_document(name)
@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
-        mentions = find_mentions(doc.text, doc.name)
+        mentions = mentions_in(doc)
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         results.append((doc, mentions))
@@ -152,7 +152,7 @@ def draft_toml(results) -> str:
     ]
     seen: set[str] = set()
     for doc, mentions in results:
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.stem).strip("-._") or "doc"
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.path.stem).strip("-._") or "doc"
         for n, m in enumerate(mentions, 1):
             ident, k = f"{slug}-{n}", 1
             while ident in seen:
@@ -177,7 +177,7 @@ def draft_toml(results) -> str:
                 lines.append(f"restated = [{items}]")
             lines += [
                 "[[entry.source]]",
-                f"doc = {_toml_str(doc.stem)}",
+                f"doc = {_toml_str(doc.path.stem)}",
                 f"quote = {_toml_str(m.phrase)}",
                 f"locator = {_toml_str(f'line {m.line}, column {m.column}')}",
             ]

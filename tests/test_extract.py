@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, read_document
+from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
 from ledger.model import Money
 
 D = Decimal
@@ -116,24 +116,24 @@ def test_invalid_fiscal_year_tail_is_left_out():
     assert m.phrase == "€5m" and m.fiscal_year == ""
 
 
-def test_html_is_stripped_and_positions_refer_to_the_text(tmp_path):
+def test_html_is_stripped_and_positions_refer_to_the_file(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>T</title><style>p{x:1}</style>"
                     "<script>var a = '£99m';</script></head><body>\n"
-                    "<p>The UK gave <b>£12&nbsp;million</b> (&euro;15 million).</p>"
+                    "<p>The UK gave <b>£12&nbsp;million</b> (&euro;15 million).</p>\n"
                     "<p>Then &pound;3m a year.</p></body></html>", encoding="utf-8")
     doc = read_document(page)
-    assert doc.is_html and "<p>" not in doc.text
-    ms = find_mentions(doc.text)
+    assert doc.is_html and "<p>" not in doc.text and "£99m" not in doc.text
+    ms = mentions_in(doc)
     assert [(m.amount, m.currency, m.restated) for m in ms] == [
         (D(12_000_000), "GBP", (Money(D(15_000_000), "EUR"),)),
         (D(3_000_000), "GBP", ()),
     ]
-    lines = doc.text.splitlines()
-    for m in ms:
-        assert lines[m.line - 1][m.column - 1:].startswith(m.phrase)
-    assert "£99m" not in doc.text
-    assert html_to_text("<p>a</p><p>b</p>") == "a\n\nb\n"
+    # line and column point into the HTML file, as the audit reports them
+    lines = page.read_text(encoding="utf-8").splitlines()
+    assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12&nbsp;million")
+    assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("&pound;3m a year")
+    assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
 
 
 def test_bom_crlf_and_cp1252(tmp_path):
