@@ -18,7 +18,6 @@ import datetime as dt
 import os
 import re
 import shutil
-import stat
 import tempfile
 import tomllib
 from dataclasses import dataclass
@@ -294,11 +293,9 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
         return AddResult(target, text, line, warnings, False)
 
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode) if old is not None else _default_mode()
-        with atomic_path(target) as tmp:
+        with atomic_path(target) as tmp:   # keeps the journal's mode
             with open(tmp, "wb") as fh:
                 fh.write(new)
-            os.chmod(tmp, mode)   # mkstemp makes 0600 files; keep the journal's mode
             now = target.read_bytes() if target.exists() else None
             if now != old:
                 raise LedgerError(f"{target} changed while the entry was being added; "
@@ -308,7 +305,3 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     return AddResult(target, text, line, warnings, True)
 
 
-def _default_mode() -> int:
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
