@@ -160,7 +160,10 @@ def read_table(path: str | Path, sheet: str | None = None):
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
-    return frame.apply(_cells)
+    # undo the apostrophe that our own CSV writers put before formula-like
+    # text (reports.text.inert), so export -> import round-trips exactly
+    return frame.apply(_cells).apply(
+        lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
 
 
 def _cells(col):

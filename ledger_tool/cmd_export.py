@@ -91,7 +91,9 @@ def run(args) -> int:
                                 rates=args.rates))
         else:
             opts.pop("years")
-            sys.stdout.write(export.frame(book, years=args.years, **opts)
+            from reports.text import inert_frame
+
+            sys.stdout.write(inert_frame(export.frame(book, years=args.years, **opts))
                              .to_csv(index=False, date_format="%Y-%m-%d"))
         return 0
     try:

@@ -87,11 +87,12 @@ def _write_csv(mentions) -> None:
     import csv
 
     from ledger.extract import CSV_COLUMNS
+    from reports.text import inert
 
     w = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for m in mentions:
-        w.writerow(m.row())
+        w.writerow({k: inert(v) for k, v in m.row().items()})
 
 
 def _write_json(mentions) -> None:

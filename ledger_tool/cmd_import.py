@@ -85,7 +85,9 @@ def run(args) -> int:
         return 1 if n_ok == 0 else 0
     if n_bad:
         try:
-            write_atomic(rejects_path, result.rejects_frame().to_csv(index=False))
+            from reports.text import inert_frame
+
+            write_atomic(rejects_path, inert_frame(result.rejects_frame()).to_csv(index=False))
         except OSError as err:
             raise LedgerError(f"import: cannot write {rejects_path}: {err.strerror or err}") from None
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",

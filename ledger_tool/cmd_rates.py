@@ -166,7 +166,9 @@ def run_show(args) -> int:
     frame.insert(1, "from", base)
     frame.insert(2, "to", quote)
     if args.csv:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from reports.text import inert_frame
+
+        inert_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         print(frame.to_string(index=False))
     return 0

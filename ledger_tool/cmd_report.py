@@ -158,11 +158,13 @@ def write_report(report, out, progress=None, audit=None) -> list:
     if progress is not None:
         progress.step("writing the HTML page")
     page = write_html(out / "report.html", report, charts, extra_sections=sections)
+    from reports.text import inert
+
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["funder", "purpose", "amount", "currency"])
     for r in report.summary.itertuples(index=False):
-        w.writerow([r.funder, r.purpose, format(r.amount, "f"), r.currency])
+        w.writerow([inert(r.funder), inert(r.purpose), format(r.amount, "f"), r.currency])
     write_atomic(out / "summary.csv", buf.getvalue())
     files = [xlsx, page, out / "summary.csv"]
     files += [p for f in charts.values() for p in f.values()]

@@ -127,10 +127,12 @@ def render_text(result, locale: str = "en_GB") -> str:
 def write_csv(result, out: IO[str] | None = None) -> None:
     """Every finding (one row each, verified citations included as 'ok')."""
     out = out or sys.stdout
+    from reports.text import inert
+
     w = csv.DictWriter(out, fieldnames=FINDING_COLUMNS, lineterminator="\n")
     w.writeheader()
     for r in finding_rows(result):
-        w.writerow({k: ("" if v is None else str(v)) for k, v in r.items()})
+        w.writerow({k: inert("" if v is None else str(v)) for k, v in r.items()})
 
 
 def audit_json(result) -> dict:

@@ -300,7 +300,9 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
     table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,
                   horizon=horizon, rates=rates, policy=policy)
     if fmt == "csv":
-        write_atomic(path, table.to_csv(index=False, date_format="%Y-%m-%d"))
+        from reports.text import inert_frame
+
+        write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
     else:
         with atomic_path(path) as tmp:
             _parquet_ready(table).to_parquet(tmp, index=False)

@@ -8,10 +8,39 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import sys
 import unicodedata
 from decimal import Decimal
 from typing import IO, Sequence
+
+
+# Text a spreadsheet would run as a formula when it opens a CSV file.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def inert(value):
+    """A CSV cell that spreadsheets show as text, never run as a formula:
+    text starting with = + - @ tab or CR gets a leading apostrophe (OWASP's
+    advice for CSV injection).  Numbers (including negative ones) and other
+    values pass through unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def inert_frame(frame):
+    """``inert`` over every text column of a DataFrame, vectorised."""
+    out = frame.copy()
+    for col in out.columns[out.dtypes.map(lambda t: t == object or str(t).startswith("str"))]:
+        s = out[col]
+        text = s.where(s.map(type) == str)
+        risky = (text.str.match(r"[=+\-@\t\r]", na=False)
+                 & ~text.str.match(_NUMBER.pattern, na=False))
+        if risky.any():
+            out.loc[risky, col] = "'" + text[risky]
+    return out
 
 
 def _plain(v) -> str:
@@ -83,7 +112,7 @@ def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
         w = csv.writer(out, lineterminator="\n")
         w.writerow(rows[0].keys())
         for r in rows:
-            w.writerow(_plain(v) for v in r.values())
+            w.writerow(inert(_plain(v)) for v in r.values())
     elif fmt == "json":
         json.dump([{k: _json_value(v) for k, v in r.items()} for r in rows], out,
                   ensure_ascii=False, indent=1)

@@ -212,3 +212,42 @@ def test_html_has_no_injected_elements(page):
     headings = [t for t, _ in p.tags if t == "h1"]
     assert len(headings) <= 1, "a ledger value opened an <h1>"
     assert not ILLEGAL_XML.search(page[0]), "raw control characters in the HTML"
+
+
+# ----------------------------------------------------------------- CSV files
+def test_csv_outputs_keep_formula_like_text_inert(tmp_path, run_cli):
+    """CSV opened in a spreadsheet: text that starts like a formula gets a
+    leading apostrophe, negative numbers stay numbers, and import reads the
+    text back as it was."""
+    import csv
+    import io
+
+    from reports.text import inert, inert_frame
+    import pandas as pd
+
+    assert inert("=SUM(A1)") == "'=SUM(A1)" and inert("-12.5") == "-12.5" and inert("@x") == "'@x"
+    assert inert("UK") == "UK" and inert(-3) == -3
+    f = inert_frame(pd.DataFrame({"a": ["+cmd", "ok", None], "n": [-1, 2, 3], "s": ["-5", "-x", ""]}))
+    assert f["a"].tolist()[:2] == ["'+cmd", "ok"] and f["s"].tolist() == ["-5", "'-x", ""]
+
+    journal = tmp_path / "j.toml"
+    journal.write_text('[[document]]\nid = "d"\n\n[[entry]]\nid = "e1"\ndate = 2015-01-01\n'
+                       'funder = "=HYPERLINK(1)"\npurpose = "@SUM"\namount = "£5 million"\n'
+                       '  [[entry.source]]\n  doc = "d"\n  quote = "=cmd|/c calc"\n', encoding="utf-8")
+    code, out, err = run_cli("list", journal, "--format", "csv")
+    assert code == 0, err
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["funder"] == "'=HYPERLINK(1)" and row["purpose"] == "'@SUM"
+    code, _, err = run_cli("report", journal, "--out", tmp_path / "r")
+    assert code == 0, err
+    summary = list(csv.DictReader((tmp_path / "r" / "summary.csv").open(encoding="utf-8")))
+    assert summary[0]["funder"] == "'=HYPERLINK(1)"
+    code, _, err = run_cli("export", journal, "--to", "csv", "-o", tmp_path / "e.csv")
+    assert code == 0, err
+    assert "'=HYPERLINK(1)" in (tmp_path / "e.csv").read_text(encoding="utf-8")
+    (tmp_path / "back").mkdir()
+    code, _, err = run_cli("import", tmp_path / "e.csv", "-o", tmp_path / "back" / "back.toml")
+    assert code == 0, err
+    import ledger
+    (back,) = ledger.load(tmp_path / "back" / "back.toml").entries
+    assert back.funder == "=HYPERLINK(1)" and back.purpose == "@SUM"
