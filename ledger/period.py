@@ -95,11 +95,19 @@ def _tidy(d: Decimal, places: int = 6) -> Decimal:
 
 def duration_years(n: Decimal | int | str, unit: str) -> Decimal:
     """``n`` units of time as a number of years, converted by pint."""
+    return _duration_years(str(n), unit)
+
+
+@functools.lru_cache(maxsize=4096)  # big journals repeat a few durations many times
+def _duration_years(n: str, unit: str) -> Decimal:
     key = unit.lower().rstrip("s") if unit.lower() not in ("mos",) else "mo"
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
-    q = _ureg().Quantity(Decimal(str(n)), _UNITS[key]).to("year")
-    years = _tidy(Decimal(q.magnitude), 4)
+    if _UNITS[key] == "year":  # years to years: no conversion, so no need to load pint
+        years = _tidy(Decimal(n), 4)
+    else:
+        q = _ureg().Quantity(Decimal(n), _UNITS[key]).to("year")
+        years = _tidy(Decimal(q.magnitude), 4)
     if years <= 0:
         raise PeriodError(f"a period must be longer than zero: '{n} {unit}'")
     return years
