@@ -1,0 +1,426 @@
+"""Benchmark ledger-tool at scale (issue 7): wall time and peak memory per stage.
+
+    .venv/bin/python benchmarks/run.py --entries 10000 100000 1000000 [--peers]
+        [--work DIR] [--seed 1] [--only STAGE ...] [--timeout SECONDS]
+
+For each size it generates a ledger (benchmarks/generate.py; kept in
+``--work`` and reused when already there), then runs every stage in its own
+Python process so that the peak memory (``ru_maxrss``) of one stage is not
+polluted by another:
+
+| stage | what is timed |
+| --- | --- |
+| journal-read | ``read_journal`` of the TOML journal, no cache (cold) |
+| journal-check | ``check_all`` on those entries |
+| journal-warm | ``ledger.cache.load_frame`` from the cache of the parsed ledger |
+| bulk-csv, bulk-parquet | ``ledger.bulk.read_bulk``: loaded and checked, columnar |
+| normalise | ``rates.normalise.normalise``: GBP at the entry date, spread into calendar years |
+| aggregate | funder × purpose × year sums of the primary entries |
+| e2e-* | load + check + normalise + aggregate in one fresh process, including Python start-up and imports (``wall``) |
+| report-tables, xlsx, charts | the reports engineer's ``build_report``, ``write_workbook``, ``write_charts`` |
+| cli-report | ``ledger-tool report LEDGER --out DIR`` end to end |
+
+``--peers`` exports the same ledger with ``reports.export`` (hledger and
+beancount journals; ledger-cli reads the hledger file) and times the nearest
+report of each installed tool: ``hledger bal -Y -X GBP --value=then``,
+``ledger bal/reg -X GBP -H --yearly``, and a bean-query with
+``CONVERT(position, 'GBP', date)`` by year.  A missing tool is skipped with a
+note.  Totals are compared with ledger-tool's own figures for the same basis
+(amounts as recorded, valued at the entry date).
+
+Figures are wall-clock seconds on whatever else the machine is doing; CPU
+seconds are printed too.  Nothing here is a test: it prints figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))
+
+STAGES = ["journal-read", "journal-check", "journal-warm", "bulk-csv", "bulk-parquet",
+          "normalise", "aggregate", "e2e-bulk-csv", "e2e-bulk-parquet", "e2e-journal-warm",
+          "e2e-journal-cold", "report-tables", "xlsx", "charts", "cli-report"]
+# stages that need Entry objects for every entry (slow at 1M; see README)
+ENTRY_STAGES = {"report-tables", "xlsx", "charts", "cli-report"}
+
+
+# ------------------------------------------------------------------ stages
+def _normalise(frame):
+    from rates.normalise import normalise
+    return normalise(frame, currency="GBP", valuation="entry-date", basis="total",
+                     years="calendar")
+
+
+def _aggregate(out):
+    prim = out[out["primary"].to_numpy(dtype=bool)]
+    return prim.groupby(["funder", "purpose", "year"], sort=True)["value_minor"].sum()
+
+
+def _bulk(d: Path, kind: str):
+    from ledger.bulk import read_bulk
+    frame, problems = read_bulk(d / f"entries.{kind}")
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        raise SystemExit(f"bulk file has errors: {errs[:3]}")
+    return frame
+
+
+def stage(name: str, d: Path, scratch: Path) -> dict:
+    """Run one stage in this process; returns figures (seconds, counts)."""
+    t0 = time.perf_counter()
+    res: dict = {}
+    if name in ("journal-read", "journal-check"):
+        from ledger.checks import check_all
+        from ledger.journal import read_journal
+        t = time.perf_counter()
+        j = read_journal(d)
+        res["read"] = time.perf_counter() - t
+        t = time.perf_counter()
+        probs = check_all(j.entries, j.documents)
+        res["check"] = time.perf_counter() - t
+        res["seconds"] = res["read"] if name == "journal-read" else res["check"]
+        res["entries"] = len(j.entries)
+        res["errors"] = sum(p.severity == "error" for p in list(j.problems) + probs)
+    elif name == "journal-warm":
+        from ledger.cache import load_frame
+        t = time.perf_counter()
+        r = load_frame(d)
+        res["seconds"] = time.perf_counter() - t
+        res["hit"] = r.hit
+        res["rows"] = len(r.frame)
+    elif name in ("bulk-csv", "bulk-parquet"):
+        t = time.perf_counter()
+        f = _bulk(d, name.split("-")[1])
+        res["seconds"] = time.perf_counter() - t
+        res["rows"] = len(f)
+    elif name in ("normalise", "aggregate"):
+        f = _bulk(d, "parquet")
+        t = time.perf_counter()
+        out = _normalise(f)
+        res["normalise"] = time.perf_counter() - t
+        t = time.perf_counter()
+        agg = _aggregate(out)
+        res["aggregate"] = time.perf_counter() - t
+        res["seconds"] = res[name]
+        res["rows_out"] = len(out)
+        res["total_minor"] = int(agg.sum())
+    elif name.startswith("e2e-"):
+        t = time.perf_counter()
+        if name.startswith("e2e-bulk"):
+            f = _bulk(d, name.rsplit("-", 1)[1])
+        else:
+            from ledger.cache import load_frame
+            r = load_frame(d, use_cache=(name == "e2e-journal-warm"))
+            if r.errors:
+                raise SystemExit(f"ledger has errors: {r.errors[:3]}")
+            f = r.frame
+            res["hit"] = r.hit
+        res["load"] = time.perf_counter() - t
+        out = _normalise(f)
+        res["normalise"] = time.perf_counter() - t - res["load"]
+        agg = _aggregate(out)
+        res["seconds"] = time.perf_counter() - t
+        res["groups"] = len(agg)
+        res["total_minor"] = int(agg.sum())
+    elif name in ("report-tables", "xlsx", "charts"):
+        import ledger
+        from reports.tables import ReportOptions, build_report
+        t = time.perf_counter()
+        book = ledger.load(d)
+        res["load"] = time.perf_counter() - t
+        t = time.perf_counter()
+        report = build_report(book, ReportOptions(currency="GBP"))
+        res["report-tables"] = time.perf_counter() - t
+        if name == "xlsx":
+            from reports.workbook import write_workbook
+            t = time.perf_counter()
+            write_workbook(scratch / "report.xlsx", report)
+            res["xlsx"] = time.perf_counter() - t
+            res["bytes"] = (scratch / "report.xlsx").stat().st_size
+        if name == "charts":
+            from reports.charts import write_charts
+            t = time.perf_counter()
+            write_charts(report, scratch)
+            res["charts"] = time.perf_counter() - t
+        res["seconds"] = res[name]
+    elif name == "cli-report":
+        exe = REPO / ".venv" / "bin" / "ledger-tool"
+        t = time.perf_counter()
+        p = subprocess.run([str(exe), "report", str(d), "--out", str(scratch / "cli")],
+                           capture_output=True, text=True)
+        res["seconds"] = time.perf_counter() - t
+        res["exit"] = p.returncode
+        if p.returncode:
+            res["stderr"] = p.stderr.strip().splitlines()[-1:] if p.stderr else []
+        # the child's peak memory
+        res["child_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    else:
+        raise SystemExit(f"unknown stage {name!r}")
+    res["in_process"] = time.perf_counter() - t0
+    return res
+
+
+def run_stage(name: str, d: Path, timeout: float, env=None) -> dict:
+    """Run a stage in a fresh interpreter; add its wall time and peak memory."""
+    scratch = d / ".bench-scratch"
+    scratch.mkdir(exist_ok=True)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--stage", name, "--dir", str(d)]
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                           env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    wall = time.perf_counter() - t
+    line = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
+    if p.returncode or not line.startswith("{"):
+        tail = (p.stderr.strip().splitlines() or ["?"])[-1]
+        return {"error": f"exit {p.returncode}: {tail[:200]}", "wall": wall}
+    res = json.loads(line)
+    res["wall"] = wall
+    return res
+
+
+def child_main(name: str, d: Path) -> None:
+    scratch = d / ".bench-scratch"
+    res = stage(name, d, scratch)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    res["maxrss_mb"] = ru.ru_maxrss / 1024
+    res["cpu"] = ru.ru_utime + ru.ru_stime
+    print(json.dumps(res))
+
+
+# ------------------------------------------------------------------ peers
+def _which(*names):
+    for n in names:
+        p = shutil.which(n) or (shutil.which(n, path="/tmp/peers/bin"))
+        if p:
+            return p
+    return None
+
+
+def _time_cmd(cmd, timeout):
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True,
+                           timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, None, f"timed out after {timeout:.0f} s"
+    wall = time.perf_counter() - t
+    lines = p.stderr.strip().splitlines()
+    mem = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
+    if p.returncode:
+        return wall, mem, f"exit {p.returncode}: {' '.join(lines[-3:-1])[:300]}"
+    return wall, mem, p.stdout
+
+
+def _money(text: str) -> "Decimal":
+    from decimal import Decimal
+    return Decimal(text.replace(",", "").replace("GBP", "").replace("£", "").strip() or "0")
+
+
+def peers(d: Path, timeout: float) -> dict:
+    """Export, time the peers' by-year converted reports, and compare totals."""
+    from decimal import Decimal
+
+    import ledger
+    from reports import export
+
+    out: dict = {}
+    t = time.perf_counter()
+    book = ledger.load(d)
+    hl, bc = d / "peer.hledger", d / "peer.beancount"
+    if not hl.exists():
+        export.write(book, "hledger", hl)
+    if not bc.exists():
+        export.write(book, "beancount", bc)
+    out["export_seconds"] = time.perf_counter() - t
+    # ledger-tool's figure on the same basis: as recorded, at the entry date
+    v = export.valued(book, currency="GBP")
+    # every entry posts its amount to Purposes (secondary ones too).  The report
+    # rounds each entry to the penny; the peers sum unrounded products and round
+    # once, so both figures are given.
+    out["ours_total"] = str(sum(v["value"], Decimal(0)))
+    exact = sum((Decimal(a) * Decimal(r) for a, r in zip(v["amount"], v["rate"])), Decimal(0))
+    out["ours_exact"] = str(exact.quantize(Decimal("0.01")))
+
+    res = {}
+    hledger = _which("hledger")
+    if hledger:
+        wall, mem, txt = _time_cmd([hledger, "-f", str(hl), "bal", "Purposes", "-Y", "-X", "GBP",
+                                    "--value=then", "-T", "-O", "csv"], timeout)
+        r = {"wall": wall, "maxrss_mb": mem}
+        if txt is not None and wall is not None and not str(txt).startswith(("exit", "timed")):
+            last = [ln for ln in txt.strip().splitlines() if ln.lower().startswith('"total')]
+            if last:
+                cells = [c.strip('"') for c in last[-1].split('","')]
+                r["total"] = str(_money(cells[-1]))  # the row total (-T)
+        else:
+            r["error"] = txt
+        res["hledger"] = r
+    else:
+        res["hledger"] = {"note": "hledger not installed (apt-get install hledger)"}
+    ledger_cli = _which("ledger")
+    if ledger_cli:
+        wall, mem, txt = _time_cmd([ledger_cli, "-f", str(hl), "bal", "^Purposes", "-X", "GBP",
+                                    "-H", "--flat", "--no-color"], timeout)
+        r = {"wall": wall, "maxrss_mb": mem}
+        if txt is not None and not str(txt).startswith(("exit", "timed")):
+            lines = [ln for ln in txt.strip().splitlines() if ln.strip()]
+            m = re.search(r"(-?[\d,]+\.\d+)\s*GBP", lines[-1]) if lines else None
+            if m:
+                r["total"] = str(_money(m.group(1)))
+        else:
+            r["error"] = txt
+        wall2, mem2, txt2 = _time_cmd([ledger_cli, "-f", str(hl), "reg", "^Purposes", "-X", "GBP",
+                                       "-H", "--yearly", "--no-color"], timeout)
+        r["reg_yearly_wall"] = wall2
+        r["reg_yearly_maxrss_mb"] = mem2
+        res["ledger-cli"] = r
+    else:
+        res["ledger-cli"] = {"note": "ledger not installed (apt-get install ledger)"}
+    bq = _which("bean-query")
+    if bq:
+        q = ("SELECT year, SUM(CONVERT(position, 'GBP', date)) AS total "
+             "WHERE account ~ '^Expenses:Purposes' GROUP BY year ORDER BY year")
+        wall, mem, txt = _time_cmd([bq, str(bc), q], timeout)
+        r = {"wall": wall, "maxrss_mb": mem}
+        if txt is not None and not str(txt).startswith(("exit", "timed")):
+            total = Decimal(0)
+            for ln in txt.splitlines():
+                m = re.match(r"\s*\d{4}\s+(-?[\d,]+\.\d+)\s+GBP", ln)
+                if m:
+                    total += _money(m.group(1))
+                    # other currencies left unconverted would show on the same line
+            r["total"] = str(total)
+        else:
+            r["error"] = txt
+        res["beancount"] = r
+    else:
+        res["beancount"] = {"note": "bean-query not installed (pip install beancount beanquery)"}
+    out["peers"] = res
+    return out
+
+
+# ------------------------------------------------------------------ driver
+def ensure_ledger(work: Path, n: int, seed: int) -> Path:
+    import generate
+    d = work / f"n{n}-s{seed}"
+    stamp = d / ".generated"
+    if not stamp.exists():
+        t = time.perf_counter()
+        generate.write(d, n, seed, parquet=True)
+        stamp.write_text(f"{n} {seed}\n")
+        print(f"generated {n:,} entries in {time.perf_counter() - t:.1f} s: {d}", file=sys.stderr)
+    return d
+
+
+def _fmt(r: dict) -> str:
+    if "error" in r:
+        return f"ERROR {r['error']}"
+    s = f"{r.get('seconds', 0):7.2f} s  (process {r.get('wall', 0):6.2f} s, cpu {r.get('cpu', 0):6.2f} s)"
+    s += f"  peak {r.get('maxrss_mb', 0):6.0f} MiB"
+    extra = {k: v for k, v in r.items() if k in ("read", "check", "load", "normalise", "hit",
+                                                  "rows", "entries", "rows_out", "groups",
+                                                  "total_minor", "exit", "bytes",
+                                                  "child_maxrss_mb", "stderr")}
+    if extra:
+        s += "  " + ", ".join(f"{k}={(round(v, 2) if isinstance(v, float) else v)}"
+                              for k, v in extra.items())
+    return s
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--entries", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "ledger-bench")
+    ap.add_argument("--only", nargs="+", choices=STAGES, help="run only these stages")
+    ap.add_argument("--entry-stages-max", type=int, default=100_000,
+                    help="skip the Entry-object report stages above this size (default 100000)")
+    ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--peers", action="store_true")
+    ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
+    ap.add_argument("--stage", help=argparse.SUPPRESS)
+    ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.stage:
+        child_main(a.stage, a.dir)
+        return 0
+
+    cache = a.work / "cache"
+    env = {"LEDGER_TOOL_CACHE": str(cache)}
+    os.environ.update(env)
+    print(f"machine: {os.cpu_count()} cores, {_mem_total()}; python {sys.version.split()[0]}",
+          file=sys.stderr)
+    results = {}
+    for n in a.entries:
+        d = ensure_ledger(a.work, n, a.seed)
+        print(f"\n== {n:,} entries ({d}) ==")
+        results[n] = {}
+        stages = a.only or STAGES
+        if any(s in stages for s in ("journal-warm", "e2e-journal-warm")):
+            r = run_stage("journal-warm", d, a.timeout, env)   # prime the cache (a miss)
+            print(f"  {'cache prime (miss)':22s} {_fmt(r)}")
+            results[n]["cache-prime"] = r
+        for s in stages:
+            if s in ENTRY_STAGES and n > a.entry_stages_max:
+                print(f"  {s:22s} skipped above {a.entry_stages_max:,} entries (--entry-stages-max)")
+                continue
+            if s == "cli-report" and not (REPO / "ledger_tool" / "cmd_report.py").exists():
+                print(f"  {s:22s} skipped: no ledger_tool/cmd_report.py yet")
+                continue
+            r = run_stage(s, d, a.timeout, env)
+            results[n][s] = r
+            print(f"  {s:22s} {_fmt(r)}", flush=True)
+        if a.peers:
+            p = peers(d, a.timeout)
+            results[n]["peers"] = p
+            e2e = {k: results[n][k]["wall"] for k in ("e2e-bulk-csv", "e2e-journal-warm",
+                                                      "e2e-journal-cold")
+                   if "error" not in results[n].get(k, {"error": 1})}
+            ours = e2e.get("e2e-journal-cold") or (min(e2e.values()) if e2e else None)
+            print(f"  peers (exports written in {p['export_seconds']:.1f} s); ledger-tool total "
+                  f"(as recorded, GBP at entry dates): {p['ours_total']} rounded per entry, "
+                  f"{p['ours_exact']} unrounded; ratios against e2e-journal-cold "
+                  f"({ours or 0:.2f} s) and the fastest e2e ({min(e2e.values()) if e2e else 0:.2f} s)")
+            for tool, r in p["peers"].items():
+                if "wall" in r and r["wall"]:
+                    ratio = (f"  ratios {r['wall'] / ours:5.1f}x / {r['wall'] / min(e2e.values()):5.1f}x"
+                             if ours else "")
+                    if r.get("reg_yearly_wall"):
+                        ratio += f"  (reg --yearly: {r['reg_yearly_wall']:.2f} s)"
+                    print(f"    {tool:11s} {r['wall']:8.2f} s  peak {r.get('maxrss_mb') or 0:6.0f} MiB"
+                          f"  total {r.get('total', '?')}{ratio}"
+                          + (f"  ERROR {r['error']}" if r.get("error") else ""))
+                else:
+                    print(f"    {tool:11s} {r.get('note') or r.get('error')}")
+    if a.json:
+        a.json.write_text(json.dumps(results, indent=1, default=str))
+    return 0
+
+
+def _mem_total() -> str:
+    try:
+        for ln in Path("/proc/meminfo").read_text().splitlines():
+            if ln.startswith("MemTotal"):
+                return f"{int(ln.split()[1]) / 2**20:.1f} GiB RAM"
+    except OSError:
+        pass
+    return "? RAM"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

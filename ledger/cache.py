@@ -1,0 +1,236 @@
+"""A cache of the parsed ledger, keyed by the content of its files.
+
+Reading a big journal means parsing TOML and every amount and period phrase;
+beancount keeps a pickle of its parsed ledger for the same reason.  Measured
+(benchmarks/README.md): pickling ``Entry`` objects does not pay at scale
+(unpickling 100,000 frozen dataclasses takes about as long as parsing them),
+so the cache keeps what the reports need in columnar form:
+
+- the base frame of ``rates.normalise`` (``entries_frame``: one row per entry
+  × purpose) as an Arrow IPC file, read back in a fraction of a second for a
+  million rows;
+- the problems (errors and warnings), the options and the documents, pickled.
+
+``load_frame(path)`` returns a ``CachedLedger`` from the cache when the
+ledger's files are byte for byte the ones cached (and ledger-tool's own
+reader is the same version), and otherwise reads, checks and caches it.  A
+bulk file (``.csv``/``.parquet``) goes through ``ledger.bulk`` instead: it is
+already columnar.
+
+Where: ``$LEDGER_TOOL_CACHE`` if set (``off`` disables the cache), else
+``$XDG_CACHE_HOME/ledger-tool`` or ``~/.cache/ledger-tool``; one entry per
+ledger path (a new version replaces the old), written atomically.  A cache
+that cannot be read or written is ignored: it never changes a result.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ledger.model import Problem
+
+__all__ = ["CachedLedger", "cache_dir", "journal_key", "load_frame", "clear"]
+
+FORMAT = 1
+# ledger-tool's own modules whose code decides what a journal reads as
+_CODE = ("ledger/journal.py", "ledger/money.py", "ledger/period.py", "ledger/model.py",
+         "ledger/checks.py", "ledger/cache.py", "rates/normalise.py")
+
+
+class CachedLedger(NamedTuple):
+    frame: Any                      # pandas DataFrame, rates.normalise.ENTRY_COLUMNS
+    problems: tuple[Problem, ...]   # errors and warnings, as load_journal gives them
+    options: dict
+    documents: dict
+    root: Path
+    hit: bool                       # True when read from the cache
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def cache_dir() -> Path | None:
+    """The cache folder, or None when the cache is off."""
+    env = os.environ.get("LEDGER_TOOL_CACHE")
+    if env is not None:
+        return None if env.strip().lower() in ("", "0", "off", "no", "false") else Path(env)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "ledger-tool"
+
+
+def _code_fingerprint() -> bytes:
+    root = Path(__file__).resolve().parent.parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{FORMAT} {sys.version_info[:3]}".encode())
+    for rel in _CODE:
+        try:
+            h.update((root / rel).read_bytes())
+        except OSError:
+            h.update(rel.encode())
+    for mod in ("babel", "pint", "toml_rs", "pandas", "pyarrow"):
+        try:
+            from importlib.metadata import version
+            h.update(f"{mod}={version(mod)}".encode())
+        except Exception:
+            h.update(mod.encode())
+    return h.digest()
+
+
+def journal_key(path: str | Path) -> str:
+    """A hash of every journal file's name and bytes, and of the reader's code."""
+    from ledger.journal import journal_files
+
+    path = Path(path)
+    h = hashlib.blake2b(digest_size=20)
+    h.update(_code_fingerprint())
+    for f in journal_files(path):
+        name = str(f.relative_to(path)) if path.is_dir() else f.name
+        data = f.read_bytes()
+        h.update(f"\0{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def _slot(path: Path) -> str:
+    return hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
+
+
+def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
+    """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
+    with its problems; from the cache when the files have not changed.  Never
+    raises for bad input (the problems say what is wrong)."""
+    path = Path(path)
+    root = path if path.is_dir() else path.parent
+    if path.suffix.lower() in (".csv", ".parquet", ".pq"):
+        from ledger.bulk import read_bulk
+        frame, problems = read_bulk(path)
+        return CachedLedger(frame, tuple(problems), {}, {}, root, False)
+
+    folder = cache_dir() if use_cache and path.exists() else None
+    key = None
+    if folder is not None:
+        try:
+            key = journal_key(path)
+            got = _read(folder, _slot(path), key, root)
+            if got is not None:
+                return got
+        except OSError:
+            key = None
+
+    from ledger import load_journal
+    entries, documents, problems, options = load_journal(path)
+    from rates.normalise import entries_frame
+    frame = entries_frame(entries)
+    result = CachedLedger(frame, tuple(problems), options, documents, root, False)
+    if folder is not None and key is not None:
+        try:
+            _write(folder, _slot(path), key, result)
+        except Exception as err:  # a cache that cannot be written is skipped, with a note
+            print(f"ledger-tool: note: cache not written ({err})", file=sys.stderr)
+    return result
+
+
+# Columns kept as Decimal objects in the frame; stored as text (exact).
+_DECIMALS = ("amount", "entry_amount", "years")
+
+
+def _read(folder: Path, slot: str, key: str, root: Path) -> CachedLedger | None:
+    meta_path, data_path = folder / f"{slot}.meta", folder / f"{slot}.arrow"
+    try:
+        with open(meta_path, "rb") as fh:
+            meta = pickle.load(fh)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+        return None
+    if not isinstance(meta, dict) or meta.get("key") != key:
+        return None
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    try:
+        with pa.memory_map(str(data_path)) as src:
+            table = ipc.open_file(src).read_all()
+    except (OSError, pa.ArrowInvalid):
+        return None
+    if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
+        return None
+    frame = _from_arrow(table)
+    return CachedLedger(frame, meta["problems"], meta["options"], meta["documents"], root, True)
+
+
+def _write(folder: Path, slot: str, key: str, result: CachedLedger) -> None:
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    from ledger.atomic import atomic_path
+
+    folder.mkdir(parents=True, exist_ok=True)
+    table = _to_arrow(result.frame).replace_schema_metadata({b"key": key.encode()})
+    with atomic_path(folder / f"{slot}.arrow") as tmp:
+        with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as w:
+            w.write_table(table)
+    meta = {"key": key, "problems": tuple(result.problems), "options": result.options,
+            "documents": result.documents}
+    with atomic_path(folder / f"{slot}.meta") as tmp:
+        with open(tmp, "wb") as fh:
+            pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _to_arrow(frame):
+    import pyarrow as pa
+
+    cols = {}
+    for c in frame.columns:
+        s = frame[c]
+        if c in _DECIMALS:
+            vals = s.to_numpy(dtype=object)
+            cols[c] = pa.array([None if v is None else str(v) for v in vals], pa.string())
+        elif s.dtype == object or str(s.dtype) in ("str", "string"):
+            cols[c] = pa.array(s.to_numpy(dtype=object), pa.string(), from_pandas=True)
+        else:
+            cols[c] = pa.array(s.to_numpy())
+    return pa.table(cols)
+
+
+def _from_arrow(table):
+    from decimal import Decimal
+
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    out = {}
+    for name, col in zip(table.column_names, table.columns):
+        if name in _DECIMALS:
+            # each distinct text becomes a Decimal once
+            enc = pc.dictionary_encode(col).combine_chunks()
+            uniq = [None if v is None else Decimal(v) for v in enc.dictionary.to_pylist()]
+            idx = enc.indices.to_numpy(zero_copy_only=False)
+            vals = np.array(uniq + [None], dtype=object)
+            idx = np.where(enc.indices.is_null().to_numpy(zero_copy_only=False), len(uniq), idx)
+            out[name] = vals[idx.astype(np.int64)]
+        elif col.type == "string" or str(col.type) == "string":
+            out[name] = col.to_numpy().astype(object) if col.null_count == 0 else \
+                np.array(col.to_pylist(), dtype=object)
+        else:
+            out[name] = col.to_numpy()
+    frame = pd.DataFrame(out)
+    for c in frame.columns:
+        if frame[c].dtype != object and str(frame[c].dtype) in ("str", "string"):
+            frame[c] = frame[c].astype(object)
+    return frame
+
+
+def clear() -> int:
+    """Remove every cached ledger; returns how many files were removed."""
+    folder = cache_dir()
+    n = 0
+    if folder is not None and folder.is_dir():
+        for f in list(folder.glob("*.meta")) + list(folder.glob("*.arrow")):
+            f.unlink(missing_ok=True)
+            n += 1
+    return n
