@@ -71,7 +71,9 @@ def read_table(path: str | Path):
             quoted_strings_can_be_null=False))
     cols = {}
     for name, c in zip(table.column_names, table.columns):
-        if c.type != pa.string():
+        if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
+            c = pc.strftime(c, format="%Y-%m-%d")
+        elif c.type != pa.string():
             c = pc.cast(c, pa.string())
         cols[name] = pc.utf8_trim_whitespace(pc.fill_null(c.combine_chunks(), ""))
     return pa.table(cols)
@@ -204,13 +206,15 @@ def _build(tbl, fname, documents):
     P.add(~no_id & ~_np(pc.match_substring_regex(sid, _SLUG)), "id {!r} is not a slug", sid,
           hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
 
-    # dates (strptime rejects impossible dates such as 2015-02-30)
+    # dates
     sdate = col("date")
     date = pc.strptime(pc.if_else(pc.match_substring_regex(sdate, r"^\d{4}-\d{2}-\d{2}$"),
                                   sdate, pa.scalar("1970-01-01")),
                        format="%Y-%m-%d", unit="s", error_is_null=True)
     no_date = blank(sdate)
-    bad_date = ~no_date & (_np(pc.is_null(date)) | ~_np(pc.match_substring_regex(sdate, r"^\d{4}-\d{2}-\d{2}$")))
+    # strptime rolls 2015-02-30 over to 2015-03-02: a date must print back as written
+    back = pc.strftime(date, format="%Y-%m-%d")
+    bad_date = ~no_date & (_np(pc.is_null(date)) | ~_np(pc.fill_null(pc.equal(back, sdate), False)))
     P.add(no_date, "missing field 'date'", hint="the date announced or decided, e.g. 2014-09-20")
     P.add(bad_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
     date_np = _np(date.cast(pa.timestamp("s"))).astype("datetime64[s]")
@@ -361,6 +365,7 @@ def _packages(ids, first, cur, amount, qualifier, links, P, n):
     import pandas as pd
 
     rows = np.flatnonzero(first)
+    rows = rows[~pd.Series(ids[rows]).duplicated().to_numpy()]   # a duplicated id: its first entry
     index = pd.Index(ids[rows])
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         t = links[kind][rows]

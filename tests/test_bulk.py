@@ -1,0 +1,176 @@
+"""ledger.bulk: CSV/Parquet entries into the normalise base frame, checked
+column-wise with the journal's rules and wording."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ledger.bulk import BULK_COLUMNS, load_bulk, read_bulk
+from ledger.errors import LedgerError
+
+HEAD = "id,date,funder,purpose,amount,currency,status,period,disburses,sources\n"
+
+
+def _csv(tmp_path: Path, rows: str, head: str = HEAD, name: str = "e.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(head + rows, encoding="utf-8")
+    return p
+
+
+def _errors(problems):
+    return [p for p in problems if p.severity == "error"]
+
+
+def test_a_good_file_becomes_the_base_frame(tmp_path):
+    from rates.normalise import ENTRY_COLUMNS, normalise
+
+    p = _csv(tmp_path, "uk-1,2014-09-20,UK:Home Office,Security:Calais port,12000000,GBP,pledged,"
+                       "over 3 years,,doc-a\n"
+                       "fr-1,2015-08-20,France:Interior,Security:Calais,5000000.50,eur,committed,"
+                       "fiscal year 2015-16,,doc-a;doc-b\n"
+                       "uk-2,2015-09-01,UK:Home Office,Humanitarian,1000000,GBP,disbursed,,uk-1,doc-b\n")
+    frame, problems = read_bulk(p, documents={"doc-a", "doc-b"})
+    assert problems == []
+    assert list(frame.columns) == ENTRY_COLUMNS
+    assert frame["amount"].tolist() == [Decimal("12000000"), Decimal("5000000.50"), Decimal("1000000")]
+    assert frame["currency"].tolist() == ["GBP", "EUR", "GBP"]
+    assert frame["period"].tolist() == ["over 3 years", "fiscal year 2015-16", "one-off"]
+    assert frame["years"].tolist()[0] == Decimal(3)
+    assert frame["primary"].tolist() == [True, True, False]
+    assert frame["where"][1] == f"{p}:3: entry 'fr-1'"
+    out = normalise(frame, currency="GBP")
+    assert out.loc[out["id"] == "uk-1", "value"].sum() == Decimal("12000000.00")
+
+
+def test_split_rows_make_one_entry(tmp_path):
+    p = _csv(tmp_path, "pkg,2016-03-03,UK:Home Office,Security,10000000,GBP,,,,d\n"
+                       "pkg,2016-03-03,UK:Home Office,Humanitarian,7000000,GBP,,,,d\n"
+                       "solo,2016-03-04,UK:Home Office,Security,1,GBP,,,,d\n")
+    frame, problems = read_bulk(p)
+    assert problems == []
+    assert frame["entry_amount"].tolist() == [Decimal(17000000), Decimal(17000000), Decimal(1)]
+    assert frame["amount"].sum() == Decimal(17000001)
+
+
+def test_every_problem_is_reported_with_file_line_and_id(tmp_path):
+    p = _csv(tmp_path,
+             "a,2015-02-30,UK,P,5,GBP,,,,d\n"          # impossible date (line 2)
+             "b,2015-01-01,UK::Home,P,5,GBP,,,,d\n"     # bad account (3)
+             "c,2015-01-01,UK,P,-5,GBP,,,,d\n"          # negative amount (4)
+             "d,2015-01-01,UK,P,0,GBP,,,,d\n"           # zero (5)
+             "e,2015-01-01,UK,P,5,XYZ,,,,d\n"           # unknown currency (6)
+             "f,2015-01-01,UK,P,5,GBP,pledgd,,,d\n"     # unknown status (7)
+             "g,2015-01-01,UK,P,5,GBP,,over zero years,,d\n"  # bad period (8)
+             "h,2015-01-01,UK,P,5,GBP,,,nowhere,d\n"    # link to a missing id (9)
+             "a,2015-01-01,UK,P,5,GBP,,,,d\n"           # duplicate id, not adjacent (10)
+             ",2015-01-01,UK,P,5,GBP,,,,d\n"            # no id (11)
+             "i,2015-01-01,UK,P,5,GBP,,,,\n")           # no source: a warning (12)
+    frame, problems = read_bulk(p)
+    by_line = {}
+    for prob in problems:
+        by_line.setdefault(prob.line, []).append(prob)
+    text = "\n".join(str(x) for x in problems)
+    assert f"{p}:2: entry 'a': error: date not a valid date: '2015-02-30'" in text
+    assert "UK::Home" in str(by_line[3][0]) and "not a valid account name" in str(by_line[3][0])
+    assert "is not a plain number" in str(by_line[4][0])
+    assert "amount must be positive" in str(by_line[5][0])
+    assert "unknown currency 'XYZ'" in str(by_line[6][0])
+    assert "unknown status 'pledgd'" in str(by_line[7][0]) and by_line[7][0].hint.startswith("one of")
+    assert "period:" in str(by_line[8][0])
+    assert "disburses names a missing entry 'nowhere'" in str(by_line[9][0])
+    assert "duplicate id 'a'" in str(by_line[10][0])
+    assert "missing field 'id'" in str(by_line[11][0])
+    assert by_line[12][0].severity == "warning" and "no source" in by_line[12][0].message
+    assert len(_errors(problems)) == 10
+    # only good entries are kept (the duplicated id loses both rows)
+    assert frame["id"].tolist() == ["i"]
+    with pytest.raises(LedgerError) as err:
+        load_bulk(p)
+    assert "10 problem(s)" in str(err.value) and "2015-02-30" in str(err.value)
+
+
+def test_split_rows_must_agree_and_packages_must_not_be_exceeded(tmp_path):
+    p = _csv(tmp_path, "pkg,2016-03-03,UK,A,10,GBP,,,,d\n"
+                       "pkg,2016-03-03,UK,B,7,EUR,,,,d\n"
+                       "pledge,2016-01-01,UK,A,100,GBP,,,,d\n"
+                       "pay1,2016-02-01,UK,A,60,GBP,disbursed,,pledge,d\n"
+                       "pay2,2016-03-01,UK,A,50,GBP,disbursed,,pledge,d\n")
+    _, problems = read_bulk(p)
+    text = "\n".join(str(x) for x in problems)
+    assert f"{p}:3: entry 'pkg': error: split row differs from the row before in 'currency'" in text
+    assert ("disbursements (pay1, pay2) add up to 110 GBP, more than the 100 GBP of 'pledge'"
+            in text)
+
+
+def test_unknown_documents_and_columns(tmp_path):
+    p = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,,,,doc-a;doc-zz\n",
+             head="id,date,funder,purpose,amount,currency,status,period,disburses,sources\n")
+    _, problems = read_bulk(p, documents={"doc-a"})
+    assert [str(x) for x in problems] == [
+        f"{p}:2: entry 'a': error: source names an unknown document 'doc-zz' "
+        "(hint: declare it in a [[document]] table (sources.toml))"]
+    q = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP\n", head="id,date,funder,purpose,amount,curency\n",
+             name="f.csv")
+    frame, problems = read_bulk(q)
+    assert frame is None and "missing column(s) 'currency'" in str(problems[0])
+    r = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,x\n",
+             head="id,date,funder,purpose,amount,currency,statuss\n", name="g.csv")
+    _, problems = read_bulk(r)
+    assert "unknown column 'statuss'" in str(problems[0]) and "did you mean 'status'" in str(problems[0])
+
+
+def test_missing_file_and_unreadable_table(tmp_path):
+    frame, problems = read_bulk(tmp_path / "none.csv")
+    assert frame is None and "no such file" in str(problems[0])
+    bad = tmp_path / "bad.parquet"
+    bad.write_bytes(b"not parquet at all")
+    frame, problems = read_bulk(bad)
+    assert frame is None and str(problems[0]).startswith(f"{bad}: error: cannot read the table")
+
+
+def test_phrases_and_period_columns_agree(tmp_path):
+    rows = [("a", "2015-01-01", "over 3 years", "over", "3", "", "", ""),
+            ("b", "2015-06-01", "per year for 2 years", "per-year", "2", "", "", ""),
+            ("c", "2015-06-01", "fiscal year 2015-16", "fiscal-year", "", "", "", "2015-16"),
+            ("d", "2015-06-01", "from 2015-06-01 to 2016-05-31", "over", "", "2015-06-01",
+             "2016-05-31", ""),
+            ("e", "2015-06-01", "over 18 months", "over", "1.5", "", "", ""),
+            ("f", "2015-06-01", "until 2016-12-31", "over", "", "2015-06-01", "2016-12-31", "")]
+    head = "id,date,funder,purpose,amount,currency,sources,period"
+    phr = _csv(tmp_path, "".join(f"{i},{d},UK,P,100,GBP,x,{p}\n" for i, d, p, *_ in rows),
+               head=head + "\n", name="phr.csv")
+    cols = _csv(tmp_path, "".join(f"{i},{d},UK,P,100,GBP,x,{p},{k},{y},{s},{e},{f}\n"
+                                  for i, d, p, k, y, s, e, f in rows),
+                head=head + ",period_kind,years,start,end,fiscal_year\n", name="cols.csv")
+    a, pa_ = read_bulk(phr)
+    b, pb = read_bulk(cols)
+    assert pa_ == [] and pb == []
+    for c in ("period_kind", "years", "start", "end", "period"):
+        assert a[c].tolist() == b[c].tolist(), c
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e15"), places=2),
+                min_size=1, max_size=20))
+def test_amounts_are_read_exactly(tmp_path_factory, amounts):
+    d = tmp_path_factory.mktemp("amounts")
+    rows = "".join(f"e{i},2015-01-01,UK,P,{a},GBP,,,,x\n" for i, a in enumerate(amounts))
+    frame, problems = read_bulk(_csv(d, rows))
+    assert problems == []
+    assert frame["amount"].tolist() == amounts
+
+
+def test_parquet_with_typed_columns(tmp_path):
+    import pandas as pd
+
+    df = pd.DataFrame({"id": ["a", "b"], "date": pd.to_datetime(["2015-01-01", "2016-02-29"]),
+                       "funder": ["UK", "FR"], "purpose": ["P", "Q"], "amount": ["12.5", "7"],
+                       "currency": ["GBP", "EUR"], "sources": ["x", "y"]})
+    df.to_parquet(tmp_path / "t.parquet")
+    frame, problems = read_bulk(tmp_path / "t.parquet")
+    assert problems == []
+    assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-01-01", "2016-02-29"]
+    assert set(BULK_COLUMNS) >= set(df.columns)
