@@ -208,24 +208,20 @@ def _build(tbl, fname, documents):
 
     # dates
     sdate = col("date")
-    date = pc.strptime(pc.if_else(pc.match_substring_regex(sdate, r"^\d{4}-\d{2}-\d{2}$"),
-                                  sdate, pa.scalar("1970-01-01")),
-                       format="%Y-%m-%d", unit="s", error_is_null=True)
     no_date = blank(sdate)
-    # strptime rolls 2015-02-30 over to 2015-03-02: a date must print back as written
-    back = pc.strftime(date, format="%Y-%m-%d")
-    bad_date = ~no_date & (_np(pc.is_null(date)) | ~_np(pc.fill_null(pc.equal(back, sdate), False)))
+    date_np, ok_date = _iso_dates(sdate)
     P.add(no_date, "missing field 'date'", hint="the date announced or decided, e.g. 2014-09-20")
-    P.add(bad_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
-    date_np = _np(date.cast(pa.timestamp("s"))).astype("datetime64[s]")
-    date_np[bad_date | no_date] = np.datetime64("NaT")
+    P.add(~no_date & ~ok_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
 
     # accounts
     for c in ("funder", "purpose"):
         s = col(c)
         b = blank(s)
         P.add(b, f"missing field {c!r}")
-        P.add(~b & ~_np(pc.match_substring_regex(s, _ACCOUNT)), c + " {!r} is not a valid account name",
+        enc = pc.dictionary_encode(s)   # few distinct accounts: check each once
+        ok = pc.match_substring_regex(enc.dictionary, _ACCOUNT).to_numpy(zero_copy_only=False)
+        bad_acct = ~ok[enc.indices.to_numpy(zero_copy_only=False)]
+        P.add(~b & bad_acct, c + " {!r} is not a valid account name",
               s, hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
 
     # amounts: plain positive decimals, read exactly (decimal128)
@@ -260,11 +256,16 @@ def _build(tbl, fname, documents):
     period = _periods(col, names, date_np, P, n)
 
     # splits: rows sharing an id sit together and agree on everything but purpose and amount
-    same_as_prev = np.r_[False, ids[1:] == ids[:-1]] & ~no_id
+    same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] & ~no_id
     first = ~same_as_prev
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    again = pd.Series(ids[firsts]).duplicated().to_numpy() & ~no_id[firsts]
+    # ids hashed once by Arrow: code = position of the id among the distinct ids
+    id_enc = pc.dictionary_encode(sid)
+    id_code = id_enc.indices.to_numpy(zero_copy_only=False)
+    first_row = np.full(len(id_enc.dictionary), -1, dtype=np.int64)
+    first_row[id_code[firsts][::-1]] = firsts[::-1]          # each id's first entry row
+    again = (first_row[id_code[firsts]] != firsts) & ~no_id[firsts]
     if again.any():
         mask = np.zeros(n, dtype=bool)
         mask[firsts[again]] = True
@@ -293,7 +294,7 @@ def _build(tbl, fname, documents):
 
     # links (the rules of ledger.checks.check_links)
     primary = np.ones(n, dtype=bool)
-    id_set = pa.array(pd.unique(ids[~no_id]).astype(object), pa.string())
+    id_set = id_enc.dictionary
     link_cols = {}
     for k in LINK_KINDS:
         t = col(k)
@@ -305,8 +306,7 @@ def _build(tbl, fname, documents):
         P.add(has & _np(pc.equal(t, sid)), f"{k} links the entry to itself")
         P.add(has & ~_np(pc.equal(t, sid)) & ~_np(pc.is_in(t, value_set=id_set)),
               f"{k} names a missing entry {{!r}}", t)
-    _packages(ids, first, _np(cur).astype(object), entry_amount, _np(qualifier).astype(object),
-              {k: _np(v).astype(object) for k, v in link_cols.items()}, P, n)
+    _packages(ids, first_row, id_set, cur, entry_amount, qualifier, link_cols, P, n)
 
     # citations (warnings, as ledger.checks.check_sources)
     src = col("sources")
@@ -326,57 +326,101 @@ def _build(tbl, fname, documents):
             P.add(mask, "source names an unknown document {!r}", name,
                   hint="declare it in a [[document]] table (sources.toml)")
 
-    where = _np(pc.binary_join_element_wise(
-        pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'",
-        "")).astype(object)
+    where = pc.binary_join_element_wise(
+        pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
+    # text columns go from Arrow to pandas' Arrow-backed strings (the dtype
+    # entries_frame gives) without a round trip through Python objects
+    text = pa.table({"id": sid, "funder": col("funder"), "purpose": col("purpose"),
+                     "status": status, "qualifier": qualifier, "period": period["label"],
+                     "currency": cur, "period_kind": period["kind"],
+                     "restated": col("restated"), "where": where}).to_pandas()
     frame = pd.DataFrame({
-        "id": ids,
+        "id": text["id"],
         "date": date_np,
-        "funder": _np(col("funder")).astype(object),
-        "purpose": _np(col("purpose")).astype(object),
-        "status": _np(status).astype(object),
-        "qualifier": _np(qualifier).astype(object),
-        "period": period["label"],
+        "funder": text["funder"],
+        "purpose": text["purpose"],
+        "status": text["status"],
+        "qualifier": text["qualifier"],
+        "period": text["period"],
         "primary": primary,
         "amount": amount,
-        "currency": _np(cur).astype(object),
+        "currency": text["currency"],
         "entry_amount": entry_amount,
-        "period_kind": period["kind"],
+        "period_kind": text["period_kind"],
         "years": period["years"],
         "start": period["start"],
         "end": period["end"],
         "fiscal_year": period["fiscal_year"],
-        "restated": _np(col("restated")).astype(object),
-        "where": where,
+        "restated": text["restated"],
+        "where": text["where"],
     })
-    for c in ("id", "funder", "purpose", "status", "qualifier", "period", "currency",
-              "period_kind", "fiscal_year", "restated", "where"):
-        frame[c] = frame[c].astype(object)
     if P.bad.any():
         drop = P.bad | np.isin(ids, ids[P.bad])
         frame = frame[~drop].reset_index(drop=True)
     return frame, P.out
 
 
-def _packages(ids, first, cur, amount, qualifier, links, P, n):
+def _iso_dates(text):
+    """``YYYY-MM-DD`` text (Arrow) -> (datetime64[s] with NaT, valid mask);
+    strict: 2015-02-30 is not a date (Arrow's strptime would roll it over)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    shape = _np(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))
+    safe = pc.if_else(pa.array(shape), text, pa.scalar("1970-01-01"))
+
+    def part(a, b):
+        return _np(pc.cast(pc.utf8_slice_codeunits(safe, a, b), pa.int64()))
+
+    y, m, d = part(0, 4), part(5, 7), part(8, 10)
+    ok = shape & (m >= 1) & (m <= 12) & (d >= 1)
+    month = ((y - 1970) * 12 + np.clip(m, 1, 12) - 1).astype("datetime64[M]")
+    first = month.astype("datetime64[D]")
+    days_in = ((month + 1).astype("datetime64[D]") - first).astype(np.int64)
+    ok &= d <= days_in
+    out = (first + (d - 1).astype("timedelta64[D]")).astype("datetime64[s]")
+    out[~ok] = np.datetime64("NaT")
+    return out, ok
+
+
+class _Coded:
+    """A dictionary-encoded Arrow column: ``codes`` (numpy) and values on demand."""
+
+    def __init__(self, enc):
+        import numpy as np
+        self.codes = enc.indices.to_numpy(zero_copy_only=False)
+        self.values = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+
+    def __getitem__(self, i):
+        return self.values[self.codes[i]]
+
+
+def _packages(ids, first_row, id_set, cur, amount, qualifier, links, P, n):
     """Phased parts must not exceed their package, disbursements their pledge
-    (the rule and wording of ``ledger.checks.check_packages``)."""
+    (the rule and wording of ``ledger.checks.check_packages``).  ``first_row``:
+    the first entry row of each id in ``id_set``."""
     import numpy as np
     import pandas as pd
+    import pyarrow.compute as pc
 
-    rows = np.flatnonzero(first)
-    rows = rows[~pd.Series(ids[rows]).duplicated().to_numpy()]   # a duplicated id: its first entry
-    index = pd.Index(ids[rows])
+    rows = first_row[first_row >= 0]     # one row per entry (a duplicated id: its first)
+    # currency and qualifier as small integer codes + their distinct values
+    enc = pc.dictionary_encode(cur)
+    cur = _Coded(enc)
+    qenc = pc.dictionary_encode(qualifier)
+    qualifier = _Coded(qenc)
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        t = links[kind][rows]
-        has = t != ""
-        if not has.any():
+        t = links[kind]
+        if not len(t) or not _np(pc.not_equal(t, "")).any():
             continue
-        part_rows = rows[has]
-        pos = index.get_indexer(t[has])
-        ok = pos >= 0
-        part_rows, pkg_rows = part_rows[ok], rows[pos[ok]]
-        other = cur[part_rows] != cur[pkg_rows]
+        pos = pc.index_in(t, value_set=id_set).to_numpy(zero_copy_only=False)
+        pos = np.where(np.isnan(pos.astype(float)), -1, pos).astype(np.int64) if pos.dtype == object \
+            else np.nan_to_num(pos, nan=-1).astype(np.int64)
+        ok = (pos[rows] >= 0) & _np(pc.not_equal(t, ""))[rows]
+        part_rows = rows[ok]
+        pkg_rows = first_row[pos[part_rows]]
+        other = cur.codes[part_rows] != cur.codes[pkg_rows]
         if other.any():
             mask = np.zeros(n, dtype=bool)
             mask[part_rows[other]] = True
@@ -390,7 +434,8 @@ def _packages(ids, first, cur, amount, qualifier, links, P, n):
             continue
         total = pd.Series(amount[sp]).groupby(sg, sort=False).sum()
         pkg = total.index.to_numpy()
-        over = (total.to_numpy(dtype=object) > amount[pkg]) & ~np.isin(qualifier[pkg], ["at least", "about"])
+        over = (total.to_numpy(dtype=object) > amount[pkg]) & ~np.isin(qualifier[pkg].astype(object),
+                                                                        ["at least", "about"])
         if over.any():
             names = pd.Series(ids[sp]).groupby(sg, sort=False).agg(", ".join)
             mask = np.zeros(n, dtype=bool)
@@ -412,6 +457,8 @@ def _periods(col, names, date_np, P, n):
     import numpy as np
     import pandas as pd
 
+    import pyarrow as pa
+
     from ledger.model import Period
     from ledger.period import PeriodError, parse_period
 
@@ -425,8 +472,11 @@ def _periods(col, names, date_np, P, n):
 
     errors: list[tuple[np.ndarray, str]] = []
     if "period_kind" in names:
-        key = pd.DataFrame({c: _np(col(c)).astype(object) for c in PERIOD_COLUMNS})
-        codes, uniq = pd.factorize(pd.MultiIndex.from_frame(key))
+        import pyarrow.compute as pc
+        enc = pc.dictionary_encode(pc.binary_join_element_wise(
+            *[col(c) for c in PERIOD_COLUMNS], "\x1f"))   # one key per distinct period
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        uniq = [u.split("\x1f") for u in enc.dictionary.to_pylist()]
         periods = []
         for i, (k, y, s, e, f) in enumerate(uniq):
             k = k or "one-off"
@@ -448,7 +498,7 @@ def _periods(col, names, date_np, P, n):
                 msg = str(err).replace("Invalid isoformat string", "not a valid date")
                 errors.append((codes == i, f"period: {msg}"))
                 periods.append(Period())
-        out = {k: v[codes] for k, v in arrays(periods).items()}
+        out = _take_all(arrays(periods), codes)
     else:
         phrase = pd.Series(_np(col("period")).astype(object)).str.split().str.join(" ")
         codes, uniq = pd.factorize(phrase.fillna(""))
@@ -462,7 +512,7 @@ def _periods(col, names, date_np, P, n):
                 else:
                     errors.append((codes == i, f"period: {err}"))
                 periods.append(Period())
-        out = {k: v[codes] for k, v in arrays(periods).items()}
+        out = _take_all(arrays(periods), codes)
         rows = np.flatnonzero(need_date[codes])
         if len(rows):
             extra = []
@@ -478,10 +528,27 @@ def _periods(col, names, date_np, P, n):
                     extra.append(Period())
             x = arrays(extra)
             for k in out:
-                out[k] = out[k].copy()
-                out[k][rows] = x[k]
+                v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
+                v[rows] = x[k]
+                out[k] = pa.array(v, pa.string()) if k in _TEXT else v
     for mask, msg in errors:
         P.add(mask, msg.replace("{", "{{").replace("}", "}}"))
     for c in ("start", "end"):
         out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype("datetime64[s]")
+    return out
+
+
+_TEXT = ("kind", "label")
+
+
+def _take_all(per_unique: dict, codes):
+    """Per-unique columns spread to the rows; text columns as Arrow strings."""
+    import pyarrow as pa
+
+    out = {}
+    for k, v in per_unique.items():
+        if k in _TEXT:
+            out[k] = pa.array(v, pa.string()).take(pa.array(codes))
+        else:
+            out[k] = v[codes]
     return out
