@@ -314,6 +314,25 @@ def peers(d: Path, timeout: float) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ startup
+def startup(repeat: int = 7) -> dict:
+    """``ledger-tool --help`` and ``ledger-tool check`` on the example ledger:
+    wall time of the whole process, best and median of ``repeat`` runs."""
+    exe = str(REPO / ".venv" / "bin" / "ledger-tool")
+    out = {}
+    env = {**os.environ, "LEDGER_TOOL_CACHE": "off"}
+    for name, args in (("--help", ["--help"]),
+                       ("check examples/calais", ["check", str(REPO / "examples" / "calais")])):
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            subprocess.run([exe, *args], capture_output=True, env=env)
+            times.append(time.perf_counter() - t)
+        times.sort()
+        out[name] = {"best": times[0], "median": times[len(times) // 2]}
+    return out
+
+
 # ------------------------------------------------------------------ driver
 def ensure_ledger(work: Path, n: int, seed: int) -> Path:
     import generate
@@ -365,7 +384,9 @@ def main(argv=None) -> int:
     os.environ.update(env)
     print(f"machine: {os.cpu_count()} cores, {_mem_total()}; python {sys.version.split()[0]}",
           file=sys.stderr)
-    results = {}
+    results = {"startup": startup()}
+    for k, v in results["startup"].items():
+        print(f"startup: ledger-tool {k:24s} best {v['best']:.3f} s, median {v['median']:.3f} s")
     for n in a.entries:
         d = ensure_ledger(a.work, n, a.seed)
         print(f"\n== {n:,} entries ({d}) ==")
