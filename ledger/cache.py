@@ -213,16 +213,11 @@ def _from_arrow(table):
             vals = np.array(uniq + [None], dtype=object)
             idx = np.where(enc.indices.is_null().to_numpy(zero_copy_only=False), len(uniq), idx)
             out[name] = vals[idx.astype(np.int64)]
-        elif col.type == "string" or str(col.type) == "string":
-            out[name] = col.to_numpy().astype(object) if col.null_count == 0 else \
-                np.array(col.to_pylist(), dtype=object)
+        elif str(col.type) == "string":
+            out[name] = col.to_pandas()   # pandas' Arrow-backed strings, as entries_frame gives
         else:
             out[name] = col.to_numpy()
-    frame = pd.DataFrame(out)
-    for c in frame.columns:
-        if frame[c].dtype != object and str(frame[c].dtype) in ("str", "string"):
-            frame[c] = frame[c].astype(object)
-    return frame
+    return pd.DataFrame(out)
 
 
 def clear() -> int:
