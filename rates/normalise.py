@@ -410,7 +410,8 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
             mt = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", str(text))
             if mt:
                 y1, y2 = int(mt[1]), int(mt[2])
-                y2 = (y1 // 100) * 100 + y2 if y2 < 100 else y2
+                if y2 < 100:   # two digits: the year after y1, also across a century ("1999-00")
+                    y2 = y1 + 1 if y2 == (y1 + 1) % 100 else -1
                 if y2 == y1 + 1:
                     first[k] = y1
         fy1 = first[codes]
