@@ -112,9 +112,6 @@ def build(n: int, seed: int = 1):
     # fiscal year (UK, from 1 April) containing the entry date
     fy = np.where(date >= (date.astype("datetime64[Y]").astype("datetime64[M]") + 3).astype("datetime64[D]"),
                   year, year - 1)
-    # rates.normalise rejects the century-crossing label "1999-00" (reported);
-    # entries of early 1999 name fiscal year 2000-01 instead
-    fy = np.maximum(fy, 2000)
 
     return {
         "n": n, "idx": idx, "date": date, "year": year, "funder": funder, "purpose": purpose,

@@ -123,9 +123,11 @@ def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
             key = None
 
     from ledger import load_journal
-    entries, documents, problems, options = load_journal(path)
+    from ledger.journal import _gc_paused
     from rates.normalise import entries_frame
-    frame = entries_frame(entries)
+    with _gc_paused():   # the checks and the frame walk a million objects too
+        entries, documents, problems, options = load_journal(path)
+        frame = entries_frame(entries)
     result = CachedLedger(frame, tuple(problems), options, documents, root, False)
     if folder is not None and key is not None:
         try:
