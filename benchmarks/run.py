@@ -59,8 +59,9 @@ ENTRY_STAGES = {"report-tables", "xlsx", "charts", "cli-report"}
 # ------------------------------------------------------------------ stages
 def _normalise(frame):
     from rates.normalise import normalise
+    # the bulk options: exact integer minor units, no Decimal objects; text as categories
     return normalise(frame, currency="GBP", valuation="entry-date", basis="total",
-                     years="calendar")
+                     years="calendar", decimals=False, categorical=True)
 
 
 def _aggregate(out):

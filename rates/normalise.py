@@ -86,24 +86,40 @@ def entries_frame(entries) -> pd.DataFrame:
 def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entry-date",
               basis: str = "total", years: str | None = "calendar", rates=None,
               horizon=None, policy: str = "previous", clamp: bool = False,
-              fiscal_start=None, root=None) -> pd.DataFrame:
+              fiscal_start=None, root=None, *, decimals: bool = True,
+              categorical: bool = False) -> pd.DataFrame:
     """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
     ``amount`` and ``currency`` are required) to ``currency``; see the module
-    doc and docs/rates.md for the options."""
+    doc and docs/rates.md for the options.
+
+    The bulk path (issue 7) can skip what only people read:
+
+    - ``decimals=False``: no ``value`` / ``original_value`` columns of
+      ``Decimal`` objects (millions of objects at scale); the money is in the
+      exact integer columns ``value_minor`` (report currency) and
+      ``original_minor`` (each row's own currency), from which ``add_decimals``
+      builds the Decimal columns later, for the rows that need them.
+    - ``categorical=True``: text columns (id, funder, purpose, status,
+      qualifier, period, currency, report_currency, rate_source, fiscal year
+      labels) as pandas ``Categorical`` (codes into the distinct values, with
+      the categories in sorted order so ``groupby(sort=True)`` orders groups as
+      it does strings) instead of one string per output row.
+
+    Either way every figure is the same to the minor unit."""
     # Millions of Python ints / Decimals in object arrays would trigger the
     # cyclic garbage collector over and over; none of them can form cycles.
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _normalise(frame, currency, valuation, basis, years, rates, horizon,
-                          policy, clamp, fiscal_start, root)
+                          policy, clamp, fiscal_start, root, decimals, categorical)
     finally:
         if enabled:
             gc.enable()
 
 
 def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy, clamp,
-               fiscal_start, root):
+               fiscal_start, root, decimals=True, categorical=False):
     currency = str(currency).upper()
     opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start)
     table = RateTable.load(rates, root=root)
@@ -113,8 +129,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         if c not in frame.columns:
             raise LedgerError(f"the table to normalise has no {c!r} column")
     if n == 0:
-        cols = [c for c in OUTPUT_COLUMNS if c != "year" or opts.years]
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols})
+        return pd.DataFrame({c: pd.Series([], dtype=object)
+                             for c in output_columns(opts.years is not None, decimals)})
     f = _Frame(frame)
 
     # amounts in each row's own minor units
@@ -203,7 +219,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
 
     return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
                      src_digits, currency, rate, rate_date, rate_source, open_rows,
-                     opts, sm, sd)
+                     opts, sm, sd, decimals, categorical)
 
 
 def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-date",
@@ -291,8 +307,15 @@ class _Frame:
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
-        self._where = frame["where"].to_numpy(dtype=object) if "where" in frame else None
-        self._id = frame["id"].to_numpy(dtype=object) if "id" in frame else None
+
+    # row labels are only needed for a message: not converted up front
+    @property
+    def _where(self):
+        return self.frame["where"].array if "where" in self.frame else None
+
+    @property
+    def _id(self):
+        return self.frame["id"].array if "id" in self.frame else None
 
     def has(self, c):
         return c in self.frame.columns
@@ -323,8 +346,9 @@ class _Frame:
         return clean[codes]
 
     def label(self, i: int) -> str:
-        if self._where is not None and self._where[i]:
-            return str(self._where[i])
+        where = self._where[i] if self._where is not None else None
+        if isinstance(where, str) and where:
+            return where
         if self._id is not None:
             return f"row {i + 1} (entry {self._id[i]!r})"
         return f"row {i + 1}"
@@ -688,13 +712,21 @@ def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):
 
 
 def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_digits,
-              currency, rate, rate_date, rate_source, open_rows, opts, sm, sd):
+              currency, rate, rate_date, rate_source, open_rows, opts, sm, sd,
+              decimals=True, categorical=False):
     m = len(rows)
 
     def col(c, default):
-        if c in frame.columns:
-            return frame[c].take(rows).reset_index(drop=True)
-        return _strings(np.zeros(m, dtype=np.int64), [default])
+        if c not in frame.columns:
+            return _strings(np.zeros(m, dtype=np.int64), [default],
+                            categorical and default is not None)
+        if categorical and c != "amount":
+            return _categorical_take(frame[c], rows)
+        return frame[c].take(rows).reset_index(drop=True)
+
+    def text(values):
+        """An object array of (few distinct) strings as an output column."""
+        return _strings(*pd.factorize(values, sort=categorical), categorical)
 
     out = {
         "id": col("id", ""),
@@ -705,35 +737,89 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
         "primary": (frame["primary"].to_numpy(dtype=bool)[rows] if "primary" in frame
                     else np.ones(m, dtype=bool)),
         "amount": col("amount", None),
-        "currency": _strings(*pd.factorize(f.currency()[rows])),
     }
+    # currency: factorised on the input rows, then the codes taken
+    ccodes, cuniq = pd.factorize(f.currency(), sort=categorical)
+    out["currency"] = _strings(ccodes[rows], cuniq, categorical)
     if year is not None:
-        codes, uniq = pd.factorize(year)
+        codes, uniq = pd.factorize(year, sort=True)
         labels = year_label(np.asarray(uniq), sm, sd)
         out["year"] = (labels[codes] if (sm, sd) == (1, 1)
-                       else _strings(codes, list(labels)))
-    # original-currency parts: per currency digits
-    orig = np.empty(m, dtype=object)
-    sdig = src_digits[rows]
+                       else _strings(codes, list(labels), categorical))
     orig_minor = np.asarray(orig_minor)
-    for k in np.unique(sdig):
-        mask = sdig == k
-        orig[mask] = to_decimals(orig_minor[mask], int(k))
+    if decimals:
+        # original-currency parts: per currency digits
+        orig = np.empty(m, dtype=object)
+        sdig = src_digits[rows]
+        for k in np.unique(sdig):
+            mask = sdig == k
+            orig[mask] = to_decimals(orig_minor[mask], int(k))
+        out["value"] = to_decimals(value_minor, dst_digits)
     out.update({
-        "value": to_decimals(value_minor, dst_digits),
-        "report_currency": _strings(np.zeros(m, dtype=np.int64), [currency]),
+        "report_currency": _strings(np.zeros(m, dtype=np.int64), [currency], categorical),
         "rate": rate,
         "rate_date": np.asarray(rate_date).astype("datetime64[s]"),
-        "rate_source": _strings(*pd.factorize(rate_source)),
-        "original_value": orig,
-        "value_minor": _int_col(value_minor),
-        "open_ended": open_rows[rows],
+        "rate_source": text(rate_source),
     })
+    if decimals:
+        out["original_value"] = orig
+    out["value_minor"] = _int_col(value_minor)
+    out["open_ended"] = open_rows[rows]
+    if not decimals:
+        out["original_minor"] = _int_col(orig_minor)
     return pd.DataFrame(out)
 
 
-def _strings(codes, uniques) -> pd.Series:
-    """A string column from factor codes (cheap: a take on the few uniques)."""
+def output_columns(years: bool = True, decimals: bool = True) -> list[str]:
+    """The columns ``normalise`` returns (``years``: spread into years)."""
+    cols = [c for c in OUTPUT_COLUMNS if c != "year" or years]
+    if not decimals:
+        cols = [c for c in cols if c not in ("value", "original_value")] + ["original_minor"]
+    return cols
+
+
+def add_decimals(out: pd.DataFrame) -> pd.DataFrame:
+    """``value`` and ``original_value`` (Decimal objects, as ``normalise``
+    gives by default) for a frame made with ``decimals=False`` — or a slice of
+    it, so only the rows shown pay for the objects.  Exact: built from the
+    integer minor units and each currency's digits."""
+    res = out.drop(columns=["original_minor"]).copy()
+    rep = out["report_currency"].to_numpy(dtype=object)
+    cur = out["currency"].to_numpy(dtype=object)
+    value = np.empty(len(out), dtype=object)
+    orig = np.empty(len(out), dtype=object)
+    vminor = out["value_minor"].to_numpy()
+    ominor = out["original_minor"].to_numpy()
+    for col, codes_of, minor in ((value, rep, vminor), (orig, cur, ominor)):
+        digits = _digits(codes_of) if len(out) else np.zeros(0, dtype=np.int64)
+        for k in np.unique(digits):
+            mask = digits == k
+            col[mask] = to_decimals(minor[mask], int(k))
+    cols = list(res.columns)
+    res.insert(cols.index("report_currency"), "value", value)
+    res.insert(list(res.columns).index("value_minor"), "original_value", orig)
+    return res
+
+
+def _categorical_take(s: pd.Series, rows) -> pd.Series:
+    """``s`` taken at ``rows`` as a Categorical with sorted categories: the
+    distinct values are found once on the input rows, then only codes move."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cat = s.array
+        if not cat.ordered and not cat.categories.is_monotonic_increasing:
+            cat = cat.reorder_categories(cat.categories.sort_values())
+        codes, cats = cat.codes, cat.categories
+    else:
+        codes, cats = pd.factorize(s, sort=True)
+    return pd.Series(pd.Categorical.from_codes(np.asarray(codes)[rows], categories=cats))
+
+
+def _strings(codes, uniques, categorical=False) -> pd.Series:
+    """A string column from factor codes (cheap: a take on the few uniques);
+    as a Categorical when ``categorical`` (no take at all)."""
+    if categorical:
+        return pd.Series(pd.Categorical.from_codes(
+            np.asarray(codes), categories=pd.Index(pd.array(list(uniques), dtype="str"))))
     return pd.Series(pd.array(list(uniques), dtype="str")).take(codes).reset_index(drop=True)
 
 

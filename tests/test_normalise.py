@@ -195,3 +195,64 @@ def test_mul_round_is_exact(amounts, num, den_exp):
     got = mul_round(a, [(nums, dens, ratio_float(nums, dens)), (1, 10, 0.1)])
     want = round_div(objects(a) * nums, dens * 10)
     assert [int(x) for x in got] == [int(x) for x in want]
+
+
+# ---------------------------------------------------------------- the bulk options (issue 7)
+def _generated_frame(tmp_path, n=1500, seed=3):
+    import importlib.util
+    from pathlib import Path
+
+    from ledger.bulk import read_bulk
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.write(tmp_path, n, seed=seed)
+    frame, problems = read_bulk(tmp_path / "entries.csv")
+    assert not [p for p in problems if p.severity == "error"]
+    return frame
+
+
+@pytest.mark.parametrize("kw", [{}, {"years": "fiscal-uk", "valuation": "yearly-average",
+                                     "clamp": True},
+                                {"years": None, "basis": "per-year"},
+                                {"valuation": "as-stated", "currency": "EUR"}])
+def test_decimals_false_and_categorical_give_the_same_figures(tmp_path, kw):
+    from rates.normalise import add_decimals, output_columns
+
+    frame = _generated_frame(tmp_path)
+    kw = {"currency": "GBP", **kw}
+    ref = normalise(frame, **kw)
+    fast = normalise(frame, decimals=False, categorical=True, **kw)
+    years = kw.get("years", "calendar") is not None
+    assert list(fast.columns) == output_columns(years, decimals=False)
+    assert list(ref.columns) == output_columns(years)
+    assert "value" not in fast and "original_value" not in fast
+    assert fast["value_minor"].tolist() == ref["value_minor"].tolist()
+    # text columns hold the same strings, as categories (sorted)
+    for c in ("id", "funder", "purpose", "status", "period", "currency", "rate_source",
+              "report_currency"):
+        assert isinstance(fast[c].dtype, pd.CategoricalDtype), c
+        assert fast[c].cat.categories.is_monotonic_increasing, c
+        assert fast[c].astype(str).tolist() == ref[c].astype(str).tolist(), c
+    # the exact integers give back the Decimals of the default output, row for row
+    back = add_decimals(fast)
+    assert list(back.columns) == list(ref.columns)
+    assert back["value"].tolist() == ref["value"].tolist()
+    assert back["original_value"].tolist() == ref["original_value"].tolist()
+    part = add_decimals(fast.iloc[::7])
+    assert part["value"].tolist() == ref["value"].iloc[::7].tolist()
+    # grouped totals: the same groups in the same (sorted) order
+    keys = ["funder", "purpose"] + (["year"] if years else [])
+    a = fast.groupby(keys, sort=True)["value_minor"].sum()
+    b = ref.groupby(keys, sort=True)["value_minor"].sum()
+    assert [tuple(map(str, k)) for k in a.index] == [tuple(map(str, k)) for k in b.index]
+    assert a.tolist() == b.tolist()
+
+
+def test_decimals_false_on_an_empty_frame_has_the_columns():
+    from rates.normalise import output_columns
+
+    out = normalise(entries_frame([]), decimals=False)
+    assert list(out.columns) == output_columns(True, decimals=False) and len(out) == 0
