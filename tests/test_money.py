@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -210,3 +211,54 @@ def test_round_trip_babel_format(currency, locale, cents):
     amount = D(cents).scaleb(-2)
     text = format_money(amount, currency, locale)
     assert parse_amount(text).money == Money(amount, currency), text
+
+
+# ------------------------------------------------- the fast path for simple shapes
+_SIMPLE_NUMBERS = st.one_of(
+    st.integers(min_value=0, max_value=10**15).map(str),
+    st.integers(min_value=1, max_value=10**12).map(lambda n: f"{n:,}"),
+    st.tuples(st.integers(0, 10**9), st.integers(0, 999)).map(lambda t: f"{t[0]}.{t[1]}"),
+    st.tuples(st.integers(1, 10**9), st.integers(0, 99)).map(lambda t: f"{t[0]:,}.{t[1]:02d}"),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(num=_SIMPLE_NUMBERS,
+       scale=st.sampled_from(["", " thousand", " million", " billion"]),
+       form=st.sampled_from(["£{}", "€{}", "${}", "{} GBP", "GBP {}", "{} JPY", "CHF {}", "{} ZZZ",
+                             "{} EUR", "£{} GBP", "{}"]))
+def test_fast_path_agrees_with_the_grammar(num, scale, form):
+    """Simple phrases are read by a shortcut; it must give exactly what the
+    full grammar gives (value, representation, currency, qualifier, period)
+    and must decline whatever the grammar would reject."""
+    from ledger.money import _parse_grammar, _parse_simple
+
+    text = form.format(num + scale)
+    fast = _parse_simple(text)
+    try:
+        full = _parse_grammar(text)
+    except MoneyError:
+        assert fast is None, text
+        return
+    if fast is not None:
+        assert fast == full and str(fast.amount) == str(full.amount), text
+
+
+def test_fast_path_agrees_on_a_generated_ledger(repo_root, tmp_path):
+    import sys
+    sys.path.insert(0, str(repo_root / "benchmarks"))
+    try:
+        import generate
+    finally:
+        sys.path.pop(0)
+    from ledger.money import _parse_grammar, _parse_simple
+
+    generate.write(tmp_path, 3000, 7)
+    phrases = set()
+    for f in (tmp_path / "journal").glob("*.toml"):
+        phrases.update(re.findall(r'^amount = "(.*)"$', f.read_text(encoding="utf-8"), re.M))
+    taken = [p for p in phrases if _parse_simple(p) is not None]
+    assert len(taken) > len(phrases) // 2       # the shortcut is actually used
+    for p in taken:
+        full = _parse_grammar(p)
+        assert _parse_simple(p) == full and str(_parse_simple(p).amount) == str(full.amount), p
