@@ -152,3 +152,19 @@ def test_match_period_finds_tails_in_running_text():
     # "once" and bare years are whole-phrase forms only, not tails
     assert match_period("£5m once the deal is signed", 4) is None
     assert match_period("£5m 2015-16", 4) is None
+
+
+def test_small_unit_registry_matches_pints_defaults():
+    """ledger.period loads only the time units it needs; they must convert
+    exactly as pint's full default registry does."""
+    from decimal import Decimal
+
+    import pint
+
+    from ledger.period import _ureg
+
+    full = pint.UnitRegistry(non_int_type=Decimal)
+    for n, unit in [(18, "month"), (100, "day"), (6, "week"), (1, "year"), (7, "month")]:
+        ours = _ureg().Quantity(Decimal(n), unit).to("year").magnitude
+        theirs = full.Quantity(Decimal(n), unit).to("year").magnitude
+        assert ours == theirs, (n, unit)
