@@ -66,12 +66,16 @@ def check_splits(entries: Sequence[Entry]) -> list[Problem]:
 
 
 def check_balanced(entries: Sequence[Entry]) -> list[Problem]:
-    """Every entry's postings, and so the whole ledger, sum to zero per currency."""
+    """Every entry's postings, and so the whole ledger, sum to zero per currency.
+
+    An entry without splits posts −amount and +amount in one currency, so it
+    balances by construction; only split entries need their postings summed
+    (and those whose splits do not add up are reported by check_splits)."""
     out = []
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for e in entries:
-        if e.splits and sum((s.amount for s in e.splits), Decimal(0)) != e.amount:
-            continue  # reported by check_splits
+        if not e.splits or sum((s.amount for s in e.splits), Decimal(0)) != e.amount:
+            continue
         per_cur: dict[str, Decimal] = defaultdict(Decimal)
         for p in e.postings():
             per_cur[p.currency] += p.amount
@@ -88,10 +92,11 @@ def check_balanced(entries: Sequence[Entry]) -> list[Problem]:
 def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     """Phased parts must not exceed their package; disbursements not their pledge."""
     by_id = {e.id: e for e in entries}
+    linked = [e for e in entries if e.links]
     out = []
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         groups: dict[str, list[Entry]] = defaultdict(list)
-        for e in entries:
+        for e in linked:
             target = e.link(kind)
             if target in by_id:
                 groups[target].append(e)

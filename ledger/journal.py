@@ -244,7 +244,8 @@ class LineIndex:
         if self._text is not None and not _OTHER_BREAKS.search(self._text):
             # only "\n" breaks lines: one regex pass over the text, same matches
             text = self._text
-            pat = re.compile(r"^[^\S\n]*\[\[[^\S\n]*" + re.escape(name) + r"[^\S\n]*\]\]", re.M)
+            # TOML's only in-line white space is space and tab
+            pat = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(name) + r"[ \t]*\]\]", re.M)
             out, line, pos = [], 1, 0
             for m in pat.finditer(text):
                 line += text.count("\n", pos, m.start())
