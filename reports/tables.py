@@ -238,21 +238,38 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     """One row per entry × purpose from a frame spread into years: the parts
     summed (exactly, in minor units).  Used for the total basis so that the
     totals and the by-year table come from the same numbers and the horizon
-    may be a fiscal year."""
+    may be a fiscal year.
+
+    Vectorised: rows are ordered by group once and every sum is one
+    ``reduceat`` (integer minor units; the original-currency ``Decimal`` parts
+    with numpy's object ``add``); only groups whose parts carry different rate
+    sources (yearly averages) join their sources in Python."""
     if spread.empty:
         return spread.drop(columns=["year"], errors="ignore")
     keys = ["id", "purpose"]
-    g = spread.assign(_m=_minor(spread)).groupby(keys, sort=False)
-    first_cols = [c for c in spread.columns
-                  if c not in keys + ["year", "value", "value_minor", "original_value",
-                                      "rate_source", "_m"]]
-    out = g[first_cols].first()
-    out["value_minor"] = g["_m"].sum()
+    codes = spread.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    first = order[starts]                       # first row of group 0, 1, 2, … (appearance order)
+    cols = [c for c in spread.columns if c != "year"]
+    out = spread.iloc[first][cols].reset_index(drop=True)
+    minor = _minor(spread).to_numpy()[order]
+    out["value_minor"] = np.add.reduceat(minor, starts)
     out["value"] = to_money(out["value_minor"], currency)
-    out["original_value"] = g["original_value"].agg(lambda x: sum(x, Decimal(0)))
-    out["rate_source"] = g["rate_source"].agg(lambda x: " + ".join(dict.fromkeys(map(str, x))))
-    out = out.reset_index()
-    cols = [c for c in spread.columns if c != "year" and c in out.columns]
+    orig = spread["original_value"].to_numpy(dtype=object)[order]
+    out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
+    src_codes, src_uniq = pd.factorize(spread["rate_source"].astype(object))
+    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
+    n_src = np.bincount(pairs["g"].to_numpy(), minlength=len(first))
+    names = np.asarray([str(x) for x in src_uniq], dtype=object)
+    source = names[src_codes[first]] if len(names) else np.full(len(first), "", dtype=object)
+    multi = n_src > 1
+    if multi.any():
+        sub = pairs[multi[pairs["g"].to_numpy()]]
+        joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
+        source[joined.index.to_numpy()] = joined.to_numpy()
+    out["rate_source"] = pd.Series(source, dtype=object)
     return out[cols]
 
 
@@ -378,13 +395,17 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     prim = frame[frame["primary"]]
     if not funders:
         funders = sorted(pd.unique(top_level(prim["funder"]))) if not prim.empty else []
-    acc = prim["funder"].astype(str).str.casefold()
+    # sum per (funder, purpose) first: the account matching runs on the few pairs
+    pairs = prim.assign(_m=_minor(prim)).groupby(
+        [prim["funder"].astype(object), prim["purpose"].astype(object)], sort=False)["_m"].sum()
+    acc = pd.Series(pairs.index.get_level_values(0).astype(str), dtype=object).str.casefold()
+    purposes = pairs.index.get_level_values(1)
+    minor = pd.Series(pairs.to_numpy())
     cols = {}
-    minor = _minor(prim)
     for name in funders:
         p = name.casefold().rstrip(":")
-        mask = (acc == p) | acc.str.startswith(p + ":")
-        cols[name] = minor[mask].groupby(prim.loc[mask, "purpose"]).sum()
+        mask = ((acc == p) | acc.str.startswith(p + ":")).to_numpy()
+        cols[name] = minor[mask].groupby(purposes[mask]).sum()
     out = pd.DataFrame(cols).fillna(0)
     if out.empty:
         return pd.DataFrame(columns=list(funders))
@@ -397,21 +418,26 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
 def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None = None) -> pd.DataFrame:
     """Account-tree roll-up of ``side`` ("funder" or "purpose"): every account
     and each of its parents, with its total (children included), to ``depth``
-    levels.  Columns: account, level, amount, currency."""
+    levels.  Columns: account, level, amount, currency.
+
+    The rows are summed per distinct account first (one vectorised groupby),
+    so the string work runs on the few accounts, not on every row."""
     prim = frame[frame["primary"]]
     if prim.empty:
         return pd.DataFrame(columns=["account", "level", "amount", "currency"])
-    parts = prim[side].astype(str).str.split(":")
+    per_account = _minor(prim).groupby(prim[side].astype(object).to_numpy()).sum()
+    parts = pd.Series(per_account.index.astype(str), dtype=object).str.split(":")
+    minor = pd.Series(per_account.to_numpy())
     max_level = int(parts.str.len().max())
     if depth:
         max_level = min(max_level, depth)
-    minor = _minor(prim)
     pieces = []
     for k in range(1, max_level + 1):
         has = parts.str.len() >= k
         acct = parts[has].str[:k].str.join(":")
-        s = minor[has].groupby(acct).sum()
-        pieces.append(pd.DataFrame({"account": s.index, "level": k, "minor": s.to_numpy()}))
+        s = minor[has].groupby(acct.to_numpy()).sum()
+        pieces.append(pd.DataFrame({"account": s.index.astype(object), "level": k,
+                                    "minor": s.to_numpy()}))
     out = pd.concat(pieces, ignore_index=True).sort_values("account", kind="stable")
     out = out.reset_index(drop=True)
     out["amount"] = to_money(out.pop("minor"), currency)
