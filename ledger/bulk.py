@@ -233,8 +233,13 @@ def _build(tbl, fname, documents):
     P.add(~no_amt & ~ok_amt, "amount: {!r} is not a plain number (write e.g. 12000000 or 1234.56, "
           "with the currency in its own column)", raw_amt)
     good = pc.if_else(pa.array(ok_amt), samt, pa.scalar("0"))
-    dec = pc.cast(good, pa.decimal128(38, 9))
-    zero = _np(pc.equal(dec, pa.scalar(Decimal(0), pa.decimal128(38, 9))))
+    # exact decimals at the file's largest number of places (0 for whole amounts)
+    dot = pc.find_substring(good, ".")
+    places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
+                               pc.subtract(pc.subtract(pc.utf8_length(good), dot), 1), 0)).as_py()
+    dec_type = pa.decimal128(38, int(places or 0))
+    dec = pc.cast(good, dec_type)
+    zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     P.add(ok_amt & zero, "amount must be positive, got {!r}", raw_amt)
 
     cur = pc.utf8_upper(col("currency"))
@@ -276,37 +281,58 @@ def _build(tbl, fname, documents):
                   "part_of", "restates", "restated"):
             if c not in names:
                 continue
-            v = _np(col(c)).astype(object)
-            differs = same_as_prev & (v != np.r_[v[:1], v[:-1]])
+            v = col(c)   # compared in Arrow, no Python string per row
+            differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                                   v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
                        "amount may differ")
 
-    # amounts as Decimal (as the journal gives them); entry amount = sum of its rows
-    amount = np.array(list(map(Decimal, _np(good).astype(object))), dtype=object)
+    # amounts stay exact Arrow decimals (no Python object per row; the frame's
+    # column gives Decimal objects on demand); entry amount = sum of its rows
+    amount = dec
     entry_amount = amount
     if same_as_prev.any():
         in_split = same_as_prev | np.r_[same_as_prev[1:], False]
         rows = np.flatnonzero(in_split)
-        sums = pd.Series(amount[rows]).groupby(group[rows]).sum()
-        entry_amount = amount.copy()
-        entry_amount[rows] = sums.reindex(group[rows]).to_numpy(dtype=object)
+        sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
+        entry_amount = pc.replace_with_mask(
+            amount, pa.array(in_split),
+            pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
 
     # links (the rules of ledger.checks.check_links)
     primary = np.ones(n, dtype=bool)
     id_set = id_enc.dictionary
-    link_cols = {}
+    link_cols, link_rows = {}, {}
     for k in LINK_KINDS:
         t = col(k)
         has = ~blank(t)
         primary &= ~has
         link_cols[k] = t
-        if not has.any():
-            continue
-        P.add(has & _np(pc.equal(t, sid)), f"{k} links the entry to itself")
-        P.add(has & ~_np(pc.equal(t, sid)) & ~_np(pc.is_in(t, value_set=id_set)),
-              f"{k} names a missing entry {{!r}}", t)
-    _packages(ids, first_row, id_set, cur, entry_amount, qualifier, link_cols, P, n)
+        if has.any():
+            link_rows[k] = np.flatnonzero(has)
+    # the targets of every link looked up in one pass over the ids (the hash
+    # table of a million ids is built once, not once per link kind)
+    link_pos = {}
+    if link_rows:
+        found = pc.index_in(pa.concat_arrays([link_cols[k].take(pa.array(r))
+                                              for k, r in link_rows.items()]),
+                            value_set=id_set)
+        found = _np(pc.fill_null(found, -1)).astype(np.int64)
+        at = 0
+        for k, r in link_rows.items():
+            pos = np.full(n, -1, dtype=np.int64)
+            pos[r] = found[at:at + len(r)]
+            at += len(r)
+            link_pos[k] = pos
+            t = link_cols[k]
+            self_link = np.zeros(n, dtype=bool)
+            self_link[r] = _np(pc.equal(t.take(pa.array(r)), sid.take(pa.array(r))))
+            has = np.zeros(n, dtype=bool)
+            has[r] = True
+            P.add(self_link, f"{k} links the entry to itself")
+            P.add(has & ~self_link & (pos < 0), f"{k} names a missing entry {{!r}}", t)
+    _packages(ids, first_row, cur, entry_amount, qualifier, link_pos, P, n)
 
     # citations (warnings, as ledger.checks.check_sources)
     src = col("sources")
@@ -343,9 +369,9 @@ def _build(tbl, fname, documents):
         "qualifier": text["qualifier"],
         "period": text["period"],
         "primary": primary,
-        "amount": amount,
+        "amount": pd.arrays.ArrowExtensionArray(amount),
         "currency": text["currency"],
-        "entry_amount": entry_amount,
+        "entry_amount": pd.arrays.ArrowExtensionArray(entry_amount),
         "period_kind": text["period_kind"],
         "years": period["years"],
         "start": period["start"],
@@ -396,10 +422,11 @@ class _Coded:
         return self.values[self.codes[i]]
 
 
-def _packages(ids, first_row, id_set, cur, amount, qualifier, links, P, n):
+def _packages(ids, first_row, cur, amount, qualifier, link_pos, P, n):
     """Phased parts must not exceed their package, disbursements their pledge
     (the rule and wording of ``ledger.checks.check_packages``).  ``first_row``:
-    the first entry row of each id in ``id_set``."""
+    the first entry row of each distinct id; ``link_pos``: per link kind, each
+    row's target as a position among the distinct ids (-1: none)."""
     import numpy as np
     import pandas as pd
     import pyarrow.compute as pc
@@ -411,13 +438,10 @@ def _packages(ids, first_row, id_set, cur, amount, qualifier, links, P, n):
     qenc = pc.dictionary_encode(qualifier)
     qualifier = _Coded(qenc)
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        t = links[kind]
-        if not len(t) or not _np(pc.not_equal(t, "")).any():
+        if kind not in link_pos:
             continue
-        pos = pc.index_in(t, value_set=id_set).to_numpy(zero_copy_only=False)
-        pos = np.where(np.isnan(pos.astype(float)), -1, pos).astype(np.int64) if pos.dtype == object \
-            else np.nan_to_num(pos, nan=-1).astype(np.int64)
-        ok = (pos[rows] >= 0) & _np(pc.not_equal(t, ""))[rows]
+        pos = link_pos[kind]
+        ok = pos[rows] >= 0
         part_rows = rows[ok]
         pkg_rows = first_row[pos[part_rows]]
         other = cur.codes[part_rows] != cur.codes[pkg_rows]
@@ -432,19 +456,34 @@ def _packages(ids, first_row, id_set, cur, amount, qualifier, links, P, n):
         sp, sg = part_rows[~other], pkg_rows[~other]
         if not len(sp):
             continue
-        total = pd.Series(amount[sp]).groupby(sg, sort=False).sum()
+        total = pd.Series(_decimals(amount, sp)).groupby(sg, sort=False).sum()
         pkg = total.index.to_numpy()
-        over = (total.to_numpy(dtype=object) > amount[pkg]) & ~np.isin(qualifier[pkg].astype(object),
-                                                                        ["at least", "about"])
+        pkg_amount = _decimals(amount, pkg)
+        over = (total.to_numpy(dtype=object) > pkg_amount) & ~np.isin(qualifier[pkg].astype(object),
+                                                                       ["at least", "about"])
         if over.any():
             names = pd.Series(ids[sp]).groupby(sg, sort=False).agg(", ".join)
             mask = np.zeros(n, dtype=bool)
             msg = np.full(n, "", dtype=object)
-            for g, tt in zip(pkg[over], total.to_numpy(dtype=object)[over]):
+            for g, tt, a in zip(pkg[over], total.to_numpy(dtype=object)[over], pkg_amount[over]):
                 mask[g] = True
-                msg[g] = (f"{noun} ({names[g]}) add up to {tt} {cur[g]}, more than the "
-                          f"{amount[g]} {cur[g]} of {ids[g]!r}")
+                msg[g] = (f"{noun} ({names[g]}) add up to {_plain(tt)} {cur[g]}, more than the "
+                          f"{_plain(a)} {cur[g]} of {ids[g]!r}")
             P.add(mask, "{}", msg)
+
+
+def _decimals(arr, rows):
+    """Decimal objects for some rows of an Arrow decimal array."""
+    import numpy as np
+    import pyarrow as pa
+    out = np.empty(len(rows), dtype=object)
+    out[:] = arr.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist()
+    return out
+
+
+def _plain(d):
+    """A Decimal as the file wrote it (no trailing zeros the file's scale added)."""
+    return d.to_integral_value() if d == d.to_integral_value() else d.normalize()
 
 
 def _periods(col, names, date_np, P, n):

@@ -18,11 +18,18 @@ _DEC = pa.decimal128(38, 9)
 
 
 def to_decimal_array(values, what: str = "amount") -> pa.Array:
-    """A column of Decimal / int / float / numeric strings -> decimal128(38, 9)."""
+    """A column of Decimal / int / float / numeric strings -> decimal128(38, 9).
+    An Arrow-backed decimal column (``ledger.bulk`` gives one) is cast
+    directly, without Python objects."""
     import pandas as pd
 
-    s = pd.Series(values)
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
     try:
+        if isinstance(s.dtype, pd.ArrowDtype) and pa.types.is_decimal(s.dtype.pyarrow_dtype):
+            arr = pa.array(s.array)
+            if isinstance(arr, pa.ChunkedArray):
+                arr = arr.combine_chunks()
+            return arr.cast(_DEC)
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_integer_dtype(s.dtype):
             return pa.array(s.to_numpy()).cast(_DEC)
         if pd.api.types.is_string_dtype(s.dtype) and not s.map(type).eq(Decimal).any():
@@ -52,16 +59,32 @@ def minor_units(dec: pa.Array, digits: np.ndarray) -> np.ndarray:
     """decimal128 amounts -> int64 minor units (rounded half up per currency
     digits; ``digits`` is per row)."""
     out = np.zeros(len(dec), dtype=np.int64)
+    digits = np.asarray(digits)
     for k in np.unique(digits):
         mask = digits == k
-        part = pc.filter(dec, pa.array(mask))
+        part = dec if mask.all() else pc.filter(dec, pa.array(mask))
         r = pc.round(part, ndigits=int(k), round_mode="half_up").cast(pa.decimal128(38, int(k)))
-        try:
-            ints = pc.replace_substring(r.cast(pa.string()), ".", "").cast(pa.int64())
-        except pa.ArrowInvalid:
-            raise LedgerError("an amount is too large (more than 9e16 minor units)") from None
-        out[mask] = ints.to_numpy(zero_copy_only=False)
+        out[mask] = unscaled_int64(r)
     return out
+
+
+def unscaled_int64(dec: pa.Array) -> np.ndarray:
+    """The unscaled integers of a decimal128 array (1234.50 at scale 2 ->
+    123450) as int64, read from Arrow's buffer (128-bit little-endian two's
+    complement) without a copy per value; nulls read as 0."""
+    if isinstance(dec, pa.ChunkedArray):
+        dec = dec.combine_chunks()
+    n = len(dec)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    words = np.frombuffer(dec.buffers()[1], dtype=np.int64)
+    words = words[2 * dec.offset: 2 * (dec.offset + n)].reshape(n, 2)
+    lo, hi = words[:, 0], words[:, 1]
+    valid = (np.ones(n, dtype=bool) if dec.null_count == 0
+             else dec.is_valid().to_numpy(zero_copy_only=False))
+    if ((hi != (lo >> 63)) & valid).any():   # does not fit in 64 bits
+        raise LedgerError("an amount is too large (more than 9e18 minor units)")
+    return np.where(valid, lo, 0)
 
 
 def objects(values) -> np.ndarray:
