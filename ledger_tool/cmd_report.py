@@ -1,8 +1,11 @@
 """ledger-tool report LEDGER --out DIR: the comparison report.
 
-Writes DIR/report.xlsx, DIR/chart-*.png|svg, DIR/report.html and
-DIR/summary.csv (funder, purpose, amount, currency), and prints the summary
-table on stdout.  See docs/reports.md.
+Writes DIR/report.xlsx, DIR/chart-*.png|svg, DIR/report.html,
+DIR/summary.csv (funder, purpose, amount, currency) and the full entry and
+citation tables DIR/entries.csv|parquet and DIR/sources.csv|parquet (the
+workbook's Entries/Sources sheets and the page's Entries table are cut at
+--entries-sheet-limit rows), and prints the summary table on stdout.  See
+docs/reports.md.
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import sys
 from ledger_tool.common import add_filters, iso_date, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
+DEFAULT_SHEET_LIMIT = 50_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
 
 
 def _valuation(text: str) -> str:
@@ -59,6 +63,11 @@ def register(sub) -> None:
     p.add_argument("--rates", metavar="CSV", help="a rate table to use instead of the ECB rates")
     p.add_argument("--title", help="title of the workbook and the HTML page")
     p.add_argument("--locale", help="locale for amounts (default: the ledger's, else en_GB)")
+    p.add_argument("--entries-sheet-limit", type=int, default=DEFAULT_SHEET_LIMIT, metavar="N",
+                   help=f"the workbook's Entries and Sources sheets hold at most N rows "
+                        f"(default {DEFAULT_SHEET_LIMIT:,}); longer tables are cut with a note, "
+                        f"and are always complete in entries.csv/.parquet and "
+                        f"sources.csv/.parquet")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
     p.add_argument("--sources", metavar="DIR",
@@ -78,6 +87,8 @@ def run(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
+    if args.entries_sheet_limit < 1:
+        raise UsageError("--entries-sheet-limit must be 1 or more")
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise LedgerError(f"--out {out}: exists and is not a folder")
@@ -106,7 +117,8 @@ def run(args) -> int:
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
     report = build_report(book, options, progress)
-    written = write_report(report, out, progress, audit=audit)
+    written = write_report(report, out, progress, audit=audit,
+                           entries_limit=args.entries_sheet_limit)
     progress.done()
 
     from reports.text import write_rows
@@ -116,6 +128,11 @@ def run(args) -> int:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
         print(f"note: {note}", file=sys.stderr)
+    n = len(report.entries)
+    if n > args.entries_sheet_limit:
+        print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "
+              f"rows (--entries-sheet-limit); the full table is {out / 'entries.csv'}",
+              file=sys.stderr)
     return 0
 
 
@@ -132,9 +149,14 @@ def summary_rows(report) -> list[dict]:
     return rows
 
 
-def write_report(report, out, progress=None, audit=None) -> list:
+def write_report(report, out, progress=None, audit=None,
+                 entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
     """Write every report file into ``out``; returns their paths.  ``audit``
-    (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section."""
+    (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section.
+    The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
+    and the page's Entries table at most ``min(entries_limit,
+    reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and
+    sources.csv/.parquet always hold every row."""
     import csv
     import io
     from pathlib import Path
@@ -142,10 +164,14 @@ def write_report(report, out, progress=None, audit=None) -> list:
     from ledger.atomic import write_atomic
     from reports.charts import write_charts
     from reports.html import write_html
-    from reports.workbook import write_workbook
+    from reports.html import HTML_TABLE_LIMIT
+    from reports.workbook import write_full_tables, write_workbook
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
+    if progress is not None:
+        progress.step("writing entries.csv and entries.parquet")
+    tables = write_full_tables(report, out)
     charts = write_charts(report, out, progress)
     if progress is not None:
         progress.step("writing the workbook")
@@ -154,10 +180,14 @@ def write_report(report, out, progress=None, audit=None) -> list:
         from reports.audit import html_section, write_audit_sheet
         sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
         sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
-    xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts)
+    xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
+                          entries_limit=entries_limit, full_tables=False)
     if progress is not None:
         progress.step("writing the HTML page")
-    page = write_html(out / "report.html", report, charts, extra_sections=sections)
+    html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
+                                                                    HTML_TABLE_LIMIT)
+    page = write_html(out / "report.html", report, charts, extra_sections=sections,
+                      limit=html_limit)
     from reports.text import inert
 
     buf = io.StringIO()
@@ -166,6 +196,6 @@ def write_report(report, out, progress=None, audit=None) -> list:
     for r in report.summary.itertuples(index=False):
         w.writerow([inert(r.funder), inert(r.purpose), format(r.amount, "f"), r.currency])
     write_atomic(out / "summary.csv", buf.getvalue())
-    files = [xlsx, page, out / "summary.csv"]
+    files = [xlsx, page, out / "summary.csv", *tables]
     files += [p for f in charts.values() for p in f.values()]
     return files

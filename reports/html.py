@@ -4,7 +4,10 @@ Charts are inline SVG, styles inline, no scripts, no network: the file opens in
 any browser offline.  Every piece of text from the ledger is escaped.  Amounts
 are formatted with babel for the report's locale.
 
-``render_html(report, charts_svg=None, extra_sections=())`` returns the page;
+``render_html(report, charts_svg=None, extra_sections=(), limit=HTML_TABLE_LIMIT)``
+returns the page; the Entries and Sources tables show at most ``limit`` rows,
+with a note and a link to ``entries.csv`` / ``sources.csv`` beside the page
+when cut (``ledger-tool report`` always writes them);
 ``extra_sections`` is a list of ``(title, html)`` pairs appended after the
 built-in sections (the caller is responsible for escaping its own ``html``).
 """
@@ -18,6 +21,10 @@ from pathlib import Path
 import pandas as pd
 
 from reports.tables import TOTAL, Report
+
+# Rows of the page's Entries and Sources tables at most (a browser still opens
+# the page quickly; every row is in entries.csv / sources.csv).
+HTML_TABLE_LIMIT = 2_000
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
@@ -97,7 +104,13 @@ def _svg_inline(svg: str) -> str:
     return svg
 
 
-def render_html(report: Report, charts_svg: dict | None = None, extra_sections=()) -> str:
+def _cut_note(shown: int, total: int, what: str, csv_name: str) -> str:
+    return (f'<p class="basis">Showing {shown:,} of {total:,} {esc(what)}; the full table is '
+            f'in <a href="{csv_name}">{csv_name}</a> beside this page.</p>')
+
+
+def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(),
+                limit: int | None = HTML_TABLE_LIMIT) -> str:
     o = report.options
     cur, loc = o.currency, o.locale
     title = o.title or f"{report.ledger_name}: funding by funder and purpose"
@@ -139,12 +152,16 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
                                                   index="purpose", **money)))
     for name, svg in (charts_svg or {}).items():
         sections.append((f"Chart: {name}", f'<div class="chart">{_svg_inline(svg)}</div>'))
-    ent = report.entries[["id", "date", "funder", "purpose", "amount as written", "qualifier",
+    n_ent = len(report.entries)
+    ent = report.entries.iloc[:n_ent if limit is None else limit][["id", "date", "funder", "purpose", "amount as written", "qualifier",
                           "normalised", "rate", "rate date", "rate source", "period", "status",
                           "counted", "links", "sources"]]
-    sections.append(("Entries", table_html(ent, money_cols=["normalised"], total_label=None,
-                                           **money)))
-    src = report.sources.copy()
+    note = _cut_note(len(ent), n_ent, "rows (one per entry and purpose)", "entries.csv") \
+        if len(ent) < n_ent else ""
+    sections.append(("Entries", note + table_html(ent, money_cols=["normalised"],
+                                                  total_label=None, **money)))
+    n_src = len(report.sources)
+    src = report.sources.iloc[:n_src if limit is None else limit]
     rows = []
     for r in src.itertuples(index=False):
         url = str(r.url or "")
@@ -153,7 +170,8 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
         rows.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in
                                      (r.document, r.title, r.publisher, r.published))
                     + f"<td>{link}</td><td>“{esc(r.quote)}”</td><td>{esc(r.entry)}</td></tr>")
-    sections.append(("Sources", "<table><thead><tr><th>document</th><th>title</th><th>publisher"
+    note = _cut_note(len(src), n_src, "citations", "sources.csv") if len(src) < n_src else ""
+    sections.append(("Sources", note + "<table><thead><tr><th>document</th><th>title</th><th>publisher"
                      "</th><th>published</th><th>URL</th><th>quote</th><th>entry</th></tr>"
                      "</thead><tbody>" + "".join(rows) + "</tbody></table>"))
     sections.extend((str(t), str(h)) for t, h in extra_sections)
@@ -173,7 +191,8 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
             f'{esc("Years: " + report.year_label + ".")}</p>\n{nav}\n{body}\n</body></html>\n')
 
 
-def write_html(path, report: Report, charts: dict | None = None, extra_sections=()) -> Path:
+def write_html(path, report: Report, charts: dict | None = None, extra_sections=(),
+               limit: int | None = HTML_TABLE_LIMIT) -> Path:
     """Write ``report.html`` atomically; ``charts`` as from
     ``reports.charts.write_charts`` (their SVG files are inlined)."""
     from ledger.atomic import write_atomic
@@ -184,5 +203,5 @@ def write_html(path, report: Report, charts: dict | None = None, extra_sections=
         if svg and Path(svg).exists():
             svgs[name] = Path(svg).read_text(encoding="utf-8")
     path = Path(path)
-    write_atomic(path, render_html(report, svgs, extra_sections))
+    write_atomic(path, render_html(report, svgs, extra_sections, limit))
     return path

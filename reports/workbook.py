@@ -33,6 +33,12 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
 FIRST_ROW = 3
 MAX_WIDTH = 60
+# Rows written to the Entries and Sources sheets at most (``entries_limit``).
+# openpyxl writes ~4,000-5,000 such rows a second (benchmarks/bench_report.py),
+# so 50,000 keeps the whole workbook well under 30 s; longer tables are cut
+# with a note and written in full beside the workbook (``write_full_tables``).
+DEFAULT_SHEET_LIMIT = 50_000
+EXCEL_MAX_ROWS = 1_048_576
 
 
 # ---------------------------------------------------------------- cells
@@ -214,7 +220,7 @@ def _long_sheet(wb, title, caption, frame: pd.DataFrame, money_cols: list[str], 
     return sheet
 
 
-def _about_sheet(wb, report: Report):
+def _about_sheet(wb, report: Report, limit: int | None = None):
     from openpyxl.styles import Alignment, Font
 
     ws = wb.active
@@ -234,6 +240,14 @@ def _about_sheet(wb, report: Report):
         ("Entries reported", str(report.entries["id"].nunique())),
         ("Counted in totals", str(report.frame.loc[report.frame["primary"], "id"].nunique())),
     ]
+    for sheet_name, table, what, csv_name in (
+            ("Entries", report.entries, "rows (one per entry and purpose)", "entries.csv"),
+            ("Sources", report.sources, "citations", "sources.csv")):
+        n = len(table)
+        if limit is not None and n > limit:
+            rows.append((f"{sheet_name} sheet", sheet_limit_note(limit, n, what, csv_name)))
+        else:
+            rows.append((f"{sheet_name} sheet", f"all {n:,} {what}"))
     r = 3
     for k, v in rows:
         put(ws, r, 1, k).font = Font(bold=True)
@@ -284,53 +298,137 @@ def _tree_sheet(wb, title, caption, tree: pd.DataFrame, fmt: str):
     return sheet
 
 
-def _entries_sheet(wb, report: Report, fmt: str):
+def _append_frame(sheet: _Sheet, frame: pd.DataFrame, formats: dict[int, object]) -> None:
+    """Append ``frame``'s rows below the header in bulk (``ws.append``), with
+    the same guarantees as :func:`put`: text is text (formula-like strings get
+    ``data_type = "s"`` and the quote prefix), control characters and
+    over-long text made storable, NaN/None left empty.  The checks are
+    vectorised; only the cells that need a fix are touched one by one.
+
+    ``formats``: column number → a number format, or a Series of formats per
+    row (e.g. the original currency's)."""
+    ws = sheet.ws
+    first = sheet.row
+    n = len(frame)
+    if n == 0:
+        return
+    cols, risky = [], []
+    for j, name in enumerate(frame.columns, 1):
+        s = frame[name]
+        vals = s.astype(object).where(s.notna(), None)
+        text = vals.where(vals.map(type) == str)
+        if text.notna().any():
+            bad = text.str.contains(_ILLEGAL, regex=True, na=False) | \
+                (text.str.len() > EXCEL_MAX_CHARS)
+            if bad.any():
+                vals = vals.copy()
+                vals[bad] = text[bad].map(_storable)
+                text = vals.where(vals.map(type) == str)
+            f = text.str.match(_FORMULA_RE, na=False).to_numpy()
+            risky += [(first + int(i), j) for i in f.nonzero()[0]]
+            width = _max_len(text.head(5_000).str.len())
+        elif name in formats:
+            width = 16
+        else:
+            width = _max_len(vals.head(5_000).map(lambda v: len(_shown(v)) if v is not None else 0))
+        sheet.widths[j - 1] = max(sheet.widths[j - 1], min(width + 2, MAX_WIDTH))
+        cols.append(vals.to_numpy())
+    append = ws.append
+    for row in zip(*cols):
+        append(row)
+    for r, c in risky:
+        cell = ws.cell(row=r, column=c)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    for c, fmt in formats.items():
+        fmts = fmt.to_numpy() if isinstance(fmt, pd.Series) else None
+        for k, (cell,) in enumerate(ws.iter_rows(min_row=first, max_row=first + n - 1,
+                                                 min_col=c, max_col=c)):
+            cell.number_format = fmts[k] if fmts is not None else fmt
+    sheet.row = first + n
+
+
+def _max_len(lengths: pd.Series) -> int:
+    m = pd.to_numeric(lengths, errors="coerce").max()
+    return 0 if pd.isna(m) else int(m)
+
+
+_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_FORMULA_RE = r"[=+\-@]"
+
+
+def sheet_limit_note(shown: int, total: int, what: str, csv_name: str) -> str:
+    """The note on a cut sheet and on the About sheet."""
+    return (f"Showing {shown:,} of {total:,} {what}; the full table is in {csv_name} "
+            f"(and {csv_name.replace('.csv', '.parquet')}) beside this workbook.")
+
+
+def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
     e = report.entries
+    total = len(e)
+    shown = total if limit is None else min(total, limit)
+    cut = shown < total
     headers = list(e.columns)
-    sheet = _Sheet(wb, "Entries", f"One row per entry and purpose; 'normalised' in "
-                   f"{report.basis_text()}. Rows with counted = no are linked to another "
-                   f"entry and left out of totals.", headers)
+    caption = (f"One row per entry and purpose; 'normalised' in {report.basis_text()}. "
+               f"Rows with counted = no are linked to another entry and left out of totals.")
+    if cut:
+        caption = (sheet_limit_note(shown, total, "rows (one per entry and purpose)",
+                                    "entries.csv")
+                   + " No total on this sheet: a sum over the rows shown would not be the "
+                   "ledger's; the totals are on the Summary sheet. " + caption)
+    sheet = _Sheet(wb, "Entries", caption, headers)
+    part = e.iloc[:shown]
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
-    cur_col = e["original currency"].tolist()
     formats_by_cur = {}
-    for i, row in enumerate(e.itertuples(index=False)):
-        c = cur_col[i]
-        if c not in formats_by_cur:
-            try:
-                formats_by_cur[c] = money_format(c, report.options.locale)
-            except Exception:
-                formats_by_cur[c] = "#,##0.00"
-        sheet.add(list(row), {norm: fmt, orig: formats_by_cur[c],
-                              headers.index("rate") + 1: "0.000000"})
+    for c in pd.unique(part["original currency"].astype(object)):
+        try:
+            formats_by_cur[c] = money_format(str(c), report.options.locale)
+        except Exception:
+            formats_by_cur[c] = "#,##0.00"
+    orig_fmt = part["original currency"].astype(object).map(formats_by_cur)
+    _append_frame(sheet, part, {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"})
     from openpyxl.styles import Font
     r = sheet.row
-    counted = _col(headers.index("counted") + 1)
-    L = _col(norm)
-    put(sheet.ws, r, 1, "Total counted (counted = yes)").font = Font(bold=True)
-    last = max(sheet.last, FIRST_ROW)
-    formula(sheet.ws, r, norm,
-            f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})', fmt)
+    if cut:
+        put(sheet.ws, r, 1, f"Only {shown:,} of {total:,} rows shown: no total here (see the "
+            f"Summary sheet, or sum the counted rows of entries.csv)").font = Font(bold=True)
+    else:
+        counted = _col(headers.index("counted") + 1)
+        L = _col(norm)
+        put(sheet.ws, r, 1, "Total counted (counted = yes)").font = Font(bold=True)
+        last = max(sheet.last, FIRST_ROW)
+        formula(sheet.ws, r, norm,
+                f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})',
+                fmt)
     sheet.row += 1
     sheet.widths[headers.index("quotes")] = MAX_WIDTH
     sheet.finish("B3")
+    if cut:   # the autofilter covers the data rows only, not the note under them
+        sheet.ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(headers))}{sheet.last - 1}"
     return sheet
 
 
-def _sources_sheet(wb, report: Report):
+def _sources_sheet(wb, report: Report, limit: int | None = None):
     from openpyxl.styles import Font
 
     s = report.sources
-    sheet = _Sheet(wb, "Sources", "Every citation behind the figures, with the quote that "
-                   "carries each figure.", list(s.columns))
+    total = len(s)
+    shown = total if limit is None else min(total, limit)
+    caption = "Every citation behind the figures, with the quote that carries each figure."
+    if shown < total:
+        caption = sheet_limit_note(shown, total, "citations", "sources.csv") + " " + caption
+    sheet = _Sheet(wb, "Sources", caption, list(s.columns))
+    part = s.iloc[:shown]
     url_col = list(s.columns).index("url") + 1
-    for row in s.itertuples(index=False):
-        r = sheet.add(list(row))
-        url = getattr(row, "url")
-        if isinstance(url, str) and url.startswith(("http://", "https://")):
-            cell = sheet.ws.cell(row=r, column=url_col)
-            cell.hyperlink = url
-            cell.font = Font(color="0563C1", underline="single")
+    first = sheet.row
+    _append_frame(sheet, part, {})
+    urls = part["url"].astype(object)
+    linked = urls.map(lambda u: isinstance(u, str) and u.startswith(("http://", "https://")))
+    for k in linked.to_numpy().nonzero()[0]:
+        cell = sheet.ws.cell(row=first + int(k), column=url_col)
+        cell.hyperlink = urls.iloc[k]
+        cell.font = Font(color="0563C1", underline="single")
     sheet.finish("B3")
     return sheet
 
@@ -352,15 +450,20 @@ def _charts_sheet(wb, charts: dict):
 
 
 # ---------------------------------------------------------------- workbook
-def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None):
-    """The openpyxl ``Workbook`` for ``report`` (not saved)."""
+def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
+                   entries_limit: int | None = DEFAULT_SHEET_LIMIT):
+    """The openpyxl ``Workbook`` for ``report`` (not saved).  The Entries and
+    Sources sheets hold at most ``entries_limit`` rows (None: all, up to
+    Excel's row limit), with a note when cut."""
     from openpyxl import Workbook
 
     o = report.options
     fmt = money_format(o.currency, o.locale)
     cap = f"Amounts in {report.basis_text()}."
     wb = Workbook()
-    _about_sheet(wb, report)
+    limit = EXCEL_MAX_ROWS - FIRST_ROW if entries_limit is None else \
+        min(int(entries_limit), EXCEL_MAX_ROWS - FIRST_ROW)
+    _about_sheet(wb, report, limit)
     if report.matrix.empty:
         _Sheet(wb, "Summary", cap + " Nothing counted.", ["purpose", TOTAL]).finish()
     else:
@@ -395,8 +498,8 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None):
                 report.funder_tree, fmt)
     _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
                 report.purpose_tree, fmt)
-    _entries_sheet(wb, report, fmt)
-    _sources_sheet(wb, report)
+    _entries_sheet(wb, report, fmt, limit)
+    _sources_sheet(wb, report, limit)
     if charts:
         _charts_sheet(wb, charts)
     for extra in extra_sheets:
@@ -408,12 +511,64 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None):
     return wb
 
 
-def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None) -> Path:
-    """Write the report workbook to ``path`` atomically; returns the path."""
+def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,
+                   entries_limit: int | None = DEFAULT_SHEET_LIMIT,
+                   full_tables: bool = True) -> Path:
+    """Write the report workbook to ``path`` atomically; returns the path.
+
+    When the Entries or Sources sheet is cut at ``entries_limit`` rows, the
+    full tables are written beside the workbook (``write_full_tables``:
+    entries.csv/.parquet, sources.csv/.parquet), as the sheets' notes say;
+    ``full_tables=False`` when the caller writes them itself."""
     from ledger.atomic import atomic_path
 
-    wb = build_workbook(report, extra_sheets, charts)
+    wb = build_workbook(report, extra_sheets, charts, entries_limit)
     path = Path(path)
+    if full_tables and entries_limit is not None and \
+            max(len(report.entries), len(report.sources)) > entries_limit:
+        write_full_tables(report, path.parent)
     with atomic_path(path) as tmp:
         wb.save(tmp)
     return path
+
+
+def _arrow_table(frame: pd.DataFrame):
+    """Arrow columns of ``frame``: types inferred (Decimal → decimal128, dates →
+    date32); a column of mixed Python types (e.g. dates and "") becomes text."""
+    import pyarrow as pa
+
+    arrays = []
+    for c in frame.columns:
+        col = frame[c]
+        try:
+            arrays.append(pa.array(col, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays.append(pa.array(col.map(lambda v: None if v is None else str(v)),
+                                   type=pa.string()))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
+
+
+def write_full_tables(report: Report, folder) -> list[Path]:
+    """The whole Entries and Sources tables beside the workbook:
+    ``entries.csv``/``entries.parquet`` and ``sources.csv``/``sources.parquet``.
+    CSV text is inert in spreadsheets (``reports.text.inert_frame``); amounts
+    are plain decimals (Arrow decimal columns), dates ISO.  Written with
+    pyarrow, atomically."""
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    from ledger.atomic import atomic_path
+    from reports.text import inert_frame
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in (("entries", report.entries), ("sources", report.sources)):
+        table = _arrow_table(frame)
+        with atomic_path(folder / f"{name}.parquet") as tmp:
+            pq.write_table(table, tmp)
+        safe = _arrow_table(inert_frame(frame))
+        with atomic_path(folder / f"{name}.csv") as tmp:
+            pacsv.write_csv(safe, str(tmp))
+        written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
+    return written
