@@ -1,0 +1,169 @@
+"""The report at scale: Entries/Sources sheets cut at --entries-sheet-limit with
+a note, full tables in entries.csv/.parquet and sources.csv/.parquet, totals
+and formulas still right; build_report's vectorised tables on generated data."""
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ledger
+from ledger.model import Citation, Entry
+from reports.tables import TOTAL, ReportOptions, build_report
+
+openpyxl = pytest.importorskip("openpyxl")
+from test_report_output import recalc  # noqa: E402  (the same formula evaluator)
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    return list(csv.DictReader(path.open(encoding="utf-8")))
+
+
+def _every_total(wb) -> dict[str, Decimal]:
+    """The grand total of each total-bearing sheet, recalculated from its cells."""
+    out = {}
+    for name in ("Summary", "By year", "Comparison"):
+        ws = wb[name]
+        r = next(c.row for c in ws["A"] if c.value == TOTAL)
+        out[name] = recalc(ws, f"{openpyxl.utils.get_column_letter(ws.max_column)}{r}")
+    for name in ("By purpose", "By funder"):
+        ws = wb[name]
+        r = next(c.row for c in ws["A"] if c.value == TOTAL)
+        col = [c.value for c in ws[2]].index("amount") + 1
+        out[name] = recalc(ws, ws.cell(r, col).coordinate)
+    ws = wb["By status"]
+    r = next(c.row for c in ws["A"] if c.value == TOTAL)
+    out["By status"] = recalc(ws, ws.cell(r, [c.value for c in ws[2]].index("total") + 1).coordinate)
+    return out
+
+
+@pytest.fixture(scope="module")
+def cut(example_ledger, tmp_path_factory):
+    """`ledger-tool report` on the example with a limit of 3 rows."""
+    from ledger_tool.cli import main
+    out = tmp_path_factory.mktemp("cut")
+    code = main(["report", str(example_ledger), "--out", str(out), "--entries-sheet-limit", "3"])
+    assert code in (0, None)
+    return out, build_report(ledger.load(example_ledger), ReportOptions())
+
+
+def test_cut_entries_sheet_says_so_and_holds_the_limit(cut):
+    out, report = cut
+    n = len(report.entries)
+    assert n > 3, "the example must have more rows than the limit for this test"
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    ws = wb["Entries"]
+    note = ws["A1"].value
+    assert f"Showing 3 of {n}" in note and "entries.csv" in note
+    data = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] in set(report.entries["id"])]
+    assert [r[0] for r in data] == list(report.entries["id"][:3])
+    about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
+    assert f"Showing 3 of {n}" in about["Entries sheet"] and "entries.csv" in about["Entries sheet"]
+    n_src = len(report.sources)
+    assert f"of {n_src} citations" in about["Sources sheet"]
+    assert f"Showing 3 of {n_src}" in wb["Sources"]["A1"].value
+
+
+def test_cut_sheet_has_no_partial_sumif_and_totals_still_match(cut):
+    out, report = cut
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    formulas = [c.value for row in wb["Entries"].iter_rows() for c in row if c.data_type == "f"]
+    assert formulas == [], "a SUMIF over the rows shown would disagree with the totals"
+    total = sum(report.summary["amount"], Decimal(0))
+    assert set(_every_total(wb).values()) == {total}
+
+
+def test_full_tables_beside_the_workbook_are_complete(cut):
+    out, report = cut
+    rows = _csv_rows(out / "entries.csv")
+    assert [r["id"] for r in rows] == list(report.entries["id"])
+    counted = sum(Decimal(r["normalised"]) for r in rows if r["counted"] == "yes")
+    assert counted == sum(report.summary["amount"], Decimal(0))
+    assert list(rows[0]) == list(report.entries.columns)
+    src = _csv_rows(out / "sources.csv")
+    assert sorted((r["document"], r["entry"]) for r in src) == \
+        sorted(zip(report.sources["document"], report.sources["entry"]))
+    import pandas as pd
+    pq = pd.read_parquet(out / "entries.parquet")
+    assert len(pq) == len(report.entries)
+    assert sum(pq.loc[pq["counted"] == "yes", "normalised"], Decimal(0)) == counted
+
+
+def test_html_entries_table_is_cut_with_a_link(cut):
+    out, report = cut
+    page = (out / "report.html").read_text(encoding="utf-8")
+    entries_section = page[page.index("<h2>Entries</h2>"):page.index("<h2>Sources</h2>")]
+    assert f"Showing 3 of {len(report.entries)}" in entries_section
+    assert '<a href="entries.csv">entries.csv</a>' in entries_section
+    assert entries_section.count("<tr>") == 1 + 3        # header + the rows shown
+
+
+def test_uncut_workbook_keeps_its_sumif_and_writes_no_extra_files(tmp_path, example_ledger):
+    from reports.workbook import write_workbook
+    report = build_report(ledger.load(example_ledger), ReportOptions())
+    limit = max(len(report.entries), len(report.sources))     # nothing cut
+    path = write_workbook(tmp_path / "r.xlsx", report, entries_limit=limit)
+    ws = openpyxl.load_workbook(path)["Entries"]
+    assert any(c.data_type == "f" and c.value.startswith("=SUMIF(")
+               for row in ws.iter_rows() for c in row)
+    assert not (tmp_path / "entries.csv").exists()
+    # the library call that cuts writes the full tables itself (the note must be true)
+    write_workbook(tmp_path / "cut.xlsx", report, entries_limit=2)
+    assert len(_csv_rows(tmp_path / "entries.csv")) == len(report.entries)
+
+
+def test_hostile_text_past_the_cut_stays_inert_in_the_csv(tmp_path):
+    from reports.workbook import write_workbook
+    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "@SUM(A1)", "-cmd", "fine"]
+    entries = tuple(Entry(id=f"e{i}", date=__import__("datetime").date(2015, 1, 1), funder="F",
+                          purpose="P", amount=Decimal(10 + i), currency="GBP", amount_text=q,
+                          sources=(Citation("d1", q),)) for i, q in enumerate(evil))
+    r = build_report(ledger.Ledger(entries, {}, {}, None), ReportOptions())
+    wb = openpyxl.load_workbook(write_workbook(tmp_path / "x.xlsx", r, entries_limit=2))
+    for row in wb["Entries"].iter_rows(min_row=3, max_row=4):
+        for c in row:
+            if isinstance(c.value, str):
+                assert c.data_type == "s", c.coordinate
+    shown = [row[4] for row in wb["Entries"].iter_rows(min_row=3, max_row=4, values_only=True)]
+    assert shown == evil[:2] and wb["Entries"]["E3"].quotePrefix
+    written = {r["id"]: r["amount as written"] for r in _csv_rows(tmp_path / "entries.csv")}
+    assert written == {f"e{i}": ("'" + q if q[0] in "=+-@" else q) for i, q in enumerate(evil)}
+
+
+def _generate(folder: Path, n: int, seed: int):
+    spec = importlib.util.spec_from_file_location("bench_generate",
+                                                  REPO / "benchmarks" / "generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.write(folder, n, seed=seed)
+
+
+def test_generated_ledger_cut_report_agrees_with_its_full_table(tmp_path, run_cli):
+    """A generated ledger (splits, links, every period kind): the cut workbook's
+    totals, the summary CSV and the full entries.csv agree to the penny, and the
+    vectorised per-entry collapse keeps each entry's years summing to it."""
+    _generate(tmp_path / "g", 600, seed=3)
+    code, _, err = run_cli("report", tmp_path / "g", "--out", tmp_path / "r",
+                           "--entries-sheet-limit", "50")
+    assert code == 0, err
+    rows = _csv_rows(tmp_path / "r" / "entries.csv")
+    book = ledger.load(tmp_path / "g")
+    report = build_report(book, ReportOptions())
+    assert len(rows) == len(report.entries) > 50
+    counted = sum(Decimal(r["normalised"]) for r in rows if r["counted"] == "yes")
+    summary = sum(Decimal(r["amount"]) for r in _csv_rows(tmp_path / "r" / "summary.csv"))
+    wb = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx")
+    assert counted == summary and set(_every_total(wb).values()) == {summary}
+    assert wb["Entries"].max_row <= 50 + 3
+    # totals basis: the year parts of each entry × purpose sum to its collapsed value
+    sp = report.spread.assign(m=report.spread["value_minor"].astype("int64"))
+    parts = sp.groupby(["id", "purpose"])["m"].sum()
+    whole = report.frame.set_index(["id", "purpose"])["value_minor"].astype("int64")
+    assert parts.reindex(whole.index).equals(whole)
+    assert re.search(r"Showing 50 of [\d,]+ rows", wb["Entries"]["A1"].value)
