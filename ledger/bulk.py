@@ -354,25 +354,24 @@ def _build(tbl, fname, documents):
 
     where = pc.binary_join_element_wise(
         pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
-    # text columns go from Arrow to pandas' Arrow-backed strings (the dtype
-    # entries_frame gives) without a round trip through Python objects
-    text = pa.table({"id": sid, "funder": col("funder"), "purpose": col("purpose"),
-                     "status": status, "qualifier": qualifier, "period": period["label"],
-                     "currency": cur, "period_kind": period["kind"],
-                     "restated": col("restated"), "where": where}).to_pandas()
+    # text columns go from Arrow to pandas without a round trip through Python
+    # objects: the few-valued ones as Categoricals (sorted categories, one code
+    # per row; ``rates.normalise`` then moves codes, not strings), the others as
+    # pandas' Arrow-backed strings (the dtype entries_frame gives)
+    text = pa.table({"id": sid, "restated": col("restated"), "where": where}).to_pandas()
     frame = pd.DataFrame({
         "id": text["id"],
         "date": date_np,
-        "funder": text["funder"],
-        "purpose": text["purpose"],
-        "status": text["status"],
-        "qualifier": text["qualifier"],
-        "period": text["period"],
+        "funder": _category(col("funder")),
+        "purpose": _category(col("purpose")),
+        "status": _category(status),
+        "qualifier": _category(qualifier),
+        "period": _category(period["label"]),
         "primary": primary,
         "amount": pd.arrays.ArrowExtensionArray(amount),
-        "currency": text["currency"],
+        "currency": _category(cur),
         "entry_amount": pd.arrays.ArrowExtensionArray(entry_amount),
-        "period_kind": text["period_kind"],
+        "period_kind": _category(period["kind"]),
         "years": period["years"],
         "start": period["start"],
         "end": period["end"],
@@ -384,6 +383,25 @@ def _build(tbl, fname, documents):
         drop = P.bad | np.isin(ids, ids[P.bad])
         frame = frame[~drop].reset_index(drop=True)
     return frame, P.out
+
+
+def _category(arr):
+    """An Arrow string column as a pandas Categorical with sorted categories."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    enc = pc.dictionary_encode(arr)
+    order = pc.sort_indices(enc.dictionary).to_numpy(zero_copy_only=False)
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    codes = rank[enc.indices.to_numpy(zero_copy_only=False)] if len(order) else \
+        np.zeros(len(arr), dtype=np.int64)
+    cats = pd.Index(pd.array(enc.dictionary.take(pa.array(order)).to_pylist(), dtype="str"))
+    return pd.Categorical.from_codes(codes, categories=cats)
 
 
 def _iso_dates(text):

@@ -215,7 +215,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             value_minor, orig_minor, year = value_total, orig_total, None
         rate = conv["rate"][out_rows]
         rate_date = conv["rate_date"][out_rows]
-        rate_source = conv["source"][out_rows]
+        # factorised on the input rows (few distinct sources), codes taken
+        src_codes, src_uniq = pd.factorize(conv["source"], sort=categorical)
+        rate_source = (src_codes[out_rows], src_uniq)
 
     return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
                      src_digits, currency, rate, rate_date, rate_source, open_rows,
@@ -722,10 +724,16 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
                             categorical and default is not None)
         if categorical and c != "amount":
             return _categorical_take(frame[c], rows)
-        return frame[c].take(rows).reset_index(drop=True)
+        s = frame[c].take(rows).reset_index(drop=True)
+        if isinstance(s.dtype, pd.CategoricalDtype):   # the default output holds strings
+            s = s.astype("str")
+        return s
 
     def text(values):
-        """An object array of (few distinct) strings as an output column."""
+        """An object array of (few distinct) strings, or its (codes, uniques),
+        as an output column."""
+        if isinstance(values, tuple):
+            return _strings(*values, categorical)
         return _strings(*pd.factorize(values, sort=categorical), categorical)
 
     out = {
