@@ -1,0 +1,120 @@
+"""Time `ledger-tool report` at scale, stage by stage (issue 7).
+
+    .venv/bin/python benchmarks/bench_report.py --entries 100000 [--limit 50000]
+    .venv/bin/python benchmarks/bench_report.py --ledger /tmp/g1m --e2e
+
+Generates (or reuses) a ledger with benchmarks/generate.py in
+/tmp/bench-report-<N>, then times in this process: loading the ledger
+(`ledger_tool.common.load_ledger`, the command's own load), `build_report`,
+the full tables (entries/sources CSV + Parquet), the charts, the workbook
+(Entries/Sources sheets cut at --limit rows) and the HTML page.  With --e2e it
+also runs the whole `ledger-tool report` command in a fresh process and prints
+its wall time and peak memory.  Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _rss_gb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2
+
+
+def _generate(n: int, seed: int) -> Path:
+    out = Path(f"/tmp/bench-report-{n}-{seed}")
+    if not (out / "sources.toml").exists():
+        subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), "--entries",
+                        str(n), "--seed", str(seed), "--out", str(out), "--no-csv"], check=True)
+    return out
+
+
+def stages(ledger_dir: Path, limit: int) -> dict[str, float]:
+    from ledger_tool.common import load_ledger
+    from reports.charts import write_charts
+    from reports.html import HTML_TABLE_LIMIT, write_html
+    from reports.tables import ReportOptions, build_report
+    from reports.workbook import write_full_tables, write_workbook
+
+    times = {}
+    out = Path(tempfile.mkdtemp(prefix="bench-report-out-"))
+
+    def timed(name, fn):
+        gc.collect()
+        t = time.perf_counter()
+        value = fn()
+        times[name] = time.perf_counter() - t
+        print(f"  {name:<34} {times[name]:7.2f} s   (peak so far {_rss_gb():.2f} GB)",
+              file=sys.stderr, flush=True)
+        return value
+
+    book = timed("load (ledger-tool's load_ledger)", lambda: load_ledger(str(ledger_dir),
+                                                                          quiet_warnings=True))
+    report = timed("build_report", lambda: build_report(book, ReportOptions()))
+    print(f"  ({len(book.entries):,} entries, {len(report.entries):,} entry rows, "
+          f"{len(report.sources):,} citations)", file=sys.stderr)
+    timed("entries/sources CSV + Parquet", lambda: write_full_tables(report, out))
+    charts = timed("charts (PNG + SVG)", lambda: write_charts(report, out))
+    timed(f"workbook (sheets cut at {limit:,})",
+          lambda: write_workbook(out / "report.xlsx", report, charts=charts,
+                                 entries_limit=limit, full_tables=False))
+    timed("HTML page", lambda: write_html(out / "report.html", report, charts,
+                                          limit=min(limit, HTML_TABLE_LIMIT)))
+    sizes = {p.name: p.stat().st_size for p in out.iterdir()}
+    print(f"  sizes: report.xlsx {sizes['report.xlsx'] / 1e6:.1f} MB, entries.csv "
+          f"{sizes['entries.csv'] / 1e6:.1f} MB, entries.parquet "
+          f"{sizes['entries.parquet'] / 1e6:.1f} MB, report.html "
+          f"{sizes['report.html'] / 1e6:.1f} MB", file=sys.stderr)
+    return times
+
+
+def end_to_end(ledger_dir: Path, limit: int) -> tuple[float, float]:
+    """The whole command in a fresh process: (wall seconds, peak GB)."""
+    out = tempfile.mkdtemp(prefix="bench-report-e2e-")
+    cmd = [str(REPO / ".venv" / "bin" / "ledger-tool"), "report", str(ledger_dir), "--out", out,
+           "--entries-sheet-limit", str(limit), "--format", "csv"]
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    _, err = proc.communicate()
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
+    if proc.returncode:
+        print(err[-2000:], file=sys.stderr)
+        raise SystemExit(f"ledger-tool report failed ({proc.returncode})")
+    return wall, peak
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--entries", type=int, default=100_000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--ledger", type=Path, help="an existing ledger instead of generating one")
+    p.add_argument("--limit", type=int, default=50_000, help="--entries-sheet-limit")
+    p.add_argument("--e2e", action="store_true", help="also time `ledger-tool report` alone")
+    p.add_argument("--no-stages", action="store_true", help="only the end-to-end run")
+    a = p.parse_args(argv)
+    ledger_dir = a.ledger or _generate(a.entries, a.seed)
+    print(f"bench_report: {ledger_dir}, sheet limit {a.limit:,}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
+    if not a.no_stages:
+        t = stages(ledger_dir, a.limit)
+        print(f"stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()))
+        print(f"report files after the load: {sum(v for k, v in t.items() if k[:4] != 'load'):.2f} s"
+              f"; workbook {next(v for k, v in t.items() if k.startswith('workbook')):.2f} s")
+    if a.e2e or a.no_stages:
+        wall, peak = end_to_end(ledger_dir, a.limit)
+        print(f"ledger-tool report end to end: {wall:.1f} s, peak {peak:.2f} GB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
