@@ -532,10 +532,14 @@ def _periods(col, names, date_np, P, n):
         import pyarrow.compute as pc
         enc = pc.dictionary_encode(pc.binary_join_element_wise(
             *[col(c) for c in PERIOD_COLUMNS], "\x1f"))   # one key per distinct period
-        codes = enc.indices.to_numpy(zero_copy_only=False)
-        uniq = [u.split("\x1f") for u in enc.dictionary.to_pylist()]
+        codes = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        u = len(enc.dictionary)
+        rep = np.full(u, -1, dtype=np.int64)           # a row holding each distinct period
+        rep[codes[::-1]] = np.arange(n - 1, -1, -1)
+        per, slow = _period_columns([col(c).take(pa.array(rep)) for c in PERIOD_COLUMNS])
         periods = []
-        for i, (k, y, s, e, f) in enumerate(uniq):
+        for i in np.flatnonzero(slow):   # anything unusual: one by one, as the journal does
+            k, y, s, e, f = (col(c)[int(rep[i])].as_py() for c in PERIOD_COLUMNS)
             k = k or "one-off"
             try:
                 if k not in KINDS:
@@ -555,7 +559,12 @@ def _periods(col, names, date_np, P, n):
                 msg = str(err).replace("Invalid isoformat string", "not a valid date")
                 errors.append((codes == i, f"period: {msg}"))
                 periods.append(Period())
-        out = _take_all(arrays(periods), codes)
+        if periods:
+            x = arrays(periods)
+            for key in per:
+                per[key][slow] = (x[key].astype("datetime64[s]") if key in ("start", "end")
+                                  else x[key])
+        out = _take_all(per, codes)
     else:
         phrase = pd.Series(_np(col("period")).astype(object)).str.split().str.join(" ")
         codes, uniq = pd.factorize(phrase.fillna(""))
@@ -591,8 +600,103 @@ def _periods(col, names, date_np, P, n):
     for mask, msg in errors:
         P.add(mask, msg.replace("{", "{{").replace("}", "}}"))
     for c in ("start", "end"):
-        out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype("datetime64[s]")
+        if out[c].dtype == object:
+            out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
+                "datetime64[s]")
     return out
+
+
+def _period_columns(cols):
+    """The distinct periods given as columns (kind, years, start, end,
+    fiscal_year; Arrow strings, one per distinct period), worked out column-wise:
+    the arrays of ``_periods`` (label as ``Period.describe()`` words it) and a
+    mask of the periods left to the one-by-one path (anything unusual, and
+    every error)."""
+    import datetime as dt
+    from decimal import Decimal, InvalidOperation
+
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from ledger.model import _plain
+    from ledger.period import PeriodError, normalise_fiscal_year
+
+    K, Y, S, E, F = cols
+    u = len(K)
+    kind = _np(K).astype(object)
+    kind[kind == ""] = "one-off"
+    slow = ~np.isin(kind, KINDS)
+    # years: few distinct values, each read once
+    ycodes, yuniq = _codes(Y)
+    yval = np.empty(len(yuniq), dtype=object)
+    ytxt = np.empty(len(yuniq), dtype=object)
+    ybad = np.zeros(len(yuniq), dtype=bool)
+    for i, t in enumerate(yuniq):
+        if not t:
+            continue
+        try:
+            d = Decimal(t)
+            ok = d.is_finite() and d > 0
+        except (InvalidOperation, ValueError):
+            ok = False
+        if ok:
+            yval[i] = d
+            ytxt[i] = f"{_plain(d)} {'year' if d == 1 else 'years'}"
+        else:
+            ybad[i] = True
+    years = yval[ycodes]
+    slow |= ybad[ycodes]
+    # dates: strict YYYY-MM-DD (year 1 or later, as datetime.date), else one by one
+    s_txt, e_txt = _np(S).astype(object), _np(E).astype(object)
+    start, s_ok = _iso_dates(S)
+    end, e_ok = _iso_dates(E)
+    has_s, has_e = s_txt != "", e_txt != ""
+    year1 = np.datetime64("0001-01-01", "s")
+    slow |= has_s & ~(s_ok & (start >= year1))
+    slow |= has_e & ~(e_ok & (end >= year1))
+    slow |= has_s & has_e & ~slow & (end < start)
+    # fiscal years: few distinct labels, each normalised once
+    f_txt = _np(F).astype(object)
+    fiscal = kind == "fiscal-year"
+    fcodes, funiq = _codes(F)
+    fnorm = np.empty(len(funiq), dtype=object)
+    fbad = np.zeros(len(funiq), dtype=bool)
+    for i, t in enumerate(funiq):
+        try:
+            fnorm[i] = normalise_fiscal_year(t)
+        except (PeriodError, TypeError, ValueError):
+            fbad[i] = True
+    slow |= fiscal & fbad[fcodes]
+    fiscal_year = np.where(fiscal, fnorm[fcodes], np.where(f_txt == "", None, f_txt))
+    # the label, as Period.describe() words it
+    per_year = kind == "per-year"
+    head = np.where(per_year, "per year", "over").astype(object)
+    frm = np.where(has_s, " from " + s_txt, "").astype(object)
+    has_y = np.array([v is not None for v in yval], dtype=bool)[ycodes]
+    yt = np.where(has_y, ytxt[ycodes], "").astype(object)
+    label = np.where(per_year, "per year" + frm, "over").astype(object)
+    label = np.where(has_y, np.where(per_year, "per year for ", "over ").astype(object) + yt + frm,
+                     label)
+    label = np.where(has_s & has_e, head + " from " + s_txt + " to " + e_txt, label)
+    fy_ok = fiscal & ~fbad[fcodes]
+    label = np.where(fy_ok, "fiscal year " + np.where(fy_ok, fiscal_year, "").astype(object),
+                     label)
+    label = np.where(kind == "one-off", "one-off", label)
+    years = np.where(has_y, years, None)
+    nat = np.datetime64("NaT")
+    return {"kind": kind, "label": label.astype(object), "years": years.astype(object),
+            "start": np.where(has_s & s_ok, start, nat).astype("datetime64[s]"),
+            "end": np.where(has_e & e_ok, end, nat).astype("datetime64[s]"),
+            "fiscal_year": fiscal_year.astype(object)}, slow
+
+
+def _codes(arr):
+    """Arrow strings -> (codes into the distinct values, the distinct values)."""
+    import numpy as np
+    import pyarrow.compute as pc
+    enc = pc.dictionary_encode(arr)
+    return (enc.indices.to_numpy(zero_copy_only=False).astype(np.int64),
+            np.array(enc.dictionary.to_pylist() + [None], dtype=object)[:-1])
 
 
 _TEXT = ("kind", "label")

@@ -174,3 +174,42 @@ def test_parquet_with_typed_columns(tmp_path):
     assert problems == []
     assert frame["date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-01-01", "2016-02-29"]
     assert set(BULK_COLUMNS) >= set(df.columns)
+
+
+_KIND = st.sampled_from(["", "one-off", "over", "per-year", "fiscal-year", "yearly"])
+_YEARS = st.sampled_from(["", "1", "3", "1.5", "2.50", "0", "-1", "abc", "0.25"])
+_DATE = st.sampled_from(["", "2015-06-01", "2016-02-29", "2015-02-30", "2014-01-01",
+                         "2015-6-1", "0000-01-01", "20150601"])
+_FY = st.sampled_from(["", "2015-16", "2015/2016", "FY2015-16", "1999-00", "2015-17", "x"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(_KIND, _YEARS, _DATE, _DATE, _FY), min_size=1, max_size=25))
+def test_period_columns_read_column_wise_as_one_by_one(tmp_path_factory, rows):
+    """The column-wise reading of the period columns gives the frame and the
+    problems of the one-by-one path (each period built as a ``Period``)."""
+    import numpy as np
+
+    import ledger.bulk as bulk
+
+    d = tmp_path_factory.mktemp("periods")
+    head = "id,date,funder,purpose,amount,currency,sources,period_kind,years,start,end,fiscal_year\n"
+    p = _csv(d, "".join(f"e{i},2015-01-01,UK,P,100,GBP,x,{k},{y},{s},{e},{f}\n"
+                        for i, (k, y, s, e, f) in enumerate(rows)), head=head)
+    fast, fast_problems = read_bulk(p)
+    real = bulk._period_columns
+
+    def all_slow(cols):
+        per, slow = real(cols)
+        return per, np.ones_like(slow)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(bulk, "_period_columns", all_slow)
+        slow, slow_problems = read_bulk(p)
+    assert [str(x) for x in fast_problems] == [str(x) for x in slow_problems]
+    assert (fast is None) == (slow is None)
+    if fast is not None:
+        for c in ("period_kind", "period", "years", "fiscal_year"):
+            assert fast[c].tolist() == slow[c].tolist(), c
+        for c in ("start", "end"):
+            assert fast[c].equals(slow[c]), c
