@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.tables import TOTAL, Report
+from reports.tables import TOTAL, Report, gc_paused
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
@@ -522,12 +522,13 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
     ``full_tables=False`` when the caller writes them itself."""
     from ledger.atomic import atomic_path
 
-    wb = build_workbook(report, extra_sheets, charts, entries_limit)
+    with gc_paused():
+        wb = build_workbook(report, extra_sheets, charts, entries_limit)
     path = Path(path)
     if full_tables and entries_limit is not None and \
             max(len(report.entries), len(report.sources)) > entries_limit:
         write_full_tables(report, path.parent)
-    with atomic_path(path) as tmp:
+    with atomic_path(path) as tmp, gc_paused():
         wb.save(tmp)
     return path
 
@@ -554,14 +555,20 @@ def write_full_tables(report: Report, folder) -> list[Path]:
     CSV text is inert in spreadsheets (``reports.text.inert_frame``); amounts
     are plain decimals (Arrow decimal columns), dates ISO.  Written with
     pyarrow, atomically."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    with gc_paused():
+        written = _write_full_tables(report, folder)
+    return written
+
+
+def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
     from ledger.atomic import atomic_path
     from reports.text import inert_frame
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in (("entries", report.entries), ("sources", report.sources)):
         table = _arrow_table(frame)
