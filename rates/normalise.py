@@ -99,11 +99,13 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
       exact integer columns ``value_minor`` (report currency) and
       ``original_minor`` (each row's own currency), from which ``add_decimals``
       builds the Decimal columns later, for the rows that need them.
-    - ``categorical=True``: text columns (id, funder, purpose, status,
-      qualifier, period, currency, report_currency, rate_source, fiscal year
-      labels) as pandas ``Categorical`` (codes into the distinct values, with
-      the categories in sorted order so ``groupby(sort=True)`` orders groups as
-      it does strings) instead of one string per output row.
+    - ``categorical=True``: the few-valued text columns (funder, purpose,
+      status, qualifier, period, currency, report_currency, rate_source, fiscal
+      year labels) as pandas ``Categorical`` (codes into the distinct values,
+      with the categories in sorted order so ``groupby(sort=True)`` orders
+      groups as it does strings) instead of one string per output row.  ``id``
+      (nearly one value per entry) stays a string column unless it comes in
+      as a Categorical.
 
     Either way every figure is the same to the minor unit."""
     # Millions of Python ints / Decimals in object arrays would trigger the
@@ -457,9 +459,14 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         yf = yfloat
         whole = np.floor(yf).astype(np.int64)
         frac = yf - whole
-    a = D.add_years(s, whole)
-    b = D.add_years(s, whole + 1)
-    e_years = a + np.rint(frac * (b - a).astype(np.int64)).astype("timedelta64[D]") - D.DAY
+    # (calendar arithmetic only on the rows that use it: one-offs are most rows)
+    e_years = s.copy()
+    yrows = np.flatnonzero(~has_end & has_years & (over | per_year))
+    if len(yrows):
+        sy, wy = s[yrows], whole[yrows]
+        a, b = D.add_years(sy, wy), D.add_years(sy, wy + 1)
+        e_years[yrows] = (a + np.rint(frac[yrows] * (b - a).astype(np.int64)).astype(
+            "timedelta64[D]") - D.DAY)
 
     horizon_end = _horizon_end(opts)
     e = s.copy()
@@ -489,14 +496,19 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
                           f"({np.datetime_as_string(s[i])})")
 
     # exact year counts of s..e by anniversaries: whole + rem / days-in-next-year
-    e1 = e + D.DAY
-    k = D.year_of(e1) - D.year_of(s)
-    k = np.where(D.add_years(s, k) > e1, k - 1, k)
-    k = np.maximum(k, 0)
-    ak, bk = D.add_years(s, k), D.add_years(s, k + 1)
-    rem = (e1 - ak).astype(np.int64)
-    dny = (bk - ak).astype(np.int64)
-    cnum, cden = k * dny + rem, dny
+    # (only "over" and "per-year" rows use them)
+    cnum, cden = np.ones(n, dtype=np.int64), np.ones(n, dtype=np.int64)
+    crows = np.flatnonzero(over | per_year)
+    if len(crows):
+        sc = s[crows]
+        e1 = e[crows] + D.DAY
+        k = D.year_of(e1) - D.year_of(sc)
+        k = np.where(D.add_years(sc, k) > e1, k - 1, k)
+        k = np.maximum(k, 0)
+        ak, bk = D.add_years(sc, k), D.add_years(sc, k + 1)
+        rem = (e1 - ak).astype(np.int64)
+        dny = (bk - ak).astype(np.int64)
+        cnum[crows], cden[crows] = k * dny + rem, dny
     ynum, yden = _small(ynum), _small(yden)
 
     one = np.ones(n, dtype=np.int64)
@@ -722,7 +734,8 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
         if c not in frame.columns:
             return _strings(np.zeros(m, dtype=np.int64), [default],
                             categorical and default is not None)
-        if categorical and c != "amount":
+        is_cat = isinstance(frame[c].dtype, pd.CategoricalDtype)
+        if categorical and c != "amount" and (c != "id" or is_cat):
             return _categorical_take(frame[c], rows)
         s = frame[c].take(rows).reset_index(drop=True)
         if isinstance(s.dtype, pd.CategoricalDtype):   # the default output holds strings
