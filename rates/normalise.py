@@ -137,7 +137,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
 
     # amounts in each row's own minor units
     cur = f.currency()
-    for c in pd.unique(cur):
+    for c in map(str, pd.unique(cur)):
         if c != currency:
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = _digits(cur)
@@ -311,6 +311,7 @@ class _Frame:
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
+        self._currency = None
 
     # row labels are only needed for a message: not converted up front
     @property
@@ -340,14 +341,18 @@ class _Frame:
         return vals[np.where(codes < 0, len(uniq), codes)]
 
     def currency(self) -> np.ndarray:
+        """Currency codes per row as a fixed-width numpy string array (compared
+        and sorted in C, not as Python objects); read once."""
+        if getattr(self, "_currency", None) is not None:
+            return self._currency
         col = self.frame["currency"]
         codes, uniq = pd.factorize(col, use_na_sentinel=False)
-        clean = np.array([str(u).strip().upper() if isinstance(u, str) else "" for u in uniq],
-                         dtype=object)
-        if (clean == "").any():
-            i = int(np.flatnonzero(clean[codes] == "")[0])
+        clean = [str(u).strip().upper() if isinstance(u, str) else "" for u in uniq]
+        if "" in clean:
+            i = int(np.flatnonzero(np.asarray(clean, dtype=object)[codes] == "")[0])
             raise LedgerError(f"{self.label(i)}: no currency")
-        return clean[codes]
+        self._currency = np.asarray(clean, dtype=str)[codes]
+        return self._currency
 
     def label(self, i: int) -> str:
         where = self._where[i] if self._where is not None else None
@@ -591,7 +596,7 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
     rdate = when.copy()
     source = np.full(n, SAME_CURRENCY, dtype=object)
     labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
-    for c in pd.unique(cur):
+    for c in map(str, pd.unique(cur)):
         if c == currency:
             continue
         m = np.flatnonzero(cur == c)
@@ -675,7 +680,7 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
     approx = np.ones(m_parts)
     source = np.full(m_parts, SAME_CURRENCY, dtype=object)
     base = np.full(m_parts, SAME_CURRENCY, dtype=object)
-    for c in pd.unique(pcur):
+    for c in map(str, pd.unique(pcur)):
         if c == currency:
             continue
         m = np.flatnonzero(pcur == c)
