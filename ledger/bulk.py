@@ -108,6 +108,25 @@ def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
     return frame
 
 
+class _Ids:
+    """Entry ids (an Arrow string column) indexed like a numpy array."""
+
+    def __init__(self, arr):
+        self.arr = arr
+
+    def __len__(self):
+        return len(self.arr)
+
+    def __getitem__(self, i):
+        import numpy as np
+        import pyarrow as pa
+        if np.ndim(i) == 0:
+            return self.arr[int(i)].as_py()
+        out = np.empty(len(i), dtype=object)
+        out[:] = self.arr.take(pa.array(np.asarray(i, dtype=np.int64))).to_pylist()
+        return out
+
+
 class _Problems:
     """Problems per row, formatted only for the rows that have them."""
 
@@ -191,7 +210,7 @@ def _build(tbl, fname, documents):
         return _np(pc.equal(arr, ""))
 
     sid = col("id")
-    ids = _np(sid).astype(object)
+    ids = _Ids(sid)   # read as Python strings only for the rows a message names
     lines = np.arange(n) + 2
     P = _Problems(fname, ids, lines)
     for c in names:
@@ -265,10 +284,22 @@ def _build(tbl, fname, documents):
     first = ~same_as_prev
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    # ids hashed once by Arrow: code = position of the id among the distinct ids
-    id_enc = pc.dictionary_encode(sid)
-    id_code = id_enc.indices.to_numpy(zero_copy_only=False)
-    first_row = np.full(len(id_enc.dictionary), -1, dtype=np.int64)
+    # ids and link targets hashed once by Arrow, together: code = position among
+    # the distinct ids (the ids come first, so a target naming an id gets that
+    # id's code, and a target naming no id a code past the ids)
+    link_cols, link_rows = {}, {}
+    for k in LINK_KINDS:
+        t = col(k)
+        has_link = ~blank(t)
+        link_cols[k] = t
+        if has_link.any():
+            link_rows[k] = np.flatnonzero(has_link)
+    targets = [link_cols[k].take(pa.array(r)) for k, r in link_rows.items()]
+    both = pc.dictionary_encode(pa.concat_arrays([sid, *targets]) if targets else sid)
+    all_codes = both.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    id_code = all_codes[:n]
+    n_ids = int(id_code.max()) + 1 if n else 0
+    first_row = np.full(n_ids, -1, dtype=np.int64)
     first_row[id_code[firsts][::-1]] = firsts[::-1]          # each id's first entry row
     again = (first_row[id_code[firsts]] != firsts) & ~no_id[firsts]
     if again.any():
@@ -302,23 +333,12 @@ def _build(tbl, fname, documents):
 
     # links (the rules of ledger.checks.check_links)
     primary = np.ones(n, dtype=bool)
-    id_set = id_enc.dictionary
-    link_cols, link_rows = {}, {}
-    for k in LINK_KINDS:
-        t = col(k)
-        has = ~blank(t)
-        primary &= ~has
-        link_cols[k] = t
-        if has.any():
-            link_rows[k] = np.flatnonzero(has)
-    # the targets of every link looked up in one pass over the ids (the hash
-    # table of a million ids is built once, not once per link kind)
+    for r in link_rows.values():
+        primary[r] = False
     link_pos = {}
     if link_rows:
-        found = pc.index_in(pa.concat_arrays([link_cols[k].take(pa.array(r))
-                                              for k, r in link_rows.items()]),
-                            value_set=id_set)
-        found = _np(pc.fill_null(found, -1)).astype(np.int64)
+        found = all_codes[n:]
+        found = np.where(found < n_ids, found, -1)
         at = 0
         for k, r in link_rows.items():
             pos = np.full(n, -1, dtype=np.int64)
@@ -380,7 +400,7 @@ def _build(tbl, fname, documents):
         "where": text["where"],
     })
     if P.bad.any():
-        drop = P.bad | np.isin(ids, ids[P.bad])
+        drop = P.bad | np.isin(id_code, id_code[P.bad])
         frame = frame[~drop].reset_index(drop=True)
     return frame, P.out
 
