@@ -413,7 +413,8 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     it), then a Total row.  Default funders: the top-level funder accounts."""
     prim = frame[frame["primary"]]
     if not funders:
-        funders = sorted(pd.unique(top_level(prim["funder"]))) if not prim.empty else []
+        funders = sorted(set(top_level(pd.Series(pd.unique(prim["funder"].astype(object)),
+                                                  dtype=object)))) if not prim.empty else []
     # sum per (funder, purpose) first: the account matching runs on the few pairs
     pairs = prim.assign(_m=_minor(prim)).groupby(
         [prim["funder"].astype(object), prim["purpose"].astype(object)], sort=False)["_m"].sum()
@@ -476,7 +477,14 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
         "sources": ["; ".join(c.doc for c in e.sources) for e in entries],
         "quotes": [" | ".join(c.quote for c in e.sources) for e in entries],
     })
-    f = frame.merge(meta, on="id", how="left")
+    # a positional take instead of a merge: the meta rows are one per entry id
+    ids = pd.Index(meta["id"])
+    if ids.is_unique:
+        pos = ids.get_indexer(frame["id"])
+        took = meta.drop(columns=["id"]).reindex(pos).reset_index(drop=True)
+        f = pd.concat([frame.reset_index(drop=True), took], axis=1)
+    else:                     # duplicate ids (a hand-made ledger): as before
+        f = frame.merge(meta, on="id", how="left")
     out = pd.DataFrame({
         "id": f["id"], "date": pd.to_datetime(f["date"]).dt.date,
         "funder": f["funder"], "purpose": f["purpose"],
