@@ -398,7 +398,7 @@ def _build(tbl, fname, documents):
         "fiscal_year": period["fiscal_year"],
         "restated": text["restated"],
         "where": text["where"],
-    })
+    }, copy=False)   # fresh arrays: not copied into consolidated blocks
     if P.bad.any():
         drop = P.bad | np.isin(id_code, id_code[P.bad])
         frame = frame[~drop].reset_index(drop=True)

@@ -137,10 +137,11 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
 
     # amounts in each row's own minor units
     cur = f.currency()
-    for c in map(str, pd.unique(cur)):
+    for c in map(str, f.currencies):
         if c != currency:
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
-    src_digits = _digits(cur)
+    src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
+                          dtype=np.int64)[f.currency_codes]
     dst_digits = currency_digits(currency)
     amount_dec = to_decimal_array(frame["amount"].to_numpy(dtype=object)
                                   if frame["amount"].dtype == object else frame["amount"])
@@ -218,7 +219,10 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         rate = conv["rate"][out_rows]
         rate_date = conv["rate_date"][out_rows]
         # factorised on the input rows (few distinct sources), codes taken
-        src_codes, src_uniq = pd.factorize(conv["source"], sort=categorical)
+        if "source_codes" in conv:
+            src_codes, src_uniq = _recode(*conv["source_codes"])
+        else:
+            src_codes, src_uniq = pd.factorize(conv["source"], sort=True)
         rate_source = (src_codes[out_rows], src_uniq)
 
     return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
@@ -352,6 +356,10 @@ class _Frame:
             i = int(np.flatnonzero(np.asarray(clean, dtype=object)[codes] == "")[0])
             raise LedgerError(f"{self.label(i)}: no currency")
         self._currency = np.asarray(clean, dtype=str)[codes]
+        # distinct codes: the row codes into them (several spellings of one
+        # code, " gbp" and "GBP", share one)
+        self.currencies, inv = np.unique(np.asarray(clean, dtype=str), return_inverse=True)
+        self.currency_codes = inv.reshape(-1)[codes]
         return self._currency
 
     def label(self, i: int) -> str:
@@ -596,10 +604,14 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
     rdate = when.copy()
     source = np.full(n, SAME_CURRENCY, dtype=object)
     labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
-    for c in map(str, pd.unique(cur)):
+    # the sources also as codes into their few distinct texts (no factorising
+    # of a million strings later)
+    src_code = np.zeros(n, dtype=np.int64)
+    src_uniq = [SAME_CURRENCY]
+    for k, c in enumerate(map(str, f.currencies)):
         if c == currency:
             continue
-        m = np.flatnonzero(cur == c)
+        m = np.flatnonzero(f.currency_codes == k)
         s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
                               labels=_Sub(labels, m))
         rn, rd = s.ratio
@@ -607,14 +619,18 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         approx[m] = s.approx[idx]
         rdate[m] = s.dates[idx]
         source[m] = s.source[idx]
+        sc, su = pd.factorize(np.asarray(s.source, dtype=object))
+        src_code[m] = sc[idx] + len(src_uniq)
+        src_uniq.extend(su)
     out = {"rate": rate, "num": num, "den": den, "rate_date": rdate, "source": source,
-           "approx": approx}
+           "approx": approx, "source_codes": (src_code, src_uniq)}
     if opts.valuation == "as-stated":
         restated = pd.Series(f.clean("restated"), dtype=object)
         pat = r"(?:^|[;,])\s*" + re.escape(currency) + r"\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)"
         got = restated.str.extract(pat, expand=False).str.replace(r"[_,]", "", regex=True)
         has = got.notna().to_numpy() & (cur != currency)
         out["has_restated"] = has
+        del out["source_codes"]   # the sources are reworded below
         fallback = (~has) & (cur != currency)
         out["source"] = np.where(
             fallback, source + f" (no {currency} restatement; valued at the entry date)",
@@ -765,13 +781,14 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
         "amount": col("amount", None),
     }
     # currency: factorised on the input rows, then the codes taken
-    ccodes, cuniq = pd.factorize(f.currency(), sort=categorical)
-    out["currency"] = _strings(ccodes[rows], cuniq, categorical)
+    f.currency()
+    out["currency"] = _strings(f.currency_codes[rows], list(map(str, f.currencies)), categorical)
     if year is not None:
-        codes, uniq = pd.factorize(year, sort=True)
-        labels = year_label(np.asarray(uniq), sm, sd)
-        out["year"] = (labels[codes] if (sm, sd) == (1, 1)
-                       else _strings(codes, list(labels), categorical))
+        if (sm, sd) == (1, 1):   # calendar years: the numbers themselves
+            out["year"] = np.asarray(year, dtype=np.int64)
+        else:
+            codes, uniq = pd.factorize(year, sort=True)
+            out["year"] = _strings(codes, list(year_label(np.asarray(uniq), sm, sd)), categorical)
     orig_minor = np.asarray(orig_minor)
     if decimals:
         # original-currency parts: per currency digits
@@ -793,7 +810,7 @@ def _assemble(frame, f, rows, year, value_minor, orig_minor, dst_digits, src_dig
     out["open_ended"] = open_rows[rows]
     if not decimals:
         out["original_minor"] = _int_col(orig_minor)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)   # fresh arrays: no copy into blocks
 
 
 def output_columns(years: bool = True, decimals: bool = True) -> list[str]:
@@ -825,6 +842,13 @@ def add_decimals(out: pd.DataFrame) -> pd.DataFrame:
     res.insert(cols.index("report_currency"), "value", value)
     res.insert(list(res.columns).index("value_minor"), "original_value", orig)
     return res
+
+
+def _recode(codes, values):
+    """Codes into ``values`` (which may repeat) -> codes into the sorted
+    distinct values."""
+    uniq, inv = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return inv.reshape(-1)[codes], list(uniq)
 
 
 def _categorical_take(s: pd.Series, rows) -> pd.Series:
