@@ -35,7 +35,7 @@ from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_frame", "clear"]
 
-FORMAT = 1
+FORMAT = 2   # 2: amounts stored as plain decimal text (no exponent)
 # ledger-tool's own modules whose code decides what a journal reads as
 _CODE = ("ledger/journal.py", "ledger/money.py", "ledger/period.py", "ledger/model.py",
          "ledger/checks.py", "ledger/cache.py", "rates/normalise.py")
@@ -190,7 +190,8 @@ def _to_arrow(frame):
         s = frame[c]
         if c in _DECIMALS:
             vals = s.to_numpy(dtype=object)
-            cols[c] = pa.array([None if v is None else str(v) for v in vals], pa.string())
+            cols[c] = pa.array([None if v is None else format(v, "f") for v in vals],
+                               pa.string())
         elif s.dtype == object or str(s.dtype) in ("str", "string"):
             cols[c] = pa.array(s.to_numpy(dtype=object), pa.string(), from_pandas=True)
         else:
@@ -207,6 +208,15 @@ def _from_arrow(table):
 
     out = {}
     for name, col in zip(table.column_names, table.columns):
+        if name in _MONEY and col.null_count == 0:
+            dec = _arrow_decimals(col)
+            if dec is not None:   # exact Arrow decimals, Decimal objects on demand
+                out[name] = pd.arrays.ArrowExtensionArray(dec)
+                continue
+        if name in _CATEGORIES and col.null_count == 0:   # codes + sorted categories
+            from ledger.bulk import _category
+            out[name] = _category(col)
+            continue
         if name in _DECIMALS:
             # each distinct text becomes a Decimal once
             enc = pc.dictionary_encode(col).combine_chunks()
@@ -219,7 +229,33 @@ def _from_arrow(table):
             out[name] = col.to_pandas()   # pandas' Arrow-backed strings, as entries_frame gives
         else:
             out[name] = col.to_numpy()
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, copy=False)
+
+
+# amounts (one per row, mostly distinct) come back as Arrow decimals; the
+# few-valued text columns as Categoricals, as ledger.bulk gives them
+_MONEY = ("amount", "entry_amount")
+_CATEGORIES = ("funder", "purpose", "status", "qualifier", "period", "currency",
+               "period_kind")
+
+
+def _arrow_decimals(col):
+    """Plain decimal text -> decimal128 at the column's largest number of
+    places; None when it does not fit (then Decimal objects are made)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    try:
+        dot = pc.find_substring(col, ".")
+        places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
+                                   pc.subtract(pc.subtract(pc.utf8_length(col), dot), 1),
+                                   0)).as_py() or 0
+        if places > 18:
+            return None
+        return pc.cast(col, pa.decimal128(38, int(places)))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
 
 
 def clear() -> int:
