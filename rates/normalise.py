@@ -576,13 +576,18 @@ def _explode(s, e, sm, sd) -> _Parts:
     weight = days of the span in that year."""
     n = len(s)
     empty = e < s     # rows dropped by a horizon before they start
-    fy0 = D.fiscal_index(s, sm, sd)
-    fy1 = D.fiscal_index(e, sm, sd)
+    calendar = (sm, sd) == (1, 1)
+    fy0 = D.year_of(s) if calendar else D.fiscal_index(s, sm, sd)
+    fy1 = D.year_of(e) if calendar else D.fiscal_index(e, sm, sd)
     count = np.where(empty, 0, fy1 - fy0 + 1)
     row = np.repeat(np.arange(n), count)
     offs = np.arange(len(row)) - np.repeat(np.cumsum(count) - count, count)
     fy = fy0[row] + offs
-    ws, we = D.window(fy, sm, sd)
+    if calendar:   # 1 January .. 31 December, straight from the year numbers
+        ws = (fy - 1970).astype("datetime64[Y]").astype("datetime64[D]")
+        we = (fy - 1969).astype("datetime64[Y]").astype("datetime64[D]") - D.DAY
+    else:
+        ws, we = D.window(fy, sm, sd)
     lo = np.maximum(ws, s[row])
     hi = np.minimum(we, e[row])
     p = _Parts()
