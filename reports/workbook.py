@@ -11,7 +11,11 @@ row 2 is the header (frozen, with an autofilter), data from row 3.  Amounts
 are numbers with a currency number format; totals are live ``SUM`` formulas
 over the rows above them (``SUMIF`` on the Entries sheet, counting only rows
 marked "yes" in "counted"), so a spreadsheet recalculates them when the file is
-opened or edited.  Text that comes from the ledger or its sources is always
+opened or edited.  The Entries and Sources sheets hold at most
+``entries_limit`` rows (default ``DEFAULT_SHEET_LIMIT``); a cut sheet says so
+in row 1 and on the About sheet, has no SUMIF (a sum over part of the rows
+would not be the ledger's total), and the full tables are written beside the
+workbook (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet).  Text that comes from the ledger or its sources is always
 stored as a string (``data_type = "s"`` and Excel's quote prefix for text
 starting with ``= + - @``), never as a formula.
 
@@ -281,7 +285,8 @@ SHEET_GUIDE = [
     ("Comparison", "chosen funders side by side per purpose, on the same basis"),
     ("Funder accounts", "funder account tree rolled up (parents include children)"),
     ("Purpose accounts", "purpose account tree rolled up (parents include children)"),
-    ("Entries", "one row per entry and purpose: amount as written, rate, rate source, sources"),
+    ("Entries", "one row per entry and purpose: amount as written, rate, rate source, sources "
+                "(a long table is cut: see 'Entries sheet' above and entries.csv)"),
     ("Sources", "every citation: document, title, publisher, date, link, quote"),
     ("Charts", "the report's charts"),
 ]
