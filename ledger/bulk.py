@@ -75,8 +75,32 @@ def read_table(path: str | Path):
             c = pc.strftime(c, format="%Y-%m-%d")
         elif c.type != pa.string():
             c = pc.cast(c, pa.string())
-        cols[name] = pc.utf8_trim_whitespace(pc.fill_null(c.combine_chunks(), ""))
+        c = c.combine_chunks()
+        if c.null_count:
+            c = pc.fill_null(c, "")
+        cols[name] = pc.utf8_trim_whitespace(c) if _may_need_trim(c) else c
     return pa.table(cols)
+
+
+def _may_need_trim(arr) -> bool:
+    """False when no value can start or end with whitespace: every non-empty
+    value's first and last byte is printable ASCII (Unicode whitespace starts
+    with a lead byte and ends with a continuation byte, both >= 0x80).  Reads
+    the offsets and bytes of the Arrow string array; no string is made."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not pa.types.is_string(arr.type) or len(arr) == 0:
+        return True
+    _, off_buf, data_buf = arr.buffers()
+    if data_buf is None or data_buf.size == 0:
+        return False
+    off = np.frombuffer(off_buf, dtype=np.int32)[arr.offset: arr.offset + len(arr) + 1]
+    data = np.frombuffer(data_buf, dtype=np.uint8)
+    starts, ends = off[:-1], off[1:]
+    full = ends > starts
+    first, last = data[starts[full]], data[ends[full] - 1]
+    return bool(((first <= 32) | (first >= 127)).any() or ((last <= 32) | (last >= 127)).any())
 
 
 def read_bulk(path: str | Path, documents: Iterable[str] | None = None):

@@ -213,3 +213,18 @@ def test_period_columns_read_column_wise_as_one_by_one(tmp_path_factory, rows):
             assert fast[c].tolist() == slow[c].tolist(), c
         for c in ("start", "end"):
             assert fast[c].equals(slow[c]), c
+
+
+def test_values_are_trimmed_only_and_always_when_they_need_it(tmp_path):
+    """read_table skips the trim when no value can start or end with
+    whitespace, and still trims ASCII and Unicode spaces."""
+    from ledger.bulk import read_table
+
+    p = _csv(tmp_path, "a,2015-01-01,UK, P ,100,GBP,,,,x\n"
+                       "b,2015-01-01,UK,\u00a0Q\u3000,100,GBP,,,,x\n"
+                       "c,2015-01-01,UK,R,100,GBP,,,,x\n")
+    t = read_table(p)
+    assert t.column("purpose").to_pylist() == ["P", "Q", "R"]
+    assert t.column("funder").to_pylist() == ["UK", "UK", "UK"]
+    frame, problems = read_bulk(p)
+    assert not _errors(problems) and frame["purpose"].tolist() == ["P", "Q", "R"]
