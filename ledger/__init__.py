@@ -43,11 +43,12 @@ def load_journal(path: str | Path):
     errors and warnings from reading and from the cross-entry checks.
     """
     from ledger.checks import check_all
-    from ledger.journal import _gc_paused, read_journal
+    from ledger.journal import read_journal
+    from ledger.memory import gc_paused
 
     j = read_journal(path)
     problems = list(j.problems)
-    with _gc_paused():   # the checks make many short-lived objects, none cyclic
+    with gc_paused():   # the checks make many short-lived objects, none cyclic
         problems.extend(check_all(j.entries, j.documents))
     return j.entries, j.documents, problems, j.options
 

@@ -123,9 +123,9 @@ def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
             key = None
 
     from ledger import load_journal
-    from ledger.journal import _gc_paused
+    from ledger.memory import gc_paused
     from rates.normalise import entries_frame
-    with _gc_paused():   # the checks and the frame walk a million objects too
+    with gc_paused():   # the checks and the frame walk a million objects too
         entries, documents, problems, options = load_journal(path)
         frame = entries_frame(entries)
     result = CachedLedger(frame, tuple(problems), options, documents, root, False)

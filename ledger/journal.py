@@ -6,16 +6,15 @@ everything.  Checks across entries live in ``ledger.checks``.
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import difflib
-import gc
 import re
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ledger.memory import gc_paused
 from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
     Problem, Split,
@@ -70,21 +69,6 @@ def journal_files(path: Path) -> list[Path]:
     return [path]
 
 
-@contextlib.contextmanager
-def _gc_paused():
-    """Pause the cyclic garbage collector while a journal is read: the reader
-    makes millions of small objects that all live on, and every full collection
-    walks them all (a 1M-entry read spends much of its time there).  Nothing the
-    reader makes is cyclic, so nothing is left uncollected."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def read_journal(path: str | Path) -> Journal:
     path = Path(path)
     problems: list[Problem] = []
@@ -98,7 +82,7 @@ def read_journal(path: str | Path) -> Journal:
     if not files:
         problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
     memo: dict = {}   # amount and period phrases already parsed in this read
-    with _gc_paused():
+    with gc_paused():
         for f in files:
             _read_file(f, entries, documents, problems, options, memo)
     return Journal(tuple(entries), documents, tuple(problems), options, tuple(files))

@@ -17,8 +17,6 @@ uses disbursing/phased entries only to measure what was paid out.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Sequence
@@ -27,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.memory import gc_paused
 
 OTHER = "(other)"
 TOTAL = "Total"
@@ -101,23 +100,6 @@ class Report:
         return {"entry-date": "rates at each entry's date",
                 "yearly-average": "yearly average rates",
                 "as-stated": "the sources' own conversions where given"}.get(v, f"rates on {v}")
-
-
-# ---------------------------------------------------------------- memory
-@contextmanager
-def gc_paused():
-    """Pause Python's cyclic garbage collector for a bulk step.  The report's
-    steps allocate millions of acyclic objects (Decimals, strings) while the
-    ledger's million ``Entry`` objects are alive, and each full collection
-    walks them all: at 1M entries that made the steps several times slower
-    than linear.  Reference counting still frees everything as usual."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 # ---------------------------------------------------------------- money helpers

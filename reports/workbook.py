@@ -31,7 +31,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from reports.tables import TOTAL, Report, gc_paused
+from ledger.memory import gc_paused
+from reports.tables import TOTAL, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
