@@ -87,6 +87,7 @@ class ImportResult:
     columns: dict[str, str]                    # journal field -> column used
     ignored: list[str] = field(default_factory=list)
     table: Any = None                          # the original table (pandas)
+    warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
 
     def messages(self) -> list[str]:
         return [r.message(self.source) for r in sorted(self.rejects, key=lambda r: r.row)]
@@ -123,6 +124,7 @@ def read_table(path: str | Path, sheet: str | None = None):
     if path.is_dir():
         raise LedgerError(f"{path}: is a folder, not a spreadsheet (.csv or .xlsx)")
     suffix = path.suffix.lower()
+    warnings: list[str] = []
     try:
         if suffix in (".xlsx", ".xlsm"):
             try:
@@ -142,8 +144,10 @@ def read_table(path: str | Path, sheet: str | None = None):
             try:
                 raw.decode("utf-8-sig")
                 encoding = "utf-8-sig"
-            except UnicodeDecodeError:
+            except UnicodeDecodeError as err:
                 encoding = "cp1252"    # spreadsheets saved as "CSV" on Windows
+                warnings.append(f"{path}: not valid UTF-8 (byte {err.start + 1}); read as cp1252 "
+                                "(Windows Western European): check accented text and symbols")
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
                                 sep=None if suffix != ".tsv" else "\t", engine="python")
         else:
@@ -162,8 +166,10 @@ def read_table(path: str | Path, sheet: str | None = None):
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
-    return frame.apply(_cells).apply(
+    frame = frame.apply(_cells).apply(
         lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
+    frame.attrs["warnings"] = warnings
+    return frame
 
 
 def _cells(col):
@@ -477,7 +483,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects, int((~blank).sum()), cols,
-                        ignored, table)
+                        ignored, table, list(table.attrs.get("warnings", [])))
 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:

@@ -70,6 +70,8 @@ def run(args) -> int:
                   file=sys.stderr)
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
                           documents=documents)
+    for msg in result.warnings:
+        print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     for msg in result.messages():
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
     if result.ignored:

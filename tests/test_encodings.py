@@ -195,3 +195,18 @@ def test_import_cp1252_csv_keeps_pound_sign(tmp_path):
     assert not result.rejects
     (e,) = result.entries
     assert e.currency == "GBP" and e.amount_text == "\u00a37 million"
+
+
+def test_import_warns_when_a_csv_is_not_utf8(tmp_path, run_cli):
+    """A spreadsheet saved as "CSV" on Windows is read as cp1252, and the
+    import says so instead of re-decoding silently."""
+    f = tmp_path / "pledges.csv"
+    f.write_bytes("id,date,funder,purpose,amount\n"
+                  "e1,2015-07-14,UK:Home Office,S\u00e9curit\u00e9:Calais,\u00a31.4 million\n"
+                  .encode("cp1252"))
+    code, out, err = run_cli("import", f, "-o", tmp_path / "out" / "j.toml")
+    assert code == 0, err
+    assert "warning" in err and "cp1252" in err and str(f) in err
+    import ledger
+    (e,) = ledger.load(tmp_path / "out" / "j.toml").entries
+    assert e.purpose == "S\u00e9curit\u00e9:Calais" and e.currency == "GBP"
