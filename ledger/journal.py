@@ -229,11 +229,18 @@ class LineIndex:
             # only "\n" breaks lines: one regex pass over the text, same matches
             text = self._text
             # TOML's only in-line white space is space and tab
-            pat = re.compile(r"^[ \t]*\[\[[ \t]*" + re.escape(name) + r"[ \t]*\]\]", re.M)
+            # The pattern starts with the literal "[[" so the regex engine
+            # skips ahead quickly; a match counts when only space or tab
+            # stands before it on its line (as "^[ \t]*" would require).
+            pat = re.compile(r"\[\[[ \t]*" + re.escape(name) + r"[ \t]*\]\]")
             out, line, pos = [], 1, 0
             for m in pat.finditer(text):
-                line += text.count("\n", pos, m.start())
-                pos = m.start()
+                start = m.start()
+                bol = text.rfind("\n", 0, start) + 1
+                if text[bol:start].strip(" \t"):
+                    continue
+                line += text.count("\n", pos, start)
+                pos = start
                 out.append(line)
             return out
         pat = re.compile(r"^\s*\[\[\s*" + re.escape(name) + r"\s*\]\]")
@@ -330,6 +337,8 @@ class EntryReader:
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.raw.get(key)
+        if type(value) is str:   # the common case first: this runs ten times an entry
+            return value.strip()
         if value is None:
             if required:
                 self.problem(f"missing field {key!r}", hint=ENTRY_FIELDS[key])
