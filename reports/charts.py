@@ -97,15 +97,8 @@ def purpose_figure(report: Report):
     for funder in data.columns:
         ax.barh([_short(str(i)) for i in data.index], data[funder], left=left, label=_short(str(funder), 60))
         left = left + data[funder]
-    ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
-    ax.set_xlabel(f"{report.currency} ({_subtitle(report)})")
-    ax.set_title(f"Funding by purpose, stacked by funder\n{_subtitle(report)}", fontsize=11)
-    if len(data.columns):
-        ax.legend(title="funder", fontsize=8, loc="lower right")
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return _finish_purpose_bars(fig, ax, report, "Funding by purpose, stacked by funder",
+                                legend=len(data.columns) > 0)
 
 
 def timeline_figure(report: Report):
@@ -147,12 +140,19 @@ def comparison_figure(report: Report):
         ax.barh([y - 0.4 + height * (k + 0.5) for y in ys], data[funder], height=height,
                 label=_short(str(funder), 60))
     ax.set_yticks(list(ys), [_short(str(i)) for i in data.index])
+    names = " vs ".join(str(x) for x in data.columns)
+    return _finish_purpose_bars(fig, ax, report, f"{names}: funding by purpose",
+                                legend=len(data.columns) > 0)
+
+
+def _finish_purpose_bars(fig, ax, report: Report, title: str, legend: bool):
+    """Purposes down the side, money along the bottom (babel ticks), the
+    title and axis stating currency, basis and valuation."""
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
     ax.set_xlabel(f"{report.currency} ({_subtitle(report)})")
-    names = " vs ".join(str(x) for x in data.columns)
-    ax.set_title(f"{names}: funding by purpose\n{_subtitle(report)}", fontsize=11)
-    if len(data.columns):
+    ax.set_title(f"{title}\n{_subtitle(report)}", fontsize=11)
+    if legend:
         ax.legend(title="funder", fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()

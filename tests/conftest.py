@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,21 @@ def run_cli(capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def ledger_copy(tmp_path, example_ledger, seeds_dir):
+    """A copy of the example ledger and of its source archive, to modify:
+    (ledger folder, archive folder)."""
+    book = tmp_path / "calais"
+    shutil.copytree(example_ledger, book)
+    archive = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, archive)
+    return book, archive
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of ``text[offset]``, worked out independently
+    of the code under test."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1

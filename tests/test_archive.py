@@ -3,30 +3,17 @@ recording documents (sources add) and listing them."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
+from conftest import line_col
 
 import ledger
 from ledger.archive import Archive, add_document, read_source, sha256_file
 from ledger.errors import LedgerError
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
-
-
-@pytest.fixture
-def ledger_copy(tmp_path, example_ledger, seeds_dir):
-    """A copy of the example ledger and of its archive, to modify."""
-    book = tmp_path / "calais"
-    shutil.copytree(example_ledger, book)
-    archive = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, archive)
-    return book, archive
 
 
 def test_seed_hashes_match_the_sources_file(seeds_dir, example_ledger):
@@ -45,8 +32,8 @@ def test_plain_text_positions_are_file_positions(seeds_dir):
     src = read_source(path)
     raw = path.read_text(encoding="utf-8")
     i = raw.index("£12")
-    assert src.locate(i).line == _line_col(raw, i)[0]
-    assert (src.locate(i).line, src.locate(i).column) == _line_col(raw, i)
+    assert src.locate(i).line == line_col(raw, i)[0]
+    assert (src.locate(i).line, src.locate(i).column) == line_col(raw, i)
     assert "\u00a0" in src.text      # the seeds' non-breaking spaces are kept as they are
 
 
@@ -61,9 +48,9 @@ def test_html_text_maps_back_to_source_line_and_column(tmp_path):
     assert "<b>" not in src.text and "£99" not in src.text and "p{}" not in src.text
     i = src.text.index("£12")
     loc = src.locate(i)
-    assert (loc.line, loc.column) == _line_col(source, source.index("&pound;12"))
+    assert (loc.line, loc.column) == line_col(source, source.index("&pound;12"))
     j = src.text.index("15 million")
-    assert (src.locate(j).line, src.locate(j).column) == _line_col(source, source.index("15 million"))
+    assert (src.locate(j).line, src.locate(j).column) == line_col(source, source.index("15 million"))
     assert src.sha256 == hashlib.sha256(page.read_bytes()).hexdigest()
 
 

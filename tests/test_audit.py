@@ -7,10 +7,10 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 from decimal import Decimal
 
 import pytest
+from conftest import line_col
 import tomlkit
 from hypothesis import given, settings, strategies as st
 
@@ -25,18 +25,6 @@ from ledger.money import parse_amount
 from ledger.period import parse_period
 
 
-def _line_col(text: str, offset: int) -> tuple[int, int]:
-    before = text[:offset]
-    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
-
-
-@pytest.fixture
-def copies(tmp_path, example_ledger, seeds_dir):
-    book = tmp_path / "calais"
-    shutil.copytree(example_ledger, book)
-    archive = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, archive)
-    return book, archive
 
 
 def _edit_entries(book, change):
@@ -69,12 +57,12 @@ def test_every_citation_of_the_example_verifies(example_ledger, seeds_dir, run_c
             folded, origin = fold(raw)
             i = folded.find(fold(c["quote"])[0])      # found independently of the audit
             assert i >= 0
-            assert (c["line"], c["column"]) == _line_col(raw, origin[i])
+            assert (c["line"], c["column"]) == line_col(raw, origin[i])
     assert "passed" in err
 
 
-def test_a_changed_figure_fails_and_names_the_entry(copies, run_cli):
-    book, archive = copies
+def test_a_changed_figure_fails_and_names_the_entry(ledger_copy, run_cli):
+    book, archive = ledger_copy
     seed = archive / "002_e2d441578c61b003.txt"
     text = seed.read_text(encoding="utf-8")
     assert text.count("£12 million") == 1
@@ -91,8 +79,8 @@ def test_a_changed_figure_fails_and_names_the_entry(copies, run_cli):
     assert [u["phrase"].startswith("£13 million") for u in unc] == [True]
 
 
-def test_hash_mismatch_alone_is_reported(copies, run_cli):
-    book, archive = copies
+def test_hash_mismatch_alone_is_reported(ledger_copy, run_cli):
+    book, archive = ledger_copy
     seed = archive / "004_f8273654f7973075.txt"
     seed.write_bytes(seed.read_bytes() + b"\nA line added later.\n")
     code, out, err = run_cli("audit", book, "--sources", archive, "--format", "json")
@@ -104,8 +92,8 @@ def test_hash_mismatch_alone_is_reported(copies, run_cli):
     assert "hash-mismatch" in err
 
 
-def test_missing_document_and_archive(copies, run_cli):
-    book, archive = copies
+def test_missing_document_and_archive(ledger_copy, run_cli):
+    book, archive = ledger_copy
     (archive / "004_f8273654f7973075.txt").unlink()
     code, out, err = run_cli("audit", book, "--sources", archive)
     assert code == 1
@@ -161,8 +149,8 @@ def test_tolerance_option_and_strict(example_ledger, seeds_dir, run_cli):
     assert code == 2
 
 
-def test_uncovered_figures_are_the_mentions_no_entry_cites(copies, run_cli):
-    book, archive = copies
+def test_uncovered_figures_are_the_mentions_no_entry_cites(ledger_copy, run_cli):
+    book, archive = ledger_copy
     loaded = ledger.load(book)
     # on the full example: every money mention in the seeds is cited
     cited = {}
@@ -196,8 +184,8 @@ def test_documents_never_cited_are_listed(example_ledger, seeds_dir):
     assert uncited == set(book.documents) - cited
 
 
-def test_wrong_amount_and_period_fail(copies, run_cli):
-    book, archive = copies
+def test_wrong_amount_and_period_fail(ledger_copy, run_cli):
+    book, archive = ledger_copy
 
     def change(ents):
         _entry_table(ents, "uk-africa-aid-2015")["amount"] = "£271 million"
@@ -213,8 +201,8 @@ def test_wrong_amount_and_period_fail(copies, run_cli):
     assert "entry 'uk-africa-aid-2015'" in err
 
 
-def test_html_document_verifies_with_markup_in_the_quote(copies, run_cli):
-    book, archive = copies
+def test_html_document_verifies_with_markup_in_the_quote(ledger_copy, run_cli):
+    book, archive = ledger_copy
     seed = archive / "002_e2d441578c61b003.txt"
     import html
     body = "\n".join(f"<p>{html.escape(p)}</p>" for p in
@@ -234,7 +222,7 @@ def test_html_document_verifies_with_markup_in_the_quote(copies, run_cli):
     fig = next(f for f in json.loads(out)["figures"] if f["entry"] == "uk-joint-declaration-2014")
     c = next(c for c in fig["citations"] if c["doc"] == "002_e2d441578c61b003")
     raw = page.read_text(encoding="utf-8")
-    assert c["verified"] and (c["line"], c["column"]) == _line_col(raw, raw.index("&pound;12"))
+    assert c["verified"] and (c["line"], c["column"]) == line_col(raw, raw.index("&pound;12"))
 
 
 # ------------------------------------------------------ tolerant matching
