@@ -36,17 +36,18 @@ class Ledger:
         return to_frame(self, **options)
 
 
-def load_journal(path: str | Path):
+def load_journal(path: str | Path, parsed: dict | None = None):
     """Read and check a ledger without raising for bad input.
 
     Returns ``(entries, documents, problems, options)``; ``problems`` holds
     errors and warnings from reading and from the cross-entry checks.
+    ``parsed``: TOML already parsed (``ledger.journal.read_journal``).
     """
     from ledger.checks import check_all
     from ledger.journal import read_journal
     from ledger.memory import gc_paused
 
-    j = read_journal(path)
+    j = read_journal(path, parsed)
     problems = list(j.problems)
     with gc_paused():   # the checks make many short-lived objects, none cyclic
         problems.extend(check_all(j.entries, j.documents))

@@ -51,6 +51,10 @@ _SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # an account: ':'-separated parts, none empty or with space at either end
 _ACCOUNT = r"^[^:\s](?:[^:]*[^:\s])?(?::[^:\s](?:[^:]*[^:\s])?)*$"
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
+# What Python's str.strip() and str.split() take for white space (Arrow's
+# utf8_trim_whitespace takes a slightly different set): text is trimmed here
+# exactly as the journal reader trims it.
+PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 MAX_PROBLEMS_PER_RULE = 50   # beyond this, one line says how many more
 
 
@@ -207,7 +211,11 @@ def _known_currencies():
     return frozenset(list_currencies()) - _EXCLUDED
 
 
-def _build(tbl, fname, documents):
+def _build(tbl, fname, documents, where=None):
+    """The checked base frame and the problems of a table of text columns.
+    ``where``: each row's place as messages give it (default: the file's
+    line, ``file:line: entry 'id'``; the journal's column reader passes the
+    entry's own)."""
     import difflib
     from decimal import Decimal
 
@@ -396,8 +404,9 @@ def _build(tbl, fname, documents):
             P.add(mask, "source names an unknown document {!r}", name,
                   hint="declare it in a [[document]] table (sources.toml)")
 
-    where = pc.binary_join_element_wise(
-        pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
+    if where is None:
+        where = pc.binary_join_element_wise(
+            pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
     # text columns go from Arrow to pandas without a round trip through Python
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
@@ -610,8 +619,12 @@ def _periods(col, names, date_np, P, n):
                                   else x[key])
         out = _take_all(per, codes)
     else:
-        phrase = pd.Series(_np(col("period")).astype(object)).str.split().str.join(" ")
-        codes, uniq = pd.factorize(phrase.fillna(""))
+        import pyarrow.compute as pc
+        # " ".join(text.split()), in Arrow: the reader's whitespace, one space
+        ws = "[" + PY_WHITESPACE + "]+"
+        spaced = pc.utf8_trim(pc.replace_substring_regex(col("period"), ws, " "), " ")
+        phrase = pd.Series(_np(spaced).astype(object))
+        codes, uniq = pd.factorize(phrase)
         periods, need_date = [], np.zeros(len(uniq), dtype=bool)
         for i, text in enumerate(uniq):
             try:

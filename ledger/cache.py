@@ -35,10 +35,11 @@ from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_frame", "clear"]
 
-FORMAT = 2   # 2: amounts stored as plain decimal text (no exponent)
+FORMAT = 3   # 3: the number of entries kept
 # ledger-tool's own modules whose code decides what a journal reads as
-_CODE = ("ledger/journal.py", "ledger/money.py", "ledger/period.py", "ledger/model.py",
-         "ledger/checks.py", "ledger/cache.py", "rates/normalise.py")
+_CODE = ("ledger/journal.py", "ledger/journal_frame.py", "ledger/bulk.py", "ledger/money.py",
+         "ledger/period.py", "ledger/model.py", "ledger/checks.py", "ledger/cache.py",
+         "rates/normalise.py")
 
 
 class CachedLedger(NamedTuple):
@@ -48,6 +49,7 @@ class CachedLedger(NamedTuple):
     documents: dict
     root: Path
     hit: bool                       # True when read from the cache
+    entries: int = 0                # entries read (those with errors left out)
 
     @property
     def errors(self) -> list[Problem]:
@@ -122,13 +124,19 @@ def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
         except OSError:
             key = None
 
-    from ledger import load_journal
-    from ledger.memory import gc_paused
-    from rates.normalise import entries_frame
-    with gc_paused():   # the checks and the frame walk a million objects too
-        entries, documents, problems, options = load_journal(path)
-        frame = entries_frame(entries)
-    result = CachedLedger(frame, tuple(problems), options, documents, root, False)
+    from ledger.journal_frame import read_journal_frame
+    got, parsed = read_journal_frame(path)
+    if got is not None:   # clean, and read column-wise
+        result = CachedLedger(got.frame, (), got.options, got.documents, root, False, got.entries)
+    else:                 # the one-by-one reader: it words every problem
+        from ledger import load_journal
+        from ledger.memory import gc_paused
+        from rates.normalise import entries_frame
+        with gc_paused():   # the checks and the frame walk a million objects too
+            entries, documents, problems, options = load_journal(path, parsed)
+            frame = entries_frame(entries)
+        result = CachedLedger(frame, tuple(problems), options, documents, root, False,
+                              len(entries))
     if folder is not None and key is not None:
         try:
             _write(folder, _slot(path), key, result)
@@ -161,7 +169,8 @@ def _read(folder: Path, slot: str, key: str, root: Path) -> CachedLedger | None:
     if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
         return None
     frame = _from_arrow(table)
-    return CachedLedger(frame, meta["problems"], meta["options"], meta["documents"], root, True)
+    return CachedLedger(frame, meta["problems"], meta["options"], meta["documents"], root, True,
+                        meta.get("entries", 0))
 
 
 def _write(folder: Path, slot: str, key: str, result: CachedLedger) -> None:
@@ -176,7 +185,7 @@ def _write(folder: Path, slot: str, key: str, result: CachedLedger) -> None:
         with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as w:
             w.write_table(table)
     meta = {"key": key, "problems": tuple(result.problems), "options": result.options,
-            "documents": result.documents}
+            "documents": result.documents, "entries": result.entries}
     with atomic_path(folder / f"{slot}.meta") as tmp:
         with open(tmp, "wb") as fh:
             pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import tomllib
 from decimal import Decimal, InvalidOperation
@@ -69,7 +70,10 @@ def journal_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_journal(path: str | Path) -> Journal:
+def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
+    """Read every journal file at ``path``; never raises for bad input.
+    ``parsed``: ``parse_file`` results already at hand (file -> result), so a
+    caller that looked at the TOML first does not parse it twice."""
     path = Path(path)
     problems: list[Problem] = []
     entries: list[Entry] = []
@@ -84,7 +88,10 @@ def read_journal(path: str | Path) -> Journal:
     memo: dict = {}   # amount and period phrases already parsed in this read
     with gc_paused():
         for f in files:
-            _read_file(f, entries, documents, problems, options, memo)
+            got = parsed[f] if parsed is not None and f in parsed else parse_file(f)
+            problems.extend(got[2])
+            if got[1] is not None:
+                _read_data(f, got[0], got[1], entries, documents, problems, options, memo)
     return Journal(tuple(entries), documents, tuple(problems), options, tuple(files))
 
 
@@ -130,12 +137,15 @@ def _loads(text: str) -> dict:
     return tomllib.loads(text)
 
 
-def _read_file(f: Path, entries, documents, problems, options, memo=None) -> None:
+def parse_file(f: Path) -> tuple[str | None, dict | None, list[Problem]]:
+    """One journal file's text and parsed TOML, or the problems that stop it
+    being read (unreadable, not UTF-8, not TOML)."""
+    problems: list[Problem] = []
     text = _decode(f, problems)
     if text is None:
-        return
+        return None, None, problems
     try:
-        data = _loads(text)
+        return text, _loads(text), problems
     except tomllib.TOMLDecodeError as err:
         msg = str(err)
         m = _TOML_POS.search(msg)
@@ -147,17 +157,21 @@ def _read_file(f: Path, entries, documents, problems, options, memo=None) -> Non
             line = max(text.count("\n") + (not text.endswith("\n")), 1)
         problems.append(Problem(str(f), line, "", f"TOML syntax error: {msg}",
                                 hint="see docs/journal.md for the format"))
-        return
     except RecursionError:   # tomllib recurses once per level of nesting
         problems.append(Problem(str(f), _line_of_max(text, r"[\[{]"), "",
                                 "arrays or inline tables nested too deeply",
                                 hint="a journal needs at most a few levels; see docs/journal.md"))
-        return
     except ValueError as err:  # e.g. an integer of more than 4300 digits
         problems.append(Problem(str(f), _line_of_max(text, r"\d"), "",
                                 f"value cannot be read: {err}".split("; use sys.")[0],
                                 hint="write amounts as text, e.g. \"£12 million\""))
-        return
+    return text, None, problems
+
+
+def read_tables(f: Path, text: str, data: dict, documents, problems, options):
+    """The ``[ledger]`` options and ``[[document]]`` tables of one parsed
+    file (added to ``options``/``documents``); returns the raw ``[[entry]]``
+    tables (None when 'entry' is not a list) and the file's ``LineIndex``."""
     lines = LineIndex(text)
     fname = str(f)
     for key in data:
@@ -178,7 +192,7 @@ def _read_file(f: Path, entries, documents, problems, options, memo=None) -> Non
     if not isinstance(docs, list):
         problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables"))
         docs = []
-    doc_lines = lines.headers("document")
+    doc_lines = lines.headers("document") if docs else []
     for i, raw in enumerate(docs):
         line = doc_lines[i] if i < len(doc_lines) else 0
         doc = _document(raw, fname, line, problems)
@@ -193,7 +207,16 @@ def _read_file(f: Path, entries, documents, problems, options, memo=None) -> Non
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
         problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables"))
+        return None, lines
+    return raw_entries, lines
+
+
+def _read_data(f: Path, text: str, data: dict, entries, documents, problems, options,
+               memo=None) -> None:
+    raw_entries, lines = read_tables(f, text, data, documents, problems, options)
+    if raw_entries is None:
         return
+    fname = str(f)
     entry_lines = lines.headers("entry")
     for i, raw in enumerate(raw_entries):
         start = entry_lines[i] if i < len(entry_lines) else 0
@@ -218,8 +241,11 @@ class LineIndex:
     """Maps TOML tables and keys back to line numbers (tomllib gives none)."""
 
     def __init__(self, text: str):
-        self._lines = text.splitlines()
         self._text = text
+
+    @functools.cached_property
+    def _lines(self) -> list[str]:   # only key lookups need them
+        return self._text.splitlines()
 
     def __len__(self) -> int:
         return len(self._lines)
@@ -228,17 +254,14 @@ class LineIndex:
         if self._text is not None and not _OTHER_BREAKS.search(self._text):
             # only "\n" breaks lines: one regex pass over the text, same matches
             text = self._text
-            # TOML's only in-line white space is space and tab
-            # The pattern starts with the literal "[[" so the regex engine
-            # skips ahead quickly; a match counts when only space or tab
-            # stands before it on its line (as "^[ \t]*" would require).
-            pat = re.compile(r"\[\[[ \t]*" + re.escape(name) + r"[ \t]*\]\]")
-            out, line, pos = [], 1, 0
-            for m in pat.finditer(text):
-                start = m.start()
-                bol = text.rfind("\n", 0, start) + 1
-                if text[bol:start].strip(" \t"):
-                    continue
+            # TOML's only in-line white space is space and tab.  The pattern
+            # starts with the literal "\n", which the regex engine finds fast;
+            # the first line is looked at on its own.
+            head = r"[ \t]*\[\[[ \t]*" + re.escape(name) + r"[ \t]*\]\]"
+            out = [1] if re.match(head, text) else []
+            line, pos = 1, 0
+            for m in re.finditer("\n" + head, text):
+                start = m.start() + 1
                 line += text.count("\n", pos, start)
                 pos = start
                 out.append(line)

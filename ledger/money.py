@@ -13,14 +13,14 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Iterator
+from typing import Any, Iterator, NamedTuple
 
 from .model import ONCE, QUALIFIERS, Money, Period
 from .period import PeriodError, match_period, parse_period
 
 __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
-    "parse_number", "currency_code", "known_currencies", "iter_atoms",
+    "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
     "plain_decimal",
 ]
@@ -378,6 +378,96 @@ def parse_amount(text: str) -> ParsedAmount:
         raise MoneyError(f"an amount must be text, not {type(text).__name__}")
     fast = _parse_simple(text)
     return fast if fast is not None else _parse_grammar(text)
+
+
+# ---------------------------------------------------------- parse_amounts
+# The column-wise form of the fast path above, for the journal's column
+# reader (ledger.journal_frame): the same shapes plus a leading "up to",
+# "at least" or "about", matched by Arrow (RE2) over a whole column.  Other
+# phrases go through parse_amount, once per distinct phrase.
+_FAST_COLUMN_RE = (
+    r"^(?:(?P<q>up to|at least|about) )?"
+    r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
+    r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"(?: (?P<scale>thousand|million|billion))?"
+    r"(?: (?P<post>[A-Z]{3}))?$")
+
+
+class Amounts(NamedTuple):
+    """A column of amount phrases, read: Arrow string arrays and a mask."""
+    amount: Any        # plain decimal text ("184300000", "2289215.82"); "" where not read
+    currency: Any      # ISO 4217 code; "" where not read
+    qualifier: Any     # from the phrase: exact, up to, at least, about
+    slow: Any          # numpy bool: not read here (an error, or a period in the phrase)
+
+
+def parse_amounts(texts) -> Amounts:
+    """``parse_amount`` over a column (an Arrow string array or a list of
+    str), giving the same amount, currency and qualifier for every phrase it
+    reads.  Rows marked ``slow`` are left to the one-by-one reader: phrases
+    ``parse_amount`` rejects, and phrases carrying a period ("£5m a year")."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
+    n = len(arr)
+    m = pc.extract_regex(arr, _FAST_COLUMN_RE)
+    ok = m.is_valid().to_numpy(zero_copy_only=False)
+    g = {k: pc.fill_null(m.field(k), "") for k in ("q", "sym", "pre", "num", "scale", "post")}
+    sym = pc.replace_substring_regex(g["sym"], "^\\$$", "USD")
+    sym = pc.replace_substring(pc.replace_substring(sym, "£", "GBP"), "€", "EUR")
+    has = [pc.not_equal(g[k], "").to_numpy(zero_copy_only=False).astype(np.int8)
+           for k in ("sym", "pre", "post")]
+    ok &= (has[0] + has[1] + has[2]) == 1
+    code = pc.binary_join_element_wise(sym, g["pre"], g["post"], "")
+    ok &= pc.is_in(code, value_set=pa.array(sorted(_table().codes))).to_numpy(zero_copy_only=False)
+    num = g["num"]
+    ok &= (pc.utf8_length(num).to_numpy(zero_copy_only=False) <= 18)   # as _parse_simple
+    digits = pc.replace_substring_regex(num, "[,.]", "")
+    plain = pc.replace_substring(num, ",", "")
+    dot = pc.find_substring(plain, ".").to_numpy(zero_copy_only=False)
+    frac = np.where(dot >= 0, pc.utf8_length(plain).to_numpy(zero_copy_only=False) - dot - 1, 0)
+    scale = np.select([pc.equal(g["scale"], w).to_numpy(zero_copy_only=False)
+                       for w in ("thousand", "million", "billion")], [3, 6, 9], 0)
+    shift = scale - frac   # value = int(digits) * 10**shift
+    amount = pa.array(np.full(n, "", dtype=object), pa.string())
+    for e in np.unique(shift[ok]):
+        rows = ok & (shift == e)
+        d = digits.filter(pa.array(rows))
+        if e >= 0:
+            part = pc.binary_join_element_wise(d, pa.scalar("0" * int(e)), "")
+        else:
+            part = pc.binary_join_element_wise(pc.utf8_slice_codeunits(d, 0, int(e)),
+                                               pc.utf8_slice_codeunits(d, int(e)), ".")
+        amount = pc.replace_with_mask(amount, pa.array(rows), part)
+    # zero is not an amount (parse_amount says so): leave it to the slow path
+    ok &= pc.match_substring_regex(amount, "[1-9]").to_numpy(zero_copy_only=False)
+    qualifier = pc.if_else(pc.equal(g["q"], ""), pa.scalar("exact"), g["q"])
+    currency = code
+    slow = ~ok
+    if slow.any():
+        rows = np.flatnonzero(slow)
+        amount_py = amount.to_numpy(zero_copy_only=False).astype(object)
+        cur_py = currency.to_numpy(zero_copy_only=False).astype(object)
+        qual_py = qualifier.to_numpy(zero_copy_only=False).astype(object)
+        seen: dict = {}
+        for r in rows:   # the unusual phrases, once each
+            text = arr[int(r)].as_py()
+            if text not in seen:
+                try:
+                    p = parse_amount(text) if text is not None else None
+                except MoneyError:
+                    p = None
+                seen[text] = p if p is not None and p.period == ONCE else None
+            p = seen[text]
+            if p is not None:
+                amount_py[r], cur_py[r], qual_py[r] = plain_decimal(p.amount), p.currency, p.qualifier
+                slow[r] = False
+        amount = pa.array(amount_py, pa.string())
+        currency = pa.array(cur_py, pa.string())
+        qualifier = pa.array(qual_py, pa.string())
+    return Amounts(amount, currency, qualifier, slow)
 
 
 def _parse_grammar(text: str) -> ParsedAmount:

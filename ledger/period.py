@@ -129,12 +129,16 @@ def _duration_years(n: str, unit: str) -> Decimal:
     return years
 
 
+def _check_order(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise PeriodError(f"end {end.isoformat()} is before start {start.isoformat()}")
+
+
 def span_years(start: dt.date, end: dt.date) -> Decimal:
     """Length of the inclusive span start..end in years.  Whole months (e.g.
     2015-01-01..2017-12-31, 2015-09-15..2016-09-14) count exactly; other spans
     count days.  pint does the unit conversion."""
-    if end < start:
-        raise PeriodError(f"end {end.isoformat()} is before start {start.isoformat()}")
+    _check_order(start, end)
     after = end + dt.timedelta(days=1)
     if after.day == start.day:
         months = (after.year - start.year) * 12 + (after.month - start.month)
@@ -181,7 +185,7 @@ def _per_or_over(kind: str):
                     raise PeriodError(f"{m.group(0).strip()!r} needs a start date: "
                                       "write 'from YYYY-MM-DD to YYYY-MM-DD'")
                 start = on
-            span_years(start, end)  # validates end >= start
+            _check_order(start, end)  # the length is worked out when it is needed
         return Period(kind, years=years, start=start, end=end)
     return build
 
@@ -202,7 +206,7 @@ def _b_per(m, on):
                 raise PeriodError(f"{m.group(0).strip()!r} needs a start date: "
                                   "write 'per year from YYYY-MM-DD to YYYY-MM-DD'")
             start = on
-        span_years(start, end)
+        _check_order(start, end)
     return Period(PER_YEAR, years=years, start=start, end=end)
 
 

@@ -14,15 +14,24 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ledger import load_journal
+    from ledger.journal_frame import worth_reading_by_columns
 
-    entries, documents, problems, _ = load_journal(args.ledger)
+    if worth_reading_by_columns(args.ledger):
+        # a big journal: read column-wise (the one-by-one reader words any
+        # problem), and cached by content for the next run
+        from ledger.cache import load_frame
+        got = load_frame(args.ledger)
+        count, documents, problems = got.entries, got.documents, got.problems
+    else:
+        from ledger import load_journal
+        entries, documents, problems, _ = load_journal(args.ledger)
+        count = len(entries)
     for p in problems:
         print(p, file=sys.stderr)
     errs = sum(p.severity == "error" for p in problems)
     warns = len(problems) - errs
     failed = errs or (args.strict and warns)
-    summary = (f"{args.ledger}: {len(entries)} entries, {len(documents)} documents, "
+    summary = (f"{args.ledger}: {count} entries, {len(documents)} documents, "
                f"{errs} error(s), {warns} warning(s)")
     print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0

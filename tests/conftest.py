@@ -1,6 +1,8 @@
-"""Shared fixtures: the seed documents, the bundled example ledger, a CLI runner."""
+"""Shared fixtures: the seed documents, the bundled example ledger, a CLI runner,
+a generated ledger."""
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 from pathlib import Path
@@ -63,3 +65,22 @@ def line_col(text: str, offset: int) -> tuple[int, int]:
     of the code under test."""
     before = text[:offset]
     return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+
+
+GENERATED_ENTRIES = 3000
+
+
+def generate_module():
+    """benchmarks/generate.py, the synthetic-ledger generator, as a module."""
+    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.fixture(scope="session")
+def big(tmp_path_factory) -> Path:
+    """A generated ledger of GENERATED_ENTRIES entries (journal, CSV, Parquet)."""
+    d = tmp_path_factory.mktemp("scale")
+    generate_module().write(d, GENERATED_ENTRIES, seed=7, parquet=True)
+    return d

@@ -9,28 +9,12 @@ is measured by benchmarks/run.py.
 """
 from __future__ import annotations
 
-import importlib.util
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-N = 3000
-
-
-def _generate_module():
-    spec = importlib.util.spec_from_file_location("bench_generate", REPO / "benchmarks" / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-@pytest.fixture(scope="session")
-def big(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("scale")
-    _generate_module().write(d, N, seed=7, parquet=True)
-    return d
+from conftest import GENERATED_ENTRIES as N, generate_module as _generate_module
 
 
 @pytest.fixture

@@ -1,0 +1,256 @@
+"""ledger.journal_frame: the journal read column-wise gives the reference
+reader's frame, or leaves the journal to the reference reader.
+
+The reference is ``ledger.load_journal`` + ``rates.normalise.entries_frame``.
+Every journal the column reader takes must give the same frame, documents,
+options and entry count; every journal with a problem, or with a shape the
+column reader does not take, must be left to the reference (so its messages
+are the reference's, word for word)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ledger.journal_frame import read_journal_frame
+
+DOCS = '''
+[[document]]
+id = "d1"
+title = "Announcement"
+
+[[document]]
+id = "d2"
+title = "Press release"
+'''
+
+PLEDGE = '''
+[[entry]]
+id = "uk-2014"
+date = 2014-09-20
+funder = "UK:Home Office"
+purpose = "Security:Calais port"
+amount = "up to £12 million"
+period = "over 3 years"
+status = "committed"
+  [[entry.source]]
+  doc = "d1"
+  quote = "£12 million"
+  [[entry.source]]
+  doc = "d2"
+  quote = "£12m"
+'''
+
+OTHERS = '''
+[[entry]]
+id = "fr-2015"
+date = 2015-08-20
+funder = "France:Interior"
+purpose = "Humanitarian:Camps"
+amount = "€10 million"
+period = "per year from 2015-09-01 to 2017-08-31"
+  [[entry.source]]
+  doc = "d2"
+  quote = "10 million Euros a year"
+
+[[entry]]
+id = "uk-2016-paid"
+date = 2016-03-03
+funder = "UK:Home Office"
+purpose = "Security:Calais port"
+amount = "4,000,000.50 GBP"
+status = "disbursed"
+disburses = "uk-2014"
+  [[entry.source]]
+  doc = "d1"
+  quote = "£4m"
+'''
+
+
+def _journal(tmp_path: Path, *extra: str, base: str = PLEDGE + OTHERS) -> Path:
+    d = tmp_path / "book"
+    d.mkdir(parents=True, exist_ok=True)
+    (d / "sources.toml").write_text(DOCS, encoding="utf-8")
+    (d / "entries.toml").write_text(base + "".join(extra), encoding="utf-8")
+    return d
+
+
+def _reference(path: Path):
+    import ledger
+    from rates.normalise import entries_frame
+
+    entries, documents, problems, options = ledger.load_journal(path)
+    return entries, documents, problems, options, entries_frame(entries)
+
+
+def assert_same_frame(fast, ref) -> None:
+    assert list(fast.columns) == list(ref.columns)
+    assert len(fast) == len(ref)
+    for c in fast.columns:
+        if c in ("date", "start", "end"):
+            assert fast[c].equals(ref[c]), c
+        elif c in ("amount", "entry_amount", "years"):
+            for a, b in zip(fast[c], ref[c]):
+                assert (a is None and b is None) or Decimal(a) == Decimal(b), (c, a, b)
+        else:
+            assert fast[c].tolist() == ref[c].tolist(), c
+
+
+def _taken(path: Path):
+    got, _ = read_journal_frame(path)
+    entries, documents, problems, options, ref = _reference(path)
+    assert not problems, problems
+    assert got is not None, "a clean journal should be read column-wise"
+    assert_same_frame(got.frame, ref)
+    assert got.documents == documents and got.options == options
+    assert got.entries == len(entries)
+    return got
+
+
+def test_the_generated_ledger_is_read_column_wise_as_the_reference_reads_it(big):
+    got = _taken(big)
+    assert got.entries == 3000 and len(got.frame) > got.entries   # splits add rows
+    assert set(got.frame["period_kind"]) == {"one-off", "per-year", "over", "fiscal-year"}
+
+
+def test_a_small_clean_journal(tmp_path):
+    _taken(_journal(tmp_path))
+
+
+@pytest.mark.parametrize("extra", [
+    # text padded with spaces and no-break spaces is stripped as the reader strips it
+    '\n[[entry]]\nid = "pad"\ndate = 2017-01-01\nfunder = "\\u00a0UK:Home Office "\n'
+    'purpose = " Security:Calais port\\t"\namount = " £1.4 million "\nstatus = " pledged "\n'
+    '  [[entry.source]]\n  doc = " d1 "\n  quote = "£1.4 million"\n',
+    # splits, restated conversions, tags, a stated qualifier agreeing with the phrase
+    '\n[[entry]]\nid = "split"\ndate = 2017-02-01\nfunder = "UK:Home Office"\n'
+    'amount = "£3 million"\nqualifier = "exact"\nrestated = ["€3.5 million", "$4m"]\n'
+    'tags = ["calais", "security"]\nnotes = "two parts"\nrecipient = "Port of Calais"\n'
+    '  [[entry.split]]\n  purpose = "Security:Fencing"\n  amount = "2,000,000"\n'
+    '  [[entry.split]]\n  purpose = "Security:Detection"\n  amount = "1000000"\n'
+    '  [[entry.source]]\n  doc = "d2"\n  quote = "£3 million"\n',
+    # a plain number with its currency beside it
+    '\n[[entry]]\nid = "plain"\ndate = 2018-01-18\nfunder = "UK:Home Office"\n'
+    'purpose = "Security:Calais port"\namount = "44500000"\ncurrency = "GBP"\n'
+    'period = "fiscal year 2018-19"\n  [[entry.source]]\n  doc = "d1"\n  quote = "£44.5m"\n',
+])
+def test_unusual_but_valid_shapes_are_read_column_wise(tmp_path, extra):
+    _taken(_journal(tmp_path, extra))
+
+
+def test_whole_number_amounts_throughout_are_read_column_wise(tmp_path):
+    body = "".join(
+        f'\n[[entry]]\nid = "n{i}"\ndate = 2019-0{i}-01\nfunder = "UK:Home Office"\n'
+        f'purpose = "Security:Calais port"\namount = {i}000000\ncurrency = "EUR"\n'
+        f'  [[entry.source]]\n  doc = "d1"\n  quote = "{i}m"\n' for i in range(1, 4))
+    _taken(_journal(tmp_path, base=body))
+
+
+LEFT_TO_THE_REFERENCE = {
+    "no source (a warning)": ('  [[entry.source]]\n  doc = "d2"\n  quote = "10 million Euros a year"\n', ""),
+    "whole numbers amid text in splits": ('purpose = "Humanitarian:Camps"\n',
+                                          '  [[entry.split]]\n  purpose = "Humanitarian:Camps"\n'
+                                          '  amount = "4,000,000"\n  [[entry.split]]\n'
+                                          '  purpose = "Humanitarian:Food"\n  amount = 6000000\n'),
+    "a citation without quote": ('quote = "£12m"', 'quote = "  "'),
+    "an unknown field": ('status = "committed"', 'status = "committed"\nfundr = "x"'),
+    "a duplicate id": ('id = "fr-2015"', 'id = "uk-2014"'),
+    "a whole number amid phrases": ('amount = "€10 million"', 'amount = 10000000\ncurrency = "EUR"'),
+    "a date written as text": ("date = 2015-08-20", 'date = "2015-08-20"'),
+    "a date with a time and offset": ("date = 2015-08-20", "date = 2015-08-20T23:30:00+05:00"),
+    "an unknown document": ('doc = "d1"\n  quote = "£4m"', 'doc = "d9"\n  quote = "£4m"'),
+    "a qualifier the phrase contradicts": ('status = "committed"', 'status = "committed"\nqualifier = "about"'),
+    "an empty period": ('period = "over 3 years"', 'period = ""'),
+    "an account with an em space": ('funder = "France:Interior"', 'funder = "France:\\u2003Interior"'),
+    "a period in the amount phrase": ('amount = "€10 million"\nperiod = "per year from 2015-09-01 to 2017-08-31"',
+                                      'amount = "€10 million a year"'),
+    "an unknown currency": ('amount = "4,000,000.50 GBP"', 'amount = "4,000,000.50 XYZ"'),
+    "a link to a missing entry": ('disburses = "uk-2014"', 'disburses = "uk-2013"'),
+    "a disbursement larger than its pledge": ('amount = "4,000,000.50 GBP"', 'amount = "£14 million"'),
+    "an unknown status": ('status = "disbursed"', 'status = "paid"'),
+    "a TOML syntax error": ('status = "disbursed"', 'status = disbursed'),
+    "a negative amount": ('amount = "€10 million"', 'amount = "-€10 million"'),
+    "a bad period": ('period = "over 3 years"', 'period = "over three fortnights"'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(LEFT_TO_THE_REFERENCE))
+def test_anything_wrong_or_unusual_is_left_to_the_reference(tmp_path, case):
+    old, new = LEFT_TO_THE_REFERENCE[case]
+    text = PLEDGE + OTHERS
+    assert old in text, case
+    path = _journal(tmp_path, base=text.replace(old, new, 1))
+    got, parsed = read_journal_frame(path)
+    assert got is None
+    # and the cache's loader then gives the reference's problems, word for word
+    from ledger.cache import load_frame
+    _, _, problems, _, ref = _reference(path)
+    loaded = load_frame(path, use_cache=False)
+    assert list(loaded.problems) == problems
+    assert len(loaded.frame) == len(ref)
+
+
+def test_a_split_that_does_not_add_up_is_left_to_the_reference(tmp_path):
+    extra = ('\n[[entry]]\nid = "split"\ndate = 2017-02-01\nfunder = "UK:Home Office"\n'
+             'amount = "£3 million"\n  [[entry.split]]\n  purpose = "Security:Fencing"\n'
+             '  amount = "2,000,000"\n  [[entry.split]]\n  purpose = "Security:Detection"\n'
+             '  amount = "999,999.99"\n  [[entry.source]]\n  doc = "d2"\n  quote = "£3 million"\n')
+    path = _journal(tmp_path, extra)
+    assert read_journal_frame(path)[0] is None
+    assert any("split does not add up" in p.message for p in _reference(path)[2])
+
+
+def test_check_says_the_same_either_way(tmp_path, run_cli, monkeypatch):
+    """`ledger-tool check` reads big journals column-wise: same summary, same
+    messages as the one-by-one reader."""
+    import ledger.journal_frame as jf
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    good = _journal(tmp_path / "good")
+    bad = _journal(tmp_path / "bad", base=(PLEDGE + OTHERS).replace('doc = "d1"\n  quote = "£4m"',
+                                                                   'doc = "d9"\n  quote = "£4m"'))
+    said = {}
+    for size in (0, 10**12):   # every journal big / every journal small
+        monkeypatch.setattr(jf, "MIN_BYTES", size)
+        said[size] = [run_cli("check", good), run_cli("check", bad)]
+    assert said[0] == said[10**12]
+    (code, out, _), (bad_code, _, err) = said[0]
+    assert code == 0 and "3 entries, 2 documents, 0 error(s), 0 warning(s)" in out
+    assert bad_code == 1 and "source names an unknown document 'd9'" in err
+
+
+# ------------------------------------------------------------ parse_amounts
+_PHRASES = st.builds(
+    lambda q, cur, num, scale, post, noise: f"{q}{cur}{num}{scale}{post}{noise}",
+    st.sampled_from(["", "up to ", "about ", "at least ", "Up to ", "over ", "around "]),
+    st.sampled_from(["", "£", "€", "$", "US$", "GBP ", "JPY ", "XAU ", "ABC ", "chf "]),
+    st.one_of(st.integers(0, 10**20).map(str),
+              st.integers(0, 10**12).map(lambda i: f"{i:,}"),
+              st.decimals(0, 10**9, places=4, allow_nan=False, allow_infinity=False).map(str),
+              st.from_regex(r"[0-9]{1,4}(\.[0-9]{1,12})?", fullmatch=True)),
+    st.sampled_from(["", " thousand", " million", " billion", "m", " bn", "  million"]),
+    st.sampled_from(["", " GBP", " EUR", " XYZ", " Euros"]),
+    st.sampled_from(["", "", "", " a year", " over 3 years", " (€15 million)", "x"]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PHRASES, min_size=1, max_size=30))
+def test_parse_amounts_reads_as_parse_amount(phrases):
+    from ledger.model import ONCE
+    from ledger.money import MoneyError, parse_amount, parse_amounts
+
+    got = parse_amounts(phrases)
+    for i, text in enumerate(phrases):
+        try:
+            want = parse_amount(text)
+        except MoneyError:
+            want = None
+        if want is None or want.period != ONCE:
+            assert got.slow[i], text
+            continue
+        assert not got.slow[i], text
+        assert Decimal(got.amount[i].as_py()) == want.amount, text
+        assert got.currency[i].as_py() == want.currency, text
+        assert got.qualifier[i].as_py() == want.qualifier, text
