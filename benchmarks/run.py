@@ -10,8 +10,10 @@ polluted by another:
 
 | stage | what is timed |
 | --- | --- |
-| journal-read | ``read_journal`` of the TOML journal, no cache (cold) |
+| journal-read | the one-by-one reader: ``read_journal`` of the TOML journal into ``Entry`` objects, no cache (cold) |
 | journal-check | ``check_all`` on those entries |
+| journal-columns | the column reader: ``read_journal_frame``, read and checked into the base frame, no cache (cold) |
+| cli-check | ``ledger-tool check LEDGER`` with the cache off: a fresh process, start-up and imports included |
 | journal-warm | ``ledger.cache.load_frame`` from the cache of the parsed ledger |
 | bulk-csv, bulk-parquet | ``ledger.bulk.read_bulk``: loaded and checked, columnar |
 | normalise | ``rates.normalise.normalise``: GBP at the entry date, spread into calendar years |
@@ -49,7 +51,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-STAGES = ["journal-read", "journal-check", "journal-warm", "bulk-csv", "bulk-parquet",
+STAGES = ["journal-read", "journal-check", "journal-columns", "cli-check", "journal-warm", "bulk-csv", "bulk-parquet",
           "normalise", "aggregate", "e2e-bulk-csv", "e2e-bulk-parquet", "e2e-journal-warm",
           "e2e-journal-cold", "report-tables", "xlsx", "charts", "cli-report"]
 # stages that need Entry objects for every entry (slow at 1M; see README)
@@ -94,6 +96,21 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         res["seconds"] = res["read"] if name == "journal-read" else res["check"]
         res["entries"] = len(j.entries)
         res["errors"] = sum(p.severity == "error" for p in list(j.problems) + probs)
+    elif name == "journal-columns":
+        from ledger.journal_frame import read_journal_frame
+        t = time.perf_counter()
+        got, _ = read_journal_frame(d)
+        res["seconds"] = time.perf_counter() - t
+        res["entries"] = got.entries if got is not None else "left to the one-by-one reader"
+        res["rows"] = len(got.frame) if got is not None else 0
+    elif name == "cli-check":
+        exe = REPO / ".venv" / "bin" / "ledger-tool"
+        t = time.perf_counter()
+        p = subprocess.run([str(exe), "check", str(d)], capture_output=True, text=True,
+                           env={**os.environ, "LEDGER_TOOL_CACHE": "off"})
+        res["seconds"] = time.perf_counter() - t
+        res["exit"] = p.returncode
+        res["child_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     elif name == "journal-warm":
         from ledger.cache import load_frame
         t = time.perf_counter()

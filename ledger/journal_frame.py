@@ -66,7 +66,9 @@ def read_journal_frame(path: str | Path) -> tuple[JournalFrame | None, dict]:
     Returns ``(result, parsed)``: ``result`` is None unless the journal is
     clean and in the shapes this reader takes; ``parsed`` maps each file read
     so far to its ``ledger.journal.parse_file`` result, for
-    ``ledger.journal.read_journal(path, parsed)``.  Never raises for bad input.
+    ``ledger.journal.read_journal(path, parsed)`` (files already turned
+    into Arrow are dropped from it, to save memory).  Never raises for bad
+    input.
     """
     from ledger.memory import gc_paused
 
@@ -78,10 +80,6 @@ def read_journal_frame(path: str | Path) -> tuple[JournalFrame | None, dict]:
     if not files:
         return None, parsed
     with gc_paused():   # a million objects, none cyclic: no collector passes
-        for f in files:
-            parsed[f] = got = parse_file(f)
-            if got[1] is None or got[2]:
-                return None, parsed
         try:
             return _read(files, parsed), parsed
         except _NotHere:
@@ -99,36 +97,39 @@ def _read(files, parsed) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
     problems: list = []
-    raw: list = []
+    chunks: list = []
     file_of: list = []      # per file: (name, number of entries)
     heads: list = []
     for f in files:
-        text, data, _ = parsed[f]
+        parsed[f] = got = parse_file(f)
+        text, data, trouble = got
+        if data is None or trouble:
+            raise _NotHere
         entries, lines = read_tables(f, text, data, documents, problems, options)
         if problems or entries is None:
             raise _NotHere
         if entries:
             at = lines.headers("entry")
-            if len(at) != len(entries):
+            if len(at) != len(entries) or set(map(type, entries)) != {dict}:
                 raise _NotHere
-            raw.extend(entries)
+            if set(map(type, [e.get("date") for e in entries])) != {dt.date}:
+                raise _NotHere   # datetimes, text dates: the reader's rules
+            # the file's entries as one Arrow struct array: Arrow infers each
+            # field's type and refuses mixed ones (the reader's type checks, in C)
+            try:
+                chunks.append(pa.array(entries))
+            except (pa.ArrowException, OverflowError, TypeError, ValueError):
+                raise _NotHere from None
             heads.extend(at)
             file_of.append((str(f), len(entries)))
-    n = len(raw)
-    if not n or set(map(type, raw)) != {dict}:
-        raise _NotHere
-    # every entry as one Arrow struct: Arrow infers each field's type across
-    # the entries and refuses mixed types (the reader's type checks, in C)
-    try:
-        table = pa.array(raw)
-    except (pa.ArrowException, OverflowError, TypeError, ValueError):
-        raise _NotHere from None
+        # the Arrow copy is all that is needed from here: let the parsed TOML
+        # go (it is most of the memory); should the journal turn out to have
+        # a problem, the one-by-one reader parses the file again
+        del parsed[f]
+    table = _concat(chunks)
+    n = len(table)
     fields = {t.name: t.type for t in table.type}
     if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
-        raise _NotHere
-    if set(map(type, [e.get("date") for e in raw])) != {dt.date}:
-        raise _NotHere   # datetimes, text dates: the reader's rules
-    if table.null_count:
         raise _NotHere
 
     def text(key):
@@ -227,6 +228,28 @@ def _read(files, parsed) -> JournalFrame:
     if found or frame is None:
         raise _NotHere
     return JournalFrame(frame, documents, options, n, tuple(files))
+
+
+def _concat(chunks):
+    """The files' struct arrays as one: a field a file lacks is null there;
+    a field typed differently in two files is left to the reference."""
+    import pyarrow as pa
+
+    if not chunks:
+        raise _NotHere
+    if len(chunks) == 1:
+        return chunks[0]
+    types: dict = {}
+    for c in chunks:
+        for fld in c.type:
+            if types.setdefault(fld.name, fld.type) != fld.type:
+                raise _NotHere
+    names = list(types)
+    return pa.concat_arrays([
+        pa.StructArray.from_arrays(
+            [c.field(k) if c.type.get_field_index(k) >= 0 else pa.nulls(len(c), types[k])
+             for k in names], names=names)
+        for c in chunks])
 
 
 def _types_taken(fields) -> bool:

@@ -254,3 +254,24 @@ def test_parse_amounts_reads_as_parse_amount(phrases):
         assert Decimal(got.amount[i].as_py()) == want.amount, text
         assert got.currency[i].as_py() == want.currency, text
         assert got.qualifier[i].as_py() == want.qualifier, text
+
+
+def test_files_are_read_one_by_one_into_arrow_and_joined(tmp_path):
+    """A field one file lacks is empty there; a field typed differently in
+    two files (whole numbers here, text there) is left to the reference."""
+    from ledger.cache import load_frame
+
+    book = _journal(tmp_path)
+    ints = ('\n[[entry]]\nid = "n1"\ndate = 2019-01-01\nfunder = "UK:Home Office"\n'
+            'purpose = "Security:Calais port"\namount = 5000000\ncurrency = "EUR"\n'
+            '  [[entry.source]]\n  doc = "d1"\n  quote = "5m"\n')
+    (book / "more.toml").write_text(ints.replace("5000000", '"5000000"'), encoding="utf-8")
+    got = _taken(book)
+    assert got.entries == 4 and len(got.files) == 3
+    (book / "more.toml").write_text(ints, encoding="utf-8")
+    got, parsed = read_journal_frame(book)
+    assert got is None
+    _, _, problems, _, ref = _reference(book)
+    loaded = load_frame(book, use_cache=False)
+    assert not problems and not loaded.problems and loaded.entries == 4
+    assert_same_frame(loaded.frame, ref)
