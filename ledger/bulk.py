@@ -622,9 +622,10 @@ def _periods(col, names, date_np, P, n):
         import pyarrow.compute as pc
         # " ".join(text.split()), in Arrow: the reader's whitespace, one space
         ws = "[" + PY_WHITESPACE + "]+"
-        spaced = pc.utf8_trim(pc.replace_substring_regex(col("period"), ws, " "), " ")
-        phrase = pd.Series(_np(spaced).astype(object))
-        codes, uniq = pd.factorize(phrase)
+        enc = pc.dictionary_encode(col("period"))   # each distinct phrase once
+        spaced = pc.utf8_trim(pc.replace_substring_regex(enc.dictionary, ws, " "), " ")
+        same, uniq = pd.factorize(_np(spaced).astype(object))
+        codes = same[enc.indices.to_numpy(zero_copy_only=False)]
         periods, need_date = [], np.zeros(len(uniq), dtype=bool)
         for i, text in enumerate(uniq):
             try:
@@ -642,7 +643,7 @@ def _periods(col, names, date_np, P, n):
             for r in rows:  # only phrases that give an end and no start
                 d = date_np[r]
                 try:
-                    extra.append(parse_period(phrase.iloc[r], on=None if np.isnat(d) else
+                    extra.append(parse_period(uniq[codes[r]], on=None if np.isnat(d) else
                                               d.astype("datetime64[D]").item()))
                 except PeriodError as err:
                     m = np.zeros(n, dtype=bool)

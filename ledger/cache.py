@@ -102,10 +102,11 @@ def _slot(path: Path) -> str:
     return hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
 
 
-def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
+def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> CachedLedger:
     """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
     with its problems; from the cache when the files have not changed.  Never
-    raises for bad input (the problems say what is wrong)."""
+    raises for bad input (the problems say what is wrong).  ``progress``:
+    called with a short note before each long step."""
     path = Path(path)
     root = path if path.is_dir() else path.parent
     if path.suffix.lower() in (".csv", ".parquet", ".pq"):
@@ -125,19 +126,23 @@ def load_frame(path: str | Path, *, use_cache: bool = True) -> CachedLedger:
             key = None
 
     from ledger.journal_frame import read_journal_frame
-    got, parsed = read_journal_frame(path)
+    got, parsed = read_journal_frame(path, progress)
     if got is not None:   # clean, and read column-wise
         result = CachedLedger(got.frame, (), got.options, got.documents, root, False, got.entries)
     else:                 # the one-by-one reader: it words every problem
         from ledger import load_journal
         from ledger.memory import gc_paused
         from rates.normalise import entries_frame
+        if progress is not None:
+            progress("reading entry by entry, to word every problem")
         with gc_paused():   # the checks and the frame walk a million objects too
             entries, documents, problems, options = load_journal(path, parsed)
             frame = entries_frame(entries)
         result = CachedLedger(frame, tuple(problems), options, documents, root, False,
                               len(entries))
     if folder is not None and key is not None:
+        if progress is not None:
+            progress("caching the parsed ledger")
         try:
             _write(folder, _slot(path), key, result)
         except Exception as err:  # a cache that cannot be written is skipped, with a note
@@ -194,10 +199,19 @@ def _write(folder: Path, slot: str, key: str, result: CachedLedger) -> None:
 def _to_arrow(frame):
     import pyarrow as pa
 
+    import pandas as pd
+    import pyarrow.compute as pc
+
     cols = {}
     for c in frame.columns:
         s = frame[c]
-        if c in _DECIMALS:
+        arrow = getattr(s.array, "_pa_array", None) if isinstance(
+            s.array, pd.arrays.ArrowExtensionArray) else None
+        if arrow is not None and pa.types.is_decimal(arrow.type):
+            cols[c] = pc.cast(arrow, pa.string())   # plain text, exact, no Decimal objects
+        elif isinstance(s.dtype, pd.CategoricalDtype):
+            cols[c] = pa.array(s, from_pandas=True).cast(pa.string())   # codes -> text in Arrow
+        elif c in _DECIMALS:
             vals = s.to_numpy(dtype=object)
             cols[c] = pa.array([None if v is None else format(v, "f") for v in vals],
                                pa.string())

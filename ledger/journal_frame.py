@@ -60,7 +60,7 @@ def worth_reading_by_columns(path: str | Path) -> bool:
         return False
 
 
-def read_journal_frame(path: str | Path) -> tuple[JournalFrame | None, dict]:
+def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
     """Read and check the journal at ``path`` column-wise.
 
     Returns ``(result, parsed)``: ``result`` is None unless the journal is
@@ -68,7 +68,7 @@ def read_journal_frame(path: str | Path) -> tuple[JournalFrame | None, dict]:
     so far to its ``ledger.journal.parse_file`` result, for
     ``ledger.journal.read_journal(path, parsed)`` (files already turned
     into Arrow are dropped from it, to save memory).  Never raises for bad
-    input.
+    input.  ``progress``: called with a short note before each step.
     """
     from ledger.memory import gc_paused
 
@@ -81,12 +81,16 @@ def read_journal_frame(path: str | Path) -> tuple[JournalFrame | None, dict]:
         return None, parsed
     with gc_paused():   # a million objects, none cyclic: no collector passes
         try:
-            return _read(files, parsed), parsed
+            return _read(files, parsed, progress or _quiet), parsed
         except _NotHere:
             return None, parsed
 
 
-def _read(files, parsed) -> JournalFrame:
+def _quiet(note: str) -> None:
+    pass
+
+
+def _read(files, parsed, progress) -> JournalFrame:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -100,7 +104,8 @@ def _read(files, parsed) -> JournalFrame:
     chunks: list = []
     file_of: list = []      # per file: (name, number of entries)
     heads: list = []
-    for f in files:
+    for i, f in enumerate(files, 1):
+        progress(f"reading {f.name} ({i}/{len(files)})")
         parsed[f] = got = parse_file(f)
         text, data, trouble = got
         if data is None or trouble:
@@ -128,6 +133,7 @@ def _read(files, parsed) -> JournalFrame:
         del parsed[f]
     table = _concat(chunks)
     n = len(table)
+    progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
     if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
         raise _NotHere

@@ -20,7 +20,10 @@ def run(args) -> int:
         # a big journal: read column-wise (the one-by-one reader words any
         # problem), and cached by content for the next run
         from ledger.cache import load_frame
-        got = load_frame(args.ledger)
+        from reports.progress import Progress
+        progress = Progress("check")
+        got = load_frame(args.ledger, progress=progress.step)
+        progress.done()
         count, documents, problems = got.entries, got.documents, got.problems
     else:
         from ledger import load_journal

@@ -275,3 +275,18 @@ def test_files_are_read_one_by_one_into_arrow_and_joined(tmp_path):
     loaded = load_frame(book, use_cache=False)
     assert not problems and not loaded.problems and loaded.entries == 4
     assert_same_frame(loaded.frame, ref)
+
+
+def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
+    from ledger.cache import load_frame
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
+    notes: list[str] = []
+    load_frame(big, progress=notes.append)
+    files = sorted(big.rglob("*.toml"))
+    assert notes[0] == f"reading {files[0].name} (1/{len(files)})"
+    assert "checking 3,000 entries" in notes and notes[-1] == "caching the parsed ledger"
+    notes.clear()
+    bad = _journal(tmp_path, base=PLEDGE.replace('doc = "d1"', 'doc = "d9"'))
+    load_frame(bad, progress=notes.append)
+    assert "reading entry by entry, to word every problem" in notes
