@@ -464,6 +464,13 @@ def _iso_dates(text):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    blank = pc.equal(text, "")
+    try:   # Arrow's cast is strict (no 2015-02-30, no other shapes): the common case
+        days = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), text), pa.date32())
+        out = days.to_numpy(zero_copy_only=False).astype("datetime64[s]")
+        return out, ~_np(blank)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass   # some date is not YYYY-MM-DD: find which, as below
     shape = _np(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))
     safe = pc.if_else(pa.array(shape), text, pa.scalar("1970-01-01"))
 
