@@ -282,11 +282,18 @@ def _arrow_decimals(col):
 
 
 def clear() -> int:
-    """Remove every cached ledger; returns how many files were removed."""
+    """Remove every cached ledger and the stored rate series
+    (``rates.table``); returns how many files were removed."""
+    import shutil
+
     folder = cache_dir()
     n = 0
     if folder is not None and folder.is_dir():
         for f in list(folder.glob("*.meta")) + list(folder.glob("*.arrow")):
             f.unlink(missing_ok=True)
             n += 1
+        for d in folder.glob("rates-*"):
+            if d.is_dir():
+                n += sum(1 for _ in d.iterdir())
+                shutil.rmtree(d, ignore_errors=True)
     return n

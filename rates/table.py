@@ -138,8 +138,15 @@ class RateTable:
         self.user = (pd.concat(frames, ignore_index=True) if frames
                      else pd.DataFrame({c: [] for c in cols}))
         self.user["date"] = pd.to_datetime(self.user["date"]).to_numpy().astype("datetime64[D]")
-        self._ecb = ecb.load_ecb() if embedded else None
         self._series: dict[tuple[str, str], Series] = {}
+        # the embedded-only table keeps its pair series on disk between runs
+        # (ledger.cache's folder): building one costs ~30 ms of pandas and
+        # Decimal work, and a report needs one per currency
+        self._stored = embedded and not frames
+
+    @functools.cached_property
+    def _ecb(self):
+        return ecb.load_ecb() if self.embedded else None
 
     # -- construction helpers ---------------------------------------------
     @classmethod
@@ -164,9 +171,15 @@ class RateTable:
 
     @functools.cached_property
     def currencies(self) -> frozenset[str]:
+        if self._stored:
+            stored = _stored_currencies()
+            if stored:
+                return stored
         codes = set(self.user["from"]) | set(self.user["to"])
         if self._ecb is not None:
             codes |= set(self._ecb["currency"].unique()) | {EURO}
+        if self._stored:
+            _store_currencies(codes)
         return frozenset(codes)
 
     def check_currency(self, code: str, where: str = "") -> None:
@@ -207,6 +220,11 @@ class RateTable:
         key = (base, quote)
         if key in self._series:
             return self._series[key]
+        if self._stored:
+            got = _stored_series(base, quote)
+            if got is not None:
+                self._series[key] = got
+                return got
         self.check_currency(base)
         self.check_currency(quote)
         u = self.user
@@ -245,6 +263,8 @@ class RateTable:
         out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
                      s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object))
         self._series[key] = out
+        if self._stored:
+            _store_series(out)
         return out
 
     # -- lookups ----------------------------------------------------------
@@ -330,6 +350,116 @@ class RateTable:
             "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
         }, index=sums.index)
         return out
+
+
+# ------------------------------------------------ stored series (ECB only)
+_STORE_FORMAT = 1
+
+
+def _store_folder() -> Path | None:
+    """Where the embedded table's series are kept: one folder per ECB data
+    version and version of this code (a change of either starts afresh)."""
+    from ledger.cache import cache_dir
+
+    folder = cache_dir()
+    return None if folder is None else folder / f"rates-{_store_key()}"
+
+
+@functools.cache
+def _store_key() -> str:
+    import hashlib
+
+    h = hashlib.blake2b(digest_size=8)
+    h.update(f"{_STORE_FORMAT} {ecb.data_version()} {RATE_DIGITS}".encode())
+    for mod in (Path(__file__), Path(ecb.__file__)):
+        try:
+            h.update(mod.read_bytes())
+        except OSError:
+            h.update(str(mod).encode())
+    return h.hexdigest()
+
+
+def _stored_series(base: str, quote: str) -> Series | None:
+    """A pair's series as stored by ``_store_series``, or None (not stored,
+    unreadable, or from something else): then it is built afresh."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    folder = _store_folder()
+    if folder is None or not (base.isalpha() and quote.isalpha()):
+        return None
+    try:
+        with pa.memory_map(str(folder / f"{base}-{quote}.arrow")) as src:
+            t = ipc.open_file(src).read_all()
+        meta = t.schema.metadata or {}
+        if meta.get(b"pair") != f"{base}-{quote}".encode():
+            return None
+        rates = np.empty(t.num_rows, dtype=object)
+        rates[:] = [Decimal(v) for v in t.column("rate").to_pylist()]
+        return Series(base, quote, t.column("date").to_numpy().astype("datetime64[D]"),
+                      rates, np.asarray(t.column("source").to_pylist(), dtype=object))
+    except (OSError, pa.ArrowException, KeyError, ValueError, ArithmeticError):
+        return None
+
+
+def _make_store(folder: Path) -> None:
+    """Create the store folder; the first time, remove the stores of other
+    data or code versions beside it (they can never be read again)."""
+    import shutil
+
+    if folder.is_dir():
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.parent.glob("rates-*"):
+        if old != folder and old.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _store_series(s: Series) -> None:
+    """Keep a built series for the next run; a store that cannot be written
+    is skipped (it never changes a result)."""
+    import pyarrow as pa
+    import pyarrow.ipc as ipc
+
+    from ledger.atomic import atomic_path
+
+    folder = _store_folder()
+    if folder is None:
+        return
+    try:
+        _make_store(folder)
+        t = pa.table({"date": pa.array(s.dates, pa.date32()),
+                      "rate": pa.array([str(r) for r in s.rate], pa.string()),
+                      "source": pa.array(list(s.source), pa.string())}
+                     ).replace_schema_metadata({b"pair": f"{s.base}-{s.quote}".encode()})
+        with atomic_path(folder / f"{s.base}-{s.quote}.arrow") as tmp:
+            with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, t.schema) as w:
+                w.write_table(t)
+    except Exception:
+        pass
+
+
+def _stored_currencies() -> frozenset[str] | None:
+    folder = _store_folder()
+    try:
+        codes = (folder / "currencies.txt").read_text(encoding="ascii").split() if folder else []
+    except (OSError, UnicodeDecodeError):
+        return None
+    ok = codes and codes[-1] == "end" and all(len(c) == 3 and c.isalpha() for c in codes[:-1])
+    return frozenset(codes[:-1]) if ok else None
+
+
+def _store_currencies(codes) -> None:
+    from ledger.atomic import write_atomic
+
+    folder = _store_folder()
+    if folder is None:
+        return
+    try:
+        _make_store(folder)
+        write_atomic(folder / "currencies.txt", (" ".join(sorted(codes)) + " end\n").encode())
+    except Exception:
+        pass
 
 
 @functools.cache

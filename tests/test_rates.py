@@ -7,6 +7,7 @@ import json
 import zipfile
 from decimal import Decimal
 
+import numpy as np
 import pytest
 
 from ledger.errors import LedgerError
@@ -241,3 +242,44 @@ def test_cli_ledger_folder(run_cli, tmp_path):
     code, _, err = run_cli("rates", "convert", "10", "GBP", "USD", "--date", "2024-03-14",
                            "--ledger", tmp_path / "missing")
     assert code == 1 and "--ledger" in err
+
+
+def _same_series(a, b) -> None:
+    assert (a.dates == b.dates).all()
+    assert list(a.rate) == list(b.rate) and [str(r) for r in a.rate] == [str(r) for r in b.rate]
+    assert list(a.source) == list(b.source)
+
+
+def test_the_embedded_tables_series_are_stored_and_read_back_exactly(tmp_path, monkeypatch):
+    from rates.table import RateTable
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    fresh = {p: RateTable().series(*p) for p in (("USD", "GBP"), ("EUR", "JPY"), ("GBP", "EUR"))}
+    currencies = RateTable().currencies
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path))
+    for pair in fresh:
+        RateTable().series(*pair)                   # built, then stored
+    assert RateTable().currencies == currencies     # stored too
+    stored = list(tmp_path.glob("rates-*/*"))
+    assert {f.name for f in stored} == {"USD-GBP.arrow", "EUR-JPY.arrow", "GBP-EUR.arrow",
+                                        "currencies.txt"}
+    for pair, want in fresh.items():
+        _same_series(RateTable().series(*pair), want)   # read back from the store
+    assert RateTable().currencies == currencies
+    # a damaged store is ignored (and rebuilt), never believed
+    (tmp_path.glob("rates-*/USD-GBP.arrow").__next__()).write_bytes(b"not arrow")
+    (tmp_path.glob("rates-*/currencies.txt").__next__()).write_text("GBP USD")
+    _same_series(RateTable().series("USD", "GBP"), fresh[("USD", "GBP")])
+    assert RateTable().currencies == currencies
+
+
+def test_tables_with_user_rates_are_not_stored(tmp_path, monkeypatch):
+    from rates.table import RateTable
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path))
+    csv = tmp_path / "r.csv"
+    csv.write_text("date,from,to,rate\n2015-01-02,GBP,USD,1.5\n", encoding="utf-8")
+    s = RateTable([csv]).series("GBP", "USD")
+    at = list(s.dates).index(np.datetime64("2015-01-02"))
+    assert s.rate[at] == Decimal("1.5")       # the user's quote wins on its date
+    assert not list(tmp_path.glob("rates-*"))
