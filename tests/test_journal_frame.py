@@ -290,3 +290,74 @@ def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
     bad = _journal(tmp_path, base=PLEDGE.replace('doc = "d1"', 'doc = "d9"'))
     load_frame(bad, progress=notes.append)
     assert "reading entry by entry, to word every problem" in notes
+
+
+# --------------------------------------------------------------- fuzzing
+@pytest.fixture(scope="module")
+def small_generated(tmp_path_factory) -> Path:
+    from conftest import generate_module
+
+    d = tmp_path_factory.mktemp("small")
+    generate_module().write(d, 150, seed=3)
+    return d
+
+
+VALUE_EDITS = [
+    b'amount = 5000000\n', b'amount = "\xc2\xa35m a year"\n', b'amount = "GBP 0"\n',
+    b'date = "2015-01-01"\n', b'date = 2015-02-29\n', b'date = 2015-01-01T10:00:00\n',
+    b'period = ""\n', b'period = "over 0 years"\n', b'period = "fiscal year 2015-17"\n',
+    b'status = "paid"\n', b'qualifier = "about"\n', b'qualifier = "up to"\n',
+    b'funder = "UK::Home"\n', b'funder = " UK:Home "\n', b'purpose = "A:\xe2\x80\x83B"\n',
+    b'currency = "XYZ"\n', b'currency = "GBP"\n', b'disburses = "nope"\n',
+    b'tags = ["a", 1]\n', b'restated = ["\xe2\x82\xac1m"]\n', b'notes = 3\n',
+    b'  doc = "doc-99999"\n', b'  quote = ""\n', b'  quote = " \xc2\xa0"\n',
+    b'  [[entry.split]]\n  purpose = "A:B"\n  amount = "1"\n', b'id = "e0000001"\n',
+]
+
+
+def test_any_edit_either_reads_as_the_reference_or_is_left_to_it(tmp_path, small_generated):
+    """Random edits of a clean generated journal (line mutations from
+    test_fuzz plus value edits): the column reader either declines or gives
+    exactly the reference reader's frame on a problem-free journal; the cache
+    loader's problems are always the reference's."""
+    import shutil
+
+    from hypothesis import HealthCheck
+
+    from ledger.cache import load_frame
+    from test_fuzz import mutation, watchdog
+
+    book = tmp_path / "book"
+    shutil.copytree(small_generated, book, ignore=shutil.ignore_patterns("*.csv", "*.parquet"))
+    files = sorted((book / "journal").glob("*.toml"))
+    originals = {f: f.read_bytes() for f in files}
+    assert read_journal_frame(book)[0] is not None   # taken before any edit
+    taken = []
+
+    @settings(max_examples=60, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                     HealthCheck.data_too_large])
+    @given(data=st.data())
+    def run(data):
+        for f, b in originals.items():
+            f.write_bytes(b)
+        victim = data.draw(st.sampled_from(files), label="file")
+        lines = originals[victim].splitlines(keepends=True)
+        if data.draw(st.booleans(), label="value edit"):
+            i = data.draw(st.integers(0, len(lines)), label="at")
+            lines.insert(i, data.draw(st.sampled_from(VALUE_EDITS), label="edit"))
+        else:
+            lines = data.draw(mutation(lines), label="mutation")
+        victim.write_bytes(b"".join(lines))
+        with watchdog():
+            got, _ = read_journal_frame(book)
+            _, _, problems, _, ref = _reference(book)
+            loaded = load_frame(book, use_cache=False)
+        assert list(loaded.problems) == problems
+        if got is not None:
+            assert not problems
+            assert_same_frame(got.frame, ref)
+            taken.append(victim)
+
+    run()
+    assert taken, "some edits (e.g. a padded value, a dropped comment) keep the journal clean"
