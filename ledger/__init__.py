@@ -50,7 +50,7 @@ def load_journal(path: str | Path, parsed: dict | None = None):
     j = read_journal(path, parsed)
     problems = list(j.problems)
     with gc_paused():   # the checks make many short-lived objects, none cyclic
-        problems.extend(check_all(j.entries, j.documents))
+        problems.extend(check_all(j.entries, j.documents, j.rejected))
     return j.entries, j.documents, problems, j.options
 
 

@@ -26,14 +26,18 @@ def check_unique_ids(entries: Sequence[Entry]) -> list[Problem]:
     return out
 
 
-def check_links(entries: Sequence[Entry]) -> list[Problem]:
+def check_links(entries: Sequence[Entry], rejected: Iterable[str] = ()) -> list[Problem]:
+    """Links must name another entry.  ``rejected``: ids of entries left out
+    for their own errors (already reported): a link to one is not called
+    missing, which would send the reader looking for an entry that is there."""
     by_id = {e.id: e for e in entries}
+    left_out = set(rejected)
     out = []
     for e in entries:
         for ln in e.links:
             if ln.target == e.id:
                 out.append(_at(e, f"{ln.kind} links the entry to itself"))
-            elif ln.target not in by_id:
+            elif ln.target not in by_id and ln.target not in left_out:
                 out.append(_at(e, f"{ln.kind} names a missing entry {ln.target!r}"))
     return out
 
@@ -119,10 +123,13 @@ def check_packages(entries: Sequence[Entry]) -> list[Problem]:
 CHECKS = (check_unique_ids, check_links, check_splits, check_balanced, check_packages)
 
 
-def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None = None) -> list[Problem]:
+def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None = None,
+              rejected: Iterable[str] = ()) -> list[Problem]:
+    """Every check; ``rejected``: ids of entries the reader left out for their
+    errors (see ``check_links``)."""
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(entries))
+        problems.extend(check_links(entries, rejected) if check is check_links else check(entries))
     if documents is not None:
         problems.extend(check_sources(entries, documents))
     return problems

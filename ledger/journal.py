@@ -59,6 +59,7 @@ class Journal(NamedTuple):
     problems: tuple[Problem, ...]
     options: dict[str, Any]
     files: tuple[Path, ...]
+    rejected: tuple[str, ...] = ()   # ids of entries left out for their errors
 
 
 def journal_files(path: Path) -> list[Path]:
@@ -86,13 +87,16 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
     if not files:
         problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
     memo: dict = {}   # amount and period phrases already parsed in this read
+    rejected: list[str] = []
     with gc_paused():
         for f in files:
             got = parsed[f] if parsed is not None and f in parsed else parse_file(f)
             problems.extend(got[2])
             if got[1] is not None:
-                _read_data(f, got[0], got[1], entries, documents, problems, options, memo)
-    return Journal(tuple(entries), documents, tuple(problems), options, tuple(files))
+                _read_data(f, got[0], got[1], entries, documents, problems, options, memo,
+                           rejected)
+    return Journal(tuple(entries), documents, tuple(problems), options, tuple(files),
+                   tuple(rejected))
 
 
 def _decode(f: Path, problems: list[Problem]) -> str | None:
@@ -212,7 +216,7 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
 
 
 def _read_data(f: Path, text: str, data: dict, entries, documents, problems, options,
-               memo=None) -> None:
+               memo=None, rejected=None) -> None:
     raw_entries, lines = read_tables(f, text, data, documents, problems, options)
     if raw_entries is None:
         return
@@ -221,9 +225,12 @@ def _read_data(f: Path, text: str, data: dict, entries, documents, problems, opt
     for i, raw in enumerate(raw_entries):
         start = entry_lines[i] if i < len(entry_lines) else 0
         end = entry_lines[i + 1] if i + 1 < len(entry_lines) else len(lines)
-        e = EntryReader(raw, fname, start, end, lines, problems, memo).read()
+        reader = EntryReader(raw, fname, start, end, lines, problems, memo)
+        e = reader.read()
         if e is not None:
             entries.append(e)
+        elif rejected is not None and reader.id:
+            rejected.append(reader.id)
 
 
 def _line_of_max(text: str, chars: str) -> int:

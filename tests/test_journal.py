@@ -199,3 +199,23 @@ def test_phased_parts_exceeding_package(tmp_path, run_cli):
 def test_usage_error_exits_2(run_cli):
     code, out, err = run_cli("check")
     assert code == 2 and "Traceback" not in err
+
+
+def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_path, run_cli):
+    """The entry's own errors are reported; its dependants are not sent
+    looking for an entry that is there, and a truly missing target still is."""
+    bad = GOOD.split("\n\n", 1)[1].replace('"£1.4 million"', '"£5 zillion"')
+    payer = GOOD.split("\n\n", 1)[1].replace('id = "e1"', 'id = "pay"').replace(
+        'amount = "£1.4 million"', 'disburses = "e1"\namount = "£1m"')
+    lost = payer.replace('id = "pay"', 'id = "lost"').replace('disburses = "e1"',
+                                                             'disburses = "e9"')
+    write(tmp_path, GOOD.split("\n\n", 1)[0] + "\n\n" + bad + payer + lost)
+    from ledger.journal import read_journal
+    j = read_journal(tmp_path / "j.toml")
+    assert j.rejected == ("e1",) and [e.id for e in j.entries] == ["pay", "lost"]
+    code, out, err = run_cli("check", tmp_path / "j.toml")
+    assert code == 1
+    assert "entry 'e1': error: amount:" in err
+    assert "missing entry 'e1'" not in err
+    assert "entry 'lost': error: disburses names a missing entry 'e9'" in err
+    assert "2 entries" in err and "2 error(s)" in err
