@@ -345,6 +345,33 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
     return Document(id=doc_id, file=fname, line=line, **values)
 
 
+NO_AMOUNT = "needs an amount"
+
+
+def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
+    """An [[entry.split]] amount: a whole number, a plain decimal
+    ("2,000,000") or a phrase in the entry's currency ("£2m").  Returns
+    (value or None, problem or ''); a phrase in another currency gives its
+    value and a problem; no amount at all gives ``NO_AMOUNT``."""
+    from ledger.money import MoneyError, parse_amount
+
+    if isinstance(amt, int) and not isinstance(amt, bool):
+        return Decimal(amt), ""
+    if not isinstance(amt, str):
+        return None, NO_AMOUNT
+    try:
+        return Decimal(amt.strip().replace(",", "")), ""
+    except InvalidOperation:
+        pass
+    try:
+        p = parse_amount(amt)
+    except MoneyError as err:
+        return None, f"split amount: {err}"
+    if currency and p.currency != currency:
+        return p.amount, f"split amount {amt!r} is in {p.currency}, the entry in {currency}"
+    return p.amount, ""
+
+
 class EntryReader:
     """Turns one raw ``[[entry]]`` table into an ``Entry``, collecting problems."""
 
@@ -536,7 +563,6 @@ class EntryReader:
         return period
 
     def splits(self, currency: str) -> list[Split]:
-        from ledger.money import MoneyError, parse_amount
         raw = self.raw.get("split")
         if raw is None:
             return []
@@ -554,24 +580,13 @@ class EntryReader:
                 self.problem("[[entry.split]] needs a purpose", "split")
                 continue
             self.account("split purpose", purpose.strip())
-            amt = s.get("amount")
-            try:
-                if isinstance(amt, int) and not isinstance(amt, bool):
-                    value = Decimal(amt)
-                elif isinstance(amt, str):
-                    try:
-                        value = Decimal(amt.strip().replace(",", ""))
-                    except InvalidOperation:
-                        p = parse_amount(amt)
-                        if currency and p.currency != currency:
-                            self.problem(f"split amount {amt!r} is in {p.currency}, the entry in {currency}",
-                                         "split")
-                        value = p.amount
-                else:
-                    self.problem(f"split for {purpose!r} needs an amount", "split")
-                    continue
-            except MoneyError as err:
-                self.problem(f"split amount: {err}", "split")
+            value, why = split_amount(s.get("amount"), currency)
+            if why is NO_AMOUNT:
+                self.problem(f"split for {purpose!r} needs an amount", "split")
+                continue
+            if why:
+                self.problem(why, "split")
+            if value is None:
                 continue
             if not value.is_finite() or value <= 0:
                 self.problem(f"split amount for {purpose!r} must be a positive number", "split")

@@ -21,13 +21,13 @@ conversions) are handled entry by entry.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.journal import (_ACCOUNT_PART, ENTRY_FIELDS, SOURCE_FIELDS, SPLIT_FIELDS,
-                            journal_files, parse_file, read_tables)
+                            journal_files, parse_file, read_tables, split_amount)
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -378,7 +378,7 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.money import MoneyError, parse_amount, plain_decimal
+    from ledger.money import plain_decimal
 
     if "split" not in fields:
         return {}
@@ -399,22 +399,8 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
                 raise _NotHere
             purpose = purpose.strip()
             _check_accounts([purpose])
-            try:
-                if type(amt) is int:
-                    value = Decimal(amt)
-                elif isinstance(amt, str):
-                    try:
-                        value = Decimal(amt.strip().replace(",", ""))
-                    except InvalidOperation:
-                        p = parse_amount(amt)
-                        if p.currency != own:
-                            raise _NotHere
-                        value = p.amount
-                else:
-                    raise _NotHere
-            except (MoneyError, ValueError):
-                raise _NotHere from None
-            if not value.is_finite() or value <= 0:
+            value, why = split_amount(amt, own)
+            if why or value is None or not value.is_finite() or value <= 0:
                 raise _NotHere
             parts.append((purpose, plain_decimal(value)))
             total += value

@@ -219,3 +219,23 @@ def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_pa
     assert "missing entry 'e1'" not in err
     assert "entry 'lost': error: disburses names a missing entry 'e9'" in err
     assert "2 entries" in err and "2 error(s)" in err
+
+
+@pytest.mark.parametrize("amount, message", [
+    ('"€1m"', "split amount '€1m' is in EUR, the entry in GBP"),
+    ('"£1 zillion"', "split amount: cannot understand 'zillion'"),
+    ("true", "split for 'Security:Fencing' needs an amount"),
+    ('"-5"', "split amount for 'Security:Fencing' must be a positive number"),
+])
+def test_split_amount_problems(tmp_path, run_cli, amount, message):
+    entry = GOOD.split("\n\n", 1)[1].replace('purpose = "Security:Calais port"\n', "") + (
+        f'  [[entry.split]]\n  purpose = "Security:Fencing"\n  amount = {amount}\n'
+        '  [[entry.split]]\n  purpose = "Security:Gates"\n  amount = "400,000"\n')
+    write(tmp_path, GOOD.split("\n\n", 1)[0] + "\n\n" + entry)
+    code, _, err = run_cli("check", tmp_path / "j.toml")
+    assert code == 1 and message in err, err
+    assert err.count("error:") == 1, err   # that problem alone
+    good = tmp_path / "ok"
+    write(good, GOOD.split("\n\n", 1)[0] + "\n\n" + entry.replace(f"amount = {amount}",
+                                                                   'amount = "£1m"'))
+    assert run_cli("check", good / "j.toml")[0] == 0
