@@ -107,7 +107,7 @@ def main(argv=None) -> int:
           f"load average {os.getloadavg()[0]:.1f}", file=sys.stderr)
     if not a.no_stages:
         t = stages(ledger_dir, a.limit)
-        print(f"stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()))
+        print("stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()))
         print(f"report files after the load: {sum(v for k, v in t.items() if k[:4] != 'load'):.2f} s"
               f"; workbook {next(v for k, v in t.items() if k.startswith('workbook')):.2f} s")
     if a.e2e or a.no_stages:

@@ -60,7 +60,6 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
 def build(n: int, seed: int = 1):
     """The entries as columns (a dict of numpy arrays), one row per entry."""
     import numpy as np
-    import pandas as pd
 
     rng = np.random.default_rng(seed)
     idx = np.arange(n)
@@ -281,7 +280,6 @@ def bulk_frame(g, c):
     import numpy as np
     import pandas as pd
 
-    n = g["n"]
     docs, ncite = c["docs"], c["ncite"]
     cites = c["doc_ids"][docs[:, 0]].copy()
     for j in (1, 2):

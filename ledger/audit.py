@@ -26,7 +26,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
 from .errors import LedgerError
-from .model import ONE_OFF, PER_YEAR, Citation, Document, Entry, Money
+from .model import ONE_OFF, Citation, Document, Entry, Money
 
 __all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",

@@ -677,17 +677,14 @@ def _period_columns(cols):
     the arrays of ``_periods`` (label as ``Period.describe()`` words it) and a
     mask of the periods left to the one-by-one path (anything unusual, and
     every error)."""
-    import datetime as dt
     from decimal import Decimal, InvalidOperation
 
     import numpy as np
-    import pyarrow.compute as pc
 
     from ledger.model import _plain
     from ledger.period import PeriodError, normalise_fiscal_year
 
     K, Y, S, E, F = cols
-    u = len(K)
     kind = _np(K).astype(object)
     kind[kind == ""] = "one-off"
     slow = ~np.isin(kind, KINDS)

@@ -12,7 +12,6 @@ fallback, HTML reduced to its visible text, PDF text extracted.
 from __future__ import annotations
 
 import bisect
-import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path

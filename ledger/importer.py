@@ -399,7 +399,6 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     values = {fld: column(fld) for fld in ALIASES}
     ids = values["id"]
-    gen = ids == ""
     # split entries from ledger-tool's own export: one row per purpose, same id
     regroup = "entry_amount" in cols and "id" in cols
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
@@ -607,7 +606,6 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     # rejecting one row can break another's link, so repeat until stable
     docs = {**documents, **{d: Document(d) for d in new_docs}}
     while True:
-        new = {id(e): (rs, t) for rs, t, e in ok}
         probs = check_all(list(entries) + [e for _, _, e in ok], docs)
         bad: dict[int, list[str]] = {}
         by_id = {}
@@ -625,7 +623,6 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
             for m in dict.fromkeys(msgs):
                 rejects.append(Reject(row, _column_for(m, cols), m))
         ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
-        del new
     return [(t, e) for _, t, e in ok]
 
 

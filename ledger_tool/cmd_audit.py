@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ledger.errors import LedgerError
 
 
 def _fraction(text: str):

@@ -165,7 +165,6 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     orig_total = mul_round(amount_minor, [factor])
 
     # the spread skeleton: one part per row and year (or one part per row)
-    mode = opts.years or "calendar"
     sm, sd = YEAR_MODES_START(opts)
     if opts.years:
         e_spread = np.where(open_rows, span.s, span.e)
@@ -438,7 +437,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         f.frame["years"].to_numpy(dtype=object) if f.has("years") else [None] * n, f, "years")
     has_end = ~np.isnat(end)
 
-    one_off, per_year = kind == "one-off", kind == "per-year"
+    per_year = kind == "per-year"
     over, fiscal = kind == "over", kind == "fiscal-year"
     fsm, fsd = opts.fiscal_start if opts.years not in (None, "calendar") else (4, 1)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 

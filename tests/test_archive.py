@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from pathlib import Path
 
 import pytest
 from conftest import line_col

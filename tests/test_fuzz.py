@@ -15,7 +15,6 @@ import os
 import re
 import signal
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st

@@ -9,7 +9,7 @@ import pytest
 
 import ledger
 from ledger.errors import LedgerError
-from ledger.model import Citation, Entry, Link, Period, Split
+from ledger.model import Entry, Link, Split
 from reports.tables import (TOTAL, ReportOptions, build_report, by_purpose, comparison_table,
                             status_table, summary_table, tree_table)
 
