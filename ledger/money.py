@@ -415,8 +415,9 @@ def parse_amounts(texts) -> Amounts:
     m = pc.extract_regex(arr, _FAST_COLUMN_RE)
     ok = m.is_valid().to_numpy(zero_copy_only=False)
     g = {k: pc.fill_null(m.field(k), "") for k in ("q", "sym", "pre", "num", "scale", "post")}
-    sym = pc.replace_substring_regex(g["sym"], "^\\$$", "USD")
-    sym = pc.replace_substring(pc.replace_substring(sym, "£", "GBP"), "€", "EUR")
+    # the symbol's code, from the same table as the one-phrase fast path
+    at = pc.index_in(g["sym"], value_set=pa.array(list(_FAST_SYMBOLS)))
+    sym = pc.fill_null(pc.take(pa.array(list(_FAST_SYMBOLS.values())), at), "")
     has = [pc.not_equal(g[k], "").to_numpy(zero_copy_only=False).astype(np.int8)
            for k in ("sym", "pre", "post")]
     ok &= (has[0] + has[1] + has[2]) == 1
