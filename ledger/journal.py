@@ -351,9 +351,36 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
                 ok = False
             else:
                 values[k] = raw[k]
+    why = _path_leaves(values["path"]) if "path" in values else ""
+    if why:
+        # an error, but the document stays declared: its citations are not
+        # also reported as naming an unknown document
+        problems.append(Problem(fname, line, "", f"document {doc_id!r}: path "
+                                f"{values['path']!r} {why}",
+                                hint="give the file's path relative to the source archive "
+                                     "folder, without '..'"))
     if not ok:
         return None
     return Document(id=doc_id, file=fname, line=line, **values)
+
+
+def _path_leaves(path: str) -> str:
+    """Why a document path cannot name a file inside the source archive
+    ('' when it can): absolute, climbing out with '..', or holding control
+    characters.  Symlinks are checked when the file is read (ledger.archive)."""
+    import posixpath
+
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "holds a control character"
+    posix = path.replace("\\", "/")
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        return "is absolute: documents must lie inside the source archive"
+    norm = posixpath.normpath(posix)
+    if norm == ".." or norm.startswith("../"):
+        return "leaves the source archive ('..'): documents must lie inside it"
+    if norm == ".":
+        return "names the archive folder itself, not a file"
+    return ""
 
 
 NO_AMOUNT = "needs an amount"

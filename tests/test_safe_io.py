@@ -223,3 +223,90 @@ def test_check_file_names_each_kind(tmp_path):
     with pytest.raises(UnsafeFile, match="outside"):
         confine(tmp_path / ".." / "x", tmp_path)
     assert stat.S_ISREG(check_file(__file__).st_mode)
+
+
+# ------------------------------------------------------------ documents
+def _doc_ledger(folder: Path, path: str) -> Path:
+    import json
+    f = folder / "book.toml"
+    f.write_text(f'[[document]]\nid = "d1"\ntitle = "t"\npath = {json.dumps(path)}\n\n'
+                 + ENTRY + '[[entry.source]]\ndoc = "d1"\nquote = "£1 million"\n',
+                 encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "a/../../x.txt",
+                                  "C:/secret.txt", "a\x07.txt"])
+def test_check_refuses_a_document_path_leaving_the_archive(tmp_path, run_cli, path):
+    code, out, err = run_cli("check", _doc_ledger(tmp_path, path))
+    assert code == 1
+    assert f"error: document 'd1': path {path!r} " in err
+    assert "unknown document" not in err
+
+
+_PARTS = st.sampled_from(["..", ".", "docs", "a.txt", "secret.txt", "link", "out", "/", "//"])
+
+
+@settings(max_examples=150, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(_PARTS, min_size=1, max_size=6), absolute=st.booleans())
+def test_no_document_is_read_from_outside_the_archive(tmp_path_factory, parts, absolute):
+    """Property: whatever path a [[document]] gives ('..', absolute, through
+    symlinks in and out), either ``check`` refuses it or the archive reads a
+    file inside the archive, never the secret beside it."""
+    from ledger.archive import Archive
+    from ledger.errors import LedgerError
+    from ledger.journal import read_journal
+
+    base = tmp_path_factory.mktemp("docs")
+    archive = base / "archive"
+    (archive / "docs").mkdir(parents=True)
+    (archive / "docs" / "a.txt").write_text("£1 million")
+    (archive / "a.txt").write_text("£1 million")
+    (base / "secret.txt").write_text("SECRET £1 million")
+    (archive / "link").symlink_to(base / "secret.txt")
+    (archive / "docs" / "out").symlink_to(base)
+    path = ("/" if absolute else "") + "/".join(parts)
+    journal = read_journal(_doc_ledger(base, path))
+    refused = [p for p in journal.problems if "document 'd1': path" in p.message]
+    doc = journal.documents["d1"]
+    try:
+        text = Archive(archive).read(doc).text
+    except LedgerError as err:
+        assert "\n" not in str(err)
+        return
+    assert "SECRET" not in text, (path, refused)
+
+
+def test_audit_does_not_read_a_fifo_or_a_symlink_out(tmp_path):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (tmp_path / "secret.txt").write_text("root:x:0:0 £1 million")
+    book = _doc_ledger(tmp_path, "doc.txt")
+    for make in (os.mkfifo, lambda p: p.symlink_to(tmp_path / "secret.txt"),
+                 lambda p: p.symlink_to("/dev/zero")):
+        target = archive / "doc.txt"
+        if target.exists() or target.is_symlink():
+            target.unlink()
+        make(target)
+        got = run_tool("audit", book, "--sources", archive, timeout=60)
+        assert got.returncode == 1
+        assert "root:x" not in got.stdout + got.stderr
+        assert "document 'd1': " in got.stderr + got.stdout
+        assert "Traceback" not in got.stderr
+        got = run_tool("report", book, "--out", tmp_path / "r", "--sources", archive,
+                       timeout=120)
+        assert "root:x" not in got.stdout + got.stderr
+        html = tmp_path / "r" / "report.html"
+        if html.exists():
+            assert "root:x" not in html.read_text(encoding="utf-8")
+            html.unlink()
+
+
+def test_sources_list_says_refused_for_a_fifo(tmp_path, run_cli):
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    os.mkfifo(archive / "doc.txt")
+    code, out, err = run_cli("sources", "list", _doc_ledger(tmp_path, "doc.txt"),
+                             "--sources", archive)
+    assert "REFUSED: is a FIFO" in out
