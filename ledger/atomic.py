@@ -11,8 +11,12 @@ from pathlib import Path
 def atomic_path(path: str | os.PathLike):
     """Yield a temporary path beside ``path``; on success fsync it and rename it
     over ``path``.  On any error the temporary file is removed and ``path`` is
-    left as it was.  For writers that want a file name (openpyxl, matplotlib)."""
+    left as it was.  For writers that want a file name (openpyxl, matplotlib).
+    A symlink is written through: its target gets the new bytes, and the
+    link stays a link."""
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     # mkstemp makes the file 0600; give it the mode the file has, or what a

@@ -203,15 +203,12 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     """A mapping file: ``[columns]`` (journal field = "Column header"),
     optional ``[defaults]`` (field = value for empty cells), ``date_format``
     (strftime, e.g. "%d/%m/%Y") and ``sheet``."""
+    from ledger.safe_io import load_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: mapping file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise LedgerError(f"{path}: cannot read mapping file: {err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise LedgerError(f"{path}: TOML syntax error in mapping file: {err}") from None
+    if not path.exists() and not path.is_symlink():
+        raise LedgerError(f"{path}: mapping file not found")
+    data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
     from ledger.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
     fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
     problems = []

@@ -29,7 +29,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 
 __all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "read_bytes",
-           "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
+           "read_text", "load_toml", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
 SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
@@ -158,6 +158,33 @@ def read_bytes(path: str | os.PathLike, *, inside: str | os.PathLike | None = No
         raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
     finally:
         os.close(fd)
+
+
+def read_text(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+              what: str = "file", limit: int | None = None) -> str:
+    """``read_bytes`` decoded as UTF-8 (a BOM accepted); ``UnsafeFile`` naming
+    the line of the first byte that is not UTF-8."""
+    raw = read_bytes(path, inside=inside, what=what, limit=limit)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise UnsafeFile(f"{path}:{line}", f"not valid UTF-8 (byte {err.start}); "
+                                           f"save the {what} as UTF-8") from None
+
+
+def load_toml(path: str | os.PathLike, *, what: str = "TOML file") -> dict:
+    """A small TOML file (mapping, draft, ...) read through every guard:
+    regular file, size cap, UTF-8, nesting depth; then parsed by tomllib.
+    Raises ``LedgerError`` naming the file (and line)."""
+    import tomllib
+
+    text = read_text(path, what=what)
+    check_nesting(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LedgerError(f"{path}: TOML syntax error in {what}: {err}") from None
 
 
 # ------------------------------------------------------------ TOML nesting

@@ -310,3 +310,52 @@ def test_sources_list_says_refused_for_a_fifo(tmp_path, run_cli):
     code, out, err = run_cli("sources", "list", _doc_ledger(tmp_path, "doc.txt"),
                              "--sources", archive)
     assert "REFUSED: is a FIFO" in out
+
+
+# ------------------------------------------------------------ add, mapping, draft
+ADD = ["--id", "x-1", "--date", "2015-08-01", "--funder", "UK:Home Office", "--purpose",
+       "Security:Calais port", "--amount", "£7m", "--source", "001_c33d2c2f8263bd4b",
+       "--quote", "up to £7 million"]
+
+
+def test_add_writes_through_a_symlinked_journal(tmp_path, example_ledger, run_cli):
+    import shutil
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    (book / "data").mkdir()
+    real = book / "data" / "pledges.txt"
+    (book / "pledges.toml").rename(real)
+    (book / "pledges.toml").symlink_to("data/pledges.txt")
+    code, out, err = run_cli("add", book, *ADD)
+    assert code == 0, err
+    assert (book / "pledges.toml").is_symlink()
+    assert 'id = "x-1"' in real.read_text(encoding="utf-8")
+
+
+def test_add_refuses_a_journal_symlinked_outside_the_ledger(tmp_path, example_ledger, run_cli):
+    import shutil
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    outside = tmp_path / "elsewhere.txt"
+    (book / "pledges.toml").rename(outside)
+    (book / "pledges.toml").symlink_to(outside)
+    before = outside.read_bytes()
+    code, out, err = run_cli("add", book, *ADD)
+    assert code == 1
+    assert "outside" in err and "pledges.toml" in err
+    assert outside.read_bytes() == before
+
+
+def test_import_mapping_fifo_and_deep_draft_are_one_line_errors(tmp_path):
+    table = tmp_path / "t.csv"
+    table.write_text("date,funder,purpose,amount\n2015-01-01,UK,P,£1m\n")
+    os.mkfifo(tmp_path / "map.toml")
+    got = run_tool("import", table, "-o", tmp_path / "out.toml", "--map", tmp_path / "map.toml")
+    assert got.returncode == 1 and "map.toml: is a FIFO" in got.stderr
+    assert "Traceback" not in got.stderr
+    draft = tmp_path / "draft.toml"
+    draft.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    got = run_tool("add", tmp_path, "--from-extract", draft, "--date", "2015-01-01",
+                   "--funder", "UK", "--purpose", "P")
+    assert got.returncode == 1 and "nested 5000 deep" in got.stderr
+    assert "Traceback" not in got.stderr
