@@ -48,6 +48,37 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
             fh.write(data)
 
 
+def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to a file that does not exist yet: ``path``, or when it
+    exists ``stem-2.suffix``, ``stem-3.suffix``, ...; never replaces a file.
+    Atomic: the complete file appears under its name by a hard link (which
+    fails rather than replace), so two runs at once cannot take one name.
+    Returns the path written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        for n in range(1, 10_000):
+            cand = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            try:
+                os.link(tmp, cand)
+            except FileExistsError:
+                continue
+            _fsync_dir(path.parent)
+            return cand
+        raise FileExistsError(f"{path}: no free name after 10,000 tries")
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
