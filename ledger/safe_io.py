@@ -29,7 +29,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 
 __all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "read_bytes",
-           "read_text", "load_toml", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
+           "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
 SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
@@ -310,3 +310,57 @@ def check_nesting(text: str, path, limit: int = MAX_NESTING) -> None:
         depth, line = got
         raise UnsafeFile(f"{path}:{line}", f"arrays or inline tables nested {depth} deep, more "
                                            f"than the {limit} levels ledger-tool reads")
+
+
+# ------------------------------------------------------------ outputs
+REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
+
+
+def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = None,
+                 force: bool = False, folder: bool = False) -> None:
+    """Refuse (``LedgerError``, one line naming the path) to write ``path``:
+
+    - always, when it is a journal file of the ledger at ``ledger`` (or, for a
+      ``folder`` output, when it holds one, or holds the ledger itself);
+    - without ``force``, when it exists (a folder: when it is not empty);
+    - for a folder even with ``force``, when it is not an earlier report
+      (none of report.html, report.xlsx, summary.csv): it is replaced whole.
+    """
+    out = Path(path)
+    real = out.resolve()
+    if ledger is not None:
+        from ledger.journal import journal_files
+
+        lp = Path(ledger)
+        journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
+        hit = None
+        if folder:
+            lroot = lp.resolve()
+            if lroot == real or lroot.is_relative_to(real):
+                hit = lp
+            else:
+                hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
+        elif real in journals:
+            hit = out
+        if hit is not None:
+            what = ("is a journal file of the ledger" if not folder else
+                    f"holds the ledger's journal file {hit}" if hit != lp else
+                    "holds the ledger")
+            raise LedgerError(f"{out}: {what} {ledger}; ledger-tool never overwrites a "
+                              f"journal (choose another output)")
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise LedgerError(f"{out}: exists and is not a folder")
+        if out.is_dir() and any(out.iterdir()):
+            if not force:
+                raise LedgerError(f"{out}: the folder exists and is not empty; give --force "
+                                  f"to replace it with the new report, or choose another")
+            if not any((out / m).is_file() for m in REPORT_MARKERS):
+                raise LedgerError(f"{out}: not an earlier report (no {', '.join(REPORT_MARKERS)}),"
+                                  f" so --force does not replace it; choose another folder")
+        return
+    if out.exists() or out.is_symlink():
+        if out.is_dir():
+            raise LedgerError(f"{out}: is a folder; give a file name")
+        if not force:
+            raise LedgerError(f"{out}: exists; give --force to overwrite it")
