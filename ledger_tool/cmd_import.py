@@ -72,13 +72,15 @@ def run(args) -> int:
                           documents=documents)
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    for msg in result.messages():
+    from ledger_tool.common import capped
+    rejects_path = target.with_name(target.stem + ".rejects.csv")
+    shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
+    for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
     if result.ignored:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
-    rejects_path = target.with_name(target.stem + ".rejects.csv")
     n_ok, n_bad = len(result.entries), len({r.row for r in result.rejects})
     if args.dry_run:
         sys.stdout.write(result.text)

@@ -140,6 +140,15 @@ def run(args) -> int:
         print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "
               f"rows (--entries-sheet-limit); the full table is {out / 'entries.csv'}",
               file=sys.stderr)
+    if audit is not None and audit.failed(strict=False):
+        # the report is written, with its Audit sheet; the errors fail the run
+        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
+        from ledger_tool.common import print_capped
+        print_capped((f for f in audit.findings if f.severity == "error"),
+                     prefix="ledger-tool: report: audit: ")
+        print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
+              f"{audit.summary()}", file=sys.stderr)
+        return 1
     return 0
 
 
