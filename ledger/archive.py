@@ -223,18 +223,15 @@ def _pdf_text(p: Path) -> tuple[str, tuple[int, ...]]:
     return text, tuple(starts)
 
 
-def read_source(path: str | Path) -> SourceText:
+def read_source(path: str | Path, inside: str | Path | None = None) -> SourceText:
     """Read one archived document; raise ``LedgerError`` naming the file when
-    it is missing, unreadable, binary or a broken PDF."""
+    it is missing, unreadable, binary or a broken PDF, and (``ledger.safe_io``)
+    when it is not a regular file, is over the size cap, or lies outside the
+    folder ``inside`` (symlinks followed)."""
+    from .safe_io import read_bytes
+
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise LedgerError(f"{p}: no such file") from None
-    except IsADirectoryError:
-        raise LedgerError(f"{p}: is a directory, not a document") from None
-    except OSError as err:
-        raise LedgerError(f"{p}: cannot read: {err.strerror or err}") from None
+    data = read_bytes(p, inside=inside, what="document")
     digest = hashlib.sha256(data).hexdigest()
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
@@ -274,13 +271,21 @@ class Archive:
         return self.folder / f"{doc.id}.txt"
 
     def read(self, doc: Document) -> SourceText:
+        """The document's text; a path leaving the archive (``..``, absolute,
+        a symlink out), a FIFO, device or socket, or a file over the size
+        cap is refused with a ``LedgerError`` naming the document."""
+        from .safe_io import UnsafeFile
+
         p = self.path_of(doc)
         if p not in self._cache:
-            if not p.is_file() and not p.exists():
-                where = f"{doc.file}:{doc.line}: " if doc.file else ""
+            where = f"{doc.file}:{doc.line}: " if doc.file else ""
+            if not p.is_file() and not p.exists() and not p.is_symlink():
                 raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
                                   f"not found in the source archive {self.folder}")
-            self._cache[p] = read_source(p)
+            try:
+                self._cache[p] = read_source(p, inside=self.folder)
+            except UnsafeFile as err:
+                raise LedgerError(f"{where}document {doc.id!r}: {err}") from None
         return self._cache[p]
 
     def files(self) -> list[Path]:
@@ -435,12 +440,16 @@ def document_rows(documents, entries=(), archive: Archive | None = None) -> list
                "title": d.title, "path": d.path, "citations": cites.get(d.id, 0),
                "sha256": d.sha256[:12]}
         if archive is not None:
+            from .safe_io import UnsafeFile, check_file
+
             p = archive.path_of(d)
-            if not p.is_file():
-                row["file"] = "MISSING"
-            elif not d.sha256:
-                row["file"] = "no hash recorded"
+            try:   # the hash is read only from a regular file inside the archive
+                check_file(p, inside=archive.folder, what="document")
+            except UnsafeFile as err:
+                row["file"] = ("MISSING" if not (p.exists() or p.is_symlink())
+                               else "REFUSED: " + err.reason)
             else:
-                row["file"] = "ok" if sha256_file(p) == d.sha256.lower() else "CHANGED"
+                row["file"] = ("no hash recorded" if not d.sha256 else
+                               "ok" if sha256_file(p) == d.sha256.lower() else "CHANGED")
         rows.append(row)
     return rows

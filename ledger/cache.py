@@ -31,6 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ledger.errors import LedgerError
 from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_frame", "clear"]
@@ -86,13 +87,14 @@ def _code_fingerprint() -> bytes:
 def journal_key(path: str | Path) -> str:
     """A hash of every journal file's name and bytes, and of the reader's code."""
     from ledger.journal import journal_files
+    from ledger.safe_io import read_bytes   # no FIFO, device or outside file: see safe_io
 
     path = Path(path)
     h = hashlib.blake2b(digest_size=20)
     h.update(_code_fingerprint())
     for f in journal_files(path):
         name = str(f.relative_to(path)) if path.is_dir() else f.name
-        data = f.read_bytes()
+        data = read_bytes(f, inside=path if path.is_dir() else None, what="journal file")
         h.update(f"\0{name}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
@@ -122,7 +124,7 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
             got = _read(folder, _slot(path), key, root)
             if got is not None:
                 return got
-        except OSError:
+        except (OSError, LedgerError):   # the reader below says what is wrong
             key = None
 
     from ledger.journal_frame import read_journal_frame

@@ -17,9 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import shutil
 import tempfile
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -131,11 +129,12 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
     if default.is_file():
         return default
     holding = []
+    from ledger.safe_io import read_bytes
     for f in journal_files(root):
-        try:
-            if _ENTRY_HEADER.search(f.read_bytes()):
+        try:   # a FIFO or device among the files must not hang the search
+            if _ENTRY_HEADER.search(read_bytes(f, inside=root, what="journal file")):
                 holding.append(f)
-        except OSError:
+        except LedgerError:
             continue
     return holding[-1] if holding else default
 
@@ -146,21 +145,13 @@ def draft_entry(draft: str | os.PathLike, pick: str | int | None = None) -> dict
     dict of fields with its placeholders (the ``YYYY-MM-DD`` date, empty
     funder and purpose) removed.  ``pick`` is a 1-based number or an entry
     id; it may be left out when the draft holds one entry."""
+    from ledger.safe_io import UnsafeFile, load_toml
+
     p = Path(draft)
-    try:
-        raw = p.read_bytes()
-    except FileNotFoundError:
-        raise LedgerError(f"--from-extract {p}: no such file") from None
-    except OSError as err:
-        raise LedgerError(f"--from-extract {p}: cannot read: {err.strerror or err}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        raise LedgerError(f"{p}:{line}: not valid UTF-8 (byte {err.start}); "
-                          "save the draft as UTF-8") from None
-    except tomllib.TOMLDecodeError as err:
-        raise LedgerError(f"{p}: TOML syntax error: {err}") from None
+    try:   # regular file, size cap, UTF-8, nesting depth, then tomllib
+        data = load_toml(p, what="draft")
+    except UnsafeFile as err:
+        raise LedgerError(f"--from-extract {err}") from None
     entries = data.get("entry")
     if not isinstance(entries, list) or not entries or not all(isinstance(e, dict) for e in entries):
         raise LedgerError(f"{p}: no [[entry]] tables in this draft")
@@ -226,6 +217,7 @@ def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
     copy's paths mapped back to the real ones."""
     from ledger import load_journal
     from ledger.journal import journal_files
+    from ledger.safe_io import read_bytes
 
     is_dir = root.is_dir()
     with tempfile.TemporaryDirectory(prefix="ledger-add-") as tmp:
@@ -236,10 +228,9 @@ def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
             for f in files:
                 dest = tmp_root / f.relative_to(root)
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    shutil.copyfile(f, dest)
-                except OSError as err:
-                    raise LedgerError(f"{f}: cannot read: {err.strerror or err}") from None
+                # the reader's guards (regular file inside the folder, size
+                # cap): a copy would otherwise hide where a symlink leads
+                dest.write_bytes(read_bytes(f, inside=root, what="journal file"))
             dest = tmp_root / target.relative_to(root)
             dest.parent.mkdir(parents=True, exist_ok=True)
         else:
@@ -273,10 +264,8 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
         missing.append("purpose")
     if missing:
         raise LedgerError("cannot add the entry: missing " + ", ".join(missing))
-    try:
-        old = target.read_bytes() if target.exists() else None
-    except OSError as err:
-        raise LedgerError(f"{target}: cannot read: {err.strerror or err}") from None
+    from ledger.safe_io import read_bytes
+    old = read_bytes(target, what="journal file") if target.exists() else None
     newline = _newline(old or b"")
     text = render_entry(fields, indent=_indent(old or b""), newline=newline)
     new, line = _new_bytes(old, text, newline)

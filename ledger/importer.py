@@ -70,6 +70,7 @@ class Reject:
     row: int            # spreadsheet row (the header is row 1)
     column: str         # the column at fault ("" when the whole row)
     reason: str
+    raw: str | None = None   # the row's text as in the file, when it has no cells to keep
 
     def message(self, name: str) -> str:
         col = f": column {self.column!r}" if self.column else ""
@@ -101,13 +102,19 @@ class ImportResult:
         for r in self.rejects:
             by_row.setdefault(r.row, []).append(r)
         rows = sorted(by_row)
-        orig = self.table.iloc[[r - 2 for r in rows]].reset_index(drop=True)
+        at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
+        orig = self.table.iloc[[at[r] for r in rows if r in at]]
+        orig = orig.reindex([at.get(r, -1) for r in rows]).fillna("").reset_index(drop=True) \
+            if len(orig) < len(rows) else orig.reset_index(drop=True)
+        raw = {r: x.raw for r in rows for x in by_row[r] if x.raw is not None}
         extra = pd.DataFrame({
             "row": rows,
             "column": ["; ".join(dict.fromkeys(x.column for x in by_row[r] if x.column)) for r in rows],
             "reason": ["; ".join(x.reason for x in by_row[r]) for r in rows],
         })
-        orig.columns = [c if c not in ("row", "column", "reason") else f"{c} (original)"
+        if raw:   # rows left out whole (wrong number of cells): their text as read
+            extra["raw"] = [raw.get(r, "") for r in rows]
+        orig.columns = [c if c not in ("row", "column", "reason", "raw") else f"{c} (original)"
                         for c in orig.columns]
         return pd.concat([orig, extra], axis=1)
 
@@ -118,8 +125,10 @@ def read_table(path: str | Path, sheet: str | None = None):
     numbers from XLSX become ISO dates and plain decimals."""
     import pandas as pd
 
+    from ledger.safe_io import read_bytes
+
     path = Path(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: no such file")
     if path.is_dir():
         raise LedgerError(f"{path}: is a folder, not a spreadsheet (.csv or .xlsx)")
@@ -127,29 +136,29 @@ def read_table(path: str | Path, sheet: str | None = None):
     warnings: list[str] = []
     try:
         if suffix in (".xlsx", ".xlsm"):
+            import io
+            data = io.BytesIO(read_bytes(path, what="spreadsheet"))   # regular file, size cap
             try:
-                frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+                frame = pd.read_excel(data, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
             except ValueError as err:
                 if sheet and "not found" in str(err).lower():
                     import openpyxl
-                    names = openpyxl.load_workbook(path, read_only=True).sheetnames
+                    names = openpyxl.load_workbook(data, read_only=True).sheetnames
                     raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
                 raise
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
-            raw = path.read_bytes()
+            raw = read_bytes(path, what="spreadsheet")
             if b"\x00" in raw[:8192]:
                 raise LedgerError(f"{path}: binary file, not a CSV table")
             try:
-                raw.decode("utf-8-sig")
-                encoding = "utf-8-sig"
+                text = raw.decode("utf-8-sig")
             except UnicodeDecodeError as err:
-                encoding = "cp1252"    # spreadsheets saved as "CSV" on Windows
+                text = raw.decode("cp1252", errors="replace")   # "CSV" saved on Windows
                 warnings.append(f"{path}: not valid UTF-8 (byte {err.start + 1}); read as cp1252 "
                                 "(Windows Western European): check accented text and symbols")
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding,
-                                sep=None if suffix != ".tsv" else "\t", engine="python")
+            frame = read_csv_rows(text, "\t" if suffix == ".tsv" else None)
         else:
             raise LedgerError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                               f"import reads .csv or .xlsx")
@@ -161,14 +170,102 @@ def read_table(path: str | Path, sheet: str | None = None):
         msg = " ".join(str(err).split()) or type(err).__name__
         raise LedgerError(f"{path}: cannot read as {suffix.lstrip('.').upper()}: {msg}") from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    if "rows" not in frame.attrs:   # XLSX: one grid row per row, the header is row 1
+        frame.attrs["rows"] = list(range(2, len(frame) + 2))
+        frame.attrs["malformed"] = []
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
+    attrs = dict(frame.attrs)
     frame = frame.apply(_cells).apply(
         lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
+    frame.attrs.update(attrs)
     frame.attrs["warnings"] = warnings
+    return frame
+
+
+# A cell longer than this is refused with its row (a pledge's quote or notes
+# is a few hundred characters; csv's own limit, 131,072, refused the file).
+MAX_CELL_CHARS = 100_000
+
+
+def read_csv_rows(text: str, delimiter: str | None = None):
+    """CSV text -> a DataFrame of the well-formed rows (text cells).
+
+    Each record is checked on its own: a record with more or fewer cells than
+    the header, a cell over ``MAX_CELL_CHARS`` or a malformed quote is left
+    out of the frame and listed in ``frame.attrs["malformed"]`` as
+    ``(row, raw text, reason)``; the other rows keep their columns.
+    ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
+    header is row 1; a blank line is a row, as a spreadsheet shows it)."""
+    import csv
+    import sys
+
+    import pandas as pd
+
+    lines = text.splitlines(keepends=True)
+    if delimiter is None:
+        head = lines[0] if lines else ""
+        try:
+            delimiter = csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    consumed: list[str] = []
+
+    def feed():
+        for ln in lines:
+            consumed.append(ln)
+            yield ln
+
+    csv.field_size_limit(sys.maxsize)   # lengths are checked per row below
+    reader = csv.reader(feed(), delimiter=delimiter)
+    header: list[str] | None = None
+    records, rows, malformed = [], [], []
+    row = 0
+    while True:
+        consumed.clear()
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as err:
+            row += 1
+            malformed.append((row, "".join(consumed).rstrip("\r\n"), f"malformed CSV: {err}"))
+            continue
+        row += 1
+        raw = "".join(consumed).rstrip("\r\n")
+        if header is None:
+            if not rec:
+                row -= 1          # blank lines before the header are not rows
+                continue
+            header = rec
+            continue
+        if not any(c.strip() for c in rec):
+            continue              # a blank row (however many empty cells)
+        if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
+            rec = rec[:len(header)]   # trailing empty cells: nothing to shift
+        long = next((i for i, c in enumerate(rec) if len(c) > MAX_CELL_CHARS), None)
+        if len(rec) != len(header):
+            extra = rec[len(header):]
+            what = (f"{len(rec)} cells, the header has {len(header)}"
+                    + (f" (extra: {', '.join(repr(c[:40]) for c in extra[:3])})" if extra else ""))
+            malformed.append((row, raw, f"{what}; the row is left out whole, so no cell "
+                                        f"lands in the wrong column"))
+        elif long is not None:
+            malformed.append((row, raw[:200] + "…", f"the cell in column {header[long]!r} holds "
+                              f"{len(rec[long]):,} characters, more than the "
+                              f"{MAX_CELL_CHARS:,} a cell may hold"))
+        else:
+            records.append(rec)
+            rows.append(row)
+    if header is None:
+        raise ValueError("the file is empty: no header row")
+    frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
+        pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
+    frame.attrs["rows"] = rows
+    frame.attrs["malformed"] = malformed
     return frame
 
 
@@ -203,15 +300,12 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     """A mapping file: ``[columns]`` (journal field = "Column header"),
     optional ``[defaults]`` (field = value for empty cells), ``date_format``
     (strftime, e.g. "%d/%m/%Y") and ``sheet``."""
+    from ledger.safe_io import load_toml
+
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: mapping file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise LedgerError(f"{path}: cannot read mapping file: {err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise LedgerError(f"{path}: TOML syntax error in mapping file: {err}") from None
+    if not path.exists() and not path.is_symlink():
+        raise LedgerError(f"{path}: mapping file not found")
+    data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
     from ledger.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
     fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
     problems = []
@@ -372,12 +466,13 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     name = name or str(path)
     documents = dict(documents or {})
     headers = list(table.columns)
-    if not headers or table.empty:
+    malformed = table.attrs.get("malformed", [])
+    if not headers or (table.empty and not malformed):
         raise LedgerError(f"{name}: no data rows (the first row must be the header)")
     cols, ignored = map_columns(headers, mapping, name)
     defaults = mapping.get("defaults", {})
     n = len(table)
-    rows = pd.RangeIndex(n) + 2           # spreadsheet row numbers (header = row 1)
+    rows = pd.Index(table.attrs["rows"], dtype="int64")   # spreadsheet rows (header = row 1)
 
     def column(fld: str):
         if fld in cols:
@@ -388,7 +483,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             s = s.where(s != "", defaults[fld])
         return s.reset_index(drop=True)
 
-    rejects: list[Reject] = []
+    # rows with too many or too few cells, or an oversized cell: rejected
+    # whole, their text kept for the rejects file
+    rejects: list[Reject] = [Reject(r, "", why, raw) for r, raw, why in malformed]
     colname = {fld: cols.get(fld, f"(default {fld})") for fld in ALIASES}
     blank = table.astype(str).apply(lambda c: c.str.strip() == "").all(axis=1).to_numpy()
 
@@ -481,7 +578,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     from ledger.writer import render
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
     entries_out = [e for _, e in accepted]
-    return ImportResult(name, entries_out, docs_out, text, rejects, int((~blank).sum()), cols,
+    return ImportResult(name, entries_out, docs_out, text, rejects,
+                        int((~blank).sum()) + len(malformed), cols,
                         ignored, table, list(table.attrs.get("warnings", [])))
 
 

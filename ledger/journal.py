@@ -88,9 +88,10 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
         problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
     memo: dict = {}   # amount and period phrases already parsed in this read
     rejected: list[str] = []
+    inside = path if path.is_dir() else None
     with gc_paused():
         for f in files:
-            got = parsed[f] if parsed is not None and f in parsed else parse_file(f)
+            got = parsed[f] if parsed is not None and f in parsed else parse_file(f, inside)
             problems.extend(got[2])
             if got[1] is not None:
                 _read_data(f, got[0], got[1], entries, documents, problems, options, memo,
@@ -99,11 +100,12 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
                    tuple(rejected))
 
 
-def _decode(f: Path, problems: list[Problem]) -> str | None:
-    try:
-        raw = f.read_bytes()
-    except OSError as err:
-        problems.append(Problem(str(f), 0, "", f"cannot read file: {err.strerror or err}"))
+def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str | None:
+    from ledger.safe_io import UnsafeFile, read_bytes
+    try:   # a regular file within the size cap (and inside the ledger folder)
+        raw = read_bytes(f, inside=inside, what="journal file")
+    except UnsafeFile as err:
+        problems.append(Problem(str(f), 0, "", err.reason))
         return None
     if not raw.strip():
         problems.append(Problem(str(f), 0, "", "empty file: no entries",
@@ -141,13 +143,22 @@ def _loads(text: str) -> dict:
     return tomllib.loads(text)
 
 
-def parse_file(f: Path) -> tuple[str | None, dict | None, list[Problem]]:
+def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | None, list[Problem]]:
     """One journal file's text and parsed TOML, or the problems that stop it
-    being read (unreadable, not UTF-8, not TOML)."""
+    being read (not a regular file, outside ``inside``, too big, unreadable,
+    not UTF-8, nested too deeply, not TOML)."""
+    from ledger.safe_io import MAX_NESTING, nesting_depth
+
     problems: list[Problem] = []
-    text = _decode(f, problems)
+    text = _decode(f, problems, inside)
     if text is None:
         return None, None, problems
+    deep = nesting_depth(text)   # before toml_rs, whose stack overflows (a crash) on deep nesting
+    if deep is not None:
+        problems.append(Problem(str(f), deep[1], "", f"arrays or inline tables nested {deep[0]} "
+                                f"deep, more than the {MAX_NESTING} levels a journal may use",
+                                hint="a journal needs at most a few levels; see docs/journal.md"))
+        return text, None, problems
     try:
         return text, _loads(text), problems
     except tomllib.TOMLDecodeError as err:
@@ -340,9 +351,36 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
                 ok = False
             else:
                 values[k] = raw[k]
+    why = _path_leaves(values["path"]) if "path" in values else ""
+    if why:
+        # an error, but the document stays declared: its citations are not
+        # also reported as naming an unknown document
+        problems.append(Problem(fname, line, "", f"document {doc_id!r}: path "
+                                f"{values['path']!r} {why}",
+                                hint="give the file's path relative to the source archive "
+                                     "folder, without '..'"))
     if not ok:
         return None
     return Document(id=doc_id, file=fname, line=line, **values)
+
+
+def _path_leaves(path: str) -> str:
+    """Why a document path cannot name a file inside the source archive
+    ('' when it can): absolute, climbing out with '..', or holding control
+    characters.  Symlinks are checked when the file is read (ledger.archive)."""
+    import posixpath
+
+    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "holds a control character"
+    posix = path.replace("\\", "/")
+    if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
+        return "is absolute: documents must lie inside the source archive"
+    norm = posixpath.normpath(posix)
+    if norm == ".." or norm.startswith("../"):
+        return "leaves the source archive ('..'): documents must lie inside it"
+    if norm == ".":
+        return "names the archive folder itself, not a file"
+    return ""
 
 
 NO_AMOUNT = "needs an amount"

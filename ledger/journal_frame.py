@@ -83,7 +83,8 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | 
         return None, parsed
     with gc_paused():   # a million objects, none cyclic: no collector passes
         try:
-            return _read(files, parsed, progress or _quiet), parsed
+            return _read(files, parsed, progress or _quiet,
+                         path if path.is_dir() else None), parsed
         except _NotHere:
             return None, parsed
 
@@ -92,7 +93,7 @@ def _quiet(note: str) -> None:
     pass
 
 
-def _read(files, parsed, progress) -> JournalFrame:
+def _read(files, parsed, progress, inside=None) -> JournalFrame:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -108,7 +109,7 @@ def _read(files, parsed, progress) -> JournalFrame:
     heads: list = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
-        parsed[f] = got = parse_file(f)
+        parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
         text, data, trouble = got
         if data is None or trouble:
             raise _NotHere

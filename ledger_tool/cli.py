@@ -64,3 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # e.g. `ledger-tool list ... | head`
         return 0
+    except OSError as err:   # read-only, full or missing paths a command did not word
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"ledger-tool: {where}{err.strerror or err}", file=sys.stderr)
+        return 1

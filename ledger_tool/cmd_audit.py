@@ -90,9 +90,9 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render.render_text(result, args.locale))
     sys.stdout.flush()
     if args.format != "table":
-        for f in result.findings:
-            if f.severity in ("error", "warning"):
-                print(f"ledger-tool: audit: {f}", file=sys.stderr)
+        from ledger_tool.common import print_capped
+        print_capped((f for f in result.findings if f.severity in ("error", "warning")),
+                     prefix="ledger-tool: audit: ")
     failed = result.failed(strict=args.strict)
     verdict = "FAILED" if failed else "passed"
     print(f"ledger-tool: audit {verdict}: {result.summary()}"

@@ -29,8 +29,8 @@ def run(args) -> int:
         from ledger import load_journal
         entries, documents, problems, _ = load_journal(args.ledger)
         count = len(entries)
-    for p in problems:
-        print(p, file=sys.stderr)
+    from ledger_tool.common import print_capped
+    print_capped(str(p) for p in problems)
     errs = sum(p.severity == "error" for p in problems)
     warns = len(problems) - errs
     failed = errs or (args.strict and warns)

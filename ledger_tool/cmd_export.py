@@ -25,6 +25,8 @@ def register(sub) -> None:
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the file to write ('-' for stdout, text formats only)")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite FILE if it exists (never a journal file of the ledger)")
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's currency option, else GBP)")
     p.add_argument("--valuation", default="entry-date", metavar="MODE",
@@ -74,6 +76,12 @@ def run(args) -> int:
                               f"give --to hledger|beancount|csv|parquet")
     if args.output == "-" and fmt == "parquet":
         raise LedgerError("export: parquet is binary; give a file with -o")
+    if args.output != "-":   # never the ledger's journal; an existing file only with --force
+        from ledger.safe_io import guard_output
+        try:
+            guard_output(args.output, ledger=args.ledger, force=args.force)
+        except LedgerError as err:
+            raise LedgerError(f"export: -o {err}") from None
     book = load_ledger(args.ledger, quiet_warnings=True)
     book = replace(book, entries=tuple(filtered(book.entries, args)))
     if not book.entries:

@@ -17,7 +17,8 @@ def register(sub) -> None:
                     "their header (id, date, funder, purpose, amount, currency, period, "
                     "status, qualifier, source/doc, quote, ...) or named in a mapping "
                     "file.  Rejected rows are listed with row, column and reason and "
-                    "written to OUTPUT.rejects.csv.  See docs/interop.md.")
+                    "written to OUTPUT.rejects.csv (OUTPUT.rejects-2.csv, -3, ... when "
+                    "an earlier run's is there: never overwritten).  See docs/interop.md.")
     p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet")
     p.add_argument("-o", "--output", required=True, metavar="LEDGER",
                    help=f"a .toml journal file (created or appended to) or a ledger folder "
@@ -53,7 +54,6 @@ def _targets(output: str, ledger_arg: str | None):
 
 def run(args) -> int:
     from ledger import load_journal
-    from ledger.atomic import write_atomic
     from ledger.importer import import_table, load_mapping
 
     target, ledger_path = _targets(args.output, args.ledger)
@@ -72,13 +72,15 @@ def run(args) -> int:
                           documents=documents)
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    for msg in result.messages():
+    from ledger_tool.common import capped
+    rejects_path = target.with_name(target.stem + ".rejects.csv")
+    shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
+    for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
     if result.ignored:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
-    rejects_path = target.with_name(target.stem + ".rejects.csv")
     n_ok, n_bad = len(result.entries), len({r.row for r in result.rejects})
     if args.dry_run:
         sys.stdout.write(result.text)
@@ -86,10 +88,12 @@ def run(args) -> int:
               f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
         return 1 if n_ok == 0 else 0
     if n_bad:
-        try:
-            from reports.text import inert_frame
+        from ledger.atomic import write_new
+        from reports.text import inert_frame
 
-            write_atomic(rejects_path, inert_frame(result.rejects_frame()).to_csv(index=False))
+        try:   # one rejects file per run: an earlier run's is never overwritten
+            rejects_path = write_new(rejects_path,
+                                     inert_frame(result.rejects_frame()).to_csv(index=False))
         except OSError as err:
             raise LedgerError(f"import: cannot write {rejects_path}: {err.strerror or err}") from None
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",

@@ -70,6 +70,10 @@ def register(sub) -> None:
                         f"sources.csv/.parquet")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
+    p.add_argument("--force", action="store_true",
+                   help="replace DIR when it holds an earlier report (the report is written "
+                        "into a new folder beside it and renamed into place; a folder that "
+                        "holds journal files, or is not a report, is never replaced)")
     p.add_argument("--sources", metavar="DIR",
                    help="also audit every figure against this source archive: adds an Audit "
                         "sheet and an audit section (see docs/audit.md)")
@@ -90,8 +94,11 @@ def run(args) -> int:
     if args.entries_sheet_limit < 1:
         raise UsageError("--entries-sheet-limit must be 1 or more")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise LedgerError(f"--out {out}: exists and is not a folder")
+    from ledger.safe_io import guard_output
+    try:   # never the ledger's own folder; an existing report only with --force
+        guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+    except LedgerError as err:
+        raise LedgerError(f"report: --out {err}") from None
 
     book = load_ledger(args.ledger)
     opts = book.options or {}
@@ -133,6 +140,15 @@ def run(args) -> int:
         print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "
               f"rows (--entries-sheet-limit); the full table is {out / 'entries.csv'}",
               file=sys.stderr)
+    if audit is not None and audit.failed(strict=False):
+        # the report is written, with its Audit sheet; the errors fail the run
+        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
+        from ledger_tool.common import print_capped
+        print_capped((f for f in audit.findings if f.severity == "error"),
+                     prefix="ledger-tool: report: audit: ")
+        print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
+              f"{audit.summary()}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -151,15 +167,85 @@ def summary_rows(report) -> list[dict]:
 
 def write_report(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
-    """Write every report file into ``out``; returns their paths.  ``audit``
+    """Write every report file into a new folder beside ``out`` and rename it
+    into place (a failed run leaves ``out`` as it was); returns the paths.
+    OS errors (read-only, full, permission) raise one ``LedgerError`` line
+    naming the path.  ``audit``
     (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section.
     The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
     and the page's Entries table at most ``min(entries_limit,
     reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and
     sources.csv/.parquet always hold every row."""
+    from pathlib import Path
+
+    from ledger.errors import LedgerError
+
+    out = Path(out)
+    tmp = _new_folder_beside(out)
+    try:
+        files = _write_files(report, tmp, progress, audit, entries_limit)
+        _rename_into_place(tmp, out)
+    except BaseException as err:
+        import shutil
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(err, OSError):   # read-only, full, no permission: one line
+            where = err.filename or out
+            raise LedgerError(f"report: cannot write {where}: {err.strerror or err}; "
+                              f"nothing written to {out}") from None
+        raise
+    return [out / Path(f).relative_to(tmp) for f in files]
+
+
+def _new_folder_beside(out):
+    """A new hidden folder beside ``out`` (same file system, so the rename
+    into place is atomic), with the mode a plain mkdir would give."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from ledger.errors import LedgerError
+
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+    except (FileExistsError, NotADirectoryError):
+        raise LedgerError(f"report: --out {out}: {parent} is not a folder") from None
+    except OSError as err:
+        raise LedgerError(f"report: cannot write {err.filename or parent}: "
+                          f"{err.strerror or err}") from None
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o777 & ~mask)
+    return tmp
+
+
+def _rename_into_place(tmp, out) -> None:
+    """``tmp`` becomes ``out``: a missing or empty ``out`` is replaced by one
+    rename; an earlier report (guarded by ``--force``) is moved aside first
+    and removed after, so ``out`` holds the old report or the new, whole."""
+    import errno
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    try:
+        os.rename(tmp, out)
+        return
+    except OSError as err:
+        if not out.is_dir() or err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+            raise
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
+    os.rename(out, old / out.name)
+    os.rename(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_files(report, out, progress=None, audit=None,
+                 entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
     import csv
     import io
-    from pathlib import Path
 
     from ledger.atomic import write_atomic
     from reports.charts import write_charts
@@ -167,8 +253,6 @@ def write_report(report, out, progress=None, audit=None,
     from reports.html import HTML_TABLE_LIMIT
     from reports.workbook import write_full_tables, write_workbook
 
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     if progress is not None:
         progress.step("writing entries.csv and entries.parquet")
     tables = write_full_tables(report, out)

@@ -47,6 +47,42 @@ def check_locale(name: str) -> str:
     return name
 
 
+# Messages printed one per problem stop after this many, with a count of the
+# rest (a million-row junk table would otherwise print a million lines);
+# LEDGER_TOOL_MAX_MESSAGES=0 prints them all.
+MAX_MESSAGES = 200
+
+
+def max_messages() -> int:
+    import os
+    text = os.environ.get("LEDGER_TOOL_MAX_MESSAGES", "").strip()
+    try:
+        n = int(text) if text else MAX_MESSAGES
+    except ValueError:
+        raise LedgerError(f"LEDGER_TOOL_MAX_MESSAGES={text!r}: give a whole number "
+                          f"(0 for no limit)") from None
+    return n if n > 0 else 10**12
+
+
+def capped(lines, where: str = "") -> list[str]:
+    """The first ``max_messages()`` of ``lines``, then one line counting the
+    rest (``where``: where all of them are, e.g. a rejects file)."""
+    lines = list(lines)
+    n = max_messages()
+    if len(lines) <= n:
+        return lines
+    rest = len(lines) - n
+    tail = f"... and {rest:,} more message(s) not shown"
+    tail += f" (all of them are in {where})" if where else \
+        " (set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
+    return lines[:n] + [tail]
+
+
+def print_capped(lines, where: str = "", prefix: str = "") -> None:
+    for line in capped(lines, where):
+        print(f"{prefix}{line}", file=sys.stderr)
+
+
 def load_ledger(path: str, quiet_warnings: bool = False):
     """Load a ledger; on errors raise one LedgerError listing all of them."""
     from ledger import load_journal, Ledger
@@ -55,11 +91,10 @@ def load_ledger(path: str, quiet_warnings: bool = False):
     entries, documents, problems, options = load_journal(path)
     errs = [p for p in problems if p.severity == "error"]
     if errs:
-        raise LedgerError("\n".join(str(p) for p in errs)
+        raise LedgerError("\n".join(capped(str(p) for p in errs))
                           + f"\n{len(errs)} error(s) in {path}; run 'ledger-tool check {path}'")
     if not quiet_warnings:
-        for p in problems:
-            print(p, file=sys.stderr)
+        print_capped(str(p) for p in problems)
     root = Path(path)
     return Ledger(entries, documents, options, root if root.is_dir() else root.parent,
                   tuple(problems))

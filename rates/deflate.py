@@ -32,10 +32,8 @@ from .table import currency_digits
 
 def read_index_csv(path) -> dict[tuple[str, int], Decimal]:
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read price index: {err}") from None
+    from ledger.safe_io import read_text
+    lines = read_text(path, what="price index").splitlines()   # regular file, size cap
     rows = [(n, ln) for n, ln in enumerate(lines, 1)
             if ln.strip() and not ln.lstrip().startswith("#")]
     if not rows:

@@ -27,13 +27,12 @@ def read_rates_csv(path):
     ``origin`` ("file:line")."""
     import pandas as pd
 
+    from ledger.safe_io import read_text
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: rate table not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise LedgerError(f"{path}: cannot read rate table: {err}") from None
+    if not path.exists() and not path.is_symlink():
+        raise LedgerError(f"{path}: rate table not found")
+    text = read_text(path, what="rate table")   # regular file, size cap, UTF-8
 
     lines = [(n, ln) for n, ln in enumerate(text.splitlines(), start=1)
              if ln.strip() and not ln.lstrip().startswith("#")]

@@ -1,0 +1,366 @@
+"""Opening a user's file safely: the one place every reader goes through.
+
+Inputs are hostile (docs/guarantees.md, "Hostile input").  Before a byte is
+read, a path named by a journal, a command line or a folder listing is
+
+- resolved, and confined to its folder when it must stay inside one (a
+  document inside its source archive, a journal file inside its ledger
+  folder): ``..``, absolute paths and symlinks leading out are refused;
+- checked to be a regular file: a FIFO would hang the read, a device
+  (``/dev/zero``) would fill memory, a socket or a folder cannot be read;
+- checked against a size cap (``LEDGER_TOOL_MAX_FILE_SIZE``, default 1 GiB),
+  and read no further than the cap even if the file grows meanwhile.
+
+The file is opened non-blocking and checked again on the open descriptor, so
+swapping the file for a FIFO between the check and the read does not hang.
+
+``nesting_depth`` is the one nesting check run on TOML text before a native
+parser sees it: toml_rs recurses once per level of ``[``/``{`` and overflows
+its stack (a segmentation fault no Python handler can catch) at a few
+thousand levels.
+"""
+from __future__ import annotations
+
+import os
+import re
+import stat
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "read_bytes",
+           "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
+
+DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
+SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
+# A journal needs two or three levels ([[entry]] headers, a list of
+# restatements); 64 leaves room for any hand-written data and is far below
+# the depth at which toml_rs overflows its stack (about 3,000).
+MAX_NESTING = 64
+
+_UNITS = {"": 1, "b": 1, "k": 1 << 10, "kb": 1 << 10, "kib": 1 << 10, "m": 1 << 20,
+          "mb": 1 << 20, "mib": 1 << 20, "g": 1 << 30, "gb": 1 << 30, "gib": 1 << 30}
+
+
+class UnsafeFile(LedgerError):
+    """A path that is not read: outside its folder, not a regular file, too big
+    or missing.  ``str(err)`` names the path and what is wrong."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+def max_bytes() -> int:
+    """The size cap for one file: ``$LEDGER_TOOL_MAX_FILE_SIZE`` (bytes, or
+    with a unit: 500M, 2G), else 1 GiB."""
+    text = os.environ.get(SIZE_ENV, "").strip().lower()
+    if not text:
+        return DEFAULT_MAX_BYTES
+    m = re.fullmatch(r"(\d+)\s*([a-z]*)", text)
+    if not m or m.group(2) not in _UNITS:
+        raise LedgerError(f"{SIZE_ENV}={text!r}: give a size in bytes, or like 500M or 2G")
+    return int(m.group(1)) * _UNITS[m.group(2)]
+
+
+def _size(n: int) -> str:
+    for unit, k in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= k:
+            return f"{n / k:.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def _kind(mode: int) -> str:
+    for test, name in _KINDS:
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def confine(path: str | os.PathLike, root: str | os.PathLike, what: str = "file") -> Path:
+    """``path`` resolved (symlinks followed); raises ``UnsafeFile`` unless it
+    lies inside ``root`` (also resolved)."""
+    p, r = Path(path), Path(root)
+    try:
+        real, real_root = p.resolve(), r.resolve()
+    except (OSError, RuntimeError) as err:   # a symlink loop
+        raise UnsafeFile(p, f"cannot resolve the path: {getattr(err, 'strerror', None) or err}") from None
+    if real != real_root and not real.is_relative_to(real_root):
+        how = "a symbolic link to " if p.is_symlink() else "resolves to "
+        raise UnsafeFile(p, f"{how}{real}, outside {r}; a {what} must lie inside {r}")
+    return real
+
+
+def check_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+               what: str = "file", limit: int | None = None) -> os.stat_result:
+    """Check without reading: (confined,) exists, a regular file, within the
+    size cap.  Returns its ``stat``; raises ``UnsafeFile`` otherwise."""
+    p = Path(path)
+    if "\x00" in str(p):
+        raise UnsafeFile(repr(str(p)), "a path cannot hold a NUL character")
+    if inside is not None:
+        confine(p, inside, what)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
+        if p.is_symlink():
+            raise UnsafeFile(p, f"a symbolic link to {os.readlink(p)!r}, which does not exist") from None
+        raise UnsafeFile(p, "no such file") from None
+    except OSError as err:
+        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
+    _check_stat(p, st, what, limit)
+    return st
+
+
+def _check_stat(p: Path, st: os.stat_result, what: str, limit: int | None) -> None:
+    if not stat.S_ISREG(st.st_mode):
+        raise UnsafeFile(p, f"is {_kind(st.st_mode)}, not a regular file; "
+                            f"ledger-tool reads a {what} only from a regular file")
+    cap = max_bytes() if limit is None else limit
+    if st.st_size > cap:
+        raise UnsafeFile(p, f"{_size(st.st_size)}, more than the {_size(cap)} limit for one "
+                            f"{what} (set {SIZE_ENV} to raise it)")
+
+
+def read_bytes(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+               what: str = "file", limit: int | None = None) -> bytes:
+    """The bytes of a regular file, checked as ``check_file`` does, read
+    through a non-blocking descriptor checked again after opening (so a file
+    swapped for a FIFO meanwhile cannot hang), never more than the cap."""
+    p = Path(path)
+    check_file(p, inside=inside, what=what, limit=limit)
+    cap = max_bytes() if limit is None else limit
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(p, flags)
+    except OSError as err:
+        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
+    try:
+        _check_stat(p, os.fstat(fd), what, limit)
+        chunks, got = [], 0
+        while True:
+            block = os.read(fd, min(1 << 24, cap + 1 - got))
+            if not block:
+                break
+            chunks.append(block)
+            got += len(block)
+            if got > cap:
+                raise UnsafeFile(p, f"grew past the {_size(cap)} limit for one {what} "
+                                    f"while being read (set {SIZE_ENV} to raise it)")
+        return b"".join(chunks)
+    except OSError as err:
+        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
+    finally:
+        os.close(fd)
+
+
+def read_text(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+              what: str = "file", limit: int | None = None) -> str:
+    """``read_bytes`` decoded as UTF-8 (a BOM accepted); ``UnsafeFile`` naming
+    the line of the first byte that is not UTF-8."""
+    raw = read_bytes(path, inside=inside, what=what, limit=limit)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        raise UnsafeFile(f"{path}:{line}", f"not valid UTF-8 (byte {err.start}); "
+                                           f"save the {what} as UTF-8") from None
+
+
+def load_toml(path: str | os.PathLike, *, what: str = "TOML file") -> dict:
+    """A small TOML file (mapping, draft, ...) read through every guard:
+    regular file, size cap, UTF-8, nesting depth; then parsed by tomllib.
+    Raises ``LedgerError`` naming the file (and line)."""
+    import tomllib
+
+    text = read_text(path, what=what)
+    check_nesting(text, path)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LedgerError(f"{path}: TOML syntax error in {what}: {err}") from None
+
+
+# ------------------------------------------------------------ TOML nesting
+# Strings and comments, skipped whole so that brackets inside them do not
+# count, and runs of anything that is not a bracket.  re.sub drops them all
+# in C; what is left is the brackets (and any unmatched quote).
+_TOML_NOISE = re.compile(
+    r'[^"\'#\[\]{}]+'
+    r'|"""[^"\\]*(?:(?:\\[\s\S]|"(?!""))[^"\\]*)*"""'
+    r"|'''[\s\S]*?'''"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+    r"|'[^'\n]*'"
+    r"|#[^\n]*")
+
+
+def nesting_depth(text: str, limit: int = MAX_NESTING) -> tuple[int, int] | None:
+    """``(depth, line)`` when the TOML ``text`` nests arrays or inline tables
+    deeper than ``limit`` (``line``: where that depth is first passed), else
+    None.  Brackets inside strings and comments do not count.
+
+    A cheap bound comes first (numpy over the bracket, quote, comment and
+    newline bytes: about 0.1 s for a 27 MB journal); only text it cannot
+    clear, or text with multi-line strings, gets the exact scan (regex).
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return None
+    if "\"\"\"" not in text and "\'\'\'" not in text and _bound(text) <= limit:
+        return None
+    import numpy as np
+
+    left = _TOML_NOISE.sub("", text)
+    if not left:
+        return None
+    chars = np.frombuffer(left.encode("utf-8", "replace"), dtype=np.uint8)
+    opens = (chars == ord("[")) | (chars == ord("{"))
+    closes = (chars == ord("]")) | (chars == ord("}"))
+    depth = np.cumsum(opens.astype(np.int64) - closes.astype(np.int64))
+    deep = np.flatnonzero(depth > limit)
+    if not len(deep):
+        return None
+    return int(depth.max()), _line_of_bracket(text, int(opens[: deep[0] + 1].sum()
+                                                       + closes[: deep[0] + 1].sum()))
+
+
+def _bound(text: str) -> int:
+    """An upper bound of the nesting depth of TOML ``text`` that holds no
+    multi-line strings: strings and comments then end on their line, so a
+    closing bracket inside one lies between the line's first and last quote
+    or after its first ``#``.  Counting those as not closing anything, the
+    depth is at most the running sum, line by line, of opening minus
+    closing brackets, plus the opening brackets of the line itself."""
+    import numpy as np
+
+    global _CODES
+    if _CODES is None:
+        _CODES = _codes()
+    # only the bytes that matter, in order: brackets, quotes, '#', newlines
+    kept = text.encode("utf-8", "surrogatepass").translate(None, _NOT_SPECIAL)
+    code = _CODES[np.frombuffer(kept, dtype=np.uint8)]
+    if not len(code):
+        return 0
+    line = np.cumsum(code == 8)                        # line of each byte kept
+    n = int(line[-1]) + 1
+    at = np.arange(len(code))
+    is_open, is_close = code <= 2, (code == 3) | (code == 4)
+    big = len(code) + 1
+    first_q, last_q = _first_last(line, at, (code == 5) | (code == 6), n, big)
+    first_h, _ = _first_last(line, at, code == 7, n, big)
+    cl, cpos = line[is_close], at[is_close]
+    maybe_inert = ((cpos > first_q[cl]) & (cpos < last_q[cl])) | (cpos > first_h[cl])
+    opens = np.bincount(line[is_open], minlength=n)
+    closes = np.bincount(cl[~maybe_inert], minlength=n)
+    net = np.cumsum(opens - closes)     # depth bound at each line's end
+    return int((net + closes).max())    # = depth before the line + its openings
+
+
+def _first_last(line, at, mask, n, big):
+    """Per line, the first and last position where ``mask`` holds (``big``
+    and -1 where it never does); ``line`` is sorted."""
+    import numpy as np
+
+    first = np.full(n, big, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    ln, pos = line[mask], at[mask]
+    if len(ln):
+        start = np.r_[True, ln[1:] != ln[:-1]]
+        end = np.r_[ln[1:] != ln[:-1], True]
+        first[ln[start]] = pos[start]
+        last[ln[end]] = pos[end]
+    return first, last
+
+
+_CODES = None
+_SPECIAL = "[{]}\"'#\n"
+_NOT_SPECIAL = bytes(i for i in range(256) if chr(i) not in _SPECIAL)
+
+
+def _codes():
+    import numpy as np
+    codes = np.zeros(256, dtype=np.uint8)
+    for i, ch in enumerate(_SPECIAL, 1):
+        codes[ord(ch)] = i
+    return codes
+
+
+def _line_of_bracket(text: str, n: int) -> int:
+    """The line of the ``n``-th bracket outside strings and comments (rare:
+    only when the text is refused)."""
+    seen = 0
+    for m in re.finditer(r"[\[\]{}]|" + _TOML_NOISE.pattern, text):
+        if m.group() in ("[", "]", "{", "}"):
+            seen += 1
+            if seen == n:
+                return text.count("\n", 0, m.start()) + 1
+    return 0
+
+
+def check_nesting(text: str, path, limit: int = MAX_NESTING) -> None:
+    """Raise ``UnsafeFile`` naming the line when ``text`` nests deeper than
+    ``limit``: run before any TOML parser (toml_rs, tomllib, tomlkit) sees it."""
+    got = nesting_depth(text, limit)
+    if got is not None:
+        depth, line = got
+        raise UnsafeFile(f"{path}:{line}", f"arrays or inline tables nested {depth} deep, more "
+                                           f"than the {limit} levels ledger-tool reads")
+
+
+# ------------------------------------------------------------ outputs
+REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
+
+
+def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = None,
+                 force: bool = False, folder: bool = False) -> None:
+    """Refuse (``LedgerError``, one line naming the path) to write ``path``:
+
+    - always, when it is a journal file of the ledger at ``ledger`` (or, for a
+      ``folder`` output, when it holds one, or holds the ledger itself);
+    - without ``force``, when it exists (a folder: when it is not empty);
+    - for a folder even with ``force``, when it is not an earlier report
+      (none of report.html, report.xlsx, summary.csv): it is replaced whole.
+    """
+    out = Path(path)
+    real = out.resolve()
+    if ledger is not None:
+        from ledger.journal import journal_files
+
+        lp = Path(ledger)
+        journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
+        hit = None
+        if folder:
+            lroot = lp.resolve()
+            if lroot == real or lroot.is_relative_to(real):
+                hit = lp
+            else:
+                hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
+        elif real in journals:
+            hit = out
+        if hit is not None:
+            what = ("is a journal file of the ledger" if not folder else
+                    f"holds the ledger's journal file {hit}" if hit != lp else
+                    "holds the ledger")
+            raise LedgerError(f"{out}: {what} {ledger}; ledger-tool never overwrites a "
+                              f"journal (choose another output)")
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise LedgerError(f"{out}: exists and is not a folder")
+        if out.is_dir() and any(out.iterdir()):
+            if not force:
+                raise LedgerError(f"{out}: the folder exists and is not empty; give --force "
+                                  f"to replace it with the new report, or choose another")
+            if not any((out / m).is_file() for m in REPORT_MARKERS):
+                raise LedgerError(f"{out}: not an earlier report (no {', '.join(REPORT_MARKERS)}),"
+                                  f" so --force does not replace it; choose another folder")
+        return
+    if out.exists() or out.is_symlink():
+        if out.is_dir():
+            raise LedgerError(f"{out}: is a folder; give a file name")
+        if not force:
+            raise LedgerError(f"{out}: exists; give --force to overwrite it")

@@ -1,0 +1,51 @@
+"""Bounded output and exit status (ledger_tool/common.py capped): a flood of
+problems prints at most LEDGER_TOOL_MAX_MESSAGES lines and a count of the
+rest; report exits 1 when its embedded audit finds errors."""
+from __future__ import annotations
+
+import shutil
+
+from ledger_tool.common import MAX_MESSAGES
+
+
+def test_a_junk_spreadsheet_prints_a_bounded_number_of_lines(tmp_path, run_cli):
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["date", "funder", "purpose", "amount"])
+    for i in range(3000):
+        ws.append([f"junk {i}", "F", "P", "lots"])
+    wb.save(tmp_path / "junk.xlsx")
+    code, _, err = run_cli("import", tmp_path / "junk.xlsx", "-o", tmp_path / "o.toml")
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert len(lines) <= MAX_MESSAGES + 5
+    assert f"... and {3000 - MAX_MESSAGES:,} more message(s) not shown (all of them are in " \
+           f"the rejects file)" in err
+    assert sum(1 for _ in open(tmp_path / "o.rejects.csv", encoding="utf-8")) > 3000
+
+
+def test_check_caps_its_problem_lines_and_the_cap_can_be_lifted(tmp_path, run_cli, monkeypatch):
+    f = tmp_path / "bad.toml"
+    f.write_text("".join(f'[[entry]]\nid = "e{i}"\n\n' for i in range(500)), encoding="utf-8")
+    code, _, err = run_cli("check", f)
+    assert code == 1
+    assert len(err.strip().splitlines()) == MAX_MESSAGES + 2     # + count + summary
+    assert "more message(s) not shown (set LEDGER_TOOL_MAX_MESSAGES=0" in err
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "0")
+    code, _, err = run_cli("check", f)
+    assert len(err.strip().splitlines()) > 1000
+
+
+def test_report_exits_1_when_its_audit_finds_errors(tmp_path, run_cli, example_ledger, seeds_dir):
+    archive = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, archive)
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "ok", "--sources", archive)
+    assert code == 0, err
+    doc = sorted(archive.glob("001_*.txt"))[0]
+    doc.write_text(doc.read_text(encoding="utf-8").replace("£12 million", "£13 million"),
+                   encoding="utf-8")
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "bad", "--sources", archive)
+    assert code == 1
+    assert (tmp_path / "bad" / "report.html").is_file()     # written all the same
+    assert "ledger-tool: report: audit: " in err and "the audit FAILED" in err

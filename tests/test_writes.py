@@ -1,0 +1,97 @@
+"""Writes (ledger/atomic.py, ledger/safe_io.guard_output, report/export/import):
+a report folder appears whole or not at all; OS errors are one line naming
+the path; a ledger's journal is never overwritten, anything else only with
+--force."""
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+
+def _report(run_cli, ledger, out, *extra):
+    return run_cli("report", ledger, "--out", out, *extra)
+
+
+def test_report_folder_is_renamed_into_place_and_nothing_is_left_on_failure(
+        run_cli, example_ledger, tmp_path, monkeypatch):
+    out = tmp_path / "r"
+    code, _, err = _report(run_cli, example_ledger, out)
+    assert code == 0, err
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert len(before) >= 10
+
+    import reports.html
+
+    def full_disk(path, *a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setattr(reports.html, "write_html", full_disk)
+    code, out_text, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1
+    lines = err.strip().splitlines()
+    assert lines[-1].startswith("ledger-tool: report: cannot write ") and \
+        "No space left on device" in lines[-1] and "report.html" in lines[-1]
+    assert "Traceback" not in err
+    # the earlier report is untouched and no temporary folder is left behind
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+    code, _, err = _report(run_cli, example_ledger, tmp_path / "new")
+    assert code == 1 and not (tmp_path / "new").exists()
+
+
+def test_report_refuses_an_existing_folder_without_force(run_cli, example_ledger, tmp_path):
+    out = tmp_path / "r"
+    assert _report(run_cli, example_ledger, out)[0] == 0
+    (out / "stale.txt").write_text("from an older run")
+    code, _, err = _report(run_cli, example_ledger, out)
+    assert code == 1 and "give --force" in err
+    assert (out / "stale.txt").exists()
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 0, err
+    assert not (out / "stale.txt").exists() and (out / "report.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_report_never_replaces_a_ledger_or_a_folder_that_is_not_a_report(
+        run_cli, example_ledger, tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    before = {p.name: p.read_bytes() for p in book.iterdir()}
+    for out in (book, tmp_path):
+        code, _, err = _report(run_cli, book, out, "--force")
+        assert code == 1 and "never overwrites a journal" in err, err
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "cat.jpg").write_bytes(b"\xff\xd8")
+    code, _, err = _report(run_cli, book, other, "--force")
+    assert code == 1 and "not an earlier report" in err
+    assert (other / "cat.jpg").exists()
+    assert {p.name: p.read_bytes() for p in book.iterdir()} == before
+
+
+def test_export_never_overwrites_the_journal_and_asks_for_force(run_cli, example_ledger,
+                                                                tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    journal = (book / "pledges.toml").read_bytes()
+    code, _, err = run_cli("export", book, "-o", book / "pledges.toml", "--to", "csv", "--force")
+    assert code == 1 and "is a journal file of the ledger" in err
+    assert (book / "pledges.toml").read_bytes() == journal
+    target = tmp_path / "out.csv"
+    target.write_text("keep me")
+    code, _, err = run_cli("export", book, "-o", target)
+    assert code == 1 and "exists; give --force" in err and target.read_text() == "keep me"
+    code, _, err = run_cli("export", book, "-o", target, "--force")
+    assert code == 0 and target.read_text() != "keep me"
+
+
+def test_os_errors_are_one_line_naming_the_path(run_cli, example_ledger, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run_cli("export", example_ledger, "-o", blocker / "out.csv")
+    assert code == 1 and str(blocker) in err and len(err.strip().splitlines()) == 1
+    code, _, err = _report(run_cli, example_ledger, blocker / "r")
+    assert code == 1 and "is not a folder" in err and len(err.strip().splitlines()) == 1
