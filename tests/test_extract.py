@@ -166,7 +166,7 @@ def test_cli_csv(cli, seeds_dir):
     assert code == 0, err
     assert out.splitlines()[0] == ",".join(CSV_COLUMNS)
     assert CSV_COLUMNS == ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
-                           "per", "over_years", "fiscal_year", "restated")
+                           "per", "over_years", "fiscal_year", "restated", "start", "upper")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 9
     row = next(r for r in rows if r["doc"].startswith("002_"))
@@ -175,6 +175,7 @@ def test_cli_csv(cli, seeds_dir):
         "phrase": "£12 million (€15 million, $19\u00a0million) over three years",
         "amount": "12000000", "currency": "GBP", "qualifier": "exact", "per": "",
         "over_years": "3", "fiscal_year": "", "restated": "EUR 15000000;USD 19000000",
+        "start": "", "upper": "",
     }
     r001 = [r for r in rows if r["doc"].startswith("001_")]
     assert [r["amount"] for r in r001] == ["217000000", "100000000", "3000000000", "12000000",
