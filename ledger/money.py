@@ -428,6 +428,8 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
     or the upper one ("10 à 15 millions d'euros").  None when there is none."""
     opener = _RANGE_OPEN_RE.search(text, line_start, atom.start)
     between = opener is not None and opener.group("q").lower() in ("between", "entre")
+    if not between:
+        opener = None     # "from"/"de" is a preposition, not part of the range
     to = _RANGE_TO.match(text, atom.end)
     if to:
         joined_by_and = to.group(0).strip().lower() in ("and", "et")
@@ -455,16 +457,18 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         opens = (b.group("q") or "").lower()
         if joined_by_and != (opens in ("between", "entre")):
             return None
+        if opens not in ("between", "entre"):
+            opens = ""
         n = b.group("n")
         if not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
             return None   # a year: "de 2023 à 5 M€" is not a range
         exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
         low = parse_number(n).scaleb(exp)
         if low < atom.amount:
-            start = b.start("q") if b.group("q") else b.start("n")
+            start = b.start("q") if opens else b.start("n")
             lower = AmountMatch(b.start("n"), atom.end, _tidy_amount(low), atom.currency,
                                 text[b.start("n"):atom.end], exp)
-            return start, atom.end, lower, atom.amount, b.group("q") or ""
+            return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
 
 

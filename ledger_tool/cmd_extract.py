@@ -141,6 +141,16 @@ def _toml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)   # JSON string escapes are valid TOML
 
 
+def _draft_amount(m) -> str:
+    """The amount as written, with its qualifier; a range's lower bound as
+    'at least' (an entry holds one amount)."""
+    if m.qualifier == "range":
+        from ledger.money import format_amount_phrase
+
+        return f"at least {format_amount_phrase(m.amount, m.currency)}"
+    return " ".join(m.amount_text.split())
+
+
 def draft_toml(results) -> str:
     """Draft ``[[entry]]`` tables, one per mention, to be completed by hand."""
     import re
@@ -168,8 +178,14 @@ def draft_toml(results) -> str:
                 'date = "YYYY-MM-DD"    # TODO: date announced, as a TOML date (no quotes)',
                 'funder = ""            # TODO: funder account, e.g. "UK:Home Office"',
                 'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
-                f"amount = {_toml_str(' '.join(m.amount_text.split()))}",
+                f"amount = {_toml_str(_draft_amount(m))}",
             ]
+            if m.qualifier == "range":
+                lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
+                                 "the draft records its lower bound as 'at least'")
+            if m.period_before:
+                lines.append("# the period is stated earlier in the sentence: "
+                             "quote it too, or check it by hand")
             if m.period.kind != "one-off":
                 lines.append(f"period = {_toml_str(m.period.describe())}")
             lines.append('status = "pledged"')
