@@ -22,6 +22,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
@@ -348,6 +349,13 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(Finding("info", "quote-repeated",
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
+    if source.page_starts or source.kind in ("html", "pdf"):
+        from .render import check_locator
+        off = check_locator(cit.locator, source, m.start)
+        if off:
+            findings.append(Finding("warning", "locator-mismatch",
+                                    f"the citation's locator says {cit.locator!r} but {off}",
+                                    **base, **where))
     if m.how == "letter case":
         findings.append(Finding("warning", "quote-case",
                                 f"the quote differs from the document in letter case: the "
@@ -465,6 +473,20 @@ class DocumentCheck:
         return bool(self.sha256_recorded) and self.sha256_recorded.lower() == self.sha256_actual
 
 
+def _rendering_news(doc: Document, source: SourceText) -> str:
+    """For a changed web page or PDF: does its text still read as archived?"""
+    if not doc.text or source.text is None:
+        return ""
+    from .render import render
+    try:
+        fresh = render(Path(source.path).parent / Path(doc.path).name if doc.path else source.path)
+    except LedgerError:
+        return "; its text can no longer be rendered"
+    if fresh == source.text:
+        return "; its text rendering is unchanged, so the quotes still read as archived"
+    return "; its text now renders differently from the archived rendering the quotes are checked against"
+
+
 def check_document(doc: Document, source: SourceText | None, citations: int,
                    archive_folder: str = "") -> list[Finding]:
     """Is the document's file there, and is it the file that was recorded?"""
@@ -481,10 +503,19 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
                            f"(sha256 = \"{source.sha256}\")", **base))
     elif doc.sha256.lower() != source.sha256:
         out.append(Finding("error", "hash-mismatch",
-                           f"{where}the file {source.path.name} has changed since it was "
+                           f"{where}the file {doc.path or source.path.name} has changed since it was "
                            f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
-                           f"{doc.sha256[:16]}…",
+                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source),
                            details={"recorded": doc.sha256, "actual": source.sha256}, **base))
+    if doc.text and doc.text_sha256 and source.rendering_sha256 and (
+            doc.text_sha256.lower() != source.rendering_sha256):
+        out.append(Finding("error", "rendering-changed",
+                           f"{where}the text rendering {doc.text} has changed since it was "
+                           f"recorded: sha256 {source.rendering_sha256[:16]}… but the ledger "
+                           f"records {doc.text_sha256[:16]}…; quotes are checked against it, "
+                           "so make it again from the original (sources add)",
+                           details={"recorded": doc.text_sha256,
+                                    "actual": source.rendering_sha256}, **base))
     if citations == 0:
         out.append(Finding("info", "document-not-cited",
                            "no entry cites this document"
@@ -841,6 +872,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
             src.kind if src else "", cites.get(d.id, 0), n_mentions, len(unc), d.title))
 
     declared = {archive.path_of(d).resolve() for d in documents.values()}
+    declared |= {archive.rendering_of(d).resolve() for d in documents.values() if d.text}
     for f in archive.files():
         if f.resolve() not in declared:
             findings.append(Finding("info", "unrecorded-file",

@@ -191,8 +191,11 @@ def read_document(path: str | Path):
     reader, so ``extract`` and ``audit`` see the same text.  Raises
     ``ExtractError`` naming the file when it is missing, unreadable or binary."""
     from .archive import read_source
+    from .render import original_stem, read_rendering_file
 
     try:
+        if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
+            return read_rendering_file(path)
         return read_source(path)
     except LedgerError as err:
         raise ExtractError(str(err)) from None

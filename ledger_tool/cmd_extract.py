@@ -161,9 +161,12 @@ def draft_toml(results) -> str:
         "# that the figure is a new pledge, not one already in the ledger; the",
         "# ledger rejects these drafts until the TODOs are done.",
     ]
+    from ledger.render import locator_for, original_stem
+
     seen: set[str] = set()
     for doc, mentions in results:
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.path.stem).strip("-._") or "doc"
+        stem = original_stem(doc.path)
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "doc"
         for n, m in enumerate(mentions, 1):
             ident, k = f"{slug}-{n}", 1
             while ident in seen:
@@ -194,8 +197,8 @@ def draft_toml(results) -> str:
                 lines.append(f"restated = [{items}]")
             lines += [
                 "[[entry.source]]",
-                f"doc = {_toml_str(doc.path.stem)}",
+                f"doc = {_toml_str(stem)}",
                 f"quote = {_toml_str(m.phrase)}",
-                f"locator = {_toml_str(f'line {m.line}, column {m.column}')}",
+                f"locator = {_toml_str(locator_for(doc, m.offset, m.line, m.column))}",
             ]
     return "\n".join(lines) + "\n"
