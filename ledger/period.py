@@ -66,7 +66,8 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 # "2015-09-01", "2015", "April 2024", "1 April 2024", "1er avril 2024"
 _DATE = (rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS})?(?:{_MONTH}){_WS}\d{{4}}(?![-/\d])"
          r"|\d{4}-\d{2}-\d{2}|\d{4}(?![-/\d])")
-_PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b|annually\b|yearly\b"
+_PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b"
+        r"(?!" + _WS + r"(?:ago|earlier|later|after|before|since)\b)|annually\b|yearly\b"
         r"|p\.a\.|pa\b|/" + r"[ ]?(?:year|yr|annum)\b|par" + _WS + r"an\b"
         r"|par" + _WS + r"année\b|chaque" + _WS + r"année\b|tous" + _WS + r"les" + _WS
         + r"ans\b|annuellement\b)")

@@ -304,6 +304,22 @@ FORMS = [
     ("£950 million in FY2024", (D(950_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
     ("141 M€ pour l'exercice 2023", (D(141_000_000), "EUR", "exact", "", None, "2023", "", None)),
     ("72,2 millions d'euros en 2023-2024", (D(72_200_000), "EUR", "exact", "", None, "2023-24", "", None)),
+    ("£5m for three years", (D(5_000_000), "GBP", "exact", "", D(3), "", "", None)),
+    ("150 M€ sur 18 mois", (D(150_000_000), "EUR", "exact", "", D("1.5"), "", "", None)),
+    ("5 M€ sur une période de trois ans", (D(5_000_000), "EUR", "exact", "", D(3), "", "", None)),
+    ("3 M€ sur deux ans à partir de 2024", (D(3_000_000), "EUR", "exact", "", D(2), "", "2024-01-01", None)),
+    ("2 M€ par an à compter du 1er avril 2024", (D(2_000_000), "EUR", "exact", "year", None, "", "2024-04-01", None)),
+    ("2 M€ par an dès 2025", (D(2_000_000), "EUR", "exact", "year", None, "", "2025-01-01", None)),
+    ("5 M€ tous les ans", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
+    ("5 M€ annuellement", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
+    ("£5m over the period 2024-2027", (D(5_000_000), "GBP", "exact", "", D(4), "", "2024-01-01", None)),
+    ("7 milliards de dollars pour 2023", (D(7_000_000_000), "USD", "exact", "", D(1), "", "2023-01-01", None)),
+    ("£5m in FY24", (D(5_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
+    ("5 M€ pour l'exercice budgétaire 2024", (D(5_000_000), "EUR", "exact", "", None, "2024", "", None)),
+    ("a billion euros", (D(1_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("quatre-vingt-dix millions d'euros", (D(90_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("€5 to 7 million", (D(5_000_000), "EUR", "range", "", None, "", "", D(7_000_000))),
+    ("5 to 7 million pounds", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
     ("£5m–£7m", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
     ("£5-7m", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
     ("between £200m and £250m", (D(200_000_000), "GBP", "range", "", None, "", "", D(250_000_000))),
@@ -320,6 +336,13 @@ def test_english_and_french_forms(phrase, expected):
     assert m.phrase == phrase
 
 
+def test_hedged_restatements():
+    (m,) = find_mentions("It gave £12m (i.e. €15m) and nothing else.")
+    assert m.restated == (Money(D(15_000_000), "EUR"),)
+    (m,) = find_mentions("It gave US$45 million over five years (about £36m).")
+    assert (m.over_years, m.restated) == (D(5), (Money(D(36_000_000), "GBP"),))
+
+
 def test_hedged_restatement_belongs_to_its_mention():
     (m,) = find_mentions("Londres apportera 54 millions de livres sterling (soit environ 63 M€) sur trois ans.")
     assert (m.amount, m.currency, m.restated, m.over_years) == (
@@ -329,10 +352,11 @@ def test_hedged_restatement_belongs_to_its_mention():
 def test_period_further_on_in_the_clause_or_before_in_the_sentence():
     ms = find_mentions("The £12 million fund over two years helps councils. "
                        "In FY2024 the Department committed £7.25 million to defence and £1.1m to "
-                       "monitoring. It gave £5m, a year after the floods.")
+                       "monitoring. It gave £5m, a year after the floods. It gave £1m a year ago.")
     assert [(m.amount, m.over_years, m.fiscal_year, m.per) for m in ms] == [
         (D(12_000_000), D(2), "", ""), (D(7_250_000), None, "2023-24", ""),
-        (D(1_100_000), None, "2023-24", ""), (D(5_000_000), None, "", "")]
+        (D(1_100_000), None, "2023-24", ""), (D(5_000_000), None, "", ""),
+        (D(1_000_000), None, "", "")]
     assert ms[1].period_before and not ms[0].period_before
 
 
