@@ -93,6 +93,7 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     atoms = list(iter_atoms(text))
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
     consumed_to = -1
     lead: tuple[int, Period] | None = None    # (sentence start, period stated before)
@@ -113,7 +114,8 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
                 period, end = later
                 period_text = text[ph.end:end].strip()
             else:
-                sent = _sentence_start(text, ph.start)
+                i = bisect.bisect_right(sentence_ends, ph.start)
+                sent = sentence_ends[i - 1] if i else 0
                 if lead is not None and lead[0] == sent:
                     period, before = lead[1], True
                 else:
@@ -165,13 +167,6 @@ def _period_later(text: str, pos: int, limit: int):
         if got and got[1] <= stop and _distant_ok(got[0], text[w.start():got[1]]):
             return got
     return None
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    start = 0
-    for m in _SENTENCE_END.finditer(text, 0, pos):
-        start = m.end()
-    return start
 
 
 def _period_earlier(text: str, start: int, pos: int):
