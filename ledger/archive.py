@@ -67,6 +67,7 @@ class SourceText:
     origin: tuple[int, ...] | None = None
     warnings: tuple[str, ...] = ()
     page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
+    rendering_sha256: str = ""          # a web page's or PDF's text rendering (ledger.render)
     _lines: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -270,6 +271,10 @@ class Archive:
                 return cand
         return self.folder / f"{doc.id}.txt"
 
+    def rendering_of(self, doc: Document) -> Path | None:
+        """The text rendering of a web page or PDF recorded with one."""
+        return self.folder / doc.text if doc.text else None
+
     def read(self, doc: Document) -> SourceText:
         """The document's text; a path leaving the archive (``..``, absolute,
         a symlink out), a FIFO, device or socket, or a file over the size
@@ -277,6 +282,13 @@ class Archive:
         from .safe_io import UnsafeFile
 
         p = self.path_of(doc)
+        if doc.text and p not in self._cache:
+            from .render import read_rendered
+            if not p.is_file():
+                where = f"{doc.file}:{doc.line}: " if doc.file else ""
+                raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
+                                  f"not found in the source archive {self.folder}")
+            self._cache[p] = read_rendered(p, self.rendering_of(doc))
         if p not in self._cache:
             where = f"{doc.file}:{doc.line}: " if doc.file else ""
             if not p.is_file() and not p.exists() and not p.is_symlink():
@@ -342,6 +354,8 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
     read_source(src)          # refuses binary or unreadable documents
     digest = sha256_file(src)
+    from .render import needs_rendering, render, rendering_path
+    rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     folder = Path(archive) if archive is not None else src.parent
     if not folder.is_dir():
         raise LedgerError(f"source archive folder {folder} not found")
@@ -385,6 +399,15 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             with atomic_path(target) as tmp:
                 shutil.copyfile(src, tmp)
 
+    text_rel = ""
+    if rendered is not None:
+        text_target = rendering_path(target)
+        data = rendered.encode("utf-8")
+        if text_target.exists() and text_target.read_bytes() != data:
+            raise LedgerError(f"{src}: the archive {folder} already has a different "
+                              f"{text_target.name}; remove it or use --sources")
+        write_atomic(text_target, data)
+        text_rel = rendering_path(rel).as_posix()
     existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
     try:
         parsed = tomlkit.parse(existing)
@@ -404,6 +427,10 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         table["retrieved"] = retrieved
     table["path"] = posix
     table["sha256"] = digest
+    text_sha = hashlib.sha256(rendered.encode("utf-8")).hexdigest() if rendered is not None else ""
+    if rendered is not None:
+        table["text"] = text_rel
+        table["text_sha256"] = text_sha
     if notes:
         table["notes"] = notes
     new = tomlkit.document()
@@ -416,7 +443,8 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     write_atomic(out, text)
     return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
                     published=published, url=url, retrieved=retrieved, path=posix,
-                    sha256=digest, notes=notes, file=str(out))
+                    sha256=digest, notes=notes, file=str(out), text=text_rel,
+                    text_sha256=text_sha)
 
 
 def _toml_check(text: str, out: Path) -> None:

@@ -22,11 +22,12 @@ import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
 from .errors import LedgerError
-from .model import ONE_OFF, Citation, Document, Entry, Money
+from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money
 
 __all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
@@ -253,6 +254,37 @@ def _period_agrees(quoted, recorded) -> bool:
     return True
 
 
+def _total_agrees(quoted, recorded) -> bool:
+    """A rate read as the entry's total ("€30m a year for three years" for
+    €90m) needs the entry to record money spread over the same length, not a
+    one-off."""
+    from .period import _period_years
+
+    if recorded.kind in (ONE_OFF, FISCAL_YEAR):
+        return False
+    a, b = _period_years(quoted), _period_years(recorded)
+    return a is None or b is None or a == b
+
+
+def _start_differs(quoted, entry: Entry):
+    """The start (and end) a quote states, when the entry's period says
+    otherwise: ``(said, recorded)`` texts, or None."""
+    if quoted.start is None and quoted.end is None:
+        return None
+    rec = entry.period
+    rec_start = rec.start or (entry.date if rec.kind != FISCAL_YEAR else None)
+    diffs = []
+    if quoted.start is not None and rec_start is not None and quoted.start != rec_start:
+        diffs.append(("starts", quoted.start, rec_start))
+    if quoted.end is not None and rec.end is not None and quoted.end != rec.end:
+        diffs.append(("ends", quoted.end, rec.end))
+    if not diffs:
+        return None
+    said = ", ".join(f"{w} {q.isoformat()}" for w, q, _ in diffs)
+    recorded = ", ".join(f"{w} {r.isoformat()}" for w, _, r in diffs)
+    return said, recorded
+
+
 def _pick(mentions, entry: Entry):
     """The mention carrying the entry's figure and how it matches."""
     from .period import total
@@ -260,7 +292,8 @@ def _pick(mentions, entry: Entry):
     money = entry.money
     restated = set(entry.restated)
     for m in mentions:
-        if Money(m.amount, m.currency) == money:
+        if Money(m.amount, m.currency) == money or (
+                m.upper is not None and Money(m.upper, m.currency) == money):
             return m, "amount"
     for m in mentions:
         if money in set(m.restated):
@@ -316,6 +349,13 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(Finding("info", "quote-repeated",
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
+    if source.page_starts or source.kind in ("html", "pdf"):
+        from .render import check_locator
+        off = check_locator(cit.locator, source, m.start)
+        if off:
+            findings.append(Finding("warning", "locator-mismatch",
+                                    f"the citation's locator says {cit.locator!r} but {off}",
+                                    **base, **where))
     if m.how == "letter case":
         findings.append(Finding("warning", "quote-case",
                                 f"the quote differs from the document in letter case: the "
@@ -341,18 +381,40 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                    if entry.restated else ""),
                                 details={"source": said, "entry": recorded}, **base, **where))
     else:
-        if how in ("amount", "restatement") and not _period_agrees(picked.period, entry.period):
+        period_ok = (_period_agrees(picked.period, entry.period) if how in ("amount", "restatement")
+                     else _total_agrees(picked.period, entry.period))
+        if not period_ok:
             findings.append(Finding("error", "period-mismatch",
                                     f"the source gives the period as "
                                     f"{picked.period_text or _period_text(picked.period)!r} "
                                     f"({_period_text(picked.period)}) but the entry records "
-                                    f"{_period_text(entry.period)}", **base, **where))
-        if picked.qualifier != entry.qualifier:
+                                    f"{_period_text(entry.period)}"
+                                    + (f" ({_money_text(entry.money)} in all)" if how == "total"
+                                       else ""), **base, **where))
+        else:
+            started = _start_differs(picked.period, entry)
+            if started:
+                findings.append(Finding("error", "period-start-mismatch",
+                                        f"the source's period {started[0]} "
+                                        f"({picked.period_text!r}) but the entry's "
+                                        f"{started[1]}" + ("" if entry.period.start else
+                                                           " (its date: it records no start)"),
+                                        **base, **where))
+        if picked.qualifier == "range":
+            bounds = {Money(picked.amount, picked.currency),
+                      Money(picked.upper, picked.currency)}
+            if entry.money not in bounds or entry.qualifier not in ("at least", "up to", "about"):
+                findings.append(Finding("warning", "qualifier-mismatch",
+                                        f"the source gives a range ({picked.phrase!r}); the entry "
+                                        f"records {entry.qualifier!r} {recorded} (record the "
+                                        "lower bound as 'at least' or the upper as 'up to')",
+                                        **base, **where))
+        elif picked.qualifier != entry.qualifier:
             findings.append(Finding("warning", "qualifier-mismatch",
                                     f"the source's qualifier is {picked.qualifier!r} "
                                     f"({picked.phrase!r}); the entry's is {entry.qualifier!r}",
                                     **base, **where))
-        if how == "total":
+        if how == "total" and period_ok:
             findings.append(Finding("info", "figure-as-total",
                                     f"the source gives {picked.phrase!r}, which comes to the "
                                     f"entry's {recorded} {_period_text(entry.period)}",
@@ -411,6 +473,20 @@ class DocumentCheck:
         return bool(self.sha256_recorded) and self.sha256_recorded.lower() == self.sha256_actual
 
 
+def _rendering_news(doc: Document, source: SourceText) -> str:
+    """For a changed web page or PDF: does its text still read as archived?"""
+    if not doc.text or source.text is None:
+        return ""
+    from .render import render
+    try:
+        fresh = render(Path(source.path).parent / Path(doc.path).name if doc.path else source.path)
+    except LedgerError:
+        return "; its text can no longer be rendered"
+    if fresh == source.text:
+        return "; its text rendering is unchanged, so the quotes still read as archived"
+    return "; its text now renders differently from the archived rendering the quotes are checked against"
+
+
 def check_document(doc: Document, source: SourceText | None, citations: int,
                    archive_folder: str = "") -> list[Finding]:
     """Is the document's file there, and is it the file that was recorded?"""
@@ -427,10 +503,19 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
                            f"(sha256 = \"{source.sha256}\")", **base))
     elif doc.sha256.lower() != source.sha256:
         out.append(Finding("error", "hash-mismatch",
-                           f"{where}the file {source.path.name} has changed since it was "
+                           f"{where}the file {doc.path or source.path.name} has changed since it was "
                            f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
-                           f"{doc.sha256[:16]}…",
+                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source),
                            details={"recorded": doc.sha256, "actual": source.sha256}, **base))
+    if doc.text and doc.text_sha256 and source.rendering_sha256 and (
+            doc.text_sha256.lower() != source.rendering_sha256):
+        out.append(Finding("error", "rendering-changed",
+                           f"{where}the text rendering {doc.text} has changed since it was "
+                           f"recorded: sha256 {source.rendering_sha256[:16]}… but the ledger "
+                           f"records {doc.text_sha256[:16]}…; quotes are checked against it, "
+                           "so make it again from the original (sources add)",
+                           details={"recorded": doc.text_sha256,
+                                    "actual": source.rendering_sha256}, **base))
     if citations == 0:
         out.append(Finding("info", "document-not-cited",
                            "no entry cites this document"
@@ -787,6 +872,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
             src.kind if src else "", cites.get(d.id, 0), n_mentions, len(unc), d.title))
 
     declared = {archive.path_of(d).resolve() for d in documents.values()}
+    declared |= {archive.rendering_of(d).resolve() for d in documents.values() if d.text}
     for f in archive.files():
         if f.resolve() not in declared:
             findings.append(Finding("info", "unrecorded-file",

@@ -12,6 +12,7 @@ fallback, HTML reduced to its visible text, PDF text extracted.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -19,13 +20,13 @@ from pathlib import Path
 from .errors import LedgerError
 from .model import FISCAL_YEAR, OVER, PER_YEAR, Money, Period
 from .money import MoneyError, extend_phrase, iter_atoms, plain_decimal
-from .period import span_years
+from .period import match_period, span_years
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
-               "per", "over_years", "fiscal_year", "restated")
+               "per", "over_years", "fiscal_year", "restated", "start", "upper")
 
 
 class ExtractError(LedgerError, ValueError):
@@ -50,6 +51,13 @@ class Mention:
     period_text: str = ""     # the period as written ("over three years")
     restated_text: tuple[str, ...] = ()   # each restatement as written
     offset: int = 0           # character offset of the phrase in the text
+    upper: Decimal | None = None   # a range's upper bound (qualifier "range")
+    period_before: bool = False    # the period was stated earlier in the sentence
+
+    @property
+    def start(self) -> str:
+        """The period's start date (ISO), when the phrase gives one."""
+        return self.period.start.isoformat() if self.period.start else ""
 
     def row(self) -> dict[str, str]:
         """The CSV row (all strings), columns as in CSV_COLUMNS."""
@@ -60,6 +68,8 @@ class Mention:
             "over_years": "" if self.over_years is None else plain_decimal(self.over_years),
             "fiscal_year": self.fiscal_year,
             "restated": ";".join(f"{m.currency} {plain_decimal(m.amount)}" for m in self.restated),
+            "start": self.start,
+            "upper": "" if self.upper is None else plain_decimal(self.upper),
         }
 
 
@@ -73,12 +83,21 @@ def _period_fields(period: Period) -> tuple[str, Decimal | None, str]:
 
 
 def find_mentions(text: str, doc: str = "") -> list[Mention]:
-    """Every money mention in ``text``, in order of appearance."""
+    """Every money mention in ``text``, in order of appearance.
+
+    A mention's period is the one written right after it ("£5m a year"); when
+    there is none, a period further on in the same clause ("£12 million fund
+    over two years", "15 M€ versés chaque année pendant trois ans") or at the
+    start of the sentence ("In FY2024 the Department committed £7m") is taken,
+    as long as no other amount stands between them."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    atoms = list(iter_atoms(text))
+    sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
     consumed_to = -1
-    for atom in iter_atoms(text):
+    lead: tuple[int, Period] | None = None    # (sentence start, period stated before)
+    for k, atom in enumerate(atoms):
         if atom.start < consumed_to:      # part of an earlier phrase's brackets
             continue
         line_idx = bisect.bisect_left(newlines, atom.start)
@@ -87,17 +106,78 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
             ph = extend_phrase(text, atom, line_start=max(line_start, consumed_to))
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
             continue
-        consumed_to = ph.end
-        per, years, fiscal = _period_fields(ph.period)
+        period, period_text, end, before = ph.period, ph.period_text, ph.end, False
+        if not period_text:
+            nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
+            later = _period_later(text, ph.end, nxt)
+            if later:
+                period, end = later
+                period_text = text[ph.end:end].strip()
+            else:
+                i = bisect.bisect_right(sentence_ends, ph.start)
+                sent = sentence_ends[i - 1] if i else 0
+                if lead is not None and lead[0] == sent:
+                    period, before = lead[1], True
+                else:
+                    earlier = _period_earlier(text, max(sent, consumed_to, 0), ph.start)
+                    if earlier:
+                        period, before = earlier, True
+                        lead = (sent, earlier)
+        consumed_to = end
+        per, years, fiscal = _period_fields(period)
         mentions.append(Mention(
             doc=doc, line=line_idx + 1, column=ph.start - line_start + 1,
-            phrase=text[ph.start:ph.end], amount=atom.amount, currency=atom.currency,
+            phrase=text[ph.start:end], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
-            period=ph.period, amount_text=ph.amount_text, period_text=ph.period_text,
+            period=period, amount_text=ph.amount_text, period_text=period_text,
             restated_text=tuple(r.text for r in ph.restated), offset=ph.start,
+            upper=ph.upper, period_before=before,
         ))
     return mentions
+
+
+# How far a period may stand from its amount, in words, and what ends a clause.
+_REACH_WORDS = 12
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]")
+_SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
+_WORD_START = re.compile(r"(?<![\w'’-])(?=[\w])")
+
+
+def _distant_ok(period: Period, phrase: str) -> bool:
+    """Periods that may be taken from a distance: durations, rates said with
+    "per"/"each"/"chaque" (not "a year", as in "a year ago"), fiscal years,
+    explicit spans."""
+    low = phrase.lower()
+    if low.startswith(("a year", "a yr", "an ")):
+        return False
+    return period.kind != OVER or period.years is not None or (
+        period.start is not None and period.end is not None)
+
+
+def _period_later(text: str, pos: int, limit: int):
+    """A period starting at a word in ``text[pos:limit]`` within the clause
+    and a few words: ``(period, end)`` or None."""
+    clause = _CLAUSE_END.search(text, pos)
+    stop = min(limit, clause.start() if clause else len(text))
+    for n, w in enumerate(_WORD_START.finditer(text, pos, stop)):
+        if n >= _REACH_WORDS:
+            break
+        got = match_period(text, w.start())
+        if got and got[1] <= stop and _distant_ok(got[0], text[w.start():got[1]]):
+            return got
+    return None
+
+
+def _period_earlier(text: str, start: int, pos: int):
+    """A period stated between ``start`` (the sentence's start, or the end of
+    the previous mention) and the amount at ``pos``: "In FY2024 ...",
+    "Over the next five years ...", "Pour l'exercice 2024, ..."."""
+    for w in _WORD_START.finditer(text, start, pos):
+        got = match_period(text, w.start())
+        if got and got[1] <= pos and _distant_ok(got[0], text[w.start():got[1]]):
+            return got[0]
+    return None
 
 
 # ----------------------------------------------------------------- reading
@@ -106,8 +186,11 @@ def read_document(path: str | Path):
     reader, so ``extract`` and ``audit`` see the same text.  Raises
     ``ExtractError`` naming the file when it is missing, unreadable or binary."""
     from .archive import read_source
+    from .render import original_stem, read_rendering_file
 
     try:
+        if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
+            return read_rendering_file(path)
         return read_source(path)
     except LedgerError as err:
         raise ExtractError(str(err)) from None

@@ -44,7 +44,8 @@ ENTRY_FIELDS = {
 }
 SOURCE_FIELDS = {"doc", "quote", "locator"}
 SPLIT_FIELDS = {"purpose", "amount"}
-DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256", "notes"}
+DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
+                   "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}
 TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
@@ -344,7 +345,7 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
                 ok = False
             else:
                 values[k] = d
-    for k in ("title", "publisher", "url", "path", "sha256", "notes"):
+    for k in ("title", "publisher", "url", "path", "sha256", "notes", "text", "text_sha256"):
         if k in raw:
             if not isinstance(raw[k], str):
                 problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text"))

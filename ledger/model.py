@@ -121,6 +121,8 @@ class Document:
     path: str = ""          # relative to the ledger's source archive
     sha256: str = ""
     notes: str = ""
+    text: str = ""          # a web page's or PDF's text rendering, relative to the archive
+    text_sha256: str = ""   # the rendering's hash
     file: str = ""          # journal file that declares it
     line: int = 0
 

@@ -56,6 +56,8 @@ NAME_OVERRIDES = {
     "dollar": "USD", "dollars": "USD", "us dollar": "USD", "us dollars": "USD",
     "dollars américains": "USD", "dollar américain": "USD",
     "euro": "EUR", "euros": "EUR", "yen": "JPY",
+    # French sources write pounds sterling as "livres" ("7 millions de livres")
+    "livre": "GBP", "livres": "GBP",
 }
 # Codes that are not money in the ledger's sense (metals, test and fund codes).
 _EXCLUDED = {"XAU", "XAG", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
@@ -142,6 +144,43 @@ _SCALES = {
 }
 _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 
+# Written-out numbers before a scale word: "twelve million", "two hundred
+# million", "douze millions", "quatre-vingts millions", "a billion".
+_WORD_VALUES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
+    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
+    "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
+    "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
+    "quatre-vingt": 80, "quatre-vingts": 80,
+}
+_WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
+_WORDNUM = (rf"(?:a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*)")
+_WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
+                "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
+_WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
+
+
+def parse_number_words(text: str) -> Decimal:
+    """"twelve" → 12, "two hundred" → 200, "quatre-vingt-dix" → 90, "a" → 1."""
+    t = " ".join(text.lower().replace("quatre-vingt", "quatre_vingt").replace("-", " ").split())
+    total = 0
+    for w in t.replace("quatre_vingt", "quatre-vingt").split():
+        if w in ("and", "et"):
+            continue
+        if w in ("a", "an"):
+            total += 1
+            continue
+        v = _WORD_VALUES.get(w)
+        if v is None:
+            raise MoneyError(f"not a number: {text!r}")
+        total = max(total, 1) * 100 if v == 100 else total + v
+    return Decimal(total)
+
 
 def parse_number(text: str) -> Decimal:
     """"12,000,000" → 12000000; "1 234 567,89" → 1234567.89; "1,5" → 1.5.
@@ -194,18 +233,25 @@ class AmountMatch:
     amount: Decimal
     currency: str
     text: str
+    scale: int = 0        # the power of ten its scale word gave ("m": 6)
+    prefixed: bool = False   # the currency came first ("£5", "EUR 5")
 
 
 _QUALIFIER_WORDS = {
     "up to": ["up to", "as much as", "a maximum of", "maximum of", "no more than",
-              "not more than", "at most", "less than", "under", "jusqu'à", "jusqu’à"],
+              "not more than", "at most", "less than", "under", "jusqu'à", "jusqu’à",
+              "jusqu'à hauteur de", "jusqu’à hauteur de", "moins de", "au plus",
+              "au maximum", "un maximum de"],
     "at least": ["at least", "more than", "over", "in excess of", "upwards of",
-                 "a minimum of", "no less than", "not less than", "plus de", "au moins"],
+                 "a minimum of", "no less than", "not less than", "plus de", "plus d'",
+                 "plus d’", "au moins", "pas moins de", "au minimum", "un minimum de"],
     "about": ["about", "around", "approximately", "approx.", "approx", "roughly", "some",
               "nearly", "almost", "close to", "an estimated", "estimated", "circa", "c.",
-              "~", "environ", "près de", "quelque"],
+              "~", "in the region of", "environ", "près de", "près d'", "près d’",
+              "quelque", "approximativement", "autour de", "de l'ordre de", "de l’ordre de",
+              "presque"],
 }
-_QUAL_LOOKUP = {w: q for q, ws in _QUALIFIER_WORDS.items() for w in ws}
+_QUAL_LOOKUP = {_norm_name(w): q for q, ws in _QUALIFIER_WORDS.items() for w in ws}
 _QUAL = "|".join(re.escape(w).replace(r"\ ", _WS + "+")
                  for w in sorted(_QUAL_LOOKUP, key=len, reverse=True))
 _QUAL_BEFORE_RE = re.compile(rf"(?<![\w])(?P<q>{_QUAL}){_WS}*$", re.IGNORECASE)
@@ -213,6 +259,17 @@ _QUAL_START_RE = re.compile(rf"(?P<q>{_QUAL})(?:{_WS}+|(?<=~))", re.IGNORECASE)
 _NOISE_RE = re.compile(rf"(?:a{_WS}+further|an{_WS}+additional|additional|another|further"
                        rf"|a{_WS}+total{_WS}+of|totall?ing|of){_WS}+", re.IGNORECASE)
 _SEP = rf"{_WS}*(?:[,;/=]|\bor\b|\band\b|\bsoit\b){_WS}*"
+_HEDGE_RE = re.compile(rf"(?:soit|c['’]est-à-dire|i\.e\.,?|that is,?|equivalent to|équivalent à"
+                       rf"|or|ou){_WS}+", re.IGNORECASE)
+# Ranges: "£5m–£7m", "£5-7m", "between £5m and £7m", "10 à 15 millions d'euros"
+_RANGE_TO = re.compile(rf"{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:and|et){_WS}+", re.IGNORECASE)
+_RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re.IGNORECASE)
+_RANGE_BARE_RE = re.compile(
+    rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?(?<![\w.,$£€¥])(?P<n>{_NUM})"
+    rf"(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*"
+    rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
+_BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
+RANGE = "range"
 
 
 def _alt(items, *, ci=False) -> str:
@@ -229,22 +286,41 @@ def _atom_re() -> re.Pattern:
     names = _alt(t.names, ci=True)
     letter_after = r"(?![^\W\d_])"
     prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)"
-              rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?")
+              rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?"
+              # a redundant currency word: "€5 million euros"
+              rf"(?:{_WS}(?P<pw>{names}){letter_after})?")
+    words = (rf"(?<![\w$£€¥-])(?P<wn>{_WORDNUM}){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after}"
+             rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<wc>{syms}|{codes}|{names}){letter_after}")
     suffix = (rf"(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
-    return re.compile(f"{prefix}|{suffix}")
+    return re.compile(f"{prefix}|{suffix}|(?i:{words})")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
+    end = m.end()
+    if m.group("wn") is not None:
+        cur = m.group("wc")
+        code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
+        exp = _WORD_SCALES[m.group("ws").lower()]
+        value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
+        return AmountMatch(m.start(), end, value, code, m.group(0), exp)
     if m.group("pc") is not None:
         cur, num, scale = m.group("pc"), m.group("pn"), m.group("ps")
+        prefixed = True
     else:
         cur, num, scale = m.group("sc"), m.group("sn"), m.group("ss")
+        prefixed = False
     code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
     if code is None:  # pragma: no cover - the regex only admits known tokens
         raise MoneyError(f"unknown currency {cur!r}")
-    return AmountMatch(m.start(), m.end(), _scaled(num, scale), code, m.group(0))
+    if prefixed and m.group("pw") is not None and currency_code(m.group("pw")) != code:
+        end = m.start("pw")      # "$5 million pounds": the word is not this amount's
+        while end > m.start() and m.string[end - 1] in " \t\u00a0\u202f":
+            end -= 1
+    exp = _SCALES[scale.lower()] if scale else 0
+    return AmountMatch(m.start(), end, _scaled(num, scale), code, m.string[m.start():end],
+                       exp, prefixed)
 
 
 def iter_atoms(text: str) -> Iterator[AmountMatch]:
@@ -270,6 +346,7 @@ class Phrase:
     period: Period = ONCE
     period_text: str = ""
     restated: tuple[AmountMatch, ...] = ()
+    upper: Decimal | None = None     # a range's upper bound (qualifier "range")
 
     @property
     def amount_text(self) -> str:
@@ -284,6 +361,9 @@ def _match_restatement(text: str, pos: int) -> tuple[tuple[AmountMatch, ...], in
         return None
     i, found = m.end(), []
     while True:
+        h = _HEDGE_RE.match(text, i)     # "(soit environ 54 M£)", "(i.e. €15m)"
+        if h:
+            i = h.end()
         q = _QUAL_START_RE.match(text, i)
         if q:
             i = q.end()
@@ -307,12 +387,18 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
     bracketed restatement and a period just after it.  ``strict`` makes an
     invalid period tail ("in 2021-23") raise instead of being ignored."""
     qualifier, qtext, start = "exact", "", atom.start
-    q = _QUAL_BEFORE_RE.search(text, line_start, atom.start)
-    if q:
-        qtext = q.group("q")
-        qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
-        start = q.start("q")
     end = atom.end
+    upper = None
+    rng = _match_range(text, atom, line_start)
+    if rng:
+        start, end, atom, upper, qtext = rng
+        qualifier = RANGE
+    else:
+        q = _QUAL_BEFORE_RE.search(text, line_start, atom.start)
+        if q:
+            qtext = q.group("q")
+            qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
+            start = q.start("q")
     restated: tuple[AmountMatch, ...] = ()
     period, ptext = ONCE, ""
     for _ in range(2):  # "(…) over three years" or "over three years (…)"
@@ -333,7 +419,61 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                     ptext, end = text[sp.end():pend], pend
                     continue
         break
-    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated)
+    return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper)
+
+
+def _match_range(text: str, atom: AmountMatch, line_start: int):
+    """A range around ``atom``: ``(start, end, lower, upper, opening word)``,
+    ``lower`` an AmountMatch; the atom is the lower bound ("£5m–£7m", "between £5m and £7m", "£5-7m")
+    or the upper one ("10 à 15 millions d'euros").  None when there is none."""
+    opener = _RANGE_OPEN_RE.search(text, line_start, atom.start)
+    between = opener is not None and opener.group("q").lower() in ("between", "entre")
+    if not between:
+        opener = None     # "from"/"de" is a preposition, not part of the range
+    to = _RANGE_TO.match(text, atom.end)
+    if to:
+        joined_by_and = to.group(0).strip().lower() in ("and", "et")
+        if joined_by_and == between:
+            high = match_atom(text, to.end())
+            if high is not None and high.currency == atom.currency and high.amount > atom.amount:
+                start = opener.start("q") if opener else atom.start
+                return start, high.end, atom, high.amount, opener.group("q") if opener else ""
+            bare = _BARE_HIGH_RE.match(text, to.end())
+            if high is None and bare and atom.prefixed and (bare.group("s") or atom.scale):
+                exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
+                value = parse_number(bare.group("n")).scaleb(exp)
+                low = atom.amount if atom.scale else atom.amount.scaleb(exp)
+                if value > low:
+                    start = opener.start("q") if opener else atom.start
+                    # "£5-7m": the lower bound takes the upper one's scale
+                    lower = AmountMatch(atom.start, atom.end, _tidy_amount(low), atom.currency,
+                                        atom.text, exp, True)
+                    return (start, bare.end(), lower, _tidy_amount(value),
+                            opener.group("q") if opener else "")
+    # a bare number before the atom: "10 à 15 millions d'euros", "5 to 7 million pounds"
+    b = _RANGE_BARE_RE.search(text, line_start, atom.start)
+    if b and not atom.prefixed:
+        joined_by_and = b.group("to").strip().lower() in ("and", "et")
+        opens = (b.group("q") or "").lower()
+        if joined_by_and != (opens in ("between", "entre")):
+            return None
+        if opens not in ("between", "entre"):
+            opens = ""
+        n = b.group("n")
+        if not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
+            return None   # a year: "de 2023 à 5 M€" is not a range
+        exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
+        low = parse_number(n).scaleb(exp)
+        if low < atom.amount:
+            start = b.start("q") if opens else b.start("n")
+            lower = AmountMatch(b.start("n"), atom.end, _tidy_amount(low), atom.currency,
+                                text[b.start("n"):atom.end], exp)
+            return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
+    return None
+
+
+def _tidy_amount(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 # ----------------------------------------------------------- parse_amount
@@ -489,6 +629,9 @@ def _parse_grammar(text: str) -> ParsedAmount:
     if atom.amount <= 0:
         raise MoneyError(f"amount must be positive in {text!r}")
     phrase = extend_phrase(s, atom, line_start=pos, strict=True)
+    if phrase.qualifier == RANGE:
+        raise MoneyError(f"{text!r} is a range, not one amount: record the lower bound as "
+                         f"'at least {phrase.atom.text}' or the figure that was confirmed")
     rest = s[phrase.end:].strip().rstrip(".;,").strip()
     period = phrase.period
     if rest:
@@ -520,7 +663,9 @@ def _diagnose(s: str, text: str) -> str:
     if first is not None and first.start > 0:
         return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"
     if not re.search(r"\d", s):
-        return f"no amount found in {text!r} (write the figure in digits, e.g. '£12 million')"
+        if re.search(rf"(?i:\b(?:{_WORD_SCALE})\b)", s) and not re.search(r"[$£€¥]", s):
+            return f"no currency in {text!r} (write e.g. 'twelve million pounds' or '£12 million')"
+        return f"no amount found in {text!r} (write e.g. '£12 million' or 'twelve million pounds')"
     after = re.search(rf"(?:{_NUM})(?:{_WS}?{_SCALE}(?![^\W\d_]))?{_WS}*(?P<cur>[^\W\d_][\w$£€.]*)", s)
     before = re.search(rf"(?P<cur>\b[A-Z]{{3}}\b|[^\w\s(]+){_WS}?(?:{_NUM})", s)
     if before and currency_code(before.group("cur")) is None and not after:

@@ -34,22 +34,49 @@ WORD_NUMBERS = {
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
 }
+# French number words for durations ("sur deux ans", "pendant quatre ans").
+FRENCH_WORD_NUMBERS = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30,
+}
+_ALL_WORD_NUMBERS = {**WORD_NUMBERS, **FRENCH_WORD_NUMBERS}
 
 # pint unit for each duration word (pint's own "decade" is logarithmic, so
 # decades are not offered).
 _UNITS = {"year": "year", "yr": "year", "month": "month", "mo": "month",
-          "week": "week", "wk": "week", "day": "day"}
+          "week": "week", "wk": "week", "day": "day",
+          # French, as the key is formed (lower case, final "s" dropped: "mois" -> "moi")
+          "an": "year", "année": "year", "moi": "month", "semaine": "week", "jour": "day"}
 
 _WS = r"[ \t\u00a0\u202f]+"
 _NUM = r"\d+(?:\.\d+)?"
-_NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_NUMWORD = "|".join(sorted(_ALL_WORD_NUMBERS, key=len, reverse=True))
 _DUR = (rf"(?P<n>{_NUM}|(?:{_NUMWORD})\b)(?:{_WS}|-)?"
-        r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?)\b")
-_DATE = r"\d{4}-\d{2}-\d{2}|\d{4}(?![-/\d])"
-_PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b|annually\b|yearly\b"
-        r"|p\.a\.|pa\b|/" + r"[ ]?(?:year|yr|annum)\b|par" + _WS + r"an\b)")
-_TO = rf"{_WS}(?:to|until|till|through|-){_WS}"
-_NEXT = rf"(?:the{_WS}(?:next|following){_WS}|a{_WS}period{_WS}of{_WS})?"
+        rf"(?:(?:prochaine?s|dernière?s){_WS})?"
+        r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?"
+        r"|ans|an|années?|mois|semaines?|jours?)\b")
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "août": 8, "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+# "2015-09-01", "2015", "April 2024", "1 April 2024", "1er avril 2024"
+_DATE = (rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS})?(?:{_MONTH}){_WS}\d{{4}}(?![-/\d])"
+         r"|\d{4}-\d{2}-\d{2}|\d{4}(?![-/\d])")
+_PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b"
+        r"(?!" + _WS + r"(?:ago|earlier|later|after|before|since)\b)|annually\b|yearly\b"
+        r"|p\.a\.|pa\b|/" + r"[ ]?(?:year|yr|annum)\b|par" + _WS + r"an\b"
+        r"|par" + _WS + r"année\b|chaque" + _WS + r"année\b|tous" + _WS + r"les" + _WS
+        + r"ans\b|annuellement\b)")
+_TO = rf"{_WS}(?:to|until|till|through|-|à|au|jusqu['’]à|jusqu['’]en){_WS}"
+_NEXT = (rf"(?:the{_WS}(?:next|following|same){_WS}|a{_WS}period{_WS}of{_WS}"
+         rf"|(?:les|ces){_WS}|une{_WS}(?:période|durée){_WS}de{_WS})?")
+# "from", "starting in", "à partir de", "à compter du", "dès", "à partir d'avril"
+_FROM = (rf"(?:(?:from|starting(?:{_WS}(?:on|in|from))?|beginning(?:{_WS}(?:on|in))?|dès"
+         rf"|à{_WS}(?:partir|compter){_WS}(?:de|du)){_WS}|à{_WS}(?:partir|compter){_WS}d['’])")
 
 
 def _re(pattern: str) -> re.Pattern:
@@ -58,8 +85,8 @@ def _re(pattern: str) -> re.Pattern:
 
 def _number(word: str) -> Decimal:
     w = word.lower()
-    if w in WORD_NUMBERS:
-        return Decimal(WORD_NUMBERS[w])
+    if w in _ALL_WORD_NUMBERS:
+        return Decimal(_ALL_WORD_NUMBERS[w])
     try:
         return Decimal(w)
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
@@ -67,7 +94,21 @@ def _number(word: str) -> Decimal:
 
 
 def _date(text: str, *, end: bool = False) -> dt.date:
-    """An ISO date, or a bare year (1 January, or 31 December when ``end``)."""
+    """An ISO date, a bare year (1 January, or 31 December when ``end``), or a
+    month and year with an optional day ("April 2024": the 1st, or the last
+    day of the month when ``end``; "1er avril 2024")."""
+    words = text.lower().split()
+    if len(words) >= 2 and words[-2] in _MONTHS:
+        year, month = int(words[-1]), _MONTHS[words[-2]]
+        try:
+            if len(words) == 3:
+                return dt.date(year, month, int(re.match(r"\d+", words[0]).group(0)))
+            if end:
+                nxt = dt.date(year + month // 12, month % 12 + 1, 1)
+                return nxt - dt.timedelta(days=1)
+            return dt.date(year, month, 1)
+        except ValueError:
+            raise PeriodError(f"not a valid date: {text!r}") from None
     try:
         if len(text) == 4:
             return dt.date(int(text), 12, 31) if end else dt.date(int(text), 1, 1)
@@ -117,6 +158,7 @@ def duration_years(n: Decimal | int | str, unit: str) -> Decimal:
 @functools.lru_cache(maxsize=4096)  # big journals repeat a few durations many times
 def _duration_years(n: str, unit: str) -> Decimal:
     key = unit.lower().rstrip("s") if unit.lower() not in ("mos",) else "mo"
+    key = "année" if key == "annee" else key
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
     if _UNITS[key] == "year":  # years to years: no conversion, so no need to load pint
@@ -147,9 +189,18 @@ def span_years(start: dt.date, end: dt.date) -> Decimal:
 
 
 def normalise_fiscal_year(text: str) -> str:
-    """"2021-22", "2021/22", "2021-2022", "FY2021-22" → "2021-22"; raises
-    PeriodError unless the two years are consecutive."""
-    m = re.fullmatch(r"(?:FY[ ]?)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", text.strip(), re.IGNORECASE)
+    """"2021-22", "2021/22", "2021-2022", "FY2021-22" → "2021-22"; "FY2022" and
+    "FY22" (the fiscal year *ending* in 2022) → "2021-22"; a single year
+    "2024" stays "2024": a budget year that is the calendar year (the French
+    "exercice 2024").  Raises PeriodError unless two years are consecutive."""
+    t = text.strip()
+    m = re.fullmatch(r"FY[ ]?(\d{4}|\d{2})", t, re.IGNORECASE)
+    if m:
+        last = int(m.group(1)) if len(m.group(1)) == 4 else 2000 + int(m.group(1))
+        return f"{last - 1}-{last % 100:02d}"
+    if re.fullmatch(r"\d{4}", t):
+        return t
+    m = re.fullmatch(r"(?:FY[ ]?)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", t, re.IGNORECASE)
     if not m:
         raise PeriodError(f"not a fiscal year: {text!r} (write it like 2021-22)")
     first, second = int(m.group(1)), m.group(2)
@@ -214,32 +265,51 @@ def _b_fiscal(m, on):
     return Period(FISCAL_YEAR, fiscal_year=normalise_fiscal_year(m.group("fy")))
 
 
-_FY = r"(?P<fy>(?:FY[ ]?)?\d{4}[-/–](?:\d{4}|\d{2}))(?![-/\d])"
+def _b_calendar_year(m, on):
+    y = m.group("year")
+    return Period(OVER, start=_date(y), end=_date(y, end=True))
+
+
+_FY = (r"(?P<fy>(?:FY[ ]?)?\d{4}[-/–](?:\d{4}|\d{2})|FY[ ]?(?:\d{4}|\d{2}))(?![-/\d])")
+# "in", "for", "en", "pour", "au titre de", then "the", "l'", "le" ...
+_IN = (rf"(?:in|for|during|en|pour|au{_WS}titre{_WS}de|sur)(?:{_WS}(?:the|le|la)|{_WS}l['’]|{_WS}de{_WS}l['’])?")
+_FISCAL_WORDS = (rf"(?:(?:fiscal|financial|budget){_WS}year|exercice(?:{_WS}budgétaire)?"
+                 rf"|année{_WS}budgétaire)")
+_EXERCICE = rf"(?:exercice(?:{_WS}budgétaire)?|année{_WS}budgétaire){_WS}(?P<fy>\d{{4}})(?![-/\d])"
+_SPAN = rf"(?P<start>\d{{4}})[-–](?P<end>\d{{4}})(?![-/\d])"
 
 _FORMS: list[tuple[re.Pattern, Callable, bool]] = [
     (_re(r"one[- ]off|one[- ]time|once|(?:a[ ])?single[ ]payment|lump[- ]sum"), _b_one_off, False),
     # per year [for|over N years [from DATE]] | [from DATE [to DATE]] | [until DATE]
-    (_re(rf"(?:{_PER})(?:{_WS}(?:for|over){_WS}{_NEXT}{_DUR}(?:{_WS}from{_WS}(?P<start>{_DATE}))?"
-         rf"|{_WS}(?:from|starting(?:{_WS}(?:on|in))?){_WS}(?P<start2>{_DATE})(?:{_TO}(?P<end2>{_DATE}))?"
-         rf"|{_WS}(?:until|till|to|through){_WS}(?P<end3>{_DATE}))?"), _b_per, True),
-    # over N years [from DATE]; over a three-year period
-    (_re(rf"over{_WS}{_NEXT}{_DUR}(?:{_WS}from{_WS}(?P<start>{_DATE}))?"), _per_or_over(OVER), True),
+    (_re(rf"(?:{_PER})(?:{_WS}(?:for|over|pendant|sur|durant){_WS}{_NEXT}{_DUR}"
+         rf"(?:{_WS}{_FROM}(?P<start>{_DATE}))?"
+         rf"|{_WS}{_FROM}(?P<start2>{_DATE})(?:{_TO}(?P<end2>{_DATE}))?"
+         rf"|{_WS}(?:until|till|to|through|jusqu['’](?:à|en)){_WS}(?P<end3>{_DATE}))?"), _b_per, True),
+    # over N years [from DATE]; over a three-year period; sur trois ans; pendant deux ans
+    (_re(rf"(?:over|for|sur|pendant|durant){_WS}{_NEXT}{_DUR}(?:{_WS}{_FROM}(?P<start>{_DATE}))?"),
+     _per_or_over(OVER), True),
     (_re(rf"over{_WS}(?:a|an|the){_WS}(?P<n>{_NUM}|(?:{_NUMWORD}))-(?P<unit>year|month|week|day){_WS}period"),
      _per_or_over(OVER), True),
     # from DATE to DATE | between DATE and DATE  (a total over the span)
     (_re(rf"(?:over{_WS})?(?:from{_WS})?(?P<start>{_DATE}){_TO}(?P<end>{_DATE})"), _per_or_over(OVER), False),
-    (_re(rf"(?:from|between){_WS}(?P<start>{_DATE})(?:{_TO}|{_WS}and{_WS})(?P<end>{_DATE})"),
+    (_re(rf"(?:from|between|de|entre){_WS}(?P<start>{_DATE})(?:{_TO}|{_WS}(?:and|et){_WS})(?P<end>{_DATE})"),
      _per_or_over(OVER), True),
+    # over the period 2024-2027; pour la période 2024-2027
+    (_re(rf"(?:over|for|during|in|sur|pour|durant){_WS}(?:the{_WS}period|la{_WS}période){_WS}"
+         rf"(?:of{_WS}|de{_WS})?{_SPAN}"), _per_or_over(OVER), True),
     (_re(rf"(?:over{_WS})?(?:until|till|up{_WS}to|by){_WS}(?P<end>{_DATE})"), _per_or_over(OVER), False),
     # "over" alone: what Period(OVER).describe() prints
     (_re(r"over"), _per_or_over(OVER), False),
-    # fiscal years: "in 2021-22" in a tail; bare "2021-22" only as a whole phrase
-    (_re(rf"(?:(?:in|for|during){_WS}(?:the{_WS})?)(?:(?:fiscal|financial){_WS}year{_WS})?{_FY}"),
-     _b_fiscal, True),
-    (_re(rf"(?:(?:fiscal|financial){_WS}year{_WS})?{_FY}"), _b_fiscal, False),
+    # fiscal years: "in 2021-22", "in FY2024", "pour l'exercice 2024" in a tail;
+    # bare "2021-22" only as a whole phrase
+    (_re(rf"{_IN}(?:{_WS}|(?<=['’]))(?:{_FISCAL_WORDS}{_WS})?{_FY}"), _b_fiscal, True),
+    (_re(rf"(?:{_IN}(?:{_WS}|(?<=['’]))|l['’])?{_EXERCICE}"), _b_fiscal, True),
+    (_re(rf"(?:{_FISCAL_WORDS}{_WS})?{_FY}"), _b_fiscal, False),
+    (_re(rf"(?:fiscal|financial|budget){_WS}year{_WS}(?P<fy>\d{{4}})(?![-/\d])"), _b_fiscal, False),
+    # a calendar year: "for 2024", "pour 2023" (not "in 2024": as often the pledge's date)
+    (_re(rf"(?:for|pour|during|durant|au{_WS}titre{_WS}de){_WS}(?:l['’]année{_WS})?(?P<year>\d{{4}})(?![-/\d])"),
+     _b_calendar_year, True),
 ]
-
-
 
 
 def _tail_end_ok(text: str, end: int) -> bool:

@@ -22,7 +22,7 @@ ENTRY_ORDER = ("id", "date", "funder", "purpose", "amount", "currency", "qualifi
                "status", "restated", "disburses", "part_of", "restates", "recipient",
                "location", "tags", "notes", "split", "source")
 DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
-                  "sha256", "notes")
+                  "sha256", "text", "text_sha256", "notes")
 
 
 def _plain(d: Decimal) -> str:

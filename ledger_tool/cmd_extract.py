@@ -141,6 +141,16 @@ def _toml_str(s: str) -> str:
     return json.dumps(s, ensure_ascii=False)   # JSON string escapes are valid TOML
 
 
+def _draft_amount(m) -> str:
+    """The amount as written, with its qualifier; a range's lower bound as
+    'at least' (an entry holds one amount)."""
+    if m.qualifier == "range":
+        from ledger.money import format_amount_phrase
+
+        return f"at least {format_amount_phrase(m.amount, m.currency)}"
+    return " ".join(m.amount_text.split())
+
+
 def draft_toml(results) -> str:
     """Draft ``[[entry]]`` tables, one per mention, to be completed by hand."""
     import re
@@ -151,9 +161,12 @@ def draft_toml(results) -> str:
         "# that the figure is a new pledge, not one already in the ledger; the",
         "# ledger rejects these drafts until the TODOs are done.",
     ]
+    from ledger.render import locator_for, original_stem
+
     seen: set[str] = set()
     for doc, mentions in results:
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", doc.path.stem).strip("-._") or "doc"
+        stem = original_stem(doc.path)
+        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "doc"
         for n, m in enumerate(mentions, 1):
             ident, k = f"{slug}-{n}", 1
             while ident in seen:
@@ -168,8 +181,14 @@ def draft_toml(results) -> str:
                 'date = "YYYY-MM-DD"    # TODO: date announced, as a TOML date (no quotes)',
                 'funder = ""            # TODO: funder account, e.g. "UK:Home Office"',
                 'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
-                f"amount = {_toml_str(' '.join(m.amount_text.split()))}",
+                f"amount = {_toml_str(_draft_amount(m))}",
             ]
+            if m.qualifier == "range":
+                lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
+                                 "the draft records its lower bound as 'at least'")
+            if m.period_before:
+                lines.append("# the period is stated earlier in the sentence: "
+                             "quote it too, or check it by hand")
             if m.period.kind != "one-off":
                 lines.append(f"period = {_toml_str(m.period.describe())}")
             lines.append('status = "pledged"')
@@ -178,8 +197,8 @@ def draft_toml(results) -> str:
                 lines.append(f"restated = [{items}]")
             lines += [
                 "[[entry.source]]",
-                f"doc = {_toml_str(doc.path.stem)}",
+                f"doc = {_toml_str(stem)}",
                 f"quote = {_toml_str(m.phrase)}",
-                f"locator = {_toml_str(f'line {m.line}, column {m.column}')}",
+                f"locator = {_toml_str(locator_for(doc, m.offset, m.line, m.column))}",
             ]
     return "\n".join(lines) + "\n"

@@ -446,7 +446,11 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         labels = f.clean("fiscal_year")
         codes, uniq = pd.factorize(labels)
         first = np.full(len(uniq), -1, dtype=np.int64)
+        calendar = np.zeros(len(uniq), dtype=bool)   # "2024": a budget year that is the calendar year
         for k, text in enumerate(uniq):
+            if re.fullmatch(r"\d{4}", str(text)):
+                first[k], calendar[k] = int(text), True
+                continue
             mt = re.fullmatch(r"(?:FY\s*)?(\d{4})\s*[-/–]\s*(\d{2}|\d{4})", str(text))
             if mt:
                 y1, y2 = int(mt[1]), int(mt[2])
@@ -462,6 +466,10 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
                               f"2021-22")
         fy1 = np.where(fiscal, fy1, 2000)
         fs, fe = D.window(fy1, fsm, fsd)
+        if calendar.any():
+            cal = calendar[codes]
+            cs, ce = D.window(fy1, 1, 1)
+            fs, fe = np.where(cal, cs, fs), np.where(cal, ce, fe)
         s = np.where(fiscal, fs, s)
 
     # end dates from a number of years (fractional years: days of the next year)

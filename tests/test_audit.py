@@ -420,3 +420,53 @@ def test_report_with_sources_has_audit_sheet_and_section(example_ledger, seeds_d
     code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r2", "--sources",
                            tmp_path / "missing")
     assert code == 1 and "source archive folder" in err
+
+
+# ------------------------------------------- periods, starts and ranges (issue 17)
+def test_a_one_off_total_quoting_a_rate_is_a_period_mismatch(tmp_path):
+    (tmp_path / "a.txt").write_text("France gets €30 million (£26m) a year for three years.\n",
+                                    encoding="utf-8")
+    e = _entry("x", "€90 million", sources=[Citation("a", "€30 million (£26m) a year for three years")])
+    c = verify_citation(e, 0, read_source(tmp_path / "a.txt"))
+    assert not c.verified
+    assert [f.code for f in c.findings] == ["period-mismatch", "restatement-not-recorded"]
+    assert "one-off" in c.findings[0].message
+    # recorded as the rate it is, it verifies
+    ok = _entry("y", "€30 million", period="per year for 3 years",
+                sources=[Citation("a", "€30 million (£26m) a year for three years")])
+    assert verify_citation(ok, 0, read_source(tmp_path / "a.txt")).verified
+
+
+def test_a_start_the_quote_states_must_be_the_entrys(tmp_path):
+    (tmp_path / "a.txt").write_text(
+        "It pays €30 million a year for three years from April 2024 to the fund.\n", encoding="utf-8")
+    quote = "€30 million a year for three years from April 2024"
+    late = _entry("x", "€30 million", period="per year for 3 years",
+                  sources=[Citation("a", quote)])
+    c = verify_citation(late, 0, read_source(tmp_path / "a.txt"))
+    assert [f.code for f in c.findings] == ["period-start-mismatch"]
+    assert "2024-04-01" in c.findings[0].message
+    right = _entry("y", "€30 million", period="per year for 3 years from 2024-04-01",
+                   sources=[Citation("a", quote)])
+    assert verify_citation(right, 0, read_source(tmp_path / "a.txt")).verified
+
+
+def test_fiscal_year_and_qualifier_of_the_quote_are_checked(tmp_path):
+    (tmp_path / "a.txt").write_text("Britain will spend up to £250m in FY2024 on aid.\n",
+                                    encoding="utf-8")
+    e = _entry("x", "£250m", period="fiscal year 2024-25", sources=[Citation("a", "up to £250m in FY2024")])
+    codes = [f.code for f in verify_citation(e, 0, read_source(tmp_path / "a.txt")).findings]
+    assert codes == ["period-mismatch", "qualifier-mismatch"]
+    good = _entry("y", "up to £250m", period="fiscal year 2023-24",
+                  sources=[Citation("a", "up to £250m in FY2024")])
+    assert verify_citation(good, 0, read_source(tmp_path / "a.txt")).verified
+
+
+def test_a_range_verifies_its_bounds_with_a_qualifier(tmp_path):
+    (tmp_path / "a.txt").write_text("The programme will cost £60m–£75m.\n", encoding="utf-8")
+    low = _entry("x", "at least £60m", sources=[Citation("a", "£60m–£75m")])
+    c = verify_citation(low, 0, read_source(tmp_path / "a.txt"))
+    assert c.verified and [f.code for f in c.findings] == ["quote-verified"]
+    exact = _entry("y", "£75m", sources=[Citation("a", "£60m–£75m")])
+    assert [f.code for f in verify_citation(exact, 0, read_source(tmp_path / "a.txt")).findings] == [
+        "quote-verified", "qualifier-mismatch"]

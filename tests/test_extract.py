@@ -11,6 +11,8 @@ import pytest
 
 from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
 from ledger.model import Money
+from ledger.money import parse_amount
+from ledger.period import parse_period
 
 D = Decimal
 
@@ -166,7 +168,7 @@ def test_cli_csv(cli, seeds_dir):
     assert code == 0, err
     assert out.splitlines()[0] == ",".join(CSV_COLUMNS)
     assert CSV_COLUMNS == ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
-                           "per", "over_years", "fiscal_year", "restated")
+                           "per", "over_years", "fiscal_year", "restated", "start", "upper")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 9
     row = next(r for r in rows if r["doc"].startswith("002_"))
@@ -175,6 +177,7 @@ def test_cli_csv(cli, seeds_dir):
         "phrase": "£12 million (€15 million, $19\u00a0million) over three years",
         "amount": "12000000", "currency": "GBP", "qualifier": "exact", "per": "",
         "over_years": "3", "fiscal_year": "", "restated": "EUR 15000000;USD 19000000",
+        "start": "", "upper": "",
     }
     r001 = [r for r in rows if r["doc"].startswith("001_")]
     assert [r["amount"] for r in r001] == ["217000000", "100000000", "3000000000", "12000000",
@@ -254,3 +257,132 @@ def test_cli_cp1252_warning(cli, tmp_path):
     old.write_bytes("Gave \xa35m.\n".encode("latin-1"))
     code, out, err = cli("extract", old, "--format", "csv")
     assert code == 0 and "cp1252" in err and "5000000,GBP" in out
+
+
+# ------------------------------------------ English and French forms (issue 17)
+# phrase in running text → (amount, currency, qualifier, per, over_years, fiscal_year, start, upper)
+FORMS = [
+    ("£12m", (D(12_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("£12mn", (D(12_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("€3bn", (D(3_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("3 Md€", (D(3_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("2 milliards d'euros", (D(2_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("250 k€", (D(250_000), "EUR", "exact", "", None, "", "", None)),
+    ("£250 thousand", (D(250_000), "GBP", "exact", "", None, "", "", None)),
+    ("twelve million pounds", (D(12_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("two hundred million dollars", (D(200_000_000), "USD", "exact", "", None, "", "", None)),
+    ("douze millions d'euros", (D(12_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("un milliard d'euros", (D(1_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("7 millions de livres", (D(7_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("54 millions de livres sterling", (D(54_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("63 M€", (D(63_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("54 M£", (D(54_000_000), "GBP", "exact", "", None, "", "", None)),
+    ("US$5.6m", (D(5_600_000), "USD", "exact", "", None, "", "", None)),
+    ("€5 million euros", (D(5_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("up to £7 million", (D(7_000_000), "GBP", "up to", "", None, "", "", None)),
+    ("jusqu'à 60 millions de dollars", (D(60_000_000), "USD", "up to", "", None, "", "", None)),
+    ("at least €5m", (D(5_000_000), "EUR", "at least", "", None, "", "", None)),
+    ("au moins 500 millions d'euros", (D(500_000_000), "EUR", "at least", "", None, "", "", None)),
+    ("plus de 7 millions d'euros", (D(7_000_000), "EUR", "at least", "", None, "", "", None)),
+    ("around £3m", (D(3_000_000), "GBP", "about", "", None, "", "", None)),
+    ("approximately $44m", (D(44_000_000), "USD", "about", "", None, "", "", None)),
+    ("environ 40 M€", (D(40_000_000), "EUR", "about", "", None, "", "", None)),
+    ("près de 100 millions d'euros", (D(100_000_000), "EUR", "about", "", None, "", "", None)),
+    ("£15 million a year", (D(15_000_000), "GBP", "exact", "year", None, "", "", None)),
+    ("£300 million per annum", (D(300_000_000), "GBP", "exact", "year", None, "", "", None)),
+    ("$25m annually", (D(25_000_000), "USD", "exact", "year", None, "", "", None)),
+    ("2,5 M€ par an", (D(2_500_000), "EUR", "exact", "year", None, "", "", None)),
+    ("20 millions de livres chaque année", (D(20_000_000), "GBP", "exact", "year", None, "", "", None)),
+    ("£11.6 billion over five years", (D(11_600_000_000), "GBP", "exact", "", D(5), "", "", None)),
+    ("3 M€ sur deux ans", (D(3_000_000), "EUR", "exact", "", D(2), "", "", None)),
+    ("54 M£ pendant deux ans", (D(54_000_000), "GBP", "exact", "", D(2), "", "", None)),
+    ("€30 million a year for three years from April 2024",
+     (D(30_000_000), "EUR", "exact", "year", D(3), "", "2024-04-01", None)),
+    ("2,5 M€ par an à partir de 2025", (D(2_500_000), "EUR", "exact", "year", None, "", "2025-01-01", None)),
+    ("150 M€ par an à partir d'avril 2024", (D(150_000_000), "EUR", "exact", "year", None, "", "2024-04-01", None)),
+    ("476 millions d'euros de 2023 à 2025", (D(476_000_000), "EUR", "exact", "", D(3), "", "2023-01-01", None)),
+    ("£88 million in 2023-24", (D(88_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
+    ("£88 million in 2023/24", (D(88_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
+    ("£950 million in FY2024", (D(950_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
+    ("141 M€ pour l'exercice 2023", (D(141_000_000), "EUR", "exact", "", None, "2023", "", None)),
+    ("72,2 millions d'euros en 2023-2024", (D(72_200_000), "EUR", "exact", "", None, "2023-24", "", None)),
+    ("£5m for three years", (D(5_000_000), "GBP", "exact", "", D(3), "", "", None)),
+    ("150 M€ sur 18 mois", (D(150_000_000), "EUR", "exact", "", D("1.5"), "", "", None)),
+    ("5 M€ sur une période de trois ans", (D(5_000_000), "EUR", "exact", "", D(3), "", "", None)),
+    ("3 M€ sur deux ans à partir de 2024", (D(3_000_000), "EUR", "exact", "", D(2), "", "2024-01-01", None)),
+    ("2 M€ par an à compter du 1er avril 2024", (D(2_000_000), "EUR", "exact", "year", None, "", "2024-04-01", None)),
+    ("2 M€ par an dès 2025", (D(2_000_000), "EUR", "exact", "year", None, "", "2025-01-01", None)),
+    ("5 M€ tous les ans", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
+    ("5 M€ annuellement", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
+    ("£5m over the period 2024-2027", (D(5_000_000), "GBP", "exact", "", D(4), "", "2024-01-01", None)),
+    ("7 milliards de dollars pour 2023", (D(7_000_000_000), "USD", "exact", "", D(1), "", "2023-01-01", None)),
+    ("£5m in FY24", (D(5_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
+    ("5 M€ pour l'exercice budgétaire 2024", (D(5_000_000), "EUR", "exact", "", None, "2024", "", None)),
+    ("a billion euros", (D(1_000_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("quatre-vingt-dix millions d'euros", (D(90_000_000), "EUR", "exact", "", None, "", "", None)),
+    ("€5 to 7 million", (D(5_000_000), "EUR", "range", "", None, "", "", D(7_000_000))),
+    ("5 to 7 million pounds", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
+    ("£5m–£7m", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
+    ("£5-7m", (D(5_000_000), "GBP", "range", "", None, "", "", D(7_000_000))),
+    ("between £200m and £250m", (D(200_000_000), "GBP", "range", "", None, "", "", D(250_000_000))),
+    ("10 à 15 millions d'euros", (D(10_000_000), "EUR", "range", "", None, "", "", D(15_000_000))),
+    ("entre 5 et 7 millions d'euros", (D(5_000_000), "EUR", "range", "", None, "", "", D(7_000_000))),
+]
+
+
+@pytest.mark.parametrize("phrase,expected", FORMS, ids=[f[0] for f in FORMS])
+def test_english_and_french_forms(phrase, expected):
+    (m,) = find_mentions(f"Ministers said {phrase}, for the programme.")
+    got = (m.amount, m.currency, m.qualifier, m.per, m.over_years, m.fiscal_year, m.start, m.upper)
+    assert got == expected
+    assert m.phrase == phrase
+
+
+def test_hedged_restatements():
+    (m,) = find_mentions("It gave £12m (i.e. €15m) and nothing else.")
+    assert m.restated == (Money(D(15_000_000), "EUR"),)
+    (m,) = find_mentions("It gave US$45 million over five years (about £36m).")
+    assert (m.over_years, m.restated) == (D(5), (Money(D(36_000_000), "GBP"),))
+
+
+def test_hedged_restatement_belongs_to_its_mention():
+    (m,) = find_mentions("Londres apportera 54 millions de livres sterling (soit environ 63 M€) sur trois ans.")
+    assert (m.amount, m.currency, m.restated, m.over_years) == (
+        D(54_000_000), "GBP", (Money(D(63_000_000), "EUR"),), D(3))
+
+
+def test_period_further_on_in_the_clause_or_before_in_the_sentence():
+    ms = find_mentions("The £12 million fund over two years helps councils. "
+                       "In FY2024 the Department committed £7.25 million to defence and £1.1m to "
+                       "monitoring. It gave £5m, a year after the floods. It gave £1m a year ago.")
+    assert [(m.amount, m.over_years, m.fiscal_year, m.per) for m in ms] == [
+        (D(12_000_000), D(2), "", ""), (D(7_250_000), None, "2023-24", ""),
+        (D(1_100_000), None, "2023-24", ""), (D(5_000_000), None, "", ""),
+        (D(1_000_000), None, "", "")]
+    assert ms[1].period_before and not ms[0].period_before
+
+
+def test_numbers_that_are_not_money_in_french_and_english():
+    text = ("800 000 habitants; 1,7 million de personnes; 27 % en 2023; article 42; "
+            "programme 209; 0 800 130 000; +32 2 299 11 11; 25 million people; "
+            "twelve million people; 36% last year; le 12 février 2024; 3 000 morts")
+    assert find_mentions(text) == []
+
+
+def test_cli_draft_keeps_start_fiscal_year_qualifier_and_range(cli, tmp_path):
+    doc = tmp_path / "note.txt"
+    doc.write_text("The UK will pay €30 million (£26m) a year for three years from April 2024.\n"
+                   "It gives up to £250m in FY2024 and £40m–£50m for ports.\n", encoding="utf-8")
+    out_file = tmp_path / "draft.toml"
+    code, _, err = cli("extract", doc, "--draft", out_file)
+    assert code == 0, err
+    entries = tomllib.loads(out_file.read_text(encoding="utf-8"))["entry"]
+    assert [(e["amount"], e.get("period")) for e in entries] == [
+        ("€30 million", "per year for 3 years from 2024-04-01"),
+        ("up to £250m", "fiscal year 2023-24"),
+        ("at least £40 million", None)]
+    assert "gives a range" in out_file.read_text(encoding="utf-8")
+    for e in entries:   # each draft amount and period reads back
+        parse_amount(e["amount"])
+        if "period" in e:
+            parse_period(e["period"])

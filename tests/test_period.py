@@ -168,3 +168,23 @@ def test_small_unit_registry_matches_pints_defaults():
         ours = _ureg().Quantity(Decimal(n), unit).to("year").magnitude
         theirs = full.Quantity(Decimal(n), unit).to("year").magnitude
         assert ours == theirs, (n, unit)
+
+
+def test_fiscal_years_named_by_their_last_year_and_calendar_budget_years():
+    from ledger.period import normalise_fiscal_year
+    assert normalise_fiscal_year("FY2024") == normalise_fiscal_year("FY24") == "2023-24"
+    assert normalise_fiscal_year("2024") == "2024"     # "exercice 2024": the calendar year
+    assert parse_period("fiscal year 2024").fiscal_year == "2024"
+    assert parse_period(parse_period("fiscal year 2024").describe()) == parse_period("fiscal year 2024")
+
+
+def test_a_calendar_budget_year_lands_in_that_calendar_year(tmp_path):
+    import ledger
+    (tmp_path / "l.toml").write_text(
+        '[[entry]]\nid = "a"\ndate = 2024-02-01\nfunder = "FR"\npurpose = "Aid"\n'
+        'amount = "€12 million"\nperiod = "fiscal year 2024"\n', encoding="utf-8")
+    book = ledger.load(tmp_path / "l.toml")
+    assert list(book.to_frame(currency="EUR", years="calendar")["year"].astype(str)) == ["2024"]
+    # in UK fiscal years, January to March 2024 and April to December 2024
+    uk = book.to_frame(currency="EUR", years="fiscal-uk")
+    assert list(uk["year"].astype(str)) == ["2023-24", "2024-25"]

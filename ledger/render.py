@@ -1,0 +1,254 @@
+"""Text renderings of web pages and PDFs: what quotes are checked against.
+
+A web page or a PDF is archived twice: the original bytes (their SHA-256 is
+the document's ``sha256``) and a plain-text rendering next to it
+(``page.html`` → ``page.html.txt``, hash in ``text_sha256``).  Quotes,
+extraction and the audit read the rendering, so they do not depend on the
+version of the library that made it; the original proves where it came from.
+
+- HTML: the page's main text, as trafilatura extracts it (navigation, header,
+  footer, cookie banners and scripts dropped), headings kept as ``#`` lines
+  so a citation can name its section (``locator = "heading: Funding"``).
+- PDF: pypdf's text, page after page, pages separated by a form feed
+  (``\\f``) so a citation can name its page (``locator = "page 3"``).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from .errors import LedgerError
+
+__all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
+           "render_html", "render_pdf", "read_rendered", "page_at", "heading_at",
+           "check_locator", "locator_for", "original_stem", "read_rendering_file"]
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_SUFFIXES = (".pdf",)
+RENDERED_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES
+MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press release or report, not a data dump
+PAGE_BREAK = "\f"
+
+
+def needs_rendering(path: str | Path) -> bool:
+    p = Path(path)
+    if p.suffix.lower() in RENDERED_SUFFIXES:
+        return True
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return head.startswith(b"%PDF-") or bool(
+        re.match(rb"\s*<(!doctype\s+html|html)", head, re.IGNORECASE))
+
+
+def rendering_path(original: str | Path) -> Path:
+    """``page.html`` → ``page.html.txt`` (next to the original)."""
+    p = Path(original)
+    return p.with_name(p.name + ".txt")
+
+
+def original_stem(path: str | Path) -> str:
+    """The document stem of a file or of its rendering: ``page.html.txt`` → ``page``."""
+    p = Path(path)
+    if p.suffix.lower() == ".txt" and Path(p.stem).suffix.lower() in RENDERED_SUFFIXES:
+        return Path(p.stem).stem
+    return p.stem
+
+
+# ---------------------------------------------------------------- render
+def _read_bytes(p: Path) -> bytes:
+    try:
+        if not p.is_file():
+            raise LedgerError(f"{p}: no such file" if not p.exists() else f"{p}: not a file")
+        if p.stat().st_size > MAX_SOURCE_BYTES:
+            raise LedgerError(f"{p}: larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB; "
+                              "not read as a source document")
+        return p.read_bytes()
+    except OSError as err:
+        raise LedgerError(f"{p}: cannot read: {err.strerror or err}") from None
+
+
+def _block_text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+def render_html(data: bytes, name: str = "page") -> str:
+    """The main text of a web page (trafilatura), headings as ``#`` lines,
+    list items as ``- `` lines, table rows as ``a | b`` lines, blocks
+    separated by a blank line."""
+    import logging
+
+    import trafilatura
+    from lxml import etree
+
+    # trafilatura logs what it discards; the command line says it in its own words
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+    xml = trafilatura.extract(data, output_format="xml", include_comments=False,
+                              include_tables=True, include_links=False, include_images=False,
+                              include_formatting=False, with_metadata=False, deduplicate=False)
+    if not xml:
+        # too small for a main-text guess (a fragment, a one-paragraph note):
+        # every visible text, as the archive's own reader sees it
+        from .archive import _decode, html_text
+
+        text = html_text(_decode(data, Path(name))[0])[0]
+        text = "\n\n".join(" ".join(b.split()) for b in re.split(r"\n\s*\n|\n", text) if b.strip())
+        if not text:
+            raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
+        return text + "\n"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    root = etree.fromstring(xml.encode("utf-8"), parser)
+    blocks: list[str] = []
+    main = root.find("main")
+    for el in (main if main is not None else root):
+        tag = el.tag
+        if tag == "head":
+            level = re.sub(r"\D", "", el.get("rend", "") or "") or "2"
+            blocks.append("#" * min(int(level), 6) + " " + _block_text(el))
+        elif tag == "list":
+            items = [f"- {_block_text(i)}" for i in el.iter("item")]
+            blocks.append("\n".join(i for i in items if i.strip() != "-"))
+        elif tag == "table":
+            rows = [" | ".join(_block_text(c) for c in r.iter("cell")) for r in el.iter("row")]
+            blocks.append("\n".join(r for r in rows if r.strip()))
+        else:
+            blocks.append(_block_text(el))
+    text = "\n\n".join(b for b in blocks if b.strip())
+    if not text.strip():
+        raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
+    return text + "\n"
+
+
+def render_pdf(path: Path) -> str:
+    """pypdf's text of each page, pages separated by a form feed."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        pages = [(page.extract_text() or "") for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as err:
+        raise LedgerError(f"{path}: cannot read PDF: {err}") from None
+    pages = [p.replace("\r\n", "\n").replace("\r", "\n").replace(PAGE_BREAK, "\n").strip("\n")
+             for p in pages]
+    return f"\n{PAGE_BREAK}\n".join(pages) + "\n"
+
+
+def render(path: str | Path) -> str:
+    """The text rendering of a web page or PDF; LedgerError naming the file."""
+    p = Path(path)
+    data = _read_bytes(p)
+    if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
+        text = render_pdf(p)
+        if not text.replace(PAGE_BREAK, "").strip():
+            raise LedgerError(f"{p}: the PDF has no extractable text (scanned?); "
+                              "archive a text version instead")
+        return text
+    return render_html(data, str(p))
+
+
+# ----------------------------------------------------------------- read
+def _pages(text: str) -> tuple[int, ...]:
+    starts, at = [0], text.find(PAGE_BREAK)
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find(PAGE_BREAK, at + 1)
+    return tuple(starts) if len(starts) > 1 else ()
+
+
+def read_rendered(original: Path, rendering: Path):
+    """A ``SourceText`` whose text is the rendering (positions are lines and
+    columns of the rendering file, with PDF pages) and whose ``sha256`` is the
+    original's.  A missing rendering is made afresh, with a warning."""
+    from .archive import read_source, sha256_file
+
+    if not original.is_file():
+        raise LedgerError(f"{original}: no such file")
+    if rendering.is_file():
+        src = read_source(rendering)
+        warnings = src.warnings
+        rendered_sha = src.sha256
+    else:
+        text = render(original)
+        src = None
+        warnings = (f"{rendering.name}: the text rendering is missing; quotes were checked "
+                    f"against a fresh rendering of {original.name}",)
+        rendered_sha = ""
+    from .archive import SourceText
+
+    text = src.text if src is not None else text
+    kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
+    return SourceText(rendering, kind, text, sha256_file(original), warnings=tuple(warnings),
+                      page_starts=_pages(text), rendering_sha256=rendered_sha)
+
+
+def read_rendering_file(path: str | Path):
+    """A rendering read on its own (``ledger-tool extract page.html.txt``):
+    plain text that knows it comes from a web page or a PDF (pages, headings)."""
+    from .archive import SourceText, read_source
+
+    p = Path(path)
+    src = read_source(p)
+    kind = "pdf" if Path(p.stem).suffix.lower() in PDF_SUFFIXES else "html"
+    return SourceText(p, kind, src.text, src.sha256, warnings=src.warnings,
+                      page_starts=_pages(src.text))
+
+
+# ------------------------------------------------------------- locators
+def page_at(source, offset: int) -> int:
+    if not source.page_starts:
+        return 0
+    import bisect
+    return bisect.bisect_right(source.page_starts, offset)
+
+
+_HEADING = re.compile(r"^#{1,6} +(.+)$", re.MULTILINE)
+
+
+def heading_at(text: str, offset: int) -> str:
+    """The nearest ``#`` heading at or before ``offset`` in a rendering, or ''."""
+    last = ""
+    for m in _HEADING.finditer(text):
+        if m.start() > offset:
+            break
+        last = m.group(1).strip()
+    return last
+
+
+def locator_for(source, offset: int, line: int, column: int) -> str:
+    """What a draft citation's locator says: the page of a PDF, the heading of
+    a web page's section, else the line and column."""
+    if source.kind == "pdf" and source.page_starts:
+        return f"page {page_at(source, offset)}, line {line}, column {column}"
+    if source.kind == "html" and source.origin is None:
+        h = heading_at(source.text, offset)
+        if h:
+            return f"heading: {h}"
+    return f"line {line}, column {column}"
+
+
+_PAGE_LOC = re.compile(r"^\s*(?:p\.|pp\.|page|pages?)\s*(\d+)\b", re.IGNORECASE)
+_HEAD_LOC = re.compile(r"^\s*(?:heading|section|§)\s*:?\s*(.+?)\s*$", re.IGNORECASE)
+
+
+def check_locator(locator: str, source, offset: int) -> str | None:
+    """None when the citation's locator agrees with where the quote was
+    found (or says nothing we can check); else what the document says."""
+    if not locator:
+        return None
+    m = _PAGE_LOC.match(locator)
+    if m and source.page_starts:
+        page = page_at(source, offset)
+        return None if page == int(m.group(1)) else f"the quote is on page {page}"
+    m = _HEAD_LOC.match(locator)
+    if m and _HEADING.search(source.text):
+        here = heading_at(source.text, offset)
+        fold = lambda s: " ".join(s.casefold().split())   # noqa: E731
+        if fold(here) == fold(m.group(1)):
+            return None
+        return (f"the quote is under the heading {here!r}" if here
+                else "the quote comes before the first heading")
+    return None

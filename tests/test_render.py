@@ -1,0 +1,216 @@
+"""Web pages and PDFs as sources (ledger/render.py): archived as the original
+bytes plus a text rendering that quotes, extraction and the audit read.  The
+tests make their own page and PDF (matplotlib's PDF backend writes it)."""
+from __future__ import annotations
+
+import json
+import tomllib
+
+import pytest
+
+from ledger.render import check_locator, heading_at, read_rendering_file, render, rendering_path
+
+PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>UK pledges £18.5 million - GOV.UK</title>
+<script>var teaser = "£99m";</script><style>p {color: red}</style></head>
+<body>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li>
+<li><a href="/funding">Our £1bn programme</a></li></ul></nav></header>
+<main><article>
+<h1>UK pledges £18.5 million for Channel patrols</h1>
+<p>The Home Secretary today confirmed <b>£18.5&nbsp;million</b> (&euro;21.6 million) for new
+surveillance equipment at northern French ports.</p>
+<h2>Intelligence</h2>
+<p>Up to £4m a year for three years will fund a joint intelligence cell, and about
+2,400 people are housed in Kent.</p>
+</article></main>
+<footer><p>Contact us: 020 7035 4848. Cookies. &copy; Crown copyright</p>
+<ul><li><a href="/x">Related: £3m for ports</a></li></ul></footer>
+</body></html>
+"""
+
+PDF_PAGES = [
+    ["Annual report 2024", "The Department committed £7.25 million in 2023-24 to coastal defence."],
+    ["Section 2 - Funding", "France will pay €30 million (£26m) a year for three years.",
+     "Article 12 applies; 82% was disbursed."],
+]
+
+
+def write_pdf(path, pages=PDF_PAGES):
+    """A small text PDF, one figure per page, TrueType fonts so that the text
+    can be extracted."""
+    import matplotlib
+    matplotlib.use("pdf")
+    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_pdf import PdfPages
+
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for lines in pages:
+            fig = plt.figure(figsize=(8.27, 11.69))
+            for i, line in enumerate(lines):
+                fig.text(0.08, 0.9 - 0.05 * i, line, fontsize=11)
+            pdf.savefig(fig)
+            plt.close(fig)
+
+
+@pytest.fixture
+def sources(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    pdf = tmp_path / "report.pdf"
+    write_pdf(pdf)
+    return page, pdf
+
+
+def test_html_rendering_keeps_the_main_text_and_drops_navigation(sources):
+    text = render(sources[0])
+    assert "£18.5 million (€21.6 million)" in text
+    assert "# UK pledges £18.5 million for Channel patrols" in text
+    assert "## Intelligence" in text
+    for noise in ("£1bn", "£3m", "£99m", "Cookies", "color: red"):
+        assert noise not in text
+    at = text.index("Up to £4m")
+    assert heading_at(text, at) == "Intelligence"
+
+
+def test_pdf_rendering_has_its_pages(sources, tmp_path):
+    text = render(sources[1])
+    assert text.count("\f") == 1
+    first, second = text.split("\f")
+    assert "£7.25 million in 2023-24" in first and "€30 million (£26m)" in second
+    out = rendering_path(tmp_path / "report.pdf")
+    out.write_text(text, encoding="utf-8")
+    doc = read_rendering_file(out)
+    assert doc.kind == "pdf"
+    at = doc.text.index("€30 million")
+    assert doc.locate(at).page == 2
+    assert check_locator("page 2", doc, at) is None
+    assert check_locator("p. 1", doc, at) == "the quote is on page 2"
+
+
+def test_broken_inputs_are_one_clear_line(tmp_path):
+    from ledger.errors import LedgerError
+
+    bad = tmp_path / "broken.pdf"
+    bad.write_bytes(b"%PDF-1.4\nthis is not a pdf")
+    with pytest.raises(LedgerError, match="broken.pdf"):
+        render(bad)
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><head><title>x</title></head><body><script>var a;</script></body></html>",
+                     encoding="utf-8")
+    with pytest.raises(LedgerError, match="empty.html: no text found"):
+        render(empty)
+
+
+LEDGER = """
+[[entry]]
+id = "uk-channel-2024"
+date = 2024-03-03
+funder = "UK:Home Office"
+purpose = "Security:Channel"
+amount = "£18.5 million"
+restated = ["€21.6 million"]
+[[entry.source]]
+doc = "page"
+quote = "£18.5 million (€21.6 million)"
+locator = "heading: UK pledges £18.5 million for Channel patrols"
+
+[[entry]]
+id = "fr-ports-2024"
+date = 2024-06-01
+funder = "UK:Home Office"
+purpose = "Security:Ports"
+amount = "€30 million"
+period = "per year for 3 years"
+restated = ["£26m"]
+[[entry.source]]
+doc = "report"
+quote = "€30 million (£26m) a year for three years"
+locator = "page 2"
+"""
+
+
+def _audit(run_cli, book, archive):
+    code, out, err = run_cli("audit", book, "--sources", archive, "--format", "json")
+    return code, json.loads(out)
+
+
+def test_add_cite_and_audit_a_page_and_a_pdf(run_cli, sources, tmp_path):
+    page, pdf = sources
+    book, archive = tmp_path / "book", tmp_path / "archive"
+    book.mkdir()
+    archive.mkdir()
+    for f, title in ((page, "UK pledges £18.5m"), (pdf, "Annual report")):
+        code, out, err = run_cli("sources", "add", f, "--ledger", book, "--sources", archive,
+                                 "--title", title, "--publisher", "HMG",
+                                 "--published", "2024-03-03")
+        assert code == 0, err
+    docs = {d["id"]: d for d in tomllib.loads((book / "sources.toml").read_text("utf-8"))["document"]}
+    assert docs["page"]["path"] == "page.html" and docs["page"]["text"] == "page.html.txt"
+    assert docs["report"]["text"] == "report.pdf.txt"
+    assert (archive / "page.html").read_bytes() == page.read_bytes()   # the original, byte for byte
+    assert "£18.5 million" in (archive / "page.html.txt").read_text("utf-8")
+
+    # extract from the renderings: drafts cite the document ids with a heading or a page
+    code, out, err = run_cli("extract", archive / "page.html.txt", archive / "report.pdf.txt",
+                             "--draft", tmp_path / "draft.toml")
+    assert code == 0, err
+    drafts = tomllib.loads((tmp_path / "draft.toml").read_text("utf-8"))["entry"]
+    cites = [(d["source"][0]["doc"], d["source"][0]["locator"]) for d in drafts]
+    assert ("page", "heading: Intelligence") in cites
+    assert ("report", "page 2, line 5, column 17") in cites
+
+    (book / "ledger.toml").write_text(LEDGER, encoding="utf-8")
+    code, data = _audit(run_cli, book, archive)
+    assert code == 0, data["findings"]
+    assert data["summary"]["verified"] == 2
+    kinds = {d["id"]: d["kind"] for d in data["documents"]}
+    assert kinds == {"page": "html", "report": "pdf"}
+    codes = {f["code"] for f in data["findings"]}
+    assert "unrecorded-file" not in codes      # renderings are part of their documents
+
+    # a wrong page or heading is a warning
+    (book / "ledger.toml").write_text(LEDGER.replace('locator = "page 2"', 'locator = "page 1"')
+                                      .replace("heading: UK pledges", "heading: Intelligence UK"),
+                                      encoding="utf-8")
+    code, data = _audit(run_cli, book, archive)
+    found = [(f["code"], f["entry"]) for f in data["findings"] if f["code"] == "locator-mismatch"]
+    assert sorted(found) == [("locator-mismatch", "fr-ports-2024"),
+                             ("locator-mismatch", "uk-channel-2024")]
+    (book / "ledger.toml").write_text(LEDGER, encoding="utf-8")
+
+    # the original changes: said, and whether its text still reads the same
+    (archive / "page.html").write_text(PAGE + "<!-- edited -->\n", encoding="utf-8")
+    code, data = _audit(run_cli, book, archive)
+    (mismatch,) = [f for f in data["findings"] if f["code"] == "hash-mismatch"]
+    assert code == 1 and mismatch["doc"] == "page" and "rendering is unchanged" in mismatch["message"]
+    (archive / "page.html").write_text(PAGE.replace("£18.5&nbsp;million", "£19&nbsp;million"),
+                                       encoding="utf-8")
+    code, data = _audit(run_cli, book, archive)
+    (mismatch,) = [f for f in data["findings"] if f["code"] == "hash-mismatch"]
+    assert "renders differently" in mismatch["message"]
+
+    # the rendering is edited: an error, and quotes are read from it as it is
+    text = (archive / "report.pdf.txt").read_text("utf-8")
+    (archive / "report.pdf.txt").write_text(text.replace("€30 million", "€31 million"), "utf-8")
+    code, data = _audit(run_cli, book, archive)
+    codes = [(f["code"], f["doc"]) for f in data["findings"] if f["severity"] == "error"]
+    assert ("rendering-changed", "report") in codes and ("quote-not-found", "report") in codes
+
+
+def test_a_small_fragment_is_rendered_whole(tmp_path):
+    note = tmp_path / "note.html"
+    note.write_text("<p>UK gives &pound;1m</p>", encoding="utf-8")
+    assert render(note) == "UK gives £1m\n"
+
+
+def test_sources_add_refuses_a_page_without_text(run_cli, tmp_path):
+    book, archive = tmp_path / "book", tmp_path / "archive"
+    book.mkdir()
+    archive.mkdir()
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><body>  </body></html>", encoding="utf-8")
+    code, out, err = run_cli("sources", "add", empty, "--ledger", book, "--sources", archive,
+                             "--title", "T", "--publisher", "P", "--published", "2024-01-01")
+    assert code == 1 and "empty.html: no text found" in err and "Traceback" not in err
+    assert not (book / "sources.toml").exists() and list(archive.iterdir()) == []
