@@ -48,6 +48,7 @@ class JournalFrame(NamedTuple):
     options: dict
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
+    extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
 
 
 class _NotHere(Exception):
@@ -234,7 +235,47 @@ def _read(files, parsed, progress) -> JournalFrame:
     frame, found = _build(rows, str(files[0]), documents, where=per_row(where))
     if found or frame is None:
         raise _NotHere
-    return JournalFrame(frame, documents, options, n, tuple(files))
+    extras = _extras(table, fields, phrases, t, n)
+    return JournalFrame(frame, documents, options, n, tuple(files), extras)
+
+
+def _extras(table, fields, phrases, t, n) -> dict:
+    """What the Book keeps beyond the base frame: the amount as written,
+    recipient, location, tags, notes, links and citations (with quotes)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(key):
+        if key not in fields:
+            return np.full(n, "", dtype=object)
+        return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE).to_numpy(
+            zero_copy_only=False)
+
+    out = {"amount_text": phrases.to_numpy(zero_copy_only=False),
+           "recipient": text("recipient"), "location": text("location"), "notes": text("notes")}
+    if "tags" in fields:
+        out["tags"] = pc.fill_null(pc.binary_join(pc.cast(table.field("tags"),
+                                                          pa.list_(pa.string())), ";"),
+                                   "").to_numpy(zero_copy_only=False)
+    for k in ("disburses", "part_of", "restates"):
+        out[k] = t[k].to_numpy(zero_copy_only=False)
+    src = table.field("source")
+    flat = pc.list_flatten(src)
+    names = {f.name for f in fields["source"].value_type}
+    m = len(flat)
+
+    def field(k):
+        if k not in names:
+            return np.full(m, "", dtype=object)
+        return pc.fill_null(flat.field(k), "").to_numpy(zero_copy_only=False)
+
+    out["citations"] = pd.DataFrame({
+        "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
+        "doc": pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE).to_numpy(zero_copy_only=False),
+        "quote": field("quote"), "locator": field("locator")})
+    return out
 
 
 def _concat(chunks):

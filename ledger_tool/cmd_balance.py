@@ -8,7 +8,7 @@ def register(sub) -> None:
     p = sub.add_parser("balance", help="account balances per currency",
                        description="Balances of the funder and purpose accounts per currency, "
                                    "rolled up the account tree. The ledger sums to zero per currency.")
-    p.add_argument("ledger", help="journal file or folder")
+    p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--depth", type=int, metavar="N", help="show accounts at most N levels deep")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     add_locale(p)

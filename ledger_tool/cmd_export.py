@@ -20,7 +20,7 @@ def register(sub) -> None:
                     "'hledger bal -X GBP --value=then' and beancount's conversions give "
                     "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
                     "See docs/interop.md.")
-    p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder")
+    p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder, or a bulk .csv / .parquet file")
     p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet"],
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -61,8 +61,6 @@ def _add_filters(p) -> None:
 
 
 def run(args) -> int:
-    from dataclasses import replace
-
     from reports import export
 
     fmt = args.fmt
@@ -75,8 +73,8 @@ def run(args) -> int:
     if args.output == "-" and fmt == "parquet":
         raise LedgerError("export: parquet is binary; give a file with -o")
     book = load_ledger(args.ledger, quiet_warnings=True)
-    book = replace(book, entries=tuple(filtered(book.entries, args)))
-    if not book.entries:
+    book = filtered(book, args)
+    if not len(book):
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
