@@ -302,6 +302,28 @@ class Book:
                             columns=cols)
 
 
+def join_children(entry, text, n: int, sep: str):
+    """Per entry (``n`` of them): the ``text`` of its child rows (``entry``:
+    each row's entry) joined by ``sep``, '' for none; column-wise in Arrow.
+    Returns an Arrow string array."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    entry = np.asarray(entry, dtype=np.int64)
+    arr = getattr(text, "array", text)
+    vals = getattr(arr, "_pa_array", None)
+    if vals is None:
+        vals = pa.array(np.asarray(arr, dtype=object), pa.string())
+    vals = vals.combine_chunks() if isinstance(vals, pa.ChunkedArray) else vals
+    if len(entry) and (np.diff(entry) < 0).any():
+        order = np.argsort(entry, kind="stable")
+        entry, vals = entry[order], vals.take(pa.array(order))
+    counts = np.bincount(entry, minlength=n) if len(entry) else np.zeros(n, dtype=np.int64)
+    offsets = pa.array(np.r_[0, np.cumsum(counts)].astype(np.int32))
+    return pc.binary_join(pa.ListArray.from_arrays(offsets, vals.cast(pa.string())), sep)
+
+
 def account_mask(accounts, prefixes) -> "Any":
     """Per row: the account is one of ``prefixes`` or below it
     (case-insensitive); worked out once per distinct account."""

@@ -103,7 +103,7 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     book = read_book(path, use_cache=use_cache, progress=progress) \
         if path.suffix.lower() in (".csv", ".parquet", ".pq") \
         else load_book(path, use_cache=use_cache, progress=progress)
-    frame = book.frame() if len(book) or book._frame is not None else None
+    frame = book.frame()
     return CachedLedger(frame, book.problems, book.options, book.documents,
                         book.root or (path if path.is_dir() else path.parent),
                         getattr(book, "cache_hit", False), len(book))
@@ -225,6 +225,8 @@ def _to_arrow(frame):
             s.array, pd.arrays.ArrowExtensionArray) else None
         if arrow is not None and pa.types.is_decimal(arrow.type):
             cols[c] = pc.cast(arrow, pa.string())   # plain text, exact, no Decimal objects
+        elif arrow is not None:
+            cols[c] = arrow
         elif isinstance(s.dtype, pd.CategoricalDtype):
             cols[c] = pa.array(s, from_pandas=True).cast(pa.string())   # codes -> text in Arrow
         elif c in _DECIMALS:

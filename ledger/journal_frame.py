@@ -241,26 +241,29 @@ def _read(files, parsed, progress) -> JournalFrame:
 
 def _extras(table, fields, phrases, t, n) -> dict:
     """What the Book keeps beyond the base frame: the amount as written,
-    recipient, location, tags, notes, links and citations (with quotes)."""
-    import numpy as np
+    recipient, location, tags, notes, links and citations (with quotes), as
+    Arrow-backed columns (no Python string per value)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    def col(arr):
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return pd.arrays.ArrowExtensionArray(arr)
+
     def text(key):
         if key not in fields:
-            return np.full(n, "", dtype=object)
-        return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE).to_numpy(
-            zero_copy_only=False)
+            return col(pa.nulls(n, pa.string()).fill_null(""))
+        return col(pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE))
 
-    out = {"amount_text": phrases.to_numpy(zero_copy_only=False),
-           "recipient": text("recipient"), "location": text("location"), "notes": text("notes")}
+    out = {"amount_text": col(phrases), "recipient": text("recipient"),
+           "location": text("location"), "notes": text("notes")}
     if "tags" in fields:
-        out["tags"] = pc.fill_null(pc.binary_join(pc.cast(table.field("tags"),
-                                                          pa.list_(pa.string())), ";"),
-                                   "").to_numpy(zero_copy_only=False)
+        out["tags"] = col(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
     for k in ("disburses", "part_of", "restates"):
-        out[k] = t[k].to_numpy(zero_copy_only=False)
+        out[k] = t[k].to_numpy(zero_copy_only=False) if t[k].null_count or \
+            pc.any(pc.not_equal(t[k], "")).as_py() else None
     src = table.field("source")
     flat = pc.list_flatten(src)
     names = {f.name for f in fields["source"].value_type}
@@ -268,12 +271,12 @@ def _extras(table, fields, phrases, t, n) -> dict:
 
     def field(k):
         if k not in names:
-            return np.full(m, "", dtype=object)
-        return pc.fill_null(flat.field(k), "").to_numpy(zero_copy_only=False)
+            return col(pa.nulls(m, pa.string()).fill_null(""))
+        return col(pc.fill_null(flat.field(k), ""))
 
     out["citations"] = pd.DataFrame({
         "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
-        "doc": pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE).to_numpy(zero_copy_only=False),
+        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)),
         "quote": field("quote"), "locator": field("locator")})
     return out
 

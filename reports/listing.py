@@ -33,14 +33,28 @@ def decimal_text(values) -> np.ndarray:
     return np.array([plain_decimal(v) for v in np.asarray(values, dtype=object)], dtype=object)
 
 
-def _joined(table: pd.DataFrame, n: int, text: pd.Series) -> np.ndarray:
-    """Per entry: ``text`` of its child rows joined by ';' ('' for none)."""
-    out = np.full(n, "", dtype=object)
-    if len(table):
-        j = pd.Series(text.to_numpy(dtype=object)).groupby(table["entry"].to_numpy(),
-                                                            sort=False).agg(";".join)
-        out[j.index.to_numpy()] = j.to_numpy()
-    return out
+def _joined(table: pd.DataFrame, n: int, text, sep: str = ";"):
+    """Per entry: ``text`` of its child rows joined by ``sep`` ('' for none)."""
+    from ledger.book import join_children
+    return pd.arrays.ArrowExtensionArray(join_children(table["entry"], text, n, sep))
+
+
+def _concat(*parts):
+    """Element-wise text concatenation in Arrow (columns or scalars)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrs = []
+    for p in parts:
+        if isinstance(p, str):
+            arrs.append(pa.scalar(p))
+        else:
+            a = getattr(getattr(p, "array", p), "_pa_array", None)
+            if a is None:
+                a = pa.array(np.asarray(p, dtype=object), pa.string())
+            arrs.append(a.cast(pa.string()) if not isinstance(a, pa.ChunkedArray)
+                        else a.combine_chunks().cast(pa.string()))
+    return pc.binary_join_element_wise(*arrs, "")
 
 
 def list_table(book) -> pd.DataFrame:
@@ -56,8 +70,8 @@ def list_table(book) -> pd.DataFrame:
         rows = split[al["entry"].to_numpy()]
         sub = al[rows]
         parts = sub["purpose"].astype(object).to_numpy() + "=" + decimal_text(sub["amount"])
-        j = pd.Series(parts).groupby(sub["entry"].to_numpy(), sort=False).agg("; ".join)
-        purpose[j.index.to_numpy()] = j.to_numpy()
+        joined = _joined(sub, n, parts, "; ").to_numpy()
+        purpose[split] = joined[split]
     links = t.links
     cites = t.citations
     return pd.DataFrame({
@@ -70,25 +84,59 @@ def list_table(book) -> pd.DataFrame:
         "qualifier": en["qualifier"].to_numpy(dtype=object),
         "period": en["period"].to_numpy(dtype=object),
         "status": en["status"].to_numpy(dtype=object),
-        "links": _joined(links, n, links["kind"].astype(object) + "=" + links["target"].astype(object)),
-        "sources": _joined(cites, n, cites["doc"].astype(object)),
+        "links": _joined(links, n, _concat(links["kind"], "=", links["target"])),
+        "sources": _joined(cites, n, cites["doc"]),
     })
+
+
+def inert_column(arr):
+    """``reports.text.inert`` over an Arrow string column: text a spreadsheet
+    would run as a formula gets a leading apostrophe; numbers pass."""
+    import pyarrow.compute as pc
+
+    from reports.text import _NUMBER
+
+    risky = pc.and_(pc.match_substring_regex(arr, r"^[=+\-@\t\r]"),
+                    pc.invert(pc.match_substring_regex(arr, _NUMBER.pattern)))
+    if not pc.any(risky).as_py():
+        return arr
+    return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+
+
+def write_csv(table: pd.DataFrame, out) -> None:
+    """``table`` as CSV (header, minimal quoting as ``csv.writer``, inert
+    text): columns made inert in Arrow, rows written by the C csv writer."""
+    import csv
+
+    import pyarrow as pa
+
+    cols = []
+    for c in table.columns:
+        s = table[c]
+        a = getattr(s.array, "_pa_array", None)
+        if a is None:
+            vals = s.to_numpy()
+            if vals.dtype.kind == "M":
+                vals = vals.astype("datetime64[D]").astype(str)
+            a = pa.array(np.asarray(vals, dtype=object), pa.string(), from_pandas=True)
+        a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        cols.append(inert_column(a.cast(pa.string()).fill_null("")).to_pylist())
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(table.columns)
+    w.writerows(zip(*cols))
 
 
 def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None) -> None:
     """CSV column-wise; table and JSON row by row through ``reports.text``."""
     from decimal import Decimal
 
-    from reports.text import inert_frame, write_rows
+    from reports.text import write_rows
 
     out = out or sys.stdout
     if fmt == "csv":
         if table.empty:
             return
-        frame = table.copy()
-        frame["date"] = pd.Series(frame["date"].to_numpy().astype("datetime64[D]")
-                                  .astype(str), dtype=object)
-        out.write(inert_frame(frame).to_csv(index=False, lineterminator="\n"))
+        write_csv(table, out)
         return
     dates = table["date"].to_numpy().astype("datetime64[D]").astype(object)
     rows = []

@@ -210,6 +210,37 @@ def _fiscal_start_of(ledger, options):
     return YEAR_MODES.get(options.years, (1, 1))
 
 
+def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False):
+    """(the chosen entries spread into years on the total basis, horizon
+    used): the numbers every total of the report comes from.  ``fast``:
+    exact integer money only (``value_minor``) and Categorical text, for
+    callers that only sum (``balance --currency``); the same figures."""
+    from rates.normalise import normalise
+
+    book = select_entries(ledger, options) if entries is None else (
+        entries if hasattr(entries, "open_ended") else as_book(entries))
+    if book.root is None:
+        book.root = getattr(ledger, "root", None)
+    open_any = bool(book.open_ended().any())
+    horizon = options.horizon
+    if horizon in (None, "") and open_any:
+        horizon = default_horizon(ledger, book, options)
+    horizon = None if horizon in (None, "") else str(horizon)
+    spread = normalise(book.frame(), basis="total", horizon=horizon, root=_root(book),
+                       decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
+    return spread, (horizon if open_any else None)
+
+
+def _root(book):
+    from pathlib import Path
+    root = getattr(book, "root", None)
+    if root is not None:
+        root = Path(root)
+        if root.is_file():
+            root = root.parent
+    return root
+
+
 def normalised_frames(ledger, options: ReportOptions, entries=None):
     """(frame on the chosen basis, frame spread into years, horizon used).
     ``entries``: the Book of the chosen entries (default: the filters')."""
@@ -454,12 +485,8 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
 
 def _per_entry(book, table, text, sep) -> np.ndarray:
     """Per entry of ``book``: ``text`` of its rows in child ``table`` joined by ``sep``."""
-    out = np.full(len(book), "", dtype=object)
-    if len(table):
-        j = pd.Series(np.asarray(text, dtype=object)).groupby(
-            table["entry"].to_numpy(), sort=False).agg(sep.join)
-        out[j.index.to_numpy()] = j.to_numpy()
-    return out
+    from ledger.book import join_children
+    return join_children(table["entry"], text, len(book), sep).to_numpy(zero_copy_only=False)
 
 
 def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
@@ -467,7 +494,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
     links and sources.  ``entries``: the Book of the reported entries."""
-    from reports.listing import decimal_text
+    from reports.listing import _concat, decimal_text
 
     book = entries if hasattr(entries, "tables") else as_book(entries)
     t = book.tables
@@ -482,8 +509,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     meta = pd.DataFrame({
         "id": en["id"].to_numpy(dtype=object),
         "amount as written": written,
-        "links": _per_entry(book, lk, lk["kind"].astype(object) + " "
-                            + lk["target"].astype(object), "; "),
+        "links": _per_entry(book, lk, _concat(lk["kind"], " ", lk["target"]), "; "),
         "sources": _per_entry(book, ct, ct["doc"].astype(object), "; "),
         "quotes": _per_entry(book, ct, ct["quote"].astype(object), " | "),
     })
