@@ -77,6 +77,14 @@ def run(args) -> int:
     if not len(book):
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    if args.horizon is None and args.basis == "total" and book.open_ended().any():
+        # the report's horizon, so export, report and balance count "a year" alike
+        from reports.tables import ReportOptions, default_horizon
+        args.horizon = default_horizon(book, book, ReportOptions(
+            currency=currency, years=args.years or "calendar", rates=args.rates))
+        print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
+              f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
+              file=sys.stderr)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":

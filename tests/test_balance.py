@@ -153,3 +153,17 @@ def test_table_output_is_indented_and_localised(example_ledger, run_cli):
     line = [ln for ln in out.splitlines() if "Syria crisis" in ln][0]
     assert line.startswith("    Syria crisis")
     assert line.endswith(format_currency(Decimal("100000000"), "GBP", locale="en_GB"))
+
+
+def test_export_total_basis_uses_the_reports_horizon(example_ledger, run_cli, tmp_path):
+    """"A year" is counted to the same horizon by report, balance and export."""
+    import csv
+    import io
+
+    want = _report_total(run_cli, example_ledger, tmp_path, "--currency", "GBP")
+    code, out, err = run_cli("export", str(example_ledger), "--to", "csv", "-o", "-",
+                             "--basis", "total", "--currency", "GBP")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sum(Decimal(r["value"]) for r in rows if r["primary"] == "True") == want
+    assert "end of 2017 (the report's horizon" in err
