@@ -35,6 +35,10 @@ def register(sub) -> None:
     p.add_argument("--horizon", metavar="YEAR",
                    help="with --currency: count open-ended 'per year' amounts up to the end of "
                         "YEAR; default: the last year any bounded entry reaches (as the report)")
+    p.add_argument("--basis", choices=["total", "recorded"], default="total",
+                   help="with --currency: the total over each period (default, as the "
+                        "report), or each amount as recorded, once, at its entry date (as "
+                        "hledger and ledger-cli count an export)")
     p.add_argument("--rates", metavar="CSV", help="with --currency: a rate table instead of "
                                                   "the ECB rates")
     add_locale(p)
@@ -54,8 +58,9 @@ def run(args) -> int:
         for name in ("by", "horizon", "rates"):
             if getattr(args, name):
                 raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
-        if args.valuation != "entry-date":
-            raise UsageError("--valuation needs --currency (recorded balances are per currency)")
+        if args.valuation != "entry-date" or args.basis != "total":
+            raise UsageError("--valuation and --basis need --currency (recorded balances are "
+                             "per currency)")
     book = filtered(load_ledger(args.ledger), args)
     counted, left_out = primary(book)
     if args.currency is None:
@@ -70,7 +75,7 @@ def run(args) -> int:
             years="fiscal" if args.by == "fiscal-year" else "calendar",
             horizon=args.horizon, rates=args.rates)
         rows, notes = converted(book, options, by="year" if args.by else None,
-                                depth=args.depth)
+                                depth=args.depth, recorded=args.basis == "recorded")
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
     if left_out:

@@ -93,17 +93,20 @@ def balance_rows(book, depth: int | None = None) -> list[dict]:
     return rows
 
 
-def converted(book, options, by: str | None = None, depth: int | None = None):
+def converted(book, options, by: str | None = None, depth: int | None = None,
+              recorded: bool = False):
     """Balances converted into ``options.currency``: (rows, report notes).
 
     Rows: account, [year,] amount, currency; funder accounts negative,
     purpose accounts positive (double entry), parents include children;
     then ``(total)``: the sum over every purpose, equal to the report's
     total.  ``by``: None, ``year`` (calendar) or ``fiscal-year`` (the
-    report's years option decides the fiscal start)."""
+    report's years option decides the fiscal start).  ``recorded``: amounts
+    as recorded, each once at its entry date (hledger's and ledger-cli's
+    basis for an export) instead of the total over each period."""
     from reports.tables import spread_frame, to_money
 
-    spread, horizon = spread_frame(book, options, book, fast=True)
+    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded)
     cur = options.currency.upper()
     prim = spread[spread["primary"].to_numpy(dtype=bool)]
     minor = prim["value_minor"].to_numpy(dtype=object) if prim["value_minor"].dtype == object \

@@ -210,23 +210,31 @@ def _fiscal_start_of(ledger, options):
     return YEAR_MODES.get(options.years, (1, 1))
 
 
-def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False):
+def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
+                 recorded: bool = False):
     """(the chosen entries spread into years on the total basis, horizon
     used): the numbers every total of the report comes from.  ``fast``:
     exact integer money only (``value_minor``) and Categorical text, for
-    callers that only sum (``balance --currency``); the same figures."""
+    callers that only sum (``balance --currency``); the same figures.
+    ``recorded``: every amount as recorded, once, at its entry date (the
+    basis of hledger's and ledger-cli's converted balances of an export)."""
     from rates.normalise import normalise
 
     book = select_entries(ledger, options) if entries is None else (
         entries if hasattr(entries, "open_ended") else as_book(entries))
     if book.root is None:
         book.root = getattr(ledger, "root", None)
-    open_any = bool(book.open_ended().any())
+    frame = book.frame()
+    open_any = False if recorded else bool(book.open_ended().any())
     horizon = options.horizon
-    if horizon in (None, "") and open_any:
+    if recorded:
+        frame = frame.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
+                             fiscal_year=None)
+        horizon = None
+    elif horizon in (None, "") and open_any:
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
-    spread = normalise(book.frame(), basis="total", horizon=horizon, root=_root(book),
+    spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
                        decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
     return spread, (horizon if open_any else None)
 
