@@ -332,19 +332,174 @@ def peers(d: Path, timeout: float) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ commands
+# What users run (issue 13): each command a whole fresh process, as typed.
+# (label, args, cache): cache "warm" = primed by an untimed run, "off" = none.
+COMMANDS = [
+    ("check, cold", ["check", "{L}"], "off"),
+    ("check, warm", ["check", "{L}"], "warm"),
+    ("list --format csv, warm", ["list", "{L}", "--format", "csv"], "warm"),
+    ("balance --currency GBP, warm", ["balance", "{L}", "--currency", "GBP", "--format", "json"],
+     "warm"),
+    ("balance --currency GBP, cold", ["balance", "{L}", "--currency", "GBP", "--format", "json"],
+     "off"),
+    ("balance --currency GBP --basis recorded, warm",
+     ["balance", "{L}", "--currency", "GBP", "--basis", "recorded", "--format", "json"], "warm"),
+    ("balance --currency GBP, bulk Parquet",
+     ["balance", "{P}", "--currency", "GBP", "--format", "json"], "off"),
+    ("report --out D, warm", ["report", "{L}", "--out", "{D}", "--format", "json"], "warm"),
+    ("export --to hledger, warm", ["export", "{L}", "--to", "hledger", "-o", "{H}"], "warm"),
+]
+# ledger-cli's market() balance of the hledger export (the issue's peer), and the
+# same restricted to what ledger-tool counts (purposes of entries not linked to
+# another: the export notes them 'secondary'), for the equal-totals check
+LEDGER_CLI = [
+    ("ledger-cli bal market()", ["bal", "--amount", 'market(amount, date, "GBP")']),
+    ("ledger-cli bal ^Purposes not secondary, market()",
+     ["bal", "^Purposes", "and", "not", "note", "secondary", "--amount",
+      'market(amount, date, "GBP")', "--flat"]),
+]
+
+
+def _run_cmd(cmd, timeout, env=None, stdout=None):
+    """Wall, peak MiB, CPU s and stdout of one process (``/usr/bin/time``)."""
+    t = time.perf_counter()
+    try:
+        p = subprocess.run(["/usr/bin/time", "-f", "@@%M %U %S"] + cmd, text=True,
+                           stdout=stdout or subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout, env={**os.environ, **(env or {})})
+    except subprocess.TimeoutExpired:
+        return {"error": f"timed out after {timeout:.0f} s"}
+    wall = time.perf_counter() - t
+    lines = p.stderr.strip().splitlines()
+    tail = [ln for ln in lines if ln.startswith("@@")]
+    r = {"wall": wall}
+    if tail:
+        mem, user, sys_ = tail[-1][2:].split()
+        r.update(maxrss_mb=int(mem) / 1024, cpu=float(user) + float(sys_))
+    if p.returncode:
+        r["error"] = f"exit {p.returncode}: " + " ".join(
+            ln for ln in lines if not ln.startswith("@@"))[-300:]
+    r["stdout"] = p.stdout if stdout is None else ""
+    return r
+
+
+def _tool(args, **fmt):
+    return [sys.executable, "-m", "ledger_tool", *(a.format(**fmt) for a in args)]
+
+
+def commands(d: Path, timeout: float, repeat: int = 1) -> dict:
+    """Time every command of COMMANDS on the ledger at ``d`` and ledger-cli's
+    market() balance on its export, in this one run; compare totals."""
+    from decimal import Decimal
+
+    scratch = d / ".bench-scratch"
+    scratch.mkdir(exist_ok=True)
+    fmt = dict(L=str(d), P=str(d / "entries.parquet"), D=str(scratch / "report"),
+               H=str(scratch / "export.hledger"))
+    cache = scratch / "cache"
+    env_on = {"LEDGER_TOOL_CACHE": str(cache), "PYTHONPATH": str(REPO)}
+    env_off = {"LEDGER_TOOL_CACHE": "off", "PYTHONPATH": str(REPO)}
+    _run_cmd(_tool(["check", "{L}"], **fmt), timeout, env_on)          # prime the cache
+    out: dict = {}
+    for label, args, cache_mode in COMMANDS:
+        runs = []
+        for _ in range(repeat):
+            if "report" in args:
+                shutil.rmtree(scratch / "report", ignore_errors=True)
+            runs.append(_run_cmd(_tool(args, **fmt), timeout,
+                                 env_on if cache_mode == "warm" else env_off,
+                                 stdout=None if "json" in args else subprocess.DEVNULL))
+        best = min(runs, key=lambda r: r.get("wall", 1e9))
+        best["runs"] = [round(r.get("wall", 0), 2) for r in runs]
+        out[label] = best
+        if "json" in args and not best.get("error"):
+            rows = json.loads(best["stdout"])
+            key = "account" if args[0] == "balance" else "funder"
+            total = [r for r in rows if r[key] == "(total)"]
+            best["total"] = str(Decimal(str(total[0]["amount"]))) if total else None
+        best.pop("stdout", None)
+        print(f"  {label:48s} {_cfmt(best)}", flush=True)
+    ledger_cli = _which("ledger")
+    if ledger_cli and (scratch / "export.hledger").exists():
+        for label, args in LEDGER_CLI:
+            runs = [_run_cmd([ledger_cli, "-f", fmt["H"], *args, "--no-color"], timeout)
+                    for _ in range(repeat)]
+            best = min(runs, key=lambda r: r.get("wall", 1e9))
+            best["runs"] = [round(r.get("wall", 0), 2) for r in runs]
+            if not best.get("error"):
+                last = [ln for ln in best["stdout"].strip().splitlines() if ln.strip()]
+                m = re.search(r"(-?[\d,]+\.\d+)\s*GBP", last[-1]) if last else None
+                best["total"] = str(_money(m.group(1))) if m else None
+            best.pop("stdout", None)
+            out[label] = best
+            print(f"  {label:48s} {_cfmt(best)}", flush=True)
+    else:
+        print("  ledger-cli: not installed (apt-get install ledger)")
+    return out
+
+
+def _cfmt(r: dict) -> str:
+    s = f"{r.get('wall', 0):7.2f} s  cpu {r.get('cpu', 0):6.2f} s  peak {r.get('maxrss_mb', 0):6.0f} MiB"
+    if len(r.get("runs", [])) > 1:
+        s += f"  runs {r['runs']}"
+    if r.get("total"):
+        s += f"  total {r['total']}"
+    if r.get("error"):
+        s += f"  ERROR {r['error']}"
+    return s
+
+
+def command_summary(res: dict, n: int) -> None:
+    """Equal totals and ratios, printed."""
+    from decimal import Decimal
+
+    ours = res.get("balance --currency GBP --basis recorded, warm", {})
+    peer = res.get("ledger-cli bal ^Purposes not secondary, market()", {})
+    if ours.get("total") and peer.get("total"):
+        diff = Decimal(ours["total"]) - Decimal(peer["total"])
+        bound = Decimal(n) * Decimal("0.005")
+        print(f"  totals (as recorded, GBP at entry dates, linked entries once): ledger-tool "
+              f"{ours['total']}, ledger-cli {peer['total']}, difference {diff} "
+              f"({'within' if abs(diff) <= bound else 'OUTSIDE'} the per-entry penny rounding "
+              f"bound {bound})")
+    rep, bal = res.get("report --out D, warm", {}), res.get("balance --currency GBP, warm", {})
+    if rep.get("total") and bal.get("total"):
+        print(f"  balance --currency GBP total {bal['total']} "
+              f"{'==' if rep['total'] == bal['total'] else '!='} report total {rep['total']}")
+    base = res.get("ledger-cli bal market()", {}).get("wall")
+    if base:
+        for k in ("balance --currency GBP, warm", "balance --currency GBP, cold",
+                  "balance --currency GBP, bulk Parquet", "report --out D, warm",
+                  "list --format csv, warm", "export --to hledger, warm"):
+            w = res.get(k, {}).get("wall")
+            if w:
+                print(f"  ratio ledger-cli market() balance / {k}: {base / w:5.2f}x")
+
+
 # ------------------------------------------------------------------ startup
-def startup(repeat: int = 7) -> dict:
-    """``ledger-tool --help`` and ``ledger-tool check`` on the example ledger:
-    wall time of the whole process, best and median of ``repeat`` runs."""
+def startup(with_report: bool = False, repeat: int = 7) -> dict:
+    """``ledger-tool --help`` and ``ledger-tool check`` (and with
+    ``with_report``, ``report``) on the example ledger: wall time of the whole
+    process, best and median of ``repeat`` runs."""
     exe = str(REPO / ".venv" / "bin" / "ledger-tool")
-    out = {}
     env = {**os.environ, "LEDGER_TOOL_CACHE": "off"}
-    for name, args in (("--help", ["--help"]),
-                       ("check examples/calais", ["check", str(REPO / "examples" / "calais")])):
+    if not Path(exe).exists():   # no installed venv: the module, with this checkout first
+        exe = [sys.executable, "-m", "ledger_tool"]
+        env["PYTHONPATH"] = str(REPO)
+    exe = exe if isinstance(exe, list) else [exe]
+    out = {}
+    cases = [("--help", ["--help"]),
+             ("check examples/calais", ["check", str(REPO / "examples" / "calais")])]
+    if with_report:
+        import tempfile
+        cases.append(("report examples/calais", ["report", str(REPO / "examples" / "calais"),
+                                                 "--out", tempfile.mkdtemp()]))
+    for name, args in cases:
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            subprocess.run([exe, *args], capture_output=True, env=env)
+            subprocess.run([*exe, *args], capture_output=True, env=env)
             times.append(time.perf_counter() - t)
         times.sort()
         out[name] = {"best": times[0], "median": times[len(times) // 2]}
@@ -389,6 +544,12 @@ def main(argv=None) -> int:
                     help="skip the Entry-object report stages above this size (default 100000)")
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--peers", action="store_true")
+    ap.add_argument("--commands", action="store_true",
+                    help="time the commands users run (check, list, balance, report, export) as "
+                         "whole processes, with ledger-cli's market() balance in the same run "
+                         "(issue 13); skips the stages")
+    ap.add_argument("--repeat", type=int, default=1, help="with --commands: runs per command "
+                                                           "(the best is shown)")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -402,9 +563,18 @@ def main(argv=None) -> int:
     os.environ.update(env)
     print(f"machine: {os.cpu_count()} cores, {_mem_total()}; python {sys.version.split()[0]}",
           file=sys.stderr)
-    results = {"startup": startup()}
+    results = {"startup": startup(a.commands)}
     for k, v in results["startup"].items():
         print(f"startup: ledger-tool {k:24s} best {v['best']:.3f} s, median {v['median']:.3f} s")
+    if a.commands:
+        for n in a.entries:
+            d = ensure_ledger(a.work, n, a.seed)
+            print(f"\n== {n:,} entries ({d}): commands as whole processes ==", flush=True)
+            results[n] = commands(d, a.timeout, a.repeat)
+            command_summary(results[n], n)
+        if a.json:
+            a.json.write_text(json.dumps(results, indent=1, default=str))
+        return 0
     for n in a.entries:
         d = ensure_ledger(a.work, n, a.seed)
         print(f"\n== {n:,} entries ({d}) ==")

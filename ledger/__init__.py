@@ -1,43 +1,32 @@
 """ledger-tool's core: the pledge ledger, its journal files and checks.
 
     >>> import ledger
-    >>> book = ledger.load("examples/calais")
+    >>> book = ledger.load("examples/calais")      # a journal, or bulk .csv / .parquet
     >>> frame = book.to_frame(currency="GBP")
+
+``load`` is the one entry point: every command and the Python API read a
+ledger through it, whatever its format (``ledger.reading`` chooses the
+reader by the input), and get a ``ledger.book.Book``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import Document, Entry, Problem
 
-__all__ = ["Ledger", "load", "load_journal", "LedgerError"]
+__all__ = ["Book", "Ledger", "load", "read", "load_journal", "LedgerError"]
 
 
-@dataclass(frozen=True)
-class Ledger:
-    entries: tuple[Entry, ...]
-    documents: dict[str, Document] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
-    root: Path | None = None
-    problems: tuple[Problem, ...] = ()   # warnings left after a successful load
-
-    def entry(self, entry_id: str) -> Entry:
-        for e in self.entries:
-            if e.id == entry_id:
-                return e
-        raise LedgerError(f"no entry with id {entry_id!r}")
-
-    def to_frame(self, **options):
-        """The normalised table (pandas); see ``rates.normalise.to_frame``."""
-        from rates.normalise import to_frame
-        return to_frame(self, **options)
+def Ledger(entries, documents: dict[str, Document] | None = None, options: dict | None = None,
+           root: Path | None = None, problems: tuple[Problem, ...] = ()) -> Book:
+    """A Book over ``Entry`` objects (the older constructor, kept for the API)."""
+    return Book.from_entries(entries, documents or {}, options or {}, problems, root)
 
 
 def load_journal(path: str | Path, parsed: dict | None = None):
-    """Read and check a ledger without raising for bad input.
+    """Read and check a TOML journal entry by entry without raising for bad input.
 
     Returns ``(entries, documents, problems, options)``; ``problems`` holds
     errors and warnings from reading and from the cross-entry checks.
@@ -54,13 +43,18 @@ def load_journal(path: str | Path, parsed: dict | None = None):
     return j.entries, j.documents, problems, j.options
 
 
-def load(path: str | Path) -> Ledger:
-    """Load a ledger (a .toml file or a folder of them); raise ``LedgerError``
-    listing every error if there are any."""
-    entries, documents, problems, options = load_journal(path)
-    errs = [p for p in problems if p.severity == "error"]
+def read(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
+    """The ledger at ``path`` (journal file or folder, bulk CSV or Parquet)
+    as a Book with every problem found; never raises for bad input."""
+    from ledger.reading import read_book
+    return read_book(path, use_cache=use_cache, progress=progress)
+
+
+def load(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
+    """Load a ledger (any format, see ``read``); raise ``LedgerError``
+    listing every error if there are any.  Warnings stay in ``Book.problems``."""
+    book = read(path, use_cache=use_cache, progress=progress)
+    errs = book.errors
     if errs:
         raise LedgerError(f"{len(errs)} problem(s) in {path}:\n" + "\n".join(str(p) for p in errs))
-    root = Path(path)
-    return Ledger(entries, documents, options, root if root.is_dir() else root.parent,
-                  tuple(p for p in problems if p.severity != "error"))
+    return book

@@ -211,11 +211,13 @@ def _known_currencies():
     return frozenset(list_currencies()) - _EXCLUDED
 
 
-def _build(tbl, fname, documents, where=None):
+def _build(tbl, fname, documents, where=None, kept=None):
     """The checked base frame and the problems of a table of text columns.
     ``where``: each row's place as messages give it (default: the file's
     line, ``file:line: entry 'id'``; the journal's column reader passes the
-    entry's own)."""
+    entry's own).  ``kept``: a list to which the mask of the table's rows
+    kept in the frame is appended (None when every row is kept), so a
+    caller can take more columns for the same rows (``ledger.reading``)."""
     import difflib
     from decimal import Decimal
 
@@ -432,9 +434,13 @@ def _build(tbl, fname, documents, where=None):
         "restated": text["restated"],
         "where": text["where"],
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
+    keep = None
     if P.bad.any():
         drop = P.bad | np.isin(id_code, id_code[P.bad])
         frame = frame[~drop].reset_index(drop=True)
+        keep = ~drop
+    if kept is not None:
+        kept.append(keep)
     # give the checks' scratch memory back to the system now: left to Arrow's
     # allocator, it was returned (or not) while the caller's numpy work ran,
     # and normalise at 1M took 1.65 s or 2.35 s by luck (peak 1.2 or 1.5 GB);

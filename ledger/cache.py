@@ -4,18 +4,18 @@ Reading a big journal means parsing TOML and every amount and period phrase;
 beancount keeps a pickle of its parsed ledger for the same reason.  Measured
 (benchmarks/README.md): pickling ``Entry`` objects does not pay at scale
 (unpickling 100,000 frozen dataclasses takes about as long as parsing them),
-so the cache keeps what the reports need in columnar form:
+so the cache keeps the Book (``ledger.book``) itself, in columnar form:
 
-- the base frame of ``rates.normalise`` (``entries_frame``: one row per entry
-  × purpose) as an Arrow IPC file, read back in a fraction of a second for a
-  million rows;
+- each of its tables (entries, allocations, citations, links) as an Arrow
+  IPC file, read back in a fraction of a second for a million rows;
 - the problems (errors and warnings), the options and the documents, pickled.
 
-``load_frame(path)`` returns a ``CachedLedger`` from the cache when the
-ledger's files are byte for byte the ones cached (and ledger-tool's own
-reader is the same version), and otherwise reads, checks and caches it.  A
-bulk file (``.csv``/``.parquet``) goes through ``ledger.bulk`` instead: it is
-already columnar.
+``load_book(path)`` returns the Book from the cache when the ledger's files
+are byte for byte the ones cached (and ledger-tool's own reader is the same
+version), and otherwise reads, checks and caches it.  Bulk files
+(``.csv``/``.parquet``) are already columnar: ``ledger.reading`` reads them
+directly.  ``load_frame`` (the base frame of ``rates.normalise`` with the
+problems) is kept for the benchmarks and the Python API.
 
 Where: ``$LEDGER_TOOL_CACHE`` if set (``off`` disables the cache), else
 ``$XDG_CACHE_HOME/ledger-tool`` or ``~/.cache/ledger-tool``; one entry per
@@ -25,22 +25,22 @@ that cannot be read or written is ignored: it never changes a result.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.errors import LedgerError
+from ledger.cachedir import cache_dir
 from ledger.model import Problem
 
-__all__ = ["CachedLedger", "cache_dir", "journal_key", "load_frame", "clear"]
+__all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 3   # 3: the number of entries kept
+FORMAT = 4   # 4: the Book's tables (ledger.book), one Arrow file each
 # ledger-tool's own modules whose code decides what a journal reads as
 _CODE = ("ledger/journal.py", "ledger/journal_frame.py", "ledger/bulk.py", "ledger/money.py",
          "ledger/period.py", "ledger/model.py", "ledger/checks.py", "ledger/cache.py",
-         "rates/normalise.py")
+         "ledger/book.py")
 
 
 class CachedLedger(NamedTuple):
@@ -55,15 +55,6 @@ class CachedLedger(NamedTuple):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
-
-
-def cache_dir() -> Path | None:
-    """The cache folder, or None when the cache is off."""
-    env = os.environ.get("LEDGER_TOOL_CACHE")
-    if env is not None:
-        return None if env.strip().lower() in ("", "0", "off", "no", "false") else Path(env)
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "ledger-tool"
 
 
 def _code_fingerprint() -> bytes:
@@ -106,16 +97,30 @@ def _slot(path: Path) -> str:
 
 def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> CachedLedger:
     """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
-    with its problems; from the cache when the files have not changed.  Never
-    raises for bad input (the problems say what is wrong).  ``progress``:
-    called with a short note before each long step."""
+    with its problems (``load_book`` then ``Book.frame()``; kept for the
+    benchmarks and the Python API)."""
+    from ledger.reading import read_book
+
+    path = Path(path)
+    book = read_book(path, use_cache=use_cache, progress=progress) \
+        if path.suffix.lower() in (".csv", ".parquet", ".pq") \
+        else load_book(path, use_cache=use_cache, progress=progress)
+    frame = book.frame()
+    return CachedLedger(frame, book.problems, book.options, book.documents,
+                        book.root or (path if path.is_dir() else path.parent),
+                        getattr(book, "cache_hit", False), len(book))
+
+
+def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
+    """The journal at ``path`` as a ``ledger.book.Book``; from the cache when
+    its files have not changed, else read column-wise (clean journals) or
+    entry by entry (which words every problem) and cached.  Never raises for
+    bad input (the problems say what is wrong).  ``progress``: called with a
+    short note before each long step."""
+    from ledger.book import Book
+
     path = Path(path)
     root = path if path.is_dir() else path.parent
-    if path.suffix.lower() in (".csv", ".parquet", ".pq"):
-        from ledger.bulk import read_bulk
-        frame, problems = read_bulk(path)
-        return CachedLedger(frame, tuple(problems), {}, {}, root, False)
-
     folder = cache_dir() if use_cache and path.exists() else None
     key = None
     if folder is not None:
@@ -130,34 +135,38 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     from ledger.journal_frame import read_journal_frame
     got, parsed = read_journal_frame(path, progress)
     if got is not None:   # clean, and read column-wise
-        result = CachedLedger(got.frame, (), got.options, got.documents, root, False, got.entries)
+        book = Book.from_frame(got.frame, got.extras, got.documents, got.options, (), root)
     else:                 # the one-by-one reader: it words every problem
         from ledger import load_journal
         from ledger.memory import gc_paused
-        from rates.normalise import entries_frame
         if progress is not None:
             progress("reading entry by entry, to word every problem")
-        with gc_paused():   # the checks and the frame walk a million objects too
+        with gc_paused():   # the checks and the tables walk a million objects too
             entries, documents, problems, options = load_journal(path, parsed)
-            frame = entries_frame(entries)
-        result = CachedLedger(frame, tuple(problems), options, documents, root, False,
-                              len(entries))
+            book = Book.from_entries(entries, documents, options, problems, root)
+            book.tables
     if folder is not None and key is not None:
         if progress is not None:
             progress("caching the parsed ledger")
         try:
-            _write(folder, _slot(path), key, result)
+            _write(folder, _slot(path), key, book)
         except Exception as err:  # a cache that cannot be written is skipped, with a note
             print(f"ledger-tool: note: cache not written ({err})", file=sys.stderr)
-    return result
+    return book
 
 
 # Columns kept as Decimal objects in the frame; stored as text (exact).
 _DECIMALS = ("amount", "entry_amount", "years")
+# Booleans and the entry index stay numpy columns; other text is text.
 
 
-def _read(folder: Path, slot: str, key: str, root: Path) -> CachedLedger | None:
-    meta_path, data_path = folder / f"{slot}.meta", folder / f"{slot}.arrow"
+_TABLES = ("entries", "allocations", "citations", "links")
+
+
+def _read(folder: Path, slot: str, key: str, root: Path):
+    from ledger.book import Book, Tables
+
+    meta_path = folder / f"{slot}.meta"
     try:
         with open(meta_path, "rb") as fh:
             meta = pickle.load(fh)
@@ -168,31 +177,38 @@ def _read(folder: Path, slot: str, key: str, root: Path) -> CachedLedger | None:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    try:
-        with pa.memory_map(str(data_path)) as src:
-            table = ipc.open_file(src).read_all()
-    except (OSError, pa.ArrowInvalid):
-        return None
-    if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
-        return None
-    frame = _from_arrow(table)
-    return CachedLedger(frame, meta["problems"], meta["options"], meta["documents"], root, True,
-                        meta.get("entries", 0))
+    frames = {}
+    for name in _TABLES:
+        try:
+            with pa.memory_map(str(folder / f"{slot}.{name}.arrow")) as src:
+                table = ipc.open_file(src).read_all()
+        except (OSError, pa.ArrowInvalid):
+            return None
+        if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
+            return None
+        frames[name] = _from_arrow(table)
+    book = Book(tables=Tables(*(frames[n] for n in _TABLES)), documents=meta["documents"],
+                options=meta["options"], problems=meta["problems"], root=root,
+                source="journal")
+    book.cache_hit = True
+    return book
 
 
-def _write(folder: Path, slot: str, key: str, result: CachedLedger) -> None:
+def _write(folder: Path, slot: str, key: str, book) -> None:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
     from ledger.atomic import atomic_path
 
     folder.mkdir(parents=True, exist_ok=True)
-    table = _to_arrow(result.frame).replace_schema_metadata({b"key": key.encode()})
-    with atomic_path(folder / f"{slot}.arrow") as tmp:
-        with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as w:
-            w.write_table(table)
-    meta = {"key": key, "problems": tuple(result.problems), "options": result.options,
-            "documents": result.documents, "entries": result.entries}
+    t = book.tables
+    for name in _TABLES:
+        table = _to_arrow(getattr(t, name)).replace_schema_metadata({b"key": key.encode()})
+        with atomic_path(folder / f"{slot}.{name}.arrow") as tmp:
+            with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as w:
+                w.write_table(table)
+    meta = {"key": key, "problems": tuple(book.problems), "options": book.options,
+            "documents": book.documents, "entries": len(book)}
     with atomic_path(folder / f"{slot}.meta") as tmp:
         with open(tmp, "wb") as fh:
             pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -211,6 +227,8 @@ def _to_arrow(frame):
             s.array, pd.arrays.ArrowExtensionArray) else None
         if arrow is not None and pa.types.is_decimal(arrow.type):
             cols[c] = pc.cast(arrow, pa.string())   # plain text, exact, no Decimal objects
+        elif arrow is not None:
+            cols[c] = arrow
         elif isinstance(s.dtype, pd.CategoricalDtype):
             cols[c] = pa.array(s, from_pandas=True).cast(pa.string())   # codes -> text in Arrow
         elif c in _DECIMALS:

@@ -48,6 +48,7 @@ class JournalFrame(NamedTuple):
     options: dict
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
+    extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
 
 
 class _NotHere(Exception):
@@ -235,7 +236,50 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     frame, found = _build(rows, str(files[0]), documents, where=per_row(where))
     if found or frame is None:
         raise _NotHere
-    return JournalFrame(frame, documents, options, n, tuple(files))
+    extras = _extras(table, fields, phrases, t, n)
+    return JournalFrame(frame, documents, options, n, tuple(files), extras)
+
+
+def _extras(table, fields, phrases, t, n) -> dict:
+    """What the Book keeps beyond the base frame: the amount as written,
+    recipient, location, tags, notes, links and citations (with quotes), as
+    Arrow-backed columns (no Python string per value)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def col(arr):
+        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        return pd.arrays.ArrowExtensionArray(arr)
+
+    def text(key):
+        if key not in fields:
+            return col(pa.nulls(n, pa.string()).fill_null(""))
+        return col(pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE))
+
+    out = {"amount_text": col(phrases), "recipient": text("recipient"),
+           "location": text("location"), "notes": text("notes")}
+    if "tags" in fields:
+        out["tags"] = col(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
+    for k in ("disburses", "part_of", "restates"):
+        out[k] = t[k].to_numpy(zero_copy_only=False) if t[k].null_count or \
+            pc.any(pc.not_equal(t[k], "")).as_py() else None
+    src = table.field("source")
+    flat = pc.list_flatten(src)
+    names = {f.name for f in fields["source"].value_type}
+    m = len(flat)
+
+    def field(k):
+        if k not in names:
+            return col(pa.nulls(m, pa.string()).fill_null(""))
+        return col(pc.fill_null(flat.field(k), ""))
+
+    out["citations"] = pd.DataFrame({
+        "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
+        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)),
+        "quote": field("quote"), "locator": field("locator")})
+    return out
 
 
 def _concat(chunks):

@@ -48,7 +48,7 @@ def register(sub) -> None:
                     "match; restatements agree with the reference rates; sources agree; "
                     "money figures no entry cites are listed.  Exit 0 when every citation "
                     "verifies, 1 otherwise (warnings fail too with --strict).  See docs/audit.md.")
-    p.add_argument("ledger", metavar="LEDGER", help="ledger folder or .toml file")
+    p.add_argument("ledger", metavar="LEDGER", help="ledger folder or .toml file (bulk tables carry no quotes to audit)")
     p.add_argument("--sources", required=True, metavar="DIR",
                    help="the source archive folder (document paths are relative to it)")
     p.add_argument("--tolerance", type=_fraction, default=None, metavar="FRACTION",
@@ -74,6 +74,13 @@ def run(args: argparse.Namespace) -> int:
     from reports import audit as render
 
     check_locale(args.locale)
+    from ledger.errors import LedgerError
+    from ledger.reading import ledger_format
+    fmt, _ = ledger_format(args.ledger)
+    if fmt in ("csv", "parquet"):            # nothing for the audit to verify
+        raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "
+                          f"or documents to check against the sources; audit the journal "
+                          f"it came from")
     archive = Archive(args.sources)          # a missing folder is one clear line
     book = load_ledger(args.ledger, quiet_warnings=True)
     chosen = filtered(book.entries, args)

@@ -1,34 +1,85 @@
-"""ledger-tool balance LEDGER: account balances per currency (the double-entry view)."""
+"""ledger-tool balance LEDGER: account balances, per currency as recorded or
+converted into one currency (--currency), optionally by year."""
 from __future__ import annotations
+
+import sys
 
 from ledger_tool.common import add_filters, add_locale, check_locale, filtered, load_ledger
 
 
 def register(sub) -> None:
-    p = sub.add_parser("balance", help="account balances per currency",
-                       description="Balances of the funder and purpose accounts per currency, "
-                                   "rolled up the account tree. The ledger sums to zero per currency.")
-    p.add_argument("ledger", help="journal file or folder")
+    from ledger_tool.cmd_report import _valuation
+
+    p = sub.add_parser("balance", help="account balances, as recorded or converted",
+                       description="Balances of the funder and purpose accounts, rolled up the "
+                                   "account tree. Without --currency: per currency as recorded "
+                                   "(the ledger sums to zero per currency). With --currency: "
+                                   "converted as the report converts them (same rates, years "
+                                   "and horizon, so the totals equal the report's), like "
+                                   "'hledger bal -X GBP --value=then'. Entries linked to "
+                                   "another (disburses, part_of, restates) are counted once, "
+                                   "in their target.")
+    p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--depth", type=int, metavar="N", help="show accounts at most N levels deep")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--currency", metavar="CODE",
+                   help="convert every amount into CODE (e.g. GBP) at --valuation rates")
+    p.add_argument("--valuation", type=_valuation, default="entry-date",
+                   metavar="entry-date|DATE|yearly-average|as-stated",
+                   help="with --currency: rates at each entry's date (default), on one DATE, "
+                        "the yearly average, or the source's own restatements")
+    p.add_argument("--by", choices=["year", "fiscal-year"],
+                   help="with --currency: one balance per calendar year or fiscal year (the "
+                        "ledger's fiscal_year_start, else April), amounts spread over their "
+                        "periods by days")
+    p.add_argument("--horizon", metavar="YEAR",
+                   help="with --currency: count open-ended 'per year' amounts up to the end of "
+                        "YEAR; default: the last year any bounded entry reaches (as the report)")
+    p.add_argument("--basis", choices=["total", "recorded"], default="total",
+                   help="with --currency: the total over each period (default, as the "
+                        "report), or each amount as recorded, once, at its entry date (as "
+                        "hledger and ledger-cli count an export)")
+    p.add_argument("--rates", metavar="CSV", help="with --currency: a rate table instead of "
+                                                  "the ECB rates")
     add_locale(p)
     add_filters(p)
     p.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from ledger.balance import balances, totals
+    from ledger.errors import UsageError
+    from reports.balance import balance_rows, converted, linked_note, primary
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
     if args.depth is not None and args.depth < 1:
-        from ledger.errors import UsageError
         raise UsageError("--depth must be 1 or more")
-    book = load_ledger(args.ledger)
-    entries = filtered(book.entries, args)
-    rows = [{"account": acct, "currency": cur, "amount": amt}
-            for (acct, cur), amt in balances(entries, args.depth).items()]
-    for cur, amt in sorted(totals(entries).items()):
-        rows.append({"account": "(total)", "currency": cur, "amount": amt})
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"), indent_key="account")
+    if args.currency is None:
+        for name in ("by", "horizon", "rates"):
+            if getattr(args, name):
+                raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
+        if args.valuation != "entry-date" or args.basis != "total":
+            raise UsageError("--valuation and --basis need --currency (recorded balances are "
+                             "per currency)")
+    book = filtered(load_ledger(args.ledger), args)
+    counted, left_out = primary(book)
+    if args.currency is None:
+        rows = balance_rows(counted, args.depth)
+        notes = []
+    else:
+        from reports.tables import ReportOptions
+        if not len(book):
+            raise UsageError("no entries match the filters; nothing to convert")
+        options = ReportOptions(
+            currency=args.currency.upper(), valuation=args.valuation,
+            years="fiscal" if args.by == "fiscal-year" else "calendar",
+            horizon=args.horizon, rates=args.rates)
+        rows, notes = converted(book, options, by="year" if args.by else None,
+                                depth=args.depth, recorded=args.basis == "recorded")
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
+               indent_key="account")
+    if left_out:
+        notes.insert(0, linked_note(left_out))
+    for note in notes:
+        print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

@@ -20,7 +20,7 @@ def register(sub) -> None:
                     "'hledger bal -X GBP --value=then' and beancount's conversions give "
                     "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
                     "See docs/interop.md.")
-    p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder")
+    p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder, or a bulk .csv / .parquet file")
     p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet"],
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
@@ -63,8 +63,6 @@ def _add_filters(p) -> None:
 
 
 def run(args) -> int:
-    from dataclasses import replace
-
     from reports import export
 
     fmt = args.fmt
@@ -83,10 +81,18 @@ def run(args) -> int:
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
     book = load_ledger(args.ledger, quiet_warnings=True)
-    book = replace(book, entries=tuple(filtered(book.entries, args)))
-    if not book.entries:
+    book = filtered(book, args)
+    if not len(book):
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    if args.horizon is None and args.basis == "total" and book.open_ended().any():
+        # the report's horizon, so export, report and balance count "a year" alike
+        from reports.tables import ReportOptions, default_horizon
+        args.horizon = default_horizon(book, book, ReportOptions(
+            currency=currency, years=args.years or "calendar", rates=args.rates))
+        print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
+              f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
+              file=sys.stderr)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":

@@ -7,7 +7,7 @@ from ledger_tool.common import add_filters, add_locale, check_locale, filtered, 
 def register(sub) -> None:
     p = sub.add_parser("list", help="list entries (table, CSV or JSON)",
                        description="List the ledger's entries with amounts formatted for the locale.")
-    p.add_argument("ledger", help="journal file or folder")
+    p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     add_locale(p)
     add_filters(p)
@@ -26,10 +26,9 @@ def entry_row(e) -> dict:
 
 
 def run(args) -> int:
-    from reports.text import write_rows
+    from reports.listing import list_table, write_list
 
     locale = check_locale(args.locale)
-    book = load_ledger(args.ledger)
-    rows = [entry_row(e) for e in filtered(book.entries, args)]
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    book = filtered(load_ledger(args.ledger), args)
+    write_list(list_table(book), args.format, locale=locale)
     return 0

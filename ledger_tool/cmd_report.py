@@ -36,7 +36,7 @@ def register(sub) -> None:
         description="Normalise the ledger to one currency and basis and write a comparison "
                     "report to DIR: report.xlsx, charts (PNG and SVG), report.html and "
                     "summary.csv. The summary table is printed on stdout.")
-    p.add_argument("ledger", help="journal file or folder")
+    p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report to")
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's, else GBP)")

@@ -29,6 +29,11 @@ def add_filters(p: argparse.ArgumentParser) -> None:
 
 
 def filtered(entries, args):
+    """The entries (or the Book's entries, as a Book) matching the filters."""
+    from ledger.book import Book
+    if isinstance(entries, Book):
+        return entries.select(funder=args.funder, purpose=args.purpose, status=args.status,
+                              start=args.start, end=args.end)
     from ledger.query import select
     return select(entries, funder=args.funder, purpose=args.purpose, status=args.status,
                   start=args.start, end=args.end)
@@ -83,18 +88,21 @@ def print_capped(lines, where: str = "", prefix: str = "") -> None:
         print(f"{prefix}{line}", file=sys.stderr)
 
 
-def load_ledger(path: str, quiet_warnings: bool = False):
-    """Load a ledger; on errors raise one LedgerError listing all of them."""
-    from ledger import load_journal, Ledger
-    from pathlib import Path
+def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger-tool"):
+    """Load a ledger in any format (``ledger.read``) as a Book; on errors
+    raise one LedgerError listing all of them.  Progress on long reads goes
+    to stderr when it is a terminal."""
+    from ledger import read
+    from reports.progress import Progress
 
-    entries, documents, problems, options = load_journal(path)
-    errs = [p for p in problems if p.severity == "error"]
+    progress = Progress(label)
+    book = read(path, progress=progress.step)
+    if progress.steps:
+        progress.done()
+    errs = book.errors
     if errs:
         raise LedgerError("\n".join(capped(str(p) for p in errs))
                           + f"\n{len(errs)} error(s) in {path}; run 'ledger-tool check {path}'")
     if not quiet_warnings:
-        print_capped(str(p) for p in problems)
-    root = Path(path)
-    return Ledger(entries, documents, options, root if root.is_dir() else root.parent,
-                  tuple(problems))
+        print_capped(str(p) for p in book.problems)
+    return book

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
 
 from . import _dates as D
@@ -36,9 +37,8 @@ BASES = ("total", "per-year")
 YEAR_MODES = {"calendar": (1, 1), "fiscal-uk": (4, 1), "fiscal": (4, 1), "fiscal-us": (10, 1)}
 KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
-ENTRY_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "period",
-                 "primary", "amount", "currency", "entry_amount", "period_kind",
-                 "years", "start", "end", "fiscal_year", "restated", "where"]
+# the base frame: the Book's (ledger.book), defined there once
+ENTRY_COLUMNS = FRAME_COLUMNS
 
 OUTPUT_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "period",
                   "primary", "amount", "currency", "year", "value", "report_currency",
@@ -47,39 +47,8 @@ OUTPUT_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "per
 
 
 # ---------------------------------------------------------------- step 1
-def entries_frame(entries) -> pd.DataFrame:
-    """One row per entry × purpose allocation, plain columns only."""
-    cols: dict[str, list] = {c: [] for c in ENTRY_COLUMNS}
-    for e in entries:
-        p = e.period
-        restated = "; ".join(f"{m.currency} {m.amount}" for m in e.restated)
-        where = e.where()
-        for split in e.allocations():
-            cols["id"].append(e.id)
-            cols["date"].append(e.date)
-            cols["funder"].append(e.funder)
-            cols["purpose"].append(split.purpose)
-            cols["status"].append(e.status)
-            cols["qualifier"].append(e.qualifier)
-            cols["period"].append(p.describe())
-            cols["primary"].append(e.is_primary)
-            cols["amount"].append(split.amount)
-            cols["currency"].append(e.currency)
-            cols["entry_amount"].append(e.amount)
-            cols["period_kind"].append(p.kind)
-            cols["years"].append(p.years)
-            cols["start"].append(p.start)
-            cols["end"].append(p.end)
-            cols["fiscal_year"].append(p.fiscal_year)
-            cols["restated"].append(restated)
-            cols["where"].append(where)
-    frame = pd.DataFrame(cols)
-    for c in ("date", "start", "end"):
-        frame[c] = pd.to_datetime(frame[c]).astype("datetime64[s]")
-    for c in ("amount", "entry_amount", "years"):
-        frame[c] = frame[c].astype(object)
-    frame["primary"] = frame["primary"].astype(bool)
-    return frame
+# ``entries_frame(entries)``: one row per entry × purpose allocation (the
+# Book's base frame, ``ledger.book.Book.frame``), re-exported from ledger.book.
 
 
 # ---------------------------------------------------------------- step 2
@@ -233,16 +202,19 @@ def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-d
              basis: str = "total", years: str | None = "calendar", rates=None,
              horizon=None, policy: str = "previous", clamp: bool = False,
              fiscal_start=None) -> pd.DataFrame:
-    """``entries_frame`` then ``normalise``.  Accepts a ``Ledger`` (anything with
-    ``.entries``; its ``.root`` folder's ``rates.csv`` is used when present) or
-    a sequence of ``Entry``."""
-    entries = getattr(ledger_or_entries, "entries", ledger_or_entries)
+    """The base frame then ``normalise``.  Accepts a ``Book`` (its columns;
+    its ``.root`` folder's ``rates.csv`` is used when present), anything
+    with ``.entries``, or a sequence of ``Entry``."""
     root = getattr(ledger_or_entries, "root", None)
     if root is not None:
         root = Path(root)
         if root.is_file():
             root = root.parent
-    return normalise(entries_frame(entries), currency=currency, valuation=valuation,
+    if hasattr(ledger_or_entries, "frame"):
+        base = ledger_or_entries.frame()
+    else:
+        base = entries_frame(getattr(ledger_or_entries, "entries", ledger_or_entries))
+    return normalise(base, currency=currency, valuation=valuation,
                      basis=basis, years=years, rates=rates, horizon=horizon,
                      policy=policy, clamp=clamp, fiscal_start=fiscal_start, root=root)
 

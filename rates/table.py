@@ -359,7 +359,7 @@ _STORE_FORMAT = 1
 def _store_folder() -> Path | None:
     """Where the embedded table's series are kept: one folder per ECB data
     version and version of this code (a change of either starts afresh)."""
-    from ledger.cache import cache_dir
+    from ledger.cachedir import cache_dir
 
     folder = cache_dir()
     return None if folder is None else folder / f"rates-{_store_key()}"

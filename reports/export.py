@@ -44,9 +44,9 @@ def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: st
 
     if basis not in BASES:
         raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
-    entries = book.entries
     root = getattr(book, "root", None)
-    f = entries_frame(entries)
+    # a Book gives its columns; a plain list of entries is framed here
+    f = book.frame() if hasattr(book, "frame") else entries_frame(book.entries)
     if basis == "recorded":
         import pandas as pd
         f = f.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,

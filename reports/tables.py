@@ -137,11 +137,22 @@ def _minor(frame: pd.DataFrame) -> pd.Series:
 
 
 # ---------------------------------------------------------------- normalising
+def as_book(ledger):
+    """A ``ledger.book.Book`` for ``ledger`` (a Book, or anything with ``.entries``)."""
+    from ledger.book import Book
+    if isinstance(ledger, Book):
+        return ledger
+    return Book.from_entries(getattr(ledger, "entries", ledger),
+                             getattr(ledger, "documents", None) or {},
+                             getattr(ledger, "options", None) or {}, (),
+                             getattr(ledger, "root", None))
+
+
 def select_entries(ledger, options: ReportOptions):
-    from ledger.query import select
-    return select(ledger.entries, funder=list(options.funder) or None,
-                  purpose=list(options.purpose) or None, status=list(options.status) or None,
-                  start=options.start, end=options.end)
+    """The Book of the entries the report's filters choose (column-wise)."""
+    return as_book(ledger).select(
+        funder=list(options.funder) or None, purpose=list(options.purpose) or None,
+        status=list(options.status) or None, start=options.start, end=options.end)
 
 
 def _purpose_mask(frame: pd.DataFrame, purposes: Sequence[str]) -> pd.Series:
@@ -149,12 +160,8 @@ def _purpose_mask(frame: pd.DataFrame, purposes: Sequence[str]) -> pd.Series:
     only the matching shares)."""
     if not purposes:
         return pd.Series(True, index=frame.index)
-    acc = frame["purpose"].astype(str).str.casefold()
-    mask = pd.Series(False, index=frame.index)
-    for p in purposes:
-        p = p.casefold().rstrip(":")
-        mask |= (acc == p) | acc.str.startswith(p + ":")
-    return mask
+    from ledger.book import account_mask
+    return pd.Series(account_mask(frame["purpose"], list(purposes)), index=frame.index)
 
 
 def _norm_kw(ledger, options: ReportOptions) -> dict:
@@ -170,21 +177,26 @@ def _norm_kw(ledger, options: ReportOptions) -> dict:
 def default_horizon(ledger, entries, options: ReportOptions):
     """The report's last year: the last (calendar or fiscal) year that any
     bounded entry reaches, or the year of the latest entry when every entry is
-    open-ended.  Returns None when no entry is open-ended."""
+    open-ended.  Returns None when no entry is open-ended.  ``entries``: the
+    Book of the chosen entries (or ``Entry`` objects).  The one horizon rule:
+    ``balance --currency`` and ``export`` use it too."""
     from rates.normalise import to_frame
 
-    if not any(e.period.is_open_ended for e in entries):
+    book = as_book(entries) if not hasattr(entries, "open_ended") else entries
+    if book.root is None:
+        book.root = getattr(ledger, "root", None)
+    open_ = book.open_ended()
+    if not open_.any():
         return None
-    bounded = [e for e in entries if not e.period.is_open_ended]
     kw = _norm_kw(ledger, options)
-    if bounded:
-        spread = to_frame(_with_root(ledger, bounded), basis="total", **kw)
+    if not open_.all():
+        spread = to_frame(book.subset(~open_), basis="total", **kw)
         return str(spread["year"].max())
-    latest = max(entries, key=lambda e: e.date)
-    y = latest.date.year
+    latest = pd.Timestamp(book.tables.entries["date"].max()).date()
+    y = latest.year
     if options.years != "calendar":
         sm, sd = _fiscal_start_of(ledger, options)
-        first = y if (latest.date.month, latest.date.day) >= (sm, sd) else y - 1
+        first = y if (latest.month, latest.day) >= (sm, sd) else y - 1
         return f"{first}-{(first + 1) % 100:02d}"
     return str(y)
 
@@ -198,28 +210,60 @@ def _fiscal_start_of(ledger, options):
     return YEAR_MODES.get(options.years, (1, 1))
 
 
-class _Book:
-    """A ledger-like view (entries + root) for ``to_frame``."""
+def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
+                 recorded: bool = False):
+    """(the chosen entries spread into years on the total basis, horizon
+    used): the numbers every total of the report comes from.  ``fast``:
+    exact integer money only (``value_minor``) and Categorical text, for
+    callers that only sum (``balance --currency``); the same figures.
+    ``recorded``: every amount as recorded, once, at its entry date (the
+    basis of hledger's and ledger-cli's converted balances of an export)."""
+    from rates.normalise import normalise
 
-    def __init__(self, entries, root):
-        self.entries, self.root = tuple(entries), root
+    book = select_entries(ledger, options) if entries is None else (
+        entries if hasattr(entries, "open_ended") else as_book(entries))
+    if book.root is None:
+        book.root = getattr(ledger, "root", None)
+    frame = book.frame()
+    open_any = False if recorded else bool(book.open_ended().any())
+    horizon = options.horizon
+    if recorded:
+        frame = frame.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
+                             fiscal_year=None)
+        horizon = None
+    elif horizon in (None, "") and open_any:
+        horizon = default_horizon(ledger, book, options)
+    horizon = None if horizon in (None, "") else str(horizon)
+    spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
+                       decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
+    return spread, (horizon if open_any else None)
 
 
-def _with_root(ledger, entries):
-    return _Book(entries, getattr(ledger, "root", None))
+def _root(book):
+    from pathlib import Path
+    root = getattr(book, "root", None)
+    if root is not None:
+        root = Path(root)
+        if root.is_file():
+            root = root.parent
+    return root
 
 
 def normalised_frames(ledger, options: ReportOptions, entries=None):
-    """(frame on the chosen basis, frame spread into years, horizon used)."""
+    """(frame on the chosen basis, frame spread into years, horizon used).
+    ``entries``: the Book of the chosen entries (default: the filters')."""
     from rates.normalise import to_frame
 
-    entries = select_entries(ledger, options) if entries is None else entries
+    book = select_entries(ledger, options) if entries is None else (
+        entries if hasattr(entries, "open_ended") else as_book(entries))
+    if book.root is None:
+        book.root = getattr(ledger, "root", None)
+    open_any = bool(book.open_ended().any())
     horizon = options.horizon
-    if horizon in (None, "") and any(e.period.is_open_ended for e in entries):
-        horizon = default_horizon(ledger, entries, options)
+    if horizon in (None, "") and open_any:
+        horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
-    book = _with_root(ledger, entries)
     spread = to_frame(book, basis="total", horizon=horizon, **kw)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
@@ -232,7 +276,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
         for f in (frame, spread):
             f["funder"] = truncate(f["funder"], options.depth)
             f["purpose"] = truncate(f["purpose"], options.depth)
-    return frame, spread, (horizon if any(e.period.is_open_ended for e in entries) else None)
+    return frame, spread, (horizon if open_any else None)
 
 
 def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -447,22 +491,40 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
     return out
 
 
+def _per_entry(book, table, text, sep) -> np.ndarray:
+    """Per entry of ``book``: ``text`` of its rows in child ``table`` joined by ``sep``."""
+    from ledger.book import join_children
+    return join_children(table["entry"], text, len(book), sep).to_numpy(zero_copy_only=False)
+
+
 def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     """One row per entry × purpose allocation, for people: the amount as
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
-    links and sources."""
+    links and sources.  ``entries``: the Book of the reported entries."""
+    from reports.listing import _concat, decimal_text
+
+    book = entries if hasattr(entries, "tables") else as_book(entries)
+    t = book.tables
+    en = t.entries
+    written = en["amount_text"].to_numpy(dtype=object)
+    blank = written == ""
+    if blank.any():
+        written = written.copy()
+        written[blank] = (decimal_text(en["amount"])[blank] + " "
+                          + en["currency"].to_numpy(dtype=object)[blank])
+    lk, ct = t.links, t.citations
     meta = pd.DataFrame({
-        "id": [e.id for e in entries],
-        "amount as written": [e.amount_text or f"{e.amount} {e.currency}" for e in entries],
-        "links": ["; ".join(f"{ln.kind} {ln.target}" for ln in e.links) for e in entries],
-        "sources": ["; ".join(c.doc for c in e.sources) for e in entries],
-        "quotes": [" | ".join(c.quote for c in e.sources) for e in entries],
+        "id": en["id"].to_numpy(dtype=object),
+        "amount as written": written,
+        "links": _per_entry(book, lk, _concat(lk["kind"], " ", lk["target"]), "; "),
+        "sources": _per_entry(book, ct, ct["doc"].astype(object), "; "),
+        "quotes": _per_entry(book, ct, ct["quote"].astype(object), " | "),
     })
     # a positional take instead of a merge: the meta rows are one per entry id
     ids = pd.Index(meta["id"])
     if ids.is_unique:
-        pos = ids.get_indexer(frame["id"])
+        pos = ids.get_indexer(frame["id"].astype(object))
         took = meta.drop(columns=["id"]).reindex(pos).reset_index(drop=True)
         f = pd.concat([frame.reset_index(drop=True), took], axis=1)
     else:                     # duplicate ids (a hand-made ledger): as before
@@ -484,9 +546,14 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
 
 def sources_table(ledger, entries) -> pd.DataFrame:
     """One row per citation: document, title, publisher, date, URL, quote, entry."""
+    book = entries if hasattr(entries, "tables") else as_book(entries)
     docs = getattr(ledger, "documents", {}) or {}
-    rows = [(c.doc, e.id, c.quote, c.locator) for e in entries for c in e.sources]
-    out = pd.DataFrame(rows, columns=["document", "entry", "quote", "locator"])
+    ct = book.tables.citations
+    ids = book.tables.entries["id"].to_numpy(dtype=object)
+    out = pd.DataFrame({"document": ct["doc"].to_numpy(dtype=object),
+                        "entry": ids[ct["entry"].to_numpy()],
+                        "quote": ct["quote"].to_numpy(dtype=object),
+                        "locator": ct["locator"].to_numpy(dtype=object)})
     d = pd.DataFrame([(k, v.title, v.publisher, v.published, v.url) for k, v in docs.items()],
                      columns=["document", "title", "publisher", "published", "url"])
     out = out.merge(d, on="document", how="left")
@@ -495,21 +562,23 @@ def sources_table(ledger, entries) -> pd.DataFrame:
 
 
 def links_frame(entries) -> pd.DataFrame:
-    return pd.DataFrame([(e.id, ln.kind, ln.target) for e in entries for ln in e.links],
-                        columns=["id", "kind", "target"])
+    book = entries if hasattr(entries, "link_rows") else as_book(entries)
+    return book.link_rows()
 
 
 # ---------------------------------------------------------------- everything
 def build_report(ledger, options: ReportOptions, progress=None) -> Report:
-    """Compute every report table for ``ledger`` (a ``ledger.Ledger``)."""
+    """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
+    anything with ``.entries``) from its columns."""
     with gc_paused():
         return _build_report(ledger, options, progress)
 
 
 def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
     step = progress.step if progress is not None else (lambda *_: None)
-    entries = select_entries(ledger, options)
-    if not entries:
+    ledger = as_book(ledger)
+    entries = select_entries(ledger, options)   # a Book: the report reads its columns
+    if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
     step("normalising amounts")
     frame, spread, horizon = normalised_frames(ledger, options, entries)
@@ -554,7 +623,9 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         "every total" + (f" ({len(secondary_ids)} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
                          f"{', '.join(secondary_ids)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
-    open_ids = sorted({e.id for e in entries if e.period.is_open_ended})
+    open_ids = sorted(set(entries.tables.entries["id"].to_numpy(dtype=object)[
+        entries.open_ended()])) if hasattr(entries, "open_ended") else \
+        sorted({e.id for e in entries if e.period.is_open_ended})
     if open_ids:
         if o.basis == "per-year":
             notes.append("Open-ended amounts per year (" + ", ".join(open_ids) + ") are shown "

@@ -1,0 +1,140 @@
+"""Account balances from the Book's columns: the double-entry view, rolled up
+the account tree, as recorded (per currency) or converted into one currency.
+
+Each entry credits ``Funders:<funder>`` with −amount and debits each
+``Purposes:<purpose>`` with its share.  Entries linked to another entry
+(``disburses``, ``part_of``, ``restates``) record money their target already
+counts: they are left out, as in every report total (``linked_note`` says
+which).  The converted balance is the report's own numbers
+(``reports.tables.normalised_frames``: same rates, same spreading into years,
+same horizon for open-ended amounts), so its totals equal the report's.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+FUNDERS, PURPOSES = "Funders", "Purposes"
+
+
+def _parents(account: str) -> list[str]:
+    parts = account.split(":")
+    return [":".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _sum_by(keys: dict, amounts) -> dict[tuple, Decimal]:
+    """Exact sums of ``amounts`` (Decimal objects or Arrow decimals) grouped
+    by the ``keys`` columns; Arrow sums in Arrow, objects in Python."""
+    import pyarrow as pa
+
+    arr = getattr(amounts, "array", amounts)
+    arrow = getattr(arr, "_pa_array", None)
+    if len(arr) == 0:
+        return {}
+    if arrow is not None and pa.types.is_decimal(arrow.type):
+        t = pa.table({**{k: pa.array(np.asarray(v, dtype=object), pa.string())
+                         for k, v in keys.items()}, "a": arrow})
+        g = t.group_by(list(keys)).aggregate([("a", "sum")])
+        cols = [g.column(k).to_pylist() for k in keys] + [g.column("a_sum").to_pylist()]
+        return {tuple(r[:-1]): r[-1] for r in zip(*cols)}
+    frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in keys.items()})
+    frame["a"] = np.asarray(arr, dtype=object)
+    s = frame.groupby(list(keys), sort=False)["a"].sum()
+    return {(k if isinstance(k, tuple) else (k,)): v for k, v in s.items()}
+
+
+def _plain(d) -> Decimal:
+    """Without trailing zeros (the same figure whichever reader gave it)."""
+    from ledger.money import plain_decimal
+    return Decimal(plain_decimal(Decimal(d)))
+
+
+def primary(book):
+    """(the Book of the entries counted in totals, ids of the linked ones left out)."""
+    prim = book.tables.entries["primary"].to_numpy(dtype=bool)
+    left = book.tables.entries["id"].to_numpy(dtype=object)[~prim]
+    return book.subset(prim), sorted(map(str, left))
+
+
+def linked_note(left_out: list[str]) -> str:
+    n = len(left_out)
+    shown = ", ".join(left_out[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    return (f"{n} linked entr{'y' if n == 1 else 'ies'} (disburses, part_of, restates) "
+            f"not added on top of {'its target' if n == 1 else 'their targets'}: {shown}")
+
+
+def balance_rows(book, depth: int | None = None) -> list[dict]:
+    """Recorded balances per (account, currency), every parent account
+    including its children, then a ``(total)`` row per currency; primary
+    entries only."""
+    en, al = book.tables.entries, book.tables.allocations
+    cur = en["currency"].to_numpy(dtype=object)
+    leaf: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for (f, c), v in _sum_by({"f": en["funder"].to_numpy(dtype=object), "c": cur},
+                             en["amount"]).items():
+        leaf[(f"{FUNDERS}:{f}", c)] -= Decimal(v)
+    for (p, c), v in _sum_by({"p": al["purpose"].to_numpy(dtype=object),
+                              "c": cur[al["entry"].to_numpy()]}, al["amount"]).items():
+        leaf[(f"{PURPOSES}:{p}", c)] += Decimal(v)
+    out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for (acct, c), v in leaf.items():
+        totals[c] += v
+        for a in _parents(acct):
+            if depth is None or a.count(":") < depth:
+                out[(a, c)] += v
+    rows = [{"account": a, "currency": c, "amount": _plain(v)}
+            for (a, c), v in sorted(out.items())]
+    rows += [{"account": "(total)", "currency": c, "amount": _plain(v)}
+             for c, v in sorted(totals.items())]
+    return rows
+
+
+def converted(book, options, by: str | None = None, depth: int | None = None,
+              recorded: bool = False):
+    """Balances converted into ``options.currency``: (rows, report notes).
+
+    Rows: account, [year,] amount, currency; funder accounts negative,
+    purpose accounts positive (double entry), parents include children;
+    then ``(total)``: the sum over every purpose, equal to the report's
+    total.  ``by``: None, ``year`` (calendar) or ``fiscal-year`` (the
+    report's years option decides the fiscal start).  ``recorded``: amounts
+    as recorded, each once at its entry date (hledger's and ledger-cli's
+    basis for an export) instead of the total over each period."""
+    from reports.tables import spread_frame, to_money
+
+    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded)
+    cur = options.currency.upper()
+    prim = spread[spread["primary"].to_numpy(dtype=bool)]
+    minor = prim["value_minor"].to_numpy(dtype=object) if prim["value_minor"].dtype == object \
+        else prim["value_minor"].to_numpy().astype(np.int64)
+    years = prim["year"].astype(str).to_numpy(dtype=object) if by else \
+        np.full(len(prim), "", dtype=object)
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    total: dict[str, int] = defaultdict(int)
+    for side, root, sign in (("funder", FUNDERS, -1), ("purpose", PURPOSES, 1)):
+        g = pd.Series(minor).groupby([prim[side].astype(object).to_numpy(), years],
+                                     sort=False).sum()
+        for (acct, y), v in g.items():
+            v = int(v) * sign
+            if side == "purpose":
+                total[y] += v
+            for a in _parents(f"{root}:{acct}"):
+                if depth is None or a.count(":") < depth:
+                    out[(a, y)] += v
+    rows = []
+    for (a, y), v in sorted(out.items()):
+        rows.append({"account": a, **({"year": y} if by else {}),
+                     "amount": to_money(v, cur), "currency": cur})
+    for y, v in sorted(total.items()):
+        rows.append({"account": "(total)", **({"year": y} if by else {}),
+                     "amount": to_money(v, cur), "currency": cur})
+    notes = []
+    if horizon:
+        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
+                     f"(the report's horizon: the last year any bounded entry reaches; "
+                     f"give --horizon to change it)")
+    return rows, notes

@@ -1,0 +1,147 @@
+"""``ledger-tool list``: the entries as one table, built from the Book's columns.
+
+One row per entry: id, date, funder, purpose (``purpose=amount; …`` for a
+split entry), amount, currency, qualifier, period, status, links, sources.
+CSV is written column-wise (inert text, plain decimals); the terminal table
+and JSON go through ``reports.text`` row by row, as before.
+"""
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+
+LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualifier",
+                "period", "status", "links", "sources"]
+
+
+def decimal_text(values) -> np.ndarray:
+    """Exact amounts (Decimal objects or Arrow decimals) as plain text with no
+    exponent and no trailing zeros: 12000000, 1.5."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = getattr(values, "array", values)
+    arrow = getattr(arr, "_pa_array", None)
+    if arrow is not None and pa.types.is_decimal(arrow.type):
+        txt = pc.cast(arrow, pa.string())
+        txt = pc.replace_substring_regex(txt, r"(\.[0-9]*?)0+$", r"\1")
+        txt = pc.replace_substring_regex(txt, r"\.$", "")
+        return txt.to_numpy(zero_copy_only=False)
+    from ledger.money import plain_decimal
+    return np.array([plain_decimal(v) for v in np.asarray(values, dtype=object)], dtype=object)
+
+
+def _joined(table: pd.DataFrame, n: int, text, sep: str = ";"):
+    """Per entry: ``text`` of its child rows joined by ``sep`` ('' for none)."""
+    from ledger.book import join_children
+    return pd.arrays.ArrowExtensionArray(join_children(table["entry"], text, n, sep))
+
+
+def _concat(*parts):
+    """Element-wise text concatenation in Arrow (columns or scalars)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrs = []
+    for p in parts:
+        if isinstance(p, str):
+            arrs.append(pa.scalar(p))
+        else:
+            a = getattr(getattr(p, "array", p), "_pa_array", None)
+            if a is None:
+                a = pa.array(np.asarray(p, dtype=object), pa.string())
+            arrs.append(a.cast(pa.string()) if not isinstance(a, pa.ChunkedArray)
+                        else a.combine_chunks().cast(pa.string()))
+    return pc.binary_join_element_wise(*arrs, "")
+
+
+def list_table(book) -> pd.DataFrame:
+    """The entries of ``book`` as ``LIST_COLUMNS`` (text and dates; amounts
+    as plain decimal text, exact)."""
+    t = book.tables
+    en = t.entries
+    n = len(en)
+    purpose = en["purpose"].to_numpy(dtype=object).copy()
+    split = en["split"].to_numpy(dtype=bool)
+    if split.any():
+        al = t.allocations
+        rows = split[al["entry"].to_numpy()]
+        sub = al[rows]
+        parts = sub["purpose"].astype(object).to_numpy() + "=" + decimal_text(sub["amount"])
+        joined = _joined(sub, n, parts, "; ").to_numpy()
+        purpose[split] = joined[split]
+    links = t.links
+    cites = t.citations
+    return pd.DataFrame({
+        "id": en["id"].to_numpy(dtype=object),
+        "date": en["date"].to_numpy().astype("datetime64[D]"),
+        "funder": en["funder"].to_numpy(dtype=object),
+        "purpose": purpose,
+        "amount": decimal_text(en["amount"]),
+        "currency": en["currency"].to_numpy(dtype=object),
+        "qualifier": en["qualifier"].to_numpy(dtype=object),
+        "period": en["period"].to_numpy(dtype=object),
+        "status": en["status"].to_numpy(dtype=object),
+        "links": _joined(links, n, _concat(links["kind"], "=", links["target"])),
+        "sources": _joined(cites, n, cites["doc"]),
+    })
+
+
+def inert_column(arr):
+    """``reports.text.inert`` over an Arrow string column: text a spreadsheet
+    would run as a formula gets a leading apostrophe; numbers pass."""
+    import pyarrow.compute as pc
+
+    from reports.text import _NUMBER
+
+    risky = pc.and_(pc.match_substring_regex(arr, r"^[=+\-@\t\r]"),
+                    pc.invert(pc.match_substring_regex(arr, _NUMBER.pattern)))
+    if not pc.any(risky).as_py():
+        return arr
+    return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+
+
+def write_csv(table: pd.DataFrame, out) -> None:
+    """``table`` as CSV (header, minimal quoting as ``csv.writer``, inert
+    text): columns made inert in Arrow, rows written by the C csv writer."""
+    import csv
+
+    import pyarrow as pa
+
+    cols = []
+    for c in table.columns:
+        s = table[c]
+        a = getattr(s.array, "_pa_array", None)
+        if a is None:
+            vals = s.to_numpy()
+            if vals.dtype.kind == "M":
+                vals = vals.astype("datetime64[D]").astype(str)
+            a = pa.array(np.asarray(vals, dtype=object), pa.string(), from_pandas=True)
+        a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
+        cols.append(inert_column(a.cast(pa.string()).fill_null("")).to_pylist())
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(table.columns)
+    w.writerows(zip(*cols))
+
+
+def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None) -> None:
+    """CSV column-wise; table and JSON row by row through ``reports.text``."""
+    from decimal import Decimal
+
+    from reports.text import write_rows
+
+    out = out or sys.stdout
+    if fmt == "csv":
+        if table.empty:
+            return
+        write_csv(table, out)
+        return
+    dates = table["date"].to_numpy().astype("datetime64[D]").astype(object)
+    rows = []
+    for r, d in zip(table.to_dict("records"), dates):
+        r["date"] = d
+        r["amount"] = Decimal(r["amount"])
+        rows.append(r)
+    write_rows(rows, fmt, locale=locale, money=("amount", "currency"), out=out)

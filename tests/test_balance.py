@@ -1,0 +1,169 @@
+"""``ledger-tool balance`` (reports/balance.py): linked entries counted once,
+and the converted balance equal to the report's totals (issue 13)."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+LINKED = """
+[[document]]
+id = "d"
+title = "t"
+
+[[entry]]
+id = "pledge"
+date = 2015-07-14
+funder = "UK:Home Office"
+purpose = "Security"
+amount = "£10 million"
+  [[entry.source]]
+  doc = "d"
+  quote = "£10 million"
+
+[[entry]]
+id = "paid"
+date = 2016-01-10
+funder = "UK:Home Office"
+purpose = "Security"
+amount = "£4 million"
+status = "disbursed"
+disburses = "pledge"
+  [[entry.source]]
+  doc = "d"
+  quote = "£4 million"
+
+[[entry]]
+id = "phase"
+date = 2016-02-10
+funder = "UK:Home Office"
+purpose = "Security"
+amount = "£3 million"
+part_of = "pledge"
+  [[entry.source]]
+  doc = "d"
+  quote = "£3 million"
+
+[[entry]]
+id = "other"
+date = 2016-03-01
+funder = "France"
+purpose = "Humanitarian"
+amount = "€5 million"
+  [[entry.source]]
+  doc = "d"
+  quote = "€5 million"
+"""
+
+
+@pytest.fixture
+def linked(tmp_path, monkeypatch):
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    p = tmp_path / "linked.toml"
+    p.write_text(LINKED, encoding="utf-8")
+    return p
+
+
+def _rows(out):
+    return {(r["account"], r.get("year", ""), r["currency"]): Decimal(str(r["amount"]))
+            for r in json.loads(out)}
+
+
+def test_linked_entries_are_not_added_on_top_of_their_target(linked, run_cli):
+    code, out, err = run_cli("balance", str(linked), "--format", "json")
+    assert code == 0, err
+    rows = _rows(out)
+    assert rows[("Funders:UK:Home Office", "", "GBP")] == Decimal("-10000000")
+    assert rows[("Purposes:Security", "", "GBP")] == Decimal("10000000")
+    assert rows[("(total)", "", "GBP")] == 0 and rows[("(total)", "", "EUR")] == 0
+    note = [ln for ln in err.splitlines() if "linked entries" in ln]
+    assert len(note) == 1 and "paid, phase" in note[0] and "not added on top" in note[0]
+
+
+def test_converted_balance_counts_linked_entries_once(linked, run_cli):
+    code, out, err = run_cli("balance", str(linked), "--currency", "GBP", "--format", "json")
+    assert code == 0, err
+    rows = _rows(out)
+    home = rows[("Funders:UK:Home Office", "", "GBP")]
+    assert home == Decimal("-10000000.00")
+    assert rows[("(total)", "", "GBP")] == -(home + rows[("Funders:France", "", "GBP")])
+
+
+def _report_total(run_cli, ledger, tmp_path, *extra):
+    code, out, err = run_cli("report", str(ledger), "--out", str(tmp_path / "r"),
+                             "--format", "json", *extra)
+    assert code == 0, err
+    return Decimal(str([r for r in json.loads(out) if r["funder"] == "(total)"][0]["amount"]))
+
+
+@pytest.mark.parametrize("extra", [(), ("--valuation", "2016-01-04"),
+                                   ("--valuation", "yearly-average")])
+def test_converted_totals_equal_the_reports(example_ledger, run_cli, tmp_path, extra):
+    """The example has open-ended amounts per year: the same horizon in both."""
+    want = _report_total(run_cli, example_ledger, tmp_path, "--currency", "GBP", *extra)
+    code, out, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
+                             "--format", "json", *extra)
+    assert code == 0, err
+    rows = _rows(out)
+    assert rows[("(total)", "", "GBP")] == want
+    assert rows[("Purposes", "", "GBP")] == want == -rows[("Funders", "", "GBP")]
+    assert "horizon" in err and "2017" in err
+    code, out, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
+                             "--format", "json", "--by", "year", *extra)
+    by_year = _rows(out)
+    years = {k[1]: v for k, v in by_year.items() if k[0] == "(total)"}
+    assert set(years) == {"2014", "2015", "2016", "2017"}
+    assert sum(years.values()) == want
+
+
+def test_converted_balance_by_fiscal_year_and_depth(example_ledger, run_cli, tmp_path):
+    want = _report_total(run_cli, example_ledger, tmp_path, "--currency", "EUR",
+                         "--years", "fiscal")
+    code, out, err = run_cli("balance", str(example_ledger), "--currency", "EUR", "--format",
+                             "json", "--by", "fiscal-year", "--depth", "2")
+    assert code == 0, err
+    rows = _rows(out)
+    assert all(k[0].count(":") < 2 for k in rows)
+    years = {k[1]: v for k, v in rows.items() if k[0] == "(total)"}
+    assert all("-" in y for y in years)          # 2014-15, …
+    assert sum(years.values()) == want
+
+
+def test_converted_balance_on_a_generated_ledger_equals_the_report(big, run_cli, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    want = _report_total(run_cli, big, tmp_path, "--currency", "GBP")
+    code, out, err = run_cli("balance", str(big / "entries.parquet"), "--currency", "GBP",
+                             "--format", "json")
+    assert code == 0, err
+    assert _rows(out)[("(total)", "", "GBP")] == want
+
+
+def test_conversion_options_need_currency(example_ledger, run_cli):
+    for extra in (["--by", "year"], ["--horizon", "2018"], ["--valuation", "yearly-average"]):
+        code, out, err = run_cli("balance", str(example_ledger), *extra)
+        assert code == 2 and "needs --currency" in err
+
+
+def test_table_output_is_indented_and_localised(example_ledger, run_cli):
+    code, out, err = run_cli("balance", str(example_ledger), "--currency", "GBP")
+    assert code == 0, err
+    from babel.numbers import format_currency
+    line = [ln for ln in out.splitlines() if "Syria crisis" in ln][0]
+    assert line.startswith("    Syria crisis")
+    assert line.endswith(format_currency(Decimal("100000000"), "GBP", locale="en_GB"))
+
+
+def test_export_total_basis_uses_the_reports_horizon(example_ledger, run_cli, tmp_path):
+    """"A year" is counted to the same horizon by report, balance and export."""
+    import csv
+    import io
+
+    want = _report_total(run_cli, example_ledger, tmp_path, "--currency", "GBP")
+    code, out, err = run_cli("export", str(example_ledger), "--to", "csv", "-o", "-",
+                             "--basis", "total", "--currency", "GBP")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert sum(Decimal(r["value"]) for r in rows if r["primary"] == "True") == want
+    assert "end of 2017 (the report's horizon" in err
