@@ -34,6 +34,13 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
         return None, "no such file or folder"
     if path.is_dir():
         return "journal", ""
+    # before any reader opens it: a FIFO, a device or an oversized file is refused
+    # for every format (the bulk readers open files in native code)
+    from ledger.safe_io import UnsafeFile, check_file
+    try:
+        check_file(path, what="ledger file")
+    except UnsafeFile as err:
+        return None, err.reason
     fmt = _SUFFIXES.get(path.suffix.lower())
     if fmt:
         return fmt, ""
