@@ -324,6 +324,15 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(Finding("info", "quote-elided",
                                 "the quote leaves words out; its parts were found in order",
                                 **base, **where))
+    if source.path.suffix.lower() in (".xml", ".json"):   # IATI / FTS data: a number, not prose
+        from .read.common import data_figure
+        wrong = data_figure(m.text, entry)
+        if wrong:
+            findings.append(Finding("error", "amount-mismatch", wrong, **base, **where))
+        else:
+            findings.insert(0, Finding("ok", "quote-verified", f"data value found at {loc} "
+                                       f"({m.how})", details={"quote": cit.quote}, **base, **where))
+        return CitationCheck(entry.id, index, cit, m, loc, end, (), None, "", tuple(findings))
     words = re.sub(r"\s+", " ", m.text)
     mentions = tuple(find_mentions(words))
     picked, how = _pick(mentions, entry)

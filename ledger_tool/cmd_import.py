@@ -18,7 +18,17 @@ def register(sub) -> None:
                     "status, qualifier, source/doc, quote, ...) or named in a mapping "
                     "file.  Rejected rows are listed with row, column and reason and "
                     "written to OUTPUT.rejects.csv.  See docs/interop.md.")
-    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet")
+    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet; with --from iati "
+                   "an IATI activity .xml file or a folder of them; with --from fts a flows .json")
+    p.add_argument("--from", dest="source", choices=["table", "iati", "fts"], default="table",
+                   help="what FILE is: a spreadsheet (default), IATI activity XML, or OCHA FTS "
+                        "flows JSON (see docs/interop.md)")
+    p.add_argument("--names", metavar="NAMES.toml",
+                   help="iati/fts: account names for organisation refs, sector and country "
+                        "codes ([organisations], [sectors], [countries], ...)")
+    p.add_argument("--archive", metavar="DIR",
+                   help="iati/fts: the source archive folder the file is copied into "
+                        "(default: the ledger's archive option, else LEDGER/sources)")
     p.add_argument("-o", "--output", required=True, metavar="LEDGER",
                    help=f"a .toml journal file (created or appended to) or a ledger folder "
                         f"(entries go to {IMPORTED_NAME} in it)")
@@ -56,6 +66,9 @@ def run(args) -> int:
     from ledger.atomic import write_atomic
     from ledger.importer import import_table, load_mapping
 
+    if args.source != "table":
+        from ledger_tool.import_data import run_data
+        return run_data(args)
     target, ledger_path = _targets(args.output, args.ledger)
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
