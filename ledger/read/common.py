@@ -173,6 +173,23 @@ def _plain(d: Decimal) -> str:
     return plain_decimal(d)
 
 
+def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, str]]) -> list[bool]:
+    """Which parts (in order) can be linked to a package of ``amount``
+    without the linked parts in its currency exceeding it (the check
+    ``ledger.checks.check_packages`` makes); parts in another currency link
+    (the check only warns about them)."""
+    used, out = Decimal(0), []
+    for amt, cur in parts:
+        if cur != currency:
+            out.append(True)
+        elif used + amt <= amount:
+            used += amt
+            out.append(True)
+        else:
+            out.append(False)
+    return out
+
+
 # ------------------------------------------------------------------ files
 def check_file(path: Path) -> int:
     """Size of a regular, readable file within the limit (or LedgerError)."""
@@ -226,23 +243,39 @@ def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
     return dest
 
 
+def data_figures(quote: str, entry: Entry):
+    """The money in a quote from a data file (IATI ``<value>`` elements, FTS
+    ``"amountUSD"`` / ``"originalAmount"`` keys), as ``Money``; an XML value
+    without @currency is in the entry's currency (the activity default)."""
+    from ledger.model import Money
+
+    found = []
+    for m in re.finditer(r"<value\b([^>]*)>\s*(-?\d+(?:\.\d+)?)\s*</value>", quote):
+        cur = re.search(r'currency\s*=\s*["\']([A-Za-z]{3})', m.group(1))
+        found.append(Money(Decimal(m.group(2)), cur.group(1).upper() if cur else entry.currency))
+    ocur = re.search(r'"originalCurrency"\s*:\s*"([A-Za-z]{3})"', quote)
+    for m in re.finditer(r'"(amountUSD|originalAmount)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)',
+                         quote):
+        cur = "USD" if m.group(1) == "amountUSD" else (ocur.group(1).upper() if ocur
+                                                       else entry.currency)
+        found.append(Money(Decimal(m.group(2)), cur))
+    if not found:     # a bare number (a <value> spread over lines)
+        for n in re.findall(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w.-])", quote):
+            found.append(Money(Decimal(n), entry.currency))
+    return found
+
+
 def data_figure(quote: str, entry: Entry) -> str | None:
-    """The audit's reading of a quote from a data file (IATI XML, FTS JSON):
-    the number in it must be the entry's amount (or a restatement), in the
-    currency the quote names (when it names one).  None when it agrees, else
-    what is wrong."""
-    nums = re.findall(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])", re.sub(r'\b[\w-]*date="[^"]*"', "", quote))
-    curs = re.findall(r'(?:currency|Currency)"?\s*[=:]\s*"([A-Za-z]{3})"', quote)
-    if not nums:
+    """The audit's reading of a quote from a data file: None when a figure
+    in it is the entry's amount (or a restatement), else what is wrong."""
+    found = data_figures(quote, entry)
+    if not found:
         return f"the quote {quote!r} carries no figure"
-    have = {(entry.amount, entry.currency)} | {(m.amount, m.currency) for m in entry.restated}
-    for n in nums:
-        v = Decimal(n)
-        for amt, cur in have:
-            if v == amt and (not curs or cur in [c.upper() for c in curs]):
-                return None
-    return (f"the data says {', '.join(nums)}{' ' + curs[0] if curs else ''} but the entry "
-            f"records {entry.amount} {entry.currency}")
+    have = {entry.money, *entry.restated}
+    if any(m in have for m in found):
+        return None
+    said = ", ".join(f"{m.amount} {m.currency}" for m in found)
+    return f"the data says {said} but the entry records {entry.amount} {entry.currency}"
 
 
 # ------------------------------------------------------------------ finish

@@ -18,7 +18,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
                                 country_name, file_sha256, percentages, shares,
-                                source_document)
+                                source_document, within_package)
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -537,7 +537,7 @@ def _link(items, problems, file) -> None:
     if not cands:
         return
     anchor = min(cands, key=lambda i: (order[i["code"]], items.index(i)))
-    used = {"disburses": Decimal(0), "part_of": Decimal(0)}
+    groups: dict[str, list[dict]] = {"disburses": [], "part_of": []}
     for i in items:
         if i is anchor:
             continue
@@ -560,12 +560,16 @@ def _link(items, problems, file) -> None:
                                     f" {anchor['id']} is in {anchor['cur']}: counted on its own",
                                     "note"))
             continue
-        if used[kind] + i["amount"] > anchor["amount"]:
+        groups[kind].append(i)
+    for kind, group in groups.items():
+        fits = within_package(anchor["amount"], anchor["cur"],
+                              [(i["amount"], i["cur"]) for i in group])
+        for i, ok in zip(group, fits):
+            if ok:
+                i["link"] = (kind, anchor["id"])
+                continue
             i["notes"].append(f"beyond the {anchor['amount']} {anchor['cur']} of {anchor['id']}: "
                               f"counted on its own")
             problems.append(Problem(file, i["where"], f"with the others it exceeds "
                                     f"{anchor['id']} ({anchor['amount']} {anchor['cur']}): "
                                     f"counted on its own", "note"))
-            continue
-        used[kind] += i["amount"]
-        i["link"] = (kind, anchor["id"])
