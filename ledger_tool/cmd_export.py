@@ -21,7 +21,7 @@ def register(sub) -> None:
                     "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
                     "See docs/interop.md.")
     p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder")
-    p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet"],
+    p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet", "fdp"],
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the file to write ('-' for stdout, text formats only)")
@@ -72,13 +72,16 @@ def run(args) -> int:
         if fmt is None:
             raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
                               f"give --to hledger|beancount|csv|parquet")
-    if args.output == "-" and fmt == "parquet":
-        raise LedgerError("export: parquet is binary; give a file with -o")
+    if args.output == "-" and fmt in ("parquet", "fdp"):
+        raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     book = load_ledger(args.ledger, quiet_warnings=True)
     book = replace(book, entries=tuple(filtered(book.entries, args)))
     if not book.entries:
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    if fmt == "fdp":
+        from ledger_tool.export_more import run_fdp
+        return run_fdp(book, args, currency)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
