@@ -30,13 +30,16 @@ def register(sub) -> None:
     p.add_argument("--valuation", default="entry-date", metavar="MODE",
                    help="entry-date (default), a date YYYY-MM-DD; for csv/parquet also "
                         "yearly-average or as-stated")
-    p.add_argument("--basis", default="recorded", choices=["recorded", "total", "per-year"],
-                   help="recorded (default: amounts as written, as the postings carry them); "
-                        "total or per-year apply the period (csv/parquet only)")
+    p.add_argument("--basis", default=None, choices=["recorded", "total", "per-year"],
+                   help="total: the report's total over each period; hledger/beancount post it "
+                        "by year up to the horizon (their default); recorded: amounts as "
+                        "written, one transaction per entry (the csv/parquet default); "
+                        "per-year (csv/parquet)")
     p.add_argument("--years", choices=["calendar", "fiscal-uk", "fiscal-us", "fiscal"],
                    help="csv/parquet: spread each amount into years, one row per year")
     p.add_argument("--horizon", metavar="YEAR",
-                   help="last year counted for open-ended per-year amounts (basis total)")
+                   help="last year counted for open-ended per-year amounts (basis total; "
+                        "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
     _add_filters(p)
@@ -79,6 +82,8 @@ def run(args) -> int:
     if not book.entries:
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    if args.basis is None:
+        args.basis = "total" if fmt in ("hledger", "beancount") else "recorded"
     if fmt == "fdp":
         from ledger_tool.export_more import run_fdp
         return run_fdp(book, args, currency)
@@ -86,12 +91,10 @@ def run(args) -> int:
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):
-            if args.basis != "recorded" or args.years:
-                raise LedgerError(f"export: --to {fmt} posts amounts as recorded; --basis and "
-                                  f"--years apply to csv and parquet only")
             fn = export.hledger if fmt == "hledger" else export.beancount
             sys.stdout.write(fn(book, currency=currency, valuation=args.valuation,
-                                rates=args.rates))
+                                rates=args.rates, basis=args.basis, horizon=args.horizon,
+                                years=args.years))
         else:
             opts.pop("years")
             from reports.text import inert_frame

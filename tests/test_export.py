@@ -119,7 +119,7 @@ def calais(example_ledger):
 def test_hledger_balances_equal_ledger_tool_example(calais, tmp_path):
     exe = _hledger()
     path = tmp_path / "calais.journal"
-    path.write_text(export.hledger(calais, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(calais, currency="GBP", basis="recorded"), encoding="utf-8")
     got = _hledger_balances(exe, path, "GBP")
     _, want = _expected(calais)
     assert set(got) == set(want)
@@ -134,7 +134,7 @@ def test_hledger_balances_equal_ledger_tool_generated(tmp_path):
     exe = _hledger()
     book = ledger.load(_generated(tmp_path, 120, ["GBP", "EUR"], seed=7))
     path = tmp_path / "gen.journal"
-    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(book, currency="GBP", basis="recorded"), encoding="utf-8")
     got = _hledger_balances(exe, path, "GBP")
     _, want = _expected(book)
     assert len(want) > 5
@@ -150,7 +150,7 @@ def test_hledger_postings_equal_ledger_tool_multi_currency(tmp_path):
     exe = _hledger()
     book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=11))
     path = tmp_path / "multi.journal"
-    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(book, currency="GBP", basis="recorded"), encoding="utf-8")
     out = subprocess.run([exe, "-f", str(path), "reg", "-X", "GBP", "--value=then", "-O", "csv"],
                          capture_output=True, text=True, check=True)
     got = {(r["code"], r["account"]): _amount(r["amount"])
@@ -170,7 +170,7 @@ def test_hledger_postings_equal_ledger_tool_multi_currency(tmp_path):
 def test_hledger_fixed_date_valuation(calais, tmp_path):
     exe = _hledger()
     path = tmp_path / "fixed.journal"
-    path.write_text(export.hledger(calais, currency="GBP", valuation="2016-06-01"), encoding="utf-8")
+    path.write_text(export.hledger(calais, currency="GBP", valuation="2016-06-01", basis="recorded"), encoding="utf-8")
     out = subprocess.run([exe, "-f", str(path), "bal", "-X", "GBP", "--value=2016-06-01",
                           "--flat", "-N", "-O", "csv"], capture_output=True, text=True, check=True)
     got = {r["account"]: _amount(r["balance"]) for r in csv.DictReader(io.StringIO(out.stdout))}
@@ -205,7 +205,7 @@ def _beancount_balances(path, currency):
 def test_beancount_check_and_convert_example(calais, tmp_path):
     exe = _bean_check()
     path = tmp_path / "calais.beancount"
-    path.write_text(export.beancount(calais, currency="GBP"), encoding="utf-8")
+    path.write_text(export.beancount(calais, currency="GBP", basis="recorded"), encoding="utf-8")
     run = subprocess.run([exe, str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     _, got = _beancount_balances(path, "GBP")
@@ -219,7 +219,7 @@ def test_beancount_multi_currency(tmp_path):
     exe = _bean_check()
     book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=5))
     path = tmp_path / "multi.beancount"
-    path.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.beancount(book, currency="GBP", basis="recorded"), encoding="utf-8")
     run = subprocess.run([exe, str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     got, _ = _beancount_balances(path, "GBP")
@@ -232,7 +232,7 @@ def test_beancount_multi_currency(tmp_path):
 def test_beancount_rejects_a_broken_export(calais, tmp_path):
     """bean-check really checks: an account used without its open directive fails."""
     exe = _bean_check()
-    text = export.beancount(calais, currency="GBP")
+    text = export.beancount(calais, currency="GBP", basis="recorded")
     broken = re.sub(r"^\S+ open Income:Funders:UK:Home-Office.*$", "", text, flags=re.M)
     path = tmp_path / "broken.beancount"
     path.write_text(broken, encoding="utf-8")
@@ -240,7 +240,7 @@ def test_beancount_rejects_a_broken_export(calais, tmp_path):
 
 
 def test_beancount_metadata_and_links(calais):
-    text = export.beancount(calais, currency="GBP")
+    text = export.beancount(calais, currency="GBP", basis="recorded")
     for e in calais.entries:
         assert f'id: "{e.id}"' in text
         assert f"^{e.id}" in text
@@ -265,7 +265,7 @@ def test_beancount_account_collision_is_reported(tmp_path):
                  'purpose = "P"\namount = "£1m"\n\n[[entry]]\nid = "b"\ndate = 2015-01-01\n'
                  'funder = "UK:Home-Office"\npurpose = "P"\namount = "£1m"\n', encoding="utf-8")
     with pytest.raises(ledger.LedgerError, match="both become"):
-        export.beancount(ledger.load(j), currency="GBP")
+        export.beancount(ledger.load(j), currency="GBP", basis="recorded")
 
 
 # --------------------------------------------------------------------- tables
@@ -303,7 +303,7 @@ def test_cli_export_errors(run_cli, example_ledger, tmp_path):
     code, _, err = run_cli("export", example_ledger, "-o", tmp_path / "x.unknown")
     assert code == 1 and "--to" in err and "Traceback" not in err
     code, _, err = run_cli("export", example_ledger, "--to", "hledger", "-o", tmp_path / "x",
-                           "--valuation", "yearly-average")
+                           "--valuation", "yearly-average", "--basis", "recorded")
     assert code == 1 and "entry date" in err
     code, _, err = run_cli("export", tmp_path / "missing", "--to", "csv", "-o", tmp_path / "y.csv")
     assert code == 1 and "no such file" in err
@@ -314,7 +314,7 @@ def test_cli_export_errors(run_cli, example_ledger, tmp_path):
 
 def test_cli_export_stdout_and_filters(run_cli, example_ledger, calais):
     code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
-                             "--funder", "France")
+                             "--funder", "France", "--basis", "recorded")
     assert code == 0, err
     ids = re.findall(r"^\d{4}-\d\d-\d\d \(([^)]+)\)", out, flags=re.M)
     assert ids == [e.id for e in calais.entries if e.funder.startswith("France")]
