@@ -44,10 +44,16 @@ def register(sub) -> None:
 
 
 def _targets(output: str, ledger_arg: str | None):
-    """(journal file to write, ledger path to check against or None)."""
+    """(journal file to write, ledger path or list of journal files to check
+    against, or None).  Only journal files count: a pyproject.toml or other
+    TOML beside them is not part of the ledger (ledger_tool.import_data)."""
+    from ledger_tool.import_data import is_journal_file, ledger_files, scope
+
     out = Path(output)
+    if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
+        scope(output, None, IMPORTED_NAME)         # a new ledger folder (init)
     if out.is_dir():
-        return out / IMPORTED_NAME, out
+        return out / IMPORTED_NAME, ledger_files(out)
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
@@ -55,9 +61,10 @@ def _targets(output: str, ledger_arg: str | None):
     if ledger_arg:
         return out, Path(ledger_arg)
     folder = out.parent
-    others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()]
+    others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()
+              and is_journal_file(p)]
     if others:
-        return out, folder
+        return out, others + ([out] if out.exists() else [])
     return out, (out if out.exists() else None)
 
 
@@ -74,12 +81,16 @@ def run(args) -> int:
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
     entries, documents = (), {}
-    if ledger_path is not None and (ledger_path.exists()):
+    if isinstance(ledger_path, list):
+        from ledger_tool.import_data import load_scope
+        entries, documents, problems, _ = load_scope(ledger_path)
+    elif ledger_path is not None and (ledger_path.exists()):
         entries, documents, problems, _ = load_journal(ledger_path)
         errs = [p for p in problems if p.severity == "error"]
         if errs:
-            print(f"ledger-tool: import: warning: {ledger_path} already has {len(errs)} "
-                  f"error(s) (run 'ledger-tool check {ledger_path}'); importing anyway",
+            where = target.parent if isinstance(ledger_path, list) else ledger_path
+            print(f"ledger-tool: import: warning: {where} already has {len(errs)} "
+                  f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
                           documents=documents)
