@@ -274,8 +274,8 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
                 if parent is not None:
                     while el.getprevious() is not None:
                         del parent[0]
-                if progress:
-                    progress(state["acts"])
+                if progress:     # (activities read, read activities still held by the tree)
+                    progress(state["acts"], 1 + sum(1 for _ in el.itersiblings(preceding=True)))
     except _Refuse as err:
         return ReadResult(file, [], [Problem(file, "", str(err), "error")], None, sha)
     except etree.XMLSyntaxError as err:
