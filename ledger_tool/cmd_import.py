@@ -43,7 +43,7 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _targets(output: str, ledger_arg: str | None):
+def _targets(output: str, ledger_arg: str | None, dry_run: bool = False):
     """(journal file to write, ledger path or list of journal files to check
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
@@ -51,6 +51,8 @@ def _targets(output: str, ledger_arg: str | None):
 
     out = Path(output)
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
+        if dry_run:
+            return out / IMPORTED_NAME, None
         scope(output, None, IMPORTED_NAME)         # a new ledger folder (init)
     if out.is_dir():
         return out / IMPORTED_NAME, ledger_files(out)
@@ -76,7 +78,7 @@ def run(args) -> int:
     if args.source != "table":
         from ledger_tool.import_data import run_data
         return run_data(args)
-    target, ledger_path = _targets(args.output, args.ledger)
+    target, ledger_path = _targets(args.output, args.ledger, args.dry_run)
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None

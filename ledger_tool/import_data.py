@@ -60,11 +60,14 @@ def load_scope(files: list[Path]):
     return tuple(entries), documents, problems, options
 
 
-def scope(output: str, ledger_arg: str | None, data_name: str):
+def scope(output: str, ledger_arg: str | None, data_name: str, create: bool = True):
     """(journal file to write, ledger root folder, journal files of the ledger).
-    A missing folder (no .toml suffix) is created as a new ledger (init)."""
+    A missing folder (no .toml suffix) is created as a new ledger (init),
+    unless ``create`` is false (a dry run): then it is an empty ledger."""
     out = Path(output)
     if not out.exists() and out.suffix.lower() != ".toml":
+        if not create:
+            return out / data_name, out, []
         from ledger_tool.cmd_init import init_ledger
         init_ledger(out)
         print(f"ledger-tool: import: created the new ledger {out}", file=sys.stderr)
@@ -107,7 +110,8 @@ def run_data(args) -> int:
     from ledger.writer import render
 
     kind = args.source
-    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
+    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind],
+                                create=not args.dry_run)
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
     errs = [p for p in problems if p.severity == "error"]
@@ -115,6 +119,9 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
               f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
     archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
+    from reports.progress import Progress
+
+    progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
     for i, p in enumerate(paths, 1):
@@ -122,12 +129,15 @@ def run_data(args) -> int:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
             from ledger.read.iati import read_iati
-            results.append(read_iati(p, names=names))
+            results.append(read_iati(p, names=names, progress=lambda n, _held, p=p: (
+                n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
         else:
             from ledger.read.fts import read_fts
             results.append(read_fts(p, names=names, entries=entries))
+    progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
                     entries=entries, documents=documents)
+    progress.done()
 
     for pr in result.problems:
         tag = "note: " if pr.kind == "note" else ""

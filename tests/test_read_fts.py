@@ -124,3 +124,20 @@ def test_iati_and_fts_in_one_ledger_check_audit_and_totals_by_status(tmp_path, r
     disbursed = Decimal("5000000") + _gbp("2000000", "USD", "2016-06-01")   # FTS 150009, 150007
     assert got == {"pledged": pledged, "committed": committed, "disbursed": disbursed,
                    "spent": Decimal(0)}
+
+
+def test_names_file_and_rejects_report(tmp_path, run_cli):
+    names = tmp_path / "names.toml"
+    names.write_text('[organisations]\n"2917" = "Germany:Federal Foreign Office"\n'
+                     '[clusters]\n"Food Security" = "Food"\n[locations]\n"211" = "Syria"\n',
+                     encoding="utf-8")
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "fts", FIX / "flows.json", "-o", book,
+                           "--names", names)
+    assert code == 0, err
+    de = ledger.load(book).entry("fts-150001")
+    assert (de.funder, de.purpose) == ("Germany:Federal Foreign Office", "Food:Syria")
+    import csv
+    rows = list(csv.DictReader(open(book / "fts.rejects.csv", encoding="utf-8")))
+    assert sorted(r["where"].split("'")[1] for r in rows if r["kind"] == "reject") == \
+        ["150005", "150006", "150008", "150010"]

@@ -213,3 +213,11 @@ def test_bounded_memory_streaming(tmp_path):
     r = read_iati(many, progress=lambda n, held: seen.append((n, held)))
     assert seen[-1][0] == 300 and len(r.records) == 300 * 5
     assert max(held for _, held in seen) <= 1
+
+
+def test_dry_run_writes_nothing(tmp_path, run_cli):
+    book = tmp_path / "book"
+    code, out, err = run_cli("import", "--from", "iati", V2, "-o", book, "--dry-run")
+    assert code == 0, err
+    assert out.count("[[entry]]") == 12 and out.count("[[document]]") == 1
+    assert "dry run: 12 new" in err and not book.exists()
