@@ -141,3 +141,21 @@ def test_names_file_and_rejects_report(tmp_path, run_cli):
     rows = list(csv.DictReader(open(book / "fts.rejects.csv", encoding="utf-8")))
     assert sorted(r["where"].split("'")[1] for r in rows if r["kind"] == "reject") == \
         ["150005", "150006", "150008", "150010"]
+
+
+def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
+    data = {"data": {"flows": [
+        {"id": "1", "versionId": 1, "status": "paid", "date": "2016-01-01", "amountUSD": 1e300,
+         "sourceObjects": [{"type": "Organization", "name": "X"}]},
+        {"id": "2", "versionId": 1, "status": "paid", "date": 20160101, "amountUSD": 10,
+         "sourceObjects": 5, "destinationObjects": "x"},
+        {"id": "3", "status": ["paid"], "amountUSD": "10"},
+        "not a flow",
+    ]}}
+    f = tmp_path / "odd.json"
+    f.write_text(json.dumps(data), encoding="utf-8")
+    r = read_fts(f)
+    assert not r.records
+    msgs = " | ".join(p.message() for p in r.problems)
+    assert "flow '1'" in msgs and "out of range" in msgs
+    assert "flow '2'" in msgs and "flow '3'" in msgs and "flow #4" in msgs

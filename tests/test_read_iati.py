@@ -118,7 +118,8 @@ def test_bad_inputs_name_file_activity_and_problem():
     assert any("transaction 'U1'" in m and "unknown transaction type '99'" in m for m in msgs)
     assert any("transaction 'NEG'" in m and "negative" in m for m in msgs)
     assert any("budget #1" in m and "unknown budget status '3'" in m for m in msgs)
-    assert any("no <iati-identifier>" in m for m in msgs)
+    assert any("activity at line 138 transaction 'ORPHAN'" in m and "no <iati-identifier>" in m
+               for m in msgs)
     assert all(m.startswith(str(V2)) for m in msgs)
     for name, word in (("truncated.xml", "truncated"), ("malformed.xml", "malformed")):
         bad = read_iati(FIX / name)
@@ -221,3 +222,40 @@ def test_dry_run_writes_nothing(tmp_path, run_cli):
     assert code == 0, err
     assert out.count("[[entry]]") == 12 and out.count("[[document]]") == 1
     assert "dry run: 12 new" in err and not book.exists()
+
+
+def test_hostile_values_are_refused_not_computed(tmp_path):
+    text = V1.read_text(encoding="utf-8")
+    for bad, word in (("1e999999", "not a number"), ("9" * 30, "out of range"),
+                      ("1.0000000000000001", "out of range"), ("12,000", "not a number")):
+        f = tmp_path / "bad.xml"
+        f.write_text(text.replace(">1500000</value>", f">{bad}</value>"), encoding="utf-8")
+        r = read_iati(f)
+        assert any("transaction 'D-2013'" in p.where and word in p.reason for p in r.problems), bad
+        assert "iati-gb-1-200001-t-d-2013" not in _by_id(r)
+
+
+def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
+    """Random edits of the fixture: the reader never raises, and every
+    transaction, budget and planned disbursement is an entry or a message."""
+    import random
+
+    base = V2.read_text(encoding="utf-8")
+    rnd = random.Random(15)
+    edits = [">-", ">x", "code=\"", "currency=\"", "percentage=\"1", "iso-date=\"20",
+             "<value>", "</transaction>", "&amp;", "\u00e9", "", "<!-- x -->"]
+    for k in range(60):
+        chars = list(base)
+        for _ in range(rnd.randint(1, 4)):
+            i = rnd.randrange(len(chars))
+            chars[i:i + rnd.randint(0, 6)] = rnd.choice(edits)
+        f = tmp_path / f"m{k}.xml"
+        f.write_text("".join(chars), encoding="utf-8")
+        r = read_iati(f)
+        if any(p.kind == "error" for p in r.problems):
+            assert not r.records
+            continue
+        dropped = sum(p.kind == "reject" or (p.kind == "note" and p.reason.endswith(
+            ("not imported", "not new money", "not grants or pledges", "or disbursement",
+             "not money paid or pledged"))) for p in r.problems)
+        assert len(r.records) + dropped == r.read, [p.message() for p in r.problems]

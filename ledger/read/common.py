@@ -190,6 +190,21 @@ def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, st
     return out
 
 
+MAX_DIGITS = 28           # decimal's precision: more would be rounded silently (ledger.money)
+
+
+def magnitude_problem(amount: Decimal) -> str | None:
+    """Why a figure from a data file cannot be a ledger amount (too many
+    digits or decimals), checked before any arithmetic sees it."""
+    if not amount.is_finite():
+        return f"{amount} is not a finite number"
+    t = amount.as_tuple()
+    if len(t.digits) > MAX_DIGITS or amount.adjusted() > 17 or t.exponent < -12:
+        return (f"{amount:.6g} is out of range (at most 18 digits before the point and 12 "
+                f"after)")
+    return None
+
+
 # ------------------------------------------------------------------ files
 def check_file(path: Path) -> int:
     """Size of a regular, readable file within the limit (or LedgerError)."""

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
-                                file_sha256, shares, source_document, within_package)
+                                file_sha256, magnitude_problem, shares, source_document,
+                                within_package)
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
 MAX_DEPTH = 64            # nesting of the JSON, checked before json.loads sees it
@@ -43,7 +44,9 @@ def _depth_ok(text: str) -> bool:
 
 
 def _objects(objs, kind: str) -> list[dict]:
-    return [o for o in (objs or []) if isinstance(o, dict) and o.get("type") == kind]
+    if not isinstance(objs, list):
+        return []
+    return [o for o in objs if isinstance(o, dict) and o.get("type") == kind]
 
 
 def _name(o: dict, names: dict[str, str]) -> str:
@@ -118,7 +121,12 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             problems.append(Problem(file, where, f"older than version {ledger_versions[eid]} in "
                                                  f"the ledger: not imported", "note"))
             continue
-        item = _flow(f, fid, where, names, doc, text, problems, file)
+        try:
+            item = _flow(f, fid, where, names, doc, text, problems, file)
+        except (ValueError, ArithmeticError, TypeError, AttributeError) as err:
+            problems.append(Problem(file, where, f"could not be read ({type(err).__name__}: "
+                                                 f"{err}); not imported"))
+            continue
         if item is not None:
             items.append(item)
     _link_children(items, {e.id: e for e in entries}, problems, file)
@@ -165,7 +173,10 @@ def _flow(f, fid, where, names, doc, text, problems, file):
     else:
         return reject("no amount (neither originalAmount nor amountUSD): not imported")
     if not isinstance(amount, Decimal) or amount <= 0:
-        return reject(f"{key} {amount!r} is not a positive number: not imported")
+        return reject(f"{key} {str(amount)[:40]!r} is not a positive number: not imported")
+    wrong = magnitude_problem(amount)
+    if wrong:
+        return reject(f"{key} {wrong}: not imported")
     date = str(f.get("date") or f.get("decisionDate") or f.get("firstReportedDate") or "")[:10]
     import datetime as dt
     try:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
-                                country_name, file_sha256, percentages, shares,
-                                source_document, within_package)
+                                country_name, file_sha256, magnitude_problem, percentages,
+                                shares, source_document, within_package)
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -208,12 +208,12 @@ def _value(el, act: _Activity):
     if v is None or not (v.text or "").strip():
         return None, "", "", "no <value>"
     raw = (v.text or "").strip()
-    try:
-        amount = Decimal(raw)
-        if not amount.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        return None, "", "", f"value {raw!r} is not a number"
+    if not re.fullmatch(r"[+-]?\d{1,40}(?:\.\d{1,40})?", raw):
+        return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
+    amount = Decimal(raw)
+    wrong = magnitude_problem(amount)
+    if wrong:
+        return None, "", "", f"value {wrong}"
     if amount <= 0:
         return None, "", "", (f"value {raw} is {'zero' if amount == 0 else 'negative'}: a "
                               f"correction or cancellation, not a figure to record; not imported")
@@ -268,7 +268,11 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
                 act = _Activity(el, state["version"], names, file)
                 state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
                 state["acts"] += 1
-                state["read"] += _read_activity(act, doc, records, problems, quotes)
+                try:
+                    state["read"] += _read_activity(act, doc, records, problems, quotes)
+                except (ValueError, ArithmeticError, TypeError) as err:   # odd data, never a traceback
+                    problems.append(Problem(file, state["activity"], f"could not be read "
+                                            f"({type(err).__name__}: {err}); not imported"))
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -344,12 +348,16 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
 
     file = act.file
     if not act.id:
+        n = 0
         for tag in ("transaction", "budget", "planned-disbursement"):
-            n = len(_kids(act.el, tag))
-            if n:
-                problems.append(Problem(file, f"activity at line {act.line}",
-                                        f"no <iati-identifier>: its {n} {tag}(s) not imported"))
-        return sum(len(_kids(act.el, t)) for t in ("transaction", "budget", "planned-disbursement"))
+            for k, item in enumerate(_kids(act.el, tag), 1):
+                n += 1
+                ref = (item.get("ref") or "").strip() if tag == "transaction" else ""
+                label = f"{tag.replace('-', ' ')} {ref!r}" if ref else f"{tag.replace('-', ' ')} #{k}"
+                problems.append(Problem(file, f"activity at line {act.line} {label} (line "
+                                              f"{item.sourceline})",
+                                        "the activity has no <iati-identifier>: not imported"))
+        return n
     base = f"iati-{slug(act.id)[:60]}"
     items: list[dict] = []       # per record: fields + rule data (kind, code, amount...)
     count = 0
