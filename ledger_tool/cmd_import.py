@@ -11,7 +11,8 @@ IMPORTED_NAME = "imported.toml"
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "import", help="turn a spreadsheet of pledges (CSV, XLSX) into journal entries",
+        "import", help="turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA "
+                       "FTS flows into journal entries",
         description="Read a CSV or XLSX table of pledges, one row per entry, and append "
                     "them to a journal file as [[entry]] tables.  Columns are found by "
                     "their header (id, date, funder, purpose, amount, currency, period, "
