@@ -84,11 +84,12 @@ def run(args) -> int:
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
     entries, documents = (), {}
-    if isinstance(ledger_path, list):
-        from ledger_tool.import_data import load_scope
-        entries, documents, problems, _ = load_scope(ledger_path)
-    elif ledger_path is not None and (ledger_path.exists()):
-        entries, documents, problems, _ = load_journal(ledger_path)
+    if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
+        if isinstance(ledger_path, list):
+            from ledger_tool.import_data import load_scope
+            entries, documents, problems, _ = load_scope(ledger_path)
+        else:
+            entries, documents, problems, _ = load_journal(ledger_path)
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path

@@ -46,17 +46,22 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
 
 
 def load_scope(files: list[Path]):
-    """(entries, documents, problems, options) of these journal files together."""
-    from ledger import load_journal
+    """(entries, documents, problems, options) of these journal files read
+    together, as ``ledger.load_journal`` reads a folder: each file read, then
+    the cross-entry checks once over all of them (links across files hold)."""
+    from ledger.checks import check_all
+    from ledger.journal import read_journal
 
-    entries, documents, problems, options = [], {}, [], {}
+    entries, documents, problems, options, rejected = [], {}, [], {}, []
     for f in files:
-        e, d, p, o = load_journal(f)
-        entries.extend(e)
-        documents.update(d)
-        problems.extend(p)
-        for k, v in o.items():
+        j = read_journal(f)
+        entries.extend(j.entries)
+        documents.update(j.documents)
+        problems.extend(j.problems)
+        rejected.extend(j.rejected)
+        for k, v in j.options.items():
             options.setdefault(k, v)
+    problems.extend(check_all(entries, documents, rejected))
     return tuple(entries), documents, problems, options
 
 
