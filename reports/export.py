@@ -375,8 +375,15 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
                                   f"{bc!r} in beancount; rename one of them")
             first, curs = accounts.get(bc, (e.date, set()))
             accounts[bc] = (min(first, e.date), curs | {cur})
+    # a year part may start before its entry's date (a period from 1 January)
+    for e, when, _, lines in txns or ():
+        for acct in ["Funders:" + e.funder] + ["Purposes:" + p for p, _, _ in lines]:
+            bc = beancount_account(acct)
+            first, curs = accounts.get(bc, (when, {e.currency}))
+            accounts[bc] = (min(first, when), curs | {e.currency})
     currencies = sorted({e.currency for e in entries} | {currency})
-    start = min([e.date for e in entries] + [p for p in prices["when"]] or [dt.date.today()])
+    start = min([e.date for e in entries] + [p for p in prices["when"]]
+                + [t[1] for t in txns or ()] or [dt.date.today()])
     title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
     out = ["; " + h for h in _header(book, "beancount",
                                       None if txns is None else (used, years or "calendar"))]

@@ -487,3 +487,23 @@ def test_cli_export_by_year_and_recorded(run_cli, example_ledger, tmp_path):
     code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
                              "--basis", "per-year")
     assert code == 1 and "per-year" in err
+
+
+def test_imported_iati_and_fts_ledger_exports_by_year(run_cli, tmp_path):
+    """Periods that start before their entry's date (an FTS usage year from 1
+    January), splits, EUR and USD: bean-check accepts the export and both
+    tools' converted totals are the report's."""
+    exe, bean_check = _hledger(), _bean_check()
+    fix = Path(__file__).parent / "fixtures"
+    book_dir = tmp_path / "book"
+    for kind, f in (("iati", fix / "iati" / "activities-v2.xml"), ("fts", fix / "fts" / "flows.json")):
+        assert run_cli("import", "--from", kind, f, "-o", book_dir)[0] == 0
+    book = ledger.load(book_dir)
+    total = _report(book).summary["amount"].sum()
+    hl, bc = tmp_path / "a.journal", tmp_path / "a.beancount"
+    hl.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    bc.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    got = _hledger_cost(exe, hl, "Purposes", "not:tag:secondary")
+    assert sum(got.values()) == total
+    p = subprocess.run([bean_check, str(bc)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
