@@ -145,13 +145,12 @@ def run_data(args) -> int:
     progress.done()
 
     for pr in result.problems:
-        tag = "note: " if pr.kind == "note" else ""
+        tag = {"note": "note: ", "skip": "skipped: "}.get(pr.kind, "")
         print(f"ledger-tool: import: {tag}{pr.message()}", file=sys.stderr)
     file_errors = [pr for pr in result.problems if pr.kind == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]
-    skipped = [pr for pr in result.problems if pr.kind == "note" and pr.reason.endswith(
-        ("not imported",)) or " skipped: " in pr.reason]
+    skipped = [pr for pr in result.problems if pr.kind == "skip"]
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
                f"{len(rejected)} rejected, {len(skipped)} skipped by rule"
                + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
@@ -220,8 +219,7 @@ def _write_rejects(path: Path, problems) -> None:
     w = csv.writer(buf)
     w.writerow(["file", "where", "kind", "reason"])
     for pr in problems:
-        if pr.kind in ("reject", "error") or " skipped: " in pr.reason or \
-                pr.reason.endswith("not imported"):
+        if pr.dropped or pr.kind == "error":
             w.writerow([inert(pr.file), inert(pr.where), pr.kind, inert(pr.reason)])
     try:
         write_atomic(path, buf.getvalue())

@@ -32,7 +32,14 @@ class Problem:
     file: str
     where: str                 # activity / flow, or "" for the whole file
     reason: str
-    kind: str = "reject"       # "reject" (a record not imported), "error" (the file), "note"
+    # "reject": bad input, not imported; "skip": not imported, by a documented rule;
+    # "error": the whole file could not be read; "note": imported, with a remark
+    kind: str = "reject"
+
+    @property
+    def dropped(self) -> bool:
+        """An item of the file that is not in the ledger because of this."""
+        return self.kind in ("reject", "skip")
 
     def message(self) -> str:
         return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"

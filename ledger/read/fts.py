@@ -109,7 +109,7 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             older, newer = sorted((old, f), key=lambda x: _version(x))
             problems.append(Problem(file, f"flow {fid!r} version {_version(older)}",
                                     f"superseded by version {_version(newer)} in the same file: "
-                                    f"not imported", "note"))
+                                    f"not imported", "skip"))
             f = newer
         latest[fid] = f
     ledger_versions = {e.id: _ledger_version(e) for e in entries if e.id.startswith("fts-")}
@@ -119,7 +119,7 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
         eid = f"fts-{fid}"
         if eid in ledger_versions and ledger_versions[eid] > _version(f):
             problems.append(Problem(file, where, f"older than version {ledger_versions[eid]} in "
-                                                 f"the ledger: not imported", "note"))
+                                                 f"the ledger: not imported", "skip"))
             continue
         try:
             item = _flow(f, fid, where, names, doc, text, problems, file)

@@ -387,7 +387,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
         tname, status = TRANSACTION_TYPES[code]
         if status is None:
             problems.append(Problem(file, where, f"type {raw_code} ({tname}) skipped: "
-                                                 f"{SKIP_REASON[code]}", "note"))
+                                                 f"{SKIP_REASON[code]}", "skip"))
             continue
         amount, cur, vdate, v = _value(t, act)
         if amount is None:
@@ -447,7 +447,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
         if i["btype"] == "1" and (i["start"], i["end"]) in revised:
             problems.append(Problem(file, i["where"], "original budget superseded by a revised "
                                                       "budget for the same period: not imported",
-                                    "note"))
+                                    "skip"))
             continue
         items.append(i)
     for k, p in enumerate(_kids(act.el, "planned-disbursement"), 1):
