@@ -4,7 +4,6 @@ import command, check and audit."""
 from __future__ import annotations
 
 import csv
-import shutil
 from decimal import Decimal
 from pathlib import Path
 

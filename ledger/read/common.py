@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import Document, Entry
+from ledger.model import Entry
 
 MAX_FILE_BYTES = 512 * 1024 * 1024     # a published file larger than this is refused
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
@@ -65,10 +65,6 @@ class DataImport:
     problems: list[Problem] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
     files: list[ReadResult] = field(default_factory=list)
-
-    @property
-    def rejected(self) -> list[Problem]:
-        return [p for p in self.problems if p.kind in ("reject", "error")]
 
 
 # ------------------------------------------------------------------ names
@@ -405,9 +401,6 @@ def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
     out.append(raw[pos:])
     return b"".join(out)
 
-
-def document_of(documents: dict[str, Document], doc_id: str) -> Document | None:
-    return documents.get(doc_id)
 
 
 def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
