@@ -364,6 +364,18 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(Finding("info", "quote-elided",
                                 "the quote leaves words out; its parts were found in order",
                                 **base, **where))
+    if source.path.suffix.lower() in (".xml", ".json"):   # IATI / FTS data: a number, not prose
+        from .extract import Mention
+        from .read.common import data_figure, data_figures
+        wrong = data_figure(m.text, entry)
+        found = tuple(Mention(doc, loc.line, loc.column, f"{x.amount} {x.currency}", x.amount,
+                              x.currency) for x in data_figures(m.text, entry))
+        if wrong:
+            findings.append(Finding("error", "amount-mismatch", wrong, **base, **where))
+        else:
+            findings.insert(0, Finding("ok", "quote-verified", f"data value found at {loc} "
+                                       f"({m.how})", details={"quote": cit.quote}, **base, **where))
+        return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
     words = re.sub(r"\s+", " ", m.text)
     mentions = tuple(find_mentions(words))
     picked, how = _pick(mentions, entry)

@@ -672,6 +672,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
                      currency=cols.get("currency", cols.get("amount", "")))
     existing = {e.id: e for e in entries}
+    from ledger.identity import content_key, duplicate_message, same_as
+    seen_content = same_as(entries)     # a row repeating an entry's figure is reported
     ok: list[tuple[list[int], dict, Entry]] = []
     for rs, f in raw_rows:
         table = entry_table(f)
@@ -698,7 +700,13 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
                                   f"id {e.id!r} is already in the ledger "
                                   f"({old.file}:{old.line}); not overwritten"))
             continue
-        ok.append((rs, table, e.__class__(**{**_fields(e), "file": name, "line": rs[0]})))
+        twin = seen_content.get(content_key(e))
+        if twin is not None:
+            rejects.append(Reject(rs[0], "", duplicate_message(twin)))
+            continue
+        e = e.__class__(**{**_fields(e), "file": name, "line": rs[0]})
+        seen_content[content_key(e)] = e
+        ok.append((rs, table, e))
 
     # cross-entry checks (duplicate ids, links, splits, packages, sources);
     # rejecting one row can break another's link, so repeat until stable

@@ -15,6 +15,7 @@ from ledger.errors import LedgerError, UsageError
 
 # Order is the order shown in --help.
 COMMAND_MODULES = [
+    "init",
     "check",
     "list",
     "balance",

@@ -21,7 +21,7 @@ def register(sub) -> None:
                     "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
                     "See docs/interop.md.")
     p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder, or a bulk .csv / .parquet file")
-    p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet"],
+    p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet", "fdp"],
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
                    help="the file to write ('-' for stdout, text formats only)")
@@ -32,13 +32,16 @@ def register(sub) -> None:
     p.add_argument("--valuation", default="entry-date", metavar="MODE",
                    help="entry-date (default), a date YYYY-MM-DD; for csv/parquet also "
                         "yearly-average or as-stated")
-    p.add_argument("--basis", default="recorded", choices=["recorded", "total", "per-year"],
-                   help="recorded (default: amounts as written, as the postings carry them); "
-                        "total or per-year apply the period (csv/parquet only)")
+    p.add_argument("--basis", default=None, choices=["recorded", "total", "per-year"],
+                   help="total: the report's total over each period; hledger/beancount post it "
+                        "by year up to the horizon (their default); recorded: amounts as "
+                        "written, one transaction per entry (the csv/parquet default); "
+                        "per-year (csv/parquet)")
     p.add_argument("--years", choices=["calendar", "fiscal-uk", "fiscal-us", "fiscal"],
                    help="csv/parquet: spread each amount into years, one row per year")
     p.add_argument("--horizon", metavar="YEAR",
-                   help="last year counted for open-ended per-year amounts (basis total)")
+                   help="last year counted for open-ended per-year amounts (basis total; "
+                        "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
     _add_filters(p)
@@ -72,8 +75,8 @@ def run(args) -> int:
         if fmt is None:
             raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
                               f"give --to hledger|beancount|csv|parquet")
-    if args.output == "-" and fmt == "parquet":
-        raise LedgerError("export: parquet is binary; give a file with -o")
+    if args.output == "-" and fmt in ("parquet", "fdp"):
+        raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
         from ledger.safe_io import guard_output
         try:
@@ -85,6 +88,8 @@ def run(args) -> int:
     if not len(book):
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
+    if args.basis is None:
+        args.basis = "total" if fmt in ("hledger", "beancount") else "recorded"
     if args.horizon is None and args.basis == "total" and book.open_ended().any():
         # the report's horizon, so export, report and balance count "a year" alike
         from reports.tables import ReportOptions, default_horizon
@@ -93,16 +98,17 @@ def run(args) -> int:
         print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
               f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
               file=sys.stderr)
+    if fmt == "fdp":
+        from ledger_tool.export_more import run_fdp
+        return run_fdp(book, args, currency)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):
-            if args.basis != "recorded" or args.years:
-                raise LedgerError(f"export: --to {fmt} posts amounts as recorded; --basis and "
-                                  f"--years apply to csv and parquet only")
             fn = export.hledger if fmt == "hledger" else export.beancount
             sys.stdout.write(fn(book, currency=currency, valuation=args.valuation,
-                                rates=args.rates))
+                                rates=args.rates, basis=args.basis, horizon=args.horizon,
+                                years=args.years))
         else:
             opts.pop("years")
             from reports.text import inert_frame

@@ -11,7 +11,8 @@ IMPORTED_NAME = "imported.toml"
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "import", help="turn a spreadsheet of pledges (CSV, XLSX) into journal entries",
+        "import", help="turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA "
+                       "FTS flows into journal entries",
         description="Read a CSV or XLSX table of pledges, one row per entry, and append "
                     "them to a journal file as [[entry]] tables.  Columns are found by "
                     "their header (id, date, funder, purpose, amount, currency, period, "
@@ -19,7 +20,17 @@ def register(sub) -> None:
                     "file.  Rejected rows are listed with row, column and reason and "
                     "written to OUTPUT.rejects.csv (OUTPUT.rejects-2.csv, -3, ... when "
                     "an earlier run's is there: never overwritten).  See docs/interop.md.")
-    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet")
+    p.add_argument("file", metavar="FILE", help="a .csv or .xlsx spreadsheet; with --from iati "
+                   "an IATI activity .xml file or a folder of them; with --from fts a flows .json")
+    p.add_argument("--from", dest="source", choices=["table", "iati", "fts"], default="table",
+                   help="what FILE is: a spreadsheet (default), IATI activity XML, or OCHA FTS "
+                        "flows JSON (see docs/interop.md)")
+    p.add_argument("--names", metavar="NAMES.toml",
+                   help="iati/fts: account names for organisation refs, sector and country "
+                        "codes ([organisations], [sectors], [countries], ...)")
+    p.add_argument("--archive", metavar="DIR",
+                   help="iati/fts: the source archive folder the file is copied into "
+                        "(default: the ledger's archive option, else LEDGER/sources)")
     p.add_argument("-o", "--output", required=True, metavar="LEDGER",
                    help=f"a .toml journal file (created or appended to) or a ledger folder "
                         f"(entries go to {IMPORTED_NAME} in it)")
@@ -34,11 +45,19 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _targets(output: str, ledger_arg: str | None):
-    """(journal file to write, ledger path to check against or None)."""
+def _targets(output: str, ledger_arg: str | None, dry_run: bool = False):
+    """(journal file to write, ledger path or list of journal files to check
+    against, or None).  Only journal files count: a pyproject.toml or other
+    TOML beside them is not part of the ledger (ledger_tool.import_data)."""
+    from ledger_tool.import_data import is_journal_file, ledger_files, scope
+
     out = Path(output)
+    if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
+        if dry_run:
+            return out / IMPORTED_NAME, None
+        scope(output, None, IMPORTED_NAME)         # a new ledger folder (init)
     if out.is_dir():
-        return out / IMPORTED_NAME, out
+        return out / IMPORTED_NAME, ledger_files(out)
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
@@ -46,9 +65,10 @@ def _targets(output: str, ledger_arg: str | None):
     if ledger_arg:
         return out, Path(ledger_arg)
     folder = out.parent
-    others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()]
+    others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()
+              and is_journal_file(p)]
     if others:
-        return out, folder
+        return out, others + ([out] if out.exists() else [])
     return out, (out if out.exists() else None)
 
 
@@ -56,17 +76,25 @@ def run(args) -> int:
     from ledger import load_journal
     from ledger.importer import import_table, load_mapping
 
-    target, ledger_path = _targets(args.output, args.ledger)
+    if args.source != "table":
+        from ledger_tool.import_data import run_data
+        return run_data(args)
+    target, ledger_path = _targets(args.output, args.ledger, args.dry_run)
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
     entries, documents = (), {}
-    if ledger_path is not None and (ledger_path.exists()):
-        entries, documents, problems, _ = load_journal(ledger_path)
+    if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
+        if isinstance(ledger_path, list):
+            from ledger_tool.import_data import load_scope
+            entries, documents, problems, _ = load_scope(ledger_path)
+        else:
+            entries, documents, problems, _ = load_journal(ledger_path)
         errs = [p for p in problems if p.severity == "error"]
         if errs:
-            print(f"ledger-tool: import: warning: {ledger_path} already has {len(errs)} "
-                  f"error(s) (run 'ledger-tool check {ledger_path}'); importing anyway",
+            where = target.parent if isinstance(ledger_path, list) else ledger_path
+            print(f"ledger-tool: import: warning: {where} already has {len(errs)} "
+                  f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
                           documents=documents)

@@ -119,7 +119,7 @@ def calais(example_ledger):
 def test_hledger_balances_equal_ledger_tool_example(calais, tmp_path):
     exe = _hledger()
     path = tmp_path / "calais.journal"
-    path.write_text(export.hledger(calais, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(calais, currency="GBP", basis="recorded"), encoding="utf-8")
     got = _hledger_balances(exe, path, "GBP")
     _, want = _expected(calais)
     assert set(got) == set(want)
@@ -134,7 +134,7 @@ def test_hledger_balances_equal_ledger_tool_generated(tmp_path):
     exe = _hledger()
     book = ledger.load(_generated(tmp_path, 120, ["GBP", "EUR"], seed=7))
     path = tmp_path / "gen.journal"
-    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(book, currency="GBP", basis="recorded"), encoding="utf-8")
     got = _hledger_balances(exe, path, "GBP")
     _, want = _expected(book)
     assert len(want) > 5
@@ -150,7 +150,7 @@ def test_hledger_postings_equal_ledger_tool_multi_currency(tmp_path):
     exe = _hledger()
     book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=11))
     path = tmp_path / "multi.journal"
-    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.hledger(book, currency="GBP", basis="recorded"), encoding="utf-8")
     out = subprocess.run([exe, "-f", str(path), "reg", "-X", "GBP", "--value=then", "-O", "csv"],
                          capture_output=True, text=True, check=True)
     got = {(r["code"], r["account"]): _amount(r["amount"])
@@ -170,7 +170,7 @@ def test_hledger_postings_equal_ledger_tool_multi_currency(tmp_path):
 def test_hledger_fixed_date_valuation(calais, tmp_path):
     exe = _hledger()
     path = tmp_path / "fixed.journal"
-    path.write_text(export.hledger(calais, currency="GBP", valuation="2016-06-01"), encoding="utf-8")
+    path.write_text(export.hledger(calais, currency="GBP", valuation="2016-06-01", basis="recorded"), encoding="utf-8")
     out = subprocess.run([exe, "-f", str(path), "bal", "-X", "GBP", "--value=2016-06-01",
                           "--flat", "-N", "-O", "csv"], capture_output=True, text=True, check=True)
     got = {r["account"]: _amount(r["balance"]) for r in csv.DictReader(io.StringIO(out.stdout))}
@@ -205,7 +205,7 @@ def _beancount_balances(path, currency):
 def test_beancount_check_and_convert_example(calais, tmp_path):
     exe = _bean_check()
     path = tmp_path / "calais.beancount"
-    path.write_text(export.beancount(calais, currency="GBP"), encoding="utf-8")
+    path.write_text(export.beancount(calais, currency="GBP", basis="recorded"), encoding="utf-8")
     run = subprocess.run([exe, str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     _, got = _beancount_balances(path, "GBP")
@@ -219,7 +219,7 @@ def test_beancount_multi_currency(tmp_path):
     exe = _bean_check()
     book = ledger.load(_generated(tmp_path, 150, CURRENCIES, seed=5))
     path = tmp_path / "multi.beancount"
-    path.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    path.write_text(export.beancount(book, currency="GBP", basis="recorded"), encoding="utf-8")
     run = subprocess.run([exe, str(path)], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
     got, _ = _beancount_balances(path, "GBP")
@@ -232,7 +232,7 @@ def test_beancount_multi_currency(tmp_path):
 def test_beancount_rejects_a_broken_export(calais, tmp_path):
     """bean-check really checks: an account used without its open directive fails."""
     exe = _bean_check()
-    text = export.beancount(calais, currency="GBP")
+    text = export.beancount(calais, currency="GBP", basis="recorded")
     broken = re.sub(r"^\S+ open Income:Funders:UK:Home-Office.*$", "", text, flags=re.M)
     path = tmp_path / "broken.beancount"
     path.write_text(broken, encoding="utf-8")
@@ -240,7 +240,7 @@ def test_beancount_rejects_a_broken_export(calais, tmp_path):
 
 
 def test_beancount_metadata_and_links(calais):
-    text = export.beancount(calais, currency="GBP")
+    text = export.beancount(calais, currency="GBP", basis="recorded")
     for e in calais.entries:
         assert f'id: "{e.id}"' in text
         assert f"^{e.id}" in text
@@ -265,7 +265,7 @@ def test_beancount_account_collision_is_reported(tmp_path):
                  'purpose = "P"\namount = "£1m"\n\n[[entry]]\nid = "b"\ndate = 2015-01-01\n'
                  'funder = "UK:Home-Office"\npurpose = "P"\namount = "£1m"\n', encoding="utf-8")
     with pytest.raises(ledger.LedgerError, match="both become"):
-        export.beancount(ledger.load(j), currency="GBP")
+        export.beancount(ledger.load(j), currency="GBP", basis="recorded")
 
 
 # --------------------------------------------------------------------- tables
@@ -303,7 +303,7 @@ def test_cli_export_errors(run_cli, example_ledger, tmp_path):
     code, _, err = run_cli("export", example_ledger, "-o", tmp_path / "x.unknown")
     assert code == 1 and "--to" in err and "Traceback" not in err
     code, _, err = run_cli("export", example_ledger, "--to", "hledger", "-o", tmp_path / "x",
-                           "--valuation", "yearly-average")
+                           "--valuation", "yearly-average", "--basis", "recorded")
     assert code == 1 and "entry date" in err
     code, _, err = run_cli("export", tmp_path / "missing", "--to", "csv", "-o", tmp_path / "y.csv")
     assert code == 1 and "no such file" in err
@@ -314,7 +314,196 @@ def test_cli_export_errors(run_cli, example_ledger, tmp_path):
 
 def test_cli_export_stdout_and_filters(run_cli, example_ledger, calais):
     code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
-                             "--funder", "France")
+                             "--funder", "France", "--basis", "recorded")
     assert code == 0, err
     ids = re.findall(r"^\d{4}-\d\d-\d\d \(([^)]+)\)", out, flags=re.M)
     assert ids == [e.id for e in calais.entries if e.funder.startswith("France")]
+
+
+# --------------------------------------------------------------------- exports by year
+def _report(book, **opts):
+    from reports.tables import ReportOptions, build_report
+    return build_report(book, ReportOptions(currency="GBP", **opts))
+
+
+def _hledger_cost(exe, path, *args):
+    out = subprocess.run([exe, "-f", str(path), "bal", "-B", "--flat", "-N", "-O", "csv", *args],
+                         capture_output=True, text=True, check=True)
+    return {r["account"]: _amount(r["balance"]) for r in csv.DictReader(io.StringIO(out.stdout))}
+
+
+def want_years(report):
+    return [int(y) for y in report.by_year.index if str(y).isdigit()]
+
+
+def _per_year_ledger(tmp_path: Path) -> Path:
+    """Rates per year (bounded and open-ended), 'over' periods, fiscal years,
+    splits and cross-rate currencies: every shape the report spreads."""
+    folder = tmp_path / "years"
+    folder.mkdir()
+    (folder / "ledger.toml").write_text("""[ledger]
+name = "years"
+currency = "GBP"
+fiscal_year_start = "04-01"
+
+[[entry]]
+id = "open-eur"
+date = 2015-03-15
+funder = "France:Government"
+purpose = "Humanitarian:Calais"
+amount = "12,5 millions d'euros par an"
+status = "pledged"
+
+[[entry]]
+id = "usd-three-years"
+date = 2016-07-01
+funder = "US:State"
+purpose = "Development:Africa"
+amount = "$7,333,333.33 a year for 3 years"
+status = "committed"
+
+[[entry]]
+id = "jpy-over"
+date = 2015-10-10
+funder = "Japan:MOFA"
+amount = "¥1,000,000,001"
+period = "over 27 months"
+status = "disbursed"
+  [[entry.split]]
+  purpose = "Health:Vaccines"
+  amount = "600000001"
+  [[entry.split]]
+  purpose = "Education:Schools"
+  amount = "400000000"
+
+[[entry]]
+id = "gbp-fy"
+date = 2016-02-01
+funder = "UK:Home Office"
+purpose = "Security:Calais port"
+amount = "£3,000,000.01"
+period = "fiscal year 2016-17"
+status = "committed"
+
+[[entry]]
+id = "chf-paid"
+date = 2016-09-09
+funder = "Switzerland:SDC"
+purpose = "Humanitarian:Calais"
+amount = "CHF 1,234,567.89"
+status = "disbursed"
+disburses = "open-eur"
+""", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("horizon", [None, "2019"])
+def test_hledger_by_year_equals_the_report_to_the_penny(tmp_path, horizon):
+    exe = _hledger()
+    book = ledger.load(_per_year_ledger(tmp_path))
+    report = _report(book, horizon=horizon)
+    text = export.hledger(book, currency="GBP", horizon=horizon)
+    assert f"; horizon: open-ended amounts counted up to the end of {report.horizon}" in text
+    path = tmp_path / "years.journal"
+    path.write_text(text, encoding="utf-8")
+    end = f"{int(report.horizon) + 1}-01-01"
+    got = _hledger_cost(exe, path, "Purposes", "not:tag:secondary", "-e", end)
+    assert sum(got.values()) == report.summary["amount"].sum()
+    # year by year, as the report's by-year table
+    out = subprocess.run([exe, "-f", str(path), "bal", "-B", "-Y", "Purposes", "not:tag:secondary",
+                          "-N", "-O", "csv", "--layout", "bare"], capture_output=True, text=True,
+                         check=True)
+    rows = list(csv.reader(io.StringIO(out.stdout)))
+    head = rows[0]
+    years = {h[:4]: i for i, h in enumerate(head) if re.match(r"\d{4}", h)}
+    assert set(years) == {str(y) for y in want_years(report)}
+    want = report.by_year.drop(index=[i for i in report.by_year.index if str(i) == "Total"],
+                               errors="ignore")
+    for year, col in years.items():
+        total = sum(_amount(r[col]) for r in rows[1:] if r[col])
+        assert total == want.loc[str(year)].sum(), year
+    # and the ledger-wide balance is zero in cost, so the funders carry the same total
+    allx = _hledger_cost(exe, path, "not:tag:secondary")
+    assert sum(v for a, v in allx.items() if a.startswith("Funders")) == -sum(got.values())
+
+
+def test_hledger_by_year_on_the_example_ledger(calais, tmp_path):
+    """The issue's 'done when': hledger's converted balance of the export over
+    the report's horizon equals the report's total (£5.46bn, not £2.45bn)."""
+    exe = _hledger()
+    report = _report(calais)
+    path = tmp_path / "calais.journal"
+    path.write_text(export.hledger(calais, currency="GBP"), encoding="utf-8")
+    got = _hledger_cost(exe, path, "Purposes", "not:tag:secondary",
+                        "-e", f"{int(report.horizon) + 1}-01-01")
+    total = report.summary["amount"].sum()
+    assert sum(got.values()) == total and total > Decimal("5e9")
+
+
+def test_beancount_by_year_weights_equal_the_report(tmp_path):
+    bean_check = _bean_check()
+    from beancount import loader
+    from beancount.core import convert, data
+
+    book = ledger.load(_per_year_ledger(tmp_path))
+    report = _report(book)
+    path = tmp_path / "years.beancount"
+    path.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    subprocess.run([bean_check, str(path)], check=True, capture_output=True)
+    entries, errors, _ = loader.load_file(str(path))
+    assert not errors, [e.message for e in errors]
+    total = Decimal(0)
+    for txn in entries:
+        if isinstance(txn, data.Transaction) and "secondary" not in txn.meta:
+            for p in txn.postings:
+                if p.account.startswith("Expenses:"):
+                    w = convert.get_weight(p)
+                    assert w.currency == "GBP"
+                    total += w.number
+    assert total == report.summary["amount"].sum()
+    metas = {t.meta["amount-text"] for t in entries if isinstance(t, data.Transaction)}
+    assert "12,5 millions d'euros par an" in metas
+
+
+def test_amount_as_written_is_kept_exactly(tmp_path):
+    exe = _hledger()
+    book = ledger.load(_per_year_ledger(tmp_path))
+    path = tmp_path / "t.journal"
+    path.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    out = subprocess.run([exe, "-f", str(path), "print", "tag:id=open-eur"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "; amount as written \"12,5 millions d'euros par an\"" in out
+    assert "12 ;5" not in out
+    recorded = export.hledger(book, currency="GBP", basis="recorded")
+    assert "; amount as written \"$7,333,333.33 a year for 3 years\"" in recorded
+
+
+def test_cli_export_by_year_and_recorded(run_cli, example_ledger, tmp_path):
+    code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
+                             "--horizon", "2020")
+    assert code == 0, err
+    assert "; horizon: open-ended amounts counted up to the end of 2020" in out
+    assert len(re.findall(r"^2020-01-01 \(france-africa-development-2015\)", out, re.M)) == 1
+    code, out, err = run_cli("export", example_ledger, "--to", "hledger", "-o", "-",
+                             "--basis", "per-year")
+    assert code == 1 and "per-year" in err
+
+
+def test_imported_iati_and_fts_ledger_exports_by_year(run_cli, tmp_path):
+    """Periods that start before their entry's date (an FTS usage year from 1
+    January), splits, EUR and USD: bean-check accepts the export and both
+    tools' converted totals are the report's."""
+    exe, bean_check = _hledger(), _bean_check()
+    fix = Path(__file__).parent / "fixtures"
+    book_dir = tmp_path / "book"
+    for kind, f in (("iati", fix / "iati" / "activities-v2.xml"), ("fts", fix / "fts" / "flows.json")):
+        assert run_cli("import", "--from", kind, f, "-o", book_dir)[0] == 0
+    book = ledger.load(book_dir)
+    total = _report(book).summary["amount"].sum()
+    hl, bc = tmp_path / "a.journal", tmp_path / "a.beancount"
+    hl.write_text(export.hledger(book, currency="GBP"), encoding="utf-8")
+    bc.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    got = _hledger_cost(exe, hl, "Purposes", "not:tag:secondary")
+    assert sum(got.values()) == total
+    p = subprocess.run([bean_check, str(bc)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr

@@ -1,0 +1,107 @@
+"""IATI import at size: wall time and peak memory, each in its own process.
+
+    .venv/bin/python benchmarks/bench_iati.py [--mb 10 100] [--work DIR]
+
+Generates IATI 2.03 activity files of about the given sizes (most of the
+bytes in activity descriptions, as in published files; two transactions per
+activity), then runs, each in a fresh process so that ``ru_maxrss`` is its
+own:
+
+| stage | what |
+| --- | --- |
+| read | ``ledger.read.iati.read_iati`` (the streaming reader alone) |
+| cli-import | ``ledger-tool import --from iati FILE -o NEW`` end to end (read, validate, archive, write) |
+| peer-lxml-tree | ``lxml.etree.parse`` of the whole file: what a non-streaming reader holds |
+
+Streaming keeps the reader's peak memory flat as the file grows; the full
+tree grows with it.  Nothing here is a test: it prints figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def generate(path: Path, megabytes: int) -> int:
+    """An IATI file of about ``megabytes`` MB; returns the number of activities."""
+    filler = ("Programme description text with the activity's objectives, results and "
+              "context, repeated to the size of a long published description. ") * 1400
+    per = 1400 + len(filler)
+    n = max(1, megabytes * 1_000_000 // per)
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
+        for k in range(n):
+            fh.write(f"""<iati-activity default-currency="GBP">
+ <iati-identifier>XM-BENCH-{k:07d}</iati-identifier>
+ <reporting-org ref="XM-BENCH"><narrative>Bench donor</narrative></reporting-org>
+ <description><narrative>{filler}</narrative></description>
+ <recipient-country code="KE" percentage="100"/>
+ <sector vocabulary="1" code="12220" percentage="100"><narrative>Basic health care</narrative></sector>
+ <transaction ref="C"><transaction-type code="2"/><transaction-date iso-date="2016-01-{1 + k % 28:02d}"/>
+  <value value-date="2016-01-{1 + k % 28:02d}">{1000000 + k}</value><provider-org ref="XM-BENCH"/></transaction>
+ <transaction ref="D"><transaction-type code="3"/><transaction-date iso-date="2016-06-{1 + k % 28:02d}"/>
+  <value value-date="2016-06-{1 + k % 28:02d}">{500000 + k}</value><provider-org ref="XM-BENCH"/></transaction>
+</iati-activity>
+""")
+        fh.write("</iati-activities>\n")
+    return n
+
+
+STAGES = {
+    "read": "from ledger.read.iati import read_iati; r = read_iati({f!r}); "
+            "print(len(r.records))",
+    "peer-lxml-tree": "from lxml import etree; t = etree.parse({f!r}); "
+                      "print(len(t.getroot()))",
+}
+
+
+def run_stage(stage: str, f: Path, work: Path) -> dict:
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    if stage == "cli-import":
+        out = work / f"ledger-{f.stem}"
+        cmd = [sys.executable, "-m", "ledger_tool", "import", "--from", "iati", str(f),
+               "-o", str(out)]
+    else:
+        code = STAGES[stage].format(f=str(f))
+        cmd = [sys.executable, "-c", code]
+    # one child per stage: wrap it so its own peak RSS is reported
+    wrapper = ("import resource, subprocess, sys, json, time; t = time.perf_counter(); "
+               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+               "print(json.dumps({'rc': p.returncode, 'wall': time.perf_counter() - t, "
+               "'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+               "'out': p.stdout.strip()[-60:], 'err': p.stderr.strip()[-200:]}))")
+    p = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
+                       env=env, cwd=work)
+    return json.loads(p.stdout)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--mb", type=int, nargs="+", default=[10, 100])
+    ap.add_argument("--work", type=Path, default=None)
+    args = ap.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="bench-iati-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'peak MiB':>9}  result")
+    for mb in args.mb:
+        f = work / f"iati-{mb}mb.xml"
+        if not f.exists():
+            generate(f, mb)
+        n = sum(1 for _ in open(f, "rb") if b"<iati-identifier>" in _)
+        size = f.stat().st_size / 1e6
+        for stage in ("read", "cli-import", "peer-lxml-tree"):
+            r = run_stage(stage, f, work)
+            what = r["out"] if r["rc"] == 0 else f"exit {r['rc']}: {r['err']}"
+            print(f"{size:7.0f}M {n:>10} {stage:<15} {r['wall']:8.2f} {r['maxrss_kb'] / 1024:9.0f}  "
+                  f"{what.splitlines()[-1] if what else ''}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,431 @@
+"""What the IATI and FTS readers share: records, the names file, splits by
+percentage, the archived source file, and ``finish`` (validation with the
+spreadsheet importer's rules, then new / updated / unchanged / duplicate).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Any
+
+from ledger.errors import LedgerError
+from ledger.model import Entry
+
+MAX_FILE_BYTES = 512 * 1024 * 1024     # a published file larger than this is refused
+NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
+                 "plans")
+
+
+@dataclass
+class Record:
+    """One would-be entry: raw journal fields plus where it comes from."""
+    where: str                 # "activity 'GB-1-1' transaction 'T-1'" (for messages)
+    fields: dict[str, Any]
+
+
+@dataclass
+class Problem:
+    file: str
+    where: str                 # activity / flow, or "" for the whole file
+    reason: str
+    # "reject": bad input, not imported; "skip": not imported, by a documented rule;
+    # "error": the whole file could not be read; "note": imported, with a remark
+    kind: str = "reject"
+
+    @property
+    def dropped(self) -> bool:
+        """An item of the file that is not in the ledger because of this."""
+        return self.kind in ("reject", "skip")
+
+    def message(self) -> str:
+        return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"
+
+
+@dataclass
+class ReadResult:
+    """What a reader made of one file."""
+    file: str
+    records: list[Record]
+    problems: list[Problem]
+    document: dict[str, Any] | None = None      # the archived file as a [[document]]
+    sha256: str = ""
+    read: int = 0                               # transactions / flows seen
+
+
+@dataclass
+class DataImport:
+    source: str
+    new: list[tuple[dict, Entry]] = field(default_factory=list)
+    updated: list[tuple[Entry, dict, Entry]] = field(default_factory=list)   # (old, table, new)
+    unchanged: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    files: list[ReadResult] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------ names
+def load_names(path: str | Path | None) -> dict[str, dict[str, str]]:
+    """The user's names file: ``[organisations] "GB-GOV-1" = "UK:FCDO"``,
+    ``[sectors] "12220" = "Health:Basic health care"``, ``[countries]``,
+    ``[regions]``, ``[locations]``, ``[clusters]``, ``[plans]``."""
+    names = {k: {} for k in NAME_SECTIONS}
+    if path is None:
+        return names
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise LedgerError(f"{p}: names file not found") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise LedgerError(f"{p}: cannot read names file: {err}") from None
+    except tomllib.TOMLDecodeError as err:
+        raise LedgerError(f"{p}: TOML syntax error in names file: {err}") from None
+    problems = []
+    for k, v in data.items():
+        if k not in NAME_SECTIONS:
+            problems.append(f"{p}: unknown section [{k}] (expected "
+                            f"{', '.join('[' + s + ']' for s in NAME_SECTIONS)})")
+            continue
+        if not isinstance(v, dict):
+            problems.append(f"{p}: {k} must be a table ([{k}])")
+            continue
+        for code, name in v.items():
+            if not isinstance(name, str) or not name.strip():
+                problems.append(f"{p}: [{k}] {code!r} must be a non-empty account name")
+            else:
+                names[k][str(code).strip().upper() if k in ("countries", "regions")
+                         else str(code).strip()] = name.strip()
+    if problems:
+        raise LedgerError("\n".join(problems))
+    return names
+
+
+def account_part(text: str) -> str:
+    """Free text as one account component (no ':' nor runs of spaces)."""
+    t = " ".join(str(text).replace(":", " -").split()).strip(" -")
+    return t or "Unknown"
+
+
+def country_name(code: str) -> str:
+    """ISO 3166 code -> English name (babel's CLDR data), else the code."""
+    from babel import Locale
+    return Locale("en").territories.get(code.upper(), code.upper())
+
+
+# ------------------------------------------------------------------ splits
+def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
+    """``amount`` divided in proportion to ``weights`` (purpose, weight), in
+    the currency's minor units, remainders to the largest fractions, so the
+    parts add up to the amount exactly.  Equal purposes are merged."""
+    from rates.table import currency_digits
+
+    merged: dict[str, Decimal] = {}
+    for p, w in weights:
+        merged[p] = merged.get(p, Decimal(0)) + w
+    total_w = sum(merged.values(), Decimal(0))
+    if len(merged) == 1 or total_w <= 0:
+        return [(next(iter(merged)), amount)] if len(merged) == 1 else []
+    unit = Decimal(1).scaleb(-currency_digits(currency))
+    minor = int((amount / unit).to_integral_value())
+    if Decimal(minor) * unit != amount:            # sub-unit amounts: split the exact value
+        unit, minor = Decimal(1).scaleb(amount.as_tuple().exponent), None
+        minor = int((amount / unit).to_integral_value())
+    exact = [(p, Decimal(minor) * w / total_w) for p, w in merged.items()]
+    floors = [(p, int(x.to_integral_value(ROUND_FLOOR)), x) for p, x in exact]
+    left = minor - sum(f for _, f, _ in floors)
+    order = sorted(range(len(floors)), key=lambda i: -(floors[i][2] - floors[i][1]))
+    parts = [f for _, f, _ in floors]
+    for i in order[:left]:
+        parts[i] += 1
+    return [(p, Decimal(n) * unit) for (p, _, _), n in zip(floors, parts) if n]
+
+
+def percentages(items: list[tuple[str, Decimal | None]], what: str):
+    """(weights, note): declared percentages, with the rule for those that do
+    not add up to 100: missing percentages share what the others leave (or
+    equally when none is given); a sum other than 100 is scaled to 100."""
+    if not items:
+        return [], ""
+    given = [(k, v) for k, v in items if v is not None]
+    missing = [k for k, v in items if v is None]
+    note = ""
+    if not given:
+        return [(k, Decimal(1)) for k, _ in items], ""
+    total = sum((v for _, v in given), Decimal(0))
+    weights = list(given)
+    if missing:
+        rest = max(Decimal(100) - total, Decimal(0))
+        if rest == 0:
+            note = f"{what} {', '.join(missing)} without a percentage get nothing (the others add up to {total})"
+        else:
+            note = f"{what} {', '.join(missing)} without a percentage share the remaining {rest}%"
+        weights += [(k, rest / len(missing)) for k in missing]
+        total = sum((w for _, w in weights), Decimal(0))
+    if total != 100 and total > 0:
+        note = (note + "; " if note else "") + (
+            f"{what} percentages add up to {_plain(total)}, not 100: scaled to 100")
+    return weights, note
+
+
+def _plain(d: Decimal) -> str:
+    from ledger.money import plain_decimal
+    return plain_decimal(d)
+
+
+def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, str]]) -> list[bool]:
+    """Which parts (in order) can be linked to a package of ``amount``
+    without the linked parts in its currency exceeding it (the check
+    ``ledger.checks.check_packages`` makes); parts in another currency link
+    (the check only warns about them)."""
+    used, out = Decimal(0), []
+    for amt, cur in parts:
+        if cur != currency:
+            out.append(True)
+        elif used + amt <= amount:
+            used += amt
+            out.append(True)
+        else:
+            out.append(False)
+    return out
+
+
+MAX_DIGITS = 28           # decimal's precision: more would be rounded silently (ledger.money)
+
+
+def magnitude_problem(amount: Decimal) -> str | None:
+    """Why a figure from a data file cannot be a ledger amount (too many
+    digits or decimals), checked before any arithmetic sees it."""
+    if not amount.is_finite():
+        return f"{amount} is not a finite number"
+    t = amount.as_tuple()
+    if len(t.digits) > MAX_DIGITS or amount.adjusted() > 17 or t.exponent < -12:
+        return (f"{amount:.6g} is out of range (at most 18 digits before the point and 12 "
+                f"after)")
+    return None
+
+
+# ------------------------------------------------------------------ files
+def check_file(path: Path) -> int:
+    """Size of a regular, readable file within the limit (or LedgerError)."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise LedgerError(f"{path}: no such file") from None
+    except OSError as err:
+        raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
+    if not path.is_file():
+        raise LedgerError(f"{path}: not a regular file")
+    if st.st_size > MAX_FILE_BYTES:
+        raise LedgerError(f"{path}: {st.st_size:,} bytes, more than the "
+                          f"{MAX_FILE_BYTES:,} this reader accepts")
+    return st.st_size
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[str, Any]:
+    """The [[document]] table of an archived data file: id and archive path
+    from its name and hash, so a newer file is a new document."""
+    import datetime as dt
+    from ledger.importer import slug
+
+    stem = slug(path.stem)[:40] or kind
+    did = f"{kind}-{stem}-{sha[:10]}"
+    return {"id": did, "title": title or f"{path.name} ({kind.upper()})",
+            "retrieved": dt.date.today(), "path": f"{did}{path.suffix.lower()}",
+            "sha256": sha, "notes": f"archived by ledger-tool import --from {kind}"}
+
+
+def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
+    """Copy the source file into the archive (atomically; an existing copy
+    with the same hash is kept)."""
+    from ledger.atomic import atomic_path
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    dest = folder / document["path"]
+    if dest.is_file() and file_sha256(dest) == document["sha256"]:
+        return dest
+    with atomic_path(dest) as tmp:
+        shutil.copyfile(path, tmp)
+    return dest
+
+
+def data_figures(quote: str, entry: Entry):
+    """The money in a quote from a data file (IATI ``<value>`` elements, FTS
+    ``"amountUSD"`` / ``"originalAmount"`` keys), as ``Money``; an XML value
+    without @currency is in the entry's currency (the activity default)."""
+    from ledger.model import Money
+
+    found = []
+    for m in re.finditer(r"<value\b([^>]*)>\s*(-?\d+(?:\.\d+)?)\s*</value>", quote):
+        cur = re.search(r'currency\s*=\s*["\']([A-Za-z]{3})', m.group(1))
+        found.append(Money(Decimal(m.group(2)), cur.group(1).upper() if cur else entry.currency))
+    ocur = re.search(r'"originalCurrency"\s*:\s*"([A-Za-z]{3})"', quote)
+    for m in re.finditer(r'"(amountUSD|originalAmount)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)',
+                         quote):
+        cur = "USD" if m.group(1) == "amountUSD" else (ocur.group(1).upper() if ocur
+                                                       else entry.currency)
+        found.append(Money(Decimal(m.group(2)), cur))
+    if not found:     # a bare number (a <value> spread over lines)
+        for n in re.findall(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w.-])", quote):
+            found.append(Money(Decimal(n), entry.currency))
+    return found
+
+
+def data_figure(quote: str, entry: Entry) -> str | None:
+    """The audit's reading of a quote from a data file: None when a figure
+    in it is the entry's amount (or a restatement), else what is wrong."""
+    found = data_figures(quote, entry)
+    if not found:
+        return f"the quote {quote!r} carries no figure"
+    have = {entry.money, *entry.restated}
+    if any(m in have for m in found):
+        return None
+    said = ", ".join(f"{m.amount} {m.currency}" for m in found)
+    return f"the data says {said} but the entry records {entry.amount} {entry.currency}"
+
+
+# ------------------------------------------------------------------ finish
+def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) -> DataImport:
+    """Validate every record with the importer's rules against the ledger
+    (``entries``, ``documents``): records whose id is in the ledger with the
+    same content are unchanged, with other content they update it; a record
+    repeating another entry's figure under another id is reported."""
+    import tomllib as _toml
+    from ledger.importer import Reject, _validate
+    from ledger.journal import EntryReader, LineIndex
+    from ledger.writer import entry_table, render
+
+    documents = dict(documents or {})
+    out = DataImport(name, files=results)
+    records: list[Record] = []
+    for r in results:
+        out.problems.extend(r.problems)
+        records.extend(r.records)
+        if r.document and r.document["id"] not in documents and \
+                r.document["id"] not in {d["id"] for d in out.documents}:
+            out.documents.append(r.document)
+    existing = {e.id: e for e in entries}
+    new_docs_by_id = {d["id"]: d for d in out.documents}
+    # first reading: which records are already there, unchanged or changed
+    replaced: set[str] = set()
+    todo: list[tuple[int, Record]] = []
+    for i, rec in enumerate(records, 1):
+        eid = rec.fields.get("id", "")
+        if eid in existing:
+            text = render([entry_table(rec.fields)])
+            probs: list = []
+            try:
+                raw = _toml.loads(text)["entry"][0]
+                e = EntryReader(raw, name, 1, 999, LineIndex(text), probs).read()
+            except Exception:   # noqa: BLE001 - reported by the full validation below
+                e = None
+            if e is not None and not [p for p in probs if p.severity == "error"] \
+                    and _same(e, existing[eid], documents, new_docs_by_id):
+                out.unchanged.append(eid)
+                continue
+            replaced.add(eid)
+        todo.append((i, rec))
+    keep = [e for e in entries if e.id not in replaced]
+    new_docs = {d["id"]: d for d in out.documents}
+    rejects: list[Reject] = []
+    raw_rows = [([i], dict(rec.fields)) for i, rec in todo]
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {})
+    where = {i: rec.where for i, rec in todo}
+    src_of = {}
+    for r in results:
+        for rec in r.records:
+            src_of[id(rec)] = r.file
+    file_of = {i: src_of.get(id(rec), name) for i, rec in todo}
+    for rj in rejects:
+        out.problems.append(Problem(file_of.get(rj.row, name), where.get(rj.row, ""),
+                                    rj.reason))
+    for table, e in accepted:
+        if e.id in replaced:
+            out.updated.append((existing[e.id], table, e))
+        else:
+            out.new.append((table, e))
+    used = {c.doc for _, _, e in out.updated for c in e.sources} | \
+           {c.doc for _, e in out.new for c in e.sources}
+    out.documents = [d for d in out.documents if d["id"] in used]
+    return out
+
+
+def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
+    """(line of the [[entry]] header, start byte, end byte) of each entry
+    table; an entry ends where the next top-level table starts."""
+    heads = [m for m in re.finditer(rb"(?m)^[ \t]*\[\[?\s*([A-Za-z_.]+)\s*\]\]?[ \t]*(?:#.*)?$",
+                                    raw)]
+    spans = []
+    for k, m in enumerate(heads):
+        name = m.group(1).decode()
+        if name != "entry":
+            continue
+        end = len(raw)
+        for m2 in heads[k + 1:]:
+            if not m2.group(1).decode().startswith("entry."):
+                end = m2.start()
+                break
+        spans.append((raw.count(b"\n", 0, m.start()) + 1, m.start(), end))
+    return spans
+
+
+def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
+    """The file's bytes with the entry tables starting on the given lines
+    replaced by new text (everything else byte for byte)."""
+    raw = path.read_bytes()
+    spans = {line: (s, e) for line, s, e in _entry_spans(raw)}
+    missing = [ln for ln in changes if ln not in spans]
+    if missing:
+        raise LedgerError(f"{path}: no [[entry]] table at line {missing[0]} to update")
+    out, pos = [], 0
+    for line in sorted(changes, key=lambda ln: spans[ln][0]):
+        s, e = spans[line]
+        out.append(raw[pos:s])
+        text = changes[line].rstrip("\n") + "\n"
+        tail = raw[s:e]
+        trailing = tail[len(tail.rstrip(b"\r\n")):]
+        out.append(text.encode("utf-8") + (b"\n" if trailing.count(b"\n") > 1 else b""))
+        pos = e
+    out.append(raw[pos:])
+    return b"".join(out)
+
+
+
+def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
+    """The same entry, or the same but citing a newer copy of the same data
+    file (an unchanged transaction in an updated file keeps its citation)."""
+    if new == old:
+        return True
+    from dataclasses import replace
+    if len(new.sources) != len(old.sources):
+        return False
+    for a, b in zip(new.sources, old.sources):
+        if a.doc == b.doc:
+            if (a.quote, a.locator) != (b.quote, b.locator):
+                return False
+            continue
+        # another copy of the same kind of data (the same flow or transaction in a
+        # newer file): the same figures in the quote, the same place
+        if new_docs.get(a.doc) is None or documents.get(b.doc) is None or \
+                _kind(a.doc) != _kind(b.doc) or a.locator != b.locator or \
+                sorted(map(str, data_figures(a.quote, new))) != \
+                sorted(map(str, data_figures(b.quote, old))):
+            return False
+    return replace(new, sources=old.sources) == old
+
+
+def _kind(doc_id: str) -> str:
+    """'iati' or 'fts' from the id of an archived data file."""
+    return doc_id.split("-", 1)[0]

@@ -1,0 +1,104 @@
+"""ledger-tool init DIR: a new, empty, valid ledger."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+LEDGER_FILE = "ledger.toml"
+SOURCES_FILE = "sources.toml"
+ARCHIVE = "sources"
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "init", help="create a new, empty ledger folder",
+        description="Create DIR (or use it when empty) with ledger.toml (name, currency, "
+                    "locale, fiscal year start), an empty sources.toml and the source "
+                    "archive folder, each with a comment saying what goes where.  "
+                    "'ledger-tool check DIR' passes on the result.")
+    p.add_argument("folder", metavar="DIR", help="the ledger folder to create")
+    p.add_argument("--name", help="the ledger's name (default: the folder's name)")
+    p.add_argument("--currency", default="GBP", help="report currency (default GBP)")
+    p.add_argument("--locale", default="en_GB", help="locale for amounts (default en_GB)")
+    p.add_argument("--fiscal-year-start", default="04-01", metavar="MM-DD",
+                   help="first day of the fiscal year (default 04-01, the UK's)")
+    p.set_defaults(func=run)
+
+
+def ledger_text(name: str, currency: str = "GBP", locale: str = "en_GB",
+                fiscal_year_start: str = "04-01") -> str:
+    import tomlkit
+
+    def q(v):
+        return tomlkit.item(v).as_string()
+    return f"""\
+# A ledger-tool ledger: every *.toml file in this folder is part of it.
+#   ledger.toml   options for the whole ledger (this file)
+#   sources.toml  the source documents ([[document]] tables)
+#   *.toml        pledges ([[entry]] tables), e.g. from `ledger-tool add` or `import`
+#   {ARCHIVE}/      the archived documents themselves (audit --sources {ARCHIVE})
+# See docs/journal.md.  Check it with: ledger-tool check <this folder>
+
+[ledger]
+name = {q(name)}
+currency = {q(currency)}            # default report currency
+locale = {q(locale)}              # default locale for amounts
+fiscal_year_start = {q(fiscal_year_start)}   # MM-DD
+archive = {q(ARCHIVE)}             # the source archive folder, relative to this one
+"""
+
+
+SOURCES_TEXT = """\
+# Source documents of this ledger: one [[document]] table each.
+# `path` is relative to the source archive folder (ledger-tool audit --sources DIR);
+# `sha256` is the hash of the archived file, checked by the audit.
+"""
+
+
+def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = "GBP",
+                locale: str = "en_GB", fiscal_year_start: str = "04-01") -> Path:
+    """Create the ledger folder; refuse a folder that already holds files."""
+    import re
+
+    from ledger.atomic import write_atomic
+    from ledger.money import MoneyError, _check_currency
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise LedgerError(f"init: {folder} exists and is not a folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise LedgerError(f"init: {folder} is not empty; give a new or empty folder")
+    try:
+        currency = _check_currency(currency.upper())
+    except MoneyError as err:
+        raise LedgerError(f"init: --currency {currency!r}: {err}") from None
+    from ledger_tool.common import check_locale
+    check_locale(locale)
+    m = re.fullmatch(r"(\d{2})-(\d{2})", fiscal_year_start)
+    import datetime as dt
+    try:
+        if not m:
+            raise ValueError
+        dt.date(2001, int(m.group(1)), int(m.group(2)))
+    except ValueError:
+        raise LedgerError(f"init: --fiscal-year-start {fiscal_year_start!r} is not a MM-DD "
+                          f"day such as 04-01") from None
+    name = name or folder.resolve().name
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / ARCHIVE).mkdir(exist_ok=True)
+        write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start))
+        write_atomic(folder / SOURCES_FILE, SOURCES_TEXT)
+    except OSError as err:
+        raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
+    return folder
+
+
+def run(args) -> int:
+    folder = init_ledger(args.folder, name=args.name, currency=args.currency,
+                         locale=args.locale, fiscal_year_start=args.fiscal_year_start)
+    print(f"ledger-tool: init: created {folder} ({LEDGER_FILE}, {SOURCES_FILE}, {ARCHIVE}/)",
+          file=sys.stderr)
+    return 0

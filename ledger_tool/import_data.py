@@ -1,0 +1,227 @@
+"""``ledger-tool import --from iati|fts``: published funding data into a ledger.
+
+Also the ledger scope shared with the spreadsheet import: which files are the
+ledger that ``-o`` names (only journal files, never a pyproject.toml or other
+TOML lying beside it).
+"""
+from __future__ import annotations
+
+import sys
+import tomllib
+from pathlib import Path
+
+from ledger.errors import LedgerError
+
+DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}
+SUFFIX = {"iati": ".xml", "fts": ".json"}
+
+
+# ------------------------------------------------------------------ scope
+def is_journal_file(path: Path) -> bool:
+    """A TOML file whose top-level tables are all journal tables ([ledger],
+    [[document]], [[entry]]); an empty file counts.  Unparseable files count
+    too (they are the ledger's to report), unless named like a tool's config."""
+    from ledger.journal import TOP_LEVEL
+
+    if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
+        return False
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return True
+    return set(data) <= TOP_LEVEL
+
+
+def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """The journal files directly in ``folder`` (and below it), other TOML left out."""
+    from ledger.journal import journal_files
+
+    out = []
+    for p in journal_files(folder):
+        if exclude is not None and p.resolve() == exclude.resolve():
+            continue
+        if is_journal_file(p):
+            out.append(p)
+    return out
+
+
+def load_scope(files: list[Path]):
+    """(entries, documents, problems, options) of these journal files read
+    together, as ``ledger.load_journal`` reads a folder: each file read, then
+    the cross-entry checks once over all of them (links across files hold)."""
+    from ledger.checks import check_all
+    from ledger.journal import read_journal
+
+    entries, documents, problems, options, rejected = [], {}, [], {}, []
+    for f in files:
+        j = read_journal(f)
+        entries.extend(j.entries)
+        documents.update(j.documents)
+        problems.extend(j.problems)
+        rejected.extend(j.rejected)
+        for k, v in j.options.items():
+            options.setdefault(k, v)
+    problems.extend(check_all(entries, documents, rejected))
+    return tuple(entries), documents, problems, options
+
+
+def scope(output: str, ledger_arg: str | None, data_name: str, create: bool = True):
+    """(journal file to write, ledger root folder, journal files of the ledger).
+    A missing folder (no .toml suffix) is created as a new ledger (init),
+    unless ``create`` is false (a dry run): then it is an empty ledger."""
+    out = Path(output)
+    if not out.exists() and out.suffix.lower() != ".toml":
+        if not create:
+            return out / data_name, out, []
+        from ledger_tool.cmd_init import init_ledger
+        init_ledger(out)
+        print(f"ledger-tool: import: created the new ledger {out}", file=sys.stderr)
+    if out.is_dir():
+        return out / data_name, out, ledger_files(out)
+    if out.suffix.lower() != ".toml":
+        raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
+    if ledger_arg:
+        lp = Path(ledger_arg)
+        if not lp.exists():
+            raise LedgerError(f"import: --ledger {ledger_arg}: no such file or folder")
+        files = ledger_files(lp) if lp.is_dir() else [lp]
+        if out.exists() and out.resolve() not in {f.resolve() for f in files}:
+            files.append(out)
+        return out, lp if lp.is_dir() else lp.parent, files
+    siblings = ledger_files(out.parent, exclude=out) if out.parent.is_dir() else []
+    siblings = [s for s in siblings if s.parent == out.parent]
+    files = siblings + ([out] if out.exists() else [])
+    return out, out.parent, files
+
+
+# ------------------------------------------------------------------ run
+def inputs(path: str, kind: str) -> list[Path]:
+    p = Path(path)
+    if p.is_dir():
+        found = sorted(f for f in p.rglob("*") if f.is_file()
+                       and f.suffix.lower() == SUFFIX[kind]
+                       and not any(part.startswith(".") for part in f.relative_to(p).parts))
+        if not found:
+            raise LedgerError(f"import: {p}: no {SUFFIX[kind]} files in this folder")
+        return found
+    if not p.exists():
+        raise LedgerError(f"import: {p}: no such file or folder")
+    return [p]
+
+
+def run_data(args) -> int:
+    from ledger.atomic import write_atomic
+    from ledger.read.common import archive_copy, finish, load_names, replace_entries
+    from ledger.writer import render
+
+    kind = args.source
+    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind],
+                                create=not args.dry_run)
+    names = load_names(args.names)
+    entries, documents, problems, options = load_scope(files)
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
+              f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
+    archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
+    from reports.progress import Progress
+
+    progress = Progress("import")        # on a terminal only
+    results = []
+    paths = inputs(args.file, kind)
+    for i, p in enumerate(paths, 1):
+        if len(paths) > 1:
+            print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
+        if kind == "iati":
+            from ledger.read.iati import read_iati
+            results.append(read_iati(p, names=names, progress=lambda n, _held, p=p: (
+                n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
+        else:
+            from ledger.read.fts import read_fts
+            results.append(read_fts(p, names=names, entries=entries))
+    progress.step("checking the entries")
+    result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
+                    entries=entries, documents=documents)
+    progress.done()
+
+    for pr in result.problems:
+        tag = {"note": "note: ", "skip": "skipped: "}.get(pr.kind, "")
+        print(f"ledger-tool: import: {tag}{pr.message()}", file=sys.stderr)
+    file_errors = [pr for pr in result.problems if pr.kind == "error"]
+    n_new, n_upd = len(result.new), len(result.updated)
+    rejected = [pr for pr in result.problems if pr.kind == "reject"]
+    skipped = [pr for pr in result.problems if pr.kind == "skip"]
+    summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
+               f"{len(rejected)} rejected, {len(skipped)} skipped by rule"
+               + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
+    for old, _, new in result.updated:
+        print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
+              f"{_changes(old, new)}", file=sys.stderr)
+    text = render([t for t, _ in result.new], result.documents) if (result.new or result.documents) else ""
+    rejects_path = target.with_name(target.stem + ".rejects.csv")
+    if args.dry_run:
+        sys.stdout.write(text)
+        print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
+        return 1 if file_errors or (not n_new and not n_upd and not result.unchanged) else 0
+    if rejected or file_errors or skipped:
+        rejects_path = _write_rejects(rejects_path, result.problems)
+        print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
+              file=sys.stderr)
+    if n_new or n_upd:
+        try:
+            for r in results:      # archive first: entries never cite a missing copy
+                if r.document and r.document["id"] in {d["id"] for d in result.documents}:
+                    archive_copy(Path(r.file), archive, r.document)
+            changes: dict[Path, dict[int, str]] = {}
+            for old, table, _ in result.updated:
+                changes.setdefault(Path(old.file), {})[old.line] = render([table])
+            for f, ch in changes.items():
+                write_atomic(f, replace_entries(f, ch))
+            if text:
+                header = f"# Imported by `ledger-tool import --from {kind} {Path(args.file).name}`\n"
+                if target.exists():
+                    old = target.read_text(encoding="utf-8-sig")
+                    write_atomic(target, old.rstrip("\n") + "\n\n" + header + text)
+                else:
+                    write_atomic(target, header + text)
+        except (OSError, UnicodeDecodeError) as err:
+            raise LedgerError(f"import: cannot write: {getattr(err, 'strerror', None) or err}") from None
+    print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
+          file=sys.stderr)
+    if file_errors:
+        return 1
+    if not n_new and not n_upd and not result.unchanged:
+        raise LedgerError(f"import: nothing imported from {args.file}")
+    return 0
+
+
+def _changes(old, new) -> str:
+    out = []
+    for f in ("date", "funder", "purpose", "amount", "currency", "status", "period", "splits",
+              "restated", "links", "sources"):
+        a, b = getattr(old, f), getattr(new, f)
+        if a != b:
+            if f in ("splits", "links", "sources", "restated"):
+                out.append(f"{f} changed")
+            else:
+                out.append(f"{f} {a} -> {b}")
+    return ", ".join(out) or "notes or tags changed"
+
+
+def _write_rejects(path: Path, problems) -> Path:
+    import csv
+    import io
+
+    from ledger.atomic import write_new
+    from reports.text import inert
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["file", "where", "kind", "reason"])
+    for pr in problems:
+        if pr.dropped or pr.kind == "error":
+            w.writerow([inert(pr.file), inert(pr.where), pr.kind, inert(pr.reason)])
+    try:   # one rejects file per run: an earlier run's is never overwritten
+        return write_new(path, buf.getvalue())
+    except OSError as err:
+        raise LedgerError(f"import: cannot write {path}: {err.strerror or err}") from None

@@ -1,0 +1,161 @@
+"""OCHA FTS flows: tests/fixtures/fts (written from the FTS API's flow shape)
+through the reader and the import command; then IATI + FTS in one ledger,
+with its totals by status worked by hand."""
+from __future__ import annotations
+
+import json
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+import ledger
+from ledger.read.fts import read_fts
+
+FIX = Path(__file__).parent / "fixtures" / "fts"
+IATI = Path(__file__).parent / "fixtures" / "iati"
+
+
+def _by_id(result):
+    return {r.fields["id"]: r.fields for r in result.records}
+
+
+def test_status_money_and_restatement():
+    recs = _by_id(read_fts(FIX / "flows.json"))
+    assert {k: v["status"] for k, v in recs.items()} == {
+        "fts-150001": "pledged", "fts-150002": "committed", "fts-150003": "disbursed",
+        "fts-150004": "disbursed", "fts-150007": "disbursed", "fts-150009": "disbursed"}
+    de = recs["fts-150001"]
+    assert (de["amount"], de["currency"]) == ("100000000", "EUR")
+    assert de["restated"] == ["$112.06 million"]                  # FTS's amountUSD
+    assert "FTS exchange rate 1.1206" in de["notes"]
+    assert de["period"] == "from 2016-01-01 to 2016-12-31"        # UsageYear 2016
+    assert de["purpose"] == "Food Security:Syrian Arab Republic"
+    assert de["recipient"] == "World Food Programme"
+    src = de["source"][0]
+    assert src["quote"] == '"amountUSD": 112060000, "originalAmount": 100000000, "originalCurrency": "EUR"'
+    assert src["locator"].startswith("flow 150001 version 1; reported by Germany, Government of "
+                                      "(Primary, Email, 2016-02-05)")
+
+
+def test_versions_children_and_splits():
+    r = read_fts(FIX / "flows.json")
+    recs = _by_id(r)
+    us = recs["fts-150002"]
+    assert us["amount"] == "25000000" and "fts-version-3" in us["tags"]   # newest version kept
+    assert any("version 2" in p.where and "superseded by version 3" in p.reason for p in r.problems)
+    assert us["period"] == "from 2016-01-01 to 2017-12-31"
+    assert [s["amount"] for s in us["split"]] == ["12500000", "12500000"]
+    assert recs["fts-150003"]["part_of"] == "fts-150002"
+    assert recs["fts-150004"]["part_of"] == "fts-150002"
+    assert "part_of" not in recs["fts-150007"]                 # its parent is nowhere
+    assert any("parent flow 999999" in p.reason for p in r.problems)
+
+
+def test_bad_flows_and_files_are_named():
+    r = read_fts(FIX / "flows.json")
+    msgs = [p.message() for p in r.problems if p.kind == "reject"]
+    for fid, what in (("150005", "unknown status 'promised'"), ("150006", "no amount"),
+                      ("150008", "has no originalCurrency"), ("150010", "no source Organization")):
+        assert any(f"flow '{fid}'" in m and what in m for m in msgs), (fid, msgs)
+    assert all(m.startswith(str(FIX / "flows.json")) for m in msgs)
+    for name, word in (("truncated.json", "truncated"), ("malformed.json", "malformed")):
+        bad = read_fts(FIX / name)
+        (p,) = bad.problems
+        assert not bad.records and p.kind == "error" and word in p.reason
+        assert p.where.startswith("flow '")
+
+
+def test_deep_nesting_is_refused(tmp_path):
+    f = tmp_path / "deep.json"
+    f.write_text('{"data": {"flows": ' + "[" * 5000 + "]" * 5000 + "}}", encoding="utf-8")
+    r = read_fts(f)
+    assert "nested deeper" in r.problems[0].reason
+
+
+def test_reimport_updates_a_newer_version(tmp_path, run_cli):
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "fts", FIX / "flows.json", "-o", book)
+    assert code == 0 and "6 new, 0 updated, 0 unchanged, 4 rejected" in err
+    assert run_cli("import", "--from", "fts", FIX / "flows.json", "-o", book)[2].count(
+        "0 new, 0 updated, 6 unchanged") == 1
+    data = json.loads((FIX / "flows.json").read_text(encoding="utf-8"))
+    for f in data["data"]["flows"]:
+        if f["id"] == "150009":
+            f["versionId"], f["originalAmount"], f["amountUSD"] = 2, 6000000, 8665566.28
+    newer = tmp_path / "flows-newer.json"
+    newer.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "fts", newer, "-o", book)
+    assert code == 0 and "0 new, 1 updated, 5 unchanged" in err and "updated fts-150009" in err
+    assert ledger.load(book).entry("fts-150009").amount == Decimal("6000000")
+    # the older file again: version 1 is older than the ledger's version 2
+    code, _, err = run_cli("import", "--from", "fts", FIX / "flows.json", "-o", book)
+    assert "older than version 2 in the ledger" in err
+    assert ledger.load(book).entry("fts-150009").amount == Decimal("6000000")
+
+
+def _gbp(amount, currency, date):
+    """An amount in GBP at the ECB rate of its date, to the penny (as worked by hand)."""
+    import datetime as dt
+
+    from rates import load_rates
+    if currency == "GBP":
+        return Decimal(amount)
+    rate = load_rates().rate(currency, "GBP", dt.date.fromisoformat(date))[0]
+    return (Decimal(amount) * rate).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+
+
+def test_iati_and_fts_in_one_ledger_check_audit_and_totals_by_status(tmp_path, run_cli):
+    book = tmp_path / "book"
+    for kind, f in (("iati", IATI / "activities-v2.xml"), ("iati", IATI / "activities-v1.xml"),
+                    ("fts", FIX / "flows.json")):
+        code, _, err = run_cli("import", "--from", kind, f, "-o", book)
+        assert code == 0, err
+    assert run_cli("check", book)[0] == 0
+    code, out, err = run_cli("audit", book, "--sources", book / "sources")
+    assert code == 0, out + err
+    from reports.tables import ReportOptions, build_report
+    report = build_report(ledger.load(book), ReportOptions(currency="GBP"))
+    got = {s: report.by_status[s].sum() for s in ("pledged", "committed", "disbursed", "spent")}
+    # counted entries (primary), by hand: disbursements, budgets, phased children and
+    # the pledge its commitment restates are linked to what they pay out or restate
+    pledged = Decimal("750000") + _gbp("100000000", "EUR", "2016-02-04")   # UNDP; FTS 150001
+    committed = (Decimal("5000000") + Decimal("2000000") + Decimal("4000000")  # C1, IC1, C-2013
+                 + _gbp("1875000", "EUR", "2016-06-01") + _gbp("1125000", "EUR", "2016-06-01")
+                 + 2 * _gbp("12500000", "USD", "2016-03-01"))               # FTS 150002
+    disbursed = Decimal("5000000") + _gbp("2000000", "USD", "2016-06-01")   # FTS 150009, 150007
+    assert got == {"pledged": pledged, "committed": committed, "disbursed": disbursed,
+                   "spent": Decimal(0)}
+
+
+def test_names_file_and_rejects_report(tmp_path, run_cli):
+    names = tmp_path / "names.toml"
+    names.write_text('[organisations]\n"2917" = "Germany:Federal Foreign Office"\n'
+                     '[clusters]\n"Food Security" = "Food"\n[locations]\n"211" = "Syria"\n',
+                     encoding="utf-8")
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "fts", FIX / "flows.json", "-o", book,
+                           "--names", names)
+    assert code == 0, err
+    de = ledger.load(book).entry("fts-150001")
+    assert (de.funder, de.purpose) == ("Germany:Federal Foreign Office", "Food:Syria")
+    import csv
+    rows = list(csv.DictReader(open(book / "fts.rejects.csv", encoding="utf-8")))
+    assert sorted(r["where"].split("'")[1] for r in rows if r["kind"] == "reject") == \
+        ["150005", "150006", "150008", "150010"]
+
+
+def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
+    data = {"data": {"flows": [
+        {"id": "1", "versionId": 1, "status": "paid", "date": "2016-01-01", "amountUSD": 1e300,
+         "sourceObjects": [{"type": "Organization", "name": "X"}]},
+        {"id": "2", "versionId": 1, "status": "paid", "date": 20160101, "amountUSD": 10,
+         "sourceObjects": 5, "destinationObjects": "x"},
+        {"id": "3", "status": ["paid"], "amountUSD": "10"},
+        "not a flow",
+    ]}}
+    f = tmp_path / "odd.json"
+    f.write_text(json.dumps(data), encoding="utf-8")
+    r = read_fts(f)
+    assert not r.records
+    msgs = " | ".join(p.message() for p in r.problems)
+    assert "flow '1'" in msgs and "out of range" in msgs
+    assert "flow '2'" in msgs and "flow '3'" in msgs and "flow #4" in msgs

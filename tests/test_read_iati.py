@@ -1,0 +1,259 @@
+"""IATI activity files: the fixtures in tests/fixtures/iati (written from the
+IATI activity standard 1.05 / 2.03 and its codelists) through the reader, the
+import command, check and audit."""
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ledger
+from ledger.read.common import load_names, percentages, shares
+from ledger.read.iati import TRANSACTION_TYPES, V1_CODES, read_iati
+
+FIX = Path(__file__).parent / "fixtures" / "iati"
+V2, V1 = FIX / "activities-v2.xml", FIX / "activities-v1.xml"
+
+
+def _by_id(result):
+    return {r.fields["id"]: r.fields for r in result.records}
+
+
+def test_every_transaction_type_is_mapped_or_skipped_by_rule():
+    r = read_iati(V2)
+    recs = _by_id(r)
+    got = {f["tags"][1]: f["status"] for f in recs.values() if f["tags"][1].startswith("iati-type")}
+    assert got == {"iati-type-12": "pledged", "iati-type-13": "pledged",
+                   "iati-type-2": "committed", "iati-type-11": "committed",
+                   "iati-type-3": "disbursed", "iati-type-7": "disbursed",
+                   "iati-type-4": "spent"}
+    skipped = {p.where.split("'")[3] for p in r.problems
+               if p.kind == "skip" and "transaction" in p.where}
+    assert skipped == {"IF1", "X5", "X6", "X8", "X9", "X10"}
+    # the mapping table covers the whole 2.0x codelist and the 1.0x letters
+    assert set(TRANSACTION_TYPES) == {str(i) for i in range(1, 14)}
+    assert set(V1_CODES.values()) == {str(i) for i in range(1, 11)}
+    # the raw code stays beside the mapped status
+    assert recs["iati-gb-gov-1-300001-t-d1"]["notes"].startswith(
+        "IATI 2.03 transaction type 3 (Disbursement)")
+
+
+def test_version_1_letter_codes():
+    r = read_iati(V1)
+    recs = _by_id(r)
+    assert recs["iati-gb-1-200001-t-c-2013"]["status"] == "committed"
+    assert recs["iati-gb-1-200001-t-d-2013"]["status"] == "disbursed"
+    assert recs["iati-gb-1-200001-t-e-2013"]["status"] == "spent"
+    assert recs["iati-gb-1-200001-t-r-2013"]["status"] == "disbursed"
+    assert recs["iati-gb-1-200001-t-c-2013"]["funder"] == "Department for International Development"
+    bad = [p for p in r.problems if p.kind == "reject"]
+    assert len(bad) == 1 and "'3' (a 2.0x number; this file declares version 1.05)" in bad[0].reason
+    assert "activity 'GB-1-200001' transaction 'N-2013'" in bad[0].message()
+    assert "activities-v1.xml" in bad[0].message()
+
+
+def test_currency_falls_back_to_default_and_value_date_is_the_entry_date():
+    recs = _by_id(read_iati(V2))
+    d1 = recs["iati-gb-gov-1-300001-t-d1"]          # <value> without @currency
+    assert (d1["currency"], d1["amount"]) == ("GBP", "1000000")
+    c2 = recs["iati-gb-gov-1-300002-t-c2"]          # value-date 06-01, transaction-date 06-10
+    assert c2["currency"] == "EUR" and str(c2["date"]) == "2016-06-01"
+    assert "transaction date 2016-06-10" in c2["notes"]
+
+
+def test_budgets_fiscal_periods_status_and_revisions():
+    r = read_iati(V2)
+    recs = _by_id(r)
+    revised = recs["iati-gb-gov-1-300001-b-2"]
+    assert revised["period"] == "from 2016-04-01 to 2017-03-31"
+    assert revised["status"] == "committed" and revised["amount"] == "2500000"
+    nxt = recs["iati-gb-gov-1-300001-b-3"]
+    assert nxt["status"] == "pledged" and nxt["period"] == "from 2017-04-01 to 2018-03-31"
+    assert "iati-gb-gov-1-300001-b-1" not in recs       # superseded by the revised budget
+    assert any("superseded" in p.reason and "budget #1" in p.where for p in r.problems)
+    pd1 = recs["iati-gb-gov-1-300002-pd-1"]
+    assert pd1["status"] == "pledged" and pd1["period"] == "from 2017-01-01 to 2017-12-31"
+
+
+def test_percentages_that_do_not_add_up_are_scaled_and_said():
+    r = read_iati(V2)
+    recs = _by_id(r)
+    c1 = recs["iati-gb-gov-1-300001-t-c1"]              # sectors 60 + 30 = 90
+    assert c1["split"] == [{"purpose": "Basic health care:Kenya", "amount": "3333333.33"},
+                           {"purpose": "Primary education:Kenya", "amount": "1666666.67"}]
+    c2 = recs["iati-gb-gov-1-300002-t-c2"]              # countries 50 + 30 = 80
+    parts = {s["purpose"]: Decimal(s["amount"]) for s in c2["split"]}
+    assert parts == {"Material relief assistance and services:Syria": Decimal("1875000"),
+                     "Material relief assistance and services:Lebanon": Decimal("1125000")}
+    notes = [p.reason for p in r.problems if p.kind == "note" and "percentages" in p.reason]
+    assert any("add up to 90" in n for n in notes) and any("add up to 80" in n for n in notes)
+
+
+def test_shares_add_up_exactly_and_missing_percentages_share_the_rest():
+    parts = shares(Decimal("100"), "GBP", [("a", Decimal(1)), ("b", Decimal(1)), ("c", Decimal(1))])
+    assert sum(a for _, a in parts) == Decimal("100")
+    assert sorted(a for _, a in parts) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    w, note = percentages([("x", Decimal(70)), ("y", None)], "sectors")
+    assert dict(w) == {"x": Decimal(70), "y": Decimal(30)} and "remaining 30%" in note
+
+
+def test_links_count_each_figure_once():
+    recs = _by_id(read_iati(V2))
+    c1 = "iati-gb-gov-1-300001-t-c1"
+    assert recs["iati-gb-gov-1-300001-t-d1"]["disburses"] == c1
+    assert recs["iati-gb-gov-1-300001-t-e1"]["disburses"] == c1
+    assert recs["iati-gb-gov-1-300001-b-2"]["part_of"] == c1
+    assert recs["iati-gb-gov-1-300001-t-p1"]["restates"] == c1      # same funder's pledge
+    assert "restates" not in recs["iati-gb-gov-1-300001-t-ip1"]     # another funder's
+    assert "disburses" not in recs["iati-gb-gov-1-300001-t-ic1"]
+
+
+def test_bad_inputs_name_file_activity_and_problem():
+    r = read_iati(V2)
+    msgs = [p.message() for p in r.problems if p.kind == "reject"]
+    assert any("activity 'GB-GOV-1-300003' transaction 'NC'" in m and "no currency" in m
+               for m in msgs)
+    assert any("transaction 'U1'" in m and "unknown transaction type '99'" in m for m in msgs)
+    assert any("transaction 'NEG'" in m and "negative" in m for m in msgs)
+    assert any("budget #1" in m and "unknown budget status '3'" in m for m in msgs)
+    assert any("activity at line 138 transaction 'ORPHAN'" in m and "no <iati-identifier>" in m
+               for m in msgs)
+    assert all(m.startswith(str(V2)) for m in msgs)
+    for name, word in (("truncated.xml", "truncated"), ("malformed.xml", "malformed")):
+        bad = read_iati(FIX / name)
+        assert not bad.records
+        (p,) = bad.problems
+        assert p.kind == "error" and word in p.reason and "activity 'GB-GOV-1-300002'" in p.where
+        assert "1 complete activity before it" in p.reason
+
+
+def test_entities_are_never_expanded():
+    r = read_iati(FIX / "doctype.xml")
+    assert not r.records and "DOCTYPE" in r.problems[0].reason
+
+
+def test_names_file_gives_readable_accounts(tmp_path):
+    names = tmp_path / "names.toml"
+    names.write_text('[organisations]\n"GB-GOV-1" = "UK:FCDO"\n'
+                     '[sectors]\n"12220" = "Health:Basic care"\n[countries]\nke = "Africa:Kenya"\n',
+                     encoding="utf-8")
+    recs = _by_id(read_iati(V2, names=load_names(names)))
+    c1 = recs["iati-gb-gov-1-300001-t-c1"]
+    assert c1["funder"] == "UK:FCDO"
+    assert c1["split"][0]["purpose"] == "Health:Basic care:Africa:Kenya"
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[sector]\n"1" = "x"\n', encoding="utf-8")
+    with pytest.raises(ledger.LedgerError, match="unknown section"):
+        load_names(bad)
+
+
+# ------------------------------------------------------------------ command line
+def test_import_check_audit_and_reimport(tmp_path, run_cli):
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", V2, "-o", book)
+    assert code == 0, err
+    assert "12 new, 0 updated, 0 unchanged, 6 rejected" in err
+    code, out, err = run_cli("check", book)
+    assert code == 0, err
+    code, out, err = run_cli("audit", book, "--sources", book / "sources")
+    assert code == 0, out + err
+    assert "12 verified; 0 error(s)" in err
+    loaded = ledger.load(book)
+    doc = next(iter(loaded.documents.values()))
+    archived = book / "sources" / doc.path
+    assert archived.read_bytes() == V2.read_bytes() and len(doc.sha256) == 64
+    # every rejected or skipped item is in the rejects file
+    rows = list(csv.DictReader(open(book / "iati.rejects.csv", encoding="utf-8")))
+    assert len(rows) == 6 + 7 and {r["kind"] for r in rows} == {"reject", "skip"}
+    # the same file again adds nothing
+    before = (book / "iati.toml").read_bytes()
+    code, _, err = run_cli("import", "--from", "iati", V2, "-o", book)
+    assert code == 0 and "0 new, 0 updated, 12 unchanged" in err
+    assert (book / "iati.toml").read_bytes() == before
+    # a newer file: one changed transaction is updated and named
+    newer = tmp_path / "activities-v2.xml"
+    newer.write_text(V2.read_text(encoding="utf-8").replace(">1000000</value>", ">1100000</value>"),
+                     encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "iati", newer, "-o", book)
+    assert code == 0 and "0 new, 1 updated, 11 unchanged" in err
+    assert "updated iati-gb-gov-1-300001-t-d1" in err and "amount 1000000 -> 1100000" in err
+    again = ledger.load(book)
+    assert again.entry("iati-gb-gov-1-300001-t-d1").amount == Decimal("1100000")
+    assert len(again.entries) == 12
+    code, out, err = run_cli("audit", book, "--sources", book / "sources")
+    assert code == 0, out + err
+
+
+def test_import_a_folder_with_broken_files(tmp_path, run_cli):
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", FIX, "-o", book)
+    assert code == 1                      # three files could not be read
+    assert "17 new" in err and "3 file(s) unreadable" in err
+    for name in ("truncated.xml", "malformed.xml", "doctype.xml"):
+        assert f"{name}:" in err
+    assert run_cli("check", book)[0] == 0
+
+
+def test_bounded_memory_streaming(tmp_path):
+    """A file of many activities is read one activity at a time: after each,
+    the tree holds at most that one (emptied) activity (checked through the
+    reader's progress hook; benchmarks/bench_iati.py measures the memory)."""
+
+    one = V1.read_text(encoding="utf-8")
+    head, body = one.split("<iati-activity ", 1)
+    body, tail = ("<iati-activity " + body).rsplit("</iati-activities>", 1)
+    many = tmp_path / "many.xml"
+    with open(many, "w", encoding="utf-8") as fh:
+        fh.write(head)
+        for k in range(300):
+            fh.write(body.replace("GB-1-200001", f"GB-1-2{k:05d}"))
+        fh.write("</iati-activities>\n")
+    seen = []
+    r = read_iati(many, progress=lambda n, held: seen.append((n, held)))
+    assert seen[-1][0] == 300 and len(r.records) == 300 * 5
+    assert max(held for _, held in seen) <= 1
+
+
+def test_dry_run_writes_nothing(tmp_path, run_cli):
+    book = tmp_path / "book"
+    code, out, err = run_cli("import", "--from", "iati", V2, "-o", book, "--dry-run")
+    assert code == 0, err
+    assert out.count("[[entry]]") == 12 and out.count("[[document]]") == 1
+    assert "dry run: 12 new" in err and not book.exists()
+
+
+def test_hostile_values_are_refused_not_computed(tmp_path):
+    text = V1.read_text(encoding="utf-8")
+    for bad, word in (("1e999999", "not a number"), ("9" * 30, "out of range"),
+                      ("1.0000000000000001", "out of range"), ("12,000", "not a number")):
+        f = tmp_path / "bad.xml"
+        f.write_text(text.replace(">1500000</value>", f">{bad}</value>"), encoding="utf-8")
+        r = read_iati(f)
+        assert any("transaction 'D-2013'" in p.where and word in p.reason for p in r.problems), bad
+        assert "iati-gb-1-200001-t-d-2013" not in _by_id(r)
+
+
+def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
+    """Random edits of the fixture: the reader never raises, and every
+    transaction, budget and planned disbursement is an entry or a message."""
+    import random
+
+    base = V2.read_text(encoding="utf-8")
+    rnd = random.Random(15)
+    edits = [">-", ">x", "code=\"", "currency=\"", "percentage=\"1", "iso-date=\"20",
+             "<value>", "</transaction>", "&amp;", "\u00e9", "", "<!-- x -->"]
+    for k in range(60):
+        chars = list(base)
+        for _ in range(rnd.randint(1, 4)):
+            i = rnd.randrange(len(chars))
+            chars[i:i + rnd.randint(0, 6)] = rnd.choice(edits)
+        f = tmp_path / f"m{k}.xml"
+        f.write_text("".join(chars), encoding="utf-8")
+        r = read_iati(f)
+        if any(p.kind == "error" for p in r.problems):
+            assert not r.records
+            continue
+        dropped = sum(p.dropped for p in r.problems)
+        assert len(r.records) + dropped == r.read, [p.message() for p in r.problems]
