@@ -16,7 +16,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import Document, Entry, Problem
 
-__all__ = ["Book", "Ledger", "load", "read", "load_journal", "LedgerError"]
+__all__ = ["Book", "Ledger", "load", "read_book", "load_journal", "LedgerError"]
 
 
 def Ledger(entries, documents: dict[str, Document] | None = None, options: dict | None = None,
@@ -43,17 +43,18 @@ def load_journal(path: str | Path, parsed: dict | None = None):
     return j.entries, j.documents, problems, j.options
 
 
-def read(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
+def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
     """The ledger at ``path`` (journal file or folder, bulk CSV or Parquet)
-    as a Book with every problem found; never raises for bad input."""
+    as a Book with every problem found; never raises for bad input.
+    (``ledger.read`` is the package of readers of published data.)"""
     from ledger.reading import read_book
     return read_book(path, use_cache=use_cache, progress=progress)
 
 
 def load(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
-    """Load a ledger (any format, see ``read``); raise ``LedgerError``
+    """Load a ledger (any format, see ``read_book``); raise ``LedgerError``
     listing every error if there are any.  Warnings stay in ``Book.problems``."""
-    book = read(path, use_cache=use_cache, progress=progress)
+    book = read_book(path, use_cache=use_cache, progress=progress)
     errs = book.errors
     if errs:
         raise LedgerError(f"{len(errs)} problem(s) in {path}:\n" + "\n".join(str(p) for p in errs))

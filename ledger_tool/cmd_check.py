@@ -15,11 +15,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ledger import read
+    from ledger import read_book
     from reports.progress import Progress
 
     progress = Progress("check")
-    book = read(args.ledger, progress=progress.step)   # any format; big ones cached
+    book = read_book(args.ledger, progress=progress.step)   # any format; big ones cached
     if progress.steps:
         progress.done()
     problems = book.problems

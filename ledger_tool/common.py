@@ -89,14 +89,14 @@ def print_capped(lines, where: str = "", prefix: str = "") -> None:
 
 
 def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger-tool"):
-    """Load a ledger in any format (``ledger.read``) as a Book; on errors
+    """Load a ledger in any format (``ledger.read_book``) as a Book; on errors
     raise one LedgerError listing all of them.  Progress on long reads goes
     to stderr when it is a terminal."""
-    from ledger import read
+    from ledger import read_book
     from reports.progress import Progress
 
     progress = Progress(label)
-    book = read(path, progress=progress.step)
+    book = read_book(path, progress=progress.step)
     if progress.steps:
         progress.done()
     errs = book.errors

@@ -164,7 +164,7 @@ def test_load_raises_one_error_listing_the_problems(tmp_path):
     with pytest.raises(ledger.LedgerError) as err:
         ledger.load(bad)
     assert "1 problem(s)" in str(err.value) and "bad.csv:2" in str(err.value)
-    book = ledger.read(bad)   # never raises
+    book = ledger.read_book(bad)   # never raises
     assert len(book) == 0 and len(book.errors) == 1
 
 
