@@ -443,7 +443,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
                 value = parse_number(bare.group("n")).scaleb(exp)
                 low = atom.amount if atom.scale else atom.amount.scaleb(exp)
-                if value > low:
+                if value > low and _holdable(value) and _holdable(low):
                     start = opener.start("q") if opener else atom.start
                     # "£5-7m": the lower bound takes the upper one's scale
                     lower = AmountMatch(atom.start, atom.end, _tidy_amount(low), atom.currency,
@@ -464,12 +464,17 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             return None   # a year: "de 2023 à 5 M€" is not a range
         exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
         low = parse_number(n).scaleb(exp)
-        if low < atom.amount:
+        if low < atom.amount and _holdable(low):
             start = b.start("q") if opens else b.start("n")
             lower = AmountMatch(b.start("n"), atom.end, _tidy_amount(low), atom.currency,
                                 text[b.start("n"):atom.end], exp)
             return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
+
+
+def _holdable(value: Decimal) -> bool:
+    """Within decimal's exact precision (as ``_scaled`` requires of amounts)."""
+    return value.adjusted() < _MAX_DIGITS and len(value.normalize().as_tuple().digits) <= _MAX_DIGITS
 
 
 def _tidy_amount(value: Decimal) -> Decimal:

@@ -8,6 +8,7 @@ import tomllib
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
 from ledger.model import Money
@@ -384,3 +385,23 @@ def test_cli_draft_keeps_start_fiscal_year_qualifier_and_range(cli, tmp_path):
         parse_amount(e["amount"])
         if "period" in e:
             parse_period(e["period"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "£", "€", "$", "5", "1,5", "250", "7", "m", "M€", "k€", "bn",
+    " ", "-", "–", " to ", " à ", " and ", " et ", "between ", "entre ", "de ", "twelve",
+    " million", " millions", " milliards", " d'euros", " pounds", " livres", " (", ")",
+    "soit ", "environ ", " a year", " par an", " sur deux ans", " from April 2024",
+    " in FY2024", " pour l'exercice 2024", " over three years", ".", "\n", "up to ",
+]), max_size=30))
+def test_any_mix_of_the_grammars_pieces_is_read_without_crashing(pieces):
+    text = "".join(pieces)
+    for m in find_mentions(text):
+        assert m.amount > 0 and text[m.offset:].startswith(m.phrase)
+        assert m.upper is None or m.upper > m.amount
+
+
+def test_a_range_bound_too_long_to_hold_exactly_is_not_a_range():
+    (m,) = find_mentions("It costs £5-99999999999999999999999999999999m in all.")
+    assert (m.amount, m.qualifier, m.upper) == (D(5), "exact", None)
