@@ -361,6 +361,13 @@ def test_period_further_on_in_the_clause_or_before_in_the_sentence():
     assert ms[1].period_before and not ms[0].period_before
 
 
+def test_a_period_belongs_to_the_nearest_amount_of_its_clause():
+    ms = find_mentions("In 2023-24 the UK spent £5m and in 2024-25 it will spend £7m. "
+                       "The UK gave £2m to France, which has spent over three years on the camp.")
+    assert [(m.amount, m.fiscal_year, m.over_years) for m in ms] == [
+        (D(5_000_000), "2023-24", None), (D(7_000_000), "2024-25", None), (D(2_000_000), "", None)]
+
+
 def test_numbers_that_are_not_money_in_french_and_english():
     text = ("800 000 habitants; 1,7 million de personnes; 27 % en 2023; article 42; "
             "programme 209; 0 800 130 000; +32 2 299 11 11; 25 million people; "
