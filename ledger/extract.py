@@ -107,6 +107,16 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
             continue
         period, period_text, end, before = ph.period, ph.period_text, ph.end, False
+        if period.is_open_ended:
+            # "4 millions d'euros par an … pendant cinq ans": a duration further on
+            # in the clause says for how long the rate runs
+            nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
+            later = _period_later(text, ph.end, nxt)
+            if later and later[0].kind == OVER and later[0].years is not None:
+                period = Period(PER_YEAR, years=later[0].years,
+                                start=period.start or later[0].start)
+                end = later[1]
+                period_text = text[ph.end - len(ph.period_text):end].strip()
         if not period_text:
             nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
             later = _period_later(text, ph.end, nxt)

@@ -361,6 +361,15 @@ def test_period_further_on_in_the_clause_or_before_in_the_sentence():
     assert ms[1].period_before and not ms[0].period_before
 
 
+def test_a_duration_further_on_completes_an_open_ended_rate():
+    (m,) = find_mentions("Une dotation de 4 millions d'euros par an sera versée à la commune "
+                         "pendant cinq ans.")
+    assert (m.per, m.over_years) == ("year", D(5))
+    assert m.phrase.endswith("pendant cinq ans")
+    (m,) = find_mentions("It pays £2m a year to the council from 2025, it said.")
+    assert (m.per, m.over_years, m.start) == ("year", None, "")
+
+
 def test_a_period_belongs_to_the_nearest_amount_of_its_clause():
     ms = find_mentions("In 2023-24 the UK spent £5m and in 2024-25 it will spend £7m. "
                        "The UK gave £2m to France, which has spent over three years on the camp.")
