@@ -401,9 +401,6 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         if text_target.exists() and text_target.read_bytes() != data:
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or use --sources")
-        if not text_target.exists():
-            write_atomic(text_target, data)
-            made = text_target
         text_rel = rendering_path(rel).as_posix()
     existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
     try:
@@ -438,6 +435,9 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     text = existing.rstrip("\n") + "\n\n" + tomlkit.dumps(new).strip("\n") + "\n"
     try:
         _toml_check(text, out)
+        if rendered is not None and not text_target.exists():
+            write_atomic(text_target, data)
+            made = text_target
         write_atomic(out, text)
     except BaseException:
         if made is not None:     # nothing half-done: the rendering goes with the record
