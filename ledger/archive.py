@@ -399,14 +399,13 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             with atomic_path(target) as tmp:
                 shutil.copyfile(src, tmp)
 
-    text_rel = ""
+    text_rel, made = "", None
     if rendered is not None:
         text_target = rendering_path(target)
         data = rendered.encode("utf-8")
         if text_target.exists() and text_target.read_bytes() != data:
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or use --sources")
-        write_atomic(text_target, data)
         text_rel = rendering_path(rel).as_posix()
     existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
     try:
@@ -439,8 +438,16 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     # Appending a [[document]] table at the end is valid TOML wherever the
     # file's other tables are, and leaves every existing byte as it was.
     text = existing.rstrip("\n") + "\n\n" + tomlkit.dumps(new).strip("\n") + "\n"
-    _toml_check(text, out)
-    write_atomic(out, text)
+    try:
+        _toml_check(text, out)
+        if rendered is not None and not text_target.exists():
+            write_atomic(text_target, data)
+            made = text_target
+        write_atomic(out, text)
+    except BaseException:
+        if made is not None:     # nothing half-done: the rendering goes with the record
+            made.unlink(missing_ok=True)
+        raise
     return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out), text=text_rel,

@@ -107,6 +107,16 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
             continue
         period, period_text, end, before = ph.period, ph.period_text, ph.end, False
+        if period.is_open_ended:
+            # "4 millions d'euros par an … pendant cinq ans": a duration further on
+            # in the clause says for how long the rate runs
+            nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
+            later = _period_later(text, ph.end, nxt)
+            if later and later[0].kind == OVER and later[0].years is not None:
+                period = Period(PER_YEAR, years=later[0].years,
+                                start=period.start or later[0].start)
+                end = later[1]
+                period_text = text[ph.end - len(ph.period_text):end].strip()
         if not period_text:
             nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
             later = _period_later(text, ph.end, nxt)
@@ -116,13 +126,12 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
             else:
                 i = bisect.bisect_right(sentence_ends, ph.start)
                 sent = sentence_ends[i - 1] if i else 0
-                if lead is not None and lead[0] == sent:
+                earlier = _period_earlier(text, max(sent, consumed_to, 0), ph.start)
+                if earlier:
+                    period, before = earlier, True
+                    lead = (sent, earlier)
+                elif lead is not None and lead[0] == sent:
                     period, before = lead[1], True
-                else:
-                    earlier = _period_earlier(text, max(sent, consumed_to, 0), ph.start)
-                    if earlier:
-                        period, before = earlier, True
-                        lead = (sent, earlier)
         consumed_to = end
         per, years, fiscal = _period_fields(period)
         mentions.append(Mention(
@@ -139,7 +148,11 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
 
 # How far a period may stand from its amount, in words, and what ends a clause.
 _REACH_WORDS = 12
-_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]")
+_CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]"
+                         # a relative clause is about something else
+                         r"|,\s*(?:which|who|whom|whose|where|when|while|qui|que|dont|où|lorsque)\b",
+                         re.IGNORECASE)
+_JOIN = re.compile(r"\s(?:and|et|but|mais|while|whereas|tandis|alors)\s", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s)|\n\s*\n")
 _WORD_START = re.compile(r"(?<![\w'’-])(?=[\w])")
 
@@ -160,6 +173,12 @@ def _period_later(text: str, pos: int, limit: int):
     and a few words: ``(period, end)`` or None."""
     clause = _CLAUSE_END.search(text, pos)
     stop = min(limit, clause.start() if clause else len(text))
+    if stop == limit < len(text):
+        # another amount follows in the same clause: what comes after the
+        # last "and"/"et"/"but" before it is about that amount
+        joins = list(_JOIN.finditer(text, pos, stop))
+        if joins:
+            stop = joins[-1].start()
     for n, w in enumerate(_WORD_START.finditer(text, pos, stop)):
         if n >= _REACH_WORDS:
             break

@@ -286,21 +286,25 @@ def _atom_re() -> re.Pattern:
     names = _alt(t.names, ci=True)
     letter_after = r"(?![^\W\d_])"
     prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)"
-              rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?"
-              # a redundant currency word: "€5 million euros"
-              rf"(?:{_WS}(?P<pw>{names}){letter_after})?")
-    words = (rf"(?<![\w$£€¥-])(?P<wn>{_WORDNUM}){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after}"
-             rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<wc>{syms}|{codes}|{names}){letter_after}")
-    suffix = (rf"(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+              rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?")
+    # digits with an optional scale, or written-out numbers with a scale word
+    # ("twelve million"), then the currency: one copy of the currency table,
+    # which is what compiling this pattern costs
+    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_WORDNUM})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
-    return re.compile(f"{prefix}|{suffix}|(?i:{words})")
+    return re.compile(f"{prefix}|{suffix}")
+
+
+# a currency word repeating a symbol's currency: "€5 million euros"
+_REDUNDANT_WORD = re.compile(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d_])")
 
 
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("wn") is not None:
-        cur = m.group("wc")
+        cur = m.group("sc")
         code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
         exp = _WORD_SCALES[m.group("ws").lower()]
         value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
@@ -314,10 +318,14 @@ def _atom_from(m: re.Match) -> AmountMatch:
     code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
     if code is None:  # pragma: no cover - the regex only admits known tokens
         raise MoneyError(f"unknown currency {cur!r}")
-    if prefixed and m.group("pw") is not None and currency_code(m.group("pw")) != code:
-        end = m.start("pw")      # "$5 million pounds": the word is not this amount's
-        while end > m.start() and m.string[end - 1] in " \t\u00a0\u202f":
-            end -= 1
+    if prefixed:
+        w = _REDUNDANT_WORD.match(m.string, end)
+        if w and currency_code(w.group("w")) == code:
+            end = w.end()
+        elif w and " " in w.group("w").strip():   # "£5m pounds sterling"
+            first = _REDUNDANT_WORD.match(m.string, end, w.start("w") + len(w.group("w").split()[0]))
+            if first and currency_code(first.group("w")) == code:
+                end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
     return AmountMatch(m.start(), end, _scaled(num, scale), code, m.string[m.start():end],
                        exp, prefixed)
@@ -443,7 +451,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 exp = _SCALES[bare.group("s").lower()] if bare.group("s") else atom.scale
                 value = parse_number(bare.group("n")).scaleb(exp)
                 low = atom.amount if atom.scale else atom.amount.scaleb(exp)
-                if value > low:
+                if value > low and _holdable(value) and _holdable(low):
                     start = opener.start("q") if opener else atom.start
                     # "£5-7m": the lower bound takes the upper one's scale
                     lower = AmountMatch(atom.start, atom.end, _tidy_amount(low), atom.currency,
@@ -464,12 +472,17 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             return None   # a year: "de 2023 à 5 M€" is not a range
         exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
         low = parse_number(n).scaleb(exp)
-        if low < atom.amount:
+        if low < atom.amount and _holdable(low):
             start = b.start("q") if opens else b.start("n")
             lower = AmountMatch(b.start("n"), atom.end, _tidy_amount(low), atom.currency,
                                 text[b.start("n"):atom.end], exp)
             return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
+
+
+def _holdable(value: Decimal) -> bool:
+    """Within decimal's exact precision (as ``_scaled`` requires of amounts)."""
+    return value.adjusted() < _MAX_DIGITS and len(value.normalize().as_tuple().digits) <= _MAX_DIGITS
 
 
 def _tidy_amount(value: Decimal) -> Decimal:

@@ -323,21 +323,38 @@ def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
     amount ("a year", "over three years", "in 2021-22"...), as ``(period,
     end)``; None when there is none.  A phrase that looks like a period but is
     invalid ("in 2021-23") is ignored, or raises PeriodError when ``strict``."""
-    best: tuple[int, re.Match, Callable] | None = None
-    for rx, build, in_tail in _FORMS:
+    found: list[tuple[int, int, re.Match, Callable]] = []
+    for k, (rx, build, in_tail) in enumerate(_FORMS):
         if not in_tail:
             continue
         m = rx.match(text, pos)
-        if m and _tail_end_ok(text, m.end()) and (best is None or m.end() > best[0]):
-            best = (m.end(), m, build)
-    if best is None:
+        if m and _tail_end_ok(text, m.end()):
+            found.append((-m.end(), k, m, build))
+    if not found:
         return None
+    found.sort(key=lambda f: (f[0], f[1]))     # the longest first
     try:
-        return best[2](best[1], on), best[0]
+        return found[0][3](found[0][2], on), found[0][2].end()
     except PeriodError:
         if strict:
             raise
-        return None
+    # the longest reading is invalid ("annually until 2027" needs a start):
+    # a shorter valid one ("annually") still says what it says
+    for neg_end, k, m, build in found[1:]:
+        try:
+            return build(m, on), m.end()
+        except PeriodError:
+            continue
+    # the same form, cut to its shortest valid prefix
+    rx, build = _FORMS[found[0][1]][0], found[0][3]
+    for end in range(-found[0][0] - 1, pos, -1):
+        m = rx.fullmatch(text, pos, end)
+        if m and _tail_end_ok(text, end):
+            try:
+                return build(m, on), end
+            except PeriodError:
+                continue
+    return None
 
 
 def parse_period(text: str, *, on: dt.date | None = None) -> Period:

@@ -108,6 +108,7 @@ def _write_json(mentions) -> None:
             "amount": row["amount"], "currency": m.currency, "qualifier": m.qualifier,
             "per": m.per, "over_years": row["over_years"] or None,
             "fiscal_year": m.fiscal_year or None, "period": m.period.describe(),
+            "start": m.start or None, "upper": row["upper"] or None,
             "restated": [{"amount": plain_decimal(r.amount), "currency": r.currency}
                          for r in m.restated],
         })
@@ -122,7 +123,8 @@ def _write_table(mentions, locale: str) -> None:
     rows = [header]
     for m in mentions:
         rows.append((
-            m.doc, f"{m.line}:{m.column}", format_money(m.amount, m.currency, locale),
+            m.doc, f"{m.line}:{m.column}", format_money(m.amount, m.currency, locale)
+            + (f" – {format_money(m.upper, m.currency, locale)}" if m.upper is not None else ""),
             "" if m.qualifier == "exact" else m.qualifier,
             "" if m.period.kind == "one-off" else m.period.describe(),
             ", ".join(format_money(r.amount, r.currency, locale) for r in m.restated),

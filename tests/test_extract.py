@@ -8,6 +8,7 @@ import tomllib
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
 from ledger.model import Money
@@ -362,6 +363,22 @@ def test_period_further_on_in_the_clause_or_before_in_the_sentence():
     assert ms[1].period_before and not ms[0].period_before
 
 
+def test_a_duration_further_on_completes_an_open_ended_rate():
+    (m,) = find_mentions("Une dotation de 4 millions d'euros par an sera versée à la commune "
+                         "pendant cinq ans.")
+    assert (m.per, m.over_years) == ("year", D(5))
+    assert m.phrase.endswith("pendant cinq ans")
+    (m,) = find_mentions("It pays £2m a year to the council from 2025, it said.")
+    assert (m.per, m.over_years, m.start) == ("year", None, "")
+
+
+def test_a_period_belongs_to_the_nearest_amount_of_its_clause():
+    ms = find_mentions("In 2023-24 the UK spent £5m and in 2024-25 it will spend £7m. "
+                       "The UK gave £2m to France, which has spent over three years on the camp.")
+    assert [(m.amount, m.fiscal_year, m.over_years) for m in ms] == [
+        (D(5_000_000), "2023-24", None), (D(7_000_000), "2024-25", None), (D(2_000_000), "", None)]
+
+
 def test_numbers_that_are_not_money_in_french_and_english():
     text = ("800 000 habitants; 1,7 million de personnes; 27 % en 2023; article 42; "
             "programme 209; 0 800 130 000; +32 2 299 11 11; 25 million people; "
@@ -386,3 +403,23 @@ def test_cli_draft_keeps_start_fiscal_year_qualifier_and_range(cli, tmp_path):
         parse_amount(e["amount"])
         if "period" in e:
             parse_period(e["period"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([
+    "£", "€", "$", "5", "1,5", "250", "7", "m", "M€", "k€", "bn",
+    " ", "-", "–", " to ", " à ", " and ", " et ", "between ", "entre ", "de ", "twelve",
+    " million", " millions", " milliards", " d'euros", " pounds", " livres", " (", ")",
+    "soit ", "environ ", " a year", " par an", " sur deux ans", " from April 2024",
+    " in FY2024", " pour l'exercice 2024", " over three years", ".", "\n", "up to ",
+]), max_size=30))
+def test_any_mix_of_the_grammars_pieces_is_read_without_crashing(pieces):
+    text = "".join(pieces)
+    for m in find_mentions(text):
+        assert m.amount > 0 and text[m.offset:].startswith(m.phrase)
+        assert m.upper is None or m.upper > m.amount
+
+
+def test_a_range_bound_too_long_to_hold_exactly_is_not_a_range():
+    (m,) = find_mentions("It costs £5-99999999999999999999999999999999m in all.")
+    assert (m.amount, m.qualifier, m.upper) == (D(5), "exact", None)

@@ -280,3 +280,20 @@ def test_fast_path_agrees_on_a_generated_ledger(repo_root, tmp_path):
     for p in taken:
         full = _parse_grammar(p)
         assert _parse_simple(p) == full and str(_parse_simple(p).amount) == str(full.amount), p
+
+
+@pytest.mark.parametrize("text,amount,currency,qualifier,period", [
+    ("twelve million pounds a year for three years", "12000000", "GBP", "exact",
+     "per year for 3 years"),
+    ("douze millions d'euros sur deux ans", "12000000", "EUR", "exact", "over 2 years"),
+    ("jusqu'à 7 millions de livres par an à partir d'avril 2024", "7000000", "GBP", "up to",
+     "per year from 2024-04-01"),
+    ("environ 63 M€ pour l'exercice 2024", "63000000", "EUR", "about", "fiscal year 2024"),
+    ("£950 million in FY2024", "950000000", "GBP", "exact", "fiscal year 2023-24"),
+    ("54 millions de livres sterling (soit environ 63 M€) pendant deux ans", "54000000", "GBP",
+     "exact", "over 2 years"),
+])
+def test_english_and_french_phrases_parse_whole(text, amount, currency, qualifier, period):
+    p = parse_amount(text)
+    assert (p.amount, p.currency, p.qualifier, p.period.describe()) == (
+        D(amount), currency, qualifier, period)

@@ -188,3 +188,11 @@ def test_a_calendar_budget_year_lands_in_that_calendar_year(tmp_path):
     # in UK fiscal years, January to March 2024 and April to December 2024
     uk = book.to_frame(currency="EUR", years="fiscal-uk")
     assert list(uk["year"].astype(str)) == ["2023-24", "2024-25"]
+
+
+def test_an_invalid_longer_tail_falls_back_to_the_valid_shorter_one():
+    from ledger.period import match_period
+    # "until 2027" needs a start (the entry's date), which running text does not give
+    got = match_period("annually until 2027, it said", 0)
+    assert got is not None and got[0].kind == "per-year" and got[1] == len("annually")
+    assert match_period("in 2021-23", 0) is None

@@ -214,3 +214,14 @@ def test_sources_add_refuses_a_page_without_text(run_cli, tmp_path):
                              "--title", "T", "--publisher", "P", "--published", "2024-01-01")
     assert code == 1 and "empty.html: no text found" in err and "Traceback" not in err
     assert not (book / "sources.toml").exists() and list(archive.iterdir()) == []
+
+
+def test_a_failed_add_leaves_no_rendering(run_cli, sources, tmp_path):
+    book, archive = tmp_path / "book", tmp_path / "archive"
+    book.mkdir()
+    archive.mkdir()
+    (book / "sources.toml").write_text("this is = = not toml\n", encoding="utf-8")
+    code, out, err = run_cli("sources", "add", sources[0], "--ledger", book, "--sources", archive,
+                             "--title", "T", "--publisher", "P", "--published", "2024-01-01")
+    assert code == 1 and "not valid TOML" in err
+    assert not (archive / "page.html.txt").exists()
