@@ -7,7 +7,6 @@ TOML lying beside it).
 from __future__ import annotations
 
 import sys
-import tomllib
 from pathlib import Path
 
 from ledger.errors import LedgerError
@@ -25,9 +24,12 @@ def is_journal_file(path: Path) -> bool:
 
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    from ledger.errors import LedgerError
+    from ledger.safe_io import load_toml
+
+    try:   # a FIFO, device, oversized or deeply nested file is never opened or parsed
+        data = load_toml(path, what="journal file")
+    except LedgerError:
         return True
     return set(data) <= TOP_LEVEL
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import ledger
+from ledger.errors import LedgerError
 from ledger.importer import import_table, make_id, parse_dates
 
 HEADER = ["Funder", "Date announced", "Purpose", "Amount", "Currency", "Period", "Status",
@@ -235,3 +236,42 @@ def test_parse_dates_vectorised():
     assert reasons[2] == "no date" and "ambiguous" in reasons[3] and "not a date" in reasons[4]
     dates, reasons = parse_dates(pd.Series(["30/07/2015"]), "%d/%m/%Y")
     assert dates[0] == dt.date(2015, 7, 30) and reasons[0] == ""
+
+
+@pytest.mark.parametrize("header, delimiter", [
+    ("id,date,funder,amount", ","),
+    ("id;date;funder;amount", ";"),
+    ("id\tdate\tfunder\tamount", "\t"),
+    ("id|date|funder|amount", "|"),
+    ('"Funder; donor";date;amount', ";"),          # a delimiter inside a quoted name does not count
+    ('"a,b,c";"d";"e";"f"', ";"),
+    ("amount", ","),                                 # one column: the default
+    ("", ","),
+])
+def test_the_delimiter_is_read_from_the_header(header, delimiter):
+    from ledger.importer import guess_delimiter
+    assert guess_delimiter(header) == delimiter
+
+
+def test_a_huge_odd_header_is_read_in_one_pass(tmp_path):
+    """csv.Sniffer's regexes can backtrack for minutes on a long line of quotes
+    and spaces; the header's delimiter is counted in one pass instead."""
+    import signal
+    from ledger.importer import guess_delimiter
+
+    def fire(*_):
+        raise TimeoutError("the delimiter guess hung")
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.alarm(20)
+    try:
+        assert guess_delimiter(('"a ' + " " * 40) * 25_000 + ";x") == ";"
+        f = tmp_path / "odd.csv"
+        f.write_text('"' * 200_000 + "\n", encoding="utf-8")
+        from ledger.importer import import_table
+        try:
+            import_table(f)
+        except LedgerError:
+            pass
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
