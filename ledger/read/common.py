@@ -4,6 +4,7 @@ spreadsheet importer's rules, then new / updated / unchanged / duplicate).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -112,8 +113,13 @@ def account_part(text: str) -> str:
 
 def country_name(code: str) -> str:
     """ISO 3166 code -> English name (babel's CLDR data), else the code."""
+    return _territories().get(code.upper(), code.upper())
+
+
+@functools.lru_cache(maxsize=1)
+def _territories() -> dict[str, str]:
     from babel import Locale
-    return Locale("en").territories.get(code.upper(), code.upper())
+    return dict(Locale("en").territories)
 
 
 # ------------------------------------------------------------------ splits

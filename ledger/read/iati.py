@@ -54,6 +54,7 @@ BUDGET_TYPE = {"1": "original", "2": "revised"}
 FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
+_VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 
 
 def _tag(el) -> str:
@@ -325,12 +326,9 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
             if n not in want:
                 continue
             line = raw.decode("utf-8", "replace")
-            recs = quotes[n]
-            found = re.findall(r"<value\b[^>]*>[^<]*</value>", line)
-            for rec in recs:
-                amt = rec.fields["_number"]
-                hit = next((q for q in found if re.search(r">\s*" + re.escape(amt) + r"\s*<", q)),
-                           None)
+            found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
+            for rec in quotes[n]:
+                hit = found.get(rec.fields["_number"])
                 if hit:
                     rec.fields["source"][0]["quote"] = hit
     for recs in quotes.values():
