@@ -383,6 +383,13 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
             if not m2.group(1).decode().startswith("entry."):
                 end = m2.start()
                 break
+        # blank lines and comments before the next table belong to it, not to this entry
+        lines = raw[m.start():end].split(b"\n")
+        keep = len(lines)
+        while keep > 1 and (not lines[keep - 1].strip() or lines[keep - 1].lstrip().startswith(b"#")):
+            keep -= 1
+        end = m.start() + sum(len(x) + 1 for x in lines[:keep])
+        end = min(end, len(raw))
         spans.append((raw.count(b"\n", 0, m.start()) + 1, m.start(), end))
     return spans
 
@@ -399,10 +406,9 @@ def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
     for line in sorted(changes, key=lambda ln: spans[ln][0]):
         s, e = spans[line]
         out.append(raw[pos:s])
-        text = changes[line].rstrip("\n") + "\n"
-        tail = raw[s:e]
-        trailing = tail[len(tail.rstrip(b"\r\n")):]
-        out.append(text.encode("utf-8") + (b"\n" if trailing.count(b"\n") > 1 else b""))
+        newline = b"\r\n" if raw[s:e].endswith(b"\r\n") else b"\n"
+        text = changes[line].rstrip("\n").encode("utf-8").replace(b"\n", newline)
+        out.append(text + (newline if raw[s:e].endswith(b"\n") else b""))
         pos = e
     out.append(raw[pos:])
     return b"".join(out)
