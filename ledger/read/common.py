@@ -371,8 +371,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
 def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
     """(line of the [[entry]] header, start byte, end byte) of each entry
     table; an entry ends where the next top-level table starts."""
-    heads = [m for m in re.finditer(rb"(?m)^[ \t]*\[\[?\s*([A-Za-z_.]+)\s*\]\]?[ \t]*(?:#.*)?$",
-                                    raw)]
+    heads = [m for m in re.finditer(
+        rb"(?m)^[ \t]*\[\[?[ \t]*([A-Za-z_.]+)[ \t]*\]\]?[ \t]*(?:#[^\r\n]*)?\r?$", raw)]
     spans = []
     for k, m in enumerate(heads):
         name = m.group(1).decode()
