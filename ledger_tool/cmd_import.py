@@ -27,6 +27,8 @@ def register(sub) -> None:
     p.add_argument("--names", metavar="NAMES.toml",
                    help="iati/fts: account names for organisation refs, sector and country "
                         "codes ([organisations], [sectors], [countries], ...)")
+    p.add_argument("--hierarchy", metavar="N",
+                   help="iati: only activities at this hierarchy level (IATI @hierarchy)")
     p.add_argument("--archive", metavar="DIR",
                    help="iati/fts: the source archive folder the file is copied into "
                         "(default: the ledger's archive option, else LEDGER/sources)")

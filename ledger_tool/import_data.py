@@ -134,7 +134,8 @@ def run_data(args) -> int:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
             from ledger.read.iati import read_iati
-            results.append(read_iati(p, names=names, progress=lambda n, _held, p=p: (
+            results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
+                                     progress=lambda n, _held, p=p: (
                 n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
         else:
             from ledger.read.fts import read_fts
@@ -151,8 +152,9 @@ def run_data(args) -> int:
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]
     skipped = [pr for pr in result.problems if pr.kind == "skip"]
+    n_rejected, n_skipped = (sum(pr.items for pr in rejected), sum(pr.items for pr in skipped))
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
-               f"{len(rejected)} rejected, {len(skipped)} skipped by rule"
+               f"{n_rejected} rejected, {n_skipped} skipped by rule"
                + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
@@ -217,10 +219,10 @@ def _write_rejects(path: Path, problems) -> None:
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "where", "kind", "reason"])
+    w.writerow(["file", "where", "kind", "items", "reason"])
     for pr in problems:
         if pr.dropped or pr.kind == "error":
-            w.writerow([inert(pr.file), inert(pr.where), pr.kind, inert(pr.reason)])
+            w.writerow([inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)])
     try:
         write_atomic(path, buf.getvalue())
     except OSError as err:

@@ -190,7 +190,7 @@ def test_import_a_folder_with_broken_files(tmp_path, run_cli):
     book = tmp_path / "book"
     code, _, err = run_cli("import", "--from", "iati", FIX, "-o", book)
     assert code == 1                      # three files could not be read
-    assert "17 new" in err and "3 file(s) unreadable" in err
+    assert "20 new" in err and "3 file(s) unreadable" in err
     for name in ("truncated.xml", "malformed.xml", "doctype.xml"):
         assert f"{name}:" in err
     assert run_cli("check", book)[0] == 0
@@ -257,3 +257,19 @@ def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
             continue
         dropped = sum(p.dropped for p in r.problems)
         assert len(r.records) + dropped == r.read, [p.message() for p in r.problems]
+
+
+def test_hierarchy_levels(tmp_path, run_cli):
+    mixed = read_iati(FIX / "hierarchy.xml")
+    assert len(mixed.records) == 3
+    assert any(p.kind == "note" and "hierarchy levels 1 (1), 2 (1)" in p.reason
+               for p in mixed.problems)
+    only = read_iati(FIX / "hierarchy.xml", hierarchy="2")
+    assert sorted(_by_id(only)) == ["iati-gb-gov-1-400000-101-t-c", "iati-gb-gov-1-400000-101-t-d"]
+    (skip,) = [p for p in only.problems if p.kind == "skip"]
+    assert skip.where == "activity 'GB-GOV-1-400000'" and skip.items == 1
+    assert len(only.records) + sum(p.dropped for p in only.problems) == only.read == 3
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", FIX / "hierarchy.xml", "-o", book,
+                           "--hierarchy", "2")
+    assert code == 0 and "2 new, 0 updated, 0 unchanged, 0 rejected, 1 skipped by rule" in err

@@ -36,11 +36,12 @@ class Problem:
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
     # "error": the whole file could not be read; "note": imported, with a remark
     kind: str = "reject"
+    items: int = 1             # how many items of the file it leaves out (reject, skip)
 
     @property
-    def dropped(self) -> bool:
-        """An item of the file that is not in the ledger because of this."""
-        return self.kind in ("reject", "skip")
+    def dropped(self) -> int:
+        """How many items of the file are not in the ledger because of this."""
+        return self.items if self.kind in ("reject", "skip") else 0
 
     def message(self) -> str:
         return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"

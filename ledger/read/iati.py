@@ -225,10 +225,15 @@ def _value(el, act: _Activity):
     return amount, cur, _date(v, "value-date"), v
 
 
-def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
+ITEMS = ("transaction", "budget", "planned-disbursement")
+
+
+def read_iati(path: str | Path, *, names=None, progress=None,
+              hierarchy: str | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
-    records)."""
+    records).  ``hierarchy``: read only activities at this IATI hierarchy
+    level (the others are skipped, one line per activity)."""
     from lxml import etree
     from ledger.read.common import load_names
 
@@ -242,6 +247,7 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
     quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
     doc = source_document(path, sha, "iati")
     state = {"version": "", "activity": "", "read": 0, "acts": 0}
+    levels: dict[str, int] = {}
     try:
         with open(path, "rb") as fh:
             ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
@@ -269,11 +275,24 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
                 act = _Activity(el, state["version"], names, file)
                 state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
                 state["acts"] += 1
-                try:
-                    state["read"] += _read_activity(act, doc, records, problems, quotes)
-                except (ValueError, ArithmeticError, TypeError) as err:   # odd data, never a traceback
-                    problems.append(Problem(file, state["activity"], f"could not be read "
-                                            f"({type(err).__name__}: {err}); not imported"))
+                level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
+                levels[level] = levels.get(level, 0) + 1
+                n_items = sum(len(_kids(el, t)) for t in ITEMS)
+                if hierarchy is not None and level != hierarchy:
+                    state["read"] += n_items
+                    if n_items:
+                        problems.append(Problem(file, state["activity"] or f"activity at line "
+                                                f"{act.line}", f"hierarchy {level}, not "
+                                                f"{hierarchy} (--hierarchy): its {n_items} "
+                                                f"item(s) not imported", "skip", n_items))
+                else:
+                    try:
+                        state["read"] += _read_activity(act, doc, records, problems, quotes)
+                    except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
+                        state["read"] += n_items
+                        problems.append(Problem(file, state["activity"], f"could not be read "
+                                                f"({type(err).__name__}: {err}); its {n_items} "
+                                                f"item(s) not imported", "reject", n_items))
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -297,6 +316,12 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(Problem(file, "", "no <iati-activity> in this file", "error"))
+    if len(levels) > 1 and hierarchy is None:
+        problems.append(Problem(file, "", "activities at hierarchy levels "
+                                + ", ".join(f"{k} ({v})" for k, v in sorted(levels.items()))
+                                + ": a parent's budgets and its children's transactions may "
+                                  "count the same money twice; import one level with "
+                                  "--hierarchy N", "note"))
     _attach_quotes(path, quotes)
     return ReadResult(file, records, problems, doc, sha, state["read"])
 
