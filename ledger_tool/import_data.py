@@ -163,6 +163,9 @@ def run_data(args) -> int:
     rejects_path = target.with_name(target.stem + ".rejects.csv")
     if args.dry_run:
         sys.stdout.write(text)
+        for old, table, _ in result.updated:
+            sys.stdout.write(f"\n# would replace the entry at {old.file}:{old.line}\n"
+                             + render([table]))
         print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
         return 1 if file_errors or (not n_new and not n_upd and not result.unchanged) else 0
     if rejected or file_errors or skipped:
