@@ -115,8 +115,7 @@ def run_data(args) -> int:
     from ledger.writer import render
 
     kind = args.source
-    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind],
-                                create=not args.dry_run)
+    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind], create=False)
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
     errs = [p for p in problems if p.severity == "error"]
@@ -168,7 +167,15 @@ def run_data(args) -> int:
                              + render([table]))
         print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
         return 1 if file_errors or (not n_new and not n_upd and not result.unchanged) else 0
-    if rejected or file_errors or skipped:
+    if file_errors:     # all or nothing: a broken file stops the whole import
+        print(f"ledger-tool: import: {summary}", file=sys.stderr)
+        raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
+                          f"read; fix or remove them and run the import again")
+    if (n_new or n_upd) and not root.exists():
+        from ledger_tool.cmd_init import init_ledger
+        init_ledger(root)
+        print(f"ledger-tool: import: created the new ledger {root}", file=sys.stderr)
+    if (rejected or skipped) and root.exists():
         _write_rejects(rejects_path, result.problems)
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
@@ -193,8 +200,6 @@ def run_data(args) -> int:
             raise LedgerError(f"import: cannot write: {getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
           file=sys.stderr)
-    if file_errors:
-        return 1
     if not n_new and not n_upd and not result.unchanged:
         raise LedgerError(f"import: nothing imported from {args.file}")
     return 0

@@ -4,6 +4,7 @@ import command, check and audit."""
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -187,12 +188,21 @@ def test_import_check_audit_and_reimport(tmp_path, run_cli):
 
 
 def test_import_a_folder_with_broken_files(tmp_path, run_cli):
+    """All or nothing: three unreadable files stop the import, each named."""
     book = tmp_path / "book"
     code, _, err = run_cli("import", "--from", "iati", FIX, "-o", book)
-    assert code == 1                      # three files could not be read
+    assert code == 1
     assert "20 new" in err and "3 file(s) unreadable" in err
+    assert "nothing written: 3 file(s) could not be read" in err
     for name in ("truncated.xml", "malformed.xml", "doctype.xml"):
         assert f"{name}:" in err
+    assert not book.exists()
+    good = tmp_path / "good"
+    good.mkdir()
+    for name in ("activities-v1.xml", "activities-v2.xml", "hierarchy.xml"):
+        shutil.copy(FIX / name, good / name)
+    code, _, err = run_cli("import", "--from", "iati", good, "-o", book)
+    assert code == 0 and "20 new" in err
     assert run_cli("check", book)[0] == 0
 
 
