@@ -283,3 +283,15 @@ def test_hierarchy_levels(tmp_path, run_cli):
     code, _, err = run_cli("import", "--from", "iati", FIX / "hierarchy.xml", "-o", book,
                            "--hierarchy", "2")
     assert code == 0 and "2 new, 0 updated, 0 unchanged, 0 rejected, 1 skipped by rule" in err
+
+
+def test_codes_without_names_are_listed_for_the_names_file(tmp_path):
+    import re as _re
+    text = _re.sub(r"<narrative>[^<]*</narrative>", "", V2.read_text(encoding="utf-8"))
+    f = tmp_path / "bare.xml"
+    f.write_text(text, encoding="utf-8")
+    r = read_iati(f)
+    (note,) = [p for p in r.problems if "named after their codes" in p.reason]
+    assert "organisations GB-GOV-1, GB-GOV-3, XM-DAC-41114" in note.reason
+    assert "sectors 11220, 12220, 72010" in note.reason
+    assert _by_id(r)["iati-gb-gov-1-300001-t-c1"]["funder"] == "GB-GOV-1"

@@ -150,6 +150,8 @@ class _Activity:
             return orgs[ref]
         if name and name in orgs:
             return orgs[name]
+        if not (name or self.org_names.get(ref)):
+            self.names["_unnamed"]["organisations"].add(ref)
         return account_part(name or self.org_names.get(ref) or ref)
 
     def funder(self, el) -> tuple[str, str]:
@@ -178,6 +180,8 @@ class _Activity:
             code = (s.get("code") or "").strip()
             name = self.names["sectors"].get(code) or (
                 f"{account_part(_text(s))}" if _text(s) else f"Sector {account_part(code or '?')}")
+            if name.startswith("Sector ") and code not in self.names["sectors"]:
+                self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
         place_src = el if el is not None and (_kids(el, "recipient-country")
                                               or _kids(el, "recipient-region")) else self.el
@@ -191,6 +195,8 @@ class _Activity:
             code = (r.get("code") or "").strip()
             name = self.names["regions"].get(code.upper()) or account_part(
                 _text(r) or f"Region {code or '?'}")
+            if name.startswith("Region ") and code.upper() not in self.names["regions"]:
+                self.names["_unnamed"]["regions"].add(code or "?")
             place_items.append((name, _pct(r.get("percentage"))))
         sw, note = percentages(sector_items, "sectors")
         if note:
@@ -238,7 +244,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     from ledger.read.common import load_names
 
     path = Path(path)
-    names = names or load_names(None)
+    unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
+    names = {**(names or load_names(None)), "_unnamed": unnamed}
     file = str(path)
     check_file(path)
     sha = file_sha256(path)
@@ -316,6 +323,11 @@ def read_iati(path: str | Path, *, names=None, progress=None,
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(Problem(file, "", "no <iati-activity> in this file", "error"))
+    if any(unnamed.values()):
+        problems.append(Problem(file, "", "accounts named after their codes (give them names in "
+                                "a --names file): " + "; ".join(
+                                    f"{k} {', '.join(sorted(v))}" for k, v in unnamed.items() if v),
+                                "note"))
     if len(levels) > 1 and hierarchy is None:
         problems.append(Problem(file, "", "activities at hierarchy levels "
                                 + ", ".join(f"{k} ({v})" for k, v in sorted(levels.items()))
