@@ -13,6 +13,9 @@ own:
 | cli-import | ``ledger-tool import --from iati FILE -o NEW`` end to end (read, validate, archive, write) |
 | peer-lxml-tree | ``lxml.etree.parse`` of the whole file: what a non-streaming reader holds |
 
+``--activities N`` adds a file of N short activities (2N transactions), where
+the time goes to validating and writing the entries rather than to parsing.
+
 Streaming keeps the reader's peak memory flat as the file grows; the full
 tree grows with it.  Nothing here is a test: it prints figures.
 """
@@ -28,12 +31,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def generate(path: Path, megabytes: int) -> int:
-    """An IATI file of about ``megabytes`` MB; returns the number of activities."""
+def generate(path: Path, megabytes: int, activities: int | None = None) -> int:
+    """An IATI file of about ``megabytes`` MB (or of ``activities`` short
+    activities); returns the number of activities."""
     filler = ("Programme description text with the activity's objectives, results and "
               "context, repeated to the size of a long published description. ") * 1400
+    if activities:
+        filler = "A short description."
     per = 1400 + len(filler)
-    n = max(1, megabytes * 1_000_000 // per)
+    n = activities or max(1, megabytes * 1_000_000 // per)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n')
         for k in range(n):
@@ -84,15 +90,18 @@ def run_stage(stage: str, f: Path, work: Path) -> dict:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=int, nargs="+", default=[10, 100])
+    ap.add_argument("--activities", type=int, nargs="*", default=[5000],
+                    help="also files of this many short activities (two transactions each)")
     ap.add_argument("--work", type=Path, default=None)
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-iati-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'peak MiB':>9}  result")
-    for mb in args.mb:
-        f = work / f"iati-{mb}mb.xml"
+    sizes = [(mb, None) for mb in args.mb] + [(0, n) for n in args.activities]
+    for mb, acts in sizes:
+        f = work / (f"iati-{mb}mb.xml" if not acts else f"iati-{acts}-activities.xml")
         if not f.exists():
-            generate(f, mb)
+            generate(f, mb, acts)
         n = sum(1 for _ in open(f, "rb") if b"<iati-identifier>" in _)
         size = f.stat().st_size / 1e6
         for stage in ("read", "cli-import", "peer-lxml-tree"):

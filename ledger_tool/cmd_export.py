@@ -30,8 +30,8 @@ def register(sub) -> None:
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's currency option, else GBP)")
     p.add_argument("--valuation", default="entry-date", metavar="MODE",
-                   help="entry-date (default), a date YYYY-MM-DD; for csv/parquet also "
-                        "yearly-average or as-stated")
+                   help="entry-date (default), a date YYYY-MM-DD; also yearly-average or "
+                        "as-stated except for hledger/beancount --basis recorded")
     p.add_argument("--basis", default=None, choices=["recorded", "total", "per-year"],
                    help="total: the report's total over each period; hledger/beancount post it "
                         "by year up to the horizon (their default); recorded: amounts as "

@@ -28,6 +28,8 @@ def register(sub) -> None:
     p.add_argument("--names", metavar="NAMES.toml",
                    help="iati/fts: account names for organisation refs, sector and country "
                         "codes ([organisations], [sectors], [countries], ...)")
+    p.add_argument("--hierarchy", metavar="N",
+                   help="iati: only activities at this hierarchy level (IATI @hierarchy)")
     p.add_argument("--archive", metavar="DIR",
                    help="iati/fts: the source archive folder the file is copied into "
                         "(default: the ledger's archive option, else LEDGER/sources)")
@@ -49,13 +51,11 @@ def _targets(output: str, ledger_arg: str | None, dry_run: bool = False):
     """(journal file to write, ledger path or list of journal files to check
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
-    from ledger_tool.import_data import is_journal_file, ledger_files, scope
+    from ledger_tool.import_data import is_journal_file, ledger_files
 
     out = Path(output)
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
-        if dry_run:
-            return out / IMPORTED_NAME, None
-        scope(output, None, IMPORTED_NAME)         # a new ledger folder (init)
+        return out / IMPORTED_NAME, None           # a new ledger folder, made when writing
     if out.is_dir():
         return out / IMPORTED_NAME, ledger_files(out)
     if out.suffix.lower() != ".toml":
@@ -115,7 +115,12 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    if n_bad:
+    if (n_ok or n_bad) and not target.parent.exists():   # -o NEWDIR: a new ledger (init),
+        # made for rejects too: they are never only on the terminal
+        from ledger_tool.cmd_init import init_ledger
+        init_ledger(target.parent)
+        print(f"ledger-tool: import: created the new ledger {target.parent}", file=sys.stderr)
+    if n_bad and target.parent.exists():
         from ledger.atomic import write_new
         from reports.text import inert_frame
 

@@ -8,8 +8,17 @@ from ledger.errors import LedgerError
 
 
 def run_fdp(book, args, currency: str) -> int:
-    from reports.fdp import write_fdp
+    from pathlib import Path
 
+    from reports.fdp import CSV_NAME, write_fdp
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise LedgerError(f"export: --to fdp writes a folder; {out} is a file")
+    existing = [n for n in ("datapackage.json", CSV_NAME) if (out / n).exists()]
+    if existing and not getattr(args, "force", False):   # --force: issue 16's flag
+        raise LedgerError(f"export: {out} already holds {', '.join(existing)}; not replaced "
+                          f"(remove it or choose another folder)")
     if args.basis != "recorded":
         raise LedgerError("export: --to fdp always holds the total over each period, spread "
                           "into years (as the report); --basis does not apply")

@@ -117,8 +117,7 @@ def run_data(args) -> int:
     from ledger.writer import render
 
     kind = args.source
-    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind],
-                                create=not args.dry_run)
+    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind], create=False)
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
     errs = [p for p in problems if p.severity == "error"]
@@ -136,7 +135,8 @@ def run_data(args) -> int:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
             from ledger.read.iati import read_iati
-            results.append(read_iati(p, names=names, progress=lambda n, _held, p=p: (
+            results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
+                                     progress=lambda n, _held, p=p: (
                 n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
         else:
             from ledger.read.fts import read_fts
@@ -153,8 +153,9 @@ def run_data(args) -> int:
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]
     skipped = [pr for pr in result.problems if pr.kind == "skip"]
+    n_rejected, n_skipped = (sum(pr.items for pr in rejected), sum(pr.items for pr in skipped))
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
-               f"{len(rejected)} rejected, {len(skipped)} skipped by rule"
+               f"{n_rejected} rejected, {n_skipped} skipped by rule"
                + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
@@ -163,9 +164,20 @@ def run_data(args) -> int:
     rejects_path = target.with_name(target.stem + ".rejects.csv")
     if args.dry_run:
         sys.stdout.write(text)
+        for old, table, _ in result.updated:
+            sys.stdout.write(f"\n# would replace the entry at {old.file}:{old.line}\n"
+                             + render([table]))
         print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
         return 1 if file_errors or (not n_new and not n_upd and not result.unchanged) else 0
-    if rejected or file_errors or skipped:
+    if file_errors:     # all or nothing: a broken file stops the whole import
+        print(f"ledger-tool: import: {summary}", file=sys.stderr)
+        raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
+                          f"read; fix or remove them and run the import again")
+    if (n_new or n_upd or rejected or skipped) and not root.exists():   # rejects too
+        from ledger_tool.cmd_init import init_ledger
+        init_ledger(root)
+        print(f"ledger-tool: import: created the new ledger {root}", file=sys.stderr)
+    if (rejected or skipped) and root.exists():
         rejects_path = _write_rejects(rejects_path, result.problems)
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
@@ -190,8 +202,6 @@ def run_data(args) -> int:
             raise LedgerError(f"import: cannot write: {getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
           file=sys.stderr)
-    if file_errors:
-        return 1
     if not n_new and not n_upd and not result.unchanged:
         raise LedgerError(f"import: nothing imported from {args.file}")
     return 0
@@ -219,10 +229,10 @@ def _write_rejects(path: Path, problems) -> Path:
 
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "where", "kind", "reason"])
+    w.writerow(["file", "where", "kind", "items", "reason"])
     for pr in problems:
         if pr.dropped or pr.kind == "error":
-            w.writerow([inert(pr.file), inert(pr.where), pr.kind, inert(pr.reason)])
+            w.writerow([inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)])
     try:   # one rejects file per run: an earlier run's is never overwritten
         return write_new(path, buf.getvalue())
     except OSError as err:

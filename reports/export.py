@@ -266,12 +266,12 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     value ledger-tool gives that part, so ``hledger bal -B`` is the report's
     total to the penny."""
     txns, used, _ = year_parts(book, currency, valuation, horizon, years, rates)
-    prices = _prices(book, currency, valuation, rates, policy)[0] if _priceable(valuation) \
-        else None
     currencies = sorted({e.currency for e in book.entries} | {currency})
     out = ["; " + h for h in _header(book, "hledger", (used, years or "calendar"))]
     out.append(f"; converted totals: hledger bal -B  (the report's total: add "
                f"'not:tag:secondary'; by year: -Y)")
+    out.append("; no P directives: a part keeps its entry's rate, which one price per day "
+               "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
     out.append("account Funders      ; type: Revenue")
     out.append("account Purposes     ; type: Expense")
@@ -280,12 +280,6 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
         d = _digits(c)
         out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
     out.append("")
-    if prices is not None and len(prices):
-        out.append(f"; the rates ledger-tool used ({currency} per unit), for -X on one-off entries")
-        for p in prices.itertuples():
-            out.append(f"P {p.when.isoformat()} {p.currency} {_rate(p.rate)} {currency}"
-                       f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
-        out.append("")
     counts: dict[str, int] = {}
     for e, _, _, _ in txns:
         counts[e.id] = counts.get(e.id, 0) + 1
@@ -302,11 +296,6 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
             out.append(f"    {hledger_account('Purposes:' + p)}  {_posting(o, e.currency, v, currency)}")
         out.append("")
     return "\n".join(out)
-
-
-def _priceable(valuation) -> bool:
-    """One price per day can express this valuation (entry date, a fixed day)."""
-    return valuation == "entry-date" or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(valuation)))
 
 
 def _posting(amount: Decimal, cur: str, value: Decimal, report: str, sep: str = "@@") -> str:
@@ -356,9 +345,9 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     if basis not in ("total", "recorded"):
         raise LedgerError(f"export: --to beancount holds the total over each period (by year) "
                           f"or the amounts as recorded; not basis {basis!r}")
-    if basis == "recorded" or _priceable(valuation):
+    if basis == "recorded":
         prices, _ = _prices(book, currency, valuation, rates, policy)
-    else:   # yearly averages, the sources' own rates: the @@ values carry them
+    else:   # by year: each posting's @@ value carries its rate (see _hledger_years)
         import pandas as pd
         prices = pd.DataFrame({"when": [], "currency": [], "rate": [], "rate_source": []})
     entries = list(book.entries)

@@ -507,3 +507,16 @@ def test_imported_iati_and_fts_ledger_exports_by_year(run_cli, tmp_path):
     assert sum(got.values()) == total
     p = subprocess.run([bean_check, str(bc)], capture_output=True, text=True)
     assert p.returncode == 0, p.stdout + p.stderr
+
+
+@pytest.mark.parametrize("valuation", ["yearly-average", "2016-06-01"])
+def test_hledger_by_year_carries_other_valuations_at_cost(tmp_path, valuation):
+    """The parts' costs are the report's values whatever the valuation, even
+    yearly averages, which one price per day could not express."""
+    exe = _hledger()
+    book = ledger.load(_per_year_ledger(tmp_path))
+    report = _report(book, valuation=valuation)
+    path = tmp_path / "v.journal"
+    path.write_text(export.hledger(book, currency="GBP", valuation=valuation), encoding="utf-8")
+    got = _hledger_cost(exe, path, "Purposes", "not:tag:secondary")
+    assert sum(got.values()) == report.summary["amount"].sum()

@@ -66,3 +66,15 @@ def test_imported_data_validates_with_every_phase(run_cli, tmp_path):
 def test_fdp_needs_a_folder(run_cli, example_ledger):
     code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", "-")
     assert code == 1 and "not a stream" in err
+
+
+def test_an_existing_package_is_not_replaced(run_cli, example_ledger, tmp_path):
+    out = tmp_path / "fdp"
+    assert run_cli("export", example_ledger, "--to", "fdp", "-o", out)[0] == 0
+    before = (out / "ledger.csv").read_bytes()
+    code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", out, "--status", "pledged")
+    assert code == 1 and "already holds datapackage.json, ledger.csv" in err
+    assert (out / "ledger.csv").read_bytes() == before
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", tmp_path / "afile")
+    assert code == 1 and "is a file" in err

@@ -67,3 +67,10 @@ def test_a_row_repeating_an_entry_is_reported_not_added(run_cli, tmp_path):
     assert code == 1
     assert "row 2" in err and "the same figure as entry 'uk-home-office-2016-03-03-17m-gbp'" in err
     assert len(ledger.load(book).entries) == 1
+
+
+def test_a_failed_import_creates_no_ledger(run_cli, tmp_path):
+    (tmp_path / "bad.csv").write_text("date,funder,purpose,amount\n2016-03-03,UK,X,lots\n",
+                                      encoding="utf-8")
+    code, _, err = run_cli("import", tmp_path / "bad.csv", "-o", tmp_path / "book")
+    assert code == 1 and "nothing imported" in err and not (tmp_path / "book").exists()

@@ -4,6 +4,7 @@ import command, check and audit."""
 from __future__ import annotations
 
 import csv
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -187,12 +188,21 @@ def test_import_check_audit_and_reimport(tmp_path, run_cli):
 
 
 def test_import_a_folder_with_broken_files(tmp_path, run_cli):
+    """All or nothing: three unreadable files stop the import, each named."""
     book = tmp_path / "book"
     code, _, err = run_cli("import", "--from", "iati", FIX, "-o", book)
-    assert code == 1                      # three files could not be read
-    assert "17 new" in err and "3 file(s) unreadable" in err
+    assert code == 1
+    assert "20 new" in err and "3 file(s) unreadable" in err
+    assert "nothing written: 3 file(s) could not be read" in err
     for name in ("truncated.xml", "malformed.xml", "doctype.xml"):
         assert f"{name}:" in err
+    assert not book.exists()
+    good = tmp_path / "good"
+    good.mkdir()
+    for name in ("activities-v1.xml", "activities-v2.xml", "hierarchy.xml"):
+        shutil.copy(FIX / name, good / name)
+    code, _, err = run_cli("import", "--from", "iati", good, "-o", book)
+    assert code == 0 and "20 new" in err
     assert run_cli("check", book)[0] == 0
 
 
@@ -257,3 +267,31 @@ def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
             continue
         dropped = sum(p.dropped for p in r.problems)
         assert len(r.records) + dropped == r.read, [p.message() for p in r.problems]
+
+
+def test_hierarchy_levels(tmp_path, run_cli):
+    mixed = read_iati(FIX / "hierarchy.xml")
+    assert len(mixed.records) == 3
+    assert any(p.kind == "note" and "hierarchy levels 1 (1), 2 (1)" in p.reason
+               for p in mixed.problems)
+    only = read_iati(FIX / "hierarchy.xml", hierarchy="2")
+    assert sorted(_by_id(only)) == ["iati-gb-gov-1-400000-101-t-c", "iati-gb-gov-1-400000-101-t-d"]
+    (skip,) = [p for p in only.problems if p.kind == "skip"]
+    assert skip.where == "activity 'GB-GOV-1-400000'" and skip.items == 1
+    assert len(only.records) + sum(p.dropped for p in only.problems) == only.read == 3
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", FIX / "hierarchy.xml", "-o", book,
+                           "--hierarchy", "2")
+    assert code == 0 and "2 new, 0 updated, 0 unchanged, 0 rejected, 1 skipped by rule" in err
+
+
+def test_codes_without_names_are_listed_for_the_names_file(tmp_path):
+    import re as _re
+    text = _re.sub(r"<narrative>[^<]*</narrative>", "", V2.read_text(encoding="utf-8"))
+    f = tmp_path / "bare.xml"
+    f.write_text(text, encoding="utf-8")
+    r = read_iati(f)
+    (note,) = [p for p in r.problems if "named after their codes" in p.reason]
+    assert "organisations GB-GOV-1, GB-GOV-3, XM-DAC-41114" in note.reason
+    assert "sectors 11220, 12220, 72010" in note.reason
+    assert _by_id(r)["iati-gb-gov-1-300001-t-c1"]["funder"] == "GB-GOV-1"

@@ -4,6 +4,7 @@ spreadsheet importer's rules, then new / updated / unchanged / duplicate).
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import tomllib
@@ -35,11 +36,12 @@ class Problem:
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
     # "error": the whole file could not be read; "note": imported, with a remark
     kind: str = "reject"
+    items: int = 1             # how many items of the file it leaves out (reject, skip)
 
     @property
-    def dropped(self) -> bool:
-        """An item of the file that is not in the ledger because of this."""
-        return self.kind in ("reject", "skip")
+    def dropped(self) -> int:
+        """How many items of the file are not in the ledger because of this."""
+        return self.items if self.kind in ("reject", "skip") else 0
 
     def message(self) -> str:
         return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"
@@ -112,8 +114,13 @@ def account_part(text: str) -> str:
 
 def country_name(code: str) -> str:
     """ISO 3166 code -> English name (babel's CLDR data), else the code."""
+    return _territories().get(code.upper(), code.upper())
+
+
+@functools.lru_cache(maxsize=1)
+def _territories() -> dict[str, str]:
     from babel import Locale
-    return Locale("en").territories.get(code.upper(), code.upper())
+    return dict(Locale("en").territories)
 
 
 # ------------------------------------------------------------------ splits
@@ -365,8 +372,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
 def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
     """(line of the [[entry]] header, start byte, end byte) of each entry
     table; an entry ends where the next top-level table starts."""
-    heads = [m for m in re.finditer(rb"(?m)^[ \t]*\[\[?\s*([A-Za-z_.]+)\s*\]\]?[ \t]*(?:#.*)?$",
-                                    raw)]
+    heads = [m for m in re.finditer(
+        rb"(?m)^[ \t]*\[\[?[ \t]*([A-Za-z_.]+)[ \t]*\]\]?[ \t]*(?:#[^\r\n]*)?\r?$", raw)]
     spans = []
     for k, m in enumerate(heads):
         name = m.group(1).decode()
@@ -377,6 +384,13 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
             if not m2.group(1).decode().startswith("entry."):
                 end = m2.start()
                 break
+        # blank lines and comments before the next table belong to it, not to this entry
+        lines = raw[m.start():end].split(b"\n")
+        keep = len(lines)
+        while keep > 1 and (not lines[keep - 1].strip() or lines[keep - 1].lstrip().startswith(b"#")):
+            keep -= 1
+        end = m.start() + sum(len(x) + 1 for x in lines[:keep])
+        end = min(end, len(raw))
         spans.append((raw.count(b"\n", 0, m.start()) + 1, m.start(), end))
     return spans
 
@@ -393,10 +407,9 @@ def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
     for line in sorted(changes, key=lambda ln: spans[ln][0]):
         s, e = spans[line]
         out.append(raw[pos:s])
-        text = changes[line].rstrip("\n") + "\n"
-        tail = raw[s:e]
-        trailing = tail[len(tail.rstrip(b"\r\n")):]
-        out.append(text.encode("utf-8") + (b"\n" if trailing.count(b"\n") > 1 else b""))
+        newline = b"\r\n" if raw[s:e].endswith(b"\r\n") else b"\n"
+        text = changes[line].rstrip("\n").encode("utf-8").replace(b"\n", newline)
+        out.append(text + (newline if raw[s:e].endswith(b"\n") else b""))
         pos = e
     out.append(raw[pos:])
     return b"".join(out)

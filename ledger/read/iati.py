@@ -54,6 +54,7 @@ BUDGET_TYPE = {"1": "original", "2": "revised"}
 FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
+_VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 
 
 def _tag(el) -> str:
@@ -149,6 +150,8 @@ class _Activity:
             return orgs[ref]
         if name and name in orgs:
             return orgs[name]
+        if not (name or self.org_names.get(ref)):
+            self.names["_unnamed"]["organisations"].add(ref)
         return account_part(name or self.org_names.get(ref) or ref)
 
     def funder(self, el) -> tuple[str, str]:
@@ -177,6 +180,8 @@ class _Activity:
             code = (s.get("code") or "").strip()
             name = self.names["sectors"].get(code) or (
                 f"{account_part(_text(s))}" if _text(s) else f"Sector {account_part(code or '?')}")
+            if name.startswith("Sector ") and code not in self.names["sectors"]:
+                self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
         place_src = el if el is not None and (_kids(el, "recipient-country")
                                               or _kids(el, "recipient-region")) else self.el
@@ -190,6 +195,8 @@ class _Activity:
             code = (r.get("code") or "").strip()
             name = self.names["regions"].get(code.upper()) or account_part(
                 _text(r) or f"Region {code or '?'}")
+            if name.startswith("Region ") and code.upper() not in self.names["regions"]:
+                self.names["_unnamed"]["regions"].add(code or "?")
             place_items.append((name, _pct(r.get("percentage"))))
         sw, note = percentages(sector_items, "sectors")
         if note:
@@ -224,15 +231,21 @@ def _value(el, act: _Activity):
     return amount, cur, _date(v, "value-date"), v
 
 
-def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
+ITEMS = ("transaction", "budget", "planned-disbursement")
+
+
+def read_iati(path: str | Path, *, names=None, progress=None,
+              hierarchy: str | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
-    records)."""
+    records).  ``hierarchy``: read only activities at this IATI hierarchy
+    level (the others are skipped, one line per activity)."""
     from lxml import etree
     from ledger.read.common import load_names
 
     path = Path(path)
-    names = names or load_names(None)
+    unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
+    names = {**(names or load_names(None)), "_unnamed": unnamed}
     file = str(path)
     check_file(path)
     sha = file_sha256(path)
@@ -241,6 +254,7 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
     quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
     doc = source_document(path, sha, "iati")
     state = {"version": "", "activity": "", "read": 0, "acts": 0}
+    levels: dict[str, int] = {}
     try:
         with open(path, "rb") as fh:
             ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
@@ -268,11 +282,24 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
                 act = _Activity(el, state["version"], names, file)
                 state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
                 state["acts"] += 1
-                try:
-                    state["read"] += _read_activity(act, doc, records, problems, quotes)
-                except (ValueError, ArithmeticError, TypeError) as err:   # odd data, never a traceback
-                    problems.append(Problem(file, state["activity"], f"could not be read "
-                                            f"({type(err).__name__}: {err}); not imported"))
+                level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
+                levels[level] = levels.get(level, 0) + 1
+                n_items = sum(len(_kids(el, t)) for t in ITEMS)
+                if hierarchy is not None and level != hierarchy:
+                    state["read"] += n_items
+                    if n_items:
+                        problems.append(Problem(file, state["activity"] or f"activity at line "
+                                                f"{act.line}", f"hierarchy {level}, not "
+                                                f"{hierarchy} (--hierarchy): its {n_items} "
+                                                f"item(s) not imported", "skip", n_items))
+                else:
+                    try:
+                        state["read"] += _read_activity(act, doc, records, problems, quotes)
+                    except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
+                        state["read"] += n_items
+                        problems.append(Problem(file, state["activity"], f"could not be read "
+                                                f"({type(err).__name__}: {err}); its {n_items} "
+                                                f"item(s) not imported", "reject", n_items))
                 el.clear(keep_tail=False)
                 parent = el.getparent()
                 if parent is not None:
@@ -296,6 +323,17 @@ def read_iati(path: str | Path, *, names=None, progress=None) -> ReadResult:
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(Problem(file, "", "no <iati-activity> in this file", "error"))
+    if any(unnamed.values()):
+        problems.append(Problem(file, "", "accounts named after their codes (give them names in "
+                                "a --names file): " + "; ".join(
+                                    f"{k} {', '.join(sorted(v))}" for k, v in unnamed.items() if v),
+                                "note"))
+    if len(levels) > 1 and hierarchy is None:
+        problems.append(Problem(file, "", "activities at hierarchy levels "
+                                + ", ".join(f"{k} ({v})" for k, v in sorted(levels.items()))
+                                + ": a parent's budgets and its children's transactions may "
+                                  "count the same money twice; import one level with "
+                                  "--hierarchy N", "note"))
     _attach_quotes(path, quotes)
     return ReadResult(file, records, problems, doc, sha, state["read"])
 
@@ -325,12 +363,9 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
             if n not in want:
                 continue
             line = raw.decode("utf-8", "replace")
-            recs = quotes[n]
-            found = re.findall(r"<value\b[^>]*>[^<]*</value>", line)
-            for rec in recs:
-                amt = rec.fields["_number"]
-                hit = next((q for q in found if re.search(r">\s*" + re.escape(amt) + r"\s*<", q)),
-                           None)
+            found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
+            for rec in quotes[n]:
+                hit = found.get(rec.fields["_number"])
                 if hit:
                     rec.fields["source"][0]["quote"] = hit
     for recs in quotes.values():

@@ -1,0 +1,92 @@
+"""What the IATI and FTS readers share: entry replacement in place, the
+package rule, data-file figures for the audit, magnitudes."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ledger.model import Entry, Money
+from ledger.read.common import (data_figure, data_figures, magnitude_problem, replace_entries,
+                                within_package)
+
+JOURNAL = """# my notes, kept
+[[document]]
+id = "d"
+
+[[entry]]
+id = "a"   # first
+date = 2016-01-01
+funder = "F"
+purpose = "P"
+amount = "£1m"
+
+[[entry]]
+id = "b"
+date = 2016-01-02
+funder = "F"
+purpose = "P"
+amount = "£2m"
+  [[entry.source]]
+  doc = "d"
+
+# between b and c
+[[entry]]
+id = "c"
+date = 2016-01-03
+funder = "F"
+purpose = "P"
+amount = "£3m"
+"""
+
+
+def test_replace_entries_keeps_everything_else_byte_for_byte(tmp_path):
+    f = tmp_path / "j.toml"
+    f.write_bytes(JOURNAL.encode())
+    line_b = JOURNAL.splitlines().index("id = \"b\"")     # the header is the line before
+    new = replace_entries(f, {line_b: '[[entry]]\nid = "b"\ndate = 2016-01-02\nfunder = "F"\n'
+                                      'purpose = "P"\namount = "£2.5m"\n'}).decode()
+    assert new.replace('amount = "£2.5m"\n', 'amount = "£2m"\n  [[entry.source]]\n  doc = "d"\n') \
+        == JOURNAL
+    import ledger
+    f.write_text(new, encoding="utf-8")
+    got = {e.id: e.amount for e in ledger.load(f).entries}
+    assert got == {"a": Decimal("1e6"), "b": Decimal("2.5e6"), "c": Decimal("3e6")}
+
+
+def test_within_package_links_what_fits():
+    assert within_package(Decimal(10), "GBP", [(Decimal(4), "GBP"), (Decimal(7), "GBP"),
+                                               (Decimal(6), "GBP"), (Decimal(99), "EUR")]) == \
+        [True, False, True, True]
+
+
+def _entry(amount, currency, restated=()):
+    return Entry("x", dt.date(2016, 1, 1), "F", "P", Decimal(amount), currency,
+                 restated=tuple(Money(Decimal(a), c) for a, c in restated))
+
+
+def test_data_figures_read_xml_values_and_fts_keys():
+    e = _entry("1000000", "GBP")
+    assert data_figures('<value value-date="2016-05-01">1000000</value>', e) == \
+        [Money(Decimal(1000000), "GBP")]
+    assert data_figure('<value currency="EUR" value-date="2016-05-01">1000000</value>', e) \
+        .startswith("the data says 1000000 EUR")
+    fts = _entry("100000000", "EUR", [("112060000", "USD")])
+    q = '"amountUSD": 112060000, "originalAmount": 100000000, "originalCurrency": "EUR"'
+    assert set(data_figures(q, fts)) == {Money(Decimal(112060000), "USD"),
+                                         Money(Decimal(100000000), "EUR")}
+    assert data_figure(q, fts) is None
+    assert "carries no figure" in data_figure("<value/>", e)
+
+
+def test_magnitudes():
+    assert magnitude_problem(Decimal("123456789012345678.12")) is None
+    assert magnitude_problem(Decimal("1e18")) and magnitude_problem(Decimal("1e-13"))
+
+
+def test_replace_the_last_entry_of_a_crlf_file(tmp_path):
+    f = tmp_path / "j.toml"
+    f.write_bytes(JOURNAL.replace("\n", "\r\n").encode())
+    line_c = JOURNAL.splitlines().index("id = \"c\"")
+    new = replace_entries(f, {line_c: '[[entry]]\nid = "c"\ndate = 2016-01-03\nfunder = "F"\n'
+                                      'purpose = "P"\namount = "£4m"\n'})
+    assert new == JOURNAL.replace('"£3m"', '"£4m"').replace("\n", "\r\n").encode()
