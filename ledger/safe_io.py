@@ -316,6 +316,34 @@ def check_nesting(text: str, path, limit: int = MAX_NESTING) -> None:
 REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
 
 
+
+def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:
+    """Refuse (``LedgerError``) an output that is a journal file of the ledger
+    at ``ledger`` (for a ``folder`` output: one that holds a journal file or
+    the ledger itself), whatever --force says."""
+    out = Path(path)
+    real = out.resolve()
+    from ledger.journal import journal_files
+
+    lp = Path(ledger)
+    journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
+    hit = None
+    if folder:
+        lroot = lp.resolve()
+        if lroot == real or lroot.is_relative_to(real):
+            hit = lp
+        else:
+            hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
+    elif real in journals:
+        hit = out
+    if hit is not None:
+        what = ("is a journal file of the ledger" if not folder else
+                f"holds the ledger's journal file {hit}" if hit != lp else
+                "holds the ledger")
+        raise LedgerError(f"{out}: {what} {ledger}; ledger-tool never overwrites a "
+                          f"journal (choose another output)")
+
+
 def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = None,
                  force: bool = False, folder: bool = False) -> None:
     """Refuse (``LedgerError``, one line naming the path) to write ``path``:
@@ -327,27 +355,8 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
       (none of report.html, report.xlsx, summary.csv): it is replaced whole.
     """
     out = Path(path)
-    real = out.resolve()
     if ledger is not None:
-        from ledger.journal import journal_files
-
-        lp = Path(ledger)
-        journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
-        hit = None
-        if folder:
-            lroot = lp.resolve()
-            if lroot == real or lroot.is_relative_to(real):
-                hit = lp
-            else:
-                hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
-        elif real in journals:
-            hit = out
-        if hit is not None:
-            what = ("is a journal file of the ledger" if not folder else
-                    f"holds the ledger's journal file {hit}" if hit != lp else
-                    "holds the ledger")
-            raise LedgerError(f"{out}: {what} {ledger}; ledger-tool never overwrites a "
-                              f"journal (choose another output)")
+        refuse_ledger(out, ledger, folder=folder)
     if folder:
         if out.exists() and not out.is_dir():
             raise LedgerError(f"{out}: exists and is not a folder")

@@ -78,9 +78,12 @@ def run(args) -> int:
     if args.output == "-" and fmt in ("parquet", "fdp"):
         raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
-        from ledger.safe_io import guard_output
+        from ledger.safe_io import guard_output, refuse_ledger
         try:
-            guard_output(args.output, ledger=args.ledger, force=args.force)
+            if fmt == "fdp":   # a folder; reports.fdp refuses one holding other files
+                refuse_ledger(args.output, args.ledger, folder=True)
+            else:
+                guard_output(args.output, ledger=args.ledger, force=args.force)
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
     book = load_ledger(args.ledger, quiet_warnings=True)

@@ -115,12 +115,14 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    if (n_ok or n_bad) and not target.parent.exists():   # -o NEWDIR: a new ledger (init),
-        # made for rejects too: they are never only on the terminal
+    if n_bad and not n_ok and not target.parent.exists():
+        # nothing imported into a new ledger: it is not made, and the rejects go beside it
+        rejects_path = target.parent.with_name(target.parent.name + ".rejects.csv")
+    if n_ok and not target.parent.exists():      # -o NEWDIR: a new ledger (init)
         from ledger_tool.cmd_init import init_ledger
         init_ledger(target.parent)
         print(f"ledger-tool: import: created the new ledger {target.parent}", file=sys.stderr)
-    if n_bad and target.parent.exists():
+    if n_bad:
         from ledger.atomic import write_new
         from reports.text import inert_frame
 

@@ -173,11 +173,14 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: {summary}", file=sys.stderr)
         raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
                           f"read; fix or remove them and run the import again")
-    if (n_new or n_upd or rejected or skipped) and not root.exists():   # rejects too
+    if (rejected or skipped) and not (n_new or n_upd) and not root.exists():
+        # nothing imported into a new ledger: it is not made, and the rejects go beside it
+        rejects_path = root.with_name(root.name + ".rejects.csv")
+    if (n_new or n_upd) and not root.exists():
         from ledger_tool.cmd_init import init_ledger
         init_ledger(root)
         print(f"ledger-tool: import: created the new ledger {root}", file=sys.stderr)
-    if (rejected or skipped) and root.exists():
+    if rejected or skipped:
         rejects_path = _write_rejects(rejects_path, result.problems)
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
