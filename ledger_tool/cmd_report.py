@@ -68,6 +68,13 @@ def register(sub) -> None:
                         f"(default {DEFAULT_SHEET_LIMIT:,}); longer tables are cut with a note, "
                         f"and are always complete in entries.csv/.parquet and "
                         f"sources.csv/.parquet")
+    p.add_argument("--amounts", choices=["compact", "exact"], default="compact",
+                   help="amounts where people read them (charts, the HTML page, the table on "
+                        "stdout): compact as people say them, e.g. £12m, €3bn (default), or "
+                        "exact (£12,000,000.00); CSV, Parquet and workbook cells are always exact")
+    p.add_argument("--scale", choices=["auto", "linear", "log"], default="auto",
+                   help="money axis of the charts: log when the bars span 100 times or more "
+                        "(auto, the default), or always linear or log")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
     p.add_argument("--sources", metavar="DIR",
@@ -118,12 +125,14 @@ def run(args) -> int:
         print(f"audit: {audit.summary()}", file=sys.stderr)
     report = build_report(book, options, progress)
     written = write_report(report, out, progress, audit=audit,
-                           entries_limit=args.entries_sheet_limit)
+                           entries_limit=args.entries_sheet_limit,
+                           amounts=args.amounts, scale=args.scale)
     progress.done()
 
     from reports.text import write_rows
     rows = summary_rows(report)
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
+               amounts=args.amounts)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
@@ -150,7 +159,8 @@ def summary_rows(report) -> list[dict]:
 
 
 def write_report(report, out, progress=None, audit=None,
-                 entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
+                 entries_limit: int | None = DEFAULT_SHEET_LIMIT,
+                 amounts: str = "compact", scale: str = "auto") -> list:
     """Write every report file into ``out``; returns their paths.  ``audit``
     (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section.
     The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
@@ -172,7 +182,7 @@ def write_report(report, out, progress=None, audit=None,
     if progress is not None:
         progress.step("writing entries.csv and entries.parquet")
     tables = write_full_tables(report, out)
-    charts = write_charts(report, out, progress)
+    charts = write_charts(report, out, progress, amounts=amounts, scale=scale)
     if progress is not None:
         progress.step("writing the workbook")
     sheets, sections = (), ()
@@ -187,7 +197,7 @@ def write_report(report, out, progress=None, audit=None,
     html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
                                                                     HTML_TABLE_LIMIT)
     page = write_html(out / "report.html", report, charts, extra_sections=sections,
-                      limit=html_limit)
+                      limit=html_limit, audit=audit, amounts=amounts, scale=scale)
     from reports.text import inert
 
     buf = io.StringIO()

@@ -100,7 +100,7 @@ def format_data(currency: str, locale: str) -> dict:
               "suf": _affixes(p, symbol)[1], "forms": []}
         # plural forms other than "other" that change the pattern: list the
         # displayed numbers (one decimal, below 1000) that select them
-        for form in compact:
+        for form in sorted(compact, key=lambda f: f != "1"):   # "1" wins, as in babel
             if form == "other" or str(m) not in compact[form]:
                 continue
             fp = parse_pattern(compact[form][str(m)])
@@ -109,9 +109,8 @@ def format_data(currency: str, locale: str) -> dict:
             if form == "1":
                 nums = ["1"]
             else:
-                nums = [str(Decimal(t).scaleb(-COMPACT_DIGITS).normalize())
-                        for t in range(0, 10_000)
-                        if loc.plural_form(Decimal(t).scaleb(-COMPACT_DIGITS).normalize()) == form]
+                shown = (Decimal(t).scaleb(-COMPACT_DIGITS).normalize() for t in range(10_000))
+                nums = [format(d, "f") for d in shown if loc.plural_form(d) == form]
             a = _affixes(fp, symbol)
             lv["forms"].append({"nums": nums, "pre": a[0], "suf": a[1]})
         levels.append(lv)

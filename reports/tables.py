@@ -607,7 +607,9 @@ def entry_facts(entries) -> pd.DataFrame:
         "tags": [tuple(sorted(set(e.tags))) for e in entries],
         "open_ended": [e.period.is_open_ended for e in entries],
         "pays": [any(ln.kind in ("disburses", "part_of") for ln in e.links) for e in entries],
-    }, columns=["id", "tags", "open_ended", "pays"])
+        "notes": [e.notes or "" for e in entries],
+        "location": [getattr(e, "location", "") or "" for e in entries],
+    }, columns=["id", "tags", "open_ended", "pays", "notes", "location"])
 
 
 def _open_ids(report: Report) -> set:
@@ -662,7 +664,6 @@ def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     same selection (tests/test_report_html.py)."""
     facts = report.facts if report.facts is not None else pd.DataFrame(
         columns=["id", "tags", "open_ended", "pays"])
-    ids = pd.Index(facts["id"])
     tag_of = dict(zip(facts["id"], facts["tags"]))
     open_of = dict(zip(facts["id"], facts["open_ended"]))
     pays = set(facts.loc[facts["pays"].astype(bool), "id"])
@@ -676,7 +677,7 @@ def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
             "purpose": f["purpose"].astype(object).to_numpy(),
             "status": f["status"].astype(object).to_numpy(),
             "qualifier": f["qualifier"].astype(object).to_numpy(),
-            "tags": f["id"].map(lambda i: " ".join(tag_of.get(i, ()))).to_numpy(),
+            "tags": f["id"].map(lambda i: tag_of.get(i, ())).to_numpy(),
             "role": np.where(f["primary"].to_numpy(), 0,
                              np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
             "id": f["id"].astype(object).to_numpy(),
@@ -691,5 +692,4 @@ def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         out["ids"] = grouped["id"].agg(lambda s: sorted(set(s)))
         return out.reset_index()[cols]
 
-    del ids
     return cells(report.frame, []), cells(report.spread, ["year", "open"])
