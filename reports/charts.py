@@ -344,12 +344,14 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     pos = [v for _, _, v in rows if v > 0]
     lo = min(pos, default=1.0)
     top = max(pos, default=1.0)
+    left = 10 ** math.floor(math.log10(lo)) if log else 0
     for y, (_, s, v) in zip(ys, rows):
-        text = format_amount(v, report.currency, report.options.locale, amounts) if v > 0             else f"none {names[s].split(' (')[0]}"
-        ax.annotate(text, (v if v > 0 else (lo if log else 0), y), xytext=(4, 0),
+        text = (format_amount(v, report.currency, report.options.locale, amounts) if v > 0
+                else f"none {names[s].split(' (')[0]}")
+        ax.annotate(text, (v if v > 0 else left, y), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=8)
     if log:
-        ax.set_xlim(10 ** math.floor(math.log10(lo)), 10 ** (math.ceil(math.log10(top)) + 0.6))
+        ax.set_xlim(left, 10 ** (math.ceil(math.log10(top)) + 0.6))
     else:
         ax.set_xlim(0, top * 1.25)
     ax.set_title("From pledge to payment, by funder (each stage includes the later ones)\n"
