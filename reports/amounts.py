@@ -65,9 +65,15 @@ def as_said(amount, currency: str, qualifier: str, period: str, locale: str,
 
 # ---------------------------------------------------------------- the page's copy
 def _affixes(pattern, symbol: str):
-    pre = [p.replace("¤", symbol) for p in pattern.prefix]
-    suf = [s.replace("¤", symbol) for s in pattern.suffix]
-    return pre, suf
+    """A pattern's (positive, negative) prefixes and suffixes as printed: the
+    symbol in place of ¤, CLDR quoting ('.' for a literal dot) undone."""
+    import re
+
+    def out(text: str) -> str:
+        text = re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", text)
+        return text.replace("¤", symbol)
+
+    return [out(p) for p in pattern.prefix], [out(s) for s in pattern.suffix]
 
 
 def format_data(currency: str, locale: str) -> dict:

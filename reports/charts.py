@@ -170,11 +170,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
         pos = [(y, v) for y, (_, f, v) in zip(ys, rows) if f == name]
         ax.barh([y for y, _ in pos], [v for _, v in pos], color=colours[name],
                 label=_short(str(name), 60))
-    labels, prev = [], None
-    for _, (lab, _, _) in zip(ys, rows):
-        labels.append(_short(lab) if lab != prev else "")
-        prev = lab
-    ax.set_yticks(ys, labels)
+    ax.set_yticks(ys, [_short(lab) for lab, _, _ in rows])
     ax.invert_yaxis()
     _money_axis(ax, report, log, "x")
     top = max((v for _, _, v in rows), default=1)
@@ -183,7 +179,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     if log:
         lo = min((v for _, _, v in rows), default=1)
-        ax.set_xlim(10 ** math.floor(math.log10(lo)), 10 ** (math.ceil(math.log10(top)) + 0.6))
+        ax.set_xlim(10 ** (math.floor(math.log10(lo)) - 1), 10 ** (math.ceil(math.log10(top)) + 0.6))
     else:
         ax.set_xlim(0, top * 1.25)
     ax.set_title(f"{title}\n{_wrap(_subtitle(report))}", fontsize=10)
@@ -275,7 +271,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
         pos = data.to_numpy().ravel()
         pos = pos[pos > 0]
         if len(pos):
-            ax.set_ylim(10 ** math.floor(math.log10(pos.min())),
+            ax.set_ylim(10 ** (math.floor(math.log10(pos.min())) - 1),
                         10 ** (math.ceil(math.log10(pos.max())) + 0.5))
     elif len(data):
         ax.set_ylim(0, float(data.to_numpy().max()) * 1.2 or 1)
@@ -344,7 +340,7 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     pos = [v for _, _, v in rows if v > 0]
     lo = min(pos, default=1.0)
     top = max(pos, default=1.0)
-    left = 10 ** math.floor(math.log10(lo)) if log else 0
+    left = 10 ** (math.floor(math.log10(lo)) - 1) if log else 0
     for y, (_, s, v) in zip(ys, rows):
         text = (format_amount(v, report.currency, report.options.locale, amounts) if v > 0
                 else f"none {names[s].split(' (')[0]}")

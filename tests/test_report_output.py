@@ -213,9 +213,48 @@ def test_purpose_chart_bars_and_labels(report):
     assert len(ax.containers) == n_funders
     widths = [sum(b.get_width() for b in c) for c in ax.containers]
     assert abs(sum(widths) - float(sum(report.summary["amount"], Decimal(0)))) < 1
-    assert "GBP" in ax.get_title() and "entry's date" in ax.get_title()
+    title = ax.get_title().replace("\n", " ")
+    assert "GBP" in title and "entry's date" in title and "2017" in title
+    assert "GBP" not in ax.get_xlabel()            # said once, in the title
     ticks = [ax.xaxis.get_major_formatter()(x) for x in ax.get_xticks()]
-    assert any(t.startswith("£") and t.endswith("B") for t in ticks)
+    from babel.numbers import format_compact_currency
+    assert format_compact_currency(1e9, "GBP", locale="en_GB") in ticks
+
+
+def test_every_pledge_is_a_readable_bar(report):
+    """The example's eight pledges span £1.4m to £5.1bn: each is its own bar,
+    labelled with its value (qualifier kept), on a log axis by default."""
+    from reports.amounts import format_amount
+    from reports.charts import purpose_figure
+    ax = purpose_figure(report).axes[0]
+    assert ax.get_xscale() == "log"
+    bars = [b for c in ax.containers for b in c]
+    assert len(bars) == 8
+    left, right = ax.get_xlim()
+    import math
+    for b in bars:   # at least a tenth of the axis wide: readable
+        assert (math.log10(b.get_width()) - math.log10(left)) / \
+            (math.log10(right) - math.log10(left)) > 0.05
+    labels = {t.get_text() for t in ax.texts}
+    assert "up to " + format_amount(Decimal(7_000_000), "GBP", "en_GB") in labels
+    assert format_amount(Decimal(1_400_000), "GBP", "en_GB") in labels
+    assert any(t.startswith("at least ") for t in labels)
+    assert purpose_figure(report, scale="linear").axes[0].get_xscale() == "linear"
+    exact = {t.get_text() for t in purpose_figure(report, amounts="exact").axes[0].texts}
+    assert "£1,400,000.00" in exact
+
+
+def test_status_chart_stages(report):
+    from reports.charts import status_figure, status_stages
+    st = status_stages(report)
+    assert list(st.columns) == ["pledged", "committed", "paid"]
+    assert sum(st["pledged"], Decimal(0)) == sum(report.summary["amount"], Decimal(0))
+    fr = st.loc["France:Government"]
+    assert fr["committed"] == fr["pledged"] and fr["paid"] == 0
+    ax = status_figure(report).axes[0]
+    assert len(ax.containers) == 3
+    assert sum(b.get_width() for b in ax.containers[0]) == pytest.approx(
+        float(sum(st["pledged"], Decimal(0))))
 
 
 def test_many_purposes_fold_into_other():
@@ -227,12 +266,15 @@ def test_many_purposes_fold_into_other():
     from reports.charts import comparison_figure, purpose_figure
     ax = purpose_figure(r).axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(labels) == 10 and labels[-1] == "(other)" and labels[0] == "P59"
+    # nine purposes, then "(other)" with one bar per funder
+    assert len(set(labels)) == 10 and labels[-1] == "(other)" and labels[0] == "P59"
+    assert labels.count("(other)") == 3
     widths = [sum(b.get_width() for b in c) for c in ax.containers]
     assert abs(sum(widths) - sum(1000 * (i + 1) for i in range(60))) < 1e-6
-    tick = ax.xaxis.get_major_formatter()(12_000)
-    assert "€" in tick and "k" in tick
-    assert len(comparison_figure(r).axes[0].get_yticklabels()) == 10
+    from babel.numbers import format_compact_currency
+    assert ax.xaxis.get_major_formatter()(12_000) == format_compact_currency(
+        12_000, "EUR", locale="fr_FR")
+    assert len(set(t.get_text() for t in comparison_figure(r).axes[0].get_yticklabels())) == 10
 
 
 def test_timeline_chart_matches_by_year(report):
@@ -244,6 +286,18 @@ def test_timeline_chart_matches_by_year(report):
     assert "2017" in ax.get_title()
 
 
+def test_timeline_marks_projected_years(example_ledger):
+    r = build_report(ledger.load(example_ledger), ReportOptions(horizon="2019"))
+    assert r.last_bounded == "2017" and r.projected == ("2018", "2019")
+    assert r.open_by_year.loc["2018"].sum() == r.by_year.loc["2018"].sum()
+    from reports.charts import timeline_figure
+    ax = timeline_figure(r).axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[-2:] == ["2018\nprojected", "2019\nprojected"] and ticks[0] == "2014"
+    assert "projection" in ax.get_title()
+    assert any("projections" in n and "2018, 2019" in n for n in r.notes)
+
+
 # ---------------------------------------------------------------- HTML
 def test_html_is_self_contained_and_escaped(tmp_path):
     from reports.html import render_html
@@ -252,15 +306,13 @@ def test_html_is_self_contained_and_escaped(tmp_path):
               amount=Decimal(12_000_000), currency="GBP", amount_text="£12m",
               sources=(Citation("d", "\"quoted\" <i>"),))
     r = build_report(ledger.Ledger((e,), docs, {}, None), ReportOptions())
-    page = render_html(r, {"x": '<?xml version="1.0"?><!DOCTYPE svg><svg><rect/></svg>'},
-                       extra_sections=[("Audit", "<p>fine</p>")])
-    assert "<script" not in page and "&lt;script&gt;" in page
-    assert "A&amp;B" in page and "&lt;b&gt;p&lt;/b&gt;" in page
+    page = render_html(r, extra_sections=[("Audit", "<p>fine</p>")])
+    # two script elements: the data (JSON, inert) and the page's own code
+    assert page.count("<script") == 2 and "<title>" in page
+    assert "<script>alert" not in page and "<b>p</b>" not in page and "A&B" not in page
     assert 'href="javascript' not in page
-    assert "<svg><rect/></svg>" in page and "<?xml" not in page
     assert "http://" not in page.replace("http://www.w3.org", "")
-    assert page.index("<h2>Audit</h2>") > page.index("<h2>Sources</h2>")
-    assert "£12,000,000.00" in page
+    assert page.index("<h2>Audit</h2>") > page.index("<h2>About these figures</h2>")
     assert "default-src 'none'" in page     # a browser fetches nothing
 
 
@@ -288,10 +340,16 @@ def test_cli_report_end_to_end(run_cli, example_ledger, tmp_path):
     rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["funder", "purpose", "amount", "currency"]
     assert sum(Decimal(r["amount"]) for r in rows) == sum(rep.summary["amount"], Decimal(0))
-    assert "£12,000,000.00" in out and "(total)" in out
+    from reports.amounts import format_amount
+    assert format_amount(Decimal(12_000_000), "GBP", "en_GB") in out and "(total)" in out
+    assert "up to (1)" in out
     assert "wrote" in err and "wrote" not in out
+    assert (tmp_path / "chart-status.png").stat().st_size > 0
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 3 and "entry-date" in page
+    assert 'id="report-data"' in page and "entry-date" in page
+    code, out, err = run_cli("report", example_ledger, "--out", tmp_path, "--amounts", "exact",
+                             "--scale", "linear")
+    assert code == 0 and "£12,000,000.00" in out
 
 
 def test_cli_report_options_and_errors(run_cli, example_ledger, tmp_path):
