@@ -73,11 +73,22 @@ def test_workbook_sheets_layout(xlsx):
     for name in ("About", "Summary", "By purpose", "By funder", "By year", "By status",
                  "Comparison", "Entries", "Sources", "Charts"):
         assert name in wb.sheetnames
-    for name in ("Summary", "By purpose", "Entries", "Sources"):
+    assert wb.sheetnames[0] == "About"
+    for name in ("Summary", "By purpose", "By year", "By status", "Entries", "Sources"):
         ws = wb[name]
         assert ws.freeze_panes in ("A3", "B3")
-        assert ws.auto_filter.ref.startswith("A2:")
         assert "GBP" in str(ws["A1"].value) or name == "Sources"
+        # an Excel table over the header and data rows (not the total row under them)
+        (table,) = ws.tables.values()
+        first, last = table.ref.split(":")
+        assert first == "A2" and table.tableStyleInfo.showRowStripes
+        last_row = int(re.sub(r"[A-Z]", "", last))
+        assert ws.cell(last_row + 1, 1).value in (None, TOTAL, "Total counted (counted = yes)")
+        assert ws.cell(last_row, 1).value not in (None, TOTAL)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Entries"].print_title_rows == "$1:$2"
     assert wb["Charts"]._images, "charts are embedded"
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
     assert about["Report currency"] == "GBP" and about["Valuation"] == "entry-date"
@@ -185,6 +196,52 @@ def test_extra_sheets_hook(tmp_path, report):
     wb = openpyxl.load_workbook(write_workbook(tmp_path / "e.xlsx", report, extra_sheets=extra))
     assert wb.sheetnames[-2:] == ["Audit", "Custom"] and seen == [report]
     assert wb["Audit"]["A3"].value == "=quote" and wb["Audit"]["A3"].data_type == "s"
+
+
+def test_native_charts_draw_from_the_sheets_cells(report):
+    from reports.workbook import build_workbook
+    wb = build_workbook(report)
+    ws = wb["By purpose"]
+    (chart,) = ws._charts
+    n = len(report.by_purpose)
+    assert chart.series[0].val.numRef.f == f"'By purpose'!$B$3:$B${2 + n}"
+    assert chart.series[0].cat.numRef.f == f"'By purpose'!$A$3:$A${2 + n}" or \
+        chart.series[0].cat.strRef.f == f"'By purpose'!$A$3:$A${2 + n}"
+    assert chart.y_axis.scaling.logBase == 10            # £1.4m beside £5.1bn
+    assert chart.dataLabels.showVal and "bn" in chart.dataLabels.numFmt
+    (chart,) = wb["Summary"]._charts
+    assert len(chart.series) == len(report.matrix.columns)
+    assert len(wb["By year"]._charts) == 1 and len(wb["By status"]._charts) == 1
+
+
+def test_projected_years_marked_in_the_workbook(example_ledger, tmp_path):
+    from reports.workbook import write_workbook
+    r = build_report(ledger.load(example_ledger), ReportOptions(horizon="2019"))
+    ws = openpyxl.load_workbook(write_workbook(tmp_path / "h.xlsx", r))["By year"]
+    years = [row[0] for row in ws.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert years[-3:] == ["2018 (projected)", "2019 (projected)", TOTAL]
+    assert ws.cell(3 + years.index("2018 (projected)"), 2).fill.fill_type == "lightUp"
+    assert "projected" in ws["A1"].value
+
+
+def test_libreoffice_opens_charts_and_prints_landscape(xlsx, tmp_path):
+    import zipfile
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed")
+    for fmt in ("ods", "pdf"):
+        subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path),
+                        str(xlsx)], check=True, timeout=180, capture_output=True)
+    with zipfile.ZipFile(tmp_path / "report.ods") as z:
+        objects = {n.split("/")[0] for n in z.namelist()
+                   if n.startswith("Object ") and n.endswith("content.xml")}
+        charts = [z.read(f"{o}/content.xml").decode() for o in sorted(objects)]
+    assert len(charts) == 4 and all("chart:class=\"chart:bar\"" in c for c in charts)
+    assert sum('chart:logarithmic="true"' in c for c in charts) == 4
+    import pypdf
+    pages = pypdf.PdfReader(tmp_path / "report.pdf").pages
+    assert all(p.mediabox.width > p.mediabox.height for p in pages)
+    assert len(pages) < 45
 
 
 def test_libreoffice_recalculation(xlsx, report, tmp_path):
