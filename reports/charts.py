@@ -147,15 +147,22 @@ def _money_axis(ax, report: Report, log: bool, axis: str = "x"):
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(_scale_words(log))
 
 
+MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
+
+
 def _hbar_rows(matrix: pd.DataFrame, top: int):
     """(purpose label, funder, value) rows: purposes by total (top N, the rest
-    as "(other)"), then each funder's non-zero bar within the purpose."""
+    as "(other)"), then each funder's non-zero bar within the purpose.  When
+    that makes more than MAX_BARS bars, one bar per purpose ("all N funders")."""
     m = _top_n(_floats(matrix), top)
     rows = []
     for purpose, r in m.iterrows():
         for funder, v in sorted(r.items(), key=lambda kv: -kv[1]):
             if v > 0:
                 rows.append((str(purpose), str(funder), float(v)))
+    if len(rows) > MAX_BARS:
+        name = f"all {len(m.columns)} funders together"
+        return [(str(p), name, float(v)) for p, v in m.sum(axis=1).items() if v > 0], [name]
     return rows, list(m.columns)
 
 
@@ -199,6 +206,9 @@ def purpose_figure(report: Report, amounts: str = "compact", scale: str = "auto"
     rows, series = _hbar_rows(m, report.options.top) if not m.empty else ([], [])
     fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
     quals = _pair_qualifiers(report)
+    if len(series) == 1 and series[0].startswith("all "):
+        for (_, pu), qs in list(quals.items()):
+            quals.setdefault((series[0], pu), set()).update(qs)
     return _draw_hbars(fig, ax, report, rows, series, quals, amounts, scale,
                        "Funding by purpose and funder")
 
@@ -211,7 +221,10 @@ def comparison_figure(report: Report, amounts: str = "compact", scale: str = "au
     fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
     q = _pair_qualifiers(report)
     quals: dict = {}
+    together = len(series) == 1 and series[0].startswith("all ")
     for (fu, pu), qs in q.items():
+        if together:
+            quals.setdefault((series[0], pu), set()).update(qs)
         for name in series:
             if fu.casefold() == name.casefold() or fu.casefold().startswith(name.casefold() + ":"):
                 quals.setdefault((name, pu), set()).update(qs)

@@ -29,6 +29,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reports.tables import TOTAL, Report
@@ -176,38 +177,43 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
 
     o = report.options
     total, years = explore_cube(report)
-    funders = sorted({str(x) for x in total["funder"]} | {str(x) for x in years["funder"]})
-    purposes = sorted({str(x) for x in total["purpose"]} | {str(x) for x in years["purpose"]})
-    year_list = sorted({str(x) for x in years["year"]})
-    statuses = sorted({str(x) for x in total["status"]} | {str(x) for x in years["status"]})
-    quals = sorted({str(x) for x in total["qualifier"]} | {str(x) for x in years["qualifier"]})
-    tagsets = sorted({tuple(x) for x in total["tags"]} | {tuple(x) for x in years["tags"]})
+    def values(col: str, frames=(total, years)) -> list[str]:
+        out: set[str] = set()
+        for fr in frames:
+            out.update(str(x) for x in pd.unique(fr[col].astype(object)))
+        return sorted(out)
+
+    funders, purposes, statuses, quals = (values(c) for c in
+                                          ("funder", "purpose", "status", "qualifier"))
+    year_list = values("year", (years,))
+    tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
+                                                   .astype(object))})
     tags = sorted({t for ts in tagsets for t in ts})
 
     # entries: the largest first (by the absolute amount of their rows)
     f = report.frame
     size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
     size = size.groupby(level=0, sort=False).sum()
-    order = sorted(range(len(size)), key=lambda k: (-int(size.iloc[k]), k))
-    ids = [size.index[k] for k in order]
+    order = np.lexsort((np.arange(len(size)), -size.to_numpy()))   # largest first, stable
+    ids = list(size.index.to_numpy()[order])
     index = {i: k for k, i in enumerate(ids)}
     shown = ids if limit is None else ids[:limit]
 
+    def codes(col: pd.Series, values: list) -> list:
+        return pd.Categorical(col.astype(str), categories=values).codes.tolist()
+
     def cells(c: pd.DataFrame, with_year: bool) -> dict:
-        fi = {v: k for k, v in enumerate(funders)}
-        pi = {v: k for k, v in enumerate(purposes)}
-        si = {v: k for k, v in enumerate(statuses)}
-        qi = {v: k for k, v in enumerate(quals)}
         ti = {v: k for k, v in enumerate(tagsets)}
-        out = {"f": [fi[str(x)] for x in c["funder"]], "p": [pi[str(x)] for x in c["purpose"]],
-               "s": [si[str(x)] for x in c["status"]], "q": [qi[str(x)] for x in c["qualifier"]],
-               "t": [ti[tuple(x)] for x in c["tags"]], "r": [int(x) for x in c["role"]],
-               "m": [_num(x) for x in c["minor"]],
+        minor = c["minor"].to_numpy()
+        safe = bool(len(minor) == 0 or np.abs(minor.astype(object)).max() <= 2 ** 53 - 1)
+        out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
+               "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
+               "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
+               "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
                "e": [[index[i] for i in e] for e in c["ids"]]}
         if with_year:
-            yi = {v: k for k, v in enumerate(year_list)}
-            out["y"] = [yi[str(x)] for x in c["year"]]
-            out["o"] = [1 if x else 0 for x in c["open"]]
+            out["y"] = codes(c["year"], year_list)
+            out["o"] = c["open"].astype(int).tolist()
         return out
 
     docs_meta: dict[str, dict] = {}
@@ -231,12 +237,13 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                                  "CHANGED since it was archived (hash differs)")
 
     facts = report.facts.set_index("id") if report.facts is not None else None
+    want = set(shown)
     cites_of: dict[str, list] = {}
-    for r in report.sources.itertuples(index=False):
+    src = report.sources
+    for r in src[src["entry"].astype(object).isin(want).to_numpy()].itertuples(index=False):
         cites_of.setdefault(str(r.entry), []).append(r)
     ent = report.entries
-    want = set(shown)
-    pos = [k for k, i in enumerate(ent["id"]) if i in want]
+    pos = np.flatnonzero(ent["id"].astype(object).isin(want).to_numpy())
     part = ent.iloc[pos]
     minor = _minor(f).to_numpy()[pos]
     by_id: dict[str, dict] = {}
