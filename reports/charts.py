@@ -240,7 +240,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     from reports.amounts import format_amount
     plt = _plt()
     data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
-    fig, ax = plt.subplots(figsize=(10, 5.2))
+    fig, ax = plt.subplots(figsize=(12, 5.2))
     n = max(len(data.columns), 1)
     width = 0.8 / n
     xs = list(range(len(data.index)))
@@ -304,7 +304,8 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
                                  label="hatched: open-ended 'a year' pledges"))
         if report.projected:
             handles.append(Patch(facecolor=PROJECTED_COLOUR, label="projected year"))
-        ax.legend(handles=handles, title="funder", fontsize=8)
+        ax.legend(handles=handles, title="funder", fontsize=8, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig

@@ -20,7 +20,7 @@ tr.projected td{background:repeating-linear-gradient(45deg,#fff,#fff 6px,#f1ecfa
 .basis{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
 .cut{background:#eef6ff;border-left:4px solid #3a78c2;padding:.4em 1em}
 #filters{display:flex;flex-wrap:wrap;gap:.8em;align-items:flex-start;background:#f6f7fa;
-padding:.6em;border:1px solid #dde;position:sticky;top:0;z-index:2}
+padding:.6em;border:1px solid #dde}
 #filters label{display:flex;flex-direction:column;font-size:.85em;font-weight:600}
 #filters select{min-width:9em;max-width:22em;font-size:.95em}
 #filter-state{flex-basis:100%;margin:.2em 0 0;font-size:.9em}
@@ -286,9 +286,9 @@ function sortedKeys(map, byAmount) {
   return keys;
 }
 function pct(part, total) {
-  if (total === ZERO) return '0.0%';
+  if (total === ZERO) return (0).toLocaleString(M.lang, {style: 'percent', minimumFractionDigits: 1});
   var tenthsPct = (part * BigInt(1000) * TEN / total + BigInt(5)) / TEN;   // rounded to 0.1 %
-  return (Number(tenthsPct) / 10).toLocaleString(M.lang, {minimumFractionDigits: 1, maximumFractionDigits: 1}) + '\u00a0%';
+  return (Number(tenthsPct) / 1000).toLocaleString(M.lang, {style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1});
 }
 
 function render(st) {
