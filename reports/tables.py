@@ -618,7 +618,8 @@ def _open_ids(report: Report) -> set:
 
 
 def mark_projections(report: Report) -> None:
-    """Fill ``last_bounded`` (the last year any bounded primary entry reaches),
+    """Fill ``last_bounded`` (the last year any bounded primary entry reaches;
+    with only open-ended entries, the year the latest of them was made),
     ``projected`` (the by-year years after it: nothing but open-ended "a year"
     pledges counted to the horizon) and ``open_by_year`` (year × funder: the
     part of ``by_year`` that comes from open-ended pledges)."""
@@ -629,14 +630,14 @@ def mark_projections(report: Report) -> None:
     prim = spread[spread["primary"]]
     is_open = prim["id"].isin(open_ids)
     bounded = prim.loc[~is_open, "year"]
-    report.last_bounded = str(bounded.max()) if len(bounded) else None
-    if not open_ids or report.by_year.empty:
+    if len(bounded):
+        report.last_bounded = str(bounded.max())
+    elif len(prim):   # only open-ended pledges: the year the latest one was made
+        report.last_bounded = str(prim.groupby("id")["year"].min().max())
+    if not open_ids or report.by_year.empty or report.last_bounded is None:
         return
     years = [str(y) for y in report.by_year.index]
-    if report.last_bounded is None:
-        report.projected = tuple(years)
-    else:
-        report.projected = tuple(y for y in years if y > report.last_bounded)
+    report.projected = tuple(y for y in years if y > report.last_bounded)
     op = prim[is_open]
     m = op.assign(_m=_minor(op)).pivot_table(index="year", columns="funder", values="_m",
                                              aggfunc="sum", fill_value=0)

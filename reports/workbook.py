@@ -178,7 +178,8 @@ def add_table(ws, headers: list[str], last: int) -> bool:
         return False
     seen: set[str] = set()
     for j, h in enumerate(headers, 1):
-        name = _storable(str(h)).strip() or f"column {j}"
+        # table column names: one line, at most 255 characters (Excel's limits)
+        name = re.sub(r"\s+", " ", _storable(str(h))).strip()[:255] or f"column {j}"
         base, k = name, 2
         while name.casefold() in seen:
             name, k = f"{base} ({k})", k + 1

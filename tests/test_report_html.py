@@ -52,6 +52,15 @@ def test_page_data_cells_sum_to_the_report_tables(example_ledger):
         Decimal(3_000_000_000), "EUR", "en_GB") + " a year"
 
 
+@pytest.mark.parametrize("options", [dict(basis="per-year"), dict(status=("committed",)),
+                                     dict(valuation="yearly-average", currency="EUR")])
+def test_page_cells_follow_the_report_options(example_ledger, options):
+    r = build_report(ledger.load(example_ledger), ReportOptions(**options))
+    cells = page_data(r)["cells"]["total"]
+    minor = sum(int(m) for m, role in zip(cells["m"], cells["r"]) if role == 0)
+    assert Decimal(minor).scaleb(-2) == sum(r.summary["amount"], Decimal(0))
+
+
 def test_page_carries_entries_up_to_the_limit_and_says_so(example_ledger):
     r = build_report(ledger.load(example_ledger), ReportOptions())
     page = render_html(r, limit=3)
@@ -188,6 +197,27 @@ def test_filter_uk_security_fiscal_2015_16_equals_the_command_line(browser, repo
     assert int(cells[-1].get_attribute("data-minor")) == year_minor
     browser.find_element("id", "clear-filters").click()
     assert _total(browser) == sum(_summary_minor(full).values())
+
+
+def test_status_and_qualifier_filters_equal_the_command_line(browser, reports, example_ledger,
+                                                            tmp_path):
+    from ledger_tool.cli import main
+    full, _ = reports
+    out = tmp_path / "committed"
+    # the page counts open-ended pledges to the whole report's horizon (2017-18);
+    # a command line filtered to them alone would default to their own year
+    assert main(["report", str(example_ledger), "--out", str(out), "--status", "committed",
+                 "--years", "fiscal-uk", "--horizon", "2017-18"]) == 0
+    _open(browser, full / "report.html")
+    _choose(browser, "s", "committed")
+    assert _total(browser) == sum(_summary_minor(out).values())
+    browser.find_element("id", "clear-filters").click()
+    _choose(browser, "q", "up to")
+    want = _summary_minor(full)[("UK:Home Office", "Security:Channel Tunnel railhead")]
+    assert _total(browser) == want
+    # the value is said with its qualifier
+    cell = browser.find_element("css selector", "#by-purpose-table tbody tr button.amt")
+    assert cell.text == "up to " + format_amount(Decimal(want).scaleb(-2), "GBP", "en_GB")
 
 
 def test_clicking_an_amount_shows_its_entries_with_citations(browser, reports):
