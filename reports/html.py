@@ -34,23 +34,9 @@ import pandas as pd
 
 from reports.tables import TOTAL, Report
 
-# Rows of the page's Entries and Sources tables at most (a browser still opens
-# the page quickly; every row is in entries.csv / sources.csv).
+# Entries the page carries at most, the largest first (its totals always cover
+# every entry; every row is in entries.csv / sources.csv).
 HTML_TABLE_LIMIT = 2_000
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
-max-width:1100px;padding:0 1em;color:#1b1b1b;line-height:1.4}
-h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.8em;border-bottom:1px solid #ccd}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
-th,td{border:1px solid #ccd;padding:.25em .5em;vertical-align:top}
-th{background:#dde4ee;text-align:left} td.n{text-align:right;white-space:nowrap}
-tr.total td{font-weight:bold;background:#f3f5f9}
-.basis{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
-.chart svg{max-width:100%;height:auto}
-nav a{margin-right:1em}
-"""
-
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -96,29 +82,6 @@ def table_html(frame: pd.DataFrame, *, money_cols=(), currency="GBP", locale="en
         out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "\n".join(out)
-
-
-def _with_totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """A matrix with a Total column and a Total row."""
-    if frame.empty:
-        return frame
-    f = frame.copy()
-    f[TOTAL] = [sum(r, Decimal(0)) for r in f.itertuples(index=False)]
-    f.loc[TOTAL] = [sum(f[c], Decimal(0)) for c in f.columns]
-    return f
-
-
-def _svg_inline(svg: str) -> str:
-    """Strip the XML prolog / doctype so the SVG can sit inside HTML."""
-    svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
-    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
-    return svg
-
-
-def _cut_note(shown: int, total: int, what: str, csv_name: str) -> str:
-    return (f'<p class="basis">Showing {shown:,} of {total:,} {esc(what)}; the full table is '
-            f'in <a href="{csv_name}">{csv_name}</a> beside this page.</p>')
 
 
 CONTEXT_CHARS = 160        # document words shown either side of a quote
