@@ -114,7 +114,7 @@ def run(args) -> int:
         horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
-        top=args.top, rates=args.rates, title=args.title)
+        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
         from ledger.audit import audit as run_audit

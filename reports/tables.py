@@ -58,6 +58,7 @@ class ReportOptions:
     top: int = 12                         # charts: top N purposes, the rest as "(other)"
     rates: str | None = None              # a user rate table (CSV), else the ledger's / ECB
     title: str | None = None
+    amounts: str = "compact"              # amounts in sentences: compact (£12m) | exact
 
 
 @dataclass
@@ -574,7 +575,14 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                          f"horizon gives larger totals.")
     quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
     if not quals.empty:
-        q = quals.drop_duplicates().groupby("qualifier")["id"].agg(", ".join)
+        quals = quals.drop_duplicates()
+        if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
+            from reports.amounts import as_said
+            by_id = {e.id: e for e in entries}
+            quals = quals.assign(id=[
+                f"{i} ({as_said(by_id[i].amount, by_id[i].currency, q, by_id[i].period.describe(), o.locale, o.amounts)})"
+                if i in by_id else i for i, q in zip(quals["id"], quals["qualifier"])])
+        q = quals.groupby("qualifier")["id"].agg(", ".join)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
     if o.basis == "per-year":

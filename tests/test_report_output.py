@@ -429,3 +429,15 @@ def test_cli_report_options_and_errors(run_cli, example_ledger, tmp_path):
     f.write_text("x")
     code, _, err = run_cli("report", example_ledger, "--out", f)
     assert code == 1 and "not a folder" in err
+
+
+def test_notes_say_qualified_amounts_as_people_do(example_ledger):
+    from babel.numbers import format_compact_currency, format_currency
+    book = ledger.load(example_ledger)
+    r = build_report(book, ReportOptions(locale="fr_FR", currency="EUR"))
+    said = format_compact_currency(Decimal(3_000_000_000), "EUR", locale="fr_FR",
+                                   fraction_digits=1)
+    assert any(f"france-africa-development-2015 (at least {said} a year)" in n for n in r.notes)
+    r = build_report(book, ReportOptions(amounts="exact"))
+    exact = format_currency(Decimal(7_000_000), "GBP", locale="en_GB")
+    assert any(f"uk-coquelles-railhead-2015 (up to {exact})" in n for n in r.notes)
