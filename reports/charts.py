@@ -97,6 +97,8 @@ def use_log(values, scale: str = "auto") -> bool:
     €3bn a year)."""
     if scale in ("log", "linear"):
         return scale == "log"
+    if any(float(v) < 0 for v in values):    # a log axis cannot show a negative bar
+        return False
     pos = [float(v) for v in values if float(v) > 0]
     return len(pos) > 1 and max(pos) / min(pos) >= LOG_RATIO
 

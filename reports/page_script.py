@@ -175,7 +175,7 @@ var scaleSel = el('select', {id: 'scale', 'aria-label': 'Chart scale'});
 });
 scaleSel.value = M.scale;
 var amountSel = el('select', {id: 'amounts', 'aria-label': 'Amounts'});
-[['compact', 'compact (£12m)'], ['exact', 'exact']].forEach(function (o) {
+[['compact', 'compact (' + compact(BigInt(12500000) * SCALE) + ')'], ['exact', 'exact (' + exact(BigInt(12500000) * SCALE) + ')']].forEach(function (o) {
   amountSel.appendChild(el('option', {value: o[0]}, o[1]));
 });
 amountSel.value = mode;
@@ -412,6 +412,7 @@ function colour(series, all) { var i = all.indexOf(series); return PALETTE[(i < 
 function useLog(values, scale) {
   if (scale === 'log') return true;
   if (scale === 'linear') return false;
+  if (values.some(function (v) { return v < 0; })) return false;   // a log axis hides negatives
   var pos = values.filter(function (v) { return v > 0; });
   if (pos.length < 2) return false;
   return Math.max.apply(null, pos) / Math.min.apply(null, pos) >= M.logRatio;
@@ -457,7 +458,8 @@ function barChart(id, title, bars, series, scale, cut) {
   var prev = null;
   bars.forEach(function (b, i) {
     var y = top + i * rowH, v = values[i], bw = ax.pos(v) * plotW;
-    if (b.label !== prev) s.appendChild(sv('text', {x: labelW - 8, y: y + 15, 'font-size': 12, 'text-anchor': 'end'}, short(b.label, 44)));
+    s.appendChild(sv('text', {x: labelW - 8, y: y + 15, 'font-size': 12, 'text-anchor': 'end',
+                              fill: b.label === prev ? '#777' : '#000'}, short(b.label, 44)));
     prev = b.label;
     var rect = sv('rect', {x: labelW, y: y + 3, width: Math.max(bw, v > 0 ? 2 : 0), height: rowH - 6,
                            fill: colour(b.series, series), 'class': 'bar', 'data-minor': sum(b.cells).toString()});
