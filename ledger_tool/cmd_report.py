@@ -68,6 +68,13 @@ def register(sub) -> None:
                         f"(default {DEFAULT_SHEET_LIMIT:,}); longer tables are cut with a note, "
                         f"and are always complete in entries.csv/.parquet and "
                         f"sources.csv/.parquet")
+    p.add_argument("--amounts", choices=["compact", "exact"], default="compact",
+                   help="amounts where people read them (charts, the HTML page, the table on "
+                        "stdout): compact as people say them, e.g. £12m, €3bn (default), or "
+                        "exact (£12,000,000.00); CSV, Parquet and workbook cells are always exact")
+    p.add_argument("--scale", choices=["auto", "linear", "log"], default="auto",
+                   help="money axis of the charts: log when the bars span 100 times or more "
+                        "(auto, the default), or always linear or log")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
     p.add_argument("--force", action="store_true",
@@ -114,7 +121,7 @@ def run(args) -> int:
         horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
-        top=args.top, rates=args.rates, title=args.title)
+        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
         from ledger.audit import audit as run_audit
@@ -125,12 +132,14 @@ def run(args) -> int:
         print(f"audit: {audit.summary()}", file=sys.stderr)
     report = build_report(book, options, progress)
     written = write_report(report, out, progress, audit=audit,
-                           entries_limit=args.entries_sheet_limit)
+                           entries_limit=args.entries_sheet_limit,
+                           amounts=args.amounts, scale=args.scale)
     progress.done()
 
     from reports.text import write_rows
     rows = summary_rows(report)
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
+               amounts=args.amounts)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
@@ -166,7 +175,8 @@ def summary_rows(report) -> list[dict]:
 
 
 def write_report(report, out, progress=None, audit=None,
-                 entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
+                 entries_limit: int | None = DEFAULT_SHEET_LIMIT,
+                 amounts: str = "compact", scale: str = "auto") -> list:
     """Write every report file into a new folder beside ``out`` and rename it
     into place (a failed run leaves ``out`` as it was); returns the paths.
     OS errors (read-only, full, permission) raise one ``LedgerError`` line
@@ -183,7 +193,7 @@ def write_report(report, out, progress=None, audit=None,
     out = Path(out)
     tmp = _new_folder_beside(out)
     try:
-        files = _write_files(report, tmp, progress, audit, entries_limit)
+        files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
         _rename_into_place(tmp, out)
     except BaseException as err:
         import shutil
@@ -243,7 +253,8 @@ def _rename_into_place(tmp, out) -> None:
 
 
 def _write_files(report, out, progress=None, audit=None,
-                 entries_limit: int | None = DEFAULT_SHEET_LIMIT) -> list:
+                 entries_limit: int | None = DEFAULT_SHEET_LIMIT,
+                 amounts: str = "compact", scale: str = "auto") -> list:
     import csv
     import io
 
@@ -256,7 +267,7 @@ def _write_files(report, out, progress=None, audit=None,
     if progress is not None:
         progress.step("writing entries.csv and entries.parquet")
     tables = write_full_tables(report, out)
-    charts = write_charts(report, out, progress)
+    charts = write_charts(report, out, progress, amounts=amounts, scale=scale)
     if progress is not None:
         progress.step("writing the workbook")
     sheets, sections = (), ()
@@ -265,13 +276,13 @@ def _write_files(report, out, progress=None, audit=None,
         sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
         sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
     xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
-                          entries_limit=entries_limit, full_tables=False)
+                          entries_limit=entries_limit, full_tables=False, scale=scale)
     if progress is not None:
         progress.step("writing the HTML page")
     html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
                                                                     HTML_TABLE_LIMIT)
     page = write_html(out / "report.html", report, charts, extra_sections=sections,
-                      limit=html_limit)
+                      limit=html_limit, audit=audit, amounts=amounts, scale=scale)
     from reports.text import inert
 
     buf = io.StringIO()

@@ -4,17 +4,22 @@ Each ``*_figure(report)`` returns a matplotlib ``Figure`` built from the
 report's tables (so tests can inspect the bars before anything is saved);
 ``write_charts(report, folder)`` saves every chart as PNG and SVG.
 
-- ``purpose_figure``: spending by purpose, horizontal bars stacked by funder;
-  the top N purposes (``options.top``) and the rest as "(other)".
+- ``purpose_figure``: a bar for each funder's funding of each purpose; the top
+  N purposes (``options.top``) and the rest as "(other)".
 - ``timeline_figure``: money falling in each (calendar/fiscal) year, bars
-  grouped by funder.
+  grouped by funder; open-ended pledges hatched, projected years shaded.
 - ``comparison_figure``: the compared funders side by side per purpose.
+- ``status_figure``: per funder, pledged → committed or further → paid.
 
-Titles and axes state currency, basis and valuation; money tick labels use
-``babel.numbers.format_compact_currency`` for the report's locale (£12M, 12 M €).
+Every bar carries its value (``--amounts`` compact or exact, qualifiers kept:
+"up to £7m"); the money axis is log when the bars span two orders of magnitude
+or more (``--scale auto``), so a £1.4m pledge stays readable beside €3bn a
+year.  The title says what is drawn, the line under it says currency, basis,
+horizon and valuation once; money ticks use babel's compact currency format.
 """
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -22,7 +27,7 @@ import pandas as pd
 
 from reports.tables import OTHER, TOTAL, Report
 
-CHARTS = ("purpose", "timeline", "comparison")
+CHARTS = ("purpose", "timeline", "comparison", "status")
 
 
 def _plt():
@@ -82,91 +87,303 @@ def _short(label: str, width: int = 42) -> str:
     return label.replace("$", r"\$")
 
 
+LOG_RATIO = 100     # auto scale: log when the bars span 100 times or more
+PROJECTED_COLOUR = "#efe9f8"
+
+
+def use_log(values, scale: str = "auto") -> bool:
+    """The money axis: "log", "linear", or "auto" (log when the largest bar is
+    LOG_RATIO times the smallest or more, so that £1.4m stays readable beside
+    €3bn a year)."""
+    if scale in ("log", "linear"):
+        return scale == "log"
+    if any(float(v) < 0 for v in values):    # a log axis cannot show a negative bar
+        return False
+    pos = [float(v) for v in values if float(v) > 0]
+    return len(pos) > 1 and max(pos) / min(pos) >= LOG_RATIO
+
+
 def _subtitle(report: Report) -> str:
-    return report.basis_text()
+    """Currency, basis, horizon and valuation: said once, under the title."""
+    o = report.options
+    basis = "total over each period" if o.basis == "total" else "amount per year"
+    horizon = (f" (open-ended 'a year' pledges to {report.horizon})"
+               if report.horizon and o.basis == "total" else "")
+    return f"{o.currency}, {basis}{horizon}, valued at {report.valuation_text()}"
 
 
-def purpose_figure(report: Report):
-    """Horizontal bars per purpose (top N + "(other)"), stacked by funder."""
-    plt = _plt()
-    m = report.matrix
-    data = _top_n(_floats(m), report.options.top) if not m.empty else pd.DataFrame()
-    rows = max(len(data), 1)
-    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.42 * rows))
-    left = pd.Series(0.0, index=data.index)
-    for funder in data.columns:
-        ax.barh([_short(str(i)) for i in data.index], data[funder], left=left, label=_short(str(funder), 60))
-        left = left + data[funder]
-    return _finish_purpose_bars(fig, ax, report, "Funding by purpose, stacked by funder",
-                                legend=len(data.columns) > 0)
+def _wrap(text: str, width: int = 100) -> str:
+    import textwrap
+    return "\n".join(textwrap.wrap(text, width))
 
 
-def timeline_figure(report: Report):
-    """Bars per year, one per funder (grouped)."""
-    plt = _plt()
-    data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
-    fig, ax = plt.subplots(figsize=(10, 5))
-    n = max(len(data.columns), 1)
-    width = 0.8 / n
-    xs = range(len(data.index))
-    for k, funder in enumerate(data.columns):
-        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width, label=_short(str(funder), 60))
-    ax.set_xticks(list(xs), [str(y) for y in data.index])
-    ax.yaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
-    ax.set_ylabel(report.currency)
-    ax.set_xlabel(report.year_label)
-    horizon = f"; open-ended amounts to {report.horizon}" if report.horizon else ""
-    ax.set_title(f"Funding per year by funder\n{report.currency}, amounts spread over their "
-                 f"periods by days, valued at {report.valuation_text()}{horizon}", fontsize=10)
-    if len(data.columns):
-        ax.legend(title="funder", fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    return fig
+def _scale_words(log: bool) -> str:
+    return "amount (log scale: each gridline is ten times the last)" if log else "amount"
 
 
-def comparison_figure(report: Report):
-    """The compared funders side by side per purpose (top N + "(other)")."""
-    plt = _plt()
-    c = report.comparison
-    c = c.drop(index=TOTAL, errors="ignore")
-    data = _top_n(_floats(c), report.options.top) if not c.empty else pd.DataFrame()
-    rows = max(len(data), 1)
-    fig, ax = plt.subplots(figsize=(10, 1.6 + 0.5 * rows))
-    n = max(len(data.columns), 1)
-    height = 0.8 / n
-    ys = range(len(data.index))
-    for k, funder in enumerate(data.columns):
-        ax.barh([y - 0.4 + height * (k + 0.5) for y in ys], data[funder], height=height,
-                label=_short(str(funder), 60))
-    ax.set_yticks(list(ys), [_short(str(i)) for i in data.index])
-    names = " vs ".join(str(x) for x in data.columns)
-    return _finish_purpose_bars(fig, ax, report, f"{names}: funding by purpose",
-                                legend=len(data.columns) > 0)
+def _label(value, quals, report: Report, amounts: str) -> str:
+    from reports.amounts import format_amount, qualified
+    text = format_amount(value, report.currency, report.options.locale, amounts)
+    return qualified(text, quals)
 
 
-def _finish_purpose_bars(fig, ax, report: Report, title: str, legend: bool):
-    """Purposes down the side, money along the bottom (babel ticks), the
-    title and axis stating currency, basis and valuation."""
+def _pair_qualifiers(report: Report) -> dict:
+    """(funder, purpose) → the qualifiers of the counted figures behind it."""
+    f = report.frame
+    prim = f[f["primary"]]
+    out: dict = {}
+    for fu, pu, q in zip(prim["funder"].astype(str), prim["purpose"].astype(str),
+                         prim["qualifier"].astype(str)):
+        out.setdefault((fu, pu), set()).add(q)
+    return out
+
+
+def _money_axis(ax, report: Report, log: bool, axis: str = "x"):
+    target = ax.xaxis if axis == "x" else ax.yaxis
+    if log:
+        (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        from matplotlib.ticker import LogLocator, NullFormatter
+        target.set_major_locator(LogLocator(base=10))
+        target.set_minor_formatter(NullFormatter())
+    target.set_major_formatter(money_formatter(report.currency, report.options.locale))
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(_scale_words(log))
+
+
+MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
+
+
+def _hbar_rows(matrix: pd.DataFrame, top: int):
+    """(purpose label, funder, value) rows: purposes by total (top N, the rest
+    as "(other)"), then each funder's non-zero bar within the purpose.  When
+    that makes more than MAX_BARS bars, one bar per purpose ("all N funders")."""
+    m = _top_n(_floats(matrix), top)
+    rows = []
+    for purpose, r in m.iterrows():
+        for funder, v in sorted(r.items(), key=lambda kv: -kv[1]):
+            if v > 0:
+                rows.append((str(purpose), str(funder), float(v)))
+    if len(rows) > MAX_BARS:
+        name = f"all {len(m.columns)} funders together"
+        return [(str(p), name, float(v)) for p, v in m.sum(axis=1).items() if v > 0], [name]
+    return rows, list(m.columns)
+
+
+def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scale: str,
+                title: str):
+    """One bar per (label, series) row, coloured by series, a value label on
+    every bar, purposes labelled once per group."""
+    log = use_log([v for _, _, v in rows], scale)
+    colours = {name: f"C{k % 10}" for k, name in enumerate(series)}
+    ys = list(range(len(rows)))
+    for name in series:
+        pos = [(y, v) for y, (_, f, v) in zip(ys, rows) if f == name]
+        ax.barh([y for y, _ in pos], [v for _, v in pos], color=colours[name],
+                label=_short(str(name), 60))
+    ax.set_yticks(ys, [_short(lab) for lab, _, _ in rows])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(money_formatter(report.currency, report.options.locale))
-    ax.set_xlabel(f"{report.currency} ({_subtitle(report)})")
-    ax.set_title(f"{title}\n{_subtitle(report)}", fontsize=11)
-    if legend:
+    _money_axis(ax, report, log, "x")
+    top = max((v for _, _, v in rows), default=1)
+    for y, (lab, f, v) in zip(ys, rows):
+        ax.annotate(_short(_label(v, quals.get((f, lab), ()), report, amounts), 40), (v, y),
+                    xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
+    if log:
+        lo = min((v for _, _, v in rows), default=1)
+        ax.set_xlim(10 ** (math.floor(math.log10(lo)) - 1), 10 ** (math.ceil(math.log10(top)) + 0.6))
+    else:
+        ax.set_xlim(0, top * 1.25)
+    ax.set_title(f"{title}\n{_wrap(_subtitle(report))}", fontsize=10)
+    if series:
         ax.legend(title="funder", fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 
 
-FIGURES = {"purpose": purpose_figure, "timeline": timeline_figure, "comparison": comparison_figure}
+def purpose_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
+    """A bar for each funder's funding of each purpose (the top N purposes,
+    the rest as "(other)"), a value label on every bar; log scale when the
+    bars span orders of magnitude (``scale``)."""
+    plt = _plt()
+    m = report.matrix
+    rows, series = _hbar_rows(m, report.options.top) if not m.empty else ([], [])
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    quals = _pair_qualifiers(report)
+    if len(series) == 1 and series[0].startswith("all "):
+        for (_, pu), qs in list(quals.items()):
+            quals.setdefault((series[0], pu), set()).update(qs)
+    return _draw_hbars(fig, ax, report, rows, series, quals, amounts, scale,
+                       "Funding by purpose and funder")
 
 
-def figures(report: Report) -> dict:
-    return {name: make(report) for name, make in FIGURES.items()}
+def comparison_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
+    """The compared funders side by side per purpose (top N + "(other)")."""
+    plt = _plt()
+    c = report.comparison.drop(index=TOTAL, errors="ignore")
+    rows, series = _hbar_rows(c, report.options.top) if not c.empty else ([], [])
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    q = _pair_qualifiers(report)
+    quals: dict = {}
+    together = len(series) == 1 and series[0].startswith("all ")
+    for (fu, pu), qs in q.items():
+        if together:
+            quals.setdefault((series[0], pu), set()).update(qs)
+        for name in series:
+            if fu.casefold() == name.casefold() or fu.casefold().startswith(name.casefold() + ":"):
+                quals.setdefault((name, pu), set()).update(qs)
+    names = " and ".join(str(x) for x in series)
+    return _draw_hbars(fig, ax, report, rows, series, quals, amounts, scale,
+                       f"{names} compared, by purpose")
 
 
-def write_charts(report: Report, folder, progress=None) -> dict[str, dict[str, Path]]:
+def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
+    """Bars per year, one per funder; the part from open-ended "a year"
+    pledges hatched, and the years past the last bounded pledge shaded and
+    marked "projected"."""
+    from reports.amounts import format_amount
+    plt = _plt()
+    data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
+    fig, ax = plt.subplots(figsize=(12, 5.2))
+    n = max(len(data.columns), 1)
+    width = 0.8 / n
+    xs = list(range(len(data.index)))
+    log = use_log(data.to_numpy().ravel() if len(data) else [], scale)
+    for k, funder in enumerate(data.columns):
+        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
+               color=f"C{k % 10}", label=_short(str(funder), 60))
+    opened = report.open_by_year
+    if opened is not None and len(data):
+        o = _floats(opened)
+        first = True
+        for k, funder in enumerate(data.columns):
+            part = o[funder] if funder in o else pd.Series(0.0, index=data.index)
+            total = data[funder]
+            # the open-ended share of each bar, hatched (log axes: the top of the bar)
+            base = [t - p if not log else (t * (1 - p / t) if p < t else 0) for t, p in zip(total, part)]
+            bottom = [b if not log else max(b, 1e-9) for b in base]
+            heights = [t - b for t, b in zip(total, bottom)]
+            keep = [p > 0 for p in part]
+            if any(keep):
+                ax.bar([x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
+                       [h for h, kp in zip(heights, keep) if kp], width=width,
+                       bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
+                       hatch="///", edgecolor="white", linewidth=0)
+                first = False
+    if len(data) and len(data.index) * n <= 60:
+        for k, funder in enumerate(data.columns):
+            for x, v in zip(xs, data[funder]):
+                if v > 0:
+                    ax.annotate(format_amount(v, report.currency, report.options.locale, amounts),
+                                (x - 0.4 + width * (k + 0.5), v), xytext=(0, 2),
+                                textcoords="offset points", ha="center", va="bottom",
+                                fontsize=7, rotation=90 if n > 3 else 0)
+    years = [str(y) for y in data.index]
+    for x, y in zip(xs, years):
+        if y in report.projected:
+            ax.axvspan(x - 0.5, x + 0.5, color=PROJECTED_COLOUR, zorder=0)
+    ax.set_xticks(xs, [f"{y}\nprojected" if y in report.projected else y for y in years])
+    _money_axis(ax, report, log, "y")
+    if log and len(data):
+        pos = data.to_numpy().ravel()
+        pos = pos[pos > 0]
+        if len(pos):
+            ax.set_ylim(10 ** (math.floor(math.log10(pos.min())) - 1),
+                        10 ** (math.ceil(math.log10(pos.max())) + 0.5))
+    elif len(data):
+        ax.set_ylim(0, float(data.to_numpy().max()) * 1.2 or 1)
+    ax.set_xlabel(report.year_label)
+    o = report.options
+    proj = (f"; shaded: years after {report.last_bounded}, only open-ended pledges "
+            f"(projection)" if report.projected else "")
+    horizon = f", open-ended pledges to {report.horizon}" if report.horizon else ""
+    ax.set_title("Funding per year by funder\n" + _wrap(
+        f"{o.currency}, amounts spread over their periods by days{horizon}, valued at "
+        f"{report.valuation_text()}{proj}"), fontsize=10)
+    if len(data.columns):
+        from matplotlib.patches import Patch
+        handles, _ = ax.get_legend_handles_labels()
+        if opened is not None and len(data) and (_floats(opened).to_numpy() > 0).any():
+            handles.append(Patch(facecolor="#888888", hatch="///", edgecolor="white",
+                                 label="hatched: open-ended 'a year' pledges"))
+        if report.projected:
+            handles.append(Patch(facecolor=PROJECTED_COLOUR, label="projected year"))
+        ax.legend(handles=handles, title="funder", fontsize=8, loc="upper left",
+                  bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+STAGES = (("pledged", "pledged (every counted entry)"),
+          ("committed", "committed or further"),
+          ("paid", "disbursed or spent (paid)"))
+
+
+def status_stages(report: Report) -> pd.DataFrame:
+    """Per funder: every counted amount (pledged), the part committed or
+    further along (committed + disbursed + spent), and the part paid."""
+    st = report.by_status
+    if st.empty:
+        return pd.DataFrame(columns=[k for k, _ in STAGES])
+    out = pd.DataFrame({
+        "pledged": st["total"].to_numpy(),
+        "committed": [c + d + s for c, d, s in zip(st["committed"], st["disbursed"], st["spent"])],
+        "paid": st["paid"].to_numpy()}, index=st["funder"].astype(str))
+    return out
+
+
+def status_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
+    """From pledge to payment: per funder, what was pledged, what is committed
+    or further along, and what was paid (disbursed or spent)."""
+    from reports.amounts import format_amount
+    plt = _plt()
+    data = _floats(status_stages(report))
+    rows = [(funder, stage, float(data.loc[funder, stage])) for funder in data.index
+            for stage, _ in STAGES]
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * max(len(rows), 1)))
+    log = use_log([v for _, _, v in rows], scale)
+    ys = list(range(len(rows)))
+    names = dict(STAGES)
+    for k, (stage, text) in enumerate(STAGES):
+        pos = [(y, v) for y, (_, s, v) in zip(ys, rows) if s == stage]
+        ax.barh([y for y, _ in pos], [v for _, v in pos], color=f"C{k}", label=text)
+    labels, prev = [], None
+    for f, _, _ in rows:
+        labels.append(_short(f) if f != prev else "")
+        prev = f
+    ax.set_yticks(ys, labels)
+    ax.invert_yaxis()
+    _money_axis(ax, report, log, "x")
+    pos = [v for _, _, v in rows if v > 0]
+    lo = min(pos, default=1.0)
+    top = max(pos, default=1.0)
+    left = 10 ** (math.floor(math.log10(lo)) - 1) if log else 0
+    for y, (_, s, v) in zip(ys, rows):
+        text = (format_amount(v, report.currency, report.options.locale, amounts) if v > 0
+                else f"none {names[s].split(' (')[0]}")
+        ax.annotate(text, (v if v > 0 else left, y), xytext=(4, 0),
+                    textcoords="offset points", va="center", fontsize=8)
+    if log:
+        ax.set_xlim(left, 10 ** (math.ceil(math.log10(top)) + 0.6))
+    else:
+        ax.set_xlim(0, top * 1.25)
+    ax.set_title("From pledge to payment, by funder (each stage includes the later ones)\n"
+                 f"{_wrap(_subtitle(report))}", fontsize=10)
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+FIGURES = {"purpose": purpose_figure, "timeline": timeline_figure,
+           "comparison": comparison_figure, "status": status_figure}
+
+
+def figures(report: Report, amounts: str = "compact", scale: str = "auto") -> dict:
+    return {name: make(report, amounts, scale) for name, make in FIGURES.items()}
+
+
+def write_charts(report: Report, folder, progress=None, amounts: str = "compact",
+                 scale: str = "auto") -> dict[str, dict[str, Path]]:
     """Save every chart as ``chart-<name>.png`` and ``.svg`` (atomically);
     returns {name: {"png": path, "svg": path}}."""
     from ledger.atomic import atomic_path
@@ -177,7 +394,7 @@ def write_charts(report: Report, folder, progress=None) -> dict[str, dict[str, P
     for name, make in FIGURES.items():
         if progress is not None:
             progress.step(f"drawing the {name} chart")
-        fig = make(report)
+        fig = make(report, amounts, scale)
         try:
             out[name] = {}
             for ext in ("png", "svg"):

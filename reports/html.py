@@ -1,44 +1,42 @@
-"""The report as one self-contained HTML file.
+"""The report as one self-contained, interactive HTML file.
 
-Charts are inline SVG, styles inline, no scripts, no network: the file opens in
-any browser offline.  Every piece of text from the ledger is escaped.  Amounts
-are formatted with babel for the report's locale.
+One file, no server, no network: style, script and data are inline.  The data
+is the report's own table model (``reports.tables.explore_cube``: the totals
+and by-year rows summed into cells, exact integer minor units) plus the
+largest ``limit`` entries with their citations, as JSON in a
+``<script type="application/json">`` block escaped so that no text can end it
+("<", ">" and "&" are written as \u003c, \u003e, \u0026).  The script
+(``reports.page_script``) builds filters for funder, purpose, year, status,
+qualifier and tag and redraws every table and chart (inline SVG) from the
+filtered cells; every amount opens the entries behind it, each with its
+citations, the quote highlighted in its document's words, the audit's verdict
+and the archived document.  Text goes into the page with ``textContent`` only.
+A Content-Security-Policy allows the one inline script (by its hash) and
+nothing from anywhere else.
 
-``render_html(report, charts_svg=None, extra_sections=(), limit=HTML_TABLE_LIMIT)``
-returns the page; the Entries and Sources tables show at most ``limit`` rows,
-with a note and a link to ``entries.csv`` / ``sources.csv`` beside the page
-when cut (``ledger-tool report`` always writes them);
+``render_html(report, charts_svg=None, extra_sections=(), limit=HTML_TABLE_LIMIT,
+audit=None, amounts="compact", scale="auto")`` returns the page;
 ``extra_sections`` is a list of ``(title, html)`` pairs appended after the
 built-in sections (the caller is responsible for escaping its own ``html``).
 """
 from __future__ import annotations
 
+import base64
+import hashlib
 import html as _html
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reports.tables import TOTAL, Report
 
-# Rows of the page's Entries and Sources tables at most (a browser still opens
-# the page quickly; every row is in entries.csv / sources.csv).
+# Entries the page carries at most, the largest first (its totals always cover
+# every entry; every row is in entries.csv / sources.csv).
 HTML_TABLE_LIMIT = 2_000
-
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2em auto;
-max-width:1100px;padding:0 1em;color:#1b1b1b;line-height:1.4}
-h1{font-size:1.6em;margin-bottom:.2em} h2{margin-top:1.8em;border-bottom:1px solid #ccd}
-table{border-collapse:collapse;margin:.6em 0;font-size:.9em}
-th,td{border:1px solid #ccd;padding:.25em .5em;vertical-align:top}
-th{background:#dde4ee;text-align:left} td.n{text-align:right;white-space:nowrap}
-tr.total td{font-weight:bold;background:#f3f5f9}
-.basis{background:#fff8e1;border-left:4px solid #e0a800;padding:.5em 1em}
-.chart svg{max-width:100%;height:auto}
-nav a{margin-right:1em}
-"""
-
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -86,122 +84,292 @@ def table_html(frame: pd.DataFrame, *, money_cols=(), currency="GBP", locale="en
     return "\n".join(out)
 
 
-def _with_totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """A matrix with a Total column and a Total row."""
-    if frame.empty:
-        return frame
-    f = frame.copy()
-    f[TOTAL] = [sum(r, Decimal(0)) for r in f.itertuples(index=False)]
-    f.loc[TOTAL] = [sum(f[c], Decimal(0)) for c in f.columns]
-    return f
+CONTEXT_CHARS = 160        # document words shown either side of a quote
+LOG_RATIO = 100            # charts: log scale by default when bars span 100× or more
 
 
-def _svg_inline(svg: str) -> str:
-    """Strip the XML prolog / doctype so the SVG can sit inside HTML."""
-    svg = re.sub(r"^\s*<\?xml[^>]*>\s*", "", svg)
-    svg = re.sub(r"<!DOCTYPE[^>]*>\s*", "", svg, flags=re.S)
-    svg = re.sub(r"<script\b.*?</script>", "", svg, flags=re.S | re.I)
-    return svg
+def _clean(text) -> str:
+    """Text for the page's data: control characters shown as \\xNN (as ``esc``)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if text is None else str(text))
 
 
-def _cut_note(shown: int, total: int, what: str, csv_name: str) -> str:
-    return (f'<p class="basis">Showing {shown:,} of {total:,} {esc(what)}; the full table is '
-            f'in <a href="{csv_name}">{csv_name}</a> beside this page.</p>')
+def script_json(obj) -> str:
+    """JSON that can sit inside a <script> element: no "<", ">" or "&" (so no
+    "</script>" or "<!--"), and no line separators JavaScript once choked on."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    for ch, rep in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
+                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, rep)
+    return text
+
+
+def _num(minor: int):
+    """Minor units as a JSON number when JavaScript holds it exactly, else text
+    (the page reads both with BigInt)."""
+    minor = int(minor)
+    return minor if abs(minor) <= 2 ** 53 - 1 else str(minor)
+
+
+def _context(check, sources) -> tuple[str, str, str, str]:
+    """(before, the document's words for the quote, after, where) of an audited citation."""
+    if check is None or check.match is None:
+        return "", "", "", ""
+    src = sources.get(check.doc)
+    if src is None:
+        return "", "", "", ""
+    text = src.text
+    a, b = check.match.start, check.match.end
+    before = text[max(0, a - CONTEXT_CHARS):a]
+    after = text[b:b + CONTEXT_CHARS]
+    if a > CONTEXT_CHARS and " " in before:
+        before = before[before.index(" ") + 1:]
+    if b + CONTEXT_CHARS < len(text) and " " in after:
+        after = after[:after.rindex(" ")]
+    where = str(check.location) if check.location else ""
+    return (" ".join(before.split()) + (" " if before[-1:].isspace() else ""),
+            " ".join(text[a:b].split()),
+            (" " if after[:1].isspace() else "") + " ".join(after.split()), where)
+
+
+def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
+              amounts: str = "compact", scale: str = "auto") -> dict:
+    """The page's data: meta, the locale's amount patterns, the filter values,
+    the report's cells (``explore_cube``) and the largest ``limit`` entries."""
+    from reports.amounts import as_said, format_data
+    from reports.tables import ROLES, _minor, explore_cube
+
+    o = report.options
+    total, years = explore_cube(report)
+    def values(col: str, frames=(total, years)) -> list[str]:
+        out: set[str] = set()
+        for fr in frames:
+            out.update(str(x) for x in pd.unique(fr[col].astype(object)))
+        return sorted(out)
+
+    funders, purposes, statuses, quals = (values(c) for c in
+                                          ("funder", "purpose", "status", "qualifier"))
+    year_list = values("year", (years,))
+    tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
+                                                   .astype(object))})
+    tags = sorted({t for ts in tagsets for t in ts})
+
+    # entries: the largest first (by the absolute amount of their rows)
+    f = report.frame
+    size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
+    size = size.groupby(level=0, sort=False).sum()
+    order = np.lexsort((np.arange(len(size)), -size.to_numpy()))   # largest first, stable
+    ids = list(size.index.to_numpy()[order])
+    index = {i: k for k, i in enumerate(ids)}
+    shown = ids if limit is None else ids[:limit]
+
+    def codes(col: pd.Series, values: list) -> list:
+        return pd.Categorical(col.astype(str), categories=values).codes.tolist()
+
+    def cells(c: pd.DataFrame, with_year: bool) -> dict:
+        ti = {v: k for k, v in enumerate(tagsets)}
+        minor = c["minor"].to_numpy()
+        safe = bool(len(minor) == 0 or np.abs(minor.astype(object)).max() <= 2 ** 53 - 1)
+        out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
+               "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
+               "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
+               "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
+               "e": [[index[i] for i in e] for e in c["ids"]]}
+        if with_year:
+            out["y"] = codes(c["year"], year_list)
+            out["o"] = c["open"].astype(int).tolist()
+        return out
+
+    docs_meta: dict[str, dict] = {}
+    for r in report.sources.drop_duplicates("document").itertuples(index=False):
+        docs_meta[str(r.document)] = {
+            "title": _clean(r.title), "publisher": _clean(r.publisher),
+            "published": _clean(r.published), "url": _clean(r.url)}
+    checks = {}
+    if audit is not None:
+        for c in audit.citations:
+            checks[(c.entry_id, c.doc, c.citation.quote)] = c
+        states = {d.id: d for d in audit.document_checks}
+        for k, d in (audit.documents or {}).items():
+            meta = docs_meta.setdefault(str(k), {"title": _clean(d.title)})
+            meta["path"] = _clean(getattr(d, "path", "") or "")
+            meta["sha256"] = _clean(getattr(d, "sha256", "") or "")
+            dc = states.get(k)
+            if dc is not None:
+                meta["state"] = ("archived, hash matches" if dc.exists and dc.hash_ok else
+                                 "MISSING from the archive" if not dc.exists else
+                                 "CHANGED since it was archived (hash differs)")
+
+    facts = report.facts.set_index("id") if report.facts is not None else None
+    want = set(shown)
+    cites_of: dict[str, list] = {}
+    src = report.sources
+    for r in src[src["entry"].astype(object).isin(want).to_numpy()].itertuples(index=False):
+        cites_of.setdefault(str(r.entry), []).append(r)
+    ent = report.entries
+    pos = np.flatnonzero(ent["id"].astype(object).isin(want).to_numpy())
+    part = ent.iloc[pos]
+    minor = _minor(f).to_numpy()[pos]
+    by_id: dict[str, dict] = {}
+    for (r, m) in zip(part.itertuples(index=False), minor):
+        rid = r.id
+        e = by_id.get(rid)
+        if e is None:
+            fact = facts.loc[rid] if facts is not None and rid in facts.index else None
+            if isinstance(fact, pd.DataFrame):
+                fact = fact.iloc[0]
+            rate = "" if r._7 == r._9 else (
+                f"{r.rate} {r._9} per {r._7} on {r._11} ({r._12})")
+            cites = []
+            for c in cites_of.get(str(rid), []):
+                chk = checks.get((str(rid), str(c.document), str(c.quote)))
+                before, match, after, where = _context(chk, audit.sources if audit else {})
+                if audit is None:
+                    verdict = "not audited"
+                elif chk is None:
+                    verdict = "not checked"
+                else:
+                    verdict = "verified" if chk.verified else (
+                        "quote not found in the document" if chk.match is None else "problem")
+                cites.append({"doc": _clean(c.document), "quote": _clean(c.quote),
+                              "locator": _clean(c.locator), "before": _clean(before),
+                              "match": _clean(match), "after": _clean(after), "where": where,
+                              "verdict": verdict,
+                              "findings": [_clean(x.message) for x in (chk.findings if chk else ())
+                                           if x.severity != "ok"]})
+            e = by_id[rid] = {
+                "i": index[rid], "id": _clean(rid), "date": str(r.date), "funder": _clean(r.funder),
+                "written": _clean(r._4), "status": _clean(r.status), "counted": r.counted == "yes",
+                "qi": quals.index(str(r.qualifier)) if str(r.qualifier) in quals else 0,
+                "said": _clean(as_said(r._6, str(r._7), str(r.qualifier), str(r.period),
+                                       o.locale, amounts)),
+                "rate": _clean(rate), "links": _clean(r.links),
+                "tags": [_clean(t) for t in (fact["tags"] if fact is not None else ())],
+                "notes": _clean(fact["notes"]) if fact is not None else "",
+                "location": _clean(fact["location"]) if fact is not None else "",
+                "rows": [], "cites": cites}
+        e["rows"].append({"purpose": _clean(r.purpose), "minor": _num(m)})
+    entries = sorted(by_id.values(), key=lambda e: e["i"])
+
+    fiscal = o.years != "calendar"
+    return {
+        "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
+                 "currency": o.currency, "lang": o.locale.replace("_", "-"), "amounts": amounts,
+                 "scale": scale, "logRatio": LOG_RATIO, "basisText": _clean(report.basis_text()),
+                 "valuationText": _clean(f"valued at {report.valuation_text()}"),
+                 "yearWord": "Fiscal year" if fiscal else "Year",
+                 "horizon": report.horizon, "projected": list(report.projected),
+                 "lastBounded": report.last_bounded,
+                 "compare": [_clean(c) for c in report.comparison.columns],
+                 "entriesTotal": len(ids), "roles": list(ROLES)},
+        "fmt": format_data(o.currency, o.locale),
+        "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
+                 "year": year_list, "status": statuses, "qualifier": quals,
+                 "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
+                 "tag": [_clean(t) for t in tags]},
+        "cells": {"total": cells(total, False), "years": cells(years, True)},
+        "entries": entries, "docs": docs_meta,
+    }
+
+
+SECTIONS = [
+    ("s-summary", "Summary: purpose × funder", "t-summary",
+     "Counted amounts by purpose and funder. Click any amount for the entries behind it."),
+    ("s-charts", "Charts", None, ""),
+    ("detail", "Entries behind an amount", "detail-body", ""),
+    ("s-purpose", "By purpose", "t-purpose", ""),
+    ("s-funder", "By funder", "t-funder", ""),
+    ("s-year", "By year", "t-year", ""),
+    ("s-status", "By status", "t-status",
+     "paid = disbursed or spent, including entries that disburse another; "
+     "outstanding = total − paid."),
+    ("s-compare", "Comparison", "t-compare",
+     "The compared funders side by side; each includes its sub-accounts."),
+    ("s-entries", "Entries", "t-entries", "The entries that match the filters, largest first."),
+]
 
 
 def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(),
-                limit: int | None = HTML_TABLE_LIMIT) -> str:
-    o = report.options
-    cur, loc = o.currency, o.locale
-    title = o.title or f"{report.ledger_name}: funding by funder and purpose"
-    money = dict(currency=cur, locale=loc)
-    sections: list[tuple[str, str]] = []
+                limit: int | None = HTML_TABLE_LIMIT, audit=None, amounts: str = "compact",
+                scale: str = "auto") -> str:
+    """The interactive page (see the module's docstring).  ``charts_svg`` is
+    accepted for compatibility and not used: the page draws its own charts
+    from the filtered data."""
+    from reports.page_script import SCRIPT, STYLE
 
+    o = report.options
+    data = page_data(report, limit, audit, amounts, scale)
+    title = data["meta"]["title"]
+    n_all, n_here = data["meta"]["entriesTotal"], len(data["entries"])
+    basis = (f"All amounts: {report.basis_text()}. Years: {report.year_label}."
+             + (f" Open-ended 'a year' pledges are counted up to the end of {report.horizon}"
+                f" (the horizon of the whole report, whatever the filters)." if report.horizon
+                else ""))
+    parts = [f'<p class="basis" id="basis">{esc(basis)}</p>',
+             '<noscript><p class="cut">This page draws its tables and charts with JavaScript; '
+             'the same figures are in report.xlsx and summary.csv beside it.</p></noscript>',
+             '<div id="filters" role="search"></div>']
+    if n_here < n_all:
+        parts.append(f'<p class="cut" id="cut-note">This page carries every total (summed over '
+                     f'all {n_all:,} entries) and the {n_here:,} largest entries for the '
+                     f'click-through lists; every entry is in <a href="entries.csv">entries.csv'
+                     f'</a> beside this page.</p>')
+    nav = [(sid, t) for sid, t, _, _ in SECTIONS if sid != "detail"] + [("s-about", "About")]
+    nav += [(f"x{i}", str(t)) for i, (t, _) in enumerate(extra_sections)]
+    parts.append("<nav>" + "".join(f'<a href="#{sid}">{esc(t)}</a>' for sid, t in nav) + "</nav>")
+    for sid, t, box, cap in SECTIONS:
+        if sid == "s-compare" and report.comparison.empty:
+            continue
+        if sid == "s-year":
+            cap = (f"Money falling in each of the {report.year_label}, amounts spread over their "
+                   f"periods by days.")
+            if report.projected:
+                cap += (f" Rows marked (projected), hatched: years after {report.last_bounded}, "
+                        f"the last year any bounded pledge reaches; they hold only open-ended "
+                        f"'a year' pledges counted to the horizon.")
+        hidden = " hidden" if sid == "detail" else ""
+        inner = (f'<p>{esc(cap)}</p>' if cap else "")
+        if sid == "s-charts":
+            inner += ('<div class="chart" id="c-purpose"></div><div class="chart" id="c-timeline">'
+                      '</div><div class="chart" id="c-status"></div>')
+        else:
+            inner += f'<div id="{box}"></div>'
+        parts.append(f'<section id="{sid}"{hidden}><h2>{esc(t)}</h2>{inner}</section>')
     facts = [("Ledger", report.ledger_name),
              ("Generated", report.generated.strftime("%Y-%m-%d %H:%M UTC")),
-             ("Currency", cur), ("Valuation", o.valuation), ("Basis", o.basis),
+             ("Currency", o.currency), ("Valuation", o.valuation), ("Basis", o.basis),
              ("Years", report.year_label),
              ("Horizon for open-ended amounts", report.horizon or "none needed"),
-             ("Exchange rates", "; ".join(report.rate_sources) or "none needed")]
+             ("Exchange rates", "; ".join(report.rate_sources) or "none needed"),
+             ("Entries", f"{n_all:,} (the page carries the {n_here:,} largest for the lists)")]
     about = "<table>" + "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
-    about += "</table><ul>" + "".join(f"<li>{esc(n)}</li>" for n in report.notes) + "</ul>"
-    sections.append(("About these figures", about))
-
-    if not report.matrix.empty:
-        sections.append(("Summary: purpose × funder",
-                         table_html(_with_totals(report.matrix), money_cols="all",
-                                    index="purpose", **money)))
-    bp = report.by_purpose.drop(columns=["currency"], errors="ignore")
-    sections.append(("By purpose", table_html(bp, money_cols=["amount"], percent_cols=["share"],
-                                               **money)))
-    bf = report.by_funder.drop(columns=["currency"], errors="ignore")
-    sections.append(("By funder", table_html(bf, money_cols=["amount"], percent_cols=["share"],
-                                              **money)))
-    if not report.by_year.empty:
-        cap = f"<p>Money falling in each of the {esc(report.year_label)}"
-        cap += f"; open-ended amounts to {esc(report.horizon)}.</p>" if report.horizon else ".</p>"
-        sections.append(("By year", cap + table_html(_with_totals(report.by_year),
-                                                     money_cols="all", index="year", **money)))
-    st = report.by_status.drop(columns=["currency"], errors="ignore")
-    sections.append(("By status", "<p>paid = disbursed or spent, including entries that disburse "
-                     "another; outstanding = total − paid.</p>"
-                     + table_html(st, money_cols=[c for c in st.columns if c != "funder"],
-                                  **money)))
-    if not report.comparison.empty:
-        sections.append(("Comparison", table_html(report.comparison, money_cols="all",
-                                                  index="purpose", **money)))
-    for name, svg in (charts_svg or {}).items():
-        sections.append((f"Chart: {name}", f'<div class="chart">{_svg_inline(svg)}</div>'))
-    n_ent = len(report.entries)
-    ent = report.entries.iloc[:n_ent if limit is None else limit][["id", "date", "funder", "purpose", "amount as written", "qualifier",
-                          "normalised", "rate", "rate date", "rate source", "period", "status",
-                          "counted", "links", "sources"]]
-    note = _cut_note(len(ent), n_ent, "rows (one per entry and purpose)", "entries.csv") \
-        if len(ent) < n_ent else ""
-    sections.append(("Entries", note + table_html(ent, money_cols=["normalised"],
-                                                  total_label=None, **money)))
-    n_src = len(report.sources)
-    src = report.sources.iloc[:n_src if limit is None else limit]
-    rows = []
-    for r in src.itertuples(index=False):
-        url = str(r.url or "")
-        link = (f'<a href="{esc(url)}">{esc(url)}</a>' if url.startswith(("http://", "https://"))
-                else esc(url))
-        rows.append("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in
-                                     (r.document, r.title, r.publisher, r.published))
-                    + f"<td>{link}</td><td>“{esc(r.quote)}”</td><td>{esc(r.entry)}</td></tr>")
-    note = _cut_note(len(src), n_src, "citations", "sources.csv") if len(src) < n_src else ""
-    sections.append(("Sources", note + "<table><thead><tr><th>document</th><th>title</th><th>publisher"
-                     "</th><th>published</th><th>URL</th><th>quote</th><th>entry</th></tr>"
-                     "</thead><tbody>" + "".join(rows) + "</tbody></table>"))
-    sections.extend((str(t), str(h)) for t, h in extra_sections)
-
-    ids = [f"s{i}" for i in range(len(sections))]
-    nav = "<nav>" + "".join(f'<a href="#{i}">{esc(t)}</a>' for i, (t, _) in zip(ids, sections)) + "</nav>"
-    body = "\n".join(f'<section id="{i}"><h2>{esc(t)}</h2>\n{h}\n</section>'
-                     for i, (t, h) in zip(ids, sections))
-    lang = esc(loc.split("_")[0])
+    about += ("</table><p>The notes describe the whole report; the filters above change the "
+              "tables and charts only.</p><ul>"
+              + "".join(f"<li>{esc(n)}</li>" for n in report.notes) + "</ul>")
+    parts.append(f'<section id="s-about"><h2>About these figures</h2>{about}</section>')
+    for i, (t, h) in enumerate(extra_sections):
+        parts.append(f'<section id="x{i}"><h2>{esc(t)}</h2>\n{h}\n</section>')
+    script = SCRIPT
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    csp = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
+           f"img-src data:; base-uri 'none'; form-action 'none'")
+    lang = esc(o.locale.split("_")[0])
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            f'style-src \'unsafe-inline\'; img-src data:">'
-            f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{esc(title)}</h1>"
-            f'<p class="basis">{esc("All amounts: " + report.basis_text() + ".")} '
-            f'{esc("Years: " + report.year_label + ".")}</p>\n{nav}\n{body}\n</body></html>\n')
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
+            f'<meta name="referrer" content="no-referrer">'
+            f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
+            f"<h1>{esc(title)}</h1>\n" + "\n".join(parts)
+            + f'\n<script type="application/json" id="report-data">{script_json(data)}</script>'
+            f"\n<script>{script}</script>\n</body></html>\n")
 
 
 def write_html(path, report: Report, charts: dict | None = None, extra_sections=(),
-               limit: int | None = HTML_TABLE_LIMIT) -> Path:
-    """Write ``report.html`` atomically; ``charts`` as from
-    ``reports.charts.write_charts`` (their SVG files are inlined)."""
+               limit: int | None = HTML_TABLE_LIMIT, audit=None, amounts: str = "compact",
+               scale: str = "auto") -> Path:
+    """Write ``report.html`` atomically.  ``charts`` is accepted for
+    compatibility (the page draws its own)."""
     from ledger.atomic import write_atomic
 
-    svgs = {}
-    for name, files in (charts or {}).items():
-        svg = files.get("svg") if isinstance(files, dict) else None
-        if svg and Path(svg).exists():
-            svgs[name] = Path(svg).read_text(encoding="utf-8")
     path = Path(path)
-    write_atomic(path, render_html(report, svgs, extra_sections, limit))
+    write_atomic(path, render_html(report, None, extra_sections, limit, audit, amounts, scale))
     return path

@@ -58,6 +58,7 @@ class ReportOptions:
     top: int = 12                         # charts: top N purposes, the rest as "(other)"
     rates: str | None = None              # a user rate table (CSV), else the ledger's / ECB
     title: str | None = None
+    amounts: str = "compact"              # amounts in sentences: compact (£12m) | exact
 
 
 @dataclass
@@ -84,6 +85,10 @@ class Report:
     notes: list[str] = field(default_factory=list)
     rate_sources: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    facts: pd.DataFrame | None = None     # per entry: tags, open-ended, pays another (entry_facts)
+    last_bounded: str | None = None       # last year a bounded entry reaches (None: none)
+    projected: tuple[str, ...] = ()       # by-year years past it: only "a year" pledges
+    open_by_year: pd.DataFrame | None = None   # the part of by_year from open-ended pledges
 
     @property
     def currency(self) -> str:
@@ -604,6 +609,8 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
     )
     report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
+    report.facts = entry_facts(entries)
+    mark_projections(report)
     report.notes = report_notes(report, entries, links)
     return report
 
@@ -639,7 +646,15 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                          f"horizon gives larger totals.")
     quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
     if not quals.empty:
-        q = quals.drop_duplicates().groupby("qualifier")["id"].agg(", ".join)
+        quals = quals.drop_duplicates()
+        if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
+            from reports.amounts import as_said
+            by_id = ({i: entries.entry(i) for i in set(quals["id"])} if hasattr(entries, "entry")
+                     else {e.id: e for e in entries})   # at most ten: Entry views are fine
+            quals = quals.assign(id=[
+                f"{i} ({as_said(by_id[i].amount, by_id[i].currency, q, by_id[i].period.describe(), o.locale, o.amounts)})"
+                if i in by_id else i for i, q in zip(quals["id"], quals["qualifier"])])
+        q = quals.groupby("qualifier")["id"].agg(", ".join)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
     if o.basis == "per-year":
@@ -656,4 +671,121 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         filt.append(f"to {o.end.isoformat()}")
     if filt:
         notes.append("Filtered: " + "; ".join(filt) + ".")
+    if report.projected:
+        notes.append(f"Years after {report.last_bounded} (the last year any bounded pledge "
+                     f"reaches) hold only open-ended 'a year' pledges counted to the horizon: "
+                     f"{', '.join(report.projected)} are projections, not announced amounts.")
     return notes
+
+
+# ---------------------------------------------------------------- projections, exploring
+def entry_facts(entries) -> pd.DataFrame:
+    """Per entry: ``tags`` (a sorted tuple), ``open_ended`` (an amount "a year"
+    with no end) and ``pays`` (it disburses or is part of another entry); read
+    from the Book's columns, no ``Entry`` objects."""
+    book = entries if hasattr(entries, "tables") else as_book(entries)
+    en, links = book.tables.entries, book.tables.links
+    n = len(en)
+    pays = np.zeros(n, dtype=bool)
+    if len(links):
+        rows = links.loc[links["kind"].isin(["disburses", "part_of"]).to_numpy(), "entry"]
+        pays[rows.to_numpy(dtype="int64")] = True
+
+    def text(col):
+        return en[col].fillna("").astype(str).to_numpy(dtype=object) if col in en else \
+            np.full(n, "", dtype=object)
+    tags = [tuple(sorted({x for x in s.split(";") if x})) for s in text("tags")]
+    return pd.DataFrame({
+        "id": en["id"].astype(str).to_numpy(dtype=object), "tags": tags,
+        "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
+        "notes": text("notes"), "location": text("location"),
+    }, columns=["id", "tags", "open_ended", "pays", "notes", "location"])
+
+
+def _open_ids(report: Report) -> set:
+    f = report.facts
+    return set() if f is None else set(f.loc[f["open_ended"], "id"])
+
+
+def mark_projections(report: Report) -> None:
+    """Fill ``last_bounded`` (the last year any bounded primary entry reaches;
+    with only open-ended entries, the year the latest of them was made),
+    ``projected`` (the by-year years after it: nothing but open-ended "a year"
+    pledges counted to the horizon) and ``open_by_year`` (year × funder: the
+    part of ``by_year`` that comes from open-ended pledges)."""
+    spread = report.spread
+    open_ids = _open_ids(report)
+    if spread.empty or "year" not in spread:
+        return
+    prim = spread[spread["primary"]]
+    is_open = prim["id"].isin(open_ids)
+    bounded = prim.loc[~is_open, "year"]
+    if len(bounded):
+        report.last_bounded = str(bounded.max())
+    elif len(prim):   # only open-ended pledges: the year the latest one was made
+        report.last_bounded = str(prim.groupby("id")["year"].min().max())
+    if not open_ids or report.by_year.empty or report.last_bounded is None:
+        return
+    years = [str(y) for y in report.by_year.index]
+    report.projected = tuple(y for y in years if y > report.last_bounded)
+    op = prim[is_open]
+    m = op.assign(_m=_minor(op)).pivot_table(index="year", columns="funder", values="_m",
+                                             aggfunc="sum", fill_value=0)
+    m.index = m.index.astype(str)
+    m = m.reindex(index=report.by_year.index, columns=report.by_year.columns, fill_value=0)
+    m.columns.name = None
+    report.open_by_year = to_money(m.astype("int64"), report.currency)
+
+
+CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]
+ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
+
+
+def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's rows summed into cells small enough to carry in a page,
+    fine enough to filter: (totals, by year).
+
+    ``totals`` (from ``frame``, the chosen basis): one row per funder ×
+    purpose × status × qualifier × tags × role, with ``minor`` (exact integer
+    minor units) and ``ids`` (the entries behind the cell).  ``by year``
+    (from ``spread``): the same keys plus ``year`` and ``open`` (open-ended
+    pledge).  ``role``: 0 counted in totals, 1 linked entry that pays another
+    (disburses, part of), 2 other linked entry.  Summing ``minor`` of the role-0
+    cells of any selection gives exactly what the tables above give for the
+    same selection (tests/test_report_html.py)."""
+    facts = report.facts if report.facts is not None else pd.DataFrame(
+        columns=["id", "tags", "open_ended", "pays"])
+    tag_of = dict(zip(facts["id"], facts["tags"]))
+    open_of = dict(zip(facts["id"], facts["open_ended"]))
+    pays = set(facts.loc[facts["pays"].astype(bool), "id"])
+
+    def cells(f: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+        cols = CUBE_KEYS + extra + ["minor", "ids"]
+        if f.empty:
+            return pd.DataFrame(columns=cols)
+        g = pd.DataFrame({
+            "funder": f["funder"].astype(object).to_numpy(),
+            "purpose": f["purpose"].astype(object).to_numpy(),
+            "status": f["status"].astype(object).to_numpy(),
+            "qualifier": f["qualifier"].astype(object).to_numpy(),
+            "tags": f["id"].astype(object).map(tag_of).to_numpy(),
+            "role": np.where(f["primary"].to_numpy(), 0,
+                             np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
+            "id": f["id"].astype(object).to_numpy(),
+            "_m": _minor(f).to_numpy(),
+        })
+        if "year" in extra:
+            g["year"] = f["year"].astype(str).to_numpy()
+            g["open"] = f["id"].astype(object).map(open_of).fillna(False).astype(bool).to_numpy()
+        keys = CUBE_KEYS + extra
+        grouped = g.groupby(keys, sort=True, dropna=False)
+        out = grouped["_m"].sum().rename("minor").to_frame()
+        # the ids of each cell: one sort of the rows by cell, then a split
+        codes = grouped.ngroup().to_numpy()
+        order = np.argsort(codes, kind="stable")
+        cut = np.flatnonzero(np.diff(codes[order])) + 1
+        parts = np.split(g["id"].to_numpy()[order], cut)
+        out["ids"] = [sorted(set(part)) for part in parts]
+        return out.reset_index()[cols]
+
+    return cells(report.frame, []), cells(report.spread, ["year", "open"])

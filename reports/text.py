@@ -67,10 +67,13 @@ def _width(s: str) -> int:
 
 
 def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
-                 money: tuple[str, str] | None = None, indent_key: str | None = None) -> str:
+                 money: tuple[str, str] | None = None, indent_key: str | None = None,
+                 amounts: str = "exact") -> str:
+    """An aligned table for the terminal; ``amounts``: "compact" (£12m, as
+    people say them) or "exact" (£12,000,000.00), see ``reports.amounts``."""
     if not rows:
         return "(nothing to show)"
-    from babel.numbers import format_currency
+    from reports.amounts import format_amount
 
     headers = list(rows[0])
     if money:
@@ -82,7 +85,7 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
         for h in headers:
             v = r[h]
             if money and h == money[0] and v is not None and v != "":
-                line.append(format_currency(v, r[money[1]], locale=locale))
+                line.append(format_amount(v, r[money[1]], locale, amounts))
             elif h == indent_key and isinstance(v, str) and not v.startswith("("):
                 line.append("  " * v.count(":") + v.rsplit(":", 1)[-1])
             else:
@@ -104,7 +107,7 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
 
 def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
                money: tuple[str, str] | None = None, indent_key: str | None = None,
-               out: IO[str] | None = None) -> None:
+               out: IO[str] | None = None, amounts: str = "exact") -> None:
     out = out or sys.stdout
     if fmt == "csv":
         if not rows:
@@ -118,4 +121,5 @@ def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
                   ensure_ascii=False, indent=1)
         out.write("\n")
     else:
-        out.write(format_table(rows, locale=locale, money=money, indent_key=indent_key) + "\n")
+        out.write(format_table(rows, locale=locale, money=money, indent_key=indent_key,
+                               amounts=amounts) + "\n")

@@ -153,13 +153,65 @@ class _Sheet:
         """Last data row (FIRST_ROW - 1 when empty)."""
         return self.row - 1
 
+    data_last: int | None = None     # last data row, when rows follow it (totals, notes)
+
     def finish(self, freeze: str = "A3"):
         ws = self.ws
         for j, w in enumerate(self.widths, 1):
             ws.column_dimensions[_col(j)].width = max(10, min(w, MAX_WIDTH))
         ws.freeze_panes = freeze
-        last = max(self.last, HEADER_ROW)
-        ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(self.headers))}{last}"
+        last = self.data_last if self.data_last is not None else self.last
+        if not add_table(ws, self.headers, last):
+            ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(self.headers))}{max(last, HEADER_ROW)}"
+        print_setup(ws, title_rows=True)
+
+
+def add_table(ws, headers: list[str], last: int) -> bool:
+    """Make rows HEADER_ROW..last an Excel table (filter buttons, banded rows).
+    Header cells become unique, non-empty text, as a table requires.  False
+    (nothing done) when there is no data row."""
+    import re
+
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    if last < FIRST_ROW or not headers:
+        return False
+    seen: set[str] = set()
+    for j, h in enumerate(headers, 1):
+        # table column names: one line, at most 255 characters (Excel's limits)
+        name = re.sub(r"\s+", " ", _storable(str(h))).strip()[:255] or f"column {j}"
+        base, k = name, 2
+        while name.casefold() in seen:
+            name, k = f"{base} ({k})", k + 1
+        seen.add(name.casefold())
+        cell = ws.cell(row=HEADER_ROW, column=j)
+        if cell.value != name:
+            cell.value = name
+        cell.data_type = "s"
+    existing = {t for sheet in ws.parent.worksheets for t in sheet.tables}
+    display = "T_" + re.sub(r"\W", "_", ws.title)
+    name, k = display, 2
+    while name in existing:
+        name, k = f"{display}_{k}", k + 1
+    table = Table(displayName=name, ref=f"A{HEADER_ROW}:{_col(len(headers))}{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True,
+                                          showColumnStripes=False)
+    ws.add_table(table)
+    ws.auto_filter.ref = None
+    return True
+
+
+def print_setup(ws, title_rows: bool = False) -> None:
+    """Landscape, fit to the page width (as many pages down as needed), the
+    caption and header rows repeated on every printed page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
+    if title_rows:
+        ws.print_title_rows = f"1:{HEADER_ROW}"
 
 
 def _shown(v) -> str:
@@ -175,6 +227,8 @@ def _total_row(sheet: _Sheet, label_col: int, cols: list[int], fmt: str, label=T
     from openpyxl.styles import Font
 
     r = sheet.row + 0
+    if sheet.data_last is None:
+        sheet.data_last = sheet.last
     put(sheet.ws, r, label_col, label).font = Font(bold=True)
     for c in cols:
         L = _col(c)
@@ -275,6 +329,7 @@ def _about_sheet(wb, report: Report, limit: int | None = None):
         r += 1
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 110
+    print_setup(ws)
 
 
 SHEET_GUIDE = [
@@ -396,6 +451,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
     _append_frame(sheet, part, {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"})
     from openpyxl.styles import Font
     r = sheet.row
+    sheet.data_last = sheet.last
     if cut:
         put(sheet.ws, r, 1, f"Only {shown:,} of {total:,} rows shown: no total here (see the "
             f"Summary sheet, or sum the counted rows of entries.csv)").font = Font(bold=True)
@@ -410,8 +466,6 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
     sheet.row += 1
     sheet.widths[headers.index("quotes")] = MAX_WIDTH
     sheet.finish("B3")
-    if cut:   # the autofilter covers the data rows only, not the note under them
-        sheet.ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(headers))}{sheet.last - 1}"
     return sheet
 
 
@@ -455,9 +509,122 @@ def _charts_sheet(wb, charts: dict):
     return ws
 
 
+# ---------------------------------------------------------------- native charts
+def compact_number_format(currency: str, locale: str) -> str:
+    """An Excel number format that shows amounts as people say them (£1.4m,
+    £5.1bn; 12,5 M € in fr_FR: Excel localises the separators) for chart
+    labels and axes; the cells keep their exact format.  Suffixes from babel's
+    compact patterns for millions and billions."""
+    import re
+
+    from babel import Locale
+    from babel.numbers import get_currency_symbol
+
+    loc = Locale.parse(locale)
+    sym = get_currency_symbol(currency, locale=loc).replace('"', "")
+    other = loc.compact_currency_formats["short"]["other"]
+
+    def word(mag: str) -> str:
+        pat = other.get(mag)
+        pat = getattr(pat, "pattern", pat) or ""
+        return re.sub(r"'([^']*)'", r"\1", re.sub(r"[0#¤]", "", pat)).strip().replace('"', "")
+
+    before = loc.currency_formats["standard"].pattern.strip().startswith("¤")
+
+    def fmt(num: str, suffix: str) -> str:
+        unit = f" {suffix}" if suffix and not before else suffix
+        return (f'"{sym}"{num}"{unit}"' if before else f'{num}"{unit} {sym}"')
+
+    return (f"[>=1000000000]{fmt('0.0,,,', word('1000000000'))};"
+            f"[>=1000000]{fmt('0.0,,', word('1000000'))};{fmt('#,##0', '')}")
+
+
+def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
+    """Excel charts drawn from the sheets' own cells, each beside its table:
+    By purpose (a bar per purpose), Summary (purposes × funders), By year
+    (columns per funder), By status (total, committed, paid per funder).  A
+    value label on every bar (compact), log axis as the PNG charts choose."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.label import DataLabelList
+
+    from reports.charts import use_log
+
+    compact = compact_number_format(report.currency, report.options.locale)
+    made = []
+
+    def chart(sheet: _Sheet, title: str, cols: list[int], horizontal: bool, values,
+              rows: int, width_cols: int):
+        last = sheet.data_last if sheet.data_last is not None else sheet.last
+        if last < FIRST_ROW or not cols:
+            return None
+        ch = BarChart()
+        ch.type = "bar" if horizontal else "col"
+        ch.grouping = "clustered"
+        ch.title = title
+        ch.style = 10
+        for c in cols:
+            data = Reference(sheet.ws, min_col=c, min_row=HEADER_ROW, max_row=last)
+            ch.add_data(data, titles_from_data=True)
+        ch.set_categories(Reference(sheet.ws, min_col=1, min_row=FIRST_ROW, max_row=last))
+        log = use_log(values, scale)
+        if log:
+            ch.y_axis.scaling.logBase = 10
+        ch.y_axis.numFmt = compact
+        ch.y_axis.title = f"{report.currency}{' (log scale)' if log else ''}"
+        ch.y_axis.delete = False
+        ch.x_axis.delete = False
+        if horizontal:
+            ch.x_axis.scaling.orientation = "maxMin"    # largest first, as in the table
+        ch.dataLabels = DataLabelList()
+        ch.dataLabels.showVal = True
+        ch.dataLabels.numFmt = compact
+        ch.height = max(7.5, 0.55 * rows * (len(cols) if horizontal else 1) + 3)
+        ch.width = 24
+        sheet.ws.add_chart(ch, f"{_col(width_cols + 2)}{FIRST_ROW}")
+        made.append(ch)
+        return ch
+
+    sub = report.basis_text()
+    bp = sheets.get("By purpose")
+    if bp is not None and not report.by_purpose.empty:
+        chart(bp, f"Funding by purpose ({sub})", [2], True,
+              list(report.by_purpose["amount"]), len(report.by_purpose), len(bp.headers))
+    sm = sheets.get("Summary")
+    if sm is not None and not report.matrix.empty:
+        n = len(report.matrix.columns)
+        chart(sm, f"Funding by purpose and funder ({sub})", list(range(2, n + 2)), True,
+              list(report.matrix.to_numpy().ravel()), len(report.matrix), len(sm.headers))
+    by = sheets.get("By year")
+    if by is not None and not report.by_year.empty:
+        n = len(report.by_year.columns)
+        chart(by, f"Funding per year by funder ({report.currency}, spread by days)",
+              list(range(2, n + 2)), False, list(report.by_year.to_numpy().ravel()),
+              len(report.by_year), len(by.headers))
+    bs = sheets.get("By status")
+    if bs is not None and not report.by_status.empty:
+        cols = list(report.by_status.columns)
+        pick = [cols.index(c) + 1 for c in ("total", "committed", "paid")]
+        chart(bs, f"Pledged (total), committed and paid, by funder ({report.currency})", pick,
+              True, [v for c in ("total", "committed", "paid") for v in report.by_status[c]],
+              len(report.by_status), len(bs.headers))
+    return made
+
+
+def _shade_projected(sheet: _Sheet, ncols: int) -> None:
+    from openpyxl.styles import Font, PatternFill
+    fill = PatternFill("lightUp", fgColor="D9CCEE", bgColor="F4F0FA")
+    last = sheet.data_last if sheet.data_last is not None else sheet.last
+    for r in range(FIRST_ROW, last + 1):
+        cell = sheet.ws.cell(row=r, column=1)
+        if isinstance(cell.value, str) and cell.value.endswith("(projected)"):
+            for c in range(1, ncols + 1):
+                sheet.ws.cell(row=r, column=c).fill = fill
+                sheet.ws.cell(row=r, column=c).font = Font(italic=True)
+
+
 # ---------------------------------------------------------------- workbook
 def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
-                   entries_limit: int | None = DEFAULT_SHEET_LIMIT):
+                   entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto"):
     """The openpyxl ``Workbook`` for ``report`` (not saved).  The Entries and
     Sources sheets hold at most ``entries_limit`` rows (None: all, up to
     Excel's row limit), with a note when cut."""
@@ -470,22 +637,33 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     limit = EXCEL_MAX_ROWS - FIRST_ROW if entries_limit is None else \
         min(int(entries_limit), EXCEL_MAX_ROWS - FIRST_ROW)
     _about_sheet(wb, report, limit)
+    made = {}
     if report.matrix.empty:
         _Sheet(wb, "Summary", cap + " Nothing counted.", ["purpose", TOTAL]).finish()
     else:
-        _matrix_sheet(wb, "Summary", cap + " Linked entries are not counted twice.",
-                      report.matrix, "purpose", fmt)
-    _long_sheet(wb, "By purpose", cap, report.by_purpose, ["amount"], fmt, share_of="amount")
-    _long_sheet(wb, "By funder", cap, report.by_funder, ["amount"], fmt, share_of="amount")
+        made["Summary"] = _matrix_sheet(wb, "Summary", cap + " Linked entries are not counted "
+                                        "twice.", report.matrix, "purpose", fmt)
+    made["By purpose"] = _long_sheet(wb, "By purpose", cap, report.by_purpose, ["amount"], fmt,
+                                     share_of="amount")
+    made["By funder"] = _long_sheet(wb, "By funder", cap, report.by_funder, ["amount"], fmt,
+                                    share_of="amount")
     if report.by_year.empty:
         _Sheet(wb, "By year", cap + " Nothing counted.", ["year", TOTAL]).finish()
     else:
-        _matrix_sheet(wb, "By year", f"Money falling in each of the {report.year_label}, "
-                      f"{o.currency}, totals spread over each period by days"
-                      + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
-                      + ".", report.by_year, "year", fmt)
+        by_year = report.by_year
+        if report.projected:   # shown, not only stated: the rows say so
+            by_year = by_year.rename(index={y: f"{y} (projected)" for y in report.projected})
+        made["By year"] = _matrix_sheet(
+            wb, "By year", f"Money falling in each of the {report.year_label}, "
+            f"{o.currency}, totals spread over each period by days"
+            + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
+            + (f". Years marked (projected), shaded: after {report.last_bounded}, the last year "
+               f"any bounded pledge reaches; they hold only open-ended 'a year' pledges"
+               if report.projected else "") + ".", by_year, "year", fmt)
+        if report.projected:
+            _shade_projected(made["By year"], len(report.by_year.columns) + 2)
     st = report.by_status
-    sheet = _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries "
+    sheet = made["By status"] = _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries "
                         "that disburse another); outstanding = total − paid.", st,
                         ["pledged", "committed", "disbursed", "spent", "total", "paid",
                          "outstanding"], fmt)
@@ -506,6 +684,7 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
                 report.purpose_tree, fmt)
     _entries_sheet(wb, report, fmt, limit)
     _sources_sheet(wb, report, limit)
+    native_charts(report, made, scale)
     if charts:
         _charts_sheet(wb, charts)
     for extra in extra_sheets:
@@ -514,12 +693,15 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
         else:
             title, frame = extra
             _long_sheet(wb, str(title)[:31], cap, frame, [], fmt, total=False)
+    for ws in wb.worksheets:     # extra sheets too: every sheet prints landscape, to width
+        if ws.page_setup.orientation != "landscape":
+            print_setup(ws)
     return wb
 
 
 def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,
                    entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                   full_tables: bool = True) -> Path:
+                   full_tables: bool = True, scale: str = "auto") -> Path:
     """Write the report workbook to ``path`` atomically; returns the path.
 
     When the Entries or Sources sheet is cut at ``entries_limit`` rows, the
@@ -529,7 +711,7 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
     from ledger.atomic import atomic_path
 
     with gc_paused():
-        wb = build_workbook(report, extra_sheets, charts, entries_limit)
+        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale)
     path = Path(path)
     if full_tables and entries_limit is not None and \
             max(len(report.entries), len(report.sources)) > entries_limit:

@@ -75,11 +75,22 @@ def test_workbook_sheets_layout(xlsx):
     for name in ("About", "Summary", "By purpose", "By funder", "By year", "By status",
                  "Comparison", "Entries", "Sources", "Charts"):
         assert name in wb.sheetnames
-    for name in ("Summary", "By purpose", "Entries", "Sources"):
+    assert wb.sheetnames[0] == "About"
+    for name in ("Summary", "By purpose", "By year", "By status", "Entries", "Sources"):
         ws = wb[name]
         assert ws.freeze_panes in ("A3", "B3")
-        assert ws.auto_filter.ref.startswith("A2:")
         assert "GBP" in str(ws["A1"].value) or name == "Sources"
+        # an Excel table over the header and data rows (not the total row under them)
+        (table,) = ws.tables.values()
+        first, last = table.ref.split(":")
+        assert first == "A2" and table.tableStyleInfo.showRowStripes
+        last_row = int(re.sub(r"[A-Z]", "", last))
+        assert ws.cell(last_row + 1, 1).value in (None, TOTAL, "Total counted (counted = yes)")
+        assert ws.cell(last_row, 1).value not in (None, TOTAL)
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Entries"].print_title_rows == "$1:$2"
     assert wb["Charts"]._images, "charts are embedded"
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
     assert about["Report currency"] == "GBP" and about["Valuation"] == "entry-date"
@@ -189,6 +200,52 @@ def test_extra_sheets_hook(tmp_path, report):
     assert wb["Audit"]["A3"].value == "=quote" and wb["Audit"]["A3"].data_type == "s"
 
 
+def test_native_charts_draw_from_the_sheets_cells(report):
+    from reports.workbook import build_workbook
+    wb = build_workbook(report)
+    ws = wb["By purpose"]
+    (chart,) = ws._charts
+    n = len(report.by_purpose)
+    assert chart.series[0].val.numRef.f == f"'By purpose'!$B$3:$B${2 + n}"
+    assert chart.series[0].cat.numRef.f == f"'By purpose'!$A$3:$A${2 + n}" or \
+        chart.series[0].cat.strRef.f == f"'By purpose'!$A$3:$A${2 + n}"
+    assert chart.y_axis.scaling.logBase == 10            # £1.4m beside £5.1bn
+    assert chart.dataLabels.showVal and "bn" in chart.dataLabels.numFmt
+    (chart,) = wb["Summary"]._charts
+    assert len(chart.series) == len(report.matrix.columns)
+    assert len(wb["By year"]._charts) == 1 and len(wb["By status"]._charts) == 1
+
+
+def test_projected_years_marked_in_the_workbook(example_ledger, tmp_path):
+    from reports.workbook import write_workbook
+    r = build_report(ledger.load(example_ledger), ReportOptions(horizon="2019"))
+    ws = openpyxl.load_workbook(write_workbook(tmp_path / "h.xlsx", r))["By year"]
+    years = [row[0] for row in ws.iter_rows(min_row=3, values_only=True) if row[0]]
+    assert years[-3:] == ["2018 (projected)", "2019 (projected)", TOTAL]
+    assert ws.cell(3 + years.index("2018 (projected)"), 2).fill.fill_type == "lightUp"
+    assert "projected" in ws["A1"].value
+
+
+def test_libreoffice_opens_charts_and_prints_landscape(xlsx, tmp_path):
+    import zipfile
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed")
+    for fmt in ("ods", "pdf"):
+        subprocess.run([soffice, "--headless", "--convert-to", fmt, "--outdir", str(tmp_path),
+                        str(xlsx)], check=True, timeout=180, capture_output=True)
+    with zipfile.ZipFile(tmp_path / "report.ods") as z:
+        objects = {n.split("/")[0] for n in z.namelist()
+                   if n.startswith("Object ") and n.endswith("content.xml")}
+        charts = [z.read(f"{o}/content.xml").decode() for o in sorted(objects)]
+    assert len(charts) == 4 and all("chart:class=\"chart:bar\"" in c for c in charts)
+    assert sum('chart:logarithmic="true"' in c for c in charts) == 4
+    import pypdf
+    pages = pypdf.PdfReader(tmp_path / "report.pdf").pages
+    assert all(p.mediabox.width > p.mediabox.height for p in pages)
+    assert len(pages) < 45
+
+
 def test_libreoffice_recalculation(xlsx, report, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
@@ -215,16 +272,49 @@ def test_purpose_chart_bars_and_labels(report):
     assert len(ax.containers) == n_funders
     widths = [sum(b.get_width() for b in c) for c in ax.containers]
     assert abs(sum(widths) - float(sum(report.summary["amount"], Decimal(0)))) < 1
-    assert "GBP" in ax.get_title() and "entry's date" in ax.get_title()
-    # tick labels are the compact form of the tick value, and the axis reaches the billions
+    title = ax.get_title().replace("\n", " ")
+    assert "GBP" in title and "entry's date" in title and "2017" in title
+    assert "GBP" not in ax.get_xlabel()            # said once, in the title
+    ticks = [ax.xaxis.get_major_formatter()(x) for x in ax.get_xticks()]
     from babel.numbers import format_compact_currency
-    fmt = ax.xaxis.get_major_formatter()
-    big = [x for x in ax.get_xticks() if x >= 1e9]
-    assert big, ax.get_xticks()
-    for x in big:
-        assert fmt(x) == format_compact_currency(x, "GBP", locale=report.options.locale,
-                                                 fraction_digits=_compact_digits(x))
-        assert parse_amount(fmt(x)).currency == "GBP"
+    assert format_compact_currency(1e9, "GBP", locale="en_GB") in ticks
+
+
+def test_every_pledge_is_a_readable_bar(report):
+    """The example's eight pledges span £1.4m to £5.1bn: each is its own bar,
+    labelled with its value (qualifier kept), on a log axis by default."""
+    from reports.amounts import format_amount
+    from reports.charts import purpose_figure
+    ax = purpose_figure(report).axes[0]
+    assert ax.get_xscale() == "log"
+    bars = [b for c in ax.containers for b in c]
+    assert len(bars) == 8
+    left, right = ax.get_xlim()
+    import math
+    for b in bars:   # at least a tenth of the axis wide: readable
+        assert (math.log10(b.get_width()) - math.log10(left)) / \
+            (math.log10(right) - math.log10(left)) > 0.05
+    labels = {t.get_text() for t in ax.texts}
+    assert "up to " + format_amount(Decimal(7_000_000), "GBP", "en_GB") in labels
+    assert format_amount(Decimal(1_400_000), "GBP", "en_GB") in labels
+    assert any(t.startswith("at least ") for t in labels)
+    assert purpose_figure(report, scale="linear").axes[0].get_xscale() == "linear"
+    exact = {t.get_text() for t in purpose_figure(report, amounts="exact").axes[0].texts}
+    from babel.numbers import format_currency
+    assert format_currency(1_400_000, "GBP", locale="en_GB") in exact
+
+
+def test_status_chart_stages(report):
+    from reports.charts import status_figure, status_stages
+    st = status_stages(report)
+    assert list(st.columns) == ["pledged", "committed", "paid"]
+    assert sum(st["pledged"], Decimal(0)) == sum(report.summary["amount"], Decimal(0))
+    fr = st.loc["France:Government"]
+    assert fr["committed"] == fr["pledged"] and fr["paid"] == 0
+    ax = status_figure(report).axes[0]
+    assert len(ax.containers) == 3
+    assert sum(b.get_width() for b in ax.containers[0]) == pytest.approx(
+        float(sum(st["pledged"], Decimal(0))))
 
 
 def test_many_purposes_fold_into_other():
@@ -236,12 +326,15 @@ def test_many_purposes_fold_into_other():
     from reports.charts import comparison_figure, purpose_figure
     ax = purpose_figure(r).axes[0]
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert len(labels) == 10 and labels[-1] == "(other)" and labels[0] == "P59"
+    # nine purposes, then "(other)" with one bar per funder
+    assert len(set(labels)) == 10 and labels[-1] == "(other)" and labels[0] == "P59"
+    assert labels.count("(other)") == 3
     widths = [sum(b.get_width() for b in c) for c in ax.containers]
     assert abs(sum(widths) - sum(1000 * (i + 1) for i in range(60))) < 1e-6
-    tick = ax.xaxis.get_major_formatter()(12_000)
-    assert "€" in tick and "k" in tick
-    assert len(comparison_figure(r).axes[0].get_yticklabels()) == 10
+    from babel.numbers import format_compact_currency
+    assert ax.xaxis.get_major_formatter()(12_000) == format_compact_currency(
+        12_000, "EUR", locale="fr_FR")
+    assert len(set(t.get_text() for t in comparison_figure(r).axes[0].get_yticklabels())) == 10
 
 
 def test_timeline_chart_matches_by_year(report):
@@ -253,6 +346,18 @@ def test_timeline_chart_matches_by_year(report):
     assert "2017" in ax.get_title()
 
 
+def test_timeline_marks_projected_years(example_ledger):
+    r = build_report(ledger.load(example_ledger), ReportOptions(horizon="2019"))
+    assert r.last_bounded == "2017" and r.projected == ("2018", "2019")
+    assert r.open_by_year.loc["2018"].sum() == r.by_year.loc["2018"].sum()
+    from reports.charts import timeline_figure
+    ax = timeline_figure(r).axes[0]
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[-2:] == ["2018\nprojected", "2019\nprojected"] and ticks[0] == "2014"
+    assert "projection" in ax.get_title()
+    assert any("projections" in n and "2018, 2019" in n for n in r.notes)
+
+
 # ---------------------------------------------------------------- HTML
 def test_html_is_self_contained_and_escaped(tmp_path):
     from reports.html import render_html
@@ -261,15 +366,13 @@ def test_html_is_self_contained_and_escaped(tmp_path):
               amount=Decimal(12_000_000), currency="GBP", amount_text="£12m",
               sources=(Citation("d", "\"quoted\" <i>"),))
     r = build_report(ledger.Ledger((e,), docs, {}, None), ReportOptions())
-    page = render_html(r, {"x": '<?xml version="1.0"?><!DOCTYPE svg><svg><rect/></svg>'},
-                       extra_sections=[("Audit", "<p>fine</p>")])
-    assert "<script" not in page and "&lt;script&gt;" in page
-    assert "A&amp;B" in page and "&lt;b&gt;p&lt;/b&gt;" in page
+    page = render_html(r, extra_sections=[("Audit", "<p>fine</p>")])
+    # two script elements: the data (JSON, inert) and the page's own code
+    assert page.count("<script") == 2 and "<title>" in page
+    assert "<script>alert" not in page and "<b>p</b>" not in page and "A&B" not in page
     assert 'href="javascript' not in page
-    assert "<svg><rect/></svg>" in page and "<?xml" not in page
     assert "http://" not in page.replace("http://www.w3.org", "")
-    assert page.index("<h2>Audit</h2>") > page.index("<h2>Sources</h2>")
-    assert "£12,000,000.00" in page
+    assert page.index("<h2>Audit</h2>") > page.index("<h2>About these figures</h2>")
     assert "default-src 'none'" in page     # a browser fetches nothing
 
 
@@ -297,10 +400,17 @@ def test_cli_report_end_to_end(run_cli, example_ledger, tmp_path):
     rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
     assert list(rows[0]) == ["funder", "purpose", "amount", "currency"]
     assert sum(Decimal(r["amount"]) for r in rows) == sum(rep.summary["amount"], Decimal(0))
-    assert "£12,000,000.00" in out and "(total)" in out
+    from reports.amounts import format_amount
+    assert format_amount(Decimal(12_000_000), "GBP", "en_GB") in out and "(total)" in out
+    assert "up to (1)" in out
     assert "wrote" in err and "wrote" not in out
+    assert (tmp_path / "chart-status.png").stat().st_size > 0
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page.count("<svg") == 3 and "entry-date" in page
+    assert 'id="report-data"' in page and "entry-date" in page
+    code, out, err = run_cli("report", example_ledger, "--out", tmp_path, "--amounts", "exact",
+                             "--scale", "linear", "--force")   # replaces the report just written
+    from babel.numbers import format_currency
+    assert code == 0 and format_currency(12_000_000, "GBP", locale="en_GB") in out
 
 
 def test_cli_report_options_and_errors(run_cli, example_ledger, tmp_path):
@@ -324,3 +434,15 @@ def test_cli_report_options_and_errors(run_cli, example_ledger, tmp_path):
     f.write_text("x")
     code, _, err = run_cli("report", example_ledger, "--out", f)
     assert code == 1 and "not a folder" in err
+
+
+def test_notes_say_qualified_amounts_as_people_do(example_ledger):
+    from babel.numbers import format_compact_currency, format_currency
+    book = ledger.load(example_ledger)
+    r = build_report(book, ReportOptions(locale="fr_FR", currency="EUR"))
+    said = format_compact_currency(Decimal(3_000_000_000), "EUR", locale="fr_FR",
+                                   fraction_digits=1)
+    assert any(f"france-africa-development-2015 (at least {said} a year)" in n for n in r.notes)
+    r = build_report(book, ReportOptions(amounts="exact"))
+    exact = format_currency(Decimal(7_000_000), "GBP", locale="en_GB")
+    assert any(f"uk-coquelles-railhead-2015 (up to {exact})" in n for n in r.notes)

@@ -1,0 +1,319 @@
+"""The interactive report page: its data (Python) and its behaviour in a real
+browser (Debian's chromium driven by selenium through chromedriver).
+
+The browser tests are skipped, with the reason shown, when chromium,
+chromedriver or selenium is missing (install: apt-get install chromium
+chromium-driver; pip install selenium)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import re
+import shutil
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import ledger
+from ledger.model import Citation, Document, Entry
+from reports.amounts import format_amount
+from reports.html import page_data, render_html, script_json
+from reports.tables import ReportOptions, build_report
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+
+
+# ---------------------------------------------------------------- without a browser
+def test_script_json_cannot_end_its_element():
+    text = script_json({"q": "</script><script>alert(1)</script><!-- & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text)["q"] == "</script><script>alert(1)</script><!-- & \u2028"
+
+
+def test_page_data_cells_sum_to_the_report_tables(example_ledger):
+    r = build_report(ledger.load(example_ledger), ReportOptions(years="fiscal-uk"))
+    data = page_data(r)
+    cells = data["cells"]["total"]
+    minor = sum(int(m) for m, role in zip(cells["m"], cells["r"]) if role == 0)
+    assert Decimal(minor).scaleb(-2) == sum(r.summary["amount"], Decimal(0))
+    ycells = data["cells"]["years"]
+    y = data["dims"]["year"].index("2015-16")
+    part = sum(int(m) for m, yy, role in zip(ycells["m"], ycells["y"], ycells["r"])
+               if yy == y and role == 0)
+    assert Decimal(part).scaleb(-2) == sum(r.by_year.loc["2015-16"], Decimal(0))
+    assert len(data["entries"]) == 8 and data["meta"]["entriesTotal"] == 8
+    # the largest entry first; each carries its citations
+    assert data["entries"][0]["id"] == "france-africa-development-2015"
+    assert data["entries"][0]["said"] == "at least " + format_amount(
+        Decimal(3_000_000_000), "EUR", "en_GB") + " a year"
+
+
+@pytest.mark.parametrize("options", [dict(basis="per-year"), dict(status=("committed",)),
+                                     dict(valuation="yearly-average", currency="EUR")])
+def test_page_cells_follow_the_report_options(example_ledger, options):
+    r = build_report(ledger.load(example_ledger), ReportOptions(**options))
+    cells = page_data(r)["cells"]["total"]
+    minor = sum(int(m) for m, role in zip(cells["m"], cells["r"]) if role == 0)
+    assert Decimal(minor).scaleb(-2) == sum(r.summary["amount"], Decimal(0))
+
+
+def test_page_carries_entries_up_to_the_limit_and_says_so(example_ledger):
+    r = build_report(ledger.load(example_ledger), ReportOptions())
+    page = render_html(r, limit=3)
+    data = json.loads(re.search(r'id="report-data">(.*?)</script>', page, re.S)[1])
+    assert len(data["entries"]) == 3 and data["meta"]["entriesTotal"] == 8
+    assert "the 3 largest entries" in page and "entries.csv" in page
+    # the totals still cover every entry
+    cells = data["cells"]["total"]
+    assert sorted(i for e in cells["e"] for i in e) == list(range(8))
+
+
+def test_page_is_one_file_with_a_strict_policy(example_ledger):
+    r = build_report(ledger.load(example_ledger), ReportOptions())
+    page = render_html(r)
+    assert re.search(r"<(link|img|iframe|object|embed)\b", page) is None
+    assert re.search(r"<script\b[^>]*\bsrc=", page) is None
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', page)[1]
+    assert "default-src 'none'" in csp and "script-src 'sha256-" in csp
+    assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+
+
+# ---------------------------------------------------------------- in a browser
+def _browser_or_skip():
+    if not CHROMIUM.exists() or not CHROMEDRIVER.exists():
+        pytest.skip(f"browser tests need Debian's chromium and chromium-driver "
+                    f"({CHROMIUM}, {CHROMEDRIVER}); apt-get install chromium chromium-driver")
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        pytest.skip("browser tests need selenium (pip install selenium)")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = str(CHROMIUM)
+    profile = tempfile.mkdtemp(prefix="ledger-tool-chromium-")
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+                f"--user-data-dir={profile}", "--window-size=1300,1800"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=opts)
+    driver.set_page_load_timeout(60)
+    return driver, profile
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver, profile = _browser_or_skip()
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def reports(example_ledger, seeds_dir, tmp_path_factory):
+    """The example's report (fiscal years, audited) and the same report
+    filtered on the command line to UK and Security."""
+    from ledger_tool.cli import main
+    base = tmp_path_factory.mktemp("page")
+    full, uk = base / "full", base / "uk"
+    assert main(["report", str(example_ledger), "--out", str(full), "--years", "fiscal-uk",
+                 "--sources", str(seeds_dir)]) == 0
+    assert main(["report", str(example_ledger), "--out", str(uk), "--funder", "UK",
+                 "--purpose", "Security", "--years", "fiscal-uk"]) == 0
+    return full, uk
+
+
+def _open(driver, path: Path):
+    driver.get(path.resolve().as_uri())
+    assert driver.execute_script("return document.documentElement.getAttribute('data-ready')") \
+        == "yes", driver.get_log("browser")
+
+
+def _summary_minor(folder: Path) -> dict[tuple[str, str], int]:
+    rows = csv.DictReader((folder / "summary.csv").open(encoding="utf-8"))
+    return {(r["funder"], r["purpose"]): int(Decimal(r["amount"]).scaleb(2)) for r in rows}
+
+
+def _choose(driver, key: str, *values: str):
+    from selenium.webdriver.support.ui import Select
+    sel = Select(driver.find_element("id", f"filter-{key}"))
+    for v in values:
+        sel.select_by_value(v)
+
+
+def _total(driver) -> int:
+    return int(driver.find_element("id", "filter-state").get_attribute("data-total-minor"))
+
+
+def test_page_totals_equal_summary_csv(browser, reports):
+    full, _ = reports
+    _open(browser, full / "report.html")
+    want = _summary_minor(full)
+    assert _total(browser) == sum(want.values())
+    table = browser.find_element("id", "summary-table")
+    heads = [th.text for th in table.find_elements("css selector", "thead th")]
+    for row in table.find_elements("css selector", "tbody tr")[:-1]:
+        tds = row.find_elements("css selector", "td")
+        purpose = tds[0].text
+        for head, td in zip(heads[1:-1], tds[1:-1]):
+            buttons = td.find_elements("css selector", "button.amt")
+            got = int(buttons[0].get_attribute("data-minor")) if buttons else 0
+            assert got == want.get((head, purpose), 0), (head, purpose)
+
+
+def test_filter_uk_security_fiscal_2015_16_equals_the_command_line(browser, reports):
+    """The issue's 'done when': the page filtered to UK, Security, fiscal
+    2015-16 gives the totals of `ledger-tool report --funder UK --purpose
+    Security --years fiscal-uk`."""
+    import openpyxl
+    full, uk = reports
+    _open(browser, full / "report.html")
+    _choose(browser, "f", "UK")
+    _choose(browser, "p", "Security")
+    want = _summary_minor(uk)
+    assert _total(browser) == sum(want.values())
+    rows = browser.find_elements("css selector", "#by-purpose-table tbody tr")
+    got = {r.find_elements("css selector", "td")[0].text:
+           int(r.find_element("css selector", "button.amt").get_attribute("data-minor"))
+           for r in rows[:-1]}
+    assert got == {p: m for (_, p), m in want.items()}
+    # the year: the command line's By year sheet, row 2015-16
+    ws = openpyxl.load_workbook(uk / "report.xlsx")["By year"]
+    heads = [c.value for c in ws[2]]
+    row = next(r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] == "2015-16")
+    year_minor = sum(int(Decimal(str(v)).scaleb(2)) for h, v in zip(heads, row)
+                     if h not in ("year", "Total") and v is not None)
+    _choose(browser, "y", "2015-16")
+    assert _total(browser) == year_minor
+    state = browser.find_element("id", "filter-state").text
+    assert "UK" in state and "Security" in state and "2015-16" in state
+    # every amount on the summary is now a part of that year
+    cells = browser.find_elements("css selector", "#summary-table tr.total button.amt")
+    assert int(cells[-1].get_attribute("data-minor")) == year_minor
+    browser.find_element("id", "clear-filters").click()
+    assert _total(browser) == sum(_summary_minor(full).values())
+
+
+def test_status_and_qualifier_filters_equal_the_command_line(browser, reports, example_ledger,
+                                                            tmp_path):
+    from ledger_tool.cli import main
+    full, _ = reports
+    out = tmp_path / "committed"
+    # the page counts open-ended pledges to the whole report's horizon (2017-18);
+    # a command line filtered to them alone would default to their own year
+    assert main(["report", str(example_ledger), "--out", str(out), "--status", "committed",
+                 "--years", "fiscal-uk", "--horizon", "2017-18"]) == 0
+    _open(browser, full / "report.html")
+    _choose(browser, "s", "committed")
+    assert _total(browser) == sum(_summary_minor(out).values())
+    browser.find_element("id", "clear-filters").click()
+    _choose(browser, "q", "up to")
+    want = _summary_minor(full)[("UK:Home Office", "Security:Channel Tunnel railhead")]
+    assert _total(browser) == want
+    # the value is said with its qualifier
+    cell = browser.find_element("css selector", "#by-purpose-table tbody tr button.amt")
+    assert cell.text == "up to " + format_amount(Decimal(want).scaleb(-2), "GBP", "en_GB")
+
+
+def test_clicking_an_amount_shows_its_entries_with_citations(browser, reports):
+    full, _ = reports
+    _open(browser, full / "report.html")
+    _choose(browser, "p", "Security:Calais port")
+    browser.find_element("css selector", "#by-funder-table button.amt").click()
+    body = browser.find_element("id", "detail-body")
+    assert browser.find_element("id", "detail").is_displayed()
+    cards = body.find_elements("css selector", ".entry")
+    ids = {c.get_attribute("id") for c in cards}
+    assert len(cards) == 2, body.text
+    text = body.text
+    assert "uk-joint-declaration-2014" in text and "uk-calais-lorry-waiting-area-2015" in text
+    marks = [m.text for m in body.find_elements("css selector", "mark")]
+    assert "£12 million (€15 million, $19 million) over three years" in marks
+    assert "Audit: verified" in text
+    assert "001_c33d2c2f8263bd4b.txt" in text and "hash matches" in text
+    # the quote sits in its document's words
+    ctx = body.find_elements("css selector", ".context")[0].text
+    assert len(ctx) > len(marks[0]) + 20
+    del ids
+
+
+def test_no_request_leaves_the_page(browser, reports):
+    full, _ = reports
+    browser.get_log("performance")      # drop earlier pages' events
+    _open(browser, full / "report.html")
+    _choose(browser, "f", "France")
+    browser.find_element("css selector", "#summary-table button.amt").click()
+    browser.find_element("id", "clear-filters").click()
+    page = (full / "report.html").resolve().as_uri()
+    urls = []
+    for item in browser.get_log("performance"):
+        msg = json.loads(item["message"])["message"]
+        if msg["method"] == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    assert urls and all(u == page for u in urls), urls
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+
+
+def test_hostile_text_stays_text(browser, tmp_path):
+    evil = "</script><script>window.pwned=1</script><!-- <img src=x onerror=window.pwned=2>"
+    docs = {"d": Document(id="d", title="<b>bold</b>", url="javascript:window.pwned=3")}
+    e = Entry(id="e1", date=dt.date(2015, 1, 1), funder="A&B:<i>x</i>",
+              purpose="P:<script>window.pwned=4</script>", amount=Decimal(12_000_000),
+              currency="GBP", amount_text="£12m", tags=("<tag>",),
+              sources=(Citation("d", evil),))
+    r = build_report(ledger.Ledger((e,), docs, {"name": "<script>n</script>"}, None),
+                     ReportOptions())
+    path = tmp_path / "evil.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    browser.find_element("css selector", "#summary-table button.amt").click()
+    mark = browser.find_element("css selector", "#detail-body mark")
+    assert mark.text == evil
+    assert browser.execute_script("return window.pwned === undefined")
+    assert not browser.find_elements("css selector", "#detail-body img, #detail-body b, "
+                                                     "#detail-body a")
+    assert "P:<script>window.pwned=4</script>" in browser.find_element(
+        "id", "summary-table").text
+
+
+@pytest.mark.parametrize("locale,currency", [("en_GB", "GBP"), ("fr_FR", "EUR"),
+                                             ("de_DE", "EUR"), ("ja_JP", "JPY")])
+def test_page_formats_amounts_as_babel_does(browser, tmp_path, locale, currency):
+    from rates.table import currency_digits
+    e = Entry(id="e1", date=dt.date(2015, 1, 1), funder="F", purpose="P",
+              amount=Decimal(1000), currency=currency)
+    r = build_report(ledger.Ledger((e,), {}, {}, None),
+                     ReportOptions(currency=currency, locale=locale))
+    path = tmp_path / "fmt.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    k = currency_digits(currency)
+    values = [0, 1, 5, 95030, 99999, 100000, 123456, 999949, 999950, 1234567, 9999999,
+              99999999, 99995000, 140000000, 700000000, 1200000000, 999999999, 1000000000,
+              12345678901, 509905479452, 300000000000, 122572514239, 999999999999999,
+              -140000000, 7138000 * 100, 2 ** 60]
+    got = browser.execute_script(
+        "return arguments[0].map(function (v) { var b = BigInt(v); return "
+        "[window.ledgerFormat.compact(b), window.ledgerFormat.exact(b)]; })",
+        [str(v) for v in values])
+    for v, (compact, exact) in zip(values, got):
+        amount = Decimal(v).scaleb(-k)
+        assert compact == format_amount(amount, currency, locale, "compact"), (v, locale)
+        assert exact == format_amount(amount, currency, locale, "exact"), (v, locale)
+
+
+def test_projected_years_are_marked(browser, example_ledger, tmp_path):
+    r = build_report(ledger.load(example_ledger),
+                     ReportOptions(years="fiscal-uk", horizon="2019-20"))
+    path = tmp_path / "h.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    rows = browser.find_elements("css selector", "#by-year-table tbody tr.projected")
+    assert [r.find_element("css selector", "td").text for r in rows] == \
+        ["2018-19 (projected)", "2019-20 (projected)"]
+    assert len(browser.find_elements("css selector", "#chart-timeline rect.projected")) == 2
