@@ -249,8 +249,8 @@ function counted(cells) { return cells.filter(function (c) { return c.r === 0; }
 
 // ---------------------------------------------------------------- tables
 var detail = {title: null, cells: null};
-function amountButton(cells, what) {
-  var m = sum(cells), quals = new Set();
+function amountButton(cells, what, shown) {
+  var m = shown === undefined ? sum(cells) : shown, quals = new Set();
   cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
   var b = el('button', {type: 'button', 'class': 'amt', 'data-minor': m.toString(),
                         title: exact(m) + ' — show the entries behind it'},
@@ -269,7 +269,7 @@ function table(id, headers, rows, opts) {
     var r = el('tr', row.cls ? {'class': row.cls} : null);
     row.cells.forEach(function (c) {
       var td;
-      if (c && c.cells) { td = el('td', {'class': 'n'}); td.appendChild(amountButton(c.cells, c.what)); }
+      if (c && c.cells) { td = el('td', {'class': 'n'}); td.appendChild(amountButton(c.cells, c.what, c.minor)); }
       else if (c && c.num !== undefined) td = el('td', {'class': 'n'}, c.num);
       else td = el('td', null, c === null || c === undefined ? '' : c);
       r.appendChild(td);
@@ -349,11 +349,11 @@ function render(st) {
     Object.keys(parts).forEach(function (k) { stTotals[k] = stTotals[k].concat(parts[k]); });
     srows.push({cells: [f].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
       return {cells: parts[k], what: f + ', ' + k};
-    }), [{num: money(sum(p0) - sum(paid))}])});
+    }), [{cells: p0, what: f + ', outstanding (total − paid)', minor: sum(p0) - sum(paid)}])});
   });
   srows.push({cls: 'total', cells: ['Total'].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
     return {cells: stTotals[k], what: k};
-  }), [{num: money(sum(stTotals.total) - sum(stTotals.paid))}])});
+  }), [{cells: stTotals.total, what: 'outstanding (total − paid)', minor: sum(stTotals.total) - sum(stTotals.paid)}])});
   put('t-status', table('by-status-table', ['funder', 'pledged', 'committed', 'disbursed', 'spent', 'total', 'paid', 'outstanding'], srows));
   // comparison
   if (M.compare.length) {

@@ -317,3 +317,45 @@ def test_projected_years_are_marked(browser, example_ledger, tmp_path):
     assert [r.find_element("css selector", "td").text for r in rows] == \
         ["2018-19 (projected)", "2019-20 (projected)"]
     assert len(browser.find_elements("css selector", "#chart-timeline rect.projected")) == 2
+
+
+def test_status_table_equals_the_report(browser, reports, example_ledger):
+    full, _ = reports
+    r = build_report(ledger.load(example_ledger), ReportOptions(years="fiscal-uk"))
+    _open(browser, full / "report.html")
+    rows = browser.find_elements("css selector", "#by-status-table tbody tr")
+    heads = [th.text for th in browser.find_elements("css selector", "#by-status-table th")]
+    want = r.by_status.set_index("funder")
+    for row in rows[:-1]:
+        tds = row.find_elements("css selector", "td")
+        funder = tds[0].text
+        for head, td in zip(heads[1:], tds[1:]):
+            got = int(td.find_element("css selector", "button.amt").get_attribute("data-minor"))
+            assert Decimal(got).scaleb(-2) == want.loc[funder, head], (funder, head)
+
+
+def test_paid_and_outstanding_with_linked_entries(browser, tmp_path):
+    """A disbursement of a pledge is not counted again but is paid; a
+    restatement is neither: the page's status table equals the report's."""
+    from ledger.model import Link
+    e = [Entry(id="p", date=dt.date(2015, 1, 1), funder="UK:HO", purpose="S", status="pledged",
+               amount=Decimal(1000), currency="GBP"),
+         Entry(id="d", date=dt.date(2015, 6, 1), funder="UK:HO", purpose="S", status="disbursed",
+               amount=Decimal(400), currency="GBP", links=(Link("disburses", "p"),)),
+         Entry(id="r", date=dt.date(2015, 7, 1), funder="UK:HO", purpose="S", status="pledged",
+               amount=Decimal(1000), currency="GBP", links=(Link("restates", "p"),)),
+         Entry(id="s", date=dt.date(2015, 2, 1), funder="FR", purpose="T", status="spent",
+               amount=Decimal(250), currency="GBP")]
+    r = build_report(ledger.Ledger(tuple(e), {}, {}, None), ReportOptions())
+    path = tmp_path / "status.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    heads = [th.text for th in browser.find_elements("css selector", "#by-status-table th")]
+    want = r.by_status.set_index("funder")
+    assert want.loc["UK:HO", "paid"] == 400 and want.loc["UK:HO", "outstanding"] == 600
+    for row in browser.find_elements("css selector", "#by-status-table tbody tr")[:-1]:
+        tds = row.find_elements("css selector", "td")
+        for head, td in zip(heads[1:], tds[1:]):
+            got = int(td.find_element("css selector", "button.amt").get_attribute("data-minor"))
+            assert Decimal(got).scaleb(-2) == want.loc[tds[0].text, head], (tds[0].text, head)
+    assert _total(browser) == 125_000        # £1,000 + £250: linked entries not counted
