@@ -574,6 +574,8 @@ function entryCard(e) {
     var v = el('p');
     v.appendChild(el('span', {'class': c.verdict === 'verified' ? 'ok' : c.verdict === 'not audited' ? 'na' : 'bad'}, 'Audit: ' + c.verdict));
     if (c.where) v.appendChild(el('span', {'class': 'muted'}, ' at ' + c.where));
+    if (c.verdict === 'not audited')
+      v.appendChild(el('span', {'class': 'muted'}, ' (ledger-tool report --sources DIR checks each quote against its archived document and shows it in its context)'));
     cb.appendChild(v);
     if (c.findings.length) {
       var ul = el('ul'); c.findings.forEach(function (f) { ul.appendChild(el('li', null, f)); }); cb.appendChild(ul);
