@@ -359,3 +359,16 @@ def test_paid_and_outstanding_with_linked_entries(browser, tmp_path):
             got = int(td.find_element("css selector", "button.amt").get_attribute("data-minor"))
             assert Decimal(got).scaleb(-2) == want.loc[tds[0].text, head], (tds[0].text, head)
     assert _total(browser) == 125_000        # £1,000 + £250: linked entries not counted
+
+
+def test_amounts_beyond_javascripts_exact_integers_stay_exact(browser, tmp_path):
+    big = Decimal("98765432109876.54")        # 9.9e15 minor units > 2**53
+    e = [Entry(id=f"e{i}", date=dt.date(2015, 1, 1), funder="F", purpose=f"P{i}",
+               amount=big + i, currency="GBP") for i in range(3)]
+    r = build_report(ledger.Ledger(tuple(e), {}, {}, None), ReportOptions())
+    data = page_data(r)
+    assert all(isinstance(m, str) for m in data["cells"]["total"]["m"])
+    path = tmp_path / "big.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    assert _total(browser) == int((3 * big + 3) * 100)
