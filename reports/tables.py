@@ -609,7 +609,8 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------- projections, exploring
 def entry_facts(entries) -> pd.DataFrame:
     """Per entry: ``tags`` (a sorted tuple), ``open_ended`` (an amount "a year"
-    with no end) and ``pays`` (it disburses or is part of another entry)."""
+    with no end), ``pays`` (it disburses or is part of another entry), its
+    notes and location, and its whole amount, currency, qualifier and period."""
     return pd.DataFrame({
         "id": [e.id for e in entries],
         "tags": [tuple(sorted(set(e.tags))) for e in entries],
@@ -617,7 +618,12 @@ def entry_facts(entries) -> pd.DataFrame:
         "pays": [any(ln.kind in ("disburses", "part_of") for ln in e.links) for e in entries],
         "notes": [e.notes or "" for e in entries],
         "location": [getattr(e, "location", "") or "" for e in entries],
-    }, columns=["id", "tags", "open_ended", "pays", "notes", "location"])
+        "amount": [e.amount for e in entries],          # the whole entry (splits: all shares)
+        "currency": [e.currency for e in entries],
+        "qualifier": [e.qualifier for e in entries],
+        "period": [e.period.describe() for e in entries],
+    }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
+                "qualifier", "period"])
 
 
 def _open_ids(report: Report) -> set:

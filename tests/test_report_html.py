@@ -372,3 +372,15 @@ def test_amounts_beyond_javascripts_exact_integers_stay_exact(browser, tmp_path)
     path.write_text(render_html(r), encoding="utf-8")
     _open(browser, path)
     assert _total(browser) == int((3 * big + 3) * 100)
+
+
+def test_a_split_entry_is_said_whole_and_shown_per_purpose(example_ledger):
+    from ledger.model import Split
+    e = Entry(id="s", date=dt.date(2015, 1, 1), funder="UK", purpose="A",
+              amount=Decimal(10_000_000), currency="GBP", amount_text="£10 million",
+              splits=(Split("A", Decimal(6_000_000)), Split("B", Decimal(4_000_000))))
+    r = build_report(ledger.Ledger((e,), {}, {}, None), ReportOptions())
+    (entry,) = page_data(r)["entries"]
+    assert entry["said"] == format_amount(Decimal(10_000_000), "GBP", "en_GB")
+    assert [(row["purpose"], row["minor"]) for row in entry["rows"]] == \
+        [("A", 600_000_000), ("B", 400_000_000)]
