@@ -241,7 +241,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                 "written": _clean(r._4), "status": _clean(r.status), "counted": r.counted == "yes",
                 "qi": quals.index(str(r.qualifier)) if str(r.qualifier) in quals else 0,
                 "said": _clean(as_said(fact["amount"], str(fact["currency"]),
-                                       str(fact["qualifier"]), str(fact["period"]), o.locale,
+                                       str(fact["qualifier"]), fact["period"].describe(), o.locale,
                                        amounts) if fact is not None else
                                as_said(r._6, str(r._7), str(r.qualifier), str(r.period),
                                        o.locale, amounts)),

@@ -613,7 +613,7 @@ def entry_facts(entries) -> pd.DataFrame:
     notes and location, and its whole amount, currency, qualifier and period."""
     return pd.DataFrame({
         "id": [e.id for e in entries],
-        "tags": [tuple(sorted(set(e.tags))) for e in entries],
+        "tags": [tuple(sorted(set(e.tags))) if e.tags else () for e in entries],
         "open_ended": [e.period.is_open_ended for e in entries],
         "pays": [any(ln.kind in ("disburses", "part_of") for ln in e.links) for e in entries],
         "notes": [e.notes or "" for e in entries],
@@ -621,7 +621,7 @@ def entry_facts(entries) -> pd.DataFrame:
         "amount": [e.amount for e in entries],          # the whole entry (splits: all shares)
         "currency": [e.currency for e in entries],
         "qualifier": [e.qualifier for e in entries],
-        "period": [e.period.describe() for e in entries],
+        "period": [e.period for e in entries],          # a ledger.model.Period
     }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
                 "qualifier", "period"])
 
