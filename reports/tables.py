@@ -579,9 +579,11 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
             from reports.amounts import as_said
             by_id = {e.id: e for e in entries}
-            quals = quals.assign(id=[
-                f"{i} ({as_said(by_id[i].amount, by_id[i].currency, q, by_id[i].period.describe(), o.locale, o.amounts)})"
-                if i in by_id else i for i, q in zip(quals["id"], quals["qualifier"])])
+            def said(i, q):
+                e = by_id[i]
+                return as_said(e.amount, e.currency, q, e.period.describe(), o.locale, o.amounts)
+            quals = quals.assign(id=[f"{i} ({said(i, q)})" if i in by_id else i
+                                     for i, q in zip(quals["id"], quals["qualifier"])])
         q = quals.groupby("qualifier")["id"].agg(", ".join)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
