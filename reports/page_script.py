@@ -471,7 +471,7 @@ function barChart(id, title, bars, series, scale, cut) {
     s.appendChild(rect);
     var quals = new Set(); b.cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
     s.appendChild(sv('text', {x: labelW + Math.max(bw, 2) + 5, y: y + 15, 'font-size': 11, 'class': 'value'},
-                     b.cells.length ? qualified(compact(sum(b.cells)), Array.from(quals)) : 'none'));
+                     b.cells.length ? qualified(money(sum(b.cells)), Array.from(quals)) : 'none'));
   });
   var lx = labelW;
   series.forEach(function (name) {
@@ -525,7 +525,7 @@ function timeline(id, title, years, funders, byYF, scale) {
         var ho = hgt * Math.min(1, open / v);
         s.appendChild(sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(ho, 2), fill: 'url(#' + id + '-hatch)', 'pointer-events': 'none'}));
       }
-      var lab = sv('text', {x: x + (bw - 2) / 2, y: yTop - 3, 'font-size': 9, 'text-anchor': 'middle', 'class': 'value'}, compact(sum(cc)));
+      var lab = sv('text', {x: x + (bw - 2) / 2, y: yTop - 3, 'font-size': 9, 'text-anchor': 'middle', 'class': 'value'}, money(sum(cc)));
       s.appendChild(lab);
     });
   });
