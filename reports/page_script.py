@@ -423,7 +423,8 @@ function axis(values, log) {
   var pos = values.filter(function (v) { return v > 0; });
   var max = pos.length ? Math.max.apply(null, pos) : 1, min = pos.length ? Math.min.apply(null, pos) : 1;
   if (log) {
-    var lo = Math.pow(10, Math.floor(Math.log10(min)) - 0), hi = Math.pow(10, Math.ceil(Math.log10(max)));
+    // a decade of room below the smallest bar, so that it stays readable
+    var lo = Math.pow(10, Math.floor(Math.log10(min)) - 1), hi = Math.pow(10, Math.ceil(Math.log10(max)));
     if (hi <= lo) hi = lo * 10;
     var ticks = []; for (var t = lo; t <= hi * 1.0001; t *= 10) ticks.push(t);
     return {pos: function (v) { return v <= 0 ? 0 : Math.max(0, (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))); }, ticks: ticks};

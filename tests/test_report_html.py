@@ -384,3 +384,23 @@ def test_a_split_entry_is_said_whole_and_shown_per_purpose(example_ledger):
     assert entry["said"] == format_amount(Decimal(10_000_000), "GBP", "en_GB")
     assert [(row["purpose"], row["minor"]) for row in entry["rows"]] == \
         [("A", 600_000_000), ("B", 400_000_000)]
+
+
+def test_page_charts_label_every_pledge(browser, reports):
+    """The page's own purpose chart: a bar for each of the example's eight
+    pledges, each labelled with its amount as babel says it, on a log axis."""
+    full, _ = reports
+    _open(browser, full / "report.html")
+    chart = browser.find_element("id", "chart-purpose")
+    bars = chart.find_elements("css selector", "rect.bar")
+    labels = [t.text for t in chart.find_elements("css selector", "text.value")]
+    assert len(bars) == 8 and len(labels) == 8
+    for bar, label in zip(bars, labels):
+        amount = format_amount(Decimal(int(bar.get_attribute("data-minor"))).scaleb(-2), "GBP",
+                               "en_GB")
+        assert label.endswith(amount), (label, amount)
+        assert float(bar.get_attribute("width")) > 20          # readable, however small
+    assert "log scale" in chart.find_element("css selector", "text.subtitle").text
+    browser.find_element("id", "scale").send_keys("linear")
+    chart = browser.find_element("id", "chart-purpose")
+    assert "linear scale" in chart.find_element("css selector", "text.subtitle").text
