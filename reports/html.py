@@ -287,6 +287,8 @@ SECTIONS = [
      "outstanding = total − paid."),
     ("s-compare", "Comparison", "t-compare",
      "The compared funders side by side; each includes its sub-accounts."),
+    ("s-trees", "Account trees", "t-trees",
+     "Funder and purpose accounts rolled up: each parent includes everything below it."),
     ("s-entries", "Entries", "t-entries", "The entries that match the filters, largest first."),
 ]
 

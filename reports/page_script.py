@@ -372,6 +372,28 @@ function render(st) {
     }))});
     put('t-compare', table('comparison-table', ['purpose'].concat(M.compare), crow));
   }
+  // account trees: every account and its parents, parents including children
+  var treeBox = document.getElementById('t-trees');
+  if (treeBox) {
+    clear(treeBox);
+    [['funder', 'funder-tree-table', function (c) { return DIMS.funder[c.f]; }],
+     ['purpose', 'purpose-tree-table', function (c) { return DIMS.purpose[c.p]; }]].forEach(function (spec) {
+      var roll = new Map();
+      prim.forEach(function (c) {
+        ancestors(spec[2](c)).forEach(function (a) {
+          var g = roll.get(a); if (!g) { g = []; roll.set(a, g); } g.push(c);
+        });
+      });
+      var rs = sortedKeys(roll, false).map(function (a) {
+        var depth = a.split(':').length - 1;
+        return {cells: ['\u00a0\u00a0'.repeat(depth) + a.split(':').pop(), {num: String(depth + 1)},
+                        {cells: roll.get(a), what: a}], key: a};
+      });
+      var t = table(spec[1], [spec[0] + ' account', 'level', 'amount'], rs);
+      Array.prototype.forEach.call(t.querySelectorAll('tbody tr'), function (tr, i) { tr.setAttribute('data-account', rs[i].key); });
+      treeBox.appendChild(t);
+    });
+  }
   // charts
   var scale = scaleSel.value;
   var bars = [];

@@ -404,3 +404,16 @@ def test_page_charts_label_every_pledge(browser, reports):
     browser.find_element("id", "scale").send_keys("linear")
     chart = browser.find_element("id", "chart-purpose")
     assert "linear scale" in chart.find_element("css selector", "text.subtitle").text
+
+
+def test_account_trees_roll_up_as_the_report_does(browser, reports, example_ledger):
+    full, _ = reports
+    r = build_report(ledger.load(example_ledger), ReportOptions(years="fiscal-uk"))
+    _open(browser, full / "report.html")
+    for side, tree in (("funder", r.funder_tree), ("purpose", r.purpose_tree)):
+        rows = browser.find_elements("css selector", f"#{side}-tree-table tbody tr")
+        got = {row.get_attribute("data-account"):
+               int(row.find_element("css selector", "button.amt").get_attribute("data-minor"))
+               for row in rows}
+        want = {a: int(m.scaleb(2)) for a, m in zip(tree["account"], tree["amount"])}
+        assert got == want
