@@ -188,7 +188,8 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
                     xytext=(4, 0), textcoords="offset points", va="center", fontsize=8)
     if log:
         lo = min((v for _, _, v in rows), default=1)
-        ax.set_xlim(10 ** (math.floor(math.log10(lo)) - 1), 10 ** (math.ceil(math.log10(top)) + 0.6))
+        ax.set_xlim(10 ** (math.floor(math.log10(lo)) - 1),
+                    10 ** (math.ceil(math.log10(top)) + 0.6))
     else:
         ax.set_xlim(0, top * 1.25)
     ax.set_title(f"{title}\n{_wrap(_subtitle(report))}", fontsize=10)
@@ -258,7 +259,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
             part = o[funder] if funder in o else pd.Series(0.0, index=data.index)
             total = data[funder]
             # the open-ended share of each bar, hatched (log axes: the top of the bar)
-            base = [t - p if not log else (t * (1 - p / t) if p < t else 0) for t, p in zip(total, part)]
+            base = [max(t - p, 0.0) for t, p in zip(total, part)]
             bottom = [b if not log else max(b, 1e-9) for b in base]
             heights = [t - b for t, b in zip(total, bottom)]
             keep = [p > 0 for p in part]

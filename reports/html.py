@@ -240,7 +240,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                 "i": index[rid], "id": _clean(rid), "date": str(r.date), "funder": _clean(r.funder),
                 "written": _clean(r._4), "status": _clean(r.status), "counted": r.counted == "yes",
                 "qi": quals.index(str(r.qualifier)) if str(r.qualifier) in quals else 0,
-                "said": _clean(as_said(r._6, str(r._7), str(r.qualifier), str(r.period),
+                "said": _clean(as_said(fact["amount"], str(fact["currency"]),
+                                       str(fact["qualifier"]), str(fact["period"]), o.locale,
+                                       amounts) if fact is not None else
+                               as_said(r._6, str(r._7), str(r.qualifier), str(r.period),
                                        o.locale, amounts)),
                 "rate": _clean(rate), "links": _clean(r.links),
                 "tags": [_clean(t) for t in (fact["tags"] if fact is not None else ())],
@@ -284,6 +287,8 @@ SECTIONS = [
      "outstanding = total − paid."),
     ("s-compare", "Comparison", "t-compare",
      "The compared funders side by side; each includes its sub-accounts."),
+    ("s-trees", "Account trees", "t-trees",
+     "Funder and purpose accounts rolled up: each parent includes everything below it."),
     ("s-entries", "Entries", "t-entries", "The entries that match the filters, largest first."),
 ]
 

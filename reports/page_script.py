@@ -249,8 +249,8 @@ function counted(cells) { return cells.filter(function (c) { return c.r === 0; }
 
 // ---------------------------------------------------------------- tables
 var detail = {title: null, cells: null};
-function amountButton(cells, what) {
-  var m = sum(cells), quals = new Set();
+function amountButton(cells, what, shown) {
+  var m = shown === undefined ? sum(cells) : shown, quals = new Set();
   cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
   var b = el('button', {type: 'button', 'class': 'amt', 'data-minor': m.toString(),
                         title: exact(m) + ' — show the entries behind it'},
@@ -269,7 +269,7 @@ function table(id, headers, rows, opts) {
     var r = el('tr', row.cls ? {'class': row.cls} : null);
     row.cells.forEach(function (c) {
       var td;
-      if (c && c.cells) { td = el('td', {'class': 'n'}); td.appendChild(amountButton(c.cells, c.what)); }
+      if (c && c.cells) { td = el('td', {'class': 'n'}); td.appendChild(amountButton(c.cells, c.what, c.minor)); }
       else if (c && c.num !== undefined) td = el('td', {'class': 'n'}, c.num);
       else td = el('td', null, c === null || c === undefined ? '' : c);
       r.appendChild(td);
@@ -295,21 +295,22 @@ function render(st) {
   var cells = activeCells(st), prim = counted(cells), total = sum(prim);
   var where = st.words.length ? ' (' + st.words.join('; ') + ')' : '';
   // summary: purpose x funder
-  var byPF = group(prim, function (c) { return c.p + '|' + c.f; });
-  var ps = sortedKeys(group(prim, function (c) { return DIMS.purpose[c.p]; }), false);
-  var fs = sortedKeys(group(prim, function (c) { return DIMS.funder[c.f]; }), false);
+  // one pass per grouping (maps), never a filter inside a loop: 100k cells stay fast
+  var byPF = group(prim, function (c) { return DIMS.purpose[c.p] + '\u0000' + DIMS.funder[c.f]; });
+  var byP = group(prim, function (c) { return DIMS.purpose[c.p]; });
+  var byF = group(prim, function (c) { return DIMS.funder[c.f]; });
+  var cellsOf = function (map, k) { var g = map.get(k); return g ? g.cells : []; };
+  var ps = sortedKeys(byP, false), fs = sortedKeys(byF, false);
   var rows = ps.map(function (p) {
-    var pc = prim.filter(function (c) { return DIMS.purpose[c.p] === p; });
     return {cells: [p].concat(fs.map(function (f) {
-      var cc = pc.filter(function (c) { return DIMS.funder[c.f] === f; });
+      var cc = cellsOf(byPF, p + '\u0000' + f);
       return cc.length ? {cells: cc, what: f + ' → ' + p} : '—';
-    }), [{cells: pc, what: p}])};
+    }), [{cells: cellsOf(byP, p), what: p}])};
   });
   rows.push({cls: 'total', cells: ['Total'].concat(fs.map(function (f) {
-    return {cells: prim.filter(function (c) { return DIMS.funder[c.f] === f; }), what: f};
+    return {cells: cellsOf(byF, f), what: f};
   }), [{cells: prim, what: 'every counted entry'}])});
   put('t-summary', table('summary-table', ['purpose'].concat(fs, ['Total']), rows));
-  void byPF;
   // by purpose, by funder
   [['t-purpose', 'by-purpose-table', 'purpose', function (c) { return DIMS.purpose[c.p]; }],
    ['t-funder', 'by-funder-table', 'funder', function (c) { return DIMS.funder[c.f]; }]].forEach(function (spec) {
@@ -324,18 +325,19 @@ function render(st) {
   });
   // by year (always from the year cells)
   var ycells = counted(YEARS.filter(function (c) { return passes(c, st, true); }));
-  var ys = sortedKeys(group(ycells, function (c) { return DIMS.year[c.y]; }), false);
-  var yfs = sortedKeys(group(ycells, function (c) { return DIMS.funder[c.f]; }), false);
+  var byY = group(ycells, function (c) { return DIMS.year[c.y]; });
+  var byYF = group(ycells, function (c) { return DIMS.year[c.y] + '\u0000' + DIMS.funder[c.f]; });
+  var byYFun = group(ycells, function (c) { return DIMS.funder[c.f]; });
+  var ys = sortedKeys(byY, false), yfs = sortedKeys(byYFun, false);
   var yrows = ys.map(function (y) {
-    var yc = ycells.filter(function (c) { return DIMS.year[c.y] === y; });
     var label = PROJECTED[y] ? y + ' (projected)' : y;
     return {cls: PROJECTED[y] ? 'projected' : null, cells: [label].concat(yfs.map(function (f) {
-      var cc = yc.filter(function (c) { return DIMS.funder[c.f] === f; });
+      var cc = cellsOf(byYF, y + '\u0000' + f);
       return cc.length ? {cells: cc, what: f + ', ' + y} : '—';
-    }), [{cells: yc, what: y}])};
+    }), [{cells: cellsOf(byY, y), what: y}])};
   });
   yrows.push({cls: 'total', cells: ['Total'].concat(yfs.map(function (f) {
-    return {cells: ycells.filter(function (c) { return DIMS.funder[c.f] === f; }), what: f};
+    return {cells: cellsOf(byYFun, f), what: f};
   }), [{cells: ycells, what: 'every year'}])});
   put('t-year', table('by-year-table', [M.yearWord].concat(yfs, ['Total']), yrows));
   // by status
@@ -349,17 +351,17 @@ function render(st) {
     Object.keys(parts).forEach(function (k) { stTotals[k] = stTotals[k].concat(parts[k]); });
     srows.push({cells: [f].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
       return {cells: parts[k], what: f + ', ' + k};
-    }), [{num: money(sum(p0) - sum(paid))}])});
+    }), [{cells: p0, what: f + ', outstanding (total − paid)', minor: sum(p0) - sum(paid)}])});
   });
   srows.push({cls: 'total', cells: ['Total'].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
     return {cells: stTotals[k], what: k};
-  }), [{num: money(sum(stTotals.total) - sum(stTotals.paid))}])});
+  }), [{cells: stTotals.total, what: 'outstanding (total − paid)', minor: sum(stTotals.total) - sum(stTotals.paid)}])});
   put('t-status', table('by-status-table', ['funder', 'pledged', 'committed', 'disbursed', 'spent', 'total', 'paid', 'outstanding'], srows));
   // comparison
   if (M.compare.length) {
     var under = function (f, name) { return f === name || f.indexOf(name + ':') === 0; };
     var crow = ps.map(function (p) {
-      var pc = prim.filter(function (c) { return DIMS.purpose[c.p] === p; });
+      var pc = cellsOf(byP, p);
       return {cells: [p].concat(M.compare.map(function (n) {
         var cc = pc.filter(function (c) { return under(DIMS.funder[c.f], n); });
         return cc.length ? {cells: cc, what: n + ' → ' + p} : '—';
@@ -370,18 +372,40 @@ function render(st) {
     }))});
     put('t-compare', table('comparison-table', ['purpose'].concat(M.compare), crow));
   }
+  // account trees: every account and its parents, parents including children
+  var treeBox = document.getElementById('t-trees');
+  if (treeBox) {
+    clear(treeBox);
+    [['funder', 'funder-tree-table', function (c) { return DIMS.funder[c.f]; }],
+     ['purpose', 'purpose-tree-table', function (c) { return DIMS.purpose[c.p]; }]].forEach(function (spec) {
+      var roll = new Map();
+      prim.forEach(function (c) {
+        ancestors(spec[2](c)).forEach(function (a) {
+          var g = roll.get(a); if (!g) { g = []; roll.set(a, g); } g.push(c);
+        });
+      });
+      var rs = sortedKeys(roll, false).map(function (a) {
+        var depth = a.split(':').length - 1;
+        return {cells: ['\u00a0\u00a0'.repeat(depth) + a.split(':').pop(), {num: String(depth + 1)},
+                        {cells: roll.get(a), what: a}], key: a};
+      });
+      var t = table(spec[1], [spec[0] + ' account', 'level', 'amount'], rs);
+      Array.prototype.forEach.call(t.querySelectorAll('tbody tr'), function (tr, i) { tr.setAttribute('data-account', rs[i].key); });
+      treeBox.appendChild(t);
+    });
+  }
   // charts
   var scale = scaleSel.value;
   var bars = [];
   ps.forEach(function (p) {
     fs.forEach(function (f) {
-      var cc = prim.filter(function (c) { return DIMS.purpose[c.p] === p && DIMS.funder[c.f] === f; });
+      var cc = cellsOf(byPF, p + '\u0000' + f);
       if (cc.length) bars.push({label: p, series: f, cells: cc, what: f + ' → ' + p});
     });
   });
-  var ptot = {}; bars.forEach(function (b) { ptot[b.label] = (ptot[b.label] || ZERO) + sum(b.cells); });
+  var ptot = {}; bars.forEach(function (b) { b.m = sum(b.cells); ptot[b.label] = (ptot[b.label] || ZERO) + b.m; });
   var cmp = function (x, y) { return x > y ? -1 : x < y ? 1 : 0; };
-  bars.sort(function (a, b) { return cmp(ptot[a.label], ptot[b.label]) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || cmp(sum(a.cells), sum(b.cells)); });
+  bars.sort(function (a, b) { return cmp(ptot[a.label], ptot[b.label]) || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0) || cmp(a.m, b.m); });
   put('c-purpose', barChart('chart-purpose', 'Funding by purpose and funder' + where, bars.slice(0, 40), fs, scale,
       bars.length > 40 ? 'the 40 largest of ' + bars.length + ' bars' : ''));
   var stBars = [];
@@ -395,7 +419,7 @@ function render(st) {
   });
   put('c-status', barChart('chart-status', 'From pledge to payment, by funder' + where, stBars,
       ['pledged (every counted entry)', 'committed or further', 'disbursed or spent (paid)'], scale, ''));
-  put('c-timeline', timeline('chart-timeline', 'Funding per ' + M.yearWord.toLowerCase() + ' by funder' + where, ys, yfs, ycells, scale));
+  put('c-timeline', timeline('chart-timeline', 'Funding per ' + M.yearWord.toLowerCase() + ' by funder' + where, ys, yfs, byYF, scale));
   // entries list and state line
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
   renderEntries(Array.from(ids).sort(function (a, b) { return a - b; }));
@@ -421,7 +445,8 @@ function axis(values, log) {
   var pos = values.filter(function (v) { return v > 0; });
   var max = pos.length ? Math.max.apply(null, pos) : 1, min = pos.length ? Math.min.apply(null, pos) : 1;
   if (log) {
-    var lo = Math.pow(10, Math.floor(Math.log10(min)) - 0), hi = Math.pow(10, Math.ceil(Math.log10(max)));
+    // a decade of room below the smallest bar, so that it stays readable
+    var lo = Math.pow(10, Math.floor(Math.log10(min)) - 1), hi = Math.pow(10, Math.ceil(Math.log10(max)));
     if (hi <= lo) hi = lo * 10;
     var ticks = []; for (var t = lo; t <= hi * 1.0001; t *= 10) ticks.push(t);
     return {pos: function (v) { return v <= 0 ? 0 : Math.max(0, (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))); }, ticks: ticks};
@@ -469,7 +494,7 @@ function barChart(id, title, bars, series, scale, cut) {
     s.appendChild(rect);
     var quals = new Set(); b.cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
     s.appendChild(sv('text', {x: labelW + Math.max(bw, 2) + 5, y: y + 15, 'font-size': 11, 'class': 'value'},
-                     b.cells.length ? qualified(compact(sum(b.cells)), Array.from(quals)) : 'none'));
+                     b.cells.length ? qualified(money(sum(b.cells)), Array.from(quals)) : 'none'));
   });
   var lx = labelW;
   series.forEach(function (name) {
@@ -480,10 +505,10 @@ function barChart(id, title, bars, series, scale, cut) {
   s.appendChild(sv('text', {x: labelW + plotW / 2, y: h - 40 + 28, 'font-size': 0}, ''));
   return s;
 }
-function timeline(id, title, years, funders, cells, scale) {
+function timeline(id, title, years, funders, byYF, scale) {
   var vals = [], grid = {};
   years.forEach(function (y) { funders.forEach(function (f) {
-    var cc = cells.filter(function (c) { return DIMS.year[c.y] === y && DIMS.funder[c.f] === f; });
+    var g = byYF.get(y + '\u0000' + f), cc = g ? g.cells : [];
     grid[y + '|' + f] = cc; vals.push(Number(sum(cc)) / Number(SCALE));
   }); });
   var log = useLog(vals, scale), ax = axis(vals, log);
@@ -523,7 +548,7 @@ function timeline(id, title, years, funders, cells, scale) {
         var ho = hgt * Math.min(1, open / v);
         s.appendChild(sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(ho, 2), fill: 'url(#' + id + '-hatch)', 'pointer-events': 'none'}));
       }
-      var lab = sv('text', {x: x + (bw - 2) / 2, y: yTop - 3, 'font-size': 9, 'text-anchor': 'middle', 'class': 'value'}, compact(sum(cc)));
+      var lab = sv('text', {x: x + (bw - 2) / 2, y: yTop - 3, 'font-size': 9, 'text-anchor': 'middle', 'class': 'value'}, money(sum(cc)));
       s.appendChild(lab);
     });
   });
@@ -574,6 +599,8 @@ function entryCard(e) {
     var v = el('p');
     v.appendChild(el('span', {'class': c.verdict === 'verified' ? 'ok' : c.verdict === 'not audited' ? 'na' : 'bad'}, 'Audit: ' + c.verdict));
     if (c.where) v.appendChild(el('span', {'class': 'muted'}, ' at ' + c.where));
+    if (c.verdict === 'not audited')
+      v.appendChild(el('span', {'class': 'muted'}, ' (ledger-tool report --sources DIR checks each quote against its archived document and shows it in its context)'));
     cb.appendChild(v);
     if (c.findings.length) {
       var ul = el('ul'); c.findings.forEach(function (f) { ul.appendChild(el('li', null, f)); }); cb.appendChild(ul);

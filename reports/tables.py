@@ -649,11 +649,14 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         quals = quals.drop_duplicates()
         if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
             from reports.amounts import as_said
-            by_id = ({i: entries.entry(i) for i in set(quals["id"])} if hasattr(entries, "entry")
-                     else {e.id: e for e in entries})   # at most ten: Entry views are fine
-            quals = quals.assign(id=[
-                f"{i} ({as_said(by_id[i].amount, by_id[i].currency, q, by_id[i].period.describe(), o.locale, o.amounts)})"
-                if i in by_id else i for i, q in zip(quals["id"], quals["qualifier"])])
+            facts = report.facts   # the few qualified entries, from the Book's columns
+            by_id = {r.id: r for r in facts[facts["id"].isin(set(quals["id"]))].itertuples(index=False)}
+
+            def said(i, q):
+                e = by_id[i]
+                return as_said(e.amount, e.currency, q, e.period, o.locale, o.amounts)
+            quals = quals.assign(id=[f"{i} ({said(i, q)})" if i in by_id else i
+                                     for i, q in zip(quals["id"], quals["qualifier"])])
         q = quals.groupby("qualifier")["id"].agg(", ".join)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
@@ -681,8 +684,9 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
 # ---------------------------------------------------------------- projections, exploring
 def entry_facts(entries) -> pd.DataFrame:
     """Per entry: ``tags`` (a sorted tuple), ``open_ended`` (an amount "a year"
-    with no end) and ``pays`` (it disburses or is part of another entry); read
-    from the Book's columns, no ``Entry`` objects."""
+    with no end), ``pays`` (it disburses or is part of another entry), its
+    notes and location, and its whole amount, currency, qualifier and period
+    (in words); read from the Book's columns, no ``Entry`` objects."""
     book = entries if hasattr(entries, "tables") else as_book(entries)
     en, links = book.tables.entries, book.tables.links
     n = len(en)
@@ -699,7 +703,11 @@ def entry_facts(entries) -> pd.DataFrame:
         "id": en["id"].astype(str).to_numpy(dtype=object), "tags": tags,
         "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
         "notes": text("notes"), "location": text("location"),
-    }, columns=["id", "tags", "open_ended", "pays", "notes", "location"])
+        "amount": en["amount"].to_numpy(dtype=object),      # the whole entry (splits: all shares)
+        "currency": text("currency"), "qualifier": text("qualifier"),
+        "period": text("period"),                           # in words, as Period.describe()
+    }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
+                "qualifier", "period"])
 
 
 def _open_ids(report: Report) -> set:

@@ -663,10 +663,10 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
         if report.projected:
             _shade_projected(made["By year"], len(report.by_year.columns) + 2)
     st = report.by_status
-    sheet = made["By status"] = _long_sheet(wb, "By status", cap + " paid = disbursed or spent (including entries "
-                        "that disburse another); outstanding = total − paid.", st,
-                        ["pledged", "committed", "disbursed", "spent", "total", "paid",
-                         "outstanding"], fmt)
+    sheet = made["By status"] = _long_sheet(
+        wb, "By status", cap + " paid = disbursed or spent (including entries that disburse "
+        "another); outstanding = total − paid.", st,
+        ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt)
     if not st.empty:   # outstanding = total − paid, live
         cols = list(st.columns)
         t, p, o_ = (_col(cols.index(c) + 1) for c in ("total", "paid", "outstanding"))

@@ -317,3 +317,103 @@ def test_projected_years_are_marked(browser, example_ledger, tmp_path):
     assert [r.find_element("css selector", "td").text for r in rows] == \
         ["2018-19 (projected)", "2019-20 (projected)"]
     assert len(browser.find_elements("css selector", "#chart-timeline rect.projected")) == 2
+
+
+def test_status_table_equals_the_report(browser, reports, example_ledger):
+    full, _ = reports
+    r = build_report(ledger.load(example_ledger), ReportOptions(years="fiscal-uk"))
+    _open(browser, full / "report.html")
+    rows = browser.find_elements("css selector", "#by-status-table tbody tr")
+    heads = [th.text for th in browser.find_elements("css selector", "#by-status-table th")]
+    want = r.by_status.set_index("funder")
+    for row in rows[:-1]:
+        tds = row.find_elements("css selector", "td")
+        funder = tds[0].text
+        for head, td in zip(heads[1:], tds[1:]):
+            got = int(td.find_element("css selector", "button.amt").get_attribute("data-minor"))
+            assert Decimal(got).scaleb(-2) == want.loc[funder, head], (funder, head)
+
+
+def test_paid_and_outstanding_with_linked_entries(browser, tmp_path):
+    """A disbursement of a pledge is not counted again but is paid; a
+    restatement is neither: the page's status table equals the report's."""
+    from ledger.model import Link
+    e = [Entry(id="p", date=dt.date(2015, 1, 1), funder="UK:HO", purpose="S", status="pledged",
+               amount=Decimal(1000), currency="GBP"),
+         Entry(id="d", date=dt.date(2015, 6, 1), funder="UK:HO", purpose="S", status="disbursed",
+               amount=Decimal(400), currency="GBP", links=(Link("disburses", "p"),)),
+         Entry(id="r", date=dt.date(2015, 7, 1), funder="UK:HO", purpose="S", status="pledged",
+               amount=Decimal(1000), currency="GBP", links=(Link("restates", "p"),)),
+         Entry(id="s", date=dt.date(2015, 2, 1), funder="FR", purpose="T", status="spent",
+               amount=Decimal(250), currency="GBP")]
+    r = build_report(ledger.Ledger(tuple(e), {}, {}, None), ReportOptions())
+    path = tmp_path / "status.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    heads = [th.text for th in browser.find_elements("css selector", "#by-status-table th")]
+    want = r.by_status.set_index("funder")
+    assert want.loc["UK:HO", "paid"] == 400 and want.loc["UK:HO", "outstanding"] == 600
+    for row in browser.find_elements("css selector", "#by-status-table tbody tr")[:-1]:
+        tds = row.find_elements("css selector", "td")
+        for head, td in zip(heads[1:], tds[1:]):
+            got = int(td.find_element("css selector", "button.amt").get_attribute("data-minor"))
+            assert Decimal(got).scaleb(-2) == want.loc[tds[0].text, head], (tds[0].text, head)
+    assert _total(browser) == 125_000        # £1,000 + £250: linked entries not counted
+
+
+def test_amounts_beyond_javascripts_exact_integers_stay_exact(browser, tmp_path):
+    big = Decimal("98765432109876.54")        # 9.9e15 minor units > 2**53
+    e = [Entry(id=f"e{i}", date=dt.date(2015, 1, 1), funder="F", purpose=f"P{i}",
+               amount=big + i, currency="GBP") for i in range(3)]
+    r = build_report(ledger.Ledger(tuple(e), {}, {}, None), ReportOptions())
+    data = page_data(r)
+    assert all(isinstance(m, str) for m in data["cells"]["total"]["m"])
+    path = tmp_path / "big.html"
+    path.write_text(render_html(r), encoding="utf-8")
+    _open(browser, path)
+    assert _total(browser) == int((3 * big + 3) * 100)
+
+
+def test_a_split_entry_is_said_whole_and_shown_per_purpose(example_ledger):
+    from ledger.model import Split
+    e = Entry(id="s", date=dt.date(2015, 1, 1), funder="UK", purpose="A",
+              amount=Decimal(10_000_000), currency="GBP", amount_text="£10 million",
+              splits=(Split("A", Decimal(6_000_000)), Split("B", Decimal(4_000_000))))
+    r = build_report(ledger.Ledger((e,), {}, {}, None), ReportOptions())
+    (entry,) = page_data(r)["entries"]
+    assert entry["said"] == format_amount(Decimal(10_000_000), "GBP", "en_GB")
+    assert [(row["purpose"], row["minor"]) for row in entry["rows"]] == \
+        [("A", 600_000_000), ("B", 400_000_000)]
+
+
+def test_page_charts_label_every_pledge(browser, reports):
+    """The page's own purpose chart: a bar for each of the example's eight
+    pledges, each labelled with its amount as babel says it, on a log axis."""
+    full, _ = reports
+    _open(browser, full / "report.html")
+    chart = browser.find_element("id", "chart-purpose")
+    bars = chart.find_elements("css selector", "rect.bar")
+    labels = [t.text for t in chart.find_elements("css selector", "text.value")]
+    assert len(bars) == 8 and len(labels) == 8
+    for bar, label in zip(bars, labels):
+        amount = format_amount(Decimal(int(bar.get_attribute("data-minor"))).scaleb(-2), "GBP",
+                               "en_GB")
+        assert label.endswith(amount), (label, amount)
+        assert float(bar.get_attribute("width")) > 20          # readable, however small
+    assert "log scale" in chart.find_element("css selector", "text.subtitle").text
+    browser.find_element("id", "scale").send_keys("linear")
+    chart = browser.find_element("id", "chart-purpose")
+    assert "linear scale" in chart.find_element("css selector", "text.subtitle").text
+
+
+def test_account_trees_roll_up_as_the_report_does(browser, reports, example_ledger):
+    full, _ = reports
+    r = build_report(ledger.load(example_ledger), ReportOptions(years="fiscal-uk"))
+    _open(browser, full / "report.html")
+    for side, tree in (("funder", r.funder_tree), ("purpose", r.purpose_tree)):
+        rows = browser.find_elements("css selector", f"#{side}-tree-table tbody tr")
+        got = {row.get_attribute("data-account"):
+               int(row.find_element("css selector", "button.amt").get_attribute("data-minor"))
+               for row in rows}
+        want = {a: int(m.scaleb(2)) for a, m in zip(tree["account"], tree["amount"])}
+        assert got == want
