@@ -216,13 +216,7 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
     out = ["; " + h for h in _header(book, "hledger")]
     out.append(f"; converted totals: hledger bal -X {currency} --value=then")
     out.append("")
-    out.append("account Funders      ; type: Revenue")
-    out.append("account Purposes     ; type: Expense")
-    out.append("")
-    for c in currencies:
-        d = _digits(c)
-        out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
-    out.append("")
+    out += _hledger_declarations(currencies)
     if len(prices):
         out.append(f"; the rates ledger-tool used ({currency} per unit)")
         for p in prices.itertuples():
@@ -238,6 +232,16 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
         out.append("")
     return "\n".join(out)
 
+
+
+def _hledger_declarations(currencies) -> list[str]:
+    """The account types and each commodity's display (its minor-unit digits)."""
+    out = ["account Funders      ; type: Revenue", "account Purposes     ; type: Expense", ""]
+    for c in currencies:
+        d = _digits(c)
+        out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
+    out.append("")
+    return out
 
 def _hledger_comments(e, part: str = "") -> list[str]:
     tags = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
@@ -273,13 +277,7 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
-    out.append("account Funders      ; type: Revenue")
-    out.append("account Purposes     ; type: Expense")
-    out.append("")
-    for c in currencies:
-        d = _digits(c)
-        out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
-    out.append("")
+    out += _hledger_declarations(currencies)
     counts: dict[str, int] = {}
     for e, _, _, _ in txns:
         counts[e.id] = counts.get(e.id, 0) + 1
