@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ledger.limits import amount_problem, date_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
@@ -473,6 +474,8 @@ class EntryReader:
             d = _as_date(raw["date"])
             if isinstance(d, str):
                 self.problem(f"date {d}", "date")
+            elif date_problem(d):
+                self.problem(date_problem(d), "date")
             else:
                 date = d
         funder = self.text("funder", required=True)
@@ -556,6 +559,9 @@ class EntryReader:
         if parsed.amount <= 0:
             self.problem(f"amount must be positive, got {raw!r}", "amount")
             return None
+        if amount_problem(parsed.amount):
+            self.problem(amount_problem(parsed.amount, text), "amount")
+            return None
         return parsed
 
     def qualifier(self, parsed) -> str:
@@ -577,6 +583,8 @@ class EntryReader:
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:
+            if period_problem(phrase_period):
+                self.problem(period_problem(phrase_period), "amount")
             return phrase_period
         if not isinstance(stated, str):
             self.problem("period must be text, e.g. \"over 3 years\"", "period")
@@ -598,6 +606,8 @@ class EntryReader:
         if phrase_period.kind != ONE_OFF and phrase_period != period:
             self.problem(f"period {stated!r} contradicts the amount phrase "
                          f"({phrase_period.describe()!r})", "period")
+        if period_problem(period):
+            self.problem(period_problem(period), "period")
         return period
 
     def splits(self, currency: str) -> list[Split]:
@@ -652,6 +662,9 @@ class EntryReader:
             if p.currency == currency:
                 self.problem(f"restated amount {r!r} is in the entry's own currency", "restated",
                              hint="restated holds the source's conversions into other currencies")
+                continue
+            if amount_problem(p.amount):
+                self.problem("restated " + amount_problem(p.amount, r), "restated")
                 continue
             out.append(Money(p.amount, p.currency))
         return out

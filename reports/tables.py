@@ -132,8 +132,16 @@ def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
 
 
 def _minor(frame: pd.DataFrame) -> pd.Series:
-    return frame["value_minor"].astype("int64") if frame["value_minor"].dtype != object \
-        else frame["value_minor"]
+    """``value_minor`` for summing: int64 while the sum of magnitudes
+    provably fits (a float estimate with a wide margin), else Python ints,
+    so no total ever wraps round to a wrong (negative) figure."""
+    m = frame["value_minor"]
+    if m.dtype == object:
+        return m
+    m = m.astype("int64")
+    if len(m) and float(np.abs(m.to_numpy(dtype=np.float64)).sum()) >= 2.0 ** 62:
+        return m.astype(object).map(int)
+    return m
 
 
 # ---------------------------------------------------------------- normalising
