@@ -134,7 +134,10 @@ def run(args) -> int:
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        if note not in report.warnings:
+            print(f"note: {note}", file=sys.stderr)
+    for warning in report.warnings:   # an option left entries out: said last, to be seen
+        print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
     n = len(report.entries)
     if n > args.entries_sheet_limit:
         print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "

@@ -82,6 +82,8 @@ class Report:
     entries: pd.DataFrame                 # one row per entry × allocation, for people
     sources: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    # options that left entries out of every total, naming them (also in notes)
+    warnings: list[str] = field(default_factory=list)
     rate_sources: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -419,7 +421,10 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     out = pd.DataFrame(cols).fillna(0)
     if out.empty:
         return pd.DataFrame(columns=list(funders))
-    out = out.astype("int64").sort_index()
+    try:
+        out = out.astype("int64").sort_index()
+    except OverflowError:   # totals past int64 (see _minor): Python ints
+        out = out.astype(object).sort_index()
     out.index.name = "purpose"
     out.loc[TOTAL] = out.sum()
     return to_money(out, currency)
@@ -521,6 +526,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         raise LedgerError("no entries match the filters; nothing to report")
     step("normalising amounts")
     frame, spread, horizon = normalised_frames(ledger, options, entries)
+    _check_compare(frame, options.compare)
     cur = options.currency.upper()
     step("computing tables")
     links = links_frame(entries)
@@ -543,8 +549,37 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
     )
     report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
-    report.notes = report_notes(report, entries, links)
+    report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
+    report.notes = report_notes(report, entries, links) + report.warnings
     return report
+
+
+def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
+    """An unknown ``--compare`` funder would be a column of zeros: refuse it,
+    naming the funders there are."""
+    accounts = {str(a).casefold() for a in pd.unique(frame["funder"].astype(object))}
+    unknown = [name for name in compare
+               if not any(a == name.casefold().rstrip(":")
+                          or a.startswith(name.casefold().rstrip(":") + ":") for a in accounts)]
+    if unknown:
+        tops = sorted({str(a).split(":")[0] for a in pd.unique(frame["funder"].astype(object))})
+        raise LedgerError(f"--compare {', '.join(map(repr, unknown))}: no such funder among the "
+                          f"entries reported (funders: {', '.join(tops)})")
+
+
+def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
+    """Warnings naming the entries an option left out of the totals: an
+    open-ended entry starting after the --horizon counts nothing (on the
+    per-year basis, in the by-year table)."""
+    counted = set(spread["id"].astype(str))
+    gone = sorted(e.id for e in entries if e.period.is_open_ended and e.id not in counted)
+    if not gone or horizon is None:
+        return []
+    return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "
+            f"entr{'y' if len(gone) == 1 else 'ies'} start, so "
+            f"{'every total leaves' if basis == 'total' else 'the by-year table leaves'} "
+            f"{'it' if len(gone) == 1 else 'them'} out: {', '.join(gone)} "
+            f"(give a later --horizon)."]
 
 
 def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
