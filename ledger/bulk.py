@@ -51,7 +51,9 @@ KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
 _SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # an account: ':'-separated parts, none empty or with space at either end
-_ACCOUNT = r"^[^:\s](?:[^:]*[^:\s])?(?::[^:\s](?:[^:]*[^:\s])?)*$"
+# the journal's rule (ledger.journal._ACCOUNT_PART): no empty parts, no control characters
+_NC = r"\x00-\x1f\x7f-\x9f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}"
+_ACCOUNT = (rf"^[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?(?::[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?)*$")
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here

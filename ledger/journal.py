@@ -51,7 +51,10 @@ TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ACCOUNT_PART = re.compile(r"^[^:\s](?:[^:]*[^:\s])?$")
+# no control characters (C0, DEL, C1, bidi controls): names reach terminals and pages
+_CONTROL_CHARS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_ACCOUNT_PART = re.compile(rf"^[^:\s{_CONTROL_CHARS}](?:[^:{_CONTROL_CHARS}]*[^:\s{_CONTROL_CHARS}])?$")
 
 
 class Journal(NamedTuple):
@@ -448,7 +451,10 @@ class EntryReader:
         ok = self.memo.get(("account", value))
         if ok is None:
             ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok:
+        if not ok and _CONTROL.search(value):
+            self.problem(f"{key} {value!r} holds a control character", key,
+                         hint="account names are plain text: remove the invisible character")
+        elif not ok:
             self.problem(f"{key} {value!r} is not a valid account name", key,
                          hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
         return value
