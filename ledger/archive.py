@@ -385,7 +385,9 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             with atomic_path(target) as tmp:
                 shutil.copyfile(src, tmp)
 
-    existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
+    from .safe_io import check_nesting, read_text
+    existing = read_text(out, what="sources file") if out.exists() else _NEW_SOURCES_HEADER
+    check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
         parsed = tomlkit.parse(existing)
     except Exception as err:  # tomlkit's ParseError carries line and column

@@ -67,7 +67,10 @@ def read_table(path: str | Path):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ledger.safe_io import check_file
+
     path = Path(path)
+    check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
         table = pq.read_table(path)
@@ -124,8 +127,11 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     fname = str(path)
     if not path.exists():
         return None, [Problem(fname, 0, "", "no such file or folder")]
+    from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
+    except UnsafeFile as err:
+        return None, [Problem(fname, 0, "", err.reason)]
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip())]
     return _build(raw, fname, documents)

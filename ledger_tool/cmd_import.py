@@ -114,7 +114,8 @@ def _write(target: Path, result, source: str) -> None:
     header = f"# Imported by `ledger-tool import {Path(source).name}`\n"
     try:
         if target.exists():
-            old = target.read_text(encoding="utf-8-sig")
+            from ledger.safe_io import read_text   # a regular file, within the cap
+            old = read_text(target, what="journal file")
             text = old.rstrip("\n") + "\n\n" + header + result.text
         else:
             text = header + result.text
