@@ -212,7 +212,7 @@ def test_check_file_names_each_kind(tmp_path):
     os.mkfifo(tmp_path / "fifo")
     with pytest.raises(UnsafeFile, match="is a FIFO"):
         check_file(tmp_path / "fifo")
-    with pytest.raises(UnsafeFile, match="is a folder"):
+    with pytest.raises(UnsafeFile, match="is a directory"):
         check_file(tmp_path)
     with pytest.raises(UnsafeFile, match="no such file"):
         check_file(tmp_path / "none")
