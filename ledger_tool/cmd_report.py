@@ -183,7 +183,8 @@ def write_report(report, out, progress=None, audit=None,
 
     from ledger.errors import LedgerError
 
-    out = Path(out)
+    shown = Path(out)
+    out = shown.resolve() if shown.is_symlink() else shown   # a link to a folder: its target
     tmp = _new_folder_beside(out)
     try:
         files = _write_files(report, tmp, progress, audit, entries_limit)
@@ -196,7 +197,7 @@ def write_report(report, out, progress=None, audit=None,
             raise LedgerError(f"report: cannot write {where}: {err.strerror or err}; "
                               f"nothing written to {out}") from None
         raise
-    return [out / Path(f).relative_to(tmp) for f in files]
+    return [shown / Path(f).relative_to(tmp) for f in files]
 
 
 def _new_folder_beside(out):

@@ -95,3 +95,14 @@ def test_os_errors_are_one_line_naming_the_path(run_cli, example_ledger, tmp_pat
     assert code == 1 and str(blocker) in err and len(err.strip().splitlines()) == 1
     code, _, err = _report(run_cli, example_ledger, blocker / "r")
     assert code == 1 and "is not a folder" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_into_a_symlinked_folder_keeps_the_link(run_cli, example_ledger, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    code, _, err = _report(run_cli, example_ledger, link)
+    assert code == 0, err
+    assert link.is_symlink() and (real / "report.html").is_file()
+    assert f"wrote {link / 'report.html'}" in err
