@@ -51,6 +51,27 @@ def test_deep_nesting_is_an_error_not_a_segfault(tmp_path, value):
     assert "Traceback" not in got.stderr
 
 
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(depth=st.integers(3_000, 40_000),
+       unit=st.sampled_from([("[", "]"), ("[0,", "]"), ("{a=", "}"), ('["]",', "]"),
+                             ("[ # ]]]\n", "]"), ("[{b=[", "]}]")]),
+       where=st.sampled_from(["entry", "document", "top"]))
+def test_no_nesting_crashes_any_command(tmp_path_factory, depth, unit, where):
+    """Property (in a subprocess, where a native crash shows as a signal):
+    however deep and in whatever bracket style a journal nests, with brackets
+    in strings and comments around it, check answers with one error."""
+    book = tmp_path_factory.mktemp("deep")
+    opening, closing = unit
+    value = opening * (depth // len(unit[0]) + 1) + "1" + closing * (depth // len(unit[0]) + 1)
+    head = {"entry": ENTRY + "notes = ", "document": '[[document]]\nid = "d"\ntitle = ',
+            "top": "x = "}[where]
+    (book / "a.toml").write_text(head + value + "\n", encoding="utf-8")
+    got = run_tool("check", book)
+    assert got.returncode == 1, (got.returncode, got.stderr[-300:])
+    assert "nested" in got.stderr and "Traceback" not in got.stderr
+
+
 def _true_depth(value) -> int:
     if isinstance(value, list):
         return 1 + max((_true_depth(v) for v in value), default=0)
