@@ -39,6 +39,9 @@ def _targets(output: str, ledger_arg: str | None):
     out = Path(output)
     if out.is_dir():
         return out / IMPORTED_NAME, out
+    if any(p.exists() and not p.is_dir() for p in out.parents):
+        raise LedgerError(f"import: -o {out}: {next(p for p in out.parents if p.exists())} "
+                          f"is not a folder")
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")

@@ -106,3 +106,14 @@ def test_report_into_a_symlinked_folder_keeps_the_link(run_cli, example_ledger, 
     assert code == 0, err
     assert link.is_symlink() and (real / "report.html").is_file()
     assert f"wrote {link / 'report.html'}" in err
+
+
+def test_import_os_errors_are_one_line(tmp_path, run_cli):
+    src = tmp_path / "t.csv"
+    src.write_text("date,funder,purpose,amount\n2015-01-01,UK,P,£1m\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run_cli("import", src, "-o", blocker / "o.toml")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"{blocker} is not a folder" in err
+    assert "Traceback" not in err
