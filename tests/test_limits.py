@@ -124,3 +124,12 @@ def test_any_amount_is_read_or_refused_by_its_bound(digits, exponent):
     else:
         assert len(errors) == 1 and errors[0].entry_id == "a"
         assert value > MAX_AMOUNT or digits > 28 or "too many" in errors[0].message
+
+
+@pytest.mark.parametrize("horizon", ["9999", "1800", "9999-00"])
+def test_a_horizon_outside_the_years_is_refused_at_once(run_cli, example_ledger, tmp_path, horizon):
+    """--horizon 9999 once spread open-ended amounts over 8,000 years (minutes)."""
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r", "--horizon", horizon)
+    assert code == 1
+    assert err.strip() == f"ledger-tool: horizon {horizon!r} is outside the years 1900-2200"
+    assert not (tmp_path / "r").exists()
