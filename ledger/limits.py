@@ -9,7 +9,9 @@ Written once, used by every reader (``ledger.journal`` entry by entry,
   ``reports.tables`` widens to Python ints before a total could wrap);
 - dates (the entry's, a period's start and end) lie in years
   ``FIRST_YEAR``..``LAST_YEAR`` (1900-2200);
-- a period lasts at most ``MAX_YEARS`` (100) years.
+- a period lasts at most ``MAX_YEARS`` (100) years;
+- an exchange rate in a user table lies between ``MIN_RATE`` (10**-9) and
+  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.
 
 See docs/journal.md ("Limits").
 """
@@ -20,11 +22,12 @@ from decimal import Decimal
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
-           "PERIOD_TOO_LONG"]
+           "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem"]
 
 MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 MAX_YEARS = Decimal(100)
+MIN_RATE, MAX_RATE = Decimal(10) ** -9, Decimal(10) ** 9
 
 AMOUNT_TOO_BIG = ("amount {} is more than ledger-tool's largest amount, 10^15 "
                   "(a thousand trillion) in any currency")
@@ -66,3 +69,11 @@ def period_problem(period) -> str:
 def _plain(d: Decimal) -> str:
     d = d.quantize(Decimal("0.01")).normalize()
     return format(d, "f")
+
+
+def rate_problem(rate: Decimal) -> str:
+    """'' when an exchange rate is within bounds, else why not."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        return (f"rate {format(rate, 'f') if abs(rate.adjusted()) < 30 else rate} is outside "
+                f"1e-9 to 1e9, the rates ledger-tool converts with")
+    return ""

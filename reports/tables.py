@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, Sequence
 
 import numpy as np
@@ -114,10 +114,12 @@ def to_money(minor, currency: str):
     """Integer minor units (scalar, Series or DataFrame) → Decimal, to the unit."""
     k = _digits(currency)
 
+    wide = Context(prec=80)   # totals past 28 digits stay exact (default context rounds)
+
     def one(x):
         if x is None or (isinstance(x, float) and np.isnan(x)):
             return Decimal(0).scaleb(-k)
-        return Decimal(int(x)).scaleb(-k)
+        return Decimal(int(x)).scaleb(-k, context=wide)
 
     if isinstance(minor, pd.DataFrame):
         return minor.apply(lambda col: col.map(one)).astype(object)
@@ -131,6 +133,15 @@ def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
     if not depth:
         return accounts.astype(object)
     return accounts.astype(str).str.split(":").str[:depth].str.join(":").astype(object)
+
+
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
+    """Summed minor units as int64, or as exact Python ints when a total is
+    past int64 (see ``_minor``)."""
+    try:
+        return frame.astype("int64")
+    except (OverflowError, TypeError, ValueError):
+        return frame.map(int).astype(object)
 
 
 def _minor(frame: pd.DataFrame) -> pd.Series:
@@ -386,7 +397,7 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     paid = paid.add(sec_paid.groupby("funder")["_m"].sum(), fill_value=0)
     out = out.reindex(out.index.union(paid.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
-    out = out.fillna(0).astype("int64")
+    out = _ints(out.fillna(0))
     out["outstanding"] = out["total"] - out["paid"]
     out.columns.name = None
     out = to_money(out, currency)
@@ -421,10 +432,7 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     out = pd.DataFrame(cols).fillna(0)
     if out.empty:
         return pd.DataFrame(columns=list(funders))
-    try:
-        out = out.astype("int64").sort_index()
-    except OverflowError:   # totals past int64 (see _minor): Python ints
-        out = out.astype(object).sort_index()
+    out = _ints(out).sort_index()
     out.index.name = "purpose"
     out.loc[TOTAL] = out.sum()
     return to_money(out, currency)

@@ -133,3 +133,27 @@ def test_a_horizon_outside_the_years_is_refused_at_once(run_cli, example_ledger,
     assert code == 1
     assert err.strip() == f"ledger-tool: horizon {horizon!r} is outside the years 1900-2200"
     assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("rate", ["1e30", "1e400", "0.0000000000001"])
+def test_rates_outside_the_bounds_are_one_line(tmp_path, run_cli, rate):
+    rates = tmp_path / "r.csv"
+    rates.write_text(f"date,from,to,rate,source\n2015-01-01,EUR,GBP,{rate},x\n", encoding="utf-8")
+    code, _, err = run_cli("rates", "convert", "5", "EUR", "GBP", "--date", "2015-01-01",
+                           "--rates", rates)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"{rates}:2: column 'rate': rate " in err and "is outside 1e-9 to 1e9" in err
+
+
+def test_the_largest_amount_at_a_large_rate_is_exact(tmp_path, run_cli):
+    """10^15-scale amounts at a rate of a million: 9 x 10^22 pence, far past
+    int64, in every table of the report (status, comparison, by year)."""
+    rates = tmp_path / "r.csv"
+    rates.write_text("date,from,to,rate,source\n2015-01-01,EUR,GBP,1000000,x\n", encoding="utf-8")
+    f = tmp_path / "j.toml"
+    f.write_text('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
+                 'amount = "€900 trillion"\n', encoding="utf-8")
+    code, out, err = run_cli("report", f, "--out", tmp_path / "r", "--rates", rates,
+                             "--format", "csv")
+    assert code == 0, err
+    assert "(total),,900000000000000000000.00,GBP" in out
