@@ -322,6 +322,10 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
                 hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
         elif real in journals:
             hit = out
+        elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(lp.resolve()) \
+                and not any(x.startswith(".") for x in real.relative_to(lp.resolve()).parts):
+            raise LedgerError(f"{out}: a .toml file in the ledger folder {ledger} would be "
+                              f"read as one of its journal files; choose another output")
         if hit is not None:
             what = ("is a journal file of the ledger" if not folder else
                     f"holds the ledger's journal file {hit}" if hit != lp else

@@ -117,3 +117,12 @@ def test_import_os_errors_are_one_line(tmp_path, run_cli):
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert f"{blocker} is not a folder" in err
     assert "Traceback" not in err
+
+
+def test_export_never_writes_a_new_journal_into_the_ledger(run_cli, example_ledger, tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    code, _, err = run_cli("export", book, "-o", book / "sub" / "new.toml", "--to", "csv")
+    assert code == 1 and "would be read as one of its journal files" in err
+    assert not (book / "sub").exists()
+    assert run_cli("check", book)[0] == 0
