@@ -407,7 +407,9 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or use --sources")
         text_rel = rendering_path(rel).as_posix()
-    existing = out.read_text(encoding="utf-8") if out.exists() else _NEW_SOURCES_HEADER
+    from .safe_io import check_nesting, read_text
+    existing = read_text(out, what="sources file") if out.exists() else _NEW_SOURCES_HEADER
+    check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
         parsed = tomlkit.parse(existing)
     except Exception as err:  # tomlkit's ParseError carries line and column

@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ledger.errors import LedgerError
+from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
+                           MAX_AMOUNT, MAX_YEARS)
 from ledger.model import LINK_KINDS, QUALIFIERS, STATUSES, Problem
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
@@ -49,7 +51,9 @@ KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
 _SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 # an account: ':'-separated parts, none empty or with space at either end
-_ACCOUNT = r"^[^:\s](?:[^:]*[^:\s])?(?::[^:\s](?:[^:]*[^:\s])?)*$"
+# the journal's rule (ledger.journal._ACCOUNT_PART): no empty parts, no control characters
+_NC = r"\x00-\x1f\x7f-\x9f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}"
+_ACCOUNT = (rf"^[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?(?::[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?)*$")
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
@@ -63,7 +67,10 @@ def read_table(path: str | Path):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ledger.safe_io import check_file
+
     path = Path(path)
+    check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
     if path.suffix.lower() in (".parquet", ".pq"):
         import pyarrow.parquet as pq
         table = pq.read_table(path)
@@ -120,8 +127,11 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     fname = str(path)
     if not path.exists():
         return None, [Problem(fname, 0, "", "no such file or folder")]
+    from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
+    except UnsafeFile as err:
+        return None, [Problem(fname, 0, "", err.reason)]
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip())]
     return _build(raw, fname, documents)
@@ -265,6 +275,9 @@ def _build(tbl, fname, documents, where=None, kept=None):
     date_np, ok_date = _iso_dates(sdate)
     P.add(no_date, "missing field 'date'", hint="the date announced or decided, e.g. 2014-09-20")
     P.add(~no_date & ~ok_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
+    year = date_np.astype("datetime64[Y]").astype(np.int64) + 1970
+    P.add(ok_date & ((year < FIRST_YEAR) | (year > LAST_YEAR)),
+          DATE_OUT_OF_RANGE.format("date", "{}"), sdate)
 
     # accounts
     for c in ("funder", "purpose"):
@@ -294,6 +307,9 @@ def _build(tbl, fname, documents, where=None, kept=None):
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     P.add(ok_amt & zero, "amount must be positive, got {!r}", raw_amt)
+    if places <= 38 - 16:   # ledger.limits: at most 10^15 (wider cannot hold more anyway)
+        big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
+        P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
 
     cur = pc.utf8_upper(col("currency"))
     known = _known_currencies()
@@ -679,7 +695,47 @@ def _periods(col, names, date_np, P, n):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
                 "datetime64[s]")
+    _period_bounds(out, P)
     return out
+
+
+def _period_bounds(out, P) -> None:
+    """ledger.limits on the period columns: start and end within the years,
+    at most MAX_YEARS long (wording as ``ledger.limits.period_problem``)."""
+    import numpy as np
+    import pandas as pd
+
+    from ledger.limits import period_problem
+    from ledger.model import Period
+
+    years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
+    start, end = out["start"], out["end"]
+    y0 = start.astype("datetime64[Y]").astype(np.int64) + 1970
+    y1 = end.astype("datetime64[Y]").astype(np.int64) + 1970
+    span = (end - start).astype("timedelta64[D]").astype(float) / 365.25
+    bad = ((years > float(MAX_YEARS)) | (~np.isnat(start) & ((y0 < FIRST_YEAR) | (y0 > LAST_YEAR)))
+           | (~np.isnat(end) & ((y1 < FIRST_YEAR) | (y1 > LAST_YEAR))) | (span > float(MAX_YEARS)))
+    fy = out.get("fiscal_year")
+    if fy is not None:
+        fyy = pd.to_numeric(pd.Series(_np(fy), dtype=object).str[:4], errors="coerce").to_numpy(float)
+        bad |= (fyy < FIRST_YEAR) | (fyy > LAST_YEAR)
+    rows = np.flatnonzero(bad)
+    if not len(rows):
+        return
+    why = np.empty(len(rows), dtype=object)
+    for i, r in enumerate(rows):   # only the rows out of bounds: worded one by one
+        s_, e_ = start[r], end[r]
+        f_ = _np(fy)[r] if fy is not None else None
+        why[i] = period_problem(Period(
+            str(out["kind"][r]) if "kind" in out else "one-off",
+            years=out["years"][r], fiscal_year=f_ or None,
+            start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
+            end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()))
+    mask = np.zeros(len(bad), dtype=bool)
+    mask[rows] = True
+    full = np.empty(len(bad), dtype=object)
+    full[rows] = why
+    P.add(mask, "{}", full)
 
 
 def _period_columns(cols):

@@ -155,7 +155,7 @@ def read_table(path: str | Path, sheet: str | None = None):
             try:
                 text = raw.decode("utf-8-sig")
             except UnicodeDecodeError as err:
-                text = raw.decode("cp1252", errors="replace")   # "CSV" saved on Windows
+                text = raw.decode("cp1252")   # "CSV" saved on Windows (else one line, below)
                 warnings.append(f"{path}: not valid UTF-8 (byte {err.start + 1}); read as cp1252 "
                                 "(Windows Western European): check accented text and symbols")
             frame = read_csv_rows(text, "\t" if suffix == ".tsv" else None)

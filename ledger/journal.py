@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ledger.limits import amount_problem, date_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
@@ -51,7 +52,10 @@ TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ACCOUNT_PART = re.compile(r"^[^:\s](?:[^:]*[^:\s])?$")
+# no control characters (C0, DEL, C1, bidi controls): names reach terminals and pages
+_CONTROL_CHARS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
+_ACCOUNT_PART = re.compile(rf"^[^:\s{_CONTROL_CHARS}](?:[^:{_CONTROL_CHARS}]*[^:\s{_CONTROL_CHARS}])?$")
 
 
 class Journal(NamedTuple):
@@ -448,7 +452,10 @@ class EntryReader:
         ok = self.memo.get(("account", value))
         if ok is None:
             ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok:
+        if not ok and _CONTROL.search(value):
+            self.problem(f"{key} {value!r} holds a control character", key,
+                         hint="account names are plain text: remove the invisible character")
+        elif not ok:
             self.problem(f"{key} {value!r} is not a valid account name", key,
                          hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
         return value
@@ -474,6 +481,8 @@ class EntryReader:
             d = _as_date(raw["date"])
             if isinstance(d, str):
                 self.problem(f"date {d}", "date")
+            elif date_problem(d):
+                self.problem(date_problem(d), "date")
             else:
                 date = d
         funder = self.text("funder", required=True)
@@ -557,6 +566,9 @@ class EntryReader:
         if parsed.amount <= 0:
             self.problem(f"amount must be positive, got {raw!r}", "amount")
             return None
+        if amount_problem(parsed.amount):
+            self.problem(amount_problem(parsed.amount, text), "amount")
+            return None
         return parsed
 
     def qualifier(self, parsed) -> str:
@@ -578,6 +590,8 @@ class EntryReader:
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:
+            if period_problem(phrase_period):
+                self.problem(period_problem(phrase_period), "amount")
             return phrase_period
         if not isinstance(stated, str):
             self.problem("period must be text, e.g. \"over 3 years\"", "period")
@@ -599,6 +613,8 @@ class EntryReader:
         if phrase_period.kind != ONE_OFF and phrase_period != period:
             self.problem(f"period {stated!r} contradicts the amount phrase "
                          f"({phrase_period.describe()!r})", "period")
+        if period_problem(period):
+            self.problem(period_problem(period), "period")
         return period
 
     def splits(self, currency: str) -> list[Split]:
@@ -653,6 +669,9 @@ class EntryReader:
             if p.currency == currency:
                 self.problem(f"restated amount {r!r} is in the entry's own currency", "restated",
                              hint="restated holds the source's conversions into other currencies")
+                continue
+            if amount_problem(p.amount):
+                self.problem("restated " + amount_problem(p.amount, r), "restated")
                 continue
             out.append(Money(p.amount, p.currency))
         return out

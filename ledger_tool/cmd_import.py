@@ -58,6 +58,9 @@ def _targets(output: str, ledger_arg: str | None, dry_run: bool = False):
         return out / IMPORTED_NAME, None           # a new ledger folder, made when writing
     if out.is_dir():
         return out / IMPORTED_NAME, ledger_files(out)
+    if any(p.exists() and not p.is_dir() for p in out.parents):
+        raise LedgerError(f"import: -o {out}: {next(p for p in out.parents if p.exists())} "
+                          f"is not a folder")
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
@@ -149,7 +152,8 @@ def _write(target: Path, result, source: str) -> None:
     header = f"# Imported by `ledger-tool import {Path(source).name}`\n"
     try:
         if target.exists():
-            old = target.read_text(encoding="utf-8-sig")
+            from ledger.safe_io import read_text   # a regular file, within the cap
+            old = read_text(target, what="journal file")
             text = old.rstrip("\n") + "\n\n" + header + result.text
         else:
             text = header + result.text

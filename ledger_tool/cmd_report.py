@@ -143,7 +143,10 @@ def run(args) -> int:
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
+        if note not in report.warnings:
+            print(f"note: {note}", file=sys.stderr)
+    for warning in report.warnings:   # an option left entries out: said last, to be seen
+        print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
     n = len(report.entries)
     if n > args.entries_sheet_limit:
         print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "
@@ -190,7 +193,8 @@ def write_report(report, out, progress=None, audit=None,
 
     from ledger.errors import LedgerError
 
-    out = Path(out)
+    shown = Path(out)
+    out = shown.resolve() if shown.is_symlink() else shown   # a link to a folder: its target
     tmp = _new_folder_beside(out)
     try:
         files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
@@ -203,7 +207,7 @@ def write_report(report, out, progress=None, audit=None,
             raise LedgerError(f"report: cannot write {where}: {err.strerror or err}; "
                               f"nothing written to {out}") from None
         raise
-    return [out / Path(f).relative_to(tmp) for f in files]
+    return [shown / Path(f).relative_to(tmp) for f in files]
 
 
 def _new_folder_beside(out):

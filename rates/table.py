@@ -284,7 +284,9 @@ class RateTable:
             raise LedgerError(
                 f"{_label(labels, i)}no {base}->{quote} rate on {_fmt_date(d[i])}: "
                 f"the rates run from {_fmt_date(sd[0])} to {_fmt_date(sd[-1])} "
-                f"(use clamp / --clamp to take the nearest end, or add a rate table)")
+                f"(give a rate table that covers it with --rates CSV, which report, "
+                f"export and rates accept; 'rates convert --clamp' takes the nearest "
+                f"end's rate for one conversion)")
         nxt = np.searchsorted(sd, d, side="left")
         prev = np.searchsorted(sd, d, side="right") - 1
         nxt_c = np.minimum(nxt, n - 1)

@@ -247,7 +247,9 @@ HTML_CSS = """
 
 
 def _e(v) -> str:
-    return html.escape("" if v is None else str(v), quote=True)
+    """Escaped, with control characters shown as \\xNN (as the page promises)."""
+    from reports.text import show_controls
+    return show_controls(html.escape("" if v is None else str(v), quote=True))
 
 
 def _anchor(c) -> str:

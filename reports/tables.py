@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Context, Decimal
 from typing import Any, Sequence
 
 import numpy as np
@@ -83,6 +83,8 @@ class Report:
     entries: pd.DataFrame                 # one row per entry × allocation, for people
     sources: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    # options that left entries out of every total, naming them (also in notes)
+    warnings: list[str] = field(default_factory=list)
     rate_sources: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     facts: pd.DataFrame | None = None     # per entry: tags, open-ended, pays another (entry_facts)
@@ -117,10 +119,12 @@ def to_money(minor, currency: str):
     """Integer minor units (scalar, Series or DataFrame) → Decimal, to the unit."""
     k = _digits(currency)
 
+    wide = Context(prec=80)   # totals past 28 digits stay exact (default context rounds)
+
     def one(x):
         if x is None or (isinstance(x, float) and np.isnan(x)):
             return Decimal(0).scaleb(-k)
-        return Decimal(int(x)).scaleb(-k)
+        return Decimal(int(x)).scaleb(-k, context=wide)
 
     if isinstance(minor, pd.DataFrame):
         return minor.apply(lambda col: col.map(one)).astype(object)
@@ -136,9 +140,26 @@ def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
     return accounts.astype(str).str.split(":").str[:depth].str.join(":").astype(object)
 
 
+def _ints(frame: pd.DataFrame) -> pd.DataFrame:
+    """Summed minor units as int64, or as exact Python ints when a total is
+    past int64 (see ``_minor``)."""
+    try:
+        return frame.astype("int64")
+    except (OverflowError, TypeError, ValueError):
+        return frame.map(int).astype(object)
+
+
 def _minor(frame: pd.DataFrame) -> pd.Series:
-    return frame["value_minor"].astype("int64") if frame["value_minor"].dtype != object \
-        else frame["value_minor"]
+    """``value_minor`` for summing: int64 while the sum of magnitudes
+    provably fits (a float estimate with a wide margin), else Python ints,
+    so no total ever wraps round to a wrong (negative) figure."""
+    m = frame["value_minor"]
+    if m.dtype == object:
+        return m
+    m = m.astype("int64")
+    if len(m) and float(np.abs(m.to_numpy(dtype=np.float64)).sum()) >= 2.0 ** 62:
+        return m.astype(object).map(int)
+    return m
 
 
 # ---------------------------------------------------------------- normalising
@@ -425,7 +446,7 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     paid = paid.add(sec_paid.groupby("funder")["_m"].sum(), fill_value=0)
     out = out.reindex(out.index.union(paid.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
-    out = out.fillna(0).astype("int64")
+    out = _ints(out.fillna(0))
     out["outstanding"] = out["total"] - out["paid"]
     out.columns.name = None
     out = to_money(out, currency)
@@ -460,7 +481,7 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     out = pd.DataFrame(cols).fillna(0)
     if out.empty:
         return pd.DataFrame(columns=list(funders))
-    out = out.astype("int64").sort_index()
+    out = _ints(out).sort_index()
     out.index.name = "purpose"
     out.loc[TOTAL] = out.sum()
     return to_money(out, currency)
@@ -587,6 +608,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         raise LedgerError("no entries match the filters; nothing to report")
     step("normalising amounts")
     frame, spread, horizon = normalised_frames(ledger, options, entries)
+    _check_compare(frame, options.compare)
     cur = options.currency.upper()
     step("computing tables")
     links = links_frame(entries)
@@ -611,8 +633,45 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
     report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
     report.facts = entry_facts(entries)
     mark_projections(report)
-    report.notes = report_notes(report, entries, links)
+    report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
+    report.notes = report_notes(report, entries, links) + report.warnings
     return report
+
+
+def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
+    """An unknown ``--compare`` funder would be a column of zeros: refuse it,
+    naming the funders there are."""
+    accounts = {str(a).casefold() for a in pd.unique(frame["funder"].astype(object))}
+    unknown = [name for name in compare
+               if not any(a == name.casefold().rstrip(":")
+                          or a.startswith(name.casefold().rstrip(":") + ":") for a in accounts)]
+    if unknown:
+        tops = sorted({str(a).split(":")[0] for a in pd.unique(frame["funder"].astype(object))})
+        raise LedgerError(f"--compare {', '.join(map(repr, unknown))}: no such funder among the "
+                          f"entries reported (funders: {', '.join(tops)})")
+
+
+def _open_ended_ids(entries) -> list[str]:
+    """The ids of the entries with an amount "a year" and no end, sorted."""
+    if hasattr(entries, "open_ended"):   # a Book: its columns
+        return sorted(set(entries.tables.entries["id"].astype(str).to_numpy(dtype=object)[
+            entries.open_ended()]))
+    return sorted({e.id for e in entries if e.period.is_open_ended})
+
+
+def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
+    """Warnings naming the entries an option left out of the totals: an
+    open-ended entry starting after the --horizon counts nothing (on the
+    per-year basis, in the by-year table)."""
+    counted = set(spread["id"].astype(str))
+    gone = sorted(set(_open_ended_ids(entries)) - counted)
+    if not gone or horizon is None:
+        return []
+    return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "
+            f"entr{'y' if len(gone) == 1 else 'ies'} start, so "
+            f"{'every total leaves' if basis == 'total' else 'the by-year table leaves'} "
+            f"{'it' if len(gone) == 1 else 'them'} out: {', '.join(gone)} "
+            f"(give a later --horizon)."]
 
 
 def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
@@ -630,9 +689,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         "every total" + (f" ({len(secondary_ids)} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
                          f"{', '.join(secondary_ids)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
-    open_ids = sorted(set(entries.tables.entries["id"].to_numpy(dtype=object)[
-        entries.open_ended()])) if hasattr(entries, "open_ended") else \
-        sorted({e.id for e in entries if e.period.is_open_ended})
+    open_ids = _open_ended_ids(entries)
     if open_ids:
         if o.basis == "per-year":
             notes.append("Open-ended amounts per year (" + ", ".join(open_ids) + ") are shown "

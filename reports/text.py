@@ -43,6 +43,22 @@ def inert_frame(frame):
     return out
 
 
+# Control characters in ledger text are shown, never sent: as \xNN (the
+# workbook, HTML and SVG promise of docs/guarantees.md).  Everywhere: C0 but
+# tab, newline and CR, and DEL.  On a terminal also those three (they break
+# a table), C1 (\x9b starts an escape sequence) and bidi overrides.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def show_controls(text: str, terminal: bool = False) -> str:
+    """``text`` with its control characters written as ``\\xNN`` (``\\uNNNN``
+    for bidi controls): inert on a page, in a cell, on a terminal."""
+    pat = _TERMINAL if terminal else _CONTROL
+    return pat.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
+                   else f"\\u{ord(m.group()):04x}", text)
+
+
 def _plain(v) -> str:
     if isinstance(v, Decimal):
         return format(v, "f")
@@ -90,9 +106,10 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
                 line.append("  " * v.count(":") + v.rsplit(":", 1)[-1])
             else:
                 line.append(_plain(v))
-        cells.append(line)
+        cells.append([show_controls(c, terminal=True) for c in line])
+    headers_shown = [show_controls(str(h), terminal=True) for h in headers]
     numeric = {h for h in headers if money and h == money[0]}
-    widths = [max(_width(h), *(_width(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    widths = [max(_width(h), *(_width(c[i]) for c in cells)) for i, h in enumerate(headers_shown)]
 
     def fmt(line):
         out = []
@@ -102,7 +119,7 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
         return "  ".join(out).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(headers), sep, *(fmt(c) for c in cells)])
+    return "\n".join([fmt(headers_shown), sep, *(fmt(c) for c in cells)])
 
 
 def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",

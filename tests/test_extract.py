@@ -242,7 +242,7 @@ def test_cli_bad_files_are_reported_and_others_still_processed(cli, seeds_dir, t
     lines = err.splitlines()
     assert any("missing.txt" in ln and "no such file" in ln for ln in lines)
     assert any("image.png" in ln and "binary" in ln for ln in lines)
-    assert any(str(tmp_path) in ln and "is a folder" in ln for ln in lines)
+    assert any(str(tmp_path) in ln and "directory" in ln for ln in lines)
     assert "Traceback" not in err
 
 

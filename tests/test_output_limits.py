@@ -49,3 +49,23 @@ def test_report_exits_1_when_its_audit_finds_errors(tmp_path, run_cli, example_l
     assert code == 1
     assert (tmp_path / "bad" / "report.html").is_file()     # written all the same
     assert "ledger-tool: report: audit: " in err and "the audit FAILED" in err
+
+
+def test_the_advice_for_a_missing_rate_names_options_that_work(tmp_path, run_cli):
+    """The error once advised --clamp, which report refuses; the advice given
+    now is followed and works."""
+    f = tmp_path / "old.toml"
+    f.write_text('[[entry]]\nid = "a"\ndate = 1950-01-01\nfunder = "UK"\npurpose = "P"\n'
+                 'amount = "€5"\n', encoding="utf-8")
+    code, _, err = run_cli("report", f, "--out", tmp_path / "r")
+    assert code == 1 and "no EUR->GBP rate on 1950-01-01" in err
+    assert "--rates CSV" in err
+    code, _, usage = run_cli("report", f, "--out", tmp_path / "r", "--clamp")
+    assert code == 2          # report has no --clamp: the advice must not name it for report
+    assert "--clamp takes" not in err and "(use clamp / --clamp" not in err
+    rates = tmp_path / "rates.csv"
+    rates.write_text("date,from,to,rate,source\n1950-01-01,EUR,GBP,0.5,test\n", encoding="utf-8")
+    code, out, err = run_cli("report", f, "--out", tmp_path / "r", "--rates", rates,
+                             "--format", "csv")
+    assert code == 0, err
+    assert "2.50" in out

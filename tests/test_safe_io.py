@@ -51,6 +51,27 @@ def test_deep_nesting_is_an_error_not_a_segfault(tmp_path, value):
     assert "Traceback" not in got.stderr
 
 
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(depth=st.integers(3_000, 40_000),
+       unit=st.sampled_from([("[", "]"), ("[0,", "]"), ("{a=", "}"), ('["]",', "]"),
+                             ("[ # ]]]\n", "]"), ("[{b=[", "]}]")]),
+       where=st.sampled_from(["entry", "document", "top"]))
+def test_no_nesting_crashes_any_command(tmp_path_factory, depth, unit, where):
+    """Property (in a subprocess, where a native crash shows as a signal):
+    however deep and in whatever bracket style a journal nests, with brackets
+    in strings and comments around it, check answers with one error."""
+    book = tmp_path_factory.mktemp("deep")
+    opening, closing = unit
+    value = opening * (depth // len(unit[0]) + 1) + "1" + closing * (depth // len(unit[0]) + 1)
+    head = {"entry": ENTRY + "notes = ", "document": '[[document]]\nid = "d"\ntitle = ',
+            "top": "x = "}[where]
+    (book / "a.toml").write_text(head + value + "\n", encoding="utf-8")
+    got = run_tool("check", book)
+    assert got.returncode == 1, (got.returncode, got.stderr[-300:])
+    assert "nested" in got.stderr and "Traceback" not in got.stderr
+
+
 def _true_depth(value) -> int:
     if isinstance(value, list):
         return 1 + max((_true_depth(v) for v in value), default=0)
@@ -212,7 +233,7 @@ def test_check_file_names_each_kind(tmp_path):
     os.mkfifo(tmp_path / "fifo")
     with pytest.raises(UnsafeFile, match="is a FIFO"):
         check_file(tmp_path / "fifo")
-    with pytest.raises(UnsafeFile, match="is a folder"):
+    with pytest.raises(UnsafeFile, match="is a directory"):
         check_file(tmp_path)
     with pytest.raises(UnsafeFile, match="no such file"):
         check_file(tmp_path / "none")
@@ -358,3 +379,70 @@ def test_import_mapping_fifo_and_deep_draft_are_one_line_errors(tmp_path):
                    "--funder", "UK", "--purpose", "P")
     assert got.returncode == 1 and "nested 5000 deep" in got.stderr
     assert "Traceback" not in got.stderr
+
+
+# ------------------------------------------------------------ every command, every kind
+class Hang(Exception):
+    pass
+
+
+def _in_time(seconds, fn):
+    import signal
+
+    def fire(signum, frame):
+        raise Hang(f"no answer within {seconds} s")
+    old = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        return fn()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+CONTENT = {".toml": ENTRY, ".csv": "date,funder,purpose,amount\n2015-01-01,UK,P,£1m\n",
+           "rates": "date,from,to,rate,source\n2015-01-01,GBP,EUR,1.3,test\n",
+           "map": '[columns]\nfunder = "funder"\n'}
+COMMANDS = {
+    "check": (".toml", lambda p, t: ["check", p]),
+    "list": (".toml", lambda p, t: ["list", p]),
+    "export": (".toml", lambda p, t: ["export", p, "-o", t / "x.csv"]),
+    "import": (".csv", lambda p, t: ["import", p, "-o", t / "o.toml"]),
+    "import --map": ("map", lambda p, t: ["import", t / "good.csv", "-o", t / "o.toml",
+                                          "--map", p]),
+    "rates --rates": ("rates", lambda p, t: ["rates", "convert", "1", "GBP", "EUR", "--date",
+                                              "2015-01-01", "--rates", p]),
+    "extract": (".txt", lambda p, t: ["extract", p]),
+}
+
+
+@settings(max_examples=70, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(command=st.sampled_from(sorted(COMMANDS)), kind=st.sampled_from(KINDS))
+def test_fuzz_every_reader_over_file_types(tmp_path_factory, capsys, command, kind):
+    """Property: whatever kind of file a command is given to read (regular,
+    FIFO, device, symlink in or out, missing, folder, socket, dangling link,
+    '..'), it answers in time with exit 0 or 1 and at most one line per
+    problem: no hang, no traceback, nothing read from a device."""
+    from ledger_tool.cli import main
+
+    t = tmp_path_factory.mktemp("cmd")
+    suffix, argv = COMMANDS[command]
+    (t / "good.csv").write_text(CONTENT[".csv"])
+    root = t / "root"
+    root.mkdir()
+    outside = t / "outside.txt"
+    outside.write_text(CONTENT.get(suffix, "£1 million pledged"))
+    p = _make(kind, root, outside)
+    if kind in ("regular", "symlink-in"):
+        p.resolve().write_text(CONTENT.get(suffix, "£1 million pledged"))
+    name = p.with_name("f" + (suffix if suffix.startswith(".") else ".csv"))
+    if name != p and (p.exists() or p.is_symlink()) and kind != "dotdot":
+        p.rename(name)
+        p = name
+    code = _in_time(30, lambda: main([str(a) for a in argv(p, t)]))
+    out, err = capsys.readouterr()
+    assert code in (0, 1), (command, kind, code, err)
+    assert "Traceback" not in err
+    if kind in ("fifo", "device", "folder", "socket", "missing", "dangling"):
+        assert code == 1, (command, kind, out, err)

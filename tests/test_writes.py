@@ -95,3 +95,34 @@ def test_os_errors_are_one_line_naming_the_path(run_cli, example_ledger, tmp_pat
     assert code == 1 and str(blocker) in err and len(err.strip().splitlines()) == 1
     code, _, err = _report(run_cli, example_ledger, blocker / "r")
     assert code == 1 and "is not a folder" in err and len(err.strip().splitlines()) == 1
+
+
+def test_report_into_a_symlinked_folder_keeps_the_link(run_cli, example_ledger, tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    code, _, err = _report(run_cli, example_ledger, link)
+    assert code == 0, err
+    assert link.is_symlink() and (real / "report.html").is_file()
+    assert f"wrote {link / 'report.html'}" in err
+
+
+def test_import_os_errors_are_one_line(tmp_path, run_cli):
+    src = tmp_path / "t.csv"
+    src.write_text("date,funder,purpose,amount\n2015-01-01,UK,P,£1m\n", encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run_cli("import", src, "-o", blocker / "o.toml")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"{blocker} is not a folder" in err
+    assert "Traceback" not in err
+
+
+def test_export_never_writes_a_new_journal_into_the_ledger(run_cli, example_ledger, tmp_path):
+    book = tmp_path / "book"
+    shutil.copytree(example_ledger, book)
+    code, _, err = run_cli("export", book, "-o", book / "sub" / "new.toml", "--to", "csv")
+    assert code == 1 and "would be read as one of its journal files" in err
+    assert not (book / "sub").exists()
+    assert run_cli("check", book)[0] == 0

@@ -1,0 +1,79 @@
+"""The bounds of what a ledger records: magnitudes, dates and spans.
+
+Written once, used by every reader (``ledger.journal`` entry by entry,
+``ledger.bulk`` column-wise, which the journal's column reader also runs):
+
+- an amount is at most ``MAX_AMOUNT`` (10**15, a thousand trillion, in any
+  currency): money then fits integer minor units (int64) with room for
+  every report total, conversion and spread (and sums are checked anyway:
+  ``reports.tables`` widens to Python ints before a total could wrap);
+- dates (the entry's, a period's start and end) lie in years
+  ``FIRST_YEAR``..``LAST_YEAR`` (1900-2200);
+- a period lasts at most ``MAX_YEARS`` (100) years;
+- an exchange rate in a user table lies between ``MIN_RATE`` (10**-9) and
+  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.
+
+See docs/journal.md ("Limits").
+"""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+__all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
+           "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
+           "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem"]
+
+MAX_AMOUNT = Decimal(10) ** 15
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+MAX_YEARS = Decimal(100)
+MIN_RATE, MAX_RATE = Decimal(10) ** -9, Decimal(10) ** 9
+
+AMOUNT_TOO_BIG = ("amount {} is more than ledger-tool's largest amount, 10^15 "
+                  "(a thousand trillion) in any currency")
+DATE_OUT_OF_RANGE = "{} {} is outside the years " + f"{FIRST_YEAR}-{LAST_YEAR}"
+PERIOD_TOO_LONG = "period lasts {} years, more than " + f"{MAX_YEARS} years"
+
+
+def amount_problem(amount: Decimal, text: str = "") -> str:
+    """'' when ``amount`` is within bounds, else why not."""
+    if amount > MAX_AMOUNT:
+        return AMOUNT_TOO_BIG.format(repr(text) if text else format(amount, "f"))
+    return ""
+
+
+def date_problem(date: dt.date | None, what: str = "date") -> str:
+    if date is not None and not FIRST_YEAR <= date.year <= LAST_YEAR:
+        return DATE_OUT_OF_RANGE.format(what, date.isoformat())
+    return ""
+
+
+def period_problem(period) -> str:
+    """'' when the ``ledger.model.Period`` is within bounds, else why not."""
+    for what, d in (("period start", period.start), ("period end", period.end)):
+        why = date_problem(d, what)
+        if why:
+            return why
+    years = period.years
+    if years is None and period.start and period.end:
+        years = Decimal((period.end - period.start).days + 1) / Decimal("365.25")
+    if years is not None and years > MAX_YEARS:
+        return PERIOD_TOO_LONG.format(_plain(years))
+    if period.fiscal_year:
+        first = int(period.fiscal_year[:4])
+        if not FIRST_YEAR <= first <= LAST_YEAR:
+            return DATE_OUT_OF_RANGE.format("fiscal year", period.fiscal_year)
+    return ""
+
+
+def _plain(d: Decimal) -> str:
+    d = d.quantize(Decimal("0.01")).normalize()
+    return format(d, "f")
+
+
+def rate_problem(rate: Decimal) -> str:
+    """'' when an exchange rate is within bounds, else why not."""
+    if not MIN_RATE <= rate <= MAX_RATE:
+        return (f"rate {format(rate, 'f') if abs(rate.adjusted()) < 30 else rate} is outside "
+                f"1e-9 to 1e9, the rates ledger-tool converts with")
+    return ""

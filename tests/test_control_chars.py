@@ -1,0 +1,71 @@
+"""Control characters in ledger text (reports/text.py show_controls): refused
+in account names by check, shown as \\xNN on the terminal and in the HTML
+audit section, never sent raw."""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from reports.text import format_table, show_controls
+
+RAW = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@pytest.mark.parametrize("name,shown", [("UK:\\u001b[2JHome", r"'UK:\x1b[2JHome'"),
+                                        ("UK:Home\\u202eOffice", r"'UK:Home\u202eOffice'"),
+                                        ("UK:\\u0085x", r"'UK:\x85x'")])
+def test_check_refuses_control_characters_in_account_names(tmp_path, run_cli, name, shown):
+    f = tmp_path / "j.toml"
+    f.write_text(f'[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "{name}"\npurpose = "P"\n'
+                 f'amount = "£1m"\n', encoding="utf-8")
+    code, out, err = run_cli("check", f)
+    assert code == 1
+    assert f"error: funder {shown} holds a control character" in err
+    assert "\x1b" not in err and "\u202e" not in err
+
+
+def test_terminal_tables_show_control_characters():
+    text = format_table([{"title": "evil\x1b[2J\x07\x9b31m\u202eend\ttab\nline"}])
+    assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202e]", text.replace("\n", ""))
+    assert r"evil\x1b[2J\x07\x9b31m\u202eend\x09tab\x0aline" in text
+    assert show_controls("a\tb\nc\x00") == "a\tb\nc\\x00"
+
+
+def test_sources_list_escapes_a_document_title(tmp_path, run_cli):
+    f = tmp_path / "j.toml"
+    f.write_text('[[document]]\nid = "d1"\ntitle = "Title \\u001b]0;pwned\\u0007 here"\n',
+                 encoding="utf-8")
+    code, out, err = run_cli("sources", "list", f)
+    assert "\x1b" not in out and "\x07" not in out
+    assert r"Title \x1b]0;pwned\x07 here" in out
+
+
+def test_html_audit_section_shows_control_characters_as_xNN(run_cli, ledger_copy, tmp_path):
+    book, archive = ledger_copy
+    doc = sorted(archive.glob("001_*.txt"))[0]
+    text = doc.read_text(encoding="utf-8")
+    i = text.index("£12 million financed")
+    doc.write_text(text[:i - 1] + "\x1b[31m\x07 " + text[i:], encoding="utf-8")
+    sources = book / "sources.toml"
+    s = sources.read_text(encoding="utf-8")
+    s = s.replace('title = "Joint action between', 'title = "\\u0007Joint action between')
+    sources.write_text(s, encoding="utf-8")
+    code, out, err = run_cli("report", book, "--out", tmp_path / "r", "--sources", archive)
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    audit = page[page.index('<div class="audit">'):]
+    assert not RAW.search(audit)
+    assert r"\x1b[31m\x07" in audit and r"\x07Joint action" in audit
+
+
+def test_the_column_reader_leaves_control_characters_to_the_reference(tmp_path):
+    from ledger.journal_frame import read_journal_frame
+    f = tmp_path / "j.toml"
+    entry = ('[[document]]\nid = "d1"\ntitle = "t"\n\n[[entry]]\nid = "a"\ndate = 2015-01-01\n'
+             'funder = "{}"\npurpose = "P"\namount = "12.5"\ncurrency = "GBP"\n'
+             '  [[entry.source]]\n  doc = "d1"\n  quote = "12.5"\n')
+    f.write_text(entry.format("UK:Home"), encoding="utf-8")
+    assert read_journal_frame(f)[0] is not None
+    f.write_text(entry.format("UK:\\u001bHome"), encoding="utf-8")
+    assert read_journal_frame(f)[0] is None

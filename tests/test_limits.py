@@ -1,0 +1,159 @@
+"""Magnitudes and spans (ledger/limits.py): amounts over 10^15, dates outside
+1900-2200 and periods over 100 years are errors naming the entry, by every
+reader; totals never wrap; `rates convert` refuses what it cannot hold."""
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ledger.journal import read_journal
+from ledger.limits import MAX_AMOUNT
+
+GENERATED_ENTRY = """\
+[[entry]]
+id = "e0000000"
+date = 1999-01-04
+funder = "Netherlands:Foreign Affairs"
+purpose = "Education:Secondary:Girls"
+amount = "33180365.82"
+currency = "USD"
+period = "over 30 months"
+status = "pledged"
+  [[entry.source]]
+  doc = "d1"
+  quote = "33180365.82"
+"""
+DOC = '[[document]]\nid = "d1"\ntitle = "t"\n\n'
+
+BAD = [
+    ('amount = "33180365.82"\ncurrency = "USD"', 'amount = "$50000 trillion"',
+     "amount '$50000 trillion' is more than ledger-tool's largest amount, 10^15"),
+    ('amount = "33180365.82"', 'amount = "5000000000000000000"',
+     "amount '5000000000000000000 USD' is more than ledger-tool's largest amount"),
+    ('period = "over 30 months"', 'period = "per year for 1000000 years"',
+     "period lasts 1000000 years, more than 100 years"),
+    ('period = "over 30 months"', 'period = "from 1800-01-01 to 1802-01-01"',
+     "period start 1800-01-01 is outside the years 1900-2200"),
+    ('period = "over 30 months"', 'period = "from 1950-01-01 to 2100-01-01"',
+     "period lasts 150 years, more than 100 years"),
+    ('period = "over 30 months"', 'period = "fiscal year 2500-01"',
+     "fiscal year 2500-01 is outside the years 1900-2200"),
+    ("date = 1999-01-04", "date = 9999-01-04", "date 9999-01-04 is outside the years 1900-2200"),
+    ('amount = "33180365.82"\ncurrency = "USD"\nperiod = "over 30 months"',
+     'amount = "$5 a year for 300 years"', "period lasts 300 years, more than 100 years"),
+]
+
+
+@pytest.mark.parametrize("old,new,message", BAD)
+def test_check_refuses_out_of_bounds_and_names_the_entry(tmp_path, run_cli, old, new, message):
+    f = tmp_path / "j.toml"
+    assert old in GENERATED_ENTRY
+    f.write_text(DOC + GENERATED_ENTRY.replace(old, new), encoding="utf-8")
+    code, out, err = run_cli("check", f)
+    assert code == 1
+    assert f"entry 'e0000000': error: {message}" in err
+
+
+@pytest.mark.parametrize("old,new,message", BAD)
+def test_the_column_reader_leaves_out_of_bounds_entries_to_the_reference(tmp_path, old, new,
+                                                                         message):
+    from ledger.journal_frame import read_journal_frame
+    f = tmp_path / "j.toml"
+    f.write_text(DOC + GENERATED_ENTRY, encoding="utf-8")
+    assert read_journal_frame(f)[0] is not None          # the shape it takes
+    f.write_text(DOC + GENERATED_ENTRY.replace(old, new), encoding="utf-8")
+    assert read_journal_frame(f)[0] is None
+
+
+def test_bulk_rows_get_the_same_bounds(tmp_path):
+    from ledger.bulk import read_bulk
+    f = tmp_path / "b.csv"
+    f.write_text("id,date,funder,purpose,amount,currency,period\n"
+                 "a,2015-01-01,UK,P,5000000000000000000,GBP,\n"
+                 "b,9999-01-01,UK,P,5,GBP,\n"
+                 "c,2015-01-01,UK,P,5,GBP,per year for 1000000 years\n"
+                 "d,2015-01-01,UK,P,5,GBP,over 3 years\n", encoding="utf-8")
+    frame, problems = read_bulk(f)
+    text = "\n".join(str(p) for p in problems)
+    assert "entry 'a': error: amount '5000000000000000000' is more than" in text
+    assert "entry 'b': error: date 9999-01-01 is outside the years 1900-2200" in text
+    assert "entry 'c': error: period lasts 1000000 years, more than 100 years" in text
+    assert "entry 'd': error" not in text
+
+
+def test_totals_never_wrap(tmp_path, run_cli):
+    """A hundred entries at the maximum: 10^17 GBP is 10^19 pence, past int64."""
+    f = tmp_path / "many.toml"
+    f.write_text("".join(f'[[entry]]\nid = "e{i}"\ndate = 2015-01-01\nfunder = "UK"\n'
+                         f'purpose = "P{i % 3}"\namount = "£1000 trillion"\n\n'
+                         for i in range(100)), encoding="utf-8")
+    code, out, err = run_cli("report", f, "--out", tmp_path / "r", "--format", "csv")
+    assert code == 0, err
+    total = [ln for ln in out.splitlines() if ln.startswith("(total)")][0]
+    assert Decimal(total.split(",")[2]) == 100 * MAX_AMOUNT
+
+
+@pytest.mark.parametrize("amount", ["1e400", "12345678901234567890123456789012", "1E+16"])
+def test_rates_convert_refuses_huge_amounts_in_one_line(run_cli, amount):
+    code, out, err = run_cli("rates", "convert", amount, "GBP", "EUR", "--date", "2014-09-20")
+    assert code == 1
+    assert err.startswith("ledger-tool: AMOUNT: amount ") and len(err.strip().splitlines()) == 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(digits=st.integers(1, 40), exponent=st.integers(-5, 30))
+def test_any_amount_is_read_or_refused_by_its_bound(digits, exponent):
+    """Property: a plain amount is accepted exactly when it is positive, at
+    most 10^15 and exactly representable; otherwise one problem names it."""
+    import tempfile
+    value = Decimal(int("9" * digits)).scaleb(exponent - digits + 1)
+    text = format(value, "f")
+    with tempfile.TemporaryDirectory() as d:
+        f = Path(d) / "j.toml"
+        f.write_text(f'[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
+                     f'amount = "{text}"\ncurrency = "GBP"\n', encoding="utf-8")
+        j = read_journal(f)
+    errors = [p for p in j.problems if p.severity == "error"]
+    if j.entries:
+        assert j.entries[0].amount == value <= MAX_AMOUNT
+    else:
+        assert len(errors) == 1 and errors[0].entry_id == "a"
+        assert value > MAX_AMOUNT or digits > 28 or "too many" in errors[0].message
+
+
+@pytest.mark.parametrize("horizon", ["9999", "1800", "9999-00"])
+def test_a_horizon_outside_the_years_is_refused_at_once(run_cli, example_ledger, tmp_path, horizon):
+    """--horizon 9999 once spread open-ended amounts over 8,000 years (minutes)."""
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r", "--horizon", horizon)
+    assert code == 1
+    assert err.strip() == f"ledger-tool: horizon {horizon!r} is outside the years 1900-2200"
+    assert not (tmp_path / "r").exists()
+
+
+@pytest.mark.parametrize("rate", ["1e30", "1e400", "0.0000000000001"])
+def test_rates_outside_the_bounds_are_one_line(tmp_path, run_cli, rate):
+    rates = tmp_path / "r.csv"
+    rates.write_text(f"date,from,to,rate,source\n2015-01-01,EUR,GBP,{rate},x\n", encoding="utf-8")
+    code, _, err = run_cli("rates", "convert", "5", "EUR", "GBP", "--date", "2015-01-01",
+                           "--rates", rates)
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    assert f"{rates}:2: column 'rate': rate " in err and "is outside 1e-9 to 1e9" in err
+
+
+def test_the_largest_amount_at_a_large_rate_is_exact(tmp_path, run_cli):
+    """10^15-scale amounts at a rate of a million: 9 x 10^22 pence, far past
+    int64, in every table of the report (status, comparison, by year)."""
+    rates = tmp_path / "r.csv"
+    rates.write_text("date,from,to,rate,source\n2015-01-01,EUR,GBP,1000000,x\n", encoding="utf-8")
+    f = tmp_path / "j.toml"
+    f.write_text('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
+                 'amount = "€900 trillion"\n', encoding="utf-8")
+    code, out, err = run_cli("report", f, "--out", tmp_path / "r", "--rates", rates,
+                             "--format", "csv")
+    assert code == 0, err
+    assert "(total),,900000000000000000000.00,GBP" in out
