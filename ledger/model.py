@@ -195,6 +195,7 @@ class Problem(NamedTuple):
     message: str
     hint: str = ""
     severity: str = "error"   # "error" | "warning"
+    code: str = ""            # what kind of problem, e.g. "missing-link" (ledger.rules)
 
     def __str__(self) -> str:
         where = self.file or "<input>"

@@ -58,9 +58,10 @@ def run(args) -> int:
         for name in ("by", "horizon", "rates"):
             if getattr(args, name):
                 raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
-        if args.valuation != "entry-date" or args.basis != "total":
-            raise UsageError("--valuation and --basis need --currency (recorded balances are "
-                             "per currency)")
+        for name, default in (("valuation", "entry-date"), ("basis", "total")):
+            if getattr(args, name) != default:
+                raise UsageError(f"--{name} needs --currency (recorded balances are per "
+                                 f"currency)")
     book = filtered(load_ledger(args.ledger), args)
     counted, left_out = primary(book)
     if args.currency is None:
