@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Iterable
 
 from ledger.errors import LedgerError
-from ledger.model import LINK_KINDS, QUALIFIERS, STATUSES, Problem
+from ledger.model import (ACCOUNT_PATTERN, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES,
+                          Problem)
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -47,9 +48,8 @@ REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
-_SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-# an account: ':'-separated parts, none empty or with space at either end
-_ACCOUNT = r"^[^:\s](?:[^:]*[^:\s])?(?::[^:\s](?:[^:]*[^:\s])?)*$"
+_SLUG = ID_PATTERN
+_ACCOUNT = ACCOUNT_PATTERN
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here

@@ -20,6 +20,7 @@ from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
     Problem, Split,
 )
+from ledger.model import ACCOUNT_PART_PATTERN, ID_PATTERN
 
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
@@ -49,8 +50,8 @@ OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "ar
 TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-_ACCOUNT_PART = re.compile(r"^[^:\s](?:[^:]*[^:\s])?$")
+_SLUG = re.compile(ID_PATTERN)
+_ACCOUNT_PART = re.compile(ACCOUNT_PART_PATTERN)
 
 
 class Journal(NamedTuple):

@@ -24,6 +24,13 @@ OVER = "over"                # `amount` is a total spread over `years` or start.
 FISCAL_YEAR = "fiscal-year"  # `amount` lands in one fiscal year, e.g. "2021-22"
 PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
 
+# The one definition of an id (a slug) and of an account: ':'-separated
+# parts, none empty or with white space at either end.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+_PART = r"[^:\s](?:[^:]*[^:\s])?"
+ACCOUNT_PART_PATTERN = rf"^{_PART}$"
+ACCOUNT_PATTERN = rf"^{_PART}(?::{_PART})*$"
+
 FUNDERS_ROOT = "Funders"
 PURPOSES_ROOT = "Purposes"
 
