@@ -329,8 +329,17 @@ def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return counts.groupby(keys)["text"].agg("; ".join)
 
 
+def _primary(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The rows counted in totals, only the columns a table needs (taking
+    every Arrow-backed column of a big frame costs more than the table)."""
+    have = [c for c in dict.fromkeys(cols + ["primary"]) if c in frame.columns]
+    mask = frame["primary"].to_numpy(dtype=bool)
+    sub = frame[have]
+    return sub if mask.all() else sub[mask]
+
+
 def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFrame:
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, keys + ["value_minor", "id", "qualifier"])
     if prim.empty:
         out = pd.DataFrame(columns=keys + ["amount", "currency", "entries", "qualifiers"])
         return out
@@ -372,7 +381,7 @@ def _with_share(out: pd.DataFrame) -> pd.DataFrame:
 
 def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Purpose (rows) × funder (columns) totals; zeros where nothing is pledged."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, ["purpose", "funder", "value_minor"])
     if prim.empty:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="purpose", columns="funder",
@@ -385,7 +394,7 @@ def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
 def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Year (calendar or fiscal, as in the spread frame) × funder: the money
     falling in each year (amounts spread over their periods by days)."""
-    prim = spread[spread["primary"]]
+    prim = _primary(spread, ["year", "funder", "value_minor"])
     if prim.empty or "year" not in prim:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="year", columns="funder",
@@ -437,7 +446,7 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     """Chosen funders side by side by purpose, on the same basis: index purpose,
     one column per funder (each funder account including everything below
     it), then a Total row.  Default funders: the top-level funder accounts."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, ["funder", "purpose", "value_minor"])
     if not funders:
         funders = sorted(set(top_level(pd.Series(pd.unique(prim["funder"].astype(object)),
                                                   dtype=object)))) if not prim.empty else []
@@ -468,7 +477,7 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
 
     The rows are summed per distinct account first (one vectorised groupby),
     so the string work runs on the few accounts, not on every row."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, [side, "value_minor"])
     if prim.empty:
         return pd.DataFrame(columns=["account", "level", "amount", "currency"])
     per_account = _minor(prim).groupby(prim[side].astype(object).to_numpy()).sum()
