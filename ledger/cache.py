@@ -35,7 +35,7 @@ from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 4   # 4: the Book's tables (ledger.book), one Arrow file each
+FORMAT = 5   # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries
 # ledger-tool's own modules whose code decides what a journal reads as
 _CODE = ("ledger/journal.py", "ledger/journal_frame.py", "ledger/bulk.py", "ledger/money.py",
          "ledger/period.py", "ledger/model.py", "ledger/checks.py", "ledger/cache.py",
@@ -228,7 +228,10 @@ def _to_arrow(frame):
         elif arrow is not None:
             cols[c] = arrow
         elif isinstance(s.dtype, pd.CategoricalDtype):
-            cols[c] = pa.array(s, from_pandas=True).cast(pa.string())   # codes -> text in Arrow
+            # kept as codes + categories: read back without encoding again
+            codes = s.cat.codes.to_numpy().astype("int32")
+            cats = pa.array(s.cat.categories.to_numpy(dtype=object), pa.string())
+            cols[c] = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), cats)
         elif c in _DECIMALS:
             vals = s.to_numpy(dtype=object)
             cols[c] = pa.array([None if v is None else format(v, "f") for v in vals],
@@ -245,6 +248,7 @@ def _from_arrow(table):
 
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     out = {}
@@ -254,6 +258,12 @@ def _from_arrow(table):
             if dec is not None:   # exact Arrow decimals, Decimal objects on demand
                 out[name] = pd.arrays.ArrowExtensionArray(dec)
                 continue
+        if pa.types.is_dictionary(col.type):   # a Categorical, as written
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            cats = pd.Index(pd.array(col.dictionary.to_pylist(), dtype="str"))
+            out[name] = pd.Categorical.from_codes(codes, categories=cats)
+            continue
         if name in _CATEGORIES and col.null_count == 0:   # codes + sorted categories
             from ledger.bulk import _category
             out[name] = _category(col)
