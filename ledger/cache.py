@@ -277,7 +277,9 @@ def _from_arrow(table):
             idx = np.where(enc.indices.is_null().to_numpy(zero_copy_only=False), len(uniq), idx)
             out[name] = vals[idx.astype(np.int64)]
         elif str(col.type) == "string":
-            out[name] = col.to_pandas()   # pandas' Arrow-backed strings, as entries_frame gives
+            # Arrow-backed text, zero copy (pandas' "str" dtype copies every value)
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            out[name] = pd.arrays.ArrowExtensionArray(col)
         else:
             out[name] = col.to_numpy()
     return pd.DataFrame(out, copy=False)

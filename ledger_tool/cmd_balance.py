@@ -48,7 +48,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ledger.errors import UsageError
-    from reports.balance import balance_rows, converted, linked_note, primary
+    from reports.balance import balance_rows, converted, left_out, linked_note, primary
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -63,8 +63,8 @@ def run(args) -> int:
                 raise UsageError(f"--{name} needs --currency (recorded balances are per "
                                  f"currency)")
     book = filtered(load_ledger(args.ledger), args)
-    counted, left_out = primary(book)
     if args.currency is None:
+        counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
         notes = []
     else:
@@ -77,10 +77,11 @@ def run(args) -> int:
             horizon=args.horizon, rates=args.rates)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
+        linked = left_out(book)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
-    if left_out:
-        notes.insert(0, linked_note(left_out))
+    if linked:
+        notes.insert(0, linked_note(linked))
     for note in notes:
         print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

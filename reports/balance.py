@@ -52,11 +52,17 @@ def _plain(d) -> Decimal:
     return Decimal(plain_decimal(Decimal(d)))
 
 
+def left_out(book) -> list[str]:
+    """Ids of the entries linked to another (not counted in totals)."""
+    en = book.tables.entries
+    prim = en["primary"].to_numpy(dtype=bool)
+    return sorted(map(str, en["id"].to_numpy(dtype=object)[~prim])) if not prim.all() else []
+
+
 def primary(book):
     """(the Book of the entries counted in totals, ids of the linked ones left out)."""
     prim = book.tables.entries["primary"].to_numpy(dtype=bool)
-    left = book.tables.entries["id"].to_numpy(dtype=object)[~prim]
-    return book.subset(prim), sorted(map(str, left))
+    return book.subset(prim), left_out(book)
 
 
 def linked_note(left_out: list[str]) -> str:

@@ -224,7 +224,8 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
         entries if hasattr(entries, "open_ended") else as_book(entries))
     if book.root is None:
         book.root = getattr(ledger, "root", None)
-    frame = book.frame()
+    # the columns normalise reads, and those the totals group by
+    frame = book.frame(_SUM_COLUMNS if fast else None)
     open_any = False if recorded else bool(book.open_ended().any())
     horizon = options.horizon
     if recorded:
@@ -237,6 +238,10 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
                        decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
     return spread, (horizon if open_any else None)
+
+
+_SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
+                "period_kind", "years", "start", "end", "fiscal_year", "where"]
 
 
 def _root(book):
