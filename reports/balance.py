@@ -112,7 +112,8 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     basis for an export) instead of the total over each period."""
     from reports.tables import spread_frame, to_money
 
-    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded)
+    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
+                                   spread=by is not None)
     cur = options.currency.upper()
     prim = spread[spread["primary"].to_numpy(dtype=bool)]
     minor = prim["value_minor"].to_numpy(dtype=object) if prim["value_minor"].dtype == object \

@@ -211,13 +211,17 @@ def _fiscal_start_of(ledger, options):
 
 
 def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
-                 recorded: bool = False):
+                 recorded: bool = False, spread: bool = True):
     """(the chosen entries spread into years on the total basis, horizon
     used): the numbers every total of the report comes from.  ``fast``:
     exact integer money only (``value_minor``) and Categorical text, for
     callers that only sum (``balance --currency``); the same figures.
     ``recorded``: every amount as recorded, once, at its entry date (the
-    basis of hledger's and ledger-cli's converted balances of an export)."""
+    basis of hledger's and ledger-cli's converted balances of an export).
+    ``spread=False``: one row per entry and purpose instead of per year; the
+    same totals for a valuation with one rate per entry (each entry's years
+    are split from its rounded total by largest remainder), not for
+    yearly averages (one rate per year)."""
     from rates.normalise import normalise
 
     book = select_entries(ledger, options) if entries is None else (
@@ -235,8 +239,11 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     elif horizon in (None, "") and open_any:
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
+    kw = _norm_kw(ledger, options)
+    if not spread and options.valuation != "yearly-average":
+        kw["years"] = None
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
-                       decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
+                       decimals=not fast, categorical=fast, **kw)
     return spread, (horizon if open_any else None)
 
 
