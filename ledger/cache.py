@@ -35,7 +35,7 @@ from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 5   # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries
+FORMAT = 6   # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries; 6: Arrow decimals kept
 # ledger-tool's own modules whose code decides what a journal reads as
 _CODE = ("ledger/journal.py", "ledger/journal_frame.py", "ledger/bulk.py", "ledger/money.py",
          "ledger/period.py", "ledger/model.py", "ledger/checks.py", "ledger/cache.py",
@@ -213,19 +213,15 @@ def _write(folder: Path, slot: str, key: str, book) -> None:
 
 
 def _to_arrow(frame):
-    import pyarrow as pa
-
     import pandas as pd
-    import pyarrow.compute as pc
+    import pyarrow as pa
 
     cols = {}
     for c in frame.columns:
         s = frame[c]
         arrow = getattr(s.array, "_pa_array", None) if isinstance(
             s.array, pd.arrays.ArrowExtensionArray) else None
-        if arrow is not None and pa.types.is_decimal(arrow.type):
-            cols[c] = pc.cast(arrow, pa.string())   # plain text, exact, no Decimal objects
-        elif arrow is not None:
+        if arrow is not None:   # Arrow decimals (exact) and text stay as they are
             cols[c] = arrow
         elif isinstance(s.dtype, pd.CategoricalDtype):
             # kept as codes + categories: read back without encoding again
@@ -253,6 +249,10 @@ def _from_arrow(table):
 
     out = {}
     for name, col in zip(table.column_names, table.columns):
+        if pa.types.is_decimal(col.type):   # exact, as written
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            out[name] = pd.arrays.ArrowExtensionArray(col)
+            continue
         if name in _MONEY and col.null_count == 0:
             dec = _arrow_decimals(col)
             if dec is not None:   # exact Arrow decimals, Decimal objects on demand
