@@ -465,10 +465,16 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
         named = ~_np(pc.equal(flat, ""))
         citations = (parent[named].tolist(), _np(flat)[named].tolist(), None)
     uncited = np.flatnonzero(no_src[firsts]).tolist()
+    # the amounts the package rule reads, as Decimals in one take
+    involved = sorted({e for e, _, _ in links} | {t for t in where_to if t >= 0})
+    amounts = dict(zip(involved, entry_amount.take(pa.array(firsts[involved] if involved
+                                                            else [], pa.int64())).to_pylist()))
     return across_entries(
-        n=len(firsts), ids=ids, place=lambda i: (fname, int(lines[firsts[i]])),
+        n=len(firsts), ids=ids,
+        place=lambda i: (fname, int(lines[firsts[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
-        amount=lambda i: entry_amount[int(firsts[i])].as_py(), links=links,
+        amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
+        links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, hints=BULK_HINTS, plain_amounts=True,
         check_quotes=False, limit=MAX_PROBLEMS_PER_RULE)
