@@ -388,7 +388,7 @@ def _tool(args, **fmt):
     return [sys.executable, "-m", "ledger_tool", *(a.format(**fmt) for a in args)]
 
 
-def commands(d: Path, timeout: float, repeat: int = 1) -> dict:
+def commands(d: Path, timeout: float, repeat: int = 1, match=None) -> dict:
     """Time every command of COMMANDS on the ledger at ``d`` and ledger-cli's
     market() balance on its export, in this one run; compare totals."""
     from decimal import Decimal
@@ -403,6 +403,8 @@ def commands(d: Path, timeout: float, repeat: int = 1) -> dict:
     _run_cmd(_tool(["check", "{L}"], **fmt), timeout, env_on)          # prime the cache
     out: dict = {}
     for label, args, cache_mode in COMMANDS:
+        if match and not any(m in label for m in match):
+            continue
         runs = []
         for _ in range(repeat):
             if "report" in args:
@@ -421,6 +423,8 @@ def commands(d: Path, timeout: float, repeat: int = 1) -> dict:
         best.pop("stdout", None)
         print(f"  {label:48s} {_cfmt(best)}", flush=True)
     ledger_cli = _which("ledger")
+    if match and "ledger-cli" not in match:
+        return out
     if ledger_cli and (scratch / "export.hledger").exists():
         for label, args in LEDGER_CLI:
             runs = [_run_cmd([ledger_cli, "-f", fmt["H"], *args, "--no-color"], timeout)
@@ -550,6 +554,9 @@ def main(argv=None) -> int:
                          "(issue 13); skips the stages")
     ap.add_argument("--repeat", type=int, default=1, help="with --commands: runs per command "
                                                            "(the best is shown)")
+    ap.add_argument("--match", nargs="+", metavar="TEXT",
+                    help="with --commands: only the commands whose label holds one of these "
+                         "(e.g. balance list); ledger-cli runs when 'ledger-cli' is given")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -570,7 +577,7 @@ def main(argv=None) -> int:
         for n in a.entries:
             d = ensure_ledger(a.work, n, a.seed)
             print(f"\n== {n:,} entries ({d}): commands as whole processes ==", flush=True)
-            results[n] = commands(d, a.timeout, a.repeat)
+            results[n] = commands(d, a.timeout, a.repeat, a.match)
             command_summary(results[n], n)
         if a.json:
             a.json.write_text(json.dumps(results, indent=1, default=str))

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LedgerError
+from .model import ID_PATTERN
 from .model import Document
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
@@ -36,7 +37,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
 SOURCES_FILE = "sources.toml"
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SLUG = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,10 +207,15 @@ class Book:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
-    def frame(self):
-        """The base frame of ``rates.normalise``: one row per allocation."""
-        if self._frame is None:
-            self._frame = _frame_of(self.tables)
+    def frame(self, columns: Sequence[str] | None = None):
+        """The base frame of ``rates.normalise``: one row per allocation.
+        ``columns``: only these (a caller that sums needs fewer; every
+        column taken costs a pass over a million rows)."""
+        if self._frame is not None:
+            return self._frame if columns is None else self._frame[list(columns)]
+        if columns is not None:
+            return _frame_of(self.tables, columns)
+        self._frame = _frame_of(self.tables)
         return self._frame
 
     def open_ended(self):
@@ -222,8 +227,10 @@ class Book:
             if len(en) else np.zeros(0, dtype=bool)
 
     def to_frame(self, **options):
-        """The normalised table (pandas); see ``rates.normalise.to_frame``
-        (kept for the Python API: the model itself never imports rates)."""
+        """The normalised table (pandas); see ``rates.normalise.to_frame``.
+        A convenience of the Python API that hands the Book to rates when
+        called; nothing in ledger/ calls it, and importing the model never
+        imports rates."""
         import importlib
         return importlib.import_module("rates.normalise").to_frame(self, **options)
 
@@ -431,8 +438,8 @@ def _tables_of(entries: Sequence[Entry]) -> Tables:
     return Tables(en, al, ci, li)
 
 
-def _frame_of(t: Tables):
-    """Allocations with their entry's columns (``FRAME_COLUMNS``)."""
+def _frame_of(t: Tables, columns: Sequence[str] = FRAME_COLUMNS):
+    """Allocations with their entry's columns (``FRAME_COLUMNS``, or some)."""
     import numpy as np
     import pandas as pd
 
@@ -440,7 +447,7 @@ def _frame_of(t: Tables):
     idx = al["entry"].to_numpy()
     same = len(idx) == len(en) and (idx == np.arange(len(en))).all()
     cols = {}
-    for c in FRAME_COLUMNS:
+    for c in columns:
         if c == "purpose":
             cols[c] = al["purpose"].array
         elif c == "amount":

@@ -38,7 +38,8 @@ from typing import Iterable
 from ledger.errors import LedgerError
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                            MAX_AMOUNT, MAX_YEARS)
-from ledger.model import LINK_KINDS, QUALIFIERS, STATUSES, Problem
+from ledger.model import (ACCOUNT_PATTERN, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES,
+                          Problem)
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -49,11 +50,8 @@ REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
-_SLUG = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-# an account: ':'-separated parts, none empty or with space at either end
-# the journal's rule (ledger.journal._ACCOUNT_PART): no empty parts, no control characters
-_NC = r"\x00-\x1f\x7f-\x9f\x{200e}\x{200f}\x{202a}-\x{202e}\x{2066}-\x{2069}"
-_ACCOUNT = (rf"^[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?(?::[^:\s{_NC}](?:[^:{_NC}]*[^:\s{_NC}])?)*$")
+_SLUG = ID_PATTERN
+_ACCOUNT = ACCOUNT_PATTERN
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
@@ -194,6 +192,16 @@ class _Problems:
             more = len(rows) - MAX_PROBLEMS_PER_RULE
             self.out.append(Problem(self.fname, 0, "", f"{more} more row(s) with the problem: "
                                     + message.format("…"), hint, severity))
+
+
+    def extend(self, found, group):
+        """Problems of whole entries (``ledger.rules``): ``found`` is (problems,
+        entries with errors); ``group``: each row's entry."""
+        import numpy as np
+        problems, bad = found
+        self.out.extend(problems)
+        if bad:
+            self.bad |= np.isin(group, np.fromiter(bad, dtype=np.int64))
 
 
 def _np(x):
@@ -352,11 +360,6 @@ def _build(tbl, fname, documents, where=None, kept=None):
     first_row = np.full(n_ids, -1, dtype=np.int64)
     first_row[id_code[firsts][::-1]] = firsts[::-1]          # each id's first entry row
     again = (first_row[id_code[firsts]] != firsts) & ~no_id[firsts]
-    if again.any():
-        mask = np.zeros(n, dtype=bool)
-        mask[firsts[again]] = True
-        P.add(mask, "duplicate id {!r}", sid,
-              hint="rows of one entry (its splits) must be next to each other")
     if same_as_prev.any():
         for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
                   "part_of", "restates", "restated"):
@@ -381,46 +384,15 @@ def _build(tbl, fname, documents, where=None, kept=None):
             amount, pa.array(in_split),
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
 
-    # links (the rules of ledger.checks.check_links)
+    # links, packages, citations, duplicate ids: the rules of ledger.rules,
+    # one entry at its first row
     primary = np.ones(n, dtype=bool)
     for r in link_rows.values():
         primary[r] = False
-    link_pos = {}
-    if link_rows:
-        found = all_codes[n:]
-        found = np.where(found < n_ids, found, -1)
-        at = 0
-        for k, r in link_rows.items():
-            pos = np.full(n, -1, dtype=np.int64)
-            pos[r] = found[at:at + len(r)]
-            at += len(r)
-            link_pos[k] = pos
-            t = link_cols[k]
-            self_link = np.zeros(n, dtype=bool)
-            self_link[r] = _np(pc.equal(t.take(pa.array(r)), sid.take(pa.array(r))))
-            has = np.zeros(n, dtype=bool)
-            has[r] = True
-            P.add(self_link, f"{k} links the entry to itself")
-            P.add(has & ~self_link & (pos < 0), f"{k} names a missing entry {{!r}}", t)
-    _packages(ids, first_row, cur, entry_amount, qualifier, link_pos, P, n)
-
-    # citations (warnings, as ledger.checks.check_sources)
     src = col("sources")
-    P.add(blank(src) & first, "no source: every figure should cite a document",
-          hint="add document ids in a 'sources' column", severity="warning")
-    if documents is not None:
-        lists = pc.split_pattern(src, ";")
-        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-        parent = _np(pc.list_parent_indices(lists))
-        bad = ~_np(pc.is_in(flat, value_set=pa.array(sorted(set(documents)), pa.string()))) \
-            & ~_np(pc.equal(flat, ""))
-        if bad.any():
-            mask = np.zeros(n, dtype=bool)
-            name = np.full(n, "", dtype=object)
-            mask[parent[bad]] = True
-            name[parent[bad][::-1]] = _np(flat).astype(object)[bad][::-1]  # first unknown per row
-            P.add(mask, "source names an unknown document {!r}", name,
-                  hint="declare it in a [[document]] table (sources.toml)")
+    P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
+                             again, cur, qualifier, entry_amount, link_rows, link_cols,
+                             all_codes, n_ids, src, blank(src), documents), group)
 
     if where is None:
         where = pc.binary_join_element_wise(
@@ -463,6 +435,63 @@ def _build(tbl, fname, documents, where=None, kept=None):
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
+                    qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
+                    no_src, documents):
+    """``ledger.rules.across_entries`` over the table's entries (each at its
+    first row), with Arrow's id index: (problems, entries with errors)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ledger.rules import BULK_HINTS, across_entries
+
+    n = len(sid)
+    ent_ids = sid.take(pa.array(firsts))
+    ids = _Ids(ent_ids)
+    cur_c = _Coded(pc.dictionary_encode(cur.take(pa.array(firsts))))
+    qual_c = _Coded(pc.dictionary_encode(qualifier.take(pa.array(firsts))))
+    # link targets: each target's code among the distinct ids (the ids came
+    # first in all_codes), then that id's first entry
+    links, where_to = [], []
+    found = all_codes[n:]
+    at = 0
+    for k, r in link_rows.items():
+        codes = found[at:at + len(r)]
+        at += len(r)
+        keep = first[r]                       # a split entry's link once, at its first row
+        targets = link_cols[k].take(pa.array(r[keep])).to_pylist()
+        for row, t, c in zip(r[keep].tolist(), targets, codes[keep].tolist()):
+            links.append((int(group[row]), k, t))
+            where_to.append(int(group[first_row[c]]) if c < n_ids else -1)
+    order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
+    links = [links[j] for j in order]
+    where_to = [where_to[j] for j in order]
+    duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
+                  for r in firsts[again].tolist()]
+    citations = None
+    if documents is not None:
+        lists = pc.split_pattern(src.take(pa.array(firsts)), ";")
+        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+        parent = _np(pc.list_parent_indices(lists))
+        named = ~_np(pc.equal(flat, ""))
+        citations = (parent[named].tolist(), _np(flat)[named].tolist(), None)
+    uncited = np.flatnonzero(no_src[firsts]).tolist()
+    # the amounts the package rule reads, as Decimals in one take
+    involved = sorted({e for e, _, _ in links} | {t for t in where_to if t >= 0})
+    amounts = dict(zip(involved, entry_amount.take(pa.array(firsts[involved] if involved
+                                                            else [], pa.int64())).to_pylist()))
+    return across_entries(
+        n=len(firsts), ids=ids,
+        place=lambda i: (fname, int(lines[firsts[i]])),
+        currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
+        amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
+        links=links,
+        find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
+        uncited=uncited, documents=documents, hints=BULK_HINTS, plain_amounts=True,
+        check_quotes=False, limit=MAX_PROBLEMS_PER_RULE)
 
 
 def _category(arr):
@@ -525,56 +554,6 @@ class _Coded:
 
     def __getitem__(self, i):
         return self.values[self.codes[i]]
-
-
-def _packages(ids, first_row, cur, amount, qualifier, link_pos, P, n):
-    """Phased parts must not exceed their package, disbursements their pledge
-    (the rule and wording of ``ledger.checks.check_packages``).  ``first_row``:
-    the first entry row of each distinct id; ``link_pos``: per link kind, each
-    row's target as a position among the distinct ids (-1: none)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow.compute as pc
-
-    rows = first_row[first_row >= 0]     # one row per entry (a duplicated id: its first)
-    # currency and qualifier as small integer codes + their distinct values
-    enc = pc.dictionary_encode(cur)
-    cur = _Coded(enc)
-    qenc = pc.dictionary_encode(qualifier)
-    qualifier = _Coded(qenc)
-    for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        if kind not in link_pos:
-            continue
-        pos = link_pos[kind]
-        ok = pos[rows] >= 0
-        part_rows = rows[ok]
-        pkg_rows = first_row[pos[part_rows]]
-        other = cur.codes[part_rows] != cur.codes[pkg_rows]
-        if other.any():
-            mask = np.zeros(n, dtype=bool)
-            mask[part_rows[other]] = True
-            msg = np.full(n, "", dtype=object)
-            msg[part_rows[other]] = [f"{kind} {ids[g]!r} is in {cur[g]}, this entry in {cur[p]}"
-                                     for p, g in zip(part_rows[other], pkg_rows[other])]
-            P.add(mask, "{}", msg, hint="record the part in its package's currency and restate "
-                  "the other", severity="warning")
-        sp, sg = part_rows[~other], pkg_rows[~other]
-        if not len(sp):
-            continue
-        total = pd.Series(_decimals(amount, sp)).groupby(sg, sort=False).sum()
-        pkg = total.index.to_numpy()
-        pkg_amount = _decimals(amount, pkg)
-        over = (total.to_numpy(dtype=object) > pkg_amount) & ~np.isin(qualifier[pkg].astype(object),
-                                                                       ["at least", "about"])
-        if over.any():
-            names = pd.Series(ids[sp]).groupby(sg, sort=False).agg(", ".join)
-            mask = np.zeros(n, dtype=bool)
-            msg = np.full(n, "", dtype=object)
-            for g, tt, a in zip(pkg[over], total.to_numpy(dtype=object)[over], pkg_amount[over]):
-                mask[g] = True
-                msg[g] = (f"{noun} ({names[g]}) add up to {_plain(tt)} {cur[g]}, more than the "
-                          f"{_plain(a)} {cur[g]} of {ids[g]!r}")
-            P.add(mask, "{}", msg)
 
 
 def _decimals(arr, rows):

@@ -36,7 +36,7 @@ from ledger.model import Problem
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 4   # 4: the Book's tables (ledger.book), one Arrow file each
+FORMAT = 6   # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries; 6: Arrow decimals kept
 # ledger-tool's own modules whose code decides what a journal reads as
 _CODE = ("ledger/journal.py", "ledger/journal_frame.py", "ledger/bulk.py", "ledger/money.py",
          "ledger/period.py", "ledger/model.py", "ledger/checks.py", "ledger/cache.py",
@@ -215,22 +215,21 @@ def _write(folder: Path, slot: str, key: str, book) -> None:
 
 
 def _to_arrow(frame):
-    import pyarrow as pa
-
     import pandas as pd
-    import pyarrow.compute as pc
+    import pyarrow as pa
 
     cols = {}
     for c in frame.columns:
         s = frame[c]
         arrow = getattr(s.array, "_pa_array", None) if isinstance(
             s.array, pd.arrays.ArrowExtensionArray) else None
-        if arrow is not None and pa.types.is_decimal(arrow.type):
-            cols[c] = pc.cast(arrow, pa.string())   # plain text, exact, no Decimal objects
-        elif arrow is not None:
+        if arrow is not None:   # Arrow decimals (exact) and text stay as they are
             cols[c] = arrow
         elif isinstance(s.dtype, pd.CategoricalDtype):
-            cols[c] = pa.array(s, from_pandas=True).cast(pa.string())   # codes -> text in Arrow
+            # kept as codes + categories: read back without encoding again
+            codes = s.cat.codes.to_numpy().astype("int32")
+            cats = pa.array(s.cat.categories.to_numpy(dtype=object), pa.string())
+            cols[c] = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), cats)
         elif c in _DECIMALS:
             vals = s.to_numpy(dtype=object)
             cols[c] = pa.array([None if v is None else format(v, "f") for v in vals],
@@ -247,15 +246,26 @@ def _from_arrow(table):
 
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     out = {}
     for name, col in zip(table.column_names, table.columns):
+        if pa.types.is_decimal(col.type):   # exact, as written
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            out[name] = pd.arrays.ArrowExtensionArray(col)
+            continue
         if name in _MONEY and col.null_count == 0:
             dec = _arrow_decimals(col)
             if dec is not None:   # exact Arrow decimals, Decimal objects on demand
                 out[name] = pd.arrays.ArrowExtensionArray(dec)
                 continue
+        if pa.types.is_dictionary(col.type):   # a Categorical, as written
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            codes = col.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            cats = pd.Index(pd.array(col.dictionary.to_pylist(), dtype="str"))
+            out[name] = pd.Categorical.from_codes(codes, categories=cats)
+            continue
         if name in _CATEGORIES and col.null_count == 0:   # codes + sorted categories
             from ledger.bulk import _category
             out[name] = _category(col)
@@ -269,7 +279,9 @@ def _from_arrow(table):
             idx = np.where(enc.indices.is_null().to_numpy(zero_copy_only=False), len(uniq), idx)
             out[name] = vals[idx.astype(np.int64)]
         elif str(col.type) == "string":
-            out[name] = col.to_pandas()   # pandas' Arrow-backed strings, as entries_frame gives
+            # Arrow-backed text, zero copy (pandas' "str" dtype copies every value)
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            out[name] = pd.arrays.ArrowExtensionArray(col)
         else:
             out[name] = col.to_numpy()
     return pd.DataFrame(out, copy=False)

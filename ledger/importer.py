@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import Document, Entry
+from ledger.model import ID_PATTERN, Document, Entry
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -62,7 +62,7 @@ MAPPING_KEYS = {"columns", "defaults", "date_format", "sheet"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
 _URL = re.compile(r"^https?://", re.I)
-_SLUG_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_SLUG_OK = re.compile(ID_PATTERN)
 
 
 @dataclass

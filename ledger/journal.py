@@ -21,6 +21,7 @@ from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
     Problem, Split,
 )
+from ledger.model import ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN
 
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
@@ -51,11 +52,9 @@ OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "ar
 TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
-_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-# no control characters (C0, DEL, C1, bidi controls): names reach terminals and pages
-_CONTROL_CHARS = "\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(f"[{_CONTROL_CHARS}]")
-_ACCOUNT_PART = re.compile(rf"^[^:\s{_CONTROL_CHARS}](?:[^:{_CONTROL_CHARS}]*[^:\s{_CONTROL_CHARS}])?$")
+_SLUG = re.compile(ID_PATTERN)
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+_ACCOUNT_PART = re.compile(ACCOUNT_PART_PATTERN)
 
 
 class Journal(NamedTuple):

@@ -24,6 +24,17 @@ OVER = "over"                # `amount` is a total spread over `years` or start.
 FISCAL_YEAR = "fiscal-year"  # `amount` lands in one fiscal year, e.g. "2021-22"
 PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
 
+# The one definition of an id (a slug) and of an account: ':'-separated
+# parts, none empty or with white space at either end, and no control
+# characters (C0, DEL, C1, bidi controls: names reach terminals and pages).
+# Written so that Python's re and Arrow's RE2 read them alike: \xHH escapes,
+# and the bidi controls as the characters themselves.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_PART = rf"[^:\s{CONTROL_CHARS}](?:[^:{CONTROL_CHARS}]*[^:\s{CONTROL_CHARS}])?"
+ACCOUNT_PART_PATTERN = rf"^{_PART}$"
+ACCOUNT_PATTERN = rf"^{_PART}(?::{_PART})*$"
+
 FUNDERS_ROOT = "Funders"
 PURPOSES_ROOT = "Purposes"
 
@@ -197,6 +208,7 @@ class Problem(NamedTuple):
     message: str
     hint: str = ""
     severity: str = "error"   # "error" | "warning"
+    code: str = ""            # what kind of problem, e.g. "missing-link" (ledger.rules)
 
     def __str__(self) -> str:
         where = self.file or "<input>"

@@ -24,7 +24,7 @@ __all__ = ["ledger_format", "read_book", "FORMATS"]
 FORMATS = ("journal", "csv", "parquet")
 _SUFFIXES = {".toml": "journal", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 WHAT_A_LEDGER_IS = ("a ledger is a TOML journal (a .toml file or a folder of them) or a bulk "
-                    "table (.csv or .parquet, see docs/bulk.md)")
+                    "table (.csv or .parquet, one row per entry and purpose)")
 
 
 def ledger_format(path: str | Path) -> tuple[str | None, str]:

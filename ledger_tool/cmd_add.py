@@ -105,7 +105,12 @@ def _citations(args) -> list[dict]:
 
 def run(args: argparse.Namespace) -> int:
     from ledger.edit import add_entry
+    from ledger.reading import ledger_format
 
+    fmt, _ = ledger_format(args.ledger)
+    if fmt in ("csv", "parquet"):
+        raise LedgerError(f"add: {args.ledger} is a bulk table ({fmt}); add appends an [[entry]] "
+                          f"to a TOML journal: add a row to the table instead")
     fields = fields_from_args(args)
     result = add_entry(args.ledger, fields, file=args.file, dry_run=args.dry_run)
     for w in result.warnings:

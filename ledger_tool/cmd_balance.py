@@ -48,7 +48,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ledger.errors import UsageError
-    from reports.balance import balance_rows, converted, linked_note, primary
+    from reports.balance import balance_rows, converted, left_out, linked_note, primary
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -58,12 +58,13 @@ def run(args) -> int:
         for name in ("by", "horizon", "rates"):
             if getattr(args, name):
                 raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
-        if args.valuation != "entry-date" or args.basis != "total":
-            raise UsageError("--valuation and --basis need --currency (recorded balances are "
-                             "per currency)")
+        for name, default in (("valuation", "entry-date"), ("basis", "total")):
+            if getattr(args, name) != default:
+                raise UsageError(f"--{name} needs --currency (recorded balances are per "
+                                 f"currency)")
     book = filtered(load_ledger(args.ledger), args)
-    counted, left_out = primary(book)
     if args.currency is None:
+        counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
         notes = []
     else:
@@ -76,10 +77,11 @@ def run(args) -> int:
             horizon=args.horizon, rates=args.rates)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
+        linked = left_out(book)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
-    if left_out:
-        notes.insert(0, linked_note(left_out))
+    if linked:
+        notes.insert(0, linked_note(linked))
     for note in notes:
         print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

@@ -52,11 +52,17 @@ def _plain(d) -> Decimal:
     return Decimal(plain_decimal(Decimal(d)))
 
 
+def left_out(book) -> list[str]:
+    """Ids of the entries linked to another (not counted in totals)."""
+    en = book.tables.entries
+    prim = en["primary"].to_numpy(dtype=bool)
+    return sorted(map(str, en["id"].to_numpy(dtype=object)[~prim])) if not prim.all() else []
+
+
 def primary(book):
     """(the Book of the entries counted in totals, ids of the linked ones left out)."""
     prim = book.tables.entries["primary"].to_numpy(dtype=bool)
-    left = book.tables.entries["id"].to_numpy(dtype=object)[~prim]
-    return book.subset(prim), sorted(map(str, left))
+    return book.subset(prim), left_out(book)
 
 
 def linked_note(left_out: list[str]) -> str:
@@ -106,7 +112,8 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     basis for an export) instead of the total over each period."""
     from reports.tables import spread_frame, to_money
 
-    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded)
+    spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
+                                   spread=by is not None)
     cur = options.currency.upper()
     prim = spread[spread["primary"].to_numpy(dtype=bool)]
     minor = prim["value_minor"].to_numpy(dtype=object) if prim["value_minor"].dtype == object \

@@ -103,12 +103,27 @@ def inert_column(arr):
     return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
 
 
-def write_csv(table: pd.DataFrame, out) -> None:
+def csv_field(arr):
+    """An Arrow string column as CSV fields, quoted as ``csv.writer``'s
+    QUOTE_MINIMAL quotes them (a field holding the delimiter, a quote, CR or
+    LF is quoted, quotes doubled)."""
+    import pyarrow.compute as pc
+
+    needs = pc.match_substring_regex(arr, '[,"\r\n]')
+    if not pc.any(needs).as_py():
+        return arr
+    quoted = pc.binary_join_element_wise('"', pc.replace_substring(arr, '"', '""'), '"', "")
+    return pc.if_else(needs, quoted, arr)
+
+
+def write_csv(table: pd.DataFrame, out, chunk: int = 200_000) -> None:
     """``table`` as CSV (header, minimal quoting as ``csv.writer``, inert
-    text): columns made inert in Arrow, rows written by the C csv writer."""
+    text), every field made and joined in Arrow, written in chunks of rows."""
     import csv
+    import io
 
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     cols = []
     for c in table.columns:
@@ -120,10 +135,16 @@ def write_csv(table: pd.DataFrame, out) -> None:
                 vals = vals.astype("datetime64[D]").astype(str)
             a = pa.array(np.asarray(vals, dtype=object), pa.string(), from_pandas=True)
         a = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-        cols.append(inert_column(a.cast(pa.string()).fill_null("")).to_pylist())
-    w = csv.writer(out, lineterminator="\n")
-    w.writerow(table.columns)
-    w.writerows(zip(*cols))
+        cols.append(csv_field(inert_column(a.cast(pa.string()).fill_null(""))))
+    head = io.StringIO()
+    csv.writer(head, lineterminator="\n").writerow(table.columns)
+    out.write(head.getvalue())
+    n = len(table)
+    for start in range(0, n, chunk):
+        rows = pc.binary_join_element_wise(*(c.slice(start, chunk) for c in cols), ",")
+        k = len(rows)
+        lines = pa.ListArray.from_arrays(pa.array([0, k], pa.int32()), rows)
+        out.write(pc.binary_join(lines, "\n")[0].as_py() + "\n")
 
 
 def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None) -> None:

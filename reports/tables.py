@@ -237,20 +237,25 @@ def _fiscal_start_of(ledger, options):
 
 
 def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
-                 recorded: bool = False):
+                 recorded: bool = False, spread: bool = True):
     """(the chosen entries spread into years on the total basis, horizon
     used): the numbers every total of the report comes from.  ``fast``:
     exact integer money only (``value_minor``) and Categorical text, for
     callers that only sum (``balance --currency``); the same figures.
     ``recorded``: every amount as recorded, once, at its entry date (the
-    basis of hledger's and ledger-cli's converted balances of an export)."""
+    basis of hledger's and ledger-cli's converted balances of an export).
+    ``spread=False``: one row per entry and purpose instead of per year; the
+    same totals for a valuation with one rate per entry (each entry's years
+    are split from its rounded total by largest remainder), not for
+    yearly averages (one rate per year)."""
     from rates.normalise import normalise
 
     book = select_entries(ledger, options) if entries is None else (
         entries if hasattr(entries, "open_ended") else as_book(entries))
     if book.root is None:
         book.root = getattr(ledger, "root", None)
-    frame = book.frame()
+    # the columns normalise reads, and those the totals group by
+    frame = book.frame(_SUM_COLUMNS if fast else None)
     open_any = False if recorded else bool(book.open_ended().any())
     horizon = options.horizon
     if recorded:
@@ -260,9 +265,16 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     elif horizon in (None, "") and open_any:
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
+    kw = _norm_kw(ledger, options)
+    if not spread and options.valuation != "yearly-average":
+        kw["years"] = None
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
-                       decimals=not fast, categorical=fast, **_norm_kw(ledger, options))
+                       decimals=not fast, categorical=fast, **kw)
     return spread, (horizon if open_any else None)
+
+
+_SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
+                "period_kind", "years", "start", "end", "fiscal_year", "where"]
 
 
 def _root(book):
@@ -355,8 +367,17 @@ def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     return counts.groupby(keys)["text"].agg("; ".join)
 
 
+def _primary(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """The rows counted in totals, only the columns a table needs (taking
+    every Arrow-backed column of a big frame costs more than the table)."""
+    have = [c for c in dict.fromkeys(cols + ["primary"]) if c in frame.columns]
+    mask = frame["primary"].to_numpy(dtype=bool)
+    sub = frame[have]
+    return sub if mask.all() else sub[mask]
+
+
 def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFrame:
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, keys + ["value_minor", "id", "qualifier"])
     if prim.empty:
         out = pd.DataFrame(columns=keys + ["amount", "currency", "entries", "qualifiers"])
         return out
@@ -398,7 +419,7 @@ def _with_share(out: pd.DataFrame) -> pd.DataFrame:
 
 def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Purpose (rows) × funder (columns) totals; zeros where nothing is pledged."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, ["purpose", "funder", "value_minor"])
     if prim.empty:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="purpose", columns="funder",
@@ -411,7 +432,7 @@ def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
 def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     """Year (calendar or fiscal, as in the spread frame) × funder: the money
     falling in each year (amounts spread over their periods by days)."""
-    prim = spread[spread["primary"]]
+    prim = _primary(spread, ["year", "funder", "value_minor"])
     if prim.empty or "year" not in prim:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="year", columns="funder",
@@ -463,7 +484,7 @@ def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str)
     """Chosen funders side by side by purpose, on the same basis: index purpose,
     one column per funder (each funder account including everything below
     it), then a Total row.  Default funders: the top-level funder accounts."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, ["funder", "purpose", "value_minor"])
     if not funders:
         funders = sorted(set(top_level(pd.Series(pd.unique(prim["funder"].astype(object)),
                                                   dtype=object)))) if not prim.empty else []
@@ -494,7 +515,7 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
 
     The rows are summed per distinct account first (one vectorised groupby),
     so the string work runs on the few accounts, not on every row."""
-    prim = frame[frame["primary"]]
+    prim = _primary(frame, [side, "value_minor"])
     if prim.empty:
         return pd.DataFrame(columns=["account", "level", "amount", "currency"])
     per_account = _minor(prim).groupby(prim[side].astype(object).to_numpy()).sum()

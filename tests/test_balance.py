@@ -167,3 +167,33 @@ def test_export_total_basis_uses_the_reports_horizon(example_ledger, run_cli, tm
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sum(Decimal(r["value"]) for r in rows if r["primary"] == "True") == want
     assert "end of 2017 (the report's horizon" in err
+
+
+def test_recorded_basis_equals_hledger_on_the_export(linked, run_cli, tmp_path):
+    """`balance --currency GBP --basis recorded` is hledger's `bal -X GBP
+    --value=then` of the export, with the linked entries (tagged secondary)
+    left out: account by account, to the penny."""
+    import csv
+    import io
+    import shutil
+    import subprocess
+
+    exe = shutil.which("hledger")
+    if exe is None:
+        pytest.skip("hledger not installed (apt-get install hledger)")
+    journal = tmp_path / "linked.journal"
+    code, _, err = run_cli("export", str(linked), "--to", "hledger", "-o", str(journal))
+    assert code == 0, err
+    out = subprocess.run([exe, "-f", str(journal), "bal", "-X", "GBP", "--value=then", "--flat",
+                          "-N", "-O", "csv", "not:tag:secondary"],
+                         capture_output=True, text=True, check=True)
+    theirs = {r["account"]: Decimal(r["balance"].replace("£", "").replace("GBP", "")
+                                    .replace(",", "").strip() or "0")
+              for r in csv.DictReader(io.StringIO(out.stdout))}
+    code, out, err = run_cli("balance", str(linked), "--currency", "GBP", "--basis", "recorded",
+                             "--format", "json")
+    assert code == 0, err
+    ours = _rows(out)
+    assert len(theirs) == 4     # two funders, two purposes
+    for account, value in theirs.items():
+        assert ours[(account, "", "GBP")] == value, account

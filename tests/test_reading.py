@@ -267,3 +267,15 @@ def test_amounts_are_exact_in_every_format(big):
         sums.add(sum((Decimal(a) for a in book.tables.allocations["amount"].tolist()),
                      Decimal(0)))
     assert len(sums) == 1
+
+
+def test_add_refuses_a_bulk_table_in_one_line(big, tmp_path, run_cli):
+    table = tmp_path / "t.csv"
+    shutil.copy(big / "entries.csv", table)
+    before = table.read_bytes()
+    code, out, err = run_cli("add", str(table), "--id", "x1", "--date", "2015-01-01",
+                             "--funder", "UK", "--purpose", "P", "--amount", "£1m",
+                             "--source", "d", "--quote", "q")
+    assert code == 1 and "bulk table (csv)" in err and "syntax error" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert table.read_bytes() == before

@@ -1,0 +1,193 @@
+"""Rules across entries, written once for every reader.
+
+The journal's entry-by-entry reader (``ledger.checks.check_all``) and the
+columnar bulk reader (``ledger.bulk``, which the journal's column reader
+runs too) both call ``across_entries``.  It takes the entries as columns,
+one value per entry, and child rows (links, split totals, citations) with
+the entry each belongs to; it looks only at the rows that can fail (linked
+entries, split entries, citations), so it costs little at a million entries.
+Each reader supplies its own fast id index (``find``) and hints that name
+its own syntax; the rule and its wording are the same.
+
+Rules (and codes):
+
+- ``duplicate-id``: an id used by an earlier entry;
+- ``self-link``, ``missing-link``: a link to the entry itself, or to no
+  entry (an entry left out for its own errors is not called missing);
+- ``split-sum``: split parts that do not add up to the entry's amount;
+- ``package-currency`` (warning), ``package-exceeded``: phased parts or
+  disbursements in another currency than their target, or adding up to more
+  than it (unless it is "at least" or "about");
+- ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
+  citations.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Callable, Iterable, Sequence
+
+from ledger.model import Problem
+
+__all__ = ["across_entries", "JOURNAL_HINTS", "BULK_HINTS"]
+
+JOURNAL_HINTS = {
+    "no-source": "add an [[entry.source]] with doc and quote",
+    "duplicate-id": "first used at {file}:{line}",
+}
+BULK_HINTS = {
+    "no-source": "add document ids in a 'sources' column",
+    "duplicate-id": "rows of one entry (its splits) must be next to each other",
+}
+
+
+def _plain(d: Decimal) -> str:
+    s = format(d, "f")
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
+                   currency: Callable[[int], str], qualifier: Callable[[int], str],
+                   amount: Callable[[int], Decimal],
+                   links: Iterable[tuple[int, str, str]] = (),
+                   find: Callable[[list[str]], list[int]] | None = None,
+                   duplicates: Iterable[tuple[int, int]] = (),
+                   splits: Iterable[tuple[int, Decimal]] = (),
+                   citations: tuple[Sequence[int], Sequence[str], Sequence[str]] | None = None,
+                   uncited: Iterable[int] | None = None,
+                   documents=None, rejected: Iterable[str] = (),
+                   hints: dict | None = None, plain_amounts: bool = False,
+                   check_quotes: bool = True,
+                   limit: int | None = None) -> tuple[list[Problem], set[int]]:
+    """Every cross-entry problem, and the entries with errors.
+
+    ``ids[i]``, ``place(i)`` (file, line), ``currency(i)``, ``qualifier(i)``,
+    ``amount(i)``: entry ``i``.  ``links``: (entry, kind, target) in entry
+    order.  ``find(targets)``: each target's entry (-1 when none).
+    ``duplicates``: (entry, first entry with its id).  ``splits``: (entry,
+    sum of its parts).  ``citations``: (entry of each, document id, quote),
+    in entry order; None skips the citation rules.  ``uncited``: the entries
+    citing nothing, when the caller knows them (column-wise).  ``documents``: known
+    document ids (None: not checked).  ``rejected``: ids of entries left out
+    for their own errors.  ``plain_amounts``: amounts in messages without
+    trailing zeros (the bulk reader's exact decimals carry the file's
+    largest number of places).  ``limit``: at most this many problems of one
+    kind, then one line saying how many more (bulk tables of a million rows)."""
+    hints = {**JOURNAL_HINTS, **(hints or {})}
+    out: list[Problem] = []
+    bad: set[int] = set()
+    count: dict[str, int] = defaultdict(int)
+    first_file: dict[str, str] = {}
+
+    def add(i: int, message: str, hint: str = "", severity: str = "error", code: str = ""):
+        if severity == "error":
+            bad.add(i)
+        count[code] += 1
+        if limit is not None and count[code] > limit:
+            return
+        file, line = place(i)
+        first_file.setdefault(code, (file, hint, severity))
+        out.append(Problem(file, line, str(ids[i]), message, hint, severity, code))
+
+    def money(d: Decimal) -> str:
+        return _plain(d) if plain_amounts else str(d)
+
+    # ids
+    for i, first in duplicates:
+        f_file, f_line = place(first)
+        add(i, f"duplicate id {ids[i]!r}",
+            hints["duplicate-id"].format(file=f_file, line=f_line), code="duplicate-id")
+
+    # links: to another entry that is there
+    links = list(links)
+    left_out = set(rejected)
+    target_of = find([t for _, _, t in links]) if links and find is not None else \
+        [-1] * len(links)
+    by_kind: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for (i, kind, target), pos in zip(links, target_of):
+        if target == ids[i]:
+            add(i, f"{kind} links the entry to itself", code="self-link")
+        elif pos < 0 and target not in left_out:
+            add(i, f"{kind} names a missing entry {target!r}", code="missing-link")
+        elif pos >= 0:
+            by_kind[kind].append((i, pos))
+
+    # splits add up to the entry
+    for i, total in splits:
+        a = amount(i)
+        if total != a:
+            cur = currency(i)
+            add(i, f"split does not add up: parts sum to {money(total)} {cur}, "
+                   f"the entry is {money(a)} {cur}", code="split-sum")
+
+    # phased parts must not exceed their package, disbursements their pledge
+    for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i, pos in by_kind.get(kind, ()):
+            groups[pos].append(i)
+        for pkg, parts in groups.items():
+            pkg_cur = currency(pkg)
+            same = []
+            for p in parts:
+                if currency(p) != pkg_cur:
+                    add(p, f"{kind} {ids[pkg]!r} is in {pkg_cur}, this entry in {currency(p)}",
+                        "record the part in its package's currency and restate the other",
+                        severity="warning", code="package-currency")
+                else:
+                    same.append(p)
+            total = sum((amount(p) for p in same), Decimal(0))
+            pkg_amount = amount(pkg)
+            if total > pkg_amount and qualifier(pkg) not in ("at least", "about"):
+                names = ", ".join(str(ids[p]) for p in same)
+                add(pkg, f"{noun} ({names}) add up to {money(total)} {pkg_cur}, "
+                         f"more than the {money(pkg_amount)} {pkg_cur} of {ids[pkg]!r}",
+                    code="package-exceeded")
+
+    # citations, in entry order (an entry's own problems in the order found)
+    if citations is not None or uncited is not None:
+        entry_of, docs, quotes = citations if citations is not None else ((), (), ())
+        if uncited is None:
+            cited = [False] * n
+            for i in entry_of:
+                cited[i] = True
+            uncited = [i for i in range(n) if not cited[i]]
+        uncited = list(uncited)
+        if limit is not None and len(uncited) > limit:   # counted, not all worded
+            count["no-source"] += len(uncited) - limit - 1
+            uncited = uncited[:limit + 1]
+        found: list[tuple[int, int, tuple]] = [
+            (i, -1, ("no source: every figure should cite a document", hints["no-source"],
+                     "warning", "no-source")) for i in uncited]
+        known = None if documents is None else set(documents)
+        if known is not None or check_quotes:
+            for k, i in enumerate(entry_of):
+                if known is not None and docs[k] not in known:
+                    found.append((i, 2 * k, (f"source names an unknown document {docs[k]!r}",
+                                             "declare it in a [[document]] table (sources.toml)",
+                                             "error", "unknown-document")))
+                if check_quotes and not str(quotes[k]).strip():
+                    found.append((i, 2 * k + 1, (f"citation of {docs[k]!r} has no quote",
+                                                 "quote the shortest phrase that carries the "
+                                                 "figure", "warning", "no-quote")))
+        found.sort(key=lambda x: (x[0], x[1]))
+        for i, _, (message, hint, severity, code) in found:
+            add(i, message, hint, severity, code)
+    if limit is not None:
+        for code, k in count.items():
+            if k > limit:
+                file, hint, severity = first_file[code]
+                out.append(Problem(file, 0, "", f"{k - limit} more row(s) with the problem: "
+                                   + _GENERIC.get(code, code), hint, severity, code))
+    return out, bad
+
+
+# each rule's message with the particulars left out (the "and N more" lines)
+_GENERIC = {
+    "duplicate-id": "duplicate id …", "self-link": "… links the entry to itself",
+    "missing-link": "… names a missing entry …", "split-sum": "split does not add up",
+    "package-currency": "… is in another currency than its package",
+    "package-exceeded": "parts add up to more than their package",
+    "no-source": "no source: every figure should cite a document",
+    "unknown-document": "source names an unknown document …",
+    "no-quote": "citation has no quote",
+}
