@@ -182,7 +182,8 @@ def test_recorded_basis_equals_hledger_on_the_export(linked, run_cli, tmp_path):
     if exe is None:
         pytest.skip("hledger not installed (apt-get install hledger)")
     journal = tmp_path / "linked.journal"
-    code, _, err = run_cli("export", str(linked), "--to", "hledger", "-o", str(journal))
+    code, _, err = run_cli("export", str(linked), "--to", "hledger", "--basis", "recorded",
+                           "-o", str(journal))   # as recorded, with P directives for -X
     assert code == 0, err
     out = subprocess.run([exe, "-f", str(journal), "bal", "-X", "GBP", "--value=then", "--flat",
                           "-N", "-O", "csv", "not:tag:secondary"],
