@@ -49,8 +49,10 @@ def register(sub) -> None:
                     "money figures no entry cites are listed.  Exit 0 when every citation "
                     "verifies, 1 otherwise (warnings fail too with --strict).  See docs/audit.md.")
     p.add_argument("ledger", metavar="LEDGER", help="ledger folder or .toml file (bulk tables carry no quotes to audit)")
-    p.add_argument("--sources", required=True, metavar="DIR",
-                   help="the source archive folder (document paths are relative to it)")
+    p.add_argument("--sources", metavar="DIR",
+                   help="the source archive folder (document paths are relative to it); "
+                        "default: the ledger's own 'archive' option, a folder inside the ledger "
+                        "(as 'import --from iati|fts' sets it up)")
     p.add_argument("--tolerance", type=_fraction, default=None, metavar="FRACTION",
                    help="largest accepted deviation of a restatement's implied rate from the "
                         "reference rate (default 0.05, i.e. 5%%)")
@@ -67,6 +69,26 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def ledger_archive(book, where) -> str:
+    """The archive the ledger names (``archive = "sources"`` in ``[ledger]``).
+    It must lie inside the ledger folder: a ledger file is input like any
+    other, and may not point the audit at the rest of the machine."""
+    from pathlib import Path
+
+    from ledger.errors import LedgerError
+    from ledger.safe_io import UnsafeFile, confine
+
+    name = str((book.options or {}).get("archive") or "").strip()
+    if not name:
+        raise LedgerError(f"audit: {where} names no archive (set archive = \"DIR\" in its "
+                          f"[ledger] table); give the source archive folder with --sources DIR")
+    root = Path(book.root) if book.root else Path(where)
+    try:
+        return str(confine(root / name, root, what="archive folder named by the ledger"))
+    except UnsafeFile as err:
+        raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
+
+
 def run(args: argparse.Namespace) -> int:
     from ledger.archive import Archive
     from ledger.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
@@ -81,8 +103,9 @@ def run(args: argparse.Namespace) -> int:
         raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "
                           f"or documents to check against the sources; audit the journal "
                           f"it came from")
-    archive = Archive(args.sources)          # a missing folder is one clear line
     book = load_ledger(args.ledger, quiet_warnings=True)
+    sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
+    archive = Archive(sources)               # a missing folder is one clear line
     chosen = filtered(book.entries, args)
     entries = None if len(chosen) == len(book.entries) else chosen
     result = audit(book, archive,

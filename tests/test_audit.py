@@ -470,3 +470,24 @@ def test_a_range_verifies_its_bounds_with_a_qualifier(tmp_path):
     exact = _entry("y", "£75m", sources=[Citation("a", "£60m–£75m")])
     assert [f.code for f in verify_citation(exact, 0, read_source(tmp_path / "a.txt")).findings] == [
         "quote-verified", "qualifier-mismatch"]
+
+
+def test_audit_uses_the_archive_the_ledger_names(ledger_copy, run_cli):
+    """Without --sources, the ledger's own archive option (a folder inside the
+    ledger) is audited; one pointing outside it, or none, is one clear line."""
+    import shutil
+    book, archive = ledger_copy
+    shutil.copytree(archive, book / "sources")
+    options = book / "ledger.toml"
+    base = options.read_text(encoding="utf-8")
+    options.write_text(base + 'archive = "sources"\n', encoding="utf-8")
+    code, out, err = run_cli("audit", book, "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["summary"]["verified"] == data["summary"]["citations"] == 9
+    options.write_text(base + 'archive = "../seeds"\n', encoding="utf-8")   # outside the ledger
+    code, _, err = run_cli("audit", book)
+    assert code == 1 and "outside" in err and "--sources" in err and "Traceback" not in err
+    options.write_text(base, encoding="utf-8")
+    code, _, err = run_cli("audit", book)
+    assert code == 1 and "names no archive" in err and "--sources" in err
