@@ -483,6 +483,14 @@ def _where_parts(where: str, entry_id: str) -> tuple[str, int]:
     return loc, 0
 
 
+def _missing(v) -> bool:
+    """None, NaN, or pandas' NA / NaT (what a missing cell reads as depends on
+    the column's dtype and the pandas version)."""
+    if v is None or (isinstance(v, float) and v != v):
+        return True
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
 def _entry_views(t: Tables, documents) -> tuple[Entry, ...]:
     """``Entry`` objects made from the rows."""
     import numpy as np
@@ -518,10 +526,9 @@ def _entry_views(t: Tables, documents) -> tuple[Entry, ...]:
     out = []
     for i in range(n):
         y = years[i]
-        y = None if y is None or (isinstance(y, float) and y != y) else Decimal(str(y)) \
-            if not isinstance(y, Decimal) else y
+        y = None if _missing(y) else Decimal(str(y)) if not isinstance(y, Decimal) else y
         fy = lists["fiscal_year"][i]
-        fy = None if fy is None or fy == "" or (isinstance(fy, float) and fy != fy) else str(fy)
+        fy = None if _missing(fy) or fy == "" else str(fy)
         key = (lists["period_kind"][i], y, starts[i], ends[i], fy)
         p = periods.get(key)
         if p is None:

@@ -773,9 +773,11 @@ def entry_facts(entries) -> pd.DataFrame:
         rows = links.loc[links["kind"].isin(["disburses", "part_of"]).to_numpy(), "entry"]
         pays[rows.to_numpy(dtype="int64")] = True
 
-    def text(col):
-        return en[col].fillna("").astype(str).to_numpy(dtype=object) if col in en else \
-            np.full(n, "", dtype=object)
+    def text(col):   # missing -> "" (a categorical column cannot take a new "" by fillna)
+        if col not in en:
+            return np.full(n, "", dtype=object)
+        out = en[col].to_numpy(dtype=object, na_value=None)   # NaN, NA, NaT -> None
+        return np.array(["" if v is None else str(v) for v in out], dtype=object)
     tags = [tuple(sorted({x for x in s.split(";") if x})) for s in text("tags")]
     return pd.DataFrame({
         "id": en["id"].astype(str).to_numpy(dtype=object), "tags": tags,

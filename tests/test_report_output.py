@@ -210,7 +210,11 @@ def test_native_charts_draw_from_the_sheets_cells(report):
     assert chart.series[0].cat.numRef.f == f"'By purpose'!$A$3:$A${2 + n}" or \
         chart.series[0].cat.strRef.f == f"'By purpose'!$A$3:$A${2 + n}"
     assert chart.y_axis.scaling.logBase == 10            # £1.4m beside £5.1bn
-    assert chart.dataLabels.showVal and "bn" in chart.dataLabels.numFmt
+    # the labels' number format uses the locale's own billions suffix (CLDR's: computed with babel)
+    from babel.numbers import format_compact_currency
+    suffix = re.sub(r"[\d.,\s£\u00a0]", "", format_compact_currency(5_000_000_000, "GBP",
+                                                                    locale="en_GB"))
+    assert chart.dataLabels.showVal and f'"{suffix}"' in chart.dataLabels.numFmt
     (chart,) = wb["Summary"]._charts
     assert len(chart.series) == len(report.matrix.columns)
     assert len(wb["By year"]._charts) == 1 and len(wb["By status"]._charts) == 1
