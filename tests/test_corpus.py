@@ -23,13 +23,7 @@ def test_the_corpus_is_there_half_english_half_french():
     assert all(d.with_suffix(".csv").is_file() for d in DOCS)
 
 
-# the first held-back set's two French misses, known before it joined the tuned part
-KNOWN_MISSES = {"h-fr-04": "francs CFA not read", "h-fr-05": "an adjective rate (annuelle)"}
-
-
-@pytest.mark.parametrize("doc", [
-    pytest.param(d, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[d.stem]))
-    if d.stem in KNOWN_MISSES else d for d in DOCS], ids=[d.stem for d in DOCS])
+@pytest.mark.parametrize("doc", DOCS, ids=[d.stem for d in DOCS])
 def test_extraction_matches_the_gold(doc):
     with open(doc.with_suffix(".csv"), newline="", encoding="utf-8") as fh:
         gold = list(csv.DictReader(fh))
