@@ -7,8 +7,8 @@ Runs ``ledger-tool extract --format csv`` as a process over each part of the
 corpus (what a user runs) and compares its rows with the hand-made gold CSVs
 next to the documents (tests/corpus/README.md says how they were made).  A
 found mention matches a gold one when their phrases overlap in the document;
-fields are compared on the matched pairs.  The held-back part was written
-before the grammar was extended and is never used to tune it.
+fields are compared on the matched pairs.  The held-back part was written,
+with its gold, before the last grammar change and is never used to tune it.
 """
 from __future__ import annotations
 

@@ -285,12 +285,29 @@ def _start_differs(quoted, entry: Entry):
     return said, recorded
 
 
+def _cfa_as_recorded(m, entry: Entry):
+    """A mention in "francs CFA" that its document leaves unsettled (XOF or
+    XAF) takes the zone the entry records, when it records one."""
+    from dataclasses import replace
+
+    from .money import CFA_FRANC
+
+    codes = {entry.currency, *(r.currency for r in entry.restated)} & {"XOF", "XAF"}
+    if len(codes) != 1 or CFA_FRANC not in (m.currency, *(r.currency for r in m.restated)):
+        return m
+    code = codes.pop()
+    return replace(m, currency=code if m.currency == CFA_FRANC else m.currency,
+                   restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
+                                  for r in m.restated))
+
+
 def _pick(mentions, entry: Entry):
     """The mention carrying the entry's figure and how it matches."""
     from .period import total
 
     money = entry.money
     restated = set(entry.restated)
+    mentions = [_cfa_as_recorded(m, entry) for m in mentions]
     for m in mentions:
         if Money(m.amount, m.currency) == money or (
                 m.upper is not None and Money(m.upper, m.currency) == money):
@@ -340,7 +357,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(Finding("error", "quote-not-found",
                                 f"quote {cit.quote!r} not found in {doc}{hint}",
                                 details=details, **base, **where))
-        mentions = tuple(find_mentions(fold(cit.quote)[0]))
+        mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
@@ -377,7 +394,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
     words = re.sub(r"\s+", " ", m.text)
-    mentions = tuple(find_mentions(words))
+    mentions = tuple(find_mentions(words, context=source.text))
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
     if not mentions:

@@ -18,9 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import LedgerError
-from .model import FISCAL_YEAR, OVER, PER_YEAR, Money, Period
-from .money import MoneyError, extend_phrase, iter_atoms, plain_decimal
-from .period import match_period, span_years
+from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from .money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
+from .period import match_period, match_rate_tail, rate_stated_before, span_years
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
@@ -82,14 +82,18 @@ def _period_fields(period: Period) -> tuple[str, Decimal | None, str]:
     return per, years, fiscal
 
 
-def find_mentions(text: str, doc: str = "") -> list[Mention]:
+def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[Mention]:
     """Every money mention in ``text``, in order of appearance.
 
     A mention's period is the one written right after it ("£5m a year"); when
     there is none, a period further on in the same clause ("£12 million fund
     over two years", "15 M€ versés chaque année pendant trois ans") or at the
     start of the sentence ("In FY2024 the Department committed £7m") is taken,
-    as long as no other amount stands between them."""
+    as long as no other amount stands between them.
+
+    An amount in "francs CFA" is in XOF or XAF as the text (or ``context``,
+    the whole document a quote comes from) names the zone; otherwise its
+    currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     atoms = list(iter_atoms(text))
@@ -107,6 +111,22 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
             continue
         period, period_text, end, before = ph.period, ph.period_text, ph.end, False
+        # "an annual envelope of £7m", "une enveloppe annuelle de 7 millions de
+        # livres": a rate said by an adjective before the amount
+        adjective = period.kind in (ONE_OFF, OVER) and rate_stated_before(
+            text, max(line_start, consumed_to, 0), ph.start)
+        if adjective:
+            before = True
+            if period_text:       # "… of £2m over three years": for three years
+                period = Period(PER_YEAR, years=period.years, start=period.start,
+                                end=period.end)
+            else:
+                tail = match_rate_tail(text, ph.end)   # "… from 2025", "… pendant trois ans"
+                if tail:
+                    period, end = tail
+                    period_text = text[ph.end:end].strip()
+                else:
+                    period = Period(PER_YEAR)
         if period.is_open_ended:
             # "4 millions d'euros par an … pendant cinq ans": a duration further on
             # in the clause says for how long the rate runs
@@ -117,7 +137,7 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
                                 start=period.start or later[0].start)
                 end = later[1]
                 period_text = text[ph.end - len(ph.period_text):end].strip()
-        if not period_text:
+        if not period_text and not adjective:
             nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
             later = _period_later(text, ph.end, nxt)
             if later:
@@ -133,12 +153,21 @@ def find_mentions(text: str, doc: str = "") -> list[Mention]:
                 elif lead is not None and lead[0] == sent:
                     period, before = lead[1], True
         consumed_to = end
+        currency = atom.currency
+        restated = tuple(Money(r.amount, r.currency) for r in ph.restated)
+        if CFA_FRANC in (currency, *(r.currency for r in restated)):
+            code = settle_cfa(text, ph.start) if context is None else settle_cfa(context)
+            if code == CFA_FRANC and context is not None:
+                code = settle_cfa(text, ph.start)
+            currency = code if currency == CFA_FRANC else currency
+            restated = tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
+                             for r in restated)
         per, years, fiscal = _period_fields(period)
         mentions.append(Mention(
             doc=doc, line=line_idx + 1, column=ph.start - line_start + 1,
-            phrase=text[ph.start:end], amount=ph.atom.amount, currency=atom.currency,
+            phrase=text[ph.start:end], amount=ph.atom.amount, currency=currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
-            restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
+            restated=restated,
             period=period, amount_text=ph.amount_text, period_text=period_text,
             restated_text=tuple(r.text for r in ph.restated), offset=ph.start,
             upper=ph.upper, period_before=before,
@@ -159,11 +188,12 @@ _WORD_START = re.compile(r"(?<![\w'’-])(?=[\w])")
 
 def _distant_ok(period: Period, phrase: str) -> bool:
     """Periods that may be taken from a distance: durations, rates said with
-    "per"/"each"/"chaque" (not "a year", as in "a year ago"), fiscal years,
+    "per"/"each"/"chaque" (not "a year", as in "a year ago", nor "annuel",
+    as in "le rapport annuel"), fiscal years,
     explicit spans."""
     low = phrase.lower()
-    if low.startswith(("a year", "a yr", "an ")):
-        return False
+    if low.startswith(("a year", "a yr", "an ")) or re.match(r"annuel(?:le)?s?\b", low):
+        return False      # "annuel" is yearly only right after its amount ("10 M€ annuels")
     return period.kind != OVER or period.years is not None or (
         period.start is not None and period.end is not None)
 

@@ -22,7 +22,7 @@ __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
-    "plain_decimal",
+    "plain_decimal", "CFA_FRANC", "settle_cfa",
 ]
 
 
@@ -111,6 +111,77 @@ def _table() -> _Table:
     symbols.update(SYMBOL_OVERRIDES)
     unique.update(NAME_OVERRIDES)
     return _Table(codes, symbols, unique)
+
+
+# "francs CFA" names two currencies: the West African CFA franc (XOF, issued
+# by the BCEAO for the UEMOA) and the Central African one (XAF, BEAC, CEMAC),
+# at the same parity with the euro.  An amount in "francs CFA" is read as
+# money with this currency until the document says which zone it is about
+# (``settle_cfa``); babel's own names ("franc CFA (BCEAO)", "Central African
+# CFA franc") are read as XOF or XAF straight away.
+CFA_FRANC = "XOF|XAF"
+_CFA_NAMES = ("franc CFA", "francs CFA", "FCFA", "F CFA", "CFA franc", "CFA francs", "CFAF")
+_CFA_KEYS = frozenset(_norm_name(n) for n in _CFA_NAMES)
+
+
+def _zone_re(words: list[str]) -> re.Pattern:
+    body = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+").replace("'", "['’]")
+                    for w in sorted(words, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
+
+
+# The members of each zone (and their capitals), the issuing banks, the
+# unions and the regions, in French and English.
+_CFA_ZONES = {
+    "XOF": _zone_re([
+        "BCEAO", "UEMOA", "UMOA", "WAEMU", "Afrique de l'Ouest", "West Africa", "West African",
+        "Bénin", "Benin", "béninois", "béninoise", "Burkina Faso", "burkinabè", "burkinabé",
+        "Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast", "ivoirien", "ivoirienne", "ivoiriens",
+        "Guinée-Bissau", "Guinea-Bissau", "Mali", "malien", "malienne", "maliens", "Niger",
+        "nigérien", "nigérienne", "Sénégal", "Senegal", "sénégalais", "sénégalaise",
+        "Togo", "togolais", "togolaise", "Porto-Novo", "Cotonou", "Ouagadougou", "Abidjan",
+        "Yamoussoukro", "Bissau", "Bamako", "Niamey", "Dakar", "Lomé", "Lome"]),
+    "XAF": _zone_re([
+        "BEAC", "CEMAC", "Afrique centrale", "Central Africa", "Central African",
+        "Cameroun", "Cameroon", "camerounais", "camerounaise", "Centrafrique",
+        "centrafricain", "centrafricaine", "République du Congo", "Republic of the Congo",
+        "Republic of Congo", "Congo-Brazzaville", "Gabon", "gabonais", "gabonaise",
+        "Guinée équatoriale", "Equatorial Guinea", "Tchad", "Chad", "tchadien", "tchadienne",
+        "tchadiens", "Yaoundé", "Yaounde", "Douala", "Bangui", "Brazzaville", "Libreville",
+        "Malabo", "N'Djamena", "N'Djaména", "Ndjamena"]),
+}
+_PARAGRAPH_END = re.compile(r"\n\s*\n")
+_SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n\s*\n")
+
+
+def settle_cfa(text: str, pos: int | None = None) -> str:
+    """XOF or XAF for an amount in "francs CFA" at ``text[pos]``, when the
+    text names one zone only (a member state, its capital, the issuing bank,
+    the union or the region) — in the sentence first, then the paragraph,
+    then the whole text; ``CFA_FRANC`` when it names neither or both."""
+    spans = [(0, len(text))]
+    if pos is not None:
+        ends = [m.end() for m in _SENTENCE_STOP.finditer(text)]
+        a = max([e for e in ends if e <= pos], default=0)
+        b = min([e for e in ends if e > pos], default=len(text))
+        pa = max([m.end() for m in _PARAGRAPH_END.finditer(text) if m.end() <= pos], default=0)
+        pb = min([m.start() for m in _PARAGRAPH_END.finditer(text) if m.start() > pos],
+                 default=len(text))
+        spans = [(a, b), (pa, pb), (0, len(text))]
+    for a, b in spans:
+        zones = {code for code, rx in _CFA_ZONES.items() if rx.search(text, a, b)}
+        if len(zones) == 1:
+            return zones.pop()
+        if zones:
+            return CFA_FRANC       # both zones named: the text does not say which
+    return CFA_FRANC
+
+
+def _code(token: str) -> str | None:
+    """``currency_code``, and CFA_FRANC for the CFA franc's shared names."""
+    if _norm_name(token) in _CFA_KEYS:
+        return CFA_FRANC
+    return currency_code(" ".join(token.split()) if not token.isupper() else token)
 
 
 def known_currencies() -> frozenset[str]:
@@ -283,7 +354,7 @@ def _atom_re() -> re.Pattern:
     t = _table()
     codes = rf"(?<![A-Za-z])(?:{'|'.join(sorted(t.codes))})(?![A-Za-z])"
     syms = _alt(t.symbols)
-    names = _alt(t.names, ci=True)
+    names = _alt([*t.names, *_CFA_NAMES], ci=True)
     letter_after = r"(?![^\W\d_])"
     prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)"
               rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?")
@@ -304,8 +375,7 @@ _REDUNDANT_WORD = re.compile(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("wn") is not None:
-        cur = m.group("sc")
-        code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
+        code = _code(m.group("sc"))
         exp = _WORD_SCALES[m.group("ws").lower()]
         value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
         return AmountMatch(m.start(), end, value, code, m.group(0), exp)
@@ -315,7 +385,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
     else:
         cur, num, scale = m.group("sc"), m.group("sn"), m.group("ss")
         prefixed = False
-    code = currency_code(" ".join(cur.split()) if not cur.isupper() else cur)
+    code = _code(cur)
     if code is None:  # pragma: no cover - the regex only admits known tokens
         raise MoneyError(f"unknown currency {cur!r}")
     if prefixed:
@@ -663,6 +733,11 @@ def _parse_grammar(text: str) -> ParsedAmount:
     for r in phrase.restated:
         if r.amount <= 0:
             raise MoneyError(f"amount must be positive in {r.text!r} in {text!r}")
+    for a in (atom, *phrase.restated):
+        if a.currency == CFA_FRANC:
+            raise MoneyError(f"{a.text!r} in {text!r}: 'francs CFA' names two currencies, "
+                             "XOF (West Africa, BCEAO) and XAF (Central Africa, BEAC): "
+                             "write the code, e.g. '98.4 billion XOF'")
     assert phrase.qualifier in QUALIFIERS
     return ParsedAmount(atom.amount, atom.currency, phrase.qualifier, period,
                         tuple(Money(r.amount, r.currency) for r in phrase.restated), text)

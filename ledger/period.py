@@ -19,7 +19,8 @@ from typing import Callable
 
 from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
-__all__ = ["PeriodError", "parse_period", "match_period", "duration_years",
+__all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
+           "rate_stated_before", "duration_years",
            "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS"]
 
 
@@ -70,7 +71,9 @@ _PER = (r"(?:(?:a|per|each|every)" + _WS + r"(?:year|yr|annum)\b"
         r"(?!" + _WS + r"(?:ago|earlier|later|after|before|since)\b)|annually\b|yearly\b"
         r"|p\.a\.|pa\b|/" + r"[ ]?(?:year|yr|annum)\b|par" + _WS + r"an\b"
         r"|par" + _WS + r"année\b|chaque" + _WS + r"année\b|tous" + _WS + r"les" + _WS
-        + r"ans\b|annuellement\b)")
+        + r"ans\b|annuellement\b"
+        # an adjective after the amount: "10 M€ annuels"
+        r"|annuel(?:le)?s?\b)")
 _TO = rf"{_WS}(?:to|until|till|through|-|à|au|jusqu['’]à|jusqu['’]en){_WS}"
 _NEXT = (rf"(?:the{_WS}(?:next|following|same){_WS}|a{_WS}period{_WS}of{_WS}"
          rf"|(?:les|ces){_WS}|une{_WS}(?:période|durée){_WS}de{_WS})?")
@@ -278,13 +281,17 @@ _FISCAL_WORDS = (rf"(?:(?:fiscal|financial|budget){_WS}year|exercice(?:{_WS}budg
 _EXERCICE = rf"(?:exercice(?:{_WS}budgétaire)?|année{_WS}budgétaire){_WS}(?P<fy>\d{{4}})(?![-/\d])"
 _SPAN = rf"(?P<start>\d{{4}})[-–](?P<end>\d{{4}})(?![-/\d])"
 
+# what may follow a rate: " for three years [from DATE]", " from DATE [to DATE]",
+# " until DATE" ("£4m a year for three years"; "an annual grant of £4m from 2025")
+_PER_TAIL = (rf"{_WS}(?:for|over|pendant|sur|durant){_WS}{_NEXT}{_DUR}"
+             rf"(?:{_WS}{_FROM}(?P<start>{_DATE}))?"
+             rf"|{_WS}{_FROM}(?P<start2>{_DATE})(?:{_TO}(?P<end2>{_DATE}))?"
+             rf"|{_WS}(?:until|till|to|through|jusqu['’](?:à|en)){_WS}(?P<end3>{_DATE})")
+
 _FORMS: list[tuple[re.Pattern, Callable, bool]] = [
     (_re(r"one[- ]off|one[- ]time|once|(?:a[ ])?single[ ]payment|lump[- ]sum"), _b_one_off, False),
     # per year [for|over N years [from DATE]] | [from DATE [to DATE]] | [until DATE]
-    (_re(rf"(?:{_PER})(?:{_WS}(?:for|over|pendant|sur|durant){_WS}{_NEXT}{_DUR}"
-         rf"(?:{_WS}{_FROM}(?P<start>{_DATE}))?"
-         rf"|{_WS}{_FROM}(?P<start2>{_DATE})(?:{_TO}(?P<end2>{_DATE}))?"
-         rf"|{_WS}(?:until|till|to|through|jusqu['’](?:à|en)){_WS}(?P<end3>{_DATE}))?"), _b_per, True),
+    (_re(rf"(?:{_PER})(?:{_PER_TAIL})?"), _b_per, True),
     # over N years [from DATE]; over a three-year period; sur trois ans; pendant deux ans
     (_re(rf"(?:over|for|sur|pendant|durant){_WS}{_NEXT}{_DUR}(?:{_WS}{_FROM}(?P<start>{_DATE}))?"),
      _per_or_over(OVER), True),
@@ -355,6 +362,42 @@ def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
             except PeriodError:
                 continue
     return None
+
+
+# A rate said by an adjective before the amount: "an annual envelope of £7m",
+# "a yearly allocation of up to €4m", "an annual £2m grant", "une enveloppe
+# annuelle de 7 millions de livres", "une dotation annuelle supplémentaire
+# d'environ 2 M€".  The adjective, at most two words, then "of"/"de"/"d'" (or
+# nothing) right before the amount (or its qualifier); "bi-annual",
+# "semi-annual" are not yearly.
+_RATE_BEFORE_RE = re.compile(
+    rf"(?<![\w-])(?:annual|yearly|annuel(?:le)?s?)"
+    rf"(?:(?:{_WS}(?!(?:of|de|des|du|la|le|les|the|and|et|in|en|for|pour)\b)[^\W\d_][\w-]*){{0,2}}"
+    rf"(?:{_WS}(?:of|de|worth|totalling|totaling)|{_WS}d['’]))?"
+    rf"(?:{_WS}|(?<=['’]))$", re.IGNORECASE)
+
+
+def rate_stated_before(text: str, start: int, pos: int) -> bool:
+    """Whether the words just before ``text[pos]`` (not before ``start``) say
+    the amount there is a yearly one by an adjective: "an annual envelope of"."""
+    return _RATE_BEFORE_RE.search(text, max(start, pos - 80), pos) is not None
+
+
+def match_rate_tail(text: str, pos: int) -> tuple[Period, int] | None:
+    """What may follow a rate's amount when the rate was said before it (by
+    an adjective): " for three years", " from April 2025", " pendant trois
+    ans", " à partir de 2025", " until 2027" as ``(per-year period, end)``;
+    None when there is none.  The same tail as after "a year" / "par an"."""
+    m = _RATE_TAIL_RE.match(text, pos)
+    if m is None or not _tail_end_ok(text, m.end()):
+        return None
+    try:
+        return _b_per(m, None), m.end()
+    except PeriodError:
+        return None    # "until 2027" without a start: the rate still stands
+
+
+_RATE_TAIL_RE = _re(f"(?:{_PER_TAIL})")
 
 
 def parse_period(text: str, *, on: dt.date | None = None) -> Period:

@@ -55,6 +55,12 @@ def run(args: argparse.Namespace) -> int:
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
         mentions = mentions_in(doc)
+        for m in mentions:
+            if _unsettled_cfa(m):
+                print(f"ledger-tool: extract: warning: {doc.path}:{m.line}:{m.column}: "
+                      f"{' '.join(m.phrase.split())!r}: 'francs CFA' is XOF (West Africa) or "
+                      "XAF (Central Africa) and the document does not say which; the "
+                      "currency is written XOF|XAF: confirm it", file=sys.stderr)
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         results.append((doc, mentions))
@@ -83,6 +89,20 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ output
+def _unsettled_cfa(m) -> bool:
+    from ledger.money import CFA_FRANC
+
+    return CFA_FRANC in (m.currency, *(r.currency for r in m.restated))
+
+
+def _money_cell(amount, currency: str, locale: str) -> str:
+    from ledger.money import known_currencies, format_money, plain_decimal
+
+    if currency not in known_currencies():     # "XOF|XAF": francs CFA not settled
+        return f"{plain_decimal(amount)} {currency}"
+    return format_money(amount, currency, locale)
+
+
 def _write_csv(mentions) -> None:
     import csv
 
@@ -117,17 +137,15 @@ def _write_json(mentions) -> None:
 
 
 def _write_table(mentions, locale: str) -> None:
-    from ledger.money import format_money
-
     header = ("doc", "line:col", "amount", "qualifier", "period", "restated", "phrase")
     rows = [header]
     for m in mentions:
         rows.append((
-            m.doc, f"{m.line}:{m.column}", format_money(m.amount, m.currency, locale)
-            + (f" – {format_money(m.upper, m.currency, locale)}" if m.upper is not None else ""),
+            m.doc, f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
+            + (f" – {_money_cell(m.upper, m.currency, locale)}" if m.upper is not None else ""),
             "" if m.qualifier == "exact" else m.qualifier,
             "" if m.period.kind == "one-off" else m.period.describe(),
-            ", ".join(format_money(r.amount, r.currency, locale) for r in m.restated),
+            ", ".join(_money_cell(r.amount, r.currency, locale) for r in m.restated),
             " ".join(m.phrase.split()),
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
@@ -147,8 +165,10 @@ def _draft_amount(m) -> str:
     """The amount as written, with its qualifier; a range's lower bound as
     'at least' (an entry holds one amount)."""
     if m.qualifier == "range":
-        from ledger.money import format_amount_phrase
+        from ledger.money import format_amount_phrase, known_currencies, plain_decimal
 
+        if m.currency not in known_currencies():     # francs CFA to be settled (a TODO says so)
+            return f"at least {plain_decimal(m.amount)} {m.currency}"
         return f"at least {format_amount_phrase(m.amount, m.currency)}"
     return " ".join(m.amount_text.split())
 
@@ -188,6 +208,9 @@ def draft_toml(results) -> str:
             if m.qualifier == "range":
                 lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
                                  "the draft records its lower bound as 'at least'")
+            if _unsettled_cfa(m):
+                lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
+                             "write the code in the amount or restatement")
             if m.period_before:
                 lines.append("# the period is stated earlier in the sentence: "
                              "quote it too, or check it by hand")

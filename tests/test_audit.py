@@ -491,3 +491,19 @@ def test_audit_uses_the_archive_the_ledger_names(ledger_copy, run_cli):
     options.write_text(base, encoding="utf-8")
     code, _, err = run_cli("audit", book)
     assert code == 1 and "names no archive" in err and "--sources" in err
+
+
+def test_a_quote_in_francs_cfa_takes_its_documents_zone(tmp_path):
+    (tmp_path / "a.txt").write_text("Dakar, le 4 juillet 2024\n\nL'AFD prête 150 M€ "
+                                    "(environ 98,4 milliards de francs CFA).\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Un prêt de 98,4 milliards de francs CFA a été signé.\n",
+                                    encoding="utf-8")
+    quote = "98,4 milliards de francs CFA"
+    xof = _entry("x", "98.4 billion XOF", sources=[Citation("a", quote), Citation("b", quote)])
+    assert verify_citation(xof, 0, read_source(tmp_path / "a.txt")).verified
+    # the document names no zone: the entry's XOF settles it
+    assert verify_citation(xof, 1, read_source(tmp_path / "b.txt")).verified
+    # the document is about Senegal: XAF is not what it says
+    xaf = _entry("y", "98.4 billion XAF", sources=[Citation("a", quote)])
+    c = verify_citation(xaf, 0, read_source(tmp_path / "a.txt"))
+    assert not c.verified and [f.code for f in c.findings] == ["amount-mismatch"]

@@ -315,6 +315,7 @@ FORMS = [
     ("2 M€ par an dès 2025", (D(2_000_000), "EUR", "exact", "year", None, "", "2025-01-01", None)),
     ("5 M€ tous les ans", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
     ("5 M€ annuellement", (D(5_000_000), "EUR", "exact", "year", None, "", "", None)),
+    ("10 M€ annuels", (D(10_000_000), "EUR", "exact", "year", None, "", "", None)),
     ("£5m over the period 2024-2027", (D(5_000_000), "GBP", "exact", "", D(4), "", "2024-01-01", None)),
     ("7 milliards de dollars pour 2023", (D(7_000_000_000), "USD", "exact", "", D(1), "", "2023-01-01", None)),
     ("£5m in FY24", (D(5_000_000), "GBP", "exact", "", None, "2023-24", "", None)),
@@ -412,6 +413,8 @@ def test_cli_draft_keeps_start_fiscal_year_qualifier_and_range(cli, tmp_path):
     " million", " millions", " milliards", " d'euros", " pounds", " livres", " (", ")",
     "soit ", "environ ", " a year", " par an", " sur deux ans", " from April 2024",
     " in FY2024", " pour l'exercice 2024", " over three years", ".", "\n", "up to ",
+    "an annual envelope of ", "une enveloppe annuelle de ", " francs CFA", " FCFA", " Sénégal",
+    " Tchad",
 ]), max_size=30))
 def test_any_mix_of_the_grammars_pieces_is_read_without_crashing(pieces):
     text = "".join(pieces)
@@ -423,3 +426,91 @@ def test_any_mix_of_the_grammars_pieces_is_read_without_crashing(pieces):
 def test_a_range_bound_too_long_to_hold_exactly_is_not_a_range():
     (m,) = find_mentions("It costs £5-99999999999999999999999999999999m in all.")
     assert (m.amount, m.qualifier, m.upper) == (D(5), "exact", None)
+
+
+# ------------------------------------------- a rate said by an adjective (issue 17)
+@pytest.mark.parametrize("sentence,per,years,start", [
+    ("Ministers set an annual envelope of £7m for the unit.", "year", None, ""),
+    ("Le ministre a évoqué une enveloppe annuelle de 7 millions de livres pour la justice.",
+     "year", None, ""),
+    ("It will pay a yearly allocation of €4.5 million to the camp.", "year", None, ""),
+    ("Une subvention annuelle d'environ 3 millions d'euros ira aux communes.", "year", None, ""),
+    ("Une aide annuelle supplémentaire de 2 M€ sera versée.", "year", None, ""),
+    ("An annual £2m grant goes to the port.", "year", None, ""),
+    ("It agreed annual funding of £2m over three years.", "year", D(3), ""),
+    ("Une dotation annuelle de 2 M€ pendant trois ans.", "year", D(3), ""),
+    ("Une dotation annuelle de 2 M€ à partir de 2025 pour les communes.", "year", None, "2025-01-01"),
+    ("An annual budget of £4m from April 2025 for the unit.", "year", None, "2025-04-01"),
+    ("Une enveloppe annuelle de 4 M€ sera versée à la commune pendant cinq ans.", "year", D(5), ""),
+    # not a yearly amount: the adjective is about something else, or not yearly
+    ("The annual report says £5m was spent.", "", None, ""),
+    ("Annual report 2023: the fund gave £5m.", "", None, ""),
+    ("A bi-annual grant of £2m was paid.", "", None, ""),
+    ("Le rapport annuel de la Cour : 5 M€ ont été dépensés.", "", None, ""),
+])
+def test_a_rate_said_by_an_adjective_before_the_amount(sentence, per, years, start):
+    (m,) = find_mentions(sentence)
+    assert (m.per, m.over_years, m.start) == (per, years, start)
+    # the phrase is the amount (and what follows it); the adjective is marked as
+    # stated before, so a draft asks to quote it too
+    assert m.period_before == bool(per)
+    assert not m.phrase.lower().startswith(("an annual", "une", "a yearly"))
+
+
+# ------------------------------------------------- the CFA franc (issue 17)
+@pytest.mark.parametrize("text,currency", [
+    ("Au Sénégal, l'AFD prête 150 M€ (environ 98,4 milliards de francs CFA).", "XOF"),
+    ("Au Tchad, l'AFD finance 7 M€ (environ 4,6 milliards de FCFA).", "XAF"),
+    ("La BCEAO a injecté 500 milliards de francs CFA.", "XOF"),
+    ("La BEAC a injecté 500 milliards de francs CFA.", "XAF"),
+    ("Burkina Faso received 20 billion CFA francs.", "XOF"),
+    ("Yaoundé, le 3 mai 2024\n\nL'État versera 12 milliards de francs CFA aux communes.", "XAF"),
+    ("Le prêt est de 10 M€ (6,5 milliards de francs CFA (BEAC)).", "XAF"),
+    # neither zone, or both: the user settles it
+    ("Un prêt de 10 M€ (6,5 milliards de francs CFA) a été signé.", "XOF|XAF"),
+    ("Le Sénégal et le Tchad recevront 3 milliards de francs CFA.", "XOF|XAF"),
+    ("Niger est un pays.\n\nLe Cameroun recevra 3 milliards de francs CFA.", "XAF"),
+])
+def test_cfa_francs_take_the_zone_the_document_names(text, currency):
+    (m,) = find_mentions(text)
+    got = m.restated[0].currency if m.restated else m.currency
+    assert got == currency
+    assert (m.restated[0].amount if m.restated else m.amount) > 0
+
+
+def test_cfa_francs_in_a_quote_take_the_zone_of_its_document():
+    doc = "Dakar, le 4 juillet 2024\n\nL'AFD prête 150 M€ (environ 98,4 milliards de francs CFA)."
+    (m,) = find_mentions("150 M€ (environ 98,4 milliards de francs CFA)", context=doc)
+    assert m.restated == (Money(D(98_400_000_000), "XOF"),)
+
+
+def test_parse_amount_asks_which_cfa_franc():
+    from ledger.money import MoneyError
+
+    with pytest.raises(MoneyError, match="XOF .*XAF"):
+        parse_amount("98,4 milliards de francs CFA")
+    with pytest.raises(MoneyError, match="francs CFA"):
+        parse_amount("150 M€ (98,4 milliards de FCFA)")
+    assert parse_amount("98,4 milliards de francs CFA (BCEAO)").currency == "XOF"
+    assert parse_amount("5 billion Central African CFA francs").currency == "XAF"
+
+
+def test_cli_says_which_cfa_amounts_need_their_currency_confirmed(cli, tmp_path):
+    doc = tmp_path / "pret.txt"
+    doc.write_text("Un prêt de 10 M€ (6,5 milliards de francs CFA) a été signé.\n\n"
+                   "La Banque mondiale ajoute 5 millions de dollars.\n",
+                   encoding="utf-8")
+    code, out, err = cli("extract", "--format", "csv", doc)
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["currency"], r["restated"]) for r in rows] == [
+        ("EUR", "XOF|XAF 6500000000"), ("USD", "")]
+    assert err.count("warning") == 1 and "pret.txt:1:12" in err and "confirm it" in err
+    code, out, err = cli("extract", doc)          # the table shows it as it is
+    assert code == 0 and "6500000000 XOF|XAF" in out
+    draft = tmp_path / "draft.toml"
+    code, _, err = cli("extract", doc, "--draft", draft)
+    assert code == 0
+    text = draft.read_text(encoding="utf-8")
+    assert text.count("TODO: 'francs CFA' is XOF") == 1
+    tomllib.loads(text)
