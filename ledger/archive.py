@@ -207,19 +207,11 @@ def html_text(source: str) -> tuple[str, tuple[int, ...]]:
     return "".join(parser.chars), tuple(parser.origin)
 
 
-def _pdf_text(p: Path) -> tuple[str, tuple[int, ...]]:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError:  # pragma: no cover - pypdf is a dependency
-        raise LedgerError(f"{p}: reading PDF documents needs pypdf (pip install pypdf)") from None
-    try:
-        reader = PdfReader(str(p))
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as err:
-        raise LedgerError(f"{p}: cannot read PDF: {err}") from None
+def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
+    from .render import pdf_pages
+
     starts, text = [], ""
-    for t in pages:
+    for t in pdf_pages(data, p):
         starts.append(len(text))
         text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
     return text, tuple(starts)
@@ -237,7 +229,7 @@ def read_source(path: str | Path, inside: str | Path | None = None) -> SourceTex
     digest = hashlib.sha256(data).hexdigest()
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
-        text, pages = _pdf_text(p)
+        text, pages = _pdf_text(data, p)
         if not text.strip():
             return SourceText(p, "pdf", text, digest, page_starts=pages,
                               warnings=(f"{p}: the PDF has no extractable text (scanned?)",))

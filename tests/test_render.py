@@ -102,6 +102,32 @@ def test_broken_inputs_are_one_clear_line(tmp_path):
         render(empty)
 
 
+def test_special_files_and_oversized_inputs_are_refused(sources, tmp_path, monkeypatch):
+    """The original is read through safe_io (a FIFO would hang a plain read);
+    a PDF's page count and text are bounded before pypdf's text runs on."""
+    import os
+
+    import ledger.render as render_mod
+    from ledger.errors import LedgerError
+
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    with pytest.raises(LedgerError, match=r"pipe\.html: is a FIFO"):
+        render(fifo)
+    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 1)
+    with pytest.raises(LedgerError, match=r"report\.pdf: a PDF of 2 pages, more than the 1"):
+        render(sources[1])
+    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(render_mod, "MAX_PDF_TEXT", 20)
+    with pytest.raises(LedgerError, match=r"report\.pdf: the PDF's text runs past 20 characters"):
+        render(sources[1])
+    monkeypatch.setattr(render_mod, "MAX_SOURCE_BYTES", 100)
+    with pytest.raises(LedgerError, match=r"page\.html: .* more than the 100 bytes limit"):
+        render(sources[0])
+    monkeypatch.setenv("LEDGER_TOOL_MAX_FILE_SIZE", "1M")   # the message's advice works
+    assert "£18.5 million" in render(sources[0])
+
+
 LEDGER = """
 [[entry]]
 id = "uk-channel-2024"
