@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator, NamedTuple
 
 from .model import ONCE, QUALIFIERS, Money, Period
-from .period import PeriodError, match_period, parse_period
+from .period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
@@ -216,19 +216,9 @@ _SCALES = {
 _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 
 # Written-out numbers before a scale word: "twelve million", "two hundred
-# million", "douze millions", "quatre-vingts millions", "a billion".
-_WORD_VALUES = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
-    "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
-    "quatre-vingt": 80, "quatre-vingts": 80,
-}
+# million", "douze millions", "quatre-vingts millions", "a billion" (the
+# number words are ledger.period's).
+_WORD_VALUES = {w: v for w, v in WORD_NUMBERS.items() if w not in ("a", "an")}  # "a" only alone
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _WORDNUM = (rf"(?:a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*)")
 _WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
