@@ -258,11 +258,11 @@ def _total_agrees(quoted, recorded) -> bool:
     """A rate read as the entry's total ("€30m a year for three years" for
     €90m) needs the entry to record money spread over the same length, not a
     one-off."""
-    from .period import _period_years
+    from .period import period_years
 
     if recorded.kind in (ONE_OFF, FISCAL_YEAR):
         return False
-    a, b = _period_years(quoted), _period_years(recorded)
+    a, b = period_years(quoted), period_years(recorded)
     return a is None or b is None or a == b
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import LedgerError
 from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from .money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
-from .period import match_period, match_rate_tail, rate_stated_before, span_years
+from .period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
@@ -75,9 +75,7 @@ class Mention:
 
 def _period_fields(period: Period) -> tuple[str, Decimal | None, str]:
     per = "year" if period.kind == PER_YEAR else ""
-    years = period.years
-    if years is None and period.start and period.end and period.kind in (PER_YEAR, OVER):
-        years = span_years(period.start, period.end)
+    years = period_years(period) if period.kind in (PER_YEAR, OVER) else period.years
     fiscal = period.fiscal_year or "" if period.kind == FISCAL_YEAR else ""
     return per, years, fiscal
 

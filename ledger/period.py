@@ -20,7 +20,7 @@ from typing import Callable
 from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
-           "rate_stated_before", "duration_years",
+           "rate_stated_before", "duration_years", "period_years",
            "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS"]
 
 
@@ -441,7 +441,9 @@ def _amount(amount) -> Decimal:
     return Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
 
 
-def _period_years(period: Period) -> Decimal | None:
+def period_years(period: Period) -> Decimal | None:
+    """How many years a period lasts: its length, its span, or 1 for a fiscal
+    year; None when it does not say (a one-off, an open-ended rate)."""
     if period.years is not None:
         return period.years
     if period.start and period.end:
@@ -458,7 +460,7 @@ def total(amount, period: Period) -> Decimal | None:
     a = _amount(amount)
     if period.kind != PER_YEAR:
         return a
-    years = _period_years(period)
+    years = period_years(period)
     if years is None:
         return None
     ureg = _ureg()
@@ -476,7 +478,7 @@ def annual_rate(amount, period: Period) -> Decimal | None:
         return a
     if period.kind == ONE_OFF:
         return None
-    years = _period_years(period)
+    years = period_years(period)
     if years is None:
         return None
     ureg = _ureg()
