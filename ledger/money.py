@@ -124,32 +124,49 @@ _CFA_NAMES = ("franc CFA", "francs CFA", "FCFA", "F CFA", "CFA franc", "CFA fran
 _CFA_KEYS = frozenset(_norm_name(n) for n in _CFA_NAMES)
 
 
-def _zone_re(words: list[str]) -> re.Pattern:
-    body = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+").replace("'", "['’]")
-                    for w in sorted(words, key=len, reverse=True))
+def _zone_re(words) -> re.Pattern:
+    body = "|".join(re.escape(w.replace("’", "'")).replace(r"\ ", r"[\s-]+").replace("'", "['’]")
+                    for w in sorted(set(words), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
-# The members of each zone (and their capitals), the issuing banks, the
-# unions and the regions, in French and English.
-_CFA_ZONES = {
-    "XOF": _zone_re([
-        "BCEAO", "UEMOA", "UMOA", "WAEMU", "Afrique de l'Ouest", "West Africa", "West African",
-        "Bénin", "Benin", "béninois", "béninoise", "Burkina Faso", "burkinabè", "burkinabé",
-        "Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast", "ivoirien", "ivoirienne", "ivoiriens",
-        "Guinée-Bissau", "Guinea-Bissau", "Mali", "malien", "malienne", "maliens", "Niger",
-        "nigérien", "nigérienne", "Sénégal", "Senegal", "sénégalais", "sénégalaise",
-        "Togo", "togolais", "togolaise", "Porto-Novo", "Cotonou", "Ouagadougou", "Abidjan",
-        "Yamoussoukro", "Bissau", "Bamako", "Niamey", "Dakar", "Lomé", "Lome"]),
-    "XAF": _zone_re([
-        "BEAC", "CEMAC", "Afrique centrale", "Central Africa", "Central African",
-        "Cameroun", "Cameroon", "camerounais", "camerounaise", "Centrafrique",
-        "centrafricain", "centrafricaine", "République du Congo", "Republic of the Congo",
-        "Republic of Congo", "Congo-Brazzaville", "Gabon", "gabonais", "gabonaise",
-        "Guinée équatoriale", "Equatorial Guinea", "Tchad", "Chad", "tchadien", "tchadienne",
-        "tchadiens", "Yaoundé", "Yaounde", "Douala", "Bangui", "Brazzaville", "Libreville",
-        "Malabo", "N'Djamena", "N'Djaména", "Ndjamena"]),
+# What names a zone besides its member states (whose names, in English and
+# French, come from babel with the states themselves): the issuing banks, the
+# unions, the regions, other spellings of the states, their people and their
+# capitals, in French and English.
+_CFA_ZONE_WORDS = {
+    "XOF": ["BCEAO", "UEMOA", "UMOA", "WAEMU", "Afrique de l'Ouest", "West Africa", "West African",
+            "béninois", "béninoise", "burkinabè", "burkinabé", "Cote d'Ivoire", "Ivory Coast",
+            "ivoirien", "ivoirienne", "ivoiriens", "malien", "malienne", "maliens", "nigérien",
+            "nigérienne", "sénégalais", "sénégalaise", "togolais", "togolaise", "Porto-Novo",
+            "Cotonou", "Ouagadougou", "Abidjan", "Yamoussoukro", "Bissau", "Bamako", "Niamey",
+            "Dakar", "Lomé", "Lome"],
+    "XAF": ["BEAC", "CEMAC", "Afrique centrale", "Central Africa", "Central African",
+            "camerounais", "camerounaise", "Centrafrique", "centrafricain", "centrafricaine",
+            "République du Congo", "Republic of the Congo", "Republic of Congo",
+            "Congo-Brazzaville", "gabonais", "gabonaise", "tchadien", "tchadienne", "tchadiens",
+            "Yaoundé", "Yaounde", "Douala", "Bangui", "Brazzaville", "Libreville", "Malabo",
+            "N'Djamena", "N'Djaména", "Ndjamena"],
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _cfa_zones() -> dict[str, re.Pattern]:
+    """Each zone's pattern: the states whose tender is its franc (babel's
+    territory currencies), by their English and French names, and the words
+    above."""
+    from babel import Locale
+    from babel.numbers import get_territory_currencies
+
+    names = [Locale(loc).territories for loc in ("en", "fr")]
+    zones = {}
+    for code, words in _CFA_ZONE_WORDS.items():
+        states = [t for t in names[0] if len(t) == 2 and t.isalpha()
+                  and get_territory_currencies(t, tender=True) == [code]]
+        zones[code] = _zone_re([*words, *(n[t] for n in names for t in states)])
+    return zones
+
+
 _PARAGRAPH_END = re.compile(r"\n\s*\n")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
@@ -169,7 +186,7 @@ def settle_cfa(text: str, pos: int | None = None) -> str:
                  default=len(text))
         spans = [(a, b), (pa, pb), (0, len(text))]
     for a, b in spans:
-        zones = {code for code, rx in _CFA_ZONES.items() if rx.search(text, a, b)}
+        zones = {code for code, rx in _cfa_zones().items() if rx.search(text, a, b)}
         if len(zones) == 1:
             return zones.pop()
         if zones:
