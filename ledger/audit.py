@@ -288,17 +288,8 @@ def _start_differs(quoted, entry: Entry):
 def _cfa_as_recorded(m, entry: Entry):
     """A mention in "francs CFA" that its document leaves unsettled (XOF or
     XAF) takes the zone the entry records, when it records one."""
-    from dataclasses import replace
-
-    from .money import CFA_FRANC
-
     codes = {entry.currency, *(r.currency for r in entry.restated)} & {"XOF", "XAF"}
-    if len(codes) != 1 or CFA_FRANC not in (m.currency, *(r.currency for r in m.restated)):
-        return m
-    code = codes.pop()
-    return replace(m, currency=code if m.currency == CFA_FRANC else m.currency,
-                   restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
-                                  for r in m.restated))
+    return m.settled(codes.pop()) if len(codes) == 1 and m.cfa_unsettled else m
 
 
 def _pick(mentions, entry: Entry):

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
         mentions = mentions_in(doc)
         for m in mentions:
-            if _unsettled_cfa(m):
+            if m.cfa_unsettled:
                 print(f"ledger-tool: extract: warning: {doc.path}:{m.line}:{m.column}: "
                       f"{' '.join(m.phrase.split())!r}: 'francs CFA' is XOF (West Africa) or "
                       "XAF (Central Africa) and the document does not say which; the "
@@ -89,12 +89,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ output
-def _unsettled_cfa(m) -> bool:
-    from ledger.money import CFA_FRANC
-
-    return CFA_FRANC in (m.currency, *(r.currency for r in m.restated))
-
-
 def _money_cell(amount, currency: str, locale: str) -> str:
     from ledger.money import known_currencies, format_money, plain_decimal
 
@@ -208,7 +202,7 @@ def draft_toml(results) -> str:
             if m.qualifier == "range":
                 lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
                                  "the draft records its lower bound as 'at least'")
-            if _unsettled_cfa(m):
+            if m.cfa_unsettled:
                 lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
                              "write the code in the amount or restatement")
             if m.period_before:
