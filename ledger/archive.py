@@ -275,20 +275,17 @@ class Archive:
         from .safe_io import UnsafeFile
 
         p = self.path_of(doc)
-        if doc.text and p not in self._cache:
-            from .render import read_rendered
-            if not p.is_file():
-                where = f"{doc.file}:{doc.line}: " if doc.file else ""
-                raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
-                                  f"not found in the source archive {self.folder}")
-            self._cache[p] = read_rendered(p, self.rendering_of(doc))
         if p not in self._cache:
             where = f"{doc.file}:{doc.line}: " if doc.file else ""
             if not p.is_file() and not p.exists() and not p.is_symlink():
                 raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
                                   f"not found in the source archive {self.folder}")
-            try:
-                self._cache[p] = read_source(p, inside=self.folder)
+            try:   # a web page or PDF: its text rendering, confined like the original
+                if doc.text:
+                    from .render import read_rendered
+                    self._cache[p] = read_rendered(p, self.rendering_of(doc), inside=self.folder)
+                else:
+                    self._cache[p] = read_source(p, inside=self.folder)
             except UnsafeFile as err:
                 raise LedgerError(f"{where}document {doc.id!r}: {err}") from None
         return self._cache[p]

@@ -180,16 +180,18 @@ def _pages(text: str) -> tuple[int, ...]:
     return tuple(starts) if len(starts) > 1 else ()
 
 
-def read_rendered(original: Path, rendering: Path):
+def read_rendered(original: Path, rendering: Path, inside: str | Path | None = None):
     """A ``SourceText`` whose text is the rendering (positions are lines and
     columns of the rendering file, with PDF pages) and whose ``sha256`` is the
-    original's.  A missing rendering is made afresh, with a warning."""
+    original's.  A missing rendering is made afresh, with a warning.  Both
+    files are checked by ``safe_io`` (regular, within the cap, inside the
+    folder ``inside``); ``UnsafeFile`` otherwise."""
     from .archive import read_source, sha256_file
+    from .safe_io import check_file
 
-    if not original.is_file():
-        raise LedgerError(f"{original}: no such file")
-    if rendering.is_file():
-        src = read_source(rendering)
+    check_file(original, inside=inside, what="document")
+    if rendering.is_file() or rendering.is_symlink():
+        src = read_source(rendering, inside=inside)
         warnings = src.warnings
         rendered_sha = src.sha256
     else:

@@ -251,3 +251,24 @@ def test_a_failed_add_leaves_no_rendering(run_cli, sources, tmp_path):
                              "--title", "T", "--publisher", "P", "--published", "2024-01-01")
     assert code == 1 and "not valid TOML" in err
     assert not (archive / "page.html.txt").exists()
+
+
+def test_a_rendering_outside_the_archive_is_refused(sources, tmp_path):
+    """``text`` in a [[document]] is input like ``path``: a rendering that
+    leaves the archive (``..``, a symlink out) is not read for the quotes."""
+    from ledger.archive import Archive
+    from ledger.errors import LedgerError
+    from ledger.model import Document
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "page.html").write_bytes(sources[0].read_bytes())
+    (tmp_path / "secret.txt").write_text("The secret says £5 million.\n", encoding="utf-8")
+    (archive / "link.txt").symlink_to(tmp_path / "secret.txt")
+    for text in ("../secret.txt", "link.txt"):
+        doc = Document(id="page", path="page.html", text=text)
+        with pytest.raises(LedgerError, match=r"document 'page': .*outside"):
+            Archive(archive).read(doc)
+    (archive / "page.html.txt").write_text(render(sources[0]), encoding="utf-8")
+    doc = Document(id="page", path="page.html", text="page.html.txt")
+    assert "£18.5 million" in Archive(archive).read(doc).text
