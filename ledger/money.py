@@ -9,6 +9,7 @@ ambiguous symbols ("$" is the US dollar).  See docs/phrases.md.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -176,22 +177,45 @@ def settle_cfa(text: str, pos: int | None = None) -> str:
     text names one zone only (a member state, its capital, the issuing bank,
     the union or the region) — in the sentence first, then the paragraph,
     then the whole text; ``CFA_FRANC`` when it names neither or both."""
-    spans = [(0, len(text))]
-    if pos is not None:
-        ends = [m.end() for m in _SENTENCE_STOP.finditer(text)]
-        a = max([e for e in ends if e <= pos], default=0)
-        b = min([e for e in ends if e > pos], default=len(text))
-        pa = max([m.end() for m in _PARAGRAPH_END.finditer(text) if m.end() <= pos], default=0)
-        pb = min([m.start() for m in _PARAGRAPH_END.finditer(text) if m.start() > pos],
-                 default=len(text))
-        spans = [(a, b), (pa, pb), (0, len(text))]
-    for a, b in spans:
-        zones = {code for code, rx in _cfa_zones().items() if rx.search(text, a, b)}
-        if len(zones) == 1:
-            return zones.pop()
-        if zones:
-            return CFA_FRANC       # both zones named: the text does not say which
-    return CFA_FRANC
+    return _CfaText.of(text).settle(pos)
+
+
+class _CfaText:
+    """A text's sentence and paragraph bounds, found once, and the zones each
+    span names, searched once per span: a document with many amounts in
+    francs CFA is read in linear time, not once per amount."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=4)     # the audit settles many quotes against one document
+    def of(text: str) -> "_CfaText":
+        return _CfaText(text)
+
+    def __init__(self, text: str):
+        self.text = text
+        self.stops = [m.end() for m in _SENTENCE_STOP.finditer(text)]
+        paragraphs = list(_PARAGRAPH_END.finditer(text))
+        self.par_starts = [m.end() for m in paragraphs]
+        self.par_ends = [m.start() for m in paragraphs]
+        self.named = functools.lru_cache(maxsize=None)(self._named)
+
+    def _named(self, a: int, b: int) -> frozenset[str]:
+        return frozenset(code for code, rx in _cfa_zones().items() if rx.search(self.text, a, b))
+
+    def settle(self, pos: int | None) -> str:
+        n = len(self.text)
+        spans = [(0, n)]
+        if pos is not None:
+            i = bisect.bisect_right(self.stops, pos)
+            j = bisect.bisect_right(self.par_starts, pos)
+            k = bisect.bisect_right(self.par_ends, pos)
+            spans = [(self.stops[i - 1] if i else 0, self.stops[i] if i < len(self.stops) else n),
+                     (self.par_starts[j - 1] if j else 0,
+                      self.par_ends[k] if k < len(self.par_ends) else n), (0, n)]
+        for a, b in spans:
+            zones = self.named(a, b)
+            if zones:      # both zones named: the text does not say which
+                return next(iter(zones)) if len(zones) == 1 else CFA_FRANC
+        return CFA_FRANC
 
 
 def _code(token: str) -> str | None:
