@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ledger.extract import ExtractError, mentions_in, read_document
     from ledger.money import MoneyError, format_money
+    from ledger_tool.common import print_capped
 
     try:
         format_money(1, "EUR", args.locale)
@@ -55,12 +56,11 @@ def run(args: argparse.Namespace) -> int:
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
         mentions = mentions_in(doc)
-        for m in mentions:
-            if m.cfa_unsettled:
-                print(f"ledger-tool: extract: warning: {doc.path}:{m.line}:{m.column}: "
-                      f"{' '.join(m.phrase.split())!r}: 'francs CFA' is XOF (West Africa) or "
-                      "XAF (Central Africa) and the document does not say which; the "
-                      "currency is written XOF|XAF: confirm it", file=sys.stderr)
+        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+                      "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
+                      "document does not say which; the currency is written XOF|XAF: confirm it"
+                      for m in mentions if m.cfa_unsettled),
+                     prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         results.append((doc, mentions))
