@@ -493,13 +493,14 @@ class DocumentCheck:
         return bool(self.sha256_recorded) and self.sha256_recorded.lower() == self.sha256_actual
 
 
-def _rendering_news(doc: Document, source: SourceText) -> str:
+def _rendering_news(doc: Document, source: SourceText, archive_folder: str) -> str:
     """For a changed web page or PDF: does its text still read as archived?"""
     if not doc.text or source.text is None:
         return ""
     from .render import render
-    try:
-        fresh = render(Path(source.path).parent / Path(doc.path).name if doc.path else source.path)
+    try:   # the original where the archive keeps it (read, and so confined, already)
+        fresh = render(Archive(archive_folder).path_of(doc) if archive_folder else
+                       Path(source.path).parent / Path(doc.path).name)
     except LedgerError:
         return "; its text can no longer be rendered"
     if fresh == source.text:
@@ -525,7 +526,7 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
         out.append(Finding("error", "hash-mismatch",
                            f"{where}the file {doc.path or source.path.name} has changed since it was "
                            f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
-                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source),
+                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source, archive_folder),
                            details={"recorded": doc.sha256, "actual": source.sha256}, **base))
     if doc.text and doc.text_sha256 and source.rendering_sha256 and (
             doc.text_sha256.lower() != source.rendering_sha256):

@@ -272,3 +272,22 @@ def test_a_rendering_outside_the_archive_is_refused(sources, tmp_path):
     (archive / "page.html.txt").write_text(render(sources[0]), encoding="utf-8")
     doc = Document(id="page", path="page.html", text="page.html.txt")
     assert "£18.5 million" in Archive(archive).read(doc).text
+
+
+def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources, tmp_path):
+    """The audit re-renders a changed original from its recorded path, even
+    when its rendering is kept in another folder."""
+    from ledger.audit import check_document
+    from ledger.archive import Archive, sha256_file
+    from ledger.model import Document
+
+    archive = tmp_path / "archive"
+    (archive / "renders").mkdir(parents=True)
+    (archive / "page.html").write_bytes(sources[0].read_bytes())
+    (archive / "renders" / "page.html.txt").write_text(render(sources[0]), encoding="utf-8")
+    doc = Document(id="page", path="page.html", text="renders/page.html.txt",
+                   sha256=sha256_file(archive / "page.html"))
+    (archive / "page.html").write_text(PAGE + "<!-- edited -->\n", encoding="utf-8")
+    src = Archive(archive).read(doc)
+    (mismatch,) = [f for f in check_document(doc, src, 1, str(archive)) if f.code == "hash-mismatch"]
+    assert "rendering is unchanged" in mismatch.message
