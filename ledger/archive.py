@@ -342,8 +342,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     src = Path(file)
     if not src.is_file():
         raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
-    read_source(src)          # refuses binary or unreadable documents
-    digest = sha256_file(src)
+    digest = read_source(src).sha256   # refuses binary or unreadable documents
     from .render import needs_rendering, render, rendering_path
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     folder = Path(archive) if archive is not None else src.parent
