@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ledger.extract import ExtractError, mentions_in, read_document
     from ledger.money import MoneyError, format_money
+    from ledger.render import rendering_path
     from ledger_tool.common import print_capped
 
     try:
@@ -55,6 +56,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
+        if doc.kind in ("html", "pdf") and rendering_path(name).is_file():
+            print(f"ledger-tool: extract: note: {name} has a text rendering, "
+                  f"{rendering_path(name).name}, which the audit checks quotes against; "
+                  "extract that file for draft entries", file=sys.stderr)
         mentions = mentions_in(doc)
         print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "

@@ -291,3 +291,13 @@ def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources,
     src = Archive(archive).read(doc)
     (mismatch,) = [f for f in check_document(doc, src, 1, str(archive)) if f.code == "hash-mismatch"]
     assert "rendering is unchanged" in mismatch.message
+
+
+def test_extract_on_an_original_points_to_its_rendering(run_cli, sources, tmp_path):
+    page = sources[0]
+    code, out, err = run_cli("extract", page)
+    assert code == 0 and "text rendering" not in err
+    rendering_path(page).write_text(render(page), encoding="utf-8")
+    code, out, err = run_cli("extract", page)
+    assert code == 0 and "£18.5" in out
+    assert f"{page} has a text rendering, page.html.txt, which the audit checks" in err
