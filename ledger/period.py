@@ -281,7 +281,7 @@ _IN = (rf"(?:in|for|during|en|pour|au{_WS}titre{_WS}de|sur)(?:{_WS}(?:the|le|la)
 _FISCAL_WORDS = (rf"(?:(?:fiscal|financial|budget){_WS}year|exercice(?:{_WS}budgétaire)?"
                  rf"|année{_WS}budgétaire)")
 _EXERCICE = rf"(?:exercice(?:{_WS}budgétaire)?|année{_WS}budgétaire){_WS}(?P<fy>\d{{4}})(?![-/\d])"
-_SPAN = rf"(?P<start>\d{{4}})[-–](?P<end>\d{{4}})(?![-/\d])"
+_SPAN = r"(?P<start>\d{4})[-–](?P<end>\d{4})(?![-/\d])"
 
 # what may follow a rate: " for three years [from DATE]", " from DATE [to DATE]",
 # " until DATE" ("£4m a year for three years"; "an annual grant of £4m from 2025")

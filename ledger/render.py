@@ -14,7 +14,6 @@ version of the library that made it; the original proves where it came from.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
