@@ -600,7 +600,7 @@ _FAST_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?")
-_FAST_SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD"}
+_FAST_SYMBOLS = {s: SYMBOL_OVERRIDES[s] for s in "£€$"}   # the symbols _FAST_RE admits
 _ONE = Decimal(1)
 
 
@@ -831,7 +831,7 @@ def format_money(amount, currency: str, locale: str = "en_GB", compact: bool = F
     return format_currency(value, code, locale=loc)
 
 
-_PHRASE_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
+_PHRASE_SYMBOLS = {code: sym for sym, code in SYMBOL_OVERRIDES.items() if len(sym) == 1}
 
 
 def format_amount_phrase(amount, currency: str) -> str:
