@@ -207,19 +207,11 @@ def html_text(source: str) -> tuple[str, tuple[int, ...]]:
     return "".join(parser.chars), tuple(parser.origin)
 
 
-def _pdf_text(p: Path) -> tuple[str, tuple[int, ...]]:
-    try:
-        from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
-    except ImportError:  # pragma: no cover - pypdf is a dependency
-        raise LedgerError(f"{p}: reading PDF documents needs pypdf (pip install pypdf)") from None
-    try:
-        reader = PdfReader(str(p))
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError) as err:
-        raise LedgerError(f"{p}: cannot read PDF: {err}") from None
+def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
+    from .render import pdf_pages
+
     starts, text = [], ""
-    for t in pages:
+    for t in pdf_pages(data, p):
         starts.append(len(text))
         text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
     return text, tuple(starts)
@@ -237,7 +229,7 @@ def read_source(path: str | Path, inside: str | Path | None = None) -> SourceTex
     digest = hashlib.sha256(data).hexdigest()
     suffix = p.suffix.lower()
     if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
-        text, pages = _pdf_text(p)
+        text, pages = _pdf_text(data, p)
         if not text.strip():
             return SourceText(p, "pdf", text, digest, page_starts=pages,
                               warnings=(f"{p}: the PDF has no extractable text (scanned?)",))
@@ -283,20 +275,17 @@ class Archive:
         from .safe_io import UnsafeFile
 
         p = self.path_of(doc)
-        if doc.text and p not in self._cache:
-            from .render import read_rendered
-            if not p.is_file():
-                where = f"{doc.file}:{doc.line}: " if doc.file else ""
-                raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
-                                  f"not found in the source archive {self.folder}")
-            self._cache[p] = read_rendered(p, self.rendering_of(doc))
         if p not in self._cache:
             where = f"{doc.file}:{doc.line}: " if doc.file else ""
             if not p.is_file() and not p.exists() and not p.is_symlink():
                 raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
                                   f"not found in the source archive {self.folder}")
-            try:
-                self._cache[p] = read_source(p, inside=self.folder)
+            try:   # a web page or PDF: its text rendering, confined like the original
+                if doc.text:
+                    from .render import read_rendered
+                    self._cache[p] = read_rendered(p, self.rendering_of(doc), inside=self.folder)
+                else:
+                    self._cache[p] = read_source(p, inside=self.folder)
             except UnsafeFile as err:
                 raise LedgerError(f"{where}document {doc.id!r}: {err}") from None
         return self._cache[p]
@@ -353,8 +342,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     src = Path(file)
     if not src.is_file():
         raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
-    read_source(src)          # refuses binary or unreadable documents
-    digest = sha256_file(src)
+    digest = read_source(src).sha256   # refuses binary or unreadable documents
     from .render import needs_rendering, render, rendering_path
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     folder = Path(archive) if archive is not None else src.parent

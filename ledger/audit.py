@@ -258,11 +258,11 @@ def _total_agrees(quoted, recorded) -> bool:
     """A rate read as the entry's total ("€30m a year for three years" for
     €90m) needs the entry to record money spread over the same length, not a
     one-off."""
-    from .period import _period_years
+    from .period import period_years
 
     if recorded.kind in (ONE_OFF, FISCAL_YEAR):
         return False
-    a, b = _period_years(quoted), _period_years(recorded)
+    a, b = period_years(quoted), period_years(recorded)
     return a is None or b is None or a == b
 
 
@@ -288,17 +288,8 @@ def _start_differs(quoted, entry: Entry):
 def _cfa_as_recorded(m, entry: Entry):
     """A mention in "francs CFA" that its document leaves unsettled (XOF or
     XAF) takes the zone the entry records, when it records one."""
-    from dataclasses import replace
-
-    from .money import CFA_FRANC
-
     codes = {entry.currency, *(r.currency for r in entry.restated)} & {"XOF", "XAF"}
-    if len(codes) != 1 or CFA_FRANC not in (m.currency, *(r.currency for r in m.restated)):
-        return m
-    code = codes.pop()
-    return replace(m, currency=code if m.currency == CFA_FRANC else m.currency,
-                   restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
-                                  for r in m.restated))
+    return m.settled(codes.pop()) if len(codes) == 1 and m.cfa_unsettled else m
 
 
 def _pick(mentions, entry: Entry):
@@ -502,13 +493,14 @@ class DocumentCheck:
         return bool(self.sha256_recorded) and self.sha256_recorded.lower() == self.sha256_actual
 
 
-def _rendering_news(doc: Document, source: SourceText) -> str:
+def _rendering_news(doc: Document, source: SourceText, archive_folder: str) -> str:
     """For a changed web page or PDF: does its text still read as archived?"""
     if not doc.text or source.text is None:
         return ""
     from .render import render
-    try:
-        fresh = render(Path(source.path).parent / Path(doc.path).name if doc.path else source.path)
+    try:   # the original where the archive keeps it (read, and so confined, already)
+        fresh = render(Archive(archive_folder).path_of(doc) if archive_folder else
+                       Path(source.path).parent / Path(doc.path).name)
     except LedgerError:
         return "; its text can no longer be rendered"
     if fresh == source.text:
@@ -534,7 +526,7 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
         out.append(Finding("error", "hash-mismatch",
                            f"{where}the file {doc.path or source.path.name} has changed since it was "
                            f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
-                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source),
+                           f"{doc.sha256[:16]}…" + _rendering_news(doc, source, archive_folder),
                            details={"recorded": doc.sha256, "actual": source.sha256}, **base))
     if doc.text and doc.text_sha256 and source.rendering_sha256 and (
             doc.text_sha256.lower() != source.rendering_sha256):

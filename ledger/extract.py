@@ -20,7 +20,7 @@ from pathlib import Path
 from .errors import LedgerError
 from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from .money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
-from .period import match_period, match_rate_tail, rate_stated_before, span_years
+from .period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
@@ -55,6 +55,17 @@ class Mention:
     period_before: bool = False    # the period was stated earlier in the sentence
 
     @property
+    def cfa_unsettled(self) -> bool:
+        """Francs CFA whose zone the text leaves open (``money.CFA_FRANC``)."""
+        return CFA_FRANC in (self.currency, *(r.currency for r in self.restated))
+
+    def settled(self, code: str) -> "Mention":
+        """The mention with its unsettled francs CFA read as ``code``."""
+        return replace(self, currency=code if self.currency == CFA_FRANC else self.currency,
+                       restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
+                                      for r in self.restated))
+
+    @property
     def start(self) -> str:
         """The period's start date (ISO), when the phrase gives one."""
         return self.period.start.isoformat() if self.period.start else ""
@@ -75,9 +86,7 @@ class Mention:
 
 def _period_fields(period: Period) -> tuple[str, Decimal | None, str]:
     per = "year" if period.kind == PER_YEAR else ""
-    years = period.years
-    if years is None and period.start and period.end and period.kind in (PER_YEAR, OVER):
-        years = span_years(period.start, period.end)
+    years = period_years(period) if period.kind in (PER_YEAR, OVER) else period.years
     fiscal = period.fiscal_year or "" if period.kind == FISCAL_YEAR else ""
     return per, years, fiscal
 
@@ -153,25 +162,20 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
                 elif lead is not None and lead[0] == sent:
                     period, before = lead[1], True
         consumed_to = end
-        currency = atom.currency
-        restated = tuple(Money(r.amount, r.currency) for r in ph.restated)
-        if CFA_FRANC in (currency, *(r.currency for r in restated)):
-            code = settle_cfa(text, ph.start) if context is None else settle_cfa(context)
-            if code == CFA_FRANC and context is not None:
-                code = settle_cfa(text, ph.start)
-            currency = code if currency == CFA_FRANC else currency
-            restated = tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
-                             for r in restated)
         per, years, fiscal = _period_fields(period)
-        mentions.append(Mention(
+        mention = Mention(
             doc=doc, line=line_idx + 1, column=ph.start - line_start + 1,
-            phrase=text[ph.start:end], amount=ph.atom.amount, currency=currency,
+            phrase=text[ph.start:end], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
-            restated=restated,
+            restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
             period=period, amount_text=ph.amount_text, period_text=period_text,
             restated_text=tuple(r.text for r in ph.restated), offset=ph.start,
             upper=ph.upper, period_before=before,
-        ))
+        )
+        if mention.cfa_unsettled:   # the zone the whole document names, else the text
+            code = settle_cfa(context) if context is not None else CFA_FRANC
+            mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
+        mentions.append(mention)
     return mentions
 
 

@@ -9,6 +9,7 @@ ambiguous symbols ("$" is the US dollar).  See docs/phrases.md.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator, NamedTuple
 
 from .model import ONCE, QUALIFIERS, Money, Period
-from .period import PeriodError, match_period, parse_period
+from .period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
@@ -124,32 +125,49 @@ _CFA_NAMES = ("franc CFA", "francs CFA", "FCFA", "F CFA", "CFA franc", "CFA fran
 _CFA_KEYS = frozenset(_norm_name(n) for n in _CFA_NAMES)
 
 
-def _zone_re(words: list[str]) -> re.Pattern:
-    body = "|".join(re.escape(w).replace(r"\ ", r"[\s-]+").replace("'", "['’]")
-                    for w in sorted(words, key=len, reverse=True))
+def _zone_re(words) -> re.Pattern:
+    body = "|".join(re.escape(w.replace("’", "'")).replace(r"\ ", r"[\s-]+").replace("'", "['’]")
+                    for w in sorted(set(words), key=len, reverse=True))
     return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", re.IGNORECASE)
 
 
-# The members of each zone (and their capitals), the issuing banks, the
-# unions and the regions, in French and English.
-_CFA_ZONES = {
-    "XOF": _zone_re([
-        "BCEAO", "UEMOA", "UMOA", "WAEMU", "Afrique de l'Ouest", "West Africa", "West African",
-        "Bénin", "Benin", "béninois", "béninoise", "Burkina Faso", "burkinabè", "burkinabé",
-        "Côte d'Ivoire", "Cote d'Ivoire", "Ivory Coast", "ivoirien", "ivoirienne", "ivoiriens",
-        "Guinée-Bissau", "Guinea-Bissau", "Mali", "malien", "malienne", "maliens", "Niger",
-        "nigérien", "nigérienne", "Sénégal", "Senegal", "sénégalais", "sénégalaise",
-        "Togo", "togolais", "togolaise", "Porto-Novo", "Cotonou", "Ouagadougou", "Abidjan",
-        "Yamoussoukro", "Bissau", "Bamako", "Niamey", "Dakar", "Lomé", "Lome"]),
-    "XAF": _zone_re([
-        "BEAC", "CEMAC", "Afrique centrale", "Central Africa", "Central African",
-        "Cameroun", "Cameroon", "camerounais", "camerounaise", "Centrafrique",
-        "centrafricain", "centrafricaine", "République du Congo", "Republic of the Congo",
-        "Republic of Congo", "Congo-Brazzaville", "Gabon", "gabonais", "gabonaise",
-        "Guinée équatoriale", "Equatorial Guinea", "Tchad", "Chad", "tchadien", "tchadienne",
-        "tchadiens", "Yaoundé", "Yaounde", "Douala", "Bangui", "Brazzaville", "Libreville",
-        "Malabo", "N'Djamena", "N'Djaména", "Ndjamena"]),
+# What names a zone besides its member states (whose names, in English and
+# French, come from babel with the states themselves): the issuing banks, the
+# unions, the regions, other spellings of the states, their people and their
+# capitals, in French and English.
+_CFA_ZONE_WORDS = {
+    "XOF": ["BCEAO", "UEMOA", "UMOA", "WAEMU", "Afrique de l'Ouest", "West Africa", "West African",
+            "béninois", "béninoise", "burkinabè", "burkinabé", "Cote d'Ivoire", "Ivory Coast",
+            "ivoirien", "ivoirienne", "ivoiriens", "malien", "malienne", "maliens", "nigérien",
+            "nigérienne", "sénégalais", "sénégalaise", "togolais", "togolaise", "Porto-Novo",
+            "Cotonou", "Ouagadougou", "Abidjan", "Yamoussoukro", "Bissau", "Bamako", "Niamey",
+            "Dakar", "Lomé", "Lome"],
+    "XAF": ["BEAC", "CEMAC", "Afrique centrale", "Central Africa", "Central African",
+            "camerounais", "camerounaise", "Centrafrique", "centrafricain", "centrafricaine",
+            "République du Congo", "Republic of the Congo", "Republic of Congo",
+            "Congo-Brazzaville", "gabonais", "gabonaise", "tchadien", "tchadienne", "tchadiens",
+            "Yaoundé", "Yaounde", "Douala", "Bangui", "Brazzaville", "Libreville", "Malabo",
+            "N'Djamena", "N'Djaména", "Ndjamena"],
 }
+
+
+@functools.lru_cache(maxsize=1)
+def _cfa_zones() -> dict[str, re.Pattern]:
+    """Each zone's pattern: the states whose tender is its franc (babel's
+    territory currencies), by their English and French names, and the words
+    above."""
+    from babel import Locale
+    from babel.numbers import get_territory_currencies
+
+    names = [Locale(loc).territories for loc in ("en", "fr")]
+    zones = {}
+    for code, words in _CFA_ZONE_WORDS.items():
+        states = [t for t in names[0] if len(t) == 2 and t.isalpha()
+                  and get_territory_currencies(t, tender=True) == [code]]
+        zones[code] = _zone_re([*words, *(n[t] for n in names for t in states)])
+    return zones
+
+
 _PARAGRAPH_END = re.compile(r"\n\s*\n")
 _SENTENCE_STOP = re.compile(r"[.!?](?=\s)|\n\s*\n")
 
@@ -159,22 +177,45 @@ def settle_cfa(text: str, pos: int | None = None) -> str:
     text names one zone only (a member state, its capital, the issuing bank,
     the union or the region) — in the sentence first, then the paragraph,
     then the whole text; ``CFA_FRANC`` when it names neither or both."""
-    spans = [(0, len(text))]
-    if pos is not None:
-        ends = [m.end() for m in _SENTENCE_STOP.finditer(text)]
-        a = max([e for e in ends if e <= pos], default=0)
-        b = min([e for e in ends if e > pos], default=len(text))
-        pa = max([m.end() for m in _PARAGRAPH_END.finditer(text) if m.end() <= pos], default=0)
-        pb = min([m.start() for m in _PARAGRAPH_END.finditer(text) if m.start() > pos],
-                 default=len(text))
-        spans = [(a, b), (pa, pb), (0, len(text))]
-    for a, b in spans:
-        zones = {code for code, rx in _CFA_ZONES.items() if rx.search(text, a, b)}
-        if len(zones) == 1:
-            return zones.pop()
-        if zones:
-            return CFA_FRANC       # both zones named: the text does not say which
-    return CFA_FRANC
+    return _CfaText.of(text).settle(pos)
+
+
+class _CfaText:
+    """A text's sentence and paragraph bounds, found once, and the zones each
+    span names, searched once per span: a document with many amounts in
+    francs CFA is read in linear time, not once per amount."""
+
+    @staticmethod
+    @functools.lru_cache(maxsize=4)     # the audit settles many quotes against one document
+    def of(text: str) -> "_CfaText":
+        return _CfaText(text)
+
+    def __init__(self, text: str):
+        self.text = text
+        self.stops = [m.end() for m in _SENTENCE_STOP.finditer(text)]
+        paragraphs = list(_PARAGRAPH_END.finditer(text))
+        self.par_starts = [m.end() for m in paragraphs]
+        self.par_ends = [m.start() for m in paragraphs]
+        self.named = functools.lru_cache(maxsize=None)(self._named)
+
+    def _named(self, a: int, b: int) -> frozenset[str]:
+        return frozenset(code for code, rx in _cfa_zones().items() if rx.search(self.text, a, b))
+
+    def settle(self, pos: int | None) -> str:
+        n = len(self.text)
+        spans = [(0, n)]
+        if pos is not None:
+            i = bisect.bisect_right(self.stops, pos)
+            j = bisect.bisect_right(self.par_starts, pos)
+            k = bisect.bisect_right(self.par_ends, pos)
+            spans = [(self.stops[i - 1] if i else 0, self.stops[i] if i < len(self.stops) else n),
+                     (self.par_starts[j - 1] if j else 0,
+                      self.par_ends[k] if k < len(self.par_ends) else n), (0, n)]
+        for a, b in spans:
+            zones = self.named(a, b)
+            if zones:      # both zones named: the text does not say which
+                return next(iter(zones)) if len(zones) == 1 else CFA_FRANC
+        return CFA_FRANC
 
 
 def _code(token: str) -> str | None:
@@ -216,19 +257,9 @@ _SCALES = {
 _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 
 # Written-out numbers before a scale word: "twelve million", "two hundred
-# million", "douze millions", "quatre-vingts millions", "a billion".
-_WORD_VALUES = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
-    "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14,
-    "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40,
-    "cinquante": 50, "soixante": 60, "cent": 100, "cents": 100,
-    "quatre-vingt": 80, "quatre-vingts": 80,
-}
+# million", "douze millions", "quatre-vingts millions", "a billion" (the
+# number words are ledger.period's).
+_WORD_VALUES = {w: v for w, v in WORD_NUMBERS.items() if w not in ("a", "an")}  # "a" only alone
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _WORDNUM = (rf"(?:a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*)")
 _WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
@@ -569,7 +600,7 @@ _FAST_RE = re.compile(
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?")
-_FAST_SYMBOLS = {"£": "GBP", "€": "EUR", "$": "USD"}
+_FAST_SYMBOLS = {s: SYMBOL_OVERRIDES[s] for s in "£€$"}   # the symbols _FAST_RE admits
 _ONE = Decimal(1)
 
 
@@ -800,7 +831,7 @@ def format_money(amount, currency: str, locale: str = "en_GB", compact: bool = F
     return format_currency(value, code, locale=loc)
 
 
-_PHRASE_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
+_PHRASE_SYMBOLS = {code: sym for sym, code in SYMBOL_OVERRIDES.items() if len(sym) == 1}
 
 
 def format_amount_phrase(amount, currency: str) -> str:

@@ -20,7 +20,7 @@ from typing import Callable
 from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
-           "rate_stated_before", "duration_years",
+           "rate_stated_before", "duration_years", "period_years",
            "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS"]
 
 
@@ -28,20 +28,22 @@ class PeriodError(ValueError):
     """A period phrase that cannot be understood; the message says why."""
 
 
+# Number words, English and French: durations here ("over three years", "sur
+# deux ans") and written-out amounts in ledger.money ("twelve million",
+# "quatre-vingts millions"), which reads "hundred"/"cent" as a multiplier.
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
     "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
     "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
     "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-}
-# French number words for durations ("sur deux ans", "pendant quatre ans").
-FRENCH_WORD_NUMBERS = {
-    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5,
     "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13,
-    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "trente": 30,
+    "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20, "vingts": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80,
+    "quatre-vingts": 80, "cent": 100, "cents": 100,
 }
-_ALL_WORD_NUMBERS = {**WORD_NUMBERS, **FRENCH_WORD_NUMBERS}
 
 # pint unit for each duration word (pint's own "decade" is logarithmic, so
 # decades are not offered).
@@ -52,7 +54,7 @@ _UNITS = {"year": "year", "yr": "year", "month": "month", "mo": "month",
 
 _WS = r"[ \t\u00a0\u202f]+"
 _NUM = r"\d+(?:\.\d+)?"
-_NUMWORD = "|".join(sorted(_ALL_WORD_NUMBERS, key=len, reverse=True))
+_NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
 _DUR = (rf"(?P<n>{_NUM}|(?:{_NUMWORD})\b)(?:{_WS}|-)?"
         rf"(?:(?:prochaine?s|dernière?s){_WS})?"
         r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?"
@@ -88,8 +90,8 @@ def _re(pattern: str) -> re.Pattern:
 
 def _number(word: str) -> Decimal:
     w = word.lower()
-    if w in _ALL_WORD_NUMBERS:
-        return Decimal(_ALL_WORD_NUMBERS[w])
+    if w in WORD_NUMBERS:
+        return Decimal(WORD_NUMBERS[w])
     try:
         return Decimal(w)
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
@@ -279,7 +281,7 @@ _IN = (rf"(?:in|for|during|en|pour|au{_WS}titre{_WS}de|sur)(?:{_WS}(?:the|le|la)
 _FISCAL_WORDS = (rf"(?:(?:fiscal|financial|budget){_WS}year|exercice(?:{_WS}budgétaire)?"
                  rf"|année{_WS}budgétaire)")
 _EXERCICE = rf"(?:exercice(?:{_WS}budgétaire)?|année{_WS}budgétaire){_WS}(?P<fy>\d{{4}})(?![-/\d])"
-_SPAN = rf"(?P<start>\d{{4}})[-–](?P<end>\d{{4}})(?![-/\d])"
+_SPAN = r"(?P<start>\d{4})[-–](?P<end>\d{4})(?![-/\d])"
 
 # what may follow a rate: " for three years [from DATE]", " from DATE [to DATE]",
 # " until DATE" ("£4m a year for three years"; "an annual grant of £4m from 2025")
@@ -439,7 +441,9 @@ def _amount(amount) -> Decimal:
     return Decimal(str(amount)) if not isinstance(amount, Decimal) else amount
 
 
-def _period_years(period: Period) -> Decimal | None:
+def period_years(period: Period) -> Decimal | None:
+    """How many years a period lasts: its length, its span, or 1 for a fiscal
+    year; None when it does not say (a one-off, an open-ended rate)."""
     if period.years is not None:
         return period.years
     if period.start and period.end:
@@ -456,7 +460,7 @@ def total(amount, period: Period) -> Decimal | None:
     a = _amount(amount)
     if period.kind != PER_YEAR:
         return a
-    years = _period_years(period)
+    years = period_years(period)
     if years is None:
         return None
     ureg = _ureg()
@@ -474,7 +478,7 @@ def annual_rate(amount, period: Period) -> Decimal | None:
         return a
     if period.kind == ONE_OFF:
         return None
-    years = _period_years(period)
+    years = period_years(period)
     if years is None:
         return None
     ureg = _ureg()

@@ -14,20 +14,21 @@ version of the library that made it; the original proves where it came from.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from .errors import LedgerError
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
-           "render_html", "render_pdf", "read_rendered", "page_at", "heading_at",
+           "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
            "check_locator", "locator_for", "original_stem", "read_rendering_file"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 RENDERED_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES
 MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press release or report, not a data dump
+MAX_PDF_PAGES = 10_000                # a long report has hundreds
+MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
 PAGE_BREAK = "\f"
 
 
@@ -60,15 +61,15 @@ def original_stem(path: str | Path) -> str:
 
 # ---------------------------------------------------------------- render
 def _read_bytes(p: Path) -> bytes:
-    try:
-        if not p.is_file():
-            raise LedgerError(f"{p}: no such file" if not p.exists() else f"{p}: not a file")
-        if p.stat().st_size > MAX_SOURCE_BYTES:
-            raise LedgerError(f"{p}: larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB; "
-                              "not read as a source document")
-        return p.read_bytes()
-    except OSError as err:
-        raise LedgerError(f"{p}: cannot read: {err.strerror or err}") from None
+    """The original's bytes through ``ledger.safe_io`` (a regular file, read
+    race-free), capped at ``MAX_SOURCE_BYTES`` unless $LEDGER_TOOL_MAX_FILE_SIZE
+    says otherwise (the size message names it)."""
+    import os
+
+    from .safe_io import SIZE_ENV, max_bytes, read_bytes
+
+    cap = max_bytes() if os.environ.get(SIZE_ENV, "").strip() else MAX_SOURCE_BYTES
+    return read_bytes(p, what="source document", limit=cap)
 
 
 def _block_text(el) -> str:
@@ -122,18 +123,37 @@ def render_html(data: bytes, name: str = "page") -> str:
     return text + "\n"
 
 
-def render_pdf(path: Path) -> str:
-    """pypdf's text of each page, pages separated by a form feed."""
+def pdf_pages(data: bytes, name: str | Path) -> list[str]:
+    """pypdf's text of each page of the PDF ``data`` (the bytes already read
+    through ``safe_io``, never the path again).  pypdf caps each stream's
+    decompression; the page count and the text as a whole are capped here,
+    so that pages sharing one large content stream cannot multiply it."""
+    import io
+
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
-        reader = PdfReader(str(path))
-        pages = [(page.extract_text() or "") for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, OSError, TypeError) as err:
-        raise LedgerError(f"{path}: cannot read PDF: {err}") from None
+        reader = PdfReader(io.BytesIO(data))
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise LedgerError(f"{name}: a PDF of {len(reader.pages):,} pages, more than the "
+                              f"{MAX_PDF_PAGES:,} ledger-tool reads as a source document")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_PDF_TEXT:
+                raise LedgerError(f"{name}: the PDF's text runs past {MAX_PDF_TEXT:,} "
+                                  "characters; not read as a source document")
+    except (PyPdfError, ValueError, KeyError, OSError, TypeError, RecursionError) as err:
+        raise LedgerError(f"{name}: cannot read PDF: {err}") from None
+    return pages
+
+
+def render_pdf(data: bytes, name: str | Path) -> str:
+    """pypdf's text of each page, pages separated by a form feed."""
     pages = [p.replace("\r\n", "\n").replace("\r", "\n").replace(PAGE_BREAK, "\n").strip("\n")
-             for p in pages]
+             for p in pdf_pages(data, name)]
     return f"\n{PAGE_BREAK}\n".join(pages) + "\n"
 
 
@@ -142,7 +162,7 @@ def render(path: str | Path) -> str:
     p = Path(path)
     data = _read_bytes(p)
     if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
-        text = render_pdf(p)
+        text = render_pdf(data, p)
         if not text.replace(PAGE_BREAK, "").strip():
             raise LedgerError(f"{p}: the PDF has no extractable text (scanned?); "
                               "archive a text version instead")
@@ -159,16 +179,18 @@ def _pages(text: str) -> tuple[int, ...]:
     return tuple(starts) if len(starts) > 1 else ()
 
 
-def read_rendered(original: Path, rendering: Path):
+def read_rendered(original: Path, rendering: Path, inside: str | Path | None = None):
     """A ``SourceText`` whose text is the rendering (positions are lines and
     columns of the rendering file, with PDF pages) and whose ``sha256`` is the
-    original's.  A missing rendering is made afresh, with a warning."""
+    original's.  A missing rendering is made afresh, with a warning.  Both
+    files are checked by ``safe_io`` (regular, within the cap, inside the
+    folder ``inside``); ``UnsafeFile`` otherwise."""
     from .archive import read_source, sha256_file
+    from .safe_io import check_file
 
-    if not original.is_file():
-        raise LedgerError(f"{original}: no such file")
-    if rendering.is_file():
-        src = read_source(rendering)
+    check_file(original, inside=inside, what="document")
+    if rendering.is_file() or rendering.is_symlink():
+        src = read_source(rendering, inside=inside)
         warnings = src.warnings
         rendered_sha = src.sha256
     else:

@@ -30,6 +30,8 @@ def run(args: argparse.Namespace) -> int:
 
     from ledger.extract import ExtractError, mentions_in, read_document
     from ledger.money import MoneyError, format_money
+    from ledger.render import rendering_path
+    from ledger_tool.common import print_capped
 
     try:
         format_money(1, "EUR", args.locale)
@@ -54,13 +56,16 @@ def run(args: argparse.Namespace) -> int:
             continue
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
+        if doc.kind in ("html", "pdf") and rendering_path(name).is_file():
+            print(f"ledger-tool: extract: note: {name} has a text rendering, "
+                  f"{rendering_path(name).name}, which the audit checks quotes against; "
+                  "extract that file for draft entries", file=sys.stderr)
         mentions = mentions_in(doc)
-        for m in mentions:
-            if _unsettled_cfa(m):
-                print(f"ledger-tool: extract: warning: {doc.path}:{m.line}:{m.column}: "
-                      f"{' '.join(m.phrase.split())!r}: 'francs CFA' is XOF (West Africa) or "
-                      "XAF (Central Africa) and the document does not say which; the "
-                      "currency is written XOF|XAF: confirm it", file=sys.stderr)
+        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+                      "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
+                      "document does not say which; the currency is written XOF|XAF: confirm it"
+                      for m in mentions if m.cfa_unsettled),
+                     prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         results.append((doc, mentions))
@@ -89,12 +94,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 # ------------------------------------------------------------------ output
-def _unsettled_cfa(m) -> bool:
-    from ledger.money import CFA_FRANC
-
-    return CFA_FRANC in (m.currency, *(r.currency for r in m.restated))
-
-
 def _money_cell(amount, currency: str, locale: str) -> str:
     from ledger.money import known_currencies, format_money, plain_decimal
 
@@ -208,7 +207,7 @@ def draft_toml(results) -> str:
             if m.qualifier == "range":
                 lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
                                  "the draft records its lower bound as 'at least'")
-            if _unsettled_cfa(m):
+            if m.cfa_unsettled:
                 lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
                              "write the code in the amount or restatement")
             if m.period_before:

@@ -478,6 +478,24 @@ def test_cfa_francs_take_the_zone_the_document_names(text, currency):
     assert (m.restated[0].amount if m.restated else m.amount) > 0
 
 
+def test_every_member_state_names_its_cfa_zone():
+    """The member states come from babel (territories whose tender is XOF or
+    XAF), by their English and French names."""
+    from babel import Locale
+    from babel.numbers import get_territory_currencies
+
+    seen = set()
+    for loc in ("en", "fr"):
+        for t, name in Locale(loc).territories.items():
+            if len(t) == 2 and t.isalpha():
+                code = get_territory_currencies(t, tender=True)
+                if code in (["XOF"], ["XAF"]):
+                    (m,) = find_mentions(f"{name} : 3 milliards de francs CFA.")
+                    assert m.currency == code[0], name
+                    seen.add(code[0])
+    assert seen == {"XOF", "XAF"}
+
+
 def test_cfa_francs_in_a_quote_take_the_zone_of_its_document():
     doc = "Dakar, le 4 juillet 2024\n\nL'AFD prête 150 M€ (environ 98,4 milliards de francs CFA)."
     (m,) = find_mentions("150 M€ (environ 98,4 milliards de francs CFA)", context=doc)

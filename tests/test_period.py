@@ -196,3 +196,13 @@ def test_an_invalid_longer_tail_falls_back_to_the_valid_shorter_one():
     got = match_period("annually until 2027, it said", 0)
     assert got is not None and got[0].kind == "per-year" and got[1] == len("annually")
     assert match_period("in 2021-23", 0) is None
+
+
+def test_durations_read_every_number_word_amounts_read():
+    """One table of number words serves durations and written-out amounts:
+    what "sixty million euros" reads, "over sixty years" reads too."""
+    from ledger.money import parse_amount
+
+    for words, n in (("sixty", 60), ("quarante", 40), ("quatre-vingts", 80), ("ninety", 90)):
+        assert parse_period(f"over {words} years") == Period(OVER, years=D(n))
+        assert parse_amount(f"{words} million euros").amount == D(n) * 10**6

@@ -102,6 +102,32 @@ def test_broken_inputs_are_one_clear_line(tmp_path):
         render(empty)
 
 
+def test_special_files_and_oversized_inputs_are_refused(sources, tmp_path, monkeypatch):
+    """The original is read through safe_io (a FIFO would hang a plain read);
+    a PDF's page count and text are bounded before pypdf's text runs on."""
+    import os
+
+    import ledger.render as render_mod
+    from ledger.errors import LedgerError
+
+    fifo = tmp_path / "pipe.html"
+    os.mkfifo(fifo)
+    with pytest.raises(LedgerError, match=r"pipe\.html: is a FIFO"):
+        render(fifo)
+    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 1)
+    with pytest.raises(LedgerError, match=r"report\.pdf: a PDF of 2 pages, more than the 1"):
+        render(sources[1])
+    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(render_mod, "MAX_PDF_TEXT", 20)
+    with pytest.raises(LedgerError, match=r"report\.pdf: the PDF's text runs past 20 characters"):
+        render(sources[1])
+    monkeypatch.setattr(render_mod, "MAX_SOURCE_BYTES", 100)
+    with pytest.raises(LedgerError, match=r"page\.html: .* more than the 100 bytes limit"):
+        render(sources[0])
+    monkeypatch.setenv("LEDGER_TOOL_MAX_FILE_SIZE", "1M")   # the message's advice works
+    assert "£18.5 million" in render(sources[0])
+
+
 LEDGER = """
 [[entry]]
 id = "uk-channel-2024"
@@ -225,3 +251,53 @@ def test_a_failed_add_leaves_no_rendering(run_cli, sources, tmp_path):
                              "--title", "T", "--publisher", "P", "--published", "2024-01-01")
     assert code == 1 and "not valid TOML" in err
     assert not (archive / "page.html.txt").exists()
+
+
+def test_a_rendering_outside_the_archive_is_refused(sources, tmp_path):
+    """``text`` in a [[document]] is input like ``path``: a rendering that
+    leaves the archive (``..``, a symlink out) is not read for the quotes."""
+    from ledger.archive import Archive
+    from ledger.errors import LedgerError
+    from ledger.model import Document
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "page.html").write_bytes(sources[0].read_bytes())
+    (tmp_path / "secret.txt").write_text("The secret says £5 million.\n", encoding="utf-8")
+    (archive / "link.txt").symlink_to(tmp_path / "secret.txt")
+    for text in ("../secret.txt", "link.txt"):
+        doc = Document(id="page", path="page.html", text=text)
+        with pytest.raises(LedgerError, match=r"document 'page': .*outside"):
+            Archive(archive).read(doc)
+    (archive / "page.html.txt").write_text(render(sources[0]), encoding="utf-8")
+    doc = Document(id="page", path="page.html", text="page.html.txt")
+    assert "£18.5 million" in Archive(archive).read(doc).text
+
+
+def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources, tmp_path):
+    """The audit re-renders a changed original from its recorded path, even
+    when its rendering is kept in another folder."""
+    from ledger.audit import check_document
+    from ledger.archive import Archive, sha256_file
+    from ledger.model import Document
+
+    archive = tmp_path / "archive"
+    (archive / "renders").mkdir(parents=True)
+    (archive / "page.html").write_bytes(sources[0].read_bytes())
+    (archive / "renders" / "page.html.txt").write_text(render(sources[0]), encoding="utf-8")
+    doc = Document(id="page", path="page.html", text="renders/page.html.txt",
+                   sha256=sha256_file(archive / "page.html"))
+    (archive / "page.html").write_text(PAGE + "<!-- edited -->\n", encoding="utf-8")
+    src = Archive(archive).read(doc)
+    (mismatch,) = [f for f in check_document(doc, src, 1, str(archive)) if f.code == "hash-mismatch"]
+    assert "rendering is unchanged" in mismatch.message
+
+
+def test_extract_on_an_original_points_to_its_rendering(run_cli, sources, tmp_path):
+    page = sources[0]
+    code, out, err = run_cli("extract", page)
+    assert code == 0 and "text rendering" not in err
+    rendering_path(page).write_text(render(page), encoding="utf-8")
+    code, out, err = run_cli("extract", page)
+    assert code == 0 and "£18.5" in out
+    assert f"{page} has a text rendering, page.html.txt, which the audit checks" in err
