@@ -16,8 +16,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
-                                country_name, file_sha256, magnitude_problem, percentages,
+from ledger.read.common import (Problem, ReadResult, Record, account_part,
+                                country_name, file_sha256, open_data, magnitude_problem, percentages,
                                 shares, source_document, within_package)
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
@@ -247,8 +247,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
     names = {**(names or load_names(None)), "_unnamed": unnamed}
     file = str(path)
-    check_file(path)
-    sha = file_sha256(path)
+    sha = file_sha256(path, "IATI file")
     records: list[Record] = []
     problems: list[Problem] = []
     quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
@@ -256,7 +255,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     state = {"version": "", "activity": "", "read": 0, "acts": 0}
     levels: dict[str, int] = {}
     try:
-        with open(path, "rb") as fh:
+        with open_data(path, "IATI file") as fh:
             ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=False, load_dtd=False,
                                   remove_comments=True, remove_pis=True)
@@ -345,10 +344,10 @@ class _Refuse(Exception):
 def _at_end(path: Path, line: int) -> bool:
     """Did the parser stop at the file's last line (a truncated file)?"""
     try:
-        with open(path, "rb") as fh:
+        with open_data(path, "IATI file") as fh:
             n = sum(1 for _ in fh)
         return line >= n
-    except OSError:
+    except (OSError, LedgerError):
         return False
 
 
@@ -358,7 +357,7 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
     if not quotes:
         return
     want = set(quotes)
-    with open(path, "rb") as fh:
+    with open_data(path, "IATI file") as fh:
         for n, raw in enumerate(fh, 1):
             if n not in want:
                 continue
