@@ -275,3 +275,23 @@ def test_a_huge_odd_header_is_read_in_one_pass(tmp_path):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_nothing_imported_into_a_new_folder_makes_no_ledger(tmp_path, run_cli):
+    """Table and FTS imports alike: the rejects go beside the folder, which is
+    not made; a second run never overwrites the first's rejects."""
+    import json
+
+    src = _csv(tmp_path / "all-bad.csv", BAD)
+    flows = tmp_path / "flows.json"
+    flows.write_text(json.dumps({"data": {"flows": [{"amountUSD": 5}, {"id": ""}]}}),
+                     encoding="utf-8")
+    for args, n in ((("import", src), len(BAD)), (("import", "--from", "fts", flows), 2)):
+        for run, name in ((1, "new.rejects.csv"), (2, "new.rejects-2.csv")):
+            code, _, err = run_cli(*args, "-o", tmp_path / "new")
+            assert code == 1 and "Traceback" not in err, err
+            assert not (tmp_path / "new").exists()
+            assert len(_rejects(tmp_path / name)) == n, (args, run)
+            assert name in err
+        (tmp_path / "new.rejects.csv").unlink()
+        (tmp_path / "new.rejects-2.csv").unlink()
