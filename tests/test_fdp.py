@@ -78,3 +78,18 @@ def test_an_existing_package_is_not_replaced(run_cli, example_ledger, tmp_path):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", tmp_path / "afile")
     assert code == 1 and "is a file" in err
+
+
+def test_every_rates_table_is_used(run_cli, example_ledger, tmp_path):
+    """--rates is repeatable: a rate in the second table values the package
+    as it values the csv export (it was once dropped: only the first table)."""
+    empty, mine = tmp_path / "empty.csv", tmp_path / "mine.csv"
+    empty.write_text("date,from,to,rate,source\n", encoding="utf-8")
+    mine.write_text("date,from,to,rate,source\n2015-07-30,EUR,GBP,2,test\n", encoding="utf-8")
+    out = tmp_path / "fdp"
+    code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", out,
+                           "--rates", empty, "--rates", mine)
+    assert code == 0, err
+    row = next(r for r in _rows(out) if r["id"] == "france-africa-development-2015")
+    assert row["original_currency"] == "EUR"
+    assert Decimal(row[row["phase"]]) == 2 * Decimal(row["original_amount"])
