@@ -93,3 +93,17 @@ def test_every_rates_table_is_used(run_cli, example_ledger, tmp_path):
     row = next(r for r in _rows(out) if r["id"] == "france-africa-development-2015")
     assert row["original_currency"] == "EUR"
     assert Decimal(row[row["phase"]]) == 2 * Decimal(row["original_amount"])
+
+
+def test_options_that_do_not_apply_are_refused_before_reading(run_cli, tmp_path):
+    """--basis and a file for -o are refused at once, naming the option: the
+    ledger is not even read (a broken one gives the option's message)."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[entry]\n", encoding="utf-8")
+    code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "out",
+                           "--basis", "total")
+    assert code == 1 and "--basis does not apply" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "afile")
+    assert code == 1 and "is a file" in err
