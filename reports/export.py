@@ -57,28 +57,67 @@ def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: st
 
 
 def frame(book, **options):
-    """``valued(...)`` plus the journal fields of each row's entry."""
+    """``valued(...)`` plus the journal fields of each row's entry, read from
+    the Book's columns (no ``Entry`` objects)."""
     import pandas as pd
 
+    if not hasattr(book, "tables"):          # a plain list of entries
+        from ledger.book import Book
+        book = Book.from_entries(book.entries if hasattr(book, "entries") else book)
     out = valued(book, **options)
-    extra: dict[str, list] = {c: [] for c in EXTRA_COLUMNS}
-    by_id = {}
-    for e in book.entries:
-        by_id[e.id] = {
-            "amount_text": e.amount_text or f"{e.amount} {e.currency}",
-            "entry_amount": e.amount,
-            "restated": "; ".join(_phrase(m.amount, m.currency) for m in e.restated),
-            "doc": "\n".join(c.doc for c in e.sources),
-            "quote": "\n".join(c.quote for c in e.sources) if any(c.quote for c in e.sources) else "",
-            "locator": "\n".join(c.locator for c in e.sources) if any(c.locator for c in e.sources) else "",
-            "disburses": e.link("disburses") or "", "part_of": e.link("part_of") or "",
-            "restates": e.link("restates") or "", "recipient": e.recipient,
-            "location": e.location, "tags": "; ".join(e.tags), "notes": e.notes,
-        }
-    rows = [by_id[i] for i in out["id"]]
-    for c in EXTRA_COLUMNS:
-        extra[c] = [r[c] for r in rows]
+    cols = _journal_columns(book.tables)
+    ids = book.tables.entries["id"].astype(object).tolist()
+    at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
+    rows = [at[i] for i in out["id"].tolist()]
+    extra = {c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}
     return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra, dtype=object)], axis=1)
+
+
+def _journal_columns(t) -> dict[str, list]:
+    """EXTRA_COLUMNS per entry row of the Book's tables, as the entry's own
+    fields write them (``ledger.book._entry_views`` reads the same cells)."""
+    import numpy as np
+
+    from ledger.book import join_children
+
+    en, n = t.entries, len(t.entries)
+
+    def text(series) -> list[str]:
+        return ["" if v is None or v != v else str(v)
+                for v in series.astype(object).where(series.notna(), None).tolist()]
+
+    amounts = [a if isinstance(a, Decimal) else Decimal(str(a)) for a in en["amount"].tolist()]
+    cur = text(en["currency"])
+    out: dict[str, list] = {
+        "amount_text": [w or f"{a} {c}" for w, a, c in zip(text(en["amount_text"]), amounts, cur)],
+        "entry_amount": amounts,
+        "restated": ["; ".join(_phrase(Decimal(a), c) for c, _, a in
+                               (part.strip().partition(" ") for part in r.split(";") if part.strip()))
+                     for r in text(en["restated"])],
+        "recipient": text(en["recipient"]), "location": text(en["location"]),
+        "tags": ["; ".join(x for x in tg.split(";") if x) for tg in text(en["tags"])],
+        "notes": text(en["notes"]),
+    }
+    ci = t.citations
+    rows = ci["entry"].to_numpy(dtype=np.int64)
+    for c in ("doc", "quote", "locator"):
+        vals = text(ci[c])
+        joined = join_children(rows, np.array(vals, dtype=object), n, "\n").to_pylist()
+        if c == "doc":
+            out[c] = joined
+        else:     # '' when no citation of the entry has one
+            some = np.bincount(rows[[bool(v) for v in vals]], minlength=n) > 0 if len(rows) \
+                else np.zeros(n, dtype=bool)
+            out[c] = [j if k else "" for j, k in zip(joined, some)]
+    li = t.links
+    kinds, targets = text(li["kind"]), text(li["target"])
+    for k in ("disburses", "part_of", "restates"):
+        first: dict[int, str] = {}
+        for r, kind, tg in zip(li["entry"].tolist(), kinds, targets):
+            if kind == k:
+                first.setdefault(r, tg)            # Entry.link: the first of that kind
+        out[k] = [first.get(i, "") for i in range(n)]
+    return out
 
 
 def _phrase(amount, currency):
