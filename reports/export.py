@@ -21,6 +21,7 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -151,13 +152,19 @@ def _prices(book, currency, valuation, rates, policy):
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
 
 
+@functools.lru_cache(maxsize=None)      # once per currency, not once per posting
 def _digits(code: str) -> int:
     from rates.table import currency_digits
     return currency_digits(code)
 
 
+@functools.lru_cache(maxsize=None)
+def _quantum(code: str) -> Decimal:
+    return Decimal(1).scaleb(-_digits(code))
+
+
 def _num(amount: Decimal, code: str) -> str:
-    q = Decimal(1).scaleb(-_digits(code))
+    q = _quantum(code)
     return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
 
 
@@ -218,6 +225,7 @@ def year_parts(book, currency="GBP", valuation="entry-date", horizon=None, years
 
 
 # ------------------------------------------------------------------ hledger
+@functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
 def hledger_account(account: str) -> str:
     """hledger account names: no double spaces or tabs (they end the name),
     no leading brackets (virtual postings)."""
@@ -357,6 +365,7 @@ def beancount_component(part: str) -> str:
     return t[0].upper() + t[1:]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def beancount_account(account: str) -> str:
     root, _, rest = account.partition(":")
     base = _BC_ROOTS.get(root, "Equity:" + beancount_component(root))
