@@ -121,6 +121,7 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
               f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
     archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
+    _check_folder(archive, "--archive" if args.archive else "the source archive")
     from reports.progress import Progress
 
     progress = Progress("import")        # on a terminal only
@@ -188,12 +189,24 @@ def run_data(args) -> int:
                 append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
                                        f"{Path(args.file).name}`\n", text)
         except (OSError, UnicodeDecodeError) as err:
-            raise LedgerError(f"import: cannot write: {getattr(err, 'strerror', None) or err}") from None
+            where = f" {err.filename}" if getattr(err, "filename", None) else ""
+            raise LedgerError(f"import: cannot write{where}: "
+                              f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
         raise LedgerError(f"import: nothing imported from {args.file}")
     return 0
+
+
+def _check_folder(folder: Path, what: str) -> None:
+    """Refuse, before anything is read or written, a folder that cannot be
+    made: a file in its place or above it."""
+    for p in (folder, *folder.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise LedgerError(f"import: {what} {folder}: {p} is not a folder")
+            return
 
 
 def _changes(old, new) -> str:
