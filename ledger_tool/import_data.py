@@ -16,33 +16,35 @@ SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
 # ------------------------------------------------------------------ scope
-def is_journal_file(path: Path) -> bool:
+# file -> its parse_file result, left by is_journal_file for load_scope: each
+# journal file is parsed once (toml_rs, nesting checked first), not twice
+_PARSED: dict[Path, tuple] = {}
+
+
+def is_journal_file(path: Path, inside: Path | None = None) -> bool:
     """A TOML file whose top-level tables are all journal tables ([ledger],
-    [[document]], [[entry]]); an empty file counts.  Unparseable files count
-    too (they are the ledger's to report), unless named like a tool's config."""
-    from ledger.journal import TOP_LEVEL
+    [[document]], [[entry]]); an empty file counts.  Unparseable or unsafe
+    files count too (they are the ledger's to report), unless named like a
+    tool's config."""
+    from ledger.journal import TOP_LEVEL, parse_file
 
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
-    from ledger.errors import LedgerError
-    from ledger.safe_io import load_toml
-
-    try:   # a FIFO, device, oversized or deeply nested file is never opened or parsed
-        data = load_toml(path, what="journal file")
-    except LedgerError:
-        return True
-    return set(data) <= TOP_LEVEL
+    # a FIFO, device, oversized or deeply nested file is never opened or parsed
+    got = _PARSED[path] = parse_file(path, inside)
+    return got[1] is None or set(got[1]) <= TOP_LEVEL
 
 
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
-    """The journal files directly in ``folder`` (and below it), other TOML left out."""
+    """The journal files directly in ``folder`` (and below it, confined to
+    it), other TOML left out."""
     from ledger.journal import journal_files
 
     out = []
     for p in journal_files(folder):
         if exclude is not None and p.resolve() == exclude.resolve():
             continue
-        if is_journal_file(p):
+        if is_journal_file(p, folder):
             out.append(p)
     return out
 
@@ -56,7 +58,8 @@ def load_scope(files: list[Path]):
 
     entries, documents, problems, options, rejected = [], {}, [], {}, []
     for f in files:
-        j = read_journal(f)
+        got = _PARSED.pop(f, None)
+        j = read_journal(f, parsed={f: got} if got is not None else None)
         entries.extend(j.entries)
         documents.update(j.documents)
         problems.extend(j.problems)

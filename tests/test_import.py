@@ -295,3 +295,29 @@ def test_nothing_imported_into_a_new_folder_makes_no_ledger(tmp_path, run_cli):
             assert name in err
         (tmp_path / "new.rejects.csv").unlink()
         (tmp_path / "new.rejects-2.csv").unlink()
+
+
+def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
+    """Deciding which TOML files are the ledger's and reading them share one
+    read and parse per file (a large ledger was parsed twice, once by pure-Python
+    tomllib); a .toml linked from outside the folder is refused, not read."""
+    import ledger.journal as journal
+    import ledger.safe_io as safe_io
+
+    book = tmp_path / "book"
+    assert run_cli("import", _csv(tmp_path / "a.csv", GOOD), "-o", book)[0] == 0
+    (tmp_path / "outside.toml").write_text("[ledger]\nname = 'elsewhere'\n", encoding="utf-8")
+    (book / "link.toml").symlink_to(tmp_path / "outside.toml")
+    seen = []
+    real = safe_io.read_bytes
+
+    def read_bytes(path, **kw):
+        if kw.get("what") == "journal file":
+            seen.append(Path(path))
+        return real(path, **kw)
+    monkeypatch.setattr(safe_io, "read_bytes", read_bytes)
+    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    code, _, err = run_cli("import", "--from", "fts", flows, "-o", book, "-n")
+    assert code == 0, err
+    assert sorted(seen) == sorted(journal.journal_files(book))     # each read once
+    assert "1 error(s)" in err                 # the link, reported by the ledger's own check
