@@ -31,8 +31,11 @@ def is_journal_file(path: Path, inside: Path | None = None) -> bool:
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
     # a FIFO, device, oversized or deeply nested file is never opened or parsed
-    got = _PARSED[path] = parse_file(path, inside)
-    return got[1] is None or set(got[1]) <= TOP_LEVEL
+    got = parse_file(path, inside)
+    if got[1] is None or set(got[1]) <= TOP_LEVEL:
+        _PARSED[path] = got
+        return True
+    return False
 
 
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
