@@ -312,9 +312,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
-    import tomllib as _toml
     from ledger.importer import Reject, _validate
-    from ledger.journal import EntryReader, LineIndex
+    from ledger.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
     from ledger.writer import entry_table, render
 
     documents = dict(documents or {})
@@ -337,7 +336,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
             text = render([entry_table(rec.fields)])
             probs: list = []
             try:
-                raw = _toml.loads(text)["entry"][0]
+                raw = _loads(text)["entry"][0]
                 e = EntryReader(raw, name, 1, 999, LineIndex(text), probs).read()
             except Exception:   # noqa: BLE001 - reported by the full validation below
                 e = None
