@@ -51,16 +51,14 @@ def _targets(output: str, ledger_arg: str | None):
     """(journal file to write, ledger path or list of journal files to check
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
-    from ledger_tool.import_data import is_journal_file, ledger_files
+    from ledger_tool.import_data import check_folder, is_journal_file, ledger_files
 
     out = Path(output)
+    check_folder(out.parent, f"-o {out}")
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
         return out / IMPORTED_NAME, None           # a new ledger folder, made when writing
     if out.is_dir():
         return out / IMPORTED_NAME, ledger_files(out)
-    if any(p.exists() and not p.is_dir() for p in out.parents):
-        raise LedgerError(f"import: -o {out}: {next(p for p in out.parents if p.exists())} "
-                          f"is not a folder")
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")

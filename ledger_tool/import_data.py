@@ -78,6 +78,7 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
     A missing folder (no .toml suffix) is a new, empty ledger: it is made
     only when something is written into it (``settle_outputs``)."""
     out = Path(output)
+    check_folder(out.parent, f"-o {out}")
     if not out.exists() and out.suffix.lower() != ".toml":
         return out / data_name, out, []
     if out.is_dir():
@@ -127,7 +128,7 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
               f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
     archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
-    _check_folder(archive, "--archive" if args.archive else "the source archive")
+    check_folder(archive, f"--archive {archive}" if args.archive else f"the source archive {archive}")
     from reports.progress import Progress
 
     progress = Progress("import")        # on a terminal only
@@ -205,13 +206,14 @@ def run_data(args) -> int:
     return 0
 
 
-def _check_folder(folder: Path, what: str) -> None:
+def check_folder(folder: Path, label: str) -> None:
     """Refuse, before anything is read or written, a folder that cannot be
-    made: a file in its place or above it."""
+    made: a file in its place or above it (``label``: the option, for the
+    message)."""
     for p in (folder, *folder.parents):
         if p.exists():
             if not p.is_dir():
-                raise LedgerError(f"import: {what} {folder}: {p} is not a folder")
+                raise LedgerError(f"import: {label}: {p} is not a folder")
             return
 
 

@@ -321,3 +321,16 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
     assert code == 0, err
     assert sorted(seen) == sorted(journal.journal_files(book))     # each read once
     assert "1 error(s)" in err                 # the link, reported by the ledger's own check
+
+
+def test_an_output_under_a_file_is_refused_first_for_every_import(tmp_path, run_cli):
+    blocker = tmp_path / "blk"
+    blocker.write_text("x", encoding="utf-8")
+    src = _csv(tmp_path / "a.csv", GOOD)
+    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    for args in (("import", src), ("import", "--from", "fts", flows)):
+        for out in (blocker / "sub", blocker / "sub" / "x.toml"):
+            code, _, err = run_cli(*args, "-o", out)
+            assert code == 1 and f"-o {out}: {blocker} is not a folder" in err, err
+            assert len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.rejects*.csv"))
