@@ -290,11 +290,11 @@ def _hledger_declarations(currencies) -> list[str]:
     out.append("")
     return out
 
-def _hledger_comments(e, part: str = "") -> list[str]:
+def _hledger_comments(e) -> list[str]:
+    """The entry's tags and sources as comment lines (the first four: id,
+    status, period, qualifier; an export by year puts its year tag after)."""
     tags = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
             ("qualifier", e.qualifier)]
-    if part:
-        tags.append(("year", part))
     for ln in e.links:
         tags.append((ln.kind, ln.target))
     if not e.is_primary:
@@ -319,8 +319,8 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     txns, used, _ = year_parts(book, currency, valuation, horizon, years, rates)
     currencies = sorted({e.currency for e in book.entries} | {currency})
     out = ["; " + h for h in _header(book, "hledger", (used, years or "calendar"))]
-    out.append(f"; converted totals: hledger bal -B  (the report's total: add "
-               f"'not:tag:secondary'; by year: -Y)")
+    out.append("; converted totals: hledger bal -B  (the report's total: add "
+               "'not:tag:secondary'; by year: -Y)")
     out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -328,11 +328,16 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     counts: dict[str, int] = {}
     for e, _, _, _ in txns:
         counts[e.id] = counts.get(e.id, 0) + 1
+    comments: dict[str, list[str]] = {}      # an entry's comment lines, once for all its parts
     for e, when, label, lines in txns:
         purposes = ", ".join(dict.fromkeys(p for p, _, _ in lines))
         out.append(f"{when.isoformat()} ({e.id}) {e.funder} | {purposes}".rstrip())
-        out += _hledger_comments(e, label if counts[e.id] > 1 or e.period.kind != "one-off"
-                                 else "")
+        c = comments.get(e.id)
+        if c is None:
+            c = comments[e.id] = _hledger_comments(e)
+        if counts[e.id] > 1 or e.period.kind != "one-off":   # the year tag after the first four
+            c = c[:4] + [f"    ; year:{_tag_value(label)}"] + c[4:]
+        out += c
         total_o = sum((o for _, o, _ in lines), Decimal(0))
         total_v = sum((v for _, _, v in lines), Decimal(0))
         out.append(f"    {hledger_account('Funders:' + e.funder)}  "
