@@ -80,12 +80,14 @@ def run(args) -> int:
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
         from ledger.safe_io import guard_output, refuse_ledger
         try:
-            if fmt == "fdp":   # a folder; reports.fdp refuses one holding other files
+            if fmt == "fdp":   # a folder; an earlier package in it only with --force
                 refuse_ledger(args.output, args.ledger, folder=True)
             else:
                 guard_output(args.output, ledger=args.ledger, force=args.force)
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
+    if fmt == "fdp":
+        _check_fdp(args)
     book = load_ledger(args.ledger, quiet_warnings=True)
     book = filtered(book, args)
     if not len(book):
@@ -102,8 +104,7 @@ def run(args) -> int:
               f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
               file=sys.stderr)
     if fmt == "fdp":
-        from ledger_tool.export_more import run_fdp
-        return run_fdp(book, args, currency)
+        return _write_fdp(book, args, currency)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
@@ -125,4 +126,37 @@ def run(args) -> int:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     what = "transactions" if fmt in ("hledger", "beancount") else "rows"
     print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
+    return 0
+
+
+def _check_fdp(args) -> None:
+    """Refuse a Fiscal Data Package export before the ledger is read: -o is a
+    folder, an earlier package in it is replaced only with --force, and the
+    package always holds the report's spread (no --basis)."""
+    from pathlib import Path
+
+    from reports.fdp import CSV_NAME
+
+    out = Path(args.output)
+    if out.exists() and not out.is_dir():
+        raise LedgerError(f"export: --to fdp writes a folder; {out} is a file")
+    existing = [n for n in ("datapackage.json", CSV_NAME) if (out / n).exists()]
+    if existing and not args.force:
+        raise LedgerError(f"export: {out} already holds {', '.join(existing)}; not replaced "
+                          f"(remove it or choose another folder)")
+    if args.basis not in (None, "recorded"):
+        raise LedgerError("export: --to fdp always holds the total over each period, spread "
+                          "into years (as the report); --basis does not apply")
+
+
+def _write_fdp(book, args, currency: str) -> int:
+    from reports.fdp import write_fdp
+
+    try:
+        n = write_fdp(book, args.output, currency=currency, valuation=args.valuation,
+                      horizon=args.horizon, years=args.years or "calendar", rates=args.rates)
+    except OSError as err:
+        raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
+    print(f"ledger-tool: export: {n} rows written to {args.output}/ (datapackage.json, "
+          f"ledger.csv; Fiscal Data Package)", file=sys.stderr)
     return 0

@@ -47,20 +47,18 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def _targets(output: str, ledger_arg: str | None, dry_run: bool = False):
+def _targets(output: str, ledger_arg: str | None):
     """(journal file to write, ledger path or list of journal files to check
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
-    from ledger_tool.import_data import is_journal_file, ledger_files
+    from ledger_tool.import_data import check_folder, is_journal_file, ledger_files
 
     out = Path(output)
+    check_folder(out.parent, f"-o {out}")
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
         return out / IMPORTED_NAME, None           # a new ledger folder, made when writing
     if out.is_dir():
         return out / IMPORTED_NAME, ledger_files(out)
-    if any(p.exists() and not p.is_dir() for p in out.parents):
-        raise LedgerError(f"import: -o {out}: {next(p for p in out.parents if p.exists())} "
-                          f"is not a folder")
     if out.suffix.lower() != ".toml":
         if out.exists():
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
@@ -82,7 +80,7 @@ def run(args) -> int:
     if args.source != "table":
         from ledger_tool.import_data import run_data
         return run_data(args)
-    target, ledger_path = _targets(args.output, args.ledger, args.dry_run)
+    target, ledger_path = _targets(args.output, args.ledger)
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
@@ -104,7 +102,6 @@ def run(args) -> int:
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     from ledger_tool.common import capped
-    rejects_path = target.with_name(target.stem + ".rejects.csv")
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
@@ -118,45 +115,23 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    if n_bad and not n_ok and not target.parent.exists():
-        # nothing imported into a new ledger: it is not made, and the rejects go beside it
-        rejects_path = target.parent.with_name(target.parent.name + ".rejects.csv")
-    if n_ok and not target.parent.exists():      # -o NEWDIR: a new ledger (init)
-        from ledger_tool.cmd_init import init_ledger
-        init_ledger(target.parent)
-        print(f"ledger-tool: import: created the new ledger {target.parent}", file=sys.stderr)
-    if n_bad:
-        from ledger.atomic import write_new
+    if n_ok or n_bad:
+        from ledger_tool.import_data import settle_outputs
         from reports.text import inert_frame
 
-        try:   # one rejects file per run: an earlier run's is never overwritten
-            rejects_path = write_new(rejects_path,
-                                     inert_frame(result.rejects_frame()).to_csv(index=False))
-        except OSError as err:
-            raise LedgerError(f"import: cannot write {rejects_path}: {err.strerror or err}") from None
+        rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
+            result.rejects_frame()).to_csv(index=False) if n_bad else None)
+    if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    _write(target, result, args.file)
+    from ledger_tool.import_data import append_entries
+    append_entries(target, f"# Imported by `ledger-tool import {Path(args.file).name}`\n",
+                   result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
           + (f" ({len(result.documents)} new document(s) declared)" if result.documents else ""),
           file=sys.stderr)
     return 0
 
-
-def _write(target: Path, result, source: str) -> None:
-    from ledger.atomic import write_atomic
-
-    header = f"# Imported by `ledger-tool import {Path(source).name}`\n"
-    try:
-        if target.exists():
-            from ledger.safe_io import read_text   # a regular file, within the cap
-            old = read_text(target, what="journal file")
-            text = old.rstrip("\n") + "\n\n" + header + result.text
-        else:
-            text = header + result.text
-        write_atomic(target, text)
-    except (OSError, UnicodeDecodeError) as err:
-        raise LedgerError(f"import: cannot write {target}: {getattr(err, 'strerror', None) or err}") from None

@@ -60,8 +60,6 @@ SOURCES_TEXT = """\
 def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = "GBP",
                 locale: str = "en_GB", fiscal_year_start: str = "04-01") -> Path:
     """Create the ledger folder; refuse a folder that already holds files."""
-    import re
-
     from ledger.atomic import write_atomic
     from ledger.money import MoneyError, _check_currency
 
@@ -76,15 +74,13 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
         raise LedgerError(f"init: --currency {currency!r}: {err}") from None
     from ledger_tool.common import check_locale
     check_locale(locale)
-    m = re.fullmatch(r"(\d{2})-(\d{2})", fiscal_year_start)
-    import datetime as dt
+    from rates.normalise import _fiscal_start   # the rule the reports read it with
     try:
-        if not m:
-            raise ValueError
-        dt.date(2001, int(m.group(1)), int(m.group(2)))
-    except ValueError:
+        month, day = _fiscal_start(fiscal_year_start, "fiscal")
+    except LedgerError:
         raise LedgerError(f"init: --fiscal-year-start {fiscal_year_start!r} is not a MM-DD "
                           f"day such as 04-01") from None
+    fiscal_year_start = f"{month:02d}-{day:02d}"
     name = name or folder.resolve().name
     try:
         folder.mkdir(parents=True, exist_ok=True)

@@ -16,33 +16,38 @@ SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
 # ------------------------------------------------------------------ scope
-def is_journal_file(path: Path) -> bool:
+# file -> its parse_file result, left by is_journal_file for load_scope: each
+# journal file is parsed once (toml_rs, nesting checked first), not twice
+_PARSED: dict[Path, tuple] = {}
+
+
+def is_journal_file(path: Path, inside: Path | None = None) -> bool:
     """A TOML file whose top-level tables are all journal tables ([ledger],
-    [[document]], [[entry]]); an empty file counts.  Unparseable files count
-    too (they are the ledger's to report), unless named like a tool's config."""
-    from ledger.journal import TOP_LEVEL
+    [[document]], [[entry]]); an empty file counts.  Unparseable or unsafe
+    files count too (they are the ledger's to report), unless named like a
+    tool's config."""
+    from ledger.journal import TOP_LEVEL, parse_file
 
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
-    from ledger.errors import LedgerError
-    from ledger.safe_io import load_toml
-
-    try:   # a FIFO, device, oversized or deeply nested file is never opened or parsed
-        data = load_toml(path, what="journal file")
-    except LedgerError:
+    # a FIFO, device, oversized or deeply nested file is never opened or parsed
+    got = parse_file(path, inside)
+    if got[1] is None or set(got[1]) <= TOP_LEVEL:
+        _PARSED[path] = got
         return True
-    return set(data) <= TOP_LEVEL
+    return False
 
 
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
-    """The journal files directly in ``folder`` (and below it), other TOML left out."""
+    """The journal files directly in ``folder`` (and below it, confined to
+    it), other TOML left out."""
     from ledger.journal import journal_files
 
     out = []
     for p in journal_files(folder):
         if exclude is not None and p.resolve() == exclude.resolve():
             continue
-        if is_journal_file(p):
+        if is_journal_file(p, folder):
             out.append(p)
     return out
 
@@ -56,7 +61,8 @@ def load_scope(files: list[Path]):
 
     entries, documents, problems, options, rejected = [], {}, [], {}, []
     for f in files:
-        j = read_journal(f)
+        got = _PARSED.pop(f, None)
+        j = read_journal(f, parsed={f: got} if got is not None else None)
         entries.extend(j.entries)
         documents.update(j.documents)
         problems.extend(j.problems)
@@ -67,17 +73,14 @@ def load_scope(files: list[Path]):
     return tuple(entries), documents, problems, options
 
 
-def scope(output: str, ledger_arg: str | None, data_name: str, create: bool = True):
+def scope(output: str, ledger_arg: str | None, data_name: str):
     """(journal file to write, ledger root folder, journal files of the ledger).
-    A missing folder (no .toml suffix) is created as a new ledger (init),
-    unless ``create`` is false (a dry run): then it is an empty ledger."""
+    A missing folder (no .toml suffix) is a new, empty ledger: it is made
+    only when something is written into it (``settle_outputs``)."""
     out = Path(output)
+    check_folder(out.parent, f"-o {out}")
     if not out.exists() and out.suffix.lower() != ".toml":
-        if not create:
-            return out / data_name, out, []
-        from ledger_tool.cmd_init import init_ledger
-        init_ledger(out)
-        print(f"ledger-tool: import: created the new ledger {out}", file=sys.stderr)
+        return out / data_name, out, []
     if out.is_dir():
         return out / data_name, out, ledger_files(out)
     if out.suffix.lower() != ".toml":
@@ -117,7 +120,7 @@ def run_data(args) -> int:
     from ledger.writer import render
 
     kind = args.source
-    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind], create=False)
+    target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
     errs = [p for p in problems if p.severity == "error"]
@@ -125,6 +128,7 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
               f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
     archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
+    check_folder(archive, f"--archive {archive}" if args.archive else f"the source archive {archive}")
     from reports.progress import Progress
 
     progress = Progress("import")        # on a terminal only
@@ -161,7 +165,6 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
               f"{_changes(old, new)}", file=sys.stderr)
     text = render([t for t, _ in result.new], result.documents) if (result.new or result.documents) else ""
-    rejects_path = target.with_name(target.stem + ".rejects.csv")
     if args.dry_run:
         sys.stdout.write(text)
         for old, table, _ in result.updated:
@@ -173,15 +176,10 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: {summary}", file=sys.stderr)
         raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
                           f"read; fix or remove them and run the import again")
-    if (rejected or skipped) and not (n_new or n_upd) and not root.exists():
-        # nothing imported into a new ledger: it is not made, and the rejects go beside it
-        rejects_path = root.with_name(root.name + ".rejects.csv")
-    if (n_new or n_upd) and not root.exists():
-        from ledger_tool.cmd_init import init_ledger
-        init_ledger(root)
-        print(f"ledger-tool: import: created the new ledger {root}", file=sys.stderr)
+    if rejected or skipped or n_new or n_upd:
+        rejects_path = settle_outputs(target, root, bool(n_new or n_upd),
+                                      _rejects_csv(result.problems) if rejected or skipped else None)
     if rejected or skipped:
-        rejects_path = _write_rejects(rejects_path, result.problems)
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
     if n_new or n_upd:
@@ -195,19 +193,28 @@ def run_data(args) -> int:
             for f, ch in changes.items():
                 write_atomic(f, replace_entries(f, ch))
             if text:
-                header = f"# Imported by `ledger-tool import --from {kind} {Path(args.file).name}`\n"
-                if target.exists():
-                    old = target.read_text(encoding="utf-8-sig")
-                    write_atomic(target, old.rstrip("\n") + "\n\n" + header + text)
-                else:
-                    write_atomic(target, header + text)
+                append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
+                                       f"{Path(args.file).name}`\n", text)
         except (OSError, UnicodeDecodeError) as err:
-            raise LedgerError(f"import: cannot write: {getattr(err, 'strerror', None) or err}") from None
+            where = f" {err.filename}" if getattr(err, "filename", None) else ""
+            raise LedgerError(f"import: cannot write{where}: "
+                              f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
         raise LedgerError(f"import: nothing imported from {args.file}")
     return 0
+
+
+def check_folder(folder: Path, label: str) -> None:
+    """Refuse, before anything is read or written, a folder that cannot be
+    made: a file in its place or above it (``label``: the option, for the
+    message)."""
+    for p in (folder, *folder.parents):
+        if p.exists():
+            if not p.is_dir():
+                raise LedgerError(f"import: {label}: {p} is not a folder")
+            return
 
 
 def _changes(old, new) -> str:
@@ -223,11 +230,10 @@ def _changes(old, new) -> str:
     return ", ".join(out) or "notes or tags changed"
 
 
-def _write_rejects(path: Path, problems) -> Path:
+def _rejects_csv(problems) -> str:
     import csv
     import io
 
-    from ledger.atomic import write_new
     from reports.text import inert
 
     buf = io.StringIO()
@@ -236,7 +242,45 @@ def _write_rejects(path: Path, problems) -> Path:
     for pr in problems:
         if pr.dropped or pr.kind == "error":
             w.writerow([inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)])
-    try:   # one rejects file per run: an earlier run's is never overwritten
-        return write_new(path, buf.getvalue())
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ writing (both imports)
+def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None) -> Path | None:
+    """Make the new ledger ``folder`` when something is imported into it, and
+    write the ``rejects`` CSV text, if any, beside the journal file ``target``
+    (OUTPUT.rejects.csv), or beside the folder when nothing is imported into a
+    new one (it is then not made).  One rejects file per run: an earlier run's
+    is never overwritten (-2, -3, ...).  Returns the rejects file written."""
+    path = target.with_name(target.stem + ".rejects.csv")
+    if not folder.exists():
+        if imported:
+            from ledger_tool.cmd_init import init_ledger
+            init_ledger(folder)
+            print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
+        else:
+            path = folder.with_name(folder.name + ".rejects.csv")
+    if rejects is None:
+        return None
+    from ledger.atomic import write_new
+    try:
+        return write_new(path, rejects)
     except OSError as err:
         raise LedgerError(f"import: cannot write {path}: {err.strerror or err}") from None
+
+
+def append_entries(target: Path, header: str, text: str) -> None:
+    """``header`` and the rendered entries appended to the journal file
+    ``target`` (read through the guard; made when missing), atomically."""
+    from ledger.atomic import write_atomic
+    from ledger.safe_io import read_text
+
+    try:
+        if target.exists():
+            old = read_text(target, what="journal file")   # a regular file, within the cap
+            text = old.rstrip("\n") + "\n\n" + header + text
+        else:
+            text = header + text
+        write_atomic(target, text)
+    except OSError as err:
+        raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None

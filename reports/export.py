@@ -21,6 +21,7 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal
@@ -57,28 +58,67 @@ def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: st
 
 
 def frame(book, **options):
-    """``valued(...)`` plus the journal fields of each row's entry."""
+    """``valued(...)`` plus the journal fields of each row's entry, read from
+    the Book's columns (no ``Entry`` objects)."""
     import pandas as pd
 
+    if not hasattr(book, "tables"):          # a plain list of entries
+        from ledger.book import Book
+        book = Book.from_entries(book.entries if hasattr(book, "entries") else book)
     out = valued(book, **options)
-    extra: dict[str, list] = {c: [] for c in EXTRA_COLUMNS}
-    by_id = {}
-    for e in book.entries:
-        by_id[e.id] = {
-            "amount_text": e.amount_text or f"{e.amount} {e.currency}",
-            "entry_amount": e.amount,
-            "restated": "; ".join(_phrase(m.amount, m.currency) for m in e.restated),
-            "doc": "\n".join(c.doc for c in e.sources),
-            "quote": "\n".join(c.quote for c in e.sources) if any(c.quote for c in e.sources) else "",
-            "locator": "\n".join(c.locator for c in e.sources) if any(c.locator for c in e.sources) else "",
-            "disburses": e.link("disburses") or "", "part_of": e.link("part_of") or "",
-            "restates": e.link("restates") or "", "recipient": e.recipient,
-            "location": e.location, "tags": "; ".join(e.tags), "notes": e.notes,
-        }
-    rows = [by_id[i] for i in out["id"]]
-    for c in EXTRA_COLUMNS:
-        extra[c] = [r[c] for r in rows]
+    cols = _journal_columns(book.tables)
+    ids = book.tables.entries["id"].astype(object).tolist()
+    at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
+    rows = [at[i] for i in out["id"].tolist()]
+    extra = {c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}
     return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra, dtype=object)], axis=1)
+
+
+def _journal_columns(t) -> dict[str, list]:
+    """EXTRA_COLUMNS per entry row of the Book's tables, as the entry's own
+    fields write them (``ledger.book._entry_views`` reads the same cells)."""
+    import numpy as np
+
+    from ledger.book import join_children
+
+    en, n = t.entries, len(t.entries)
+
+    def text(series) -> list[str]:
+        return ["" if v is None or v != v else str(v)
+                for v in series.astype(object).where(series.notna(), None).tolist()]
+
+    amounts = [a if isinstance(a, Decimal) else Decimal(str(a)) for a in en["amount"].tolist()]
+    cur = text(en["currency"])
+    out: dict[str, list] = {
+        "amount_text": [w or f"{a} {c}" for w, a, c in zip(text(en["amount_text"]), amounts, cur)],
+        "entry_amount": amounts,
+        "restated": ["; ".join(_phrase(Decimal(a), c) for c, _, a in
+                               (part.strip().partition(" ") for part in r.split(";") if part.strip()))
+                     for r in text(en["restated"])],
+        "recipient": text(en["recipient"]), "location": text(en["location"]),
+        "tags": ["; ".join(x for x in tg.split(";") if x) for tg in text(en["tags"])],
+        "notes": text(en["notes"]),
+    }
+    ci = t.citations
+    rows = ci["entry"].to_numpy(dtype=np.int64)
+    for c in ("doc", "quote", "locator"):
+        vals = text(ci[c])
+        joined = join_children(rows, np.array(vals, dtype=object), n, "\n").to_pylist()
+        if c == "doc":
+            out[c] = joined
+        else:     # '' when no citation of the entry has one
+            some = np.bincount(rows[[bool(v) for v in vals]], minlength=n) > 0 if len(rows) \
+                else np.zeros(n, dtype=bool)
+            out[c] = [j if k else "" for j, k in zip(joined, some)]
+    li = t.links
+    kinds, targets = text(li["kind"]), text(li["target"])
+    for k in ("disburses", "part_of", "restates"):
+        first: dict[int, str] = {}
+        for r, kind, tg in zip(li["entry"].tolist(), kinds, targets):
+            if kind == k:
+                first.setdefault(r, tg)            # Entry.link: the first of that kind
+        out[k] = [first.get(i, "") for i in range(n)]
+    return out
 
 
 def _phrase(amount, currency):
@@ -112,13 +152,19 @@ def _prices(book, currency, valuation, rates, policy):
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
 
 
+@functools.lru_cache(maxsize=None)      # once per currency, not once per posting
 def _digits(code: str) -> int:
     from rates.table import currency_digits
     return currency_digits(code)
 
 
+@functools.lru_cache(maxsize=None)
+def _quantum(code: str) -> Decimal:
+    return Decimal(1).scaleb(-_digits(code))
+
+
 def _num(amount: Decimal, code: str) -> str:
-    q = Decimal(1).scaleb(-_digits(code))
+    q = _quantum(code)
     return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
 
 
@@ -179,6 +225,7 @@ def year_parts(book, currency="GBP", valuation="entry-date", horizon=None, years
 
 
 # ------------------------------------------------------------------ hledger
+@functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
 def hledger_account(account: str) -> str:
     """hledger account names: no double spaces or tabs (they end the name),
     no leading brackets (virtual postings)."""
@@ -243,11 +290,11 @@ def _hledger_declarations(currencies) -> list[str]:
     out.append("")
     return out
 
-def _hledger_comments(e, part: str = "") -> list[str]:
+def _hledger_comments(e) -> list[str]:
+    """The entry's tags and sources as comment lines (the first four: id,
+    status, period, qualifier; an export by year puts its year tag after)."""
     tags = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
             ("qualifier", e.qualifier)]
-    if part:
-        tags.append(("year", part))
     for ln in e.links:
         tags.append((ln.kind, ln.target))
     if not e.is_primary:
@@ -272,8 +319,8 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     txns, used, _ = year_parts(book, currency, valuation, horizon, years, rates)
     currencies = sorted({e.currency for e in book.entries} | {currency})
     out = ["; " + h for h in _header(book, "hledger", (used, years or "calendar"))]
-    out.append(f"; converted totals: hledger bal -B  (the report's total: add "
-               f"'not:tag:secondary'; by year: -Y)")
+    out.append("; converted totals: hledger bal -B  (the report's total: add "
+               "'not:tag:secondary'; by year: -Y)")
     out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -281,11 +328,16 @@ def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> 
     counts: dict[str, int] = {}
     for e, _, _, _ in txns:
         counts[e.id] = counts.get(e.id, 0) + 1
+    comments: dict[str, list[str]] = {}      # an entry's comment lines, once for all its parts
     for e, when, label, lines in txns:
         purposes = ", ".join(dict.fromkeys(p for p, _, _ in lines))
         out.append(f"{when.isoformat()} ({e.id}) {e.funder} | {purposes}".rstrip())
-        out += _hledger_comments(e, label if counts[e.id] > 1 or e.period.kind != "one-off"
-                                 else "")
+        c = comments.get(e.id)
+        if c is None:
+            c = comments[e.id] = _hledger_comments(e)
+        if counts[e.id] > 1 or e.period.kind != "one-off":   # the year tag after the first four
+            c = c[:4] + [f"    ; year:{_tag_value(label)}"] + c[4:]
+        out += c
         total_o = sum((o for _, o, _ in lines), Decimal(0))
         total_v = sum((v for _, _, v in lines), Decimal(0))
         out.append(f"    {hledger_account('Funders:' + e.funder)}  "
@@ -318,6 +370,7 @@ def beancount_component(part: str) -> str:
     return t[0].upper() + t[1:]
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def beancount_account(account: str) -> str:
     root, _, rest = account.partition(":")
     base = _BC_ROOTS.get(root, "Equity:" + beancount_component(root))

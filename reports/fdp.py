@@ -38,7 +38,7 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
     from reports.tables import ReportOptions, normalised_frames
 
     opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                         years=years, rates=rates[0] if rates else None)
+                         years=years, rates=rates)   # every --rates table, in order
     _, spread, used = normalised_frames(book, opts)
     phase = spread["status"].astype(str).map(PHASE)
     out = pd.DataFrame({

@@ -520,3 +520,37 @@ def test_hledger_by_year_carries_other_valuations_at_cost(tmp_path, valuation):
     path.write_text(export.hledger(book, currency="GBP", valuation=valuation), encoding="utf-8")
     got = _hledger_cost(exe, path, "Purposes", "not:tag:secondary")
     assert sum(got.values()) == report.summary["amount"].sum()
+
+
+def test_journal_fields_are_the_entries_own(run_cli, example_ledger, tmp_path):
+    """frame() reads the journal fields from the Book's columns; each row
+    carries exactly what its entry says (every citation, the first link of
+    each kind, the restatements and tags as phrases), on a ledger with
+    splits, links, several citations, restatements and tags."""
+    fix = Path(__file__).parent / "fixtures"
+    book = tmp_path / "book"
+    for kind, f in (("iati", fix / "iati" / "activities-v2.xml"), ("fts", fix / "fts" / "flows.json")):
+        assert run_cli("import", "--from", kind, f, "-o", book)[0] == 0
+    for path in (example_ledger, book):
+        b = ledger.load(path)
+        table = export.frame(b, currency="GBP")
+        by_id = {e.id: e for e in b.entries}
+        seen = set()
+        for r in table.to_dict("records"):
+            e = by_id[r["id"]]
+            quotes, locators = [c.quote for c in e.sources], [c.locator for c in e.sources]
+            want = {
+                "amount_text": e.amount_text or f"{e.amount} {e.currency}",
+                "entry_amount": e.amount,
+                "restated": "; ".join(export._phrase(m.amount, m.currency) for m in e.restated),
+                "doc": "\n".join(c.doc for c in e.sources),
+                "quote": "\n".join(quotes) if any(quotes) else "",
+                "locator": "\n".join(locators) if any(locators) else "",
+                "disburses": e.link("disburses") or "", "part_of": e.link("part_of") or "",
+                "restates": e.link("restates") or "", "recipient": e.recipient,
+                "location": e.location, "tags": "; ".join(e.tags), "notes": e.notes}
+            assert {c: r[c] for c in export.EXTRA_COLUMNS} == want, r["id"]
+            seen |= {c for c, v in want.items() if v}
+        if path == book:     # the data exercised every field that can be empty
+            assert {"restated", "quote", "locator", "disburses", "part_of", "tags",
+                    "recipient"} <= seen

@@ -78,3 +78,32 @@ def test_an_existing_package_is_not_replaced(run_cli, example_ledger, tmp_path):
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", tmp_path / "afile")
     assert code == 1 and "is a file" in err
+
+
+def test_every_rates_table_is_used(run_cli, example_ledger, tmp_path):
+    """--rates is repeatable: a rate in the second table values the package
+    as it values the csv export (it was once dropped: only the first table)."""
+    empty, mine = tmp_path / "empty.csv", tmp_path / "mine.csv"
+    empty.write_text("date,from,to,rate,source\n", encoding="utf-8")
+    mine.write_text("date,from,to,rate,source\n2015-07-30,EUR,GBP,2,test\n", encoding="utf-8")
+    out = tmp_path / "fdp"
+    code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", out,
+                           "--rates", empty, "--rates", mine)
+    assert code == 0, err
+    row = next(r for r in _rows(out) if r["id"] == "france-africa-development-2015")
+    assert row["original_currency"] == "EUR"
+    assert Decimal(row[row["phase"]]) == 2 * Decimal(row["original_amount"])
+
+
+def test_options_that_do_not_apply_are_refused_before_reading(run_cli, tmp_path):
+    """--basis and a file for -o are refused at once, naming the option: the
+    ledger is not even read (a broken one gives the option's message)."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[entry]\n", encoding="utf-8")
+    code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "out",
+                           "--basis", "total")
+    assert code == 1 and "--basis does not apply" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "afile")
+    assert code == 1 and "is a file" in err

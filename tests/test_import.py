@@ -275,3 +275,62 @@ def test_a_huge_odd_header_is_read_in_one_pass(tmp_path):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_nothing_imported_into_a_new_folder_makes_no_ledger(tmp_path, run_cli):
+    """Table and FTS imports alike: the rejects go beside the folder, which is
+    not made; a second run never overwrites the first's rejects."""
+    import json
+
+    src = _csv(tmp_path / "all-bad.csv", BAD)
+    flows = tmp_path / "flows.json"
+    flows.write_text(json.dumps({"data": {"flows": [{"amountUSD": 5}, {"id": ""}]}}),
+                     encoding="utf-8")
+    for args, n in ((("import", src), len(BAD)), (("import", "--from", "fts", flows), 2)):
+        for run, name in ((1, "new.rejects.csv"), (2, "new.rejects-2.csv")):
+            code, _, err = run_cli(*args, "-o", tmp_path / "new")
+            assert code == 1 and "Traceback" not in err, err
+            assert not (tmp_path / "new").exists()
+            assert len(_rejects(tmp_path / name)) == n, (args, run)
+            assert name in err
+        (tmp_path / "new.rejects.csv").unlink()
+        (tmp_path / "new.rejects-2.csv").unlink()
+
+
+def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
+    """Deciding which TOML files are the ledger's and reading them share one
+    read and parse per file (a large ledger was parsed twice, once by pure-Python
+    tomllib); a .toml linked from outside the folder is refused, not read."""
+    import ledger.journal as journal
+    import ledger.safe_io as safe_io
+
+    book = tmp_path / "book"
+    assert run_cli("import", _csv(tmp_path / "a.csv", GOOD), "-o", book)[0] == 0
+    (tmp_path / "outside.toml").write_text("[ledger]\nname = 'elsewhere'\n", encoding="utf-8")
+    (book / "link.toml").symlink_to(tmp_path / "outside.toml")
+    seen = []
+    real = safe_io.read_bytes
+
+    def read_bytes(path, **kw):
+        if kw.get("what") == "journal file":
+            seen.append(Path(path))
+        return real(path, **kw)
+    monkeypatch.setattr(safe_io, "read_bytes", read_bytes)
+    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    code, _, err = run_cli("import", "--from", "fts", flows, "-o", book, "-n")
+    assert code == 0, err
+    assert sorted(seen) == sorted(journal.journal_files(book))     # each read once
+    assert "1 error(s)" in err                 # the link, reported by the ledger's own check
+
+
+def test_an_output_under_a_file_is_refused_first_for_every_import(tmp_path, run_cli):
+    blocker = tmp_path / "blk"
+    blocker.write_text("x", encoding="utf-8")
+    src = _csv(tmp_path / "a.csv", GOOD)
+    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    for args in (("import", src), ("import", "--from", "fts", flows)):
+        for out in (blocker / "sub", blocker / "sub" / "x.toml"):
+            code, _, err = run_cli(*args, "-o", out)
+            assert code == 1 and f"-o {out}: {blocker} is not a folder" in err, err
+            assert len(err.strip().splitlines()) == 1
+    assert not list(tmp_path.glob("*.rejects*.csv"))

@@ -74,3 +74,15 @@ def test_a_failed_import_creates_no_ledger(run_cli, tmp_path):
                                       encoding="utf-8")
     code, _, err = run_cli("import", tmp_path / "bad.csv", "-o", tmp_path / "book")
     assert code == 1 and "nothing imported" in err and not (tmp_path / "book").exists()
+
+
+def test_fiscal_year_start_is_read_as_the_reports_read_it(run_cli, tmp_path):
+    """One rule: what the reports accept (4-6 for 6 April) init accepts, and
+    writes as MM-DD; 29 February is refused as the reports refuse it."""
+    import tomllib
+    code, _, err = run_cli("init", tmp_path / "a", "--fiscal-year-start", "4-6")
+    assert code == 0, err
+    opts = tomllib.loads((tmp_path / "a" / "ledger.toml").read_text(encoding="utf-8"))["ledger"]
+    assert opts["fiscal_year_start"] == "04-06"
+    code, _, err = run_cli("init", tmp_path / "b", "--fiscal-year-start", "02-29")
+    assert code == 1 and "MM-DD" in err and not (tmp_path / "b").exists()

@@ -90,3 +90,45 @@ def test_replace_the_last_entry_of_a_crlf_file(tmp_path):
     new = replace_entries(f, {line_c: '[[entry]]\nid = "c"\ndate = 2016-01-03\nfunder = "F"\n'
                                       'purpose = "P"\namount = "£4m"\n'})
     assert new == JOURNAL.replace('"£3m"', '"£4m"').replace("\n", "\r\n").encode()
+
+
+# ------------------------------------------------------------------ the one guard
+def test_archive_copy_never_writes_through_a_link_out_of_the_archive(tmp_path, run_cli):
+    from pathlib import Path
+
+    import pytest
+
+    from ledger.errors import LedgerError
+    from ledger.read.common import archive_copy, file_sha256, source_document
+
+    src = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    doc = source_document(src, file_sha256(src), "iati")
+    archive, outside = tmp_path / "book" / "sources", tmp_path / "outside.txt"
+    archive.mkdir(parents=True)
+    outside.write_text("keep me", encoding="utf-8")
+    (archive / doc["path"]).symlink_to(outside)
+    with pytest.raises(LedgerError, match="outside"):
+        archive_copy(src, archive, doc)
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    # from the command line: one line, exit 1, nothing written
+    code, _, err = run_cli("import", "--from", "iati", src, "-o", tmp_path / "book")
+    assert code == 1 and "outside" in err and "Traceback" not in err
+    assert outside.read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "book" / "iati.toml").exists()
+
+
+def test_data_files_and_names_files_are_read_only_from_regular_files(tmp_path, run_cli):
+    import os
+
+    fifo = tmp_path / "flows.json"
+    os.mkfifo(fifo)
+    for kind in ("iati", "fts"):
+        code, _, err = run_cli("import", "--from", kind, fifo, "-o", tmp_path / "book")
+        assert code == 1 and "FIFO" in err and "Traceback" not in err, err
+    deep = tmp_path / "names.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    from pathlib import Path
+    src = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    code, _, err = run_cli("import", "--from", "iati", src, "--names", deep,
+                           "-o", tmp_path / "book")
+    assert code == 1 and "nest" in err and "Traceback" not in err, err

@@ -295,3 +295,12 @@ def test_codes_without_names_are_listed_for_the_names_file(tmp_path):
     assert "organisations GB-GOV-1, GB-GOV-3, XM-DAC-41114" in note.reason
     assert "sectors 11220, 12220, 72010" in note.reason
     assert _by_id(r)["iati-gb-gov-1-300001-t-c1"]["funder"] == "GB-GOV-1"
+
+
+def test_an_archive_that_cannot_be_made_is_refused_before_anything_is_written(tmp_path, run_cli):
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "iati", V2, "--archive", tmp_path / "afile" / "sub",
+                           "-o", tmp_path / "book")
+    assert code == 1 and "afile is not a folder" in err and "Traceback" not in err
+    assert not (tmp_path / "book").exists()
+    assert not list(tmp_path.glob("*.rejects*.csv"))

@@ -5,9 +5,7 @@ spreadsheet importer's rules, then new / updated / unchanged / duplicate).
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
-import tomllib
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -16,7 +14,6 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.model import Entry
 
-MAX_FILE_BYTES = 512 * 1024 * 1024     # a published file larger than this is refused
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
 
@@ -77,15 +74,10 @@ def load_names(path: str | Path | None) -> dict[str, dict[str, str]]:
     names = {k: {} for k in NAME_SECTIONS}
     if path is None:
         return names
-    p = Path(path)
-    try:
-        data = tomllib.loads(p.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        raise LedgerError(f"{p}: names file not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise LedgerError(f"{p}: cannot read names file: {err}") from None
-    except tomllib.TOMLDecodeError as err:
-        raise LedgerError(f"{p}: TOML syntax error in names file: {err}") from None
+    from ledger.safe_io import load_toml
+
+    p = Path(path)     # a regular file within the size cap, nesting checked before the parser
+    data = load_toml(p, what="names file")
     problems = []
     for k, v in data.items():
         if k not in NAME_SECTIONS:
@@ -216,28 +208,35 @@ def magnitude_problem(amount: Decimal) -> str | None:
 
 
 # ------------------------------------------------------------------ files
-def check_file(path: Path) -> int:
-    """Size of a regular, readable file within the limit (or LedgerError)."""
+def open_data(path: Path, what: str):
+    """A published data file opened for reading in binary, through the one
+    guard (``ledger.safe_io``): a regular file within the size cap, opened
+    non-blocking and checked again on the descriptor (a file swapped for a
+    FIFO meanwhile cannot hang the read)."""
+    import os
+    import stat
+
+    from ledger.safe_io import UnsafeFile, check_file
+
+    st = check_file(path, what=what)
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        raise LedgerError(f"{path}: no such file") from None
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as err:
-        raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
-    if not path.is_file():
-        raise LedgerError(f"{path}: not a regular file")
-    if st.st_size > MAX_FILE_BYTES:
-        raise LedgerError(f"{path}: {st.st_size:,} bytes, more than the "
-                          f"{MAX_FILE_BYTES:,} this reader accepts")
-    return st.st_size
+        raise UnsafeFile(path, f"cannot read: {err.strerror or err}") from None
+    now = os.fstat(fd)
+    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+        os.close(fd)
+        raise UnsafeFile(path, f"changed while being opened; ledger-tool reads a {what} only "
+                               f"from a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+def file_sha256(path: Path, what: str = "data file") -> str:
+    import hashlib
+
+    with open_data(path, what) as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[str, Any]:
@@ -259,10 +258,14 @@ def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
     from ledger.atomic import atomic_path
     import shutil
 
+    from ledger.safe_io import check_file, confine
+
     folder.mkdir(parents=True, exist_ok=True)
-    dest = folder / document["path"]
-    if dest.is_file() and file_sha256(dest) == document["sha256"]:
+    # a link left in the archive never leads the copy out of it (atomic_path writes through links)
+    dest = confine(folder / document["path"], folder, "archived copy")
+    if dest.is_file() and file_sha256(dest, "archived copy") == document["sha256"]:
         return dest
+    check_file(path, what="data file")
     with atomic_path(dest) as tmp:
         shutil.copyfile(path, tmp)
     return dest
@@ -309,9 +312,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
-    import tomllib as _toml
     from ledger.importer import Reject, _validate
-    from ledger.journal import EntryReader, LineIndex
+    from ledger.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
     from ledger.writer import entry_table, render
 
     documents = dict(documents or {})
@@ -334,7 +336,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
             text = render([entry_table(rec.fields)])
             probs: list = []
             try:
-                raw = _toml.loads(text)["entry"][0]
+                raw = _loads(text)["entry"][0]
                 e = EntryReader(raw, name, 1, 999, LineIndex(text), probs).read()
             except Exception:   # noqa: BLE001 - reported by the full validation below
                 e = None
@@ -398,7 +400,9 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
 def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
     """The file's bytes with the entry tables starting on the given lines
     replaced by new text (everything else byte for byte)."""
-    raw = path.read_bytes()
+    from ledger.safe_io import read_bytes
+
+    raw = read_bytes(path, what="journal file")
     spans = {line: (s, e) for line, s, e in _entry_spans(raw)}
     missing = [ln for ln in changes if ln not in spans]
     if missing:

@@ -12,9 +12,8 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.errors import LedgerError
-from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
-                                file_sha256, magnitude_problem, shares, source_document,
+from ledger.read.common import (Problem, ReadResult, Record, account_part,
+                                magnitude_problem, shares, source_document,
                                 within_package)
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
@@ -62,20 +61,21 @@ def _flow_near(text: str, pos: int) -> str:
 def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records)."""
+    import hashlib
+
     from ledger.read.common import load_names
+    from ledger.safe_io import read_bytes
 
     path = Path(path)
     names = names or load_names(None)
     file = str(path)
-    check_file(path)
-    sha = file_sha256(path)
+    raw = read_bytes(path, what="FTS file")     # a regular file within the size cap
+    sha = hashlib.sha256(raw).hexdigest()
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         return ReadResult(file, [], [Problem(file, "", f"not UTF-8 text (byte {err.start + 1}): "
                                                        f"not read", "error")], None, sha)
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not _depth_ok(text):
         return ReadResult(file, [], [Problem(file, "", f"JSON nested deeper than {MAX_DEPTH} "
                                                        f"levels: not read", "error")], None, sha)

@@ -16,9 +16,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.read.common import (Problem, ReadResult, Record, account_part, check_file,
-                                country_name, file_sha256, magnitude_problem, percentages,
-                                shares, source_document, within_package)
+from ledger.read.common import (Problem, ReadResult, Record, account_part, country_name,
+                                file_sha256, magnitude_problem, open_data, percentages, shares,
+                                source_document, within_package)
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -247,8 +247,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
     names = {**(names or load_names(None)), "_unnamed": unnamed}
     file = str(path)
-    check_file(path)
-    sha = file_sha256(path)
+    sha = file_sha256(path, "IATI file")
     records: list[Record] = []
     problems: list[Problem] = []
     quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
@@ -256,7 +255,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     state = {"version": "", "activity": "", "read": 0, "acts": 0}
     levels: dict[str, int] = {}
     try:
-        with open(path, "rb") as fh:
+        with open_data(path, "IATI file") as fh:
             ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=False, load_dtd=False,
                                   remove_comments=True, remove_pis=True)
@@ -285,8 +284,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                 level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
                 levels[level] = levels.get(level, 0) + 1
                 n_items = sum(len(_kids(el, t)) for t in ITEMS)
+                state["read"] += n_items
                 if hierarchy is not None and level != hierarchy:
-                    state["read"] += n_items
                     if n_items:
                         problems.append(Problem(file, state["activity"] or f"activity at line "
                                                 f"{act.line}", f"hierarchy {level}, not "
@@ -294,9 +293,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                                                 f"item(s) not imported", "skip", n_items))
                 else:
                     try:
-                        state["read"] += _read_activity(act, doc, records, problems, quotes)
+                        _read_activity(act, doc, records, problems, quotes)
                     except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
-                        state["read"] += n_items
                         problems.append(Problem(file, state["activity"], f"could not be read "
                                                 f"({type(err).__name__}: {err}); its {n_items} "
                                                 f"item(s) not imported", "reject", n_items))
@@ -345,10 +343,10 @@ class _Refuse(Exception):
 def _at_end(path: Path, line: int) -> bool:
     """Did the parser stop at the file's last line (a truncated file)?"""
     try:
-        with open(path, "rb") as fh:
+        with open_data(path, "IATI file") as fh:
             n = sum(1 for _ in fh)
         return line >= n
-    except OSError:
+    except (OSError, LedgerError):
         return False
 
 
@@ -358,7 +356,7 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
     if not quotes:
         return
     want = set(quotes)
-    with open(path, "rb") as fh:
+    with open_data(path, "IATI file") as fh:
         for n, raw in enumerate(fh, 1):
             if n not in want:
                 continue
@@ -376,29 +374,25 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
             rec.fields.pop("_number", None)
 
 
-def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
+def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
     """Records for one activity's transactions, budgets and planned
-    disbursements; returns how many items were read."""
+    disbursements (ITEMS)."""
     from ledger.importer import slug
 
     file = act.file
     if not act.id:
-        n = 0
-        for tag in ("transaction", "budget", "planned-disbursement"):
+        for tag in ITEMS:
             for k, item in enumerate(_kids(act.el, tag), 1):
-                n += 1
                 ref = (item.get("ref") or "").strip() if tag == "transaction" else ""
                 label = f"{tag.replace('-', ' ')} {ref!r}" if ref else f"{tag.replace('-', ' ')} #{k}"
                 problems.append(Problem(file, f"activity at line {act.line} {label} (line "
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
-        return n
+        return
     base = f"iati-{slug(act.id)[:60]}"
     items: list[dict] = []       # per record: fields + rule data (kind, code, amount...)
-    count = 0
     refs_seen: dict[str, int] = {}
     for k, t in enumerate(_kids(act.el, "transaction"), 1):
-        count += 1
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
@@ -457,7 +451,6 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
                           recipient=_text(_kid(t, "receiver-org"))))
     budgets = []
     for k, b in enumerate(_kids(act.el, "budget"), 1):
-        count += 1
         where = f"activity {act.id!r} budget #{k} (line {b.sourceline})"
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
@@ -486,7 +479,6 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
             continue
         items.append(i)
     for k, p in enumerate(_kids(act.el, "planned-disbursement"), 1):
-        count += 1
         where = f"activity {act.id!r} planned disbursement #{k} (line {p.sourceline})"
         item = _period_item(act, p, where, problems, f"{base}-pd-{k}", "planned disbursement")
         if item is None:
@@ -520,7 +512,6 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> int:
         rec = Record(it["where"], f)
         records.append(rec)
         quotes.setdefault(it["vline"], []).append(rec)
-    return count
 
 
 def _as_date(text: str):
