@@ -241,6 +241,17 @@ def read_source(path: str | Path, inside: str | Path | None = None) -> SourceTex
     return SourceText(p, "text", source, digest, warnings=tuple(warnings))
 
 
+
+def named_archive(root: str | Path, name: str) -> Path:
+    """The archive folder a ledger names (``archive = "sources"`` in its
+    ``[ledger]`` table), resolved inside the ledger folder ``root``: a ledger
+    file is input like any other and may not point reads or writes at the
+    rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise."""
+    from .safe_io import confine
+
+    return confine(Path(root) / name, root, what="archive folder named by the ledger")
+
+
 class Archive:
     """A folder of source documents; reads each declared document once."""
 

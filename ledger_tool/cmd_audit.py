@@ -75,19 +75,17 @@ def ledger_archive(book, where) -> str:
     other, and may not point the audit at the rest of the machine."""
     from pathlib import Path
 
+    from ledger.archive import named_archive
     from ledger.errors import LedgerError
-    from ledger.safe_io import UnsafeFile, confine
 
     name = str((book.options or {}).get("archive") or "").strip()
     if not name:
         raise LedgerError(f"audit: {where} names no archive (set archive = \"DIR\" in its "
                           f"[ledger] table); give the source archive folder with --sources DIR")
-    root = Path(book.root) if book.root else Path(where)
     try:
-        return str(confine(root / name, root, what="archive folder named by the ledger"))
-    except UnsafeFile as err:
+        return str(named_archive(Path(book.root) if book.root else Path(where), name))
+    except LedgerError as err:
         raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
-
 
 def run(args: argparse.Namespace) -> int:
     from ledger.archive import Archive

@@ -127,7 +127,14 @@ def run_data(args) -> int:
     if errs:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
               f"(run 'ledger-tool check {root}'); importing anyway", file=sys.stderr)
-    archive = Path(args.archive) if args.archive else root / str(options.get("archive") or "sources")
+    if args.archive:      # the user's own choice
+        archive = Path(args.archive)
+    else:                 # the ledger's: inside its folder (files are copied there)
+        from ledger.archive import named_archive
+        try:
+            archive = named_archive(root, str(options.get("archive") or "sources"))
+        except LedgerError as err:
+            raise LedgerError(f"import: {err}; give the archive with --archive DIR") from None
     check_folder(archive, f"--archive {archive}" if args.archive else f"the source archive {archive}")
     from reports.progress import Progress
 

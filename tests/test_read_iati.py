@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 from decimal import Decimal
+import re
 from pathlib import Path
 
 import pytest
@@ -304,3 +305,20 @@ def test_an_archive_that_cannot_be_made_is_refused_before_anything_is_written(tm
     assert code == 1 and "afile is not a folder" in err and "Traceback" not in err
     assert not (tmp_path / "book").exists()
     assert not list(tmp_path.glob("*.rejects*.csv"))
+
+
+def test_the_ledger_cannot_point_the_import_archive_outside_itself(run_cli, tmp_path):
+    """The archive option of a ledger is confined to its folder: the import
+    copies files there, so '../elsewhere' is refused and nothing is written."""
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    options = book / "ledger.toml"
+    text, n = re.subn(r'(?m)^archive = "[^"]*"', 'archive = "../elsewhere"',
+                      options.read_text(encoding="utf-8"))
+    assert n == 1
+    options.write_text(text, encoding="utf-8")
+    before = sorted(p.name for p in book.iterdir())
+    code, _, err = run_cli("import", "--from", "iati", V2, "-o", book)
+    assert code == 1 and "outside" in err and "--archive" in err and "Traceback" not in err
+    assert not (tmp_path / "elsewhere").exists()
+    assert sorted(p.name for p in book.iterdir()) == before
