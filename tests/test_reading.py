@@ -184,6 +184,26 @@ def test_the_column_reader_book_is_lossless(big):
     assert book.documents == documents
 
 
+def test_entry_by_id_reads_one_row_of_a_column_book(big):
+    """``Book.entry`` on a Book read from columns gives the same ``Entry`` as
+    the full views, without making every entry an object."""
+    import ledger
+    from ledger import load_journal
+    from ledger.cache import load_book
+
+    entries, *_ = load_journal(big)
+    for book in (load_book(big, use_cache=False), ledger.load(big / "entries.parquet")):
+        for want in (entries[0], entries[len(entries) // 2], entries[-1]):
+            got = book.entry(want.id)
+            assert (got.id, got.date, got.amount, got.period, got.links, got.allocations()) == \
+                (want.id, want.date, want.amount, want.period, want.links, want.allocations())
+        assert book._entries is None
+        with pytest.raises(ledger.LedgerError, match="no entry with id 'nope'"):
+            book.entry("nope")
+    journal_book = load_book(big, use_cache=False)
+    assert journal_book.entry(entries[7].id) == entries[7]
+
+
 def test_the_bulk_book_keeps_links_and_sources(big):
     import ledger
     ref = {e.id: e for e in ledger.load(big).entries}
