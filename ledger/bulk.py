@@ -38,8 +38,8 @@ from typing import Iterable
 from ledger.errors import LedgerError
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                            MAX_AMOUNT, MAX_YEARS)
-from ledger.model import (ACCOUNT_PATTERN, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES,
-                          Problem)
+from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
+                          CONTROL_CHARS, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES, Problem)
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -52,6 +52,7 @@ KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
 _SLUG = ID_PATTERN
 _ACCOUNT = ACCOUNT_PATTERN
+_CONTROL = f"[{CONTROL_CHARS}]"
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
@@ -294,9 +295,11 @@ def _build(tbl, fname, documents, where=None, kept=None):
         P.add(b, f"missing field {c!r}")
         enc = pc.dictionary_encode(s)   # few distinct accounts: check each once
         ok = pc.match_substring_regex(enc.dictionary, _ACCOUNT).to_numpy(zero_copy_only=False)
-        bad_acct = ~ok[enc.indices.to_numpy(zero_copy_only=False)]
-        P.add(~b & bad_acct, c + " {!r} is not a valid account name",
-              s, hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+        ctl = pc.match_substring_regex(enc.dictionary, _CONTROL).to_numpy(zero_copy_only=False)
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        bad_acct, ctl_acct = ~ok[codes], ctl[codes]
+        for (what, hint), m in ((ACCOUNT_HOLDS_CONTROL, ctl_acct), (ACCOUNT_INVALID, ~ctl_acct)):
+            P.add(~b & bad_acct & m, c + " {!r} " + what, s, hint=hint)
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")

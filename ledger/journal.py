@@ -21,7 +21,8 @@ from ledger.model import (
     ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
     Problem, Split,
 )
-from ledger.model import ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN
+from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN,
+                          CONTROL_CHARS, ID_PATTERN)
 
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
@@ -451,12 +452,9 @@ class EntryReader:
         ok = self.memo.get(("account", value))
         if ok is None:
             ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok and _CONTROL.search(value):
-            self.problem(f"{key} {value!r} holds a control character", key,
-                         hint="account names are plain text: remove the invisible character")
-        elif not ok:
-            self.problem(f"{key} {value!r} is not a valid account name", key,
-                         hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+        if not ok:
+            what, hint = ACCOUNT_HOLDS_CONTROL if _CONTROL.search(value) else ACCOUNT_INVALID
+            self.problem(f"{key} {value!r} {what}", key, hint=hint)
         return value
 
     def read(self) -> Entry | None:
