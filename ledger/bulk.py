@@ -39,7 +39,8 @@ from ledger.errors import LedgerError
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                            MAX_AMOUNT, MAX_YEARS)
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES, Problem)
+                          CONTROL_CHARS, ID_PATTERN, LINK_KINDS, PERIOD_KINDS, QUALIFIERS,
+                          STATUSES, Problem)
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -48,7 +49,6 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
                 "fiscal_year", "disburses", "part_of", "restates", "sources", "restated"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
-KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
 _SLUG = ID_PATTERN
 _ACCOUNT = ACCOUNT_PATTERN
@@ -611,8 +611,9 @@ def _periods(col, names, date_np, P, n):
             k, y, s, e, f = (col(c)[int(rep[i])].as_py() for c in PERIOD_COLUMNS)
             k = k or "one-off"
             try:
-                if k not in KINDS:
-                    raise ValueError(f"unknown period kind {k!r} (one of {', '.join(KINDS)})")
+                if k not in PERIOD_KINDS:
+                    raise ValueError(f"unknown period kind {k!r} "
+                                     f"(one of {', '.join(PERIOD_KINDS)})")
                 years = Decimal(y) if y else None
                 if years is not None and (not years.is_finite() or years <= 0):
                     raise ValueError(f"years {y!r} is not a positive number")
@@ -736,7 +737,7 @@ def _period_columns(cols):
     K, Y, S, E, F = cols
     kind = _np(K).astype(object)
     kind[kind == ""] = "one-off"
-    slow = ~np.isin(kind, KINDS)
+    slow = ~np.isin(kind, PERIOD_KINDS)
     # years: few distinct values, each read once
     ycodes, yuniq = _codes(Y)
     yval = np.empty(len(yuniq), dtype=object)
