@@ -231,6 +231,28 @@ def test_the_cache_stores_the_book(big, tmp_path, monkeypatch):
         assert len(getattr(warm.tables, name)) == len(getattr(cold.tables, name))
 
 
+def test_the_cache_key_covers_every_module_the_reader_runs(big, tmp_path):
+    """A change to any module that reads or checks a journal (the shared
+    rules and limits too) makes a new cache key, so no stale result is
+    served; measured in a fresh process, which imports only what it runs."""
+    import subprocess
+    import sys
+
+    from ledger.cache import _code_files
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys\nfrom ledger.cache import load_book\n"
+             "load_book(sys.argv[1], use_cache=True); load_book(sys.argv[1], use_cache=True)\n"
+             "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+             "if n == 'ledger' or n.startswith('ledger.')))")
+    out = subprocess.run([sys.executable, "-c", probe, str(big)], capture_output=True,
+                         text=True, check=True, cwd=root,
+                         env={"PYTHONPATH": str(root), "LEDGER_TOOL_CACHE": str(tmp_path / "c"),
+                              "PATH": "/usr/bin:/bin"}).stdout
+    ran = {Path(f).resolve() for f in out.split()}
+    assert ran and ran <= set(_code_files())
+
+
 def test_select_matches_the_entry_filters(big):
     import datetime as dt
 
