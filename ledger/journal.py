@@ -18,11 +18,9 @@ from typing import Any, NamedTuple
 from ledger.limits import amount_problem, date_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
-    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
-    Problem, Split,
+    ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN,
+    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money, Problem, Split,
 )
-from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN)
 
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
@@ -375,7 +373,7 @@ def _path_leaves(path: str) -> str:
     characters.  Symlinks are checked when the file is read (ledger.archive)."""
     import posixpath
 
-    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+    if _CONTROL.search(path):
         return "holds a control character"
     posix = path.replace("\\", "/")
     if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):

@@ -257,7 +257,7 @@ def _doc_ledger(folder: Path, path: str) -> Path:
 
 
 @pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "a/../../x.txt",
-                                  "C:/secret.txt", "a\x07.txt"])
+                                  "C:/secret.txt", "a\x07.txt", "a\u202etxt.exe"])
 def test_check_refuses_a_document_path_leaving_the_archive(tmp_path, run_cli, path):
     code, out, err = run_cli("check", _doc_ledger(tmp_path, path))
     assert code == 1
