@@ -167,6 +167,15 @@ def test_size_cap_is_configurable_and_named(tmp_path):
     assert run_tool("check", book, env={"LEDGER_TOOL_MAX_FILE_SIZE": "1M"}).returncode == 0
 
 
+@pytest.mark.parametrize("size", ["lots", "9" * 5000])
+def test_a_size_cap_that_is_not_a_size_is_refused_in_one_line(tmp_path, size):
+    book = _ledger_with(tmp_path, "a.toml", lambda p: p.write_text(ENTRY))
+    got = run_tool("check", book, env={"LEDGER_TOOL_MAX_FILE_SIZE": size})
+    assert got.returncode == 1 and "Traceback" not in got.stderr
+    assert "LEDGER_TOOL_MAX_FILE_SIZE=" in got.stderr and \
+        "give a size in bytes, or like 500M or 2G" in got.stderr
+
+
 # ------------------------------------------------------------ the fuzz target
 KINDS = ["regular", "fifo", "device", "symlink-in", "symlink-out", "missing", "folder",
          "socket", "dangling", "dotdot"]
