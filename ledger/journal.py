@@ -641,6 +641,10 @@ class EntryReader:
             if not value.is_finite() or value <= 0:
                 self.problem(f"split amount for {purpose!r} must be a positive number", "split")
                 continue
+            why = amount_problem(value, str(s.get("amount")))
+            if why:   # before any sum of the parts, which a huge one would overflow
+                self.problem(f"split for {purpose!r}: {why}", "split")
+                continue
             out.append(Split(purpose.strip(), value))
         return out
 

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.journal import (_ACCOUNT_PART, ENTRY_FIELDS, SOURCE_FIELDS, SPLIT_FIELDS,
                             journal_files, parse_file, read_tables, split_amount)
+from ledger.limits import amount_problem
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -440,7 +441,8 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
             purpose = purpose.strip()
             _check_accounts([purpose])
             value, why = split_amount(amt, own)
-            if why or value is None or not value.is_finite() or value <= 0:
+            if why or value is None or not value.is_finite() or value <= 0 \
+                    or amount_problem(value):
                 raise _NotHere
             parts.append((purpose, plain_decimal(value)))
             total += value

@@ -46,6 +46,9 @@ BAD = [
     ("date = 1999-01-04", "date = 9999-01-04", "date 9999-01-04 is outside the years 1900-2200"),
     ('amount = "33180365.82"\ncurrency = "USD"\nperiod = "over 30 months"',
      'amount = "$5 a year for 300 years"', "period lasts 300 years, more than 100 years"),
+    ('status = "pledged"', 'status = "pledged"\n  [[entry.split]]\n  purpose = "A"\n'
+     '  amount = "1e999999999"\n  [[entry.split]]\n  purpose = "B"\n  amount = "33180365.82"',
+     "split for 'A': amount '1e999999999' is more than ledger-tool's largest amount"),
 ]
 
 
