@@ -186,6 +186,8 @@ class _Problems:
         shown = rows[:MAX_PROBLEMS_PER_RULE]
         vals = _take(values, shown) if values is not None else [None] * len(shown)
         for r, v in zip(shown, vals):
+            if isinstance(v, str) and len(v) > 80:   # one readable line, whatever the cell
+                v = v[:80] + "…"
             text = message.format(v) if values is not None else message
             self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
                                     hint, severity))
@@ -309,7 +311,14 @@ def _build(tbl, fname, documents, where=None, kept=None):
     P.add(no_amt, "missing field 'amount'", hint="the amount as a plain number, e.g. 12000000")
     P.add(~no_amt & ~ok_amt, "amount: {!r} is not a plain number (write e.g. 12000000 or 1234.56, "
           "with the currency in its own column)", raw_amt)
-    good = pc.if_else(pa.array(ok_amt), samt, pa.scalar("0"))
+    # more whole digits than any amount within bounds: refused before the
+    # cast, which wraps such a number silently (39 nines read as negative)
+    whole = pc.utf8_ltrim(samt, "+0")
+    dot = pc.find_substring(whole, ".")
+    huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
+                                              pc.utf8_length(whole)), 16))
+    P.add(huge, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     dot = pc.find_substring(good, ".")
     places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
@@ -317,10 +326,10 @@ def _build(tbl, fname, documents, where=None, kept=None):
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    P.add(ok_amt & zero, "amount must be positive, got {!r}", raw_amt)
-    if places <= 38 - 16:   # ledger.limits: at most 10^15 (wider cannot hold more anyway)
-        big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-        P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    P.add(ok_amt & ~huge & zero, "amount must be positive, got {!r}", raw_amt)
+    # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
+    big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
+    P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
 
     cur = pc.utf8_upper(col("currency"))
     known = _known_currencies()

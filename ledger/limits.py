@@ -68,6 +68,8 @@ def period_problem(period) -> str:
 
 
 def _plain(d: Decimal) -> str:
+    if d.adjusted() >= 15:   # too long to write out (and past quantize's precision)
+        return format(d, ".3E")
     d = d.quantize(Decimal("0.01")).normalize()
     return format(d, "f")
 

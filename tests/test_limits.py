@@ -89,6 +89,30 @@ def test_bulk_rows_get_the_same_bounds(tmp_path):
     assert "entry 'd': error" not in text
 
 
+def test_bulk_numbers_too_long_for_decimal128_are_refused_not_wrapped(tmp_path, run_cli):
+    """39 nines cast to Arrow's decimal128 wrap to a negative number, 5,000
+    to -1: each is refused as too big, in one short line; so is a period of
+    a number of years past Decimal's precision."""
+    f = tmp_path / "b.csv"
+    f.write_text("id,date,funder,purpose,amount,currency,years,period_kind\n"
+                 f"a,2015-01-01,UK,P,{'9' * 39},GBP,,\n"
+                 f"b,2015-01-01,UK,P,{'9' * 5000},GBP,,\n"
+                 f"c,2015-01-01,UK,P,5,GBP,{'9' * 5000},per-year\n"
+                 f"d,2015-01-01,UK,P,{'0' * 45}1.5,GBP,,\n", encoding="utf-8")
+    code, out, err = run_cli("check", f)
+    assert code == 1
+    lines = err.splitlines()
+    assert f"b.csv:2: entry 'a': error: amount '{'9' * 39}' is more than ledger-tool's " \
+           "largest amount" in err
+    b = [ln for ln in lines if "entry 'b': error" in ln]
+    assert len(b) == 1 and "is more than ledger-tool's largest amount" in b[0] \
+        and len(b[0]) < 300
+    assert "b.csv:4: entry 'c': error: period lasts 1.000E+5000 years, more than 100 years" \
+        in err
+    assert "entry 'd': error" not in err and "Traceback" not in err
+    assert "1 entries" in out + err
+
+
 def test_totals_never_wrap(tmp_path, run_cli):
     """A hundred entries at the maximum: 10^17 GBP is 10^19 pence, past int64."""
     f = tmp_path / "many.toml"
