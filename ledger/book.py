@@ -346,11 +346,11 @@ def account_mask(accounts, prefixes) -> "Any":
     import numpy as np
     import pandas as pd
 
-    codes, uniq = pd.factorize(accounts.astype(object) if not hasattr(accounts, "cat")
-                               else accounts)
     if hasattr(accounts, "cat"):
         codes, uniq = accounts.cat.codes.to_numpy(), list(accounts.cat.categories)
-    ok = np.zeros(len(uniq) + 1, dtype=bool)
+    else:
+        codes, uniq = pd.factorize(accounts.astype(object))
+    ok = np.zeros(len(uniq) + 1, dtype=bool)   # the last: a missing account (code -1)
     for i, a in enumerate(uniq):
         a = str(a).casefold()
         for p in prefixes:
