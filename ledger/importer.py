@@ -103,9 +103,9 @@ class ImportResult:
             by_row.setdefault(r.row, []).append(r)
         rows = sorted(by_row)
         at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
-        orig = self.table.iloc[[at[r] for r in rows if r in at]]
-        orig = orig.reindex([at.get(r, -1) for r in rows]).fillna("").reset_index(drop=True) \
-            if len(orig) < len(rows) else orig.reset_index(drop=True)
+        # the rejected rows as read; a row left out whole (no cells) is blank
+        orig = self.table.reset_index(drop=True).reindex(
+            [at.get(r, -1) for r in rows], fill_value="").reset_index(drop=True)
         raw = {r: x.raw for r in rows for x in by_row[r] if x.raw is not None}
         extra = pd.DataFrame({
             "row": rows,
