@@ -84,7 +84,7 @@ def journal_key(path: str | Path) -> str:
     from ledger.safe_io import read_bytes   # no FIFO, device or outside file: see safe_io
 
     path = Path(path)
-    h = hashlib.blake2b(digest_size=20)
+    h = hashlib.sha256()   # twice blake2b's speed where the CPU has SHA instructions
     h.update(_code_fingerprint())
     for f in journal_files(path):
         name = str(f.relative_to(path)) if path.is_dir() else f.name
