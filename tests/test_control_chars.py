@@ -4,7 +4,6 @@ audit section, never sent raw."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 

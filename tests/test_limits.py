@@ -3,12 +3,11 @@
 reader; totals never wrap; `rates convert` refuses what it cannot hold."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.journal import read_journal

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.safe_io import (MAX_NESTING, UnsafeFile, check_file, confine, nesting_depth,
-                            read_bytes)
+from ledger.safe_io import UnsafeFile, check_file, confine, nesting_depth, read_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 
