@@ -24,7 +24,6 @@ The model layer: nothing here imports ``rates`` or ``reports``.
 """
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -193,14 +192,24 @@ class Book:
     def entries(self) -> tuple[Entry, ...]:
         """The entries as ``Entry`` objects (made from the rows on first use)."""
         if self._entries is None:
-            self._entries = _entry_views(self._tables, self.documents)
+            self._entries = _entry_views(self._tables)
         return self._entries
 
     def entry(self, entry_id: str) -> Entry:
+        """The entry with this id.  A Book read from columns finds the row in
+        the id column and makes only that row an ``Entry``."""
         from ledger.errors import LedgerError
-        for e in self.entries:
-            if e.id == entry_id:
-                return e
+        if self._entries is not None:
+            for e in self._entries:
+                if e.id == entry_id:
+                    return e
+        else:
+            import numpy as np
+            rows = np.flatnonzero(self._tables.entries["id"].to_numpy(dtype=object) == entry_id)
+            if len(rows):
+                one = np.zeros(len(self), dtype=bool)
+                one[rows[0]] = True
+                return _entry_views(self.subset(one).tables)[0]
         raise LedgerError(f"no entry with id {entry_id!r}")
 
     @property
@@ -337,11 +346,11 @@ def account_mask(accounts, prefixes) -> "Any":
     import numpy as np
     import pandas as pd
 
-    codes, uniq = pd.factorize(accounts.astype(object) if not hasattr(accounts, "cat")
-                               else accounts)
     if hasattr(accounts, "cat"):
         codes, uniq = accounts.cat.codes.to_numpy(), list(accounts.cat.categories)
-    ok = np.zeros(len(uniq) + 1, dtype=bool)
+    else:
+        codes, uniq = pd.factorize(accounts.astype(object))
+    ok = np.zeros(len(uniq) + 1, dtype=bool)   # the last: a missing account (code -1)
     for i, a in enumerate(uniq):
         a = str(a).casefold()
         for p in prefixes:
@@ -491,7 +500,7 @@ def _missing(v) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
-def _entry_views(t: Tables, documents) -> tuple[Entry, ...]:
+def _entry_views(t: Tables) -> tuple[Entry, ...]:
     """``Entry`` objects made from the rows."""
     import numpy as np
 

@@ -38,8 +38,9 @@ from typing import Iterable
 from ledger.errors import LedgerError
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                            MAX_AMOUNT, MAX_YEARS)
-from ledger.model import (ACCOUNT_PATTERN, ID_PATTERN, LINK_KINDS, QUALIFIERS, STATUSES,
-                          Problem)
+from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
+                          CONTROL_CHARS, ID_PATTERN, LINK_KINDS, PERIOD_KINDS, QUALIFIERS,
+                          STATUSES, Problem)
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -48,10 +49,10 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
                 "fiscal_year", "disburses", "part_of", "restates", "sources", "restated"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
-KINDS = ("one-off", "per-year", "over", "fiscal-year")
 
 _SLUG = ID_PATTERN
 _ACCOUNT = ACCOUNT_PATTERN
+_CONTROL = f"[{CONTROL_CHARS}]"
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
@@ -185,6 +186,8 @@ class _Problems:
         shown = rows[:MAX_PROBLEMS_PER_RULE]
         vals = _take(values, shown) if values is not None else [None] * len(shown)
         for r, v in zip(shown, vals):
+            if isinstance(v, str) and len(v) > 80:   # one readable line, whatever the cell
+                v = v[:80] + "…"
             text = message.format(v) if values is not None else message
             self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
                                     hint, severity))
@@ -294,9 +297,11 @@ def _build(tbl, fname, documents, where=None, kept=None):
         P.add(b, f"missing field {c!r}")
         enc = pc.dictionary_encode(s)   # few distinct accounts: check each once
         ok = pc.match_substring_regex(enc.dictionary, _ACCOUNT).to_numpy(zero_copy_only=False)
-        bad_acct = ~ok[enc.indices.to_numpy(zero_copy_only=False)]
-        P.add(~b & bad_acct, c + " {!r} is not a valid account name",
-              s, hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+        ctl = pc.match_substring_regex(enc.dictionary, _CONTROL).to_numpy(zero_copy_only=False)
+        codes = enc.indices.to_numpy(zero_copy_only=False)
+        bad_acct, ctl_acct = ~ok[codes], ctl[codes]
+        for (what, hint), m in ((ACCOUNT_HOLDS_CONTROL, ctl_acct), (ACCOUNT_INVALID, ~ctl_acct)):
+            P.add(~b & bad_acct & m, c + " {!r} " + what, s, hint=hint)
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")
@@ -306,7 +311,14 @@ def _build(tbl, fname, documents, where=None, kept=None):
     P.add(no_amt, "missing field 'amount'", hint="the amount as a plain number, e.g. 12000000")
     P.add(~no_amt & ~ok_amt, "amount: {!r} is not a plain number (write e.g. 12000000 or 1234.56, "
           "with the currency in its own column)", raw_amt)
-    good = pc.if_else(pa.array(ok_amt), samt, pa.scalar("0"))
+    # more whole digits than any amount within bounds: refused before the
+    # cast, which wraps such a number silently (39 nines read as negative)
+    whole = pc.utf8_ltrim(samt, "+0")
+    dot = pc.find_substring(whole, ".")
+    huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
+                                              pc.utf8_length(whole)), 16))
+    P.add(huge, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     dot = pc.find_substring(good, ".")
     places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
@@ -314,10 +326,10 @@ def _build(tbl, fname, documents, where=None, kept=None):
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    P.add(ok_amt & zero, "amount must be positive, got {!r}", raw_amt)
-    if places <= 38 - 16:   # ledger.limits: at most 10^15 (wider cannot hold more anyway)
-        big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-        P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    P.add(ok_amt & ~huge & zero, "amount must be positive, got {!r}", raw_amt)
+    # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
+    big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
+    P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
 
     cur = pc.utf8_upper(col("currency"))
     known = _known_currencies()
@@ -608,8 +620,9 @@ def _periods(col, names, date_np, P, n):
             k, y, s, e, f = (col(c)[int(rep[i])].as_py() for c in PERIOD_COLUMNS)
             k = k or "one-off"
             try:
-                if k not in KINDS:
-                    raise ValueError(f"unknown period kind {k!r} (one of {', '.join(KINDS)})")
+                if k not in PERIOD_KINDS:
+                    raise ValueError(f"unknown period kind {k!r} "
+                                     f"(one of {', '.join(PERIOD_KINDS)})")
                 years = Decimal(y) if y else None
                 if years is not None and (not years.is_finite() or years <= 0):
                     raise ValueError(f"years {y!r} is not a positive number")
@@ -733,7 +746,7 @@ def _period_columns(cols):
     K, Y, S, E, F = cols
     kind = _np(K).astype(object)
     kind[kind == ""] = "one-off"
-    slow = ~np.isin(kind, KINDS)
+    slow = ~np.isin(kind, PERIOD_KINDS)
     # years: few distinct values, each read once
     ycodes, yuniq = _codes(Y)
     yval = np.empty(len(yuniq), dtype=object)

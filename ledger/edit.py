@@ -285,7 +285,7 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
         with atomic_path(target) as tmp:   # keeps the journal's mode
             with open(tmp, "wb") as fh:
                 fh.write(new)
-            now = target.read_bytes() if target.exists() else None
+            now = read_bytes(target, what="journal file") if target.exists() else None
             if now != old:
                 raise LedgerError(f"{target} changed while the entry was being added; "
                                   "nothing written, run the command again")

@@ -103,9 +103,9 @@ class ImportResult:
             by_row.setdefault(r.row, []).append(r)
         rows = sorted(by_row)
         at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
-        orig = self.table.iloc[[at[r] for r in rows if r in at]]
-        orig = orig.reindex([at.get(r, -1) for r in rows]).fillna("").reset_index(drop=True) \
-            if len(orig) < len(rows) else orig.reset_index(drop=True)
+        # the rejected rows as read; a row left out whole (no cells) is blank
+        orig = self.table.reset_index(drop=True).reindex(
+            [at.get(r, -1) for r in rows], fill_value="").reset_index(drop=True)
         raw = {r: x.raw for r in rows for x in by_row[r] if x.raw is not None}
         extra = pd.DataFrame({
             "row": rows,
@@ -496,31 +496,33 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # whole, their text kept for the rejects file
     rejects: list[Reject] = [Reject(r, "", why, raw) for r, raw, why in malformed]
     colname = {fld: cols.get(fld, f"(default {fld})") for fld in ALIASES}
-    blank = table.astype(str).apply(lambda c: c.str.strip() == "").all(axis=1).to_numpy()
+    cells = table.astype(str).apply(lambda c: c.str.strip())   # each cell as compared
+    blank = (cells == "").all(axis=1).to_numpy()
 
     dates, date_reasons = parse_dates(column("date"), mapping.get("date_format"))
     for i in date_reasons.index[date_reasons != ""]:
         if not blank[i]:
             rejects.append(Reject(int(rows[i]), colname["date"], date_reasons[i]))
 
-    values = {fld: column(fld) for fld in ALIASES}
+    values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
     ids = values["id"]
     # split entries from ledger-tool's own export: one row per purpose, same id
     regroup = "entry_amount" in cols and "id" in cols
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
-    share = (table[share_col].astype(str).str.strip().reset_index(drop=True)
+    share = (table[share_col].astype(str).str.strip().tolist()
              if regroup and share_col else values["amount"])
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     seen_rows: dict[str, int] = {}
     # a row repeating an earlier one cell for cell is a copy, not a second pledge
-    dup_of = table.astype(str).apply(lambda c: c.str.strip()).duplicated(keep="first").to_numpy()
+    dup_of = cells.duplicated(keep="first").to_numpy()
+    keys = list(cells.itertuples(index=False, name=None))
     first_of = {}
     for i in range(n):
         if blank[i]:
             continue          # empty spreadsheet lines are not rows
         r = int(rows[i])
-        key = tuple(table.iloc[i].astype(str).str.strip())
+        key = keys[i]
         if dup_of[i] and not regroup:
             rejects.append(Reject(r, "", f"the same as row {first_of[key]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))

@@ -18,10 +18,9 @@ from typing import Any, NamedTuple
 from ledger.limits import amount_problem, date_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
-    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money,
-    Problem, Split,
+    ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN,
+    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money, Problem, Split,
 )
-from ledger.model import ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN
 
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
@@ -374,7 +373,7 @@ def _path_leaves(path: str) -> str:
     characters.  Symlinks are checked when the file is read (ledger.archive)."""
     import posixpath
 
-    if any(ord(c) < 32 or ord(c) == 127 for c in path):
+    if _CONTROL.search(path):
         return "holds a control character"
     posix = path.replace("\\", "/")
     if posix.startswith("/") or re.match(r"^[A-Za-z]:", posix):
@@ -451,12 +450,9 @@ class EntryReader:
         ok = self.memo.get(("account", value))
         if ok is None:
             ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok and _CONTROL.search(value):
-            self.problem(f"{key} {value!r} holds a control character", key,
-                         hint="account names are plain text: remove the invisible character")
-        elif not ok:
-            self.problem(f"{key} {value!r} is not a valid account name", key,
-                         hint="colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+        if not ok:
+            what, hint = ACCOUNT_HOLDS_CONTROL if _CONTROL.search(value) else ACCOUNT_INVALID
+            self.problem(f"{key} {value!r} {what}", key, hint=hint)
         return value
 
     def read(self) -> Entry | None:
@@ -644,6 +640,10 @@ class EntryReader:
                 continue
             if not value.is_finite() or value <= 0:
                 self.problem(f"split amount for {purpose!r} must be a positive number", "split")
+                continue
+            why = amount_problem(value, str(s.get("amount")))
+            if why:   # before any sum of the parts, which a huge one would overflow
+                self.problem(f"split for {purpose!r}: {why}", "split")
                 continue
             out.append(Split(purpose.strip(), value))
         return out

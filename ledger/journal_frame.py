@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.journal import (_ACCOUNT_PART, ENTRY_FIELDS, SOURCE_FIELDS, SPLIT_FIELDS,
                             journal_files, parse_file, read_tables, split_amount)
+from ledger.limits import amount_problem
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -236,14 +237,15 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     frame, found = _build(rows, str(files[0]), documents, where=per_row(where))
     if found or frame is None:
         raise _NotHere
-    extras = _extras(table, fields, phrases, t, n)
+    extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras)
 
 
-def _extras(table, fields, phrases, t, n) -> dict:
+def _extras(table, fields, phrases, t, text) -> dict:
     """What the Book keeps beyond the base frame: the amount as written,
     recipient, location, tags, notes, links and citations (with quotes), as
-    Arrow-backed columns (no Python string per value)."""
+    Arrow-backed columns (no Python string per value).  ``t``: the link
+    fields read by ``text`` (stripped, '' when absent)."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -252,19 +254,14 @@ def _extras(table, fields, phrases, t, n) -> dict:
         arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
         return pd.arrays.ArrowExtensionArray(arr)
 
-    def text(key):
-        if key not in fields:
-            return col(pa.nulls(n, pa.string()).fill_null(""))
-        return col(pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE))
-
-    out = {"amount_text": col(phrases), "recipient": text("recipient"),
-           "location": text("location"), "notes": text("notes")}
+    out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
+           "location": col(text("location")), "notes": col(text("notes"))}
     if "tags" in fields:
         out["tags"] = col(pc.fill_null(pc.binary_join(
             pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
     for k in ("disburses", "part_of", "restates"):
-        out[k] = t[k].to_numpy(zero_copy_only=False) if t[k].null_count or \
-            pc.any(pc.not_equal(t[k], "")).as_py() else None
+        out[k] = t[k].to_numpy(zero_copy_only=False) \
+            if pc.any(pc.not_equal(t[k], "")).as_py() else None
     src = table.field("source")
     flat = pc.list_flatten(src)
     names = {f.name for f in fields["source"].value_type}
@@ -444,7 +441,8 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
             purpose = purpose.strip()
             _check_accounts([purpose])
             value, why = split_amount(amt, own)
-            if why or value is None or not value.is_finite() or value <= 0:
+            if why or value is None or not value.is_finite() or value <= 0 \
+                    or amount_problem(value):
                 raise _NotHere
             parts.append((purpose, plain_decimal(value)))
             total += value

@@ -38,7 +38,8 @@ PERIOD_TOO_LONG = "period lasts {} years, more than " + f"{MAX_YEARS} years"
 def amount_problem(amount: Decimal, text: str = "") -> str:
     """'' when ``amount`` is within bounds, else why not."""
     if amount > MAX_AMOUNT:
-        return AMOUNT_TOO_BIG.format(repr(text) if text else format(amount, "f"))
+        return AMOUNT_TOO_BIG.format(repr(text) if text else format(amount, "f")
+                                     if amount.adjusted() < 30 else str(amount))
     return ""
 
 
@@ -67,6 +68,8 @@ def period_problem(period) -> str:
 
 
 def _plain(d: Decimal) -> str:
+    if d.adjusted() >= 15:   # too long to write out (and past quantize's precision)
+        return format(d, ".3E")
     d = d.quantize(Decimal("0.01")).normalize()
     return format(d, "f")
 

@@ -34,6 +34,11 @@ CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _PART = rf"[^:\s{CONTROL_CHARS}](?:[^:{CONTROL_CHARS}]*[^:\s{CONTROL_CHARS}])?"
 ACCOUNT_PART_PATTERN = rf"^{_PART}$"
 ACCOUNT_PATTERN = rf"^{_PART}(?::{_PART})*$"
+# How every reader words a bad account name: (what is wrong, hint).
+ACCOUNT_HOLDS_CONTROL = ("holds a control character",
+                         "account names are plain text: remove the invisible character")
+ACCOUNT_INVALID = ("is not a valid account name",
+                   "colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
 
 FUNDERS_ROOT = "Funders"
 PURPOSES_ROOT = "Purposes"

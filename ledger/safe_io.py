@@ -58,9 +58,10 @@ def max_bytes() -> int:
     text = os.environ.get(SIZE_ENV, "").strip().lower()
     if not text:
         return DEFAULT_MAX_BYTES
-    m = re.fullmatch(r"(\d+)\s*([a-z]*)", text)
+    m = re.fullmatch(r"(\d{1,18})\s*([a-z]*)", text)   # more digits: no int() of a huge string
     if not m or m.group(2) not in _UNITS:
-        raise LedgerError(f"{SIZE_ENV}={text!r}: give a size in bytes, or like 500M or 2G")
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise LedgerError(f"{SIZE_ENV}={shown!r}: give a size in bytes, or like 500M or 2G")
     return int(m.group(1)) * _UNITS[m.group(2)]
 
 

@@ -4,7 +4,6 @@ audit section, never sent raw."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
@@ -23,6 +22,21 @@ def test_check_refuses_control_characters_in_account_names(tmp_path, run_cli, na
     code, out, err = run_cli("check", f)
     assert code == 1
     assert f"error: funder {shown} holds a control character" in err
+    assert "\x1b" not in err and "\u202e" not in err
+
+
+@pytest.mark.parametrize("name,shown", [("UK:\x1b[2JHome", r"'UK:\x1b[2JHome'"),
+                                        ("UK:Home\u202eOffice", r"'UK:Home\u202eOffice'")])
+def test_a_bulk_table_words_control_characters_as_the_journal_does(tmp_path, run_cli, name,
+                                                                    shown):
+    f = tmp_path / "entries.csv"
+    f.write_text("id,date,funder,purpose,amount,currency\n"
+                 f'a,2015-01-01,"{name}",Security,12,GBP\nb,2015-01-01,UK:,Security,12,GBP\n',
+                 encoding="utf-8")
+    code, out, err = run_cli("check", f)
+    assert code == 1
+    assert f"entries.csv:2: entry 'a': error: funder {shown} holds a control character" in err
+    assert "entries.csv:3: entry 'b': error: funder 'UK:' is not a valid account name" in err
     assert "\x1b" not in err and "\u202e" not in err
 
 

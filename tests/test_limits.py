@@ -3,12 +3,11 @@
 reader; totals never wrap; `rates convert` refuses what it cannot hold."""
 from __future__ import annotations
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.journal import read_journal
@@ -46,6 +45,9 @@ BAD = [
     ("date = 1999-01-04", "date = 9999-01-04", "date 9999-01-04 is outside the years 1900-2200"),
     ('amount = "33180365.82"\ncurrency = "USD"\nperiod = "over 30 months"',
      'amount = "$5 a year for 300 years"', "period lasts 300 years, more than 100 years"),
+    ('status = "pledged"', 'status = "pledged"\n  [[entry.split]]\n  purpose = "A"\n'
+     '  amount = "1e999999999"\n  [[entry.split]]\n  purpose = "B"\n  amount = "33180365.82"',
+     "split for 'A': amount '1e999999999' is more than ledger-tool's largest amount"),
 ]
 
 
@@ -84,6 +86,30 @@ def test_bulk_rows_get_the_same_bounds(tmp_path):
     assert "entry 'b': error: date 9999-01-01 is outside the years 1900-2200" in text
     assert "entry 'c': error: period lasts 1000000 years, more than 100 years" in text
     assert "entry 'd': error" not in text
+
+
+def test_bulk_numbers_too_long_for_decimal128_are_refused_not_wrapped(tmp_path, run_cli):
+    """39 nines cast to Arrow's decimal128 wrap to a negative number, 5,000
+    to -1: each is refused as too big, in one short line; so is a period of
+    a number of years past Decimal's precision."""
+    f = tmp_path / "b.csv"
+    f.write_text("id,date,funder,purpose,amount,currency,years,period_kind\n"
+                 f"a,2015-01-01,UK,P,{'9' * 39},GBP,,\n"
+                 f"b,2015-01-01,UK,P,{'9' * 5000},GBP,,\n"
+                 f"c,2015-01-01,UK,P,5,GBP,{'9' * 5000},per-year\n"
+                 f"d,2015-01-01,UK,P,{'0' * 45}1.5,GBP,,\n", encoding="utf-8")
+    code, out, err = run_cli("check", f)
+    assert code == 1
+    lines = err.splitlines()
+    assert f"b.csv:2: entry 'a': error: amount '{'9' * 39}' is more than ledger-tool's " \
+           "largest amount" in err
+    b = [ln for ln in lines if "entry 'b': error" in ln]
+    assert len(b) == 1 and "is more than ledger-tool's largest amount" in b[0] \
+        and len(b[0]) < 300
+    assert "b.csv:4: entry 'c': error: period lasts 1.000E+5000 years, more than 100 years" \
+        in err
+    assert "entry 'd': error" not in err and "Traceback" not in err
+    assert "1 entries" in out + err
 
 
 def test_totals_never_wrap(tmp_path, run_cli):

@@ -184,6 +184,26 @@ def test_the_column_reader_book_is_lossless(big):
     assert book.documents == documents
 
 
+def test_entry_by_id_reads_one_row_of_a_column_book(big):
+    """``Book.entry`` on a Book read from columns gives the same ``Entry`` as
+    the full views, without making every entry an object."""
+    import ledger
+    from ledger import load_journal
+    from ledger.cache import load_book
+
+    entries, *_ = load_journal(big)
+    for book in (load_book(big, use_cache=False), ledger.load(big / "entries.parquet")):
+        for want in (entries[0], entries[len(entries) // 2], entries[-1]):
+            got = book.entry(want.id)
+            assert (got.id, got.date, got.amount, got.period, got.links, got.allocations()) == \
+                (want.id, want.date, want.amount, want.period, want.links, want.allocations())
+        assert book._entries is None
+        with pytest.raises(ledger.LedgerError, match="no entry with id 'nope'"):
+            book.entry("nope")
+    journal_book = load_book(big, use_cache=False)
+    assert journal_book.entry(entries[7].id) == entries[7]
+
+
 def test_the_bulk_book_keeps_links_and_sources(big):
     import ledger
     ref = {e.id: e for e in ledger.load(big).entries}
@@ -209,6 +229,28 @@ def test_the_cache_stores_the_book(big, tmp_path, monkeypatch):
     assert warm.documents == cold.documents and warm.options == cold.options
     for name in ("entries", "allocations", "citations", "links"):
         assert len(getattr(warm.tables, name)) == len(getattr(cold.tables, name))
+
+
+def test_the_cache_key_covers_every_module_the_reader_runs(big, tmp_path):
+    """A change to any module that reads or checks a journal (the shared
+    rules and limits too) makes a new cache key, so no stale result is
+    served; measured in a fresh process, which imports only what it runs."""
+    import subprocess
+    import sys
+
+    from ledger.cache import _code_files
+
+    root = Path(__file__).resolve().parent.parent
+    probe = ("import sys\nfrom ledger.cache import load_book\n"
+             "load_book(sys.argv[1], use_cache=True); load_book(sys.argv[1], use_cache=True)\n"
+             "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
+             "if n == 'ledger' or n.startswith('ledger.')))")
+    out = subprocess.run([sys.executable, "-c", probe, str(big)], capture_output=True,
+                         text=True, check=True, cwd=root,
+                         env={"PYTHONPATH": str(root), "LEDGER_TOOL_CACHE": str(tmp_path / "c"),
+                              "PATH": "/usr/bin:/bin"}).stdout
+    ran = {Path(f).resolve() for f in out.split()}
+    assert ran and ran <= set(_code_files())
 
 
 def test_select_matches_the_entry_filters(big):

@@ -14,8 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.safe_io import (MAX_NESTING, UnsafeFile, check_file, confine, nesting_depth,
-                            read_bytes)
+from ledger.safe_io import UnsafeFile, check_file, confine, nesting_depth, read_bytes
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -167,6 +166,15 @@ def test_size_cap_is_configurable_and_named(tmp_path):
     assert run_tool("check", book, env={"LEDGER_TOOL_MAX_FILE_SIZE": "1M"}).returncode == 0
 
 
+@pytest.mark.parametrize("size", ["lots", "9" * 5000])
+def test_a_size_cap_that_is_not_a_size_is_refused_in_one_line(tmp_path, size):
+    book = _ledger_with(tmp_path, "a.toml", lambda p: p.write_text(ENTRY))
+    got = run_tool("check", book, env={"LEDGER_TOOL_MAX_FILE_SIZE": size})
+    assert got.returncode == 1 and "Traceback" not in got.stderr
+    assert "LEDGER_TOOL_MAX_FILE_SIZE=" in got.stderr and \
+        "give a size in bytes, or like 500M or 2G" in got.stderr
+
+
 # ------------------------------------------------------------ the fuzz target
 KINDS = ["regular", "fifo", "device", "symlink-in", "symlink-out", "missing", "folder",
          "socket", "dangling", "dotdot"]
@@ -257,7 +265,7 @@ def _doc_ledger(folder: Path, path: str) -> Path:
 
 
 @pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "a/../../x.txt",
-                                  "C:/secret.txt", "a\x07.txt"])
+                                  "C:/secret.txt", "a\x07.txt", "a\u202etxt.exe"])
 def test_check_refuses_a_document_path_leaving_the_archive(tmp_path, run_cli, path):
     code, out, err = run_cli("check", _doc_ledger(tmp_path, path))
     assert code == 1
