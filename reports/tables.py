@@ -843,37 +843,46 @@ def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     same selection (tests/test_report_html.py)."""
     facts = report.facts if report.facts is not None else pd.DataFrame(
         columns=["id", "tags", "open_ended", "pays"])
-    tag_of = dict(zip(facts["id"], facts["tags"]))
-    open_of = dict(zip(facts["id"], facts["open_ended"]))
+    last = facts.drop_duplicates("id", keep="last")     # one row per id (as a dict would keep)
+    fact_ids = pd.Index(last["id"].astype(object))
     pays = set(facts.loc[facts["pays"].astype(bool), "id"])
+
+    def of_ids(ids: pd.Series, col: str, missing) -> np.ndarray:
+        """``col`` of each row's entry, taken by position (one look-up, no per-row map)."""
+        at = fact_ids.get_indexer(ids)
+        values = np.append(last[col].to_numpy(dtype=object), [missing])
+        return values[np.where(at < 0, len(last), at)]
 
     def cells(f: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
         cols = CUBE_KEYS + extra + ["minor", "ids"]
         if f.empty:
             return pd.DataFrame(columns=cols)
+        ids = f["id"].astype(object)
         g = pd.DataFrame({
             "funder": f["funder"].astype(object).to_numpy(),
             "purpose": f["purpose"].astype(object).to_numpy(),
             "status": f["status"].astype(object).to_numpy(),
             "qualifier": f["qualifier"].astype(object).to_numpy(),
-            "tags": f["id"].astype(object).map(tag_of).to_numpy(),
+            "tags": of_ids(ids, "tags", np.nan),
             "role": np.where(f["primary"].to_numpy(), 0,
                              np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
-            "id": f["id"].astype(object).to_numpy(),
+            "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })
         if "year" in extra:
             g["year"] = f["year"].astype(str).to_numpy()
-            g["open"] = f["id"].astype(object).map(open_of).fillna(False).astype(bool).to_numpy()
+            g["open"] = of_ids(ids, "open_ended", False).astype(bool)
         keys = CUBE_KEYS + extra
         grouped = g.groupby(keys, sort=True, dropna=False)
         out = grouped["_m"].sum().rename("minor").to_frame()
-        # the ids of each cell: one sort of the rows by cell, then a split
-        codes = grouped.ngroup().to_numpy()
-        order = np.argsort(codes, kind="stable")
-        cut = np.flatnonzero(np.diff(codes[order])) + 1
-        parts = np.split(g["id"].to_numpy()[order], cut)
-        out["ids"] = [sorted(set(part)) for part in parts]
+        # the ids of each cell, each once and sorted: one sort of the distinct
+        # (cell, id) pairs, then a split
+        pairs = pd.DataFrame({"c": grouped.ngroup().to_numpy(), "id": g["id"].to_numpy()})
+        pairs = pairs.drop_duplicates().sort_values(["c", "id"], kind="stable")
+        codes = pairs["c"].to_numpy()
+        cut = (np.flatnonzero(np.diff(codes)) + 1).tolist()
+        flat = pairs["id"].tolist()
+        out["ids"] = [flat[a:b] for a, b in zip([0] + cut, cut + [len(flat)])]
         return out.reset_index()[cols]
 
     return cells(report.frame, []), cells(report.spread, ["year", "open"])
