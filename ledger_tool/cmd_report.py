@@ -126,7 +126,7 @@ def run(args) -> int:
     if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
         from ledger.audit import audit as run_audit
         from ledger_tool.common import filtered
-        chosen = filtered(book.entries, args)
+        chosen = filtered(book, args).entries
         audit = run_audit(book, args.sources,
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)

@@ -28,24 +28,18 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="entries on or before DATE")
 
 
-def filtered(entries, args):
-    """The entries the filters keep (of a Book: a Book); when they keep none of
-    a ledger that has some, a warning on stderr names the filters (nothing is
-    left out unsaid)."""
-    from ledger.book import Book
-    if isinstance(entries, Book):
-        out = entries.select(funder=args.funder, purpose=args.purpose, status=args.status,
-                             start=args.start, end=args.end)
-    else:
-        from ledger.query import select
-        out = select(entries, funder=args.funder, purpose=args.purpose, status=args.status,
-                     start=args.start, end=args.end)
-    if len(entries) and not len(out):
+def filtered(book, args):
+    """The Book of the entries the filters keep (column-wise); when they keep
+    none of a ledger that has some, a warning on stderr names the filters
+    (nothing is left out unsaid)."""
+    out = book.select(funder=args.funder, purpose=args.purpose, status=args.status,
+                      start=args.start, end=args.end)
+    if len(book) and not len(out):
         given = [f"--{k} {', '.join(map(str, v))}" for k, v in
                  (("funder", args.funder), ("purpose", args.purpose), ("status", args.status))
                  if v] + [f"--{k} {v}" for k, v in (("from", args.start), ("to", args.end)) if v]
         print(f"ledger-tool: warning: no entries match the filters ({'; '.join(given)}): "
-              f"all {len(entries)} left out", file=sys.stderr)
+              f"all {len(book)} left out", file=sys.stderr)
     return out
 
 
