@@ -254,7 +254,6 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     opened = report.open_by_year
     if opened is not None and len(data):
         o = _floats(opened)
-        first = True
         for k, funder in enumerate(data.columns):
             part = o[funder] if funder in o else pd.Series(0.0, index=data.index)
             total = data[funder]
@@ -268,7 +267,6 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
                        [h for h, kp in zip(heights, keep) if kp], width=width,
                        bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
                        hatch="///", edgecolor="white", linewidth=0)
-                first = False
     if len(data) and len(data.index) * n <= 60:
         for k, funder in enumerate(data.columns):
             for x, v in zip(xs, data[funder]):

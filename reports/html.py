@@ -27,13 +27,13 @@ import html as _html
 import itertools
 import json
 import re
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from reports.tables import TOTAL, Report
+from reports.charts import LOG_RATIO   # the page's charts go log as the PNG charts do
+from reports.tables import Report
 
 # Entries the page carries at most, the largest first (its totals always cover
 # every entry; every row is in entries.csv / sources.csv).
@@ -49,44 +49,7 @@ def esc(text) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", out)
 
 
-def _money(v, currency: str, locale: str) -> str:
-    from babel.numbers import format_currency
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return format_currency(v, currency, locale=locale)
-
-
-def table_html(frame: pd.DataFrame, *, money_cols=(), currency="GBP", locale="en_GB",
-               index: str | None = None, total_label: str | None = TOTAL,
-               percent_cols=()) -> str:
-    """An escaped HTML table.  ``index``: name for the index column (None: no
-    index).  Rows whose index/first cell equals ``total_label`` are bold."""
-    cols = list(frame.columns)
-    head = ([esc(index)] if index else []) + [esc(c) for c in cols]
-    out = ["<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
-    money_cols = set(money_cols) if money_cols != "all" else set(cols)
-    for idx, row in frame.iterrows():
-        first = idx if index else row.iloc[0] if len(row) else ""
-        cls = ' class="total"' if total_label and str(first) == total_label else ""
-        cells = [f"<td>{esc(idx)}</td>"] if index else []
-        for c in cols:
-            v = row[c]
-            if c in money_cols:
-                cells.append(f'<td class="n">{esc(_money(v, currency, locale))}</td>')
-            elif c in percent_cols:
-                from babel.numbers import format_percent
-                cells.append(f'<td class="n">{esc(format_percent(v, "#,##0.0%", locale=locale))}</td>')
-            elif isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-                cells.append(f'<td class="n">{esc(v)}</td>')
-            else:
-                cells.append(f"<td>{esc('' if v is None or (isinstance(v, float) and v != v) else v)}</td>")
-        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "\n".join(out)
-
-
 CONTEXT_CHARS = 160        # document words shown either side of a quote
-LOG_RATIO = 100            # charts: log scale by default when bars span 100× or more
 
 
 def _clean(text) -> str:
