@@ -43,6 +43,35 @@ def filtered(book, args):
     return out
 
 
+def valuation(text: str) -> str:
+    """An argparse type: entry-date, yearly-average, as-stated or a date."""
+    if text in ("entry-date", "yearly-average", "as-stated"):
+        return text
+    try:
+        iso_date(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"invalid valuation {text!r} (entry-date, yearly-average, as-stated or a "
+            f"date YYYY-MM-DD)") from None
+    return text
+
+
+def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
+    """--valuation, --horizon and --rates, as report and balance --currency
+    convert (the same rates, years and horizon); ``needs``: what the help
+    says they need, e.g. "--currency"."""
+    say = f"with {needs}: " if needs else ""
+    p.add_argument("--valuation", type=valuation, default="entry-date",
+                   metavar="entry-date|DATE|yearly-average|as-stated",
+                   help=f"{say}rates at each entry's date (default), on one DATE, the yearly "
+                        f"average, or the source's own restatements")
+    p.add_argument("--horizon", metavar="YEAR",
+                   help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
+                        f"or 2017-18); default: the last year any bounded entry reaches")
+    p.add_argument("--rates", metavar="CSV",
+                   help=f"{say}a rate table (CSV) to use instead of the ECB rates")
+
+
 def add_locale(p: argparse.ArgumentParser) -> None:
     p.add_argument("--locale", default="en_GB", help="locale for amounts and dates (default en_GB)")
 
