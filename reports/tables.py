@@ -208,7 +208,7 @@ def default_horizon(ledger, entries, options: ReportOptions):
     ``balance --currency`` and ``export`` use it too."""
     from rates.normalise import to_frame
 
-    book = as_book(entries) if not hasattr(entries, "open_ended") else entries
+    book = as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_ = book.open_ended()
@@ -250,8 +250,7 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     yearly averages (one rate per year)."""
     from rates.normalise import normalise
 
-    book = select_entries(ledger, options) if entries is None else (
-        entries if hasattr(entries, "open_ended") else as_book(entries))
+    book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     # the columns normalise reads, and those the totals group by
@@ -292,8 +291,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
     ``entries``: the Book of the chosen entries (default: the filters')."""
     from rates.normalise import to_frame
 
-    book = select_entries(ledger, options) if entries is None else (
-        entries if hasattr(entries, "open_ended") else as_book(entries))
+    book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_any = bool(book.open_ended().any())
@@ -551,7 +549,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     links and sources.  ``entries``: the Book of the reported entries."""
     from reports.listing import _concat, decimal_text
 
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     t = book.tables
     en = t.entries
     written = en["amount_text"].to_numpy(dtype=object)
@@ -593,7 +591,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
 
 def sources_table(ledger, entries) -> pd.DataFrame:
     """One row per citation: document, title, publisher, date, URL, quote, entry."""
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     docs = getattr(ledger, "documents", {}) or {}
     ct = book.tables.citations
     ids = book.tables.entries["id"].to_numpy(dtype=object)
@@ -609,8 +607,7 @@ def sources_table(ledger, entries) -> pd.DataFrame:
 
 
 def links_frame(entries) -> pd.DataFrame:
-    book = entries if hasattr(entries, "link_rows") else as_book(entries)
-    return book.link_rows()
+    return as_book(entries).link_rows()
 
 
 # ---------------------------------------------------------------- everything
@@ -674,10 +671,9 @@ def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
 
 def _open_ended_ids(entries) -> list[str]:
     """The ids of the entries with an amount "a year" and no end, sorted."""
-    if hasattr(entries, "open_ended"):   # a Book: its columns
-        return sorted(set(entries.tables.entries["id"].astype(str).to_numpy(dtype=object)[
-            entries.open_ended()]))
-    return sorted({e.id for e in entries if e.period.is_open_ended})
+    book = as_book(entries)
+    return sorted(set(book.tables.entries["id"].astype(str).to_numpy(dtype=object)[
+        book.open_ended()]))
 
 
 def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
@@ -765,7 +761,7 @@ def entry_facts(entries) -> pd.DataFrame:
     with no end), ``pays`` (it disburses or is part of another entry), its
     notes and location, and its whole amount, currency, qualifier and period
     (in words); read from the Book's columns, no ``Entry`` objects."""
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     en, links = book.tables.entries, book.tables.links
     n = len(en)
     pays = np.zeros(n, dtype=bool)
