@@ -536,18 +536,12 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
     return out
 
 
-def _per_entry(book, table, text, sep) -> np.ndarray:
-    """Per entry of ``book``: ``text`` of its rows in child ``table`` joined by ``sep``."""
-    from ledger.book import join_children
-    return join_children(table["entry"], text, len(book), sep).to_numpy(zero_copy_only=False)
-
-
 def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     """One row per entry × purpose allocation, for people: the amount as
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
     links and sources.  ``entries``: the Book of the reported entries."""
-    from reports.listing import _concat, decimal_text
+    from reports.listing import _concat, _joined, decimal_text
 
     book = as_book(entries)
     t = book.tables
@@ -562,9 +556,9 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     meta = pd.DataFrame({
         "id": en["id"].to_numpy(dtype=object),
         "amount as written": written,
-        "links": _per_entry(book, lk, _concat(lk["kind"], " ", lk["target"]), "; "),
-        "sources": _per_entry(book, ct, ct["doc"].astype(object), "; "),
-        "quotes": _per_entry(book, ct, ct["quote"].astype(object), " | "),
+        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; ").to_numpy(),
+        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; ").to_numpy(),
+        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | ").to_numpy(),
     })
     # a positional take instead of a merge: the meta rows are one per entry id
     ids = pd.Index(meta["id"])
