@@ -685,6 +685,19 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
             f"(give a later --horizon)."]
 
 
+NOTE_IDS = 20   # entry ids a note names before "and N more"
+
+
+def _named(ids) -> str:
+    """Entry ids for a note: all of a few, else the first ``NOTE_IDS`` and a
+    count (a note naming 50,000 ids is read by no one; the tables list them)."""
+    ids = list(ids)
+    if len(ids) <= NOTE_IDS:
+        return ", ".join(ids)
+    return (", ".join(ids[:NOTE_IDS]) + f" and {len(ids) - NOTE_IDS:,} more (the Entries "
+            f"table and entries.csv list every one)")
+
+
 def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     o = report.options
     notes = [
@@ -697,19 +710,19 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     notes.append(
         "Totals count each pledge once: entries that disburse, restate or are part of "
         "another entry record money their target already counts and are left out of "
-        "every total" + (f" ({len(secondary_ids)} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
-                         f"{', '.join(secondary_ids)})." if n_sec else " (this ledger has none).")
+        "every total" + (f" ({len(secondary_ids):,} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
+                         f"{_named(secondary_ids)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
     open_ids = _open_ended_ids(entries)
     if open_ids:
         if o.basis == "per-year":
-            notes.append("Open-ended amounts per year (" + ", ".join(open_ids) + ") are shown "
+            notes.append("Open-ended amounts per year (" + _named(open_ids) + ") are shown "
                          "as one year's amount; the by-year table counts them each year up to "
                          f"{report.horizon} (the horizon).")
         else:
             how = "given with --horizon" if o.horizon not in (None, "") else \
                 "the report's last year: the last year any bounded entry reaches"
-            notes.append(f"Open-ended amounts per year ({', '.join(open_ids)}) are counted from "
+            notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
     quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
@@ -725,7 +738,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                 return as_said(e.amount, e.currency, q, e.period, o.locale, o.amounts)
             quals = quals.assign(id=[f"{i} ({said(i, q)})" if i in by_id else i
                                      for i, q in zip(quals["id"], quals["qualifier"])])
-        q = quals.groupby("qualifier")["id"].agg(", ".join)
+        q = quals.groupby("qualifier")["id"].agg(_named)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
     if o.basis == "per-year":
