@@ -130,10 +130,9 @@ def _label(value, quals, report: Report, amounts: str) -> str:
 def _pair_qualifiers(report: Report) -> dict:
     """(funder, purpose) → the qualifiers of the counted figures behind it."""
     f = report.frame
-    prim = f[f["primary"]]
+    prim = f.loc[f["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
     out: dict = {}
-    for fu, pu, q in zip(prim["funder"].astype(str), prim["purpose"].astype(str),
-                         prim["qualifier"].astype(str)):
+    for fu, pu, q in prim.astype(str).drop_duplicates().itertuples(index=False):   # the few
         out.setdefault((fu, pu), set()).add(q)
     return out
 
