@@ -20,7 +20,6 @@ horizon and valuation once; money ticks use babel's compact currency format.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -83,8 +82,8 @@ def _short(label: str, width: int = 42) -> str:
     XML, which cannot hold them) and "$" kept literal (not matplotlib mathtext,
     which fails on e.g. "$\\foo$")."""
     label = label if len(label) <= width else label[: width - 1] + "…"
-    label = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", label)
-    return label.replace("$", r"\$")
+    from reports.text import show_controls
+    return show_controls(label).replace("$", r"\$")
 
 
 LOG_RATIO = 100     # auto scale: log when the bars span 100 times or more

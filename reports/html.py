@@ -26,7 +26,6 @@ import hashlib
 import html as _html
 import itertools
 import json
-import re
 from pathlib import Path
 
 import numpy as np
@@ -34,19 +33,17 @@ import pandas as pd
 
 from reports.charts import LOG_RATIO   # the page's charts go log as the PNG charts do
 from reports.tables import Report
+from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
 # every entry; every row is in entries.csv / sources.csv).
 HTML_TABLE_LIMIT = 2_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def esc(text) -> str:
     """Escaped text; control characters (invisible, or parse errors in HTML)
     shown as \\xNN, as in the workbook."""
-    out = _html.escape("" if text is None else str(text), quote=True)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", out)
+    return show_controls(_html.escape("" if text is None else str(text), quote=True))
 
 
 CONTEXT_CHARS = 160        # document words shown either side of a quote
@@ -54,7 +51,7 @@ CONTEXT_CHARS = 160        # document words shown either side of a quote
 
 def _clean(text) -> str:
     """Text for the page's data: control characters shown as \\xNN (as ``esc``)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if text is None else str(text))
+    return show_controls("" if text is None else str(text))
 
 
 def script_json(obj) -> str:
