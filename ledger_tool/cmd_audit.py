@@ -104,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     book = load_ledger(args.ledger, quiet_warnings=True)
     sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
     archive = Archive(sources)               # a missing folder is one clear line
-    chosen = filtered(book.entries, args)
+    chosen = filtered(book, args).entries
     entries = None if len(chosen) == len(book.entries) else chosen
     result = audit(book, archive,
                    tolerance=args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE,

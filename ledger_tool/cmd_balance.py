@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from ledger_tool.common import add_filters, add_locale, check_locale, filtered, load_ledger
+from ledger_tool.common import (add_conversion_options, add_filters, add_locale, check_locale,
+                                filtered, load_ledger)
 
 
 def register(sub) -> None:
-    from ledger_tool.cmd_report import _valuation
-
     p = sub.add_parser("balance", help="account balances, as recorded or converted",
                        description="Balances of the funder and purpose accounts, rolled up the "
                                    "account tree. Without --currency: per currency as recorded "
@@ -24,23 +23,15 @@ def register(sub) -> None:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     p.add_argument("--currency", metavar="CODE",
                    help="convert every amount into CODE (e.g. GBP) at --valuation rates")
-    p.add_argument("--valuation", type=_valuation, default="entry-date",
-                   metavar="entry-date|DATE|yearly-average|as-stated",
-                   help="with --currency: rates at each entry's date (default), on one DATE, "
-                        "the yearly average, or the source's own restatements")
+    add_conversion_options(p, needs="--currency")
     p.add_argument("--by", choices=["year", "fiscal-year"],
                    help="with --currency: one balance per calendar year or fiscal year (the "
                         "ledger's fiscal_year_start, else April), amounts spread over their "
                         "periods by days")
-    p.add_argument("--horizon", metavar="YEAR",
-                   help="with --currency: count open-ended 'per year' amounts up to the end of "
-                        "YEAR; default: the last year any bounded entry reaches (as the report)")
     p.add_argument("--basis", choices=["total", "recorded"], default="total",
                    help="with --currency: the total over each period (default, as the "
                         "report), or each amount as recorded, once, at its entry date (as "
                         "hledger and ledger-cli count an export)")
-    p.add_argument("--rates", metavar="CSV", help="with --currency: a rate table instead of "
-                                                  "the ECB rates")
     add_locale(p)
     add_filters(p)
     p.set_defaults(func=run)

@@ -14,17 +14,6 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def entry_row(e) -> dict:
-    return {
-        "id": e.id, "date": e.date, "funder": e.funder,
-        "purpose": "; ".join(f"{s.purpose}={s.amount}" for s in e.splits) if e.splits else e.purpose,
-        "amount": e.amount, "currency": e.currency, "qualifier": e.qualifier,
-        "period": e.period.describe(), "status": e.status,
-        "links": ";".join(f"{ln.kind}={ln.target}" for ln in e.links),
-        "sources": ";".join(c.doc for c in e.sources),
-    }
-
-
 def run(args) -> int:
     from reports.listing import list_table, write_list
 

@@ -11,23 +11,10 @@ from __future__ import annotations
 
 import sys
 
-from ledger_tool.common import add_filters, iso_date, load_ledger
+from ledger_tool.common import add_conversion_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
 DEFAULT_SHEET_LIMIT = 50_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
-
-
-def _valuation(text: str) -> str:
-    import argparse
-    if text in ("entry-date", "yearly-average", "as-stated"):
-        return text
-    try:
-        iso_date(text)
-    except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError(
-            f"invalid valuation {text!r} (entry-date, yearly-average, as-stated or a "
-            f"date YYYY-MM-DD)") from None
-    return text
 
 
 def register(sub) -> None:
@@ -40,19 +27,13 @@ def register(sub) -> None:
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write the report to")
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's, else GBP)")
-    p.add_argument("--valuation", type=_valuation, default="entry-date",
-                   metavar="entry-date|DATE|yearly-average|as-stated",
-                   help="which exchange rates: at each entry's date (default), on one DATE, "
-                        "the yearly average, or the source's own restatements")
+    add_conversion_options(p)
     p.add_argument("--basis", choices=["total", "per-year"], default="total",
                    help="totals over each period (default) or amounts per year")
     p.add_argument("--years", choices=YEARS, default="calendar",
                    help="years for the by-year table: calendar (default), fiscal-uk "
                         "(April-March), fiscal-us (October-September), fiscal (the ledger's "
                         "fiscal_year_start)")
-    p.add_argument("--horizon", metavar="YEAR",
-                   help="count open-ended 'per year' amounts up to the end of YEAR (2017 or "
-                        "2017-18); default: the last year any bounded entry reaches")
     p.add_argument("--compare", action="append", metavar="FUNDER",
                    help="funder to compare side by side (repeatable; default: every "
                         "top-level funder)")
@@ -60,7 +41,6 @@ def register(sub) -> None:
                    help="group funder and purpose accounts at most N levels deep")
     p.add_argument("--top", type=int, default=12, metavar="N",
                    help="charts show the N largest purposes and '(other)' (default 12)")
-    p.add_argument("--rates", metavar="CSV", help="a rate table to use instead of the ECB rates")
     p.add_argument("--title", help="title of the workbook and the HTML page")
     p.add_argument("--locale", help="locale for amounts (default: the ledger's, else en_GB)")
     p.add_argument("--entries-sheet-limit", type=int, default=DEFAULT_SHEET_LIMIT, metavar="N",
@@ -126,7 +106,7 @@ def run(args) -> int:
     if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
         from ledger.audit import audit as run_audit
         from ledger_tool.common import filtered
-        chosen = filtered(book.entries, args)
+        chosen = filtered(book, args).entries
         audit = run_audit(book, args.sources,
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)

@@ -28,25 +28,48 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g.add_argument("--to", dest="end", type=iso_date, metavar="DATE", help="entries on or before DATE")
 
 
-def filtered(entries, args):
-    """The entries the filters keep (of a Book: a Book); when they keep none of
-    a ledger that has some, a warning on stderr names the filters (nothing is
-    left out unsaid)."""
-    from ledger.book import Book
-    if isinstance(entries, Book):
-        out = entries.select(funder=args.funder, purpose=args.purpose, status=args.status,
-                             start=args.start, end=args.end)
-    else:
-        from ledger.query import select
-        out = select(entries, funder=args.funder, purpose=args.purpose, status=args.status,
-                     start=args.start, end=args.end)
-    if len(entries) and not len(out):
+def filtered(book, args):
+    """The Book of the entries the filters keep (column-wise); when they keep
+    none of a ledger that has some, a warning on stderr names the filters
+    (nothing is left out unsaid)."""
+    out = book.select(funder=args.funder, purpose=args.purpose, status=args.status,
+                      start=args.start, end=args.end)
+    if len(book) and not len(out):
         given = [f"--{k} {', '.join(map(str, v))}" for k, v in
                  (("funder", args.funder), ("purpose", args.purpose), ("status", args.status))
                  if v] + [f"--{k} {v}" for k, v in (("from", args.start), ("to", args.end)) if v]
         print(f"ledger-tool: warning: no entries match the filters ({'; '.join(given)}): "
-              f"all {len(entries)} left out", file=sys.stderr)
+              f"all {len(book)} left out", file=sys.stderr)
     return out
+
+
+def valuation(text: str) -> str:
+    """An argparse type: entry-date, yearly-average, as-stated or a date."""
+    if text in ("entry-date", "yearly-average", "as-stated"):
+        return text
+    try:
+        iso_date(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"invalid valuation {text!r} (entry-date, yearly-average, as-stated or a "
+            f"date YYYY-MM-DD)") from None
+    return text
+
+
+def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
+    """--valuation, --horizon and --rates, as report and balance --currency
+    convert (the same rates, years and horizon); ``needs``: what the help
+    says they need, e.g. "--currency"."""
+    say = f"with {needs}: " if needs else ""
+    p.add_argument("--valuation", type=valuation, default="entry-date",
+                   metavar="entry-date|DATE|yearly-average|as-stated",
+                   help=f"{say}rates at each entry's date (default), on one DATE, the yearly "
+                        f"average, or the source's own restatements")
+    p.add_argument("--horizon", metavar="YEAR",
+                   help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
+                        f"or 2017-18); default: the last year any bounded entry reaches")
+    p.add_argument("--rates", metavar="CSV",
+                   help=f"{say}a rate table (CSV) to use instead of the ECB rates")
 
 
 def add_locale(p: argparse.ArgumentParser) -> None:

@@ -23,13 +23,10 @@ FINDING_COLUMNS = ("severity", "code", "entry", "doc", "line", "column", "messag
 
 
 def _amount(entry, locale: str) -> str:
-    from ledger.money import format_money
-
-    text = format_money(entry.amount, entry.currency, locale)
-    if entry.qualifier != "exact":
-        text = f"{entry.qualifier} {text}"
-    period = entry.period.describe()
-    return text if period == "one-off" else f"{text} {period}"
+    """The figure as the report says it, exactly: "at least €3,000,000,000.00 a year"."""
+    from reports.amounts import as_said
+    return as_said(entry.amount, entry.currency, entry.qualifier, entry.period.describe(),
+                   locale, "exact")
 
 
 def _where(c) -> str:

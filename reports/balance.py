@@ -141,7 +141,9 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
                      "amount": to_money(v, cur), "currency": cur})
     notes = []
     if horizon:
+        why = ("given with --horizon" if options.horizon not in (None, "") else
+               "the report's horizon: the last year any bounded entry reaches; give "
+               "--horizon to change it")
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
-                     f"(the report's horizon: the last year any bounded entry reaches; "
-                     f"give --horizon to change it)")
+                     f"({why})")
     return rows, notes

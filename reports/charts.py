@@ -20,7 +20,6 @@ horizon and valuation once; money ticks use babel's compact currency format.
 from __future__ import annotations
 
 import math
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -83,8 +82,8 @@ def _short(label: str, width: int = 42) -> str:
     XML, which cannot hold them) and "$" kept literal (not matplotlib mathtext,
     which fails on e.g. "$\\foo$")."""
     label = label if len(label) <= width else label[: width - 1] + "…"
-    label = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", lambda m: f"\\x{ord(m.group()):02x}", label)
-    return label.replace("$", r"\$")
+    from reports.text import show_controls
+    return show_controls(label).replace("$", r"\$")
 
 
 LOG_RATIO = 100     # auto scale: log when the bars span 100 times or more
@@ -130,10 +129,9 @@ def _label(value, quals, report: Report, amounts: str) -> str:
 def _pair_qualifiers(report: Report) -> dict:
     """(funder, purpose) → the qualifiers of the counted figures behind it."""
     f = report.frame
-    prim = f[f["primary"]]
+    prim = f.loc[f["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
     out: dict = {}
-    for fu, pu, q in zip(prim["funder"].astype(str), prim["purpose"].astype(str),
-                         prim["qualifier"].astype(str)):
+    for fu, pu, q in prim.astype(str).drop_duplicates().itertuples(index=False):   # the few
         out.setdefault((fu, pu), set()).add(q)
     return out
 
@@ -254,7 +252,6 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     opened = report.open_by_year
     if opened is not None and len(data):
         o = _floats(opened)
-        first = True
         for k, funder in enumerate(data.columns):
             part = o[funder] if funder in o else pd.Series(0.0, index=data.index)
             total = data[funder]
@@ -268,7 +265,6 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
                        [h for h, kp in zip(heights, keep) if kp], width=width,
                        bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
                        hatch="///", edgecolor="white", linewidth=0)
-                first = False
     if len(data) and len(data.index) * n <= 60:
         for k, funder in enumerate(data.columns):
             for x, v in zip(xs, data[funder]):

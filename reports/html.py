@@ -24,73 +24,34 @@ from __future__ import annotations
 import base64
 import hashlib
 import html as _html
+import itertools
 import json
-import re
-from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from reports.tables import TOTAL, Report
+from reports.charts import LOG_RATIO   # the page's charts go log as the PNG charts do
+from reports.tables import Report
+from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
 # every entry; every row is in entries.csv / sources.csv).
 HTML_TABLE_LIMIT = 2_000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
 
 def esc(text) -> str:
     """Escaped text; control characters (invisible, or parse errors in HTML)
     shown as \\xNN, as in the workbook."""
-    out = _html.escape("" if text is None else str(text), quote=True)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", out)
-
-
-def _money(v, currency: str, locale: str) -> str:
-    from babel.numbers import format_currency
-    if v is None or (isinstance(v, float) and v != v):
-        return ""
-    return format_currency(v, currency, locale=locale)
-
-
-def table_html(frame: pd.DataFrame, *, money_cols=(), currency="GBP", locale="en_GB",
-               index: str | None = None, total_label: str | None = TOTAL,
-               percent_cols=()) -> str:
-    """An escaped HTML table.  ``index``: name for the index column (None: no
-    index).  Rows whose index/first cell equals ``total_label`` are bold."""
-    cols = list(frame.columns)
-    head = ([esc(index)] if index else []) + [esc(c) for c in cols]
-    out = ["<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead><tbody>"]
-    money_cols = set(money_cols) if money_cols != "all" else set(cols)
-    for idx, row in frame.iterrows():
-        first = idx if index else row.iloc[0] if len(row) else ""
-        cls = ' class="total"' if total_label and str(first) == total_label else ""
-        cells = [f"<td>{esc(idx)}</td>"] if index else []
-        for c in cols:
-            v = row[c]
-            if c in money_cols:
-                cells.append(f'<td class="n">{esc(_money(v, currency, locale))}</td>')
-            elif c in percent_cols:
-                from babel.numbers import format_percent
-                cells.append(f'<td class="n">{esc(format_percent(v, "#,##0.0%", locale=locale))}</td>')
-            elif isinstance(v, (int, Decimal)) and not isinstance(v, bool):
-                cells.append(f'<td class="n">{esc(v)}</td>')
-            else:
-                cells.append(f"<td>{esc('' if v is None or (isinstance(v, float) and v != v) else v)}</td>")
-        out.append(f"<tr{cls}>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "\n".join(out)
+    return show_controls(_html.escape("" if text is None else str(text), quote=True))
 
 
 CONTEXT_CHARS = 160        # document words shown either side of a quote
-LOG_RATIO = 100            # charts: log scale by default when bars span 100× or more
 
 
 def _clean(text) -> str:
     """Text for the page's data: control characters shown as \\xNN (as ``esc``)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", "" if text is None else str(text))
+    return show_controls("" if text is None else str(text))
 
 
 def script_json(obj) -> str:
@@ -162,6 +123,12 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     index = {i: k for k, i in enumerate(ids)}
     shown = ids if limit is None else ids[:limit]
 
+    def positions(id_lists: pd.Series) -> list[list[int]]:
+        """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
+        ends = np.cumsum([len(e) for e in id_lists]).tolist()
+        flat = pd.Index(ids).get_indexer(list(itertools.chain.from_iterable(id_lists))).tolist()
+        return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
     def codes(col: pd.Series, values: list) -> list:
         return pd.Categorical(col.astype(str), categories=values).codes.tolist()
 
@@ -173,7 +140,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
-               "e": [[index[i] for i in e] for e in c["ids"]]}
+               "e": positions(c["ids"])}
         if with_year:
             out["y"] = codes(c["year"], year_list)
             out["o"] = c["open"].astype(int).tolist()
@@ -199,26 +166,28 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                                  "MISSING from the archive" if not dc.exists else
                                  "CHANGED since it was archived (hash differs)")
 
-    facts = report.facts.set_index("id") if report.facts is not None else None
     want = set(shown)
+    facts = report.facts
+    fact_of = {} if facts is None else {   # the shown entries' facts, first row per id
+        r.id: r for r in facts[facts["id"].isin(want)].drop_duplicates("id")
+        .itertuples(index=False)}
     cites_of: dict[str, list] = {}
     src = report.sources
     for r in src[src["entry"].astype(object).isin(want).to_numpy()].itertuples(index=False):
         cites_of.setdefault(str(r.entry), []).append(r)
     ent = report.entries
     pos = np.flatnonzero(ent["id"].astype(object).isin(want).to_numpy())
-    part = ent.iloc[pos]
+    part = ent.iloc[pos].rename(columns=lambda c: c.replace(" ", "_"))   # named fields
     minor = _minor(f).to_numpy()[pos]
     by_id: dict[str, dict] = {}
     for (r, m) in zip(part.itertuples(index=False), minor):
         rid = r.id
         e = by_id.get(rid)
         if e is None:
-            fact = facts.loc[rid] if facts is not None and rid in facts.index else None
-            if isinstance(fact, pd.DataFrame):
-                fact = fact.iloc[0]
-            rate = "" if r._7 == r._9 else (
-                f"{r.rate} {r._9} per {r._7} on {r._11} ({r._12})")
+            fact = fact_of.get(rid)
+            rate = "" if r.original_currency == r.report_currency else (
+                f"{r.rate} {r.report_currency} per {r.original_currency} on {r.rate_date} "
+                f"({r.rate_source})")
             cites = []
             for c in cites_of.get(str(rid), []):
                 chk = checks.get((str(rid), str(c.document), str(c.quote)))
@@ -238,17 +207,16 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                                            if x.severity != "ok"]})
             e = by_id[rid] = {
                 "i": index[rid], "id": _clean(rid), "date": str(r.date), "funder": _clean(r.funder),
-                "written": _clean(r._4), "status": _clean(r.status), "counted": r.counted == "yes",
+                "written": _clean(r.amount_as_written), "status": _clean(r.status), "counted": r.counted == "yes",
                 "qi": quals.index(str(r.qualifier)) if str(r.qualifier) in quals else 0,
-                "said": _clean(as_said(fact["amount"], str(fact["currency"]),
-                                       str(fact["qualifier"]), str(fact["period"]), o.locale,
-                                       amounts) if fact is not None else
-                               as_said(r._6, str(r._7), str(r.qualifier), str(r.period),
-                                       o.locale, amounts)),
+                "said": _clean(as_said(fact.amount, str(fact.currency), str(fact.qualifier),
+                                       str(fact.period), o.locale, amounts) if fact is not None
+                               else as_said(r.original_amount, str(r.original_currency),
+                                            str(r.qualifier), str(r.period), o.locale, amounts)),
                 "rate": _clean(rate), "links": _clean(r.links),
-                "tags": [_clean(t) for t in (fact["tags"] if fact is not None else ())],
-                "notes": _clean(fact["notes"]) if fact is not None else "",
-                "location": _clean(fact["location"]) if fact is not None else "",
+                "tags": [_clean(t) for t in (fact.tags if fact is not None else ())],
+                "notes": _clean(fact.notes) if fact is not None else "",
+                "location": _clean(fact.location) if fact is not None else "",
                 "rows": [], "cites": cites}
         e["rows"].append({"purpose": _clean(r.purpose), "minor": _num(m)})
     entries = sorted(by_id.values(), key=lambda e: e["i"])

@@ -208,7 +208,7 @@ def default_horizon(ledger, entries, options: ReportOptions):
     ``balance --currency`` and ``export`` use it too."""
     from rates.normalise import to_frame
 
-    book = as_book(entries) if not hasattr(entries, "open_ended") else entries
+    book = as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_ = book.open_ended()
@@ -250,8 +250,7 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     yearly averages (one rate per year)."""
     from rates.normalise import normalise
 
-    book = select_entries(ledger, options) if entries is None else (
-        entries if hasattr(entries, "open_ended") else as_book(entries))
+    book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     # the columns normalise reads, and those the totals group by
@@ -292,8 +291,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
     ``entries``: the Book of the chosen entries (default: the filters')."""
     from rates.normalise import to_frame
 
-    book = select_entries(ledger, options) if entries is None else (
-        entries if hasattr(entries, "open_ended") else as_book(entries))
+    book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_any = bool(book.open_ended().any())
@@ -538,20 +536,14 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
     return out
 
 
-def _per_entry(book, table, text, sep) -> np.ndarray:
-    """Per entry of ``book``: ``text`` of its rows in child ``table`` joined by ``sep``."""
-    from ledger.book import join_children
-    return join_children(table["entry"], text, len(book), sep).to_numpy(zero_copy_only=False)
-
-
 def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     """One row per entry × purpose allocation, for people: the amount as
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
     links and sources.  ``entries``: the Book of the reported entries."""
-    from reports.listing import _concat, decimal_text
+    from reports.listing import _concat, _joined, decimal_text
 
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     t = book.tables
     en = t.entries
     written = en["amount_text"].to_numpy(dtype=object)
@@ -564,9 +556,9 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     meta = pd.DataFrame({
         "id": en["id"].to_numpy(dtype=object),
         "amount as written": written,
-        "links": _per_entry(book, lk, _concat(lk["kind"], " ", lk["target"]), "; "),
-        "sources": _per_entry(book, ct, ct["doc"].astype(object), "; "),
-        "quotes": _per_entry(book, ct, ct["quote"].astype(object), " | "),
+        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; ").to_numpy(),
+        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; ").to_numpy(),
+        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | ").to_numpy(),
     })
     # a positional take instead of a merge: the meta rows are one per entry id
     ids = pd.Index(meta["id"])
@@ -593,7 +585,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
 
 def sources_table(ledger, entries) -> pd.DataFrame:
     """One row per citation: document, title, publisher, date, URL, quote, entry."""
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     docs = getattr(ledger, "documents", {}) or {}
     ct = book.tables.citations
     ids = book.tables.entries["id"].to_numpy(dtype=object)
@@ -609,8 +601,7 @@ def sources_table(ledger, entries) -> pd.DataFrame:
 
 
 def links_frame(entries) -> pd.DataFrame:
-    book = entries if hasattr(entries, "link_rows") else as_book(entries)
-    return book.link_rows()
+    return as_book(entries).link_rows()
 
 
 # ---------------------------------------------------------------- everything
@@ -674,10 +665,9 @@ def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
 
 def _open_ended_ids(entries) -> list[str]:
     """The ids of the entries with an amount "a year" and no end, sorted."""
-    if hasattr(entries, "open_ended"):   # a Book: its columns
-        return sorted(set(entries.tables.entries["id"].astype(str).to_numpy(dtype=object)[
-            entries.open_ended()]))
-    return sorted({e.id for e in entries if e.period.is_open_ended})
+    book = as_book(entries)
+    return sorted(set(book.tables.entries["id"].astype(str).to_numpy(dtype=object)[
+        book.open_ended()]))
 
 
 def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
@@ -695,6 +685,19 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
             f"(give a later --horizon)."]
 
 
+NOTE_IDS = 20   # entry ids a note names before "and N more"
+
+
+def _named(ids) -> str:
+    """Entry ids for a note: all of a few, else the first ``NOTE_IDS`` and a
+    count (a note naming 50,000 ids is read by no one; the tables list them)."""
+    ids = list(ids)
+    if len(ids) <= NOTE_IDS:
+        return ", ".join(ids)
+    return (", ".join(ids[:NOTE_IDS]) + f" and {len(ids) - NOTE_IDS:,} more (the Entries "
+            f"table and entries.csv list every one)")
+
+
 def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     o = report.options
     notes = [
@@ -707,19 +710,19 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     notes.append(
         "Totals count each pledge once: entries that disburse, restate or are part of "
         "another entry record money their target already counts and are left out of "
-        "every total" + (f" ({len(secondary_ids)} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
-                         f"{', '.join(secondary_ids)})." if n_sec else " (this ledger has none).")
+        "every total" + (f" ({len(secondary_ids):,} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
+                         f"{_named(secondary_ids)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
     open_ids = _open_ended_ids(entries)
     if open_ids:
         if o.basis == "per-year":
-            notes.append("Open-ended amounts per year (" + ", ".join(open_ids) + ") are shown "
+            notes.append("Open-ended amounts per year (" + _named(open_ids) + ") are shown "
                          "as one year's amount; the by-year table counts them each year up to "
                          f"{report.horizon} (the horizon).")
         else:
             how = "given with --horizon" if o.horizon not in (None, "") else \
                 "the report's last year: the last year any bounded entry reaches"
-            notes.append(f"Open-ended amounts per year ({', '.join(open_ids)}) are counted from "
+            notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
     quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
@@ -735,7 +738,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                 return as_said(e.amount, e.currency, q, e.period, o.locale, o.amounts)
             quals = quals.assign(id=[f"{i} ({said(i, q)})" if i in by_id else i
                                      for i, q in zip(quals["id"], quals["qualifier"])])
-        q = quals.groupby("qualifier")["id"].agg(", ".join)
+        q = quals.groupby("qualifier")["id"].agg(_named)
         notes.append("Some amounts are not exact and are counted at their stated figure: "
                      + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
     if o.basis == "per-year":
@@ -765,7 +768,7 @@ def entry_facts(entries) -> pd.DataFrame:
     with no end), ``pays`` (it disburses or is part of another entry), its
     notes and location, and its whole amount, currency, qualifier and period
     (in words); read from the Book's columns, no ``Entry`` objects."""
-    book = entries if hasattr(entries, "tables") else as_book(entries)
+    book = as_book(entries)
     en, links = book.tables.entries, book.tables.links
     n = len(en)
     pays = np.zeros(n, dtype=bool)
@@ -843,37 +846,46 @@ def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     same selection (tests/test_report_html.py)."""
     facts = report.facts if report.facts is not None else pd.DataFrame(
         columns=["id", "tags", "open_ended", "pays"])
-    tag_of = dict(zip(facts["id"], facts["tags"]))
-    open_of = dict(zip(facts["id"], facts["open_ended"]))
+    last = facts.drop_duplicates("id", keep="last")     # one row per id (as a dict would keep)
+    fact_ids = pd.Index(last["id"].astype(object))
     pays = set(facts.loc[facts["pays"].astype(bool), "id"])
+
+    def of_ids(ids: pd.Series, col: str, missing) -> np.ndarray:
+        """``col`` of each row's entry, taken by position (one look-up, no per-row map)."""
+        at = fact_ids.get_indexer(ids)
+        values = np.append(last[col].to_numpy(dtype=object), [missing])
+        return values[np.where(at < 0, len(last), at)]
 
     def cells(f: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
         cols = CUBE_KEYS + extra + ["minor", "ids"]
         if f.empty:
             return pd.DataFrame(columns=cols)
+        ids = f["id"].astype(object)
         g = pd.DataFrame({
             "funder": f["funder"].astype(object).to_numpy(),
             "purpose": f["purpose"].astype(object).to_numpy(),
             "status": f["status"].astype(object).to_numpy(),
             "qualifier": f["qualifier"].astype(object).to_numpy(),
-            "tags": f["id"].astype(object).map(tag_of).to_numpy(),
+            "tags": of_ids(ids, "tags", np.nan),
             "role": np.where(f["primary"].to_numpy(), 0,
                              np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
-            "id": f["id"].astype(object).to_numpy(),
+            "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })
         if "year" in extra:
             g["year"] = f["year"].astype(str).to_numpy()
-            g["open"] = f["id"].astype(object).map(open_of).fillna(False).astype(bool).to_numpy()
+            g["open"] = of_ids(ids, "open_ended", False).astype(bool)
         keys = CUBE_KEYS + extra
         grouped = g.groupby(keys, sort=True, dropna=False)
         out = grouped["_m"].sum().rename("minor").to_frame()
-        # the ids of each cell: one sort of the rows by cell, then a split
-        codes = grouped.ngroup().to_numpy()
-        order = np.argsort(codes, kind="stable")
-        cut = np.flatnonzero(np.diff(codes[order])) + 1
-        parts = np.split(g["id"].to_numpy()[order], cut)
-        out["ids"] = [sorted(set(part)) for part in parts]
+        # the ids of each cell, each once and sorted: one sort of the distinct
+        # (cell, id) pairs, then a split
+        pairs = pd.DataFrame({"c": grouped.ngroup().to_numpy(), "id": g["id"].to_numpy()})
+        pairs = pairs.drop_duplicates().sort_values(["c", "id"], kind="stable")
+        codes = pairs["c"].to_numpy()
+        cut = (np.flatnonzero(np.diff(codes)) + 1).tolist()
+        flat = pairs["id"].tolist()
+        out["ids"] = [flat[a:b] for a, b in zip([0] + cut, cut + [len(flat)])]
         return out.reset_index()[cols]
 
     return cells(report.frame, []), cells(report.spread, ["year", "open"])

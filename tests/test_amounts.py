@@ -43,3 +43,18 @@ def test_format_data_carries_the_locales_symbols():
     de = format_data("EUR", "de_DE")
     assert all("'" not in s for lv in de["levels"] if not lv.get("plain")
                for s in lv["pre"] + lv["suf"])
+
+
+def test_the_audit_says_a_figure_as_the_report_does(example_ledger):
+    """The audit's amount column is the exact form of the report's phrase:
+    "at least €3,000,000,000.00 a year", not a second wording ("per year")."""
+    import ledger
+    from reports.audit import _amount
+
+    book = ledger.load(example_ledger)
+    e = next(x for x in book.entries if x.id == "france-africa-development-2015")
+    exact = format_currency(Decimal(3_000_000_000), "EUR", locale="en_GB")
+    assert _amount(e, "en_GB") == f"at least {exact} a year"
+    for x in book.entries:
+        assert _amount(x, "fr_FR") == as_said(x.amount, x.currency, x.qualifier,
+                                              x.period.describe(), "fr_FR", "exact")

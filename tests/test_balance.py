@@ -198,3 +198,15 @@ def test_recorded_basis_equals_hledger_on_the_export(linked, run_cli, tmp_path):
     assert len(theirs) == 4     # two funders, two purposes
     for account, value in theirs.items():
         assert ours[(account, "", "GBP")] == value, account
+
+
+def test_converted_note_says_where_the_horizon_came_from(example_ledger, run_cli):
+    """The note names the rule only when the horizon is the default one."""
+    code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP")
+    assert code == 0, err
+    assert "end of 2017 (the report's horizon" in err
+    code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
+                           "--horizon", "2018")
+    assert code == 0, err
+    assert "end of 2018 (given with --horizon)" in err
+    assert "the report's horizon" not in err

@@ -164,3 +164,24 @@ def test_sources_table_lists_every_citation(book, report):
     assert len(report.sources) == n
     row = report.sources[report.sources["entry"] == "uk-calais-asylum-humanitarian-2015"].iloc[0]
     assert row["publisher"] == book.documents[row["document"]].publisher
+
+
+def test_notes_name_a_few_entries_and_count_the_rest():
+    """A note names NOTE_IDS entries at most, then how many more: every one
+    is still in the Entries table."""
+    from reports.tables import NOTE_IDS
+    d = dt.date(2015, 1, 1)
+    n = NOTE_IDS + 5
+    target = Entry(id="p", date=d, funder="UK", purpose="Aid", amount=Decimal(1000),
+                   currency="GBP")
+    paid = [Entry(id=f"d{k:03d}", date=d, funder="UK", purpose="Aid", amount=Decimal(1),
+                  currency="GBP", qualifier="about", status="disbursed",
+                  links=(Link("disburses", "p"),)) for k in range(n)]
+    r = build_report(ledger.Ledger((target, *paid), {}, {}, None), ReportOptions())
+    ids = [e.id for e in paid]
+    linked = next(x for x in r.notes if "such entries" in x)
+    assert f"{n} such entries: {', '.join(ids[:NOTE_IDS])} and 5 more" in linked
+    assert ids[NOTE_IDS] not in linked
+    qualified = next(x for x in r.notes if "'about'" in x)
+    assert f"'about': {', '.join(ids[:NOTE_IDS])} and 5 more" in qualified
+    assert set(r.entries.loc[r.entries["counted"] == "no", "id"]) == set(ids)
