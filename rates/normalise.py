@@ -501,6 +501,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         rem = (e1 - ak).astype(np.int64)
         dny = (bk - ak).astype(np.int64)
         cnum[crows], cden[crows] = k * dny + rem, dny
+    cnum[dropped] = 0     # a horizon before an open-ended row's start: it counts no year
     ynum, yden = _small(ynum), _small(yden)
 
     one = np.ones(n, dtype=np.int64)

@@ -110,7 +110,7 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     report's years option decides the fiscal start).  ``recorded``: amounts
     as recorded, each once at its entry date (hledger's and ledger-cli's
     basis for an export) instead of the total over each period."""
-    from reports.tables import spread_frame, to_money
+    from reports.tables import dropped_warnings, spread_frame, to_money
 
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
@@ -146,4 +146,6 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
                "--horizon to change it")
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
                      f"({why})")
+    notes += [w.removeprefix("Warning: ") for w in
+              dropped_warnings(book, spread, horizon, "recorded" if recorded else options.basis)]
     return rows, notes

@@ -674,7 +674,9 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
     """Warnings naming the entries an option left out of the totals: an
     open-ended entry starting after the --horizon counts nothing (on the
     per-year basis, in the by-year table)."""
-    counted = set(spread["id"].astype(str))
+    # counted: a row with a value (amounts are positive; a row the horizon
+    # drops is either absent, when spread into years, or worth nothing)
+    counted = set(spread.loc[spread["value_minor"].to_numpy() != 0, "id"].astype(str))
     gone = sorted(set(_open_ended_ids(entries)) - counted)
     if not gone or horizon is None:
         return []

@@ -210,3 +210,20 @@ def test_converted_note_says_where_the_horizon_came_from(example_ledger, run_cli
     assert code == 0, err
     assert "end of 2018 (given with --horizon)" in err
     assert "the report's horizon" not in err
+
+
+def test_a_horizon_before_open_ended_entries_leaves_them_out_and_says_so(example_ledger, run_cli,
+                                                                          tmp_path):
+    """--horizon 2010 ends before the two open-ended French pledges start: they
+    count nothing (not a negative number of years), as in the report, and
+    balance names them."""
+    want = _report_total(run_cli, example_ledger, tmp_path, "--currency", "GBP",
+                         "--horizon", "2010")
+    code, out, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
+                             "--horizon", "2010", "--format", "json")
+    assert code == 0, err
+    rows = _rows(out)
+    assert rows[("(total)", "", "GBP")] == want > 0
+    assert rows[("Purposes", "", "GBP")] == want == -rows[("Funders", "", "GBP")]
+    assert "france-africa-development-2015" in err and "france-calais-humanitarian-2015" in err
+    assert "leaves them out" in err
