@@ -16,7 +16,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import Document, Entry, Problem
 
-__all__ = ["Book", "Ledger", "load", "read_book", "load_journal", "LedgerError"]
+__all__ = ["Book", "Entry", "Ledger", "load", "read_book", "load_journal", "LedgerError"]
 
 
 def Ledger(entries, documents: dict[str, Document] | None = None, options: dict | None = None,

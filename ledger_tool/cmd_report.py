@@ -206,7 +206,8 @@ def _new_folder_beside(out):
     except (FileExistsError, NotADirectoryError):
         raise LedgerError(f"report: --out {out}: {parent} is not a folder") from None
     except OSError as err:
-        raise LedgerError(f"report: cannot write {err.filename or parent}: "
+        # the user's --out and its folder, not the hidden temporary name
+        raise LedgerError(f"report: --out {out}: cannot make a folder in {parent}: "
                           f"{err.strerror or err}") from None
     mask = os.umask(0)
     os.umask(mask)

@@ -126,3 +126,12 @@ def test_export_never_writes_a_new_journal_into_the_ledger(run_cli, example_ledg
     assert code == 1 and "would be read as one of its journal files" in err
     assert not (book / "sub").exists()
     assert run_cli("check", book)[0] == 0
+
+
+def test_a_folder_that_cannot_be_made_names_the_out_given(run_cli, example_ledger, tmp_path):
+    """The report is written in a hidden folder beside --out; when that cannot
+    be made, the message names the --out the user gave, not the hidden name."""
+    target = Path("/proc") / "ledger-tool-cannot-write-here"
+    code, _, err = run_cli("report", example_ledger, "--out", target)
+    assert code == 1 and f"--out {target}" in err and ".tmp" not in err
+    assert "Traceback" not in err
