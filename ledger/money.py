@@ -817,17 +817,18 @@ def _locale(locale: str):
         raise MoneyError(f"unknown locale {locale!r} (e.g. en_GB, fr_FR)") from None
 
 
-def format_money(amount, currency: str, locale: str = "en_GB", compact: bool = False) -> str:
+def format_money(amount, currency: str, locale: str = "en_GB", compact: bool = False,
+                 digits: int = 2) -> str:
     """Format with babel: "£12,000,000.00" (en_GB), "12 000 000,00 €" (fr_FR);
-    ``compact`` gives the short form babel uses for the locale ("£12M",
-    "12 M €"), keeping up to two decimals ("£1.4M")."""
+    ``compact`` gives the short form babel uses for the locale ("£12m",
+    "12 M €"), keeping up to ``digits`` decimals ("£1.4m")."""
     from babel.numbers import format_compact_currency, format_currency
 
     code = _check_currency(currency)
     loc = _locale(locale)
     value = amount if isinstance(amount, Decimal) else Decimal(str(amount))
     if compact:
-        return format_compact_currency(value, code, locale=loc, fraction_digits=2)
+        return format_compact_currency(value, code, locale=loc, fraction_digits=digits)
     return format_currency(value, code, locale=loc)
 
 

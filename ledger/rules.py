@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, Sequence
 
 from ledger.model import Problem
+from ledger.money import plain_decimal
 
 __all__ = ["across_entries", "JOURNAL_HINTS", "BULK_HINTS"]
 
@@ -39,11 +40,6 @@ BULK_HINTS = {
     "no-source": "add document ids in a 'sources' column",
     "duplicate-id": "rows of one entry (its splits) must be next to each other",
 }
-
-
-def _plain(d: Decimal) -> str:
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
@@ -90,7 +86,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         out.append(Problem(file, line, str(ids[i]), message, hint, severity, code))
 
     def money(d: Decimal) -> str:
-        return _plain(d) if plain_amounts else str(d)
+        return plain_decimal(d) if plain_amounts else str(d)
 
     # ids
     for i, first in duplicates:

@@ -20,17 +20,14 @@ COMPACT_DIGITS = 1          # £1.4m, not £1.43m: how amounts are said
 
 
 def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOUNTS) -> str:
-    """``value`` (Decimal, int or float) formatted for the locale, compact or exact."""
-    from babel.numbers import format_compact_currency, format_currency
+    """``value`` (Decimal, int or float) formatted for the locale, compact or
+    exact (``ledger.money.format_money``, at the reports' one decimal)."""
+    from ledger.money import format_money
 
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    if not isinstance(value, Decimal):
-        value = Decimal(str(value))
-    if amounts == "compact":
-        return format_compact_currency(value, currency, locale=locale,
-                                       fraction_digits=COMPACT_DIGITS)
-    return format_currency(value, currency, locale=locale)
+    return format_money(value, currency, locale, compact=amounts == "compact",
+                        digits=COMPACT_DIGITS)
 
 
 def qualified(text: str, qualifiers) -> str:
