@@ -363,6 +363,13 @@ LEDGER_CLI = [
 ]
 
 
+# hledger and beancount on the same export and basis (as recorded, valued at the
+# entry's date, linked entries left out), up to PEERS_AT_MOST entries: hledger
+# 1.25's --value=then took 330 s and 11 GB at 100k on this machine
+HLEDGER = ["bal", "^Purposes", "not:tag:secondary", "--value=then,GBP", "-O", "csv"]
+PEERS_AT_MOST = 100_000
+
+
 def _run_cmd(cmd, timeout, env=None, stdout=None):
     """Wall, peak MiB, CPU s and stdout of one process (``/usr/bin/time``)."""
     t = time.perf_counter()
@@ -390,9 +397,12 @@ def _tool(args, **fmt):
     return [sys.executable, "-m", "ledger_tool", *(a.format(**fmt) for a in args)]
 
 
-def commands(d: Path, timeout: float, repeat: int = 1, match=None) -> dict:
+def commands(d: Path, timeout: float, repeat: int = 1, match=None,
+             peers_at_most: int = PEERS_AT_MOST) -> dict:
     """Time every command of COMMANDS on the ledger at ``d`` and ledger-cli's
-    market() balance on its export, in this one run; compare totals."""
+    market() balance on its export, in this one run (and hledger's and
+    beancount's converted balance up to ``peers_at_most`` entries); compare
+    totals."""
     from decimal import Decimal
 
     scratch = d / ".bench-scratch"
@@ -447,6 +457,52 @@ def commands(d: Path, timeout: float, repeat: int = 1, match=None) -> dict:
             print(f"  {label:48s} {_cfmt(best)}", flush=True)
     else:
         print("  ledger-cli: not installed (apt-get install ledger)")
+    n = _entries_of(d)
+    if n is not None and n > peers_at_most:
+        print(f"  hledger, beancount: skipped above {peers_at_most:,} entries (--peers-at-most)")
+        return out
+    out.update(_other_peers(d, fmt, scratch, timeout, env_on))
+    return out
+
+
+def _entries_of(d: Path):
+    try:
+        return sum(1 for ln in (d / "entries.csv").open(encoding="utf-8")) - 1
+    except OSError:
+        return None
+
+
+def _other_peers(d: Path, fmt: dict, scratch: Path, timeout: float, env_on: dict) -> dict:
+    """hledger's and beancount's converted balance of the recorded exports."""
+    out: dict = {}
+    hledger = _which("hledger")
+    if hledger and Path(fmt["H"]).exists():
+        r = _run_cmd([hledger, "-f", fmt["H"], *HLEDGER], timeout)
+        if not r.get("error"):
+            last = [ln for ln in r["stdout"].strip().splitlines() if ln.startswith('"total"')]
+            r["total"] = str(_money(last[-1].split(",", 1)[1].strip('"'))) if last else None
+        r.pop("stdout", None)
+        out["hledger bal --value=then,GBP, not secondary"] = r
+        print(f"  {'hledger bal --value=then,GBP, not secondary':48s} {_cfmt(r)}", flush=True)
+    else:
+        print("  hledger: not installed (apt-get install hledger)")
+    bq = _which("bean-query")
+    if bq:
+        bc = scratch / "export-recorded.beancount"
+        bc.unlink(missing_ok=True)
+        _run_cmd(_tool(["export", "{L}", "--to", "beancount", "--basis", "recorded", "-o",
+                        str(bc)], **fmt), timeout, env_on, stdout=subprocess.DEVNULL)
+        py = Path(bq).resolve().parent / "python"
+        r = _run_cmd([str(py), str(Path(__file__).with_name("peer_beancount.py")), str(bc)],
+                     timeout)
+        if not r.get("error"):
+            r["total"] = r["stdout"].strip() or None
+        r.pop("stdout", None)
+        out["beancount (beanquery) CONVERT, not secondary"] = r
+        print(f"  {'beancount (beanquery) CONVERT, not secondary':48s} {_cfmt(r)}", flush=True)
+    else:
+        print("  beancount: bean-query not installed (pip install beancount beanquery into a "
+              "venv on PATH or /tmp/peers)")
     return out
 
 
@@ -478,6 +534,13 @@ def command_summary(res: dict, n: int) -> None:
     if rep.get("total") and bal.get("total"):
         print(f"  balance --currency GBP total {bal['total']} "
               f"{'==' if rep['total'] == bal['total'] else '!='} report total {rep['total']}")
+    for peer_label in ("hledger bal --value=then,GBP, not secondary",
+                       "beancount (beanquery) CONVERT, not secondary"):
+        other = res.get(peer_label, {})
+        if ours.get("total") and other.get("total"):
+            diff = Decimal(ours["total"]) - Decimal(other["total"])
+            print(f"  totals: ledger-tool {ours['total']}, {peer_label.split(' ')[0]} "
+                  f"{other['total']}, difference {diff}")
     base = res.get("ledger-cli bal market()", {}).get("wall")
     if base:
         for k in ("balance --currency GBP, warm", "balance --currency GBP, cold",
@@ -505,13 +568,16 @@ def startup(with_report: bool = False, repeat: int = 7) -> dict:
     if with_report:
         import tempfile
         cases.append(("report examples/calais", ["report", str(REPO / "examples" / "calais"),
-                                                 "--out", tempfile.mkdtemp()]))
+                                                 "--out", tempfile.mkdtemp(), "--force"]))
     for name, args in cases:
         times = []
         for _ in range(repeat):
             t = time.perf_counter()
-            subprocess.run([*exe, *args], capture_output=True, env=env)
+            p = subprocess.run([*exe, *args], capture_output=True, env=env)
             times.append(time.perf_counter() - t)
+            if p.returncode:     # a failing command is not a start-up time
+                raise SystemExit(f"ledger-tool {name} failed (exit {p.returncode}): "
+                                 + p.stderr.decode(errors="replace")[-300:])
         times.sort()
         out[name] = {"best": times[0], "median": times[len(times) // 2]}
     return out
@@ -564,6 +630,9 @@ def main(argv=None) -> int:
     ap.add_argument("--match", nargs="+", metavar="TEXT",
                     help="with --commands: only the commands whose label holds one of these "
                          "(e.g. balance list); ledger-cli runs when 'ledger-cli' is given")
+    ap.add_argument("--peers-at-most", type=int, default=PEERS_AT_MOST,
+                    help="with --commands: run hledger and beancount up to this many entries "
+                         f"(default {PEERS_AT_MOST}; ledger-cli always runs)")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -584,7 +653,7 @@ def main(argv=None) -> int:
         for n in a.entries:
             d = ensure_ledger(a.work, n, a.seed)
             print(f"\n== {n:,} entries ({d}): commands as whole processes ==", flush=True)
-            results[n] = commands(d, a.timeout, a.repeat, a.match)
+            results[n] = commands(d, a.timeout, a.repeat, a.match, a.peers_at_most)
             command_summary(results[n], n)
         if a.json:
             a.json.write_text(json.dumps(results, indent=1, default=str))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import random
+import selectors
 import shutil
 import signal
 import stat
@@ -326,17 +327,26 @@ def test_sigkill_during_adds_leaves_old_or_new_version(tmp_path, example_ledger,
     target = book / "pledges.toml"
     original = target.read_bytes()
     rng = random.Random(8)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    # a killed add cannot remove its temporary copy: keep those in tmp_path
+    (tmp_path / "tmp").mkdir()
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+               TMPDIR=str(tmp_path / "tmp"))
     total = 0
     for _ in range(3):
         start_bytes = target.read_bytes()
         proc = subprocess.Popen([sys.executable, str(helper), mode, str(book)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-        time.sleep(rng.uniform(0.5, 1.2))      # past start-up, into the loop of writes
+        # into the loop of writes (after the first, however slow start-up is), then
+        # a random moment of it
+        with selectors.DefaultSelector() as sel:
+            sel.register(proc.stdout, selectors.EVENT_READ)
+            assert sel.select(timeout=120), "the helper wrote nothing in 120 s"
+        first = proc.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.4))
         proc.send_signal(signal.SIGKILL)
         out, err = proc.communicate(timeout=30)
         assert proc.returncode == -signal.SIGKILL, err.decode()
-        done = len(out.split())
+        done = len((first + out).split())
         total += done
         # the helper restarts its ids at kill-0 each round: restore the start state
         now = target.read_bytes()
