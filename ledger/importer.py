@@ -125,7 +125,7 @@ def read_table(path: str | Path, sheet: str | None = None):
     numbers from XLSX become ISO dates and plain decimals."""
     import pandas as pd
 
-    from ledger.safe_io import read_bytes
+    from ledger.safe_io import check_zip, read_bytes
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():
@@ -137,7 +137,9 @@ def read_table(path: str | Path, sheet: str | None = None):
     try:
         if suffix in (".xlsx", ".xlsm"):
             import io
-            data = io.BytesIO(read_bytes(path, what="spreadsheet"))   # regular file, size cap
+            raw = read_bytes(path, what="spreadsheet")   # regular file, size cap
+            check_zip(raw, path, what="spreadsheet")      # and what it unpacks to
+            data = io.BytesIO(raw)
             try:
                 frame = pd.read_excel(data, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
             except ValueError as err:

@@ -293,9 +293,38 @@ def check_nesting(text: str, path, limit: int = MAX_NESTING) -> None:
                                            f"than the {limit} levels ledger-tool reads")
 
 
+# a zip (XLSX) member that unpacks to more than this many times its packed size,
+# past BOMB_FLOOR bytes, is a compression bomb, whatever the total cap allows
+BOMB_RATIO = 200
+BOMB_FLOOR = 64 << 20
+
+
+def check_zip(data: bytes, path, what: str = "workbook") -> None:
+    """Refuse a zip archive (an XLSX workbook) before a library unpacks it: more
+    than ``max_bytes()`` unpacked in all, or a member packed over BOMB_RATIO to 1
+    (a compression bomb).  Python's zipfile never reads a member past the size
+    its header declares, so the declared sizes bound what unpacking can make."""
+    import io
+    import zipfile
+
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return      # not a zip: the spreadsheet parser says what is wrong, in one line
+    cap = max_bytes()
+    total = sum(i.file_size for i in infos)
+    if total > cap:
+        raise UnsafeFile(Path(path), f"unpacks to {_size(total)}, over the {_size(cap)} limit "
+                                     f"for one {what} (set {SIZE_ENV} to raise it)")
+    for i in infos:
+        if i.file_size > BOMB_FLOOR and i.file_size > BOMB_RATIO * max(i.compress_size, 1):
+            raise UnsafeFile(Path(path), f"member {i.filename!r} unpacks to {_size(i.file_size)} "
+                                         f"from {_size(i.compress_size)}: a compression bomb, "
+                                         f"not read")
+
+
 # ------------------------------------------------------------ outputs
 REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
-
 
 
 def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:

@@ -108,7 +108,19 @@ def inputs(path: str, kind: str) -> list[Path]:
                        and not any(part.startswith(".") for part in f.relative_to(p).parts))
         if not found:
             raise LedgerError(f"import: {p}: no {SUFFIX[kind]} files in this folder")
-        return found
+        # the folder's files, as the journal reader confines a ledger folder: a link
+        # leading out of it is refused, one leading inside is read once
+        inside, seen, kept, outside = p.resolve(), set(), [], []
+        for f in found:
+            real = f.resolve()
+            if not real.is_relative_to(inside):
+                outside.append(f"import: {f}: a link to {real}, outside the folder {p}: not read")
+            elif real not in seen:
+                seen.add(real)
+                kept.append(f)
+        if outside:
+            raise LedgerError("\n".join(outside))
+        return kept
     if not p.exists():
         raise LedgerError(f"import: {p}: no such file or folder")
     return [p]

@@ -207,6 +207,31 @@ def test_import_a_folder_with_broken_files(tmp_path, run_cli):
     assert run_cli("check", book)[0] == 0
 
 
+def test_import_a_folder_reads_only_files_inside_it(tmp_path, run_cli):
+    """A link inside the folder to a file outside it is refused by name (the
+    journal reader's rule); a link to a file inside is read once."""
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    shutil.copy(FIX / "activities-v2.xml", outside / "secret.xml")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(FIX / "activities-v1.xml", folder / "a.xml")
+    (folder / "again.xml").symlink_to(folder / "a.xml")
+    (folder / "leak.xml").symlink_to(outside / "secret.xml")
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", folder, "-o", book)
+    assert code == 1 and not book.exists()
+    assert err.strip().splitlines() == [
+        f"ledger-tool: import: {folder / 'leak.xml'}: a link to {outside / 'secret.xml'}, "
+        f"outside the folder {folder}: not read"]
+    (folder / "leak.xml").unlink()
+    code, _, err = run_cli("import", "--from", "iati", folder, "-o", book)
+    assert code == 0, err
+    alone = tmp_path / "alone"
+    assert run_cli("import", "--from", "iati", folder / "a.xml", "-o", alone)[0] == 0
+    assert len(ledger.load(book).entries) == len(ledger.load(alone).entries) > 0
+
+
 def test_bounded_memory_streaming(tmp_path):
     """A file of many activities is read one activity at a time: after each,
     the tree holds at most that one (emptied) activity (checked through the

@@ -454,3 +454,55 @@ def test_fuzz_every_reader_over_file_types(tmp_path_factory, capsys, command, ki
     assert "Traceback" not in err
     if kind in ("fifo", "device", "folder", "socket", "missing", "dangling"):
         assert code == 1, (command, kind, out, err)
+
+
+# ------------------------------------------------------------ zip (XLSX) bombs
+def _xlsx_bomb(path: Path, unpacked: int) -> Path:
+    """A workbook-shaped zip whose one sheet unpacks to ``unpacked`` bytes of
+    spaces (deflate packs that about 1,000 to 1)."""
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("xl/worksheets/sheet1.xml", "w") as member:
+            block = b" " * (1 << 20)
+            for _ in range(unpacked >> 20):
+                member.write(block)
+    return path
+
+
+def test_an_xlsx_compression_bomb_is_refused_before_it_is_unpacked(tmp_path):
+    from ledger.safe_io import BOMB_FLOOR, check_zip
+    bomb = _xlsx_bomb(tmp_path / "bomb.xlsx", BOMB_FLOOR + (16 << 20))
+    data = bomb.read_bytes()
+    assert len(data) < 1 << 20          # packed small ...
+    with pytest.raises(UnsafeFile, match=r"sheet1\.xml.*compression bomb"):
+        check_zip(data, bomb)
+    r = run_tool("import", str(bomb), "-o", str(tmp_path / "out.toml"))
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bomb) in lines[0] and "compression bomb" in lines[0], r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "out.toml").exists()
+
+
+def test_an_xlsx_unpacking_past_the_size_cap_is_refused(tmp_path):
+    bomb = _xlsx_bomb(tmp_path / "big.xlsx", 8 << 20)     # 8 MiB unpacked, ratio under the floor
+    r = run_tool("import", str(bomb), "-o", str(tmp_path / "out.toml"),
+                 env={"LEDGER_TOOL_MAX_FILE_SIZE": "4M"})
+    assert r.returncode == 1
+    import zipfile
+
+    from ledger.safe_io import _size
+    unpacked = sum(i.file_size for i in zipfile.ZipFile(bomb).infolist())
+    assert f"unpacks to {_size(unpacked)}, over the {_size(4 << 20)} limit" in r.stderr, r.stderr
+    assert "LEDGER_TOOL_MAX_FILE_SIZE" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr
+
+
+def test_a_real_workbook_passes_the_zip_check(tmp_path):
+    import openpyxl
+
+    from ledger.safe_io import check_zip
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "amount"])
+    wb.save(tmp_path / "ok.xlsx")
+    check_zip((tmp_path / "ok.xlsx").read_bytes(), tmp_path / "ok.xlsx")   # no exception
