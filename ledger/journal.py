@@ -15,34 +15,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.limits import amount_problem, date_problem, period_problem
+from ledger import row_rules as rr
+from ledger.limits import amount_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
-    ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN,
-    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money, Problem, Split,
+    CONTROL_CHARS, ID_PATTERN, ONCE, ONE_OFF, Citation, Document, Entry,
+    Link, Money, Problem, Split,
 )
+from ledger.row_rules import ENTRY_FIELDS  # noqa: F401 - the journal's fields, re-exported
+from ledger.row_rules import suggest as _suggest
 
-ENTRY_FIELDS = {
-    "id": "a unique slug, e.g. \"uk-calais-2014\"",
-    "date": "the date announced or decided, e.g. 2014-09-20",
-    "funder": "the funder account, e.g. \"UK:Home Office\"",
-    "purpose": "the purpose account, e.g. \"Security:Calais port\"",
-    "amount": "the amount as written, e.g. \"£12 million\"",
-    "currency": "ISO 4217 code, when amount is a plain number",
-    "qualifier": "exact, up to, at least or about",
-    "period": "e.g. \"over 3 years\", \"per year\", \"fiscal year 2021-22\"",
-    "status": "pledged, committed, disbursed or spent",
-    "split": "[[entry.split]] tables with purpose and amount",
-    "restated": "the source's own conversions, e.g. [\"€15 million\"]",
-    "source": "[[entry.source]] tables with doc, quote and locator",
-    "disburses": "id of the pledge this entry pays out",
-    "part_of": "id of the package this entry is a phase of",
-    "restates": "id of the entry this re-announces",
-    "recipient": "who receives the money",
-    "location": "where it is spent",
-    "tags": "a list of words",
-    "notes": "free text",
-}
 SOURCE_FIELDS = {"doc", "quote", "locator"}
 SPLIT_FIELDS = {"purpose", "amount"}
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
@@ -53,7 +35,6 @@ LINK_FIELDS = ("disburses", "part_of", "restates")
 
 _SLUG = re.compile(ID_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
-_ACCOUNT_PART = re.compile(ACCOUNT_PART_PATTERN)
 
 
 class Journal(NamedTuple):
@@ -299,11 +280,6 @@ class LineIndex:
         return start if start else 0
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
 def _as_date(value: Any) -> dt.date | None | str:
     """A TOML date, or an ISO string; returns an error string when impossible."""
     if isinstance(value, dt.datetime):
@@ -314,7 +290,7 @@ def _as_date(value: Any) -> dt.date | None | str:
         try:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
-            return f"not a valid date: {value!r} (use YYYY-MM-DD)"
+            return rr.NOT_A_DATE.format(value)
     try:
         shown = repr(value)
     except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
@@ -428,10 +404,19 @@ class EntryReader:
             self.id = ""
         self.ok = True
 
-    def problem(self, message: str, key: str = "", hint: str = "") -> None:
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
         line = self.lines.key_line(key, self.start, self.end) if key else self.start
-        self.problems.append(Problem(self.fname, line, self.id, message, hint))
+        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code))
         self.ok = False
+
+    def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
+              **more) -> None:
+        """A problem worded by a rule of ``ledger.row_rules``."""
+        message, hint = rule.word(value, field, **more)
+        self.problem(message, key, hint, rule.code)
+
+    def missing(self, field: str) -> None:
+        self.broke(rr.MISSING_FIELD, field=field)
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.raw.get(key)
@@ -439,7 +424,7 @@ class EntryReader:
             return value.strip()
         if value is None:
             if required:
-                self.problem(f"missing field {key!r}", hint=ENTRY_FIELDS[key])
+                self.missing(key)
             return ""
         if not isinstance(value, str):
             self.problem(f"{key} must be text, not {type(value).__name__}", key)
@@ -447,12 +432,9 @@ class EntryReader:
         return value.strip()
 
     def account(self, key: str, value: str) -> str:
-        ok = self.memo.get(("account", value))
-        if ok is None:
-            ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok:
-            what, hint = ACCOUNT_HOLDS_CONTROL if _CONTROL.search(value) else ACCOUNT_INVALID
-            self.problem(f"{key} {value!r} {what}", key, hint=hint)
+        rule = rr.account_rule(value)
+        if rule is not None:
+            self.broke(rule, key, value, key)
         return value
 
     def read(self) -> Entry | None:
@@ -465,19 +447,18 @@ class EntryReader:
                 self.problem(f"unknown field {k!r}", k, hint=_suggest(k, ENTRY_FIELDS) or
                              "known fields: " + ", ".join(ENTRY_FIELDS))
         if not self.id:
-            self.problem("missing field 'id'", hint=ENTRY_FIELDS["id"])
-        elif not _SLUG.match(self.id):
-            self.problem(f"id {self.id!r} is not a slug", "id",
-                         hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+            self.missing("id")
+        elif rr.id_rule(self.id):
+            self.broke(rr.id_rule(self.id), "id", self.id)
         date = None
         if "date" not in raw:
-            self.problem("missing field 'date'", hint=ENTRY_FIELDS["date"])
+            self.missing("date")
         else:
             d = _as_date(raw["date"])
             if isinstance(d, str):
-                self.problem(f"date {d}", "date")
-            elif date_problem(d):
-                self.problem(date_problem(d), "date")
+                self.problem(f"date {d}", "date", code=rr.BAD_DATE.code)
+            elif rr.date_rule(d.year):
+                self.broke(rr.date_rule(d.year), "date", d.isoformat(), "date")
             else:
                 date = d
         funder = self.text("funder", required=True)
@@ -491,13 +472,12 @@ class EntryReader:
         qualifier = self.qualifier(parsed)
         period = self.period(parsed, date)
         status = self.text("status") or "pledged"
-        if status not in STATUSES:
-            self.problem(f"unknown status {status!r}", "status",
-                         hint=_suggest(status, STATUSES) or "one of " + ", ".join(STATUSES))
+        if rr.status_rule(status):
+            self.broke(rr.status_rule(status), "status", status)
         currency = parsed.currency if parsed else ""
         splits = self.splits(currency)
         if not purpose and not splits:
-            self.problem("missing field 'purpose'", hint=ENTRY_FIELDS["purpose"])
+            self.missing("purpose")
         if splits and not purpose:
             purpose = splits[0].purpose
         restated = self.restated(currency)
@@ -527,7 +507,7 @@ class EntryReader:
         from ledger.money import MoneyError, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
-            self.problem("missing field 'amount'", hint=ENTRY_FIELDS["amount"])
+            self.missing("amount")
             return None
         cur = self.raw.get("currency")
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
@@ -553,16 +533,16 @@ class EntryReader:
             if parsed is None:
                 parsed = self.memo[("amount", text)] = parse_amount(text)
         except MoneyError as err:
-            self.problem(f"amount: {err}", "amount")
+            self.broke(rr.BAD_AMOUNT, "amount", err)
             return None
         except Exception as err:  # a parser bug must not hide the other problems
             self.problem(f"amount {text!r} could not be read ({err})", "amount")
             return None
         if parsed.amount <= 0:
-            self.problem(f"amount must be positive, got {raw!r}", "amount")
+            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None
         if amount_problem(parsed.amount):
-            self.problem(amount_problem(parsed.amount, text), "amount")
+            self.broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
             return None
         return parsed
 
@@ -570,13 +550,11 @@ class EntryReader:
         stated = self.text("qualifier")
         from_phrase = parsed.qualifier if parsed else "exact"
         if stated:
-            if stated not in QUALIFIERS:
-                self.problem(f"unknown qualifier {stated!r}", "qualifier",
-                             hint="one of " + ", ".join(QUALIFIERS))
+            if rr.qualifier_rule(stated):
+                self.broke(rr.qualifier_rule(stated), "qualifier", stated)
                 return "exact"
             if from_phrase != "exact" and from_phrase != stated:
-                self.problem(f"qualifier {stated!r} contradicts the amount phrase ({from_phrase!r})",
-                             "qualifier")
+                self.broke(rr.QUALIFIER_CONTRADICTS, "qualifier", stated, phrase=from_phrase)
             return stated
         return from_phrase
 
@@ -586,7 +564,7 @@ class EntryReader:
         stated = self.raw.get("period")
         if stated is None:
             if period_problem(phrase_period):
-                self.problem(period_problem(phrase_period), "amount")
+                self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period))
             return phrase_period
         if not isinstance(stated, str):
             self.problem("period must be text, e.g. \"over 3 years\"", "period")
@@ -600,7 +578,7 @@ class EntryReader:
                 except PeriodError:
                     period = parse_period(stated, on=date)
         except PeriodError as err:
-            self.problem(f"period: {err}", "period")
+            self.broke(rr.BAD_PERIOD, "period", err)
             return ONCE
         except Exception as err:
             self.problem(f"period {stated!r} could not be read ({err})", "period")
@@ -609,7 +587,7 @@ class EntryReader:
             self.problem(f"period {stated!r} contradicts the amount phrase "
                          f"({phrase_period.describe()!r})", "period")
         if period_problem(period):
-            self.problem(period_problem(period), "period")
+            self.broke(rr.PERIOD_RANGE, "period", period_problem(period))
         return period
 
     def splits(self, currency: str) -> list[Split]:

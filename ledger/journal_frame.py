@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.journal import (_ACCOUNT_PART, ENTRY_FIELDS, SOURCE_FIELDS, SPLIT_FIELDS,
-                            journal_files, parse_file, read_tables, split_amount)
+from ledger.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
+                            read_tables, split_amount)
 from ledger.limits import amount_problem
+from ledger.row_rules import ENTRY_FIELDS
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -154,9 +155,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         raise _NotHere
     if table.field("date").null_count:
         raise _NotHere
-    t = {k: text(k) for k in _TEXT_FIELDS}
-    for k in ("funder", "purpose"):
-        _check_accounts(pc.unique(t[k]).to_pylist())
+    t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.bulk's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
     if "amount" not in fields or table.field("amount").null_count:
@@ -328,13 +327,6 @@ def _types_taken(fields) -> bool:
     return True
 
 
-def _check_accounts(values) -> None:
-    """The reader's rule for account names, once per distinct name."""
-    for v in values:
-        if v and not all(_ACCOUNT_PART.match(p) for p in v.split(":")):
-            raise _NotHere
-
-
 def _qualifiers(stated, from_phrase):
     """A stated qualifier wins unless the phrase says another (an error)."""
     import numpy as np
@@ -439,7 +431,6 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
             if not isinstance(purpose, str) or not purpose.strip():
                 raise _NotHere
             purpose = purpose.strip()
-            _check_accounts([purpose])
             value, why = split_amount(amt, own)
             if why or value is None or not value.is_finite() or value <= 0 \
                     or amount_problem(value):
