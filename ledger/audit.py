@@ -719,40 +719,42 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
 
 
 def check_packages(entries: Sequence[Entry]) -> list[Finding]:
-    """Phased parts (``part_of``) that do not add up to their package."""
-    by_id = {e.id: e for e in entries}
-    groups: dict[str, list[Entry]] = {}
-    for e in entries:
-        t = e.link("part_of")
-        if t in by_id:
-            groups.setdefault(t, []).append(e)
+    """Phased parts (``part_of``) that do not add up to their package: the
+    package rule of ``ledger.rules``, worded for the audit (which also says
+    when the parts fall short)."""
+    from .rules import packages
+
+    entries = list(entries)
+    index = {e.id: i for i, e in enumerate(entries)}
+    pairs = [(i, index[t]) for i, e in enumerate(entries)
+             if (t := e.link("part_of")) in index]
     out = []
-    for target, parts in groups.items():
-        pkg = by_id[target]
-        other = [p.id for p in parts if p.currency != pkg.currency]
-        if other:
+    for found in packages(pairs, lambda i: entries[i].currency, lambda i: entries[i].amount,
+                          lambda i: entries[i].qualifier):
+        pkg = entries[found.package]
+        if found.other:
+            other = [entries[i].id for i in found.other]
             out.append(Finding("warning", "parts-other-currency",
                                f"phased parts {', '.join(other)} are not in the package's "
-                               f"{pkg.currency}; they cannot be added up", entry_id=target))
+                               f"{pkg.currency}; they cannot be added up", entry_id=pkg.id))
             continue
-        total = sum((p.amount for p in parts), Decimal(0))
+        parts = [entries[i] for i in found.parts]
+        total = found.total
         names = ", ".join(p.id for p in parts)
         details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
-        if total == pkg.amount:
-            continue
-        if total > pkg.amount and pkg.qualifier not in ("at least", "about"):
+        if found.exceeded:
             out.append(Finding("error", "parts-exceed-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))}, more than the package's "
-                               f"{_money_text(pkg.money)}", entry_id=target, details=details))
-        elif total < pkg.amount:
+                               f"{_money_text(pkg.money)}", entry_id=pkg.id, details=details))
+        elif found.short:
             sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
             out.append(Finding(sev, "parts-short-of-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))} of the package's "
                                f"{_money_text(pkg.money)}; "
                                f"{_money_text(Money(pkg.amount - total, pkg.currency))} "
-                               f"is not accounted for", entry_id=target, details=details))
+                               f"is not accounted for", entry_id=pkg.id, details=details))
     return out
 
 
