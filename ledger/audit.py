@@ -27,7 +27,7 @@ from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
 from .errors import LedgerError
-from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money
+from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money, Problem
 
 __all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
@@ -40,16 +40,33 @@ DEFAULT_WINDOW_DAYS = 90
 DEFAULT_SAME_AMOUNT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str               # one of SEVERITIES
-    code: str                   # e.g. "quote-not-found", "restatement-deviation"
-    message: str
-    entry_id: str = ""
-    doc: str = ""
-    line: int = 0
-    column: int = 0
-    details: dict = field(default_factory=dict, compare=False, hash=False)
+class Finding(Problem):
+    """An audit finding: a ``ledger.model.Problem`` (its file is the document,
+    ``doc``) with the column where it sits and details for the JSON output.
+    Built as before: ``Finding(severity, code, message, entry_id=, doc=,
+    line=, column=, details=)``."""
+
+    def __new__(cls, severity: str, code: str, message: str, entry_id: str = "",
+                doc: str = "", line: int = 0, column: int = 0, details: dict | None = None):
+        self = super().__new__(cls, doc, line, entry_id, message, "", severity, code)
+        self.column = column
+        self.details = {} if details is None else details   # not compared
+        return self
+
+    def __getnewargs__(self):   # copy and pickle build it as above
+        return (self.severity, self.code, self.message, self.entry_id, self.file, self.line,
+                self.column, self.details)
+
+    def __eq__(self, other):
+        if isinstance(other, Finding):
+            return tuple.__eq__(self, other) and self.column == other.column
+        return tuple.__eq__(self, other)
+
+    __hash__ = Problem.__hash__
+
+    @property
+    def doc(self) -> str:
+        return self.file
 
     @property
     def where(self) -> str:
