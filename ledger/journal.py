@@ -527,6 +527,9 @@ class EntryReader:
             if not isinstance(cur, str):
                 self.problem("currency must be text", "currency")
                 return None
+            if rr.currency_rule(cur.strip()):
+                self.broke(rr.currency_rule(cur.strip()), "currency", cur.strip())
+                return None
             text = f"{text} {cur.strip()}"
         try:
             parsed = self.memo.get(("amount", text))

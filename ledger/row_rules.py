@@ -31,7 +31,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE",
            "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
            "QUALIFIER_CONTRADICTS", "BAD_PERIOD", "PERIOD_RANGE", "id_rule", "account_rule",
-           "status_rule", "qualifier_rule", "date_rule", "id_rows", "account_rows",
+           "status_rule", "qualifier_rule", "date_rule", "currency_rule", "id_rows", "account_rows",
            "choice_rows", "date_range_rows", "currency_rows"]
 
 # the journal's fields and what each holds (the hint of a missing one)
@@ -136,6 +136,18 @@ def status_rule(value: str) -> Rule | None:
 
 def qualifier_rule(value: str) -> Rule | None:
     return None if value in QUALIFIERS else UNKNOWN_QUALIFIER
+
+
+@functools.lru_cache(maxsize=256)
+def currency_rule(value: str) -> Rule | None:
+    """A currency given as a code of its own (the bulk table's column, the
+    journal's ``currency`` field) is one the ledger knows; a name or symbol
+    there is left to the amount phrase's parser."""
+    from ledger.money import known_currencies
+    if len(value) == 3 and value.isascii() and value.isalpha() \
+            and value.upper() not in known_currencies():
+        return UNKNOWN_CURRENCY
+    return None
 
 
 def date_rule(year: int) -> Rule | None:
