@@ -38,7 +38,8 @@ from typing import Iterable
 from ledger.errors import LedgerError
 from ledger import row_rules as rr
 from ledger.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
-from ledger.model import LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE, Problem
+from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
+                          Problem)
 from ledger.row_rules import BULK_FIELD_HINTS
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
@@ -250,7 +251,6 @@ def _build(tbl, fname, documents, where=None, kept=None):
     entry's own).  ``kept``: a list to which the mask of the table's rows
     kept in the frame is appended (None when every row is kept), so a
     caller can take more columns for the same rows (``ledger.reading``)."""
-    import difflib
     from decimal import Decimal
 
     import numpy as np
@@ -282,9 +282,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
     P = _Problems(fname, ids, lines)
     for c in names:
         if c not in BULK_COLUMNS:
-            close = difflib.get_close_matches(c, BULK_COLUMNS, n=1, cutoff=0.6)
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
-                                 f"did you mean {close[0]!r}?" if close else
+                                 rr.suggest(c, BULK_COLUMNS) or
                                  "known columns: " + ", ".join(BULK_COLUMNS),
                                  code="unknown-column"))
 

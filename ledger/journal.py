@@ -65,11 +65,12 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
     documents: dict[str, Document] = {}
     options: dict[str, Any] = {}
     if not path.exists():
-        problems.append(Problem(str(path), 0, "", "no such file or folder"))
+        problems.append(Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger"))
         return Journal((), {}, tuple(problems), options, ())
     files = journal_files(path)
     if not files:
-        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
+        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
+                                code="no-journal-files"))
     memo: dict = {}   # amount and period phrases already parsed in this read
     rejected: list[str] = []
     inside = path if path.is_dir() else None
@@ -89,21 +90,23 @@ def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str
     try:   # a regular file within the size cap (and inside the ledger folder)
         raw = read_bytes(f, inside=inside, what="journal file")
     except UnsafeFile as err:
-        problems.append(Problem(str(f), 0, "", err.reason))
+        problems.append(Problem(str(f), 0, "", err.reason, code="unsafe-file"))
         return None
     if not raw.strip():
         problems.append(Problem(str(f), 0, "", "empty file: no entries",
-                                hint="a journal holds [[entry]] tables; see docs/journal.md"))
+                                hint="a journal holds [[entry]] tables; see docs/journal.md",
+                                    code="empty-file"))
         return None
     if b"\x00" in raw[:8192]:
-        problems.append(Problem(str(f), 0, "", "binary file, not a TOML journal"))
+        problems.append(Problem(str(f), 0, "", "binary file, not a TOML journal",
+                                code="binary-file"))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         problems.append(Problem(str(f), line, "", f"not valid UTF-8 (byte {err.start})",
-                                hint="save the journal as UTF-8"))
+                                hint="save the journal as UTF-8", code="not-utf8"))
         return None
     return text
 
@@ -141,7 +144,8 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     if deep is not None:
         problems.append(Problem(str(f), deep[1], "", f"arrays or inline tables nested {deep[0]} "
                                 f"deep, more than the {MAX_NESTING} levels a journal may use",
-                                hint="a journal needs at most a few levels; see docs/journal.md"))
+                                hint="a journal needs at most a few levels; see docs/journal.md",
+                                    code="too-deep"))
         return text, None, problems
     try:
         return text, _loads(text), problems
@@ -155,15 +159,17 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
         elif "end of document" in msg:
             line = max(text.count("\n") + (not text.endswith("\n")), 1)
         problems.append(Problem(str(f), line, "", f"TOML syntax error: {msg}",
-                                hint="see docs/journal.md for the format"))
+                                hint="see docs/journal.md for the format", code="toml-syntax"))
     except RecursionError:   # tomllib recurses once per level of nesting
         problems.append(Problem(str(f), _line_of_max(text, r"[\[{]"), "",
                                 "arrays or inline tables nested too deeply",
-                                hint="a journal needs at most a few levels; see docs/journal.md"))
+                                hint="a journal needs at most a few levels; see docs/journal.md",
+                                    code="too-deep"))
     except ValueError as err:  # e.g. an integer of more than 4300 digits
         problems.append(Problem(str(f), _line_of_max(text, r"\d"), "",
                                 f"value cannot be read: {err}".split("; use sys.")[0],
-                                hint="write amounts as text, e.g. \"£12 million\""))
+                                hint="write amounts as text, e.g. \"£12 million\"",
+                                    code="unreadable-value"))
     return text, None, problems
 
 
@@ -176,20 +182,23 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
     for key in data:
         if key not in TOP_LEVEL:
             problems.append(Problem(fname, lines.key_line(key), "", f"unknown top-level key {key!r}",
-                                    hint=_suggest(key, TOP_LEVEL) or "expected [[entry]], [[document]] or [ledger]"))
+                                    hint=_suggest(key, TOP_LEVEL) or "expected [[entry]], [[document]] or [ledger]",
+                                        code="unknown-key"))
     opts = data.get("ledger", {})
     if isinstance(opts, dict):
         for k, v in opts.items():
             if k not in OPTION_FIELDS:
                 problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
-                                        hint=_suggest(k, OPTION_FIELDS)))
+                                        hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
                 options[k] = v
     else:
-        problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table"))
+        problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table",
+                                code="bad-options"))
     docs = data.get("document", [])
     if not isinstance(docs, list):
-        problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables"))
+        problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables",
+                                code="bad-documents"))
         docs = []
     doc_lines = lines.headers("document") if docs else []
     for i, raw in enumerate(docs):
@@ -200,12 +209,14 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
         if doc.id in documents:
             first = documents[doc.id]
             problems.append(Problem(fname, line, "", f"duplicate document id {doc.id!r}",
-                                    hint=f"first declared at {first.file}:{first.line}"))
+                                    hint=f"first declared at {first.file}:{first.line}",
+                                        code="duplicate-document"))
             continue
         documents[doc.id] = doc
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
-        problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables"))
+        problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables",
+                                code="bad-entries"))
         return None, lines
     return raw_entries, lines
 
@@ -302,31 +313,35 @@ def _as_date(value: Any) -> dt.date | None | str:
 
 def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Document | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(fname, line, "", "[[document]] must be a table"))
+        problems.append(Problem(fname, line, "", "[[document]] must be a table",
+                                code="bad-document"))
         return None
     ok = True
     for k in raw:
         if k not in DOCUMENT_FIELDS:
             problems.append(Problem(fname, line, "", f"unknown field {k!r} in [[document]]",
-                                    hint=_suggest(k, DOCUMENT_FIELDS)))
+                                    hint=_suggest(k, DOCUMENT_FIELDS), code="unknown-field"))
             ok = False
     doc_id = raw.get("id")
     if not isinstance(doc_id, str) or not _SLUG.match(doc_id):
-        problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)"))
+        problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)",
+                                code="bad-document"))
         return None
     values: dict[str, Any] = {}
     for k in ("published", "retrieved"):
         if k in raw:
             d = _as_date(raw[k])
             if isinstance(d, str):
-                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} {d}"))
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} {d}",
+                                        code="bad-document"))
                 ok = False
             else:
                 values[k] = d
     for k in ("title", "publisher", "url", "path", "sha256", "notes", "text", "text_sha256"):
         if k in raw:
             if not isinstance(raw[k], str):
-                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text"))
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text",
+                                        code="bad-document"))
                 ok = False
             else:
                 values[k] = raw[k]
@@ -337,7 +352,7 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
         problems.append(Problem(fname, line, "", f"document {doc_id!r}: path "
                                 f"{values['path']!r} {why}",
                                 hint="give the file's path relative to the source archive "
-                                     "folder, without '..'"))
+                                     "folder, without '..'", code="bad-document"))
     if not ok:
         return None
     return Document(id=doc_id, file=fname, line=line, **values)
@@ -405,6 +420,9 @@ class EntryReader:
         self.ok = True
 
     def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
+        """A problem of this entry, at the line of ``key`` (else the entry's
+        first line); ``code``: by default, what field is bad."""
+        code = code or (f"bad-{key}" if key in ENTRY_FIELDS else "bad-entry")
         line = self.lines.key_line(key, self.start, self.end) if key else self.start
         self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code))
         self.ok = False
@@ -445,7 +463,7 @@ class EntryReader:
         for k in raw:
             if k not in ENTRY_FIELDS:
                 self.problem(f"unknown field {k!r}", k, hint=_suggest(k, ENTRY_FIELDS) or
-                             "known fields: " + ", ".join(ENTRY_FIELDS))
+                             "known fields: " + ", ".join(ENTRY_FIELDS), code="unknown-field")
         if not self.id:
             self.missing("id")
         elif rr.id_rule(self.id):
@@ -588,7 +606,7 @@ class EntryReader:
             return ONCE
         if phrase_period.kind != ONE_OFF and phrase_period != period:
             self.problem(f"period {stated!r} contradicts the amount phrase "
-                         f"({phrase_period.describe()!r})", "period")
+                         f"({phrase_period.describe()!r})", "period", code="period-contradicts")
         if period_problem(period):
             self.broke(rr.PERIOD_RANGE, "period", period_problem(period))
         return period
@@ -605,7 +623,7 @@ class EntryReader:
             for k in s:
                 if k not in SPLIT_FIELDS:
                     self.problem(f"unknown field {k!r} in [[entry.split]]", "split",
-                                 hint=_suggest(k, SPLIT_FIELDS))
+                                 hint=_suggest(k, SPLIT_FIELDS), code="unknown-field")
             purpose = s.get("purpose")
             if not isinstance(purpose, str) or not purpose.strip():
                 self.problem("[[entry.split]] needs a purpose", "split")
@@ -670,7 +688,7 @@ class EntryReader:
             for k in s:
                 if k not in SOURCE_FIELDS:
                     self.problem(f"unknown field {k!r} in [[entry.source]]", "source",
-                                 hint=_suggest(k, SOURCE_FIELDS))
+                                 hint=_suggest(k, SOURCE_FIELDS), code="unknown-field")
             doc, quote, loc = s.get("doc"), s.get("quote", ""), s.get("locator", "")
             if not isinstance(doc, str) or not doc.strip():
                 self.problem("[[entry.source]] needs doc (a document id)", "source")

@@ -28,8 +28,8 @@ from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTER
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
-           "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE",
-           "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
+           "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
+           "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
            "QUALIFIER_CONTRADICTS", "BAD_PERIOD", "PERIOD_RANGE", "id_rule", "account_rule",
            "status_rule", "qualifier_rule", "date_rule", "currency_rule", "id_rows", "account_rows",
            "choice_rows", "date_range_rows", "currency_rows"]

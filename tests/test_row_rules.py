@@ -189,3 +189,62 @@ def test_a_clean_ledger_has_no_problem_in_any_format(tmp_path, monkeypatch, fmt)
     rows = [GOOD, {**GOOD, "id": "b", "disburses": "a", "amount": "100"}]
     _, _, problems = _read(tmp_path, fmt, rows, monkeypatch)
     assert list(problems) == []
+
+
+BROKEN_JOURNAL = '''[ledger]
+currency = "GBP"
+colour = "blue"
+
+[[document]]
+id = "d1"
+published = "yesterday"
+
+[[entry]]
+id = "a"
+date = 2015-01-01
+funder = "UK"
+purpose = "P"
+amount = 12.5
+tags = ["x", 1]
+restated = ["£1m"]
+fundr = "x"
+
+[[entry]]
+id = "b"
+date = 2015-01-01
+funder = "UK"
+amount = "£3m"
+period = "one-off"
+  [[entry.split]]
+  purpose = "A"
+  amount = "$1m"
+  [[entry.source]]
+  quote = 3
+
+[[entry]]
+id = "c"
+date = 2015-01-01
+funder = "UK"
+purpose = "P"
+amount = "£3m a year"
+period = "over 3 years"
+qualifier = "about"
+'''
+
+
+def test_every_problem_has_a_code(tmp_path, monkeypatch):
+    """Whatever the reader finds, each problem says what kind it is."""
+    import ledger
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    j = tmp_path / "j.toml"
+    j.write_text(BROKEN_JOURNAL, encoding="utf-8")
+    csv = tmp_path / "e.csv"
+    csv.write_text("id,date,funder,purpose,amount,currency,statuss\n"
+                   "a,2015-01-01,UK,P,12,GBP,x\na,2015-01-02,UK,Q,12,GBP,x\n", encoding="utf-8")
+    bad = tmp_path / "f.csv"
+    bad.write_text("id,date,funder,purpose,amount\n", encoding="utf-8")
+    problems = [p for path in (j, csv, bad, tmp_path / "none.toml")
+                for p in ledger.read_book(path).problems]
+    assert len(problems) >= 12
+    assert [str(p) for p in problems if not p.code] == []
