@@ -122,14 +122,15 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     path = Path(path)
     fname = str(path)
     if not path.exists():
-        return None, [Problem(fname, 0, "", "no such file or folder")]
+        return None, [Problem(fname, 0, "", "no such file or folder", code="not-a-ledger")]
     from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
     except UnsafeFile as err:
-        return None, [Problem(fname, 0, "", err.reason)]
+        return None, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
     except Exception as err:  # pyarrow's message names the row
-        return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip())]
+        return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                              code="unreadable-table")]
     return _build(raw, fname, documents)
 
 
