@@ -522,7 +522,7 @@ class EntryReader:
         )
 
     def amount(self, date):
-        from ledger.money import MoneyError, parse_amount
+        from ledger.money import MoneyError, NotPositive, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
             self.missing("amount")
@@ -553,6 +553,9 @@ class EntryReader:
             parsed = self.memo.get(("amount", text))
             if parsed is None:
                 parsed = self.memo[("amount", text)] = parse_amount(text)
+        except NotPositive:
+            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
+            return None
         except MoneyError as err:
             self.broke(rr.BAD_AMOUNT, "amount", err)
             return None

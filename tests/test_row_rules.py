@@ -65,6 +65,8 @@ CASES = {
                         "bulk": "amount '5000000000000000000' is more than ledger-tool's "
                                 "largest amount, 10^15 (a thousand trillion) in any currency"},
                        "", "error"),
+    "amount-not-positive": ([{"amount": "0"}], 0, "amount", "amount-not-positive",
+                            "amount must be positive, got '0'", "", "error"),
     "unknown-currency": ([{"currency": "XYZ"}], 0, "currency", "unknown-currency",
                          "amount: unknown currency 'XYZ'",
                          "use an ISO 4217 code such as GBP, EUR or USD", "error"),
