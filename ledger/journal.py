@@ -404,6 +404,59 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
+def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str]]]:
+    """One ``[[entry.split]]`` table by the split rules, for the entry reader
+    and the column reader alike: the part (None when it cannot be one) and
+    the problems as (message, hint, code), in the order found."""
+    found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
+              "unknown-field") for k in table if k not in SPLIT_FIELDS]
+    purpose = table.get("purpose")
+    if not isinstance(purpose, str) or not purpose.strip():
+        return None, found + [("[[entry.split]] needs a purpose", "", "bad-split")]
+    rule = rr.account_rule(purpose.strip())
+    if rule is not None:
+        found.append((*rule.word(purpose.strip(), "split purpose"), rule.code))
+    value, why = split_amount(table.get("amount"), currency)
+    if why is NO_AMOUNT:
+        return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split")]
+    if why:
+        found.append((why, "", "bad-split"))
+    if value is None:
+        return None, found
+    if not value.is_finite() or value <= 0:
+        return None, found + [(f"split amount for {purpose!r} must be a positive number", "",
+                               "bad-split")]
+    why = amount_problem(value, str(table.get("amount")))
+    if why:   # before any sum of the parts, which a huge one would overflow
+        return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big")]
+    return Split(purpose.strip(), value), found
+
+
+def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tuple[str, str, str]]]:
+    """The ``restated`` conversions by their rules (each another currency
+    than the entry's, within bounds), for the entry reader and the column
+    reader alike: the conversions and the problems as (message, hint, code)."""
+    from ledger.money import MoneyError, parse_amount
+
+    out, found = [], []
+    for r in items:
+        try:
+            p = parse_amount(r)
+        except MoneyError as err:
+            found.append((f"restated: {err}", "", "bad-restated"))
+            continue
+        if p.currency == currency:
+            found.append((f"restated amount {r!r} is in the entry's own currency",
+                          "restated holds the source's conversions into other currencies",
+                          "bad-restated"))
+            continue
+        if amount_problem(p.amount):
+            found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
+            continue
+        out.append(Money(p.amount, p.currency))
+    return out, found
+
+
 class EntryReader:
     """Turns one raw ``[[entry]]`` table into an ``Entry``, collecting problems."""
 
@@ -623,35 +676,14 @@ class EntryReader:
             return []
         out = []
         for s in raw:
-            for k in s:
-                if k not in SPLIT_FIELDS:
-                    self.problem(f"unknown field {k!r} in [[entry.split]]", "split",
-                                 hint=_suggest(k, SPLIT_FIELDS), code="unknown-field")
-            purpose = s.get("purpose")
-            if not isinstance(purpose, str) or not purpose.strip():
-                self.problem("[[entry.split]] needs a purpose", "split")
-                continue
-            self.account("split purpose", purpose.strip())
-            value, why = split_amount(s.get("amount"), currency)
-            if why is NO_AMOUNT:
-                self.problem(f"split for {purpose!r} needs an amount", "split")
-                continue
-            if why:
-                self.problem(why, "split")
-            if value is None:
-                continue
-            if not value.is_finite() or value <= 0:
-                self.problem(f"split amount for {purpose!r} must be a positive number", "split")
-                continue
-            why = amount_problem(value, str(s.get("amount")))
-            if why:   # before any sum of the parts, which a huge one would overflow
-                self.problem(f"split for {purpose!r}: {why}", "split")
-                continue
-            out.append(Split(purpose.strip(), value))
+            part, found = read_split(s, currency)
+            for message, hint, code in found:
+                self.problem(message, "split", hint, code)
+            if part is not None:
+                out.append(part)
         return out
 
     def restated(self, currency: str) -> list[Money]:
-        from ledger.money import MoneyError, parse_amount
         raw = self.raw.get("restated")
         if raw is None:
             return []
@@ -660,21 +692,9 @@ class EntryReader:
         if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
             self.problem("restated must be a list of amounts, e.g. [\"€15 million\"]", "restated")
             return []
-        out = []
-        for r in raw:
-            try:
-                p = parse_amount(r)
-            except MoneyError as err:
-                self.problem(f"restated: {err}", "restated")
-                continue
-            if p.currency == currency:
-                self.problem(f"restated amount {r!r} is in the entry's own currency", "restated",
-                             hint="restated holds the source's conversions into other currencies")
-                continue
-            if amount_problem(p.amount):
-                self.problem("restated " + amount_problem(p.amount, r), "restated")
-                continue
-            out.append(Money(p.amount, p.currency))
+        out, found = read_restated(raw, currency)
+        for message, hint, code in found:
+            self.problem(message, "restated", hint, code)
         return out
 
     def sources(self) -> list[Citation]:

@@ -27,8 +27,7 @@ from typing import Any, NamedTuple
 
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
-                            read_tables, split_amount)
-from ledger.limits import amount_problem
+                            read_restated, read_split, read_tables)
 from ledger.row_rules import ENTRY_FIELDS
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
@@ -379,8 +378,6 @@ def _restated(table, fields, currency, n):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.money import MoneyError, parse_amount
-
     out = np.full(n, "", dtype=object)
     if "restated" not in fields:
         return pa.array(out, pa.string())
@@ -391,16 +388,10 @@ def _restated(table, fields, currency, n):
         return pa.array(out, pa.string())
     take = pa.array(rows)
     for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
-        parts = []
-        for item in items:
-            try:
-                p = parse_amount(item)
-            except MoneyError:
-                raise _NotHere from None
-            if p.currency == own:
-                raise _NotHere
-            parts.append(f"{p.currency} {p.amount}")
-        out[r] = "; ".join(parts)
+        money, found = read_restated(items, own)   # the reader's rules
+        if found:
+            raise _NotHere
+        out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
@@ -426,17 +417,12 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
                                      amount.take(take).to_pylist(),
                                      currency.take(take).to_pylist()):
         parts, total = [], Decimal(0)
-        for part in s:
-            purpose, amt = part.get("purpose"), part.get("amount")
-            if not isinstance(purpose, str) or not purpose.strip():
+        for table in s:
+            part, found = read_split(table, own)   # the reader's rules
+            if found or part is None:
                 raise _NotHere
-            purpose = purpose.strip()
-            value, why = split_amount(amt, own)
-            if why or value is None or not value.is_finite() or value <= 0 \
-                    or amount_problem(value):
-                raise _NotHere
-            parts.append((purpose, plain_decimal(value)))
-            total += value
+            parts.append((part.purpose, plain_decimal(part.amount)))
+            total += part.amount
         if total != Decimal(total_text):
             raise _NotHere
         out[int(i)] = parts

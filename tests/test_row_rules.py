@@ -250,3 +250,23 @@ def test_every_problem_has_a_code(tmp_path, monkeypatch):
                 for p in ledger.read_book(path).problems]
     assert len(problems) >= 12
     assert [str(p) for p in problems if not p.code] == []
+
+
+@pytest.mark.parametrize("fmt", ["journal", "journal-columns"])
+def test_restated_conversions_follow_one_rule_in_both_journal_readers(tmp_path, monkeypatch, fmt):
+    """The column reader once took a restated amount over 10^15 that the
+    entry reader refused: both now run ``ledger.journal.read_restated``."""
+    import ledger
+    import ledger.journal_frame as jf
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    if fmt == "journal-columns":
+        monkeypatch.setattr(jf, "MIN_BYTES", 0)
+    path = tmp_path / "j.toml"
+    path.write_text('[[document]]\nid = "d1"\n\n[[entry]]\nid = "a"\ndate = 2015-01-01\n'
+                    'funder = "UK"\npurpose = "P"\namount = "£5m"\n'
+                    'restated = ["€5000000000000000000"]\n'
+                    '  [[entry.source]]\n  doc = "d1"\n  quote = "£5m"\n', encoding="utf-8")
+    assert [str(p) for p in ledger.read_book(path).problems] == [
+        f"{path}:10: entry 'a': error: restated amount '€5000000000000000000' is more than "
+        "ledger-tool's largest amount, 10^15 (a thousand trillion) in any currency"]
