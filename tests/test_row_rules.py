@@ -270,3 +270,19 @@ def test_restated_conversions_follow_one_rule_in_both_journal_readers(tmp_path, 
     assert [str(p) for p in ledger.read_book(path).problems] == [
         f"{path}:10: entry 'a': error: restated amount '€5000000000000000000' is more than "
         "ledger-tool's largest amount, 10^15 (a thousand trillion) in any currency"]
+
+
+def test_a_rule_broken_by_many_rows_says_how_many_more(tmp_path):
+    """A bulk table of a million rows gets at most 50 lines per rule, then
+    one line counting the rest, with the rule's wording and code."""
+    import ledger
+
+    path = tmp_path / "e.csv"
+    path.write_text("id,date,funder,purpose,amount,currency,status,sources\n" + "".join(
+        f"e{i},2015-01-01,UK,P,5,GBP,paid,d\n" for i in range(53)), encoding="utf-8")
+    problems = [p for p in ledger.read_book(path).problems if p.code == "unknown-status"]
+    assert len(problems) == 51
+    assert str(problems[49]) == (f"{path}:51: entry 'e49': error: unknown status 'paid' "
+                                 "(hint: one of pledged, committed, disbursed, spent)")
+    assert str(problems[50]) == (f"{path}: error: 3 more row(s) with the problem: unknown "
+                                 "status '…' (hint: one of pledged, committed, disbursed, spent)")
