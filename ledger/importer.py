@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import ID_PATTERN, Document, Entry, Problem
+from ledger.model import Document, Entry, Problem, is_slug
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -62,7 +62,6 @@ MAPPING_KEYS = {"columns", "defaults", "date_format", "sheet"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
 _URL = re.compile(r"^https?://", re.I)
-_SLUG_OK = re.compile(ID_PATTERN)
 
 
 class Reject(Problem):
@@ -478,7 +477,7 @@ def doc_id_for(value: str) -> str:
     """A document id for a source cell: itself when it is a slug, otherwise
     (a URL or a title) a readable slug plus a short hash."""
     value = value.strip()
-    if _SLUG_OK.match(value) and len(value) <= 80:
+    if is_slug(value) and len(value) <= 80:
         return value
     base = re.sub(r"^https?://(www\.)?", "", value, flags=re.I)
     h = hashlib.sha256(value.encode()).hexdigest()[:8]

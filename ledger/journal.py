@@ -7,7 +7,6 @@ everything.  Checks across entries live in ``ledger.checks``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import tomllib
@@ -19,10 +18,10 @@ from ledger import row_rules as rr
 from ledger.limits import amount_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
-    CONTROL_CHARS, ID_PATTERN, ONCE, ONE_OFF, Citation, Document, Entry,
-    Link, Money, Problem, Split,
+    CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
+    Link, Money, Problem, Split, is_slug,
 )
-from ledger.row_rules import ENTRY_FIELDS  # noqa: F401 - the journal's fields, re-exported
+from ledger.row_rules import ENTRY_FIELDS   # the journal's fields (re-exported)
 from ledger.row_rules import suggest as _suggest
 
 SOURCE_FIELDS = {"doc", "quote", "locator"}
@@ -33,7 +32,6 @@ OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "ar
 TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
-_SLUG = re.compile(ID_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
 
@@ -323,7 +321,7 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
                                     hint=_suggest(k, DOCUMENT_FIELDS), code="unknown-field"))
             ok = False
     doc_id = raw.get("id")
-    if not isinstance(doc_id, str) or not _SLUG.match(doc_id):
+    if not isinstance(doc_id, str) or not is_slug(doc_id):
         problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)",
                                 code="bad-document"))
         return None

@@ -6,6 +6,7 @@ colon-separated paths (``UK:Home Office``, ``Security:Calais port``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -44,6 +45,15 @@ ACCOUNT_HOLDS_CONTROL = ("holds a control character",
                          "account names are plain text: remove the invisible character")
 ACCOUNT_INVALID = ("is not a valid account name",
                    "colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+
+_SLUG = re.compile(ID_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """The one test of an id (an entry's, a document's): ``ID_PATTERN``, the
+    whole text (``re.match`` would let a trailing line break through)."""
+    return _SLUG.fullmatch(text) is not None
+
 
 FUNDERS_ROOT = "Funders"
 PURPOSES_ROOT = "Purposes"

@@ -25,7 +25,7 @@ from typing import Any, Callable, NamedTuple
 
 from ledger.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES)
+                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
            "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
@@ -110,7 +110,6 @@ QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 
-_SLUG = re.compile(ID_PATTERN)
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
@@ -119,7 +118,7 @@ _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 # (the entry reader; each cached, as each distinct value is tested once)
 def id_rule(value: str) -> Rule | None:
     """The rule an entry id breaks (a slug: ``ledger.model.ID_PATTERN``)."""
-    return None if _SLUG.fullmatch(value) else BAD_ID
+    return None if is_slug(value) else BAD_ID
 
 
 @functools.lru_cache(maxsize=4096)
