@@ -624,14 +624,10 @@ class EntryReader:
     def qualifier(self, parsed) -> str:
         stated = self.text("qualifier")
         from_phrase = parsed.qualifier if parsed else "exact"
-        if stated:
-            if rr.qualifier_rule(stated):
-                self.broke(rr.qualifier_rule(stated), "qualifier", stated)
-                return "exact"
-            if from_phrase != "exact" and from_phrase != stated:
-                self.broke(rr.QUALIFIER_CONTRADICTS, "qualifier", stated, phrase=from_phrase)
-            return stated
-        return from_phrase
+        qualifier, rule = rr.qualifier_of(stated, from_phrase)
+        if rule is not None:
+            self.broke(rule, "qualifier", stated, phrase=from_phrase)
+        return qualifier
 
     def period(self, parsed, date):
         from ledger.period import PeriodError, parse_period

@@ -327,18 +327,19 @@ def _types_taken(fields) -> bool:
 
 
 def _qualifiers(stated, from_phrase):
-    """A stated qualifier wins unless the phrase says another (an error)."""
-    import numpy as np
+    """The reader's rule (``ledger.row_rules.qualifier_of``), once per
+    distinct pair of the stated qualifier and the phrase's."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    stated = pa.array(stated, pa.string())
-    given = pc.not_equal(stated, "")
-    clash = pc.and_(given, pc.and_(pc.not_equal(from_phrase, "exact"),
-                                   pc.not_equal(from_phrase, stated)))
-    if np.asarray(clash.to_numpy(zero_copy_only=False)).any():
+    from ledger.row_rules import qualifier_of
+
+    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
+        pa.array(stated, pa.string()), from_phrase, "\x1f"))
+    found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
+    if any(rule is not None for _, rule in found):
         raise _NotHere
-    return pc.if_else(given, stated, from_phrase)
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
 
 
 def _sources(table, fields, n):

@@ -31,7 +31,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
            "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
            "QUALIFIER_CONTRADICTS", "BAD_PERIOD", "PERIOD_RANGE", "id_rule", "account_rule",
-           "status_rule", "qualifier_rule", "date_rule", "currency_rule", "id_rows", "account_rows",
+           "status_rule", "qualifier_rule", "qualifier_of", "date_rule", "currency_rule", "id_rows", "account_rows",
            "choice_rows", "date_range_rows", "currency_rows"]
 
 # the journal's fields and what each holds (the hint of a missing one)
@@ -147,6 +147,20 @@ def currency_rule(value: str) -> Rule | None:
             and value.upper() not in known_currencies():
         return UNKNOWN_CURRENCY
     return None
+
+
+def qualifier_of(stated: str, phrase: str) -> tuple[str, Rule | None]:
+    """An entry's qualifier from the one stated ('' when none) and the one
+    its amount phrase carries ("exact" when none), and the rule broken, if
+    any: an unknown qualifier, or one the phrase contradicts.  The column
+    reader runs it once per distinct pair."""
+    if not stated:
+        return phrase, None
+    if stated not in QUALIFIERS:
+        return "exact", UNKNOWN_QUALIFIER
+    if phrase != "exact" and phrase != stated:
+        return stated, QUALIFIER_CONTRADICTS
+    return stated, None
 
 
 def date_rule(year: int) -> Rule | None:
