@@ -35,12 +35,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable
 
-from ledger.errors import LedgerError
 from ledger import row_rules as rr
+from ledger.errors import LedgerError
 from ledger.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
 from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
                           Problem)
-from ledger.row_rules import BULK_FIELD_HINTS
+from ledger.row_rules import BULK_FIELD_HINTS, _np
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -224,17 +224,6 @@ class _Problems:
         self.out.extend(problems)
         if bad:
             self.bad |= np.isin(group, np.fromiter(bad, dtype=np.int64))
-
-
-def _np(x):
-    """A pyarrow/pandas/numpy boolean or object column as numpy."""
-    import numpy as np
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
-        try:
-            return x.to_numpy(zero_copy_only=False)
-        except TypeError:
-            return x.to_numpy()
-    return np.asarray(x)
 
 
 def _take(values, rows):
