@@ -519,7 +519,7 @@ def _iso_dates(text):
         return out, ~_np(blank)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass   # some date is not YYYY-MM-DD: find which, as below
-    shape = _np(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))
+    shape = _np(pc.match_substring_regex(text, rr.ISO_DATE))
     safe = pc.if_else(pa.array(shape), text, pa.scalar("1970-01-01"))
 
     def part(a, b):

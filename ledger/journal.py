@@ -296,10 +296,8 @@ def _as_date(value: Any) -> dt.date | None | str:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return rr.NOT_A_DATE.format(value)
+        d = rr.iso_date(value.strip())
+        return d if d is not None else rr.NOT_A_DATE.format(value)
     try:
         shown = repr(value)
     except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)

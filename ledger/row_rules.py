@@ -18,6 +18,7 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 """
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import functools
 import re
@@ -28,7 +29,7 @@ from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTER
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
-           "BAD_DATE", "NOT_A_DATE", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
+           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
            "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
            "QUALIFIER_CONTRADICTS", "BAD_PERIOD", "PERIOD_RANGE", "id_rule", "account_rule",
            "status_rule", "qualifier_rule", "qualifier_of", "date_rule", "currency_rule", "id_rows", "account_rows",
@@ -83,6 +84,9 @@ class Rule(NamedTuple):
 
 
 NOT_A_DATE = "not a valid date: {!r} (use YYYY-MM-DD)"
+# the one shape of a date written as text, in every reader ([0-9]: RE2's \d
+# is ASCII, Python's is not)
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MISSING_FIELD = Rule("missing-field", "missing field {field!r}",
                      lambda value, field: ENTRY_FIELDS.get(field, ""))
 BAD_ID = Rule("bad-id", "id {value!r} is not a slug",
@@ -111,11 +115,23 @@ BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
+_ISO_DATE = re.compile(ISO_DATE)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
 
 # ---------------------------------------------------------------- one value
 # (the entry reader; each cached, as each distinct value is tested once)
+def iso_date(text: str) -> dt.date | None:
+    """A date written as text: YYYY-MM-DD and a real day, else None
+    (``date.fromisoformat`` alone also takes "20150101" and "2015-W01-1")."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def id_rule(value: str) -> Rule | None:
     """The rule an entry id breaks (a slug: ``ledger.model.ID_PATTERN``)."""
     return None if is_slug(value) else BAD_ID
