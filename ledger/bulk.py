@@ -27,8 +27,8 @@ sum.  Columns:
 ``read_bulk(path)`` returns ``(frame, problems)`` and never raises for bad
 input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
 Problems name the file, the line (the header is line 1; quoted line breaks
-inside a field are not counted) and the entry id, worded as the journal
-reader words them.
+inside a field are not counted) and the entry id, worded by the rules every
+reader runs (``ledger.row_rules``, ``ledger.rules``).
 """
 from __future__ import annotations
 
