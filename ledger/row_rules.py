@@ -5,9 +5,9 @@ written here once, in two engines over the same definition: column-wise for
 the bulk reader (``ledger.bulk``, which the journal's column reader runs too:
 Arrow over the whole column, each distinct value tested once), and value by
 value for the journal's entry reader (``ledger.journal.EntryReader``, which
-meets each distinct value once through its memo).  The patterns are
-``ledger.model``'s, written so that Python's re and Arrow's RE2 read them
-alike.  Rules across entries (ids, links, splits, packages, citations) are
+meets each distinct phrase once through its memo).  The patterns
+(``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
+Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
 ``ledger.rules``.
 
 Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
@@ -29,11 +29,12 @@ from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTER
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
-           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT", "NOT_PLAIN_AMOUNT",
-           "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY", "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER",
-           "QUALIFIER_CONTRADICTS", "BAD_PERIOD", "PERIOD_RANGE", "id_rule", "account_rule",
-           "status_rule", "qualifier_rule", "qualifier_of", "date_rule", "currency_rule", "id_rows", "account_rows",
-           "choice_rows", "date_range_rows", "currency_rows"]
+           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT",
+           "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
+           "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
+           "PERIOD_RANGE", "id_rule", "account_rule", "status_rule", "qualifier_of", "date_rule",
+           "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
+           "currency_rows"]
 
 # the journal's fields and what each holds (the hint of a missing one)
 ENTRY_FIELDS = {
@@ -120,7 +121,7 @@ _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
 
 # ---------------------------------------------------------------- one value
-# (the entry reader; each cached, as each distinct value is tested once)
+# (the entry reader, and the column reader once per distinct value)
 def iso_date(text: str) -> dt.date | None:
     """A date written as text: YYYY-MM-DD and a real day, else None
     (``date.fromisoformat`` alone also takes "20150101" and "2015-W01-1")."""
@@ -147,10 +148,6 @@ def account_rule(value: str) -> Rule | None:
 
 def status_rule(value: str) -> Rule | None:
     return None if value in STATUSES else UNKNOWN_STATUS
-
-
-def qualifier_rule(value: str) -> Rule | None:
-    return None if value in QUALIFIERS else UNKNOWN_QUALIFIER
 
 
 @functools.lru_cache(maxsize=256)
