@@ -677,14 +677,17 @@ def _period_bounds(out, P) -> None:
     import numpy as np
     import pandas as pd
 
-    from ledger.limits import period_problem
+    from ledger.limits import period_problem, span_in_years
     from ledger.model import Period
 
     years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
     start, end = out["start"], out["end"]
     y0 = start.astype("datetime64[Y]").astype(np.int64) + 1970
     y1 = end.astype("datetime64[Y]").astype(np.int64) + 1970
-    span = (end - start).astype("timedelta64[D]").astype(float) / 365.25
+    # the span counts only when no number of years is given (as period_problem)
+    days = (end - start).astype("timedelta64[D]")
+    span = np.where(np.isnat(days) | ~np.isnan(years), np.nan,
+                    span_in_years(days.astype(np.int64).astype(float)))
     bad = ((years > float(MAX_YEARS)) | (~np.isnat(start) & ((y0 < FIRST_YEAR) | (y0 > LAST_YEAR)))
            | (~np.isnat(end) & ((y1 < FIRST_YEAR) | (y1 > LAST_YEAR))) | (span > float(MAX_YEARS)))
     fy = out.get("fiscal_year")

@@ -87,6 +87,10 @@ CASES = {
     "period-out-of-range": ([{"period": "per year for 1000000 years"}], 0, "period",
                             "period-out-of-range",
                             "period lasts 1000000 years, more than 100 years", "", "error"),
+    # a day over 100 years: the bulk reader let it through (its own span formula)
+    "period-a-day-too-long": ([{"date": "2000-01-01", "period": "from 2000-01-01 to 2100-01-01"}],
+                              0, "period", "period-out-of-range",
+                              "period lasts 100 years, more than 100 years", "", "error"),
     # rules across entries (ledger.rules)
     "duplicate-id": ([{}, {"id": "b"}, {}], 2, None, "duplicate-id", "duplicate id 'a'",
                      {"journal": "first used at {file}:{line0}",
@@ -192,7 +196,8 @@ def test_each_rule_words_its_problem_alike_in_every_format(tmp_path, monkeypatch
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_clean_ledger_has_no_problem_in_any_format(tmp_path, monkeypatch, fmt):
-    rows = [GOOD, {**GOOD, "id": "b", "disburses": "a", "amount": "100"}]
+    rows = [GOOD, {**GOOD, "id": "b", "disburses": "a", "amount": "100"},
+            {**GOOD, "id": "c", "date": "2000-01-01", "period": "from 2000-01-01 to 2099-12-31"}]
     _, _, problems = _read(tmp_path, fmt, rows, monkeypatch)
     assert list(problems) == []
 
