@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import LedgerError
-from .model import ID_PATTERN
+from .model import is_slug
 from .model import Document
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
@@ -37,7 +37,6 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
 SOURCES_FILE = "sources.toml"
-_SLUG = re.compile(ID_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,7 +365,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         rel = Path(src.name)
         target = folder / rel
     doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
-    if not _SLUG.match(doc_id or ""):
+    if not is_slug(doc_id or ""):
         raise LedgerError(f"{src}: {doc_id!r} cannot be a document id (letters, digits, "
                           ". _ -); give one with --id")
     for label, value in (("title", title), ("publisher", publisher)):

@@ -20,14 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
 from .errors import LedgerError
-from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money
+from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money, Problem
 
 __all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
@@ -40,16 +40,33 @@ DEFAULT_WINDOW_DAYS = 90
 DEFAULT_SAME_AMOUNT = Decimal("0.01")
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str               # one of SEVERITIES
-    code: str                   # e.g. "quote-not-found", "restatement-deviation"
-    message: str
-    entry_id: str = ""
-    doc: str = ""
-    line: int = 0
-    column: int = 0
-    details: dict = field(default_factory=dict, compare=False, hash=False)
+class Finding(Problem):
+    """An audit finding: a ``ledger.model.Problem`` (its file is the document,
+    ``doc``) with the column where it sits and details for the JSON output.
+    Built as before: ``Finding(severity, code, message, entry_id=, doc=,
+    line=, column=, details=)``."""
+
+    def __new__(cls, severity: str, code: str, message: str, entry_id: str = "",
+                doc: str = "", line: int = 0, column: int = 0, details: dict | None = None):
+        self = super().__new__(cls, doc, line, entry_id, message, "", severity, code)
+        self.column = column
+        self.details = {} if details is None else details   # not compared
+        return self
+
+    def __getnewargs__(self):   # copy and pickle build it as above
+        return (self.severity, self.code, self.message, self.entry_id, self.file, self.line,
+                self.column, self.details)
+
+    def __eq__(self, other):
+        if isinstance(other, Finding):
+            return tuple.__eq__(self, other) and self.column == other.column
+        return tuple.__eq__(self, other)
+
+    __hash__ = Problem.__hash__
+
+    @property
+    def doc(self) -> str:
+        return self.file
 
     @property
     def where(self) -> str:
@@ -719,40 +736,42 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
 
 
 def check_packages(entries: Sequence[Entry]) -> list[Finding]:
-    """Phased parts (``part_of``) that do not add up to their package."""
-    by_id = {e.id: e for e in entries}
-    groups: dict[str, list[Entry]] = {}
-    for e in entries:
-        t = e.link("part_of")
-        if t in by_id:
-            groups.setdefault(t, []).append(e)
+    """Phased parts (``part_of``) that do not add up to their package: the
+    package rule of ``ledger.rules``, worded for the audit (which also says
+    when the parts fall short)."""
+    from .rules import packages
+
+    entries = list(entries)
+    index = {e.id: i for i, e in enumerate(entries)}
+    pairs = [(i, index[t]) for i, e in enumerate(entries)
+             if (t := e.link("part_of")) in index]
     out = []
-    for target, parts in groups.items():
-        pkg = by_id[target]
-        other = [p.id for p in parts if p.currency != pkg.currency]
-        if other:
+    for found in packages(pairs, lambda i: entries[i].currency, lambda i: entries[i].amount,
+                          lambda i: entries[i].qualifier):
+        pkg = entries[found.package]
+        if found.other:
+            other = [entries[i].id for i in found.other]
             out.append(Finding("warning", "parts-other-currency",
                                f"phased parts {', '.join(other)} are not in the package's "
-                               f"{pkg.currency}; they cannot be added up", entry_id=target))
+                               f"{pkg.currency}; they cannot be added up", entry_id=pkg.id))
             continue
-        total = sum((p.amount for p in parts), Decimal(0))
+        parts = [entries[i] for i in found.parts]
+        total = found.total
         names = ", ".join(p.id for p in parts)
         details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
-        if total == pkg.amount:
-            continue
-        if total > pkg.amount and pkg.qualifier not in ("at least", "about"):
+        if found.exceeded:
             out.append(Finding("error", "parts-exceed-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))}, more than the package's "
-                               f"{_money_text(pkg.money)}", entry_id=target, details=details))
-        elif total < pkg.amount:
+                               f"{_money_text(pkg.money)}", entry_id=pkg.id, details=details))
+        elif found.short:
             sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
             out.append(Finding(sev, "parts-short-of-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))} of the package's "
                                f"{_money_text(pkg.money)}; "
                                f"{_money_text(Money(pkg.amount - total, pkg.currency))} "
-                               f"is not accounted for", entry_id=target, details=details))
+                               f"is not accounted for", entry_id=pkg.id, details=details))
     return out
 
 

@@ -27,20 +27,20 @@ sum.  Columns:
 ``read_bulk(path)`` returns ``(frame, problems)`` and never raises for bad
 input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
 Problems name the file, the line (the header is line 1; quoted line breaks
-inside a field are not counted) and the entry id, worded as the journal
-reader words them.
+inside a field are not counted) and the entry id, worded by the rules every
+reader runs (``ledger.row_rules``, ``ledger.rules``).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable
 
+from ledger import row_rules as rr
 from ledger.errors import LedgerError
-from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
-                           MAX_AMOUNT, MAX_YEARS)
-from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN, LINK_KINDS, PERIOD_KINDS, QUALIFIERS,
-                          STATUSES, Problem)
+from ledger.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
+from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
+                          Problem)
+from ledger.row_rules import BULK_FIELD_HINTS, _np
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -50,14 +50,11 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 
-_SLUG = ID_PATTERN
-_ACCOUNT = ACCOUNT_PATTERN
-_CONTROL = f"[{CONTROL_CHARS}]"
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
-PY_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+PY_WHITESPACE = WHITESPACE
 MAX_PROBLEMS_PER_RULE = 50   # beyond this, one line says how many more
 
 
@@ -125,14 +122,15 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     path = Path(path)
     fname = str(path)
     if not path.exists():
-        return None, [Problem(fname, 0, "", "no such file or folder")]
+        return None, [Problem(fname, 0, "", "no such file or folder", code="not-a-ledger")]
     from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
     except UnsafeFile as err:
-        return None, [Problem(fname, 0, "", err.reason)]
+        return None, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
     except Exception as err:  # pyarrow's message names the row
-        return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip())]
+        return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                              code="unreadable-table")]
     return _build(raw, fname, documents)
 
 
@@ -173,9 +171,20 @@ class _Problems:
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
 
-    def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error"):
+    def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
+            code: str = ""):
         """One problem per True row of ``mask``; ``message`` may hold ``{}``,
         filled with that row's entry of ``values``."""
+        self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code)
+
+    def rules(self, found) -> None:
+        """The rows breaking rules of ``ledger.row_rules``: (mask, rule,
+        values, field) each."""
+        for mask, rule, values, field in found:
+            self.rule(mask, rule, values, field)
+
+    def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
+             hint: str = "", severity: str = "error", code: str = ""):
         import numpy as np
 
         rows = np.flatnonzero(_np(mask))
@@ -183,19 +192,29 @@ class _Problems:
             return
         if severity == "error":
             self.bad[rows] = True
+
+        def word(v):
+            if rule is None:
+                return (message.format(v) if values is not None else message), hint
+            msg, h = rule.word(v, field)
+            if rule.code == "missing-field":
+                h = BULK_FIELD_HINTS.get(field, h)
+            return msg, h
+
         shown = rows[:MAX_PROBLEMS_PER_RULE]
-        vals = _take(values, shown) if values is not None else [None] * len(shown)
+        vals = _take(values, shown) if values is not None else [""] * len(shown)
+        code = rule.code if rule is not None else code
         for r, v in zip(shown, vals):
             if isinstance(v, str) and len(v) > 80:   # one readable line, whatever the cell
                 v = v[:80] + "…"
-            text = message.format(v) if values is not None else message
+            text, h = word(v)
             self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
-                                    hint, severity))
+                                    h, severity, code))
         if len(rows) > MAX_PROBLEMS_PER_RULE:
             more = len(rows) - MAX_PROBLEMS_PER_RULE
+            text, h = word("…")
             self.out.append(Problem(self.fname, 0, "", f"{more} more row(s) with the problem: "
-                                    + message.format("…"), hint, severity))
-
+                                    + text, h, severity, code))
 
     def extend(self, found, group):
         """Problems of whole entries (``ledger.rules``): ``found`` is (problems,
@@ -207,29 +226,12 @@ class _Problems:
             self.bad |= np.isin(group, np.fromiter(bad, dtype=np.int64))
 
 
-def _np(x):
-    """A pyarrow/pandas/numpy boolean or object column as numpy."""
-    import numpy as np
-    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
-        try:
-            return x.to_numpy(zero_copy_only=False)
-        except TypeError:
-            return x.to_numpy()
-    return np.asarray(x)
-
-
 def _take(values, rows):
     import numpy as np
     import pyarrow as pa
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.take(pa.array(rows)).to_pylist()
     return list(np.asarray(values, dtype=object)[rows])
-
-
-def _known_currencies():
-    from babel.numbers import list_currencies
-    from ledger.money import _EXCLUDED  # the journal's rule: ISO codes less metals/test codes
-    return frozenset(list_currencies()) - _EXCLUDED
 
 
 def _build(tbl, fname, documents, where=None, kept=None):
@@ -239,7 +241,6 @@ def _build(tbl, fname, documents, where=None, kept=None):
     entry's own).  ``kept``: a list to which the mask of the table's rows
     kept in the frame is appended (None when every row is kept), so a
     caller can take more columns for the same rows (``ledger.reading``)."""
-    import difflib
     from decimal import Decimal
 
     import numpy as np
@@ -252,7 +253,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         return None, [Problem(fname, 1, "", f"missing column(s) {', '.join(map(repr, missing))}",
-                              "the bulk format needs " + ", ".join(REQUIRED))]
+                              "the bulk format needs " + ", ".join(REQUIRED),
+                              code="missing-column")]
     empty = pa.array(np.full(n, "", dtype=object), pa.string())
 
     def col(c, default=""):
@@ -270,54 +272,40 @@ def _build(tbl, fname, documents, where=None, kept=None):
     P = _Problems(fname, ids, lines)
     for c in names:
         if c not in BULK_COLUMNS:
-            close = difflib.get_close_matches(c, BULK_COLUMNS, n=1, cutoff=0.6)
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
-                                 f"did you mean {close[0]!r}?" if close else
-                                 "known columns: " + ", ".join(BULK_COLUMNS)))
+                                 rr.suggest(c, BULK_COLUMNS) or
+                                 "known columns: " + ", ".join(BULK_COLUMNS),
+                                 code="unknown-column"))
 
     no_id = blank(sid)
-    P.add(no_id, "missing field 'id'", hint="a unique slug, e.g. \"uk-calais-2014\"")
-    P.add(~no_id & ~_np(pc.match_substring_regex(sid, _SLUG)), "id {!r} is not a slug", sid,
-          hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+    P.rules(rr.id_rows(sid))
 
     # dates
     sdate = col("date")
     no_date = blank(sdate)
     date_np, ok_date = _iso_dates(sdate)
-    P.add(no_date, "missing field 'date'", hint="the date announced or decided, e.g. 2014-09-20")
-    P.add(~no_date & ~ok_date, "date not a valid date: {!r} (use YYYY-MM-DD)", sdate)
-    year = date_np.astype("datetime64[Y]").astype(np.int64) + 1970
-    P.add(ok_date & ((year < FIRST_YEAR) | (year > LAST_YEAR)),
-          DATE_OUT_OF_RANGE.format("date", "{}"), sdate)
+    P.rule(no_date, rr.MISSING_FIELD, field="date")
+    P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate)
+    P.rules(rr.date_range_rows("date", date_np, sdate))
 
     # accounts
     for c in ("funder", "purpose"):
-        s = col(c)
-        b = blank(s)
-        P.add(b, f"missing field {c!r}")
-        enc = pc.dictionary_encode(s)   # few distinct accounts: check each once
-        ok = pc.match_substring_regex(enc.dictionary, _ACCOUNT).to_numpy(zero_copy_only=False)
-        ctl = pc.match_substring_regex(enc.dictionary, _CONTROL).to_numpy(zero_copy_only=False)
-        codes = enc.indices.to_numpy(zero_copy_only=False)
-        bad_acct, ctl_acct = ~ok[codes], ctl[codes]
-        for (what, hint), m in ((ACCOUNT_HOLDS_CONTROL, ctl_acct), (ACCOUNT_INVALID, ~ctl_acct)):
-            P.add(~b & bad_acct & m, c + " {!r} " + what, s, hint=hint)
+        P.rules(rr.account_rows(c, col(c)))
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")
     samt = pc.replace_substring(raw_amt, ",", "")
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
-    P.add(no_amt, "missing field 'amount'", hint="the amount as a plain number, e.g. 12000000")
-    P.add(~no_amt & ~ok_amt, "amount: {!r} is not a plain number (write e.g. 12000000 or 1234.56, "
-          "with the currency in its own column)", raw_amt)
+    P.rule(no_amt, rr.MISSING_FIELD, field="amount")
+    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt)
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
     whole = pc.utf8_ltrim(samt, "+0")
     dot = pc.find_substring(whole, ".")
     huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
                                               pc.utf8_length(whole)), 16))
-    P.add(huge, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     dot = pc.find_substring(good, ".")
@@ -326,26 +314,18 @@ def _build(tbl, fname, documents, where=None, kept=None):
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    P.add(ok_amt & ~huge & zero, "amount must be positive, got {!r}", raw_amt)
+    P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt)
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
     big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.add(ok_amt & big, AMOUNT_TOO_BIG.format("{!r}"), raw_amt)
+    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
 
     cur = pc.utf8_upper(col("currency"))
-    known = _known_currencies()
-    ucur = pc.unique(cur).to_pylist()
-    unknown = pa.array(sorted(c for c in ucur if c and c not in known), pa.string())
-    no_cur = blank(cur)
-    P.add(no_cur, "missing field 'currency'", hint="ISO 4217 code, e.g. GBP")
-    P.add(_np(pc.is_in(cur, value_set=unknown)), "amount: unknown currency {!r}", col("currency"),
-          hint="use an ISO 4217 code such as GBP, EUR or USD")
+    P.rules(rr.currency_rows(cur, col("currency")))
 
     status = col("status", "pledged")
-    P.add(~_np(pc.is_in(status, value_set=pa.array(STATUSES))), "unknown status {!r}", status,
-          hint="one of " + ", ".join(STATUSES))
+    P.rules(rr.choice_rows(rr.UNKNOWN_STATUS, status, STATUSES))
     qualifier = col("qualifier", "exact")
-    P.add(~_np(pc.is_in(qualifier, value_set=pa.array(QUALIFIERS))), "unknown qualifier {!r}",
-          qualifier, hint="one of " + ", ".join(QUALIFIERS))
+    P.rules(rr.choice_rows(rr.UNKNOWN_QUALIFIER, qualifier, QUALIFIERS))
 
     period = _periods(col, names, date_np, P, n)
 
@@ -382,7 +362,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
                                                                    v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
-                       "amount may differ")
+                       "amount may differ", code="split-row-differs")
 
     # amounts stay exact Arrow decimals (no Python object per row; the frame's
     # column gives Decimal objects on demand); entry amount = sum of its rows
@@ -539,7 +519,7 @@ def _iso_dates(text):
         return out, ~_np(blank)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         pass   # some date is not YYYY-MM-DD: find which, as below
-    shape = _np(pc.match_substring_regex(text, r"^\d{4}-\d{2}-\d{2}$"))
+    shape = _np(pc.match_substring_regex(text, rr.ISO_DATE))
     safe = pc.if_else(pa.array(shape), text, pa.scalar("1970-01-01"))
 
     def part(a, b):
@@ -682,7 +662,7 @@ def _periods(col, names, date_np, P, n):
                 v[rows] = x[k]
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
     for mask, msg in errors:
-        P.add(mask, msg.replace("{", "{{").replace("}", "}}"))
+        P.add(mask, msg.replace("{", "{{").replace("}", "}}"), code=rr.BAD_PERIOD.code)
     for c in ("start", "end"):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
@@ -697,14 +677,17 @@ def _period_bounds(out, P) -> None:
     import numpy as np
     import pandas as pd
 
-    from ledger.limits import period_problem
+    from ledger.limits import period_problem, span_in_years
     from ledger.model import Period
 
     years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
     start, end = out["start"], out["end"]
     y0 = start.astype("datetime64[Y]").astype(np.int64) + 1970
     y1 = end.astype("datetime64[Y]").astype(np.int64) + 1970
-    span = (end - start).astype("timedelta64[D]").astype(float) / 365.25
+    # the span counts only when no number of years is given (as period_problem)
+    days = (end - start).astype("timedelta64[D]")
+    span = np.where(np.isnat(days) | ~np.isnan(years), np.nan,
+                    span_in_years(days.astype(np.int64).astype(float)))
     bad = ((years > float(MAX_YEARS)) | (~np.isnat(start) & ((y0 < FIRST_YEAR) | (y0 > LAST_YEAR)))
            | (~np.isnat(end) & ((y1 < FIRST_YEAR) | (y1 > LAST_YEAR))) | (span > float(MAX_YEARS)))
     fy = out.get("fiscal_year")
@@ -727,7 +710,7 @@ def _period_bounds(out, P) -> None:
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
     full[rows] = why
-    P.add(mask, "{}", full)
+    P.rule(mask, rr.PERIOD_RANGE, full)
 
 
 def _period_columns(cols):

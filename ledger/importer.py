@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import ID_PATTERN, Document, Entry
+from ledger.model import Document, Entry, Problem, is_slug
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -62,17 +62,40 @@ MAPPING_KEYS = {"columns", "defaults", "date_format", "sheet"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
 _URL = re.compile(r"^https?://", re.I)
-_SLUG_OK = re.compile(ID_PATTERN)
 
 
-@dataclass
-class Reject:
-    row: int            # spreadsheet row (the header is row 1)
-    column: str         # the column at fault ("" when the whole row)
-    reason: str
-    raw: str | None = None   # the row's text as in the file, when it has no cells to keep
+class Reject(Problem):
+    """A spreadsheet row not imported: a ``ledger.model.Problem`` at the row
+    (its line; the header is row 1), with the column at fault ("" when the
+    whole row) and, for a row left out whole, its text as in the file.
+    Built as ``Reject(row, column, reason, raw=None)``."""
 
-    def message(self, name: str) -> str:
+    def __new__(cls, row: int, column: str, reason: str, raw: str | None = None):
+        self = super().__new__(cls, "", row, "", reason, "", "error", "import-reject")
+        self.column, self.raw = column, raw
+        return self
+
+    def __getnewargs__(self):
+        return (self.line, self.column, self.message, self.raw)
+
+    def __eq__(self, other):
+        if isinstance(other, Reject):
+            return tuple.__eq__(self, other) and (self.column, self.raw) == (other.column,
+                                                                              other.raw)
+        return tuple.__eq__(self, other)
+
+    __hash__ = Problem.__hash__
+
+    @property
+    def row(self) -> int:
+        return self.line
+
+    @property
+    def reason(self) -> str:
+        return self.message
+
+    def said(self, name: str) -> str:
+        """The line the import prints, for the spreadsheet ``name``."""
         col = f": column {self.column!r}" if self.column else ""
         return f"{name}: row {self.row}{col}: {self.reason}"
 
@@ -91,7 +114,7 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
 
     def messages(self) -> list[str]:
-        return [r.message(self.source) for r in sorted(self.rejects, key=lambda r: r.row)]
+        return [r.said(self.source) for r in sorted(self.rejects, key=lambda r: r.row)]
 
     def rejects_frame(self):
         """The rejected rows: original columns plus ``row``, ``column``, ``reason``
@@ -456,7 +479,7 @@ def doc_id_for(value: str) -> str:
     """A document id for a source cell: itself when it is a slug, otherwise
     (a URL or a title) a readable slug plus a short hash."""
     value = value.strip()
-    if _SLUG_OK.match(value) and len(value) <= 80:
+    if is_slug(value) and len(value) <= 80:
         return value
     base = re.sub(r"^https?://(www\.)?", "", value, flags=re.I)
     h = hashlib.sha256(value.encode()).hexdigest()[:8]
@@ -678,7 +701,6 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     cross-entry checks with the existing ledger; reject what fails."""
     from ledger.checks import check_all
     from ledger.journal import EntryReader, LineIndex
-    from ledger.model import Problem
     from ledger.writer import entry_table, render
 
     field_col = {fld: cols.get(fld, "") for fld in ALIASES}

@@ -7,7 +7,6 @@ everything.  Checks across entries live in ``ledger.checks``.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import re
 import tomllib
@@ -15,34 +14,16 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.limits import amount_problem, date_problem, period_problem
+from ledger import row_rules as rr
+from ledger.limits import amount_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
-    ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PART_PATTERN, CONTROL_CHARS, ID_PATTERN,
-    ONCE, ONE_OFF, QUALIFIERS, STATUSES, Citation, Document, Entry, Link, Money, Problem, Split,
+    CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
+    Link, Money, Problem, Split, is_slug,
 )
+from ledger.row_rules import ENTRY_FIELDS   # the journal's fields (re-exported)
+from ledger.row_rules import suggest as _suggest
 
-ENTRY_FIELDS = {
-    "id": "a unique slug, e.g. \"uk-calais-2014\"",
-    "date": "the date announced or decided, e.g. 2014-09-20",
-    "funder": "the funder account, e.g. \"UK:Home Office\"",
-    "purpose": "the purpose account, e.g. \"Security:Calais port\"",
-    "amount": "the amount as written, e.g. \"£12 million\"",
-    "currency": "ISO 4217 code, when amount is a plain number",
-    "qualifier": "exact, up to, at least or about",
-    "period": "e.g. \"over 3 years\", \"per year\", \"fiscal year 2021-22\"",
-    "status": "pledged, committed, disbursed or spent",
-    "split": "[[entry.split]] tables with purpose and amount",
-    "restated": "the source's own conversions, e.g. [\"€15 million\"]",
-    "source": "[[entry.source]] tables with doc, quote and locator",
-    "disburses": "id of the pledge this entry pays out",
-    "part_of": "id of the package this entry is a phase of",
-    "restates": "id of the entry this re-announces",
-    "recipient": "who receives the money",
-    "location": "where it is spent",
-    "tags": "a list of words",
-    "notes": "free text",
-}
 SOURCE_FIELDS = {"doc", "quote", "locator"}
 SPLIT_FIELDS = {"purpose", "amount"}
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
@@ -51,9 +32,7 @@ OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "ar
 TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
-_SLUG = re.compile(ID_PATTERN)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
-_ACCOUNT_PART = re.compile(ACCOUNT_PART_PATTERN)
 
 
 class Journal(NamedTuple):
@@ -84,11 +63,12 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
     documents: dict[str, Document] = {}
     options: dict[str, Any] = {}
     if not path.exists():
-        problems.append(Problem(str(path), 0, "", "no such file or folder"))
+        problems.append(Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger"))
         return Journal((), {}, tuple(problems), options, ())
     files = journal_files(path)
     if not files:
-        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder"))
+        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
+                                code="no-journal-files"))
     memo: dict = {}   # amount and period phrases already parsed in this read
     rejected: list[str] = []
     inside = path if path.is_dir() else None
@@ -108,21 +88,23 @@ def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str
     try:   # a regular file within the size cap (and inside the ledger folder)
         raw = read_bytes(f, inside=inside, what="journal file")
     except UnsafeFile as err:
-        problems.append(Problem(str(f), 0, "", err.reason))
+        problems.append(Problem(str(f), 0, "", err.reason, code="unsafe-file"))
         return None
     if not raw.strip():
         problems.append(Problem(str(f), 0, "", "empty file: no entries",
-                                hint="a journal holds [[entry]] tables; see docs/journal.md"))
+                                hint="a journal holds [[entry]] tables; see docs/journal.md",
+                                    code="empty-file"))
         return None
     if b"\x00" in raw[:8192]:
-        problems.append(Problem(str(f), 0, "", "binary file, not a TOML journal"))
+        problems.append(Problem(str(f), 0, "", "binary file, not a TOML journal",
+                                code="binary-file"))
         return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = raw[: err.start].count(b"\n") + 1
         problems.append(Problem(str(f), line, "", f"not valid UTF-8 (byte {err.start})",
-                                hint="save the journal as UTF-8"))
+                                hint="save the journal as UTF-8", code="not-utf8"))
         return None
     return text
 
@@ -160,7 +142,8 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     if deep is not None:
         problems.append(Problem(str(f), deep[1], "", f"arrays or inline tables nested {deep[0]} "
                                 f"deep, more than the {MAX_NESTING} levels a journal may use",
-                                hint="a journal needs at most a few levels; see docs/journal.md"))
+                                hint="a journal needs at most a few levels; see docs/journal.md",
+                                    code="too-deep"))
         return text, None, problems
     try:
         return text, _loads(text), problems
@@ -174,15 +157,17 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
         elif "end of document" in msg:
             line = max(text.count("\n") + (not text.endswith("\n")), 1)
         problems.append(Problem(str(f), line, "", f"TOML syntax error: {msg}",
-                                hint="see docs/journal.md for the format"))
+                                hint="see docs/journal.md for the format", code="toml-syntax"))
     except RecursionError:   # tomllib recurses once per level of nesting
         problems.append(Problem(str(f), _line_of_max(text, r"[\[{]"), "",
                                 "arrays or inline tables nested too deeply",
-                                hint="a journal needs at most a few levels; see docs/journal.md"))
+                                hint="a journal needs at most a few levels; see docs/journal.md",
+                                    code="too-deep"))
     except ValueError as err:  # e.g. an integer of more than 4300 digits
         problems.append(Problem(str(f), _line_of_max(text, r"\d"), "",
                                 f"value cannot be read: {err}".split("; use sys.")[0],
-                                hint="write amounts as text, e.g. \"£12 million\""))
+                                hint="write amounts as text, e.g. \"£12 million\"",
+                                    code="unreadable-value"))
     return text, None, problems
 
 
@@ -195,20 +180,23 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
     for key in data:
         if key not in TOP_LEVEL:
             problems.append(Problem(fname, lines.key_line(key), "", f"unknown top-level key {key!r}",
-                                    hint=_suggest(key, TOP_LEVEL) or "expected [[entry]], [[document]] or [ledger]"))
+                                    hint=_suggest(key, TOP_LEVEL) or "expected [[entry]], [[document]] or [ledger]",
+                                        code="unknown-key"))
     opts = data.get("ledger", {})
     if isinstance(opts, dict):
         for k, v in opts.items():
             if k not in OPTION_FIELDS:
                 problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
-                                        hint=_suggest(k, OPTION_FIELDS)))
+                                        hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
                 options[k] = v
     else:
-        problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table"))
+        problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table",
+                                code="bad-options"))
     docs = data.get("document", [])
     if not isinstance(docs, list):
-        problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables"))
+        problems.append(Problem(fname, lines.key_line("document"), "", "'document' must be [[document]] tables",
+                                code="bad-documents"))
         docs = []
     doc_lines = lines.headers("document") if docs else []
     for i, raw in enumerate(docs):
@@ -219,12 +207,14 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
         if doc.id in documents:
             first = documents[doc.id]
             problems.append(Problem(fname, line, "", f"duplicate document id {doc.id!r}",
-                                    hint=f"first declared at {first.file}:{first.line}"))
+                                    hint=f"first declared at {first.file}:{first.line}",
+                                        code="duplicate-document"))
             continue
         documents[doc.id] = doc
     raw_entries = data.get("entry", [])
     if not isinstance(raw_entries, list):
-        problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables"))
+        problems.append(Problem(fname, lines.key_line("entry"), "", "'entry' must be [[entry]] tables",
+                                code="bad-entries"))
         return None, lines
     return raw_entries, lines
 
@@ -299,11 +289,6 @@ class LineIndex:
         return start if start else 0
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
 def _as_date(value: Any) -> dt.date | None | str:
     """A TOML date, or an ISO string; returns an error string when impossible."""
     if isinstance(value, dt.datetime):
@@ -311,10 +296,8 @@ def _as_date(value: Any) -> dt.date | None | str:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return f"not a valid date: {value!r} (use YYYY-MM-DD)"
+        d = rr.iso_date(value.strip())
+        return d if d is not None else rr.NOT_A_DATE.format(value)
     try:
         shown = repr(value)
     except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
@@ -326,31 +309,35 @@ def _as_date(value: Any) -> dt.date | None | str:
 
 def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Document | None:
     if not isinstance(raw, dict):
-        problems.append(Problem(fname, line, "", "[[document]] must be a table"))
+        problems.append(Problem(fname, line, "", "[[document]] must be a table",
+                                code="bad-document"))
         return None
     ok = True
     for k in raw:
         if k not in DOCUMENT_FIELDS:
             problems.append(Problem(fname, line, "", f"unknown field {k!r} in [[document]]",
-                                    hint=_suggest(k, DOCUMENT_FIELDS)))
+                                    hint=_suggest(k, DOCUMENT_FIELDS), code="unknown-field"))
             ok = False
     doc_id = raw.get("id")
-    if not isinstance(doc_id, str) or not _SLUG.match(doc_id):
-        problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)"))
+    if not isinstance(doc_id, str) or not is_slug(doc_id):
+        problems.append(Problem(fname, line, "", "[[document]] needs an id (letters, digits, . _ -)",
+                                code="bad-document"))
         return None
     values: dict[str, Any] = {}
     for k in ("published", "retrieved"):
         if k in raw:
             d = _as_date(raw[k])
             if isinstance(d, str):
-                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} {d}"))
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} {d}",
+                                        code="bad-document"))
                 ok = False
             else:
                 values[k] = d
     for k in ("title", "publisher", "url", "path", "sha256", "notes", "text", "text_sha256"):
         if k in raw:
             if not isinstance(raw[k], str):
-                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text"))
+                problems.append(Problem(fname, line, "", f"document {doc_id!r}: {k} must be text",
+                                        code="bad-document"))
                 ok = False
             else:
                 values[k] = raw[k]
@@ -361,7 +348,7 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
         problems.append(Problem(fname, line, "", f"document {doc_id!r}: path "
                                 f"{values['path']!r} {why}",
                                 hint="give the file's path relative to the source archive "
-                                     "folder, without '..'"))
+                                     "folder, without '..'", code="bad-document"))
     if not ok:
         return None
     return Document(id=doc_id, file=fname, line=line, **values)
@@ -413,6 +400,59 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
+def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str]]]:
+    """One ``[[entry.split]]`` table by the split rules, for the entry reader
+    and the column reader alike: the part (None when it cannot be one) and
+    the problems as (message, hint, code), in the order found."""
+    found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
+              "unknown-field") for k in table if k not in SPLIT_FIELDS]
+    purpose = table.get("purpose")
+    if not isinstance(purpose, str) or not purpose.strip():
+        return None, found + [("[[entry.split]] needs a purpose", "", "bad-split")]
+    rule = rr.account_rule(purpose.strip())
+    if rule is not None:
+        found.append((*rule.word(purpose.strip(), "split purpose"), rule.code))
+    value, why = split_amount(table.get("amount"), currency)
+    if why is NO_AMOUNT:
+        return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split")]
+    if why:
+        found.append((why, "", "bad-split"))
+    if value is None:
+        return None, found
+    if not value.is_finite() or value <= 0:
+        return None, found + [(f"split amount for {purpose!r} must be a positive number", "",
+                               "bad-split")]
+    why = amount_problem(value, str(table.get("amount")))
+    if why:   # before any sum of the parts, which a huge one would overflow
+        return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big")]
+    return Split(purpose.strip(), value), found
+
+
+def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tuple[str, str, str]]]:
+    """The ``restated`` conversions by their rules (each another currency
+    than the entry's, within bounds), for the entry reader and the column
+    reader alike: the conversions and the problems as (message, hint, code)."""
+    from ledger.money import MoneyError, parse_amount
+
+    out, found = [], []
+    for r in items:
+        try:
+            p = parse_amount(r)
+        except MoneyError as err:
+            found.append((f"restated: {err}", "", "bad-restated"))
+            continue
+        if p.currency == currency:
+            found.append((f"restated amount {r!r} is in the entry's own currency",
+                          "restated holds the source's conversions into other currencies",
+                          "bad-restated"))
+            continue
+        if amount_problem(p.amount):
+            found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
+            continue
+        out.append(Money(p.amount, p.currency))
+    return out, found
+
+
 class EntryReader:
     """Turns one raw ``[[entry]]`` table into an ``Entry``, collecting problems."""
 
@@ -428,10 +468,22 @@ class EntryReader:
             self.id = ""
         self.ok = True
 
-    def problem(self, message: str, key: str = "", hint: str = "") -> None:
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
+        """A problem of this entry, at the line of ``key`` (else the entry's
+        first line); ``code``: by default, what field is bad."""
+        code = code or (f"bad-{key}" if key in ENTRY_FIELDS else "bad-entry")
         line = self.lines.key_line(key, self.start, self.end) if key else self.start
-        self.problems.append(Problem(self.fname, line, self.id, message, hint))
+        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code))
         self.ok = False
+
+    def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
+              **more) -> None:
+        """A problem worded by a rule of ``ledger.row_rules``."""
+        message, hint = rule.word(value, field, **more)
+        self.problem(message, key, hint, rule.code)
+
+    def missing(self, field: str) -> None:
+        self.broke(rr.MISSING_FIELD, field=field)
 
     def text(self, key: str, required: bool = False) -> str:
         value = self.raw.get(key)
@@ -439,7 +491,7 @@ class EntryReader:
             return value.strip()
         if value is None:
             if required:
-                self.problem(f"missing field {key!r}", hint=ENTRY_FIELDS[key])
+                self.missing(key)
             return ""
         if not isinstance(value, str):
             self.problem(f"{key} must be text, not {type(value).__name__}", key)
@@ -447,12 +499,9 @@ class EntryReader:
         return value.strip()
 
     def account(self, key: str, value: str) -> str:
-        ok = self.memo.get(("account", value))
-        if ok is None:
-            ok = self.memo[("account", value)] = all(_ACCOUNT_PART.match(p) for p in value.split(":"))
-        if not ok:
-            what, hint = ACCOUNT_HOLDS_CONTROL if _CONTROL.search(value) else ACCOUNT_INVALID
-            self.problem(f"{key} {value!r} {what}", key, hint=hint)
+        rule = rr.account_rule(value)
+        if rule is not None:
+            self.broke(rule, key, value, key)
         return value
 
     def read(self) -> Entry | None:
@@ -463,21 +512,20 @@ class EntryReader:
         for k in raw:
             if k not in ENTRY_FIELDS:
                 self.problem(f"unknown field {k!r}", k, hint=_suggest(k, ENTRY_FIELDS) or
-                             "known fields: " + ", ".join(ENTRY_FIELDS))
+                             "known fields: " + ", ".join(ENTRY_FIELDS), code="unknown-field")
         if not self.id:
-            self.problem("missing field 'id'", hint=ENTRY_FIELDS["id"])
-        elif not _SLUG.match(self.id):
-            self.problem(f"id {self.id!r} is not a slug", "id",
-                         hint="letters, digits, '.', '_' and '-', starting with a letter or digit")
+            self.missing("id")
+        elif rr.id_rule(self.id):
+            self.broke(rr.id_rule(self.id), "id", self.id)
         date = None
         if "date" not in raw:
-            self.problem("missing field 'date'", hint=ENTRY_FIELDS["date"])
+            self.missing("date")
         else:
             d = _as_date(raw["date"])
             if isinstance(d, str):
-                self.problem(f"date {d}", "date")
-            elif date_problem(d):
-                self.problem(date_problem(d), "date")
+                self.problem(f"date {d}", "date", code=rr.BAD_DATE.code)
+            elif rr.date_rule(d.year):
+                self.broke(rr.date_rule(d.year), "date", d.isoformat(), "date")
             else:
                 date = d
         funder = self.text("funder", required=True)
@@ -491,13 +539,12 @@ class EntryReader:
         qualifier = self.qualifier(parsed)
         period = self.period(parsed, date)
         status = self.text("status") or "pledged"
-        if status not in STATUSES:
-            self.problem(f"unknown status {status!r}", "status",
-                         hint=_suggest(status, STATUSES) or "one of " + ", ".join(STATUSES))
+        if rr.status_rule(status):
+            self.broke(rr.status_rule(status), "status", status)
         currency = parsed.currency if parsed else ""
         splits = self.splits(currency)
         if not purpose and not splits:
-            self.problem("missing field 'purpose'", hint=ENTRY_FIELDS["purpose"])
+            self.missing("purpose")
         if splits and not purpose:
             purpose = splits[0].purpose
         restated = self.restated(currency)
@@ -524,10 +571,10 @@ class EntryReader:
         )
 
     def amount(self, date):
-        from ledger.money import MoneyError, parse_amount
+        from ledger.money import MoneyError, NotPositive, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
-            self.problem("missing field 'amount'", hint=ENTRY_FIELDS["amount"])
+            self.missing("amount")
             return None
         cur = self.raw.get("currency")
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
@@ -547,38 +594,38 @@ class EntryReader:
             if not isinstance(cur, str):
                 self.problem("currency must be text", "currency")
                 return None
+            if rr.currency_rule(cur.strip()):
+                self.broke(rr.currency_rule(cur.strip()), "currency", cur.strip())
+                return None
             text = f"{text} {cur.strip()}"
         try:
             parsed = self.memo.get(("amount", text))
             if parsed is None:
                 parsed = self.memo[("amount", text)] = parse_amount(text)
+        except NotPositive:
+            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
+            return None
         except MoneyError as err:
-            self.problem(f"amount: {err}", "amount")
+            self.broke(rr.BAD_AMOUNT, "amount", err)
             return None
         except Exception as err:  # a parser bug must not hide the other problems
             self.problem(f"amount {text!r} could not be read ({err})", "amount")
             return None
         if parsed.amount <= 0:
-            self.problem(f"amount must be positive, got {raw!r}", "amount")
+            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None
         if amount_problem(parsed.amount):
-            self.problem(amount_problem(parsed.amount, text), "amount")
+            self.broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
             return None
         return parsed
 
     def qualifier(self, parsed) -> str:
         stated = self.text("qualifier")
         from_phrase = parsed.qualifier if parsed else "exact"
-        if stated:
-            if stated not in QUALIFIERS:
-                self.problem(f"unknown qualifier {stated!r}", "qualifier",
-                             hint="one of " + ", ".join(QUALIFIERS))
-                return "exact"
-            if from_phrase != "exact" and from_phrase != stated:
-                self.problem(f"qualifier {stated!r} contradicts the amount phrase ({from_phrase!r})",
-                             "qualifier")
-            return stated
-        return from_phrase
+        qualifier, rule = rr.qualifier_of(stated, from_phrase)
+        if rule is not None:
+            self.broke(rule, "qualifier", stated, phrase=from_phrase)
+        return qualifier
 
     def period(self, parsed, date):
         from ledger.period import PeriodError, parse_period
@@ -586,7 +633,7 @@ class EntryReader:
         stated = self.raw.get("period")
         if stated is None:
             if period_problem(phrase_period):
-                self.problem(period_problem(phrase_period), "amount")
+                self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period))
             return phrase_period
         if not isinstance(stated, str):
             self.problem("period must be text, e.g. \"over 3 years\"", "period")
@@ -600,16 +647,16 @@ class EntryReader:
                 except PeriodError:
                     period = parse_period(stated, on=date)
         except PeriodError as err:
-            self.problem(f"period: {err}", "period")
+            self.broke(rr.BAD_PERIOD, "period", err)
             return ONCE
         except Exception as err:
             self.problem(f"period {stated!r} could not be read ({err})", "period")
             return ONCE
         if phrase_period.kind != ONE_OFF and phrase_period != period:
             self.problem(f"period {stated!r} contradicts the amount phrase "
-                         f"({phrase_period.describe()!r})", "period")
+                         f"({phrase_period.describe()!r})", "period", code="period-contradicts")
         if period_problem(period):
-            self.problem(period_problem(period), "period")
+            self.broke(rr.PERIOD_RANGE, "period", period_problem(period))
         return period
 
     def splits(self, currency: str) -> list[Split]:
@@ -621,35 +668,14 @@ class EntryReader:
             return []
         out = []
         for s in raw:
-            for k in s:
-                if k not in SPLIT_FIELDS:
-                    self.problem(f"unknown field {k!r} in [[entry.split]]", "split",
-                                 hint=_suggest(k, SPLIT_FIELDS))
-            purpose = s.get("purpose")
-            if not isinstance(purpose, str) or not purpose.strip():
-                self.problem("[[entry.split]] needs a purpose", "split")
-                continue
-            self.account("split purpose", purpose.strip())
-            value, why = split_amount(s.get("amount"), currency)
-            if why is NO_AMOUNT:
-                self.problem(f"split for {purpose!r} needs an amount", "split")
-                continue
-            if why:
-                self.problem(why, "split")
-            if value is None:
-                continue
-            if not value.is_finite() or value <= 0:
-                self.problem(f"split amount for {purpose!r} must be a positive number", "split")
-                continue
-            why = amount_problem(value, str(s.get("amount")))
-            if why:   # before any sum of the parts, which a huge one would overflow
-                self.problem(f"split for {purpose!r}: {why}", "split")
-                continue
-            out.append(Split(purpose.strip(), value))
+            part, found = read_split(s, currency)
+            for message, hint, code in found:
+                self.problem(message, "split", hint, code)
+            if part is not None:
+                out.append(part)
         return out
 
     def restated(self, currency: str) -> list[Money]:
-        from ledger.money import MoneyError, parse_amount
         raw = self.raw.get("restated")
         if raw is None:
             return []
@@ -658,21 +684,9 @@ class EntryReader:
         if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
             self.problem("restated must be a list of amounts, e.g. [\"€15 million\"]", "restated")
             return []
-        out = []
-        for r in raw:
-            try:
-                p = parse_amount(r)
-            except MoneyError as err:
-                self.problem(f"restated: {err}", "restated")
-                continue
-            if p.currency == currency:
-                self.problem(f"restated amount {r!r} is in the entry's own currency", "restated",
-                             hint="restated holds the source's conversions into other currencies")
-                continue
-            if amount_problem(p.amount):
-                self.problem("restated " + amount_problem(p.amount, r), "restated")
-                continue
-            out.append(Money(p.amount, p.currency))
+        out, found = read_restated(raw, currency)
+        for message, hint, code in found:
+            self.problem(message, "restated", hint, code)
         return out
 
     def sources(self) -> list[Citation]:
@@ -689,7 +703,7 @@ class EntryReader:
             for k in s:
                 if k not in SOURCE_FIELDS:
                     self.problem(f"unknown field {k!r} in [[entry.source]]", "source",
-                                 hint=_suggest(k, SOURCE_FIELDS))
+                                 hint=_suggest(k, SOURCE_FIELDS), code="unknown-field")
             doc, quote, loc = s.get("doc"), s.get("quote", ""), s.get("locator", "")
             if not isinstance(doc, str) or not doc.strip():
                 self.problem("[[entry.source]] needs doc (a document id)", "source")

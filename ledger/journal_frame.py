@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.journal import (_ACCOUNT_PART, ENTRY_FIELDS, SOURCE_FIELDS, SPLIT_FIELDS,
-                            journal_files, parse_file, read_tables, split_amount)
-from ledger.limits import amount_problem
+from ledger.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
+                            read_restated, read_split, read_tables)
+from ledger.row_rules import ENTRY_FIELDS
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -154,9 +154,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         raise _NotHere
     if table.field("date").null_count:
         raise _NotHere
-    t = {k: text(k) for k in _TEXT_FIELDS}
-    for k in ("funder", "purpose"):
-        _check_accounts(pc.unique(t[k]).to_pylist())
+    t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.bulk's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
     if "amount" not in fields or table.field("amount").null_count:
@@ -328,26 +326,20 @@ def _types_taken(fields) -> bool:
     return True
 
 
-def _check_accounts(values) -> None:
-    """The reader's rule for account names, once per distinct name."""
-    for v in values:
-        if v and not all(_ACCOUNT_PART.match(p) for p in v.split(":")):
-            raise _NotHere
-
-
 def _qualifiers(stated, from_phrase):
-    """A stated qualifier wins unless the phrase says another (an error)."""
-    import numpy as np
+    """The reader's rule (``ledger.row_rules.qualifier_of``), once per
+    distinct pair of the stated qualifier and the phrase's."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    stated = pa.array(stated, pa.string())
-    given = pc.not_equal(stated, "")
-    clash = pc.and_(given, pc.and_(pc.not_equal(from_phrase, "exact"),
-                                   pc.not_equal(from_phrase, stated)))
-    if np.asarray(clash.to_numpy(zero_copy_only=False)).any():
+    from ledger.row_rules import qualifier_of
+
+    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
+        pa.array(stated, pa.string()), from_phrase, "\x1f"))
+    found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
+    if any(rule is not None for _, rule in found):
         raise _NotHere
-    return pc.if_else(given, stated, from_phrase)
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
 
 
 def _sources(table, fields, n):
@@ -387,8 +379,6 @@ def _restated(table, fields, currency, n):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.money import MoneyError, parse_amount
-
     out = np.full(n, "", dtype=object)
     if "restated" not in fields:
         return pa.array(out, pa.string())
@@ -399,16 +389,10 @@ def _restated(table, fields, currency, n):
         return pa.array(out, pa.string())
     take = pa.array(rows)
     for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
-        parts = []
-        for item in items:
-            try:
-                p = parse_amount(item)
-            except MoneyError:
-                raise _NotHere from None
-            if p.currency == own:
-                raise _NotHere
-            parts.append(f"{p.currency} {p.amount}")
-        out[r] = "; ".join(parts)
+        money, found = read_restated(items, own)   # the reader's rules
+        if found:
+            raise _NotHere
+        out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
@@ -434,18 +418,12 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
                                      amount.take(take).to_pylist(),
                                      currency.take(take).to_pylist()):
         parts, total = [], Decimal(0)
-        for part in s:
-            purpose, amt = part.get("purpose"), part.get("amount")
-            if not isinstance(purpose, str) or not purpose.strip():
+        for table in s:
+            part, found = read_split(table, own)   # the reader's rules
+            if found or part is None:
                 raise _NotHere
-            purpose = purpose.strip()
-            _check_accounts([purpose])
-            value, why = split_amount(amt, own)
-            if why or value is None or not value.is_finite() or value <= 0 \
-                    or amount_problem(value):
-                raise _NotHere
-            parts.append((purpose, plain_decimal(value)))
-            total += value
+            parts.append((part.purpose, plain_decimal(part.amount)))
+            total += part.amount
         if total != Decimal(total_text):
             raise _NotHere
         out[int(i)] = parts

@@ -49,6 +49,18 @@ def date_problem(date: dt.date | None, what: str = "date") -> str:
     return ""
 
 
+DAYS_PER_YEAR = Decimal("365.25")
+
+
+def span_in_years(days):
+    """How long a period from start to end (both days included) lasts, in
+    years: ``days`` is end - start, a whole number (a Decimal comes back) or
+    a numpy array of them (the bulk reader's columns; floats come back)."""
+    if isinstance(days, int):
+        return Decimal(days + 1) / DAYS_PER_YEAR
+    return (days + 1) / float(DAYS_PER_YEAR)
+
+
 def period_problem(period) -> str:
     """'' when the ``ledger.model.Period`` is within bounds, else why not."""
     for what, d in (("period start", period.start), ("period end", period.end)):
@@ -57,7 +69,7 @@ def period_problem(period) -> str:
             return why
     years = period.years
     if years is None and period.start and period.end:
-        years = Decimal((period.end - period.start).days + 1) / Decimal("365.25")
+        years = span_in_years((period.end - period.start).days)
     if years is not None and years > MAX_YEARS:
         return PERIOD_TOO_LONG.format(_plain(years))
     if period.fiscal_year:

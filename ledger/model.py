@@ -6,6 +6,7 @@ colon-separated paths (``UK:Home Office``, ``Security:Calais port``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -31,7 +32,12 @@ PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
 # and the bidi controls as the characters themselves.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_PART = rf"[^:\s{CONTROL_CHARS}](?:[^:{CONTROL_CHARS}]*[^:\s{CONTROL_CHARS}])?"
+# What Python's str.strip() and \s take for white space, spelt out: RE2's \s
+# is ASCII only (it let "UK:\u2003Home" through the bulk reader).
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
+              "\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_PART = (rf"[^:{WHITESPACE}{CONTROL_CHARS}](?:[^:{CONTROL_CHARS}]*"
+         rf"[^:{WHITESPACE}{CONTROL_CHARS}])?")
 ACCOUNT_PART_PATTERN = rf"^{_PART}$"
 ACCOUNT_PATTERN = rf"^{_PART}(?::{_PART})*$"
 # How every reader words a bad account name: (what is wrong, hint).
@@ -39,6 +45,15 @@ ACCOUNT_HOLDS_CONTROL = ("holds a control character",
                          "account names are plain text: remove the invisible character")
 ACCOUNT_INVALID = ("is not a valid account name",
                    "colon-separated names with no empty parts, e.g. \"UK:Home Office\"")
+
+_SLUG = re.compile(ID_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """The one test of an id (an entry's, a document's): ``ID_PATTERN``, the
+    whole text (``re.match`` would let a trailing line break through)."""
+    return _SLUG.fullmatch(text) is not None
+
 
 FUNDERS_ROOT = "Funders"
 PURPOSES_ROOT = "Purposes"

@@ -31,6 +31,10 @@ class MoneyError(ValueError):
     """An amount phrase that cannot be understood; the message says why."""
 
 
+class NotPositive(MoneyError):
+    """An amount of zero or less (readers word it by ``ledger.row_rules``)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedAmount:
     amount: Decimal
@@ -739,9 +743,10 @@ def _parse_grammar(text: str) -> ParsedAmount:
     if atom is None and q is not None:
         atom, qual_end = match_atom(s, pos), pos   # "over" was not a qualifier after all
     if atom is None:
-        raise MoneyError(_diagnose(s, text))
+        why = _diagnose(s, text)
+        raise (NotPositive if why.startswith(_NOT_POSITIVE) else MoneyError)(why)
     if atom.amount <= 0:
-        raise MoneyError(f"amount must be positive in {text!r}")
+        raise NotPositive(f"{_NOT_POSITIVE} in {text!r}")
     phrase = extend_phrase(s, atom, line_start=pos, strict=True)
     if phrase.qualifier == RANGE:
         raise MoneyError(f"{text!r} is a range, not one amount: record the lower bound as "
@@ -774,10 +779,13 @@ def _parse_grammar(text: str) -> ParsedAmount:
                         tuple(Money(r.amount, r.currency) for r in phrase.restated), text)
 
 
+_NOT_POSITIVE = "amount must be positive"
+
+
 def _diagnose(s: str, text: str) -> str:
     """Say what is wrong with a phrase that has no recognisable amount."""
     if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
-        return f"amount must be positive in {text!r}"
+        return f"{_NOT_POSITIVE} in {text!r}"
     first = next(iter_atoms(s), None)
     if first is not None and first.start > 0:
         return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"

@@ -71,7 +71,8 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     path = Path(path)
     fmt, why = ledger_format(path)
     if fmt is None:
-        return Book.from_entries((), problems=[Problem(str(path), 0, "", why)], root=_root(path))
+        return Book.from_entries((), problems=[Problem(str(path), 0, "", why, code="not-a-ledger")],
+                                 root=_root(path))
     if fmt in ("csv", "parquet"):
         return read_bulk_book(path, fmt)
     from ledger.journal_frame import worth_reading_by_columns
@@ -96,7 +97,8 @@ def read_bulk_book(path: Path, fmt: str) -> Book:
         raw = read_table(path)
     except Exception as err:  # pyarrow's message names the row
         return Book.from_entries((), problems=[
-            Problem(fname, 0, "", f"cannot read the table: {err}".strip())], root=_root(path),
+            Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                    code="unreadable-table")], root=_root(path),
             source=fmt)
     kept: list = []
     frame, problems = _build(raw, fname, None, kept=kept)

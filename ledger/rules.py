@@ -25,12 +25,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ledger.model import Problem
 from ledger.money import plain_decimal
 
-__all__ = ["across_entries", "JOURNAL_HINTS", "BULK_HINTS"]
+__all__ = ["across_entries", "packages", "Package", "JOURNAL_HINTS", "BULK_HINTS"]
 
 JOURNAL_HINTS = {
     "no-source": "add an [[entry.source]] with doc and quote",
@@ -40,6 +40,43 @@ BULK_HINTS = {
     "no-source": "add document ids in a 'sources' column",
     "duplicate-id": "rows of one entry (its splits) must be next to each other",
 }
+
+
+class Package(NamedTuple):
+    """A package (or pledge) and the entries linked to it as its parts."""
+    package: int             # the package's entry
+    parts: list[int]         # the parts in its currency, in entry order
+    other: list[int]         # the parts in another currency (not added up)
+    total: Decimal           # the sum of ``parts``
+    amount: Decimal          # the package's amount
+    open: bool = False       # its qualifier allows more ("at least", "about")
+
+    @property
+    def exceeded(self) -> bool:
+        """More than the package, and it is not "at least" or "about"."""
+        return self.total > self.amount and not self.open
+
+    @property
+    def short(self) -> bool:
+        return self.total < self.amount
+
+
+def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
+             amount: Callable[[int], Decimal], qualifier: Callable[[int], str]) -> list[Package]:
+    """The rule for phased parts and disbursements, for every reader and the
+    audit: ``pairs`` (part, package) of one link kind, in entry order; the
+    parts in the package's currency are added up, the others set apart."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, pos in pairs:
+        groups[pos].append(i)
+    out = []
+    for pkg, parts in groups.items():
+        cur = currency(pkg)
+        same = [p for p in parts if currency(p) == cur]
+        other = [p for p in parts if currency(p) != cur]
+        out.append(Package(pkg, same, other, sum((amount(p) for p in same), Decimal(0)),
+                           amount(pkg), qualifier(pkg) in ("at least", "about")))
+    return out
 
 
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
@@ -118,26 +155,17 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
 
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i, pos in by_kind.get(kind, ()):
-            groups[pos].append(i)
-        for pkg, parts in groups.items():
-            pkg_cur = currency(pkg)
-            same = []
-            for p in parts:
-                if currency(p) != pkg_cur:
-                    add(p, f"{kind} {ids[pkg]!r} is in {pkg_cur}, this entry in {currency(p)}",
-                        "record the part in its package's currency and restate the other",
-                        severity="warning", code="package-currency")
-                else:
-                    same.append(p)
-            total = sum((amount(p) for p in same), Decimal(0))
-            pkg_amount = amount(pkg)
-            if total > pkg_amount and qualifier(pkg) not in ("at least", "about"):
-                names = ", ".join(str(ids[p]) for p in same)
-                add(pkg, f"{noun} ({names}) add up to {money(total)} {pkg_cur}, "
-                         f"more than the {money(pkg_amount)} {pkg_cur} of {ids[pkg]!r}",
-                    code="package-exceeded")
+        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier):
+            pkg_cur = currency(pkg.package)
+            for p in pkg.other:
+                add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",
+                    "record the part in its package's currency and restate the other",
+                    severity="warning", code="package-currency")
+            if pkg.exceeded:
+                names = ", ".join(str(ids[p]) for p in pkg.parts)
+                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}, "
+                                 f"more than the {money(pkg.amount)} {pkg_cur} of "
+                                 f"{ids[pkg.package]!r}", code="package-exceeded")
 
     # citations, in entry order (an entry's own problems in the order found)
     if citations is not None or uncited is not None:

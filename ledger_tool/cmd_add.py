@@ -5,10 +5,8 @@ import argparse
 import sys
 
 from ledger.errors import LedgerError, UsageError
+from ledger.model import QUALIFIERS, STATUSES
 from ledger_tool.common import iso_date
-
-STATUSES = ["pledged", "committed", "disbursed", "spent"]
-QUALIFIERS = ["exact", "up to", "at least", "about"]
 
 
 def register(sub) -> None:

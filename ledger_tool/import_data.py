@@ -171,7 +171,7 @@ def run_data(args) -> int:
 
     for pr in result.problems:
         tag = {"note": "note: ", "skip": "skipped: "}.get(pr.kind, "")
-        print(f"ledger-tool: import: {tag}{pr.message()}", file=sys.stderr)
+        print(f"ledger-tool: import: {tag}{pr}", file=sys.stderr)
     file_errors = [pr for pr in result.problems if pr.kind == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]

@@ -78,7 +78,8 @@ def test_every_problem_is_reported_with_file_line_and_id(tmp_path):
     assert "is not a plain number" in str(by_line[4][0])
     assert "amount must be positive" in str(by_line[5][0])
     assert "unknown currency 'XYZ'" in str(by_line[6][0])
-    assert "unknown status 'pledgd'" in str(by_line[7][0]) and by_line[7][0].hint.startswith("one of")
+    assert "unknown status 'pledgd'" in str(by_line[7][0])
+    assert by_line[7][0].hint == "did you mean 'pledged'?"   # the journal's hint, one rule
     assert "period:" in str(by_line[8][0])
     assert "disburses names a missing entry 'nowhere'" in str(by_line[9][0])
     assert "duplicate id 'a'" in str(by_line[10][0])

@@ -72,14 +72,3 @@ def test_html_audit_section_shows_control_characters_as_xNN(run_cli, ledger_copy
     assert not RAW.search(audit)
     assert r"\x1b[31m\x07" in audit and r"\x07Joint action" in audit
 
-
-def test_the_column_reader_leaves_control_characters_to_the_reference(tmp_path):
-    from ledger.journal_frame import read_journal_frame
-    f = tmp_path / "j.toml"
-    entry = ('[[document]]\nid = "d1"\ntitle = "t"\n\n[[entry]]\nid = "a"\ndate = 2015-01-01\n'
-             'funder = "{}"\npurpose = "P"\namount = "12.5"\ncurrency = "GBP"\n'
-             '  [[entry.source]]\n  doc = "d1"\n  quote = "12.5"\n')
-    f.write_text(entry.format("UK:Home"), encoding="utf-8")
-    assert read_journal_frame(f)[0] is not None
-    f.write_text(entry.format("UK:\\u001bHome"), encoding="utf-8")
-    assert read_journal_frame(f)[0] is None

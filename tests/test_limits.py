@@ -61,33 +61,6 @@ def test_check_refuses_out_of_bounds_and_names_the_entry(tmp_path, run_cli, old,
     assert f"entry 'e0000000': error: {message}" in err
 
 
-@pytest.mark.parametrize("old,new,message", BAD)
-def test_the_column_reader_leaves_out_of_bounds_entries_to_the_reference(tmp_path, old, new,
-                                                                         message):
-    from ledger.journal_frame import read_journal_frame
-    f = tmp_path / "j.toml"
-    f.write_text(DOC + GENERATED_ENTRY, encoding="utf-8")
-    assert read_journal_frame(f)[0] is not None          # the shape it takes
-    f.write_text(DOC + GENERATED_ENTRY.replace(old, new), encoding="utf-8")
-    assert read_journal_frame(f)[0] is None
-
-
-def test_bulk_rows_get_the_same_bounds(tmp_path):
-    from ledger.bulk import read_bulk
-    f = tmp_path / "b.csv"
-    f.write_text("id,date,funder,purpose,amount,currency,period\n"
-                 "a,2015-01-01,UK,P,5000000000000000000,GBP,\n"
-                 "b,9999-01-01,UK,P,5,GBP,\n"
-                 "c,2015-01-01,UK,P,5,GBP,per year for 1000000 years\n"
-                 "d,2015-01-01,UK,P,5,GBP,over 3 years\n", encoding="utf-8")
-    frame, problems = read_bulk(f)
-    text = "\n".join(str(p) for p in problems)
-    assert "entry 'a': error: amount '5000000000000000000' is more than" in text
-    assert "entry 'b': error: date 9999-01-01 is outside the years 1900-2200" in text
-    assert "entry 'c': error: period lasts 1000000 years, more than 100 years" in text
-    assert "entry 'd': error" not in text
-
-
 def test_bulk_numbers_too_long_for_decimal128_are_refused_not_wrapped(tmp_path, run_cli):
     """39 nines cast to Arrow's decimal128 wrap to a negative number, 5,000
     to -1: each is refused as too big, in one short line; so is a period of

@@ -52,8 +52,8 @@ def test_version_1_letter_codes():
     assert recs["iati-gb-1-200001-t-c-2013"]["funder"] == "Department for International Development"
     bad = [p for p in r.problems if p.kind == "reject"]
     assert len(bad) == 1 and "'3' (a 2.0x number; this file declares version 1.05)" in bad[0].reason
-    assert "activity 'GB-1-200001' transaction 'N-2013'" in bad[0].message()
-    assert "activities-v1.xml" in bad[0].message()
+    assert "activity 'GB-1-200001' transaction 'N-2013'" in str(bad[0])
+    assert "activities-v1.xml" in str(bad[0])
 
 
 def test_currency_falls_back_to_default_and_value_date_is_the_entry_date():
@@ -114,7 +114,7 @@ def test_links_count_each_figure_once():
 
 def test_bad_inputs_name_file_activity_and_problem():
     r = read_iati(V2)
-    msgs = [p.message() for p in r.problems if p.kind == "reject"]
+    msgs = [str(p) for p in r.problems if p.kind == "reject"]
     assert any("activity 'GB-GOV-1-300003' transaction 'NC'" in m and "no currency" in m
                for m in msgs)
     assert any("transaction 'U1'" in m and "unknown transaction type '99'" in m for m in msgs)
@@ -292,7 +292,7 @@ def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
             assert not r.records
             continue
         dropped = sum(p.dropped for p in r.problems)
-        assert len(r.records) + dropped == r.read, [p.message() for p in r.problems]
+        assert len(r.records) + dropped == r.read, [str(p) for p in r.problems]
 
 
 def test_hierarchy_levels(tmp_path, run_cli):

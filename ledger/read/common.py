@@ -13,6 +13,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import Entry
+from ledger.model import Problem as _Problem
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
@@ -25,22 +26,45 @@ class Record:
     fields: dict[str, Any]
 
 
-@dataclass
-class Problem:
-    file: str
-    where: str                 # activity / flow, or "" for the whole file
-    reason: str
+# how each kind of import problem counts: an error, or a remark
+_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info"}
+
+
+class Problem(_Problem):
+    """An import problem: a ``ledger.model.Problem`` of one file, with where
+    in it (an activity, a flow: ``where``), its ``kind`` and how many items
+    it leaves out.  Built as ``Problem(file, where, reason, kind, items)``;
+    ``str()`` gives the line the import prints."""
+
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
     # "error": the whole file could not be read; "note": imported, with a remark
-    kind: str = "reject"
-    items: int = 1             # how many items of the file it leaves out (reject, skip)
+    def __new__(cls, file: str, where: str, reason: str, kind: str = "reject", items: int = 1):
+        self = super().__new__(cls, file, 0, "", reason, "", _SEVERITY.get(kind, "error"),
+                               f"import-{kind}")
+        self.where, self.kind, self.items = where, kind, items
+        return self
+
+    def __getnewargs__(self):
+        return (self.file, self.where, self.message, self.kind, self.items)
+
+    def __eq__(self, other):
+        if isinstance(other, Problem):
+            return tuple.__eq__(self, other) and (self.where, self.items) == (other.where,
+                                                                               other.items)
+        return tuple.__eq__(self, other)
+
+    __hash__ = _Problem.__hash__
+
+    @property
+    def reason(self) -> str:
+        return self.message
 
     @property
     def dropped(self) -> int:
         """How many items of the file are not in the ledger because of this."""
         return self.items if self.kind in ("reject", "skip") else 0
 
-    def message(self) -> str:
+    def __str__(self) -> str:
         return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"
 
 

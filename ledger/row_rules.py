@@ -1,0 +1,246 @@
+"""Rules on one entry's own fields, written once for every reader.
+
+Each rule is a ``Rule``: a code, one wording and one hint.  Its test is
+written here once, in two engines over the same definition: column-wise for
+the bulk reader (``ledger.bulk``, which the journal's column reader runs too:
+Arrow over the whole column, each distinct value tested once), and value by
+value for the journal's entry reader (``ledger.journal.EntryReader``, which
+meets each distinct phrase once through its memo).  The patterns
+(``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
+Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
+``ledger.rules``.
+
+Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
+``date-out-of-range``, ``bad-account``, ``bad-amount``,
+``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
+``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
+``bad-period``, ``period-out-of-range``.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from typing import Any, Callable, NamedTuple
+
+from ledger.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
+from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
+                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
+
+__all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
+           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT",
+           "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
+           "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
+           "PERIOD_RANGE", "id_rule", "account_rule", "status_rule", "qualifier_of", "date_rule",
+           "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
+           "currency_rows"]
+
+# the journal's fields and what each holds (the hint of a missing one)
+ENTRY_FIELDS = {
+    "id": "a unique slug, e.g. \"uk-calais-2014\"",
+    "date": "the date announced or decided, e.g. 2014-09-20",
+    "funder": "the funder account, e.g. \"UK:Home Office\"",
+    "purpose": "the purpose account, e.g. \"Security:Calais port\"",
+    "amount": "the amount as written, e.g. \"£12 million\"",
+    "currency": "ISO 4217 code, when amount is a plain number",
+    "qualifier": "exact, up to, at least or about",
+    "period": "e.g. \"over 3 years\", \"per year\", \"fiscal year 2021-22\"",
+    "status": "pledged, committed, disbursed or spent",
+    "split": "[[entry.split]] tables with purpose and amount",
+    "restated": "the source's own conversions, e.g. [\"€15 million\"]",
+    "source": "[[entry.source]] tables with doc, quote and locator",
+    "disburses": "id of the pledge this entry pays out",
+    "part_of": "id of the package this entry is a phase of",
+    "restates": "id of the entry this re-announces",
+    "recipient": "who receives the money",
+    "location": "where it is spent",
+    "tags": "a list of words",
+    "notes": "free text",
+}
+# where the bulk table's syntax differs from the journal's
+BULK_FIELD_HINTS = {"amount": "the amount as a plain number, e.g. 12000000",
+                    "currency": "ISO 4217 code, e.g. GBP"}
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+class Rule(NamedTuple):
+    """One rule's code and wording: ``message`` and ``hint`` are format
+    templates of ``value`` and ``field`` (and any other particulars); a hint
+    may instead be a function of them (a suggestion)."""
+    code: str
+    message: str
+    hint: str | Callable[..., str] = ""
+
+    def word(self, value: Any = "", field: str = "", **more) -> tuple[str, str]:
+        """(message, hint) for one value."""
+        msg = self.message.format(value=value, field=field, **more)
+        hint = self.hint(value=value, field=field) if callable(self.hint) else \
+            self.hint.format(value=value, field=field, **more)
+        return msg, hint
+
+
+NOT_A_DATE = "not a valid date: {!r} (use YYYY-MM-DD)"
+# the one shape of a date written as text, in every reader ([0-9]: RE2's \d
+# is ASCII, Python's is not)
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+MISSING_FIELD = Rule("missing-field", "missing field {field!r}",
+                     lambda value, field: ENTRY_FIELDS.get(field, ""))
+BAD_ID = Rule("bad-id", "id {value!r} is not a slug",
+              "letters, digits, '.', '_' and '-', starting with a letter or digit")
+BAD_DATE = Rule("bad-date", "date " + NOT_A_DATE.replace("{!r}", "{value!r}"))
+DATE_RANGE = Rule("date-out-of-range", DATE_OUT_OF_RANGE.format("{field}", "{value}"))
+ACCOUNT_CONTROL = Rule("bad-account", "{field} {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
+                       ACCOUNT_HOLDS_CONTROL[1])
+ACCOUNT_NAME = Rule("bad-account", "{field} {value!r} " + ACCOUNT_INVALID[0],
+                    ACCOUNT_INVALID[1].replace("{", "{{").replace("}", "}}"))
+BAD_AMOUNT = Rule("bad-amount", "amount: {value}")
+NOT_PLAIN_AMOUNT = Rule("bad-amount", "amount: {value!r} is not a plain number (write e.g. "
+                        "12000000 or 1234.56, with the currency in its own column)")
+AMOUNT_NOT_POSITIVE = Rule("amount-not-positive", "amount must be positive, got {value!r}")
+AMOUNT_TOO_BIG_RULE = Rule("amount-too-big", AMOUNT_TOO_BIG.format("{value!r}"))
+UNKNOWN_CURRENCY = Rule("unknown-currency", "amount: unknown currency {value!r}",
+                        "use an ISO 4217 code such as GBP, EUR or USD")
+UNKNOWN_STATUS = Rule("unknown-status", "unknown status {value!r}",
+                      lambda value, field: suggest(value, STATUSES)
+                      or "one of " + ", ".join(STATUSES))
+UNKNOWN_QUALIFIER = Rule("unknown-qualifier", "unknown qualifier {value!r}",
+                         "one of " + ", ".join(QUALIFIERS))
+QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
+                             "qualifier {value!r} contradicts the amount phrase ({phrase!r})")
+BAD_PERIOD = Rule("bad-period", "period: {value}")
+PERIOD_RANGE = Rule("period-out-of-range", "{value}")
+
+_ACCOUNT = re.compile(ACCOUNT_PATTERN)
+_ISO_DATE = re.compile(ISO_DATE)
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+
+
+# ---------------------------------------------------------------- one value
+# (the entry reader, and the column reader once per distinct value)
+def iso_date(text: str) -> dt.date | None:
+    """A date written as text: YYYY-MM-DD and a real day, else None
+    (``date.fromisoformat`` alone also takes "20150101" and "2015-W01-1")."""
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def id_rule(value: str) -> Rule | None:
+    """The rule an entry id breaks (a slug: ``ledger.model.ID_PATTERN``)."""
+    return None if is_slug(value) else BAD_ID
+
+
+@functools.lru_cache(maxsize=4096)
+def account_rule(value: str) -> Rule | None:
+    """The rule an account name breaks (``ledger.model.ACCOUNT_PATTERN``)."""
+    if _ACCOUNT.fullmatch(value):
+        return None
+    return ACCOUNT_CONTROL if _CONTROL.search(value) else ACCOUNT_NAME
+
+
+def status_rule(value: str) -> Rule | None:
+    return None if value in STATUSES else UNKNOWN_STATUS
+
+
+@functools.lru_cache(maxsize=256)
+def currency_rule(value: str) -> Rule | None:
+    """A currency given as a code of its own (the bulk table's column, the
+    journal's ``currency`` field) is one the ledger knows; a name or symbol
+    there is left to the amount phrase's parser."""
+    from ledger.money import known_currencies
+    if len(value) == 3 and value.isascii() and value.isalpha() \
+            and value.upper() not in known_currencies():
+        return UNKNOWN_CURRENCY
+    return None
+
+
+def qualifier_of(stated: str, phrase: str) -> tuple[str, Rule | None]:
+    """An entry's qualifier from the one stated ('' when none) and the one
+    its amount phrase carries ("exact" when none), and the rule broken, if
+    any: an unknown qualifier, or one the phrase contradicts.  The column
+    reader runs it once per distinct pair."""
+    if not stated:
+        return phrase, None
+    if stated not in QUALIFIERS:
+        return "exact", UNKNOWN_QUALIFIER
+    if phrase != "exact" and phrase != stated:
+        return stated, QUALIFIER_CONTRADICTS
+    return stated, None
+
+
+def date_rule(year: int) -> Rule | None:
+    """An entry's date or a period's start/end lies within the years."""
+    return None if FIRST_YEAR <= year <= LAST_YEAR else DATE_RANGE
+
+
+# ---------------------------------------------------------------- columns
+# Each returns [(row mask, rule, values the message names, field)], the
+# rows that break a rule; values are Arrow strings (one per row).
+def id_rows(ids) -> list:
+    import pyarrow.compute as pc
+    blank = _np(pc.equal(ids, ""))
+    bad = ~blank & ~_np(pc.match_substring_regex(ids, ID_PATTERN))
+    return [(blank, MISSING_FIELD, None, "id"), (bad, BAD_ID, ids, "id")]
+
+
+def account_rows(field: str, values) -> list:
+    """Account names, each distinct name tested once."""
+    import pyarrow.compute as pc
+    blank = _np(pc.equal(values, ""))
+    enc = pc.dictionary_encode(values)
+    ok = _np(pc.match_substring_regex(enc.dictionary, ACCOUNT_PATTERN))
+    ctl = _np(pc.match_substring_regex(enc.dictionary, f"[{CONTROL_CHARS}]"))
+    codes = _np(enc.indices)
+    bad, control = ~blank & ~ok[codes], ctl[codes]
+    return [(blank, MISSING_FIELD, None, field), (bad & control, ACCOUNT_CONTROL, values, field),
+            (bad & ~control, ACCOUNT_NAME, values, field)]
+
+
+def choice_rows(rule: Rule, values, allowed) -> list:
+    """Values outside ``allowed`` (status, qualifier)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    return [(~_np(pc.is_in(values, value_set=pa.array(list(allowed)))), rule, values, "")]
+
+
+def date_range_rows(field: str, dates, text) -> list:
+    """datetime64 ``dates`` (NaT where none) outside the years; ``text``:
+    the dates as written."""
+    import numpy as np
+    year = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    return [(~np.isnat(dates) & ((year < FIRST_YEAR) | (year > LAST_YEAR)), DATE_RANGE, text,
+             field)]
+
+
+def currency_rows(codes, written) -> list:
+    """ISO 4217 codes (upper case) the ledger does not know; ``written``: as
+    the file writes them.  Each distinct code looked up once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ledger.money import known_currencies
+    blank = _np(pc.equal(codes, ""))
+    known = known_currencies()
+    unknown = pa.array(sorted(c for c in pc.unique(codes).to_pylist() if c and c not in known),
+                       pa.string())
+    return [(blank, MISSING_FIELD, None, "currency"),
+            (_np(pc.is_in(codes, value_set=unknown)), UNKNOWN_CURRENCY, written, "")]
+
+
+def _np(x):
+    """A pyarrow/pandas/numpy column as numpy."""
+    import numpy as np
+    if hasattr(x, "to_numpy") and not isinstance(x, np.ndarray):
+        try:
+            return x.to_numpy(zero_copy_only=False)
+        except TypeError:
+            return x.to_numpy()
+    return np.asarray(x)

@@ -1,0 +1,297 @@
+"""Each rule once, on every input format: ledger/row_rules.py (one entry's
+fields) and ledger/rules.py (across entries).
+
+One test per rule, run on a TOML journal (read entry by entry, and through
+the column reader, which leaves a journal with problems to the entry reader),
+a bulk CSV and a bulk Parquet file, each through ``ledger.read_book``: the
+whole line a user sees is pinned (file:line or row, entry id, what is wrong,
+the hint) with the rule's code.  A journal names the line of the field at
+fault (the entry's first line when the field is missing, or for rules across
+entries); a bulk table names the row's line (the header is line 1)."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from ledger.model import ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID
+
+FORMATS = ["journal", "journal-columns", "csv", "parquet"]
+COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
+           "period", "disburses", "sources"]
+GOOD = {"id": "a", "date": "2015-01-01", "funder": "UK:Home Office",
+        "purpose": "Security:Calais port", "amount": "5000000", "currency": "GBP",
+        "status": "pledged", "qualifier": "", "period": "over 3 years", "disburses": "",
+        "sources": "d1"}
+SLUG = "letters, digits, '.', '_' and '-', starting with a letter or digit"
+
+
+def _period_error(text: str) -> str:
+    from ledger.period import PeriodError, parse_period
+    with pytest.raises(PeriodError) as err:
+        parse_period(text)
+    return f"period: {err.value}"
+
+
+# name: (rows as changes to GOOD, the row at fault, the field a journal
+# points at (None: the entry's first line), code, message, hint, severity);
+# a message or hint may differ by format ({format: text}, "bulk" for both tables)
+CASES = {
+    "bad-id": ([{"id": "bad id!"}], 0, "id", "bad-id", "id 'bad id!' is not a slug", SLUG,
+               "error"),
+    "missing-id": ([{"id": ""}], 0, None, "missing-field", "missing field 'id'",
+                   'a unique slug, e.g. "uk-calais-2014"', "error"),
+    "bad-date": ([{"date": "2015-02-30"}], 0, "date", "bad-date",
+                 "date not a valid date: '2015-02-30' (use YYYY-MM-DD)", "", "error"),
+    "date-in-another-iso-shape": ([{"date": "2015-W01-1"}], 0, "date", "bad-date",
+                                  "date not a valid date: '2015-W01-1' (use YYYY-MM-DD)", "",
+                                  "error"),
+    "date-out-of-range": ([{"date": "9999-01-04"}], 0, "date", "date-out-of-range",
+                          "date 9999-01-04 is outside the years 1900-2200", "", "error"),
+    "missing-funder": ([{"funder": ""}], 0, None, "missing-field", "missing field 'funder'",
+                       'the funder account, e.g. "UK:Home Office"', "error"),
+    "bad-account": ([{"funder": "UK::Home"}], 0, "funder", "bad-account",
+                    "funder 'UK::Home' " + ACCOUNT_INVALID[0], ACCOUNT_INVALID[1], "error"),
+    "account-with-an-em-space": ([{"purpose": "A:\u2003B"}], 0, "purpose", "bad-account",
+                                 f"purpose {'A:' + chr(0x2003) + 'B'!r} " + ACCOUNT_INVALID[0],
+                                 ACCOUNT_INVALID[1], "error"),
+    "account-control-character": ([{"funder": "UK:\x1bHome"}], 0, "funder", "bad-account",
+                                  r"funder 'UK:\x1bHome' " + ACCOUNT_HOLDS_CONTROL[0],
+                                  ACCOUNT_HOLDS_CONTROL[1], "error"),
+    "missing-amount": ([{"amount": ""}], 0, None, "missing-field", "missing field 'amount'",
+                       {"journal": 'the amount as written, e.g. "£12 million"',
+                        "bulk": "the amount as a plain number, e.g. 12000000"}, "error"),
+    "amount-too-big": ([{"amount": "5000000000000000000"}], 0, "amount", "amount-too-big",
+                       {"journal": "amount '5000000000000000000 GBP' is more than ledger-tool's "
+                                   "largest amount, 10^15 (a thousand trillion) in any currency",
+                        "bulk": "amount '5000000000000000000' is more than ledger-tool's "
+                                "largest amount, 10^15 (a thousand trillion) in any currency"},
+                       "", "error"),
+    "amount-not-positive": ([{"amount": "0"}], 0, "amount", "amount-not-positive",
+                            "amount must be positive, got '0'", "", "error"),
+    "unknown-currency": ([{"currency": "XYZ"}], 0, "currency", "unknown-currency",
+                         "amount: unknown currency 'XYZ'",
+                         "use an ISO 4217 code such as GBP, EUR or USD", "error"),
+    "unknown-status": ([{"status": "pledgd"}], 0, "status", "unknown-status",
+                       "unknown status 'pledgd'", "did you mean 'pledged'?", "error"),
+    "unknown-status-far-off": ([{"status": "paid"}], 0, "status", "unknown-status",
+                               "unknown status 'paid'",
+                               "one of pledged, committed, disbursed, spent", "error"),
+    "unknown-qualifier": ([{"qualifier": "maybe"}], 0, "qualifier", "unknown-qualifier",
+                          "unknown qualifier 'maybe'", "one of exact, up to, at least, about",
+                          "error"),
+    "bad-period": ([{"period": "over three fortnights"}], 0, "period", "bad-period",
+                   _period_error("over three fortnights"), "", "error"),
+    "period-out-of-range": ([{"period": "per year for 1000000 years"}], 0, "period",
+                            "period-out-of-range",
+                            "period lasts 1000000 years, more than 100 years", "", "error"),
+    # a day over 100 years: the bulk reader let it through (its own span formula)
+    "period-a-day-too-long": ([{"date": "2000-01-01", "period": "from 2000-01-01 to 2100-01-01"}],
+                              0, "period", "period-out-of-range",
+                              "period lasts 100 years, more than 100 years", "", "error"),
+    # rules across entries (ledger.rules)
+    "duplicate-id": ([{}, {"id": "b"}, {}], 2, None, "duplicate-id", "duplicate id 'a'",
+                     {"journal": "first used at {file}:{line0}",
+                      "bulk": "rows of one entry (its splits) must be next to each other"},
+                     "error"),
+    "missing-link": ([{}, {"id": "b", "disburses": "nowhere", "status": "disbursed"}], 1, None,
+                     "missing-link", "disburses names a missing entry 'nowhere'", "", "error"),
+    "self-link": ([{"disburses": "a"}], 0, None, "self-link",
+                  "disburses links the entry to itself", "", "error"),
+    "package-exceeded": ([{"amount": "100"},
+                          {"id": "pay1", "amount": "60", "disburses": "a"},
+                          {"id": "pay2", "amount": "50", "disburses": "a"}], 0, None,
+                         "package-exceeded",
+                         "disbursements (pay1, pay2) add up to 110 GBP, more than the 100 GBP "
+                         "of 'a'", "", "error"),
+    "package-currency": ([{"amount": "100"},
+                          {"id": "pay1", "amount": "60", "currency": "EUR", "disburses": "a"}],
+                         1, None, "package-currency", "disburses 'a' is in GBP, this entry in EUR",
+                         "record the part in its package's currency and restate the other",
+                         "warning"),
+    "no-source": ([{"sources": ""}], 0, None, "no-source",
+                  "no source: every figure should cite a document",
+                  {"journal": "add an [[entry.source]] with doc and quote",
+                   "bulk": "add document ids in a 'sources' column"}, "warning"),
+}
+
+
+def _toml_value(field: str, value: str) -> str:
+    if field == "date" and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        import datetime as dt
+        try:
+            dt.date.fromisoformat(value)
+            return value   # a TOML date
+        except ValueError:
+            pass
+    return json.dumps(value, ensure_ascii=True)   # a TOML basic string
+
+
+def _journal(path: Path, rows: list[dict]) -> list[dict[str, int]]:
+    """The rows as [[entry]] tables after one [[document]]; each entry's
+    line per field (0: its [[entry]] header)."""
+    lines = ['[[document]]', 'id = "d1"', 'title = "t"', '']
+    where = []
+    for row in rows:
+        at = {"": len(lines) + 1}
+        lines.append("[[entry]]")
+        for k in COLUMNS:
+            v = row[k]
+            if not v or k == "sources":
+                continue
+            at[k] = len(lines) + 1
+            lines.append(f"{k} = {_toml_value(k, v)}")
+        for doc in filter(None, row["sources"].split(";")):
+            lines += ["  [[entry.source]]", f'  doc = "{doc}"', f'  quote = "{row["amount"]}"']
+        lines.append("")
+        where.append(at)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return where
+
+
+def _read(tmp_path: Path, fmt: str, rows: list[dict], monkeypatch):
+    import pyarrow as pa
+
+    import ledger
+    import ledger.journal_frame as jf
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    if fmt.startswith("journal"):
+        path = tmp_path / "j.toml"
+        at = _journal(path, rows)
+        if fmt == "journal-columns":   # as a big journal: the column reader first
+            monkeypatch.setattr(jf, "MIN_BYTES", 0)
+    else:
+        path = tmp_path / f"entries.{fmt}"
+        cols = {k: [r[k] for r in rows] for k in COLUMNS}
+        if fmt == "csv":
+            import pyarrow.csv as pcsv
+            pcsv.write_csv(pa.table(cols), path)
+        else:
+            import pyarrow.parquet as pq
+            pq.write_table(pa.table(cols), path)
+        at = [{"": i + 2, **{k: i + 2 for k in COLUMNS}} for i in range(len(rows))]
+    return path, at, ledger.read_book(path).problems
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_rule_words_its_problem_alike_in_every_format(tmp_path, monkeypatch, case, fmt):
+    changes, bad, field, code, message, hint, severity = CASES[case]
+    rows = [{**GOOD, **c} for c in changes]
+    path, at, problems = _read(tmp_path, fmt, rows, monkeypatch)
+    kind = "journal" if fmt.startswith("journal") else "bulk"
+    message = message[kind] if isinstance(message, dict) else message
+    hint = hint[kind] if isinstance(hint, dict) else hint
+    hint = hint.format(file=path, line0=at[0][""])
+    line = at[bad][field or ""]
+    entry = f": entry {rows[bad]['id']!r}" if rows[bad]["id"] else ""
+    want = f"{path}:{line}{entry}: {severity}: {message}" + (f" (hint: {hint})" if hint else "")
+    mine = [p for p in problems if p.code == code]
+    assert [str(p) for p in mine] == [want], [str(p) for p in problems]
+    assert not [p for p in problems if p.severity == "error" and p.code != code]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_clean_ledger_has_no_problem_in_any_format(tmp_path, monkeypatch, fmt):
+    rows = [GOOD, {**GOOD, "id": "b", "disburses": "a", "amount": "100"},
+            {**GOOD, "id": "c", "date": "2000-01-01", "period": "from 2000-01-01 to 2099-12-31"}]
+    _, _, problems = _read(tmp_path, fmt, rows, monkeypatch)
+    assert list(problems) == []
+
+
+BROKEN_JOURNAL = '''[ledger]
+currency = "GBP"
+colour = "blue"
+
+[[document]]
+id = "d1"
+published = "yesterday"
+
+[[entry]]
+id = "a"
+date = 2015-01-01
+funder = "UK"
+purpose = "P"
+amount = 12.5
+tags = ["x", 1]
+restated = ["£1m"]
+fundr = "x"
+
+[[entry]]
+id = "b"
+date = 2015-01-01
+funder = "UK"
+amount = "£3m"
+period = "one-off"
+  [[entry.split]]
+  purpose = "A"
+  amount = "$1m"
+  [[entry.source]]
+  quote = 3
+
+[[entry]]
+id = "c"
+date = 2015-01-01
+funder = "UK"
+purpose = "P"
+amount = "£3m a year"
+period = "over 3 years"
+qualifier = "about"
+'''
+
+
+def test_every_problem_has_a_code(tmp_path, monkeypatch):
+    """Whatever the reader finds, each problem says what kind it is."""
+    import ledger
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    j = tmp_path / "j.toml"
+    j.write_text(BROKEN_JOURNAL, encoding="utf-8")
+    csv = tmp_path / "e.csv"
+    csv.write_text("id,date,funder,purpose,amount,currency,statuss\n"
+                   "a,2015-01-01,UK,P,12,GBP,x\na,2015-01-02,UK,Q,12,GBP,x\n", encoding="utf-8")
+    bad = tmp_path / "f.csv"
+    bad.write_text("id,date,funder,purpose,amount\n", encoding="utf-8")
+    problems = [p for path in (j, csv, bad, tmp_path / "none.toml")
+                for p in ledger.read_book(path).problems]
+    assert len(problems) >= 12
+    assert [str(p) for p in problems if not p.code] == []
+
+
+@pytest.mark.parametrize("fmt", ["journal", "journal-columns"])
+def test_restated_conversions_follow_one_rule_in_both_journal_readers(tmp_path, monkeypatch, fmt):
+    """The column reader once took a restated amount over 10^15 that the
+    entry reader refused: both now run ``ledger.journal.read_restated``."""
+    import ledger
+    import ledger.journal_frame as jf
+
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
+    if fmt == "journal-columns":
+        monkeypatch.setattr(jf, "MIN_BYTES", 0)
+    path = tmp_path / "j.toml"
+    path.write_text('[[document]]\nid = "d1"\n\n[[entry]]\nid = "a"\ndate = 2015-01-01\n'
+                    'funder = "UK"\npurpose = "P"\namount = "£5m"\n'
+                    'restated = ["€5000000000000000000"]\n'
+                    '  [[entry.source]]\n  doc = "d1"\n  quote = "£5m"\n', encoding="utf-8")
+    assert [str(p) for p in ledger.read_book(path).problems] == [
+        f"{path}:10: entry 'a': error: restated amount '€5000000000000000000' is more than "
+        "ledger-tool's largest amount, 10^15 (a thousand trillion) in any currency"]
+
+
+def test_a_rule_broken_by_many_rows_says_how_many_more(tmp_path):
+    """A bulk table of a million rows gets at most 50 lines per rule, then
+    one line counting the rest, with the rule's wording and code."""
+    import ledger
+
+    path = tmp_path / "e.csv"
+    path.write_text("id,date,funder,purpose,amount,currency,status,sources\n" + "".join(
+        f"e{i},2015-01-01,UK,P,5,GBP,paid,d\n" for i in range(53)), encoding="utf-8")
+    problems = [p for p in ledger.read_book(path).problems if p.code == "unknown-status"]
+    assert len(problems) == 51
+    assert str(problems[49]) == (f"{path}:51: entry 'e49': error: unknown status 'paid' "
+                                 "(hint: one of pledged, committed, disbursed, spent)")
+    assert str(problems[50]) == (f"{path}: error: 3 more row(s) with the problem: unknown "
+                                 "status '…' (hint: one of pledged, committed, disbursed, spent)")
