@@ -99,21 +99,21 @@ def _children(entry, n: int, values: pa.Array, sep: str = "") -> pa.Array:
 def minor_text(minor, digits) -> pa.Array:
     """Integer minor units as plain decimals with ``digits`` places each
     ('-1234.50'); what ``export._num`` writes for an amount exact to its
-    currency's minor unit."""
+    currency's minor unit.  The integers are read as Arrow decimals of that
+    scale (16-byte two's complement) and cast to text in one kernel."""
     minor = np.asarray(minor, dtype=np.int64)
     digits = np.broadcast_to(np.asarray(digits, dtype=np.int64), minor.shape)
-    text = pa.array(np.abs(minor)).cast(pa.string())
-    out = text
-    for d in np.unique(digits):
-        d = int(d)
-        if d == 0:
-            continue
-        padded = pc.utf8_lpad(text, width=d + 1, padding="0")
-        dec = _cat(pc.utf8_slice_codeunits(padded, 0, -d), ".",
-                   pc.utf8_slice_codeunits(padded, -d))
-        out = pc.if_else(pa.array(digits == d), dec, out) if len(np.unique(digits)) > 1 \
-            else dec
-    return pc.if_else(pa.array(minor < 0), _cat("-", out), out)
+    words = np.empty(2 * len(minor), dtype=np.int64)
+    words[0::2] = minor
+    words[1::2] = np.where(minor < 0, -1, 0)
+    buf = pa.py_buffer(words)
+    out = None
+    kinds = np.unique(digits)
+    for d in kinds:
+        text = pa.Array.from_buffers(pa.decimal128(38, int(d)), len(minor),
+                                     [None, buf]).cast(pa.string())
+        out = text if out is None else pc.if_else(pa.array(digits == d), text, out)
+    return out if out is not None else pa.array([], pa.string())
 
 
 def _decimal_text(values, digits, codes, num, negate: bool = False) -> pa.Array:
@@ -217,11 +217,17 @@ class _Columns:
                 raise LedgerError("export: the Book's child rows are not in entry order")
         self.n_links = np.bincount(self.li_entry, minlength=n) if len(self.li_entry) \
             else np.zeros(n, dtype=np.int64)
-        self.digits = {c: ex._digits(c) for c in pc.unique(self.currency).to_pylist()}
+        enc = pc.dictionary_encode(self.currency)
+        self.cur_code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        self.cur_names = enc.dictionary
+        self.cur_digits = np.array([ex._digits(c) for c in self.cur_names.to_pylist()] + [0],
+                                   dtype=np.int64)
 
-    def digits_of(self, currency: pa.Array):
-        from reports import export as ex
-        return _per_value(currency, lambda c: str(ex._digits(c))).cast(pa.int64()).to_numpy()
+    def code_of(self, currency: str) -> int:
+        """The code of ``currency`` in ``cur_code`` (-1 when no entry has it)."""
+        names = self.cur_names.to_pylist()
+        return names.index(currency) if currency in names else -1
+
 
 
 def _child_rows(entry, a: int, b: int):
@@ -253,10 +259,13 @@ class _Txns:
             self.entry = np.zeros(0, dtype=np.int64)
             self.count = 0
             return
-        ids = cols.ids.to_numpy(zero_copy_only=False)
-        index = pd.Index(ids)
+        row = _rows_in_order(cols.ids, spread["id"])
+        ids = cols.ids.to_numpy(zero_copy_only=False) if row is None else None
+        index = pd.Index(ids) if row is None else None
         sid = spread["id"]
-        if isinstance(sid.dtype, pd.CategoricalDtype):
+        if row is not None:
+            pass
+        elif isinstance(sid.dtype, pd.CategoricalDtype):
             pos = index.get_indexer(pd.Index(sid.cat.categories.astype(object)))
             row = pos[sid.cat.codes.to_numpy()]
         elif index.is_unique:
@@ -298,10 +307,14 @@ class _Txns:
         self.total_o = np.add.reduceat(o_minor, starts) if len(starts) else o_minor[:0]
         self.total_v = np.add.reduceat(v_minor, starts) if len(starts) else v_minor[:0]
         # the header names each purpose once
-        pkey = pd.factorize(self.line_purpose.to_numpy(zero_copy_only=False))[0]
-        grp = np.repeat(np.arange(self.count), self.lines)
-        self.first_purpose = ~pd.Series(grp * (pkey.max() + 1 if len(pkey) else 1) + pkey
-                                        ).duplicated().to_numpy()
+        self.first_purpose = np.ones(len(order), dtype=bool)
+        multi = np.flatnonzero(np.repeat(self.lines > 1, self.lines))
+        if len(multi):
+            pkey = pd.factorize(self.line_purpose.take(pa.array(multi))
+                                .to_numpy(zero_copy_only=False))[0]
+            grp = np.repeat(np.arange(self.count), self.lines)[multi]
+            self.first_purpose[multi] = ~pd.Series(grp * (pkey.max() + 1) + pkey
+                                                   ).duplicated().to_numpy()
         per_entry = np.bincount(self.entry, minlength=cols.n)
         self.year_tag = (per_entry[self.entry] > 1) | pc.not_equal(
             cols.period_kind.take(pa.array(self.entry)), "one-off").to_numpy(
@@ -311,12 +324,30 @@ class _Txns:
     def monotone(self) -> bool:
         return bool(len(self.entry) < 2 or (np.diff(self.entry) >= 0).all())
 
-    def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig):
+    def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig,
+                 foreign, line_foreign):
         f_post = _posting_text(minor_text(-self.total_o[ta:tb], sdig), cur,
-                               minor_text(np.abs(self.total_v[ta:tb]), rdig), currency)
+                               minor_text(np.abs(self.total_v[ta:tb]), rdig), currency, foreign)
         p_post = _posting_text(minor_text(self.o_minor[la:lb], ldig), line_cur,
-                               minor_text(np.abs(self.v_minor[la:lb]), rdig), currency)
+                               minor_text(np.abs(self.v_minor[la:lb]), rdig), currency,
+                               line_foreign)
         return f_post, p_post
+
+
+def _rows_in_order(ids: pa.Array, spread_ids):
+    """The entry row of each spread row when the spread keeps the entries'
+    order (each entry's rows together, every entry in turn), else None."""
+    sid = _strings(spread_ids)
+    m = len(sid)
+    if not m or not len(ids):
+        return None
+    change = np.ones(m, dtype=bool)
+    change[1:] = pc.not_equal(sid.slice(1), sid.slice(0, m - 1)).to_numpy(zero_copy_only=False)
+    row = np.cumsum(change) - 1
+    if row[-1] >= len(ids):
+        return None
+    same = pc.all(pc.equal(ids.take(pa.array(row)), sid)).as_py()
+    return row.astype(np.int64) if same else None
 
 
 class _Recorded:
@@ -339,7 +370,8 @@ class _Recorded:
     def monotone(self) -> bool:
         return True
 
-    def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig):
+    def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig,
+                 foreign=None, line_foreign=None):
         from reports import export as ex
 
         en = self.cols.amount
@@ -360,7 +392,7 @@ def _chunks(n: int, txn_entry, monotone: bool):
 
 
 # ------------------------------------------------------------------ hledger
-def _hledger_blocks(cols: _Columns, a: int, b: int):
+def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     """Per entry a..b-1: the first four comment lines, and the rest (links,
     'secondary', tags, the amount as written, sources)."""
     from reports import export as ex
@@ -384,9 +416,10 @@ def _hledger_blocks(cols: _Columns, a: int, b: int):
     firsts = np.full(n, -1, dtype=np.int64)
     if hi > lo:
         firsts[le[::-1]] = np.arange(hi - lo)[::-1]      # the first link of each entry
-    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", tv(_cat(
-        "counted by ", targets.take(pa.array(np.where(has, firsts, 0))) if hi > lo
-        else pa.array([""] * n, pa.string())))), "")
+    counted = _cat("counted by ", targets.take(pa.array(np.where(has, firsts, 0)))
+                   if hi > lo else pa.array([""] * n, pa.string()))
+    counted = _guarded(counted, ex._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
+    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted), "")
     tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {ex._tag_name(t)}:")
     written = _guarded(cols.written.slice(a, n), ex._as_written, _JSON_UNSAFE)
     written = pc.if_else(pc.match_substring_regex(cols.written.slice(a, n), _JSON_UNSAFE),
@@ -397,59 +430,64 @@ def _hledger_blocks(cols: _Columns, a: int, b: int):
                        _cat("\n    ;   “", _guarded(quote, ex._one_line, _WS_UNSAFE), "”"), "")
     sources = _children(cols.ci_entry[lo:hi] - a, n, _cat(
         "\n    ; source:", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
-    rest = _cat(links, secondary, tags, "\n    ; amount as written ", written, sources)
-    return first, rest
+    rest = _cat(links, secondary, tags, "\n    ; amount as written ", written, sources,
+                "\n    ", funder_acct.slice(a, n), "  ")
+    lead = _cat(" (", ids, ") ", cols.funder.slice(a, n))
+    return lead, None, first, rest
 
 
-def _posting_text(o_text, cur, v_text, report: str, sep: str = "@@"):
-    """``export._posting``: the amount in its currency, and its cost in the
-    report currency when that differs."""
+def _posting_text(o_text, cur, v_text, report: str, foreign):
+    """A posting's amount in its currency, and its cost in the report
+    currency (``@@``) where that differs (``foreign``)."""
     base = _cat(o_text, " ", cur)
-    return pc.if_else(pc.equal(cur, report), base, _cat(base, f" {sep} ", v_text, f" {report}"))
+    if not foreign.any():
+        return base
+    return pc.if_else(pa.array(foreign), _cat(base, " @@ ", v_text, f" {report}"), base)
 
 
-def _txn_texts(cols, txns, ta, tb, a, first, rest, funder_acct, purpose_acct, currency,
-               rdig, fmt, heads=None):
-    """The text of transactions ta..tb-1 (entries from row ``a``)."""
+def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt):
+    """The text of transactions ta..tb-1 (entries from row ``a``): per-entry
+    blocks taken once per transaction, per-transaction and per-line pieces
+    between them."""
     from reports import export as ex
 
+    lead, heads, first, rest = blocks
     ent = txns.entry[ta:tb]
-    et = pa.array(ent)
     local = pa.array(ent - a)
     la, lb = int(txns.line_start[ta]), int(txns.line_start[tb])
     lines = txns.lines[ta:tb]
-    cur = cols.currency.take(et)
-    line_cur = cur.take(pa.array(np.repeat(np.arange(tb - ta), lines)))
-    sdig = cols.digits_of(cur)
-    ldig = np.repeat(sdig, lines)
+    code = cols.cur_code[ent]
+    cur = cols.cur_names.take(pa.array(code))
+    line_code = np.repeat(code, lines)
+    line_cur = cols.cur_names.take(pa.array(line_code))
+    sdig, ldig = cols.cur_digits[code], cols.cur_digits[line_code]
     lp = txns.line_purpose.slice(la, lb - la)
     fp = txns.first_purpose[la:lb]
-    keep = pa.array(fp)
-    purposes = _join_groups(lp.filter(keep), np.add.reduceat(fp.astype(np.int64),
-                                                             np.r_[0, np.cumsum(lines)[:-1]]),
-                            ", ")
+    purposes = _join_groups(lp.filter(pa.array(fp)), np.add.reduceat(
+        fp.astype(np.int64), np.r_[0, np.cumsum(lines)[:-1]]) if len(fp) else lines, ", ")
     when = _date_text(txns.when[ta:tb])
     label = None if txns.label is None else txns.label.slice(ta, tb - ta)
     indent = "\n    " if fmt == "hledger" else "\n  "
-    f_post, p_post = txns.postings(ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig)
+    report = cols.code_of(currency)
+    f_post, p_post = txns.postings(ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig,
+                                   code != report, line_code != report)
     p_lines = _join_groups(_cat(indent, purpose_acct.slice(la, lb - la), "  ", p_post),
                            lines, "")
-    f_line = _cat(indent, funder_acct.take(et), "  ", f_post)
     if fmt == "hledger":
         tail = _per_value(purposes, lambda p: (" | " + p).rstrip())
-        head = _cat("\n", when, " (", cols.ids.take(et), ") ", cols.funder.take(et), tail)
+        head = _cat("\n", when, lead.take(local), tail)
         year = "" if label is None else pc.if_else(
             pa.array(txns.year_tag[ta:tb]),
             _per_value(label, lambda y: "\n    ; year:" + ex._tag_value(y)), "")
     else:
-        head = _cat("\n", when, " * ", _bq_text(cols.funder.take(et)),
+        head = _cat("\n", when, lead.take(local),
                     _per_value(purposes, lambda p: " " + ex._bq(p)), heads.take(local))
         year = "" if label is None else _per_value(label, lambda y: "\n  year: " + _meta(y))
-    return _cat(head, first.take(local), year, rest.take(local), f_line, p_lines, "\n")
+    return _cat(head, first.take(local), year, rest.take(local), f_post, p_lines, "\n")
 
 
 # ------------------------------------------------------------------ beancount
-def _beancount_blocks(cols: _Columns, a: int, b: int):
+def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
     """Per entry a..b-1: the header's tags and links, the first four
     metadata lines, and the rest (links, secondary, sources, amount-text)."""
     from reports import export as ex
@@ -486,8 +524,10 @@ def _beancount_blocks(cols: _Columns, a: int, b: int):
     written = cols.written.slice(a, n)
     exact = pc.if_else(pc.match_substring_regex(written, r'["\\]'),
                        _per_value_rows(written, ex._bc_exact), _cat('"', written, '"'))
-    rest = _cat(links, secondary, sources, "\n  amount-text: ", exact)
-    return heads, first, rest
+    rest = _cat(links, secondary, sources, "\n  amount-text: ", exact,
+                "\n  ", funder_acct.slice(a, n), "  ")
+    lead = _cat(" * ", _bq_text(cols.funder.slice(a, n)))
+    return lead, heads, first, rest
 
 
 def _meta(v: str) -> str:
@@ -520,10 +560,7 @@ def write_body(cols: _Columns, txns, out, fmt: str, currency: str) -> None:
     for (a, b), (ta, tb) in _chunks(cols.n, txns.entry, txns.monotone()):
         if ta == tb:
             continue
-        if fmt == "hledger":
-            heads = None
-            first, rest = _hledger_blocks(cols, a, b)
-        else:
-            heads, first, rest = _beancount_blocks(cols, a, b)
-        _write_array(out, _txn_texts(cols, txns, ta, tb, a, first, rest, funder_acct,
-                                     purpose_acct, currency, rdig, fmt, heads))
+        blocks = (_hledger_blocks if fmt == "hledger" else _beancount_blocks)(
+            cols, a, b, funder_acct)
+        _write_array(out, _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency,
+                                     rdig, fmt))
