@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from ledger.errors import LedgerError
 
-CHUNK_ENTRIES = 100_000        # entries per written chunk (bounded memory at 1M)
+CHUNK_ENTRIES = 20_000    # entries per written chunk: bounded memory, text that stays in cache
 
 # characters Python's str.split() splits on, and the comma (a tag value ends there)
 _WS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"

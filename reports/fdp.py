@@ -32,7 +32,7 @@ CSV_NAME = "ledger.csv"
 
 FIELDS = ["id", "date", "year", "funder", "purpose", "status", "phase", "counted",
           "original_amount", "original_currency", *PHASES]
-CHUNK_ROWS = 500_000      # CSV rows built and written at a time
+CHUNK_ROWS = 50_000       # CSV rows built and written at a time
 
 
 def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", horizon=None,
