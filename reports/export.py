@@ -357,37 +357,47 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
     import numpy as np
     import pandas as pd
 
-    # every posting's account, date and currency: the entries' own, and the year parts'
-    al_dates = cols.dates[cols.al_entry]
-    acct = [pd.Series(cols.funder.to_numpy(zero_copy_only=False), dtype=object).radd("Funders:"),
-            pd.Series(cols.al_purpose.to_numpy(zero_copy_only=False), dtype=object)
-            .radd("Purposes:")]
-    dates = [cols.dates, al_dates]
-    curs = [cols.currency, cols.currency.take(pa_array(cols.al_entry))]
+    import pyarrow.compute as pc
+
+    # every posting's account, date and currency (as codes): the entries' own,
+    # and the year parts'
+    ids: dict[str, int] = {}
+
+    def codes(arr, root):
+        enc = pc.dictionary_encode(arr)
+        own = np.array([ids.setdefault(f"{root}:{v}", len(ids))
+                        for v in enc.dictionary.to_pylist()], dtype=np.int64)
+        return own[enc.indices.to_numpy(zero_copy_only=False)] if len(own) else \
+            np.zeros(0, dtype=np.int64)
+
+    funder = codes(cols.funder, "Funders")
+    acct = [funder, codes(cols.al_purpose, "Purposes")]
+    dates = [cols.dates, cols.dates[cols.al_entry]]
+    curs = [cols.cur_code, cols.cur_code[cols.al_entry]]
     names: dict[str, str] = {}
-    for a in pd.unique(pd.concat(acct, ignore_index=True)):
+    for a in ids:
         bc = beancount_account(a)
         if names.setdefault(bc, a) != a:
             raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
                               f"{bc!r} in beancount; rename one of them")
     if years_head is not None and txns.count:
-        line_txn = np.repeat(np.arange(txns.count), txns.lines)
-        acct += [acct[0].take(txns.entry).reset_index(drop=True),
-                 pd.Series(txns.line_purpose.to_numpy(zero_copy_only=False), dtype=object)
-                 .radd("Purposes:")]
-        dates += [txns.when, txns.when[line_txn]]
-        curs += [cols.currency.take(pa_array(txns.entry)),
-                 cols.currency.take(pa_array(txns.entry[line_txn]))]
-    table = pd.DataFrame({
-        "account": pd.concat(acct, ignore_index=True).astype("category"),
-        "date": np.concatenate(dates),
-        "currency": pd.Series(np.concatenate([c.to_numpy(zero_copy_only=False) for c in curs]),
-                              dtype="category")})
-    first = table.groupby("account", observed=True)["date"].min()
-    used = (table.drop_duplicates(["account", "currency"])
-            .groupby("account", observed=True)["currency"]
-            .agg(lambda c: ",".join(sorted(map(str, c)))))
-    opens = sorted((beancount_account(str(a)), d, used[a]) for a, d in first.items())
+        line_entry = np.repeat(txns.entry, txns.lines)
+        acct += [funder[txns.entry], codes(txns.line_purpose, "Purposes")]
+        dates += [txns.when, np.repeat(txns.when, txns.lines)]
+        curs += [cols.cur_code[txns.entry], cols.cur_code[line_entry]]
+    acct, curs = np.concatenate(acct), np.concatenate(curs)
+    days = np.concatenate(dates).astype("datetime64[D]").astype(np.int64)
+    first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, acct, days)
+    ncur = len(cols.cur_names) + 1
+    pairs = np.unique(acct * ncur + curs)
+    cur_names = cols.cur_names.to_pylist()
+    used: dict[int, list[str]] = {}
+    for pair in pairs.tolist():
+        used.setdefault(pair // ncur, []).append(cur_names[pair % ncur])
+    account_of = list(ids)
+    opens = sorted((beancount_account(account_of[k]), np.datetime64(int(first[k]), "D"),
+                    ",".join(sorted(used[k]))) for k in used)
     whens = [cols.dates.min()] if cols.n else []
     if prices is not None and len(prices):
         whens.append(np.datetime64(min(prices["when"]), "D"))
