@@ -108,11 +108,11 @@ def run(args) -> int:
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
-        if fmt in ("hledger", "beancount"):
-            fn = export.hledger if fmt == "hledger" else export.beancount
-            sys.stdout.write(fn(book, currency=currency, valuation=args.valuation,
-                                rates=args.rates, basis=args.basis, horizon=args.horizon,
-                                years=args.years))
+        if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
+            export.journal_text(book, fmt, sys.stdout, currency=currency,
+                                valuation=args.valuation, rates=args.rates, basis=args.basis,
+                                horizon=args.horizon, years=args.years)
+            sys.stdout.flush()
         else:
             opts.pop("years")
             from reports.text import inert_frame
