@@ -407,7 +407,15 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
              else dt.date.today())
     title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
     out = ["; " + h for h in _header(book, "beancount", years_head)]
-    out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\"", ""]
+    out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\""]
+    if years_head is not None:
+        # beancount divides an @@ total into a per-unit price (28 digits): the
+        # parts of a split then miss their total by ~1e-20, and with no amount
+        # in the report currency to infer a tolerance from, bean-check refuses
+        half = format(Decimal(5).scaleb(-1 - _digits(currency)), "f")
+        out += ["; a split's @@ parts may differ from its total by far less than half "
+                "a minor unit", f"option \"inferred_tolerance_default\" \"{currency}:{half}\""]
+    out.append("")
     for c in currencies:
         out.append(f"{start.isoformat()} commodity {c}")
     out.append("")
