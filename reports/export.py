@@ -256,7 +256,7 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         txns = xt._Txns(cols, book, currency=currency, valuation=valuation, horizon=horizon,
                         years=years, rates=rates)
     years_head = None if basis == "recorded" else (txns.used, years or "calendar")
-    currencies = sorted(set(pc_unique(cols.currency)) | {currency})
+    currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
     if fmt == "hledger":
         head = _hledger_preamble(book, currency, currencies, prices, years_head)
     else:
@@ -264,11 +264,6 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
     out.write(head)
     xt.write_body(cols, txns, out, fmt, currency)
     return txns.count
-
-
-def pc_unique(arr) -> list[str]:
-    import pyarrow.compute as pc
-    return pc.unique(arr).to_pylist()
 
 
 def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
@@ -427,11 +422,6 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
         out.append(f"  source: {_bq(p.rate_source)}")
     out.append("")
     return "\n".join(out)
-
-
-def pa_array(values):
-    import pyarrow as pa
-    return pa.array(values)
 
 
 def _bc_exact(text: str) -> str:

@@ -255,24 +255,16 @@ class _Txns:
                              years=years or "calendar", rates=rates)
         spread, self.used = spread_frame(book, opts, fast=True)
         sm, sd = _fiscal_start_of(book, opts)
-        if not len(spread):
-            self.entry = np.zeros(0, dtype=np.int64)
-            self.count = 0
-            return
         row = _rows_in_order(cols.ids, spread["id"])
-        ids = cols.ids.to_numpy(zero_copy_only=False) if row is None else None
-        index = pd.Index(ids) if row is None else None
-        sid = spread["id"]
-        if row is not None:
-            pass
-        elif isinstance(sid.dtype, pd.CategoricalDtype):
-            pos = index.get_indexer(pd.Index(sid.cat.categories.astype(object)))
-            row = pos[sid.cat.codes.to_numpy()]
-        elif index.is_unique:
-            row = index.get_indexer(sid.to_numpy(dtype=object))
-        else:    # a repeated id: the last entry of that id (as a dict keeps)
-            last = pd.Series(np.arange(len(ids)), index=ids).groupby(level=0).last()
-            row = last.reindex(sid.to_numpy(dtype=object)).to_numpy()
+        if row is None:      # by id (a repeated id: its last entry, as a dict keeps)
+            ids = cols.ids.to_numpy(zero_copy_only=False)
+            sid = spread["id"].astype(object).to_numpy()
+            index = pd.Index(ids)
+            if index.is_unique:
+                row = index.get_indexer(sid)
+            else:
+                last = pd.Series(np.arange(len(ids)), index=ids).groupby(level=0).last()
+                row = last.reindex(sid).to_numpy()
         row = np.asarray(row, dtype=np.int64)
         year = spread["year"]
         if isinstance(year.dtype, pd.CategoricalDtype):
@@ -523,7 +515,7 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
                                     bq(cols.ci_doc.slice(lo, hi - lo)), qline))
     written = cols.written.slice(a, n)
     exact = pc.if_else(pc.match_substring_regex(written, r'["\\]'),
-                       _per_value_rows(written, ex._bc_exact), _cat('"', written, '"'))
+                       _guarded(written, ex._bc_exact, r'["\\]'), _cat('"', written, '"'))
     rest = _cat(links, secondary, sources, "\n  amount-text: ", exact,
                 "\n  ", funder_acct.slice(a, n), "  ")
     lead = _cat(" * ", _bq_text(cols.funder.slice(a, n)))
@@ -543,10 +535,6 @@ def _bq_text(arr: pa.Array) -> pa.Array:
 
 def _meta_text(arr: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(arr, "TRUE"), "TRUE", _bq_text(arr))
-
-
-def _per_value_rows(arr, fn):
-    return _guarded(arr, fn, r'["\\]')
 
 
 def write_body(cols: _Columns, txns, out, fmt: str, currency: str) -> None:
