@@ -101,3 +101,17 @@ def test_minor_units_formatting():
     assert got == ["0.00", "0.05", "-0.05", "1234.56", "-100", "0.007"]
     assert fdp.plain_text([120000, 150, 0, -1205], [2, 2, 2, 2]).to_pylist() == \
         ["1200", "1.5", "0", "-12.05"]
+
+
+def test_rows_found_by_id_when_the_spread_is_not_in_entry_order(example_ledger, generated,
+                                                                monkeypatch):
+    """The spread's rows are matched to entries by their order when it keeps
+    it, else by id: both give the same text."""
+    ids = export_text._strings(["a", "b", "c"])
+    assert export_text._rows_in_order(ids, export_text._strings(["a", "a", "b", "c"])) \
+        .tolist() == [0, 0, 1, 2]
+    assert export_text._rows_in_order(ids, export_text._strings(["b", "a", "c"])) is None
+    monkeypatch.setattr(export_text, "_rows_in_order", lambda ids, spread_ids: None)
+    for name, path in (("calais", example_ledger), ("generated", generated)):
+        got = export.hledger(ledger.load(path), currency="GBP")
+        assert got == _expected(f"{name}.total.hledger"), name
