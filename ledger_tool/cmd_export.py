@@ -88,6 +88,8 @@ def run(args) -> int:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":
         _check_fdp(args)
+    if fmt in ("hledger", "beancount", "fdp"):
+        _system_allocator()
     book = load_ledger(args.ledger, quiet_warnings=True)
     book = filtered(book, args)
     if not len(book):
@@ -108,11 +110,11 @@ def run(args) -> int:
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
                 years=args.years, horizon=args.horizon, rates=args.rates)
     if args.output == "-":
-        if fmt in ("hledger", "beancount"):
-            fn = export.hledger if fmt == "hledger" else export.beancount
-            sys.stdout.write(fn(book, currency=currency, valuation=args.valuation,
-                                rates=args.rates, basis=args.basis, horizon=args.horizon,
-                                years=args.years))
+        if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
+            export.journal_text(book, fmt, sys.stdout, currency=currency,
+                                valuation=args.valuation, rates=args.rates, basis=args.basis,
+                                horizon=args.horizon, years=args.years)
+            sys.stdout.flush()
         else:
             opts.pop("years")
             from reports.text import inert_frame
@@ -127,6 +129,18 @@ def run(args) -> int:
     what = "transactions" if fmt in ("hledger", "beancount") else "rows"
     print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
     return 0
+
+
+def _system_allocator() -> None:
+    """The text exports build and drop many large Arrow string buffers, chunk
+    after chunk; with the C library's allocator instead of Arrow's default
+    (mimalloc) they take ~15 % less CPU and memory (benchmarks/README.md,
+    run E).  ARROW_DEFAULT_MEMORY_POOL, when set, still decides."""
+    import os
+
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        import pyarrow as pa
+        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _check_fdp(args) -> None:

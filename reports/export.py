@@ -190,40 +190,6 @@ def _header(book, fmt, years=None):
          else "horizon: none needed (no open-ended amount)")]
 
 
-def year_parts(book, currency="GBP", valuation="entry-date", horizon=None, years=None,
-               rates=None):
-    """The report's spread (``reports.tables.normalised_frames``: the same
-    rows, horizon and pro-rata parts as ``ledger-tool report``) as
-    transactions: [(entry, date, year label, [(purpose, original, value)])],
-    the horizon used and the year mode's start (month, day)."""
-    from reports.tables import ReportOptions, _fiscal_start_of, normalised_frames
-
-    opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                         years=years or "calendar", rates=rates)
-    _, spread, used = normalised_frames(book, opts)
-    sm, sd = _fiscal_start_of(book, opts)
-    by_id = {e.id: e for e in book.entries}
-    parts: dict[tuple[str, str], list] = {}
-    order: list[tuple[str, str]] = []
-    for r in spread.itertuples(index=False):
-        key = (str(r.id), str(r.year))
-        if key not in parts:
-            parts[key] = []
-            order.append(key)
-        parts[key].append((str(r.purpose), Decimal(r.original_value), Decimal(r.value)))
-    out = []
-    for eid, label in order:
-        e = by_id[eid]
-        first = int(str(label)[:4])
-        ystart = dt.date(first, sm, sd)
-        start = e.period.start or e.date
-        when = max(ystart, start)
-        lines = [p for p in parts[(eid, label)] if p[1] or p[2]]
-        if lines:
-            out.append((e, when, str(label), lines))
-    return out, used, (sm, sd)
-
-
 # ------------------------------------------------------------------ hledger
 @functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
 def hledger_account(account: str) -> str:
@@ -240,6 +206,16 @@ def _tag_value(text: str) -> str:
     return t.replace(",", " ;")
 
 
+def _tag_name(tag: str) -> str:
+    """A tag as an hledger tag name (word characters and '-')."""
+    return re.sub(r"[^\w-]", "-", tag)
+
+
+def _one_line(text: str) -> str:
+    """Text on one line, runs of white space made one space."""
+    return " ".join(str(text).split())
+
+
 def _as_written(text: str) -> str:
     """The amount as written, exactly and on one line (a JSON string: quotes,
     backslashes and line breaks escaped, everything else as is)."""
@@ -253,32 +229,62 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
     """hledger journal text (see the module doc).  ``basis="total"`` (the
     default): one transaction per entry and year, as the report counts it;
     ``"recorded"``: one per entry, the amount as recorded."""
-    if basis == "total":
-        return _hledger_years(book, currency, valuation, rates, policy, horizon, years)
-    if basis != "recorded":
-        raise LedgerError(f"export: --to hledger holds the total over each period (by year) or "
+    import io
+    out = io.StringIO()
+    journal_text(book, "hledger", out, currency=currency, valuation=valuation, rates=rates,
+                 policy=policy, basis=basis, horizon=horizon, years=years)
+    return out.getvalue()
+
+
+def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str = "entry-date",
+                 rates=None, policy: str = "previous", basis: str = "total", horizon=None,
+                 years: str | None = None) -> int:
+    """Write the hledger or beancount text of ``book`` to the text stream
+    ``out``, column-wise and chunk by chunk (``reports.export_text``);
+    returns the number of transactions."""
+    from reports import export_text as xt
+
+    if basis not in ("total", "recorded"):
+        raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {basis!r}")
-    prices, _ = _prices(book, currency, valuation, rates, policy)
-    currencies = sorted({e.currency for e in book.entries} | {currency})
-    out = ["; " + h for h in _header(book, "hledger")]
-    out.append(f"; converted totals: hledger bal -X {currency} --value=then")
+    cols = xt._Columns(book)
+    if basis == "recorded":
+        prices, _ = _prices(book, currency, valuation, rates, policy)
+        txns = xt._Recorded(cols)
+    else:   # by year: each posting's @@ value carries its rate (see the header)
+        prices = None
+        txns = xt._Txns(cols, book, currency=currency, valuation=valuation, horizon=horizon,
+                        years=years, rates=rates)
+    years_head = None if basis == "recorded" else (txns.used, years or "calendar")
+    currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
+    if fmt == "hledger":
+        head = _hledger_preamble(book, currency, currencies, prices, years_head)
+    else:
+        head = _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head)
+    out.write(head)
+    xt.write_body(cols, txns, out, fmt, currency)
+    return txns.count
+
+
+def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
+    """The header comments, declarations and (as recorded) price directives."""
+    out = ["; " + h for h in _header(book, "hledger", years_head)]
+    if years_head is None:
+        out.append(f"; converted totals: hledger bal -X {currency} --value=then")
+    else:
+        out.append("; converted totals: hledger bal -B  (the report's total: add "
+                   "'not:tag:secondary'; by year: -Y)")
+        out.append("; no P directives: a part keeps its entry's rate, which one price per day "
+                   "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
     out += _hledger_declarations(currencies)
-    if len(prices):
+    if prices is not None and len(prices):
         out.append(f"; the rates ledger-tool used ({currency} per unit)")
         for p in prices.itertuples():
             out.append(f"P {p.when.isoformat()} {p.currency} {_rate(p.rate)} {currency}"
                        f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
         out.append("")
-    for e in book.entries:
-        purposes = ", ".join(s.purpose for s in e.allocations())
-        out.append(f"{e.date.isoformat()} ({e.id}) {e.funder} | {purposes}".rstrip())
-        out += _hledger_comments(e)
-        for acct, amt, cur in e.postings():
-            out.append(f"    {hledger_account(acct)}  {_num(amt, cur)} {cur}")
-        out.append("")
     return "\n".join(out)
-
 
 
 def _hledger_declarations(currencies) -> list[str]:
@@ -289,71 +295,6 @@ def _hledger_declarations(currencies) -> list[str]:
         out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
     out.append("")
     return out
-
-def _hledger_comments(e) -> list[str]:
-    """The entry's tags and sources as comment lines (the first four: id,
-    status, period, qualifier; an export by year puts its year tag after)."""
-    tags = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
-            ("qualifier", e.qualifier)]
-    for ln in e.links:
-        tags.append((ln.kind, ln.target))
-    if not e.is_primary:
-        tags.append(("secondary", "counted by " + e.links[0].target))
-    for t in e.tags:
-        tags.append((re.sub(r"[^\w-]", "-", t), ""))
-    out = [f"    ; {k}:{_tag_value(v)}" if v else f"    ; {k}:" for k, v in tags]
-    # a tag value ends at a comma: the amount as written goes on its own line, exactly
-    out.append(f"    ; amount as written {_as_written(e.amount_text or str(e.money))}")
-    for c in e.sources:
-        out.append(f"    ; source:{_tag_value(c.doc)}")
-        if c.quote:
-            out.append(f"    ;   “{' '.join(c.quote.split())}”")
-    return out
-
-
-def _hledger_years(book, currency, valuation, rates, policy, horizon, years) -> str:
-    """One transaction per entry and year part, dated at the part's start;
-    foreign postings carry their cost in the report currency (``@@``), the
-    value ledger-tool gives that part, so ``hledger bal -B`` is the report's
-    total to the penny."""
-    txns, used, _ = year_parts(book, currency, valuation, horizon, years, rates)
-    currencies = sorted({e.currency for e in book.entries} | {currency})
-    out = ["; " + h for h in _header(book, "hledger", (used, years or "calendar"))]
-    out.append("; converted totals: hledger bal -B  (the report's total: add "
-               "'not:tag:secondary'; by year: -Y)")
-    out.append("; no P directives: a part keeps its entry's rate, which one price per day "
-               "cannot say, so -X would convert wrongly; -B uses each posting's cost")
-    out.append("")
-    out += _hledger_declarations(currencies)
-    counts: dict[str, int] = {}
-    for e, _, _, _ in txns:
-        counts[e.id] = counts.get(e.id, 0) + 1
-    comments: dict[str, list[str]] = {}      # an entry's comment lines, once for all its parts
-    for e, when, label, lines in txns:
-        purposes = ", ".join(dict.fromkeys(p for p, _, _ in lines))
-        out.append(f"{when.isoformat()} ({e.id}) {e.funder} | {purposes}".rstrip())
-        c = comments.get(e.id)
-        if c is None:
-            c = comments[e.id] = _hledger_comments(e)
-        if counts[e.id] > 1 or e.period.kind != "one-off":   # the year tag after the first four
-            c = c[:4] + [f"    ; year:{_tag_value(label)}"] + c[4:]
-        out += c
-        total_o = sum((o for _, o, _ in lines), Decimal(0))
-        total_v = sum((v for _, _, v in lines), Decimal(0))
-        out.append(f"    {hledger_account('Funders:' + e.funder)}  "
-                   f"{_posting(-total_o, e.currency, total_v, currency)}")
-        for p, o, v in lines:
-            out.append(f"    {hledger_account('Purposes:' + p)}  {_posting(o, e.currency, v, currency)}")
-        out.append("")
-    return "\n".join(out)
-
-
-def _posting(amount: Decimal, cur: str, value: Decimal, report: str, sep: str = "@@") -> str:
-    text = f"{_num(amount, cur)} {cur}"
-    if cur != report:
-        text += f" {sep} {_num(abs(value), report)} {report}"
-    return text
-
 
 # ------------------------------------------------------------------ beancount
 _BC_ROOTS = {"Funders": "Income:Funders", "Purposes": "Expenses:Purposes"}
@@ -377,9 +318,14 @@ def beancount_account(account: str) -> str:
     return ":".join([base] + [beancount_component(p) for p in rest.split(":") if p])
 
 
-def _bq(text: str) -> str:
+def _bq_inner(text: str) -> str:
     t = " ".join(str(text).split())
-    return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return t.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _bq(text: str) -> str:
+    """A beancount string on one line."""
+    return '"' + _bq_inner(text) + '"'
 
 
 def _bc_word(text: str) -> str:
@@ -393,100 +339,94 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     ``basis="total"`` (the default): one transaction per entry and year part,
     foreign postings with their value as a total price (``@@``);
     ``"recorded"``: one per entry, the amount as recorded."""
-    if basis not in ("total", "recorded"):
-        raise LedgerError(f"export: --to beancount holds the total over each period (by year) "
-                          f"or the amounts as recorded; not basis {basis!r}")
-    if basis == "recorded":
-        prices, _ = _prices(book, currency, valuation, rates, policy)
-    else:   # by year: each posting's @@ value carries its rate (see _hledger_years)
-        import pandas as pd
-        prices = pd.DataFrame({"when": [], "currency": [], "rate": [], "rate_source": []})
-    entries = list(book.entries)
-    txns = used = None
-    if basis == "total":
-        txns, used, _ = year_parts(book, currency, valuation, horizon, years, rates)
-    accounts: dict[str, tuple[dt.date, set]] = {}
+    import io
+    out = io.StringIO()
+    journal_text(book, "beancount", out, currency=currency, valuation=valuation, rates=rates,
+                 policy=policy, basis=basis, horizon=horizon, years=years)
+    return out.getvalue()
+
+
+def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head) -> str:
+    """Options, commodities, an ``open`` for every account (its first date
+    and currencies) and (as recorded) the prices."""
+    import numpy as np
+    import pandas as pd
+
+    import pyarrow.compute as pc
+
+    # every posting's account, date and currency (as codes): the entries' own,
+    # and the year parts'
+    ids: dict[str, int] = {}
+
+    def codes(arr, root):
+        enc = pc.dictionary_encode(arr)
+        own = np.array([ids.setdefault(f"{root}:{v}", len(ids))
+                        for v in enc.dictionary.to_pylist()], dtype=np.int64)
+        return own[enc.indices.to_numpy(zero_copy_only=False)] if len(own) else \
+            np.zeros(0, dtype=np.int64)
+
+    funder = codes(cols.funder, "Funders")
+    acct = [funder, codes(cols.al_purpose, "Purposes")]
+    dates = [cols.dates, cols.dates[cols.al_entry]]
+    curs = [cols.cur_code, cols.cur_code[cols.al_entry]]
     names: dict[str, str] = {}
-    for e in entries:
-        for acct, _, cur in e.postings():
-            bc = beancount_account(acct)
-            if names.setdefault(bc, acct) != acct:
-                raise LedgerError(f"export: accounts {names[bc]!r} and {acct!r} both become "
-                                  f"{bc!r} in beancount; rename one of them")
-            first, curs = accounts.get(bc, (e.date, set()))
-            accounts[bc] = (min(first, e.date), curs | {cur})
-    # a year part may start before its entry's date (a period from 1 January)
-    for e, when, _, lines in txns or ():
-        for acct in ["Funders:" + e.funder] + ["Purposes:" + p for p, _, _ in lines]:
-            bc = beancount_account(acct)
-            first, curs = accounts.get(bc, (when, {e.currency}))
-            accounts[bc] = (min(first, when), curs | {e.currency})
-    currencies = sorted({e.currency for e in entries} | {currency})
-    start = min([e.date for e in entries] + [p for p in prices["when"]]
-                + [t[1] for t in txns or ()] or [dt.date.today()])
+    for a in ids:
+        bc = beancount_account(a)
+        if names.setdefault(bc, a) != a:
+            raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
+                              f"{bc!r} in beancount; rename one of them")
+    if years_head is not None and txns.count:
+        line_entry = np.repeat(txns.entry, txns.lines)
+        acct += [funder[txns.entry], codes(txns.line_purpose, "Purposes")]
+        dates += [txns.when, np.repeat(txns.when, txns.lines)]
+        curs += [cols.cur_code[txns.entry], cols.cur_code[line_entry]]
+    acct, curs = np.concatenate(acct), np.concatenate(curs)
+    days = np.concatenate(dates).astype("datetime64[D]").astype(np.int64)
+    first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, acct, days)
+    ncur = len(cols.cur_names) + 1
+    pairs = np.unique(acct * ncur + curs)
+    cur_names = cols.cur_names.to_pylist()
+    used: dict[int, list[str]] = {}
+    for pair in pairs.tolist():
+        used.setdefault(pair // ncur, []).append(cur_names[pair % ncur])
+    account_of = list(ids)
+    opens = sorted((beancount_account(account_of[k]), np.datetime64(int(first[k]), "D"),
+                    ",".join(sorted(used[k]))) for k in used)
+    whens = [cols.dates.min()] if cols.n else []
+    if prices is not None and len(prices):
+        whens.append(np.datetime64(min(prices["when"]), "D"))
+    if years_head is not None and txns.count:
+        whens.append(txns.when.min())
+    start = (min(np.datetime64(w, "D") for w in whens).astype(object) if whens
+             else dt.date.today())
     title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
-    out = ["; " + h for h in _header(book, "beancount",
-                                      None if txns is None else (used, years or "calendar"))]
-    out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\"", ""]
+    out = ["; " + h for h in _header(book, "beancount", years_head)]
+    out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\""]
+    if years_head is not None:
+        # beancount divides an @@ total into a per-unit price (28 digits): the
+        # parts of a split then miss their total by ~1e-20, and with no amount
+        # in the report currency to infer a tolerance from, bean-check refuses
+        half = format(Decimal(5).scaleb(-1 - _digits(currency)), "f")
+        out += ["; a split's @@ parts may differ from its total by far less than half "
+                "a minor unit", f"option \"inferred_tolerance_default\" \"{currency}:{half}\""]
+    out.append("")
     for c in currencies:
         out.append(f"{start.isoformat()} commodity {c}")
     out.append("")
-    for bc in sorted(accounts):
-        first, curs = accounts[bc]
-        out.append(f"{first.isoformat()} open {bc} {','.join(sorted(curs))}")
+    for bc, d, cs in opens:
+        out.append(f"{np.datetime64(d, 'D').astype(object).isoformat()} open {bc} {cs}")
     out.append("")
-    for p in prices.itertuples():
+    for p in (prices.itertuples() if prices is not None else ()):
         out.append(f"{p.when.isoformat()} price {p.currency} {_rate(p.rate)} {currency}")
         out.append(f"  source: {_bq(p.rate_source)}")
     out.append("")
-    if txns is not None:
-        for e, when, label, lines in txns:
-            out += _bc_head(e, when, ", ".join(dict.fromkeys(p for p, _, _ in lines)), label)
-            total_o = sum((o for _, o, _ in lines), Decimal(0))
-            total_v = sum((v for _, _, v in lines), Decimal(0))
-            out.append(f"  {beancount_account('Funders:' + e.funder)}  "
-                       f"{_posting(-total_o, e.currency, total_v, currency)}")
-            for p, o, v in lines:
-                out.append(f"  {beancount_account('Purposes:' + p)}  "
-                           f"{_posting(o, e.currency, v, currency)}")
-            out.append("")
-        return "\n".join(out)
-    for e in entries:
-        purposes = ", ".join(s.purpose for s in e.allocations())
-        out += _bc_head(e, e.date, purposes)
-        for acct, amt, cur in e.postings():
-            out.append(f"  {beancount_account(acct)}  {_num(amt, cur)} {cur}")
-        out.append("")
     return "\n".join(out)
 
 
 def _bc_exact(text: str) -> str:
     """A beancount string holding ``text`` exactly (line breaks included)."""
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def _bc_head(e, when, purposes: str, part: str = "") -> list[str]:
-    out = []
-    tags = " ".join("#" + _bc_word(t) for t in e.tags)
-    links = " ".join("^" + _bc_word(x) for x in [e.id] + [ln.target for ln in e.links])
-    head = f"{when.isoformat()} * {_bq(e.funder)} {_bq(purposes)}"
-    out.append(" ".join(x for x in (head, tags, links) if x))
-    meta = [("id", e.id), ("status", e.status), ("period", e.period.describe()),
-            ("qualifier", e.qualifier)]
-    if part:
-        meta.append(("year", part))
-    meta += [(ln.kind.replace("_", "-"), ln.target) for ln in e.links]
-    if not e.is_primary:
-        meta.append(("secondary", "TRUE"))
-    for k, c in enumerate(e.sources, 1):
-        sfx = "" if k == 1 else f"-{k}"
-        meta.append((f"source{sfx}", c.doc))
-        if c.quote:
-            meta.append((f"quote{sfx}", c.quote))
-    for k, v in meta:
-        out.append(f"  {k}: {v}" if v == "TRUE" else f"  {k}: {_bq(v)}")
-    out.append(f"  amount-text: {_bc_exact(e.amount_text or str(e.money))}")
-    return out
 
 
 # ------------------------------------------------------------------ write
@@ -501,11 +441,10 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         if basis == "recorded" and years:
             raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
                               f"entry; --years applies to the export by year (the default)")
-        text = (hledger if fmt == "hledger" else beancount)(
-            book, currency=currency, valuation=valuation, rates=rates, policy=policy,
-            basis=basis, horizon=horizon, years=years)
-        write_atomic(path, text)
-        return sum(1 for line in text.splitlines() if re.match(r"\d{4}-\d\d-\d\d [(*]", line))
+        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+            return journal_text(book, fmt, out, currency=currency, valuation=valuation,
+                                rates=rates, policy=policy, basis=basis, horizon=horizon,
+                                years=years)
     if fmt not in FORMATS:
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,

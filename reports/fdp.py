@@ -21,7 +21,6 @@ accepts it (tests/test_fdp.py).
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from pathlib import Path
 
 PHASE = {"pledged": "proposed", "committed": "approved", "disbursed": "executed",
@@ -31,42 +30,96 @@ DIRECTION = "expenditure"         # money leaves the funders' books
 CSV_NAME = "ledger.csv"
 
 
+FIELDS = ["id", "date", "year", "funder", "purpose", "status", "phase", "counted",
+          "original_amount", "original_currency", *PHASES]
+CHUNK_ROWS = 50_000       # CSV rows built and written at a time
+
+
 def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", horizon=None,
               years: str = "calendar", rates=None):
-    """(rows for the CSV, horizon used)."""
-    import pandas as pd
-    from reports.tables import ReportOptions, normalised_frames
+    """(the CSV's columns as Arrow strings, one row per entry, purpose and
+    year; horizon used).  From the Book's columns: the report's spread
+    (``reports.tables.spread_frame``), its money in integer minor units."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from reports import export_text as xt
+    from reports.tables import ReportOptions, spread_frame
 
     opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
                          years=years, rates=rates)   # every --rates table, in order
-    _, spread, used = normalised_frames(book, opts)
-    phase = spread["status"].astype(str).map(PHASE)
-    out = pd.DataFrame({
-        "id": spread["id"].astype(str).to_numpy(),
-        "date": pd.to_datetime(spread["date"]).dt.strftime("%Y-%m-%d").to_numpy(),
-        "year": spread["year"].astype(str).to_numpy(),
-        "funder": spread["funder"].astype(str).to_numpy(),
-        "purpose": spread["purpose"].astype(str).to_numpy(),
-        "status": spread["status"].astype(str).to_numpy(),
-        "phase": phase.to_numpy(),
-        "counted": spread["primary"].astype(bool).to_numpy(),
-        "original_amount": [_plain(v) for v in spread["original_value"]],
-        "original_currency": spread["currency"].astype(str).to_numpy(),
-    })
-    values = [_money(v, currency) for v in spread["value"]]
+    spread, used = spread_frame(book, opts, fast=True)
+    status = xt._strings(spread["status"]) if "status" in spread and len(spread) and \
+        spread["status"].astype(str).ne("").any() else None
+    if status is None:     # the fast frame names no status: the entries' own
+        status = _entry_column(book, spread, "status")
+    phase = xt._per_value(status, lambda s: PHASE.get(s, ""))
+    cur = xt._strings(spread["currency"])
+    digits = xt._per_value(cur, lambda c: str(_digits(c))).cast(pa.int64()).to_numpy()
+    value = xt.minor_text(spread["value_minor"].to_numpy(dtype=np.int64), _digits(currency))
+    cols = {
+        "id": xt._strings(spread["id"]),
+        "date": xt._date_text(spread["date"].to_numpy()),
+        "year": xt._strings(spread["year"].astype(str)),
+        "funder": xt._strings(spread["funder"]), "purpose": xt._strings(spread["purpose"]),
+        "status": status, "phase": phase,
+        "counted": pa.array(spread["primary"].to_numpy(dtype=bool)),
+        "original_amount": plain_text(spread["original_minor"].to_numpy(dtype=np.int64),
+                                      digits),
+        "original_currency": cur,
+    }
     for ph in PHASES:
-        out[ph] = [v if p == ph else "" for v, p in zip(values, phase)]
-    return out, used
+        cols[ph] = pc.if_else(pc.equal(phase, ph), value, "")
+    return cols, used
 
 
-def _plain(v) -> str:
-    from ledger.money import plain_decimal
-    return plain_decimal(Decimal(v))
+def _entry_column(book, spread, column):
+    """An entries-table column for each spread row (by id)."""
+    import pandas as pd
+    from reports import export_text as xt
+
+    en = book.tables.entries
+    rows = pd.Index(en["id"].astype(object)).get_indexer(spread["id"].astype(object))
+    import pyarrow as pa
+    return xt._strings(en[column]).take(pa.array(rows))
 
 
-def _money(v, currency: str) -> str:
+def plain_text(minor, digits):
+    """Minor units as ``ledger.money.plain_decimal`` writes the amount:
+    no exponent, no trailing zeros ('12000000', '1.4')."""
+    import pyarrow.compute as pc
+
+    from reports import export_text as xt
+
+    text = xt.minor_text(minor, digits)
+    head = pc.utf8_rtrim(text, characters="0")
+    dotted = pc.match_substring(text, ".")
+    trimmed = pc.utf8_rtrim(head, characters=".")
+    return pc.if_else(dotted, trimmed, text)
+
+
+def _digits(code: str) -> int:
     from rates.table import currency_digits
-    return format(Decimal(v).quantize(Decimal(1).scaleb(-currency_digits(currency))), "f")
+    return currency_digits(code)
+
+
+def _csv_cells(arr, inert: bool):
+    """Text cells as pandas' to_csv writes them (quoted when needed), made
+    inert first when ``inert``; once per distinct value."""
+    import csv
+    import io
+
+    from reports import export_text as xt
+    from reports.text import inert as make_inert
+
+    def cell(v: str) -> str:
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerow([make_inert(v) if inert else v, ""])
+        return buf.getvalue()[:-2]
+
+    return xt._guarded(arr, cell, r'^[=+\-@\t\r]|[",\n\r]') if inert else \
+        xt._guarded(arr, cell, r'[",\n\r]')
 
 
 def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
@@ -123,20 +176,32 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
 
 def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str = "entry-date",
               horizon=None, years: str = "calendar", rates=None) -> int:
-    """Write DIR/datapackage.json and DIR/ledger.csv (each atomically); returns rows."""
-    from ledger.atomic import write_atomic
-    from reports.text import inert_frame
+    """Write DIR/datapackage.json and DIR/ledger.csv (each atomically); returns rows.
+    The CSV is written in chunks of rows from the columns."""
+    import pyarrow as pa
+
+    from ledger.atomic import atomic_path, write_atomic
+    from reports import export_text as xt
 
     folder = Path(folder)
-    rows, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
+    cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
                            years=years, rates=rates)
     folder.mkdir(parents=True, exist_ok=True)
-    text_cols = ["id", "funder", "purpose"]
-    safe = rows.copy()
-    safe[text_cols] = inert_frame(rows[text_cols])
-    safe["counted"] = safe["counted"].map({True: "true", False: "false"})
-    write_atomic(folder / CSV_NAME, safe.to_csv(index=False))
+    n = len(cols["id"])
+    cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
+             if c != "counted"}
+    cells["counted"] = cols["counted"].cast(pa.string())      # true / false
+    with atomic_path(folder / CSV_NAME) as tmp, open(tmp, "w", encoding="utf-8",
+                                                    newline="") as out:
+        out.write(",".join(FIELDS) + "\n")
+        for a in range(0, n, CHUNK_ROWS):
+            k = min(n, a + CHUNK_ROWS) - a
+            parts = []
+            for c in FIELDS:
+                parts += [cells[c].slice(a, k), ","]
+            parts[-1] = "\n"
+            xt._write_array(out, xt._cat(*parts))
     write_atomic(folder / "datapackage.json",
-                 json.dumps(descriptor(book, currency, used, len(rows)), indent=2,
+                 json.dumps(descriptor(book, currency, used, n), indent=2,
                             ensure_ascii=False) + "\n")
-    return len(rows)
+    return n

@@ -554,3 +554,22 @@ def test_journal_fields_are_the_entries_own(run_cli, example_ledger, tmp_path):
         if path == book:     # the data exercised every field that can be empty
             assert {"restated", "quote", "locator", "disburses", "part_of", "tags",
                     "recipient"} <= seen
+
+
+def test_beancount_by_year_with_split_foreign_entries_passes_bean_check(tmp_path):
+    """A split entry in a foreign currency: beancount divides each part's @@
+    total into a per-unit price and the parts miss the total by ~1e-20 GBP;
+    the export's tolerance option lets bean-check accept it (it refused
+    "Transaction does not balance" on the generated ledgers before)."""
+    from conftest import generate_module
+
+    bean_check = _bean_check()
+    d = tmp_path / "gen"
+    generate_module().write(d, 300, seed=7)
+    book = ledger.load(d)
+    assert any(e.splits and e.currency != "GBP" for e in book.entries)
+    path = tmp_path / "gen.beancount"
+    path.write_text(export.beancount(book, currency="GBP"), encoding="utf-8")
+    run = subprocess.run([bean_check, str(path)], capture_output=True, text=True)
+    assert run.returncode == 0, (run.stdout + run.stderr)[:2000]
+    assert 'option "inferred_tolerance_default" "GBP:0.005"' in path.read_text(encoding="utf-8")
