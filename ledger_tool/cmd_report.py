@@ -275,7 +275,8 @@ def _write_files(report, out, progress=None, audit=None,
         sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
         sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
     xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
-                          entries_limit=entries_limit, full_tables=False, scale=scale)
+                          entries_limit=entries_limit, full_tables=False, scale=scale,
+                          progress=progress)
     if progress is not None:
         progress.step("writing the HTML page")
     html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,

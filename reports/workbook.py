@@ -44,6 +44,7 @@ MAX_WIDTH = 60
 # with a note and written in full beside the workbook (``write_full_tables``).
 DEFAULT_SHEET_LIMIT = 50_000
 EXCEL_MAX_ROWS = 1_048_576
+PROGRESS_EVERY = 100_000      # rows of a streamed sheet between progress messages
 
 
 # ---------------------------------------------------------------- cells
@@ -579,7 +580,7 @@ def sheet_limit_note(shown: int, total: int, what: str, csv_name: str) -> str:
 
 def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dict,
                   freeze: str, widths: list[int] | None = None, special=None,
-                  after=None) -> _Streamed:
+                  after=None, progress=None) -> _Streamed:
     """A table sheet streamed row by row: caption, header, ``part``'s rows,
     then the rows ``after(ws)`` gives (lists of cells, e.g. a total)."""
     from openpyxl.styles import Font
@@ -595,14 +596,21 @@ def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dic
     ws.append([cap])
     ws.append(header_cells(ws, names))
     append = ws.append
-    for row in rows:
-        append(row)
+    if progress is None or len(part) < PROGRESS_EVERY:
+        for row in rows:
+            append(row)
+    else:                      # a long sheet takes minutes: say how far it is
+        n = len(part)
+        for i, row in enumerate(rows, 1):
+            append(row)
+            if i % PROGRESS_EVERY == 0:
+                progress.step(f"writing the workbook: {title} sheet, {i:,} of {n:,} rows")
     for row in after(ws) if after else ():
         append(row)
     return _Streamed(ws, headers, last)
 
 
-def _entries_sheet(wb, report: Report, fmt: str, limit: int):
+def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
     from openpyxl.styles import Font
 
     e = report.entries
@@ -647,7 +655,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int):
     widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
     return _stream_table(wb, "Entries", caption, part,
                          {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
-                         "B3", widths, after=lambda ws: [total_row(ws)])
+                         "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
 
 
 def _quotes_wide(widths: list[int], headers: list[str]) -> list[int]:
@@ -656,7 +664,7 @@ def _quotes_wide(widths: list[int], headers: list[str]) -> list[int]:
     return widths
 
 
-def _sources_sheet(wb, report: Report, limit: int):
+def _sources_sheet(wb, report: Report, limit: int, progress=None):
     from openpyxl.styles import Font
 
     s = report.sources
@@ -676,7 +684,8 @@ def _sources_sheet(wb, report: Report, limit: int):
         cell.font = font
 
     return _stream_table(wb, "Sources", caption, part, {}, "B3",
-                         special=(url_col, linked.to_numpy(dtype=bool), link))
+                         special=(url_col, linked.to_numpy(dtype=bool), link),
+                         progress=progress)
 
 
 def _charts_sheet(wb, charts: dict):
@@ -814,7 +823,8 @@ def _shade_projected(sheet: _Sheet, ncols: int) -> None:
 
 # ---------------------------------------------------------------- workbook
 def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
-                   entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto"):
+                   entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto",
+                   progress=None):
     """The openpyxl write-only ``Workbook`` for ``report``, its sheets streamed
     (not saved yet: ``wb.save(path)``).  The Entries and Sources sheets hold
     at most ``entries_limit`` rows (None: all, up to Excel's row limit), with
@@ -880,8 +890,8 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
                 report.purpose_tree, fmt)
     with gc_paused():
-        _entries_sheet(wb, report, fmt, limit)
-        _sources_sheet(wb, report, limit)
+        _entries_sheet(wb, report, fmt, limit, progress)
+        _sources_sheet(wb, report, limit, progress)
     native_charts(report, made, scale)
     if charts:
         _charts_sheet(wb, charts)
@@ -899,21 +909,22 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
 
 def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,
                    entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                   full_tables: bool = True, scale: str = "auto") -> Path:
+                   full_tables: bool = True, scale: str = "auto", progress=None) -> Path:
     """Write the report workbook to ``path`` atomically; returns the path.
 
     When the Entries or Sources sheet is cut (at ``entries_limit`` rows, or
     at Excel's row limit), the full tables are written beside the workbook
     (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet), as
     the sheets' notes say; ``full_tables=False`` when the caller writes them
-    itself."""
+    itself.  ``progress`` (``reports.progress.Progress``) hears how far a
+    long Entries or Sources sheet is."""
     from ledger.atomic import atomic_path
 
     path = Path(path)
     if full_tables and sheet_cuts(report, entries_limit):
         write_full_tables(report, path.parent)
     with atomic_path(path) as tmp:
-        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale)
+        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale, progress)
         with gc_paused():
             wb.save(tmp)
     return path

@@ -261,3 +261,20 @@ def test_sheet_limit_refuses_what_is_not_a_row_count(generated, tmp_path, run_cl
     assert code == 2
     assert "--entries-sheet-limit" in err and repr(bad) in err
     assert not (tmp_path / "r").exists()
+
+
+def test_a_long_sheet_reports_its_progress(generated, tmp_path, monkeypatch):
+    import io
+
+    import reports.workbook as workbook
+    from reports.progress import Progress
+    _, report = generated
+    monkeypatch.setattr(workbook, "PROGRESS_EVERY", 100)
+    stream = io.StringIO()
+    workbook.write_workbook(tmp_path / "p.xlsx", report, entries_limit=None,
+                            progress=Progress("report", stream=stream, enabled=True))
+    said = stream.getvalue()
+    n, n_src = len(report.entries), len(report.sources)
+    for k in range(100, n + 1, 100):
+        assert f"Entries sheet, {k:,} of {n:,} rows" in said
+    assert f"Sources sheet, 500 of {n_src:,} rows" in said
