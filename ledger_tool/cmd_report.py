@@ -14,7 +14,7 @@ import sys
 from ledger_tool.common import add_conversion_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-DEFAULT_SHEET_LIMIT = 50_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
+DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
 
 
 def register(sub) -> None:

@@ -38,11 +38,13 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
 FIRST_ROW = 3
 MAX_WIDTH = 60
-# Rows written to the Entries and Sources sheets at most (``entries_limit``).
-# openpyxl writes ~4,000-5,000 such rows a second (benchmarks/bench_report.py),
-# so 50,000 keeps the whole workbook well under 30 s; longer tables are cut
-# with a note and written in full beside the workbook (``write_full_tables``).
-DEFAULT_SHEET_LIMIT = 50_000
+# Rows written to the Entries and Sources sheets at most (``entries_limit``)
+# unless the user asks for more (--entries-sheet-limit N|all).  Each 1,000
+# rows of both sheets cost ~0.3 s of CPU (openpyxl, benchmarks/bench_workbook.py),
+# so 2,000 (as many as the HTML page's table) keeps the workbook under ~1 s
+# at any size; longer tables are cut with a note and written in full beside
+# the workbook (``write_full_tables``).
+DEFAULT_SHEET_LIMIT = 2_000
 EXCEL_MAX_ROWS = 1_048_576
 PROGRESS_EVERY = 100_000      # rows of a streamed sheet between progress messages
 
