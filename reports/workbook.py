@@ -1,4 +1,4 @@
-"""The report as an Excel workbook (openpyxl).
+"""The report as an Excel workbook, streamed (openpyxl's write-only mode).
 
 ``write_workbook(path, report, extra_sheets=(), charts=None)`` writes:
 
@@ -19,9 +19,19 @@ workbook (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet).  T
 stored as a string (``data_type = "s"`` and Excel's quote prefix for text
 starting with ``= + - @``), never as a formula.
 
+Every sheet is written row by row and never held whole (memory stays flat
+however long the Entries sheet is; ``--entries-sheet-limit all`` fills it up
+to Excel's 1,048,576 rows).  So a sheet's widths, frozen panes, table columns
+and page setup are decided before its first row: the small sheets are filled
+as a grid (:class:`SheetGrid`) and streamed at their end, the Entries and
+Sources sheets straight from the report's frames.  openpyxl's write-only mode
+was chosen over XlsxWriter's constant_memory mode (faster, but without Excel
+tables): benchmarks/README.md, "The streaming workbook".
+
 ``extra_sheets`` items are either ``(title, DataFrame)`` (written like the
 other table sheets, no totals) or a callable ``fn(workbook, report)`` that adds
-whatever it likes (e.g. the audit's sheet).
+a sheet to the write-only workbook (``wb.create_sheet``, rows by
+``ws.append`` of :func:`make_cell` cells; e.g. the audit's sheet).
 """
 from __future__ import annotations
 
