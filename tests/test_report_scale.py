@@ -278,3 +278,31 @@ def test_a_long_sheet_reports_its_progress(generated, tmp_path, monkeypatch):
     for k in range(100, n + 1, 100):
         assert f"Entries sheet, {k:,} of {n:,} rows" in said
     assert f"Sources sheet, 500 of {n_src:,} rows" in said
+
+
+def test_libreoffice_recalculates_the_streamed_entries_total(generated, tmp_path, run_cli):
+    """The streamed Entries sheet's SUMIF (written without a cached value)
+    recalculates in LibreOffice to the ledger's total."""
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed; the SUMIF is recalculated in "
+                    "Python by test_sheet_limit_all_writes_every_row_with_its_live_total")
+    folder, report = generated
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "r",
+                           "--entries-sheet-limit", "all")
+    assert code == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx", read_only=True)
+    sheet_no = wb.sheetnames.index("Entries") + 1
+    subprocess.run([soffice, "--headless", "--convert-to",
+                    f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+                    f"{sheet_no}", "--outdir", str(tmp_path), str(tmp_path / "r" / "report.xlsx")],
+                   check=True, timeout=300, capture_output=True)
+    out = next(tmp_path.glob("report*Entries*.csv"), None) or tmp_path / "report.csv"
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    headers = rows[1]
+    (total,) = [r for r in rows if r and r[0] == "Total counted (counted = yes)"]
+    shown = total[headers.index("normalised")]
+    assert Decimal(re.sub(r"[^\d.]", "", shown)) == sum(report.summary["amount"], Decimal(0))
+    assert len(rows) == 2 + len(report.entries) + 1
