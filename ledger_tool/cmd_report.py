@@ -14,7 +14,7 @@ import sys
 from ledger_tool.common import add_conversion_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-DEFAULT_SHEET_LIMIT = 50_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
+DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
 
 
 def register(sub) -> None:
@@ -43,9 +43,11 @@ def register(sub) -> None:
                    help="charts show the N largest purposes and '(other)' (default 12)")
     p.add_argument("--title", help="title of the workbook and the HTML page")
     p.add_argument("--locale", help="locale for amounts (default: the ledger's, else en_GB)")
-    p.add_argument("--entries-sheet-limit", type=int, default=DEFAULT_SHEET_LIMIT, metavar="N",
+    p.add_argument("--entries-sheet-limit", type=_sheet_limit, default=DEFAULT_SHEET_LIMIT,
+                   metavar="N|all",
                    help=f"the workbook's Entries and Sources sheets hold at most N rows "
-                        f"(default {DEFAULT_SHEET_LIMIT:,}); longer tables are cut with a note, "
+                        f"(default {DEFAULT_SHEET_LIMIT:,}; 'all': every row, up to Excel's "
+                        f"1,048,576 rows a sheet); longer tables are cut with a note, "
                         f"and are always complete in entries.csv/.parquet and "
                         f"sources.csv/.parquet")
     p.add_argument("--amounts", choices=["compact", "exact"], default="compact",
@@ -68,6 +70,21 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _sheet_limit(text: str):
+    """--entries-sheet-limit: a number of rows (1 or more), or 'all' (None)."""
+    import argparse
+
+    if text.strip().lower() == "all":
+        return None
+    try:
+        n = int(text.strip().replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of rows or 'all', not {text!r}")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more (or 'all'), not {text!r}")
+    return n
+
+
 def run(args) -> int:
     from pathlib import Path
 
@@ -78,8 +95,6 @@ def run(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
-    if args.entries_sheet_limit < 1:
-        raise UsageError("--entries-sheet-limit must be 1 or more")
     out = Path(args.out)
     from ledger.safe_io import guard_output
     try:   # never the ledger's own folder; an existing report only with --force
@@ -127,10 +142,9 @@ def run(args) -> int:
             print(f"note: {note}", file=sys.stderr)
     for warning in report.warnings:   # an option left entries out: said last, to be seen
         print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
-    n = len(report.entries)
-    if n > args.entries_sheet_limit:
-        print(f"note: the workbook's Entries sheet shows {args.entries_sheet_limit:,} of {n:,} "
-              f"rows (--entries-sheet-limit); the full table is {out / 'entries.csv'}",
+    from reports.workbook import sheet_cuts
+    for sheet, note in sheet_cuts(report, args.entries_sheet_limit):   # as the About sheet says
+        print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
               file=sys.stderr)
     if audit is not None and audit.failed(strict=False):
         # the report is written, with its Audit sheet; the errors fail the run
@@ -261,7 +275,8 @@ def _write_files(report, out, progress=None, audit=None,
         sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
         sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
     xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
-                          entries_limit=entries_limit, full_tables=False, scale=scale)
+                          entries_limit=entries_limit, full_tables=False, scale=scale,
+                          progress=progress)
     if progress is not None:
         progress.step("writing the HTML page")
     html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,

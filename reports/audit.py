@@ -192,32 +192,46 @@ def sheet_rows(result) -> list[dict]:
 
 
 def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
-    """Add (or replace) the Audit sheet in an openpyxl ``workbook``."""
+    """Add (or replace) the Audit sheet in an openpyxl ``workbook``: the
+    report's streaming (write-only) workbook or an ordinary one.  Its rows are
+    appended in order, its layout set before them, as a streaming sheet
+    needs."""
     from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    # every cell through reports.workbook.make_cell: quotes and messages from
+    # sources stay text even when they start with "=", "+", "-" or "@"
+    from reports.workbook import make_cell, print_setup
 
     if title in workbook.sheetnames:
         del workbook[title]
     ws = workbook.create_sheet(title)
-    # every cell through reports.workbook.put: quotes and messages from
-    # sources stay text even when they start with "=", "+", "-" or "@"
-    from reports.workbook import put
-
-    put(ws, 1, 1, f"Audit against {result.archive}: {result.summary()}").font = Font(bold=True)
-    for col, name in enumerate(FINDING_COLUMNS, start=1):
-        put(ws, 3, col, name).font = Font(bold=True)
-    fills = {"error": "F8CBAD", "warning": "FFE699", "ok": "C6EFCE"}
-    for row, r in enumerate(sheet_rows(result), start=4):
-        for col, k in enumerate(FINDING_COLUMNS, start=1):
-            put(ws, row, col, _cell(r[k]))
-        colour = fills.get(r["severity"])
-        if colour:
-            ws.cell(row, 1).fill = PatternFill("solid", fgColor=colour)
+    rows = sheet_rows(result)
+    last_col = get_column_letter(len(FINDING_COLUMNS))
     ws.freeze_panes = "A4"
-    ws.auto_filter.ref = f"A3:{ws.cell(3, len(FINDING_COLUMNS)).column_letter}{ws.max_row}"
+    ws.auto_filter.ref = f"A3:{last_col}{3 + len(rows)}"
     widths = {"severity": 9, "code": 24, "entry": 32, "doc": 24, "line": 6, "column": 7,
               "message": 90, "quote": 40}
     for i, name in enumerate(FINDING_COLUMNS, start=1):
-        ws.column_dimensions[ws.cell(3, i).column_letter].width = widths.get(name, 14)
+        ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
+    print_setup(ws)
+    bold = Font(bold=True)
+    head = make_cell(ws, f"Audit against {result.archive}: {result.summary()}")
+    head.font = bold
+    ws.append([head])
+    ws.append([])
+    names = [make_cell(ws, name) for name in FINDING_COLUMNS]
+    for c in names:
+        c.font = bold
+    ws.append(names)
+    fills = {k: PatternFill("solid", fgColor=colour)
+             for k, colour in {"error": "F8CBAD", "warning": "FFE699", "ok": "C6EFCE"}.items()}
+    for r in rows:
+        cells = [make_cell(ws, _cell(r[k])) for k in FINDING_COLUMNS]
+        fill = fills.get(r["severity"])
+        if fill is not None:
+            cells[0].fill = fill
+        ws.append(cells)
     return ws
 
 

@@ -1,4 +1,4 @@
-"""The report as an Excel workbook (openpyxl).
+"""The report as an Excel workbook, streamed (openpyxl's write-only mode).
 
 ``write_workbook(path, report, extra_sheets=(), charts=None)`` writes:
 
@@ -19,9 +19,19 @@ workbook (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet).  T
 stored as a string (``data_type = "s"`` and Excel's quote prefix for text
 starting with ``= + - @``), never as a formula.
 
+Every sheet is written row by row and never held whole (memory stays flat
+however long the Entries sheet is; ``--entries-sheet-limit all`` fills it up
+to Excel's 1,048,576 rows).  So a sheet's widths, frozen panes, table columns
+and page setup are decided before its first row: the small sheets are filled
+as a grid (:class:`SheetGrid`) and streamed at their end, the Entries and
+Sources sheets straight from the report's frames.  openpyxl's write-only mode
+was chosen over XlsxWriter's constant_memory mode (faster, but without Excel
+tables): benchmarks/README.md, "The streaming workbook".
+
 ``extra_sheets`` items are either ``(title, DataFrame)`` (written like the
 other table sheets, no totals) or a callable ``fn(workbook, report)`` that adds
-whatever it likes (e.g. the audit's sheet).
+a sheet to the write-only workbook (``wb.create_sheet``, rows by
+``ws.append`` of :func:`make_cell` cells; e.g. the audit's sheet).
 """
 from __future__ import annotations
 
@@ -38,12 +48,15 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
 FIRST_ROW = 3
 MAX_WIDTH = 60
-# Rows written to the Entries and Sources sheets at most (``entries_limit``).
-# openpyxl writes ~4,000-5,000 such rows a second (benchmarks/bench_report.py),
-# so 50,000 keeps the whole workbook well under 30 s; longer tables are cut
-# with a note and written in full beside the workbook (``write_full_tables``).
-DEFAULT_SHEET_LIMIT = 50_000
+# Rows written to the Entries and Sources sheets at most (``entries_limit``)
+# unless the user asks for more (--entries-sheet-limit N|all).  Each 1,000
+# rows of both sheets cost ~0.3 s of CPU (openpyxl, benchmarks/bench_workbook.py),
+# so 2,000 (as many as the HTML page's table) keeps the workbook under ~1 s
+# at any size; longer tables are cut with a note and written in full beside
+# the workbook (``write_full_tables``).
+DEFAULT_SHEET_LIMIT = 2_000
 EXCEL_MAX_ROWS = 1_048_576
+PROGRESS_EVERY = 100_000      # rows of a streamed sheet between progress messages
 
 
 # ---------------------------------------------------------------- cells
@@ -63,20 +76,24 @@ def money_format(currency: str, locale: str, decimals: int | None = None) -> str
     return f'"{sym}"{num}' if before else f'{num} "{sym}"'
 
 
-def put(ws, row: int, col: int, value, number_format: str | None = None):
-    """Write one cell.  Strings are always text, never formulas."""
-    cell = ws.cell(row=row, column=col)
+def make_cell(ws, value, number_format: str | None = None):
+    """One cell of ``ws``, to be appended (``ws.append``) to a streaming
+    (write-only) sheet or any other.  Strings are always text, never
+    formulas: a string starting with = + - @ is stored as text with Excel's
+    quote prefix."""
+    from openpyxl.cell import WriteOnlyCell
+
     if value is None or (isinstance(value, float) and value != value):
-        return cell
-    if isinstance(value, pd.Timestamp):
+        value = None
+    elif isinstance(value, pd.Timestamp):
         value = value.date()
-    if isinstance(value, (bool,)):
+    elif isinstance(value, bool):
         value = "yes" if value else "no"
-    if isinstance(value, str):
+    elif isinstance(value, str):
         value = _storable(value)
-    cell.value = value
+    cell = WriteOnlyCell(ws, value)
     if isinstance(value, str):
-        cell.data_type = "s"
+        cell.data_type = "s"          # binding made "=..." a formula: undo it
         if value.startswith(FORMULA_STARTS):
             cell.quotePrefix = True
     elif isinstance(value, (dt.date, dt.datetime)):
@@ -102,11 +119,11 @@ def _storable(text: str) -> str:
     return text
 
 
-def formula(ws, row: int, col: int, text: str, number_format: str | None = None, bold=True):
+def formula_cell(ws, text: str, number_format: str | None = None, bold=True):
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    cell = ws.cell(row=row, column=col)
-    cell.value = text          # our own formula: the only place formulas are written
+    cell = WriteOnlyCell(ws, text)   # our own formula: the only place formulas are written
     if number_format:
         cell.number_format = number_format
     if bold:
@@ -120,28 +137,68 @@ def _col(n: int) -> str:
 
 
 # ---------------------------------------------------------------- sheets
-class _Sheet:
+class SheetGrid:
+    """A small sheet filled cell by cell in any order (totals under the data,
+    formulas beside it), then streamed to its worksheet in one go by
+    :meth:`flush`.  A streaming sheet writes its widths, frozen panes and page
+    properties before its first row: set them before ``flush``.  Works on a
+    write-only workbook's sheet and on an ordinary one."""
+
+    def __init__(self, wb, title: str):
+        self.ws = wb.create_sheet(title)
+        self.cells: dict[int, dict[int, object]] = {}
+
+    def put(self, row: int, col: int, value, number_format: str | None = None):
+        """Write one cell (see :func:`make_cell`: text is never a formula)."""
+        cell = make_cell(self.ws, value, number_format)
+        self.cells.setdefault(row, {})[col] = cell
+        return cell
+
+    def formula(self, row: int, col: int, text: str, number_format: str | None = None,
+                bold=True):
+        cell = formula_cell(self.ws, text, number_format, bold)
+        self.cells.setdefault(row, {})[col] = cell
+        return cell
+
+    def cell(self, row: int, col: int):
+        """The cell at (row, col), an empty one when nothing was written there."""
+        row_cells = self.cells.setdefault(row, {})
+        if col not in row_cells:
+            row_cells[col] = make_cell(self.ws, None)
+        return row_cells[col]
+
+    def value(self, row: int, col: int):
+        cell = self.cells.get(row, {}).get(col)
+        return None if cell is None else cell.value
+
+    @property
+    def max_row(self) -> int:
+        return max(self.cells, default=0)
+
+    def flush(self) -> None:
+        append = self.ws.append
+        for r in range(1, self.max_row + 1):
+            row = self.cells.get(r) or {}
+            append([row.get(c) for c in range(1, max(row, default=0) + 1)])
+        self.cells = {}
+
+
+class _Sheet(SheetGrid):
     """A table sheet: caption, header, rows; remembers widths for autosizing."""
 
     def __init__(self, wb, title: str, caption: str, headers: list[str]):
-        from openpyxl.styles import Alignment, Font, PatternFill
+        from openpyxl.styles import Font
 
-        self.ws = wb.create_sheet(title)
+        super().__init__(wb, title)
         self.headers = headers
         self.widths = [len(str(h)) + 2 for h in headers]
-        put(self.ws, 1, 1, caption).font = Font(italic=True)
-        fill = PatternFill("solid", fgColor="DDE4EE")
-        for j, h in enumerate(headers, 1):
-            c = put(self.ws, HEADER_ROW, j, h)
-            c.font = Font(bold=True)
-            c.fill = fill
-            c.alignment = Alignment(wrap_text=False)
+        self.put(1, 1, caption).font = Font(italic=True)
         self.row = FIRST_ROW
 
     def add(self, values, formats=None) -> int:
         formats = formats or {}
         for j, v in enumerate(values, 1):
-            put(self.ws, self.row, j, v, formats.get(j))
+            self.put(self.row, j, v, formats.get(j))
             if v is not None:
                 n = len(_shown(v))
                 self.widths[j - 1] = max(self.widths[j - 1], min(n + 2, MAX_WIDTH))
@@ -156,27 +213,60 @@ class _Sheet:
     data_last: int | None = None     # last data row, when rows follow it (totals, notes)
 
     def finish(self, freeze: str = "A3"):
-        ws = self.ws
-        for j, w in enumerate(self.widths, 1):
-            ws.column_dimensions[_col(j)].width = max(10, min(w, MAX_WIDTH))
-        ws.freeze_panes = freeze
         last = self.data_last if self.data_last is not None else self.last
-        if not add_table(ws, self.headers, last):
-            ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(self.headers))}{max(last, HEADER_ROW)}"
-        print_setup(ws, title_rows=True)
+        names = table_layout(self.ws, self.headers, self.widths, freeze, last)
+        self.cells[HEADER_ROW] = dict(enumerate(header_cells(self.ws, names), 1))
+        self.flush()
 
 
-def add_table(ws, headers: list[str], last: int) -> bool:
-    """Make rows HEADER_ROW..last an Excel table (filter buttons, banded rows).
-    Header cells become unique, non-empty text, as a table requires.  False
+def header_cells(ws, names: list[str]) -> list:
+    """The header row's cells: bold, shaded, always text."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fill = PatternFill("solid", fgColor="DDE4EE")
+    font = Font(bold=True)
+    cells = []
+    for h in names:
+        c = make_cell(ws, h)
+        c.font = font
+        c.fill = fill
+        c.alignment = Alignment(wrap_text=False)
+        cells.append(c)
+    return cells
+
+
+def table_layout(ws, headers: list[str], widths: list[int], freeze: str, last: int) -> list[str]:
+    """Everything a table sheet sets before its rows are streamed: column
+    widths, frozen panes, an Excel table over rows HEADER_ROW..last (or a
+    filter when there is no data row), landscape print setup with the caption
+    and header rows repeated.  Returns the header names to write (a table's
+    are unique and non-empty)."""
+    for j, w in enumerate(widths, 1):
+        ws.column_dimensions[_col(j)].width = max(10, min(w, MAX_WIDTH))
+    ws.freeze_panes = freeze
+    names = add_table(ws, headers, last)
+    if names is None:
+        names = [str(h) for h in headers]
+        ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(headers))}{max(last, HEADER_ROW)}"
+    print_setup(ws, title_rows=True)
+    return names
+
+
+def add_table(ws, headers: list[str], last: int) -> list[str] | None:
+    """Make rows HEADER_ROW..last an Excel table (filter buttons, banded rows),
+    its columns named by ``headers`` made unique, non-empty text, as a table
+    requires; returns those names, to be written as the header row.  None
     (nothing done) when there is no data row."""
     import re
+    import warnings
 
-    from openpyxl.worksheet.table import Table, TableStyleInfo
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
     if last < FIRST_ROW or not headers:
-        return False
+        return None
     seen: set[str] = set()
+    names = []
     for j, h in enumerate(headers, 1):
         # table column names: one line, at most 255 characters (Excel's limits)
         name = re.sub(r"\s+", " ", _storable(str(h))).strip()[:255] or f"column {j}"
@@ -184,28 +274,33 @@ def add_table(ws, headers: list[str], last: int) -> bool:
         while name.casefold() in seen:
             name, k = f"{base} ({k})", k + 1
         seen.add(name.casefold())
-        cell = ws.cell(row=HEADER_ROW, column=j)
-        if cell.value != name:
-            cell.value = name
-        cell.data_type = "s"
+        names.append(name)
     existing = {t for sheet in ws.parent.worksheets for t in sheet.tables}
     display = "T_" + re.sub(r"\W", "_", ws.title)
     name, k = display, 2
     while name in existing:
         name, k = f"{display}_{k}", k + 1
-    table = Table(displayName=name, ref=f"A{HEADER_ROW}:{_col(len(headers))}{last}")
+    ref = f"A{HEADER_ROW}:{_col(len(headers))}{last}"
+    table = Table(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True,
                                           showColumnStripes=False)
-    ws.add_table(table)
+    # a streaming sheet cannot be read back: its table columns are named here
+    table.tableColumns = [TableColumn(id=j, name=n) for j, n in enumerate(names, 1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    with warnings.catch_warnings():   # "In write-only mode you must add table columns manually"
+        warnings.simplefilter("ignore", UserWarning)
+        ws.add_table(table)
     ws.auto_filter.ref = None
-    return True
+    return names
 
 
 def print_setup(ws, title_rows: bool = False) -> None:
     """Landscape, fit to the page width (as many pages down as needed), the
     caption and header rows repeated on every printed page."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
@@ -229,16 +324,17 @@ def _total_row(sheet: _Sheet, label_col: int, cols: list[int], fmt: str, label=T
     r = sheet.row + 0
     if sheet.data_last is None:
         sheet.data_last = sheet.last
-    put(sheet.ws, r, label_col, label).font = Font(bold=True)
+    sheet.put(r, label_col, label).font = Font(bold=True)
     for c in cols:
         L = _col(c)
         expr = f"=SUM({L}{FIRST_ROW}:{L}{sheet.last})" if sheet.last >= FIRST_ROW else "=0"
-        formula(sheet.ws, r, c, expr, fmt)
+        sheet.formula(r, c, expr, fmt)
     sheet.row += 1
     return r
 
 
-def _matrix_sheet(wb, title, caption, frame: pd.DataFrame, index_name: str, fmt: str):
+def _matrix_sheet(wb, title, caption, frame: pd.DataFrame, index_name: str, fmt: str,
+                  before_finish=None):
     """Index rows × value columns, with a Total column (row SUMs) and a Total
     row (column SUMs)."""
     cols = [str(c) for c in frame.columns]
@@ -246,15 +342,18 @@ def _matrix_sheet(wb, title, caption, frame: pd.DataFrame, index_name: str, fmt:
     n = len(cols)
     for idx, row in frame.iterrows():
         r = sheet.add([str(idx), *row.tolist()], {j: fmt for j in range(2, n + 2)})
-        formula(sheet.ws, r, n + 2, f"=SUM({_col(2)}{r}:{_col(n + 1)}{r})" if n else "=0", fmt)
+        sheet.formula(r, n + 2, f"=SUM({_col(2)}{r}:{_col(n + 1)}{r})" if n else "=0", fmt)
     sheet.widths[n + 1] = max(sheet.widths[n + 1], 18)
     _total_row(sheet, 1, list(range(2, n + 3)), fmt)
+    if before_finish is not None:
+        before_finish(sheet)
     sheet.finish("B3")
     return sheet
 
 
 def _long_sheet(wb, title, caption, frame: pd.DataFrame, money_cols: list[str], fmt: str,
-                total: bool = True, share_of: str | None = None, freeze="B3"):
+                total: bool = True, share_of: str | None = None, freeze="B3",
+                before_finish=None):
     headers = [str(c) for c in frame.columns]
     if share_of:
         headers = [h for h in headers if h != "share"] + ["share"]
@@ -271,22 +370,54 @@ def _long_sheet(wb, title, caption, frame: pd.DataFrame, money_cols: list[str], 
         sc = headers.index("share") + 1
         ac = _col(headers.index(share_of) + 1)
         for r in range(FIRST_ROW, total_row):
-            formula(sheet.ws, r, sc, f"=IF(${ac}${total_row}=0,0,{ac}{r}/${ac}${total_row})",
-                    "0.0%", bold=False)
-        formula(sheet.ws, total_row, sc, f"=SUM({_col(sc)}{FIRST_ROW}:{_col(sc)}{total_row - 1})",
-                "0.0%")
+            sheet.formula(r, sc, f"=IF(${ac}${total_row}=0,0,{ac}{r}/${ac}${total_row})",
+                          "0.0%", bold=False)
+        sheet.formula(total_row, sc, f"=SUM({_col(sc)}{FIRST_ROW}:{_col(sc)}{total_row - 1})",
+                      "0.0%")
+    if before_finish is not None:
+        before_finish(sheet)
     sheet.finish(freeze)
     return sheet
 
 
-def _about_sheet(wb, report: Report, limit: int | None = None):
+def sheet_limit(entries_limit) -> int:
+    """The rows an Entries or Sources sheet may hold: ``entries_limit`` (None:
+    all), never more than Excel's 1,048,576 rows less the caption, header and
+    total rows."""
+    most = EXCEL_MAX_ROWS - FIRST_ROW
+    return most if entries_limit is None else min(int(entries_limit), most)
+
+
+def sheet_cuts(report: Report, entries_limit) -> list[tuple[str, str]]:
+    """(sheet, note) for each of the Entries and Sources sheets that cannot
+    hold every row at ``entries_limit``: what the About sheet and the command
+    say.  A sheet cut by Excel's own row limit says so."""
+    limit = sheet_limit(entries_limit)
+    cuts = []
+    for sheet_name, table, what, csv_name in _CUT_TABLES(report):
+        n = len(table)
+        if n > limit:
+            note = sheet_limit_note(limit, n, what, csv_name)
+            if entries_limit is None or int(entries_limit) > limit:
+                note += (f" Excel holds at most {EXCEL_MAX_ROWS:,} rows a sheet "
+                         f"({limit:,} rows of data under the caption and header).")
+            cuts.append((sheet_name, note))
+    return cuts
+
+
+def _CUT_TABLES(report: Report):
+    return (("Entries", report.entries, "rows (one per entry and purpose)", "entries.csv"),
+            ("Sources", report.sources, "citations", "sources.csv"))
+
+
+def _about_sheet(wb, report: Report, entries_limit=None):
     from openpyxl.styles import Alignment, Font
 
-    ws = wb.active
-    ws.title = "About"
+    g = SheetGrid(wb, "About")
+    ws = g.ws
     o = report.options
     title = o.title or f"{report.ledger_name}: funding by funder and purpose"
-    put(ws, 1, 1, title).font = Font(bold=True, size=14)
+    g.put(1, 1, title).font = Font(bold=True, size=14)
     rows = [
         ("Ledger", report.ledger_name),
         ("Generated", report.generated.strftime("%Y-%m-%d %H:%M UTC")),
@@ -299,37 +430,34 @@ def _about_sheet(wb, report: Report, limit: int | None = None):
         ("Entries reported", str(report.entries["id"].nunique())),
         ("Counted in totals", str(report.frame.loc[report.frame["primary"], "id"].nunique())),
     ]
-    for sheet_name, table, what, csv_name in (
-            ("Entries", report.entries, "rows (one per entry and purpose)", "entries.csv"),
-            ("Sources", report.sources, "citations", "sources.csv")):
-        n = len(table)
-        if limit is not None and n > limit:
-            rows.append((f"{sheet_name} sheet", sheet_limit_note(limit, n, what, csv_name)))
-        else:
-            rows.append((f"{sheet_name} sheet", f"all {n:,} {what}"))
+    cuts = dict(sheet_cuts(report, entries_limit))
+    for sheet_name, table, what, _csv in _CUT_TABLES(report):
+        rows.append((f"{sheet_name} sheet", cuts.get(sheet_name, f"all {len(table):,} {what}")))
     r = 3
+    bold = Font(bold=True)
     for k, v in rows:
-        put(ws, r, 1, k).font = Font(bold=True)
-        put(ws, r, 2, v)
+        g.put(r, 1, k).font = bold
+        g.put(r, 2, v)
         r += 1
     r += 1
-    put(ws, r, 1, "Notes").font = Font(bold=True)
+    g.put(r, 1, "Notes").font = bold
     r += 1
     for note in report.notes:
-        c = put(ws, r, 2, note)
+        c = g.put(r, 2, note)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         ws.row_dimensions[r].height = 15 * (1 + len(note) // 95)
         r += 1
     r += 1
-    put(ws, r, 1, "Sheets").font = Font(bold=True)
+    g.put(r, 1, "Sheets").font = bold
     r += 1
     for name, what in SHEET_GUIDE:
-        put(ws, r, 1, name)
-        put(ws, r, 2, what)
+        g.put(r, 1, name)
+        g.put(r, 2, what)
         r += 1
     ws.column_dimensions["A"].width = 32
     ws.column_dimensions["B"].width = 110
     print_setup(ws)
+    g.flush()
 
 
 SHEET_GUIDE = [
@@ -354,59 +482,97 @@ def _tree_sheet(wb, title, caption, tree: pd.DataFrame, fmt: str):
     sheet = _Sheet(wb, title, caption, ["account", "level", "amount", "currency"])
     for row in tree.itertuples(index=False):
         r = sheet.add([row.account, int(row.level), row.amount, row.currency], {3: fmt})
-        sheet.ws.cell(row=r, column=1).alignment = Alignment(indent=int(row.level) - 1)
+        sheet.cell(r, 1).alignment = Alignment(indent=int(row.level) - 1)
     sheet.finish("A3")
     return sheet
 
 
-def _append_frame(sheet: _Sheet, frame: pd.DataFrame, formats: dict[int, object]) -> None:
-    """Append ``frame``'s rows below the header in bulk (``ws.append``), with
-    the same guarantees as :func:`put`: text is text (formula-like strings get
-    ``data_type = "s"`` and the quote prefix), control characters and
-    over-long text made storable, NaN/None left empty.  The checks are
-    vectorised; only the cells that need a fix are touched one by one.
+# ------------------------------------------------------- streamed sheets
+class _Streamed:
+    """What the charts and callers need to know of a streamed table sheet."""
 
-    ``formats``: column number → a number format, or a Series of formats per
-    row (e.g. the original currency's)."""
-    ws = sheet.ws
-    first = sheet.row
-    n = len(frame)
-    if n == 0:
-        return
-    cols, risky = [], []
+    def __init__(self, ws, headers: list[str], data_last: int):
+        self.ws, self.headers, self.data_last = ws, headers, data_last
+        self.last = data_last
+
+
+def _frame_columns(frame: pd.DataFrame, formats: dict[int, object], widths: list[int]):
+    """``frame``'s columns as object arrays ready to stream (None for a
+    missing value; text made storable), with a mask per text column of the
+    cells that start like a formula (to be stored as text with the quote
+    prefix), and the widths widened to the data (first 5,000 rows).  The
+    checks are vectorised; only the cells that need a fix are touched one by
+    one."""
+    import numpy as np
+
+    cols, risky = [], {}
     for j, name in enumerate(frame.columns, 1):
         s = frame[name]
         vals = s.astype(object).where(s.notna(), None)
-        text = vals.where(vals.map(type) == str)
-        if text.notna().any():
+        is_text = vals.map(type) == str
+        if is_text.any():
+            text = vals.where(is_text)
             bad = text.str.contains(_ILLEGAL, regex=True, na=False) | \
                 (text.str.len() > EXCEL_MAX_CHARS)
             if bad.any():
                 vals = vals.copy()
                 vals[bad] = text[bad].map(_storable)
-                text = vals.where(vals.map(type) == str)
+                text = vals.where(is_text)
             f = text.str.match(_FORMULA_RE, na=False).to_numpy()
-            risky += [(first + int(i), j) for i in f.nonzero()[0]]
+            if f.any():
+                risky[j - 1] = f
+            vals = vals.where(text != "", None)       # an empty text is an empty cell
             width = _max_len(text.head(5_000).str.len())
-        elif name in formats:
+        elif name in formats or j in formats:
             width = 16
         else:
             width = _max_len(vals.head(5_000).map(lambda v: len(_shown(v)) if v is not None else 0))
-        sheet.widths[j - 1] = max(sheet.widths[j - 1], min(width + 2, MAX_WIDTH))
+        widths[j - 1] = max(widths[j - 1], min(width + 2, MAX_WIDTH))
         cols.append(vals.to_numpy())
-    append = ws.append
-    for row in zip(*cols):
-        append(row)
-    for r, c in risky:
-        cell = ws.cell(row=r, column=c)
-        cell.data_type = "s"
-        cell.quotePrefix = True
+    any_risky = np.zeros(len(frame), dtype=bool)
+    for m in risky.values():
+        any_risky |= m
+    return cols, risky, any_risky
+
+
+def _stream_rows(ws, frame: pd.DataFrame, formats: dict[int, object], widths: list[int],
+                 special=None):
+    """The rows of ``frame`` as lists ready for ``ws.append``, with the
+    guarantees of :func:`make_cell` (text is text, formula-like text gets the
+    quote prefix, control characters and over-long text made storable, NaN /
+    None left empty).  ``formats``: column number → a number format, or a
+    Series of formats per row (e.g. the original currency's).  ``special``:
+    ``(column number, mask, fn)``: ``fn(cell)`` styles that column's cell on
+    the rows of ``mask`` (e.g. a link).  Computes the widths first (before any
+    row is written, as a streaming sheet needs)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cols, risky, any_risky = _frame_columns(frame, formats, widths)
+    fmt_cols = []
     for c, fmt in formats.items():
-        fmts = fmt.to_numpy() if isinstance(fmt, pd.Series) else None
-        for k, (cell,) in enumerate(ws.iter_rows(min_row=first, max_row=first + n - 1,
-                                                 min_col=c, max_col=c)):
-            cell.number_format = fmts[k] if fmts is not None else fmt
-    sheet.row = first + n
+        per_row = isinstance(fmt, pd.Series)
+        fmt_cols.append((c - 1, fmt.to_numpy() if per_row else fmt, per_row))
+    risky_items = list(risky.items())
+    special_col, special_mask, special_fn = special if special else (None, None, None)
+
+    def rows():
+        for i, row in enumerate(zip(*cols)):
+            row = list(row)
+            for j, fmt, per_row in fmt_cols:
+                v = row[j]
+                if v is not None:
+                    cell = WriteOnlyCell(ws, v)
+                    cell.number_format = fmt[i] if per_row else fmt
+                    row[j] = cell
+            if any_risky[i]:
+                for j, mask in risky_items:
+                    if mask[i]:
+                        row[j] = make_cell(ws, row[j])
+            if special_col is not None and special_mask[i]:
+                cell = row[special_col - 1] = make_cell(ws, row[special_col - 1])
+                special_fn(cell)
+            yield row
+    return rows()
 
 
 def _max_len(lengths: pd.Series) -> int:
@@ -424,10 +590,44 @@ def sheet_limit_note(shown: int, total: int, what: str, csv_name: str) -> str:
             f"(and {csv_name.replace('.csv', '.parquet')}) beside this workbook.")
 
 
-def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
+def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dict,
+                  freeze: str, widths: list[int] | None = None, special=None,
+                  after=None, progress=None) -> _Streamed:
+    """A table sheet streamed row by row: caption, header, ``part``'s rows,
+    then the rows ``after(ws)`` gives (lists of cells, e.g. a total)."""
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(title)
+    headers = [str(c) for c in part.columns]
+    widths = widths or [len(h) + 2 for h in headers]
+    rows = _stream_rows(ws, part, formats, widths, special)   # widths first
+    last = FIRST_ROW + len(part) - 1
+    names = table_layout(ws, headers, widths, freeze, last)
+    cap = make_cell(ws, caption)
+    cap.font = Font(italic=True)
+    ws.append([cap])
+    ws.append(header_cells(ws, names))
+    append = ws.append
+    if progress is None or len(part) < PROGRESS_EVERY:
+        for row in rows:
+            append(row)
+    else:                      # a long sheet takes minutes: say how far it is
+        n = len(part)
+        for i, row in enumerate(rows, 1):
+            append(row)
+            if i % PROGRESS_EVERY == 0:
+                progress.step(f"writing the workbook: {title} sheet, {i:,} of {n:,} rows")
+    for row in after(ws) if after else ():
+        append(row)
+    return _Streamed(ws, headers, last)
+
+
+def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
+    from openpyxl.styles import Font
+
     e = report.entries
     total = len(e)
-    shown = total if limit is None else min(total, limit)
+    shown = min(total, limit)
     cut = shown < total
     headers = list(e.columns)
     caption = (f"One row per entry and purpose; 'normalised' in {report.basis_text()}. "
@@ -437,7 +637,6 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
                                     "entries.csv")
                    + " No total on this sheet: a sum over the rows shown would not be the "
                    "ledger's; the totals are on the Summary sheet. " + caption)
-    sheet = _Sheet(wb, "Entries", caption, headers)
     part = e.iloc[:shown]
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
@@ -448,56 +647,65 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int | None = None):
         except Exception:
             formats_by_cur[c] = "#,##0.00"
     orig_fmt = part["original currency"].astype(object).map(formats_by_cur)
-    _append_frame(sheet, part, {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"})
-    from openpyxl.styles import Font
-    r = sheet.row
-    sheet.data_last = sheet.last
-    if cut:
-        put(sheet.ws, r, 1, f"Only {shown:,} of {total:,} rows shown: no total here (see the "
-            f"Summary sheet, or sum the counted rows of entries.csv)").font = Font(bold=True)
-    else:
+
+    def total_row(ws) -> list:
+        last_data = FIRST_ROW + shown - 1
+        if cut:
+            label = make_cell(ws, f"Only {shown:,} of {total:,} rows shown: no total here (see "
+                                  f"the Summary sheet, or sum the counted rows of entries.csv)")
+            label.font = Font(bold=True)
+            return [label]
         counted = _col(headers.index("counted") + 1)
         L = _col(norm)
-        put(sheet.ws, r, 1, "Total counted (counted = yes)").font = Font(bold=True)
-        last = max(sheet.last, FIRST_ROW)
-        formula(sheet.ws, r, norm,
-                f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})',
-                fmt)
-    sheet.row += 1
-    sheet.widths[headers.index("quotes")] = MAX_WIDTH
-    sheet.finish("B3")
-    return sheet
+        label = make_cell(ws, "Total counted (counted = yes)")
+        label.font = Font(bold=True)
+        last = max(last_data, FIRST_ROW)
+        return [label] + [None] * (norm - 2) + [formula_cell(
+            ws, f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})',
+            fmt)]
+
+    widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
+    return _stream_table(wb, "Entries", caption, part,
+                         {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
+                         "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
 
 
-def _sources_sheet(wb, report: Report, limit: int | None = None):
+def _quotes_wide(widths: list[int], headers: list[str]) -> list[int]:
+    if "quotes" in headers:
+        widths[headers.index("quotes")] = MAX_WIDTH
+    return widths
+
+
+def _sources_sheet(wb, report: Report, limit: int, progress=None):
     from openpyxl.styles import Font
 
     s = report.sources
     total = len(s)
-    shown = total if limit is None else min(total, limit)
+    shown = min(total, limit)
     caption = "Every citation behind the figures, with the quote that carries each figure."
     if shown < total:
         caption = sheet_limit_note(shown, total, "citations", "sources.csv") + " " + caption
-    sheet = _Sheet(wb, "Sources", caption, list(s.columns))
     part = s.iloc[:shown]
     url_col = list(s.columns).index("url") + 1
-    first = sheet.row
-    _append_frame(sheet, part, {})
     urls = part["url"].astype(object)
     linked = urls.map(lambda u: isinstance(u, str) and u.startswith(("http://", "https://")))
-    for k in linked.to_numpy().nonzero()[0]:
-        cell = sheet.ws.cell(row=first + int(k), column=url_col)
-        cell.hyperlink = urls.iloc[k]
-        cell.font = Font(color="0563C1", underline="single")
-    sheet.finish("B3")
-    return sheet
+    font = Font(color="0563C1", underline="single")
+
+    def link(cell):
+        cell.hyperlink = cell.value
+        cell.font = font
+
+    return _stream_table(wb, "Sources", caption, part, {}, "B3",
+                         special=(url_col, linked.to_numpy(dtype=bool), link),
+                         progress=progress)
 
 
 def _charts_sheet(wb, charts: dict):
     from openpyxl.drawing.image import Image
 
-    ws = wb.create_sheet("Charts")
-    put(ws, 1, 1, "Charts (also saved beside this workbook as PNG and SVG)")
+    g = SheetGrid(wb, "Charts")
+    ws = g.ws
+    g.put(1, 1, "Charts (also saved beside this workbook as PNG and SVG)")
     anchor_row = 3
     for name, files in charts.items():
         png = files.get("png") if isinstance(files, dict) else files
@@ -506,6 +714,8 @@ def _charts_sheet(wb, charts: dict):
         img = Image(str(png))
         ws.add_image(img, f"A{anchor_row}")
         anchor_row += int(img.height / 20) + 3
+    print_setup(ws)
+    g.flush()
     return ws
 
 
@@ -615,28 +825,32 @@ def _shade_projected(sheet: _Sheet, ncols: int) -> None:
     fill = PatternFill("lightUp", fgColor="D9CCEE", bgColor="F4F0FA")
     last = sheet.data_last if sheet.data_last is not None else sheet.last
     for r in range(FIRST_ROW, last + 1):
-        cell = sheet.ws.cell(row=r, column=1)
-        if isinstance(cell.value, str) and cell.value.endswith("(projected)"):
+        v = sheet.value(r, 1)
+        if isinstance(v, str) and v.endswith("(projected)"):
             for c in range(1, ncols + 1):
-                sheet.ws.cell(row=r, column=c).fill = fill
-                sheet.ws.cell(row=r, column=c).font = Font(italic=True)
+                cell = sheet.cell(r, c)
+                cell.fill = fill
+                cell.font = Font(italic=True)
 
 
 # ---------------------------------------------------------------- workbook
 def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
-                   entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto"):
-    """The openpyxl ``Workbook`` for ``report`` (not saved).  The Entries and
-    Sources sheets hold at most ``entries_limit`` rows (None: all, up to
-    Excel's row limit), with a note when cut."""
+                   entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto",
+                   progress=None):
+    """The openpyxl write-only ``Workbook`` for ``report``, its sheets streamed
+    (not saved yet: ``wb.save(path)``).  The Entries and Sources sheets hold
+    at most ``entries_limit`` rows (None: all, up to Excel's row limit), with
+    a note when cut.  ``extra_sheets`` callables get the write-only workbook:
+    they add a sheet with ``wb.create_sheet`` and ``ws.append`` (see
+    :class:`SheetGrid`)."""
     from openpyxl import Workbook
 
     o = report.options
     fmt = money_format(o.currency, o.locale)
     cap = f"Amounts in {report.basis_text()}."
-    wb = Workbook()
-    limit = EXCEL_MAX_ROWS - FIRST_ROW if entries_limit is None else \
-        min(int(entries_limit), EXCEL_MAX_ROWS - FIRST_ROW)
-    _about_sheet(wb, report, limit)
+    wb = Workbook(write_only=True)
+    limit = sheet_limit(entries_limit)
+    _about_sheet(wb, report, entries_limit)
     made = {}
     if report.matrix.empty:
         _Sheet(wb, "Summary", cap + " Nothing counted.", ["purpose", TOTAL]).finish()
@@ -653,25 +867,30 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
         by_year = report.by_year
         if report.projected:   # shown, not only stated: the rows say so
             by_year = by_year.rename(index={y: f"{y} (projected)" for y in report.projected})
+        shade = (lambda sheet: _shade_projected(sheet, len(report.by_year.columns) + 2)) \
+            if report.projected else None
         made["By year"] = _matrix_sheet(
             wb, "By year", f"Money falling in each of the {report.year_label}, "
             f"{o.currency}, totals spread over each period by days"
             + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
             + (f". Years marked (projected), shaded: after {report.last_bounded}, the last year "
                f"any bounded pledge reaches; they hold only open-ended 'a year' pledges"
-               if report.projected else "") + ".", by_year, "year", fmt)
-        if report.projected:
-            _shade_projected(made["By year"], len(report.by_year.columns) + 2)
+               if report.projected else "") + ".", by_year, "year", fmt, before_finish=shade)
     st = report.by_status
-    sheet = made["By status"] = _long_sheet(
+
+    def outstanding(sheet):   # outstanding = total − paid, live
+        if st.empty:
+            return
+        cols = list(st.columns)
+        t, p = (_col(cols.index(c) + 1) for c in ("total", "paid"))
+        for r in range(FIRST_ROW, sheet.last):
+            sheet.formula(r, cols.index("outstanding") + 1, f"={t}{r}-{p}{r}", fmt, bold=False)
+
+    made["By status"] = _long_sheet(
         wb, "By status", cap + " paid = disbursed or spent (including entries that disburse "
         "another); outstanding = total − paid.", st,
-        ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt)
-    if not st.empty:   # outstanding = total − paid, live
-        cols = list(st.columns)
-        t, p, o_ = (_col(cols.index(c) + 1) for c in ("total", "paid", "outstanding"))
-        for r in range(FIRST_ROW, sheet.last):
-            formula(sheet.ws, r, cols.index("outstanding") + 1, f"={t}{r}-{p}{r}", fmt, bold=False)
+        ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt,
+        before_finish=outstanding)
     comp = report.comparison.drop(index=TOTAL, errors="ignore")
     if comp.empty:
         _Sheet(wb, "Comparison", cap + " Nothing to compare.", ["purpose"]).finish()
@@ -682,8 +901,9 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
                 report.funder_tree, fmt)
     _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
                 report.purpose_tree, fmt)
-    _entries_sheet(wb, report, fmt, limit)
-    _sources_sheet(wb, report, limit)
+    with gc_paused():
+        _entries_sheet(wb, report, fmt, limit, progress)
+        _sources_sheet(wb, report, limit, progress)
     native_charts(report, made, scale)
     if charts:
         _charts_sheet(wb, charts)
@@ -701,23 +921,24 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
 
 def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,
                    entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                   full_tables: bool = True, scale: str = "auto") -> Path:
+                   full_tables: bool = True, scale: str = "auto", progress=None) -> Path:
     """Write the report workbook to ``path`` atomically; returns the path.
 
-    When the Entries or Sources sheet is cut at ``entries_limit`` rows, the
-    full tables are written beside the workbook (``write_full_tables``:
-    entries.csv/.parquet, sources.csv/.parquet), as the sheets' notes say;
-    ``full_tables=False`` when the caller writes them itself."""
+    When the Entries or Sources sheet is cut (at ``entries_limit`` rows, or
+    at Excel's row limit), the full tables are written beside the workbook
+    (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet), as
+    the sheets' notes say; ``full_tables=False`` when the caller writes them
+    itself.  ``progress`` (``reports.progress.Progress``) hears how far a
+    long Entries or Sources sheet is."""
     from ledger.atomic import atomic_path
 
-    with gc_paused():
-        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale)
     path = Path(path)
-    if full_tables and entries_limit is not None and \
-            max(len(report.entries), len(report.sources)) > entries_limit:
+    if full_tables and sheet_cuts(report, entries_limit):
         write_full_tables(report, path.parent)
-    with atomic_path(path) as tmp, gc_paused():
-        wb.save(tmp)
+    with atomic_path(path) as tmp:
+        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale, progress)
+        with gc_paused():
+            wb.save(tmp)
     return path
 
 

@@ -200,9 +200,9 @@ def test_extra_sheets_hook(tmp_path, report):
     assert wb["Audit"]["A3"].value == "=quote" and wb["Audit"]["A3"].data_type == "s"
 
 
-def test_native_charts_draw_from_the_sheets_cells(report):
+def test_native_charts_draw_from_the_sheets_cells(report, tmp_path):
     from reports.workbook import build_workbook
-    wb = build_workbook(report)
+    wb = build_workbook(report)      # streaming: rows written, charts not yet
     ws = wb["By purpose"]
     (chart,) = ws._charts
     n = len(report.by_purpose)
@@ -218,6 +218,8 @@ def test_native_charts_draw_from_the_sheets_cells(report):
     (chart,) = wb["Summary"]._charts
     assert len(chart.series) == len(report.matrix.columns)
     assert len(wb["By year"]._charts) == 1 and len(wb["By status"]._charts) == 1
+    wb.save(tmp_path / "charts.xlsx")   # a write-only workbook is finished by its one save
+    assert len(openpyxl.load_workbook(tmp_path / "charts.xlsx")["By purpose"]._charts) == 1
 
 
 def test_projected_years_marked_in_the_workbook(example_ledger, tmp_path):

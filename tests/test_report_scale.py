@@ -170,3 +170,139 @@ def test_generated_ledger_cut_report_agrees_with_its_full_table(tmp_path, run_cl
     whole = report.frame.set_index(["id", "purpose"])["value_minor"].astype("int64")
     assert parts.reindex(whole.index).equals(whole)
     assert re.search(r"Showing 50 of [\d,]+ rows", wb["Entries"]["A1"].value)
+
+
+# ------------------------------------------------ --entries-sheet-limit
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("gen") / "g"
+    _generate(folder, 400, seed=5)
+    report = build_report(ledger.load(folder), ReportOptions())
+    return folder, report
+
+
+def _about(wb) -> dict:
+    return {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True)
+            if r[0]}
+
+
+def test_sheet_limit_all_writes_every_row_with_its_live_total(generated, tmp_path, run_cli):
+    folder, report = generated
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "r",
+                           "--entries-sheet-limit", "all")
+    assert code == 0, err
+    assert "Entries sheet" not in err and "Sources sheet" not in err    # nothing cut
+    wb = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx")
+    ws = wb["Entries"]
+    ids = [r[0] for r in ws.iter_rows(min_row=3, values_only=True)]
+    n = len(report.entries)
+    assert ids[:n] == list(report.entries["id"]) and ids[n] == "Total counted (counted = yes)"
+    col = [c.value for c in ws[2]].index("normalised") + 1
+    assert recalc(ws, ws.cell(3 + n, col).coordinate) == sum(report.summary["amount"],
+                                                             Decimal(0))
+    (table,) = ws.tables.values()
+    assert table.ref.endswith(str(2 + n))
+    about = _about(wb)
+    assert about["Entries sheet"] == f"all {n:,} rows (one per entry and purpose)"
+    assert about["Sources sheet"] == f"all {len(report.sources):,} citations"
+    assert len(list(wb["Sources"].iter_rows(min_row=3))) == len(report.sources)
+
+
+def test_sheet_limit_beyond_excel_rows_is_cut_with_a_note_and_full_tables(
+        generated, tmp_path, run_cli, monkeypatch):
+    """Excel's 1,048,576 rows a sheet, scaled down to 100 so that a small
+    generated ledger crosses it: 'all' (or a larger N) fills the sheet to the
+    limit, and the About sheet, the sheet's caption and stderr say why, and
+    where the full table is."""
+    import reports.workbook as workbook
+    folder, report = generated
+    monkeypatch.setattr(workbook, "EXCEL_MAX_ROWS", 100)
+    n, n_src = len(report.entries), len(report.sources)
+    assert n > 97 and n_src > 97
+    for limit in ("all", "5000"):
+        out = tmp_path / f"r-{limit}"
+        code, _, err = run_cli("report", folder, "--out", out, "--entries-sheet-limit", limit)
+        assert code == 0, err
+        wb = openpyxl.load_workbook(out / "report.xlsx")
+        ws = wb["Entries"]
+        data = [r[0] for r in ws.iter_rows(min_row=3, values_only=True)]
+        assert data[:97] == list(report.entries["id"][:97]) and len(data) == 98   # + its note
+        assert ws.max_row <= 100
+        about = _about(wb)
+        for sheet, total, what in (("Entries", n, "rows"), ("Sources", n_src, "citations")):
+            note = about[f"{sheet} sheet"]
+            assert f"Showing 97 of {total:,} {what}" in note and "Excel holds at most 100 rows" in note
+            assert f"note: the workbook's {sheet} sheet: showing 97 of {total:,}" in err
+        assert f"Showing 97 of {n:,}" in ws["A1"].value
+        assert [r["id"] for r in _csv_rows(out / "entries.csv")] == list(report.entries["id"])
+        assert len(_csv_rows(out / "sources.csv")) == n_src
+
+
+def test_sheet_limit_a_number_cuts_and_says_so_on_stderr(generated, tmp_path, run_cli):
+    folder, report = generated
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "r",
+                           "--entries-sheet-limit", "5_00")
+    n = len(report.entries)
+    assert code == 0, err
+    assert n < 500 < len(report.sources)
+    assert "Entries sheet" not in err                        # 500 rows hold them all
+    assert f"note: the workbook's Sources sheet: showing 500 of {len(report.sources):,}" in err
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "s",
+                           "--entries-sheet-limit", "10")
+    assert code == 0
+    assert f"note: the workbook's Entries sheet: showing 10 of {n:,} rows" in err
+    assert "entries.csv" in err and "Excel holds" not in err
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "many", ""])
+def test_sheet_limit_refuses_what_is_not_a_row_count(generated, tmp_path, run_cli, bad):
+    folder, _ = generated
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "r", "--entries-sheet-limit", bad)
+    assert code == 2
+    assert "--entries-sheet-limit" in err and repr(bad) in err
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_long_sheet_reports_its_progress(generated, tmp_path, monkeypatch):
+    import io
+
+    import reports.workbook as workbook
+    from reports.progress import Progress
+    _, report = generated
+    monkeypatch.setattr(workbook, "PROGRESS_EVERY", 100)
+    stream = io.StringIO()
+    workbook.write_workbook(tmp_path / "p.xlsx", report, entries_limit=None,
+                            progress=Progress("report", stream=stream, enabled=True))
+    said = stream.getvalue()
+    n, n_src = len(report.entries), len(report.sources)
+    for k in range(100, n + 1, 100):
+        assert f"Entries sheet, {k:,} of {n:,} rows" in said
+    assert f"Sources sheet, 500 of {n_src:,} rows" in said
+
+
+def test_libreoffice_recalculates_the_streamed_entries_total(generated, tmp_path, run_cli):
+    """The streamed Entries sheet's SUMIF (written without a cached value)
+    recalculates in LibreOffice to the ledger's total."""
+    import shutil
+    import subprocess
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed; the SUMIF is recalculated in "
+                    "Python by test_sheet_limit_all_writes_every_row_with_its_live_total")
+    folder, report = generated
+    code, _, err = run_cli("report", folder, "--out", tmp_path / "r",
+                           "--entries-sheet-limit", "all")
+    assert code == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx", read_only=True)
+    sheet_no = wb.sheetnames.index("Entries") + 1
+    subprocess.run([soffice, "--headless", "--convert-to",
+                    f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+                    f"{sheet_no}", "--outdir", str(tmp_path), str(tmp_path / "r" / "report.xlsx")],
+                   check=True, timeout=300, capture_output=True)
+    out = next(tmp_path.glob("report*Entries*.csv"), None) or tmp_path / "report.csv"
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    headers = rows[1]
+    (total,) = [r for r in rows if r and r[0] == "Total counted (counted = yes)"]
+    shown = total[headers.index("normalised")]
+    assert Decimal(re.sub(r"[^\d.]", "", shown)) == sum(report.summary["amount"], Decimal(0))
+    assert len(rows) == 2 + len(report.entries) + 1
