@@ -397,7 +397,9 @@ def sheet_cuts(report: Report, entries_limit) -> list[tuple[str, str]]:
     for sheet_name, table, what, csv_name in _CUT_TABLES(report):
         n = len(table)
         if n > limit:
-            note = sheet_limit_note(limit, n, what, csv_name)
+            which = WHICH_ROWS[sheet_name] if (sheet_name == "Entries"
+                                               or len(report.entries) > limit) else ""
+            note = sheet_limit_note(limit, n, what, csv_name, which)
             if entries_limit is None or int(entries_limit) > limit:
                 note += (f" Excel holds at most {EXCEL_MAX_ROWS:,} rows a sheet "
                          f"({limit:,} rows of data under the caption and header).")
@@ -408,6 +410,11 @@ def sheet_cuts(report: Report, entries_limit) -> list[tuple[str, str]]:
 def _CUT_TABLES(report: Report):
     return (("Entries", report.entries, "rows (one per entry and purpose)", "entries.csv"),
             ("Sources", report.sources, "citations", "sources.csv"))
+
+
+# which rows a cut sheet keeps (said in its caption, on the About sheet and on stderr)
+WHICH_ROWS = {"Entries": "the largest by normalised amount, in the table's order",
+              "Sources": "those of the entries on the Entries sheet first"}
 
 
 def _about_sheet(wb, report: Report, entries_limit=None):
@@ -584,10 +591,11 @@ _ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _FORMULA_RE = r"[=+\-@]"
 
 
-def sheet_limit_note(shown: int, total: int, what: str, csv_name: str) -> str:
-    """The note on a cut sheet and on the About sheet."""
-    return (f"Showing {shown:,} of {total:,} {what}; the full table is in {csv_name} "
-            f"(and {csv_name.replace('.csv', '.parquet')}) beside this workbook.")
+def sheet_limit_note(shown: int, total: int, what: str, csv_name: str, which: str = "") -> str:
+    """The note on a cut sheet and on the About sheet; ``which``: the rows kept."""
+    return (f"Showing {shown:,} of {total:,} {what}{', ' + which if which else ''}; the full "
+            f"table is in {csv_name} (and {csv_name.replace('.csv', '.parquet')}) beside this "
+            f"workbook.")
 
 
 def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dict,
@@ -622,6 +630,18 @@ def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dic
     return _Streamed(ws, headers, last)
 
 
+def largest_rows(entries: pd.DataFrame, n: int):
+    """Positions of the ``n`` rows with the largest normalised amounts, in the
+    table's order: the rows a cut Entries sheet keeps (the page's rule).  The
+    amounts are only ranked here, never summed."""
+    import numpy as np
+
+    size = pd.to_numeric(entries["normalised"], errors="coerce").abs().fillna(-1).to_numpy()
+    if n >= len(size):
+        return np.arange(len(size))
+    return np.sort(np.argsort(-size, kind="stable")[:n])
+
+
 def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
     from openpyxl.styles import Font
 
@@ -634,10 +654,10 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
                f"Rows with counted = no are linked to another entry and left out of totals.")
     if cut:
         caption = (sheet_limit_note(shown, total, "rows (one per entry and purpose)",
-                                    "entries.csv")
+                                    "entries.csv", WHICH_ROWS["Entries"])
                    + " No total on this sheet: a sum over the rows shown would not be the "
                    "ledger's; the totals are on the Summary sheet. " + caption)
-    part = e.iloc[:shown]
+    part = e.iloc[largest_rows(e, shown)] if cut else e
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
     formats_by_cur = {}
@@ -683,9 +703,15 @@ def _sources_sheet(wb, report: Report, limit: int, progress=None):
     total = len(s)
     shown = min(total, limit)
     caption = "Every citation behind the figures, with the quote that carries each figure."
+    part, which = s, ""
+    if len(report.entries) > limit:     # the Entries sheet is cut: its entries' citations first
+        on_sheet = set(report.entries["id"].iloc[largest_rows(report.entries, limit)])
+        mine = s["entry"].isin(on_sheet).to_numpy()
+        part, which = pd.concat([s[mine], s[~mine]]), WHICH_ROWS["Sources"]
     if shown < total:
-        caption = sheet_limit_note(shown, total, "citations", "sources.csv") + " " + caption
-    part = s.iloc[:shown]
+        caption = (sheet_limit_note(shown, total, "citations", "sources.csv", which) + " "
+                   + caption)
+    part = part.iloc[:shown]
     url_col = list(s.columns).index("url") + 1
     urls = part["url"].astype(object)
     linked = urls.map(lambda u: isinstance(u, str) and u.startswith(("http://", "https://")))

@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import ledger
@@ -62,12 +63,18 @@ def test_cut_entries_sheet_says_so_and_holds_the_limit(cut):
     note = ws["A1"].value
     assert f"Showing 3 of {n}" in note and "entries.csv" in note
     data = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] in set(report.entries["id"])]
-    assert [r[0] for r in data] == list(report.entries["id"][:3])
+    size = pd.to_numeric(report.entries["normalised"]).abs()
+    largest = report.entries["id"][size.nlargest(3).index.sort_values()]
+    assert [r[0] for r in data] == list(largest)     # the 3 largest, in the table's order
+    assert "the largest by normalised amount" in note
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
     assert f"Showing 3 of {n}" in about["Entries sheet"] and "entries.csv" in about["Entries sheet"]
     n_src = len(report.sources)
     assert f"of {n_src} citations" in about["Sources sheet"]
     assert f"Showing 3 of {n_src}" in wb["Sources"]["A1"].value
+    cited = [r[-1] for r in wb["Sources"].iter_rows(min_row=3, values_only=True)
+             if r[-1] in set(report.entries["id"])]
+    assert cited and set(cited) <= set(largest)      # the citations of the entries shown
 
 
 def test_cut_sheet_has_no_partial_sumif_and_totals_still_match(cut):
@@ -125,7 +132,7 @@ def test_hostile_text_past_the_cut_stays_inert_in_the_csv(tmp_path):
     from reports.workbook import write_workbook
     evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "@SUM(A1)", "-cmd", "fine"]
     entries = tuple(Entry(id=f"e{i}", date=__import__("datetime").date(2015, 1, 1), funder="F",
-                          purpose="P", amount=Decimal(10 + i), currency="GBP", amount_text=q,
+                          purpose="P", amount=Decimal(100 - i), currency="GBP", amount_text=q,
                           sources=(Citation("d1", q),)) for i, q in enumerate(evil))
     r = build_report(ledger.Ledger(entries, {}, {}, None), ReportOptions())
     wb = openpyxl.load_workbook(write_workbook(tmp_path / "x.xlsx", r, entries_limit=2))
@@ -226,7 +233,9 @@ def test_sheet_limit_beyond_excel_rows_is_cut_with_a_note_and_full_tables(
         wb = openpyxl.load_workbook(out / "report.xlsx")
         ws = wb["Entries"]
         data = [r[0] for r in ws.iter_rows(min_row=3, values_only=True)]
-        assert data[:97] == list(report.entries["id"][:97]) and len(data) == 98   # + its note
+        size = pd.to_numeric(report.entries["normalised"]).abs()
+        largest = list(report.entries["id"][size.nlargest(97).index.sort_values()])
+        assert data[:97] == largest and len(data) == 98   # + its note
         assert ws.max_row <= 100
         about = _about(wb)
         for sheet, total, what in (("Entries", n, "rows"), ("Sources", n_src, "citations")):
