@@ -27,7 +27,8 @@ from typing import Iterable, Mapping, Sequence
 
 from .archive import Archive, Location, SourceText
 from .errors import LedgerError
-from .model import FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money, Problem
+from .model import (FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money,
+                    ProblemWithMore)
 
 __all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
@@ -40,11 +41,13 @@ DEFAULT_WINDOW_DAYS = 90
 DEFAULT_SAME_AMOUNT = Decimal("0.01")
 
 
-class Finding(Problem):
+class Finding(ProblemWithMore):
     """An audit finding: a ``ledger.model.Problem`` (its file is the document,
     ``doc``) with the column where it sits and details for the JSON output.
     Built as before: ``Finding(severity, code, message, entry_id=, doc=,
     line=, column=, details=)``."""
+
+    MORE = ("column",)
 
     def __new__(cls, severity: str, code: str, message: str, entry_id: str = "",
                 doc: str = "", line: int = 0, column: int = 0, details: dict | None = None):
@@ -56,13 +59,6 @@ class Finding(Problem):
     def __getnewargs__(self):   # copy and pickle build it as above
         return (self.severity, self.code, self.message, self.entry_id, self.file, self.line,
                 self.column, self.details)
-
-    def __eq__(self, other):
-        if isinstance(other, Finding):
-            return tuple.__eq__(self, other) and self.column == other.column
-        return tuple.__eq__(self, other)
-
-    __hash__ = Problem.__hash__
 
     @property
     def doc(self) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import Document, Entry, Problem, is_slug
+from ledger.model import Document, Entry, Problem, ProblemWithMore, is_slug
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -64,11 +64,13 @@ _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
 _URL = re.compile(r"^https?://", re.I)
 
 
-class Reject(Problem):
+class Reject(ProblemWithMore):
     """A spreadsheet row not imported: a ``ledger.model.Problem`` at the row
     (its line; the header is row 1), with the column at fault ("" when the
     whole row) and, for a row left out whole, its text as in the file.
     Built as ``Reject(row, column, reason, raw=None)``."""
+
+    MORE = ("column", "raw")
 
     def __new__(cls, row: int, column: str, reason: str, raw: str | None = None):
         self = super().__new__(cls, "", row, "", reason, "", "error", "import-reject")
@@ -77,14 +79,6 @@ class Reject(Problem):
 
     def __getnewargs__(self):
         return (self.line, self.column, self.message, self.raw)
-
-    def __eq__(self, other):
-        if isinstance(other, Reject):
-            return tuple.__eq__(self, other) and (self.column, self.raw) == (other.column,
-                                                                              other.raw)
-        return tuple.__eq__(self, other)
-
-    __hash__ = Problem.__hash__
 
     @property
     def row(self) -> int:

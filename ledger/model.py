@@ -240,3 +240,19 @@ class Problem(NamedTuple):
         if self.hint:
             text += f" (hint: {self.hint})"
         return text
+
+
+class ProblemWithMore(Problem):
+    """A ``Problem`` subtype with fields of its own beyond the tuple (an audit
+    finding's column, an import reject's raw row), named in ``MORE``; they
+    count in equality as the tuple's fields do (the hash stays the tuple's)."""
+
+    MORE: tuple[str, ...] = ()
+
+    def __eq__(self, other):
+        if isinstance(other, ProblemWithMore) and other.MORE == self.MORE:
+            return tuple.__eq__(self, other) and all(
+                getattr(self, f) == getattr(other, f) for f in self.MORE)
+        return tuple.__eq__(self, other)
+
+    __hash__ = Problem.__hash__

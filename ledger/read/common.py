@@ -13,7 +13,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import Entry
-from ledger.model import Problem as _Problem
+from ledger.model import ProblemWithMore as _ProblemWithMore
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
@@ -30,11 +30,13 @@ class Record:
 _SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info"}
 
 
-class Problem(_Problem):
+class Problem(_ProblemWithMore):
     """An import problem: a ``ledger.model.Problem`` of one file, with where
     in it (an activity, a flow: ``where``), its ``kind`` and how many items
     it leaves out.  Built as ``Problem(file, where, reason, kind, items)``;
     ``str()`` gives the line the import prints."""
+
+    MORE = ("where", "items")
 
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
     # "error": the whole file could not be read; "note": imported, with a remark
@@ -46,14 +48,6 @@ class Problem(_Problem):
 
     def __getnewargs__(self):
         return (self.file, self.where, self.message, self.kind, self.items)
-
-    def __eq__(self, other):
-        if isinstance(other, Problem):
-            return tuple.__eq__(self, other) and (self.where, self.items) == (other.where,
-                                                                               other.items)
-        return tuple.__eq__(self, other)
-
-    __hash__ = _Problem.__hash__
 
     @property
     def reason(self) -> str:
