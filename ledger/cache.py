@@ -285,6 +285,12 @@ def _from_arrow(table):
             # Arrow-backed text, zero copy (pandas' "str" dtype copies every value)
             col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
             out[name] = pd.arrays.ArrowExtensionArray(col)
+        elif pa.types.is_large_string(col.type):
+            # pandas' own "str" columns (stored as they were): back as "str",
+            # zero copy, not one Python string per row
+            from pandas.core.arrays.string_arrow import ArrowStringArray
+            col = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+            out[name] = ArrowStringArray(col, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
         else:
             out[name] = col.to_numpy()
     return pd.DataFrame(out, copy=False)

@@ -139,7 +139,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         e_spread = np.where(open_rows, span.s, span.e)
     else:
         e_spread = span.e
-    parts = _explode(span.s, e_spread, sm, sd)
+    # (not needed for one value per row at one rate: the balance's totals)
+    parts = _explode(span.s, e_spread, sm, sd) \
+        if opts.years or opts.valuation == "yearly-average" else None
 
     if opts.valuation == "yearly-average":
         orig_parts = largest_remainder(orig_total, parts.row, parts.weight,

@@ -146,6 +146,9 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
                "--horizon to change it")
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
                      f"({why})")
-    notes += [w.removeprefix("Warning: ") for w in
-              dropped_warnings(book, spread, horizon, "recorded" if recorded else options.basis)]
+    if horizon:   # only open-ended entries can be dropped by a horizon: only their rows
+        open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
+        open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
+        notes += [w.removeprefix("Warning: ") for w in
+                  dropped_warnings(book, open_rows, horizon, "recorded" if recorded else options.basis)]
     return rows, notes
