@@ -37,7 +37,6 @@ def reuse_freed_memory() -> bool:
     faults).  Peak memory is unchanged: the blocks are reused, not added.
     Elsewhere (musl, macOS, Windows) nothing is done; returns whether it was."""
     import ctypes
-    import ctypes.util
     import sys
 
     if not sys.platform.startswith("linux"):
