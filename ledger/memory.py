@@ -49,6 +49,8 @@ def reuse_freed_memory() -> bool:
     except (OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    ok = mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1     # blocks up to 1 GiB from the heap
+    # blocks up to 1 GiB from the heap (a glibc that caps the threshold at its
+    # documented maximum, 32 MiB on 64 bits, refuses more: then that)
+    ok = mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1 or mallopt(_M_MMAP_THRESHOLD, 32 << 20) == 1
     ok &= mallopt(_M_TRIM_THRESHOLD, 2**31 - 1) == 1  # and freed ones kept for reuse
     return bool(ok)
