@@ -196,7 +196,15 @@ class RateTable:
                           f"(--rates FILE or the ledger's {LEDGER_RATES_FILE})")
 
     def _per_euro(self, code: str) -> pd.DataFrame:
-        """Units of ``code`` per euro by date: date, rate, source, priority."""
+        """Units of ``code`` per euro by date: date, rate, source, priority
+        (made once per code: every cross rate into GBP needs GBP's; callers
+        only read it, and pandas copies on write)."""
+        memo = self.__dict__.setdefault("_per_euro_memo", {})
+        if code not in memo:
+            memo[code] = self._make_per_euro(code)
+        return memo[code]
+
+    def _make_per_euro(self, code: str) -> pd.DataFrame:
         parts = []
         if self._ecb is not None:
             dates, values = ecb.per_euro(code)
