@@ -39,6 +39,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from ledger.errors import UsageError
+    from ledger.memory import reuse_freed_memory
+    reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
     from reports.balance import balance_rows, converted, left_out, linked_note, primary
     from reports.text import write_rows
 

@@ -38,8 +38,18 @@ def make_date(year, month, day) -> np.ndarray:
 
 
 def add_years(d: np.ndarray, n) -> np.ndarray:
-    """The same month and day ``n`` (integer array) years later."""
-    return make_date(year_of(d) + np.asarray(n, dtype=np.int64), month_of(d), day_of(d))
+    """The same month and day ``n`` (integer array) years later; 29 February
+    into a common year gives the 28th (as ``make_date``).  Month arithmetic:
+    a third of ``make_date``'s passes over the column."""
+    d = np.asarray(d, dtype="datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day = d - month.astype("datetime64[D]")                # days into the month
+    later = month + (np.asarray(n, dtype=np.int64) * 12).astype("timedelta64[M]")
+    out = later.astype("datetime64[D]") + day
+    spill = out.astype("datetime64[M]") != later           # 29 Feb -> 1 Mar of a common year
+    if spill.any():
+        out = np.where(spill, out - DAY, out)
+    return out
 
 
 def fiscal_index(d: np.ndarray, start_month: int, start_day: int) -> np.ndarray:

@@ -63,7 +63,11 @@ def minor_units(dec: pa.Array, digits: np.ndarray) -> np.ndarray:
     for k in np.unique(digits):
         mask = digits == k
         part = dec if mask.all() else pc.filter(dec, pa.array(mask))
-        r = pc.round(part, ndigits=int(k), round_mode="half_up").cast(pa.decimal128(38, int(k)))
+        try:   # exact at k places already (nearly always): no rounding to do
+            r = part.cast(pa.decimal128(38, int(k)))   # a safe cast: raises on lost digits
+        except pa.ArrowInvalid:
+            r = pc.round(part, ndigits=int(k), round_mode="half_up").cast(
+                pa.decimal128(38, int(k)))
         out[mask] = unscaled_int64(r)
     return out
 

@@ -15,14 +15,16 @@ from ledger.errors import LedgerError
 EURO = "EUR"
 
 
+@functools.cache
 def data_version() -> str:
+    # the installed release, read from its metadata: importing the package
+    # would import its downloader (urllib, http, ssl), which we never use
     try:
-        from currency_converter._version import __version__
-    except Exception:  # pragma: no cover - very old releases
         from importlib.metadata import version
-
-        __version__ = version("currencyconverter")
-    return __version__
+        return version("currencyconverter")
+    except Exception:  # pragma: no cover - installed without metadata
+        from currency_converter._version import __version__
+        return __version__
 
 
 @functools.cache

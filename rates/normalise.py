@@ -139,7 +139,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         e_spread = np.where(open_rows, span.s, span.e)
     else:
         e_spread = span.e
-    parts = _explode(span.s, e_spread, sm, sd)
+    # (not needed for one value per row at one rate: the balance's totals)
+    parts = _explode(span.s, e_spread, sm, sd) \
+        if opts.years or opts.valuation == "yearly-average" else None
 
     if opts.valuation == "yearly-average":
         orig_parts = largest_remainder(orig_total, parts.row, parts.weight,
@@ -308,12 +310,18 @@ class _Frame:
     def clean(self, c, default="") -> np.ndarray:
         """A text column stripped, missing -> default (object array; done per
         distinct value, not per row)."""
+        codes, vals = self.clean_codes(c, default)
+        return vals[codes]
+
+    def clean_codes(self, c, default=""):
+        """``clean`` as (codes per row, the distinct cleaned values): tests on
+        the few values, then a take, instead of string tests on every row."""
         if c not in self.frame:
-            return np.full(len(self.frame), default, dtype=object)
+            return np.zeros(len(self.frame), dtype=np.intp), np.array([default], dtype=object)
         codes, uniq = pd.factorize(self.frame[c], use_na_sentinel=True)
         vals = np.array([("" if u is None else str(u).strip()) or default for u in uniq]
                         + [default], dtype=object)
-        return vals[np.where(codes < 0, len(uniq), codes)]
+        return np.where(codes < 0, len(uniq), codes), vals
 
     def currency(self) -> np.ndarray:
         """Currency codes per row as a fixed-width numpy string array (compared
@@ -393,9 +401,14 @@ def _fraction_cols(values, f: _Frame, what: str):
 
 
 def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
-    kind = f.clean("period_kind", "one-off")
-    kind = np.where(kind == "", "one-off", kind)
-    bad = ~np.isin(kind, KINDS)
+    kcodes, kinds = f.clean_codes("period_kind", "one-off")
+    kinds = np.where(kinds == "", "one-off", kinds).astype(object)
+    kind = kinds[kcodes]
+
+    def is_kind(*names):
+        return np.isin(kinds, names)[kcodes]
+
+    bad = ~is_kind(*KINDS)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise LedgerError(f"{f.label(i)}: unknown period kind {kind[i]!r}; expected one "
@@ -409,14 +422,13 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         f.frame["years"].to_numpy(dtype=object) if f.has("years") else [None] * n, f, "years")
     has_end = ~np.isnat(end)
 
-    per_year = kind == "per-year"
-    over, fiscal = kind == "over", kind == "fiscal-year"
+    per_year = is_kind("per-year")
+    over, fiscal = is_kind("over"), is_kind("fiscal-year")
     fsm, fsd = opts.fiscal_start if opts.years not in (None, "calendar") else (4, 1)
 
     # fiscal-year entries: the label's window
     if fiscal.any():
-        labels = f.clean("fiscal_year")
-        codes, uniq = pd.factorize(labels)
+        codes, uniq = f.clean_codes("fiscal_year")
         first = np.full(len(uniq), -1, dtype=np.int64)
         calendar = np.zeros(len(uniq), dtype=bool)   # "2024": a budget year that is the calendar year
         for k, text in enumerate(uniq):
@@ -434,15 +446,20 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         bad = fiscal & (fy1 < 0)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise LedgerError(f"{f.label(i)}: fiscal year {labels[i]!r} is not like "
+            raise LedgerError(f"{f.label(i)}: fiscal year {uniq[codes[i]]!r} is not like "
                               f"2021-22")
-        fy1 = np.where(fiscal, fy1, 2000)
-        fs, fe = D.window(fy1, fsm, fsd)
-        if calendar.any():
-            cal = calendar[codes]
-            cs, ce = D.window(fy1, 1, 1)
-            fs, fe = np.where(cal, cs, fs), np.where(cal, ce, fe)
-        s = np.where(fiscal, fs, s)
+        # the windows of the fiscal rows only (other rows keep theirs)
+        frows = np.flatnonzero(fiscal)
+        fy1r = fy1[frows]
+        fsr, fer = D.window(fy1r, fsm, fsd)
+        cal = calendar[codes[frows]]
+        if cal.any():
+            cs, ce = D.window(fy1r, 1, 1)
+            fsr, fer = np.where(cal, cs, fsr), np.where(cal, ce, fer)
+        fe = np.empty_like(s)
+        fe[frows] = fer
+        s = s.copy()
+        s[frows] = fsr
 
     # end dates from a number of years (fractional years: days of the next year)
     whole = np.zeros(n, dtype=np.int64)
@@ -585,17 +602,17 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
     n = len(cur)
     date = f.dates("date")
     when = (np.full(n, np.datetime64(opts.fixed_date, "D")) if opts.fixed_date else date)
-    rate = np.full(n, Decimal(1), dtype=object)
-    num = np.ones(n, dtype=object)
-    den = np.ones(n, dtype=object)
-    approx = np.ones(n)
-    rdate = when.copy()
-    source = np.full(n, SAME_CURRENCY, dtype=object)
     labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
+    # each row's position in the concatenation of the series it uses (0: its
+    # own currency, rate 1), then every column is one take from there
+    pos = np.zeros(n, dtype=np.int64)
+    rates_, nums, dens = [[Decimal(1)]], [[1]], [[1]]
+    approxs, dates_ = [np.ones(1)], [np.array(["NaT"], dtype="datetime64[D]")]
+    sources = [np.array([SAME_CURRENCY], dtype=object)]
     # the sources also as codes into their few distinct texts (no factorising
     # of a million strings later)
-    src_code = np.zeros(n, dtype=np.int64)
-    src_uniq = [SAME_CURRENCY]
+    src_codes, src_uniq = [np.zeros(1, dtype=np.int64)], [SAME_CURRENCY]
+    size = 1
     for k, c in enumerate(map(str, f.currencies)):
         if c == currency:
             continue
@@ -603,13 +620,26 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
                               labels=_Sub(labels, m))
         rn, rd = s.ratio
-        rate[m], num[m], den[m] = s.rate[idx], rn[idx], rd[idx]
-        approx[m] = s.approx[idx]
-        rdate[m] = s.dates[idx]
-        source[m] = s.source[idx]
+        pos[m] = idx + size
+        size += len(s)
+        rates_.append(s.rate)
+        nums.append(rn)
+        dens.append(rd)
+        approxs.append(s.approx)
+        dates_.append(np.asarray(s.dates).astype("datetime64[D]"))
+        sources.append(np.asarray(s.source, dtype=object))
         sc, su = pd.factorize(np.asarray(s.source, dtype=object))
-        src_code[m] = sc[idx] + len(src_uniq)
+        src_codes.append(sc + len(src_uniq))
         src_uniq.extend(su)
+
+    def take(parts, dtype=object):
+        return np.concatenate([np.asarray(p, dtype=dtype) for p in parts])[pos]
+
+    rate, num, den = take(rates_), take(nums), take(dens)
+    approx = take(approxs, np.float64)
+    rdate = np.where(pos == 0, when, take(dates_, "datetime64[D]"))
+    source = take(sources)
+    src_code = take(src_codes, np.int64)
     out = {"rate": rate, "num": num, "den": den, "rate_date": rdate, "source": source,
            "approx": approx, "source_codes": (src_code, src_uniq)}
     if opts.valuation == "as-stated":

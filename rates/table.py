@@ -196,7 +196,15 @@ class RateTable:
                           f"(--rates FILE or the ledger's {LEDGER_RATES_FILE})")
 
     def _per_euro(self, code: str) -> pd.DataFrame:
-        """Units of ``code`` per euro by date: date, rate, source, priority."""
+        """Units of ``code`` per euro by date: date, rate, source, priority
+        (made once per code: every cross rate into GBP needs GBP's; callers
+        only read it, and pandas copies on write)."""
+        memo = self.__dict__.setdefault("_per_euro_memo", {})
+        if code not in memo:
+            memo[code] = self._make_per_euro(code)
+        return memo[code]
+
+    def _make_per_euro(self, code: str) -> pd.DataFrame:
         parts = []
         if self._ecb is not None:
             dates, values = ecb.per_euro(code)
@@ -355,7 +363,7 @@ class RateTable:
 
 
 # ------------------------------------------------ stored series (ECB only)
-_STORE_FORMAT = 1
+_STORE_FORMAT = 2   # 2: each rate's exact fraction and float stored too
 
 
 def _store_folder() -> Path | None:
@@ -398,8 +406,13 @@ def _stored_series(base: str, quote: str) -> Series | None:
             return None
         rates = np.empty(t.num_rows, dtype=object)
         rates[:] = [Decimal(v) for v in t.column("rate").to_pylist()]
-        return Series(base, quote, t.column("date").to_numpy().astype("datetime64[D]"),
-                      rates, np.asarray(t.column("source").to_pylist(), dtype=object))
+        out = Series(base, quote, t.column("date").to_numpy().astype("datetime64[D]"),
+                     rates, np.asarray(t.column("source").to_pylist(), dtype=object))
+        if "num" in t.column_names:   # the exact fractions and floats, as stored
+            num, den = (t.column(c).to_numpy().astype(object) for c in ("num", "den"))
+            out.__dict__["ratio"] = (num, den)   # the cached properties' values
+            out.__dict__["approx"] = t.column("approx").to_numpy()
+        return out
     except (OSError, pa.ArrowException, KeyError, ValueError, ArithmeticError):
         return None
 
@@ -430,10 +443,14 @@ def _store_series(s: Series) -> None:
         return
     try:
         _make_store(folder)
-        t = pa.table({"date": pa.array(s.dates, pa.date32()),
-                      "rate": pa.array([str(r) for r in s.rate], pa.string()),
-                      "source": pa.array(list(s.source), pa.string())}
-                     ).replace_schema_metadata({b"pair": f"{s.base}-{s.quote}".encode()})
+        cols = {"date": pa.array(s.dates, pa.date32()),
+                "rate": pa.array([str(r) for r in s.rate], pa.string()),
+                "source": pa.array(list(s.source), pa.string())}
+        num, den = s.ratio
+        if all(-2**63 <= v < 2**63 for v in (*num, *den)):   # else made afresh each run
+            cols.update(num=pa.array(list(num), pa.int64()), den=pa.array(list(den), pa.int64()),
+                        approx=pa.array(s.approx, pa.float64()))
+        t = pa.table(cols).replace_schema_metadata({b"pair": f"{s.base}-{s.quote}".encode()})
         with atomic_path(folder / f"{s.base}-{s.quote}.arrow") as tmp:
             with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, t.schema) as w:
                 w.write_table(t)

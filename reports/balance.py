@@ -99,6 +99,16 @@ def balance_rows(book, depth: int | None = None) -> list[dict]:
     return rows
 
 
+def _codes(col, keep) -> tuple:
+    """(int64 codes of the rows where ``keep``, the distinct values as str):
+    a Categorical's own codes, else factorised once."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy()[keep].astype(np.int64)
+        return codes, [str(c) for c in col.cat.categories]
+    codes, uniq = pd.factorize(col.astype(object).to_numpy()[keep])
+    return codes.astype(np.int64), [str(u) for u in uniq]
+
+
 def converted(book, options, by: str | None = None, depth: int | None = None,
               recorded: bool = False):
     """Balances converted into ``options.currency``: (rows, report notes).
@@ -115,17 +125,23 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
     cur = options.currency.upper()
-    prim = spread[spread["primary"].to_numpy(dtype=bool)]
-    minor = prim["value_minor"].to_numpy(dtype=object) if prim["value_minor"].dtype == object \
-        else prim["value_minor"].to_numpy().astype(np.int64)
-    years = prim["year"].astype(str).to_numpy(dtype=object) if by else \
-        np.full(len(prim), "", dtype=object)
+    keep = spread["primary"].to_numpy(dtype=bool)
+    minor = spread["value_minor"].to_numpy()[keep]
+    if minor.dtype != object and len(minor) and \
+            int(np.abs(minor).max()) >= (2**63 - 1) // len(minor):
+        minor = minor.astype(object)   # a sum could pass 64 bits: Python ints
+    ycodes, ynames = (_codes(spread["year"].astype(str), keep) if by else
+                      (np.zeros(int(keep.sum()), dtype=np.int64), [""]))
     out: dict[tuple[str, str], int] = defaultdict(int)
     total: dict[str, int] = defaultdict(int)
     for side, root, sign in (("funder", FUNDERS, -1), ("purpose", PURPOSES, 1)):
-        g = pd.Series(minor).groupby([prim[side].astype(object).to_numpy(), years],
-                                     sort=False).sum()
-        for (acct, y), v in g.items():
+        codes, names = _codes(spread[side], keep)
+        key = codes * len(ynames) + ycodes
+        key[codes < 0] = -1   # no account (the readers allow none): not grouped, as before
+        g = pd.Series(minor).groupby(key, sort=False).sum()
+        g = g[g.index >= 0]
+        for k, v in g.items():
+            acct, y = names[k // len(ynames)], ynames[k % len(ynames)]
             v = int(v) * sign
             if side == "purpose":
                 total[y] += v
@@ -146,6 +162,9 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
                "--horizon to change it")
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
                      f"({why})")
-    notes += [w.removeprefix("Warning: ") for w in
-              dropped_warnings(book, spread, horizon, "recorded" if recorded else options.basis)]
+    if horizon:   # only open-ended entries can be dropped by a horizon: only their rows
+        open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
+        open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
+        notes += [w.removeprefix("Warning: ") for w in
+                  dropped_warnings(book, open_rows, horizon, "recorded" if recorded else options.basis)]
     return rows, notes

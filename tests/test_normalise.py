@@ -197,6 +197,28 @@ def test_mul_round_is_exact(amounts, num, den_exp):
     assert [int(x) for x in got] == [int(x) for x in want]
 
 
+@settings(max_examples=300, deadline=None)
+@given(values=st.lists(st.decimals(min_value=0, max_value=10**12, places=9,
+                                   allow_nan=False, allow_infinity=False), min_size=1, max_size=40),
+       digits=st.lists(st.sampled_from([0, 2, 3]), min_size=40, max_size=40))
+def test_minor_units_round_half_up_per_currency(values, digits):
+    """Amounts (never negative: the readers refuse them) already exact at a
+    currency's places take the cheap cast, the others are rounded half up;
+    either way each is its Decimal rounding."""
+    import pyarrow as pa
+    from decimal import ROUND_HALF_UP
+
+    from rates._minor import minor_units, to_decimal_array
+    vals = values + [D("2.5"), D("0.5"), D("0.005"), D("1.10")]
+    k = np.array((digits * 2)[:len(vals)], dtype=np.int64)
+    got = minor_units(to_decimal_array(vals), k)
+    want = [int(v.quantize(D(1).scaleb(-int(d)), rounding=ROUND_HALF_UP).scaleb(int(d)))
+            for v, d in zip(vals, k)]
+    assert got.tolist() == want
+    exact = pa.array([D("12.30"), D("7")], pa.decimal128(38, 2))   # no rounding to do
+    assert minor_units(exact, np.array([2, 0])).tolist() == [1230, 7]
+
+
 # ---------------------------------------------------------------- the bulk options (issue 7)
 def _generated_frame(tmp_path, n=1500, seed=3):
     import importlib.util

@@ -247,6 +247,13 @@ def _same_series(a, b) -> None:
     assert (a.dates == b.dates).all()
     assert list(a.rate) == list(b.rate) and [str(r) for r in a.rate] == [str(r) for r in b.rate]
     assert list(a.source) == list(b.source)
+    # the exact fractions and floats (stored beside the rates) are the rates' own
+    for s in (a, b):
+        num, den = s.ratio
+        assert [n / d for n, d in zip(num, den)] == [r.as_integer_ratio()[0] / r.as_integer_ratio()[1]
+                                                   for r in s.rate]
+        assert [(int(n), int(d)) for n, d in zip(num, den)] == [r.as_integer_ratio() for r in s.rate]
+        assert s.approx.tolist() == [float(r) for r in s.rate]
 
 
 def test_the_embedded_tables_series_are_stored_and_read_back_exactly(tmp_path, monkeypatch):

@@ -1,0 +1,167 @@
+"""``ledger.cache``: when the journal's files are "the ones cached".
+
+The stored hash of the files' bytes is reused without reading them only
+when every file's stat (size, mtime and ctime in ns, inode, device) is the
+one taken when its bytes were hashed, and the file was quiet then (see the
+module doc).  These tests pin what that promises: an edited file is never
+served from the cache, whatever its size and mtime say."""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ledger import cache
+
+OLD, NEW = '"£1.4 million"', '"£1.5 million"'   # same length: same file size
+
+
+@pytest.fixture
+def ledger(tmp_path, example_ledger, monkeypatch) -> Path:
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("LEDGER_TOOL_CACHE_VERIFY", raising=False)
+    d = tmp_path / "calais"
+    shutil.copytree(example_ledger, d)
+    return d
+
+
+def _quiet(monkeypatch, seconds: float = 0.2) -> None:
+    """Files written before now count as quiet after ``seconds`` (not 2 s)."""
+    monkeypatch.setattr(cache, "RACY_NS", int(seconds / 4 * 1e9))
+    time.sleep(seconds)
+
+
+def _total(book) -> Decimal:
+    return sum(book.tables.entries["amount"], Decimal(0))
+
+
+def _no_hashing(monkeypatch):
+    def refuse(path):
+        raise AssertionError("the journal's bytes were hashed")
+    monkeypatch.setattr(cache, "_hash_journal", refuse)
+
+
+def _edit_in_place(f: Path, old: str, new: str) -> None:
+    """Same bytes count, written into the same file (same inode), then its
+    atime and mtime set back to what they were."""
+    st = os.stat(f)
+    data = f.read_bytes()
+    assert len(old.encode()) == len(new.encode()) and old.encode() in data
+    with open(f, "r+b") as fh:
+        fh.write(data.replace(old.encode(), new.encode(), 1))
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    after = os.stat(f)
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == \
+        (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def test_unchanged_files_are_not_read_again(ledger, monkeypatch):
+    _quiet(monkeypatch)
+    cold = cache.load_book(ledger)
+    _no_hashing(monkeypatch)
+    warm = cache.load_book(ledger)
+    assert warm.cache_hit and not getattr(cold, "cache_hit", False)
+    assert _total(warm) == _total(cold)
+
+
+def test_an_edit_in_place_with_size_and_mtime_restored_is_seen(ledger, monkeypatch):
+    _quiet(monkeypatch)
+    first = cache.load_book(ledger)
+    assert cache.load_book(ledger).cache_hit
+    time.sleep(0.05)
+    _edit_in_place(ledger / "pledges.toml", OLD, NEW)   # the ctime moves: it cannot be set back
+    changed = cache.load_book(ledger)
+    assert not getattr(changed, "cache_hit", False)
+    assert _total(changed) - _total(first) == Decimal("100000")
+
+
+def test_a_file_changed_just_before_it_was_hashed_is_hashed_again(ledger, monkeypatch):
+    """The racy case: a file written within RACY_NS of being hashed may
+    change again within the same tick of the file system's clock without
+    its times moving; its stat is not trusted, so its bytes decide."""
+    first = cache.load_book(ledger)    # the files were written a moment ago
+    meta = cache._read_meta(cache.cache_dir(), cache._slot(ledger))
+    assert all(st is None for _, st in meta["signature"][1])
+    _edit_in_place(ledger / "pledges.toml", OLD, NEW)
+    changed = cache.load_book(ledger)
+    assert not getattr(changed, "cache_hit", False)
+    assert _total(changed) - _total(first) == Decimal("100000")
+
+
+def test_a_touched_file_is_hashed_once_then_trusted_again(ledger, monkeypatch):
+    _quiet(monkeypatch)
+    cache.load_book(ledger)
+    f = ledger / "pledges.toml"
+    os.utime(f, ns=(time.time_ns() - 10**10, time.time_ns() - 10**10))   # bytes unchanged
+    time.sleep(0.2)
+    hashed = []
+    real = cache._hash_journal
+    monkeypatch.setattr(cache, "_hash_journal", lambda p: hashed.append(p) or real(p))
+    assert cache.load_book(ledger).cache_hit and len(hashed) == 1
+    assert cache.load_book(ledger).cache_hit and len(hashed) == 1   # new stats kept
+
+
+@pytest.mark.parametrize("change", ["add", "remove", "rename", "replace"])
+def test_a_changed_set_of_files_is_seen(ledger, monkeypatch, change):
+    _quiet(monkeypatch)
+    first = cache.load_book(ledger)
+    f = ledger / "pledges.toml"
+    if change == "add":
+        (ledger / "more.toml").write_text(
+            '[[entry]]\nid = "more"\ndate = 2016-01-01\nfunder = "UK:Home Office"\n'
+            'purpose = "Calais:Security"\namount = "£1"\n', encoding="utf-8")
+    elif change == "remove":
+        f.unlink()
+    elif change == "rename":
+        f.rename(ledger / "zz-pledges.toml")
+    else:   # an editor's save: a new file, same size, same mtime, renamed over the old
+        st = os.stat(f)
+        tmp = ledger / ".pledges.toml.tmp"
+        tmp.write_bytes(f.read_bytes().replace(OLD.encode(), NEW.encode(), 1))
+        os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+        tmp.replace(f)
+    again = cache.load_book(ledger)
+    if change == "rename":   # same bytes under another name: a new key, the same ledger
+        assert len(again) == len(first)
+    elif change == "replace":
+        assert _total(again) - _total(first) == Decimal("100000")
+    else:
+        assert len(again) == len(first) + (1 if change == "add" else -len(first))
+    assert not getattr(again, "cache_hit", False)
+
+
+def test_a_new_reader_version_is_not_served_the_old_book(ledger, monkeypatch):
+    _quiet(monkeypatch)
+    cache.load_book(ledger)
+    monkeypatch.setattr(cache, "_code_fingerprint", lambda: b"another version")
+    assert not getattr(cache.load_book(ledger), "cache_hit", False)
+    assert cache.load_book(ledger).cache_hit
+
+
+def test_verify_hashes_every_byte_every_time(ledger, monkeypatch):
+    _quiet(monkeypatch)
+    cache.load_book(ledger)
+    monkeypatch.setenv("LEDGER_TOOL_CACHE_VERIFY", "1")
+    hashed = []
+    real = cache._hash_journal
+    monkeypatch.setattr(cache, "_hash_journal", lambda p: hashed.append(p) or real(p))
+    assert cache.load_book(ledger).cache_hit and cache.load_book(ledger).cache_hit
+    assert len(hashed) == 2
+
+
+def test_a_file_swapped_for_a_link_outside_is_refused_not_served(ledger, monkeypatch, tmp_path):
+    """The stat check runs the reader's file checks: a journal file turned
+    into a link to a file outside the ledger is not served from the cache."""
+    _quiet(monkeypatch)
+    cache.load_book(ledger)
+    outside = tmp_path / "outside.toml"
+    shutil.copy(ledger / "pledges.toml", outside)
+    (ledger / "pledges.toml").unlink()
+    (ledger / "pledges.toml").symlink_to(outside)
+    book = cache.load_book(ledger)
+    assert not getattr(book, "cache_hit", False)
+    assert any("pledges.toml" in str(p) for p in book.errors)
