@@ -186,8 +186,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         if e is None:
             fact = fact_of.get(rid)
             rate = "" if r.original_currency == r.report_currency else (
-                f"{r.rate} {r.report_currency} per {r.original_currency} on {r.rate_date} "
-                f"({r.rate_source})")
+                f"{r.rate} {r.report_currency} per {r.original_currency} on "
+                f"{None if pd.isna(r.rate_date) else r.rate_date} ({r.rate_source})")
             cites = []
             for c in cites_of.get(str(rid), []):
                 chk = checks.get((str(rid), str(c.document), str(c.quote)))

@@ -115,9 +115,10 @@ def _digits(currency: str) -> int:
     return currency_digits(currency)
 
 
-def to_money(minor, currency: str):
-    """Integer minor units (scalar, Series or DataFrame) → Decimal, to the unit."""
-    k = _digits(currency)
+def to_money(minor, currency: str | None, *, digits: int | None = None):
+    """Integer minor units (scalar, Series or DataFrame) → Decimal, to the
+    unit (of ``currency``, or ``digits`` places)."""
+    k = _digits(currency) if digits is None else digits
 
     wide = Context(prec=80)   # totals past 28 digits stay exact (default context rounds)
 
@@ -286,10 +287,15 @@ def _root(book):
     return root
 
 
-def normalised_frames(ledger, options: ReportOptions, entries=None):
+def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: bool = False):
     """(frame on the chosen basis, frame spread into years, horizon used).
-    ``entries``: the Book of the chosen entries (default: the filters')."""
-    from rates.normalise import to_frame
+    ``entries``: the Book of the chosen entries (default: the filters').
+    ``fast`` (the report's own tables): normalised once with exact integer
+    money and Categorical text (``rates.normalise``'s ``decimals=False,
+    categorical=True``), ``value`` an Arrow decimal column made from
+    ``value_minor``, ``original_minor`` instead of ``original_value``: the
+    same figures without a Python object per row."""
+    from rates.normalise import normalise, to_frame
 
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
@@ -300,11 +306,19 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
-    spread = to_frame(book, basis="total", horizon=horizon, **kw)
+    if fast:
+        base, root = book.frame(), _root(book)
+
+        def convert(**more):
+            return normalise(base, root=root, decimals=False, categorical=True, **more)
+    else:
+        def convert(**more):
+            return to_frame(book, **more)
+    spread = convert(basis="total", horizon=horizon, **kw)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
     else:
-        frame = to_frame(book, basis="per-year", horizon=None, **{**kw, "years": None})
+        frame = convert(basis="per-year", horizon=None, **{**kw, "years": None})
     if options.purpose:
         frame = frame[_purpose_mask(frame, options.purpose)].reset_index(drop=True)
         spread = spread[_purpose_mask(spread, options.purpose)].reset_index(drop=True)
@@ -312,7 +326,52 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
         for f in (frame, spread):
             f["funder"] = truncate(f["funder"], options.depth)
             f["purpose"] = truncate(f["purpose"], options.depth)
+    if fast:
+        frame, spread = (_with_value(f, options.currency) for f in (frame, spread))
     return frame, spread, (horizon if open_any else None)
+
+
+def decimal_column(minor, digits: int) -> pd.Series:
+    """Integer minor units → exact decimals with ``digits`` places, as an
+    Arrow ``decimal128`` column (its values are ``Decimal`` objects when read;
+    the precision is the one pyarrow infers for the same Decimals).  Built
+    from the unscaled integers' bytes: no Python object per value.  Past
+    int64, ``Decimal`` objects (``to_money``)."""
+    import pyarrow as pa
+
+    arr = np.asarray(minor)
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.int64)
+        except OverflowError:
+            return to_money(pd.Series(arr, dtype=object), None, digits=digits)
+    arr = arr.astype(np.int64, copy=False)
+    n = len(arr)
+    top = int(np.abs(arr).max()) if n else 0   # |int64 min| does not occur in sums of money
+    precision = max(len(str(top)), digits, 1)
+    if precision > 38:
+        return to_money(pd.Series(arr, dtype=object), None, digits=digits)
+    words = np.empty((n, 2), dtype=np.int64)
+    words[:, 0] = arr
+    words[:, 1] = arr >> 63                                   # two's complement sign
+    buf = pa.py_buffer(words.tobytes())
+    dec = pa.Array.from_buffers(pa.decimal128(precision, digits), n, [None, buf])
+    return pd.Series(pd.arrays.ArrowExtensionArray(dec))
+
+
+def _with_value(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``frame`` (normalised with ``decimals=False``) with its ``value``
+    column: ``value_minor`` as exact decimals (Arrow), placed where
+    ``normalise`` puts it."""
+    if "value" in frame.columns:
+        return frame
+    value = decimal_column(frame["value_minor"].to_numpy(), _digits(currency))
+    value.index = frame.index
+    cols = list(frame.columns)
+    at = cols.index("report_currency") if "report_currency" in cols else len(cols)
+    frame = frame.copy(deep=False)
+    frame.insert(at, "value", value)
+    return frame
 
 
 def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -323,35 +382,104 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
 
     Vectorised: rows are ordered by group once and every sum is one
     ``reduceat`` (integer minor units; the original-currency ``Decimal`` parts
-    with numpy's object ``add``); only groups whose parts carry different rate
+    with numpy's object ``add``, or ``original_minor`` for a frame made
+    without Decimals); only groups whose parts carry different rate
     sources (yearly averages) join their sources in Python."""
     if spread.empty:
         return spread.drop(columns=["year"], errors="ignore")
-    keys = ["id", "purpose"]
-    codes = spread.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    codes = _group_codes(spread)
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     first = order[starts]                       # first row of group 0, 1, 2, … (appearance order)
     cols = [c for c in spread.columns if c != "year"]
-    out = spread.iloc[first][cols].reset_index(drop=True)
-    minor = _minor(spread).to_numpy()[order]
-    out["value_minor"] = np.add.reduceat(minor, starts)
-    out["value"] = to_money(out["value_minor"], currency)
-    orig = spread["original_value"].to_numpy(dtype=object)[order]
-    out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
-    src_codes, src_uniq = pd.factorize(spread["rate_source"].astype(object))
-    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
-    n_src = np.bincount(pairs["g"].to_numpy(), minlength=len(first))
+    identity = bool((order == np.arange(len(order))).all())
+    out = spread[cols].take(first).reset_index(drop=True)
+    minor = _minor(spread).to_numpy()
+    out["value_minor"] = np.add.reduceat(minor if identity else minor[order], starts)
+    if "value" in spread.columns:
+        out["value"] = to_money(out["value_minor"], currency)
+    if "original_value" in spread.columns:
+        orig = spread["original_value"].to_numpy(dtype=object)[order]
+        out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
+    if "original_minor" in spread.columns:
+        om = spread["original_minor"].to_numpy()
+        om = om if om.dtype == object else om.astype(np.int64)
+        try:
+            out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
+        except OverflowError:   # pragma: no cover - sums past int64
+            out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    rs = spread["rate_source"]
+    if isinstance(rs.dtype, pd.CategoricalDtype):
+        src_codes = rs.cat.codes.to_numpy().astype(np.int64)
+        src_uniq = list(rs.cat.categories)
+    else:
+        src_codes, src_uniq = pd.factorize(rs.astype(object))
+    n_src = _distinct_pairs_per_group(codes, src_codes, len(first))
+    multi = n_src > 1
+    categorical = isinstance(rs.dtype, pd.CategoricalDtype)
+    if categorical and not multi.any():
+        out["rate_source"] = rs.take(first).reset_index(drop=True)
+        return out[cols]
     names = np.asarray([str(x) for x in src_uniq], dtype=object)
     source = names[src_codes[first]] if len(names) else np.full(len(first), "", dtype=object)
-    multi = n_src > 1
-    if multi.any():
-        sub = pairs[multi[pairs["g"].to_numpy()]]
-        joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
-        source[joined.index.to_numpy()] = joined.to_numpy()
-    out["rate_source"] = pd.Series(source, dtype=object)
+    if not multi.any():
+        out["rate_source"] = pd.Series(source, dtype=object)
+        return out[cols]
+    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
+    sub = pairs[multi[pairs["g"].to_numpy()]]
+    joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
+    source[joined.index.to_numpy()] = joined.to_numpy()
+    if categorical:
+        out["rate_source"] = pd.Series(pd.Categorical(source, categories=sorted(set(source))))
+    else:
+        out["rate_source"] = pd.Series(source, dtype=object)
     return out[cols]
+
+
+def _group_codes(spread: pd.DataFrame) -> np.ndarray:
+    """Group numbers of (id, purpose), in order of first appearance (as
+    ``groupby(sort=False).ngroup()``).  A frame spread into years keeps each
+    entry × purpose's parts next to each other: then the groups are the runs
+    of equal keys, found by comparing neighbours, when no key comes back
+    after another (checked), else the hashing groupby."""
+    ids, purposes = spread["id"], spread["purpose"]
+    n = len(spread)
+    pc_ = (purposes.cat.codes.to_numpy() if isinstance(purposes.dtype, pd.CategoricalDtype)
+           else pd.factorize(purposes.astype(object))[0])
+    ic = _text_codes(ids)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(ic[1:], ic[:-1], out=change[1:])
+    change[1:] |= pc_[1:] != pc_[:-1]
+    runs = np.cumsum(change) - 1
+    starts = np.flatnonzero(change)
+    key = ic[starts].astype(np.int64) * (int(pc_.max()) + 2) + pc_[starts] + 1
+    if len(np.unique(key)) == len(starts):
+        return runs
+    return spread.groupby(["id", "purpose"], sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _text_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a text column (equal text, equal code), through
+    Arrow's dictionary encoding when the column is Arrow-backed."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy().astype(np.int64)
+    arrow = getattr(s.array, "_pa_array", None)
+    if arrow is not None:
+        import pyarrow as pa
+        enc = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+        return np.asarray(enc.dictionary_encode().indices.fill_null(-1)).astype(np.int64)
+    return pd.factorize(s.astype(object))[0].astype(np.int64)
+
+
+def _distinct_pairs_per_group(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per group: how many distinct ``values`` its rows hold (integer codes)."""
+    if not len(groups):
+        return np.zeros(n, dtype=np.int64)
+    key = groups.astype(np.int64) * (int(values.max()) + 2) + values.astype(np.int64) + 1
+    uniq = np.unique(key)
+    return np.bincount(uniq // (int(values.max()) + 2), minlength=n)
 
 
 # ---------------------------------------------------------------- tables
@@ -360,9 +488,41 @@ def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     q = frame[frame["qualifier"].astype(str) != "exact"]
     if q.empty:
         return pd.Series(dtype=object)
+    q = q.assign(id=_text_codes(q["id"]))   # distinct entries, counted on codes
     counts = q.groupby(keys + ["qualifier"], sort=True)["id"].nunique().reset_index()
     counts["text"] = counts["qualifier"].astype(str) + " (" + counts["id"].astype(str) + ")"
     return counts.groupby(keys)["text"].agg("; ".join)
+
+
+def _plain_index(index: pd.Index) -> pd.Index:
+    """A Categorical index (groups of the report's Categorical columns) as
+    plain text, as the tables had it before."""
+    if isinstance(index, pd.CategoricalIndex):
+        return pd.Index(index.categories.take(index.codes), name=index.name)
+    return index
+
+
+def _plain_series(s: pd.Series) -> pd.Series:
+    s.index = _plain_index(s.index)
+    return s
+
+
+def _plain(col: pd.Series) -> pd.Series:
+    """A Categorical column as plain text (few rows: a table's keys)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Series(col.cat.categories.take(col.cat.codes.to_numpy()), index=col.index,
+                         name=col.name)
+    return col
+
+
+def distinct_text(col: pd.Series) -> set:
+    """The distinct values of a text column as str (a Categorical's used
+    categories, no pass over its rows as text)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        used = np.unique(col.cat.codes.to_numpy())
+        return {str(col.cat.categories[c]) for c in used if c >= 0} | (
+            {"nan"} if len(used) and used[0] < 0 else set())
+    return set(pd.unique(col.astype(object)).astype(str))
 
 
 def _primary(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -379,11 +539,13 @@ def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFram
     if prim.empty:
         out = pd.DataFrame(columns=keys + ["amount", "currency", "entries", "qualifiers"])
         return out
-    g = prim.assign(_m=_minor(prim)).groupby(keys, sort=True)
+    g = prim.assign(_m=_minor(prim), _id=_text_codes(prim["id"])).groupby(keys, sort=True)
     out = g["_m"].sum().to_frame("minor")
-    out["entries"] = g["id"].nunique()
+    out["entries"] = g["_id"].nunique()
     out["qualifiers"] = _qualifier_text(prim, keys).reindex(out.index).fillna("")
     out = out.reset_index()
+    for k in keys:
+        out[k] = _plain(out[k])
     out.insert(len(keys), "amount", to_money(out.pop("minor"), currency))
     out.insert(len(keys) + 1, "currency", currency)
     return out
@@ -422,6 +584,7 @@ def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="purpose", columns="funder",
                                                  values="_m", aggfunc="sum", fill_value=0)
+    m.columns, m.index = _plain_index(m.columns), _plain_index(m.index)
     m.columns.name = None
     m.index.name = "purpose"
     return to_money(m, currency)
@@ -435,6 +598,7 @@ def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="year", columns="funder",
                                                  values="_m", aggfunc="sum", fill_value=0)
+    m.columns = _plain_index(m.columns)
     m.columns.name = None
     m.index = m.index.astype(str)
     m.index.name = "year"
@@ -455,14 +619,16 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     prim = f[f["primary"]]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
                                  aggfunc="sum", fill_value=0)
+    by_status.index, by_status.columns = (_plain_index(by_status.index),
+                                          _plain_index(by_status.columns))
     from ledger.model import STATUSES
     out = by_status.reindex(columns=list(STATUSES), fill_value=0)
-    out["total"] = prim.groupby("funder")["_m"].sum()
+    out["total"] = _plain_series(prim.groupby("funder")["_m"].sum())
     paying = set(links.loc[links["kind"].isin(["disburses", "part_of"]), "id"]) \
         if not links.empty else set()
     sec_paid = f[~f["primary"] & f["id"].isin(paying) & f["status"].isin(PAID_STATUSES)]
-    paid = prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum()
-    paid = paid.add(sec_paid.groupby("funder")["_m"].sum(), fill_value=0)
+    paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
+    paid = paid.add(_plain_series(sec_paid.groupby("funder")["_m"].sum()), fill_value=0)
     out = out.reindex(out.index.union(paid.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
     out = _ints(out.fillna(0))
@@ -540,64 +706,157 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     """One row per entry × purpose allocation, for people: the amount as
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
-    links and sources.  ``entries``: the Book of the reported entries."""
+    links and sources.  ``entries``: the Book of the reported entries.
+
+    Column-wise in Arrow: text columns are pandas ``str`` (Arrow strings),
+    ``date`` and ``rate date`` Arrow dates (``datetime.date`` when read,
+    missing rate dates null), ``normalised`` exact Arrow decimals; no Python
+    object per row except the ``rate`` Decimals ``normalise`` made."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from reports.listing import _concat, _joined, decimal_text
 
     book = as_book(entries)
     t = book.tables
     en = t.entries
-    written = en["amount_text"].to_numpy(dtype=object)
-    blank = written == ""
+    written = _arrow_text(en["amount_text"])
+    blank = pc.equal(written, "").to_numpy(zero_copy_only=False)
     if blank.any():
-        written = written.copy()
-        written[blank] = (decimal_text(en["amount"])[blank] + " "
-                          + en["currency"].to_numpy(dtype=object)[blank])
+        rows = np.flatnonzero(blank)
+        filled = (decimal_text(en["amount"].iloc[rows]) + " "
+                  + en["currency"].to_numpy(dtype=object)[rows])
+        mask = np.zeros(len(en), dtype=bool)
+        mask[rows] = True
+        written = pc.replace_with_mask(written, pa.array(mask),
+                                       pa.array(filled.astype(object), pa.large_string()))
     lk, ct = t.links, t.citations
-    meta = pd.DataFrame({
-        "id": en["id"].to_numpy(dtype=object),
+    per_entry = {
         "amount as written": written,
-        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; ").to_numpy(),
-        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; ").to_numpy(),
-        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | ").to_numpy(),
-    })
-    # a positional take instead of a merge: the meta rows are one per entry id
-    ids = pd.Index(meta["id"])
-    if ids.is_unique:
-        pos = ids.get_indexer(frame["id"].astype(object))
-        took = meta.drop(columns=["id"]).reindex(pos).reset_index(drop=True)
-        f = pd.concat([frame.reset_index(drop=True), took], axis=1)
-    else:                     # duplicate ids (a hand-made ledger): as before
-        f = frame.merge(meta, on="id", how="left")
+        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; "),
+        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; "),
+        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | "),
+    }
+    pos = _entry_rows(frame["id"], en["id"])
+    if pos is not None:   # the entry of each row, by position
+        take = pa.array(pos)
+        meta = {k: _arrow_text(v).take(take) for k, v in per_entry.items()}
+    else:                 # duplicate ids (a hand-made ledger): as a merge would
+        m = pd.DataFrame({"id": en["id"].to_numpy(dtype=object),
+                          **{k: _arrow_text(v).to_numpy(zero_copy_only=False)
+                             for k, v in per_entry.items()}})
+        f = frame[["id"]].reset_index(drop=True).merge(m, on="id", how="left")
+        meta = {k: pa.array(f[k].to_numpy(dtype=object), pa.large_string()) for k in per_entry}
+    counted = pa.array(["no", "yes"], pa.large_string()).take(
+        pa.array(frame["primary"].to_numpy(dtype=bool).astype(np.int8)))
+    value = frame["value"] if "value" in frame.columns else frame["value_minor"]
     out = pd.DataFrame({
-        "id": f["id"], "date": pd.to_datetime(f["date"]).dt.date,
-        "funder": f["funder"], "purpose": f["purpose"],
-        "amount as written": f["amount as written"], "qualifier": f["qualifier"],
-        "original amount": f["amount"], "original currency": f["currency"],
-        "normalised": f["value"], "report currency": f["report_currency"],
-        "rate": f["rate"], "rate date": pd.to_datetime(f["rate_date"]).dt.date,
-        "rate source": f["rate_source"], "period": f["period"], "status": f["status"],
-        "counted": np.where(f["primary"], "yes", "no"), "links": f["links"],
-        "sources": f["sources"], "quotes": f["quotes"],
+        "id": _str(frame["id"]), "date": _dates(frame["date"]),
+        "funder": _str(frame["funder"]), "purpose": _str(frame["purpose"]),
+        "amount as written": _str(meta["amount as written"]), "qualifier": _str(frame["qualifier"]),
+        "original amount": frame["amount"].reset_index(drop=True),
+        "original currency": _str(frame["currency"]),
+        "normalised": value.reset_index(drop=True), "report currency": _str(frame["report_currency"]),
+        "rate": frame["rate"].reset_index(drop=True), "rate date": _dates(frame["rate_date"]),
+        "rate source": _str(frame["rate_source"]), "period": _str(frame["period"]),
+        "status": _str(frame["status"]), "counted": _str(counted), "links": _str(meta["links"]),
+        "sources": _str(meta["sources"]), "quotes": _str(meta["quotes"]),
     })
-    out["rate date"] = out["rate date"].astype(object).where(out["rate date"].notna(), None)
     return out
 
 
+def _entry_rows(row_ids: pd.Series, entry_ids: pd.Series):
+    """Per row: the position of its entry in ``entry_ids``, or None when
+    the entry ids are not unique.  One Arrow hash look-up."""
+    import pyarrow.compute as pc
+
+    ids = _arrow_text(entry_ids)
+    if len(pc.unique(ids)) != len(ids):
+        return None
+    return pc.index_in(_arrow_text(row_ids), value_set=ids).to_numpy(zero_copy_only=False)
+
+
+def _arrow_text(values):
+    """A text column (pandas str/object/Categorical, or Arrow) as one Arrow
+    ``large_string`` array, missing values null."""
+    import pyarrow as pa
+
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        arr = values
+    elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        cats = pa.array(np.asarray(values.cat.categories, dtype=object), pa.large_string())
+        codes = values.cat.codes.to_numpy()
+        arr = cats.take(pa.array(codes, mask=codes < 0))
+    else:
+        arr = getattr(getattr(values, "array", values), "_pa_array", None)
+        if arr is None:
+            arr = pa.array(np.asarray(values, dtype=object), pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+
+
+def _str(values) -> pd.Series:
+    """A text column as pandas ``str`` (Arrow-backed), without a Python
+    string per row."""
+    arr = _arrow_text(values)
+    return pd.Series(pd.StringDtype("pyarrow", na_value=np.nan).__from_arrow__(arr))
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Datetimes as an Arrow ``date32`` column (``datetime.date`` when read;
+    NaT null)."""
+    import pyarrow as pa
+
+    d = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    nat = np.isnat(d)
+    arr = pa.array(d.astype(np.int64).astype(np.int32), pa.int32(),
+                   mask=nat if nat.any() else None).view(pa.date32()) \
+        if len(d) else pa.array([], pa.date32())
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr))
+
+
 def sources_table(ledger, entries) -> pd.DataFrame:
-    """One row per citation: document, title, publisher, date, URL, quote, entry."""
+    """One row per citation: document, title, publisher, date, URL, quote,
+    entry; ordered by document and entry (stable), missing text as "".
+    Column-wise in Arrow: the documents' fields looked up by position, one
+    stable Arrow sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     book = as_book(entries)
     docs = getattr(ledger, "documents", {}) or {}
     ct = book.tables.citations
-    ids = book.tables.entries["id"].to_numpy(dtype=object)
-    out = pd.DataFrame({"document": ct["doc"].to_numpy(dtype=object),
-                        "entry": ids[ct["entry"].to_numpy()],
-                        "quote": ct["quote"].to_numpy(dtype=object),
-                        "locator": ct["locator"].to_numpy(dtype=object)})
-    d = pd.DataFrame([(k, v.title, v.publisher, v.published, v.url) for k, v in docs.items()],
-                     columns=["document", "title", "publisher", "published", "url"])
-    out = out.merge(d, on="document", how="left")
-    out = out[["document", "title", "publisher", "published", "url", "quote", "locator", "entry"]]
-    return out.fillna("").sort_values(["document", "entry"], kind="stable").reset_index(drop=True)
+    ids = _arrow_text(book.tables.entries["id"])
+    doc = pc.fill_null(_arrow_text(ct["doc"]), "")
+    entry = ids.take(pa.array(ct["entry"].to_numpy(dtype=np.int64)))
+    keys = pa.array(list(docs), pa.large_string())
+    at = pc.index_in(doc, value_set=keys).to_numpy(zero_copy_only=False)
+    at = np.where(np.isnan(at), len(docs), at).astype(np.int64) if at.dtype != np.int64 else at
+    pick = pa.array(at, mask=at >= len(docs)) if len(docs) else None
+
+    def field(name):   # a document's field for every citation ("" when none)
+        if pick is None:
+            return pa.array([""] * len(ct), pa.large_string())
+        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
+                        from_pandas=True)
+        return pc.fill_null(vals.take(pick), "")
+    published = np.empty(len(docs) + 1, dtype=object)
+    published[:] = [d.published if d.published is not None else "" for d in docs.values()] + [""]
+    table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
+    order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
+                                              ("entry", "ascending")])
+    take = order
+
+    def col(arr):
+        return _str(pc.fill_null(arr, "").take(take))
+    out = pd.DataFrame({
+        "document": col(doc), "title": col(field("title")), "publisher": col(field("publisher")),
+        "published": published[at][order.to_numpy()],
+        "url": col(field("url")), "quote": col(_arrow_text(ct["quote"])),
+        "locator": col(_arrow_text(ct["locator"])), "entry": col(pc.fill_null(entry, "")),
+    })
+    return out
 
 
 def links_frame(entries) -> pd.DataFrame:
@@ -619,7 +878,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
     if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
     step("normalising amounts")
-    frame, spread, horizon = normalised_frames(ledger, options, entries)
+    frame, spread, horizon = normalised_frames(ledger, options, entries, fast=True)
     _check_compare(frame, options.compare)
     cur = options.currency.upper()
     step("computing tables")
@@ -642,7 +901,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         purpose_tree=tree_table(frame, "purpose", cur),
         entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
     )
-    report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
+    report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
     mark_projections(report)
     report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
@@ -666,8 +925,10 @@ def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
 def _open_ended_ids(entries) -> list[str]:
     """The ids of the entries with an amount "a year" and no end, sorted."""
     book = as_book(entries)
-    return sorted(set(book.tables.entries["id"].astype(str).to_numpy(dtype=object)[
-        book.open_ended()]))
+    rows = np.flatnonzero(book.open_ended())
+    if not len(rows):
+        return []
+    return sorted(set(book.tables.entries["id"].iloc[rows].astype(str)))
 
 
 def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
@@ -676,9 +937,16 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
     per-year basis, in the by-year table)."""
     # counted: a row with a value (amounts are positive; a row the horizon
     # drops is either absent, when spread into years, or worth nothing)
-    counted = set(spread.loc[spread["value_minor"].to_numpy() != 0, "id"].astype(str))
-    gone = sorted(set(_open_ended_ids(entries)) - counted)
-    if not gone or horizon is None:
+    if horizon is None:
+        return []
+    open_ids = set(_open_ended_ids(entries))
+    if not open_ids:
+        return []
+    ids = spread["id"]
+    rows = (spread["value_minor"].to_numpy() != 0) & ids.isin(open_ids).to_numpy()
+    counted = set(ids[rows].astype(str))
+    gone = sorted(open_ids - counted)
+    if not gone:
         return []
     return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "
             f"entr{'y' if len(gone) == 1 else 'ies'} start, so "
@@ -769,7 +1037,9 @@ def entry_facts(entries) -> pd.DataFrame:
     """Per entry: ``tags`` (a sorted tuple), ``open_ended`` (an amount "a year"
     with no end), ``pays`` (it disburses or is part of another entry), its
     notes and location, and its whole amount, currency, qualifier and period
-    (in words); read from the Book's columns, no ``Entry`` objects."""
+    (in words); read from the Book's columns, no ``Entry`` objects (text as
+    Arrow strings, amounts as the Book holds them, tags worked out once per
+    distinct tag list)."""
     book = as_book(entries)
     en, links = book.tables.entries, book.tables.links
     n = len(en)
@@ -778,17 +1048,25 @@ def entry_facts(entries) -> pd.DataFrame:
         rows = links.loc[links["kind"].isin(["disburses", "part_of"]).to_numpy(), "entry"]
         pays[rows.to_numpy(dtype="int64")] = True
 
-    def text(col):   # missing -> "" (a categorical column cannot take a new "" by fillna)
+    def text(col):   # missing -> ""
+        import pyarrow.compute as pc
         if col not in en:
-            return np.full(n, "", dtype=object)
-        out = en[col].to_numpy(dtype=object, na_value=None)   # NaN, NA, NaT -> None
-        return np.array(["" if v is None else str(v) for v in out], dtype=object)
-    tags = [tuple(sorted({x for x in s.split(";") if x})) for s in text("tags")]
+            return _str(np.full(n, "", dtype=object))
+        return _str(pc.fill_null(_arrow_text(en[col]), ""))
+    if "tags" in en and n:
+        codes, uniq = pd.factorize(text("tags"))
+        tagsets = np.empty(len(uniq) + 1, dtype=object)
+        tagsets[:] = [tuple(sorted({x for x in str(s_).split(";") if x})) for s_ in uniq] + [()]
+        tags = tagsets[np.where(codes < 0, len(uniq), codes)]
+    else:
+        tags = np.empty(n, dtype=object)
+        tags[:] = [()] * n
+    amount = en["amount"].reset_index(drop=True)   # the whole entry (splits: all shares)
     return pd.DataFrame({
-        "id": en["id"].astype(str).to_numpy(dtype=object), "tags": tags,
+        "id": _str(en["id"]), "tags": tags,
         "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
         "notes": text("notes"), "location": text("location"),
-        "amount": en["amount"].to_numpy(dtype=object),      # the whole entry (splits: all shares)
+        "amount": amount,
         "currency": text("currency"), "qualifier": text("qualifier"),
         "period": text("period"),                           # in words, as Period.describe()
     }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
@@ -810,20 +1088,29 @@ def mark_projections(report: Report) -> None:
     open_ids = _open_ids(report)
     if spread.empty or "year" not in spread:
         return
-    prim = spread[spread["primary"]]
-    is_open = prim["id"].isin(open_ids)
-    bounded = prim.loc[~is_open, "year"]
+    prim = _primary(spread, ["id", "year", "funder", "value_minor"])
+    is_open = (prim["id"].isin(open_ids).to_numpy() if open_ids
+               else np.zeros(len(prim), dtype=bool))
+    # years as sortable numbers: calendar years are numbers; fiscal year
+    # labels are Categorical with sorted categories (their codes sort alike)
+    year = prim["year"]
+    if isinstance(year.dtype, pd.CategoricalDtype):
+        keys, label = year.cat.codes.to_numpy(), (lambda k: str(year.cat.categories[k]))
+    else:
+        keys, label = year.to_numpy(), (lambda k: str(k))
+    bounded = keys[~is_open]
     if len(bounded):
-        report.last_bounded = str(bounded.max())
+        report.last_bounded = label(bounded.max())
     elif len(prim):   # only open-ended pledges: the year the latest one was made
-        report.last_bounded = str(prim.groupby("id")["year"].min().max())
+        report.last_bounded = label(pd.Series(keys).groupby(prim["id"].to_numpy()).min().max())
     if not open_ids or report.by_year.empty or report.last_bounded is None:
         return
     years = [str(y) for y in report.by_year.index]
     report.projected = tuple(y for y in years if y > report.last_bounded)
-    op = prim[is_open]
+    op = prim[pd.Series(is_open, index=prim.index)]
     m = op.assign(_m=_minor(op)).pivot_table(index="year", columns="funder", values="_m",
                                              aggfunc="sum", fill_value=0)
+    m.columns = _plain_index(m.columns)
     m.index = m.index.astype(str)
     m = m.reindex(index=report.by_year.index, columns=report.by_year.columns, fill_value=0)
     m.columns.name = None
