@@ -1123,6 +1123,131 @@ ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
 
 def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The report's rows summed into cells small enough to carry in a page,
+    fine enough to filter: (totals, by year); see ``_explore_cube_by_ids``
+    for the columns.  Worked out on integer codes (``cube_by_entry``) when
+    every entry id is unique, as the same cells in the same order."""
+    fast = cube_by_entry(report)
+    if fast is None:
+        return _explore_cube_by_ids(report)
+    total, years, e_total, e_years, _ = fast
+    ids = _arrow_text(report.facts["id"]).to_numpy(zero_copy_only=False)
+    for cells, (flat, bounds) in ((total, e_total), (years, e_years)):
+        names = ids[flat].tolist()
+        cells["ids"] = pd.Series([names[a:b] for a, b in zip(bounds[:-1].tolist(),
+                                                              bounds[1:].tolist())],
+                                 dtype=object, index=cells.index)
+    return total, years
+
+
+def _sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): integer codes of ``col`` whose order is the order of
+    its values as text, missing values last (as ``groupby(sort=True,
+    dropna=False)`` orders text keys); ``values`` the value of each code."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniq = col.cat.codes.to_numpy().astype(np.int64), np.asarray(
+            col.cat.categories, dtype=object)
+    else:
+        codes, uniq = pd.factorize(col.to_numpy(dtype=object) if col.dtype == object else col)
+        codes, uniq = codes.astype(np.int64), np.asarray(uniq, dtype=object)
+    by_text = np.array(sorted(range(len(uniq)), key=lambda k: str(uniq[k])), dtype=np.int64)
+    new = np.empty(len(uniq) + 1, dtype=np.int64)
+    new[by_text] = np.arange(len(uniq))
+    new[len(uniq)] = len(uniq)                    # missing: last
+    values = np.append(uniq[by_text], [np.nan]).astype(object) if len(uniq) else \
+        np.array([np.nan], dtype=object)
+    return new[np.where(codes < 0, len(uniq), codes)], values
+
+
+def cube_by_entry(report: Report):
+    """``explore_cube``'s cells on integer codes: (totals, by year, the
+    entries of each totals cell, the entries of each by-year cell, the entry
+    of each row of ``report.frame``), entries as row numbers of
+    ``report.facts``, each cell's sorted by id, as (flat, bounds): cell k's
+    are ``flat[bounds[k]:bounds[k + 1]]``.  None when the facts are
+    missing, an id repeats or a row's entry is not among the facts (then
+    ``_explore_cube_by_ids``)."""
+    import pyarrow.compute as pc
+
+    facts = report.facts
+    if facts is None or not len(facts):
+        return None
+    fid = _arrow_text(facts["id"])
+    n_e = len(fid)
+    if len(pc.unique(fid)) != n_e:
+        return None
+    by_id = pc.sort_indices(fid).to_numpy()          # rank -> entry
+    rank = np.empty(n_e, dtype=np.int64)
+    rank[by_id] = np.arange(n_e)
+    tcodes, tuniq = pd.factorize(facts["tags"].to_numpy(dtype=object))
+    t_sorted = sorted(range(len(tuniq)), key=lambda k: tuniq[k])
+    t_new = np.empty(len(tuniq), dtype=np.int64)
+    t_new[np.array(t_sorted, dtype=np.int64)] = np.arange(len(tuniq))
+    tag_code = t_new[tcodes]
+    tag_values = np.empty(len(tuniq), dtype=object)
+    tag_values[:] = [tuniq[k] for k in t_sorted]
+    pays = facts["pays"].to_numpy(dtype=bool)
+    open_ = facts["open_ended"].to_numpy(dtype=bool)
+
+    def entry_of(f):
+        at = pc.index_in(_arrow_text(f["id"]), value_set=fid).to_numpy(zero_copy_only=False)
+        if at.dtype.kind == "f":                     # a row with no entry among the facts
+            return None
+        return at.astype(np.int64)
+
+    def cells(f, with_year):
+        cols = CUBE_KEYS + (["year", "open"] if with_year else []) + ["minor"]
+        ent = entry_of(f) if len(f) else np.zeros(0, dtype=np.int64)
+        if ent is None:
+            return None
+        parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
+        role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
+        parts += [(tag_code[ent], tag_values), (role, None)]
+        if with_year:
+            parts += [_sorted_codes(f["year"].astype(str) if not isinstance(
+                f["year"].dtype, pd.CategoricalDtype) else f["year"]),
+                      (open_[ent].astype(np.int64), None)]
+        key = np.zeros(len(f), dtype=np.int64)
+        room = 1
+        for codes, values in parts:
+            size = (len(values) if values is not None else int(codes.max(initial=0)) + 1) + 1
+            room *= size
+            if room >= 2 ** 62:
+                return None
+            key = key * size + codes
+        uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        inv = inv.reshape(-1)
+        minor = _minor(f).to_numpy()
+        sums = pd.Series(minor).groupby(inv).sum().to_numpy()
+        out = {}
+        for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
+                                         parts):
+            picked = codes[first]
+            if name == "role":
+                out[name] = picked.astype(np.int64)
+            elif name == "open":
+                out[name] = picked.astype(bool)
+            else:
+                out[name] = values[picked]
+        out["minor"] = sums
+        frame = pd.DataFrame(out, columns=cols)
+        for c in ("funder", "purpose", "status", "qualifier", "tags") + (
+                ("year",) if with_year else ()):
+            frame[c] = frame[c].astype(object)
+        pair = np.unique(inv.astype(np.int64) * n_e + rank[ent])
+        cell, r = pair // n_e, pair % n_e
+        bounds = np.r_[0, np.flatnonzero(np.diff(cell)) + 1, len(pair)] if len(pair) \
+            else np.zeros(1, dtype=np.int64)
+        return frame, (by_id[r], bounds), ent
+
+    t = cells(report.frame, False)
+    y = cells(report.spread, True) if t is not None else None
+    if t is None or y is None:
+        return None
+    return t[0], y[0], t[1], y[1], t[2]
+
+
+def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's rows summed into cells small enough to carry in a page,
     fine enough to filter: (totals, by year).
 
     ``totals`` (from ``frame``, the chosen basis): one row per funder ×
