@@ -307,7 +307,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
     if fast:
-        base, root = book.frame(), _root(book)
+        base, root = _with_id_codes(book, book.frame()), _root(book)
 
         def convert(**more):
             return normalise(base, root=root, decimals=False, categorical=True, **more)
@@ -329,6 +329,82 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
     if fast:
         frame, spread = (_with_value(f, options.currency) for f in (frame, spread))
     return frame, spread, (horizon if open_any else None)
+
+
+def id_order(book):
+    """(order, rank) of the Book's entries by id (as text): ``order[k]`` is
+    the entry whose id sorts k-th, ``rank[e]`` the place of entry e; None
+    when an id repeats.  One Arrow sort, kept on the Book."""
+    import pyarrow.compute as pc
+
+    en = book.tables.entries
+    memo = getattr(book, "_report_id_order", None)
+    if memo is not None and memo[0] is en:
+        return memo[1]
+    ids = _arrow_text(en["id"])
+    out = None
+    if len(pc.unique(ids)) == len(ids):
+        order = pc.sort_indices(ids).to_numpy().astype(np.int64)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        out = (order, rank)
+    try:
+        book._report_id_order = (en, out)
+    except AttributeError:   # pragma: no cover - a Book that takes no attributes
+        pass
+    return out
+
+
+def _with_id_codes(book, base: pd.DataFrame) -> pd.DataFrame:
+    """The base frame with ``id`` as a Categorical over the entries' ids in
+    sorted order (codes = each row's entry's place), so the report groups,
+    counts and looks up entries on integers.  Unchanged when ids repeat or
+    the frame's rows are not the Book's allocations (checked)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    io = id_order(book)
+    al = book.tables.allocations
+    if io is None or len(base) != len(al) or isinstance(base["id"].dtype, pd.CategoricalDtype):
+        return base
+    order, rank = io
+    entry = al["entry"].to_numpy().astype(np.int64)
+    ids = _arrow_text(book.tables.entries["id"])
+    if len(entry) and not pc.all(pc.equal(_arrow_text(base["id"]),
+                                          ids.take(pa.array(entry)))).as_py():
+        return base
+    cats = pd.Index(_str(ids.take(pa.array(order))))
+    codes = rank[entry]
+    dtype = pd.CategoricalDtype(cats)
+    return base.assign(id=pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def row_entries(id_col: pd.Series, book) -> np.ndarray | None:
+    """The entry (row of ``book.tables.entries``) of each row of a frame
+    by its ``id``; None when ids repeat or a row's id is not an entry's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    io = id_order(book)
+    if io is None:
+        return None
+    order, _ = io
+    ids = _arrow_text(book.tables.entries["id"])
+    if isinstance(id_col.dtype, pd.CategoricalDtype):
+        cats = _arrow_text(pd.Series(id_col.cat.categories))
+        codes = id_col.cat.codes.to_numpy()
+        if (codes < 0).any():
+            return None
+        if len(cats) == len(ids) and pc.all(pc.equal(cats, ids.take(pa.array(order)))).as_py():
+            return order[codes]
+        at = pc.index_in(cats, value_set=ids).to_numpy(zero_copy_only=False)
+        if at.dtype.kind == "f":
+            return None
+        return at.astype(np.int64)[codes]
+    at = pc.index_in(_arrow_text(id_col), value_set=ids).to_numpy(zero_copy_only=False)
+    if at.dtype.kind == "f":
+        return None
+    return at.astype(np.int64)
 
 
 def decimal_column(minor, digits: int) -> pd.Series:
@@ -737,7 +813,7 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
         "sources": _joined(ct, len(book), ct["doc"].astype(object), "; "),
         "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | "),
     }
-    pos = _entry_rows(frame["id"], en["id"])
+    pos = row_entries(frame["id"], book)
     if pos is not None:   # the entry of each row, by position
         take = pa.array(pos)
         meta = {k: _arrow_text(v).take(take) for k, v in per_entry.items()}
@@ -843,9 +919,19 @@ def sources_table(ledger, entries) -> pd.DataFrame:
         return pc.fill_null(vals.take(pick), "")
     published = np.empty(len(docs) + 1, dtype=object)
     published[:] = [d.published if d.published is not None else "" for d in docs.values()] + [""]
-    table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
-    order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
-                                              ("entry", "ascending")])
+    io = id_order(book)
+    if io is not None:   # by document, then entry id: integer keys, one stable sort
+        dcodes, duniq = pd.factorize(_str(doc))
+        dcode_sorted = np.empty(len(duniq), dtype=np.int64)
+        dcode_sorted[np.argsort(np.asarray(duniq, dtype=object).astype(str), kind="stable")] = \
+            np.arange(len(duniq))
+        erank = io[1][ct["entry"].to_numpy(dtype=np.int64)]
+        order = pa.array(np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
+                         else np.zeros(0, dtype=np.int64))
+    else:
+        table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
+        order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
+                                                  ("entry", "ascending")])
     take = order
 
     def col(arr):
@@ -903,6 +989,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
     )
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
+    report.extra["book"] = entries      # the facts' rows are its entries
     mark_projections(report)
     report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
     report.notes = report_notes(report, entries, links) + report.warnings
@@ -1173,11 +1260,16 @@ def cube_by_entry(report: Report):
         return None
     fid = _arrow_text(facts["id"])
     n_e = len(fid)
-    if len(pc.unique(fid)) != n_e:
-        return None
-    by_id = pc.sort_indices(fid).to_numpy()          # rank -> entry
-    rank = np.empty(n_e, dtype=np.int64)
-    rank[by_id] = np.arange(n_e)
+    book = report.extra.get("book")     # the Book of the reported entries (build_report)
+    if book is not None and len(book) == n_e and id_order(book) is not None:
+        by_id, rank = id_order(book)
+    else:
+        book = None
+        if len(pc.unique(fid)) != n_e:
+            return None
+        by_id = pc.sort_indices(fid).to_numpy()          # rank -> entry
+        rank = np.empty(n_e, dtype=np.int64)
+        rank[by_id] = np.arange(n_e)
     tcodes, tuniq = pd.factorize(facts["tags"].to_numpy(dtype=object))
     t_sorted = sorted(range(len(tuniq)), key=lambda k: tuniq[k])
     t_new = np.empty(len(tuniq), dtype=np.int64)
@@ -1189,6 +1281,8 @@ def cube_by_entry(report: Report):
     open_ = facts["open_ended"].to_numpy(dtype=bool)
 
     def entry_of(f):
+        if book is not None:
+            return row_entries(f["id"], book)
         at = pc.index_in(_arrow_text(f["id"]), value_set=fid).to_numpy(zero_copy_only=False)
         if at.dtype.kind == "f":                     # a row with no entry among the facts
             return None
