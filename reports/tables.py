@@ -530,8 +530,8 @@ def _group_codes(spread: pd.DataFrame) -> np.ndarray:
     change[1:] |= pc_[1:] != pc_[:-1]
     runs = np.cumsum(change) - 1
     starts = np.flatnonzero(change)
-    key = ic[starts].astype(np.int64) * (int(pc_.max()) + 2) + pc_[starts] + 1
-    if len(np.unique(key)) == len(starts):
+    key = np.sort(ic[starts].astype(np.int64) * (int(pc_.max()) + 2) + pc_[starts] + 1)
+    if not (key[1:] == key[:-1]).any():
         return runs
     return spread.groupby(["id", "purpose"], sort=False, dropna=False).ngroup().to_numpy()
 
@@ -553,9 +553,26 @@ def _distinct_pairs_per_group(groups: np.ndarray, values: np.ndarray, n: int) ->
     """Per group: how many distinct ``values`` its rows hold (integer codes)."""
     if not len(groups):
         return np.zeros(n, dtype=np.int64)
-    key = groups.astype(np.int64) * (int(values.max()) + 2) + values.astype(np.int64) + 1
-    uniq = np.unique(key)
+    key = np.sort(groups.astype(np.int64) * (int(values.max()) + 2) + values.astype(np.int64) + 1)
+    uniq = key[np.r_[True, key[1:] != key[:-1]]]
     return np.bincount(uniq // (int(values.max()) + 2), minlength=n)
+
+
+def _unique_first_inverse(key: np.ndarray):
+    """(first, inverse) of ``np.unique(key, return_index=True,
+    return_inverse=True)``, by one stable sort (numpy's hashing unique is
+    slower on millions of int64 keys), plus that sort's order and where
+    each group starts in it (for ``reduceat``)."""
+    order = np.argsort(key, kind="stable")
+    srt = key[order]
+    new = np.empty(len(key), dtype=bool)
+    if len(key):
+        new[0] = True
+        np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    first = order[new]
+    inv = np.empty(len(key), dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return first, inv, order, np.flatnonzero(new)
 
 
 # ---------------------------------------------------------------- tables
@@ -1308,10 +1325,9 @@ def cube_by_entry(report: Report):
             if room >= 2 ** 62:
                 return None
             key = key * size + codes
-        uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        inv = inv.reshape(-1)
+        first, inv, by_key, starts = _unique_first_inverse(key)
         minor = _minor(f).to_numpy()
-        sums = pd.Series(minor).groupby(inv).sum().to_numpy()
+        sums = np.add.reduceat(minor[by_key], starts) if len(minor) else minor
         out = {}
         for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
                                          parts):
@@ -1327,7 +1343,8 @@ def cube_by_entry(report: Report):
         for c in ("funder", "purpose", "status", "qualifier", "tags") + (
                 ("year",) if with_year else ()):
             frame[c] = frame[c].astype(object)
-        pair = np.unique(inv.astype(np.int64) * n_e + rank[ent])
+        pair = np.sort(inv.astype(np.int64) * n_e + rank[ent])
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
         cell, r = pair // n_e, pair % n_e
         bounds = np.r_[0, np.flatnonzero(np.diff(cell)) + 1, len(pair)] if len(pair) \
             else np.zeros(1, dtype=np.int64)
