@@ -1251,7 +1251,8 @@ def _sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         codes, uniq = col.cat.codes.to_numpy().astype(np.int64), np.asarray(
             col.cat.categories, dtype=object)
     else:
-        codes, uniq = pd.factorize(col.to_numpy(dtype=object) if col.dtype == object else col)
+        codes, uniq = pd.factorize(col.to_numpy() if col.dtype.kind in "iu" else
+                                   col.to_numpy(dtype=object) if col.dtype == object else col)
         codes, uniq = codes.astype(np.int64), np.asarray(uniq, dtype=object)
     by_text = np.array(sorted(range(len(uniq)), key=lambda k: str(uniq[k])), dtype=np.int64)
     new = np.empty(len(uniq) + 1, dtype=np.int64)
@@ -1314,8 +1315,9 @@ def cube_by_entry(report: Report):
         role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
         parts += [(tag_code[ent], tag_values), (role, None)]
         if with_year:
-            parts += [_sorted_codes(f["year"].astype(str) if not isinstance(
-                f["year"].dtype, pd.CategoricalDtype) else f["year"]),
+            ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
+            parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
+                                        dtype=object)),
                       (open_[ent].astype(np.int64), None)]
         key = np.zeros(len(f), dtype=np.int64)
         room = 1
