@@ -138,6 +138,15 @@ def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
     """Account paths cut to ``depth`` levels (vectorised)."""
     if not depth:
         return accounts.astype(object)
+    if isinstance(accounts.dtype, pd.CategoricalDtype):   # on the few accounts, codes move
+        cut = [":".join(str(a).split(":")[:depth]) for a in accounts.cat.categories]
+        cats = sorted(set(cut))
+        where = {c: k for k, c in enumerate(cats)}
+        remap = np.array([where[c] for c in cut] + [-1], dtype=np.int64)
+        codes = accounts.cat.codes.to_numpy()
+        return pd.Series(pd.Categorical.from_codes(
+            remap[np.where(codes < 0, len(cut), codes)],
+            categories=pd.Index(pd.array(cats, dtype="str"))), index=accounts.index)
     return accounts.astype(str).str.split(":").str[:depth].str.join(":").astype(object)
 
 
