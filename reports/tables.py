@@ -717,7 +717,7 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     if frame.empty:
         return pd.DataFrame(columns=["funder", "pledged", "committed", "disbursed", "spent",
                                      "total", "paid", "outstanding", "currency"])
-    f = frame.assign(_m=_minor(frame))
+    f = frame[["funder", "status", "primary", "id"]].assign(_m=_minor(frame))   # only what it sums
     prim = f[f["primary"]]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
                                  aggfunc="sum", fill_value=0)
@@ -1108,7 +1108,10 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
             notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
-    quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
+    q_col = report.frame["qualifier"]
+    inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
+        (q_col.astype(str) != "exact")
+    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]]
     if not quals.empty:
         quals = quals.drop_duplicates()
         if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
