@@ -886,7 +886,9 @@ def _arrow_text(values):
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         arr = values
     elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
-        cats = pa.array(np.asarray(values.cat.categories, dtype=object), pa.large_string())
+        categories = values.cat.categories
+        cats = (_arrow_text(categories.array) if getattr(categories.array, "_pa_array", None)
+                is not None else pa.array(np.asarray(categories, dtype=object), pa.large_string()))
         codes = values.cat.codes.to_numpy()
         arr = cats.take(pa.array(codes, mask=codes < 0))
     else:
