@@ -843,11 +843,11 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     if pos is not None:   # the entry of each row, by position
         take = pa.array(pos)
         meta = {k: _arrow_text(v).take(take) for k, v in per_entry.items()}
-    else:                 # duplicate ids (a hand-made ledger): as a merge would
+    else:   # ids repeat (a hand-made ledger; a journal refuses it): the first entry's
         m = pd.DataFrame({"id": en["id"].to_numpy(dtype=object),
                           **{k: _arrow_text(v).to_numpy(zero_copy_only=False)
-                             for k, v in per_entry.items()}})
-        f = frame[["id"]].reset_index(drop=True).merge(m, on="id", how="left")
+                             for k, v in per_entry.items()}}).drop_duplicates("id")
+        f = frame[["id"]].astype(object).reset_index(drop=True).merge(m, on="id", how="left")
         meta = {k: pa.array(f[k].to_numpy(dtype=object), pa.large_string()) for k in per_entry}
     counted = pa.array(["no", "yes"], pa.large_string()).take(
         pa.array(frame["primary"].to_numpy(dtype=bool).astype(np.int8)))
@@ -865,17 +865,6 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
         "sources": _str(meta["sources"]), "quotes": _str(meta["quotes"]),
     })
     return out
-
-
-def _entry_rows(row_ids: pd.Series, entry_ids: pd.Series):
-    """Per row: the position of its entry in ``entry_ids``, or None when
-    the entry ids are not unique.  One Arrow hash look-up."""
-    import pyarrow.compute as pc
-
-    ids = _arrow_text(entry_ids)
-    if len(pc.unique(ids)) != len(ids):
-        return None
-    return pc.index_in(_arrow_text(row_ids), value_set=ids).to_numpy(zero_copy_only=False)
 
 
 def _arrow_text(values):
