@@ -64,6 +64,31 @@ def script_json(obj) -> str:
     return text
 
 
+def _data_json(data: dict) -> str:
+    """``script_json(data)``, with each cell block's entry lists (``e``:
+    millions of numbers on a big ledger) written as text here, one cell at a
+    time, instead of through the JSON encoder (whose pieces, a string per
+    number, would all be alive at once).  The same text."""
+    import secrets
+
+    blocks = {}
+    cells = dict(data.get("cells") or {})
+    for name, block in cells.items():
+        if isinstance(block, dict) and isinstance(block.get("e"), list):
+            marker = f"\ue000{secrets.token_hex(12)}\ue000"   # no text can guess it
+            raw = ",".join("[" + ",".join(map(str, e)) + "]" for e in block["e"])
+            blocks[marker] = "[" + raw + "]"
+            cells[name] = {**block, "e": marker}
+    if not blocks:
+        return script_json(data)
+    text = script_json({**data, "cells": cells})
+    for marker, raw in blocks.items():
+        quoted = json.dumps(marker, ensure_ascii=False)
+        assert text.count(quoted) == 1
+        text = text.replace(quoted, raw)
+    return text
+
+
 def _num(minor: int):
     """Minor units as a JSON number when JavaScript holds it exactly, else text
     (the page reads both with BigInt)."""
@@ -375,7 +400,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
             f'<meta name="referrer" content="no-referrer">'
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{esc(title)}</h1>\n" + "\n".join(parts)
-            + f'\n<script type="application/json" id="report-data">{script_json(data)}</script>'
+            + f'\n<script type="application/json" id="report-data">{_data_json(data)}</script>'
             f"\n<script>{script}</script>\n</body></html>\n")
 
 
