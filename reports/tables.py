@@ -1263,7 +1263,7 @@ def _sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     new[len(uniq)] = len(uniq)                    # missing: last
     values = np.append(uniq[by_text], [np.nan]).astype(object) if len(uniq) else \
         np.array([np.nan], dtype=object)
-    return new[np.where(codes < 0, len(uniq), codes)], values
+    return new.astype(np.int32)[np.where(codes < 0, len(uniq), codes)], values
 
 
 def cube_by_entry(report: Report):
@@ -1322,6 +1322,7 @@ def cube_by_entry(report: Report):
             parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
                                         dtype=object)),
                       (open_[ent].astype(np.int64), None)]
+        parts = [(c.astype(np.int32), v) for c, v in parts]   # kept for decoding: small
         key = np.zeros(len(f), dtype=np.int64)
         room = 1
         for codes, values in parts:
