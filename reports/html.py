@@ -64,6 +64,31 @@ def script_json(obj) -> str:
     return text
 
 
+def _data_json(data: dict) -> str:
+    """``script_json(data)``, with each cell block's entry lists (``e``:
+    millions of numbers on a big ledger) written as text here, one cell at a
+    time, instead of through the JSON encoder (whose pieces, a string per
+    number, would all be alive at once).  The same text."""
+    import secrets
+
+    blocks = {}
+    cells = dict(data.get("cells") or {})
+    for name, block in cells.items():
+        if isinstance(block, dict) and isinstance(block.get("e"), list):
+            marker = f"\ue000{secrets.token_hex(12)}\ue000"   # no text can guess it
+            raw = ",".join("[" + ",".join(map(str, e)) + "]" for e in block["e"])
+            blocks[marker] = "[" + raw + "]"
+            cells[name] = {**block, "e": marker}
+    if not blocks:
+        return script_json(data)
+    text = script_json({**data, "cells": cells})
+    for marker, raw in blocks.items():
+        quoted = json.dumps(marker, ensure_ascii=False)
+        assert text.count(quoted) == 1
+        text = text.replace(quoted, raw)
+    return text
+
+
 def _num(minor: int):
     """Minor units as a JSON number when JavaScript holds it exactly, else text
     (the page reads both with BigInt)."""
@@ -92,15 +117,30 @@ def _context(check, sources) -> tuple[str, str, str, str]:
             (" " if after[:1].isspace() else "") + " ".join(after.split()), where)
 
 
+def _among(col: pd.Series, values: set) -> np.ndarray:
+    """Per row: its text is one of ``values`` (one Arrow hash look-up)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from reports.tables import _arrow_text
+    hit = pc.is_in(_arrow_text(col), value_set=pa.array(sorted(map(str, values)),
+                                                         pa.large_string()))
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
               amounts: str = "compact", scale: str = "auto") -> dict:
     """The page's data: meta, the locale's amount patterns, the filter values,
     the report's cells (``explore_cube``) and the largest ``limit`` entries."""
     from reports.amounts import as_said, format_data
-    from reports.tables import ROLES, _minor, explore_cube
+    from reports.tables import ROLES, _arrow_text, _minor, cube_by_entry, explore_cube
 
     o = report.options
-    total, years = explore_cube(report)
+    fast = cube_by_entry(report)
+    if fast is not None:
+        total, years, e_total, e_years, row_entry = fast
+    else:
+        total, years = explore_cube(report)
     def values(col: str, frames=(total, years)) -> list[str]:
         out: set[str] = set()
         for fr in frames:
@@ -116,18 +156,46 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
 
     # entries: the largest first (by the absolute amount of their rows)
     f = report.frame
-    size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
-    size = size.groupby(level=0, sort=False).sum()
-    order = np.lexsort((np.arange(len(size)), -size.to_numpy()))   # largest first, stable
-    ids = list(size.index.to_numpy()[order])
-    index = {i: k for k, i in enumerate(ids)}
-    shown = ids if limit is None else ids[:limit]
+    if fast is not None:
+        # by entry number: size summed per entry, ties in order of first row
+        n_e = len(report.facts)
+        sizes = pd.Series(_minor(f).abs().to_numpy()).groupby(row_entry).sum()
+        seen = sizes.index.to_numpy()
+        first_row = np.full(n_e, len(f), dtype=np.int64)
+        np.minimum.at(first_row, row_entry, np.arange(len(f), dtype=np.int64))
+        appear = seen[np.argsort(first_row[seen], kind="stable")]
+        size_of = sizes.reindex(appear).to_numpy()
+        entry_order = appear[np.lexsort((np.arange(len(appear)), -size_of))]
+        place = np.full(n_e + 1, -1, dtype=np.int64)
+        place[entry_order] = np.arange(len(entry_order))
+        fact_ids = _arrow_text(report.facts["id"]).to_numpy(zero_copy_only=False)
+        n_ids = len(entry_order)
+        shown = list(fact_ids[entry_order if limit is None else entry_order[:limit]])
+        index = {i: k for k, i in enumerate(shown)}
 
-    def positions(id_lists: pd.Series) -> list[list[int]]:
-        """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
-        ends = np.cumsum([len(e) for e in id_lists]).tolist()
-        flat = pd.Index(ids).get_indexer(list(itertools.chain.from_iterable(id_lists))).tolist()
-        return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
+        lists = {id(total): e_total, id(years): e_years}
+
+        def positions(cells_frame) -> list[list[int]]:
+            """Each cell's entries as their places in the size order."""
+            flat, bounds = lists[id(cells_frame)]
+            at = place[flat].tolist()
+            return [at[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    else:
+        size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
+        size = size.groupby(level=0, sort=False).sum()
+        order = np.lexsort((np.arange(len(size)), -size.to_numpy()))   # largest first, stable
+        ids = list(size.index.to_numpy()[order])
+        n_ids = len(ids)
+        index = {i: k for k, i in enumerate(ids)}
+        shown = ids if limit is None else ids[:limit]
+
+        def positions(id_lists: pd.Series) -> list[list[int]]:
+            """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
+            ends = np.cumsum([len(e) for e in id_lists]).tolist()
+            id_lists = id_lists["ids"]
+            flat = pd.Index(ids).get_indexer(
+                list(itertools.chain.from_iterable(id_lists))).tolist()
+            return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
     def codes(col: pd.Series, values: list) -> list:
         return pd.Categorical(col.astype(str), categories=values).codes.tolist()
@@ -140,7 +208,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
-               "e": positions(c["ids"])}
+               "e": positions(c)}
         if with_year:
             out["y"] = codes(c["year"], year_list)
             out["o"] = c["open"].astype(int).tolist()
@@ -169,14 +237,14 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     want = set(shown)
     facts = report.facts
     fact_of = {} if facts is None else {   # the shown entries' facts, first row per id
-        r.id: r for r in facts[facts["id"].isin(want)].drop_duplicates("id")
+        r.id: r for r in facts[_among(facts["id"], want)].drop_duplicates("id")
         .itertuples(index=False)}
     cites_of: dict[str, list] = {}
     src = report.sources
-    for r in src[src["entry"].astype(object).isin(want).to_numpy()].itertuples(index=False):
+    for r in src[_among(src["entry"], want)].itertuples(index=False):
         cites_of.setdefault(str(r.entry), []).append(r)
     ent = report.entries
-    pos = np.flatnonzero(ent["id"].astype(object).isin(want).to_numpy())
+    pos = np.flatnonzero(_among(ent["id"], want))
     part = ent.iloc[pos].rename(columns=lambda c: c.replace(" ", "_"))   # named fields
     minor = _minor(f).to_numpy()[pos]
     by_id: dict[str, dict] = {}
@@ -186,8 +254,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         if e is None:
             fact = fact_of.get(rid)
             rate = "" if r.original_currency == r.report_currency else (
-                f"{r.rate} {r.report_currency} per {r.original_currency} on {r.rate_date} "
-                f"({r.rate_source})")
+                f"{r.rate} {r.report_currency} per {r.original_currency} on "
+                f"{None if pd.isna(r.rate_date) else r.rate_date} ({r.rate_source})")
             cites = []
             for c in cites_of.get(str(rid), []):
                 chk = checks.get((str(rid), str(c.document), str(c.quote)))
@@ -231,7 +299,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "horizon": report.horizon, "projected": list(report.projected),
                  "lastBounded": report.last_bounded,
                  "compare": [_clean(c) for c in report.comparison.columns],
-                 "entriesTotal": len(ids), "roles": list(ROLES)},
+                 "entriesTotal": n_ids, "roles": list(ROLES)},
         "fmt": format_data(o.currency, o.locale),
         "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
                  "year": year_list, "status": statuses, "qualifier": quals,
@@ -332,7 +400,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
             f'<meta name="referrer" content="no-referrer">'
             f"<title>{esc(title)}</title><style>{STYLE}</style></head><body>"
             f"<h1>{esc(title)}</h1>\n" + "\n".join(parts)
-            + f'\n<script type="application/json" id="report-data">{script_json(data)}</script>'
+            + f'\n<script type="application/json" id="report-data">{_data_json(data)}</script>'
             f"\n<script>{script}</script>\n</body></html>\n")
 
 

@@ -115,9 +115,10 @@ def _digits(currency: str) -> int:
     return currency_digits(currency)
 
 
-def to_money(minor, currency: str):
-    """Integer minor units (scalar, Series or DataFrame) → Decimal, to the unit."""
-    k = _digits(currency)
+def to_money(minor, currency: str | None, *, digits: int | None = None):
+    """Integer minor units (scalar, Series or DataFrame) → Decimal, to the
+    unit (of ``currency``, or ``digits`` places)."""
+    k = _digits(currency) if digits is None else digits
 
     wide = Context(prec=80)   # totals past 28 digits stay exact (default context rounds)
 
@@ -137,6 +138,15 @@ def truncate(accounts: pd.Series, depth: int | None) -> pd.Series:
     """Account paths cut to ``depth`` levels (vectorised)."""
     if not depth:
         return accounts.astype(object)
+    if isinstance(accounts.dtype, pd.CategoricalDtype):   # on the few accounts, codes move
+        cut = [":".join(str(a).split(":")[:depth]) for a in accounts.cat.categories]
+        cats = sorted(set(cut))
+        where = {c: k for k, c in enumerate(cats)}
+        remap = np.array([where[c] for c in cut] + [-1], dtype=np.int64)
+        codes = accounts.cat.codes.to_numpy()
+        return pd.Series(pd.Categorical.from_codes(
+            remap[np.where(codes < 0, len(cut), codes)],
+            categories=pd.Index(pd.array(cats, dtype="str"))), index=accounts.index)
     return accounts.astype(str).str.split(":").str[:depth].str.join(":").astype(object)
 
 
@@ -286,10 +296,15 @@ def _root(book):
     return root
 
 
-def normalised_frames(ledger, options: ReportOptions, entries=None):
+def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: bool = False):
     """(frame on the chosen basis, frame spread into years, horizon used).
-    ``entries``: the Book of the chosen entries (default: the filters')."""
-    from rates.normalise import to_frame
+    ``entries``: the Book of the chosen entries (default: the filters').
+    ``fast`` (the report's own tables): normalised once with exact integer
+    money and Categorical text (``rates.normalise``'s ``decimals=False,
+    categorical=True``), ``value`` an Arrow decimal column made from
+    ``value_minor``, ``original_minor`` instead of ``original_value``: the
+    same figures without a Python object per row."""
+    from rates.normalise import normalise, to_frame
 
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
@@ -300,11 +315,19 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
-    spread = to_frame(book, basis="total", horizon=horizon, **kw)
+    if fast:
+        base, root = _with_id_codes(book, book.frame()), _root(book)
+
+        def convert(**more):
+            return normalise(base, root=root, decimals=False, categorical=True, **more)
+    else:
+        def convert(**more):
+            return to_frame(book, **more)
+    spread = convert(basis="total", horizon=horizon, **kw)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
     else:
-        frame = to_frame(book, basis="per-year", horizon=None, **{**kw, "years": None})
+        frame = convert(basis="per-year", horizon=None, **{**kw, "years": None})
     if options.purpose:
         frame = frame[_purpose_mask(frame, options.purpose)].reset_index(drop=True)
         spread = spread[_purpose_mask(spread, options.purpose)].reset_index(drop=True)
@@ -312,7 +335,128 @@ def normalised_frames(ledger, options: ReportOptions, entries=None):
         for f in (frame, spread):
             f["funder"] = truncate(f["funder"], options.depth)
             f["purpose"] = truncate(f["purpose"], options.depth)
+    if fast:
+        frame, spread = (_with_value(f, options.currency) for f in (frame, spread))
     return frame, spread, (horizon if open_any else None)
+
+
+def id_order(book):
+    """(order, rank) of the Book's entries by id (as text): ``order[k]`` is
+    the entry whose id sorts k-th, ``rank[e]`` the place of entry e; None
+    when an id repeats.  One Arrow sort, kept on the Book."""
+    import pyarrow.compute as pc
+
+    en = book.tables.entries
+    memo = getattr(book, "_report_id_order", None)
+    if memo is not None and memo[0] is en:
+        return memo[1]
+    ids = _arrow_text(en["id"])
+    out = None
+    if len(pc.unique(ids)) == len(ids):
+        order = pc.sort_indices(ids).to_numpy().astype(np.int64)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        out = (order, rank)
+    try:
+        book._report_id_order = (en, out)
+    except AttributeError:   # pragma: no cover - a Book that takes no attributes
+        pass
+    return out
+
+
+def _with_id_codes(book, base: pd.DataFrame) -> pd.DataFrame:
+    """The base frame with ``id`` as a Categorical over the entries' ids in
+    sorted order (codes = each row's entry's place), so the report groups,
+    counts and looks up entries on integers.  Unchanged when ids repeat or
+    the frame's rows are not the Book's allocations (checked)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    io = id_order(book)
+    al = book.tables.allocations
+    if io is None or len(base) != len(al) or isinstance(base["id"].dtype, pd.CategoricalDtype):
+        return base
+    order, rank = io
+    entry = al["entry"].to_numpy().astype(np.int64)
+    ids = _arrow_text(book.tables.entries["id"])
+    if len(entry) and not pc.all(pc.equal(_arrow_text(base["id"]),
+                                          ids.take(pa.array(entry)))).as_py():
+        return base
+    cats = pd.Index(_str(ids.take(pa.array(order))))
+    codes = rank[entry]
+    dtype = pd.CategoricalDtype(cats)
+    return base.assign(id=pd.Categorical.from_codes(codes, dtype=dtype, validate=False))
+
+
+def row_entries(id_col: pd.Series, book) -> np.ndarray | None:
+    """The entry (row of ``book.tables.entries``) of each row of a frame
+    by its ``id``; None when ids repeat or a row's id is not an entry's."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    io = id_order(book)
+    if io is None:
+        return None
+    order, _ = io
+    ids = _arrow_text(book.tables.entries["id"])
+    if isinstance(id_col.dtype, pd.CategoricalDtype):
+        cats = _arrow_text(pd.Series(id_col.cat.categories))
+        codes = id_col.cat.codes.to_numpy()
+        if (codes < 0).any():
+            return None
+        if len(cats) == len(ids) and pc.all(pc.equal(cats, ids.take(pa.array(order)))).as_py():
+            return order[codes]
+        at = pc.index_in(cats, value_set=ids).to_numpy(zero_copy_only=False)
+        if at.dtype.kind == "f":
+            return None
+        return at.astype(np.int64)[codes]
+    at = pc.index_in(_arrow_text(id_col), value_set=ids).to_numpy(zero_copy_only=False)
+    if at.dtype.kind == "f":
+        return None
+    return at.astype(np.int64)
+
+
+def decimal_column(minor, digits: int) -> pd.Series:
+    """Integer minor units → exact decimals with ``digits`` places, as an
+    Arrow ``decimal128`` column (its values are ``Decimal`` objects when read;
+    the precision is the one pyarrow infers for the same Decimals).  Built
+    from the unscaled integers' bytes: no Python object per value.  Past
+    int64, ``Decimal`` objects (``to_money``)."""
+    import pyarrow as pa
+
+    arr = np.asarray(minor)
+    if arr.dtype == object:
+        try:
+            arr = arr.astype(np.int64)
+        except OverflowError:
+            return to_money(pd.Series(arr, dtype=object), None, digits=digits)
+    arr = arr.astype(np.int64, copy=False)
+    n = len(arr)
+    top = int(np.abs(arr).max()) if n else 0   # |int64 min| does not occur in sums of money
+    precision = max(len(str(top)), digits, 1)
+    if precision > 38:
+        return to_money(pd.Series(arr, dtype=object), None, digits=digits)
+    words = np.empty((n, 2), dtype=np.int64)
+    words[:, 0] = arr
+    words[:, 1] = arr >> 63                                   # two's complement sign
+    buf = pa.py_buffer(words.tobytes())
+    dec = pa.Array.from_buffers(pa.decimal128(precision, digits), n, [None, buf])
+    return pd.Series(pd.arrays.ArrowExtensionArray(dec))
+
+
+def _with_value(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``frame`` (normalised with ``decimals=False``) with its ``value``
+    column: ``value_minor`` as exact decimals (Arrow), placed where
+    ``normalise`` puts it."""
+    if "value" in frame.columns:
+        return frame
+    value = decimal_column(frame["value_minor"].to_numpy(), _digits(currency))
+    value.index = frame.index
+    cols = list(frame.columns)
+    at = cols.index("report_currency") if "report_currency" in cols else len(cols)
+    frame = frame.copy(deep=False)
+    frame.insert(at, "value", value)
+    return frame
 
 
 def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
@@ -323,35 +467,121 @@ def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
 
     Vectorised: rows are ordered by group once and every sum is one
     ``reduceat`` (integer minor units; the original-currency ``Decimal`` parts
-    with numpy's object ``add``); only groups whose parts carry different rate
+    with numpy's object ``add``, or ``original_minor`` for a frame made
+    without Decimals); only groups whose parts carry different rate
     sources (yearly averages) join their sources in Python."""
     if spread.empty:
         return spread.drop(columns=["year"], errors="ignore")
-    keys = ["id", "purpose"]
-    codes = spread.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    codes = _group_codes(spread)
     order = np.argsort(codes, kind="stable")
     sorted_codes = codes[order]
     starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
     first = order[starts]                       # first row of group 0, 1, 2, … (appearance order)
     cols = [c for c in spread.columns if c != "year"]
-    out = spread.iloc[first][cols].reset_index(drop=True)
-    minor = _minor(spread).to_numpy()[order]
-    out["value_minor"] = np.add.reduceat(minor, starts)
-    out["value"] = to_money(out["value_minor"], currency)
-    orig = spread["original_value"].to_numpy(dtype=object)[order]
-    out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
-    src_codes, src_uniq = pd.factorize(spread["rate_source"].astype(object))
-    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
-    n_src = np.bincount(pairs["g"].to_numpy(), minlength=len(first))
+    identity = bool((order == np.arange(len(order))).all())
+    out = spread[cols].take(first).reset_index(drop=True)
+    minor = _minor(spread).to_numpy()
+    out["value_minor"] = np.add.reduceat(minor if identity else minor[order], starts)
+    if "value" in spread.columns:
+        out["value"] = to_money(out["value_minor"], currency)
+    if "original_value" in spread.columns:
+        orig = spread["original_value"].to_numpy(dtype=object)[order]
+        out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
+    if "original_minor" in spread.columns:
+        om = spread["original_minor"].to_numpy()
+        om = om if om.dtype == object else om.astype(np.int64)
+        try:
+            out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
+        except OverflowError:   # pragma: no cover - sums past int64
+            out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    rs = spread["rate_source"]
+    if isinstance(rs.dtype, pd.CategoricalDtype):
+        src_codes = rs.cat.codes.to_numpy().astype(np.int64)
+        src_uniq = list(rs.cat.categories)
+    else:
+        src_codes, src_uniq = pd.factorize(rs.astype(object))
+    n_src = _distinct_pairs_per_group(codes, src_codes, len(first))
+    multi = n_src > 1
+    categorical = isinstance(rs.dtype, pd.CategoricalDtype)
+    if categorical and not multi.any():
+        out["rate_source"] = rs.take(first).reset_index(drop=True)
+        return out[cols]
     names = np.asarray([str(x) for x in src_uniq], dtype=object)
     source = names[src_codes[first]] if len(names) else np.full(len(first), "", dtype=object)
-    multi = n_src > 1
-    if multi.any():
-        sub = pairs[multi[pairs["g"].to_numpy()]]
-        joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
-        source[joined.index.to_numpy()] = joined.to_numpy()
-    out["rate_source"] = pd.Series(source, dtype=object)
+    if not multi.any():
+        out["rate_source"] = pd.Series(source, dtype=object)
+        return out[cols]
+    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
+    sub = pairs[multi[pairs["g"].to_numpy()]]
+    joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
+    source[joined.index.to_numpy()] = joined.to_numpy()
+    if categorical:
+        out["rate_source"] = pd.Series(pd.Categorical(source, categories=sorted(set(source))))
+    else:
+        out["rate_source"] = pd.Series(source, dtype=object)
     return out[cols]
+
+
+def _group_codes(spread: pd.DataFrame) -> np.ndarray:
+    """Group numbers of (id, purpose), in order of first appearance (as
+    ``groupby(sort=False).ngroup()``).  A frame spread into years keeps each
+    entry × purpose's parts next to each other: then the groups are the runs
+    of equal keys, found by comparing neighbours, when no key comes back
+    after another (checked), else the hashing groupby."""
+    ids, purposes = spread["id"], spread["purpose"]
+    n = len(spread)
+    pc_ = (purposes.cat.codes.to_numpy() if isinstance(purposes.dtype, pd.CategoricalDtype)
+           else pd.factorize(purposes.astype(object))[0])
+    ic = _text_codes(ids)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(ic[1:], ic[:-1], out=change[1:])
+    change[1:] |= pc_[1:] != pc_[:-1]
+    runs = np.cumsum(change) - 1
+    starts = np.flatnonzero(change)
+    key = np.sort(ic[starts].astype(np.int64) * (int(pc_.max()) + 2) + pc_[starts] + 1)
+    if not (key[1:] == key[:-1]).any():
+        return runs
+    return spread.groupby(["id", "purpose"], sort=False, dropna=False).ngroup().to_numpy()
+
+
+def _text_codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a text column (equal text, equal code), through
+    Arrow's dictionary encoding when the column is Arrow-backed."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy().astype(np.int64)
+    arrow = getattr(s.array, "_pa_array", None)
+    if arrow is not None:
+        import pyarrow as pa
+        enc = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+        return np.asarray(enc.dictionary_encode().indices.fill_null(-1)).astype(np.int64)
+    return pd.factorize(s.astype(object))[0].astype(np.int64)
+
+
+def _distinct_pairs_per_group(groups: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Per group: how many distinct ``values`` its rows hold (integer codes)."""
+    if not len(groups):
+        return np.zeros(n, dtype=np.int64)
+    key = np.sort(groups.astype(np.int64) * (int(values.max()) + 2) + values.astype(np.int64) + 1)
+    uniq = key[np.r_[True, key[1:] != key[:-1]]]
+    return np.bincount(uniq // (int(values.max()) + 2), minlength=n)
+
+
+def _unique_first_inverse(key: np.ndarray):
+    """(first, inverse) of ``np.unique(key, return_index=True,
+    return_inverse=True)``, by one stable sort (numpy's hashing unique is
+    slower on millions of int64 keys), plus that sort's order and where
+    each group starts in it (for ``reduceat``)."""
+    order = np.argsort(key, kind="stable")
+    srt = key[order]
+    new = np.empty(len(key), dtype=bool)
+    if len(key):
+        new[0] = True
+        np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    first = order[new]
+    inv = np.empty(len(key), dtype=np.int64)
+    inv[order] = np.cumsum(new) - 1
+    return first, inv, order, np.flatnonzero(new)
 
 
 # ---------------------------------------------------------------- tables
@@ -360,9 +590,41 @@ def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     q = frame[frame["qualifier"].astype(str) != "exact"]
     if q.empty:
         return pd.Series(dtype=object)
+    q = q.assign(id=_text_codes(q["id"]))   # distinct entries, counted on codes
     counts = q.groupby(keys + ["qualifier"], sort=True)["id"].nunique().reset_index()
     counts["text"] = counts["qualifier"].astype(str) + " (" + counts["id"].astype(str) + ")"
     return counts.groupby(keys)["text"].agg("; ".join)
+
+
+def _plain_index(index: pd.Index) -> pd.Index:
+    """A Categorical index (groups of the report's Categorical columns) as
+    plain text, as the tables had it before."""
+    if isinstance(index, pd.CategoricalIndex):
+        return pd.Index(index.categories.take(index.codes), name=index.name)
+    return index
+
+
+def _plain_series(s: pd.Series) -> pd.Series:
+    s.index = _plain_index(s.index)
+    return s
+
+
+def _plain(col: pd.Series) -> pd.Series:
+    """A Categorical column as plain text (few rows: a table's keys)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        return pd.Series(col.cat.categories.take(col.cat.codes.to_numpy()), index=col.index,
+                         name=col.name)
+    return col
+
+
+def distinct_text(col: pd.Series) -> set:
+    """The distinct values of a text column as str (a Categorical's used
+    categories, no pass over its rows as text)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        used = np.unique(col.cat.codes.to_numpy())
+        return {str(col.cat.categories[c]) for c in used if c >= 0} | (
+            {"nan"} if len(used) and used[0] < 0 else set())
+    return set(pd.unique(col.astype(object)).astype(str))
 
 
 def _primary(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
@@ -379,11 +641,13 @@ def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFram
     if prim.empty:
         out = pd.DataFrame(columns=keys + ["amount", "currency", "entries", "qualifiers"])
         return out
-    g = prim.assign(_m=_minor(prim)).groupby(keys, sort=True)
+    g = prim.assign(_m=_minor(prim), _id=_text_codes(prim["id"])).groupby(keys, sort=True)
     out = g["_m"].sum().to_frame("minor")
-    out["entries"] = g["id"].nunique()
+    out["entries"] = g["_id"].nunique()
     out["qualifiers"] = _qualifier_text(prim, keys).reindex(out.index).fillna("")
     out = out.reset_index()
+    for k in keys:
+        out[k] = _plain(out[k])
     out.insert(len(keys), "amount", to_money(out.pop("minor"), currency))
     out.insert(len(keys) + 1, "currency", currency)
     return out
@@ -422,6 +686,7 @@ def matrix_table(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="purpose", columns="funder",
                                                  values="_m", aggfunc="sum", fill_value=0)
+    m.columns, m.index = _plain_index(m.columns), _plain_index(m.index)
     m.columns.name = None
     m.index.name = "purpose"
     return to_money(m, currency)
@@ -435,6 +700,7 @@ def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
         return pd.DataFrame()
     m = prim.assign(_m=_minor(prim)).pivot_table(index="year", columns="funder",
                                                  values="_m", aggfunc="sum", fill_value=0)
+    m.columns = _plain_index(m.columns)
     m.columns.name = None
     m.index = m.index.astype(str)
     m.index.name = "year"
@@ -451,18 +717,20 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     if frame.empty:
         return pd.DataFrame(columns=["funder", "pledged", "committed", "disbursed", "spent",
                                      "total", "paid", "outstanding", "currency"])
-    f = frame.assign(_m=_minor(frame))
+    f = frame[["funder", "status", "primary", "id"]].assign(_m=_minor(frame))   # only what it sums
     prim = f[f["primary"]]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
                                  aggfunc="sum", fill_value=0)
+    by_status.index, by_status.columns = (_plain_index(by_status.index),
+                                          _plain_index(by_status.columns))
     from ledger.model import STATUSES
     out = by_status.reindex(columns=list(STATUSES), fill_value=0)
-    out["total"] = prim.groupby("funder")["_m"].sum()
+    out["total"] = _plain_series(prim.groupby("funder")["_m"].sum())
     paying = set(links.loc[links["kind"].isin(["disburses", "part_of"]), "id"]) \
         if not links.empty else set()
     sec_paid = f[~f["primary"] & f["id"].isin(paying) & f["status"].isin(PAID_STATUSES)]
-    paid = prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum()
-    paid = paid.add(sec_paid.groupby("funder")["_m"].sum(), fill_value=0)
+    paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
+    paid = paid.add(_plain_series(sec_paid.groupby("funder")["_m"].sum()), fill_value=0)
     out = out.reindex(out.index.union(paid.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
     out = _ints(out.fillna(0))
@@ -540,64 +808,158 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     """One row per entry × purpose allocation, for people: the amount as
     written, original currency, normalised amount, rate, rate date, rate
     source, period, status, funder, purpose, whether it counts in totals,
-    links and sources.  ``entries``: the Book of the reported entries."""
+    links and sources.  ``entries``: the Book of the reported entries.
+
+    Column-wise in Arrow: text columns are pandas ``str`` (Arrow strings),
+    ``date`` and ``rate date`` Arrow dates (``datetime.date`` when read,
+    missing rate dates null), ``normalised`` exact Arrow decimals; no Python
+    object per row except the ``rate`` Decimals ``normalise`` made."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     from reports.listing import _concat, _joined, decimal_text
 
     book = as_book(entries)
     t = book.tables
     en = t.entries
-    written = en["amount_text"].to_numpy(dtype=object)
-    blank = written == ""
+    written = _arrow_text(en["amount_text"])
+    blank = pc.equal(written, "").to_numpy(zero_copy_only=False)
     if blank.any():
-        written = written.copy()
-        written[blank] = (decimal_text(en["amount"])[blank] + " "
-                          + en["currency"].to_numpy(dtype=object)[blank])
+        rows = np.flatnonzero(blank)
+        filled = (decimal_text(en["amount"].iloc[rows]) + " "
+                  + en["currency"].to_numpy(dtype=object)[rows])
+        mask = np.zeros(len(en), dtype=bool)
+        mask[rows] = True
+        written = pc.replace_with_mask(written, pa.array(mask),
+                                       pa.array(filled.astype(object), pa.large_string()))
     lk, ct = t.links, t.citations
-    meta = pd.DataFrame({
-        "id": en["id"].to_numpy(dtype=object),
+    per_entry = {
         "amount as written": written,
-        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; ").to_numpy(),
-        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; ").to_numpy(),
-        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | ").to_numpy(),
-    })
-    # a positional take instead of a merge: the meta rows are one per entry id
-    ids = pd.Index(meta["id"])
-    if ids.is_unique:
-        pos = ids.get_indexer(frame["id"].astype(object))
-        took = meta.drop(columns=["id"]).reindex(pos).reset_index(drop=True)
-        f = pd.concat([frame.reset_index(drop=True), took], axis=1)
-    else:                     # duplicate ids (a hand-made ledger): as before
-        f = frame.merge(meta, on="id", how="left")
+        "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; "),
+        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; "),
+        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | "),
+    }
+    pos = row_entries(frame["id"], book)
+    if pos is not None:   # the entry of each row, by position
+        take = pa.array(pos)
+        meta = {k: _arrow_text(v).take(take) for k, v in per_entry.items()}
+    else:   # ids repeat (a hand-made ledger; a journal refuses it): the first entry's
+        m = pd.DataFrame({"id": en["id"].to_numpy(dtype=object),
+                          **{k: _arrow_text(v).to_numpy(zero_copy_only=False)
+                             for k, v in per_entry.items()}}).drop_duplicates("id")
+        f = frame[["id"]].astype(object).reset_index(drop=True).merge(m, on="id", how="left")
+        meta = {k: pa.array(f[k].to_numpy(dtype=object), pa.large_string()) for k in per_entry}
+    counted = pa.array(["no", "yes"], pa.large_string()).take(
+        pa.array(frame["primary"].to_numpy(dtype=bool).astype(np.int8)))
+    value = frame["value"] if "value" in frame.columns else frame["value_minor"]
     out = pd.DataFrame({
-        "id": f["id"], "date": pd.to_datetime(f["date"]).dt.date,
-        "funder": f["funder"], "purpose": f["purpose"],
-        "amount as written": f["amount as written"], "qualifier": f["qualifier"],
-        "original amount": f["amount"], "original currency": f["currency"],
-        "normalised": f["value"], "report currency": f["report_currency"],
-        "rate": f["rate"], "rate date": pd.to_datetime(f["rate_date"]).dt.date,
-        "rate source": f["rate_source"], "period": f["period"], "status": f["status"],
-        "counted": np.where(f["primary"], "yes", "no"), "links": f["links"],
-        "sources": f["sources"], "quotes": f["quotes"],
+        "id": _str(frame["id"]), "date": _dates(frame["date"]),
+        "funder": _str(frame["funder"]), "purpose": _str(frame["purpose"]),
+        "amount as written": _str(meta["amount as written"]), "qualifier": _str(frame["qualifier"]),
+        "original amount": frame["amount"].reset_index(drop=True),
+        "original currency": _str(frame["currency"]),
+        "normalised": value.reset_index(drop=True), "report currency": _str(frame["report_currency"]),
+        "rate": frame["rate"].reset_index(drop=True), "rate date": _dates(frame["rate_date"]),
+        "rate source": _str(frame["rate_source"]), "period": _str(frame["period"]),
+        "status": _str(frame["status"]), "counted": _str(counted), "links": _str(meta["links"]),
+        "sources": _str(meta["sources"]), "quotes": _str(meta["quotes"]),
     })
-    out["rate date"] = out["rate date"].astype(object).where(out["rate date"].notna(), None)
     return out
 
 
+def _arrow_text(values):
+    """A text column (pandas str/object/Categorical, or Arrow) as one Arrow
+    ``large_string`` array, missing values null."""
+    import pyarrow as pa
+
+    if isinstance(values, (pa.Array, pa.ChunkedArray)):
+        arr = values
+    elif isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories
+        cats = (_arrow_text(categories.array) if getattr(categories.array, "_pa_array", None)
+                is not None else pa.array(np.asarray(categories, dtype=object), pa.large_string()))
+        codes = values.cat.codes.to_numpy()
+        arr = cats.take(pa.array(codes, mask=codes < 0))
+    else:
+        arr = getattr(getattr(values, "array", values), "_pa_array", None)
+        if arr is None:
+            arr = pa.array(np.asarray(values, dtype=object), pa.large_string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr if arr.type == pa.large_string() else arr.cast(pa.large_string())
+
+
+def _str(values) -> pd.Series:
+    """A text column as pandas ``str`` (Arrow-backed), without a Python
+    string per row."""
+    arr = _arrow_text(values)
+    return pd.Series(pd.StringDtype("pyarrow", na_value=np.nan).__from_arrow__(arr))
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """Datetimes as an Arrow ``date32`` column (``datetime.date`` when read;
+    NaT null)."""
+    import pyarrow as pa
+
+    d = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    nat = np.isnat(d)
+    arr = pa.array(d.astype(np.int64).astype(np.int32), pa.int32(),
+                   mask=nat if nat.any() else None).view(pa.date32()) \
+        if len(d) else pa.array([], pa.date32())
+    return pd.Series(pd.arrays.ArrowExtensionArray(arr))
+
+
 def sources_table(ledger, entries) -> pd.DataFrame:
-    """One row per citation: document, title, publisher, date, URL, quote, entry."""
+    """One row per citation: document, title, publisher, date, URL, quote,
+    entry; ordered by document and entry (stable), missing text as "".
+    Column-wise in Arrow: the documents' fields looked up by position, one
+    stable Arrow sort."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     book = as_book(entries)
     docs = getattr(ledger, "documents", {}) or {}
     ct = book.tables.citations
-    ids = book.tables.entries["id"].to_numpy(dtype=object)
-    out = pd.DataFrame({"document": ct["doc"].to_numpy(dtype=object),
-                        "entry": ids[ct["entry"].to_numpy()],
-                        "quote": ct["quote"].to_numpy(dtype=object),
-                        "locator": ct["locator"].to_numpy(dtype=object)})
-    d = pd.DataFrame([(k, v.title, v.publisher, v.published, v.url) for k, v in docs.items()],
-                     columns=["document", "title", "publisher", "published", "url"])
-    out = out.merge(d, on="document", how="left")
-    out = out[["document", "title", "publisher", "published", "url", "quote", "locator", "entry"]]
-    return out.fillna("").sort_values(["document", "entry"], kind="stable").reset_index(drop=True)
+    ids = _arrow_text(book.tables.entries["id"])
+    doc = pc.fill_null(_arrow_text(ct["doc"]), "")
+    entry = ids.take(pa.array(ct["entry"].to_numpy(dtype=np.int64)))
+    keys = pa.array(list(docs), pa.large_string())
+    at = pc.index_in(doc, value_set=keys).to_numpy(zero_copy_only=False)
+    at = np.where(np.isnan(at), len(docs), at).astype(np.int64) if at.dtype != np.int64 else at
+    pick = pa.array(at, mask=at >= len(docs)) if len(docs) else None
+
+    def field(name):   # a document's field for every citation ("" when none)
+        if pick is None:
+            return pa.array([""] * len(ct), pa.large_string())
+        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
+                        from_pandas=True)
+        return pc.fill_null(vals.take(pick), "")
+    published = np.empty(len(docs) + 1, dtype=object)
+    published[:] = [d.published if d.published is not None else "" for d in docs.values()] + [""]
+    io = id_order(book)
+    if io is not None:   # by document, then entry id: integer keys, one stable sort
+        dcodes, duniq = pd.factorize(_str(doc))
+        dcode_sorted = np.empty(len(duniq), dtype=np.int64)
+        dcode_sorted[np.argsort(np.asarray(duniq, dtype=object).astype(str), kind="stable")] = \
+            np.arange(len(duniq))
+        erank = io[1][ct["entry"].to_numpy(dtype=np.int64)]
+        order = pa.array(np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
+                         else np.zeros(0, dtype=np.int64))
+    else:
+        table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
+        order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
+                                                  ("entry", "ascending")])
+    take = order
+
+    def col(arr):
+        return _str(pc.fill_null(arr, "").take(take))
+    out = pd.DataFrame({
+        "document": col(doc), "title": col(field("title")), "publisher": col(field("publisher")),
+        "published": published[at][order.to_numpy()],
+        "url": col(field("url")), "quote": col(_arrow_text(ct["quote"])),
+        "locator": col(_arrow_text(ct["locator"])), "entry": col(pc.fill_null(entry, "")),
+    })
+    return out
 
 
 def links_frame(entries) -> pd.DataFrame:
@@ -619,7 +981,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
     if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
     step("normalising amounts")
-    frame, spread, horizon = normalised_frames(ledger, options, entries)
+    frame, spread, horizon = normalised_frames(ledger, options, entries, fast=True)
     _check_compare(frame, options.compare)
     cur = options.currency.upper()
     step("computing tables")
@@ -642,8 +1004,9 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         purpose_tree=tree_table(frame, "purpose", cur),
         entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
     )
-    report.rate_sources = sorted(set(frame["rate_source"].astype(str)) - {"same currency"})
+    report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
+    report.extra["book"] = entries      # the facts' rows are its entries
     mark_projections(report)
     report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
     report.notes = report_notes(report, entries, links) + report.warnings
@@ -666,8 +1029,10 @@ def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
 def _open_ended_ids(entries) -> list[str]:
     """The ids of the entries with an amount "a year" and no end, sorted."""
     book = as_book(entries)
-    return sorted(set(book.tables.entries["id"].astype(str).to_numpy(dtype=object)[
-        book.open_ended()]))
+    rows = np.flatnonzero(book.open_ended())
+    if not len(rows):
+        return []
+    return sorted(set(book.tables.entries["id"].iloc[rows].astype(str)))
 
 
 def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total") -> list[str]:
@@ -676,9 +1041,16 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
     per-year basis, in the by-year table)."""
     # counted: a row with a value (amounts are positive; a row the horizon
     # drops is either absent, when spread into years, or worth nothing)
-    counted = set(spread.loc[spread["value_minor"].to_numpy() != 0, "id"].astype(str))
-    gone = sorted(set(_open_ended_ids(entries)) - counted)
-    if not gone or horizon is None:
+    if horizon is None:
+        return []
+    open_ids = set(_open_ended_ids(entries))
+    if not open_ids:
+        return []
+    ids = spread["id"]
+    rows = (spread["value_minor"].to_numpy() != 0) & ids.isin(open_ids).to_numpy()
+    counted = set(ids[rows].astype(str))
+    gone = sorted(open_ids - counted)
+    if not gone:
         return []
     return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "
             f"entr{'y' if len(gone) == 1 else 'ies'} start, so "
@@ -727,7 +1099,10 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
             notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
-    quals = report.frame.loc[report.frame["qualifier"].astype(str) != "exact", ["id", "qualifier"]]
+    q_col = report.frame["qualifier"]
+    inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
+        (q_col.astype(str) != "exact")
+    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]]
     if not quals.empty:
         quals = quals.drop_duplicates()
         if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
@@ -769,7 +1144,9 @@ def entry_facts(entries) -> pd.DataFrame:
     """Per entry: ``tags`` (a sorted tuple), ``open_ended`` (an amount "a year"
     with no end), ``pays`` (it disburses or is part of another entry), its
     notes and location, and its whole amount, currency, qualifier and period
-    (in words); read from the Book's columns, no ``Entry`` objects."""
+    (in words); read from the Book's columns, no ``Entry`` objects (text as
+    Arrow strings, amounts as the Book holds them, tags worked out once per
+    distinct tag list)."""
     book = as_book(entries)
     en, links = book.tables.entries, book.tables.links
     n = len(en)
@@ -778,17 +1155,25 @@ def entry_facts(entries) -> pd.DataFrame:
         rows = links.loc[links["kind"].isin(["disburses", "part_of"]).to_numpy(), "entry"]
         pays[rows.to_numpy(dtype="int64")] = True
 
-    def text(col):   # missing -> "" (a categorical column cannot take a new "" by fillna)
+    def text(col):   # missing -> ""
+        import pyarrow.compute as pc
         if col not in en:
-            return np.full(n, "", dtype=object)
-        out = en[col].to_numpy(dtype=object, na_value=None)   # NaN, NA, NaT -> None
-        return np.array(["" if v is None else str(v) for v in out], dtype=object)
-    tags = [tuple(sorted({x for x in s.split(";") if x})) for s in text("tags")]
+            return _str(np.full(n, "", dtype=object))
+        return _str(pc.fill_null(_arrow_text(en[col]), ""))
+    if "tags" in en and n:
+        codes, uniq = pd.factorize(text("tags"))
+        tagsets = np.empty(len(uniq) + 1, dtype=object)
+        tagsets[:] = [tuple(sorted({x for x in str(s_).split(";") if x})) for s_ in uniq] + [()]
+        tags = tagsets[np.where(codes < 0, len(uniq), codes)]
+    else:
+        tags = np.empty(n, dtype=object)
+        tags[:] = [()] * n
+    amount = en["amount"].reset_index(drop=True)   # the whole entry (splits: all shares)
     return pd.DataFrame({
-        "id": en["id"].astype(str).to_numpy(dtype=object), "tags": tags,
+        "id": _str(en["id"]), "tags": tags,
         "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
         "notes": text("notes"), "location": text("location"),
-        "amount": en["amount"].to_numpy(dtype=object),      # the whole entry (splits: all shares)
+        "amount": amount,
         "currency": text("currency"), "qualifier": text("qualifier"),
         "period": text("period"),                           # in words, as Period.describe()
     }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
@@ -810,20 +1195,29 @@ def mark_projections(report: Report) -> None:
     open_ids = _open_ids(report)
     if spread.empty or "year" not in spread:
         return
-    prim = spread[spread["primary"]]
-    is_open = prim["id"].isin(open_ids)
-    bounded = prim.loc[~is_open, "year"]
+    prim = _primary(spread, ["id", "year", "funder", "value_minor"])
+    is_open = (prim["id"].isin(open_ids).to_numpy() if open_ids
+               else np.zeros(len(prim), dtype=bool))
+    # years as sortable numbers: calendar years are numbers; fiscal year
+    # labels are Categorical with sorted categories (their codes sort alike)
+    year = prim["year"]
+    if isinstance(year.dtype, pd.CategoricalDtype):
+        keys, label = year.cat.codes.to_numpy(), (lambda k: str(year.cat.categories[k]))
+    else:
+        keys, label = year.to_numpy(), (lambda k: str(k))
+    bounded = keys[~is_open]
     if len(bounded):
-        report.last_bounded = str(bounded.max())
+        report.last_bounded = label(bounded.max())
     elif len(prim):   # only open-ended pledges: the year the latest one was made
-        report.last_bounded = str(prim.groupby("id")["year"].min().max())
+        report.last_bounded = label(pd.Series(keys).groupby(prim["id"].to_numpy()).min().max())
     if not open_ids or report.by_year.empty or report.last_bounded is None:
         return
     years = [str(y) for y in report.by_year.index]
     report.projected = tuple(y for y in years if y > report.last_bounded)
-    op = prim[is_open]
+    op = prim[pd.Series(is_open, index=prim.index)]
     m = op.assign(_m=_minor(op)).pivot_table(index="year", columns="funder", values="_m",
                                              aggfunc="sum", fill_value=0)
+    m.columns = _plain_index(m.columns)
     m.index = m.index.astype(str)
     m = m.reindex(index=report.by_year.index, columns=report.by_year.columns, fill_value=0)
     m.columns.name = None
@@ -835,6 +1229,141 @@ ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
 
 
 def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's rows summed into cells small enough to carry in a page,
+    fine enough to filter: (totals, by year); see ``_explore_cube_by_ids``
+    for the columns.  Worked out on integer codes (``cube_by_entry``) when
+    every entry id is unique, as the same cells in the same order."""
+    fast = cube_by_entry(report)
+    if fast is None:
+        return _explore_cube_by_ids(report)
+    total, years, e_total, e_years, _ = fast
+    ids = _arrow_text(report.facts["id"]).to_numpy(zero_copy_only=False)
+    for cells, (flat, bounds) in ((total, e_total), (years, e_years)):
+        names = ids[flat].tolist()
+        cells["ids"] = pd.Series([names[a:b] for a, b in zip(bounds[:-1].tolist(),
+                                                              bounds[1:].tolist())],
+                                 dtype=object, index=cells.index)
+    return total, years
+
+
+def _sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): integer codes of ``col`` whose order is the order of
+    its values as text, missing values last (as ``groupby(sort=True,
+    dropna=False)`` orders text keys); ``values`` the value of each code."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniq = col.cat.codes.to_numpy().astype(np.int64), np.asarray(
+            col.cat.categories, dtype=object)
+    else:
+        codes, uniq = pd.factorize(col.to_numpy() if col.dtype.kind in "iu" else
+                                   col.to_numpy(dtype=object) if col.dtype == object else col)
+        codes, uniq = codes.astype(np.int64), np.asarray(uniq, dtype=object)
+    by_text = np.array(sorted(range(len(uniq)), key=lambda k: str(uniq[k])), dtype=np.int64)
+    new = np.empty(len(uniq) + 1, dtype=np.int64)
+    new[by_text] = np.arange(len(uniq))
+    new[len(uniq)] = len(uniq)                    # missing: last
+    values = np.append(uniq[by_text], [np.nan]).astype(object) if len(uniq) else \
+        np.array([np.nan], dtype=object)
+    return new.astype(np.int32)[np.where(codes < 0, len(uniq), codes)], values
+
+
+def cube_by_entry(report: Report):
+    """``explore_cube``'s cells on integer codes: (totals, by year, the
+    entries of each totals cell, the entries of each by-year cell, the entry
+    of each row of ``report.frame``), entries as row numbers of
+    ``report.facts``, each cell's sorted by id, as (flat, bounds): cell k's
+    are ``flat[bounds[k]:bounds[k + 1]]``.  None when the facts are
+    missing, an id repeats or a row's entry is not among the facts (then
+    ``_explore_cube_by_ids``)."""
+    import pyarrow.compute as pc
+
+    facts = report.facts
+    if facts is None or not len(facts):
+        return None
+    fid = _arrow_text(facts["id"])
+    n_e = len(fid)
+    book = report.extra.get("book")     # the Book of the reported entries (build_report)
+    if book is not None and len(book) == n_e and id_order(book) is not None:
+        by_id, rank = id_order(book)
+    else:
+        book = None
+        if len(pc.unique(fid)) != n_e:
+            return None
+        by_id = pc.sort_indices(fid).to_numpy()          # rank -> entry
+        rank = np.empty(n_e, dtype=np.int64)
+        rank[by_id] = np.arange(n_e)
+    tcodes, tuniq = pd.factorize(facts["tags"].to_numpy(dtype=object))
+    t_sorted = sorted(range(len(tuniq)), key=lambda k: tuniq[k])
+    t_new = np.empty(len(tuniq), dtype=np.int64)
+    t_new[np.array(t_sorted, dtype=np.int64)] = np.arange(len(tuniq))
+    tag_code = t_new[tcodes]
+    tag_values = np.empty(len(tuniq), dtype=object)
+    tag_values[:] = [tuniq[k] for k in t_sorted]
+    pays = facts["pays"].to_numpy(dtype=bool)
+    open_ = facts["open_ended"].to_numpy(dtype=bool)
+
+    def entry_of(f):
+        if book is not None:
+            return row_entries(f["id"], book)
+        at = pc.index_in(_arrow_text(f["id"]), value_set=fid).to_numpy(zero_copy_only=False)
+        if at.dtype.kind == "f":                     # a row with no entry among the facts
+            return None
+        return at.astype(np.int64)
+
+    def cells(f, with_year):
+        cols = CUBE_KEYS + (["year", "open"] if with_year else []) + ["minor"]
+        ent = entry_of(f) if len(f) else np.zeros(0, dtype=np.int64)
+        if ent is None:
+            return None
+        parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
+        role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
+        parts += [(tag_code[ent], tag_values), (role, None)]
+        if with_year:
+            ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
+            parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
+                                        dtype=object)),
+                      (open_[ent].astype(np.int64), None)]
+        parts = [(c.astype(np.int32), v) for c, v in parts]   # kept for decoding: small
+        key = np.zeros(len(f), dtype=np.int64)
+        room = 1
+        for codes, values in parts:
+            size = (len(values) if values is not None else int(codes.max(initial=0)) + 1) + 1
+            room *= size
+            if room >= 2 ** 62:
+                return None
+            key = key * size + codes
+        first, inv, by_key, starts = _unique_first_inverse(key)
+        minor = _minor(f).to_numpy()
+        sums = np.add.reduceat(minor[by_key], starts) if len(minor) else minor
+        out = {}
+        for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
+                                         parts):
+            picked = codes[first]
+            if name == "role":
+                out[name] = picked.astype(np.int64)
+            elif name == "open":
+                out[name] = picked.astype(bool)
+            else:
+                out[name] = values[picked]
+        out["minor"] = sums
+        frame = pd.DataFrame(out, columns=cols)
+        for c in ("funder", "purpose", "status", "qualifier", "tags") + (
+                ("year",) if with_year else ()):
+            frame[c] = frame[c].astype(object)
+        pair = np.sort(inv.astype(np.int64) * n_e + rank[ent])
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
+        cell, r = pair // n_e, pair % n_e
+        bounds = np.r_[0, np.flatnonzero(np.diff(cell)) + 1, len(pair)] if len(pair) \
+            else np.zeros(1, dtype=np.int64)
+        return frame, (by_id[r], bounds), ent
+
+    t = cells(report.frame, False)
+    y = cells(report.spread, True) if t is not None else None
+    if t is None or y is None:
+        return None
+    return t[0], y[0], t[1], y[1], t[2]
+
+
+def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The report's rows summed into cells small enough to carry in a page,
     fine enough to filter: (totals, by year).
 
