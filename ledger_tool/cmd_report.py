@@ -258,31 +258,39 @@ def _write_files(report, out, progress=None, audit=None,
     import io
 
     from ledger.atomic import write_atomic
-    from reports.charts import write_charts
+    from reports.charts import charts_in_background
     from reports.html import write_html
     from reports.html import HTML_TABLE_LIMIT
     from reports.workbook import write_full_tables, write_workbook
 
     if progress is not None:
-        progress.step("writing entries.csv and entries.parquet")
-    tables = write_full_tables(report, out)
-    charts = write_charts(report, out, progress, amounts=amounts, scale=scale)
-    if progress is not None:
-        progress.step("writing the workbook")
-    sheets, sections = (), ()
-    if audit is not None:
-        from reports.audit import html_section, write_audit_sheet
-        sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
-        sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
-    xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
-                          entries_limit=entries_limit, full_tables=False, scale=scale,
-                          progress=progress)
-    if progress is not None:
-        progress.step("writing the HTML page")
-    html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
-                                                                    HTML_TABLE_LIMIT)
-    page = write_html(out / "report.html", report, charts, extra_sections=sections,
-                      limit=html_limit, audit=audit, amounts=amounts, scale=scale)
+        progress.step("drawing the charts (in a second process)")
+    charts = charts_in_background(report, out, amounts=amounts, scale=scale)
+    try:
+        if progress is not None:
+            progress.step("writing entries.csv and entries.parquet")
+        tables = write_full_tables(report, out)
+        sheets, sections = (), ()
+        if audit is not None:
+            from reports.audit import html_section, write_audit_sheet
+            sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
+            sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
+        if progress is not None:
+            progress.step("writing the HTML page")
+        html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
+                                                                        HTML_TABLE_LIMIT)
+        page = write_html(out / "report.html", report, None, extra_sections=sections,
+                          limit=html_limit, audit=audit, amounts=amounts, scale=scale)
+        if progress is not None:
+            progress.step("writing the workbook")
+        # the workbook's Charts sheet is made last: the charts are waited for there
+        xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
+                              entries_limit=entries_limit, full_tables=False, scale=scale,
+                              progress=progress)
+        charts = charts()
+    except BaseException:
+        charts(cancel=True)
+        raise
     from reports.text import inert
 
     buf = io.StringIO()

@@ -405,3 +405,64 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
         finally:
             plt.close(fig)
     return out
+
+
+def charts_in_background(report: Report, folder, amounts: str = "compact",
+                         scale: str = "auto"):
+    """Start drawing the charts (``write_charts``) in a forked child process,
+    so that matplotlib's drawing (~0.4 s a chart whatever the ledger's size)
+    runs beside the workbook, the page and the full tables on a second core.
+    Returns ``finish()``: waits for the child and gives ``write_charts``'s
+    dict, raises ``LedgerError`` with the child's one-line error, and after
+    ``finish(cancel=True)`` the child is killed.  Without ``os.fork`` (not
+    POSIX) the charts are drawn at once, in this process."""
+    import os
+    import pickle
+
+    from ledger.errors import LedgerError
+
+    if not hasattr(os, "fork"):
+        done = write_charts(report, folder, None, amounts, scale)
+        return lambda cancel=False: done
+    _plt()                           # imported once, before the fork: the child has it
+    rd, wr = os.pipe()
+    pid = os.fork()
+    if pid == 0:                     # the child: draw, send the paths or the error, exit
+        os.close(rd)
+        try:
+            res = ("ok", write_charts(report, folder, None, amounts, scale))
+        except BaseException as err:   # noqa: BLE001 - every failure goes to the parent
+            res = ("error", " ".join(f"{type(err).__name__}: {err}".split()))
+        try:
+            data = pickle.dumps(res)
+            while data:
+                data = data[os.write(wr, data):]
+        finally:
+            os._exit(0)              # no atexit, no flushing the parent's buffers
+    os.close(wr)
+    state: dict = {}
+
+    def finish(cancel: bool = False):
+        if "result" in state:
+            return state["result"]
+        if cancel:
+            import signal
+            os.kill(pid, signal.SIGKILL)
+        chunks = []
+        with os.fdopen(rd, "rb") as fh:
+            while block := fh.read(1 << 16):
+                chunks.append(block)
+        os.waitpid(pid, 0)
+        state["result"] = None
+        if cancel:
+            return None
+        if not chunks:
+            raise LedgerError("report: drawing the charts failed (the chart process ended "
+                              "without a result)")
+        kind, value = pickle.loads(b"".join(chunks))   # our own child's bytes
+        if kind != "ok":
+            raise LedgerError(f"report: drawing the charts failed: {value}")
+        state["result"] = value
+        return value
+
+    return finish

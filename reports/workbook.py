@@ -931,6 +931,12 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
         _entries_sheet(wb, report, fmt, limit, progress)
         _sources_sheet(wb, report, limit, progress)
     native_charts(report, made, scale)
+    if callable(charts):         # drawn in another process (charts_in_background): wait now
+        try:
+            charts = charts()
+        except BaseException:
+            discard_streams(wb)
+            raise
     if charts:
         _charts_sheet(wb, charts)
     for extra in extra_sheets:
@@ -966,6 +972,23 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
         with gc_paused():
             wb.save(tmp)
     return path
+
+
+def discard_streams(wb) -> None:
+    """Close the streamed sheets of a workbook that will not be saved (a stage
+    failed): each sheet's XML stream is ended and its temporary file removed,
+    so nothing is left open for the garbage collector to report."""
+    import os
+
+    for ws in getattr(wb, "worksheets", ()):
+        writer = getattr(ws, "_writer", None)
+        try:
+            ws.close()
+        except Exception:    # noqa: BLE001 - already saved or never started: nothing to end
+            pass
+        out = getattr(writer, "out", None)
+        if isinstance(out, str) and os.path.exists(out):
+            os.remove(out)
 
 
 def _arrow_table(frame: pd.DataFrame):

@@ -452,3 +452,30 @@ def test_notes_say_qualified_amounts_as_people_do(example_ledger):
     r = build_report(book, ReportOptions(amounts="exact"))
     exact = format_currency(Decimal(7_000_000), "GBP", locale="en_GB")
     assert any(f"uk-coquelles-railhead-2015 (up to {exact})" in n for n in r.notes)
+
+
+def test_charts_drawn_beside_the_other_files_fail_in_one_line(tmp_path, example_ledger, run_cli,
+                                                             monkeypatch):
+    """The charts are drawn in a forked process while the workbook and the
+    page are written: the report has every chart, and a chart that cannot be
+    drawn fails the command in one line, leaving no folder behind."""
+    from reports import charts
+
+    out = tmp_path / "r"
+    code, _, err = run_cli("report", example_ledger, "--out", out)
+    assert code == 0, err
+    for name in charts.CHARTS:
+        for ext in ("png", "svg"):
+            assert (out / f"chart-{name}.{ext}").stat().st_size > 0
+    wb = __import__("openpyxl").load_workbook(out / "report.xlsx")
+    assert len(wb["Charts"]._images) == len(charts.CHARTS)
+
+    def broken(report, amounts, scale):
+        raise ValueError("no room\nfor this bar")
+    monkeypatch.setitem(charts.FIGURES, "status", broken)
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "bad")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "ledger-tool: report: drawing the charts failed: ValueError: no room for this bar"]
+    assert not (tmp_path / "bad").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]     # no temporary folder left
