@@ -631,15 +631,21 @@ def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dic
 
 
 def largest_rows(entries: pd.DataFrame, n: int):
-    """Positions of the ``n`` rows with the largest normalised amounts, in the
-    table's order: the rows a cut Entries sheet keeps (the page's rule).  The
-    amounts are only ranked here, never summed."""
+    """Positions of the ``n`` rows with the largest normalised amounts (by
+    absolute value, exact; rows with none last), in the table's order: the
+    rows a cut Entries sheet keeps (the page's rule)."""
     import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    size = pd.to_numeric(entries["normalised"], errors="coerce").abs().fillna(-1).to_numpy()
-    if n >= len(size):
-        return np.arange(len(size))
-    return np.sort(np.argsort(-size, kind="stable")[:n])
+    if n >= len(entries):
+        return np.arange(len(entries))
+    col = entries["normalised"]
+    arr = pa.chunked_array([pa.array(col.astype(object).tolist())]) if col.dtype == object \
+        else pa.chunked_array([pa.Array.from_pandas(col)])
+    # nulls (rows with no amount) sort last by default
+    order = pc.array_sort_indices(pc.abs(arr).combine_chunks(), order="descending")
+    return np.sort(order.to_numpy()[:n])
 
 
 def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
