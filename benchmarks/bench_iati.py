@@ -9,7 +9,7 @@ own:
 
 | stage | what |
 | --- | --- |
-| read | ``ledger.read.iati.read_iati`` (the streaming reader alone) |
+| read | ``ledger.imports.iati.read_iati`` (the streaming reader alone) |
 | cli-import | ``ledger-tool import --from iati FILE -o NEW`` end to end (read, validate, archive, write) |
 | peer-lxml-tree | ``lxml.etree.parse`` of the whole file: what a non-streaming reader holds |
 
@@ -60,7 +60,7 @@ def generate(path: Path, megabytes: int, activities: int | None = None) -> int:
 
 
 STAGES = {
-    "read": "from ledger.read.iati import read_iati; r = read_iati({f!r}); "
+    "read": "from ledger.imports.iati import read_iati; r = read_iati({f!r}); "
             "print(len(r.records))",
     "peer-lxml-tree": "from lxml import etree; t = etree.parse({f!r}); "
                       "print(len(t.getroot()))",

@@ -7,8 +7,8 @@ writes into DIR:
 - ``sources.toml``: the ``[ledger]`` options and the ``[[document]]`` tables;
 - ``journal/YYYY.toml``: the ``[[entry]]`` tables, one file per year;
 - ``entries.csv`` (and ``entries.parquet`` with ``--parquet``): the same entries
-  in the bulk format read by ``ledger.bulk`` (one row per entry × purpose; rows
-  sharing an id are the splits of one entry; see ledger/bulk.py).
+  in the bulk format read by ``ledger.read.table`` (one row per entry × purpose; rows
+  sharing an id are the splits of one entry; see ledger/read/table.py).
 
 The mix: ~20 funders, ~30 purposes in a 2–3 level tree, dates 1999-01-04 to
 2023-12-31, mostly GBP/EUR/USD plus JPY, CHF, SEK, NOK, DKK, CAD, AUD; one-off,

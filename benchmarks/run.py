@@ -14,8 +14,8 @@ polluted by another:
 | journal-check | ``check_all`` on those entries |
 | journal-columns | the column reader: ``read_journal_frame``, read and checked into the base frame, no cache (cold) |
 | cli-check | ``ledger-tool check LEDGER`` with the cache off: a fresh process, start-up and imports included |
-| journal-warm | ``ledger.cache.load_frame`` from the cache of the parsed ledger |
-| bulk-csv, bulk-parquet | ``ledger.bulk.read_bulk``: loaded and checked, columnar |
+| journal-warm | ``ledger.read.cache.load_frame`` from the cache of the parsed ledger |
+| bulk-csv, bulk-parquet | ``ledger.read.table.read_bulk``: loaded and checked, columnar |
 | normalise | ``rates.normalise.normalise``: GBP at the entry date, spread into calendar years |
 | aggregate | funder × purpose × year sums of the primary entries |
 | e2e-* | load + check + normalise + aggregate in one fresh process, including Python start-up and imports (``wall``) |
@@ -72,7 +72,7 @@ def _aggregate(out):
 
 
 def _bulk(d: Path, kind: str):
-    from ledger.bulk import read_bulk
+    from ledger.read.table import read_bulk
     frame, problems = read_bulk(d / f"entries.{kind}")
     errs = [p for p in problems if p.severity == "error"]
     if errs:
@@ -85,8 +85,8 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
     t0 = time.perf_counter()
     res: dict = {}
     if name in ("journal-read", "journal-check"):
-        from ledger.checks import check_all
-        from ledger.journal import read_journal
+        from ledger.rules.checks import check_all
+        from ledger.read.journal import read_journal
         t = time.perf_counter()
         j = read_journal(d)
         res["read"] = time.perf_counter() - t
@@ -97,7 +97,7 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         res["entries"] = len(j.entries)
         res["errors"] = sum(p.severity == "error" for p in list(j.problems) + probs)
     elif name == "journal-columns":
-        from ledger.journal_frame import read_journal_frame
+        from ledger.read.journal_columns import read_journal_frame
         t = time.perf_counter()
         got, _ = read_journal_frame(d)
         res["seconds"] = time.perf_counter() - t
@@ -112,7 +112,7 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         res["exit"] = p.returncode
         res["child_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     elif name == "journal-warm":
-        from ledger.cache import load_frame
+        from ledger.read.cache import load_frame
         t = time.perf_counter()
         r = load_frame(d)
         res["seconds"] = time.perf_counter() - t
@@ -139,7 +139,7 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         if name.startswith("e2e-bulk"):
             f = _bulk(d, name.rsplit("-", 1)[1])
         else:
-            from ledger.cache import load_frame
+            from ledger.read.cache import load_frame
             r = load_frame(d, use_cache=(name == "e2e-journal-warm"))
             if r.errors:
                 raise SystemExit(f"ledger has errors: {r.errors[:3]}")

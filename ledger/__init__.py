@@ -5,7 +5,7 @@
     >>> frame = book.to_frame(currency="GBP")
 
 ``load`` is the one entry point: every command and the Python API read a
-ledger through it, whatever its format (``ledger.reading`` chooses the
+ledger through it, whatever its format (``ledger.read`` chooses the
 reader by the input), and get a ``ledger.book.Book``.
 """
 from __future__ import annotations
@@ -30,10 +30,10 @@ def load_journal(path: str | Path, parsed: dict | None = None):
 
     Returns ``(entries, documents, problems, options)``; ``problems`` holds
     errors and warnings from reading and from the cross-entry checks.
-    ``parsed``: TOML already parsed (``ledger.journal.read_journal``).
+    ``parsed``: TOML already parsed (``ledger.read.journal.read_journal``).
     """
-    from ledger.checks import check_all
-    from ledger.journal import read_journal
+    from ledger.rules.checks import check_all
+    from ledger.read.journal import read_journal
     from ledger.memory import gc_paused
 
     j = read_journal(path, parsed)
@@ -46,8 +46,8 @@ def load_journal(path: str | Path, parsed: dict | None = None):
 def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
     """The ledger at ``path`` (journal file or folder, bulk CSV or Parquet)
     as a Book with every problem found; never raises for bad input.
-    (``ledger.read`` is the package of readers of published data.)"""
-    from ledger.reading import read_book
+    (``ledger.imports`` is the package of readers of published data.)"""
+    from ledger.read import read_book
     return read_book(path, use_cache=use_cache, progress=progress)
 
 

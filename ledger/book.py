@@ -107,7 +107,7 @@ class Book:
     """The ledger: tables, documents, options and problems.
 
     Made by ``from_entries`` (the entry-by-entry reader), ``from_frame`` (the
-    columnar readers) or ``ledger.cache``; never built field by field."""
+    columnar readers) or ``ledger.read.cache``; never built field by field."""
 
     def __init__(self, *, tables: Tables | None = None, entries: tuple[Entry, ...] | None = None,
                  documents: dict[str, Document] | None = None, options: dict | None = None,

@@ -1,8 +1,8 @@
 """Where ledger-tool keeps what it may throw away: the parsed-ledger cache
-(``ledger.cache``) and the stored rate series (``rates.table``).
+(``ledger.read.cache``) and the stored rate series (``rates.table``).
 
 A module of its own so that ``rates`` finds the folder without importing
-the ledger cache (``ledger.cache`` reads journals; rates takes a Book).
+the ledger cache (``ledger.read.cache`` reads journals; rates takes a Book).
 """
 from __future__ import annotations
 

@@ -101,7 +101,7 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
     missing), else ``pledges.toml`` if it exists, else the last journal file
     (in reading order) that holds ``[[entry]]`` tables, else a new
     ``pledges.toml``."""
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
 
     root = Path(ledger)
     if not root.exists():
@@ -216,7 +216,7 @@ def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
     ``new``) with ``ledger.load_journal``; return its problems with the
     copy's paths mapped back to the real ones."""
     from ledger import load_journal
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
     from ledger.safe_io import read_bytes
 
     is_dir = root.is_dir()

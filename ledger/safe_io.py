@@ -333,7 +333,7 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     the ledger itself), whatever --force says."""
     out = Path(path)
     real = out.resolve()
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
 
     lp = Path(ledger)
     journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()

@@ -1,6 +1,6 @@
 """Render entries and documents as journal TOML (see docs/journal.md).
 
-The inverse of ``ledger.journal``: ``read_journal`` on the text written here
+The inverse of ``ledger.read.journal``: ``read_journal`` on the text written here
 gives the same entries back.  Rendering goes through ``tomlkit`` so quoting,
 escapes and dates are always valid TOML.
 
@@ -26,7 +26,7 @@ DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
@@ -45,7 +45,7 @@ def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _entry_fields(e: Entry) -> dict[str, Any]:
-    from ledger.money import MoneyError, format_amount_phrase, parse_amount
+    from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount
 
     amount_text = e.amount_text.strip()
     phrase = None

@@ -103,7 +103,7 @@ def _citations(args) -> list[dict]:
 
 def run(args: argparse.Namespace) -> int:
     from ledger.edit import add_entry
-    from ledger.reading import ledger_format
+    from ledger.read import ledger_format
 
     fmt, _ = ledger_format(args.ledger)
     if fmt in ("csv", "parquet"):

@@ -75,7 +75,7 @@ def ledger_archive(book, where) -> str:
     other, and may not point the audit at the rest of the machine."""
     from pathlib import Path
 
-    from ledger.archive import named_archive
+    from ledger.sources.archive import named_archive
     from ledger.errors import LedgerError
 
     name = str((book.options or {}).get("archive") or "").strip()
@@ -88,14 +88,14 @@ def ledger_archive(book, where) -> str:
         raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
 
 def run(args: argparse.Namespace) -> int:
-    from ledger.archive import Archive
-    from ledger.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
+    from ledger.sources.archive import Archive
+    from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
     from ledger_tool.common import check_locale, filtered, load_ledger
     from reports import audit as render
 
     check_locale(args.locale)
     from ledger.errors import LedgerError
-    from ledger.reading import ledger_format
+    from ledger.read import ledger_format
     fmt, _ = ledger_format(args.ledger)
     if fmt in ("csv", "parquet"):            # nothing for the audit to verify
         raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "

@@ -28,9 +28,9 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ledger.extract import ExtractError, mentions_in, read_document
-    from ledger.money import MoneyError, format_money
-    from ledger.render import rendering_path
+    from ledger.phrases.extract import ExtractError, mentions_in, read_document
+    from ledger.phrases.money import MoneyError, format_money
+    from ledger.sources.render import rendering_path
     from ledger_tool.common import print_capped
 
     try:
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ output
 def _money_cell(amount, currency: str, locale: str) -> str:
-    from ledger.money import known_currencies, format_money, plain_decimal
+    from ledger.phrases.money import known_currencies, format_money, plain_decimal
 
     if currency not in known_currencies():     # "XOF|XAF": francs CFA not settled
         return f"{plain_decimal(amount)} {currency}"
@@ -105,7 +105,7 @@ def _money_cell(amount, currency: str, locale: str) -> str:
 def _write_csv(mentions) -> None:
     import csv
 
-    from ledger.extract import CSV_COLUMNS
+    from ledger.phrases.extract import CSV_COLUMNS
     from reports.text import inert
 
     w = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
@@ -117,7 +117,7 @@ def _write_csv(mentions) -> None:
 def _write_json(mentions) -> None:
     import json
 
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
 
     out = []
     for m in mentions:
@@ -164,7 +164,7 @@ def _draft_amount(m) -> str:
     """The amount as written, with its qualifier; a range's lower bound as
     'at least' (an entry holds one amount)."""
     if m.qualifier == "range":
-        from ledger.money import format_amount_phrase, known_currencies, plain_decimal
+        from ledger.phrases.money import format_amount_phrase, known_currencies, plain_decimal
 
         if m.currency not in known_currencies():     # francs CFA to be settled (a TODO says so)
             return f"at least {plain_decimal(m.amount)} {m.currency}"
@@ -182,7 +182,7 @@ def draft_toml(results) -> str:
         "# that the figure is a new pledge, not one already in the ledger; the",
         "# ledger rejects these drafts until the TODOs are done.",
     ]
-    from ledger.render import locator_for, original_stem
+    from ledger.sources.render import locator_for, original_stem
 
     seen: set[str] = set()
     for doc, mentions in results:

@@ -75,7 +75,7 @@ def _targets(output: str, ledger_arg: str | None):
 
 def run(args) -> int:
     from ledger import load_journal
-    from ledger.importer import import_table, load_mapping
+    from ledger.imports.table import import_table, load_mapping
 
     if args.source != "table":
         from ledger_tool.import_data import run_data

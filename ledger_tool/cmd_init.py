@@ -61,7 +61,7 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
                 locale: str = "en_GB", fiscal_year_start: str = "04-01") -> Path:
     """Create the ledger folder; refuse a folder that already holds files."""
     from ledger.atomic import write_atomic
-    from ledger.money import MoneyError, _check_currency
+    from ledger.phrases.money import MoneyError, _check_currency
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():

@@ -87,7 +87,7 @@ def _amount(text: str):
     except InvalidOperation:
         raise LedgerError(f"AMOUNT: {text!r} is not a plain number (e.g. 1500000 or "
                           f"1,500.50)") from None
-    from ledger.limits import amount_problem
+    from ledger.rules.limits import amount_problem
     why = amount_problem(abs(value), text)   # the journal's bound: exact arithmetic after
     if why:
         raise LedgerError(f"AMOUNT: {why}")

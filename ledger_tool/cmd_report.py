@@ -118,8 +118,8 @@ def run(args) -> int:
         start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
         top=args.top, rates=args.rates, title=args.title, amounts=args.amounts)
     audit = None
-    if args.sources:   # the audit's sheet and HTML section (ledger.audit, reports.audit)
-        from ledger.audit import audit as run_audit
+    if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
+        from ledger.sources.audit import audit as run_audit
         from ledger_tool.common import filtered
         chosen = filtered(book, args).entries
         audit = run_audit(book, args.sources,
@@ -178,7 +178,7 @@ def write_report(report, out, progress=None, audit=None,
     into place (a failed run leaves ``out`` as it was); returns the paths.
     OS errors (read-only, full, permission) raise one ``LedgerError`` line
     naming the path.  ``audit``
-    (a ``ledger.audit.AuditResult``) adds the Audit sheet and HTML section.
+    (a ``ledger.sources.audit.AuditResult``) adds the Audit sheet and HTML section.
     The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
     and the page's Entries table at most ``min(entries_limit,
     reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and

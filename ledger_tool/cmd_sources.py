@@ -53,7 +53,7 @@ def register(sub) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from ledger.archive import add_document
+    from ledger.sources.archive import add_document
 
     try:
         doc = add_document(args.ledger, args.file, title=args.title, publisher=args.publisher,
@@ -69,7 +69,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ledger.archive import Archive, document_rows
+    from ledger.sources.archive import Archive, document_rows
     from ledger_tool.common import load_ledger
     from reports.text import write_rows
 

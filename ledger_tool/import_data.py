@@ -26,7 +26,7 @@ def is_journal_file(path: Path, inside: Path | None = None) -> bool:
     [[document]], [[entry]]); an empty file counts.  Unparseable or unsafe
     files count too (they are the ledger's to report), unless named like a
     tool's config."""
-    from ledger.journal import TOP_LEVEL, parse_file
+    from ledger.read.journal import TOP_LEVEL, parse_file
 
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
@@ -41,7 +41,7 @@ def is_journal_file(path: Path, inside: Path | None = None) -> bool:
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
     """The journal files directly in ``folder`` (and below it, confined to
     it), other TOML left out."""
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
 
     out = []
     for p in journal_files(folder):
@@ -56,8 +56,8 @@ def load_scope(files: list[Path]):
     """(entries, documents, problems, options) of these journal files read
     together, as ``ledger.load_journal`` reads a folder: each file read, then
     the cross-entry checks once over all of them (links across files hold)."""
-    from ledger.checks import check_all
-    from ledger.journal import read_journal
+    from ledger.rules.checks import check_all
+    from ledger.read.journal import read_journal
 
     entries, documents, problems, options, rejected = [], {}, [], {}, []
     for f in files:
@@ -128,7 +128,7 @@ def inputs(path: str, kind: str) -> list[Path]:
 
 def run_data(args) -> int:
     from ledger.atomic import write_atomic
-    from ledger.read.common import archive_copy, finish, load_names, replace_entries
+    from ledger.imports.common import archive_copy, finish, load_names, replace_entries
     from ledger.writer import render
 
     kind = args.source
@@ -142,7 +142,7 @@ def run_data(args) -> int:
     if args.archive:      # the user's own choice
         archive = Path(args.archive)
     else:                 # the ledger's: inside its folder (files are copied there)
-        from ledger.archive import named_archive
+        from ledger.sources.archive import named_archive
         try:
             archive = named_archive(root, str(options.get("archive") or "sources"))
         except LedgerError as err:
@@ -157,12 +157,12 @@ def run_data(args) -> int:
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
-            from ledger.read.iati import read_iati
+            from ledger.imports.iati import read_iati
             results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
                                      progress=lambda n, _held, p=p: (
                 n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
         else:
-            from ledger.read.fts import read_fts
+            from ledger.imports.fts import read_fts
             results.append(read_fts(p, names=names, entries=entries))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),

@@ -19,7 +19,7 @@ _DEC = pa.decimal128(38, 9)
 
 def to_decimal_array(values, what: str = "amount") -> pa.Array:
     """A column of Decimal / int / float / numeric strings -> decimal128(38, 9).
-    An Arrow-backed decimal column (``ledger.bulk`` gives one) is cast
+    An Arrow-backed decimal column (``ledger.read.table`` gives one) is cast
     directly, without Python objects."""
     import pandas as pd
 

@@ -558,7 +558,7 @@ def _horizon_end(opts: _Options):
     if not m:
         raise LedgerError(f"horizon {h!r} is not a year (2030) or fiscal year (2030-31)")
     y = int(m[1])
-    from ledger.limits import FIRST_YEAR, LAST_YEAR
+    from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     if (sm, sd) == (1, 1) and m[2]:

@@ -91,7 +91,7 @@ def read_rates_csv(path):
         except InvalidOperation:
             raise LedgerError(f"{where}: column 'rate': {cell['rate']!r} is not a "
                               f"positive number") from None
-        from ledger.limits import rate_problem
+        from ledger.rules.limits import rate_problem
         if rate_problem(rate):   # beyond it, converted amounts outgrow exact arithmetic
             raise LedgerError(f"{where}: column 'rate': {rate_problem(rate)}")
         key = (date, codes[0], codes[1])

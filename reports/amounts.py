@@ -21,8 +21,8 @@ COMPACT_DIGITS = 1          # £1.4m, not £1.43m: how amounts are said
 
 def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOUNTS) -> str:
     """``value`` (Decimal, int or float) formatted for the locale, compact or
-    exact (``ledger.money.format_money``, at the reports' one decimal)."""
-    from ledger.money import format_money
+    exact (``ledger.phrases.money.format_money``, at the reports' one decimal)."""
+    from ledger.phrases.money import format_money
 
     if value is None or (isinstance(value, float) and value != value):
         return ""

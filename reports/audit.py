@@ -1,4 +1,4 @@
-"""Render an audit (``ledger.audit.AuditResult``): terminal text, CSV, JSON,
+"""Render an audit (``ledger.sources.audit.AuditResult``): terminal text, CSV, JSON,
 the rows of the workbook's Audit sheet, and the HTML audit section.
 
 Nothing here decides anything; every fact comes from the result.  Amounts
@@ -78,7 +78,7 @@ def finding_rows(result, *, include_ok: bool = True) -> list[dict]:
 
 
 def uncovered_rows(result, locale: str = "en_GB") -> list[dict]:
-    from ledger.money import format_money
+    from ledger.phrases.money import format_money
 
     return [{"doc": doc, "at": str(loc), "phrase": m.phrase,
              "amount": format_money(m.amount, m.currency, locale)}
@@ -134,7 +134,7 @@ def write_csv(result, out: IO[str] | None = None) -> None:
 
 def audit_json(result) -> dict:
     """The whole audit as plain JSON-ready data."""
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
 
     figures = []
     for e in result.entries:

@@ -48,7 +48,7 @@ def _sum_by(keys: dict, amounts) -> dict[tuple, Decimal]:
 
 def _plain(d) -> Decimal:
     """Without trailing zeros (the same figure whichever reader gave it)."""
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return Decimal(plain_decimal(Decimal(d)))
 
 

@@ -122,7 +122,7 @@ def _journal_columns(t) -> dict[str, list]:
 
 
 def _phrase(amount, currency):
-    from ledger.money import format_amount_phrase
+    from ledger.phrases.money import format_amount_phrase
     return format_amount_phrase(amount, currency)
 
 

@@ -86,7 +86,7 @@ def _entry_column(book, spread, column):
 
 
 def plain_text(minor, digits):
-    """Minor units as ``ledger.money.plain_decimal`` writes the amount:
+    """Minor units as ``ledger.phrases.money.plain_decimal`` writes the amount:
     no exponent, no trailing zeros ('12000000', '1.4')."""
     import pyarrow.compute as pc
 
@@ -123,7 +123,7 @@ def _csv_cells(arr, inert: bool):
 
 
 def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
-    from ledger.importer import slug
+    from ledger.imports.table import slug
 
     name = (getattr(book, "options", {}) or {}).get("name") or "ledger"
     fields = [

@@ -29,7 +29,7 @@ def decimal_text(values) -> np.ndarray:
         txt = pc.replace_substring_regex(txt, r"(\.[0-9]*?)0+$", r"\1")
         txt = pc.replace_substring_regex(txt, r"\.$", "")
         return txt.to_numpy(zero_copy_only=False)
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return np.array([plain_decimal(v) for v in np.asarray(values, dtype=object)], dtype=object)
 
 

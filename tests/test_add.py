@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import ledger
 from ledger.edit import _new_bytes, add_entry, render_entry, target_file
 from ledger.errors import LedgerError
-from ledger.money import parse_amount
+from ledger.phrases.money import parse_amount
 
 DOC = "001_c33d2c2f8263bd4b"     # a document declared in the example's sources.toml
 

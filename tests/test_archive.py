@@ -9,7 +9,7 @@ import pytest
 from conftest import line_col
 
 import ledger
-from ledger.archive import Archive, add_document, read_source, sha256_file
+from ledger.sources.archive import Archive, add_document, read_source, sha256_file
 from ledger.errors import LedgerError
 
 

@@ -16,13 +16,13 @@ from hypothesis import given, settings, strategies as st
 
 import ledger
 import rates
-from ledger.archive import Archive, read_source
-from ledger.audit import (audit, check_double_counting, check_packages, find_quote, fold,
+from ledger.sources.archive import Archive, read_source
+from ledger.sources.audit import (audit, check_double_counting, check_packages, find_quote, fold,
                           verify_citation, check_citation_agreement)
-from ledger.extract import find_mentions
+from ledger.phrases.extract import find_mentions
 from ledger.model import Citation, Entry, Link, Money
-from ledger.money import parse_amount
-from ledger.period import parse_period
+from ledger.phrases.money import parse_amount
+from ledger.phrases.period import parse_period
 
 
 
@@ -214,7 +214,7 @@ def test_html_document_verifies_with_markup_in_the_quote(ledger_copy, run_cli):
     src = (book / "sources.toml").read_text(encoding="utf-8")
     old = 'path = "002_e2d441578c61b003.txt"\nsha256 = "a783f0ee36171f9fccf09d5ed5c29507ffe116b6849ab1eae65383369621305b"'
     assert old in src
-    from ledger.archive import sha256_file
+    from ledger.sources.archive import sha256_file
     (book / "sources.toml").write_text(src.replace(
         old, f'path = "002.html"\nsha256 = "{sha256_file(page)}"'), encoding="utf-8")
     code, out, err = run_cli("audit", book, "--sources", archive, "--format", "json")
@@ -297,7 +297,7 @@ def test_phased_parts_that_do_not_add_up():
     short = check_packages([pkg, p1, p2])
     assert [(f.severity, f.code, f.entry_id) for f in short] == [
         ("warning", "parts-short-of-package", "pkg")]
-    from ledger.money import format_money
+    from ledger.phrases.money import format_money
     assert format_money(Decimal(2_000_000), "GBP", compact=True) in short[0].message
     over = check_packages([pkg, p1, p2, p3, _entry("p4", "£1 million", links=[Link("part_of", "pkg")])])
     assert [(f.severity, f.code) for f in over] == [("error", "parts-exceed-package")]

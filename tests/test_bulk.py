@@ -1,4 +1,4 @@
-"""ledger.bulk: CSV/Parquet entries into the normalise base frame, checked
+"""ledger.read.table: CSV/Parquet entries into the normalise base frame, checked
 column-wise with the journal's rules and wording."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.bulk import BULK_COLUMNS, load_bulk, read_bulk
+from ledger.read.table import BULK_COLUMNS, load_bulk, read_bulk
 from ledger.errors import LedgerError
 
 HEAD = "id,date,funder,purpose,amount,currency,status,period,disburses,sources\n"
@@ -191,7 +191,7 @@ def test_period_columns_read_column_wise_as_one_by_one(tmp_path_factory, rows):
     problems of the one-by-one path (each period built as a ``Period``)."""
     import numpy as np
 
-    import ledger.bulk as bulk
+    import ledger.read.table as bulk
 
     d = tmp_path_factory.mktemp("periods")
     head = "id,date,funder,purpose,amount,currency,sources,period_kind,years,start,end,fiscal_year\n"
@@ -219,7 +219,7 @@ def test_period_columns_read_column_wise_as_one_by_one(tmp_path_factory, rows):
 def test_values_are_trimmed_only_and_always_when_they_need_it(tmp_path):
     """read_table skips the trim when no value can start or end with
     whitespace, and still trims ASCII and Unicode spaces."""
-    from ledger.bulk import read_table
+    from ledger.read.table import read_table
 
     p = _csv(tmp_path, "a,2015-01-01,UK, P ,100,GBP,,,,x\n"
                        "b,2015-01-01,UK,\u00a0Q\u3000,100,GBP,,,,x\n"

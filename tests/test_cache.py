@@ -1,4 +1,4 @@
-"""``ledger.cache``: when the journal's files are "the ones cached".
+"""``ledger.read.cache``: when the journal's files are "the ones cached".
 
 The stored hash of the files' bytes is reused without reading them only
 when every file's stat (size, mtime and ctime in ns, inode, device) is the
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger import cache
+from ledger.read import cache
 
 OLD, NEW = '"£1.4 million"', '"£1.5 million"'   # same length: same file size
 

@@ -100,7 +100,7 @@ def seed_text(seeds_dir) -> str:
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8-crlf"])
 def test_extract_reads_legacy_and_bom_documents(tmp_path, seed_text, encoding):
-    from ledger.extract import find_mentions, read_document
+    from ledger.phrases.extract import find_mentions, read_document
 
     f = tmp_path / f"{DOC}.txt"
     if encoding == "utf-8-crlf":
@@ -129,7 +129,7 @@ def test_extract_cli_warns_on_cp1252_and_still_finds_pounds(tmp_path, seed_text,
 
 
 def test_latin1_document_reads_pound_and_accents(tmp_path):
-    from ledger.extract import find_mentions, read_document
+    from ledger.phrases.extract import find_mentions, read_document
 
     f = tmp_path / "latin1.txt"
     f.write_bytes("Le ministre a annonc\u00e9 \u00a312 million pour Calais.\n".encode("latin-1"))
@@ -140,7 +140,7 @@ def test_latin1_document_reads_pound_and_accents(tmp_path):
 
 
 def test_audit_reads_cp1252_sources_with_a_warning(tmp_path, seed_text):
-    archive = pytest.importorskip("ledger.archive")
+    archive = pytest.importorskip("ledger.sources.archive")
     f = tmp_path / f"{DOC}.txt"
     f.write_bytes(seed_text.encode("cp1252"))
     src = archive.read_source(f)
@@ -187,7 +187,7 @@ def test_rates_csv_in_cp1252_is_refused_with_file(tmp_path):
 
 
 def test_import_cp1252_csv_keeps_pound_sign(tmp_path):
-    importer = pytest.importorskip("ledger.importer")
+    importer = pytest.importorskip("ledger.imports.table")
     f = tmp_path / "pledges.csv"
     f.write_bytes("id,date,funder,purpose,amount\r\nwin-1,2015-07-14,UK,Security:Port,\u00a37 million\r\n"
                   .encode("cp1252"))

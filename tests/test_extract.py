@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
+from ledger.phrases.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
 from ledger.model import Money
-from ledger.money import parse_amount
-from ledger.period import parse_period
+from ledger.phrases.money import parse_amount
+from ledger.phrases.period import parse_period
 
 D = Decimal
 
@@ -503,7 +503,7 @@ def test_cfa_francs_in_a_quote_take_the_zone_of_its_document():
 
 
 def test_parse_amount_asks_which_cfa_franc():
-    from ledger.money import MoneyError
+    from ledger.phrases.money import MoneyError
 
     with pytest.raises(MoneyError, match="XOF .*XAF"):
         parse_amount("98,4 milliards de francs CFA")

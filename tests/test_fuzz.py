@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 from ledger import load_journal
 from ledger.errors import LedgerError
 from ledger.model import Problem
-from ledger.money import MoneyError, parse_amount
+from ledger.phrases.money import MoneyError, parse_amount
 
 LIMIT_SECONDS = 20         # per example: generous for slow CI, still catches a hang
 # modest by default (CI has 2 cores); LEDGER_FUZZ_EXAMPLES=2000 for a long local run
@@ -326,7 +326,7 @@ def test_unmutated_rates_csv_reads(tmp_path, rates_csv_bytes):
 
 # ------------------------------------------------------------------ importer
 def _importer():
-    return pytest.importorskip("ledger.importer", reason="ledger/importer.py not written yet")
+    return pytest.importorskip("ledger.imports.table", reason="ledger/imports/table.py not written yet")
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import ledger
 from ledger.errors import LedgerError
-from ledger.importer import import_table, make_id, parse_dates
+from ledger.imports.table import import_table, make_id, parse_dates
 
 HEADER = ["Funder", "Date announced", "Purpose", "Amount", "Currency", "Period", "Status",
           "Source", "Quote"]
@@ -249,7 +249,7 @@ def test_parse_dates_vectorised():
     ("", ","),
 ])
 def test_the_delimiter_is_read_from_the_header(header, delimiter):
-    from ledger.importer import guess_delimiter
+    from ledger.imports.table import guess_delimiter
     assert guess_delimiter(header) == delimiter
 
 
@@ -257,7 +257,7 @@ def test_a_huge_odd_header_is_read_in_one_pass(tmp_path):
     """csv.Sniffer's regexes can backtrack for minutes on a long line of quotes
     and spaces; the header's delimiter is counted in one pass instead."""
     import signal
-    from ledger.importer import guess_delimiter
+    from ledger.imports.table import guess_delimiter
 
     def fire(*_):
         raise TimeoutError("the delimiter guess hung")
@@ -267,7 +267,7 @@ def test_a_huge_odd_header_is_read_in_one_pass(tmp_path):
         assert guess_delimiter(('"a ' + " " * 40) * 25_000 + ";x") == ";"
         f = tmp_path / "odd.csv"
         f.write_text('"' * 200_000 + "\n", encoding="utf-8")
-        from ledger.importer import import_table
+        from ledger.imports.table import import_table
         try:
             import_table(f)
         except LedgerError:
@@ -301,7 +301,7 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
     """Deciding which TOML files are the ledger's and reading them share one
     read and parse per file (a large ledger was parsed twice, once by pure-Python
     tomllib); a .toml linked from outside the folder is refused, not read."""
-    import ledger.journal as journal
+    import ledger.read.journal as journal
     import ledger.safe_io as safe_io
 
     book = tmp_path / "book"

@@ -1,4 +1,4 @@
-"""Import, row by row (ledger/importer.py read_csv_rows): a row with too many
+"""Import, row by row (ledger/imports/table.py read_csv_rows): a row with too many
 or too few cells, or an oversized cell, is rejected on its own, named by its
 row, with its text kept in the rejects file; the other rows are unaffected.
 Rejects files are never overwritten."""
@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ledger.importer import MAX_CELL_CHARS, import_table
+from ledger.imports.table import MAX_CELL_CHARS, import_table
 
 HEADER = "id,date,funder,purpose,amount\n"
 

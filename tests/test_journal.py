@@ -210,7 +210,7 @@ def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_pa
     lost = payer.replace('id = "pay"', 'id = "lost"').replace('disburses = "e1"',
                                                              'disburses = "e9"')
     write(tmp_path, GOOD.split("\n\n", 1)[0] + "\n\n" + bad + payer + lost)
-    from ledger.journal import read_journal
+    from ledger.read.journal import read_journal
     j = read_journal(tmp_path / "j.toml")
     assert j.rejected == ("e1",) and [e.id for e in j.entries] == ["pay", "lost"]
     code, out, err = run_cli("check", tmp_path / "j.toml")

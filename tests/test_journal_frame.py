@@ -1,4 +1,4 @@
-"""ledger.journal_frame: the journal read column-wise gives the reference
+"""ledger.read.journal_columns: the journal read column-wise gives the reference
 reader's frame, or leaves the journal to the reference reader.
 
 The reference is ``ledger.load_journal`` + ``rates.normalise.entries_frame``.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.journal_frame import read_journal_frame
+from ledger.read.journal_columns import read_journal_frame
 
 DOCS = '''
 [[document]]
@@ -177,7 +177,7 @@ def test_anything_wrong_or_unusual_is_left_to_the_reference(tmp_path, case):
     got, parsed = read_journal_frame(path)
     assert got is None
     # and the cache's loader then gives the reference's problems, word for word
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
     _, _, problems, _, ref = _reference(path)
     loaded = load_frame(path, use_cache=False)
     assert list(loaded.problems) == problems
@@ -212,7 +212,7 @@ _PHRASES = st.builds(
 @given(st.lists(_PHRASES, min_size=1, max_size=30))
 def test_parse_amounts_reads_as_parse_amount(phrases):
     from ledger.model import ONCE
-    from ledger.money import MoneyError, parse_amount, parse_amounts
+    from ledger.phrases.money import MoneyError, parse_amount, parse_amounts
 
     got = parse_amounts(phrases)
     for i, text in enumerate(phrases):
@@ -232,7 +232,7 @@ def test_parse_amounts_reads_as_parse_amount(phrases):
 def test_files_are_read_one_by_one_into_arrow_and_joined(tmp_path):
     """A field one file lacks is empty there; a field typed differently in
     two files (whole numbers here, text there) is left to the reference."""
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
 
     book = _journal(tmp_path)
     ints = ('\n[[entry]]\nid = "n1"\ndate = 2019-01-01\nfunder = "UK:Home Office"\n'
@@ -251,7 +251,7 @@ def test_files_are_read_one_by_one_into_arrow_and_joined(tmp_path):
 
 
 def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
 
     monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
     notes: list[str] = []
@@ -297,7 +297,7 @@ def test_any_edit_either_reads_as_the_reference_or_is_left_to_it(tmp_path, small
 
     from hypothesis import HealthCheck
 
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
     from test_fuzz import mutation, watchdog
 
     book = tmp_path / "book"

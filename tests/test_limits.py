@@ -1,4 +1,4 @@
-"""Magnitudes and spans (ledger/limits.py): amounts over 10^15, dates outside
+"""Magnitudes and spans (ledger/rules/limits.py): amounts over 10^15, dates outside
 1900-2200 and periods over 100 years are errors naming the entry, by every
 reader; totals never wrap; `rates convert` refuses what it cannot hold."""
 from __future__ import annotations
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.journal import read_journal
-from ledger.limits import MAX_AMOUNT
+from ledger.read.journal import read_journal
+from ledger.rules.limits import MAX_AMOUNT
 
 GENERATED_ENTRY = """\
 [[entry]]

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.money import (MoneyError, currency_code, format_amount_phrase, format_money,
+from ledger.phrases.money import (MoneyError, currency_code, format_amount_phrase, format_money,
                           known_currencies, parse_amount, parse_number)
 
 D = Decimal
@@ -249,7 +249,7 @@ def test_fast_path_agrees_with_the_grammar(num, scale, form):
     """Simple phrases are read by a shortcut; it must give exactly what the
     full grammar gives (value, representation, currency, qualifier, period)
     and must decline whatever the grammar would reject."""
-    from ledger.money import _parse_grammar, _parse_simple
+    from ledger.phrases.money import _parse_grammar, _parse_simple
 
     text = form.format(num + scale)
     fast = _parse_simple(text)
@@ -269,7 +269,7 @@ def test_fast_path_agrees_on_a_generated_ledger(repo_root, tmp_path):
         import generate
     finally:
         sys.path.pop(0)
-    from ledger.money import _parse_grammar, _parse_simple
+    from ledger.phrases.money import _parse_grammar, _parse_simple
 
     generate.write(tmp_path, 3000, 7)
     phrases = set()

@@ -224,7 +224,7 @@ def _generated_frame(tmp_path, n=1500, seed=3):
     import importlib.util
     from pathlib import Path
 
-    from ledger.bulk import read_bulk
+    from ledger.read.table import read_bulk
 
     spec = importlib.util.spec_from_file_location(
         "bench_generate", Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")

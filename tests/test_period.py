@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.period import (PeriodError, annual_rate, duration_years, match_period,
+from ledger.phrases.period import (PeriodError, annual_rate, duration_years, match_period,
                            normalise_fiscal_year, parse_period, span_years, total)
 
 D = Decimal
@@ -155,13 +155,13 @@ def test_match_period_finds_tails_in_running_text():
 
 
 def test_small_unit_registry_matches_pints_defaults():
-    """ledger.period loads only the time units it needs; they must convert
+    """ledger.phrases.period loads only the time units it needs; they must convert
     exactly as pint's full default registry does."""
     from decimal import Decimal
 
     import pint
 
-    from ledger.period import _ureg
+    from ledger.phrases.period import _ureg
 
     full = pint.UnitRegistry(non_int_type=Decimal)
     for n, unit in [(18, "month"), (100, "day"), (6, "week"), (1, "year"), (7, "month")]:
@@ -171,7 +171,7 @@ def test_small_unit_registry_matches_pints_defaults():
 
 
 def test_fiscal_years_named_by_their_last_year_and_calendar_budget_years():
-    from ledger.period import normalise_fiscal_year
+    from ledger.phrases.period import normalise_fiscal_year
     assert normalise_fiscal_year("FY2024") == normalise_fiscal_year("FY24") == "2023-24"
     assert normalise_fiscal_year("2024") == "2024"     # "exercice 2024": the calendar year
     assert parse_period("fiscal year 2024").fiscal_year == "2024"
@@ -191,7 +191,7 @@ def test_a_calendar_budget_year_lands_in_that_calendar_year(tmp_path):
 
 
 def test_an_invalid_longer_tail_falls_back_to_the_valid_shorter_one():
-    from ledger.period import match_period
+    from ledger.phrases.period import match_period
     # "until 2027" needs a start (the entry's date), which running text does not give
     got = match_period("annually until 2027, it said", 0)
     assert got is not None and got[0].kind == "per-year" and got[1] == len("annually")
@@ -201,7 +201,7 @@ def test_an_invalid_longer_tail_falls_back_to_the_valid_shorter_one():
 def test_durations_read_every_number_word_amounts_read():
     """One table of number words serves durations and written-out amounts:
     what "sixty million euros" reads, "over sixty years" reads too."""
-    from ledger.money import parse_amount
+    from ledger.phrases.money import parse_amount
 
     for words, n in (("sixty", 60), ("quarante", 40), ("quatre-vingts", 80), ("ninety", 90)):
         assert parse_period(f"over {words} years") == Period(OVER, years=D(n))

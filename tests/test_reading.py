@@ -28,7 +28,7 @@ def _path(big: Path, fmt: str) -> Path:
 
 
 def test_format_is_chosen_by_the_input(big, tmp_path):
-    from ledger.reading import ledger_format
+    from ledger.read import ledger_format
 
     assert ledger_format(big) == ("journal", "")
     assert ledger_format(big / "sources.toml") == ("journal", "")
@@ -67,7 +67,7 @@ def test_check_counts_the_true_entries_whatever_the_format(big, fmt, run_cli):
 def test_a_big_bulk_file_counts_its_entries(big, tmp_path, monkeypatch, run_cli):
     """The size threshold of the journal's column reader never decides
     the format (a >= 4 MB bulk CSV used to report 0 entries)."""
-    import ledger.journal_frame as jf
+    import ledger.read.journal_columns as jf
     monkeypatch.setattr(jf, "MIN_BYTES", 1)
     code, out, err = run_cli("check", str(big / "entries.csv"))
     assert code == 0, err
@@ -173,7 +173,7 @@ def test_the_column_reader_book_is_lossless(big):
     gives: every field of every entry (amount as written, quotes, tags,
     links, splits, periods), compared as ``Entry`` views."""
     from ledger import load_journal
-    from ledger.cache import load_book
+    from ledger.read.cache import load_book
 
     entries, documents, problems, _ = load_journal(big)
     book = load_book(big, use_cache=False)
@@ -189,7 +189,7 @@ def test_entry_by_id_reads_one_row_of_a_column_book(big):
     the full views, without making every entry an object."""
     import ledger
     from ledger import load_journal
-    from ledger.cache import load_book
+    from ledger.read.cache import load_book
 
     entries, *_ = load_journal(big)
     for book in (load_book(big, use_cache=False), ledger.load(big / "entries.parquet")):
@@ -220,7 +220,7 @@ def test_the_bulk_book_keeps_links_and_sources(big):
 
 
 def test_the_cache_stores_the_book(big, tmp_path, monkeypatch):
-    from ledger.cache import load_book
+    from ledger.read.cache import load_book
     monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
     cold = load_book(big)
     warm = load_book(big)
@@ -238,10 +238,10 @@ def test_the_cache_key_covers_every_module_the_reader_runs(big, tmp_path):
     import subprocess
     import sys
 
-    from ledger.cache import _code_files
+    from ledger.read.cache import _code_files
 
     root = Path(__file__).resolve().parent.parent
-    probe = ("import sys\nfrom ledger.cache import load_book\n"
+    probe = ("import sys\nfrom ledger.read.cache import load_book\n"
              "load_book(sys.argv[1], use_cache=True); load_book(sys.argv[1], use_cache=True)\n"
              "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
              "if n == 'ledger' or n.startswith('ledger.')))")
@@ -285,8 +285,9 @@ def test_the_model_and_readers_do_not_import_rates_or_reports():
     import subprocess
     import sys
 
-    code = ("import sys, ledger, ledger.book, ledger.reading, ledger.cache, ledger.bulk, "
-            "ledger.journal, ledger.journal_frame, ledger.checks; "
+    code = ("import sys, ledger, ledger.book, ledger.read, ledger.read.cache, ledger.read.table, "
+            "ledger.read.journal, ledger.read.journal_columns, ledger.rules, ledger.rules.checks, "
+            "ledger.rules.rows, ledger.rules.limits, ledger.phrases.money, ledger.phrases.period; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rates', 'reports')); "
             "print(bad)")
     root = Path(__file__).resolve().parent.parent
@@ -294,11 +295,13 @@ def test_the_model_and_readers_do_not_import_rates_or_reports():
                          cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
-    for name in ("model", "book", "reading", "cache", "cachedir", "bulk", "journal",
-                 "journal_frame", "checks", "money", "period"):
-        text = (root / "ledger" / f"{name}.py").read_text(encoding="utf-8")
-        assert "from rates" not in text and "import rates" not in text, name
-        assert "from reports" not in text and "import reports" not in text, name
+    layers = [*(root / "ledger").glob("*.py")] + [
+        f for pkg in ("read", "rules", "phrases") for f in (root / "ledger" / pkg).glob("*.py")]
+    assert len(layers) > 15
+    for f in layers:
+        text = f.read_text(encoding="utf-8")
+        assert "from rates" not in text and "import rates" not in text, f
+        assert "from reports" not in text and "import reports" not in text, f
 
 
 def test_amounts_are_exact_in_every_format(big):

@@ -1,4 +1,4 @@
-"""Web pages and PDFs as sources (ledger/render.py): archived as the original
+"""Web pages and PDFs as sources (ledger/sources/render.py): archived as the original
 bytes plus a text rendering that quotes, extraction and the audit read.  The
 tests make their own page and PDF (matplotlib's PDF backend writes it)."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from ledger.render import check_locator, heading_at, read_rendering_file, render, rendering_path
+from ledger.sources.render import check_locator, heading_at, read_rendering_file, render, rendering_path
 
 PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>UK pledges £18.5 million - GOV.UK</title>
@@ -107,7 +107,7 @@ def test_special_files_and_oversized_inputs_are_refused(sources, tmp_path, monke
     a PDF's page count and text are bounded before pypdf's text runs on."""
     import os
 
-    import ledger.render as render_mod
+    import ledger.sources.render as render_mod
     from ledger.errors import LedgerError
 
     fifo = tmp_path / "pipe.html"
@@ -256,7 +256,7 @@ def test_a_failed_add_leaves_no_rendering(run_cli, sources, tmp_path):
 def test_a_rendering_outside_the_archive_is_refused(sources, tmp_path):
     """``text`` in a [[document]] is input like ``path``: a rendering that
     leaves the archive (``..``, a symlink out) is not read for the quotes."""
-    from ledger.archive import Archive
+    from ledger.sources.archive import Archive
     from ledger.errors import LedgerError
     from ledger.model import Document
 
@@ -277,8 +277,8 @@ def test_a_rendering_outside_the_archive_is_refused(sources, tmp_path):
 def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources, tmp_path):
     """The audit re-renders a changed original from its recorded path, even
     when its rendering is kept in another folder."""
-    from ledger.audit import check_document
-    from ledger.archive import Archive, sha256_file
+    from ledger.sources.audit import check_document
+    from ledger.sources.archive import Archive, sha256_file
     from ledger.model import Document
 
     archive = tmp_path / "archive"

@@ -13,7 +13,7 @@ import pytest
 
 import ledger
 from ledger.model import Citation, Document, Entry
-from ledger.money import parse_amount
+from ledger.phrases.money import parse_amount
 from reports.charts import _compact_digits
 from reports.tables import TOTAL, ReportOptions, build_report
 

@@ -1,5 +1,5 @@
-"""Each rule once, on every input format: ledger/row_rules.py (one entry's
-fields) and ledger/rules.py (across entries).
+"""Each rule once, on every input format: ledger/rules/rows.py (one entry's
+fields) and ledger/rules/__init__.py (across entries).
 
 One test per rule, run on a TOML journal (read entry by entry, and through
 the column reader, which leaves a journal with problems to the entry reader),
@@ -29,7 +29,7 @@ SLUG = "letters, digits, '.', '_' and '-', starting with a letter or digit"
 
 
 def _period_error(text: str) -> str:
-    from ledger.period import PeriodError, parse_period
+    from ledger.phrases.period import PeriodError, parse_period
     with pytest.raises(PeriodError) as err:
         parse_period(text)
     return f"period: {err.value}"
@@ -155,7 +155,7 @@ def _read(tmp_path: Path, fmt: str, rows: list[dict], monkeypatch):
     import pyarrow as pa
 
     import ledger
-    import ledger.journal_frame as jf
+    import ledger.read.journal_columns as jf
 
     monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
     if fmt.startswith("journal"):
@@ -264,9 +264,9 @@ def test_every_problem_has_a_code(tmp_path, monkeypatch):
 @pytest.mark.parametrize("fmt", ["journal", "journal-columns"])
 def test_restated_conversions_follow_one_rule_in_both_journal_readers(tmp_path, monkeypatch, fmt):
     """The column reader once took a restated amount over 10^15 that the
-    entry reader refused: both now run ``ledger.journal.read_restated``."""
+    entry reader refused: both now run ``ledger.read.journal.read_restated``."""
     import ledger
-    import ledger.journal_frame as jf
+    import ledger.read.journal_columns as jf
 
     monkeypatch.setenv("LEDGER_TOOL_CACHE", "off")
     if fmt == "journal-columns":

@@ -283,9 +283,9 @@ def test_no_document_is_read_from_outside_the_archive(tmp_path_factory, parts, a
     """Property: whatever path a [[document]] gives ('..', absolute, through
     symlinks in and out), either ``check`` refuses it or the archive reads a
     file inside the archive, never the secret beside it."""
-    from ledger.archive import Archive
+    from ledger.sources.archive import Archive
     from ledger.errors import LedgerError
-    from ledger.journal import read_journal
+    from ledger.read.journal import read_journal
 
     base = tmp_path_factory.mktemp("docs")
     archive = base / "archive"

@@ -2,8 +2,8 @@
 
 A ledger of a few thousand entries from benchmarks/generate.py is read three
 ways: the reference path (``ledger.load`` → ``to_frame``), the columnar bulk
-path (CSV and Parquet → ``ledger.bulk`` → ``normalise``) and the parsed-ledger
-cache (``ledger.cache.load_frame``, cold then warm).  Every path must give the
+path (CSV and Parquet → ``ledger.read.table`` → ``normalise``) and the parsed-ledger
+cache (``ledger.read.cache.load_frame``, cold then warm).  Every path must give the
 same funder × purpose × year totals to the minor unit.  No timing here: speed
 is measured by benchmarks/run.py.
 """
@@ -59,7 +59,7 @@ def test_generated_ledger_loads_cleanly_and_is_deterministic(big, reference, tmp
 
 @pytest.mark.parametrize("name", ["entries.csv", "entries.parquet"])
 def test_bulk_path_gives_the_reference_totals(big, reference, name):
-    from ledger.bulk import read_bulk
+    from ledger.read.table import read_bulk
 
     _, ref = reference
     frame, problems = read_bulk(big / name)
@@ -73,7 +73,7 @@ def test_bulk_path_gives_the_reference_totals(big, reference, name):
 
 
 def test_bulk_frame_matches_entries_frame(big, reference):
-    from ledger.bulk import read_bulk
+    from ledger.read.table import read_bulk
     from rates.normalise import entries_frame
 
     book, _ = reference
@@ -91,7 +91,7 @@ def test_bulk_frame_matches_entries_frame(big, reference):
 
 
 def test_other_valuations_and_year_modes_agree(big, reference):
-    from ledger.bulk import read_bulk
+    from ledger.read.table import read_bulk
     from rates.normalise import entries_frame
 
     book, _ = reference
@@ -105,7 +105,7 @@ def test_other_valuations_and_year_modes_agree(big, reference):
 
 
 def test_cache_gives_the_reference_totals_cold_and_warm(big, reference, cache_home):
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
 
     _, ref = reference
     cold = load_frame(big)
@@ -123,7 +123,7 @@ def test_cache_gives_the_reference_totals_cold_and_warm(big, reference, cache_ho
 def test_cache_notices_a_changed_file(tmp_path, cache_home, example_ledger):
     import shutil
 
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
 
     d = tmp_path / "calais"
     shutil.copytree(example_ledger, d)
@@ -139,7 +139,7 @@ def test_cache_notices_a_changed_file(tmp_path, cache_home, example_ledger):
 
 
 def test_cache_keeps_problems_and_can_be_turned_off(tmp_path, monkeypatch):
-    from ledger.cache import cache_dir, load_frame
+    from ledger.read.cache import cache_dir, load_frame
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[[entry]]\nid = "x"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
@@ -154,7 +154,7 @@ def test_cache_keeps_problems_and_can_be_turned_off(tmp_path, monkeypatch):
 
 
 def test_a_corrupt_cache_is_ignored(big, reference, cache_home):
-    from ledger.cache import load_frame
+    from ledger.read.cache import load_frame
 
     load_frame(big)
     for f in cache_home.iterdir():

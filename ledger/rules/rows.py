@@ -2,9 +2,9 @@
 
 Each rule is a ``Rule``: a code, one wording and one hint.  Its test is
 written here once, in two engines over the same definition: column-wise for
-the bulk reader (``ledger.bulk``, which the journal's column reader runs too:
+the bulk reader (``ledger.read.table``, which the journal's column reader runs too:
 Arrow over the whole column, each distinct value tested once), and value by
-value for the journal's entry reader (``ledger.journal.EntryReader``, which
+value for the journal's entry reader (``ledger.read.journal.EntryReader``, which
 meets each distinct phrase once through its memo).  The patterns
 (``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
 Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
@@ -24,7 +24,7 @@ import functools
 import re
 from typing import Any, Callable, NamedTuple
 
-from ledger.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
+from ledger.rules.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
 
@@ -155,7 +155,7 @@ def currency_rule(value: str) -> Rule | None:
     """A currency given as a code of its own (the bulk table's column, the
     journal's ``currency`` field) is one the ledger knows; a name or symbol
     there is left to the amount phrase's parser."""
-    from ledger.money import known_currencies
+    from ledger.phrases.money import known_currencies
     if len(value) == 3 and value.isascii() and value.isalpha() \
             and value.upper() not in known_currencies():
         return UNKNOWN_CURRENCY
@@ -226,7 +226,7 @@ def currency_rows(codes, written) -> list:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.money import known_currencies
+    from ledger.phrases.money import known_currencies
     blank = _np(pc.equal(codes, ""))
     known = known_currencies()
     unknown = pa.array(sorted(c for c in pc.unique(codes).to_pylist() if c and c not in known),

@@ -3,8 +3,8 @@
 ``import_table(path, ...)`` reads a table of pledges, maps its columns to
 journal fields (common header names work without a mapping file), turns each
 row into an ``[[entry]]`` table and validates it with the journal's own reader
-(``ledger.journal.EntryReader`` on the rendered TOML) and cross-entry checks
-(``ledger.checks``) together with the existing ledger, so the rules live in
+(``ledger.read.journal.EntryReader`` on the rendered TOML) and cross-entry checks
+(``ledger.rules.checks``) together with the existing ledger, so the rules live in
 one place.  Every row either becomes an entry or a reject with its row number,
 column and reason; nothing is dropped silently.  See docs/interop.md.
 """
@@ -334,7 +334,7 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: mapping file not found")
     data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
-    from ledger.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
+    from ledger.read.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
     fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
     problems = []
     for k in data:
@@ -458,7 +458,7 @@ def _compact(amount: Decimal) -> str:
 
 def make_id(funder: str, date: dt.date | None, amount: str) -> str:
     """A readable, stable slug: ``uk-home-office-2014-09-20-12m-gbp``."""
-    from ledger.money import MoneyError, parse_amount
+    from ledger.phrases.money import MoneyError, parse_amount
 
     try:
         p = parse_amount(amount)
@@ -615,7 +615,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     """Raw journal fields for row ``i`` (None when rejected here)."""
-    from ledger.money import MoneyError, parse_amount
+    from ledger.phrases.money import MoneyError, parse_amount
 
     def v(fld):
         return values[fld][i]
@@ -693,15 +693,15 @@ def _regroup_splits(f: dict[str, Any]) -> None:
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     """Render each row, read it back with the journal reader, then run the
     cross-entry checks with the existing ledger; reject what fails."""
-    from ledger.checks import check_all
-    from ledger.journal import EntryReader, LineIndex
+    from ledger.rules.checks import check_all
+    from ledger.read.journal import EntryReader, LineIndex
     from ledger.writer import entry_table, render
 
     field_col = {fld: cols.get(fld, "") for fld in ALIASES}
     field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
                      currency=cols.get("currency", cols.get("amount", "")))
     existing = {e.id: e for e in entries}
-    from ledger.identity import content_key, duplicate_message, same_as
+    from ledger.imports.identity import content_key, duplicate_message, same_as
     seen_content = same_as(entries)     # a row repeating an entry's figure is reported
     ok: list[tuple[list[int], dict, Entry]] = []
     for rs, f in raw_rows:

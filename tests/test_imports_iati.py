@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 import ledger
-from ledger.read.common import load_names, percentages, shares
-from ledger.read.iati import TRANSACTION_TYPES, V1_CODES, read_iati
+from ledger.imports.common import load_names, percentages, shares
+from ledger.imports.iati import TRANSACTION_TYPES, V1_CODES, read_iati
 
 FIX = Path(__file__).parent / "fixtures" / "iati"
 V2, V1 = FIX / "activities-v2.xml", FIX / "activities-v1.xml"

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.read.common import (Problem, ReadResult, Record, account_part, country_name,
+from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
                                 file_sha256, magnitude_problem, open_data, percentages, shares,
                                 source_document, within_package)
 
@@ -241,7 +241,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity)."""
     from lxml import etree
-    from ledger.read.common import load_names
+    from ledger.imports.common import load_names
 
     path = Path(path)
     unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
@@ -377,7 +377,7 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
 def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
     """Records for one activity's transactions, budgets and planned
     disbursements (ITEMS)."""
-    from ledger.importer import slug
+    from ledger.imports.table import slug
 
     file = act.file
     if not act.id:
@@ -520,7 +520,7 @@ def _as_date(text: str):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 

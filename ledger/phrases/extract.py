@@ -6,7 +6,7 @@ brackets right after it.  Bare numbers ("2.5 million refugees", "107,500
 migrants", dates) are not money and are not reported.
 
 ``read_document(path)`` reads a file for extraction with the archive's reader
-(``ledger.archive.read_source``): UTF-8 (BOM and CRLF accepted) with a cp1252
+(``ledger.sources.archive.read_source``): UTF-8 (BOM and CRLF accepted) with a cp1252
 fallback, HTML reduced to its visible text, PDF text extracted.
 """
 from __future__ import annotations
@@ -17,10 +17,10 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import LedgerError
-from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from .money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
-from .period import match_period, match_rate_tail, period_years, rate_stated_before
+from ledger.errors import LedgerError
+from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
+from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
            "ExtractError", "html_to_text", "CSV_COLUMNS"]
@@ -238,8 +238,8 @@ def read_document(path: str | Path):
     """Read a document (text, HTML or PDF) for extraction: the archive's
     reader, so ``extract`` and ``audit`` see the same text.  Raises
     ``ExtractError`` naming the file when it is missing, unreadable or binary."""
-    from .archive import read_source
-    from .render import original_stem, read_rendering_file
+    from ledger.sources.archive import read_source
+    from ledger.sources.render import original_stem, read_rendering_file
 
     try:
         if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
@@ -252,7 +252,7 @@ def read_document(path: str | Path):
 def html_to_text(source: str) -> str:
     """The visible text of an HTML document (tags dropped, entities decoded,
     block elements on their own lines, scripts and styles left out)."""
-    from .archive import html_text
+    from ledger.sources.archive import html_text
 
     return html_text(source)[0]
 

@@ -1,7 +1,7 @@
 """Rules across entries, written once for every reader.
 
-The journal's entry-by-entry reader (``ledger.checks.check_all``) and the
-columnar bulk reader (``ledger.bulk``, which the journal's column reader
+The journal's entry-by-entry reader (``ledger.rules.checks.check_all``) and the
+columnar bulk reader (``ledger.read.table``, which the journal's column reader
 runs too) both call ``across_entries``.  It takes the entries as columns,
 one value per entry, and child rows (links, split totals, citations) with
 the entry each belongs to; it looks only at the rows that can fail (linked
@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ledger.model import Problem
-from ledger.money import plain_decimal
+from ledger.phrases.money import plain_decimal
 
 __all__ = ["across_entries", "packages", "Package", "JOURNAL_HINTS", "BULK_HINTS"]
 

@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import ledger
-from ledger.read.fts import read_fts
+from ledger.imports.fts import read_fts
 
 FIX = Path(__file__).parent / "fixtures" / "fts"
 IATI = Path(__file__).parent / "fixtures" / "iati"

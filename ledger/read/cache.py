@@ -38,7 +38,7 @@ What it assumes: a file system with working ctime and inode numbers (local
 file systems and NFS do), and a system clock not set back.  Where that
 cannot be promised, ``LEDGER_TOOL_CACHE_VERIFY=1`` hashes every byte every
 time.  Bulk files
-(``.csv``/``.parquet``) are already columnar: ``ledger.reading`` reads them
+(``.csv``/``.parquet``) are already columnar: ``ledger.read`` reads them
 directly.  ``load_frame`` (the base frame of ``rates.normalise`` with the
 problems) is kept for the benchmarks and the Python API.
 
@@ -69,7 +69,7 @@ def _code_files() -> list[Path]:
     """ledger-tool's own modules whose code may decide what a journal reads
     as: every module of the model layer (a list kept by hand missed the
     shared rules and limits)."""
-    return sorted(Path(__file__).resolve().parent.glob("*.py"))
+    return sorted(Path(__file__).resolve().parents[1].rglob("*.py"))
 
 
 class CachedLedger(NamedTuple):
@@ -124,7 +124,7 @@ def _hash_journal(path: Path) -> tuple[str, tuple]:
     a file whose stat cannot be trusted)."""
     import time
 
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
     from ledger.safe_io import read_bytes   # no FIFO, device or outside file: see safe_io
 
     code = _code_fingerprint()
@@ -146,7 +146,7 @@ def _hash_journal(path: Path) -> tuple[str, tuple]:
 def _signature(path: Path) -> tuple:
     """The code's hash and each journal file's stat now (checked as the
     reader checks them: regular files inside the ledger's folder)."""
-    from ledger.journal import journal_files
+    from ledger.read.journal import journal_files
     from ledger.safe_io import check_file
 
     inside = path if path.is_dir() else None
@@ -171,7 +171,7 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
     with its problems (``load_book`` then ``Book.frame()``; kept for the
     benchmarks and the Python API)."""
-    from ledger.reading import read_book
+    from ledger.read import read_book
 
     path = Path(path)
     book = read_book(path, use_cache=use_cache, progress=progress) \
@@ -215,7 +215,7 @@ def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
         except (OSError, LedgerError):   # the reader below says what is wrong
             key = None
 
-    from ledger.journal_frame import read_journal_frame
+    from ledger.read.journal_columns import read_journal_frame
     got, parsed = read_journal_frame(path, progress)
     if got is not None:   # clean, and read column-wise
         book = Book.from_frame(got.frame, got.extras, got.documents, got.options, (), root)
@@ -366,7 +366,7 @@ def _from_arrow(table):
             out[name] = pd.Categorical.from_codes(codes, categories=cats)
             continue
         if name in _CATEGORIES and col.null_count == 0:   # codes + sorted categories
-            from ledger.bulk import _category
+            from ledger.read.table import _category
             out[name] = _category(col)
             continue
         if name in _DECIMALS:
@@ -393,7 +393,7 @@ def _from_arrow(table):
 
 
 # amounts (one per row, mostly distinct) come back as Arrow decimals; the
-# few-valued text columns as Categoricals, as ledger.bulk gives them
+# few-valued text columns as Categoricals, as ledger.read.table gives them
 _MONEY = ("amount", "entry_amount")
 _CATEGORIES = ("funder", "purpose", "status", "qualifier", "period", "currency",
                "period_kind")

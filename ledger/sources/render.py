@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import LedgerError
+from ledger.errors import LedgerError
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
@@ -66,7 +66,7 @@ def _read_bytes(p: Path) -> bytes:
     says otherwise (the size message names it)."""
     import os
 
-    from .safe_io import SIZE_ENV, max_bytes, read_bytes
+    from ledger.safe_io import SIZE_ENV, max_bytes, read_bytes
 
     cap = max_bytes() if os.environ.get(SIZE_ENV, "").strip() else MAX_SOURCE_BYTES
     return read_bytes(p, what="source document", limit=cap)
@@ -93,7 +93,7 @@ def render_html(data: bytes, name: str = "page") -> str:
     if not xml:
         # too small for a main-text guess (a fragment, a one-paragraph note):
         # every visible text, as the archive's own reader sees it
-        from .archive import _decode, html_text
+        from ledger.sources.archive import _decode, html_text
 
         text = html_text(_decode(data, Path(name))[0])[0]
         text = "\n\n".join(" ".join(b.split()) for b in re.split(r"\n\s*\n|\n", text) if b.strip())
@@ -185,8 +185,8 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
     original's.  A missing rendering is made afresh, with a warning.  Both
     files are checked by ``safe_io`` (regular, within the cap, inside the
     folder ``inside``); ``UnsafeFile`` otherwise."""
-    from .archive import read_source, sha256_file
-    from .safe_io import check_file
+    from ledger.sources.archive import read_source, sha256_file
+    from ledger.safe_io import check_file
 
     check_file(original, inside=inside, what="document")
     if rendering.is_file() or rendering.is_symlink():
@@ -199,7 +199,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
         warnings = (f"{rendering.name}: the text rendering is missing; quotes were checked "
                     f"against a fresh rendering of {original.name}",)
         rendered_sha = ""
-    from .archive import SourceText
+    from ledger.sources.archive import SourceText
 
     text = src.text if src is not None else text
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
@@ -210,7 +210,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
 def read_rendering_file(path: str | Path):
     """A rendering read on its own (``ledger-tool extract page.html.txt``):
     plain text that knows it comes from a web page or a PDF (pages, headings)."""
-    from .archive import SourceText, read_source
+    from ledger.sources.archive import SourceText, read_source
 
     p = Path(path)
     src = read_source(p)

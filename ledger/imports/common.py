@@ -189,14 +189,14 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
 def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, str]]) -> list[bool]:
     """Which parts (in order) can be linked to a package of ``amount``
     without the linked parts in its currency exceeding it (the check
-    ``ledger.checks.check_packages`` makes); parts in another currency link
+    ``ledger.rules.checks.check_packages`` makes); parts in another currency link
     (the check only warns about them)."""
     used, out = Decimal(0), []
     for amt, cur in parts:
@@ -210,7 +210,7 @@ def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, st
     return out
 
 
-MAX_DIGITS = 28           # decimal's precision: more would be rounded silently (ledger.money)
+MAX_DIGITS = 28           # decimal's precision: more would be rounded silently (ledger.phrases.money)
 
 
 def magnitude_problem(amount: Decimal) -> str | None:
@@ -261,7 +261,7 @@ def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[st
     """The [[document]] table of an archived data file: id and archive path
     from its name and hash, so a newer file is a new document."""
     import datetime as dt
-    from ledger.importer import slug
+    from ledger.imports.table import slug
 
     stem = slug(path.stem)[:40] or kind
     did = f"{kind}-{stem}-{sha[:10]}"
@@ -330,8 +330,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
-    from ledger.importer import Reject, _validate
-    from ledger.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
+    from ledger.imports.table import Reject, _validate
+    from ledger.read.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
     from ledger.writer import entry_table, render
 
     documents = dict(documents or {})

@@ -17,7 +17,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Callable
 
-from .model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
@@ -29,7 +29,7 @@ class PeriodError(ValueError):
 
 
 # Number words, English and French: durations here ("over three years", "sur
-# deux ans") and written-out amounts in ledger.money ("twelve million",
+# deux ans") and written-out amounts in ledger.phrases.money ("twelve million",
 # "quatre-vingts millions"), which reads "hundred"/"cent" as a multiplier.
 WORD_NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ledger.model import Entry, Money
-from ledger.read.common import (data_figure, data_figures, magnitude_problem, replace_entries,
+from ledger.imports.common import (data_figure, data_figures, magnitude_problem, replace_entries,
                                 within_package)
 
 JOURNAL = """# my notes, kept
@@ -99,7 +99,7 @@ def test_archive_copy_never_writes_through_a_link_out_of_the_archive(tmp_path, r
     import pytest
 
     from ledger.errors import LedgerError
-    from ledger.read.common import archive_copy, file_sha256, source_document
+    from ledger.imports.common import archive_copy, file_sha256, source_document
 
     src = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
     doc = source_document(src, file_sha256(src), "iati")

@@ -28,19 +28,19 @@ sum.  Columns:
 input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
 Problems name the file, the line (the header is line 1; quoted line breaks
 inside a field are not counted) and the entry id, worded by the rules every
-reader runs (``ledger.row_rules``, ``ledger.rules``).
+reader runs (``ledger.rules.rows``, ``ledger.rules``).
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable
 
-from ledger import row_rules as rr
+from ledger.rules import rows as rr
 from ledger.errors import LedgerError
-from ledger.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
+from ledger.rules.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
 from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
                           Problem)
-from ledger.row_rules import BULK_FIELD_HINTS, _np
+from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
 __all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
@@ -178,7 +178,7 @@ class _Problems:
         self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code)
 
     def rules(self, found) -> None:
-        """The rows breaking rules of ``ledger.row_rules``: (mask, rule,
+        """The rows breaking rules of ``ledger.rules.rows``: (mask, rule,
         values, field) each."""
         for mask, rule, values, field in found:
             self.rule(mask, rule, values, field)
@@ -240,7 +240,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
     line, ``file:line: entry 'id'``; the journal's column reader passes the
     entry's own).  ``kept``: a list to which the mask of the table's rows
     kept in the frame is appended (None when every row is kept), so a
-    caller can take more columns for the same rows (``ledger.reading``)."""
+    caller can take more columns for the same rows (``ledger.read``)."""
     from decimal import Decimal
 
     import numpy as np
@@ -575,7 +575,7 @@ def _periods(col, names, date_np, P, n):
     import pyarrow as pa
 
     from ledger.model import Period
-    from ledger.period import PeriodError, parse_period
+    from ledger.phrases.period import PeriodError, parse_period
 
     def arrays(ps):
         return {"kind": np.array([p.kind for p in ps], dtype=object),
@@ -611,7 +611,7 @@ def _periods(col, names, date_np, P, n):
                 if start and end and end < start:
                     raise ValueError(f"end {e} is before start {s}")
                 if k == "fiscal-year":
-                    from ledger.period import normalise_fiscal_year
+                    from ledger.phrases.period import normalise_fiscal_year
                     f = normalise_fiscal_year(f)
                 periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
             except Exception as err:
@@ -672,12 +672,12 @@ def _periods(col, names, date_np, P, n):
 
 
 def _period_bounds(out, P) -> None:
-    """ledger.limits on the period columns: start and end within the years,
-    at most MAX_YEARS long (wording as ``ledger.limits.period_problem``)."""
+    """ledger.rules.limits on the period columns: start and end within the years,
+    at most MAX_YEARS long (wording as ``ledger.rules.limits.period_problem``)."""
     import numpy as np
     import pandas as pd
 
-    from ledger.limits import period_problem, span_in_years
+    from ledger.rules.limits import period_problem, span_in_years
     from ledger.model import Period
 
     years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
@@ -724,7 +724,7 @@ def _period_columns(cols):
     import numpy as np
 
     from ledger.model import _plain
-    from ledger.period import PeriodError, normalise_fiscal_year
+    from ledger.phrases.period import PeriodError, normalise_fiscal_year
 
     K, Y, S, E, F = cols
     kind = _np(K).astype(object)

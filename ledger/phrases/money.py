@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterator, NamedTuple
 
-from .model import ONCE, QUALIFIERS, Money, Period
-from .period import WORD_NUMBERS, PeriodError, match_period, parse_period
+from ledger.model import ONCE, QUALIFIERS, Money, Period
+from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
@@ -32,7 +32,7 @@ class MoneyError(ValueError):
 
 
 class NotPositive(MoneyError):
-    """An amount of zero or less (readers word it by ``ledger.row_rules``)."""
+    """An amount of zero or less (readers word it by ``ledger.rules.rows``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +262,7 @@ _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 
 # Written-out numbers before a scale word: "twelve million", "two hundred
 # million", "douze millions", "quatre-vingts millions", "a billion" (the
-# number words are ledger.period's).
+# number words are ledger.phrases.period's).
 _WORD_VALUES = {w: v for w, v in WORD_NUMBERS.items() if w not in ("a", "an")}  # "a" only alone
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 _WORDNUM = (rf"(?:a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*)")
@@ -640,7 +640,7 @@ def parse_amount(text: str) -> ParsedAmount:
 
 # ---------------------------------------------------------- parse_amounts
 # The column-wise form of the fast path above, for the journal's column
-# reader (ledger.journal_frame): the same shapes plus a leading "up to",
+# reader (ledger.read.journal_columns): the same shapes plus a leading "up to",
 # "at least" or "about", matched by Arrow (RE2) over a whole column.  Other
 # phrases go through parse_amount, once per distinct phrase.
 _FAST_COLUMN_RE = (

@@ -2,7 +2,7 @@
 
 The reader never raises for bad input: every problem becomes a ``Problem``
 naming the file, the line where known and the entry id, so one run reports
-everything.  Checks across entries live in ``ledger.checks``.
+everything.  Checks across entries live in ``ledger.rules.checks``.
 """
 from __future__ import annotations
 
@@ -14,15 +14,15 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger import row_rules as rr
-from ledger.limits import amount_problem, period_problem
+from ledger.rules import rows as rr
+from ledger.rules.limits import amount_problem, period_problem
 from ledger.memory import gc_paused
 from ledger.model import (
     CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
 )
-from ledger.row_rules import ENTRY_FIELDS   # the journal's fields (re-exported)
-from ledger.row_rules import suggest as _suggest
+from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported)
+from ledger.rules.rows import suggest as _suggest
 
 SOURCE_FIELDS = {"doc", "quote", "locator"}
 SPLIT_FIELDS = {"purpose", "amount"}
@@ -357,7 +357,7 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
 def _path_leaves(path: str) -> str:
     """Why a document path cannot name a file inside the source archive
     ('' when it can): absolute, climbing out with '..', or holding control
-    characters.  Symlinks are checked when the file is read (ledger.archive)."""
+    characters.  Symlinks are checked when the file is read (ledger.sources.archive)."""
     import posixpath
 
     if _CONTROL.search(path):
@@ -381,7 +381,7 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     ("2,000,000") or a phrase in the entry's currency ("£2m").  Returns
     (value or None, problem or ''); a phrase in another currency gives its
     value and a problem; no amount at all gives ``NO_AMOUNT``."""
-    from ledger.money import MoneyError, parse_amount
+    from ledger.phrases.money import MoneyError, parse_amount
 
     if isinstance(amt, int) and not isinstance(amt, bool):
         return Decimal(amt), ""
@@ -432,7 +432,7 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
     """The ``restated`` conversions by their rules (each another currency
     than the entry's, within bounds), for the entry reader and the column
     reader alike: the conversions and the problems as (message, hint, code)."""
-    from ledger.money import MoneyError, parse_amount
+    from ledger.phrases.money import MoneyError, parse_amount
 
     out, found = [], []
     for r in items:
@@ -478,7 +478,7 @@ class EntryReader:
 
     def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
               **more) -> None:
-        """A problem worded by a rule of ``ledger.row_rules``."""
+        """A problem worded by a rule of ``ledger.rules.rows``."""
         message, hint = rule.word(value, field, **more)
         self.problem(message, key, hint, rule.code)
 
@@ -571,7 +571,7 @@ class EntryReader:
         )
 
     def amount(self, date):
-        from ledger.money import MoneyError, NotPositive, parse_amount
+        from ledger.phrases.money import MoneyError, NotPositive, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
             self.missing("amount")
@@ -628,7 +628,7 @@ class EntryReader:
         return qualifier
 
     def period(self, parsed, date):
-        from ledger.period import PeriodError, parse_period
+        from ledger.phrases.period import PeriodError, parse_period
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:

@@ -2,7 +2,7 @@
 ``rates.normalise``, checked by the bulk loader's vectorised rules, with no
 ``Entry`` objects.
 
-The one-by-one reader (``ledger.journal`` + ``ledger.checks``) is the
+The one-by-one reader (``ledger.read.journal`` + ``ledger.rules.checks``) is the
 reference and the only one that words problems.  This path takes a journal
 only when every entry is in the shapes it knows and nothing at all is wrong
 with it; otherwise ``read_journal_frame`` returns no frame and the caller
@@ -14,8 +14,8 @@ left to the reference.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
-``ledger.money.parse_amounts``, periods, accounts, ids, links, packages and
-citations by ``ledger.bulk``.  Only the rare shapes (split tables, restated
+``ledger.phrases.money.parse_amounts``, periods, accounts, ids, links, packages and
+citations by ``ledger.read.table``.  Only the rare shapes (split tables, restated
 conversions) are handled entry by entry.
 """
 from __future__ import annotations
@@ -25,10 +25,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.bulk import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
+from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
                             read_restated, read_split, read_tables)
-from ledger.row_rules import ENTRY_FIELDS
+from ledger.rules.rows import ENTRY_FIELDS
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
@@ -69,8 +69,8 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | 
 
     Returns ``(result, parsed)``: ``result`` is None unless the journal is
     clean and in the shapes this reader takes; ``parsed`` maps each file read
-    so far to its ``ledger.journal.parse_file`` result, for
-    ``ledger.journal.read_journal(path, parsed)`` (files already turned
+    so far to its ``ledger.read.journal.parse_file`` result, for
+    ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
     into Arrow are dropped from it, to save memory).  Never raises for bad
     input.  ``progress``: called with a short note before each step.
     """
@@ -100,8 +100,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.bulk import _build
-    from ledger.money import parse_amounts
+    from ledger.read.table import _build
+    from ledger.phrases.money import parse_amounts
 
     documents: dict = {}
     options: dict = {}
@@ -154,7 +154,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         raise _NotHere
     if table.field("date").null_count:
         raise _NotHere
-    t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.bulk's rules
+    t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
     if "amount" not in fields or table.field("amount").null_count:
@@ -327,12 +327,12 @@ def _types_taken(fields) -> bool:
 
 
 def _qualifiers(stated, from_phrase):
-    """The reader's rule (``ledger.row_rules.qualifier_of``), once per
+    """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
     distinct pair of the stated qualifier and the phrase's."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.row_rules import qualifier_of
+    from ledger.rules.rows import qualifier_of
 
     pairs = pc.dictionary_encode(pc.binary_join_element_wise(
         pa.array(stated, pa.string()), from_phrase, "\x1f"))
@@ -403,7 +403,7 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
 
     if "split" not in fields:
         return {}

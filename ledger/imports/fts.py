@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.read.common import (Problem, ReadResult, Record, account_part,
+from ledger.imports.common import (Problem, ReadResult, Record, account_part,
                                 magnitude_problem, shares, source_document,
                                 within_package)
 
@@ -63,7 +63,7 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     truncated file is one problem of kind "error" and gives no records)."""
     import hashlib
 
-    from ledger.read.common import load_names
+    from ledger.imports.common import load_names
     from ledger.safe_io import read_bytes
 
     path = Path(path)
@@ -218,7 +218,7 @@ def _flow(f, fid, where, names, doc, text, problems, file):
     else:
         fields["purpose"] = parts[0][0]
     if cur != "USD" and usd is not None and isinstance(usd, Decimal) and usd > 0:
-        from ledger.money import format_amount_phrase
+        from ledger.phrases.money import format_amount_phrase
         fields["restated"] = [format_amount_phrase(usd, "USD")]
     if f.get("exchangeRate") not in (None, ""):
         notes.append(f"FTS exchange rate {f['exchangeRate']}")
@@ -238,7 +238,7 @@ def _flow(f, fid, where, names, doc, text, problems, file):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.money import plain_decimal
+    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 

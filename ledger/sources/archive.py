@@ -25,9 +25,9 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import LedgerError
-from .model import is_slug
-from .model import Document
+from ledger.errors import LedgerError
+from ledger.model import is_slug
+from ledger.model import Document
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "document_rows", "TEXT_SUFFIXES",
@@ -67,7 +67,7 @@ class SourceText:
     origin: tuple[int, ...] | None = None
     warnings: tuple[str, ...] = ()
     page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
-    rendering_sha256: str = ""          # a web page's or PDF's text rendering (ledger.render)
+    rendering_sha256: str = ""          # a web page's or PDF's text rendering (ledger.sources.render)
     _lines: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -207,7 +207,7 @@ def html_text(source: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
-    from .render import pdf_pages
+    from ledger.sources.render import pdf_pages
 
     starts, text = [], ""
     for t in pdf_pages(data, p):
@@ -221,7 +221,7 @@ def read_source(path: str | Path, inside: str | Path | None = None) -> SourceTex
     it is missing, unreadable, binary or a broken PDF, and (``ledger.safe_io``)
     when it is not a regular file, is over the size cap, or lies outside the
     folder ``inside`` (symlinks followed)."""
-    from .safe_io import read_bytes
+    from ledger.safe_io import read_bytes
 
     p = Path(path)
     data = read_bytes(p, inside=inside, what="document")
@@ -246,7 +246,7 @@ def named_archive(root: str | Path, name: str) -> Path:
     ``[ledger]`` table), resolved inside the ledger folder ``root``: a ledger
     file is input like any other and may not point reads or writes at the
     rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise."""
-    from .safe_io import confine
+    from ledger.safe_io import confine
 
     return confine(Path(root) / name, root, what="archive folder named by the ledger")
 
@@ -282,7 +282,7 @@ class Archive:
         """The document's text; a path leaving the archive (``..``, absolute,
         a symlink out), a FIFO, device or socket, or a file over the size
         cap is refused with a ``LedgerError`` naming the document."""
-        from .safe_io import UnsafeFile
+        from ledger.safe_io import UnsafeFile
 
         p = self.path_of(doc)
         if p not in self._cache:
@@ -292,7 +292,7 @@ class Archive:
                                   f"not found in the source archive {self.folder}")
             try:   # a web page or PDF: its text rendering, confined like the original
                 if doc.text:
-                    from .render import read_rendered
+                    from ledger.sources.render import read_rendered
                     self._cache[p] = read_rendered(p, self.rendering_of(doc), inside=self.folder)
                 else:
                     self._cache[p] = read_source(p, inside=self.folder)
@@ -346,14 +346,14 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     (SHA-256) that the ledger already records."""
     import tomlkit
 
-    from .atomic import write_atomic
-    from .journal import read_journal
+    from ledger.atomic import write_atomic
+    from ledger.read.journal import read_journal
 
     src = Path(file)
     if not src.is_file():
         raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
     digest = read_source(src).sha256   # refuses binary or unreadable documents
-    from .render import needs_rendering, render, rendering_path
+    from ledger.sources.render import needs_rendering, render, rendering_path
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     folder = Path(archive) if archive is not None else src.parent
     if not folder.is_dir():
@@ -394,7 +394,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
                 raise LedgerError(f"{src}: the archive {folder} already has a different "
                                   f"file named {rel.name!r}; rename the file or use --sources")
         else:
-            from .atomic import atomic_path
+            from ledger.atomic import atomic_path
             with atomic_path(target) as tmp:
                 shutil.copyfile(src, tmp)
 
@@ -406,7 +406,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or use --sources")
         text_rel = rendering_path(rel).as_posix()
-    from .safe_io import check_nesting, read_text
+    from ledger.safe_io import check_nesting, read_text
     existing = read_text(out, what="sources file") if out.exists() else _NEW_SOURCES_HEADER
     check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
@@ -476,7 +476,7 @@ def document_rows(documents, entries=(), archive: Archive | None = None) -> list
                "title": d.title, "path": d.path, "citations": cites.get(d.id, 0),
                "sha256": d.sha256[:12]}
         if archive is not None:
-            from .safe_io import UnsafeFile, check_file
+            from ledger.safe_io import UnsafeFile, check_file
 
             p = archive.path_of(d)
             try:   # the hash is read only from a regular file inside the archive

@@ -1,0 +1,10 @@
+"""Imports into a journal: spreadsheets (``table``: CSV, XLSX) and published
+funding data, IATI activity XML (``iati``) and OCHA FTS flow JSON (``fts``);
+``identity`` says when an imported row is a figure the ledger already has.
+
+Each reader turns its file into *records* (raw journal fields, as the
+spreadsheet importer makes from a row) plus rejects; ``common.finish`` then
+runs them through the importer's validation (``ledger.imports.table._validate``:
+the journal's own ``EntryReader`` and ``ledger.rules.checks``), so the rules are
+written once.  See docs/interop.md.
+"""
