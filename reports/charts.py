@@ -382,15 +382,17 @@ def figures(report: Report, amounts: str = "compact", scale: str = "auto") -> di
 
 
 def write_charts(report: Report, folder, progress=None, amounts: str = "compact",
-                 scale: str = "auto") -> dict[str, dict[str, Path]]:
-    """Save every chart as ``chart-<name>.png`` and ``.svg`` (atomically);
-    returns {name: {"png": path, "svg": path}}."""
+                 scale: str = "auto", names=None) -> dict[str, dict[str, Path]]:
+    """Save every chart (or those in ``names``) as ``chart-<name>.png`` and
+    ``.svg`` (atomically); returns {name: {"png": path, "svg": path}}."""
     from ledger.atomic import atomic_path
 
     plt = _plt()
     folder = Path(folder)
     out = {}
     for name, make in FIGURES.items():
+        if names is not None and name not in names:
+            continue
         if progress is not None:
             progress.step(f"drawing the {name} chart")
         fig = make(report, amounts, scale)
@@ -407,30 +409,67 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
     return out
 
 
+SPLIT_CHARTS_BELOW = 20_000     # entries rows: below, the charts are drawn by two children
+
+
 def charts_in_background(report: Report, folder, amounts: str = "compact",
                          scale: str = "auto"):
-    """Start drawing the charts (``write_charts``) in a forked child process,
-    so that matplotlib's drawing (~0.4 s a chart whatever the ledger's size)
-    runs beside the workbook, the page and the full tables on a second core.
-    Returns ``finish()``: waits for the child and gives ``write_charts``'s
-    dict, raises ``LedgerError`` with the child's one-line error, and after
-    ``finish(cancel=True)`` the child is killed.  Without ``os.fork`` (not
+    """Start drawing the charts (``write_charts``) in forked child processes
+    (two for a small report, else one), so that matplotlib's drawing (~0.4 s a chart
+    whatever the ledger's size) runs beside the workbook, the page and the
+    full tables.  Returns ``finish()``: waits for the children and gives
+    ``write_charts``'s dict, raises ``LedgerError`` with a child's one-line
+    error; ``finish(cancel=True)`` kills them.  Without ``os.fork`` (not
     POSIX) the charts are drawn at once, in this process."""
     import os
-    import pickle
-
-    from ledger.errors import LedgerError
 
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
-    _plt()                           # imported once, before the fork: the child has it
+    _plt()                           # imported once, before the fork: the children have it
+    names = list(FIGURES)
+    # two children when the rest of the report is small (the cores would idle);
+    # for a big ledger one, beside the parent's own long work
+    two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
+    groups = [names[i::2] for i in range(2)] if two else [names]
+    children = [_fork_charts(report, folder, amounts, scale, g) for g in groups if g]
+    state: dict = {}
+
+    def finish(cancel: bool = False):
+        if "result" in state:
+            return state["result"]
+        state["result"] = None
+        merged, failed = {}, None
+        for child in children:         # every child reaped; after a failure the rest killed
+            try:
+                got = child(cancel or failed is not None)
+            except Exception as err:   # noqa: BLE001 - the first failure is raised below
+                failed = err
+                continue
+            merged.update(got or {})
+        if failed is not None:
+            raise failed
+        if not cancel:
+            state["result"] = {k: merged[k] for k in names if k in merged}
+        return state["result"]
+
+    return finish
+
+
+def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
+    """One child drawing ``names``; returns its ``wait(cancel)``."""
+    import os
+    import pickle
+    import signal
+
+    from ledger.errors import LedgerError
+
     rd, wr = os.pipe()
     pid = os.fork()
     if pid == 0:                     # the child: draw, send the paths or the error, exit
         os.close(rd)
         try:
-            res = ("ok", write_charts(report, folder, None, amounts, scale))
+            res = ("ok", write_charts(report, folder, None, amounts, scale, names))
         except BaseException as err:   # noqa: BLE001 - every failure goes to the parent
             res = ("error", " ".join(f"{type(err).__name__}: {err}".split()))
         try:
@@ -440,29 +479,21 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
         finally:
             os._exit(0)              # no atexit, no flushing the parent's buffers
     os.close(wr)
-    state: dict = {}
 
-    def finish(cancel: bool = False):
-        if "result" in state:
-            return state["result"]
+    def wait(cancel: bool = False):
         if cancel:
-            import signal
             os.kill(pid, signal.SIGKILL)
-        chunks = []
         with os.fdopen(rd, "rb") as fh:
-            while block := fh.read(1 << 16):
-                chunks.append(block)
+            data = fh.read()
         os.waitpid(pid, 0)
-        state["result"] = None
         if cancel:
             return None
-        if not chunks:
+        if not data:
             raise LedgerError("report: drawing the charts failed (the chart process ended "
                               "without a result)")
-        kind, value = pickle.loads(b"".join(chunks))   # our own child's bytes
+        kind, value = pickle.loads(data)   # our own child's bytes
         if kind != "ok":
             raise LedgerError(f"report: drawing the charts failed: {value}")
-        state["result"] = value
         return value
 
-    return finish
+    return wait
