@@ -165,3 +165,24 @@ def test_a_file_swapped_for_a_link_outside_is_refused_not_served(ledger, monkeyp
     book = cache.load_book(ledger)
     assert not getattr(book, "cache_hit", False)
     assert any("pledges.toml" in str(p) for p in book.errors)
+
+
+class _Planted:
+    """A pickle that would create a file when loaded (stands for any code)."""
+
+    def __init__(self, marker: Path):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def test_metadata_naming_other_classes_is_a_miss_not_code_run(ledger, tmp_path):
+    import pickle
+    first = cache.load_book(ledger)
+    (meta,) = (tmp_path / "cache").glob("*.meta")
+    marker = tmp_path / "code-ran"
+    meta.write_bytes(pickle.dumps({"key": "x", "planted": _Planted(marker)}))
+    again = cache.load_book(ledger)
+    assert not marker.exists()
+    assert _total(again) == _total(first) and not getattr(again, "cache_hit", False)

@@ -249,11 +249,27 @@ _TABLES = ("entries", "allocations", "citations", "links")
 def _read_meta(folder: Path, slot: str) -> dict | None:
     try:
         with open(folder / f"{slot}.meta", "rb") as fh:
-            meta = pickle.load(fh)
+            meta = _MetaUnpickler(fh).load()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             ValueError, TypeError):
         return None
     return meta if isinstance(meta, dict) else None
+
+
+class _MetaUnpickler(pickle.Unpickler):
+    """Reads back only what ``_write`` stores (dicts, tuples, text, numbers,
+    dates, Decimals, ``Problem`` and ``Document``): a metadata file that names
+    any other class, e.g. one planted in a shared LEDGER_TOOL_CACHE folder to
+    run code, is refused (an ``UnpicklingError``: the cache is then a miss)."""
+
+    ALLOWED = {("ledger.model", "Problem"), ("ledger.model", "Document"),
+               ("datetime", "date"), ("datetime", "datetime"), ("datetime", "timedelta"),
+               ("decimal", "Decimal"), ("builtins", "set"), ("builtins", "frozenset")}
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in self.ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"the cache's metadata names {module}.{name}")
 
 
 def _write_meta(folder: Path, slot: str, meta: dict) -> None:
