@@ -8,7 +8,6 @@ JSON carry plain numbers and ISO codes for other tools.
 from __future__ import annotations
 
 import csv
-import html
 import json
 import sys
 from typing import IO
@@ -259,8 +258,8 @@ HTML_CSS = """
 
 def _e(v) -> str:
     """Escaped, with control characters shown as \\xNN (as the page promises)."""
-    from reports.text import show_controls
-    return show_controls(html.escape("" if v is None else str(v), quote=True))
+    from reports.html import esc
+    return esc(v)
 
 
 def _anchor(c) -> str:

@@ -84,7 +84,8 @@ def _data_json(data: dict) -> str:
     text = script_json({**data, "cells": cells})
     for marker, raw in blocks.items():
         quoted = json.dumps(marker, ensure_ascii=False)
-        assert text.count(quoted) == 1
+        if text.count(quoted) != 1:     # a cell's text holding the marker: never splice
+            raise ValueError(f"page data: marker {marker!r} is not unique")
         text = text.replace(quoted, raw)
     return text
 
@@ -189,10 +190,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         index = {i: k for k, i in enumerate(ids)}
         shown = ids if limit is None else ids[:limit]
 
-        def positions(id_lists: pd.Series) -> list[list[int]]:
+        def positions(cells_frame) -> list[list[int]]:
             """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
+            id_lists = cells_frame["ids"]
             ends = np.cumsum([len(e) for e in id_lists]).tolist()
-            id_lists = id_lists["ids"]
             flat = pd.Index(ids).get_indexer(
                 list(itertools.chain.from_iterable(id_lists))).tolist()
             return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
@@ -269,7 +270,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                         "quote not found in the document" if chk.match is None else "problem")
                 cites.append({"doc": _clean(c.document), "quote": _clean(c.quote),
                               "locator": _clean(c.locator), "before": _clean(before),
-                              "match": _clean(match), "after": _clean(after), "where": where,
+                              "match": _clean(match), "after": _clean(after), "where": _clean(where),
                               "verdict": verdict,
                               "findings": [_clean(x.message) for x in (chk.findings if chk else ())
                                            if x.severity != "ok"]})

@@ -216,7 +216,7 @@ def default_horizon(ledger, entries, options: ReportOptions):
     open-ended.  Returns None when no entry is open-ended.  ``entries``: the
     Book of the chosen entries (or ``Entry`` objects).  The one horizon rule:
     ``balance --currency`` and ``export`` use it too."""
-    from rates.normalise import to_frame
+    from rates.normalise import normalise
 
     book = as_book(entries)
     if book.root is None:
@@ -225,9 +225,11 @@ def default_horizon(ledger, entries, options: ReportOptions):
     if not open_.any():
         return None
     kw = _norm_kw(ledger, options)
-    if not open_.all():
-        spread = to_frame(book.subset(~open_), basis="total", **kw)
-        return str(spread["year"].max())
+    if not open_.all():   # the years only: integer money, no Decimal per row
+        sub = book.subset(~open_)
+        spread = normalise(sub.frame(_SUM_COLUMNS), basis="total", root=_root(sub),
+                           decimals=False, categorical=True, **kw)
+        return str(max(spread["year"].unique().tolist()))   # the few distinct labels
     latest = pd.Timestamp(book.tables.entries["date"].max()).date()
     y = latest.year
     if options.years != "calendar":
@@ -1221,7 +1223,7 @@ def mark_projections(report: Report) -> None:
     m.index = m.index.astype(str)
     m = m.reindex(index=report.by_year.index, columns=report.by_year.columns, fill_value=0)
     m.columns.name = None
-    report.open_by_year = to_money(m.astype("int64"), report.currency)
+    report.open_by_year = to_money(_ints(m), report.currency)
 
 
 CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]
