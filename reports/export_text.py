@@ -35,6 +35,21 @@ _BQ_UNSAFE = r'["\\]|' + _WS_UNSAFE                  # _bq would change it
 
 
 # ------------------------------------------------------------------ helpers
+TOO_BIG = ("export: a converted amount is too large to write exactly (past 2**62 minor "
+           "units of the currency): export in a currency with larger units (--currency), "
+           "or check the amount")
+
+
+def exact_minor(spread: pd.DataFrame, column: str) -> np.ndarray:
+    """``column`` (integer minor units) as int64; a frame whose sums went past
+    int64 (``reports.tables._minor`` made them Python ints) is refused in one
+    line rather than wrapped round."""
+    m = spread[column]
+    if m.dtype == object:
+        raise LedgerError(TOO_BIG)
+    return m.to_numpy(dtype=np.int64)
+
+
 def _strings(values) -> pa.Array:
     """A pandas column / numpy array of text as an Arrow string array
     (missing -> '')."""
@@ -278,8 +293,8 @@ class _Txns:
         key = row * max(len(labels), 1) + ycodes
         codes, _ = pd.factorize(key, sort=False)
         order = np.argsort(codes, kind="stable")
-        o_minor = spread["original_minor"].to_numpy(dtype=np.int64)[order]
-        v_minor = spread["value_minor"].to_numpy(dtype=np.int64)[order]
+        o_minor = exact_minor(spread, "original_minor")[order]
+        v_minor = exact_minor(spread, "value_minor")[order]
         keep = (o_minor != 0) | (v_minor != 0)
         order, o_minor, v_minor = order[keep], o_minor[keep], v_minor[keep]
         g = codes[order]
@@ -296,6 +311,10 @@ class _Txns:
         self.when = np.maximum(ystart, cols.starts[self.entry])
         self.line_purpose = _strings(spread["purpose"]).take(pa.array(order))
         self.o_minor, self.v_minor = o_minor, v_minor
+        for parts in (o_minor, v_minor):   # a transaction's total must not wrap round
+            if len(starts) and np.add.reduceat(np.abs(parts.astype(np.float64)),
+                                               starts).max() >= 2.0 ** 62:
+                raise LedgerError(TOO_BIG)
         self.total_o = np.add.reduceat(o_minor, starts) if len(starts) else o_minor[:0]
         self.total_v = np.add.reduceat(v_minor, starts) if len(starts) else v_minor[:0]
         # the header names each purpose once

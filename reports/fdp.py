@@ -57,7 +57,7 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
     phase = xt._per_value(status, lambda s: PHASE.get(s, ""))
     cur = xt._strings(spread["currency"])
     digits = xt._per_value(cur, lambda c: str(_digits(c))).cast(pa.int64()).to_numpy()
-    value = xt.minor_text(spread["value_minor"].to_numpy(dtype=np.int64), _digits(currency))
+    value = xt.minor_text(xt.exact_minor(spread, "value_minor"), _digits(currency))
     cols = {
         "id": xt._strings(spread["id"]),
         "date": xt._date_text(spread["date"].to_numpy()),
@@ -65,7 +65,7 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
         "funder": xt._strings(spread["funder"]), "purpose": xt._strings(spread["purpose"]),
         "status": status, "phase": phase,
         "counted": pa.array(spread["primary"].to_numpy(dtype=bool)),
-        "original_amount": plain_text(spread["original_minor"].to_numpy(dtype=np.int64),
+        "original_amount": plain_text(xt.exact_minor(spread, "original_minor"),
                                       digits),
         "original_currency": cur,
     }

@@ -573,3 +573,24 @@ def test_beancount_by_year_with_split_foreign_entries_passes_bean_check(tmp_path
     run = subprocess.run([bean_check, str(path)], capture_output=True, text=True)
     assert run.returncode == 0, (run.stdout + run.stderr)[:2000]
     assert 'option "inferred_tolerance_default" "GBP:0.005"' in path.read_text(encoding="utf-8")
+
+
+def test_a_transaction_past_int64_minor_units_is_refused_not_wrapped(tmp_path, run_cli):
+    """£480tn split in two, in rupiah: each part fits int64 minor units, their
+    sum does not; the export says so in one line instead of writing a
+    wrapped-round (wrong) total."""
+    book = tmp_path / "ledger.toml"
+    book.write_text('[[entry]]\nid = "huge"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
+                    'amount = "£480 trillion"\n  [[entry.split]]\n  purpose = "A"\n'
+                    '  amount = "£240 trillion"\n  [[entry.split]]\n  purpose = "B"\n'
+                    '  amount = "£240 trillion"\n', encoding="utf-8")
+    for to in ("hledger", "beancount"):
+        out = tmp_path / f"x.{to}"
+        code, _, err = run_cli("export", book, "--to", to, "--currency", "IDR", "-o", out)
+        assert code == 1 and not out.exists()
+        assert err.strip().splitlines() == [
+            "ledger-tool: export: a converted amount is too large to write exactly (past 2**62 "
+            "minor units of the currency): export in a currency with larger units (--currency), "
+            "or check the amount"]
+    code, _, err = run_cli("export", book, "--to", "hledger", "-o", tmp_path / "gbp.journal")
+    assert code == 0, err
