@@ -186,3 +186,14 @@ def test_metadata_naming_other_classes_is_a_miss_not_code_run(ledger, tmp_path):
     again = cache.load_book(ledger)
     assert not marker.exists()
     assert _total(again) == _total(first) and not getattr(again, "cache_hit", False)
+
+
+def test_damaged_cache_files_are_a_miss_not_a_traceback(ledger, tmp_path):
+    first = cache.load_book(ledger)
+    (table,) = (tmp_path / "cache").glob("*.entries.arrow")
+    table.write_bytes(table.read_bytes()[: len(table.read_bytes()) // 2])   # truncated
+    assert _total(cache.load_book(ledger)) == _total(first)
+    import pickle
+    (meta,) = (tmp_path / "cache").glob("*.meta")
+    meta.write_bytes(pickle.dumps({"signature": None}))                     # no key
+    assert _total(cache.load_book(ledger)) == _total(first)

@@ -202,7 +202,7 @@ def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
             if meta is not None and not _verify_every_time() \
                     and meta.get("signature") == _signature(path):
                 # every file as it was when hashed: the stored hash holds
-                got = _read(folder, slot, meta["key"], root, meta)
+                got = _read(folder, slot, str(meta.get("key")), root, meta)
                 if got is not None:
                     return got
             key, signature = _hash_journal(path)
@@ -283,6 +283,16 @@ def _write_meta(folder: Path, slot: str, meta: dict) -> None:
 
 
 def _read(folder: Path, slot: str, key: str, root: Path, meta: dict | None = None):
+    """The cached Book, or None when the cache does not hold it whole: any
+    damage to the cache files (a wrong field, a truncated table) is a miss,
+    never a traceback (the cache never changes a result)."""
+    try:
+        return _read_tables(folder, slot, key, root, meta)
+    except Exception:   # noqa: BLE001 - whatever the damage, the journal is read instead
+        return None
+
+
+def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | None = None):
     from ledger.book import Book, Tables
 
     if meta is None:
@@ -315,7 +325,7 @@ def _write(folder: Path, slot: str, key: str, book, signature=None) -> None:
 
     from ledger.atomic import atomic_path
 
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)   # the user's own
     t = book.tables
     for name in _TABLES:
         table = _to_arrow(getattr(t, name)).replace_schema_metadata({b"key": key.encode()})
