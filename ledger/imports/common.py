@@ -394,24 +394,28 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
     table; an entry ends where the next top-level table starts."""
     heads = [m for m in re.finditer(
         rb"(?m)^[ \t]*\[\[?[ \t]*([A-Za-z_.]+)[ \t]*\]\]?[ \t]*(?:#[^\r\n]*)?\r?$", raw)]
-    spans = []
+    names = [m.group(1).decode() for m in heads]
+    # where each table's entry ends: the start of the next top-level table (one
+    # backward pass; sub-tables such as [[entry.source]] belong to their entry)
+    next_top, following = [len(raw)] * len(heads), len(raw)
+    for k in range(len(heads) - 1, -1, -1):
+        next_top[k] = following
+        if not names[k].startswith("entry."):
+            following = heads[k].start()
+    spans, line, pos = [], 1, 0
     for k, m in enumerate(heads):
-        name = m.group(1).decode()
-        if name != "entry":
+        if names[k] != "entry":
             continue
-        end = len(raw)
-        for m2 in heads[k + 1:]:
-            if not m2.group(1).decode().startswith("entry."):
-                end = m2.start()
-                break
+        end = next_top[k]
         # blank lines and comments before the next table belong to it, not to this entry
         lines = raw[m.start():end].split(b"\n")
         keep = len(lines)
         while keep > 1 and (not lines[keep - 1].strip() or lines[keep - 1].lstrip().startswith(b"#")):
             keep -= 1
-        end = m.start() + sum(len(x) + 1 for x in lines[:keep])
-        end = min(end, len(raw))
-        spans.append((raw.count(b"\n", 0, m.start()) + 1, m.start(), end))
+        end = min(m.start() + sum(len(x) + 1 for x in lines[:keep]), len(raw))
+        line += raw.count(b"\n", pos, m.start())     # counted on from the last entry
+        pos = m.start()
+        spans.append((line, m.start(), end))
     return spans
 
 
