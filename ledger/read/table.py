@@ -172,10 +172,12 @@ class _Problems:
         self.bad = np.zeros(len(ids), dtype=bool)
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
-            code: str = ""):
+            code: str = "", clip: bool = True):
         """One problem per True row of ``mask``; ``message`` may hold ``{}``,
-        filled with that row's entry of ``values``."""
-        self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code)
+        filled with that row's entry of ``values`` (cut at 80 characters when
+        ``clip``: a cell's text, not a message of ours)."""
+        self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code,
+                  clip=clip)
 
     def rules(self, found) -> None:
         """The rows breaking rules of ``ledger.rules.rows``: (mask, rule,
@@ -184,7 +186,7 @@ class _Problems:
             self.rule(mask, rule, values, field)
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
-             hint: str = "", severity: str = "error", code: str = ""):
+             hint: str = "", severity: str = "error", code: str = "", clip: bool = True):
         import numpy as np
 
         rows = np.flatnonzero(_np(mask))
@@ -205,7 +207,7 @@ class _Problems:
         vals = _take(values, shown) if values is not None else [""] * len(shown)
         code = rule.code if rule is not None else code
         for r, v in zip(shown, vals):
-            if isinstance(v, str) and len(v) > 80:   # one readable line, whatever the cell
+            if clip and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
                 v = v[:80] + "…"
             text, h = word(v)
             self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
@@ -585,7 +587,9 @@ def _periods(col, names, date_np, P, n):
                 "end": np.array([p.end for p in ps] + [None], dtype=object)[:-1],
                 "fiscal_year": np.array([p.fiscal_year for p in ps] + [None], dtype=object)[:-1]}
 
-    errors: list[tuple[np.ndarray, str]] = []
+    # each row's period problem ("" for none): filled per distinct period, or per
+    # row for phrases that need the entry's date; reported as one rule
+    row_msg = np.full(n, "", dtype=object)
     if "period_kind" in names:
         import pyarrow.compute as pc
         enc = pc.dictionary_encode(pc.binary_join_element_wise(
@@ -595,6 +599,7 @@ def _periods(col, names, date_np, P, n):
         rep = np.full(u, -1, dtype=np.int64)           # a row holding each distinct period
         rep[codes[::-1]] = np.arange(n - 1, -1, -1)
         per, slow = _period_columns([col(c).take(pa.array(rep)) for c in PERIOD_COLUMNS])
+        msg_of = np.full(u, "", dtype=object)
         periods = []
         for i in np.flatnonzero(slow):   # anything unusual: one by one, as the journal does
             k, y, s, e, f = (col(c)[int(rep[i])].as_py() for c in PERIOD_COLUMNS)
@@ -615,8 +620,7 @@ def _periods(col, names, date_np, P, n):
                     f = normalise_fiscal_year(f)
                 periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
             except Exception as err:
-                msg = str(err).replace("Invalid isoformat string", "not a valid date")
-                errors.append((codes == i, f"period: {msg}"))
+                msg_of[i] = str(err).replace("Invalid isoformat string", "not a valid date")
                 periods.append(Period())
         if periods:
             x = arrays(periods)
@@ -624,6 +628,7 @@ def _periods(col, names, date_np, P, n):
                 per[key][slow] = (x[key].astype("datetime64[s]") if key in ("start", "end")
                                   else x[key])
         out = _take_all(per, codes)
+        row_msg = msg_of[codes]
     else:
         import pyarrow.compute as pc
         # " ".join(text.split()), in Arrow: the reader's whitespace, one space
@@ -633,6 +638,7 @@ def _periods(col, names, date_np, P, n):
         same, uniq = pd.factorize(_np(spaced).astype(object))
         codes = same[enc.indices.to_numpy(zero_copy_only=False)]
         periods, need_date = [], np.zeros(len(uniq), dtype=bool)
+        msg_of = np.full(len(uniq), "", dtype=object)
         for i, text in enumerate(uniq):
             try:
                 periods.append(parse_period(text) if text else Period())
@@ -640,9 +646,10 @@ def _periods(col, names, date_np, P, n):
                 if "needs a start date" in str(err):
                     need_date[i] = True
                 else:
-                    errors.append((codes == i, f"period: {err}"))
+                    msg_of[i] = str(err)
                 periods.append(Period())
         out = _take_all(arrays(periods), codes)
+        row_msg = msg_of[codes]
         rows = np.flatnonzero(need_date[codes])
         if len(rows):
             extra = []
@@ -652,17 +659,14 @@ def _periods(col, names, date_np, P, n):
                     extra.append(parse_period(uniq[codes[r]], on=None if np.isnat(d) else
                                               d.astype("datetime64[D]").item()))
                 except PeriodError as err:
-                    m = np.zeros(n, dtype=bool)
-                    m[r] = True
-                    errors.append((m, f"period: {err}"))
+                    row_msg[r] = str(err)
                     extra.append(Period())
             x = arrays(extra)
             for k in out:
                 v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
                 v[rows] = x[k]
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
-    for mask, msg in errors:
-        P.add(mask, msg.replace("{", "{{").replace("}", "}}"), code=rr.BAD_PERIOD.code)
+    P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False)
     for c in ("start", "end"):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
@@ -697,8 +701,9 @@ def _period_bounds(out, P) -> None:
     rows = np.flatnonzero(bad)
     if not len(rows):
         return
-    why = np.empty(len(rows), dtype=object)
-    for i, r in enumerate(rows):   # only the rows out of bounds: worded one by one
+    shown = rows[:MAX_PROBLEMS_PER_RULE]    # only the rows a message shows are worded
+    why = np.empty(len(shown), dtype=object)
+    for i, r in enumerate(shown):
         s_, e_ = start[r], end[r]
         f_ = _np(fy)[r] if fy is not None else None
         why[i] = period_problem(Period(
@@ -709,7 +714,7 @@ def _period_bounds(out, P) -> None:
     mask = np.zeros(len(bad), dtype=bool)
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
-    full[rows] = why
+    full[shown] = why
     P.rule(mask, rr.PERIOD_RANGE, full)
 
 
