@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from ledger.errors import LedgerError
-from ledger_tool.common import filtered, iso_date, load_ledger
+from ledger_tool.common import filtered, iso_date, load_ledger, valuation
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -29,7 +29,7 @@ def register(sub) -> None:
                    help="overwrite FILE if it exists (never a journal file of the ledger)")
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's currency option, else GBP)")
-    p.add_argument("--valuation", default="entry-date", metavar="MODE",
+    p.add_argument("--valuation", default="entry-date", metavar="MODE", type=valuation,
                    help="entry-date (default), a date YYYY-MM-DD; also yearly-average or "
                         "as-stated except for hledger/beancount --basis recorded")
     p.add_argument("--basis", default=None, choices=["recorded", "total", "per-year"],

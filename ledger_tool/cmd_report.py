@@ -247,7 +247,12 @@ def _rename_into_place(tmp, out) -> None:
             raise
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
     os.rename(out, old / out.name)
-    os.rename(tmp, out)
+    try:
+        os.rename(tmp, out)
+    except OSError:          # the earlier report goes back where it was
+        os.rename(old / out.name, out)
+        shutil.rmtree(old, ignore_errors=True)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 

@@ -648,7 +648,7 @@ def largest_rows(entries: pd.DataFrame, n: int):
     return np.sort(order.to_numpy()[:n])
 
 
-def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
+def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None):
     from openpyxl.styles import Font
 
     e = report.entries
@@ -663,7 +663,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, progress=None):
                                     "entries.csv", WHICH_ROWS["Entries"])
                    + " No total on this sheet: a sum over the rows shown would not be the "
                    "ledger's; the totals are on the Summary sheet. " + caption)
-    part = e.iloc[largest_rows(e, shown)] if cut else e
+    part = e.iloc[kept] if cut else e
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
     formats_by_cur = {}
@@ -702,7 +702,7 @@ def _quotes_wide(widths: list[int], headers: list[str]) -> list[int]:
     return widths
 
 
-def _sources_sheet(wb, report: Report, limit: int, progress=None):
+def _sources_sheet(wb, report: Report, limit: int, kept, progress=None):
     from openpyxl.styles import Font
 
     s = report.sources
@@ -711,7 +711,7 @@ def _sources_sheet(wb, report: Report, limit: int, progress=None):
     caption = "Every citation behind the figures, with the quote that carries each figure."
     part, which = s, ""
     if len(report.entries) > limit:     # the Entries sheet is cut: its entries' citations first
-        on_sheet = set(report.entries["id"].iloc[largest_rows(report.entries, limit)])
+        on_sheet = set(report.entries["id"].iloc[kept])
         mine = s["entry"].isin(on_sheet).to_numpy()
         part, which = pd.concat([s[mine], s[~mine]]), WHICH_ROWS["Sources"]
     if shown < total:
@@ -934,8 +934,9 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
                 report.purpose_tree, fmt)
     with gc_paused():
-        _entries_sheet(wb, report, fmt, limit, progress)
-        _sources_sheet(wb, report, limit, progress)
+        kept = largest_rows(report.entries, limit)   # the rows a cut Entries sheet shows
+        _entries_sheet(wb, report, fmt, limit, kept, progress)
+        _sources_sheet(wb, report, limit, kept, progress)
     native_charts(report, made, scale)
     if callable(charts):         # drawn in another process (charts_in_background): wait now
         try:

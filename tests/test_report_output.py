@@ -479,3 +479,27 @@ def test_charts_drawn_beside_the_other_files_fail_in_one_line(tmp_path, example_
         "ledger-tool: report: drawing the charts failed: ValueError: no room for this bar"]
     assert not (tmp_path / "bad").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["r"]     # no temporary folder left
+
+
+def test_a_failed_replacement_puts_the_earlier_report_back(tmp_path, example_ledger, run_cli,
+                                                           monkeypatch):
+    """--force over an earlier report: if the new folder cannot be renamed
+    into place after the old one was moved aside, the old one goes back."""
+    import errno
+    import os
+
+    out = tmp_path / "r"
+    assert run_cli("report", example_ledger, "--out", out)[0] == 0
+    before = sorted(p.name for p in out.iterdir())
+    real, calls = os.rename, []
+
+    def rename(src, dst):
+        calls.append((str(src), str(dst)))
+        if str(dst) == str(out) and len(calls) == 3:    # tmp -> out, after out moved aside
+            raise OSError(errno.EIO, "I/O error", str(dst))
+        return real(src, dst)
+    monkeypatch.setattr(os, "rename", rename)
+    code, _, err = run_cli("report", example_ledger, "--out", out, "--force")
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["r"]      # nothing hidden left beside it
