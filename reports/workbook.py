@@ -755,30 +755,26 @@ def _charts_sheet(wb, charts: dict):
 def compact_number_format(currency: str, locale: str) -> str:
     """An Excel number format that shows amounts as people say them (£1.4m,
     £5.1bn; 12,5 M € in fr_FR: Excel localises the separators) for chart
-    labels and axes; the cells keep their exact format.  Suffixes from babel's
-    compact patterns for millions and billions."""
-    import re
+    labels and axes; the cells keep their exact format.  Affixes from the
+    locale's compact patterns (``reports.amounts.format_data``, as the page
+    formats); Excel scales only by thousands, so a magnitude the locale does
+    not write in millions or billions (万, लाख) keeps the whole number."""
+    from reports.amounts import format_data
 
-    from babel import Locale
-    from babel.numbers import get_currency_symbol
+    data = format_data(currency, locale)
 
-    loc = Locale.parse(locale)
-    sym = get_currency_symbol(currency, locale=loc).replace('"', "")
-    other = loc.compact_currency_formats["short"]["other"]
+    def text(t: str) -> str:
+        return f'"{t}"' if t else ""
 
-    def word(mag: str) -> str:
-        pat = other.get(mag)
-        pat = getattr(pat, "pattern", pat) or ""
-        return re.sub(r"'([^']*)'", r"\1", re.sub(r"[0#¤]", "", pat)).strip().replace('"', "")
+    def shape(num: str, pre: list, suf: list) -> str:   # the positive affixes
+        return text(pre[0].replace('"', "")) + num + text(suf[0].replace('"', ""))
 
-    before = loc.currency_formats["standard"].pattern.strip().startswith("¤")
-
-    def fmt(num: str, suffix: str) -> str:
-        unit = f" {suffix}" if suffix and not before else suffix
-        return (f'"{sym}"{num}"{unit}"' if before else f'{num}"{unit} {sym}"')
-
-    return (f"[>=1000000000]{fmt('0.0,,,', word('1000000000'))};"
-            f"[>=1000000]{fmt('0.0,,', word('1000000'))};{fmt('#,##0', '')}")
+    sections = []
+    for mag, num in (("1000000000", "0.0,,,"), ("1000000", "0.0,,")):
+        lv = next((lv for lv in data["levels"] if lv["m"] == mag), None)
+        if lv and not lv.get("plain") and lv["div"] == mag:
+            sections.append(f"[>={mag}]{shape(num, lv['pre'], lv['suf'])}")
+    return ";".join(sections + [shape("#,##0", data["pre"], data["suf"])])
 
 
 def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:

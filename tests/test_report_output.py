@@ -503,3 +503,17 @@ def test_a_failed_replacement_puts_the_earlier_report_back(tmp_path, example_led
     assert code == 1 and len(err.strip().splitlines()) == 1, err
     assert sorted(p.name for p in out.iterdir()) == before
     assert [p.name for p in tmp_path.iterdir()] == ["r"]      # nothing hidden left beside it
+
+
+@pytest.mark.parametrize("locale", ["en_GB", "fr_FR", "de_DE", "ja_JP", "hi_IN"])
+def test_chart_labels_scale_only_where_the_locale_counts_in_millions(locale):
+    """Excel can divide by thousands only: the chart label format shows
+    millions (billions) in a locale's compact words only where babel writes
+    2 million (2 billion) with a lone 2 (not 200万 or 20 लाख)."""
+    from babel.numbers import format_compact_currency
+
+    from reports.workbook import compact_number_format
+    fmt = compact_number_format("GBP", locale)
+    for mag, scaled in ((10 ** 9, "0.0,,,"), (10 ** 6, "0.0,,\"")):
+        said = format_compact_currency(2 * mag, "GBP", locale=locale, fraction_digits=0)
+        assert (scaled in fmt) == bool(re.fullmatch(r"\D*2\D*", said)), (said, fmt)
