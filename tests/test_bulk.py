@@ -229,3 +229,13 @@ def test_values_are_trimmed_only_and_always_when_they_need_it(tmp_path):
     assert t.column("funder").to_pylist() == ["UK", "UK", "UK"]
     frame, problems = read_bulk(p)
     assert not _errors(problems) and frame["purpose"].tolist() == ["P", "Q", "R"]
+
+
+def test_a_column_named_twice_is_refused_not_the_last_kept(tmp_path, run_cli):
+    table = tmp_path / "dup.csv"
+    table.write_text("id,date,funder,purpose,amount,currency,amount\n"
+                     "e1,2015-01-01,UK,P,100,GBP,999\n", encoding="utf-8")
+    code, _, err = run_cli("check", table)
+    assert code == 1
+    assert (f"{table}: error: cannot read the table: column 'amount' appears twice "
+            f"(columns 5 and 7): keep one") in err.splitlines()

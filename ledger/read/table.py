@@ -76,6 +76,12 @@ def read_table(path: str | Path):
         table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
             column_types={c: pa.string() for c in head}, strings_can_be_null=False,
             quoted_strings_can_be_null=False))
+    seen: dict[str, int] = {}
+    for i, name in enumerate(table.column_names, 1):   # a dict would keep the last silently
+        if name in seen:
+            raise ValueError(f"column {name!r} appears twice (columns {seen[name]} and {i}): "
+                             f"keep one")
+        seen[name] = i
     cols = {}
     for name, c in zip(table.column_names, table.columns):
         if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
