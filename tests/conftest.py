@@ -27,7 +27,10 @@ def repo_root() -> Path:
 def seeds_dir() -> Path:
     d = _seeds_dir()
     if not d.is_dir():
-        pytest.fail(f"seed documents not found at {d} (set LEDGER_TOOL_SEEDS)")
+        # A fresh clone has no ../shared: the tests that read the seed
+        # documents are skipped with the reason; CI has them and runs them.
+        pytest.skip(f"seed documents not found at {d}: they sit beside the checkout "
+                    "in ../shared/seeds (or set LEDGER_TOOL_SEEDS)")
     return d
 
 
