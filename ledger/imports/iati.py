@@ -261,6 +261,9 @@ def _value(el, act: _Activity):
     if not cur:
         return None, "", "", ("no currency: the value has no @currency and the activity no "
                               "@default-currency")
+    from ledger.phrases.money import known_currencies
+    if cur not in known_currencies():     # before it counts an activity (the check would drop it)
+        return None, "", "", f"unknown currency {cur[:10]!r} (an ISO 4217 code such as GBP)"
     return amount, cur, _date(v, "value-date"), v
 
 
