@@ -766,7 +766,9 @@ def _count(items: list[dict], problems, file, tally) -> None:
     for a in anchors:
         tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + a["net"]
         a["notes"].append(f"counted: the activity is counted once, by {rule}")
-    room = {kind: {id(a): a["net"] for a in anchors} for kind in ("disburses", "part_of")}
+    # what each entry can still take, by link kind: the check adds a target's parts up
+    room: dict[tuple[str, int], Decimal] = {}
+    budgets = [b for b in kept if b["stage"] == "budget" and b not in anchors]
     for i in kept:
         if i in anchors:
             continue
@@ -774,9 +776,12 @@ def _count(items: list[dict], problems, file, tally) -> None:
         same = [a for a in anchors if a["cur"] == i["cur"]]
         target = None
         if kind != "restates":
-            target = next((a for a in same if room[kind][id(a)] >= i["net"]), None)
+            # planned disbursements phase the budgets first, so that both fit the commitment
+            hosts = [b for b in budgets if b["cur"] == i["cur"]] * (i["stage"] == "planned") + same
+            target = next((h for h in hosts
+                           if room.setdefault((kind, id(h)), h["net"]) >= i["net"]), None)
             if target is not None:
-                room[kind][id(target)] -= i["net"]
+                room[(kind, id(target))] -= i["net"]
             else:
                 i["notes"].append(f"beyond what is left of {rule} in {i['cur']}: linked as a "
                                   f"restatement" if same else
