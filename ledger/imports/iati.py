@@ -559,19 +559,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
             continue
-        st_raw = (b.get("status") or "1").strip()
-        st = BUDGET_STATUS_CODE.get(st_raw.lower())
-        if st is None:
-            problems.append(Problem(file, where, f"unknown budget status {st_raw!r} (BudgetStatus: "
-                                                 f"1 Indicative, 2 Committed, by code or name); "
-                                                 f"not imported"))
-            continue
-        bt_raw = (b.get("type") or "1").strip()
-        btype = BUDGET_TYPE_CODE.get(bt_raw.lower())
-        if btype is None:
-            problems.append(Problem(file, where, f"unknown budget type {bt_raw!r} (BudgetType: "
-                                                 f"1 Original, 2 Revised, by code or name); "
-                                                 f"not imported"))
+        st = _budget_code(b, "status", BUDGET_STATUS_CODE, "BudgetStatus: 1 Indicative, "
+                          "2 Committed", where, problems, file)
+        btype = st and _budget_code(b, "type", BUDGET_TYPE_CODE, "BudgetType: 1 Original, "
+                                    "2 Revised", where, problems, file)
+        if not btype:
             continue
         item.update(stage="budget", status=BUDGET_STATUS[st], btype=btype,
                     tag=f"iati-budget-status-{st}", label=f"budget #{k} (line {b.sourceline})")
@@ -626,6 +618,17 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         records.append(rec)
         for k, c in enumerate(cited):
             quotes.setdefault(c["vline"], []).append((rec, k, c["number"]))
+
+
+def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file) -> str | None:
+    """A budget's @status or @type (default 1) by code or name, else None
+    and the problem said."""
+    raw = (el.get(attr) or "1").strip()
+    code = codes.get(raw.lower())
+    if code is None:
+        problems.append(Problem(file, where, f"unknown budget {attr} {raw!r} ({listed}, by code "
+                                             f"or name); not imported"))
+    return code
 
 
 _VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (ledger-tool values an "
