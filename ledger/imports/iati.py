@@ -771,9 +771,10 @@ def _count(items: list[dict], problems, file, tally) -> None:
         a["notes"].append(f"counted: the activity is counted once, by {rule}")
     # what each entry can still take, by link kind: the check adds a target's parts up
     room: dict[tuple[str, int], Decimal] = {}
-    budgets = [b for b in kept if b["stage"] == "budget" and b not in anchors]
+    counted = {id(a) for a in anchors}
+    budgets = [b for b in kept if b["stage"] == "budget" and id(b) not in counted]
     for i in kept:
-        if i in anchors:
+        if id(i) in counted:
             continue
         kind = LINK_KIND.get(i["stage"], "restates")
         same = [a for a in anchors if a["cur"] == i["cur"]]
