@@ -1,7 +1,7 @@
 """ledger-tool report LEDGER --out DIR: the comparison report.
 
 Writes DIR/report.xlsx, DIR/chart-*.png|svg, DIR/report.html,
-DIR/summary.csv (funder, purpose, amount, currency) and the full entry and
+DIR/summary.csv (funder, purpose, amount, currency, qualifiers; a (total) row last) and the full entry and
 citation tables DIR/entries.csv|parquet and DIR/sources.csv|parquet (the
 workbook's Entries/Sources sheets and the page's Entries table are cut at
 --entries-sheet-limit rows), and prints the summary table on stdout.  See
@@ -300,9 +300,10 @@ def _write_files(report, out, progress=None, audit=None,
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["funder", "purpose", "amount", "currency"])
-    for r in report.summary.itertuples(index=False):
-        w.writerow([inert(r.funder), inert(r.purpose), format(r.amount, "f"), r.currency])
+    w.writerow(["funder", "purpose", "amount", "currency", "qualifiers"])
+    for r in summary_rows(report):      # as on stdout: qualifiers kept, the total last
+        w.writerow([inert(r["funder"]), inert(r["purpose"]), format(r["amount"], "f"),
+                    r["currency"], r["qualifiers"]])
     write_atomic(out / "summary.csv", buf.getvalue())
     files = [xlsx, page, out / "summary.csv", *tables]
     files += [p for f in charts.values() for p in f.values()]

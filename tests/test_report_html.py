@@ -135,8 +135,11 @@ def _open(driver, path: Path):
 
 
 def _summary_minor(folder: Path) -> dict[tuple[str, str], int]:
-    rows = csv.DictReader((folder / "summary.csv").open(encoding="utf-8"))
-    return {(r["funder"], r["purpose"]): int(Decimal(r["amount"]).scaleb(2)) for r in rows}
+    rows = list(csv.DictReader((folder / "summary.csv").open(encoding="utf-8")))
+    out = {(r["funder"], r["purpose"]): int(Decimal(r["amount"]).scaleb(2)) for r in rows[:-1]}
+    assert rows[-1]["funder"] == "(total)"
+    assert int(Decimal(rows[-1]["amount"]).scaleb(2)) == sum(out.values())
+    return out
 
 
 def _choose(driver, key: str, *values: str):

@@ -501,8 +501,14 @@ def test_cli_report_end_to_end(run_cli, example_ledger, tmp_path):
     book = ledger.load(example_ledger)
     rep = build_report(book, ReportOptions())
     rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["funder", "purpose", "amount", "currency"]
-    assert sum(Decimal(r["amount"]) for r in rows) == sum(rep.summary["amount"], Decimal(0))
+    assert list(rows[0]) == ["funder", "purpose", "amount", "currency", "qualifiers"]
+    # the qualifiers kept, and one total row last: the report's total
+    assert rows[-1]["funder"] == "(total)" and [r["funder"] for r in rows].count("(total)") == 1
+    total = sum(rep.summary["amount"], Decimal(0))
+    assert Decimal(rows[-1]["amount"]) == total == sum(Decimal(r["amount"]) for r in rows[:-1])
+    quals = {(r["funder"], r["purpose"]): r["qualifiers"] for r in rows}
+    assert quals[("UK:Home Office", "Security:Channel Tunnel railhead")] == "up to (1)"
+    assert quals[("France:Government", "Development:Africa")] == "at least (1)"
     from reports.amounts import format_amount
     assert format_amount(Decimal(12_000_000), "GBP", "en_GB") in out and "(total)" in out
     assert "up to (1)" in out
@@ -566,6 +572,11 @@ def test_charts_drawn_beside_the_other_files_fail_in_one_line(tmp_path, example_
             assert (out / f"chart-{name}.{ext}").stat().st_size > 0
     wb = __import__("openpyxl").load_workbook(out / "report.xlsx")
     assert len(wb["Charts"]._images) == len(charts.CHARTS)
+    # the SVGs hold their words as text elements, not outlines
+    import xml.etree.ElementTree as ET
+    svg = ET.parse(out / "chart-purpose.svg").getroot()
+    words = {"".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert "Development:Africa" in words and "Funding by purpose and funder" in words
 
     def broken(report, amounts, scale):
         raise ValueError("no room\nfor this bar")
