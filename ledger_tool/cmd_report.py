@@ -284,8 +284,14 @@ def _write_files(report, out, progress=None, audit=None,
             progress.step("writing the HTML page")
         html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
                                                                         HTML_TABLE_LIMIT)
+        # the cited documents beside the page, each quote linking to its copy
+        from reports.shipped import SOURCES_FOLDER, ship_cited_documents
+        shipped, ship_notes = ship_cited_documents(report, audit, out)
+        for note in ship_notes:
+            print(f"note: {note}", file=sys.stderr)
         page = write_html(out / "report.html", report, None, extra_sections=sections,
-                          limit=html_limit, audit=audit, amounts=amounts, scale=scale)
+                          limit=html_limit, audit=audit, amounts=amounts, scale=scale,
+                          shipped=shipped)
         if progress is not None:
             progress.step("writing the workbook")
         # the workbook's Charts sheet is made last: the charts are waited for there
@@ -305,6 +311,7 @@ def _write_files(report, out, progress=None, audit=None,
         w.writerow([inert(r["funder"]), inert(r["purpose"]), format(r["amount"], "f"),
                     r["currency"], r["qualifiers"]])
     write_atomic(out / "summary.csv", buf.getvalue())
-    files = [xlsx, page, out / "summary.csv", *tables]
+    files = [xlsx, page, out / "summary.csv", *tables,
+             *([out / SOURCES_FOLDER] if shipped else [])]     # the folder of cited documents
     files += [p for f in charts.values() for p in f.values()]
     return files
