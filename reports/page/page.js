@@ -89,6 +89,15 @@ function columns(c, n) {
 }
 var TOTALS = columns(D.cells.total, D.cells.total.m.length);
 var YEARS = columns(D.cells.years, D.cells.years.m.length);
+var AUDIT = M.audit || null;
+var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
+function flaggedIn(cells) {               // the flagged entries behind these cells
+  var n = 0;
+  if (!FLAGGED.size) return 0;
+  var seen = new Set();
+  cells.forEach(function (c) { c.e.forEach(function (i) { if (FLAGGED.has(i) && !seen.has(i)) { seen.add(i); n++; } }); });
+  return n;
+}
 var PROJECTED = {};
 M.projected.forEach(function (y) { PROJECTED[y] = true; });
 
@@ -212,9 +221,11 @@ var detail = {title: null, cells: null};
 function amountButton(cells, what, shown) {
   var m = shown === undefined ? sum(cells) : shown, quals = new Set();
   cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
-  var b = el('button', {type: 'button', 'class': 'amt', 'data-minor': m.toString(),
-                        title: exact(m) + ' — show the entries behind it'},
-             qualified(money(m), Array.from(quals)));
+  var bad = flaggedIn(cells);
+  var b = el('button', {type: 'button', 'class': bad ? 'amt flagged' : 'amt', 'data-minor': m.toString(),
+                        title: exact(m) + (bad ? ' — includes ' + bad + ' entr' + (bad === 1 ? 'y' : 'ies') +
+                          ' whose sources failed the audit' : '') + ' — show the entries behind it'},
+             (bad ? '\u26a0 ' : '') + qualified(money(m), Array.from(quals)));
   b.addEventListener('click', function () { showDetail(what, cells); });
   return b;
 }
@@ -351,7 +362,7 @@ function render(st) {
       });
       var t = table(spec[1], [spec[0] + ' account', 'level', 'amount'], rs);
       Array.prototype.forEach.call(t.querySelectorAll('tbody tr'), function (tr, i) { tr.setAttribute('data-account', rs[i].key); });
-      treeBox.appendChild(t);
+      var wrap = el('div', {'class': 'scroll'}); wrap.appendChild(t); treeBox.appendChild(wrap);
     });
   }
   // charts
@@ -388,7 +399,12 @@ function render(st) {
     (st.y ? ' (money falling in the chosen years).' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
-function put(id, node) { var box = document.getElementById(id); if (box) clear(box).appendChild(node); }
+function put(id, node) {
+  var box = document.getElementById(id);
+  if (!box) return;
+  if (node.tagName === 'TABLE') { var wrap = el('div', {'class': 'scroll'}); wrap.appendChild(node); node = wrap; }
+  clear(box).appendChild(node);
+}
 
 // ---------------------------------------------------------------- charts
 var PALETTE = ['#3a78c2', '#e07b39', '#4a9e5c', '#b8486b', '#7c5fb0', '#8c6d46', '#d4a017', '#2a9d9d', '#666666', '#c23a3a'];
@@ -418,51 +434,89 @@ function axis(values, log) {
   return {pos: function (v) { return Math.max(0, v / top); }, ticks: tk};
 }
 function unitsToMinor(v) { return BigInt(Math.round(v)) * SCALE; }
-function chartFrame(id, title, subtitle, w, h) {
+// Charts are drawn at the width of their box (never scaled down), so their
+// text stays at its font size (12 px or more) on a 390-pixel phone too.
+var FONT = 12;
+function boxWidth(id) {
+  var box = document.getElementById(id);
+  var w = box ? box.clientWidth : 0;
+  return Math.max(320, Math.min(990, w || 990));
+}
+function wrapWords(text, sep, perLine, most) {
+  var words = String(text).split(sep), line = '', lines = [];
+  words.forEach(function (wd) { var next = line ? line + sep + wd : wd; if (next.length > perLine && line) { lines.push(line); line = wd; } else line = next; });
+  if (line) lines.push(line);
+  return lines.slice(0, most);
+}
+function chartHead(title, subtitle, w) {
+  var t = wrapWords(title, ' ', Math.floor(w / 9.5), 3), sub = wrapWords(subtitle, ' ', Math.floor(w / 7.2), 5);
+  return {title: t, sub: sub, h: 12 + 20 * t.length + 16 * sub.length};
+}
+function chartFrame(id, title, head, w, h) {
   var s = sv('svg', {id: id, viewBox: '0 0 ' + w + ' ' + h, width: w, height: h, role: 'img'});
   s.appendChild(sv('title', {}, title));
-  s.appendChild(sv('text', {x: 10, y: 20, 'font-size': 15, 'font-weight': 'bold'}, title));
-  var words = subtitle.split('; '), line = '', lines = [];
-  words.forEach(function (wd) { var next = line ? line + '; ' + wd : wd; if (next.length > w / 6.5 && line) { lines.push(line); line = wd; } else line = next; });
-  if (line) lines.push(line);
-  lines.slice(0, 2).forEach(function (l, i) { s.appendChild(sv('text', {x: 10, y: 38 + 15 * i, 'font-size': 12, fill: '#444', 'class': 'subtitle'}, l)); });
+  head.title.forEach(function (l, i) { s.appendChild(sv('text', {x: 8, y: 22 + 20 * i, 'font-size': 15, 'font-weight': 'bold'}, l)); });
+  head.sub.forEach(function (l, i) { s.appendChild(sv('text', {x: 8, y: 18 + 20 * head.title.length + 16 * i, 'font-size': FONT, fill: '#444', 'class': 'subtitle'}, l)); });
   return s;
+}
+function legendLayout(names, x0, w) {      // legend items wrapped into lines
+  var at = [], x = x0, line = 0;
+  names.forEach(function (n) {
+    var wd = 24 + 7.2 * Math.min(40, String(n).length);
+    if (x + wd > w - 4 && x > x0) { x = x0; line++; }
+    at.push({name: n, x: x, line: line}); x += wd;
+  });
+  return {items: at, lines: line + 1};
 }
 function scaleWords(log) { return log ? 'log scale: each gridline is ten times the one before' : 'linear scale'; }
 function barChart(id, title, bars, series, scale, cut) {
   var values = bars.map(function (b) { return Number(sum(b.cells)) / Number(SCALE); });
   var log = useLog(values, scale), ax = axis(values, log);
-  var labelW = 300, plotW = 520, valueW = 170, rowH = 22, top = 74;
-  var w = labelW + plotW + valueW, h = top + Math.max(1, bars.length) * rowH + 50;
-  var s = chartFrame(id, title, M.basisText + '; ' + scaleWords(log) + (cut ? '; ' + cut : ''), w, h);
-  ax.ticks.forEach(function (t) {
+  var w = boxWidth('c-' + id.replace('chart-', '')), narrow = w < 640;
+  // narrow: each bar's label on its own line above the bar
+  var labelW = narrow ? 0 : Math.min(300, Math.round(w * 0.3)), valueW = narrow ? 120 : 170;
+  var plotW = w - labelW - valueW - 8, rowH = narrow ? 40 : 24;
+  var head = chartHead(title, M.basisText + '; ' + scaleWords(log) + (cut ? '; ' + cut : ''), w);
+  var legend = legendLayout(series.map(function (n) { return short(n, 40); }), narrow ? 8 : labelW, w);
+  var top = head.h + 14, bottom = 34 + 18 * legend.lines;
+  var h = top + Math.max(1, bars.length) * rowH + bottom;
+  var s = chartFrame(id, title, head, w, h);
+  var every = narrow && ax.ticks.length > 4 ? 2 : 1;
+  ax.ticks.forEach(function (t, k) {
     var x = labelW + ax.pos(t) * plotW;
-    s.appendChild(sv('line', {x1: x, x2: x, y1: top - 4, y2: h - 40, stroke: '#dde', 'stroke-width': 1}));
-    s.appendChild(sv('text', {x: x, y: h - 26, 'font-size': 11, 'text-anchor': 'middle', fill: '#333'}, compact(unitsToMinor(t))));
+    s.appendChild(sv('line', {x1: x, x2: x, y1: top - 4, y2: h - bottom, stroke: '#dde', 'stroke-width': 1}));
+    if (k % every === 0)
+      s.appendChild(sv('text', {x: Math.max(x, 2), y: h - bottom + 16, 'font-size': FONT, fill: '#333',
+                                'text-anchor': x < 30 ? 'start' : 'middle'}, compact(unitsToMinor(t))));
   });
   var prev = null;
   bars.forEach(function (b, i) {
-    var y = top + i * rowH, v = values[i], bw = ax.pos(v) * plotW;
-    s.appendChild(sv('text', {x: labelW - 8, y: y + 15, 'font-size': 12, 'text-anchor': 'end',
-                              fill: b.label === prev ? '#777' : '#000'}, short(b.label, 44)));
+    var y = top + i * rowH, v = values[i], bw = ax.pos(v) * plotW, by = narrow ? y + 18 : y + 3;
+    if (narrow) {
+      if (b.label !== prev) s.appendChild(sv('text', {x: 4, y: y + 14, 'font-size': FONT}, short(b.label, Math.floor(w / 7.2))));
+    } else {
+      s.appendChild(sv('text', {x: labelW - 8, y: y + 16, 'font-size': FONT, 'text-anchor': 'end',
+                                fill: b.label === prev ? '#777' : '#000'}, short(b.label, Math.floor(labelW / 7))));
+    }
     prev = b.label;
-    var rect = sv('rect', {x: labelW, y: y + 3, width: Math.max(bw, v > 0 ? 2 : 0), height: rowH - 6,
-                           fill: colour(b.series, series), 'class': 'bar', 'data-minor': sum(b.cells).toString()});
+    var bad = flaggedIn(b.cells);
+    var rect = sv('rect', {x: labelW, y: by, width: Math.max(bw, v > 0 ? 2 : 0), height: narrow ? 16 : rowH - 6,
+                           fill: colour(b.series, series), 'class': bad ? 'bar flagged' : 'bar', 'data-minor': sum(b.cells).toString()});
+    if (bad) { rect.setAttribute('stroke', '#b00020'); rect.setAttribute('stroke-width', 2); }
     rect.appendChild(sv('title', {}, b.what + ': ' + exact(sum(b.cells))));
     rect.addEventListener('click', function () { showDetail(b.what, b.cells); });
     rect.style.cursor = 'pointer';
     s.appendChild(rect);
     var quals = new Set(); b.cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
-    s.appendChild(sv('text', {x: labelW + Math.max(bw, 2) + 5, y: y + 15, 'font-size': 11, 'class': 'value'},
-                     b.cells.length ? qualified(money(sum(b.cells)), Array.from(quals)) : 'none'));
+    s.appendChild(sv('text', {x: labelW + Math.max(bw, 2) + 5, y: by + (narrow ? 13 : 13), 'font-size': FONT, 'class': bad ? 'value flagged' : 'value',
+                              fill: bad ? '#b00020' : '#000'},
+                     (bad ? '\u26a0 ' : '') + (b.cells.length ? qualified(money(sum(b.cells)), Array.from(quals)) : 'none')));
   });
-  var lx = labelW;
-  series.forEach(function (name) {
-    s.appendChild(sv('rect', {x: lx, y: h - 16, width: 10, height: 10, fill: colour(name, series)}));
-    var t = sv('text', {x: lx + 14, y: h - 7, 'font-size': 11}, short(name, 40));
-    s.appendChild(t); lx += 24 + 7 * Math.min(40, name.length);
+  legend.items.forEach(function (it, k) {
+    var y = h - bottom + 30 + 18 * it.line;
+    s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: colour(series[k], series)}));
+    s.appendChild(sv('text', {x: it.x + 14, y: y, 'font-size': FONT}, it.name));
   });
-  s.appendChild(sv('text', {x: labelW + plotW / 2, y: h - 40 + 28, 'font-size': 0}, ''));
   return s;
 }
 function timeline(id, title, years, funders, byYF, scale) {
@@ -472,10 +526,15 @@ function timeline(id, title, years, funders, byYF, scale) {
     grid[y + '|' + f] = cc; vals.push(Number(sum(cc)) / Number(SCALE));
   }); });
   var log = useLog(vals, scale), ax = axis(vals, log);
-  var left = 80, plotH = 300, top = 80, colW = Math.max(60, Math.min(140, 900 / Math.max(1, years.length)));
-  var w = Math.max(900, left + colW * years.length + 40), h = top + plotH + 70;
+  var avail = boxWidth('c-timeline'), left = 74;
+  var colW = Math.max(60, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
+  var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + M.horizon : '';
-  var s = chartFrame(id, title, M.currency + ', amounts spread over their periods by days, ' + M.valuationText + horizon + '; ' + scaleWords(log), w, h);
+  var head = chartHead(title, M.currency + ', amounts spread over their periods by days, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
+  var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
+  var legend = legendLayout(names, 8, w);
+  var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
+  var s = chartFrame(id, title, head, w, h);
   var defs = sv('defs');
   var pat = sv('pattern', {id: id + '-hatch', patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)'});
   pat.appendChild(sv('rect', {width: 6, height: 6, fill: '#fff', 'fill-opacity': 0.15}));
@@ -483,24 +542,26 @@ function timeline(id, title, years, funders, byYF, scale) {
   defs.appendChild(pat); s.appendChild(defs);
   ax.ticks.forEach(function (t) {
     var y = top + plotH - ax.pos(t) * plotH;
-    s.appendChild(sv('line', {x1: left, x2: w - 30, y1: y, y2: y, stroke: '#dde'}));
-    s.appendChild(sv('text', {x: left - 6, y: y + 4, 'font-size': 11, 'text-anchor': 'end'}, compact(unitsToMinor(t))));
+    s.appendChild(sv('line', {x1: left, x2: w - 10, y1: y, y2: y, stroke: '#dde'}));
+    s.appendChild(sv('text', {x: left - 6, y: y + 4, 'font-size': FONT, 'text-anchor': 'end'}, compact(unitsToMinor(t))));
   });
   var bw = (colW - 12) / Math.max(1, funders.length);
   years.forEach(function (y, i) {
     var x0 = left + i * colW;
     if (PROJECTED[y]) {
       s.appendChild(sv('rect', {x: x0, y: top, width: colW, height: plotH, fill: '#efe9f8', 'class': 'projected'}));
-      s.appendChild(sv('text', {x: x0 + colW / 2, y: top + 12, 'font-size': 10, 'text-anchor': 'middle', fill: '#5b3f8c'}, 'projected'));
+      s.appendChild(sv('text', {x: x0 + colW / 2, y: top + plotH - 6, 'font-size': FONT, 'text-anchor': 'middle', fill: '#5b3f8c'}, 'projected'));
     }
-    s.appendChild(sv('text', {x: x0 + colW / 2, y: top + plotH + 16, 'font-size': 11, 'text-anchor': 'middle'}, y));
+    s.appendChild(sv('text', {x: x0 + colW / 2, y: top + plotH + 18, 'font-size': FONT, 'text-anchor': 'middle'}, y));
     funders.forEach(function (f, k) {
       var cc = grid[y + '|' + f], v = Number(sum(cc)) / Number(SCALE);
       if (!cc.length || v <= 0) return;
       var open = Number(sum(cc.filter(function (c) { return c.o; }))) / Number(SCALE);
       var hgt = ax.pos(v) * plotH, x = x0 + 6 + k * bw, yTop = top + plotH - hgt;
-      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: colour(f, funders), 'class': 'bar',
+      var bad = flaggedIn(cc);
+      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: colour(f, funders), 'class': bad ? 'bar flagged' : 'bar',
                           'data-minor': sum(cc).toString()});
+      if (bad) { r.setAttribute('stroke', '#b00020'); r.setAttribute('stroke-width', 2); }
       r.appendChild(sv('title', {}, f + ', ' + y + ': ' + exact(sum(cc)) + (open ? ' (open-ended pledges: ' + exact(sum(cc.filter(function (c) { return c.o; }))) + ')' : '')));
       r.addEventListener('click', function () { showDetail(f + ', ' + y, cc); });
       s.appendChild(r);
@@ -508,19 +569,20 @@ function timeline(id, title, years, funders, byYF, scale) {
         var ho = hgt * Math.min(1, open / v);
         s.appendChild(sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(ho, 2), fill: 'url(#' + id + '-hatch)', 'pointer-events': 'none'}));
       }
-      var lab = sv('text', {x: x + (bw - 2) / 2, y: yTop - 3, 'font-size': 9, 'text-anchor': 'middle', 'class': 'value'}, money(sum(cc)));
-      s.appendChild(lab);
+      // upright above its bar: the label never spills onto the next bar
+      var lx = x + (bw - 2) / 2 + 4, ly = yTop - 4;
+      s.appendChild(sv('text', {x: lx, y: ly, 'font-size': FONT, 'class': bad ? 'value flagged' : 'value',
+                                transform: 'rotate(-90 ' + lx + ' ' + ly + ')', fill: bad ? '#b00020' : '#000'},
+                       (bad ? '\u26a0 ' : '') + money(sum(cc))));
     });
   });
-  var lx = left;
-  funders.forEach(function (f) {
-    s.appendChild(sv('rect', {x: lx, y: h - 22, width: 10, height: 10, fill: colour(f, funders)}));
-    s.appendChild(sv('text', {x: lx + 14, y: h - 13, 'font-size': 11}, short(f, 30)));
-    lx += 24 + 7 * Math.min(30, f.length);
+  legend.items.forEach(function (it, k) {
+    var y = top + plotH + 44 + 18 * it.line;
+    var fill = k < funders.length ? colour(funders[k], funders) : '#777';
+    s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: fill}));
+    if (k >= funders.length) s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: 'url(#' + id + '-hatch)'}));
+    s.appendChild(sv('text', {x: it.x + 14, y: y, 'font-size': FONT}, it.name));
   });
-  s.appendChild(sv('rect', {x: lx, y: h - 22, width: 10, height: 10, fill: '#777'}));
-  s.appendChild(sv('rect', {x: lx, y: h - 22, width: 10, height: 10, fill: 'url(#' + id + '-hatch)'}));
-  s.appendChild(sv('text', {x: lx + 14, y: h - 13, 'font-size': 11}, 'hatched: open-ended "a year" pledges'));
   return s;
 }
 function short(t, n) { t = String(t); return t.length > n ? t.slice(0, n - 1) + '…' : t; }
@@ -528,8 +590,10 @@ function short(t, n) { t = String(t); return t.length > n ? t.slice(0, n - 1) + 
 // ---------------------------------------------------------------- entries
 var ENTRIES = D.entries, DOCS = D.docs;
 function entryCard(e) {
-  var box = el('div', {'class': 'entry', id: 'entry-' + e.i});
+  var bad = FLAGGED.has(e.i);
+  var box = el('div', {'class': bad ? 'entry flagged' : 'entry', id: 'entry-' + e.i});
   var h = el('h3');
+  if (bad) h.appendChild(el('span', {'class': 'bad'}, '\u26a0 The audit does not confirm this figure. '));
   h.appendChild(el('span', null, e.said));
   h.appendChild(el('span', {'class': 'muted'}, ' — ' + e.id));
   box.appendChild(h);
@@ -556,6 +620,12 @@ function entryCard(e) {
     ctx.appendChild(el('mark', null, c.match || c.quote));
     ctx.appendChild(document.createTextNode(c.after ? c.after + '…' : ''));
     cb.appendChild(ctx);
+    if (doc.href) {                 // the archived copy shipped beside this page
+      var open = el('p', {'class': 'archived'});
+      open.appendChild(el('a', {href: hrefOf(doc.href), 'class': 'archived-copy', target: '_blank', rel: 'noopener noreferrer'},
+                          'Open the archived copy of the document (' + doc.href + ')'));
+      cb.appendChild(open);
+    }
     var v = el('p');
     v.appendChild(el('span', {'class': c.verdict === 'verified' ? 'ok' : c.verdict === 'not audited' ? 'na' : 'bad'}, 'Audit: ' + c.verdict));
     if (c.where) v.appendChild(el('span', {'class': 'muted'}, ' at ' + c.where));
@@ -576,7 +646,12 @@ function entryCard(e) {
   });
   return box;
 }
-function showDetail(what, cells) {
+function hrefOf(path) {             // a relative path, each part URL-encoded
+  return path.split('/').map(encodeURIComponent).join('/');
+}
+var DETAIL = null;                   // the open drill-down: {what, cells}
+function showDetail(what, cells, quiet) {
+  DETAIL = {what: what, cells: cells};
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
   var list = Array.from(ids).sort(function (a, b) { return a - b; });
   var here = list.filter(function (i) { return i < ENTRIES.length; });
@@ -592,24 +667,155 @@ function showDetail(what, cells) {
   if (here.length > 200) box.appendChild(el('p', {'class': 'muted'}, 'First 200 shown.'));
   document.getElementById('detail').hidden = false;
   document.getElementById('detail').scrollIntoView();
+  if (!quiet) saveView();
 }
+var ENTRY_COLUMNS = [
+  {name: 'id', key: function (e) { return e.id; }},
+  {name: 'date', key: function (e) { return e.date; }},
+  {name: 'funder', key: function (e) { return e.funder; }},
+  {name: 'purpose', key: function (e) { return e.rows.map(function (r) { return r.purpose; }).join('; '); }},
+  {name: 'amount as said', key: function (e) { return e.said; }},
+  {name: M.currency, key: function (e) { return entryMinor(e); }, money: true},
+  {name: 'status', key: function (e) { return e.status; }},
+  {name: 'counted', key: function (e) { return e.counted ? 'yes' : 'no'; }}
+];
+var SORT = {col: 5, dir: -1};        // largest first, as the report
+var SEARCH = '';
+var entryIds = [];
+function entryMinor(e) { return e.rows.reduce(function (a, r) { return a + BigInt(r.minor); }, ZERO); }
+function entryText(e) {
+  return [e.id, e.date, e.funder, e.said, e.written, e.status, e.tags.join(' '), e.notes, e.location]
+    .concat(e.rows.map(function (r) { return r.purpose; })).join('\n').toLowerCase();
+}
+var searchBox = el('input', {type: 'search', id: 'entry-search', placeholder: 'Search the entries (id, funder, purpose, amount, status, tags, notes)',
+                             'aria-label': 'Search the entries'});
+searchBox.addEventListener('input', function () { SEARCH = searchBox.value; renderEntries(entryIds); saveView(); });
 function renderEntries(ids) {
+  entryIds = ids;
   var here = ids.filter(function (i) { return i < ENTRIES.length; });
+  var words = SEARCH.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length) here = here.filter(function (i) { var t = entryText(ENTRIES[i]); return words.every(function (w) { return t.indexOf(w) >= 0; }); });
+  var col = ENTRY_COLUMNS[SORT.col];
+  here.sort(function (a, b) {
+    var x = col.key(ENTRIES[a]), y = col.key(ENTRIES[b]);
+    var d = col.money ? (x > y ? 1 : x < y ? -1 : 0) : String(x).localeCompare(String(y), M.lang, {numeric: true});
+    return d * SORT.dir || a - b;
+  });
   var rows = here.slice(0, 500).map(function (i) {
     var e = ENTRIES[i];
-    return {cells: [e.id, e.date, e.funder, e.rows.map(function (r) { return r.purpose; }).join('; '), e.said,
-                    {cells: [{m: e.rows.reduce(function (a, r) { return a + BigInt(r.minor); }, ZERO), q: e.qi, r: e.counted ? 0 : 2, e: [i]}], what: e.id},
+    return {cls: FLAGGED.has(i) ? 'flagged' : null,
+            cells: [e.id, e.date, e.funder, e.rows.map(function (r) { return r.purpose; }).join('; '), e.said,
+                    {cells: [{m: entryMinor(e), q: e.qi, r: e.counted ? 0 : 2, e: [i]}], what: e.id},
                     e.status, e.counted ? 'yes' : 'no']};
   });
   var box = clear(document.getElementById('t-entries'));
-  if (here.length < ids.length || here.length > 500)
+  box.appendChild(searchBox);
+  var total = ids.filter(function (i) { return i < ENTRIES.length; }).length;
+  if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, here.length + ' of ' + total + ' entries match "' + SEARCH + '".'));
+  if (total < ids.length || here.length > 500)
     box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + ids.length.toLocaleString(M.lang) +
       ' entries that match; the page carries the ' + ENTRIES.length.toLocaleString(M.lang) + ' largest of ' + M.entriesTotal.toLocaleString(M.lang) +
       ' entries, and entries.csv beside it holds every one. Totals above always count every entry.'));
-  box.appendChild(table('entries-table', ['id', 'date', 'funder', 'purpose', 'amount as said', M.currency, 'status', 'counted'], rows));
+  var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
+  Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
+    var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);
+    th.textContent = '';
+    th.setAttribute('aria-sort', SORT.col === k ? (SORT.dir > 0 ? 'ascending' : 'descending') : 'none');
+    if (SORT.col === k) b.appendChild(el('span', {'aria-hidden': 'true'}, SORT.dir > 0 ? ' \u25b2' : ' \u25bc'));
+    b.addEventListener('click', function () {
+      SORT = SORT.col === k ? {col: k, dir: -SORT.dir} : {col: k, dir: ENTRY_COLUMNS[k].money ? -1 : 1};
+      renderEntries(entryIds); saveView();
+    });
+    th.appendChild(b);
+  });
+  var wrap = el('div', {'class': 'scroll'}); wrap.appendChild(t); box.appendChild(wrap);
 }
 
-function update() { STATE = readFilters(); render(STATE); }
-update();
+// ---------------------------------------------------------------- the view in the URL
+// The filters, scale, amounts, search, sort and the open drill-down live in
+// the URL's fragment (#f=UK&p=Security&open=T.3.7&what=...): a shared URL
+// reopens the same view.  A drill-down is saved as its cells' places in the
+// page's own cell lists (T: totals, Y: years, E: one entry).
+var MOST_SAVED_CELLS = 400;
+function cellRef(cells) {
+  if (!cells.length || cells.length > MOST_SAVED_CELLS) return null;
+  if (cells.length === 1 && cells[0].k === undefined && cells[0].e.length === 1) return 'E.' + cells[0].e[0];
+  var kind = cells[0].kind;
+  if (!kind || !cells.every(function (c) { return c.kind === kind; })) return null;
+  return kind + '.' + cells.map(function (c) { return c.k; }).join('.');
+}
+function cellsOfRef(ref) {
+  var parts = String(ref).split('.'), kind = parts.shift(), nums = parts.map(Number);
+  if (nums.some(function (n) { return !(n >= 0) || Math.floor(n) !== n; })) return null;
+  if (kind === 'E') {
+    var e = ENTRIES[nums[0]];
+    return e ? [{m: entryMinor(e), q: e.qi, r: e.counted ? 0 : 2, e: [nums[0]]}] : null;
+  }
+  var list = kind === 'T' ? TOTALS : kind === 'Y' ? YEARS : null;
+  if (!list || nums.some(function (n) { return n >= list.length; })) return null;
+  return nums.map(function (n) { return list[n]; });
+}
+var restoring = false;
+function saveView() {
+  if (restoring) return;
+  var q = new URLSearchParams();
+  FILTERS.forEach(function (f) { chosen(f).forEach(function (v) { q.append(f.key, v); }); });
+  if (scaleSel.value !== M.scale) q.set('scale', scaleSel.value);
+  if (amountSel.value !== M.amounts) q.set('amounts', amountSel.value);
+  if (SEARCH) q.set('search', SEARCH);
+  if (SORT.col !== 5 || SORT.dir !== -1) q.set('sort', SORT.col + (SORT.dir > 0 ? 'a' : 'd'));
+  if (DETAIL && !document.getElementById('detail').hidden) {
+    var ref = cellRef(DETAIL.cells);
+    if (ref) { q.set('open', ref); q.set('what', DETAIL.what); }
+  }
+  var hash = q.toString();
+  var url = location.href.split('#')[0] + (hash ? '#' + hash : '');
+  try { history.replaceState(null, '', url); } catch (err) { if (hash) location.hash = hash; }
+}
+function loadView() {
+  var raw = location.hash.replace(/^#/, '');
+  if (raw.indexOf('=') < 0) return false;            // a section's anchor, not a view
+  var q = new URLSearchParams(raw);
+  restoring = true;
+  FILTERS.forEach(function (f) {
+    var want = q.getAll(f.key);
+    Array.prototype.forEach.call(f.select.options, function (o) { o.selected = want.indexOf(o.value) >= 0; });
+  });
+  if (['auto', 'linear', 'log'].indexOf(q.get('scale')) >= 0) scaleSel.value = q.get('scale');
+  if (['compact', 'exact'].indexOf(q.get('amounts')) >= 0) { amountSel.value = q.get('amounts'); mode = amountSel.value; }
+  SEARCH = q.get('search') || ''; searchBox.value = SEARCH;
+  var m = /^(\d+)([ad])$/.exec(q.get('sort') || '');
+  if (m && +m[1] < ENTRY_COLUMNS.length) SORT = {col: +m[1], dir: m[2] === 'a' ? 1 : -1};
+  update();
+  var cells = q.get('open') ? cellsOfRef(q.get('open')) : null;
+  if (cells) showDetail(q.get('what') || '', cells, true);
+  restoring = false;
+  return true;
+}
+
+function update() { STATE = readFilters(); render(STATE); saveView(); }
+TOTALS.forEach(function (c, k) { c.kind = 'T'; c.k = k; });
+YEARS.forEach(function (c, k) { c.kind = 'Y'; c.k = k; });
+if (!loadView()) update();
+window.addEventListener('hashchange', function () { loadView(); });
+var resizing = null;                  // charts are drawn to their box's width
+window.addEventListener('resize', function () {
+  clearTimeout(resizing);
+  resizing = setTimeout(function () { restoring = true; render(STATE); restoring = false; }, 150);
+});
+if (AUDIT && AUDIT.failed && FLAGGED.size) {
+  var banner = document.getElementById('audit-banner');
+  if (banner) {
+    var showBad = el('button', {type: 'button', id: 'show-flagged'}, 'Show the ' + FLAGGED.size + ' affected entr' + (FLAGGED.size === 1 ? 'y' : 'ies'));
+    showBad.addEventListener('click', function () {
+      var here = Array.from(FLAGGED).filter(function (i) { return i < ENTRIES.length; });
+      showDetail('Entries the audit does not confirm', here.map(function (i) {
+        var e = ENTRIES[i];
+        return {m: entryMinor(e), q: e.qi, r: e.counted ? 0 : 2, e: [i]};
+      }));
+    });
+    banner.appendChild(showBad);
+  }
+}
 document.documentElement.setAttribute('data-ready', 'yes');
 })();
