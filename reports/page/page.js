@@ -708,8 +708,13 @@ function renderEntries(ids) {
                     {cells: [{m: entryMinor(e), q: e.qi, r: e.counted ? 0 : 2, e: [i]}], what: e.id},
                     e.status, e.counted ? 'yes' : 'no']};
   });
-  var box = clear(document.getElementById('t-entries'));
-  box.appendChild(searchBox);
+  var outer = document.getElementById('t-entries'), box = document.getElementById('entries-found');
+  if (!box) {                         // the search box stays put (and keeps the focus) while the rows change
+    clear(outer).appendChild(searchBox);
+    box = el('div', {id: 'entries-found'});
+    outer.appendChild(box);
+  }
+  clear(box);
   var total = ids.filter(function (i) { return i < ENTRIES.length; }).length;
   if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, here.length + ' of ' + total + ' entries match "' + SEARCH + '".'));
   if (total < ids.length || here.length > 500)
@@ -789,6 +794,7 @@ function loadView() {
   update();
   var cells = q.get('open') ? cellsOfRef(q.get('open')) : null;
   if (cells) showDetail(q.get('what') || '', cells, true);
+  else { DETAIL = null; document.getElementById('detail').hidden = true; }
   restoring = false;
   return true;
 }
