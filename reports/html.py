@@ -371,8 +371,9 @@ def audit_banner(report: Report, audit) -> str:
     named = ", ".join(ids[:10]) + (f" and {len(ids) - 10:,} more" if len(ids) > 10 else "")
     return (f'<div id="audit-banner" class="alarm" role="alert"><strong>The audit FAILED</strong>'
             f' ({esc(audit.summary())}). '
-            + (f'{len(ids):,} entr{"y" if len(ids) == 1 else "ies"} carry figures their sources '
-               f'do not confirm: {esc(named)}. Every amount that includes them is marked ⚠. '
+            + (f'{len(ids):,} entr{"y carries" if len(ids) == 1 else "ies carry"} figures '
+               f'their sources do not confirm: {esc(named)}. Every amount that includes '
+               f'{"it" if len(ids) == 1 else "them"} is marked ⚠. '
                if ids else "")
             + 'See the Audit section below.</div>')
 
