@@ -274,8 +274,9 @@ class SheetGrid:
 
     def flush(self) -> None:
         for r, row in self.cells.items():     # every formula carries its value
-            for c in row:
-                self.computed(r, c)
+            for c, cell in row.items():
+                if cell is not None and cell.data_type == "f":
+                    self.computed(r, c)
         append = self.ws.append
         for r in range(1, self.max_row + 1):
             row = self.cells.get(r) or {}
