@@ -235,6 +235,8 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         amount, cur, key = f.get("amountUSD"), "USD", "amountUSD"
     else:
         return reject("no amount (neither originalAmount nor amountUSD): not imported")
+    if isinstance(amount, Decimal) and amount == 0:
+        return reject(f"{key} 0: FTS counts nothing for this flow; not imported", "skip")
     if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         return reject(f"{key} {str(amount)[:40]!r} is not a positive number: not imported")
     wrong = magnitude_problem(amount)
@@ -312,8 +314,12 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
                                        str(r.get("date") or "")[:10]) if x) + ")"
         for r in reports)
     locator = f"flow {fid} version {_version(f)}" + (f"; {rep}" if rep else "")
-    fields["source"] = [{"doc": doc["id"], "quote": quotes.find(key, amount, usd, cur),
-                         "locator": locator}]
+    quote = quotes.find(key, amount, usd, cur)
+    fields["source"] = [{"doc": doc["id"], "quote": quote, "locator": locator}]
+    if "restated" in fields and '"amountUSD"' not in quote:
+        # FTS's own conversion cited where the file states it (the audit finds it there)
+        fields["source"].append({"doc": doc["id"], "quote": quotes.find("amountUSD", usd),
+                                 "locator": locator})
     return {"fields": fields, "where": where, "fid": fid, "parent": parent,
             "usd": usd if usd is not None else (amount if cur == "USD" else None)}
 
