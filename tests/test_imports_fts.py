@@ -7,6 +7,8 @@ import json
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
+import pytest
+
 import ledger
 from ledger.imports.fts import read_fts
 
@@ -167,3 +169,163 @@ def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
     assert "flow '2' version 1: no source Organization: the funder is recorded as 'Unknown " \
            "funder'" in msgs
     assert "flow '3'" in msgs and "flow #4" in msgs
+
+
+# ------------------------------------------------------------------ real FTS downloads
+REAL = Path(__file__).parent / "fixtures" / "real" / "fts"      # SOURCES-fts.md
+LOCATIONS = (1, 114, 171)      # Afghanistan, Jordan, occupied Palestinian territory (2020)
+
+
+def _pages(location):
+    return sorted(REAL.glob(f"location-{location}-2020-page-*.json"))
+
+
+def _raw(location):
+    """(the download's own incoming.fundingTotal, the flows of all its pages), from the raw JSON."""
+    flows, totals = [], set()
+    for page in _pages(location):
+        data = json.loads(page.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+        totals.add(data["data"]["incoming"]["fundingTotal"])
+        flows += data["data"]["flows"]
+    (total,) = totals                   # every page repeats the download's total
+    return total, flows
+
+
+def _counted_balance(run_cli, book) -> Decimal:
+    code, out, err = run_cli("balance", book, "--currency", "USD", "--valuation", "as-stated",
+                             "--status", "committed", "--status", "disbursed", "--format", "csv")
+    assert code == 0, err
+    (row,) = [r for r in out.splitlines() if r.startswith("(total),")]
+    return Decimal(row.split(",")[1])
+
+
+def _entries(book):
+    return {e.id: (e.date, e.funder, e.amount, e.currency, e.status, e.restated, e.splits,
+                   e.purpose, tuple(sorted(e.tags)), e.links)
+            for e in ledger.load(book).entries}
+
+
+@pytest.mark.parametrize("location", LOCATIONS)
+def test_real_download_counts_what_fts_counts(tmp_path, run_cli, location):
+    total, flows = _raw(location)
+    # FTS's rule, worked from the raw flows: incoming, not shared on the boundary, not a pledge
+    by_rule = sum((f["amountUSD"] for f in flows if f["boundary"] == "incoming"
+                   and f["onBoundary"] != "shared" and f["status"] != "pledge"), Decimal(0))
+    assert by_rule == total
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for p in _pages(location):
+        (folder / p.name).write_bytes(p.read_bytes())
+    book = tmp_path / "book"
+    code, _, imported = run_cli("import", "--from", "fts", folder, "-o", book)
+    assert code == 0, imported
+    assert _counted_balance(run_cli, book) == total
+    code, out, err = run_cli("check", book)
+    assert code == 0 and "0 error(s), 0 warning(s)" in out + err, out + err
+    code, _, err = run_cli("report", book, "--currency", "USD", "--out", tmp_path / "report.html")
+    assert code == 0, err
+    # boundary, onBoundary and flowType stay on each entry; not-counted flows are listed
+    tags = [e.tags for e in ledger.load(book).entries]
+    assert all("fts-boundary-incoming" in t and "fts-on-boundary-single" in t for t in tags)
+    assert any("fts-flow-type-parked" in t for t in tags)
+    internal = sum(1 for f in flows if f["boundary"] != "incoming" or f["onBoundary"] == "shared")
+    assert imported.count("FTS does not count it") + \
+        imported.count("out of each one's funding totals") == internal
+    # the importer's own restatements are sourced: audit reports none as unsourced
+    code, out, err = run_cli("audit", book, "--sources", book / "sources")
+    assert "restatement-unsourced" not in out + err
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (1, 2, 0)])
+def test_real_pages_one_by_one_in_any_order_make_the_same_ledger(tmp_path, run_cli, order):
+    location = 1
+    total, _ = _raw(location)
+    pages = _pages(location)
+    together = tmp_path / "together"
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for p in pages:
+        (folder / p.name).write_bytes(p.read_bytes())
+    assert run_cli("import", "--from", "fts", folder, "-o", together)[0] == 0
+    one_by_one = tmp_path / "one-by-one"
+    for k in order:
+        code, _, err = run_cli("import", "--from", "fts", pages[k], "-o", one_by_one)
+        assert code == 0, err
+        assert run_cli("check", one_by_one)[0] == 0
+    assert _entries(one_by_one) == _entries(together)
+    assert _counted_balance(run_cli, one_by_one) == total
+
+
+def test_real_newer_download_over_an_older_one(tmp_path, run_cli):
+    """An older download (built from the real one: some parents and children one
+    version back, with other amounts) then the real pages: every flow ends at
+    its newest version, nothing lost, and the total is FTS's."""
+    location = 114
+    total, flows = _raw(location)
+    parents = {str(f["parentFlowId"]) for f in flows if f.get("parentFlowId")}
+    older_dir = tmp_path / "older"
+    older_dir.mkdir()
+    changed = set()
+    for page in _pages(location):
+        data = json.loads(page.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+        for f in data["data"]["flows"]:
+            family = str(f["id"]) in parents or f.get("parentFlowId")
+            if family and f["versionId"] > 1 and f["boundary"] == "incoming" \
+                    and f["onBoundary"] == "single" and f["amountUSD"] > 0:
+                f["versionId"] -= 1
+                f["amountUSD"] = f["amountUSD"] * 2
+                if f.get("originalAmount"):
+                    f["originalAmount"] = f["originalAmount"] * 2
+                changed.add(f"fts-{f['id']}")
+        (older_dir / page.name).write_text(json.dumps(_plain_json(data)), encoding="utf-8")
+    assert len(changed) > 5
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "fts", older_dir, "-o", book)[0] == 0
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    for p in _pages(location):
+        (newer / p.name).write_bytes(p.read_bytes())
+    code, _, err = run_cli("import", "--from", "fts", newer, "-o", book)
+    assert code == 0, err
+    assert f"0 new, {len(changed)} updated" in err
+    assert all(f"updated {eid} " in err for eid in changed)
+    assert _counted_balance(run_cli, book) == total
+    assert run_cli("check", book)[0] == 0
+    fresh = tmp_path / "fresh"
+    assert run_cli("import", "--from", "fts", newer, "-o", fresh)[0] == 0
+    old_entries, new_entries = _entries(book), _entries(fresh)
+    assert old_entries.keys() == new_entries.keys()
+    assert {k: v[2:] for k, v in old_entries.items()} == {k: v[2:] for k, v in new_entries.items()}
+
+
+def _plain_json(v):
+    if isinstance(v, Decimal):
+        return int(v) if v == v.to_integral_value() else float(v)
+    if isinstance(v, dict):
+        return {k: _plain_json(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain_json(x) for x in v]
+    return v
+
+
+@pytest.mark.parametrize("version", ["1e999999", "1e5000", "-1", "2.5", "\"x\""])
+def test_huge_or_odd_version_is_one_line(tmp_path, run_cli, version):
+    f = tmp_path / "v.json"
+    f.write_text('{"data": {"flows": [{"id": 5, "versionId": ' + version + ', "status": "paid", '
+                 '"date": "2020-01-01", "amountUSD": 10, "sourceObjects": '
+                 '[{"type": "Organization", "name": "X"}]}]}}', encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "fts", f, "-o", tmp_path / "book")
+    assert code == 1
+    assert "flow '5': versionId" in err and "is not a whole number from 0 to" in err
+    assert "Traceback" not in err
+
+
+def test_zero_original_amount_imports_the_usd_amount(tmp_path):
+    f = tmp_path / "z.json"
+    f.write_text('{"data": {"flows": [{"id": 7, "versionId": 1, "status": "paid", '
+                 '"date": "2020-01-01", "amountUSD": 1250, "originalAmount": 0, '
+                 '"originalCurrency": "EUR", "sourceObjects": '
+                 '[{"type": "Organization", "name": "X"}]}]}}', encoding="utf-8")
+    (rec,) = read_fts(f).records
+    assert (rec.fields["amount"], rec.fields["currency"]) == ("1250", "USD")
+    assert "originalAmount 0" in rec.fields["notes"]
