@@ -329,3 +329,20 @@ def test_zero_original_amount_imports_the_usd_amount(tmp_path):
     (rec,) = read_fts(f).records
     assert (rec.fields["amount"], rec.fields["currency"]) == ("1250", "USD")
     assert "originalAmount 0" in rec.fields["notes"]
+
+
+def test_check_says_in_advance_which_entries_need_the_stated_rate(tmp_path, run_cli):
+    (tmp_path / "j.toml").write_text(
+        '[[entry]]\nid = "a1"\ndate = 2020-03-01\nfunder = "UAE"\npurpose = "Health"\n'
+        'amount = "1000000"\ncurrency = "AED"\nstatus = "committed"\nrestated = ["$272,257"]\n\n'
+        '[[entry]]\nid = "a2"\ndate = 2020-03-01\nfunder = "UAE"\npurpose = "Food"\n'
+        'amount = "500000"\ncurrency = "AED"\nstatus = "committed"\n', encoding="utf-8")
+    code, out, err = run_cli("check", tmp_path)
+    assert "1 entry in AED, a currency with no published exchange rates: converted by its own " \
+           "restated amount (the source's conversion): a1" in err
+    assert "entry 'a2': warning: no exchange rates for AED and no restated amount" in out + err
+    assert "3 warning(s)" in out + err        # two without a source, a2 unconvertible
+    (tmp_path / "j.toml").write_text((tmp_path / "j.toml").read_text().split("\n\n")[0] + "\n",
+                                     encoding="utf-8")
+    code, out, err = run_cli("balance", tmp_path, "--currency", "USD")
+    assert code == 0 and "(total)" in out and "US$272,257.00" in out, err
