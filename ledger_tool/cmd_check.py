@@ -37,17 +37,22 @@ def run(args) -> int:
     return 1 if failed else 0
 
 
+ALWAYS_PUBLISHED = frozenset({"EUR", "GBP", "USD"})    # ECB reference rates every day
+
+
 def rate_fallbacks(book) -> tuple[list[str], list[str]]:
     """Entries in a currency with no published exchange rates (the ECB's nor
     the ledger's rates.csv), said before a report needs them: (notes on those
     a conversion values by their own restatement, warnings for those it
     cannot convert at all)."""
+    # the currencies, without building tables a small journal has not needed
+    made = getattr(book, "_entries", None)
+    codes = ({e.currency for e in made} if made is not None else
+             set(book.tables.entries["currency"].astype(str).unique()))
+    if codes <= ALWAYS_PUBLISHED:      # no need to load the rate tables (and pandas)
+        return [], []
     import numpy as np
 
-    en = book.tables.entries
-    if not len(en):
-        return [], []
-    cur = en["currency"].astype(str).to_numpy(dtype=object)
     from rates.normalise import RESTATED, _stated_only
     from rates.table import load_rates
 
@@ -56,7 +61,7 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
                            else book.root.parent)
     except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
         return [], []
-    lacking = sorted(c for c in set(cur) if _stated_only(table, c))
+    lacking = sorted(c for c in codes if _stated_only(table, c))
     if not lacking:
         return [], []
     frame = book.frame(["id", "currency", "restated", "where"])
