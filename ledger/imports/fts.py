@@ -36,21 +36,20 @@ NOT_COUNTED = {
 }
 
 
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"?|[\[\]{}]')
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
 
 
 def _depth_ok(text: str) -> bool:
-    """Nesting within MAX_DEPTH (strings skipped), in one regex pass."""
-    depth = 0
-    for m in _TOKENS.finditer(text):
-        ch = m.group()
-        if ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
+    """Nesting within MAX_DEPTH: strings removed (in C), then the running
+    depth over the brackets left (numpy), never a loop per character."""
+    import numpy as np
+
+    brackets = re.sub(r"[^\[\]{}]+", "", _STRINGS.sub("", text)).encode("ascii")
+    if not brackets:
+        return True
+    b = np.frombuffer(brackets, dtype=np.uint8)
+    step = np.where((b == ord("[")) | (b == ord("{")), 1, -1).astype(np.int64)
+    return int(np.cumsum(step).max()) <= MAX_DEPTH
 
 
 def _objects(objs, kind: str) -> list[dict]:
