@@ -346,3 +346,18 @@ def test_check_says_in_advance_which_entries_need_the_stated_rate(tmp_path, run_
                                      encoding="utf-8")
     code, out, err = run_cli("balance", tmp_path, "--currency", "USD")
     assert code == 0 and "(total)" in out and "US$272,257.00" in out, err
+
+
+def test_a_flow_no_longer_counted_is_named_when_the_ledger_still_counts_it(tmp_path, run_cli):
+    flow = {"id": 9, "versionId": 1, "status": "paid", "date": "2020-01-01", "amountUSD": 10,
+            "boundary": "incoming", "onBoundary": "single",
+            "sourceObjects": [{"type": "Organization", "name": "X"}]}
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps({"data": {"flows": [flow]}}), encoding="utf-8")
+    new.write_text(json.dumps({"data": {"flows": [dict(flow, versionId=2, onBoundary="shared")]}}),
+                   encoding="utf-8")
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "fts", old, "-o", book)[0] == 0
+    code, _, err = run_cli("import", "--from", "fts", new, "-o", book)
+    assert "shared on the boundary" in err
+    assert "warning: " in err and "the ledger still counts version 1 of this flow (fts-9)" in err

@@ -148,6 +148,12 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             continue
         if item is not None:
             items.append(item)
+        elif eid in ledger_versions and problems and problems[-1].kind == "skip" \
+                and problems[-1].where == where:
+            problems.append(Problem(file, where, (
+                f"the ledger still counts version {ledger_versions[eid]} of this flow ({eid}), "
+                f"which this newer download does not count: remove {eid} from the ledger to "
+                f"count as FTS now does"), "warning"))
     _family_warnings(items, entries, problems, file)
     records = [Record(i["where"], i["fields"]) for i in items]
     return ReadResult(file, records, problems, doc, sha, len(flows))
