@@ -1,4 +1,5 @@
-"""OCHA FTS flows: tests/fixtures/fts (written from the FTS API's flow shape)
+"""OCHA FTS flows: tests/fixtures/fts (written from the FTS API's flow shape) and the real
+downloads in tests/fixtures/real/fts (SOURCES-fts.md)
 through the reader and the import command; then IATI + FTS in one ledger,
 with its totals by status worked by hand."""
 from __future__ import annotations
@@ -8,6 +9,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ledger
 from ledger.imports.fts import read_fts
@@ -361,3 +364,63 @@ def test_a_flow_no_longer_counted_is_named_when_the_ledger_still_counts_it(tmp_p
     code, _, err = run_cli("import", "--from", "fts", new, "-o", book)
     assert "shared on the boundary" in err
     assert "warning: " in err and "the ledger still counts version 1 of this flow (fts-9)" in err
+
+
+def test_children_beyond_their_parent_are_a_warning_naming_both(tmp_path, run_cli):
+    def flow(fid, usd, parent=None):
+        return {"id": fid, "versionId": 1, "status": "paid", "date": "2020-01-01",
+                "amountUSD": usd, "parentFlowId": parent, "boundary": "incoming",
+                "onBoundary": "single", "sourceObjects": [{"type": "Organization", "name": "X"}]}
+    page1, page2 = tmp_path / "p1.json", tmp_path / "p2.json"
+    page1.write_text(json.dumps({"data": {"flows": [flow(1, 100), flow(2, 60, 1)]}}),
+                     encoding="utf-8")
+    page2.write_text(json.dumps({"data": {"flows": [flow(3, 60, 1)]}}), encoding="utf-8")
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "fts", page1, "-o", book)[0] == 0
+    code, _, err = run_cli("import", "--from", "fts", page2, "-o", book)
+    assert code == 0
+    assert "warning: " in err and "its child flows fts-2, fts-3 add up to US$120, more than " \
+                                  "parent flow fts-1 (US$100)" in err
+    assert run_cli("check", book)[0] == 0      # every command still reads the ledger
+    code, out, _ = run_cli("balance", book, "--currency", "USD", "--format", "csv")
+    assert code == 0 and "(total),220.00,USD" in out
+
+
+def _fields_without_document(records):
+    out = {}
+    for r in records:
+        f = dict(r.fields)
+        f["source"] = [{k: v for k, v in s.items() if k != "doc"} for s in f["source"]]
+        out[f["id"]] = f
+    return out
+
+
+_REAL_FLOWS = None
+
+
+def _real_flows():
+    global _REAL_FLOWS
+    if _REAL_FLOWS is None:
+        _REAL_FLOWS = json.loads(_pages(171)[0].read_text(encoding="utf-8"))["data"]["flows"]
+    return _REAL_FLOWS
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_a_flow_reads_the_same_whatever_page_it_is_on(tmp_path_factory, data):
+    """Property: cutting a download into pages anyhow, in any order, each flow
+    becomes the same record as when read with all the others."""
+    flows = _real_flows()
+    order = data.draw(st.permutations(range(len(flows))))
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(flows) - 1), max_size=4)))
+    tmp = tmp_path_factory.mktemp("pages")
+    whole = tmp / "whole.json"
+    whole.write_text(json.dumps({"data": {"flows": flows}}), encoding="utf-8")
+    together = _fields_without_document(read_fts(whole).records)
+    pieces, bounds = {}, [0, *cuts, len(flows)]
+    for k, (a, b) in enumerate(zip(bounds, bounds[1:])):
+        page = tmp / f"page-{k}.json"
+        page.write_text(json.dumps({"data": {"flows": [flows[i] for i in order[a:b]]}}),
+                        encoding="utf-8")
+        pieces.update(_fields_without_document(read_fts(page).records))
+    assert pieces == together
