@@ -157,7 +157,7 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
         return [], []
     import numpy as np
 
-    from rates.normalise import RESTATED, _stated_only
+    from rates.normalise import RESTATED, stated_only
     from rates.table import load_rates
 
     try:
@@ -165,7 +165,7 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
                            else book.root.parent)
     except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
         return [], []
-    lacking = sorted(c for c in codes if _stated_only(table, c))
+    lacking = sorted(c for c in codes if stated_only(table, c))
     if not lacking:
         return [], []
     frame = book.frame(["id", "currency", "restated", "where"])

@@ -107,7 +107,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # amounts in each row's own minor units
     cur = f.currency()
     for c in map(str, f.currencies):
-        if c != currency and not (opts.valuation != "yearly-average" and _stated_only(table, c)):
+        if c != currency and not (opts.valuation != "yearly-average" and stated_only(table, c)):
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
                           dtype=np.int64)[f.currency_codes]
@@ -617,7 +617,7 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         if c == currency:
             continue
         m = np.flatnonzero(f.currency_codes == k)
-        if _stated_only(table, c):     # no published rates: the source's own conversion
+        if stated_only(table, c):     # no published rates: the source's own conversion
             s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts, clamp, labels)
         else:
             s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
@@ -745,7 +745,7 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
             np.arange(len(m)))
 
 
-def _stated_only(table: RateTable, code: str) -> bool:
+def stated_only(table: RateTable, code: str) -> bool:
     """An ISO 4217 currency with no published rates: its entries are valued
     by their own restatements (``stated_fallback``)."""
     from babel.numbers import is_currency
