@@ -107,7 +107,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # amounts in each row's own minor units
     cur = f.currency()
     for c in map(str, f.currencies):
-        if c != currency and not (opts.valuation != "yearly-average" and stated_only(table, c)):
+        if c != currency and not stated_only(table, c):
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
                           dtype=np.int64)[f.currency_codes]
@@ -618,7 +618,8 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             continue
         m = np.flatnonzero(f.currency_codes == k)
         if stated_only(table, c):     # no published rates: the source's own conversion
-            s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts, clamp, labels)
+            s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts.policy, clamp,
+                                     labels)
         else:
             s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
                                   labels=_Sub(labels, m))
@@ -698,8 +699,8 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
 RESTATED = re.compile(r"(?:^|[;,])\s*([A-Z]{3})\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)")
 
 
-def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, opts, clamp,
-                    labels):
+def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, policy: str,
+                    clamp, labels):
     """Rates for the rows ``m`` in ``c``, a currency with no published rates
     (the ECB's or the user's): each row's own restatement (``restated``, the
     source's conversion, such as FTS's amountUSD) over its amount, then into
@@ -737,7 +738,7 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
                 rate[sel] = [+stated[i] for i in sel]
                 source[sel] = note
                 continue
-            s2, idx2 = table.locate(v, currency, when[m[sel]], policy=opts.policy,
+            s2, idx2 = table.locate(v, currency, when[m[sel]], policy=policy,
                                     clamp=clamp, labels=_Sub(labels, m[sel]))
             rate[sel] = [+(stated[i] * s2.rate[j]) for i, j in zip(sel, idx2)]
             source[sel] = [f"{note} x {s2.source[j]}" for j in idx2]
@@ -809,6 +810,17 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
         if c == currency:
             continue
         m = np.flatnonzero(pcur == c)
+        if stated_only(table, c):     # no published rates: each entry's own restatement
+            rows = parts.row[m]
+            uniq, back = np.unique(rows, return_inverse=True)
+            labels = [f.label(int(i)) for i in range(len(f.frame))] if len(uniq) else []
+            st, idx = stated_fallback(table, f.frame, f, uniq, c, currency, f.dates("date"),
+                                      "previous", clamp, labels)
+            rn, rd = st.ratio
+            rate[m], num[m], den[m] = st.rate[idx][back], rn[idx][back], rd[idx][back]
+            source[m] = base[m] = st.source[idx][back]
+            approx[m] = st.approx[idx][back]
+            continue
         avg = table.yearly_averages(c, currency, sm, sd)
         have = avg.index.to_numpy()
         want = parts.fy[m]

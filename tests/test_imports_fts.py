@@ -354,6 +354,10 @@ def test_check_says_in_advance_which_entries_need_the_stated_rate(tmp_path, run_
     assert code == 0 and "(total)" in out and "US$272,257.00" in out, err
     assert "balance: note: 1 entry in AED, a currency with no published exchange rates: " \
            "converted by its own restated amount" in err
+    for valuation in ("as-stated", "yearly-average", "2020-06-01"):
+        code, out, err = run_cli("balance", tmp_path, "--currency", "USD", "--valuation",
+                                 valuation)
+        assert code == 0 and "US$272,257.00" in out, (valuation, err)
 
 
 def test_a_flow_no_longer_counted_is_named_when_the_ledger_still_counts_it(tmp_path, run_cli):
