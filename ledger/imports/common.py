@@ -322,8 +322,20 @@ def data_figure(quote: str, entry: Entry) -> str | None:
     have = {entry.money, *entry.restated}
     if any(m in have for m in found):
         return None
+    if _netted(entry):
+        return None
     said = ", ".join(f"{m.amount} {m.currency}" for m in found)
     return f"the data says {said} but the entry records {entry.amount} {entry.currency}"
+
+
+def _netted(entry: Entry) -> bool:
+    """A netted amount (an IATI value net of its reversals): one figure in
+    each of the entry's quotes, and they add up to its amount."""
+    if len(entry.sources) < 2:
+        return False
+    figures = [data_figures(c.quote, entry) for c in entry.sources]
+    return all(len(f) == 1 and f[0].currency == entry.currency for f in figures) and \
+        sum((f[0].amount for f in figures), Decimal(0)) == entry.amount
 
 
 # ------------------------------------------------------------------ finish
