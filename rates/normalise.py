@@ -107,7 +107,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # amounts in each row's own minor units
     cur = f.currency()
     for c in map(str, f.currencies):
-        if c != currency:
+        if c != currency and not stated_only(table, c):
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
                           dtype=np.int64)[f.currency_codes]
@@ -617,8 +617,12 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         if c == currency:
             continue
         m = np.flatnonzero(f.currency_codes == k)
-        s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
-                              labels=_Sub(labels, m))
+        if stated_only(table, c):     # no published rates: the source's own conversion
+            s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts.policy, clamp,
+                                     labels)
+        else:
+            s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
+                                  labels=_Sub(labels, m))
         rn, rd = s.ratio
         pos[m] = idx + size
         size += len(s)
@@ -673,12 +677,16 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             fden = np.where(span.open_ended, 1, fden)
             out["restated_minor"] = round_div(objects(rest_minor) * share_n * objects(fnum),
                                               share_d * objects(fden))
+            _restated_whole(out["restated_minor"], frame, has, rest_minor, alloc_minor,
+                            fnum, fden)
             with localcontext() as ctx:
                 ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
                 eff = np.empty(int(has.sum()), dtype=object)
                 rd_, ed_ = objects(rest_minor[has]), objects(entry_minor[has])
-                sc = _pow10(_digits(cur)[has] - dst)
-                eff[:] = [Decimal(int(a) * int(c)) / Decimal(int(b)) if b else Decimal(0)
+                # a currency with fewer decimals than the target's (JPY, ISK into USD)
+                # scales down: scaleb, not an integer power of ten
+                sc = _digits(cur)[has] - dst
+                eff[:] = [(Decimal(int(a)) / Decimal(int(b))).scaleb(int(c)) if b else Decimal(0)
                           for a, b, c in zip(rd_, ed_, sc)]
             out["rate"] = out["rate"].copy()
             out["rate"][has] = eff
@@ -686,6 +694,90 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             out["source"] = np.where(has, "as stated by the source: " + restated.to_numpy(dtype=object),
                                      out["source"])
     return out
+
+
+RESTATED = re.compile(r"(?:^|[;,])\s*([A-Z]{3})\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)")
+
+
+def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, policy: str,
+                    clamp, labels):
+    """Rates for the rows ``m`` in ``c``, a currency with no published rates
+    (the ECB's or the user's): each row's own restatement (``restated``, the
+    source's conversion, such as FTS's amountUSD) over its amount, then into
+    ``currency`` at the table's rate when the restatement is in another
+    currency.  Each rate's source says so.  A row with no usable restatement
+    stops the conversion with the table's own message, naming the entry."""
+    from .table import Series
+
+    restated = f.clean("restated")[m]
+    entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
+    amounts = to_decimal_array(entry.to_numpy(dtype=object)[m]).to_pylist()
+    stated, via = [], []
+    for i, (text, amt) in enumerate(zip(restated, amounts)):
+        got = {k: v for k, v in RESTATED.findall(str(text))}
+        pick = currency if currency in got else next(
+            (k for k in got if k != c and k in table.currencies), None)
+        if pick is None or not amt:
+            try:
+                table.check_currency(c)
+            except LedgerError as err:
+                raise LedgerError(f"{_label_of(labels, int(m[i]))}{err} (and the entry gives no "
+                                  f"restated amount to fall back on)") from None
+        stated.append(Decimal(got[pick].replace("_", "").replace(",", "")) / Decimal(amt))
+        via.append(pick)
+    rate = np.empty(len(m), dtype=object)
+    source = np.empty(len(m), dtype=object)
+    via = np.asarray(via, dtype=object)
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        for v in pd.unique(via):
+            sel = np.flatnonzero(via == v)
+            note = (f"the source's own conversion ({c} {v} as restated in the entry; no "
+                    f"published {c} rates)")
+            if v == currency:
+                rate[sel] = [+stated[i] for i in sel]
+                source[sel] = note
+                continue
+            s2, idx2 = table.locate(v, currency, when[m[sel]], policy=policy,
+                                    clamp=clamp, labels=_Sub(labels, m[sel]))
+            rate[sel] = [+(stated[i] * s2.rate[j]) for i, j in zip(sel, idx2)]
+            source[sel] = [f"{note} x {s2.source[j]}" for j in idx2]
+    return (Series(c, currency, np.asarray(when[m]).astype("datetime64[D]"), rate, source),
+            np.arange(len(m)))
+
+
+def stated_only(table: RateTable, code: str) -> bool:
+    """An ISO 4217 currency with no published rates: its entries are valued
+    by their own restatements (``stated_fallback``)."""
+    from babel.numbers import is_currency
+
+    return code not in table.currencies and len(code) == 3 and code.isupper() and \
+        is_currency(code)
+
+
+def _label_of(labels, i: int) -> str:
+    text = labels[i]
+    return f"{text}: " if text and not str(text).endswith(": ") else str(text or "")
+
+
+def _restated_whole(restated_minor, frame, has, rest_minor, alloc_minor, fnum, fden) -> None:
+    """The restated parts of an entry split over several purposes add up to
+    its restated amount exactly (largest remainders, in place): rounding each
+    part alone could lose or gain a cent against the figure the source states."""
+    if "id" not in frame.columns or not has.any():
+        return
+    rows = np.flatnonzero(has)
+    ids = pd.Series(frame["id"].to_numpy(dtype=object)[rows])
+    multi = ids.duplicated(keep=False).to_numpy()
+    if not multi.any():
+        return
+    for _, pos in pd.Series(rows[multi]).groupby(ids[multi].to_numpy(), sort=False):
+        r = pos.to_numpy()
+        total = round_div(objects(rest_minor[r[:1]]) * objects(fnum[r[:1]]), objects(fden[r[:1]]))
+        w = np.asarray([int(x) for x in alloc_minor[r]], dtype=object)
+        restated_minor[r] = largest_remainder(total, np.zeros(len(r), dtype=np.int64), w,
+                                              np.asarray([int(w.sum())], dtype=object),
+                                              np.arange(len(r)))
 
 
 class _Sub:
@@ -718,6 +810,17 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
         if c == currency:
             continue
         m = np.flatnonzero(pcur == c)
+        if stated_only(table, c):     # no published rates: each entry's own restatement
+            rows = parts.row[m]
+            uniq, back = np.unique(rows, return_inverse=True)
+            labels = [f.label(int(i)) for i in range(len(f.frame))] if len(uniq) else []
+            st, idx = stated_fallback(table, f.frame, f, uniq, c, currency, f.dates("date"),
+                                      "previous", clamp, labels)
+            rn, rd = st.ratio
+            rate[m], num[m], den[m] = st.rate[idx][back], rn[idx][back], rd[idx][back]
+            source[m] = base[m] = st.source[idx][back]
+            approx[m] = st.approx[idx][back]
+            continue
         avg = table.yearly_averages(c, currency, sm, sd)
         have = avg.index.to_numpy()
         want = parts.fy[m]

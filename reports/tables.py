@@ -284,8 +284,11 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     return spread, (horizon if open_any else None)
 
 
+# restated and entry_amount: as-stated valuation, and currencies with no published
+# rates, value an entry by its own restatement (rates.normalise.stated_fallback)
 _SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
-                "period_kind", "years", "start", "end", "fiscal_year", "where"]
+                "period_kind", "years", "start", "end", "fiscal_year", "where", "restated",
+                "entry_amount"]
 
 
 def _root(book):

@@ -27,7 +27,8 @@ class Record:
 
 
 # how each kind of import problem counts: an error, or a remark
-_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info"}
+_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info",
+             "warning": "warning"}
 
 
 class Problem(_ProblemWithMore):
@@ -39,7 +40,8 @@ class Problem(_ProblemWithMore):
     MORE = ("where", "items")
 
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
-    # "error": the whole file could not be read; "note": imported, with a remark
+    # "error": the whole file could not be read; "note": imported, with a remark;
+    # "warning": imported, with something the user should look at
     def __new__(cls, file: str, where: str, reason: str, kind: str = "reject", items: int = 1):
         self = super().__new__(cls, file, 0, "", reason, "", _SEVERITY.get(kind, "error"),
                                f"import-{kind}")
