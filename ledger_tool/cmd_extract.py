@@ -10,7 +10,8 @@ from ledger.errors import LedgerError
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "extract", help="find money mentions in documents (table, CSV, JSON, draft entries)",
+        "extract", help="find money mentions in documents (table, CSV or JSON on stdout; "
+                        "draft entries to --draft FILE)",
         description="Find every money mention (an amount with a currency) in plain-text or "
                     "HTML documents, with its line and column, qualifier, period and any "
                     "restatement in brackets.  See docs/phrases.md.")
