@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "sources",
     "audit",
     "add",
+    "cite",
     "import",
     "export",
 ]
