@@ -119,7 +119,7 @@ def test_invalid_fiscal_year_tail_is_left_out():
     assert m.phrase == "€5m" and m.fiscal_year == ""
 
 
-def test_html_is_stripped_and_positions_refer_to_the_file(tmp_path):
+def test_html_is_read_as_its_rendering(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>T</title><style>p{x:1}</style>"
                     "<script>var a = '£99m';</script></head><body>\n"
@@ -132,10 +132,11 @@ def test_html_is_stripped_and_positions_refer_to_the_file(tmp_path):
         (D(12_000_000), "GBP", (Money(D(15_000_000), "EUR"),)),
         (D(3_000_000), "GBP", ()),
     ]
-    # line and column point into the HTML file, as the audit reports them
-    lines = page.read_text(encoding="utf-8").splitlines()
-    assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12&nbsp;million")
-    assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("&pound;3m a year")
+    # line and column point into the rendering `sources add` archives
+    from ledger.sources.render import render
+    lines = render(page).splitlines()
+    assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12 million")
+    assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("£3m a year")
     assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
 
 

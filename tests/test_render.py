@@ -293,11 +293,27 @@ def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources,
     assert "rendering is unchanged" in mismatch.message
 
 
-def test_extract_on_an_original_points_to_its_rendering(run_cli, sources, tmp_path):
-    page = sources[0]
-    code, out, err = run_cli("extract", page)
-    assert code == 0 and "text rendering" not in err
-    rendering_path(page).write_text(render(page), encoding="utf-8")
-    code, out, err = run_cli("extract", page)
-    assert code == 0 and "£18.5" in out
-    assert f"{page} has a text rendering, page.html.txt, which the audit checks" in err
+def test_extract_reads_an_original_as_its_rendering(run_cli, sources, tmp_path):
+    """One rendering for HTML everywhere: extract on a page gives the mentions
+    of the text that sources add archives (navigation, footer and scripts
+    dropped), with the rendering's lines and headings; a PDF likewise."""
+    page, pdf = sources
+    code, out, err = run_cli("extract", page, "--format", "json")
+    assert code == 0 and "made as 'sources add' makes it" in err
+    fresh = json.loads(out)
+    phrases = [m["phrase"] for m in fresh]
+    assert "£99m" not in phrases and "£1bn" not in " ".join(phrases)    # script, navigation
+    assert "£3m" not in " ".join(phrases)                                  # footer
+    assert phrases[0].startswith("£18.5") and all(m["doc"] == "page.html.txt" for m in fresh)
+    rendering_path(page).write_text(render(page), encoding="utf-8")       # as sources add does
+    code, out, err = run_cli("extract", page, "--format", "json")
+    assert code == 0 and json.loads(out) == fresh                         # the same text, places
+    assert "read its text rendering, page.html.txt" in err
+    text = rendering_path(page).read_text("utf-8").splitlines()
+    for m in fresh:                    # lines and columns are the rendering file's
+        assert text[m["line"] - 1][m["column"] - 1:].startswith(m["phrase"].split("\n")[0])
+    code, out, err = run_cli("extract", pdf, "--draft", tmp_path / "d.toml")
+    drafts = tomllib.loads((tmp_path / "d.toml").read_text("utf-8"))["entry"]
+    (euros,) = [d for d in drafts if d["amount"].startswith("€30")]
+    assert code == 0 and euros["source"][0]["doc"] == "report"
+    assert euros["source"][0]["locator"].startswith("page 2, ")

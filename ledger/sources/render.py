@@ -21,7 +21,8 @@ from ledger.errors import LedgerError
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
-           "check_locator", "locator_for", "original_stem", "read_rendering_file"]
+           "check_locator", "locator_for", "original_stem", "read_rendering_file",
+           "rendered_text"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
@@ -159,15 +160,19 @@ def render_pdf(data: bytes, name: str | Path) -> str:
 
 def render(path: str | Path) -> str:
     """The text rendering of a web page or PDF; LedgerError naming the file."""
-    p = Path(path)
+    return _render(Path(path))[1]
+
+
+def _render(p: Path) -> tuple[str, str]:
+    """("pdf" or "html", the rendering)."""
     data = _read_bytes(p)
     if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
         text = render_pdf(data, p)
         if not text.replace(PAGE_BREAK, "").strip():
             raise LedgerError(f"{p}: the PDF has no extractable text (scanned?); "
                               "archive a text version instead")
-        return text
-    return render_html(data, str(p))
+        return "pdf", text
+    return "html", render_html(data, str(p))
 
 
 # ----------------------------------------------------------------- read
@@ -205,6 +210,19 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
     return SourceText(rendering, kind, text, sha256_file(original), warnings=tuple(warnings),
                       page_starts=_pages(text), rendering_sha256=rendered_sha)
+
+
+def rendered_text(original: str | Path):
+    """A web page or PDF that has no rendering file yet, rendered now: a
+    ``SourceText`` whose text is exactly what ``sources add`` would archive
+    beside it (``rendering_path``), with pages and headings."""
+    from ledger.sources.archive import SourceText
+    import hashlib
+
+    p = Path(original)
+    kind, text = _render(p)
+    return SourceText(rendering_path(p), kind, text,
+                      hashlib.sha256(text.encode("utf-8")).hexdigest(), page_starts=_pages(text))
 
 
 def read_rendering_file(path: str | Path):
