@@ -533,3 +533,37 @@ def test_cli_says_which_cfa_amounts_need_their_currency_confirmed(cli, tmp_path)
     text = draft.read_text(encoding="utf-8")
     assert text.count("TODO: 'francs CFA' is XOF") == 1
     tomllib.loads(text)
+
+
+def test_draft_cites_the_archives_id_and_date_and_needs_no_hand_edit(tmp_path, run_cli):
+    import datetime as dt
+    import tomllib
+
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    page = tmp_path / "Download (1).html"
+    page.write_text("<html><body><main><h1>Harbour</h1><p>The Department will provide £12 "
+                    "million over three years to rebuild the wall of an invented harbour, "
+                    "as this long enough sentence says.</p></main></body></html>",
+                    encoding="utf-8")
+    assert run_cli("sources", "add", page, "--ledger", book, "--id", "harbour-2024",
+                   "--title", "T", "--publisher", "P", "--published", "2024-03-03")[0] == 0
+    for doc, extra in ((book / "sources" / "harbour-2024.html.txt", ()),
+                       (book / "sources" / "harbour-2024.html", ()),
+                       (page, ("--ledger", book))):
+        draft = tmp_path / "draft.toml"
+        code, _, err = run_cli("extract", doc, "--draft", draft, "--force", *extra)
+        assert code == 0, err
+        (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
+        assert entry["date"] == dt.date(2024, 3, 3), doc
+        assert entry["source"][0]["doc"] == "harbour-2024" and entry["id"] == "harbour-2024-1"
+    code, _, err = run_cli("add", book, "--from-extract", draft, "--funder", "UK:Coastal",
+                           "--purpose", "Harbour")
+    assert code == 0, err
+    code, _, err = run_cli("audit", book)
+    assert code == 0 and "audit passed" in err and "1 verified" in err
+
+    code, _, err = run_cli("extract", page, "--draft", draft, "--force")   # not found: said
+    assert code == 0 and "not a recorded document" in err
+    (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
+    assert entry["date"] == "YYYY-MM-DD" and entry["source"][0]["doc"] == "Download-1"
