@@ -247,7 +247,11 @@ def _validate(root: Path, target: Path, new: bytes,
             return name
         return str(root / Path(name).relative_to(tmp_root)) if is_dir else str(root)
 
-    return [p._replace(file=real(p.file)) for p in problems]
+    def words(text: str) -> str:    # a message naming another entry's place
+        return text.replace(str(tmp_root), str(root))
+
+    return [p._replace(file=real(p.file), message=words(p.message), hint=words(p.hint))
+            for p in problems]
 
 
 def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,

@@ -390,9 +390,15 @@ def _build(tbl, fname, documents, where=None, kept=None):
     for r in link_rows.values():
         primary[r] = False
     src = col("sources")
+    loose = np.ones(n, dtype=bool)        # neither split nor linked: the duplicate rule's
+    for r in link_rows.values():
+        loose[r] = False
+    if same_as_prev.any():
+        loose[in_split] = False
+    pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), amount, cur), date_np)
     P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
-                             all_codes, n_ids, src, blank(src), documents), group)
+                             all_codes, n_ids, src, blank(src), documents, pledges), group)
 
     if where is None:
         where = pc.binary_join_element_wise(
@@ -437,9 +443,27 @@ def _build(tbl, fname, documents, where=None, kept=None):
     return frame, P.out
 
 
+def _pledge_codes(firsts, loose, columns, date_np):
+    """Each entry's key for the probable-duplicate rule (funder, purpose,
+    amount, currency, date) as one integer code, -1 for a split or linked
+    entry: Arrow's dictionary codes grouped by pandas, no object per row."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    take = pa.array(firsts, pa.int64())
+    parts = {f"k{k}": pc.fill_null(pc.dictionary_encode(c.take(take)).indices, -1)
+             .to_numpy(zero_copy_only=False) for k, c in enumerate(columns)}
+    parts["date"] = np.asarray(date_np)[firsts].astype("datetime64[s]").view("i8")
+    codes = np.array(pd.DataFrame(parts).groupby(list(parts), sort=False).ngroup(), np.int64)
+    codes[~loose[firsts]] = -1
+    return codes
+
+
 def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents):
+                    no_src, documents, pledges=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -490,7 +514,8 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, hints=BULK_HINTS, plain_amounts=True,
+        uncited=uncited, documents=documents, pledges=pledges, hints=BULK_HINTS,
+        plain_amounts=True,
         check_quotes=False, limit=MAX_PROBLEMS_PER_RULE)
 
 
