@@ -255,8 +255,8 @@ def test_sources_remove(tmp_path, run_cli):
     assert "removed entry 'wall''s citation '£12 million'" in err
     assert list((book / "sources").iterdir()) == []
     # every other byte kept: the header comments of init, the entry without its source
-    from ledger_tool.cmd_init import SOURCES_TEXT
-    assert (book / "sources.toml").read_text("utf-8").strip() == SOURCES_TEXT.strip()
+    from ledger.sources.archive import NEW_SOURCES_HEADER
+    assert (book / "sources.toml").read_text("utf-8").strip() == NEW_SOURCES_HEADER.strip()
     assert (book / "pledges.toml").read_text("utf-8") == (
         '# pledges\n[[entry]]\nid = "wall"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
         'amount = "£12m"\n')

@@ -323,9 +323,9 @@ def sources_file(ledger_path: str | Path) -> Path:
     raise LedgerError(f"{p}: not a ledger (expected a folder or a .toml file)")
 
 
-_NEW_SOURCES_HEADER = """\
-# Source documents of this ledger: one [[document]] table each.
-# `path` is relative to the source archive folder (ledger-tool audit --sources DIR);
+NEW_SOURCES_HEADER = """\
+# Source documents of this ledger: one [[document]] table each (ledger-tool sources add).
+# `path` and `text` are relative to the ledger's archive folder (its `archive` option);
 # `sha256` is the hash of the archived file, checked by the audit.
 """
 
@@ -422,7 +422,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
                               f"{text_target.name}; remove it or give another --id")
         text_rel = rendering_path(rel).as_posix()
     from ledger.safe_io import check_nesting, read_text
-    existing = read_text(out, what="sources file") if out.exists() else _NEW_SOURCES_HEADER
+    existing = read_text(out, what="sources file") if out.exists() else NEW_SOURCES_HEADER
     check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
         parsed = tomlkit.parse(existing)
