@@ -317,3 +317,31 @@ def test_extract_reads_an_original_as_its_rendering(run_cli, sources, tmp_path):
     (euros,) = [d for d in drafts if d["amount"].startswith("€30")]
     assert code == 0 and euros["source"][0]["doc"] == "report"
     assert euros["source"][0]["locator"].startswith("page 2, ")
+
+
+BODY = ("<p>The Department today announced £12 million over three years to rebuild the "
+        "storm-damaged harbour wall at an invented town on the coast, it said.</p>")
+
+
+def test_headings_the_extractor_drops_are_put_back_in_place(tmp_path):
+    """A title above <main> (trafilatura leaves it out): a citation under it
+    can say "heading: …"; a heading in the navigation stays out."""
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><body><nav><h2>Menu</h2><ul><li>Home</li></ul></nav>"
+                    f"<h1>Harbour wall</h1><main>{BODY}<h2>Upkeep</h2>"
+                    f"{BODY.replace('£12 million over three years', '£4m a year')}</main>"
+                    f"</body></html>", encoding="utf-8")
+    text = render(page)
+    heads = [ln for ln in text.splitlines() if ln.startswith("#")]
+    assert heads == ["# Harbour wall", "## Upkeep"]
+    assert text.index("# Harbour wall") < text.index("£12 million") < text.index("## Upkeep")
+    at = text.index("£12 million")
+    assert heading_at(text, at) == "Harbour wall"
+    assert heading_at(text, text.index("£4m")) == "Upkeep"
+
+
+def test_deeply_nested_pages_render_without_recursion(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 5000 + "<h1>Deep</h1>" + BODY +
+                    "</div>" * 5000 + "</body></html>", encoding="utf-8")
+    assert "£12 million" in render(page)

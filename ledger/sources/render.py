@@ -118,10 +118,66 @@ def render_html(data: bytes, name: str = "page") -> str:
             blocks.append("\n".join(r for r in rows if r.strip()))
         else:
             blocks.append(_block_text(el))
-    text = "\n\n".join(b for b in blocks if b.strip())
+    blocks = _restore_headings(data, [b for b in blocks if b.strip()])
+    text = "\n\n".join(blocks)
     if not text.strip():
         raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
     return text + "\n"
+
+
+_SKIPPED = {"nav", "aside", "footer", "script", "style", "noscript", "template", "form", "head"}
+_TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
+
+
+def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
+    """The rendering's blocks with the page's headings that the main-text
+    extractor left out (a title above <main>, say) put back, as ``#`` lines
+    before the first block of text that follows them in the page, so that a
+    citation can name its section.  Headings in navigation, asides and
+    footers stay out, as does any whose text never reaches the rendering."""
+    import lxml.html
+    from lxml import etree
+
+    from ledger.sources.archive import _decode
+
+    try:   # decoded as the archive decodes (lxml would take bytes without a charset as Latin-1)
+        root = lxml.html.fromstring(_decode(data, Path("page"))[0])
+    except (etree.ParserError, ValueError, LedgerError):
+        return blocks
+    fold = lambda t: " ".join(t.split()).casefold()    # noqa: E731
+    have = {fold(b.lstrip("#")) for b in blocks if b.startswith("#")}
+    plain = [fold(b.lstrip("- ")) for b in blocks]
+    out = list(blocks)
+    inserted: dict[int, list[str]] = {}
+    pending: list[str] = []
+    at = 0
+
+    stack = [root]     # depth first, in page order, without recursion (deep pages)
+    while stack:
+        el = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIPPED:
+            continue
+        if re.fullmatch(r"h[1-6]", tag):
+            text = " ".join("".join(el.itertext()).split())
+            if text and fold(text) not in have:
+                pending.append("#" * int(tag[1]) + " " + text)
+            continue
+        if tag in _TEXT_BLOCKS:
+            text = fold("".join(el.itertext()))
+            j = next((k for k in range(at, len(plain)) if plain[k].startswith(text[:80])),
+                     None) if text else None
+            if j is not None:
+                if pending:
+                    inserted.setdefault(j, []).extend(pending)
+                    have.update(fold(h.lstrip("#")) for h in pending)
+                    pending = []
+                at = j
+            continue
+        stack.extend(reversed(el))
+    for j in sorted(inserted, reverse=True):
+        out[j:j] = inserted[j]
+    return out
 
 
 def pdf_pages(data: bytes, name: str | Path) -> list[str]:
