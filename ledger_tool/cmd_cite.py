@@ -3,7 +3,6 @@ for an entry already in the ledger (validated, atomic, keeps the file's bytes)."
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def register(sub) -> None:
@@ -27,23 +26,13 @@ def register(sub) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ledger.edit import add_citation
-    from ledger.errors import LedgerError
-    from ledger.read import ledger_format
+    from ledger_tool.common import refuse_bulk_table, report_edit
 
-    fmt, _ = ledger_format(args.ledger)
-    if fmt in ("csv", "parquet"):
-        raise LedgerError(f"cite: {args.ledger} is a bulk table ({fmt}): add the document id "
-                          f"to the row's sources column instead")
+    refuse_bulk_table("cite", args.ledger, "add the document id to the row's sources "
+                                           "column instead")
     result = add_citation(args.ledger, args.entry,
                           {"doc": args.source, "quote": args.quote, "locator": args.locator},
                           dry_run=args.dry_run)
-    for w in result.warnings:
-        print(f"ledger-tool: cite: {w}", file=sys.stderr)
-    if result.written:
-        print(f"ledger-tool: cite: entry {args.entry!r} now cites {args.source!r} "
-              f"({result.path}, line {result.line})", file=sys.stderr)
-    else:
-        sys.stdout.write(result.text)
-        print(f"ledger-tool: cite: dry run: the citation is valid and would go to "
-              f"{result.path} (line {result.line}); nothing written", file=sys.stderr)
+    report_edit("cite", result, f"entry {args.entry!r} now cites {args.source!r}",
+                "the citation")
     return 0

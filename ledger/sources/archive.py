@@ -502,7 +502,6 @@ def archived_document(file: str | Path, ledger: str | Path | None = None) -> Doc
         folder = ledger_archive(ledger, journal.options).resolve()
     except LedgerError:
         folder = None
-    digest = None
     for d in journal.documents.values():
         if folder is not None:
             named = [folder / d.path] if d.path else []
