@@ -271,8 +271,9 @@ def html_to_text(source: str) -> str:
 
 def mentions_in(doc, name: str = "") -> list[Mention]:
     """The money mentions of a document read by ``read_document``, with line
-    and column in the *file* (for HTML, where the phrase starts in the markup;
-    for PDF, in the extracted text) — the positions the audit reports."""
+    and column in the file it names (a web page's or PDF's: its rendering;
+    a ``read_source`` HTML document's: where the phrase starts in the markup)
+    — the positions the audit reports."""
     out = []
     for m in find_mentions(doc.text, name or doc.path.name):
         at = doc.locate(m.offset)
