@@ -37,11 +37,21 @@ def needs_rendering(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() in RENDERED_SUFFIXES:
         return True
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(512)
+    import os
+    import stat
+
+    try:   # sniffed only in a regular file: a FIFO opened to read would wait for a writer
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 512)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return head.startswith(b"%PDF-") or bool(
         re.match(rb"\s*<(!doctype\s+html|html)", head, re.IGNORECASE))
 
