@@ -122,7 +122,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     from ledger.sources.archive import remove_document
+    from ledger_tool.common import refuse_bulk_table
 
+    refuse_bulk_table("sources remove", args.ledger, "it records no [[document]] tables")
     gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources)
     d = gone.document
     print(f"ledger-tool: sources: removed document {d.id!r} ({d.file}:{d.line})", file=sys.stderr)

@@ -10,8 +10,14 @@ relative to the archive folder given to ``ledger-tool audit --sources DIR``.
   back to line and column *in the file itself*, so that an auditor can open
   the file at the reported place.
 - ``Archive(folder)`` finds and reads the declared documents (cached).
-- ``add_document(...)`` records a new document in the sources file with
-  tomlkit (comments and layout kept), atomically, refusing duplicates.
+- ``ledger_archive(ledger)`` is the ledger's own archive folder (its
+  ``archive`` option, default ``sources``, inside the ledger folder).
+- ``add_document(...)`` copies a document (and a web page's or PDF's text
+  rendering) into the archive, named by its id, and records it in the
+  sources file with tomlkit (comments and layout kept), atomically, refusing
+  duplicates; ``remove_document(...)`` takes one out again.
+- ``archived_document(file)`` is the recorded document a file is (by place
+  in the archive or by SHA-256), for drafts that cite it.
 - ``document_rows(...)`` is the table behind ``ledger-tool sources list``.
 """
 from __future__ import annotations
