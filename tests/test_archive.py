@@ -289,3 +289,19 @@ def test_archived_document_is_found_by_place_or_hash(tmp_path, run_cli):
     other = downloads / "other.html"
     other.write_text(PAGE.replace("£12", "£13"), encoding="utf-8")
     assert archived_document(other, book) is None
+
+
+def test_a_one_file_ledgers_archive_is_beside_it(tmp_path, run_cli):
+    journal = tmp_path / "book.toml"
+    journal.write_text('[ledger]\nname = "x"\n', encoding="utf-8")
+    note = tmp_path / "elsewhere" / "note.txt"
+    note.parent.mkdir()
+    note.write_text("The UK gives £1m.\n", encoding="utf-8")
+    assert run_cli("sources", "add", note, "--ledger", journal, "--title", "N",
+                   "--publisher", "P", "--published", "2024-01-01")[0] == 0
+    assert (tmp_path / "sources" / "note.txt").read_bytes() == note.read_bytes()
+    assert run_cli("add", journal, "--id", "a", "--date", "2024-01-01", "--funder", "UK",
+                   "--purpose", "P", "--amount", "£1m", "--source", "note",
+                   "--quote", "£1m")[0] == 0
+    code, _, err = run_cli("audit", journal)
+    assert code == 0 and "1 verified" in err
