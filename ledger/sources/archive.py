@@ -37,7 +37,8 @@ from ledger.model import is_slug
 from ledger.model import Document
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
-           "sources_file", "add_document", "remove_document", "ledger_archive", "archived_document", "document_rows", "TEXT_SUFFIXES",
+           "sources_file", "add_document", "remove_document", "ledger_archive",
+           "archived_document", "document_rows", "TEXT_SUFFIXES",
            "HTML_SUFFIXES", "PDF_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
