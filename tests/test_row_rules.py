@@ -337,3 +337,33 @@ def test_add_and_check_warn_about_a_pledge_recorded_twice(tmp_path, run_cli):
     assert code == 0 and f"probably the same pledge as 'a' ({book}:1)" in err
     code, out, err = run_cli("check", book)
     assert code == 0 and "probably the same pledge as 'a'" in out + err
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["UK", "France"]), st.sampled_from(["P", "Q"]),
+                          st.sampled_from(["2015-01-01", "2015-01-02"]),
+                          st.sampled_from(["5", "5.00", "6", "0.5"]),
+                          st.sampled_from(["GBP", "EUR"])), min_size=1, max_size=25))
+def test_a_bulk_table_flags_the_duplicates_counted_independently(tmp_path_factory, rows):
+    """The column reader's hashed keys flag exactly the rows whose funder,
+    purpose, date, exact amount and currency an earlier row has."""
+    import csv
+    from decimal import Decimal
+
+    import ledger
+
+    path = tmp_path_factory.mktemp("dups") / "t.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "date", "funder", "purpose", "amount", "currency", "sources"])
+        for k, (f, p, d, a, c) in enumerate(rows):
+            w.writerow([f"e{k}", d, f, p, a, c, "x"])
+    seen, want = set(), set()
+    for k, (f, p, d, a, c) in enumerate(rows):
+        key = (f, p, d, Decimal(a), c)
+        if key in seen:
+            want.add(f"e{k}")
+        seen.add(key)
+    got = {p.entry_id for p in ledger.read_book(path, use_cache=False).problems
+           if p.code == "probable-duplicate"}
+    assert got == want

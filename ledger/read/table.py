@@ -445,19 +445,39 @@ def _build(tbl, fname, documents, where=None, kept=None):
 
 def _pledge_codes(firsts, loose, columns, date_np):
     """Each entry's key for the probable-duplicate rule (funder, purpose,
-    amount, currency, date) as one integer code, -1 for a split or linked
-    entry: Arrow's dictionary codes grouped by pandas, no object per row."""
+    amount, currency, date) as an integer code, -1 for a split or linked
+    entry or one whose key no other entry has.  The columns are hashed into
+    one 64-bit number per entry (dictionary codes, the day, the exact
+    decimal's two 64-bit words); only entries whose hash repeats, few in
+    practice, are then grouped by their exact key."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
     take = pa.array(firsts, pa.int64())
-    parts = {f"k{k}": pc.fill_null(pc.dictionary_encode(c.take(take)).indices, -1)
-             .to_numpy(zero_copy_only=False) for k, c in enumerate(columns)}
-    parts["date"] = np.asarray(date_np)[firsts].astype("datetime64[s]").view("i8")
-    codes = np.array(pd.DataFrame(parts).groupby(list(parts), sort=False).ngroup(), np.int64)
-    codes[~loose[firsts]] = -1
+    *texts, amount, cur = columns
+    parts = []
+    for c in (*texts, cur):
+        parts.append(pc.fill_null(pc.dictionary_encode(c.take(take)).indices, -1)
+                     .to_numpy(zero_copy_only=False).astype(np.int64))
+    parts.append(np.asarray(date_np)[firsts].astype("datetime64[s]").view("i8"))
+    amt = amount.take(take)
+    if isinstance(amt, pa.ChunkedArray):
+        amt = amt.combine_chunks()
+    words = np.frombuffer(amt.buffers()[1], dtype=np.int64)[2 * amt.offset:
+                                                            2 * (amt.offset + len(amt))]
+    parts += [words[0::2].copy(), words[1::2].copy()]   # decimal128: exact, one scale
+    h = np.full(len(firsts), 0xCBF29CE484222325, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for part in parts:
+            h = (h ^ part.view(np.uint64)) * np.uint64(0x100000001B3)
+    codes = np.full(len(firsts), -1, dtype=np.int64)
+    ok = loose[firsts]
+    hs = np.sort(h)
+    again = hs[1:][hs[1:] == hs[:-1]]            # hashes that repeat: few
+    exact: dict[tuple, int] = {}
+    for i in np.flatnonzero(ok & np.isin(h, again)).tolist():
+        codes[i] = exact.setdefault(tuple(int(part[i]) for part in parts), len(exact))
     return codes
 
 
