@@ -46,6 +46,8 @@ def run(args: argparse.Namespace) -> int:
         format_money(1, "EUR", args.locale)
     except MoneyError as err:
         raise LedgerError(f"extract: {err}") from None
+    if args.ledger is not None and not Path(args.ledger).exists():
+        raise LedgerError(f"extract: --ledger {args.ledger}: no such ledger file or folder")
     draft = Path(args.draft) if args.draft else None
     if draft is not None:
         if draft.is_dir():

@@ -563,6 +563,9 @@ def test_draft_cites_the_archives_id_and_date_and_needs_no_hand_edit(tmp_path, r
     code, _, err = run_cli("audit", book)
     assert code == 0 and "audit passed" in err and "1 verified" in err
 
+    code, _, err = run_cli("extract", page, "--draft", draft, "--force", "--ledger",
+                           tmp_path / "nowhere")
+    assert code == 1 and "--ledger" in err and "no such ledger" in err
     code, _, err = run_cli("extract", page, "--draft", draft, "--force")   # not found: said
     assert code == 0 and "not a recorded document" in err
     (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
