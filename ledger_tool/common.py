@@ -187,3 +187,28 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
                          f"restated amount: reports in another currency cannot convert it "
                          f"(give its rates in the ledger's rates.csv, or a restated amount)")
     return notes, warns
+
+
+def refuse_bulk_table(command: str, ledger: str, instead: str) -> None:
+    """The edits (add, cite) write TOML journals; a bulk table is refused
+    in one line saying what to do ``instead``."""
+    from ledger.read import ledger_format
+
+    fmt, _ = ledger_format(ledger)
+    if fmt in ("csv", "parquet"):
+        raise LedgerError(f"{command}: {ledger} is a bulk table ({fmt}); {instead}")
+
+
+def report_edit(command: str, result, done: str, what: str) -> None:
+    """What an edit of a journal did (``ledger.edit.AddResult``): its
+    warnings, then ``done`` with the file and line; a dry run prints the
+    text it would add on stdout and says that ``what`` is valid."""
+    for w in result.warnings:
+        print(f"ledger-tool: {command}: {w}", file=sys.stderr)
+    if result.written:
+        print(f"ledger-tool: {command}: {done} ({result.path}, line {result.line})",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(result.text)
+        print(f"ledger-tool: {command}: dry run: {what} is valid and would go to "
+              f"{result.path} (line {result.line}); nothing written", file=sys.stderr)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}
+from ledger_tool.cmd_import import DATA_FILE   # named once, with the help that names it
 SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
