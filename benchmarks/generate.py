@@ -346,6 +346,32 @@ def write(out: Path, n: int, seed: int = 1, parquet: bool = False, csv: bool = T
     return written
 
 
+def shared_stream_pdf(pages: int, lines: int) -> bytes:
+    """A PDF of ``pages`` pages that all draw one content stream of
+    ``lines`` lines of text (Helvetica): small on disk, ``pages`` times the
+    stream's work to extract (ledger/sources/render.py's content bound)."""
+    ops = "BT /F1 12 Tf 72 720 Td " + " ".join(
+        f"(Line {i}: the fund pays GBP {i + 1} million) Tj 0 -14 Td" for i in range(lines)) + " ET"
+    content = ops.encode()
+    objs = {1: b"<< /Type /Catalog /Pages 2 0 R >>",
+            2: (f"<< /Type /Pages /Kids [{' '.join(f'{5 + i} 0 R' for i in range(pages))}] "
+                f"/Count {pages} >>").encode(),
+            3: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            4: b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"}
+    for i in range(pages):
+        objs[5 + i] = (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
+    out, offsets = bytearray(b"%PDF-1.4\n"), {}
+    for k in sorted(objs):
+        offsets[k] = len(out)
+        out += b"%d 0 obj\n" % k + objs[k] + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offsets[k] for k in sorted(objs))
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, default=10_000)

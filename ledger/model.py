@@ -27,11 +27,20 @@ PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
 
 # The one definition of an id (a slug) and of an account: ':'-separated
 # parts, none empty or with white space at either end, and no control
-# characters (C0, DEL, C1, bidi controls: names reach terminals and pages).
+# characters (C0, DEL, C1, and every format character, Unicode's category
+# Cf: bidi controls, zero-width spaces, the BOM; names reach terminals and
+# pages, and an invisible one made "UK" and "U\u200bK" two funders).
 # Written so that Python's re and Arrow's RE2 read them alike: \xHH escapes,
-# and the bidi controls as the characters themselves.
+# and the others as the characters themselves.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u200e\u200f\u202a-\u202e\u2066-\u2069"
+# Unicode 14's Cf (tests/test_lookalike.py checks it against unicodedata)
+FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+                "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"
+                "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+# the bidi controls (Unicode's Bidi_Control): escaped in every output
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + FORMAT_CHARS
 # What Python's str.strip() and \s take for white space, spelt out: RE2's \s
 # is ASCII only (it let "UK:\u2003Home" through the bulk reader).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
@@ -41,7 +50,7 @@ _PART = (rf"[^:{WHITESPACE}{CONTROL_CHARS}](?:[^:{CONTROL_CHARS}]*"
 ACCOUNT_PART_PATTERN = rf"^{_PART}$"
 ACCOUNT_PATTERN = rf"^{_PART}(?::{_PART})*$"
 # How every reader words a bad account name: (what is wrong, hint).
-ACCOUNT_HOLDS_CONTROL = ("holds a control character",
+ACCOUNT_HOLDS_CONTROL = ("holds a control or invisible character",
                          "account names are plain text: remove the invisible character")
 ACCOUNT_INVALID = ("is not a valid account name",
                    "colon-separated names with no empty parts, e.g. \"UK:Home Office\"")

@@ -12,6 +12,7 @@ import importlib
 import sys
 
 from ledger.errors import LedgerError, UsageError
+from ledger_tool.common import inert_messages
 
 # Order is the order shown in --help.
 COMMAND_MODULES = [
@@ -79,6 +80,11 @@ def prefixed(message: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    with inert_messages():     # no escape code from a file's name reaches the terminal
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)

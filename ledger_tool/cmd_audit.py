@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
     from ledger_tool.common import check_locale, filtered, load_ledger
     from reports import audit as render
 
-    check_locale(args.locale)
+    args.locale = check_locale(args.locale)   # POSIX and BCP 47 forms as babel names them
     from ledger.errors import LedgerError
     from ledger.read import ledger_format
     fmt, _ = ledger_format(args.ledger)

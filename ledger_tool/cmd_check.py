@@ -22,7 +22,7 @@ def run(args) -> int:
     book = read_book(args.ledger, progress=progress.step)   # any format; big ones cached
     if progress.steps:
         progress.done()
-    problems = book.problems
+    problems = list(book.problems) + _rate_table_problems(book)
     from ledger_tool.common import print_capped
     from ledger_tool.common import rate_fallbacks
     notes, unconvertible = rate_fallbacks(book)
@@ -36,3 +36,28 @@ def run(args) -> int:
                f"{errs} error(s), {warns} warning(s)")
     print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _rate_table_problems(book) -> list:
+    """The ledger's own rate table (its folder's rates.csv), read as the
+    commands that convert read it: a row they would refuse is an error here
+    too, not only when a report first needs a rate."""
+    from pathlib import Path
+
+    from ledger.errors import LedgerError
+    from ledger.model import Problem
+    from rates import LEDGER_RATES_FILE
+    from rates.usercsv import read_rates_csv
+
+    path = Path(book.root) / LEDGER_RATES_FILE if book.root else None
+    if path is None or not path.is_file():
+        return []
+    try:
+        read_rates_csv(path)
+    except LedgerError as err:
+        text = str(err)
+        where, _, what = text.partition(": ") if text.startswith(str(path)) else ("", "", text)
+        file, _, line = where.rpartition(":") if where else (str(path), "", "0")
+        return [Problem(file, int(line) if line.isdigit() else 0, "", what,
+                        code="bad-rate-table")]
+    return []

@@ -38,14 +38,10 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from ledger.phrases.extract import ExtractError, mentions_in, read_document
-    from ledger.phrases.money import MoneyError, format_money
     from ledger.sources.archive import archived_document
-    from ledger_tool.common import print_capped
+    from ledger_tool.common import check_locale, print_capped
 
-    try:
-        format_money(1, "EUR", args.locale)
-    except MoneyError as err:
-        raise LedgerError(f"extract: {err}") from None
+    args.locale = check_locale(args.locale)
     if args.ledger is not None and not Path(args.ledger).exists():
         raise LedgerError(f"extract: --ledger {args.ledger}: no such ledger file or folder")
     draft = Path(args.draft) if args.draft else None

@@ -133,6 +133,8 @@ def run_convert(args) -> int:
     from babel.core import UnknownLocaleError
     from babel.numbers import format_currency
 
+    from ledger_tool.common import check_locale
+    args.locale = check_locale(args.locale)
     try:
         shown = format_currency(conv.amount, quote, locale=args.locale)
         orig = format_currency(amount, base, locale=args.locale)

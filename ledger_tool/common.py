@@ -2,10 +2,40 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import sys
 
 from ledger.errors import LedgerError
+
+
+class InertMessages:
+    """stderr as the commands write their messages to it: control and
+    invisible characters (from a file's name, a cell, a title) shown as
+    \\xNN, never sent raw to the terminal; line breaks and tabs kept.
+    Progress lines (``reports.progress``) write to ``unescaped``."""
+
+    def __init__(self, stream):
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        from reports.text import show_controls
+        self.unescaped.write(show_controls(text, terminal=True, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self.unescaped, name)
+
+
+@contextlib.contextmanager
+def inert_messages():
+    """Every message a command prints inert (``InertMessages``) while it runs."""
+    saved = sys.stderr
+    sys.stderr = InertMessages(saved)
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def iso_date(text: str) -> dt.date:
@@ -77,12 +107,13 @@ def add_locale(p: argparse.ArgumentParser) -> None:
 
 
 def check_locale(name: str) -> str:
-    from babel import Locale, UnknownLocaleError
+    """--locale or the ledger's, as babel names it (POSIX's en_GB.UTF-8 is
+    en_GB: ``ledger.rules.options.locale_name``)."""
+    from ledger.rules.options import OptionError, locale_name
     try:
-        Locale.parse(name)
-    except (ValueError, UnknownLocaleError):
-        raise LedgerError(f"unknown locale {name!r} (try en_GB, fr_FR, en_US)") from None
-    return name
+        return locale_name(name)
+    except OptionError as err:
+        raise LedgerError(f"--locale: {err}") from None
 
 
 # Messages printed one per problem stop after this many, with a count of the
@@ -94,11 +125,11 @@ MAX_MESSAGES = 200
 def max_messages() -> int:
     import os
     text = os.environ.get("LEDGER_TOOL_MAX_MESSAGES", "").strip()
-    try:
-        n = int(text) if text else MAX_MESSAGES
-    except ValueError:
-        raise LedgerError(f"LEDGER_TOOL_MAX_MESSAGES={text!r}: give a whole number "
-                          f"(0 for no limit)") from None
+    n = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else \
+        MAX_MESSAGES if not text else -1
+    if n < 0:    # "-5" is a mistake, not "no limit" (0 says that)
+        raise LedgerError(f"LEDGER_TOOL_MAX_MESSAGES={text[:40]!r}: give a whole number "
+                          f"from 0 (no limit) to 999999999999") from None
     return n if n > 0 else 10**12
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import csv
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.rules.limits import NumberError, bounded_number
 
 from ._minor import mul_round, objects, to_decimals
 from .table import currency_digits
@@ -56,13 +57,13 @@ def read_index_csv(path) -> dict[tuple[str, int], Decimal]:
         year_text = cells[col["year"]].strip()
         if not re.fullmatch(r"\d{4}", year_text):
             raise LedgerError(f"{where}: column 'year': {year_text!r} is not a year")
-        try:
-            value = Decimal(cells[col["index"]].strip())
-            if not value.is_finite() or value <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
-            raise LedgerError(f"{where}: column 'index': {cells[col['index']].strip()!r} "
-                              f"is not a positive number") from None
+        try:   # bounded before Fraction sees it ("1e999999": a million-digit integer)
+            value = bounded_number(cells[col["index"]], "index", most=Decimal(10) ** 9)
+            if value <= 0:
+                raise NumberError(f"index {cells[col['index']].strip()[:40]!r} is not a "
+                                  f"positive number")
+        except NumberError as err:
+            raise LedgerError(f"{where}: column 'index': {err}") from None
         key = (area, int(year_text))
         if key in out and out[key] != value:
             raise LedgerError(f"{where}: {area} {year_text} is given twice")

@@ -252,18 +252,11 @@ class _Options:
 def _fiscal_start(value, years):
     if value is None:
         return YEAR_MODES.get(years or "calendar")
-    if isinstance(value, str):
-        m = re.fullmatch(r"(?:--)?(\d{1,2})-(\d{1,2})", value.strip())
-        if not m:
-            raise LedgerError(f"fiscal year start {value!r} is not MM-DD (e.g. 04-01)")
-        value = (int(m[1]), int(m[2]))
+    from ledger.rules.options import OptionError, fiscal_start
     try:
-        month, day = (int(v) for v in value)
-        dt.date(2001, month, day)
-    except (TypeError, ValueError):
-        raise LedgerError(f"fiscal year start {value!r} is not a valid month and day "
-                          f"(29 February is not allowed)") from None
-    return month, day
+        return fiscal_start(value)
+    except OptionError as err:
+        raise LedgerError(str(err)) from None
 
 
 def YEAR_MODES_START(opts):

@@ -292,7 +292,9 @@ def _hledger_declarations(currencies) -> list[str]:
     out = ["account Funders      ; type: Revenue", "account Purposes     ; type: Expense", ""]
     for c in currencies:
         d = _digits(c)
-        out.append(f"commodity 1,000{'.' + '0' * d if d else ''} {c}")
+        # "1,000." not "1,000": hledger reads a comma before three digits
+        # and no other mark as a decimal comma (501234567,000 JPY)
+        out.append(f"commodity 1,000.{'0' * d} {c}")
     out.append("")
     return out
 

@@ -54,6 +54,16 @@ def _clean(text) -> str:
     return show_controls("" if text is None else str(text))
 
 
+def _bcp47(locale: str) -> str:
+    """The page's language tag: one the browser's Intl takes (a POSIX
+    "fr_FR@euro" stopped the page's script with a RangeError)."""
+    from ledger.rules.options import OptionError, locale_name
+    try:
+        return locale_name(locale).replace("_", "-")
+    except OptionError:
+        return "en"
+
+
 def script_json(obj) -> str:
     """JSON that can sit inside a <script> element: no "<", ">" or "&" (so no
     "</script>" or "<!--"), and no line separators JavaScript once choked on."""
@@ -325,7 +335,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         "flagged": places_of(flagged)}
     return {
         "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
-                 "currency": o.currency, "lang": o.locale.replace("_", "-"), "amounts": amounts,
+                 "currency": o.currency, "lang": _bcp47(o.locale), "amounts": amounts,
                  "scale": scale, "logRatio": LOG_RATIO, "basisText": _clean(report.basis_text()),
                  "valuationText": _clean(f"valued at {report.valuation_text()}"),
                  "yearWord": "Fiscal year" if fiscal else "Year",
@@ -443,7 +453,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
     csp = (f"default-src 'none'; script-src 'sha256-{digest}'; style-src 'unsafe-inline'; "
            f"img-src data:; base-uri 'none'; form-action 'none'")
-    lang = esc(o.locale.split("_")[0])
+    lang = esc(_bcp47(o.locale).split("-")[0])
     return (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta http-equiv="Content-Security-Policy" content="{csp}">'

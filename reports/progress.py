@@ -17,7 +17,9 @@ from typing import IO
 class Progress:
     def __init__(self, label: str, *, stream: IO[str] | None = None, enabled: bool | None = None):
         self.label = label
-        self.stream = stream if stream is not None else sys.stderr
+        # the terminal itself: its own \r and erase-line codes are not escaped
+        self.stream = stream if stream is not None else \
+            getattr(sys.stderr, "unescaped", sys.stderr)
         if enabled is None:
             isatty = getattr(self.stream, "isatty", None)
             enabled = bool(isatty and isatty())

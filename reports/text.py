@@ -14,6 +14,8 @@ import unicodedata
 from decimal import Decimal
 from typing import IO, Sequence
 
+from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
+
 
 # Text a spreadsheet would run as a formula when it opens a CSV file.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -45,18 +47,26 @@ def inert_frame(frame):
 
 # Control characters in ledger text are shown, never sent: as \xNN (the
 # workbook, HTML and SVG promise of docs/guarantees.md).  Everywhere: C0 but
-# tab, newline and CR, and DEL.  On a terminal also those three (they break
-# a table), C1 (\x9b starts an escape sequence) and bidi overrides.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TERMINAL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# tab, newline and CR, DEL, and the bidi controls (they reorder what a reader
+# sees around them).  On a terminal also those three (they break a table),
+# C1 (\x9b starts an escape sequence) and every format character (invisible).
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
+_TERMINAL = re.compile(f"[{CONTROL_CHARS}]")
 
 
-def show_controls(text: str, terminal: bool = False) -> str:
+def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
     """``text`` with its control characters written as ``\\xNN`` (``\\uNNNN``
-    for bidi controls): inert on a page, in a cell, on a terminal."""
+    for bidi controls): inert on a page, in a cell, on a terminal.  ``keep``:
+    characters left as they are."""
     pat = _TERMINAL if terminal else _CONTROL
-    return pat.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                   else f"\\u{ord(m.group()):04x}", text)
+    if keep:   # e.g. a message's own line breaks
+        return pat.sub(lambda m: m.group() if m.group() in keep else _shown(m), text)
+    return pat.sub(_shown, text)
+
+
+def _shown(m: re.Match) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 def _plain(v) -> str:

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ledger.model import BIDI_CONTROLS
 from ledger.memory import gc_paused
 from reports.tables import TOTAL, Report
 
@@ -114,9 +115,9 @@ def _storable(text: str) -> str:
     """Text as XLSX can hold it: control characters Excel refuses (openpyxl's
     IllegalCharacterError) shown as \\xNN, and over-long text cut to Excel's
     32,767-character limit with a visible note."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from reports.text import show_controls
 
-    text = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    text = show_controls(text)   # openpyxl's ILLEGAL_CHARACTERS and the bidi controls
     if len(text) > EXCEL_MAX_CHARS:
         note = f" [… cut: {len(text)} characters, Excel holds {EXCEL_MAX_CHARS}]"
         text = text[:EXCEL_MAX_CHARS - len(note)] + note
@@ -693,7 +694,7 @@ def _max_len(lengths: pd.Series) -> int:
     return 0 if pd.isna(m) else int(m)
 
 
-_ILLEGAL = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_ILLEGAL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f" + BIDI_CONTROLS + "]"
 _FORMULA_RE = r"[=+\-@]"
 
 

@@ -21,7 +21,7 @@ def test_check_refuses_control_characters_in_account_names(tmp_path, run_cli, na
                  f'amount = "£1m"\n', encoding="utf-8")
     code, out, err = run_cli("check", f)
     assert code == 1
-    assert f"error: funder {shown} holds a control character" in err
+    assert f"error: funder {shown} holds a control or invisible character" in err
     assert "\x1b" not in err and "\u202e" not in err
 
 
@@ -35,7 +35,7 @@ def test_a_bulk_table_words_control_characters_as_the_journal_does(tmp_path, run
                  encoding="utf-8")
     code, out, err = run_cli("check", f)
     assert code == 1
-    assert f"entries.csv:2: entry 'a': error: funder {shown} holds a control character" in err
+    assert f"entries.csv:2: entry 'a': error: funder {shown} holds a control or invisible character" in err
     assert "entries.csv:3: entry 'b': error: funder 'UK:' is not a valid account name" in err
     assert "\x1b" not in err and "\u202e" not in err
 
@@ -72,3 +72,18 @@ def test_html_audit_section_shows_control_characters_as_xNN(run_cli, ledger_copy
     assert not RAW.search(audit)
     assert r"\x1b[31m\x07" in audit and r"\x07Joint action" in audit
 
+
+
+def test_a_file_name_with_escape_codes_reaches_the_terminal_escaped(tmp_path, run_cli):
+    """Every message goes to stderr through ledger_tool.common.InertMessages:
+    a file's name (or anything in a message) cannot move the cursor, clear
+    the screen or reorder the line."""
+    folder = tmp_path / "e\x1b[2Jvil\u202e"
+    folder.mkdir()
+    (folder / "j\x07.toml").write_text('[[entry]]\nid = "a"\n', encoding="utf-8")
+    code, _, err = run_cli("check", folder)
+    assert code == 1
+    assert r"e\x1b[2Jvil\u202e/j\x07.toml" in err
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202e]", err)
+    code, _, err = run_cli("check", tmp_path / "gone\x1b]0;x\x07")
+    assert code == 1 and r"gone\x1b]0;x\x07" in err and "\x1b" not in err

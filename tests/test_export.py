@@ -594,3 +594,27 @@ def test_a_transaction_past_int64_minor_units_is_refused_not_wrapped(tmp_path, r
             "or check the amount"]
     code, _, err = run_cli("export", book, "--to", "hledger", "-o", tmp_path / "gbp.journal")
     assert code == 0, err
+
+
+def test_hledger_reads_whole_currency_amounts_with_thousands_as_integers(tmp_path):
+    """A currency without minor units (JPY) is declared with a trailing decimal
+    mark ("1,000."): hledger read "commodity 1,000 JPY" as a decimal comma and
+    showed ¥501,234,567 as 501234567,000.  Each account's native balance equals
+    the figure in the journal."""
+    exe = _hledger()
+    j = tmp_path / "j.toml"
+    j.write_text("".join(
+        f'[[entry]]\nid = "e{i}"\ndate = 2015-01-01\nfunder = "F{i}"\npurpose = "P"\n'
+        f'amount = "{amt}"\ncurrency = "{cur}"\n\n'
+        for i, (amt, cur) in enumerate([("501234567", "JPY"), ("12345678", "ISK"),
+                                        ("1234.5", "GBP"), ("7", "JPY")])), encoding="utf-8")
+    path = tmp_path / "x.journal"
+    path.write_text(export.hledger(ledger.load(j), currency="GBP", basis="recorded"),
+                    encoding="utf-8")
+    assert "commodity 1,000. JPY" in path.read_text(encoding="utf-8")
+    out = subprocess.run([exe, "-f", str(path), "bal", "--flat", "-N", "-O", "csv"],
+                         capture_output=True, text=True, check=True)
+    got = {r["account"]: r["balance"] for r in csv.DictReader(io.StringIO(out.stdout))}
+    want = {"Funders:F0": "-501234567 JPY", "Funders:F1": "-12345678 ISK",
+            "Funders:F2": "-1234.50 GBP", "Funders:F3": "-7 JPY"}
+    assert {k: got[k] for k in want} == want

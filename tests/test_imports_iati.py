@@ -490,3 +490,13 @@ def test_counted_total_is_the_count_once_rule(tmp_path, commitments, disbursemen
                    if not {"disburses", "part_of", "restates"} & set(x.fields)), Decimal(0))
     assert counted == count_once(f).get("GBP", Decimal(0))
     assert len(r.records) + sum(p.dropped for p in r.problems) == r.read
+def test_an_over_deep_file_is_called_nested_too_deep_not_truncated(tmp_path):
+    """lxml stops at 256 levels; the file is whole, so "truncated" sent the
+    user looking for a cut-off download."""
+    f = tmp_path / "deep.xml"
+    f.write_text('<?xml version="1.0"?>\n<iati-activities version="2.03">\n<iati-activity>'
+                 + "<x>" * 300 + "y" + "</x>" * 300 + "</iati-activity>\n</iati-activities>\n",
+                 encoding="utf-8")
+    (p,) = read_iati(f).problems
+    assert p.kind == "error" and "the XML is nested too deep" in p.reason
+    assert "truncated" not in p.reason

@@ -135,7 +135,7 @@ def test_xlsx_keeps_tab_and_cr_prefixed_quotes_as_text(cells, payload):
 def test_xlsx_replaces_control_characters_visibly(cells):
     for sheet, ref, t, v in cells:
         if isinstance(v, str):
-            assert not ILLEGAL_XML.search(v), f"{sheet}!{ref} holds a control character"
+            assert not ILLEGAL_XML.search(v), f"{sheet}!{ref} holds a control or invisible character"
     shown = [v for *_, v in cells if isinstance(v, str) and "ctrl" in v and "end" in v]
     assert shown, "the text with control characters is missing from the workbook"
     for v in shown:

@@ -3,6 +3,7 @@
 reader; totals never wrap; `rates convert` refuses what it cannot hold."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -79,8 +80,8 @@ def test_bulk_numbers_too_long_for_decimal128_are_refused_not_wrapped(tmp_path, 
     b = [ln for ln in lines if "entry 'b': error" in ln]
     assert len(b) == 1 and "is more than ledger-tool's largest amount" in b[0] \
         and len(b[0]) < 300
-    assert "b.csv:4: entry 'c': error: period lasts 1.000E+5000 years, more than 100 years" \
-        in err
+    assert "b.csv:4: entry 'c': error: period: years '99999999999999999999'… (5,000 " \
+        "characters) is too long to be a number" in err
     assert "entry 'd': error" not in err and "Traceback" not in err
     assert "1 entries" in out + err
 
@@ -156,3 +157,73 @@ def test_the_largest_amount_at_a_large_rate_is_exact(tmp_path, run_cli):
                              "--format", "csv")
     assert code == 0, err
     assert "(total),,900000000000000000000.00,GBP" in out
+
+
+# ------------------------------------------------------------ numbers as written
+from ledger.rules.limits import NumberError, bounded_number  # noqa: E402
+
+
+@pytest.mark.parametrize("text,why", [
+    ("1e999999", "too large or too small (an exponent of more than four digits)"),
+    ("1E+999999999999", "too large or too small"),
+    ("1e5000", "1.000E+5000 is more than 1E+15"),
+    ("-1e5000", "is more than 1E+15"),
+    ("9" * 70, "(70 characters) is too long to be a number"),
+    ("NaN", "is not a number"), ("Infinity", "is not a number"), ("0x10", "is not a number"),
+    ("1.0000000000001", "too many digits"),
+])
+def test_a_number_out_of_bounds_is_refused_in_one_line_before_it_is_read(text, why):
+    with pytest.raises(NumberError, match=re.escape(why)) as err:
+        bounded_number(text, "amount")
+    assert "\n" not in str(err.value) and str(err.value).startswith("amount ")
+
+
+@settings(max_examples=300, deadline=200)
+@given(digits=st.text("0123456789", min_size=1, max_size=80),
+       exponent=st.integers(-10**9, 10**9))
+def test_any_number_text_is_read_or_refused_quickly(digits, exponent):
+    """The bound holds for any mantissa and exponent, and costs no more than
+    reading the text (deadline 200 ms: a million-digit int would not)."""
+    try:
+        value = bounded_number(f"{digits}e{exponent}", "n")
+    except NumberError:
+        return
+    assert value.is_finite() and abs(value) <= MAX_AMOUNT
+
+
+def test_bulk_years_of_a_huge_exponent_are_one_line(tmp_path, run_cli):
+    """The bulk reader's years column: "1E+999999999999" ran out of memory
+    writing the period's label."""
+    f = tmp_path / "e.csv"
+    f.write_text("id,date,funder,purpose,amount,currency,years,period_kind\n"
+                 "b,2015-01-01,F,P,5,GBP,1E+999999999999,over\n", encoding="utf-8")
+    code, _, err = run_cli("check", f)
+    assert code == 1 and "Traceback" not in err
+    assert "e.csv:2: entry 'b': error: period: years '1E+999999999999' is too large" in err
+
+
+@pytest.mark.parametrize("n", ["9" * 49, "1" + "0" * 30])
+def test_a_period_of_too_many_years_is_one_line(n):
+    """"over 10^49 years" gave "could not be read ([<class 'decimal.InvalidOperation'>])"."""
+    from ledger.phrases.period import PeriodError, parse_period
+    with pytest.raises(PeriodError, match=r"number of years .* is more than 1E\+9"):
+        parse_period(f"over {n} years")
+
+
+@pytest.mark.parametrize("index", ["1e999999", "1e5000", "9" * 100])
+def test_a_deflator_index_out_of_bounds_is_one_line(tmp_path, index):
+    """A deflator index of 1e999999 became a million-digit Fraction."""
+    from ledger.errors import LedgerError
+    from rates.deflate import read_index_csv
+    f = tmp_path / "d.csv"
+    f.write_text(f"area,year,index\nGBP,2015,100\nGBP,2016,{index}\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"d.csv:3: column 'index': index "):
+        read_index_csv(f)
+
+
+def test_percentages_out_of_bounds_are_not_used_and_said():
+    """An IATI sector percentage of 1e999999 went into a sum and a division."""
+    from ledger.imports.common import percentages
+    weights, note = percentages([("A", Decimal("1e999999")), ("B", Decimal(40))], "sectors")
+    assert weights == [("B", Decimal(40)), ("A", Decimal(60))]
+    assert "sectors: the percentage of A 1.000E+999999 is more than 1E+6" in note

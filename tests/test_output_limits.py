@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from ledger_tool.common import MAX_MESSAGES
 
 
@@ -69,3 +71,16 @@ def test_the_advice_for_a_missing_rate_names_options_that_work(tmp_path, run_cli
                              "--format", "csv")
     assert code == 0, err
     assert "2.50" in out
+
+
+@pytest.mark.parametrize("value", ["-5", "+3", "1e9", "９"])
+def test_a_negative_or_odd_message_cap_is_refused_in_one_line(tmp_path, run_cli, monkeypatch,
+                                                              value):
+    """LEDGER_TOOL_MAX_MESSAGES=-5 used to mean "no limit" (only 0 says that)."""
+    f = tmp_path / "bad.toml"
+    f.write_text("".join(f'[[entry]]\nid = "e{i}"\n\n' for i in range(500)), encoding="utf-8")
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", value)
+    code, _, err = run_cli("check", f)
+    assert code == 1
+    assert f"LEDGER_TOOL_MAX_MESSAGES={value!r}: give a whole number from 0 (no limit)" in err
+    assert len(err.strip().splitlines()) < 5

@@ -8,6 +8,7 @@ import tomllib
 
 import pytest
 
+from ledger.errors import LedgerError
 from ledger.sources.render import check_locator, heading_at, read_rendering_file, render, rendering_path
 
 PAGE = """<!doctype html>
@@ -345,3 +346,57 @@ def test_deeply_nested_pages_render_without_recursion(tmp_path):
     page.write_text("<html><body>" + "<div>" * 5000 + "<h1>Deep</h1>" + BODY +
                     "</div>" * 5000 + "</body></html>", encoding="utf-8")
     assert "£12 million" in render(page)
+def test_a_pdf_whose_pages_share_one_big_stream_is_refused_by_its_bound(tmp_path):
+    """9,000 pages drawing one stream took 232 s; the pages' content is
+    bounded as a whole (pages x stream size), before any text is extracted."""
+    from conftest import generate_module
+    from ledger.sources.render import MAX_PDF_CONTENT
+    f = tmp_path / "shared.pdf"
+    f.write_bytes(generate_module().shared_stream_pdf(9000, 2000))
+    with pytest.raises(LedgerError) as err:
+        render(f)
+    msg = str(err.value)
+    assert msg.startswith(f"{f}: the PDF's 9,000 pages draw ") and "\n" not in msg
+    assert f"more than the {MAX_PDF_CONTENT // 2**20} MB" in msg
+    # the same stream on a few pages is read
+    f.write_bytes(generate_module().shared_stream_pdf(3, 20))
+    assert render(f).count("the fund pays GBP 20 million") == 3
+
+
+@pytest.mark.parametrize("error", [NotImplementedError("unsupported filter"),
+                                   AttributeError("'NullObject' has no attribute 'get'"),
+                                   AssertionError(), IndexError("list index out of range")])
+def test_any_exception_from_the_pdf_library_is_one_line_naming_the_file(tmp_path, monkeypatch,
+                                                                        error):
+    """Malformed PDFs gave NotImplementedError, AttributeError and
+    AssertionError tracebacks from extract and sources add."""
+    import pypdf
+    write_pdf(tmp_path / "a.pdf")
+
+    def broken(self, *a, **k):
+        raise error
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", broken)
+    with pytest.raises(LedgerError) as err:
+        render(tmp_path / "a.pdf")
+    assert str(err.value).startswith(f"{tmp_path / 'a.pdf'}: cannot read PDF (")
+    assert type(error).__name__ in str(err.value) and "\n" not in str(err.value)
+
+
+def test_mutated_pdfs_are_read_or_refused_in_one_line(tmp_path):
+    """Bytes of a real PDF changed at random (seeded): each is text or one
+    LedgerError, never another exception."""
+    import random
+    write_pdf(tmp_path / "a.pdf")
+    data = (tmp_path / "a.pdf").read_bytes()
+    rng = random.Random(26)
+    f = tmp_path / "m.pdf"
+    for _ in range(150):
+        b = bytearray(data)
+        for _ in range(rng.randint(1, 8)):
+            i = rng.randrange(len(b))
+            b[i:i + rng.randint(1, 4)] = bytes(rng.randrange(256) for _ in range(rng.randint(0, 4)))
+        f.write_bytes(bytes(b))
+        try:
+            render(f)
+        except LedgerError as err:
+            assert "\n" not in str(err)

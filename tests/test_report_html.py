@@ -630,3 +630,24 @@ def test_each_quote_links_to_its_archived_copy_beside_the_page(browser, reports,
     # only the cited documents are shipped
     cited = {r["document"] for r in csv.DictReader((full / "sources.csv").open(encoding="utf-8"))}
     assert {p.stem for p in (full / "sources").iterdir()} == cited
+@pytest.mark.parametrize("posix,tag", [("en_GB.UTF-8", "en-GB"), ("fr_FR@euro", "fr-FR"),
+                                       ("C.UTF-8", "en"), ("POSIX", "en"), ("de-DE", "de-DE")])
+def test_a_posix_locale_gives_the_page_a_tag_the_browser_takes(browser, tmp_path, run_cli,
+                                                               posix, tag):
+    """A ledger's locale written as POSIX writes it passed check, then the
+    page's script stopped with a RangeError (44 cells drawn of 272)."""
+    f = tmp_path / "j.toml"
+    f.write_text(f'[ledger]\nlocale = "{posix}"\n' + "".join(
+        f'[[entry]]\nid = "e{i}"\ndate = 2015-01-0{i + 1}\nfunder = "F{i}"\npurpose = "P{i % 2}"\n'
+        f'amount = "£{i + 1}m"\n' for i in range(4)), encoding="utf-8")
+    code, _, err = run_cli("check", f)
+    assert code == 0, err
+    code, _, err = run_cli("report", f, "--out", tmp_path / "r")
+    assert code == 0, err
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert f'"lang":"{tag}"' in page
+    browser.get_log("browser")
+    _open(browser, tmp_path / "r" / "report.html")
+    assert not [x for x in browser.get_log("browser") if x["level"] == "SEVERE"]
+    cells = browser.find_elements("css selector", "#summary-table tbody td")
+    assert len(cells) >= 4 * 3

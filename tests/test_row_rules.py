@@ -60,6 +60,19 @@ CASES = {
     "account-control-character": ([{"funder": "UK:\x1bHome"}], 0, "funder", "bad-account",
                                   r"funder 'UK:\x1bHome' " + ACCOUNT_HOLDS_CONTROL[0],
                                   ACCOUNT_HOLDS_CONTROL[1], "error"),
+    # every format character (Unicode's Cf): invisible, so "UK:Home\u200bOffice"
+    # was a second funder; U+061C is a bidi control the rules said were refused
+    **{f"account-format-character-{ord(c):04x}": (
+        [{"funder": f"UK:Home{c}Office"}], 0, "funder", "bad-account",
+        f"funder {'UK:Home' + c + 'Office'!r} " + ACCOUNT_HOLDS_CONTROL[0],
+        ACCOUNT_HOLDS_CONTROL[1], "error") for c in "\u200b\ufeff\u061c\u00ad\u2060\u2066"},
+    "lookalike-account": ([{}, {"id": "b", "funder": "UK:Н\u043eme Office"}], 1, None,
+                          "lookalike-account",
+                          "funder 'UK:Ноme Office' looks like 'UK:Home Office' (entry 'a') but "
+                          "is another name ('Н' is U+041D CYRILLIC CAPITAL LETTER EN, 'о' is "
+                          "U+043E CYRILLIC SMALL LETTER O): the two are totalled apart",
+                          "use one spelling (a letter of another script, e.g. Cyrillic 'о' for "
+                          "'o', looks the same)", "warning"),
     "missing-amount": ([{"amount": ""}], 0, None, "missing-field", "missing field 'amount'",
                        {"journal": 'the amount as written, e.g. "£12 million"',
                         "bulk": "the amount as a plain number, e.g. 12000000"}, "error"),
@@ -91,6 +104,16 @@ CASES = {
     "period-a-day-too-long": ([{"date": "2000-01-01", "period": "from 2000-01-01 to 2100-01-01"}],
                               0, "period", "period-out-of-range",
                               "period lasts 100 years, more than 100 years", "", "error"),
+    # N years from the entry's date run past 2200: a later command's horizon
+    # was refused with no entry named
+    "period-runs-past-the-last-year": ([{"date": "2195-01-01", "period": "per year for 10 years"}],
+                                       0, "period", "period-out-of-range",
+                                       "period runs to 2204-12-31, past the year 2200", "",
+                                       "error"),
+    "period-runs-past-by-a-fraction": ([{"date": "2190-07-01", "period": "over 10.6 years"}],
+                                       0, "period", "period-out-of-range",
+                                       "period runs to 2201-02-04, past the year 2200", "",
+                                       "error"),
     # rules across entries (ledger.rules)
     "duplicate-id": ([{}, {"id": "b"}, {}], 2, None, "duplicate-id", "duplicate id 'a'",
                      {"journal": "first used at {file}:{line0}",
@@ -207,7 +230,10 @@ def test_each_rule_words_its_problem_alike_in_every_format(tmp_path, monkeypatch
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_clean_ledger_has_no_problem_in_any_format(tmp_path, monkeypatch, fmt):
     rows = [GOOD, {**GOOD, "id": "b", "disburses": "a", "amount": "100"},
-            {**GOOD, "id": "c", "date": "2000-01-01", "period": "from 2000-01-01 to 2099-12-31"}]
+            {**GOOD, "id": "c", "date": "2000-01-01", "period": "from 2000-01-01 to 2099-12-31"},
+            # to the last day of the last year, and a fraction that stays within it
+            {**GOOD, "id": "d", "date": "2191-01-01", "period": "per year for 10 years"},
+            {**GOOD, "id": "e", "date": "2190-07-01", "period": "over 10.5 years"}]
     _, _, problems = _read(tmp_path, fmt, rows, monkeypatch)
     assert list(problems) == []
 
@@ -367,3 +393,18 @@ def test_a_bulk_table_flags_the_duplicates_counted_independently(tmp_path_factor
     got = {p.entry_id for p in ledger.read_book(path, use_cache=False).problems
            if p.code == "probable-duplicate"}
     assert got == want
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_name_composed_or_decomposed_is_one_account_in_every_format(tmp_path, monkeypatch,
+                                                                      fmt):
+    """"Sécurité" typed with é as one character (NFC) or as e + combining
+    accent (NFD) looked the same and made two purposes with two totals."""
+    import unicodedata
+    name = "Sécurité:Calais"
+    rows = [{**GOOD, "purpose": unicodedata.normalize("NFC", name)},
+            {**GOOD, "id": "b", "purpose": unicodedata.normalize("NFD", name)}]
+    path, _, problems = _read(tmp_path, fmt, rows, monkeypatch)
+    assert not [p for p in problems if p.severity == "error"], problems
+    assert not [p for p in problems if p.code == "lookalike-account"]
+    import ledger
+    book = ledger.read_book(path)
+    assert set(book.frame()["purpose"].astype(str)) == {unicodedata.normalize("NFC", name)}

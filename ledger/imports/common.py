@@ -169,11 +169,21 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
     equally when none is given); a sum other than 100 is scaled to 100."""
     if not items:
         return [], ""
+    # a percentage out of bounds (ledger.rules.limits) is refused before any
+    # sum or division sees it ("1e999999" made a million-digit total)
+    from ledger.rules.limits import magnitude_problem
+    odd = [(k, magnitude_problem(v, most=Decimal(10) ** 6, places=12)) for k, v in items
+           if v is not None]
+    odd = [(k, why) for k, why in odd if why]
+    if odd:
+        bad = dict(odd)
+        items = [(k, None if k in bad else v) for k, v in items]
     given = [(k, v) for k, v in items if v is not None]
     missing = [k for k, v in items if v is None]
     note = ""
     if not given:
-        return [(k, Decimal(1)) for k, _ in items], ""
+        return [(k, Decimal(1)) for k, _ in items], "; ".join(
+            f"{what}: the percentage of {k} {why}: not used" for k, why in odd)
     total = sum((v for _, v in given), Decimal(0))
     weights = list(given)
     if missing:
@@ -187,6 +197,9 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
     if total != 100 and total > 0:
         note = (note + "; " if note else "") + (
             f"{what} percentages add up to {_plain(total)}, not 100: scaled to 100")
+    if odd:
+        note = "; ".join([f"{what}: the percentage of {k} {why}: not used" for k, why in odd]
+                         + ([note] if note else []))
     return weights, note
 
 

@@ -348,7 +348,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
         return ReadResult(file, [], [Problem(file, "", str(err), "error")], None, sha)
     except etree.XMLSyntaxError as err:
         line = getattr(err, "lineno", 0) or 0
-        what = "truncated" if "end" in str(err).lower() and "premature" in str(err).lower() \
+        what = "nested too deep" if "excessive depth" in str(err).lower() else \
+            "truncated" if "end" in str(err).lower() and "premature" in str(err).lower() \
             or "EndTag" in str(err) or "Extra content" not in str(err) and _at_end(path, line) \
             else "malformed"
         where = state["activity"] or ""

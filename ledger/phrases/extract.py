@@ -107,6 +107,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     newlines = [i for i, ch in enumerate(text) if ch == "\n"]
     atoms = list(iter_atoms(text))
+    starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
     consumed_to = -1
@@ -140,7 +141,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         if period.is_open_ended:
             # "4 millions d'euros par an … pendant cinq ans": a duration further on
             # in the clause says for how long the rate runs
-            nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
+            nxt = _next_start(starts, k, ph.end, len(text))
             later = _period_later(text, ph.end, nxt)
             if later and later[0].kind == OVER and later[0].years is not None:
                 period = Period(PER_YEAR, years=later[0].years,
@@ -148,7 +149,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
                 end = later[1]
                 period_text = text[ph.end - len(ph.period_text):end].strip()
         if not period_text and not adjective:
-            nxt = next((a.start for a in atoms[k + 1:] if a.start >= ph.end), len(text))
+            nxt = _next_start(starts, k, ph.end, len(text))
             later = _period_later(text, ph.end, nxt)
             if later:
                 period, end = later
@@ -180,6 +181,14 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     return mentions
 
 
+def _next_start(starts: list[int], k: int, pos: int, default: int) -> int:
+    """Where the first amount after the ``k``-th that starts at or after
+    ``pos`` starts (``default`` when none): a bisection, where a scan of
+    the rest of the list for every mention made 160,000 mentions take 73 s."""
+    j = bisect.bisect_left(starts, pos, k + 1)
+    return starts[j] if j < len(starts) else default
+
+
 # How far a period may stand from its amount, in words, and what ends a clause.
 _REACH_WORDS = 12
 _CLAUSE_END = re.compile(r"[.!?;:](?=\s|$)|\n\s*\n|[()\[\]«»\"“”]"
@@ -206,7 +215,9 @@ def _distant_ok(period: Period, phrase: str) -> bool:
 def _period_later(text: str, pos: int, limit: int):
     """A period starting at a word in ``text[pos:limit]`` within the clause
     and a few words: ``(period, end)`` or None."""
-    clause = _CLAUSE_END.search(text, pos)
+    # searched up to the next amount (and a margin for a clause end's own
+    # characters), not to the end of the text for every mention: linear
+    clause = _CLAUSE_END.search(text, pos, limit + 256)
     stop = min(limit, clause.start() if clause else len(text))
     if stop == limit < len(text):
         # another amount follows in the same clause: what comes after the

@@ -166,10 +166,15 @@ def _duration_years(n: str, unit: str) -> Decimal:
     key = "année" if key == "annee" else key
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    from ledger.rules.limits import NumberError, bounded_number
+    try:   # before pint or quantize sees it: 10^49 years made an InvalidOperation
+        value = bounded_number(n, f"number of {unit}", most=Decimal(10) ** 9)
+    except NumberError as err:
+        raise PeriodError(str(err)) from None
     if _UNITS[key] == "year":  # years to years: no conversion, so no need to load pint
-        years = _tidy(Decimal(n), 4)
+        years = _tidy(value, 4)
     else:
-        q = _ureg().Quantity(Decimal(n), _UNITS[key]).to("year")
+        q = _ureg().Quantity(value, _UNITS[key]).to("year")
         years = _tidy(Decimal(q.magnitude), 4)
     if years <= 0:
         raise PeriodError(f"a period must be longer than zero: '{n} {unit}'")

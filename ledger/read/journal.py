@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem, period_problem
+from ledger.rules.options import option_problem
 from ledger.memory import gc_paused
 from ledger.model import (
     CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
@@ -189,7 +190,10 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
                 problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
                                         hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
-                options[k] = v
+                options[k], why = option_problem(k, v)
+                if why:   # refused here, not by the report that reads it
+                    problems.append(Problem(fname, lines.key_line(k), "", f"option {k}: {why}",
+                                            code="bad-option"))
     else:
         problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table",
                                 code="bad-options"))
@@ -409,9 +413,10 @@ def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str
     purpose = table.get("purpose")
     if not isinstance(purpose, str) or not purpose.strip():
         return None, found + [("[[entry.split]] needs a purpose", "", "bad-split")]
-    rule = rr.account_rule(purpose.strip())
+    purpose = rr.composed(purpose.strip())
+    rule = rr.account_rule(purpose)
     if rule is not None:
-        found.append((*rule.word(purpose.strip(), "split purpose"), rule.code))
+        found.append((*rule.word(purpose, "split purpose"), rule.code))
     value, why = split_amount(table.get("amount"), currency)
     if why is NO_AMOUNT:
         return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split")]
@@ -499,6 +504,7 @@ class EntryReader:
         return value.strip()
 
     def account(self, key: str, value: str) -> str:
+        value = rr.composed(value)
         rule = rr.account_rule(value)
         if rule is not None:
             self.broke(rule, key, value, key)
@@ -530,10 +536,10 @@ class EntryReader:
                 date = d
         funder = self.text("funder", required=True)
         if funder:
-            self.account("funder", funder)
+            funder = self.account("funder", funder)
         purpose = self.text("purpose")
         if purpose:
-            self.account("purpose", purpose)
+            purpose = self.account("purpose", purpose)
 
         parsed = self.amount(date)
         qualifier = self.qualifier(parsed)
@@ -558,6 +564,10 @@ class EntryReader:
         if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
             self.problem("tags must be a list of text", "tags")
             tags = []
+        tags = [rr.composed(t) for t in tags]
+        for t in tags:
+            if rr.tag_rule(t):
+                self.broke(rr.tag_rule(t), "tags", t)
         recipient, location, notes = self.text("recipient"), self.text("location"), self.text("notes")
         if not self.ok or parsed is None or date is None:
             return None
@@ -632,8 +642,8 @@ class EntryReader:
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:
-            if period_problem(phrase_period):
-                self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period))
+            if period_problem(phrase_period, date):
+                self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period, date))
             return phrase_period
         if not isinstance(stated, str):
             self.problem("period must be text, e.g. \"over 3 years\"", "period")
@@ -655,8 +665,8 @@ class EntryReader:
         if phrase_period.kind != ONE_OFF and phrase_period != period:
             self.problem(f"period {stated!r} contradicts the amount phrase "
                          f"({phrase_period.describe()!r})", "period", code="period-contradicts")
-        if period_problem(period):
-            self.broke(rr.PERIOD_RANGE, "period", period_problem(period))
+        if period_problem(period, date):
+            self.broke(rr.PERIOD_RANGE, "period", period_problem(period, date))
         return period
 
     def splits(self, currency: str) -> list[Split]:

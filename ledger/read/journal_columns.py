@@ -28,6 +28,8 @@ from typing import Any, NamedTuple
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
                             read_restated, read_split, read_tables)
+from ledger.model import CONTROL_CHARS
+from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
 
 __all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
@@ -255,8 +257,11 @@ def _extras(table, fields, phrases, t, text) -> dict:
     out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
            "location": col(text("location")), "notes": col(text("notes"))}
     if "tags" in fields:
-        out["tags"] = col(pc.fill_null(pc.binary_join(
+        tags = rr.composed_column(pc.fill_null(pc.binary_join(
             pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
+        if pc.any(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]")).as_py():
+            raise _NotHere   # the reader words it
+        out["tags"] = col(tags)
     for k in ("disburses", "part_of", "restates"):
         out[k] = t[k].to_numpy(zero_copy_only=False) \
             if pc.any(pc.not_equal(t[k], "")).as_py() else None

@@ -37,7 +37,8 @@ from typing import Iterable
 
 from ledger.rules import rows as rr
 from ledger.errors import LedgerError
-from ledger.rules.limits import FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS
+from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
+                                 bounded_number)
 from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
                           Problem)
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
@@ -267,6 +268,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
 
     def col(c, default=""):
         arr = tbl.column(c).combine_chunks() if c in names else empty
+        if c in ("funder", "purpose"):
+            arr = rr.composed_column(arr)
         if default:
             arr = pc.if_else(pc.equal(arr, ""), pa.scalar(default), arr)
         return arr
@@ -399,7 +402,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
                             date_np)
     P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
-                             all_codes, n_ids, src, blank(src), documents, pledges), group)
+                             all_codes, n_ids, src, blank(src), documents, pledges,
+                             _first_names(group, col("funder"), col("purpose"))), group)
 
     if where is None:
         where = pc.binary_join_element_wise(
@@ -484,7 +488,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None):
+                    no_src, documents, pledges=None, accounts=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -537,7 +541,26 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, hints=BULK_HINTS,
         plain_amounts=True,
-        check_quotes=False, limit=MAX_PROBLEMS_PER_RULE)
+        check_quotes=False, accounts=accounts, limit=MAX_PROBLEMS_PER_RULE)
+
+
+def _first_names(group, funders, purposes) -> list:
+    """(entry, field, name) for each distinct funder and purpose at its first
+    row, in entry order, for the look-alike rule; none when every name is
+    ASCII (the rule then has nothing to say)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    out = []
+    for field, values in (("funder", funders), ("purpose", purposes)):
+        enc = pc.dictionary_encode(values)
+        if pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
+            continue
+        codes = _np(enc.indices)
+        _, first = np.unique(codes, return_index=True)
+        names = enc.dictionary.to_pylist()
+        out += [(int(group[r]), field, names[codes[r]]) for r in first.tolist()]
+    return sorted(out, key=lambda x: x[0])
 
 
 def _category(arr):
@@ -660,8 +683,8 @@ def _periods(col, names, date_np, P, n):
                 if k not in PERIOD_KINDS:
                     raise ValueError(f"unknown period kind {k!r} "
                                      f"(one of {', '.join(PERIOD_KINDS)})")
-                years = Decimal(y) if y else None
-                if years is not None and (not years.is_finite() or years <= 0):
+                years = bounded_number(y, "years", most=Decimal(10) ** 9) if y else None
+                if years is not None and years <= 0:
                     raise ValueError(f"years {y!r} is not a positive number")
                 start = dt.date.fromisoformat(s) if s else None
                 end = dt.date.fromisoformat(e) if e else None
@@ -723,15 +746,19 @@ def _periods(col, names, date_np, P, n):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
                 "datetime64[s]")
-    _period_bounds(out, P)
+    _period_bounds(out, P, date_np)
     return out
 
 
-def _period_bounds(out, P) -> None:
+def _period_bounds(out, P, dates) -> None:
     """ledger.rules.limits on the period columns: start and end within the years,
-    at most MAX_YEARS long (wording as ``ledger.rules.limits.period_problem``)."""
+    at most MAX_YEARS long, a period of N years from its start or the entry's
+    date (``dates``) ending by LAST_YEAR (wording as
+    ``ledger.rules.limits.period_problem``)."""
     import numpy as np
     import pandas as pd
+
+    from decimal import Decimal
 
     from ledger.rules.limits import period_problem, span_in_years
     from ledger.model import Period
@@ -746,23 +773,36 @@ def _period_bounds(out, P) -> None:
                     span_in_years(days.astype(np.int64).astype(float)))
     bad = ((years > float(MAX_YEARS)) | (~np.isnat(start) & ((y0 < FIRST_YEAR) | (y0 > LAST_YEAR)))
            | (~np.isnat(end) & ((y1 < FIRST_YEAR) | (y1 > LAST_YEAR))) | (span > float(MAX_YEARS)))
+    # N years from the start (or the entry's date) may run past the last year:
+    # the few rows that might, by whole years, are told exactly below
+    first_year = np.where(np.isnat(start), dates.astype("datetime64[Y]").astype(np.int64) + 1970,
+                          y0)
+    late = ~bad & np.isnat(end) & ~np.isnan(years) & (first_year <= LAST_YEAR) & (
+        first_year + np.ceil(np.nan_to_num(years)) > LAST_YEAR)
     fy = out.get("fiscal_year")
     if fy is not None:
         fyy = pd.to_numeric(pd.Series(_np(fy), dtype=object).str[:4], errors="coerce").to_numpy(float)
         bad |= (fyy < FIRST_YEAR) | (fyy > LAST_YEAR)
+
+    def why_not(r):
+        s_, e_ = start[r], end[r]
+        f_ = _np(fy)[r] if fy is not None else None
+        y_ = out["years"][r]
+        return period_problem(Period(
+            str(out["kind"][r]) if "kind" in out else "one-off",
+            years=None if y_ is None or y_ == "" else Decimal(str(y_)), fiscal_year=f_ or None,
+            start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
+            end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()),
+            None if np.isnat(dates[r]) else dates[r].astype("datetime64[D]").item())
+    for r in np.flatnonzero(late).tolist():
+        bad[r] = bool(why_not(r))
     rows = np.flatnonzero(bad)
     if not len(rows):
         return
     shown = rows[:MAX_PROBLEMS_PER_RULE]    # only the rows a message shows are worded
     why = np.empty(len(shown), dtype=object)
     for i, r in enumerate(shown):
-        s_, e_ = start[r], end[r]
-        f_ = _np(fy)[r] if fy is not None else None
-        why[i] = period_problem(Period(
-            str(out["kind"][r]) if "kind" in out else "one-off",
-            years=out["years"][r], fiscal_year=f_ or None,
-            start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
-            end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()))
+        why[i] = why_not(r)
     mask = np.zeros(len(bad), dtype=bool)
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
@@ -795,10 +835,10 @@ def _period_columns(cols):
     for i, t in enumerate(yuniq):
         if not t:
             continue
-        try:
-            d = Decimal(t)
-            ok = d.is_finite() and d > 0
-        except (InvalidOperation, ValueError):
+        try:   # bounded first: "1E+999999999999" years ran out of memory
+            d = bounded_number(t, "years", most=Decimal(10) ** 9)
+            ok = d > 0
+        except NumberError:
             ok = False
         if ok:
             yval[i] = d

@@ -23,6 +23,8 @@ Rules (and codes):
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
   recipient, date, amount and currency as an earlier one, neither split nor linked
   (one figure twice would be counted twice).
+- ``lookalike-account`` (warning): an account name that looks like another
+  (``ledger.rules.lookalike``).
 """
 from __future__ import annotations
 
@@ -128,6 +130,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    pledges=None,
                    hints: dict | None = None, plain_amounts: bool = False,
                    check_quotes: bool = True,
+                   accounts: Iterable[tuple[int, str, str]] = (),
                    limit: int | None = None) -> tuple[list[Problem], set[int]]:
     """Every cross-entry problem, and the entries with errors.
 
@@ -142,7 +145,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     document ids (None: not checked).  ``rejected``: ids of entries left out
     for their own errors.  ``plain_amounts``: amounts in messages without
     trailing zeros (the bulk reader's exact decimals carry the file's
-    largest number of places).  ``limit``: at most this many problems of one
+    largest number of places).  ``accounts``: (entry, field, name) for
+    each distinct account name at the first entry naming it, in entry
+    order.  ``limit``: at most this many problems of one
     kind, then one line saying how many more (bulk tables of a million rows)."""
     hints = {**JOURNAL_HINTS, **(hints or {})}
     out: list[Problem] = []
@@ -214,6 +219,20 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                                  f"more than the {money(pkg.amount)} {pkg_cur} of "
                                  f"{ids[pkg.package]!r}", code="package-exceeded")
 
+    # account names that look alike (Unicode's confusable skeleton)
+    at: dict[tuple[bool, str], tuple[int, str]] = {}
+    for i, field, name in accounts:          # each name at its first entry
+        at.setdefault((field == "funder", name), (i, field))
+    if at:
+        from ledger.rules.lookalike import lookalikes
+        for funders in (True, False):        # a funder and a purpose are apart anyway
+            for name, other in lookalikes(n for (f, n) in at if f is funders and n):
+                (i, field), (j, _) = at[funders, name], at[funders, other]
+                add(i, f"{field} {name!r} looks like {other!r} (entry {ids[j]!r}) but is "
+                       f"another name ({_differing(name, other)}): the two are totalled apart",
+                    "use one spelling (a letter of another script, e.g. Cyrillic 'о' for "
+                    "'o', looks the same)", severity="warning", code="lookalike-account")
+
     # citations, in entry order (an entry's own problems in the order found)
     if citations is not None or uncited is not None:
         entry_of, docs, quotes = citations if citations is not None else ((), (), ())
@@ -252,6 +271,15 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     return out, bad
 
 
+def _differing(name: str, other: str) -> str:
+    """The characters of ``name`` that ``other`` lacks, named: what makes
+    two names that look alike two names."""
+    import unicodedata
+    odd = [c for c in dict.fromkeys(name) if c not in other][:3]
+    return ", ".join(f"{c!r} is U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
+                     for c in odd) or "the same letters in another form"
+
+
 # each rule's message with the particulars left out (the "and N more" lines)
 _GENERIC = {
     "duplicate-id": "duplicate id …", "self-link": "… links the entry to itself",
@@ -262,4 +290,5 @@ _GENERIC = {
     "unknown-document": "source names an unknown document …",
     "no-quote": "citation has no quote",
     "probable-duplicate": "probably the same pledge as an earlier entry",
+    "lookalike-account": "an account name looks like another",
 }

@@ -36,6 +36,9 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
     if documents is not None:
         cite = [(i, c.doc, c.quote) for i, e in enumerate(entries) for c in e.sources]
         citations = ([c[0] for c in cite], [c[1] for c in cite], [c[2] for c in cite])
+    accounts = [(i, field, name) for i, e in enumerate(entries)
+                for field, name in (("funder", e.funder), ("purpose", e.purpose),
+                                    *(("split purpose", s.purpose) for s in e.splits))]
     problems, _ = across_entries(
         n=len(entries), ids=[e.id for e in entries],
         place=lambda i: (entries[i].file, entries[i].line),
@@ -46,7 +49,7 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
         pledges=[None if e.splits or e.links else
                  (e.funder, e.purpose, e.recipient, e.date, e.amount, e.currency)
                  for e in entries],
-        hints=JOURNAL_HINTS)
+        accounts=accounts, hints=JOURNAL_HINTS)
     return problems
 
 

@@ -9,7 +9,8 @@ Written once, used by every reader (``ledger.read.journal`` entry by entry,
   ``reports.tables`` widens to Python ints before a total could wrap);
 - dates (the entry's, a period's start and end) lie in years
   ``FIRST_YEAR``..``LAST_YEAR`` (1900-2200);
-- a period lasts at most ``MAX_YEARS`` (100) years;
+- a period lasts at most ``MAX_YEARS`` (100) years, and ends by ``LAST_YEAR``
+  (the last year any later command counts to);
 - an exchange rate in a user table lies between ``MIN_RATE`` (10**-9) and
   ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.
 
@@ -18,11 +19,13 @@ See docs/journal.md ("Limits").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
-           "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem"]
+           "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem", "bounded_number",
+           "magnitude_problem", "NumberError", "period_end"]
 
 MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -40,6 +43,64 @@ def amount_problem(amount: Decimal, text: str = "") -> str:
     if amount > MAX_AMOUNT:
         return AMOUNT_TOO_BIG.format(repr(text) if text else format(amount, "f")
                                      if amount.adjusted() < 30 else str(amount))
+    return ""
+
+
+# ------------------------------------------------------- a number as written
+# Every number an input gives (an amount, a rate, a percentage or share, a
+# number of years, a spreadsheet's or a data file's cell) is checked here,
+# as text, before int(), Decimal arithmetic or a native parser sees it:
+# "1e999999" made a million-digit integer (a hang) and "1e5000" a string
+# past Python's int/str limit (a crash).
+MAX_NUMBER_CHARS = 64
+MAX_DIGITS = 28          # decimal's precision: more would be rounded silently
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+
+
+class NumberError(ValueError):
+    """A number that is none, or outside the bounds; its message is one line."""
+
+
+def bounded_number(text, what: str = "number", *, most: Decimal = MAX_AMOUNT,
+                   places: int = 12) -> Decimal:
+    """``text`` (a str, int or Decimal) as a Decimal, checked first as text
+    (at most 64 characters, digits with an optional point and an exponent of
+    at most four digits) and then in size: finite, at most ``most`` in size,
+    at most 28 significant digits and ``places`` decimal places.  Raises
+    NumberError naming ``what``."""
+    if isinstance(text, Decimal):
+        value, shown = text, str(text)
+    else:
+        shown = text if isinstance(text, str) else str(text) if isinstance(text, int) else ""
+        shown = shown.strip()
+        if len(shown) > MAX_NUMBER_CHARS:
+            raise NumberError(f"{what} {shown[:20]!r}… ({len(shown):,} characters) is too "
+                              f"long to be a number")
+        if not _NUMBER.fullmatch(shown):
+            big = re.fullmatch(r"[+-]?[0-9.]+[eE][+-]?[0-9]{5,}", shown)
+            raise NumberError(f"{what} {shown[:40] or text!r} is " + (
+                "too large or too small (an exponent of more than four digits)" if big
+                else "not a number"))
+        value = Decimal(shown)
+    why = magnitude_problem(value, most=most, places=places)
+    if why:
+        raise NumberError(f"{what} {why}")
+    return value
+
+
+def magnitude_problem(value: Decimal, *, most: Decimal = MAX_AMOUNT, places: int = 12) -> str:
+    """'' when a Decimal read from an input is within the bounds of
+    ``bounded_number``, else why not (its size shown without writing out
+    its digits)."""
+    if not value.is_finite():
+        return f"{value} is not a finite number"
+    t = value.as_tuple()
+    if value.adjusted() > most.adjusted() or abs(value) > most:
+        return f"{value:.3E} is more than {most:.0E}, the largest ledger-tool takes"
+    if len(t.digits) > MAX_DIGITS or t.exponent < -places and value.normalize().as_tuple() \
+            .exponent < -places:
+        return (f"{value:.6E} has too many digits (at most {MAX_DIGITS} significant digits "
+                f"and {places} decimal places)")
     return ""
 
 
@@ -61,8 +122,29 @@ def span_in_years(days):
     return (days + 1) / float(DAYS_PER_YEAR)
 
 
-def period_problem(period) -> str:
-    """'' when the ``ledger.model.Period`` is within bounds, else why not."""
+def _add_years(d: dt.date, n: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:       # 29 February into a common year: the 28th
+        return d.replace(year=d.year + n, day=28)
+
+
+def period_end(start: dt.date, years: Decimal) -> dt.date:
+    """The last day of a period of ``years`` years from ``start``, as the
+    normaliser counts it (``rates.normalise``: whole years by the calendar,
+    a fraction as that share of the next year's days)."""
+    whole = int(years)
+    a, b = _add_years(start, whole), _add_years(start, whole + 1)
+    return a + dt.timedelta(days=round(float(years - whole) * (b - a).days) - 1)
+
+
+PERIOD_RUNS_PAST = "period runs to {}, past the year " + f"{LAST_YEAR}"
+
+
+def period_problem(period, on: dt.date | None = None) -> str:
+    """'' when the ``ledger.model.Period`` is within bounds, else why not;
+    ``on``: the entry's date, from which a period of N years runs when it
+    gives no start (a later command's horizon cannot pass the last year)."""
     for what, d in (("period start", period.start), ("period end", period.end)):
         why = date_problem(d, what)
         if why:
@@ -72,6 +154,12 @@ def period_problem(period) -> str:
         years = span_in_years((period.end - period.start).days)
     if years is not None and years > MAX_YEARS:
         return PERIOD_TOO_LONG.format(_plain(years))
+    first = period.start or on
+    if period.years is not None and period.end is None and first is not None and \
+            period.kind in ("over", "per-year") and period.years > 0:
+        end = period_end(first, period.years)
+        if end.year > LAST_YEAR:
+            return PERIOD_RUNS_PAST.format(end.isoformat())
     if period.fiscal_year:
         first = int(period.fiscal_year[:4])
         if not FIRST_YEAR <= first <= LAST_YEAR:

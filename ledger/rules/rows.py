@@ -14,7 +14,9 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 ``date-out-of-range``, ``bad-account``, ``bad-amount``,
 ``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
 ``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
-``bad-period``, ``period-out-of-range``.
+``bad-period``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
+tags) are read in Unicode's composed form (``composed``); ids are ASCII
+slugs.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from typing import Any, Callable, NamedTuple
 
 from ledger.rules.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
@@ -34,7 +37,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
            "PERIOD_RANGE", "id_rule", "account_rule", "status_rule", "qualifier_of", "date_rule",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
-           "currency_rows"]
+           "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG"]
 
 # the journal's fields and what each holds (the hint of a missing one)
 ENTRY_FIELDS = {
@@ -115,6 +118,9 @@ QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 
+BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
+               "tags are plain text: remove the invisible character")
+
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 _ISO_DATE = re.compile(ISO_DATE)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
@@ -122,6 +128,27 @@ _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
 
 # ---------------------------------------------------------------- one value
 # (the entry reader, and the column reader once per distinct value)
+def composed(name: str) -> str:
+    """A name (account, tag) in Unicode's composed form, NFC: "é" typed as
+    one character or as "e" and a combining accent is one name (two were
+    two funders, each with its own total).  Every reader reads names through
+    this or ``composed_column``."""
+    if name.isascii() or unicodedata.is_normalized("NFC", name):
+        return name
+    return unicodedata.normalize("NFC", name)
+
+
+def composed_column(values):
+    """``composed`` over an Arrow string column."""
+    import pyarrow.compute as pc
+    return pc.utf8_normalize(values, "NFC")
+
+
+def tag_rule(value: str) -> Rule | None:
+    """The rule a tag breaks: no control or invisible character."""
+    return BAD_TAG if _CONTROL.search(value) else None
+
+
 def iso_date(text: str) -> dt.date | None:
     """A date written as text: YYYY-MM-DD and a real day, else None
     (``date.fromisoformat`` alone also takes "20150101" and "2015-W01-1")."""

@@ -30,6 +30,11 @@ RENDERED_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES
 MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press release or report, not a data dump
 MAX_PDF_PAGES = 10_000                # a long report has hundreds
 MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
+# The content streams its pages draw, added up page by page (a stream that
+# several pages share counts once per page: pages x stream size).  Text
+# extraction costs about a second per megabyte: 9,000 pages sharing one
+# stream took 232 s; a long report draws a few megabytes.
+MAX_PDF_CONTENT = 16 * 1024 * 1024
 PAGE_BREAK = "\f"
 
 
@@ -205,6 +210,13 @@ def pdf_pages(data: bytes, name: str | Path) -> list[str]:
         if len(reader.pages) > MAX_PDF_PAGES:
             raise LedgerError(f"{name}: a PDF of {len(reader.pages):,} pages, more than the "
                               f"{MAX_PDF_PAGES:,} ledger-tool reads as a source document")
+        seen: dict = {}
+        drawn = sum(_content_size(page, seen) for page in reader.pages)
+        if drawn > MAX_PDF_CONTENT:
+            raise LedgerError(
+                f"{name}: the PDF's {len(reader.pages):,} pages draw {drawn / 2**20:,.0f} MB of "
+                f"content together (a stream shared by pages counts for each), more than the "
+                f"{MAX_PDF_CONTENT // 2**20} MB ledger-tool reads as a source document")
         pages, size = [], 0
         for page in reader.pages:
             pages.append(page.extract_text() or "")
@@ -212,9 +224,43 @@ def pdf_pages(data: bytes, name: str | Path) -> list[str]:
             if size > MAX_PDF_TEXT:
                 raise LedgerError(f"{name}: the PDF's text runs past {MAX_PDF_TEXT:,} "
                                   "characters; not read as a source document")
+    except LedgerError:
+        raise
     except (PyPdfError, ValueError, KeyError, OSError, TypeError, RecursionError) as err:
-        raise LedgerError(f"{name}: cannot read PDF: {err}") from None
+        raise LedgerError(f"{name}: cannot read PDF: {_said(err)}") from None
+    except Exception as err:   # noqa: BLE001 - a malformed file breaks pypdf anywhere
+        # (NotImplementedError, AttributeError, AssertionError, IndexError...):
+        # whatever pypdf raises is one line naming the file, never a traceback
+        raise LedgerError(f"{name}: cannot read PDF ({type(err).__name__} in the PDF "
+                          f"library: {_said(err)})") from None
     return pages
+
+
+def _said(err: Exception) -> str:
+    """An exception's message in one short line."""
+    text = " ".join(str(err).split()) or "no detail"
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _content_size(page, seen: dict) -> int:
+    """The bytes of the content streams ``page`` draws (decoded once per
+    stream: ``seen`` keeps each shared stream's size)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    refs = contents if isinstance(contents, list) else [contents]
+    total = 0
+    for ref in refs:
+        key = (getattr(ref, "idnum", None), getattr(ref, "generation", None))
+        if key[0] is None or key not in seen:
+            obj = ref.get_object()
+            size = len(obj.get_data()) if hasattr(obj, "get_data") else 0
+            if key[0] is None:
+                total += size
+                continue
+            seen[key] = size
+        total += seen[key]
+    return total
 
 
 def render_pdf(data: bytes, name: str | Path) -> str:
