@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "read_bytes",
+__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
@@ -129,22 +129,66 @@ def _check_stat(p: Path, st: os.stat_result, what: str, limit: int | None) -> No
                             f"{what} (set {SIZE_ENV} to raise it)")
 
 
+def open_checked(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+                 what: str = "file", limit: int | None = None) -> int:
+    """A read-only descriptor of the file ``check_file`` checked, and no other.
+
+    Opened non-blocking, then checked again on the descriptor (regular, within
+    the cap, the same device and inode as checked).  Confined (``inside``):
+    the file's real folder is opened from ``/`` one component at a time with
+    O_NOFOLLOW and the file relative to it with O_NOFOLLOW, so a file or
+    folder swapped for a link leading out between the check and the open is
+    refused, never followed."""
+    p = Path(path)
+    st = check_file(p, inside=inside, what=what, limit=limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    changed = f"changed while being opened; ledger-tool reads a {what} only from a " \
+              f"regular file" + (f" inside {inside}" if inside is not None else "")
+    try:
+        if inside is None:
+            fd = os.open(p, flags)
+        else:
+            from ledger.atomic import open_folder
+
+            real = confine(p, inside, what)
+            try:
+                dfd = open_folder(real.parent)
+            except LedgerError:
+                raise UnsafeFile(p, changed) from None
+            try:
+                lst = os.stat(real.name, dir_fd=dfd, follow_symlinks=False)
+                fd = os.open(real.name, flags | os.O_NOFOLLOW, dir_fd=dfd)
+            finally:
+                os.close(dfd)
+            if (lst.st_dev, lst.st_ino) != (st.st_dev, st.st_ino):
+                os.close(fd)
+                raise UnsafeFile(p, changed)
+    except OSError as err:
+        import errno
+        if err.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT) and inside is not None:
+            raise UnsafeFile(p, changed) from None
+        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
+    try:
+        now = os.fstat(fd)
+        _check_stat(p, now, what, limit)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            raise UnsafeFile(p, changed)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def read_bytes(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
                what: str = "file", limit: int | None = None) -> bytes:
     """The bytes of a regular file, checked as ``check_file`` does, read
     through a non-blocking descriptor checked again after opening (so a file
     swapped for a FIFO meanwhile cannot hang), never more than the cap."""
     p = Path(path)
-    check_file(p, inside=inside, what=what, limit=limit)
     cap = max_bytes() if limit is None else limit
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
-        | getattr(os, "O_CLOEXEC", 0)
+    fd = open_checked(p, inside=inside, what=what, limit=limit)
     try:
-        fd = os.open(p, flags)
-    except OSError as err:
-        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
-    try:
-        _check_stat(p, os.fstat(fd), what, limit)
         chunks, got = [], 0
         while True:
             block = os.read(fd, min(1 << 24, cap + 1 - got))

@@ -385,7 +385,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
                  scale: str = "auto", names=None) -> dict[str, dict[str, Path]]:
     """Save every chart (or those in ``names``) as ``chart-<name>.png`` and
     ``.svg`` (atomically); returns {name: {"png": path, "svg": path}}."""
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
 
     plt = _plt()
     folder = Path(folder)
@@ -400,8 +400,8 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
             out[name] = {}
             for ext in ("png", "svg"):
                 path = folder / f"chart-{name}.{ext}"
-                with atomic_path(path) as tmp:
-                    fig.savefig(tmp, format=ext, dpi=110 if ext == "png" else None,
+                with atomic_file(path) as fh:
+                    fig.savefig(fh, format=ext, dpi=110 if ext == "png" else None,
                                 metadata={"Date": None} if ext == "svg" else None)
                 out[name][ext] = path
         finally:
@@ -467,6 +467,9 @@ def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
     rd, wr = os.pipe()
     pid = os.fork()
     if pid == 0:                     # the child: draw, send the paths or the error, exit
+        # Ctrl-C reaches the whole process group: the parent alone answers it
+        # (it kills this child), so the child never prints a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         os.close(rd)
         try:
             res = ("ok", write_charts(report, folder, None, amounts, scale, names))

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from ledger.atomic import atomic_path, write_atomic
+from ledger.atomic import atomic_file, write_atomic
 
 
 def test_new_file_gets_umask_mode(tmp_path):
@@ -30,8 +30,8 @@ def test_failure_leaves_old_file_and_no_temp(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text("old")
     with pytest.raises(RuntimeError):
-        with atomic_path(p) as tmp:
-            tmp.write_text("half")
+        with atomic_file(p) as fh:
+            fh.write(b"half")
             raise RuntimeError("boom")
     assert p.read_text() == "old"
     assert [f.name for f in tmp_path.iterdir()] == ["a.txt"]

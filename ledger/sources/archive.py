@@ -21,7 +21,6 @@ import datetime as dt
 import hashlib
 import html.parser
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -112,9 +111,16 @@ class SourceText:
 
 
 # --------------------------------------------------------------- reading
-def sha256_file(path: str | Path) -> str:
+def sha256_file(path: str | Path, inside: str | Path | None = None) -> str:
+    """The SHA-256 of a regular file read through ``ledger.safe_io`` (confined
+    to ``inside`` when given, checked on the opened descriptor)."""
+    import os
+
+    from ledger.safe_io import open_checked
+
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    fd = open_checked(path, inside=inside, what="document")
+    with os.fdopen(fd, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -388,21 +394,21 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: path {posix!r} is already recorded as document "
                               f"{d.id!r} at {where}")
 
+    # writes stay in the archive and the ledger (ledger.atomic): no link leads them out
+    inside_ledger = Path(ledger_path) if Path(ledger_path).is_dir() else None
     if target.resolve() != src.resolve():
         if target.exists():
-            if sha256_file(target) != digest:
+            if sha256_file(target, inside=folder) != digest:
                 raise LedgerError(f"{src}: the archive {folder} already has a different "
                                   f"file named {rel.name!r}; rename the file or use --sources")
         else:
-            from ledger.atomic import atomic_path
-            with atomic_path(target) as tmp:
-                shutil.copyfile(src, tmp)
+            _copy_in(src, target, folder)
 
     text_rel, made = "", None
     if rendered is not None:
         text_target = rendering_path(target)
         data = rendered.encode("utf-8")
-        if text_target.exists() and text_target.read_bytes() != data:
+        if text_target.exists() and _read_archived(text_target, folder) != data:
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or use --sources")
         text_rel = rendering_path(rel).as_posix()
@@ -442,9 +448,9 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     try:
         _toml_check(text, out)
         if rendered is not None and not text_target.exists():
-            write_atomic(text_target, data)
+            write_atomic(text_target, data, inside=folder)
             made = text_target
-        write_atomic(out, text)
+        write_atomic(out, text, inside=inside_ledger)
     except BaseException:
         if made is not None:     # nothing half-done: the rendering goes with the record
             made.unlink(missing_ok=True)
@@ -453,6 +459,25 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out), text=text_rel,
                     text_sha256=text_sha)
+
+
+def _copy_in(src: Path, target: Path, folder: Path) -> None:
+    """``src`` copied to ``target`` inside the archive ``folder`` (never
+    through a link leading out); errors name the user's file."""
+    from ledger.atomic import write_atomic
+    from ledger.safe_io import read_bytes
+
+    try:
+        write_atomic(target, read_bytes(src, what="document"), inside=folder)
+    except OSError as err:
+        raise LedgerError(f"{src}: cannot copy it into the archive {folder}: "
+                          f"{err.strerror or err}") from None
+
+
+def _read_archived(path: Path, folder: Path) -> bytes:
+    from ledger.safe_io import read_bytes
+
+    return read_bytes(path, inside=folder, what="document")
 
 
 def _toml_check(text: str, out: Path) -> None:
@@ -486,6 +511,7 @@ def document_rows(documents, entries=(), archive: Archive | None = None) -> list
                                else "REFUSED: " + err.reason)
             else:
                 row["file"] = ("no hash recorded" if not d.sha256 else
-                               "ok" if sha256_file(p) == d.sha256.lower() else "CHANGED")
+                               "ok" if sha256_file(p, archive.folder) == d.sha256.lower()
+                               else "CHANGED")
         rows.append(row)
     return rows

@@ -36,10 +36,13 @@ def needs_rendering(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() in RENDERED_SUFFIXES:
         return True
-    try:
-        with open(p, "rb") as fh:
+    import os
+
+    from ledger.safe_io import open_checked
+    try:   # a regular file only (a FIFO would hang the read)
+        with os.fdopen(open_checked(p, what="document"), "rb") as fh:
             head = fh.read(512)
-    except OSError:
+    except (OSError, LedgerError):
         return False
     return head.startswith(b"%PDF-") or bool(
         re.match(rb"\s*<(!doctype\s+html|html)", head, re.IGNORECASE))
@@ -203,7 +206,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
 
     text = src.text if src is not None else text
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
-    return SourceText(rendering, kind, text, sha256_file(original), warnings=tuple(warnings),
+    return SourceText(rendering, kind, text, sha256_file(original, inside), warnings=tuple(warnings),
                       page_starts=_pages(text), rendering_sha256=rendered_sha)
 
 
