@@ -21,12 +21,14 @@ import errno
 import io
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "write_atomic", "write_new", "open_folder", "real_path",
-           "temp_name", "UnsafeWrite"]
+           "temp_name", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
+           "MANIFEST"]
 
 NAME_MAX = 255
 
@@ -243,3 +245,117 @@ def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=dfd)
         os.close(dfd)
+
+
+# ------------------------------------------------------------ output folders
+# A folder command (``report --out DIR``) writes a manifest listing what it
+# wrote; ``--force`` replaces the folder only while the manifest matches what
+# is there, and then deletes only the files it lists.
+MANIFEST = "report-manifest.json"
+MANIFEST_KIND = "ledger-tool report"
+
+
+def _file_digest(name: str, dfd: int) -> tuple[int, str]:
+    import hashlib
+
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_CLOEXEC", 0), dir_fd=dfd)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", name)
+        os.set_blocking(fd, True)
+        h = hashlib.sha256()
+        size = 0
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def write_manifest(folder: str | os.PathLike, names) -> Path:
+    """``folder/report-manifest.json`` listing each file ``names`` (plain
+    names in ``folder``) with its size and SHA-256."""
+    import json
+
+    folder = Path(folder)
+    dfd = open_folder(real_path(folder))
+    try:
+        files = {}
+        for name in sorted(set(names)):
+            size, digest = _file_digest(name, dfd)
+            files[name] = {"bytes": size, "sha256": digest}
+    finally:
+        os.close(dfd)
+    text = json.dumps({"written_by": MANIFEST_KIND, "version": 1, "files": files},
+                      indent=1, ensure_ascii=False) + "\n"
+    write_atomic(folder / MANIFEST, text, inside=folder)
+    return folder / MANIFEST
+
+
+def _listed(dfd: int) -> dict | None:
+    import json
+
+    try:
+        fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0),
+                     dir_fd=dfd)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(1 << 20)
+    try:
+        meta = json.loads(raw)
+        files = meta["files"]
+        ok = (meta.get("written_by") == MANIFEST_KIND and isinstance(files, dict)
+              and all(isinstance(n, str) and n and "/" not in n and n not in (".", "..", MANIFEST)
+                      and isinstance(v, dict) for n, v in files.items()))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return files if ok else None
+
+
+def manifest_mismatch(folder: str | os.PathLike) -> str | None:
+    """None when ``folder`` holds exactly what its manifest lists (files the
+    report wrote, unchanged; some may be gone), else why it does not."""
+    try:
+        dfd = open_folder(real_path(folder))
+    except (OSError, LedgerError) as err:
+        return f"cannot open it ({getattr(err, 'strerror', None) or err})"
+    try:
+        files = _listed(dfd)
+        if files is None:
+            return f"no {MANIFEST} of ledger-tool report in it"
+        for name in sorted(os.listdir(dfd)):
+            if name == MANIFEST:
+                continue
+            if name not in files:
+                return f"it holds {name!r}, which the report did not write"
+            try:
+                size, digest = _file_digest(name, dfd)
+            except OSError:
+                return f"{name!r} is not the regular file the report wrote"
+            want = files[name]
+            if (size, digest) != (want.get("bytes"), want.get("sha256")):
+                return f"{name!r} changed since the report wrote it"
+        return None
+    finally:
+        os.close(dfd)
+
+
+def remove_listed(folder: str | os.PathLike) -> bool:
+    """Delete the files ``folder``'s manifest lists, the manifest, then the
+    folder if that left it empty; nothing else.  True when it is gone."""
+    try:
+        dfd = open_folder(real_path(folder))
+    except (OSError, LedgerError):
+        return False
+    try:
+        for name in [*(_listed(dfd) or {}), MANIFEST]:
+            with contextlib.suppress(OSError):   # a folder in its place stays
+                os.unlink(name, dir_fd=dfd)
+    finally:
+        os.close(dfd)
+    try:
+        os.rmdir(folder)
+        return True
+    except OSError:
+        return False

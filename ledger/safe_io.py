@@ -368,7 +368,6 @@ def check_zip(data: bytes, path, what: str = "workbook") -> None:
 
 
 # ------------------------------------------------------------ outputs
-REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
 
 
 def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:
@@ -410,7 +409,8 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
       ``folder`` output, when it holds one, or holds the ledger itself);
     - without ``force``, when it exists (a folder: when it is not empty);
     - for a folder even with ``force``, when it is not an earlier report
-      (none of report.html, report.xlsx, summary.csv): it is replaced whole.
+      exactly as written (``ledger.atomic.manifest_mismatch``: its manifest
+      lists every file in it, unchanged).
     """
     out = Path(path)
     if ledger is not None:
@@ -422,8 +422,10 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
             if not force:
                 raise LedgerError(f"{out}: the folder exists and is not empty; give --force "
                                   f"to replace it with the new report, or choose another")
-            if not any((out / m).is_file() for m in REPORT_MARKERS):
-                raise LedgerError(f"{out}: not an earlier report (no {', '.join(REPORT_MARKERS)}),"
+            from ledger.atomic import manifest_mismatch
+            why = manifest_mismatch(out)
+            if why is not None:
+                raise LedgerError(f"{out}: not an earlier report as ledger-tool wrote it ({why}),"
                                   f" so --force does not replace it; choose another folder")
         return
     if out.exists() or out.is_symlink():
