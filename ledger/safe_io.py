@@ -374,23 +374,24 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     """Refuse (``LedgerError``) an output that is a journal file of the ledger
     at ``ledger`` (for a ``folder`` output: one that holds a journal file or
     the ledger itself), whatever --force says."""
-    out = Path(path)
-    real = out.resolve()
+    from ledger.atomic import real_path   # a link loop: one line, not a traceback
     from ledger.read.journal import journal_files
 
+    out = Path(path)
+    real = real_path(out)
     lp = Path(ledger)
-    journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
+    journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
     hit = None
     if folder:
-        lroot = lp.resolve()
+        lroot = real_path(lp)
         if lroot == real or lroot.is_relative_to(real):
             hit = lp
         else:
             hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
     elif real in journals:
         hit = out
-    elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(lp.resolve()) \
-            and not any(x.startswith(".") for x in real.relative_to(lp.resolve()).parts):
+    elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(real_path(lp)) \
+            and not any(x.startswith(".") for x in real.relative_to(real_path(lp)).parts):
         raise LedgerError(f"{out}: a .toml file in the ledger folder {ledger} would be "
                           f"read as one of its journal files; choose another output")
     if hit is not None:

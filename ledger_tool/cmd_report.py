@@ -228,9 +228,13 @@ def _new_folder_beside(out):
         # the user's --out and its folder, not the hidden temporary name
         raise LedgerError(f"report: --out {out}: cannot make a folder in {parent}: "
                           f"{err.strerror or err}") from None
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o777 & ~mask)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)
+    except BaseException:   # Ctrl-C here too: nothing left beside --out
+        os.rmdir(tmp)
+        raise
     return tmp
 
 

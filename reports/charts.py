@@ -432,7 +432,14 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     # for a big ledger one, beside the parent's own long work
     two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
     groups = [names[i::2] for i in range(2)] if two else [names]
-    children = [_fork_charts(report, folder, amounts, scale, g) for g in groups if g]
+    children = []
+    try:
+        for g in groups:
+            children.append(_fork_charts(report, folder, amounts, scale, g))
+    except BaseException:   # Ctrl-C between two forks: no child outlives the report
+        for child in children:
+            child(True)
+        raise
     state: dict = {}
 
     def finish(cancel: bool = False):

@@ -49,9 +49,14 @@ def test_report_refuses_an_existing_folder_without_force(run_cli, example_ledger
     code, _, err = _report(run_cli, example_ledger, out)
     assert code == 1 and "give --force" in err
     assert (out / "stale.txt").exists()
+    # a file the report did not write: --force refuses too, and keeps it
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1 and "'stale.txt', which the report did not write" in err
+    assert len(err.strip().splitlines()) == 1 and (out / "stale.txt").exists()
+    (out / "stale.txt").unlink()
     code, _, err = _report(run_cli, example_ledger, out, "--force")
     assert code == 0, err
-    assert not (out / "stale.txt").exists() and (out / "report.html").is_file()
+    assert (out / "report.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
