@@ -42,13 +42,16 @@ class UnsafeWrite(LedgerError):
         super().__init__(f"{path}: {reason}")
 
 
+def _fit(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem cut so the name stays within NAME_MAX bytes."""
+    room = NAME_MAX - len(tail.encode())
+    return stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + tail
+
+
 def temp_name(name: str, suffix: str = ".tmp") -> str:
     """A hidden name for a temporary file or folder beside ``name``: unique,
     and under NAME_MAX bytes however long ``name`` is."""
-    tail = f".{secrets.token_hex(4)}{suffix}"
-    room = NAME_MAX - 1 - len(tail.encode())
-    raw = name.encode("utf-8", "surrogateescape")[:room]
-    return "." + raw.decode("utf-8", "ignore") + tail
+    return _fit("." + name, f".{secrets.token_hex(4)}{suffix}")
 
 
 def real_path(path: str | os.PathLike) -> Path:
@@ -94,6 +97,18 @@ def _target(path: Path, inside) -> tuple[Path, str]:
         raise UnsafeWrite(path, f"resolves to {folder / p.name}, outside {boundary}; "
                                 f"ledger-tool does not write there")
     return folder, p.name
+
+
+def _folder_of(path: Path, inside) -> Path:
+    """The real folder a new file ``path`` goes in (no link in it leads out
+    of ``inside``, none dangles)."""
+    p = Path(os.path.abspath(path))
+    _refuse_dangling(p.parent)
+    folder = real_path(p.parent)
+    if inside is not None and not _within(folder, real_path(inside)):
+        raise UnsafeWrite(path, f"resolves to {folder / p.name}, outside {inside}; "
+                                f"ledger-tool does not write there")
+    return folder
 
 
 def open_folder(folder: str | os.PathLike, *, create: bool = False,
@@ -219,7 +234,7 @@ def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8
     path = Path(path)
     if isinstance(data, str):
         data = data.encode(encoding)
-    folder, _ = _target(path.with_name(path.name + ".new"), inside)
+    folder = _folder_of(path, inside)
     dfd = open_folder(folder, create=True)
     tmp = temp_name(path.name)
     try:
@@ -230,7 +245,7 @@ def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8
             fh.flush()
             os.fsync(fh.fileno())
         for n in range(1, 10_000):
-            cand = path.name if n == 1 else f"{path.stem}-{n}{path.suffix}"
+            cand = path.name if n == 1 else _fit(path.stem, f"-{n}{path.suffix}")
             try:
                 os.link(tmp, cand, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
             except FileExistsError:
