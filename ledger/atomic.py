@@ -225,9 +225,11 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
-              inside: str | os.PathLike | None = None) -> Path:
+              inside: str | os.PathLike | None = None, mode: int = 0o666,
+              numbered: bool = True) -> Path:
     """Write ``data`` to a file that does not exist yet: ``path``, or when it
-    exists ``stem-2.suffix``, ``stem-3.suffix``, ...; never replaces a file.
+    exists ``stem-2.suffix``, ``stem-3.suffix``, ... (``numbered=False``:
+    FileExistsError instead); never replaces a file.  ``mode``: less the umask.
     Atomic: the complete file appears under its name by a hard link (which
     fails rather than replace), so two runs at once cannot take one name.
     Returns the path written."""
@@ -239,12 +241,12 @@ def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8
     tmp = temp_name(path.name)
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
-                     | getattr(os, "O_CLOEXEC", 0), 0o666, dir_fd=dfd)
+                     | getattr(os, "O_CLOEXEC", 0), mode, dir_fd=dfd)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        for n in range(1, 10_000):
+        for n in range(1, 10_000 if numbered else 2):
             cand = path.name if n == 1 else _fit(path.stem, f"-{n}{path.suffix}")
             try:
                 os.link(tmp, cand, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
@@ -253,7 +255,8 @@ def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8
             with contextlib.suppress(OSError):
                 os.fsync(dfd)
             return path.with_name(cand)
-        raise FileExistsError(errno.EEXIST, "no free name after 10,000 tries", str(path))
+        raise FileExistsError(errno.EEXIST, "no free name after 10,000 tries" if numbered
+                              else "exists", str(path))
     except OSError as err:
         raise _as_user_error(err, path) from None
     finally:

@@ -133,20 +133,14 @@ def _check(folder: Path, writable_ok: bool = False) -> None:
 def _key(folder: Path) -> bytes:
     """The per-user key that seals the cache's files: made once (0600), then
     read only when it is the user's own regular file, 0600."""
-    from ledger.atomic import open_folder, real_path
+    from ledger.atomic import open_folder, real_path, write_new
 
+    try:   # the first key made wins: never replaced, so files sealed with it stay valid
+        write_new(folder / KEY_FILE, os.urandom(32), inside=folder, mode=0o600, numbered=False)
+    except FileExistsError:
+        pass
     dfd = open_folder(real_path(folder))
     try:
-        try:
-            fd = os.open(KEY_FILE, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW,
-                         0o600, dir_fd=dfd)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(os.urandom(32))
-                fh.flush()
-                os.fsync(fh.fileno())
         try:
             fd = os.open(KEY_FILE, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dfd)
         except OSError:

@@ -248,21 +248,30 @@ def _rename_into_place(tmp, out) -> None:
     import os
     import sys
 
-    from ledger.atomic import remove_listed, temp_name
+    from ledger.atomic import open_folder, real_path, remove_listed, temp_name
 
+    # renamed relative to the folder's descriptor: a link swapped in above
+    # --out meanwhile cannot send the report, or the earlier one, elsewhere
+    pfd = open_folder(real_path(out.parent))
+
+    def rename(a, b):
+        os.rename(a.name, b.name, src_dir_fd=pfd, dst_dir_fd=pfd)
     try:
-        os.rename(tmp, out)
-        return
-    except OSError as err:
-        if not out.is_dir() or err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+        try:
+            rename(tmp, out)
+            return
+        except OSError as err:
+            if not out.is_dir() or err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        old = out.parent / temp_name(out.name, ".old")
+        rename(out, old)
+        try:
+            rename(tmp, out)
+        except BaseException:    # the earlier report goes back where it was
+            rename(old, out)
             raise
-    old = out.parent / temp_name(out.name, ".old")
-    os.rename(out, old)
-    try:
-        os.rename(tmp, out)
-    except BaseException:    # the earlier report goes back where it was
-        os.rename(old, out)
-        raise
+    finally:
+        os.close(pfd)
     if not remove_listed(old):   # something the report did not write appeared meanwhile
         print(f"ledger-tool: report: note: the earlier report's folder held files it did "
               f"not write; they are kept in {old}", file=sys.stderr)
