@@ -261,3 +261,34 @@ def test_ctrl_c_at_any_point_is_one_line_and_leaves_nothing(example_ledger, tmp_
         assert "Traceback" not in err and "Exception ignored" not in err
         assert not out.exists() or (out / "report-manifest.json").is_file()
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("planted", ["iati.toml", "archive copy", "archive"])
+def test_iati_import_never_writes_through_a_link_out_of_the_ledger(run_cli, tmp_path, planted):
+    """The IATI importer updates the journal and archives its file: a link
+    planted as either (or as the archive folder), leading out, is refused or
+    left alone, and nothing outside the ledger changes (a journal linked out
+    was rewritten, exit 0)."""
+    v2 = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "iati", v2, "-o", book)[0] == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if planted == "iati.toml":
+        shutil.move(book / "iati.toml", outside / "iati.toml")
+        (book / "iati.toml").symlink_to(outside / "iati.toml")
+    elif planted == "archive":
+        shutil.move(book / "sources", outside / "sources")
+        (book / "sources").symlink_to(outside / "sources")
+    else:
+        (copy,) = (book / "sources").iterdir()
+        copy.unlink()
+        copy.symlink_to(outside / "planted.xml")          # dangling, leading out
+    before = {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    newer = tmp_path / "newer.xml"
+    newer.write_bytes(v2.read_bytes().replace(b"2012-01-01", b"2012-01-02", 1)
+                      .replace(b'value-date="', b'value-date="', 1) + b"\n<!-- newer -->\n")
+    code, _, err = run_cli("import", "--from", "iati", newer, "-o", book)
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()} == before
+    assert not (outside / "planted.xml").exists()
