@@ -155,8 +155,16 @@ def _key(folder: Path) -> bytes:
         os.close(dfd)
 
 
+_keys: dict[str, bytes] = {}
+
+
 def _mac(folder: Path, name: str, data) -> bytes:
-    return hmac.new(_key(folder), name.encode() + b"\0" + bytes(data), hashlib.sha256).digest()
+    key = _keys.get(str(folder))
+    if key is None:   # read once a run (the folder is the user's alone: checked)
+        key = _keys[str(folder)] = _key(folder)
+    h = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    h.update(data)   # a buffer: no copy of the file's bytes
+    return h.digest()
 
 
 def seal(folder: Path, name: str, data) -> bytes:

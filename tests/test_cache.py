@@ -233,7 +233,7 @@ def test_a_planted_meta_and_forged_tables_are_a_miss(ledger, tmp_path, monkeypat
     assert _total(forged) != truth
     folder = cache.cache_dir()
     key, signature = cache._hash_journal(ledger)
-    monkeypatch.setattr(cachedir, "_key", lambda _folder: b"someone else's key".ljust(32))
+    monkeypatch.setattr(cachedir, "_keys", {str(folder): b"someone else's key".ljust(32)})
     cache._write(folder, cache._slot(ledger), key, forged, signature)   # planted
     monkeypatch.undo()
     monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
