@@ -44,7 +44,7 @@ import re
 import shutil
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ledger.atomic import UnsafeWrite, atomic_file, write_new
@@ -262,6 +262,16 @@ def _texts(w: Path):
 
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+# the layouts the tester found, always tried
+@example(command="sources add", links={"copy": "dangling-out"})
+@example(command="sources add page", links={"rendering": "dangling-out"})
+@example(command="sources add", links={"sources.toml": "outside"})
+@example(command="sources add", links={"archive": "outside"})
+@example(command="import", links={"journal": "outside"})
+@example(command="add", links={"journal": "outside"})
+@example(command="export", links={"export": "outside"})
+@example(command="report", links={"report": "outside", "ledger.toml": "loop"})
+@example(command="init", links={"new ledger": "dangling-out"})
 @given(command=st.sampled_from(sorted(COMMANDS)),
        links=st.dictionaries(st.sampled_from(sorted(SLOTS)), st.sampled_from(KINDS),
                              min_size=1, max_size=3))

@@ -396,6 +396,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
 
     # writes stay in the archive and the ledger (ledger.atomic): no link leads them out
     inside_ledger = Path(ledger_path) if Path(ledger_path).is_dir() else None
+    _refuse_archive_link_out(folder, inside_ledger)
     if target.resolve() != src.resolve():
         if target.exists():
             if sha256_file(target, inside=folder) != digest:
@@ -459,6 +460,18 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out), text=text_rel,
                     text_sha256=text_sha)
+
+
+def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
+    """An archive folder named inside the ledger folder must resolve inside
+    it (a link there leading out would take the copies out)."""
+    import os
+
+    from ledger.safe_io import confine
+
+    if ledger is not None and Path(os.path.abspath(folder)).is_relative_to(
+            Path(os.path.abspath(ledger))):
+        confine(folder, ledger, what="source archive folder")
 
 
 def _copy_in(src: Path, target: Path, folder: Path) -> None:
