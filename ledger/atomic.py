@@ -70,6 +70,7 @@ def _refuse_dangling(p: Path) -> None:
     the write create that target, wherever it is."""
     for q in (p, *p.parents):
         if q.is_symlink() and not q.exists():
+            real_path(q)   # a loop says so
             raise UnsafeWrite(q, f"a symbolic link to {os.readlink(q)!r}, which does not "
                                  f"exist; ledger-tool does not write through it")
 
@@ -84,19 +85,16 @@ def _target(path: Path, inside) -> tuple[Path, str]:
     if p.name in ("", ".", ".."):
         raise UnsafeWrite(path, "not a file name")
     _refuse_dangling(p)
-    boundary = real_path(inside) if inside is not None else None
     if p.is_symlink():
         real = real_path(p)
-        bound = boundary if boundary is not None else real_path(p.parent)
-        if not real.is_file() or not _within(real, bound):
+        bound = real_path(inside) if inside is not None else real_path(p.parent)
+        if not _within(real, bound):
             raise UnsafeWrite(path, f"a symbolic link to {real}, outside {bound}; "
                                     f"ledger-tool does not write through it")
+        if not real.is_file():
+            raise UnsafeWrite(path, f"a symbolic link to {real}, not a file")
         p = real
-    folder = real_path(p.parent)
-    if boundary is not None and not _within(folder, boundary):
-        raise UnsafeWrite(path, f"resolves to {folder / p.name}, outside {boundary}; "
-                                f"ledger-tool does not write there")
-    return folder, p.name
+    return _folder_of(p, inside), p.name
 
 
 def _folder_of(path: Path, inside) -> Path:
