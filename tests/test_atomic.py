@@ -125,17 +125,17 @@ def test_temp_names_stay_under_255_bytes(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
-def test_an_error_names_the_users_file_not_the_temporary_one(tmp_path):
-    (tmp_path / "ro").mkdir()
-    (tmp_path / "ro").chmod(0o500)
-    try:
-        if os.access(tmp_path / "ro", os.W_OK):
-            pytest.skip("running as a user who can write anywhere (root)")
-        with pytest.raises(OSError) as err:
-            write_atomic(tmp_path / "ro" / "x.csv", "x")
-        assert err.value.filename == str(tmp_path / "ro" / "x.csv")
-    finally:
-        (tmp_path / "ro").chmod(0o700)
+def test_an_error_names_the_users_file_not_the_temporary_one(tmp_path, monkeypatch):
+    import ledger.atomic as atomic
+
+    def full(src, dst, **kw):
+        raise OSError(28, "No space left on device", src, dst)
+    monkeypatch.setattr(atomic.os, "replace", full)
+    with pytest.raises(OSError) as err:
+        write_atomic(tmp_path / "x.csv", "x")
+    assert err.value.filename == str(tmp_path / "x.csv") and ".tmp" not in str(err.value)
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []     # the temporary file is gone too
 
 
 def test_sources_add_errors_name_the_users_file(run_cli, tmp_path, monkeypatch):
