@@ -63,7 +63,7 @@ def original_stem(path: str | Path) -> str:
 
 
 # ---------------------------------------------------------------- render
-def _read_bytes(p: Path) -> bytes:
+def _read_bytes(p: Path, inside: str | Path | None = None) -> bytes:
     """The original's bytes through ``ledger.safe_io`` (a regular file, read
     race-free), capped at ``MAX_SOURCE_BYTES`` unless $LEDGER_TOOL_MAX_FILE_SIZE
     says otherwise (the size message names it)."""
@@ -72,7 +72,7 @@ def _read_bytes(p: Path) -> bytes:
     from ledger.safe_io import SIZE_ENV, max_bytes, read_bytes
 
     cap = max_bytes() if os.environ.get(SIZE_ENV, "").strip() else MAX_SOURCE_BYTES
-    return read_bytes(p, what="source document", limit=cap)
+    return read_bytes(p, inside=inside, what="source document", limit=cap)
 
 
 def _block_text(el) -> str:
@@ -160,10 +160,11 @@ def render_pdf(data: bytes, name: str | Path) -> str:
     return f"\n{PAGE_BREAK}\n".join(pages) + "\n"
 
 
-def render(path: str | Path) -> str:
-    """The text rendering of a web page or PDF; LedgerError naming the file."""
+def render(path: str | Path, inside: str | Path | None = None) -> str:
+    """The text rendering of a web page or PDF; LedgerError naming the file.
+    ``inside``: the archive folder the file is read from (``safe_io``)."""
     p = Path(path)
-    data = _read_bytes(p)
+    data = _read_bytes(p, inside)
     if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
         text = render_pdf(data, p)
         if not text.replace(PAGE_BREAK, "").strip():
@@ -197,7 +198,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
         warnings = src.warnings
         rendered_sha = src.sha256
     else:
-        text = render(original)
+        text = render(original, inside)
         src = None
         warnings = (f"{rendering.name}: the text rendering is missing; quotes were checked "
                     f"against a fresh rendering of {original.name}",)
