@@ -56,7 +56,7 @@ def cache_dir() -> Path | None:
     try:
         folder = _own(base, default)
         _check(folder)
-        _key(folder)
+        _keys[str(folder)] = _key(folder)
     except _Refused as err:
         _warn(f"ledger-tool: warning: cache folder {err}; running without the cache")
         return None
@@ -116,7 +116,8 @@ def _own(base: Path, default: bool) -> Path:
 
 def _check(folder: Path, writable_ok: bool = False) -> None:
     """Refuse a folder that is a link, not the user's, or writable by
-    group or others (``writable_ok``: a parent we only make a folder in)."""
+    group or others (``writable_ok``: a parent we only make our folder in,
+    e.g. /tmp; that folder is checked in its turn)."""
     st = os.lstat(folder)
     if stat.S_ISLNK(st.st_mode) and not writable_ok:
         raise _Refused(f"{folder}: a symbolic link")
@@ -124,7 +125,7 @@ def _check(folder: Path, writable_ok: bool = False) -> None:
         st = os.stat(folder)
     if not stat.S_ISDIR(st.st_mode):
         raise _Refused(f"{folder}: not a folder")
-    if st.st_uid != os.getuid():
+    if st.st_uid != os.getuid() and not writable_ok:
         raise _Refused(f"{folder}: owned by another user")
     if not writable_ok and st.st_mode & 0o022:
         raise _Refused(f"{folder}: writable by group or others (chmod 700 it)")
@@ -135,10 +136,12 @@ def _key(folder: Path) -> bytes:
     read only when it is the user's own regular file, 0600."""
     from ledger.atomic import open_folder, real_path, write_new
 
-    try:   # the first key made wins: never replaced, so files sealed with it stay valid
-        write_new(folder / KEY_FILE, os.urandom(32), inside=folder, mode=0o600, numbered=False)
-    except FileExistsError:
-        pass
+    if not os.path.lexists(folder / KEY_FILE):
+        try:   # the first key made wins: never replaced, so files sealed with it stay valid
+            write_new(folder / KEY_FILE, os.urandom(32), inside=folder, mode=0o600,
+                      numbered=False)
+        except FileExistsError:
+            pass
     dfd = open_folder(real_path(folder))
     try:
         try:
@@ -147,10 +150,14 @@ def _key(folder: Path) -> bytes:
             raise _Refused(f"{folder / KEY_FILE}: not a regular file") from None
         with os.fdopen(fd, "rb") as fh:
             st = os.fstat(fd)
-            if (not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid()
-                    or st.st_mode & 0o077 or st.st_size != 32):
+            if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o077:
                 raise _Refused(f"{folder / KEY_FILE}: not the user's own 0600 key")
-            return fh.read(32)
+            key = fh.read(33)
+        if len(key) != 32:   # the user's own key, damaged: a new one (old files: misses)
+            from ledger.atomic import write_atomic
+            key = os.urandom(32)
+            write_atomic(folder / KEY_FILE, key, inside=folder, mode=0o600)
+        return key
     finally:
         os.close(dfd)
 
