@@ -99,6 +99,7 @@ def _own(base: Path, default: bool) -> Path:
         return base
     if default and base.is_dir() and not base.is_symlink():   # ours by name (older versions)
         _check(base)
+        os.chmod(base, 0o700)   # older versions made it with the umask's mode
         from ledger.atomic import write_atomic
         write_atomic(base / MARKER, MARKER_TEXT, inside=base, mode=0o600)
         return base
