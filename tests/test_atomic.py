@@ -176,7 +176,7 @@ SLOTS = {   # where a link is planted -> what is normally there
     "export": "out/x.csv",
     "new ledger": "out/new",
 }
-KINDS = ("inside", "outside", "dangling-out", "dangling-in", "loop")
+KINDS = ("inside", "outside", "dangling-out", "dangling-in", "loop", "swapped")
 COMMANDS = {
     "report": ["report", "book", "--out", "out/r", "--force"],
     "export": ["export", "book", "-o", "out/x.csv", "--to", "csv", "--force"],
@@ -207,6 +207,8 @@ def _workspace(w: Path, example: Path, links: dict) -> None:
             continue     # inside the archive folder, itself a link here
         p = w / SLOTS[slot]
         was_folder = p.is_dir()
+        if kind == "swapped":   # a link only once checked: see _swap_after_the_check
+            continue
         if kind == "inside":
             keep = w / "book" / "data" / p.name
             keep.parent.mkdir(exist_ok=True)
@@ -218,15 +220,7 @@ def _workspace(w: Path, example: Path, links: dict) -> None:
                 keep.write_text("")
             target = keep
         elif kind == "outside":
-            target = outside / f"{slot}-target"
-            if was_folder or slot in ("report", "new ledger"):
-                target.mkdir()
-                (target / "summary.csv").write_text(f"{SECRET}\n")
-            elif slot in ("journal", "ledger.toml", "sources.toml"):
-                target.write_text(f'[[entry]]\nid = "{SECRET}"\ndate = 2015-01-01\n'
-                                  f'funder = "UK"\npurpose = "X"\namount = "£9m"\n')
-            else:
-                target.write_text(f"{SECRET}\n")
+            target = _outside_target(w, slot, was_folder)
         elif kind == "dangling-out":
             target = outside / f"missing-{slot}"
         elif kind == "dangling-in":
@@ -238,6 +232,63 @@ def _workspace(w: Path, example: Path, links: dict) -> None:
         elif p.exists() or p.is_symlink():
             p.unlink()
         p.symlink_to(target)
+
+
+def _outside_target(w: Path, slot: str, was_folder: bool) -> Path:
+    target = w / "outside" / f"{slot}-target"
+    if was_folder or slot in ("report", "new ledger"):
+        target.mkdir()
+        (target / "summary.csv").write_text(f"{SECRET}\n")
+    elif slot in ("journal", "ledger.toml", "sources.toml"):
+        target.write_text(f'[[entry]]\nid = "{SECRET}"\ndate = 2015-01-01\n'
+                          f'funder = "UK"\npurpose = "X"\namount = "£9m"\n')
+    else:
+        target.write_text(f"{SECRET}\n")
+    return target
+
+
+@contextlib.contextmanager
+def _swap_after_the_check(w: Path, slots: list):
+    """The race: each slot (file or folder) is swapped for a link leading out
+    just after ledger-tool checked a path at or under it (a write's target
+    or folder, a read's confinement), before it is opened."""
+    import ledger.atomic as atomic
+    import ledger.safe_io as safe_io
+
+    todo = {Path(os.path.abspath(w / SLOTS[s])): s for s in slots}
+
+    def swap(path) -> None:
+        here = Path(os.path.abspath(path))
+        for p, slot in list(todo.items()):
+            if here == p or here.is_relative_to(p):
+                del todo[p]
+                was_folder = p.is_dir()
+                if p.exists() or p.is_symlink():
+                    p.rename(w / f"swapped-{slot.replace(' ', '-')}")
+                p.symlink_to(_outside_target(w, slot, was_folder))
+
+    real_target, real_folder_of, real_confine = atomic._target, atomic._folder_of, safe_io.confine
+
+    def target(path, inside):
+        got = real_target(path, inside)
+        swap(path)
+        return got
+
+    def folder_of(path, inside):
+        got = real_folder_of(path, inside)
+        swap(path)
+        return got
+
+    def confine(path, root, what="file"):
+        got = real_confine(path, root, what)
+        swap(path)
+        return got
+    atomic._target, atomic._folder_of, safe_io.confine = target, folder_of, confine
+    try:
+        yield
+    finally:
+        atomic._target, atomic._folder_of, safe_io.confine = (real_target, real_folder_of,
+                                                              real_confine)
 
 
 def _snapshot(folder: Path) -> dict:
@@ -272,6 +323,11 @@ def _texts(w: Path):
 @example(command="export", links={"export": "outside"})
 @example(command="report", links={"report": "outside", "ledger.toml": "loop"})
 @example(command="init", links={"new ledger": "dangling-out"})
+@example(command="sources add", links={"copy": "swapped"})
+@example(command="add", links={"journal": "swapped"})
+@example(command="report", links={"journal": "swapped", "report": "swapped"})
+@example(command="import", links={"journal": "swapped"})
+@example(command="export", links={"export": "swapped"})
 @given(command=st.sampled_from(sorted(COMMANDS)),
        links=st.dictionaries(st.sampled_from(sorted(SLOTS)), st.sampled_from(KINDS),
                              min_size=1, max_size=3))
@@ -286,14 +342,26 @@ def test_no_command_reads_or_writes_outside_through_links(command, links, exampl
 
     w = tmp_path_factory.mktemp("links")
     _workspace(w, example_ledger, links)
-    before = _snapshot(w / "outside")
+    swapped = [s for s, k in links.items() if k == "swapped"
+               and not ("archive" in links and s in ("copy", "rendering"))]
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.chdir(w), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+    with contextlib.chdir(w), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), \
+            _swap_after_the_check(w, swapped):
+        before = _snapshot(w / "outside")   # the swapped-in targets are made at the swap
         code = main(COMMANDS[command])
     err = err.getvalue()
     assert code in (0, 1), err
     assert "Traceback" not in err and "Error:" not in err.replace("error:", ""), err
-    assert _snapshot(w / "outside") == before
+    after = _snapshot(w / "outside")
+    if swapped:   # a target made at a swap holds only what it was made with
+        scratch = tmp_path_factory.mktemp("expected")
+        (scratch / "outside").mkdir()
+        for slot in swapped:
+            _outside_target(scratch, slot, slot == "archive")
+        expected = _snapshot(scratch / "outside")
+        for k in [k for k in after if k.split("/")[0] in {f"{s}-target" for s in swapped}]:
+            assert after.pop(k) == expected[k], k
+    assert after == before
     assert SECRET not in out.getvalue()
     for p, data in _texts(w):
         assert SECRET.encode() not in data, p
