@@ -1,82 +1,145 @@
-"""Atomic file writes: a failed or killed command never leaves a half-written file."""
+"""Every file ledger-tool writes goes through ``atomic_file`` (docs/guarantees.md).
+
+- Atomic: the bytes go to a new temporary file beside the target, are
+  fsynced, and the file is renamed over the target; a failed, killed or
+  interrupted command leaves the target as it was and no temporary file.
+- Never through a symbolic link that leads out: the target's folder is
+  resolved once, then opened component by component from ``/`` with
+  ``O_NOFOLLOW`` (a link planted in the path meanwhile is refused, not
+  followed); the temporary file is made with ``O_CREAT|O_EXCL|O_NOFOLLOW``
+  relative to that folder's descriptor and renamed with it.  A target that is
+  itself a link is written through only to an existing file inside ``inside``
+  (the ledger, its archive; by default the link's own folder): a dangling
+  link, a loop or a link leading out is refused in one line.
+- Temporary names stay under 255 bytes however long the target's name is;
+  errors name the user's file, never the temporary one.
+"""
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
-import tempfile
+import secrets
+import stat
 from pathlib import Path
 
+from ledger.errors import LedgerError
 
-@contextlib.contextmanager
-def atomic_path(path: str | os.PathLike):
-    """Yield a temporary path beside ``path``; on success fsync it and rename it
-    over ``path``.  On any error the temporary file is removed and ``path`` is
-    left as it was.  For writers that want a file name (openpyxl, matplotlib).
-    A symlink is written through: its target gets the new bytes, and the
-    link stays a link."""
-    path = Path(path)
-    if path.is_symlink():
-        path = Path(os.path.realpath(path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    # mkstemp makes the file 0600; give it the mode the file has, or what a
-    # plain open() would give, so reports stay readable by the user's group.
+__all__ = ["atomic_file", "write_atomic", "write_new", "open_folder", "real_path",
+           "temp_name", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
+           "MANIFEST"]
+
+NAME_MAX = 255
+
+
+class UnsafeWrite(LedgerError):
+    """A write refused: a link leading out, dangling or looping; a path that
+    changed while being written."""
+
+    def __init__(self, path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+def _fit(stem: str, tail: str) -> str:
+    """``stem + tail``, the stem cut so the name stays within NAME_MAX bytes."""
+    room = NAME_MAX - len(tail.encode())
+    return stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + tail
+
+
+def temp_name(name: str, suffix: str = ".tmp") -> str:
+    """A hidden name for a temporary file or folder beside ``name``: unique,
+    and under NAME_MAX bytes however long ``name`` is."""
+    return _fit("." + name, f".{secrets.token_hex(4)}{suffix}")
+
+
+def real_path(path: str | os.PathLike) -> Path:
+    """``path`` absolute with every symbolic link resolved (missing tail
+    components kept); ``UnsafeWrite`` for a link loop."""
+    p = Path(os.path.abspath(path))
     try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    os.fchmod(fd, mode)
-    os.close(fd)
+        return p.resolve()
+    except (RuntimeError, OSError) as err:   # 3.11: RuntimeError("Symlink loop")
+        raise UnsafeWrite(path, f"a symbolic-link loop ({getattr(err, 'strerror', None) or err})"
+                          ) from None
+
+
+def _refuse_dangling(p: Path) -> None:
+    """A link in ``p`` (any component) whose target does not exist would make
+    the write create that target, wherever it is."""
+    for q in (p, *p.parents):
+        if q.is_symlink() and not q.exists():
+            real_path(q)   # a loop says so
+            raise UnsafeWrite(q, f"a symbolic link to {os.readlink(q)!r}, which does not "
+                                 f"exist; ledger-tool does not write through it")
+
+
+def _within(p: Path, root: Path) -> bool:
+    return p == root or p.is_relative_to(root)
+
+
+def _target(path: Path, inside) -> tuple[Path, str]:
+    """(the real folder to write in, the file name in it)."""
+    p = Path(os.path.abspath(path))
+    if p.name in ("", ".", ".."):
+        raise UnsafeWrite(path, "not a file name")
+    _refuse_dangling(p)
+    if p.is_symlink():
+        real = real_path(p)
+        bound = real_path(inside) if inside is not None else real_path(p.parent)
+        if not _within(real, bound):
+            raise UnsafeWrite(path, f"a symbolic link to {real}, outside {bound}; "
+                                    f"ledger-tool does not write through it")
+        if not real.is_file():
+            raise UnsafeWrite(path, f"a symbolic link to {real}, not a file")
+        p = real
+    return _folder_of(p, inside), p.name
+
+
+def _folder_of(path: Path, inside) -> Path:
+    """The real folder a new file ``path`` goes in (no link in it leads out
+    of ``inside``, none dangles)."""
+    p = Path(os.path.abspath(path))
+    _refuse_dangling(p.parent)
+    folder = real_path(p.parent)
+    if inside is not None and not _within(folder, real_path(inside)):
+        raise UnsafeWrite(path, f"resolves to {folder / p.name}, outside {inside}; "
+                                f"ledger-tool does not write there")
+    return folder
+
+
+def open_folder(folder: str | os.PathLike, *, create: bool = False,
+                mode: int = 0o777) -> int:
+    """A descriptor of the real folder ``folder`` (no link in it: see
+    ``real_path``), opened from ``/`` one component at a time with
+    O_NOFOLLOW, so a link swapped in meanwhile is refused; missing folders
+    are made (``mode``, less the umask) when ``create``."""
+    parts = Path(folder).parts
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(parts[0], flags)
     try:
-        yield Path(tmp)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        _fsync_dir(path.parent)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8") -> None:
-    """Write ``data`` to ``path`` atomically (temp file, fsync, rename)."""
-    with atomic_path(path) as tmp:
-        if isinstance(data, str):
-            data = data.encode(encoding)
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-
-
-def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8") -> Path:
-    """Write ``data`` to a file that does not exist yet: ``path``, or when it
-    exists ``stem-2.suffix``, ``stem-3.suffix``, ...; never replaces a file.
-    Atomic: the complete file appears under its name by a hard link (which
-    fails rather than replace), so two runs at once cannot take one name.
-    Returns the path written."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode(encoding)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        for n in range(1, 10_000):
-            cand = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        for part in parts[1:]:
             try:
-                os.link(tmp, cand)
-            except FileExistsError:
-                continue
-            _fsync_dir(path.parent)
-            return cand
-        raise FileExistsError(f"{path}: no free name after 10,000 tries")
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+                nxt = os.open(part, flags, dir_fd=fd)
+            except FileNotFoundError:
+                if not create:
+                    raise
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, mode, dir_fd=fd)
+                nxt = os.open(part, flags, dir_fd=fd)
+            except OSError as err:
+                if err.errno in (errno.ELOOP, errno.ENOTDIR):
+                    raise UnsafeWrite(folder, f"{part!r} is not a folder or became a symbolic "
+                                              f"link; ledger-tool does not write through it"
+                                      ) from None
+                raise
+            os.close(fd)
+            fd = nxt
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _umask() -> int:
@@ -85,10 +148,230 @@ def _umask() -> int:
     return mask
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
+def _as_user_error(err: OSError, path) -> OSError:
+    """The same error naming the user's file, not a temporary one."""
+    return OSError(err.errno, err.strerror or str(err), str(path))
+
+
+@contextlib.contextmanager
+def atomic_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+                mode: int | None = None, folder_mode: int = 0o777, text: bool = False,
+                encoding: str = "utf-8", newline: str | None = ""):
+    """Yield a file object (binary; ``text``: a text stream with
+    ``encoding``/``newline``) for the new content of ``path``; on success it
+    is fsynced and renamed over ``path``, else removed (``path`` as it was).
+
+    ``inside``: the folder the write must stay in (the ledger, its archive);
+    ``mode``: the file's mode (default: the existing file's, else 0666 less
+    the umask); ``folder_mode``: for missing parent folders, made here.
+    Raises ``UnsafeWrite`` (a ``LedgerError``) for a link or path leading
+    out, and ``OSError`` naming ``path`` when the system refuses."""
+    shown = path
+    folder, name = _target(Path(path), inside)
+    try:
+        dfd = open_folder(folder, create=True, mode=folder_mode)
+    except OSError as err:
+        raise _as_user_error(err, shown) from None
+    tmp = None
+    try:
+        if mode is None:
+            try:
+                mode = os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mode & 0o7777
+            except FileNotFoundError:
+                mode = 0o666 & ~_umask()
+        for _ in range(100):
+            tmp = temp_name(name)
+            try:
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                             | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=dfd)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError(errno.EEXIST, "no free temporary name", str(shown))
+        fh = os.fdopen(fd, "wb")
+        os.fchmod(fd, mode)
+        out = io.TextIOWrapper(fh, encoding=encoding, newline=newline) if text else fh
         try:
+            yield out
+            out.flush()
             os.fsync(fd)
         finally:
-            os.close(fd)
+            out.close()
+        os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
+        tmp = None
+        with contextlib.suppress(OSError):
+            os.fsync(dfd)
+    except OSError as err:
+        if getattr(err, "filename", None) not in (None, tmp, name):
+            raise   # the caller's own error (reading another file, say)
+        raise _as_user_error(err, shown) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=dfd)
+        os.close(dfd)
+
+
+def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
+                 inside: str | os.PathLike | None = None, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` through ``atomic_file``."""
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    with atomic_file(path, inside=inside, mode=mode) as fh:
+        fh.write(data)
+
+
+def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
+              inside: str | os.PathLike | None = None, mode: int = 0o666,
+              numbered: bool = True) -> Path:
+    """Write ``data`` to a file that does not exist yet: ``path``, or when it
+    exists ``stem-2.suffix``, ``stem-3.suffix``, ... (``numbered=False``:
+    FileExistsError instead); never replaces a file.  ``mode``: less the umask.
+    Atomic: the complete file appears under its name by a hard link (which
+    fails rather than replace), so two runs at once cannot take one name.
+    Returns the path written."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    folder = _folder_of(path, inside)
+    dfd = open_folder(folder, create=True)
+    tmp = temp_name(path.name)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                     | getattr(os, "O_CLOEXEC", 0), mode, dir_fd=dfd)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        for n in range(1, 10_000 if numbered else 2):
+            cand = path.name if n == 1 else _fit(path.stem, f"-{n}{path.suffix}")
+            try:
+                os.link(tmp, cand, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+            except FileExistsError:
+                continue
+            with contextlib.suppress(OSError):
+                os.fsync(dfd)
+            return path.with_name(cand)
+        raise FileExistsError(errno.EEXIST, "no free name after 10,000 tries" if numbered
+                              else "exists", str(path))
+    except OSError as err:
+        raise _as_user_error(err, path) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp, dir_fd=dfd)
+        os.close(dfd)
+
+
+# ------------------------------------------------------------ output folders
+# A folder command (``report --out DIR``) writes a manifest listing what it
+# wrote; ``--force`` replaces the folder only while the manifest matches what
+# is there, and then deletes only the files it lists.
+MANIFEST = "report-manifest.json"
+MANIFEST_KIND = "ledger-tool report"
+
+
+def _file_digest(name: str, dfd: int) -> tuple[int, str]:
+    import hashlib
+
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+                 | getattr(os, "O_CLOEXEC", 0), dir_fd=dfd)
+    with os.fdopen(fd, "rb") as fh:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", name)
+        os.set_blocking(fd, True)
+        h = hashlib.sha256()
+        size = 0
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return size, h.hexdigest()
+
+
+def write_manifest(folder: str | os.PathLike, names) -> Path:
+    """``folder/report-manifest.json`` listing each file ``names`` (plain
+    names in ``folder``) with its size and SHA-256."""
+    import json
+
+    folder = Path(folder)
+    dfd = open_folder(real_path(folder))
+    try:
+        files = {}
+        for name in sorted(set(names)):
+            size, digest = _file_digest(name, dfd)
+            files[name] = {"bytes": size, "sha256": digest}
+    finally:
+        os.close(dfd)
+    text = json.dumps({"written_by": MANIFEST_KIND, "version": 1, "files": files},
+                      indent=1, ensure_ascii=False) + "\n"
+    write_atomic(folder / MANIFEST, text, inside=folder)
+    return folder / MANIFEST
+
+
+def _listed(dfd: int) -> dict | None:
+    import json
+
+    try:
+        fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0),
+                     dir_fd=dfd)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        raw = fh.read(1 << 20)
+    try:
+        meta = json.loads(raw)
+        files = meta["files"]
+        ok = (meta.get("written_by") == MANIFEST_KIND and isinstance(files, dict)
+              and all(isinstance(n, str) and n and "/" not in n and n not in (".", "..", MANIFEST)
+                      and isinstance(v, dict) for n, v in files.items()))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    return files if ok else None
+
+
+def manifest_mismatch(folder: str | os.PathLike) -> str | None:
+    """None when ``folder`` holds exactly what its manifest lists (files the
+    report wrote, unchanged; some may be gone), else why it does not."""
+    try:
+        dfd = open_folder(real_path(folder))
+    except (OSError, LedgerError) as err:
+        return f"cannot open it ({getattr(err, 'strerror', None) or err})"
+    try:
+        files = _listed(dfd)
+        if files is None:
+            return f"no {MANIFEST} of ledger-tool report in it"
+        for name in sorted(os.listdir(dfd)):
+            if name == MANIFEST:
+                continue
+            if name not in files:
+                return f"it holds {name!r}, which the report did not write"
+            try:
+                size, digest = _file_digest(name, dfd)
+            except OSError:
+                return f"{name!r} is not the regular file the report wrote"
+            want = files[name]
+            if (size, digest) != (want.get("bytes"), want.get("sha256")):
+                return f"{name!r} changed since the report wrote it"
+        return None
+    finally:
+        os.close(dfd)
+
+
+def remove_listed(folder: str | os.PathLike) -> bool:
+    """Delete the files ``folder``'s manifest lists, the manifest, then the
+    folder if that left it empty; nothing else.  True when it is gone."""
+    try:
+        dfd = open_folder(real_path(folder))
+    except (OSError, LedgerError):
+        return False
+    try:
+        for name in [*(_listed(dfd) or {}), MANIFEST]:
+            with contextlib.suppress(OSError):   # a folder in its place stays
+                os.unlink(name, dir_fd=dfd)
+    finally:
+        os.close(dfd)
+    try:
+        os.rmdir(folder)
+        return True
+    except OSError:
+        return False

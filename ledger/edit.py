@@ -219,6 +219,7 @@ def _validate(root: Path, target: Path, new: bytes,
     ``ledger.load_journal``; return its problems with the copy's paths
     mapped back to the real ones."""
     from ledger import load_journal
+    from ledger.atomic import write_atomic
     from ledger.read.journal import journal_files
     from ledger.safe_io import read_bytes
 
@@ -227,20 +228,17 @@ def _validate(root: Path, target: Path, new: bytes,
         tmp_root = Path(tmp) / (root.name or "ledger")
         files = journal_files(root) if is_dir else []
         if is_dir:
-            tmp_root.mkdir()
             for f in files:
-                dest = tmp_root / f.relative_to(root)
-                dest.parent.mkdir(parents=True, exist_ok=True)
                 # the reader's guards (regular file inside the folder, size
                 # cap): a copy would otherwise hide where a symlink leads
-                dest.write_bytes(read_bytes(f, inside=root, what="journal file"))
+                write_atomic(tmp_root / f.relative_to(root),
+                             read_bytes(f, inside=root, what="journal file"), inside=tmp)
             dest = tmp_root / target.relative_to(root)
-            dest.parent.mkdir(parents=True, exist_ok=True)
         else:
             dest = tmp_root
-        dest.write_bytes(new)
+        write_atomic(dest, new, inside=tmp)
         for f, data in (others or {}).items():
-            (tmp_root / f.relative_to(root) if is_dir else tmp_root).write_bytes(data)
+            write_atomic(tmp_root / f.relative_to(root) if is_dir else tmp_root, data, inside=tmp)
         _, _, problems, _ = load_journal(tmp_root)
     def real(name: str) -> str:
         if not name.startswith(str(tmp_root)):
@@ -264,7 +262,7 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     new entry is validated first; on any error ``LedgerError`` lists every
     problem and nothing is written.  Returns an ``AddResult``; warnings
     about the new entry (e.g. no source) are in ``result.warnings``."""
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
 
     root = Path(ledger)
     target = target_file(root, file)
@@ -291,9 +289,9 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
         return AddResult(target, text, line, warnings, False)
 
     try:
-        with atomic_path(target) as tmp:   # keeps the journal's mode
-            with open(tmp, "wb") as fh:
-                fh.write(new)
+        # keeps the journal's mode; never through a link leading out of the ledger
+        with atomic_file(target, inside=root if root.is_dir() else None) as fh:
+            fh.write(new)
             now = read_bytes(target, what="journal file") if target.exists() else None
             if now != old:
                 raise LedgerError(f"{target} changed while the entry was being added; "

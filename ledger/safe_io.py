@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "read_bytes",
+__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
@@ -129,22 +129,66 @@ def _check_stat(p: Path, st: os.stat_result, what: str, limit: int | None) -> No
                             f"{what} (set {SIZE_ENV} to raise it)")
 
 
+def open_checked(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
+                 what: str = "file", limit: int | None = None) -> int:
+    """A read-only descriptor of the file ``check_file`` checked, and no other.
+
+    Opened non-blocking, then checked again on the descriptor (regular, within
+    the cap, the same device and inode as checked).  Confined (``inside``):
+    the file's real folder is opened from ``/`` one component at a time with
+    O_NOFOLLOW and the file relative to it with O_NOFOLLOW, so a file or
+    folder swapped for a link leading out between the check and the open is
+    refused, never followed."""
+    p = Path(path)
+    st = check_file(p, inside=inside, what=what, limit=limit)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
+        | getattr(os, "O_CLOEXEC", 0)
+    changed = f"changed while being opened; ledger-tool reads a {what} only from a " \
+              f"regular file" + (f" inside {inside}" if inside is not None else "")
+    try:
+        if inside is None:
+            fd = os.open(p, flags)
+        else:
+            from ledger.atomic import open_folder
+
+            real = confine(p, inside, what)
+            try:
+                dfd = open_folder(real.parent)
+            except LedgerError:
+                raise UnsafeFile(p, changed) from None
+            try:
+                lst = os.stat(real.name, dir_fd=dfd, follow_symlinks=False)
+                fd = os.open(real.name, flags | os.O_NOFOLLOW, dir_fd=dfd)
+            finally:
+                os.close(dfd)
+            if (lst.st_dev, lst.st_ino) != (st.st_dev, st.st_ino):
+                os.close(fd)
+                raise UnsafeFile(p, changed)
+    except OSError as err:
+        import errno
+        if err.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT) and inside is not None:
+            raise UnsafeFile(p, changed) from None
+        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
+    try:
+        now = os.fstat(fd)
+        _check_stat(p, now, what, limit)
+        if (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
+            raise UnsafeFile(p, changed)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
 def read_bytes(path: str | os.PathLike, *, inside: str | os.PathLike | None = None,
                what: str = "file", limit: int | None = None) -> bytes:
     """The bytes of a regular file, checked as ``check_file`` does, read
     through a non-blocking descriptor checked again after opening (so a file
     swapped for a FIFO meanwhile cannot hang), never more than the cap."""
     p = Path(path)
-    check_file(p, inside=inside, what=what, limit=limit)
     cap = max_bytes() if limit is None else limit
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) \
-        | getattr(os, "O_CLOEXEC", 0)
+    fd = open_checked(p, inside=inside, what=what, limit=limit)
     try:
-        fd = os.open(p, flags)
-    except OSError as err:
-        raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
-    try:
-        _check_stat(p, os.fstat(fd), what, limit)
         chunks, got = [], 0
         while True:
             block = os.read(fd, min(1 << 24, cap + 1 - got))
@@ -324,30 +368,30 @@ def check_zip(data: bytes, path, what: str = "workbook") -> None:
 
 
 # ------------------------------------------------------------ outputs
-REPORT_MARKERS = ("report.html", "report.xlsx", "summary.csv")
 
 
 def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:
     """Refuse (``LedgerError``) an output that is a journal file of the ledger
     at ``ledger`` (for a ``folder`` output: one that holds a journal file or
     the ledger itself), whatever --force says."""
-    out = Path(path)
-    real = out.resolve()
+    from ledger.atomic import real_path   # a link loop: one line, not a traceback
     from ledger.read.journal import journal_files
 
+    out = Path(path)
+    real = real_path(out)
     lp = Path(ledger)
-    journals = {f.resolve() for f in journal_files(lp)} if lp.exists() else set()
+    journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
     hit = None
     if folder:
-        lroot = lp.resolve()
+        lroot = real_path(lp)
         if lroot == real or lroot.is_relative_to(real):
             hit = lp
         else:
             hit = next((f for f in sorted(journals) if f.is_relative_to(real)), None)
     elif real in journals:
         hit = out
-    elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(lp.resolve()) \
-            and not any(x.startswith(".") for x in real.relative_to(lp.resolve()).parts):
+    elif lp.is_dir() and real.suffix == ".toml" and real.is_relative_to(real_path(lp)) \
+            and not any(x.startswith(".") for x in real.relative_to(real_path(lp)).parts):
         raise LedgerError(f"{out}: a .toml file in the ledger folder {ledger} would be "
                           f"read as one of its journal files; choose another output")
     if hit is not None:
@@ -366,7 +410,8 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
       ``folder`` output, when it holds one, or holds the ledger itself);
     - without ``force``, when it exists (a folder: when it is not empty);
     - for a folder even with ``force``, when it is not an earlier report
-      (none of report.html, report.xlsx, summary.csv): it is replaced whole.
+      exactly as written (``ledger.atomic.manifest_mismatch``: its manifest
+      lists every file in it, unchanged).
     """
     out = Path(path)
     if ledger is not None:
@@ -378,8 +423,10 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
             if not force:
                 raise LedgerError(f"{out}: the folder exists and is not empty; give --force "
                                   f"to replace it with the new report, or choose another")
-            if not any((out / m).is_file() for m in REPORT_MARKERS):
-                raise LedgerError(f"{out}: not an earlier report (no {', '.join(REPORT_MARKERS)}),"
+            from ledger.atomic import manifest_mismatch
+            why = manifest_mismatch(out)
+            if why is not None:
+                raise LedgerError(f"{out}: not an earlier report as ledger-tool wrote it ({why}),"
                                   f" so --force does not replace it; choose another folder")
         return
     if out.exists() or out.is_symlink():

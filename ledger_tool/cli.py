@@ -11,8 +11,14 @@ import argparse
 import importlib
 import sys
 
-from ledger.errors import LedgerError, UsageError
-from ledger_tool.common import inert_messages
+try:   # ledger's package imports pandas: Ctrl-C may land here, before main()
+    from ledger.errors import LedgerError, UsageError
+    from ledger_tool.common import inert_messages
+except KeyboardInterrupt:
+    print("ledger-tool: interrupted", file=sys.stderr)
+    sys.stderr.flush()
+    import os
+    os._exit(130)   # nothing written yet; no traceback from the import machinery
 
 # Order is the order shown in --help.
 COMMAND_MODULES = [
@@ -92,11 +98,29 @@ def _main(argv: list[str] | None) -> int:
         print(prefixed(str(err)), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
-        print("ledger-tool: interrupted", file=sys.stderr)
-        return 130
+        return interrupted()
+    except RuntimeError as err:   # pathlib's "Symlink loop from ..." (Python 3.11, 3.12)
+        if not str(err).startswith("Symlink loop"):
+            raise
+        print(f"ledger-tool: {str(err).replace('Symlink loop from ', '')}: a symbolic-link "
+              f"loop", file=sys.stderr)
+        return 1
     except BrokenPipeError:  # e.g. `ledger-tool list ... | head`
         return 0
     except OSError as err:   # read-only, full or missing paths a command did not word
         where = f"{err.filename}: " if err.filename else ""
         print(f"ledger-tool: {where}{err.strerror or err}", file=sys.stderr)
         return 1
+
+
+def interrupted() -> int:
+    """Ctrl-C: one line, exit 130.  Every write is atomic (ledger.atomic), so
+    nothing is half-written; what the interrupted code leaves to the garbage
+    collector or a second Ctrl-C during the clean-up prints nothing more."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sys.unraisablehook = lambda _hook: None
+    print("ledger-tool: interrupted", file=sys.stderr)
+    sys.stderr.flush()
+    return 130

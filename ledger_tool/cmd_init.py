@@ -80,8 +80,9 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ARCHIVE).mkdir(exist_ok=True)
-        write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start))
-        write_atomic(folder / SOURCES_FILE, NEW_SOURCES_HEADER)
+        write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start),
+                     inside=folder)
+        write_atomic(folder / SOURCES_FILE, NEW_SOURCES_HEADER, inside=folder)
     except OSError as err:
         raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
     return folder

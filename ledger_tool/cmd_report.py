@@ -61,9 +61,11 @@ def register(sub) -> None:
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="format of the summary printed on stdout")
     p.add_argument("--force", action="store_true",
-                   help="replace DIR when it holds an earlier report (the report is written "
-                        "into a new folder beside it and renamed into place; a folder that "
-                        "holds journal files, or is not a report, is never replaced)")
+                   help="replace DIR when it holds an earlier report exactly as written (its "
+                        "report-manifest.json lists every file in it, unchanged); the report "
+                        "is written into a new folder beside it and renamed into place, and "
+                        "only the files the manifest lists are deleted. Any other folder is "
+                        "never replaced")
     p.add_argument("--sources", metavar="DIR",
                    help="also audit every figure against this source archive: adds an Audit "
                         "sheet and an audit section (see docs/audit.md)")
@@ -196,9 +198,11 @@ def write_report(report, out, progress=None, audit=None,
         _rename_into_place(tmp, out)
     except BaseException as err:
         import shutil
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)   # our own new folder: nothing else in it
         if isinstance(err, OSError):   # read-only, full, no permission: one line
             where = err.filename or out
+            if str(where).startswith(str(tmp)):   # the user's folder, not our hidden one
+                where = out / Path(where).relative_to(tmp)
             raise LedgerError(f"report: cannot write {where}: {err.strerror or err}; "
                               f"nothing written to {out}") from None
         raise
@@ -209,52 +213,69 @@ def _new_folder_beside(out):
     """A new hidden folder beside ``out`` (same file system, so the rename
     into place is atomic), with the mode a plain mkdir would give."""
     import os
-    import tempfile
     from pathlib import Path
 
+    from ledger.atomic import temp_name
     from ledger.errors import LedgerError
 
     parent = out.parent if str(out.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent))
+        tmp = parent / temp_name(out.name)
+        os.mkdir(tmp, 0o700)
     except (FileExistsError, NotADirectoryError):
         raise LedgerError(f"report: --out {out}: {parent} is not a folder") from None
     except OSError as err:
         # the user's --out and its folder, not the hidden temporary name
         raise LedgerError(f"report: --out {out}: cannot make a folder in {parent}: "
                           f"{err.strerror or err}") from None
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o777 & ~mask)
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o777 & ~mask)
+    except BaseException:   # Ctrl-C here too: nothing left beside --out
+        os.rmdir(tmp)
+        raise
     return tmp
 
 
 def _rename_into_place(tmp, out) -> None:
     """``tmp`` becomes ``out``: a missing or empty ``out`` is replaced by one
-    rename; an earlier report (guarded by ``--force``) is moved aside first
-    and removed after, so ``out`` holds the old report or the new, whole."""
+    rename; an earlier report (guarded by ``--force``: its manifest matches
+    what is there) is moved aside first and, after, only the files its
+    manifest lists are deleted, so ``out`` holds the old report or the new,
+    whole, and nothing the report did not write is ever deleted."""
     import errno
     import os
-    import shutil
-    import tempfile
-    from pathlib import Path
+    import sys
 
+    from ledger.atomic import open_folder, real_path, remove_listed, temp_name
+
+    # renamed relative to the folder's descriptor: a link swapped in above
+    # --out meanwhile cannot send the report, or the earlier one, elsewhere
+    pfd = open_folder(real_path(out.parent))
+
+    def rename(a, b):
+        os.rename(a.name, b.name, src_dir_fd=pfd, dst_dir_fd=pfd)
     try:
-        os.rename(tmp, out)
-        return
-    except OSError as err:
-        if not out.is_dir() or err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+        try:
+            rename(tmp, out)
+            return
+        except OSError as err:
+            if not out.is_dir() or err.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
+        old = out.parent / temp_name(out.name, ".old")
+        rename(out, old)
+        try:
+            rename(tmp, out)
+        except BaseException:    # the earlier report goes back where it was
+            rename(old, out)
             raise
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-    os.rename(out, old / out.name)
-    try:
-        os.rename(tmp, out)
-    except OSError:          # the earlier report goes back where it was
-        os.rename(old / out.name, out)
-        shutil.rmtree(old, ignore_errors=True)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    finally:
+        os.close(pfd)
+    if not remove_listed(old):   # something the report did not write appeared meanwhile
+        print(f"ledger-tool: report: note: the earlier report's folder held files it did "
+              f"not write; they are kept in {old}", file=sys.stderr)
 
 
 def _write_files(report, out, progress=None, audit=None,
@@ -315,4 +336,6 @@ def _write_files(report, out, progress=None, audit=None,
     files = [xlsx, page, out / "summary.csv", *tables,
              *([out / SOURCES_FOLDER] if shipped else [])]     # the folder of cited documents
     files += [p for f in charts.values() for p in f.values()]
+    from ledger.atomic import write_manifest   # what --force may replace, and only that
+    files.append(write_manifest(out, [f.name for f in files]))
     return files

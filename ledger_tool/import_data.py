@@ -210,7 +210,7 @@ def run_data(args) -> int:
             for old, table, _ in result.updated:
                 changes.setdefault(Path(old.file), {})[old.line] = render([table])
             for f, ch in changes.items():
-                write_atomic(f, replace_entries(f, ch))
+                write_atomic(f, replace_entries(f, ch), inside=root)
             if text:
                 append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
                                        f"{Path(args.file).name}`\n", text)

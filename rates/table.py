@@ -398,9 +398,13 @@ def _stored_series(base: str, quote: str) -> Series | None:
     folder = _store_folder()
     if folder is None or not (base.isalpha() and quote.isalpha()):
         return None
+    from ledger.cachedir import read_sealed
+
     try:
-        with pa.memory_map(str(folder / f"{base}-{quote}.arrow")) as src:
-            t = ipc.open_file(src).read_all()
+        data = read_sealed(folder.parent, f"{folder.name}/{base}-{quote}.arrow")
+        if data is None:   # not stored, or planted / altered: built afresh
+            return None
+        t = ipc.open_file(pa.py_buffer(data)).read_all()
         meta = t.schema.metadata or {}
         if meta.get(b"pair") != f"{base}-{quote}".encode():
             return None
@@ -418,13 +422,14 @@ def _stored_series(base: str, quote: str) -> Series | None:
 
 
 def _make_store(folder: Path) -> None:
-    """Create the store folder; the first time, remove the stores of other
-    data or code versions beside it (they can never be read again)."""
+    """Create the store folder (0700) in the cache's own folder
+    (``ledger.cachedir``); the first time, remove the stores of other data or
+    code versions beside it (they can never be read again)."""
     import shutil
 
     if folder.is_dir():
         return
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, exist_ok=True)
     for old in folder.parent.glob("rates-*"):
         if old != folder and old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
@@ -436,7 +441,7 @@ def _store_series(s: Series) -> None:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    from ledger.atomic import atomic_path
+    from ledger.cachedir import write_sealed
 
     folder = _store_folder()
     if folder is None:
@@ -451,32 +456,39 @@ def _store_series(s: Series) -> None:
             cols.update(num=pa.array(list(num), pa.int64()), den=pa.array(list(den), pa.int64()),
                         approx=pa.array(s.approx, pa.float64()))
         t = pa.table(cols).replace_schema_metadata({b"pair": f"{s.base}-{s.quote}".encode()})
-        with atomic_path(folder / f"{s.base}-{s.quote}.arrow") as tmp:
-            with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, t.schema) as w:
-                w.write_table(t)
+        sink = pa.BufferOutputStream()
+        with ipc.new_file(sink, t.schema) as w:
+            w.write_table(t)
+        write_sealed(folder.parent, f"{folder.name}/{s.base}-{s.quote}.arrow", sink.getvalue())
     except Exception:
         pass
 
 
 def _stored_currencies() -> frozenset[str] | None:
+    from ledger.cachedir import read_sealed
+
     folder = _store_folder()
     try:
-        codes = (folder / "currencies.txt").read_text(encoding="ascii").split() if folder else []
-    except (OSError, UnicodeDecodeError):
+        data = read_sealed(folder.parent, f"{folder.name}/currencies.txt") if folder else b""
+        if data is None:
+            return None
+        codes = bytes(data).decode("ascii").split()
+    except UnicodeDecodeError:
         return None
     ok = codes and codes[-1] == "end" and all(len(c) == 3 and c.isalpha() for c in codes[:-1])
     return frozenset(codes[:-1]) if ok else None
 
 
 def _store_currencies(codes) -> None:
-    from ledger.atomic import write_atomic
+    from ledger.cachedir import write_sealed
 
     folder = _store_folder()
     if folder is None:
         return
     try:
         _make_store(folder)
-        write_atomic(folder / "currencies.txt", (" ".join(sorted(codes)) + " end\n").encode())
+        write_sealed(folder.parent, f"{folder.name}/currencies.txt",
+                     (" ".join(sorted(codes)) + " end\n").encode())
     except Exception:
         pass
 

@@ -387,7 +387,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
                  scale: str = "auto", names=None) -> dict[str, dict[str, Path]]:
     """Save every chart (or those in ``names``) as ``chart-<name>.png`` and
     ``.svg`` (atomically); returns {name: {"png": path, "svg": path}}."""
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
 
     plt = _plt()
     folder = Path(folder)
@@ -402,8 +402,8 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
             out[name] = {}
             for ext in ("png", "svg"):
                 path = folder / f"chart-{name}.{ext}"
-                with atomic_path(path) as tmp:
-                    fig.savefig(tmp, format=ext, dpi=110 if ext == "png" else None,
+                with atomic_file(path) as fh:
+                    fig.savefig(fh, format=ext, dpi=110 if ext == "png" else None,
                                 metadata={"Date": None} if ext == "svg" else None)
                 out[name][ext] = path
         finally:
@@ -434,7 +434,14 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     # for a big ledger one, beside the parent's own long work
     two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
     groups = [names[i::2] for i in range(2)] if two else [names]
-    children = [_fork_charts(report, folder, amounts, scale, g) for g in groups if g]
+    children = []
+    try:
+        for g in groups:
+            children.append(_fork_charts(report, folder, amounts, scale, g))
+    except BaseException:   # Ctrl-C between two forks: no child outlives the report
+        for child in children:
+            child(True)
+        raise
     state: dict = {}
 
     def finish(cancel: bool = False):
@@ -469,6 +476,9 @@ def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
     rd, wr = os.pipe()
     pid = os.fork()
     if pid == 0:                     # the child: draw, send the paths or the error, exit
+        # Ctrl-C reaches the whole process group: the parent alone answers it
+        # (it kills this child), so the child never prints a traceback
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         os.close(rd)
         try:
             res = ("ok", write_charts(report, folder, None, amounts, scale, names))

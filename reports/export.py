@@ -436,14 +436,14 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
           valuation: str = "entry-date", basis: str = "recorded", years: str | None = None,
           horizon=None, rates=None, policy: str = "previous") -> int:
     """Write the export atomically; returns the number of rows/transactions."""
-    from ledger.atomic import atomic_path, write_atomic
+    from ledger.atomic import atomic_file, write_atomic
 
     path = Path(path)
     if fmt in ("hledger", "beancount"):
         if basis == "recorded" and years:
             raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
                               f"entry; --years applies to the export by year (the default)")
-        with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
+        with atomic_file(path, text=True) as out:
             return journal_text(book, fmt, out, currency=currency, valuation=valuation,
                                 rates=rates, policy=policy, basis=basis, horizon=horizon,
                                 years=years)
@@ -456,8 +456,8 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
 
         write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
     else:
-        with atomic_path(path) as tmp:
-            _parquet_ready(table).to_parquet(tmp, index=False)
+        with atomic_file(path) as fh:
+            _parquet_ready(table).to_parquet(fh, index=False)
     return len(table)
 
 

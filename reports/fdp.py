@@ -180,19 +180,17 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
     The CSV is written in chunks of rows from the columns."""
     import pyarrow as pa
 
-    from ledger.atomic import atomic_path, write_atomic
+    from ledger.atomic import atomic_file, write_atomic
     from reports import export_text as xt
 
     folder = Path(folder)
     cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
                            years=years, rates=rates)
-    folder.mkdir(parents=True, exist_ok=True)
     n = len(cols["id"])
     cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
              if c != "counted"}
     cells["counted"] = cols["counted"].cast(pa.string())      # true / false
-    with atomic_path(folder / CSV_NAME) as tmp, open(tmp, "w", encoding="utf-8",
-                                                    newline="") as out:
+    with atomic_file(folder / CSV_NAME, text=True) as out:
         out.write(",".join(FIELDS) + "\n")
         for a in range(0, n, CHUNK_ROWS):
             k = min(n, a + CHUNK_ROWS) - a

@@ -1138,12 +1138,12 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
     the sheets' notes say; ``full_tables=False`` when the caller writes them
     itself.  ``progress`` (``reports.progress.Progress``) hears how far a
     long Entries or Sources sheet is."""
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
 
     path = Path(path)
     if full_tables and sheet_cuts(report, entries_limit):
         write_full_tables(report, path.parent)
-    with atomic_path(path) as tmp:
+    with atomic_file(path) as tmp:
         wb = build_workbook(report, extra_sheets, charts, entries_limit, scale, progress)
         with gc_paused():
             wb.save(tmp)
@@ -1190,7 +1190,6 @@ def write_full_tables(report: Report, folder) -> list[Path]:
     are plain decimals (Arrow decimal columns), dates ISO.  Written with
     pyarrow, atomically."""
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
     with gc_paused():
         written = _write_full_tables(report, folder)
     return written
@@ -1200,15 +1199,15 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
 
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
 
     written = []
     for name, frame in (("entries", report.entries), ("sources", report.sources)):
         table = _arrow_table(frame)
-        with atomic_path(folder / f"{name}.parquet") as tmp:
-            pq.write_table(table, tmp)
-        with atomic_path(folder / f"{name}.csv") as tmp:
-            pacsv.write_csv(_inert_table(table, frame), str(tmp))
+        with atomic_file(folder / f"{name}.parquet") as fh:
+            pq.write_table(table, fh)
+        with atomic_file(folder / f"{name}.csv") as fh:
+            pacsv.write_csv(_inert_table(table, frame), fh)
         written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
     return written
 

@@ -197,3 +197,100 @@ def test_damaged_cache_files_are_a_miss_not_a_traceback(ledger, tmp_path):
     (meta,) = (tmp_path / "cache").glob("*.meta")
     meta.write_bytes(pickle.dumps({"signature": None}))                     # no key
     assert _total(cache.load_book(ledger)) == _total(first)
+
+
+# ------------------------------------------------------------ a shared or planted cache
+def _cache_files(folder: Path) -> dict:
+    return {str(p.relative_to(folder)): p.stat().st_mode & 0o777 for p in folder.rglob("*")}
+
+
+def test_cache_files_are_the_users_alone(ledger, tmp_path):
+    from rates.table import RateTable
+
+    cache.load_book(ledger)
+    RateTable().series("USD", "GBP")
+    got = _cache_files(tmp_path / "cache")
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").is_file()
+    assert any(n.endswith(".meta") for n in got) and any(n.startswith("rates-") for n in got)
+    assert (tmp_path / "cache").stat().st_mode & 0o777 == 0o700
+    for name, mode in got.items():
+        want = 0o700 if (tmp_path / "cache" / name).is_dir() else 0o600
+        assert mode == want, (name, oct(mode))
+
+
+def test_a_planted_meta_and_forged_tables_are_a_miss(ledger, tmp_path, monkeypatch):
+    """Someone who can write the cache folder plants, for this ledger's slot,
+    a meta with the right key and file stats and tables with other amounts:
+    without the user's key (the HMAC) they are a miss, never a balance."""
+    import ledger.cachedir as cachedir
+
+    forged_book = tmp_path / "forged"
+    shutil.copytree(ledger, forged_book)
+    f = forged_book / "pledges.toml"
+    f.write_text(f.read_text(encoding="utf-8").replace(OLD, '"£999 million"'), encoding="utf-8")
+    truth = _total(cache.load_book(ledger, use_cache=False))
+    forged = cache.load_book(forged_book, use_cache=False)
+    assert _total(forged) != truth
+    folder = cache.cache_dir()
+    key, signature = cache._hash_journal(ledger)
+    monkeypatch.setattr(cachedir, "_keys", {str(folder): b"someone else's key".ljust(32)})
+    cache._write(folder, cache._slot(ledger), key, forged, signature)   # planted
+    monkeypatch.undo()
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
+    got = cache.load_book(ledger)
+    assert not getattr(got, "cache_hit", False) and _total(got) == truth
+    # and a plain (unsealed) pickle with the right key and stats: a miss too
+    import pickle
+    (meta,) = (tmp_path / "cache").glob("*.meta")
+    meta.write_bytes(pickle.dumps({"key": key, "signature": signature, "problems": (),
+                                   "options": {}, "documents": {}, "entries": 0}))
+    got = cache.load_book(ledger)
+    assert not getattr(got, "cache_hit", False) and _total(got) == truth
+    assert getattr(cache.load_book(ledger), "cache_hit", False)   # its own entry: a hit
+
+
+def test_a_cache_folder_writable_by_others_is_refused_with_one_warning(
+        ledger, tmp_path, monkeypatch, capsys):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "CACHEDIR.TAG").write_text("planted")
+    shared.chmod(0o777)
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(shared))
+    truth = _total(cache.load_book(ledger, use_cache=False))
+    for _ in range(2):
+        book = cache.load_book(ledger)
+        assert _total(book) == truth and not getattr(book, "cache_hit", False)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "writable by group or others" in err[0] and \
+        "running without the cache" in err[0]
+    assert sorted(p.name for p in shared.iterdir()) == ["CACHEDIR.TAG"]
+
+
+def test_a_cache_folder_of_another_user_is_refused(ledger, tmp_path, monkeypatch, capsys):
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o700)
+    (theirs / "CACHEDIR.TAG").write_text("x")
+    try:
+        os.chown(theirs, 65534, 65534)
+    except PermissionError:
+        pytest.skip("cannot give a folder to another user without root")
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(theirs))
+    assert cache.cache_dir() is None
+    assert "owned by another user" in capsys.readouterr().err
+
+
+def test_an_existing_folder_keeps_the_users_own_files(ledger, tmp_path, monkeypatch, run_cli):
+    """LEDGER_TOOL_CACHE naming a folder the cache did not make: it works in
+    a subfolder it makes there, and never deletes the user's files, not even
+    their own rates-* folders (the rate store's names)."""
+    mine = tmp_path / "mine"
+    (mine / "rates-2019").mkdir(parents=True)
+    (mine / "rates-2019" / "march.csv").write_text("keep")
+    (mine / "notes.meta").write_text("keep")
+    monkeypatch.setenv("LEDGER_TOOL_CACHE", str(mine))
+    assert run_cli("report", ledger, "--out", tmp_path / "r")[0] == 0
+    assert run_cli("balance", ledger)[0] == 0
+    cache.clear()
+    assert (mine / "rates-2019" / "march.csv").read_text() == "keep"
+    assert (mine / "notes.meta").read_text() == "keep"
+    assert (mine / "ledger-tool-cache" / "CACHEDIR.TAG").is_file()

@@ -266,15 +266,17 @@ def test_the_embedded_tables_series_are_stored_and_read_back_exactly(tmp_path, m
     for pair in fresh:
         RateTable().series(*pair)                   # built, then stored
     assert RateTable().currencies == currencies     # stored too
-    stored = list(tmp_path.glob("rates-*/*"))
+    # tmp_path existed: the cache keeps its things in a subfolder it made
+    store = tmp_path / "ledger-tool-cache"
+    stored = list(store.glob("rates-*/*"))
     assert {f.name for f in stored} == {"USD-GBP.arrow", "EUR-JPY.arrow", "GBP-EUR.arrow",
                                         "currencies.txt"}
     for pair, want in fresh.items():
         _same_series(RateTable().series(*pair), want)   # read back from the store
     assert RateTable().currencies == currencies
     # a damaged store is ignored (and rebuilt), never believed
-    (tmp_path.glob("rates-*/USD-GBP.arrow").__next__()).write_bytes(b"not arrow")
-    (tmp_path.glob("rates-*/currencies.txt").__next__()).write_text("GBP USD")
+    (store.glob("rates-*/USD-GBP.arrow").__next__()).write_bytes(b"not arrow")
+    (store.glob("rates-*/currencies.txt").__next__()).write_text("GBP USD")
     _same_series(RateTable().series("USD", "GBP"), fresh[("USD", "GBP")])
     assert RateTable().currencies == currencies
 
@@ -288,4 +290,4 @@ def test_tables_with_user_rates_are_not_stored(tmp_path, monkeypatch):
     s = RateTable([csv]).series("GBP", "USD")
     at = list(s.dates).index(np.datetime64("2015-01-02"))
     assert s.rate[at] == Decimal("1.5")       # the user's quote wins on its date
-    assert not list(tmp_path.glob("rates-*"))
+    assert not list(tmp_path.glob("**/rates-*"))

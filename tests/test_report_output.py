@@ -601,11 +601,11 @@ def test_a_failed_replacement_puts_the_earlier_report_back(tmp_path, example_led
     before = sorted(p.name for p in out.iterdir())
     real, calls = os.rename, []
 
-    def rename(src, dst):
+    def rename(src, dst, **dir_fds):   # names relative to the folder's descriptor
         calls.append((str(src), str(dst)))
-        if str(dst) == str(out) and len(calls) == 3:    # tmp -> out, after out moved aside
+        if os.path.basename(str(dst)) == out.name and len(calls) == 3:   # tmp -> out, after out moved aside
             raise OSError(errno.EIO, "I/O error", str(dst))
-        return real(src, dst)
+        return real(src, dst, **dir_fds)
     monkeypatch.setattr(os, "rename", rename)
     code, _, err = run_cli("report", example_ledger, "--out", out, "--force")
     assert code == 1 and len(err.strip().splitlines()) == 1, err

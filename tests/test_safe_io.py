@@ -506,3 +506,43 @@ def test_a_real_workbook_passes_the_zip_check(tmp_path):
     wb.active.append(["id", "amount"])
     wb.save(tmp_path / "ok.xlsx")
     check_zip((tmp_path / "ok.xlsx").read_bytes(), tmp_path / "ok.xlsx")   # no exception
+
+
+# ------------------------------------------------------------ swapped after the check
+@pytest.mark.parametrize("swap", ["file", "folder"])
+def test_audit_never_reads_a_document_swapped_for_a_link_after_the_check(
+        tmp_path, run_cli, monkeypatch, swap):
+    """The race: the archived document (or its folder) passes the check, then
+    is swapped for a link to a file outside the archive before it is opened.
+    The descriptor-relative, O_NOFOLLOW open and the fstat == lstat check
+    refuse it in one line; the outside file is never printed."""
+    import ledger.safe_io as safe_io
+
+    archive = tmp_path / "archive"
+    (archive / "docs").mkdir(parents=True)
+    (archive / "docs" / "doc.txt").write_text("The UK pledged £1 million.")
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "doc.txt").write_text("root:x:0:0 £1 million")
+    book = _doc_ledger(tmp_path, "docs/doc.txt")
+    real_confine = safe_io.confine
+    swapped = []
+
+    def check_then_swap(path, *a, **kw):
+        st = real_confine(path, *a, **kw)
+        # the last check before the open: checked, not yet opened
+        opening = sys._getframe(1).f_code.co_name == "open_checked"
+        if opening and Path(path).name == "doc.txt" and not swapped:
+            swapped.append(path)
+            if swap == "file":
+                (archive / "docs" / "doc.txt").rename(archive / "moved.txt")
+                (archive / "docs" / "doc.txt").symlink_to(tmp_path / "outside" / "doc.txt")
+            else:
+                (archive / "docs").rename(archive / "moved")
+                (archive / "docs").symlink_to(tmp_path / "outside")
+        return st
+    monkeypatch.setattr(safe_io, "confine", check_then_swap)
+    code, out, err = run_cli("audit", book, "--sources", archive)
+    assert swapped and code == 1
+    assert "root:x" not in out + err
+    assert "changed while being opened" in out + err, out + err
+    assert "Traceback" not in err

@@ -49,9 +49,14 @@ def test_report_refuses_an_existing_folder_without_force(run_cli, example_ledger
     code, _, err = _report(run_cli, example_ledger, out)
     assert code == 1 and "give --force" in err
     assert (out / "stale.txt").exists()
+    # a file the report did not write: --force refuses too, and keeps it
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1 and "'stale.txt', which the report did not write" in err
+    assert len(err.strip().splitlines()) == 1 and (out / "stale.txt").exists()
+    (out / "stale.txt").unlink()
     code, _, err = _report(run_cli, example_ledger, out, "--force")
     assert code == 0, err
-    assert not (out / "stale.txt").exists() and (out / "report.html").is_file()
+    assert (out / "report.html").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
@@ -135,3 +140,156 @@ def test_a_folder_that_cannot_be_made_names_the_out_given(run_cli, example_ledge
     code, _, err = run_cli("report", example_ledger, "--out", target)
     assert code == 1 and f"--out {target}" in err and ".tmp" not in err
     assert "Traceback" not in err
+
+
+# ------------------------------------------------------------ report --force: the manifest
+def test_force_never_replaces_another_ledger_or_a_folder_with_a_summary_csv(
+        run_cli, example_ledger, tmp_path):
+    """--force used to replace any folder holding summary.csv (or a report's
+    file name), journal files and all, exit 0."""
+    other = tmp_path / "other-ledger"
+    shutil.copytree(example_ledger, other)
+    (other / "summary.csv").write_text("funder,purpose,amount,currency\n")
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    for name in ("summary.csv", "report.html", "report.xlsx"):
+        (loose / name).write_text("mine")
+    for out in (other, loose):
+        before = {p.name: p.read_bytes() for p in out.iterdir()}
+        code, _, err = _report(run_cli, example_ledger, out, "--force")
+        assert code == 1 and "not an earlier report" in err, err
+        assert len(err.strip().splitlines()) == 1
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_force_replaces_a_report_only_while_its_manifest_matches(
+        run_cli, example_ledger, tmp_path):
+    import json
+
+    out = tmp_path / "r"
+    assert _report(run_cli, example_ledger, out)[0] == 0
+    manifest = json.loads((out / "report-manifest.json").read_text())
+    assert set(manifest["files"]) == {p.name for p in out.iterdir()} - {"report-manifest.json"}
+    # a listed file edited by hand: not replaced (the user's edit is kept)
+    (out / "summary.csv").write_text("edited")
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1 and "'summary.csv' changed since the report wrote it" in err
+    assert (out / "summary.csv").read_text() == "edited"
+    # a forged manifest listing a file that is not the report's
+    (out / "summary.csv").unlink()
+    (out / "journal.toml").write_text("[[entry]]\n")
+    manifest["files"]["journal.toml"] = {"bytes": 1, "sha256": "0" * 64}
+    (out / "report-manifest.json").write_text(json.dumps(manifest))
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1 and (out / "journal.toml").exists()
+    # as written (a listed file may be gone): replaced, nothing else left
+    (out / "journal.toml").unlink()
+    del manifest["files"]["journal.toml"]
+    (out / "report-manifest.json").write_text(json.dumps(manifest))
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 0, err
+    assert (out / "summary.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
+
+
+def test_only_listed_files_are_deleted_when_the_old_report_is_moved_aside(tmp_path):
+    """A file that appears in the old report after the check (a race) is
+    kept, not deleted with the listed outputs."""
+    from ledger.atomic import remove_listed, write_manifest
+
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "summary.csv").write_text("x")
+    write_manifest(old, ["summary.csv"])
+    (old / "late.txt").write_text("keep")
+    assert remove_listed(old) is False
+    assert sorted(p.name for p in old.iterdir()) == ["late.txt"]
+
+
+# ------------------------------------------------------------ loops, long names, Ctrl-C
+def test_a_link_loop_is_one_line_for_report_and_export(run_cli, example_ledger, tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    for args in (("report", tmp_path / "a", "--out", tmp_path / "r"),
+                 ("report", example_ledger, "--out", tmp_path / "a"),
+                 ("report", example_ledger, "--out", tmp_path / "a" / "x"),
+                 ("export", tmp_path / "a", "-o", tmp_path / "x.csv"),
+                 ("export", example_ledger, "-o", tmp_path / "a" / "x.csv", "--force"),
+                 ("export", example_ledger, "--to", "fdp", "-o", tmp_path / "a", "--force")):
+        code, _, err = run_cli(*args)
+        assert code == 1 and len(err.strip().splitlines()) <= 2, (args, err)
+        assert "Traceback" not in err and "RuntimeError" not in err
+
+
+def test_long_file_names_are_written(run_cli, example_ledger, tmp_path):
+    name = "a" * 251 + ".csv"      # 255 bytes: the longest name; its temporary name is cut
+    code, _, err = run_cli("export", example_ledger, "-o", tmp_path / name, "--to", "csv")
+    assert code == 0, err
+    assert (tmp_path / name).is_file() and sorted(p.name for p in tmp_path.iterdir()) == [name]
+    code, _, err = _report(run_cli, example_ledger, tmp_path / ("r" * 255))
+    assert code == 0, err
+
+
+def test_ctrl_c_at_any_point_is_one_line_and_leaves_nothing(example_ledger, tmp_path):
+    """SIGINT to the whole process group (as a terminal sends it) at several
+    moments of a report: exit 130, one line, no traceback, and --out either
+    absent or a whole report; no hidden folder left beside it."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+           "LEDGER_TOOL_CACHE": "off"}
+    for delay in (0.15, 0.3, 1.0, 1.6, 2.2, 3.0):
+        out = tmp_path / f"r{delay}"
+        p = subprocess.Popen([sys.executable, "-m", "ledger_tool", "report", str(example_ledger),
+                              "--out", str(out)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE, env=env, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(p.pid, signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+        err = err.decode()
+        if "init_import_site" in err:   # Python's own start-up, before any code of ours
+            continue
+        if p.returncode == 130:
+            assert err.strip().splitlines() == ["ledger-tool: interrupted"], err
+        elif p.returncode == -signal.SIGINT:   # a shell shows it as 130 too
+            assert err in ("", "ledger-tool: interrupted\n"), err
+            assert not out.exists() or (out / "report-manifest.json").is_file()
+        else:   # finished before the signal
+            assert p.returncode == 0, err
+        assert "Traceback" not in err and "Exception ignored" not in err
+        assert not out.exists() or (out / "report-manifest.json").is_file()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+@pytest.mark.parametrize("planted", ["iati.toml", "archive copy", "archive"])
+def test_iati_import_never_writes_through_a_link_out_of_the_ledger(run_cli, tmp_path, planted):
+    """The IATI importer updates the journal and archives its file: a link
+    planted as either (or as the archive folder), leading out, is refused or
+    left alone, and nothing outside the ledger changes (a journal linked out
+    was rewritten, exit 0)."""
+    v2 = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "iati", v2, "-o", book)[0] == 0
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    if planted == "iati.toml":
+        shutil.move(book / "iati.toml", outside / "iati.toml")
+        (book / "iati.toml").symlink_to(outside / "iati.toml")
+    elif planted == "archive":
+        shutil.move(book / "sources", outside / "sources")
+        (book / "sources").symlink_to(outside / "sources")
+    else:
+        (copy,) = (book / "sources").iterdir()
+        copy.unlink()
+        copy.symlink_to(outside / "planted.xml")          # dangling, leading out
+    before = {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()}
+    newer = tmp_path / "newer.xml"
+    newer.write_bytes(v2.read_bytes().replace(b"2012-01-01", b"2012-01-02", 1)
+                      .replace(b'value-date="', b'value-date="', 1) + b"\n<!-- newer -->\n")
+    code, _, err = run_cli("import", "--from", "iati", newer, "-o", book)
+    assert "Traceback" not in err
+    assert {p: p.read_bytes() for p in outside.rglob("*") if p.is_file()} == before
+    assert not (outside / "planted.xml").exists()

@@ -247,20 +247,10 @@ def open_data(path: Path, what: str):
     non-blocking and checked again on the descriptor (a file swapped for a
     FIFO meanwhile cannot hang the read)."""
     import os
-    import stat
 
-    from ledger.safe_io import UnsafeFile, check_file
+    from ledger.safe_io import open_checked
 
-    st = check_file(path, what=what)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
-    except OSError as err:
-        raise UnsafeFile(path, f"cannot read: {err.strerror or err}") from None
-    now = os.fstat(fd)
-    if not stat.S_ISREG(now.st_mode) or (now.st_dev, now.st_ino) != (st.st_dev, st.st_ino):
-        os.close(fd)
-        raise UnsafeFile(path, f"changed while being opened; ledger-tool reads a {what} only "
-                               f"from a regular file")
+    fd = open_checked(path, what=what)
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
 
@@ -288,19 +278,18 @@ def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[st
 def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
     """Copy the source file into the archive (atomically; an existing copy
     with the same hash is kept)."""
-    from ledger.atomic import atomic_path
+    from ledger.atomic import atomic_file
     import shutil
 
-    from ledger.safe_io import check_file, confine
+    from ledger.safe_io import confine
 
     folder.mkdir(parents=True, exist_ok=True)
-    # a link left in the archive never leads the copy out of it (atomic_path writes through links)
+    # a link left in the archive never leads the copy out of it (nor does atomic_file)
     dest = confine(folder / document["path"], folder, "archived copy")
     if dest.is_file() and file_sha256(dest, "archived copy") == document["sha256"]:
         return dest
-    check_file(path, what="data file")
-    with atomic_path(dest) as tmp:
-        shutil.copyfile(path, tmp)
+    with open_data(path, "data file") as src, atomic_file(dest, inside=folder) as out:
+        shutil.copyfileobj(src, out)
     return dest
 
 

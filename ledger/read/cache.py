@@ -247,9 +247,15 @@ _TABLES = ("entries", "allocations", "citations", "links")
 
 
 def _read_meta(folder: Path, slot: str) -> dict | None:
+    import io
+
+    from ledger.cachedir import read_sealed
+
+    data = read_sealed(folder, f"{slot}.meta")   # planted or altered: None
+    if data is None:
+        return None
     try:
-        with open(folder / f"{slot}.meta", "rb") as fh:
-            meta = _MetaUnpickler(fh).load()
+        meta = _MetaUnpickler(io.BytesIO(data)).load()
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError,
             ValueError, TypeError):
         return None
@@ -273,12 +279,10 @@ class _MetaUnpickler(pickle.Unpickler):
 
 
 def _write_meta(folder: Path, slot: str, meta: dict) -> None:
-    from ledger.atomic import atomic_path
+    from ledger.cachedir import write_sealed
     try:
-        with atomic_path(folder / f"{slot}.meta") as tmp:
-            with open(tmp, "wb") as fh:
-                pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    except OSError:   # a cache that cannot be written is skipped
+        write_sealed(folder, f"{slot}.meta", pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
+    except (OSError, LedgerError):   # a cache that cannot be written is skipped
         pass
 
 
@@ -302,11 +306,15 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
+    from ledger.cachedir import read_sealed
+
     frames = {}
     for name in _TABLES:
+        data = read_sealed(folder, f"{slot}.{name}.arrow")   # planted or altered: None
+        if data is None:
+            return None
         try:
-            with pa.memory_map(str(folder / f"{slot}.{name}.arrow")) as src:
-                table = ipc.open_file(src).read_all()
+            table = ipc.open_file(pa.py_buffer(data)).read_all()
         except (OSError, pa.ArrowInvalid):
             return None
         if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
@@ -323,20 +331,18 @@ def _write(folder: Path, slot: str, key: str, book, signature=None) -> None:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    from ledger.atomic import atomic_path
+    from ledger.cachedir import write_sealed
 
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)   # the user's own
     t = book.tables
     for name in _TABLES:
         table = _to_arrow(getattr(t, name)).replace_schema_metadata({b"key": key.encode()})
-        with atomic_path(folder / f"{slot}.{name}.arrow") as tmp:
-            with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as w:
-                w.write_table(table)
+        sink = pa.BufferOutputStream()
+        with ipc.new_file(sink, table.schema) as w:
+            w.write_table(table)
+        write_sealed(folder, f"{slot}.{name}.arrow", sink.getvalue())
     meta = {"key": key, "signature": signature, "problems": tuple(book.problems),
             "options": book.options, "documents": book.documents, "entries": len(book)}
-    with atomic_path(folder / f"{slot}.meta") as tmp:
-        with open(tmp, "wb") as fh:
-            pickle.dump(meta, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    write_sealed(folder, f"{slot}.meta", pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _to_arrow(frame):

@@ -27,7 +27,6 @@ import datetime as dt
 import hashlib
 import html.parser
 import re
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -121,9 +120,16 @@ class SourceText:
 
 
 # --------------------------------------------------------------- reading
-def sha256_file(path: str | Path) -> str:
+def sha256_file(path: str | Path, inside: str | Path | None = None) -> str:
+    """The SHA-256 of a regular file read through ``ledger.safe_io`` (confined
+    to ``inside`` when given, checked on the opened descriptor)."""
+    import os
+
+    from ledger.safe_io import open_checked
+
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    fd = open_checked(path, inside=inside, what="document")
+    with os.fdopen(fd, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
@@ -416,15 +422,18 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: path {posix!r} is already recorded as document "
                               f"{d.id!r} at {where}")
 
+    # writes stay in the archive and the ledger (ledger.atomic): no link leads them out
+    inside_ledger = Path(ledger_path) if Path(ledger_path).is_dir() else None
+    _refuse_archive_link_out(folder, inside_ledger)
     copy = target.resolve() != src.resolve()
-    if copy and target.exists() and sha256_file(target) != digest:
+    if copy and target.exists() and sha256_file(target, inside=folder) != digest:
         raise LedgerError(f"{src}: the archive {folder} already has a different "
                           f"file named {rel.name!r}; give another --id")
     text_rel = ""
     if rendered is not None:
         text_target = rendering_path(target)
         data = rendered.encode("utf-8")
-        if text_target.exists() and text_target.read_bytes() != data:
+        if text_target.exists() and _read_archived(text_target, folder) != data:
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or give another --id")
         text_rel = rendering_path(rel).as_posix()
@@ -466,14 +475,12 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         _toml_check(text, out)
         folder.mkdir(parents=True, exist_ok=True)
         if copy and not target.exists():
-            from ledger.atomic import atomic_path
-            with atomic_path(target) as tmp:
-                shutil.copyfile(src, tmp)
+            _copy_in(src, target, folder)
             made.append(target)
         if rendered is not None and not text_target.exists():
-            write_atomic(text_target, data)
+            write_atomic(text_target, data, inside=folder)
             made.append(text_target)
-        write_atomic(out, text)
+        write_atomic(out, text, inside=inside_ledger)
     except BaseException:
         for f in made:     # nothing half-done: the copies go with the record
             f.unlink(missing_ok=True)
@@ -625,6 +632,35 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
         for p in files:
             p.unlink(missing_ok=True)
     return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
+def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
+    """An archive folder named inside the ledger folder must resolve inside
+    it (a link there leading out would take the copies out)."""
+    import os
+
+    from ledger.safe_io import confine
+
+    if ledger is not None and Path(os.path.abspath(folder)).is_relative_to(
+            Path(os.path.abspath(ledger))):
+        confine(folder, ledger, what="source archive folder")
+
+
+def _copy_in(src: Path, target: Path, folder: Path) -> None:
+    """``src`` copied to ``target`` inside the archive ``folder`` (never
+    through a link leading out); errors name the user's file."""
+    from ledger.atomic import write_atomic
+    from ledger.safe_io import read_bytes
+
+    try:
+        write_atomic(target, read_bytes(src, what="document"), inside=folder)
+    except OSError as err:
+        raise LedgerError(f"{src}: cannot copy it into the archive {folder}: "
+                          f"{err.strerror or err}") from None
+
+
+def _read_archived(path: Path, folder: Path) -> bytes:
+    from ledger.safe_io import read_bytes
+
+    return read_bytes(path, inside=folder, what="document")
 
 
 def _toml_check(text: str, out: Path) -> None:
@@ -658,6 +694,7 @@ def document_rows(documents, entries=(), archive: Archive | None = None) -> list
                                else "REFUSED: " + err.reason)
             else:
                 row["file"] = ("no hash recorded" if not d.sha256 else
-                               "ok" if sha256_file(p) == d.sha256.lower() else "CHANGED")
+                               "ok" if sha256_file(p, archive.folder) == d.sha256.lower()
+                               else "CHANGED")
         rows.append(row)
     return rows

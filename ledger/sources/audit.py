@@ -513,7 +513,8 @@ def _rendering_news(doc: Document, source: SourceText, archive_folder: str) -> s
     from ledger.sources.render import render
     try:   # the original where the archive keeps it (read, and so confined, already)
         fresh = render(Archive(archive_folder).path_of(doc) if archive_folder else
-                       Path(source.path).parent / Path(doc.path).name)
+                       Path(source.path).parent / Path(doc.path).name,
+                       inside=archive_folder or None)
     except LedgerError:
         return "; its text can no longer be rendered"
     if fresh == source.text:

@@ -43,20 +43,13 @@ def needs_rendering(path: str | Path) -> bool:
     if p.suffix.lower() in RENDERED_SUFFIXES:
         return True
     import os
-    import stat
 
-    try:   # sniffed only in a regular file: a FIFO opened to read would wait for a writer
-        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+    from ledger.safe_io import open_checked
+    try:   # a regular file only (a FIFO would hang the read)
+        with os.fdopen(open_checked(p, what="document"), "rb") as fh:
+            head = fh.read(512)
+    except (OSError, LedgerError):
         return False
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
-        head = os.read(fd, 512)
-    except OSError:
-        return False
-    finally:
-        os.close(fd)
     return head.startswith(b"%PDF-") or bool(
         re.match(rb"\s*<(!doctype\s+html|html)", head, re.IGNORECASE))
 
@@ -76,7 +69,7 @@ def original_stem(path: str | Path) -> str:
 
 
 # ---------------------------------------------------------------- render
-def _read_bytes(p: Path) -> bytes:
+def _read_bytes(p: Path, inside: str | Path | None = None) -> bytes:
     """The original's bytes through ``ledger.safe_io`` (a regular file, read
     race-free), capped at ``MAX_SOURCE_BYTES`` unless $LEDGER_TOOL_MAX_FILE_SIZE
     says otherwise (the size message names it)."""
@@ -85,7 +78,7 @@ def _read_bytes(p: Path) -> bytes:
     from ledger.safe_io import SIZE_ENV, max_bytes, read_bytes
 
     cap = max_bytes() if os.environ.get(SIZE_ENV, "").strip() else MAX_SOURCE_BYTES
-    return read_bytes(p, what="source document", limit=cap)
+    return read_bytes(p, inside=inside, what="source document", limit=cap)
 
 
 def _block_text(el) -> str:
@@ -270,14 +263,15 @@ def render_pdf(data: bytes, name: str | Path) -> str:
     return f"\n{PAGE_BREAK}\n".join(pages) + "\n"
 
 
-def render(path: str | Path) -> str:
-    """The text rendering of a web page or PDF; LedgerError naming the file."""
-    return _render(Path(path))[1]
+def render(path: str | Path, inside: str | Path | None = None) -> str:
+    """The text rendering of a web page or PDF; LedgerError naming the file.
+    ``inside``: the archive folder the file is read from (``safe_io``)."""
+    return _render(Path(path), inside)[1]
 
 
-def _render(p: Path) -> tuple[str, str]:
+def _render(p: Path, inside: str | Path | None = None) -> tuple[str, str]:
     """("pdf" or "html", the rendering)."""
-    data = _read_bytes(p)
+    data = _read_bytes(p, inside)
     if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
         text = render_pdf(data, p)
         if not text.replace(PAGE_BREAK, "").strip():
@@ -311,7 +305,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
         warnings = src.warnings
         rendered_sha = src.sha256
     else:
-        text = render(original)
+        text = render(original, inside)
         src = None
         warnings = (f"{rendering.name}: the text rendering is missing; quotes were checked "
                     f"against a fresh rendering of {original.name}",)
@@ -320,7 +314,7 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
 
     text = src.text if src is not None else text
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
-    return SourceText(rendering, kind, text, sha256_file(original), warnings=tuple(warnings),
+    return SourceText(rendering, kind, text, sha256_file(original, inside), warnings=tuple(warnings),
                       page_starts=_pages(text), rendering_sha256=rendered_sha)
 
 
