@@ -211,14 +211,18 @@ def _norm_kw(ledger, options: ReportOptions) -> dict:
 
 
 def default_horizon(ledger, entries, options: ReportOptions):
-    """The report's last year: the last (calendar or fiscal) year that any
-    bounded entry reaches, or the year of the latest entry when every entry is
-    open-ended.  Returns None when no entry is open-ended.  ``entries``: the
-    Book of the chosen entries (or ``Entry`` objects).  The one horizon rule:
+    """The ledger's last year: the last (calendar or fiscal) year that any
+    bounded entry of the whole ledger reaches, or the year of the latest entry
+    when every entry is open-ended.  Returns None when the ledger has no
+    open-ended entry.  ``entries``: the Book of the chosen entries (or
+    ``Entry`` objects); the horizon comes from the Book they were selected
+    from (``Book.whole``), so filters never change it.  The one horizon rule:
     ``balance --currency`` and ``export`` use it too."""
     from rates.normalise import normalise
 
-    book = as_book(entries)
+    # the horizon belongs to the ledger, not to the query: worked out from
+    # every entry (a filter keeps rows; it never moves the horizon)
+    book = as_book(entries).whole
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_ = book.open_ended()
@@ -284,8 +288,11 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     return spread, (horizon if open_any else None)
 
 
+# (entry_amount and restated: the as-stated valuation reads them; without
+# them every restatement was silently ignored and entry-date figures came out)
 _SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
-                "period_kind", "years", "start", "end", "fiscal_year", "where"]
+                "entry_amount", "period_kind", "years", "start", "end", "fiscal_year",
+                "restated", "where"]
 
 
 def _root(book):
