@@ -98,13 +98,13 @@ def run(args) -> int:
     if args.basis is None:
         args.basis = "total" if fmt in ("hledger", "beancount") else "recorded"
     if args.horizon is None and args.basis == "total" and book.open_ended().any():
-        # the report's horizon, so export, report and balance count "a year" alike
-        from reports.tables import ReportOptions, default_horizon
+        # the ledger's horizon (from every entry, not the filtered ones), so
+        # export, report and balance count "a year" alike
+        from reports.tables import ReportOptions, default_horizon, horizon_reason
         args.horizon = default_horizon(book, book, ReportOptions(
             currency=currency, years=args.years or "calendar", rates=args.rates))
         print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
-              f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
-              file=sys.stderr)
+              f"end of {args.horizon} ({horizon_reason(None)})", file=sys.stderr)
     if fmt == "fdp":
         return _write_fdp(book, args, currency)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,

@@ -120,7 +120,7 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     report's years option decides the fiscal start).  ``recorded``: amounts
     as recorded, each once at its entry date (hledger's and ledger-cli's
     basis for an export) instead of the total over each period."""
-    from reports.tables import dropped_warnings, spread_frame, to_money
+    from reports.tables import dropped_warnings, horizon_reason, spread_frame, to_money
 
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
@@ -157,9 +157,7 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
                      "amount": to_money(v, cur), "currency": cur})
     notes = []
     if horizon:
-        why = ("given with --horizon" if options.horizon not in (None, "") else
-               "the report's horizon: the last year any bounded entry reaches; give "
-               "--horizon to change it")
+        why = horizon_reason(options.horizon)
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
                      f"({why})")
     if horizon:   # only open-ended entries can be dropped by a horizon: only their rows

@@ -243,6 +243,15 @@ def default_horizon(ledger, entries, options: ReportOptions):
     return str(y)
 
 
+def horizon_reason(given) -> str:
+    """Why the horizon is what it is, for every command's note (``given``:
+    the --horizon option, None or "" when not given)."""
+    if given not in (None, ""):
+        return "given with --horizon"
+    return ("the ledger's horizon: the last year any bounded entry of the whole ledger "
+            "reaches, whatever the filters; give --horizon to change it")
+
+
 def _fiscal_start_of(ledger, options):
     from rates.normalise import YEAR_MODES
     if options.years == "fiscal":
@@ -1086,7 +1095,8 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     notes = [
         f"Amounts: {report.basis_text()}.",
         f"Years are {report.year_label}; an amount over several years is spread "
-        f"over them in proportion to days.",
+        f"over them in proportion to days; an amount per year is that amount in each "
+        f"whole year and pro rata by days within a part year.",
     ]
     n_sec = int((~report.frame["primary"]).sum())
     secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]))
@@ -1103,8 +1113,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                          "as one year's amount; the by-year table counts them each year up to "
                          f"{report.horizon} (the horizon).")
         else:
-            how = "given with --horizon" if o.horizon not in (None, "") else \
-                "the report's last year: the last year any bounded entry reaches"
+            how = horizon_reason(o.horizon)
             notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
