@@ -14,8 +14,9 @@ def register(sub) -> None:
                                    "account tree. Without --currency: per currency as recorded "
                                    "(the ledger sums to zero per currency). With --currency: "
                                    "converted as the report converts them (same rates, years "
-                                   "and horizon, so the totals equal the report's), like "
-                                   "'hledger bal -X GBP --value=then'. Entries linked to "
+                                   "and horizon, so the totals equal the report's), as "
+                                   "'hledger bal -B' counts 'export --to hledger' (each "
+                                   "part's value is its cost). Entries linked to "
                                    "another (disburses, part_of, restates) are counted once, "
                                    "in their target.")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")

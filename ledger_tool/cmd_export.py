@@ -15,10 +15,13 @@ def register(sub) -> None:
     p = sub.add_parser(
         "export", help="export to hledger, beancount, CSV or Parquet",
         description="Write the ledger for other tools.  hledger and beancount get one "
-                    "balanced transaction per entry (id, status, period and sources as "
-                    "tags/metadata) and price directives for the rates ledger-tool used, so "
-                    "'hledger bal -X GBP --value=then' and beancount's conversions give "
-                    "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
+                    "balanced transaction per entry and year (id, status, period and "
+                    "sources as tags/metadata), each part's value in the report currency "
+                    "as its cost, so 'hledger bal -B' (not -X: there are no price "
+                    "directives) and beancount's weights give ledger-tool's figures; with "
+                    "--basis recorded, one per entry as recorded, with price directives "
+                    "for the rates used, so 'hledger bal -X GBP --value=then' converts "
+                    "them.  CSV and Parquet hold the normalised table.  "
                     "See docs/interop.md.")
     p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder, or a bulk .csv / .parquet file")
     p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet", "fdp"],
