@@ -42,7 +42,8 @@ def run(args) -> int:
     from ledger.errors import UsageError
     from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
-    from reports.balance import balance_rows, converted, left_out, linked_note, primary
+    from reports.balance import (balance_rows, converted, left_out, linked_note, primary,
+                                 rates_note)
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -60,7 +61,7 @@ def run(args) -> int:
     if args.currency is None:
         counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
-        notes = []
+        notes = [n for n in (rates_note(counted),) if n]
     else:
         from reports.tables import ReportOptions
         if not len(book):

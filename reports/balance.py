@@ -72,6 +72,23 @@ def linked_note(left_out: list[str]) -> str:
             f"not added on top of {'its target' if n == 1 else 'their targets'}: {shown}")
 
 
+def rates_note(book) -> str | None:
+    """A recorded balance adds each amount as written; an amount per year is
+    one year's rate, not a total: say which entries are added that way."""
+    en = book.tables.entries
+    rate = (en["period_kind"].astype(object) == "per-year").to_numpy(dtype=bool) \
+        & en["primary"].to_numpy(dtype=bool)
+    if not rate.any():
+        return None
+    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[rate]))
+    n = len(ids)
+    shown = ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    return (f"{n} amount{'' if n == 1 else 's'} per year {'is' if n == 1 else 'are'} added "
+            f"as one year's rate, as recorded, beside the other amounts (not a total over "
+            f"{'its' if n == 1 else 'their'} period): {shown}; give --currency for totals "
+            f"over each period")
+
+
 def balance_rows(book, depth: int | None = None) -> list[dict]:
     """Recorded balances per (account, currency), every parent account
     including its children, then a ``(total)`` row per currency; primary
