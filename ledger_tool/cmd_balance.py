@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ledger_tool.common import (add_conversion_options, add_filters, add_locale, check_locale,
-                                filtered, load_ledger)
+from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
+                                add_locale, check_locale, filtered, load_ledger)
 
 
 def register(sub) -> None:
@@ -25,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--currency", metavar="CODE",
                    help="convert every amount into CODE (e.g. GBP) at --valuation rates")
     add_conversion_options(p, needs="--currency")
+    add_deflator_options(p, needs="--currency")
     p.add_argument("--by", choices=["year", "fiscal-year"],
                    help="with --currency: one balance per calendar year or fiscal year (the "
                         "ledger's fiscal_year_start, else April), amounts spread over their "
@@ -50,9 +51,10 @@ def run(args) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     if args.currency is None:
-        for name in ("by", "horizon", "rates"):
+        for name in ("by", "horizon", "rates", "deflator", "base_year"):
             if getattr(args, name):
-                raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
+                raise UsageError(f"--{name.replace('_', '-')} needs --currency (recorded "
+                                 f"balances are per currency)")
         for name, default in (("valuation", "entry-date"), ("basis", "total")):
             if getattr(args, name) != default:
                 raise UsageError(f"--{name} needs --currency (recorded balances are per "
@@ -69,7 +71,8 @@ def run(args) -> int:
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
             years="fiscal" if args.by == "fiscal-year" else "calendar",
-            horizon=args.horizon, rates=args.rates)
+            horizon=args.horizon, rates=args.rates, deflator=args.deflator,
+            base_year=args.base_year)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
         linked = left_out(book)

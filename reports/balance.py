@@ -137,7 +137,8 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     report's years option decides the fiscal start).  ``recorded``: amounts
     as recorded, each once at its entry date (hledger's and ledger-cli's
     basis for an export) instead of the total over each period."""
-    from reports.tables import dropped_warnings, horizon_reason, spread_frame, to_money
+    from reports.tables import (deflator_note, dropped_warnings, horizon_reason, spread_frame,
+                                to_money)
 
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
@@ -173,6 +174,8 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
         rows.append({"account": "(total)", **({"year": y} if by else {}),
                      "amount": to_money(v, cur), "currency": cur})
     notes = []
+    if options.deflator:
+        notes.append(deflator_note(options))
     if horizon:
         why = horizon_reason(options.horizon)
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "

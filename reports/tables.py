@@ -59,6 +59,8 @@ class ReportOptions:
     rates: str | None = None              # a user rate table (CSV), else the ledger's / ECB
     title: str | None = None
     amounts: str = "compact"              # amounts in sentences: compact (£12m) | exact
+    deflator: str | None = None           # a price index CSV (area,year,index): constant prices
+    base_year: int | None = None          # ... of this year
 
 
 @dataclass
@@ -100,7 +102,7 @@ class Report:
         """One line stating currency, valuation and basis (for titles and captions)."""
         o = self.options
         basis = "total over each period" if o.basis == "total" else "amount per year"
-        return f"{o.currency}, {basis}, valued at {self.valuation_text()}"
+        return f"{o.currency}{price_base(o)}, {basis}, valued at {self.valuation_text()}"
 
     def valuation_text(self) -> str:
         v = self.options.valuation
@@ -243,6 +245,46 @@ def default_horizon(ledger, entries, options: ReportOptions):
     return str(y)
 
 
+def price_base(options) -> str:
+    """" in GBP prices of 2015" when the figures are deflated, else ""."""
+    if not getattr(options, "deflator", None):
+        return ""
+    return f" in {options.currency.upper()} prices of {options.base_year}"
+
+
+def check_deflator(options) -> None:
+    """A deflator needs a base year, and deflates each year's part: the
+    per-year basis (one amount an entry, no year) cannot honour it."""
+    if options.deflator and options.base_year is None:
+        raise LedgerError("--deflator needs --base-year YYYY (the year whose prices the "
+                          "figures are given in)")
+    if options.base_year is not None and not options.deflator:
+        raise LedgerError("--base-year needs --deflator FILE (a price index CSV: area,year,index)")
+    if options.deflator and options.basis != "total":
+        raise LedgerError("--deflator deflates each year's part of the total; it cannot be "
+                          "used with --basis per-year")
+
+
+def deflated(spread: pd.DataFrame, options) -> pd.DataFrame:
+    """The spread (one row per entry, purpose and year) at constant prices
+    when ``options.deflator`` is given (``rates.deflate.constant_prices``:
+    each year's part × index[base year] / index[its year]); unchanged
+    otherwise.  The one place every command deflates."""
+    if not getattr(options, "deflator", None):
+        return spread
+    from rates.deflate import constant_prices
+    out = constant_prices(spread, options.deflator, int(options.base_year))
+    out["value_minor"] = out["real_value_minor"]
+    if "value" in out:
+        out["value"] = out["real_value"]
+    return out.drop(columns=["real_value", "real_value_minor", "price_base"])
+
+
+def deflator_note(options) -> str:
+    return (f"constant prices: amounts are{price_base(options)} (each year's part x the "
+            f"index of {options.base_year} / the index of its year, from {options.deflator})")
+
+
 def horizon_reason(given) -> str:
     """Why the horizon is what it is, for every command's note (``given``:
     the --horizon option, None or "" when not given)."""
@@ -290,11 +332,12 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
-    if not spread and options.valuation != "yearly-average":
+    check_deflator(options)
+    if not spread and options.valuation != "yearly-average" and not options.deflator:
         kw["years"] = None
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
                        decimals=not fast, categorical=fast, **kw)
-    return spread, (horizon if open_any else None)
+    return deflated(spread, options), (horizon if open_any else None)
 
 
 # (entry_amount and restated: the as-stated valuation reads them; without
@@ -341,7 +384,8 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
     else:
         def convert(**more):
             return to_frame(book, **more)
-    spread = convert(basis="total", horizon=horizon, **kw)
+    check_deflator(options)
+    spread = deflated(convert(basis="total", horizon=horizon, **kw), options)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
     else:
@@ -1139,6 +1183,8 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     if o.basis == "per-year":
         notes.append("Per-year basis: one-off amounts count in full; amounts over a period "
                      "are divided by its length in years.")
+    if o.deflator:
+        notes.append(deflator_note(o)[0].upper() + deflator_note(o)[1:] + ".")
     if report.rate_sources:
         notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
                      + (" …" if len(report.rate_sources) > 5 else "") + ".")
