@@ -47,6 +47,8 @@ def register(sub) -> None:
                         "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
+    from ledger_tool.common import add_deflator_options
+    add_deflator_options(p)
     _add_filters(p)
     p.set_defaults(func=run)
 
@@ -108,15 +110,19 @@ def run(args) -> int:
             currency=currency, years=args.years or "calendar", rates=args.rates))
         print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
               f"end of {args.horizon} ({horizon_reason(None)})", file=sys.stderr)
+    constant = _constant(args)
+    if constant:
+        print(f"ledger-tool: export: note: amounts in {currency} prices of {args.base_year} "
+              f"(each year's part deflated with {args.deflator})", file=sys.stderr)
     if fmt == "fdp":
-        return _write_fdp(book, args, currency)
+        return _write_fdp(book, args, currency, constant)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
-                years=args.years, horizon=args.horizon, rates=args.rates)
+                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
             export.journal_text(book, fmt, sys.stdout, currency=currency,
                                 valuation=args.valuation, rates=args.rates, basis=args.basis,
-                                horizon=args.horizon, years=args.years)
+                                horizon=args.horizon, years=args.years, constant=constant)
             sys.stdout.flush()
         else:
             opts.pop("years")
@@ -166,12 +172,22 @@ def _check_fdp(args) -> None:
                           "into years (as the report); --basis does not apply")
 
 
-def _write_fdp(book, args, currency: str) -> int:
+def _constant(args):
+    """(price index CSV, base year) from --deflator/--base-year, or None; one
+    without the other is refused in one line."""
+    if (args.deflator is None) != (args.base_year is None):
+        raise LedgerError("export: --deflator and --base-year go together (a price index "
+                          "CSV and the year whose prices the figures are in)")
+    return (args.deflator, args.base_year) if args.deflator else None
+
+
+def _write_fdp(book, args, currency: str, constant=None) -> int:
     from reports.fdp import write_fdp
 
     try:
         n = write_fdp(book, args.output, currency=currency, valuation=args.valuation,
-                      horizon=args.horizon, years=args.years or "calendar", rates=args.rates)
+                      horizon=args.horizon, years=args.years or "calendar", rates=args.rates,
+                      constant=constant)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     print(f"ledger-tool: export: {n} rows written to {args.output}/ (datapackage.json, "

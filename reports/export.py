@@ -38,13 +38,27 @@ EXTRA_COLUMNS = ["amount_text", "entry_amount", "restated", "doc", "quote", "loc
 
 # ------------------------------------------------------------------ values
 def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: str = "recorded",
-           years: str | None = None, horizon=None, rates=None, policy: str = "previous"):
+           years: str | None = None, horizon=None, rates=None, policy: str = "previous",
+           constant=None):
     """The normalised table; ``basis="recorded"`` values every amount as a
-    one-off at the entry date (the period is kept as text in ``period``)."""
+    one-off at the entry date (the period is kept as text in ``period``).
+    ``constant``: (price index CSV, base year) for constant prices, each
+    year's part deflated as every command does (needs ``years``)."""
     from rates.normalise import entries_frame, normalise
+    from reports.tables import ReportOptions, check_deflator, deflated
 
     if basis not in BASES:
         raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
+    prices = ReportOptions(currency=currency, basis="total" if constant else basis,
+                           deflator=constant[0] if constant else None,
+                           base_year=constant[1] if constant else None)
+    check_deflator(prices)
+    if constant and not years:
+        raise LedgerError("export: --deflator deflates each year's part; give --years for "
+                          "csv/parquet (or export --basis total to hledger, beancount, fdp)")
+    if constant and basis == "per-year":
+        raise LedgerError("export: --deflator deflates each year's part of the total; it "
+                          "cannot be used with --basis per-year")
     root = getattr(book, "root", None)
     # a Book gives its columns; a plain list of entries is framed here
     f = book.frame() if hasattr(book, "frame") else entries_frame(book.entries)
@@ -53,8 +67,9 @@ def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: st
         f = f.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
                      fiscal_year=None)
         basis = "total"
-    return normalise(f, currency=currency, valuation=valuation, basis=basis, years=years,
-                     rates=rates, horizon=horizon, policy=policy, root=root)
+    return deflated(normalise(f, currency=currency, valuation=valuation, basis=basis,
+                              years=years, rates=rates, horizon=horizon, policy=policy,
+                              root=root), prices)
 
 
 def frame(book, **options):
@@ -238,7 +253,7 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
 
 def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str = "entry-date",
                  rates=None, policy: str = "previous", basis: str = "total", horizon=None,
-                 years: str | None = None) -> int:
+                 years: str | None = None, constant=None) -> int:
     """Write the hledger or beancount text of ``book`` to the text stream
     ``out``, column-wise and chunk by chunk (``reports.export_text``);
     returns the number of transactions."""
@@ -247,6 +262,10 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
     if basis not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {basis!r}")
+    if constant and basis == "recorded":
+        raise LedgerError(f"export: --to {fmt} --basis recorded converts with price "
+                          f"directives, which cannot carry constant prices; --deflator applies "
+                          f"to the export by year (the default)")
     cols = xt._Columns(book)
     if basis == "recorded":
         prices, _ = _prices(book, currency, valuation, rates, policy)
@@ -254,7 +273,7 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
     else:   # by year: each posting's @@ value carries its rate (see the header)
         prices = None
         txns = xt._Txns(cols, book, currency=currency, valuation=valuation, horizon=horizon,
-                        years=years, rates=rates)
+                        years=years, rates=rates, constant=constant)
     years_head = None if basis == "recorded" else (txns.used, years or "calendar")
     currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
     if fmt == "hledger":
@@ -432,7 +451,7 @@ def _bc_exact(text: str) -> str:
 # ------------------------------------------------------------------ write
 def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
           valuation: str = "entry-date", basis: str = "recorded", years: str | None = None,
-          horizon=None, rates=None, policy: str = "previous") -> int:
+          horizon=None, rates=None, policy: str = "previous", constant=None) -> int:
     """Write the export atomically; returns the number of rows/transactions."""
     from ledger.atomic import atomic_path, write_atomic
 
@@ -444,11 +463,11 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         with atomic_path(path) as tmp, open(tmp, "w", encoding="utf-8", newline="") as out:
             return journal_text(book, fmt, out, currency=currency, valuation=valuation,
                                 rates=rates, policy=policy, basis=basis, horizon=horizon,
-                                years=years)
+                                years=years, constant=constant)
     if fmt not in FORMATS:
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,
-                  horizon=horizon, rates=rates, policy=policy)
+                  horizon=horizon, rates=rates, policy=policy, constant=constant)
     if fmt == "csv":
         from reports.text import inert_frame
 

@@ -36,7 +36,7 @@ CHUNK_ROWS = 50_000       # CSV rows built and written at a time
 
 
 def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", horizon=None,
-              years: str = "calendar", rates=None):
+              years: str = "calendar", rates=None, constant=None):
     """(the CSV's columns as Arrow strings, one row per entry, purpose and
     year; horizon used).  From the Book's columns: the report's spread
     (``reports.tables.spread_frame``), its money in integer minor units."""
@@ -48,7 +48,9 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
     from reports.tables import ReportOptions, spread_frame
 
     opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                         years=years, rates=rates)   # every --rates table, in order
+                         years=years, rates=rates,   # every --rates table, in order
+                         deflator=constant[0] if constant else None,
+                         base_year=constant[1] if constant else None)
     spread, used = spread_frame(book, opts, fast=True)
     status = xt._strings(spread["status"]) if "status" in spread and len(spread) and \
         spread["status"].astype(str).ne("").any() else None
@@ -175,7 +177,7 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
 
 
 def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str = "entry-date",
-              horizon=None, years: str = "calendar", rates=None) -> int:
+              horizon=None, years: str = "calendar", rates=None, constant=None) -> int:
     """Write DIR/datapackage.json and DIR/ledger.csv (each atomically); returns rows.
     The CSV is written in chunks of rows from the columns."""
     import pyarrow as pa
@@ -185,7 +187,7 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
 
     folder = Path(folder)
     cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
-                           years=years, rates=rates)
+                           years=years, rates=rates, constant=constant)
     folder.mkdir(parents=True, exist_ok=True)
     n = len(cols["id"])
     cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
