@@ -166,7 +166,7 @@ def test_export_total_basis_uses_the_reports_horizon(example_ledger, run_cli, tm
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sum(Decimal(r["value"]) for r in rows if r["primary"] == "True") == want
-    assert "end of 2017 (the report's horizon" in err
+    assert "end of 2017 (the ledger's horizon" in err
 
 
 def test_recorded_basis_equals_hledger_on_the_export(linked, run_cli, tmp_path):
@@ -204,12 +204,12 @@ def test_converted_note_says_where_the_horizon_came_from(example_ledger, run_cli
     """The note names the rule only when the horizon is the default one."""
     code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP")
     assert code == 0, err
-    assert "end of 2017 (the report's horizon" in err
+    assert "end of 2017 (the ledger's horizon" in err
     code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
                            "--horizon", "2018")
     assert code == 0, err
     assert "end of 2018 (given with --horizon)" in err
-    assert "the report's horizon" not in err
+    assert "the ledger's horizon" not in err
 
 
 def test_a_horizon_before_open_ended_entries_leaves_them_out_and_says_so(example_ledger, run_cli,
