@@ -44,7 +44,7 @@ def run(args) -> int:
     from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
     from reports.balance import (balance_rows, converted, left_out, linked_note, primary,
-                                 rates_note)
+                                 rates_note, rounded_note)
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -63,7 +63,7 @@ def run(args) -> int:
     if args.currency is None:
         counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
-        notes = [n for n in (rates_note(counted),) if n]
+        notes = [n for n in (rates_note(counted), rounded_note(counted)) if n]
     else:
         from reports.tables import ReportOptions
         if not len(book):

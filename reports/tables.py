@@ -1185,6 +1185,10 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                      "are divided by its length in years.")
     if o.deflator:
         notes.append(deflator_note(o)[0].upper() + deflator_note(o)[1:] + ".")
+    from reports.balance import rounded_note
+    rounded = rounded_note(as_book(entries))
+    if rounded:
+        notes.append(rounded[0].upper() + rounded[1:] + ".")
     if report.rate_sources:
         notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
                      + (" …" if len(report.rate_sources) > 5 else "") + ".")
