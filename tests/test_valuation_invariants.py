@@ -334,3 +334,61 @@ def test_as_stated_is_one_total_in_balance_report_and_exports(tmp_path):
                           "--depth", "1", "-N", "--layout", "bare"],
                          capture_output=True, text=True, check=True).stdout.split()
     assert Decimal(got[0].replace(",", "")) == want and got[1] == "GBP"
+
+
+def _sums(tmp_path, ledger, *opts) -> dict[str, Decimal]:
+    """The total of every command for the same options (report currency GBP)."""
+    import csv
+    out: dict[str, Decimal] = {}
+    code, text, err = _cli("balance", str(ledger), "--currency", "GBP", "--format", "json", *opts)
+    assert code == 0, err
+    out["balance"] = _total(text)
+    code, text, err = _cli("report", str(ledger), "--currency", "GBP", "--out",
+                           str(tmp_path / "r"), "--format", "json", "--force", *opts)
+    assert code == 0, err
+    out["report"] = _total(text.replace('"funder"', '"account"'))
+    code, _, err = _cli("export", str(ledger), "--currency", "GBP", "--basis", "total",
+                        "--years", "calendar", "-o", str(tmp_path / "t.csv"), "--force", *opts)
+    assert code == 0, err
+    with open(tmp_path / "t.csv", encoding="utf-8") as f:
+        out["csv"] = sum((Decimal(r["value"]) for r in csv.DictReader(f)
+                          if r["primary"] == "True"), Decimal(0))
+    shutil.rmtree(tmp_path / "fdp", ignore_errors=True)
+    code, _, err = _cli("export", str(ledger), "--currency", "GBP", "--to", "fdp", "-o",
+                        str(tmp_path / "fdp"), *opts)
+    assert code == 0, err
+    with open(tmp_path / "fdp" / "ledger.csv", encoding="utf-8") as f:
+        out["fdp"] = sum((Decimal(r[k]) for r in csv.DictReader(f)
+                          for k in ("proposed", "approved", "executed")
+                          if r[k] and r["counted"] == "true"), Decimal(0))
+    code, _, err = _cli("export", str(ledger), "--currency", "GBP", "-o",
+                        str(tmp_path / "t.journal"), "--force", *opts)
+    assert code == 0, err
+    if shutil.which("hledger"):
+        got = subprocess.run(["hledger", "-f", str(tmp_path / "t.journal"), "bal", "-B",
+                              "Purposes", "not:tag:secondary", "--depth", "1", "-N",
+                              "--layout", "bare"],
+                             capture_output=True, text=True, check=True).stdout.split()
+        assert got[1] == "GBP"
+        out["hledger -B"] = Decimal(got[0].replace(",", ""))
+    return out
+
+
+INDEX = "area,year,index,source\n" + "".join(f"GBP,{y},{100 + 3 * (y - 2000)},test index\n"
+                                             for y in range(1995, 2041))
+
+
+@pytest.mark.parametrize("opts", [(), ("--valuation", "2016-06-01"),
+                                  ("--valuation", "yearly-average"),
+                                  ("--valuation", "as-stated"),
+                                  ("--deflator", "INDEX", "--base-year", "2015"),
+                                  ("--funder", "France")],
+                         ids=["entry-date", "fixed-date", "yearly-average", "as-stated",
+                              "constant-prices", "filtered"])
+def test_every_command_gives_the_same_total(example_ledger, tmp_path, opts):
+    (tmp_path / "index.csv").write_text(INDEX, encoding="utf-8")
+    opts = tuple(str(tmp_path / "index.csv") if o == "INDEX" else o for o in opts)
+    sums = _sums(tmp_path, example_ledger, *opts)
+    assert len(set(sums.values())) == 1, sums
+    if "--deflator" in opts:   # constant prices differ from current prices
+        assert sums["balance"] != _sums(tmp_path, example_ledger)["balance"]
