@@ -347,6 +347,12 @@ def _sums(tmp_path, ledger, *opts) -> dict[str, Decimal]:
                            str(tmp_path / "r"), "--format", "json", "--force", *opts)
     assert code == 0, err
     out["report"] = _total(text.replace('"funder"', '"account"'))
+    import json
+    import re
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    cells = json.loads(re.search(r'id="report-data">(.*?)</script>', page, re.S)[1])["cells"]
+    out["page"] = Decimal(sum(int(m) for m, role in zip(cells["total"]["m"], cells["total"]["r"])
+                              if role == 0)).scaleb(-2)
     code, _, err = _cli("export", str(ledger), "--currency", "GBP", "--basis", "total",
                         "--years", "calendar", "-o", str(tmp_path / "t.csv"), "--force", *opts)
     assert code == 0, err
