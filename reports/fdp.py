@@ -124,10 +124,11 @@ def _csv_cells(arr, inert: bool):
         xt._guarded(arr, cell, r'[",\n\r]')
 
 
-def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
+def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict:
     from ledger.imports.table import slug
 
     name = (getattr(book, "options", {}) or {}).get("name") or "ledger"
+    prices = f" in {currency} prices of {constant[1]}" if constant else ""
     fields = [
         {"name": "id", "type": "string", "title": "entry id"},
         {"name": "date", "type": "date", "title": "date announced or decided"},
@@ -141,7 +142,8 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
          "title": "counted in ledger-tool's totals (false: linked to a counted entry)"},
         {"name": "original_amount", "type": "number", "title": "amount in its own currency"},
         {"name": "original_currency", "type": "string"},
-    ] + [{"name": ph, "type": "number", "title": f"{ph} ({currency})"} for ph in PHASES]
+    ] + [{"name": ph, "type": "number", "title": f"{ph} ({currency}{prices})"}
+         for ph in PHASES]
     measures = {ph: {"source": ph, "currency": currency, "factor": 1, "direction": DIRECTION,
                      "phase": ph} for ph in PHASES}
     dims = {
@@ -163,6 +165,7 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
         "title": name,
         "description": (f"Exported by ledger-tool export --to fdp: one row per entry, purpose "
                         f"and year, valued in {currency}"
+                        + (f" at constant prices of {constant[1]}" if constant else "")
                         + (f"; open-ended amounts counted up to the end of {horizon}"
                            if horizon else "") + ". Phases: pledged -> proposed, committed -> "
                         "approved, disbursed/spent -> executed."),
@@ -204,6 +207,6 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
             parts[-1] = "\n"
             xt._write_array(out, xt._cat(*parts))
     write_atomic(folder / "datapackage.json",
-                 json.dumps(descriptor(book, currency, used, n), indent=2,
+                 json.dumps(descriptor(book, currency, used, n, constant), indent=2,
                             ensure_ascii=False) + "\n")
     return n
