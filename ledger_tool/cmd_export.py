@@ -93,6 +93,7 @@ def run(args) -> int:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":
         _check_fdp(args)
+    constant = _constant(args, fmt)
     if fmt in ("hledger", "beancount", "fdp"):
         _system_allocator()
     book = load_ledger(args.ledger, quiet_warnings=True)
@@ -110,7 +111,6 @@ def run(args) -> int:
             currency=currency, years=args.years or "calendar", rates=args.rates))
         print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
               f"end of {args.horizon} ({horizon_reason(None)})", file=sys.stderr)
-    constant = _constant(args)
     if constant:
         print(f"ledger-tool: export: note: amounts in {currency} prices of {args.base_year} "
               f"(each year's part deflated with {args.deflator})", file=sys.stderr)
@@ -172,13 +172,27 @@ def _check_fdp(args) -> None:
                           "into years (as the report); --basis does not apply")
 
 
-def _constant(args):
-    """(price index CSV, base year) from --deflator/--base-year, or None; one
-    without the other is refused in one line."""
+def _constant(args, fmt: str):
+    """(price index CSV, base year) from --deflator/--base-year, or None;
+    refused in one line, before the ledger is read, where the export cannot
+    carry constant prices."""
     if (args.deflator is None) != (args.base_year is None):
         raise LedgerError("export: --deflator and --base-year go together (a price index "
                           "CSV and the year whose prices the figures are in)")
-    return (args.deflator, args.base_year) if args.deflator else None
+    if not args.deflator:
+        return None
+    basis = args.basis or ("total" if fmt in ("hledger", "beancount", "fdp") else "recorded")
+    if fmt in ("hledger", "beancount") and basis == "recorded":
+        raise LedgerError(f"export: --to {fmt} --basis recorded converts with price "
+                          f"directives, which cannot carry constant prices; --deflator applies "
+                          f"to the export by year (the default)")
+    if basis == "per-year":
+        raise LedgerError("export: --deflator deflates each year's part of the total; it "
+                          "cannot be used with --basis per-year")
+    if fmt in ("csv", "parquet") and not args.years:
+        raise LedgerError("export: --deflator deflates each year's part; give --years for "
+                          "csv/parquet (or export --basis total to hledger, beancount, fdp)")
+    return args.deflator, args.base_year
 
 
 def _write_fdp(book, args, currency: str, constant=None) -> int:

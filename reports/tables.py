@@ -102,13 +102,16 @@ class Report:
         """One line stating currency, valuation and basis (for titles and captions)."""
         o = self.options
         basis = "total over each period" if o.basis == "total" else "amount per year"
-        return f"{o.currency}{price_base(o)}, {basis}, valued at {self.valuation_text()}"
+        return f"{o.currency}, {basis}, valued at {self.valuation_text()}"
 
     def valuation_text(self) -> str:
+        """How amounts are valued, with the price base when deflated (every
+        title and caption that names the valuation names the base year)."""
         v = self.options.valuation
-        return {"entry-date": "rates at each entry's date",
+        text = {"entry-date": "rates at each entry's date",
                 "yearly-average": "yearly average rates",
                 "as-stated": "the sources' own conversions where given"}.get(v, f"rates on {v}")
+        return text + ("," + price_base(self.options) if self.options.deflator else "")
 
 
 # ---------------------------------------------------------------- money helpers

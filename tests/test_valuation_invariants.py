@@ -398,3 +398,30 @@ def test_every_command_gives_the_same_total(example_ledger, tmp_path, opts):
     assert len(set(sums.values())) == 1, sums
     if "--deflator" in opts:   # constant prices differ from current prices
         assert sums["balance"] != _sums(tmp_path, example_ledger)["balance"]
+
+
+def test_constant_prices_are_named_and_refused_where_they_cannot_hold(example_ledger, tmp_path):
+    import ledger
+    from reports.tables import build_report
+
+    (tmp_path / "index.csv").write_text(INDEX, encoding="utf-8")
+    index = str(tmp_path / "index.csv")
+    r = build_report(ledger.load(example_ledger), ReportOptions(deflator=index, base_year=2015))
+    assert r.basis_text().endswith("in GBP prices of 2015")
+    assert any("Constant prices" in n and "2015" in n for n in r.notes)
+    # by hand: each year's part x index[2015] / index[its year], at the penny
+    plain = build_report(ledger.load(example_ledger), ReportOptions())
+    want = sum(_half_up(Fraction(int(v) * 145, 100 + 3 * (int(y) - 2000)))
+               for y, v in zip(plain.spread["year"], plain.spread["value_minor"]))
+    assert int(r.spread["value_minor"].sum()) == want
+    for args in (("balance", str(example_ledger), "--currency", "GBP", "--deflator", index),
+                 ("report", str(example_ledger), "--out", str(tmp_path / "r"), "--deflator",
+                  index, "--base-year", "2015", "--basis", "per-year"),
+                 ("export", str(example_ledger), "-o", str(tmp_path / "x.csv"), "--deflator",
+                  index, "--base-year", "2015"),
+                 ("export", str(example_ledger), "--basis", "recorded", "-o",
+                  str(tmp_path / "x.journal"), "--deflator", index, "--base-year", "2015"),
+                 ("balance", str(example_ledger), "--deflator", index, "--base-year", "2015")):
+        code, out, err = _cli(*args)
+        assert code in (1, 2) and len(err.strip().splitlines()) == 1, (args, err)
+        assert "Traceback" not in err
