@@ -260,14 +260,24 @@ def _put(target, sel, values):
 def _sum_into(target, rows_mask, rows, values):
     """``target`` with each row of ``rows_mask`` replaced by the sum of its
     ``values`` (``rows``: the row of each value; a row with none sums to 0)."""
-    sums = np.zeros(len(target), dtype=object)
-    np.add.at(sums, rows, objects(values))
-    out = objects(target).copy()
+    values = np.asarray(values)
+    wide = values.dtype == object or (
+        len(values) and float(np.abs(values.astype(np.float64)).sum()) >= 2.0 ** 62)
+    if wide:   # a sum could pass 64 bits: Python ints
+        sums = np.zeros(len(target), dtype=object)
+        np.add.at(sums, rows, objects(values))
+    else:      # int64, summed in C (exact)
+        sums = np.zeros(len(target), dtype=np.int64)
+        np.add.at(sums, rows, values)
+    target = np.asarray(target)
+    out = objects(target).copy() if (wide or target.dtype == object) else target.copy()
     out[rows_mask] = sums[rows_mask]
-    try:
-        return out.astype(np.int64)
-    except OverflowError:
-        return out
+    if out.dtype == object:
+        try:
+            return out.astype(np.int64)
+        except OverflowError:
+            return out
+    return out
 
 
 def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-date",
