@@ -336,7 +336,11 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
     check_deflator(options)
-    if not spread and options.valuation != "yearly-average" and not options.deflator:
+    # one row per entry and purpose where that gives the same figures: a
+    # single rate, no deflator, and calendar years (an amount per year is
+    # made of its year parts, which normalise without years takes as calendar)
+    if not spread and options.valuation != "yearly-average" and not options.deflator \
+            and options.years == "calendar":
         kw["years"] = None
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
                        decimals=not fast, categorical=fast, **kw)

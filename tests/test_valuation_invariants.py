@@ -60,12 +60,26 @@ def _anniversary(d: dt.date, years: int) -> dt.date:
     return d.replace(year=d.year + years)
 
 
-def _year_days(y: int) -> int:
-    return (dt.date(y + 1, 1, 1) - dt.date(y, 1, 1)).days
+START = {"calendar": (1, 1), "fiscal-uk": (4, 1)}   # a year's first month and day
 
 
-def _overlap(s: dt.date, e: dt.date, y: int) -> int:
-    lo, hi = max(s, dt.date(y, 1, 1)), min(e, dt.date(y, 12, 31))
+def _window(y: int, mode: str) -> tuple[dt.date, dt.date]:
+    m, d = START[mode]
+    return dt.date(y, m, d), dt.date(y + 1, m, d) - dt.timedelta(days=1)
+
+
+def _year_of(d: dt.date, mode: str) -> int:
+    return d.year if (d.month, d.day) >= START[mode] else d.year - 1
+
+
+def _year_days(y: int, mode: str = "calendar") -> int:
+    a, b = _window(y, mode)
+    return (b - a).days + 1
+
+
+def _overlap(s: dt.date, e: dt.date, y: int, mode: str = "calendar") -> int:
+    a, b = _window(y, mode)
+    lo, hi = max(s, a), min(e, b)
     return max((hi - lo).days + 1, 0)
 
 
@@ -73,28 +87,29 @@ def _half_up(x: Fraction) -> int:
     return int(x + Fraction(1, 2)) if x >= 0 else -int(-x + Fraction(1, 2))
 
 
-def span_of(e: Entry, horizon: int | None):
+def span_of(e: Entry, horizon: int | None, mode: str = "calendar"):
     if e.period.kind == "per-year" and e.period.years is None:
-        return e.date, dt.date(horizon, 12, 31)
+        return e.date, _window(horizon, mode)[1]
     if e.period.kind in ("per-year", "over"):
         return e.date, _anniversary(e.date, int(e.period.years)) - dt.timedelta(days=1)
     return e.date, e.date
 
 
-def expected_parts(e: Entry, horizon: int | None) -> dict[int, int]:
-    """Pennies per calendar year, computed from the rule in docs/rates.md."""
+def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dict[int, int]:
+    """Pennies per (calendar or fiscal) year, by the rule in docs/rates.md;
+    a fiscal year is named by the year it starts in."""
     pennies = int(e.amount * 100)
     if e.period.kind == "one-off":
-        return {e.date.year: pennies}
-    s, end = span_of(e, horizon)
+        return {_year_of(e.date, mode): pennies}
+    s, end = span_of(e, horizon, mode)
     if end < s:
         return {}
-    years = range(s.year, end.year + 1)
+    years = range(_year_of(s, mode), _year_of(end, mode) + 1)
     if e.period.kind == "per-year":   # the rate in each year, pro rata within the year
-        return {y: _half_up(Fraction(pennies * _overlap(s, end, y), _year_days(y)))
+        return {y: _half_up(Fraction(pennies * _overlap(s, end, y, mode), _year_days(y, mode)))
                 for y in years}
     # a total over the span: by days, floors then largest remainders (earlier first)
-    days = {y: _overlap(s, end, y) for y in years}
+    days = {y: _overlap(s, end, y, mode) for y in years}
     whole = sum(days.values())
     floors = {y: pennies * d // whole for y, d in days.items()}
     rest = pennies - sum(floors.values())
@@ -103,21 +118,22 @@ def expected_parts(e: Entry, horizon: int | None) -> dict[int, int]:
     return floors
 
 
-def hand_horizon(es) -> int | None:
+def hand_horizon(es, mode: str = "calendar") -> int | None:
     if not any(e.period.kind == "per-year" and e.period.years is None for e in es):
         return None
-    bounded = [span_of(e, None)[1].year for e in es
+    bounded = [_year_of(span_of(e, None)[1], mode) for e in es
                if not (e.period.kind == "per-year" and e.period.years is None)]
-    return max(bounded) if bounded else max(e.date for e in es).year
+    return max(bounded) if bounded else _year_of(max(e.date for e in es), mode)
 
 
 # ------------------------------------------------------------ ours
 def by_entry_year(book, options) -> dict[tuple[str, int], int]:
     spread, _ = spread_frame(book, options, fast=True)
     out: dict[tuple[str, int], int] = {}
-    for i, y, v in zip(spread["id"].astype(str), spread["year"], spread["value_minor"]):
-        if int(v):
-            out[(i, int(y))] = out.get((i, int(y)), 0) + int(v)
+    for i, y, v in zip(spread["id"].astype(str), spread["year"].astype(str),
+                       spread["value_minor"]):
+        if int(v):   # a fiscal year "2016-17" by the year it starts in
+            out[(i, int(y[:4]))] = out.get((i, int(y[:4])), 0) + int(v)
     return out
 
 
@@ -130,15 +146,17 @@ SETTINGS = settings(max_examples=40, deadline=None,
 
 
 @SETTINGS
-@given(entries())
-def test_each_year_of_each_entry_is_computed_by_the_rule(es):
+@given(entries(), st.sampled_from(["calendar", "fiscal-uk"]))
+def test_each_year_of_each_entry_is_computed_by_the_rule(es, mode):
     book = Book.from_entries(es)
-    horizon = hand_horizon(es)
-    opts = ReportOptions(currency="GBP")
-    assert default_horizon(book, book, opts) == (None if horizon is None else str(horizon))
+    horizon = hand_horizon(es, mode)
+    opts = ReportOptions(currency="GBP", years=mode)
+    label = None if horizon is None else (
+        str(horizon) if mode == "calendar" else f"{horizon}-{(horizon + 1) % 100:02d}")
+    assert default_horizon(book, book, opts) == label
     want = {}
     for e in es:
-        for y, v in expected_parts(e, horizon).items():
+        for y, v in expected_parts(e, horizon, mode).items():
             if v:
                 want[(e.id, y)] = v
     assert by_entry_year(book, opts) == want
