@@ -515,7 +515,7 @@ function timeline(id, title, years, funders, byYF, scale) {
   var left = 80, plotH = 300, top = 80, colW = Math.max(60, Math.min(140, 900 / Math.max(1, years.length)));
   var w = Math.max(900, left + colW * years.length + 40), h = top + plotH + 70;
   var horizon = M.horizon ? '; open-ended pledges counted to ' + M.horizon : '';
-  var s = chartFrame(id, title, M.currency + ', amounts spread over their periods by days, ' + M.valuationText + horizon + '; ' + scaleWords(log), w, h);
+  var s = chartFrame(id, title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w, h);
   var defs = sv('defs');
   var pat = sv('pattern', {id: id + '-hatch', patternUnits: 'userSpaceOnUse', width: 6, height: 6, patternTransform: 'rotate(45)'});
   pat.appendChild(sv('rect', {width: 6, height: 6, fill: '#fff', 'fill-opacity': 0.15}));
