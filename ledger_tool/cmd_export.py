@@ -102,18 +102,21 @@ def run(args) -> int:
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
     if args.basis is None:
-        args.basis = "total" if fmt in ("hledger", "beancount") else "recorded"
+        args.basis = "total" if fmt in ("hledger", "beancount", "fdp") else "recorded"
+    from reports.tables import ReportOptions, default_horizon, valuation_notes
     if args.horizon is None and args.basis == "total" and book.open_ended().any():
         # the ledger's horizon (from every entry, not the filtered ones), so
         # export, report and balance count "a year" alike
-        from reports.tables import ReportOptions, default_horizon, horizon_reason
         args.horizon = default_horizon(book, book, ReportOptions(
             currency=currency, years=args.years or "calendar", rates=args.rates))
-        print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
-              f"end of {args.horizon} ({horizon_reason(None)})", file=sys.stderr)
-    if constant:
-        print(f"ledger-tool: export: note: amounts in {currency} prices of {args.base_year} "
-              f"(each year's part deflated with {args.deflator})", file=sys.stderr)
+        given_horizon = None
+    else:
+        given_horizon = args.horizon
+    spec = ReportOptions(currency=currency, horizon=given_horizon, basis="total",
+                         deflator=args.deflator, base_year=args.base_year)
+    counts_horizon = args.basis != "recorded" and book.open_ended().any()
+    for note in valuation_notes(book, spec, args.horizon if counts_horizon else None):
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if fmt == "fdp":
         return _write_fdp(book, args, currency, constant)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,

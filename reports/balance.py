@@ -175,8 +175,7 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     report's years option decides the fiscal start).  ``recorded``: amounts
     as recorded, each once at its entry date (hledger's and ledger-cli's
     basis for an export) instead of the total over each period."""
-    from reports.tables import (deflator_note, dropped_warnings, horizon_reason, spread_frame,
-                                to_money)
+    from reports.tables import spread_frame, to_money, valuation_notes
 
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
@@ -211,16 +210,5 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     for y, v in sorted(total.items()):
         rows.append({"account": "(total)", **({"year": y} if by else {}),
                      "amount": to_money(v, cur), "currency": cur})
-    notes = [n for n in (rounded_note(book),) if n]
-    if options.deflator:
-        notes.append(deflator_note(options))
-    if horizon:
-        why = horizon_reason(options.horizon)
-        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
-                     f"({why})")
-    if horizon:   # only open-ended entries can be dropped by a horizon: only their rows
-        open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
-        open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
-        notes += [w.removeprefix("Warning: ") for w in
-                  dropped_warnings(book, open_rows, horizon, "recorded" if recorded else options.basis)]
-    return rows, notes
+    return rows, valuation_notes(book, options, horizon, spread,
+                                 "recorded" if recorded else options.basis)

@@ -288,6 +288,27 @@ def deflator_note(options) -> str:
             f"index of {options.base_year} / the index of its year, from {options.deflator})")
 
 
+def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -> list[str]:
+    """The notes that go with valued figures, the same in every command
+    (balance, export; the report words them as sentences): amounts finer
+    than their minor unit, constant prices, the horizon and why, and the
+    open-ended entries a horizon leaves out (when ``spread`` is given)."""
+    from reports.balance import rounded_note
+
+    notes = [n for n in (rounded_note(book),) if n]
+    if getattr(options, "deflator", None):
+        notes.append(deflator_note(options))
+    if horizon:
+        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
+                     f"({horizon_reason(options.horizon)})")
+        if spread is not None:   # only open-ended entries can be dropped by a horizon
+            open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
+            open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
+            notes += [w.removeprefix("Warning: ") for w in
+                      dropped_warnings(book, open_rows, horizon, basis)]
+    return notes
+
+
 def horizon_reason(given) -> str:
     """Why the horizon is what it is, for every command's note (``given``:
     the --horizon option, None or "" when not given)."""
