@@ -328,7 +328,7 @@ def _fiscal_start_of(ledger, options):
 
 
 def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
-                 recorded: bool = False, spread: bool = True):
+                 recorded: bool = False, spread: bool = True, every_column: bool = False):
     """(the chosen entries spread into years on the total basis, horizon
     used): the numbers every total of the report comes from.  ``fast``:
     exact integer money only (``value_minor``) and Categorical text, for
@@ -338,14 +338,22 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     ``spread=False``: one row per entry and purpose instead of per year; the
     same totals for a valuation with one rate per entry (each entry's years
     are split from its rounded total by largest remainder), not for
-    yearly averages (one rate per year)."""
+    yearly averages (one rate per year).  ``every_column``: every column of
+    the base frame (the report's tables), entry ids as codes when ``fast``.
+
+    The one valuation step: every command (balance, report, each export,
+    the page through the report) values its figures here, and
+    ``valuation_notes`` words what goes with them."""
     from rates.normalise import normalise
 
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     # the columns normalise reads, and those the totals group by
-    frame = book.frame(_SUM_COLUMNS if fast else None)
+    if every_column:
+        frame = _with_id_codes(book, book.frame()) if fast else book.frame()
+    else:
+        frame = book.frame(_SUM_COLUMNS if fast else None)
     open_any = False if recorded else bool(book.open_ended().any())
     horizon = options.horizon
     if recorded:
@@ -398,26 +406,16 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
-    open_any = bool(book.open_ended().any())
-    horizon = options.horizon
-    if horizon in (None, "") and open_any:
-        horizon = default_horizon(ledger, book, options)
-    horizon = None if horizon in (None, "") else str(horizon)
-    kw = _norm_kw(ledger, options)
-    if fast:
-        base, root = _with_id_codes(book, book.frame()), _root(book)
-
-        def convert(**more):
-            return normalise(base, root=root, decimals=False, categorical=True, **more)
-    else:
-        def convert(**more):
-            return to_frame(book, **more)
-    check_deflator(options)
-    spread = deflated(convert(basis="total", horizon=horizon, **kw), options)
+    spread, horizon = spread_frame(ledger, options, book, fast=fast, every_column=True)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
+    elif fast:   # one amount per entry and year: its own normalising, no horizon
+        frame = normalise(_with_id_codes(book, book.frame()), root=_root(book), decimals=False,
+                          categorical=True, basis="per-year", horizon=None,
+                          **{**_norm_kw(ledger, options), "years": None})
     else:
-        frame = convert(basis="per-year", horizon=None, **{**kw, "years": None})
+        frame = to_frame(book, basis="per-year", horizon=None,
+                         **{**_norm_kw(ledger, options), "years": None})
     if options.purpose:
         frame = frame[_purpose_mask(frame, options.purpose)].reset_index(drop=True)
         spread = spread[_purpose_mask(spread, options.purpose)].reset_index(drop=True)
@@ -427,7 +425,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
             f["purpose"] = truncate(f["purpose"], options.depth)
     if fast:
         frame, spread = (_with_value(f, options.currency) for f in (frame, spread))
-    return frame, spread, (horizon if open_any else None)
+    return frame, spread, horizon
 
 
 def id_order(book):
