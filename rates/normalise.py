@@ -29,7 +29,7 @@ from ledger.errors import LedgerError
 
 from . import _dates as D
 from ._minor import (largest_remainder, minor_units, mul_round, objects, ratio_float,
-                     round_div, to_decimal_array, to_decimals)
+                     to_decimal_array, to_decimals)
 from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date

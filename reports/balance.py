@@ -44,9 +44,18 @@ def primary(book):
     return book.subset(prim), left_out(book)
 
 
+def _shown(ids: list[str]) -> str:
+    """Entry ids for a note: the first ten, then a count."""
+    n = len(ids)
+    return ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+
+
+def _ids_where(book, mask) -> list[str]:
+    return sorted(map(str, book.tables.entries["id"].to_numpy(dtype=object)[mask]))
+
+
 def linked_note(left_out: list[str]) -> str:
-    n = len(left_out)
-    shown = ", ".join(left_out[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    n, shown = len(left_out), _shown(left_out)
     return (f"{n} linked entr{'y' if n == 1 else 'ies'} (disburses, part_of, restates) "
             f"not added on top of {'its target' if n == 1 else 'their targets'}: {shown}")
 
@@ -59,9 +68,8 @@ def rates_note(book) -> str | None:
         & en["primary"].to_numpy(dtype=bool)
     if not rate.any():
         return None
-    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[rate]))
-    n = len(ids)
-    shown = ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    ids = _ids_where(book, rate)
+    n, shown = len(ids), _shown(ids)
     return (f"{n} amount{'' if n == 1 else 's'} per year {'is' if n == 1 else 'are'} added "
             f"as one year's rate, as recorded, beside the other amounts (not a total over "
             f"{'its' if n == 1 else 'their'} period): {shown}; give --currency for totals "
@@ -115,9 +123,8 @@ def rounded_note(book) -> str | None:
     _, _, changed = to_minor_unit(en["amount"], en["currency"].to_numpy(dtype=object))
     if not changed.any():
         return None
-    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[changed]))
-    n = len(ids)
-    shown = ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    ids = _ids_where(book, changed)
+    n, shown = len(ids), _shown(ids)
     return (f"{n} amount{'' if n == 1 else 's'} finer than {'its' if n == 1 else 'their'} "
             f"currency's minor unit {'is' if n == 1 else 'are'} counted rounded to it (half "
             f"up), as in every command and report: {shown}")
