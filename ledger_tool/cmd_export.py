@@ -113,6 +113,7 @@ def run(args) -> int:
     else:
         given_horizon = args.horizon
     spec = ReportOptions(currency=currency, horizon=given_horizon, basis="total",
+                         valuation=args.valuation,
                          deflator=args.deflator, base_year=args.base_year)
     counts_horizon = args.basis != "recorded" and book.open_ended().any()
     for note in valuation_notes(book, spec, args.horizon if counts_horizon else None):

@@ -288,6 +288,27 @@ def deflator_note(options) -> str:
             f"index of {options.base_year} / the index of its year, from {options.deflator})")
 
 
+def unstated_note(book, options) -> str | None:
+    """With ``--valuation as-stated``: the entries in another currency that
+    give no restatement in the report currency, valued at their entry date
+    instead (said, never silent)."""
+    if options.valuation != "as-stated" or not len(book):
+        return None
+    cur = options.currency.upper()
+    f = book.frame(["id", "currency", "restated"])
+    other = f["currency"].astype(str).str.strip().str.upper().to_numpy() != cur
+    stated = f["restated"].fillna("").astype(str).str.contains(
+        rf"(?:^|[;,])\s*{cur}\s", regex=True).to_numpy()
+    ids = sorted(set(f["id"].astype(str).to_numpy()[other & ~stated]))
+    if not ids:
+        return None
+    from reports.balance import _shown
+    n = len(ids)
+    return (f"as-stated: {n} entr{'y' if n == 1 else 'ies'} in another currency give"
+            f"{'s' if n == 1 else ''} no {cur} restatement and {'is' if n == 1 else 'are'} "
+            f"valued at {'its' if n == 1 else 'their'} entry date: {_shown(ids)}")
+
+
 def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -> list[str]:
     """The notes that go with valued figures, the same in every command
     (balance, export; the report words them as sentences): amounts finer
@@ -295,7 +316,7 @@ def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -
     open-ended entries a horizon leaves out (when ``spread`` is given)."""
     from reports.balance import rounded_note
 
-    notes = [n for n in (rounded_note(book),) if n]
+    notes = [n for n in (rounded_note(book), unstated_note(book, options)) if n]
     if getattr(options, "deflator", None):
         notes.append(deflator_note(options))
     if horizon:
@@ -1212,9 +1233,9 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     if o.deflator:
         notes.append(deflator_note(o)[0].upper() + deflator_note(o)[1:] + ".")
     from reports.balance import rounded_note
-    rounded = rounded_note(as_book(entries))
-    if rounded:
-        notes.append(rounded[0].upper() + rounded[1:] + ".")
+    for extra in (rounded_note(as_book(entries)), unstated_note(as_book(entries), o)):
+        if extra:
+            notes.append(extra[0].upper() + extra[1:] + ".")
     if report.rate_sources:
         notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
                      + (" …" if len(report.rate_sources) > 5 else "") + ".")

@@ -443,3 +443,16 @@ def test_constant_prices_are_named_and_refused_where_they_cannot_hold(example_le
         code, out, err = _cli(*args)
         assert code in (1, 2) and len(err.strip().splitlines()) == 1, (args, err)
         assert "Traceback" not in err
+
+
+def test_as_stated_names_the_entries_it_values_at_their_date(example_ledger, tmp_path):
+    """No silent fallback: entries without a restatement in the report
+    currency are named by balance, export and the report."""
+    ids = "france-africa-development-2015, france-calais-humanitarian-2015"
+    for args in (("balance", str(example_ledger), "--currency", "GBP"),
+                 ("export", str(example_ledger), "-o", str(tmp_path / "x.journal")),
+                 ("report", str(example_ledger), "--out", str(tmp_path / "r"))):
+        code, out, err = _cli(*args, "--valuation", "as-stated")
+        assert code == 0, err
+        assert "3 entries in another currency give no GBP restatement" in err, args
+        assert ids in err
