@@ -26,7 +26,8 @@ from ledger.errors import LedgerError
 from ledger.model import Problem
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
-           "ENTRY_ORDER", "DRAFT_PLACEHOLDER_DATE"]
+           "add_citation", "remove_tables", "table_spans", "ENTRY_ORDER",
+           "DRAFT_PLACEHOLDER_DATE"]
 
 # Field order of a rendered entry (the order of docs/journal.md).
 ENTRY_ORDER = ("id", "date", "funder", "purpose", "amount", "currency", "qualifier", "period",
@@ -211,10 +212,12 @@ def _new_bytes(old: bytes | None, entry_text: str, newline: str) -> tuple[bytes,
     return prefix + body, prefix.count(b"\n") + 1
 
 
-def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
+def _validate(root: Path, target: Path, new: bytes,
+              others: Mapping[Path, bytes] | None = None) -> list[Problem]:
     """Load the would-be ledger (a temporary copy with ``target`` replaced by
-    ``new``) with ``ledger.load_journal``; return its problems with the
-    copy's paths mapped back to the real ones."""
+    ``new``, and each file of ``others`` by its bytes) with
+    ``ledger.load_journal``; return its problems with the copy's paths
+    mapped back to the real ones."""
     from ledger import load_journal
     from ledger.read.journal import journal_files
     from ledger.safe_io import read_bytes
@@ -236,13 +239,19 @@ def _validate(root: Path, target: Path, new: bytes) -> list[Problem]:
         else:
             dest = tmp_root
         dest.write_bytes(new)
+        for f, data in (others or {}).items():
+            (tmp_root / f.relative_to(root) if is_dir else tmp_root).write_bytes(data)
         _, _, problems, _ = load_journal(tmp_root)
     def real(name: str) -> str:
         if not name.startswith(str(tmp_root)):
             return name
         return str(root / Path(name).relative_to(tmp_root)) if is_dir else str(root)
 
-    return [p._replace(file=real(p.file)) for p in problems]
+    def words(text: str) -> str:    # a message naming another entry's place
+        return text.replace(str(tmp_root), str(root))
+
+    return [p._replace(file=real(p.file), message=words(p.message), hint=words(p.hint))
+            for p in problems]
 
 
 def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
@@ -294,3 +303,160 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     return AddResult(target, text, line, warnings, True)
 
 
+
+
+# ------------------------------------------------------- tables in place
+_HEADER = re.compile(r"^[ \t]*\[\[?\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?[ \t]*(?:#.*)?$")
+_BLANK_OR_COMMENT = re.compile(r"^[ \t]*(?:#.*)?$")
+
+
+def table_spans(text: str) -> list[tuple[str, int, int]]:
+    """Each table of a journal file's text as (header name, start, end):
+    character offsets from its header line to the end of its last line of
+    content (the blank lines and comments before the next header belong to
+    that one).  ``entry.source`` spans lie inside their entry's; the caller
+    checks the edit's result with tomllib (a header-like line inside a
+    multi-line string would otherwise mislead it)."""
+    lines = text.splitlines(keepends=True)
+    starts, at = [], 0
+    for ln in lines:
+        starts.append(at)
+        at += len(ln)
+    heads = [(i, m.group(1).replace(" ", "")) for i, ln in enumerate(lines)
+             if (m := _HEADER.match(ln.rstrip("\r\n")))]
+    spans = []
+    for k, (i, name) in enumerate(heads):
+        nxt = heads[k + 1][0] if k + 1 < len(heads) else len(lines)
+        j = nxt
+        while j > i + 1 and _BLANK_OR_COMMENT.match(lines[j - 1].rstrip("\r\n")):
+            j -= 1
+        spans.append((name, starts[i], starts[j] if j < len(lines) else len(text)))
+    # an entry's span runs over its subtables
+    out = []
+    for k, (name, a, b) in enumerate(spans):
+        if "." not in name:
+            for sub, _, sb in spans[k + 1:]:
+                if not sub.startswith(name + "."):
+                    break
+                b = sb
+        out.append((name, a, b))
+    return out
+
+
+def remove_tables(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` without the spans, and without the blank line each would
+    leave doubled."""
+    for a, b in sorted(spans, reverse=True):
+        before, after = text[:a], text[b:]
+        if (not before.strip() or before.endswith(("\n\n", "\r\n\r\n"))) \
+                and after.startswith(("\n", "\r\n")):
+            after = after[1:] if after.startswith("\n") else after[2:]
+        text = before + after
+    return text
+
+
+def checked_edit(path: Path, old: bytes, new: bytes, expect) -> None:
+    """Refuse an in-place edit whose parsed result is not ``expect(parsed
+    old)`` (tomllib's view): a table boundary misread cannot change
+    anything else."""
+    import tomllib
+
+    want = tomllib.loads(old.decode("utf-8-sig"))
+    expect(want)
+    try:
+        got = tomllib.loads(new.decode("utf-8-sig"))
+    except tomllib.TOMLDecodeError:
+        got = None
+    if got != want:
+        raise LedgerError(f"{path}: cannot edit this file in place safely (a table header "
+                          "inside a multi-line string?); nothing written, edit it by hand")
+
+
+def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
+                dry_run: bool = False) -> list[Problem]:
+    """Validate the whole ledger with every file of ``edits`` (old bytes,
+    new bytes) changed, then (unless ``dry_run``) write each atomically,
+    refusing one changed meanwhile.  Returns the would-be ledger's
+    problems; raises ``LedgerError`` listing its errors, writing nothing."""
+    from ledger.atomic import write_atomic
+    from ledger.safe_io import read_bytes
+
+    files = list(edits)
+    problems = _validate(root, files[0], edits[files[0]][1],
+                         {f: edits[f][1] for f in files[1:]})
+    errs = [p for p in problems if p.severity == "error"]
+    if errs:
+        raise LedgerError(f"nothing changed in {root}: the ledger would have {len(errs)} "
+                          f"error(s):\n" + "\n".join(str(p) for p in errs))
+    if dry_run:
+        return problems
+    for f, (old, new) in edits.items():
+        if read_bytes(f, what="journal file") != old:
+            raise LedgerError(f"{f} changed while it was being edited; nothing written there, "
+                              "run the command again")
+        try:
+            write_atomic(f, new)
+        except OSError as err:
+            raise LedgerError(f"{f}: cannot write: {err.strerror or err}") from None
+    return problems
+
+
+def _find_entry(root: Path, entry_id: str):
+    from ledger.read.journal import read_journal
+
+    journal = read_journal(root)
+    for e in journal.entries:
+        if e.id == entry_id:
+            return e, journal
+    raise LedgerError(f"{root}: no entry {entry_id!r} (see 'ledger-tool list {root}')")
+
+
+def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
+                 dry_run: bool = False) -> AddResult:
+    """Add an ``[[entry.source]]`` table (``doc``, ``quote``, ``locator``) to
+    the entry ``entry_id``, at the end of its table: the file's other bytes
+    are kept, the whole ledger is validated first and the write is atomic,
+    as for ``add_entry``."""
+    from ledger.safe_io import read_bytes
+
+    root = Path(ledger)
+    entry, journal = _find_entry(root, entry_id)
+    if citation.get("doc") not in journal.documents:
+        known = ", ".join(sorted(journal.documents)[:8]) or "none recorded"
+        raise LedgerError(f"cite: no document {citation.get('doc')!r} in {root} (documents: "
+                          f"{known}); record it with 'ledger-tool sources add'")
+    if not str(citation.get("quote", "")).strip():
+        raise LedgerError("cite: give the quote that carries the figure (--quote)")
+    for c in entry.sources:
+        if c.doc == citation["doc"] and c.quote == citation["quote"]:
+            raise LedgerError(f"cite: entry {entry_id!r} already cites {c.doc!r} with this quote")
+    path = Path(entry.file)
+    old = read_bytes(path, what="journal file")
+    text = old.decode("utf-8-sig")
+    bom = old[:len(old) - len(text.encode("utf-8"))] if old.startswith(b"\xef\xbb\xbf") else b""
+    newline = _newline(old)
+    spans = [s for s in table_spans(text) if s[0] == "entry"]
+    # the entry's table: the one whose header is on the entry's line
+    line_of = {text.count("\n", 0, a) + 1: (a, b) for _, a, b in spans}
+    if entry.line not in line_of:
+        raise LedgerError(f"{path}:{entry.line}: cannot find entry {entry_id!r}'s table to edit")
+    a, b = line_of[entry.line]
+    rendered = render_entry({"source": [dict(citation)]}, indent=_indent(old), newline=newline)
+    table = rendered.split(newline, 1)[1]            # without the [[entry]] line
+    head = text[:b]
+    if not head.endswith("\n"):
+        head += newline
+    rest = text[b:]
+    new_text = head + table + (rest if not rest.strip() or rest.startswith(("\n", "\r\n"))
+                               else newline + rest)
+    new = bom + new_text.encode("utf-8")
+    k = next(n for n, (_, sa, _) in enumerate(spans) if sa == a)
+
+    def expect(data):
+        e = data["entry"][k]
+        e.setdefault("source", []).append({key: v for key, v in citation.items() if v})
+    checked_edit(path, old, new, expect)
+    line = new_text.count("\n", 0, len(head)) + 1
+    problems = write_edits(root, {path: (old, new)}, dry_run=dry_run)
+    warnings = tuple(p for p in problems if p.severity != "error" and p.entry_id == entry_id)
+    return AddResult(path, table, line, warnings, not dry_run)

@@ -25,6 +25,7 @@ COMMAND_MODULES = [
     "sources",
     "audit",
     "add",
+    "cite",
     "import",
     "export",
 ]
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Record public funding pledges with their sources; "
                     "normalise currencies and periods; report and audit.",
     )
+    parser.add_argument("--version", action="version", version=f"ledger-tool {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for name in COMMAND_MODULES:
@@ -53,12 +55,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def version() -> str:
+    """The installed distribution's version; the source tree's pyproject.toml
+    when run from a checkout that was never installed."""
+    from importlib import metadata
+    try:
+        return metadata.version("ledger-tool")
+    except metadata.PackageNotFoundError:
+        import re
+        from pathlib import Path
+        try:
+            text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
+        except OSError:
+            return "unknown"
+        m = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
+        return m.group(1) if m else "unknown"
+
+
+def prefixed(message: str) -> str:
+    """``message`` with one ``ledger-tool:`` in front (usage errors name the
+    sub-command, ``ledger-tool check: ...``, and carry the name already)."""
+    return message if message.startswith("ledger-tool") else f"ledger-tool: {message}"
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return int(args.func(args) or 0)
     except LedgerError as err:
-        print(f"ledger-tool: {err}", file=sys.stderr)
+        print(prefixed(str(err)), file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("ledger-tool: interrupted", file=sys.stderr)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from ledger.errors import LedgerError, UsageError
 from ledger.model import QUALIFIERS, STATUSES
@@ -103,21 +102,11 @@ def _citations(args) -> list[dict]:
 
 def run(args: argparse.Namespace) -> int:
     from ledger.edit import add_entry
-    from ledger.read import ledger_format
+    from ledger_tool.common import refuse_bulk_table, report_edit
 
-    fmt, _ = ledger_format(args.ledger)
-    if fmt in ("csv", "parquet"):
-        raise LedgerError(f"add: {args.ledger} is a bulk table ({fmt}); add appends an [[entry]] "
-                          f"to a TOML journal: add a row to the table instead")
+    refuse_bulk_table("add", args.ledger, "add appends an [[entry]] to a TOML journal: add a "
+                                          "row to the table instead")
     fields = fields_from_args(args)
     result = add_entry(args.ledger, fields, file=args.file, dry_run=args.dry_run)
-    for w in result.warnings:
-        print(f"ledger-tool: add: {w}", file=sys.stderr)
-    if result.written:
-        print(f"ledger-tool: add: added entry {fields['id']!r} to {result.path} "
-              f"(line {result.line})", file=sys.stderr)
-    else:
-        sys.stdout.write(result.text)
-        print(f"ledger-tool: add: dry run: entry {fields['id']!r} is valid and would go to "
-              f"{result.path} (line {result.line}); nothing written", file=sys.stderr)
+    report_edit("add", result, f"added entry {fields['id']!r}", f"entry {fields['id']!r}")
     return 0

@@ -70,22 +70,26 @@ def register(sub) -> None:
 
 
 def ledger_archive(book, where) -> str:
-    """The archive the ledger names (``archive = "sources"`` in ``[ledger]``).
-    It must lie inside the ledger folder: a ledger file is input like any
-    other, and may not point the audit at the rest of the machine."""
+    """The archive the ledger names (``archive = "sources"`` in ``[ledger]``),
+    or without the option the ``sources`` folder beside it when there is one
+    (where ``sources add`` copies documents).  It must lie inside the ledger
+    folder: a ledger file is input like any other, and may not point the
+    audit at the rest of the machine."""
     from pathlib import Path
 
-    from ledger.sources.archive import named_archive
     from ledger.errors import LedgerError
+    from ledger.sources.archive import DEFAULT_ARCHIVE, ledger_archive as own_archive
 
     name = str((book.options or {}).get("archive") or "").strip()
-    if not name:
+    root = Path(book.root) if book.root else Path(where)
+    if not name and not ((root if root.is_dir() else root.parent) / DEFAULT_ARCHIVE).is_dir():
         raise LedgerError(f"audit: {where} names no archive (set archive = \"DIR\" in its "
                           f"[ledger] table); give the source archive folder with --sources DIR")
     try:
-        return str(named_archive(Path(book.root) if book.root else Path(where), name))
+        return str(own_archive(root, book.options))
     except LedgerError as err:
         raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
+
 
 def run(args: argparse.Namespace) -> int:
     from ledger.sources.archive import Archive

@@ -75,6 +75,8 @@ def run(args) -> int:
             base_year=args.base_year)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
+        from ledger_tool.common import rate_fallbacks
+        notes += rate_fallbacks(book)[0]     # the figures valued by their own restatement
         linked = left_out(book)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")

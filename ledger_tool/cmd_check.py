@@ -24,9 +24,13 @@ def run(args) -> int:
         progress.done()
     problems = book.problems
     from ledger_tool.common import print_capped
-    print_capped(str(p) for p in problems)
+    from ledger_tool.common import rate_fallbacks
+    notes, unconvertible = rate_fallbacks(book)
+    print_capped([str(p) for p in problems] + unconvertible)
+    for note in notes:
+        print(f"ledger-tool: check: note: {note}", file=sys.stderr)
     errs = sum(p.severity == "error" for p in problems)
-    warns = len(problems) - errs
+    warns = len(problems) - errs + len(unconvertible)
     failed = errs or (args.strict and warns)
     summary = (f"{args.ledger}: {len(book)} entries, {len(book.documents)} documents, "
                f"{errs} error(s), {warns} warning(s)")

@@ -13,7 +13,8 @@ SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "export", help="export to hledger, beancount, CSV or Parquet",
+        "export", help="export to hledger, beancount, CSV, Parquet or a Fiscal Data Package "
+                       "(-o FILE, or -o DIR for fdp)",
         description="Write the ledger for other tools.  hledger and beancount get one "
                     "balanced transaction per entry and year (id, status, period and "
                     "sources as tags/metadata), each part's value in the report currency "
@@ -22,12 +23,15 @@ def register(sub) -> None:
                     "--basis recorded, one per entry as recorded, with price directives "
                     "for the rates used, so 'hledger bal -X GBP --value=then' converts "
                     "them.  CSV and Parquet hold the normalised table.  "
+                    "fdp writes a Fiscal Data Package folder (-o DIR: datapackage.json and "
+                    "ledger.csv).  "
                     "See docs/interop.md.")
     p.add_argument("ledger", metavar="LEDGER", help="a journal file or ledger folder, or a bulk .csv / .parquet file")
     p.add_argument("--to", dest="fmt", choices=["hledger", "beancount", "csv", "parquet", "fdp"],
                    help="output format (default: from the -o suffix)")
     p.add_argument("-o", "--output", required=True, metavar="FILE",
-                   help="the file to write ('-' for stdout, text formats only)")
+                   help="the file to write ('-' for stdout, text formats only); for "
+                        "--to fdp the folder to write datapackage.json and ledger.csv to")
     p.add_argument("--force", action="store_true",
                    help="overwrite FILE if it exists (never a journal file of the ledger)")
     p.add_argument("--currency", metavar="CODE",
@@ -199,6 +203,11 @@ def _constant(args, fmt: str):
     return args.deflator, args.base_year
 
 
+def _folder(path: str) -> str:
+    """A folder as printed: with one trailing slash, whatever was typed."""
+    return path.rstrip("/") + "/" if path.rstrip("/") else path
+
+
 def _write_fdp(book, args, currency: str, constant=None) -> int:
     from reports.fdp import write_fdp
 
@@ -208,6 +217,6 @@ def _write_fdp(book, args, currency: str, constant=None) -> int:
                       constant=constant)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
-    print(f"ledger-tool: export: {n} rows written to {args.output}/ (datapackage.json, "
+    print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} (datapackage.json, "
           f"ledger.csv; Fiscal Data Package)", file=sys.stderr)
     return 0

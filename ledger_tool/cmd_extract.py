@@ -10,10 +10,15 @@ from ledger.errors import LedgerError
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "extract", help="find money mentions in documents (table, CSV, JSON, draft entries)",
-        description="Find every money mention (an amount with a currency) in plain-text or "
-                    "HTML documents, with its line and column, qualifier, period and any "
-                    "restatement in brackets.  See docs/phrases.md.")
+        "extract", help="find money mentions in documents (table, CSV or JSON on stdout; "
+                        "draft entries to --draft FILE)",
+        description="Find every money mention (an amount with a currency) in plain-text, "
+                    "HTML or PDF documents, with its line and column, qualifier, period and any "
+                    "restatement in brackets.  A web page or PDF is read as its text rendering "
+                    "(the one 'sources add' archives: main text, headings kept).  --draft "
+                    "writes a draft [[entry]] per mention to a TOML file, citing the "
+                    "recorded document's id with its publication date as the entry's date.  "
+                    "See docs/phrases.md.")
     p.add_argument("docs", nargs="+", metavar="DOC", help="document files (.txt, .html, ...)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table",
                    help="output format on stdout (default: table)")
@@ -21,6 +26,10 @@ def register(sub) -> None:
                    help="locale for amounts in the table (default en_GB)")
     p.add_argument("--draft", metavar="OUT.toml",
                    help="also write draft journal entries (status pledged, with TODOs) to this file")
+    p.add_argument("--ledger", metavar="LEDGER",
+                   help="the ledger whose recorded documents the drafts cite (their ids and "
+                        "publication dates); default: the ledger folder whose archive holds "
+                        "the DOC, if any")
     p.add_argument("--force", action="store_true", help="overwrite the --draft file if it exists")
     p.set_defaults(func=run)
 
@@ -30,13 +39,15 @@ def run(args: argparse.Namespace) -> int:
 
     from ledger.phrases.extract import ExtractError, mentions_in, read_document
     from ledger.phrases.money import MoneyError, format_money
-    from ledger.sources.render import rendering_path
+    from ledger.sources.archive import archived_document
     from ledger_tool.common import print_capped
 
     try:
         format_money(1, "EUR", args.locale)
     except MoneyError as err:
         raise LedgerError(f"extract: {err}") from None
+    if args.ledger is not None and not Path(args.ledger).exists():
+        raise LedgerError(f"extract: --ledger {args.ledger}: no such ledger file or folder")
     draft = Path(args.draft) if args.draft else None
     if draft is not None:
         if draft.is_dir():
@@ -56,10 +67,12 @@ def run(args: argparse.Namespace) -> int:
             continue
         for w in doc.warnings:
             print(f"ledger-tool: extract: warning: {w}", file=sys.stderr)
-        if doc.kind in ("html", "pdf") and rendering_path(name).is_file():
-            print(f"ledger-tool: extract: note: {name} has a text rendering, "
-                  f"{rendering_path(name).name}, which the audit checks quotes against; "
-                  "extract that file for draft entries", file=sys.stderr)
+        if doc.kind in ("html", "pdf") and Path(name).name != doc.path.name:
+            how = ("its text rendering" if doc.path.is_file() else
+                   "its text rendering, made as 'sources add' makes it")
+            print(f"ledger-tool: extract: note: {name}: read {how}, {doc.path.name} (the "
+                  f"text the audit checks quotes against; lines and columns are the "
+                  f"rendering's)", file=sys.stderr)
         mentions = mentions_in(doc)
         print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
@@ -68,9 +81,15 @@ def run(args: argparse.Namespace) -> int:
                      prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
-        results.append((doc, mentions))
+        recorded = archived_document(name, args.ledger) if draft is not None else None
+        if draft is not None and recorded is None:
+            print(f"ledger-tool: extract: note: {name} is not a recorded document"
+                  + (f" of {args.ledger}" if args.ledger else "") + "; its drafts cite "
+                  f"{_slug(doc.path)!r} and need a date (record it with 'ledger-tool sources "
+                  "add', or give --ledger)", file=sys.stderr)
+        results.append((doc, mentions, recorded))
 
-    mentions = [m for _, ms in results for m in ms]
+    mentions = [m for _, ms, _ in results for m in ms]
     if draft is not None:
         from ledger.atomic import write_atomic
 
@@ -172,34 +191,54 @@ def _draft_amount(m) -> str:
     return " ".join(m.amount_text.split())
 
 
-def draft_toml(results) -> str:
-    """Draft ``[[entry]]`` tables, one per mention, to be completed by hand."""
+def _slug(path) -> str:
+    """The draft's document id for a file not recorded: its stem as a slug."""
     import re
+
+    from ledger.sources.render import original_stem
+
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", original_stem(path)).strip("-._") or "doc"
+
+
+def draft_toml(results) -> str:
+    """Draft ``[[entry]]`` tables, one per mention, to be completed by hand.
+    ``results``: (document read, its mentions, the recorded ``Document`` it
+    is or None).  A recorded document gives the citation's id and the
+    entry's date (its publication date); otherwise they are placeholders."""
+    from ledger.edit import DRAFT_PLACEHOLDER_DATE
 
     lines = [
         "# Draft entries written by `ledger-tool extract --draft`.",
-        "# Each entry needs its date, funder and purpose (marked TODO) and a check",
-        "# that the figure is a new pledge, not one already in the ledger; the",
-        "# ledger rejects these drafts until the TODOs are done.",
+        "# Each entry needs its funder and purpose (marked TODO), a look at its date",
+        "# and a check that the figure is a new pledge, not one already in the ledger",
+        "# (if it is, cite it there: ledger-tool cite LEDGER ENTRY --source DOC --quote ...).",
     ]
-    from ledger.sources.render import locator_for, original_stem
+    from ledger.sources.render import locator_for
 
     seen: set[str] = set()
-    for doc, mentions in results:
-        stem = original_stem(doc.path)
-        slug = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._") or "doc"
+    for doc, mentions, recorded in results:
+        doc_id = recorded.id if recorded is not None else _slug(doc.path)
+        published = recorded.published if recorded is not None else None
         for n, m in enumerate(mentions, 1):
-            ident, k = f"{slug}-{n}", 1
+            ident, k = f"{doc_id}-{n}", 1
             while ident in seen:
                 k += 1
-                ident = f"{slug}-{n}-{k}"
+                ident = f"{doc_id}-{n}-{k}"
             seen.add(ident)
+            if published is not None:
+                todo, date = "complete funder and purpose", (
+                    f"date = {published.isoformat()}      # the document's publication date: "
+                    "change it if the pledge was made on another day")
+            else:
+                todo, date = "complete date, funder and purpose", (
+                    f'date = "{DRAFT_PLACEHOLDER_DATE}"    # TODO: date announced, as a TOML '
+                    "date (no quotes)")
             lines += [
                 "",
-                f"# TODO: complete date, funder and purpose ({doc.name}, line {m.line}, column {m.column})",
+                f"# TODO: {todo} ({doc.name}, line {m.line}, column {m.column})",
                 "[[entry]]",
                 f"id = {_toml_str(ident)}",
-                'date = "YYYY-MM-DD"    # TODO: date announced, as a TOML date (no quotes)',
+                date,
                 'funder = ""            # TODO: funder account, e.g. "UK:Home Office"',
                 'purpose = ""           # TODO: purpose account, e.g. "Security:Calais port"',
                 f"amount = {_toml_str(_draft_amount(m))}",
@@ -221,7 +260,7 @@ def draft_toml(results) -> str:
                 lines.append(f"restated = [{items}]")
             lines += [
                 "[[entry.source]]",
-                f"doc = {_toml_str(stem)}",
+                f"doc = {_toml_str(doc_id)}",
                 f"quote = {_toml_str(m.phrase)}",
                 f"locator = {_toml_str(locator_for(doc, m.offset, m.line, m.column))}",
             ]

@@ -7,12 +7,14 @@ from pathlib import Path
 from ledger.errors import LedgerError
 
 IMPORTED_NAME = "imported.toml"
+DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
 
 
 def register(sub) -> None:
     p = sub.add_parser(
         "import", help="turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA "
-                       "FTS flows into journal entries",
+                       "FTS flows into journal entries (-o FILE, or imported.toml, iati.toml or "
+                       "fts.toml in a ledger folder)",
         description="Read a CSV or XLSX table of pledges, one row per entry, and append "
                     "them to a journal file as [[entry]] tables.  Columns are found by "
                     "their header (id, date, funder, purpose, amount, currency, period, "
@@ -35,7 +37,8 @@ def register(sub) -> None:
                         "(default: the ledger's archive option, else LEDGER/sources)")
     p.add_argument("-o", "--output", required=True, metavar="LEDGER",
                    help=f"a .toml journal file (created or appended to) or a ledger folder "
-                        f"(entries go to {IMPORTED_NAME} in it)")
+                        f"(entries go to {IMPORTED_NAME} in it; --from iati: "
+                        f"{DATA_FILE['iati']}, --from fts: {DATA_FILE['fts']})")
     p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
     p.add_argument("--map", dest="mapping", metavar="MAPPING.toml",
                    help="TOML mapping: [columns] field = \"Header\", [defaults], date_format")

@@ -8,7 +8,6 @@ from ledger.errors import LedgerError
 
 LEDGER_FILE = "ledger.toml"
 SOURCES_FILE = "sources.toml"
-ARCHIVE = "sources"
 
 
 def register(sub) -> None:
@@ -31,6 +30,8 @@ def ledger_text(name: str, currency: str = "GBP", locale: str = "en_GB",
                 fiscal_year_start: str = "04-01") -> str:
     import tomlkit
 
+    from ledger.sources.archive import DEFAULT_ARCHIVE as ARCHIVE
+
     def q(v):
         return tomlkit.item(v).as_string()
     return f"""\
@@ -38,7 +39,7 @@ def ledger_text(name: str, currency: str = "GBP", locale: str = "en_GB",
 #   ledger.toml   options for the whole ledger (this file)
 #   sources.toml  the source documents ([[document]] tables)
 #   *.toml        pledges ([[entry]] tables), e.g. from `ledger-tool add` or `import`
-#   {ARCHIVE}/      the archived documents themselves (audit --sources {ARCHIVE})
+#   {ARCHIVE}/      the archived documents (sources add copies them in; audit reads them)
 # See docs/journal.md.  Check it with: ledger-tool check <this folder>
 
 [ledger]
@@ -50,18 +51,12 @@ archive = {q(ARCHIVE)}             # the source archive folder, relative to this
 """
 
 
-SOURCES_TEXT = """\
-# Source documents of this ledger: one [[document]] table each.
-# `path` is relative to the source archive folder (ledger-tool audit --sources DIR);
-# `sha256` is the hash of the archived file, checked by the audit.
-"""
-
-
 def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = "GBP",
                 locale: str = "en_GB", fiscal_year_start: str = "04-01") -> Path:
     """Create the ledger folder; refuse a folder that already holds files."""
     from ledger.atomic import write_atomic
     from ledger.phrases.money import MoneyError, _check_currency
+    from ledger.sources.archive import DEFAULT_ARCHIVE as ARCHIVE, NEW_SOURCES_HEADER
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -86,7 +81,7 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
         folder.mkdir(parents=True, exist_ok=True)
         (folder / ARCHIVE).mkdir(exist_ok=True)
         write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start))
-        write_atomic(folder / SOURCES_FILE, SOURCES_TEXT)
+        write_atomic(folder / SOURCES_FILE, NEW_SOURCES_HEADER)
     except OSError as err:
         raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
     return folder
@@ -95,6 +90,8 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
 def run(args) -> int:
     folder = init_ledger(args.folder, name=args.name, currency=args.currency,
                          locale=args.locale, fiscal_year_start=args.fiscal_year_start)
-    print(f"ledger-tool: init: created {folder} ({LEDGER_FILE}, {SOURCES_FILE}, {ARCHIVE}/)",
+    from ledger.sources.archive import DEFAULT_ARCHIVE
+    print(f"ledger-tool: init: created {folder} ({LEDGER_FILE}, {SOURCES_FILE}, "
+          f"{DEFAULT_ARCHIVE}/)",
           file=sys.stderr)
     return 0

@@ -1,7 +1,7 @@
 """ledger-tool report LEDGER --out DIR: the comparison report.
 
 Writes DIR/report.xlsx, DIR/chart-*.png|svg, DIR/report.html,
-DIR/summary.csv (funder, purpose, amount, currency) and the full entry and
+DIR/summary.csv (funder, purpose, amount, currency, qualifiers; a (total) row last) and the full entry and
 citation tables DIR/entries.csv|parquet and DIR/sources.csv|parquet (the
 workbook's Entries/Sources sheets and the page's Entries table are cut at
 --entries-sheet-limit rows), and prints the summary table on stdout.  See
@@ -19,7 +19,8 @@ DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not im
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "report", help="comparison report: workbook, charts, HTML, summary CSV",
+        "report", help="comparison report in --out DIR: report.xlsx, charts (PNG, SVG), "
+                       "report.html, summary.csv",
         description="Normalise the ledger to one currency and basis and write a comparison "
                     "report to DIR: report.xlsx, charts (PNG and SVG), report.html and "
                     "summary.csv. The summary table is printed on stdout.")
@@ -286,8 +287,14 @@ def _write_files(report, out, progress=None, audit=None,
             progress.step("writing the HTML page")
         html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
                                                                         HTML_TABLE_LIMIT)
+        # the cited documents beside the page, each quote linking to its copy
+        from reports.shipped import SOURCES_FOLDER, ship_cited_documents
+        shipped, ship_notes = ship_cited_documents(report, audit, out)
+        for note in ship_notes:
+            print(f"note: {note}", file=sys.stderr)
         page = write_html(out / "report.html", report, None, extra_sections=sections,
-                          limit=html_limit, audit=audit, amounts=amounts, scale=scale)
+                          limit=html_limit, audit=audit, amounts=amounts, scale=scale,
+                          shipped=shipped)
         if progress is not None:
             progress.step("writing the workbook")
         # the workbook's Charts sheet is made last: the charts are waited for there
@@ -302,10 +309,12 @@ def _write_files(report, out, progress=None, audit=None,
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["funder", "purpose", "amount", "currency"])
-    for r in report.summary.itertuples(index=False):
-        w.writerow([inert(r.funder), inert(r.purpose), format(r.amount, "f"), r.currency])
+    w.writerow(["funder", "purpose", "amount", "currency", "qualifiers"])
+    for r in summary_rows(report):      # as on stdout: qualifiers kept, the total last
+        w.writerow([inert(r["funder"]), inert(r["purpose"]), format(r["amount"], "f"),
+                    r["currency"], r["qualifiers"]])
     write_atomic(out / "summary.csv", buf.getvalue())
-    files = [xlsx, page, out / "summary.csv", *tables]
+    files = [xlsx, page, out / "summary.csv", *tables,
+             *([out / SOURCES_FOLDER] if shipped else [])]     # the folder of cited documents
     files += [p for f in charts.values() for p in f.values()]
     return files

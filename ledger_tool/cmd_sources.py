@@ -1,5 +1,6 @@
-"""ledger-tool sources add|list: record source documents (title, publisher,
-dates, URL, SHA-256) in the ledger's sources file, and list them."""
+"""ledger-tool sources add|list|remove: archive source documents (the original
+and its text rendering, in the ledger's archive folder), record them (title,
+publisher, dates, URL, SHA-256) in the ledger's sources file, list and remove them."""
 from __future__ import annotations
 
 import argparse
@@ -11,19 +12,23 @@ from ledger.errors import LedgerError
 def register(sub) -> None:
     from ledger_tool.common import iso_date
 
-    p = sub.add_parser("sources", help="record and list source documents (archive, hashes)",
-                       description="Record source documents in the ledger's sources file "
-                                   "(sources.toml in a ledger folder) and list them.  "
-                                   "See docs/audit.md.")
+    p = sub.add_parser("sources", help="archive, record, list and remove source documents",
+                       description="Archive source documents in the ledger's archive folder "
+                                   "(its 'archive' option, default 'sources'), record them in "
+                                   "its sources file (sources.toml in a ledger folder), list "
+                                   "and remove them.  See docs/audit.md.")
     s = p.add_subparsers(dest="action", metavar="ACTION")
     s.required = True
     a = s.add_parser("add", help="record a document: computes its SHA-256, appends a "
                                  "[[document]] table (comments and layout kept)",
-                     description="Record FILE as a source document of LEDGER.  Its SHA-256 "
-                                 "is computed and a [[document]] table is appended to the "
-                                 "ledger's sources file (atomically, comments kept).  A file "
-                                 "outside the --sources archive folder is copied into it.  "
-                                 "Refuses an id, path or content already recorded.")
+                     description="Record FILE as a source document of LEDGER.  A file "
+                                 "outside the ledger's archive folder is copied into it, named "
+                                 "by the document id (ID.html), with the text rendering of a "
+                                 "web page or PDF beside it (ID.html.txt), which extract and "
+                                 "the audit read.  Its SHA-256 is computed and a [[document]] "
+                                 "table is appended to the ledger's sources file (atomically, "
+                                 "comments kept).  Refuses an id, path or content already "
+                                 "recorded.")
     a.add_argument("file", metavar="FILE", help="the document (.txt, .html, .pdf)")
     a.add_argument("--ledger", required=True, metavar="LEDGER",
                    help="ledger folder (sources.toml in it) or one-file ledger")
@@ -37,8 +42,9 @@ def register(sub) -> None:
     a.add_argument("--id", dest="doc_id", metavar="ID",
                    help="document id (default: the file name without extension)")
     a.add_argument("--sources", metavar="DIR",
-                   help="the source archive folder (default: the file's folder); "
-                        "the recorded path is relative to it")
+                   help="another source archive folder (default: the ledger's 'archive' "
+                        "option, 'sources' in a folder made by init); the recorded path is "
+                        "relative to it, so give the audit the same --sources")
     a.add_argument("--notes", default="")
     a.set_defaults(func=run_add)
 
@@ -47,9 +53,26 @@ def register(sub) -> None:
                                   "citations use each; with --sources, whether each file is "
                                   "in the archive and unchanged (SHA-256).")
     ls.add_argument("ledger", metavar="LEDGER")
-    ls.add_argument("--sources", metavar="DIR", help="check the files in this archive folder")
-    ls.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    ls.add_argument("--sources", metavar="DIR",
+                    help="check the files in this archive folder (default: the ledger's own, "
+                         "when it exists)")
+    ls.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                    help="output on stdout (default: table)")
     ls.set_defaults(func=run_list)
+
+    rm = s.add_parser("remove", help="remove a document: its record and its archived files",
+                      description="Remove the document ID: its [[document]] table (other bytes "
+                                  "of the file kept) and its archived original and rendering.  "
+                                  "Refused while an entry cites it, unless --force, which "
+                                  "removes those citations too.  Says what it removed.")
+    rm.add_argument("doc_id", metavar="ID", help="the document's id")
+    rm.add_argument("--ledger", required=True, metavar="LEDGER",
+                    help="ledger folder or one-file ledger")
+    rm.add_argument("--sources", metavar="DIR",
+                    help="the archive folder its files are in (default: the ledger's own)")
+    rm.add_argument("--force", action="store_true",
+                    help="also remove the citations of entries that cite it")
+    rm.set_defaults(func=run_remove)
 
 
 def run_add(args: argparse.Namespace) -> int:
@@ -62,8 +85,9 @@ def run_add(args: argparse.Namespace) -> int:
     except OSError as err:
         raise LedgerError(f"sources add: {err.filename or args.file}: "
                           f"{err.strerror or err}") from None
-    print(f"ledger-tool: sources: recorded document {doc.id!r} ({doc.path}, sha256 "
-          f"{doc.sha256[:12]}…) in {doc.file}", file=sys.stderr)
+    kept = doc.path + (f" and its rendering {doc.text}" if doc.text else "")
+    print(f"ledger-tool: sources: recorded document {doc.id!r} in {doc.file} (archived: "
+          f"{kept}; sha256 {doc.sha256[:12]}…)", file=sys.stderr)
     print(doc.id)
     return 0
 
@@ -73,8 +97,17 @@ def run_list(args: argparse.Namespace) -> int:
     from ledger_tool.common import load_ledger
     from reports.text import write_rows
 
-    archive = Archive(args.sources) if args.sources else None
+    from ledger.sources.archive import ledger_archive
+
     book = load_ledger(args.ledger, quiet_warnings=True)
+    if args.sources:
+        archive = Archive(args.sources)
+    else:
+        try:
+            own = ledger_archive(args.ledger, book.options)
+        except LedgerError:
+            own = None
+        archive = Archive(own) if own is not None and own.is_dir() else None
     rows = document_rows(book.documents, book.entries, archive)
     if not rows:
         print(f"ledger-tool: sources: {args.ledger} records no documents", file=sys.stderr)
@@ -85,3 +118,19 @@ def run_list(args: argparse.Namespace) -> int:
         print(f"ledger-tool: sources: document {r['id']!r}: file {r['file'].lower()} "
               f"({r['path']})", file=sys.stderr)
     return 1 if bad else 0
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    from ledger.sources.archive import remove_document
+    from ledger_tool.common import refuse_bulk_table
+
+    refuse_bulk_table("sources remove", args.ledger, "it records no [[document]] tables")
+    gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources)
+    d = gone.document
+    print(f"ledger-tool: sources: removed document {d.id!r} ({d.file}:{d.line})", file=sys.stderr)
+    for f in gone.files:
+        print(f"ledger-tool: sources: removed archived file {f}", file=sys.stderr)
+    for entry, quote in gone.citations:
+        print(f"ledger-tool: sources: removed entry {entry!r}'s citation {quote!r}",
+              file=sys.stderr)
+    return 0

@@ -152,3 +152,76 @@ def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger
     if not quiet_warnings:
         print_capped(str(p) for p in book.problems)
     return book
+
+
+ALWAYS_PUBLISHED = frozenset({"EUR", "GBP", "USD"})    # ECB reference rates every day
+
+
+def rate_fallbacks(book) -> tuple[list[str], list[str]]:
+    """Entries in a currency with no published exchange rates (the ECB's nor
+    the ledger's rates.csv), said before a report needs them: (notes on those
+    a conversion values by their own restatement, warnings for those it
+    cannot convert at all)."""
+    # the currencies, without building tables a small journal has not needed
+    made = getattr(book, "_entries", None)
+    codes = ({e.currency for e in made} if made is not None else
+             set(book.tables.entries["currency"].astype(str).unique()))
+    if codes <= ALWAYS_PUBLISHED:      # no need to load the rate tables (and pandas)
+        return [], []
+    import numpy as np
+
+    from rates.normalise import RESTATED, stated_only
+    from rates.table import load_rates
+
+    try:
+        table = load_rates(root=book.root if book.root is None or book.root.is_dir()
+                           else book.root.parent)
+    except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
+        return [], []
+    lacking = sorted(c for c in codes if stated_only(table, c))
+    if not lacking:
+        return [], []
+    frame = book.frame(["id", "currency", "restated", "where"])
+    notes, warns = [], []
+    for c in lacking:
+        rows = frame[frame["currency"].astype(str) == c].drop_duplicates("id")
+        stated = np.array([bool(RESTATED.search(str(t or ""))) for t in rows["restated"]])
+        ids = rows["id"].astype(str).to_numpy()
+        if stated.any():
+            shown = ", ".join(ids[stated][:10]) + (f" and {int(stated.sum()) - 10} more"
+                                                    if stated.sum() > 10 else "")
+            notes.append(f"{int(stated.sum())} entr{'y' if stated.sum() == 1 else 'ies'} in "
+                         f"{c}, a currency with no published exchange rates: converted by "
+                         f"{'its' if stated.sum() == 1 else 'their'} own restated amount "
+                         f"(the source's conversion): {shown}")
+        for where, eid in zip(rows["where"].astype(str).to_numpy()[~stated], ids[~stated]):
+            named = where if f"{eid!r}" in where else f"{where}: entry {eid!r}"
+            warns.append(f"{named}: warning: no exchange rates for {c} and no "
+                         f"restated amount: reports in another currency cannot convert it "
+                         f"(give its rates in the ledger's rates.csv, or a restated amount)")
+    return notes, warns
+
+
+def refuse_bulk_table(command: str, ledger: str, instead: str) -> None:
+    """The edits (add, cite) write TOML journals; a bulk table is refused
+    in one line saying what to do ``instead``."""
+    from ledger.read import ledger_format
+
+    fmt, _ = ledger_format(ledger)
+    if fmt in ("csv", "parquet"):
+        raise LedgerError(f"{command}: {ledger} is a bulk table ({fmt}); {instead}")
+
+
+def report_edit(command: str, result, done: str, what: str) -> None:
+    """What an edit of a journal did (``ledger.edit.AddResult``): its
+    warnings, then ``done`` with the file and line; a dry run prints the
+    text it would add on stdout and says that ``what`` is valid."""
+    for w in result.warnings:
+        print(f"ledger-tool: {command}: {w}", file=sys.stderr)
+    if result.written:
+        print(f"ledger-tool: {command}: {done} ({result.path}, line {result.line})",
+              file=sys.stderr)
+    else:
+        sys.stdout.write(result.text)
+        print(f"ledger-tool: {command}: dry run: {what} is valid and would go to "
+              f"{result.path} (line {result.line}); nothing written", file=sys.stderr)

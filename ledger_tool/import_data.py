@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}
+from ledger_tool.cmd_import import DATA_FILE   # named once, with the help that names it
 SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
@@ -170,7 +170,7 @@ def run_data(args) -> int:
     progress.done()
 
     for pr in result.problems:
-        tag = {"note": "note: ", "skip": "skipped: "}.get(pr.kind, "")
+        tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
         print(f"ledger-tool: import: {tag}{pr}", file=sys.stderr)
     file_errors = [pr for pr in result.problems if pr.kind == "error"]
     n_new, n_upd = len(result.new), len(result.updated)

@@ -29,7 +29,7 @@ from ledger.errors import LedgerError
 
 from . import _dates as D
 from ._minor import (largest_remainder, minor_units, mul_round, objects, ratio_float,
-                     to_decimal_array, to_decimals)
+                     round_div, to_decimal_array, to_decimals)
 from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
@@ -107,7 +107,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # amounts in each row's own minor units
     cur = f.currency()
     for c in map(str, f.currencies):
-        if c != currency:
+        if c != currency and not stated_only(table, c):
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
                           dtype=np.int64)[f.currency_codes]
@@ -187,6 +187,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
         value_total = mul_round(amount_minor, [
             factor, (conv["num"], conv["den"], conv["approx"]), scale])
+        if "restated_minor" in conv:   # the restated total, split so its parts add up to it
+            has = conv["has_restated"]
+            value_total = np.where(has, conv["restated_minor"], value_total)
         rate_of = (conv["num"], conv["den"], conv["approx"])
         if opts.years:
             out_rows = parts.row
@@ -698,8 +701,12 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         if c == currency:
             continue
         m = np.flatnonzero(f.currency_codes == k)
-        s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
-                              labels=_Sub(labels, m))
+        if stated_only(table, c):     # no published rates: the source's own conversion
+            s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts.policy, clamp,
+                                     labels)
+        else:
+            s, idx = table.locate(c, currency, when[m], policy=opts.policy, clamp=clamp,
+                                  labels=_Sub(labels, m))
         rn, rd = s.ratio
         pos[m] = idx + size
         size += len(s)
@@ -753,12 +760,27 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             out["num"] = np.where(has, rn, out["num"])
             out["den"] = np.where(has, rd, out["den"])
             out["approx"] = np.where(has, ratio_float(rn, rd), out["approx"])
+            alloc_minor = minor_units(amount_dec, _digits(cur))
+            # restated × allocation share; the period factor is applied by the caller
+            share_n = objects(np.where(entry_minor == 0, 0, alloc_minor))
+            share_d = objects(np.where(entry_minor == 0, 1, entry_minor))
+            span = _spans(f, opts, n)
+            fnum, fden = (span.factor_total if (opts.basis == "total" or opts.years)
+                          else span.factor_per_year)
+            fnum = np.where(span.open_ended, 1, fnum)
+            fden = np.where(span.open_ended, 1, fden)
+            out["restated_minor"] = round_div(objects(rest_minor) * share_n * objects(fnum),
+                                              share_d * objects(fden))
+            _restated_whole(out["restated_minor"], frame, has, rest_minor, alloc_minor,
+                            fnum, fden)
             with localcontext() as ctx:
                 ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
                 eff = np.empty(int(has.sum()), dtype=object)
                 rd_, ed_ = objects(rest_minor[has]), objects(entry_minor[has])
-                sc = _pow10(_digits(cur)[has] - dst)
-                eff[:] = [Decimal(int(a) * int(c)) / Decimal(int(b)) if b else Decimal(0)
+                # a currency with fewer decimals than the target's (JPY, ISK into USD)
+                # scales down: scaleb, not an integer power of ten
+                sc = _digits(cur)[has] - dst
+                eff[:] = [(Decimal(int(a)) / Decimal(int(b))).scaleb(int(c)) if b else Decimal(0)
                           for a, b, c in zip(rd_, ed_, sc)]
             out["rate"] = out["rate"].copy()
             out["rate"][has] = eff
@@ -766,6 +788,90 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             out["source"] = np.where(has, "as stated by the source: " + restated.to_numpy(dtype=object),
                                      out["source"])
     return out
+
+
+RESTATED = re.compile(r"(?:^|[;,])\s*([A-Z]{3})\s+(-?[0-9][0-9_,]*(?:\.[0-9]+)?)")
+
+
+def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, policy: str,
+                    clamp, labels):
+    """Rates for the rows ``m`` in ``c``, a currency with no published rates
+    (the ECB's or the user's): each row's own restatement (``restated``, the
+    source's conversion, such as FTS's amountUSD) over its amount, then into
+    ``currency`` at the table's rate when the restatement is in another
+    currency.  Each rate's source says so.  A row with no usable restatement
+    stops the conversion with the table's own message, naming the entry."""
+    from .table import Series
+
+    restated = f.clean("restated")[m]
+    entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
+    amounts = to_decimal_array(entry.to_numpy(dtype=object)[m]).to_pylist()
+    stated, via = [], []
+    for i, (text, amt) in enumerate(zip(restated, amounts)):
+        got = {k: v for k, v in RESTATED.findall(str(text))}
+        pick = currency if currency in got else next(
+            (k for k in got if k != c and k in table.currencies), None)
+        if pick is None or not amt:
+            try:
+                table.check_currency(c)
+            except LedgerError as err:
+                raise LedgerError(f"{_label_of(labels, int(m[i]))}{err} (and the entry gives no "
+                                  f"restated amount to fall back on)") from None
+        stated.append(Decimal(got[pick].replace("_", "").replace(",", "")) / Decimal(amt))
+        via.append(pick)
+    rate = np.empty(len(m), dtype=object)
+    source = np.empty(len(m), dtype=object)
+    via = np.asarray(via, dtype=object)
+    with localcontext() as ctx:
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        for v in pd.unique(via):
+            sel = np.flatnonzero(via == v)
+            note = (f"the source's own conversion ({c} {v} as restated in the entry; no "
+                    f"published {c} rates)")
+            if v == currency:
+                rate[sel] = [+stated[i] for i in sel]
+                source[sel] = note
+                continue
+            s2, idx2 = table.locate(v, currency, when[m[sel]], policy=policy,
+                                    clamp=clamp, labels=_Sub(labels, m[sel]))
+            rate[sel] = [+(stated[i] * s2.rate[j]) for i, j in zip(sel, idx2)]
+            source[sel] = [f"{note} x {s2.source[j]}" for j in idx2]
+    return (Series(c, currency, np.asarray(when[m]).astype("datetime64[D]"), rate, source),
+            np.arange(len(m)))
+
+
+def stated_only(table: RateTable, code: str) -> bool:
+    """An ISO 4217 currency with no published rates: its entries are valued
+    by their own restatements (``stated_fallback``)."""
+    from babel.numbers import is_currency
+
+    return code not in table.currencies and len(code) == 3 and code.isupper() and \
+        is_currency(code)
+
+
+def _label_of(labels, i: int) -> str:
+    text = labels[i]
+    return f"{text}: " if text and not str(text).endswith(": ") else str(text or "")
+
+
+def _restated_whole(restated_minor, frame, has, rest_minor, alloc_minor, fnum, fden) -> None:
+    """The restated parts of an entry split over several purposes add up to
+    its restated amount exactly (largest remainders, in place): rounding each
+    part alone could lose or gain a cent against the figure the source states."""
+    if "id" not in frame.columns or not has.any():
+        return
+    rows = np.flatnonzero(has)
+    ids = pd.Series(frame["id"].to_numpy(dtype=object)[rows])
+    multi = ids.duplicated(keep=False).to_numpy()
+    if not multi.any():
+        return
+    for _, pos in pd.Series(rows[multi]).groupby(ids[multi].to_numpy(), sort=False):
+        r = pos.to_numpy()
+        total = round_div(objects(rest_minor[r[:1]]) * objects(fnum[r[:1]]), objects(fden[r[:1]]))
+        w = np.asarray([int(x) for x in alloc_minor[r]], dtype=object)
+        restated_minor[r] = largest_remainder(total, np.zeros(len(r), dtype=np.int64), w,
+                                              np.asarray([int(w.sum())], dtype=object),
+                                              np.arange(len(r)))
 
 
 class _Sub:
@@ -798,6 +904,17 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
         if c == currency:
             continue
         m = np.flatnonzero(pcur == c)
+        if stated_only(table, c):     # no published rates: each entry's own restatement
+            rows = parts.row[m]
+            uniq, back = np.unique(rows, return_inverse=True)
+            labels = [f.label(int(i)) for i in range(len(f.frame))] if len(uniq) else []
+            st, idx = stated_fallback(table, f.frame, f, uniq, c, currency, f.dates("date"),
+                                      "previous", clamp, labels)
+            rn, rd = st.ratio
+            rate[m], num[m], den[m] = st.rate[idx][back], rn[idx][back], rd[idx][back]
+            source[m] = base[m] = st.source[idx][back]
+            approx[m] = st.approx[idx][back]
+            continue
         avg = table.yearly_averages(c, currency, sm, sd)
         have = avg.index.to_numpy()
         want = parts.fy[m]

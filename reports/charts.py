@@ -33,7 +33,9 @@ def _plt():
     import matplotlib
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
-    plt.rcParams["svg.fonttype"] = "path"    # self-contained SVG (no font files)
+    # SVG text stays text (editable, searchable, selectable), not outlines;
+    # the viewer's font draws it: sans-serif, named in each element's style
+    plt.rcParams["svg.fonttype"] = "none"
     return plt
 
 

@@ -129,10 +129,28 @@ def _among(col: pd.Series, values: set) -> np.ndarray:
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
+def flagged_entries(report: Report, audit) -> set[str]:
+    """The ids of the entries whose figures the audit does not confirm: an
+    error on the entry or one of its citations, or on a document it cites
+    (changed since archived, missing)."""
+    if audit is None:
+        return set()
+    errors = [f for f in audit.findings if f.severity == "error"]
+    ids = {str(f.entry_id) for f in errors if f.entry_id}
+    bad_docs = {str(f.doc) for f in errors if not f.entry_id and f.doc}
+    if bad_docs:
+        src = report.sources
+        ids |= {str(e) for e in src.loc[_among(src["document"], bad_docs), "entry"]}
+    return ids
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
-              amounts: str = "compact", scale: str = "auto") -> dict:
+              amounts: str = "compact", scale: str = "auto",
+              shipped: dict[str, str] | None = None) -> dict:
     """The page's data: meta, the locale's amount patterns, the filter values,
-    the report's cells (``explore_cube``) and the largest ``limit`` entries."""
+    the report's cells (``explore_cube``) and the largest ``limit`` entries.
+    ``shipped`` maps document ids to their copies beside the page
+    (``reports.shipped``), which each citation links to."""
     from reports.amounts import as_said, format_data
     from reports.tables import ROLES, _arrow_text, _minor, cube_by_entry, explore_cube
 
@@ -174,6 +192,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         shown = list(fact_ids[entry_order if limit is None else entry_order[:limit]])
         index = {i: k for k, i in enumerate(shown)}
 
+        def places_of(wanted: set) -> list[int]:
+            at = place[np.flatnonzero(_among(pd.Series(fact_ids), wanted))] if wanted else []
+            return sorted(int(x) for x in at if x >= 0)
+
         lists = {id(total): e_total, id(years): e_years}
 
         def positions(cells_frame) -> list[list[int]]:
@@ -189,6 +211,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         n_ids = len(ids)
         index = {i: k for k, i in enumerate(ids)}
         shown = ids if limit is None else ids[:limit]
+
+        def places_of(wanted: set) -> list[int]:
+            return sorted(index[i] for i in ids if str(i) in wanted)
 
         def positions(cells_frame) -> list[list[int]]:
             """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
@@ -220,6 +245,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         docs_meta[str(r.document)] = {
             "title": _clean(r.title), "publisher": _clean(r.publisher),
             "published": _clean(r.published), "url": _clean(r.url)}
+    for doc_id, rel in (shipped or {}).items():
+        if doc_id in docs_meta:
+            docs_meta[doc_id]["href"] = rel      # a relative path: see reports.shipped
     checks = {}
     if audit is not None:
         for c in audit.citations:
@@ -291,6 +319,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     entries = sorted(by_id.values(), key=lambda e: e["i"])
 
     fiscal = o.years != "calendar"
+    flagged = flagged_entries(report, audit)
+    audit_meta = None if audit is None else {
+        "failed": bool(audit.failed()), "summary": _clean(audit.summary()),
+        "flagged": places_of(flagged)}
     return {
         "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
                  "currency": o.currency, "lang": o.locale.replace("_", "-"), "amounts": amounts,
@@ -300,7 +332,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "horizon": report.horizon, "projected": list(report.projected),
                  "lastBounded": report.last_bounded,
                  "compare": [_clean(c) for c in report.comparison.columns],
-                 "entriesTotal": n_ids, "roles": list(ROLES)},
+                 "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta},
         "fmt": format_data(o.currency, o.locale),
         "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
                  "year": year_list, "status": statuses, "qualifier": quals,
@@ -330,23 +362,40 @@ SECTIONS = [
 ]
 
 
+def audit_banner(report: Report, audit) -> str:
+    """The alarm at the top of a page whose audit failed (static: shown
+    without the script too)."""
+    if audit is None or not audit.failed():
+        return ""
+    ids = sorted(flagged_entries(report, audit))
+    named = ", ".join(ids[:10]) + (f" and {len(ids) - 10:,} more" if len(ids) > 10 else "")
+    return (f'<div id="audit-banner" class="alarm" role="alert"><strong>The audit FAILED</strong>'
+            f' ({esc(audit.summary())}). '
+            + (f'{len(ids):,} entr{"y carries" if len(ids) == 1 else "ies carry"} figures '
+               f'their sources do not confirm: {esc(named)}. Every amount that includes '
+               f'{"it" if len(ids) == 1 else "them"} is marked ⚠. '
+               if ids else "")
+            + 'See the Audit section below.</div>')
+
+
 def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(),
                 limit: int | None = HTML_TABLE_LIMIT, audit=None, amounts: str = "compact",
-                scale: str = "auto") -> str:
+                scale: str = "auto", shipped: dict[str, str] | None = None) -> str:
     """The interactive page (see the module's docstring).  ``charts_svg`` is
     accepted for compatibility and not used: the page draws its own charts
     from the filtered data."""
     from reports.page_script import SCRIPT, STYLE
 
     o = report.options
-    data = page_data(report, limit, audit, amounts, scale)
+    data = page_data(report, limit, audit, amounts, scale, shipped)
     title = data["meta"]["title"]
     n_all, n_here = data["meta"]["entriesTotal"], len(data["entries"])
     basis = (f"All amounts: {report.basis_text()}. Years: {report.year_label}."
              + (f" Open-ended 'a year' pledges are counted up to the end of {report.horizon}"
                 f" ({horizon_reason(report.options.horizon)})." if report.horizon
                 else ""))
-    parts = [f'<p class="basis" id="basis">{esc(basis)}</p>',
+    parts = [audit_banner(report, audit),
+             f'<p class="basis" id="basis">{esc(basis)}</p>',
              '<noscript><p class="cut">This page draws its tables and charts with JavaScript; '
              'the same figures are in report.xlsx and summary.csv beside it.</p></noscript>',
              '<div id="filters" role="search"></div>']
@@ -407,11 +456,12 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
 
 def write_html(path, report: Report, charts: dict | None = None, extra_sections=(),
                limit: int | None = HTML_TABLE_LIMIT, audit=None, amounts: str = "compact",
-               scale: str = "auto") -> Path:
+               scale: str = "auto", shipped: dict[str, str] | None = None) -> Path:
     """Write ``report.html`` atomically.  ``charts`` is accepted for
     compatibility (the page draws its own)."""
     from ledger.atomic import write_atomic
 
     path = Path(path)
-    write_atomic(path, render_html(report, None, extra_sections, limit, audit, amounts, scale))
+    write_atomic(path, render_html(report, None, extra_sections, limit, audit, amounts, scale,
+                                   shipped))
     return path

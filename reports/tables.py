@@ -397,11 +397,11 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     return deflated(spread, options), (horizon if open_any else None)
 
 
-# (entry_amount and restated: the as-stated valuation reads them; without
-# them every restatement was silently ignored and entry-date figures came out)
+# restated and entry_amount: as-stated valuation, and currencies with no published
+# rates, value an entry by its own restatement (rates.normalise.stated_fallback)
 _SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
-                "entry_amount", "period_kind", "years", "start", "end", "fiscal_year",
-                "restated", "where"]
+                "period_kind", "years", "start", "end", "fiscal_year", "where", "restated",
+                "entry_amount"]
 
 
 def _root(book):

@@ -36,6 +36,7 @@ a sheet to the write-only workbook (``wb.create_sheet``, rows by
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from decimal import Decimal
 from pathlib import Path
 
@@ -48,6 +49,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
 FIRST_ROW = 3
 MAX_WIDTH = 60
+# column-width units printed on one landscape A4 page at no less than ~70 %
+# of their size (about 150 fit at 100 %): text stays at 7.5 pt or more
+PRINT_WIDTH_PER_PAGE = 220
 # Rows written to the Entries and Sources sheets at most (``entries_limit``)
 # unless the user asks for more (--entries-sheet-limit N|all).  Each 1,000
 # rows of both sheets cost ~0.3 s of CPU (openpyxl, benchmarks/bench_workbook.py),
@@ -119,11 +123,59 @@ def _storable(text: str) -> str:
     return text
 
 
-def formula_cell(ws, text: str, number_format: str | None = None, bold=True):
-    from openpyxl.cell import WriteOnlyCell
+def _cached_cell_class():
+    """openpyxl's Cell with room for a formula's cached value, and its cell
+    writer taught to write that value as ``<v>`` beside ``<f>`` (openpyxl
+    writes formulas with an empty value: pandas and openpyxl's data_only
+    reading then see nothing, until a spreadsheet recalculates and saves)."""
+    global _FormulaCell
+    if _FormulaCell is not None:
+        return _FormulaCell
+    import openpyxl.worksheet._writer as sheet_writer
+    from openpyxl.cell.cell import Cell
+    from openpyxl.xml.functions import Element, SubElement
+
+    class FormulaCell(Cell):
+        __slots__ = ("cached",)
+
+    base = sheet_writer.write_cell
+
+    def write_cell(xf, worksheet, cell, styled=None):
+        cached = getattr(cell, "cached", None) if type(cell) is FormulaCell else None
+        if cached is None or cell.data_type != "f":
+            return base(xf, worksheet, cell, styled)
+        attrs = {"r": cell.coordinate}
+        if styled:
+            attrs["s"] = f"{cell.style_id}"
+        el = Element("c", attrs)
+        SubElement(el, "f").text = cell._value[1:]
+        SubElement(el, "v").text = _number_text(cached)
+        xf.write(el)
+
+    sheet_writer.write_cell = write_cell
+    _FormulaCell = FormulaCell
+    return FormulaCell
+
+
+_FormulaCell = None
+
+
+def _number_text(value) -> str:
+    """A cached value as the XML number text (plain decimal, no exponent)."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if d != d.to_integral_value():
+        d = d.quantize(Decimal(1).scaleb(-15)) if abs(d) < 1 else d
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def formula_cell(ws, text: str, number_format: str | None = None, bold=True, value=None):
+    """One of the report's own formulas, carrying ``value`` (what the formula
+    computes over the cells we wrote) as its cached value when given."""
     from openpyxl.styles import Font
 
-    cell = WriteOnlyCell(ws, text)   # our own formula: the only place formulas are written
+    cell = _cached_cell_class()(ws, row=1, column=1, value=text)   # our own formula
+    cell.cached = value
     if number_format:
         cell.number_format = number_format
     if bold:
@@ -155,10 +207,55 @@ class SheetGrid:
         return cell
 
     def formula(self, row: int, col: int, text: str, number_format: str | None = None,
-                bold=True):
-        cell = formula_cell(self.ws, text, number_format, bold)
+                bold=True, value=None):
+        """One of our formulas; its cached value is ``value``, or else what it
+        computes over this grid's cells when the grid is flushed
+        (:meth:`computed`)."""
+        cell = formula_cell(self.ws, text, number_format, bold, value)
         self.cells.setdefault(row, {})[col] = cell
         return cell
+
+    def computed(self, row: int, col: int, _seen=frozenset()):
+        """A cell's number as a spreadsheet computes it: the report's own
+        formulas (=0, =SUM(range), =A3-B3, =IF($B$9=0,0,B3/$B$9)) evaluated
+        over this grid; text and empty cells are 0, as SUM takes them."""
+        import re
+
+        from openpyxl.utils import column_index_from_string, range_boundaries
+
+        cell = self.cells.get(row, {}).get(col)
+        if cell is None:
+            return Decimal(0)
+        if cell.data_type != "f":
+            v = cell.value
+            return Decimal(str(v)) if isinstance(v, numbers.Number) \
+                and not isinstance(v, bool) else Decimal(0)
+        if getattr(cell, "cached", None) is not None:
+            return Decimal(str(cell.cached))
+        if (row, col) in _seen:
+            raise ValueError(f"{self.ws.title}: circular formula at {_col(col)}{row}")
+        seen = _seen | {(row, col)}
+
+        def ref(text: str):
+            m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", text)
+            return self.computed(int(m[2]), column_index_from_string(m[1]), seen)
+
+        text = cell.value[1:]
+        if re.fullmatch(r"-?\d+(\.\d+)?", text):
+            value = Decimal(text)
+        elif m := re.fullmatch(r"SUM\(([A-Z]+\d+:[A-Z]+\d+)\)", text):
+            c1, r1, c2, r2 = range_boundaries(m[1])
+            value = sum((self.computed(r, c, seen) for r in range(r1, r2 + 1)
+                         for c in range(c1, c2 + 1)), Decimal(0))
+        elif m := re.fullmatch(r"(\$?[A-Z]+\$?\d+)-(\$?[A-Z]+\$?\d+)", text):
+            value = ref(m[1]) - ref(m[2])
+        elif m := re.fullmatch(r"IF\((\S+?)=0,0,(\S+?)/(\S+?)\)", text):
+            den = ref(m[3])
+            value = Decimal(0) if ref(m[1]) == 0 else ref(m[2]) / den
+        else:
+            raise ValueError(f"{self.ws.title}: no cached value for ={text}")
+        cell.cached = value
+        return value
 
     def cell(self, row: int, col: int):
         """The cell at (row, col), an empty one when nothing was written there."""
@@ -176,6 +273,10 @@ class SheetGrid:
         return max(self.cells, default=0)
 
     def flush(self) -> None:
+        for r, row in self.cells.items():     # every formula carries its value
+            for c, cell in row.items():
+                if cell is not None and cell.data_type == "f":
+                    self.computed(r, c)
         append = self.ws.append
         for r in range(1, self.max_row + 1):
             row = self.cells.get(r) or {}
@@ -216,6 +317,7 @@ class _Sheet(SheetGrid):
         last = self.data_last if self.data_last is not None else self.last
         names = table_layout(self.ws, self.headers, self.widths, freeze, last)
         self.cells[HEADER_ROW] = dict(enumerate(header_cells(self.ws, names), 1))
+        self.end_row = self.max_row       # the last row written (totals, notes): charts go below
         self.flush()
 
 
@@ -249,6 +351,10 @@ def table_layout(ws, headers: list[str], widths: list[int], freeze: str, last: i
         names = [str(h) for h in headers]
         ws.auto_filter.ref = f"A{HEADER_ROW}:{_col(len(headers))}{max(last, HEADER_ROW)}"
     print_setup(ws, title_rows=True)
+    # a wide table (Entries: 19 columns, quotes 60 wide) prints across pages
+    # rather than shrunk to unreadable text on one
+    shown = sum(max(10, min(w, MAX_WIDTH)) for w in widths)
+    ws.page_setup.fitToWidth = max(1, -(-shown // PRINT_WIDTH_PER_PAGE))
     return names
 
 
@@ -686,9 +792,11 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
         label = make_cell(ws, "Total counted (counted = yes)")
         label.font = Font(bold=True)
         last = max(last_data, FIRST_ROW)
+        value = sum((v for v, c in zip(part["normalised"], part["counted"])
+                     if c == "yes" and v is not None and v == v), Decimal(0))
         return [label] + [None] * (norm - 2) + [formula_cell(
             ws, f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})',
-            fmt)]
+            fmt, value=value)]
 
     widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
     return _stream_table(wb, "Entries", caption, part,
@@ -738,12 +846,19 @@ def _charts_sheet(wb, charts: dict):
     g = SheetGrid(wb, "Charts")
     ws = g.ws
     g.put(1, 1, "Charts (also saved beside this workbook as PNG and SVG)")
+    from openpyxl.worksheet.pagebreak import Break
+
     anchor_row = 3
     for name, files in charts.items():
         png = files.get("png") if isinstance(files, dict) else files
         if not png or not Path(png).exists():
             continue
         img = Image(str(png))
+        # each picture whole on a page of its own (A4 landscape: ~1,040 × 700 px)
+        shrink = min(1.0, PAGE_PX[0] / img.width, PAGE_PX[1] / img.height)
+        img.width, img.height = int(img.width * shrink), int(img.height * shrink)
+        if anchor_row > 3:
+            ws.row_breaks.append(Break(id=anchor_row - 1))
         ws.add_image(img, f"A{anchor_row}")
         anchor_row += int(img.height / 20) + 3
     print_setup(ws)
@@ -777,13 +892,60 @@ def compact_number_format(currency: str, locale: str) -> str:
     return ";".join(sections + [shape("#,##0", data["pre"], data["suf"])])
 
 
+PAGE_PX = (1000, 620)        # a picture that fits a landscape A4 page under the first rows
+CHART_MAX_HEIGHT = 16.0      # cm: a chart fits on one landscape A4 page under the title rows
+
+
+def axis_bounds(values, log: bool) -> tuple[float, float]:
+    """The value axis's (min, max) for ``values``: on a log axis a decade
+    below the smallest positive value to a decade above the largest (as the
+    PNG charts, so the smallest bar stays readable and the axis does not start
+    at 1); on a linear one from 0 (or the most negative value) to 5 % past
+    the largest."""
+    import math
+
+    nums = [float(v) for v in values if v is not None and v == v]
+    pos = [v for v in nums if v > 0]
+    if log and pos:
+        lo = 10.0 ** (math.floor(math.log10(min(pos))) - 1)
+        hi = 10.0 ** math.ceil(math.log10(max(pos)))
+        return lo, max(hi, lo * 10)
+    top = max(nums + [0.0])
+    bottom = min(nums + [0.0])
+    return bottom * 1.05, (top * 1.05) or 1.0
+
+
+def _value_labels(number_format: str):
+    """A chart's data labels: the value alone, in ``number_format``.  Every
+    flag is written (LibreOffice takes a missing one as shown: "Development:
+    Africa; France:Government; £5.1bn"), and the format is not linked to the
+    cells' (openpyxl writes no ``sourceLinked``, so LibreOffice used the exact
+    cell format)."""
+    from openpyxl.chart.data_source import NumFmt
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.descriptors import Typed
+
+    class ValueLabels(DataLabelList):
+        tagname = "dLbls"
+        numFmt = Typed(expected_type=NumFmt, allow_none=True)
+        __elements__ = DataLabelList.__elements__
+        __attrs__ = DataLabelList.__attrs__
+        __nested__ = tuple(n for n in DataLabelList.__nested__ if n != "numFmt")
+
+    labels = ValueLabels(showVal=True, showSerName=False, showCatName=False,
+                         showLegendKey=False, showPercent=False, showBubbleSize=False,
+                         showLeaderLines=False, dLblPos="outEnd")
+    labels.numFmt = NumFmt(formatCode=number_format, sourceLinked=False)
+    return labels
+
+
 def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
-    """Excel charts drawn from the sheets' own cells, each beside its table:
+    """Excel charts drawn from the sheets' own cells, each below its table:
     By purpose (a bar per purpose), Summary (purposes × funders), By year
     (columns per funder), By status (total, committed, paid per funder).  A
-    value label on every bar (compact), log axis as the PNG charts choose."""
+    value label on every bar (the value alone, compact), log axis as the PNG
+    charts choose, spanning the data."""
     from openpyxl.chart import BarChart, Reference
-    from openpyxl.chart.label import DataLabelList
 
     from reports.charts import use_log
 
@@ -792,9 +954,12 @@ def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
 
     def chart(sheet: _Sheet, title: str, cols: list[int], horizontal: bool, values,
               rows: int, width_cols: int):
+        from openpyxl.worksheet.pagebreak import Break
+
         last = sheet.data_last if sheet.data_last is not None else sheet.last
         if last < FIRST_ROW or not cols:
             return None
+        del width_cols
         ch = BarChart()
         ch.type = "bar" if horizontal else "col"
         ch.grouping = "clustered"
@@ -805,20 +970,27 @@ def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
             ch.add_data(data, titles_from_data=True)
         ch.set_categories(Reference(sheet.ws, min_col=1, min_row=FIRST_ROW, max_row=last))
         log = use_log(values, scale)
+        lo, hi = axis_bounds(values, log)
         if log:
             ch.y_axis.scaling.logBase = 10
+        ch.y_axis.scaling.min, ch.y_axis.scaling.max = lo, hi   # the data's span, never from 1
         ch.y_axis.numFmt = compact
         ch.y_axis.title = f"{report.currency}{' (log scale)' if log else ''}"
         ch.y_axis.delete = False
         ch.x_axis.delete = False
         if horizontal:
             ch.x_axis.scaling.orientation = "maxMin"    # largest first, as in the table
-        ch.dataLabels = DataLabelList()
-        ch.dataLabels.showVal = True
-        ch.dataLabels.numFmt = compact
-        ch.height = max(7.5, 0.55 * rows * (len(cols) if horizontal else 1) + 3)
+        # the value alone: a label that leaves these out shows the series and
+        # category too in LibreOffice ("Development:Africa; France:Government; £5.1bn")
+        ch.dataLabels = _value_labels(compact)
+        ch.height = min(CHART_MAX_HEIGHT,
+                        max(9.0, 0.7 * rows * (len(cols) if horizontal else 1) + 4))
         ch.width = 24
-        sheet.ws.add_chart(ch, f"{_col(width_cols + 2)}{FIRST_ROW}")
+        # below its table, on a page of its own: the table prints at its own
+        # width (not shrunk beside the chart) and the chart is never cut
+        below = getattr(sheet, "end_row", last) + 2
+        sheet.ws.row_breaks.append(Break(id=below - 1))
+        sheet.ws.add_chart(ch, f"A{below}")
         made.append(ch)
         return ch
 

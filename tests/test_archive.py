@@ -178,3 +178,130 @@ def test_sources_cli_add_and_list(ledger_copy, run_cli):
     (archive / "extra.txt").write_text("changed", encoding="utf-8")
     code, out, err = run_cli("sources", "list", book, "--sources", archive)
     assert code == 1 and "'extra'" in err and "changed" in err
+
+
+# ------------------------------------------------- one archive, by default
+PAGE = ("<!doctype html><html><head><title>T</title><script>var a = '£250 million';</script>"
+        "</head><body><nav><a href='/'>Our £250 million fund</a></nav><main><article>"
+        "<h1>Harbour wall</h1><p>The Department will provide £12 million over three years "
+        "to rebuild the harbour wall at an invented town; this sentence is long enough "
+        "for a main-text extractor to keep it as the body of the page.</p>"
+        "</article></main></body></html>")
+
+
+def _newcomer(tmp_path, run_cli):
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    page = downloads / "Harbour Wall (final).html"
+    page.write_text(PAGE, encoding="utf-8")
+    code, out, err = run_cli("sources", "add", page, "--ledger", book, "--id", "harbour",
+                             "--title", "Harbour", "--publisher", "Dept", "--published",
+                             "2024-03-03")
+    assert code == 0, err
+    return book, downloads, page
+
+
+def test_sources_add_copies_into_the_ledgers_archive_named_by_id(tmp_path, run_cli):
+    book, downloads, page = _newcomer(tmp_path, run_cli)
+    archive = book / "sources"
+    assert sorted(p.name for p in archive.iterdir()) == ["harbour.html", "harbour.html.txt"]
+    assert (archive / "harbour.html").read_bytes() == page.read_bytes()
+    assert sorted(p.name for p in downloads.iterdir()) == [page.name]   # nothing left there
+    (doc,) = tomllib.loads((book / "sources.toml").read_text("utf-8"))["document"]
+    assert (doc["path"], doc["text"]) == ("harbour.html", "harbour.html.txt")
+    assert doc["sha256"] == hashlib.sha256(page.read_bytes()).hexdigest()
+    code, out, err = run_cli("sources", "list", book, "--format", "json")
+    import json
+    assert code == 0 and [r["file"] for r in json.loads(out)] == ["ok"]   # the ledger's own
+
+
+def test_the_archive_option_is_where_sources_add_writes(tmp_path, run_cli):
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    text = (book / "ledger.toml").read_text("utf-8").replace('archive = "sources"',
+                                                             'archive = "docs/originals"')
+    (book / "ledger.toml").write_text(text, encoding="utf-8")
+    note = tmp_path / "note.txt"
+    note.write_text("The UK gives £1m.\n", encoding="utf-8")
+    assert run_cli("sources", "add", note, "--ledger", book, "--title", "N", "--publisher", "P",
+                   "--published", "2024-01-01")[0] == 0
+    assert (book / "docs" / "originals" / "note.txt").read_bytes() == note.read_bytes()
+    text = text.replace('archive = "docs/originals"', 'archive = "../../elsewhere"')
+    (book / "ledger.toml").write_text(text, encoding="utf-8")
+    code, _, err = run_cli("sources", "add", note, "--ledger", book, "--id", "n2", "--title",
+                           "N", "--publisher", "P", "--published", "2024-01-01")
+    assert code == 1 and "outside" in err and not (tmp_path.parent / "elsewhere").exists()
+
+
+def test_sources_remove(tmp_path, run_cli):
+    book, _, _ = _newcomer(tmp_path, run_cli)
+    (book / "pledges.toml").write_text(
+        '# pledges\n[[entry]]\nid = "wall"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
+        'amount = "£12m"\n  [[entry.source]]\n  doc = "harbour"\n  quote = "£12 million"\n',
+        encoding="utf-8")
+    sources_before = (book / "sources.toml").read_bytes()
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book)
+    assert code == 1 and "cited by 1 citation(s) of entry wall" in err and "--force" in err
+    assert (book / "sources.toml").read_bytes() == sources_before
+    assert (book / "sources" / "harbour.html").exists()
+    code, _, err = run_cli("sources", "remove", "nothing", "--ledger", book)
+    assert code == 1 and "no document 'nothing'" in err
+
+    code, _, err = run_cli("sources", "remove", "harbour", "--ledger", book, "--force")
+    assert code == 0, err
+    assert "removed document 'harbour'" in err and "harbour.html.txt" in err
+    assert "removed entry 'wall''s citation '£12 million'" in err
+    assert list((book / "sources").iterdir()) == []
+    # every other byte kept: the header comments of init, the entry without its source
+    from ledger.sources.archive import NEW_SOURCES_HEADER
+    assert (book / "sources.toml").read_text("utf-8").strip() == NEW_SOURCES_HEADER.strip()
+    assert (book / "pledges.toml").read_text("utf-8") == (
+        '# pledges\n[[entry]]\nid = "wall"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
+        'amount = "£12m"\n')
+    code, out, err = run_cli("check", book)
+    assert code == 0 and "no source" in out + err
+
+
+def test_remove_keeps_the_other_documents_bytes(ledger_copy, run_cli):
+    book, archive = ledger_copy
+    before = (book / "sources.toml").read_text("utf-8")
+    uncited = "000_a23507379a8d4142"
+    code, _, err = run_cli("sources", "remove", uncited, "--ledger", book, "--sources", archive)
+    assert code == 0, err
+    after = (book / "sources.toml").read_text("utf-8")
+    start = before.index(f'id = "{uncited}"') - len("[[document]]\n")
+    end = before.index("[[document]]", start + 1)
+    assert after == before[:start] + before[end:]
+    assert not (archive / f"{uncited}.txt").exists()
+    assert uncited not in ledger.load(book).documents
+
+
+def test_archived_document_is_found_by_place_or_hash(tmp_path, run_cli):
+    from ledger.sources.archive import archived_document
+
+    book, downloads, page = _newcomer(tmp_path, run_cli)
+    for f in (book / "sources" / "harbour.html", book / "sources" / "harbour.html.txt"):
+        assert archived_document(f).id == "harbour"        # found from the archive's folder
+    assert archived_document(page) is None                  # the download: no ledger above it
+    assert archived_document(page, book).id == "harbour"   # by its hash
+    other = downloads / "other.html"
+    other.write_text(PAGE.replace("£12", "£13"), encoding="utf-8")
+    assert archived_document(other, book) is None
+
+
+def test_a_one_file_ledgers_archive_is_beside_it(tmp_path, run_cli):
+    journal = tmp_path / "book.toml"
+    journal.write_text('[ledger]\nname = "x"\n', encoding="utf-8")
+    note = tmp_path / "elsewhere" / "note.txt"
+    note.parent.mkdir()
+    note.write_text("The UK gives £1m.\n", encoding="utf-8")
+    assert run_cli("sources", "add", note, "--ledger", journal, "--title", "N",
+                   "--publisher", "P", "--published", "2024-01-01")[0] == 0
+    assert (tmp_path / "sources" / "note.txt").read_bytes() == note.read_bytes()
+    assert run_cli("add", journal, "--id", "a", "--date", "2024-01-01", "--funder", "UK",
+                   "--purpose", "P", "--amount", "£1m", "--source", "note",
+                   "--quote", "£1m")[0] == 0
+    code, _, err = run_cli("audit", journal)
+    assert code == 0 and "1 verified" in err

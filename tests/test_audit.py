@@ -474,7 +474,8 @@ def test_a_range_verifies_its_bounds_with_a_qualifier(tmp_path):
 
 def test_audit_uses_the_archive_the_ledger_names(ledger_copy, run_cli):
     """Without --sources, the ledger's own archive option (a folder inside the
-    ledger) is audited; one pointing outside it, or none, is one clear line."""
+    ledger) is audited, without the option its 'sources' folder (where sources
+    add copies documents); one pointing outside it, or none, is one clear line."""
     import shutil
     book, archive = ledger_copy
     shutil.copytree(archive, book / "sources")
@@ -489,6 +490,9 @@ def test_audit_uses_the_archive_the_ledger_names(ledger_copy, run_cli):
     code, _, err = run_cli("audit", book)
     assert code == 1 and "outside" in err and "--sources" in err and "Traceback" not in err
     options.write_text(base, encoding="utf-8")
+    code, out, err = run_cli("audit", book, "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["verified"] == 9, err
+    shutil.rmtree(book / "sources")
     code, _, err = run_cli("audit", book)
     assert code == 1 and "names no archive" in err and "--sources" in err
 

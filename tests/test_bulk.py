@@ -67,7 +67,7 @@ def test_every_problem_is_reported_with_file_line_and_id(tmp_path):
              "h,2015-01-01,UK,P,5,GBP,,,nowhere,d\n"    # link to a missing id (9)
              "a,2015-01-01,UK,P,5,GBP,,,,d\n"           # duplicate id, not adjacent (10)
              ",2015-01-01,UK,P,5,GBP,,,,d\n"            # no id (11)
-             "i,2015-01-01,UK,P,5,GBP,,,,\n")           # no source: a warning (12)
+             "i,2015-01-01,UK,Q,5,GBP,,,,\n")           # no source: a warning (12)
     frame, problems = read_bulk(p)
     by_line = {}
     for prob in problems:
@@ -141,9 +141,9 @@ def test_phrases_and_period_columns_agree(tmp_path):
             ("e", "2015-06-01", "over 18 months", "over", "1.5", "", "", ""),
             ("f", "2015-06-01", "until 2016-12-31", "over", "", "2015-06-01", "2016-12-31", "")]
     head = "id,date,funder,purpose,amount,currency,sources,period"
-    phr = _csv(tmp_path, "".join(f"{i},{d},UK,P,100,GBP,x,{p}\n" for i, d, p, *_ in rows),
+    phr = _csv(tmp_path, "".join(f"{i},{d},UK,P{i},100,GBP,x,{p}\n" for i, d, p, *_ in rows),
                head=head + "\n", name="phr.csv")
-    cols = _csv(tmp_path, "".join(f"{i},{d},UK,P,100,GBP,x,{p},{k},{y},{s},{e},{f}\n"
+    cols = _csv(tmp_path, "".join(f"{i},{d},UK,P{i},100,GBP,x,{p},{k},{y},{s},{e},{f}\n"
                                   for i, d, p, k, y, s, e, f in rows),
                 head=head + ",period_kind,years,start,end,fiscal_year\n", name="cols.csv")
     a, pa_ = read_bulk(phr)
@@ -158,7 +158,7 @@ def test_phrases_and_period_columns_agree(tmp_path):
                 min_size=1, max_size=20))
 def test_amounts_are_read_exactly(tmp_path_factory, amounts):
     d = tmp_path_factory.mktemp("amounts")
-    rows = "".join(f"e{i},2015-01-01,UK,P,{a},GBP,,,,x\n" for i, a in enumerate(amounts))
+    rows = "".join(f"e{i},2015-01-01,UK,P{i},{a},GBP,,,,x\n" for i, a in enumerate(amounts))
     frame, problems = read_bulk(_csv(d, rows))
     assert problems == []
     assert frame["amount"].tolist() == amounts

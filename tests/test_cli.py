@@ -66,3 +66,65 @@ def test_balance_depth(example_ledger, run_cli):
 def test_python_dash_m_and_help():
     out = subprocess.run([sys.executable, "-m", "ledger_tool", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "check" in out.stdout and "balance" in out.stdout
+
+
+def test_every_message_carries_one_prefix(run_cli, tmp_path):
+    code, _, err = run_cli("check")                       # a usage error names its command
+    assert code == 2 and err.startswith("ledger-tool check: ") and err.count("ledger-tool:") == 0
+    code, _, err = run_cli("audit", tmp_path / "nowhere")   # a LedgerError
+    assert code == 1 and err.startswith("ledger-tool: ") and "ledger-tool: ledger-tool" not in err
+
+
+def test_version_is_the_packages():
+    import tomllib
+    from pathlib import Path
+
+    want = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml")
+                         .read_text(encoding="utf-8"))["project"]["version"]
+    out = subprocess.run([sys.executable, "-m", "ledger_tool", "--version"],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip() == f"ledger-tool {want}"
+
+
+def _helps():
+    """(command, its help line in the top-level help, its own --help text)."""
+    from ledger_tool.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    lines = {c.dest: c.help for c in sub._choices_actions}
+    return parser, {name: (lines[name], p) for name, p in sub.choices.items()}
+
+
+def test_every_help_lists_every_format_and_names_what_it_writes():
+    _, helps = _helps()
+    for name, (line, p) in helps.items():
+        text = p.format_help()
+        for action in p._actions:
+            if action.dest in ("fmt", "format", "source") and action.choices:
+                for choice in action.choices:     # every format, in the line and the page
+                    assert choice in text, (name, choice)
+                    if name == "export":
+                        assert choice.lower() in line.lower().replace("fiscal data package",
+                                                                        "fdp"), (name, choice)
+    assert "fdp" in helps["export"][1].format_help() and "datapackage.json" in \
+        helps["export"][1].format_help()
+    import_help = " ".join(helps["import"][1].format_help().split())
+    for written in ("imported.toml", "iati.toml", "fts.toml"):
+        assert written in import_help and written in helps["import"][0]
+    for written in ("report.xlsx", "report.html", "summary.csv"):
+        assert written in helps["report"][0]
+    assert "--draft" in helps["extract"][0]
+
+
+def test_the_import_help_names_the_file_iati_writes(run_cli, tmp_path):
+    from ledger_tool.cmd_import import DATA_FILE
+    from ledger_tool.import_data import DATA_FILE as written
+    assert written is DATA_FILE      # one table: the help cannot name another file
+
+
+def test_a_folder_is_printed_with_one_slash(example_ledger, run_cli, tmp_path):
+    out = tmp_path / "fdp"
+    code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", f"{out}/")
+    assert code == 0, err
+    assert f"{out}/ " in err and "//" not in err

@@ -119,7 +119,7 @@ def test_invalid_fiscal_year_tail_is_left_out():
     assert m.phrase == "€5m" and m.fiscal_year == ""
 
 
-def test_html_is_stripped_and_positions_refer_to_the_file(tmp_path):
+def test_html_is_read_as_its_rendering(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>T</title><style>p{x:1}</style>"
                     "<script>var a = '£99m';</script></head><body>\n"
@@ -132,10 +132,11 @@ def test_html_is_stripped_and_positions_refer_to_the_file(tmp_path):
         (D(12_000_000), "GBP", (Money(D(15_000_000), "EUR"),)),
         (D(3_000_000), "GBP", ()),
     ]
-    # line and column point into the HTML file, as the audit reports them
-    lines = page.read_text(encoding="utf-8").splitlines()
-    assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12&nbsp;million")
-    assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("&pound;3m a year")
+    # line and column point into the rendering `sources add` archives
+    from ledger.sources.render import render
+    lines = render(page).splitlines()
+    assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12 million")
+    assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("£3m a year")
     assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
 
 
@@ -532,3 +533,40 @@ def test_cli_says_which_cfa_amounts_need_their_currency_confirmed(cli, tmp_path)
     text = draft.read_text(encoding="utf-8")
     assert text.count("TODO: 'francs CFA' is XOF") == 1
     tomllib.loads(text)
+
+
+def test_draft_cites_the_archives_id_and_date_and_needs_no_hand_edit(tmp_path, run_cli):
+    import datetime as dt
+    import tomllib
+
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    page = tmp_path / "Download (1).html"
+    page.write_text("<html><body><main><h1>Harbour</h1><p>The Department will provide £12 "
+                    "million over three years to rebuild the wall of an invented harbour, "
+                    "as this long enough sentence says.</p></main></body></html>",
+                    encoding="utf-8")
+    assert run_cli("sources", "add", page, "--ledger", book, "--id", "harbour-2024",
+                   "--title", "T", "--publisher", "P", "--published", "2024-03-03")[0] == 0
+    for doc, extra in ((book / "sources" / "harbour-2024.html.txt", ()),
+                       (book / "sources" / "harbour-2024.html", ()),
+                       (page, ("--ledger", book))):
+        draft = tmp_path / "draft.toml"
+        code, _, err = run_cli("extract", doc, "--draft", draft, "--force", *extra)
+        assert code == 0, err
+        (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
+        assert entry["date"] == dt.date(2024, 3, 3), doc
+        assert entry["source"][0]["doc"] == "harbour-2024" and entry["id"] == "harbour-2024-1"
+    code, _, err = run_cli("add", book, "--from-extract", draft, "--funder", "UK:Coastal",
+                           "--purpose", "Harbour")
+    assert code == 0, err
+    code, _, err = run_cli("audit", book)
+    assert code == 0 and "audit passed" in err and "1 verified" in err
+
+    code, _, err = run_cli("extract", page, "--draft", draft, "--force", "--ledger",
+                           tmp_path / "nowhere")
+    assert code == 1 and "--ledger" in err and "no such ledger" in err
+    code, _, err = run_cli("extract", page, "--draft", draft, "--force")   # not found: said
+    assert code == 0 and "not a recorded document" in err
+    (entry,) = tomllib.loads(draft.read_text("utf-8"))["entry"]
+    assert entry["date"] == "YYYY-MM-DD" and entry["source"][0]["doc"] == "Download-1"

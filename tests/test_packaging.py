@@ -30,8 +30,9 @@ def test_the_wheel_holds_every_module_of_every_package(tmp_path):
     assert out.returncode == 0, out.stderr
     (wheel,) = (tmp_path / "dist").glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    modules = [m for m in tracked if m.endswith(".py")]
+    modules = [m for m in tracked if m.endswith((".py", ".js", ".css"))]
     assert any(m.startswith("ledger/read/") for m in modules)
+    assert "reports/page/page.js" in modules      # the report page's script is package data
     assert [m for m in modules if m not in names] == []
 
 

@@ -293,11 +293,55 @@ def test_a_changed_original_is_rendered_from_where_the_archive_keeps_it(sources,
     assert "rendering is unchanged" in mismatch.message
 
 
-def test_extract_on_an_original_points_to_its_rendering(run_cli, sources, tmp_path):
-    page = sources[0]
-    code, out, err = run_cli("extract", page)
-    assert code == 0 and "text rendering" not in err
-    rendering_path(page).write_text(render(page), encoding="utf-8")
-    code, out, err = run_cli("extract", page)
-    assert code == 0 and "£18.5" in out
-    assert f"{page} has a text rendering, page.html.txt, which the audit checks" in err
+def test_extract_reads_an_original_as_its_rendering(run_cli, sources, tmp_path):
+    """One rendering for HTML everywhere: extract on a page gives the mentions
+    of the text that sources add archives (navigation, footer and scripts
+    dropped), with the rendering's lines and headings; a PDF likewise."""
+    page, pdf = sources
+    code, out, err = run_cli("extract", page, "--format", "json")
+    assert code == 0 and "made as 'sources add' makes it" in err
+    fresh = json.loads(out)
+    phrases = [m["phrase"] for m in fresh]
+    assert "£99m" not in phrases and "£1bn" not in " ".join(phrases)    # script, navigation
+    assert "£3m" not in " ".join(phrases)                                  # footer
+    assert phrases[0].startswith("£18.5") and all(m["doc"] == "page.html.txt" for m in fresh)
+    rendering_path(page).write_text(render(page), encoding="utf-8")       # as sources add does
+    code, out, err = run_cli("extract", page, "--format", "json")
+    assert code == 0 and json.loads(out) == fresh                         # the same text, places
+    assert "read its text rendering, page.html.txt" in err
+    text = rendering_path(page).read_text("utf-8").splitlines()
+    for m in fresh:                    # lines and columns are the rendering file's
+        assert text[m["line"] - 1][m["column"] - 1:].startswith(m["phrase"].split("\n")[0])
+    code, out, err = run_cli("extract", pdf, "--draft", tmp_path / "d.toml")
+    drafts = tomllib.loads((tmp_path / "d.toml").read_text("utf-8"))["entry"]
+    (euros,) = [d for d in drafts if d["amount"].startswith("€30")]
+    assert code == 0 and euros["source"][0]["doc"] == "report"
+    assert euros["source"][0]["locator"].startswith("page 2, ")
+
+
+BODY = ("<p>The Department today announced £12 million over three years to rebuild the "
+        "storm-damaged harbour wall at an invented town on the coast, it said.</p>")
+
+
+def test_headings_the_extractor_drops_are_put_back_in_place(tmp_path):
+    """A title above <main> (trafilatura leaves it out): a citation under it
+    can say "heading: …"; a heading in the navigation stays out."""
+    page = tmp_path / "p.html"
+    page.write_text(f"<html><body><nav><h2>Menu</h2><ul><li>Home</li></ul></nav>"
+                    f"<h1>Harbour wall</h1><main>{BODY}<h2>Upkeep</h2>"
+                    f"{BODY.replace('£12 million over three years', '£4m a year')}</main>"
+                    f"</body></html>", encoding="utf-8")
+    text = render(page)
+    heads = [ln for ln in text.splitlines() if ln.startswith("#")]
+    assert heads == ["# Harbour wall", "## Upkeep"]
+    assert text.index("# Harbour wall") < text.index("£12 million") < text.index("## Upkeep")
+    at = text.index("£12 million")
+    assert heading_at(text, at) == "Harbour wall"
+    assert heading_at(text, text.index("£4m")) == "Upkeep"
+
+
+def test_deeply_nested_pages_render_without_recursion(tmp_path):
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 5000 + "<h1>Deep</h1>" + BODY +
+                    "</div>" * 5000 + "</body></html>", encoding="utf-8")
+    assert "£12 million" in render(page)

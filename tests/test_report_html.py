@@ -135,8 +135,11 @@ def _open(driver, path: Path):
 
 
 def _summary_minor(folder: Path) -> dict[tuple[str, str], int]:
-    rows = csv.DictReader((folder / "summary.csv").open(encoding="utf-8"))
-    return {(r["funder"], r["purpose"]): int(Decimal(r["amount"]).scaleb(2)) for r in rows}
+    rows = list(csv.DictReader((folder / "summary.csv").open(encoding="utf-8")))
+    out = {(r["funder"], r["purpose"]): int(Decimal(r["amount"]).scaleb(2)) for r in rows[:-1]}
+    assert rows[-1]["funder"] == "(total)"
+    assert int(Decimal(rows[-1]["amount"]).scaleb(2)) == sum(out.values())
+    return out
 
 
 def _choose(driver, key: str, *values: str):
@@ -417,3 +420,213 @@ def test_account_trees_roll_up_as_the_report_does(browser, reports, example_ledg
                for row in rows}
         want = {a: int(m.scaleb(2)) for a, m in zip(tree["account"], tree["amount"])}
         assert got == want
+
+
+# ---------------------------------------------------------------- a newcomer's path (issue 23)
+@pytest.fixture(scope="module")
+def tampered(example_ledger, seeds_dir, tmp_path_factory):
+    """The example's report audited against an archive where one document's
+    figure was changed after archiving (10 million euros -> 1 million)."""
+    from ledger_tool.cli import main
+    base = tmp_path_factory.mktemp("tampered")
+    archive = base / "seeds"
+    shutil.copytree(seeds_dir, archive)
+    doc = archive / "004_f8273654f7973075.txt"
+    text = doc.read_text(encoding="utf-8")
+    assert "provide 10 million euros" in text
+    doc.write_text(text.replace("provide 10 million euros", "provide 1 million euros"),
+                   encoding="utf-8")
+    out = base / "r"
+    assert main(["report", str(example_ledger), "--out", str(out), "--years", "fiscal-uk",
+                 "--sources", str(archive)]) == 1          # written, and the audit fails
+    return out
+
+
+def _cited_by(folder: Path, doc: str) -> set[str]:
+    rows = csv.DictReader((folder / "sources.csv").open(encoding="utf-8"))
+    return {r["entry"] for r in rows if r["document"] == doc}
+
+
+def test_a_failed_audit_is_a_banner_on_top_and_marks_every_affected_amount(browser, tampered,
+                                                                           reports):
+    _open(browser, tampered / "report.html")
+    banner = browser.find_element("id", "audit-banner")
+    summary = browser.find_element("id", "s-summary")
+    assert banner.is_displayed() and "audit FAILED" in banner.text
+    assert banner.location["y"] < summary.location["y"]
+    assert "uk-calais-asylum-humanitarian-2015" in banner.text
+    # the entries marked are those citing the changed document, and only they
+    want = _cited_by(tampered, "004_f8273654f7973075")
+    rows = browser.find_elements("css selector", "#entries-table tbody tr")
+    marked = {r.find_element("css selector", "td").text for r in rows
+              if "flagged" in r.get_attribute("class")}
+    assert marked == want == {"uk-calais-asylum-humanitarian-2015"}
+    # each amount that includes it is marked, the others are not
+    table = browser.find_element("id", "summary-table")
+    heads = [th.text for th in table.find_elements("css selector", "thead th")]
+    for row in table.find_elements("css selector", "tbody tr")[:-1]:
+        tds = row.find_elements("css selector", "td")
+        for head, td in zip(heads[1:-1], tds[1:-1]):
+            for b in td.find_elements("css selector", "button.amt"):
+                hit = (head, tds[0].text) == ("UK:Home Office", "Humanitarian:Calais")
+                assert ("flagged" in b.get_attribute("class")) == hit, (head, tds[0].text)
+                assert b.text.startswith("\u26a0") == hit
+    assert browser.find_elements("css selector", "#chart-purpose rect.bar.flagged")
+    browser.find_element("id", "show-flagged").click()
+    cards = browser.find_elements("css selector", "#detail-body .entry.flagged")
+    assert [c.get_attribute("id") for c in cards] and "does not confirm" in cards[0].text
+    # an audit that passes: no banner, nothing marked
+    _open(browser, reports[0] / "report.html")
+    assert not browser.find_elements("id", "audit-banner")
+    assert not browser.find_elements("css selector", "button.amt.flagged")
+
+
+def _entry_column(driver, k: int) -> list[str]:
+    return [r.find_elements("css selector", "td")[k].text
+            for r in driver.find_elements("css selector", "#entries-table tbody tr")]
+
+
+def _sort(driver, name: str):
+    for b in driver.find_elements("css selector", "#entries-table thead button.sort"):
+        if b.text.split(" ")[0] == name:
+            b.click()
+            return
+    raise AssertionError(f"no sort button {name!r}")
+
+
+def test_entries_table_sorts_by_each_column_and_searches(browser, reports):
+    full, _ = reports
+    _open(browser, full / "report.html")
+    minor = lambda: [int(r.find_element("css selector", "button.amt").get_attribute("data-minor"))
+                     for r in browser.find_elements("css selector", "#entries-table tbody tr")]
+    assert minor() == sorted(minor(), reverse=True)          # largest first, as the report
+    _sort(browser, "date")
+    dates = _entry_column(browser, 1)
+    assert dates == sorted(dates) and len(dates) == 8
+    _sort(browser, "date")
+    assert _entry_column(browser, 1) == sorted(dates, reverse=True)
+    _sort(browser, "GBP")
+    assert minor() == sorted(minor(), reverse=True)
+    _sort(browser, "GBP")
+    assert minor() == sorted(minor())
+    _sort(browser, "funder")
+    assert _entry_column(browser, 2) == sorted(_entry_column(browser, 2))
+    head = browser.find_element("css selector", "#entries-table th[aria-sort='ascending']")
+    assert head.text.startswith("funder")
+    # search: every word must appear in the entry (id, funder, purpose, amount, status, ...)
+    rows = list(csv.DictReader((full / "entries.csv").open(encoding="utf-8")))
+    box = browser.find_element("id", "entry-search")
+    box.send_keys("calais home")
+    want = {r["id"] for r in rows if "calais" in (r["purpose"] + r["id"]).lower()
+            and r["funder"].startswith("UK:Home Office")}
+    assert set(_entry_column(browser, 0)) == want and len(want) >= 2
+    assert "match" in browser.find_element("id", "entry-count").text
+    box.clear()
+    box.send_keys("uk-syria-aid-2015")
+    assert _entry_column(browser, 0) == ["uk-syria-aid-2015"]
+
+
+def test_a_shared_url_reopens_the_same_view(browser, reports):
+    """Filters, the chosen scale, the search, the sort and the open
+    drill-down live in the URL's fragment: opened afresh, the URL gives the
+    same view."""
+    full, _ = reports
+    _open(browser, full / "report.html")
+    _choose(browser, "f", "UK")
+    _choose(browser, "y", "2015-16", "2016-17")
+    browser.find_element("id", "scale").send_keys("linear")
+    _sort(browser, "date")
+    browser.find_element("id", "entry-search").send_keys("calais")
+    browser.find_element("css selector", "#by-purpose-table tbody button.amt").click()
+    head = browser.find_element("id", "detail-head").text
+    total = _total(browser)
+    entries = _entry_column(browser, 0)
+    url = browser.current_url
+    assert "#" in url and "f=UK" in url and "open=" in url
+    browser.get("about:blank")
+    browser.get(url)
+    assert browser.execute_script("return document.documentElement.getAttribute('data-ready')")
+    from selenium.webdriver.support.ui import Select
+    assert [o.get_attribute("value") for o in
+            Select(browser.find_element("id", "filter-f")).all_selected_options] == ["UK"]
+    assert [o.get_attribute("value") for o in
+            Select(browser.find_element("id", "filter-y")).all_selected_options] == \
+        ["2015-16", "2016-17"]
+    assert _total(browser) == total
+    assert browser.find_element("id", "scale").get_attribute("value") == "linear"
+    assert browser.find_element("id", "entry-search").get_attribute("value") == "calais"
+    assert _entry_column(browser, 0) == entries
+    assert browser.find_element("id", "detail").is_displayed()
+    assert browser.find_element("id", "detail-head").text == head
+    # a URL that names nothing (or garbage) opens the whole report
+    browser.get(url.split("#")[0] + "#open=T.99999&f=%3Cscript%3E")     # same page: hashchange
+    assert _total(browser) == sum(_summary_minor(full).values())
+    assert not browser.find_element("id", "detail").is_displayed()
+    browser.get("about:blank")
+    browser.get(url.split("#")[0] + "#open=T.99999&f=%3Cscript%3E")
+    assert _total(browser) == sum(_summary_minor(full).values())
+    assert not browser.find_element("id", "detail").is_displayed()
+
+
+def test_the_page_works_on_a_390_pixel_phone(browser, reports):
+    full, _ = reports
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1,
+                             "mobile": True})
+    try:
+        _open(browser, full / "report.html")
+        width = browser.execute_script("return [document.documentElement.scrollWidth, "
+                                       "window.innerWidth]")
+        assert width == [390, 390]                 # nothing sticks out: no sideways page
+        # tables scroll inside their box
+        boxes = browser.execute_script(
+            "return Array.from(document.querySelectorAll('table')).map(function (t) {"
+            " var b = t.closest('.scroll') || t; var r = b.getBoundingClientRect();"
+            " return [t.id, r.left, r.right, b.scrollWidth > b.clientWidth]; })")
+        assert boxes and all(left >= 0 and right <= 390 for _, left, right, _ in boxes), boxes
+        assert any(scrolls for *_, scrolls in boxes)      # the summary matrix is wider
+        # every piece of text at 12 px or more, chart text included
+        small = browser.execute_script("""
+          var out = [];
+          document.querySelectorAll('body *').forEach(function (e) {
+            var own = Array.from(e.childNodes).some(function (n) { return n.nodeType === 3 && n.textContent.trim(); });
+            if (!own || e.closest('svg') || !e.getClientRects().length) return;
+            var px = parseFloat(getComputedStyle(e).fontSize);
+            if (px < 12) out.push([e.tagName, e.textContent.slice(0, 30), px]);
+          });
+          document.querySelectorAll('svg text').forEach(function (t) {
+            var svg = t.ownerSVGElement, vb = svg.viewBox.baseVal;
+            var px = parseFloat(t.getAttribute('font-size')) * svg.getBoundingClientRect().width / vb.width;
+            if (t.textContent && px < 12) out.push(['svg', t.textContent.slice(0, 30), px]);
+          });
+          return out;""")
+        assert small == []
+        # charts drawn to their box: scaled to the phone, not cut
+        for chart in ("purpose", "status", "timeline"):
+            w = browser.execute_script(
+                f"return [document.getElementById('chart-{chart}').getBoundingClientRect().width,"
+                f" document.getElementById('c-{chart}').clientWidth]")
+            assert w[0] <= w[1] + 1, (chart, w)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_each_quote_links_to_its_archived_copy_beside_the_page(browser, reports, seeds_dir):
+    from urllib.parse import unquote, urlparse
+    full, _ = reports
+    _open(browser, full / "report.html")
+    _choose(browser, "p", "Security:Calais port")
+    browser.find_element("css selector", "#by-funder-table button.amt").click()
+    cites = browser.find_elements("css selector", "#detail-body .cite")
+    assert len(cites) >= 2
+    for cite in cites:
+        link = cite.find_element("css selector", "a.archived-copy")
+        target = Path(unquote(urlparse(link.get_attribute("href")).path))
+        assert target.parent == (full / "sources").resolve()
+        # the copy is the archived file itself, and holds the quote
+        assert target.read_bytes() == (seeds_dir / target.name).read_bytes()
+        quote = cite.find_element("css selector", "mark").text
+        assert " ".join(quote.split()) in " ".join(target.read_text(encoding="utf-8").split())
+    # only the cited documents are shipped
+    cited = {r["document"] for r in csv.DictReader((full / "sources.csv").open(encoding="utf-8"))}
+    assert {p.stem for p in (full / "sources").iterdir()} == cited

@@ -89,7 +89,9 @@ def test_workbook_sheets_layout(xlsx):
         assert ws.cell(last_row, 1).value not in (None, TOTAL)
     for ws in wb.worksheets:
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth >= 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["Summary"].page_setup.fitToWidth == 1
+    assert wb["Entries"].page_setup.fitToWidth > 1        # 19 columns: across pages, readable
     assert wb["Entries"].print_title_rows == "$1:$2"
     assert wb["Charts"]._images, "charts are embedded"
     about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=3, max_col=2, values_only=True) if r[0]}
@@ -214,7 +216,17 @@ def test_native_charts_draw_from_the_sheets_cells(report, tmp_path):
     from babel.numbers import format_compact_currency
     suffix = re.sub(r"[\d.,\s£\u00a0]", "", format_compact_currency(5_000_000_000, "GBP",
                                                                     locale="en_GB"))
-    assert chart.dataLabels.showVal and f'"{suffix}"' in chart.dataLabels.numFmt
+    labels = chart.dataLabels
+    assert labels.showVal and f'"{suffix}"' in labels.numFmt.formatCode
+    # the value alone, in the compact format (not the cells' exact one)
+    assert labels.showSerName is False and labels.showCatName is False
+    assert labels.numFmt.sourceLinked is False
+    # the axis spans the data: a decade under £1.4m, not from £1
+    assert chart.y_axis.scaling.min == 100_000 and chart.y_axis.scaling.max == 10 ** 10
+    # below the table (its total row), not beside it, on a page of its own
+    col, row = re.fullmatch(r"([A-Z]+)(\d+)", chart.anchor).groups()
+    assert col == "A" and int(row) > 3 + n
+    assert [b.id for b in ws.row_breaks.brk] == [int(row) - 1]
     (chart,) = wb["Summary"]._charts
     assert len(chart.series) == len(report.matrix.columns)
     assert len(wb["By year"]._charts) == 1 and len(wb["By status"]._charts) == 1
@@ -230,6 +242,87 @@ def test_projected_years_marked_in_the_workbook(example_ledger, tmp_path):
     assert years[-3:] == ["2018 (projected)", "2019 (projected)", TOTAL]
     assert ws.cell(3 + years.index("2018 (projected)"), 2).fill.fill_type == "lightUp"
     assert "projected" in ws["A1"].value
+
+
+def test_formula_cells_carry_their_values(xlsx, report):
+    """Every formula carries a cached value equal to what it computes, so
+    pandas and openpyxl's data_only reading see the totals unrecalculated."""
+    import pandas as pd
+    formulas = openpyxl.load_workbook(xlsx)
+    values = openpyxl.load_workbook(xlsx, data_only=True)
+    n = 0
+    for ws in formulas.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    got = values[ws.title][c.coordinate].value
+                    assert got is not None, (ws.title, c.coordinate)
+                    want = recalc(ws, c.coordinate)
+                    assert abs(Decimal(str(got)) - want) < Decimal("1e-12"), (ws.title, c.coordinate)
+                    n += 1
+    assert n > 50
+    total = sum(report.summary["amount"], Decimal(0))
+    summary = pd.read_excel(xlsx, sheet_name="Summary", header=1)
+    assert Decimal(str(summary.iloc[-1]["Total"])).quantize(Decimal("0.01")) == total
+    entries = pd.read_excel(xlsx, sheet_name="Entries", header=1)
+    counted = entries[entries["id"] == "Total counted (counted = yes)"]
+    assert Decimal(str(counted["normalised"].iloc[0])).quantize(Decimal("0.01")) == total
+
+
+def _pdf_sizes(page, words) -> dict[str, float]:
+    """The printed size (pt) of each of ``words`` on a PDF page."""
+    import math
+    sizes: dict[str, float] = {}
+
+    def visit(text, cm, tm, font, size):
+        t = text.strip()
+        if t in words:
+            a, b = tm[0], tm[1]
+            sizes[t] = size * math.hypot(a * cm[0] + b * cm[2], a * cm[1] + b * cm[3])
+    page.extract_text(visitor_text=visit)
+    return sizes
+
+
+def test_libreoffice_prints_tables_readable_and_charts_whole(xlsx, tmp_path):
+    """Printed by LibreOffice: each table at a readable size (its chart is on
+    a page of its own below it, not beside it), the chart labels the value
+    alone in compact money, every chart and picture on one page."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("soffice (LibreOffice) is not installed")
+    import pypdf
+    subprocess.run([soffice, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    str(xlsx)], check=True, timeout=180, capture_output=True)
+    pages = pypdf.PdfReader(tmp_path / "report.pdf").pages
+    texts = [p.extract_text() for p in pages]
+    heads = {"Summary": "purpose", "By funder": "funder", "By year": "year",
+             "Entries": "id", "Sources": "document"}
+    for sheet, word in heads.items():
+        sizes = [s for p in pages for k, s in _pdf_sizes(p, {word}).items()]
+        assert sizes and min(sizes) >= 6.5, (sheet, sizes)
+    # chart labels: the value alone, in compact money (pypdf reads clipped
+    # drawings too, so the whole document's text is searched)
+    text = "\n".join(texts)
+    assert "£5.1bn" in text and "£217.0m" in text and "£1.4m" in text
+    assert not re.search(r"Africa; France:Government|Government; £", text)
+    assert "£100,000" in text                              # the log axis starts near the data
+    assert len(pages) < 30
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm (poppler-utils) is not installed: pages not looked at")
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(tmp_path / "report.pdf"),
+                    str(tmp_path / "page")], check=True, timeout=120)
+    inks = []
+    for png in sorted(tmp_path.glob("page-*.png")):
+        grey = Image.open(png).convert("L")
+        box = grey.point(lambda v: 255 if v < 200 else 0).getbbox()
+        inks.append((box, grey.size))
+    # the Summary table's page holds the table alone (its chart is on the next page)
+    (box, (w, h)) = inks[1]
+    assert box[3] < h / 2, box
+    # each picture of the Charts sheet whole on its own page: ink well inside the page
+    for box, (w, h) in inks[-4:]:
+        assert box and box[1] > h * 0.03 and box[3] < h * 0.9, (box, h)
 
 
 def test_libreoffice_opens_charts_and_prints_landscape(xlsx, tmp_path):
@@ -265,6 +358,10 @@ def test_libreoffice_recalculation(xlsx, report, tmp_path):
     total = [r for r in rows if r and r[0] == TOTAL][0]
     grand = Decimal(re.sub(r"[^\d.]", "", total[-1]))
     assert grand == sum(report.summary["amount"], Decimal(0))
+    # the value the file carries, unrecalculated, is LibreOffice's
+    import pandas as pd
+    cached = pd.read_excel(xlsx, sheet_name="Summary", header=1).iloc[-1]["Total"]
+    assert Decimal(str(cached)).quantize(Decimal("0.01")) == grand
 
 
 # ---------------------------------------------------------------- charts
@@ -404,8 +501,14 @@ def test_cli_report_end_to_end(run_cli, example_ledger, tmp_path):
     book = ledger.load(example_ledger)
     rep = build_report(book, ReportOptions())
     rows = list(csv.DictReader((tmp_path / "summary.csv").open(encoding="utf-8")))
-    assert list(rows[0]) == ["funder", "purpose", "amount", "currency"]
-    assert sum(Decimal(r["amount"]) for r in rows) == sum(rep.summary["amount"], Decimal(0))
+    assert list(rows[0]) == ["funder", "purpose", "amount", "currency", "qualifiers"]
+    # the qualifiers kept, and one total row last: the report's total
+    assert rows[-1]["funder"] == "(total)" and [r["funder"] for r in rows].count("(total)") == 1
+    total = sum(rep.summary["amount"], Decimal(0))
+    assert Decimal(rows[-1]["amount"]) == total == sum(Decimal(r["amount"]) for r in rows[:-1])
+    quals = {(r["funder"], r["purpose"]): r["qualifiers"] for r in rows}
+    assert quals[("UK:Home Office", "Security:Channel Tunnel railhead")] == "up to (1)"
+    assert quals[("France:Government", "Development:Africa")] == "at least (1)"
     from reports.amounts import format_amount
     assert format_amount(Decimal(12_000_000), "GBP", "en_GB") in out and "(total)" in out
     assert "up to (1)" in out
@@ -469,6 +572,11 @@ def test_charts_drawn_beside_the_other_files_fail_in_one_line(tmp_path, example_
             assert (out / f"chart-{name}.{ext}").stat().st_size > 0
     wb = __import__("openpyxl").load_workbook(out / "report.xlsx")
     assert len(wb["Charts"]._images) == len(charts.CHARTS)
+    # the SVGs hold their words as text elements, not outlines
+    import xml.etree.ElementTree as ET
+    svg = ET.parse(out / "chart-purpose.svg").getroot()
+    words = {"".join(t.itertext()) for t in svg.iter("{http://www.w3.org/2000/svg}text")}
+    assert "Development:Africa" in words and "Funding by purpose and funder" in words
 
     def broken(report, amounts, scale):
         raise ValueError("no room\nfor this bar")

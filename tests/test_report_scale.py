@@ -173,7 +173,9 @@ def test_generated_ledger_cut_report_agrees_with_its_full_table(tmp_path, run_cl
     report = build_report(book, ReportOptions())
     assert len(rows) == len(report.entries) > 50
     counted = sum(Decimal(r["normalised"]) for r in rows if r["counted"] == "yes")
-    summary = sum(Decimal(r["amount"]) for r in _csv_rows(tmp_path / "r" / "summary.csv"))
+    *parts, total_row = _csv_rows(tmp_path / "r" / "summary.csv")
+    summary = sum(Decimal(r["amount"]) for r in parts)
+    assert total_row["funder"] == "(total)" and Decimal(total_row["amount"]) == summary
     wb = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx")
     assert counted == summary and set(_every_total(wb).values()) == {summary}
     assert wb["Entries"].max_row <= 50 + 3

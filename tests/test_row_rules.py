@@ -111,6 +111,15 @@ CASES = {
                          1, None, "package-currency", "disburses 'a' is in GBP, this entry in EUR",
                          "record the part in its package's currency and restate the other",
                          "warning"),
+    "probable-duplicate": ([{}, {"id": "b", "sources": ""}], 1, None, "probable-duplicate",
+                           "probably the same pledge as 'a' ({file}:{line0}): same funder, "
+                           "purpose, date, amount and currency; both are counted in every total",
+                           {"journal": "one figure is one entry: remove this one and cite its "
+                                       "document in 'a' (ledger-tool cite), or link it "
+                                       "(restates) if it re-announces it",
+                            "bulk": "one figure is one row: remove this one and add its "
+                                    "document to 'a''s sources, or link it (restates) if it "
+                                    "re-announces it"}, "warning"),
     "no-source": ([{"sources": ""}], 0, None, "no-source",
                   "no source: every figure should cite a document",
                   {"journal": "add an [[entry.source]] with doc and quote",
@@ -186,6 +195,7 @@ def test_each_rule_words_its_problem_alike_in_every_format(tmp_path, monkeypatch
     message = message[kind] if isinstance(message, dict) else message
     hint = hint[kind] if isinstance(hint, dict) else hint
     hint = hint.format(file=path, line0=at[0][""])
+    message = message.format(file=path, line0=at[0][""]) if "{file}" in message else message
     line = at[bad][field or ""]
     entry = f": entry {rows[bad]['id']!r}" if rows[bad]["id"] else ""
     want = f"{path}:{line}{entry}: {severity}: {message}" + (f" (hint: {hint})" if hint else "")
@@ -295,3 +305,65 @@ def test_a_rule_broken_by_many_rows_says_how_many_more(tmp_path):
                                  "(hint: one of pledged, committed, disbursed, spent)")
     assert str(problems[50]) == (f"{path}: error: 3 more row(s) with the problem: unknown "
                                  "status '…' (hint: one of pledged, committed, disbursed, spent)")
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 6)), max_size=40))
+def test_probable_duplicates_pair_each_entry_with_the_first_of_its_key(keys):
+    """The rule's two inputs (keys from the entry reader, integer codes from
+    the column readers) give the same pairs: each later entry of a key with
+    the first entry of that key, entries without a key never."""
+    import numpy as np
+
+    from ledger.rules import same_pledge
+
+    pairs = same_pledge(keys)
+    codes = np.array([-1 if k is None else k for k in keys], dtype=np.int64)
+    assert same_pledge(codes) == pairs
+    want = [(i, keys.index(k)) for i, k in enumerate(keys)
+            if k is not None and keys.index(k) != i]
+    assert pairs == want
+
+
+def test_add_and_check_warn_about_a_pledge_recorded_twice(tmp_path, run_cli):
+    book = tmp_path / "b.toml"
+    book.write_text('[[entry]]\nid = "a"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
+                    'amount = "£12m"\n', encoding="utf-8")
+    code, _, err = run_cli("add", book, "--id", "b", "--date", "2024-03-03", "--funder", "UK",
+                           "--purpose", "H", "--amount", "£12 million")
+    assert code == 0 and f"probably the same pledge as 'a' ({book}:1)" in err
+    code, out, err = run_cli("check", book)
+    assert code == 0 and "probably the same pledge as 'a'" in out + err
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["UK", "France"]), st.sampled_from(["P", "Q"]),
+                          st.sampled_from(["2015-01-01", "2015-01-02"]),
+                          st.sampled_from(["5", "5.00", "6", "0.5"]),
+                          st.sampled_from(["GBP", "EUR"])), min_size=1, max_size=25))
+def test_a_bulk_table_flags_the_duplicates_counted_independently(tmp_path_factory, rows):
+    """The column reader's hashed keys flag exactly the rows whose funder,
+    purpose, date, exact amount and currency an earlier row has."""
+    import csv
+    from decimal import Decimal
+
+    import ledger
+
+    path = tmp_path_factory.mktemp("dups") / "t.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "date", "funder", "purpose", "amount", "currency", "sources"])
+        for k, (f, p, d, a, c) in enumerate(rows):
+            w.writerow([f"e{k}", d, f, p, a, c, "x"])
+    seen, want = set(), set()
+    for k, (f, p, d, a, c) in enumerate(rows):
+        key = (f, p, d, Decimal(a), c)
+        if key in seen:
+            want.add(f"e{k}")
+        seen.add(key)
+    got = {p.entry_id for p in ledger.read_book(path, use_cache=False).problems
+           if p.code == "probable-duplicate"}
+    assert got == want

@@ -27,7 +27,8 @@ class Record:
 
 
 # how each kind of import problem counts: an error, or a remark
-_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info"}
+_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info",
+             "warning": "warning"}
 
 
 class Problem(_ProblemWithMore):
@@ -39,7 +40,8 @@ class Problem(_ProblemWithMore):
     MORE = ("where", "items")
 
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
-    # "error": the whole file could not be read; "note": imported, with a remark
+    # "error": the whole file could not be read; "note": imported, with a remark;
+    # "warning": imported, with something the user should look at
     def __new__(cls, file: str, where: str, reason: str, kind: str = "reject", items: int = 1):
         self = super().__new__(cls, file, 0, "", reason, "", _SEVERITY.get(kind, "error"),
                                f"import-{kind}")
@@ -320,8 +322,20 @@ def data_figure(quote: str, entry: Entry) -> str | None:
     have = {entry.money, *entry.restated}
     if any(m in have for m in found):
         return None
+    if _netted(entry):
+        return None
     said = ", ".join(f"{m.amount} {m.currency}" for m in found)
     return f"the data says {said} but the entry records {entry.amount} {entry.currency}"
+
+
+def _netted(entry: Entry) -> bool:
+    """A netted amount (an IATI value net of its reversals): one figure in
+    each of the entry's quotes, and they add up to its amount."""
+    if len(entry.sources) < 2:
+        return False
+    figures = [data_figures(c.quote, entry) for c in entry.sources]
+    return all(len(f) == 1 and f[0].currency == entry.currency for f in figures) and \
+        sum((f[0].amount for f in figures), Decimal(0)) == entry.amount
 
 
 # ------------------------------------------------------------------ finish

@@ -3,7 +3,10 @@
 
 One flow is one entry, ``fts-<id>``; its ``versionId`` is kept as the tag
 ``fts-version-N``, so a re-import of a newer version updates the entry and an
-older one is left out.  The rules are in docs/interop.md ("OCHA FTS flows").
+older one is left out.  Flows are counted as FTS counts a location's funding
+(``data.incoming.fundingTotal``): incoming flows not shared on the boundary;
+internal, outgoing and shared flows are listed, not imported.  The rules are
+in docs/interop.md ("OCHA FTS flows").
 """
 from __future__ import annotations
 
@@ -18,28 +21,35 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part,
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
 MAX_DEPTH = 64            # nesting of the JSON, checked before json.loads sees it
+MAX_VERSION = 10**9       # a versionId beyond it is refused before int() sees it
+MAX_ID_DIGITS = 20        # flow ids are whole numbers of at most this many digits
+UNKNOWN_FUNDER = "Unknown funder"
+# what FTS leaves out of a location's incoming funding (docs/interop.md: the FTS
+# glossary's "boundary" and "multiple value parameters")
+NOT_COUNTED = {
+    "internal": "an internal flow (source and destination both inside the download's "
+                "boundary): FTS does not count it in the location's incoming funding",
+    "outgoing": "an outgoing flow (it leaves the download's boundary): FTS does not count "
+                "it in the location's incoming funding",
+    "shared": "shared on the boundary (several destination locations or years): FTS leaves "
+              "it out of each one's funding totals",
+}
+
+
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
 
 
 def _depth_ok(text: str) -> bool:
-    depth = 0
-    in_str = esc = False
-    for ch in text:
-        if in_str:
-            if esc:
-                esc = False
-            elif ch == "\\":
-                esc = True
-            elif ch == '"':
-                in_str = False
-        elif ch == '"':
-            in_str = True
-        elif ch in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                return False
-        elif ch in "]}":
-            depth -= 1
-    return True
+    """Nesting within MAX_DEPTH: strings removed (in C), then the running
+    depth over the brackets left (numpy), never a loop per character."""
+    import numpy as np
+
+    brackets = re.sub(r"[^\[\]{}]+", "", _STRINGS.sub("", text)).encode("ascii")
+    if not brackets:
+        return True
+    b = np.frombuffer(brackets, dtype=np.uint8)
+    step = np.where((b == ord("[")) | (b == ord("{")), 1, -1).astype(np.int64)
+    return int(np.cumsum(step).max()) <= MAX_DEPTH
 
 
 def _objects(objs, kind: str) -> list[dict]:
@@ -103,16 +113,25 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             problems.append(Problem(file, f"flow #{k}", "no flow id: not imported"))
             continue
         fid = _id(f["id"])
-        f["_n"] = k
+        if fid is None:
+            problems.append(Problem(file, f"flow #{k}", f"flow id {str(f['id'])[:40]!r} is not "
+                                    f"a whole number of at most {MAX_ID_DIGITS} digits: not "
+                                    f"imported"))
+            continue
+        bad = _version_problem(f.get("versionId"))
+        if bad:
+            problems.append(Problem(file, f"flow {fid!r}", bad))
+            continue
         old = latest.get(fid)
         if old is not None:
-            older, newer = sorted((old, f), key=lambda x: _version(x))
+            older, newer = sorted((old, f), key=_version)
             problems.append(Problem(file, f"flow {fid!r} version {_version(older)}",
                                     f"superseded by version {_version(newer)} in the same file: "
                                     f"not imported", "skip"))
             f = newer
         latest[fid] = f
     ledger_versions = {e.id: _ledger_version(e) for e in entries if e.id.startswith("fts-")}
+    quotes = _Quotes(text)
     items = []
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
@@ -122,61 +141,114 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
                                                  f"the ledger: not imported", "skip"))
             continue
         try:
-            item = _flow(f, fid, where, names, doc, text, problems, file)
+            item = _flow(f, fid, where, names, doc, quotes, problems, file)
         except (ValueError, ArithmeticError, TypeError, AttributeError) as err:
             problems.append(Problem(file, where, f"could not be read ({type(err).__name__}: "
                                                  f"{err}); not imported"))
             continue
         if item is not None:
             items.append(item)
-    _link_children(items, {e.id: e for e in entries}, problems, file)
+        elif eid in ledger_versions and problems and problems[-1].kind == "skip" \
+                and problems[-1].where == where:
+            problems.append(Problem(file, where, (
+                f"the ledger still counts version {ledger_versions[eid]} of this flow ({eid}), "
+                f"which this newer download does not count: remove {eid} from the ledger to "
+                f"count as FTS now does"), "warning"))
+    _family_warnings(items, entries, problems, file)
     records = [Record(i["where"], i["fields"]) for i in items]
     return ReadResult(file, records, problems, doc, sha, len(flows))
 
 
-def _id(v) -> str:
-    return format(v, "f") if isinstance(v, Decimal) else str(v).strip()
+def _id(v) -> str | None:
+    """A flow id as digits (FTS ids are whole numbers), or None when it is not one."""
+    t = str(v).strip()
+    if isinstance(v, Decimal):
+        if not v.is_finite() or v.adjusted() >= MAX_ID_DIGITS or v != v.to_integral_value():
+            return None
+        t = format(v, "f")
+    return t if t.isdigit() and len(t) <= MAX_ID_DIGITS else None
+
+
+def _version_problem(v) -> str | None:
+    """Why a versionId cannot be read (checked before int() sees it)."""
+    if v in (None, ""):
+        return None
+    try:
+        d = v if isinstance(v, Decimal) else Decimal(str(v).strip())
+    except ArithmeticError:
+        d = None
+    if d is None or not d.is_finite() or d.adjusted() > 9 or d < 0 or \
+            d != d.to_integral_value() or d > MAX_VERSION:
+        return (f"versionId {str(v)[:40]!r} is not a whole number from 0 to {MAX_VERSION:,}: "
+                f"not imported")
+    return None
 
 
 def _version(f: dict) -> int:
-    try:
-        return int(Decimal(str(f.get("versionId") or 0)))
-    except Exception:   # noqa: BLE001 - a version that is not a number sorts first
-        return 0
+    """The flow's versionId (bounded by ``_version_problem`` first); none is 0."""
+    v = f.get("versionId")
+    return 0 if v in (None, "") else int(Decimal(str(v).strip()))
 
 
 def _ledger_version(e) -> int:
     for t in e.tags:
-        m = re.fullmatch(r"fts-version-(\d+)", t)
+        m = re.fullmatch(r"fts-version-(\d{1,10})", t)
         if m:
             return int(m.group(1))
     return 0
 
 
-def _flow(f, fid, where, names, doc, text, problems, file):
-    def reject(reason):
-        problems.append(Problem(file, where, reason))
+def _tag(text) -> str:
+    """A value as a tag word: 'Pass through' -> 'pass-through'."""
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-") or "none"
+
+
+def _usd(f) -> Decimal | None:
+    usd = f.get("amountUSD")
+    return usd if isinstance(usd, Decimal) and usd.is_finite() and usd > 0 else None
+
+
+def _flow(f, fid, where, names, doc, quotes, problems, file):
+    def reject(reason, kind="reject"):
+        problems.append(Problem(file, where, reason, kind))
         return None
+    boundary = _tag(f["boundary"]) if f.get("boundary") not in (None, "") else ""
+    on = _tag(f["onBoundary"]) if f.get("onBoundary") not in (None, "") else ""
+    if boundary and boundary not in ("incoming", "internal", "outgoing"):
+        return reject(f"unknown boundary {str(f['boundary'])[:40]!r} (FTS uses incoming, "
+                      f"internal, outgoing); not imported")
+    if boundary in NOT_COUNTED:
+        return reject(f"{NOT_COUNTED[boundary]}; listed, not imported", "skip")
+    if on == "shared":
+        return reject(f"{NOT_COUNTED['shared']}; listed, not imported", "skip")
     status_raw = str(f.get("status") or "").strip().lower()
     if status_raw not in STATUS:
-        return reject(f"unknown status {f.get('status')!r} (FTS uses pledge, commitment, paid); "
-                      f"not imported")
+        return reject(f"unknown status {str(f.get('status'))[:40]!r} (FTS uses pledge, "
+                      f"commitment, paid); not imported")
     orig, ocur = f.get("originalAmount"), (f.get("originalCurrency") or "")
-    usd = f.get("amountUSD")
+    usd = _usd(f)
     ocur = str(ocur).strip().upper()
+    notes = []
+    if isinstance(orig, Decimal) and orig == 0 and usd is not None:
+        notes.append("originalAmount 0: the amountUSD FTS states is the figure")
+        orig = None
     if orig is not None and not ocur:
-        return reject(f"originalAmount {orig} has no originalCurrency; not imported")
+        return reject(f"originalAmount {str(orig)[:40]} has no originalCurrency; not imported")
     if orig is not None:
         amount, cur, key = orig, ocur, "originalAmount"
-    elif usd is not None:
-        amount, cur, key = usd, "USD", "amountUSD"
+    elif f.get("amountUSD") is not None:
+        amount, cur, key = f.get("amountUSD"), "USD", "amountUSD"
     else:
         return reject("no amount (neither originalAmount nor amountUSD): not imported")
-    if not isinstance(amount, Decimal) or amount <= 0:
+    if isinstance(amount, Decimal) and amount == 0:
+        return reject(f"{key} 0: FTS counts nothing for this flow; not imported", "skip")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0:
         return reject(f"{key} {str(amount)[:40]!r} is not a positive number: not imported")
     wrong = magnitude_problem(amount)
     if wrong:
         return reject(f"{key} {wrong}: not imported")
+    if usd is not None and magnitude_problem(usd):
+        return reject(f"amountUSD {magnitude_problem(usd)}: not imported")
     date = str(f.get("date") or f.get("decisionDate") or f.get("firstReportedDate") or "")[:10]
     import datetime as dt
     try:
@@ -185,10 +257,13 @@ def _flow(f, fid, where, names, doc, text, problems, file):
         return reject(f"no valid date ({date or 'missing'}): not imported")
     src, dst = f.get("sourceObjects") or [], f.get("destinationObjects") or []
     funders = _objects(src, "Organization")
-    if not funders:
-        return reject("no source Organization to name the funder: not imported")
-    funder = _name(funders[0], names["organisations"])
-    notes = []
+    if funders:
+        funder = _name(funders[0], names["organisations"])
+    else:
+        funder = names["organisations"].get(UNKNOWN_FUNDER) or UNKNOWN_FUNDER
+        problems.append(Problem(file, where, f"no source Organization: the funder is recorded "
+                                             f"as {funder!r}", "warning"))
+        notes.append("FTS names no source organisation")
     if f.get("description"):
         notes.append(" ".join(str(f["description"]).split()))
     if len(funders) > 1:
@@ -204,10 +279,22 @@ def _flow(f, fid, where, names, doc, text, problems, file):
         for o in _objects(dst, kind):
             notes.append(f"{kind.lower()}: {' '.join(str(o.get('name', '')).split())}")
     years = sorted({int(y) for o in (_objects(dst, "UsageYear") or _objects(src, "UsageYear"))
-                    for y in [str(o.get("name", "")).strip()] if y.isdigit()})
+                    for y in [str(o.get("name", "")).strip()] if y.isdigit() and len(y) == 4})
+    tags = ["fts", f"fts-version-{_version(f)}"]
+    if boundary:
+        tags.append(f"fts-boundary-{boundary}")
+    if on:
+        tags.append(f"fts-on-boundary-{on}")
+    if f.get("flowType") not in (None, ""):
+        tags.append(f"fts-flow-type-{_tag(f['flowType'])}")
+    parent = _id(f["parentFlowId"]) if f.get("parentFlowId") not in (None, "") else None
+    if parent:
+        tags.append(f"fts-parent-{parent}")
+        notes.append(f"child of flow {parent} (FTS counts each flow of the chain that "
+                     f"crosses the boundary)")
     fields = {"id": f"fts-{fid}", "date": day, "funder": funder,
               "amount": _plain(amount), "currency": cur, "status": STATUS[status_raw],
-              "tags": ["fts", f"fts-version-{_version(f)}"],
+              "tags": tags,
               "recipient": ", ".join(str(o.get("name", "")) for o in _objects(dst, "Organization")),
               "location": ", ".join(str(o.get("name", "")) for o in _objects(dst, "Location"))}
     if years:
@@ -217,11 +304,12 @@ def _flow(f, fid, where, names, doc, text, problems, file):
         notes.append(f"split equally over {len(parts)} cluster/location pairs (FTS gives no shares)")
     else:
         fields["purpose"] = parts[0][0]
-    if cur != "USD" and usd is not None and isinstance(usd, Decimal) and usd > 0:
+    if cur != "USD" and usd is not None:
         from ledger.phrases.money import format_amount_phrase
         fields["restated"] = [format_amount_phrase(usd, "USD")]
-    if f.get("exchangeRate") not in (None, ""):
-        notes.append(f"FTS exchange rate {f['exchangeRate']}")
+    rate = f.get("exchangeRate")
+    if rate not in (None, "") and not (isinstance(rate, Decimal) and magnitude_problem(rate)):
+        notes.append(f"FTS exchange rate {str(rate)[:40]}")
     fields["notes"] = "; ".join(notes)
     reports = [r for r in (f.get("reportDetails") or []) if isinstance(r, dict)]
     rep = "; ".join(
@@ -231,10 +319,14 @@ def _flow(f, fid, where, names, doc, text, problems, file):
                                        str(r.get("date") or "")[:10]) if x) + ")"
         for r in reports)
     locator = f"flow {fid} version {_version(f)}" + (f"; {rep}" if rep else "")
-    fields["source"] = [{"doc": doc["id"], "quote": _quote(text, key, amount, usd, cur),
-                         "locator": locator}]
-    return {"fields": fields, "where": where, "fid": fid, "parent": f.get("parentFlowId"),
-            "amount": amount, "cur": cur}
+    quote = quotes.find(key, amount, usd, cur)
+    fields["source"] = [{"doc": doc["id"], "quote": quote, "locator": locator}]
+    if "restated" in fields and '"amountUSD"' not in quote:
+        # FTS's own conversion cited where the file states it (the audit finds it there)
+        fields["source"].append({"doc": doc["id"], "quote": quotes.find("amountUSD", usd),
+                                 "locator": locator})
+    return {"fields": fields, "where": where, "fid": fid, "parent": parent,
+            "usd": usd if usd is not None else (amount if cur == "USD" else None)}
 
 
 def _plain(d: Decimal) -> str:
@@ -242,55 +334,76 @@ def _plain(d: Decimal) -> str:
     return plain_decimal(d)
 
 
-def _quote(text: str, key: str, amount: Decimal, usd=None, cur: str = "") -> str:
-    """The figure as written in the file: ``"originalAmount": N`` (with the
-    ``amountUSD`` and ``originalCurrency`` around it when they sit together,
-    so the quote carries the restatement too)."""
-    def num_ok(s, want):
-        try:
-            return want is not None and Decimal(s) == want
-        except Exception:   # noqa: BLE001
-            return False
-    if key == "originalAmount" and cur != "USD" and usd is not None:
-        pat = (r'"amountUSD"\s*:\s*(-?[0-9][0-9.eE+-]*)\s*,\s*"originalAmount"\s*:\s*'
-               r'(-?[0-9][0-9.eE+-]*)\s*,\s*"originalCurrency"\s*:\s*"' + re.escape(cur) + '"')
-        for m in re.finditer(pat, text):
-            if num_ok(m.group(1), usd) and num_ok(m.group(2), amount):
-                return m.group(0)
-    for m in re.finditer(r'"' + key + r'"\s*:\s*(-?[0-9][0-9.eE+-]*)', text):
-        if num_ok(m.group(1), amount):
-            return m.group(0)
-    return f'"{key}": {_plain(amount)}'
+_NUMBER = r"(-?[0-9][0-9.eE+-]{0,60})"
 
 
-def _link_children(items, ledger, problems, file) -> None:
-    """Children are ``part_of`` their parent (in the file or the ledger),
-    while they fit within it; an absent parent leaves the child counted on
-    its own, said so."""
-    by_fid = {i["fid"]: i for i in items}
-    groups: dict[str, list[dict]] = {}
+class _Quotes:
+    """The figures as written in the file, found in one pass over its text:
+    ``"originalAmount": N`` (with the ``amountUSD`` and ``originalCurrency``
+    around it when they sit together, so the quote carries the restatement
+    too).  Each flow then looks its quote up instead of searching the text."""
+
+    def __init__(self, text: str):
+        self.single: dict[tuple[str, Decimal], str] = {}
+        self.triple: dict[tuple[Decimal, Decimal, str], str] = {}
+        for m in re.finditer(r'"(amountUSD|originalAmount)"\s*:\s*' + _NUMBER, text):
+            d = _number(m.group(2))
+            if d is not None:
+                self.single.setdefault((m.group(1), d), m.group(0))
+        for m in re.finditer(r'"amountUSD"\s*:\s*' + _NUMBER + r'\s*,\s*"originalAmount"\s*:\s*'
+                             + _NUMBER + r'\s*,\s*"originalCurrency"\s*:\s*"([A-Za-z]{3})"', text):
+            a, b = _number(m.group(1)), _number(m.group(2))
+            if a is not None and b is not None:
+                self.triple.setdefault((a, b, m.group(3).upper()), m.group(0))
+
+    def find(self, key: str, amount: Decimal, usd=None, cur: str = "") -> str:
+        if key == "originalAmount" and cur != "USD" and usd is not None:
+            got = self.triple.get((usd, amount, cur))
+            if got:
+                return got
+        return self.single.get((key, amount)) or f'"{key}": {_plain(amount)}'
+
+
+def _number(s: str) -> Decimal | None:
+    try:
+        d = Decimal(s)
+    except ArithmeticError:
+        return None
+    return d if d.is_finite() and magnitude_problem(d) is None else None
+
+
+def _family_warnings(items, entries, problems, file) -> None:
+    """A parent flow whose child flows (in this file or already in the ledger)
+    add up to more US dollars than it: a warning naming both.  FTS counts
+    each flow that crosses the boundary, parent and child alike, so nothing
+    is linked or left out: the import is the same whatever order pages come in."""
+    usd: dict[str, Decimal | None] = {}
+    kids: dict[str, dict[str, Decimal]] = {}
+    parent_of: dict[str, str] = {}
+    for e in entries:
+        if not e.id.startswith("fts-"):
+            continue
+        fid = e.id[4:]
+        usd[fid] = e.amount if e.currency == "USD" else next(
+            (m.amount for m in e.restated if m.currency == "USD"), None)
+        for t in e.tags:
+            if t.startswith("fts-parent-") and usd[fid] is not None:
+                kids.setdefault(t[11:], {})[fid] = usd[fid]
+                parent_of[fid] = t[11:]
+    touched = set()
     for i in items:
-        p = i["parent"]
-        if p in (None, ""):
-            continue
-        pid = _id(p)
-        if pid not in by_fid and f"fts-{pid}" not in ledger:
-            problems.append(Problem(file, i["where"], f"parent flow {pid} is neither in this "
-                                                      f"file nor in the ledger: counted on its own",
-                                    "note"))
-            i["fields"]["notes"] += f"; parent flow {pid} not imported"
-            continue
-        groups.setdefault(pid, []).append(i)
-    for pid, kids in groups.items():
-        parent = by_fid.get(pid)
-        if parent is not None:
-            amount, cur = parent["amount"], parent["cur"]
-        else:
-            e = ledger[f"fts-{pid}"]
-            amount, cur = e.amount, e.currency
-        for i, ok in zip(kids, within_package(amount, cur, [(k["amount"], k["cur"]) for k in kids])):
-            if ok:
-                i["fields"]["part_of"] = f"fts-{pid}"
-            else:
-                problems.append(Problem(file, i["where"], f"with its siblings it exceeds parent "
-                                                          f"flow {pid}: counted on its own", "note"))
+        usd[i["fid"]] = i["usd"]
+        touched.add(i["fid"])
+        if i["fid"] in parent_of:     # a newer version of a child replaces its figure
+            kids[parent_of[i["fid"]]].pop(i["fid"], None)
+    for i in items:
+        if i["parent"] and i["usd"] is not None:
+            kids.setdefault(i["parent"], {})[i["fid"]] = i["usd"]
+            touched.add(i["parent"])
+    for pid in sorted(touched & kids.keys()):
+        total, have = sum(kids[pid].values(), Decimal(0)), usd.get(pid)
+        if have is not None and total > have:
+            names = ", ".join(f"fts-{k}" for k in sorted(kids[pid]))
+            problems.append(Problem(file, f"flow {pid!r}", (
+                f"its child flows {names} add up to US${_plain(total)}, more than parent flow "
+                f"fts-{pid} (US${_plain(have)}); FTS counts each, so both are kept"), "warning"))

@@ -11,6 +11,7 @@ the tables below and docs/interop.md ("IATI activity files").
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -18,7 +19,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
                                 file_sha256, magnitude_problem, open_data, percentages, shares,
-                                source_document, within_package)
+                                source_document)
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -51,6 +52,14 @@ SKIP_REASON = {
 BUDGET_STATUS = {"1": "pledged", "2": "committed"}          # Indicative, Committed
 BUDGET_STATUS_NAME = {"1": "Indicative", "2": "Committed"}
 BUDGET_TYPE = {"1": "original", "2": "revised"}
+# codes given by name, as 1.0x files often do ("Original", "Disbursement"), any letter case
+BUDGET_TYPE_CODE = {"1": "1", "2": "2", "original": "1", "revised": "2"}
+BUDGET_STATUS_CODE = {"1": "1", "2": "2", "indicative": "1", "committed": "2"}
+V1_NAMES = {"C": "Commitment", "D": "Disbursement", "E": "Expenditure", "IF": "Incoming Funds",
+            "IR": "Interest Repayment", "LR": "Loan Repayment", "R": "Reimbursement",
+            "QP": "Purchase of Equity", "QS": "Sale of Equity", "CG": "Credit Guarantee"}
+TYPE_BY_NAME = {**{name.lower(): code for code, (name, _) in TRANSACTION_TYPES.items()},
+                **{name.lower(): V1_CODES[c] for c, name in V1_NAMES.items()}}
 FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
@@ -121,6 +130,7 @@ class _Activity:
         self.el, self.names, self.file = el, names, file
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
+        self.letter_codes = False     # no @version, and letter codes: read as 1.0x
         self.id = " ".join((_kid(el, "iati-identifier").text or "").split()) \
             if _kid(el, "iati-identifier") is not None else ""
         self.line = el.sourceline or 0
@@ -159,6 +169,10 @@ class _Activity:
         prov = _kid(el, "provider-org") if el is not None else None
         if prov is not None and (prov.get("ref", "").strip() or _text(prov)):
             return self.org(prov.get("ref", "").strip(), _text(prov)), "provider-org"
+        kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
+            if prov is not None else None
+        if kind and not any(self.funding):
+            return account_part(kind), "provider-org's organisation type (it has no ref or name)"
         if any(self.funding):
             return self.org(*self.funding), "participating-org (funding)"
         if any(self.reporting):
@@ -178,8 +192,12 @@ class _Activity:
         sector_items = []
         for s in secs:
             code = (s.get("code") or "").strip()
+            vocab = (s.get("vocabulary") or "").strip().lower()
+            listed = codelist("sector" if vocab in ("1", "dac", "") else "sector-category"
+                              if vocab in ("2", "dac-3") else "").get(code.upper())
             name = self.names["sectors"].get(code) or (
-                f"{account_part(_text(s))}" if _text(s) else f"Sector {account_part(code or '?')}")
+                account_part(listed) if listed else account_part(_text(s)) if _text(s)
+                else f"Sector {account_part(code or '?')}")
             if name.startswith("Sector ") and code not in self.names["sectors"]:
                 self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
@@ -188,13 +206,15 @@ class _Activity:
         place_items = []
         for c in _kids(place_src, "recipient-country"):
             code = (c.get("code") or "").strip().upper()
-            name = self.names["countries"].get(code) or account_part(country_name(code) if code
-                                                                     else _text(c) or "?")
+            name = self.names["countries"].get(code) or account_part(
+                (codelist("country").get(code) or country_name(code)) if code else _text(c) or "?")
             place_items.append((name, _pct(c.get("percentage"))))
         for r in _kids(place_src, "recipient-region"):
             code = (r.get("code") or "").strip()
+            listed = codelist("region").get(code.upper()) if (r.get("vocabulary") or "1").strip() \
+                == "1" else None
             name = self.names["regions"].get(code.upper()) or account_part(
-                _text(r) or f"Region {code or '?'}")
+                listed or _text(r) or f"Region {code or '?'}")
             if name.startswith("Region ") and code.upper() not in self.names["regions"]:
                 self.names["_unnamed"]["regions"].add(code or "?")
             place_items.append((name, _pct(r.get("percentage"))))
@@ -209,8 +229,24 @@ class _Activity:
         return [(f"{s}:{p}", a * b) for s, a in sw for p, b in pw], notes
 
 
+@functools.lru_cache(maxsize=None)
+def codelist(name: str) -> dict[str, str]:
+    """code -> English name, from the IATI codelist shipped as
+    ``ledger/imports/codelists/NAME.csv`` (origin and CC BY 4.0 licence in
+    the README.md there); ``{}`` for no name.  A --names file overrides it."""
+    import csv
+    import io
+    from importlib.resources import files
+
+    if not name:
+        return {}
+    text = files("ledger.imports").joinpath("codelists", f"{name}.csv").read_text(encoding="utf-8")
+    return {r["code"].strip().upper(): r["name"].strip() for r in csv.DictReader(io.StringIO(text))}
+
+
 def _value(el, act: _Activity):
-    """(amount, currency, value-date, problem)."""
+    """(amount, currency, value-date, the <value> element or the problem).  A
+    negative amount is a reversal: the count nets it (``_net``)."""
     v = _kid(el, "value")
     if v is None or not (v.text or "").strip():
         return None, "", "", "no <value>"
@@ -221,13 +257,13 @@ def _value(el, act: _Activity):
     wrong = magnitude_problem(amount)
     if wrong:
         return None, "", "", f"value {wrong}"
-    if amount <= 0:
-        return None, "", "", (f"value {raw} is {'zero' if amount == 0 else 'negative'}: a "
-                              f"correction or cancellation, not a figure to record; not imported")
     cur = (v.get("currency") or "").strip().upper() or act.currency
     if not cur:
         return None, "", "", ("no currency: the value has no @currency and the activity no "
                               "@default-currency")
+    from ledger.phrases.money import known_currencies
+    if cur not in known_currencies():     # before it counts an activity (the check would drop it)
+        return None, "", "", f"unknown currency {cur[:10]!r} (an ISO 4217 code such as GBP)"
     return amount, cur, _date(v, "value-date"), v
 
 
@@ -253,6 +289,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
     doc = source_document(path, sha, "iati")
     state = {"version": "", "activity": "", "read": 0, "acts": 0}
+    tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
+    letters = 0
     levels: dict[str, int] = {}
     try:
         with open_data(path, "IATI file") as fh:
@@ -293,7 +331,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                                                 f"item(s) not imported", "skip", n_items))
                 else:
                     try:
-                        _read_activity(act, doc, records, problems, quotes)
+                        _read_activity(act, doc, records, problems, quotes, tally)
+                        letters += act.letter_codes
                     except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
                         problems.append(Problem(file, state["activity"], f"could not be read "
                                                 f"({type(err).__name__}: {err}); its {n_items} "
@@ -321,6 +360,12 @@ def read_iati(path: str | Path, *, names=None, progress=None,
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(Problem(file, "", "no <iati-activity> in this file", "error"))
+    if letters:
+        problems.append(Problem(file, "", f"no @version: {letters} activit"
+                                f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
+                                f"(C, D, E...) read as IATI 1.0x", "note"))
+    if tally["rules"]:
+        problems.append(Problem(file, "", _summary(tally), "note"))
     if any(unnamed.values()):
         problems.append(Problem(file, "", "accounts named after their codes (give them names in "
                                 "a --names file): " + "; ".join(
@@ -350,9 +395,10 @@ def _at_end(path: Path, line: int) -> bool:
         return False
 
 
-def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
+def _attach_quotes(path: Path, quotes: dict[int, list[tuple[Record, int, str]]]) -> None:
     """Each record quotes its <value> element as written in the file (one
-    more streaming pass, reading only the lines needed)."""
+    more streaming pass, reading only the lines needed); a netted record
+    quotes its reversals too, one citation each."""
     if not quotes:
         return
     want = set(quotes)
@@ -362,21 +408,64 @@ def _attach_quotes(path: Path, quotes: dict[int, list[Record]]) -> None:
                 continue
             line = raw.decode("utf-8", "replace")
             found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
-            for rec in quotes[n]:
-                hit = found.get(rec.fields["_number"])
+            for rec, k, number in quotes[n]:
+                hit = found.get(number)
                 if hit:
-                    rec.fields["source"][0]["quote"] = hit
-    for recs in quotes.values():
-        for rec in recs:
-            src = rec.fields["source"][0]
+                    rec.fields["source"][k]["quote"] = hit
+    for cites in quotes.values():
+        for rec, k, number in cites:
+            src = rec.fields["source"][k]
             if not src.get("quote"):     # a <value> spread over lines: quote the number
-                src["quote"] = rec.fields["_number"]
-            rec.fields.pop("_number", None)
+                src["quote"] = number
 
 
-def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
+def _summary(tally) -> str:
+    """The file's count-once line: which rule counted how many activities,
+    and the total counted per currency."""
+    rules = ", ".join(f"{n} by {rule}" for rule, n in tally["rules"].items())
+    money = ", ".join(f"{_plain(v)} {c}" for c, v in sorted(tally["counted"].items()))
+    return (f"counted once per activity (docs/interop.md, Counting once): {rules}; counted "
+            f"{money}; {tally['linked']} item(s) linked to what counts them, measured but not "
+            f"added")
+
+
+# Counting once (docs/interop.md "Counting once"): the stage of each item, and the
+# stages that count an activity, first found first
+STAGES = {"2": "commitment", "11": "incoming commitment", "12": "pledge", "13": "incoming pledge",
+          "3": "disbursement", "7": "disbursement", "4": "expenditure"}
+COUNTED_BY = {("commitment",): "its commitments",
+              ("incoming commitment",): "its incoming commitments",
+              ("budget",): "its budgets",
+              ("planned",): "its planned disbursements",
+              ("disbursement", "expenditure"): "its disbursements and expenditure",
+              ("pledge",): "its pledges",
+              ("incoming pledge",): "its incoming pledges"}
+LINK_KIND = {"disbursement": "disburses", "expenditure": "disburses", "budget": "part_of",
+             "planned": "part_of"}
+
+
+def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
+    """(code in the 2.0x list, or '?...' when unknown; the code as written).
+    1.0x letter codes where the file is 1.0x, or declares no version at all;
+    a type given by its name ("Disbursement") in @code or as the text."""
+    if tt is None:
+        return "", ""
+    raw = (tt.get("code") or "").strip()
+    if not raw:
+        name = _text(tt)
+        return (TYPE_BY_NAME.get(name.lower(), "?" + name), name) if name else ("", "")
+    if act.v1 or (not act.version and raw.upper() in V1_CODES):
+        if not act.v1:
+            act.letter_codes = True
+        code = V1_CODES.get(raw.upper())
+    else:
+        code = raw if raw in TRANSACTION_TYPES else None
+    return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
+
+
+def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
     """Records for one activity's transactions, budgets and planned
-    disbursements (ITEMS)."""
+    disbursements (ITEMS), counted once (``_count``)."""
     from ledger.imports.table import slug
 
     file = act.file
@@ -390,17 +479,14 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
                                         "the activity has no <iati-identifier>: not imported"))
         return
     base = f"iati-{slug(act.id)[:60]}"
-    items: list[dict] = []       # per record: fields + rule data (kind, code, amount...)
+    items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
+    seen: dict[tuple, dict] = {}     # what makes two transactions the same -> the first
     for k, t in enumerate(_kids(act.el, "transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
-        tt = _kid(t, "transaction-type")
-        raw_code = (tt.get("code") or "").strip() if tt is not None else ""
-        code = raw_code.upper() if act.v1 else raw_code
-        if act.v1:
-            code = V1_CODES.get(code, "?" + code)
+        code, raw_code = _transaction_type(_kid(t, "transaction-type"), act)
         if not raw_code:
             problems.append(Problem(file, where, "no <transaction-type> code: not imported"))
             continue
@@ -411,7 +497,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
                     if other else "")
             known = ", ".join(V1_CODES) if act.v1 else "1-13"
             problems.append(Problem(file, where, f"unknown transaction type {raw_code!r}{hint}; "
-                                                 f"known: {known}; not imported"))
+                                                 f"known: {known} (or their names); not imported"))
             continue
         tname, status = TRANSACTION_TYPES[code]
         if status is None:
@@ -423,11 +509,23 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
             problems.append(Problem(file, where, f"{v}"))
             continue
         tdate = _date(_kid(t, "transaction-date"))
-        date = vdate or tdate
+        date = tdate if tdate and _valid_date(tdate) else vdate
         if not date or not _valid_date(date):
             problems.append(Problem(file, where, f"no valid date (transaction-date "
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
+            continue
+        same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
+                _text(_kid(t, "description")))
+        if same in seen:
+            first = seen[same]
+            problems.append(Problem(file, where, f"probable duplicate of the transaction at line "
+                                                 f"{first['line']} (same ref, type, value, date "
+                                                 f"and description): counted once", "skip"))
+            first["notes"].append(f"repeated identically at line {t.sourceline}: counted once")
+            continue
+        if amount == 0:
+            problems.append(Problem(file, where, "value 0: nothing to record", "skip"))
             continue
         funder, how = act.funder(t)
         if not funder:
@@ -438,65 +536,71 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
         n = refs_seen.get(key, 0) + 1
         refs_seen[key] = n
         suffix = slug(key)[:40] + (f"-{n}" if n > 1 else "")
-        notes = [f"IATI {act.version or '?'} transaction type {raw_code} ({tname})"]
-        if tdate and vdate and tdate != vdate:
-            notes.append(f"transaction date {tdate}; valued on its value-date {vdate}")
+        version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
+        notes = [f"IATI {version} transaction type {raw_code} ({tname})"]
+        if date != tdate:
+            notes.append(f"no valid transaction-date ({tdate or 'missing'}): dated by its "
+                         f"value-date")
+        elif vdate and vdate != tdate:
+            notes.append(_VALUE_DATE.format(vdate))
         if how != "provider-org":
             notes.append(f"funder from the {how}")
-        items.append(dict(kind="t", code=code, status=status, amount=amount, cur=cur,
-                          date=date, funder=funder, el=t, where=where, notes=notes,
-                          id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}",
-                          locator=f"activity {act.id}, {label}", vline=v.sourceline,
-                          number=(v.text or "").strip(),
-                          recipient=_text(_kid(t, "receiver-org"))))
+        item = dict(kind="t", stage=STAGES[code], code=code, status=status, amount=amount,
+                    cur=cur, date=date, funder=funder, el=t, where=where, notes=notes,
+                    id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=t.sourceline,
+                    label=f"{label} (line {t.sourceline})",
+                    locator=f"activity {act.id}, {label}", vline=v.sourceline,
+                    number=(v.text or "").strip(), recipient=_text(_kid(t, "receiver-org")))
+        seen[same] = item
+        items.append(item)
     budgets = []
     for k, b in enumerate(_kids(act.el, "budget"), 1):
         where = f"activity {act.id!r} budget #{k} (line {b.sourceline})"
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
             continue
-        st = (b.get("status") or "1").strip()
-        if st not in BUDGET_STATUS:
-            problems.append(Problem(file, where, f"unknown budget status {st!r} (BudgetStatus: "
-                                                 f"1 Indicative, 2 Committed); not imported"))
+        st = _budget_code(b, "status", BUDGET_STATUS_CODE, "BudgetStatus: 1 Indicative, "
+                          "2 Committed", where, problems, file)
+        btype = st and _budget_code(b, "type", BUDGET_TYPE_CODE, "BudgetType: 1 Original, "
+                                    "2 Revised", where, problems, file)
+        if not btype:
             continue
-        btype = (b.get("type") or "1").strip()
-        if btype not in BUDGET_TYPE:
-            problems.append(Problem(file, where, f"unknown budget type {btype!r} (BudgetType: "
-                                                 f"1 Original, 2 Revised); not imported"))
-            continue
-        item.update(status=BUDGET_STATUS[st], btype=btype, tag=f"iati-budget-status-{st}")
-        item["notes"].insert(0, f"IATI {act.version or '?'} budget, {BUDGET_TYPE[btype]}, "
+        item.update(stage="budget", status=BUDGET_STATUS[st], btype=btype,
+                    tag=f"iati-budget-status-{st}", label=f"budget #{k} (line {b.sourceline})")
+        item["notes"].insert(0, f"IATI {act.version or '1.0x'} budget, {BUDGET_TYPE[btype]}, "
                                 f"status {st} ({BUDGET_STATUS_NAME[st]})")
         budgets.append(item)
-    # a revised budget supersedes the original for the same period
-    revised = {(i["start"], i["end"]) for i in budgets if i["btype"] == "2"}
+    # a revised budget replaces the original for the same period
+    revised = {}
+    for i in budgets:
+        if i["btype"] == "2":
+            revised.setdefault((i["start"], i["end"]), i)
     for i in budgets:
         if i["btype"] == "1" and (i["start"], i["end"]) in revised:
-            problems.append(Problem(file, i["where"], "original budget superseded by a revised "
-                                                      "budget for the same period: not imported",
-                                    "skip"))
-            continue
+            i["superseded_by"] = revised[(i["start"], i["end"])]
         items.append(i)
     for k, p in enumerate(_kids(act.el, "planned-disbursement"), 1):
         where = f"activity {act.id!r} planned disbursement #{k} (line {p.sourceline})"
         item = _period_item(act, p, where, problems, f"{base}-pd-{k}", "planned disbursement")
         if item is None:
             continue
-        item.update(status="pledged", tag="iati-planned-disbursement")
-        item["notes"].insert(0, f"IATI {act.version or '?'} planned disbursement")
+        item.update(stage="planned", status="pledged", tag="iati-planned-disbursement",
+                    label=f"planned disbursement #{k} (line {p.sourceline})")
+        item["notes"].insert(0, f"IATI {act.version or '1.0x'} planned disbursement")
         items.append(item)
-    _link(items, problems, file)
+    _count(items, problems, file, tally)
     reported = set()
     for it in items:
+        if it["net"] <= 0:
+            continue
         weights, pnotes = act.purposes(it["el"] if it["kind"] == "t" else None)
         for n in pnotes:
             if n not in reported:
                 reported.add(n)
                 problems.append(Problem(file, f"activity {act.id!r}", n, "note"))
-        parts = shares(it["amount"], it["cur"], weights)
+        parts = shares(it["net"], it["cur"], weights)
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
-             "amount": _plain(it["amount"]), "currency": it["cur"], "status": it["status"],
+             "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
              "tags": ["iati", it["tag"]], "recipient": it.get("recipient", ""),
              "notes": "; ".join(it["notes"] + pnotes)}
         if it.get("period"):
@@ -507,11 +611,28 @@ def _read_activity(act: _Activity, doc, records, problems, quotes) -> None:
             f["purpose"] = parts[0][0] if parts else "Unspecified sector:Unspecified place"
         if it.get("link"):
             f[it["link"][0]] = it["link"][1]
-        f["source"] = [{"doc": doc["id"], "locator": it["locator"]}]
-        f["_number"] = it["number"]
+        cited = [it] + it["netted"]
+        f["source"] = [{"doc": doc["id"], "locator": c["locator"] + (" (reversal)" if c["amount"] < 0
+                                                                     else "")} for c in cited]
         rec = Record(it["where"], f)
         records.append(rec)
-        quotes.setdefault(it["vline"], []).append(rec)
+        for k, c in enumerate(cited):
+            quotes.setdefault(c["vline"], []).append((rec, k, c["number"]))
+
+
+def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file) -> str | None:
+    """A budget's @status or @type (default 1) by code or name, else None
+    and the problem said."""
+    raw = (el.get(attr) or "1").strip()
+    code = codes.get(raw.lower())
+    if code is None:
+        problems.append(Problem(file, where, f"unknown budget {attr} {raw!r} ({listed}, by code "
+                                             f"or name); not imported"))
+    return code
+
+
+_VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (ledger-tool values an "
+               "entry at its own date)")
 
 
 def _as_date(text: str):
@@ -529,15 +650,22 @@ def _period_item(act, el, where, problems, eid, what):
     if amount is None:
         problems.append(Problem(act.file, where, v))
         return None
+    if amount == 0:
+        problems.append(Problem(act.file, where, "value 0: nothing to record", "skip"))
+        return None
     start = _date(_kid(el, "period-start"))
     end = _date(_kid(el, "period-end"))
-    if not start or not _valid_date(start):
-        problems.append(Problem(act.file, where, f"no valid period-start "
-                                                 f"({start or 'missing'}): not imported"))
-        return None
     if end and not _valid_date(end):
         problems.append(Problem(act.file, where, f"period-end {end!r} is not a date: "
                                                  f"not imported"))
+        return None
+    undated = ""
+    if (not start or not _valid_date(start)) and end:     # dated by the end it gives
+        undated, start, end = f"no valid period-start ({start or 'missing'}): dated by its " \
+                              f"period-end", end, ""
+    if not start or not _valid_date(start):
+        problems.append(Problem(act.file, where, f"no valid period-start "
+                                                 f"({start or 'missing'}): not imported"))
         return None
     if end and end < start:
         problems.append(Problem(act.file, where, f"period ends ({end}) before it starts "
@@ -549,61 +677,122 @@ def _period_item(act, el, where, problems, eid, what):
                                                  "to name the funder"))
         return None
     notes = [] if how in ("provider-org",) else [f"funder from the {how}"]
+    if undated:
+        notes.append(undated)
     if vdate and vdate != start:
-        notes.append(f"valued on its value-date {vdate}")
-    return dict(kind="b", amount=amount, cur=cur, date=vdate or start, start=start, end=end,
+        notes.append(_VALUE_DATE.format(vdate))
+    return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
                 period=f"from {start} to {end}" if end else "", funder=funder, el=None,
-                where=where, notes=notes, id=eid, vline=v.sourceline,
+                where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
                 number=(v.text or "").strip(),
                 locator=f"activity {act.id}, {what} {start}" + (f" to {end}" if end else ""),
                 recipient=_text(_kid(el, "receiver-org")))
 
 
-def _link(items, problems, file) -> None:
-    """Within one activity, so that each figure is counted once: the first
-    commitment (else the first pledge) anchors the activity; disbursements,
-    expenditure and reimbursements ``disburse`` it, budgets and planned
-    disbursements are ``part_of`` it, other pledges ``restate`` a commitment
-    anchor -- while what they add up to, in its currency, stays within it;
-    beyond that they are counted on their own (and said so)."""
-    order = {"2": 0, "11": 1, "12": 2, "13": 3}
-    cands = [i for i in items if i["kind"] == "t" and i["code"] in order]
-    if not cands:
-        return
-    anchor = min(cands, key=lambda i: (order[i["code"]], items.index(i)))
-    groups: dict[str, list[dict]] = {"disburses": [], "part_of": []}
-    for i in items:
-        if i is anchor:
-            continue
-        if i["kind"] == "t" and i["status"] in ("disbursed", "spent"):
-            kind = "disburses"
-        elif i["kind"] == "b":
-            kind = "part_of"
-        elif (i["kind"] == "t" and i["status"] == "pledged" and anchor["status"] == "committed"
-              and i["funder"] == anchor["funder"]):
-            i["link"] = ("restates", anchor["id"])
-            i["notes"].append(f"the pledge that {anchor['id']} commits")
-            continue
-        else:
-            continue
-        if i["cur"] != anchor["cur"]:
-            i["notes"].append(f"in {i['cur']}, not the {anchor['cur']} of {anchor['id']}: "
-                              f"counted on its own")
-            problems.append(Problem(file, i["where"], f"in {i['cur']} while the activity's "
-                                    f"{'commitment' if anchor['status'] == 'committed' else 'pledge'}"
-                                    f" {anchor['id']} is in {anchor['cur']}: counted on its own",
-                                    "note"))
-            continue
-        groups[kind].append(i)
-    for kind, group in groups.items():
-        fits = within_package(anchor["amount"], anchor["cur"],
-                              [(i["amount"], i["cur"]) for i in group])
-        for i, ok in zip(group, fits):
-            if ok:
-                i["link"] = (kind, anchor["id"])
+def _net(group: list[dict], problems, file) -> None:
+    """Net one stage's values in one currency: each negative value is a
+    reversal of earlier money, taken off the positive value it equals (the
+    latest before it, else the first after), else off the positive values
+    before it, latest first, then those after it.  Sets ``net`` and
+    ``netted`` (the reversals taken off) on each item."""
+    for i in group:
+        i["net"] = max(i["amount"], Decimal(0))
+        i["netted"] = []
+    pos = [i for i in group if i["amount"] > 0]
+    at = {id(i): k for k, i in enumerate(group)}
+    for n in (i for i in group if i["amount"] < 0):
+        left, k = -n["amount"], at[id(n)]
+        exact = [p for p in pos if p["net"] == left]
+        before = [p for p in exact if at[id(p)] < k]
+        order = [before[-1]] if before else exact[:1]
+        order = order or ([p for p in reversed(pos) if at[id(p)] < k]
+                          + [p for p in pos if at[id(p)] > k])
+        into = []
+        for p in order:
+            take = min(left, p["net"])
+            if take <= 0:
                 continue
-            i["notes"].append(f"beyond the {anchor['amount']} {anchor['cur']} of {anchor['id']}: "
-                              f"counted on its own")
-            problems.append(Problem(file, i["where"], f"with the others it exceeds "
-                                    f"{anchor['id']} ({anchor['amount']} {anchor['cur']}): "
-                                    f"counted on its own", "note"))
+            p["net"] -= take
+            left -= take
+            p["netted"].append(n)
+            into.append(p["label"])
+            if not left:
+                break
+        said = f"netted into {', '.join(into)}" if into else "no positive value to net it into"
+        extra = (f"; {_plain(left)} {n['cur']} more than the values it reverses: the stage "
+                 f"nets to zero" if left else "")
+        problems.append(Problem(file, n["where"], f"negative value {_plain(n['amount'])} "
+                                                  f"{n['cur']}: a reversal, {said}{extra}", "skip"))
+    for p in pos:
+        gone = ", ".join(n["label"] for n in p["netted"])
+        if p["netted"] and not p["net"]:
+            problems.append(Problem(file, p["where"], f"cancelled by the reversal(s) {gone}: nets "
+                                                      f"to zero, nothing to record", "skip"))
+        elif p["netted"]:
+            p["notes"].append(f"net of the reversal(s) {gone}: {_plain(p['amount'])} reported, "
+                              f"{_plain(p['net'])} net")
+
+
+def _count(items: list[dict], problems, file, tally) -> None:
+    """Count the activity's money once: each stage netted (``_net``), then
+    the first stage of COUNTED_BY with money counts it; every other item is
+    linked to it (disbursements and expenditure ``disburse`` it, budgets and
+    planned disbursements are ``part_of`` it, while they fit within it in its
+    currency; anything else, or beyond it, ``restates`` it), and an original
+    budget ``restates`` the revised one for its period."""
+    live = [i for i in items if not i.get("superseded_by")]
+    groups: dict[tuple, list[dict]] = {}
+    for i in live:
+        groups.setdefault((i["stage"], i["cur"]), []).append(i)
+    for group in groups.values():
+        _net(group, problems, file)
+    for i in items:
+        if i.get("superseded_by"):
+            i["netted"], new = [], i["superseded_by"]
+            i["net"] = i["amount"] if i["amount"] > 0 and new["net"] > 0 else Decimal(0)
+            if i["net"]:
+                i["link"] = ("restates", new["id"])
+                i["notes"].append(f"replaced by the revised budget {new['id']} for the same "
+                                  f"period: linked, not counted")
+            else:
+                problems.append(Problem(file, i["where"], "original budget replaced by a revised "
+                                        "budget for the same period, one of them not positive: "
+                                        "nothing to record", "skip"))
+    kept = [i for i in live if i["net"] > 0]
+    for stages, rule in COUNTED_BY.items():
+        anchors = [i for i in kept if i["stage"] in stages]
+        if anchors:
+            break
+    else:
+        return
+    tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
+    for a in anchors:
+        tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + a["net"]
+        a["notes"].append(f"counted: the activity is counted once, by {rule}")
+    # what each entry can still take, by link kind: the check adds a target's parts up
+    room: dict[tuple[str, int], Decimal] = {}
+    counted = {id(a) for a in anchors}
+    budgets = [b for b in kept if b["stage"] == "budget" and id(b) not in counted]
+    for i in kept:
+        if id(i) in counted:
+            continue
+        kind = LINK_KIND.get(i["stage"], "restates")
+        same = [a for a in anchors if a["cur"] == i["cur"]]
+        target = None
+        if kind != "restates":
+            # planned disbursements phase the budgets first, so that both fit the commitment
+            hosts = [b for b in budgets if b["cur"] == i["cur"]] * (i["stage"] == "planned") + same
+            target = next((h for h in hosts
+                           if room.setdefault((kind, id(h)), h["net"]) >= i["net"]), None)
+            if target is not None:
+                room[(kind, id(target))] -= i["net"]
+            else:
+                i["notes"].append(f"beyond what is left of {rule} in {i['cur']}: linked as a "
+                                  f"restatement" if same else
+                                  f"in {i['cur']}, not in the currency of {rule}: linked as a "
+                                  f"restatement")
+                kind = "restates"
+        target = target or (same or anchors)[0]
+        i["link"] = (kind, target["id"])
+        i["notes"].append(f"linked, not counted: the activity is counted once, by {rule}")
+        tally["linked"] += 1

@@ -5,9 +5,10 @@ ISO code or name) with its position, qualifier, period and any restatement in
 brackets right after it.  Bare numbers ("2.5 million refugees", "107,500
 migrants", dates) are not money and are not reported.
 
-``read_document(path)`` reads a file for extraction with the archive's reader
-(``ledger.sources.archive.read_source``): UTF-8 (BOM and CRLF accepted) with a cp1252
-fallback, HTML reduced to its visible text, PDF text extracted.
+``read_document(path)`` reads a file for extraction as the archive keeps it:
+plain text with the archive's reader (``ledger.sources.archive.read_source``:
+UTF-8, BOM and CRLF accepted, a cp1252 fallback), a web page or PDF as its
+text rendering (``ledger.sources.render``), the one ``sources add`` makes.
 """
 from __future__ import annotations
 
@@ -235,15 +236,26 @@ def _period_earlier(text: str, start: int, pos: int):
 
 # ----------------------------------------------------------------- reading
 def read_document(path: str | Path):
-    """Read a document (text, HTML or PDF) for extraction: the archive's
-    reader, so ``extract`` and ``audit`` see the same text.  Raises
-    ``ExtractError`` naming the file when it is missing, unreadable or binary."""
+    """Read a document (text, HTML or PDF) for extraction: the text that
+    ``sources add`` archives and the audit reads, so ``extract`` and
+    ``audit`` see the same text.  A web page or PDF is read as its text
+    rendering (``ledger.sources.render``: a page's main text, navigation and
+    scripts dropped, headings kept): the rendering file beside it when there
+    is one, else made afresh; line and column are then the rendering's.
+    Raises ``ExtractError`` naming the file when it is missing, unreadable
+    or binary."""
     from ledger.sources.archive import read_source
-    from ledger.sources.render import original_stem, read_rendering_file
+    from ledger.sources.render import (needs_rendering, original_stem, read_rendering_file,
+                                       rendered_text, rendering_path)
 
     try:
         if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
             return read_rendering_file(path)
+        if needs_rendering(path):
+            beside = rendering_path(path)
+            if beside.is_file():
+                return read_rendering_file(beside)
+            return rendered_text(path)
         return read_source(path)
     except LedgerError as err:
         raise ExtractError(str(err)) from None
@@ -259,8 +271,9 @@ def html_to_text(source: str) -> str:
 
 def mentions_in(doc, name: str = "") -> list[Mention]:
     """The money mentions of a document read by ``read_document``, with line
-    and column in the *file* (for HTML, where the phrase starts in the markup;
-    for PDF, in the extracted text) — the positions the audit reports."""
+    and column in the file it names (a web page's or PDF's: its rendering;
+    a ``read_source`` HTML document's: where the phrase starts in the markup)
+    — the positions the audit reports."""
     out = []
     for m in find_mentions(doc.text, name or doc.path.name):
         at = doc.locate(m.offset)

@@ -390,9 +390,15 @@ def _build(tbl, fname, documents, where=None, kept=None):
     for r in link_rows.values():
         primary[r] = False
     src = col("sources")
+    loose = np.ones(n, dtype=bool)        # neither split nor linked: the duplicate rule's
+    for r in link_rows.values():
+        loose[r] = False
+    if same_as_prev.any():
+        loose[in_split] = False
+    pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), amount, cur), date_np)
     P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
-                             all_codes, n_ids, src, blank(src), documents), group)
+                             all_codes, n_ids, src, blank(src), documents, pledges), group)
 
     if where is None:
         where = pc.binary_join_element_wise(
@@ -437,9 +443,47 @@ def _build(tbl, fname, documents, where=None, kept=None):
     return frame, P.out
 
 
+def _pledge_codes(firsts, loose, columns, date_np):
+    """Each entry's key for the probable-duplicate rule (funder, purpose,
+    amount, currency, date) as an integer code, -1 for a split or linked
+    entry or one whose key no other entry has.  The columns are hashed into
+    one 64-bit number per entry (dictionary codes, the day, the exact
+    decimal's two 64-bit words); only entries whose hash repeats, few in
+    practice, are then grouped by their exact key."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    take = pa.array(firsts, pa.int64())
+    *texts, amount, cur = columns
+    parts = []
+    for c in (*texts, cur):
+        parts.append(pc.fill_null(pc.dictionary_encode(c.take(take)).indices, -1)
+                     .to_numpy(zero_copy_only=False).astype(np.int64))
+    parts.append(np.asarray(date_np)[firsts].astype("datetime64[s]").view("i8"))
+    amt = amount.take(take)
+    if isinstance(amt, pa.ChunkedArray):
+        amt = amt.combine_chunks()
+    words = np.frombuffer(amt.buffers()[1], dtype=np.int64)[2 * amt.offset:
+                                                            2 * (amt.offset + len(amt))]
+    parts += [words[0::2].copy(), words[1::2].copy()]   # decimal128: exact, one scale
+    h = np.full(len(firsts), 0xCBF29CE484222325, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for part in parts:
+            h = (h ^ part.view(np.uint64)) * np.uint64(0x100000001B3)
+    codes = np.full(len(firsts), -1, dtype=np.int64)
+    ok = loose[firsts]
+    hs = np.sort(h)
+    again = hs[1:][hs[1:] == hs[:-1]]            # hashes that repeat: few
+    exact: dict[tuple, int] = {}
+    for i in np.flatnonzero(ok & np.isin(h, again)).tolist():
+        codes[i] = exact.setdefault(tuple(int(part[i]) for part in parts), len(exact))
+    return codes
+
+
 def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents):
+                    no_src, documents, pledges=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -490,7 +534,8 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, hints=BULK_HINTS, plain_amounts=True,
+        uncited=uncited, documents=documents, pledges=pledges, hints=BULK_HINTS,
+        plain_amounts=True,
         check_quotes=False, limit=MAX_PROBLEMS_PER_RULE)
 
 

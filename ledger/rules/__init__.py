@@ -19,7 +19,10 @@ Rules (and codes):
   disbursements in another currency than their target, or adding up to more
   than it (unless it is "at least" or "about");
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
-  citations.
+  citations;
+- ``probable-duplicate`` (warning): an entry with the same funder, purpose,
+  date, amount and currency as an earlier one, neither split nor linked
+  (one figure twice would be counted twice).
 """
 from __future__ import annotations
 
@@ -30,16 +33,49 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
 
-__all__ = ["across_entries", "packages", "Package", "JOURNAL_HINTS", "BULK_HINTS"]
+__all__ = ["across_entries", "packages", "Package", "same_pledge", "JOURNAL_HINTS",
+           "BULK_HINTS"]
 
 JOURNAL_HINTS = {
     "no-source": "add an [[entry.source]] with doc and quote",
     "duplicate-id": "first used at {file}:{line}",
+    "probable-duplicate": "one figure is one entry: remove this one and cite its document in "
+                          "{first} (ledger-tool cite), or link it (restates) if it re-announces it",
 }
 BULK_HINTS = {
     "no-source": "add document ids in a 'sources' column",
     "duplicate-id": "rows of one entry (its splits) must be next to each other",
+    "probable-duplicate": "one figure is one row: remove this one and add its document to "
+                          "{first}'s sources, or link it (restates) if it re-announces it",
 }
+
+
+def same_pledge(keys) -> list[tuple[int, int]]:
+    """(entry, the first entry with its key) for each entry whose key an
+    earlier one has: the probable-duplicate rule's pairs.  ``keys``: one
+    hashable per entry (funder, purpose, date, amount, currency), None for an
+    entry the rule leaves alone; or, from a columnar reader, the keys as
+    integer codes (numpy, -1 for none)."""
+    if hasattr(keys, "dtype"):                 # codes: grouped by numpy, no object per row
+        import numpy as np
+
+        codes = np.asarray(keys)
+        if not len(codes):
+            return []
+        _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+        first_of = first[inverse]
+        dup = (first_of != np.arange(len(codes))) & (codes >= 0)
+        rows = np.flatnonzero(dup)
+        return list(zip(rows.tolist(), first_of[rows].tolist()))
+    seen: dict = {}
+    out = []
+    for i, k in enumerate(keys):
+        if k is None:
+            continue
+        j = seen.setdefault(k, i)
+        if j != i:
+            out.append((i, j))
+    return out
 
 
 class Package(NamedTuple):
@@ -89,6 +125,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    citations: tuple[Sequence[int], Sequence[str], Sequence[str]] | None = None,
                    uncited: Iterable[int] | None = None,
                    documents=None, rejected: Iterable[str] = (),
+                   pledges=None,
                    hints: dict | None = None, plain_amounts: bool = False,
                    check_quotes: bool = True,
                    limit: int | None = None) -> tuple[list[Problem], set[int]]:
@@ -98,7 +135,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     ``amount(i)``: entry ``i``.  ``links``: (entry, kind, target) in entry
     order.  ``find(targets)``: each target's entry (-1 when none).
     ``duplicates``: (entry, first entry with its id).  ``splits``: (entry,
-    sum of its parts).  ``citations``: (entry of each, document id, quote),
+    sum of its parts).  ``pledges``: each entry's key for the probable-duplicate
+    rule (``same_pledge``; None skips it).  ``citations``: (entry of each, document id, quote),
     in entry order; None skips the citation rules.  ``uncited``: the entries
     citing nothing, when the caller knows them (column-wise).  ``documents``: known
     document ids (None: not checked).  ``rejected``: ids of entries left out
@@ -130,6 +168,15 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         f_file, f_line = place(first)
         add(i, f"duplicate id {ids[i]!r}",
             hints["duplicate-id"].format(file=f_file, line=f_line), code="duplicate-id")
+
+    # one figure recorded twice: counted twice in every total
+    if pledges is not None:
+        for i, j in same_pledge(pledges):
+            f_file, f_line = place(j)
+            add(i, f"probably the same pledge as {ids[j]!r} ({f_file}:{f_line}): same funder, "
+                   f"purpose, date, amount and currency; both are counted in every total",
+                hints["probable-duplicate"].format(first=repr(str(ids[j]))),
+                severity="warning", code="probable-duplicate")
 
     # links: to another entry that is there
     links = list(links)
@@ -214,4 +261,5 @@ _GENERIC = {
     "no-source": "no source: every figure should cite a document",
     "unknown-document": "source names an unknown document …",
     "no-quote": "citation has no quote",
+    "probable-duplicate": "probably the same pledge as an earlier entry",
 }

@@ -10,8 +10,14 @@ relative to the archive folder given to ``ledger-tool audit --sources DIR``.
   back to line and column *in the file itself*, so that an auditor can open
   the file at the reported place.
 - ``Archive(folder)`` finds and reads the declared documents (cached).
-- ``add_document(...)`` records a new document in the sources file with
-  tomlkit (comments and layout kept), atomically, refusing duplicates.
+- ``ledger_archive(ledger)`` is the ledger's own archive folder (its
+  ``archive`` option, default ``sources``, inside the ledger folder).
+- ``add_document(...)`` copies a document (and a web page's or PDF's text
+  rendering) into the archive, named by its id, and records it in the
+  sources file with tomlkit (comments and layout kept), atomically, refusing
+  duplicates; ``remove_document(...)`` takes one out again.
+- ``archived_document(file)`` is the recorded document a file is (by place
+  in the archive or by SHA-256), for drafts that cite it.
 - ``document_rows(...)`` is the table behind ``ledger-tool sources list``.
 """
 from __future__ import annotations
@@ -24,19 +30,22 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
-           "sources_file", "add_document", "document_rows", "TEXT_SUFFIXES",
+           "sources_file", "add_document", "remove_document", "ledger_archive",
+           "archived_document", "document_rows", "TEXT_SUFFIXES",
            "HTML_SUFFIXES", "PDF_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
 SOURCES_FILE = "sources.toml"
+DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +330,9 @@ def sources_file(ledger_path: str | Path) -> Path:
     raise LedgerError(f"{p}: not a ledger (expected a folder or a .toml file)")
 
 
-_NEW_SOURCES_HEADER = """\
-# Source documents of this ledger: one [[document]] table each.
-# `path` is relative to the source archive folder (ledger-tool audit --sources DIR);
+NEW_SOURCES_HEADER = """\
+# Source documents of this ledger: one [[document]] table each (ledger-tool sources add).
+# `path` and `text` are relative to the ledger's archive folder (its `archive` option);
 # `sha256` is the hash of the archived file, checked by the audit.
 """
 
@@ -333,17 +342,32 @@ def _slug_from(name: str) -> str:
     return s
 
 
+def ledger_archive(ledger_path: str | Path, options: dict | None = None) -> Path:
+    """The archive folder of a ledger: its ``archive`` option (default
+    ``"sources"``, what ``ledger-tool init`` writes), inside the ledger's
+    folder (a one-file ledger's: the file's folder)."""
+    p = Path(ledger_path)
+    if options is None:
+        from ledger.read.journal import read_journal
+        options = read_journal(p).options if p.exists() else {}
+    name = str((options or {}).get("archive") or "").strip() or DEFAULT_ARCHIVE
+    return named_archive(p if p.is_dir() else p.parent, name)
+
+
 def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publisher: str,
                  published: dt.date, url: str = "", retrieved: dt.date | None = None,
                  doc_id: str | None = None, archive: str | Path | None = None,
                  notes: str = "") -> Document:
     """Record ``file`` as a source document of the ledger and return it.
 
-    ``archive`` is the source archive folder (default: the file's folder);
-    a file outside it is copied in.  The new ``[[document]]`` table is
-    appended to the sources file with tomlkit, keeping its comments and
-    layout, and written atomically.  Refuses an id, file or content
-    (SHA-256) that the ledger already records."""
+    ``archive`` is the source archive folder (default: the ledger's own,
+    ``ledger_archive``, made if missing).  A file outside it is copied in
+    under the document's id (``<id>.html``), its text rendering beside it
+    (``<id>.html.txt``); a file already inside keeps its place.  The new
+    ``[[document]]`` table is appended to the sources file with tomlkit,
+    keeping its comments and layout, and written atomically; on any failure
+    the copies made are removed.  Refuses an id, file or content (SHA-256)
+    that the ledger already records."""
     import tomlkit
 
     from ledger.atomic import write_atomic
@@ -355,25 +379,29 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     digest = read_source(src).sha256   # refuses binary or unreadable documents
     from ledger.sources.render import needs_rendering, render, rendering_path
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
-    folder = Path(archive) if archive is not None else src.parent
-    if not folder.is_dir():
-        raise LedgerError(f"source archive folder {folder} not found")
-    try:
-        rel = src.resolve().relative_to(folder.resolve())
-        target = folder / rel
-    except ValueError:
-        rel = Path(src.name)
-        target = folder / rel
+    out = sources_file(ledger_path)
+    journal = read_journal(ledger_path) if Path(ledger_path).exists() else None
+    if archive is not None:
+        folder = Path(archive)
+        if not folder.is_dir():
+            raise LedgerError(f"source archive folder {folder} not found")
+    else:
+        folder = ledger_archive(ledger_path, journal.options if journal else {})
+        if folder.exists() and not folder.is_dir():
+            raise LedgerError(f"the ledger's archive {folder} is not a folder")
     doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
     if not is_slug(doc_id or ""):
         raise LedgerError(f"{src}: {doc_id!r} cannot be a document id (letters, digits, "
                           ". _ -); give one with --id")
+    try:
+        rel = src.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        rel = Path(doc_id + src.suffix.lower())      # copied in, named by its id
+    target = folder / rel
     for label, value in (("title", title), ("publisher", publisher)):
         if not value.strip():
             raise LedgerError(f"{src}: the document needs a {label} (--{label})")
 
-    out = sources_file(ledger_path)
-    journal = read_journal(ledger_path) if Path(ledger_path).exists() else None
     known = journal.documents if journal else {}
     posix = rel.as_posix()
     for d in known.values():
@@ -388,26 +416,20 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: path {posix!r} is already recorded as document "
                               f"{d.id!r} at {where}")
 
-    if target.resolve() != src.resolve():
-        if target.exists():
-            if sha256_file(target) != digest:
-                raise LedgerError(f"{src}: the archive {folder} already has a different "
-                                  f"file named {rel.name!r}; rename the file or use --sources")
-        else:
-            from ledger.atomic import atomic_path
-            with atomic_path(target) as tmp:
-                shutil.copyfile(src, tmp)
-
-    text_rel, made = "", None
+    copy = target.resolve() != src.resolve()
+    if copy and target.exists() and sha256_file(target) != digest:
+        raise LedgerError(f"{src}: the archive {folder} already has a different "
+                          f"file named {rel.name!r}; give another --id")
+    text_rel = ""
     if rendered is not None:
         text_target = rendering_path(target)
         data = rendered.encode("utf-8")
         if text_target.exists() and text_target.read_bytes() != data:
             raise LedgerError(f"{src}: the archive {folder} already has a different "
-                              f"{text_target.name}; remove it or use --sources")
+                              f"{text_target.name}; remove it or give another --id")
         text_rel = rendering_path(rel).as_posix()
     from ledger.safe_io import check_nesting, read_text
-    existing = read_text(out, what="sources file") if out.exists() else _NEW_SOURCES_HEADER
+    existing = read_text(out, what="sources file") if out.exists() else NEW_SOURCES_HEADER
     check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
         parsed = tomlkit.parse(existing)
@@ -439,20 +461,170 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     # Appending a [[document]] table at the end is valid TOML wherever the
     # file's other tables are, and leaves every existing byte as it was.
     text = existing.rstrip("\n") + "\n\n" + tomlkit.dumps(new).strip("\n") + "\n"
+    made: list[Path] = []
     try:
         _toml_check(text, out)
+        folder.mkdir(parents=True, exist_ok=True)
+        if copy and not target.exists():
+            from ledger.atomic import atomic_path
+            with atomic_path(target) as tmp:
+                shutil.copyfile(src, tmp)
+            made.append(target)
         if rendered is not None and not text_target.exists():
             write_atomic(text_target, data)
-            made = text_target
+            made.append(text_target)
         write_atomic(out, text)
     except BaseException:
-        if made is not None:     # nothing half-done: the rendering goes with the record
-            made.unlink(missing_ok=True)
+        for f in made:     # nothing half-done: the copies go with the record
+            f.unlink(missing_ok=True)
         raise
     return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out), text=text_rel,
                     text_sha256=text_sha)
+
+
+def archived_document(file: str | Path, ledger: str | Path | None = None) -> Document | None:
+    """The recorded document that ``file`` is (its archived original or
+    text rendering), or None.  ``ledger``: the ledger to look in; without
+    it, the ledger folder (holding ledger.toml) whose archive the file lies
+    in.  A file is the document whose archived path or rendering it is, or
+    whose recorded SHA-256 (original or rendering) it has."""
+    from ledger.read.journal import read_journal
+    from ledger.sources.render import rendering_path
+
+    f = Path(file)
+    try:
+        real = f.resolve()
+    except OSError:
+        return None
+    if ledger is None:
+        ledger = next((d for d in real.parents[:4] if (d / "ledger.toml").is_file()), None)
+        if ledger is None:
+            return None
+    journal = read_journal(ledger)
+    if not journal.documents:
+        return None
+    try:
+        folder = ledger_archive(ledger, journal.options).resolve()
+    except LedgerError:
+        folder = None
+    for d in journal.documents.values():
+        if folder is not None:
+            named = [folder / d.path] if d.path else []
+            named += [folder / d.text] if d.text else \
+                [rendering_path(folder / d.path)] if d.path else []
+            if real in {p.resolve() for p in named}:
+                return d
+    if not real.is_file():
+        return None
+    digest = sha256_file(real)
+    for d in journal.documents.values():
+        if digest in (d.sha256.lower(), (d.text_sha256 or "").lower()):
+            return d
+    return None
+
+
+class Removed(NamedTuple):
+    """What ``remove_document`` took out."""
+    document: Document
+    files: tuple[Path, ...]                 # archived original and rendering deleted
+    citations: tuple[tuple[str, str], ...]  # (entry id, quote) of the citations removed
+
+
+def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False,
+                    archive: str | Path | None = None, dry_run: bool = False) -> Removed:
+    """Take the document ``doc_id`` out of the ledger: its ``[[document]]``
+    table and its archived files (original and rendering).  Refused while an
+    entry cites it, unless ``force``, which removes those citations too.
+    The ledger is validated with the change and written atomically
+    (``ledger.edit.write_edits``); other bytes of its files are kept."""
+    from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
+    from ledger.read.journal import read_journal
+    from ledger.safe_io import read_bytes
+
+    root = Path(ledger_path)
+    journal = read_journal(root)
+    doc = journal.documents.get(doc_id)
+    if doc is None:
+        known = ", ".join(sorted(journal.documents)[:8]) or "none recorded"
+        raise LedgerError(f"{root}: no document {doc_id!r} (documents: {known})")
+    citing = [(e, c) for e in journal.entries for c in e.sources if c.doc == doc_id]
+    if citing and not force:
+        ids = ", ".join(sorted({e.id for e, _ in citing}))
+        raise LedgerError(f"document {doc_id!r} is cited by {len(citing)} citation(s) of "
+                          f"entr{'y' if len({e.id for e, _ in citing}) == 1 else 'ies'} {ids}; "
+                          "nothing removed (--force removes those citations too)")
+    # what goes from each file: (entry index, citation index) or the document
+    drops: dict[Path, list] = {}
+    drops.setdefault(Path(doc.file), []).append(("document", doc.line))
+    for e, _ in citing:
+        drops.setdefault(Path(e.file), []).append(("entry", e.line))
+    edits = {}
+    for f, what in drops.items():
+        old = read_bytes(f, what="journal file")
+        text = old.decode("utf-8-sig")
+        bom = old[:3] if old.startswith(b"\xef\xbb\xbf") else b""
+        spans = table_spans(text)
+        line_at = lambda a: text.count("\n", 0, a) + 1   # noqa: E731
+        cut, doc_k, cite_ks = [], None, []
+        tops = [(n, a, b) for n, a, b in spans if "." not in n]
+        for name, line in what:
+            k = next((k for k, (n, a, _) in enumerate(tops) if n == name and line_at(a) == line),
+                     None)
+            if k is None:
+                raise LedgerError(f"{f}:{line}: cannot find the {name} table to edit; "
+                                  "nothing removed")
+            n, a, b = tops[k]
+            idx = sum(1 for m, _, _ in tops[:k] if m == n)
+            if name == "document":
+                cut.append((a, b))
+                doc_k = idx
+            else:
+                subs = [(sa, sb) for sn, sa, sb in spans if sn == "entry.source" and a <= sa < b]
+                import tomllib
+                for j, (sa, sb) in enumerate(subs):
+                    try:
+                        cited = tomllib.loads("[[entry]]\n" + text[sa:sb])["entry"][0]
+                        cited = cited["source"][0].get("doc")
+                    except (tomllib.TOMLDecodeError, KeyError, IndexError):
+                        cited = None     # the check after the edit refuses what this misses
+                    if cited == doc_id:
+                        cut.append((sa, sb))
+                        cite_ks.append((idx, j))
+        new = bom + remove_tables(text, cut).encode("utf-8")
+
+        def expect(data, doc_k=doc_k, cite_ks=cite_ks):
+            for i, j in sorted(cite_ks, reverse=True):
+                del data["entry"][i]["source"][j]
+                if not data["entry"][i]["source"]:
+                    del data["entry"][i]["source"]
+            if doc_k is not None:
+                del data["document"][doc_k]
+                if not data["document"]:
+                    del data["document"]
+        checked_edit(f, old, new, expect)
+        edits[f] = (old, new)
+    folder = Path(archive) if archive is not None else ledger_archive(root, journal.options)
+    files = []
+    if folder.is_dir():
+        others = {d.path for d in journal.documents.values() if d.id != doc_id} | \
+                 {d.text for d in journal.documents.values() if d.id != doc_id}
+        for rel in (doc.path or "", doc.text or ""):
+            if rel and rel not in others:
+                from ledger.safe_io import confine
+                try:
+                    confine(folder / rel, folder, what="archived document")
+                except LedgerError:
+                    continue      # never delete outside the archive
+                p = folder / rel
+                if p.is_file() and not p.is_symlink():
+                    files.append(p)
+    write_edits(root, edits, dry_run=dry_run)
+    if not dry_run:
+        for p in files:
+            p.unlink(missing_ok=True)
+    return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
 
 
 def _toml_check(text: str, out: Path) -> None:

@@ -577,6 +577,7 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
     ``tolerance`` is a warning; within it, an info finding.  Both rates, the
     deviation and the range the sources' rounding allows are in ``details``."""
     from rates import load_rates
+    from rates.normalise import stated_only
 
     tol = Decimal(str(tolerance))
     table = load_rates(rates, root=root)
@@ -589,8 +590,15 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
             try:
                 ref, ref_date, source = table.rate(e.currency, r.currency, e.date, policy=policy)
             except LedgerError as err:
-                out.append(Finding("warning", "no-reference-rate",
-                                   f"cannot check the restatement {_money_text(r)}: {err}", **base))
+                if stated_only(table, e.currency):
+                    # nothing to compare with: the restatement is the rate reports use
+                    out.append(Finding("info", "no-reference-rate", (
+                        f"the restatement {_money_text(r)} is the only rate for "
+                        f"{e.currency} (no published rates): reports convert by it"), **base))
+                else:
+                    out.append(Finding("warning", "no-reference-rate",
+                                       f"cannot check the restatement {_money_text(r)}: {err}",
+                                       **base))
                 continue
             with localcontext() as ctx:
                 ctx.prec = 28

@@ -21,7 +21,8 @@ from ledger.errors import LedgerError
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
-           "check_locator", "locator_for", "original_stem", "read_rendering_file"]
+           "check_locator", "locator_for", "original_stem", "read_rendering_file",
+           "rendered_text"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
@@ -36,11 +37,21 @@ def needs_rendering(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() in RENDERED_SUFFIXES:
         return True
-    try:
-        with open(p, "rb") as fh:
-            head = fh.read(512)
+    import os
+    import stat
+
+    try:   # sniffed only in a regular file: a FIFO opened to read would wait for a writer
+        fd = os.open(p, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return False
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return False
+        head = os.read(fd, 512)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return head.startswith(b"%PDF-") or bool(
         re.match(rb"\s*<(!doctype\s+html|html)", head, re.IGNORECASE))
 
@@ -117,10 +128,66 @@ def render_html(data: bytes, name: str = "page") -> str:
             blocks.append("\n".join(r for r in rows if r.strip()))
         else:
             blocks.append(_block_text(el))
-    text = "\n\n".join(b for b in blocks if b.strip())
+    blocks = _restore_headings(data, [b for b in blocks if b.strip()])
+    text = "\n\n".join(blocks)
     if not text.strip():
         raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
     return text + "\n"
+
+
+_SKIPPED = {"nav", "aside", "footer", "script", "style", "noscript", "template", "form", "head"}
+_TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
+
+
+def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
+    """The rendering's blocks with the page's headings that the main-text
+    extractor left out (a title above <main>, say) put back, as ``#`` lines
+    before the first block of text that follows them in the page, so that a
+    citation can name its section.  Headings in navigation, asides and
+    footers stay out, as does any whose text never reaches the rendering."""
+    import lxml.html
+    from lxml import etree
+
+    from ledger.sources.archive import _decode
+
+    try:   # decoded as the archive decodes (lxml would take bytes without a charset as Latin-1)
+        root = lxml.html.fromstring(_decode(data, Path("page"))[0])
+    except (etree.ParserError, ValueError, LedgerError):
+        return blocks
+    fold = lambda t: " ".join(t.split()).casefold()    # noqa: E731
+    have = {fold(b.lstrip("#")) for b in blocks if b.startswith("#")}
+    plain = [fold(b.lstrip("- ")) for b in blocks]
+    out = list(blocks)
+    inserted: dict[int, list[str]] = {}
+    pending: list[str] = []
+    at = 0
+
+    stack = [root]     # depth first, in page order, without recursion (deep pages)
+    while stack:
+        el = stack.pop()
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in _SKIPPED:
+            continue
+        if re.fullmatch(r"h[1-6]", tag):
+            text = " ".join("".join(el.itertext()).split())
+            if text and fold(text) not in have:
+                pending.append("#" * int(tag[1]) + " " + text)
+            continue
+        if tag in _TEXT_BLOCKS:
+            text = fold("".join(el.itertext()))
+            j = next((k for k in range(at, len(plain)) if plain[k].startswith(text[:80])),
+                     None) if text else None
+            if j is not None:
+                if pending:
+                    inserted.setdefault(j, []).extend(pending)
+                    have.update(fold(h.lstrip("#")) for h in pending)
+                    pending = []
+                at = j
+            continue
+        stack.extend(reversed(el))
+    for j in sorted(inserted, reverse=True):
+        out[j:j] = inserted[j]
+    return out
 
 
 def pdf_pages(data: bytes, name: str | Path) -> list[str]:
@@ -159,15 +226,19 @@ def render_pdf(data: bytes, name: str | Path) -> str:
 
 def render(path: str | Path) -> str:
     """The text rendering of a web page or PDF; LedgerError naming the file."""
-    p = Path(path)
+    return _render(Path(path))[1]
+
+
+def _render(p: Path) -> tuple[str, str]:
+    """("pdf" or "html", the rendering)."""
     data = _read_bytes(p)
     if p.suffix.lower() in PDF_SUFFIXES or data.startswith(b"%PDF-"):
         text = render_pdf(data, p)
         if not text.replace(PAGE_BREAK, "").strip():
             raise LedgerError(f"{p}: the PDF has no extractable text (scanned?); "
                               "archive a text version instead")
-        return text
-    return render_html(data, str(p))
+        return "pdf", text
+    return "html", render_html(data, str(p))
 
 
 # ----------------------------------------------------------------- read
@@ -205,6 +276,19 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
     return SourceText(rendering, kind, text, sha256_file(original), warnings=tuple(warnings),
                       page_starts=_pages(text), rendering_sha256=rendered_sha)
+
+
+def rendered_text(original: str | Path):
+    """A web page or PDF that has no rendering file yet, rendered now: a
+    ``SourceText`` whose text is exactly what ``sources add`` would archive
+    beside it (``rendering_path``), with pages and headings."""
+    from ledger.sources.archive import SourceText
+    import hashlib
+
+    p = Path(original)
+    kind, text = _render(p)
+    return SourceText(rendering_path(p), kind, text,
+                      hashlib.sha256(text.encode("utf-8")).hexdigest(), page_starts=_pages(text))
 
 
 def read_rendering_file(path: str | Path):

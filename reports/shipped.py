@@ -1,0 +1,60 @@
+"""The archived documents a report cites, copied beside its page.
+
+``ship_cited_documents(report, audit, folder)`` copies each document that the
+report's citations name from the audit's archive into ``folder/sources/``,
+keeping its path inside the archive, so that every quote on the page links to
+its own archived copy and the folder can be shared whole.  The archive is
+input like any other: each file is read as ``ledger.safe_io.read_bytes``
+reads (a regular file inside the archive, symlinks resolved and confined,
+under the size cap); a document that is missing or refused is left out and
+named in the returned notes.  A web page is shipped as its source text
+(``.html.txt``): opened from the report folder it is read, never run.
+"""
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+SOURCES_FOLDER = "sources"
+_ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".shtml", ".mhtml")
+
+
+def ship_cited_documents(report, audit, folder) -> tuple[dict[str, str], list[str]]:
+    """Copy the cited documents into ``folder/sources``; returns
+    ``({doc id: path relative to folder, as a URL path}, notes)``."""
+    from ledger.atomic import write_atomic
+    from ledger.errors import LedgerError
+    from ledger.safe_io import read_bytes
+    from ledger.sources.archive import Archive
+
+    if audit is None or not audit.archive or not audit.documents:
+        return {}, []
+    try:
+        archive = Archive(audit.archive)
+    except LedgerError as err:
+        return {}, [str(err)]
+    root = archive.folder.resolve()
+    cited = {str(d) for d in report.sources["document"].astype(str)}
+    shipped: dict[str, str] = {}
+    notes: list[str] = []
+    for doc_id in sorted(cited):
+        doc = audit.documents.get(doc_id)
+        if doc is None:
+            continue
+        src = archive.path_of(doc)
+        try:
+            data = read_bytes(src, inside=root, what="document")
+            inside = PurePosixPath(*src.resolve().relative_to(root).parts)
+        except (LedgerError, OSError, ValueError) as err:
+            notes.append(f"document {doc_id!r} not copied beside the page: {err}")
+            continue
+        if any(part.startswith(".") for part in inside.parts):
+            notes.append(f"document {doc_id!r} not copied beside the page: hidden path {inside}")
+            continue
+        if inside.suffix.lower() in _ACTIVE_SUFFIXES:
+            inside = inside.with_name(inside.name + ".txt")    # read, never run
+        rel = PurePosixPath(SOURCES_FOLDER) / inside
+        dest = Path(folder).joinpath(*rel.parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(dest, data)
+        shipped[doc_id] = str(rel)
+    return shipped, notes
