@@ -113,7 +113,7 @@ CASES = {
                          "warning"),
     "probable-duplicate": ([{}, {"id": "b", "sources": ""}], 1, None, "probable-duplicate",
                            "probably the same pledge as 'a' ({file}:{line0}): same funder, "
-                           "purpose, date, amount and currency; both are counted in every total",
+                           "purpose, recipient, date, amount and currency; both are counted in every total",
                            {"journal": "one figure is one entry: remove this one and cite its "
                                        "document in 'a' (ledger-tool cite), or link it "
                                        "(restates) if it re-announces it",

@@ -395,7 +395,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
         loose[r] = False
     if same_as_prev.any():
         loose[in_split] = False
-    pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), amount, cur), date_np)
+    pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
+                            date_np)
     P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges), group)
@@ -445,7 +446,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
 
 def _pledge_codes(firsts, loose, columns, date_np):
     """Each entry's key for the probable-duplicate rule (funder, purpose,
-    amount, currency, date) as an integer code, -1 for a split or linked
+    recipient, amount, currency, date) as an integer code, -1 for a split or linked
     entry or one whose key no other entry has.  The columns are hashed into
     one 64-bit number per entry (dictionary codes, the day, the exact
     decimal's two 64-bit words); only entries whose hash repeats, few in

@@ -21,7 +21,7 @@ Rules (and codes):
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
   citations;
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
-  date, amount and currency as an earlier one, neither split nor linked
+  recipient, date, amount and currency as an earlier one, neither split nor linked
   (one figure twice would be counted twice).
 """
 from __future__ import annotations
@@ -53,7 +53,7 @@ BULK_HINTS = {
 def same_pledge(keys) -> list[tuple[int, int]]:
     """(entry, the first entry with its key) for each entry whose key an
     earlier one has: the probable-duplicate rule's pairs.  ``keys``: one
-    hashable per entry (funder, purpose, date, amount, currency), None for an
+    hashable per entry (funder, purpose, recipient, date, amount, currency), None for an
     entry the rule leaves alone; or, from a columnar reader, the keys as
     integer codes (numpy, -1 for none)."""
     if hasattr(keys, "dtype"):                 # codes: grouped by numpy, no object per row
@@ -174,7 +174,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         for i, j in same_pledge(pledges):
             f_file, f_line = place(j)
             add(i, f"probably the same pledge as {ids[j]!r} ({f_file}:{f_line}): same funder, "
-                   f"purpose, date, amount and currency; both are counted in every total",
+                   f"purpose, recipient, date, amount and currency; both are counted in every total",
                 hints["probable-duplicate"].format(first=repr(str(ids[j]))),
                 severity="warning", code="probable-duplicate")
 

@@ -44,7 +44,8 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
         find=lambda targets: [first.get(t, -1) for t in targets], duplicates=duplicates,
         splits=splits, citations=citations, documents=documents, rejected=rejected,
         pledges=[None if e.splits or e.links else
-                 (e.funder, e.purpose, e.date, e.amount, e.currency) for e in entries],
+                 (e.funder, e.purpose, e.recipient, e.date, e.amount, e.currency)
+                 for e in entries],
         hints=JOURNAL_HINTS)
     return problems
 
