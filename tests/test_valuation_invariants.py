@@ -456,3 +456,16 @@ def test_as_stated_names_the_entries_it_values_at_their_date(example_ledger, tmp
         assert code == 0, err
         assert "3 entries in another currency give no GBP restatement" in err, args
         assert ids in err
+
+
+@pytest.mark.parametrize("opts", [(), ("--valuation", "yearly-average")],
+                         ids=["entry-date", "yearly-average"])
+def test_every_command_gives_the_same_total_on_a_generated_ledger(tmp_path, opts):
+    """benchmarks/generate.py's ledger (60 entries, several currencies,
+    periods of every kind, linked entries)."""
+    from conftest import generate_module
+    d = tmp_path / "generated"
+    d.mkdir()
+    generate_module().write(d, 60, seed=7)
+    sums = _sums(tmp_path, d, *opts)
+    assert len(set(sums.values())) == 1, sums
