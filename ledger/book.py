@@ -123,6 +123,10 @@ class Book:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.root = root
         self.source = source          # journal | csv | parquet
+        # the whole ledger a subset was taken from (itself when not a subset):
+        # what belongs to the ledger, not to a query (the default horizon),
+        # is worked out from it, so a filter never changes a kept row's figure
+        self.whole: "Book" = self
 
     # ------------------------------------------------------------ builders
     @classmethod
@@ -300,6 +304,7 @@ class Book:
                     else self._frame[alloc_keep].reset_index(drop=True))
         if self._entries is not None:
             book._entries = tuple(e for e, k in zip(self._entries, mask) if k)
+        book.whole = self.whole
         return book
 
     def link_rows(self):

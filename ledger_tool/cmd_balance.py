@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from ledger_tool.common import (add_conversion_options, add_filters, add_locale, check_locale,
-                                filtered, load_ledger)
+from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
+                                add_locale, check_locale, filtered, load_ledger)
 
 
 def register(sub) -> None:
@@ -14,8 +14,9 @@ def register(sub) -> None:
                                    "account tree. Without --currency: per currency as recorded "
                                    "(the ledger sums to zero per currency). With --currency: "
                                    "converted as the report converts them (same rates, years "
-                                   "and horizon, so the totals equal the report's), like "
-                                   "'hledger bal -X GBP --value=then'. Entries linked to "
+                                   "and horizon, so the totals equal the report's), as "
+                                   "'hledger bal -B' counts 'export --to hledger' (each "
+                                   "part's value is its cost). Entries linked to "
                                    "another (disburses, part_of, restates) are counted once, "
                                    "in their target.")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
@@ -24,6 +25,7 @@ def register(sub) -> None:
     p.add_argument("--currency", metavar="CODE",
                    help="convert every amount into CODE (e.g. GBP) at --valuation rates")
     add_conversion_options(p, needs="--currency")
+    add_deflator_options(p, needs="--currency")
     p.add_argument("--by", choices=["year", "fiscal-year"],
                    help="with --currency: one balance per calendar year or fiscal year (the "
                         "ledger's fiscal_year_start, else April), amounts spread over their "
@@ -41,16 +43,18 @@ def run(args) -> int:
     from ledger.errors import UsageError
     from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
-    from reports.balance import balance_rows, converted, left_out, linked_note, primary
+    from reports.balance import (balance_rows, converted, left_out, linked_note, primary,
+                                 rates_note, rounded_note)
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     if args.currency is None:
-        for name in ("by", "horizon", "rates"):
+        for name in ("by", "horizon", "rates", "deflator", "base_year"):
             if getattr(args, name):
-                raise UsageError(f"--{name} needs --currency (recorded balances are per currency)")
+                raise UsageError(f"--{name.replace('_', '-')} needs --currency (recorded "
+                                 f"balances are per currency)")
         for name, default in (("valuation", "entry-date"), ("basis", "total")):
             if getattr(args, name) != default:
                 raise UsageError(f"--{name} needs --currency (recorded balances are per "
@@ -59,7 +63,7 @@ def run(args) -> int:
     if args.currency is None:
         counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
-        notes = []
+        notes = [n for n in (rates_note(counted), rounded_note(counted)) if n]
     else:
         from reports.tables import ReportOptions
         if not len(book):
@@ -67,7 +71,8 @@ def run(args) -> int:
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
             years="fiscal" if args.by == "fiscal-year" else "calendar",
-            horizon=args.horizon, rates=args.rates)
+            horizon=args.horizon, rates=args.rates, deflator=args.deflator,
+            base_year=args.base_year)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
         from ledger_tool.common import rate_fallbacks

@@ -16,10 +16,13 @@ def register(sub) -> None:
         "export", help="export to hledger, beancount, CSV, Parquet or a Fiscal Data Package "
                        "(-o FILE, or -o DIR for fdp)",
         description="Write the ledger for other tools.  hledger and beancount get one "
-                    "balanced transaction per entry (id, status, period and sources as "
-                    "tags/metadata) and price directives for the rates ledger-tool used, so "
-                    "'hledger bal -X GBP --value=then' and beancount's conversions give "
-                    "ledger-tool's figures.  CSV and Parquet hold the normalised table.  "
+                    "balanced transaction per entry and year (id, status, period and "
+                    "sources as tags/metadata), each part's value in the report currency "
+                    "as its cost, so 'hledger bal -B' (not -X: there are no price "
+                    "directives) and beancount's weights give ledger-tool's figures; with "
+                    "--basis recorded, one per entry as recorded, with price directives "
+                    "for the rates used, so 'hledger bal -X GBP --value=then' converts "
+                    "them.  CSV and Parquet hold the normalised table.  "
                     "fdp writes a Fiscal Data Package folder (-o DIR: datapackage.json and "
                     "ledger.csv).  "
                     "See docs/interop.md.")
@@ -48,6 +51,8 @@ def register(sub) -> None:
                         "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
+    from ledger_tool.common import add_deflator_options
+    add_deflator_options(p)
     _add_filters(p)
     p.set_defaults(func=run)
 
@@ -92,6 +97,7 @@ def run(args) -> int:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":
         _check_fdp(args)
+    constant = _constant(args, fmt)
     if fmt in ("hledger", "beancount", "fdp"):
         _system_allocator()
     book = load_ledger(args.ledger, quiet_warnings=True)
@@ -100,24 +106,31 @@ def run(args) -> int:
         raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
     if args.basis is None:
-        args.basis = "total" if fmt in ("hledger", "beancount") else "recorded"
+        args.basis = "total" if fmt in ("hledger", "beancount", "fdp") else "recorded"
+    from reports.tables import ReportOptions, default_horizon, valuation_notes
     if args.horizon is None and args.basis == "total" and book.open_ended().any():
-        # the report's horizon, so export, report and balance count "a year" alike
-        from reports.tables import ReportOptions, default_horizon
+        # the ledger's horizon (from every entry, not the filtered ones), so
+        # export, report and balance count "a year" alike
         args.horizon = default_horizon(book, book, ReportOptions(
             currency=currency, years=args.years or "calendar", rates=args.rates))
-        print(f"ledger-tool: export: note: open-ended amounts per year are counted up to the "
-              f"end of {args.horizon} (the report's horizon; give --horizon to change it)",
-              file=sys.stderr)
+        given_horizon = None
+    else:
+        given_horizon = args.horizon
+    spec = ReportOptions(currency=currency, horizon=given_horizon, basis="total",
+                         valuation=args.valuation,
+                         deflator=args.deflator, base_year=args.base_year)
+    counts_horizon = args.basis != "recorded" and book.open_ended().any()
+    for note in valuation_notes(book, spec, args.horizon if counts_horizon else None):
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if fmt == "fdp":
-        return _write_fdp(book, args, currency)
+        return _write_fdp(book, args, currency, constant)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
-                years=args.years, horizon=args.horizon, rates=args.rates)
+                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
             export.journal_text(book, fmt, sys.stdout, currency=currency,
                                 valuation=args.valuation, rates=args.rates, basis=args.basis,
-                                horizon=args.horizon, years=args.years)
+                                horizon=args.horizon, years=args.years, constant=constant)
             sys.stdout.flush()
         else:
             opts.pop("years")
@@ -167,17 +180,41 @@ def _check_fdp(args) -> None:
                           "into years (as the report); --basis does not apply")
 
 
+def _constant(args, fmt: str):
+    """(price index CSV, base year) from --deflator/--base-year, or None;
+    refused in one line, before the ledger is read, where the export cannot
+    carry constant prices."""
+    if (args.deflator is None) != (args.base_year is None):
+        raise LedgerError("export: --deflator and --base-year go together (a price index "
+                          "CSV and the year whose prices the figures are in)")
+    if not args.deflator:
+        return None
+    basis = args.basis or ("total" if fmt in ("hledger", "beancount", "fdp") else "recorded")
+    if fmt in ("hledger", "beancount") and basis == "recorded":
+        raise LedgerError(f"export: --to {fmt} --basis recorded converts with price "
+                          f"directives, which cannot carry constant prices; --deflator applies "
+                          f"to the export by year (the default)")
+    if basis == "per-year":
+        raise LedgerError("export: --deflator deflates each year's part of the total; it "
+                          "cannot be used with --basis per-year")
+    if fmt in ("csv", "parquet") and not args.years:
+        raise LedgerError("export: --deflator deflates each year's part; give --years for "
+                          "csv/parquet (or export --basis total to hledger, beancount, fdp)")
+    return args.deflator, args.base_year
+
+
 def _folder(path: str) -> str:
     """A folder as printed: with one trailing slash, whatever was typed."""
     return path.rstrip("/") + "/" if path.rstrip("/") else path
 
 
-def _write_fdp(book, args, currency: str) -> int:
+def _write_fdp(book, args, currency: str, constant=None) -> int:
     from reports.fdp import write_fdp
 
     try:
         n = write_fdp(book, args.output, currency=currency, valuation=args.valuation,
-                      horizon=args.horizon, years=args.years or "calendar", rates=args.rates)
+                      horizon=args.horizon, years=args.years or "calendar", rates=args.rates,
+                      constant=constant)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} (datapackage.json, "

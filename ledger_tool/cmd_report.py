@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from ledger_tool.common import add_conversion_options, add_filters, load_ledger
+from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
 DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's, else GBP)")
     add_conversion_options(p)
+    add_deflator_options(p)
     p.add_argument("--basis", choices=["total", "per-year"], default="total",
                    help="totals over each period (default) or amounts per year")
     p.add_argument("--years", choices=YEARS, default="calendar",
@@ -119,7 +120,8 @@ def run(args) -> int:
         horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
-        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts)
+        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts,
+        deflator=args.deflator, base_year=args.base_year)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
         from ledger.sources.audit import audit as run_audit

@@ -97,9 +97,22 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
                         f"average, or the source's own restatements")
     p.add_argument("--horizon", metavar="YEAR",
                    help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
-                        f"or 2017-18); default: the last year any bounded entry reaches")
+                        f"or 2017-18); default: the last year any bounded entry of the "
+                        f"whole ledger reaches, whatever the filters")
     p.add_argument("--rates", metavar="CSV",
                    help=f"{say}a rate table (CSV) to use instead of the ECB rates")
+
+
+def add_deflator_options(p: argparse.ArgumentParser, needs: str = "") -> None:
+    """--deflator FILE --base-year YYYY: constant prices (rates.deflate), each
+    year's part deflated, as every command values them."""
+    say = f"with {needs}: " if needs else ""
+    p.add_argument("--deflator", metavar="CSV",
+                   help=f"{say}give the figures at constant prices: a price index CSV "
+                        f"(area,year,index[,source]; docs/rates.md); each year's part x "
+                        f"index[base year] / index[its year]; needs --base-year")
+    p.add_argument("--base-year", type=int, metavar="YYYY",
+                   help=f"{say}the year whose prices --deflator gives the figures in")
 
 
 def add_locale(p: argparse.ArgumentParser) -> None:

@@ -142,10 +142,24 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # (not needed for one value per row at one rate: the balance's totals)
     parts = _explode(span.s, e_spread, sm, sd) \
         if opts.years or opts.valuation == "yearly-average" else None
+    # amounts per year counted over a span: the rate in each whole year, pro
+    # rata by days within a part year; their totals are the sums of the parts
+    rate_rows = (span.kind == "per-year") & ~open_rows \
+        if (opts.basis == "total" or opts.years) else np.zeros(n, dtype=bool)
+    if parts is None and rate_rows.any():   # one value per row: the rate rows' parts only
+        idx = np.flatnonzero(rate_rows)
+        rparts = _explode(span.s[idx], span.e[idx], sm, sd)
+        rparts.row = idx[rparts.row]
+    else:
+        rparts = None
 
     if opts.valuation == "yearly-average":
         orig_parts = largest_remainder(orig_total, parts.row, parts.weight,
                                        parts.weight_sum, parts.fy)
+        rp = rate_rows[parts.row]
+        if rp.any():
+            orig_parts = _put(orig_parts, rp, mul_round(
+                amount_minor[parts.row[rp]], [_year_share(parts, rp)]))
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None)
         value_parts = mul_round(orig_parts, [
@@ -173,19 +187,30 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
         value_total = mul_round(amount_minor, [
             factor, (conv["num"], conv["den"], conv["approx"]), scale])
-        if "restated_minor" in conv:
+        if "restated_minor" in conv:   # the restated total, split so its parts add up to it
             has = conv["has_restated"]
             value_total = np.where(has, conv["restated_minor"], value_total)
+        rate_of = (conv["num"], conv["den"], conv["approx"])
         if opts.years:
             out_rows = parts.row
             value_minor = largest_remainder(value_total, parts.row, parts.weight,
                                             parts.weight_sum, parts.fy)
             orig_minor = largest_remainder(orig_total, parts.row, parts.weight,
                                            parts.weight_sum, parts.fy)
+            rp = rate_rows[parts.row]
+            if rp.any():
+                orig_p, value_p = _rate_parts(parts, rp, amount_minor, rate_of, scale)
+                orig_minor = _put(orig_minor, rp, orig_p)
+                value_minor = _put(value_minor, rp, value_p)
             year = parts.fy
         else:
             out_rows = np.arange(n)
             value_minor, orig_minor, year = value_total, orig_total, None
+            if rparts is not None:
+                allp = np.ones(len(rparts.row), dtype=bool)
+                orig_p, value_p = _rate_parts(rparts, allp, amount_minor, rate_of, scale)
+                value_minor = _sum_into(value_minor, rate_rows, rparts.row, value_p)
+                orig_minor = _sum_into(orig_minor, rate_rows, rparts.row, orig_p)
         rate = conv["rate"][out_rows]
         rate_date = conv["rate_date"][out_rows]
         # factorised on the input rows (few distinct sources), codes taken
@@ -198,6 +223,64 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
                      src_digits, currency, rate, rate_date, rate_source, open_rows,
                      opts, sm, sd, decimals, categorical)
+
+
+def _year_share(parts, sel):
+    """(days of the part, days of its whole year, float) for the parts ``sel``."""
+    w, yl = parts.weight[sel], parts.year_len[sel]
+    return w, yl, w / yl
+
+
+def _pick_rows(values, rows):
+    return values if np.ndim(values) == 0 else np.asarray(values)[rows]
+
+
+def _rate_parts(parts, sel, amount_minor, rate_of, scale):
+    """(original, converted) minor units of the parts ``sel`` of amounts per
+    year: amount × days in the year's part / days in that year, then at the
+    row's rate; each part rounded once, half away from zero."""
+    rows = parts.row[sel]
+    share = _year_share(parts, sel)
+    orig = mul_round(amount_minor[rows], [share])
+    value = mul_round(amount_minor[rows], [
+        share, tuple(_pick_rows(x, rows) for x in rate_of),
+        tuple(_pick_rows(x, rows) for x in scale)])
+    return orig, value
+
+
+def _put(target, sel, values):
+    """``target`` with ``values`` at ``sel`` (Python ints when either needs them)."""
+    target = np.asarray(target)
+    values = np.asarray(values)
+    if target.dtype != object and values.dtype == object:
+        target = objects(target)
+    else:
+        target = target.copy()
+    target[sel] = values
+    return target
+
+
+def _sum_into(target, rows_mask, rows, values):
+    """``target`` with each row of ``rows_mask`` replaced by the sum of its
+    ``values`` (``rows``: the row of each value; a row with none sums to 0)."""
+    values = np.asarray(values)
+    wide = values.dtype == object or (
+        len(values) and float(np.abs(values.astype(np.float64)).sum()) >= 2.0 ** 62)
+    if wide:   # a sum could pass 64 bits: Python ints
+        sums = np.zeros(len(target), dtype=object)
+        np.add.at(sums, rows, objects(values))
+    else:      # int64, summed in C (exact)
+        sums = np.zeros(len(target), dtype=np.int64)
+        np.add.at(sums, rows, values)
+    target = np.asarray(target)
+    out = objects(target).copy() if (wide or target.dtype == object) else target.copy()
+    out[rows_mask] = sums[rows_mask]
+    if out.dtype == object:
+        try:
+            return out.astype(np.int64)
+        except OverflowError:
+            return out
+    return out
 
 
 def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-date",
@@ -587,6 +670,7 @@ def _explode(s, e, sm, sd) -> _Parts:
     p.row, p.fy = row, fy
     p.weight = (hi - lo).astype(np.int64) + 1
     p.weight_sum = np.where(empty, 1, (e - s).astype(np.int64) + 1)
+    p.year_len = (we - ws).astype(np.int64) + 1   # days in the part's whole year
     return p
 
 
@@ -659,6 +743,16 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
             entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
             entry_minor = minor_units(to_decimal_array(entry.to_numpy(dtype=object)),
                                       _digits(cur))
+            # the restatement as an exact rate (restated / the entry's amount),
+            # applied like any rate: to the allocation, its period and its
+            # year parts (so "a year" restated is the restated rate each year)
+            src_scale = _pow10(_digits(cur))
+            rn = objects(rest_minor) * src_scale
+            rd = objects(np.where(entry_minor == 0, 1, entry_minor)) * (10 ** dst)
+            rn = np.where(entry_minor == 0, 0, rn)
+            out["num"] = np.where(has, rn, out["num"])
+            out["den"] = np.where(has, rd, out["den"])
+            out["approx"] = np.where(has, ratio_float(rn, rd), out["approx"])
             alloc_minor = minor_units(amount_dec, _digits(cur))
             # restated × allocation share; the period factor is applied by the caller
             share_n = objects(np.where(entry_minor == 0, 0, alloc_minor))

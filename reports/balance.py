@@ -25,27 +25,6 @@ def _parents(account: str) -> list[str]:
     return [":".join(parts[: i + 1]) for i in range(len(parts))]
 
 
-def _sum_by(keys: dict, amounts) -> dict[tuple, Decimal]:
-    """Exact sums of ``amounts`` (Decimal objects or Arrow decimals) grouped
-    by the ``keys`` columns; Arrow sums in Arrow, objects in Python."""
-    import pyarrow as pa
-
-    arr = getattr(amounts, "array", amounts)
-    arrow = getattr(arr, "_pa_array", None)
-    if len(arr) == 0:
-        return {}
-    if arrow is not None and pa.types.is_decimal(arrow.type):
-        t = pa.table({**{k: pa.array(np.asarray(v, dtype=object), pa.string())
-                         for k, v in keys.items()}, "a": arrow})
-        g = t.group_by(list(keys)).aggregate([("a", "sum")])
-        cols = [g.column(k).to_pylist() for k in keys] + [g.column("a_sum").to_pylist()]
-        return {tuple(r[:-1]): r[-1] for r in zip(*cols)}
-    frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in keys.items()})
-    frame["a"] = np.asarray(arr, dtype=object)
-    s = frame.groupby(list(keys), sort=False)["a"].sum()
-    return {(k if isinstance(k, tuple) else (k,)): v for k, v in s.items()}
-
-
 def _plain(d) -> Decimal:
     """Without trailing zeros (the same figure whichever reader gave it)."""
     from ledger.phrases.money import plain_decimal
@@ -65,26 +44,109 @@ def primary(book):
     return book.subset(prim), left_out(book)
 
 
+def _shown(ids: list[str]) -> str:
+    """Entry ids for a note: the first ten, then a count."""
+    n = len(ids)
+    return ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+
+
+def _ids_where(book, mask) -> list[str]:
+    return sorted(map(str, book.tables.entries["id"].to_numpy(dtype=object)[mask]))
+
+
 def linked_note(left_out: list[str]) -> str:
-    n = len(left_out)
-    shown = ", ".join(left_out[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    n, shown = len(left_out), _shown(left_out)
     return (f"{n} linked entr{'y' if n == 1 else 'ies'} (disburses, part_of, restates) "
             f"not added on top of {'its target' if n == 1 else 'their targets'}: {shown}")
+
+
+def rates_note(book) -> str | None:
+    """A recorded balance adds each amount as written; an amount per year is
+    one year's rate, not a total: say which entries are added that way."""
+    en = book.tables.entries
+    rate = (en["period_kind"].astype(object) == "per-year").to_numpy(dtype=bool) \
+        & en["primary"].to_numpy(dtype=bool)
+    if not rate.any():
+        return None
+    ids = _ids_where(book, rate)
+    n, shown = len(ids), _shown(ids)
+    return (f"{n} amount{'' if n == 1 else 's'} per year {'is' if n == 1 else 'are'} added "
+            f"as one year's rate, as recorded, beside the other amounts (not a total over "
+            f"{'its' if n == 1 else 'their'} period): {shown}; give --currency for totals "
+            f"over each period")
+
+
+def to_minor_unit(amounts, currencies):
+    """(each amount in integer minor units of its currency, rounded half up
+    as every valued figure is (``rates.normalise``), the digits of each, a
+    bool per row: rounding changed it).  So a recorded balance sums what the
+    report and the exports sum: 1,000 x £0.004 is £0.00 everywhere, and said."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from rates._minor import minor_units, to_decimal_array
+    from rates.table import currency_digits
+
+    dec = to_decimal_array(amounts)
+    cur = np.asarray(currencies, dtype=object).astype(str)
+    uniq, inv = np.unique(cur, return_inverse=True)
+    digits = np.array([currency_digits(u) for u in uniq], dtype=np.int64)[inv.reshape(-1)]
+    changed = np.zeros(len(dec), dtype=bool)
+    for k in np.unique(digits):
+        m = digits == k
+        part = dec.filter(pa.array(m))
+        changed[m] = pc.not_equal(pc.round(part, ndigits=int(k), round_mode="half_up"),
+                                  part).to_numpy(zero_copy_only=False)
+    return minor_units(dec, digits), digits, changed
+
+
+def _sum_minor(keys: dict, minor, digits) -> dict[tuple, Decimal]:
+    """Exact sums of integer minor units grouped by ``keys`` (the currency
+    among them: one number of digits a group), as Decimals."""
+    if not len(minor):
+        return {}
+    frame = pd.DataFrame({k: np.asarray(v, dtype=object) for k, v in keys.items()})
+    big = float(np.abs(np.asarray(minor, dtype=np.float64)).sum()) >= 2.0 ** 62
+    frame["m"] = np.asarray(minor).astype(object) if big else np.asarray(minor)
+    frame["d"] = digits
+    g = frame.groupby(list(keys), sort=False).agg(m=("m", "sum"), d=("d", "first"))
+    return {(k if isinstance(k, tuple) else (k,)): Decimal(int(r.m)).scaleb(-int(r.d))
+            for k, r in zip(g.index, g.itertuples(index=False))}
+
+
+def rounded_note(book) -> str | None:
+    """Which amounts are finer than their currency's minor unit (counted
+    rounded to it, as in every command)."""
+    en = book.tables.entries
+    if not len(en):
+        return None
+    _, _, changed = to_minor_unit(en["amount"], en["currency"].to_numpy(dtype=object))
+    if not changed.any():
+        return None
+    ids = _ids_where(book, changed)
+    n, shown = len(ids), _shown(ids)
+    return (f"{n} amount{'' if n == 1 else 's'} finer than {'its' if n == 1 else 'their'} "
+            f"currency's minor unit {'is' if n == 1 else 'are'} counted rounded to it (half "
+            f"up), as in every command and report: {shown}")
 
 
 def balance_rows(book, depth: int | None = None) -> list[dict]:
     """Recorded balances per (account, currency), every parent account
     including its children, then a ``(total)`` row per currency; primary
-    entries only."""
+    entries only.  Each allocation counts at its currency's minor unit (as
+    the report counts it), and a funder's side is the sum of its entries'
+    allocations, so the ledger still sums to zero per currency."""
     en, al = book.tables.entries, book.tables.allocations
     cur = en["currency"].to_numpy(dtype=object)
+    entry = al["entry"].to_numpy()
+    minor, digits, _ = to_minor_unit(al["amount"], cur[entry])
     leaf: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-    for (f, c), v in _sum_by({"f": en["funder"].to_numpy(dtype=object), "c": cur},
-                             en["amount"]).items():
-        leaf[(f"{FUNDERS}:{f}", c)] -= Decimal(v)
-    for (p, c), v in _sum_by({"p": al["purpose"].to_numpy(dtype=object),
-                              "c": cur[al["entry"].to_numpy()]}, al["amount"]).items():
-        leaf[(f"{PURPOSES}:{p}", c)] += Decimal(v)
+    for (f, c), v in _sum_minor({"f": en["funder"].to_numpy(dtype=object)[entry],
+                                 "c": cur[entry]}, minor, digits).items():
+        leaf[(f"{FUNDERS}:{f}", c)] -= v
+    for (p, c), v in _sum_minor({"p": al["purpose"].to_numpy(dtype=object),
+                                 "c": cur[entry]}, minor, digits).items():
+        leaf[(f"{PURPOSES}:{p}", c)] += v
     out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     totals: dict[str, Decimal] = defaultdict(Decimal)
     for (acct, c), v in leaf.items():
@@ -120,7 +182,7 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     report's years option decides the fiscal start).  ``recorded``: amounts
     as recorded, each once at its entry date (hledger's and ledger-cli's
     basis for an export) instead of the total over each period."""
-    from reports.tables import dropped_warnings, spread_frame, to_money
+    from reports.tables import spread_frame, to_money, valuation_notes
 
     spread, horizon = spread_frame(book, options, book, fast=True, recorded=recorded,
                                    spread=by is not None)
@@ -155,16 +217,5 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     for y, v in sorted(total.items()):
         rows.append({"account": "(total)", **({"year": y} if by else {}),
                      "amount": to_money(v, cur), "currency": cur})
-    notes = []
-    if horizon:
-        why = ("given with --horizon" if options.horizon not in (None, "") else
-               "the report's horizon: the last year any bounded entry reaches; give "
-               "--horizon to change it")
-        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
-                     f"({why})")
-    if horizon:   # only open-ended entries can be dropped by a horizon: only their rows
-        open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
-        open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
-        notes += [w.removeprefix("Warning: ") for w in
-                  dropped_warnings(book, open_rows, horizon, "recorded" if recorded else options.basis)]
-    return rows, notes
+    return rows, valuation_notes(book, options, horizon, spread,
+                                 "recorded" if recorded else options.basis)

@@ -297,7 +297,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
             f"(projection)" if report.projected else "")
     horizon = f", open-ended pledges to {report.horizon}" if report.horizon else ""
     ax.set_title("Funding per year by funder\n" + _wrap(
-        f"{o.currency}, amounts spread over their periods by days{horizon}, valued at "
+        f"{o.currency}, amounts spread over their years{horizon}, valued at "
         f"{report.valuation_text()}{proj}"), fontsize=10)
     if len(data.columns):
         from matplotlib.patches import Patch

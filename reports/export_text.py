@@ -263,11 +263,14 @@ class _Txns:
     for each, its entry row, date and posting lines (original and report
     currency minor units)."""
 
-    def __init__(self, cols: _Columns, book, *, currency, valuation, horizon, years, rates):
+    def __init__(self, cols: _Columns, book, *, currency, valuation, horizon, years, rates,
+                 constant=None):
         from reports.tables import ReportOptions, _fiscal_start_of, spread_frame
 
         opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                             years=years or "calendar", rates=rates)
+                             years=years or "calendar", rates=rates,
+                             deflator=constant[0] if constant else None,
+                             base_year=constant[1] if constant else None)
         spread, self.used = spread_frame(book, opts, fast=True)
         sm, sd = _fiscal_start_of(book, opts)
         row = _rows_in_order(cols.ids, spread["id"])
@@ -295,6 +298,9 @@ class _Txns:
         order = np.argsort(codes, kind="stable")
         o_minor = exact_minor(spread, "original_minor")[order]
         v_minor = exact_minor(spread, "value_minor")[order]
+        if constant:   # at constant prices a report-currency amount is its real value
+            same = (spread["currency"].astype(str).to_numpy() == currency.upper())[order]
+            o_minor = np.where(same, v_minor, o_minor)
         keep = (o_minor != 0) | (v_minor != 0)
         order, o_minor, v_minor = order[keep], o_minor[keep], v_minor[keep]
         g = codes[order]

@@ -36,7 +36,7 @@ CHUNK_ROWS = 50_000       # CSV rows built and written at a time
 
 
 def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", horizon=None,
-              years: str = "calendar", rates=None):
+              years: str = "calendar", rates=None, constant=None):
     """(the CSV's columns as Arrow strings, one row per entry, purpose and
     year; horizon used).  From the Book's columns: the report's spread
     (``reports.tables.spread_frame``), its money in integer minor units."""
@@ -48,7 +48,9 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
     from reports.tables import ReportOptions, spread_frame
 
     opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                         years=years, rates=rates)   # every --rates table, in order
+                         years=years, rates=rates,   # every --rates table, in order
+                         deflator=constant[0] if constant else None,
+                         base_year=constant[1] if constant else None)
     spread, used = spread_frame(book, opts, fast=True)
     status = xt._strings(spread["status"]) if "status" in spread and len(spread) and \
         spread["status"].astype(str).ne("").any() else None
@@ -122,10 +124,11 @@ def _csv_cells(arr, inert: bool):
         xt._guarded(arr, cell, r'[",\n\r]')
 
 
-def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
+def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict:
     from ledger.imports.table import slug
 
     name = (getattr(book, "options", {}) or {}).get("name") or "ledger"
+    prices = f" in {currency} prices of {constant[1]}" if constant else ""
     fields = [
         {"name": "id", "type": "string", "title": "entry id"},
         {"name": "date", "type": "date", "title": "date announced or decided"},
@@ -139,7 +142,8 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
          "title": "counted in ledger-tool's totals (false: linked to a counted entry)"},
         {"name": "original_amount", "type": "number", "title": "amount in its own currency"},
         {"name": "original_currency", "type": "string"},
-    ] + [{"name": ph, "type": "number", "title": f"{ph} ({currency})"} for ph in PHASES]
+    ] + [{"name": ph, "type": "number", "title": f"{ph} ({currency}{prices})"}
+         for ph in PHASES]
     measures = {ph: {"source": ph, "currency": currency, "factor": 1, "direction": DIRECTION,
                      "phase": ph} for ph in PHASES}
     dims = {
@@ -161,6 +165,7 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
         "title": name,
         "description": (f"Exported by ledger-tool export --to fdp: one row per entry, purpose "
                         f"and year, valued in {currency}"
+                        + (f" at constant prices of {constant[1]}" if constant else "")
                         + (f"; open-ended amounts counted up to the end of {horizon}"
                            if horizon else "") + ". Phases: pledged -> proposed, committed -> "
                         "approved, disbursed/spent -> executed."),
@@ -175,7 +180,7 @@ def descriptor(book, currency: str, horizon, n_rows: int) -> dict:
 
 
 def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str = "entry-date",
-              horizon=None, years: str = "calendar", rates=None) -> int:
+              horizon=None, years: str = "calendar", rates=None, constant=None) -> int:
     """Write DIR/datapackage.json and DIR/ledger.csv (each atomically); returns rows.
     The CSV is written in chunks of rows from the columns."""
     import pyarrow as pa
@@ -185,7 +190,7 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
 
     folder = Path(folder)
     cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
-                           years=years, rates=rates)
+                           years=years, rates=rates, constant=constant)
     n = len(cols["id"])
     cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
              if c != "counted"}
@@ -200,6 +205,6 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
             parts[-1] = "\n"
             xt._write_array(out, xt._cat(*parts))
     write_atomic(folder / "datapackage.json",
-                 json.dumps(descriptor(book, currency, used, n), indent=2,
+                 json.dumps(descriptor(book, currency, used, n, constant), indent=2,
                             ensure_ascii=False) + "\n")
     return n

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from reports.charts import LOG_RATIO   # the page's charts go log as the PNG charts do
-from reports.tables import Report
+from reports.tables import Report, horizon_reason
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -402,7 +402,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
     n_all, n_here = data["meta"]["entriesTotal"], len(data["entries"])
     basis = (f"All amounts: {report.basis_text()}. Years: {report.year_label}."
              + (f" Open-ended 'a year' pledges are counted up to the end of {report.horizon}"
-                f" (the horizon of the whole report, whatever the filters)." if report.horizon
+                f" ({horizon_reason(report.options.horizon)})." if report.horizon
                 else ""))
     parts = [audit_banner(report, audit),
              f'<p class="basis" id="basis">{esc(basis)}</p>',

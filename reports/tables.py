@@ -59,6 +59,8 @@ class ReportOptions:
     rates: str | None = None              # a user rate table (CSV), else the ledger's / ECB
     title: str | None = None
     amounts: str = "compact"              # amounts in sentences: compact (£12m) | exact
+    deflator: str | None = None           # a price index CSV (area,year,index): constant prices
+    base_year: int | None = None          # ... of this year
 
 
 @dataclass
@@ -103,10 +105,13 @@ class Report:
         return f"{o.currency}, {basis}, valued at {self.valuation_text()}"
 
     def valuation_text(self) -> str:
+        """How amounts are valued, with the price base when deflated (every
+        title and caption that names the valuation names the base year)."""
         v = self.options.valuation
-        return {"entry-date": "rates at each entry's date",
+        text = {"entry-date": "rates at each entry's date",
                 "yearly-average": "yearly average rates",
                 "as-stated": "the sources' own conversions where given"}.get(v, f"rates on {v}")
+        return text + ("," + price_base(self.options) if self.options.deflator else "")
 
 
 # ---------------------------------------------------------------- money helpers
@@ -211,14 +216,18 @@ def _norm_kw(ledger, options: ReportOptions) -> dict:
 
 
 def default_horizon(ledger, entries, options: ReportOptions):
-    """The report's last year: the last (calendar or fiscal) year that any
-    bounded entry reaches, or the year of the latest entry when every entry is
-    open-ended.  Returns None when no entry is open-ended.  ``entries``: the
-    Book of the chosen entries (or ``Entry`` objects).  The one horizon rule:
+    """The ledger's last year: the last (calendar or fiscal) year that any
+    bounded entry of the whole ledger reaches, or the year of the latest entry
+    when every entry is open-ended.  Returns None when the ledger has no
+    open-ended entry.  ``entries``: the Book of the chosen entries (or
+    ``Entry`` objects); the horizon comes from the Book they were selected
+    from (``Book.whole``), so filters never change it.  The one horizon rule:
     ``balance --currency`` and ``export`` use it too."""
     from rates.normalise import normalise
 
-    book = as_book(entries)
+    # the horizon belongs to the ledger, not to the query: worked out from
+    # every entry (a filter keeps rows; it never moves the horizon)
+    book = as_book(entries).whole
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     open_ = book.open_ended()
@@ -239,6 +248,97 @@ def default_horizon(ledger, entries, options: ReportOptions):
     return str(y)
 
 
+def price_base(options) -> str:
+    """" in GBP prices of 2015" when the figures are deflated, else ""."""
+    if not getattr(options, "deflator", None):
+        return ""
+    return f" in {options.currency.upper()} prices of {options.base_year}"
+
+
+def check_deflator(options) -> None:
+    """A deflator needs a base year, and deflates each year's part: the
+    per-year basis (one amount an entry, no year) cannot honour it."""
+    if options.deflator and options.base_year is None:
+        raise LedgerError("--deflator needs --base-year YYYY (the year whose prices the "
+                          "figures are given in)")
+    if options.base_year is not None and not options.deflator:
+        raise LedgerError("--base-year needs --deflator FILE (a price index CSV: area,year,index)")
+    if options.deflator and options.basis != "total":
+        raise LedgerError("--deflator deflates each year's part of the total; it cannot be "
+                          "used with --basis per-year")
+
+
+def deflated(spread: pd.DataFrame, options) -> pd.DataFrame:
+    """The spread (one row per entry, purpose and year) at constant prices
+    when ``options.deflator`` is given (``rates.deflate.constant_prices``:
+    each year's part × index[base year] / index[its year]); unchanged
+    otherwise.  The one place every command deflates."""
+    if not getattr(options, "deflator", None):
+        return spread
+    from rates.deflate import constant_prices
+    out = constant_prices(spread, options.deflator, int(options.base_year))
+    out["value_minor"] = out["real_value_minor"]
+    if "value" in out:
+        out["value"] = out["real_value"]
+    return out.drop(columns=["real_value", "real_value_minor", "price_base"])
+
+
+def deflator_note(options) -> str:
+    return (f"constant prices: amounts are{price_base(options)} (each year's part x the "
+            f"index of {options.base_year} / the index of its year, from {options.deflator})")
+
+
+def unstated_note(book, options) -> str | None:
+    """With ``--valuation as-stated``: the entries in another currency that
+    give no restatement in the report currency, valued at their entry date
+    instead (said, never silent)."""
+    if options.valuation != "as-stated" or not len(book):
+        return None
+    cur = options.currency.upper()
+    f = book.frame(["id", "currency", "restated"])
+    other = f["currency"].astype(str).str.strip().str.upper().to_numpy() != cur
+    stated = f["restated"].fillna("").astype(str).str.contains(
+        rf"(?:^|[;,])\s*{cur}\s", regex=True).to_numpy()
+    ids = sorted(set(f["id"].astype(str).to_numpy()[other & ~stated]))
+    if not ids:
+        return None
+    from reports.balance import _shown
+    n = len(ids)
+    return (f"as-stated: {n} entr{'y' if n == 1 else 'ies'} in another currency give"
+            f"{'s' if n == 1 else ''} no {cur} restatement and {'is' if n == 1 else 'are'} "
+            f"valued at {'its' if n == 1 else 'their'} entry date: {_shown(ids)}")
+
+
+def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -> list[str]:
+    """The notes that go with valued figures, the same in every command
+    (balance, export; the report words them as sentences): amounts finer
+    than their minor unit, constant prices, the horizon and why, and the
+    open-ended entries a horizon leaves out (when ``spread`` is given)."""
+    from reports.balance import rounded_note
+
+    notes = [n for n in (rounded_note(book), unstated_note(book, options)) if n]
+    if getattr(options, "deflator", None):
+        notes.append(deflator_note(options))
+    if horizon:
+        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
+                     f"({horizon_reason(options.horizon)})")
+        if spread is not None:   # only open-ended entries can be dropped by a horizon
+            open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
+            open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
+            notes += [w.removeprefix("Warning: ") for w in
+                      dropped_warnings(book, open_rows, horizon, basis)]
+    return notes
+
+
+def horizon_reason(given) -> str:
+    """Why the horizon is what it is, for every command's note (``given``:
+    the --horizon option, None or "" when not given)."""
+    if given not in (None, ""):
+        return "given with --horizon"
+    return ("the ledger's horizon: the last year any bounded entry of the whole ledger "
+            "reaches, whatever the filters; give --horizon to change it")
+
+
 def _fiscal_start_of(ledger, options):
     from rates.normalise import YEAR_MODES
     if options.years == "fiscal":
@@ -249,7 +349,7 @@ def _fiscal_start_of(ledger, options):
 
 
 def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = False,
-                 recorded: bool = False, spread: bool = True):
+                 recorded: bool = False, spread: bool = True, every_column: bool = False):
     """(the chosen entries spread into years on the total basis, horizon
     used): the numbers every total of the report comes from.  ``fast``:
     exact integer money only (``value_minor``) and Categorical text, for
@@ -259,14 +359,22 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
     ``spread=False``: one row per entry and purpose instead of per year; the
     same totals for a valuation with one rate per entry (each entry's years
     are split from its rounded total by largest remainder), not for
-    yearly averages (one rate per year)."""
+    yearly averages (one rate per year).  ``every_column``: every column of
+    the base frame (the report's tables), entry ids as codes when ``fast``.
+
+    The one valuation step: every command (balance, report, each export,
+    the page through the report) values its figures here, and
+    ``valuation_notes`` words what goes with them."""
     from rates.normalise import normalise
 
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
     # the columns normalise reads, and those the totals group by
-    frame = book.frame(_SUM_COLUMNS if fast else None)
+    if every_column:
+        frame = _with_id_codes(book, book.frame()) if fast else book.frame()
+    else:
+        frame = book.frame(_SUM_COLUMNS if fast else None)
     open_any = False if recorded else bool(book.open_ended().any())
     horizon = options.horizon
     if recorded:
@@ -277,11 +385,16 @@ def spread_frame(ledger, options: ReportOptions, entries=None, *, fast: bool = F
         horizon = default_horizon(ledger, book, options)
     horizon = None if horizon in (None, "") else str(horizon)
     kw = _norm_kw(ledger, options)
-    if not spread and options.valuation != "yearly-average":
+    check_deflator(options)
+    # one row per entry and purpose where that gives the same figures: a
+    # single rate, no deflator, and calendar years (an amount per year is
+    # made of its year parts, which normalise without years takes as calendar)
+    if not spread and options.valuation != "yearly-average" and not options.deflator \
+            and options.years == "calendar":
         kw["years"] = None
     spread = normalise(frame, basis="total", horizon=horizon, root=_root(book),
                        decimals=not fast, categorical=fast, **kw)
-    return spread, (horizon if open_any else None)
+    return deflated(spread, options), (horizon if open_any else None)
 
 
 # restated and entry_amount: as-stated valuation, and currencies with no published
@@ -314,25 +427,16 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
     book = select_entries(ledger, options) if entries is None else as_book(entries)
     if book.root is None:
         book.root = getattr(ledger, "root", None)
-    open_any = bool(book.open_ended().any())
-    horizon = options.horizon
-    if horizon in (None, "") and open_any:
-        horizon = default_horizon(ledger, book, options)
-    horizon = None if horizon in (None, "") else str(horizon)
-    kw = _norm_kw(ledger, options)
-    if fast:
-        base, root = _with_id_codes(book, book.frame()), _root(book)
-
-        def convert(**more):
-            return normalise(base, root=root, decimals=False, categorical=True, **more)
-    else:
-        def convert(**more):
-            return to_frame(book, **more)
-    spread = convert(basis="total", horizon=horizon, **kw)
+    spread, horizon = spread_frame(ledger, options, book, fast=fast, every_column=True)
     if options.basis == "total":
         frame = collapse_years(spread, options.currency)
+    elif fast:   # one amount per entry and year: its own normalising, no horizon
+        frame = normalise(_with_id_codes(book, book.frame()), root=_root(book), decimals=False,
+                          categorical=True, basis="per-year", horizon=None,
+                          **{**_norm_kw(ledger, options), "years": None})
     else:
-        frame = convert(basis="per-year", horizon=None, **{**kw, "years": None})
+        frame = to_frame(book, basis="per-year", horizon=None,
+                         **{**_norm_kw(ledger, options), "years": None})
     if options.purpose:
         frame = frame[_purpose_mask(frame, options.purpose)].reset_index(drop=True)
         spread = spread[_purpose_mask(spread, options.purpose)].reset_index(drop=True)
@@ -342,7 +446,7 @@ def normalised_frames(ledger, options: ReportOptions, entries=None, *, fast: boo
             f["purpose"] = truncate(f["purpose"], options.depth)
     if fast:
         frame, spread = (_with_value(f, options.currency) for f in (frame, spread))
-    return frame, spread, (horizon if open_any else None)
+    return frame, spread, horizon
 
 
 def id_order(book):
@@ -1082,7 +1186,8 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     notes = [
         f"Amounts: {report.basis_text()}.",
         f"Years are {report.year_label}; an amount over several years is spread "
-        f"over them in proportion to days.",
+        f"over them in proportion to days; an amount per year is that amount in each "
+        f"whole year and pro rata by days within a part year.",
     ]
     n_sec = int((~report.frame["primary"]).sum())
     secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]))
@@ -1099,8 +1204,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
                          "as one year's amount; the by-year table counts them each year up to "
                          f"{report.horizon} (the horizon).")
         else:
-            how = "given with --horizon" if o.horizon not in (None, "") else \
-                "the report's last year: the last year any bounded entry reaches"
+            how = horizon_reason(o.horizon)
             notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
                          f"their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
@@ -1126,6 +1230,12 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
     if o.basis == "per-year":
         notes.append("Per-year basis: one-off amounts count in full; amounts over a period "
                      "are divided by its length in years.")
+    if o.deflator:
+        notes.append(deflator_note(o)[0].upper() + deflator_note(o)[1:] + ".")
+    from reports.balance import rounded_note
+    for extra in (rounded_note(as_book(entries)), unstated_note(as_book(entries), o)):
+        if extra:
+            notes.append(extra[0].upper() + extra[1:] + ".")
     if report.rate_sources:
         notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
                      + (" …" if len(report.rate_sources) > 5 else "") + ".")

@@ -78,10 +78,11 @@ def _plain(v) -> str:
 
 
 def _json_value(v):
-    """Decimals become JSON numbers (int when whole; float's shortest repr
-    round-trips exactly for amounts to the penny); dates become ISO text."""
+    """Decimals become JSON strings, exactly as written ("987654321012345.67":
+    a JSON number is read back as a float by most readers, which keeps about
+    16 digits); dates become ISO text."""
     if isinstance(v, Decimal):
-        return int(v) if v == v.to_integral_value() else float(v)
+        return _plain(v)
     if isinstance(v, (bool, int, float)) or v is None:
         return v
     return _plain(v)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -166,7 +167,7 @@ def test_export_total_basis_uses_the_reports_horizon(example_ledger, run_cli, tm
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert sum(Decimal(r["value"]) for r in rows if r["primary"] == "True") == want
-    assert "end of 2017 (the report's horizon" in err
+    assert "end of 2017 (the ledger's horizon" in err
 
 
 def test_recorded_basis_equals_hledger_on_the_export(linked, run_cli, tmp_path):
@@ -204,12 +205,12 @@ def test_converted_note_says_where_the_horizon_came_from(example_ledger, run_cli
     """The note names the rule only when the horizon is the default one."""
     code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP")
     assert code == 0, err
-    assert "end of 2017 (the report's horizon" in err
+    assert "end of 2017 (the ledger's horizon" in err
     code, _, err = run_cli("balance", str(example_ledger), "--currency", "GBP",
                            "--horizon", "2018")
     assert code == 0, err
     assert "end of 2018 (given with --horizon)" in err
-    assert "the report's horizon" not in err
+    assert "the ledger's horizon" not in err
 
 
 def test_a_horizon_before_open_ended_entries_leaves_them_out_and_says_so(example_ledger, run_cli,
@@ -227,3 +228,45 @@ def test_a_horizon_before_open_ended_entries_leaves_them_out_and_says_so(example
     assert rows[("Purposes", "", "GBP")] == want == -rows[("Funders", "", "GBP")]
     assert "france-africa-development-2015" in err and "france-calais-humanitarian-2015" in err
     assert "leaves them out" in err
+
+
+def _journal(tmp_path, entries: list[tuple[str, str, str]]) -> Path:
+    """A journal of (id, amount phrase, funder) entries dated 2016-01-01."""
+    text = "".join(f'[[entry]]\nid = "{i}"\ndate = 2016-01-01\nfunder = "{f}"\npurpose = "X"\n'
+                   f'amount = "{a}"\nstatus = "pledged"\n\n' for i, a, f in entries)
+    path = tmp_path / "ledger.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_json_keeps_every_digit_of_a_decimal(tmp_path, run_cli):
+    """Issue 22: a JSON number came back as 987654321012345.6 (a float)."""
+    path = _journal(tmp_path, [("big", "£987,654,321,012,345.67", "UK")])
+    code, out, err = run_cli("balance", str(path), "--format", "json")
+    assert code == 0, err
+    rows = json.loads(out)
+    assert {r["account"]: r["amount"] for r in rows}["Purposes"] == "987654321012345.67"
+
+
+def test_amounts_finer_than_a_penny_sum_alike_everywhere_and_are_named(tmp_path, run_cli):
+    """Issue 26: 1,000 x £0.004 summed to £4.00 in balance and £0.00 in the
+    report; every command now counts each amount at the penny (half up)."""
+    path = _journal(tmp_path, [(f"t{i}", "£0.004", "UK") for i in range(1000)]
+                    + [("h", "£0.005", "UK")])
+    code, out, err = run_cli("balance", str(path), "--format", "json")
+    assert code == 0, err
+    assert {r["account"]: Decimal(r["amount"]) for r in json.loads(out)}["Purposes"] == \
+        Decimal("0.01")
+    assert "1001 amounts finer than their currency's minor unit" in err
+    code, out, err = run_cli("balance", str(path), "--currency", "GBP", "--format", "json")
+    assert code == 0, err
+    assert {r["account"]: Decimal(r["amount"]) for r in json.loads(out)}["(total)"] == \
+        Decimal("0.01")
+    assert _report_total(run_cli, path, tmp_path) == Decimal("0.01")
+
+
+def test_a_recorded_balance_names_the_rates_per_year_it_adds(tmp_path, run_cli):
+    path = _journal(tmp_path, [("rate", "€3bn a year", "France"), ("once", "€10m", "France")])
+    code, out, err = run_cli("balance", str(path))
+    assert code == 0, err
+    assert "1 amount per year is added as one year's rate" in err and ": rate;" in err

@@ -136,6 +136,22 @@ def test_bad_phrases_say_what_is_wrong(text, message):
     assert isinstance(info.value, ValueError)
 
 
+@pytest.mark.parametrize("text,lower", [
+    ("£5-7m", "at least £5 million"),
+    ("£5m–£7m", "at least £5 million"),
+    ("€3-4bn a year", "at least €3 billion per year"),
+])
+def test_a_range_message_proposes_the_lower_bound_at_its_scale(text, lower):
+    """Issue 22: '£5-7m' advised 'at least £5'; the proposal keeps the scale
+    (and the period) and reads back as that lower bound."""
+    with pytest.raises(MoneyError) as info:
+        parse_amount(text)
+    assert f"'{lower}'" in str(info.value)
+    back = parse_amount(lower)
+    assert back.qualifier == "at least"
+    assert back.amount == Decimal(5_000_000 if "5" in text else 3_000_000_000)
+
+
 def test_not_text_is_a_money_error():
     with pytest.raises(MoneyError, match="must be text"):
         parse_amount(12)  # type: ignore[arg-type]

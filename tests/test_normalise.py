@@ -78,7 +78,34 @@ def test_per_year_for_n_years_is_n_times():
 def test_per_year_start_end_counts_years_exactly():
     e = E("p", dt.date(2020, 1, 1), "100", period=Period(
         "per-year", start=dt.date(2020, 4, 1), end=dt.date(2023, 3, 31)))
-    assert to_frame([e], years=None).value.iloc[0] == D("300.00")
+    # three whole fiscal years: the rate three times
+    f = to_frame([e], years="fiscal-uk")
+    assert list(f.value) == [D("100.00")] * 3
+    # in calendar years, 2020 and 2023 are part years, pro rata by days within
+    # each: 275/366 and 90/365 of the rate; the total is the sum of the parts
+    f = to_frame([e])
+    assert list(f.year) == [2020, 2021, 2022, 2023]
+    assert list(f.value) == [D("75.14"), D("100.00"), D("100.00"), D("24.66")]
+    assert to_frame([e], years=None).value.iloc[0] == D("299.80")
+
+
+def test_a_rate_per_year_is_that_rate_in_every_whole_year():
+    # issue 22: "£10m a year for three years" from 1 January 2016 (2016 a leap year)
+    e = E("p", dt.date(2016, 1, 1), "10000000", period=Period("per-year", years=D(3)))
+    f = to_frame([e])
+    assert list(f.year) == [2016, 2017, 2018]
+    assert list(f.value) == [D("10000000.00")] * 3
+    assert to_frame([e], years=None).value.iloc[0] == D("30000000.00")
+    # from 1 July 2016: 184/366 of the rate in 2016, then 2017 and 2018 whole,
+    # and 181/365 of it in 2019 (the span ends on 30 June 2019)
+    e = E("q", dt.date(2016, 7, 1), "10000000", period=Period("per-year", years=D(3)))
+    f = to_frame([e], currency="EUR", years="calendar")   # a cross-currency path too
+    g = to_frame([e])
+    from fractions import Fraction as Fr
+    want = [Fr(10**9 * 184, 366), 10**9, 10**9, Fr(10**9 * 181, 365)]
+    assert list(g.value_minor) == [int(Fr(w) + Fr(1, 2)) for w in want]
+    assert g.value.sum() == to_frame([e], years=None).value.iloc[0]
+    assert list(f.year) == [2016, 2017, 2018, 2019]
 
 
 def test_open_ended_per_year_is_not_silent():

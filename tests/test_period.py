@@ -206,3 +206,14 @@ def test_durations_read_every_number_word_amounts_read():
     for words, n in (("sixty", 60), ("quarante", 40), ("quatre-vingts", 80), ("ninety", 90)):
         assert parse_period(f"over {words} years") == Period(OVER, years=D(n))
         assert parse_amount(f"{words} million euros").amount == D(n) * 10**6
+
+
+def test_a_period_field_may_restate_the_phrase_but_not_contradict_it():
+    from ledger.phrases.period import restates
+    a_year = Period("per-year")
+    assert restates(a_year, parse_period("per year for 3 years"))
+    assert restates(a_year, a_year)
+    assert restates(Period(), parse_period("over 3 years"))      # no period in the phrase
+    assert not restates(a_year, parse_period("over 3 years"))
+    three = parse_period("per year for 3 years")
+    assert not restates(three, parse_period("per year for 4 years"))

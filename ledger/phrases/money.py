@@ -749,8 +749,12 @@ def _parse_grammar(text: str) -> ParsedAmount:
         raise NotPositive(f"{_NOT_POSITIVE} in {text!r}")
     phrase = extend_phrase(s, atom, line_start=pos, strict=True)
     if phrase.qualifier == RANGE:
+        # the lower bound at the range's scale ("£5-7m": £5 million, not £5)
+        lower = format_amount_phrase(phrase.atom.amount, phrase.atom.currency)
+        if phrase.period.kind != "one-off":
+            lower += f" {phrase.period.describe()}"
         raise MoneyError(f"{text!r} is a range, not one amount: record the lower bound as "
-                         f"'at least {phrase.atom.text}' or the figure that was confirmed")
+                         f"'at least {lower}' or the figure that was confirmed")
     rest = s[phrase.end:].strip().rstrip(".;,").strip()
     period = phrase.period
     if rest:

@@ -440,6 +440,19 @@ def parse_period(text: str, *, on: dt.date | None = None) -> Period:
 
 
 # ------------------------------------------------------- rate <-> total
+def restates(phrase: Period, stated: Period) -> bool:
+    """Whether the ``period`` field ``stated`` says what the amount phrase's
+    period ``phrase`` says, perhaps more precisely: "£10m a year" with
+    "per year for 3 years" agree; "£10m a year" with "over 3 years" do not.
+    A one-off phrase (no period in it) agrees with any period."""
+    if phrase.kind == ONE_OFF:
+        return True
+    if phrase.kind != stated.kind:
+        return False
+    return all(getattr(phrase, f) is None or getattr(phrase, f) == getattr(stated, f)
+               for f in ("years", "start", "end", "fiscal_year"))
+
+
 def _amount(amount) -> Decimal:
     if isinstance(amount, Money):
         return amount.amount

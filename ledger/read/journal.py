@@ -638,7 +638,7 @@ class EntryReader:
         return qualifier
 
     def period(self, parsed, date):
-        from ledger.phrases.period import PeriodError, parse_period
+        from ledger.phrases.period import PeriodError, parse_period, restates
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:
@@ -662,7 +662,7 @@ class EntryReader:
         except Exception as err:
             self.problem(f"period {stated!r} could not be read ({err})", "period")
             return ONCE
-        if phrase_period.kind != ONE_OFF and phrase_period != period:
+        if not restates(phrase_period, period):
             self.problem(f"period {stated!r} contradicts the amount phrase "
                          f"({phrase_period.describe()!r})", "period", code="period-contradicts")
         if period_problem(period, date):

@@ -530,7 +530,7 @@ function timeline(id, title, years, funders, byYF, scale) {
   var colW = Math.max(60, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + M.horizon : '';
-  var head = chartHead(title, M.currency + ', amounts spread over their periods by days, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
+  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
   var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
