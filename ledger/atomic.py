@@ -272,10 +272,18 @@ MANIFEST_KIND = "ledger-tool report"
 
 
 def _file_digest(name: str, dfd: int) -> tuple[int, str]:
+    """Size and SHA-256 of the regular file ``name`` (a relative POSIX path:
+    its folders are opened with O_NOFOLLOW from ``dfd``)."""
     import hashlib
 
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
-                 | getattr(os, "O_CLOEXEC", 0), dir_fd=dfd)
+    *folders, leaf = name.split("/")
+    sub = _open_sub(dfd, folders)
+    try:
+        fd = os.open(leaf, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+                     | getattr(os, "O_CLOEXEC", 0), dir_fd=sub)
+    finally:
+        if sub != dfd:
+            os.close(sub)
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", name)
@@ -288,9 +296,41 @@ def _file_digest(name: str, dfd: int) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
+def _open_sub(dfd: int, folders) -> int:
+    """A descriptor of the subfolder ``folders`` of ``dfd`` (``dfd`` itself
+    for none), each step O_NOFOLLOW: a link in its place is refused."""
+    fd = dfd
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    for part in folders:
+        try:
+            nxt = os.open(part, flags, dir_fd=fd)
+        finally:
+            if fd != dfd:
+                os.close(fd)
+        fd = nxt
+    return fd
+
+
+def _walk(dfd: int, prefix: str = ""):
+    """Every name below ``dfd`` as relative POSIX paths: (path, is a real
+    folder); a link is never followed."""
+    for name in sorted(os.listdir(dfd)):
+        path = prefix + name
+        st = os.stat(name, dir_fd=dfd, follow_symlinks=False)
+        if stat.S_ISDIR(st.st_mode):
+            yield path, True
+            sub = _open_sub(dfd, [name])
+            try:
+                yield from _walk(sub, path + "/")
+            finally:
+                os.close(sub)
+        else:
+            yield path, False
+
+
 def write_manifest(folder: str | os.PathLike, names) -> Path:
-    """``folder/report-manifest.json`` listing each file ``names`` (plain
-    names in ``folder``) with its size and SHA-256."""
+    """``folder/report-manifest.json`` listing each file ``names`` (paths
+    relative to ``folder``, "/" between folders) with its size and SHA-256."""
     import json
 
     folder = Path(folder)
@@ -322,8 +362,9 @@ def _listed(dfd: int) -> dict | None:
         meta = json.loads(raw)
         files = meta["files"]
         ok = (meta.get("written_by") == MANIFEST_KIND and isinstance(files, dict)
-              and all(isinstance(n, str) and n and "/" not in n and n not in (".", "..", MANIFEST)
-                      and isinstance(v, dict) for n, v in files.items()))
+              and all(isinstance(n, str) and n != MANIFEST and isinstance(v, dict)
+                      and all(part and not part.startswith(".") for part in n.split("/"))
+                      for n, v in files.items()))
     except (ValueError, TypeError, KeyError, AttributeError):
         return None
     return files if ok else None
@@ -340,8 +381,14 @@ def manifest_mismatch(folder: str | os.PathLike) -> str | None:
         files = _listed(dfd)
         if files is None:
             return f"no {MANIFEST} of ledger-tool report in it"
-        for name in sorted(os.listdir(dfd)):
+        folders = {n.rsplit("/", 1)[0] for n in files if "/" in n}
+        folders |= {f.rsplit("/", k)[0] for f in list(folders) for k in range(1, f.count("/") + 1)}
+        for name, is_folder in _walk(dfd):
             if name == MANIFEST:
+                continue
+            if is_folder:
+                if name not in folders:
+                    return f"it holds {name!r}, which the report did not write"
                 continue
             if name not in files:
                 return f"it holds {name!r}, which the report did not write"
@@ -365,9 +412,27 @@ def remove_listed(folder: str | os.PathLike) -> bool:
     except (OSError, LedgerError):
         return False
     try:
-        for name in [*(_listed(dfd) or {}), MANIFEST]:
+        listed = [*(_listed(dfd) or {}), MANIFEST]
+        for name in listed:
+            *folders, leaf = name.split("/")
             with contextlib.suppress(OSError):   # a folder in its place stays
-                os.unlink(name, dir_fd=dfd)
+                sub = _open_sub(dfd, folders)
+                try:
+                    os.unlink(leaf, dir_fd=sub)
+                finally:
+                    if sub != dfd:
+                        os.close(sub)
+        # then the subfolders it wrote, deepest first, if that left them empty
+        subs = {n.rsplit("/", k)[0] for n in listed for k in range(1, n.count("/") + 1)}
+        for sub_name in sorted(subs, key=lambda n: -n.count("/")):
+            *folders, leaf = sub_name.split("/")
+            with contextlib.suppress(OSError):
+                sub = _open_sub(dfd, folders)
+                try:
+                    os.rmdir(leaf, dir_fd=sub)
+                finally:
+                    if sub != dfd:
+                        os.close(sub)
     finally:
         os.close(dfd)
     try:

@@ -339,5 +339,7 @@ def _write_files(report, out, progress=None, audit=None,
              *([out / SOURCES_FOLDER] if shipped else [])]     # the folder of cited documents
     files += [p for f in charts.values() for p in f.values()]
     from ledger.atomic import write_manifest   # what --force may replace, and only that
-    files.append(write_manifest(out, [f.name for f in files]))
+    # the shipped documents are listed one by one ("sources/…"), not their folder
+    names = [f.name for f in files if f != out / SOURCES_FOLDER] + list(shipped.values())
+    files.append(write_manifest(out, names))
     return files

@@ -192,6 +192,34 @@ def test_force_replaces_a_report_only_while_its_manifest_matches(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]
 
 
+def test_a_report_with_its_shipped_documents_is_replaced_whole_and_only_it(
+        run_cli, example_ledger, seeds_dir, tmp_path):
+    """The cited documents shipped in sources/ are listed one by one in the
+    manifest: --force replaces such a report, and refuses one where a file
+    or folder the report did not write appeared in sources/."""
+    import hashlib
+    import json
+
+    out = tmp_path / "r"
+    assert _report(run_cli, example_ledger, out, "--sources", seeds_dir)[0] == 0
+    listed = json.loads((out / "report-manifest.json").read_text())["files"]
+    shipped = sorted(p.relative_to(out).as_posix() for p in (out / "sources").iterdir())
+    assert shipped and set(shipped) <= set(listed)
+    for name in shipped:
+        data = (out / name).read_bytes()
+        assert listed[name] == {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    code, _, err = _report(run_cli, example_ledger, out, "--sources", seeds_dir, "--force")
+    assert code == 0, err
+    (out / "sources" / "mine.txt").write_text("kept")
+    code, _, err = _report(run_cli, example_ledger, out, "--force")
+    assert code == 1 and "'sources/mine.txt', which the report did not write" in err
+    assert (out / "sources" / "mine.txt").read_text() == "kept"
+    (out / "sources" / "mine.txt").unlink()
+    code, _, err = _report(run_cli, example_ledger, out, "--force")     # no --sources now
+    assert code == 0, err
+    assert not (out / "sources").exists()
+
+
 def test_only_listed_files_are_deleted_when_the_old_report_is_moved_aside(tmp_path):
     """A file that appears in the old report after the check (a race) is
     kept, not deleted with the listed outputs."""
