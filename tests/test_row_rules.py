@@ -365,6 +365,29 @@ def test_add_and_check_warn_about_a_pledge_recorded_twice(tmp_path, run_cli):
     assert code == 0 and "probably the same pledge as 'a'" in out + err
 
 
+def test_two_records_of_one_data_file_are_not_a_duplicate(tmp_path, run_cli):
+    """Entries citing one document at places of their own (an IATI file's
+    budgets of three activities, FTS flows) are its records, not one figure
+    twice; the same place cited twice, or two documents, still warn."""
+    def entry(i, doc, locator):
+        return (f'[[entry]]\nid = "e{i}"\ndate = 2024-03-03\nfunder = "UK"\npurpose = "H"\n'
+                f'amount = "£12m"\n  [[entry.source]]\n  doc = "{doc}"\n  quote = "£12m"\n'
+                + (f'  locator = "{locator}"\n' if locator else "") + "\n")
+    docs = ('[[document]]\nid = "d"\ntitle = "t"\npublisher = "p"\npublished = 2024-03-03\n'
+            'path = "d.txt"\n\n[[document]]\nid = "g"\ntitle = "t"\npublisher = "p"\n'
+            'published = 2024-03-03\npath = "g.txt"\n\n')
+    for cites, warned in [((("d", "activity 1"), ("d", "activity 2")), False),
+                          ((("d", "activity 1"), ("d", "activity 1")), True),
+                          ((("d", "activity 1"), ("g", "activity 2")), True),
+                          ((("d", ""), ("d", "")), True)]:
+        book = tmp_path / f"b{len(list(tmp_path.iterdir()))}.toml"
+        book.write_text(docs + "".join(entry(i, d, loc) for i, (d, loc) in enumerate(cites)),
+                        encoding="utf-8")
+        code, out, err = run_cli("check", book)
+        assert code == 0, err
+        assert ("probably the same pledge as 'e0'" in out + err) == warned, (cites, err)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(["UK", "France"]), st.sampled_from(["P", "Q"]),
                           st.sampled_from(["2015-01-01", "2015-01-02"]),

@@ -22,7 +22,8 @@ Rules (and codes):
   citations;
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
   recipient, date, amount and currency as an earlier one, neither split nor linked
-  (one figure twice would be counted twice).
+  (one figure twice would be counted twice); not two records of one document,
+  each cited at its own place (``records_apart``).
 - ``lookalike-account`` (warning): an account name that looks like another
   (``ledger.rules.lookalike``).
 """
@@ -35,7 +36,7 @@ from typing import Callable, Iterable, NamedTuple, Sequence
 from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
 
-__all__ = ["across_entries", "packages", "Package", "same_pledge", "JOURNAL_HINTS",
+__all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "JOURNAL_HINTS",
            "BULK_HINTS"]
 
 JOURNAL_HINTS = {
@@ -50,6 +51,17 @@ BULK_HINTS = {
     "probable-duplicate": "one figure is one row: remove this one and add its document to "
                           "{first}'s sources, or link it (restates) if it re-announces it",
 }
+
+
+def records_apart(a, b) -> bool:
+    """Two entries that are two records of one document, not one figure
+    twice: they cite a document in common, each citation at a place of its
+    own (its locator), and no citation is shared.  ``a``, ``b``: each
+    entry's citations as (document, locator) pairs.  An imported data file
+    (an IATI activity's budget, an FTS flow) names each record so."""
+    a, b = set(a), set(b)
+    return (bool({d for d, _ in a} & {d for d, _ in b}) and not a & b
+            and all(loc for _, loc in a | b))
 
 
 def same_pledge(keys) -> list[tuple[int, int]]:
@@ -127,7 +139,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    citations: tuple[Sequence[int], Sequence[str], Sequence[str]] | None = None,
                    uncited: Iterable[int] | None = None,
                    documents=None, rejected: Iterable[str] = (),
-                   pledges=None,
+                   pledges=None, apart=None,
                    hints: dict | None = None, plain_amounts: bool = False,
                    check_quotes: bool = True,
                    accounts: Iterable[tuple[int, str, str]] = (),
@@ -139,7 +151,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     order.  ``find(targets)``: each target's entry (-1 when none).
     ``duplicates``: (entry, first entry with its id).  ``splits``: (entry,
     sum of its parts).  ``pledges``: each entry's key for the probable-duplicate
-    rule (``same_pledge``; None skips it).  ``citations``: (entry of each, document id, quote),
+    rule (``same_pledge``; None skips it); ``apart(i, j)``: True when two such
+    entries are two records of one document (``records_apart``).  ``citations``: (entry of each, document id, quote),
     in entry order; None skips the citation rules.  ``uncited``: the entries
     citing nothing, when the caller knows them (column-wise).  ``documents``: known
     document ids (None: not checked).  ``rejected``: ids of entries left out
@@ -177,6 +190,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     # one figure recorded twice: counted twice in every total
     if pledges is not None:
         for i, j in same_pledge(pledges):
+            if apart is not None and apart(i, j):
+                continue
             f_file, f_line = place(j)
             add(i, f"probably the same pledge as {ids[j]!r} ({f_file}:{f_line}): same funder, "
                    f"purpose, recipient, date, amount and currency; both are counted in every total",

@@ -19,7 +19,7 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
     ``rejected``: ids of entries the reader left out for their errors (a link
     to one is not called missing, which would send the reader looking for an
     entry that is there)."""
-    from ledger.rules import JOURNAL_HINTS, across_entries
+    from ledger.rules import JOURNAL_HINTS, across_entries, records_apart
 
     entries = list(entries)
     first: dict[str, int] = {}
@@ -49,6 +49,9 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
         pledges=[None if e.splits or e.links else
                  (e.funder, e.purpose, e.recipient, e.date, e.amount, e.currency)
                  for e in entries],
+        apart=lambda i, j: records_apart(
+            [(c.doc, c.locator) for c in entries[i].sources],
+            [(c.doc, c.locator) for c in entries[j].sources]),
         accounts=accounts, hints=JOURNAL_HINTS)
     return problems
 
