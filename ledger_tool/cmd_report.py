@@ -100,6 +100,8 @@ def run(args) -> int:
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
     out = Path(args.out)
+    if out.is_symlink() and not out.exists():   # a dangling link would be followed out
+        raise LedgerError(f"report: --out {out}: is a symbolic link to nothing; give a folder")
     from ledger.safe_io import guard_output
     try:   # never the ledger's own folder; an existing report only with --force
         guard_output(out, ledger=args.ledger, force=args.force, folder=True)
