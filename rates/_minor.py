@@ -33,7 +33,8 @@ def to_decimal_array(values, what: str = "amount") -> pa.Array:
         if pd.api.types.is_float_dtype(s.dtype) or pd.api.types.is_integer_dtype(s.dtype):
             return pa.array(s.to_numpy()).cast(_DEC)
         if pd.api.types.is_string_dtype(s.dtype) and not s.map(type).eq(Decimal).any():
-            return pc.utf8_trim_whitespace(pa.array(s.astype(str).to_numpy(dtype=object))).cast(_DEC)
+            return pc.utf8_trim_whitespace(pa.array(s.astype(str).to_numpy(dtype=object),
+                                                    type=pa.string())).cast(_DEC)
         try:
             return pa.array(s.to_numpy(dtype=object), type=_DEC)
         except (pa.ArrowTypeError, pa.ArrowInvalid):
