@@ -311,6 +311,18 @@ def _open_sub(dfd: int, folders) -> int:
     return fd
 
 
+def _in_sub(dfd: int, name: str, op) -> None:
+    """``op(leaf, dir_fd=…)`` on the relative path ``name`` below ``dfd``,
+    its folders opened without following links."""
+    *folders, leaf = name.split("/")
+    sub = _open_sub(dfd, folders)
+    try:
+        op(leaf, dir_fd=sub)
+    finally:
+        if sub != dfd:
+            os.close(sub)
+
+
 def _walk(dfd: int, prefix: str = ""):
     """Every name below ``dfd`` as relative POSIX paths: (path, is a real
     folder); a link is never followed."""
@@ -414,25 +426,13 @@ def remove_listed(folder: str | os.PathLike) -> bool:
     try:
         listed = [*(_listed(dfd) or {}), MANIFEST]
         for name in listed:
-            *folders, leaf = name.split("/")
             with contextlib.suppress(OSError):   # a folder in its place stays
-                sub = _open_sub(dfd, folders)
-                try:
-                    os.unlink(leaf, dir_fd=sub)
-                finally:
-                    if sub != dfd:
-                        os.close(sub)
+                _in_sub(dfd, name, os.unlink)
         # then the subfolders it wrote, deepest first, if that left them empty
         subs = {n.rsplit("/", k)[0] for n in listed for k in range(1, n.count("/") + 1)}
         for sub_name in sorted(subs, key=lambda n: -n.count("/")):
-            *folders, leaf = sub_name.split("/")
             with contextlib.suppress(OSError):
-                sub = _open_sub(dfd, folders)
-                try:
-                    os.rmdir(leaf, dir_fd=sub)
-                finally:
-                    if sub != dfd:
-                        os.close(sub)
+                _in_sub(dfd, sub_name, os.rmdir)
     finally:
         os.close(dfd)
     try:
