@@ -249,7 +249,7 @@ class Book:
 
     # ------------------------------------------------------------ selecting
     def select(self, *, funder=None, purpose=None, status=None, start=None, end=None) -> "Book":
-        """The entries matching every given filter (as ``ledger.query.select``:
+        """The entries matching every given filter (funder and purpose:
         an account or anything below it, case-insensitive; several values mean
         any of them; dates inclusive), vectorised over the columns."""
         import numpy as np
