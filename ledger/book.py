@@ -239,14 +239,6 @@ class Book:
                 & en["years"].isna().to_numpy() & en["end"].isna().to_numpy()).astype(bool) \
             if len(en) else np.zeros(0, dtype=bool)
 
-    def to_frame(self, **options):
-        """The normalised table (pandas); see ``rates.normalise.to_frame``.
-        A convenience of the Python API that hands the Book to rates when
-        called; nothing in ledger/ calls it, and importing the model never
-        imports rates."""
-        import importlib
-        return importlib.import_module("rates.normalise").to_frame(self, **options)
-
     # ------------------------------------------------------------ selecting
     def select(self, *, funder=None, purpose=None, status=None, start=None, end=None) -> "Book":
         """The entries matching every given filter (funder and purpose:
