@@ -37,7 +37,8 @@ def register(sub) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ledger.phrases.extract import ExtractError, mentions_in, read_document
+    from ledger.phrases.extract import mentions_in
+    from ledger.sources.render import read_document
     from ledger.sources.archive import archived_document
     from ledger_tool.common import check_locale, print_capped
 
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.docs:
         try:
             doc = read_document(name)
-        except ExtractError as err:
+        except LedgerError as err:
             print(f"ledger-tool: extract: {err}", file=sys.stderr)
             failed += 1
             continue
