@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-from ledger_tool.cmd_import import DATA_FILE   # named once, with the help that names it
+DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
 SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
