@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.phrases.money import currency_digits
 
 from . import ecb
 from .usercsv import read_rates_csv
@@ -32,13 +33,6 @@ POLICIES = ("previous", "next", "nearest", "strict")
 EURO = ecb.EURO
 SAME_CURRENCY = "same currency"
 LEDGER_RATES_FILE = "rates.csv"
-
-
-def currency_digits(code: str) -> int:
-    """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(code)
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:

@@ -234,6 +234,13 @@ def known_currencies() -> frozenset[str]:
     return _table().codes
 
 
+def currency_digits(code: str) -> int:
+    """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
+    from babel.numbers import get_currency_precision   # babel: not loaded for --help
+
+    return get_currency_precision(code)
+
+
 def currency_code(token: str) -> str | None:
     """The ISO code for a code, symbol or name ("GBP", "£", "euros"), or None."""
     t = _table()
