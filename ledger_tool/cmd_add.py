@@ -10,8 +10,7 @@ from ledger_tool.common import iso_date
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "add", help="add an entry to the ledger (validated, atomic, keeps comments)",
-        description="Append one [[entry]] to a journal file.  The whole ledger with the new "
+        "add", description="Append one [[entry]] to a journal file.  The whole ledger with the new "
                     "entry is validated first (as by 'ledger-tool check'); on any error nothing "
                     "is written.  The file's comments, order and formatting are kept and the "
                     "write is atomic.  With --from-extract, the entry starts from a draft "

@@ -41,8 +41,7 @@ def register(sub) -> None:
     from ledger_tool.common import add_filters
 
     p = sub.add_parser(
-        "audit", help="verify every figure against its archived source",
-        description="Verify every figure against the source archive: each quote is found "
+        "audit", description="Verify every figure against the source archive: each quote is found "
                     "in its document (tolerant to line breaks, non-breaking spaces, curly "
                     "quotes and HTML markup) and says the entry's amount; document hashes "
                     "match; restatements agree with the reference rates; sources agree; "

@@ -5,8 +5,7 @@ import sys
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="validate a ledger and print every problem",
-                       description="Load a ledger (a .toml file or folder, or a bulk .csv / .parquet "
+    p = sub.add_parser("check", description="Load a ledger (a .toml file or folder, or a bulk .csv / .parquet "
                                    "file), validate it and print "
                                    "every problem. Exit 0 when clean, 1 when errors were found.")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")

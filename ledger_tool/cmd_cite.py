@@ -7,8 +7,7 @@ import argparse
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "cite", help="add a citation to an existing entry (validated, atomic, keeps comments)",
-        description="Add an [[entry.source]] table to the entry ENTRY: a second document "
+        "cite", description="Add an [[entry.source]] table to the entry ENTRY: a second document "
                     "that gives the same figure.  The document must be recorded (ledger-tool "
                     "sources add); the whole ledger is validated first and nothing is written "
                     "on any error; the file's comments and layout are kept and the write is "

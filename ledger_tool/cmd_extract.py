@@ -10,9 +10,7 @@ from ledger.errors import LedgerError
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "extract", help="find money mentions in documents (table, CSV or JSON on stdout; "
-                        "draft entries to --draft FILE)",
-        description="Find every money mention (an amount with a currency) in plain-text, "
+        "extract", description="Find every money mention (an amount with a currency) in plain-text, "
                     "HTML or PDF documents, with its line and column, qualifier, period and any "
                     "restatement in brackets.  A web page or PDF is read as its text rendering "
                     "(the one 'sources add' archives: main text, headings kept).  --draft "

@@ -5,9 +5,7 @@ import sys
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger_tool.import_data import DATA_FILE
-
-IMPORTED_NAME = "imported.toml"
+from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
 
 
 def register(sub) -> None:

@@ -12,8 +12,7 @@ SOURCES_FILE = "sources.toml"
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "init", help="create a new, empty ledger folder",
-        description="Create DIR (or use it when empty) with ledger.toml (name, currency, "
+        "init", description="Create DIR (or use it when empty) with ledger.toml (name, currency, "
                     "locale, fiscal year start), an empty sources.toml and the source "
                     "archive folder, each with a comment saying what goes where.  "
                     "'ledger-tool check DIR' passes on the result.")

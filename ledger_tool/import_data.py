@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
+IMPORTED_NAME = "imported.toml"                         # where a spreadsheet import writes in a folder
 DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
 SUFFIX = {"iati": ".xml", "fts": ".json"}
 
