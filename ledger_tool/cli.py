@@ -8,6 +8,7 @@ command functions only, so ``--help`` and ``check`` start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
@@ -18,8 +19,8 @@ from pathlib import Path
 
 try:   # ledger's package imports pandas: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
-    from ledger_tool.common import inert_messages
     from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
+    from reports.text import show_controls
 except KeyboardInterrupt:
     print("ledger-tool: interrupted", file=sys.stderr)
     sys.stderr.flush()
@@ -106,6 +107,34 @@ def version() -> str:
             return "unknown"
         m = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
         return m.group(1) if m else "unknown"
+
+
+class InertMessages:
+    """stderr as the commands write their messages to it: control and
+    invisible characters (from a file's name, a cell, a title) shown as
+    \\xNN, never sent raw to the terminal; line breaks and tabs kept.
+    Progress lines (``reports.progress``) write to ``unescaped``."""
+
+    def __init__(self, stream):
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(show_controls(text, terminal=True, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self.unescaped, name)
+
+
+@contextlib.contextmanager
+def inert_messages():
+    """Every message a command prints inert (``InertMessages``) while it runs."""
+    saved = sys.stderr
+    sys.stderr = InertMessages(saved)
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def prefixed(message: str) -> str:

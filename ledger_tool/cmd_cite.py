@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from ledger.edit import add_citation
+from ledger_tool.common import refuse_bulk_table, report_edit
+
 
 def register(sub) -> None:
     p = sub.add_parser(
@@ -24,9 +27,6 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ledger.edit import add_citation
-    from ledger_tool.common import refuse_bulk_table, report_edit
-
     refuse_bulk_table("cite", args.ledger, "add the document id to the row's sources "
                                            "column instead")
     result = add_citation(args.ledger, args.entry,

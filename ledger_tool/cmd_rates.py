@@ -13,8 +13,13 @@ import datetime as dt
 import json
 import re
 import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.rules.limits import amount_problem
+from ledger_tool.common import check_locale
+from reports.text import inert_frame
 
 POLICIES = ("previous", "next", "nearest", "strict")
 
@@ -74,8 +79,6 @@ def _date(text: str, what: str) -> dt.date:
 
 
 def _amount(text: str):
-    from decimal import Decimal, InvalidOperation
-
     t = text.strip().replace("_", "")
     if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", t):
         t = t.replace(",", "")
@@ -86,7 +89,6 @@ def _amount(text: str):
     except InvalidOperation:
         raise LedgerError(f"AMOUNT: {text!r} is not a plain number (e.g. 1500000 or "
                           f"1,500.50)") from None
-    from ledger.rules.limits import amount_problem
     why = amount_problem(abs(value), text)   # the journal's bound: exact arithmetic after
     if why:
         raise LedgerError(f"AMOUNT: {why}")
@@ -101,8 +103,6 @@ def _code(text: str, what: str) -> str:
 
 
 def _table(args):
-    from pathlib import Path
-
     from rates import load_rates
 
     root = None
@@ -132,7 +132,6 @@ def run_convert(args) -> int:
     from babel.core import UnknownLocaleError
     from babel.numbers import format_currency
 
-    from ledger_tool.common import check_locale
     args.locale = check_locale(args.locale)
     try:
         shown = format_currency(conv.amount, quote, locale=args.locale)
@@ -171,8 +170,6 @@ def run_show(args) -> int:
     frame.insert(1, "from", base)
     frame.insert(2, "to", quote)
     if args.csv:
-        from reports.text import inert_frame
-
         inert_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         print(frame.to_string(index=False))

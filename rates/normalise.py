@@ -26,11 +26,12 @@ import pandas as pd
 
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
+from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
+from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
-from ._minor import (largest_remainder, minor_units, mul_round, objects, ratio_float,
-                     round_div, to_decimal_array, to_decimals)
-from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
+from ._minor import largest_remainder, minor_units, mul_round, objects, ratio_float, round_div, to_decimal_array, to_decimals
+from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, Series, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
 BASES = ("total", "per-year")
@@ -335,7 +336,6 @@ class _Options:
 def _fiscal_start(value, years):
     if value is None:
         return YEAR_MODES.get(years or "calendar")
-    from ledger.rules.options import OptionError, fiscal_start
     try:
         return fiscal_start(value)
     except OptionError as err:
@@ -634,7 +634,6 @@ def _horizon_end(opts: _Options):
     if not m:
         raise LedgerError(f"horizon {h!r} is not a year (2030) or fiscal year (2030-31)")
     y = int(m[1])
-    from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     if (sm, sd) == (1, 1) and m[2]:
@@ -794,8 +793,6 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
     ``currency`` at the table's rate when the restatement is in another
     currency.  Each rate's source says so.  A row with no usable restatement
     stops the conversion with the table's own message, naming the entry."""
-    from .table import Series
-
     restated = f.clean("restated")[m]
     entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
     amounts = to_decimal_array(entry.to_numpy(dtype=object)[m]).to_pylist()

@@ -51,7 +51,7 @@ class Mention:
         """Francs CFA whose zone the text leaves open (``money.CFA_FRANC``)."""
         return CFA_FRANC in (self.currency, *(r.currency for r in self.restated))
 
-    def settled(self, code: str) -> "Mention":
+    def settled(self, code: str) -> Mention:
         """The mention with its unsettled francs CFA read as ``code``."""
         return replace(self, currency=code if self.currency == CFA_FRANC else self.currency,
                        restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r

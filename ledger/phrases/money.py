@@ -14,7 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Iterator
 
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
@@ -191,7 +192,7 @@ class _CfaText:
 
     @staticmethod
     @functools.lru_cache(maxsize=4)     # the audit settles many quotes against one document
-    def of(text: str) -> "_CfaText":
+    def of(text: str) -> _CfaText:
         return _CfaText(text)
 
     def __init__(self, text: str):
@@ -236,7 +237,7 @@ def known_currencies() -> frozenset[str]:
 
 def currency_digits(code: str) -> int:
     """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
-    from babel.numbers import get_currency_precision   # babel: not loaded for --help
+    from babel.numbers import get_currency_precision  # babel: not loaded for --help
 
     return get_currency_precision(code)
 

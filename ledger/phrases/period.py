@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from collections.abc import Callable
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
@@ -166,6 +166,8 @@ def _duration_years(n: str, unit: str) -> Decimal:
     key = "année" if key == "annee" else key
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    # here, not at the top: importing ledger.rules.limits runs ledger.rules, which imports
+    # ledger.phrases.money, which imports this module (debt: issue 24, ledger/rules)
     from ledger.rules.limits import NumberError, bounded_number
     try:   # before pint or quantize sees it: 10^49 years made an InvalidOperation
         value = bounded_number(n, f"number of {unit}", most=Decimal(10) ** 9)
