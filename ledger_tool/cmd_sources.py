@@ -93,7 +93,7 @@ def run_add(args: argparse.Namespace) -> int:
 def run_list(args: argparse.Namespace) -> int:
     book = load_ledger(args.ledger, quiet_warnings=True)
     if args.sources:
-        archive = Archive(args.sources)
+        archive: Archive | None = Archive(args.sources)
     else:
         try:
             own = ledger_archive(args.ledger, book.options)

@@ -49,7 +49,7 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def _recip(values: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return np.divide(Decimal(1), values.astype(object))
+        return 1 / values.astype(object)   # Decimal's division, at RATE_DIGITS
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -93,7 +93,7 @@ def _table() -> _Table:
     # historic ones whose names are ordinary words ("or", "sucre", "argent").
     current: set[str] = set()
     for territory in Locale("en").territories:
-        if territory.isalpha() and len(territory) == 2:
+        if isinstance(territory, str) and territory.isalpha() and len(territory) == 2:
             current.update(get_territory_currencies(territory, tender=True))
     current -= _EXCLUDED
 
@@ -167,7 +167,7 @@ def _cfa_zones() -> dict[str, re.Pattern]:
     names = [Locale(loc).territories for loc in ("en", "fr")]
     zones = {}
     for code, words in _CFA_ZONE_WORDS.items():
-        states = [t for t in names[0] if len(t) == 2 and t.isalpha()
+        states = [t for t in names[0] if isinstance(t, str) and len(t) == 2 and t.isalpha()
                   and get_territory_currencies(t, tender=True) == [code]]
         zones[code] = _zone_re([*words, *(n[t] for n in names for t in states)])
     return zones
@@ -415,10 +415,21 @@ def _atom_re() -> re.Pattern:
 _REDUNDANT_WORD = re.compile(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d_])")
 
 
+_SPACES = re.compile(f"{_WS}*")
+
+
+def _spaces_end(text: str, pos: int) -> int:
+    """Where the spaces at ``pos`` end (``pos`` when there are none)."""
+    m = _SPACES.match(text, pos)
+    return m.end() if m else pos
+
+
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("wn") is not None:
         code = _code(m.group("sc"))
+        if code is None:  # pragma: no cover - the regex only admits known tokens
+            raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _WORD_SCALES[m.group("ws").lower()]
         value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
         return AmountMatch(m.start(), end, value, code, m.group(0), exp)
@@ -529,15 +540,15 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                 restated, end = r
                 continue
         if not ptext:
-            sp = re.compile(f"{_WS}*").match(text, end)
-            if sp.end() > end or text.startswith("/", end):   # "£5m a year", "£5m/year"
+            gap = _spaces_end(text, end)
+            if gap > end or text.startswith("/", end):   # "£5m a year", "£5m/year"
                 try:
-                    p = match_period(text, sp.end(), strict=strict)
+                    p = match_period(text, gap, strict=strict)
                 except PeriodError as err:
                     raise MoneyError(str(err)) from None
                 if p:
                     period, pend = p
-                    ptext, end = text[sp.end():pend], pend
+                    ptext, end = text[gap:pend], pend
                     continue
         break
     return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper)

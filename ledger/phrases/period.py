@@ -106,8 +106,9 @@ def _date(text: str, *, end: bool = False) -> dt.date:
     if len(words) >= 2 and words[-2] in _MONTHS:
         year, month = int(words[-1]), _MONTHS[words[-2]]
         try:
-            if len(words) == 3:
-                return dt.date(year, month, int(re.match(r"\d+", words[0]).group(0)))
+            day = re.match(r"\d+", words[0])
+            if len(words) == 3 and day is not None:
+                return dt.date(year, month, int(day.group(0)))
             if end:
                 nxt = dt.date(year + month // 12, month % 12 + 1, 1)
                 return nxt - dt.timedelta(days=1)
@@ -356,7 +357,7 @@ def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
             raise
     # the longest reading is invalid ("annually until 2027" needs a start):
     # a shorter valid one ("annually") still says what it says
-    for neg_end, k, m, build in found[1:]:
+    for _neg_end, _k, m, build in found[1:]:
         try:
             return build(m, on), m.end()
         except PeriodError:
