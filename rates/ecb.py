@@ -43,8 +43,8 @@ def load_ecb():
     """The history as a long table: ``date`` (datetime64), ``currency``,
     ``rate`` (str: units of ``currency`` per euro, exactly as the ECB
     publishes it), sorted by currency then date.  N/A cells are dropped.
-    Read with Arrow (about 30 ms; pandas' read_csv and melt took 160 ms,
-    paid by every conversion and report)."""
+    Read with Arrow: every conversion and report pays for it, and pandas'
+    read_csv and melt are several times slower (benchmarks/README.md)."""
 
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -138,8 +138,8 @@ class RateTable:
         self.user["date"] = pd.to_datetime(self.user["date"]).to_numpy().astype("datetime64[D]")
         self._series: dict[tuple[str, str], Series] = {}
         # the embedded-only table keeps its pair series on disk between runs
-        # (ledger.read.cache's folder): building one costs ~30 ms of pandas and
-        # Decimal work, and a report needs one per currency
+        # (ledger.read.cache's folder): building one is pandas and Decimal
+        # work, and a report needs one per currency
         self._stored = embedded and not frames
 
     @functools.cached_property

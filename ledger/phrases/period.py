@@ -128,8 +128,8 @@ def _ureg():
     import pint  # lazy: keeps `ledger-tool --help` fast
 
     # Only the units a period needs, with pint's own definitions (a Julian
-    # year of 365.25 days, a month of a twelfth of it): loading pint's whole
-    # default registry took 0.9 s, this takes milliseconds.
+    # year of 365.25 days, a month of a twelfth of it): pint's whole default
+    # registry is slow to load and a period needs a handful of units.
     ureg = pint.UnitRegistry(None, non_int_type=Decimal)
     for definition in _TIME_UNITS:
         ureg.define(definition)

@@ -32,8 +32,8 @@ MAX_PDF_PAGES = 10_000                # a long report has hundreds
 MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
 # The content streams its pages draw, added up page by page (a stream that
 # several pages share counts once per page: pages x stream size).  Text
-# extraction costs about a second per megabyte: 9,000 pages sharing one
-# stream took 232 s; a long report draws a few megabytes.
+# extraction takes time in proportion to it (benchmarks/README.md); a long
+# report draws a few megabytes.
 MAX_PDF_CONTENT = 16 * 1024 * 1024
 
 
