@@ -17,7 +17,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-try:   # ledger's package imports pandas: Ctrl-C may land here, before main()
+try:   # importing the ledger takes a moment: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
     from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
     from reports.text import show_controls
