@@ -149,7 +149,21 @@ def test_imports_through_importlib_are_seen():
     """The scan finds a literal ``import_module`` name (grimp alone cannot)."""
     assert _IMPORT_MODULE.findall('x = importlib.import_module("rates.normalise").to_frame') \
         == ["rates.normalise"]
-    assert ("ledger_tool.cli", "ledger_tool.common") not in _importlib_imports()
+    assert _IMPORT_MODULE.findall("import_module( 'ledger.read' )") == ["ledger.read"]
+    assert _IMPORT_MODULE.findall('import_module(f"ledger_tool.cmd_{name}")') == []
+
+
+def test_layers_see_an_import_through_importlib(graph):
+    """The Book handing itself to rates through importlib (a cycle until
+    issue 24) breaks the top layers once the scan adds it."""
+    import grimp
+    graph.add_import(importer="ledger.book", imported="rates.normalise")
+    try:
+        bad = graph.find_illegal_dependencies_for_layers(
+            layers=[grimp.Layer(name) for name in ("ledger_tool", "reports", "rates", "ledger")])
+    finally:
+        graph.remove_import(importer="ledger.book", imported="rates.normalise")
+    assert any(d.importer == "ledger" and d.imported == "rates" for d in bad), bad
 
 
 def test_no_cycles_between_modules(graph):
@@ -164,7 +178,6 @@ def test_no_cycles_between_modules(graph):
 
 
 def test_cycle_finder_finds_a_cycle(graph):
-    graph = graph.copy() if hasattr(graph, "copy") else graph
     graph.add_import(importer="ledger.model", imported="ledger_tool.cli")
     try:
         assert any({"ledger.model", "ledger_tool.cli"} <= c for c in _cycles(graph))
@@ -187,7 +200,9 @@ def test_layers_hold_with_importlib_imports(graph):
     contracts = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
     assert {c["id"] for c in contracts} >= {"top", "ledger"}
     for contract in contracts:
-        ignored = [tuple(s.strip() for s in i.split("->")) for i in contract.get("ignore_imports", [])]
+        ignored = [(a, b) for a, b in (tuple(s.strip() for s in i.split("->"))
+                                       for i in contract.get("ignore_imports", []))
+                   if graph.direct_import_exists(importer=a, imported=b)]   # lint-imports flags the rest
         for importer, imported in ignored:
             graph.remove_import(importer=importer, imported=imported)
         try:
