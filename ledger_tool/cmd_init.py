@@ -66,7 +66,7 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
     except MoneyError as err:
         raise LedgerError(f"init: --currency {currency!r}: {err}") from None
     check_locale(locale)
-    from rates.normalise import _fiscal_start  # the rule the reports read it with
+    from rates.normalise import _fiscal_start  # the reports' rule (rates loads pandas: only here)
     try:
         month, day = _fiscal_start(fiscal_year_start, "fiscal")
     except LedgerError:

@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from reports.listing import list_table, write_list
+    from reports.listing import list_table, write_list   # pandas: not loaded for list --help
 
     locale = check_locale(args.locale)
     book = filtered(load_ledger(args.ledger), args)

@@ -103,7 +103,7 @@ def _code(text: str, what: str) -> str:
 
 
 def _table(args):
-    from rates import load_rates
+    from rates import load_rates   # pandas: not loaded for rates --help
 
     root = None
     if args.ledger:
