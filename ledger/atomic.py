@@ -21,13 +21,14 @@ import errno
 import io
 import os
 import secrets
+import signal
 import stat
 from pathlib import Path
 
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "write_atomic", "write_new", "open_folder", "real_path",
-           "temp_name", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
+           "temp_name", "ctrl_c_held", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
            "MANIFEST"]
 
 NAME_MAX = 255
@@ -140,6 +141,24 @@ def open_folder(folder: str | os.PathLike, *, create: bool = False,
         os.close(fd)
         raise
     return fd
+
+
+@contextlib.contextmanager
+def ctrl_c_held():
+    """Ctrl-C (SIGINT) held back in the block and delivered as it ends: a
+    folder made there and the name it is kept under, or a child forked there
+    and its handle, come into being together, so the clean-up that a
+    KeyboardInterrupt runs always knows them.  A no-op where signals cannot
+    be blocked (not POSIX, not the main thread)."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _umask() -> int:
