@@ -27,9 +27,9 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-__all__ = ["atomic_file", "write_atomic", "write_new", "open_folder", "real_path",
-           "temp_name", "ctrl_c_held", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
-           "MANIFEST"]
+__all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
+           "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
+           "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST"]
 
 NAME_MAX = 255
 
@@ -191,6 +191,46 @@ def atomic_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = N
         dfd = open_folder(folder, create=True, mode=folder_mode)
     except OSError as err:
         raise _as_user_error(err, shown) from None
+    try:
+        with _replaced_in(dfd, name, shown, mode, text, encoding, newline) as out:
+            yield out
+    finally:
+        os.close(dfd)
+
+
+@contextlib.contextmanager
+def atomic_file_at(dfd: int, name: str, *, shown: str | os.PathLike | None = None,
+                   mode: int | None = None, text: bool = False, encoding: str = "utf-8",
+                   newline: str | None = ""):
+    """``atomic_file`` for ``name``, a relative POSIX path below the open
+    folder ``dfd``: its folders are opened (made if missing) with O_NOFOLLOW
+    from ``dfd``, so the write stays below that folder whatever links are
+    planted or swapped in meanwhile.  Errors name ``shown`` (default ``name``)."""
+    shown = name if shown is None else shown
+    *folders, leaf = name.split("/")
+    if any(part in ("", ".", "..") for part in (*folders, leaf)):
+        raise UnsafeWrite(shown, "not a plain path below its folder")
+    try:
+        sub = _open_sub(dfd, folders, create=True)
+    except OSError as err:
+        if err.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise UnsafeWrite(shown, "a folder on the way is a symbolic link or not a "
+                                     "folder; ledger-tool does not write through it") from None
+        raise _as_user_error(err, shown) from None
+    try:
+        with _replaced_in(sub, leaf, shown, mode, text, encoding, newline) as out:
+            yield out
+    finally:
+        if sub != dfd:
+            os.close(sub)
+
+
+@contextlib.contextmanager
+def _replaced_in(dfd: int, name: str, shown, mode: int | None, text: bool, encoding: str,
+                 newline: str | None):
+    """The new content of the file ``name`` in the open folder ``dfd``: a
+    temporary file made there (O_EXCL, O_NOFOLLOW), fsynced and renamed over
+    ``name`` on success, removed otherwise."""
     tmp = None
     try:
         if mode is None:
@@ -229,7 +269,6 @@ def atomic_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = N
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=dfd)
-        os.close(dfd)
 
 
 def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
@@ -238,6 +277,16 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
     if isinstance(data, str):
         data = data.encode(encoding)
     with atomic_file(path, inside=inside, mode=mode) as fh:
+        fh.write(data)
+
+
+def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf-8", *,
+                    shown: str | os.PathLike | None = None, mode: int | None = None) -> None:
+    """Write ``data`` to ``name`` below the open folder ``dfd`` through
+    ``atomic_file_at``."""
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    with atomic_file_at(dfd, name, shown=shown, mode=mode) as fh:
         fh.write(data)
 
 
@@ -315,13 +364,17 @@ def _file_digest(name: str, dfd: int) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-def _open_sub(dfd: int, folders) -> int:
+def _open_sub(dfd: int, folders, create: bool = False) -> int:
     """A descriptor of the subfolder ``folders`` of ``dfd`` (``dfd`` itself
-    for none), each step O_NOFOLLOW: a link in its place is refused."""
+    for none), each step O_NOFOLLOW: a link in its place is refused; missing
+    folders are made when ``create``."""
     fd = dfd
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     for part in folders:
         try:
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, 0o777, dir_fd=fd)
             nxt = os.open(part, flags, dir_fd=fd)
         finally:
             if fd != dfd:
@@ -340,6 +393,13 @@ def _in_sub(dfd: int, name: str, op) -> None:
     finally:
         if sub != dfd:
             os.close(sub)
+
+
+def unlink_at(dfd: int, name: str) -> None:
+    """Remove the file ``name`` (a relative POSIX path) below the open folder
+    ``dfd``, its folders opened without following links; gone already is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        _in_sub(dfd, name, os.unlink)
 
 
 def _walk(dfd: int, prefix: str = ""):
