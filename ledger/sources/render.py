@@ -36,6 +36,10 @@ MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
 # stream took 232 s; a long report draws a few megabytes.
 MAX_PDF_CONTENT = 16 * 1024 * 1024
 PAGE_BREAK = "\f"
+# trafilatura's main-text guess grows faster than the page (its tag merging
+# and readability comparison; benchmarks/README.md): a larger page keeps
+# every visible block, in one pass (``_render_large_html``)
+LARGE_PAGE_BYTES = 2_000_000
 
 
 def needs_rendering(path: str | Path) -> bool:
@@ -94,6 +98,10 @@ def render_html(data: bytes, name: str = "page") -> str:
     import trafilatura
     from lxml import etree
 
+    if len(data) > LARGE_PAGE_BYTES:
+        text = _render_large_html(data, name)
+        if text is not None:
+            return text
     # trafilatura logs what it discards; the command line says it in its own words
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     xml = trafilatura.extract(data, output_format="xml", include_comments=False,
@@ -135,6 +143,55 @@ def render_html(data: bytes, name: str = "page") -> str:
 
 _SKIPPED = {"nav", "aside", "footer", "script", "style", "noscript", "template", "form", "head"}
 _TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
+_HEADING_TAG = re.compile(r"h[1-6]")
+
+
+def _render_large_html(data: bytes, name: str) -> str | None:
+    """A page over ``LARGE_PAGE_BYTES`` rendered in time linear in its size:
+    every visible block in page order (navigation, asides, footers, forms and
+    scripts dropped), with the conventions of ``render_html``: headings as
+    ``#`` lines, list items as ``- `` lines, table rows as ``a | b``.  None
+    when lxml cannot parse it (trafilatura is tried then)."""
+    import lxml.html
+    from lxml import etree
+
+    from ledger.sources.archive import _decode
+
+    try:
+        root = lxml.html.fromstring(_decode(data, Path(name))[0])
+    except (etree.ParserError, ValueError, LedgerError):
+        return None
+    blocks: list[str] = []
+    stack: list = [root]     # elements, and the text between them, in page order
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.strip():
+                blocks.append(" ".join(item.split()))
+            continue
+        tag = item.tag if isinstance(item.tag, str) else None
+        if tag is None or tag in _SKIPPED:      # a comment, or left out: its tail is kept
+            continue
+        if _HEADING_TAG.fullmatch(tag):
+            blocks.append("#" * int(tag[1]) + " " + _block_text(item))
+        elif tag in ("ul", "ol"):
+            items = [f"- {_block_text(i)}" for i in item.iter("li")]
+            blocks.append("\n".join(i for i in items if i.strip() != "-"))
+        elif tag == "table":
+            rows = [" | ".join(_block_text(c) for c in r.iter("td", "th"))
+                    for r in item.iter("tr")]
+            blocks.append("\n".join(r for r in rows if r.strip()))
+        elif tag in _TEXT_BLOCKS or tag in ("dt", "caption", "address"):
+            blocks.append(_block_text(item))
+        else:                                   # a container: its text, children, tails
+            pending: list = [item.text or ""]
+            for child in item:
+                pending += [child, child.tail or ""]
+            stack.extend(reversed(pending))
+    text = "\n\n".join(b for b in blocks if b.strip() and b.strip("#- ").strip())
+    if not text.strip():
+        raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
+    return text + "\n"
 
 
 def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
