@@ -14,6 +14,8 @@ version of the library that made it; the original proves where it came from.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from pathlib import Path
 
@@ -404,7 +406,6 @@ def read_rendering_file(path: str | Path):
 def page_at(source, offset: int) -> int:
     if not source.page_starts:
         return 0
-    import bisect
     return bisect.bisect_right(source.page_starts, offset)
 
 
@@ -413,12 +414,18 @@ _HEADING = re.compile(r"^#{1,6} +(.+)$", re.MULTILINE)
 
 def heading_at(text: str, offset: int) -> str:
     """The nearest ``#`` heading at or before ``offset`` in a rendering, or ''."""
-    last = ""
-    for m in _HEADING.finditer(text):
-        if m.start() > offset:
-            break
-        last = m.group(1).strip()
-    return last
+    starts, names = _headings(text)
+    i = bisect.bisect_right(starts, offset)
+    return names[i - 1] if i else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _headings(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Where each heading of a rendering starts, and its text: found once a
+    text, not from the top for each of its mentions (a large page's draft
+    was quadratic)."""
+    found = [(m.start(), m.group(1).strip()) for m in _HEADING.finditer(text)]
+    return tuple(a for a, _ in found), tuple(h for _, h in found)
 
 
 def locator_for(source, offset: int, line: int, column: int) -> str:
