@@ -436,3 +436,22 @@ def test_a_large_page_is_rendered_in_one_pass_with_the_same_conventions(sources,
     monkeypatch.setattr(render_mod, "LARGE_PAGE_BYTES", 10 ** 9)
     with pytest.raises(AssertionError, match="trafilatura"):
         render(page)
+
+
+def test_the_block_a_heading_goes_before_is_found_as_a_scan_would():
+    """_restore_headings finds blocks by bisection over the sorted blocks
+    (a scan to the end for every unmatched text was quadratic): the same
+    block as the first one at or after ``at`` that starts with the text."""
+    from hypothesis import given, settings, strategies as st
+
+    from ledger.sources.render import _first_block_from
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.text("ab ", max_size=4), max_size=12), st.text("ab ", min_size=1,
+                                                                    max_size=3),
+           st.integers(0, 12))
+    def same(plain, prefix, at):
+        order = sorted(range(len(plain)), key=plain.__getitem__)
+        want = next((k for k in range(at, len(plain)) if plain[k].startswith(prefix)), None)
+        assert _first_block_from([plain[k] for k in order], order, prefix, at) == want
+    same()

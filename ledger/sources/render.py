@@ -215,6 +215,10 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     have = {fold(b.lstrip("#")) for b in blocks if b.startswith("#")}
     plain = [fold(b.lstrip("- ")) for b in blocks]
     out = list(blocks)
+    # the blocks sorted, so that those starting with a text are found by
+    # bisection, not by a scan to the end for each text that matches none
+    order = sorted(range(len(plain)), key=plain.__getitem__)
+    sorted_plain = [plain[k] for k in order]
     inserted: dict[int, list[str]] = {}
     pending: list[str] = []
     at = 0
@@ -232,8 +236,7 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
             continue
         if tag in _TEXT_BLOCKS:
             text = fold("".join(el.itertext()))
-            j = next((k for k in range(at, len(plain)) if plain[k].startswith(text[:80])),
-                     None) if text else None
+            j = _first_block_from(sorted_plain, order, text[:80], at) if text else None
             if j is not None:
                 if pending:
                     inserted.setdefault(j, []).extend(pending)
@@ -245,6 +248,19 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     for j in sorted(inserted, reverse=True):
         out[j:j] = inserted[j]
     return out
+
+
+def _first_block_from(sorted_plain: list[str], order: list[int], prefix: str,
+                      at: int) -> int | None:
+    """The first block at or after ``at`` that starts with ``prefix``
+    (``sorted_plain``: the blocks sorted, ``order``: their places)."""
+    best = None
+    for i in range(bisect.bisect_left(sorted_plain, prefix), len(sorted_plain)):
+        if not sorted_plain[i].startswith(prefix):
+            break
+        if order[i] >= at and (best is None or order[i] < best):
+            best = order[i]
+    return best
 
 
 def pdf_pages(data: bytes, name: str | Path) -> list[str]:
