@@ -145,20 +145,28 @@ def open_folder(folder: str | os.PathLike, *, create: bool = False,
 
 @contextlib.contextmanager
 def ctrl_c_held():
-    """Ctrl-C (SIGINT) held back in the block and delivered as it ends: a
+    """Ctrl-C (SIGINT) held back in the block and raised as it ends: a
     folder made there and the name it is kept under, or a child forked there
     and its handle, come into being together, so the clean-up that a
-    KeyboardInterrupt runs always knows them.  A no-op where signals cannot
-    be blocked (not POSIX, not the main thread)."""
+    KeyboardInterrupt runs always knows them.  Held by Python's own handler,
+    not the signal mask: the kernel may hand the signal to any thread (a
+    thread pool's), whose C handler would still interrupt the block.  A no-op
+    outside the main thread."""
+    got: list[int] = []
     try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    except (AttributeError, ValueError, OSError):
+        old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    except (ValueError, OSError):   # not the main thread: signals are not ours to hold
         yield
         return
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        signal.signal(signal.SIGINT, old)
+        if got and old is not signal.SIG_IGN:
+            if callable(old):
+                old(signal.SIGINT, None)     # Python's default: raises KeyboardInterrupt
+            else:
+                raise KeyboardInterrupt
 
 
 def _umask() -> int:

@@ -388,3 +388,21 @@ def test_writes_below_an_open_folder_never_follow_a_link(tmp_path):
     assert list(outside.iterdir()) == []
     assert (tmp_path / "moved" / "doc.txt").read_text() == "copy"
     assert not (tmp_path / "moved" / "link.txt").is_symlink()
+
+
+def test_ctrl_c_held_raises_at_the_end_of_the_block_not_inside():
+    """A Ctrl-C inside the block (whichever thread the kernel gave it to)
+    lets the block finish, then is raised; the handler is restored."""
+    import signal
+
+    from ledger.atomic import ctrl_c_held
+
+    before = signal.getsignal(signal.SIGINT)
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with ctrl_c_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("after the signal")
+    assert done == ["after the signal"] and signal.getsignal(signal.SIGINT) is before
+    with ctrl_c_held():   # nothing held: nothing raised
+        done.append("quiet")
