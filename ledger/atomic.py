@@ -21,14 +21,15 @@ import errno
 import io
 import os
 import secrets
+import signal
 import stat
 from pathlib import Path
 
 from ledger.errors import LedgerError
 
-__all__ = ["atomic_file", "write_atomic", "write_new", "open_folder", "real_path",
-           "temp_name", "UnsafeWrite", "write_manifest", "manifest_mismatch", "remove_listed",
-           "MANIFEST"]
+__all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
+           "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
+           "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST"]
 
 NAME_MAX = 255
 
@@ -142,6 +143,32 @@ def open_folder(folder: str | os.PathLike, *, create: bool = False,
     return fd
 
 
+@contextlib.contextmanager
+def ctrl_c_held():
+    """Ctrl-C (SIGINT) held back in the block and raised as it ends: a
+    folder made there and the name it is kept under, or a child forked there
+    and its handle, come into being together, so the clean-up that a
+    KeyboardInterrupt runs always knows them.  Held by Python's own handler,
+    not the signal mask: the kernel may hand the signal to any thread (a
+    thread pool's), whose C handler would still interrupt the block.  A no-op
+    outside the main thread."""
+    got: list[int] = []
+    try:
+        old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    except (ValueError, OSError):   # not the main thread: signals are not ours to hold
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+        if got and old is not signal.SIG_IGN:
+            if callable(old):
+                old(signal.SIGINT, None)     # Python's default: raises KeyboardInterrupt
+            else:
+                raise KeyboardInterrupt
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -172,6 +199,46 @@ def atomic_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = N
         dfd = open_folder(folder, create=True, mode=folder_mode)
     except OSError as err:
         raise _as_user_error(err, shown) from None
+    try:
+        with _replaced_in(dfd, name, shown, mode, text, encoding, newline) as out:
+            yield out
+    finally:
+        os.close(dfd)
+
+
+@contextlib.contextmanager
+def atomic_file_at(dfd: int, name: str, *, shown: str | os.PathLike | None = None,
+                   mode: int | None = None, text: bool = False, encoding: str = "utf-8",
+                   newline: str | None = ""):
+    """``atomic_file`` for ``name``, a relative POSIX path below the open
+    folder ``dfd``: its folders are opened (made if missing) with O_NOFOLLOW
+    from ``dfd``, so the write stays below that folder whatever links are
+    planted or swapped in meanwhile.  Errors name ``shown`` (default ``name``)."""
+    shown = name if shown is None else shown
+    *folders, leaf = name.split("/")
+    if any(part in ("", ".", "..") for part in (*folders, leaf)):
+        raise UnsafeWrite(shown, "not a plain path below its folder")
+    try:
+        sub = _open_sub(dfd, folders, create=True)
+    except OSError as err:
+        if err.errno in (errno.ELOOP, errno.ENOTDIR):
+            raise UnsafeWrite(shown, "a folder on the way is a symbolic link or not a "
+                                     "folder; ledger-tool does not write through it") from None
+        raise _as_user_error(err, shown) from None
+    try:
+        with _replaced_in(sub, leaf, shown, mode, text, encoding, newline) as out:
+            yield out
+    finally:
+        if sub != dfd:
+            os.close(sub)
+
+
+@contextlib.contextmanager
+def _replaced_in(dfd: int, name: str, shown, mode: int | None, text: bool, encoding: str,
+                 newline: str | None):
+    """The new content of the file ``name`` in the open folder ``dfd``: a
+    temporary file made there (O_EXCL, O_NOFOLLOW), fsynced and renamed over
+    ``name`` on success, removed otherwise."""
     tmp = None
     try:
         if mode is None:
@@ -210,7 +277,6 @@ def atomic_file(path: str | os.PathLike, *, inside: str | os.PathLike | None = N
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp, dir_fd=dfd)
-        os.close(dfd)
 
 
 def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
@@ -219,6 +285,16 @@ def write_atomic(path: str | os.PathLike, data: str | bytes, encoding: str = "ut
     if isinstance(data, str):
         data = data.encode(encoding)
     with atomic_file(path, inside=inside, mode=mode) as fh:
+        fh.write(data)
+
+
+def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf-8", *,
+                    shown: str | os.PathLike | None = None, mode: int | None = None) -> None:
+    """Write ``data`` to ``name`` below the open folder ``dfd`` through
+    ``atomic_file_at``."""
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    with atomic_file_at(dfd, name, shown=shown, mode=mode) as fh:
         fh.write(data)
 
 
@@ -296,13 +372,17 @@ def _file_digest(name: str, dfd: int) -> tuple[int, str]:
     return size, h.hexdigest()
 
 
-def _open_sub(dfd: int, folders) -> int:
+def _open_sub(dfd: int, folders, create: bool = False) -> int:
     """A descriptor of the subfolder ``folders`` of ``dfd`` (``dfd`` itself
-    for none), each step O_NOFOLLOW: a link in its place is refused."""
+    for none), each step O_NOFOLLOW: a link in its place is refused; missing
+    folders are made when ``create``."""
     fd = dfd
     flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
     for part in folders:
         try:
+            if create:
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(part, 0o777, dir_fd=fd)
             nxt = os.open(part, flags, dir_fd=fd)
         finally:
             if fd != dfd:
@@ -321,6 +401,13 @@ def _in_sub(dfd: int, name: str, op) -> None:
     finally:
         if sub != dfd:
             os.close(sub)
+
+
+def unlink_at(dfd: int, name: str) -> None:
+    """Remove the file ``name`` (a relative POSIX path) below the open folder
+    ``dfd``, its folders opened without following links; gone already is fine."""
+    with contextlib.suppress(FileNotFoundError):
+        _in_sub(dfd, name, os.unlink)
 
 
 def _walk(dfd: int, prefix: str = ""):

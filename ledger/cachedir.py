@@ -15,15 +15,29 @@ A cache folder may be shared or planted (``LEDGER_TOOL_CACHE=/tmp/x``), so:
 - files are made 0600, and each is sealed (``seal``/``unseal``): an HMAC
   with a per-user key kept 0600 in the folder, so a planted or altered file
   is a miss, never a result.
+- a large file read often (the cached Book's tables) is memory-mapped
+  (``map_sealed``), and its seal is checked once: the caller keeps the
+  file's identity (size, mtime and ctime in ns, inode, device), taken when
+  the seal held and the file had been quiet for ``QUIET_NS``, in its own
+  sealed metadata, and while the file's identity is still that one its bytes
+  are the ones checked.  Writing a file, or setting its times back, sets its
+  ctime to now, and a replaced file has a new inode; a file changed within
+  one tick of the clock of its check would keep its times, so a file not yet
+  quiet is checked every time (git's "racily clean" rule, as for the
+  journal's files in ``ledger.read.cache``).
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import mmap
 import os
 import stat
 import sys
+import time
 from pathlib import Path
+
+from ledger.atomic import open_folder, real_path
 
 MARKER = "CACHEDIR.TAG"
 MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -135,7 +149,7 @@ def _check(folder: Path, writable_ok: bool = False) -> None:
 def _key(folder: Path) -> bytes:
     """The per-user key that seals the cache's files: made once (0600), then
     read only when it is the user's own regular file, 0600."""
-    from ledger.atomic import open_folder, real_path, write_new
+    from ledger.atomic import write_new
 
     if not os.path.lexists(folder / KEY_FILE):
         try:   # the first key made wins: never replaced, so files sealed with it stay valid
@@ -196,6 +210,57 @@ def write_sealed(folder: Path, rel: str, data) -> None:
 
     with atomic_file(folder / rel, inside=folder, mode=0o600, folder_mode=0o700) as fh:
         fh.write(seal(folder, rel, data))
+
+
+QUIET_NS = 2_000_000_000   # = ledger.read.cache.RACY_NS
+
+
+def _identity(st: os.stat_result) -> tuple:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+
+
+def map_sealed(folder: Path, rel: str, trusted: tuple | None = None
+               ) -> tuple[memoryview | None, tuple | None]:
+    """``(data, identity)`` of ``folder/rel`` (a name in the folder):
+    ``data`` a read-only memory-mapped view of its sealed data, or None when
+    it is not the user's own regular file or its seal does not hold;
+    ``identity`` the file's identity when its seal held and it had been
+    quiet for ``QUIET_NS`` (for the caller to keep in its sealed metadata),
+    else None.  When ``trusted`` (an identity so kept) is the file's identity
+    now, its bytes are the ones checked then: not hashed again."""
+    try:
+        dfd = open_folder(real_path(folder))
+    except Exception:   # noqa: BLE001 - a cache file that cannot be read is a miss
+        return None, None
+    try:
+        fd = os.open(rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK
+                     | getattr(os, "O_CLOEXEC", 0), dir_fd=dfd)
+    except OSError:
+        return None, None
+    finally:
+        os.close(dfd)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_uid != os.getuid() \
+                or st.st_mode & 0o022 or st.st_size < MAC_BYTES:
+            return None, None
+        mapped = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)
+        body = memoryview(mapped)[MAC_BYTES:]
+        now = _identity(st)
+        if trusted is not None and tuple(trusted) == now and len(mapped) == st.st_size:
+            return body, now
+        if not hmac.compare_digest(bytes(memoryview(mapped)[:MAC_BYTES]),
+                                   _mac(folder, rel, body)):
+            return None, None
+        # changed while being hashed, or too recently to be told by its times: checked
+        # again next time
+        settled = _identity(os.fstat(fd)) == now and \
+            max(now[1], now[2]) < time.time_ns() - QUIET_NS
+        return body, (now if settled else None)
+    except (OSError, ValueError):
+        return None, None
+    finally:
+        os.close(fd)
 
 
 def read_sealed(folder: Path, rel: str) -> memoryview | None:

@@ -192,18 +192,22 @@ def write_report(report, out, progress=None, audit=None,
     sources.csv/.parquet always hold every row."""
     from pathlib import Path
 
+    from ledger.atomic import ctrl_c_held
     from ledger.errors import LedgerError
 
     shown = Path(out)
     out = shown.resolve() if shown.is_symlink() else shown   # a link to a folder: its target
-    tmp = _new_folder_beside(out)
+    tmp = None
     try:
+        with ctrl_c_held():   # the folder is made and known as tmp at once: it is cleaned up
+            tmp = _new_folder_beside(out)
         files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
         _rename_into_place(tmp, out)
     except BaseException as err:
         import shutil
-        shutil.rmtree(tmp, ignore_errors=True)   # our own new folder: nothing else in it
-        if isinstance(err, OSError):   # read-only, full, no permission: one line
+        if tmp is not None:   # our own new folder: nothing else in it; no child writes there
+            shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(err, OSError) and tmp is not None:   # read-only, full: one line
             where = err.filename or out
             if str(where).startswith(str(tmp)):   # the user's folder, not our hidden one
                 where = out / Path(where).relative_to(tmp)
@@ -237,7 +241,7 @@ def _new_folder_beside(out):
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o777 & ~mask)
-    except BaseException:   # Ctrl-C here too: nothing left beside --out
+    except OSError:
         os.rmdir(tmp)
         raise
     return tmp
@@ -249,6 +253,13 @@ def _rename_into_place(tmp, out) -> None:
     what is there) is moved aside first and, after, only the files its
     manifest lists are deleted, so ``out`` holds the old report or the new,
     whole, and nothing the report did not write is ever deleted."""
+    from ledger.atomic import ctrl_c_held
+
+    with ctrl_c_held():   # the earlier report moved aside is always deleted or put back
+        _swap_folders(tmp, out)
+
+
+def _swap_folders(tmp, out) -> None:
     import errno
     import os
     import sys
@@ -288,7 +299,7 @@ def _write_files(report, out, progress=None, audit=None,
     import csv
     import io
 
-    from ledger.atomic import write_atomic
+    from ledger.atomic import ctrl_c_held, write_atomic
     from reports.charts import charts_in_background
     from reports.html import write_html
     from reports.html import HTML_TABLE_LIMIT
@@ -296,8 +307,10 @@ def _write_files(report, out, progress=None, audit=None,
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
-    charts = charts_in_background(report, out, amounts=amounts, scale=scale)
+    charts = None
     try:
+        with ctrl_c_held():   # each child forked is known to ``charts``, which can stop it
+            charts = charts_in_background(report, out, amounts=amounts, scale=scale)
         if progress is not None:
             progress.step("writing entries.csv and entries.parquet")
         tables = write_full_tables(report, out)
@@ -326,7 +339,8 @@ def _write_files(report, out, progress=None, audit=None,
                               progress=progress)
         charts = charts()
     except BaseException:
-        charts(cancel=True)
+        if charts is not None:
+            charts(cancel=True)
         raise
     from reports.text import inert
 

@@ -449,12 +449,17 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
             return state["result"]
         state["result"] = None
         merged, failed = {}, None
-        for child in children:         # every child reaped; after a failure the rest killed
+        # every child reaped; after a failure the rest killed
+        for i, child in enumerate(children):
             try:
                 got = child(cancel or failed is not None)
             except Exception as err:   # noqa: BLE001 - the first failure is raised below
                 failed = err
                 continue
+            except BaseException:      # Ctrl-C while waiting: no child outlives the report
+                for rest in children[i + 1:]:
+                    rest(True)
+                raise
             merged.update(got or {})
         if failed is not None:
             raise failed
@@ -495,8 +500,13 @@ def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
     def wait(cancel: bool = False):
         if cancel:
             os.kill(pid, signal.SIGKILL)
-        with os.fdopen(rd, "rb") as fh:
-            data = fh.read()
+        try:
+            with os.fdopen(rd, "rb") as fh:
+                data = fh.read()
+        except BaseException:          # Ctrl-C while waiting: it would write on, unseen
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
         os.waitpid(pid, 0)
         if cancel:
             return None

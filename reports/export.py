@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.text_safety import show_bidi, show_bidi_frame
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -283,7 +284,7 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         head = _hledger_preamble(book, currency, currencies, prices, years_head)
     else:
         head = _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head)
-    out.write(head)
+    out.write(show_bidi(head))
     xt.write_body(cols, txns, out, fmt, currency)
     return txns.count
 
@@ -343,7 +344,7 @@ def beancount_account(account: str) -> str:
 
 
 def _bq_inner(text: str) -> str:
-    t = " ".join(str(text).split())
+    t = " ".join(show_bidi(str(text)).split())
     return t.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -473,6 +474,7 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,
                   horizon=horizon, rates=rates, policy=policy, constant=constant)
+    table = show_bidi_frame(table)   # bidi controls in text shown, never sent
     if fmt == "csv":
         from reports.text import inert_frame
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.errors import LedgerError
+from ledger.text_safety import BIDI_CLASS, show_bidi_arrow
 
 CHUNK_ENTRIES = 20_000    # entries per written chunk: bounded memory, text that stays in cache
 
@@ -31,7 +32,7 @@ _WS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{202
 _TAG_UNSAFE = "[" + _WS + ",]"                       # _tag_value would change it
 _WS_UNSAFE = "^ | $|  |[" + _WS.replace(" ", "") + "]"   # " ".join(t.split()) would
 _JSON_UNSAFE = r'["\\\x00-\x1f]'                     # json.dumps would escape it
-_BQ_UNSAFE = r'["\\]|' + _WS_UNSAFE                  # _bq would change it
+_BQ_UNSAFE = r'["\\]|' + _WS_UNSAFE + "|" + BIDI_CLASS   # _bq would change it
 
 
 # ------------------------------------------------------------------ helpers
@@ -173,6 +174,7 @@ def _write_array(out, arr: pa.Array) -> None:
     """Every value of a string array, back to back, into the text stream."""
     if not len(arr):
         return
+    arr = show_bidi_arrow(arr)   # bidi controls in quotes shown, never sent
     arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     if getattr(out, "buffer", None) is not None and hasattr(out, "flush"):
         bufs = arr.buffers()

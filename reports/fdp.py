@@ -23,6 +23,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ledger.text_safety import show_bidi
+
 PHASE = {"pledged": "proposed", "committed": "approved", "disbursed": "executed",
          "spent": "executed"}
 PHASES = ("proposed", "approved", "executed")
@@ -162,7 +164,7 @@ def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict
     return {
         "profile": "tabular-data-package",
         "name": slug(name) or "ledger",
-        "title": name,
+        "title": show_bidi(name),
         "description": (f"Exported by ledger-tool export --to fdp: one row per entry, purpose "
                         f"and year, valued in {currency}"
                         + (f" at constant prices of {constant[1]}" if constant else "")

@@ -44,6 +44,7 @@ import pandas as pd
 
 from ledger.model import BIDI_CONTROLS
 from ledger.memory import gc_paused
+from ledger.text_safety import show_bidi_table
 from reports.tables import TOTAL, Report
 
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -1203,11 +1204,11 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
 
     written = []
     for name, frame in (("entries", report.entries), ("sources", report.sources)):
-        table = _arrow_table(frame)
+        table = show_bidi_table(_arrow_table(frame))   # bidi controls shown, never sent
         with atomic_file(folder / f"{name}.parquet") as fh:
             pq.write_table(table, fh)
         with atomic_file(folder / f"{name}.csv") as fh:
-            pacsv.write_csv(_inert_table(table, frame), fh)
+            pacsv.write_csv(show_bidi_table(_inert_table(table, frame)), fh)
         written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
     return written
 

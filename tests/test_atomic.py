@@ -141,21 +141,13 @@ def test_an_error_names_the_users_file_not_the_temporary_one(tmp_path, monkeypat
 def test_sources_add_errors_name_the_users_file(run_cli, tmp_path, monkeypatch):
     """A copy into the archive that fails names the document, not
     '.doc.txt.1a2b3c4d.tmp'."""
-    import ledger.atomic as atomic
-
     assert run_cli("init", tmp_path / "book")[0] == 0
     doc = tmp_path / "doc.txt"
     doc.write_text("The UK will pay £5m.")
 
-    real = atomic.open_folder
-
-    def full(folder, **kw):
-        fd = real(folder, **kw)
-        if str(folder).endswith("sources"):
-            os.close(fd)
-            raise OSError(28, "No space left on device", str(folder / ".doc.txt.00.tmp"))
-        return fd
-    monkeypatch.setattr(atomic, "open_folder", full)
+    def full(fd):     # the disk fills as the temporary copy is flushed
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(os, "fsync", full)
     code, _, err = run_cli("sources", "add", doc, "--ledger", tmp_path / "book", "--sources",
                            tmp_path / "book" / "sources", "--title", "T", "--publisher", "P",
                            "--published", "2015-01-01")
@@ -328,6 +320,8 @@ def _texts(w: Path):
 @example(command="report", links={"journal": "swapped", "report": "swapped"})
 @example(command="import", links={"journal": "swapped"})
 @example(command="export", links={"export": "swapped"})
+@example(command="sources add", links={"archive": "swapped"})
+@example(command="sources add page", links={"archive": "swapped"})
 @given(command=st.sampled_from(sorted(COMMANDS)),
        links=st.dictionaries(st.sampled_from(sorted(SLOTS)), st.sampled_from(KINDS),
                              min_size=1, max_size=3))
@@ -366,3 +360,49 @@ def test_no_command_reads_or_writes_outside_through_links(command, links, exampl
     for p, data in _texts(w):
         assert SECRET.encode() not in data, p
         assert not re.fullmatch(r"\..*\.[0-9a-f]{8}\.(tmp|old)", p.name), p
+
+
+def test_writes_below_an_open_folder_never_follow_a_link(tmp_path):
+    """write_atomic_at: the archive's copies are written below its open
+    descriptor; a link in the way (a subfolder or the file) is refused or
+    replaced, never followed, whatever is swapped in for the archive after."""
+    from ledger.atomic import UnsafeWrite, open_folder, write_atomic_at
+
+    archive, outside = tmp_path / "archive", tmp_path / "outside"
+    archive.mkdir()
+    outside.mkdir()
+    fd = open_folder(archive)
+    try:
+        archive.rename(tmp_path / "moved")          # the archive swapped for a link out
+        archive.symlink_to(outside)
+        write_atomic_at(fd, "doc.txt", "copy")
+        (tmp_path / "moved" / "sub").symlink_to(outside)
+        with pytest.raises(UnsafeWrite):
+            write_atomic_at(fd, "sub/doc.txt", "copy")
+        (tmp_path / "moved" / "link.txt").symlink_to(outside / "planted.txt")
+        write_atomic_at(fd, "link.txt", "copy")     # the link itself is replaced
+        with pytest.raises(UnsafeWrite):
+            write_atomic_at(fd, "../doc.txt", "copy")
+    finally:
+        os.close(fd)
+    assert list(outside.iterdir()) == []
+    assert (tmp_path / "moved" / "doc.txt").read_text() == "copy"
+    assert not (tmp_path / "moved" / "link.txt").is_symlink()
+
+
+def test_ctrl_c_held_raises_at_the_end_of_the_block_not_inside():
+    """A Ctrl-C inside the block (whichever thread the kernel gave it to)
+    lets the block finish, then is raised; the handler is restored."""
+    import signal
+
+    from ledger.atomic import ctrl_c_held
+
+    before = signal.getsignal(signal.SIGINT)
+    done = []
+    with pytest.raises(KeyboardInterrupt):
+        with ctrl_c_held():
+            os.kill(os.getpid(), signal.SIGINT)
+            done.append("after the signal")
+    assert done == ["after the signal"] and signal.getsignal(signal.SIGINT) is before
+    with ctrl_c_held():   # nothing held: nothing raised
+        done.append("quiet")

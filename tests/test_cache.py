@@ -294,3 +294,47 @@ def test_an_existing_folder_keeps_the_users_own_files(ledger, tmp_path, monkeypa
     assert (mine / "rates-2019" / "march.csv").read_text() == "keep"
     assert (mine / "notes.meta").read_text() == "keep"
     assert (mine / "ledger-tool-cache" / "CACHEDIR.TAG").is_file()
+
+
+def _settled(monkeypatch, ledger):
+    """The tables' identities kept in the sealed metadata (they are quiet)."""
+    import ledger.cachedir as cachedir
+
+    monkeypatch.setattr(cachedir, "QUIET_NS", 50_000_000)
+    first = cache.load_book(ledger)
+    time.sleep(0.1)
+    assert cache.load_book(ledger).cache_hit
+    meta = cache._read_meta(cache.cache_dir(), cache._slot(ledger))
+    assert sorted(meta["tables"]) == sorted(cache._TABLES)
+    return first
+
+
+def test_quiet_tables_are_checked_once_not_hashed_on_every_hit(ledger, monkeypatch):
+    """A hit hashes the (small) sealed metadata only; the memory-mapped
+    tables whose identity the metadata keeps are not hashed again."""
+    import ledger.cachedir as cachedir
+
+    first = _settled(monkeypatch, ledger)
+    hashed = []
+    real = cachedir._mac
+    monkeypatch.setattr(cachedir, "_mac", lambda f, name, data: hashed.append(name)
+                        or real(f, name, data))
+    warm = cache.load_book(ledger)
+    assert warm.cache_hit and _total(warm) == _total(first)
+    assert [n for n in hashed if n.endswith(".arrow")] == [], hashed
+
+
+def test_a_table_altered_in_place_after_its_check_is_a_miss(ledger, tmp_path, monkeypatch):
+    """Bytes changed in place, size and mtime restored: the ctime moved, so
+    the kept identity no longer stands for the bytes; the seal decides."""
+    first = _settled(monkeypatch, ledger)
+    (table,) = (tmp_path / "cache").glob("*.entries.arrow")
+    st = os.stat(table)
+    data = bytearray(table.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    time.sleep(0.01)
+    with open(table, "r+b") as fh:
+        fh.write(data)
+    os.utime(table, ns=(st.st_atime_ns, st.st_mtime_ns))
+    got = cache.load_book(ledger)
+    assert not getattr(got, "cache_hit", False) and _total(got) == _total(first)

@@ -401,3 +401,58 @@ def test_mutated_pdfs_are_read_or_refused_in_one_line(tmp_path):
             render(f)
         except LedgerError as err:
             assert "\n" not in str(err)
+
+
+def test_a_large_page_is_rendered_in_one_pass_with_the_same_conventions(sources, monkeypatch):
+    """Over LARGE_PAGE_BYTES the page is not given to trafilatura (its time
+    grew faster than the page: a 20 MB page took minutes): every visible
+    block is kept in page order, navigation, footers and scripts dropped,
+    headings as # lines, list items as - lines, table rows as a | b."""
+    import trafilatura
+
+    import ledger.sources.render as render_mod
+
+    def slow(*a, **k):
+        raise AssertionError("trafilatura was given a large page")
+    monkeypatch.setattr(trafilatura, "extract", slow)
+    monkeypatch.setattr(render_mod, "LARGE_PAGE_BYTES", 100)
+    page = sources[0]
+    page.write_text(PAGE.replace("</article>", "<ul><li>Ports: £2m</li><li>Kent</li></ul>"
+                                 "<table><tr><th>Year</th><td>£5m</td></tr></table>"
+                                 "<!-- £77m in a comment -->Loose £6m text</article>"),
+                    encoding="utf-8")
+    text = render(page)
+    assert text.split("\n\n") == [
+        "# UK pledges £18.5 million for Channel patrols",
+        "The Home Secretary today confirmed £18.5 million (€21.6 million) for new "
+        "surveillance equipment at northern French ports.",
+        "## Intelligence",
+        "Up to £4m a year for three years will fund a joint intelligence cell, and about "
+        "2,400 people are housed in Kent.",
+        "- Ports: £2m\n- Kent",
+        "Year | £5m",
+        "Loose £6m text\n"]
+    at = text.index("Up to £4m")
+    assert heading_at(text, at) == "Intelligence"
+    monkeypatch.setattr(render_mod, "LARGE_PAGE_BYTES", 10 ** 9)
+    with pytest.raises(AssertionError, match="trafilatura"):
+        render(page)
+
+
+def test_the_block_a_heading_goes_before_is_found_as_a_scan_would():
+    """_restore_headings finds blocks by bisection over the sorted blocks
+    (a scan to the end for every unmatched text was quadratic): the same
+    block as the first one at or after ``at`` that starts with the text."""
+    from hypothesis import given, settings, strategies as st
+
+    from ledger.sources.render import _first_block_from
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.text("ab ", max_size=4), max_size=12), st.text("ab ", min_size=1,
+                                                                    max_size=3),
+           st.integers(0, 12))
+    def same(plain, prefix, at):
+        order = sorted(range(len(plain)), key=plain.__getitem__)
+        want = next((k for k in range(at, len(plain)) if plain[k].startswith(prefix)), None)
+        assert _first_block_from([plain[k] for k in order], order, prefix, at) == want
+    same()

@@ -49,9 +49,11 @@ that cannot be read or written is ignored: it never changes a result.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
+import re
 import sys
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -96,12 +98,42 @@ def _code_fingerprint() -> bytes:
         except OSError:
             pass
     for mod in ("babel", "pint", "toml_rs", "pandas", "pyarrow"):
-        try:
-            from importlib.metadata import version
-            h.update(f"{mod}={version(mod)}".encode())
-        except Exception:
-            h.update(mod.encode())
+        h.update(f"{mod}={_installed_version(mod)}".encode())
     return h.digest()
+
+
+def _installed_version(dist: str) -> str:
+    """The installed version of ``dist``, from its ``.dist-info`` folder's
+    name (importlib.metadata parses the whole METADATA file with the email
+    parser: a third of a cache hit); else as importlib.metadata says."""
+    import importlib.util
+
+    want = re.sub(r"[-_.]+", "_", dist).lower()
+    try:   # where the module is imported from (found, not imported)
+        spec = importlib.util.find_spec(dist)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin:
+        top = Path(spec.origin).parent
+        folder = top.parent if spec.submodule_search_locations else top
+        for name in _listing(str(folder)):
+            if name.endswith(".dist-info") and "-" in name:
+                project, _, version = name[:-len(".dist-info")].partition("-")
+                if re.sub(r"[-_.]+", "_", project).lower() == want:
+                    return version
+    try:
+        from importlib.metadata import version
+        return version(dist)
+    except Exception:   # noqa: BLE001 - not installed: its name stands for it
+        return ""
+
+
+@functools.lru_cache(maxsize=None)
+def _listing(folder: str) -> tuple[str, ...]:
+    try:
+        return tuple(os.listdir(folder or "."))
+    except OSError:
+        return ()
 
 
 def journal_key(path: str | Path) -> str:
@@ -306,12 +338,16 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    from ledger.cachedir import read_sealed
+    from ledger.cachedir import map_sealed
 
     frames = {}
+    trusted = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}
+    settled = {}
     for name in _TABLES:
-        data = read_sealed(folder, f"{slot}.{name}.arrow")   # planted or altered: None
-        if data is None:
+        # memory-mapped; its seal checked unless its identity is the one the
+        # (sealed) metadata keeps from an earlier check (ledger.cachedir)
+        data, settled[name] = map_sealed(folder, f"{slot}.{name}.arrow", trusted.get(name))
+        if data is None:   # planted or altered
             return None
         try:
             table = ipc.open_file(pa.py_buffer(data)).read_all()
@@ -320,6 +356,9 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
         if table.schema.metadata is None or table.schema.metadata.get(b"key") != key.encode():
             return None
         frames[name] = _from_arrow(table)
+    if None not in settled.values() and settled != trusted:   # checked once, not each run
+        meta["tables"] = settled
+        _write_meta(folder, slot, meta)
     book = Book(tables=Tables(*(frames[n] for n in _TABLES)), documents=meta["documents"],
                 options=meta["options"], problems=meta["problems"], root=root,
                 source="journal")

@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import NamedTuple
 
+from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
@@ -165,7 +167,6 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     that the ledger already records."""
     import tomlkit
 
-    from ledger.atomic import write_atomic
     from ledger.read.journal import read_journal
 
     src = Path(file)
@@ -259,21 +260,26 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     # Appending a [[document]] table at the end is valid TOML wherever the
     # file's other tables are, and leaves every existing byte as it was.
     text = existing.rstrip("\n") + "\n\n" + tomlkit.dumps(new).strip("\n") + "\n"
-    made: list[Path] = []
+    made: list[str] = []
+    _toml_check(text, out)
+    # every write in the archive is made below one descriptor of it, opened
+    # without following links and checked after opening: a link swapped in
+    # for the archive, or planted in it, cannot take the copies elsewhere
+    afd = _open_archive(folder, inside_ledger)
     try:
-        _toml_check(text, out)
-        folder.mkdir(parents=True, exist_ok=True)
         if copy and not target.exists():
-            _copy_in(src, target, folder)
-            made.append(target)
+            _copy_in(src, afd, rel.as_posix(), target, folder)
+            made.append(rel.as_posix())
         if rendered is not None and not text_target.exists():
-            write_atomic(text_target, data, inside=folder)
-            made.append(text_target)
+            write_atomic_at(afd, text_rel, data, shown=text_target)
+            made.append(text_rel)
         write_atomic(out, text, inside=inside_ledger)
     except BaseException:
-        for f in made:     # nothing half-done: the copies go with the record
-            f.unlink(missing_ok=True)
+        for name in made:     # nothing half-done: the copies go with the record
+            unlink_at(afd, name)
         raise
+    finally:
+        os.close(afd)
     return Document(id=doc_id, title=title.strip(), publisher=publisher.strip(),
                     published=published, url=url, retrieved=retrieved, path=posix,
                     sha256=digest, notes=notes, file=str(out), text=text_rel,
@@ -433,14 +439,45 @@ def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
         confine(folder, ledger, what="source archive folder")
 
 
-def _copy_in(src: Path, target: Path, folder: Path) -> None:
-    """``src`` copied to ``target`` inside the archive ``folder`` (never
-    through a link leading out); errors name the user's file."""
-    from ledger.atomic import write_atomic
+def _open_archive(folder: Path, ledger: Path | None) -> int:
+    """A descriptor of the archive ``folder`` (made if missing), opened from
+    ``/`` with O_NOFOLLOW at every step.  An archive named inside the ledger
+    must resolve inside it; after opening, the folder its path names now must
+    be the one opened (same device and inode), else it was swapped meanwhile."""
+    real = real_path(folder)
+    if ledger is not None and Path(os.path.abspath(folder)).is_relative_to(
+            Path(os.path.abspath(ledger))):
+        root = real_path(ledger)
+        if real != root and not real.is_relative_to(root):
+            raise LedgerError(f"source archive folder {folder}: resolves to {real}, outside "
+                              f"the ledger {ledger}; ledger-tool does not write there")
+    try:
+        fd = open_folder(real, create=True)
+    except OSError as err:
+        raise LedgerError(f"source archive folder {folder}: cannot open it: "
+                          f"{err.strerror or err}") from None
+    try:
+        opened = os.fstat(fd)
+        try:
+            now = os.stat(folder)
+        except OSError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != (opened.st_dev, opened.st_ino):
+            raise LedgerError(f"source archive folder {folder}: it changed while being "
+                              f"opened (a symbolic link swapped in?); nothing written")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _copy_in(src: Path, afd: int, name: str, target: Path, folder: Path) -> None:
+    """``src`` copied to ``name`` below the open archive folder ``afd`` (never
+    through a link); errors name the user's file."""
     from ledger.safe_io import read_bytes
 
     try:
-        write_atomic(target, read_bytes(src, what="document"), inside=folder)
+        write_atomic_at(afd, name, read_bytes(src, what="document"), shown=target)
     except OSError as err:
         raise LedgerError(f"{src}: cannot copy it into the archive {folder}: "
                           f"{err.strerror or err}") from None

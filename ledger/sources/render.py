@@ -15,6 +15,7 @@ version of the library that made it; the original proves where it came from.
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 import logging
 import os
@@ -34,6 +35,10 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 RENDERED_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES
 MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press release or report, not a data dump
 PAGE_BREAK = "\f"
+# trafilatura's main-text guess grows faster than the page (its tag merging
+# and readability comparison; benchmarks/README.md): a larger page keeps
+# every visible block, in one pass (``_render_large_html``)
+LARGE_PAGE_BYTES = 2_000_000
 
 
 def needs_rendering(path: str | Path) -> bool:
@@ -83,6 +88,10 @@ def render_html(data: bytes, name: str = "page") -> str:
     import trafilatura
     from lxml import etree
 
+    if len(data) > LARGE_PAGE_BYTES:
+        text = _render_large_html(data, name)
+        if text is not None:
+            return text
     # trafilatura logs what it discards; the command line says it in its own words
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     xml = trafilatura.extract(data, output_format="xml", include_comments=False,
@@ -122,6 +131,55 @@ def render_html(data: bytes, name: str = "page") -> str:
 
 _SKIPPED = {"nav", "aside", "footer", "script", "style", "noscript", "template", "form", "head"}
 _TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
+_HEADING_TAG = re.compile(r"h[1-6]")
+
+
+def _render_large_html(data: bytes, name: str) -> str | None:
+    """A page over ``LARGE_PAGE_BYTES`` rendered in time linear in its size:
+    every visible block in page order (navigation, asides, footers, forms and
+    scripts dropped), with the conventions of ``render_html``: headings as
+    ``#`` lines, list items as ``- `` lines, table rows as ``a | b``.  None
+    when lxml cannot parse it (trafilatura is tried then)."""
+    import lxml.html
+    from lxml import etree
+
+    from ledger.sources.archive import _decode
+
+    try:
+        root = lxml.html.fromstring(_decode(data, Path(name))[0])
+    except (etree.ParserError, ValueError, LedgerError):
+        return None
+    blocks: list[str] = []
+    stack: list = [root]     # elements, and the text between them, in page order
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if item.strip():
+                blocks.append(" ".join(item.split()))
+            continue
+        tag = item.tag if isinstance(item.tag, str) else None
+        if tag is None or tag in _SKIPPED:      # a comment, or left out: its tail is kept
+            continue
+        if _HEADING_TAG.fullmatch(tag):
+            blocks.append("#" * int(tag[1]) + " " + _block_text(item))
+        elif tag in ("ul", "ol"):
+            items = [f"- {_block_text(i)}" for i in item.iter("li")]
+            blocks.append("\n".join(i for i in items if i.strip() != "-"))
+        elif tag == "table":
+            rows = [" | ".join(_block_text(c) for c in r.iter("td", "th"))
+                    for r in item.iter("tr")]
+            blocks.append("\n".join(r for r in rows if r.strip()))
+        elif tag in _TEXT_BLOCKS or tag in ("dt", "caption", "address"):
+            blocks.append(_block_text(item))
+        else:                                   # a container: its text, children, tails
+            pending: list = [item.text or ""]
+            for child in item:
+                pending += [child, child.tail or ""]
+            stack.extend(reversed(pending))
+    text = "\n\n".join(b for b in blocks if b.strip() and b.strip("#- ").strip())
+    if not text.strip():
+        raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
+    return text + "\n"
 
 
 def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
@@ -141,6 +199,10 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     have = {fold(b.lstrip("#")) for b in blocks if b.startswith("#")}
     plain = [fold(b.lstrip("- ")) for b in blocks]
     out = list(blocks)
+    # the blocks sorted, so that those starting with a text are found by
+    # bisection, not by a scan to the end for each text that matches none
+    order = sorted(range(len(plain)), key=plain.__getitem__)
+    sorted_plain = [plain[k] for k in order]
     inserted: dict[int, list[str]] = {}
     pending: list[str] = []
     at = 0
@@ -158,8 +220,7 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
             continue
         if tag in _TEXT_BLOCKS:
             text = fold("".join(el.itertext()))
-            j = next((k for k in range(at, len(plain)) if plain[k].startswith(text[:80])),
-                     None) if text else None
+            j = _first_block_from(sorted_plain, order, text[:80], at) if text else None
             if j is not None:
                 if pending:
                     inserted.setdefault(j, []).extend(pending)
@@ -171,6 +232,19 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     for j in sorted(inserted, reverse=True):
         out[j:j] = inserted[j]
     return out
+
+
+def _first_block_from(sorted_plain: list[str], order: list[int], prefix: str,
+                      at: int) -> int | None:
+    """The first block at or after ``at`` that starts with ``prefix``
+    (``sorted_plain``: the blocks sorted, ``order``: their places)."""
+    best = None
+    for i in range(bisect.bisect_left(sorted_plain, prefix), len(sorted_plain)):
+        if not sorted_plain[i].startswith(prefix):
+            break
+        if order[i] >= at and (best is None or order[i] < best):
+            best = order[i]
+    return best
 
 
 def render_pdf(data: bytes, name: str | Path) -> str:
@@ -280,12 +354,18 @@ _HEADING = re.compile(r"^#{1,6} +(.+)$", re.MULTILINE)
 
 def heading_at(text: str, offset: int) -> str:
     """The nearest ``#`` heading at or before ``offset`` in a rendering, or ''."""
-    last = ""
-    for m in _HEADING.finditer(text):
-        if m.start() > offset:
-            break
-        last = m.group(1).strip()
-    return last
+    starts, names = _headings(text)
+    i = bisect.bisect_right(starts, offset)
+    return names[i - 1] if i else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _headings(text: str) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Where each heading of a rendering starts, and its text: found once a
+    text, not from the top for each of its mentions (a large page's draft
+    was quadratic)."""
+    found = [(m.start(), m.group(1).strip()) for m in _HEADING.finditer(text)]
+    return tuple(a for a, _ in found), tuple(h for _, h in found)
 
 
 def locator_for(source, offset: int, line: int, column: int) -> str:

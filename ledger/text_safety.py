@@ -1,0 +1,87 @@
+"""Bidi controls in source text (a quote, a title, a note) shown, never sent.
+
+A bidi control (Unicode's Bidi_Control: U+061C, U+200E/F, U+202A-E,
+U+2066-9) reorders what a reader sees around it: in a CSV cell, a Parquet
+text column shown by a spreadsheet or a terminal, a journal comment, it can
+make "£7 million" read as another figure.  Account names refuse them
+(``ledger.model``); free text keeps them, written as the visible escape
+``\\u202e`` in every output, as ``reports.text.show_controls`` writes them on
+the page and in the workbook.  One pattern, one spelling, for plain text,
+pandas frames and Arrow arrays and tables.
+"""
+from __future__ import annotations
+
+import re
+
+from ledger.model import BIDI_CONTROLS
+
+__all__ = ["BIDI", "BIDI_CLASS", "has_bidi", "show_bidi", "show_bidi_frame", "show_bidi_arrow",
+           "show_bidi_table"]
+
+BIDI_CLASS = f"[{BIDI_CONTROLS}]"      # a character class Python's re and Arrow's RE2 read alike
+BIDI = re.compile(BIDI_CLASS)
+_CHARS = [chr(c) for c in range(0x0600, 0x2070) if BIDI.match(chr(c))]
+
+
+def _escape(ch: str) -> str:
+    return f"\\u{ord(ch):04x}"
+
+
+def has_bidi(text: str) -> bool:
+    return BIDI.search(text) is not None
+
+
+def show_bidi(text: str) -> str:
+    """``text`` with each bidi control written as ``\\uNNNN``."""
+    return BIDI.sub(lambda m: _escape(m.group()), text)
+
+
+def show_bidi_frame(frame):
+    """A pandas frame with ``show_bidi`` over every text value (a copy when
+    any changes; the frame itself when none has a bidi control)."""
+    out = frame
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype != object and not str(s.dtype).startswith(("str", "string")):
+            continue
+        values = s.tolist()
+        if not BIDI.search("\n".join(v for v in values if isinstance(v, str))):
+            continue     # one scan of the column's text; most have none
+        hit = s.map(lambda v: isinstance(v, str) and BIDI.search(v) is not None)
+        if out is frame:
+            out = frame.copy()
+        new = s.astype(object)
+        new[hit] = s[hit].map(show_bidi)
+        out[col] = new if s.dtype == object else new.astype(s.dtype)
+    return out
+
+
+def show_bidi_arrow(arr):
+    """An Arrow string array (or chunked array, or dictionary of strings)
+    with ``show_bidi`` applied; other types are returned as they are."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    typ = arr.type
+    if pa.types.is_dictionary(typ):
+        if isinstance(arr, pa.ChunkedArray):
+            return pa.chunked_array([show_bidi_arrow(c) for c in arr.chunks], type=typ)
+        return pa.DictionaryArray.from_arrays(arr.indices, show_bidi_arrow(arr.dictionary))
+    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)) or not len(arr):
+        return arr
+    found = pc.match_substring_regex(arr, BIDI_CLASS)
+    if not pc.any(found).as_py():
+        return arr
+    for ch in _CHARS:
+        arr = pc.replace_substring(arr, pattern=ch, replacement=_escape(ch))
+    return arr
+
+
+def show_bidi_table(table):
+    """An Arrow table with ``show_bidi_arrow`` over every text column."""
+    for i, field in enumerate(table.schema):
+        col = table.column(i)
+        new = show_bidi_arrow(col)
+        if new is not col:
+            table = table.set_column(i, field, new)
+    return table
