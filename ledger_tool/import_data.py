@@ -169,9 +169,7 @@ def run_data(args) -> int:
                     entries=entries, documents=documents)
     progress.done()
 
-    for pr in result.problems:
-        tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
-        print(f"ledger-tool: import: {tag}{pr}", file=sys.stderr)
+    _print_problems(result.problems, "" if args.dry_run else "the rejects file")
     file_errors = [pr for pr in result.problems if pr.kind == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]
@@ -223,6 +221,20 @@ def run_data(args) -> int:
     if not n_new and not n_upd and not result.unchanged:
         raise LedgerError(f"import: nothing imported from {args.file}")
     return 0
+
+
+def _print_problems(problems, rejects: str) -> None:
+    """The import's problems on stderr, capped (LEDGER_TOOL_MAX_MESSAGES):
+    the rejected and skipped items, all listed in ``rejects`` (the rejects
+    file, when one is written), then the rest, each with one line counting
+    what is not shown."""
+    from ledger_tool.common import print_capped
+
+    def line(pr):
+        tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
+        return f"{tag}{pr}"
+    print_capped((line(pr) for pr in problems if pr.dropped), rejects, "ledger-tool: import: ")
+    print_capped((line(pr) for pr in problems if not pr.dropped), "", "ledger-tool: import: ")
 
 
 def check_folder(folder: Path, label: str) -> None:

@@ -454,3 +454,19 @@ def test_a_flow_reads_the_same_whatever_page_it_is_on(tmp_path_factory, data):
                         encoding="utf-8")
         pieces.update(_fields_without_document(read_fts(page).records))
     assert pieces == together
+
+
+def test_import_messages_are_capped_and_all_listed_in_the_rejects_file(tmp_path, run_cli,
+                                                                         monkeypatch):
+    flows = [{"id": k, "versionId": 1, "status": "paid", "date": "2020-01-01",
+              "amountUSD": 0 if k > 1 else 5, "boundary": "incoming", "onBoundary": "single",
+              "sourceObjects": [{"type": "Organization", "name": "X"}]} for k in range(1, 9)]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"data": {"flows": flows}}), encoding="utf-8")
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "3")
+    code, _, err = run_cli("import", "--from", "fts", page, "-o", tmp_path / "book")
+    assert code == 0
+    assert err.count("FTS counts nothing for this flow") == 3
+    assert "... and 4 more message(s) not shown (all of them are in the rejects file)" in err
+    rows = (tmp_path / "book" / "fts.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 7
