@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from ledger.model import Entry, Money
-from ledger.imports.common import (data_figure, data_figures, magnitude_problem, replace_entries,
+from ledger.imports.common import (data_figure, data_figures, replace_entries,
                                 within_package)
 
 JOURNAL = """# my notes, kept
@@ -78,9 +78,11 @@ def test_data_figures_read_xml_values_and_fts_keys():
     assert "carries no figure" in data_figure("<value/>", e)
 
 
-def test_magnitudes():
-    assert magnitude_problem(Decimal("123456789012345678.12")) is None
-    assert magnitude_problem(Decimal("1e18")) and magnitude_problem(Decimal("1e-13"))
+def test_magnitudes_use_the_ledger_s_one_bound():
+    from ledger.rules.limits import magnitude_problem
+
+    assert magnitude_problem(Decimal("123456789012345.12")) == ""
+    assert magnitude_problem(Decimal("1e16")) and magnitude_problem(Decimal("1e-13"))
 
 
 def test_replace_the_last_entry_of_a_crlf_file(tmp_path):

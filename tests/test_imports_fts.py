@@ -171,7 +171,7 @@ def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
     # flow 2 names no source organisation: kept, its funder named "Unknown funder", said
     assert [(x.fields["id"], x.fields["funder"]) for x in r.records] == [("fts-2", "Unknown funder")]
     msgs = " | ".join(str(p) for p in r.problems)
-    assert "flow '1'" in msgs and "out of range" in msgs
+    assert "flow '1'" in msgs and "the largest ledger-tool takes" in msgs
     assert "flow '2' version 1: no source Organization: the funder is recorded as 'Unknown " \
            "funder'" in msgs
     assert "flow '3'" in msgs and "flow #4" in msgs

@@ -16,10 +16,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from ledger.imports.common import (Problem, ReadResult, Record, account_part, shares,
+                                   source_document, within_package)
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
-from ledger.imports.common import (Problem, ReadResult, Record, account_part,
-                                magnitude_problem, shares, source_document,
-                                within_package)
+from ledger.rules.limits import magnitude_problem
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
 MAX_DEPTH = 64            # nesting of the JSON, checked before json.loads sees it
@@ -383,7 +383,7 @@ def _number(s: str) -> Decimal | None:
         d = Decimal(s)
     except ArithmeticError:
         return None
-    return d if d.is_finite() and magnitude_problem(d) is None else None
+    return d if d.is_finite() and not magnitude_problem(d) else None
 
 
 def _family_warnings(items, entries, problems, file) -> None:

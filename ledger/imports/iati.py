@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
-                                file_sha256, magnitude_problem, open_data, percentages, shares,
+                                file_sha256, open_data, percentages, shares,
                                 source_document)
+from ledger.rules.limits import magnitude_problem
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
