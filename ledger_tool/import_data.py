@@ -223,6 +223,91 @@ def run_data(args) -> int:
     return 0
 
 
+def run_dataset(args) -> int:
+    """``import ... --to DIR.parquet``: each input file read, its records
+    made bulk rows and checked by the bulk rules, the good rows written to a
+    partitioned Parquet dataset as they come (``ledger.imports.bulk``)."""
+    from ledger.imports import bulk
+    from ledger.imports.common import archive_copy, load_names
+
+    kind = args.source
+    target = Path(args.dataset)
+    if args.output or args.dry_run:
+        raise LedgerError("import: --to writes a dataset: -o and --dry-run are for journals")
+    paths = inputs(args.file, kind) if kind != "table" else [Path(args.file)]
+    names = load_names(args.names) if kind != "table" else None
+    tmp = bulk.temporary_folder(target)
+    problems: list = []
+    documents: list[dict] = []
+    seen: set[str] = set()
+    writer = bulk.DatasetWriter(tmp)
+    try:
+        for i, p in enumerate(paths, 1):
+            if len(paths) > 1 and (i == 1 or i % 100 == 0 or i == len(paths)):
+                print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
+            result, declared = _read_one(kind, p, names, args)
+            problems.extend(result.problems)
+            if any(pr.kind == "error" for pr in result.problems):
+                continue
+            good, refused = bulk.checked(result, seen, [d["id"] for d in declared])
+            problems.extend(refused)
+            writer.add(good)
+            if good.num_rows:
+                documents.extend(declared)
+            if result.document and good.num_rows:
+                archive_copy(Path(result.file), tmp / bulk.ARCHIVE_FOLDER, result.document)
+        writer.flush()
+        bulk.write_documents(tmp, documents)
+        file_errors = [pr for pr in problems if pr.kind == "error"]
+        if file_errors or not writer.rows:
+            bulk.abandon(tmp)
+        else:
+            bulk.finish_folder(tmp, target)
+    except BaseException:
+        bulk.abandon(tmp)
+        raise
+    _print_problems(problems, "the rejects file")
+    dropped = [pr for pr in problems if pr.dropped or pr.kind == "error"]
+    if dropped:
+        path = settle_outputs(target, target.parent, False, _rejects_csv(problems))
+        print(f"ledger-tool: import: rejected and skipped items listed in {path}",
+              file=sys.stderr)
+    n_rej = sum(pr.items for pr in problems if pr.kind == "reject")
+    n_skip = sum(pr.items for pr in problems if pr.kind == "skip")
+    if file_errors:
+        raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
+                          f"read; fix or remove them and run the import again")
+    if not writer.rows:
+        raise LedgerError(f"import: nothing imported from {args.file}")
+    print(f"ledger-tool: import: {len(seen):,} entries ({writer.rows:,} rows) in "
+          f"{writer.parts} part file(s), {n_rej} rejected, {n_skip} skipped by rule; "
+          f"written to {target}", file=sys.stderr)
+    return 0
+
+
+def _read_one(kind: str, path: Path, names, args):
+    """(one input file's records, a ``ReadResult``; the documents it declares)."""
+    if kind in ("iati", "fts"):
+        if kind == "iati":
+            from ledger.imports.iati import read_iati
+            got = read_iati(path, names=names, hierarchy=args.hierarchy)
+        else:
+            from ledger.imports.fts import read_fts
+            got = read_fts(path, names=names)
+        return got, [got.document] if got.document else []
+    from ledger.imports.bulk import entry_record
+    from ledger.imports.common import Problem, ReadResult
+    from ledger.imports.table import import_table, load_mapping
+
+    got = import_table(path, sheet=args.sheet,
+                       mapping=load_mapping(args.mapping) if args.mapping else None)
+    refused = [Problem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
+                                                              if r.column else ""))
+               for r in got.rejects]
+    return ReadResult(str(path), [entry_record(e, f"row {e.line}") for e in got.entries],
+                      refused, None, "", got.rows), got.documents
+
+
 def _print_problems(problems, rejects: str) -> None:
     """The import's problems on stderr, capped (LEDGER_TOOL_MAX_MESSAGES):
     the rejected and skipped items, all listed in ``rejects`` (the rejects
