@@ -224,38 +224,35 @@ def run_data(args) -> int:
 
 
 def run_dataset(args) -> int:
-    """``import ... --to DIR.parquet``: each input file read, its records
-    made bulk rows and checked by the bulk rules, the good rows written to a
-    partitioned Parquet dataset as they come (``ledger.imports.bulk``)."""
+    """``import ... --to DIR.parquet``: the input files read in batches (in
+    worker processes, one per core, a few batches in flight: memory stays
+    that of a few batches), each batch's records made bulk rows and checked
+    by the bulk rules, the good rows written to a partitioned Parquet
+    dataset as they come (``ledger.imports.bulk``)."""
     from ledger.imports import bulk
-    from ledger.imports.common import archive_copy, load_names
 
     kind = args.source
     target = Path(args.dataset)
-    if args.output or args.dry_run:
-        raise LedgerError("import: --to writes a dataset: -o and --dry-run are for journals")
-    paths = inputs(args.file, kind) if kind != "table" else [Path(args.file)]
-    names = load_names(args.names) if kind != "table" else None
+    if args.dry_run:
+        raise LedgerError("import: --to writes a dataset: --dry-run is for journals")
     tmp = bulk.temporary_folder(target)
     problems: list = []
     documents: list[dict] = []
     seen: set[str] = set()
     writer = bulk.DatasetWriter(tmp)
     try:
-        for i, p in enumerate(paths, 1):
-            if len(paths) > 1 and (i == 1 or i % 100 == 0 or i == len(paths)):
-                print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
-            result, declared = _read_one(kind, p, names, args)
-            problems.extend(result.problems)
-            if any(pr.kind == "error" for pr in result.problems):
-                continue
-            good, refused = bulk.checked(result, seen, [d["id"] for d in declared])
-            problems.extend(refused)
-            writer.add(good)
-            if good.num_rows:
-                documents.extend(declared)
-            if result.document and good.num_rows:
-                archive_copy(Path(result.file), tmp / bulk.ARCHIVE_FOLDER, result.document)
+        for table, found, docs in _batches(kind, args):
+            table, again = bulk.without_seen(table, seen)
+            problems += found + again
+            writer.add(table)
+            used = {d for v in table.column("sources").unique().to_pylist()
+                    for d in v.split(";")} if table.num_rows else set()
+            for d in docs:
+                if d["id"] in used:
+                    src = d.pop("source_file", None)
+                    documents.append(d)
+                    if src:
+                        bulk.archive(Path(src), tmp, d)
         writer.flush()
         bulk.write_documents(tmp, documents)
         file_errors = [pr for pr in problems if pr.kind == "error"]
@@ -267,8 +264,7 @@ def run_dataset(args) -> int:
         bulk.abandon(tmp)
         raise
     _print_problems(problems, "the rejects file")
-    dropped = [pr for pr in problems if pr.dropped or pr.kind == "error"]
-    if dropped:
+    if any(pr.dropped or pr.kind == "error" for pr in problems):
         path = settle_outputs(target, target.parent, False, _rejects_csv(problems))
         print(f"ledger-tool: import: rejected and skipped items listed in {path}",
               file=sys.stderr)
@@ -285,27 +281,63 @@ def run_dataset(args) -> int:
     return 0
 
 
-def _read_one(kind: str, path: Path, names, args):
-    """(one input file's records, a ``ReadResult``; the documents it declares)."""
-    if kind in ("iati", "fts"):
-        if kind == "iati":
-            from ledger.imports.iati import read_iati
-            got = read_iati(path, names=names, hierarchy=args.hierarchy)
-        else:
-            from ledger.imports.fts import read_fts
-            got = read_fts(path, names=names)
-        return got, [got.document] if got.document else []
-    from ledger.imports.bulk import entry_record
+BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bulk rules)
+
+
+def _batches(kind: str, args):
+    """(good rows, problems, documents) per batch of input files, in order."""
+    import os
+
+    from ledger.imports import bulk
+
+    if kind == "table":
+        yield _spreadsheet(args)
+        return
+    from ledger.imports.common import load_names
+    names = load_names(args.names)
+    paths = inputs(args.file, kind)
+    batches, size = [[]], 0
+    for p in paths:
+        if size >= BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(str(p))
+        size += p.stat().st_size
+    workers = min(len(os.sched_getaffinity(0)), len(batches))
+    if workers < 2:
+        for b in batches:
+            yield bulk.read_batch(kind, b, names, args.hierarchy)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
+            as pool:
+        pending = []
+        for b in batches:
+            pending.append(pool.submit(bulk.read_batch, kind, b, names, args.hierarchy))
+            if len(pending) > 2 * workers:      # a few batches in flight, not the folder
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
+
+
+def _spreadsheet(args):
+    """(good rows, problems, documents) of a spreadsheet import."""
+    from ledger.imports import bulk
     from ledger.imports.common import Problem, ReadResult
     from ledger.imports.table import import_table, load_mapping
 
+    path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
     refused = [Problem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
                                                               if r.column else ""))
                for r in got.rejects]
-    return ReadResult(str(path), [entry_record(e, f"row {e.line}") for e in got.entries],
-                      refused, None, "", got.rows), got.documents
+    result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
+                        refused, None, "", got.rows)
+    table, more = bulk.checked([result], [d["id"] for d in got.documents])
+    return table, refused + more, list(got.documents)
 
 
 def _print_problems(problems, rejects: str) -> None:

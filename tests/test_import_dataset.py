@@ -129,3 +129,18 @@ def test_a_bad_row_is_refused_by_the_bulk_rules_with_its_item_named(tmp_path, ru
     assert code == 0, err
     assert [r["id"] for r in _dataset(target)] == ["fts-1"]
     assert "flow '2' version 1" in err and "1850-01-01" in err and "1 rejected" in err
+
+
+def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, monkeypatch):
+    import ledger_tool.import_data as import_data
+
+    folder = REAL / "iati"
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    assert run_cli("import", "--from", "iati", folder, "--to", one)[0] == 0
+    monkeypatch.setattr(import_data, "BATCH_BYTES", 100_000)     # several batches, 2 workers
+    code, _, err = run_cli("import", "--from", "iati", folder, "--to", many)
+    assert code == 0, err
+    key = lambda r: (r["id"], r["purpose"])  # noqa: E731
+    assert sorted(_dataset(one), key=key) == sorted(_dataset(many), key=key)
+    assert (tmp_path / "one.rejects.csv").read_text(encoding="utf-8").count("\n") == \
+        (tmp_path / "many.rejects.csv").read_text(encoding="utf-8").count("\n")

@@ -72,26 +72,33 @@ def _restated(phrase: str) -> str:
     return f"{m.currency} {plain_decimal(m.amount)}"
 
 
-def checked(result: ReadResult, seen_ids: set[str], documents: list[str]):
-    """(an Arrow table of the file's good rows, the problems of the rows
-    refused) after the bulk rules (citations of ``documents`` only); ids
-    already written from another file are refused as duplicates."""
+def checked(results: list[ReadResult], documents: list[str]):
+    """(an Arrow table of the good rows of ``results``, the problems of the
+    items refused) after the bulk rules, run once over all of them
+    (citations of ``documents`` only)."""
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     from ledger.read.table import _build
 
-    cols, rec_of = bulk_rows(result.records, result.file)
+    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    recs: list[tuple[ReadResult, Record]] = []
+    rec_of: list[int] = []
+    for r in results:
+        c, of = bulk_rows(r.records, r.file)
+        for k in COLUMNS:
+            cols[k] += c[k]
+        rec_of += [len(recs) + i for i in of]
+        recs += [(r, rec) for rec in r.records]
     table = pa.table({c: pa.array(cols[c], pa.string()) for c in COLUMNS})
     problems: list[Problem] = []
     if not table.num_rows:
         return table, problems
     kept: list = []
-    _, found = _build(table.select(BULK_COLUMNS), result.file, documents, kept=kept)
+    _, found = _build(table.select(BULK_COLUMNS), "import", documents, kept=kept)
     keep = np.ones(table.num_rows, dtype=bool) if not kept or kept[0] is None \
         else np.asarray(kept[0], dtype=bool)
-    rec_of_np = np.asarray(rec_of)
+    rec_of_np = np.asarray(rec_of, dtype=np.int64)
     said: dict[int, list[str]] = {}
     for p in found:
         if p.severity != "error":
@@ -100,23 +107,56 @@ def checked(result: ReadResult, seen_ids: set[str], documents: list[str]):
         if 0 <= row < len(rec_of):
             said.setdefault(int(rec_of_np[row]), []).append(
                 p.message + (f" (hint: {p.hint})" if p.hint else ""))
-        elif not p.line:       # "N more rows with the problem": rows named by the mask
+        elif not p.line:       # "N more rows with the problem": the rows are refused below
             said.setdefault(-1, []).append(p.message)
-    ids = np.asarray(cols["id"], dtype=object)
-    again = np.fromiter((i in seen_ids for i in ids), dtype=bool, count=len(ids))
-    for r in np.flatnonzero(again & keep):
-        said.setdefault(int(rec_of_np[r]), []).append(
-            f"duplicate id {ids[r]!r}: an entry of an earlier file has it")
-    bad_recs = {k for k in said if k >= 0} | {int(rec_of_np[r]) for r in np.flatnonzero(~keep)}
-    keep &= ~np.isin(rec_of_np, np.fromiter(bad_recs, dtype=np.int64, count=len(bad_recs)))
-    for k in sorted(bad_recs):
-        rec = result.records[k]
+    bad = {k for k in said if k >= 0} | set(rec_of_np[~keep].tolist())
+    keep &= ~np.isin(rec_of_np, np.fromiter(bad, dtype=np.int64, count=len(bad)))
+    for k in sorted(bad):
+        r, rec = recs[k]
         for msg in dict.fromkeys(said.get(k) or ["refused by the rules of the bulk format"]):
-            problems.append(Problem(result.file, rec.where, msg))
+            problems.append(Problem(r.file, rec.where, msg))
     for msg in said.get(-1, []):     # the rows themselves are listed above
-        problems.append(Problem(result.file, "", msg, "note"))
-    seen_ids.update(ids[keep])
+        problems.append(Problem(results[0].file, "", msg, "note"))
     return table.filter(pa.array(keep)), problems
+
+
+def without_seen(table, seen_ids: set[str]):
+    """(``table`` without the entries whose id an earlier batch wrote, the
+    problems naming them); the ids kept are added to ``seen_ids``."""
+    import numpy as np
+    import pyarrow as pa
+
+    ids = table.column("id").to_numpy(zero_copy_only=False)
+    again = np.fromiter((i in seen_ids for i in ids), dtype=bool, count=len(ids))
+    problems = []
+    if again.any():
+        origin = table.column("origin").to_numpy(zero_copy_only=False)
+        for i in dict.fromkeys(np.flatnonzero(again).tolist()):
+            problems.append(Problem(str(origin[i]).split(": ", 1)[0], "", (
+                f"duplicate id {ids[i]!r}: an entry of an earlier file has it "
+                f"({origin[i]}); not imported")))
+        table = table.filter(pa.array(~again))
+        ids = ids[~again]
+    seen_ids.update(ids.tolist())
+    return table, problems
+
+
+def read_batch(kind: str, paths: list[str], names, hierarchy):
+    """Read and check a batch of IATI or FTS files (in a worker process):
+    (the good rows, the problems, the documents of the files read)."""
+    results = []
+    for p in paths:
+        if kind == "iati":
+            from ledger.imports.iati import read_iati
+            results.append(read_iati(p, names=names, hierarchy=hierarchy))
+        else:
+            from ledger.imports.fts import read_fts
+            results.append(read_fts(p, names=names))
+    problems = [pr for r in results for pr in r.problems]
+    good = [r for r in results if not any(pr.kind == "error" for pr in r.problems)]
+    docs = [dict(r.document, source_file=r.file) for r in good if r.document]
+    table, refused = checked(good, [d["id"] for d in docs])
+    return table, problems + refused, docs
 
 
 @dataclass
@@ -164,6 +204,18 @@ def write_documents(folder: Path, documents: list[dict[str, Any]]) -> None:
         w.writerow(keys)
         for d in documents:
             w.writerow([str(d.get(k, "")) for k in keys])
+
+
+def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:
+    """The input file copied into the dataset's archive (a folder this import
+    made: no link or older copy can be in it; the whole dataset is renamed
+    into place when complete)."""
+    dest = folder / ARCHIVE_FOLDER
+    dest.mkdir(exist_ok=True)
+    from ledger.imports.common import open_data
+
+    with open_data(path, "data file") as src, open(dest / document["path"], "wb") as out:
+        shutil.copyfileobj(src, out)
 
 
 def temporary_folder(target: Path) -> Path:
