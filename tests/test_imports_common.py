@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ledger.model import Entry, Money
 from ledger.imports.common import (data_figure, data_figures, replace_entries,
                                 within_package)
@@ -134,3 +137,13 @@ def test_data_files_and_names_files_are_read_only_from_regular_files(tmp_path, r
     code, _, err = run_cli("import", "--from", "iati", src, "--names", deep,
                            "-o", tmp_path / "book")
     assert code == 1 and "nest" in err and "Traceback" not in err, err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.text(), max_size=4), st.dates()))
+def test_import_values_are_written_as_tomlkit_writes_them(value):
+    import tomlkit
+
+    from ledger.edit import _value
+
+    assert _value(value) == tomlkit.item(value).as_string()
