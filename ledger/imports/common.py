@@ -332,8 +332,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
     from ledger.imports.table import Reject, _validate
-    from ledger.read.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
-    from ledger.writer import entry_table, render
+    from ledger.read.journal import EntryReader, LineIndex
+    from ledger.writer import entry_table
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
@@ -352,11 +352,9 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     for i, rec in enumerate(records, 1):
         eid = rec.fields.get("id", "")
         if eid in existing:
-            text = render([entry_table(rec.fields)])
             probs: list = []
             try:
-                raw = _loads(text)["entry"][0]
-                e = EntryReader(raw, name, 1, 999, LineIndex(text), probs).read()
+                e = EntryReader(entry_table(rec.fields), name, 1, 2, LineIndex(""), probs).read()
             except Exception:   # noqa: BLE001 - reported by the full validation below
                 e = None
             if e is not None and not [p for p in probs if p.severity == "error"] \
