@@ -66,7 +66,7 @@ def test_real_files_give_the_journal_import_s_entries(tmp_path, run_cli, kind):
     for d in docs.values():
         assert (target / "_sources" / d["path"]).is_file()
     # the same rejects file as the journal import
-    assert (tmp_path / "out.rejects.csv").read_text(encoding="utf-8").count("\n") == \
+    assert (target / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
         (tmp_path / "book" / f"{kind}.rejects.csv").read_text(encoding="utf-8").count("\n")
 
 
@@ -108,13 +108,12 @@ def test_spreadsheet_rows_refused_go_to_the_rejects_file(tmp_path, run_cli):
     rows = _dataset(target)
     assert sorted((r["year"], r["funder"], r["amount"]) for r in rows) == [
         (2016, "UK:Home Office", "17000000"), (2017, "France:Government", "5000000")]
-    rejects = (tmp_path / "pledges.rejects.csv").read_text(encoding="utf-8")
+    rejects = (target / "_rejects.csv").read_text(encoding="utf-8")
     assert "row 4" in rejects and "Date" in rejects
     # an existing dataset is never written over; nothing half-written is left
     code, _, err = run_cli("import", src, "--to", target)
     assert code == 1 and "already exists" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["pledges.csv", "pledges.parquet",
-                                                         "pledges.rejects.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pledges.csv", "pledges.parquet"]
 
 
 def test_a_bad_row_is_refused_by_the_bulk_rules_with_its_item_named(tmp_path, run_cli):
@@ -142,5 +141,5 @@ def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, mo
     assert code == 0, err
     key = lambda r: (r["id"], r["purpose"])  # noqa: E731
     assert sorted(_dataset(one), key=key) == sorted(_dataset(many), key=key)
-    assert (tmp_path / "one.rejects.csv").read_text(encoding="utf-8").count("\n") == \
-        (tmp_path / "many.rejects.csv").read_text(encoding="utf-8").count("\n")
+    assert (one / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
+        (many / "_rejects.csv").read_text(encoding="utf-8").count("\n")

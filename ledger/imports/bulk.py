@@ -28,6 +28,7 @@ from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
 DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
+REJECTS_FILE = "_rejects.csv"
 ARCHIVE_FOLDER = "_sources"
 ROWS_PER_PART = 200_000               # rows buffered before a part file is written
 
