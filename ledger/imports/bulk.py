@@ -30,7 +30,7 @@ COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
 DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
 REJECTS_FILE = "_rejects.csv"
 ARCHIVE_FOLDER = "_sources"
-ROWS_PER_PART = 200_000               # rows buffered before a part file is written
+ROWS_PER_PART = 50_000                # rows buffered before the part files are written
 
 
 def bulk_rows(records: Iterable[Record], origin: str) -> tuple[dict[str, list[str]], list[int]]:
