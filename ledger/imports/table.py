@@ -736,7 +736,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     docs = {**documents, **{d: Document(d) for d in new_docs}}
     while True:
         probs = check_all(list(entries) + [e for _, _, e in ok], docs)
-        bad: dict[int, list[str]] = {}
+        bad: dict[int, dict[str, str]] = {}
         by_id = {}
         for rs, t, e in ok:
             by_id.setdefault(e.id, []).append((rs, e))
@@ -745,12 +745,14 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
                 continue
             for rs, e in by_id.get(p.entry_id, []):
                 if e.line == p.line:
-                    bad.setdefault(rs[0], []).append(p.message + (f" (hint: {p.hint})" if p.hint else ""))
+                    bad.setdefault(rs[0], {}).setdefault(
+                        p.message + (f" (hint: {p.hint})" if p.hint else ""),
+                        _column_for(p, e, cols))
         if not bad:
             break
         for row, msgs in bad.items():
-            for m in dict.fromkeys(msgs):
-                rejects.append(Reject(row, _column_for(m, cols), m))
+            for m, column in msgs.items():
+                rejects.append(Reject(row, column, m))
         ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
     return [(t, e) for _, t, e in ok]
 
@@ -781,14 +783,14 @@ class _FieldReader(EntryReader):
         super().problem(message, key, hint, code)
 
 
-def _column_for(message: str, cols: dict[str, str]) -> str:
-    for key, fld in (("duplicate id", "id"), ("names a missing entry", None),
-                     ("split", "purpose"), ("unknown document", "doc")):
-        if key in message:
-            if fld is None:
-                for k in ("disburses", "part_of", "restates"):
-                    if message.startswith(k):
-                        return cols.get(k, "")
-                return ""
-            return cols.get(fld, "")
-    return ""
+# the field a cross-entry problem is about, by its code (ledger.rules)
+_CODE_FIELD = {"duplicate-id": "id", "split-sum": "purpose", "unknown-document": "doc"}
+
+
+def _column_for(problem: Problem, entry: Entry, cols: dict[str, str]) -> str:
+    """The column of a rejected row a cross-entry problem names: by the
+    problem's code (a bad link: the columns of the entry's links)."""
+    if problem.code in ("missing-link", "self-link"):
+        return "; ".join(dict.fromkeys(cols[ln.kind] for ln in entry.links
+                                       if cols.get(ln.kind)))
+    return cols.get(_CODE_FIELD.get(problem.code, ""), "")
