@@ -230,6 +230,7 @@ def test_real_download_counts_what_fts_counts(tmp_path, run_cli, location):
     assert code == 0 and "0 error(s), 0 warning(s)" in out + err, out + err
     code, _, err = run_cli("report", book, "--currency", "USD", "--out", tmp_path / "report.html")
     assert code == 0, err
+    report_err = err
     # boundary, onBoundary and flowType stay on each entry; the flows FTS does not
     # count are recorded, tagged not-counted with the reason, and not in any total
     entries = {e.id: e for e in ledger.load(book).entries}
@@ -252,6 +253,8 @@ def test_real_download_counts_what_fts_counts(tmp_path, run_cli, location):
     assert sum(int(n.replace(",", "")) for n in said) == uncounted
     code, _, err = run_cli("balance", book, "--currency", "USD", "--valuation", "as-stated")
     assert f"{uncounted:,} entries tagged not-counted are recorded but left out" in err
+    assert f"note: {uncounted:,} entries tagged not-counted are recorded but left out" \
+        in report_err
     # the importer's own restatements are sourced: audit reports none as unsourced
     code, out, err = run_cli("audit", book, "--sources", book / "sources")
     assert "restatement-unsourced" not in out + err
