@@ -28,8 +28,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ledger.model import (LINK_KINDS, Citation, Document, Entry, Link, Money, Period,
-                          Problem, Split)
+from ledger.model import (LINK_KINDS, NOT_COUNTED, Citation, Document, Entry, Link, Money,
+                          Period, Problem, Split)
 
 __all__ = ["Book", "SCHEMA", "FRAME_COLUMNS", "entries_frame"]
 
@@ -51,7 +51,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "end": "period end (datetime64[s], NaT when none)",
         "fiscal_year": "fiscal year label, e.g. 2021-22, or None",
         "status": "pledged, committed, disbursed or spent",
-        "primary": "False for an entry linked to another: its target counts the money",
+        "primary": "False for an entry linked to another (its target counts the money) "
+                   "or tagged not-counted",
         "restated": "the source's own conversions, 'EUR 15000000; USD 19000000'",
         "split": "True when the amount is split between purposes (see allocations)",
         "recipient": "who receives the money",
@@ -170,6 +171,10 @@ class Book:
         for c in _TEXT:
             v = extras.get(c)
             cols[c] = np.full(len(first), "", dtype=object) if v is None else v
+        out = not_counted_mask(cols["tags"])
+        if out.any():      # recorded, not counted: as Entry.is_primary says
+            cols["primary"] = np.asarray(cols["primary"], dtype=bool) & ~out
+            frame["primary"] = frame["primary"].to_numpy(dtype=bool) & ~out[entry_of]
         entries = pd.DataFrame(cols, copy=False)
         entries = entries[list(SCHEMA["entries"])]
         allocations = pd.DataFrame({"entry": entry_of, "purpose": frame["purpose"].array,
@@ -313,6 +318,17 @@ class Book:
         cols = list(SCHEMA["documents"])
         return pd.DataFrame([[getattr(d, c) for c in cols] for d in self.documents.values()],
                             columns=cols)
+
+
+def not_counted_mask(tags) -> "Any":
+    """Per entry: tagged ``NOT_COUNTED`` (tags joined by ';')."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(tags):
+        return np.zeros(0, dtype=bool)
+    return pd.Series(tags, copy=False).str.contains(
+        rf"(?:^|;){NOT_COUNTED}(?:;|$)", regex=True, na=False).to_numpy(dtype=bool)
 
 
 def join_children(entry, text, n: int, sep: str):

@@ -50,9 +50,34 @@ class AddResult:
 
 # ------------------------------------------------------------------ render
 def _value(v: Any) -> str:
+    """A value as TOML text, as tomlkit writes it: text, dates and lists of
+    text (nearly every value of an entry) directly, with tomlkit's own escape
+    of each character (``_escapes``), the rest by tomlkit."""
+    t = type(v)
+    if t is str:
+        return '"' + v.translate(_escapes()) + '"'
+    if t is dt.date:
+        return v.isoformat()
+    if t is list and all(type(x) is str for x in v):
+        return "[" + ", ".join('"' + x.translate(_escapes()) + '"' for x in v) + "]"
     import tomlkit
 
     return tomlkit.item(v).as_string()
+
+
+_ESCAPES: dict[int, str] = {}
+
+
+def _escapes() -> dict[int, str]:
+    """The characters tomlkit escapes in a basic string, each with its
+    escape as tomlkit writes it (asked of tomlkit once)."""
+    if not _ESCAPES:
+        import tomlkit
+        from tomlkit.items import StringType
+
+        for c in StringType.SLB.escaped_sequences:
+            _ESCAPES[ord(c)] = tomlkit.item(c).as_string()[1:-1]
+    return _ESCAPES
 
 
 def _key(k: str) -> str:

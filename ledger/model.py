@@ -17,6 +17,9 @@ STATUSES = ("pledged", "committed", "disbursed", "spent")
 # How one entry relates to another.  An entry with any of these links is a
 # *secondary* record of money already counted by its target, so totals skip it.
 LINK_KINDS = ("disburses", "part_of", "restates")
+# A tag that keeps an entry in the ledger but out of every total (an FTS flow
+# outside the download's boundary); a tag ``not-counted-REASON`` beside it says why.
+NOT_COUNTED = "not-counted"
 
 # Period kinds.  Dates are inclusive.
 ONE_OFF = "one-off"          # paid once, at the entry's date (or `start`)
@@ -202,8 +205,9 @@ class Entry:
 
     @property
     def is_primary(self) -> bool:
-        """False when this entry records money another entry already counts."""
-        return not self.links
+        """False when this entry records money another entry already counts,
+        or is recorded but not counted (tagged ``NOT_COUNTED``)."""
+        return not self.links and NOT_COUNTED not in self.tags
 
     def link(self, kind: str) -> str | None:
         for ln in self.links:

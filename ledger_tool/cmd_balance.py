@@ -43,8 +43,8 @@ def run(args) -> int:
     from ledger.errors import UsageError
     from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
-    from reports.balance import (balance_rows, converted, left_out, linked_note, primary,
-                                 rates_note, rounded_note)
+    from reports.balance import (balance_rows, converted, left_out, linked_note,
+                                 not_counted_note, primary, rates_note, rounded_note)
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -82,6 +82,9 @@ def run(args) -> int:
                indent_key="account")
     if linked:
         notes.insert(0, linked_note(linked))
+    uncounted = not_counted_note(book)
+    if uncounted:
+        notes.insert(0, uncounted)
     for note in notes:
         print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

@@ -33,10 +33,15 @@ def register(sub) -> None:
     p.add_argument("--archive", metavar="DIR",
                    help="iati/fts: the source archive folder the file is copied into "
                         "(default: the ledger's archive option, else LEDGER/sources)")
-    p.add_argument("-o", "--output", required=True, metavar="LEDGER",
-                   help=f"a .toml journal file (created or appended to) or a ledger folder "
-                        f"(entries go to {IMPORTED_NAME} in it; --from iati: "
-                        f"{DATA_FILE['iati']}, --from fts: {DATA_FILE['fts']})")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("-o", "--output", metavar="LEDGER",
+                     help=f"a .toml journal file (created or appended to) or a ledger folder "
+                          f"(entries go to {IMPORTED_NAME} in it; --from iati: "
+                          f"{DATA_FILE['iati']}, --from fts: {DATA_FILE['fts']})")
+    out.add_argument("--to", dest="dataset", metavar="DIR.parquet",
+                     help="instead of a journal: a new Parquet dataset of bulk columns, "
+                          "partitioned by year (DIR/year=YYYY/part-N.parquet), written file "
+                          "by file with the same rules and rejects (docs/interop.md)")
     p.add_argument("--sheet", metavar="NAME", help="the XLSX sheet to read (default: the first)")
     p.add_argument("--map", dest="mapping", metavar="MAPPING.toml",
                    help="TOML mapping: [columns] field = \"Header\", [defaults], date_format")
@@ -78,6 +83,9 @@ def run(args) -> int:
     from ledger import load_journal
     from ledger.imports.table import import_table, load_mapping
 
+    if args.dataset:
+        from ledger_tool.import_data import run_dataset
+        return run_dataset(args)
     if args.source != "table":
         from ledger_tool.import_data import run_data
         return run_data(args)

@@ -170,9 +170,7 @@ def run_data(args) -> int:
                     entries=entries, documents=documents)
     progress.done()
 
-    for pr in result.problems:
-        tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
-        print(f"ledger-tool: import: {tag}{pr}", file=sys.stderr)
+    _print_problems(result.problems, "" if args.dry_run else "the rejects file")
     file_errors = [pr for pr in result.problems if pr.kind == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
     rejected = [pr for pr in result.problems if pr.kind == "reject"]
@@ -226,6 +224,199 @@ def run_data(args) -> int:
     return 0
 
 
+def run_dataset(args) -> int:
+    """``import ... --to DIR.parquet``: the input files read in batches (in
+    worker processes, one per core, a few batches in flight: memory stays
+    that of a few batches), each batch's records made bulk rows and checked
+    by the bulk rules, the good rows written to a partitioned Parquet
+    dataset as they come (``ledger.imports.bulk``); the rejected and skipped
+    items go to ``DIR/_rejects.csv`` as they come, the messages are capped."""
+    from ledger.imports import bulk
+
+    kind = args.source
+    target = Path(args.dataset)
+    if args.dry_run:
+        raise LedgerError("import: --to writes a dataset: --dry-run is for journals")
+    tmp = bulk.temporary_folder(target)
+    sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
+    documents: list[dict] = []
+    seen: set[str] = set()
+    writer = bulk.DatasetWriter(tmp)
+    try:
+        for table, found, docs in _batches(kind, args):
+            table, again = bulk.without_seen(table, seen)
+            sink.add(found + again)
+            writer.add(table)
+            used = {d for v in table.column("sources").unique().to_pylist()
+                    for d in v.split(";")} if table.num_rows else set()
+            for d in docs:
+                if d["id"] in used:
+                    src = d.pop("source_file", None)
+                    documents.append(d)
+                    if src:
+                        bulk.archive(Path(src), tmp, d)
+        writer.flush()
+        bulk.write_documents(tmp, documents)
+        sink.close()
+        if sink.errors or not writer.rows:
+            rejects = (tmp / bulk.REJECTS_FILE).read_bytes() if sink.dropped else None
+            bulk.abandon(tmp)
+            if rejects:       # nothing imported: the rejects beside where the dataset would be
+                settle_outputs(target, target.parent, False, rejects.decode("utf-8"))
+        else:
+            bulk.finish_folder(tmp, target)
+    except BaseException:
+        sink.close()
+        bulk.abandon(tmp)
+        raise
+    sink.print(f"{target / bulk.REJECTS_FILE}")
+    if sink.errors:
+        raise LedgerError(f"import: nothing written: {sink.errors} file(s) could not be "
+                          f"read; fix or remove them and run the import again")
+    if not writer.rows:
+        raise LedgerError(f"import: nothing imported from {args.file}")
+    if sink.dropped:
+        print(f"ledger-tool: import: rejected and skipped items listed in "
+              f"{target / bulk.REJECTS_FILE}", file=sys.stderr)
+    print(f"ledger-tool: import: {len(seen):,} entries ({writer.rows:,} rows) in "
+          f"{writer.parts} part file(s), {sink.items['reject']} rejected, "
+          f"{sink.items['skip']} skipped by rule; written to {target}", file=sys.stderr)
+    return 0
+
+
+class _ProblemSink:
+    """An import's problems as they come, none held: the rejected, skipped
+    and unreadable ones written to a CSV file (as ``_rejects_csv`` writes
+    them), the first messages of each kind kept to print, the rest counted."""
+
+    def __init__(self, path: Path):
+        import csv
+
+        from ledger_tool.common import max_messages
+
+        self.fh = open(path, "w", encoding="utf-8", newline="")
+        self.csv = csv.writer(self.fh)
+        self.csv.writerow(REJECTS_HEADER)
+        self.cap = max_messages()
+        self.shown: dict[bool, list[str]] = {True: [], False: []}
+        self.more = {True: 0, False: 0}
+        self.items = {"reject": 0, "skip": 0}
+        self.errors = self.dropped = 0
+
+    def add(self, problems) -> None:
+        for pr in problems:
+            dropped = bool(pr.dropped)
+            if pr.kind in self.items:
+                self.items[pr.kind] += pr.items
+            if dropped or pr.kind == "error":
+                self.dropped += 1
+                self.errors += pr.kind == "error"
+                self.csv.writerow(_reject_row(pr))
+            if len(self.shown[dropped]) < self.cap:
+                self.shown[dropped].append(_line(pr))
+            else:
+                self.more[dropped] += 1
+
+    def close(self) -> None:
+        if not self.fh.closed:
+            self.fh.close()
+
+    def print(self, rejects: str) -> None:
+        for dropped in (True, False):
+            for line in self.shown[dropped]:
+                print(f"ledger-tool: import: {line}", file=sys.stderr)
+            if self.more[dropped]:
+                where = f"(all of them are in {rejects})" if dropped else \
+                    "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
+                print(f"ledger-tool: import: ... and {self.more[dropped]:,} more message(s) "
+                      f"not shown {where}", file=sys.stderr)
+
+
+BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bulk rules)
+
+
+def _batches(kind: str, args):
+    """(good rows, problems, documents) per batch of input files, in order."""
+    import os
+
+    from ledger.imports import bulk
+
+    if kind == "table":
+        yield _spreadsheet(args)
+        return
+    from ledger.imports.common import load_names
+    names = load_names(args.names)
+    paths = inputs(args.file, kind)
+    batches, size = [[]], 0
+    for p in paths:
+        if size >= BATCH_BYTES:
+            batches.append([])
+            size = 0
+        batches[-1].append(str(p))
+        size += p.stat().st_size
+    workers = min(len(os.sched_getaffinity(0)), len(batches))
+    if workers < 2:
+        for b in batches:
+            yield bulk.read_batch(kind, b, names, args.hierarchy)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
+            as pool:
+        pending = []
+        for b in batches:
+            pending.append(pool.submit(bulk.read_batch, kind, b, names, args.hierarchy))
+            if len(pending) > 2 * workers:      # a few batches in flight, not the folder
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
+
+
+def _spreadsheet(args):
+    """(good rows, problems, documents) of a spreadsheet import."""
+    from ledger.imports import bulk
+    from ledger.imports.common import Problem, ReadResult
+    from ledger.imports.table import import_table, load_mapping
+
+    path = Path(args.file)
+    got = import_table(path, sheet=args.sheet,
+                       mapping=load_mapping(args.mapping) if args.mapping else None)
+    refused = [Problem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
+                                                              if r.column else ""))
+               for r in got.rejects]
+    result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
+                        refused, None, "", got.rows)
+    table, more = bulk.checked([result], [d["id"] for d in got.documents])
+    return table, refused + more, list(got.documents)
+
+
+def _print_problems(problems, rejects: str) -> None:
+    """The import's problems on stderr, capped (LEDGER_TOOL_MAX_MESSAGES):
+    the rejected and skipped items, all listed in ``rejects`` (the rejects
+    file, when one is written), then the rest, each with one line counting
+    what is not shown."""
+    from ledger_tool.common import print_capped
+
+    print_capped((_line(pr) for pr in problems if pr.dropped), rejects, "ledger-tool: import: ")
+    print_capped((_line(pr) for pr in problems if not pr.dropped), "", "ledger-tool: import: ")
+
+
+def _line(pr) -> str:
+    """An import problem as its message line says it."""
+    tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
+    return f"{tag}{pr}"
+
+
+REJECTS_HEADER = ["file", "where", "kind", "items", "reason"]
+
+
+def _reject_row(pr) -> list:
+    """A rejected, skipped or unreadable item as a row of the rejects file."""
+    from reports.text import inert
+    return [inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)]
+
+
 def check_folder(folder: Path, label: str) -> None:
     """Refuse, before anything is read or written, a folder that cannot be
     made: a file in its place or above it (``label``: the option, for the
@@ -254,14 +445,12 @@ def _rejects_csv(problems) -> str:
     import csv
     import io
 
-    from reports.text import inert
-
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["file", "where", "kind", "items", "reason"])
+    w.writerow(REJECTS_HEADER)
     for pr in problems:
         if pr.dropped or pr.kind == "error":
-            w.writerow([inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)])
+            w.writerow(_reject_row(pr))
     return buf.getvalue()
 
 

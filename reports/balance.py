@@ -17,6 +17,9 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from ledger.book import not_counted_mask
+from ledger.model import NOT_COUNTED
+
 FUNDERS, PURPOSES = "Funders", "Purposes"
 
 
@@ -35,11 +38,34 @@ def left_out(book) -> list[str]:
     """Ids of the entries linked to another (not counted in totals)."""
     en = book.tables.entries
     prim = en["primary"].to_numpy(dtype=bool)
-    return sorted(map(str, en["id"].to_numpy(dtype=object)[~prim])) if not prim.all() else []
+    if prim.all():
+        return []
+    linked = ~prim & ~not_counted_mask(en["tags"])
+    return sorted(map(str, en["id"].to_numpy(dtype=object)[linked]))
+
+
+def not_counted_note(book) -> str | None:
+    """How many entries are recorded but tagged ``not-counted`` (left out of
+    every total), by the reason each one's ``not-counted-REASON`` tag gives."""
+    en = book.tables.entries
+    out = not_counted_mask(en["tags"])
+    if not out.any():
+        return None
+    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[out]))
+    why: dict[str, int] = defaultdict(int)
+    for tags in en["tags"].to_numpy(dtype=object)[out]:
+        reasons = [t[len(NOT_COUNTED) + 1:] for t in str(tags).split(";")
+                   if t.startswith(NOT_COUNTED + "-")]
+        why[", ".join(reasons) or "no reason given"] += 1
+    n = len(ids)
+    said = "; ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
+    return (f"{n:,} entr{'y' if n == 1 else 'ies'} tagged {NOT_COUNTED} {'is' if n == 1 else 'are'}"
+            f" recorded but left out of every total ({said}): {_shown(ids)}")
 
 
 def primary(book):
-    """(the Book of the entries counted in totals, ids of the linked ones left out)."""
+    """(the Book of the entries counted in totals, ids of the linked ones left
+    out; ``not_counted_note`` names the others)."""
     prim = book.tables.entries["primary"].to_numpy(dtype=bool)
     return book.subset(prim), left_out(book)
 

@@ -1189,14 +1189,20 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         f"over them in proportion to days; an amount per year is that amount in each "
         f"whole year and pro rata by days within a part year.",
     ]
-    n_sec = int((~report.frame["primary"]).sum())
-    secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]))
+    from reports.balance import left_out, not_counted_note
+    book = as_book(entries)
+    linked = set(left_out(book))      # the others not primary are tagged not-counted
+    secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]) & linked)
+    n_sec = len(secondary_ids)
     notes.append(
         "Totals count each pledge once: entries that disburse, restate or are part of "
         "another entry record money their target already counts and are left out of "
         "every total" + (f" ({len(secondary_ids):,} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
                          f"{_named(secondary_ids)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
+    uncounted = not_counted_note(book)
+    if uncounted:
+        notes.append(uncounted[0].upper() + uncounted[1:] + ".")
     open_ids = _open_ended_ids(entries)
     if open_ids:
         if o.basis == "per-year":

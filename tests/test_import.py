@@ -209,6 +209,9 @@ def test_duplicate_row_and_bad_link_rejected(tmp_path):
     assert "duplicate row" in reasons[3]
     assert "missing entry" in reasons[4]
     assert "duplicate id" in reasons[5]
+    # each reject names its column by the problem's code, not by its wording
+    columns = {r.row: r.column for r in res.rejects}
+    assert (columns[4], columns[5]) == ("disburses", "id")
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

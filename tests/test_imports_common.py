@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ledger.model import Entry, Money
-from ledger.imports.common import (data_figure, data_figures, magnitude_problem, replace_entries,
+from ledger.imports.common import (data_figure, data_figures, replace_entries,
                                 within_package)
 
 JOURNAL = """# my notes, kept
@@ -78,9 +81,11 @@ def test_data_figures_read_xml_values_and_fts_keys():
     assert "carries no figure" in data_figure("<value/>", e)
 
 
-def test_magnitudes():
-    assert magnitude_problem(Decimal("123456789012345678.12")) is None
-    assert magnitude_problem(Decimal("1e18")) and magnitude_problem(Decimal("1e-13"))
+def test_magnitudes_use_the_ledger_s_one_bound():
+    from ledger.rules.limits import magnitude_problem
+
+    assert magnitude_problem(Decimal("123456789012345.12")) == ""
+    assert magnitude_problem(Decimal("1e16")) and magnitude_problem(Decimal("1e-13"))
 
 
 def test_replace_the_last_entry_of_a_crlf_file(tmp_path):
@@ -132,3 +137,13 @@ def test_data_files_and_names_files_are_read_only_from_regular_files(tmp_path, r
     code, _, err = run_cli("import", "--from", "iati", src, "--names", deep,
                            "-o", tmp_path / "book")
     assert code == 1 and "nest" in err and "Traceback" not in err, err
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.lists(st.text(), max_size=4), st.dates()))
+def test_import_values_are_written_as_tomlkit_writes_them(value):
+    import tomlkit
+
+    from ledger.edit import _value
+
+    assert _value(value) == tomlkit.item(value).as_string()

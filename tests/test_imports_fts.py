@@ -171,7 +171,7 @@ def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
     # flow 2 names no source organisation: kept, its funder named "Unknown funder", said
     assert [(x.fields["id"], x.fields["funder"]) for x in r.records] == [("fts-2", "Unknown funder")]
     msgs = " | ".join(str(p) for p in r.problems)
-    assert "flow '1'" in msgs and "out of range" in msgs
+    assert "flow '1'" in msgs and "the largest ledger-tool takes" in msgs
     assert "flow '2' version 1: no source Organization: the funder is recorded as 'Unknown " \
            "funder'" in msgs
     assert "flow '3'" in msgs and "flow #4" in msgs
@@ -230,13 +230,31 @@ def test_real_download_counts_what_fts_counts(tmp_path, run_cli, location):
     assert code == 0 and "0 error(s), 0 warning(s)" in out + err, out + err
     code, _, err = run_cli("report", book, "--currency", "USD", "--out", tmp_path / "report.html")
     assert code == 0, err
-    # boundary, onBoundary and flowType stay on each entry; not-counted flows are listed
-    tags = [e.tags for e in ledger.load(book).entries]
-    assert all("fts-boundary-incoming" in t and "fts-on-boundary-single" in t for t in tags)
-    assert any("fts-flow-type-parked" in t for t in tags)
-    internal = sum(1 for f in flows if f["boundary"] != "incoming" or f["onBoundary"] == "shared")
-    assert imported.count("FTS does not count it") + \
-        imported.count("out of each one's funding totals") == internal
+    report_err = err
+    # boundary, onBoundary and flowType stay on each entry; the flows FTS does not
+    # count are recorded, tagged not-counted with the reason, and not in any total
+    entries = {e.id: e for e in ledger.load(book).entries}
+    outside = {f["id"] for f in flows if f["amountUSD"]      # 0: skipped, FTS counts nothing
+               and (f["boundary"] != "incoming" or f["onBoundary"] == "shared")}
+    assert any("fts-flow-type-parked" in e.tags for e in entries.values())
+    for f in flows:
+        e = entries.get(f"fts-{f['id']}")
+        if e is None:
+            continue
+        assert f"fts-boundary-{f['boundary']}" in e.tags
+        assert f"fts-on-boundary-{f['onBoundary']}" in e.tags
+        why = f["boundary"] if f["boundary"] != "incoming" else \
+            "shared" if f["onBoundary"] == "shared" else None
+        assert ("not-counted" in e.tags) == (why is not None) == (not e.is_primary)
+        assert why is None or f"not-counted-{why}" in e.tags
+    uncounted = sum(1 for e in entries.values() if "not-counted" in e.tags)
+    assert uncounted == len(outside)
+    said = re.findall(r"([\d,]+) flows? recorded but not counted", imported)
+    assert sum(int(n.replace(",", "")) for n in said) == uncounted
+    code, _, err = run_cli("balance", book, "--currency", "USD", "--valuation", "as-stated")
+    assert f"{uncounted:,} entries tagged not-counted are recorded but left out" in err
+    assert f"note: {uncounted:,} entries tagged not-counted are recorded but left out" \
+        in report_err
     # the importer's own restatements are sourced: audit reports none as unsourced
     code, out, err = run_cli("audit", book, "--sources", book / "sources")
     assert "restatement-unsourced" not in out + err
@@ -363,7 +381,7 @@ def test_check_says_in_advance_which_entries_need_the_stated_rate(tmp_path, run_
         assert code == 0 and "US$272,257.00" in out, (valuation, err)
 
 
-def test_a_flow_no_longer_counted_is_named_when_the_ledger_still_counts_it(tmp_path, run_cli):
+def test_a_flow_no_longer_counted_becomes_a_not_counted_entry(tmp_path, run_cli):
     flow = {"id": 9, "versionId": 1, "status": "paid", "date": "2020-01-01", "amountUSD": 10,
             "boundary": "incoming", "onBoundary": "single",
             "sourceObjects": [{"type": "Organization", "name": "X"}]}
@@ -374,8 +392,11 @@ def test_a_flow_no_longer_counted_is_named_when_the_ledger_still_counts_it(tmp_p
     book = tmp_path / "book"
     assert run_cli("import", "--from", "fts", old, "-o", book)[0] == 0
     code, _, err = run_cli("import", "--from", "fts", new, "-o", book)
-    assert "shared on the boundary" in err
-    assert "warning: " in err and "the ledger still counts version 1 of this flow (fts-9)" in err
+    assert code == 0 and "updated fts-9" in err and "1 flow recorded but not counted" in err
+    (e,) = ledger.load(book).entries
+    assert "not-counted-shared" in e.tags and "fts-version-2" in e.tags and not e.is_primary
+    code, out, err = run_cli("balance", book, "--currency", "USD")
+    assert code != 0 or "US$10" not in out
 
 
 def test_children_beyond_their_parent_are_a_warning_naming_both(tmp_path, run_cli):
@@ -436,3 +457,19 @@ def test_a_flow_reads_the_same_whatever_page_it_is_on(tmp_path_factory, data):
                         encoding="utf-8")
         pieces.update(_fields_without_document(read_fts(page).records))
     assert pieces == together
+
+
+def test_import_messages_are_capped_and_all_listed_in_the_rejects_file(tmp_path, run_cli,
+                                                                         monkeypatch):
+    flows = [{"id": k, "versionId": 1, "status": "paid", "date": "2020-01-01",
+              "amountUSD": 0 if k > 1 else 5, "boundary": "incoming", "onBoundary": "single",
+              "sourceObjects": [{"type": "Organization", "name": "X"}]} for k in range(1, 9)]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"data": {"flows": flows}}), encoding="utf-8")
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "3")
+    code, _, err = run_cli("import", "--from", "fts", page, "-o", tmp_path / "book")
+    assert code == 0
+    assert err.count("FTS counts nothing for this flow") == 3
+    assert "... and 4 more message(s) not shown (all of them are in the rejects file)" in err
+    rows = (tmp_path / "book" / "fts.rejects.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 1 + 7

@@ -14,6 +14,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.model import Entry
 from ledger.model import ProblemWithMore as _ProblemWithMore
+from ledger.rules.limits import magnitude_problem
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
@@ -171,7 +172,6 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
         return [], ""
     # a percentage out of bounds (ledger.rules.limits) is refused before any
     # sum or division sees it ("1e999999" made a million-digit total)
-    from ledger.rules.limits import magnitude_problem
     odd = [(k, magnitude_problem(v, most=Decimal(10) ** 6, places=12)) for k, v in items
            if v is not None]
     odd = [(k, why) for k, why in odd if why]
@@ -223,21 +223,6 @@ def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, st
         else:
             out.append(False)
     return out
-
-
-MAX_DIGITS = 28           # decimal's precision: more would be rounded silently (ledger.phrases.money)
-
-
-def magnitude_problem(amount: Decimal) -> str | None:
-    """Why a figure from a data file cannot be a ledger amount (too many
-    digits or decimals), checked before any arithmetic sees it."""
-    if not amount.is_finite():
-        return f"{amount} is not a finite number"
-    t = amount.as_tuple()
-    if len(t.digits) > MAX_DIGITS or amount.adjusted() > 17 or t.exponent < -12:
-        return (f"{amount:.6g} is out of range (at most 18 digits before the point and 12 "
-                f"after)")
-    return None
 
 
 # ------------------------------------------------------------------ files
@@ -347,8 +332,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
     from ledger.imports.table import Reject, _validate
-    from ledger.read.journal import EntryReader, LineIndex, _loads   # toml_rs, as the journal reads
-    from ledger.writer import entry_table, render
+    from ledger.read.journal import EntryReader, LineIndex
+    from ledger.writer import entry_table
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
@@ -367,11 +352,9 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     for i, rec in enumerate(records, 1):
         eid = rec.fields.get("id", "")
         if eid in existing:
-            text = render([entry_table(rec.fields)])
             probs: list = []
             try:
-                raw = _loads(text)["entry"][0]
-                e = EntryReader(raw, name, 1, 999, LineIndex(text), probs).read()
+                e = EntryReader(entry_table(rec.fields), name, 1, 2, LineIndex(""), probs).read()
             except Exception:   # noqa: BLE001 - reported by the full validation below
                 e = None
             if e is not None and not [p for p in probs if p.severity == "error"] \

@@ -5,8 +5,9 @@ One flow is one entry, ``fts-<id>``; its ``versionId`` is kept as the tag
 ``fts-version-N``, so a re-import of a newer version updates the entry and an
 older one is left out.  Flows are counted as FTS counts a location's funding
 (``data.incoming.fundingTotal``): incoming flows not shared on the boundary;
-internal, outgoing and shared flows are listed, not imported.  The rules are
-in docs/interop.md ("OCHA FTS flows").
+internal, outgoing and shared flows are recorded, tagged ``not-counted`` (and
+``not-counted-internal`` ...), which leaves them out of every total.  The rules
+are in docs/interop.md ("OCHA FTS flows").
 """
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports.common import (Problem, ReadResult, Record, account_part,
-                                magnitude_problem, shares, source_document,
-                                within_package)
+from ledger.imports.common import (Problem, ReadResult, Record, account_part, shares,
+                                   source_document, within_package)
+from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
+from ledger.rules.limits import magnitude_problem
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
 MAX_DEPTH = 64            # nesting of the JSON, checked before json.loads sees it
@@ -155,6 +157,17 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
                 f"which this newer download does not count: remove {eid} from the ledger to "
                 f"count as FTS now does"), "warning"))
     _family_warnings(items, entries, problems, file)
+    why: dict[str, int] = {}
+    for i in items:
+        if i["uncounted"]:
+            why[i["uncounted"]] = why.get(i["uncounted"], 0) + 1
+    if why:
+        n = sum(why.values())
+        problems.append(Problem(file, "", (
+            f"{n:,} flow{'' if n == 1 else 's'} recorded but not counted in the location's "
+            f"funding totals, as FTS counts them ("
+            + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
+            + f"): tagged {NOT_COUNTED_TAG}"), "note"))
     records = [Record(i["where"], i["fields"]) for i in items]
     return ReadResult(file, records, problems, doc, sha, len(flows))
 
@@ -217,10 +230,8 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
     if boundary and boundary not in ("incoming", "internal", "outgoing"):
         return reject(f"unknown boundary {str(f['boundary'])[:40]!r} (FTS uses incoming, "
                       f"internal, outgoing); not imported")
-    if boundary in NOT_COUNTED:
-        return reject(f"{NOT_COUNTED[boundary]}; listed, not imported", "skip")
-    if on == "shared":
-        return reject(f"{NOT_COUNTED['shared']}; listed, not imported", "skip")
+    # recorded, but out of the location's funding totals, as FTS counts them
+    uncounted = boundary if boundary in NOT_COUNTED else "shared" if on == "shared" else ""
     status_raw = str(f.get("status") or "").strip().lower()
     if status_raw not in STATUS:
         return reject(f"unknown status {str(f.get('status'))[:40]!r} (FTS uses pledge, "
@@ -287,6 +298,9 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         tags.append(f"fts-on-boundary-{on}")
     if f.get("flowType") not in (None, ""):
         tags.append(f"fts-flow-type-{_tag(f['flowType'])}")
+    if uncounted:
+        tags += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-{uncounted}"]
+        notes.insert(0, f"not counted: {NOT_COUNTED[uncounted]}")
     parent = _id(f["parentFlowId"]) if f.get("parentFlowId") not in (None, "") else None
     if parent:
         tags.append(f"fts-parent-{parent}")
@@ -325,7 +339,7 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         # FTS's own conversion cited where the file states it (the audit finds it there)
         fields["source"].append({"doc": doc["id"], "quote": quotes.find("amountUSD", usd),
                                  "locator": locator})
-    return {"fields": fields, "where": where, "fid": fid, "parent": parent,
+    return {"fields": fields, "where": where, "fid": fid, "parent": parent, "uncounted": uncounted,
             "usd": usd if usd is not None else (amount if cur == "USD" else None)}
 
 
@@ -369,7 +383,7 @@ def _number(s: str) -> Decimal | None:
         d = Decimal(s)
     except ArithmeticError:
         return None
-    return d if d.is_finite() and magnitude_problem(d) is None else None
+    return d if d.is_finite() and not magnitude_problem(d) else None
 
 
 def _family_warnings(items, entries, problems, file) -> None:

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
-                                file_sha256, magnitude_problem, open_data, percentages, shares,
+                                file_sha256, open_data, percentages, shares,
                                 source_document)
+from ledger.rules.limits import magnitude_problem
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -72,14 +73,12 @@ def _tag(el) -> str:
 
 
 def _kids(el, name: str):
-    return [c for c in el if _tag(c) == name]
+    # "{*}name": any namespace or none, matched by lxml in C (no Python string per child)
+    return list(el.iterchildren("{*}" + name))
 
 
 def _kid(el, name: str):
-    for c in el:
-        if _tag(c) == name:
-            return c
-    return None
+    return next(el.iterchildren("{*}" + name), None)
 
 
 def _text(el) -> str:
@@ -294,22 +293,21 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     levels: dict[str, int] = {}
     try:
         with open_data(path, "IATI file") as fh:
+            # events for the three elements read here only (matched in C): the
+            # others are built into each activity's tree without a Python call
             ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
                                   no_network=True, huge_tree=False, load_dtd=False,
-                                  remove_comments=True, remove_pis=True)
+                                  remove_comments=True, remove_pis=True,
+                                  tag=("{*}iati-activities", "{*}iati-activity",
+                                       "{*}iati-identifier"))
             root_seen = False
             for event, el in ctx:
+                if not root_seen:
+                    root_seen = True
+                    _check_root(el.getroottree())
+                    state["version"] = (el.getroottree().getroot().get("version") or "").strip()
                 if event == "start":
-                    if not root_seen:
-                        root_seen = True
-                        if el.getroottree().docinfo.doctype:
-                            raise _Refuse("has a DOCTYPE declaration; IATI files have none "
-                                          "and entities are not expanded: not read")
-                        if _tag(el) != "iati-activities":
-                            raise _Refuse(f"not an IATI activity file (the root element is "
-                                          f"<{_tag(el)}>, expected <iati-activities>)")
-                        state["version"] = (el.get("version") or "").strip()
-                    elif _tag(el) == "iati-activity":
+                    if _tag(el) == "iati-activity":
                         state["activity"] = f"activity at line {el.sourceline}"
                     continue
                 if _tag(el) == "iati-identifier" and el.text and el.text.strip():
@@ -344,6 +342,8 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                         del parent[0]
                 if progress:     # (activities read, read activities still held by the tree)
                     progress(state["acts"], 1 + sum(1 for _ in el.itersiblings(preceding=True)))
+            if not root_seen and ctx.root is not None:
+                _check_root(ctx.root.getroottree())
     except _Refuse as err:
         return ReadResult(file, [], [Problem(file, "", str(err), "error")], None, sha)
     except etree.XMLSyntaxError as err:
@@ -384,6 +384,17 @@ def read_iati(path: str | Path, *, names=None, progress=None,
 
 class _Refuse(Exception):
     pass
+
+
+def _check_root(tree) -> None:
+    """Refuse a file with a DOCTYPE or whose root is not <iati-activities>."""
+    if tree.docinfo.doctype:
+        raise _Refuse("has a DOCTYPE declaration; IATI files have none and entities are not "
+                      "expanded: not read")
+    root = tree.getroot()
+    if _tag(root) != "iati-activities":
+        raise _Refuse(f"not an IATI activity file (the root element is <{_tag(root)}>, "
+                      f"expected <iati-activities>)")
 
 
 def _at_end(path: Path, line: int) -> bool:

@@ -3,7 +3,7 @@
 ``import_table(path, ...)`` reads a table of pledges, maps its columns to
 journal fields (common header names work without a mapping file), turns each
 row into an ``[[entry]]`` table and validates it with the journal's own reader
-(``ledger.read.journal.EntryReader`` on the rendered TOML) and cross-entry checks
+(``ledger.read.journal.EntryReader`` on the fields, no TOML) and cross-entry checks
 (``ledger.rules.checks``) together with the existing ledger, so the rules live in
 one place.  Every row either becomes an entry or a reject with its row number,
 column and reason; nothing is dropped silently.  See docs/interop.md.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +21,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import Document, Entry, Problem, ProblemWithMore, is_slug
+from ledger.read.journal import EntryReader, LineIndex
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -694,8 +694,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     """Render each row, read it back with the journal reader, then run the
     cross-entry checks with the existing ledger; reject what fails."""
     from ledger.rules.checks import check_all
-    from ledger.read.journal import EntryReader, LineIndex
-    from ledger.writer import entry_table, render
+    from ledger.writer import entry_table
 
     field_col = {fld: cols.get(fld, "") for fld in ALIASES}
     field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
@@ -704,22 +703,17 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     from ledger.imports.identity import content_key, duplicate_message, same_as
     seen_content = same_as(entries)     # a row repeating an entry's figure is reported
     ok: list[tuple[list[int], dict, Entry]] = []
+    no_lines = LineIndex("")
     for rs, f in raw_rows:
+        # the fields as the journal would hold them (what TOML gives back), read
+        # by the journal's own entry reader: no TOML written and parsed here
         table = entry_table(f)
-        text = render([table])
-        try:
-            raw = tomllib.loads(text)["entry"][0]
-        except (tomllib.TOMLDecodeError, KeyError) as err:   # cannot happen with tomlkit
-            rejects.append(Reject(rs[0], "", f"cannot render as TOML: {err}"))
-            continue
         problems: list[Problem] = []
-        lines = LineIndex(text)
-        e = EntryReader(raw, name, 1, len(lines) + 1, lines, problems).read()
-        errs = [p for p in problems if p.severity == "error"]
+        reader = _FieldReader(table, name, 1, 2, no_lines, problems)
+        e = reader.read()
+        errs = [(p, k) for p, k in zip(problems, reader.fields) if p.severity == "error"]
         if errs or e is None:
-            for p in errs:
-                m = re.match(r"missing field '(\w+)'", p.message)
-                key = m.group(1) if m else _key_at(lines, p.line)
+            for p, key in errs:
                 reason = p.message + (f" (hint: {p.hint})" if p.hint else "")
                 rejects.append(Reject(rs[0], field_col.get(key, ""), reason))
             continue
@@ -742,7 +736,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     docs = {**documents, **{d: Document(d) for d in new_docs}}
     while True:
         probs = check_all(list(entries) + [e for _, _, e in ok], docs)
-        bad: dict[int, list[str]] = {}
+        bad: dict[int, dict[str, str]] = {}
         by_id = {}
         for rs, t, e in ok:
             by_id.setdefault(e.id, []).append((rs, e))
@@ -751,12 +745,14 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
                 continue
             for rs, e in by_id.get(p.entry_id, []):
                 if e.line == p.line:
-                    bad.setdefault(rs[0], []).append(p.message + (f" (hint: {p.hint})" if p.hint else ""))
+                    bad.setdefault(rs[0], {}).setdefault(
+                        p.message + (f" (hint: {p.hint})" if p.hint else ""),
+                        _column_for(p, e, cols))
         if not bad:
             break
         for row, msgs in bad.items():
-            for m in dict.fromkeys(msgs):
-                rejects.append(Reject(row, _column_for(m, cols), m))
+            for m, column in msgs.items():
+                rejects.append(Reject(row, column, m))
         ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
     return [(t, e) for _, t, e in ok]
 
@@ -766,22 +762,35 @@ def _fields(e: Entry) -> dict[str, Any]:
     return {f.name: getattr(e, f.name) for f in fields(e)}
 
 
-def _key_at(lines, line: int) -> str:
-    if not line:
-        return ""
-    text = lines._lines[line - 1] if line - 1 < len(lines._lines) else ""
-    m = re.match(r"^\s*\[*\s*(?:entry\.)?([A-Za-z_]+)", text)
-    return m.group(1) if m else ""
+class _FieldReader(EntryReader):
+    """The journal's entry reader, keeping beside each problem the field it
+    is about (``fields``, one per problem): the column a rejected row names."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields: list[str] = []
+        self._field = ""
+
+    def broke(self, rule, key: str = "", value: Any = "", field: str = "", **more) -> None:
+        self._field = field or key
+        try:
+            super().broke(rule, key, value, field, **more)
+        finally:
+            self._field = ""
+
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
+        self.fields.append(self._field or key)
+        super().problem(message, key, hint, code)
 
 
-def _column_for(message: str, cols: dict[str, str]) -> str:
-    for key, fld in (("duplicate id", "id"), ("names a missing entry", None),
-                     ("split", "purpose"), ("unknown document", "doc")):
-        if key in message:
-            if fld is None:
-                for k in ("disburses", "part_of", "restates"):
-                    if message.startswith(k):
-                        return cols.get(k, "")
-                return ""
-            return cols.get(fld, "")
-    return ""
+# the field a cross-entry problem is about, by its code (ledger.rules)
+_CODE_FIELD = {"duplicate-id": "id", "split-sum": "purpose", "unknown-document": "doc"}
+
+
+def _column_for(problem: Problem, entry: Entry, cols: dict[str, str]) -> str:
+    """The column of a rejected row a cross-entry problem names: by the
+    problem's code (a bad link: the columns of the entry's links)."""
+    if problem.code in ("missing-link", "self-link"):
+        return "; ".join(dict.fromkeys(cols[ln.kind] for ln in entry.links
+                                       if cols.get(ln.kind)))
+    return cols.get(_CODE_FIELD.get(problem.code, ""), "")

@@ -24,6 +24,16 @@ sum.  Columns:
 | ``sources`` | no | document ids separated by ``;`` |
 | ``restated`` | no | the source's own conversions, ``EUR 15000000; USD 19000000`` |
 
+Provenance columns (``PROVENANCE_COLUMNS``, optional, written by ``import
+... --to DIR.parquet``, ``ledger.imports.bulk``; an entry's values on each of
+its rows): ``tags`` (separated by ``;``), ``notes``, ``recipient``,
+``location``, ``citations`` (a JSON list of ``{"doc", "quote", "locator"}``,
+as ``[[entry.source]]``) and ``origin`` (the input file and the item in it,
+``file.xml: activity 'X' transaction 'T'``).  Such a dataset is
+``DIR/year=YYYY/part-N.parquet`` (hive partitions by the year of ``date``)
+with ``DIR/_documents.csv`` (id, title, retrieved, path, sha256, notes: the
+archived input files, copied to ``DIR/_sources/``).
+
 ``read_bulk(path)`` returns ``(frame, problems)`` and never raises for bad
 input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
 Problems name the file, the line (the header is line 1; quoted line breaks
@@ -43,11 +53,12 @@ from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITES
                           Problem)
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
-__all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
+__all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "load_bulk", "read_table"]
 
 BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
                 "qualifier", "period", "period_kind", "years", "start", "end",
                 "fiscal_year", "disburses", "part_of", "restates", "sources", "restated"]
+PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "origin"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 
@@ -282,7 +293,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
     lines = np.arange(n) + 2
     P = _Problems(fname, ids, lines)
     for c in names:
-        if c not in BULK_COLUMNS:
+        if c not in BULK_COLUMNS and c not in PROVENANCE_COLUMNS:
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
                                  rr.suggest(c, BULK_COLUMNS) or
                                  "known columns: " + ", ".join(BULK_COLUMNS),

@@ -1,0 +1,250 @@
+"""Import records as the bulk table, checked by the bulk rules, written as a
+partitioned Parquet dataset (``import --from iati|fts|table ... --to DIR.parquet``).
+
+The records an importer makes (``ledger.imports.common.Record``: journal
+fields) become rows of the bulk format of ``ledger.read.table``
+(``BULK_COLUMNS``: one row per entry and purpose, a split entry's rows next to
+each other) plus the provenance columns ``PROVENANCE_COLUMNS`` documented
+there.  Each file's rows are checked by the one column-wise rule engine
+(``ledger.read.table._build``, what ``read_bulk`` runs); rows it refuses are
+rejects, the others are written, grouped by the year of their date, as
+``DIR/year=YYYY/part-N.parquet`` (hive style), file by file, so memory stays
+that of one input file and one buffer of rows.  The dataset is written under
+a temporary name and renamed when complete: a failed import leaves nothing.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from ledger.errors import LedgerError
+from ledger.imports.common import Problem, ReadResult, Record
+from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
+from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
+
+COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
+DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
+REJECTS_FILE = "_rejects.csv"
+ARCHIVE_FOLDER = "_sources"
+ROWS_PER_PART = 50_000                # rows buffered before the part files are written
+
+
+def bulk_rows(records: Iterable[Record], origin: str) -> tuple[dict[str, list[str]], list[int]]:
+    """(the bulk columns of ``records``, each row's record index).  Text
+    only, as the bulk format is; a split entry gives one row per part."""
+    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    rec_of: list[int] = []
+    for k, rec in enumerate(records):
+        f = rec.fields
+        parts = [(s["purpose"], s["amount"]) for s in f.get("split") or []] or \
+            [(f.get("purpose", ""), f.get("amount", ""))]
+        restated = "; ".join(_restated(x) for x in f.get("restated") or [])
+        base = {
+            "id": f.get("id", ""), "date": str(f.get("date", "")), "funder": f.get("funder", ""),
+            "currency": f.get("currency", ""), "status": f.get("status", ""),
+            "qualifier": f.get("qualifier", ""), "period": f.get("period", ""),
+            "disburses": f.get("disburses", ""), "part_of": f.get("part_of", ""),
+            "restates": f.get("restates", ""),
+            "sources": ";".join(dict.fromkeys(s["doc"] for s in f.get("source") or [])),
+            "restated": restated, "tags": ";".join(f.get("tags") or []),
+            "notes": f.get("notes", ""), "recipient": f.get("recipient", ""),
+            "location": f.get("location", ""),
+            "citations": json.dumps(f.get("source") or [], ensure_ascii=False),
+            "origin": f"{origin}: {rec.where}" if rec.where else origin}
+        for purpose, amount in parts:
+            row = dict(base, purpose=purpose, amount=str(amount))
+            for c in COLUMNS:
+                cols[c].append(str(row.get(c, "") or ""))
+            rec_of.append(k)
+    return cols, rec_of
+
+
+def _restated(phrase: str) -> str:
+    """An importer's restatement ("$112.06 million") as the bulk format
+    writes it ("USD 112060000"), exactly."""
+    try:
+        m = parse_amount(str(phrase))
+    except MoneyError:
+        return str(phrase)     # the rules word what is wrong with it
+    return f"{m.currency} {plain_decimal(m.amount)}"
+
+
+def checked(results: list[ReadResult], documents: list[str]):
+    """(an Arrow table of the good rows of ``results``, the problems of the
+    items refused) after the bulk rules, run once over all of them
+    (citations of ``documents`` only)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.read.table import _build
+
+    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    recs: list[tuple[ReadResult, Record]] = []
+    rec_of: list[int] = []
+    for r in results:
+        c, of = bulk_rows(r.records, r.file)
+        for k in COLUMNS:
+            cols[k] += c[k]
+        rec_of += [len(recs) + i for i in of]
+        recs += [(r, rec) for rec in r.records]
+    table = pa.table({c: pa.array(cols[c], pa.string()) for c in COLUMNS})
+    problems: list[Problem] = []
+    if not table.num_rows:
+        return table, problems
+    kept: list = []
+    _, found = _build(table.select(BULK_COLUMNS), "import", documents, kept=kept)
+    keep = np.ones(table.num_rows, dtype=bool) if not kept or kept[0] is None \
+        else np.asarray(kept[0], dtype=bool)
+    rec_of_np = np.asarray(rec_of, dtype=np.int64)
+    said: dict[int, list[str]] = {}
+    for p in found:
+        if p.severity != "error":
+            continue
+        row = p.line - 2
+        if 0 <= row < len(rec_of):
+            said.setdefault(int(rec_of_np[row]), []).append(
+                p.message + (f" (hint: {p.hint})" if p.hint else ""))
+        elif not p.line:       # "N more rows with the problem": the rows are refused below
+            said.setdefault(-1, []).append(p.message)
+    bad = {k for k in said if k >= 0} | set(rec_of_np[~keep].tolist())
+    keep &= ~np.isin(rec_of_np, np.fromiter(bad, dtype=np.int64, count=len(bad)))
+    for k in sorted(bad):
+        r, rec = recs[k]
+        for msg in dict.fromkeys(said.get(k) or ["refused by the rules of the bulk format"]):
+            problems.append(Problem(r.file, rec.where, msg))
+    for msg in said.get(-1, []):     # the rows themselves are listed above
+        problems.append(Problem(results[0].file, "", msg, "note"))
+    return table.filter(pa.array(keep)), problems
+
+
+def without_seen(table, seen_ids: set[str]):
+    """(``table`` without the entries whose id an earlier batch wrote, the
+    problems naming them); the ids kept are added to ``seen_ids``."""
+    import numpy as np
+    import pyarrow as pa
+
+    ids = table.column("id").to_numpy(zero_copy_only=False)
+    again = np.fromiter((i in seen_ids for i in ids), dtype=bool, count=len(ids))
+    problems = []
+    if again.any():
+        origin = table.column("origin").to_numpy(zero_copy_only=False)
+        for i in dict.fromkeys(np.flatnonzero(again).tolist()):
+            problems.append(Problem(str(origin[i]).split(": ", 1)[0], "", (
+                f"duplicate id {ids[i]!r}: an entry of an earlier file has it "
+                f"({origin[i]}); not imported")))
+        table = table.filter(pa.array(~again))
+        ids = ids[~again]
+    seen_ids.update(ids.tolist())
+    return table, problems
+
+
+def read_batch(kind: str, paths: list[str], names, hierarchy):
+    """Read and check a batch of IATI or FTS files (in a worker process):
+    (the good rows, the problems, the documents of the files read)."""
+    results = []
+    for p in paths:
+        if kind == "iati":
+            from ledger.imports.iati import read_iati
+            results.append(read_iati(p, names=names, hierarchy=hierarchy))
+        else:
+            from ledger.imports.fts import read_fts
+            results.append(read_fts(p, names=names))
+    problems = [pr for r in results for pr in r.problems]
+    good = [r for r in results if not any(pr.kind == "error" for pr in r.problems)]
+    docs = [dict(r.document, source_file=r.file) for r in good if r.document]
+    table, refused = checked(good, [d["id"] for d in docs])
+    return table, problems + refused, docs
+
+
+@dataclass
+class DatasetWriter:
+    """The parts of a partitioned dataset, written as rows come in: each
+    year's rows buffered up to ``ROWS_PER_PART``, then one Parquet file."""
+    folder: Path
+    rows: int = 0
+    parts: int = 0
+    years: dict[str, list] = field(default_factory=dict)
+    held: int = 0
+
+    def add(self, table) -> None:
+        import pyarrow.compute as pc
+
+        if not table.num_rows:
+            return
+        year = pc.utf8_slice_codeunits(table.column("date"), 0, 4)
+        for y in pc.unique(year).to_pylist():
+            part = table.filter(pc.equal(year, y))
+            self.years.setdefault(y, []).append(part)
+            self.held += part.num_rows
+        self.rows += table.num_rows
+        if self.held >= ROWS_PER_PART:
+            self.flush()
+
+    def flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        for y, tables in sorted(self.years.items()):
+            folder = self.folder / f"year={y}"
+            folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(pa.concat_tables(tables), folder / f"part-{self.parts}.parquet")
+            self.parts += 1
+        self.years, self.held = {}, 0
+
+
+def write_documents(folder: Path, documents: list[dict[str, Any]]) -> None:
+    import csv
+
+    with open(folder / DOCUMENTS_FILE, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        keys = ["id", "title", "retrieved", "path", "sha256", "notes"]
+        w.writerow(keys)
+        for d in documents:
+            w.writerow([str(d.get(k, "")) for k in keys])
+
+
+def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:
+    """The input file copied into the dataset's archive (a folder this import
+    made: no link or older copy can be in it; the whole dataset is renamed
+    into place when complete)."""
+    dest = folder / ARCHIVE_FOLDER
+    dest.mkdir(exist_ok=True)
+    from ledger.imports.common import open_data
+
+    with open_data(path, "data file") as src, open(dest / document["path"], "wb") as out:
+        shutil.copyfileobj(src, out)
+
+
+def temporary_folder(target: Path) -> Path:
+    """A new folder beside ``target`` that becomes it when complete."""
+    import tempfile
+
+    if target.exists():
+        raise LedgerError(f"import: --to {target}: already exists; give a new folder "
+                          f"(a dataset is never written over)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+
+
+def finish_folder(tmp: Path, target: Path) -> None:
+    os.replace(tmp, target)
+
+
+def abandon(tmp: Path) -> None:
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def entry_record(e, where: str) -> Record:
+    """An accepted spreadsheet entry as a record of plain bulk values (the
+    amount as a number and its currency, the period described)."""
+    from ledger.model import ONE_OFF
+    from ledger.writer import entry_table
+
+    f = entry_table(e)
+    f.update(amount=plain_decimal(e.amount), currency=e.currency, qualifier=e.qualifier,
+             period=e.period.describe() if e.period.kind != ONE_OFF else "")
+    return Record(where, f)

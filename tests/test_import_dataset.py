@@ -1,0 +1,145 @@
+"""import --to DIR.parquet: the same entries, rules and rejects as the journal
+import, written as a year-partitioned Parquet dataset of bulk columns."""
+from __future__ import annotations
+
+import csv
+import json
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+import ledger
+from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
+
+REAL = Path(__file__).parent / "fixtures" / "real"
+
+
+def _dataset(path: Path):
+    return ds.dataset(path, format="parquet", partitioning="hive").to_table().to_pylist()
+
+
+def _by_entry(rows):
+    """id -> (amount: the sum of its rows, currency, status, links, tags)."""
+    out: dict[str, list] = {}
+    for r in rows:
+        got = out.setdefault(r["id"], [Decimal(0), r["currency"], r["status"],
+                                       (r["disburses"], r["part_of"], r["restates"]),
+                                       tuple(sorted(filter(None, r["tags"].split(";"))))])
+        got[0] += Decimal(r["amount"])
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _journal_entries(book: Path):
+    out = {}
+    for e in ledger.load(book).entries:
+        links = tuple(e.link(k) or "" for k in ("disburses", "part_of", "restates"))
+        out[e.id] = (e.amount, e.currency, e.status, links, tuple(sorted(e.tags)))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["iati", "fts"])
+def test_real_files_give_the_journal_import_s_entries(tmp_path, run_cli, kind):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    files = sorted((REAL / kind).glob("*.xml" if kind == "iati" else "location-1-*.json"))
+    for f in files:
+        (folder / f.name).write_bytes(f.read_bytes())
+    code, _, err = run_cli("import", "--from", kind, folder, "-o", tmp_path / "book")
+    assert code == 0, err
+    target = tmp_path / "out.parquet"
+    code, _, err = run_cli("import", "--from", kind, folder, "--to", target)
+    assert code == 0, err
+    rows = _dataset(target)
+    assert set(rows[0]) == set(BULK_COLUMNS + PROVENANCE_COLUMNS) | {"year"}
+    # hive partitions by the year of each row's date
+    assert all(str(r["year"]) == r["date"][:4] for r in rows)
+    assert _by_entry(rows) == _journal_entries(tmp_path / "book")
+    # provenance: every row cites an archived document with the quote as written
+    docs = {d["id"]: d for d in csv.DictReader(open(target / "_documents.csv", encoding="utf-8"))}
+    for r in rows:
+        cites = json.loads(r["citations"])
+        assert cites and all(c["doc"] in docs and c["quote"] for c in cites)
+        assert r["origin"].startswith(str(folder))
+    for d in docs.values():
+        assert (target / "_sources" / d["path"]).is_file()
+    # the same rejects file as the journal import
+    assert (target / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
+        (tmp_path / "book" / f"{kind}.rejects.csv").read_text(encoding="utf-8").count("\n")
+
+
+def test_fts_dataset_counts_what_fts_counts(tmp_path, run_cli):
+    """The rows not tagged not-counted, committed or paid, in US dollars as
+    FTS states them, add up to the download's incoming.fundingTotal."""
+    pages = sorted((REAL / "fts").glob("location-114-*.json"))
+    raw = [json.loads(p.read_text(encoding="utf-8"), parse_float=Decimal, parse_int=Decimal)
+           for p in pages]
+    (total,) = {d["data"]["incoming"]["fundingTotal"] for d in raw}
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for p in pages:
+        (folder / p.name).write_bytes(p.read_bytes())
+    target = tmp_path / "fts.parquet"
+    assert run_cli("import", "--from", "fts", folder, "--to", target)[0] == 0
+    usd: dict[str, Decimal] = defaultdict(Decimal)
+    for r in _dataset(target):
+        if "not-counted" in r["tags"].split(";") or r["status"] == "pledged":
+            continue
+        if r["currency"] == "USD":
+            usd[r["id"]] += Decimal(r["amount"])
+        else:
+            (stated,) = [x for x in r["restated"].split("; ") if x.startswith("USD ")]
+            usd[r["id"]] = Decimal(stated[4:])
+    assert sum(usd.values()) == total
+
+
+def test_spreadsheet_rows_refused_go_to_the_rejects_file(tmp_path, run_cli):
+    src = tmp_path / "pledges.csv"
+    src.write_text("Funder,Date,Purpose,Amount,Currency\n"
+                   "UK:Home Office,2016-03-03,Security:Calais port,17000000,GBP\n"
+                   "France:Government,2017-01-05,Humanitarian:Calais,5000000,EUR\n"
+                   "UK:Home Office,2016-02-30,Humanitarian:Calais,1000000,GBP\n",
+                   encoding="utf-8")
+    target = tmp_path / "pledges.parquet"
+    code, _, err = run_cli("import", src, "--to", target)
+    assert code == 0, err
+    rows = _dataset(target)
+    assert sorted((r["year"], r["funder"], r["amount"]) for r in rows) == [
+        (2016, "UK:Home Office", "17000000"), (2017, "France:Government", "5000000")]
+    rejects = (target / "_rejects.csv").read_text(encoding="utf-8")
+    assert "row 4" in rejects and "Date" in rejects
+    # an existing dataset is never written over; nothing half-written is left
+    code, _, err = run_cli("import", src, "--to", target)
+    assert code == 1 and "already exists" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pledges.csv", "pledges.parquet"]
+
+
+def test_a_bad_row_is_refused_by_the_bulk_rules_with_its_item_named(tmp_path, run_cli):
+    flows = [{"id": k, "versionId": 1, "status": "paid", "date": date, "amountUSD": 5,
+              "boundary": "incoming", "onBoundary": "single",
+              "sourceObjects": [{"type": "Organization", "name": "X"}]}
+             for k, date in ((1, "2020-01-01"), (2, "1850-01-01"))]
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps({"data": {"flows": flows}}), encoding="utf-8")
+    target = tmp_path / "f.parquet"
+    code, _, err = run_cli("import", "--from", "fts", page, "--to", target)
+    assert code == 0, err
+    assert [r["id"] for r in _dataset(target)] == ["fts-1"]
+    assert "flow '2' version 1" in err and "1850-01-01" in err and "1 rejected" in err
+
+
+def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, monkeypatch):
+    import ledger_tool.import_data as import_data
+
+    folder = REAL / "iati"
+    one, many = tmp_path / "one.parquet", tmp_path / "many.parquet"
+    assert run_cli("import", "--from", "iati", folder, "--to", one)[0] == 0
+    monkeypatch.setattr(import_data, "BATCH_BYTES", 100_000)     # several batches, 2 workers
+    code, _, err = run_cli("import", "--from", "iati", folder, "--to", many)
+    assert code == 0, err
+    key = lambda r: (r["id"], r["purpose"])  # noqa: E731
+    assert sorted(_dataset(one), key=key) == sorted(_dataset(many), key=key)
+    assert (one / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
+        (many / "_rejects.csv").read_text(encoding="utf-8").count("\n")
