@@ -24,10 +24,12 @@ The model layer: nothing here imports ``rates`` or ``reports``.
 """
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, Citation, Document, Entry, Link, Money, Period,
                           Problem, Split)
 
@@ -202,7 +204,6 @@ class Book:
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id.  A Book read from columns finds the row in
         the id column and makes only that row an ``Entry``."""
-        from ledger.errors import LedgerError
         if self._entries is not None:
             for e in self._entries:
                 if e.id == entry_id:
@@ -244,7 +245,6 @@ class Book:
         A convenience of the Python API that hands the Book to rates when
         called; nothing in ledger/ calls it, and importing the model never
         imports rates."""
-        import importlib
         return importlib.import_module("rates.normalise").to_frame(self, **options)
 
     # ------------------------------------------------------------ selecting

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
 import tomllib
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,10 @@ from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem, period_problem
 from ledger.rules.options import option_problem
 from ledger.memory import gc_paused
+from ledger.phrases.money import MoneyError, NotPositive, parse_amount
+from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.rules.checks import check_all
+from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth, read_bytes
 from ledger.model import (
     CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
@@ -43,15 +48,6 @@ class Journal(NamedTuple):
     options: dict[str, Any]
     files: tuple[Path, ...]
     rejected: tuple[str, ...] = ()   # ids of entries left out for their errors
-
-
-def journal_files(path: Path) -> list[Path]:
-    """A ledger is one ``.toml`` file or a folder of them (searched recursively,
-    hidden folders skipped), read in name order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.toml")
-                      if not any(part.startswith(".") for part in p.relative_to(path).parts))
-    return [path]
 
 
 def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
@@ -84,8 +80,21 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
                    tuple(rejected))
 
 
+def load_journal(path: str | Path, parsed: dict | None = None):
+    """Read and check a TOML journal entry by entry without raising for bad input.
+
+    Returns ``(entries, documents, problems, options)``; ``problems`` holds
+    errors and warnings from reading and from the cross-entry checks.
+    ``parsed``: TOML already parsed (``parse_file`` results, file -> result).
+    """
+    j = read_journal(path, parsed)
+    problems = list(j.problems)
+    with gc_paused():   # the checks make many short-lived objects, none cyclic
+        problems.extend(check_all(j.entries, j.documents, j.rejected))
+    return j.entries, j.documents, problems, j.options
+
+
 def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str | None:
-    from ledger.safe_io import UnsafeFile, read_bytes
     try:   # a regular file within the size cap (and inside the ledger folder)
         raw = read_bytes(f, inside=inside, what="journal file")
     except UnsafeFile as err:
@@ -133,8 +142,6 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     """One journal file's text and parsed TOML, or the problems that stop it
     being read (not a regular file, outside ``inside``, too big, unreadable,
     not UTF-8, nested too deeply, not TOML)."""
-    from ledger.safe_io import MAX_NESTING, nesting_depth
-
     problems: list[Problem] = []
     text = _decode(f, problems, inside)
     if text is None:
@@ -362,8 +369,6 @@ def _path_leaves(path: str) -> str:
     """Why a document path cannot name a file inside the source archive
     ('' when it can): absolute, climbing out with '..', or holding control
     characters.  Symlinks are checked when the file is read (ledger.sources.archive)."""
-    import posixpath
-
     if _CONTROL.search(path):
         return "holds a control character"
     posix = path.replace("\\", "/")
@@ -385,8 +390,6 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     ("2,000,000") or a phrase in the entry's currency ("£2m").  Returns
     (value or None, problem or ''); a phrase in another currency gives its
     value and a problem; no amount at all gives ``NO_AMOUNT``."""
-    from ledger.phrases.money import MoneyError, parse_amount
-
     if isinstance(amt, int) and not isinstance(amt, bool):
         return Decimal(amt), ""
     if not isinstance(amt, str):
@@ -437,8 +440,6 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
     """The ``restated`` conversions by their rules (each another currency
     than the entry's, within bounds), for the entry reader and the column
     reader alike: the conversions and the problems as (message, hint, code)."""
-    from ledger.phrases.money import MoneyError, parse_amount
-
     out, found = [], []
     for r in items:
         try:
@@ -581,7 +582,6 @@ class EntryReader:
         )
 
     def amount(self, date):
-        from ledger.phrases.money import MoneyError, NotPositive, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
             self.missing("amount")
@@ -638,7 +638,6 @@ class EntryReader:
         return qualifier
 
     def period(self, parsed, date):
-        from ledger.phrases.period import PeriodError, parse_period, restates
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:

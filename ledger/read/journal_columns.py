@@ -25,14 +25,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
-                            read_restated, read_split, read_tables)
+from ledger.book import Book
+from ledger.memory import gc_paused
 from ledger.model import CONTROL_CHARS
+from ledger.phrases.money import parse_amounts, plain_decimal
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
+                                 read_restated, read_split, read_tables)
+from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
+from ledger.read.table import _build
 from ledger.rules import rows as rr
-from ledger.rules.rows import ENTRY_FIELDS
+from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
+from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
 # Below this much journal text the one-by-one reader is as fast (it needs
 # neither pandas nor pyarrow, ~0.4 s of imports).  Measured with `ledger-tool
@@ -58,6 +63,24 @@ class _NotHere(Exception):
     """Something this path does not take: the reference reader will."""
 
 
+def read_journal_book(path: str | Path, progress=None) -> Book:
+    """The journal at ``path`` as a Book with every problem found: read
+    column-wise when it is in the shapes ``read_journal_frame`` takes, else
+    entry by entry (the parsed TOML handed over).  Never raises for bad input."""
+    path = Path(path)
+    root = path if path.is_dir() else path.parent
+    got, parsed = read_journal_frame(path, progress)
+    if got is not None:   # clean, and read column-wise
+        return Book.from_frame(got.frame, got.extras, got.documents, got.options, (), root)
+    if progress is not None:
+        progress("reading entry by entry, to word every problem")
+    with gc_paused():   # the checks and the tables walk a million objects too
+        entries, documents, problems, options = load_journal(path, parsed)
+        book = Book.from_entries(entries, documents, options, problems, root)
+        book.tables
+    return book
+
+
 def worth_reading_by_columns(path: str | Path) -> bool:
     """True when the journal at ``path`` is big enough for the column reader."""
     try:
@@ -76,8 +99,6 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | 
     into Arrow are dropped from it, to save memory).  Never raises for bad
     input.  ``progress``: called with a short note before each step.
     """
-    from ledger.memory import gc_paused
-
     path = Path(path)
     parsed: dict = {}
     if not path.exists():
@@ -101,9 +122,6 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.read.table import _build
-    from ledger.phrases.money import parse_amounts
 
     documents: dict = {}
     options: dict = {}
@@ -337,8 +355,6 @@ def _qualifiers(stated, from_phrase):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.rules.rows import qualifier_of
-
     pairs = pc.dictionary_encode(pc.binary_join_element_wise(
         pa.array(stated, pa.string()), from_phrase, "\x1f"))
     found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
@@ -407,8 +423,6 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.phrases.money import plain_decimal
 
     if "split" not in fields:
         return {}

@@ -32,18 +32,24 @@ reader runs (``ledger.rules.rows``, ``ledger.rules``).
 """
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from ledger.rules import rows as rr
+from ledger.book import Book
 from ledger.errors import LedgerError
+from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE, Period,
+                          Problem, _plain)
+from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
+from ledger.rules import BULK_HINTS, across_entries
+from ledger.rules import rows as rr
 from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
-                                 bounded_number)
-from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
-                          Problem)
+                                 bounded_number, period_problem, span_in_years)
+from ledger.safe_io import UnsafeFile, check_file
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
-__all__ = ["BULK_COLUMNS", "read_bulk", "load_bulk", "read_table"]
+__all__ = ["BULK_COLUMNS", "read_bulk", "read_bulk_book", "load_bulk", "read_table"]
 
 BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
                 "qualifier", "period", "period_kind", "years", "start", "end",
@@ -63,8 +69,6 @@ def read_table(path: str | Path):
     """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.safe_io import check_file
 
     path = Path(path)
     check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
@@ -130,7 +134,6 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     fname = str(path)
     if not path.exists():
         return None, [Problem(fname, 0, "", "no such file or folder", code="not-a-ledger")]
-    from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
     except UnsafeFile as err:
@@ -139,6 +142,54 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
     return _build(raw, fname, documents)
+
+
+def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
+    """A bulk CSV / Parquet file as a Book with every problem found; never
+    raises for bad input.  ``fmt``: "csv" or "parquet" (default: by the
+    file's suffix)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    path = Path(path)
+    fmt = fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
+    root = path if path.is_dir() else path.parent
+    fname = str(path)
+    try:
+        raw = read_table(path)
+    except Exception as err:  # pyarrow's message names the row
+        return Book.from_entries((), problems=[
+            Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                    code="unreadable-table")], root=root, source=fmt)
+    kept: list = []
+    frame, problems = _build(raw, fname, None, kept=kept)
+    if frame is None:
+        return Book.from_entries((), problems=problems, root=root, source=fmt)
+    keep = kept[0] if kept else None
+    # per entry: its first row in the file (rows of one entry are next to each other)
+    rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
+    ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
+    if ids is not None and len(rows):
+        sub = ids[rows]
+        first = rows[np.r_[True, sub[1:] != sub[:-1]]]
+    else:
+        first = rows[:0]
+    extras: dict = {}
+    names = raw.column_names
+    for k in ("disburses", "part_of", "restates"):
+        if k in names:
+            extras[k] = raw.column(k).to_numpy()[first]
+    if "sources" in names and len(first):
+        lists = pc.split_pattern(raw.column("sources").take(first), ";")
+        docs = pc.utf8_trim_whitespace(pc.list_flatten(lists)).to_numpy(zero_copy_only=False)
+        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        ok = docs != ""
+        extras["citations"] = pd.DataFrame({
+            "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
+            "quote": np.full(int(ok.sum()), "", dtype=object),
+            "locator": np.full(int(ok.sum()), "", dtype=object)})
+    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt)
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
@@ -250,8 +301,6 @@ def _build(tbl, fname, documents, where=None, kept=None):
     entry's own).  ``kept``: a list to which the mask of the table's rows
     kept in the frame is appended (None when every row is kept), so a
     caller can take more columns for the same rows (``ledger.read``)."""
-    from decimal import Decimal
-
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -495,8 +544,6 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.rules import BULK_HINTS, across_entries
-
     n = len(sid)
     ent_ids = sid.take(pa.array(firsts))
     ids = _Ids(ent_ids)
@@ -634,25 +681,15 @@ def _decimals(arr, rows):
     return out
 
 
-def _plain(d):
-    """A Decimal as the file wrote it (no trailing zeros the file's scale added)."""
-    return d.to_integral_value() if d == d.to_integral_value() else d.normalize()
-
-
 def _periods(col, names, date_np, P, n):
     """period_kind / years / start / end / fiscal_year and the label
     (``Period.describe()``), from the period columns or from the phrases;
     each distinct period is parsed or described once."""
-    import datetime as dt
-    from decimal import Decimal
-
     import numpy as np
     import pandas as pd
 
     import pyarrow as pa
 
-    from ledger.model import Period
-    from ledger.phrases.period import PeriodError, parse_period
 
     def arrays(ps):
         return {"kind": np.array([p.kind for p in ps], dtype=object),
@@ -691,7 +728,6 @@ def _periods(col, names, date_np, P, n):
                 if start and end and end < start:
                     raise ValueError(f"end {e} is before start {s}")
                 if k == "fiscal-year":
-                    from ledger.phrases.period import normalise_fiscal_year
                     f = normalise_fiscal_year(f)
                 periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
             except Exception as err:
@@ -758,10 +794,6 @@ def _period_bounds(out, P, dates) -> None:
     import numpy as np
     import pandas as pd
 
-    from decimal import Decimal
-
-    from ledger.rules.limits import period_problem, span_in_years
-    from ledger.model import Period
 
     years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
     start, end = out["start"], out["end"]
@@ -816,12 +848,8 @@ def _period_columns(cols):
     the arrays of ``_periods`` (label as ``Period.describe()`` words it) and a
     mask of the periods left to the one-by-one path (anything unusual, and
     every error)."""
-    from decimal import Decimal, InvalidOperation
-
     import numpy as np
 
-    from ledger.model import _plain
-    from ledger.phrases.period import PeriodError, normalise_fiscal_year
 
     K, Y, S, E, F = cols
     kind = _np(K).astype(object)
