@@ -32,7 +32,7 @@ from ledger.phrases.money import parse_amounts, plain_decimal
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.table import _build
+from ledger.read.table import Origin, _build
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.safe_io import journal_files
@@ -44,6 +44,11 @@ __all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_rea
 # check`, cache off: 10,000 entries (2.7 MB) 0.73 s one by one, 0.78 s by
 # columns; 20,000 entries 0.95 s / 0.79 s; 40,000 1.6 s / 1.2 s.
 MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
+
+# The problems this reader words itself (by the rules every reader runs, at
+# the entry's file and line): warnings, which leave every entry in the Book.
+# Anything else sends the journal to the entry-by-entry reader.
+WORDED_HERE = frozenset({"no-source", "no-quote"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -57,6 +62,7 @@ class JournalFrame(NamedTuple):
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
+    problems: tuple = ()         # warnings (codes in WORDED_HERE)
 
 
 class _NotHere(Exception):
@@ -71,7 +77,8 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     root = path if path.is_dir() else path.parent
     got, parsed = read_journal_frame(path, progress)
     if got is not None:   # clean, and read column-wise
-        return Book.from_frame(got.frame, got.extras, got.documents, got.options, (), root)
+        return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                               root)
     if progress is not None:
         progress("reading entry by entry, to word every problem")
     with gc_paused():   # the checks and the tables walk a million objects too
@@ -201,7 +208,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     else:
         period = text("period")
 
-    sources = _sources(table, fields, n)
+    sources, citations = _sources(table, fields, n)
     restated = _restated(table, fields, read.currency, n)
 
     # one row per entry, more for split entries
@@ -252,11 +259,13 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         "sources": per_row(sources),
         "restated": per_row(restated),
     })
-    frame, found = _build(rows, str(files[0]), documents, where=per_row(where))
-    if found or frame is None:
+    origin = Origin(files=np.asarray(per_row(file_names).to_numpy(zero_copy_only=False)),
+                    lines=np.asarray(heads, dtype=np.int64)[row], citations=citations)
+    frame, found = _build(rows, str(files[0]), documents, where=per_row(where), origin=origin)
+    if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
     extras = _extras(table, fields, phrases, t, text)
-    return JournalFrame(frame, documents, options, n, tuple(files), extras)
+    return JournalFrame(frame, documents, options, n, tuple(files), extras, tuple(found))
 
 
 def _extras(table, fields, phrases, t, text) -> dict:
@@ -264,6 +273,7 @@ def _extras(table, fields, phrases, t, text) -> dict:
     recipient, location, tags, notes, links and citations (with quotes), as
     Arrow-backed columns (no Python string per value).  ``t``: the link
     fields read by ``text`` (stripped, '' when absent)."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -283,6 +293,10 @@ def _extras(table, fields, phrases, t, text) -> dict:
     for k in ("disburses", "part_of", "restates"):
         out[k] = t[k].to_numpy(zero_copy_only=False) \
             if pc.any(pc.not_equal(t[k], "")).as_py() else None
+    if "source" not in fields:
+        out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],
+                                         "quote": [], "locator": []})
+        return out
     src = table.field("source")
     flat = pc.list_flatten(src)
     names = {f.name for f in fields["source"].value_type}
@@ -364,33 +378,35 @@ def _qualifiers(stated, from_phrase):
 
 
 def _sources(table, fields, n):
-    """Each entry's cited document ids joined by ';' (the bulk format), after
-    the reader's checks on every [[entry.source]].  An entry with no source
-    or a citation without a quote is a warning: left to the reference."""
+    """Each entry's cited document ids joined by ';' (the bulk format, ''
+    for an entry citing nothing), after the reader's checks on every
+    [[entry.source]], and the citations for the rules across entries:
+    (entry, document, quote) lists in entry order (an entry citing nothing
+    and a citation without a quote are warnings the rules word)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if "source" not in fields:
-        raise _NotHere
+        return pa.array(np.full(n, "", dtype=object), pa.string()), ([], [], [])
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
-    if src.null_count or "doc" not in names or "quote" not in names:
+    if "doc" not in names:
         raise _NotHere
-    lengths = pc.list_value_length(src).to_numpy(zero_copy_only=False)
-    if (lengths == 0).any():
-        raise _NotHere
+    lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
-    doc, quote = flat.field("doc"), flat.field("quote")
-    if doc.null_count or quote.null_count:
-        raise _NotHere
-    if pc.any(pc.equal(pc.utf8_trim(quote, _PY_WHITESPACE), "")).as_py():
+    doc = flat.field("doc")
+    quote = pc.fill_null(flat.field("quote"), "") if "quote" in names else \
+        pa.array(np.full(len(flat), "", dtype=object), pa.string())
+    if doc.null_count:
         raise _NotHere
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
     if pc.any(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";"))).as_py():
         raise _NotHere
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-    return pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
+    entry = np.repeat(np.arange(n), lengths)
+    return joined, (entry.tolist(), doc.to_pylist(), quote.to_pylist())
 
 
 def _restated(table, fields, currency, n):

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable, NamedTuple
 
 from ledger.book import Book
 from ledger.errors import LedgerError
@@ -220,12 +220,27 @@ class _Ids:
         return out
 
 
+class Origin(NamedTuple):
+    """Where the rows of a table given to ``_build`` come from, when not
+    from a bulk file (whose rows are its lines, from 2): the journal's
+    column reader gives each row's file and line (its entry's header), the
+    citations with their quotes (the quote rule runs), the journal's hints,
+    and no cap on the problems of one rule (the entry reader has none)."""
+    files: Any                  # each row's file (numpy object array)
+    lines: Any                  # each row's line (numpy integer array)
+    citations: tuple            # (entry, document, quote) lists, in entry order
+    hints: dict | None = None   # None: ledger.rules.JOURNAL_HINTS
+    limit: int | None = None
+
+
 class _Problems:
     """Problems per row, formatted only for the rows that have them."""
 
-    def __init__(self, fname, ids, lines):
+    def __init__(self, fname, ids, lines, files=None):
         import numpy as np
-        self.fname, self.ids, self.lines = fname, ids, lines
+        self.ids, self.lines = ids, lines
+        # each row's file: one for a bulk table, per row for a journal's
+        self.file_of = (lambda r: fname) if files is None else (lambda r: str(files[r]))
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
 
@@ -268,12 +283,12 @@ class _Problems:
             if clip and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
                 v = v[:80] + "…"
             text, h = word(v)
-            self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
+            self.out.append(Problem(self.file_of(r), int(self.lines[r]), str(self.ids[r]), text,
                                     h, severity, code))
         if len(rows) > MAX_PROBLEMS_PER_RULE:
             more = len(rows) - MAX_PROBLEMS_PER_RULE
             text, h = word("…")
-            self.out.append(Problem(self.fname, 0, "", f"{more} more row(s) with the problem: "
+            self.out.append(Problem(self.file_of(rows[0]), 0, "", f"{more} more row(s) with the problem: "
                                     + text, h, severity, code))
 
     def extend(self, found, group):
@@ -294,13 +309,14 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def _build(tbl, fname, documents, where=None, kept=None):
+def _build(tbl, fname, documents, where=None, kept=None, origin: Origin | None = None):
     """The checked base frame and the problems of a table of text columns.
     ``where``: each row's place as messages give it (default: the file's
     line, ``file:line: entry 'id'``; the journal's column reader passes the
     entry's own).  ``kept``: a list to which the mask of the table's rows
     kept in the frame is appended (None when every row is kept), so a
-    caller can take more columns for the same rows (``ledger.read``)."""
+    caller can take more columns for the same rows (``ledger.read``).
+    ``origin``: the rows' places when they are not a bulk file's lines."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -328,8 +344,8 @@ def _build(tbl, fname, documents, where=None, kept=None):
 
     sid = col("id")
     ids = _Ids(sid)   # read as Python strings only for the rows a message names
-    lines = np.arange(n) + 2
-    P = _Problems(fname, ids, lines)
+    lines = np.arange(n) + 2 if origin is None else origin.lines
+    P = _Problems(fname, ids, lines, None if origin is None else origin.files)
     for c in names:
         if c not in BULK_COLUMNS:
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
@@ -449,10 +465,10 @@ def _build(tbl, fname, documents, where=None, kept=None):
         loose[in_split] = False
     pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
                             date_np)
-    P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
+    P.extend(_across_entries(sid, lines, P.file_of, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose"))), group)
+                             _first_names(group, col("funder"), col("purpose")), origin), group)
 
     if where is None:
         where = pc.binary_join_element_wise(
@@ -535,11 +551,12 @@ def _pledge_codes(firsts, loose, columns, date_np):
     return codes
 
 
-def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
+def _across_entries(sid, lines, file_of, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=()):
+                    no_src, documents, pledges=None, accounts=(), origin=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
-    first row), with Arrow's id index: (problems, entries with errors)."""
+    first row), with Arrow's id index: (problems, entries with errors).
+    ``file_of(row)``: a row's file."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -568,7 +585,9 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
     duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
                   for r in firsts[again].tolist()]
     citations = None
-    if documents is not None:
+    if origin is not None:
+        citations = origin.citations
+    elif documents is not None:
         lists = pc.split_pattern(src.take(pa.array(firsts)), ";")
         flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
         parent = _np(pc.list_parent_indices(lists))
@@ -581,14 +600,15 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                                                             else [], pa.int64())).to_pylist()))
     return across_entries(
         n=len(firsts), ids=ids,
-        place=lambda i: (fname, int(lines[firsts[i]])),
+        place=lambda i: (file_of(firsts[i]), int(lines[firsts[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, pledges=pledges, hints=BULK_HINTS,
-        plain_amounts=True,
-        check_quotes=False, accounts=accounts, limit=MAX_PROBLEMS_PER_RULE)
+        uncited=uncited, documents=documents, pledges=pledges,
+        hints=BULK_HINTS if origin is None else origin.hints, plain_amounts=True,
+        check_quotes=origin is not None, accounts=accounts,
+        limit=MAX_PROBLEMS_PER_RULE if origin is None else origin.limit)
 
 
 def _first_names(group, funders, purposes) -> list:
