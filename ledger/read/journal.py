@@ -22,7 +22,8 @@ from ledger.memory import gc_paused
 from ledger.phrases.money import MoneyError, NotPositive, parse_amount
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.rules.checks import check_all
-from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth, read_bytes
+from ledger import safe_io
+from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth
 from ledger.model import (
     CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
@@ -96,7 +97,7 @@ def load_journal(path: str | Path, parsed: dict | None = None):
 
 def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str | None:
     try:   # a regular file within the size cap (and inside the ledger folder)
-        raw = read_bytes(f, inside=inside, what="journal file")
+        raw = safe_io.read_bytes(f, inside=inside, what="journal file")
     except UnsafeFile as err:
         problems.append(Problem(str(f), 0, "", err.reason, code="unsafe-file"))
         return None
@@ -474,19 +475,22 @@ class EntryReader:
             self.id = ""
         self.ok = True
 
-    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "",
+                field: str = "") -> None:
         """A problem of this entry, at the line of ``key`` (else the entry's
-        first line); ``code``: by default, what field is bad."""
+        first line); ``code``: by default, what field is bad; ``field``: the
+        field at fault (default ``key``)."""
         code = code or (f"bad-{key}" if key in ENTRY_FIELDS else "bad-entry")
         line = self.lines.key_line(key, self.start, self.end) if key else self.start
-        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code))
+        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code,
+                                     field=field or key))
         self.ok = False
 
     def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
               **more) -> None:
         """A problem worded by a rule of ``ledger.rules.rows``."""
         message, hint = rule.word(value, field, **more)
-        self.problem(message, key, hint, rule.code)
+        self.problem(message, key, hint, rule.code, key or field)
 
     def missing(self, field: str) -> None:
         self.broke(rr.MISSING_FIELD, field=field)

@@ -284,7 +284,7 @@ class _Problems:
                 v = v[:80] + "…"
             text, h = word(v)
             self.out.append(Problem(self.file_of(r), int(self.lines[r]), str(self.ids[r]), text,
-                                    h, severity, code))
+                                    h, severity, code, field=field))
         if len(rows) > MAX_PROBLEMS_PER_RULE:
             more = len(rows) - MAX_PROBLEMS_PER_RULE
             text, h = word("…")
