@@ -3,10 +3,10 @@ reader's frame, or leaves the journal to the reference reader.
 
 The reference is ``ledger.load_journal`` + ``rates.normalise.entries_frame``.
 Every journal the column reader takes must give the same frame, documents,
-options and entry count; a journal with warnings only is worded by the
-column reader exactly as the reference words it; every journal with an
-error, or with a shape the column reader does not take, must be left to the
-reference (so its messages are the reference's, word for word)."""
+options and entry count; a journal whose only problems are between
+entries (citations, links) is worded by the column reader exactly as the
+reference words it; every journal with another problem, or with a shape the
+column reader does not take, must be left to the reference (so its messages are the reference's, word for word)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -158,7 +158,6 @@ LEFT_TO_THE_REFERENCE = {
     "a whole number amid phrases": ('amount = "€10 million"', 'amount = 10000000\ncurrency = "EUR"'),
     "a date written as text": ("date = 2015-08-20", 'date = "2015-08-20"'),
     "a date with a time and offset": ("date = 2015-08-20", "date = 2015-08-20T23:30:00+05:00"),
-    "an unknown document": ('doc = "d1"\n  quote = "£4m"', 'doc = "d9"\n  quote = "£4m"'),
     "a qualifier the phrase contradicts": ('status = "committed"', 'status = "committed"\nqualifier = "about"'),
     "an empty period": ('period = "over 3 years"', 'period = ""'),
     "a period in the amount phrase": ('amount = "€10 million"\nperiod = "per year from 2015-09-01 to 2017-08-31"',
@@ -184,26 +183,32 @@ def test_anything_wrong_or_unusual_is_left_to_the_reference(tmp_path, case):
     assert len(loaded.frame) == len(ref)
 
 
-WARNED_COLUMN_WISE = {
+ACROSS_ENTRIES = {
     "a citation without quote": ('quote = "£12m"', 'quote = "  "'),
     "a citation with no quote field": ('  quote = "£12m"\n', ""),
     "an entry citing nothing": ('  [[entry.source]]\n  doc = "d2"\n'
                                 '  quote = "10 million Euros a year"\n', ""),
+    "an unknown document": ('doc = "d1"\n  quote = "£4m"', 'doc = "d9"\n  quote = "£4m"'),
+    "a link to a missing entry": ('disburses = "uk-2014"', 'disburses = "uk-2041"'),
+    "a link to the entry itself": ('disburses = "uk-2014"', 'part_of = "uk-2016-paid"'),
+    "a disbursement in another currency": ('amount = "4,000,000.50 GBP"',
+                                           'amount = "4,000,000.50 EUR"'),
 }
 
 
-@pytest.mark.parametrize("case", sorted(WARNED_COLUMN_WISE))
-def test_warnings_are_worded_column_wise_as_the_reference_words_them(tmp_path, case):
-    """A warning leaves every entry in the Book: the column reader words it
-    (ledger.rules.across_entries, at the entry's file and line) instead of
-    sending the journal back to the entry-by-entry reader."""
-    old, new = WARNED_COLUMN_WISE[case]
+@pytest.mark.parametrize("case", sorted(ACROSS_ENTRIES))
+def test_problems_across_entries_are_worded_column_wise_as_the_reference_words_them(
+        tmp_path, case):
+    """A problem between entries leaves every entry in the Book: the column
+    reader words it (ledger.rules.across_entries, at the entry's file and
+    line) instead of sending the journal back to the entry-by-entry reader."""
+    old, new = ACROSS_ENTRIES[case]
     text = PLEDGE + OTHERS
     assert old in text, case
     path = _journal(tmp_path, base=text.replace(old, new, 1))
     got, _ = read_journal_frame(path)
     _, _, problems, _, ref = _reference(path)
-    assert problems and all(p.severity == "warning" for p in problems)
+    assert problems
     assert got is not None
     assert list(got.problems) == problems
     assert_same_frame(got.frame, ref)
@@ -285,7 +290,8 @@ def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
     assert notes[0] == f"reading {files[0].name} (1/{len(files)})"
     assert "checking 3,000 entries" in notes and notes[-1] == "caching the parsed ledger"
     notes.clear()
-    bad = _journal(tmp_path, base=PLEDGE.replace('doc = "d1"', 'doc = "d9"'))
+    bad = _journal(tmp_path, base=PLEDGE.replace('status = "committed"',
+                                                 'status = "committed"\nfundr = "x"'))
     load_frame(bad, progress=notes.append)
     assert "reading entry by entry, to word every problem" in notes
 

@@ -45,10 +45,12 @@ __all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_rea
 # columns; 20,000 entries 0.95 s / 0.79 s; 40,000 1.6 s / 1.2 s.
 MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 
-# The problems this reader words itself (by the rules every reader runs, at
-# the entry's file and line): warnings, which leave every entry in the Book.
-# Anything else sends the journal to the entry-by-entry reader.
-WORDED_HERE = frozenset({"no-source", "no-quote"})
+# The problems this reader words itself, by the rules across entries every
+# reader runs (ledger.rules.across_entries), at the entry's file and line;
+# each leaves every entry in the Book, as the entry reader does.  Anything
+# else sends the journal to the entry-by-entry reader.
+WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
+                         "self-link", "package-currency"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -62,7 +64,7 @@ class JournalFrame(NamedTuple):
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
-    problems: tuple = ()         # warnings (codes in WORDED_HERE)
+    problems: tuple = ()         # problems across entries (codes in WORDED_HERE)
 
 
 class _NotHere(Exception):

@@ -291,13 +291,15 @@ class _Problems:
             self.out.append(Problem(self.file_of(rows[0]), 0, "", f"{more} more row(s) with the problem: "
                                     + text, h, severity, code))
 
-    def extend(self, found, group):
+    def extend(self, found, group, drop: bool = True):
         """Problems of whole entries (``ledger.rules``): ``found`` is (problems,
-        entries with errors); ``group``: each row's entry."""
+        entries with errors); ``group``: each row's entry; ``drop``: leave
+        the entries with errors out (a journal keeps them, as its entry
+        reader does: the error is between entries, not in one)."""
         import numpy as np
         problems, bad = found
         self.out.extend(problems)
-        if bad:
+        if bad and drop:
             self.bad |= np.isin(group, np.fromiter(bad, dtype=np.int64))
 
 
@@ -468,7 +470,8 @@ def _build(tbl, fname, documents, where=None, kept=None, origin: Origin | None =
     P.extend(_across_entries(sid, lines, P.file_of, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose")), origin), group)
+                             _first_names(group, col("funder"), col("purpose")), origin), group,
+             drop=origin is None)
 
     if where is None:
         where = pc.binary_join_element_wise(
