@@ -1,16 +1,16 @@
-"""The journal read column-wise: TOML straight into the base frame of
-``rates.normalise``, checked by the bulk loader's vectorised rules, with no
-``Entry`` objects.
+"""The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
+checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
+with no ``Entry`` objects.
 
-The one-by-one reader (``ledger.read.journal`` + ``ledger.rules.checks``) is the
-reference and the only one that words problems.  This path takes a journal
-only when every entry is in the shapes it knows and nothing at all is wrong
-with it; otherwise ``read_journal_frame`` returns no frame and the caller
-reads the journal the reference way, handing over the TOML already parsed.
-So a clean journal is read fast, and a journal with problems gets exactly
-the messages it always got.  tests/test_journal_frame.py checks that both
-ways give the same frame, and that anything this path does not take is
-left to the reference.
+This path takes a journal when every entry is in the shapes it knows and
+its only problems are between entries (``WORDED_HERE``: citations, links,
+packages), which the engine words at each entry's file and line exactly
+as the entry-by-entry reader (``ledger.read.journal`` + ``ledger.rules.checks``)
+does.  Anything else (a field the engine cannot yet word as the journal
+does, a shape it does not take) makes ``read_journal_frame`` return no
+frame, and ``read_journal_book`` reads the journal entry by entry, handing
+over the TOML already parsed.  tests/test_journal_frame.py checks that both
+ways give the same frame and the same problems.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -32,7 +32,8 @@ from ledger.phrases.money import parse_amounts, plain_decimal
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.table import Origin, _build
+from ledger.read.raw import RawTables
+from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.safe_io import journal_files
@@ -241,10 +242,6 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     file_names = pa.DictionaryArray.from_arrays(
         pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
         pa.array([name for name, _ in file_of], pa.string())).cast(pa.string())
-    # file:line: entry 'id', as Entry.where() words it
-    where = pc.binary_join_element_wise(
-        file_names, pa.scalar(":"), pc.cast(pa.array(heads, pa.int64()), pa.string()),
-        pa.scalar(": entry '"), ids, pa.scalar("'"), "")
     rows = pa.table({
         "id": per_row(ids),
         "date": per_row(pc.cast(table.field("date"), pa.string())),
@@ -261,9 +258,9 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         "sources": per_row(sources),
         "restated": per_row(restated),
     })
-    origin = Origin(files=np.asarray(per_row(file_names).to_numpy(zero_copy_only=False)),
-                    lines=np.asarray(heads, dtype=np.int64)[row], citations=citations)
-    frame, found = _build(rows, str(files[0]), documents, where=per_row(where), origin=origin)
+    raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
+                    "journal", citations)
+    frame, found = check_raw(raw, documents)
     if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
     extras = _extras(table, fields, phrases, t, text)
@@ -382,15 +379,16 @@ def _qualifiers(stated, from_phrase):
 def _sources(table, fields, n):
     """Each entry's cited document ids joined by ';' (the bulk format, ''
     for an entry citing nothing), after the reader's checks on every
-    [[entry.source]], and the citations for the rules across entries:
-    (entry, document, quote) lists in entry order (an entry citing nothing
-    and a citation without a quote are warnings the rules word)."""
+    [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
+    quote, in entry order) for the rules across entries."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if "source" not in fields:
-        return pa.array(np.full(n, "", dtype=object), pa.string()), ([], [], [])
+        return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
+            "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
+            "quote": pa.array([], pa.string())})
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     if "doc" not in names:
@@ -407,8 +405,8 @@ def _sources(table, fields, n):
         raise _NotHere
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
-    entry = np.repeat(np.arange(n), lengths)
-    return joined, (entry.tolist(), doc.to_pylist(), quote.to_pylist())
+    return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
+                             "doc": doc, "quote": quote})
 
 
 def _restated(table, fields, currency, n):

@@ -35,14 +35,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Iterable
 
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE, Period,
                           Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.rules import BULK_HINTS, across_entries
+from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables
+from ledger.rules import across_entries
 from ledger.rules import rows as rr
 from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
                                  bounded_number, period_problem, span_in_years)
@@ -62,7 +63,6 @@ _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
 PY_WHITESPACE = WHITESPACE
-MAX_PROBLEMS_PER_RULE = 50   # beyond this, one line says how many more
 
 
 def read_table(path: str | Path):
@@ -141,7 +141,14 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
-    return _build(raw, fname, documents)
+    return check_raw(bulk_raw(raw, fname), documents)
+
+
+def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
+    """A bulk file's table (``read_table``) as the raw form: each row at its
+    line, the header being line 1."""
+    import numpy as np
+    return RawTables(table, fname, np.arange(table.num_rows) + 2, fmt)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
@@ -163,7 +170,7 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=root, source=fmt)
     kept: list = []
-    frame, problems = _build(raw, fname, None, kept=kept)
+    frame, problems = check_raw(bulk_raw(raw, fname, fmt), None, kept=kept)
     if frame is None:
         return Book.from_entries((), problems=problems, root=root, source=fmt)
     keep = kept[0] if kept else None
@@ -220,27 +227,12 @@ class _Ids:
         return out
 
 
-class Origin(NamedTuple):
-    """Where the rows of a table given to ``_build`` come from, when not
-    from a bulk file (whose rows are its lines, from 2): the journal's
-    column reader gives each row's file and line (its entry's header), the
-    citations with their quotes (the quote rule runs), the journal's hints,
-    and no cap on the problems of one rule (the entry reader has none)."""
-    files: Any                  # each row's file (numpy object array)
-    lines: Any                  # each row's line (numpy integer array)
-    citations: tuple            # (entry, document, quote) lists, in entry order
-    hints: dict | None = None   # None: ledger.rules.JOURNAL_HINTS
-    limit: int | None = None
-
-
 class _Problems:
     """Problems per row, formatted only for the rows that have them."""
 
-    def __init__(self, fname, ids, lines, files=None):
+    def __init__(self, raw: RawTables, ids):
         import numpy as np
-        self.ids, self.lines = ids, lines
-        # each row's file: one for a bulk table, per row for a journal's
-        self.file_of = (lambda r: fname) if files is None else (lambda r: str(files[r]))
+        self.ids, self.lines, self.file_of = ids, raw.line, raw.file_of
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
 
@@ -311,19 +303,19 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def _build(tbl, fname, documents, where=None, kept=None, origin: Origin | None = None):
-    """The checked base frame and the problems of a table of text columns.
-    ``where``: each row's place as messages give it (default: the file's
-    line, ``file:line: entry 'id'``; the journal's column reader passes the
-    entry's own).  ``kept``: a list to which the mask of the table's rows
-    kept in the frame is appended (None when every row is kept), so a
-    caller can take more columns for the same rows (``ledger.read``).
-    ``origin``: the rows' places when they are not a bulk file's lines."""
+def check_raw(raw: RawTables, documents, kept=None):
+    """The rule engine of the raw form: the checked base frame and every
+    problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
+    line.  ``documents``: the known document ids (None: citations not
+    checked).  ``kept``: a list to which the mask of the table's rows kept
+    in the frame is appended (None when every row is kept), so a caller can
+    take more columns for the same rows (``ledger.read``)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    tbl, fname = raw.entries, raw.name
     n = tbl.num_rows
     names = tbl.column_names
     missing = [c for c in REQUIRED if c not in names]
@@ -346,8 +338,8 @@ def _build(tbl, fname, documents, where=None, kept=None, origin: Origin | None =
 
     sid = col("id")
     ids = _Ids(sid)   # read as Python strings only for the rows a message names
-    lines = np.arange(n) + 2 if origin is None else origin.lines
-    P = _Problems(fname, ids, lines, None if origin is None else origin.files)
+    lines = raw.line
+    P = _Problems(raw, ids)
     for c in names:
         if c not in BULK_COLUMNS:
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
@@ -467,15 +459,16 @@ def _build(tbl, fname, documents, where=None, kept=None, origin: Origin | None =
         loose[in_split] = False
     pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
                             date_np)
-    P.extend(_across_entries(sid, lines, P.file_of, firsts, group, first, first_row, id_code,
+    P.extend(_across_entries(raw, sid, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose")), origin), group,
-             drop=origin is None)
+                             _first_names(group, col("funder"), col("purpose"))), group,
+             drop=raw.origin != "journal")
 
-    if where is None:
-        where = pc.binary_join_element_wise(
-            pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
+    # file:line: entry 'id', as Entry.where() words it
+    where = pc.binary_join_element_wise(
+        pa.scalar(fname) if isinstance(raw.file, str) else raw.file, ":",
+        pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
     # text columns go from Arrow to pandas without a round trip through Python
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
@@ -554,12 +547,11 @@ def _pledge_codes(firsts, loose, columns, date_np):
     return codes
 
 
-def _across_entries(sid, lines, file_of, firsts, group, first, first_row, id_code, again, cur,
+def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=(), origin=None):
+                    no_src, documents, pledges=None, accounts=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
-    first row), with Arrow's id index: (problems, entries with errors).
-    ``file_of(row)``: a row's file."""
+    first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -588,8 +580,10 @@ def _across_entries(sid, lines, file_of, firsts, group, first, first_row, id_cod
     duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
                   for r in firsts[again].tolist()]
     citations = None
-    if origin is not None:
-        citations = origin.citations
+    if raw.citations is not None:
+        c = raw.citations
+        citations = (_np(c.column("entry")).tolist(), c.column("doc").to_pylist(),
+                     c.column("quote").to_pylist())
     elif documents is not None:
         lists = pc.split_pattern(src.take(pa.array(firsts)), ";")
         flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
@@ -603,15 +597,14 @@ def _across_entries(sid, lines, file_of, firsts, group, first, first_row, id_cod
                                                             else [], pa.int64())).to_pylist()))
     return across_entries(
         n=len(firsts), ids=ids,
-        place=lambda i: (file_of(firsts[i]), int(lines[firsts[i]])),
+        place=lambda i: (raw.file_of(firsts[i]), int(raw.line[firsts[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges,
-        hints=BULK_HINTS if origin is None else origin.hints, plain_amounts=True,
-        check_quotes=origin is not None, accounts=accounts,
-        limit=MAX_PROBLEMS_PER_RULE if origin is None else origin.limit)
+        hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
+        accounts=accounts, limit=raw.limit)
 
 
 def _first_names(group, funders, purposes) -> list:
