@@ -237,12 +237,12 @@ class _Problems:
         self.bad = np.zeros(len(ids), dtype=bool)
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
-            code: str = "", clip: bool = True):
+            code: str = "", clip: bool = True, field: str = ""):
         """One problem per True row of ``mask``; ``message`` may hold ``{}``,
         filled with that row's entry of ``values`` (cut at 80 characters when
         ``clip``: a cell's text, not a message of ours)."""
-        self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code,
-                  clip=clip)
+        self.rule(mask, None, values, field, message=message, hint=hint, severity=severity,
+                  code=code, clip=clip)
 
     def rules(self, found) -> None:
         """The rows breaking rules of ``ledger.rules.rows``: (mask, rule,
@@ -355,7 +355,7 @@ def check_raw(raw: RawTables, documents, kept=None):
     no_date = blank(sdate)
     date_np, ok_date = _iso_dates(sdate)
     P.rule(no_date, rr.MISSING_FIELD, field="date")
-    P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate)
+    P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate, "date")
     P.rules(rr.date_range_rows("date", date_np, sdate))
 
     # accounts
@@ -368,14 +368,14 @@ def check_raw(raw: RawTables, documents, kept=None):
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
     P.rule(no_amt, rr.MISSING_FIELD, field="amount")
-    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt)
+    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
     whole = pc.utf8_ltrim(samt, "+0")
     dot = pc.find_substring(whole, ".")
     huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
                                               pc.utf8_length(whole)), 16))
-    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
+    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     dot = pc.find_substring(good, ".")
@@ -384,10 +384,10 @@ def check_raw(raw: RawTables, documents, kept=None):
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt)
+    P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt, "amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
     big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
+    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
 
     cur = pc.utf8_upper(col("currency"))
     P.rules(rr.currency_rows(cur, col("currency")))
@@ -432,7 +432,7 @@ def check_raw(raw: RawTables, documents, kept=None):
                                                                    v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
-                       "amount may differ", code="split-row-differs")
+                       "amount may differ", code="split-row-differs", field=c)
 
     # amounts stay exact Arrow decimals (no Python object per row; the frame's
     # column gives Decimal objects on demand); entry amount = sum of its rows
@@ -793,7 +793,8 @@ def _periods(col, names, date_np, P, n):
                 v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
                 v[rows] = x[k]
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
-    P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False)
+    P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
+          field="period")
     for c in ("start", "end"):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
@@ -855,7 +856,7 @@ def _period_bounds(out, P, dates) -> None:
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
     full[shown] = why
-    P.rule(mask, rr.PERIOD_RANGE, full)
+    P.rule(mask, rr.PERIOD_RANGE, full, "period")
 
 
 def _period_columns(cols):
