@@ -183,7 +183,7 @@ def test_anything_wrong_or_unusual_is_left_to_the_reference(tmp_path, case):
     assert len(loaded.frame) == len(ref)
 
 
-ACROSS_ENTRIES = {
+WORDED_COLUMN_WISE = {
     "a citation without quote": ('quote = "£12m"', 'quote = "  "'),
     "a citation with no quote field": ('  quote = "£12m"\n', ""),
     "an entry citing nothing": ('  [[entry.source]]\n  doc = "d2"\n'
@@ -193,16 +193,23 @@ ACROSS_ENTRIES = {
     "a link to the entry itself": ('disburses = "uk-2014"', 'part_of = "uk-2016-paid"'),
     "a disbursement in another currency": ('amount = "4,000,000.50 GBP"',
                                            'amount = "4,000,000.50 EUR"'),
+    # the file's own problems (its options, top-level keys) leave its entries as they are
+    "options misspelt or refused": ('\n[[entry]]\nid = "uk-2014"',
+                                    '[ledger]\nnme = "x"\ncurrency = "XYZ"\n\n'
+                                    '[[entry]]\nid = "uk-2014"'),
+    "an unknown top-level key": ('\n[[entry]]\nid = "fr-2015"',
+                                 '\n[[entrie]]\nid = "x"\n\n[[entry]]\nid = "fr-2015"'),
 }
 
 
-@pytest.mark.parametrize("case", sorted(ACROSS_ENTRIES))
-def test_problems_across_entries_are_worded_column_wise_as_the_reference_words_them(
+@pytest.mark.parametrize("case", sorted(WORDED_COLUMN_WISE))
+def test_problems_that_keep_every_entry_are_worded_column_wise_as_the_reference_words_them(
         tmp_path, case):
-    """A problem between entries leaves every entry in the Book: the column
-    reader words it (ledger.rules.across_entries, at the entry's file and
-    line) instead of sending the journal back to the entry-by-entry reader."""
-    old, new = ACROSS_ENTRIES[case]
+    """A problem between entries, or of a file's options and top-level keys,
+    leaves every entry in the Book: the column reader words it (the rules
+    every reader runs, at the entry's or the file's line) instead of sending
+    the journal back to the entry-by-entry reader."""
+    old, new = WORDED_COLUMN_WISE[case]
     text = PLEDGE + OTHERS
     assert old in text, case
     path = _journal(tmp_path, base=text.replace(old, new, 1))

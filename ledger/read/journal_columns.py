@@ -3,10 +3,11 @@ checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
 with no ``Entry`` objects.
 
 This path takes a journal when every entry is in the shapes it knows and
-its only problems are between entries (``WORDED_HERE``: citations, links,
-packages), which the engine words at each entry's file and line exactly
-as the entry-by-entry reader (``ledger.read.journal`` + ``ledger.rules.checks``)
-does.  Anything else (a field the engine cannot yet word as the journal
+its only problems are a file's own (``parse_file``, ``read_tables``: shared
+with the entry reader) or between entries (``WORDED_HERE``: citations,
+links, packages), which the engine words at each entry's file and line
+exactly as the entry-by-entry reader (``ledger.read.journal`` +
+``ledger.rules.checks``) does.  Anything else (a field the engine cannot yet word as the journal
 does, a shape it does not take) makes ``read_journal_frame`` return no
 frame, and ``read_journal_book`` reads the journal entry by entry, handing
 over the TOML already parsed.  tests/test_journal_frame.py checks that both
@@ -65,7 +66,7 @@ class JournalFrame(NamedTuple):
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
-    problems: tuple = ()         # problems across entries (codes in WORDED_HERE)
+    problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
 
 
 class _NotHere(Exception):
@@ -143,11 +144,13 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         progress(f"reading {f.name} ({i}/{len(files)})")
         parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
         text, data, trouble = got
-        if data is None or trouble:
-            raise _NotHere
-        entries, lines = read_tables(f, text, data, documents, problems, options)
-        if problems or entries is None:
-            raise _NotHere
+        # a file that cannot be read, and the problems of its options and
+        # documents, are the file's own (``parse_file`` and ``read_tables``
+        # word them for both readers): noted in file order, as the entry
+        # reader notes them, and its entries (if any) read on
+        problems.extend(trouble)
+        entries, lines = (None, None) if data is None else \
+            read_tables(f, text, data, documents, problems, options)
         if entries:
             at = lines.headers("entry")
             if len(at) != len(entries) or set(map(type, entries)) != {dict}:
@@ -264,7 +267,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
     extras = _extras(table, fields, phrases, t, text)
-    return JournalFrame(frame, documents, options, n, tuple(files), extras, tuple(found))
+    return JournalFrame(frame, documents, options, n, tuple(files), extras,
+                        tuple(problems) + tuple(found))
 
 
 def _extras(table, fields, phrases, t, text) -> dict:
