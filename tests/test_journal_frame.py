@@ -141,6 +141,16 @@ def test_unusual_but_valid_shapes_are_read_column_wise(tmp_path, extra):
     _taken(_journal(tmp_path, extra))
 
 
+def test_two_records_of_one_document_are_not_called_the_same_pledge(tmp_path):
+    """Same figure, each record cited at a place of its own in one document
+    (ledger.rules.records_apart): read column-wise, with no warning."""
+    text = (PLEDGE + OTHERS).replace('quote = "10 million Euros a year"',
+                                     'quote = "10 million Euros a year"\n  locator = "row 1"')
+    again = AGAIN.replace('doc = "d1"\n  quote = "€10m"',
+                          'doc = "d2"\n  quote = "€10m"\n  locator = "row 2"')
+    _taken(_journal(tmp_path, again, base=text))
+
+
 def test_whole_number_amounts_throughout_are_read_column_wise(tmp_path):
     body = "".join(
         f'\n[[entry]]\nid = "n{i}"\ndate = 2019-0{i}-01\nfunder = "UK:Home Office"\n'
@@ -183,6 +193,12 @@ def test_anything_wrong_or_unusual_is_left_to_the_reference(tmp_path, case):
     assert len(loaded.frame) == len(ref)
 
 
+# fr-2015 again, under another id and cited elsewhere
+AGAIN = ('\n[[entry]]\nid = "fr-2015-again"\ndate = 2015-08-20\nfunder = "France:Interior"\n'
+         'purpose = "Humanitarian:Camps"\namount = "€10 million"\n'
+         'period = "per year from 2015-09-01 to 2017-08-31"\n'
+         '  [[entry.source]]\n  doc = "d1"\n  quote = "€10m"\n')
+
 WORDED_COLUMN_WISE = {
     "a citation without quote": ('quote = "£12m"', 'quote = "  "'),
     "a citation with no quote field": ('  quote = "£12m"\n', ""),
@@ -193,6 +209,15 @@ WORDED_COLUMN_WISE = {
     "a link to the entry itself": ('disburses = "uk-2014"', 'part_of = "uk-2016-paid"'),
     "a disbursement in another currency": ('amount = "4,000,000.50 GBP"',
                                            'amount = "4,000,000.50 EUR"'),
+    "the same pledge twice": ('\n[[entry]]\nid = "uk-2016-paid"', AGAIN + '\n[[entry]]\nid = "uk-2016-paid"'),
+    "the same pledge twice, one written as one split part": (
+        '\n[[entry]]\nid = "uk-2016-paid"',
+        AGAIN.replace('purpose = "Humanitarian:Camps"\n', '') +
+        '  [[entry.split]]\n  purpose = "Humanitarian:Camps"\n  amount = "10000000"\n'
+        '\n[[entry]]\nid = "uk-2014-b"\ndate = 2014-09-20\nfunder = "UK:Home Office"\n'
+        'purpose = "Security:Calais port"\namount = "up to £12 million"\n'
+        'period = "over 3 years"\nstatus = "committed"\n'
+        '\n[[entry]]\nid = "uk-2016-paid"'),
     # the file's own problems (its options, top-level keys) leave its entries as they are
     "options misspelt or refused": ('\n[[entry]]\nid = "uk-2014"',
                                     '[ledger]\nnme = "x"\ncurrency = "XYZ"\n\n'

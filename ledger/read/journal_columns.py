@@ -52,7 +52,7 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # each leaves every entry in the Book, as the entry reader does.  Anything
 # else sends the journal to the entry-by-entry reader.
 WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
-                         "self-link", "package-currency"})
+                         "self-link", "package-currency", "probable-duplicate"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -260,9 +260,12 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         "restates": per_row(t["restates"]),
         "sources": per_row(sources),
         "restated": per_row(restated),
+        "recipient": per_row(text("recipient")),
     })
+    written_split = np.zeros(n, dtype=bool)
+    written_split[list(splits)] = True
     raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
-                    "journal", citations)
+                    "journal", citations, written_split[row])
     frame, found = check_raw(raw, documents)
     if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
@@ -392,7 +395,7 @@ def _sources(table, fields, n):
     if "source" not in fields:
         return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
             "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
-            "quote": pa.array([], pa.string())})
+            "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     if "doc" not in names:
@@ -400,8 +403,11 @@ def _sources(table, fields, n):
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
     doc = flat.field("doc")
-    quote = pc.fill_null(flat.field("quote"), "") if "quote" in names else \
-        pa.array(np.full(len(flat), "", dtype=object), pa.string())
+    def given(k):   # a field some citation lacks is '' there, as the reader reads it
+        return pc.fill_null(flat.field(k), "") if k in names else \
+            pa.array(np.full(len(flat), "", dtype=object), pa.string())
+
+    quote, locator = given("quote"), given("locator")
     if doc.null_count:
         raise _NotHere
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
@@ -410,7 +416,7 @@ def _sources(table, fields, n):
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
-                             "doc": doc, "quote": quote})
+                             "doc": doc, "quote": quote, "locator": locator})
 
 
 def _restated(table, fields, currency, n):

@@ -22,10 +22,16 @@ Schema:
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is
   line 1), a journal entry's ``[[entry]]`` header.
+  The journal adds ``recipient`` (the probable-duplicate rule's key has it).
 - ``citations``: None when the citations are only the ``sources`` column
   (the bulk format has no quotes), else a pyarrow Table with ``entry``
-  (int64: the entry's position, in order), ``doc`` and ``quote`` (text), in
-  entry order: the quote rule runs on them.
+  (int64: the entry's position, in order), ``doc``, ``quote`` and
+  ``locator`` (text), in entry order: the quote rule runs on them, and two
+  records of one document cited at places of their own are not called the
+  same pledge (``ledger.rules.records_apart``).
+- ``split``: None (the splits of an entry are its rows sharing an id), or
+  a numpy bool per row: the row's entry is written with split tables (a
+  journal entry may have one part only).
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
   million rows) or all worded (a journal, as its entry reader words them).
@@ -49,7 +55,8 @@ class RawTables:
     file: Any                    # str, or a pyarrow string array (one per row)
     line: Any                    # numpy int64, one per row
     origin: str = "csv"
-    citations: Any = None        # pyarrow Table (entry, doc, quote) or None
+    citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
+    split: Any = None            # numpy bool per row, or None
 
     @property
     def name(self) -> str:

@@ -43,7 +43,7 @@ from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITES
                           Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables
-from ledger.rules import across_entries
+from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
                                  bounded_number, period_problem, span_in_years)
@@ -340,7 +340,7 @@ def check_raw(raw: RawTables, documents, kept=None):
     ids = _Ids(sid)   # read as Python strings only for the rows a message names
     lines = raw.line
     P = _Problems(raw, ids)
-    for c in names:
+    for c in names if raw.origin != "journal" else ():   # a journal's fields are checked
         if c not in BULK_COLUMNS:
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
                                  rr.suggest(c, BULK_COLUMNS) or
@@ -457,6 +457,8 @@ def check_raw(raw: RawTables, documents, kept=None):
         loose[r] = False
     if same_as_prev.any():
         loose[in_split] = False
+    if raw.split is not None:
+        loose[raw.split] = False
     pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
                             date_np)
     P.extend(_across_entries(raw, sid, firsts, group, first, first_row, id_code,
@@ -602,9 +604,27 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, pledges=pledges,
+        uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
         hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
         accounts=accounts, limit=raw.limit)
+
+
+def _apart(citations):
+    """``records_apart`` over the entries' citations (a Table of the raw
+    form: entry, doc, locator), or None when there are none (the bulk
+    format's sources have no locators)."""
+    import numpy as np
+
+    if citations is None:
+        return None
+    entry = _np(citations.column("entry"))
+    docs, locs = citations.column("doc"), citations.column("locator")
+
+    def cites(i):
+        lo, hi = np.searchsorted(entry, [i, i + 1])
+        return list(zip(docs.slice(lo, hi - lo).to_pylist(), locs.slice(lo, hi - lo).to_pylist()))
+
+    return lambda i, j: records_apart(cites(i), cites(j))
 
 
 def _first_names(group, funders, purposes) -> list:
