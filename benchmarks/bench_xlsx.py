@@ -80,7 +80,7 @@ def write(writer: str, n: int, path: Path) -> None:
         for s in range(sheets):
             ws = wb.create_sheet(f"Entries ({s + 1})" if s else "Entries")
             ws.append(COLUMNS)
-            for k, r in zip(range(per), it):
+            for _, r in zip(range(per), it):
                 for j, fmt in ((6, MONEY[r[7]]), (8, MONEY["GBP"]), (10, "0.000000")):
                     c = WriteOnlyCell(ws, value=r[j])
                     c.number_format = fmt

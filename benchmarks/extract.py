@@ -119,8 +119,8 @@ def main(argv=None) -> int:
             if folder.is_dir():
                 results[(part, lang)] = score(folder)
     if args.json:
-        print(json.dumps({f"{p}/{l}": {k: v for k, v in r.items() if not k.startswith("_")}
-                          for (p, l), r in results.items()}, indent=2))
+        print(json.dumps({f"{p}/{lang}": {k: v for k, v in r.items() if not k.startswith("_")}
+                          for (p, lang), r in results.items()}, indent=2))
         return 0
     head = ("part", "lang", "docs", "gold", "found", "recall", "precision",
             *FIELDS, *EXTRA, "min field", "all right", "s")

@@ -1,8 +1,8 @@
 """ledger-tool's core: the pledge ledger, its journal files and checks.
 
-    >>> import ledger
+    >>> import ledger, rates
     >>> book = ledger.load("examples/calais")      # a journal, or bulk .csv / .parquet
-    >>> frame = book.to_frame(currency="GBP")
+    >>> frame = rates.to_frame(book, currency="GBP")   # valued: rates takes the Book
 
 ``load`` is the one entry point: every command and the Python API read a
 ledger through it, whatever its format (``ledger.read`` chooses the

@@ -24,7 +24,6 @@ The model layer: nothing here imports ``rates`` or ``reports``.
 """
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -240,16 +239,9 @@ class Book:
                 & en["years"].isna().to_numpy() & en["end"].isna().to_numpy()).astype(bool) \
             if len(en) else np.zeros(0, dtype=bool)
 
-    def to_frame(self, **options):
-        """The normalised table (pandas); see ``rates.normalise.to_frame``.
-        A convenience of the Python API that hands the Book to rates when
-        called; nothing in ledger/ calls it, and importing the model never
-        imports rates."""
-        return importlib.import_module("rates.normalise").to_frame(self, **options)
-
     # ------------------------------------------------------------ selecting
     def select(self, *, funder=None, purpose=None, status=None, start=None, end=None) -> "Book":
-        """The entries matching every given filter (as ``ledger.query.select``:
+        """The entries matching every given filter (funder and purpose:
         an account or anything below it, case-insensitive; several values mean
         any of them; dates inclusive), vectorised over the columns."""
         import numpy as np

@@ -8,34 +8,45 @@ command functions only, so ``--help`` and ``check`` start fast.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import os
+import re
+import signal
 import sys
+from importlib import metadata
+from pathlib import Path
 
-try:   # ledger's package imports pandas: Ctrl-C may land here, before main()
+try:   # importing the ledger takes a moment: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
-    from ledger_tool.common import inert_messages
+    from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
+    from reports.text import show_controls
 except KeyboardInterrupt:
     print("ledger-tool: interrupted", file=sys.stderr)
     sys.stderr.flush()
-    import os
     os._exit(130)   # nothing written yet; no traceback from the import machinery
 
-# Order is the order shown in --help.
-COMMAND_MODULES = [
-    "init",
-    "check",
-    "list",
-    "balance",
-    "report",
-    "rates",
-    "extract",
-    "sources",
-    "audit",
-    "add",
-    "cite",
-    "import",
-    "export",
-]
+# Each command's line in --help, in the order shown.  The command's module is
+# imported only when it runs (or for its own --help): --help and a usage
+# error load none of them.
+COMMANDS = {
+    "init": "create a new, empty ledger folder",
+    "check": "validate a ledger and print every problem",
+    "list": "list entries (table, CSV or JSON)",
+    "balance": "account balances, as recorded or converted",
+    "report": "comparison report in --out DIR: report.xlsx, charts (PNG, SVG), report.html, summary.csv",
+    "rates": "convert amounts and show exchange rates (ECB history + your tables)",
+    "extract": "find money mentions in documents (table, CSV or JSON on stdout; draft entries to --draft FILE)",
+    "sources": "archive, record, list and remove source documents",
+    "audit": "verify every figure against its archived source",
+    "add": "add an entry to the ledger (validated, atomic, keeps comments)",
+    "cite": "add a citation to an existing entry (validated, atomic, keeps comments)",
+    "import": (f"turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA FTS flows into "
+               f"journal entries (-o FILE, or {IMPORTED_NAME}, {DATA_FILE['iati']} or "
+               f"{DATA_FILE['fts']} in a ledger folder)"),
+    "export": "export to hledger, beancount, CSV, Parquet or a Fiscal Data Package (-o FILE, or -o DIR for fdp)",
+}
+COMMAND_MODULES = list(COMMANDS)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -43,16 +54,31 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message} (see '{self.prog} --help')")
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Commands(argparse._SubParsersAction):
+    """The sub-commands: each one's line in --help comes from ``COMMANDS``."""
+
+    def add_parser(self, name, **kwargs):
+        kwargs.setdefault("help", COMMANDS.get(name))
+        return super().add_parser(name, **kwargs)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``command``, only that command's module
+    is imported (the others are listed by name and line), and with ``""``
+    none is."""
     parser = _Parser(
         prog="ledger-tool",
         description="Record public funding pledges with their sources; "
                     "normalise currencies and periods; report and audit.",
     )
     parser.add_argument("--version", action="version", version=f"ledger-tool {version()}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                action=_Commands)
     sub.required = True
     for name in COMMAND_MODULES:
+        if command is not None and name != command:
+            sub.add_parser(name)
+            continue
         module = f"ledger_tool.cmd_{name}"
         try:
             importlib.import_module(module).register(sub)
@@ -62,21 +88,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def chosen_command(argv: list[str]) -> str:
+    """The sub-command ``argv`` runs (its first word that is not an option),
+    or "" when there is none."""
+    word = next((a for a in argv if not a.startswith("-")), "")
+    return word if word in COMMANDS else ""
+
+
 def version() -> str:
     """The installed distribution's version; the source tree's pyproject.toml
     when run from a checkout that was never installed."""
-    from importlib import metadata
     try:
         return metadata.version("ledger-tool")
     except metadata.PackageNotFoundError:
-        import re
-        from pathlib import Path
         try:
             text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8")
         except OSError:
             return "unknown"
         m = re.search(r'^version\s*=\s*"([^"]+)"', text, re.M)
         return m.group(1) if m else "unknown"
+
+
+class InertMessages:
+    """stderr as the commands write their messages to it: control and
+    invisible characters (from a file's name, a cell, a title) shown as
+    \\xNN, never sent raw to the terminal; line breaks and tabs kept.
+    Progress lines (``reports.progress``) write to ``unescaped``."""
+
+    def __init__(self, stream):
+        self.unescaped = stream
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(show_controls(text, terminal=True, keep="\n\t"))
+        return len(text)
+
+    def __getattr__(self, name):
+        return getattr(self.unescaped, name)
+
+
+@contextlib.contextmanager
+def inert_messages():
+    """Every message a command prints inert (``InertMessages``) while it runs."""
+    saved = sys.stderr
+    sys.stderr = InertMessages(saved)
+    try:
+        yield
+    finally:
+        sys.stderr = saved
 
 
 def prefixed(message: str) -> str:
@@ -92,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = build_parser(chosen_command(argv)).parse_args(argv)
         return int(args.func(args) or 0)
     except LedgerError as err:
         print(prefixed(str(err)), file=sys.stderr)
@@ -117,8 +176,6 @@ def interrupted() -> int:
     """Ctrl-C: one line, exit 130.  Every write is atomic (ledger.atomic), so
     nothing is half-written; what the interrupted code leaves to the garbage
     collector or a second Ctrl-C during the clean-up prints nothing more."""
-    import signal
-
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     sys.unraisablehook = lambda _hook: None
     print("ledger-tool: interrupted", file=sys.stderr)

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import argparse
 
+from ledger.edit import add_entry, draft_entry
 from ledger.errors import LedgerError, UsageError
 from ledger.model import QUALIFIERS, STATUSES
-from ledger_tool.common import iso_date
+from ledger_tool.common import iso_date, refuse_bulk_table, report_edit
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "add", help="add an entry to the ledger (validated, atomic, keeps comments)",
-        description="Append one [[entry]] to a journal file.  The whole ledger with the new "
+        "add", description="Append one [[entry]] to a journal file.  The whole ledger with the new "
                     "entry is validated first (as by 'ledger-tool check'); on any error nothing "
                     "is written.  The file's comments, order and formatting are kept and the "
                     "write is atomic.  With --from-extract, the entry starts from a draft "
@@ -57,7 +57,6 @@ SIMPLE = ("id", "date", "funder", "purpose", "amount", "currency", "period", "st
 
 def fields_from_args(args: argparse.Namespace) -> dict:
     """The new entry's fields: the draft's (if any), overridden by the options."""
-    from ledger.edit import draft_entry
 
     if args.pick is not None and not args.draft:
         raise UsageError("add: --pick needs --from-extract DRAFT.toml")
@@ -101,9 +100,6 @@ def _citations(args) -> list[dict]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ledger.edit import add_entry
-    from ledger_tool.common import refuse_bulk_table, report_edit
-
     refuse_bulk_table("add", args.ledger, "add appends an [[entry]] to a TOML journal: add a "
                                           "row to the table instead")
     fields = fields_from_args(args)

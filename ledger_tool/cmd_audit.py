@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
+from ledger.errors import LedgerError
+from ledger.read import ledger_format
+from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
+from ledger.sources.archive import ledger_archive as own_archive
+from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
+from ledger_tool.common import add_filters, check_locale, filtered, load_ledger, print_capped
+from reports import audit as render
 
 
 def _fraction(text: str):
-    from decimal import Decimal, InvalidOperation
-
     try:
         value = Decimal(text.rstrip("%")) / (100 if text.endswith("%") else 1)
     except InvalidOperation:
@@ -38,11 +45,8 @@ def _days(text: str) -> int:
 
 
 def register(sub) -> None:
-    from ledger_tool.common import add_filters
-
     p = sub.add_parser(
-        "audit", help="verify every figure against its archived source",
-        description="Verify every figure against the source archive: each quote is found "
+        "audit", description="Verify every figure against the source archive: each quote is found "
                     "in its document (tolerant to line breaks, non-breaking spaces, curly "
                     "quotes and HTML markup) and says the entry's amount; document hashes "
                     "match; restatements agree with the reference rates; sources agree; "
@@ -75,10 +79,6 @@ def ledger_archive(book, where) -> str:
     (where ``sources add`` copies documents).  It must lie inside the ledger
     folder: a ledger file is input like any other, and may not point the
     audit at the rest of the machine."""
-    from pathlib import Path
-
-    from ledger.errors import LedgerError
-    from ledger.sources.archive import DEFAULT_ARCHIVE, ledger_archive as own_archive
 
     name = str((book.options or {}).get("archive") or "").strip()
     root = Path(book.root) if book.root else Path(where)
@@ -92,14 +92,7 @@ def ledger_archive(book, where) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ledger.sources.archive import Archive
-    from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
-    from ledger_tool.common import check_locale, filtered, load_ledger
-    from reports import audit as render
-
     args.locale = check_locale(args.locale)   # POSIX and BCP 47 forms as babel names them
-    from ledger.errors import LedgerError
-    from ledger.read import ledger_format
     fmt, _ = ledger_format(args.ledger)
     if fmt in ("csv", "parquet"):            # nothing for the audit to verify
         raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "
@@ -122,7 +115,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render.render_text(result, args.locale))
     sys.stdout.flush()
     if args.format != "table":
-        from ledger_tool.common import print_capped
         print_capped((f for f in result.findings if f.severity in ("error", "warning")),
                      prefix="ledger-tool: audit: ")
     failed = result.failed(strict=args.strict)

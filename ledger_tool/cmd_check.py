@@ -2,11 +2,17 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
+
+from ledger import read_book
+from ledger.errors import LedgerError
+from ledger.model import Problem
+from ledger_tool.common import print_capped, rate_fallbacks
+from reports.progress import Progress
 
 
 def register(sub) -> None:
-    p = sub.add_parser("check", help="validate a ledger and print every problem",
-                       description="Load a ledger (a .toml file or folder, or a bulk .csv / .parquet "
+    p = sub.add_parser("check", description="Load a ledger (a .toml file or folder, or a bulk .csv / .parquet "
                                    "file), validate it and print "
                                    "every problem. Exit 0 when clean, 1 when errors were found.")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
@@ -15,16 +21,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ledger import read_book
-    from reports.progress import Progress
-
     progress = Progress("check")
     book = read_book(args.ledger, progress=progress.step)   # any format; big ones cached
     if progress.steps:
         progress.done()
     problems = list(book.problems) + _rate_table_problems(book)
-    from ledger_tool.common import print_capped
-    from ledger_tool.common import rate_fallbacks
     notes, unconvertible = rate_fallbacks(book)
     print_capped([str(p) for p in problems] + unconvertible)
     for note in notes:
@@ -42,11 +43,8 @@ def _rate_table_problems(book) -> list:
     """The ledger's own rate table (its folder's rates.csv), read as the
     commands that convert read it: a row they would refuse is an error here
     too, not only when a report first needs a rate."""
-    from pathlib import Path
 
-    from ledger.errors import LedgerError
-    from ledger.model import Problem
-    from rates import LEDGER_RATES_FILE
+    from rates import LEDGER_RATES_FILE   # pandas: loaded only for a ledger with rates
     from rates.usercsv import read_rates_csv
 
     path = Path(book.root) / LEDGER_RATES_FILE if book.root else None

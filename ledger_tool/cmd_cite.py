@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 
+from ledger.edit import add_citation
+from ledger_tool.common import refuse_bulk_table, report_edit
+
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "cite", help="add a citation to an existing entry (validated, atomic, keeps comments)",
-        description="Add an [[entry.source]] table to the entry ENTRY: a second document "
+        "cite", description="Add an [[entry.source]] table to the entry ENTRY: a second document "
                     "that gives the same figure.  The document must be recorded (ledger-tool "
                     "sources add); the whole ledger is validated first and nothing is written "
                     "on any error; the file's comments and layout are kept and the write is "
@@ -25,9 +27,6 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ledger.edit import add_citation
-    from ledger_tool.common import refuse_bulk_table, report_edit
-
     refuse_bulk_table("cite", args.ledger, "add the document id to the row's sources "
                                            "column instead")
     result = add_citation(args.ledger, args.entry,

@@ -3,16 +3,26 @@ optionally writing draft journal entries for them."""
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import re
 import sys
+from pathlib import Path
 
+from ledger.atomic import write_atomic
+from ledger.edit import DRAFT_PLACEHOLDER_DATE
 from ledger.errors import LedgerError
+from ledger.phrases.extract import CSV_COLUMNS, mentions_in
+from ledger.phrases.money import format_amount_phrase, format_money, known_currencies, plain_decimal
+from ledger.sources.archive import archived_document
+from ledger.sources.render import locator_for, original_stem, read_document
+from ledger_tool.common import check_locale, print_capped
+from reports.text import inert
 
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "extract", help="find money mentions in documents (table, CSV or JSON on stdout; "
-                        "draft entries to --draft FILE)",
-        description="Find every money mention (an amount with a currency) in plain-text, "
+        "extract", description="Find every money mention (an amount with a currency) in plain-text, "
                     "HTML or PDF documents, with its line and column, qualifier, period and any "
                     "restatement in brackets.  A web page or PDF is read as its text rendering "
                     "(the one 'sources add' archives: main text, headings kept).  --draft "
@@ -35,12 +45,6 @@ def register(sub) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    from ledger.phrases.extract import ExtractError, mentions_in, read_document
-    from ledger.sources.archive import archived_document
-    from ledger_tool.common import check_locale, print_capped
-
     args.locale = check_locale(args.locale)
     if args.ledger is not None and not Path(args.ledger).exists():
         raise LedgerError(f"extract: --ledger {args.ledger}: no such ledger file or folder")
@@ -57,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     for name in args.docs:
         try:
             doc = read_document(name)
-        except ExtractError as err:
+        except LedgerError as err:
             print(f"ledger-tool: extract: {err}", file=sys.stderr)
             failed += 1
             continue
@@ -87,8 +91,6 @@ def run(args: argparse.Namespace) -> int:
 
     mentions = [m for _, ms, _ in results for m in ms]
     if draft is not None:
-        from ledger.atomic import write_atomic
-
         try:
             write_atomic(draft, draft_toml(results))
         except OSError as err:
@@ -110,19 +112,12 @@ def run(args: argparse.Namespace) -> int:
 
 # ------------------------------------------------------------------ output
 def _money_cell(amount, currency: str, locale: str) -> str:
-    from ledger.phrases.money import known_currencies, format_money, plain_decimal
-
     if currency not in known_currencies():     # "XOF|XAF": francs CFA not settled
         return f"{plain_decimal(amount)} {currency}"
     return format_money(amount, currency, locale)
 
 
 def _write_csv(mentions) -> None:
-    import csv
-
-    from ledger.phrases.extract import CSV_COLUMNS
-    from reports.text import inert
-
     w = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
     w.writeheader()
     for m in mentions:
@@ -130,10 +125,6 @@ def _write_csv(mentions) -> None:
 
 
 def _write_json(mentions) -> None:
-    import json
-
-    from ledger.phrases.money import plain_decimal
-
     out = []
     for m in mentions:
         row = m.row()
@@ -170,8 +161,6 @@ def _write_table(mentions, locale: str) -> None:
 
 # ------------------------------------------------------------------- draft
 def _toml_str(s: str) -> str:
-    import json
-
     return json.dumps(s, ensure_ascii=False)   # JSON string escapes are valid TOML
 
 
@@ -179,8 +168,6 @@ def _draft_amount(m) -> str:
     """The amount as written, with its qualifier; a range's lower bound as
     'at least' (an entry holds one amount)."""
     if m.qualifier == "range":
-        from ledger.phrases.money import format_amount_phrase, known_currencies, plain_decimal
-
         if m.currency not in known_currencies():     # francs CFA to be settled (a TODO says so)
             return f"at least {plain_decimal(m.amount)} {m.currency}"
         return f"at least {format_amount_phrase(m.amount, m.currency)}"
@@ -189,9 +176,6 @@ def _draft_amount(m) -> str:
 
 def _slug(path) -> str:
     """The draft's document id for a file not recorded: its stem as a slug."""
-    import re
-
-    from ledger.sources.render import original_stem
 
     return re.sub(r"[^A-Za-z0-9._-]+", "-", original_stem(path)).strip("-._") or "doc"
 
@@ -201,7 +185,6 @@ def draft_toml(results) -> str:
     ``results``: (document read, its mentions, the recorded ``Document`` it
     is or None).  A recorded document gives the citation's id and the
     entry's date (its publication date); otherwise they are placeholders."""
-    from ledger.edit import DRAFT_PLACEHOLDER_DATE
 
     lines = [
         "# Draft entries written by `ledger-tool extract --draft`.",
@@ -209,7 +192,6 @@ def draft_toml(results) -> str:
         "# and a check that the figure is a new pledge, not one already in the ledger",
         "# (if it is, cite it there: ledger-tool cite LEDGER ENTRY --source DOC --quote ...).",
     ]
-    from ledger.sources.render import locator_for
 
     seen: set[str] = set()
     for doc, mentions, recorded in results:

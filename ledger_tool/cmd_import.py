@@ -5,9 +5,7 @@ import sys
 from pathlib import Path
 
 from ledger.errors import LedgerError
-
-IMPORTED_NAME = "imported.toml"
-DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
+from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
 
 
 def register(sub) -> None:

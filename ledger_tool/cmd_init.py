@@ -4,7 +4,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ledger.atomic import write_atomic
 from ledger.errors import LedgerError
+from ledger.phrases.money import MoneyError, _check_currency
+from ledger.sources.archive import DEFAULT_ARCHIVE, NEW_SOURCES_HEADER
+from ledger_tool.common import check_locale
 
 LEDGER_FILE = "ledger.toml"
 SOURCES_FILE = "sources.toml"
@@ -12,8 +16,7 @@ SOURCES_FILE = "sources.toml"
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "init", help="create a new, empty ledger folder",
-        description="Create DIR (or use it when empty) with ledger.toml (name, currency, "
+        "init", description="Create DIR (or use it when empty) with ledger.toml (name, currency, "
                     "locale, fiscal year start), an empty sources.toml and the source "
                     "archive folder, each with a comment saying what goes where.  "
                     "'ledger-tool check DIR' passes on the result.")
@@ -30,8 +33,6 @@ def ledger_text(name: str, currency: str = "GBP", locale: str = "en_GB",
                 fiscal_year_start: str = "04-01") -> str:
     import tomlkit
 
-    from ledger.sources.archive import DEFAULT_ARCHIVE as ARCHIVE
-
     def q(v):
         return tomlkit.item(v).as_string()
     return f"""\
@@ -39,7 +40,7 @@ def ledger_text(name: str, currency: str = "GBP", locale: str = "en_GB",
 #   ledger.toml   options for the whole ledger (this file)
 #   sources.toml  the source documents ([[document]] tables)
 #   *.toml        pledges ([[entry]] tables), e.g. from `ledger-tool add` or `import`
-#   {ARCHIVE}/      the archived documents (sources add copies them in; audit reads them)
+#   {DEFAULT_ARCHIVE}/      the archived documents (sources add copies them in; audit reads them)
 # See docs/journal.md.  Check it with: ledger-tool check <this folder>
 
 [ledger]
@@ -47,16 +48,13 @@ name = {q(name)}
 currency = {q(currency)}            # default report currency
 locale = {q(locale)}              # default locale for amounts
 fiscal_year_start = {q(fiscal_year_start)}   # MM-DD
-archive = {q(ARCHIVE)}             # the source archive folder, relative to this one
+archive = {q(DEFAULT_ARCHIVE)}             # the source archive folder, relative to this one
 """
 
 
 def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = "GBP",
                 locale: str = "en_GB", fiscal_year_start: str = "04-01") -> Path:
     """Create the ledger folder; refuse a folder that already holds files."""
-    from ledger.atomic import write_atomic
-    from ledger.phrases.money import MoneyError, _check_currency
-    from ledger.sources.archive import DEFAULT_ARCHIVE as ARCHIVE, NEW_SOURCES_HEADER
 
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
@@ -67,9 +65,8 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
         currency = _check_currency(currency.upper())
     except MoneyError as err:
         raise LedgerError(f"init: --currency {currency!r}: {err}") from None
-    from ledger_tool.common import check_locale
     check_locale(locale)
-    from rates.normalise import _fiscal_start   # the rule the reports read it with
+    from rates.normalise import _fiscal_start  # the reports' rule (rates loads pandas: only here)
     try:
         month, day = _fiscal_start(fiscal_year_start, "fiscal")
     except LedgerError:
@@ -79,7 +76,7 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
     name = name or folder.resolve().name
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / ARCHIVE).mkdir(exist_ok=True)
+        (folder / DEFAULT_ARCHIVE).mkdir(exist_ok=True)
         write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start),
                      inside=folder)
         write_atomic(folder / SOURCES_FILE, NEW_SOURCES_HEADER, inside=folder)
@@ -91,7 +88,6 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
 def run(args) -> int:
     folder = init_ledger(args.folder, name=args.name, currency=args.currency,
                          locale=args.locale, fiscal_year_start=args.fiscal_year_start)
-    from ledger.sources.archive import DEFAULT_ARCHIVE
     print(f"ledger-tool: init: created {folder} ({LEDGER_FILE}, {SOURCES_FILE}, "
           f"{DEFAULT_ARCHIVE}/)",
           file=sys.stderr)

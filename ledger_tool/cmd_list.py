@@ -5,8 +5,7 @@ from ledger_tool.common import add_filters, add_locale, check_locale, filtered, 
 
 
 def register(sub) -> None:
-    p = sub.add_parser("list", help="list entries (table, CSV or JSON)",
-                       description="List the ledger's entries with amounts formatted for the locale.")
+    p = sub.add_parser("list", description="List the ledger's entries with amounts formatted for the locale.")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
     add_locale(p)
@@ -15,7 +14,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from reports.listing import list_table, write_list
+    from reports.listing import list_table, write_list   # pandas: not loaded for list --help
 
     locale = check_locale(args.locale)
     book = filtered(load_ledger(args.ledger), args)

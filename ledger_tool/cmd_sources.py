@@ -7,13 +7,13 @@ import argparse
 import sys
 
 from ledger.errors import LedgerError
+from ledger.sources.archive import Archive, add_document, document_rows, ledger_archive, remove_document
+from ledger_tool.common import iso_date, load_ledger, refuse_bulk_table
+from reports.text import write_rows
 
 
 def register(sub) -> None:
-    from ledger_tool.common import iso_date
-
-    p = sub.add_parser("sources", help="archive, record, list and remove source documents",
-                       description="Archive source documents in the ledger's archive folder "
+    p = sub.add_parser("sources", description="Archive source documents in the ledger's archive folder "
                                    "(its 'archive' option, default 'sources'), record them in "
                                    "its sources file (sources.toml in a ledger folder), list "
                                    "and remove them.  See docs/audit.md.")
@@ -76,8 +76,6 @@ def register(sub) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from ledger.sources.archive import add_document
-
     try:
         doc = add_document(args.ledger, args.file, title=args.title, publisher=args.publisher,
                            published=args.published, url=args.url, retrieved=args.retrieved,
@@ -93,15 +91,9 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    from ledger.sources.archive import Archive, document_rows
-    from ledger_tool.common import load_ledger
-    from reports.text import write_rows
-
-    from ledger.sources.archive import ledger_archive
-
     book = load_ledger(args.ledger, quiet_warnings=True)
     if args.sources:
-        archive = Archive(args.sources)
+        archive: Archive | None = Archive(args.sources)
     else:
         try:
             own = ledger_archive(args.ledger, book.options)
@@ -121,9 +113,6 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_remove(args: argparse.Namespace) -> int:
-    from ledger.sources.archive import remove_document
-    from ledger_tool.common import refuse_bulk_table
-
     refuse_bulk_table("sources remove", args.ledger, "it records no [[document]] tables")
     gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources)
     d = gone.document

@@ -2,40 +2,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
+import os
 import sys
 
+from ledger import read_book
 from ledger.errors import LedgerError
-
-
-class InertMessages:
-    """stderr as the commands write their messages to it: control and
-    invisible characters (from a file's name, a cell, a title) shown as
-    \\xNN, never sent raw to the terminal; line breaks and tabs kept.
-    Progress lines (``reports.progress``) write to ``unescaped``."""
-
-    def __init__(self, stream):
-        self.unescaped = stream
-
-    def write(self, text: str) -> int:
-        from reports.text import show_controls
-        self.unescaped.write(show_controls(text, terminal=True, keep="\n\t"))
-        return len(text)
-
-    def __getattr__(self, name):
-        return getattr(self.unescaped, name)
-
-
-@contextlib.contextmanager
-def inert_messages():
-    """Every message a command prints inert (``InertMessages``) while it runs."""
-    saved = sys.stderr
-    sys.stderr = InertMessages(saved)
-    try:
-        yield
-    finally:
-        sys.stderr = saved
+from ledger.read import ledger_format
+from ledger.rules.options import OptionError, locale_name
+from reports.progress import Progress
 
 
 def iso_date(text: str) -> dt.date:
@@ -122,7 +97,6 @@ def add_locale(p: argparse.ArgumentParser) -> None:
 def check_locale(name: str) -> str:
     """--locale or the ledger's, as babel names it (POSIX's en_GB.UTF-8 is
     en_GB: ``ledger.rules.options.locale_name``)."""
-    from ledger.rules.options import OptionError, locale_name
     try:
         return locale_name(name)
     except OptionError as err:
@@ -136,7 +110,6 @@ MAX_MESSAGES = 200
 
 
 def max_messages() -> int:
-    import os
     text = os.environ.get("LEDGER_TOOL_MAX_MESSAGES", "").strip()
     n = int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else \
         MAX_MESSAGES if not text else -1
@@ -169,8 +142,6 @@ def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger
     """Load a ledger in any format (``ledger.read_book``) as a Book; on errors
     raise one LedgerError listing all of them.  Progress on long reads goes
     to stderr when it is a terminal."""
-    from ledger import read_book
-    from reports.progress import Progress
 
     progress = Progress(label)
     book = read_book(path, progress=progress.step)
@@ -236,7 +207,6 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
 def refuse_bulk_table(command: str, ledger: str, instead: str) -> None:
     """The edits (add, cite) write TOML journals; a bulk table is refused
     in one line saying what to do ``instead``."""
-    from ledger.read import ledger_format
 
     fmt, _ = ledger_format(ledger)
     if fmt in ("csv", "parquet"):

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-from ledger_tool.cmd_import import DATA_FILE   # named once, with the help that names it
+IMPORTED_NAME = "imported.toml"                         # where a spreadsheet import writes in a folder
+DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
 SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 

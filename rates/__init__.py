@@ -11,8 +11,8 @@ See docs/rates.md.
 """
 from __future__ import annotations
 
-from .table import (LEDGER_RATES_FILE, POLICIES, RATE_DIGITS, Conversion, RateTable,
-                    currency_digits, load_rates)
+from .normalise import entries_frame, to_frame
+from .table import LEDGER_RATES_FILE, POLICIES, RATE_DIGITS, Conversion, RateTable, currency_digits, load_rates
 
 __all__ = ["LEDGER_RATES_FILE", "POLICIES", "RATE_DIGITS", "Conversion", "RateTable",
            "convert", "currency_digits", "entries_frame", "load_rates", "to_frame"]
@@ -24,10 +24,3 @@ def convert(amount, base: str, quote: str, date, *, rates=None, root=None,
     return load_rates(rates, root=root).convert(amount, base.upper(), quote.upper(), date,
                                                 policy=policy, clamp=clamp)
 
-
-def __getattr__(name):
-    if name in ("entries_frame", "to_frame"):
-        from . import normalise as _n
-
-        return getattr(_n, name)
-    raise AttributeError(name)

@@ -208,7 +208,7 @@ def _pick(values, idx):
     return objects(np.asarray(values)[idx])
 
 
-def ratio_float(num, den) -> np.ndarray:
+def ratio_float(num, den) -> np.ndarray | float:
     """Correctly rounded floats of num/den (Python-int arrays)."""
     if np.ndim(num) == 0 and np.ndim(den) == 0:
         return float(num) / float(den) if den else float("nan")

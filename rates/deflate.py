@@ -26,6 +26,7 @@ import pandas as pd
 
 from ledger.errors import LedgerError
 from ledger.rules.limits import NumberError, bounded_number
+from ledger.safe_io import read_text
 
 from ._minor import mul_round, objects, to_decimals
 from .table import currency_digits
@@ -33,7 +34,6 @@ from .table import currency_digits
 
 def read_index_csv(path) -> dict[tuple[str, int], Decimal]:
     path = Path(path)
-    from ledger.safe_io import read_text
     lines = read_text(path, what="price index").splitlines()   # regular file, size cap
     rows = [(n, ln) for n, ln in enumerate(lines, 1)
             if ln.strip() and not ln.lstrip().startswith("#")]

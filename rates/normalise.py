@@ -26,11 +26,12 @@ import pandas as pd
 
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
+from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
+from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
-from ._minor import (largest_remainder, minor_units, mul_round, objects, ratio_float,
-                     round_div, to_decimal_array, to_decimals)
-from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, check_policy, currency_digits
+from ._minor import largest_remainder, minor_units, mul_round, objects, ratio_float, round_div, to_decimal_array, to_decimals
+from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, Series, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
 BASES = ("total", "per-year")
@@ -335,7 +336,6 @@ class _Options:
 def _fiscal_start(value, years):
     if value is None:
         return YEAR_MODES.get(years or "calendar")
-    from ledger.rules.options import OptionError, fiscal_start
     try:
         return fiscal_start(value)
     except OptionError as err:
@@ -364,7 +364,7 @@ class _Frame:
 
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
-        self._currency = None
+        self._currency: np.ndarray | None = None
 
     # row labels are only needed for a message: not converted up front
     @property
@@ -402,7 +402,7 @@ class _Frame:
     def currency(self) -> np.ndarray:
         """Currency codes per row as a fixed-width numpy string array (compared
         and sorted in C, not as Python objects); read once."""
-        if getattr(self, "_currency", None) is not None:
+        if self._currency is not None:
             return self._currency
         col = self.frame["currency"]
         codes, uniq = pd.factorize(col, use_na_sentinel=False)
@@ -410,12 +410,12 @@ class _Frame:
         if "" in clean:
             i = int(np.flatnonzero(np.asarray(clean, dtype=object)[codes] == "")[0])
             raise LedgerError(f"{self.label(i)}: no currency")
-        self._currency = np.asarray(clean, dtype=str)[codes]
+        currency = self._currency = np.asarray(clean, dtype=str)[codes]
         # distinct codes: the row codes into them (several spellings of one
         # code, " gbp" and "GBP", share one)
         self.currencies, inv = np.unique(np.asarray(clean, dtype=str), return_inverse=True)
         self.currency_codes = inv.reshape(-1)[codes]
-        return self._currency
+        return currency
 
     def label(self, i: int) -> str:
         where = self._where[i] if self._where is not None else None
@@ -448,7 +448,14 @@ def _pow10(digits: np.ndarray) -> np.ndarray:
 
 
 class _Span:
-    pass
+    """Each row's span of days and its factors (``_spans``)."""
+    s: np.ndarray
+    e: np.ndarray
+    kind: np.ndarray
+    factor_total: tuple[np.ndarray, np.ndarray]
+    factor_per_year: tuple[np.ndarray, np.ndarray]
+    open_ended: np.ndarray
+    dropped: np.ndarray
 
 
 def _fraction_cols(values, f: _Frame, what: str):
@@ -634,7 +641,6 @@ def _horizon_end(opts: _Options):
     if not m:
         raise LedgerError(f"horizon {h!r} is not a year (2030) or fiscal year (2030-31)")
     y = int(m[1])
-    from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     if (sm, sd) == (1, 1) and m[2]:
@@ -644,7 +650,12 @@ def _horizon_end(opts: _Options):
 
 
 class _Parts:
-    pass
+    """One part per row and year its span touches (``_explode``)."""
+    row: np.ndarray
+    fy: np.ndarray
+    weight: np.ndarray
+    weight_sum: np.ndarray
+    year_len: np.ndarray
 
 
 def _explode(s, e, sm, sd) -> _Parts:
@@ -794,8 +805,6 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
     ``currency`` at the table's rate when the restatement is in another
     currency.  Each rate's source says so.  A row with no usable restatement
     stops the conversion with the table's own message, naming the entry."""
-    from .table import Series
-
     restated = f.clean("restated")[m]
     entry = (frame["entry_amount"] if f.has("entry_amount") else frame["amount"])
     amounts = to_decimal_array(entry.to_numpy(dtype=object)[m]).to_pylist()
@@ -814,11 +823,11 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
         via.append(pick)
     rate = np.empty(len(m), dtype=object)
     source = np.empty(len(m), dtype=object)
-    via = np.asarray(via, dtype=object)
+    vias = np.asarray(via, dtype=object)
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        for v in pd.unique(via):
-            sel = np.flatnonzero(via == v)
+        for v in pd.unique(vias):
+            sel = np.flatnonzero(vias == v)
             note = (f"the source's own conversion ({c} {v} as restated in the entry; no "
                     f"published {c} rates)")
             if v == currency:

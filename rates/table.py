@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import shutil
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
@@ -22,9 +24,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ledger.cachedir import cache_dir, read_sealed, write_sealed
 from ledger.errors import LedgerError
+from ledger.phrases.money import currency_digits
 
 from . import ecb
+from ._dates import fiscal_index
 from .usercsv import read_rates_csv
 
 RATE_DIGITS = 15
@@ -32,13 +37,6 @@ POLICIES = ("previous", "next", "nearest", "strict")
 EURO = ecb.EURO
 SAME_CURRENCY = "same currency"
 LEDGER_RATES_FILE = "rates.csv"
-
-
-def currency_digits(code: str) -> int:
-    """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
-    from babel.numbers import get_currency_precision
-
-    return get_currency_precision(code)
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
@@ -51,7 +49,7 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def _recip(values: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return np.divide(Decimal(1), values.astype(object))
+        return 1 / values.astype(object)   # Decimal's division, at RATE_DIGITS
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -140,8 +138,8 @@ class RateTable:
         self.user["date"] = pd.to_datetime(self.user["date"]).to_numpy().astype("datetime64[D]")
         self._series: dict[tuple[str, str], Series] = {}
         # the embedded-only table keeps its pair series on disk between runs
-        # (ledger.read.cache's folder): building one costs ~30 ms of pandas and
-        # Decimal work, and a report needs one per currency
+        # (ledger.read.cache's folder): building one is pandas and Decimal
+        # work, and a report needs one per currency
         self._stored = embedded and not frames
 
     @functools.cached_property
@@ -150,7 +148,7 @@ class RateTable:
 
     # -- construction helpers ---------------------------------------------
     @classmethod
-    def load(cls, rates=None, *, root=None, embedded: bool = True) -> "RateTable":
+    def load(cls, rates=None, *, root=None, embedded: bool = True) -> RateTable:
         """``rates``: a RateTable (returned as is), a path, or a list of paths.
         ``root``: a ledger folder; its ``rates.csv`` is used when present
         (explicit tables override it)."""
@@ -342,8 +340,6 @@ class RateTable:
                         start_day: int = 1) -> pd.DataFrame:
         """Mean of the pair's observations per (calendar or fiscal) year,
         indexed by the year's starting year: rate, count, first, last, source."""
-        from ._dates import fiscal_index
-
         s = self.series(base, quote)
         fy = fiscal_index(s.dates, start_month, start_day)
         frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
@@ -369,7 +365,6 @@ _STORE_FORMAT = 2   # 2: each rate's exact fraction and float stored too
 def _store_folder() -> Path | None:
     """Where the embedded table's series are kept: one folder per ECB data
     version and version of this code (a change of either starts afresh)."""
-    from ledger.cachedir import cache_dir
 
     folder = cache_dir()
     return None if folder is None else folder / f"rates-{_store_key()}"
@@ -377,8 +372,6 @@ def _store_folder() -> Path | None:
 
 @functools.cache
 def _store_key() -> str:
-    import hashlib
-
     h = hashlib.blake2b(digest_size=8)
     h.update(f"{_STORE_FORMAT} {ecb.data_version()} {RATE_DIGITS}".encode())
     for mod in (Path(__file__), Path(ecb.__file__)):
@@ -398,7 +391,6 @@ def _stored_series(base: str, quote: str) -> Series | None:
     folder = _store_folder()
     if folder is None or not (base.isalpha() and quote.isalpha()):
         return None
-    from ledger.cachedir import read_sealed
 
     try:
         data = read_sealed(folder.parent, f"{folder.name}/{base}-{quote}.arrow")
@@ -425,7 +417,6 @@ def _make_store(folder: Path) -> None:
     """Create the store folder (0700) in the cache's own folder
     (``ledger.cachedir``); the first time, remove the stores of other data or
     code versions beside it (they can never be read again)."""
-    import shutil
 
     if folder.is_dir():
         return
@@ -440,8 +431,6 @@ def _store_series(s: Series) -> None:
     is skipped (it never changes a result)."""
     import pyarrow as pa
     import pyarrow.ipc as ipc
-
-    from ledger.cachedir import write_sealed
 
     folder = _store_folder()
     if folder is None:
@@ -465,8 +454,6 @@ def _store_series(s: Series) -> None:
 
 
 def _stored_currencies() -> frozenset[str] | None:
-    from ledger.cachedir import read_sealed
-
     folder = _store_folder()
     try:
         data = read_sealed(folder.parent, f"{folder.name}/currencies.txt") if folder else b""
@@ -480,8 +467,6 @@ def _stored_currencies() -> frozenset[str] | None:
 
 
 def _store_currencies(codes) -> None:
-    from ledger.cachedir import write_sealed
-
     folder = _store_folder()
     if folder is None:
         return
@@ -494,7 +479,7 @@ def _store_currencies(codes) -> None:
 
 
 @functools.cache
-def _embedded_only() -> "RateTable":
+def _embedded_only() -> RateTable:
     """The shared ECB-only table (its pair series are cached across calls)."""
     return RateTable()
 

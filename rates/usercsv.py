@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.rules.limits import rate_problem
+from ledger.safe_io import read_text
 
 COLUMNS = ("date", "from", "to", "rate", "source")
 REQUIRED = ("date", "from", "to", "rate")
@@ -26,8 +28,6 @@ def read_rates_csv(path):
     ``date`` (datetime64), ``from``, ``to``, ``rate`` (Decimal), ``source``,
     ``origin`` ("file:line")."""
     import pandas as pd
-
-    from ledger.safe_io import read_text
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():
@@ -91,7 +91,6 @@ def read_rates_csv(path):
         except InvalidOperation:
             raise LedgerError(f"{where}: column 'rate': {cell['rate']!r} is not a "
                               f"positive number") from None
-        from ledger.rules.limits import rate_problem
         if rate_problem(rate):   # beyond it, converted amounts outgrow exact arithmetic
             raise LedgerError(f"{where}: column 'rate': {rate_problem(rate)}")
         key = (date, codes[0], codes[1])

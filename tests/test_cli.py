@@ -4,9 +4,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 
 
 def test_list_csv_has_the_documented_columns(example_ledger, run_cli):
@@ -128,3 +130,21 @@ def test_a_folder_is_printed_with_one_slash(example_ledger, run_cli, tmp_path):
     code, _, err = run_cli("export", example_ledger, "--to", "fdp", "-o", f"{out}/")
     assert code == 0, err
     assert f"{out}/ " in err and "//" not in err
+
+
+def test_help_lists_each_command_without_importing_it():
+    """--help and a usage error import no command's module, and list each
+    command with the same line as the command's own registration."""
+    code = ("import sys, ledger_tool.cli as c\n"
+            "c.build_parser('').format_help()\n"
+            "print(sorted(m for m in sys.modules if m.startswith('ledger_tool.cmd_')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+    from ledger_tool.cli import COMMANDS, build_parser
+    lazy = next(a for a in build_parser("")._actions if a.dest == "command")
+    _, helps = _helps()
+    assert {c.dest: c.help for c in lazy._choices_actions} == {n: h[0] for n, h in helps.items()} \
+        == COMMANDS
+    one = next(a for a in build_parser("check")._actions if a.dest == "command")
+    assert one.choices["check"].format_help() == helps["check"][1].format_help()

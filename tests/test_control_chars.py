@@ -75,7 +75,7 @@ def test_html_audit_section_shows_control_characters_as_xNN(run_cli, ledger_copy
 
 
 def test_a_file_name_with_escape_codes_reaches_the_terminal_escaped(tmp_path, run_cli):
-    """Every message goes to stderr through ledger_tool.common.InertMessages:
+    """Every message goes to stderr through ledger_tool.cli.InertMessages:
     a file's name (or anything in a message) cannot move the cursor, clear
     the screen or reorder the line."""
     folder = tmp_path / "e\x1b[2Jvil\u202e"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ledger.phrases.extract import CSV_COLUMNS, mentions_in, read_document
+from ledger.phrases.extract import CSV_COLUMNS, mentions_in
+from ledger.sources.render import read_document
 
 CORPUS = Path(__file__).parent / "corpus" / "tuned"
 DOCS = sorted(CORPUS.glob("*/*.txt"))

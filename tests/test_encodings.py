@@ -100,7 +100,8 @@ def seed_text(seeds_dir) -> str:
 
 @pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8-crlf"])
 def test_extract_reads_legacy_and_bom_documents(tmp_path, seed_text, encoding):
-    from ledger.phrases.extract import find_mentions, read_document
+    from ledger.phrases.extract import find_mentions
+    from ledger.sources.render import read_document
 
     f = tmp_path / f"{DOC}.txt"
     if encoding == "utf-8-crlf":
@@ -129,7 +130,8 @@ def test_extract_cli_warns_on_cp1252_and_still_finds_pounds(tmp_path, seed_text,
 
 
 def test_latin1_document_reads_pound_and_accents(tmp_path):
-    from ledger.phrases.extract import find_mentions, read_document
+    from ledger.phrases.extract import find_mentions
+    from ledger.sources.render import read_document
 
     f = tmp_path / "latin1.txt"
     f.write_bytes("Le ministre a annonc\u00e9 \u00a312 million pour Calais.\n".encode("latin-1"))

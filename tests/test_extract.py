@@ -10,7 +10,9 @@ from decimal import Decimal
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.phrases.extract import CSV_COLUMNS, find_mentions, html_to_text, mentions_in, read_document
+from ledger.phrases.extract import CSV_COLUMNS, find_mentions, mentions_in
+from ledger.sources.render import read_document
+from ledger.sources.text import html_text
 from ledger.model import Money
 from ledger.phrases.money import parse_amount
 from ledger.phrases.period import parse_period
@@ -137,7 +139,7 @@ def test_html_is_read_as_its_rendering(tmp_path):
     lines = render(page).splitlines()
     assert lines[ms[0].line - 1][ms[0].column - 1:].startswith("£12 million")
     assert lines[ms[1].line - 1][ms[1].column - 1:].startswith("£3m a year")
-    assert html_to_text("<p>a</p><p>b</p>").split() == ["a", "b"]
+    assert html_text("<p>a</p><p>b</p>")[0].split() == ["a", "b"]
 
 
 def test_bom_crlf_and_cp1252(tmp_path):

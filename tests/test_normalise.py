@@ -18,7 +18,10 @@ from rates.normalise import entries_frame, normalise, to_frame
 D = Decimal
 
 
-def E(id, date, amount, currency="GBP", period=Period(), **kw):
+ONCE = Period()   # one-off: an Entry's default period
+
+
+def E(id, date, amount, currency="GBP", period=ONCE, **kw):
     return Entry(id, date, "UK:Home Office", kw.pop("purpose", "Security"), D(amount),
                  currency, period=period, **kw)
 

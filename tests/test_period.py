@@ -180,13 +180,14 @@ def test_fiscal_years_named_by_their_last_year_and_calendar_budget_years():
 
 def test_a_calendar_budget_year_lands_in_that_calendar_year(tmp_path):
     import ledger
+    from rates import to_frame
     (tmp_path / "l.toml").write_text(
         '[[entry]]\nid = "a"\ndate = 2024-02-01\nfunder = "FR"\npurpose = "Aid"\n'
         'amount = "€12 million"\nperiod = "fiscal year 2024"\n', encoding="utf-8")
     book = ledger.load(tmp_path / "l.toml")
-    assert list(book.to_frame(currency="EUR", years="calendar")["year"].astype(str)) == ["2024"]
+    assert list(to_frame(book, currency="EUR", years="calendar")["year"].astype(str)) == ["2024"]
     # in UK fiscal years, January to March 2024 and April to December 2024
-    uk = book.to_frame(currency="EUR", years="fiscal-uk")
+    uk = to_frame(book, currency="EUR", years="fiscal-uk")
     assert list(uk["year"].astype(str)) == ["2023-24", "2024-25"]
 
 

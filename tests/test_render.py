@@ -109,17 +109,18 @@ def test_special_files_and_oversized_inputs_are_refused(sources, tmp_path, monke
     import os
 
     import ledger.sources.render as render_mod
+    import ledger.sources.text as text_mod
     from ledger.errors import LedgerError
 
     fifo = tmp_path / "pipe.html"
     os.mkfifo(fifo)
     with pytest.raises(LedgerError, match=r"pipe\.html: is a FIFO"):
         render(fifo)
-    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 1)
+    monkeypatch.setattr(text_mod, "MAX_PDF_PAGES", 1)
     with pytest.raises(LedgerError, match=r"report\.pdf: a PDF of 2 pages, more than the 1"):
         render(sources[1])
-    monkeypatch.setattr(render_mod, "MAX_PDF_PAGES", 10)
-    monkeypatch.setattr(render_mod, "MAX_PDF_TEXT", 20)
+    monkeypatch.setattr(text_mod, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(text_mod, "MAX_PDF_TEXT", 20)
     with pytest.raises(LedgerError, match=r"report\.pdf: the PDF's text runs past 20 characters"):
         render(sources[1])
     monkeypatch.setattr(render_mod, "MAX_SOURCE_BYTES", 100)
@@ -350,7 +351,7 @@ def test_a_pdf_whose_pages_share_one_big_stream_is_refused_by_its_bound(tmp_path
     """9,000 pages drawing one stream took 232 s; the pages' content is
     bounded as a whole (pages x stream size), before any text is extracted."""
     from conftest import generate_module
-    from ledger.sources.render import MAX_PDF_CONTENT
+    from ledger.sources.text import MAX_PDF_CONTENT
     f = tmp_path / "shared.pdf"
     f.write_bytes(generate_module().shared_stream_pdf(9000, 2000))
     with pytest.raises(LedgerError) as err:

@@ -37,8 +37,9 @@ def _normalise(frame, **kw):
 @pytest.fixture(scope="session")
 def reference(big):
     import ledger
+    from rates import to_frame
     book = ledger.load(big)
-    return book, book.to_frame(currency="GBP")
+    return book, to_frame(book, currency="GBP")
 
 
 def test_generated_ledger_loads_cleanly_and_is_deterministic(big, reference, tmp_path):

@@ -140,7 +140,7 @@ def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
     """``amount`` divided in proportion to ``weights`` (purpose, weight), in
     the currency's minor units, remainders to the largest fractions, so the
     parts add up to the amount exactly.  Equal purposes are merged."""
-    from rates.table import currency_digits
+    from ledger.phrases.money import currency_digits
 
     merged: dict[str, Decimal] = {}
     for p, w in weights:

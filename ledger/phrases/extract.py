@@ -5,10 +5,8 @@ ISO code or name) with its position, qualifier, period and any restatement in
 brackets right after it.  Bare numbers ("2.5 million refugees", "107,500
 migrants", dates) are not money and are not reported.
 
-``read_document(path)`` reads a file for extraction as the archive keeps it:
-plain text with the archive's reader (``ledger.sources.archive.read_source``:
-UTF-8, BOM and CRLF accepted, a cp1252 fallback), a web page or PDF as its
-text rendering (``ledger.sources.render``), the one ``sources add`` makes.
+The documents themselves are read by ``ledger.sources.render.read_document``
+(as the archive keeps them); this module only reads their text.
 """
 from __future__ import annotations
 
@@ -16,22 +14,15 @@ import bisect
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
 
-from ledger.errors import LedgerError
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "read_document",
-           "ExtractError", "html_to_text", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
-
-
-class ExtractError(LedgerError, ValueError):
-    """A document that cannot be read; the message names the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +51,7 @@ class Mention:
         """Francs CFA whose zone the text leaves open (``money.CFA_FRANC``)."""
         return CFA_FRANC in (self.currency, *(r.currency for r in self.restated))
 
-    def settled(self, code: str) -> "Mention":
+    def settled(self, code: str) -> Mention:
         """The mention with its unsettled francs CFA read as ``code``."""
         return replace(self, currency=code if self.currency == CFA_FRANC else self.currency,
                        restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
@@ -183,8 +174,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
 
 def _next_start(starts: list[int], k: int, pos: int, default: int) -> int:
     """Where the first amount after the ``k``-th that starts at or after
-    ``pos`` starts (``default`` when none): a bisection, where a scan of
-    the rest of the list for every mention made 160,000 mentions take 73 s."""
+    ``pos`` starts (``default`` when none): a bisection, as a scan of the
+    rest of the list for every mention is quadratic in the mentions."""
     j = bisect.bisect_left(starts, pos, k + 1)
     return starts[j] if j < len(starts) else default
 
@@ -245,43 +236,8 @@ def _period_earlier(text: str, start: int, pos: int):
     return None
 
 
-# ----------------------------------------------------------------- reading
-def read_document(path: str | Path):
-    """Read a document (text, HTML or PDF) for extraction: the text that
-    ``sources add`` archives and the audit reads, so ``extract`` and
-    ``audit`` see the same text.  A web page or PDF is read as its text
-    rendering (``ledger.sources.render``: a page's main text, navigation and
-    scripts dropped, headings kept): the rendering file beside it when there
-    is one, else made afresh; line and column are then the rendering's.
-    Raises ``ExtractError`` naming the file when it is missing, unreadable
-    or binary."""
-    from ledger.sources.archive import read_source
-    from ledger.sources.render import (needs_rendering, original_stem, read_rendering_file,
-                                       rendered_text, rendering_path)
-
-    try:
-        if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
-            return read_rendering_file(path)
-        if needs_rendering(path):
-            beside = rendering_path(path)
-            if beside.is_file():
-                return read_rendering_file(beside)
-            return rendered_text(path)
-        return read_source(path)
-    except LedgerError as err:
-        raise ExtractError(str(err)) from None
-
-
-def html_to_text(source: str) -> str:
-    """The visible text of an HTML document (tags dropped, entities decoded,
-    block elements on their own lines, scripts and styles left out)."""
-    from ledger.sources.archive import html_text
-
-    return html_text(source)[0]
-
-
 def mentions_in(doc, name: str = "") -> list[Mention]:
-    """The money mentions of a document read by ``read_document``, with line
+    """The money mentions of a document (``ledger.sources.render.read_document``), with line
     and column in the file it names (a web page's or PDF's: its rendering;
     a ``read_source`` HTML document's: where the phrase starts in the markup)
     — the positions the audit reports."""

@@ -14,7 +14,8 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Iterator
 
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
@@ -92,7 +93,7 @@ def _table() -> _Table:
     # historic ones whose names are ordinary words ("or", "sucre", "argent").
     current: set[str] = set()
     for territory in Locale("en").territories:
-        if territory.isalpha() and len(territory) == 2:
+        if isinstance(territory, str) and territory.isalpha() and len(territory) == 2:
             current.update(get_territory_currencies(territory, tender=True))
     current -= _EXCLUDED
 
@@ -166,7 +167,7 @@ def _cfa_zones() -> dict[str, re.Pattern]:
     names = [Locale(loc).territories for loc in ("en", "fr")]
     zones = {}
     for code, words in _CFA_ZONE_WORDS.items():
-        states = [t for t in names[0] if len(t) == 2 and t.isalpha()
+        states = [t for t in names[0] if isinstance(t, str) and len(t) == 2 and t.isalpha()
                   and get_territory_currencies(t, tender=True) == [code]]
         zones[code] = _zone_re([*words, *(n[t] for n in names for t in states)])
     return zones
@@ -191,7 +192,7 @@ class _CfaText:
 
     @staticmethod
     @functools.lru_cache(maxsize=4)     # the audit settles many quotes against one document
-    def of(text: str) -> "_CfaText":
+    def of(text: str) -> _CfaText:
         return _CfaText(text)
 
     def __init__(self, text: str):
@@ -232,6 +233,13 @@ def _code(token: str) -> str | None:
 def known_currencies() -> frozenset[str]:
     """ISO 4217 codes accepted in amounts."""
     return _table().codes
+
+
+def currency_digits(code: str) -> int:
+    """Minor-unit digits of a currency (GBP 2, JPY 0, KWD 3)."""
+    from babel.numbers import get_currency_precision  # babel: not loaded for --help
+
+    return get_currency_precision(code)
 
 
 def currency_code(token: str) -> str | None:
@@ -407,10 +415,21 @@ def _atom_re() -> re.Pattern:
 _REDUNDANT_WORD = re.compile(rf"{_WS}(?P<w>[^\W\d_]+(?:{_WS}sterling)?)(?![^\W\d_])")
 
 
+_SPACES = re.compile(f"{_WS}*")
+
+
+def _spaces_end(text: str, pos: int) -> int:
+    """Where the spaces at ``pos`` end (``pos`` when there are none)."""
+    m = _SPACES.match(text, pos)
+    return m.end() if m else pos
+
+
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("wn") is not None:
         code = _code(m.group("sc"))
+        if code is None:  # pragma: no cover - the regex only admits known tokens
+            raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _WORD_SCALES[m.group("ws").lower()]
         value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
         return AmountMatch(m.start(), end, value, code, m.group(0), exp)
@@ -521,15 +540,15 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
                 restated, end = r
                 continue
         if not ptext:
-            sp = re.compile(f"{_WS}*").match(text, end)
-            if sp.end() > end or text.startswith("/", end):   # "£5m a year", "£5m/year"
+            gap = _spaces_end(text, end)
+            if gap > end or text.startswith("/", end):   # "£5m a year", "£5m/year"
                 try:
-                    p = match_period(text, sp.end(), strict=strict)
+                    p = match_period(text, gap, strict=strict)
                 except PeriodError as err:
                     raise MoneyError(str(err)) from None
                 if p:
                     period, pend = p
-                    ptext, end = text[sp.end():pend], pend
+                    ptext, end = text[gap:pend], pend
                     continue
         break
     return Phrase(start, end, atom, qualifier, qtext, period, ptext, restated, upper)
@@ -596,9 +615,9 @@ def _tidy_amount(value: Decimal) -> Decimal:
 
 # ----------------------------------------------------------- parse_amount
 # The shapes journals and imports write most ("£12 million", "€2,289,215.82",
-# "4751834.86 GBP", "JPY 69,481"): read without the full grammar, which costs
-# about 20 µs a phrase.  tests/test_money.py checks that this path and the
-# grammar agree on every phrase the fast path accepts.
+# "4751834.86 GBP", "JPY 69,481"): read without the full grammar, which big
+# journals and imports would otherwise run on every amount.  tests/test_money.py
+# checks that this path and the grammar agree on every phrase the fast path accepts.
 _FAST_RE = re.compile(
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"

@@ -15,7 +15,7 @@ import datetime as dt
 import functools
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Callable
+from collections.abc import Callable
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 
@@ -106,8 +106,9 @@ def _date(text: str, *, end: bool = False) -> dt.date:
     if len(words) >= 2 and words[-2] in _MONTHS:
         year, month = int(words[-1]), _MONTHS[words[-2]]
         try:
-            if len(words) == 3:
-                return dt.date(year, month, int(re.match(r"\d+", words[0]).group(0)))
+            day = re.match(r"\d+", words[0])
+            if len(words) == 3 and day is not None:
+                return dt.date(year, month, int(day.group(0)))
             if end:
                 nxt = dt.date(year + month // 12, month % 12 + 1, 1)
                 return nxt - dt.timedelta(days=1)
@@ -127,8 +128,8 @@ def _ureg():
     import pint  # lazy: keeps `ledger-tool --help` fast
 
     # Only the units a period needs, with pint's own definitions (a Julian
-    # year of 365.25 days, a month of a twelfth of it): loading pint's whole
-    # default registry took 0.9 s, this takes milliseconds.
+    # year of 365.25 days, a month of a twelfth of it): pint's whole default
+    # registry is slow to load and a period needs a handful of units.
     ureg = pint.UnitRegistry(None, non_int_type=Decimal)
     for definition in _TIME_UNITS:
         ureg.define(definition)
@@ -166,6 +167,8 @@ def _duration_years(n: str, unit: str) -> Decimal:
     key = "année" if key == "annee" else key
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    # here, not at the top: importing ledger.rules.limits runs ledger.rules, which imports
+    # ledger.phrases.money, which imports this module (debt: issue 24, ledger/rules)
     from ledger.rules.limits import NumberError, bounded_number
     try:   # before pint or quantize sees it: 10^49 years made an InvalidOperation
         value = bounded_number(n, f"number of {unit}", most=Decimal(10) ** 9)
@@ -354,7 +357,7 @@ def match_period(text: str, pos: int = 0, *, on: dt.date | None = None,
             raise
     # the longest reading is invalid ("annually until 2027" needs a start):
     # a shorter valid one ("annually") still says what it says
-    for neg_end, k, m, build in found[1:]:
+    for _neg_end, _k, m, build in found[1:]:
         try:
             return build(m, on), m.end()
         except PeriodError:

@@ -22,237 +22,26 @@ relative to the archive folder given to ``ledger-tool audit --sources DIR``.
 """
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
-import html.parser
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
+from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Location, SourceText,
+                                 read_source, sha256_file)
 
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "remove_document", "ledger_archive",
            "archived_document", "document_rows", "TEXT_SUFFIXES",
            "HTML_SUFFIXES", "PDF_SUFFIXES"]
 
-HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-PDF_SUFFIXES = (".pdf",)
-TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
 SOURCES_FILE = "sources.toml"
 DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A place in a document file: 1-based line and column (characters);
-    ``page`` for PDF documents (1-based), else 0."""
-    line: int
-    column: int
-    page: int = 0
-
-    def __str__(self) -> str:
-        head = f"p.{self.page} " if self.page else ""
-        return f"{head}{self.line}:{self.column}"
-
-
-@dataclass(frozen=True, eq=False)
-class SourceText:
-    """A document read for auditing.
-
-    ``text`` is what is searched (visible text for HTML); ``source`` is the
-    decoded file (the same as ``text`` for plain text).  ``origin[i]`` is the
-    offset in ``source`` of ``text[i]`` (``None`` when they are the same)."""
-    path: Path
-    kind: str                      # "text" | "html" | "pdf"
-    text: str
-    sha256: str
-    source: str = ""
-    origin: tuple[int, ...] | None = None
-    warnings: tuple[str, ...] = ()
-    page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
-    rendering_sha256: str = ""          # a web page's or PDF's text rendering (ledger.sources.render)
-    _lines: list[int] = field(default_factory=list, repr=False)
-
-    @property
-    def name(self) -> str:
-        return self.path.name
-
-    @property
-    def is_html(self) -> bool:
-        return self.kind == "html"
-
-    def __post_init__(self):
-        src = self.source if self.origin is not None else self.text
-        self._lines.extend(m.start() + 1 for m in re.finditer("\n", src))
-
-    def source_offset(self, offset: int) -> int:
-        """The offset in the file's decoded text of ``text[offset]``."""
-        if self.origin is None:
-            return offset
-        if not self.origin:
-            return 0
-        return self.origin[min(max(offset, 0), len(self.origin) - 1)]
-
-    def locate(self, offset: int) -> Location:
-        """Line and column in the file (1-based) of ``text[offset]``."""
-        off = self.source_offset(offset)
-        i = bisect.bisect_right(self._lines, off)
-        line_start = self._lines[i - 1] if i else 0
-        page = bisect.bisect_right(self.page_starts, offset) if self.page_starts else 0
-        return Location(i + 1, off - line_start + 1, page)
-
-    def context(self, start: int, end: int, radius: int = 240) -> tuple[str, str, str]:
-        """(before, span, after) around ``text[start:end]``, cut at word
-        boundaries about ``radius`` characters either side."""
-        a = max(0, start - radius)
-        b = min(len(self.text), end + radius)
-        before, after = self.text[a:start], self.text[end:b]
-        if a > 0 and " " in before:
-            before = "…" + before[before.index(" ") + 1:]
-        if b < len(self.text) and " " in after:
-            after = after[:after.rindex(" ")] + "…"
-        return before, self.text[start:end], after
-
-
-# --------------------------------------------------------------- reading
-def sha256_file(path: str | Path, inside: str | Path | None = None) -> str:
-    """The SHA-256 of a regular file read through ``ledger.safe_io`` (confined
-    to ``inside`` when given, checked on the opened descriptor)."""
-    import os
-
-    from ledger.safe_io import open_checked
-
-    h = hashlib.sha256()
-    fd = open_checked(path, inside=inside, what="document")
-    with os.fdopen(fd, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _decode(data: bytes, p: Path) -> tuple[str, list[str]]:
-    warnings: list[str] = []
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise LedgerError(f"{p}: looks like UTF-16 but cannot be decoded") from None
-    else:
-        if b"\x00" in data[:8192]:
-            raise LedgerError(f"{p}: binary file, not a text, HTML or PDF document")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as err:
-            text = data.decode("cp1252", errors="replace")
-            warnings.append(f"{p}: not valid UTF-8 (byte {err.start + 1}); read as cp1252")
-    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
-
-
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3",
-               "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote",
-               "pre", "hr", "title", "dt", "dd", "figcaption", "td", "th", "main", "nav"}
-_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
-
-
-class _PositionedText(html.parser.HTMLParser):
-    """Visible text of an HTML document, remembering for each character the
-    offset in the source where it comes from."""
-
-    def __init__(self, source: str) -> None:
-        super().__init__(convert_charrefs=False)
-        self._line_starts = [0] + [m.start() + 1 for m in re.finditer("\n", source)]
-        self.chars: list[str] = []
-        self.origin: list[int] = []
-        self._skip = 0
-
-    def _here(self) -> int:
-        line, col = self.getpos()
-        return self._line_starts[line - 1] + col
-
-    def _emit(self, text: str, at: int, step: bool) -> None:
-        self.chars.append(text)
-        self.origin.extend(range(at, at + len(text)) if step else [at] * len(text))
-
-    def _block(self) -> None:
-        if not self._skip:
-            self._emit("\n", self._here(), False)
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _HIDDEN_TAGS:
-            self._skip += 1
-        elif tag in _BLOCK_TAGS:
-            self._block()
-
-    def handle_startendtag(self, tag, attrs):
-        if tag in _BLOCK_TAGS:
-            self._block()
-
-    def handle_endtag(self, tag):
-        if tag in _HIDDEN_TAGS:
-            self._skip = max(0, self._skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self._block()
-
-    def handle_data(self, data):
-        if not self._skip:
-            self._emit(data, self._here(), True)
-
-    def handle_entityref(self, name):
-        if not self._skip:
-            import html as _html
-            text = _html.unescape(f"&{name};")
-            self._emit(text, self._here(), False)
-
-    def handle_charref(self, name):
-        if not self._skip:
-            import html as _html
-            self._emit(_html.unescape(f"&#{name};"), self._here(), False)
-
-
-def html_text(source: str) -> tuple[str, tuple[int, ...]]:
-    parser = _PositionedText(source)
-    parser.feed(source)
-    parser.close()
-    return "".join(parser.chars), tuple(parser.origin)
-
-
-def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
-    from ledger.sources.render import pdf_pages
-
-    starts, text = [], ""
-    for t in pdf_pages(data, p):
-        starts.append(len(text))
-        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
-    return text, tuple(starts)
-
-
-def read_source(path: str | Path, inside: str | Path | None = None) -> SourceText:
-    """Read one archived document; raise ``LedgerError`` naming the file when
-    it is missing, unreadable, binary or a broken PDF, and (``ledger.safe_io``)
-    when it is not a regular file, is over the size cap, or lies outside the
-    folder ``inside`` (symlinks followed)."""
-    from ledger.safe_io import read_bytes
-
-    p = Path(path)
-    data = read_bytes(p, inside=inside, what="document")
-    digest = hashlib.sha256(data).hexdigest()
-    suffix = p.suffix.lower()
-    if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
-        text, pages = _pdf_text(data, p)
-        if not text.strip():
-            return SourceText(p, "pdf", text, digest, page_starts=pages,
-                              warnings=(f"{p}: the PDF has no extractable text (scanned?)",))
-        return SourceText(p, "pdf", text, digest, page_starts=pages)
-    source, warnings = _decode(data, p)
-    if suffix in HTML_SUFFIXES or re.match(r"\s*<(!doctype\s+html|html)", source[:200], re.I):
-        text, origin = html_text(source)
-        return SourceText(p, "html", text, digest, source, origin, tuple(warnings))
-    return SourceText(p, "text", source, digest, warnings=tuple(warnings))
 
 
 

@@ -14,27 +14,25 @@ version of the library that made it; the original proves where it came from.
 """
 from __future__ import annotations
 
+import bisect
+import hashlib
+import logging
+import os
 import re
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.safe_io import SIZE_ENV, check_file, max_bytes, open_checked, read_bytes
+from ledger.sources.text import PDF_SUFFIXES, SourceText, _decode, html_text, pdf_pages, read_source, sha256_file
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
            "check_locator", "locator_for", "original_stem", "read_rendering_file",
-           "rendered_text"]
+           "rendered_text", "read_document"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
-PDF_SUFFIXES = (".pdf",)
 RENDERED_SUFFIXES = HTML_SUFFIXES + PDF_SUFFIXES
 MAX_SOURCE_BYTES = 50 * 1024 * 1024   # a press release or report, not a data dump
-MAX_PDF_PAGES = 10_000                # a long report has hundreds
-MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
-# The content streams its pages draw, added up page by page (a stream that
-# several pages share counts once per page: pages x stream size).  Text
-# extraction costs about a second per megabyte: 9,000 pages sharing one
-# stream took 232 s; a long report draws a few megabytes.
-MAX_PDF_CONTENT = 16 * 1024 * 1024
 PAGE_BREAK = "\f"
 
 
@@ -42,9 +40,6 @@ def needs_rendering(path: str | Path) -> bool:
     p = Path(path)
     if p.suffix.lower() in RENDERED_SUFFIXES:
         return True
-    import os
-
-    from ledger.safe_io import open_checked
     try:   # a regular file only (a FIFO would hang the read)
         with os.fdopen(open_checked(p, what="document"), "rb") as fh:
             head = fh.read(512)
@@ -73,10 +68,6 @@ def _read_bytes(p: Path, inside: str | Path | None = None) -> bytes:
     """The original's bytes through ``ledger.safe_io`` (a regular file, read
     race-free), capped at ``MAX_SOURCE_BYTES`` unless $LEDGER_TOOL_MAX_FILE_SIZE
     says otherwise (the size message names it)."""
-    import os
-
-    from ledger.safe_io import SIZE_ENV, max_bytes, read_bytes
-
     cap = max_bytes() if os.environ.get(SIZE_ENV, "").strip() else MAX_SOURCE_BYTES
     return read_bytes(p, inside=inside, what="source document", limit=cap)
 
@@ -89,8 +80,6 @@ def render_html(data: bytes, name: str = "page") -> str:
     """The main text of a web page (trafilatura), headings as ``#`` lines,
     list items as ``- `` lines, table rows as ``a | b`` lines, blocks
     separated by a blank line."""
-    import logging
-
     import trafilatura
     from lxml import etree
 
@@ -102,8 +91,6 @@ def render_html(data: bytes, name: str = "page") -> str:
     if not xml:
         # too small for a main-text guess (a fragment, a one-paragraph note):
         # every visible text, as the archive's own reader sees it
-        from ledger.sources.archive import _decode, html_text
-
         text = html_text(_decode(data, Path(name))[0])[0]
         text = "\n\n".join(" ".join(b.split()) for b in re.split(r"\n\s*\n|\n", text) if b.strip())
         if not text:
@@ -146,8 +133,6 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     import lxml.html
     from lxml import etree
 
-    from ledger.sources.archive import _decode
-
     try:   # decoded as the archive decodes (lxml would take bytes without a charset as Latin-1)
         root = lxml.html.fromstring(_decode(data, Path("page"))[0])
     except (etree.ParserError, ValueError, LedgerError):
@@ -186,74 +171,6 @@ def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
     for j in sorted(inserted, reverse=True):
         out[j:j] = inserted[j]
     return out
-
-
-def pdf_pages(data: bytes, name: str | Path) -> list[str]:
-    """pypdf's text of each page of the PDF ``data`` (the bytes already read
-    through ``safe_io``, never the path again).  pypdf caps each stream's
-    decompression; the page count and the text as a whole are capped here,
-    so that pages sharing one large content stream cannot multiply it."""
-    import io
-
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise LedgerError(f"{name}: a PDF of {len(reader.pages):,} pages, more than the "
-                              f"{MAX_PDF_PAGES:,} ledger-tool reads as a source document")
-        seen: dict = {}
-        drawn = sum(_content_size(page, seen) for page in reader.pages)
-        if drawn > MAX_PDF_CONTENT:
-            raise LedgerError(
-                f"{name}: the PDF's {len(reader.pages):,} pages draw {drawn / 2**20:,.0f} MB of "
-                f"content together (a stream shared by pages counts for each), more than the "
-                f"{MAX_PDF_CONTENT // 2**20} MB ledger-tool reads as a source document")
-        pages, size = [], 0
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            size += len(pages[-1])
-            if size > MAX_PDF_TEXT:
-                raise LedgerError(f"{name}: the PDF's text runs past {MAX_PDF_TEXT:,} "
-                                  "characters; not read as a source document")
-    except LedgerError:
-        raise
-    except (PyPdfError, ValueError, KeyError, OSError, TypeError, RecursionError) as err:
-        raise LedgerError(f"{name}: cannot read PDF: {_said(err)}") from None
-    except Exception as err:   # noqa: BLE001 - a malformed file breaks pypdf anywhere
-        # (NotImplementedError, AttributeError, AssertionError, IndexError...):
-        # whatever pypdf raises is one line naming the file, never a traceback
-        raise LedgerError(f"{name}: cannot read PDF ({type(err).__name__} in the PDF "
-                          f"library: {_said(err)})") from None
-    return pages
-
-
-def _said(err: Exception) -> str:
-    """An exception's message in one short line."""
-    text = " ".join(str(err).split()) or "no detail"
-    return text if len(text) <= 200 else text[:200] + "…"
-
-
-def _content_size(page, seen: dict) -> int:
-    """The bytes of the content streams ``page`` draws (decoded once per
-    stream: ``seen`` keeps each shared stream's size)."""
-    contents = page.get("/Contents")
-    if contents is None:
-        return 0
-    refs = contents if isinstance(contents, list) else [contents]
-    total = 0
-    for ref in refs:
-        key = (getattr(ref, "idnum", None), getattr(ref, "generation", None))
-        if key[0] is None or key not in seen:
-            obj = ref.get_object()
-            size = len(obj.get_data()) if hasattr(obj, "get_data") else 0
-            if key[0] is None:
-                total += size
-                continue
-            seen[key] = size
-        total += seen[key]
-    return total
 
 
 def render_pdf(data: bytes, name: str | Path) -> str:
@@ -296,9 +213,6 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
     original's.  A missing rendering is made afresh, with a warning.  Both
     files are checked by ``safe_io`` (regular, within the cap, inside the
     folder ``inside``); ``UnsafeFile`` otherwise."""
-    from ledger.sources.archive import read_source, sha256_file
-    from ledger.safe_io import check_file
-
     check_file(original, inside=inside, what="document")
     if rendering.is_file() or rendering.is_symlink():
         src = read_source(rendering, inside=inside)
@@ -310,8 +224,6 @@ def read_rendered(original: Path, rendering: Path, inside: str | Path | None = N
         warnings = (f"{rendering.name}: the text rendering is missing; quotes were checked "
                     f"against a fresh rendering of {original.name}",)
         rendered_sha = ""
-    from ledger.sources.archive import SourceText
-
     text = src.text if src is not None else text
     kind = "pdf" if original.suffix.lower() in PDF_SUFFIXES else "html"
     return SourceText(rendering, kind, text, sha256_file(original, inside), warnings=tuple(warnings),
@@ -322,9 +234,6 @@ def rendered_text(original: str | Path):
     """A web page or PDF that has no rendering file yet, rendered now: a
     ``SourceText`` whose text is exactly what ``sources add`` would archive
     beside it (``rendering_path``), with pages and headings."""
-    from ledger.sources.archive import SourceText
-    import hashlib
-
     p = Path(original)
     kind, text = _render(p)
     return SourceText(rendering_path(p), kind, text,
@@ -334,8 +243,6 @@ def rendered_text(original: str | Path):
 def read_rendering_file(path: str | Path):
     """A rendering read on its own (``ledger-tool extract page.html.txt``):
     plain text that knows it comes from a web page or a PDF (pages, headings)."""
-    from ledger.sources.archive import SourceText, read_source
-
     p = Path(path)
     src = read_source(p)
     kind = "pdf" if Path(p.stem).suffix.lower() in PDF_SUFFIXES else "html"
@@ -343,11 +250,28 @@ def read_rendering_file(path: str | Path):
                       page_starts=_pages(src.text))
 
 
+def read_document(path: str | Path):
+    """A document (text, HTML or PDF) read for extraction: the text that
+    ``sources add`` archives and the audit reads, so ``extract`` and
+    ``audit`` see the same text.  A web page or PDF is read as its text
+    rendering (a page's main text, navigation and scripts dropped, headings
+    kept): the rendering file beside it when there is one, else made afresh;
+    line and column are then the rendering's.  ``LedgerError`` naming the
+    file when it is missing, unreadable or binary."""
+    if original_stem(path) != Path(path).stem:    # page.html.txt: a rendering
+        return read_rendering_file(path)
+    if needs_rendering(path):
+        beside = rendering_path(path)
+        if beside.is_file():
+            return read_rendering_file(beside)
+        return rendered_text(path)
+    return read_source(path)
+
+
 # ------------------------------------------------------------- locators
 def page_at(source, offset: int) -> int:
     if not source.page_starts:
         return 0
-    import bisect
     return bisect.bisect_right(source.page_starts, offset)
 
 

@@ -1,0 +1,302 @@
+"""A document's text: what quotes, extraction and the audit search.
+
+``read_source(path)`` reads a plain-text, HTML or PDF document into a
+``SourceText``: its searchable text (the visible text for HTML, pypdf's text
+for PDF), its SHA-256, and a map from positions in that text back to line and
+column *in the file itself*, so that an auditor can open the file at the
+reported place.  The archive (``ledger.sources.archive``) and the renderings
+(``ledger.sources.render``) both read through here.
+"""
+from __future__ import annotations
+
+import bisect
+import hashlib
+import html
+import html.parser
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ledger.errors import LedgerError
+from ledger.safe_io import open_checked, read_bytes
+
+__all__ = ["SourceText", "Location", "read_source", "sha256_file", "html_text", "pdf_pages",
+           "TEXT_SUFFIXES", "HTML_SUFFIXES", "PDF_SUFFIXES"]
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+PDF_SUFFIXES = (".pdf",)
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".csv")
+MAX_PDF_PAGES = 10_000                # a long report has hundreds
+MAX_PDF_TEXT = 100 * 1024 * 1024      # characters of text in one PDF
+# The content streams its pages draw, added up page by page (a stream that
+# several pages share counts once per page: pages x stream size).  Text
+# extraction takes time in proportion to it (benchmarks/README.md); a long
+# report draws a few megabytes.
+MAX_PDF_CONTENT = 16 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a document file: 1-based line and column (characters);
+    ``page`` for PDF documents (1-based), else 0."""
+    line: int
+    column: int
+    page: int = 0
+
+    def __str__(self) -> str:
+        head = f"p.{self.page} " if self.page else ""
+        return f"{head}{self.line}:{self.column}"
+
+
+@dataclass(frozen=True, eq=False)
+class SourceText:
+    """A document read for auditing.
+
+    ``text`` is what is searched (visible text for HTML); ``source`` is the
+    decoded file (the same as ``text`` for plain text).  ``origin[i]`` is the
+    offset in ``source`` of ``text[i]`` (``None`` when they are the same)."""
+    path: Path
+    kind: str                      # "text" | "html" | "pdf"
+    text: str
+    sha256: str
+    source: str = ""
+    origin: tuple[int, ...] | None = None
+    warnings: tuple[str, ...] = ()
+    page_starts: tuple[int, ...] = ()   # PDF: offset in ``text`` where each page starts
+    rendering_sha256: str = ""          # a web page's or PDF's text rendering (ledger.sources.render)
+    _lines: list[int] = field(default_factory=list, repr=False)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def is_html(self) -> bool:
+        return self.kind == "html"
+
+    def __post_init__(self):
+        src = self.source if self.origin is not None else self.text
+        self._lines.extend(m.start() + 1 for m in re.finditer("\n", src))
+
+    def source_offset(self, offset: int) -> int:
+        """The offset in the file's decoded text of ``text[offset]``."""
+        if self.origin is None:
+            return offset
+        if not self.origin:
+            return 0
+        return self.origin[min(max(offset, 0), len(self.origin) - 1)]
+
+    def locate(self, offset: int) -> Location:
+        """Line and column in the file (1-based) of ``text[offset]``."""
+        off = self.source_offset(offset)
+        i = bisect.bisect_right(self._lines, off)
+        line_start = self._lines[i - 1] if i else 0
+        page = bisect.bisect_right(self.page_starts, offset) if self.page_starts else 0
+        return Location(i + 1, off - line_start + 1, page)
+
+    def context(self, start: int, end: int, radius: int = 240) -> tuple[str, str, str]:
+        """(before, span, after) around ``text[start:end]``, cut at word
+        boundaries about ``radius`` characters either side."""
+        a = max(0, start - radius)
+        b = min(len(self.text), end + radius)
+        before, after = self.text[a:start], self.text[end:b]
+        if a > 0 and " " in before:
+            before = "…" + before[before.index(" ") + 1:]
+        if b < len(self.text) and " " in after:
+            after = after[:after.rindex(" ")] + "…"
+        return before, self.text[start:end], after
+
+
+
+# --------------------------------------------------------------- reading
+def sha256_file(path: str | Path, inside: str | Path | None = None) -> str:
+    """The SHA-256 of a regular file read through ``ledger.safe_io`` (confined
+    to ``inside`` when given, checked on the opened descriptor)."""
+    h = hashlib.sha256()
+    fd = open_checked(path, inside=inside, what="document")
+    with os.fdopen(fd, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _decode(data: bytes, p: Path) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LedgerError(f"{p}: looks like UTF-16 but cannot be decoded") from None
+    else:
+        if b"\x00" in data[:8192]:
+            raise LedgerError(f"{p}: binary file, not a text, HTML or PDF document")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as err:
+            text = data.decode("cp1252", errors="replace")
+            warnings.append(f"{p}: not valid UTF-8 (byte {err.start + 1}); read as cp1252")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), warnings
+
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3",
+               "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote",
+               "pre", "hr", "title", "dt", "dd", "figcaption", "td", "th", "main", "nav"}
+_HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
+
+
+class _PositionedText(html.parser.HTMLParser):
+    """Visible text of an HTML document, remembering for each character the
+    offset in the source where it comes from."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self._line_starts = [0] + [m.start() + 1 for m in re.finditer("\n", source)]
+        self.chars: list[str] = []
+        self.origin: list[int] = []
+        self._skip = 0
+
+    def _here(self) -> int:
+        line, col = self.getpos()
+        return self._line_starts[line - 1] + col
+
+    def _emit(self, text: str, at: int, step: bool) -> None:
+        self.chars.append(text)
+        self.origin.extend(range(at, at + len(text)) if step else [at] * len(text))
+
+    def _block(self) -> None:
+        if not self._skip:
+            self._emit("\n", self._here(), False)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN_TAGS:
+            self._skip += 1
+        elif tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN_TAGS:
+            self._skip = max(0, self._skip - 1)
+        elif tag in _BLOCK_TAGS:
+            self._block()
+
+    def handle_data(self, data):
+        if not self._skip:
+            self._emit(data, self._here(), True)
+
+    def handle_entityref(self, name):
+        if not self._skip:
+            text = html.unescape(f"&{name};")
+            self._emit(text, self._here(), False)
+
+    def handle_charref(self, name):
+        if not self._skip:
+            self._emit(html.unescape(f"&#{name};"), self._here(), False)
+
+
+def html_text(source: str) -> tuple[str, tuple[int, ...]]:
+    parser = _PositionedText(source)
+    parser.feed(source)
+    parser.close()
+    return "".join(parser.chars), tuple(parser.origin)
+
+
+def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
+    starts, text = [], ""
+    for t in pdf_pages(data, p):
+        starts.append(len(text))
+        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
+    return text, tuple(starts)
+
+
+def read_source(path: str | Path, inside: str | Path | None = None) -> SourceText:
+    """Read one archived document; raise ``LedgerError`` naming the file when
+    it is missing, unreadable, binary or a broken PDF, and (``ledger.safe_io``)
+    when it is not a regular file, is over the size cap, or lies outside the
+    folder ``inside`` (symlinks followed)."""
+    p = Path(path)
+    data = read_bytes(p, inside=inside, what="document")
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = p.suffix.lower()
+    if suffix in PDF_SUFFIXES or data.startswith(b"%PDF-"):
+        text, pages = _pdf_text(data, p)
+        if not text.strip():
+            return SourceText(p, "pdf", text, digest, page_starts=pages,
+                              warnings=(f"{p}: the PDF has no extractable text (scanned?)",))
+        return SourceText(p, "pdf", text, digest, page_starts=pages)
+    source, warnings = _decode(data, p)
+    if suffix in HTML_SUFFIXES or re.match(r"\s*<(!doctype\s+html|html)", source[:200], re.I):
+        text, origin = html_text(source)
+        return SourceText(p, "html", text, digest, source, origin, tuple(warnings))
+    return SourceText(p, "text", source, digest, warnings=tuple(warnings))
+
+
+def pdf_pages(data: bytes, name: str | Path) -> list[str]:
+    """pypdf's text of each page of the PDF ``data`` (the bytes already read
+    through ``safe_io``, never the path again).  pypdf caps each stream's
+    decompression; the page count and the text as a whole are capped here,
+    so that pages sharing one large content stream cannot multiply it."""
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise LedgerError(f"{name}: a PDF of {len(reader.pages):,} pages, more than the "
+                              f"{MAX_PDF_PAGES:,} ledger-tool reads as a source document")
+        seen: dict = {}
+        drawn = sum(_content_size(page, seen) for page in reader.pages)
+        if drawn > MAX_PDF_CONTENT:
+            raise LedgerError(
+                f"{name}: the PDF's {len(reader.pages):,} pages draw {drawn / 2**20:,.0f} MB of "
+                f"content together (a stream shared by pages counts for each), more than the "
+                f"{MAX_PDF_CONTENT // 2**20} MB ledger-tool reads as a source document")
+        pages, size = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            size += len(pages[-1])
+            if size > MAX_PDF_TEXT:
+                raise LedgerError(f"{name}: the PDF's text runs past {MAX_PDF_TEXT:,} "
+                                  "characters; not read as a source document")
+    except LedgerError:
+        raise
+    except (PyPdfError, ValueError, KeyError, OSError, TypeError, RecursionError) as err:
+        raise LedgerError(f"{name}: cannot read PDF: {_said(err)}") from None
+    except Exception as err:   # noqa: BLE001 - a malformed file breaks pypdf anywhere
+        # (NotImplementedError, AttributeError, AssertionError, IndexError...):
+        # whatever pypdf raises is one line naming the file, never a traceback
+        raise LedgerError(f"{name}: cannot read PDF ({type(err).__name__} in the PDF "
+                          f"library: {_said(err)})") from None
+    return pages
+
+
+def _said(err: Exception) -> str:
+    """An exception's message in one short line."""
+    text = " ".join(str(err).split()) or "no detail"
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _content_size(page, seen: dict) -> int:
+    """The bytes of the content streams ``page`` draws (decoded once per
+    stream: ``seen`` keeps each shared stream's size)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    refs = contents if isinstance(contents, list) else [contents]
+    total = 0
+    for ref in refs:
+        key = (getattr(ref, "idnum", None), getattr(ref, "generation", None))
+        if key[0] is None or key not in seen:
+            obj = ref.get_object()
+            size = len(obj.get_data()) if hasattr(obj, "get_data") else 0
+            if key[0] is None:
+                total += size
+                continue
+            seen[key] = size
+        total += seen[key]
+    return total
