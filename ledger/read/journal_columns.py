@@ -88,7 +88,7 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     with gc_paused():   # the checks and the tables walk a million objects too
         entries, documents, problems, options = load_journal(path, parsed)
         book = Book.from_entries(entries, documents, options, problems, root)
-        book.tables
+        _ = book.tables   # built now, while the collector is paused
     return book
 
 
