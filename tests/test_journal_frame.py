@@ -218,6 +218,16 @@ WORDED_COLUMN_WISE = {
         'purpose = "Security:Calais port"\namount = "up to £12 million"\n'
         'period = "over 3 years"\nstatus = "committed"\n'
         '\n[[entry]]\nid = "uk-2016-paid"'),
+    "a funder that looks like another": (
+        'funder = "UK:Home Office"\npurpose = "Security:Calais port"\namount = "4,000,000.50 GBP"',
+        'funder = "UK:Home \u041effice"\npurpose = "Security:Calais port"\n'
+        'amount = "4,000,000.50 GBP"'),
+    "a split purpose that looks like a purpose": (
+        '\n[[entry]]\nid = "uk-2016-paid"',
+        AGAIN.replace('purpose = "Humanitarian:Camps"\n', '') +
+        '  [[entry.split]]\n  purpose = "Humanitarian:C\u0430mps"\n  amount = "4000000"\n'
+        '  [[entry.split]]\n  purpose = "Humanitarian:Food"\n  amount = "6000000"\n'
+        '\n[[entry]]\nid = "uk-2016-paid"'),
     # the file's own problems (its options, top-level keys) leave its entries as they are
     "options misspelt or refused": ('\n[[entry]]\nid = "uk-2014"',
                                     '[ledger]\nnme = "x"\ncurrency = "XYZ"\n\n'

@@ -52,7 +52,8 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # each leaves every entry in the Book, as the entry reader does.  Anything
 # else sends the journal to the entry-by-entry reader.
 WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
-                         "self-link", "package-currency", "probable-duplicate"})
+                         "self-link", "package-currency", "probable-duplicate",
+                         "lookalike-account"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -265,13 +266,34 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
     raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
-                    "journal", citations, written_split[row])
+                    "journal", citations, written_split[row],
+                    _accounts(t["funder"], t["purpose"], splits))
     frame, found = check_raw(raw, documents)
     if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
     extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
                         tuple(problems) + tuple(found))
+
+
+def _accounts(funder, purpose, splits) -> list:
+    """The names the look-alike rule compares, as the entry reader gives
+    them (``ledger.rules.checks``): each entry's funder, its purpose (the
+    first split's when it states none) and each split's purpose; none when
+    every name is ASCII (the rule then has nothing to say)."""
+    import pyarrow.compute as pc
+
+    funders, purposes = rr.composed_column(funder), rr.composed_column(purpose)
+    if (pc.all(pc.string_is_ascii(funders)).as_py() and pc.all(pc.string_is_ascii(purposes)).as_py()
+            and all(p.isascii() for parts in splits.values() for p, _ in parts)):
+        return []
+    out = []
+    for i, (f, p) in enumerate(zip(funders.to_pylist(), purposes.to_pylist())):
+        parts = splits.get(i, ())
+        out.append((i, "funder", f))
+        out.append((i, "purpose", p or (parts[0][0] if parts else "")))
+        out.extend((i, "split purpose", part) for part, _ in parts)
+    return out
 
 
 def _extras(table, fields, phrases, t, text) -> dict:

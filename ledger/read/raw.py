@@ -32,6 +32,9 @@ Schema:
 - ``split``: None (the splits of an entry are its rows sharing an id), or
   a numpy bool per row: the row's entry is written with split tables (a
   journal entry may have one part only).
+- ``accounts``: None (the funder and purpose columns), or the names the
+  look-alike rule compares, as (entry, field, name) in entry order: a
+  journal entry's funder, its purpose and each split's purpose.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
   million rows) or all worded (a journal, as its entry reader words them).
@@ -57,6 +60,7 @@ class RawTables:
     origin: str = "csv"
     citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
     split: Any = None            # numpy bool per row, or None
+    accounts: Any = None         # [(entry, field, name)] or None
 
     @property
     def name(self) -> str:

@@ -464,7 +464,8 @@ def check_raw(raw: RawTables, documents, kept=None):
     P.extend(_across_entries(raw, sid, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose"))), group,
+                             _first_names(group, col("funder"), col("purpose"))
+                             if raw.accounts is None else raw.accounts), group,
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
