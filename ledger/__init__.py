@@ -25,30 +25,24 @@ def Ledger(entries, documents: dict[str, Document] | None = None, options: dict 
     return Book.from_entries(entries, documents or {}, options or {}, problems, root)
 
 
-def load_journal(path: str | Path, parsed: dict | None = None):
-    """Read and check a TOML journal entry by entry without raising for bad input.
-
-    Returns ``(entries, documents, problems, options)``; ``problems`` holds
-    errors and warnings from reading and from the cross-entry checks.
-    ``parsed``: TOML already parsed (``ledger.read.journal.read_journal``).
-    """
-    from ledger.rules.checks import check_all
-    from ledger.read.journal import read_journal
-    from ledger.memory import gc_paused
-
-    j = read_journal(path, parsed)
-    problems = list(j.problems)
-    with gc_paused():   # the checks make many short-lived objects, none cyclic
-        problems.extend(check_all(j.entries, j.documents, j.rejected))
-    return j.entries, j.documents, problems, j.options
-
+# The readers are imported when first called, not with the package: every
+# command imports ``ledger.errors``, hence this module, before it parses its
+# arguments, and the reading stack (TOML, phrases, rules) would triple the
+# start-up of ``ledger-tool --help``.  ``ledger.read`` never imports this
+# module back.
 
 def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
     """The ledger at ``path`` (journal file or folder, bulk CSV or Parquet)
-    as a Book with every problem found; never raises for bad input.
-    (``ledger.imports`` is the package of readers of published data.)"""
-    from ledger.read import read_book
-    return read_book(path, use_cache=use_cache, progress=progress)
+    as a Book with every problem found; never raises for bad input."""
+    from ledger.read import read_book as read
+    return read(path, use_cache=use_cache, progress=progress)
+
+
+def load_journal(path: str | Path, parsed: dict | None = None):
+    """``ledger.read.journal.load_journal``: a TOML journal read and checked
+    entry by entry, ``(entries, documents, problems, options)``."""
+    from ledger.read.journal import load_journal as read
+    return read(path, parsed)
 
 
 def load(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:

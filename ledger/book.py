@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, NOT_COUNTED, Citation, Document, Entry, Link, Money,
                           Period, Problem, Split)
 
@@ -207,7 +208,6 @@ class Book:
     def entry(self, entry_id: str) -> Entry:
         """The entry with this id.  A Book read from columns finds the row in
         the id column and makes only that row an ``Entry``."""
-        from ledger.errors import LedgerError
         if self._entries is not None:
             for e in self._entries:
                 if e.id == entry_id:

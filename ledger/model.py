@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 QUALIFIERS = ("exact", "up to", "at least", "about")
 STATUSES = ("pledged", "committed", "disbursed", "spent")
@@ -233,15 +233,44 @@ class Entry:
 
 
 class Problem(NamedTuple):
-    """One thing wrong with the input.  Loaders and checks return these
-    instead of raising, so a run reports every problem at once."""
+    """One thing wrong with the input, whoever finds it: a reader, the rules,
+    the audit of the sources (``ledger.sources.audit.Finding``), an import
+    (``ledger.imports.table.Reject``, ``ledger.imports.common.Problem``).
+    Loaders and checks return these instead of raising, so a run reports
+    every problem at once.
+
+    ``file``, ``line``: where (line 0: the whole file; for an audit finding
+    the file is the document); ``column``: the character on that line (a
+    number) or the spreadsheet column (its name) where known; ``entry_id``
+    (also ``entry``): the entry; ``field``: the entry's field at fault;
+    ``code``: what kind of problem (e.g. "missing-link", ``ledger.rules``);
+    ``severity``: "error", "warning" or "info"; ``details``: particulars
+    for machine-readable output (not compared)."""
     file: str
     line: int
     entry_id: str
     message: str
     hint: str = ""
-    severity: str = "error"   # "error" | "warning"
-    code: str = ""            # what kind of problem, e.g. "missing-link" (ledger.rules)
+    severity: str = "error"   # "error" | "warning" | "info"
+    code: str = ""
+    column: int | str = 0
+    field: str = ""
+    details: Any = None       # a mapping, or None
+
+    @property
+    def entry(self) -> str:
+        return self.entry_id
+
+    def __eq__(self, other):
+        if isinstance(other, Problem):
+            return self[:-1] == other[:-1]
+        return tuple.__eq__(self, other)
+
+    def __ne__(self, other):
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:-1])
 
     def __str__(self) -> str:
         where = self.file or "<input>"
@@ -256,16 +285,17 @@ class Problem(NamedTuple):
 
 
 class ProblemWithMore(Problem):
-    """A ``Problem`` subtype with fields of its own beyond the tuple (an audit
-    finding's column, an import reject's raw row), named in ``MORE``; they
-    count in equality as the tuple's fields do (the hash stays the tuple's)."""
+    """A ``Problem`` subtype with fields of its own beyond the tuple (an
+    import reject's raw row, an import problem's place and item count),
+    named in ``MORE``; they count in equality as the tuple's fields do (the
+    hash stays the tuple's)."""
 
     MORE: tuple[str, ...] = ()
 
     def __eq__(self, other):
         if isinstance(other, ProblemWithMore) and other.MORE == self.MORE:
-            return tuple.__eq__(self, other) and all(
+            return Problem.__eq__(self, other) and all(
                 getattr(self, f) == getattr(other, f) for f in self.MORE)
-        return tuple.__eq__(self, other)
+        return Problem.__eq__(self, other)
 
     __hash__ = Problem.__hash__

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 
-__all__ = ["UnsafeFile", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
+__all__ = ["UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
@@ -50,6 +50,15 @@ class UnsafeFile(LedgerError):
     def __init__(self, path, reason: str):
         self.path, self.reason = str(path), reason
         super().__init__(f"{path}: {reason}")
+
+
+def journal_files(path: Path) -> list[Path]:
+    """A ledger is one ``.toml`` file or a folder of them (searched recursively,
+    hidden folders skipped), read in name order."""
+    if path.is_dir():
+        return sorted(p for p in path.rglob("*.toml")
+                      if not any(part.startswith(".") for part in p.relative_to(path).parts))
+    return [path]
 
 
 def max_bytes() -> int:
@@ -375,7 +384,6 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     at ``ledger`` (for a ``folder`` output: one that holds a journal file or
     the ledger itself), whatever --force says."""
     from ledger.atomic import real_path   # a link loop: one line, not a traceback
-    from ledger.read.journal import journal_files
 
     out = Path(path)
     real = real_path(out)

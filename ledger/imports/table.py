@@ -70,11 +70,11 @@ class Reject(ProblemWithMore):
     whole row) and, for a row left out whole, its text as in the file.
     Built as ``Reject(row, column, reason, raw=None)``."""
 
-    MORE = ("column", "raw")
+    MORE = ("raw",)
 
     def __new__(cls, row: int, column: str, reason: str, raw: str | None = None):
-        self = super().__new__(cls, "", row, "", reason, "", "error", "import-reject")
-        self.column, self.raw = column, raw
+        self = super().__new__(cls, "", row, "", reason, "", "error", "import-reject", column)
+        self.raw = raw
         return self
 
     def __getnewargs__(self):

@@ -18,6 +18,11 @@ from pathlib import Path
 
 from ledger.book import Book
 from ledger.model import Problem
+from ledger.read.cache import load_book
+from ledger.read.journal import load_journal
+from ledger.read.journal_columns import worth_reading_by_columns
+from ledger.read.table import read_bulk_book
+from ledger.safe_io import UnsafeFile, check_file
 
 __all__ = ["ledger_format", "read_book", "FORMATS"]
 
@@ -36,7 +41,6 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
         return "journal", ""
     # before any reader opens it: a FIFO, a device or an oversized file is refused
     # for every format (the bulk readers open files in native code)
-    from ledger.safe_io import UnsafeFile, check_file
     try:
         check_file(path, what="ledger file")
     except UnsafeFile as err:
@@ -60,10 +64,6 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
     return None, f"cannot tell what kind of ledger this is: {WHAT_A_LEDGER_IS}"
 
 
-def _root(path: Path) -> Path:
-    return path if path.is_dir() else path.parent
-
-
 def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
     """The ledger at ``path`` as a Book, with every problem found; never
     raises for bad input.  ``progress``: called with a short note before each
@@ -72,59 +72,10 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     fmt, why = ledger_format(path)
     if fmt is None:
         return Book.from_entries((), problems=[Problem(str(path), 0, "", why, code="not-a-ledger")],
-                                 root=_root(path))
+                                 root=path if path.is_dir() else path.parent)
     if fmt in ("csv", "parquet"):
         return read_bulk_book(path, fmt)
-    from ledger.read.journal_columns import worth_reading_by_columns
     if worth_reading_by_columns(path):
-        from ledger.read.cache import load_book
         return load_book(path, use_cache=use_cache, progress=progress)
-    from ledger import load_journal
     entries, documents, problems, options = load_journal(path)
-    return Book.from_entries(entries, documents, options, problems, _root(path))
-
-
-def read_bulk_book(path: Path, fmt: str) -> Book:
-    """A bulk CSV / Parquet file as a Book (``ledger.read.table``'s checks)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow.compute as pc
-
-    from ledger.read.table import _build, read_table
-
-    fname = str(path)
-    try:
-        raw = read_table(path)
-    except Exception as err:  # pyarrow's message names the row
-        return Book.from_entries((), problems=[
-            Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
-                    code="unreadable-table")], root=_root(path),
-            source=fmt)
-    kept: list = []
-    frame, problems = _build(raw, fname, None, kept=kept)
-    if frame is None:
-        return Book.from_entries((), problems=problems, root=_root(path), source=fmt)
-    keep = kept[0] if kept else None
-    # per entry: its first row in the file (rows of one entry are next to each other)
-    rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
-    ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
-    if ids is not None and len(rows):
-        sub = ids[rows]
-        first = rows[np.r_[True, sub[1:] != sub[:-1]]]
-    else:
-        first = rows[:0]
-    extras: dict = {}
-    names = raw.column_names
-    for k in ("disburses", "part_of", "restates"):
-        if k in names:
-            extras[k] = raw.column(k).to_numpy()[first]
-    if "sources" in names and len(first):
-        lists = pc.split_pattern(raw.column("sources").take(first), ";")
-        docs = pc.utf8_trim_whitespace(pc.list_flatten(lists)).to_numpy(zero_copy_only=False)
-        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-        ok = docs != ""
-        extras["citations"] = pd.DataFrame({
-            "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
-            "quote": np.full(int(ok.sum()), "", dtype=object),
-            "locator": np.full(int(ok.sum()), "", dtype=object)})
-    return Book.from_frame(frame, extras, {}, {}, problems, _root(path), source=fmt)
+    return Book.from_entries(entries, documents, options, problems, path if path.is_dir() else path.parent)

@@ -51,16 +51,24 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import os
 import pickle
 import re
+import shutil
 import sys
+import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ledger.errors import LedgerError
-from ledger.cachedir import cache_dir
+from ledger.book import Book, Tables
+from ledger.cachedir import cache_dir, read_sealed, write_sealed
 from ledger.model import Problem
+from ledger.read.journal_columns import read_journal_book
+from ledger.read.table import _category, read_bulk_book
+from ledger.safe_io import check_file, journal_files, read_bytes
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
@@ -128,7 +136,7 @@ def _installed_version(dist: str) -> str:
         return ""
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _listing(folder: str) -> tuple[str, ...]:
     try:
         return tuple(os.listdir(folder or "."))
@@ -154,10 +162,7 @@ def _hash_journal(path: Path) -> tuple[str, tuple]:
     """(the key: a hash of the reader's code and every journal file's name
     and bytes, the signature: the code's hash and each file's stat, None for
     a file whose stat cannot be trusted)."""
-    import time
 
-    from ledger.read.journal import journal_files
-    from ledger.safe_io import read_bytes   # no FIFO, device or outside file: see safe_io
 
     code = _code_fingerprint()
     h = hashlib.sha256()   # twice blake2b's speed where the CPU has SHA instructions
@@ -178,8 +183,6 @@ def _hash_journal(path: Path) -> tuple[str, tuple]:
 def _signature(path: Path) -> tuple:
     """The code's hash and each journal file's stat now (checked as the
     reader checks them: regular files inside the ledger's folder)."""
-    from ledger.read.journal import journal_files
-    from ledger.safe_io import check_file
 
     inside = path if path.is_dir() else None
     stats = []
@@ -203,10 +206,8 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
     with its problems (``load_book`` then ``Book.frame()``; kept for the
     benchmarks and the Python API)."""
-    from ledger.read import read_book
-
     path = Path(path)
-    book = read_book(path, use_cache=use_cache, progress=progress) \
+    book = read_bulk_book(path) \
         if path.suffix.lower() in (".csv", ".parquet", ".pq") \
         else load_book(path, use_cache=use_cache, progress=progress)
     frame = book.frame()
@@ -221,8 +222,6 @@ def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
     entry by entry (which words every problem) and cached.  Never raises for
     bad input (the problems say what is wrong).  ``progress``: called with a
     short note before each long step."""
-    from ledger.book import Book
-
     path = Path(path)
     root = path if path.is_dir() else path.parent
     folder = cache_dir() if use_cache and path.exists() else None
@@ -247,19 +246,7 @@ def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
         except (OSError, LedgerError):   # the reader below says what is wrong
             key = None
 
-    from ledger.read.journal_columns import read_journal_frame
-    got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # clean, and read column-wise
-        book = Book.from_frame(got.frame, got.extras, got.documents, got.options, (), root)
-    else:                 # the one-by-one reader: it words every problem
-        from ledger import load_journal
-        from ledger.memory import gc_paused
-        if progress is not None:
-            progress("reading entry by entry, to word every problem")
-        with gc_paused():   # the checks and the tables walk a million objects too
-            entries, documents, problems, options = load_journal(path, parsed)
-            book = Book.from_entries(entries, documents, options, problems, root)
-            book.tables
+    book = read_journal_book(path, progress)
     if folder is not None and key is not None:
         if progress is not None:
             progress("caching the parsed ledger")
@@ -279,9 +266,7 @@ _TABLES = ("entries", "allocations", "citations", "links")
 
 
 def _read_meta(folder: Path, slot: str) -> dict | None:
-    import io
 
-    from ledger.cachedir import read_sealed
 
     data = read_sealed(folder, f"{slot}.meta")   # planted or altered: None
     if data is None:
@@ -311,7 +296,6 @@ class _MetaUnpickler(pickle.Unpickler):
 
 
 def _write_meta(folder: Path, slot: str, meta: dict) -> None:
-    from ledger.cachedir import write_sealed
     try:
         write_sealed(folder, f"{slot}.meta", pickle.dumps(meta, protocol=pickle.HIGHEST_PROTOCOL))
     except (OSError, LedgerError):   # a cache that cannot be written is skipped
@@ -329,7 +313,6 @@ def _read(folder: Path, slot: str, key: str, root: Path, meta: dict | None = Non
 
 
 def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | None = None):
-    from ledger.book import Book, Tables
 
     if meta is None:
         meta = _read_meta(folder, slot)
@@ -370,7 +353,6 @@ def _write(folder: Path, slot: str, key: str, book, signature=None) -> None:
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
-    from ledger.cachedir import write_sealed
 
     t = book.tables
     for name in _TABLES:
@@ -412,7 +394,6 @@ def _to_arrow(frame):
 
 
 def _from_arrow(table):
-    from decimal import Decimal
 
     import numpy as np
     import pandas as pd
@@ -437,7 +418,6 @@ def _from_arrow(table):
             out[name] = pd.Categorical.from_codes(codes, categories=cats)
             continue
         if name in _CATEGORIES and col.null_count == 0:   # codes + sorted categories
-            from ledger.read.table import _category
             out[name] = _category(col)
             continue
         if name in _DECIMALS:
@@ -492,7 +472,6 @@ def _arrow_decimals(col):
 def clear() -> int:
     """Remove every cached ledger and the stored rate series
     (``rates.table``); returns how many files were removed."""
-    import shutil
 
     folder = cache_dir()
     n = 0

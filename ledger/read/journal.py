@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import posixpath
 import re
 import tomllib
 from decimal import Decimal, InvalidOperation
@@ -18,6 +19,11 @@ from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem, period_problem
 from ledger.rules.options import option_problem
 from ledger.memory import gc_paused
+from ledger.phrases.money import MoneyError, NotPositive, parse_amount
+from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.rules.checks import check_all
+from ledger import safe_io
+from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth
 from ledger.model import (
     CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
@@ -43,15 +49,6 @@ class Journal(NamedTuple):
     options: dict[str, Any]
     files: tuple[Path, ...]
     rejected: tuple[str, ...] = ()   # ids of entries left out for their errors
-
-
-def journal_files(path: Path) -> list[Path]:
-    """A ledger is one ``.toml`` file or a folder of them (searched recursively,
-    hidden folders skipped), read in name order."""
-    if path.is_dir():
-        return sorted(p for p in path.rglob("*.toml")
-                      if not any(part.startswith(".") for part in p.relative_to(path).parts))
-    return [path]
 
 
 def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
@@ -84,10 +81,23 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
                    tuple(rejected))
 
 
+def load_journal(path: str | Path, parsed: dict | None = None):
+    """Read and check a TOML journal entry by entry without raising for bad input.
+
+    Returns ``(entries, documents, problems, options)``; ``problems`` holds
+    errors and warnings from reading and from the cross-entry checks.
+    ``parsed``: TOML already parsed (``parse_file`` results, file -> result).
+    """
+    j = read_journal(path, parsed)
+    problems = list(j.problems)
+    with gc_paused():   # the checks make many short-lived objects, none cyclic
+        problems.extend(check_all(j.entries, j.documents, j.rejected))
+    return j.entries, j.documents, problems, j.options
+
+
 def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str | None:
-    from ledger.safe_io import UnsafeFile, read_bytes
     try:   # a regular file within the size cap (and inside the ledger folder)
-        raw = read_bytes(f, inside=inside, what="journal file")
+        raw = safe_io.read_bytes(f, inside=inside, what="journal file")
     except UnsafeFile as err:
         problems.append(Problem(str(f), 0, "", err.reason, code="unsafe-file"))
         return None
@@ -133,8 +143,6 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     """One journal file's text and parsed TOML, or the problems that stop it
     being read (not a regular file, outside ``inside``, too big, unreadable,
     not UTF-8, nested too deeply, not TOML)."""
-    from ledger.safe_io import MAX_NESTING, nesting_depth
-
     problems: list[Problem] = []
     text = _decode(f, problems, inside)
     if text is None:
@@ -362,8 +370,6 @@ def _path_leaves(path: str) -> str:
     """Why a document path cannot name a file inside the source archive
     ('' when it can): absolute, climbing out with '..', or holding control
     characters.  Symlinks are checked when the file is read (ledger.sources.archive)."""
-    import posixpath
-
     if _CONTROL.search(path):
         return "holds a control character"
     posix = path.replace("\\", "/")
@@ -385,8 +391,6 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     ("2,000,000") or a phrase in the entry's currency ("£2m").  Returns
     (value or None, problem or ''); a phrase in another currency gives its
     value and a problem; no amount at all gives ``NO_AMOUNT``."""
-    from ledger.phrases.money import MoneyError, parse_amount
-
     if isinstance(amt, int) and not isinstance(amt, bool):
         return Decimal(amt), ""
     if not isinstance(amt, str):
@@ -437,8 +441,6 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
     """The ``restated`` conversions by their rules (each another currency
     than the entry's, within bounds), for the entry reader and the column
     reader alike: the conversions and the problems as (message, hint, code)."""
-    from ledger.phrases.money import MoneyError, parse_amount
-
     out, found = [], []
     for r in items:
         try:
@@ -473,19 +475,22 @@ class EntryReader:
             self.id = ""
         self.ok = True
 
-    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "",
+                field: str = "") -> None:
         """A problem of this entry, at the line of ``key`` (else the entry's
-        first line); ``code``: by default, what field is bad."""
+        first line); ``code``: by default, what field is bad; ``field``: the
+        field at fault (default ``key``)."""
         code = code or (f"bad-{key}" if key in ENTRY_FIELDS else "bad-entry")
         line = self.lines.key_line(key, self.start, self.end) if key else self.start
-        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code))
+        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code,
+                                     field=field or key))
         self.ok = False
 
     def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
               **more) -> None:
         """A problem worded by a rule of ``ledger.rules.rows``."""
         message, hint = rule.word(value, field, **more)
-        self.problem(message, key, hint, rule.code)
+        self.problem(message, key, hint, rule.code, key or field)
 
     def missing(self, field: str) -> None:
         self.broke(rr.MISSING_FIELD, field=field)
@@ -581,7 +586,6 @@ class EntryReader:
         )
 
     def amount(self, date):
-        from ledger.phrases.money import MoneyError, NotPositive, parse_amount
         raw = self.raw.get("amount")
         if raw is None:
             self.missing("amount")
@@ -638,7 +642,6 @@ class EntryReader:
         return qualifier
 
     def period(self, parsed, date):
-        from ledger.phrases.period import PeriodError, parse_period, restates
         phrase_period = parsed.period if parsed else ONCE
         stated = self.raw.get("period")
         if stated is None:

@@ -1,16 +1,17 @@
-"""The journal read column-wise: TOML straight into the base frame of
-``rates.normalise``, checked by the bulk loader's vectorised rules, with no
-``Entry`` objects.
+"""The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
+checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
+with no ``Entry`` objects.
 
-The one-by-one reader (``ledger.read.journal`` + ``ledger.rules.checks``) is the
-reference and the only one that words problems.  This path takes a journal
-only when every entry is in the shapes it knows and nothing at all is wrong
-with it; otherwise ``read_journal_frame`` returns no frame and the caller
-reads the journal the reference way, handing over the TOML already parsed.
-So a clean journal is read fast, and a journal with problems gets exactly
-the messages it always got.  tests/test_journal_frame.py checks that both
-ways give the same frame, and that anything this path does not take is
-left to the reference.
+This path takes a journal when every entry is in the shapes it knows and
+its only problems are a file's own (``parse_file``, ``read_tables``: shared
+with the entry reader) or between entries (``WORDED_HERE``: citations,
+links, packages), which the engine words at each entry's file and line
+exactly as the entry-by-entry reader (``ledger.read.journal`` +
+``ledger.rules.checks``) does.  Anything else (a field the engine cannot yet word as the journal
+does, a shape it does not take) makes ``read_journal_frame`` return no
+frame, and ``read_journal_book`` reads the journal entry by entry, handing
+over the TOML already parsed.  tests/test_journal_frame.py checks that both
+ways give the same frame and the same problems.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -25,20 +26,34 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, journal_files, parse_file,
-                            read_restated, read_split, read_tables)
+from ledger.book import Book
+from ledger.memory import gc_paused
 from ledger.model import CONTROL_CHARS
+from ledger.phrases.money import parse_amounts, plain_decimal
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
+                                 read_restated, read_split, read_tables)
+from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
+from ledger.read.raw import RawTables
+from ledger.read.table import check_raw
 from ledger.rules import rows as rr
-from ledger.rules.rows import ENTRY_FIELDS
+from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
+from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
 
 # Below this much journal text the one-by-one reader is as fast (it needs
 # neither pandas nor pyarrow, ~0.4 s of imports).  Measured with `ledger-tool
 # check`, cache off: 10,000 entries (2.7 MB) 0.73 s one by one, 0.78 s by
 # columns; 20,000 entries 0.95 s / 0.79 s; 40,000 1.6 s / 1.2 s.
 MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
+
+# The problems this reader words itself, by the rules across entries every
+# reader runs (ledger.rules.across_entries), at the entry's file and line;
+# each leaves every entry in the Book, as the entry reader does.  Anything
+# else sends the journal to the entry-by-entry reader.
+WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
+                         "self-link", "package-currency", "probable-duplicate",
+                         "lookalike-account"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -52,10 +67,30 @@ class JournalFrame(NamedTuple):
     entries: int          # how many entries the journal holds
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
+    problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
 
 
 class _NotHere(Exception):
     """Something this path does not take: the reference reader will."""
+
+
+def read_journal_book(path: str | Path, progress=None) -> Book:
+    """The journal at ``path`` as a Book with every problem found: read
+    column-wise when it is in the shapes ``read_journal_frame`` takes, else
+    entry by entry (the parsed TOML handed over).  Never raises for bad input."""
+    path = Path(path)
+    root = path if path.is_dir() else path.parent
+    got, parsed = read_journal_frame(path, progress)
+    if got is not None:   # clean, and read column-wise
+        return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                               root)
+    if progress is not None:
+        progress("reading entry by entry, to word every problem")
+    with gc_paused():   # the checks and the tables walk a million objects too
+        entries, documents, problems, options = load_journal(path, parsed)
+        book = Book.from_entries(entries, documents, options, problems, root)
+        _ = book.tables   # built now, while the collector is paused
+    return book
 
 
 def worth_reading_by_columns(path: str | Path) -> bool:
@@ -76,8 +111,6 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | 
     into Arrow are dropped from it, to save memory).  Never raises for bad
     input.  ``progress``: called with a short note before each step.
     """
-    from ledger.memory import gc_paused
-
     path = Path(path)
     parsed: dict = {}
     if not path.exists():
@@ -102,9 +135,6 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.read.table import _build
-    from ledger.phrases.money import parse_amounts
-
     documents: dict = {}
     options: dict = {}
     problems: list = []
@@ -115,11 +145,13 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         progress(f"reading {f.name} ({i}/{len(files)})")
         parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
         text, data, trouble = got
-        if data is None or trouble:
-            raise _NotHere
-        entries, lines = read_tables(f, text, data, documents, problems, options)
-        if problems or entries is None:
-            raise _NotHere
+        # a file that cannot be read, and the problems of its options and
+        # documents, are the file's own (``parse_file`` and ``read_tables``
+        # word them for both readers): noted in file order, as the entry
+        # reader notes them, and its entries (if any) read on
+        problems.extend(trouble)
+        entries, lines = (None, None) if data is None else \
+            read_tables(f, text, data, documents, problems, options)
         if entries:
             at = lines.headers("entry")
             if len(at) != len(entries) or set(map(type, entries)) != {dict}:
@@ -183,7 +215,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     else:
         period = text("period")
 
-    sources = _sources(table, fields, n)
+    sources, citations = _sources(table, fields, n)
     restated = _restated(table, fields, read.currency, n)
 
     # one row per entry, more for split entries
@@ -214,10 +246,6 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     file_names = pa.DictionaryArray.from_arrays(
         pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
         pa.array([name for name, _ in file_of], pa.string())).cast(pa.string())
-    # file:line: entry 'id', as Entry.where() words it
-    where = pc.binary_join_element_wise(
-        file_names, pa.scalar(":"), pc.cast(pa.array(heads, pa.int64()), pa.string()),
-        pa.scalar(": entry '"), ids, pa.scalar("'"), "")
     rows = pa.table({
         "id": per_row(ids),
         "date": per_row(pc.cast(table.field("date"), pa.string())),
@@ -233,12 +261,39 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         "restates": per_row(t["restates"]),
         "sources": per_row(sources),
         "restated": per_row(restated),
+        "recipient": per_row(text("recipient")),
     })
-    frame, found = _build(rows, str(files[0]), documents, where=per_row(where))
-    if found or frame is None:
+    written_split = np.zeros(n, dtype=bool)
+    written_split[list(splits)] = True
+    raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
+                    "journal", citations, written_split[row],
+                    _accounts(t["funder"], t["purpose"], splits))
+    frame, found = check_raw(raw, documents)
+    if frame is None or any(p.code not in WORDED_HERE for p in found):
         raise _NotHere
     extras = _extras(table, fields, phrases, t, text)
-    return JournalFrame(frame, documents, options, n, tuple(files), extras)
+    return JournalFrame(frame, documents, options, n, tuple(files), extras,
+                        tuple(problems) + tuple(found))
+
+
+def _accounts(funder, purpose, splits) -> list:
+    """The names the look-alike rule compares, as the entry reader gives
+    them (``ledger.rules.checks``): each entry's funder, its purpose (the
+    first split's when it states none) and each split's purpose; none when
+    every name is ASCII (the rule then has nothing to say)."""
+    import pyarrow.compute as pc
+
+    funders, purposes = rr.composed_column(funder), rr.composed_column(purpose)
+    if (pc.all(pc.string_is_ascii(funders)).as_py() and pc.all(pc.string_is_ascii(purposes)).as_py()
+            and all(p.isascii() for parts in splits.values() for p, _ in parts)):
+        return []
+    out = []
+    for i, (f, p) in enumerate(zip(funders.to_pylist(), purposes.to_pylist())):
+        parts = splits.get(i, ())
+        out.append((i, "funder", f))
+        out.append((i, "purpose", p or (parts[0][0] if parts else "")))
+        out.extend((i, "split purpose", part) for part, _ in parts)
+    return out
 
 
 def _extras(table, fields, phrases, t, text) -> dict:
@@ -246,6 +301,7 @@ def _extras(table, fields, phrases, t, text) -> dict:
     recipient, location, tags, notes, links and citations (with quotes), as
     Arrow-backed columns (no Python string per value).  ``t``: the link
     fields read by ``text`` (stripped, '' when absent)."""
+    import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -265,6 +321,10 @@ def _extras(table, fields, phrases, t, text) -> dict:
     for k in ("disburses", "part_of", "restates"):
         out[k] = t[k].to_numpy(zero_copy_only=False) \
             if pc.any(pc.not_equal(t[k], "")).as_py() else None
+    if "source" not in fields:
+        out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],
+                                         "quote": [], "locator": []})
+        return out
     src = table.field("source")
     flat = pc.list_flatten(src)
     names = {f.name for f in fields["source"].value_type}
@@ -337,8 +397,6 @@ def _qualifiers(stated, from_phrase):
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.rules.rows import qualifier_of
-
     pairs = pc.dictionary_encode(pc.binary_join_element_wise(
         pa.array(stated, pa.string()), from_phrase, "\x1f"))
     found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
@@ -348,33 +406,39 @@ def _qualifiers(stated, from_phrase):
 
 
 def _sources(table, fields, n):
-    """Each entry's cited document ids joined by ';' (the bulk format), after
-    the reader's checks on every [[entry.source]].  An entry with no source
-    or a citation without a quote is a warning: left to the reference."""
+    """Each entry's cited document ids joined by ';' (the bulk format, ''
+    for an entry citing nothing), after the reader's checks on every
+    [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
+    quote, in entry order) for the rules across entries."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if "source" not in fields:
-        raise _NotHere
+        return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
+            "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
+            "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
-    if src.null_count or "doc" not in names or "quote" not in names:
+    if "doc" not in names:
         raise _NotHere
-    lengths = pc.list_value_length(src).to_numpy(zero_copy_only=False)
-    if (lengths == 0).any():
-        raise _NotHere
+    lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
-    doc, quote = flat.field("doc"), flat.field("quote")
-    if doc.null_count or quote.null_count:
-        raise _NotHere
-    if pc.any(pc.equal(pc.utf8_trim(quote, _PY_WHITESPACE), "")).as_py():
+    doc = flat.field("doc")
+    def given(k):   # a field some citation lacks is '' there, as the reader reads it
+        return pc.fill_null(flat.field(k), "") if k in names else \
+            pa.array(np.full(len(flat), "", dtype=object), pa.string())
+
+    quote, locator = given("quote"), given("locator")
+    if doc.null_count:
         raise _NotHere
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
     if pc.any(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";"))).as_py():
         raise _NotHere
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-    return pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
+    return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
+                             "doc": doc, "quote": quote, "locator": locator})
 
 
 def _restated(table, fields, currency, n):
@@ -407,8 +471,6 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.phrases.money import plain_decimal
 
     if "split" not in fields:
         return {}

@@ -42,18 +42,25 @@ reader runs (``ledger.rules.rows``, ``ledger.rules``).
 """
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 from typing import Iterable
 
-from ledger.rules import rows as rr
+from ledger.book import Book
 from ledger.errors import LedgerError
+from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE, Period,
+                          Problem, _plain)
+from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
+from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables
+from ledger.rules import across_entries, records_apart
+from ledger.rules import rows as rr
 from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
-                                 bounded_number)
-from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE,
-                          Problem)
+                                 bounded_number, period_problem, span_in_years)
+from ledger.safe_io import UnsafeFile, check_file
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
-__all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "load_bulk", "read_table"]
+__all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "read_bulk_book", "load_bulk", "read_table"]
 
 BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
                 "qualifier", "period", "period_kind", "years", "start", "end",
@@ -67,15 +74,12 @@ _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
 PY_WHITESPACE = WHITESPACE
-MAX_PROBLEMS_PER_RULE = 50   # beyond this, one line says how many more
 
 
 def read_table(path: str | Path):
     """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.safe_io import check_file
 
     path = Path(path)
     check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
@@ -141,7 +145,6 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     fname = str(path)
     if not path.exists():
         return None, [Problem(fname, 0, "", "no such file or folder", code="not-a-ledger")]
-    from ledger.safe_io import UnsafeFile
     try:
         raw = read_table(path)
     except UnsafeFile as err:
@@ -149,7 +152,62 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
-    return _build(raw, fname, documents)
+    return check_raw(bulk_raw(raw, fname), documents)
+
+
+def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
+    """A bulk file's table (``read_table``) as the raw form: each row at its
+    line, the header being line 1."""
+    import numpy as np
+    return RawTables(table, fname, np.arange(table.num_rows) + 2, fmt)
+
+
+def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
+    """A bulk CSV / Parquet file as a Book with every problem found; never
+    raises for bad input.  ``fmt``: "csv" or "parquet" (default: by the
+    file's suffix)."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    path = Path(path)
+    fmt = fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
+    root = path if path.is_dir() else path.parent
+    fname = str(path)
+    try:
+        raw = read_table(path)
+    except Exception as err:  # pyarrow's message names the row
+        return Book.from_entries((), problems=[
+            Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                    code="unreadable-table")], root=root, source=fmt)
+    kept: list = []
+    frame, problems = check_raw(bulk_raw(raw, fname, fmt), None, kept=kept)
+    if frame is None:
+        return Book.from_entries((), problems=problems, root=root, source=fmt)
+    keep = kept[0] if kept else None
+    # per entry: its first row in the file (rows of one entry are next to each other)
+    rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
+    ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
+    if ids is not None and len(rows):
+        sub = ids[rows]
+        first = rows[np.r_[True, sub[1:] != sub[:-1]]]
+    else:
+        first = rows[:0]
+    extras: dict = {}
+    names = raw.column_names
+    for k in ("disburses", "part_of", "restates"):
+        if k in names:
+            extras[k] = raw.column(k).to_numpy()[first]
+    if "sources" in names and len(first):
+        lists = pc.split_pattern(raw.column("sources").take(first), ";")
+        docs = pc.utf8_trim_whitespace(pc.list_flatten(lists)).to_numpy(zero_copy_only=False)
+        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+        ok = docs != ""
+        extras["citations"] = pd.DataFrame({
+            "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
+            "quote": np.full(int(ok.sum()), "", dtype=object),
+            "locator": np.full(int(ok.sum()), "", dtype=object)})
+    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt)
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
@@ -183,19 +241,19 @@ class _Ids:
 class _Problems:
     """Problems per row, formatted only for the rows that have them."""
 
-    def __init__(self, fname, ids, lines):
+    def __init__(self, raw: RawTables, ids):
         import numpy as np
-        self.fname, self.ids, self.lines = fname, ids, lines
+        self.ids, self.lines, self.file_of = ids, raw.line, raw.file_of
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
-            code: str = "", clip: bool = True):
+            code: str = "", clip: bool = True, field: str = ""):
         """One problem per True row of ``mask``; ``message`` may hold ``{}``,
         filled with that row's entry of ``values`` (cut at 80 characters when
         ``clip``: a cell's text, not a message of ours)."""
-        self.rule(mask, None, values, message=message, hint=hint, severity=severity, code=code,
-                  clip=clip)
+        self.rule(mask, None, values, field, message=message, hint=hint, severity=severity,
+                  code=code, clip=clip)
 
     def rules(self, found) -> None:
         """The rows breaking rules of ``ledger.rules.rows``: (mask, rule,
@@ -228,21 +286,23 @@ class _Problems:
             if clip and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
                 v = v[:80] + "…"
             text, h = word(v)
-            self.out.append(Problem(self.fname, int(self.lines[r]), str(self.ids[r]), text,
-                                    h, severity, code))
+            self.out.append(Problem(self.file_of(r), int(self.lines[r]), str(self.ids[r]), text,
+                                    h, severity, code, field=field))
         if len(rows) > MAX_PROBLEMS_PER_RULE:
             more = len(rows) - MAX_PROBLEMS_PER_RULE
             text, h = word("…")
-            self.out.append(Problem(self.fname, 0, "", f"{more} more row(s) with the problem: "
+            self.out.append(Problem(self.file_of(rows[0]), 0, "", f"{more} more row(s) with the problem: "
                                     + text, h, severity, code))
 
-    def extend(self, found, group):
+    def extend(self, found, group, drop: bool = True):
         """Problems of whole entries (``ledger.rules``): ``found`` is (problems,
-        entries with errors); ``group``: each row's entry."""
+        entries with errors); ``group``: each row's entry; ``drop``: leave
+        the entries with errors out (a journal keeps them, as its entry
+        reader does: the error is between entries, not in one)."""
         import numpy as np
         problems, bad = found
         self.out.extend(problems)
-        if bad:
+        if bad and drop:
             self.bad |= np.isin(group, np.fromiter(bad, dtype=np.int64))
 
 
@@ -254,20 +314,19 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def _build(tbl, fname, documents, where=None, kept=None):
-    """The checked base frame and the problems of a table of text columns.
-    ``where``: each row's place as messages give it (default: the file's
-    line, ``file:line: entry 'id'``; the journal's column reader passes the
-    entry's own).  ``kept``: a list to which the mask of the table's rows
-    kept in the frame is appended (None when every row is kept), so a
-    caller can take more columns for the same rows (``ledger.read``)."""
-    from decimal import Decimal
-
+def check_raw(raw: RawTables, documents, kept=None):
+    """The rule engine of the raw form: the checked base frame and every
+    problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
+    line.  ``documents``: the known document ids (None: citations not
+    checked).  ``kept``: a list to which the mask of the table's rows kept
+    in the frame is appended (None when every row is kept), so a caller can
+    take more columns for the same rows (``ledger.read``)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    tbl, fname = raw.entries, raw.name
     n = tbl.num_rows
     names = tbl.column_names
     missing = [c for c in REQUIRED if c not in names]
@@ -290,9 +349,9 @@ def _build(tbl, fname, documents, where=None, kept=None):
 
     sid = col("id")
     ids = _Ids(sid)   # read as Python strings only for the rows a message names
-    lines = np.arange(n) + 2
-    P = _Problems(fname, ids, lines)
-    for c in names:
+    lines = raw.line
+    P = _Problems(raw, ids)
+    for c in names if raw.origin != "journal" else ():   # a journal's fields are checked
         if c not in BULK_COLUMNS and c not in PROVENANCE_COLUMNS:
             P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
                                  rr.suggest(c, BULK_COLUMNS) or
@@ -307,7 +366,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
     no_date = blank(sdate)
     date_np, ok_date = _iso_dates(sdate)
     P.rule(no_date, rr.MISSING_FIELD, field="date")
-    P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate)
+    P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate, "date")
     P.rules(rr.date_range_rows("date", date_np, sdate))
 
     # accounts
@@ -320,14 +379,14 @@ def _build(tbl, fname, documents, where=None, kept=None):
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
     P.rule(no_amt, rr.MISSING_FIELD, field="amount")
-    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt)
+    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
     whole = pc.utf8_ltrim(samt, "+0")
     dot = pc.find_substring(whole, ".")
     huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
                                               pc.utf8_length(whole)), 16))
-    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
+    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     dot = pc.find_substring(good, ".")
@@ -336,10 +395,10 @@ def _build(tbl, fname, documents, where=None, kept=None):
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt)
+    P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt, "amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
     big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt)
+    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
 
     cur = pc.utf8_upper(col("currency"))
     P.rules(rr.currency_rows(cur, col("currency")))
@@ -384,7 +443,7 @@ def _build(tbl, fname, documents, where=None, kept=None):
                                                                    v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
-                       "amount may differ", code="split-row-differs")
+                       "amount may differ", code="split-row-differs", field=c)
 
     # amounts stay exact Arrow decimals (no Python object per row; the frame's
     # column gives Decimal objects on demand); entry amount = sum of its rows
@@ -409,16 +468,21 @@ def _build(tbl, fname, documents, where=None, kept=None):
         loose[r] = False
     if same_as_prev.any():
         loose[in_split] = False
+    if raw.split is not None:
+        loose[raw.split] = False
     pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
                             date_np)
-    P.extend(_across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
+    P.extend(_across_entries(raw, sid, firsts, group, first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose"))), group)
+                             _first_names(group, col("funder"), col("purpose"))
+                             if raw.accounts is None else raw.accounts), group,
+             drop=raw.origin != "journal")
 
-    if where is None:
-        where = pc.binary_join_element_wise(
-            pa.scalar(fname + ":"), pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
+    # file:line: entry 'id', as Entry.where() words it
+    where = pc.binary_join_element_wise(
+        pa.scalar(fname) if isinstance(raw.file, str) else raw.file, ":",
+        pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
     # text columns go from Arrow to pandas without a round trip through Python
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
@@ -497,7 +561,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
     return codes
 
 
-def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code, again, cur,
+def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
                     no_src, documents, pledges=None, accounts=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
@@ -505,8 +569,6 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
-
-    from ledger.rules import BULK_HINTS, across_entries
 
     n = len(sid)
     ent_ids = sid.take(pa.array(firsts))
@@ -532,7 +594,11 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
     duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
                   for r in firsts[again].tolist()]
     citations = None
-    if documents is not None:
+    if raw.citations is not None:
+        c = raw.citations
+        citations = (_np(c.column("entry")).tolist(), c.column("doc").to_pylist(),
+                     c.column("quote").to_pylist())
+    elif documents is not None:
         lists = pc.split_pattern(src.take(pa.array(firsts)), ";")
         flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
         parent = _np(pc.list_parent_indices(lists))
@@ -545,14 +611,32 @@ def _across_entries(sid, lines, fname, firsts, group, first, first_row, id_code,
                                                             else [], pa.int64())).to_pylist()))
     return across_entries(
         n=len(firsts), ids=ids,
-        place=lambda i: (fname, int(lines[firsts[i]])),
+        place=lambda i: (raw.file_of(firsts[i]), int(raw.line[firsts[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, pledges=pledges, hints=BULK_HINTS,
-        plain_amounts=True,
-        check_quotes=False, accounts=accounts, limit=MAX_PROBLEMS_PER_RULE)
+        uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
+        hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
+        accounts=accounts, limit=raw.limit)
+
+
+def _apart(citations):
+    """``records_apart`` over the entries' citations (a Table of the raw
+    form: entry, doc, locator), or None when there are none (the bulk
+    format's sources have no locators)."""
+    import numpy as np
+
+    if citations is None:
+        return None
+    entry = _np(citations.column("entry"))
+    docs, locs = citations.column("doc"), citations.column("locator")
+
+    def cites(i):
+        lo, hi = np.searchsorted(entry, [i, i + 1])
+        return list(zip(docs.slice(lo, hi - lo).to_pylist(), locs.slice(lo, hi - lo).to_pylist()))
+
+    return lambda i, j: records_apart(cites(i), cites(j))
 
 
 def _first_names(group, funders, purposes) -> list:
@@ -645,25 +729,15 @@ def _decimals(arr, rows):
     return out
 
 
-def _plain(d):
-    """A Decimal as the file wrote it (no trailing zeros the file's scale added)."""
-    return d.to_integral_value() if d == d.to_integral_value() else d.normalize()
-
-
 def _periods(col, names, date_np, P, n):
     """period_kind / years / start / end / fiscal_year and the label
     (``Period.describe()``), from the period columns or from the phrases;
     each distinct period is parsed or described once."""
-    import datetime as dt
-    from decimal import Decimal
-
     import numpy as np
     import pandas as pd
 
     import pyarrow as pa
 
-    from ledger.model import Period
-    from ledger.phrases.period import PeriodError, parse_period
 
     def arrays(ps):
         return {"kind": np.array([p.kind for p in ps], dtype=object),
@@ -702,7 +776,6 @@ def _periods(col, names, date_np, P, n):
                 if start and end and end < start:
                     raise ValueError(f"end {e} is before start {s}")
                 if k == "fiscal-year":
-                    from ledger.phrases.period import normalise_fiscal_year
                     f = normalise_fiscal_year(f)
                 periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
             except Exception as err:
@@ -752,7 +825,8 @@ def _periods(col, names, date_np, P, n):
                 v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
                 v[rows] = x[k]
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
-    P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False)
+    P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
+          field="period")
     for c in ("start", "end"):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
@@ -769,10 +843,6 @@ def _period_bounds(out, P, dates) -> None:
     import numpy as np
     import pandas as pd
 
-    from decimal import Decimal
-
-    from ledger.rules.limits import period_problem, span_in_years
-    from ledger.model import Period
 
     years = pd.to_numeric(pd.Series(out["years"], dtype=object), errors="coerce").to_numpy(float)
     start, end = out["start"], out["end"]
@@ -818,7 +888,7 @@ def _period_bounds(out, P, dates) -> None:
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
     full[shown] = why
-    P.rule(mask, rr.PERIOD_RANGE, full)
+    P.rule(mask, rr.PERIOD_RANGE, full, "period")
 
 
 def _period_columns(cols):
@@ -827,12 +897,8 @@ def _period_columns(cols):
     the arrays of ``_periods`` (label as ``Period.describe()`` words it) and a
     mask of the periods left to the one-by-one path (anything unusual, and
     every error)."""
-    from decimal import Decimal, InvalidOperation
-
     import numpy as np
 
-    from ledger.model import _plain
-    from ledger.phrases.period import PeriodError, normalise_fiscal_year
 
     K, Y, S, E, F = cols
     kind = _np(K).astype(object)

@@ -29,12 +29,14 @@ Rules (and codes):
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 from typing import Callable, Iterable, NamedTuple, Sequence
 
 from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
+from ledger.rules.lookalike import lookalikes
 
 __all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "JOURNAL_HINTS",
            "BULK_HINTS"]
@@ -239,7 +241,6 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     for i, field, name in accounts:          # each name at its first entry
         at.setdefault((field == "funder", name), (i, field))
     if at:
-        from ledger.rules.lookalike import lookalikes
         for funders in (True, False):        # a funder and a purpose are apart anyway
             for name, other in lookalikes(n for (f, n) in at if f is funders and n):
                 (i, field), (j, _) = at[funders, name], at[funders, other]
@@ -289,7 +290,6 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
 def _differing(name: str, other: str) -> str:
     """The characters of ``name`` that ``other`` lacks, named: what makes
     two names that look alike two names."""
-    import unicodedata
     odd = [c for c in dict.fromkeys(name) if c not in other][:3]
     return ", ".join(f"{c!r} is U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
                      for c in odd) or "the same letters in another form"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Sequence
 
 from ledger.model import Document, Entry, Problem
+from ledger.rules import JOURNAL_HINTS, across_entries, records_apart
 
 
 def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None = None,
@@ -19,8 +20,6 @@ def check_all(entries: Sequence[Entry], documents: Mapping[str, Document] | None
     ``rejected``: ids of entries the reader left out for their errors (a link
     to one is not called missing, which would send the reader looking for an
     entry that is there)."""
-    from ledger.rules import JOURNAL_HINTS, across_entries, records_apart
-
     entries = list(entries)
     first: dict[str, int] = {}
     duplicates = []

@@ -13,8 +13,11 @@ one line naming the file, the option and what is wrong.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
+
+from ledger.phrases.money import known_currencies
 
 __all__ = ["fiscal_start", "locale_name", "option_problem", "OptionError"]
 
@@ -25,7 +28,6 @@ class OptionError(ValueError):
 
 def fiscal_start(value: Any) -> tuple[int, int]:
     """(month, day) from "MM-DD" (or "--MM-DD", or a pair); raises OptionError."""
-    import datetime as dt
     given = value
     if isinstance(value, str):
         m = re.fullmatch(r"(?:--)?(\d{1,2})-(\d{1,2})", value.strip())
@@ -72,7 +74,6 @@ def option_problem(key: str, value: Any) -> tuple[Any, str]:
         elif key == "locale":
             return locale_name(value), ""
         elif key == "currency":
-            from ledger.phrases.money import known_currencies
             if not isinstance(value, str) or value.strip().upper() not in known_currencies():
                 raise OptionError(f"currency {str(value)[:40]!r} is not an ISO 4217 code the "
                                   f"ledger knows (e.g. GBP, EUR, USD)")

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from typing import Any, Callable, NamedTuple
 
+from ledger.phrases.money import known_currencies
 from ledger.rules.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
@@ -182,7 +183,6 @@ def currency_rule(value: str) -> Rule | None:
     """A currency given as a code of its own (the bulk table's column, the
     journal's ``currency`` field) is one the ledger knows; a name or symbol
     there is left to the amount phrase's parser."""
-    from ledger.phrases.money import known_currencies
     if len(value) == 3 and value.isascii() and value.isalpha() \
             and value.upper() not in known_currencies():
         return UNKNOWN_CURRENCY
@@ -253,7 +253,6 @@ def currency_rows(codes, written) -> list:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.phrases.money import known_currencies
     blank = _np(pc.equal(codes, ""))
     known = known_currencies()
     unknown = pa.array(sorted(c for c in pc.unique(codes).to_pylist() if c and c not in known),

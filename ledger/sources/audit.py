@@ -47,14 +47,10 @@ class Finding(ProblemWithMore):
     Built as before: ``Finding(severity, code, message, entry_id=, doc=,
     line=, column=, details=)``."""
 
-    MORE = ("column",)
-
     def __new__(cls, severity: str, code: str, message: str, entry_id: str = "",
                 doc: str = "", line: int = 0, column: int = 0, details: dict | None = None):
-        self = super().__new__(cls, doc, line, entry_id, message, "", severity, code)
-        self.column = column
-        self.details = {} if details is None else details   # not compared
-        return self
+        return super().__new__(cls, doc, line, entry_id, message, "", severity, code, column,
+                               "", {} if details is None else details)
 
     def __getnewargs__(self):   # copy and pickle build it as above
         return (self.severity, self.code, self.message, self.entry_id, self.file, self.line,

@@ -1,0 +1,81 @@
+"""The raw form of a ledger: what a columnar reader hands the rules.
+
+The bulk reader (``ledger.read.table.read_raw``: CSV or Parquet) and the
+TOML journal read column-wise (``ledger.read.journal_columns``) each make a
+``RawTables`` and nothing else; ``ledger.read.table.check_raw`` runs every
+rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
+between entries) and words every problem from it, at the file and line the
+raw form gives, so both readers word a problem alike.
+
+Schema:
+
+- ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
+  per entry and purpose; the rows of one entry (its splits) next to each
+  other.  Its columns are those of the bulk format
+  (``ledger.read.table.BULK_COLUMNS``): ``id``, ``date`` (``YYYY-MM-DD``),
+  ``funder``, ``purpose``, ``amount`` (a plain decimal), ``currency`` (ISO
+  4217), ``status``, ``qualifier``, ``period`` (a phrase) or
+  ``period_kind``/``years``/``start``/``end``/``fiscal_year``,
+  ``disburses``/``part_of``/``restates`` (ids), ``sources`` (document ids
+  joined by ``;``), ``restated`` (``EUR 15000000; USD 19000000``).
+- ``file``: each row's file (one text for a table read from one file, else
+  a pyarrow string array, one value per row).
+- ``line``: each row's line (numpy int64): a bulk file's line (the header is
+  line 1), a journal entry's ``[[entry]]`` header.
+  The journal adds ``recipient`` (the probable-duplicate rule's key has it).
+- ``citations``: None when the citations are only the ``sources`` column
+  (the bulk format has no quotes), else a pyarrow Table with ``entry``
+  (int64: the entry's position, in order), ``doc``, ``quote`` and
+  ``locator`` (text), in entry order: the quote rule runs on them, and two
+  records of one document cited at places of their own are not called the
+  same pledge (``ledger.rules.records_apart``).
+- ``split``: None (the splits of an entry are its rows sharing an id), or
+  a numpy bool per row: the row's entry is written with split tables (a
+  journal entry may have one part only).
+- ``accounts``: None (the funder and purpose columns), or the names the
+  look-alike rule compares, as (entry, field, name) in entry order: a
+  journal entry's funder, its purpose and each split's purpose.
+- ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
+  hints name, and whether one rule's problems are capped (bulk tables of a
+  million rows) or all worded (a journal, as its entry reader words them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ledger.rules import BULK_HINTS, JOURNAL_HINTS
+
+__all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE"]
+
+MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
+
+
+@dataclass(frozen=True)
+class RawTables:
+    """A ledger's raw tables (see the module's schema)."""
+    entries: Any                 # pyarrow Table, text columns
+    file: Any                    # str, or a pyarrow string array (one per row)
+    line: Any                    # numpy int64, one per row
+    origin: str = "csv"
+    citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
+    split: Any = None            # numpy bool per row, or None
+    accounts: Any = None         # [(entry, field, name)] or None
+
+    @property
+    def name(self) -> str:
+        """The file that problems of the whole table name (its first)."""
+        if isinstance(self.file, str):
+            return self.file
+        return self.file[0].as_py() if len(self.file) else ""
+
+    def file_of(self, row: int) -> str:
+        return self.file if isinstance(self.file, str) else self.file[int(row)].as_py()
+
+    @property
+    def hints(self) -> dict:
+        return JOURNAL_HINTS if self.origin == "journal" else BULK_HINTS
+
+    @property
+    def limit(self) -> int | None:
+        return None if self.origin == "journal" else MAX_PROBLEMS_PER_RULE
