@@ -43,8 +43,8 @@ def run(args) -> int:
     from ledger.errors import UsageError
     from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
-    from reports.balance import (balance_rows, converted, left_out, linked_note, primary,
-                                 rates_note, rounded_note)
+    from reports.balance import balance_rows, converted, left_out, primary
+    from reports.notes import linked_note, rates_note, rounded_note
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -65,7 +65,7 @@ def run(args) -> int:
         rows = balance_rows(counted, args.depth)
         notes = [n for n in (rates_note(counted), rounded_note(counted)) if n]
     else:
-        from reports.tables import ReportOptions
+        from reports.options import ReportOptions
         if not len(book):
             raise UsageError("no entries match the filters; nothing to convert")
         options = ReportOptions(

@@ -107,30 +107,24 @@ def run(args) -> int:
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
     if args.basis is None:
         args.basis = "total" if fmt in ("hledger", "beancount", "fdp") else "recorded"
-    from reports.tables import ReportOptions, default_horizon, valuation_notes
-    if args.horizon is None and args.basis == "total" and book.open_ended().any():
-        # the ledger's horizon (from every entry, not the filtered ones), so
-        # export, report and balance count "a year" alike
-        args.horizon = default_horizon(book, book, ReportOptions(
-            currency=currency, years=args.years or "calendar", rates=args.rates))
-        given_horizon = None
-    else:
-        given_horizon = args.horizon
-    spec = ReportOptions(currency=currency, horizon=given_horizon, basis="total",
-                         valuation=args.valuation,
-                         deflator=args.deflator, base_year=args.base_year)
-    counts_horizon = args.basis != "recorded" and book.open_ended().any()
-    for note in valuation_notes(book, spec, args.horizon if counts_horizon else None):
+    # the one valuation of the command (the ledger's horizon for open-ended
+    # amounts, from every entry, so export, report and balance count "a year" alike)
+    valued_rows = export.export_value(book, fmt, currency=currency, valuation=args.valuation,
+                                      basis=args.basis, years=args.years, horizon=args.horizon,
+                                      rates=args.rates, constant=constant)
+    for note in valued_rows.notes:
         print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if fmt == "fdp":
-        return _write_fdp(book, args, currency, constant)
+        return _write_fdp(book, args, currency, constant, valued_rows)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
-                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant)
+                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant,
+                valued_rows=valued_rows)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
             export.journal_text(book, fmt, sys.stdout, currency=currency,
                                 valuation=args.valuation, rates=args.rates, basis=args.basis,
-                                horizon=args.horizon, years=args.years, constant=constant)
+                                horizon=args.horizon, years=args.years, constant=constant,
+                                valued_rows=valued_rows)
             sys.stdout.flush()
         else:
             opts.pop("years")
@@ -208,13 +202,13 @@ def _folder(path: str) -> str:
     return path.rstrip("/") + "/" if path.rstrip("/") else path
 
 
-def _write_fdp(book, args, currency: str, constant=None) -> int:
+def _write_fdp(book, args, currency: str, constant=None, valued_rows=None) -> int:
     from reports.fdp import write_fdp
 
     try:
         n = write_fdp(book, args.output, currency=currency, valuation=args.valuation,
                       horizon=args.horizon, years=args.years or "calendar", rates=args.rates,
-                      constant=constant)
+                      constant=constant, valued_rows=valued_rows)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} (datapackage.json, "
