@@ -21,11 +21,22 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from ledger.atomic import atomic_file, write_atomic
+from ledger.book import Book, join_children
 from ledger.errors import LedgerError
+from ledger.phrases.money import format_amount_phrase
+
+from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account
+from reports.text import inert_frame
 from reports.valuation import Spec, Valued, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
@@ -94,10 +105,7 @@ def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "ent
 def frame(book, valued_rows: Valued | None = None, **options):
     """``valued(...)`` plus the journal fields of each row's entry, read from
     the Book's columns (no ``Entry`` objects)."""
-    import pandas as pd
-
     if not hasattr(book, "tables"):          # a plain list of entries
-        from ledger.book import Book
         book = Book.from_entries(book.entries if hasattr(book, "entries") else book)
     out = valued(book, valued_rows=valued_rows, **options)
     cols = _journal_columns(book.tables)
@@ -111,10 +119,6 @@ def frame(book, valued_rows: Valued | None = None, **options):
 def _journal_columns(t) -> dict[str, list]:
     """EXTRA_COLUMNS per entry row of the Book's tables, as the entry's own
     fields write them (``ledger.book._entry_views`` reads the same cells)."""
-    import numpy as np
-
-    from ledger.book import join_children
-
     en, n = t.entries, len(t.entries)
 
     def text(series) -> list[str]:
@@ -156,7 +160,6 @@ def _journal_columns(t) -> dict[str, list]:
 
 
 def _phrase(amount, currency):
-    from ledger.phrases.money import format_amount_phrase
     return format_amount_phrase(amount, currency)
 
 
@@ -221,7 +224,6 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
     """hledger journal text (see the module doc).  ``basis="total"`` (the
     default): one transaction per entry and year, as the report counts it;
     ``"recorded"``: one per entry, the amount as recorded."""
-    import io
     out = io.StringIO()
     journal_text(book, "hledger", out, currency=currency, valuation=valuation, rates=rates,
                  policy=policy, basis=basis, horizon=horizon, years=years)
@@ -236,8 +238,6 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
     ``out``, column-wise and chunk by chunk (``reports.export_text``);
     returns the number of transactions.  ``valued_rows``: the command's
     valuation (``export_value``), else made here."""
-    from reports import export_text as xt
-
     if basis not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {basis!r}")
@@ -309,7 +309,6 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     ``basis="total"`` (the default): one transaction per entry and year part,
     foreign postings with their value as a total price (``@@``);
     ``"recorded"``: one per entry, the amount as recorded."""
-    import io
     out = io.StringIO()
     journal_text(book, "beancount", out, currency=currency, valuation=valuation, rates=rates,
                  policy=policy, basis=basis, horizon=horizon, years=years)
@@ -319,10 +318,6 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
 def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head) -> str:
     """Options, commodities, an ``open`` for every account (its first date
     and currencies) and (as recorded) the prices."""
-    import numpy as np
-
-    import pyarrow.compute as pc
-
     # every posting's account, date and currency (as codes): the entries' own,
     # and the year parts'
     ids: dict[str, int] = {}
@@ -400,8 +395,6 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
           valued_rows: Valued | None = None) -> int:
     """Write the export atomically; returns the number of rows/transactions.
     ``valued_rows``: the command's valuation (``export_value``), else made here."""
-    from ledger.atomic import atomic_file, write_atomic
-
     path = Path(path)
     if fmt in ("hledger", "beancount"):
         if basis == "recorded" and years:
@@ -416,8 +409,6 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
     table = frame(book, valued_rows, currency=currency, valuation=valuation, basis=basis,
                   years=years, horizon=horizon, rates=rates, policy=policy, constant=constant)
     if fmt == "csv":
-        from reports.text import inert_frame
-
         write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
     else:
         with atomic_file(path) as fh:
@@ -427,9 +418,6 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
 
 def _parquet_ready(table):
     """Decimal columns as exact decimal128 (money) or text (rates)."""
-    import pyarrow as pa
-    import pandas as pd
-
     out = table.copy()
     for c in ("amount", "entry_amount", "value", "original_value"):
         if c in out:
