@@ -22,7 +22,7 @@ import pandas as pd
 from ledger.book import account_mask
 from ledger.errors import LedgerError
 from rates.deflate import constant_prices
-from rates.normalise import YEAR_MODES, normalise
+from rates.normalise import YEAR_MODES, last_year, normalise
 
 from reports.accounts import truncate
 from reports.columns import (
@@ -140,12 +140,10 @@ def default_horizon(book, spec: Spec) -> str | None:
     if not open_.any():
         return None
     years = spec.years or "calendar"
-    if not open_.all():   # the years only: integer money, no Decimal per row
-        sub = whole.subset(~open_)
+    if not open_.all():   # the periods only: nothing valued twice
         kw = normalise_options(whole, Spec.of(spec, years=years))
-        spread = normalise(sub.frame(SUM_COLUMNS), basis="total", decimals=False,
-                           categorical=True, **kw)
-        return str(max(spread["year"].unique().tolist()))   # the few distinct labels
+        return str(last_year(whole.subset(~open_).frame(SUM_COLUMNS), years,
+                             kw["fiscal_start"]))
     latest = pd.Timestamp(whole.tables.entries["date"].max()).date()
     y = latest.year
     if years != "calendar":
