@@ -44,7 +44,7 @@ TOO_BIG = ("export: a converted amount is too large to write exactly (past 2**62
 
 def exact_minor(spread: pd.DataFrame, column: str) -> np.ndarray:
     """``column`` (integer minor units) as int64; a frame whose sums went past
-    int64 (``reports.tables._minor`` made them Python ints) is refused in one
+    int64 (``reports.columns._minor`` made them Python ints) is refused in one
     line rather than wrapped round."""
     m = spread[column]
     if m.dtype == object:

@@ -1,7 +1,7 @@
 """The report as one self-contained, interactive HTML file.
 
 One file, no server, no network: style, script and data are inline.  The data
-is the report's own table model (``reports.tables.explore_cube``: the totals
+is the report's own table model (``reports.pagedata.explore_cube``: the totals
 and by-year rows summed into cells, exact integer minor units) plus the
 largest ``limit`` entries with their citations, as JSON in a
 ``<script type="application/json">`` block escaped so that no text can end it
