@@ -24,6 +24,12 @@ def _ids_where(book, mask) -> list[str]:
     return sorted(map(str, book.tables.entries["id"].to_numpy(dtype=object)[mask]))
 
 
+def _named_where(book, mask) -> tuple[int, str]:
+    """(how many entries ``mask`` picks, their ids for a note)."""
+    ids = _ids_where(book, mask)
+    return len(ids), shown_ids(ids)
+
+
 def linked_note(left_out: list[str]) -> str:
     n, shown = len(left_out), shown_ids(left_out)
     return (f"{n} linked entr{'y' if n == 1 else 'ies'} (disburses, part_of, restates) "
@@ -38,8 +44,7 @@ def rates_note(book) -> str | None:
         & en["primary"].to_numpy(dtype=bool)
     if not rate.any():
         return None
-    ids = _ids_where(book, rate)
-    n, shown = len(ids), shown_ids(ids)
+    n, shown = _named_where(book, rate)
     return (f"{n} amount{'' if n == 1 else 's'} per year {'is' if n == 1 else 'are'} added "
             f"as one year's rate, as recorded, beside the other amounts (not a total over "
             f"{'its' if n == 1 else 'their'} period): {shown}; give --currency for totals "
@@ -55,8 +60,7 @@ def rounded_note(book) -> str | None:
     _, _, changed = to_minor_unit(en["amount"], en["currency"].to_numpy(dtype=object))
     if not changed.any():
         return None
-    ids = _ids_where(book, changed)
-    n, shown = len(ids), shown_ids(ids)
+    n, shown = _named_where(book, changed)
     return (f"{n} amount{'' if n == 1 else 's'} finer than {'its' if n == 1 else 'their'} "
             f"currency's minor unit {'is' if n == 1 else 'are'} counted rounded to it (half "
             f"up), as in every command and report: {shown}")
