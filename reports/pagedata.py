@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from ledger.rules.options import OptionError, locale_name
 
+from ledger.rules.options import OptionError, locale_name
+from reports.accounts import parents
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
 from reports.columns import (
@@ -287,6 +288,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta},
         "fmt": format_data(o.currency, o.locale),
         "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
+                 # each account's place in the tree (itself and its parents, top
+                 # first): the page sums the cells its filters keep into these
+                 "funderUp": [parents(_clean(x)) for x in funders],
+                 "purposeUp": [parents(_clean(x)) for x in purposes],
                  "year": year_list, "status": statuses, "qualifier": quals,
                  "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
                  "tag": [_clean(t) for t in tags]},
