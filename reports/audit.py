@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import IO
 
 from ledger.phrases.money import format_money, plain_decimal
-
 from reports.amounts import as_said
 from reports.html import esc
 from reports.text import format_table, inert

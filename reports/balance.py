@@ -17,8 +17,8 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from ledger.phrases.money import plain_decimal
 
+from ledger.phrases.money import plain_decimal
 from reports.accounts import roll_up
 from reports.columns import to_minor_unit, to_money
 from reports.valuation import Spec, value

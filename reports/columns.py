@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from rates._minor import minor_units, to_decimal_array
 from rates.table import currency_digits
 

@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
+
 from ledger.atomic import atomic_file
 from ledger.memory import gc_paused
-
 from reports.options import Report
 from reports.text import FORMULA_PREFIXES, inert_frame
 

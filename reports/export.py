@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from ledger.atomic import atomic_file, write_atomic
 from ledger.book import Book, join_children
 from ledger.errors import LedgerError
 from ledger.phrases.money import format_amount_phrase
-
 from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account
 from reports.text import inert_frame

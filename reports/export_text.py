@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from ledger.errors import LedgerError
 
+from ledger.errors import LedgerError
 from reports import journal_names as jn
 from reports.valuation import Valued, fiscal_start_of
 

@@ -28,10 +28,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from ledger.atomic import atomic_file, write_atomic
 from ledger.imports.table import slug
 from rates.table import currency_digits
-
 from reports import export_text as xt
 from reports.export import export_value
 from reports.text import inert as make_inert

@@ -29,7 +29,6 @@ import secrets
 from pathlib import Path
 
 from ledger.atomic import write_atomic
-
 from reports.notes import horizon_reason
 from reports.options import Report
 from reports.page_script import SCRIPT, STYLE

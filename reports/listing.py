@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from ledger.book import join_children
 from ledger.phrases.money import plain_decimal
-
 from reports.text import _NUMBER, write_rows
 
 LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualifier",

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
 from ledger.book import Book
 
 OTHER = "(other)"

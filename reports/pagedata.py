@@ -17,13 +17,7 @@ from ledger.rules.options import OptionError, locale_name
 from reports.accounts import parents
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
-from reports.columns import (
-    _arrow_text,
-    _minor,
-    _unique_first_inverse,
-    id_order,
-    row_entries,
-)
+from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
 from reports.options import Report
 from reports.text import show_controls
 

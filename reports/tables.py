@@ -26,39 +26,18 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.model import STATUSES
-
 from reports.accounts import roll_up, top_level
-from reports.columns import (
-    _arrow_text,
-    _dates,
-    _ints,
-    _minor,
-    _plain,
-    _plain_index,
-    _plain_series,
-    _primary,
-    _str,
-    _text_codes,
-    distinct_text,
-    id_order,
-    row_entries,
-    to_money,
-)
+from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
+                             _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
+                             row_entries, to_money)
 from reports.listing import _concat, _joined, decimal_text
 from reports.notes import dropped_warnings, report_notes
-from reports.options import (
-    OTHER,
-    PAID_STATUSES,
-    TOTAL,
-    YEAR_MODE_TEXT,
-    Report,
-    ReportOptions,
-    as_book,
-    select_entries,
-)
+from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
+                             as_book, select_entries)
 from reports.valuation import Spec, basis_frame, fiscal_start_of, value
 
 __all__ = ["OTHER", "TOTAL", "Report", "ReportOptions", "build_report"]

@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import IO, Sequence
 
 from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
-
 from reports.amounts import format_amount
 
 # Text a spreadsheet would run as a formula when it opens a CSV file.

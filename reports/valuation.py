@@ -19,21 +19,14 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+
 from ledger.book import account_mask
 from ledger.errors import LedgerError
 from rates.deflate import constant_prices
 from rates.normalise import YEAR_MODES, last_year, normalise
-
 from reports.accounts import truncate
-from reports.columns import (
-    _digits,
-    _distinct_pairs_per_group,
-    _minor,
-    _text_codes,
-    _with_id_codes,
-    decimal_column,
-    to_money,
-)
+from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
+                             _with_id_codes, decimal_column, to_money)
 from reports.notes import valuation_notes
 from reports.options import as_book
 

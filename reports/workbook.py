@@ -49,11 +49,11 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from ledger.atomic import atomic_file
 from ledger.memory import gc_paused
 from ledger.model import BIDI_CONTROLS
 from rates.table import currency_digits
-
 from reports.amounts import format_data
 from reports.charts import use_log
 from reports.datafiles import write_full_tables
