@@ -1,10 +1,13 @@
 """ledger-tool export: the ledger for hledger, beancount (fava), CSV or Parquet."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger_tool.common import filtered, iso_date, load_ledger, valuation
+from ledger.safe_io import guard_output, refuse_ledger
+from ledger_tool.common import add_deflator_options, filtered, iso_date, load_ledger, valuation
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -51,7 +54,6 @@ def register(sub) -> None:
                         "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
-    from ledger_tool.common import add_deflator_options
     add_deflator_options(p)
     _add_filters(p)
     p.set_defaults(func=run)
@@ -79,7 +81,6 @@ def run(args) -> int:
 
     fmt = args.fmt
     if fmt is None:
-        from pathlib import Path
         fmt = SUFFIXES.get(Path(args.output).suffix.lower())
         if fmt is None:
             raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
@@ -87,7 +88,6 @@ def run(args) -> int:
     if args.output == "-" and fmt in ("parquet", "fdp"):
         raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
-        from ledger.safe_io import guard_output, refuse_ledger
         try:
             if fmt == "fdp":   # a folder; an earlier package in it only with --force
                 refuse_ledger(args.output, args.ledger, folder=True)
@@ -147,8 +147,6 @@ def _system_allocator() -> None:
     after chunk; with the C library's allocator instead of Arrow's default
     (mimalloc) they take ~15 % less CPU and memory (benchmarks/README.md,
     run E).  ARROW_DEFAULT_MEMORY_POOL, when set, still decides."""
-    import os
-
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         import pyarrow as pa
         pa.set_memory_pool(pa.system_memory_pool())
@@ -158,8 +156,6 @@ def _check_fdp(args) -> None:
     """Refuse a Fiscal Data Package export before the ledger is read: -o is a
     folder, an earlier package in it is replaced only with --force, and the
     package always holds the report's spread (no --basis)."""
-    from pathlib import Path
-
     from reports.fdp import CSV_NAME
 
     out = Path(args.output)

@@ -35,8 +35,6 @@ from reports.page_script import SCRIPT, STYLE
 from reports.pagedata import HTML_TABLE_LIMIT, _bcp47, flagged_entries, page_data
 from reports.text import show_controls
 
-__all__ = ["HTML_TABLE_LIMIT", "page_data", "render_html", "write_html", "esc", "script_json"]
-
 
 def esc(text) -> str:
     """Escaped text; control characters (invisible, or parse errors in HTML)
