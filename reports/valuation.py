@@ -20,7 +20,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ledger.book import account_mask
+from ledger.book import Book, account_mask
 from ledger.errors import LedgerError
 from rates.deflate import constant_prices
 from rates.normalise import YEAR_MODES, last_year, normalise
@@ -76,7 +76,7 @@ class Valued:
     ``per-year``, one amount per entry and year.  ``horizon``: the horizon
     used (None when no open-ended amount needed one).  ``notes``: the notes
     every command prints with these figures (``reports.notes.valuation_notes``)."""
-    book: object
+    book: Book
     spec: Spec
     spread: pd.DataFrame | None
     horizon: str | None
