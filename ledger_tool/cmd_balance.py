@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from ledger.errors import UsageError
+from ledger.memory import reuse_freed_memory
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
-                                add_locale, check_locale, filtered, load_ledger)
+                                add_locale, check_locale, filtered, load_ledger, rate_fallbacks)
 
 
 def register(sub) -> None:
@@ -40,11 +42,9 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from ledger.errors import UsageError
-    from ledger.memory import reuse_freed_memory
     reuse_freed_memory()   # big column work: freed arrays reused, not faulted in again
-    from reports.balance import (balance_rows, converted, left_out, linked_note,
-                                 not_counted_note, primary, rates_note, rounded_note)
+    from reports.balance import balance_rows, converted, left_out, primary
+    from reports.notes import linked_note, not_counted_note, rates_note, rounded_note
     from reports.text import write_rows
 
     locale = check_locale(args.locale)
@@ -65,7 +65,7 @@ def run(args) -> int:
         rows = balance_rows(counted, args.depth)
         notes = [n for n in (rates_note(counted), rounded_note(counted)) if n]
     else:
-        from reports.tables import ReportOptions
+        from reports.options import ReportOptions
         if not len(book):
             raise UsageError("no entries match the filters; nothing to convert")
         options = ReportOptions(
@@ -75,7 +75,6 @@ def run(args) -> int:
             base_year=args.base_year)
         rows, notes = converted(book, options, by="year" if args.by else None,
                                 depth=args.depth, recorded=args.basis == "recorded")
-        from ledger_tool.common import rate_fallbacks
         notes += rate_fallbacks(book)[0]     # the figures valued by their own restatement
         linked = left_out(book)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),

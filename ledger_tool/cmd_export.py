@@ -1,10 +1,13 @@
 """ledger-tool export: the ledger for hledger, beancount (fava), CSV or Parquet."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger_tool.common import filtered, iso_date, load_ledger, valuation
+from ledger.safe_io import guard_output, refuse_ledger
+from ledger_tool.common import add_deflator_options, filtered, iso_date, load_ledger, valuation
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -51,7 +54,6 @@ def register(sub) -> None:
                         "hledger/beancount default: the report's)")
     p.add_argument("--rates", action="append", metavar="CSV",
                    help="extra rate table(s) (date,from,to,rate,source); repeatable")
-    from ledger_tool.common import add_deflator_options
     add_deflator_options(p)
     _add_filters(p)
     p.set_defaults(func=run)
@@ -79,7 +81,6 @@ def run(args) -> int:
 
     fmt = args.fmt
     if fmt is None:
-        from pathlib import Path
         fmt = SUFFIXES.get(Path(args.output).suffix.lower())
         if fmt is None:
             raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
@@ -87,7 +88,6 @@ def run(args) -> int:
     if args.output == "-" and fmt in ("parquet", "fdp"):
         raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
-        from ledger.safe_io import guard_output, refuse_ledger
         try:
             if fmt == "fdp":   # a folder; an earlier package in it only with --force
                 refuse_ledger(args.output, args.ledger, folder=True)
@@ -107,30 +107,24 @@ def run(args) -> int:
     currency = (args.currency or book.options.get("currency") or "GBP").upper()
     if args.basis is None:
         args.basis = "total" if fmt in ("hledger", "beancount", "fdp") else "recorded"
-    from reports.tables import ReportOptions, default_horizon, valuation_notes
-    if args.horizon is None and args.basis == "total" and book.open_ended().any():
-        # the ledger's horizon (from every entry, not the filtered ones), so
-        # export, report and balance count "a year" alike
-        args.horizon = default_horizon(book, book, ReportOptions(
-            currency=currency, years=args.years or "calendar", rates=args.rates))
-        given_horizon = None
-    else:
-        given_horizon = args.horizon
-    spec = ReportOptions(currency=currency, horizon=given_horizon, basis="total",
-                         valuation=args.valuation,
-                         deflator=args.deflator, base_year=args.base_year)
-    counts_horizon = args.basis != "recorded" and book.open_ended().any()
-    for note in valuation_notes(book, spec, args.horizon if counts_horizon else None):
+    # the one valuation of the command (the ledger's horizon for open-ended
+    # amounts, from every entry, so export, report and balance count "a year" alike)
+    valued_rows = export.export_value(book, fmt, currency=currency, valuation=args.valuation,
+                                      basis=args.basis, years=args.years, horizon=args.horizon,
+                                      rates=args.rates, constant=constant)
+    for note in valued_rows.notes:
         print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if fmt == "fdp":
-        return _write_fdp(book, args, currency, constant)
+        return _write_fdp(book, args, currency, constant, valued_rows)
     opts = dict(currency=currency, valuation=args.valuation, basis=args.basis,
-                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant)
+                years=args.years, horizon=args.horizon, rates=args.rates, constant=constant,
+                valued_rows=valued_rows)
     if args.output == "-":
         if fmt in ("hledger", "beancount"):   # streamed, chunk by chunk
             export.journal_text(book, fmt, sys.stdout, currency=currency,
                                 valuation=args.valuation, rates=args.rates, basis=args.basis,
-                                horizon=args.horizon, years=args.years, constant=constant)
+                                horizon=args.horizon, years=args.years, constant=constant,
+                                valued_rows=valued_rows)
             sys.stdout.flush()
         else:
             opts.pop("years")
@@ -153,8 +147,6 @@ def _system_allocator() -> None:
     after chunk; with the C library's allocator instead of Arrow's default
     (mimalloc) they take ~15 % less CPU and memory (benchmarks/README.md,
     run E).  ARROW_DEFAULT_MEMORY_POOL, when set, still decides."""
-    import os
-
     if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         import pyarrow as pa
         pa.set_memory_pool(pa.system_memory_pool())
@@ -164,8 +156,6 @@ def _check_fdp(args) -> None:
     """Refuse a Fiscal Data Package export before the ledger is read: -o is a
     folder, an earlier package in it is replaced only with --force, and the
     package always holds the report's spread (no --basis)."""
-    from pathlib import Path
-
     from reports.fdp import CSV_NAME
 
     out = Path(args.output)
@@ -208,13 +198,13 @@ def _folder(path: str) -> str:
     return path.rstrip("/") + "/" if path.rstrip("/") else path
 
 
-def _write_fdp(book, args, currency: str, constant=None) -> int:
+def _write_fdp(book, args, currency: str, constant=None, valued_rows=None) -> int:
     from reports.fdp import write_fdp
 
     try:
         n = write_fdp(book, args.output, currency=currency, valuation=args.valuation,
                       horizon=args.horizon, years=args.years or "calendar", rates=args.rates,
-                      constant=constant)
+                      constant=constant, valued_rows=valued_rows)
     except OSError as err:
         raise LedgerError(f"export: cannot write {args.output}: {err.strerror or err}") from None
     print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} (datapackage.json, "

@@ -284,6 +284,23 @@ def _sum_into(target, rows_mask, rows, values):
     return out
 
 
+def last_year(frame: pd.DataFrame, years: str | None = "calendar", fiscal_start=None):
+    """The last (calendar or fiscal) year any row's period reaches, labelled
+    as ``normalise`` labels its year parts (2030, or "2030-31"); None for no
+    rows.  Only the periods are read, nothing is valued: the ledger's
+    horizon (``reports.valuation.default_horizon``) without a second
+    valuation.  Rows open-ended (no end) count their start."""
+    if not len(frame):
+        return None
+    opts = _Options("GBP", "entry-date", "total", years or "calendar", None, "previous",
+                    fiscal_start)
+    span = _spans(_Frame(frame), opts, len(frame))
+    sm, sd = YEAR_MODES_START(opts)
+    e = span.e.max()
+    fy = D.year_of(np.array([e])) if (sm, sd) == (1, 1) else D.fiscal_index(np.array([e]), sm, sd)
+    return year_label(fy, sm, sd)[0]
+
+
 def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-date",
              basis: str = "total", years: str | None = "calendar", rates=None,
              horizon=None, policy: str = "previous", clamp: bool = False,

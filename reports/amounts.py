@@ -12,7 +12,11 @@ for the HTML page's script, which formats integer minor units the same way
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+
+from ledger.phrases.money import format_money
+from rates.table import currency_digits
 
 AMOUNTS = ("compact", "exact")
 DEFAULT_AMOUNTS = "compact"
@@ -22,8 +26,6 @@ COMPACT_DIGITS = 1          # £1.4m, not £1.43m: how amounts are said
 def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOUNTS) -> str:
     """``value`` (Decimal, int or float) formatted for the locale, compact or
     exact (``ledger.phrases.money.format_money``, at the reports' one decimal)."""
-    from ledger.phrases.money import format_money
-
     if value is None or (isinstance(value, float) and value != value):
         return ""
     return format_money(value, currency, locale, compact=amounts == "compact",
@@ -64,8 +66,6 @@ def as_said(amount, currency: str, qualifier: str, period: str, locale: str,
 def _affixes(pattern, symbol: str):
     """A pattern's (positive, negative) prefixes and suffixes as printed: the
     symbol in place of ¤, CLDR quoting ('.' for a literal dot) undone."""
-    import re
-
     def out(text: str) -> str:
         text = re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", text)
         return text.replace("¤", symbol)
@@ -79,10 +79,13 @@ def format_data(currency: str, locale: str) -> dict:
     grouping, and the compact patterns by magnitude (with the few displayed
     numbers whose plural form picks another pattern)."""
     from babel import Locale
-    from babel.numbers import (get_currency_symbol, get_decimal_symbol, get_group_symbol,
-                               parse_pattern)
+    from babel.numbers import (
+        get_currency_symbol,
+        get_decimal_symbol,
+        get_group_symbol,
+        parse_pattern,
+    )
 
-    from rates.table import currency_digits
 
     loc = Locale.parse(locale)
     symbol = get_currency_symbol(currency, locale=loc)
@@ -122,7 +125,6 @@ def format_data(currency: str, locale: str) -> dict:
         pat = other[m] if isinstance(other[m], str) else other[m].pattern
         pat = getattr(pat, "pattern", pat)
         if "¤" in pat:
-            import re
             fb = re.sub(r"(\s)\s+", r"\1", re.sub(r"[^0\s¤]", "", pat)).strip()
             fallback = _affixes(parse_pattern(fb), symbol)
             break

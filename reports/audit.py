@@ -8,9 +8,17 @@ JSON carry plain numbers and ISO codes for other tools.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import sys
+from decimal import Decimal
 from typing import IO
+
+from ledger.phrases.money import format_money, plain_decimal
+from reports.amounts import as_said
+from reports.html import esc
+from reports.text import format_table, inert
+from reports.workbook import make_cell, print_setup
 
 __all__ = ["figure_rows", "finding_rows", "uncovered_rows", "document_rows",
            "render_text", "write_csv", "audit_json", "write_json", "sheet_rows",
@@ -23,7 +31,6 @@ FINDING_COLUMNS = ("severity", "code", "entry", "doc", "line", "column", "messag
 
 def _amount(entry, locale: str) -> str:
     """The figure as the report says it, exactly: "at least €3,000,000,000.00 a year"."""
-    from reports.amounts import as_said
     return as_said(entry.amount, entry.currency, entry.qualifier, entry.period.describe(),
                    locale, "exact")
 
@@ -77,8 +84,6 @@ def finding_rows(result, *, include_ok: bool = True) -> list[dict]:
 
 
 def uncovered_rows(result, locale: str = "en_GB") -> list[dict]:
-    from ledger.phrases.money import format_money
-
     return [{"doc": doc, "at": str(loc), "phrase": m.phrase,
              "amount": format_money(m.amount, m.currency, locale)}
             for doc, m, loc in result.uncovered]
@@ -99,8 +104,6 @@ def document_rows(result) -> list[dict]:
 
 
 def render_text(result, locale: str = "en_GB") -> str:
-    from reports.text import format_table
-
     out = [f"Audit of {len(result.entries)} entries against {result.archive}", "",
            "Figures", format_table(figure_rows(result, locale)), ""]
     problems = [f for f in result.findings if f.severity in ("error", "warning")]
@@ -123,7 +126,6 @@ def render_text(result, locale: str = "en_GB") -> str:
 def write_csv(result, out: IO[str] | None = None) -> None:
     """Every finding (one row each, verified citations included as 'ok')."""
     out = out or sys.stdout
-    from reports.text import inert
 
     w = csv.DictWriter(out, fieldnames=FINDING_COLUMNS, lineterminator="\n")
     w.writeheader()
@@ -133,8 +135,6 @@ def write_csv(result, out: IO[str] | None = None) -> None:
 
 def audit_json(result) -> dict:
     """The whole audit as plain JSON-ready data."""
-    from ledger.phrases.money import plain_decimal
-
     figures = []
     for e in result.entries:
         cits = []
@@ -200,7 +200,6 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
 
     # every cell through reports.workbook.make_cell: quotes and messages from
     # sources stay text even when they start with "=", "+", "-" or "@"
-    from reports.workbook import make_cell, print_setup
 
     if title in workbook.sheetnames:
         del workbook[title]
@@ -235,9 +234,6 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
 
 
 def _cell(v):
-    import datetime as dt
-    from decimal import Decimal
-
     if isinstance(v, Decimal):
         return float(v)     # rates and deviations only; amounts are in the text
     if isinstance(v, (dt.date, int, float)):
@@ -258,7 +254,6 @@ HTML_CSS = """
 
 def _e(v) -> str:
     """Escaped, with control characters shown as \\xNN (as the page promises)."""
-    from reports.html import esc
     return esc(v)
 
 

@@ -21,14 +21,24 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import re
-import unicodedata
+import io
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ledger.atomic import atomic_file, write_atomic
+from ledger.book import Book, join_children
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
+from ledger.phrases.money import format_amount_phrase
+from reports import export_text as xt
+from reports.journal_names import _bq, _digits, _tag_value, beancount_account
+from reports.text import inert_frame
+from reports.valuation import Spec, Valued, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -40,48 +50,65 @@ EXTRA_COLUMNS = ["amount_text", "entry_amount", "restated", "doc", "quote", "loc
 # ------------------------------------------------------------------ values
 def valued(book, currency: str = "GBP", valuation: str = "entry-date", basis: str = "recorded",
            years: str | None = None, horizon=None, rates=None, policy: str = "previous",
-           constant=None):
-    """The normalised table; ``basis="recorded"`` values every amount as a
-    one-off at the entry date (the period is kept as text in ``period``).
-    ``constant``: (price index CSV, base year) for constant prices, each
-    year's part deflated as every command does (needs ``years``)."""
-    from rates.normalise import entries_frame, normalise
-    from reports.tables import ReportOptions, check_deflator, deflated
+           constant=None, valued_rows: Valued | None = None):
+    """The normalised table (``reports.valuation.value``); ``basis="recorded"``
+    values every amount as a one-off at the entry date (the period is kept
+    as text in ``period``).  ``constant``: (price index CSV, base year) for
+    constant prices, each year's part deflated as every command does (needs
+    ``years``).  ``valued_rows``: the command's own valuation, when it made
+    one (then the other options are its)."""
+    if valued_rows is None:
+        valued_rows = export_value(book, "csv", currency=currency, valuation=valuation,
+                                   basis=basis, years=years, horizon=horizon, rates=rates,
+                                   policy=policy, constant=constant)
+    return valued_rows.rows
 
+
+def export_spec(*, currency: str = "GBP", valuation: str = "entry-date", basis: str = "recorded",
+                years: str | None = None, horizon=None, rates=None, policy: str = "previous",
+                constant=None) -> Spec:
+    """The valuation ``Spec`` of an export's options, refusing the ones an
+    export cannot honour."""
     if basis not in BASES:
         raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
-    prices = ReportOptions(currency=currency, basis="total" if constant else basis,
-                           deflator=constant[0] if constant else None,
-                           base_year=constant[1] if constant else None)
-    check_deflator(prices)
     if constant and not years:
         raise LedgerError("export: --deflator deflates each year's part; give --years for "
                           "csv/parquet (or export --basis total to hledger, beancount, fdp)")
     if constant and basis == "per-year":
         raise LedgerError("export: --deflator deflates each year's part of the total; it "
                           "cannot be used with --basis per-year")
-    root = getattr(book, "root", None)
-    # a Book gives its columns; a plain list of entries is framed here
-    f = book.frame() if hasattr(book, "frame") else entries_frame(book.entries)
-    if basis == "recorded":
-        import pandas as pd
-        f = f.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
-                     fiscal_year=None)
-        basis = "total"
-    return deflated(normalise(f, currency=currency, valuation=valuation, basis=basis,
-                              years=years, rates=rates, horizon=horizon, policy=policy,
-                              root=root), prices)
+    return Spec(currency=currency, valuation=valuation, basis=basis, years=years,
+                horizon=horizon, rates=rates, policy=policy,
+                deflator=constant[0] if constant else None,
+                base_year=constant[1] if constant else None)
 
 
-def frame(book, **options):
+def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "entry-date",
+                 basis: str = "recorded", years: str | None = None, horizon=None, rates=None,
+                 policy: str = "previous", constant=None) -> Valued:
+    """The one valuation of an export (``reports.valuation.value``), as its
+    format needs it: hledger and beancount by year part (integer money, the
+    ledger's years) or as recorded (the rates of the price directives);
+    fdp by year part; csv and parquet the normalised table with decimals."""
+    if fmt in ("hledger", "beancount", "fdp") and basis != "recorded":
+        spec = export_spec(currency=currency, valuation=valuation, basis="total",
+                           years=years or "calendar", horizon=horizon, rates=rates,
+                           policy=policy, constant=constant)
+        return value(book, spec, fast=True)
+    if fmt in ("hledger", "beancount"):
+        return value(book, Spec(currency=currency, valuation=valuation, basis="recorded",
+                                years=None, rates=rates, policy=policy))
+    spec = export_spec(currency=currency, valuation=valuation, basis=basis, years=years,
+                       horizon=horizon, rates=rates, policy=policy, constant=constant)
+    return value(book, spec, totals=basis != "per-year")
+
+
+def frame(book, valued_rows: Valued | None = None, **options):
     """``valued(...)`` plus the journal fields of each row's entry, read from
     the Book's columns (no ``Entry`` objects)."""
-    import pandas as pd
-
     if not hasattr(book, "tables"):          # a plain list of entries
-        from ledger.book import Book
         book = Book.from_entries(book.entries if hasattr(book, "entries") else book)
-    out = valued(book, **options)
+    out = valued(book, valued_rows=valued_rows, **options)
     cols = _journal_columns(book.tables)
     ids = book.tables.entries["id"].astype(object).tolist()
     at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
@@ -93,10 +120,6 @@ def frame(book, **options):
 def _journal_columns(t) -> dict[str, list]:
     """EXTRA_COLUMNS per entry row of the Book's tables, as the entry's own
     fields write them (``ledger.book._entry_views`` reads the same cells)."""
-    import numpy as np
-
-    from ledger.book import join_children
-
     en, n = t.entries, len(t.entries)
 
     def text(series) -> list[str]:
@@ -138,11 +161,10 @@ def _journal_columns(t) -> dict[str, list]:
 
 
 def _phrase(amount, currency):
-    from ledger.phrases.money import format_amount_phrase
     return format_amount_phrase(amount, currency)
 
 
-def _prices(book, currency, valuation, rates, policy):
+def _prices(book, currency, valuation, rates, policy, valued_rows=None):
     """(rate table rows, valued frame): one price per (date, currency) — the
     rate ledger-tool used for entries of that currency on that date."""
     if valuation not in ("entry-date",):
@@ -153,7 +175,10 @@ def _prices(book, currency, valuation, rates, policy):
                               f"or at one fixed date (YYYY-MM-DD), not {valuation!r}") from None
     else:
         fixed = None
-    v = valued(book, currency=currency, valuation=valuation, rates=rates, policy=policy)
+    if valued_rows is None:
+        valued_rows = export_value(book, "hledger", currency=currency, valuation=valuation,
+                                   rates=rates, policy=policy)
+    v = valued_rows.rows
     foreign = v[v["currency"] != currency]
     when = (foreign["date"].dt.date if fixed is None
             else foreign["date"].map(lambda _: fixed))
@@ -166,22 +191,6 @@ def _prices(book, currency, valuation, rates, policy):
         raise LedgerError(f"export: entries in {row['currency']} on {row['when']} were valued at "
                           f"different rates; a price directive holds one rate per day")
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
-
-
-@functools.lru_cache(maxsize=None)      # once per currency, not once per posting
-def _digits(code: str) -> int:
-    from rates.table import currency_digits
-    return currency_digits(code)
-
-
-@functools.lru_cache(maxsize=None)
-def _quantum(code: str) -> Decimal:
-    return Decimal(1).scaleb(-_digits(code))
-
-
-def _num(amount: Decimal, code: str) -> str:
-    q = _quantum(code)
-    return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
 
 
 def _rate(r) -> str:
@@ -210,45 +219,12 @@ def _header(book, fmt, years=None):
 
 
 # ------------------------------------------------------------------ hledger
-@functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
-def hledger_account(account: str) -> str:
-    """hledger account names: no double spaces or tabs (they end the name),
-    no leading brackets (virtual postings)."""
-    parts = [" ".join(p.split()).lstrip("([").rstrip(")]") or "_" for p in account.split(":")]
-    return ":".join(parts)
-
-
-def _tag_value(text: str) -> str:
-    # a tag value ends at a comma or the line end
-    t = " ".join(str(text).split())
-    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    return t.replace(",", " ;")
-
-
-def _tag_name(tag: str) -> str:
-    """A tag as an hledger tag name (word characters and '-')."""
-    return re.sub(r"[^\w-]", "-", tag)
-
-
-def _one_line(text: str) -> str:
-    """Text on one line, runs of white space made one space."""
-    return " ".join(str(text).split())
-
-
-def _as_written(text: str) -> str:
-    """The amount as written, exactly and on one line (a JSON string: quotes,
-    backslashes and line breaks escaped, everything else as is)."""
-    import json
-    return json.dumps(text, ensure_ascii=False)
-
-
 def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=None,
             policy: str = "previous", basis: str = "total", horizon=None,
             years: str | None = None) -> str:
     """hledger journal text (see the module doc).  ``basis="total"`` (the
     default): one transaction per entry and year, as the report counts it;
     ``"recorded"``: one per entry, the amount as recorded."""
-    import io
     out = io.StringIO()
     journal_text(book, "hledger", out, currency=currency, valuation=valuation, rates=rates,
                  policy=policy, basis=basis, horizon=horizon, years=years)
@@ -257,12 +233,12 @@ def hledger(book, currency: str = "GBP", valuation: str = "entry-date", rates=No
 
 def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str = "entry-date",
                  rates=None, policy: str = "previous", basis: str = "total", horizon=None,
-                 years: str | None = None, constant=None) -> int:
+                 years: str | None = None, constant=None,
+                 valued_rows: Valued | None = None) -> int:
     """Write the hledger or beancount text of ``book`` to the text stream
     ``out``, column-wise and chunk by chunk (``reports.export_text``);
-    returns the number of transactions."""
-    from reports import export_text as xt
-
+    returns the number of transactions.  ``valued_rows``: the command's
+    valuation (``export_value``), else made here."""
     if basis not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {basis!r}")
@@ -272,12 +248,15 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
                           f"to the export by year (the default)")
     cols = xt._Columns(book)
     if basis == "recorded":
-        prices, _ = _prices(book, currency, valuation, rates, policy)
+        prices, _ = _prices(book, currency, valuation, rates, policy, valued_rows)
         txns = xt._Recorded(cols)
     else:   # by year: each posting's @@ value carries its rate (see the header)
         prices = None
-        txns = xt._Txns(cols, book, currency=currency, valuation=valuation, horizon=horizon,
-                        years=years, rates=rates, constant=constant)
+        if valued_rows is None:
+            valued_rows = export_value(book, fmt, currency=currency, valuation=valuation,
+                                       basis=basis, years=years, horizon=horizon, rates=rates,
+                                       policy=policy, constant=constant)
+        txns = xt._Txns(cols, valued_rows, constant=constant)
     years_head = None if basis == "recorded" else (txns.used, years or "calendar", constant)
     currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
     if fmt == "hledger":
@@ -322,39 +301,6 @@ def _hledger_declarations(currencies) -> list[str]:
     return out
 
 # ------------------------------------------------------------------ beancount
-_BC_ROOTS = {"Funders": "Income:Funders", "Purposes": "Expenses:Purposes"}
-
-
-def beancount_component(part: str) -> str:
-    """One account component: ASCII letters, digits and '-', starting with a
-    capital letter or digit ("Home Office" -> "Home-Office")."""
-    t = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-    t = re.sub(r"[^A-Za-z0-9-]+", "-", t).strip("-")
-    t = re.sub(r"-{2,}", "-", t)
-    if not t:
-        t = "X"
-    return t[0].upper() + t[1:]
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def beancount_account(account: str) -> str:
-    root, _, rest = account.partition(":")
-    base = _BC_ROOTS.get(root, "Equity:" + beancount_component(root))
-    return ":".join([base] + [beancount_component(p) for p in rest.split(":") if p])
-
-
-def _bq_inner(text: str) -> str:
-    t = " ".join(show_bidi(str(text)).split())
-    return t.replace("\\", "\\\\").replace('"', '\\"')
-
-
-def _bq(text: str) -> str:
-    """A beancount string on one line."""
-    return '"' + _bq_inner(text) + '"'
-
-
-def _bc_word(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_./-]+", "-", text).strip("-") or "x"
 
 
 def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=None,
@@ -364,7 +310,6 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     ``basis="total"`` (the default): one transaction per entry and year part,
     foreign postings with their value as a total price (``@@``);
     ``"recorded"``: one per entry, the amount as recorded."""
-    import io
     out = io.StringIO()
     journal_text(book, "beancount", out, currency=currency, valuation=valuation, rates=rates,
                  policy=policy, basis=basis, horizon=horizon, years=years)
@@ -374,11 +319,6 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
 def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head) -> str:
     """Options, commodities, an ``open`` for every account (its first date
     and currencies) and (as recorded) the prices."""
-    import numpy as np
-    import pandas as pd
-
-    import pyarrow.compute as pc
-
     # every posting's account, date and currency (as codes): the entries' own,
     # and the year parts'
     ids: dict[str, int] = {}
@@ -449,18 +389,13 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
     return "\n".join(out)
 
 
-def _bc_exact(text: str) -> str:
-    """A beancount string holding ``text`` exactly (line breaks included)."""
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 # ------------------------------------------------------------------ write
 def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
           valuation: str = "entry-date", basis: str = "recorded", years: str | None = None,
-          horizon=None, rates=None, policy: str = "previous", constant=None) -> int:
-    """Write the export atomically; returns the number of rows/transactions."""
-    from ledger.atomic import atomic_file, write_atomic
-
+          horizon=None, rates=None, policy: str = "previous", constant=None,
+          valued_rows: Valued | None = None) -> int:
+    """Write the export atomically; returns the number of rows/transactions.
+    ``valued_rows``: the command's valuation (``export_value``), else made here."""
     path = Path(path)
     if fmt in ("hledger", "beancount"):
         if basis == "recorded" and years:
@@ -469,15 +404,13 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         with atomic_file(path, text=True) as out:
             return journal_text(book, fmt, out, currency=currency, valuation=valuation,
                                 rates=rates, policy=policy, basis=basis, horizon=horizon,
-                                years=years, constant=constant)
+                                years=years, constant=constant, valued_rows=valued_rows)
     if fmt not in FORMATS:
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    table = frame(book, currency=currency, valuation=valuation, basis=basis, years=years,
-                  horizon=horizon, rates=rates, policy=policy, constant=constant)
+    table = frame(book, valued_rows, currency=currency, valuation=valuation, basis=basis,
+                  years=years, horizon=horizon, rates=rates, policy=policy, constant=constant)
     table = show_bidi_frame(table)   # bidi controls in text shown, never sent
     if fmt == "csv":
-        from reports.text import inert_frame
-
         write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
     else:
         with atomic_file(path) as fh:
@@ -487,9 +420,6 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
 
 def _parquet_ready(table):
     """Decimal columns as exact decimal128 (money) or text (rates)."""
-    import pyarrow as pa
-    import pandas as pd
-
     out = table.copy()
     for c in ("amount", "entry_amount", "value", "original_value"):
         if c in out:

@@ -23,6 +23,8 @@ import pyarrow.compute as pc
 
 from ledger.errors import LedgerError
 from ledger.text_safety import BIDI_CLASS, show_bidi_arrow
+from reports import journal_names as jn
+from reports.valuation import Valued, fiscal_start_of
 
 CHUNK_ENTRIES = 20_000    # entries per written chunk: bounded memory, text that stays in cache
 
@@ -43,7 +45,7 @@ TOO_BIG = ("export: a converted amount is too large to write exactly (past 2**62
 
 def exact_minor(spread: pd.DataFrame, column: str) -> np.ndarray:
     """``column`` (integer minor units) as int64; a frame whose sums went past
-    int64 (``reports.tables._minor`` made them Python ints) is refused in one
+    int64 (``reports.columns._minor`` made them Python ints) is refused in one
     line rather than wrapped round."""
     m = spread[column]
     if m.dtype == object:
@@ -192,8 +194,6 @@ class _Columns:
     """The Book's entry columns the texts need, as Arrow strings / numpy."""
 
     def __init__(self, book):
-        from reports import export as ex
-
         t = book.tables
         en = t.entries
         self.n = n = len(en)
@@ -237,7 +237,7 @@ class _Columns:
         enc = pc.dictionary_encode(self.currency)
         self.cur_code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         self.cur_names = enc.dictionary
-        self.cur_digits = np.array([ex._digits(c) for c in self.cur_names.to_pylist()] + [0],
+        self.cur_digits = np.array([jn._digits(c) for c in self.cur_names.to_pylist()] + [0],
                                    dtype=np.int64)
 
     def code_of(self, currency: str) -> int:
@@ -265,16 +265,10 @@ class _Txns:
     for each, its entry row, date and posting lines (original and report
     currency minor units)."""
 
-    def __init__(self, cols: _Columns, book, *, currency, valuation, horizon, years, rates,
-                 constant=None):
-        from reports.tables import ReportOptions, _fiscal_start_of, spread_frame
-
-        opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                             years=years or "calendar", rates=rates,
-                             deflator=constant[0] if constant else None,
-                             base_year=constant[1] if constant else None)
-        spread, self.used = spread_frame(book, opts, fast=True)
-        sm, sd = _fiscal_start_of(book, opts)
+    def __init__(self, cols: _Columns, valued: Valued, *, constant=None):
+        spread, self.used = valued.spread, valued.horizon
+        currency = valued.spec.currency
+        sm, sd = fiscal_start_of(valued.book, valued.spec)
         row = _rows_in_order(cols.ids, spread["id"])
         if row is None:      # by id (a repeated id: its last entry, as a dict keeps)
             ids = cols.ids.to_numpy(zero_copy_only=False)
@@ -391,11 +385,9 @@ class _Recorded:
 
     def postings(self, ta, tb, la, lb, cur, line_cur, sdig, ldig, currency, rdig,
                  foreign=None, line_foreign=None):
-        from reports import export as ex
-
         en = self.cols.amount
-        f_text = _decimal_text(en.iloc[ta:tb], sdig, cur, ex._num, negate=True)
-        p_text = _decimal_text(self.cols.al_amount.iloc[la:lb], ldig, line_cur, ex._num)
+        f_text = _decimal_text(en.iloc[ta:tb], sdig, cur, jn._num, negate=True)
+        p_text = _decimal_text(self.cols.al_amount.iloc[la:lb], ldig, line_cur, jn._num)
         return _cat(f_text, " ", cur), _cat(p_text, " ", line_cur)
 
 
@@ -414,19 +406,17 @@ def _chunks(n: int, txn_entry, monotone: bool):
 def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     """Per entry a..b-1: the first four comment lines, and the rest (links,
     'secondary', tags, the amount as written, sources)."""
-    from reports import export as ex
-
     def tv(arr):
-        return _guarded(arr, ex._tag_value, _TAG_UNSAFE)
+        return _guarded(arr, jn._tag_value, _TAG_UNSAFE)
 
     sl = slice(a, b)
     n = b - a
     rng = pa.array(np.arange(a, b))
     ids = cols.ids.take(rng)
     first = _cat("\n    ; id:", tv(ids),
-                 "\n    ; status:", _per_value(cols.status.take(rng), ex._tag_value),
-                 "\n    ; period:", _per_value(cols.period.take(rng), ex._tag_value),
-                 "\n    ; qualifier:", _per_value(cols.qualifier.take(rng), ex._tag_value))
+                 "\n    ; status:", _per_value(cols.status.take(rng), jn._tag_value),
+                 "\n    ; period:", _per_value(cols.period.take(rng), jn._tag_value),
+                 "\n    ; qualifier:", _per_value(cols.qualifier.take(rng), jn._tag_value))
     lo, hi = _child_rows(cols.li_entry, a, b)
     le = cols.li_entry[lo:hi] - a
     targets = tv(cols.li_target.slice(lo, hi - lo))
@@ -437,16 +427,16 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
         firsts[le[::-1]] = np.arange(hi - lo)[::-1]      # the first link of each entry
     counted = _cat("counted by ", targets.take(pa.array(np.where(has, firsts, 0)))
                    if hi > lo else pa.array([""] * n, pa.string()))
-    counted = _guarded(counted, ex._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
+    counted = _guarded(counted, jn._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
     secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted), "")
-    tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {ex._tag_name(t)}:")
-    written = _guarded(cols.written.slice(a, n), ex._as_written, _JSON_UNSAFE)
+    tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {jn._tag_name(t)}:")
+    written = _guarded(cols.written.slice(a, n), jn._as_written, _JSON_UNSAFE)
     written = pc.if_else(pc.match_substring_regex(cols.written.slice(a, n), _JSON_UNSAFE),
                          written, _cat('"', written, '"'))
     lo, hi = _child_rows(cols.ci_entry, a, b)
     quote = cols.ci_quote.slice(lo, hi - lo)
     qline = pc.if_else(pc.not_equal(quote, ""),
-                       _cat("\n    ;   “", _guarded(quote, ex._one_line, _WS_UNSAFE), "”"), "")
+                       _cat("\n    ;   “", _guarded(quote, jn._one_line, _WS_UNSAFE), "”"), "")
     sources = _children(cols.ci_entry[lo:hi] - a, n, _cat(
         "\n    ; source:", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
     rest = _cat(links, secondary, tags, "\n    ; amount as written ", written, sources,
@@ -468,8 +458,6 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
     """The text of transactions ta..tb-1 (entries from row ``a``): per-entry
     blocks taken once per transaction, per-transaction and per-line pieces
     between them."""
-    from reports import export as ex
-
     lead, heads, first, rest = blocks
     ent = txns.entry[ta:tb]
     local = pa.array(ent - a)
@@ -497,10 +485,10 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
         head = _cat("\n", when, lead.take(local), tail)
         year = "" if label is None else pc.if_else(
             pa.array(txns.year_tag[ta:tb]),
-            _per_value(label, lambda y: "\n    ; year:" + ex._tag_value(y)), "")
+            _per_value(label, lambda y: "\n    ; year:" + jn._tag_value(y)), "")
     else:
         head = _cat("\n", when, lead.take(local),
-                    _per_value(purposes, lambda p: " " + ex._bq(p)), heads.take(local))
+                    _per_value(purposes, lambda p: " " + jn._bq(p)), heads.take(local))
         year = "" if label is None else _per_value(label, lambda y: "\n  year: " + _meta(y))
     return _cat(head, first.take(local), year, rest.take(local), f_post, p_lines, "\n")
 
@@ -509,8 +497,6 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
 def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
     """Per entry a..b-1: the header's tags and links, the first four
     metadata lines, and the rest (links, secondary, sources, amount-text)."""
-    from reports import export as ex
-
     bq = _meta_text
     n = b - a
     rng = pa.array(np.arange(a, b))
@@ -518,10 +504,10 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
     lo, hi = _child_rows(cols.li_entry, a, b)
     le = cols.li_entry[lo:hi] - a
     targets = cols.li_target.slice(lo, hi - lo)
-    tags = _tag_lines(cols.tags.slice(a, n), lambda t: " #" + ex._bc_word(t))
-    link_words = _children(le, n, _cat(" ^", _per_value(targets, ex._bc_word)
+    tags = _tag_lines(cols.tags.slice(a, n), lambda t: " #" + jn._bc_word(t))
+    link_words = _children(le, n, _cat(" ^", _per_value(targets, jn._bc_word)
                                        if hi > lo else targets))
-    heads = _cat(tags, " ^", _guarded(ids, ex._bc_word, r"[^A-Za-z0-9_./-]|^-|-$|^$"),
+    heads = _cat(tags, " ^", _guarded(ids, jn._bc_word, r"[^A-Za-z0-9_./-]|^-|-$|^$"),
                  link_words)
     first = _cat("\n  id: ", bq(ids),
                  "\n  status: ", _per_value(cols.status.take(rng), _meta),
@@ -542,7 +528,7 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
                                     bq(cols.ci_doc.slice(lo, hi - lo)), qline))
     written = cols.written.slice(a, n)
     exact = pc.if_else(pc.match_substring_regex(written, r'["\\]'),
-                       _guarded(written, ex._bc_exact, r'["\\]'), _cat('"', written, '"'))
+                       _guarded(written, jn._bc_exact, r'["\\]'), _cat('"', written, '"'))
     rest = _cat(links, secondary, sources, "\n  amount-text: ", exact,
                 "\n  ", funder_acct.slice(a, n), "  ")
     lead = _cat(" * ", _bq_text(cols.funder.slice(a, n)))
@@ -551,13 +537,11 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
 
 def _meta(v: str) -> str:
     """A metadata value as ``export._bc_head`` writes it."""
-    from reports import export as ex
-    return v if v == "TRUE" else ex._bq(v)
+    return v if v == "TRUE" else jn._bq(v)
 
 
 def _bq_text(arr: pa.Array) -> pa.Array:
-    from reports import export as ex
-    return _cat('"', _guarded(arr, ex._bq_inner, _BQ_UNSAFE), '"')
+    return _cat('"', _guarded(arr, jn._bq_inner, _BQ_UNSAFE), '"')
 
 
 def _meta_text(arr: pa.Array) -> pa.Array:
@@ -566,12 +550,10 @@ def _meta_text(arr: pa.Array) -> pa.Array:
 
 def write_body(cols: _Columns, txns, out, fmt: str, currency: str) -> None:
     """Every transaction's text, chunk by chunk, into ``out``."""
-    from reports import export as ex
-
-    acct = ex.hledger_account if fmt == "hledger" else ex.beancount_account
+    acct = jn.hledger_account if fmt == "hledger" else jn.beancount_account
     funder_acct = _per_value(cols.funder, lambda f: acct("Funders:" + f))
     purpose_acct = _per_value(txns.line_purpose, lambda p: acct("Purposes:" + p))
-    rdig = ex._digits(currency)
+    rdig = jn._digits(currency)
     for (a, b), (ta, tb) in _chunks(cols.n, txns.entry, txns.monotone()):
         if ta == tb:
             continue

@@ -20,10 +20,23 @@ accepts it (tests/test_fdp.py).
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 from ledger.text_safety import show_bidi
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ledger.atomic import atomic_file, write_atomic
+from ledger.imports.table import slug
+from rates.table import currency_digits
+from reports import export_text as xt
+from reports.export import export_value
+from reports.text import inert as make_inert
+from reports.valuation import Valued
 
 PHASE = {"pledged": "proposed", "committed": "approved", "disbursed": "executed",
          "spent": "executed"}
@@ -38,22 +51,16 @@ CHUNK_ROWS = 50_000       # CSV rows built and written at a time
 
 
 def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", horizon=None,
-              years: str = "calendar", rates=None, constant=None):
+              years: str = "calendar", rates=None, constant=None,
+              valued_rows: Valued | None = None):
     """(the CSV's columns as Arrow strings, one row per entry, purpose and
     year; horizon used).  From the Book's columns: the report's spread
-    (``reports.tables.spread_frame``), its money in integer minor units."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from reports import export_text as xt
-    from reports.tables import ReportOptions, spread_frame
-
-    opts = ReportOptions(currency=currency, valuation=valuation, horizon=horizon,
-                         years=years, rates=rates,   # every --rates table, in order
-                         deflator=constant[0] if constant else None,
-                         base_year=constant[1] if constant else None)
-    spread, used = spread_frame(book, opts, fast=True)
+    (``reports.export.export_value``), its money in integer minor units."""
+    if valued_rows is None:
+        valued_rows = export_value(book, "fdp", currency=currency, valuation=valuation,
+                                   basis="total", years=years, horizon=horizon, rates=rates,
+                                   constant=constant)
+    spread, used = valued_rows.spread, valued_rows.horizon
     status = xt._strings(spread["status"]) if "status" in spread and len(spread) and \
         spread["status"].astype(str).ne("").any() else None
     if status is None:     # the fast frame names no status: the entries' own
@@ -80,22 +87,14 @@ def fdp_frame(book, *, currency: str = "GBP", valuation: str = "entry-date", hor
 
 def _entry_column(book, spread, column):
     """An entries-table column for each spread row (by id)."""
-    import pandas as pd
-    from reports import export_text as xt
-
     en = book.tables.entries
     rows = pd.Index(en["id"].astype(object)).get_indexer(spread["id"].astype(object))
-    import pyarrow as pa
     return xt._strings(en[column]).take(pa.array(rows))
 
 
 def plain_text(minor, digits):
     """Minor units as ``ledger.phrases.money.plain_decimal`` writes the amount:
     no exponent, no trailing zeros ('12000000', '1.4')."""
-    import pyarrow.compute as pc
-
-    from reports import export_text as xt
-
     text = xt.minor_text(minor, digits)
     head = pc.utf8_rtrim(text, characters="0")
     dotted = pc.match_substring(text, ".")
@@ -104,19 +103,12 @@ def plain_text(minor, digits):
 
 
 def _digits(code: str) -> int:
-    from rates.table import currency_digits
     return currency_digits(code)
 
 
 def _csv_cells(arr, inert: bool):
     """Text cells as pandas' to_csv writes them (quoted when needed), made
     inert first when ``inert``; once per distinct value."""
-    import csv
-    import io
-
-    from reports import export_text as xt
-    from reports.text import inert as make_inert
-
     def cell(v: str) -> str:
         buf = io.StringIO()
         csv.writer(buf, lineterminator="\n").writerow([make_inert(v) if inert else v, ""])
@@ -127,8 +119,6 @@ def _csv_cells(arr, inert: bool):
 
 
 def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict:
-    from ledger.imports.table import slug
-
     name = (getattr(book, "options", {}) or {}).get("name") or "ledger"
     prices = f" in {currency} prices of {constant[1]}" if constant else ""
     fields = [
@@ -182,17 +172,13 @@ def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict
 
 
 def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str = "entry-date",
-              horizon=None, years: str = "calendar", rates=None, constant=None) -> int:
+              horizon=None, years: str = "calendar", rates=None, constant=None,
+              valued_rows: Valued | None = None) -> int:
     """Write DIR/datapackage.json and DIR/ledger.csv (each atomically); returns rows.
     The CSV is written in chunks of rows from the columns."""
-    import pyarrow as pa
-
-    from ledger.atomic import atomic_file, write_atomic
-    from reports import export_text as xt
-
     folder = Path(folder)
     cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
-                           years=years, rates=rates, constant=constant)
+                           years=years, rates=rates, constant=constant, valued_rows=valued_rows)
     n = len(cols["id"])
     cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
              if c != "counted"}

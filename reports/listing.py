@@ -7,10 +7,19 @@ and JSON go through ``reports.text`` row by row, as before.
 """
 from __future__ import annotations
 
+import csv
+import io
 import sys
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ledger.book import join_children
+from ledger.phrases.money import plain_decimal
+from reports.text import _NUMBER, write_rows
 
 LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualifier",
                 "period", "status", "links", "sources"]
@@ -19,9 +28,6 @@ LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualif
 def decimal_text(values) -> np.ndarray:
     """Exact amounts (Decimal objects or Arrow decimals) as plain text with no
     exponent and no trailing zeros: 12000000, 1.5."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arr = getattr(values, "array", values)
     arrow = getattr(arr, "_pa_array", None)
     if arrow is not None and pa.types.is_decimal(arrow.type):
@@ -29,21 +35,16 @@ def decimal_text(values) -> np.ndarray:
         txt = pc.replace_substring_regex(txt, r"(\.[0-9]*?)0+$", r"\1")
         txt = pc.replace_substring_regex(txt, r"\.$", "")
         return txt.to_numpy(zero_copy_only=False)
-    from ledger.phrases.money import plain_decimal
     return np.array([plain_decimal(v) for v in np.asarray(values, dtype=object)], dtype=object)
 
 
 def _joined(table: pd.DataFrame, n: int, text, sep: str = ";"):
     """Per entry: ``text`` of its child rows joined by ``sep`` ('' for none)."""
-    from ledger.book import join_children
     return pd.arrays.ArrowExtensionArray(join_children(table["entry"], text, n, sep))
 
 
 def _concat(*parts):
     """Element-wise text concatenation in Arrow (columns or scalars)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     arrs = []
     for p in parts:
         if isinstance(p, str):
@@ -92,10 +93,6 @@ def list_table(book) -> pd.DataFrame:
 def inert_column(arr):
     """``reports.text.inert`` over an Arrow string column: text a spreadsheet
     would run as a formula gets a leading apostrophe; numbers pass."""
-    import pyarrow.compute as pc
-
-    from reports.text import _NUMBER
-
     risky = pc.and_(pc.match_substring_regex(arr, r"^[=+\-@\t\r]"),
                     pc.invert(pc.match_substring_regex(arr, _NUMBER.pattern)))
     if not pc.any(risky).as_py():
@@ -107,8 +104,6 @@ def csv_field(arr):
     """An Arrow string column as CSV fields, quoted as ``csv.writer``'s
     QUOTE_MINIMAL quotes them (a field holding the delimiter, a quote, CR or
     LF is quoted, quotes doubled)."""
-    import pyarrow.compute as pc
-
     needs = pc.match_substring_regex(arr, '[,"\r\n]')
     if not pc.any(needs).as_py():
         return arr
@@ -119,12 +114,6 @@ def csv_field(arr):
 def write_csv(table: pd.DataFrame, out, chunk: int = 200_000) -> None:
     """``table`` as CSV (header, minimal quoting as ``csv.writer``, inert
     text), every field made and joined in Arrow, written in chunks of rows."""
-    import csv
-    import io
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     cols = []
     for c in table.columns:
         s = table[c]
@@ -149,10 +138,6 @@ def write_csv(table: pd.DataFrame, out, chunk: int = 200_000) -> None:
 
 def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None) -> None:
     """CSV column-wise; table and JSON row by row through ``reports.text``."""
-    from decimal import Decimal
-
-    from reports.text import write_rows
-
     out = out or sys.stdout
     if fmt == "csv":
         if table.empty:

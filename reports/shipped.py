@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
 
+from ledger.atomic import write_atomic
+from ledger.errors import LedgerError
+from ledger.safe_io import read_bytes
+from ledger.sources.archive import Archive
+
 SOURCES_FOLDER = "sources"
 _ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".shtml", ".mhtml")
 
@@ -21,11 +26,6 @@ _ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".shtml", ".mhtml
 def ship_cited_documents(report, audit, folder) -> tuple[dict[str, str], list[str]]:
     """Copy the cited documents into ``folder/sources``; returns
     ``({doc id: path relative to folder, as a URL path}, notes)``."""
-    from ledger.atomic import write_atomic
-    from ledger.errors import LedgerError
-    from ledger.safe_io import read_bytes
-    from ledger.sources.archive import Archive
-
     if audit is None or not audit.archive or not audit.documents:
         return {}, []
     try:

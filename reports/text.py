@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import IO, Sequence
 
 from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
-
+from reports.amounts import format_amount
 
 # Text a spreadsheet would run as a formula when it opens a CSV file.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -100,7 +100,6 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
     people say them) or "exact" (£12,000,000.00), see ``reports.amounts``."""
     if not rows:
         return "(nothing to show)"
-    from reports.amounts import format_amount
 
     headers = list(rows[0])
     if money:

@@ -15,7 +15,8 @@ opened or edited.  The Entries and Sources sheets hold at most
 ``entries_limit`` rows (default ``DEFAULT_SHEET_LIMIT``); a cut sheet says so
 in row 1 and on the About sheet, has no SUMIF (a sum over part of the rows
 would not be the ledger's total), and the full tables are written beside the
-workbook (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet).  Text that comes from the ledger or its sources is always
+workbook (``reports.datafiles.write_full_tables``: entries.csv/.parquet,
+sources.csv/.parquet).  Text that comes from the ledger or its sources is always
 stored as a string (``data_type = "s"`` and Excel's quote prefix for text
 starting with ``= + - @``), never as a formula.
 
@@ -36,16 +37,28 @@ a sheet to the write-only workbook (``wb.create_sheet``, rows by
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
+import os
+import re
+import warnings
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from ledger.model import BIDI_CONTROLS
+from ledger.atomic import atomic_file
 from ledger.memory import gc_paused
-from ledger.text_safety import show_bidi_table
-from reports.tables import TOTAL, Report
+from ledger.model import BIDI_CONTROLS
+from rates.table import currency_digits
+from reports.amounts import format_data
+from reports.charts import use_log
+from reports.datafiles import write_full_tables
+from reports.options import TOTAL, Report
+from reports.text import show_controls
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_ROW = 2
@@ -72,7 +85,6 @@ def money_format(currency: str, locale: str, decimals: int | None = None) -> str
     from babel import Locale
     from babel.numbers import get_currency_symbol
 
-    from rates.table import currency_digits
 
     k = currency_digits(currency) if decimals is None else decimals
     num = "#,##0" + ("." + "0" * k if k else "")
@@ -116,8 +128,6 @@ def _storable(text: str) -> str:
     """Text as XLSX can hold it: control characters Excel refuses (openpyxl's
     IllegalCharacterError) shown as \\xNN, and over-long text cut to Excel's
     32,767-character limit with a visible note."""
-    from reports.text import show_controls
-
     text = show_controls(text)   # openpyxl's ILLEGAL_CHARACTERS and the bidi controls
     if len(text) > EXCEL_MAX_CHARS:
         note = f" [… cut: {len(text)} characters, Excel holds {EXCEL_MAX_CHARS}]"
@@ -221,8 +231,6 @@ class SheetGrid:
         """A cell's number as a spreadsheet computes it: the report's own
         formulas (=0, =SUM(range), =A3-B3, =IF($B$9=0,0,B3/$B$9)) evaluated
         over this grid; text and empty cells are 0, as SUM takes them."""
-        import re
-
         from openpyxl.utils import column_index_from_string, range_boundaries
 
         cell = self.cells.get(row, {}).get(col)
@@ -365,9 +373,6 @@ def add_table(ws, headers: list[str], last: int) -> list[str] | None:
     its columns named by ``headers`` made unique, non-empty text, as a table
     requires; returns those names, to be written as the header row.  None
     (nothing done) when there is no data row."""
-    import re
-    import warnings
-
     from openpyxl.worksheet.filters import AutoFilter
     from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
@@ -618,8 +623,6 @@ def _frame_columns(frame: pd.DataFrame, formats: dict[int, object], widths: list
     prefix), and the widths widened to the data (first 5,000 rows).  The
     checks are vectorised; only the cells that need a fix are touched one by
     one."""
-    import numpy as np
-
     cols, risky = [], {}
     for j, name in enumerate(frame.columns, 1):
         s = frame[name]
@@ -742,10 +745,6 @@ def largest_rows(entries: pd.DataFrame, n: int):
     """Positions of the ``n`` rows with the largest normalised amounts (by
     absolute value, exact; rows with none last), in the table's order: the
     rows a cut Entries sheet keeps (the page's rule)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     if n >= len(entries):
         return np.arange(len(entries))
     col = entries["normalised"]
@@ -876,8 +875,6 @@ def compact_number_format(currency: str, locale: str) -> str:
     locale's compact patterns (``reports.amounts.format_data``, as the page
     formats); Excel scales only by thousands, so a magnitude the locale does
     not write in millions or billions (万, लाख) keeps the whole number."""
-    from reports.amounts import format_data
-
     data = format_data(currency, locale)
 
     def text(t: str) -> str:
@@ -904,8 +901,6 @@ def axis_bounds(values, log: bool) -> tuple[float, float]:
     PNG charts, so the smallest bar stays readable and the axis does not start
     at 1); on a linear one from 0 (or the most negative value) to 5 % past
     the largest."""
-    import math
-
     nums = [float(v) for v in values if v is not None and v == v]
     pos = [v for v in nums if v > 0]
     if log and pos:
@@ -949,7 +944,6 @@ def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
     charts choose, spanning the data."""
     from openpyxl.chart import BarChart, Reference
 
-    from reports.charts import use_log
 
     compact = compact_number_format(report.currency, report.options.locale)
     made = []
@@ -1139,8 +1133,6 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
     the sheets' notes say; ``full_tables=False`` when the caller writes them
     itself.  ``progress`` (``reports.progress.Progress``) hears how far a
     long Entries or Sources sheet is."""
-    from ledger.atomic import atomic_file
-
     path = Path(path)
     if full_tables and sheet_cuts(report, entries_limit):
         write_full_tables(report, path.parent)
@@ -1155,8 +1147,6 @@ def discard_streams(wb) -> None:
     """Close the streamed sheets of a workbook that will not be saved (a stage
     failed): each sheet's XML stream is ended and its temporary file removed,
     so nothing is left open for the garbage collector to report."""
-    import os
-
     for ws in getattr(wb, "worksheets", ()):
         writer = getattr(ws, "_writer", None)
         try:
@@ -1166,82 +1156,3 @@ def discard_streams(wb) -> None:
         out = getattr(writer, "out", None)
         if isinstance(out, str) and os.path.exists(out):
             os.remove(out)
-
-
-def _arrow_table(frame: pd.DataFrame):
-    """Arrow columns of ``frame``: types inferred (Decimal → decimal128, dates →
-    date32); a column of mixed Python types (e.g. dates and "") becomes text."""
-    import pyarrow as pa
-
-    arrays = []
-    for c in frame.columns:
-        col = frame[c]
-        try:
-            arrays.append(pa.array(col, from_pandas=True))
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            arrays.append(pa.array(col.map(lambda v: None if v is None else str(v)),
-                                   type=pa.string()))
-    return pa.table(arrays, names=[str(c) for c in frame.columns])
-
-
-def write_full_tables(report: Report, folder) -> list[Path]:
-    """The whole Entries and Sources tables beside the workbook:
-    ``entries.csv``/``entries.parquet`` and ``sources.csv``/``sources.parquet``.
-    CSV text is inert in spreadsheets (``reports.text.inert_frame``); amounts
-    are plain decimals (Arrow decimal columns), dates ISO.  Written with
-    pyarrow, atomically."""
-    folder = Path(folder)
-    with gc_paused():
-        written = _write_full_tables(report, folder)
-    return written
-
-
-def _write_full_tables(report: Report, folder: Path) -> list[Path]:
-    import pyarrow.csv as pacsv
-    import pyarrow.parquet as pq
-
-    from ledger.atomic import atomic_file
-
-    written = []
-    for name, frame in (("entries", report.entries), ("sources", report.sources)):
-        table = show_bidi_table(_arrow_table(frame))   # bidi controls shown, never sent
-        with atomic_file(folder / f"{name}.parquet") as fh:
-            pq.write_table(table, fh)
-        with atomic_file(folder / f"{name}.csv") as fh:
-            pacsv.write_csv(show_bidi_table(_inert_table(table, frame)), fh)
-        written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
-    return written
-
-
-def _inert_table(table, frame: pd.DataFrame):
-    """``table`` with its text made inert for spreadsheets by
-    ``reports.text.inert_frame``, applied only to the rows where some text
-    column starts with a formula character (found with one Arrow regex per
-    column: ``inert_frame`` on a million rows costs ~10 s, on the few
-    candidate rows nothing)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from reports.text import FORMULA_PREFIXES, inert_frame
-
-    pattern = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXES) + "]"
-    text_cols = [i for i, f in enumerate(table.schema)
-                 if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
-    mask = None
-    for i in text_cols:
-        m = pc.fill_null(pc.match_substring_regex(table.column(i), pattern), False)
-        mask = m if mask is None else pc.or_(mask, m)
-    if mask is None or not pc.any(mask).as_py():
-        return table
-    if isinstance(mask, pa.ChunkedArray):
-        mask = mask.combine_chunks()
-    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-    fixed = inert_frame(frame.iloc[rows])
-    for i in text_cols:
-        col = table.column(i)
-        new = pa.array([None if v is None or (isinstance(v, float) and v != v) else str(v)
-                        for v in fixed.iloc[:, i]], type=col.type)
-        table = table.set_column(i, table.schema.field(i),
-                                 pc.replace_with_mask(col.combine_chunks(), mask, new))
-    return table

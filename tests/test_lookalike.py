@@ -71,7 +71,8 @@ def test_any_format_character_in_a_name_is_refused_by_both_engines(name, cf, at)
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(st.characters(codec="utf-8", categories=("Cf", "Cc", "Ll", "Zs", "Lo"))))
 def test_no_output_sends_a_bidi_control_raw(text):
-    from reports.html import _clean, esc, script_json
+    from reports.html import esc, script_json
+    from reports.pagedata import _clean
     from reports.text import show_controls
     from reports.workbook import _storable
     for shown in (show_controls(text), show_controls(text, terminal=True), esc(text),

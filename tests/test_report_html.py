@@ -20,7 +20,8 @@ import pytest
 import ledger
 from ledger.model import Citation, Document, Entry
 from reports.amounts import format_amount
-from reports.html import page_data, render_html, script_json
+from reports.html import render_html, script_json
+from reports.pagedata import page_data
 from reports.tables import ReportOptions, build_report
 
 CHROMIUM = Path("/usr/bin/chromium")

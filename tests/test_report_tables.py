@@ -169,7 +169,7 @@ def test_sources_table_lists_every_citation(book, report):
 def test_notes_name_a_few_entries_and_count_the_rest():
     """A note names NOTE_IDS entries at most, then how many more: every one
     is still in the Entries table."""
-    from reports.tables import NOTE_IDS
+    from reports.notes import NOTE_IDS
     d = dt.date(2015, 1, 1)
     n = NOTE_IDS + 5
     target = Entry(id="p", date=d, funder="UK", purpose="Aid", amount=Decimal(1000),
@@ -196,13 +196,19 @@ FAST_OPTIONS = [ReportOptions(), ReportOptions(basis="per-year", depth=1),
 @pytest.mark.parametrize("options", FAST_OPTIONS, ids=["total", "per-year-depth", "fiscal",
                                                        "purpose-eur"])
 def test_fast_frames_give_the_reference_figures(big, options):
-    """normalised_frames(fast=True) (integer money, Categorical text, ids
+    """The valuation with fast=True (integer money, Categorical text, ids
     coded by the Book's id order) gives the figures of the Decimal path,
     row for row, on a generated ledger with splits, links and every period."""
-    from reports.tables import normalised_frames
+    from reports.options import select_entries
+    from reports.valuation import Spec, basis_frame, value
+
+    def frames(b, fast):
+        valued = value(select_entries(b, options), Spec.of(options), fast=fast,
+                       every_column=True)
+        return (*basis_frame(valued, options.purpose, options.depth, fast=fast), valued.horizon)
     b = ledger.load(big)
-    ref = normalised_frames(b, options)
-    fast = normalised_frames(b, options, fast=True)
+    ref = frames(b, False)
+    fast = frames(b, True)
     assert ref[2] == fast[2]
     for r, f in zip(ref[:2], fast[:2]):
         assert len(r) == len(f) > 0
@@ -218,7 +224,7 @@ def test_fast_frames_give_the_reference_figures(big, options):
 def test_cube_on_codes_is_the_cube_on_ids(big, options):
     """The page's cells grouped on integer codes are the cells of the
     id-based grouping: same keys, order, sums and entries."""
-    from reports.tables import _explore_cube_by_ids, cube_by_entry, explore_cube
+    from reports.pagedata import _explore_cube_by_ids, cube_by_entry, explore_cube
     r = build_report(ledger.load(big), options)
     assert cube_by_entry(r) is not None           # the fast path is the one taken
     for got, want in zip(explore_cube(r), _explore_cube_by_ids(r)):
@@ -232,7 +238,8 @@ def test_repeated_ids_take_the_id_based_paths():
     """A hand-made ledger whose ids repeat (a journal refuses it): no id
     order, the id-based cube, one Entries row per entry × purpose (the old
     merge doubled them) and the same totals."""
-    from reports.tables import cube_by_entry, explore_cube, id_order
+    from reports.columns import id_order
+    from reports.pagedata import cube_by_entry, explore_cube
     day = dt.date(2015, 1, 1)
     entries = (Entry(id="x", date=day, funder="F", purpose="P", amount=Decimal(10), currency="GBP"),
                Entry(id="x", date=day, funder="G", purpose="Q", amount=Decimal(5), currency="GBP"))
@@ -247,7 +254,7 @@ def test_repeated_ids_take_the_id_based_paths():
 def test_decimal_column_is_exact_and_typed_as_pyarrow_infers():
     import numpy as np
     import pyarrow as pa
-    from reports.tables import decimal_column
+    from reports.columns import decimal_column
     minor = np.array([0, 5, -5, 12345, -(2 ** 62), 2 ** 62], dtype=np.int64)
     col = decimal_column(minor, 2)
     want = [Decimal(int(m)).scaleb(-2) for m in minor]

@@ -28,7 +28,8 @@ from hypothesis import strategies as st
 from ledger.book import Book
 from ledger.model import Entry, Period
 from reports.balance import converted
-from reports.tables import ReportOptions, default_horizon, spread_frame
+from reports.options import ReportOptions, select_entries
+from reports.valuation import Spec, default_horizon, value
 
 FUNDERS = ("UK:Home Office", "UK:Government", "France:Government")
 PURPOSES = ("Security:Calais port", "Humanitarian:Calais", "Development")
@@ -128,7 +129,7 @@ def hand_horizon(es, mode: str = "calendar") -> int | None:
 
 # ------------------------------------------------------------ ours
 def by_entry_year(book, options) -> dict[tuple[str, int], int]:
-    spread, _ = spread_frame(book, options, fast=True)
+    spread = value(select_entries(book, options), Spec.of(options), fast=True).spread
     out: dict[tuple[str, int], int] = {}
     for i, y, v in zip(spread["id"].astype(str), spread["year"].astype(str),
                        spread["value_minor"]):
@@ -153,7 +154,7 @@ def test_each_year_of_each_entry_is_computed_by_the_rule(es, mode):
     opts = ReportOptions(currency="GBP", years=mode)
     label = None if horizon is None else (
         str(horizon) if mode == "calendar" else f"{horizon}-{(horizon + 1) % 100:02d}")
-    assert default_horizon(book, book, opts) == label
+    assert default_horizon(book, Spec.of(opts)) == label
     want = {}
     for e in es:
         for y, v in expected_parts(e, horizon, mode).items():

@@ -101,11 +101,14 @@ function flaggedIn(cells) {               // the flagged entries behind these ce
 var PROJECTED = {};
 M.projected.forEach(function (y) { PROJECTED[y] = true; });
 
-// account trees: node -> the leaves below it
+// account trees: each account and its parents, top first, as the data gives
+// them (reports.accounts.parents: the one account tree of every table)
+var UP = {};
+[['funder', 'funderUp'], ['purpose', 'purposeUp']].forEach(function (d) {
+  DIMS[d[0]].forEach(function (name, i) { UP[name] = DIMS[d[1]][i]; });
+});
 function ancestors(name) {
-  var parts = name.split(':'), out = [];
-  for (var i = 1; i <= parts.length; i++) out.push(parts.slice(0, i).join(':'));
-  return out;
+  return UP[name];
 }
 function treeNodes(names) {
   var seen = {}, out = [];

@@ -1,0 +1,87 @@
+"""The report's whole tables as data files beside the workbook:
+``entries.csv``/``entries.parquet`` and ``sources.csv``/``sources.parquet``
+(``write_full_tables``), for the rows a sheet leaves out and for other
+tools.  Written with pyarrow, atomically; CSV text inert in spreadsheets.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from ledger.atomic import atomic_file
+from ledger.memory import gc_paused
+from ledger.text_safety import show_bidi_table
+from reports.options import Report
+from reports.text import FORMULA_PREFIXES, inert_frame
+
+
+def _arrow_table(frame: pd.DataFrame):
+    """Arrow columns of ``frame``: types inferred (Decimal → decimal128, dates →
+    date32); a column of mixed Python types (e.g. dates and "") becomes text."""
+    arrays = []
+    for c in frame.columns:
+        col = frame[c]
+        try:
+            arrays.append(pa.array(col, from_pandas=True))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arrays.append(pa.array(col.map(lambda v: None if v is None else str(v)),
+                                   type=pa.string()))
+    return pa.table(arrays, names=[str(c) for c in frame.columns])
+
+
+def write_full_tables(report: Report, folder) -> list[Path]:
+    """The whole Entries and Sources tables beside the workbook:
+    ``entries.csv``/``entries.parquet`` and ``sources.csv``/``sources.parquet``.
+    CSV text is inert in spreadsheets (``reports.text.inert_frame``); amounts
+    are plain decimals (Arrow decimal columns), dates ISO.  Written with
+    pyarrow, atomically."""
+    folder = Path(folder)
+    with gc_paused():
+        written = _write_full_tables(report, folder)
+    return written
+
+
+def _write_full_tables(report: Report, folder: Path) -> list[Path]:
+    written = []
+    for name, frame in (("entries", report.entries), ("sources", report.sources)):
+        table = show_bidi_table(_arrow_table(frame))   # bidi controls shown, never sent
+        with atomic_file(folder / f"{name}.parquet") as fh:
+            pq.write_table(table, fh)
+        with atomic_file(folder / f"{name}.csv") as fh:
+            pacsv.write_csv(show_bidi_table(_inert_table(table, frame)), fh)
+        written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
+    return written
+
+
+def _inert_table(table, frame: pd.DataFrame):
+    """``table`` with its text made inert for spreadsheets by
+    ``reports.text.inert_frame``, applied only to the rows where some text
+    column starts with a formula character (found with one Arrow regex per
+    column: ``inert_frame`` on a million rows costs ~10 s, on the few
+    candidate rows nothing)."""
+    pattern = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXES) + "]"
+    text_cols = [i for i, f in enumerate(table.schema)
+                 if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    mask = None
+    for i in text_cols:
+        m = pc.fill_null(pc.match_substring_regex(table.column(i), pattern), False)
+        mask = m if mask is None else pc.or_(mask, m)
+    if mask is None or not pc.any(mask).as_py():
+        return table
+    if isinstance(mask, pa.ChunkedArray):
+        mask = mask.combine_chunks()
+    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    fixed = inert_frame(frame.iloc[rows])
+    for i in text_cols:
+        col = table.column(i)
+        new = pa.array([None if v is None or (isinstance(v, float) and v != v) else str(v)
+                        for v in fixed.iloc[:, i]], type=col.type)
+        table = table.set_column(i, table.schema.field(i),
+                                 pc.replace_with_mask(col.combine_chunks(), mask, new))
+    return table

@@ -1,0 +1,100 @@
+"""How hledger and beancount spell what an export writes: account names,
+amounts to their currency's minor unit, tag and metadata values, quoted
+text.  Shared by the export's header (``reports.export``) and its body
+(``reports.export_text``), so neither imports the other.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import unicodedata
+from decimal import Decimal
+
+from ledger.text_safety import show_bidi
+from rates.table import currency_digits
+
+_BC_ROOTS = {"Funders": "Income:Funders", "Purposes": "Expenses:Purposes"}
+
+
+@functools.cache      # once per currency, not once per posting
+def _digits(code: str) -> int:
+    return currency_digits(code)
+
+
+@functools.cache
+def _quantum(code: str) -> Decimal:
+    return Decimal(1).scaleb(-_digits(code))
+
+
+def _num(amount: Decimal, code: str) -> str:
+    q = _quantum(code)
+    return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
+
+
+@functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
+def hledger_account(account: str) -> str:
+    """hledger account names: no double spaces or tabs (they end the name),
+    no leading brackets (virtual postings)."""
+    parts = [" ".join(p.split()).lstrip("([").rstrip(")]") or "_" for p in account.split(":")]
+    return ":".join(parts)
+
+
+def _tag_value(text: str) -> str:
+    # a tag value ends at a comma or the line end
+    t = " ".join(str(text).split())
+    t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
+    return t.replace(",", " ;")
+
+
+def _tag_name(tag: str) -> str:
+    """A tag as an hledger tag name (word characters and '-')."""
+    return re.sub(r"[^\w-]", "-", tag)
+
+
+def _one_line(text: str) -> str:
+    """Text on one line, runs of white space made one space."""
+    return " ".join(str(text).split())
+
+
+def _as_written(text: str) -> str:
+    """The amount as written, exactly and on one line (a JSON string: quotes,
+    backslashes and line breaks escaped, everything else as is)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def beancount_component(part: str) -> str:
+    """One account component: ASCII letters, digits and '-', starting with a
+    capital letter or digit ("Home Office" -> "Home-Office")."""
+    t = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
+    t = re.sub(r"[^A-Za-z0-9-]+", "-", t).strip("-")
+    t = re.sub(r"-{2,}", "-", t)
+    if not t:
+        t = "X"
+    return t[0].upper() + t[1:]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def beancount_account(account: str) -> str:
+    root, _, rest = account.partition(":")
+    base = _BC_ROOTS.get(root, "Equity:" + beancount_component(root))
+    return ":".join([base] + [beancount_component(p) for p in rest.split(":") if p])
+
+
+def _bq_inner(text: str) -> str:
+    t = " ".join(show_bidi(str(text)).split())
+    return t.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _bq(text: str) -> str:
+    """A beancount string on one line."""
+    return '"' + _bq_inner(text) + '"'
+
+
+def _bc_word(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_./-]+", "-", text).strip("-") or "x"
+
+
+def _bc_exact(text: str) -> str:
+    """A beancount string holding ``text`` exactly (line breaks included)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'

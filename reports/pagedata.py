@@ -1,0 +1,492 @@
+"""The page's data: the report's rows summed into cells small enough to
+carry in report.html and fine enough to filter (``explore_cube``,
+``cube_by_entry``), with the meta, filter values and largest entries the
+page's script reads (``page_data``).  Nothing here writes HTML
+(``reports.html`` does).
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ledger.rules.options import OptionError, locale_name
+from reports.accounts import parents
+from reports.amounts import as_said, format_data
+from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
+from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
+from reports.options import Report
+from reports.text import show_controls
+
+# Entries the page carries at most, the largest first (its totals always cover
+# Entries the page carries at most, the largest first (its totals always cover
+# every entry; every row is in entries.csv / sources.csv).
+HTML_TABLE_LIMIT = 2_000
+
+
+CONTEXT_CHARS = 160        # document words shown either side of a quote
+
+
+def _clean(text) -> str:
+    """Text for the page's data: control characters shown as \\xNN (as ``esc``)."""
+    return show_controls("" if text is None else str(text))
+
+
+def _bcp47(locale: str) -> str:
+    """The page's language tag: one the browser's Intl takes (a POSIX
+    "fr_FR@euro" stopped the page's script with a RangeError)."""
+    try:
+        return locale_name(locale).replace("_", "-")
+    except OptionError:
+        return "en"
+
+
+def _num(minor: int):
+    """Minor units as a JSON number when JavaScript holds it exactly, else text
+    (the page reads both with BigInt)."""
+    minor = int(minor)
+    return minor if abs(minor) <= 2 ** 53 - 1 else str(minor)
+
+
+def _context(check, sources) -> tuple[str, str, str, str]:
+    """(before, the document's words for the quote, after, where) of an audited citation."""
+    if check is None or check.match is None:
+        return "", "", "", ""
+    src = sources.get(check.doc)
+    if src is None:
+        return "", "", "", ""
+    text = src.text
+    a, b = check.match.start, check.match.end
+    before = text[max(0, a - CONTEXT_CHARS):a]
+    after = text[b:b + CONTEXT_CHARS]
+    if a > CONTEXT_CHARS and " " in before:
+        before = before[before.index(" ") + 1:]
+    if b + CONTEXT_CHARS < len(text) and " " in after:
+        after = after[:after.rindex(" ")]
+    where = str(check.location) if check.location else ""
+    return (" ".join(before.split()) + (" " if before[-1:].isspace() else ""),
+            " ".join(text[a:b].split()),
+            (" " if after[:1].isspace() else "") + " ".join(after.split()), where)
+
+
+def _among(col: pd.Series, values: set) -> np.ndarray:
+    """Per row: its text is one of ``values`` (one Arrow hash look-up)."""
+    hit = pc.is_in(_arrow_text(col), value_set=pa.array(sorted(map(str, values)),
+                                                         pa.large_string()))
+    return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+
+def flagged_entries(report: Report, audit) -> set[str]:
+    """The ids of the entries whose figures the audit does not confirm: an
+    error on the entry or one of its citations, or on a document it cites
+    (changed since archived, missing)."""
+    if audit is None:
+        return set()
+    errors = [f for f in audit.findings if f.severity == "error"]
+    ids = {str(f.entry_id) for f in errors if f.entry_id}
+    bad_docs = {str(f.doc) for f in errors if not f.entry_id and f.doc}
+    if bad_docs:
+        src = report.sources
+        ids |= {str(e) for e in src.loc[_among(src["document"], bad_docs), "entry"]}
+    return ids
+
+
+def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
+              amounts: str = "compact", scale: str = "auto",
+              shipped: dict[str, str] | None = None) -> dict:
+    """The page's data: meta, the locale's amount patterns, the filter values,
+    the report's cells (``explore_cube``) and the largest ``limit`` entries.
+    ``shipped`` maps document ids to their copies beside the page
+    (``reports.shipped``), which each citation links to."""
+    o = report.options
+    fast = cube_by_entry(report)
+    if fast is not None:
+        total, years, e_total, e_years, row_entry = fast
+    else:
+        total, years = explore_cube(report)
+    def values(col: str, frames=(total, years)) -> list[str]:
+        out: set[str] = set()
+        for fr in frames:
+            out.update(str(x) for x in pd.unique(fr[col].astype(object)))
+        return sorted(out)
+
+    funders, purposes, statuses, quals = (values(c) for c in
+                                          ("funder", "purpose", "status", "qualifier"))
+    year_list = values("year", (years,))
+    tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
+                                                   .astype(object))})
+    tags = sorted({t for ts in tagsets for t in ts})
+
+    # entries: the largest first (by the absolute amount of their rows)
+    f = report.frame
+    if fast is not None:
+        # by entry number: size summed per entry, ties in order of first row
+        n_e = len(report.facts)
+        sizes = pd.Series(_minor(f).abs().to_numpy()).groupby(row_entry).sum()
+        seen = sizes.index.to_numpy()
+        first_row = np.full(n_e, len(f), dtype=np.int64)
+        np.minimum.at(first_row, row_entry, np.arange(len(f), dtype=np.int64))
+        appear = seen[np.argsort(first_row[seen], kind="stable")]
+        size_of = sizes.reindex(appear).to_numpy()
+        entry_order = appear[np.lexsort((np.arange(len(appear)), -size_of))]
+        place = np.full(n_e + 1, -1, dtype=np.int64)
+        place[entry_order] = np.arange(len(entry_order))
+        fact_ids = _arrow_text(report.facts["id"]).to_numpy(zero_copy_only=False)
+        n_ids = len(entry_order)
+        shown = list(fact_ids[entry_order if limit is None else entry_order[:limit]])
+        index = {i: k for k, i in enumerate(shown)}
+
+        def places_of(wanted: set) -> list[int]:
+            at = place[np.flatnonzero(_among(pd.Series(fact_ids), wanted))] if wanted else []
+            return sorted(int(x) for x in at if x >= 0)
+
+        lists = {id(total): e_total, id(years): e_years}
+
+        def positions(cells_frame) -> list[list[int]]:
+            """Each cell's entries as their places in the size order."""
+            flat, bounds = lists[id(cells_frame)]
+            at = place[flat].tolist()
+            return [at[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+    else:
+        size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
+        size = size.groupby(level=0, sort=False).sum()
+        order = np.lexsort((np.arange(len(size)), -size.to_numpy()))   # largest first, stable
+        ids = list(size.index.to_numpy()[order])
+        n_ids = len(ids)
+        index = {i: k for k, i in enumerate(ids)}
+        shown = ids if limit is None else ids[:limit]
+
+        def places_of(wanted: set) -> list[int]:
+            return sorted(index[i] for i in ids if str(i) in wanted)
+
+        def positions(cells_frame) -> list[list[int]]:
+            """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
+            id_lists = cells_frame["ids"]
+            ends = np.cumsum([len(e) for e in id_lists]).tolist()
+            flat = pd.Index(ids).get_indexer(
+                list(itertools.chain.from_iterable(id_lists))).tolist()
+            return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
+
+    def codes(col: pd.Series, values: list) -> list:
+        return pd.Categorical(col.astype(str), categories=values).codes.tolist()
+
+    def cells(c: pd.DataFrame, with_year: bool) -> dict:
+        ti = {v: k for k, v in enumerate(tagsets)}
+        minor = c["minor"].to_numpy()
+        safe = bool(len(minor) == 0 or np.abs(minor.astype(object)).max() <= 2 ** 53 - 1)
+        out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
+               "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
+               "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
+               "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
+               "e": positions(c)}
+        if with_year:
+            out["y"] = codes(c["year"], year_list)
+            out["o"] = c["open"].astype(int).tolist()
+        return out
+
+    docs_meta: dict[str, dict] = {}
+    for r in report.sources.drop_duplicates("document").itertuples(index=False):
+        docs_meta[str(r.document)] = {
+            "title": _clean(r.title), "publisher": _clean(r.publisher),
+            "published": _clean(r.published), "url": _clean(r.url)}
+    for doc_id, rel in (shipped or {}).items():
+        if doc_id in docs_meta:
+            docs_meta[doc_id]["href"] = rel      # a relative path: see reports.shipped
+    checks = {}
+    if audit is not None:
+        for c in audit.citations:
+            checks[(c.entry_id, c.doc, c.citation.quote)] = c
+        states = {d.id: d for d in audit.document_checks}
+        for k, d in (audit.documents or {}).items():
+            meta = docs_meta.setdefault(str(k), {"title": _clean(d.title)})
+            meta["path"] = _clean(getattr(d, "path", "") or "")
+            meta["sha256"] = _clean(getattr(d, "sha256", "") or "")
+            dc = states.get(k)
+            if dc is not None:
+                meta["state"] = ("archived, hash matches" if dc.exists and dc.hash_ok else
+                                 "MISSING from the archive" if not dc.exists else
+                                 "CHANGED since it was archived (hash differs)")
+
+    want = set(shown)
+    facts = report.facts
+    fact_of = {} if facts is None else {   # the shown entries' facts, first row per id
+        r.id: r for r in facts[_among(facts["id"], want)].drop_duplicates("id")
+        .itertuples(index=False)}
+    cites_of: dict[str, list] = {}
+    src = report.sources
+    for r in src[_among(src["entry"], want)].itertuples(index=False):
+        cites_of.setdefault(str(r.entry), []).append(r)
+    ent = report.entries
+    pos = np.flatnonzero(_among(ent["id"], want))
+    part = ent.iloc[pos].rename(columns=lambda c: c.replace(" ", "_"))   # named fields
+    minor = _minor(f).to_numpy()[pos]
+    by_id: dict[str, dict] = {}
+    for (r, m) in zip(part.itertuples(index=False), minor):
+        rid = r.id
+        e = by_id.get(rid)
+        if e is None:
+            fact = fact_of.get(rid)
+            rate = "" if r.original_currency == r.report_currency else (
+                f"{r.rate} {r.report_currency} per {r.original_currency} on "
+                f"{None if pd.isna(r.rate_date) else r.rate_date} ({r.rate_source})")
+            cites = []
+            for c in cites_of.get(str(rid), []):
+                chk = checks.get((str(rid), str(c.document), str(c.quote)))
+                before, match, after, where = _context(chk, audit.sources if audit else {})
+                if audit is None:
+                    verdict = "not audited"
+                elif chk is None:
+                    verdict = "not checked"
+                else:
+                    verdict = "verified" if chk.verified else (
+                        "quote not found in the document" if chk.match is None else "problem")
+                cites.append({"doc": _clean(c.document), "quote": _clean(c.quote),
+                              "locator": _clean(c.locator), "before": _clean(before),
+                              "match": _clean(match), "after": _clean(after), "where": _clean(where),
+                              "verdict": verdict,
+                              "findings": [_clean(x.message) for x in (chk.findings if chk else ())
+                                           if x.severity != "ok"]})
+            e = by_id[rid] = {
+                "i": index[rid], "id": _clean(rid), "date": str(r.date), "funder": _clean(r.funder),
+                "written": _clean(r.amount_as_written), "status": _clean(r.status), "counted": r.counted == "yes",
+                "qi": quals.index(str(r.qualifier)) if str(r.qualifier) in quals else 0,
+                "said": _clean(as_said(fact.amount, str(fact.currency), str(fact.qualifier),
+                                       str(fact.period), o.locale, amounts) if fact is not None
+                               else as_said(r.original_amount, str(r.original_currency),
+                                            str(r.qualifier), str(r.period), o.locale, amounts)),
+                "rate": _clean(rate), "links": _clean(r.links),
+                "tags": [_clean(t) for t in (fact.tags if fact is not None else ())],
+                "notes": _clean(fact.notes) if fact is not None else "",
+                "location": _clean(fact.location) if fact is not None else "",
+                "rows": [], "cites": cites}
+        e["rows"].append({"purpose": _clean(r.purpose), "minor": _num(m)})
+    entries = sorted(by_id.values(), key=lambda e: e["i"])
+
+    fiscal = o.years != "calendar"
+    flagged = flagged_entries(report, audit)
+    audit_meta = None if audit is None else {
+        "failed": bool(audit.failed()), "summary": _clean(audit.summary()),
+        "flagged": places_of(flagged)}
+    return {
+        "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
+                 "currency": o.currency, "lang": _bcp47(o.locale), "amounts": amounts,
+                 "scale": scale, "logRatio": LOG_RATIO, "basisText": _clean(report.basis_text()),
+                 "valuationText": _clean(f"valued at {report.valuation_text()}"),
+                 "yearWord": "Fiscal year" if fiscal else "Year",
+                 "horizon": report.horizon, "projected": list(report.projected),
+                 "lastBounded": report.last_bounded,
+                 "compare": [_clean(c) for c in report.comparison.columns],
+                 "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta},
+        "fmt": format_data(o.currency, o.locale),
+        "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
+                 # each account's place in the tree (itself and its parents, top
+                 # first): the page sums the cells its filters keep into these
+                 "funderUp": [parents(_clean(x)) for x in funders],
+                 "purposeUp": [parents(_clean(x)) for x in purposes],
+                 "year": year_list, "status": statuses, "qualifier": quals,
+                 "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
+                 "tag": [_clean(t) for t in tags]},
+        "cells": {"total": cells(total, False), "years": cells(years, True)},
+        "entries": entries, "docs": docs_meta,
+    }
+
+
+CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]
+
+
+ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
+
+
+def explore_cube(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's rows summed into cells small enough to carry in a page,
+    fine enough to filter: (totals, by year); see ``_explore_cube_by_ids``
+    for the columns.  Worked out on integer codes (``cube_by_entry``) when
+    every entry id is unique, as the same cells in the same order."""
+    fast = cube_by_entry(report)
+    if fast is None:
+        return _explore_cube_by_ids(report)
+    total, years, e_total, e_years, _ = fast
+    ids = _arrow_text(report.facts["id"]).to_numpy(zero_copy_only=False)
+    for cells, (flat, bounds) in ((total, e_total), (years, e_years)):
+        names = ids[flat].tolist()
+        cells["ids"] = pd.Series([names[a:b] for a, b in zip(bounds[:-1].tolist(),
+                                                              bounds[1:].tolist())],
+                                 dtype=object, index=cells.index)
+    return total, years
+
+
+def _sorted_codes(col: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, values): integer codes of ``col`` whose order is the order of
+    its values as text, missing values last (as ``groupby(sort=True,
+    dropna=False)`` orders text keys); ``values`` the value of each code."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes, uniq = col.cat.codes.to_numpy().astype(np.int64), np.asarray(
+            col.cat.categories, dtype=object)
+    else:
+        codes, uniq = pd.factorize(col.to_numpy() if col.dtype.kind in "iu" else
+                                   col.to_numpy(dtype=object) if col.dtype == object else col)
+        codes, uniq = codes.astype(np.int64), np.asarray(uniq, dtype=object)
+    by_text = np.array(sorted(range(len(uniq)), key=lambda k: str(uniq[k])), dtype=np.int64)
+    new = np.empty(len(uniq) + 1, dtype=np.int64)
+    new[by_text] = np.arange(len(uniq))
+    new[len(uniq)] = len(uniq)                    # missing: last
+    values = np.append(uniq[by_text], [np.nan]).astype(object) if len(uniq) else \
+        np.array([np.nan], dtype=object)
+    return new.astype(np.int32)[np.where(codes < 0, len(uniq), codes)], values
+
+
+def cube_by_entry(report: Report):
+    """``explore_cube``'s cells on integer codes: (totals, by year, the
+    entries of each totals cell, the entries of each by-year cell, the entry
+    of each row of ``report.frame``), entries as row numbers of
+    ``report.facts``, each cell's sorted by id, as (flat, bounds): cell k's
+    are ``flat[bounds[k]:bounds[k + 1]]``.  None when the facts are
+    missing, an id repeats or a row's entry is not among the facts (then
+    ``_explore_cube_by_ids``)."""
+    facts = report.facts
+    if facts is None or not len(facts):
+        return None
+    fid = _arrow_text(facts["id"])
+    n_e = len(fid)
+    book = report.extra.get("book")     # the Book of the reported entries (build_report)
+    if book is not None and len(book) == n_e and id_order(book) is not None:
+        by_id, rank = id_order(book)
+    else:
+        book = None
+        if len(pc.unique(fid)) != n_e:
+            return None
+        by_id = pc.sort_indices(fid).to_numpy()          # rank -> entry
+        rank = np.empty(n_e, dtype=np.int64)
+        rank[by_id] = np.arange(n_e)
+    tcodes, tuniq = pd.factorize(facts["tags"].to_numpy(dtype=object))
+    t_sorted = sorted(range(len(tuniq)), key=lambda k: tuniq[k])
+    t_new = np.empty(len(tuniq), dtype=np.int64)
+    t_new[np.array(t_sorted, dtype=np.int64)] = np.arange(len(tuniq))
+    tag_code = t_new[tcodes]
+    tag_values = np.empty(len(tuniq), dtype=object)
+    tag_values[:] = [tuniq[k] for k in t_sorted]
+    pays = facts["pays"].to_numpy(dtype=bool)
+    open_ = facts["open_ended"].to_numpy(dtype=bool)
+
+    def entry_of(f):
+        if book is not None:
+            return row_entries(f["id"], book)
+        at = pc.index_in(_arrow_text(f["id"]), value_set=fid).to_numpy(zero_copy_only=False)
+        if at.dtype.kind == "f":                     # a row with no entry among the facts
+            return None
+        return at.astype(np.int64)
+
+    def cells(f, with_year):
+        cols = CUBE_KEYS + (["year", "open"] if with_year else []) + ["minor"]
+        ent = entry_of(f) if len(f) else np.zeros(0, dtype=np.int64)
+        if ent is None:
+            return None
+        parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
+        role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
+        parts += [(tag_code[ent], tag_values), (role, None)]
+        if with_year:
+            ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
+            parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
+                                        dtype=object)),
+                      (open_[ent].astype(np.int64), None)]
+        parts = [(c.astype(np.int32), v) for c, v in parts]   # kept for decoding: small
+        key = np.zeros(len(f), dtype=np.int64)
+        room = 1
+        for codes, values in parts:
+            size = (len(values) if values is not None else int(codes.max(initial=0)) + 1) + 1
+            room *= size
+            if room >= 2 ** 62:
+                return None
+            key = key * size + codes
+        first, inv, by_key, starts = _unique_first_inverse(key)
+        minor = _minor(f).to_numpy()
+        sums = np.add.reduceat(minor[by_key], starts) if len(minor) else minor
+        out = {}
+        for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
+                                         parts):
+            picked = codes[first]
+            if name == "role":
+                out[name] = picked.astype(np.int64)
+            elif name == "open":
+                out[name] = picked.astype(bool)
+            else:
+                out[name] = values[picked]
+        out["minor"] = sums
+        frame = pd.DataFrame(out, columns=cols)
+        for c in ("funder", "purpose", "status", "qualifier", "tags") + (
+                ("year",) if with_year else ()):
+            frame[c] = frame[c].astype(object)
+        pair = np.sort(inv.astype(np.int64) * n_e + rank[ent])
+        pair = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
+        cell, r = pair // n_e, pair % n_e
+        bounds = np.r_[0, np.flatnonzero(np.diff(cell)) + 1, len(pair)] if len(pair) \
+            else np.zeros(1, dtype=np.int64)
+        return frame, (by_id[r], bounds), ent
+
+    t = cells(report.frame, False)
+    y = cells(report.spread, True) if t is not None else None
+    if t is None or y is None:
+        return None
+    return t[0], y[0], t[1], y[1], t[2]
+
+
+def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The report's rows summed into cells small enough to carry in a page,
+    fine enough to filter: (totals, by year).
+
+    ``totals`` (from ``frame``, the chosen basis): one row per funder ×
+    purpose × status × qualifier × tags × role, with ``minor`` (exact integer
+    minor units) and ``ids`` (the entries behind the cell).  ``by year``
+    (from ``spread``): the same keys plus ``year`` and ``open`` (open-ended
+    pledge).  ``role``: 0 counted in totals, 1 linked entry that pays another
+    (disburses, part of), 2 other linked entry.  Summing ``minor`` of the role-0
+    cells of any selection gives exactly what the tables above give for the
+    same selection (tests/test_report_html.py)."""
+    facts = report.facts if report.facts is not None else pd.DataFrame(
+        columns=["id", "tags", "open_ended", "pays"])
+    last = facts.drop_duplicates("id", keep="last")     # one row per id (as a dict would keep)
+    fact_ids = pd.Index(last["id"].astype(object))
+    pays = set(facts.loc[facts["pays"].astype(bool), "id"])
+
+    def of_ids(ids: pd.Series, col: str, missing) -> np.ndarray:
+        """``col`` of each row's entry, taken by position (one look-up, no per-row map)."""
+        at = fact_ids.get_indexer(ids)
+        values = np.append(last[col].to_numpy(dtype=object), [missing])
+        return values[np.where(at < 0, len(last), at)]
+
+    def cells(f: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+        cols = CUBE_KEYS + extra + ["minor", "ids"]
+        if f.empty:
+            return pd.DataFrame(columns=cols)
+        ids = f["id"].astype(object)
+        g = pd.DataFrame({
+            "funder": f["funder"].astype(object).to_numpy(),
+            "purpose": f["purpose"].astype(object).to_numpy(),
+            "status": f["status"].astype(object).to_numpy(),
+            "qualifier": f["qualifier"].astype(object).to_numpy(),
+            "tags": of_ids(ids, "tags", np.nan),
+            "role": np.where(f["primary"].to_numpy(), 0,
+                             np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
+            "id": ids.to_numpy(),
+            "_m": _minor(f).to_numpy(),
+        })
+        if "year" in extra:
+            g["year"] = f["year"].astype(str).to_numpy()
+            g["open"] = of_ids(ids, "open_ended", False).astype(bool)
+        keys = CUBE_KEYS + extra
+        grouped = g.groupby(keys, sort=True, dropna=False)
+        out = grouped["_m"].sum().rename("minor").to_frame()
+        # the ids of each cell, each once and sorted: one sort of the distinct
+        # (cell, id) pairs, then a split
+        pairs = pd.DataFrame({"c": grouped.ngroup().to_numpy(), "id": g["id"].to_numpy()})
+        pairs = pairs.drop_duplicates().sort_values(["c", "id"], kind="stable")
+        codes = pairs["c"].to_numpy()
+        cut = (np.flatnonzero(np.diff(codes)) + 1).tolist()
+        flat = pairs["id"].tolist()
+        out["ids"] = [flat[a:b] for a, b in zip([0] + cut, cut + [len(flat)])]
+        return out.reset_index()[cols]
+
+    return cells(report.frame, []), cells(report.spread, ["year", "open"])

@@ -1,0 +1,360 @@
+"""The one valuation step: a Book and a valuation ``Spec`` (currency,
+valuation, basis, years, horizon, rates, constant prices) in; the valued
+table and the notes that go with it out (``value`` -> ``Valued``).
+
+``report``, ``balance``, every export (csv, parquet, fdp, hledger and
+beancount) and the page (through the report) call ``value`` once per
+command, so the same question gets the same figures whatever the command:
+one call of ``rates.normalise.normalise`` for the rows, the ledger's horizon
+for open-ended amounts (``default_horizon``), constant prices
+(``deflated``) and the recorded basis (each amount once, at its entry date)
+all decided here.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, fields
+from pathlib import Path
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ledger.book import Book, account_mask
+from ledger.errors import LedgerError
+from rates.deflate import constant_prices
+from rates.normalise import YEAR_MODES, last_year, normalise
+from reports.accounts import truncate
+from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
+                             _with_id_codes, decimal_column, to_money)
+from reports.notes import valuation_notes
+from reports.options import as_book
+
+BASES = ("total", "per-year", "recorded")
+# restated and entry_amount: as-stated valuation, and currencies with no published
+# rates, value an entry by its own restatement (rates.normalise.stated_fallback)
+SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
+               "period_kind", "years", "start", "end", "fiscal_year", "where", "restated",
+               "entry_amount"]
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to value: the report currency, the rates (``valuation``, a user
+    ``rates`` table, ``policy`` for a date with no rate), the ``basis``
+    (``total`` over each period, ``per-year``, or ``recorded``: each amount
+    once, as a one-off at its entry date), the ``years`` parts are spread
+    into (None: one row per entry and purpose), the ``horizon`` given for
+    open-ended amounts (None: the ledger's), and constant prices
+    (``deflator`` CSV and ``base_year``)."""
+    currency: str = "GBP"
+    valuation: str = "entry-date"
+    basis: str = "total"
+    years: str | None = "calendar"
+    fiscal_start: str | None = None
+    horizon: str | int | None = None
+    rates: str | None = None
+    deflator: str | None = None
+    base_year: int | None = None
+    policy: str = "previous"
+
+    @classmethod
+    def of(cls, options, **changes) -> Spec:
+        """The spec of a command's options (``ReportOptions`` or any object
+        with some of these fields), with ``changes``."""
+        given = {f.name: getattr(options, f.name) for f in fields(cls) if hasattr(options, f.name)}
+        return cls(**{**given, **changes})
+
+
+@dataclass
+class Valued:
+    """The valued table and what goes with it.
+
+    ``spread``: one row per entry, purpose and year on the total (or
+    recorded) basis, the numbers every total comes from (None for a
+    per-year export, which asks for no total).  ``per_year``: with basis
+    ``per-year``, one amount per entry and year.  ``horizon``: the horizon
+    used (None when no open-ended amount needed one).  ``notes``: the notes
+    every command prints with these figures (``reports.notes.valuation_notes``)."""
+    book: Book
+    spec: Spec
+    spread: pd.DataFrame | None
+    horizon: str | None
+    per_year: pd.DataFrame | None = None
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The valued table on the spec's basis: the per-year table, else the
+        totals' rows."""
+        return self.per_year if self.per_year is not None else self.spread
+
+    @functools.cached_property
+    def notes(self) -> list[str]:
+        return valuation_notes(self.book, self.spec, self.horizon, self.spread, self.spec.basis)
+
+
+def folder(root) -> Path | None:
+    """The ledger's folder (its ``rates.csv`` is looked for there)."""
+    if root is None:
+        return None
+    root = Path(root)
+    return root.parent if root.is_file() else root
+
+
+def normalise_options(book, spec: Spec) -> dict:
+    """The ``rates.normalise.normalise`` options of ``spec`` for ``book``
+    (a fiscal year starts on the ledger's ``fiscal_year_start``, else 1 April)."""
+    fiscal_start = spec.fiscal_start
+    if spec.years == "fiscal" and fiscal_start is None:
+        fiscal_start = (book.options or {}).get("fiscal_year_start") or "04-01"
+    return dict(currency=spec.currency, valuation=spec.valuation, years=spec.years,
+                fiscal_start=fiscal_start if spec.years == "fiscal" else None,
+                rates=spec.rates, policy=spec.policy, root=folder(book.root))
+
+
+def fiscal_start_of(book, spec) -> tuple[int, int]:
+    """(month, day) a year of ``spec.years`` starts on."""
+    if spec.years == "fiscal":
+        txt = spec.fiscal_start or (book.options or {}).get("fiscal_year_start") or "04-01"
+        m, d = (int(x) for x in str(txt).lstrip("-").split("-"))
+        return m, d
+    return YEAR_MODES.get(spec.years, (1, 1))
+
+
+def default_horizon(book, spec: Spec) -> str | None:
+    """The ledger's last year: the last (calendar or fiscal) year that any
+    bounded entry of the whole ledger reaches, or the year of the latest entry
+    when every entry is open-ended.  Returns None when the ledger has no
+    open-ended entry.  ``book``: the Book of the chosen entries; the horizon
+    comes from the Book they were selected from (``Book.whole``), so filters
+    never change it: the one horizon rule of every command."""
+    whole = as_book(book).whole
+    open_ = whole.open_ended()
+    if not open_.any():
+        return None
+    years = spec.years or "calendar"
+    if not open_.all():   # the periods only: nothing valued twice
+        kw = normalise_options(whole, Spec.of(spec, years=years))
+        return str(last_year(whole.subset(~open_).frame(SUM_COLUMNS), years,
+                             kw["fiscal_start"]))
+    latest = pd.Timestamp(whole.tables.entries["date"].max()).date()
+    y = latest.year
+    if years != "calendar":
+        sm, sd = fiscal_start_of(whole, Spec.of(spec, years=years))
+        first = y if (latest.month, latest.day) >= (sm, sd) else y - 1
+        return f"{first}-{(first + 1) % 100:02d}"
+    return str(y)
+
+
+def as_recorded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every amount as recorded: a one-off at its entry date (the basis of
+    hledger's and ledger-cli's converted balances of an export)."""
+    return frame.assign(period_kind="one-off", years=None, start=pd.NaT, end=pd.NaT,
+                        fiscal_year=None)
+
+
+def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
+          totals: bool = True, by_year: bool = True) -> Valued:
+    """Value the entries of ``book`` (a Book, or entries) as ``spec`` says.
+
+    ``fast``: exact integer money only (``value_minor``, ``original_minor``)
+    and Categorical text, for callers that only sum or write text; the same
+    figures.  ``every_column``: every column of the base frame (the
+    report's tables), entry ids as codes when ``fast``.  ``totals=False``
+    (basis ``per-year`` only): the per-year table alone, with the spec's
+    years and horizon (an export); with totals, the per-year table is one
+    amount per entry and purpose (no years, no horizon) beside the totals'
+    rows (the report).  ``by_year=False``: one row per entry and purpose
+    instead of per year where that gives the same figures (one rate per
+    entry, no constant prices, calendar years: each entry's years are split
+    from its rounded total by largest remainder)."""
+    book = as_book(book)
+    if spec.basis not in BASES:
+        raise LedgerError(f"unknown basis {spec.basis!r}; choose one of {', '.join(BASES)}")
+    check_deflator(Spec.of(spec, basis="total" if spec.basis == "recorded" else spec.basis))
+    if every_column:
+        frame = _with_id_codes(book, book.frame()) if fast else book.frame()
+    else:
+        frame = book.frame(SUM_COLUMNS if fast else None)
+    kw = normalise_options(book, spec)
+    given = None if spec.horizon in (None, "") else str(spec.horizon)
+    per_year = None
+    if spec.basis == "per-year":
+        per_year = normalise(frame, basis="per-year", horizon=None if totals else given,
+                             decimals=not fast, categorical=fast,
+                             **{**kw, "years": None if totals else spec.years})
+        if not totals:
+            open_any = given is not None and bool(book.open_ended().any())
+            return Valued(book, spec, None, given if open_any else None, per_year)
+    recorded = spec.basis == "recorded"
+    open_any = not recorded and bool(book.open_ended().any())
+    horizon = None if recorded else given
+    if recorded:
+        frame = as_recorded(frame)
+    elif horizon is None and open_any:
+        horizon = default_horizon(book, spec)
+    if not by_year and spec.valuation != "yearly-average" and not spec.deflator \
+            and spec.years == "calendar":
+        kw["years"] = None
+    rows = normalise(frame, basis="total", horizon=horizon, decimals=not fast,
+                     categorical=fast, **kw)
+    return Valued(book, spec, deflated(rows, spec), horizon if open_any else None, per_year)
+
+
+def basis_frame(valued: Valued, purpose: Sequence[str] = (), depth: int | None = None,
+                fast: bool = False):
+    """(rows on the chosen basis, rows spread into years) as the report's
+    tables take them: the years summed back per entry and purpose on the
+    total basis (``collapse_years``), only the ``purpose`` accounts (and
+    below), accounts cut to ``depth`` levels, and with ``fast`` a ``value``
+    column of exact Arrow decimals made from ``value_minor``."""
+    currency = valued.spec.currency
+    spread = valued.spread
+    frame = valued.per_year if valued.per_year is not None else collapse_years(spread, currency)
+    if purpose:
+        frame = frame[_purpose_mask(frame, purpose)].reset_index(drop=True)
+        spread = spread[_purpose_mask(spread, purpose)].reset_index(drop=True)
+    if depth:
+        for f in (frame, spread):
+            f["funder"] = truncate(f["funder"], depth)
+            f["purpose"] = truncate(f["purpose"], depth)
+    if fast:
+        frame, spread = (_with_value(f, currency) for f in (frame, spread))
+    return frame, spread
+
+
+def check_deflator(options) -> None:
+    """A deflator needs a base year, and deflates each year's part: the
+    per-year basis (one amount an entry, no year) cannot honour it."""
+    if options.deflator and options.base_year is None:
+        raise LedgerError("--deflator needs --base-year YYYY (the year whose prices the "
+                          "figures are given in)")
+    if options.base_year is not None and not options.deflator:
+        raise LedgerError("--base-year needs --deflator FILE (a price index CSV: area,year,index)")
+    if options.deflator and options.basis != "total":
+        raise LedgerError("--deflator deflates each year's part of the total; it cannot be "
+                          "used with --basis per-year")
+
+
+def deflated(spread: pd.DataFrame, options) -> pd.DataFrame:
+    """The spread (one row per entry, purpose and year) at constant prices
+    when ``options.deflator`` is given (``rates.deflate.constant_prices``:
+    each year's part × index[base year] / index[its year]); unchanged
+    otherwise.  The one place every command deflates."""
+    if not getattr(options, "deflator", None):
+        return spread
+    out = constant_prices(spread, options.deflator, int(options.base_year))
+    out["value_minor"] = out["real_value_minor"]
+    if "value" in out:
+        out["value"] = out["real_value"]
+    return out.drop(columns=["real_value", "real_value_minor", "price_base"])
+
+
+def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """One row per entry × purpose from a frame spread into years: the parts
+    summed (exactly, in minor units).  Used for the total basis so that the
+    totals and the by-year table come from the same numbers and the horizon
+    may be a fiscal year.
+
+    Vectorised: rows are ordered by group once and every sum is one
+    ``reduceat`` (integer minor units; the original-currency ``Decimal`` parts
+    with numpy's object ``add``, or ``original_minor`` for a frame made
+    without Decimals); only groups whose parts carry different rate
+    sources (yearly averages) join their sources in Python."""
+    if spread.empty:
+        return spread.drop(columns=["year"], errors="ignore")
+    codes = _group_codes(spread)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    starts = np.flatnonzero(np.r_[True, sorted_codes[1:] != sorted_codes[:-1]])
+    first = order[starts]                       # first row of group 0, 1, 2, … (appearance order)
+    cols = [c for c in spread.columns if c != "year"]
+    identity = bool((order == np.arange(len(order))).all())
+    out = spread[cols].take(first).reset_index(drop=True)
+    minor = _minor(spread).to_numpy()
+    out["value_minor"] = np.add.reduceat(minor if identity else minor[order], starts)
+    if "value" in spread.columns:
+        out["value"] = to_money(out["value_minor"], currency)
+    if "original_value" in spread.columns:
+        orig = spread["original_value"].to_numpy(dtype=object)[order]
+        out["original_value"] = pd.Series(np.add.reduceat(orig, starts), dtype=object)
+    if "original_minor" in spread.columns:
+        om = spread["original_minor"].to_numpy()
+        om = om if om.dtype == object else om.astype(np.int64)
+        try:
+            out["original_minor"] = np.add.reduceat(om if identity else om[order], starts)
+        except OverflowError:   # pragma: no cover - sums past int64
+            out["original_minor"] = np.add.reduceat(om.astype(object)[order], starts)
+    rs = spread["rate_source"]
+    if isinstance(rs.dtype, pd.CategoricalDtype):
+        src_codes = rs.cat.codes.to_numpy().astype(np.int64)
+        src_uniq = list(rs.cat.categories)
+    else:
+        src_codes, src_uniq = pd.factorize(rs.astype(object))
+    n_src = _distinct_pairs_per_group(codes, src_codes, len(first))
+    multi = n_src > 1
+    categorical = isinstance(rs.dtype, pd.CategoricalDtype)
+    if categorical and not multi.any():
+        out["rate_source"] = rs.take(first).reset_index(drop=True)
+        return out[cols]
+    names = np.asarray([str(x) for x in src_uniq], dtype=object)
+    source = names[src_codes[first]] if len(names) else np.full(len(first), "", dtype=object)
+    if not multi.any():
+        out["rate_source"] = pd.Series(source, dtype=object)
+        return out[cols]
+    pairs = pd.DataFrame({"g": codes, "s": src_codes}).drop_duplicates()
+    sub = pairs[multi[pairs["g"].to_numpy()]]
+    joined = sub.groupby("g", sort=False)["s"].agg(lambda x: " + ".join(names[x]))
+    source[joined.index.to_numpy()] = joined.to_numpy()
+    if categorical:
+        out["rate_source"] = pd.Series(pd.Categorical(source, categories=sorted(set(source))))
+    else:
+        out["rate_source"] = pd.Series(source, dtype=object)
+    return out[cols]
+
+
+def _group_codes(spread: pd.DataFrame) -> np.ndarray:
+    """Group numbers of (id, purpose), in order of first appearance (as
+    ``groupby(sort=False).ngroup()``).  A frame spread into years keeps each
+    entry × purpose's parts next to each other: then the groups are the runs
+    of equal keys, found by comparing neighbours, when no key comes back
+    after another (checked), else the hashing groupby."""
+    ids, purposes = spread["id"], spread["purpose"]
+    n = len(spread)
+    pc_ = (purposes.cat.codes.to_numpy() if isinstance(purposes.dtype, pd.CategoricalDtype)
+           else pd.factorize(purposes.astype(object))[0])
+    ic = _text_codes(ids)
+    change = np.empty(n, dtype=bool)
+    change[0] = True
+    np.not_equal(ic[1:], ic[:-1], out=change[1:])
+    change[1:] |= pc_[1:] != pc_[:-1]
+    runs = np.cumsum(change) - 1
+    starts = np.flatnonzero(change)
+    key = np.sort(ic[starts].astype(np.int64) * (int(pc_.max()) + 2) + pc_[starts] + 1)
+    if not (key[1:] == key[:-1]).any():
+        return runs
+    return spread.groupby(["id", "purpose"], sort=False, dropna=False).ngroup().to_numpy()
+
+
+
+def _with_value(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``frame`` (normalised with ``decimals=False``) with its ``value``
+    column: ``value_minor`` as exact decimals (Arrow), placed where
+    ``normalise`` puts it."""
+    if "value" in frame.columns:
+        return frame
+    value = decimal_column(frame["value_minor"].to_numpy(), _digits(currency))
+    value.index = frame.index
+    cols = list(frame.columns)
+    at = cols.index("report_currency") if "report_currency" in cols else len(cols)
+    frame = frame.copy(deep=False)
+    frame.insert(at, "value", value)
+    return frame
+
+
+def _purpose_mask(frame: pd.DataFrame, purposes: Sequence[str]) -> pd.Series:
+    """Rows whose purpose is one of ``purposes`` or below it (split entries keep
+    only the matching shares)."""
+    if not purposes:
+        return pd.Series(True, index=frame.index)
+    return pd.Series(account_mask(frame["purpose"], list(purposes)), index=frame.index)
