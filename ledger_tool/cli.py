@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from ledger_tool.dataset_commands import add_scheduler_option, dispatch
+
 try:   # ledger's package imports pandas: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
     from ledger_tool.common import inert_messages
@@ -59,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         except ModuleNotFoundError as err:
             if err.name != module:  # a command's own broken import must show
                 raise
+    add_scheduler_option(sub)
     return parser
 
 
@@ -93,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return int(args.func(args) or 0)
+        on_dataset = dispatch(args)   # a partitioned Parquet dataset: partition by partition
+        return int(on_dataset if on_dataset is not None else args.func(args) or 0)
     except LedgerError as err:
         print(prefixed(str(err)), file=sys.stderr)
         return err.exit_code

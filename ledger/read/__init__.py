@@ -21,7 +21,7 @@ from ledger.model import Problem
 
 __all__ = ["ledger_format", "read_book", "FORMATS"]
 
-FORMATS = ("journal", "csv", "parquet")
+FORMATS = ("journal", "csv", "parquet", "dataset")
 _SUFFIXES = {".toml": "journal", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 WHAT_A_LEDGER_IS = ("a ledger is a TOML journal (a .toml file or a folder of them) or a bulk "
                     "table (.csv or .parquet, one row per entry and purpose)")
@@ -32,8 +32,8 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
     path = Path(path)
     if not path.exists():
         return None, "no such file or folder"
-    if path.is_dir():
-        return "journal", ""
+    if path.is_dir():   # NAME.parquet/: a partitioned dataset (ledger.read.dataset)
+        return ("dataset", "") if path.suffix.lower() == ".parquet" else ("journal", "")
     # before any reader opens it: a FIFO, a device or an oversized file is refused
     # for every format (the bulk readers open files in native code)
     from ledger.safe_io import UnsafeFile, check_file
@@ -75,6 +75,9 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
                                  root=_root(path))
     if fmt in ("csv", "parquet"):
         return read_bulk_book(path, fmt)
+    if fmt == "dataset":
+        from ledger.read.dataset import read_dataset_book
+        return read_dataset_book(path)
     from ledger.read.journal_columns import worth_reading_by_columns
     if worth_reading_by_columns(path):
         from ledger.read.cache import load_book
@@ -86,11 +89,7 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
 
 def read_bulk_book(path: Path, fmt: str) -> Book:
     """A bulk CSV / Parquet file as a Book (``ledger.read.table``'s checks)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow.compute as pc
-
-    from ledger.read.table import _build, read_table
+    from ledger.read.table import read_table
 
     fname = str(path)
     try:
@@ -100,11 +99,34 @@ def read_bulk_book(path: Path, fmt: str) -> Book:
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=_root(path),
             source=fmt)
+    return bulk_book(raw, fname, _root(path), fmt)[0]
+
+
+def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False):
+    """(the Book of a bulk table read by ``read_table``, each entry's first
+    row in it).  ``links_elsewhere``: links may name entries of other tables
+    (a dataset's partitions): they are not checked here, only kept."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    from ledger.model import LINK_KINDS
+    from ledger.read.table import _build
+
+    checked = raw
+    if links_elsewhere:
+        checked = raw.drop_columns([k for k in LINK_KINDS if k in raw.column_names])
+        linked = np.zeros(raw.num_rows, dtype=bool)
+        for k in LINK_KINDS:
+            if k in raw.column_names:
+                linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    frame, problems = _build(raw, fname, None, kept=kept)
+    frame, problems = _build(checked, fname, None, kept=kept)
     if frame is None:
-        return Book.from_entries((), problems=problems, root=_root(path), source=fmt)
+        return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
+    if links_elsewhere:
+        frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
     ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
@@ -127,4 +149,4 @@ def read_bulk_book(path: Path, fmt: str) -> Book:
             "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
             "quote": np.full(int(ok.sum()), "", dtype=object),
             "locator": np.full(int(ok.sum()), "", dtype=object)})
-    return Book.from_frame(frame, extras, {}, {}, problems, _root(path), source=fmt)
+    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt), first
