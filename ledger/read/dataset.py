@@ -33,12 +33,14 @@ from pathlib import Path
 from typing import Callable
 
 from ledger.book import Book
+from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
 
 __all__ = ["is_dataset", "partition_files", "read_dataset_book", "run", "scan",
            "SCHEDULER_ENV"]
 
 SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
+CONNECT_TIMEOUT = "10s"
 _PARTITION = re.compile(r"^year=([0-9]{4})$")
 MAX_PARTITION_FILES = 100_000
 
@@ -221,9 +223,14 @@ def run(func: Callable, items: list, *, scheduler: str | None = None,
         return []
     if scheduler:
         from distributed import Client
-        with Client(scheduler, timeout="30s") as client:
-            futures = client.compute(tasks)
-            return client.gather(futures)
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise LedgerError(f"cannot reach the Dask scheduler {scheduler}: "
+                              f"{str(err).splitlines()[0] if str(err) else type(err).__name__} "
+                              f"(start one: docs/scale.md)") from None
+        with client:
+            return client.gather(client.compute(tasks))
     return list(dask.compute(*tasks, scheduler="threads",
                              num_workers=workers or min(2, os.cpu_count() or 1)))
 
