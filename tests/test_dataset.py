@@ -223,3 +223,26 @@ def test_list_and_export_write_every_entry_once(generated, run_cli, tmp_path):
     rows = list(csv.DictReader(target.open(encoding="utf-8")))
     assert len(rows) == len(raw_rows(generated))     # one row per entry and purpose
     assert sorted({r["id"] for r in rows}) == want
+
+
+def test_other_commands_read_the_dataset_whole(generated):
+    import ledger
+
+    book = ledger.load(generated)
+    assert len(book) == 3000
+    assert sorted(book.tables.entries["id"].astype(str)) == \
+        sorted({r["id"] for r in raw_rows(generated)})
+
+
+def test_an_error_in_the_last_partition_leaves_no_output(tmp_path, run_cli):
+    ds = write_dataset(tmp_path / "late.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"},
+        {"id": "b", "date": "2020-01-01", "funder": "UK", "purpose": "P", "amount": "-5",
+         "currency": "GBP", "sources": "d"}])
+    target = tmp_path / "out.csv"
+    code, out, err = run_cli("export", ds, "--to", "csv", "-o", target)
+    assert code == 1 and not target.exists()
+    assert "year=2020/part-0.parquet:2: entry 'b'" in err
+    code, out, err = run_cli("list", ds, "--format", "csv")
+    assert code == 1 and out == ""
