@@ -32,7 +32,13 @@ def add_scheduler_option(sub) -> None:
 
 def dispatch(args) -> int | None:
     """The command's result when its ledger is a dataset, else None."""
-    if args.command not in COMMANDS or not is_dataset(getattr(args, "ledger", "") or ""):
+    if args.command not in COMMANDS:
+        return None
+    if not is_dataset(getattr(args, "ledger", "") or ""):
+        if getattr(args, "scheduler", None):
+            print(f"ledger-tool: {args.command}: note: --scheduler runs a partitioned Parquet "
+                  f"dataset (a folder NAME.parquet) on a cluster; {args.ledger} is read here",
+                  file=sys.stderr)
         return None
     return globals()[f"_{args.command}"](args)
 

@@ -246,3 +246,9 @@ def test_an_error_in_the_last_partition_leaves_no_output(tmp_path, run_cli):
     assert "year=2020/part-0.parquet:2: entry 'b'" in err
     code, out, err = run_cli("list", ds, "--format", "csv")
     assert code == 1 and out == ""
+
+
+def test_scheduler_on_a_journal_says_it_reads_here(example_ledger, run_cli):
+    code, out, err = run_cli("balance", example_ledger, "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 0 and "(total)" in out
+    assert "--scheduler runs a partitioned Parquet dataset" in err
