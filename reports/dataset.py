@@ -13,6 +13,7 @@ The one valuation step is ``value_part``: it calls the report's
 from __future__ import annotations
 
 import io
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -191,9 +192,7 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
         if "entries" in frame:
             agg["entries"] = "sum"
         if "qualifiers" in frame:
-            agg["qualifiers"] = lambda s: ", ".join(sorted({q.strip() for x in s
-                                                            for q in str(x).split(",")
-                                                            if q.strip()}))
+            agg["qualifiers"] = qualifier_counts
         g = frame.groupby(keys, sort=True).agg(agg).reset_index()
         if "currency" in frame:
             g["currency"] = currency
@@ -204,6 +203,18 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
         out[name] = g
     out["entries"] = sum(p["entries"] for p in parts)
     return out
+
+
+def qualifier_counts(texts) -> str:
+    """Partitions' "up to (1); about (2)" (``reports.tables``' wording)
+    added up: each qualifier once, with the sum of its entries."""
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for part in str(text or "").split("; "):
+            m = re.fullmatch(r"(.+) \(([0-9]+)\)", part.strip())
+            if m:
+                counts[m.group(1)] += int(m.group(2))
+    return "; ".join(f"{q} ({n})" for q, n in sorted(counts.items()))
 
 
 # ----------------------------------------------------------- list and export

@@ -136,6 +136,11 @@ def test_converted_totals_equal_the_whole_ledger_path(generated, run_cli):
         col = "total" if name == "by_status" else "amount"
         assert mine == {tuple(str(r[k]) for k in keys): Decimal(r[col])
                         for r in table.to_dict("records")}
+    with open(report_dir / "summary.csv", encoding="utf-8") as fh:
+        mine = {(r["funder"], r["purpose"]): (r["entries"], r["qualifiers"])
+                for r in csv.DictReader(fh)}
+    assert mine == {(r["funder"], r["purpose"]): (str(r["entries"]), r["qualifiers"])
+                    for r in report.summary.to_dict("records")}
 
 
 def test_converted_total_by_hand(tmp_path, run_cli):
