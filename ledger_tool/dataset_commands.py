@@ -206,8 +206,9 @@ def _export(args) -> int:
     if args.output != "-":
         guard_output(args.output, ledger=args.ledger, force=args.force)
     currency = (args.currency or "GBP").upper()
-    options = dict(currency=currency, valuation=args.valuation, basis=args.basis or "recorded",
-                   years=args.years, horizon=args.horizon, rates=args.rates)
+    options = {"currency": currency, "valuation": args.valuation,
+               "basis": args.basis or "recorded", "years": args.years,
+               "horizon": args.horizon, "rates": args.rates}
     n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
     if args.output != "-":
         print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)

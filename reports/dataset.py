@@ -37,7 +37,7 @@ class Head:
     def __getitem__(self, i):
         return self.ids[i]
 
-    def __add__(self, other: "Head") -> "Head":
+    def __add__(self, other: Head) -> Head:
         return Head(self.ids + other.ids, self.n + other.n)
 
 
@@ -188,7 +188,7 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
             continue
         money = [c for c in frame.columns if c not in keys and c not in
                  ("currency", "entries", "qualifiers", "share")]
-        agg = {c: (lambda s: sum((Decimal(v) for v in s), Decimal(0))) for c in money}
+        agg: dict = {c: (lambda s: sum((Decimal(v) for v in s), Decimal(0))) for c in money}
         if "entries" in frame:
             agg["entries"] = "sum"
         if "qualifiers" in frame:

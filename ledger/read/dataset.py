@@ -29,15 +29,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
 
-__all__ = ["is_dataset", "partition_files", "read_dataset_book", "run", "scan",
-           "SCHEDULER_ENV"]
+__all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
+           "scan"]
 
 SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
 CONNECT_TIMEOUT = "10s"
@@ -102,7 +102,7 @@ def partition_book(file: str | Path, root: str | Path):
     fname = str(file)
     try:
         raw = read_table(file)
-    except Exception as err:  # pyarrow's message names the row
+    except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
         problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
@@ -187,9 +187,8 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
     where = {}
     if links:
         targets = pa.array([t for _, _, t in links], pa.string())
-        pos = pc.index_in(targets, value_set=sid).to_numpy(zero_copy_only=False)
-        found = [int(p) if p == p else -1 for p in pos]
-        where = {"targets": found}
+        pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
+        where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
     amounts = narrow.column("amount").combine_chunks()
     cur = narrow.column("currency").combine_chunks()
     qual = narrow.column("qualifier").combine_chunks()
@@ -311,7 +310,7 @@ def read_dataset_book(path: str | Path) -> Book:
     for f in files:
         try:
             tables.append(read_table(f))
-        except Exception as err:  # pyarrow's message names the row
+        except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
             problems.append(Problem(str(f), 0, "", f"cannot read the table: {err}".strip(),
                                     code="unreadable-table"))
     if problems or not tables:
