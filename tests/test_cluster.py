@@ -66,3 +66,14 @@ def test_an_unreachable_scheduler_is_one_line(run_cli, dataset):
     code, out, err = run_cli("balance", str(dataset), "--scheduler", "tcp://127.0.0.1:9")
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "127.0.0.1:9" in err
+
+
+def test_converted_total_on_the_cluster_by_hand(run_cli, cluster, tmp_path):
+    """The rows of tests/test_dataset.py's HAND_ROWS, counted by hand there."""
+    from tests.test_dataset import HAND_ROWS, HAND_TOTAL, write_dataset
+
+    ds = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
+    got = balance_csv(_run(run_cli, "balance", ds, "--currency", "GBP", "--format", "csv",
+                           "--scheduler", cluster))
+    assert got[("(total)", "GBP")] == HAND_TOTAL
+    assert got[("Purposes:Health", "GBP")] == Decimal(1000)

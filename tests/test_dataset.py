@@ -68,6 +68,25 @@ def balance_csv(out: str, with_year: bool = False) -> dict:
             Decimal(r["amount"]) for r in rows}
 
 
+# GBP only, so the converted total can be counted by hand: 1000.005 (a penny
+# half up), an entry over 2 years split 600/400, 250 a year for 3 years, and
+# a disbursement in the next year's partition linked to its pledge
+HAND_ROWS = [
+    {"id": "a", "date": "2019-03-01", "funder": "UK:Home Office", "purpose": "Security",
+     "amount": "1000.005", "currency": "GBP", "sources": "d"},
+    {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
+     "amount": "600", "currency": "GBP", "period": "over 2 years", "sources": "d"},
+    {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Malaria",
+     "amount": "400", "currency": "GBP", "period": "over 2 years", "sources": "d"},
+    {"id": "c", "date": "2020-01-01", "funder": "UK:FCDO", "purpose": "Education",
+     "amount": "250", "currency": "GBP", "period": "per year for 3 years", "sources": "d"},
+    {"id": "d", "date": "2020-05-05", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
+     "amount": "300", "currency": "GBP", "status": "disbursed", "disburses": "b",
+     "sources": "d"},
+]
+HAND_TOTAL = Decimal("1000.01") + 600 + 400 + 3 * 250
+
+
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     """A generated dataset: 3,000 entries in chunks of 1,000 (several part
@@ -147,23 +166,11 @@ def test_converted_total_by_hand(tmp_path, run_cli):
     """GBP only: the converted total is the amounts counted over their
     periods (an amount per year for 3 years, three times), linked entries
     once, a split as its parts; a link reaching into another partition."""
-    ds = write_dataset(tmp_path / "hand.parquet", [
-        {"id": "a", "date": "2019-03-01", "funder": "UK:Home Office", "purpose": "Security",
-         "amount": "1000.005", "currency": "GBP", "sources": "d"},
-        {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
-         "amount": "600", "currency": "GBP", "period": "over 2 years", "sources": "d"},
-        {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Malaria",
-         "amount": "400", "currency": "GBP", "period": "over 2 years", "sources": "d"},
-        {"id": "c", "date": "2020-01-01", "funder": "UK:FCDO", "purpose": "Education",
-         "amount": "250", "currency": "GBP", "period": "per year for 3 years", "sources": "d"},
-        {"id": "d", "date": "2020-05-05", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
-         "amount": "300", "currency": "GBP", "status": "disbursed", "disburses": "b",
-         "sources": "d"},
-    ])
+    ds = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
     code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv")
     assert code == 0, err
     got = balance_csv(out)
-    assert got[("(total)", "GBP")] == Decimal("1000.01") + 600 + 400 + 3 * 250
+    assert got[("(total)", "GBP")] == HAND_TOTAL
     assert got[("Purposes:Health", "GBP")] == Decimal(1000)
     assert got[("Funders:UK", "GBP")] == -(Decimal("1000.01") + 1000 + 750)
     assert "1 linked entry" in err and "'d'" not in err
