@@ -60,13 +60,16 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
                 "fiscal_year", "disburses", "part_of", "restates", "sources"]
 
 
-def build(n: int, seed: int = 1):
-    """The entries as columns (a dict of numpy arrays), one row per entry."""
+def build(n: int, seed: int = 1, *, offset: int = 0, first: str = FIRST, last: str = LAST,
+          total: int | None = None):
+    """The entries as columns (a dict of numpy arrays), one row per entry.
+    ``offset``, ``first``, ``last``, ``total``: one chunk of a bigger ledger
+    (its entries' numbers, its dates, the whole ledger's size)."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    idx = np.arange(n)
-    first, last = np.datetime64(FIRST), np.datetime64(LAST)
+    idx = offset + np.arange(n)
+    first, last = np.datetime64(first), np.datetime64(last)
     date = np.sort(first + rng.integers(0, int((last - first).astype(int)) + 1, n)
                    .astype("timedelta64[D]"))
     year = date.astype("datetime64[Y]").astype(int) + 1970
@@ -120,7 +123,7 @@ def build(n: int, seed: int = 1):
         "cur_i": cur_i, "digits": digits, "status": status, "style": style, "minor": minor,
         "tenths": tenths, "disb": disb, "split": split, "purpose2": purpose2, "part1": part1,
         "qual": qual, "pk": pk, "kinds": kinds, "nyears": nyears, "months": months,
-        "start": start, "end": end, "fy": fy, "rng": rng,
+        "start": start, "end": end, "fy": fy, "rng": rng, "total": total or n,
     }
 
 
@@ -205,7 +208,7 @@ def columns(g):
     disburses[d] = ids[d - 1]
 
     # citations: 1-3 documents each
-    n_docs = max(20, min(5000, n // 100))
+    n_docs = max(20, min(5000, g["total"] // 100))
     rng = g["rng"]
     ncite = rng.choice([1, 2, 3], n, p=[.6, .3, .1])
     docs = rng.integers(0, n_docs, (n, 3))
@@ -346,6 +349,46 @@ def write(out: Path, n: int, seed: int = 1, parquet: bool = False, csv: bool = T
     return written
 
 
+def write_dataset(out: Path, n: int, seed: int = 1, chunk: int = 500_000) -> dict:
+    """``n`` entries straight into a partitioned Parquet dataset ``out``
+    (``year=YYYY/part-CCCCC.parquet``, the bulk format), ``chunk`` entries
+    at a time (memory bounded by the chunk): chunk k covers the k-th slice
+    of the date range, so ids follow dates and each disbursement's pledge
+    (the entry before it) is in its chunk.  Not the same entries as
+    ``write`` for the same ``n`` (each chunk has its own random stream)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    if out.exists():
+        raise SystemExit(f"{out} exists: remove it first")
+    tmp = out.with_name(out.name + ".partial")
+    chunk = max(100, chunk // 100 * 100)     # a multiple of 20: disbursement pairs stay whole
+    k_all = max(1, -(-n // chunk))
+    first, last = np.datetime64(FIRST), np.datetime64(LAST)
+    days = int((last - first).astype(int)) + 1
+    files = 0
+    for k in range(k_all):
+        size = min(chunk, n - k * chunk)
+        lo = first + np.timedelta64(days * k // k_all, "D")
+        hi = first + np.timedelta64(days * (k + 1) // k_all - 1, "D")
+        g = build(size, seed * 100_003 + k, offset=k * chunk, first=str(lo), last=str(hi),
+                  total=n)
+        frame = bulk_frame(g, columns(g))
+        year = frame["date"].str[:4].to_numpy()
+        for y in np.unique(year):
+            part = tmp / f"year={y}"
+            part.mkdir(parents=True, exist_ok=True)
+            rows = frame[year == y]
+            pq.write_table(pa.Table.from_pandas(rows, preserve_index=False),
+                           part / f"part-{k:05d}.parquet", compression="zstd")
+            files += 1
+        del g, frame
+    tmp.rename(out)
+    return {"dataset": out, "files": files}
+
+
 def shared_stream_pdf(pages: int, lines: int) -> bytes:
     """A PDF of ``pages`` pages that all draw one content stream of
     ``lines`` lines of text (Helvetica): small on disk, ``pages`` times the
@@ -379,8 +422,17 @@ def main(argv=None) -> int:
     ap.add_argument("--out", required=True, type=Path)
     ap.add_argument("--parquet", action="store_true", help="also write entries.parquet")
     ap.add_argument("--no-csv", action="store_true", help="do not write entries.csv")
+    ap.add_argument("--dataset", action="store_true",
+                    help="write only OUT (a folder named *.parquet): a partitioned Parquet "
+                         "dataset, year=YYYY/part-*.parquet, chunk by chunk")
+    ap.add_argument("--chunk", type=int, default=500_000, help="entries per chunk (--dataset)")
     a = ap.parse_args(argv)
     t = time.perf_counter()
+    if a.dataset:
+        written = write_dataset(a.out, a.entries, a.seed, a.chunk)
+        print(f"{a.entries:,} entries written to {a.out} in {time.perf_counter() - t:.1f} s "
+              f"({written['files']} files)", file=sys.stderr)
+        return 0
     written = write(a.out, a.entries, a.seed, parquet=a.parquet, csv=not a.no_csv)
     print(f"{a.entries:,} entries written to {a.out} in {time.perf_counter() - t:.1f} s "
           f"({', '.join(written)})", file=sys.stderr)

@@ -557,6 +557,99 @@ def command_summary(res: dict, n: int) -> None:
                 print(f"  ratio ledger-cli market() balance / {k}: {base / w:5.2f}x")
 
 
+# ------------------------------------------------------ partitioned dataset
+# issue 25: the commands on a partitioned Parquet dataset (generate.py
+# --dataset), each a whole process; {S} the dataset, {D} a report folder,
+# {X} an export file
+DATASET_COMMANDS = [
+    ("check", ["check", "{S}"]),
+    ("balance (per currency, as recorded)", ["balance", "{S}", "--format", "json"]),
+    ("balance --currency GBP", ["balance", "{S}", "--currency", "GBP", "--format", "json"]),
+    ("balance --currency GBP --basis recorded",
+     ["balance", "{S}", "--currency", "GBP", "--basis", "recorded", "--format", "json"]),
+    ("report --out D", ["report", "{S}", "--out", "{D}", "--format", "json"]),
+    ("list --format csv", ["list", "{S}", "--format", "csv"]),
+    ("export --to csv", ["export", "{S}", "--to", "csv", "-o", "{X}"]),
+]
+LEDGER_CLI_AT_MOST = 3_000_000   # ~2.8 GB a million entries (run F): 10M would need ~28 GB
+
+
+def ensure_dataset(work: Path, n: int, seed: int) -> Path:
+    """work/ds-N-S.parquet, generated straight to Parquet when missing."""
+    import generate
+    d = work / f"ds-{n}-{seed}.parquet"
+    if not d.exists():
+        work.mkdir(parents=True, exist_ok=True)
+        t = time.perf_counter()
+        generate.write_dataset(d, n, seed)
+        print(f"  generated {d} in {time.perf_counter() - t:.1f} s", flush=True)
+    return d
+
+
+def hledger_of_dataset(d: Path, out: Path) -> None:
+    """The recorded hledger export of every partition, one after the other
+    (for ledger-cli; the export command takes the whole ledger in memory)."""
+    from ledger.read.dataset import partition_book, partition_files
+    from reports.export import journal_text
+
+    with open(out, "w", encoding="utf-8") as fh:
+        for f in partition_files(d)[0]:
+            book, _, _ = partition_book(f, d)
+            journal_text(book, "hledger", fh, currency="GBP", basis="recorded")
+
+
+def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
+    """Every DATASET_COMMANDS as a whole process (nice'd), then ledger-cli's
+    market() balance of the recorded export up to LEDGER_CLI_AT_MOST entries."""
+    from decimal import Decimal
+
+    scratch = d.with_name(d.name.replace(".parquet", "-scratch"))
+    scratch.mkdir(exist_ok=True)
+    fmt = dict(S=str(d), D=str(scratch / "report"), X=str(scratch / "export.csv"))
+    env = {"PYTHONPATH": str(REPO)}
+    out: dict = {}
+    for label, args in DATASET_COMMANDS:
+        if match and not any(m in label for m in match):
+            continue
+        shutil.rmtree(scratch / "report", ignore_errors=True)
+        Path(fmt["X"]).unlink(missing_ok=True)
+        r = _run_cmd(["nice"] + _tool(args, **fmt), timeout, env,
+                     stdout=None if "json" in args else subprocess.DEVNULL)
+        if "json" in args and not r.get("error"):
+            rows = json.loads(r["stdout"])
+            key = "account" if args[0] == "balance" else "funder"
+            total = [x for x in rows if x[key] == "(total)"]
+            r["total"] = ", ".join(f"{Decimal(str(t['amount']))} {t['currency']}"
+                                   for t in total[:3]) if total else None
+        r.pop("stdout", None)
+        out[label] = r
+        print(f"  {label:48s} {_cfmt(r)}", flush=True)
+    ledger_cli = _which("ledger")
+    if match and "ledger-cli" not in match:
+        return out
+    if not ledger_cli:
+        print("  ledger-cli: not installed (apt-get install ledger)")
+    elif n > LEDGER_CLI_AT_MOST:
+        print(f"  ledger-cli: not run above {LEDGER_CLI_AT_MOST:,} entries (it holds the "
+              f"journal in memory: ~2.8 GB a million entries)")
+    else:
+        h = scratch / "export-recorded.hledger"
+        t = time.perf_counter()
+        hledger_of_dataset(d, h)
+        print(f"  (recorded hledger export for ledger-cli written in "
+              f"{time.perf_counter() - t:.1f} s)", flush=True)
+        label, args = LEDGER_CLI[1]
+        r = _run_cmd(["nice", ledger_cli, "-f", str(h), *args, "--no-color"], timeout)
+        if not r.get("error"):
+            last = [ln for ln in r["stdout"].strip().splitlines() if ln.strip()]
+            m = re.search(r"(-?[\d,]+\.\d+)\s*GBP", last[-1]) if last else None
+            r["total"] = f"{_money(m.group(1))} GBP" if m else None
+        r.pop("stdout", None)
+        out[label] = r
+        print(f"  {label:48s} {_cfmt(r)}", flush=True)
+    return out
+
+
 # ------------------------------------------------------------------ startup
 def startup(with_report: bool = False, repeat: int = 7) -> dict:
     """``ledger-tool --help`` and ``ledger-tool check`` (and with
@@ -639,6 +732,10 @@ def main(argv=None) -> int:
     ap.add_argument("--peers-at-most", type=int, default=PEERS_AT_MOST,
                     help="with --commands: run hledger and beancount up to this many entries "
                          f"(default {PEERS_AT_MOST}; ledger-cli always runs)")
+    ap.add_argument("--dataset", action="store_true",
+                    help="the commands on a partitioned Parquet dataset of each size "
+                         "(generated straight to Parquet), whole processes with peak memory, "
+                         "ledger-cli beside them up to 3M entries (issue 25)")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -652,6 +749,16 @@ def main(argv=None) -> int:
     os.environ.update(env)
     print(f"machine: {os.cpu_count()} cores, {_mem_total()}; python {sys.version.split()[0]}",
           file=sys.stderr)
+    if a.dataset:
+        results = {}
+        for n in a.entries:
+            d = ensure_dataset(a.work, n, a.seed)
+            print(f"\n== {n:,} entries, dataset {d}: commands as whole processes ==",
+                  flush=True)
+            results[n] = dataset_commands(d, n, a.timeout, a.match)
+        if a.json:
+            a.json.write_text(json.dumps(results, indent=1, default=str))
+        return 0
     results = {"startup": startup(a.commands)}
     for k, v in results["startup"].items():
         print(f"startup: ledger-tool {k:24s} best {v['best']:.3f} s, median {v['median']:.3f} s")

@@ -85,7 +85,16 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         except ModuleNotFoundError as err:
             if err.name != module:  # a command's own broken import must show
                 raise
+    if command != "":   # --scheduler on the commands that run a dataset partition by partition
+        _datasets().add_scheduler_option(sub)
     return parser
+
+
+
+def _datasets():
+    """ledger_tool.dataset_commands, imported only when a command may need
+    it (it loads the readers, which ``--help`` does not need)."""
+    return importlib.import_module("ledger_tool.dataset_commands")
 
 
 def chosen_command(argv: list[str]) -> str:
@@ -152,7 +161,9 @@ def _main(argv: list[str] | None) -> int:
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         args = build_parser(chosen_command(argv)).parse_args(argv)
-        return int(args.func(args) or 0)
+        # a partitioned Parquet dataset: partition by partition
+        on_dataset = _datasets().dispatch(args) if hasattr(args, "scheduler") else None
+        return int(on_dataset if on_dataset is not None else args.func(args) or 0)
     except LedgerError as err:
         print(prefixed(str(err)), file=sys.stderr)
         return err.exit_code

@@ -6,7 +6,7 @@ fields) become rows of the bulk format of ``ledger.read.table``
 (``BULK_COLUMNS``: one row per entry and purpose, a split entry's rows next to
 each other) plus the provenance columns ``PROVENANCE_COLUMNS`` documented
 there.  Each file's rows are checked by the one column-wise rule engine
-(``ledger.read.table._build``, what ``read_bulk`` runs); rows it refuses are
+(``ledger.read.table.check_raw``, what ``read_bulk`` runs); rows it refuses are
 rejects, the others are written, grouped by the year of their date, as
 ``DIR/year=YYYY/part-N.parquet`` (hive style), file by file, so memory stays
 that of one input file and one buffer of rows.  The dataset is written under
@@ -19,7 +19,8 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
+from collections.abc import Iterable
 
 from ledger.errors import LedgerError
 from ledger.imports.common import Problem, ReadResult, Record
@@ -80,7 +81,7 @@ def checked(results: list[ReadResult], documents: list[str]):
     import numpy as np
     import pyarrow as pa
 
-    from ledger.read.table import _build
+    from ledger.read.table import bulk_raw, check_raw
 
     cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
     recs: list[tuple[ReadResult, Record]] = []
@@ -96,7 +97,7 @@ def checked(results: list[ReadResult], documents: list[str]):
     if not table.num_rows:
         return table, problems
     kept: list = []
-    _, found = _build(table.select(BULK_COLUMNS), "import", documents, kept=kept)
+    _, found = check_raw(bulk_raw(table.select(BULK_COLUMNS), "import"), documents, kept=kept)
     keep = np.ones(table.num_rows, dtype=bool) if not kept or kept[0] is None \
         else np.asarray(kept[0], dtype=bool)
     rec_of_np = np.asarray(rec_of, dtype=np.int64)

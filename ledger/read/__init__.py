@@ -21,12 +21,12 @@ from ledger.model import Problem
 from ledger.read.cache import load_book
 from ledger.read.journal import load_journal
 from ledger.read.journal_columns import worth_reading_by_columns
-from ledger.read.table import read_bulk_book
+from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
 
 __all__ = ["ledger_format", "read_book", "FORMATS"]
 
-FORMATS = ("journal", "csv", "parquet")
+FORMATS = ("journal", "csv", "parquet", "dataset")
 _SUFFIXES = {".toml": "journal", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
 WHAT_A_LEDGER_IS = ("a ledger is a TOML journal (a .toml file or a folder of them) or a bulk "
                     "table (.csv or .parquet, one row per entry and purpose)")
@@ -37,8 +37,8 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
     path = Path(path)
     if not path.exists():
         return None, "no such file or folder"
-    if path.is_dir():
-        return "journal", ""
+    if path.is_dir():   # NAME.parquet/: a partitioned dataset (ledger.read.dataset)
+        return ("dataset", "") if path.suffix.lower() == ".parquet" else ("journal", "")
     # before any reader opens it: a FIFO, a device or an oversized file is refused
     # for every format (the bulk readers open files in native code)
     try:
@@ -75,6 +75,9 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
                                  root=path if path.is_dir() else path.parent)
     if fmt in ("csv", "parquet"):
         return read_bulk_book(path, fmt)
+    if fmt == "dataset":
+        from ledger.read.dataset import read_dataset_book
+        return read_dataset_book(path)
     if worth_reading_by_columns(path):
         return load_book(path, use_cache=use_cache, progress=progress)
     entries, documents, problems, options = load_journal(path)

@@ -60,7 +60,7 @@ from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, N
 from ledger.safe_io import UnsafeFile, check_file
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
-__all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "read_bulk_book", "load_bulk", "read_table"]
+__all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "read_bulk_book", "bulk_book", "bulk_raw", "load_bulk", "read_table"]
 
 BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
                 "qualifier", "period", "period_kind", "years", "start", "end",
@@ -180,11 +180,31 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
         return Book.from_entries((), problems=[
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=root, source=fmt)
+    return bulk_book(raw, fname, root, fmt)[0]
+
+
+def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False):
+    """(the Book of a bulk table read by ``read_table``, each entry's first
+    row in it).  ``links_elsewhere``: links may name entries of other tables
+    (a dataset's partitions): they are not checked here, only kept."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    checked = raw
+    if links_elsewhere:
+        checked = raw.drop_columns([k for k in LINK_KINDS if k in raw.column_names])
+        linked = np.zeros(raw.num_rows, dtype=bool)
+        for k in LINK_KINDS:
+            if k in raw.column_names:
+                linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    frame, problems = check_raw(bulk_raw(raw, fname, fmt), None, kept=kept)
+    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept)
     if frame is None:
-        return Book.from_entries((), problems=problems, root=root, source=fmt)
+        return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
+    if links_elsewhere:
+        frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
     ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
@@ -207,7 +227,7 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
             "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
             "quote": np.full(int(ok.sum()), "", dtype=object),
             "locator": np.full(int(ok.sum()), "", dtype=object)})
-    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt)
+    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt), first
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):

@@ -1,0 +1,323 @@
+"""A partitioned Parquet dataset as a ledger, read partition by partition.
+
+A folder ``NAME.parquet/`` holding hive partitions ``year=YYYY/*.parquet``,
+each file in the bulk format of ``ledger.read.table`` (``BULK_COLUMNS``; the
+rows of one entry together in one file), is a ledger as big as the disk:
+the commands that add things up (``check``, ``list``, ``balance``, ``report``,
+``export``) never hold more than a few partitions at once.
+
+The work is Dask's: one task per partition file (``run``), on its local
+threaded scheduler or, given ``--scheduler ADDRESS`` or the environment
+variable ``LEDGER_TOOL_SCHEDULER``, on a ``distributed`` cluster whose
+workers see the same path (shared storage).  Each task reads its file with
+``read_table`` (the same guard as any bulk file), checks it with the bulk
+reader's column-wise rules (``ledger.read.bulk_book``) and hands a Book of
+that partition to the caller's function, which returns something small
+(partial sums, a chunk of text).
+
+The rules across entries run over the whole dataset at once, on a narrow
+table (``id_pass``: each entry's id, currency, qualifier, amount and links,
+small per row), through ``ledger.rules.across_entries``: ids unique across
+partitions, links to entries in other partitions, packages not exceeded.
+The probable-duplicate and look-alike rules stay per partition (a probable
+duplicate shares its date, so its year).
+
+``read_dataset_book(path)`` reads the whole dataset into one Book (every
+other command; small datasets; the reference the tests compare with).
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from ledger.book import Book
+from ledger.errors import LedgerError
+from ledger.model import LINK_KINDS, Problem
+
+__all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
+           "scan"]
+
+SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
+CONNECT_TIMEOUT = "10s"
+_PARTITION = re.compile(r"^year=([0-9]{4})$")
+MAX_PARTITION_FILES = 100_000
+
+
+def is_dataset(path: str | Path) -> bool:
+    """A folder named ``*.parquet``: a partitioned dataset."""
+    path = Path(path)
+    return path.suffix.lower() == ".parquet" and path.is_dir()
+
+
+def partition_files(path: str | Path) -> tuple[list[Path], list[Problem]]:
+    """The dataset's part files in a stable order (year, then name), and the
+    problems of its layout: a folder that is not ``year=YYYY``, a file that is
+    not ``*.parquet``, a link leading out of the dataset."""
+    root = Path(path).resolve()
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for sub in sorted(root.iterdir()):
+        if sub.name.startswith((".", "_")):   # _SUCCESS, _common_metadata, .crc files
+            continue
+        if not sub.is_dir() or not _PARTITION.match(sub.name):
+            problems.append(Problem(str(sub), 0, "", "not a partition of the dataset",
+                                    "a dataset holds folders year=YYYY with .parquet files",
+                                    code="not-a-partition"))
+            continue
+        for f in sorted(sub.iterdir()):
+            if f.name.startswith((".", "_")):
+                continue
+            real = f.resolve()
+            if root not in real.parents:
+                problems.append(Problem(str(f), 0, "", "leads out of the dataset",
+                                        code="unsafe-file"))
+            elif f.suffix.lower() != ".parquet" or not real.is_file():
+                problems.append(Problem(str(f), 0, "", "not a .parquet file of the dataset",
+                                        code="not-a-partition"))
+            else:
+                files.append(f)
+        if len(files) > MAX_PARTITION_FILES:
+            problems.append(Problem(str(root), 0, "", f"more than {MAX_PARTITION_FILES:,} "
+                                    f"files", code="too-many-files"))
+            break
+    return files, problems
+
+
+def _year_of(file: Path) -> int:
+    return int(_PARTITION.match(file.parent.name).group(1))
+
+
+def partition_book(file: str | Path, root: str | Path):
+    """(the Book of one part file, each entry's first row, its problems):
+    the bulk reader's checks, links left to ``id_pass``; an entry dated
+    outside the partition's year is an error (a query by year would miss it)."""
+    import numpy as np
+
+    from ledger.read.table import bulk_book
+    from ledger.read.table import read_table
+
+    file = Path(file)
+    fname = str(file)
+    try:
+        raw = read_table(file)
+    except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
+        problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
+                          code="unreadable-table")
+        return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
+    book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True)
+    problems = [p for p in book.problems if p.code != "duplicate-id"]   # id_pass finds them
+    en = book.tables.entries
+    if len(en):
+        years = en["date"].to_numpy().astype("datetime64[Y]").astype(np.int64) + 1970
+        wrong = np.flatnonzero(years != _year_of(file))
+        for i in wrong[:50].tolist():
+            problems.append(Problem(fname, int(first[i]) + 2, str(en["id"].iloc[i]),
+                                    f"dated {str(en['date'].iloc[i])[:10]}, in the partition "
+                                    f"{file.parent.name}", "move the row to its year's folder",
+                                    code="wrong-partition"))
+        if len(wrong) > 50:
+            problems.append(Problem(fname, 0, "", f"{len(wrong) - 50} more row(s) in the wrong "
+                                    f"partition", code="wrong-partition"))
+    return book, first, problems
+
+
+def _narrow(book, first, index: int):
+    """The columns the rules across entries read, one row an entry."""
+    import pyarrow as pa
+
+    en = book.tables.entries
+    amount = en["amount"].array
+    arrow = getattr(amount, "_pa_array", None)
+    cols = {"file": pa.array([index] * len(en), pa.int32()),
+            "line": pa.array(first + 2, pa.int64()),
+            "id": pa.array(en["id"].astype(object).to_numpy(), pa.string()),
+            "currency": pa.array(en["currency"].astype(object).to_numpy(), pa.string()),
+            "qualifier": pa.array(en["qualifier"].astype(object).to_numpy(), pa.string()),
+            "amount": (arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
+            if arrow is not None else pa.array([str(a) for a in amount], pa.string())}
+    links = book.tables.links
+    for k in LINK_KINDS:
+        target = [""] * len(en)
+        sub = links[links["kind"] == k] if len(links) else links
+        for e, t in zip(sub.get("entry", []), sub.get("target", [])):
+            target[int(e)] = str(t)
+        cols[k] = pa.array(target, pa.string())
+    table = pa.table(cols)
+    if pa.types.is_decimal(table.schema.field("amount").type):
+        table = table.set_column(5, "amount", table.column("amount").cast(pa.string()))
+    return table
+
+
+def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
+    """``ledger.rules.across_entries`` over every entry of the dataset:
+    duplicate ids, links to entries (in any partition), self-links,
+    packages exceeded and packages in another currency."""
+    from decimal import Decimal
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids
+    from ledger.rules import BULK_HINTS, across_entries
+
+    n = narrow.num_rows
+    if not n:
+        return []
+    sid = narrow.column("id").combine_chunks()
+    file_of = narrow.column("file").to_numpy()
+    line_of = narrow.column("line").to_numpy()
+    enc = pc.dictionary_encode(sid)
+    code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    first_of = np.full(len(enc.dictionary), -1, dtype=np.int64)
+    first_of[code[::-1]] = np.arange(n - 1, -1, -1)
+    again = np.flatnonzero(first_of[code] != np.arange(n))
+    duplicates = [(int(i), int(first_of[code[i]])) for i in again.tolist()]
+    links, rows_linked = [], []
+    for k in LINK_KINDS:
+        col = narrow.column(k).combine_chunks()
+        rows = np.flatnonzero(pc.not_equal(col, "").to_numpy(zero_copy_only=False))
+        if len(rows):
+            links += [(int(r), k, t) for r, t in
+                      zip(rows.tolist(), col.take(pa.array(rows)).to_pylist())]
+            rows_linked.append(rows)
+    links.sort(key=lambda x: x[0])
+    where = {}
+    if links:
+        targets = pa.array([t for _, _, t in links], pa.string())
+        pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
+        where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
+    amounts = narrow.column("amount").combine_chunks()
+    cur = narrow.column("currency").combine_chunks()
+    qual = narrow.column("qualifier").combine_chunks()
+    problems, _ = across_entries(
+        n=n, ids=_Ids(sid), place=lambda i: (files[int(file_of[i])], int(line_of[i])),
+        currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
+        amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
+        find=lambda _t: where.get("targets", []), duplicates=duplicates,
+        rejected=rejected, hints=BULK_HINTS, plain_amounts=True, check_quotes=False,
+        limit=MAX_PROBLEMS_PER_RULE)
+    return problems
+
+
+# ----------------------------------------------------------------- running
+
+def scheduler_address(given: str | None = None) -> str | None:
+    """``--scheduler`` or ``LEDGER_TOOL_SCHEDULER`` (None: this machine)."""
+    text = (given or os.environ.get(SCHEDULER_ENV, "")).strip()
+    return text or None
+
+
+def run(func: Callable, items: list, *, scheduler: str | None = None,
+        workers: int | None = None) -> list:
+    """``func(item)`` for every item as Dask tasks, results in order: on the
+    local threaded scheduler (at most ``workers`` partitions at once), or on
+    the distributed cluster at ``scheduler``."""
+    import dask
+
+    tasks = [dask.delayed(func, pure=False)(item) for item in items]
+    if not tasks:
+        return []
+    if scheduler:
+        from distributed import Client
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as err:
+            raise LedgerError(f"cannot reach the Dask scheduler {scheduler}: "
+                              f"{str(err).splitlines()[0] if str(err) else type(err).__name__} "
+                              f"(start one: docs/scale.md)") from None
+        with client:
+            return client.gather(client.compute(tasks))
+    return list(dask.compute(*tasks, scheduler="threads",
+                             num_workers=workers or min(2, os.cpu_count() or 1)))
+
+
+def _task(item):
+    """One partition: (problems, entries, narrow table, the function's result)."""
+    index, file, root, func, args = item
+    book, first, problems = partition_book(file, root)
+    narrow = _narrow(book, first, index)
+    errors = any(p.severity == "error" for p in problems)
+    result = None if errors or func is None else func(book, *args)
+    return problems, len(book), narrow, result
+
+
+class Scan:
+    """What one pass over the dataset found: ``problems`` (every partition's
+    and the rules across entries), ``entries``, ``results`` (the function's,
+    one per partition, in order; None for a partition with errors),
+    ``files``."""
+
+    def __init__(self, files, problems, entries, results):
+        self.files, self.problems, self.entries, self.results = files, problems, entries, results
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
+         scheduler: str | None = None, sink: Callable | None = None) -> Scan:
+    """Check every partition and run ``func(book, *args)`` on each clean one
+    (a module-level function: a cluster's workers import it).  One pass, a
+    few partitions at a time; with ``sink``, each result goes to
+    ``sink(result)`` in the dataset's order as soon as its batch is done and
+    is not kept (text written out chunk by chunk)."""
+    import pyarrow as pa
+
+    root = Path(path)
+    files, problems = partition_files(root)
+    names = [str(f) for f in files]
+    address = scheduler_address(scheduler)
+    items = [(i, str(f), str(root), func, args) for i, f in enumerate(files)]
+    batch = len(items) if sink is None else BATCH
+    entries, narrows, results = 0, [], []
+    for start in range(0, len(items), max(batch, 1)):
+        for probs, n, narrow, result in run(_task, items[start:start + batch],
+                                            scheduler=address):
+            problems.extend(probs)
+            entries += n
+            narrows.append(narrow)
+            if sink is not None and result is not None:
+                sink(result)
+            else:
+                results.append(result)
+    if narrows:
+        problems.extend(id_pass(pa.concat_tables(narrows), names))
+    if not files and not problems:
+        problems.append(Problem(str(root), 0, "", "the dataset holds no .parquet file",
+                                code="empty-dataset"))
+    return Scan(names, problems, entries, results)
+
+
+BATCH = 4   # partitions in flight when results are written out as they come
+
+
+def read_dataset_book(path: str | Path) -> Book:
+    """The whole dataset as one Book (its partitions' rows in order, checked
+    as one bulk table): for the commands that need every entry at once."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from ledger.read.table import bulk_book
+    from ledger.read.table import read_table
+
+    root = Path(path)
+    files, problems = partition_files(root)
+    tables = []
+    for f in files:
+        try:
+            tables.append(read_table(f))
+        except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
+            problems.append(Problem(str(f), 0, "", f"cannot read the table: {err}".strip(),
+                                    code="unreadable-table"))
+    if problems or not tables:
+        return Book.from_entries((), problems=problems or [Problem(
+            str(root), 0, "", "the dataset holds no .parquet file", code="empty-dataset")],
+            root=root)
+    raw = pa.concat_tables(tables, promote_options="permissive")
+    raw = pa.table({c: pc.fill_null(raw.column(c), "") for c in raw.column_names})
+    book, _ = bulk_book(raw, str(root), root, "dataset")
+    return book

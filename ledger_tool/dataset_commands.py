@@ -1,0 +1,214 @@
+"""check, list, balance, report and export on a partitioned Parquet dataset
+(``ledger.read.dataset``), partition by partition, locally or on a Dask
+cluster (``--scheduler ADDRESS`` or ``LEDGER_TOOL_SCHEDULER``).
+
+Every other command reads a dataset whole (``ledger.read_book``)."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from ledger.errors import LedgerError, UsageError
+from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
+from ledger_tool.common import capped, print_capped
+COMMANDS = ("check", "list", "balance", "report", "export")
+
+
+def add_scheduler_option(sub) -> None:
+    """``--scheduler ADDRESS`` on the commands that work partition by partition."""
+    for name in COMMANDS:
+        parser = sub.choices.get(name)
+        if parser is not None:
+            parser.add_argument(
+                "--scheduler", metavar="ADDRESS",
+                help=f"on a partitioned Parquet dataset (a folder NAME.parquet): run on the "
+                     f"Dask cluster at ADDRESS (tcp://host:8786; default: "
+                     f"${SCHEDULER_ENV}, else this machine); docs/scale.md")
+
+
+def dispatch(args) -> int | None:
+    """The command's result when its ledger is a dataset, else None."""
+    if args.command not in COMMANDS:
+        return None
+    if not is_dataset(getattr(args, "ledger", "") or ""):
+        if getattr(args, "scheduler", None):
+            print(f"ledger-tool: {args.command}: note: --scheduler runs a partitioned Parquet "
+                  f"dataset (a folder NAME.parquet) on a cluster; {args.ledger} is read here",
+                  file=sys.stderr)
+        return None
+    return globals()[f"_{args.command}"](args)
+
+
+def _filters(args) -> dict:
+    return {k: v for k, v in (("funder", args.funder), ("purpose", args.purpose),
+                              ("status", args.status), ("start", args.start),
+                              ("end", args.end)) if v}
+
+
+def _scan(args, func=None, fargs=(), sink=None):
+    """One pass; errors stop the command as ``load_ledger`` stops it."""
+    found = scan(args.ledger, func, fargs, scheduler=getattr(args, "scheduler", None),
+                 sink=sink)
+    errs = found.errors
+    if errs:
+        raise LedgerError("\n".join(capped(str(p) for p in errs))
+                          + f"\n{len(errs)} error(s) in {args.ledger}; run 'ledger-tool check "
+                            f"{args.ledger}'")
+    return found
+
+
+def _warnings(found) -> None:
+    print_capped(str(p) for p in found.problems)
+
+
+def _none_match(found, entries: int, args) -> None:
+    if found.entries and not entries:
+        print(f"ledger-tool: warning: no entries match the filters: all {found.entries} left "
+              f"out", file=sys.stderr)
+
+
+def _check(args) -> int:
+    found = scan(args.ledger, scheduler=args.scheduler)
+    errs = len(found.errors)
+    warns = len(found.problems) - errs
+    print_capped(str(p) for p in found.problems)
+    failed = errs or (args.strict and warns)
+    print(f"{args.ledger}: {found.entries} entries, {len(found.files)} partition files, "
+          f"{errs} error(s), {warns} warning(s)", file=sys.stderr if failed else sys.stdout)
+    return 1 if failed else 0
+
+
+def _balance(args) -> int:
+    from ledger_tool.common import check_locale
+    from reports import dataset as ds
+    from reports.balance import linked_note
+    from reports.text import write_rows
+
+    locale = check_locale(args.locale)
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    if args.currency is None:
+        if args.by or args.horizon or args.rates or args.deflator or \
+                args.valuation != "entry-date" or args.basis != "total":
+            raise UsageError("--by, --horizon, --rates, --deflator, --valuation and --basis "
+                             "need --currency (recorded balances are per currency)")
+        found = _scan(args, ds.recorded_part, (_filters(args),))
+        rows, linked, n = ds.combine_recorded([r for r in found.results if r], args.depth)
+        notes = []
+    else:
+        from reports.tables import ReportOptions
+        options = ReportOptions(
+            currency=args.currency.upper(), valuation=args.valuation,
+            years="fiscal" if args.by == "fiscal-year" else "calendar",
+            horizon=args.horizon, rates=args.rates, deflator=args.deflator,
+            base_year=args.base_year)
+        by = "year" if args.by else None
+        found = _scan(args, ds.converted_part, (_filters(args), options, by,
+                                                 args.basis == "recorded"))
+        rows, notes, linked, n = ds.combine_converted([r for r in found.results if r],
+                                                      options.currency, by, args.depth)
+        if not n:
+            raise UsageError("no entries match the filters; nothing to convert")
+    _warnings(found)
+    _none_match(found, n, args)
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
+               indent_key="account")
+    if len(linked):
+        notes.insert(0, linked_note(linked))
+    for note in notes:
+        print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
+    return 0
+
+
+def _report(args) -> int:
+    from ledger.atomic import write_atomic
+    from ledger.safe_io import guard_output
+    from ledger_tool.common import check_locale
+    from reports import dataset as ds
+    from reports.tables import ReportOptions
+    from reports.text import inert_frame, write_rows
+
+    out = Path(args.out)
+    guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+    locale = check_locale(args.locale or "en_GB")
+    currency = (args.currency or "GBP").upper()
+    options = ReportOptions(
+        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
+        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
+        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
+        start=args.start, end=args.end, depth=args.depth, rates=args.rates,
+        deflator=args.deflator, base_year=args.base_year)
+    found = _scan(args, ds.value_part, (options,))
+    tables = ds.combine_report(found.results, currency)
+    _warnings(found)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ds.REPORT_TABLES:
+        write_atomic(out / f"{name}.csv", inert_frame(tables[name]).to_csv(index=False))
+    rows = tables["by_funder"][["funder", "amount", "currency"]].to_dict("records")
+    total = sum((r["amount"] for r in rows), Decimal(0))
+    rows.append({"funder": "(total)", "amount": total, "currency": currency})
+    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
+    print(f"ledger-tool: report: {tables['entries']} entries from {len(found.files)} partition "
+          f"files; tables as CSV in {out} ({', '.join(ds.REPORT_TABLES)}); on a dataset the "
+          f"report writes no workbook, charts or page", file=sys.stderr)
+    return 0
+
+
+def _streamed(args, func, fargs, out_path) -> int:
+    """Each partition's CSV text in the dataset's order, into ``out_path``
+    (atomically) or stdout, only once every partition and the rules across
+    them passed: written to a temporary file first."""
+    from ledger.atomic import atomic_file
+    from reports.dataset import without_header
+
+    state = {"first": True, "rows": 0}
+
+    def sink(text):
+        if text:
+            body = without_header(text, state["first"])
+            state["first"] = False
+            state["rows"] += body.count("\n")
+            tmp.write(body)
+
+    if out_path not in (None, "-"):
+        with atomic_file(Path(out_path), text=True) as tmp:
+            found = _scan(args, func, fargs, sink)
+    else:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+            found = _scan(args, func, fargs, sink)
+            tmp.seek(0)
+            shutil.copyfileobj(tmp, sys.stdout)
+            sys.stdout.flush()
+    _warnings(found)
+    return state["rows"] - (0 if state["first"] else 1)
+
+
+def _list(args) -> int:
+    from reports import dataset as ds
+    if args.format != "csv":
+        raise UsageError("on a partitioned dataset list writes --format csv (millions of rows)")
+    _streamed(args, ds.list_part, (_filters(args),), None)
+    return 0
+
+
+def _export(args) -> int:
+    from ledger.safe_io import guard_output
+    from reports import dataset as ds
+
+    fmt = args.fmt or ("csv" if str(args.output).lower().endswith(".csv") else None)
+    if fmt != "csv":
+        raise UsageError("on a partitioned dataset export writes --to csv (the other formats "
+                         "need the whole ledger in memory)")
+    if args.output != "-":
+        guard_output(args.output, ledger=args.ledger, force=args.force)
+    currency = (args.currency or "GBP").upper()
+    options = {"currency": currency, "valuation": args.valuation,
+               "basis": args.basis or "recorded", "years": args.years,
+               "horizon": args.horizon, "rates": args.rates}
+    n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
+    if args.output != "-":
+        print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)
+    return 0

@@ -1,0 +1,79 @@
+"""The dataset commands on a Dask distributed cluster (a LocalCluster of
+worker processes on the loopback address): every total equals the
+single-process run to the minor unit, and the raw Parquet's."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import generate_module
+from tests.test_dataset import balance_csv, recorded_by_hand
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    with distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as c:
+        yield c.scheduler_address
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cl") / "gen.parquet"
+    generate_module().write_dataset(d, 2000, seed=11, chunk=500)
+    return d
+
+
+def _run(run_cli, *args):
+    code, out, err = run_cli(*map(str, args))
+    assert code == 0, err
+    return out
+
+
+def test_balances_on_the_cluster_equal_the_local_run(run_cli, cluster, dataset):
+    for extra in ([], ["--currency", "GBP"], ["--currency", "USD", "--by", "year"],
+                  ["--currency", "GBP", "--basis", "recorded"]):
+        local = _run(run_cli, "balance", dataset, "--format", "csv", *extra)
+        remote = _run(run_cli, "balance", dataset, "--format", "csv", "--scheduler", cluster,
+                      *extra)
+        assert remote == local
+        assert balance_csv(local, with_year="--by" in extra)   # not empty
+    recorded = balance_csv(_run(run_cli, "balance", dataset, "--format", "csv", "--scheduler",
+                                cluster))
+    assert {k: v for k, v in recorded.items() if k[0] != "(total)"} == recorded_by_hand(dataset)
+
+
+def test_report_and_check_on_the_cluster(run_cli, cluster, dataset, tmp_path, monkeypatch):
+    local = _run(run_cli, "report", dataset, "--out", tmp_path / "a", "--format", "csv")
+    monkeypatch.setenv("LEDGER_TOOL_SCHEDULER", cluster)     # the variable, no option
+    remote = _run(run_cli, "report", dataset, "--out", tmp_path / "b", "--format", "csv")
+    assert remote == local
+    for name in ("summary", "by_purpose", "by_funder", "by_year", "by_status"):
+        assert (tmp_path / "a" / f"{name}.csv").read_text() == \
+            (tmp_path / "b" / f"{name}.csv").read_text()
+    total = {r["funder"]: Decimal(r["amount"]) for r in csv.DictReader(io.StringIO(remote))}
+    gbp = balance_csv(_run(run_cli, "balance", dataset, "--currency", "GBP", "--format", "csv"))
+    assert total["(total)"] == gbp[("(total)", "GBP")]
+    assert "2000 entries" in _run(run_cli, "check", dataset)
+
+
+def test_an_unreachable_scheduler_is_one_line(run_cli, dataset):
+    code, out, err = run_cli("balance", str(dataset), "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "127.0.0.1:9" in err
+
+
+def test_converted_total_on_the_cluster_by_hand(run_cli, cluster, tmp_path):
+    """The rows of tests/test_dataset.py's HAND_ROWS, counted by hand there."""
+    from tests.test_dataset import HAND_ROWS, HAND_TOTAL, write_dataset
+
+    ds = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
+    got = balance_csv(_run(run_cli, "balance", ds, "--currency", "GBP", "--format", "csv",
+                           "--scheduler", cluster))
+    assert got[("(total)", "GBP")] == HAND_TOTAL
+    assert got[("Purposes:Health", "GBP")] == Decimal(1000)

@@ -1,0 +1,266 @@
+"""ledger.read.dataset: a partitioned Parquet dataset is a ledger, read
+partition by partition; its totals equal figures computed here from the raw
+Parquet (pyarrow + Decimal), and the whole-ledger path's."""
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from ledger.read import ledger_format
+from ledger.read.dataset import is_dataset, scan
+from tests.conftest import generate_module
+
+COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status", "period",
+           "disburses", "part_of", "sources"]
+DIGITS = {"JPY": 0}
+
+
+def write_dataset(root: Path, rows: list[dict]) -> Path:
+    """``rows`` (dicts of text) as year=YYYY/part-0.parquet files, in order."""
+    by_year: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_year[r["date"][:4]].append(r)
+    for year, rs in by_year.items():
+        (root / f"year={year}").mkdir(parents=True, exist_ok=True)
+        table = pa.table({c: [r.get(c, "") for r in rs] for c in COLUMNS})
+        pq.write_table(table, root / f"year={year}" / "part-0.parquet")
+    return root
+
+
+def raw_rows(root: Path) -> list[dict]:
+    """Every row of the dataset, read here with pyarrow (not our reader)."""
+    out = []
+    for f in sorted(root.glob("year=*/*.parquet")):
+        out += pq.read_table(f).to_pylist()
+    return out
+
+
+def recorded_by_hand(root: Path) -> dict[tuple[str, str], Decimal]:
+    """Recorded balances, every account and its parents, from the raw rows:
+    linked entries left out, each row at its currency's minor unit (half up)."""
+    leaf: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for r in raw_rows(root):
+        if any(r.get(k) for k in ("disburses", "part_of", "restates")):
+            continue
+        cur = r["currency"]
+        amount = Decimal(r["amount"]).quantize(Decimal(1).scaleb(-DIGITS.get(cur, 2)),
+                                               ROUND_HALF_UP)
+        leaf[("Funders:" + r["funder"], cur)] -= amount
+        leaf[("Purposes:" + r["purpose"], cur)] += amount
+    out: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for (acct, cur), v in leaf.items():
+        parts = acct.split(":")
+        for i in range(len(parts)):
+            out[(":".join(parts[:i + 1]), cur)] += v
+    return dict(out)
+
+
+def balance_csv(out: str, with_year: bool = False) -> dict:
+    rows = csv.DictReader(io.StringIO(out))
+    return {((r["account"], r["year"]) if with_year else (r["account"], r["currency"])):
+            Decimal(r["amount"]) for r in rows}
+
+
+# GBP only, so the converted total can be counted by hand: 1000.005 (a penny
+# half up), an entry over 2 years split 600/400, 250 a year for 3 years, and
+# a disbursement in the next year's partition linked to its pledge
+HAND_ROWS = [
+    {"id": "a", "date": "2019-03-01", "funder": "UK:Home Office", "purpose": "Security",
+     "amount": "1000.005", "currency": "GBP", "sources": "d"},
+    {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
+     "amount": "600", "currency": "GBP", "period": "over 2 years", "sources": "d"},
+    {"id": "b", "date": "2019-06-01", "funder": "UK:FCDO", "purpose": "Health:Malaria",
+     "amount": "400", "currency": "GBP", "period": "over 2 years", "sources": "d"},
+    {"id": "c", "date": "2020-01-01", "funder": "UK:FCDO", "purpose": "Education",
+     "amount": "250", "currency": "GBP", "period": "per year for 3 years", "sources": "d"},
+    {"id": "d", "date": "2020-05-05", "funder": "UK:FCDO", "purpose": "Health:Vaccines",
+     "amount": "300", "currency": "GBP", "status": "disbursed", "disburses": "b",
+     "sources": "d"},
+]
+HAND_TOTAL = Decimal("1000.01") + 600 + 400 + 3 * 250
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """A generated dataset: 3,000 entries in chunks of 1,000 (several part
+    files a year, disbursements, splits, ten currencies)."""
+    d = tmp_path_factory.mktemp("ds") / "gen.parquet"
+    generate_module().write_dataset(d, 3000, seed=7, chunk=1000)
+    return d
+
+
+def test_a_parquet_folder_is_a_ledger(generated, tmp_path):
+    assert ledger_format(generated) == ("dataset", "")
+    assert is_dataset(generated)
+    assert ledger_format(tmp_path) == ("journal", "")
+
+
+def test_check_reads_every_partition(generated, run_cli):
+    code, out, err = run_cli("check", generated)
+    assert code == 0, err
+    n_ids = len({r["id"] for r in raw_rows(generated)})
+    assert f": {n_ids} entries," in out
+    assert n_ids == 3000
+
+
+def test_recorded_balance_equals_the_raw_rows(generated, run_cli):
+    code, out, err = run_cli("balance", generated, "--format", "csv")
+    assert code == 0, err
+    got = balance_csv(out)
+    want = recorded_by_hand(generated)
+    assert {k: v for k, v in got.items() if k[0] != "(total)"} == want
+    assert all(v == 0 for k, v in got.items() if k[0] == "(total)")
+
+
+def test_converted_totals_equal_the_whole_ledger_path(generated, run_cli):
+    """Partition by partition = the dataset read as one Book (the bulk
+    reader's path that tests/test_scale.py pins to the journal's)."""
+    from ledger.read.dataset import read_dataset_book
+    from reports.balance import converted
+    from reports.tables import ReportOptions, build_report
+
+    code, out, err = run_cli("balance", generated, "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    got = balance_csv(out)
+    whole = read_dataset_book(generated)
+    assert not whole.errors
+    rows, _ = converted(whole, ReportOptions(currency="GBP"))
+    assert got == {(r["account"], r["currency"]): r["amount"] for r in rows}
+    code, out, err = run_cli("balance", generated, "--currency", "EUR", "--by", "year",
+                             "--format", "csv")
+    assert code == 0, err
+    rows, _ = converted(whole, ReportOptions(currency="EUR"), by="year")
+    assert balance_csv(out, with_year=True) == {(r["account"], r["year"]): r["amount"]
+                                                for r in rows}
+    report = build_report(whole, ReportOptions(currency="GBP"))
+    report_dir = generated.parent / "report"
+    code, out, err = run_cli("report", generated, "--out", report_dir, "--format", "csv")
+    assert code == 0, err
+    by_funder = {r["funder"]: Decimal(r["amount"]) for r in csv.DictReader(io.StringIO(out))}
+    assert by_funder.pop("(total)") == got[("(total)", "GBP")]
+    assert by_funder == {r.funder: r.amount for r in report.by_funder.itertuples()}
+    for name, keys in (("summary", ["funder", "purpose"]), ("by_status", ["funder"])):
+        with open(report_dir / f"{name}.csv", encoding="utf-8") as fh:
+            mine = {tuple(r[k] for k in keys): Decimal(r["total" if name == "by_status"
+                                                          else "amount"])
+                    for r in csv.DictReader(fh)}
+        table = getattr(report, name)
+        col = "total" if name == "by_status" else "amount"
+        assert mine == {tuple(str(r[k]) for k in keys): Decimal(r[col])
+                        for r in table.to_dict("records")}
+    with open(report_dir / "summary.csv", encoding="utf-8") as fh:
+        mine = {(r["funder"], r["purpose"]): (r["entries"], r["qualifiers"])
+                for r in csv.DictReader(fh)}
+    assert mine == {(r["funder"], r["purpose"]): (str(r["entries"]), r["qualifiers"])
+                    for r in report.summary.to_dict("records")}
+
+
+def test_converted_total_by_hand(tmp_path, run_cli):
+    """GBP only: the converted total is the amounts counted over their
+    periods (an amount per year for 3 years, three times), linked entries
+    once, a split as its parts; a link reaching into another partition."""
+    ds = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
+    code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    got = balance_csv(out)
+    assert got[("(total)", "GBP")] == HAND_TOTAL
+    assert got[("Purposes:Health", "GBP")] == Decimal(1000)
+    assert got[("Funders:UK", "GBP")] == -(Decimal("1000.01") + 1000 + 750)
+    assert "1 linked entry" in err and "'d'" not in err
+
+
+@pytest.mark.parametrize("rows, code, message", [
+    ([("x", "2019-01-01", ""), ("x", "2020-01-01", "")], "duplicate-id", "duplicate id 'x'"),
+    ([("x", "2019-01-01", ""), ("y", "2020-01-01", "nowhere")], "missing-link",
+     "names a missing entry 'nowhere'"),
+])
+def test_rules_across_partitions(tmp_path, run_cli, rows, code, message):
+    ds = write_dataset(tmp_path / "bad.parquet", [
+        {"id": i, "date": d, "funder": "UK", "purpose": "P", "amount": "5", "currency": "GBP",
+         "disburses": link, "sources": "d"} for i, d, link in rows])
+    found = scan(ds)
+    assert [p.code for p in found.errors] == [code]
+    assert message in found.errors[0].message
+    assert found.errors[0].file.endswith("year=2020/part-0.parquet")
+    status, out, err = run_cli("balance", ds)
+    assert status == 1 and message in err and out == ""
+    status, out, err = run_cli("check", ds)
+    assert status == 1 and message in err
+
+
+def test_a_package_exceeded_across_partitions(tmp_path):
+    ds = write_dataset(tmp_path / "pkg.parquet", [
+        {"id": "p", "date": "2019-12-30", "funder": "UK", "purpose": "P", "amount": "10",
+         "currency": "GBP", "sources": "d"},
+        {"id": "q", "date": "2020-01-02", "funder": "UK", "purpose": "P", "amount": "11",
+         "currency": "GBP", "disburses": "p", "sources": "d"}])
+    assert [p.code for p in scan(ds).errors] == ["package-exceeded"]
+
+
+def test_a_row_in_the_wrong_year_is_an_error(tmp_path):
+    ds = write_dataset(tmp_path / "w.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    (ds / "year=2019").rename(ds / "year=2018")
+    found = scan(ds)
+    assert [p.code for p in found.errors] == ["wrong-partition"]
+    assert found.errors[0].line == 2 and found.errors[0].entry_id == "a"
+
+
+def test_a_stray_file_is_named(tmp_path):
+    ds = write_dataset(tmp_path / "s.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    (ds / "notes.txt").write_text("x")
+    assert [p.code for p in scan(ds).errors] == ["not-a-partition"]
+
+
+def test_list_and_export_write_every_entry_once(generated, run_cli, tmp_path):
+    code, out, err = run_cli("list", generated, "--format", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 3000 and len({r["id"] for r in rows}) == 3000
+    want = sorted({r["id"] for r in raw_rows(generated)})
+    assert sorted(r["id"] for r in rows) == want
+    target = tmp_path / "out.csv"
+    code, out, err = run_cli("export", generated, "--to", "csv", "-o", target)
+    assert code == 0, err
+    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert len(rows) == len(raw_rows(generated))     # one row per entry and purpose
+    assert sorted({r["id"] for r in rows}) == want
+
+
+def test_other_commands_read_the_dataset_whole(generated):
+    import ledger
+
+    book = ledger.load(generated)
+    assert len(book) == 3000
+    assert sorted(book.tables.entries["id"].astype(str)) == \
+        sorted({r["id"] for r in raw_rows(generated)})
+
+
+def test_an_error_in_the_last_partition_leaves_no_output(tmp_path, run_cli):
+    ds = write_dataset(tmp_path / "late.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"},
+        {"id": "b", "date": "2020-01-01", "funder": "UK", "purpose": "P", "amount": "-5",
+         "currency": "GBP", "sources": "d"}])
+    target = tmp_path / "out.csv"
+    code, out, err = run_cli("export", ds, "--to", "csv", "-o", target)
+    assert code == 1 and not target.exists()
+    assert "year=2020/part-0.parquet:2: entry 'b'" in err
+    code, out, err = run_cli("list", ds, "--format", "csv")
+    assert code == 1 and out == ""
+
+
+def test_scheduler_on_a_journal_says_it_reads_here(example_ledger, run_cli):
+    code, out, err = run_cli("balance", example_ledger, "--scheduler", "tcp://127.0.0.1:9")
+    assert code == 0 and "(total)" in out
+    assert "--scheduler runs a partitioned Parquet dataset" in err
