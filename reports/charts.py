@@ -151,6 +151,14 @@ def _money_axis(ax, report: Report, log: bool, axis: str = "x"):
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(_scale_words(log))
 
 
+def _lay_out(fig) -> None:
+    """Tight layout, done once: matplotlib then leaves a placeholder layout
+    engine on the figure, which makes every ``savefig`` draw the whole figure
+    twice (a layout pass, then the real one); with no engine it draws once."""
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+
+
 MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
 
 
@@ -198,7 +206,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
     if series:
         ax.legend(title="funder", fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -310,7 +318,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
         ax.legend(handles=handles, title="funder", fontsize=8, loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -371,7 +379,7 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
                  f"{_wrap(_subtitle(report))}", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -428,11 +436,13 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
-    _plt()                           # imported once, before the fork: the children have it
     names = list(FIGURES)
     # two children when the rest of the report is small (the cores would idle);
     # for a big ledger one, beside the parent's own long work
     two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
+    if two:     # imported once, before the forks: both children have it
+        _plt()
+    # one child imports matplotlib itself: the import is not on the parent's path
     groups = [names[i::2] for i in range(2)] if two else [names]
     children = []
     try:
