@@ -159,6 +159,11 @@ def _lay_out(fig) -> None:
     fig.set_layout_engine(None)
 
 
+# the PNG's resolution, also the figure's own: the layout is measured with the
+# renderer the PNG is then drawn with, so its text is measured once, not twice
+PNG_DPI = 110
+
+
 MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
 
 
@@ -217,7 +222,7 @@ def purpose_figure(report: Report, amounts: str = "compact", scale: str = "auto"
     plt = _plt()
     m = report.matrix
     rows, series = _hbar_rows(m, report.options.top) if not m.empty else ([], [])
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)), dpi=PNG_DPI)
     quals = _pair_qualifiers(report)
     if len(series) == 1 and series[0].startswith("all "):
         for (_, pu), qs in list(quals.items()):
@@ -231,7 +236,7 @@ def comparison_figure(report: Report, amounts: str = "compact", scale: str = "au
     plt = _plt()
     c = report.comparison.drop(index=TOTAL, errors="ignore")
     rows, series = _hbar_rows(c, report.options.top) if not c.empty else ([], [])
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)), dpi=PNG_DPI)
     q = _pair_qualifiers(report)
     quals: dict = {}
     together = len(series) == 1 and series[0].startswith("all ")
@@ -253,7 +258,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     from reports.amounts import format_amount
     plt = _plt()
     data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
-    fig, ax = plt.subplots(figsize=(12, 5.2))
+    fig, ax = plt.subplots(figsize=(12, 5.2), dpi=PNG_DPI)
     n = max(len(data.columns), 1)
     width = 0.8 / n
     xs = list(range(len(data.index)))
@@ -348,7 +353,7 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     data = _floats(status_stages(report))
     rows = [(funder, stage, float(data.loc[funder, stage])) for funder in data.index
             for stage, _ in STAGES]
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * max(len(rows), 1)), dpi=PNG_DPI)
     log = use_log([v for _, _, v in rows], scale)
     ys = list(range(len(rows)))
     names = dict(STAGES)
@@ -411,7 +416,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
             for ext in ("png", "svg"):
                 path = folder / f"chart-{name}.{ext}"
                 with atomic_file(path) as fh:
-                    fig.savefig(fh, format=ext, dpi=110 if ext == "png" else None,
+                    fig.savefig(fh, format=ext, dpi=PNG_DPI if ext == "png" else None,
                                 metadata={"Date": None} if ext == "svg" else None)
                 out[name][ext] = path
         finally:
