@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reports.tables import OTHER, TOTAL, Report
@@ -164,6 +165,30 @@ def _lay_out(fig) -> None:
 PNG_DPI = 110
 
 
+# the corners of matplotlib's unit rectangle, as its outline visits them
+_RECT_CORNERS = np.array([[0, 0], [1, 0], [1, 0], [1, 1], [1, 1], [0, 1], [0, 1], [0, 0]],
+                         dtype=float)
+
+
+def _bars(ax, horizontal: bool, *args, **kwargs):
+    """``ax.bar`` (or ``barh``) with the data limits updated once for all
+    the bars: matplotlib updates them bar by bar, walking each rectangle's
+    outline as Bézier curves, which is most of the time of a timeline with
+    hundreds of bars.  The same corners through the same transform give
+    the same limits."""
+    ax._update_patch_limits = lambda patch: None     # this Axes, these bars only
+    try:
+        bars = (ax.barh if horizontal else ax.bar)(*args, **kwargs)
+    finally:
+        del ax._update_patch_limits
+    # matplotlib leaves out bars of no width and no height
+    shown = [r for r in bars if r.get_width() or r.get_height()]
+    if shown:
+        ax.update_datalim(np.concatenate(
+            [r.get_patch_transform().transform(_RECT_CORNERS) for r in shown]))
+    return bars
+
+
 MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
 
 
@@ -192,7 +217,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
     ys = list(range(len(rows)))
     for name in series:
         pos = [(y, v) for y, (_, f, v) in zip(ys, rows) if f == name]
-        ax.barh([y for y, _ in pos], [v for _, v in pos], color=colours[name],
+        _bars(ax, True, [y for y, _ in pos], [v for _, v in pos], color=colours[name],
                 label=_short(str(name), 60))
     ax.set_yticks(ys, [_short(lab) for lab, _, _ in rows])
     ax.invert_yaxis()
@@ -264,7 +289,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     xs = list(range(len(data.index)))
     log = use_log(data.to_numpy().ravel() if len(data) else [], scale)
     for k, funder in enumerate(data.columns):
-        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
+        _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
                color=f"C{k % 10}", label=_short(str(funder), 60))
     opened = report.open_by_year
     if opened is not None and len(data):
@@ -278,7 +303,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
             heights = [t - b for t, b in zip(total, bottom)]
             keep = [p > 0 for p in part]
             if any(keep):
-                ax.bar([x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
+                _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
                        [h for h, kp in zip(heights, keep) if kp], width=width,
                        bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
                        hatch="///", edgecolor="white", linewidth=0)
@@ -359,7 +384,7 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     names = dict(STAGES)
     for k, (stage, text) in enumerate(STAGES):
         pos = [(y, v) for y, (_, s, v) in zip(ys, rows) if s == stage]
-        ax.barh([y for y, _ in pos], [v for _, v in pos], color=f"C{k}", label=text)
+        _bars(ax, True, [y for y, _ in pos], [v for _, v in pos], color=f"C{k}", label=text)
     labels, prev = [], None
     for f, _, _ in rows:
         labels.append(_short(f) if f != prev else "")
