@@ -55,10 +55,9 @@ def money_formatter(currency: str, locale: str):
 def _compact_digits(x: float) -> int:
     """Fraction digits that show a tick value exactly in compact form
     (1.6e9 -> 1 for "£1.6B"; 2.5e8 -> 0 for "£250M"), at most 2."""
-    import math
     if not x:
         return 0
-    unit = 10 ** (3 * int(math.floor(math.log10(abs(x)) / 3))) if abs(x) >= 1000 else 1
+    unit = 10 ** (3 * math.floor(math.log10(abs(x)) / 3)) if abs(x) >= 1000 else 1
     scaled = abs(x) / unit
     for k in range(3):
         if abs(scaled * 10 ** k - round(scaled * 10 ** k)) < 1e-6:
