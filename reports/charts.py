@@ -217,7 +217,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
     for name in series:
         pos = [(y, v) for y, (_, f, v) in zip(ys, rows) if f == name]
         _bars(ax, True, [y for y, _ in pos], [v for _, v in pos], color=colours[name],
-                label=_short(str(name), 60))
+              label=_short(str(name), 60))
     ax.set_yticks(ys, [_short(lab) for lab, _, _ in rows])
     ax.invert_yaxis()
     _money_axis(ax, report, log, "x")
@@ -289,7 +289,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     log = use_log(data.to_numpy().ravel() if len(data) else [], scale)
     for k, funder in enumerate(data.columns):
         _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
-               color=f"C{k % 10}", label=_short(str(funder), 60))
+              color=f"C{k % 10}", label=_short(str(funder), 60))
     opened = report.open_by_year
     if opened is not None and len(data):
         o = _floats(opened)
@@ -303,9 +303,9 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
             keep = [p > 0 for p in part]
             if any(keep):
                 _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
-                       [h for h, kp in zip(heights, keep) if kp], width=width,
-                       bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
-                       hatch="///", edgecolor="white", linewidth=0)
+                      [h for h, kp in zip(heights, keep) if kp], width=width,
+                      bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
+                      hatch="///", edgecolor="white", linewidth=0)
     if len(data) and len(data.index) * n <= 60:
         for k, funder in enumerate(data.columns):
             for x, v in zip(xs, data[funder]):
