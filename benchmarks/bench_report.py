@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench_report.py --entries 100000 [--limit 50000]
     .venv/bin/python benchmarks/bench_report.py --ledger /tmp/g1m --e2e
+    .venv/bin/python benchmarks/bench_report.py --ledger /tmp/g100k --no-stages \
+        --peer [--baseline /tmp/before] [--repeat 3]
 
 Generates (or reuses) a ledger with benchmarks/generate.py in
 /tmp/bench-report-<N>, then times in this process: loading the ledger
@@ -9,7 +11,14 @@ Generates (or reuses) a ledger with benchmarks/generate.py in
 the full tables (entries/sources CSV + Parquet), the charts, the workbook
 (Entries/Sources sheets cut at --limit rows) and the HTML page.  With --e2e it
 also runs the whole `ledger-tool report` command in a fresh process and prints
-its wall time and peak memory.  Prints figures; asserts nothing.
+its wall time and peak memory.  With --peer (issue 25) the command is timed
+as users run it (default options, the cache of the Book primed by an untimed
+run, as `run.py --commands`), best of --repeat, beside ledger-cli's market()
+balance of the same ledger's hledger export in the same run, and the ratio is
+printed; --baseline names another source tree (e.g. `git archive` of an
+earlier commit) whose `report` is timed alternately with this one's, for
+before/after figures on the same machine at the same time.  Prints figures;
+asserts nothing.
 """
 from __future__ import annotations
 
@@ -96,6 +105,61 @@ def end_to_end(ledger_dir: Path, limit: int) -> tuple[float, float]:
     return wall, peak
 
 
+def against_peer(ledger_dir: Path, trees: list[Path], repeat: int,
+                 timeout: float = 3600) -> dict:
+    """`ledger-tool report` from each source tree in ``trees``, taking turns,
+    best of ``repeat``, and ledger-cli's market() balance of the hledger
+    export, in one run: {label: best run}, each with its ratio to ledger-cli."""
+    import shutil
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from run import LEDGER_CLI, _run_cmd, _which
+
+    scratch = ledger_dir / ".bench-scratch"
+    scratch.mkdir(exist_ok=True)
+    cache = scratch / "cache"       # the cache run.py --commands primes and uses
+
+    def tool(tree: Path, *args) -> tuple[list, dict]:
+        return ([sys.executable, "-P", "-m", "ledger_tool", *args],   # -P: not the cwd
+                {"LEDGER_TOOL_CACHE": str(cache), "PYTHONPATH": str(tree)})
+
+    for tree in trees:              # untimed: the Book cached (a miss for a new reader)
+        cmd, env = tool(tree, "balance", str(ledger_dir), "--currency", "GBP")
+        _run_cmd(cmd, timeout, env, stdout=subprocess.DEVNULL)
+    runs: dict = {f"report ({tree})": [] for tree in trees}
+    out_dir = scratch / "report"
+    for _ in range(repeat):
+        for tree in trees:
+            shutil.rmtree(out_dir, ignore_errors=True)
+            cmd, env = tool(tree, "report", str(ledger_dir), "--out", str(out_dir),
+                            "--format", "json")
+            runs[f"report ({tree})"].append(_run_cmd(cmd, timeout, env,
+                                                     stdout=subprocess.DEVNULL))
+    ledger_cli = _which("ledger")
+    label, args = LEDGER_CLI[0]
+    if ledger_cli:
+        hl = scratch / "export-recorded.hledger"   # as run.py --commands writes it
+        hl.unlink(missing_ok=True)
+        cmd, env = tool(trees[0], "export", str(ledger_dir), "--to", "hledger", "--basis",
+                        "recorded", "-o", str(hl))
+        _run_cmd(cmd, timeout, env, stdout=subprocess.DEVNULL)
+        runs[label] = [_run_cmd([ledger_cli, "-f", str(hl), *args, "--no-color"], timeout,
+                                stdout=subprocess.DEVNULL) for _ in range(repeat)]
+    else:
+        print("  ledger-cli: not installed (apt-get install ledger)", file=sys.stderr)
+    best = {}
+    for name, rs in runs.items():
+        best[name] = min(rs, key=lambda r: r.get("wall", 1e9))
+        best[name]["runs"] = [round(r.get("wall", 0), 2) for r in rs]
+    peer = best.get(label, {}).get("wall")
+    for name, r in best.items():
+        ratio = f"  {r['wall'] / peer:.2f}x ledger-cli" if peer and "wall" in r else ""
+        print(f"  {name:60s} {r.get('wall', 0):7.2f} s  cpu {r.get('cpu', 0):6.2f} s  peak "
+              f"{r.get('maxrss_mb', 0):6.0f} MiB  runs {r['runs']}{ratio}"
+              + (f"  ERROR {r['error']}" if r.get("error") else ""), flush=True)
+    return best
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--entries", type=int, default=100_000)
@@ -104,6 +168,11 @@ def main(argv=None) -> int:
     p.add_argument("--limit", type=int, default=50_000, help="--entries-sheet-limit")
     p.add_argument("--e2e", action="store_true", help="also time `ledger-tool report` alone")
     p.add_argument("--no-stages", action="store_true", help="only the end-to-end run")
+    p.add_argument("--peer", action="store_true",
+                   help="time `report` as users run it beside ledger-cli's market() balance")
+    p.add_argument("--baseline", type=Path, action="append", default=[], metavar="TREE",
+                   help="with --peer: also time `report` from this source tree, in turns")
+    p.add_argument("--repeat", type=int, default=2, help="with --peer: runs each (best shown)")
     a = p.parse_args(argv)
     ledger_dir = a.ledger or _generate(a.entries, a.seed)
     print(f"bench_report: {ledger_dir}, sheet limit {a.limit:,}, {os.cpu_count()} cores, "
@@ -113,7 +182,9 @@ def main(argv=None) -> int:
         print("stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in t.items()))
         print(f"report files after the load: {sum(v for k, v in t.items() if k[:4] != 'load'):.2f} s"
               f"; workbook {next(v for k, v in t.items() if k.startswith('workbook')):.2f} s")
-    if a.e2e or a.no_stages:
+    if a.peer:
+        against_peer(ledger_dir, [REPO, *(t.resolve() for t in a.baseline)], a.repeat)
+    elif a.e2e or a.no_stages:
         wall, peak = end_to_end(ledger_dir, a.limit)
         print(f"ledger-tool report end to end: {wall:.1f} s, peak {peak:.2f} GB")
     return 0

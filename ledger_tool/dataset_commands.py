@@ -14,6 +14,7 @@ from pathlib import Path
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
 from ledger_tool.common import capped, print_capped
+
 COMMANDS = ("check", "list", "balance", "report", "export")
 
 

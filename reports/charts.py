@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from reports.tables import OTHER, TOTAL, Report
@@ -54,10 +55,9 @@ def money_formatter(currency: str, locale: str):
 def _compact_digits(x: float) -> int:
     """Fraction digits that show a tick value exactly in compact form
     (1.6e9 -> 1 for "£1.6B"; 2.5e8 -> 0 for "£250M"), at most 2."""
-    import math
     if not x:
         return 0
-    unit = 10 ** (3 * int(math.floor(math.log10(abs(x)) / 3))) if abs(x) >= 1000 else 1
+    unit = 10 ** (3 * math.floor(math.log10(abs(x)) / 3)) if abs(x) >= 1000 else 1
     scaled = abs(x) / unit
     for k in range(3):
         if abs(scaled * 10 ** k - round(scaled * 10 ** k)) < 1e-6:
@@ -151,6 +151,43 @@ def _money_axis(ax, report: Report, log: bool, axis: str = "x"):
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(_scale_words(log))
 
 
+def _lay_out(fig) -> None:
+    """Tight layout, done once: matplotlib then leaves a placeholder layout
+    engine on the figure, which makes every ``savefig`` draw the whole figure
+    twice (a layout pass, then the real one); with no engine it draws once."""
+    fig.tight_layout()
+    fig.set_layout_engine(None)
+
+
+# the PNG's resolution, also the figure's own: the layout is measured with the
+# renderer the PNG is then drawn with, so its text is measured once, not twice
+PNG_DPI = 110
+
+
+# the corners of matplotlib's unit rectangle, as its outline visits them
+_RECT_CORNERS = np.array([[0, 0], [1, 0], [1, 0], [1, 1], [1, 1], [0, 1], [0, 1], [0, 0]],
+                         dtype=float)
+
+
+def _bars(ax, horizontal: bool, *args, **kwargs):
+    """``ax.bar`` (or ``barh``) with the data limits updated once for all
+    the bars: matplotlib updates them bar by bar, walking each rectangle's
+    outline as Bézier curves, which is most of the time of a timeline with
+    hundreds of bars.  The same corners through the same transform give
+    the same limits."""
+    ax._update_patch_limits = lambda patch: None     # this Axes, these bars only
+    try:
+        bars = (ax.barh if horizontal else ax.bar)(*args, **kwargs)
+    finally:
+        del ax._update_patch_limits
+    # matplotlib leaves out bars of no width and no height
+    shown = [r for r in bars if r.get_width() or r.get_height()]
+    if shown:
+        ax.update_datalim(np.concatenate(
+            [r.get_patch_transform().transform(_RECT_CORNERS) for r in shown]))
+    return bars
+
+
 MAX_BARS = 40      # more (purpose, funder) bars than this: one bar per purpose
 
 
@@ -179,8 +216,8 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
     ys = list(range(len(rows)))
     for name in series:
         pos = [(y, v) for y, (_, f, v) in zip(ys, rows) if f == name]
-        ax.barh([y for y, _ in pos], [v for _, v in pos], color=colours[name],
-                label=_short(str(name), 60))
+        _bars(ax, True, [y for y, _ in pos], [v for _, v in pos], color=colours[name],
+              label=_short(str(name), 60))
     ax.set_yticks(ys, [_short(lab) for lab, _, _ in rows])
     ax.invert_yaxis()
     _money_axis(ax, report, log, "x")
@@ -198,7 +235,7 @@ def _draw_hbars(fig, ax, report: Report, rows, series, quals, amounts: str, scal
     if series:
         ax.legend(title="funder", fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -209,7 +246,7 @@ def purpose_figure(report: Report, amounts: str = "compact", scale: str = "auto"
     plt = _plt()
     m = report.matrix
     rows, series = _hbar_rows(m, report.options.top) if not m.empty else ([], [])
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)), dpi=PNG_DPI)
     quals = _pair_qualifiers(report)
     if len(series) == 1 and series[0].startswith("all "):
         for (_, pu), qs in list(quals.items()):
@@ -223,7 +260,7 @@ def comparison_figure(report: Report, amounts: str = "compact", scale: str = "au
     plt = _plt()
     c = report.comparison.drop(index=TOTAL, errors="ignore")
     rows, series = _hbar_rows(c, report.options.top) if not c.empty else ([], [])
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.34 * max(len(rows), 1)), dpi=PNG_DPI)
     q = _pair_qualifiers(report)
     quals: dict = {}
     together = len(series) == 1 and series[0].startswith("all ")
@@ -245,14 +282,14 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     from reports.amounts import format_amount
     plt = _plt()
     data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
-    fig, ax = plt.subplots(figsize=(12, 5.2))
+    fig, ax = plt.subplots(figsize=(12, 5.2), dpi=PNG_DPI)
     n = max(len(data.columns), 1)
     width = 0.8 / n
     xs = list(range(len(data.index)))
     log = use_log(data.to_numpy().ravel() if len(data) else [], scale)
     for k, funder in enumerate(data.columns):
-        ax.bar([x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
-               color=f"C{k % 10}", label=_short(str(funder), 60))
+        _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
+              color=f"C{k % 10}", label=_short(str(funder), 60))
     opened = report.open_by_year
     if opened is not None and len(data):
         o = _floats(opened)
@@ -265,10 +302,10 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
             heights = [t - b for t, b in zip(total, bottom)]
             keep = [p > 0 for p in part]
             if any(keep):
-                ax.bar([x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
-                       [h for h, kp in zip(heights, keep) if kp], width=width,
-                       bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
-                       hatch="///", edgecolor="white", linewidth=0)
+                _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x, kp in zip(xs, keep) if kp],
+                      [h for h, kp in zip(heights, keep) if kp], width=width,
+                      bottom=[b for b, kp in zip(bottom, keep) if kp], fill=False,
+                      hatch="///", edgecolor="white", linewidth=0)
     if len(data) and len(data.index) * n <= 60:
         for k, funder in enumerate(data.columns):
             for x, v in zip(xs, data[funder]):
@@ -310,7 +347,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
         ax.legend(handles=handles, title="funder", fontsize=8, loc="upper left",
                   bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -340,13 +377,13 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     data = _floats(status_stages(report))
     rows = [(funder, stage, float(data.loc[funder, stage])) for funder in data.index
             for stage, _ in STAGES]
-    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(10, 1.8 + 0.3 * max(len(rows), 1)), dpi=PNG_DPI)
     log = use_log([v for _, _, v in rows], scale)
     ys = list(range(len(rows)))
     names = dict(STAGES)
     for k, (stage, text) in enumerate(STAGES):
         pos = [(y, v) for y, (_, s, v) in zip(ys, rows) if s == stage]
-        ax.barh([y for y, _ in pos], [v for _, v in pos], color=f"C{k}", label=text)
+        _bars(ax, True, [y for y, _ in pos], [v for _, v in pos], color=f"C{k}", label=text)
     labels, prev = [], None
     for f, _, _ in rows:
         labels.append(_short(f) if f != prev else "")
@@ -371,7 +408,7 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
                  f"{_wrap(_subtitle(report))}", fontsize=10)
     ax.legend(fontsize=8, loc="lower right")
     ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
+    _lay_out(fig)
     return fig
 
 
@@ -403,7 +440,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
             for ext in ("png", "svg"):
                 path = folder / f"chart-{name}.{ext}"
                 with atomic_file(path) as fh:
-                    fig.savefig(fh, format=ext, dpi=110 if ext == "png" else None,
+                    fig.savefig(fh, format=ext, dpi=PNG_DPI if ext == "png" else None,
                                 metadata={"Date": None} if ext == "svg" else None)
                 out[name][ext] = path
         finally:
@@ -428,11 +465,13 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
-    _plt()                           # imported once, before the fork: the children have it
     names = list(FIGURES)
     # two children when the rest of the report is small (the cores would idle);
     # for a big ledger one, beside the parent's own long work
     two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
+    if two:     # imported once, before the forks: both children have it
+        _plt()
+    # one child imports matplotlib itself: the import is not on the parent's path
     groups = [names[i::2] for i in range(2)] if two else [names]
     children = []
     try:
