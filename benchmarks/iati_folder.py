@@ -25,7 +25,8 @@ def make_folder(out: Path, megabytes: float) -> tuple[int, int]:
     want, size, k = int(megabytes * 1_000_000), 0, 0
     while size < want:
         stem, raw = sources[k % len(sources)]
-        copy = _ID.sub(lambda m: m.group(1) + m.group(2) + f"-G{k}".encode() + m.group(3), raw)
+        tag = f"-G{k}".encode()
+        copy = _ID.sub(lambda m, tag=tag: m.group(1) + m.group(2) + tag + m.group(3), raw)
         # the file's own <iati-identifier>s only: refs to other activities keep theirs
         (out / f"{k:06d}-{stem}.xml").write_bytes(copy)
         size += len(copy)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ledger.model import BIDI_CONTROLS
+from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
 
 __all__ = ["BIDI", "BIDI_CLASS", "has_bidi", "show_bidi", "show_bidi_frame", "show_bidi_arrow",
            "show_bidi_table"]
@@ -85,3 +85,27 @@ def show_bidi_table(table):
         if new is not col:
             table = table.set_column(i, field, new)
     return table
+
+
+# Control characters in ledger text are shown, never sent: as \xNN (the
+# workbook, HTML and SVG promise of docs/guarantees.md).  Everywhere: C0 but
+# tab, newline and CR, DEL, and the bidi controls (they reorder what a reader
+# sees around them).  On a terminal also those three (they break a table),
+# C1 (\x9b starts an escape sequence) and every format character (invisible).
+_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
+_TERMINAL = re.compile(f"[{CONTROL_CHARS}]")
+
+
+def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
+    """``text`` with its control characters written as ``\\xNN`` (``\\uNNNN``
+    for bidi controls): inert on a page, in a cell, on a terminal.  ``keep``:
+    characters left as they are."""
+    pat = _TERMINAL if terminal else _CONTROL
+    if keep:   # e.g. a message's own line breaks
+        return pat.sub(lambda m: m.group() if m.group() in keep else _shown(m), text)
+    return pat.sub(_shown, text)
+
+
+def _shown(m: re.Match) -> str:
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"

@@ -20,6 +20,7 @@ from ledger.errors import LedgerError
 from ledger.rules.limits import amount_problem
 from ledger_tool.common import check_locale
 from reports.text import inert_frame
+from rates import load_rates
 
 POLICIES = ("previous", "next", "nearest", "strict")
 
@@ -103,8 +104,6 @@ def _code(text: str, what: str) -> str:
 
 
 def _table(args):
-    from rates import load_rates   # pandas: not loaded for rates --help
-
     root = None
     if args.ledger:
         root = Path(args.ledger)

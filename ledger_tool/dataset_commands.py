@@ -11,9 +11,16 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from ledger.atomic import atomic_file, write_atomic
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger_tool.common import capped, print_capped
+from ledger.safe_io import guard_output
+from ledger_tool.common import capped, check_locale, print_capped
+from reports import dataset as ds
+from reports.dataset import without_header
+from reports.notes import linked_note
+from reports.options import ReportOptions
+from reports.text import inert_frame, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
 
@@ -83,10 +90,6 @@ def _check(args) -> int:
 
 
 def _balance(args) -> int:
-    from ledger_tool.common import check_locale
-    from reports import dataset as ds
-    from reports.balance import linked_note
-    from reports.text import write_rows
 
     locale = check_locale(args.locale)
     if args.depth is not None and args.depth < 1:
@@ -100,7 +103,6 @@ def _balance(args) -> int:
         rows, linked, n = ds.combine_recorded([r for r in found.results if r], args.depth)
         notes = []
     else:
-        from reports.tables import ReportOptions
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
             years="fiscal" if args.by == "fiscal-year" else "calendar",
@@ -125,12 +127,6 @@ def _balance(args) -> int:
 
 
 def _report(args) -> int:
-    from ledger.atomic import write_atomic
-    from ledger.safe_io import guard_output
-    from ledger_tool.common import check_locale
-    from reports import dataset as ds
-    from reports.tables import ReportOptions
-    from reports.text import inert_frame, write_rows
 
     out = Path(args.out)
     guard_output(out, ledger=args.ledger, force=args.force, folder=True)
@@ -162,8 +158,6 @@ def _streamed(args, func, fargs, out_path) -> int:
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
     them passed: written to a temporary file first."""
-    from ledger.atomic import atomic_file
-    from reports.dataset import without_header
 
     state = {"first": True, "rows": 0}
 
@@ -188,7 +182,6 @@ def _streamed(args, func, fargs, out_path) -> int:
 
 
 def _list(args) -> int:
-    from reports import dataset as ds
     if args.format != "csv":
         raise UsageError("on a partitioned dataset list writes --format csv (millions of rows)")
     _streamed(args, ds.list_part, (_filters(args),), None)
@@ -196,8 +189,6 @@ def _list(args) -> int:
 
 
 def _export(args) -> int:
-    from ledger.safe_io import guard_output
-    from reports import dataset as ds
 
     fmt = args.fmt or ("csv" if str(args.output).lower().endswith(".csv") else None)
     if fmt != "csv":

@@ -24,7 +24,7 @@ def _digits(currency: str) -> int:
 def to_money(minor, currency: str | None, *, digits: int | None = None):
     """Integer minor units (scalar, Series or DataFrame) → Decimal, to the
     unit (of ``currency``, or ``digits`` places)."""
-    k = _digits(currency) if digits is None else digits
+    k = _digits(str(currency)) if digits is None else digits
 
     wide = Context(prec=80)   # totals past 28 digits stay exact (default context rounds)
 

@@ -148,7 +148,7 @@ REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 def value_part(book, options):
     """One partition valued by the report's one valuation step
-    (``reports.tables.normalised_frames``), as the report's tables (amounts
+    (``reports.valuation.value``), as the report's tables (amounts
     Decimal, entry counts, qualifiers)."""
     from reports import tables as t
 
@@ -156,7 +156,10 @@ def value_part(book, options):
     if not len(entries):
         return None
     _open_ended(book, options)
-    frame, spread, _ = t.normalised_frames(book, options, entries, fast=True)
+    from reports.valuation import Spec, basis_frame, value
+
+    valued = value(entries, Spec.of(options), fast=True, every_column=True)
+    frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
     cur = options.currency.upper()
     return {"summary": t.summary_table(frame, cur), "by_purpose": t.by_purpose(frame, cur),
             "by_funder": t.by_funder(frame, cur), "by_year": _long(t.by_year(spread, cur)),

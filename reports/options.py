@@ -79,7 +79,7 @@ class Report:
     warnings: list[str] = field(default_factory=list)
     rate_sources: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
-    facts: pd.DataFrame | None = None     # per entry: tags, open-ended, pays another (entry_facts)
+    facts: Any = None     # per entry: tags, open-ended, pays another (entry_facts)
     last_bounded: str | None = None       # last year a bounded entry reaches (None: none)
     projected: tuple[str, ...] = ()       # by-year years past it: only "a year" pledges
     open_by_year: pd.DataFrame | None = None   # the part of by_year from open-ended pledges

@@ -6,6 +6,8 @@ page's script reads (``page_data``).  Nothing here writes HTML
 """
 from __future__ import annotations
 
+from typing import Any
+
 import itertools
 
 import numpy as np
@@ -140,7 +142,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         index = {i: k for k, i in enumerate(shown)}
 
         def places_of(wanted: set) -> list[int]:
-            at = place[np.flatnonzero(_among(pd.Series(fact_ids), wanted))] if wanted else []
+            at: Any = place[np.flatnonzero(_among(pd.Series(fact_ids), wanted))] if wanted else []
             return sorted(int(x) for x in at if x >= 0)
 
         lists = {id(total): e_total, id(years): e_years}

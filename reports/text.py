@@ -14,7 +14,7 @@ import unicodedata
 from decimal import Decimal
 from typing import IO, Sequence
 
-from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
+from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
 
 # Text a spreadsheet would run as a formula when it opens a CSV file.
@@ -43,30 +43,6 @@ def inert_frame(frame):
         if risky.any():
             out.loc[risky, col] = "'" + text[risky]
     return out
-
-
-# Control characters in ledger text are shown, never sent: as \xNN (the
-# workbook, HTML and SVG promise of docs/guarantees.md).  Everywhere: C0 but
-# tab, newline and CR, DEL, and the bidi controls (they reorder what a reader
-# sees around them).  On a terminal also those three (they break a table),
-# C1 (\x9b starts an escape sequence) and every format character (invisible).
-_CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
-_TERMINAL = re.compile(f"[{CONTROL_CHARS}]")
-
-
-def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
-    """``text`` with its control characters written as ``\\xNN`` (``\\uNNNN``
-    for bidi controls): inert on a page, in a cell, on a terminal.  ``keep``:
-    characters left as they are."""
-    pat = _TERMINAL if terminal else _CONTROL
-    if keep:   # e.g. a message's own line breaks
-        return pat.sub(lambda m: m.group() if m.group() in keep else _shown(m), text)
-    return pat.sub(_shown, text)
-
-
-def _shown(m: re.Match) -> str:
-    n = ord(m.group())
-    return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 
 
 def _plain(v) -> str:

@@ -12,6 +12,8 @@ all decided here.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import functools
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -78,7 +80,7 @@ class Valued:
     every command prints with these figures (``reports.notes.valuation_notes``)."""
     book: Book
     spec: Spec
-    spread: pd.DataFrame | None
+    spread: Any   # a DataFrame; None only for a per-year export
     horizon: str | None
     per_year: pd.DataFrame | None = None
 

@@ -113,9 +113,9 @@ def checked(results: list[ReadResult], documents: list[str]):
             said.setdefault(-1, []).append(p.message)
     bad = {k for k in said if k >= 0} | set(rec_of_np[~keep].tolist())
     keep &= ~np.isin(rec_of_np, np.fromiter(bad, dtype=np.int64, count=len(bad)))
-    for k in sorted(bad):
-        r, rec = recs[k]
-        for msg in dict.fromkeys(said.get(k) or ["refused by the rules of the bulk format"]):
+    for bad_rec in sorted(bad):
+        r, rec = recs[bad_rec]
+        for msg in dict.fromkeys(said.get(bad_rec) or ["refused by the rules of the bulk format"]):
             problems.append(Problem(r.file, rec.where, msg))
     for msg in said.get(-1, []):     # the rows themselves are listed above
         problems.append(Problem(results[0].file, "", msg, "note"))
@@ -155,7 +155,7 @@ def read_batch(kind: str, paths: list[str], names, hierarchy):
             from ledger.imports.fts import read_fts
             results.append(read_fts(p, names=names))
     problems = [pr for r in results for pr in r.problems]
-    good = [r for r in results if not any(pr.kind == "error" for pr in r.problems)]
+    good = [r for r in results if not any(getattr(pr, "kind", None) == "error" for pr in r.problems)]
     docs = [dict(r.document, source_file=r.file) for r in good if r.document]
     table, refused = checked(good, [d["id"] for d in docs])
     return table, problems + refused, docs

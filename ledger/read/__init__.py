@@ -19,6 +19,7 @@ from pathlib import Path
 from ledger.book import Book
 from ledger.model import Problem
 from ledger.read.cache import load_book
+from ledger.read.dataset import read_dataset_book
 from ledger.read.journal import load_journal
 from ledger.read.journal_columns import worth_reading_by_columns
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
@@ -76,7 +77,6 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     if fmt in ("csv", "parquet"):
         return read_bulk_book(path, fmt)
     if fmt == "dataset":
-        from ledger.read.dataset import read_dataset_book
         return read_dataset_book(path)
     if worth_reading_by_columns(path):
         return load_book(path, use_cache=use_cache, progress=progress)

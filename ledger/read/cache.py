@@ -50,6 +50,8 @@ that cannot be read or written is ignored: it never changes a result.
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import importlib.util
 import hashlib
 import io
 import os
@@ -64,7 +66,7 @@ from typing import Any, NamedTuple
 
 from ledger.errors import LedgerError
 from ledger.book import Book, Tables
-from ledger.cachedir import cache_dir, read_sealed, write_sealed
+from ledger.cachedir import map_sealed, cache_dir, read_sealed, write_sealed
 from ledger.model import Problem
 from ledger.read.journal_columns import read_journal_book
 from ledger.read.table import _category, read_bulk_book
@@ -114,8 +116,6 @@ def _installed_version(dist: str) -> str:
     """The installed version of ``dist``, from its ``.dist-info`` folder's
     name (importlib.metadata parses the whole METADATA file with the email
     parser: a third of a cache hit); else as importlib.metadata says."""
-    import importlib.util
-
     want = re.sub(r"[-_.]+", "_", dist).lower()
     try:   # where the module is imported from (found, not imported)
         spec = importlib.util.find_spec(dist)
@@ -130,8 +130,7 @@ def _installed_version(dist: str) -> str:
                 if re.sub(r"[-_.]+", "_", project).lower() == want:
                     return version
     try:
-        from importlib.metadata import version
-        return version(dist)
+        return importlib.metadata.version(dist)
     except Exception:   # noqa: BLE001 - not installed: its name stands for it
         return ""
 
@@ -320,8 +319,6 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
         return None
     import pyarrow as pa
     import pyarrow.ipc as ipc
-
-    from ledger.cachedir import map_sealed
 
     frames = {}
     trusted = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}

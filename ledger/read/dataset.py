@@ -30,11 +30,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
+from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, read_table
+from ledger.rules import BULK_HINTS, across_entries
 
 __all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
            "scan"]
@@ -86,7 +89,10 @@ def partition_files(path: str | Path) -> tuple[list[Path], list[Problem]]:
 
 
 def _year_of(file: Path) -> int:
-    return int(_PARTITION.match(file.parent.name).group(1))
+    found = _PARTITION.match(file.parent.name)
+    if found is None:
+        raise LedgerError(f"{file}: not inside a year=YYYY folder")
+    return int(found.group(1))
 
 
 def partition_book(file: str | Path, root: str | Path):
@@ -95,8 +101,6 @@ def partition_book(file: str | Path, root: str | Path):
     outside the partition's year is an error (a query by year would miss it)."""
     import numpy as np
 
-    from ledger.read.table import bulk_book
-    from ledger.read.table import read_table
 
     file = Path(file)
     fname = str(file)
@@ -154,14 +158,11 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
     """``ledger.rules.across_entries`` over every entry of the dataset:
     duplicate ids, links to entries (in any partition), self-links,
     packages exceeded and packages in another currency."""
-    from decimal import Decimal
 
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids
-    from ledger.rules import BULK_HINTS, across_entries
 
     n = narrow.num_rows
     if not n:
@@ -193,7 +194,8 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
     cur = narrow.column("currency").combine_chunks()
     qual = narrow.column("qualifier").combine_chunks()
     problems, _ = across_entries(
-        n=n, ids=_Ids(sid), place=lambda i: (files[int(file_of[i])], int(line_of[i])),
+        n=n, ids=_Ids(sid),  # type: ignore[arg-type]  # read lazily, as a sequence
+        place=lambda i: (files[int(file_of[i])], int(line_of[i])),
         currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
         amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
         find=lambda _t: where.get("targets", []), duplicates=duplicates,
@@ -301,8 +303,6 @@ def read_dataset_book(path: str | Path) -> Book:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from ledger.read.table import bulk_book
-    from ledger.read.table import read_table
 
     root = Path(path)
     files, problems = partition_files(root)

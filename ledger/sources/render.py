@@ -143,8 +143,6 @@ def _render_large_html(data: bytes, name: str) -> str | None:
     import lxml.html
     from lxml import etree
 
-    from ledger.sources.archive import _decode
-
     try:
         root = lxml.html.fromstring(_decode(data, Path(name))[0])
     except (etree.ParserError, ValueError, LedgerError):
