@@ -21,7 +21,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ledger.book import not_counted_mask
 from ledger.errors import LedgerError
+from ledger.model import NOT_COUNTED
 from ledger.text_safety import BIDI_CLASS, show_bidi_arrow
 from reports import journal_names as jn
 from reports.valuation import Valued, fiscal_start_of
@@ -234,6 +236,9 @@ class _Columns:
                 raise LedgerError("export: the Book's child rows are not in entry order")
         self.n_links = np.bincount(self.li_entry, minlength=n) if len(self.li_entry) \
             else np.zeros(n, dtype=np.int64)
+        # recorded but left out of every total (an FTS flow outside the location's
+        # funding): secondary too, so `not:tag:secondary` leaves it out as we do
+        self.not_counted = not_counted_mask(en["tags"].to_numpy(dtype=object))
         enc = pc.dictionary_encode(self.currency)
         self.cur_code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         self.cur_names = enc.dictionary
@@ -428,7 +433,9 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     counted = _cat("counted by ", targets.take(pa.array(np.where(has, firsts, 0)))
                    if hi > lo else pa.array([""] * n, pa.string()))
     counted = _guarded(counted, jn._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
-    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted), "")
+    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted),
+                           pc.if_else(pa.array(cols.not_counted[sl]),
+                                      "\n    ; secondary:" + NOT_COUNTED, ""))
     tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {jn._tag_name(t)}:")
     written = _guarded(cols.written.slice(a, n), jn._as_written, _JSON_UNSAFE)
     written = pc.if_else(pc.match_substring_regex(cols.written.slice(a, n), _JSON_UNSAFE),
@@ -516,7 +523,8 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
     links = _children(le, n, _cat("\n  ", _per_value(cols.li_kind.slice(lo, hi - lo),
                                                      lambda k: k.replace("_", "-")),
                                   ": ", bq(targets)))
-    secondary = pc.if_else(pa.array(cols.n_links[a:b] > 0), "\n  secondary: TRUE", "")
+    secondary = pc.if_else(pa.array((cols.n_links[a:b] > 0) | cols.not_counted[a:b]),
+                           "\n  secondary: TRUE", "")
     lo, hi = _child_rows(cols.ci_entry, a, b)
     ce = cols.ci_entry[lo:hi] - a
     k = np.arange(hi - lo) - np.searchsorted(ce, ce, "left") + 1    # 1, 2, … per entry
