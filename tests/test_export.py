@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from rates import to_frame
+
 import ledger
 from reports import export
 
@@ -82,8 +84,8 @@ def _expected(book, currency="GBP"):
     """ledger-tool's converted amounts per (id, account) and per account, from
     the public ``Ledger.to_frame`` (recorded amount: total basis for one-off and
     'over' entries, per-year basis for amounts per year)."""
-    tot = book.to_frame(currency=currency, years=None, basis="total", horizon=2030)
-    per = book.to_frame(currency=currency, years=None, basis="per-year")
+    tot = to_frame(book, currency=currency, years=None, basis="total", horizon=2030)
+    per = to_frame(book, currency=currency, years=None, basis="per-year")
     rows = tot.where(~tot["period"].str.startswith("per year"), per)
     by_posting: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for r in rows.itertuples():
@@ -174,7 +176,7 @@ def test_hledger_fixed_date_valuation(calais, tmp_path):
     out = subprocess.run([exe, "-f", str(path), "bal", "-X", "GBP", "--value=2016-06-01",
                           "--flat", "-N", "-O", "csv"], capture_output=True, text=True, check=True)
     got = {r["account"]: _amount(r["balance"]) for r in csv.DictReader(io.StringIO(out.stdout))}
-    f = calais.to_frame(currency="GBP", valuation="2016-06-01", years=None, basis="per-year")
+    f = to_frame(calais, currency="GBP", valuation="2016-06-01", years=None, basis="per-year")
     eur = f[f["currency"] == "EUR"]
     rate = eur["rate"].iloc[0]
     want = sum(e.amount for e in calais.entries
@@ -276,7 +278,7 @@ def test_csv_holds_the_normalised_table(calais, tmp_path, run_cli, example_ledge
     code, _, err = run_cli("export", example_ledger, "--to", "csv", "-o", out)
     assert code == 0, err
     table = pd.read_csv(out, dtype=str, keep_default_na=False)
-    f = calais.to_frame(currency="GBP", years=None, basis="per-year")
+    f = to_frame(calais, currency="GBP", years=None, basis="per-year")
     for c in ("id", "date", "funder", "purpose", "status", "qualifier", "period", "amount",
               "currency", "value", "report_currency", "rate", "rate_date", "rate_source"):
         assert c in table.columns, c
@@ -293,7 +295,7 @@ def test_parquet_keeps_exact_money(calais, tmp_path, run_cli, example_ledger):
                            "--horizon", "2020", "--years", "calendar")
     assert code == 0, err
     t = pd.read_parquet(out)
-    want = calais.to_frame(currency="GBP", basis="total", horizon=2020, years="calendar")
+    want = to_frame(calais, currency="GBP", basis="total", horizon=2020, years="calendar")
     assert len(t) == len(want)
     assert [Decimal(str(v)) for v in t["value"]] == list(want["value"])
     assert sum(Decimal(str(v)) for v in t["value"]) == sum(want["value"])

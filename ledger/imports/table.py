@@ -778,9 +778,10 @@ class _FieldReader(EntryReader):
         finally:
             self._field = ""
 
-    def problem(self, message: str, key: str = "", hint: str = "", code: str = "") -> None:
-        self.fields.append(self._field or key)
-        super().problem(message, key, hint, code)
+    def problem(self, message: str, key: str = "", hint: str = "", code: str = "",
+                field: str = "") -> None:
+        self.fields.append(self._field or field or key)
+        super().problem(message, key, hint, code, field)
 
 
 # the field a cross-entry problem is about, by its code (ledger.rules)
