@@ -119,5 +119,7 @@ def test_the_report_page_and_workbook_hold_no_raw_bidi_control(tmp_path, run_cli
     assert "Calais \\u202eevil" in page
     with zipfile.ZipFile(tmp_path / "r" / "report.xlsx") as z:
         for name in z.namelist():
+            if name.startswith("xl/media/"):   # the charts' PNG bytes are not text
+                continue
             assert not RAW_BIDI.search(z.read(name).decode("utf-8", "replace")), name
     assert not RAW_BIDI.search(err)
