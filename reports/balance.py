@@ -22,7 +22,6 @@ from ledger.book import not_counted_mask
 from ledger.phrases.money import plain_decimal
 from reports.accounts import roll_up
 from reports.columns import to_minor_unit, to_money
-from reports.notes import not_counted_note  # noqa: F401 - balance's notes, named here too
 from reports.valuation import Spec, value
 
 FUNDERS, PURPOSES = "Funders", "Purposes"
@@ -46,7 +45,7 @@ def left_out(book) -> list[str]:
 
 def primary(book):
     """(the Book of the entries counted in totals, ids of the linked ones left
-    out; ``not_counted_note`` names the others)."""
+    out; ``reports.notes.not_counted_note`` names the others)."""
     prim = book.tables.entries["primary"].to_numpy(dtype=bool)
     return book.subset(prim), left_out(book)
 
