@@ -159,8 +159,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                                        parts.weight_sum, parts.fy)
         rp = rate_rows[parts.row]
         if rp.any():
-            orig_parts = _put(orig_parts, rp, mul_round(
-                amount_minor[parts.row[rp]], [_year_share(parts, rp)]))
+            orig_parts = _put(orig_parts, rp,
+                              _per_year_parts(parts, rp, amount_minor, orig_total,
+                                              span.stated))
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None)
         value_parts = mul_round(orig_parts, [
@@ -200,7 +201,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                                            parts.weight_sum, parts.fy)
             rp = rate_rows[parts.row]
             if rp.any():
-                orig_p, value_p = _rate_parts(parts, rp, amount_minor, rate_of, scale)
+                orig_p, value_p = _rate_parts(parts, rp, amount_minor, orig_total, span.stated,
+                                               rate_of, scale)
                 orig_minor = _put(orig_minor, rp, orig_p)
                 value_minor = _put(value_minor, rp, value_p)
             year = parts.fy
@@ -209,7 +211,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             value_minor, orig_minor, year = value_total, orig_total, None
             if rparts is not None:
                 allp = np.ones(len(rparts.row), dtype=bool)
-                orig_p, value_p = _rate_parts(rparts, allp, amount_minor, rate_of, scale)
+                orig_p, value_p = _rate_parts(rparts, allp, amount_minor, orig_total,
+                                                  span.stated, rate_of, scale)
                 value_minor = _sum_into(value_minor, rate_rows, rparts.row, value_p)
                 orig_minor = _sum_into(orig_minor, rate_rows, rparts.row, orig_p)
         rate = conv["rate"][out_rows]
@@ -226,26 +229,78 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                      opts, sm, sd, decimals, categorical)
 
 
-def _year_share(parts, sel):
-    """(days of the part, days of its whole year, float) for the parts ``sel``."""
-    w, yl = parts.weight[sel], parts.year_len[sel]
-    return w, yl, w / yl
-
-
 def _pick_rows(values, rows):
     return values if np.ndim(values) == 0 else np.asarray(values)[rows]
 
 
-def _rate_parts(parts, sel, amount_minor, rate_of, scale):
-    """(original, converted) minor units of the parts ``sel`` of amounts per
-    year: amount × days in the year's part / days in that year, then at the
-    row's rate; each part rounded once, half away from zero."""
+def _per_year_parts(parts, sel, amount_minor, orig_total, stated):
+    """Original minor units of the parts ``sel`` of amounts per year.
+
+    A row whose length is stated (a number of years, or an end): each whole
+    (calendar or fiscal) year gets the amount itself, and the part years
+    share the rest of the row's total (the amount times its exact number of
+    years) by their share of their own year, largest remainder first; so
+    "£10m a year for 3 years" is £10m in each whole year and £30m in all,
+    leap years or not.  A row cut by the horizon has no stated total: each
+    year gets the amount pro rata by days within that year."""
     rows = parts.row[sel]
-    share = _year_share(parts, sel)
-    orig = mul_round(amount_minor[rows], [share])
-    value = mul_round(amount_minor[rows], [
-        share, tuple(_pick_rows(x, rows) for x in rate_of),
-        tuple(_pick_rows(x, rows) for x in scale)])
+    w, yl, fy = parts.weight[sel], parts.year_len[sel], parts.fy[sel]
+    amt = np.asarray(amount_minor)[rows]
+    cut = ~np.asarray(stated)[rows]
+    out = np.zeros(len(rows), dtype=np.int64)
+    if cut.any():
+        out = _put(out, cut, mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])]))
+    keep = ~cut
+    if keep.any():
+        out = _put(out, keep, _stated_parts(rows[keep], w[keep], yl[keep], fy[keep], amt[keep],
+                                            np.asarray(orig_total)[rows[keep]]))
+    return out
+
+
+def _stated_parts(rows, w, yl, fy, amt, total):
+    """``_per_year_parts`` of rows with a stated length (parts grouped by row)."""
+    wide = amt.dtype == object or total.dtype == object
+    if wide:
+        amt, total = objects(amt), objects(total)
+    whole = w >= yl
+    out = np.where(whole, amt, 0)
+    if wide:
+        out = objects(out)
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    group = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))
+    rest = total[starts] - np.add.reduceat(out, starts)
+    part = ~whole
+    has_part = np.zeros(len(starts), dtype=bool)
+    has_part[group[part]] = True
+    if part.any():
+        yl_p = yl[part]
+        span = int(np.lcm.reduce(np.unique(yl_p)))
+        wint = w[part] * (span // yl_p)       # w / yl on one integer scale
+        used = np.flatnonzero(has_part)
+        gid = np.full(len(starts), -1, dtype=np.int64)
+        gid[used] = np.arange(len(used))
+        g = gid[group[part]]
+        wsum = np.zeros(len(used), dtype=np.int64)
+        np.add.at(wsum, g, wint)
+        share = largest_remainder(rest[used], g, wint, wsum, fy[part])
+        if share.dtype == object and out.dtype != object:
+            out = objects(out)
+        out[part] = out[part] + share
+    fix = ~has_part & (rest != 0)   # whole years only, and a rounding left: to the last
+    if fix.any():
+        last = np.r_[starts[1:], len(rows)] - 1
+        out[last[fix]] = out[last[fix]] + rest[fix]
+    return out
+
+
+def _rate_parts(parts, sel, amount_minor, orig_total, stated, rate_of, scale):
+    """(original, converted) minor units of the parts ``sel`` of amounts per
+    year (``_per_year_parts``), each part converted at the row's rate and
+    rounded once, half away from zero; the row's total is the sum of its parts."""
+    rows = parts.row[sel]
+    orig = _per_year_parts(parts, sel, amount_minor, orig_total, stated)
+    value = mul_round(orig, [tuple(_pick_rows(x, rows) for x in rate_of),
+                             tuple(_pick_rows(x, rows) for x in scale)])
     return orig, value
 
 
@@ -472,6 +527,7 @@ class _Span:
     factor_total: tuple[np.ndarray, np.ndarray]
     factor_per_year: tuple[np.ndarray, np.ndarray]
     open_ended: np.ndarray
+    stated: np.ndarray
     dropped: np.ndarray
 
 
@@ -584,6 +640,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     if fiscal.any():
         e = np.where(fiscal, fe, e)
     open_ended = per_year & ~has_end & ~has_years
+    stated = ~open_ended     # a length given (years or an end): its total is stated
     if horizon_end is not None:
         e = np.where(open_ended, horizon_end, e)
         open_ended = np.zeros(n, dtype=bool)
@@ -637,6 +694,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     sp.factor_total = (tn, td)
     sp.factor_per_year = (pn, pd_)
     sp.open_ended = open_ended
+    sp.stated = stated
     sp.dropped = dropped
     return sp
 

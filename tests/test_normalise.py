@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -84,12 +85,15 @@ def test_per_year_start_end_counts_years_exactly():
     # three whole fiscal years: the rate three times
     f = to_frame([e], years="fiscal-uk")
     assert list(f.value) == [D("100.00")] * 3
-    # in calendar years, 2020 and 2023 are part years, pro rata by days within
-    # each: 275/366 and 90/365 of the rate; the total is the sum of the parts
+    # in calendar years, 2021 and 2022 are whole years (the rate each); the
+    # part years 2020 and 2023 share the third year's 100 by their share of
+    # their own year, 275/366 against 90/365, so the parts add up to 3 × 100
     f = to_frame([e])
     assert list(f.year) == [2020, 2021, 2022, 2023]
-    assert list(f.value) == [D("75.14"), D("100.00"), D("100.00"), D("24.66")]
-    assert to_frame([e], years=None).value.iloc[0] == D("299.80")
+    third = Fraction(275, 366) / (Fraction(275, 366) + Fraction(90, 365)) * 100
+    first = D(round(third * 100)) / 100
+    assert list(f.value) == [first, D("100.00"), D("100.00"), D("100.00") - first]
+    assert to_frame([e], years=None).value.iloc[0] == D("300.00")
 
 
 def test_a_rate_per_year_is_that_rate_in_every_whole_year():
@@ -99,15 +103,16 @@ def test_a_rate_per_year_is_that_rate_in_every_whole_year():
     assert list(f.year) == [2016, 2017, 2018]
     assert list(f.value) == [D("10000000.00")] * 3
     assert to_frame([e], years=None).value.iloc[0] == D("30000000.00")
-    # from 1 July 2016: 184/366 of the rate in 2016, then 2017 and 2018 whole,
-    # and 181/365 of it in 2019 (the span ends on 30 June 2019)
+    # from 1 July 2016: 2017 and 2018 whole; 2016 (184 of 366 days) and 2019
+    # (181 of 365 days, the span ends on 30 June 2019) share the third year's
+    # rate by those shares, largest remainder: the total is 3 × the rate
     e = E("q", dt.date(2016, 7, 1), "10000000", period=Period("per-year", years=D(3)))
     f = to_frame([e], currency="EUR", years="calendar")   # a cross-currency path too
     g = to_frame([e])
-    from fractions import Fraction as Fr
-    want = [Fr(10**9 * 184, 366), 10**9, 10**9, Fr(10**9 * 181, 365)]
-    assert list(g.value_minor) == [int(Fr(w) + Fr(1, 2)) for w in want]
-    assert g.value.sum() == to_frame([e], years=None).value.iloc[0]
+    a, b = Fraction(184, 366), Fraction(181, 365)
+    first = round(10**9 * a / (a + b))
+    assert list(g.value_minor) == [first, 10**9, 10**9, 10**9 - first]
+    assert g.value.sum() == to_frame([e], years=None).value.iloc[0] == D("30000000.00")
     assert list(f.year) == [2016, 2017, 2018, 2019]
 
 
@@ -309,3 +314,30 @@ def test_decimals_false_on_an_empty_frame_has_the_columns():
 
     out = normalise(entries_frame([]), decimals=False)
     assert list(out.columns) == output_columns(True, decimals=False) and len(out) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(-10**13, 10**13).filter(bool), st.dates(dt.date(2000, 1, 1), dt.date(2030, 12, 31)),
+       st.integers(1, 6), st.sampled_from(["calendar", "fiscal-uk", "fiscal-us"]),
+       st.sampled_from(["GBP", "EUR"]))
+def test_a_stated_number_of_years_totals_exactly_that_many_years(pennies, start, years, mode,
+                                                                 currency):
+    # "X a year for N years": X in each whole year, N × X in all, in every year mode
+    amount = Decimal(pennies).scaleb(-2)
+    e = E("p", start, str(amount), period=Period("per-year", years=Decimal(years)))
+    f = to_frame([e], currency="GBP", years=mode)
+    assert sum(f.value_minor.map(int)) == pennies * years
+    windows = {"calendar": (1, 1), "fiscal-uk": (4, 1), "fiscal-us": (10, 1)}
+    m, d = windows[mode]
+    whole = [y for y in range(start.year - 1, start.year + years + 1)
+             if start <= dt.date(y, m, d) and dt.date(y + 1, m, d) <= _plus_years(start, years)]
+    by_year = dict(zip(f.year.map(lambda y: int(str(y)[:4])), f.value_minor.map(int)))
+    assert [by_year[y] for y in whole] == [pennies] * len(whole)
+    assert to_frame([e], currency="GBP", years=None).value_minor.map(int).sum() == pennies * years
+
+
+def _plus_years(d: dt.date, n: int) -> dt.date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:   # 29 February: the anniversary is 1 March
+        return dt.date(d.year + n, 3, 1)

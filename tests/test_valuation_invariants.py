@@ -106,9 +106,25 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
     if end < s:
         return {}
     years = range(_year_of(s, mode), _year_of(end, mode) + 1)
-    if e.period.kind == "per-year":   # the rate in each year, pro rata within the year
+    if e.period.kind == "per-year" and e.period.years is None:   # cut by the horizon:
+        # the rate in each year, pro rata by days within the year
         return {y: _half_up(Fraction(pennies * _overlap(s, end, y, mode), _year_days(y, mode)))
                 for y in years}
+    if e.period.kind == "per-year":   # N years: the rate in each whole year; the part
+        # years share the rest of N × the rate by their share of their own year
+        share = {y: Fraction(_overlap(s, end, y, mode), _year_days(y, mode)) for y in years}
+        out = {y: pennies for y, f in share.items() if f == 1}
+        part = {y: f for y, f in share.items() if f != 1}
+        rest = pennies * int(e.period.years) - sum(out.values())
+        if part:
+            whole = sum(part.values())
+            exact = {y: rest * f / whole for y, f in part.items()}
+            floors = {y: int(x // 1) for y, x in exact.items()}
+            left = rest - sum(floors.values())
+            for y in sorted(part, key=lambda y: (-(exact[y] - floors[y]), y))[:left]:
+                floors[y] += 1
+            out.update(floors)
+        return out
     # a total over the span: by days, floors then largest remainders (earlier first)
     days = {y: _overlap(s, end, y, mode) for y in years}
     whole = sum(days.values())
