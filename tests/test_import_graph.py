@@ -40,9 +40,7 @@ IMPORT_DEBT = {
     "ledger/sources": 12,
     "reports": 20,
     "ledger_tool/cmd_export.py": 1,
-    "ledger_tool/cmd_import.py": 9,
     "ledger_tool/cmd_report.py": 28,
-    "ledger_tool/import_data.py": 29,
 }
 
 _IMPORT_MODULE = re.compile(r"""\bimport_module\(\s*["']([\w.]+)["']""")
