@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import io
+import json
 import os
 import secrets
 import signal
@@ -350,8 +352,6 @@ MANIFEST_KIND = "ledger-tool report"
 def _file_digest(name: str, dfd: int) -> tuple[int, str]:
     """Size and SHA-256 of the regular file ``name`` (a relative POSIX path:
     its folders are opened with O_NOFOLLOW from ``dfd``)."""
-    import hashlib
-
     *folders, leaf = name.split("/")
     sub = _open_sub(dfd, folders)
     try:
@@ -430,8 +430,6 @@ def _walk(dfd: int, prefix: str = ""):
 def write_manifest(folder: str | os.PathLike, names) -> Path:
     """``folder/report-manifest.json`` listing each file ``names`` (paths
     relative to ``folder``, "/" between folders) with its size and SHA-256."""
-    import json
-
     folder = Path(folder)
     dfd = open_folder(real_path(folder))
     try:
@@ -448,8 +446,6 @@ def write_manifest(folder: str | os.PathLike, names) -> Path:
 
 
 def _listed(dfd: int) -> dict | None:
-    import json
-
     try:
         fd = os.open(MANIFEST, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0),
                      dir_fd=dfd)

@@ -37,7 +37,8 @@ import sys
 import time
 from pathlib import Path
 
-from ledger.atomic import open_folder, real_path
+from ledger.atomic import atomic_file, open_folder, real_path, write_atomic, write_new
+from ledger.safe_io import read_bytes
 
 MARKER = "CACHEDIR.TAG"
 MARKER_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -94,8 +95,6 @@ def _warn(line: str) -> None:
 def _make(folder: Path) -> None:
     """A new cache folder, 0700, with its marker (the folder made here and
     only here: an existing one is not taken over)."""
-    from ledger.atomic import write_atomic
-
     folder.parent.mkdir(parents=True, exist_ok=True)
     os.mkdir(folder, 0o700)
     write_atomic(folder / MARKER, MARKER_TEXT, inside=folder, mode=0o600)
@@ -114,7 +113,6 @@ def _own(base: Path, default: bool) -> Path:
     if default and base.is_dir() and not base.is_symlink():   # ours by name (older versions)
         _check(base)
         os.chmod(base, 0o700)   # older versions made it with the umask's mode
-        from ledger.atomic import write_atomic
         write_atomic(base / MARKER, MARKER_TEXT, inside=base, mode=0o600)
         return base
     sub = base / SUBFOLDER
@@ -149,8 +147,6 @@ def _check(folder: Path, writable_ok: bool = False) -> None:
 def _key(folder: Path) -> bytes:
     """The per-user key that seals the cache's files: made once (0600), then
     read only when it is the user's own regular file, 0600."""
-    from ledger.atomic import write_new
-
     if not os.path.lexists(folder / KEY_FILE):
         try:   # the first key made wins: never replaced, so files sealed with it stay valid
             write_new(folder / KEY_FILE, os.urandom(32), inside=folder, mode=0o600,
@@ -169,7 +165,6 @@ def _key(folder: Path) -> bytes:
                 raise _Refused(f"{folder / KEY_FILE}: not the user's own 0600 key")
             key = fh.read(33)
         if len(key) != 32:   # the user's own key, damaged: a new one (old files: misses)
-            from ledger.atomic import write_atomic
             key = os.urandom(32)
             write_atomic(folder / KEY_FILE, key, inside=folder, mode=0o600)
         return key
@@ -206,8 +201,6 @@ def unseal(folder: Path, name: str, raw: bytes) -> memoryview | None:
 
 def write_sealed(folder: Path, rel: str, data) -> None:
     """``folder/rel`` (0600, parent folders 0700) holding ``data`` sealed."""
-    from ledger.atomic import atomic_file
-
     with atomic_file(folder / rel, inside=folder, mode=0o600, folder_mode=0o700) as fh:
         fh.write(seal(folder, rel, data))
 
@@ -265,8 +258,6 @@ def map_sealed(folder: Path, rel: str, trusted: tuple | None = None
 
 def read_sealed(folder: Path, rel: str) -> memoryview | None:
     """The data of ``folder/rel`` when sealed with the user's key, else None."""
-    from ledger.safe_io import read_bytes
-
     try:
         raw = read_bytes(folder / rel, inside=folder, what="cache file")
     except Exception:   # noqa: BLE001 - a cache file that cannot be read is a miss

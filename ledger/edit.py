@@ -18,12 +18,17 @@ import datetime as dt
 import os
 import re
 import tempfile
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+from ledger.atomic import atomic_file, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
+from ledger.read.journal import load_journal, read_journal
+from ledger.safe_io import UnsafeFile, journal_files, load_toml, read_bytes
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
            "add_citation", "remove_tables", "table_spans", "ENTRY_ORDER",
@@ -127,8 +132,6 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
     missing), else ``pledges.toml`` if it exists, else the last journal file
     (in reading order) that holds ``[[entry]]`` tables, else a new
     ``pledges.toml``."""
-    from ledger.read.journal import journal_files
-
     root = Path(ledger)
     if not root.exists():
         raise LedgerError(f"{root}: no such ledger file or folder")
@@ -155,7 +158,6 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
     if default.is_file():
         return default
     holding = []
-    from ledger.safe_io import read_bytes
     for f in journal_files(root):
         try:   # a FIFO or device among the files must not hang the search
             if _ENTRY_HEADER.search(read_bytes(f, inside=root, what="journal file")):
@@ -171,8 +173,6 @@ def draft_entry(draft: str | os.PathLike, pick: str | int | None = None) -> dict
     dict of fields with its placeholders (the ``YYYY-MM-DD`` date, empty
     funder and purpose) removed.  ``pick`` is a 1-based number or an entry
     id; it may be left out when the draft holds one entry."""
-    from ledger.safe_io import UnsafeFile, load_toml
-
     p = Path(draft)
     try:   # regular file, size cap, UTF-8, nesting depth, then tomllib
         data = load_toml(p, what="draft")
@@ -243,11 +243,6 @@ def _validate(root: Path, target: Path, new: bytes,
     ``new``, and each file of ``others`` by its bytes) with
     ``ledger.load_journal``; return its problems with the copy's paths
     mapped back to the real ones."""
-    from ledger import load_journal
-    from ledger.atomic import write_atomic
-    from ledger.read.journal import journal_files
-    from ledger.safe_io import read_bytes
-
     is_dir = root.is_dir()
     with tempfile.TemporaryDirectory(prefix="ledger-add-") as tmp:
         tmp_root = Path(tmp) / (root.name or "ledger")
@@ -287,8 +282,6 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     new entry is validated first; on any error ``LedgerError`` lists every
     problem and nothing is written.  Returns an ``AddResult``; warnings
     about the new entry (e.g. no source) are in ``result.warnings``."""
-    from ledger.atomic import atomic_file
-
     root = Path(ledger)
     target = target_file(root, file)
     missing = [k for k in ("id", "date", "funder", "amount") if not fields.get(k)]
@@ -296,7 +289,6 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
         missing.append("purpose")
     if missing:
         raise LedgerError("cannot add the entry: missing " + ", ".join(missing))
-    from ledger.safe_io import read_bytes
     old = read_bytes(target, what="journal file") if target.exists() else None
     newline = _newline(old or b"")
     text = render_entry(fields, indent=_indent(old or b""), newline=newline)
@@ -382,8 +374,6 @@ def checked_edit(path: Path, old: bytes, new: bytes, expect) -> None:
     """Refuse an in-place edit whose parsed result is not ``expect(parsed
     old)`` (tomllib's view): a table boundary misread cannot change
     anything else."""
-    import tomllib
-
     want = tomllib.loads(old.decode("utf-8-sig"))
     expect(want)
     try:
@@ -401,9 +391,6 @@ def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
     new bytes) changed, then (unless ``dry_run``) write each atomically,
     refusing one changed meanwhile.  Returns the would-be ledger's
     problems; raises ``LedgerError`` listing its errors, writing nothing."""
-    from ledger.atomic import write_atomic
-    from ledger.safe_io import read_bytes
-
     files = list(edits)
     problems = _validate(root, files[0], edits[files[0]][1],
                          {f: edits[f][1] for f in files[1:]})
@@ -425,8 +412,6 @@ def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
 
 
 def _find_entry(root: Path, entry_id: str):
-    from ledger.read.journal import read_journal
-
     journal = read_journal(root)
     for e in journal.entries:
         if e.id == entry_id:
@@ -440,8 +425,6 @@ def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str
     the entry ``entry_id``, at the end of its table: the file's other bytes
     are kept, the whole ledger is validated first and the write is atomic,
     as for ``add_entry``."""
-    from ledger.safe_io import read_bytes
-
     root = Path(ledger)
     entry, journal = _find_entry(root, entry_id)
     if citation.get("doc") not in journal.documents:

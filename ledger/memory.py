@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
+import sys
 
 
 @contextlib.contextmanager
@@ -36,9 +38,6 @@ def reuse_freed_memory() -> bool:
     a third of ``balance --currency``'s time at 1M entries went to those page
     faults).  Peak memory is unchanged: the blocks are reused, not added.
     Elsewhere (musl, macOS, Windows) nothing is done; returns whether it was."""
-    import ctypes
-    import sys
-
     if not sys.platform.startswith("linux"):
         return False
     try:

@@ -21,11 +21,16 @@ thousand levels.
 """
 from __future__ import annotations
 
+import errno
+import io
 import os
 import re
 import stat
+import tomllib
+import zipfile
 from pathlib import Path
 
+from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
 __all__ = ["UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
@@ -158,8 +163,6 @@ def open_checked(path: str | os.PathLike, *, inside: str | os.PathLike | None = 
         if inside is None:
             fd = os.open(p, flags)
         else:
-            from ledger.atomic import open_folder
-
             real = confine(p, inside, what)
             try:
                 dfd = open_folder(real.parent)
@@ -174,7 +177,6 @@ def open_checked(path: str | os.PathLike, *, inside: str | os.PathLike | None = 
                 os.close(fd)
                 raise UnsafeFile(p, changed)
     except OSError as err:
-        import errno
         if err.errno in (errno.ELOOP, errno.ENOTDIR, errno.ENOENT) and inside is not None:
             raise UnsafeFile(p, changed) from None
         raise UnsafeFile(p, f"cannot read: {err.strerror or err}") from None
@@ -232,8 +234,6 @@ def load_toml(path: str | os.PathLike, *, what: str = "TOML file") -> dict:
     """A small TOML file (mapping, draft, ...) read through every guard:
     regular file, size cap, UTF-8, nesting depth; then parsed by tomllib.
     Raises ``LedgerError`` naming the file (and line)."""
-    import tomllib
-
     text = read_text(path, what=what)
     check_nesting(text, path)
     try:
@@ -301,16 +301,16 @@ def _bound(text: str) -> int:
     # table headers ([[entry]] and the like) are most of a journal's brackets:
     # a line of them alone adds at most 2 levels and closes what it opens
     kept = kept.replace(b"\n[[]]\n", b"\n\n").replace(b"\n[[]]\n", b"\n\n")
-    kept = np.frombuffer(kept, dtype=np.uint8)
-    if not len(kept):
+    codes = np.frombuffer(kept, dtype=np.uint8)
+    if not len(codes):
         return 0
-    opens = (kept == ord("[")) | (kept == ord("{"))
-    closes = (kept == ord("]")) | (kept == ord("}"))
+    opens = (codes == ord("[")) | (codes == ord("{"))
+    closes = (codes == ord("]")) | (codes == ord("}"))
     at = np.flatnonzero(closes)
-    end = len(kept)
-    newlines = np.flatnonzero(kept == ord("\n"))
-    quotes = np.flatnonzero((kept == ord('"')) | (kept == ord("'")))
-    hashes = np.flatnonzero(kept == ord("#"))
+    end = len(codes)
+    newlines = np.flatnonzero(codes == ord("\n"))
+    quotes = np.flatnonzero((codes == ord('"')) | (codes == ord("'")))
+    hashes = np.flatnonzero(codes == ord("#"))
     line_end = np.append(newlines, end)[np.searchsorted(newlines, at)]
     next_quote = np.append(quotes, end)[np.searchsorted(quotes, at)]
     line_start = np.insert(newlines, 0, -1)[np.searchsorted(newlines, at)]
@@ -357,9 +357,6 @@ def check_zip(data: bytes, path, what: str = "workbook") -> None:
     than ``max_bytes()`` unpacked in all, or a member packed over BOMB_RATIO to 1
     (a compression bomb).  Python's zipfile never reads a member past the size
     its header declares, so the declared sizes bound what unpacking can make."""
-    import io
-    import zipfile
-
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
@@ -383,10 +380,8 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     """Refuse (``LedgerError``) an output that is a journal file of the ledger
     at ``ledger`` (for a ``folder`` output: one that holds a journal file or
     the ledger itself), whatever --force says."""
-    from ledger.atomic import real_path   # a link loop: one line, not a traceback
-
     out = Path(path)
-    real = real_path(out)
+    real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
     hit = None
@@ -431,7 +426,6 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
             if not force:
                 raise LedgerError(f"{out}: the folder exists and is not empty; give --force "
                                   f"to replace it with the new report, or choose another")
-            from ledger.atomic import manifest_mismatch
             why = manifest_mismatch(out)
             if why is not None:
                 raise LedgerError(f"{out}: not an earlier report as ledger-tool wrote it ({why}),"

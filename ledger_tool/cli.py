@@ -19,7 +19,7 @@ from pathlib import Path
 
 try:   # importing the ledger takes a moment: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
-    from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
+    from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
     from ledger.text_safety import show_controls
 except KeyboardInterrupt:
     print("ledger-tool: interrupted", file=sys.stderr)

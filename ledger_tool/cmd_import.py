@@ -4,8 +4,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from ledger import load_journal
 from ledger.errors import LedgerError
-from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
+from ledger.imports.table import import_table, load_mapping
+from ledger_tool.common import capped
+from ledger_tool.import_data import (append_entries, check_folder, is_journal_file, ledger_files, load_scope,
+                                     run_data, run_dataset, settle_outputs)
+from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 
 def register(sub) -> None:
@@ -57,8 +62,6 @@ def _targets(output: str, ledger_arg: str | None):
     """(journal file to write, ledger path or list of journal files to check
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
-    from ledger_tool.import_data import check_folder, is_journal_file, ledger_files
-
     out = Path(output)
     check_folder(out.parent, f"-o {out}")
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
@@ -80,14 +83,9 @@ def _targets(output: str, ledger_arg: str | None):
 
 
 def run(args) -> int:
-    from ledger import load_journal
-    from ledger.imports.table import import_table, load_mapping
-
     if args.dataset:
-        from ledger_tool.import_data import run_dataset
         return run_dataset(args)
     if args.source != "table":
-        from ledger_tool.import_data import run_data
         return run_data(args)
     target, ledger_path = _targets(args.output, args.ledger)
     if args.ledger and not Path(args.ledger).exists():
@@ -96,7 +94,6 @@ def run(args) -> int:
     entries, documents = (), {}
     if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
         if isinstance(ledger_path, list):
-            from ledger_tool.import_data import load_scope
             entries, documents, problems, _ = load_scope(ledger_path)
         else:
             entries, documents, problems, _ = load_journal(ledger_path)
@@ -110,7 +107,6 @@ def run(args) -> int:
                           documents=documents)
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    from ledger_tool.common import capped
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
@@ -125,8 +121,7 @@ def run(args) -> int:
               f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
         return 1 if n_ok == 0 else 0
     if n_ok or n_bad:
-        from ledger_tool.import_data import settle_outputs
-        from reports.text import inert_frame
+        from reports.text import inert_frame   # pandas: only for a rejects file
 
         rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
             result.rejects_frame()).to_csv(index=False) if n_bad else None)
@@ -136,7 +131,6 @@ def run(args) -> int:
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    from ledger_tool.import_data import append_entries
     append_entries(target, f"# Imported by `ledger-tool import {Path(args.file).name}`\n",
                    result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"

@@ -6,14 +6,35 @@ TOML lying beside it).
 """
 from __future__ import annotations
 
+import csv
+import io
+import multiprocessing
+import os
 import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
+from ledger.atomic import write_atomic, write_new
 from ledger.errors import LedgerError
+from ledger.imports import bulk
+from ledger.imports.common import Problem as ImportProblem
+from ledger.imports.common import ReadResult, archive_copy, finish, load_names, replace_entries
+from ledger.imports.fts import read_fts
+from ledger.imports.iati import read_iati
+from ledger.imports.table import import_table, load_mapping
+from ledger.model import Document, Entry, Problem
+from ledger.read.journal import TOP_LEVEL, journal_files, parse_file, read_journal
+from ledger.rules.checks import check_all
+from ledger.safe_io import read_text
+from ledger.sources.archive import named_archive
+from ledger.writer import render
+from ledger_tool.cmd_init import init_ledger
+from ledger_tool.common import max_messages, print_capped
+from ledger_tool.import_names import DATA_FILE, SUFFIX
+from reports.progress import Progress
 
-IMPORTED_NAME = "imported.toml"                         # where a spreadsheet import writes in a folder
-DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
-SUFFIX = {"iati": ".xml", "fts": ".json"}
 
 
 # ------------------------------------------------------------------ scope
@@ -27,8 +48,6 @@ def is_journal_file(path: Path, inside: Path | None = None) -> bool:
     [[document]], [[entry]]); an empty file counts.  Unparseable or unsafe
     files count too (they are the ledger's to report), unless named like a
     tool's config."""
-    from ledger.read.journal import TOP_LEVEL, parse_file
-
     if path.name in ("pyproject.toml", "Cargo.toml", "uv.lock", "poetry.lock"):
         return False
     # a FIFO, device, oversized or deeply nested file is never opened or parsed
@@ -42,8 +61,6 @@ def is_journal_file(path: Path, inside: Path | None = None) -> bool:
 def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
     """The journal files directly in ``folder`` (and below it, confined to
     it), other TOML left out."""
-    from ledger.read.journal import journal_files
-
     out = []
     for p in journal_files(folder):
         if exclude is not None and p.resolve() == exclude.resolve():
@@ -57,10 +74,11 @@ def load_scope(files: list[Path]):
     """(entries, documents, problems, options) of these journal files read
     together, as ``ledger.load_journal`` reads a folder: each file read, then
     the cross-entry checks once over all of them (links across files hold)."""
-    from ledger.rules.checks import check_all
-    from ledger.read.journal import read_journal
-
-    entries, documents, problems, options, rejected = [], {}, [], {}, []
+    entries: list[Entry] = []
+    documents: dict[str, Document] = {}
+    problems: list[Problem] = []
+    options: dict[str, Any] = {}
+    rejected: list[str] = []
     for f in files:
         got = _PARSED.pop(f, None)
         j = read_journal(f, parsed={f: got} if got is not None else None)
@@ -127,11 +145,15 @@ def inputs(path: str, kind: str) -> list[Path]:
     return [p]
 
 
-def run_data(args) -> int:
-    from ledger.atomic import write_atomic
-    from ledger.imports.common import archive_copy, finish, load_names, replace_entries
-    from ledger.writer import render
+def _reading(progress: Progress, name: str) -> Callable[[int, Any], None]:
+    """The IATI reader's progress callback: every 200 activities of ``name``."""
+    def step(n: int, _held: Any) -> None:
+        if n % 200 == 0:
+            progress.step(f"{name}: {n:,} activities read")
+    return step
 
+
+def run_data(args) -> int:
     kind = args.source
     target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
     names = load_names(args.names)
@@ -143,14 +165,11 @@ def run_data(args) -> int:
     if args.archive:      # the user's own choice
         archive = Path(args.archive)
     else:                 # the ledger's: inside its folder (files are copied there)
-        from ledger.sources.archive import named_archive
         try:
             archive = named_archive(root, str(options.get("archive") or "sources"))
         except LedgerError as err:
             raise LedgerError(f"import: {err}; give the archive with --archive DIR") from None
     check_folder(archive, f"--archive {archive}" if args.archive else f"the source archive {archive}")
-    from reports.progress import Progress
-
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
@@ -158,12 +177,9 @@ def run_data(args) -> int:
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
-            from ledger.imports.iati import read_iati
             results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
-                                     progress=lambda n, _held, p=p: (
-                n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
+                                     progress=_reading(progress, p.name)))
         else:
-            from ledger.imports.fts import read_fts
             results.append(read_fts(p, names=names, entries=entries))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
@@ -214,7 +230,8 @@ def run_data(args) -> int:
                 append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
                                        f"{Path(args.file).name}`\n", text)
         except (OSError, UnicodeDecodeError) as err:
-            where = f" {err.filename}" if getattr(err, "filename", None) else ""
+            filename = getattr(err, "filename", None)
+            where = f" {filename}" if filename else ""
             raise LedgerError(f"import: cannot write{where}: "
                               f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
@@ -231,8 +248,6 @@ def run_dataset(args) -> int:
     by the bulk rules, the good rows written to a partitioned Parquet
     dataset as they come (``ledger.imports.bulk``); the rejected and skipped
     items go to ``DIR/_rejects.csv`` as they come, the messages are capped."""
-    from ledger.imports import bulk
-
     kind = args.source
     target = Path(args.dataset)
     if args.dry_run:
@@ -290,10 +305,6 @@ class _ProblemSink:
     them), the first messages of each kind kept to print, the rest counted."""
 
     def __init__(self, path: Path):
-        import csv
-
-        from ledger_tool.common import max_messages
-
         self.fh = open(path, "w", encoding="utf-8", newline="")
         self.csv = csv.writer(self.fh)
         self.csv.writerow(REJECTS_HEADER)
@@ -337,17 +348,13 @@ BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bu
 
 def _batches(kind: str, args):
     """(good rows, problems, documents) per batch of input files, in order."""
-    import os
-
-    from ledger.imports import bulk
-
     if kind == "table":
         yield _spreadsheet(args)
         return
-    from ledger.imports.common import load_names
     names = load_names(args.names)
     paths = inputs(args.file, kind)
-    batches, size = [[]], 0
+    batches: list[list[str]] = [[]]
+    size = 0
     for p in paths:
         if size >= BATCH_BYTES:
             batches.append([])
@@ -359,9 +366,6 @@ def _batches(kind: str, args):
         for b in batches:
             yield bulk.read_batch(kind, b, names, args.hierarchy)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
             as pool:
         pending = []
@@ -375,14 +379,10 @@ def _batches(kind: str, args):
 
 def _spreadsheet(args):
     """(good rows, problems, documents) of a spreadsheet import."""
-    from ledger.imports import bulk
-    from ledger.imports.common import Problem, ReadResult
-    from ledger.imports.table import import_table, load_mapping
-
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
-    refused = [Problem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
+    refused = [ImportProblem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
                                                               if r.column else ""))
                for r in got.rejects]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
@@ -396,8 +396,6 @@ def _print_problems(problems, rejects: str) -> None:
     the rejected and skipped items, all listed in ``rejects`` (the rejects
     file, when one is written), then the rest, each with one line counting
     what is not shown."""
-    from ledger_tool.common import print_capped
-
     print_capped((_line(pr) for pr in problems if pr.dropped), rejects, "ledger-tool: import: ")
     print_capped((_line(pr) for pr in problems if not pr.dropped), "", "ledger-tool: import: ")
 
@@ -442,9 +440,6 @@ def _changes(old, new) -> str:
 
 
 def _rejects_csv(problems) -> str:
-    import csv
-    import io
-
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(REJECTS_HEADER)
@@ -464,14 +459,12 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
     path = target.with_name(target.stem + ".rejects.csv")
     if not folder.exists():
         if imported:
-            from ledger_tool.cmd_init import init_ledger
             init_ledger(folder)
             print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
         else:
             path = folder.with_name(folder.name + ".rejects.csv")
     if rejects is None:
         return None
-    from ledger.atomic import write_new
     try:
         return write_new(path, rejects)
     except OSError as err:
@@ -481,9 +474,6 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
 def append_entries(target: Path, header: str, text: str) -> None:
     """``header`` and the rendered entries appended to the journal file
     ``target`` (read through the guard; made when missing), atomically."""
-    from ledger.atomic import write_atomic
-    from ledger.safe_io import read_text
-
     try:
         if target.exists():
             old = read_text(target, what="journal file")   # a regular file, within the cap

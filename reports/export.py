@@ -247,6 +247,7 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
                           f"directives, which cannot carry constant prices; --deflator applies "
                           f"to the export by year (the default)")
     cols = xt._Columns(book)
+    txns: xt._Recorded | xt._Txns
     if basis == "recorded":
         prices, _ = _prices(book, currency, valuation, rates, policy, valued_rows)
         txns = xt._Recorded(cols)
@@ -345,12 +346,12 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
         acct += [funder[txns.entry], codes(txns.line_purpose, "Purposes")]
         dates += [txns.when, np.repeat(txns.when, txns.lines)]
         curs += [cols.cur_code[txns.entry], cols.cur_code[line_entry]]
-    acct, curs = np.concatenate(acct), np.concatenate(curs)
+    all_acct, all_curs = np.concatenate(acct), np.concatenate(curs)
     days = np.concatenate(dates).astype("datetime64[D]").astype(np.int64)
     first = np.full(len(ids), np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, acct, days)
+    np.minimum.at(first, all_acct, days)
     ncur = len(cols.cur_names) + 1
-    pairs = np.unique(acct * ncur + curs)
+    pairs = np.unique(all_acct * ncur + all_curs)
     cur_names = cols.cur_names.to_pylist()
     used: dict[int, list[str]] = {}
     for pair in pairs.tolist():
@@ -380,7 +381,7 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
         out.append(f"{start.isoformat()} commodity {c}")
     out.append("")
     for bc, d, cs in opens:
-        out.append(f"{np.datetime64(d, 'D').astype(object).isoformat()} open {bc} {cs}")
+        out.append(f"{d.astype(object).isoformat()} open {bc} {cs}")
     out.append("")
     for p in (prices.itertuples() if prices is not None else ()):
         out.append(f"{p.when.isoformat()} price {p.currency} {_rate(p.rate)} {currency}")

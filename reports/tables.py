@@ -19,8 +19,8 @@ uses disbursing/phased entries only to measure what was paid out.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -350,7 +350,7 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         year_text = YEAR_MODE_TEXT.get(options.years, options.years)
     report = Report(
         options=options, ledger_name=str(name),
-        generated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
         horizon=horizon, year_label=year_text, frame=frame, spread=spread,
         summary=summary_table(frame, cur), matrix=matrix_table(frame, cur),
         by_purpose=by_purpose(frame, cur), by_funder=by_funder(frame, cur),

@@ -11,8 +11,9 @@ import json
 import re
 import sys
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import IO, Sequence
+from typing import IO
 
 from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
@@ -35,9 +36,9 @@ def inert(value):
 def inert_frame(frame):
     """``inert`` over every text column of a DataFrame, vectorised."""
     out = frame.copy()
-    for col in out.columns[out.dtypes.map(lambda t: t == object or str(t).startswith("str"))]:
+    for col in out.columns[out.dtypes.map(lambda t: str(t) == "object" or str(t).startswith("str"))]:
         s = out[col]
-        text = s.where(s.map(type) == str)
+        text = s.where(s.map(lambda v: isinstance(v, str)))
         risky = (text.str.match(r"[=+\-@\t\r]", na=False)
                  & ~text.str.match(_NUMBER.pattern, na=False))
         if risky.any():

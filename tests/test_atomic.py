@@ -1,12 +1,19 @@
 """Atomic writes: the file is replaced whole or not at all, with ordinary permissions."""
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import re
+import shutil
 import stat
+from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
-from ledger.atomic import atomic_file, write_atomic
+from ledger.atomic import UnsafeWrite, atomic_file, write_atomic, write_new
 
 
 def test_new_file_gets_umask_mode(tmp_path):
@@ -38,17 +45,6 @@ def test_failure_leaves_old_file_and_no_temp(tmp_path):
 
 
 # ---------------------------------------------------------------- links
-import contextlib
-import io
-import re
-import shutil
-from pathlib import Path
-
-from hypothesis import HealthCheck, example, given, settings
-from hypothesis import strategies as st
-
-from ledger.atomic import UnsafeWrite, atomic_file, write_new
-
 
 def test_a_target_link_leading_out_is_refused_and_its_target_kept(tmp_path):
     inside, outside = tmp_path / "in", tmp_path / "out"

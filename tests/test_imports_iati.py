@@ -379,13 +379,20 @@ ISSUE_21 = """<?xml version="1.0" encoding="UTF-8"?>
     <iati-identifier>XX-1-A</iati-identifier>
     <reporting-org ref="XX-1"><narrative>Donor</narrative></reporting-org>
     <sector vocabulary="1" code="12220"/>
-    <budget type="Original" status="Committed"><period-start iso-date="2016-04-01"/><period-end iso-date="2017-03-31"/><value value-date="2016-04-01">2000000</value></budget>
-    <planned-disbursement><period-start iso-date="2016-04-01"/><period-end iso-date="2016-09-30"/><value value-date="2016-04-01">1500000</value></planned-disbursement>
-    <planned-disbursement><period-start iso-date="2016-10-01"/><period-end iso-date="2017-03-31"/><value value-date="2016-10-01">500000</value></planned-disbursement>
-    <transaction ref="C"><transaction-type code="2"/><transaction-date iso-date="2006-07-01"/><value value-date="2021-03-01">2000000</value></transaction>
-    <transaction ref="D1"><transaction-type code="3"/><transaction-date iso-date="2016-05-01"/><value value-date="2016-05-01">1500000</value></transaction>
-    <transaction ref="D2"><transaction-type code="3"/><transaction-date iso-date="2016-11-01"/><value value-date="2016-11-01">500000</value></transaction>
-    <transaction ref="D2"><transaction-type code="3"/><transaction-date iso-date="2016-11-01"/><value value-date="2016-11-01">500000</value></transaction>
+    <budget type="Original" status="Committed"><period-start iso-date="2016-04-01"/><period-end iso-date="2017-03-31"/>
+      <value value-date="2016-04-01">2000000</value></budget>
+    <planned-disbursement><period-start iso-date="2016-04-01"/><period-end iso-date="2016-09-30"/>
+      <value value-date="2016-04-01">1500000</value></planned-disbursement>
+    <planned-disbursement><period-start iso-date="2016-10-01"/><period-end iso-date="2017-03-31"/>
+      <value value-date="2016-10-01">500000</value></planned-disbursement>
+    <transaction ref="C"><transaction-type code="2"/><transaction-date iso-date="2006-07-01"/>
+      <value value-date="2021-03-01">2000000</value></transaction>
+    <transaction ref="D1"><transaction-type code="3"/><transaction-date iso-date="2016-05-01"/>
+      <value value-date="2016-05-01">1500000</value></transaction>
+    <transaction ref="D2"><transaction-type code="3"/><transaction-date iso-date="2016-11-01"/>
+      <value value-date="2016-11-01">500000</value></transaction>
+    <transaction ref="D2"><transaction-type code="3"/><transaction-date iso-date="2016-11-01"/>
+      <value value-date="2016-11-01">500000</value></transaction>
   </iati-activity>
   <iati-activity default-currency="GBP">
     <iati-identifier>XX-1-B</iati-identifier>

@@ -120,7 +120,7 @@ def test_xlsx_has_no_formula_but_its_own_totals(cells):
 def test_xlsx_shows_hostile_text_as_plain_strings(cells, payload):
     texts = [(s, ref, t, v) for s, ref, t, v in cells if isinstance(v, str) and payload in v]
     assert texts, f"{payload!r} is missing from the workbook"
-    for sheet, ref, t, v in texts:
+    for sheet, ref, t, _ in texts:
         assert t in ("s", "inlineStr", "str"), f"{sheet}!{ref} is {t!r}, not text"
 
 
@@ -133,7 +133,7 @@ def test_xlsx_keeps_tab_and_cr_prefixed_quotes_as_text(cells, payload):
 
 
 def test_xlsx_replaces_control_characters_visibly(cells):
-    for sheet, ref, t, v in cells:
+    for sheet, ref, _, v in cells:
         if isinstance(v, str):
             assert not ILLEGAL_XML.search(v), f"{sheet}!{ref} holds a control or invisible character"
     shown = [v for *_, v in cells if isinstance(v, str) and "ctrl" in v and "end" in v]
@@ -145,7 +145,7 @@ def test_xlsx_replaces_control_characters_visibly(cells):
 
 
 def test_xlsx_cells_fit_excel_limit(cells):
-    for sheet, ref, t, v in cells:
+    for sheet, ref, _, v in cells:
         if isinstance(v, str):
             assert len(v) <= 32_767, f"{sheet}!{ref} has {len(v)} characters (Excel's limit is 32,767)"
     assert any(isinstance(v, str) and v.startswith("L" * 1000) for *_, v in cells), \

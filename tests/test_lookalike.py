@@ -9,7 +9,6 @@ import re
 import unicodedata
 
 import pyarrow as pa
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

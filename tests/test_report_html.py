@@ -498,8 +498,10 @@ def _sort(driver, name: str):
 def test_entries_table_sorts_by_each_column_and_searches(browser, reports):
     full, _ = reports
     _open(browser, full / "report.html")
-    minor = lambda: [int(r.find_element("css selector", "button.amt").get_attribute("data-minor"))
-                     for r in browser.find_elements("css selector", "#entries-table tbody tr")]
+
+    def minor():
+        return [int(r.find_element("css selector", "button.amt").get_attribute("data-minor"))
+                for r in browser.find_elements("css selector", "#entries-table tbody tr")]
     assert minor() == sorted(minor(), reverse=True)          # largest first, as the report
     _sort(browser, "date")
     dates = _entry_column(browser, 1)

@@ -13,8 +13,6 @@ import pytest
 
 import ledger
 from ledger.model import Citation, Document, Entry
-from ledger.phrases.money import parse_amount
-from reports.charts import _compact_digits
 from reports.tables import TOTAL, ReportOptions, build_report
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -136,7 +134,9 @@ def test_every_total_recalculates_to_the_ledger_totals(xlsx, report):
     ws = wb["By status"]
     r = _find_row(ws, TOTAL)
     cols = [c.value for c in ws[2]]
-    L = lambda name: openpyxl.utils.get_column_letter(cols.index(name) + 1)
+
+    def L(name):
+        return openpyxl.utils.get_column_letter(cols.index(name) + 1)
     assert recalc(ws, f"{L('total')}{r}") == total
     assert recalc(ws, f"{L('outstanding')}{r}") == total - sum(report.by_status["paid"], Decimal(0))
     ws = wb["Comparison"]
@@ -321,7 +321,7 @@ def test_libreoffice_prints_tables_readable_and_charts_whole(xlsx, tmp_path):
     (box, (w, h)) = inks[1]
     assert box[3] < h / 2, box
     # each picture of the Charts sheet whole on its own page: ink well inside the page
-    for box, (w, h) in inks[-4:]:
+    for box, (_, h) in inks[-4:]:
         assert box and box[1] > h * 0.03 and box[3] < h * 0.9, (box, h)
 
 

@@ -57,7 +57,9 @@ def test_default_horizon_is_the_last_year_of_bounded_entries(book, report):
     assert report.horizon == "2017"
     assert any("2017" in n and "france-calais-humanitarian-2015" in n for n in report.notes)
     later = build_report(book, ReportOptions(horizon="2020"))
-    fr = lambda r: r.by_funder.set_index("funder").loc["France:Government", "amount"]
+
+    def fr(r):
+        return r.by_funder.set_index("funder").loc["France:Government", "amount"]
     assert fr(later) > fr(report)
     assert list(later.by_year.index)[-1] == "2020"
 

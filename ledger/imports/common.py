@@ -39,6 +39,9 @@ class Problem(_ProblemWithMore):
     ``str()`` gives the line the import prints."""
 
     MORE = ("where", "items")
+    where: str
+    kind: str
+    items: int
 
     # "reject": bad input, not imported; "skip": not imported, by a documented rule;
     # "error": the whole file could not be read; "note": imported, with a remark;

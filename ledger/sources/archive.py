@@ -26,13 +26,18 @@ import datetime as dt
 import hashlib
 import os
 import re
+import tomllib
 from pathlib import Path
 from typing import NamedTuple
 
 from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
+from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
+from ledger.read.journal import read_journal
+from ledger.safe_io import UnsafeFile, check_file, check_nesting, confine, read_bytes, read_text
+from ledger.sources.render import needs_rendering, read_rendered, render, rendering_path
 from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Location, SourceText,
                                  read_source, sha256_file)
 
@@ -52,8 +57,6 @@ def named_archive(root: str | Path, name: str) -> Path:
     ``[ledger]`` table), resolved inside the ledger folder ``root``: a ledger
     file is input like any other and may not point reads or writes at the
     rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise."""
-    from ledger.safe_io import confine
-
     return confine(Path(root) / name, root, what="archive folder named by the ledger")
 
 
@@ -88,18 +91,16 @@ class Archive:
         """The document's text; a path leaving the archive (``..``, absolute,
         a symlink out), a FIFO, device or socket, or a file over the size
         cap is refused with a ``LedgerError`` naming the document."""
-        from ledger.safe_io import UnsafeFile
-
         p = self.path_of(doc)
         if p not in self._cache:
             where = f"{doc.file}:{doc.line}: " if doc.file else ""
             if not p.is_file() and not p.exists() and not p.is_symlink():
                 raise LedgerError(f"{where}document {doc.id!r}: file {doc.path or p.name!r} "
                                   f"not found in the source archive {self.folder}")
+            rendering = self.rendering_of(doc)
             try:   # a web page or PDF: its text rendering, confined like the original
-                if doc.text:
-                    from ledger.sources.render import read_rendered
-                    self._cache[p] = read_rendered(p, self.rendering_of(doc), inside=self.folder)
+                if rendering is not None:
+                    self._cache[p] = read_rendered(p, rendering, inside=self.folder)
                 else:
                     self._cache[p] = read_source(p, inside=self.folder)
             except UnsafeFile as err:
@@ -145,7 +146,6 @@ def ledger_archive(ledger_path: str | Path, options: dict | None = None) -> Path
     folder (a one-file ledger's: the file's folder)."""
     p = Path(ledger_path)
     if options is None:
-        from ledger.read.journal import read_journal
         options = read_journal(p).options if p.exists() else {}
     name = str((options or {}).get("archive") or "").strip() or DEFAULT_ARCHIVE
     return named_archive(p if p.is_dir() else p.parent, name)
@@ -167,13 +167,11 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     that the ledger already records."""
     import tomlkit
 
-    from ledger.read.journal import read_journal
 
     src = Path(file)
     if not src.is_file():
         raise LedgerError(f"{src}: no such file" if not src.exists() else f"{src}: not a file")
     digest = read_source(src).sha256   # refuses binary or unreadable documents
-    from ledger.sources.render import needs_rendering, render, rendering_path
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     out = sources_file(ledger_path)
     journal = read_journal(ledger_path) if Path(ledger_path).exists() else None
@@ -227,7 +225,6 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
             raise LedgerError(f"{src}: the archive {folder} already has a different "
                               f"{text_target.name}; remove it or give another --id")
         text_rel = rendering_path(rel).as_posix()
-    from ledger.safe_io import check_nesting, read_text
     existing = read_text(out, what="sources file") if out.exists() else NEW_SOURCES_HEADER
     check_nesting(existing, out)   # before tomlkit, which recurses per level
     try:
@@ -292,9 +289,6 @@ def archived_document(file: str | Path, ledger: str | Path | None = None) -> Doc
     it, the ledger folder (holding ledger.toml) whose archive the file lies
     in.  A file is the document whose archived path or rendering it is, or
     whose recorded SHA-256 (original or rendering) it has."""
-    from ledger.read.journal import read_journal
-    from ledger.sources.render import rendering_path
-
     f = Path(file)
     try:
         real = f.resolve()
@@ -341,10 +335,6 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
     entry cites it, unless ``force``, which removes those citations too.
     The ledger is validated with the change and written atomically
     (``ledger.edit.write_edits``); other bytes of its files are kept."""
-    from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
-    from ledger.read.journal import read_journal
-    from ledger.safe_io import read_bytes
-
     root = Path(ledger_path)
     journal = read_journal(root)
     doc = journal.documents.get(doc_id)
@@ -368,11 +358,10 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
         text = old.decode("utf-8-sig")
         bom = old[:3] if old.startswith(b"\xef\xbb\xbf") else b""
         spans = table_spans(text)
-        line_at = lambda a: text.count("\n", 0, a) + 1   # noqa: E731
         cut, doc_k, cite_ks = [], None, []
         tops = [(n, a, b) for n, a, b in spans if "." not in n]
         for name, line in what:
-            k = next((k for k, (n, a, _) in enumerate(tops) if n == name and line_at(a) == line),
+            k = next((k for k, (n, a, _) in enumerate(tops) if n == name and text.count("\n", 0, a) + 1 == line),
                      None)
             if k is None:
                 raise LedgerError(f"{f}:{line}: cannot find the {name} table to edit; "
@@ -384,7 +373,6 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
                 doc_k = idx
             else:
                 subs = [(sa, sb) for sn, sa, sb in spans if sn == "entry.source" and a <= sa < b]
-                import tomllib
                 for j, (sa, sb) in enumerate(subs):
                     try:
                         cited = tomllib.loads("[[entry]]\n" + text[sa:sb])["entry"][0]
@@ -414,7 +402,6 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
                  {d.text for d in journal.documents.values() if d.id != doc_id}
         for rel in (doc.path or "", doc.text or ""):
             if rel and rel not in others:
-                from ledger.safe_io import confine
                 try:
                     confine(folder / rel, folder, what="archived document")
                 except LedgerError:
@@ -430,10 +417,6 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
 def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
     """An archive folder named inside the ledger folder must resolve inside
     it (a link there leading out would take the copies out)."""
-    import os
-
-    from ledger.safe_io import confine
-
     if ledger is not None and Path(os.path.abspath(folder)).is_relative_to(
             Path(os.path.abspath(ledger))):
         confine(folder, ledger, what="source archive folder")
@@ -474,8 +457,6 @@ def _open_archive(folder: Path, ledger: Path | None) -> int:
 def _copy_in(src: Path, afd: int, name: str, target: Path, folder: Path) -> None:
     """``src`` copied to ``name`` below the open archive folder ``afd`` (never
     through a link); errors name the user's file."""
-    from ledger.safe_io import read_bytes
-
     try:
         write_atomic_at(afd, name, read_bytes(src, what="document"), shown=target)
     except OSError as err:
@@ -484,13 +465,10 @@ def _copy_in(src: Path, afd: int, name: str, target: Path, folder: Path) -> None
 
 
 def _read_archived(path: Path, folder: Path) -> bytes:
-    from ledger.safe_io import read_bytes
-
     return read_bytes(path, inside=folder, what="document")
 
 
 def _toml_check(text: str, out: Path) -> None:
-    import tomllib
     try:
         tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:  # pragma: no cover - defensive
@@ -510,8 +488,6 @@ def document_rows(documents, entries=(), archive: Archive | None = None) -> list
                "title": d.title, "path": d.path, "citations": cites.get(d.id, 0),
                "sha256": d.sha256[:12]}
         if archive is not None:
-            from ledger.safe_io import UnsafeFile, check_file
-
             p = archive.path_of(d)
             try:   # the hash is read only from a regular file inside the archive
                 check_file(p, inside=archive.folder, what="document")
