@@ -10,6 +10,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+# The test files sit in folders mirroring the packages (tests/README.md): they
+# name the checkout and the test data through these, never by counting parents.
+TESTS = REPO / "tests"
+FIXTURES = TESTS / "fixtures"
+CORPUS = TESTS / "corpus"
 
 
 def _seeds_dir() -> Path:

@@ -15,8 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ledger.safe_io import UnsafeFile, check_file, confine, nesting_depth, read_bytes
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 
 ENTRY = """\
 [[entry]]

@@ -1,7 +1,7 @@
 """ledger/text_safety.py: bidi controls in source text are shown as \\uNNNN,
 never sent, in every file output (CSV, Parquet, hledger, beancount, Fiscal
 Data Package, the report's tables); the page, workbook and terminal have
-their own tests (tests/test_report_html.py, test_workbook.py, test_text.py)."""
+their own tests (tests/reports/test_html.py, test_workbook.py, test_text.py)."""
 from __future__ import annotations
 
 import re

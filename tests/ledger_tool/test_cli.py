@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 from decimal import Decimal
-from pathlib import Path
+from tests.conftest import REPO
 
 
 def test_list_csv_has_the_documented_columns(example_ledger, run_cli):
@@ -79,9 +79,8 @@ def test_every_message_carries_one_prefix(run_cli, tmp_path):
 
 def test_version_is_the_packages():
     import tomllib
-    from pathlib import Path
 
-    want = tomllib.loads((Path(__file__).parent.parent / "pyproject.toml")
+    want = tomllib.loads((REPO / "pyproject.toml")
                          .read_text(encoding="utf-8"))["project"]["version"]
     out = subprocess.run([sys.executable, "-m", "ledger_tool", "--version"],
                          capture_output=True, text=True)
@@ -139,7 +138,7 @@ def test_help_lists_each_command_without_importing_it():
             "c.build_parser('').format_help()\n"
             "print(sorted(m for m in sys.modules if m.startswith('ledger_tool.cmd_')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
+                         env={**os.environ, "PYTHONPATH": str(REPO)})
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
     from ledger_tool.cli import COMMANDS, build_parser
     lazy = next(a for a in build_parser("")._actions if a.dest == "command")

@@ -22,6 +22,7 @@ import ledger
 from ledger.edit import _new_bytes, add_entry, render_entry, target_file
 from ledger.errors import LedgerError
 from ledger.phrases.money import parse_amount
+from tests.conftest import REPO
 
 DOC = "001_c33d2c2f8263bd4b"     # a document declared in the example's sources.toml
 
@@ -329,7 +330,7 @@ def test_sigkill_during_adds_leaves_old_or_new_version(tmp_path, example_ledger,
     rng = random.Random(8)
     # a killed add cannot remove its temporary copy: keep those in tmp_path
     (tmp_path / "tmp").mkdir()
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent),
+    env = dict(os.environ, PYTHONPATH=str(REPO),
                TMPDIR=str(tmp_path / "tmp"))
     total = 0
     for _ in range(3):

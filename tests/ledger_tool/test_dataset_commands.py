@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from tests.conftest import generate_module
-from tests.test_dataset import balance_csv, recorded_by_hand
+from tests.ledger.read.test_dataset import balance_csv, recorded_by_hand
 
 distributed = pytest.importorskip("distributed")
 
@@ -69,8 +69,8 @@ def test_an_unreachable_scheduler_is_one_line(run_cli, dataset):
 
 
 def test_converted_total_on_the_cluster_by_hand(run_cli, cluster, tmp_path):
-    """The rows of tests/test_dataset.py's HAND_ROWS, counted by hand there."""
-    from tests.test_dataset import HAND_ROWS, HAND_TOTAL, write_dataset
+    """The rows of tests/ledger/read/test_dataset.py's HAND_ROWS, counted by hand there."""
+    from tests.ledger.read.test_dataset import HAND_ROWS, HAND_TOTAL, write_dataset
 
     ds = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
     got = balance_csv(_run(run_cli, "balance", ds, "--currency", "GBP", "--format", "csv",

@@ -6,14 +6,14 @@ benchmarks/extract.py reports it on its own."""
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from ledger.phrases.extract import CSV_COLUMNS, mentions_in
 from ledger.sources.render import read_document
+from tests import conftest
 
-CORPUS = Path(__file__).parent / "corpus" / "tuned"
+CORPUS = conftest.CORPUS / "tuned"
 DOCS = sorted(CORPUS.glob("*/*.txt"))
 
 

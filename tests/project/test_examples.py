@@ -9,10 +9,9 @@ import re
 import shutil
 import subprocess
 import sys
-from pathlib import Path
+from tests.conftest import REPO
 
 
-REPO = Path(__file__).resolve().parent.parent
 HARBOUR = REPO / "examples" / "harbour"
 
 

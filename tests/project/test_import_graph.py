@@ -18,8 +18,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from tests.conftest import REPO
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO
 PACKAGES = ("ledger", "rates", "reports", "ledger_tool")
 HEAVY = ("pandas", "matplotlib", "openpyxl", "pyarrow", "dask")   # may load lazily, for start-up
 

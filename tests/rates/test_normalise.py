@@ -15,6 +15,7 @@ from ledger.errors import LedgerError
 from ledger.model import Entry, Money, Period, Split
 from rates import RateTable
 from rates.normalise import entries_frame, normalise, to_frame
+from tests.conftest import REPO
 
 D = Decimal
 
@@ -257,12 +258,11 @@ def test_minor_units_round_half_up_per_currency(values, digits):
 # ---------------------------------------------------------------- the bulk options (issue 7)
 def _generated_frame(tmp_path, n=1500, seed=3):
     import importlib.util
-    from pathlib import Path
 
     from ledger.read.table import read_bulk
 
     spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).resolve().parent.parent / "benchmarks" / "generate.py")
+        "bench_generate", REPO / "benchmarks" / "generate.py")
     gen = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(gen)
     gen.write(tmp_path, n, seed=seed)

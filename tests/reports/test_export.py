@@ -19,6 +19,7 @@ from rates import to_frame
 
 import ledger
 from reports import export
+from tests.conftest import FIXTURES
 
 CURRENCIES = ["GBP", "EUR", "USD", "JPY", "CHF", "SEK"]
 
@@ -496,7 +497,7 @@ def test_imported_iati_and_fts_ledger_exports_by_year(run_cli, tmp_path):
     January), splits, EUR and USD: bean-check accepts the export and both
     tools' converted totals are the report's."""
     exe, bean_check = _hledger(), _bean_check()
-    fix = Path(__file__).parent / "fixtures"
+    fix = FIXTURES
     book_dir = tmp_path / "book"
     for kind, f in (("iati", fix / "iati" / "activities-v2.xml"), ("fts", fix / "fts" / "flows.json")):
         assert run_cli("import", "--from", kind, f, "-o", book_dir)[0] == 0
@@ -529,7 +530,7 @@ def test_journal_fields_are_the_entries_own(run_cli, example_ledger, tmp_path):
     carries exactly what its entry says (every citation, the first link of
     each kind, the restatements and tags as phrases), on a ledger with
     splits, links, several citations, restatements and tags."""
-    fix = Path(__file__).parent / "fixtures"
+    fix = FIXTURES
     book = tmp_path / "book"
     for kind, f in (("iati", fix / "iati" / "activities-v2.xml"), ("fts", fix / "fts" / "flows.json")):
         assert run_cli("import", "--from", kind, f, "-o", book)[0] == 0
@@ -563,7 +564,7 @@ def test_beancount_by_year_with_split_foreign_entries_passes_bean_check(tmp_path
     total into a per-unit price and the parts miss the total by ~1e-20 GBP;
     the export's tolerance option lets bean-check accept it (it refused
     "Transaction does not balance" on the generated ledgers before)."""
-    from conftest import generate_module
+    from tests.conftest import generate_module
 
     bean_check = _bean_check()
     d = tmp_path / "gen"

@@ -20,9 +20,9 @@ import pytest
 
 import ledger
 from reports import export, export_text, fdp
-from conftest import generate_module
+from tests.conftest import FIXTURES, generate_module
 
-FIX = Path(__file__).parent / "fixtures" / "export_text"
+FIX = FIXTURES / "export_text"
 EXPECTED = FIX / "expected"
 
 

@@ -10,8 +10,9 @@ import pytest
 
 import ledger
 from reports.fdp import PHASE, PHASES
+from tests.conftest import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures"
+FIX = FIXTURES
 
 
 def _validate(folder: Path):

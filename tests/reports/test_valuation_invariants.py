@@ -19,7 +19,6 @@ import subprocess
 import sys
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -30,6 +29,7 @@ from ledger.model import Entry, Period
 from reports.balance import converted
 from reports.options import ReportOptions, select_entries
 from reports.valuation import Spec, default_horizon, value
+from tests.conftest import REPO
 
 FUNDERS = ("UK:Home Office", "UK:Government", "France:Government")
 PURPOSES = ("Security:Calais port", "Humanitarian:Calais", "Development")
@@ -235,7 +235,7 @@ def test_two_disjoint_parts_sum_to_the_whole(es, horizon):
 # ------------------------------------------------------------ the command line
 def _cli(*args, cwd=None) -> tuple[int, str, str]:
     import os
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     p = subprocess.run([sys.executable, "-m", "ledger_tool", *args], capture_output=True,
                        text=True, cwd=cwd, env=env)
     return p.returncode, p.stdout, p.stderr
@@ -480,7 +480,7 @@ def test_as_stated_names_the_entries_it_values_at_their_date(example_ledger, tmp
 def test_every_command_gives_the_same_total_on_a_generated_ledger(tmp_path, opts):
     """benchmarks/generate.py's ledger (60 entries, several currencies,
     periods of every kind, linked entries)."""
-    from conftest import generate_module
+    from tests.conftest import generate_module
     d = tmp_path / "generated"
     d.mkdir()
     generate_module().write(d, 60, seed=7)

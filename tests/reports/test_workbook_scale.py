@@ -14,11 +14,11 @@ import pytest
 import ledger
 from ledger.model import Citation, Entry
 from reports.tables import TOTAL, ReportOptions, build_report
+from tests.conftest import REPO
 
 openpyxl = pytest.importorskip("openpyxl")
-from test_report_output import recalc  # noqa: E402  (the same formula evaluator)
+from tests.reports.test_workbook import recalc  # noqa: E402  (the same formula evaluator)
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 def _csv_rows(path: Path) -> list[dict]:

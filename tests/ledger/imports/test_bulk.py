@@ -13,8 +13,9 @@ import pytest
 
 import ledger
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
+from tests.conftest import FIXTURES
 
-REAL = Path(__file__).parent / "fixtures" / "real"
+REAL = FIXTURES / "real"
 
 
 def _dataset(path: Path):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from ledger.model import Entry, Money
 from ledger.imports.common import (data_figure, data_figures, replace_entries,
                                 within_package)
+from tests.conftest import FIXTURES
 
 JOURNAL = """# my notes, kept
 [[document]]
@@ -99,14 +100,13 @@ def test_replace_the_last_entry_of_a_crlf_file(tmp_path):
 
 # ------------------------------------------------------------------ the one guard
 def test_archive_copy_never_writes_through_a_link_out_of_the_archive(tmp_path, run_cli):
-    from pathlib import Path
 
     import pytest
 
     from ledger.errors import LedgerError
     from ledger.imports.common import archive_copy, file_sha256, source_document
 
-    src = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    src = FIXTURES / "iati" / "activities-v2.xml"
     doc = source_document(src, file_sha256(src), "iati")
     archive, outside = tmp_path / "book" / "sources", tmp_path / "outside.txt"
     archive.mkdir(parents=True)
@@ -132,8 +132,7 @@ def test_data_files_and_names_files_are_read_only_from_regular_files(tmp_path, r
         assert code == 1 and "FIFO" in err and "Traceback" not in err, err
     deep = tmp_path / "names.toml"
     deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
-    from pathlib import Path
-    src = Path(__file__).parent / "fixtures" / "iati" / "activities-v2.xml"
+    src = FIXTURES / "iati" / "activities-v2.xml"
     code, _, err = run_cli("import", "--from", "iati", src, "--names", deep,
                            "-o", tmp_path / "book")
     assert code == 1 and "nest" in err and "Traceback" not in err, err

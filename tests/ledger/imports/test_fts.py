@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import re
 from decimal import ROUND_HALF_EVEN, Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,9 +14,10 @@ from hypothesis import strategies as st
 
 import ledger
 from ledger.imports.fts import read_fts
+from tests.conftest import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures" / "fts"
-IATI = Path(__file__).parent / "fixtures" / "iati"
+FIX = FIXTURES / "fts"
+IATI = FIXTURES / "iati"
 
 
 def _by_id(result):
@@ -178,7 +178,7 @@ def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
 
 
 # ------------------------------------------------------------------ real FTS downloads
-REAL = Path(__file__).parent / "fixtures" / "real" / "fts"      # SOURCES-fts.md
+REAL = FIXTURES / "real" / "fts"      # SOURCES-fts.md
 LOCATIONS = (1, 114, 171)      # Afghanistan, Jordan, occupied Palestinian territory (2020)
 
 

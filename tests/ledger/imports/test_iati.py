@@ -7,7 +7,6 @@ import csv
 import shutil
 from decimal import Decimal
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -15,8 +14,9 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import ledger
 from ledger.imports.common import load_names, percentages, shares
 from ledger.imports.iati import TRANSACTION_TYPES, V1_CODES, read_iati
+from tests.conftest import FIXTURES
 
-FIX = Path(__file__).parent / "fixtures" / "iati"
+FIX = FIXTURES / "iati"
 V2, V1 = FIX / "activities-v2.xml", FIX / "activities-v1.xml"
 
 
@@ -477,7 +477,7 @@ def test_counted_total_is_the_count_once_rule(tmp_path, commitments, disbursemen
     """Any mix of stages and reversals: the records left uncounted by links
     add up to the rule computed independently from the XML (the real-data
     test's reading), and nothing is lost."""
-    from test_imports_iati_real import count_once
+    from tests.ledger.imports.test_iati_real import count_once
 
     rows = []
     for code, values in (("2", commitments), ("3", disbursements), ("4", expenditure)):

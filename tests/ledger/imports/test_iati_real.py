@@ -21,8 +21,9 @@ import pytest
 
 import ledger
 from ledger.imports.iati import read_iati
+from tests.conftest import FIXTURES
 
-REAL = Path(__file__).parent / "fixtures" / "real" / "iati"
+REAL = FIXTURES / "real" / "iati"
 FILES = sorted(REAL.glob("*.xml"))
 
 LETTERS = {"C": "commitment", "D": "disbursement", "R": "disbursement", "E": "expenditure",

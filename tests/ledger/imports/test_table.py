@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import ledger
 from ledger.errors import LedgerError
 from ledger.imports.table import import_table, make_id, parse_dates
+from tests.conftest import FIXTURES
 
 HEADER = ["Funder", "Date announced", "Purpose", "Amount", "Currency", "Period", "Status",
           "Source", "Quote"]
@@ -319,7 +320,7 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
             seen.append(Path(path))
         return real(path, **kw)
     monkeypatch.setattr(safe_io, "read_bytes", read_bytes)
-    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    flows = FIXTURES / "fts" / "flows.json"
     code, _, err = run_cli("import", "--from", "fts", flows, "-o", book, "-n")
     assert code == 0, err
     assert sorted(seen) == sorted(journal.journal_files(book))     # each read once
@@ -330,7 +331,7 @@ def test_an_output_under_a_file_is_refused_first_for_every_import(tmp_path, run_
     blocker = tmp_path / "blk"
     blocker.write_text("x", encoding="utf-8")
     src = _csv(tmp_path / "a.csv", GOOD)
-    flows = Path(__file__).parent / "fixtures" / "fts" / "flows.json"
+    flows = FIXTURES / "fts" / "flows.json"
     for args in (("import", src), ("import", "--from", "fts", flows)):
         for out in (blocker / "sub", blocker / "sub" / "x.toml"):
             code, _, err = run_cli(*args, "-o", out)

@@ -121,7 +121,7 @@ def test_recorded_balance_equals_the_raw_rows(generated, run_cli):
 
 def test_converted_totals_equal_the_whole_ledger_path(generated, run_cli):
     """Partition by partition = the dataset read as one Book (the bulk
-    reader's path that tests/test_scale.py pins to the journal's)."""
+    reader's path that tests/project/test_scale.py pins to the journal's)."""
     from ledger.read.dataset import read_dataset_book
     from reports.balance import converted
     from reports.tables import ReportOptions, build_report

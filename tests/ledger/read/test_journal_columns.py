@@ -341,7 +341,7 @@ def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
 # --------------------------------------------------------------- fuzzing
 @pytest.fixture(scope="module")
 def small_generated(tmp_path_factory) -> Path:
-    from conftest import generate_module
+    from tests.conftest import generate_module
 
     d = tmp_path_factory.mktemp("small")
     generate_module().write(d, 150, seed=3)
@@ -371,7 +371,7 @@ def test_any_edit_either_reads_as_the_reference_or_is_left_to_it(tmp_path, small
     from hypothesis import HealthCheck
 
     from ledger.read.cache import load_frame
-    from test_fuzz import mutation, watchdog
+    from tests.project.test_fuzz import mutation, watchdog
 
     book = tmp_path / "book"
     shutil.copytree(small_generated, book, ignore=shutil.ignore_patterns("*.csv", "*.parquet"))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GENERATED_ENTRIES as N
+from tests.conftest import GENERATED_ENTRIES as N, REPO
 
 FORMATS = ("journal", "csv", "parquet")
 
@@ -240,7 +240,7 @@ def test_the_cache_key_covers_every_module_the_reader_runs(big, tmp_path):
 
     from ledger.read.cache import _code_files
 
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     probe = ("import sys\nfrom ledger.read.cache import load_book\n"
              "load_book(sys.argv[1], use_cache=True); load_book(sys.argv[1], use_cache=True)\n"
              "print('\\n'.join(m.__file__ for n, m in sys.modules.items() "
@@ -290,7 +290,7 @@ def test_the_model_and_readers_do_not_import_rates_or_reports():
             "ledger.rules.rows, ledger.rules.limits, ledger.phrases.money, ledger.phrases.period; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rates', 'reports')); "
             "print(bad)")
-    root = Path(__file__).resolve().parent.parent
+    root = REPO
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=root, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr

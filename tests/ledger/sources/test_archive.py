@@ -6,7 +6,7 @@ import hashlib
 import tomllib
 
 import pytest
-from conftest import line_col
+from tests.conftest import line_col
 
 import ledger
 from ledger.sources.archive import Archive, add_document, read_source, sha256_file

@@ -10,7 +10,7 @@ import json
 from decimal import Decimal
 
 import pytest
-from conftest import line_col
+from tests.conftest import line_col
 import tomlkit
 from hypothesis import given, settings, strategies as st
 

@@ -350,7 +350,7 @@ def test_deeply_nested_pages_render_without_recursion(tmp_path):
 def test_a_pdf_whose_pages_share_one_big_stream_is_refused_by_its_bound(tmp_path):
     """9,000 pages drawing one stream took 232 s; the pages' content is
     bounded as a whole (pages x stream size), before any text is extracted."""
-    from conftest import generate_module
+    from tests.conftest import generate_module
     from ledger.sources.text import MAX_PDF_CONTENT
     f = tmp_path / "shared.pdf"
     f.write_bytes(generate_module().shared_stream_pdf(9000, 2000))
