@@ -10,9 +10,7 @@ from ledger_tool.import_data import DATA_FILE, IMPORTED_NAME
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "import", help="turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA "
-                       "FTS flows into journal entries (-o FILE, or imported.toml, iati.toml or "
-                       "fts.toml in a ledger folder)",
+        "import",
         description="Read a CSV or XLSX table of pledges, one row per entry, and append "
                     "them to a journal file as [[entry]] tables.  Columns are found by "
                     "their header (id, date, funder, purpose, amount, currency, period, "

@@ -19,8 +19,7 @@ DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not im
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "report", help="comparison report in --out DIR: report.xlsx, charts (PNG, SVG), "
-                       "report.html, summary.csv",
+        "report",
         description="Normalise the ledger to one currency and basis and write a comparison "
                     "report to DIR: report.xlsx, charts (PNG and SVG), report.html and "
                     "summary.csv. The summary table is printed on stdout.")
