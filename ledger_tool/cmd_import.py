@@ -116,7 +116,7 @@ def run(args) -> int:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
-    n_ok, n_bad = len(result.entries), len({r.row for r in result.rejects})
+    n_ok, n_bad = len(result.entries), len({r.line for r in result.rejects})
     if args.dry_run:
         sys.stdout.write(result.text)
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from ledger.model import AUDIT, said
 from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
@@ -156,7 +157,7 @@ def run(args) -> int:
         # the report is written, with its Audit sheet; the errors fail the run
         # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
         from ledger_tool.common import print_capped
-        print_capped((f for f in audit.findings if f.severity == "error"),
+        print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
         print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
               f"{audit.summary()}", file=sys.stderr)

@@ -7,9 +7,12 @@ TOML lying beside it).
 from __future__ import annotations
 
 import sys
+from typing import Any
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
+from ledger.model import IMPORT, Document, Entry, Problem, said
 
 IMPORTED_NAME = "imported.toml"                         # where a spreadsheet import writes in a folder
 DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
@@ -60,7 +63,11 @@ def load_scope(files: list[Path]):
     from ledger.rules.checks import check_all
     from ledger.read.journal import read_journal
 
-    entries, documents, problems, options, rejected = [], {}, [], {}, []
+    entries: list[Entry] = []
+    documents: dict[str, Document] = {}
+    problems: list[Problem] = []
+    options: dict[str, Any] = {}
+    rejected: list[str] = []
     for f in files:
         got = _PARSED.pop(f, None)
         j = read_journal(f, parsed={f: got} if got is not None else None)
@@ -159,9 +166,10 @@ def run_data(args) -> int:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
             from ledger.imports.iati import read_iati
-            results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
-                                     progress=lambda n, _held, p=p: (
-                n % 200 == 0 and progress.step(f"{p.name}: {n:,} activities read"))))
+            def step(n: int, _held, p: Path = p) -> None:
+                if n % 200 == 0:
+                    progress.step(f"{p.name}: {n:,} activities read")
+            results.append(read_iati(p, names=names, hierarchy=args.hierarchy, progress=step))
         else:
             from ledger.imports.fts import read_fts
             results.append(read_fts(p, names=names, entries=entries))
@@ -171,11 +179,11 @@ def run_data(args) -> int:
     progress.done()
 
     _print_problems(result.problems, "" if args.dry_run else "the rejects file")
-    file_errors = [pr for pr in result.problems if pr.kind == "error"]
+    file_errors = [pr for pr in result.problems if kind_of(pr) == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
-    rejected = [pr for pr in result.problems if pr.kind == "reject"]
-    skipped = [pr for pr in result.problems if pr.kind == "skip"]
-    n_rejected, n_skipped = (sum(pr.items for pr in rejected), sum(pr.items for pr in skipped))
+    rejected = [pr for pr in result.problems if kind_of(pr) == "reject"]
+    skipped = [pr for pr in result.problems if kind_of(pr) == "skip"]
+    n_rejected, n_skipped = (sum(map(items_of, rejected)), sum(map(items_of, skipped)))
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
                f"{n_rejected} rejected, {n_skipped} skipped by rule"
                + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
@@ -214,7 +222,8 @@ def run_data(args) -> int:
                 append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
                                        f"{Path(args.file).name}`\n", text)
         except (OSError, UnicodeDecodeError) as err:
-            where = f" {err.filename}" if getattr(err, "filename", None) else ""
+            name = getattr(err, "filename", None)
+            where = f" {name}" if name else ""
             raise LedgerError(f"import: cannot write{where}: "
                               f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
@@ -305,30 +314,30 @@ class _ProblemSink:
 
     def add(self, problems) -> None:
         for pr in problems:
-            dropped = bool(pr.dropped)
-            if pr.kind in self.items:
-                self.items[pr.kind] += pr.items
-            if dropped or pr.kind == "error":
+            out, kind = bool(dropped(pr)), kind_of(pr)
+            if kind in self.items:
+                self.items[kind] += items_of(pr)
+            if out or kind == "error":
                 self.dropped += 1
-                self.errors += pr.kind == "error"
+                self.errors += kind == "error"
                 self.csv.writerow(_reject_row(pr))
-            if len(self.shown[dropped]) < self.cap:
-                self.shown[dropped].append(_line(pr))
+            if len(self.shown[out]) < self.cap:
+                self.shown[out].append(_line(pr))
             else:
-                self.more[dropped] += 1
+                self.more[out] += 1
 
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
 
     def print(self, rejects: str) -> None:
-        for dropped in (True, False):
-            for line in self.shown[dropped]:
+        for out in (True, False):
+            for line in self.shown[out]:
                 print(f"ledger-tool: import: {line}", file=sys.stderr)
-            if self.more[dropped]:
-                where = f"(all of them are in {rejects})" if dropped else \
+            if self.more[out]:
+                where = f"(all of them are in {rejects})" if out else \
                     "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
-                print(f"ledger-tool: import: ... and {self.more[dropped]:,} more message(s) "
+                print(f"ledger-tool: import: ... and {self.more[out]:,} more message(s) "
                       f"not shown {where}", file=sys.stderr)
 
 
@@ -347,7 +356,8 @@ def _batches(kind: str, args):
     from ledger.imports.common import load_names
     names = load_names(args.names)
     paths = inputs(args.file, kind)
-    batches, size = [[]], 0
+    batches: list[list[str]] = [[]]
+    size = 0
     for p in paths:
         if size >= BATCH_BYTES:
             batches.append([])
@@ -376,14 +386,14 @@ def _batches(kind: str, args):
 def _spreadsheet(args):
     """(good rows, problems, documents) of a spreadsheet import."""
     from ledger.imports import bulk
-    from ledger.imports.common import Problem, ReadResult
+    from ledger.imports.common import ReadResult
     from ledger.imports.table import import_table, load_mapping
 
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
-    refused = [Problem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
-                                                              if r.column else ""))
+    refused = [import_problem(str(path), f"row {r.line}",
+                              r.message + (f" (column {r.column})" if r.column else ""))
                for r in got.rejects]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
@@ -398,14 +408,14 @@ def _print_problems(problems, rejects: str) -> None:
     what is not shown."""
     from ledger_tool.common import print_capped
 
-    print_capped((_line(pr) for pr in problems if pr.dropped), rejects, "ledger-tool: import: ")
-    print_capped((_line(pr) for pr in problems if not pr.dropped), "", "ledger-tool: import: ")
+    print_capped((_line(pr) for pr in problems if dropped(pr)), rejects, "ledger-tool: import: ")
+    print_capped((_line(pr) for pr in problems if not dropped(pr)), "", "ledger-tool: import: ")
 
 
 def _line(pr) -> str:
     """An import problem as its message line says it."""
-    tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
-    return f"{tag}{pr}"
+    tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(kind_of(pr), "")
+    return f"{tag}{said(pr, IMPORT)}"
 
 
 REJECTS_HEADER = ["file", "where", "kind", "items", "reason"]
@@ -414,7 +424,7 @@ REJECTS_HEADER = ["file", "where", "kind", "items", "reason"]
 def _reject_row(pr) -> list:
     """A rejected, skipped or unreadable item as a row of the rejects file."""
     from reports.text import inert
-    return [inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)]
+    return [inert(pr.file), inert(where_of(pr)), kind_of(pr), items_of(pr), inert(pr.message)]
 
 
 def check_folder(folder: Path, label: str) -> None:
@@ -449,7 +459,7 @@ def _rejects_csv(problems) -> str:
     w = csv.writer(buf)
     w.writerow(REJECTS_HEADER)
     for pr in problems:
-        if pr.dropped or pr.kind == "error":
+        if dropped(pr) or kind_of(pr) == "error":
             w.writerow(_reject_row(pr))
     return buf.getvalue()
 
