@@ -20,7 +20,7 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +268,7 @@ def _validate(root: Path, target: Path, new: bytes,
     def words(text: str) -> str:    # a message naming another entry's place
         return text.replace(str(tmp_root), str(root))
 
-    return [p._replace(file=real(p.file), message=words(p.message), hint=words(p.hint))
+    return [replace(p, file=real(p.file), message=words(p.message), hint=words(p.hint))
             for p in problems]
 
 

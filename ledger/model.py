@@ -232,20 +232,30 @@ class Entry:
         return f"{loc}: entry {self.id!r}" if loc else f"entry {self.id!r}"
 
 
-class Problem(NamedTuple):
+# (made here: inside Problem, ``field`` is the name of one of its fields)
+_NOT_COMPARED = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
     """One thing wrong with the input, whoever finds it: a reader, the rules,
-    the audit of the sources (``ledger.sources.audit.Finding``), an import
-    (``ledger.imports.table.Reject``, ``ledger.imports.common.Problem``).
-    Loaders and checks return these instead of raising, so a run reports
-    every problem at once.
+    the audit of the sources, an import.  There is one class: what differs
+    between producers is in the fields (``severity``, ``code``, ``details``)
+    and each producer has a function that builds its problems
+    (``ledger.sources.audit.finding``, ``ledger.imports.table.reject``,
+    ``ledger.imports.common.import_problem``).  Loaders and checks return
+    these instead of raising, so a run reports every problem at once.
 
     ``file``, ``line``: where (line 0: the whole file; for an audit finding
-    the file is the document); ``column``: the character on that line (a
-    number) or the spreadsheet column (its name) where known; ``entry_id``
-    (also ``entry``): the entry; ``field``: the entry's field at fault;
-    ``code``: what kind of problem (e.g. "missing-link", ``ledger.rules``);
-    ``severity``: "error", "warning" or "info"; ``details``: particulars
-    for machine-readable output (not compared)."""
+    the file is the document; for a spreadsheet's reject the line is the
+    row); ``column``: the character on that line (a number) or the
+    spreadsheet column (its name) where known; ``entry_id`` (also
+    ``entry``): the entry; ``field``: the entry's field at fault; ``code``:
+    what kind of problem (e.g. "missing-link", ``ledger.rules``; an
+    import's "import-reject", "import-skip"...); ``severity``: "error",
+    "warning", "info" (an audit's "ok"); ``details``: particulars for
+    machine-readable output and the import's counts (not compared).  Its
+    line on screen: ``said``."""
     file: str
     line: int
     entry_id: str
@@ -255,47 +265,44 @@ class Problem(NamedTuple):
     code: str = ""
     column: int | str = 0
     field: str = ""
-    details: Any = None       # a mapping, or None
+    details: Any = _NOT_COMPARED    # a mapping, or None
 
     @property
     def entry(self) -> str:
         return self.entry_id
 
-    def __eq__(self, other):
-        if isinstance(other, Problem):
-            return self[:-1] == other[:-1]
-        return tuple.__eq__(self, other)
-
-    def __ne__(self, other):
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash(self[:-1])
+    def detail(self, key: str, default: Any = None) -> Any:
+        return self.details.get(key, default) if self.details else default
 
     def __str__(self) -> str:
-        where = self.file or "<input>"
-        if self.line:
-            where += f":{self.line}"
-        if self.entry_id:
-            where += f": entry {self.entry_id!r}"
-        text = f"{where}: {self.severity}: {self.message}"
-        if self.hint:
-            text += f" (hint: {self.hint})"
-        return text
+        return said(self)
 
 
-class ProblemWithMore(Problem):
-    """A ``Problem`` subtype with fields of its own beyond the tuple (an
-    import reject's raw row, an import problem's place and item count),
-    named in ``MORE``; they count in equality as the tuple's fields do (the
-    hash stays the tuple's)."""
+# How a problem is printed, by who found it: ``said``'s layouts.
+CHECK, AUDIT, IMPORT, ROW = "check", "audit", "import", "row"
 
-    MORE: tuple[str, ...] = ()
 
-    def __eq__(self, other):
-        if isinstance(other, ProblemWithMore) and other.MORE == self.MORE:
-            return Problem.__eq__(self, other) and all(
-                getattr(self, f) == getattr(other, f) for f in self.MORE)
-        return Problem.__eq__(self, other)
-
-    __hash__ = Problem.__hash__
+def said(p: Problem, layout: str = CHECK) -> str:
+    """``p`` as the one line a command prints: where (file, line, column or
+    the importer's item), the entry, then what is wrong.  The layout is the
+    producer's: ``CHECK`` (a reader's or the rules': ``file:line: entry
+    'id': severity: message (hint: ...)``), ``AUDIT`` (``severity: entry
+    'id': doc:line:column: message [code]``), ``IMPORT`` (``file: where:
+    message``, the item in ``details["where"]``) and ``ROW`` (a
+    spreadsheet's row: ``file: row N: column 'C': message``)."""
+    entry = f"entry {p.entry_id!r}" if p.entry_id else ""
+    if layout == AUDIT:
+        at = (f"{p.file}:{p.line}:{p.column}" if p.line else p.file) if p.file else ""
+        return ": ".join(x for x in (p.severity, entry, at) if x) + f": {p.message} [{p.code}]"
+    if layout == IMPORT:
+        where = p.detail("where", "")
+        return f"{p.file}: {where + ': ' if where else ''}{p.message}"
+    if layout == ROW:
+        col = f": column {p.column!r}" if p.column else ""
+        return f"{p.file}: row {p.line}{col}: {p.message}"
+    at = p.file or "<input>"
+    if p.line:
+        at += f":{p.line}"
+    if entry:
+        at += f": {entry}"
+    return f"{at}: {p.severity}: {p.message}" + (f" (hint: {p.hint})" if p.hint else "")

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.model import AUDIT, said
 from ledger.read import ledger_format
 from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
 from ledger.sources.archive import ledger_archive as own_archive
@@ -115,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render.render_text(result, args.locale))
     sys.stdout.flush()
     if args.format != "table":
-        print_capped((f for f in result.findings if f.severity in ("error", "warning")),
+        print_capped((said(f, AUDIT) for f in result.findings if f.severity in ("error", "warning")),
                      prefix="ledger-tool: audit: ")
     failed = result.failed(strict=args.strict)
     verdict = "FAILED" if failed else "passed"

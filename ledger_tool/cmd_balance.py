@@ -11,7 +11,7 @@ from ledger_tool.common import (add_conversion_options, add_deflator_options, ad
 
 
 def register(sub) -> None:
-    p = sub.add_parser("balance", help="account balances, as recorded or converted",
+    p = sub.add_parser("balance",
                        description="Balances of the funder and purpose accounts, rolled up the "
                                    "account tree. Without --currency: per currency as recorded "
                                    "(the ledger sums to zero per currency). With --currency: "

@@ -16,8 +16,7 @@ SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "export", help="export to hledger, beancount, CSV, Parquet or a Fiscal Data Package "
-                       "(-o FILE, or -o DIR for fdp)",
+        "export",
         description="Write the ledger for other tools.  hledger and beancount get one "
                     "balanced transaction per entry and year (id, status, period and "
                     "sources as tags/metadata), each part's value in the report currency "

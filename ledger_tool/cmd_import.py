@@ -15,9 +15,7 @@ from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "import", help="turn a spreadsheet of pledges (CSV, XLSX), IATI activity XML or OCHA "
-                       "FTS flows into journal entries (-o FILE, or imported.toml, iati.toml or "
-                       "fts.toml in a ledger folder)",
+        "import",
         description="Read a CSV or XLSX table of pledges, one row per entry, and append "
                     "them to a journal file as [[entry]] tables.  Columns are found by "
                     "their header (id, date, funder, purpose, amount, currency, period, "
@@ -114,7 +112,7 @@ def run(args) -> int:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
-    n_ok, n_bad = len(result.entries), len({r.row for r in result.rejects})
+    n_ok, n_bad = len(result.entries), len({r.line for r in result.rejects})
     if args.dry_run:
         sys.stdout.write(result.text)
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 
+from ledger.model import AUDIT, said
 from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
@@ -19,8 +20,7 @@ DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not im
 
 def register(sub) -> None:
     p = sub.add_parser(
-        "report", help="comparison report in --out DIR: report.xlsx, charts (PNG, SVG), "
-                       "report.html, summary.csv",
+        "report",
         description="Normalise the ledger to one currency and basis and write a comparison "
                     "report to DIR: report.xlsx, charts (PNG and SVG), report.html and "
                     "summary.csv. The summary table is printed on stdout.")
@@ -157,7 +157,7 @@ def run(args) -> int:
         # the report is written, with its Audit sheet; the errors fail the run
         # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
         from ledger_tool.common import print_capped
-        print_capped((f for f in audit.findings if f.severity == "error"),
+        print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
         print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
               f"{audit.summary()}", file=sys.stderr)

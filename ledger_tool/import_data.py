@@ -19,12 +19,12 @@ from typing import Any
 from ledger.atomic import write_atomic, write_new
 from ledger.errors import LedgerError
 from ledger.imports import bulk
-from ledger.imports.common import Problem as ImportProblem
+from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import ReadResult, archive_copy, finish, load_names, replace_entries
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
-from ledger.model import Document, Entry, Problem
+from ledger.model import IMPORT, Document, Entry, Problem, said
 from ledger.read.journal import TOP_LEVEL, journal_files, parse_file, read_journal
 from ledger.rules.checks import check_all
 from ledger.safe_io import read_text
@@ -187,11 +187,11 @@ def run_data(args) -> int:
     progress.done()
 
     _print_problems(result.problems, "" if args.dry_run else "the rejects file")
-    file_errors = [pr for pr in result.problems if pr.kind == "error"]
+    file_errors = [pr for pr in result.problems if kind_of(pr) == "error"]
     n_new, n_upd = len(result.new), len(result.updated)
-    rejected = [pr for pr in result.problems if pr.kind == "reject"]
-    skipped = [pr for pr in result.problems if pr.kind == "skip"]
-    n_rejected, n_skipped = (sum(pr.items for pr in rejected), sum(pr.items for pr in skipped))
+    rejected = [pr for pr in result.problems if kind_of(pr) == "reject"]
+    skipped = [pr for pr in result.problems if kind_of(pr) == "skip"]
+    n_rejected, n_skipped = (sum(map(items_of, rejected)), sum(map(items_of, skipped)))
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
                f"{n_rejected} rejected, {n_skipped} skipped by rule"
                + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
@@ -316,30 +316,30 @@ class _ProblemSink:
 
     def add(self, problems) -> None:
         for pr in problems:
-            dropped = bool(pr.dropped)
-            if pr.kind in self.items:
-                self.items[pr.kind] += pr.items
-            if dropped or pr.kind == "error":
+            out, kind = bool(dropped(pr)), kind_of(pr)
+            if kind in self.items:
+                self.items[kind] += items_of(pr)
+            if out or kind == "error":
                 self.dropped += 1
-                self.errors += pr.kind == "error"
+                self.errors += kind == "error"
                 self.csv.writerow(_reject_row(pr))
-            if len(self.shown[dropped]) < self.cap:
-                self.shown[dropped].append(_line(pr))
+            if len(self.shown[out]) < self.cap:
+                self.shown[out].append(_line(pr))
             else:
-                self.more[dropped] += 1
+                self.more[out] += 1
 
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
 
     def print(self, rejects: str) -> None:
-        for dropped in (True, False):
-            for line in self.shown[dropped]:
+        for out in (True, False):
+            for line in self.shown[out]:
                 print(f"ledger-tool: import: {line}", file=sys.stderr)
-            if self.more[dropped]:
-                where = f"(all of them are in {rejects})" if dropped else \
+            if self.more[out]:
+                where = f"(all of them are in {rejects})" if out else \
                     "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
-                print(f"ledger-tool: import: ... and {self.more[dropped]:,} more message(s) "
+                print(f"ledger-tool: import: ... and {self.more[out]:,} more message(s) "
                       f"not shown {where}", file=sys.stderr)
 
 
@@ -382,8 +382,8 @@ def _spreadsheet(args):
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
-    refused = [ImportProblem(str(path), f"row {r.row}", r.reason + (f" (column {r.column})"
-                                                              if r.column else ""))
+    refused = [import_problem(str(path), f"row {r.line}",
+                              r.message + (f" (column {r.column})" if r.column else ""))
                for r in got.rejects]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
@@ -396,14 +396,14 @@ def _print_problems(problems, rejects: str) -> None:
     the rejected and skipped items, all listed in ``rejects`` (the rejects
     file, when one is written), then the rest, each with one line counting
     what is not shown."""
-    print_capped((_line(pr) for pr in problems if pr.dropped), rejects, "ledger-tool: import: ")
-    print_capped((_line(pr) for pr in problems if not pr.dropped), "", "ledger-tool: import: ")
+    print_capped((_line(pr) for pr in problems if dropped(pr)), rejects, "ledger-tool: import: ")
+    print_capped((_line(pr) for pr in problems if not dropped(pr)), "", "ledger-tool: import: ")
 
 
 def _line(pr) -> str:
     """An import problem as its message line says it."""
-    tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(pr.kind, "")
-    return f"{tag}{pr}"
+    tag = {"note": "note: ", "skip": "skipped: ", "warning": "warning: "}.get(kind_of(pr), "")
+    return f"{tag}{said(pr, IMPORT)}"
 
 
 REJECTS_HEADER = ["file", "where", "kind", "items", "reason"]
@@ -412,7 +412,7 @@ REJECTS_HEADER = ["file", "where", "kind", "items", "reason"]
 def _reject_row(pr) -> list:
     """A rejected, skipped or unreadable item as a row of the rejects file."""
     from reports.text import inert
-    return [inert(pr.file), inert(pr.where), pr.kind, pr.items, inert(pr.reason)]
+    return [inert(pr.file), inert(where_of(pr)), kind_of(pr), items_of(pr), inert(pr.message)]
 
 
 def check_folder(folder: Path, label: str) -> None:
@@ -444,7 +444,7 @@ def _rejects_csv(problems) -> str:
     w = csv.writer(buf)
     w.writerow(REJECTS_HEADER)
     for pr in problems:
-        if pr.dropped or pr.kind == "error":
+        if dropped(pr) or kind_of(pr) == "error":
             w.writerow(_reject_row(pr))
     return buf.getvalue()
 

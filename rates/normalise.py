@@ -57,7 +57,7 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
               basis: str = "total", years: str | None = "calendar", rates=None,
               horizon=None, policy: str = "previous", clamp: bool = False,
               fiscal_start=None, root=None, *, decimals: bool = True,
-              categorical: bool = False) -> pd.DataFrame:
+              categorical: bool = False, with_per_year: bool = False):
     """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
     ``amount`` and ``currency`` are required) to ``currency``; see the module
     doc and docs/rates.md for the options.
@@ -77,23 +77,37 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
       (nearly one value per entry) stays a string column unless it comes in
       as a Categorical.
 
-    Either way every figure is the same to the minor unit."""
+    Either way every figure is the same to the minor unit.
+
+    ``with_per_year=True`` (basis ``total``): also the per-year basis, one
+    row per input row, no years and no horizon (what ``basis="per-year",
+    years=None`` gives), from the same rates: ``(rows, per_year_rows)``."""
     # Millions of Python ints / Decimals in object arrays would trigger the
     # cyclic garbage collector over and over; none of them can form cycles.
     enabled = gc.isenabled()
     gc.disable()
     try:
         return _normalise(frame, currency, valuation, basis, years, rates, horizon,
-                          policy, clamp, fiscal_start, root, decimals, categorical)
+                          policy, clamp, fiscal_start, root, decimals, categorical,
+                          with_per_year)
     finally:
         if enabled:
             gc.enable()
 
 
 def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy, clamp,
-               fiscal_start, root, decimals=True, categorical=False):
+               fiscal_start, root, decimals=True, categorical=False, with_per_year=False):
     currency = str(currency).upper()
     opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start)
+    if with_per_year and basis != "total":
+        raise ValueError("with_per_year goes with basis 'total'")
+    if with_per_year and opts.valuation in ("yearly-average", "as-stated"):
+        # their rates (per year part; the restatement times the period) depend
+        # on the basis: the per-year rows are valued on their own
+        per_year = _normalise(frame, currency, valuation, "per-year", None, rates, None, policy,
+                              clamp, fiscal_start, root, decimals, categorical)
+        return _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
+                          clamp, fiscal_start, root, decimals, categorical), per_year
     table = RateTable.load(rates, root=root)
     table.check_currency(currency, "report currency")
     n = len(frame)
@@ -101,8 +115,10 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         if c not in frame.columns:
             raise LedgerError(f"the table to normalise has no {c!r} column")
     if n == 0:
-        return pd.DataFrame({c: pd.Series([], dtype=object)
-                             for c in output_columns(opts.years is not None, decimals)})
+        empty = pd.DataFrame({c: pd.Series([], dtype=object)
+                              for c in output_columns(opts.years is not None, decimals)})
+        return (empty, pd.DataFrame({c: pd.Series([], dtype=object) for c in
+                                     output_columns(False, decimals)})) if with_per_year else empty
     f = _Frame(frame)
 
     # amounts in each row's own minor units
@@ -224,9 +240,24 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             src_codes, src_uniq = pd.factorize(conv["source"], sort=True)
         rate_source = (src_codes[out_rows], src_uniq)
 
-    return _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
+    rows = _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
                      src_digits, currency, rate, rate_date, rate_source, open_rows,
                      opts, sm, sd, decimals, categorical)
+    if not with_per_year:
+        return rows
+    # the per-year basis at the same rates: "over" amounts divided by their
+    # length, amounts a year as they are, one row each (the rates, and the
+    # factors of the per-year basis, do not depend on the years or horizon)
+    pn, pd_ = span.factor_per_year
+    by_year = (pn, pd_, ratio_float(pn, pd_))
+    every = np.arange(n)
+    per_year = _assemble(
+        frame, f, every, None, mul_round(amount_minor, [by_year, rate_of, scale]),
+        mul_round(amount_minor, [by_year]), dst_digits, src_digits, currency, conv["rate"],
+        conv["rate_date"], (src_codes, src_uniq), span.unbounded,
+        _Options(currency, valuation, "per-year", None, None, policy, fiscal_start), 1, 1,
+        decimals, categorical)
+    return rows, per_year
 
 
 def _pick_rows(values, rows):
@@ -528,6 +559,7 @@ class _Span:
     factor_per_year: tuple[np.ndarray, np.ndarray]
     open_ended: np.ndarray
     stated: np.ndarray
+    unbounded: np.ndarray
     dropped: np.ndarray
 
 
@@ -639,8 +671,8 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     e = np.where(~has_end & has_years & (over | per_year), e_years, e)
     if fiscal.any():
         e = np.where(fiscal, fe, e)
-    open_ended = per_year & ~has_end & ~has_years
-    stated = ~open_ended     # a length given (years or an end): its total is stated
+    open_ended = unbounded = per_year & ~has_end & ~has_years
+    stated = ~unbounded     # a length given (years or an end): its total is stated
     if horizon_end is not None:
         e = np.where(open_ended, horizon_end, e)
         open_ended = np.zeros(n, dtype=bool)
@@ -695,6 +727,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     sp.factor_per_year = (pn, pd_)
     sp.open_ended = open_ended
     sp.stated = stated
+    sp.unbounded = unbounded      # open-ended whatever the horizon
     sp.dropped = dropped
     return sp
 

@@ -14,7 +14,9 @@ import sys
 from decimal import Decimal
 from typing import IO
 
+from ledger.model import AUDIT, said
 from ledger.phrases.money import format_money, plain_decimal
+from ledger.sources.audit import finding_dict
 from reports.amounts import as_said
 from reports.html import esc
 from reports.text import format_table, inert
@@ -55,7 +57,7 @@ def figure_rows(result, locale: str = "en_GB") -> list[dict]:
                          "findings": ", ".join(sorted({f.code for f in own}))})
             continue
         for c in checks:
-            codes = {f.code for f in own if not f.doc or f.doc == c.doc}
+            codes = {f.code for f in own if not f.file or f.file == c.doc}
             rows.append({"entry": e.id, "date": e.date, "amount": _amount(e, locale),
                          "source": c.doc, "at": _where(c),
                          "verified": "yes" if c.verified else "NO",
@@ -74,7 +76,7 @@ def finding_rows(result, *, include_ok: bool = True) -> list[dict]:
         if f.severity == "ok" and not include_ok:
             continue
         rows.append({"severity": f.severity, "code": f.code, "entry": f.entry_id,
-                     "doc": f.doc, "line": f.line or "", "column": f.column or "",
+                     "doc": f.file, "line": f.line or "", "column": f.column or "",
                      "message": f.message, "quote": _detail(f, "quote"),
                      "implied_rate": _detail(f, "implied_rate"),
                      "reference_rate": _detail(f, "reference_rate"),
@@ -109,12 +111,12 @@ def render_text(result, locale: str = "en_GB") -> str:
     problems = [f for f in result.findings if f.severity in ("error", "warning")]
     out.append("Findings")
     if problems:
-        out.extend(str(f) for f in problems)
+        out.extend(said(f, AUDIT) for f in problems)
     else:
         out.append("(no errors or warnings)")
     infos = [f for f in result.findings if f.severity == "info" and f.code != "uncovered-figure"]
     if infos:
-        out += ["", "Notes"] + [str(f) for f in infos]
+        out += ["", "Notes"] + [said(f, AUDIT) for f in infos]
     out += ["", "Uncovered figures (money in the archive that no entry cites)"]
     unc = uncovered_rows(result, locale)
     out.append(format_table(unc) if unc else "(none)")
@@ -158,7 +160,7 @@ def audit_json(result) -> dict:
                                      for r in e.restated],
                         "citations": cits,
                         "verified": bool(cits) and all(c["verified"] for c in cits),
-                        "findings": [f.as_dict() for f in result.for_entry(e.id)]})
+                        "findings": [finding_dict(f) for f in result.for_entry(e.id)]})
     return {
         "archive": result.archive,
         "tolerance": str(result.tolerance),
@@ -166,7 +168,7 @@ def audit_json(result) -> dict:
                     "verified": result.verified, "errors": result.count("error"),
                     "warnings": result.count("warning"), "uncovered": len(result.uncovered)},
         "figures": figures,
-        "findings": [f.as_dict() for f in result.findings],
+        "findings": [finding_dict(f) for f in result.findings],
         "uncovered": [{"doc": d, "line": loc.line, "column": loc.column, "phrase": m.phrase,
                        "amount": plain_decimal(m.amount), "currency": m.currency}
                       for d, m, loc in result.uncovered],
@@ -292,7 +294,7 @@ def html_section(result, locale: str = "en_GB", *, heading: str = "Audit",
                       else '<span class="error">NO</span>')
             msgs = "<br>".join(f'<span class="{_e(f.severity)}">{_e(f.severity)}: '
                                f'{_e(f.message)}</span>' for f in own
-                               if c is None or not f.doc or f.doc == c.doc)
+                               if c is None or not f.file or f.file == c.doc)
             parts.append(f"<tr><td>{_e(e.id)}</td><td>{_e(e.date)}</td>"
                          f"<td>{_e(_amount(e, locale))}</td><td>{src}</td><td>{at}</td>"
                          f"<td>{ok}</td><td>{msgs}</td></tr>")
@@ -329,7 +331,7 @@ def html_section(result, locale: str = "en_GB", *, heading: str = "Audit",
                 and f.code != "uncovered-figure"]
     if problems:
         parts.append("<h3>Findings</h3><ul>")
-        parts.extend(f'<li class="{_e(f.severity)}">{_e(str(f))}</li>' for f in problems)
+        parts.extend(f'<li class="{_e(f.severity)}">{_e(said(f, AUDIT))}</li>' for f in problems)
         parts.append("</ul>")
     parts.append("<h3>Documents</h3><table><thead><tr><th>document</th><th>file</th>"
                  "<th>citations</th><th>figures</th><th>uncovered</th><th>title</th>"

@@ -89,7 +89,7 @@ def flagged_entries(report: Report, audit) -> set[str]:
         return set()
     errors = [f for f in audit.findings if f.severity == "error"]
     ids = {str(f.entry_id) for f in errors if f.entry_id}
-    bad_docs = {str(f.doc) for f in errors if not f.entry_id and f.doc}
+    bad_docs = {str(f.file) for f in errors if not f.entry_id and f.file}
     if bad_docs:
         src = report.sources
         ids |= {str(e) for e in src.loc[_among(src["document"], bad_docs), "entry"]}

@@ -181,13 +181,11 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     kw = normalise_options(book, spec)
     given = None if spec.horizon in (None, "") else str(spec.horizon)
     per_year = None
-    if spec.basis == "per-year":
-        per_year = normalise(frame, basis="per-year", horizon=None if totals else given,
-                             decimals=not fast, categorical=fast,
-                             **{**kw, "years": None if totals else spec.years})
-        if not totals:
-            open_any = given is not None and bool(book.open_ended().any())
-            return Valued(book, spec, None, given if open_any else None, per_year)
+    if spec.basis == "per-year" and not totals:
+        per_year = normalise(frame, basis="per-year", horizon=given, decimals=not fast,
+                             categorical=fast, **kw)
+        open_any = given is not None and bool(book.open_ended().any())
+        return Valued(book, spec, None, given if open_any else None, per_year)
     recorded = spec.basis == "recorded"
     open_any = not recorded and bool(book.open_ended().any())
     horizon = None if recorded else given
@@ -198,8 +196,12 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     if not by_year and spec.valuation != "yearly-average" and not spec.deflator \
             and spec.years == "calendar":
         kw["years"] = None
+    # the per-year basis with totals: its table (one amount per entry and
+    # purpose) and the totals' rows from one valuation, at the same rates
     rows = normalise(frame, basis="total", horizon=horizon, decimals=not fast,
-                     categorical=fast, **kw)
+                     categorical=fast, with_per_year=spec.basis == "per-year", **kw)
+    if spec.basis == "per-year":
+        rows, per_year = rows
     return Valued(book, spec, deflated(rows, spec), horizon if open_any else None, per_year)
 
 

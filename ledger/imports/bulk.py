@@ -23,7 +23,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from ledger.errors import LedgerError
-from ledger.imports.common import Problem, ReadResult, Record
+from ledger.imports.common import Problem, ReadResult, Record, import_problem
 from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 
@@ -116,9 +116,9 @@ def checked(results: list[ReadResult], documents: list[str]):
     for bad_rec in sorted(bad):
         r, rec = recs[bad_rec]
         for msg in dict.fromkeys(said.get(bad_rec) or ["refused by the rules of the bulk format"]):
-            problems.append(Problem(r.file, rec.where, msg))
+            problems.append(import_problem(r.file, rec.where, msg))
     for msg in said.get(-1, []):     # the rows themselves are listed above
-        problems.append(Problem(results[0].file, "", msg, "note"))
+        problems.append(import_problem(results[0].file, "", msg, "note"))
     return table.filter(pa.array(keep)), problems
 
 
@@ -134,7 +134,7 @@ def without_seen(table, seen_ids: set[str]):
     if again.any():
         origin = table.column("origin").to_numpy(zero_copy_only=False)
         for i in dict.fromkeys(np.flatnonzero(again).tolist()):
-            problems.append(Problem(str(origin[i]).split(": ", 1)[0], "", (
+            problems.append(import_problem(str(origin[i]).split(": ", 1)[0], "", (
                 f"duplicate id {ids[i]!r}: an entry of an earlier file has it "
                 f"({origin[i]}); not imported")))
         table = table.filter(pa.array(~again))

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import Entry
-from ledger.model import ProblemWithMore as _ProblemWithMore
+from ledger.imports.problem import import_problem
+from ledger.model import Entry, Problem
 from ledger.rules.limits import magnitude_problem
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
@@ -25,47 +25,6 @@ class Record:
     """One would-be entry: raw journal fields plus where it comes from."""
     where: str                 # "activity 'GB-1-1' transaction 'T-1'" (for messages)
     fields: dict[str, Any]
-
-
-# how each kind of import problem counts: an error, or a remark
-_SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "info",
-             "warning": "warning"}
-
-
-class Problem(_ProblemWithMore):
-    """An import problem: a ``ledger.model.Problem`` of one file, with where
-    in it (an activity, a flow: ``where``), its ``kind`` and how many items
-    it leaves out.  Built as ``Problem(file, where, reason, kind, items)``;
-    ``str()`` gives the line the import prints."""
-
-    MORE = ("where", "items")
-    where: str
-    kind: str
-    items: int
-
-    # "reject": bad input, not imported; "skip": not imported, by a documented rule;
-    # "error": the whole file could not be read; "note": imported, with a remark;
-    # "warning": imported, with something the user should look at
-    def __new__(cls, file: str, where: str, reason: str, kind: str = "reject", items: int = 1):
-        self = super().__new__(cls, file, 0, "", reason, "", _SEVERITY.get(kind, "error"),
-                               f"import-{kind}")
-        self.where, self.kind, self.items = where, kind, items
-        return self
-
-    def __getnewargs__(self):
-        return (self.file, self.where, self.message, self.kind, self.items)
-
-    @property
-    def reason(self) -> str:
-        return self.message
-
-    @property
-    def dropped(self) -> int:
-        """How many items of the file are not in the ledger because of this."""
-        return self.items if self.kind in ("reject", "skip") else 0
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.where + ': ' if self.where else ''}{self.reason}"
 
 
 @dataclass
@@ -334,7 +293,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
-    from ledger.imports.table import Reject, _validate
+    from ledger.imports.table import _validate
     from ledger.read.journal import EntryReader, LineIndex
     from ledger.writer import entry_table
 
@@ -368,7 +327,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
         todo.append((i, rec))
     keep = [e for e in entries if e.id not in replaced]
     new_docs = {d["id"]: d for d in out.documents}
-    rejects: list[Reject] = []
+    rejects: list[Problem] = []
     raw_rows = [([i], dict(rec.fields)) for i, rec in todo]
     accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {})
     where = {i: rec.where for i, rec in todo}
@@ -378,8 +337,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
             src_of[id(rec)] = r.file
     file_of = {i: src_of.get(id(rec), name) for i, rec in todo}
     for rj in rejects:
-        out.problems.append(Problem(file_of.get(rj.row, name), where.get(rj.row, ""),
-                                    rj.reason))
+        out.problems.append(import_problem(file_of.get(rj.line, name), where.get(rj.line, ""),
+                                           rj.message))
     for table, e in accepted:
         if e.id in replaced:
             out.updated.append((existing[e.id], table, e))

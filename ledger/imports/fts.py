@@ -16,8 +16,9 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports.common import (Problem, ReadResult, Record, account_part, shares,
-                                   source_document, within_package)
+from ledger.imports.common import (Problem, ReadResult, Record, account_part, import_problem, shares,
+                                   source_document)
+from ledger.imports.problem import kind_of, where_of
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.rules.limits import magnitude_problem
 
@@ -86,10 +87,10 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
-        return ReadResult(file, [], [Problem(file, "", f"not UTF-8 text (byte {err.start + 1}): "
+        return ReadResult(file, [], [import_problem(file, "", f"not UTF-8 text (byte {err.start + 1}): "
                                                        f"not read", "error")], None, sha)
     if not _depth_ok(text):
-        return ReadResult(file, [], [Problem(file, "", f"JSON nested deeper than {MAX_DEPTH} "
+        return ReadResult(file, [], [import_problem(file, "", f"JSON nested deeper than {MAX_DEPTH} "
                                                        f"levels: not read", "error")], None, sha)
     try:
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
@@ -98,13 +99,13 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
         rest = text[err.pos:]
         what = ("truncated" if err.pos >= len(text.rstrip()) or
                 (err.msg.startswith("Unterminated") and '"' not in rest[1:]) else "malformed")
-        return ReadResult(file, [], [Problem(file, near, f"line {err.lineno} column {err.colno}: "
+        return ReadResult(file, [], [import_problem(file, near, f"line {err.lineno} column {err.colno}: "
                                              f"the JSON is {what} ({err.msg}); nothing imported "
                                              f"from this file", "error")], None, sha)
     flows = data.get("data", {}).get("flows") if isinstance(data, dict) and \
         isinstance(data.get("data"), dict) else None
     if not isinstance(flows, list):
-        return ReadResult(file, [], [Problem(file, "", "not an FTS flows file: no data.flows "
+        return ReadResult(file, [], [import_problem(file, "", "not an FTS flows file: no data.flows "
                                                        "list", "error")], None, sha)
     doc = source_document(path, sha, "fts")
     problems: list[Problem] = []
@@ -112,22 +113,22 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     latest: dict[str, dict] = {}
     for k, f in enumerate(flows, 1):
         if not isinstance(f, dict) or f.get("id") in (None, ""):
-            problems.append(Problem(file, f"flow #{k}", "no flow id: not imported"))
+            problems.append(import_problem(file, f"flow #{k}", "no flow id: not imported"))
             continue
         fid = _id(f["id"])
         if fid is None:
-            problems.append(Problem(file, f"flow #{k}", f"flow id {str(f['id'])[:40]!r} is not "
+            problems.append(import_problem(file, f"flow #{k}", f"flow id {str(f['id'])[:40]!r} is not "
                                     f"a whole number of at most {MAX_ID_DIGITS} digits: not "
                                     f"imported"))
             continue
         bad = _version_problem(f.get("versionId"))
         if bad:
-            problems.append(Problem(file, f"flow {fid!r}", bad))
+            problems.append(import_problem(file, f"flow {fid!r}", bad))
             continue
         old = latest.get(fid)
         if old is not None:
             older, newer = sorted((old, f), key=_version)
-            problems.append(Problem(file, f"flow {fid!r} version {_version(older)}",
+            problems.append(import_problem(file, f"flow {fid!r} version {_version(older)}",
                                     f"superseded by version {_version(newer)} in the same file: "
                                     f"not imported", "skip"))
             f = newer
@@ -139,20 +140,20 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
         if eid in ledger_versions and ledger_versions[eid] > _version(f):
-            problems.append(Problem(file, where, f"older than version {ledger_versions[eid]} in "
+            problems.append(import_problem(file, where, f"older than version {ledger_versions[eid]} in "
                                                  f"the ledger: not imported", "skip"))
             continue
         try:
             item = _flow(f, fid, where, names, doc, quotes, problems, file)
         except (ValueError, ArithmeticError, TypeError, AttributeError) as err:
-            problems.append(Problem(file, where, f"could not be read ({type(err).__name__}: "
+            problems.append(import_problem(file, where, f"could not be read ({type(err).__name__}: "
                                                  f"{err}); not imported"))
             continue
         if item is not None:
             items.append(item)
-        elif eid in ledger_versions and problems and problems[-1].kind == "skip" \
-                and problems[-1].where == where:
-            problems.append(Problem(file, where, (
+        elif eid in ledger_versions and problems and kind_of(problems[-1]) == "skip" \
+                and where_of(problems[-1]) == where:
+            problems.append(import_problem(file, where, (
                 f"the ledger still counts version {ledger_versions[eid]} of this flow ({eid}), "
                 f"which this newer download does not count: remove {eid} from the ledger to "
                 f"count as FTS now does"), "warning"))
@@ -163,7 +164,7 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             why[i["uncounted"]] = why.get(i["uncounted"], 0) + 1
     if why:
         n = sum(why.values())
-        problems.append(Problem(file, "", (
+        problems.append(import_problem(file, "", (
             f"{n:,} flow{'' if n == 1 else 's'} recorded but not counted in the location's "
             f"funding totals, as FTS counts them ("
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
@@ -223,7 +224,7 @@ def _usd(f) -> Decimal | None:
 
 def _flow(f, fid, where, names, doc, quotes, problems, file):
     def reject(reason, kind="reject"):
-        problems.append(Problem(file, where, reason, kind))
+        problems.append(import_problem(file, where, reason, kind))
         return None
     boundary = _tag(f["boundary"]) if f.get("boundary") not in (None, "") else ""
     on = _tag(f["onBoundary"]) if f.get("onBoundary") not in (None, "") else ""
@@ -272,7 +273,7 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         funder = _name(funders[0], names["organisations"])
     else:
         funder = names["organisations"].get(UNKNOWN_FUNDER) or UNKNOWN_FUNDER
-        problems.append(Problem(file, where, f"no source Organization: the funder is recorded "
+        problems.append(import_problem(file, where, f"no source Organization: the funder is recorded "
                                              f"as {funder!r}", "warning"))
         notes.append("FTS names no source organisation")
     if f.get("description"):
@@ -401,8 +402,9 @@ def _family_warnings(items, entries, problems, file) -> None:
         usd[fid] = e.amount if e.currency == "USD" else next(
             (m.amount for m in e.restated if m.currency == "USD"), None)
         for t in e.tags:
-            if t.startswith("fts-parent-") and usd[fid] is not None:
-                kids.setdefault(t[11:], {})[fid] = usd[fid]
+            amount = usd[fid]
+            if t.startswith("fts-parent-") and amount is not None:
+                kids.setdefault(t[11:], {})[fid] = amount
                 parent_of[fid] = t[11:]
     touched = set()
     for i in items:
@@ -418,6 +420,6 @@ def _family_warnings(items, entries, problems, file) -> None:
         total, have = sum(kids[pid].values(), Decimal(0)), usd.get(pid)
         if have is not None and total > have:
             names = ", ".join(f"fts-{k}" for k in sorted(kids[pid]))
-            problems.append(Problem(file, f"flow {pid!r}", (
+            problems.append(import_problem(file, f"flow {pid!r}", (
                 f"its child flows {names} add up to US${_plain(total)}, more than parent flow "
                 f"fts-{pid} (US${_plain(have)}); FTS counts each, so both are kept"), "warning"))

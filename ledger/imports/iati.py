@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
+from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
                                 file_sha256, open_data, percentages, shares,
                                 source_document)
 from ledger.rules.limits import magnitude_problem
@@ -323,7 +323,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                 state["read"] += n_items
                 if hierarchy is not None and level != hierarchy:
                     if n_items:
-                        problems.append(Problem(file, state["activity"] or f"activity at line "
+                        problems.append(import_problem(file, state["activity"] or f"activity at line "
                                                 f"{act.line}", f"hierarchy {level}, not "
                                                 f"{hierarchy} (--hierarchy): its {n_items} "
                                                 f"item(s) not imported", "skip", n_items))
@@ -332,7 +332,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                         _read_activity(act, doc, records, problems, quotes, tally)
                         letters += act.letter_codes
                     except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
-                        problems.append(Problem(file, state["activity"], f"could not be read "
+                        problems.append(import_problem(file, state["activity"], f"could not be read "
                                                 f"({type(err).__name__}: {err}); its {n_items} "
                                                 f"item(s) not imported", "reject", n_items))
                 el.clear(keep_tail=False)
@@ -345,7 +345,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
             if not root_seen and ctx.root is not None:
                 _check_root(ctx.root.getroottree())
     except _Refuse as err:
-        return ReadResult(file, [], [Problem(file, "", str(err), "error")], None, sha)
+        return ReadResult(file, [], [import_problem(file, "", str(err), "error")], None, sha)
     except etree.XMLSyntaxError as err:
         line = getattr(err, "lineno", 0) or 0
         what = "nested too deep" if "excessive depth" in str(err).lower() else \
@@ -356,24 +356,24 @@ def read_iati(path: str | Path, *, names=None, progress=None,
         msg = (f"line {line}: the XML is {what} ({' '.join(str(err).split())}); nothing "
                f"imported from this file ({state['acts']} complete activit"
                f"{'y' if state['acts'] == 1 else 'ies'} before it)")
-        return ReadResult(file, [], [Problem(file, where, msg, "error")], None, sha)
+        return ReadResult(file, [], [import_problem(file, where, msg, "error")], None, sha)
     except OSError as err:
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
-        problems.append(Problem(file, "", "no <iati-activity> in this file", "error"))
+        problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
     if letters:
-        problems.append(Problem(file, "", f"no @version: {letters} activit"
+        problems.append(import_problem(file, "", f"no @version: {letters} activit"
                                 f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
                                 f"(C, D, E...) read as IATI 1.0x", "note"))
     if tally["rules"]:
-        problems.append(Problem(file, "", _summary(tally), "note"))
+        problems.append(import_problem(file, "", _summary(tally), "note"))
     if any(unnamed.values()):
-        problems.append(Problem(file, "", "accounts named after their codes (give them names in "
+        problems.append(import_problem(file, "", "accounts named after their codes (give them names in "
                                 "a --names file): " + "; ".join(
                                     f"{k} {', '.join(sorted(v))}" for k, v in unnamed.items() if v),
                                 "note"))
     if len(levels) > 1 and hierarchy is None:
-        problems.append(Problem(file, "", "activities at hierarchy levels "
+        problems.append(import_problem(file, "", "activities at hierarchy levels "
                                 + ", ".join(f"{k} ({v})" for k, v in sorted(levels.items()))
                                 + ": a parent's budgets and its children's transactions may "
                                   "count the same money twice; import one level with "
@@ -486,7 +486,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             for k, item in enumerate(_kids(act.el, tag), 1):
                 ref = (item.get("ref") or "").strip() if tag == "transaction" else ""
                 label = f"{tag.replace('-', ' ')} {ref!r}" if ref else f"{tag.replace('-', ' ')} #{k}"
-                problems.append(Problem(file, f"activity at line {act.line} {label} (line "
+                problems.append(import_problem(file, f"activity at line {act.line} {label} (line "
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
         return
@@ -500,7 +500,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
         code, raw_code = _transaction_type(_kid(t, "transaction-type"), act)
         if not raw_code:
-            problems.append(Problem(file, where, "no <transaction-type> code: not imported"))
+            problems.append(import_problem(file, where, "no <transaction-type> code: not imported"))
             continue
         if code not in TRANSACTION_TYPES:
             other = ("a 1.0x letter code" if raw_code.upper() in V1_CODES else
@@ -508,22 +508,22 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             hint = (f" ({other}; this file declares version {act.version or '?'})"
                     if other else "")
             known = ", ".join(V1_CODES) if act.v1 else "1-13"
-            problems.append(Problem(file, where, f"unknown transaction type {raw_code!r}{hint}; "
+            problems.append(import_problem(file, where, f"unknown transaction type {raw_code!r}{hint}; "
                                                  f"known: {known} (or their names); not imported"))
             continue
         tname, status = TRANSACTION_TYPES[code]
         if status is None:
-            problems.append(Problem(file, where, f"type {raw_code} ({tname}) skipped: "
+            problems.append(import_problem(file, where, f"type {raw_code} ({tname}) skipped: "
                                                  f"{SKIP_REASON[code]}", "skip"))
             continue
         amount, cur, vdate, v = _value(t, act)
         if amount is None:
-            problems.append(Problem(file, where, f"{v}"))
+            problems.append(import_problem(file, where, f"{v}"))
             continue
         tdate = _date(_kid(t, "transaction-date"))
         date = tdate if tdate and _valid_date(tdate) else vdate
         if not date or not _valid_date(date):
-            problems.append(Problem(file, where, f"no valid date (transaction-date "
+            problems.append(import_problem(file, where, f"no valid date (transaction-date "
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
             continue
@@ -531,17 +531,17 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                 _text(_kid(t, "description")))
         if same in seen:
             first = seen[same]
-            problems.append(Problem(file, where, f"probable duplicate of the transaction at line "
+            problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
                                                  f"{first['line']} (same ref, type, value, date "
                                                  f"and description): counted once", "skip"))
             first["notes"].append(f"repeated identically at line {t.sourceline}: counted once")
             continue
         if amount == 0:
-            problems.append(Problem(file, where, "value 0: nothing to record", "skip"))
+            problems.append(import_problem(file, where, "value 0: nothing to record", "skip"))
             continue
         funder, how = act.funder(t)
         if not funder:
-            problems.append(Problem(file, where, "no provider-org, funding participating-org "
+            problems.append(import_problem(file, where, "no provider-org, funding participating-org "
                                                  "or reporting-org to name the funder"))
             continue
         key = ref or f"{k}"
@@ -609,7 +609,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         for n in pnotes:
             if n not in reported:
                 reported.add(n)
-                problems.append(Problem(file, f"activity {act.id!r}", n, "note"))
+                problems.append(import_problem(file, f"activity {act.id!r}", n, "note"))
         parts = shares(it["net"], it["cur"], weights)
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
              "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
@@ -638,7 +638,7 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
     raw = (el.get(attr) or "1").strip()
     code = codes.get(raw.lower())
     if code is None:
-        problems.append(Problem(file, where, f"unknown budget {attr} {raw!r} ({listed}, by code "
+        problems.append(import_problem(file, where, f"unknown budget {attr} {raw!r} ({listed}, by code "
                                              f"or name); not imported"))
     return code
 
@@ -660,15 +660,15 @@ def _plain(d: Decimal) -> str:
 def _period_item(act, el, where, problems, eid, what):
     amount, cur, vdate, v = _value(el, act)
     if amount is None:
-        problems.append(Problem(act.file, where, v))
+        problems.append(import_problem(act.file, where, v))
         return None
     if amount == 0:
-        problems.append(Problem(act.file, where, "value 0: nothing to record", "skip"))
+        problems.append(import_problem(act.file, where, "value 0: nothing to record", "skip"))
         return None
     start = _date(_kid(el, "period-start"))
     end = _date(_kid(el, "period-end"))
     if end and not _valid_date(end):
-        problems.append(Problem(act.file, where, f"period-end {end!r} is not a date: "
+        problems.append(import_problem(act.file, where, f"period-end {end!r} is not a date: "
                                                  f"not imported"))
         return None
     undated = ""
@@ -676,16 +676,16 @@ def _period_item(act, el, where, problems, eid, what):
         undated, start, end = f"no valid period-start ({start or 'missing'}): dated by its " \
                               f"period-end", end, ""
     if not start or not _valid_date(start):
-        problems.append(Problem(act.file, where, f"no valid period-start "
+        problems.append(import_problem(act.file, where, f"no valid period-start "
                                                  f"({start or 'missing'}): not imported"))
         return None
     if end and end < start:
-        problems.append(Problem(act.file, where, f"period ends ({end}) before it starts "
+        problems.append(import_problem(act.file, where, f"period ends ({end}) before it starts "
                                                  f"({start}): not imported"))
         return None
     funder, how = act.funder(el if what == "planned disbursement" else None)
     if not funder:
-        problems.append(Problem(act.file, where, "no funding participating-org or reporting-org "
+        problems.append(import_problem(act.file, where, "no funding participating-org or reporting-org "
                                                  "to name the funder"))
         return None
     notes = [] if how in ("provider-org",) else [f"funder from the {how}"]
@@ -733,12 +733,12 @@ def _net(group: list[dict], problems, file) -> None:
         said = f"netted into {', '.join(into)}" if into else "no positive value to net it into"
         extra = (f"; {_plain(left)} {n['cur']} more than the values it reverses: the stage "
                  f"nets to zero" if left else "")
-        problems.append(Problem(file, n["where"], f"negative value {_plain(n['amount'])} "
+        problems.append(import_problem(file, n["where"], f"negative value {_plain(n['amount'])} "
                                                   f"{n['cur']}: a reversal, {said}{extra}", "skip"))
     for p in pos:
         gone = ", ".join(n["label"] for n in p["netted"])
         if p["netted"] and not p["net"]:
-            problems.append(Problem(file, p["where"], f"cancelled by the reversal(s) {gone}: nets "
+            problems.append(import_problem(file, p["where"], f"cancelled by the reversal(s) {gone}: nets "
                                                       f"to zero, nothing to record", "skip"))
         elif p["netted"]:
             p["notes"].append(f"net of the reversal(s) {gone}: {_plain(p['amount'])} reported, "
@@ -767,7 +767,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
                 i["notes"].append(f"replaced by the revised budget {new['id']} for the same "
                                   f"period: linked, not counted")
             else:
-                problems.append(Problem(file, i["where"], "original budget replaced by a revised "
+                problems.append(import_problem(file, i["where"], "original budget replaced by a revised "
                                         "budget for the same period, one of them not positive: "
                                         "nothing to record", "skip"))
     kept = [i for i in live if i["net"] > 0]

@@ -14,13 +14,13 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import Document, Entry, Problem, ProblemWithMore, is_slug
+from ledger.model import ROW, Document, Entry, Problem, is_slug, said
 from ledger.read.journal import EntryReader, LineIndex
 
 # journal field -> header names understood without a mapping (compared after
@@ -64,34 +64,18 @@ _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
 _URL = re.compile(r"^https?://", re.I)
 
 
-class Reject(ProblemWithMore):
+def reject(row: int, column: str, reason: str, raw: str | None = None) -> Problem:
     """A spreadsheet row not imported: a ``ledger.model.Problem`` at the row
     (its line; the header is row 1), with the column at fault ("" when the
-    whole row) and, for a row left out whole, its text as in the file.
-    Built as ``Reject(row, column, reason, raw=None)``."""
+    whole row) and, for a row left out whole, its text as in the file
+    (``details["raw"]``); printed in ``said``'s ``ROW`` layout."""
+    return Problem("", row, "", reason, "", "error", "import-reject", column,
+                   details=None if raw is None else {"raw": raw})
 
-    MORE = ("raw",)
 
-    def __new__(cls, row: int, column: str, reason: str, raw: str | None = None):
-        self = super().__new__(cls, "", row, "", reason, "", "error", "import-reject", column)
-        self.raw = raw
-        return self
-
-    def __getnewargs__(self):
-        return (self.line, self.column, self.message, self.raw)
-
-    @property
-    def row(self) -> int:
-        return self.line
-
-    @property
-    def reason(self) -> str:
-        return self.message
-
-    def said(self, name: str) -> str:
-        """The line the import prints, for the spreadsheet ``name``."""
-        col = f": column {self.column!r}" if self.column else ""
-        return f"{name}: row {self.row}{col}: {self.reason}"
+def reject_line(r: Problem, name: str) -> str:
+    """The line the import prints for the reject ``r`` of the spreadsheet ``name``."""
+    return said(replace(r, file=name), ROW)
 
 
 @dataclass
@@ -100,7 +84,7 @@ class ImportResult:
     entries: list[Entry]                       # accepted, as read back from `text`
     documents: list[dict[str, Any]]            # new [[document]] tables
     text: str                                  # the TOML to write (documents + entries)
-    rejects: list[Reject]
+    rejects: list[Problem]
     rows: int                                  # data rows read
     columns: dict[str, str]                    # journal field -> column used
     ignored: list[str] = field(default_factory=list)
@@ -108,26 +92,26 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
 
     def messages(self) -> list[str]:
-        return [r.said(self.source) for r in sorted(self.rejects, key=lambda r: r.row)]
+        return [reject_line(r, self.source) for r in sorted(self.rejects, key=lambda r: r.line)]
 
     def rejects_frame(self):
         """The rejected rows: original columns plus ``row``, ``column``, ``reason``
         (several reasons for one row are joined with "; ")."""
         import pandas as pd
 
-        by_row: dict[int, list[Reject]] = {}
+        by_row: dict[int, list[Problem]] = {}
         for r in self.rejects:
-            by_row.setdefault(r.row, []).append(r)
+            by_row.setdefault(r.line, []).append(r)
         rows = sorted(by_row)
         at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
         # the rejected rows as read; a row left out whole (no cells) is blank
         orig = self.table.reset_index(drop=True).reindex(
             [at.get(r, -1) for r in rows], fill_value="").reset_index(drop=True)
-        raw = {r: x.raw for r in rows for x in by_row[r] if x.raw is not None}
+        raw = {r: x.detail("raw") for r in rows for x in by_row[r] if x.detail("raw") is not None}
         extra = pd.DataFrame({
             "row": rows,
             "column": ["; ".join(dict.fromkeys(x.column for x in by_row[r] if x.column)) for r in rows],
-            "reason": ["; ".join(x.reason for x in by_row[r]) for r in rows],
+            "reason": ["; ".join(x.message for x in by_row[r]) for r in rows],
         })
         if raw:   # rows left out whole (wrong number of cells): their text as read
             extra["raw"] = [raw.get(r, "") for r in rows]
@@ -513,7 +497,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     # rows with too many or too few cells, or an oversized cell: rejected
     # whole, their text kept for the rejects file
-    rejects: list[Reject] = [Reject(r, "", why, raw) for r, raw, why in malformed]
+    rejects: list[Problem] = [reject(r, "", why, raw) for r, raw, why in malformed]
     colname = {fld: cols.get(fld, f"(default {fld})") for fld in ALIASES}
     cells = table.astype(str).apply(lambda c: c.str.strip())   # each cell as compared
     blank = (cells == "").all(axis=1).to_numpy()
@@ -521,7 +505,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     dates, date_reasons = parse_dates(column("date"), mapping.get("date_format"))
     for i in date_reasons.index[date_reasons != ""]:
         if not blank[i]:
-            rejects.append(Reject(int(rows[i]), colname["date"], date_reasons[i]))
+            rejects.append(reject(int(rows[i]), colname["date"], date_reasons[i]))
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
     ids = values["id"]
@@ -536,14 +520,14 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # a row repeating an earlier one cell for cell is a copy, not a second pledge
     dup_of = cells.duplicated(keep="first").to_numpy()
     keys = list(cells.itertuples(index=False, name=None))
-    first_of = {}
+    first_of: dict[tuple, int] = {}
     for i in range(n):
         if blank[i]:
             continue          # empty spreadsheet lines are not rows
         r = int(rows[i])
         key = keys[i]
         if dup_of[i] and not regroup:
-            rejects.append(Reject(r, "", f"the same as row {first_of[key]} cell for cell "
+            rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))
             continue
         first_of.setdefault(key, r)
@@ -568,7 +552,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
     taken = {f["id"] for _, f in raw_rows if f.get("id")}
-    for rs, f in raw_rows:
+    for _, f in raw_rows:
         if not f.get("id"):
             base = make_id(f.get("funder", ""), f.get("date"),
                            f"{f.get('amount', '')} {f.get('currency', '')}".strip())
@@ -582,7 +566,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # documents named by the rows: declared ones are reused, others declared
     by_url = {d.url: d.id for d in documents.values() if d.url}
     new_docs: dict[str, dict[str, Any]] = {}
-    for rs, f in raw_rows:
+    for _, f in raw_rows:
         for s in f.get("source", []):
             v = s["doc"]
             if v in documents or v in new_docs:
@@ -630,10 +614,10 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
             try:
                 p = parse_amount(amount)
             except MoneyError as err:
-                rejects.append(Reject(r, colname["amount"], f"amount: {err}"))
+                rejects.append(reject(r, colname["amount"], f"amount: {err}"))
                 return None
             if p.currency != currency:
-                rejects.append(Reject(r, colname["currency"],
+                rejects.append(reject(r, colname["currency"],
                                       f"the amount {amount!r} is in {p.currency}, "
                                       f"the currency column says {currency}"))
                 return None
@@ -656,17 +640,17 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
         quotes = [v("quote")]
     sources = []
     if any(docs):
-        for k, d in enumerate(docs):
+        for n, d in enumerate(docs):
             if not d:
                 continue
             src = {"doc": d}
-            if k < len(quotes) and quotes[k]:
-                src["quote"] = quotes[k]
-            if k < len(locs) and locs[k]:
-                src["locator"] = locs[k]
+            if n < len(quotes) and quotes[n]:
+                src["quote"] = quotes[n]
+            if n < len(locs) and locs[n]:
+                src["locator"] = locs[n]
             sources.append(src)
     elif v("quote"):
-        rejects.append(Reject(r, colname["quote"], "a quote without a source document "
+        rejects.append(reject(r, colname["quote"], "a quote without a source document "
                               "(fill the source/doc column)"))
         return None
     f["source"] = sources
@@ -715,17 +699,17 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
         if errs or e is None:
             for p, key in errs:
                 reason = p.message + (f" (hint: {p.hint})" if p.hint else "")
-                rejects.append(Reject(rs[0], field_col.get(key, ""), reason))
+                rejects.append(reject(rs[0], field_col.get(key, ""), reason))
             continue
         if e.id in existing:
             old = existing[e.id]
-            rejects.append(Reject(rs[0], cols.get("id", "(generated id)"),
+            rejects.append(reject(rs[0], cols.get("id", "(generated id)"),
                                   f"id {e.id!r} is already in the ledger "
                                   f"({old.file}:{old.line}); not overwritten"))
             continue
         twin = seen_content.get(content_key(e))
         if twin is not None:
-            rejects.append(Reject(rs[0], "", duplicate_message(twin)))
+            rejects.append(reject(rs[0], "", duplicate_message(twin)))
             continue
         e = e.__class__(**{**_fields(e), "file": name, "line": rs[0]})
         seen_content[content_key(e)] = e
@@ -738,7 +722,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
         probs = check_all(list(entries) + [e for _, _, e in ok], docs)
         bad: dict[int, dict[str, str]] = {}
         by_id = {}
-        for rs, t, e in ok:
+        for rs, _, e in ok:
             by_id.setdefault(e.id, []).append((rs, e))
         for p in probs:
             if p.severity != "error" or not p.entry_id or p.file != name:
@@ -752,7 +736,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
             break
         for row, msgs in bad.items():
             for m, column in msgs.items():
-                rejects.append(Reject(row, column, m))
+                rejects.append(reject(row, column, m))
         ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
     return [(t, e) for _, t, e in ok]
 

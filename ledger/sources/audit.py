@@ -3,7 +3,7 @@ entry says, do the source's own conversions match the reference rates, do
 the sources agree with each other, and which figures in the archive does no
 entry record?
 
-The checks are plain functions that return ``Finding`` records; ``audit()``
+The checks are plain functions that return ``Problem`` records; ``audit()``
 runs them all over a ledger and its source archive and returns an
 ``AuditResult``.  Nothing here prints or exits; ``reports.audit`` renders and
 ``ledger-tool audit`` decides the exit status.
@@ -20,17 +20,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money,
-                    ProblemWithMore)
+                    Problem)
 
-__all__ = ["Finding", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
+__all__ = ["finding", "finding_dict", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
            "check_restatements", "check_citation_agreement", "check_double_counting",
            "check_packages", "uncovered_mentions", "audit"]
@@ -41,44 +42,21 @@ DEFAULT_WINDOW_DAYS = 90
 DEFAULT_SAME_AMOUNT = Decimal("0.01")
 
 
-class Finding(ProblemWithMore):
-    """An audit finding: a ``ledger.model.Problem`` (its file is the document,
-    ``doc``) with the column where it sits and details for the JSON output.
-    Built as before: ``Finding(severity, code, message, entry_id=, doc=,
-    line=, column=, details=)``."""
+def finding(severity: str, code: str, message: str, entry_id: str = "", doc: str = "",
+            line: int = 0, column: int = 0, details: dict | None = None) -> Problem:
+    """An audit finding: a ``ledger.model.Problem`` whose file is the
+    document (``doc``), with the character on the line (``column``) and
+    details for the JSON output; printed in ``said``'s ``AUDIT`` layout."""
+    return Problem(doc, line, entry_id, message, "", severity, code, column, "",
+                   {} if details is None else details)
 
-    def __new__(cls, severity: str, code: str, message: str, entry_id: str = "",
-                doc: str = "", line: int = 0, column: int = 0, details: dict | None = None):
-        return super().__new__(cls, doc, line, entry_id, message, "", severity, code, column,
-                               "", {} if details is None else details)
 
-    def __getnewargs__(self):   # copy and pickle build it as above
-        return (self.severity, self.code, self.message, self.entry_id, self.file, self.line,
-                self.column, self.details)
-
-    @property
-    def doc(self) -> str:
-        return self.file
-
-    @property
-    def where(self) -> str:
-        if not self.doc:
-            return ""
-        return f"{self.doc}:{self.line}:{self.column}" if self.line else self.doc
-
-    def __str__(self) -> str:
-        parts = [self.severity]
-        if self.entry_id:
-            parts.append(f"entry {self.entry_id!r}")
-        if self.where:
-            parts.append(self.where)
-        return ": ".join(parts) + f": {self.message} [{self.code}]"
-
-    def as_dict(self) -> dict:
-        return {"severity": self.severity, "code": self.code, "entry": self.entry_id,
-                "doc": self.doc, "line": self.line or None, "column": self.column or None,
-                "message": self.message,
-                "details": {k: _jsonable(v) for k, v in self.details.items()}}
+def finding_dict(f: Problem) -> dict:
+    """A finding as the JSON output has it."""
+    return {"severity": f.severity, "code": f.code, "entry": f.entry_id,
+            "doc": f.file, "line": f.line or None, "column": f.column or None,
+            "message": f.message,
+            "details": {k: _jsonable(v) for k, v in (f.details or {}).items()}}
 
 
 def _jsonable(v):
@@ -222,9 +200,9 @@ class CitationCheck:
     location: Location | None = None
     end_location: Location | None = None
     mentions: tuple = ()           # ledger.phrases.extract.Mention in the quoted words
-    matched: object = None         # the Mention that carries the entry's figure
+    matched: Any = None            # the Mention that carries the entry's figure
     matched_as: str = ""           # "amount" | "restatement" | "total"
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Problem, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -338,23 +316,24 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
 
     cit = entry.sources[index]
     doc = cit.doc
-    base = dict(entry_id=entry.id, doc=doc)
+    base: dict[str, Any] = dict(entry_id=entry.id, doc=doc)
     if source is None:
-        f = Finding("error", "document-unavailable",
+        f = finding("error", "document-unavailable",
                     f"cannot verify the quote {cit.quote!r}: document {doc!r} is not available",
                     **base)
         return CitationCheck(entry.id, index, cit, findings=(f,))
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     m = find_quote(cit.quote, source.text)
     if m is None:
         near = _closest(cit.quote, source.text)
-        hint, details, where = "", {"quote": cit.quote}, {}
+        hint, details = "", {"quote": cit.quote}
+        where: dict[str, Any] = {}
         if near:
             loc = source.locate(near[0])
             hint = f"; the closest passage, at {loc}, reads {near[1]!r}"
             details.update(closest=near[1])
             where = dict(line=loc.line, column=loc.column)
-        findings.append(Finding("error", "quote-not-found",
+        findings.append(finding("error", "quote-not-found",
                                 f"quote {cit.quote!r} not found in {doc}{hint}",
                                 details=details, **base, **where))
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
@@ -363,22 +342,22 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
     if m.occurrences > 1:
-        findings.append(Finding("info", "quote-repeated",
+        findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
     if source.page_starts or source.kind in ("html", "pdf"):
         from ledger.sources.render import check_locator
         off = check_locator(cit.locator, source, m.start)
         if off:
-            findings.append(Finding("warning", "locator-mismatch",
+            findings.append(finding("warning", "locator-mismatch",
                                     f"the citation's locator says {cit.locator!r} but {off}",
                                     **base, **where))
     if m.how == "letter case":
-        findings.append(Finding("warning", "quote-case",
+        findings.append(finding("warning", "quote-case",
                                 f"the quote differs from the document in letter case: the "
                                 f"document reads {m.text!r}", **base, **where))
     elif m.how == "elided":
-        findings.append(Finding("info", "quote-elided",
+        findings.append(finding("info", "quote-elided",
                                 "the quote leaves words out; its parts were found in order",
                                 **base, **where))
     if source.path.suffix.lower() in (".xml", ".json"):   # IATI / FTS data: a number, not prose
@@ -388,9 +367,9 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         found = tuple(Mention(doc, loc.line, loc.column, f"{x.amount} {x.currency}", x.amount,
                               x.currency) for x in data_figures(m.text, entry))
         if wrong:
-            findings.append(Finding("error", "amount-mismatch", wrong, **base, **where))
+            findings.append(finding("error", "amount-mismatch", wrong, **base, **where))
         else:
-            findings.insert(0, Finding("ok", "quote-verified", f"data value found at {loc} "
+            findings.insert(0, finding("ok", "quote-verified", f"data value found at {loc} "
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
     words = re.sub(r"\s+", " ", m.text)
@@ -398,12 +377,12 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
     if not mentions:
-        findings.append(Finding("error", "no-figure-in-quote",
+        findings.append(finding("error", "no-figure-in-quote",
                                 f"the quote {cit.quote!r} carries no money figure; the entry "
                                 f"records {recorded}", **base, **where))
     elif picked is None:
         said = ", ".join(mm.phrase for mm in mentions)
-        findings.append(Finding("error", "amount-mismatch",
+        findings.append(finding("error", "amount-mismatch",
                                 f"the source says {said!r} but the entry records "
                                 f"{entry.amount_text or recorded}"
                                 + (f" (restated {', '.join(_money_text(r) for r in entry.restated)})"
@@ -413,7 +392,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         period_ok = (_period_agrees(picked.period, entry.period) if how in ("amount", "restatement")
                      else _total_agrees(picked.period, entry.period))
         if not period_ok:
-            findings.append(Finding("error", "period-mismatch",
+            findings.append(finding("error", "period-mismatch",
                                     f"the source gives the period as "
                                     f"{picked.period_text or _period_text(picked.period)!r} "
                                     f"({_period_text(picked.period)}) but the entry records "
@@ -423,7 +402,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         else:
             started = _start_differs(picked.period, entry)
             if started:
-                findings.append(Finding("error", "period-start-mismatch",
+                findings.append(finding("error", "period-start-mismatch",
                                         f"the source's period {started[0]} "
                                         f"({picked.period_text!r}) but the entry's "
                                         f"{started[1]}" + ("" if entry.period.start else
@@ -433,29 +412,29 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
             bounds = {Money(picked.amount, picked.currency),
                       Money(picked.upper, picked.currency)}
             if entry.money not in bounds or entry.qualifier not in ("at least", "up to", "about"):
-                findings.append(Finding("warning", "qualifier-mismatch",
+                findings.append(finding("warning", "qualifier-mismatch",
                                         f"the source gives a range ({picked.phrase!r}); the entry "
                                         f"records {entry.qualifier!r} {recorded} (record the "
                                         "lower bound as 'at least' or the upper as 'up to')",
                                         **base, **where))
         elif picked.qualifier != entry.qualifier:
-            findings.append(Finding("warning", "qualifier-mismatch",
+            findings.append(finding("warning", "qualifier-mismatch",
                                     f"the source's qualifier is {picked.qualifier!r} "
                                     f"({picked.phrase!r}); the entry's is {entry.qualifier!r}",
                                     **base, **where))
         if how == "total" and period_ok:
-            findings.append(Finding("info", "figure-as-total",
+            findings.append(finding("info", "figure-as-total",
                                     f"the source gives {picked.phrase!r}, which comes to the "
                                     f"entry's {recorded} {_period_text(entry.period)}",
                                     **base, **where))
         have = set(entry.restated) | {entry.money}
         for r, r_text in zip(picked.restated, picked.restated_text or picked.restated):
             if r not in have:
-                findings.append(Finding("warning", "restatement-not-recorded",
+                findings.append(finding("warning", "restatement-not-recorded",
                                         f"the source restates the figure as {r_text!r}, which the "
                                         f"entry's 'restated' does not list", **base, **where))
     if not any(f.severity == "error" for f in findings):
-        findings.insert(0, Finding("ok", "quote-verified",
+        findings.insert(0, finding("ok", "quote-verified",
                                    f"quote found at {loc} ({m.how})"
                                    + (f" and carries {picked.phrase!r}" if picked else ""),
                                    details={"quote": cit.quote, "end_line": end.line,
@@ -465,19 +444,19 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                          tuple(findings))
 
 
-def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Finding]:
+def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Problem]:
     """Restatements the entry records that none of its quotes gives."""
-    seen = set()
+    seen: set[Money] = set()
     for c in checks:
         for mm in c.mentions:
             seen.add(Money(mm.amount, mm.currency))
             seen.update(mm.restated)
-    out = []
+    out: list[Problem] = []
     if not checks:
         return out
     for r in entry.restated:
         if r not in seen:
-            out.append(Finding("warning", "restatement-unsourced",
+            out.append(finding("warning", "restatement-unsourced",
                                f"restated {_money_text(r)} appears in none of the entry's quotes",
                                entry_id=entry.id))
     return out
@@ -519,28 +498,28 @@ def _rendering_news(doc: Document, source: SourceText, archive_folder: str) -> s
 
 
 def check_document(doc: Document, source: SourceText | None, citations: int,
-                   archive_folder: str = "") -> list[Finding]:
+                   archive_folder: str = "") -> list[Problem]:
     """Is the document's file there, and is it the file that was recorded?"""
-    base = dict(doc=doc.id)
+    base: dict[str, Any] = dict(doc=doc.id)
     where = f"{doc.file}:{doc.line}: " if doc.file else ""
     if source is None:
-        return [Finding("error", "document-missing",
+        return [finding("error", "document-missing",
                         f"{where}file {doc.path or doc.id!r} not found in the source archive "
                         f"{archive_folder}".rstrip(), **base)]
-    out = [Finding("warning", "document-warning", w, **base) for w in source.warnings]
+    out = [finding("warning", "document-warning", w, **base) for w in source.warnings]
     if not doc.sha256:
-        out.append(Finding("warning", "no-hash",
+        out.append(finding("warning", "no-hash",
                            f"{where}no sha256 recorded; record it so that changes are detected "
                            f"(sha256 = \"{source.sha256}\")", **base))
     elif doc.sha256.lower() != source.sha256:
-        out.append(Finding("error", "hash-mismatch",
+        out.append(finding("error", "hash-mismatch",
                            f"{where}the file {doc.path or source.path.name} has changed since it was "
                            f"recorded: sha256 {source.sha256[:16]}… but the ledger records "
                            f"{doc.sha256[:16]}…" + _rendering_news(doc, source, archive_folder),
                            details={"recorded": doc.sha256, "actual": source.sha256}, **base))
     if doc.text and doc.text_sha256 and source.rendering_sha256 and (
             doc.text_sha256.lower() != source.rendering_sha256):
-        out.append(Finding("error", "rendering-changed",
+        out.append(finding("error", "rendering-changed",
                            f"{where}the text rendering {doc.text} has changed since it was "
                            f"recorded: sha256 {source.rendering_sha256[:16]}… but the ledger "
                            f"records {doc.text_sha256[:16]}…; quotes are checked against it, "
@@ -548,7 +527,7 @@ def check_document(doc: Document, source: SourceText | None, citations: int,
                            details={"recorded": doc.text_sha256,
                                     "actual": source.rendering_sha256}, **base))
     if citations == 0:
-        out.append(Finding("info", "document-not-cited",
+        out.append(finding("info", "document-not-cited",
                            "no entry cites this document"
                            + (f" ({doc.notes})" if doc.notes else ""), **base))
     return out
@@ -568,7 +547,7 @@ def _half_unit(d: Decimal) -> Decimal:
 
 def check_restatements(entries: Iterable[Entry], rates=None, *,
                        tolerance: Decimal | float | str = DEFAULT_TOLERANCE,
-                       root=None, policy: str = "previous") -> list[Finding]:
+                       root=None, policy: str = "previous") -> list[Problem]:
     """Compare each restatement's implied exchange rate (restated ÷ amount)
     with the reference rate at the entry's date.  A deviation above
     ``tolerance`` is a warning; within it, an info finding.  Both rates, the
@@ -578,22 +557,22 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
 
     tol = Decimal(str(tolerance))
     table = load_rates(rates, root=root)
-    out: list[Finding] = []
+    out: list[Problem] = []
     for e in entries:
         for r in e.restated:
             if r.currency == e.currency:
                 continue
-            base = dict(entry_id=e.id)
+            base: dict[str, Any] = dict(entry_id=e.id)
             try:
                 ref, ref_date, source = table.rate(e.currency, r.currency, e.date, policy=policy)
             except LedgerError as err:
                 if stated_only(table, e.currency):
                     # nothing to compare with: the restatement is the rate reports use
-                    out.append(Finding("info", "no-reference-rate", (
+                    out.append(finding("info", "no-reference-rate", (
                         f"the restatement {_money_text(r)} is the only rate for "
                         f"{e.currency} (no published rates): reports convert by it"), **base))
                 else:
-                    out.append(Finding("warning", "no-reference-rate",
+                    out.append(finding("warning", "no-reference-rate",
                                        f"cannot check the restatement {_money_text(r)}: {err}",
                                        **base))
                 continue
@@ -621,43 +600,43 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
             if abs(deviation) > tol:
                 text += (f", above the {_pct(tol)}% tolerance"
                          + ("; the figures' rounding could explain it" if explained else ""))
-                out.append(Finding("warning", "restatement-deviation", text,
+                out.append(finding("warning", "restatement-deviation", text,
                                    details=details, **base))
             else:
-                out.append(Finding("info", "restatement-checked",
+                out.append(finding("info", "restatement-checked",
                                    text + f", within the {_pct(tol)}% tolerance",
                                    details=details, **base))
     return out
 
 
 # --------------------------------------------------------- cross-source
-def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> list[Finding]:
+def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> list[Problem]:
     """Citations of one entry that disagree with each other: different
     periods, qualifiers or figures (after restatements)."""
     found = [c for c in checks if c.matched is not None]
-    out: list[Finding] = []
+    out: list[Problem] = []
     if len(found) < 2:
         return out
     periods = {c.doc: c.matched.period for c in found if c.matched.period.kind != ONE_OFF}
     descs = {d: p.describe() for d, p in periods.items()}
     if len(set(descs.values())) > 1:
-        out.append(Finding("warning", "citations-disagree",
+        out.append(finding("warning", "citations-disagree",
                            "the sources give different periods: "
                            + "; ".join(f"{d} says {v!r}" for d, v in descs.items()),
                            entry_id=entry.id))
     quals = {c.doc: c.matched.qualifier for c in found}
     if len(set(quals.values())) > 1:
-        out.append(Finding("warning", "citations-disagree",
+        out.append(finding("warning", "citations-disagree",
                            "the sources give different qualifiers: "
                            + "; ".join(f"{d} says {v!r}" for d, v in quals.items()),
                            entry_id=entry.id))
-    figures = {}
+    figures: dict[str, set[Decimal]] = {}
     for c in found:
         m = Money(c.matched.amount, c.matched.currency)
         figures.setdefault(m.currency, set()).add(m.amount)
     for cur, amounts in figures.items():
         if len(amounts) > 1:
-            out.append(Finding("warning", "citations-disagree",
+            out.append(finding("warning", "citations-disagree",
                                f"the sources give different {cur} figures: "
                                + ", ".join(_money_text(Money(a, cur)) for a in sorted(amounts)),
                                entry_id=entry.id))
@@ -665,7 +644,7 @@ def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> l
 
 
 def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
-                          same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Finding]:
+                          same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Problem]:
     """Different entries that look like the same pledge: the same funder (or
     one funder inside the other), the same amount within ``same_amount``
     (relative; also across a restatement), dates within ``window_days``.
@@ -726,7 +705,7 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
         if any(ln.target in (a, b) for ln in (*ea.links, *eb.links)):
             continue
         days = abs((ea.date - eb.date).days)
-        out.append(Finding("warning", "possible-double-count",
+        out.append(finding("warning", "possible-double-count",
                            f"looks like the same pledge as {b!r}: {ea.funder} "
                            f"{_money_text(ea.money)} on {ea.date} vs {eb.funder} "
                            f"{_money_text(eb.money)} on {eb.date} ({days} days apart); "
@@ -736,7 +715,7 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
     return out
 
 
-def check_packages(entries: Sequence[Entry]) -> list[Finding]:
+def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     """Phased parts (``part_of``) that do not add up to their package: the
     package rule of ``ledger.rules``, worded for the audit (which also says
     when the parts fall short)."""
@@ -752,7 +731,7 @@ def check_packages(entries: Sequence[Entry]) -> list[Finding]:
         pkg = entries[found.package]
         if found.other:
             other = [entries[i].id for i in found.other]
-            out.append(Finding("warning", "parts-other-currency",
+            out.append(finding("warning", "parts-other-currency",
                                f"phased parts {', '.join(other)} are not in the package's "
                                f"{pkg.currency}; they cannot be added up", entry_id=pkg.id))
             continue
@@ -761,13 +740,13 @@ def check_packages(entries: Sequence[Entry]) -> list[Finding]:
         names = ", ".join(p.id for p in parts)
         details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
         if found.exceeded:
-            out.append(Finding("error", "parts-exceed-package",
+            out.append(finding("error", "parts-exceed-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))}, more than the package's "
                                f"{_money_text(pkg.money)}", entry_id=pkg.id, details=details))
         elif found.short:
             sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
-            out.append(Finding(sev, "parts-short-of-package",
+            out.append(finding(sev, "parts-short-of-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))} of the package's "
                                f"{_money_text(pkg.money)}; "
@@ -801,7 +780,7 @@ class AuditResult:
     entries: tuple[Entry, ...]
     documents: Mapping[str, Document]
     citations: tuple[CitationCheck, ...]
-    findings: tuple[Finding, ...]          # every finding, citations' included
+    findings: tuple[Problem, ...]          # every finding, citations' included
     document_checks: tuple[DocumentCheck, ...]
     uncovered: tuple[tuple, ...]           # (doc id, Mention, Location)
     sources: Mapping[str, SourceText]
@@ -819,7 +798,7 @@ class AuditResult:
         bad = ("error", "warning") if strict else ("error",)
         return any(f.severity in bad for f in self.findings)
 
-    def for_entry(self, entry_id: str) -> list[Finding]:
+    def for_entry(self, entry_id: str) -> list[Problem]:
         return [f for f in self.findings if f.entry_id == entry_id]
 
     def summary(self) -> str:
@@ -847,14 +826,14 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
         for c in e.sources:
             cites[c.doc] = cites.get(c.doc, 0) + 1
 
-    findings: list[Finding] = []
+    findings: list[Problem] = []
     sources: dict[str, SourceText] = {}
     for d in documents.values():
         try:
             sources[d.id] = archive.read(d)
         except LedgerError as err:
             if archive.path_of(d).exists():   # there but unreadable
-                findings.append(Finding("error", "document-unreadable", str(err), doc=d.id))
+                findings.append(finding("error", "document-unreadable", str(err), doc=d.id))
                 continue
         findings.extend(check_document(d, sources.get(d.id), cites.get(d.id, 0),
                                        str(archive.folder)))
@@ -865,7 +844,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
         lst = []
         for i, c in enumerate(e.sources):
             if c.doc not in documents:
-                f = Finding("error", "undeclared-document",
+                f = finding("error", "undeclared-document",
                             f"cites document {c.doc!r}, which the ledger does not declare",
                             entry_id=e.id, doc=c.doc)
                 lst.append(CitationCheck(e.id, i, c, findings=(f,)))
@@ -881,7 +860,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
         for c in checks:
             findings.extend(c.findings)
         if not e.sources:
-            findings.append(Finding("warning", "no-source",
+            findings.append(finding("warning", "no-source",
                                     "no source: the figure cannot be traced to a document",
                                     entry_id=e.id))
         findings.extend(restatements_unsourced(e, checks))
@@ -902,7 +881,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
         for m, loc in unc:
             uncovered.append((d.id, m, loc))
             if entries is None:
-                findings.append(Finding("info", "uncovered-figure",
+                findings.append(finding("info", "uncovered-figure",
                                         f"{m.phrase!r} is a money figure that no entry cites",
                                         doc=d.id, line=loc.line, column=loc.column,
                                         details={"phrase": m.phrase, "amount": m.amount,
@@ -913,13 +892,13 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
             src.kind if src else "", cites.get(d.id, 0), n_mentions, len(unc), d.title))
 
     declared = {archive.path_of(d).resolve() for d in documents.values()}
-    declared |= {archive.rendering_of(d).resolve() for d in documents.values() if d.text}
-    for f in archive.files():
-        if f.resolve() not in declared:
-            findings.append(Finding("info", "unrecorded-file",
-                                    f"{f.relative_to(archive.folder).as_posix()} is in the archive "
+    declared |= {r.resolve() for r in map(archive.rendering_of, documents.values()) if r}
+    for file in archive.files():
+        if file.resolve() not in declared:
+            findings.append(finding("info", "unrecorded-file",
+                                    f"{file.relative_to(archive.folder).as_posix()} is in the archive "
                                     "but not recorded in the ledger's sources "
-                                    "(ledger-tool sources add)", doc=f.name))
+                                    "(ledger-tool sources add)", doc=file.name))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: order.get(f.severity, 9))
     return AuditResult(all_entries if entries is None else chosen, documents, tuple(citations),

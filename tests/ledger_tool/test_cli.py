@@ -147,3 +147,19 @@ def test_help_lists_each_command_without_importing_it():
         == COMMANDS
     one = next(a for a in build_parser("check")._actions if a.dest == "command")
     assert one.choices["check"].format_help() == helps["check"][1].format_help()
+
+
+def test_each_commands_line_is_written_once():
+    """A command's line in --help is ``COMMANDS``'s: no cmd_<name>.py passes
+    its own ``help=`` to its parser (a second copy drifts)."""
+    import ast
+
+    from ledger_tool.cli import COMMANDS
+    root = REPO / "ledger_tool"
+    for name in COMMANDS:
+        tree = ast.parse((root / f"cmd_{name}.py").read_text(encoding="utf-8"))
+        own = [c for c in ast.walk(tree) if isinstance(c, ast.Call)
+               and getattr(c.func, "attr", "") == "add_parser" and c.args
+               and getattr(c.args[0], "value", None) == name]
+        assert own, name
+        assert not [k for c in own for k in c.keywords if k.arg == "help"], name

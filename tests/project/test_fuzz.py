@@ -358,8 +358,8 @@ def test_mutated_import_table_never_raises_or_loses_rows(tmp_path_factory, pledg
         except LedgerError as err:
             assert str(f) in str(err), f"message does not name the file: {err}"
             return
-    rejected_rows = {r.row for r in result.rejects}
-    assert all(r.row >= 2 for r in result.rejects)
+    rejected_rows = {r.line for r in result.rejects}
+    assert all(r.line >= 2 for r in result.rejects)
     for m in result.messages():
         assert m.startswith(str(f)) and "row" in m
     # every non-blank row is an entry or a reject: nothing dropped silently

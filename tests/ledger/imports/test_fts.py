@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ledger
+from ledger.imports.problem import kind_of, where_of
 from ledger.imports.fts import read_fts
 from tests.conftest import FIXTURES
+from ledger.model import IMPORT, said
 
 FIX = FIXTURES / "fts"
 IATI = FIXTURES / "iati"
@@ -48,7 +50,7 @@ def test_versions_children_and_splits():
     recs = _by_id(r)
     us = recs["fts-150002"]
     assert us["amount"] == "25000000" and "fts-version-3" in us["tags"]   # newest version kept
-    assert any("version 2" in p.where and "superseded by version 3" in p.reason for p in r.problems)
+    assert any("version 2" in where_of(p) and "superseded by version 3" in p.message for p in r.problems)
     assert us["period"] == "from 2016-01-01 to 2017-12-31"
     assert [s["amount"] for s in us["split"]] == ["12500000", "12500000"]
     # FTS counts a parent and its children each: the chain is kept as a tag, not a link
@@ -59,7 +61,7 @@ def test_versions_children_and_splits():
 
 def test_bad_flows_and_files_are_named():
     r = read_fts(FIX / "flows.json")
-    msgs = [str(p) for p in r.problems if p.kind == "reject"]
+    msgs = [said(p, IMPORT) for p in r.problems if kind_of(p) == "reject"]
     for fid, what in (("150005", "unknown status 'promised'"), ("150006", "no amount"),
                       ("150008", "has no originalCurrency")):
         assert any(f"flow '{fid}'" in m and what in m for m in msgs), (fid, msgs)
@@ -67,15 +69,15 @@ def test_bad_flows_and_files_are_named():
     for name, word in (("truncated.json", "truncated"), ("malformed.json", "malformed")):
         bad = read_fts(FIX / name)
         (p,) = bad.problems
-        assert not bad.records and p.kind == "error" and word in p.reason
-        assert p.where.startswith("flow '")
+        assert not bad.records and kind_of(p) == "error" and word in p.message
+        assert where_of(p).startswith("flow '")
 
 
 def test_deep_nesting_is_refused(tmp_path):
     f = tmp_path / "deep.json"
     f.write_text('{"data": {"flows": ' + "[" * 5000 + "]" * 5000 + "}}", encoding="utf-8")
     r = read_fts(f)
-    assert "nested deeper" in r.problems[0].reason
+    assert "nested deeper" in r.problems[0].message
 
 
 def test_reimport_updates_a_newer_version(tmp_path, run_cli):
@@ -170,7 +172,7 @@ def test_odd_shapes_are_messages_not_tracebacks(tmp_path):
     r = read_fts(f)
     # flow 2 names no source organisation: kept, its funder named "Unknown funder", said
     assert [(x.fields["id"], x.fields["funder"]) for x in r.records] == [("fts-2", "Unknown funder")]
-    msgs = " | ".join(str(p) for p in r.problems)
+    msgs = " | ".join(said(p, IMPORT) for p in r.problems)
     assert "flow '1'" in msgs and "the largest ledger-tool takes" in msgs
     assert "flow '2' version 1: no source Organization: the funder is recorded as 'Unknown " \
            "funder'" in msgs

@@ -15,6 +15,8 @@ import ledger
 from ledger.imports.common import load_names, percentages, shares
 from ledger.imports.iati import TRANSACTION_TYPES, V1_CODES, read_iati
 from tests.conftest import FIXTURES
+from ledger.imports.problem import dropped, items_of, kind_of, where_of
+from ledger.model import IMPORT, said
 
 FIX = FIXTURES / "iati"
 V2, V1 = FIX / "activities-v2.xml", FIX / "activities-v1.xml"
@@ -32,8 +34,8 @@ def test_every_transaction_type_is_mapped_or_skipped_by_rule():
                    "iati-type-2": "committed", "iati-type-11": "committed",
                    "iati-type-3": "disbursed", "iati-type-7": "disbursed",
                    "iati-type-4": "spent"}
-    skipped = {p.where.split("'")[3] for p in r.problems
-               if p.kind == "skip" and "transaction" in p.where}
+    skipped = {where_of(p).split("'")[3] for p in r.problems
+               if kind_of(p) == "skip" and "transaction" in where_of(p)}
     # NEG: a negative disbursement with no disbursement to net it into (a reversal, never
     # a figure of its own)
     assert skipped == {"IF1", "X5", "X6", "X8", "X9", "X10", "NEG"}
@@ -53,10 +55,10 @@ def test_version_1_letter_codes():
     assert recs["iati-gb-1-200001-t-e-2013"]["status"] == "spent"
     assert recs["iati-gb-1-200001-t-r-2013"]["status"] == "disbursed"
     assert recs["iati-gb-1-200001-t-c-2013"]["funder"] == "Department for International Development"
-    bad = [p for p in r.problems if p.kind == "reject"]
-    assert len(bad) == 1 and "'3' (a 2.0x number; this file declares version 1.05)" in bad[0].reason
-    assert "activity 'GB-1-200001' transaction 'N-2013'" in str(bad[0])
-    assert "activities-v1.xml" in str(bad[0])
+    bad = [p for p in r.problems if kind_of(p) == "reject"]
+    assert len(bad) == 1 and "'3' (a 2.0x number; this file declares version 1.05)" in bad[0].message
+    assert "activity 'GB-1-200001' transaction 'N-2013'" in said(bad[0], IMPORT)
+    assert "activities-v1.xml" in said(bad[0], IMPORT)
 
 
 def test_currency_falls_back_to_default_and_transaction_date_is_the_entry_date():
@@ -98,7 +100,7 @@ def test_percentages_that_do_not_add_up_are_scaled_and_said():
     assert parts == {"Material relief assistance and services:Syrian Arab Republic (the)":
                      Decimal("1875000"),
                      "Material relief assistance and services:Lebanon": Decimal("1125000")}
-    notes = [p.reason for p in r.problems if p.kind == "note" and "percentages" in p.reason]
+    notes = [p.message for p in r.problems if kind_of(p) == "note" and "percentages" in p.message]
     assert any("add up to 90" in n for n in notes) and any("add up to 80" in n for n in notes)
 
 
@@ -129,12 +131,12 @@ def test_links_count_each_figure_once():
 
 def test_bad_inputs_name_file_activity_and_problem():
     r = read_iati(V2)
-    msgs = [str(p) for p in r.problems if p.kind == "reject"]
+    msgs = [said(p, IMPORT) for p in r.problems if kind_of(p) == "reject"]
     assert any("activity 'GB-GOV-1-300003' transaction 'NC'" in m and "no currency" in m
                for m in msgs)
     assert any("transaction 'U1'" in m and "unknown transaction type '99'" in m for m in msgs)
     assert any("transaction 'BADCUR'" in m and "unknown currency 'XQZ'" in m for m in msgs)
-    skips = [str(p) for p in r.problems if p.kind == "skip"]
+    skips = [said(p, IMPORT) for p in r.problems if kind_of(p) == "skip"]
     assert any("transaction 'NEG'" in m and "negative value -5000 GBP: a reversal" in m
                for m in skips)
     assert any("budget #1" in m and "unknown budget status '3'" in m for m in msgs)
@@ -145,13 +147,13 @@ def test_bad_inputs_name_file_activity_and_problem():
         bad = read_iati(FIX / name)
         assert not bad.records
         (p,) = bad.problems
-        assert p.kind == "error" and word in p.reason and "activity 'GB-GOV-1-300002'" in p.where
-        assert "1 complete activity before it" in p.reason
+        assert kind_of(p) == "error" and word in p.message and "activity 'GB-GOV-1-300002'" in where_of(p)
+        assert "1 complete activity before it" in p.message
 
 
 def test_entities_are_never_expanded():
     r = read_iati(FIX / "doctype.xml")
-    assert not r.records and "DOCTYPE" in r.problems[0].reason
+    assert not r.records and "DOCTYPE" in r.problems[0].message
 
 
 def test_names_file_gives_readable_accounts(tmp_path):
@@ -287,7 +289,7 @@ def test_hostile_values_are_refused_not_computed(tmp_path):
         f = tmp_path / "bad.xml"
         f.write_text(text.replace(">1500000</value>", f">{bad}</value>"), encoding="utf-8")
         r = read_iati(f)
-        assert any("transaction 'D-2013'" in p.where and word in p.reason for p in r.problems), bad
+        assert any("transaction 'D-2013'" in where_of(p) and word in p.message for p in r.problems), bad
         assert "iati-gb-1-200001-t-d-2013" not in _by_id(r)
 
 
@@ -308,23 +310,23 @@ def test_mutated_files_never_raise_and_lose_nothing(tmp_path):
         f = tmp_path / f"m{k}.xml"
         f.write_text("".join(chars), encoding="utf-8")
         r = read_iati(f)
-        if any(p.kind == "error" for p in r.problems):
+        if any(kind_of(p) == "error" for p in r.problems):
             assert not r.records
             continue
-        dropped = sum(p.dropped for p in r.problems)
-        assert len(r.records) + dropped == r.read, [str(p) for p in r.problems]
+        left_out = sum(dropped(p) for p in r.problems)
+        assert len(r.records) + left_out == r.read, [said(p, IMPORT) for p in r.problems]
 
 
 def test_hierarchy_levels(tmp_path, run_cli):
     mixed = read_iati(FIX / "hierarchy.xml")
     assert len(mixed.records) == 3
-    assert any(p.kind == "note" and "hierarchy levels 1 (1), 2 (1)" in p.reason
+    assert any(kind_of(p) == "note" and "hierarchy levels 1 (1), 2 (1)" in p.message
                for p in mixed.problems)
     only = read_iati(FIX / "hierarchy.xml", hierarchy="2")
     assert sorted(_by_id(only)) == ["iati-gb-gov-1-400000-101-t-c", "iati-gb-gov-1-400000-101-t-d"]
-    (skip,) = [p for p in only.problems if p.kind == "skip"]
-    assert skip.where == "activity 'GB-GOV-1-400000'" and skip.items == 1
-    assert len(only.records) + sum(p.dropped for p in only.problems) == only.read == 3
+    (skip,) = [p for p in only.problems if kind_of(p) == "skip"]
+    assert where_of(skip) == "activity 'GB-GOV-1-400000'" and items_of(skip) == 1
+    assert len(only.records) + sum(dropped(p) for p in only.problems) == only.read == 3
     book = tmp_path / "book"
     code, _, err = run_cli("import", "--from", "iati", FIX / "hierarchy.xml", "-o", book,
                            "--hierarchy", "2")
@@ -337,10 +339,10 @@ def test_codes_without_names_are_listed_for_the_names_file(tmp_path):
     f = tmp_path / "bare.xml"
     f.write_text(text, encoding="utf-8")
     r = read_iati(f)
-    (note,) = [p for p in r.problems if "named after their codes" in p.reason]
-    assert "organisations GB-GOV-1, GB-GOV-3, XM-DAC-41114" in note.reason
+    (note,) = [p for p in r.problems if "named after their codes" in p.message]
+    assert "organisations GB-GOV-1, GB-GOV-3, XM-DAC-41114" in note.message
     # sectors without a narrative take the IATI Sector codelist's names
-    assert "sectors" not in note.reason
+    assert "sectors" not in note.message
     assert _by_id(r)["iati-gb-gov-1-300001-t-c1"]["split"][0]["purpose"] == \
         "Basic health care:Kenya"
     assert _by_id(r)["iati-gb-gov-1-300001-t-c1"]["funder"] == "GB-GOV-1"
@@ -424,8 +426,8 @@ def test_issue_21_activity_is_counted_once_and_reversals_netted(tmp_path, run_cl
     # planned disbursements phase the budget, which is part of the commitment: each measure
     # fits the commitment on its own (the check adds up the parts of a package)
     assert recs[f"{a}-pd-1"]["part_of"] == recs[f"{a}-pd-2"]["part_of"] == f"{a}-b-1"
-    (dup,) = [p for p in r.problems if "probable duplicate" in p.reason]
-    assert dup.kind == "skip" and "transaction 'D2'" in dup.where
+    (dup,) = [p for p in r.problems if "probable duplicate" in p.message]
+    assert kind_of(dup) == "skip" and "transaction 'D2'" in where_of(dup)
     assert "repeated identically" in recs[f"{a}-t-d2"]["notes"]
     b = "iati-xx-1-b"
     assert f"{b}-t-c1" not in recs and f"{b}-t-c1-x" not in recs
@@ -433,10 +435,10 @@ def test_issue_21_activity_is_counted_once_and_reversals_netted(tmp_path, run_cl
     assert [s["quote"] for s in recs[f"{b}-t-c2"]["source"]] == ["<value>100000</value>",
                                                                  "<value>-30000</value>"]
     assert recs[f"{b}-b-1"]["part_of"] == f"{b}-t-c2"
-    reasons = " | ".join(p.reason for p in r.problems if p.kind == "skip")
+    reasons = " | ".join(p.message for p in r.problems if kind_of(p) == "skip")
     assert "cancelled by the reversal(s) transaction 'C1-X'" in reasons
     assert "negative value -78791 GBP: a reversal, netted into transaction 'C1'" in reasons
-    assert len(r.records) + sum(p.dropped for p in r.problems) == r.read
+    assert len(r.records) + sum(dropped(p) for p in r.problems) == r.read
     book = tmp_path / "book"
     code, _, err = run_cli("import", "--from", "iati", f, "-o", book)
     assert code == 0, err
@@ -463,7 +465,7 @@ def test_a_file_without_version_reads_letter_codes_and_type_names(tmp_path):
     assert "iati-gb-1-200001-b-1" in recs
     assert recs["iati-gb-1-200001-t-c-2013"]["notes"].startswith(
         "IATI 1.0x (no @version; letter codes) transaction type C (Outgoing Commitment)")
-    assert any("read as IATI 1.0x" in p.reason for p in r.problems if p.kind == "note")
+    assert any("read as IATI 1.0x" in p.message for p in r.problems if kind_of(p) == "note")
 
 
 _stage_values = st.lists(st.integers(-5_000, 20_000).filter(bool), max_size=4)
@@ -496,7 +498,7 @@ def test_counted_total_is_the_count_once_rule(tmp_path, commitments, disbursemen
     counted = sum((Decimal(x.fields["amount"]) for x in r.records
                    if not {"disburses", "part_of", "restates"} & set(x.fields)), Decimal(0))
     assert counted == count_once(f).get("GBP", Decimal(0))
-    assert len(r.records) + sum(p.dropped for p in r.problems) == r.read
+    assert len(r.records) + sum(dropped(p) for p in r.problems) == r.read
 def test_an_over_deep_file_is_called_nested_too_deep_not_truncated(tmp_path):
     """lxml stops at 256 levels; the file is whole, so "truncated" sent the
     user looking for a cut-off download."""
@@ -505,5 +507,5 @@ def test_an_over_deep_file_is_called_nested_too_deep_not_truncated(tmp_path):
                  + "<x>" * 300 + "y" + "</x>" * 300 + "</iati-activity>\n</iati-activities>\n",
                  encoding="utf-8")
     (p,) = read_iati(f).problems
-    assert p.kind == "error" and "the XML is nested too deep" in p.reason
-    assert "truncated" not in p.reason
+    assert kind_of(p) == "error" and "the XML is nested too deep" in p.message
+    assert "truncated" not in p.message

@@ -206,12 +206,12 @@ def test_duplicate_row_and_bad_link_rejected(tmp_path):
     src = _csv(tmp_path / "l.csv", rows, ["id", "funder", "date", "purpose", "amount", "disburses"])
     res = import_table(src)
     assert [e.id for e in res.entries] == ["a1"]
-    reasons = {r.row: r.reason for r in res.rejects}
+    reasons = {r.line: r.message for r in res.rejects}
     assert "duplicate row" in reasons[3]
     assert "missing entry" in reasons[4]
     assert "duplicate id" in reasons[5]
     # each reject names its column by the problem's code, not by its wording
-    columns = {r.row: r.column for r in res.rejects}
+    columns = {r.line: r.column for r in res.rejects}
     assert (columns[4], columns[5]) == ("disburses", "id")
 
 

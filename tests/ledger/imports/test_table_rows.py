@@ -98,8 +98,8 @@ def test_no_row_is_shifted_or_lost(tmp_path_factory, kinds, extra):
     for eid, i in expect_ok.items():
         e = got[eid]
         assert (e.funder, e.purpose, e.amount_text) == (f"F{i}", f"P{i}", f"£{i + 1}m")
-    assert {r.row for r in result.rejects} == set(expect_bad)
-    assert {r.row: r.raw for r in result.rejects} == expect_bad
+    assert {r.line for r in result.rejects} == set(expect_bad)
+    assert {r.line: r.detail("raw") for r in result.rejects} == expect_bad
     assert result.rows == len(expect_ok) + len(expect_bad)
     if expect_bad:
         frame = result.rejects_frame()

@@ -180,7 +180,7 @@ def test_documents_never_cited_are_listed(example_ledger, seeds_dir):
     book = ledger.load(example_ledger)
     result = audit(book, seeds_dir)
     cited = {c.doc for e in book.entries for c in e.sources}
-    uncited = {f.doc for f in result.findings if f.code == "document-not-cited"}
+    uncited = {f.file for f in result.findings if f.code == "document-not-cited"}
     assert uncited == set(book.documents) - cited
 
 
