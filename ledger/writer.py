@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping
 from ledger.model import ONE_OFF, Document, Entry
 
 # the journal's field order (docs/journal.md), used for every rendered table
-ENTRY_ORDER = ("id", "date", "funder", "purpose", "amount", "currency", "qualifier", "period",
+ENTRY_ORDER = ("id", "date", "rate_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
                "status", "restated", "disburses", "part_of", "restates", "recipient",
                "location", "tags", "notes", "split", "source")
 DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
@@ -59,7 +59,10 @@ def _entry_fields(e: Entry) -> dict[str, Any]:
         currency = e.currency
     else:
         currency = ""
-    out: dict[str, Any] = {"id": e.id, "date": e.date, "funder": e.funder}
+    out: dict[str, Any] = {"id": e.id, "date": e.date}
+    if e.rate_date is not None:
+        out["rate_date"] = e.rate_date
+    out["funder"] = e.funder
     if not e.splits:
         out["purpose"] = e.purpose
     out["amount"] = amount_text

@@ -252,6 +252,9 @@ def run_dataset(args) -> int:
     target = Path(args.dataset)
     if args.dry_run:
         raise LedgerError("import: --to writes a dataset: --dry-run is for journals")
+    if target.suffix.lower() != ".parquet":   # else no command would read it as a dataset
+        raise LedgerError(f"import: --to {target}: a dataset's folder name ends in .parquet "
+                          f"(e.g. {target.with_suffix('.parquet').name}); -o writes a journal")
     tmp = bulk.temporary_folder(target)
     sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
     documents: list[dict] = []

@@ -46,6 +46,7 @@ def bulk_rows(records: Iterable[Record], origin: str) -> tuple[dict[str, list[st
         restated = "; ".join(_restated(x) for x in f.get("restated") or [])
         base = {
             "id": f.get("id", ""), "date": str(f.get("date", "")), "funder": f.get("funder", ""),
+            "rate_date": str(f.get("rate_date") or ""),
             "currency": f.get("currency", ""), "status": f.get("status", ""),
             "qualifier": f.get("qualifier", ""), "period": f.get("period", ""),
             "disburses": f.get("disburses", ""), "part_of": f.get("part_of", ""),

@@ -553,7 +553,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if date != tdate:
             notes.append(f"no valid transaction-date ({tdate or 'missing'}): dated by its "
                          f"value-date")
-        elif vdate and vdate != tdate:
+        elif vdate and vdate != tdate and _valid_date(vdate):
             notes.append(_VALUE_DATE.format(vdate))
         if how != "provider-org":
             notes.append(f"funder from the {how}")
@@ -562,7 +562,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=t.sourceline,
                     label=f"{label} (line {t.sourceline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline,
-                    number=(v.text or "").strip(), recipient=_text(_kid(t, "receiver-org")))
+                    number=(v.text or "").strip(), recipient=_text(_kid(t, "receiver-org")),
+                    rate_date=vdate if date == tdate and vdate and vdate != tdate
+                    and _valid_date(vdate) else None)
         seen[same] = item
         items.append(item)
     budgets = []
@@ -617,6 +619,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
              "notes": "; ".join(it["notes"] + pnotes)}
         if it.get("period"):
             f["period"] = it["period"]
+        if it.get("rate_date"):   # IATI's value-date: the date of the exchange rate
+            f["rate_date"] = _as_date(it["rate_date"])
         if len(parts) > 1:
             f["split"] = [{"purpose": p, "amount": _plain(a)} for p, a in parts]
         else:
@@ -643,8 +647,8 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
     return code
 
 
-_VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (ledger-tool values an "
-               "entry at its own date)")
+_VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (the entry's "
+               "rate_date: converted at that date's rate)")
 
 
 def _as_date(text: str):
@@ -691,9 +695,11 @@ def _period_item(act, el, where, problems, eid, what):
     notes = [] if how in ("provider-org",) else [f"funder from the {how}"]
     if undated:
         notes.append(undated)
-    if vdate and vdate != start:
+    rate_date = vdate if vdate and vdate != start and _valid_date(vdate) else None
+    if rate_date:
         notes.append(_VALUE_DATE.format(vdate))
     return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
+                rate_date=rate_date,
                 period=f"from {start} to {end}" if end else "", funder=funder, el=None,
                 where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
                 number=(v.text or "").strip(),

@@ -74,7 +74,7 @@ from ledger.safe_io import check_file, journal_files, read_bytes
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 7   # 7: the journal files' stats in the meta; 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries; 6: Arrow decimals kept
+FORMAT = 8   # 8: the entries' rate_date; 7: the journal files' stats in the meta; 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries; 6: Arrow decimals kept
 
 
 def _code_files() -> list[Path]:

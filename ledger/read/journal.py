@@ -539,6 +539,15 @@ class EntryReader:
                 self.broke(rr.date_rule(d.year), "date", d.isoformat(), "date")
             else:
                 date = d
+        rate_date = None
+        if "rate_date" in raw:
+            d = _as_date(raw["rate_date"])
+            if isinstance(d, str):
+                self.problem(f"rate_date {d}", "rate_date", code=rr.BAD_DATE.code)
+            elif rr.date_rule(d.year):
+                self.broke(rr.date_rule(d.year), "rate_date", d.isoformat(), "rate_date")
+            else:
+                rate_date = d
         funder = self.text("funder", required=True)
         if funder:
             funder = self.account("funder", funder)
@@ -582,7 +591,7 @@ class EntryReader:
             qualifier=qualifier, period=period, status=status, splits=tuple(splits),
             restated=tuple(restated), sources=tuple(sources), links=tuple(links),
             recipient=recipient, location=location, tags=tuple(tags), notes=notes,
-            file=self.fname, line=self.start,
+            file=self.fname, line=self.start, rate_date=rate_date,
         )
 
     def amount(self, date):

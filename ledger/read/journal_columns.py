@@ -262,6 +262,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         "sources": per_row(sources),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
+        "rate_date": per_row(pc.fill_null(pc.cast(table.field("rate_date"), pa.string()), "")
+                             if "rate_date" in fields else text("rate_date")),
     })
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
@@ -371,6 +373,8 @@ def _types_taken(fields) -> bool:
     s = pa.string()
     for k, t in fields.items():
         if k == "date":
+            ok = t == pa.date32()
+        elif k == "rate_date":
             ok = t == pa.date32()
         elif k == "amount":
             ok = t in (s, pa.int64())

@@ -127,12 +127,13 @@ def test_iati_and_fts_in_one_ledger_check_audit_and_totals_by_status(tmp_path, r
     # counted entries (primary), by hand: disbursements, budgets, phased children and
     # the pledge its commitment restates are linked to what they pay out or restate; an
     # IATI activity is counted once, by its commitments (UNDP's pledge IP1 and the incoming
-    # commitment IC1 restate C1), each dated by its transaction-date (C2: 2016-06-10); FTS
-    # flows are each counted, children too, as FTS counts them
+    # commitment IC1 restate C1), each dated by its transaction-date (C2: 2016-06-10) and
+    # converted at its value-date's rate (C2: 2016-06-01); FTS flows are each counted,
+    # children too, as FTS counts them
     pledged = (_gbp("100000000", "EUR", "2016-02-04")                      # FTS 150001
                + _gbp("300000", "USD", "2016-07-01"))                      # FTS 150010
     committed = (Decimal("5000000") + Decimal("4000000")                    # C1, C-2013
-                 + _gbp("1875000", "EUR", "2016-06-10") + _gbp("1125000", "EUR", "2016-06-10")
+                 + _gbp("1875000", "EUR", "2016-06-01") + _gbp("1125000", "EUR", "2016-06-01")
                  + 2 * _gbp("12500000", "USD", "2016-03-01"))               # FTS 150002
     disbursed = (Decimal("5000000") + _gbp("2000000", "USD", "2016-06-01")  # FTS 150009, 150007
                  + _gbp("10000000", "USD", "2016-05-10")                   # FTS 150003
