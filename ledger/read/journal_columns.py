@@ -30,13 +30,14 @@ from ledger.book import Book
 from ledger.memory import gc_paused
 from ledger.model import CONTROL_CHARS
 from ledger.phrases.money import parse_amounts, plain_decimal
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
+from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
 __all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
@@ -130,46 +131,153 @@ def _quiet(note: str) -> None:
     pass
 
 
-def _read(files, parsed, progress, inside=None) -> JournalFrame:
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Flagged(Exception):
+    """Entries (positions among those read column-wise) that break a rule of
+    their own: the entry rules word them, and the rest is read again."""
 
+    def __init__(self, entries):
+        super().__init__()
+        self.entries = {int(i) for i in entries}
+
+
+class _File(NamedTuple):
+    name: str
+    own: list            # the file's own problems (parse_file, read_tables), in order
+    entries: list        # its raw [[entry]] tables
+    lines: Any           # its LineIndex (None when it has no entries)
+    heads: list          # each entry's [[entry]] line
+
+
+# retries after wording entries with problems of their own; beyond this, the
+# one-by-one reader (a journal with problems of many kinds)
+_MAX_PASSES = 4
+
+
+def _read(files, parsed, progress, inside=None) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
-    problems: list = []
-    chunks: list = []
-    file_of: list = []      # per file: (name, number of entries)
-    heads: list = []
+    read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
         parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
         text, data, trouble = got
         # a file that cannot be read, and the problems of its options and
         # documents, are the file's own (``parse_file`` and ``read_tables``
-        # word them for both readers): noted in file order, as the entry
-        # reader notes them, and its entries (if any) read on
-        problems.extend(trouble)
+        # word them for both readers), noted in file order as the entry
+        # reader notes them; its entries (if any) are read on
+        own = list(trouble)
         entries, lines = (None, None) if data is None else \
-            read_tables(f, text, data, documents, problems, options)
-        if entries:
-            at = lines.headers("entry")
-            if len(at) != len(entries) or set(map(type, entries)) != {dict}:
-                raise _NotHere
-            if set(map(type, [e.get("date") for e in entries])) != {dt.date}:
-                raise _NotHere   # datetimes, text dates: the reader's rules
+            read_tables(f, text, data, documents, own, options)
+        heads = lines.headers("entry") if entries else []
+        if entries and len(heads) != len(entries):
+            raise _NotHere   # entries not written as [[entry]] tables: no line for each
+        read.append(_File(str(f), own, list(entries or ()), lines, heads))
+        # the Arrow copy is all that is needed from here: let the parsed TOML
+        # go (it is most of the memory); should the journal turn out to be
+        # in a shape this reader does not take, the one-by-one reader parses
+        # the file again
+        del parsed[f]
+    # entries with problems of their own: (file, entry) -> (problems, id)
+    worded: dict[tuple[int, int], tuple[list, str]] = {}
+    for _ in range(_MAX_PASSES):
+        kept = [(fi, ei) for fi, got in enumerate(read) for ei in range(len(got.entries))
+                if (fi, ei) not in worded]
+        try:
+            return _columns(read, kept, worded, documents, options, progress, files)
+        except _Flagged as flagged:
+            for g in sorted(flagged.entries):
+                fi, ei = kept[g]
+                found = _entry_problems(read[fi], ei)
+                if found is None:
+                    raise _NotHere from None   # it reads clean: a shape not taken here
+                worded[fi, ei] = found
+    raise _NotHere
+
+
+def _entry_problems(got: _File, ei: int) -> tuple[list, str] | None:
+    """The problems of one entry by the entry rules (``EntryReader``), at
+    its keys' lines, and its id; None when it has none."""
+    end = got.heads[ei + 1] if ei + 1 < len(got.heads) else len(got.lines)
+    found: list = []
+    reader = EntryReader(got.entries[ei], got.name, got.heads[ei], end, got.lines, found)
+    if reader.read() is not None:
+        return None
+    return found, reader.id
+
+
+def _odd_entries(entries: list) -> list[int]:
+    """The entries (positions) whose fields are not in the types this
+    reader takes (``_types_taken``), found one by one: only when the
+    Arrow conversion refused the file."""
+    out = []
+    for i, e in enumerate(entries):
+        if type(e) is not dict or not e.keys() <= ENTRY_FIELDS.keys() \
+                or any(not _value_taken(k, v) for k, v in e.items()):
+            out.append(i)
+    return out
+
+
+def _value_taken(key: str, value) -> bool:
+    if key == "date":
+        return type(value) is dt.date
+    if key == "amount":
+        return type(value) in (str, int)
+    if key in ("tags", "restated"):
+        return type(value) is list and all(type(v) is str for v in value)
+    if key in ("source", "split"):
+        allowed = SOURCE_FIELDS if key == "source" else SPLIT_FIELDS
+        kinds = (str,) if key == "source" else (str, int)
+        return type(value) is list and all(
+            type(t) is dict and t.keys() <= allowed and all(type(v) in kinds for v in t.values())
+            for t in value)
+    return type(value) is str
+
+
+def _columns(read, kept, worded, documents, options, progress, files) -> JournalFrame:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    problems: list = []
+    chunks: list = []
+    file_of: list = []      # per file: (name, number of entries)
+    heads: list = []
+    rejected: list = []
+    by_file: dict[int, list[int]] = {}
+    for fi, ei in kept:
+        by_file.setdefault(fi, []).append(ei)
+    start = 0
+    for fi, got in enumerate(read):
+        problems.extend(got.own)
+        mine = by_file.get(fi, [])
+        for ei in range(len(got.entries)):
+            if (fi, ei) in worded:
+                found, eid = worded[fi, ei]
+                problems.extend(found)
+                if eid:
+                    rejected.append(eid)
+        if mine:
+            entries = [got.entries[ei] for ei in mine]
+            odd = [start + i for i, e in enumerate(entries)
+                   if type(e) is not dict or type(e.get("date")) is not dt.date]
+            if odd:
+                raise _Flagged(odd)
             # the file's entries as one Arrow struct array: Arrow infers each
             # field's type and refuses mixed ones (the reader's type checks, in C)
             try:
-                chunks.append(pa.array(entries))
+                chunk = pa.array(entries)
             except (pa.ArrowException, OverflowError, TypeError, ValueError):
-                raise _NotHere from None
-            heads.extend(at)
-            file_of.append((str(f), len(entries)))
-        # the Arrow copy is all that is needed from here: let the parsed TOML
-        # go (it is most of the memory); should the journal turn out to have
-        # a problem, the one-by-one reader parses the file again
-        del parsed[f]
+                chunk = None
+            if chunk is None or not _types_taken({t.name: t.type for t in chunk.type}) \
+                    or not {t.name for t in chunk.type} <= ENTRY_FIELDS.keys():
+                odd = _odd_entries(entries)
+                if not odd:
+                    raise _NotHere
+                raise _Flagged([start + i for i in odd])
+            chunks.append(chunk)
+            heads.extend(got.heads[ei] for ei in mine)
+            file_of.append((got.name, len(mine)))
+        start += len(mine)
     table = _concat(chunks)
     n = len(table)
     progress(f"checking {n:,} entries")
@@ -184,15 +292,17 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE)
 
     ids = table.field("id") if "id" in fields else None
-    if ids is None or ids.null_count or pc.count_distinct(ids).as_py() != n:
-        raise _NotHere
-    if table.field("date").null_count:
-        raise _NotHere
+    if ids is None:
+        raise _Flagged(range(n))
+    bad = _np(ids.is_null()) | _np(table.field("date").is_null())
+    if not bad.any() and pc.count_distinct(ids).as_py() != n:
+        raise _NotHere   # duplicate ids: the entry reader's rule across entries
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
-    if "amount" not in fields or table.field("amount").null_count:
-        raise _NotHere
+    if "amount" not in fields:
+        raise _Flagged(range(n))
+    bad |= _np(table.field("amount").is_null())
     amount = table.field("amount")
     phrases = pc.utf8_trim(pc.cast(amount, pa.string()), _PY_WHITESPACE)
     if "currency" in fields:
@@ -202,25 +312,30 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
             phrases, pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE), " ")
         phrases = pc.if_else(given, joined, phrases)
     read = parse_amounts(phrases)
-    if read.slow.any():
-        raise _NotHere
-    qualifier = _qualifiers(t["qualifier"], read.qualifier)
+    bad |= read.slow
+    qualifier, odd = _qualifiers(t["qualifier"], read.qualifier)
+    bad |= odd
 
     if "period" in fields:
         period = pc.fill_null(table.field("period"), "")
         stated = table.field("period").is_valid()
         blank = pc.and_(stated, pc.equal(pc.utf8_trim(period, _PY_WHITESPACE), ""))
-        if pc.any(blank).as_py():
-            raise _NotHere   # the reader calls an empty period an error
+        bad |= _np(blank)   # the reader calls an empty period an error
     else:
         period = text("period")
+    if "tags" in fields:
+        tags = rr.composed_column(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
+        bad |= _np(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]"))
 
-    sources, citations = _sources(table, fields, n)
-    restated = _restated(table, fields, read.currency, n)
+    sources, citations = _sources(table, fields, n, bad)
+    restated = _restated(table, fields, read.currency, n, bad)
+    splits = _splits(table, fields, read.amount, read.currency, bad)
+    if bad.any():
+        raise _Flagged(np.flatnonzero(bad))
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
-    splits = _splits(table, fields, read.amount, read.currency)
     for i, parts in splits.items():
         counts[i] = len(parts)
     row = np.repeat(np.arange(n), counts)
@@ -240,8 +355,9 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
             [p for i in order for p, _ in splits[i]], pa.string()))
         row_amount = pc.replace_with_mask(row_amount, pa.array(mask), pa.array(
             [a for i in order for _, a in splits[i]], pa.string()))
-    if pc.any(pc.equal(row_purpose, "")).as_py():
-        raise _NotHere
+    no_purpose = _np(pc.equal(row_purpose, ""))
+    if no_purpose.any():
+        raise _Flagged(row[no_purpose])
 
     file_names = pa.DictionaryArray.from_arrays(
         pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
@@ -268,9 +384,16 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
                     "journal", citations, written_split[row],
                     _accounts(t["funder"], t["purpose"], splits))
-    frame, found = check_raw(raw, documents)
-    if frame is None or any(p.code not in WORDED_HERE for p in found):
+    frame, found = check_raw(raw, documents, rejected=rejected)
+    if frame is None:
         raise _NotHere
+    theirs = [p for p in found if p.code not in WORDED_HERE]
+    if theirs:   # rules of an entry's own fields: worded by the entry rules
+        at = {(name, line): g for g, (name, line) in enumerate(zip(
+            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads))}
+        if any((p.file, p.line) not in at for p in theirs):
+            raise _NotHere
+        raise _Flagged(at[p.file, p.line] for p in theirs)
     extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
                         tuple(problems) + tuple(found))
@@ -312,12 +435,9 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
     out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
            "location": col(text("location")), "notes": col(text("notes"))}
-    if "tags" in fields:
-        tags = rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
-        if pc.any(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]")).as_py():
-            raise _NotHere   # the reader words it
-        out["tags"] = col(tags)
+    if "tags" in fields:   # control characters: refused by the rules before this
+        out["tags"] = col(rr.composed_column(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), "")))
     for k in ("disburses", "part_of", "restates"):
         out[k] = t[k].to_numpy(zero_copy_only=False) \
             if pc.any(pc.not_equal(t[k], "")).as_py() else None
@@ -393,19 +513,19 @@ def _types_taken(fields) -> bool:
 
 def _qualifiers(stated, from_phrase):
     """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
-    distinct pair of the stated qualifier and the phrase's."""
+    distinct pair of the stated qualifier and the phrase's: the qualifiers,
+    and the entries breaking it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pairs = pc.dictionary_encode(pc.binary_join_element_wise(
         pa.array(stated, pa.string()), from_phrase, "\x1f"))
     found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
-    if any(rule is not None for _, rule in found):
-        raise _NotHere
-    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
+    broken = _np(pa.array([rule is not None for _, rule in found], pa.bool_()).take(pairs.indices))
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
 
 
-def _sources(table, fields, n):
+def _sources(table, fields, n, bad):
     """Each entry's cited document ids joined by ';' (the bulk format, ''
     for an entry citing nothing), after the reader's checks on every
     [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
@@ -421,7 +541,7 @@ def _sources(table, fields, n):
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     if "doc" not in names:
-        raise _NotHere
+        raise _Flagged(np.flatnonzero(_np(pc.fill_null(pc.list_value_length(src), 0)) > 0))
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
     doc = flat.field("doc")
@@ -430,18 +550,18 @@ def _sources(table, fields, n):
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
-    if doc.null_count:
-        raise _NotHere
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    if pc.any(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";"))).as_py():
-        raise _NotHere
+    odd = _np(pc.fill_null(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";")), True))
+    if odd.any():   # the reader's rules word them
+        bad[_np(pc.list_parent_indices(src))[odd]] = True
+        doc = pc.fill_null(doc, "")
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
                              "doc": doc, "quote": quote, "locator": locator})
 
 
-def _restated(table, fields, currency, n):
+def _restated(table, fields, currency, n, bad):
     """The restated conversions as ``entries_frame`` words them; entry by
     entry, for the few entries that have them."""
     import numpy as np
@@ -460,14 +580,16 @@ def _restated(table, fields, currency, n):
     for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
         money, found = read_restated(items, own)   # the reader's rules
         if found:
-            raise _NotHere
+            bad[r] = True
+            continue
         out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]:
+def _splits(table, fields, amount, currency, bad) -> dict[int, list[tuple[str, str]]]:
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked as the reader does; the parts must add up to the entry."""
+    and checked as the reader does; the parts must add up to the entry
+    (``bad``: marked where they do not, or break a rule)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -488,10 +610,11 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
         for table in s:
             part, found = read_split(table, own)   # the reader's rules
             if found or part is None:
-                raise _NotHere
+                break
             parts.append((part.purpose, plain_decimal(part.amount)))
             total += part.amount
-        if total != Decimal(total_text):
-            raise _NotHere
+        if len(parts) != len(s) or bad[i] or total != Decimal(total_text):
+            bad[i] = True
+            continue
         out[int(i)] = parts
     return out

@@ -334,13 +334,15 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def check_raw(raw: RawTables, documents, kept=None):
+def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
     checked).  ``kept``: a list to which the mask of the table's rows kept
     in the frame is appended (None when every row is kept), so a caller can
-    take more columns for the same rows (``ledger.read``)."""
+    take more columns for the same rows (``ledger.read``).  ``rejected``:
+    ids of entries left out of ``raw`` for their own errors (a link to one
+    is not called missing)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -496,7 +498,7 @@ def check_raw(raw: RawTables, documents, kept=None):
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
                              _first_names(group, col("funder"), col("purpose"))
-                             if raw.accounts is None else raw.accounts), group,
+                             if raw.accounts is None else raw.accounts, rejected), group,
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
@@ -583,7 +585,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=()):
+                    no_src, documents, pledges=None, accounts=(), rejected=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -638,7 +640,7 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
         hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
-        accounts=accounts, limit=raw.limit)
+        accounts=accounts, limit=raw.limit, rejected=rejected)
 
 
 def _apart(citations):
