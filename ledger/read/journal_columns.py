@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS
+from ledger.model import CONTROL_CHARS, Entry
 from ledger.phrases.money import parse_amounts, plain_decimal
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
@@ -52,9 +52,9 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # reader runs (ledger.rules.across_entries), at the entry's file and line;
 # each leaves every entry in the Book, as the entry reader does.  Anything
 # else sends the journal to the entry-by-entry reader.
-WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
-                         "self-link", "package-currency", "probable-duplicate",
-                         "lookalike-account"})
+WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
+                         "missing-link", "self-link", "package-currency", "package-exceeded",
+                         "probable-duplicate", "lookalike-account"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -188,21 +188,39 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
             for g in sorted(flagged.entries):
                 fi, ei = kept[g]
                 found = _entry_problems(read[fi], ei)
-                if found is None:
-                    raise _NotHere from None   # it reads clean: a shape not taken here
-                worded[fi, ei] = found
+                if isinstance(found, Entry):   # valid, in a shape of its own
+                    plain = _plain_shape(read[fi].entries[ei], found)
+                    if plain is None:
+                        raise _NotHere from None   # a shape not taken here
+                    read[fi].entries[ei] = plain
+                else:
+                    worded[fi, ei] = found
     raise _NotHere
 
 
-def _entry_problems(got: _File, ei: int) -> tuple[list, str] | None:
+def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
     """The problems of one entry by the entry rules (``EntryReader``), at
-    its keys' lines, and its id; None when it has none."""
+    its keys' lines, and its id; the entry when it has none."""
     end = got.heads[ei + 1] if ei + 1 < len(got.heads) else len(got.lines)
     found: list = []
     reader = EntryReader(got.entries[ei], got.name, got.heads[ei], end, got.lines, found)
-    if reader.read() is not None:
-        return None
-    return found, reader.id
+    entry = reader.read()
+    return entry if entry is not None else (found, reader.id)
+
+
+def _plain_shape(raw: dict, entry: Entry) -> dict | None:
+    """A valid entry written in a shape of its own (a date as text or with a
+    time, a whole-number amount) in the shape this reader takes, as the
+    entry rules read it; None when it already is (then something else,
+    such as a period in the amount phrase, is not taken here)."""
+    plain = dict(raw, date=entry.date)
+    if type(raw.get("amount")) is int:
+        plain["amount"] = str(raw["amount"])
+    if type(raw.get("split")) is list:
+        plain["split"] = [dict(t, amount=str(t["amount"])) if type(t.get("amount")) is int else t
+                          for t in raw["split"]]
+    return None if plain == raw and all(type(v) is type(raw[k]) for k, v in plain.items()) \
+        else plain
 
 
 def _odd_entries(entries: list) -> list[int]:
@@ -270,7 +288,10 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
                 chunk = None
             if chunk is None or not _types_taken({t.name: t.type for t in chunk.type}) \
                     or not {t.name for t in chunk.type} <= ENTRY_FIELDS.keys():
-                odd = _odd_entries(entries)
+                # whole numbers amid text: the entry rules read them, as text
+                odd = _odd_entries(entries) or [
+                    i for i, e in enumerate(entries) if type(e.get("amount")) is int
+                    or any(type(t.get("amount")) is int for t in e.get("split", ()))]
                 if not odd:
                     raise _NotHere
                 raise _Flagged([start + i for i in odd])
@@ -295,8 +316,8 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
     if ids is None:
         raise _Flagged(range(n))
     bad = _np(ids.is_null()) | _np(table.field("date").is_null())
-    if not bad.any() and pc.count_distinct(ids).as_py() != n:
-        raise _NotHere   # duplicate ids: the entry reader's rule across entries
+    if n > 1 and pc.any(pc.equal(ids.slice(1), ids.slice(0, n - 1))).as_py():
+        raise _NotHere   # one id on two entries in turn: the raw form's rows of one entry
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
@@ -464,24 +485,37 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
 def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
-    a field typed differently in two files is left to the reference."""
+    a field typed differently in two files (whole-number amounts in one,
+    text in another; empty lists) is cast to the type holding text, as the
+    entry rules read it, else left to the reference."""
     import pyarrow as pa
 
-    if not chunks:
-        raise _NotHere
+    if not chunks:   # no entry read: the files' own problems, or every entry's
+        return pa.array([], pa.struct([("id", pa.string()), ("date", pa.date32()),
+                                       ("amount", pa.string())]))
     if len(chunks) == 1:
         return chunks[0]
     types: dict = {}
     for c in chunks:
         for fld in c.type:
-            if types.setdefault(fld.name, fld.type) != fld.type:
-                raise _NotHere
+            seen = types.setdefault(fld.name, fld.type)
+            if seen != fld.type and str(fld.type).count("string") > str(seen).count("string"):
+                types[fld.name] = fld.type
+
+    def field(c, k):
+        if c.type.get_field_index(k) < 0:
+            return pa.nulls(len(c), types[k])
+        got = c.field(k)
+        if got.type == types[k]:
+            return got
+        try:
+            return got.cast(types[k])
+        except (pa.ArrowException, ValueError, TypeError):
+            raise _NotHere from None
+
     names = list(types)
     return pa.concat_arrays([
-        pa.StructArray.from_arrays(
-            [c.field(k) if c.type.get_field_index(k) >= 0 else pa.nulls(len(c), types[k])
-             for k in names], names=names)
-        for c in chunks])
+        pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
 
 
 def _types_taken(fields) -> bool:

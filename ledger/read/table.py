@@ -639,7 +639,7 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
-        hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
+        hints=raw.hints, check_quotes=raw.citations is not None,
         accounts=accounts, limit=raw.limit, rejected=rejected)
 
 
