@@ -18,7 +18,7 @@ from ledger.book import Book
 from ledger.model import Problem
 from ledger.read.cache import load_book
 from ledger.read.dataset import read_dataset_book
-from ledger.read.journal_columns import read_journal_book, worth_reading_by_columns
+from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
 
@@ -75,6 +75,6 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
         return read_bulk_book(path, fmt)
     if fmt == "dataset":
         return read_dataset_book(path)
-    if worth_reading_by_columns(path):   # big enough to be worth a cache
+    if worth_caching(path):   # big enough to be worth a cache
         return load_book(path, use_cache=use_cache, progress=progress)
     return read_journal_book(path, progress)

@@ -1,17 +1,23 @@
 """The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
 checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
-with no ``Entry`` objects.
+with no ``Entry`` objects.  Every journal is read here (``ledger.read``).
 
-This path takes a journal when every entry is in the shapes it knows and
-its only problems are a file's own (``parse_file``, ``read_tables``: shared
-with the entry reader) or between entries (``WORDED_HERE``: citations,
-links, packages), which the engine words at each entry's file and line
-exactly as the entry-by-entry reader (``ledger.read.journal`` +
-``ledger.rules.checks``) does.  Anything else (a field the engine cannot yet word as the journal
-does, a shape it does not take) makes ``read_journal_frame`` return no
-frame, and ``read_journal_book`` reads the journal entry by entry, handing
-over the TOML already parsed.  tests/test_journal_frame.py checks that both
-ways give the same frame and the same problems.
+A file's own problems (``parse_file``, ``read_tables``: its text, TOML,
+options, documents, top-level keys) are noted in file order; problems
+between entries (``WORDED_HERE``) are worded by the engine at each entry's
+file and line.  An entry that breaks a rule of its own (an unknown field,
+a bad amount, date or period, a split or citation the rules refuse) is
+found column-wise, worded by the entry rules (``EntryReader``, at its keys'
+lines) and left out, and the other entries are read again without it; a
+valid entry in a shape of its own (a date as text, a whole-number amount
+amid text) is read as those rules read it.  Only the shapes this reader
+does not yet take (one id on two entries in turn, a split that does not
+add up, a period both stated and in the amount phrase, entries not written
+as ``[[entry]]`` tables, a field typed apart in two files that no cast
+joins) send the journal to the entry-by-entry reader
+(``ledger.read.journal.load_journal``), handing over the TOML already
+parsed.  tests/test_journal_frame.py checks that both give the same frame
+and the same problems, word for word and in the same order.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -28,8 +34,8 @@ from typing import Any, NamedTuple
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS, Entry
-from ledger.phrases.money import parse_amounts, plain_decimal
+from ledger.model import CONTROL_CHARS, ONCE, Entry
+from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
@@ -40,18 +46,16 @@ from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_caching", "MIN_BYTES"]
 
-# Below this much journal text the one-by-one reader is as fast (it needs
-# neither pandas nor pyarrow, ~0.4 s of imports).  Measured with `ledger-tool
-# check`, cache off: 10,000 entries (2.7 MB) 0.73 s one by one, 0.78 s by
-# columns; 20,000 entries 0.95 s / 0.79 s; 40,000 1.6 s / 1.2 s.
+# From this much journal text on, a journal's Book is cached (ledger.read.cache);
+# below it, the journal is read each time.
 MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 
 # The problems this reader words itself, by the rules across entries every
 # reader runs (ledger.rules.across_entries), at the entry's file and line;
-# each leaves every entry in the Book, as the entry reader does.  Anything
-# else sends the journal to the entry-by-entry reader.
+# each leaves every entry in the Book, as the entry reader does.  Any other
+# problem check_raw finds is an entry's own, worded by the entry rules.
 WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
                          "missing-link", "self-link", "package-currency", "package-exceeded",
                          "probable-duplicate", "lookalike-account"})
@@ -72,17 +76,18 @@ class JournalFrame(NamedTuple):
 
 
 class _NotHere(Exception):
-    """Something this path does not take: the reference reader will."""
+    """A shape this path does not take: the entry-by-entry reader will."""
 
 
 def read_journal_book(path: str | Path, progress=None) -> Book:
     """The journal at ``path`` as a Book with every problem found: read
-    column-wise when it is in the shapes ``read_journal_frame`` takes, else
-    entry by entry (the parsed TOML handed over).  Never raises for bad input."""
+    column-wise unless it has a shape ``read_journal_frame`` does not take
+    (then entry by entry, the parsed TOML handed over).  Never raises for
+    bad input."""
     path = Path(path)
     root = path if path.is_dir() else path.parent
     got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # clean, and read column-wise
+    if got is not None:   # read column-wise
         return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
                                root)
     if progress is not None:
@@ -94,8 +99,8 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     return book
 
 
-def worth_reading_by_columns(path: str | Path) -> bool:
-    """True when the journal at ``path`` is big enough for the column reader."""
+def worth_caching(path: str | Path) -> bool:
+    """True when the journal at ``path`` is big enough to be worth a cache."""
     try:
         return sum(f.stat().st_size for f in journal_files(Path(path))) >= MIN_BYTES
     except OSError:
@@ -105,8 +110,8 @@ def worth_reading_by_columns(path: str | Path) -> bool:
 def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
     """Read and check the journal at ``path`` column-wise.
 
-    Returns ``(result, parsed)``: ``result`` is None unless the journal is
-    clean and in the shapes this reader takes; ``parsed`` maps each file read
+    Returns ``(result, parsed)``: ``result`` is None when the journal has
+    a shape this reader does not take (``_NotHere``); ``parsed`` maps each file read
     so far to its ``ledger.read.journal.parse_file`` result, for
     ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
     into Arrow are dropped from it, to save memory).  Never raises for bad
@@ -332,7 +337,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         joined = pc.binary_join_element_wise(
             phrases, pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE), " ")
         phrases = pc.if_else(given, joined, phrases)
-    read = parse_amounts(phrases)
+    read, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
     bad |= read.slow
     qualifier, odd = _qualifiers(t["qualifier"], read.qualifier)
     bad |= odd
@@ -344,6 +349,11 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         bad |= _np(blank)   # the reader calls an empty period an error
     else:
         period = text("period")
+    if phrase_period is not None:
+        from_phrase = _np(pc.not_equal(phrase_period, ""))
+        if "period" in fields:   # a period stated too: the entry rules compare the two
+            bad |= from_phrase & _np(table.field("period").is_valid())
+        period = pc.if_else(pa.array(from_phrase), phrase_period, period)
     if "tags" in fields:
         tags = rr.composed_column(pc.fill_null(pc.binary_join(
             pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
@@ -543,6 +553,44 @@ def _types_taken(fields) -> bool:
         if not ok:
             return False
     return True
+
+
+def _periods_in_phrases(phrases, read):
+    """The amount phrases ``parse_amounts`` left (``slow``) that carry a
+    period ("£5m a year"), read one by one by ``parse_amount`` (each
+    distinct phrase once), and each one's period as the phrase
+    ``parse_period`` reads back (``Period.describe``), '' for the others;
+    None when there are none."""
+    import numpy as np
+    import pyarrow as pa
+
+    slow = read.slow.copy()
+    if not slow.any():
+        return read, None
+    amount = read.amount.to_numpy(zero_copy_only=False).astype(object)
+    currency = read.currency.to_numpy(zero_copy_only=False).astype(object)
+    qualifier = read.qualifier.to_numpy(zero_copy_only=False).astype(object)
+    period = np.full(len(slow), "", dtype=object)
+    seen: dict = {}
+    for r in np.flatnonzero(slow).tolist():
+        text = phrases[r].as_py()
+        if text not in seen:
+            try:
+                p = parse_amount(text) if text is not None else None
+            except (MoneyError, ValueError):
+                p = None
+            seen[text] = p if p is not None and p.period != ONCE else None
+        p = seen[text]
+        if p is not None:
+            amount[r], currency[r], qualifier[r] = plain_decimal(p.amount), p.currency, p.qualifier
+            period[r] = p.period.describe()
+            slow[r] = False
+    if not period.any():
+        return read, None
+    return read._replace(amount=pa.array(amount, pa.string()),
+                         currency=pa.array(currency, pa.string()),
+                         qualifier=pa.array(qualifier, pa.string()), slow=slow), \
+        pa.array(period, pa.string())
 
 
 def _qualifiers(stated, from_phrase):
