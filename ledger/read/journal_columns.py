@@ -171,9 +171,9 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         # word them for both readers), noted in file order as the entry
         # reader notes them; its entries (if any) are read on
         own = list(trouble)
-        entries, lines = (None, None) if data is None else \
+        entries, lines = (None, None) if data is None or text is None else \
             read_tables(f, text, data, documents, own, options)
-        heads = lines.headers("entry") if entries else []
+        heads = lines.headers("entry") if entries and lines is not None else []
         if entries and len(heads) != len(entries):
             raise _NotHere   # entries not written as [[entry]] tables: no line for each
         read.append(_File(str(f), own, list(entries or ()), lines, heads))

@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ledger.book import Book
 from ledger.errors import LedgerError
@@ -166,10 +166,6 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
     """A bulk CSV / Parquet file as a Book with every problem found; never
     raises for bad input.  ``fmt``: "csv" or "parquet" (default: by the
     file's suffix)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow.compute as pc
-
     path = Path(path)
     fmt = fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
     root = path if path.is_dir() else path.parent

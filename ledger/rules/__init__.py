@@ -32,7 +32,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
 
 from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
@@ -169,7 +170,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     out: list[Problem] = []
     bad: set[int] = set()
     count: dict[str, int] = defaultdict(int)
-    first_file: dict[str, str] = {}
+    first_file: dict[str, tuple[str, str, str]] = {}
 
     def add(i: int, message: str, hint: str = "", severity: str = "error", code: str = ""):
         if severity == "error":
