@@ -219,8 +219,7 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
 
 def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
     """The journal at ``path`` as a ``ledger.book.Book``; from the cache when
-    its files have not changed, else read column-wise (clean journals) or
-    entry by entry (which words every problem) and cached.  Never raises for
+    its files have not changed, else read (``read_journal_book``) and cached.  Never raises for
     bad input (the problems say what is wrong).  ``progress``: called with a
     short note before each long step."""
     path = Path(path)
