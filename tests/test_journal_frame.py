@@ -171,6 +171,11 @@ UNUSUAL_OR_WRONG = {
                                           '  purpose = "Security:Locks"\n  amount = "0.50"\n'),
     "an unknown field": ('status = "committed"', 'status = "committed"\nfundr = "x"'),
     "a whole number amid phrases": ('amount = "€10 million"', 'amount = 10000000\ncurrency = "EUR"'),
+    "a source written as one table": ('  [[entry.source]]\n  doc = "d2"\n'
+                                      '  quote = "10 million Euros a year"\n',
+                                      'source = { doc = "d2", quote = "10 million Euros a year" }\n'),
+    "a restated amount not in a list": ('status = "committed"',
+                                        'status = "committed"\nrestated = "€15 million"'),
     "a date written as text": ("date = 2015-08-20", 'date = "2015-08-20"'),
     "a date with a time and offset": ("date = 2015-08-20", "date = 2015-08-20T23:30:00+05:00"),
     "a qualifier the phrase contradicts": ('status = "committed"', 'status = "committed"\nqualifier = "about"'),

@@ -215,10 +215,15 @@ def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
 
 def _plain_shape(raw: dict, entry: Entry) -> dict | None:
     """A valid entry written in a shape of its own (a date as text or with a
-    time, a whole-number amount) in the shape this reader takes, as the
+    time, a whole-number amount, one source or restated amount not in a
+    list) in the shape this reader takes, as the
     entry rules read it; None when it already is (then something else,
     such as a period in the amount phrase, is not taken here)."""
     plain = dict(raw, date=entry.date)
+    if type(raw.get("source")) is dict:   # one table for [[entry.source]]
+        plain["source"] = [raw["source"]]
+    if type(raw.get("restated")) is str:
+        plain["restated"] = [raw["restated"]]
     if type(raw.get("amount")) is int:
         plain["amount"] = str(raw["amount"])
     if type(raw.get("split")) is list:
