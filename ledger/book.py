@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
+from collections.abc import Iterable, Sequence
 
 from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, NOT_COUNTED, Citation, Document, Entry, Link, Money,
@@ -127,15 +128,16 @@ class Book:
         self.problems: tuple[Problem, ...] = tuple(problems)
         self.root = root
         self.source = source          # journal | csv | parquet
+        self.cache_hit = False        # read from ledger.read.cache
         # the whole ledger a subset was taken from (itself when not a subset):
         # what belongs to the ledger, not to a query (the default horizon),
         # is worked out from it, so a filter never changes a kept row's figure
-        self.whole: "Book" = self
+        self.whole: Book = self
 
     # ------------------------------------------------------------ builders
     @classmethod
     def from_entries(cls, entries: Iterable[Entry], documents=None, options=None,
-                     problems=(), root=None, source="journal") -> "Book":
+                     problems=(), root=None, source="journal") -> Book:
         """A Book over ``Entry`` objects; its tables are made when first read
         (a small journal's ``check`` never needs pandas)."""
         return cls(entries=tuple(entries), documents=documents, options=options,
@@ -143,7 +145,7 @@ class Book:
 
     @classmethod
     def from_frame(cls, frame, extras=None, documents=None, options=None, problems=(),
-                   root=None, source="journal") -> "Book":
+                   root=None, source="journal") -> Book:
         """A Book from a base frame (``FRAME_COLUMNS``, one row per entry ×
         purpose, an entry's rows next to each other) as the columnar readers
         give it.  ``extras``: a mapping of per-entry columns the frame lacks
@@ -194,17 +196,17 @@ class Book:
     @property
     def tables(self) -> Tables:
         if self._tables is None:
-            self._tables = _tables_of(self._entries)
+            self._tables = _tables_of(self._entries or ())
         return self._tables
 
     def __len__(self) -> int:
-        return len(self._entries) if self._entries is not None else len(self._tables.entries)
+        return len(self._entries) if self._entries is not None else len(self.tables.entries)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         """The entries as ``Entry`` objects (made from the rows on first use)."""
         if self._entries is None:
-            self._entries = _entry_views(self._tables)
+            self._entries = _entry_views(self.tables)
         return self._entries
 
     def entry(self, entry_id: str) -> Entry:
@@ -216,7 +218,7 @@ class Book:
                     return e
         else:
             import numpy as np
-            rows = np.flatnonzero(self._tables.entries["id"].to_numpy(dtype=object) == entry_id)
+            rows = np.flatnonzero(self.tables.entries["id"].to_numpy(dtype=object) == entry_id)
             if len(rows):
                 one = np.zeros(len(self), dtype=bool)
                 one[rows[0]] = True
@@ -247,7 +249,7 @@ class Book:
             if len(en) else np.zeros(0, dtype=bool)
 
     # ------------------------------------------------------------ selecting
-    def select(self, *, funder=None, purpose=None, status=None, start=None, end=None) -> "Book":
+    def select(self, *, funder=None, purpose=None, status=None, start=None, end=None) -> Book:
         """The entries matching every given filter (funder and purpose:
         an account or anything below it, case-insensitive; several values mean
         any of them; dates inclusive), vectorised over the columns."""
@@ -277,7 +279,7 @@ class Book:
             mask &= dates <= np.datetime64(end, "D")
         return self.subset(mask)
 
-    def subset(self, mask) -> "Book":
+    def subset(self, mask) -> Book:
         """The Book of the entries where ``mask`` (one bool an entry) is True."""
         import numpy as np
 
@@ -322,7 +324,7 @@ class Book:
                             columns=cols)
 
 
-def not_counted_mask(tags) -> "Any":
+def not_counted_mask(tags) -> Any:
     """Per entry: tagged ``NOT_COUNTED`` (tags joined by ';')."""
     import numpy as np
     import pandas as pd
@@ -355,7 +357,7 @@ def join_children(entry, text, n: int, sep: str):
     return pc.binary_join(pa.ListArray.from_arrays(offsets, vals.cast(pa.string())), sep)
 
 
-def account_mask(accounts, prefixes) -> "Any":
+def account_mask(accounts, prefixes) -> Any:
     """Per row: the account is one of ``prefixes`` or below it
     (case-insensitive); worked out once per distinct account."""
     import numpy as np
@@ -438,11 +440,11 @@ def _tables_of(entries: Sequence[Entry]) -> Tables:
             alloc["entry"].append(i)
             alloc["purpose"].append(s.purpose)
             alloc["amount"].append(s.amount)
-        for c in e.sources:
+        for cited in e.sources:
             cite["entry"].append(i)
-            cite["doc"].append(c.doc)
-            cite["quote"].append(c.quote)
-            cite["locator"].append(c.locator)
+            cite["doc"].append(cited.doc)
+            cite["quote"].append(cited.quote)
+            cite["locator"].append(cited.locator)
         for ln in e.links:
             link["entry"].append(i)
             link["kind"].append(ln.kind)

@@ -1,10 +1,8 @@
 """Which reader reads a ledger, chosen by the input (never by size alone).
 
-- a folder, or a ``.toml`` file: the TOML journal.  Small journals are read
-  entry by entry (no pandas needed: ``check`` on a small ledger starts fast);
-  from ``ledger.read.journal_columns.MIN_BYTES`` on, through ``ledger.read.cache`` (the
-  cached Book, else the column reader, else the entry-by-entry reader that
-  words every problem);
+- a folder, or a ``.toml`` file: the TOML journal, read column-wise
+  (``ledger.read.journal_columns``); from ``ledger.read.journal_columns.MIN_BYTES``
+  on, through ``ledger.read.cache`` (the cached Book, else the column reader);
 - ``.csv`` / ``.parquet`` (or a file that starts like one): the bulk format
   of ``ledger.read.table``;
 - anything else: refused with one line saying what a ledger is.
@@ -20,8 +18,7 @@ from ledger.book import Book
 from ledger.model import Problem
 from ledger.read.cache import load_book
 from ledger.read.dataset import read_dataset_book
-from ledger.read.journal import load_journal
-from ledger.read.journal_columns import worth_reading_by_columns
+from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
 
@@ -78,7 +75,6 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
         return read_bulk_book(path, fmt)
     if fmt == "dataset":
         return read_dataset_book(path)
-    if worth_reading_by_columns(path):
+    if worth_caching(path):   # big enough to be worth a cache
         return load_book(path, use_cache=use_cache, progress=progress)
-    entries, documents, problems, options = load_journal(path)
-    return Book.from_entries(entries, documents, options, problems, path if path.is_dir() else path.parent)
+    return read_journal_book(path, progress)

@@ -74,7 +74,10 @@ from ledger.safe_io import check_file, journal_files, read_bytes
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
-FORMAT = 8   # 8: the entries' rate_date; 7: the journal files' stats in the meta; 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as dictionaries; 6: Arrow decimals kept
+# 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as
+# dictionaries; 6: Arrow decimals kept; 7: the journal files' stats in the meta;
+# 8: the entries' rate_date
+FORMAT = 8
 
 
 def _code_files() -> list[Path]:
@@ -217,8 +220,7 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
 
 def load_book(path: str | Path, *, use_cache: bool = True, progress=None):
     """The journal at ``path`` as a ``ledger.book.Book``; from the cache when
-    its files have not changed, else read column-wise (clean journals) or
-    entry by entry (which words every problem) and cached.  Never raises for
+    its files have not changed, else read (``read_journal_book``) and cached.  Never raises for
     bad input (the problems say what is wrong).  ``progress``: called with a
     short note before each long step."""
     path = Path(path)
@@ -317,11 +319,13 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
         meta = _read_meta(folder, slot)
     if meta is None or meta.get("key") != key:
         return None
+    known: dict = meta
     import pyarrow as pa
     import pyarrow.ipc as ipc
 
     frames = {}
-    trusted = meta.get("tables") if isinstance(meta.get("tables"), dict) else {}
+    kept = known.get("tables")
+    trusted: dict = kept if isinstance(kept, dict) else {}
     settled = {}
     for name in _TABLES:
         # memory-mapped; its seal checked unless its identity is the one the
@@ -337,10 +341,10 @@ def _read_tables(folder: Path, slot: str, key: str, root: Path, meta: dict | Non
             return None
         frames[name] = _from_arrow(table)
     if None not in settled.values() and settled != trusted:   # checked once, not each run
-        meta["tables"] = settled
-        _write_meta(folder, slot, meta)
-    book = Book(tables=Tables(*(frames[n] for n in _TABLES)), documents=meta["documents"],
-                options=meta["options"], problems=meta["problems"], root=root,
+        known["tables"] = settled
+        _write_meta(folder, slot, known)
+    book = Book(tables=Tables(*(frames[n] for n in _TABLES)), documents=known["documents"],
+                options=known["options"], problems=known["problems"], root=root,
                 source="journal")
     book.cache_hit = True
     return book

@@ -199,7 +199,7 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
         amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
         find=lambda _t: where.get("targets", []), duplicates=duplicates,
-        rejected=rejected, hints=BULK_HINTS, plain_amounts=True, check_quotes=False,
+        rejected=rejected, hints=BULK_HINTS, check_quotes=False,
         limit=MAX_PROBLEMS_PER_RULE)
     return problems
 

@@ -25,7 +25,7 @@ from ledger.rules.checks import check_all
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth
 from ledger.model import (
-    CONTROL_CHARS, ONCE, ONE_OFF, Citation, Document, Entry,
+    CONTROL_CHARS, ONCE, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
 )
 from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported)
@@ -74,7 +74,7 @@ def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
         for f in files:
             got = parsed[f] if parsed is not None and f in parsed else parse_file(f, inside)
             problems.extend(got[2])
-            if got[1] is not None:
+            if got[0] is not None and got[1] is not None:
                 _read_data(f, got[0], got[1], entries, documents, problems, options, memo,
                            rejected)
     return Journal(tuple(entries), documents, tuple(problems), options, tuple(files),
@@ -125,7 +125,7 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 try:  # a compiled TOML parser (Rust), ~8x faster than tomllib on big journals
     from toml_rs import loads as _fast_loads
 except ImportError:  # pragma: no cover - the dependency is declared
-    _fast_loads = None
+    _fast_loads = None  # type: ignore[assignment]
 
 
 def _loads(text: str) -> dict:
@@ -301,7 +301,7 @@ class LineIndex:
         return start if start else 0
 
 
-def _as_date(value: Any) -> dt.date | None | str:
+def _as_date(value: Any) -> dt.date | str:
     """A TOML date, or an ISO string; returns an error string when impossible."""
     if isinstance(value, dt.datetime):
         return value.date()
@@ -526,8 +526,8 @@ class EntryReader:
                              "known fields: " + ", ".join(ENTRY_FIELDS), code="unknown-field")
         if not self.id:
             self.missing("id")
-        elif rr.id_rule(self.id):
-            self.broke(rr.id_rule(self.id), "id", self.id)
+        elif (rule := rr.id_rule(self.id)) is not None:
+            self.broke(rule, "id", self.id)
         date = None
         if "date" not in raw:
             self.missing("date")
@@ -535,8 +535,8 @@ class EntryReader:
             d = _as_date(raw["date"])
             if isinstance(d, str):
                 self.problem(f"date {d}", "date", code=rr.BAD_DATE.code)
-            elif rr.date_rule(d.year):
-                self.broke(rr.date_rule(d.year), "date", d.isoformat(), "date")
+            elif (rule := rr.date_rule(d.year)) is not None:
+                self.broke(rule, "date", d.isoformat(), "date")
             else:
                 date = d
         rate_date = None
@@ -544,8 +544,8 @@ class EntryReader:
             d = _as_date(raw["rate_date"])
             if isinstance(d, str):
                 self.problem(f"rate_date {d}", "rate_date", code=rr.BAD_DATE.code)
-            elif rr.date_rule(d.year):
-                self.broke(rr.date_rule(d.year), "rate_date", d.isoformat(), "rate_date")
+            elif d is not None and (rule := rr.date_rule(d.year)) is not None:
+                self.broke(rule, "rate_date", d.isoformat(), "rate_date")
             else:
                 rate_date = d
         funder = self.text("funder", required=True)
@@ -559,8 +559,8 @@ class EntryReader:
         qualifier = self.qualifier(parsed)
         period = self.period(parsed, date)
         status = self.text("status") or "pledged"
-        if rr.status_rule(status):
-            self.broke(rr.status_rule(status), "status", status)
+        if (rule := rr.status_rule(status)) is not None:
+            self.broke(rule, "status", status)
         currency = parsed.currency if parsed else ""
         splits = self.splits(currency)
         if not purpose and not splits:
@@ -580,8 +580,8 @@ class EntryReader:
             tags = []
         tags = [rr.composed(t) for t in tags]
         for t in tags:
-            if rr.tag_rule(t):
-                self.broke(rr.tag_rule(t), "tags", t)
+            if (rule := rr.tag_rule(t)) is not None:
+                self.broke(rule, "tags", t)
         recipient, location, notes = self.text("recipient"), self.text("location"), self.text("notes")
         if not self.ok or parsed is None or date is None:
             return None

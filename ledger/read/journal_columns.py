@@ -1,17 +1,23 @@
 """The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
 checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
-with no ``Entry`` objects.
+with no ``Entry`` objects.  Every journal is read here (``ledger.read``).
 
-This path takes a journal when every entry is in the shapes it knows and
-its only problems are a file's own (``parse_file``, ``read_tables``: shared
-with the entry reader) or between entries (``WORDED_HERE``: citations,
-links, packages), which the engine words at each entry's file and line
-exactly as the entry-by-entry reader (``ledger.read.journal`` +
-``ledger.rules.checks``) does.  Anything else (a field the engine cannot yet word as the journal
-does, a shape it does not take) makes ``read_journal_frame`` return no
-frame, and ``read_journal_book`` reads the journal entry by entry, handing
-over the TOML already parsed.  tests/test_journal_frame.py checks that both
-ways give the same frame and the same problems.
+A file's own problems (``parse_file``, ``read_tables``: its text, TOML,
+options, documents, top-level keys) are noted in file order; problems
+between entries (``WORDED_HERE``) are worded by the engine at each entry's
+file and line.  An entry that breaks a rule of its own (an unknown field,
+a bad amount, date or period, a split or citation the rules refuse) is
+found column-wise, worded by the entry rules (``EntryReader``, at its keys'
+lines) and left out, and the other entries are read again without it; a
+valid entry in a shape of its own (a date as text, a whole-number amount
+amid text) is read as those rules read it.  Only the shapes this reader
+does not yet take (one id on two entries in turn, a split that does not
+add up, a period both stated and in the amount phrase, entries not written
+as ``[[entry]]`` tables, a field typed apart in two files that no cast
+joins) send the journal to the entry-by-entry reader
+(``ledger.read.journal.load_journal``), handing over the TOML already
+parsed.  tests/test_journal_frame.py checks that both give the same frame
+and the same problems, word for word and in the same order.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -28,32 +34,31 @@ from typing import Any, NamedTuple
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS
-from ledger.phrases.money import parse_amounts, plain_decimal
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, load_journal, parse_file,
+from ledger.model import CONTROL_CHARS, ONCE, Entry
+from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
+from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_reading_by_columns", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_caching", "MIN_BYTES"]
 
-# Below this much journal text the one-by-one reader is as fast (it needs
-# neither pandas nor pyarrow, ~0.4 s of imports).  Measured with `ledger-tool
-# check`, cache off: 10,000 entries (2.7 MB) 0.73 s one by one, 0.78 s by
-# columns; 20,000 entries 0.95 s / 0.79 s; 40,000 1.6 s / 1.2 s.
+# From this much journal text on, a journal's Book is cached (ledger.read.cache);
+# below it, the journal is read each time.
 MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 
 # The problems this reader words itself, by the rules across entries every
 # reader runs (ledger.rules.across_entries), at the entry's file and line;
-# each leaves every entry in the Book, as the entry reader does.  Anything
-# else sends the journal to the entry-by-entry reader.
-WORDED_HERE = frozenset({"no-source", "no-quote", "unknown-document", "missing-link",
-                         "self-link", "package-currency", "probable-duplicate",
-                         "lookalike-account"})
+# each leaves every entry in the Book, as the entry reader does.  Any other
+# problem check_raw finds is an entry's own, worded by the entry rules.
+WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
+                         "missing-link", "self-link", "package-currency", "package-exceeded",
+                         "probable-duplicate", "lookalike-account"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -71,17 +76,18 @@ class JournalFrame(NamedTuple):
 
 
 class _NotHere(Exception):
-    """Something this path does not take: the reference reader will."""
+    """A shape this path does not take: the entry-by-entry reader will."""
 
 
 def read_journal_book(path: str | Path, progress=None) -> Book:
     """The journal at ``path`` as a Book with every problem found: read
-    column-wise when it is in the shapes ``read_journal_frame`` takes, else
-    entry by entry (the parsed TOML handed over).  Never raises for bad input."""
+    column-wise unless it has a shape ``read_journal_frame`` does not take
+    (then entry by entry, the parsed TOML handed over).  Never raises for
+    bad input."""
     path = Path(path)
     root = path if path.is_dir() else path.parent
     got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # clean, and read column-wise
+    if got is not None:   # read column-wise
         return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
                                root)
     if progress is not None:
@@ -93,8 +99,8 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     return book
 
 
-def worth_reading_by_columns(path: str | Path) -> bool:
-    """True when the journal at ``path`` is big enough for the column reader."""
+def worth_caching(path: str | Path) -> bool:
+    """True when the journal at ``path`` is big enough to be worth a cache."""
     try:
         return sum(f.stat().st_size for f in journal_files(Path(path))) >= MIN_BYTES
     except OSError:
@@ -104,8 +110,8 @@ def worth_reading_by_columns(path: str | Path) -> bool:
 def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
     """Read and check the journal at ``path`` column-wise.
 
-    Returns ``(result, parsed)``: ``result`` is None unless the journal is
-    clean and in the shapes this reader takes; ``parsed`` maps each file read
+    Returns ``(result, parsed)``: ``result`` is None when the journal has
+    a shape this reader does not take (``_NotHere``); ``parsed`` maps each file read
     so far to its ``ledger.read.journal.parse_file`` result, for
     ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
     into Arrow are dropped from it, to save memory).  Never raises for bad
@@ -130,46 +136,179 @@ def _quiet(note: str) -> None:
     pass
 
 
-def _read(files, parsed, progress, inside=None) -> JournalFrame:
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
+class _Flagged(Exception):
+    """Entries (positions among those read column-wise) that break a rule of
+    their own: the entry rules word them, and the rest is read again."""
 
+    def __init__(self, entries):
+        super().__init__()
+        self.entries = {int(i) for i in entries}
+
+
+class _File(NamedTuple):
+    name: str
+    own: list            # the file's own problems (parse_file, read_tables), in order
+    entries: list        # its raw [[entry]] tables
+    lines: Any           # its LineIndex (None when it has no entries)
+    heads: list          # each entry's [[entry]] line
+
+
+# retries after wording entries with problems of their own; beyond this, the
+# one-by-one reader (a journal with problems of many kinds)
+_MAX_PASSES = 4
+
+
+def _read(files, parsed, progress, inside=None) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
-    problems: list = []
-    chunks: list = []
-    file_of: list = []      # per file: (name, number of entries)
-    heads: list = []
+    read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
         parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
         text, data, trouble = got
         # a file that cannot be read, and the problems of its options and
         # documents, are the file's own (``parse_file`` and ``read_tables``
-        # word them for both readers): noted in file order, as the entry
-        # reader notes them, and its entries (if any) read on
-        problems.extend(trouble)
-        entries, lines = (None, None) if data is None else \
-            read_tables(f, text, data, documents, problems, options)
-        if entries:
-            at = lines.headers("entry")
-            if len(at) != len(entries) or set(map(type, entries)) != {dict}:
-                raise _NotHere
-            if set(map(type, [e.get("date") for e in entries])) != {dt.date}:
-                raise _NotHere   # datetimes, text dates: the reader's rules
+        # word them for both readers), noted in file order as the entry
+        # reader notes them; its entries (if any) are read on
+        own = list(trouble)
+        entries, lines = (None, None) if data is None or text is None else \
+            read_tables(f, text, data, documents, own, options)
+        heads = lines.headers("entry") if entries and lines is not None else []
+        if entries and len(heads) != len(entries):
+            raise _NotHere   # entries not written as [[entry]] tables: no line for each
+        read.append(_File(str(f), own, list(entries or ()), lines, heads))
+        # the Arrow copy is all that is needed from here: let the parsed TOML
+        # go (it is most of the memory); should the journal turn out to be
+        # in a shape this reader does not take, the one-by-one reader parses
+        # the file again
+        del parsed[f]
+    # entries with problems of their own: (file, entry) -> (problems, id)
+    worded: dict[tuple[int, int], tuple[list, str]] = {}
+    for _ in range(_MAX_PASSES):
+        kept = [(fi, ei) for fi, got in enumerate(read) for ei in range(len(got.entries))
+                if (fi, ei) not in worded]
+        try:
+            return _columns(read, kept, worded, documents, options, progress, files)
+        except _Flagged as flagged:
+            for g in sorted(flagged.entries):
+                fi, ei = kept[g]
+                found = _entry_problems(read[fi], ei)
+                if isinstance(found, Entry):   # valid, in a shape of its own
+                    plain = _plain_shape(read[fi].entries[ei], found)
+                    if plain is None:
+                        raise _NotHere from None   # a shape not taken here
+                    read[fi].entries[ei] = plain
+                else:
+                    worded[fi, ei] = found
+    raise _NotHere
+
+
+def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
+    """The problems of one entry by the entry rules (``EntryReader``), at
+    its keys' lines, and its id; the entry when it has none."""
+    end = got.heads[ei + 1] if ei + 1 < len(got.heads) else len(got.lines)
+    found: list = []
+    reader = EntryReader(got.entries[ei], got.name, got.heads[ei], end, got.lines, found)
+    entry = reader.read()
+    return entry if entry is not None else (found, reader.id)
+
+
+def _plain_shape(raw: dict, entry: Entry) -> dict | None:
+    """A valid entry written in a shape of its own (a date as text or with a
+    time, a whole-number amount, one source or restated amount not in a
+    list) in the shape this reader takes, as the
+    entry rules read it; None when it already is (then something else,
+    such as a period in the amount phrase, is not taken here)."""
+    plain = dict(raw, date=entry.date)
+    if type(raw.get("source")) is dict:   # one table for [[entry.source]]
+        plain["source"] = [raw["source"]]
+    if type(raw.get("restated")) is str:
+        plain["restated"] = [raw["restated"]]
+    if type(raw.get("amount")) is int:
+        plain["amount"] = str(raw["amount"])
+    if type(raw.get("split")) is list:
+        plain["split"] = [dict(t, amount=str(t["amount"])) if type(t.get("amount")) is int else t
+                          for t in raw["split"]]
+    return None if plain == raw and all(type(v) is type(raw[k]) for k, v in plain.items()) \
+        else plain
+
+
+def _odd_entries(entries: list) -> list[int]:
+    """The entries (positions) whose fields are not in the types this
+    reader takes (``_types_taken``), found one by one: only when the
+    Arrow conversion refused the file."""
+    out = []
+    for i, e in enumerate(entries):
+        if type(e) is not dict or not e.keys() <= ENTRY_FIELDS.keys() \
+                or any(not _value_taken(k, v) for k, v in e.items()):
+            out.append(i)
+    return out
+
+
+def _value_taken(key: str, value) -> bool:
+    if key == "date":
+        return type(value) is dt.date
+    if key == "amount":
+        return type(value) in (str, int)
+    if key in ("tags", "restated"):
+        return type(value) is list and all(type(v) is str for v in value)
+    if key in ("source", "split"):
+        allowed = SOURCE_FIELDS if key == "source" else SPLIT_FIELDS
+        kinds = (str,) if key == "source" else (str, int)
+        return type(value) is list and all(
+            type(t) is dict and t.keys() <= allowed and all(type(v) in kinds for v in t.values())
+            for t in value)
+    return type(value) is str
+
+
+def _columns(read, kept, worded, documents, options, progress, files) -> JournalFrame:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    problems: list = []
+    chunks: list = []
+    file_of: list = []      # per file: (name, number of entries)
+    heads: list = []
+    rejected: list = []
+    by_file: dict[int, list[int]] = {}
+    for fi, ei in kept:
+        by_file.setdefault(fi, []).append(ei)
+    start = 0
+    for fi, got in enumerate(read):
+        problems.extend(got.own)
+        mine = by_file.get(fi, [])
+        for ei in range(len(got.entries)):
+            if (fi, ei) in worded:
+                found, eid = worded[fi, ei]
+                problems.extend(found)
+                if eid:
+                    rejected.append(eid)
+        if mine:
+            entries = [got.entries[ei] for ei in mine]
+            odd = [start + i for i, e in enumerate(entries)
+                   if type(e) is not dict or type(e.get("date")) is not dt.date]
+            if odd:
+                raise _Flagged(odd)
             # the file's entries as one Arrow struct array: Arrow infers each
             # field's type and refuses mixed ones (the reader's type checks, in C)
             try:
-                chunks.append(pa.array(entries))
+                chunk = pa.array(entries)
             except (pa.ArrowException, OverflowError, TypeError, ValueError):
-                raise _NotHere from None
-            heads.extend(at)
-            file_of.append((str(f), len(entries)))
-        # the Arrow copy is all that is needed from here: let the parsed TOML
-        # go (it is most of the memory); should the journal turn out to have
-        # a problem, the one-by-one reader parses the file again
-        del parsed[f]
+                chunk = None
+            if chunk is None or not _types_taken({t.name: t.type for t in chunk.type}) \
+                    or not {t.name for t in chunk.type} <= ENTRY_FIELDS.keys():
+                # whole numbers amid text: the entry rules read them, as text
+                odd = _odd_entries(entries) or [
+                    i for i, e in enumerate(entries) if type(e.get("amount")) is int
+                    or any(type(t.get("amount")) is int for t in e.get("split", ()))]
+                if not odd:
+                    raise _NotHere
+                raise _Flagged([start + i for i in odd])
+            chunks.append(chunk)
+            heads.extend(got.heads[ei] for ei in mine)
+            file_of.append((got.name, len(mine)))
+        start += len(mine)
     table = _concat(chunks)
     n = len(table)
     progress(f"checking {n:,} entries")
@@ -184,15 +323,17 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE)
 
     ids = table.field("id") if "id" in fields else None
-    if ids is None or ids.null_count or pc.count_distinct(ids).as_py() != n:
-        raise _NotHere
-    if table.field("date").null_count:
-        raise _NotHere
+    if ids is None:
+        raise _Flagged(range(n))
+    bad = _np(ids.is_null()) | _np(table.field("date").is_null())
+    if n > 1 and pc.any(pc.equal(ids.slice(1), ids.slice(0, n - 1))).as_py():
+        raise _NotHere   # one id on two entries in turn: the raw form's rows of one entry
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
-    if "amount" not in fields or table.field("amount").null_count:
-        raise _NotHere
+    if "amount" not in fields:
+        raise _Flagged(range(n))
+    bad |= _np(table.field("amount").is_null())
     amount = table.field("amount")
     phrases = pc.utf8_trim(pc.cast(amount, pa.string()), _PY_WHITESPACE)
     if "currency" in fields:
@@ -201,26 +342,36 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         joined = pc.binary_join_element_wise(
             phrases, pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE), " ")
         phrases = pc.if_else(given, joined, phrases)
-    read = parse_amounts(phrases)
-    if read.slow.any():
-        raise _NotHere
-    qualifier = _qualifiers(t["qualifier"], read.qualifier)
+    read, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
+    bad |= read.slow
+    qualifier, odd = _qualifiers(t["qualifier"], read.qualifier)
+    bad |= odd
 
     if "period" in fields:
         period = pc.fill_null(table.field("period"), "")
         stated = table.field("period").is_valid()
         blank = pc.and_(stated, pc.equal(pc.utf8_trim(period, _PY_WHITESPACE), ""))
-        if pc.any(blank).as_py():
-            raise _NotHere   # the reader calls an empty period an error
+        bad |= _np(blank)   # the reader calls an empty period an error
     else:
         period = text("period")
+    if phrase_period is not None:
+        from_phrase = _np(pc.not_equal(phrase_period, ""))
+        if "period" in fields:   # a period stated too: the entry rules compare the two
+            bad |= from_phrase & _np(table.field("period").is_valid())
+        period = pc.if_else(pa.array(from_phrase), phrase_period, period)
+    if "tags" in fields:
+        tags = rr.composed_column(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
+        bad |= _np(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]"))
 
-    sources, citations = _sources(table, fields, n)
-    restated = _restated(table, fields, read.currency, n)
+    sources, citations = _sources(table, fields, n, bad)
+    restated = _restated(table, fields, read.currency, n, bad)
+    splits = _splits(table, fields, read.amount, read.currency, bad)
+    if bad.any():
+        raise _Flagged(np.flatnonzero(bad))
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
-    splits = _splits(table, fields, read.amount, read.currency)
     for i, parts in splits.items():
         counts[i] = len(parts)
     row = np.repeat(np.arange(n), counts)
@@ -240,8 +391,9 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
             [p for i in order for p, _ in splits[i]], pa.string()))
         row_amount = pc.replace_with_mask(row_amount, pa.array(mask), pa.array(
             [a for i in order for _, a in splits[i]], pa.string()))
-    if pc.any(pc.equal(row_purpose, "")).as_py():
-        raise _NotHere
+    no_purpose = _np(pc.equal(row_purpose, ""))
+    if no_purpose.any():
+        raise _Flagged(row[no_purpose])
 
     file_names = pa.DictionaryArray.from_arrays(
         pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
@@ -270,9 +422,16 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
                     "journal", citations, written_split[row],
                     _accounts(t["funder"], t["purpose"], splits))
-    frame, found = check_raw(raw, documents)
-    if frame is None or any(p.code not in WORDED_HERE for p in found):
+    frame, found = check_raw(raw, documents, rejected=rejected)
+    if frame is None:
         raise _NotHere
+    theirs = [p for p in found if p.code not in WORDED_HERE]
+    if theirs:   # rules of an entry's own fields: worded by the entry rules
+        at = {(name, line): g for g, (name, line) in enumerate(zip(
+            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads))}
+        if any((p.file, p.line) not in at for p in theirs):
+            raise _NotHere
+        raise _Flagged(at[p.file, p.line] for p in theirs)
     extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
                         tuple(problems) + tuple(found))
@@ -314,12 +473,9 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
     out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
            "location": col(text("location")), "notes": col(text("notes"))}
-    if "tags" in fields:
-        tags = rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
-        if pc.any(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]")).as_py():
-            raise _NotHere   # the reader words it
-        out["tags"] = col(tags)
+    if "tags" in fields:   # control characters: refused by the rules before this
+        out["tags"] = col(rr.composed_column(pc.fill_null(pc.binary_join(
+            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), "")))
     for k in ("disburses", "part_of", "restates"):
         out[k] = t[k].to_numpy(zero_copy_only=False) \
             if pc.any(pc.not_equal(t[k], "")).as_py() else None
@@ -346,24 +502,37 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
 def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
-    a field typed differently in two files is left to the reference."""
+    a field typed differently in two files (whole-number amounts in one,
+    text in another; empty lists) is cast to the type holding text, as the
+    entry rules read it, else left to the reference."""
     import pyarrow as pa
 
-    if not chunks:
-        raise _NotHere
+    if not chunks:   # no entry read: the files' own problems, or every entry's
+        return pa.array([], pa.struct([("id", pa.string()), ("date", pa.date32()),
+                                       ("amount", pa.string())]))
     if len(chunks) == 1:
         return chunks[0]
     types: dict = {}
     for c in chunks:
         for fld in c.type:
-            if types.setdefault(fld.name, fld.type) != fld.type:
-                raise _NotHere
+            seen = types.setdefault(fld.name, fld.type)
+            if seen != fld.type and str(fld.type).count("string") > str(seen).count("string"):
+                types[fld.name] = fld.type
+
+    def field(c, k):
+        if c.type.get_field_index(k) < 0:
+            return pa.nulls(len(c), types[k])
+        got = c.field(k)
+        if got.type == types[k]:
+            return got
+        try:
+            return got.cast(types[k])
+        except (pa.ArrowException, ValueError, TypeError):
+            raise _NotHere from None
+
     names = list(types)
     return pa.concat_arrays([
-        pa.StructArray.from_arrays(
-            [c.field(k) if c.type.get_field_index(k) >= 0 else pa.nulls(len(c), types[k])
-             for k in names], names=names)
-        for c in chunks])
+        pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
 
 
 def _types_taken(fields) -> bool:
@@ -395,21 +564,59 @@ def _types_taken(fields) -> bool:
     return True
 
 
+def _periods_in_phrases(phrases, read):
+    """The amount phrases ``parse_amounts`` left (``slow``) that carry a
+    period ("£5m a year"), read one by one by ``parse_amount`` (each
+    distinct phrase once), and each one's period as the phrase
+    ``parse_period`` reads back (``Period.describe``), '' for the others;
+    None when there are none."""
+    import numpy as np
+    import pyarrow as pa
+
+    slow = read.slow.copy()
+    if not slow.any():
+        return read, None
+    amount = read.amount.to_numpy(zero_copy_only=False).astype(object)
+    currency = read.currency.to_numpy(zero_copy_only=False).astype(object)
+    qualifier = read.qualifier.to_numpy(zero_copy_only=False).astype(object)
+    period = np.full(len(slow), "", dtype=object)
+    seen: dict = {}
+    for r in np.flatnonzero(slow).tolist():
+        text = phrases[r].as_py()
+        if text not in seen:
+            try:
+                p = parse_amount(text) if text is not None else None
+            except (MoneyError, ValueError):
+                p = None
+            seen[text] = p if p is not None and p.period != ONCE else None
+        p = seen[text]
+        if p is not None:
+            amount[r], currency[r], qualifier[r] = plain_decimal(p.amount), p.currency, p.qualifier
+            period[r] = p.period.describe()
+            slow[r] = False
+    if not period.any():
+        return read, None
+    return read._replace(amount=pa.array(amount, pa.string()),
+                         currency=pa.array(currency, pa.string()),
+                         qualifier=pa.array(qualifier, pa.string()), slow=slow), \
+        pa.array(period, pa.string())
+
+
 def _qualifiers(stated, from_phrase):
     """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
-    distinct pair of the stated qualifier and the phrase's."""
+    distinct pair of the stated qualifier and the phrase's: the qualifiers,
+    and the entries breaking it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     pairs = pc.dictionary_encode(pc.binary_join_element_wise(
         pa.array(stated, pa.string()), from_phrase, "\x1f"))
     found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
-    if any(rule is not None for _, rule in found):
-        raise _NotHere
-    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
+    broken = _np(pa.array([rule is not None for _, rule in found], pa.bool_()).take(pairs.indices))
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
 
 
-def _sources(table, fields, n):
+def _sources(table, fields, n, bad):
     """Each entry's cited document ids joined by ';' (the bulk format, ''
     for an entry citing nothing), after the reader's checks on every
     [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
@@ -425,7 +632,7 @@ def _sources(table, fields, n):
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     if "doc" not in names:
-        raise _NotHere
+        raise _Flagged(np.flatnonzero(_np(pc.fill_null(pc.list_value_length(src), 0)) > 0))
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
     doc = flat.field("doc")
@@ -434,18 +641,18 @@ def _sources(table, fields, n):
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
-    if doc.null_count:
-        raise _NotHere
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    if pc.any(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";"))).as_py():
-        raise _NotHere
+    odd = _np(pc.fill_null(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";")), True))
+    if odd.any():   # the reader's rules word them
+        bad[_np(pc.list_parent_indices(src))[odd]] = True
+        doc = pc.fill_null(doc, "")
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
                              "doc": doc, "quote": quote, "locator": locator})
 
 
-def _restated(table, fields, currency, n):
+def _restated(table, fields, currency, n, bad):
     """The restated conversions as ``entries_frame`` words them; entry by
     entry, for the few entries that have them."""
     import numpy as np
@@ -464,14 +671,16 @@ def _restated(table, fields, currency, n):
     for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
         money, found = read_restated(items, own)   # the reader's rules
         if found:
-            raise _NotHere
+            bad[r] = True
+            continue
         out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]:
+def _splits(table, fields, amount, currency, bad) -> dict[int, list[tuple[str, str]]]:
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked as the reader does; the parts must add up to the entry."""
+    and checked as the reader does; the parts must add up to the entry
+    (``bad``: marked where they do not, or break a rule)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -492,10 +701,11 @@ def _splits(table, fields, amount, currency) -> dict[int, list[tuple[str, str]]]
         for table in s:
             part, found = read_split(table, own)   # the reader's rules
             if found or part is None:
-                raise _NotHere
+                break
             parts.append((part.purpose, plain_decimal(part.amount)))
             total += part.amount
-        if total != Decimal(total_text):
-            raise _NotHere
+        if len(parts) != len(s) or bad[i] or total != Decimal(total_text):
+            bad[i] = True
+            continue
         out[int(i)] = parts
     return out

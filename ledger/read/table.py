@@ -45,7 +45,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from ledger.book import Book
 from ledger.errors import LedgerError
@@ -167,10 +167,6 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
     """A bulk CSV / Parquet file as a Book with every problem found; never
     raises for bad input.  ``fmt``: "csv" or "parquet" (default: by the
     file's suffix)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow.compute as pc
-
     path = Path(path)
     fmt = fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
     root = path if path.is_dir() else path.parent
@@ -335,13 +331,15 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def check_raw(raw: RawTables, documents, kept=None):
+def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
     checked).  ``kept``: a list to which the mask of the table's rows kept
     in the frame is appended (None when every row is kept), so a caller can
-    take more columns for the same rows (``ledger.read``)."""
+    take more columns for the same rows (``ledger.read``).  ``rejected``:
+    ids of entries left out of ``raw`` for their own errors (a link to one
+    is not called missing)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -503,7 +501,7 @@ def check_raw(raw: RawTables, documents, kept=None):
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
                              _first_names(group, col("funder"), col("purpose"))
-                             if raw.accounts is None else raw.accounts), group,
+                             if raw.accounts is None else raw.accounts, rejected), group,
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
@@ -591,7 +589,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=()):
+                    no_src, documents, pledges=None, accounts=(), rejected=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -645,8 +643,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
-        hints=raw.hints, plain_amounts=True, check_quotes=raw.citations is not None,
-        accounts=accounts, limit=raw.limit)
+        hints=raw.hints, check_quotes=raw.citations is not None,
+        accounts=accounts, limit=raw.limit, rejected=rejected)
 
 
 def _apart(citations):

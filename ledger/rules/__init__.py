@@ -32,7 +32,8 @@ from __future__ import annotations
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
-from typing import Callable, Iterable, NamedTuple, Sequence
+from typing import NamedTuple
+from collections.abc import Callable, Iterable, Sequence
 
 from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
@@ -142,7 +143,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    uncited: Iterable[int] | None = None,
                    documents=None, rejected: Iterable[str] = (),
                    pledges=None, apart=None,
-                   hints: dict | None = None, plain_amounts: bool = False,
+                   hints: dict | None = None,
                    check_quotes: bool = True,
                    accounts: Iterable[tuple[int, str, str]] = (),
                    limit: int | None = None) -> tuple[list[Problem], set[int]]:
@@ -158,9 +159,10 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     in entry order; None skips the citation rules.  ``uncited``: the entries
     citing nothing, when the caller knows them (column-wise).  ``documents``: known
     document ids (None: not checked).  ``rejected``: ids of entries left out
-    for their own errors.  ``plain_amounts``: amounts in messages without
-    trailing zeros (the bulk reader's exact decimals carry the file's
-    largest number of places).  ``accounts``: (entry, field, name) for
+    for their own errors.  Amounts in messages are written without
+    trailing zeros, whatever the reader (the bulk reader's exact decimals
+    carry the file's largest number of places, a sum of the entry reader's
+    Decimals may end in ".0").  ``accounts``: (entry, field, name) for
     each distinct account name at the first entry naming it, in entry
     order.  ``limit``: at most this many problems of one
     kind, then one line saying how many more (bulk tables of a million rows)."""
@@ -168,7 +170,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     out: list[Problem] = []
     bad: set[int] = set()
     count: dict[str, int] = defaultdict(int)
-    first_file: dict[str, str] = {}
+    first_file: dict[str, tuple[str, str, str]] = {}
 
     def add(i: int, message: str, hint: str = "", severity: str = "error", code: str = ""):
         if severity == "error":
@@ -181,7 +183,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         out.append(Problem(file, line, str(ids[i]), message, hint, severity, code))
 
     def money(d: Decimal) -> str:
-        return plain_decimal(d) if plain_amounts else str(d)
+        return plain_decimal(d)
 
     # ids
     for i, first in duplicates:

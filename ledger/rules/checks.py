@@ -7,7 +7,7 @@ raises.
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ledger.model import Document, Entry, Problem
 from ledger.rules import JOURNAL_HINTS, across_entries, records_apart

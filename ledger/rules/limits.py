@@ -95,10 +95,11 @@ def magnitude_problem(value: Decimal, *, most: Decimal = MAX_AMOUNT, places: int
     if not value.is_finite():
         return f"{value} is not a finite number"
     t = value.as_tuple()
+    exponent = int(t.exponent)   # finite: an int ('n', 'N', 'F' are NaN and infinity)
     if value.adjusted() > most.adjusted() or abs(value) > most:
         return f"{value:.3E} is more than {most:.0E}, the largest ledger-tool takes"
-    if len(t.digits) > MAX_DIGITS or t.exponent < -places and value.normalize().as_tuple() \
-            .exponent < -places:
+    if len(t.digits) > MAX_DIGITS or exponent < -places and int(value.normalize().as_tuple()
+                                                                   .exponent) < -places:
         return (f"{value:.6E} has too many digits (at most {MAX_DIGITS} significant digits "
                 f"and {places} decimal places)")
     return ""

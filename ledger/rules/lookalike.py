@@ -19,7 +19,7 @@ import functools
 import json
 import unicodedata
 from importlib.resources import files
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["skeleton", "lookalikes"]
 

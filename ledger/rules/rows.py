@@ -25,7 +25,8 @@ import difflib
 import functools
 import re
 import unicodedata
-from typing import Any, Callable, NamedTuple
+from typing import Any, NamedTuple
+from collections.abc import Callable
 
 from ledger.phrases.money import known_currencies
 from ledger.rules.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
