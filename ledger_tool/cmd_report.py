@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 
 from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
+from reports.background import in_background
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
 DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
@@ -306,14 +307,14 @@ def _write_files(report, out, progress=None, audit=None,
     from reports.workbook import write_full_tables, write_workbook
 
     if progress is not None:
-        progress.step("drawing the charts (in a second process)")
-    charts = None
+        progress.step("drawing the charts and writing the full tables (in other processes)")
+    charts = tables = None
     try:
-        with ctrl_c_held():   # each child forked is known to ``charts``, which can stop it
+        with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
-        if progress is not None:
-            progress.step("writing entries.csv and entries.parquet")
-        tables = write_full_tables(report, out)
+            # entries/sources.csv|parquet: nothing else reads them, so a child
+            # writes them beside the page and the workbook
+            tables = in_background("writing the full tables", write_full_tables, report, out)
         sheets, sections = (), ()
         if audit is not None:
             from reports.audit import html_section, write_audit_sheet
@@ -338,9 +339,12 @@ def _write_files(report, out, progress=None, audit=None,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
                               progress=progress)
         charts = charts()
+        tables = tables()
     except BaseException:
-        if charts is not None:
+        if callable(charts):
             charts(cancel=True)
+        if callable(tables):
+            tables(cancel=True)
         raise
     from reports.text import inert
 

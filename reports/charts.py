@@ -20,11 +20,13 @@ horizon and valuation once; money ticks use babel's compact currency format.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from reports.background import in_background
 from reports.tables import OTHER, TOTAL, Report
 
 CHARTS = ("purpose", "timeline", "comparison", "status")
@@ -460,8 +462,6 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     ``write_charts``'s dict, raises ``LedgerError`` with a child's one-line
     error; ``finish(cancel=True)`` kills them.  Without ``os.fork`` (not
     POSIX) the charts are drawn at once, in this process."""
-    import os
-
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
@@ -511,50 +511,5 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
 
 def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
     """One child drawing ``names``; returns its ``wait(cancel)``."""
-    import os
-    import pickle
-    import signal
-
-    from ledger.errors import LedgerError
-
-    rd, wr = os.pipe()
-    pid = os.fork()
-    if pid == 0:                     # the child: draw, send the paths or the error, exit
-        # Ctrl-C reaches the whole process group: the parent alone answers it
-        # (it kills this child), so the child never prints a traceback
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        os.close(rd)
-        try:
-            res = ("ok", write_charts(report, folder, None, amounts, scale, names))
-        except BaseException as err:   # noqa: BLE001 - every failure goes to the parent
-            res = ("error", " ".join(f"{type(err).__name__}: {err}".split()))
-        try:
-            data = pickle.dumps(res)
-            while data:
-                data = data[os.write(wr, data):]
-        finally:
-            os._exit(0)              # no atexit, no flushing the parent's buffers
-    os.close(wr)
-
-    def wait(cancel: bool = False):
-        if cancel:
-            os.kill(pid, signal.SIGKILL)
-        try:
-            with os.fdopen(rd, "rb") as fh:
-                data = fh.read()
-        except BaseException:          # Ctrl-C while waiting: it would write on, unseen
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            raise
-        os.waitpid(pid, 0)
-        if cancel:
-            return None
-        if not data:
-            raise LedgerError("report: drawing the charts failed (the chart process ended "
-                              "without a result)")
-        kind, value = pickle.loads(data)   # our own child's bytes
-        if kind != "ok":
-            raise LedgerError(f"report: drawing the charts failed: {value}")
-        return value
-
-    return wait
+    return in_background("drawing the charts", write_charts, report, folder, None, amounts,
+                         scale, names)
