@@ -84,7 +84,8 @@ def _sheet_limit(text: str):
     try:
         n = int(text.strip().replace(",", "").replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of rows or 'all', not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a number of rows or 'all', not {text!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more (or 'all'), not {text!r}")
     return n
@@ -315,7 +316,8 @@ def _write_files(report, out, progress=None, audit=None,
             # entries/sources.csv|parquet: nothing else reads them, so a child
             # writes them beside the page and the workbook
             tables = in_background("writing the full tables", write_full_tables, report, out)
-        sheets, sections = (), ()
+        sheets: list = []
+        sections: list = []
         if audit is not None:
             from reports.audit import html_section, write_audit_sheet
             sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]

@@ -55,7 +55,8 @@ def _send(fd: int, work, args) -> None:
     try:
         data = pickle.dumps(res)
     except Exception as err:       # noqa: BLE001 - an exception that does not pickle
-        data = pickle.dumps(("error", _one_line(res[1] if res[0] == "os" else err)))
+        failed = res[1] if isinstance(res[1], BaseException) else err
+        data = pickle.dumps(("error", _one_line(failed)))
     while data:
         data = data[os.write(fd, data):]
 
@@ -65,7 +66,7 @@ def _one_line(err: BaseException) -> str:
 
 
 def _waiter(what: str, pid: int, rd: int):
-    waited = []
+    waited: list[bool] = []
 
     def wait(cancel: bool = False):
         if waited:                     # the child is reaped: its pid may be another's now

@@ -393,9 +393,9 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     ax.set_yticks(ys, labels)
     ax.invert_yaxis()
     _money_axis(ax, report, log, "x")
-    pos = [v for _, _, v in rows if v > 0]
-    lo = min(pos, default=1.0)
-    top = max(pos, default=1.0)
+    drawn = [v for _, _, v in rows if v > 0]
+    lo = min(drawn, default=1.0)
+    top = max(drawn, default=1.0)
     left = 10 ** (math.floor(math.log10(lo)) - 1) if log else 0
     for y, (_, s, v) in zip(ys, rows):
         text = (format_amount(v, report.currency, report.options.locale, amounts) if v > 0
@@ -430,7 +430,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
 
     plt = _plt()
     folder = Path(folder)
-    out = {}
+    out: dict[str, dict[str, Path]] = {}
     for name, make in FIGURES.items():
         if names is not None and name not in names:
             continue
@@ -487,7 +487,8 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
         if "result" in state:
             return state["result"]
         state["result"] = None
-        merged, failed = {}, None
+        merged: dict = {}
+        failed = None
         # every child reaped; after a failure the rest killed
         for i, child in enumerate(children):
             try:
