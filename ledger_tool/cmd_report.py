@@ -16,6 +16,11 @@ from reports.background import in_background
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
 DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
+# entry rows from which the full tables are written by a child process of
+# their own: below, the parent's page, workbook and tables together take
+# about as long as the chart child, and a third process on two cores only
+# adds copying (benchmarks/README.md, "Faster reports")
+TABLES_APART_FROM = 200_000
 
 
 def register(sub) -> None:
@@ -308,14 +313,22 @@ def _write_files(report, out, progress=None, audit=None,
     from reports.workbook import write_full_tables, write_workbook
 
     if progress is not None:
-        progress.step("drawing the charts and writing the full tables (in other processes)")
+        progress.step("drawing the charts (in a second process)")
     charts = tables = None
     try:
+        # entries/sources.csv|parquet: nothing else reads them, so a big
+        # report's are written by a child beside the page and the workbook; a
+        # smaller one's here, while the chart child keeps the other core busy
+        apart = len(report.entries) >= TABLES_APART_FROM
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
-            # entries/sources.csv|parquet: nothing else reads them, so a child
-            # writes them beside the page and the workbook
-            tables = in_background("writing the full tables", write_full_tables, report, out)
+            if apart:
+                tables = in_background("writing the full tables", write_full_tables, report,
+                                       out)
+        if not apart:
+            if progress is not None:
+                progress.step("writing entries.csv and entries.parquet")
+            tables = write_full_tables(report, out)
         sheets: list = []
         sections: list = []
         if audit is not None:
@@ -341,7 +354,8 @@ def _write_files(report, out, progress=None, audit=None,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
                               progress=progress)
         charts = charts()
-        tables = tables()
+        if callable(tables):
+            tables = tables()
     except BaseException:
         if callable(charts):
             charts(cancel=True)

@@ -58,11 +58,31 @@ def test_cancel_kills_the_child_before_it_writes(tmp_path):
     assert not (tmp_path / "late.txt").exists()
 
 
+def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, tmp_path,
+                                                       monkeypatch):
+    """A big report's full tables are written by a child of their own: the
+    same bytes as when the parent writes them (the example ledger is small,
+    so the threshold is lowered)."""
+    import ledger_tool.cmd_report
+
+    here, apart = tmp_path / "here", tmp_path / "apart"
+    assert run_cli("report", example_ledger, "--out", here)[0] == 0
+    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
+    code, _, err = run_cli("report", example_ledger, "--out", apart)
+    assert code == 0, err
+    for name in ("entries.csv", "entries.parquet", "sources.csv", "sources.parquet"):
+        assert (apart / name).read_bytes() == (here / name).read_bytes(), name
+    assert "entries.parquet" in (apart / "report-manifest.json").read_text()
+
+
 def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, example_ledger,
                                                                  tmp_path, monkeypatch):
     """The full tables are written by a child: a full disk there is the same
     one line as in the parent, naming --out's file, and nothing is left."""
+    import ledger_tool.cmd_report
     import reports.workbook
+
+    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
 
     def full_disk(report, folder):
         raise OSError(errno.ENOSPC, "No space left on device", str(folder / "entries.parquet"))
