@@ -314,7 +314,8 @@ def _write_files(report, out, progress=None, audit=None,
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
-    charts = tables = None
+    charts = tables_written = None
+    tables: list = []
     try:
         # entries/sources.csv|parquet: nothing else reads them, so a big
         # report's are written by a child beside the page and the workbook; a
@@ -323,8 +324,8 @@ def _write_files(report, out, progress=None, audit=None,
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
             if apart:
-                tables = in_background("writing the full tables", write_full_tables, report,
-                                       out)
+                tables_written = in_background("writing the full tables", write_full_tables,
+                                               report, out)
         if not apart:
             if progress is not None:
                 progress.step("writing entries.csv and entries.parquet")
@@ -354,13 +355,13 @@ def _write_files(report, out, progress=None, audit=None,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
                               progress=progress)
         charts = charts()
-        if callable(tables):
-            tables = tables()
+        if tables_written is not None:
+            tables = tables_written()
     except BaseException:
         if callable(charts):
             charts(cancel=True)
-        if callable(tables):
-            tables(cancel=True)
+        if tables_written is not None:
+            tables_written(cancel=True)
         raise
     from reports.text import inert
 
