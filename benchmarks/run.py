@@ -44,6 +44,7 @@ import shutil
 import subprocess
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -244,14 +245,12 @@ def _time_cmd(cmd, timeout):
     return wall, mem, p.stdout
 
 
-def _money(text: str) -> "Decimal":
-    from decimal import Decimal
+def _money(text: str) -> Decimal:
     return Decimal(text.replace(",", "").replace("GBP", "").replace("£", "").strip() or "0")
 
 
 def peers(d: Path, timeout: float) -> dict:
     """Export, time the peers' by-year converted reports, and compare totals."""
-    from decimal import Decimal
 
     import ledger
     from reports import export
@@ -403,7 +402,6 @@ def commands(d: Path, timeout: float, repeat: int = 1, match=None,
     market() balance on its export, in this one run (and hledger's and
     beancount's converted balance up to ``peers_at_most`` entries); compare
     totals."""
-    from decimal import Decimal
 
     scratch = d / ".bench-scratch"
     scratch.mkdir(exist_ok=True)
@@ -525,7 +523,6 @@ def _cfmt(r: dict) -> str:
 
 def command_summary(res: dict, n: int) -> None:
     """Equal totals and ratios, printed."""
-    from decimal import Decimal
 
     ours = res.get("balance --currency GBP --basis recorded, warm", {})
     peer = res.get("ledger-cli bal ^Purposes not secondary, market()", {})
@@ -601,7 +598,6 @@ def hledger_of_dataset(d: Path, out: Path) -> None:
 def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
     """Every DATASET_COMMANDS as a whole process (nice'd), then ledger-cli's
     market() balance of the recorded export up to LEDGER_CLI_AT_MOST entries."""
-    from decimal import Decimal
 
     scratch = d.with_name(d.name.replace(".parquet", "-scratch"))
     scratch.mkdir(exist_ok=True)

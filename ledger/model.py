@@ -36,7 +36,7 @@ PERIOD_KINDS = (ONE_OFF, PER_YEAR, OVER, FISCAL_YEAR)
 # Written so that Python's re and Arrow's RE2 read them alike: \xHH escapes,
 # and the others as the characters themselves.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-# Unicode 14's Cf (tests/test_lookalike.py checks it against unicodedata)
+# Unicode 14's Cf (tests/ledger/rules/test_lookalike.py checks it against unicodedata)
 FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
                 "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
                 "\U000110bd\U000110cd\U00013430-\U00013438\U0001bca0-\U0001bca3"

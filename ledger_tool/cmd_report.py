@@ -13,9 +13,15 @@ import sys
 
 from ledger.model import AUDIT, said
 from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
+from reports.background import in_background
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
 DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
+# entry rows from which the full tables are written by a child process of
+# their own: below, the parent's page, workbook and tables together take
+# about as long as the chart child, and a third process on two cores only
+# adds copying (benchmarks/README.md, "Faster reports")
+TABLES_APART_FROM = 200_000
 
 
 def register(sub) -> None:
@@ -83,7 +89,8 @@ def _sheet_limit(text: str):
     try:
         n = int(text.strip().replace(",", "").replace("_", ""))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of rows or 'all', not {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a number of rows or 'all', not {text!r}") from None
     if n < 1:
         raise argparse.ArgumentTypeError(f"must be 1 or more (or 'all'), not {text!r}")
     return n
@@ -307,14 +314,24 @@ def _write_files(report, out, progress=None, audit=None,
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
-    charts = None
+    charts = tables_written = None
+    tables: list = []
     try:
-        with ctrl_c_held():   # each child forked is known to ``charts``, which can stop it
+        # entries/sources.csv|parquet: nothing else reads them, so a big
+        # report's are written by a child beside the page and the workbook; a
+        # smaller one's here, while the chart child keeps the other core busy
+        apart = len(report.entries) >= TABLES_APART_FROM
+        with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
-        if progress is not None:
-            progress.step("writing entries.csv and entries.parquet")
-        tables = write_full_tables(report, out)
-        sheets, sections = (), ()
+            if apart:
+                tables_written = in_background("writing the full tables", write_full_tables,
+                                               report, out)
+        if not apart:
+            if progress is not None:
+                progress.step("writing entries.csv and entries.parquet")
+            tables = write_full_tables(report, out)
+        sheets: list = []
+        sections: list = []
         if audit is not None:
             from reports.audit import html_section, write_audit_sheet
             sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
@@ -338,9 +355,13 @@ def _write_files(report, out, progress=None, audit=None,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
                               progress=progress)
         charts = charts()
+        if tables_written is not None:
+            tables = tables_written()
     except BaseException:
-        if charts is not None:
+        if callable(charts):
             charts(cancel=True)
+        if tables_written is not None:
+            tables_written(cancel=True)
         raise
     from reports.text import inert
 

@@ -20,11 +20,13 @@ horizon and valuation once; money ticks use babel's compact currency format.
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from reports.background import in_background
 from reports.tables import OTHER, TOTAL, Report
 
 CHARTS = ("purpose", "timeline", "comparison", "status")
@@ -391,9 +393,9 @@ def status_figure(report: Report, amounts: str = "compact", scale: str = "auto")
     ax.set_yticks(ys, labels)
     ax.invert_yaxis()
     _money_axis(ax, report, log, "x")
-    pos = [v for _, _, v in rows if v > 0]
-    lo = min(pos, default=1.0)
-    top = max(pos, default=1.0)
+    drawn = [v for _, _, v in rows if v > 0]
+    lo = min(drawn, default=1.0)
+    top = max(drawn, default=1.0)
     left = 10 ** (math.floor(math.log10(lo)) - 1) if log else 0
     for y, (_, s, v) in zip(ys, rows):
         text = (format_amount(v, report.currency, report.options.locale, amounts) if v > 0
@@ -428,7 +430,7 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
 
     plt = _plt()
     folder = Path(folder)
-    out = {}
+    out: dict[str, dict[str, Path]] = {}
     for name, make in FIGURES.items():
         if names is not None and name not in names:
             continue
@@ -460,8 +462,6 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     ``write_charts``'s dict, raises ``LedgerError`` with a child's one-line
     error; ``finish(cancel=True)`` kills them.  Without ``os.fork`` (not
     POSIX) the charts are drawn at once, in this process."""
-    import os
-
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
@@ -487,7 +487,8 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
         if "result" in state:
             return state["result"]
         state["result"] = None
-        merged, failed = {}, None
+        merged: dict = {}
+        failed = None
         # every child reaped; after a failure the rest killed
         for i, child in enumerate(children):
             try:
@@ -511,50 +512,5 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
 
 def _fork_charts(report: Report, folder, amounts: str, scale: str, names):
     """One child drawing ``names``; returns its ``wait(cancel)``."""
-    import os
-    import pickle
-    import signal
-
-    from ledger.errors import LedgerError
-
-    rd, wr = os.pipe()
-    pid = os.fork()
-    if pid == 0:                     # the child: draw, send the paths or the error, exit
-        # Ctrl-C reaches the whole process group: the parent alone answers it
-        # (it kills this child), so the child never prints a traceback
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        os.close(rd)
-        try:
-            res = ("ok", write_charts(report, folder, None, amounts, scale, names))
-        except BaseException as err:   # noqa: BLE001 - every failure goes to the parent
-            res = ("error", " ".join(f"{type(err).__name__}: {err}".split()))
-        try:
-            data = pickle.dumps(res)
-            while data:
-                data = data[os.write(wr, data):]
-        finally:
-            os._exit(0)              # no atexit, no flushing the parent's buffers
-    os.close(wr)
-
-    def wait(cancel: bool = False):
-        if cancel:
-            os.kill(pid, signal.SIGKILL)
-        try:
-            with os.fdopen(rd, "rb") as fh:
-                data = fh.read()
-        except BaseException:          # Ctrl-C while waiting: it would write on, unseen
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-            raise
-        os.waitpid(pid, 0)
-        if cancel:
-            return None
-        if not data:
-            raise LedgerError("report: drawing the charts failed (the chart process ended "
-                              "without a result)")
-        kind, value = pickle.loads(data)   # our own child's bytes
-        if kind != "ok":
-            raise LedgerError(f"report: drawing the charts failed: {value}")
-        return value
-
-    return wait
+    return in_background("drawing the charts", write_charts, report, folder, None, amounts,
+                         scale, names)

@@ -16,7 +16,7 @@ phase of its commitment): phases are compared, not added.  The ``counted``
 column says which rows ledger-tool's own totals count (its primary entries).
 The descriptor is a Tabular Data Package with the FDP ``model`` (measures
 with currency, direction and phase; dimensions); ``frictionless validate``
-accepts it (tests/test_fdp.py).
+accepts it (tests/reports/test_fdp.py).
 """
 from __future__ import annotations
 

@@ -446,7 +446,7 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
     pledge).  ``role``: 0 counted in totals, 1 linked entry that pays another
     (disburses, part of), 2 other linked entry.  Summing ``minor`` of the role-0
     cells of any selection gives exactly what the tables above give for the
-    same selection (tests/test_report_html.py)."""
+    same selection (tests/reports/test_html.py)."""
     facts = report.facts if report.facts is not None else pd.DataFrame(
         columns=["id", "tags", "open_ended", "pays"])
     last = facts.drop_duplicates("id", keep="last")     # one row per id (as a dict would keep)

@@ -44,6 +44,7 @@ import re
 import warnings
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -210,7 +211,7 @@ class SheetGrid:
 
     def __init__(self, wb, title: str):
         self.ws = wb.create_sheet(title)
-        self.cells: dict[int, dict[int, object]] = {}
+        self.cells: dict[int, dict[int, Any]] = {}
 
     def put(self, row: int, col: int, value, number_format: str | None = None):
         """Write one cell (see :func:`make_cell`: text is never a formula)."""
@@ -248,6 +249,8 @@ class SheetGrid:
 
         def ref(text: str):
             m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", text)
+            if m is None:
+                raise ValueError(f"{self.ws.title}: no cell {text!r} in ={cell.value[1:]}")
             return self.computed(int(m[2]), column_index_from_string(m[1]), seen)
 
         text = cell.value[1:]
@@ -627,7 +630,7 @@ def _frame_columns(frame: pd.DataFrame, formats: dict[int, object], widths: list
     for j, name in enumerate(frame.columns, 1):
         s = frame[name]
         vals = s.astype(object).where(s.notna(), None)
-        is_text = vals.map(type) == str
+        is_text = vals.map(lambda v: type(v) is str).astype(bool)   # not str subclasses
         if is_text.any():
             text = vals.where(is_text)
             bad = text.str.contains(_ILLEGAL, regex=True, na=False) | \
@@ -668,8 +671,10 @@ def _stream_rows(ws, frame: pd.DataFrame, formats: dict[int, object], widths: li
     cols, risky, any_risky = _frame_columns(frame, formats, widths)
     fmt_cols = []
     for c, fmt in formats.items():
-        per_row = isinstance(fmt, pd.Series)
-        fmt_cols.append((c - 1, fmt.to_numpy() if per_row else fmt, per_row))
+        if isinstance(fmt, pd.Series):
+            fmt_cols.append((c - 1, fmt.to_numpy(), True))
+        else:
+            fmt_cols.append((c - 1, fmt, False))
     risky_items = list(risky.items())
     special_col, special_mask, special_fn = special if special else (None, None, None)
 
@@ -850,7 +855,7 @@ def _charts_sheet(wb, charts: dict):
     from openpyxl.worksheet.pagebreak import Break
 
     anchor_row = 3
-    for name, files in charts.items():
+    for files in charts.values():
         png = files.get("png") if isinstance(files, dict) else files
         if not png or not Path(png).exists():
             continue

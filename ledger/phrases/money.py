@@ -616,7 +616,7 @@ def _tidy_amount(value: Decimal) -> Decimal:
 # ----------------------------------------------------------- parse_amount
 # The shapes journals and imports write most ("£12 million", "€2,289,215.82",
 # "4751834.86 GBP", "JPY 69,481"): read without the full grammar, which big
-# journals and imports would otherwise run on every amount.  tests/test_money.py
+# journals and imports would otherwise run on every amount.  tests/ledger/phrases/test_money.py
 # checks that this path and the grammar agree on every phrase the fast path accepts.
 _FAST_RE = re.compile(
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"

@@ -16,7 +16,7 @@ add up, a period both stated and in the amount phrase, entries not written
 as ``[[entry]]`` tables, a field typed apart in two files that no cast
 joins) send the journal to the entry-by-entry reader
 (``ledger.read.journal.load_journal``), handing over the TOML already
-parsed.  tests/test_journal_frame.py checks that both give the same frame
+parsed.  tests/ledger/read/test_journal_columns.py checks that both give the same frame
 and the same problems, word for word and in the same order.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of

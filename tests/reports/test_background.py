@@ -1,0 +1,96 @@
+"""reports.background.in_background: report work in a forked child (the
+charts, the full tables); its result, its errors in one line, an OS error
+naming the file, and no child left running after a cancel."""
+from __future__ import annotations
+
+import errno
+import os
+import time
+
+import pytest
+
+from ledger.errors import LedgerError
+from reports.background import in_background
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+
+
+def _pid_and_sum(*xs):
+    return os.getpid(), sum(xs)
+
+
+def _fails():
+    raise ValueError("bad\nvalue")
+
+
+def _disk_full(path):
+    raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+
+def _writes_late(path):
+    time.sleep(1.5)
+    path.write_text("late")
+
+
+def test_the_result_comes_from_another_process_once():
+    wait = in_background("adding", _pid_and_sum, 1, 2, 3)
+    pid, total = wait()
+    assert total == 6 and pid != os.getpid()
+    assert wait() is None            # the child is reaped: never waited for (or killed) twice
+
+
+def test_a_failure_is_one_line_naming_the_work():
+    with pytest.raises(LedgerError) as err:
+        in_background("adding", _fails)()
+    assert str(err.value) == "report: adding failed: ValueError: bad value"
+
+
+def test_an_os_error_is_raised_again_as_itself(tmp_path):
+    with pytest.raises(OSError) as err:
+        in_background("writing", _disk_full, tmp_path / "entries.csv")()
+    assert err.value.errno == errno.ENOSPC and err.value.filename == str(tmp_path / "entries.csv")
+
+
+def test_cancel_kills_the_child_before_it_writes(tmp_path):
+    wait = in_background("writing", _writes_late, tmp_path / "late.txt")
+    assert wait(cancel=True) is None
+    time.sleep(2.0)                  # a child left running would have written by now
+    assert not (tmp_path / "late.txt").exists()
+
+
+def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, tmp_path,
+                                                       monkeypatch):
+    """A big report's full tables are written by a child of their own: the
+    same bytes as when the parent writes them (the example ledger is small,
+    so the threshold is lowered)."""
+    import ledger_tool.cmd_report
+
+    here, apart = tmp_path / "here", tmp_path / "apart"
+    assert run_cli("report", example_ledger, "--out", here)[0] == 0
+    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
+    code, _, err = run_cli("report", example_ledger, "--out", apart)
+    assert code == 0, err
+    for name in ("entries.csv", "entries.parquet", "sources.csv", "sources.parquet"):
+        assert (apart / name).read_bytes() == (here / name).read_bytes(), name
+    assert "entries.parquet" in (apart / "report-manifest.json").read_text()
+
+
+def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, example_ledger,
+                                                                 tmp_path, monkeypatch):
+    """The full tables are written by a child: a full disk there is the same
+    one line as in the parent, naming --out's file, and nothing is left."""
+    import ledger_tool.cmd_report
+    import reports.workbook
+
+    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
+
+    def full_disk(report, folder):
+        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "entries.parquet"))
+    monkeypatch.setattr(reports.workbook, "write_full_tables", full_disk)
+    out = tmp_path / "r"
+    code, _, err = run_cli("report", example_ledger, "--out", out)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        f"ledger-tool: report: cannot write {out / 'entries.parquet'}: No space left on "
+        f"device; nothing written to {out}")
+    assert list(tmp_path.iterdir()) == []
