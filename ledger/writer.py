@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ledger.model import ONE_OFF, Document, Entry
+from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
 # the journal's field order (docs/journal.md), used for every rendered table
 ENTRY_ORDER = ("id", "date", "rate_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
@@ -26,7 +28,6 @@ DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
@@ -45,8 +46,6 @@ def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _entry_fields(e: Entry) -> dict[str, Any]:
-    from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount
-
     amount_text = e.amount_text.strip()
     phrase = None
     if amount_text:
