@@ -20,6 +20,8 @@ from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name,
                                 file_sha256, open_data, percentages, shares,
                                 source_document)
+from ledger.imports.table import slug
+from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.rules.limits import magnitude_problem
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
@@ -65,6 +67,7 @@ FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
+_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
 
 
 def _tag(el) -> str:
@@ -130,27 +133,37 @@ class _Activity:
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
-        self.id = " ".join((_kid(el, "iati-identifier").text or "").split()) \
-            if _kid(el, "iati-identifier") is not None else ""
+        ident = _kid(el, "iati-identifier")
+        self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
         self.title = _text(_kid(el, "title"))
         rep = _kid(el, "reporting-org")
         self.reporting = (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
-        self.org_names: dict[str, str] = {}     # ref -> a name the activity gives it
-        for tag in ("reporting-org", "participating-org"):
-            for o in _kids(el, tag):
-                if o.get("ref", "").strip() and _text(o):
-                    self.org_names.setdefault(o.get("ref").strip(), _text(o))
-        for t in _kids(el, "transaction"):
-            for tag in ("provider-org", "receiver-org"):
-                o = _kid(t, tag)
-                if o is not None and o.get("ref", "").strip() and _text(o):
-                    self.org_names.setdefault(o.get("ref").strip(), _text(o))
+        self._org_names: dict[str, str] | None = None
+        self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
         funders = [p for p in _kids(el, "participating-org")
                    if (p.get("role") or "").strip().lower() in FUNDING_ROLES]
         self.funding = ((funders[0].get("ref", "").strip(), _text(funders[0]))
                         if funders else ("", ""))
+
+    @property
+    def org_names(self) -> dict[str, str]:
+        """ref -> a name the activity gives it (read when a ref comes without a name)."""
+        if self._org_names is None:
+            names: dict[str, str] = {}
+            el = self.el
+            for tag in ("reporting-org", "participating-org"):
+                for o in _kids(el, tag):
+                    if o.get("ref", "").strip() and _text(o):
+                        names.setdefault(o.get("ref").strip(), _text(o))
+            for t in _kids(el, "transaction"):
+                for tag in ("provider-org", "receiver-org"):
+                    o = _kid(t, tag)
+                    if o is not None and o.get("ref", "").strip() and _text(o):
+                        names.setdefault(o.get("ref").strip(), _text(o))
+            self._org_names = names
+        return self._org_names
 
     # -------------------------------------------------------- accounts
     def org(self, ref: str, name: str) -> str:
@@ -181,6 +194,16 @@ class _Activity:
     def purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
         """(purpose weights, notes): sector x recipient country/region; the
         transaction's own sector/country when it gives one (2.01+)."""
+        own = el is not None and _kid(el, "sector") is not None or el is not None and (
+            _kid(el, "recipient-country") is not None or _kid(el, "recipient-region") is not None)
+        if not own:     # the activity's: the same for each of its items
+            if self._activity_purposes is None:
+                self._activity_purposes = self._purposes(None)
+            weights, notes = self._activity_purposes
+            return list(weights), list(notes)
+        return self._purposes(el)
+
+    def _purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
         notes: list[str] = []
         sec_src = el if el is not None and _kids(el, "sector") else self.el
         secs = _kids(sec_src, "sector")
@@ -250,7 +273,7 @@ def _value(el, act: _Activity):
     if v is None or not (v.text or "").strip():
         return None, "", "", "no <value>"
     raw = (v.text or "").strip()
-    if not re.fullmatch(r"[+-]?\d{1,40}(?:\.\d{1,40})?", raw):
+    if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
     amount = Decimal(raw)
     wrong = magnitude_problem(amount)
@@ -260,7 +283,6 @@ def _value(el, act: _Activity):
     if not cur:
         return None, "", "", ("no currency: the value has no @currency and the activity no "
                               "@default-currency")
-    from ledger.phrases.money import known_currencies
     if cur not in known_currencies():     # before it counts an activity (the check would drop it)
         return None, "", "", f"unknown currency {cur[:10]!r} (an ISO 4217 code such as GBP)"
     return amount, cur, _date(v, "value-date"), v
@@ -478,8 +500,6 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
 def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
     """Records for one activity's transactions, budgets and planned
     disbursements (ITEMS), counted once (``_count``)."""
-    from ledger.imports.table import slug
-
     file = act.file
     if not act.id:
         for tag in ITEMS:
@@ -653,7 +673,6 @@ def _as_date(text: str):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
