@@ -251,7 +251,7 @@ class _Activity:
         return [(f"{s}:{p}", a * b) for s, a in sw for p, b in pw], notes
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def codelist(name: str) -> dict[str, str]:
     """code -> English name, from the IATI codelist shipped as
     ``ledger/imports/codelists/NAME.csv`` (origin and CC BY 4.0 licence in
@@ -790,11 +790,10 @@ def _count(items: list[dict], problems, file, tally) -> None:
                                         "budget for the same period, one of them not positive: "
                                         "nothing to record", "skip"))
     kept = [i for i in live if i["net"] > 0]
-    for stages, rule in COUNTED_BY.items():
-        anchors = [i for i in kept if i["stage"] in stages]
-        if anchors:
-            break
-    else:
+    # the first stage of COUNTED_BY with money counts the activity
+    rule, anchors = next(((rule, got) for stages, rule in COUNTED_BY.items()
+                          if (got := [i for i in kept if i["stage"] in stages])), ("", []))
+    if not anchors:
         return
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
