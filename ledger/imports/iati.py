@@ -84,6 +84,17 @@ def _kid(el, name: str):
     return next(el.iterchildren("{*}" + name), None)
 
 
+def _first_kids(el) -> dict:
+    """Each local name -> the first child of that name (as ``_kid``), in one
+    pass: a transaction's children are looked up many times."""
+    out: dict = {}
+    for c in el:
+        t = c.tag
+        if type(t) is str:     # not an entity reference
+            out.setdefault(t[t.rfind("}") + 1:], c)
+    return out
+
+
 def _text(el) -> str:
     """An element's human text: its first (English or unmarked) narrative
     (2.0x) or its own text (1.0x)."""
@@ -176,9 +187,9 @@ class _Activity:
             self.names["_unnamed"]["organisations"].add(ref)
         return account_part(name or self.org_names.get(ref) or ref)
 
-    def funder(self, el) -> tuple[str, str]:
-        """(funder account, how it was found)."""
-        prov = _kid(el, "provider-org") if el is not None else None
+    def funder(self, prov) -> tuple[str, str]:
+        """(funder account, how it was found) from an item's <provider-org>
+        (or None), else the activity's."""
         if prov is not None and (prov.get("ref", "").strip() or _text(prov)):
             return self.org(prov.get("ref", "").strip(), _text(prov)), "provider-org"
         kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
@@ -191,12 +202,12 @@ class _Activity:
             return self.org(*self.reporting), "reporting-org"
         return "", ""
 
-    def purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
+    def purposes(self, el, kids: dict) -> tuple[list[tuple[str, Decimal]], list[str]]:
         """(purpose weights, notes): sector x recipient country/region; the
-        transaction's own sector/country when it gives one (2.01+)."""
-        own = el is not None and _kid(el, "sector") is not None or el is not None and (
-            _kid(el, "recipient-country") is not None or _kid(el, "recipient-region") is not None)
-        if not own:     # the activity's: the same for each of its items
+        transaction's own sector/country when it gives one (2.01+); ``kids``:
+        ``el``'s children by name (``_first_kids``)."""
+        # no sector or place of its own: the activity's, the same for each of its items
+        if not ("sector" in kids or "recipient-country" in kids or "recipient-region" in kids):
             if self._activity_purposes is None:
                 self._activity_purposes = self._purposes(None)
             weights, notes = self._activity_purposes
@@ -266,10 +277,10 @@ def codelist(name: str) -> dict[str, str]:
     return {r["code"].strip().upper(): r["name"].strip() for r in csv.DictReader(io.StringIO(text))}
 
 
-def _value(el, act: _Activity):
-    """(amount, currency, value-date, the <value> element or the problem).  A
-    negative amount is a reversal: the count nets it (``_net``)."""
-    v = _kid(el, "value")
+def _value(v, act: _Activity):
+    """(amount, currency, value-date, the <value> element or the problem) of
+    an item's <value> (or None).  A negative amount is a reversal: the count
+    nets it (``_net``)."""
     if v is None or not (v.text or "").strip():
         return None, "", "", "no <value>"
     raw = (v.text or "").strip()
@@ -518,7 +529,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
-        code, raw_code = _transaction_type(_kid(t, "transaction-type"), act)
+        kids = _first_kids(t)
+        code, raw_code = _transaction_type(kids.get("transaction-type"), act)
         if not raw_code:
             problems.append(Problem(file, where, "no <transaction-type> code: not imported"))
             continue
@@ -536,11 +548,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             problems.append(Problem(file, where, f"type {raw_code} ({tname}) skipped: "
                                                  f"{SKIP_REASON[code]}", "skip"))
             continue
-        amount, cur, vdate, v = _value(t, act)
+        amount, cur, vdate, v = _value(kids.get("value"), act)
         if amount is None:
             problems.append(Problem(file, where, f"{v}"))
             continue
-        tdate = _date(_kid(t, "transaction-date"))
+        tdate = _date(kids.get("transaction-date"))
         date = tdate if tdate and _valid_date(tdate) else vdate
         if not date or not _valid_date(date):
             problems.append(Problem(file, where, f"no valid date (transaction-date "
@@ -548,7 +560,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                                  f"{vdate or 'missing'}): not imported"))
             continue
         same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
-                _text(_kid(t, "description")))
+                _text(kids.get("description")))
         if same in seen:
             first = seen[same]
             problems.append(Problem(file, where, f"probable duplicate of the transaction at line "
@@ -559,7 +571,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if amount == 0:
             problems.append(Problem(file, where, "value 0: nothing to record", "skip"))
             continue
-        funder, how = act.funder(t)
+        funder, how = act.funder(kids.get("provider-org"))
         if not funder:
             problems.append(Problem(file, where, "no provider-org, funding participating-org "
                                                  "or reporting-org to name the funder"))
@@ -578,11 +590,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if how != "provider-org":
             notes.append(f"funder from the {how}")
         item = dict(kind="t", stage=STAGES[code], code=code, status=status, amount=amount,
-                    cur=cur, date=date, funder=funder, el=t, where=where, notes=notes,
+                    cur=cur, date=date, funder=funder, el=t, kids=kids, where=where, notes=notes,
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=t.sourceline,
                     label=f"{label} (line {t.sourceline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline,
-                    number=(v.text or "").strip(), recipient=_text(_kid(t, "receiver-org")))
+                    number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")))
         seen[same] = item
         items.append(item)
     budgets = []
@@ -625,7 +637,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
     for it in items:
         if it["net"] <= 0:
             continue
-        weights, pnotes = act.purposes(it["el"] if it["kind"] == "t" else None)
+        weights, pnotes = act.purposes(it["el"], it["kids"])
         for n in pnotes:
             if n not in reported:
                 reported.add(n)
@@ -677,7 +689,7 @@ def _plain(d: Decimal) -> str:
 
 
 def _period_item(act, el, where, problems, eid, what):
-    amount, cur, vdate, v = _value(el, act)
+    amount, cur, vdate, v = _value(_kid(el, "value"), act)
     if amount is None:
         problems.append(Problem(act.file, where, v))
         return None
@@ -702,7 +714,7 @@ def _period_item(act, el, where, problems, eid, what):
         problems.append(Problem(act.file, where, f"period ends ({end}) before it starts "
                                                  f"({start}): not imported"))
         return None
-    funder, how = act.funder(el if what == "planned disbursement" else None)
+    funder, how = act.funder(_kid(el, "provider-org") if what == "planned disbursement" else None)
     if not funder:
         problems.append(Problem(act.file, where, "no funding participating-org or reporting-org "
                                                  "to name the funder"))
@@ -713,7 +725,7 @@ def _period_item(act, el, where, problems, eid, what):
     if vdate and vdate != start:
         notes.append(_VALUE_DATE.format(vdate))
     return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
-                period=f"from {start} to {end}" if end else "", funder=funder, el=None,
+                period=f"from {start} to {end}" if end else "", funder=funder, el=None, kids={},
                 where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
                 number=(v.text or "").strip(),
                 locator=f"activity {act.id}, {what} {start}" + (f" to {end}" if end else ""),
