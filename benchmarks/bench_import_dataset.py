@@ -65,7 +65,7 @@ def run(folder: Path, out: Path) -> dict:
         time.sleep(0.25)
     wall = time.perf_counter() - t
     reader.join(5)
-    return {"rc": p.returncode, "wall": wall, "cpu": sum(cpu.values()), "procs": len(cpu),
+    return {"rc": p.returncode, "wall": wall, "cpu": sum(cpu.values()), "main_cpu": cpu.get(p.pid, 0),
             "peak": peak, "samples": samples, "err": "".join(err).strip()[-300:]}
 
 
@@ -112,6 +112,8 @@ def main(argv=None) -> int:
         print(f"{size:7.1f} {len(files):>6} {r['wall']:8.1f} {size / r['wall']:7.2f} "
               f"{r['cpu']:7.1f} {r['cpu'] / size:8.3f} {r['peak'] / 2**20:9.0f} {load:5.1f}  "
               f"{last if r['rc'] == 0 else 'exit ' + str(r['rc']) + ': ' + last}")
+        print(f"        CPU s of the command's own process (the workers' results written): "
+              f"{r['main_cpu']:.1f}")
         s = r["samples"]
         if len(s) >= 10:     # flat memory: the summed RSS by tenths of the run
             tenths = [max(s[k * len(s) // 10:(k + 1) * len(s) // 10]) / 2**20 for k in range(10)]
