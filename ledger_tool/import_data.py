@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from ledger.errors import LedgerError
+from ledger.imports.common import few_collections
 
 IMPORTED_NAME = "imported.toml"                         # where a spreadsheet import writes in a folder
 DATA_FILE = {"iati": "iati.toml", "fts": "fts.toml"}   # where --from iati|fts write in a folder
@@ -127,6 +128,7 @@ def inputs(path: str, kind: str) -> list[Path]:
     return [p]
 
 
+@few_collections()
 def run_data(args) -> int:
     from ledger.atomic import write_atomic
     from ledger.imports.common import archive_copy, finish, load_names, replace_entries
@@ -224,6 +226,7 @@ def run_data(args) -> int:
     return 0
 
 
+@few_collections()
 def run_dataset(args) -> int:
     """``import ... --to DIR.parquet``: the input files read in batches (in
     worker processes, one per core, a few batches in flight: memory stays

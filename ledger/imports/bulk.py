@@ -23,7 +23,7 @@ from typing import Any
 from collections.abc import Iterable
 
 from ledger.errors import LedgerError
-from ledger.imports.common import Problem, ReadResult, Record
+from ledger.imports.common import Problem, ReadResult, Record, few_collections
 from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
 from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS
 
@@ -144,6 +144,7 @@ def without_seen(table, seen_ids: set[str]):
     return table, problems
 
 
+@few_collections()
 def read_batch(kind: str, paths: list[str], names, hierarchy):
     """Read and check a batch of IATI or FTS files (in a worker process):
     (the good rows, the problems, the documents of the files read)."""
