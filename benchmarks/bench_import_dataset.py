@@ -17,12 +17,13 @@ about that times the number of cores.  Nothing here is a test.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,29 +33,69 @@ from iati_folder import make_folder  # noqa: E402
 
 
 def run(folder: Path, out: Path) -> dict:
+    """The command as a fresh process, its whole process tree watched through
+    /proc (the worker processes are children of the forkserver, which
+    getrusage of the command does not count): wall time, CPU seconds of
+    every process, the peak of their summed resident memory and each
+    sample's sum (to see whether it stays flat)."""
     cmd = [sys.executable, "-m", "ledger_tool", "import", "--from", "iati", str(folder),
            "--to", str(out)]
-    wrapper = ("import resource, subprocess, sys, json, time; t = time.perf_counter(); "
-               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-               "r = resource.getrusage(resource.RUSAGE_CHILDREN); "
-               "print(json.dumps({'rc': p.returncode, 'wall': time.perf_counter() - t, "
-               "'maxrss_kb': r.ru_maxrss, "
-               "'err': p.stderr.strip()[-300:]}))")
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
-    p = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
-                       env=env, cwd=out.parent)
-    return json.loads(p.stdout)
+    tick = os.sysconf("SC_CLK_TCK")
+    page = os.sysconf("SC_PAGE_SIZE")
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                         cwd=out.parent, text=True)
+    cpu: dict[int, float] = {}
+    peak, samples = 0, []
+    err: list[str] = []
+    reader = threading.Thread(target=lambda: err.extend(p.stderr), daemon=True)
+    reader.start()
+    while p.poll() is None:
+        rss = 0
+        for pid in _tree(p.pid):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                rss += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
+            except (OSError, IndexError):
+                continue
+            cpu[pid] = (int(stat[11]) + int(stat[12])) / tick     # utime + stime
+        peak = max(peak, rss)
+        samples.append(rss)
+        time.sleep(0.25)
+    wall = time.perf_counter() - t
+    reader.join(5)
+    return {"rc": p.returncode, "wall": wall, "cpu": sum(cpu.values()), "main_cpu": cpu.get(p.pid, 0),
+            "peak": peak, "samples": samples, "err": "".join(err).strip()[-300:]}
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and all its descendants (from /proc's parent links)."""
+    parent: dict[int, int] = {}
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                parent[int(d.name)] = int(
+                    (d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        todo += [c for c, pp in parent.items() if pp == pid]
+    return out
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mb", type=float, nargs="+", default=[100])
     ap.add_argument("--work", type=Path, default=None)
-    ap.add_argument("--cpu-mb", type=float, default=10)
+    ap.add_argument("--cpu-mb", type=float, default=10, help="0: no one-process rate")
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-import-dataset-"))
-    print(f"{'MB':>7} {'files':>6} {'wall s':>8} {'MB/s':>7} {'peak MiB':>9} "
-          f"{'load':>5}  result")
+    print(f"{'MB':>7} {'files':>6} {'wall s':>8} {'MB/s':>7} {'CPU s':>7} {'CPU s/MB':>8} "
+          f"{'peak MiB':>9} {'load':>5}  result")
     for mb in args.mb:
         folder = work / f"iati-{mb:g}mb"
         if not folder.exists():
@@ -68,17 +109,23 @@ def main(argv=None) -> int:
         load = os.getloadavg()[0]
         r = run(folder, out)
         last = r["err"].splitlines()[-1] if r["err"] else ""
-        print(f"{size:7.1f} {len(files):>6} {r['wall']:8.1f} "
-              f"{size / r['wall']:7.2f} {r['maxrss_kb'] / 1024:9.0f} {load:5.1f}  "
+        print(f"{size:7.1f} {len(files):>6} {r['wall']:8.1f} {size / r['wall']:7.2f} "
+              f"{r['cpu']:7.1f} {r['cpu'] / size:8.3f} {r['peak'] / 2**20:9.0f} {load:5.1f}  "
               f"{last if r['rc'] == 0 else 'exit ' + str(r['rc']) + ': ' + last}")
-    cpu_rate(work, args.cpu_mb)
+        print(f"        CPU s of the command's own process (the workers' results written): "
+              f"{r['main_cpu']:.1f}")
+        s = r["samples"]
+        if len(s) >= 10:     # flat memory: the summed RSS by tenths of the run
+            tenths = [max(s[k * len(s) // 10:(k + 1) * len(s) // 10]) / 2**20 for k in range(10)]
+            print("        summed RSS by tenth of the run, MiB: "
+                  + " ".join(f"{x:.0f}" for x in tenths))
+    if args.cpu_mb:
+        cpu_rate(work, args.cpu_mb)
     return 0
 
 
 def cpu_rate(work: Path, mb: float) -> None:
     """MB of XML per CPU second of one process reading and checking."""
-    import time
-
     sys.path.insert(0, str(ROOT))
     from ledger.imports.bulk import read_batch
 

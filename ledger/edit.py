@@ -85,8 +85,11 @@ def _escapes() -> dict[int, str]:
     return _ESCAPES
 
 
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _key(k: str) -> str:
-    return k if re.fullmatch(r"[A-Za-z0-9_-]+", k) else _value(k)
+    return k if _BARE_KEY.fullmatch(k) else _value(k)
 
 
 def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str = "\n") -> str:
@@ -111,11 +114,11 @@ def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str 
         lines.append(f"{_key(k)} = {_value(v)}")
     for sub in SUBTABLES:
         tables = fields.get(sub) or []
-        if isinstance(tables, Mapping):
+        if type(tables) is not list and isinstance(tables, Mapping):
             tables = [tables]
         for t in tables:
             lines.append(f"{indent}[[entry.{sub}]]")
-            if not isinstance(t, Mapping):
+            if type(t) is not dict and not isinstance(t, Mapping):     # dict: no ABC check
                 raise LedgerError(f"entry.{sub} must be tables, got {t!r}")
             for k, v in t.items():
                 if not empty(v):

@@ -85,7 +85,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         except ModuleNotFoundError as err:
             if err.name != module:  # a command's own broken import must show
                 raise
-    if command != "":   # --scheduler on the commands that run a dataset partition by partition
+    # --scheduler on the commands that run a dataset partition by partition (import
+    # writes datasets and never reads one: its start-up does without pandas)
+    if command not in ("", "import"):
         _datasets().add_scheduler_option(sub)
     return parser
 

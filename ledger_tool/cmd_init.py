@@ -7,6 +7,7 @@ from pathlib import Path
 from ledger.atomic import write_atomic
 from ledger.errors import LedgerError
 from ledger.phrases.money import MoneyError, _check_currency
+from ledger.rules.options import OptionError, fiscal_start
 from ledger.sources.archive import DEFAULT_ARCHIVE, NEW_SOURCES_HEADER
 from ledger_tool.common import check_locale
 
@@ -66,10 +67,9 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
     except MoneyError as err:
         raise LedgerError(f"init: --currency {currency!r}: {err}") from None
     check_locale(locale)
-    from rates.normalise import _fiscal_start  # the reports' rule (rates loads pandas: only here)
     try:
-        month, day = _fiscal_start(fiscal_year_start, "fiscal")
-    except LedgerError:
+        month, day = fiscal_start(fiscal_year_start)
+    except OptionError:
         raise LedgerError(f"init: --fiscal-year-start {fiscal_year_start!r} is not a MM-DD "
                           f"day such as 04-01") from None
     fiscal_year_start = f"{month:02d}-{day:02d}"

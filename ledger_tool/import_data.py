@@ -20,7 +20,8 @@ from ledger.atomic import write_atomic, write_new
 from ledger.errors import LedgerError
 from ledger.imports import bulk
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
-from ledger.imports.common import ReadResult, archive_copy, finish, load_names, replace_entries
+from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
+                                   replace_entries)
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
@@ -153,6 +154,7 @@ def _reading(progress: Progress, name: str) -> Callable[[int, Any], None]:
     return step
 
 
+@few_collections()
 def run_data(args) -> int:
     kind = args.source
     target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
@@ -241,6 +243,7 @@ def run_data(args) -> int:
     return 0
 
 
+@few_collections()
 def run_dataset(args) -> int:
     """``import ... --to DIR.parquet``: the input files read in batches (in
     worker processes, one per core, a few batches in flight: memory stays

@@ -23,9 +23,9 @@ from typing import Any
 from collections.abc import Iterable
 
 from ledger.errors import LedgerError
-from ledger.imports.common import Problem, ReadResult, Record, import_problem
+from ledger.imports.common import Problem, ReadResult, Record, few_collections, import_problem
 from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
-from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
+from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
 DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
@@ -34,35 +34,35 @@ ARCHIVE_FOLDER = "_sources"
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
 
 
-def bulk_rows(records: Iterable[Record], origin: str) -> tuple[dict[str, list[str]], list[int]]:
-    """(the bulk columns of ``records``, each row's record index).  Text
-    only, as the bulk format is; a split entry gives one row per part."""
-    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+def bulk_rows(records: Iterable[Record], origin: str) -> tuple[list[tuple[str, ...]], list[int]]:
+    """(the bulk rows of ``records``, each a tuple of text in ``COLUMNS``
+    order; each row's record index).  Text only, as the bulk format is; a
+    split entry gives one row per part."""
+    rows: list[tuple[str, ...]] = []
     rec_of: list[int] = []
+    blank = ("",) * len(PERIOD_COLUMNS)      # an importer's period is the one phrase
     for k, rec in enumerate(records):
         f = rec.fields
-        parts = [(s["purpose"], s["amount"]) for s in f.get("split") or []] or \
-            [(f.get("purpose", ""), f.get("amount", ""))]
-        restated = "; ".join(_restated(x) for x in f.get("restated") or [])
-        base = {
-            "id": f.get("id", ""), "date": str(f.get("date", "")), "funder": f.get("funder", ""),
-            "rate_date": str(f.get("rate_date") or ""),
-            "currency": f.get("currency", ""), "status": f.get("status", ""),
-            "qualifier": f.get("qualifier", ""), "period": f.get("period", ""),
-            "disburses": f.get("disburses", ""), "part_of": f.get("part_of", ""),
-            "restates": f.get("restates", ""),
-            "sources": ";".join(dict.fromkeys(s["doc"] for s in f.get("source") or [])),
-            "restated": restated, "tags": ";".join(f.get("tags") or []),
-            "notes": f.get("notes", ""), "recipient": f.get("recipient", ""),
-            "location": f.get("location", ""),
-            "citations": json.dumps(f.get("source") or [], ensure_ascii=False),
-            "origin": f"{origin}: {rec.where}" if rec.where else origin}
+        g = f.get
+        parts = [(s["purpose"], s["amount"]) for s in g("split") or []] or \
+            [(g("purpose", ""), g("amount", ""))]
+        source = g("source") or []
+        head = (_text(g("id")), _text(g("date")), _text(g("funder")))
+        tail = (_text(g("currency")), _text(g("status")), _text(g("qualifier")),
+                _text(g("period")), *blank, _text(g("disburses")), _text(g("part_of")),
+                _text(g("restates")), ";".join(dict.fromkeys(s["doc"] for s in source)),
+                "; ".join(_restated(x) for x in g("restated") or []), _text(g("rate_date")),
+                ";".join(g("tags") or []), _text(g("notes")), _text(g("recipient")),
+                _text(g("location")), json.dumps(source, ensure_ascii=False),
+                f"{origin}: {rec.where}" if rec.where else origin)
         for purpose, amount in parts:
-            row = dict(base, purpose=purpose, amount=str(amount))
-            for c in COLUMNS:
-                cols[c].append(str(row.get(c, "") or ""))
+            rows.append(head + (_text(purpose), _text(amount)) + tail)
             rec_of.append(k)
-    return cols, rec_of
+    return rows, rec_of
+
+
+def _text(value: Any) -> str:
+    return str(value) if value else ""
 
 
 def _restated(phrase: str) -> str:
@@ -84,16 +84,16 @@ def checked(results: list[ReadResult], documents: list[str]):
 
     from ledger.read.table import bulk_raw, check_raw
 
-    cols: dict[str, list[str]] = {c: [] for c in COLUMNS}
+    rows: list[tuple[str, ...]] = []
     recs: list[tuple[ReadResult, Record]] = []
     rec_of: list[int] = []
     for r in results:
-        c, of = bulk_rows(r.records, r.file)
-        for k in COLUMNS:
-            cols[k] += c[k]
+        got, of = bulk_rows(r.records, r.file)
+        rows += got
         rec_of += [len(recs) + i for i in of]
         recs += [(r, rec) for rec in r.records]
-    table = pa.table({c: pa.array(cols[c], pa.string()) for c in COLUMNS})
+    columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
+    table = pa.table({c: pa.array(v, pa.string()) for c, v in zip(COLUMNS, columns)})
     problems: list[Problem] = []
     if not table.num_rows:
         return table, problems
@@ -144,6 +144,7 @@ def without_seen(table, seen_ids: set[str]):
     return table, problems
 
 
+@few_collections()
 def read_batch(kind: str, paths: list[str], names, hierarchy):
     """Read and check a batch of IATI or FTS files (in a worker process):
     (the good rows, the problems, the documents of the files read)."""

@@ -4,7 +4,9 @@ spreadsheet importer's rules, then new / updated / unchanged / duplicate).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
@@ -96,6 +98,23 @@ def country_name(code: str) -> str:
 def _territories() -> dict[str, str]:
     from babel import Locale
     return dict(Locale("en").territories)
+
+
+@contextlib.contextmanager
+def few_collections(threshold: int = 50_000):
+    """Python's cycle collector run less often while an import builds many
+    small containers that live to its end (records, entries; no cycles among
+    them), which each of its passes would scan again; what is loaded before
+    (modules, tables) is frozen out of its passes.  Reference counting frees
+    what is dropped, as always.  Also a decorator."""
+    old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(threshold, *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        gc.unfreeze()
 
 
 # ------------------------------------------------------------------ splits

@@ -20,6 +20,8 @@ from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
                                 file_sha256, open_data, percentages, shares,
                                 source_document)
+from ledger.imports.table import slug
+from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.rules.limits import magnitude_problem
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
@@ -65,6 +67,7 @@ FUNDING_ROLES = ("1", "funding")
 DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
+_NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
 
 
 def _tag(el) -> str:
@@ -79,6 +82,17 @@ def _kids(el, name: str):
 
 def _kid(el, name: str):
     return next(el.iterchildren("{*}" + name), None)
+
+
+def _first_kids(el) -> dict:
+    """Each local name -> the first child of that name (as ``_kid``), in one
+    pass: a transaction's children are looked up many times."""
+    out: dict = {}
+    for c in el:
+        t = c.tag
+        if type(t) is str:     # not an entity reference
+            out.setdefault(t[t.rfind("}") + 1:], c)
+    return out
 
 
 def _text(el) -> str:
@@ -130,27 +144,37 @@ class _Activity:
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
-        self.id = " ".join((_kid(el, "iati-identifier").text or "").split()) \
-            if _kid(el, "iati-identifier") is not None else ""
+        ident = _kid(el, "iati-identifier")
+        self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
         self.title = _text(_kid(el, "title"))
         rep = _kid(el, "reporting-org")
         self.reporting = (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
-        self.org_names: dict[str, str] = {}     # ref -> a name the activity gives it
-        for tag in ("reporting-org", "participating-org"):
-            for o in _kids(el, tag):
-                if o.get("ref", "").strip() and _text(o):
-                    self.org_names.setdefault(o.get("ref").strip(), _text(o))
-        for t in _kids(el, "transaction"):
-            for tag in ("provider-org", "receiver-org"):
-                o = _kid(t, tag)
-                if o is not None and o.get("ref", "").strip() and _text(o):
-                    self.org_names.setdefault(o.get("ref").strip(), _text(o))
+        self._org_names: dict[str, str] | None = None
+        self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
         funders = [p for p in _kids(el, "participating-org")
                    if (p.get("role") or "").strip().lower() in FUNDING_ROLES]
         self.funding = ((funders[0].get("ref", "").strip(), _text(funders[0]))
                         if funders else ("", ""))
+
+    @property
+    def org_names(self) -> dict[str, str]:
+        """ref -> a name the activity gives it (read when a ref comes without a name)."""
+        if self._org_names is None:
+            names: dict[str, str] = {}
+            el = self.el
+            for tag in ("reporting-org", "participating-org"):
+                for o in _kids(el, tag):
+                    if o.get("ref", "").strip() and _text(o):
+                        names.setdefault(o.get("ref").strip(), _text(o))
+            for t in _kids(el, "transaction"):
+                for tag in ("provider-org", "receiver-org"):
+                    o = _kid(t, tag)
+                    if o is not None and o.get("ref", "").strip() and _text(o):
+                        names.setdefault(o.get("ref").strip(), _text(o))
+            self._org_names = names
+        return self._org_names
 
     # -------------------------------------------------------- accounts
     def org(self, ref: str, name: str) -> str:
@@ -163,9 +187,9 @@ class _Activity:
             self.names["_unnamed"]["organisations"].add(ref)
         return account_part(name or self.org_names.get(ref) or ref)
 
-    def funder(self, el) -> tuple[str, str]:
-        """(funder account, how it was found)."""
-        prov = _kid(el, "provider-org") if el is not None else None
+    def funder(self, prov) -> tuple[str, str]:
+        """(funder account, how it was found) from an item's <provider-org>
+        (or None), else the activity's."""
         if prov is not None and (prov.get("ref", "").strip() or _text(prov)):
             return self.org(prov.get("ref", "").strip(), _text(prov)), "provider-org"
         kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
@@ -178,9 +202,19 @@ class _Activity:
             return self.org(*self.reporting), "reporting-org"
         return "", ""
 
-    def purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
+    def purposes(self, el, kids: dict) -> tuple[list[tuple[str, Decimal]], list[str]]:
         """(purpose weights, notes): sector x recipient country/region; the
-        transaction's own sector/country when it gives one (2.01+)."""
+        transaction's own sector/country when it gives one (2.01+); ``kids``:
+        ``el``'s children by name (``_first_kids``)."""
+        # no sector or place of its own: the activity's, the same for each of its items
+        if not ("sector" in kids or "recipient-country" in kids or "recipient-region" in kids):
+            if self._activity_purposes is None:
+                self._activity_purposes = self._purposes(None)
+            weights, notes = self._activity_purposes
+            return list(weights), list(notes)
+        return self._purposes(el)
+
+    def _purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
         notes: list[str] = []
         sec_src = el if el is not None and _kids(el, "sector") else self.el
         secs = _kids(sec_src, "sector")
@@ -228,7 +262,7 @@ class _Activity:
         return [(f"{s}:{p}", a * b) for s, a in sw for p, b in pw], notes
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def codelist(name: str) -> dict[str, str]:
     """code -> English name, from the IATI codelist shipped as
     ``ledger/imports/codelists/NAME.csv`` (origin and CC BY 4.0 licence in
@@ -243,14 +277,14 @@ def codelist(name: str) -> dict[str, str]:
     return {r["code"].strip().upper(): r["name"].strip() for r in csv.DictReader(io.StringIO(text))}
 
 
-def _value(el, act: _Activity):
-    """(amount, currency, value-date, the <value> element or the problem).  A
-    negative amount is a reversal: the count nets it (``_net``)."""
-    v = _kid(el, "value")
+def _value(v, act: _Activity):
+    """(amount, currency, value-date, the <value> element or the problem) of
+    an item's <value> (or None).  A negative amount is a reversal: the count
+    nets it (``_net``)."""
     if v is None or not (v.text or "").strip():
         return None, "", "", "no <value>"
     raw = (v.text or "").strip()
-    if not re.fullmatch(r"[+-]?\d{1,40}(?:\.\d{1,40})?", raw):
+    if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
     amount = Decimal(raw)
     wrong = magnitude_problem(amount)
@@ -260,7 +294,6 @@ def _value(el, act: _Activity):
     if not cur:
         return None, "", "", ("no currency: the value has no @currency and the activity no "
                               "@default-currency")
-    from ledger.phrases.money import known_currencies
     if cur not in known_currencies():     # before it counts an activity (the check would drop it)
         return None, "", "", f"unknown currency {cur[:10]!r} (an ISO 4217 code such as GBP)"
     return amount, cur, _date(v, "value-date"), v
@@ -478,8 +511,6 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
 def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
     """Records for one activity's transactions, budgets and planned
     disbursements (ITEMS), counted once (``_count``)."""
-    from ledger.imports.table import slug
-
     file = act.file
     if not act.id:
         for tag in ITEMS:
@@ -498,7 +529,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
-        code, raw_code = _transaction_type(_kid(t, "transaction-type"), act)
+        kids = _first_kids(t)
+        code, raw_code = _transaction_type(kids.get("transaction-type"), act)
         if not raw_code:
             problems.append(import_problem(file, where, "no <transaction-type> code: not imported"))
             continue
@@ -516,11 +548,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             problems.append(import_problem(file, where, f"type {raw_code} ({tname}) skipped: "
                                                  f"{SKIP_REASON[code]}", "skip"))
             continue
-        amount, cur, vdate, v = _value(t, act)
+        amount, cur, vdate, v = _value(kids.get("value"), act)
         if amount is None:
             problems.append(import_problem(file, where, f"{v}"))
             continue
-        tdate = _date(_kid(t, "transaction-date"))
+        tdate = _date(kids.get("transaction-date"))
         date = tdate if tdate and _valid_date(tdate) else vdate
         if not date or not _valid_date(date):
             problems.append(import_problem(file, where, f"no valid date (transaction-date "
@@ -528,7 +560,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                                  f"{vdate or 'missing'}): not imported"))
             continue
         same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
-                _text(_kid(t, "description")))
+                _text(kids.get("description")))
         if same in seen:
             first = seen[same]
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
@@ -539,7 +571,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if amount == 0:
             problems.append(import_problem(file, where, "value 0: nothing to record", "skip"))
             continue
-        funder, how = act.funder(t)
+        funder, how = act.funder(kids.get("provider-org"))
         if not funder:
             problems.append(import_problem(file, where, "no provider-org, funding participating-org "
                                                  "or reporting-org to name the funder"))
@@ -558,11 +590,11 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if how != "provider-org":
             notes.append(f"funder from the {how}")
         item = dict(kind="t", stage=STAGES[code], code=code, status=status, amount=amount,
-                    cur=cur, date=date, funder=funder, el=t, where=where, notes=notes,
+                    cur=cur, date=date, funder=funder, el=t, kids=kids, where=where, notes=notes,
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=t.sourceline,
                     label=f"{label} (line {t.sourceline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline,
-                    number=(v.text or "").strip(), recipient=_text(_kid(t, "receiver-org")),
+                    number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     rate_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
         seen[same] = item
@@ -607,7 +639,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
     for it in items:
         if it["net"] <= 0:
             continue
-        weights, pnotes = act.purposes(it["el"] if it["kind"] == "t" else None)
+        weights, pnotes = act.purposes(it["el"], it["kids"])
         for n in pnotes:
             if n not in reported:
                 reported.add(n)
@@ -657,12 +689,11 @@ def _as_date(text: str):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
 def _period_item(act, el, where, problems, eid, what):
-    amount, cur, vdate, v = _value(el, act)
+    amount, cur, vdate, v = _value(_kid(el, "value"), act)
     if amount is None:
         problems.append(import_problem(act.file, where, v))
         return None
@@ -687,7 +718,7 @@ def _period_item(act, el, where, problems, eid, what):
         problems.append(import_problem(act.file, where, f"period ends ({end}) before it starts "
                                                  f"({start}): not imported"))
         return None
-    funder, how = act.funder(el if what == "planned disbursement" else None)
+    funder, how = act.funder(_kid(el, "provider-org") if what == "planned disbursement" else None)
     if not funder:
         problems.append(import_problem(act.file, where, "no funding participating-org or reporting-org "
                                                  "to name the funder"))
@@ -700,7 +731,7 @@ def _period_item(act, el, where, problems, eid, what):
         notes.append(_VALUE_DATE.format(vdate))
     return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
                 rate_date=rate_date,
-                period=f"from {start} to {end}" if end else "", funder=funder, el=None,
+                period=f"from {start} to {end}" if end else "", funder=funder, el=None, kids={},
                 where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
                 number=(v.text or "").strip(),
                 locator=f"activity {act.id}, {what} {start}" + (f" to {end}" if end else ""),
@@ -777,11 +808,10 @@ def _count(items: list[dict], problems, file, tally) -> None:
                                         "budget for the same period, one of them not positive: "
                                         "nothing to record", "skip"))
     kept = [i for i in live if i["net"] > 0]
-    for stages, rule in COUNTED_BY.items():
-        anchors = [i for i in kept if i["stage"] in stages]
-        if anchors:
-            break
-    else:
+    # the first stage of COUNTED_BY with money counts the activity
+    rule, anchors = next(((rule, got) for stages, rule in COUNTED_BY.items()
+                          if (got := [i for i in kept if i["stage"] in stages])), ("", []))
+    if not anchors:
         return
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:

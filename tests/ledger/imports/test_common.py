@@ -3,14 +3,15 @@ package rule, data-file figures for the audit, magnitudes."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.model import Entry, Money
-from ledger.imports.common import (data_figure, data_figures, replace_entries,
-                                within_package)
+from ledger.imports.common import (data_figure, data_figures, few_collections,
+                                replace_entries, within_package)
 from tests.conftest import FIXTURES
 
 JOURNAL = """# my notes, kept
@@ -146,3 +147,16 @@ def test_import_values_are_written_as_tomlkit_writes_them(value):
     from ledger.edit import _value
 
     assert _value(value) == tomlkit.item(value).as_string()
+
+
+def test_few_collections_restores_the_collector_even_on_error():
+    before = gc.get_threshold()
+    try:
+        with few_collections(12_345):
+            assert gc.get_threshold()[0] == 12_345
+            assert gc.get_freeze_count() > 0
+            raise KeyError("x")
+    except KeyError:
+        pass
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
