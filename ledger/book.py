@@ -62,7 +62,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "tags": "tags joined by ';'",
         "notes": "free text",
         "where": "file:line: entry 'id', as messages name the entry",
-        "rate_date": "the date whose exchange rate converts the amount (datetime64[s], NaT: "
+        "value_date": "the date whose exchange rate converts the amount (datetime64[s], NaT: "
                      "the entry's date)",
     },
     "allocations": {
@@ -92,7 +92,7 @@ SCHEMA: dict[str, dict[str, str]] = {
 # columns (``entry_amount`` is the entry's whole amount).
 FRAME_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "period",
                  "primary", "amount", "currency", "entry_amount", "period_kind",
-                 "years", "start", "end", "fiscal_year", "restated", "where", "rate_date"]
+                 "years", "start", "end", "fiscal_year", "restated", "where", "value_date"]
 # entry columns the base frame carries (all but the allocation's purpose/amount)
 _FRAME_ENTRY = [c for c in FRAME_COLUMNS if c not in ("purpose", "amount", "entry_amount")]
 _TEXT = ("amount_text", "recipient", "location", "tags", "notes")
@@ -434,7 +434,7 @@ def _tables_of(entries: Sequence[Entry]) -> Tables:
                      ("restated", "; ".join(f"{m.currency} {m.amount}" for m in e.restated)),
                      ("split", bool(e.splits)), ("recipient", e.recipient),
                      ("location", e.location), ("tags", ";".join(e.tags)), ("notes", e.notes),
-                     ("where", e.where()), ("rate_date", e.rate_date)):
+                     ("where", e.where()), ("value_date", e.value_date)):
             cols[c].append(v)
         for s in e.allocations():
             alloc["entry"].append(i)
@@ -450,7 +450,7 @@ def _tables_of(entries: Sequence[Entry]) -> Tables:
             link["kind"].append(ln.kind)
             link["target"].append(ln.target)
     en = pd.DataFrame(cols)
-    for c in ("date", "start", "end", "rate_date"):
+    for c in ("date", "start", "end", "value_date"):
         en[c] = pd.to_datetime(en[c]).astype("datetime64[s]")
     for c in ("amount", "years"):
         en[c] = en[c].astype(object)
@@ -532,7 +532,7 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
     amounts = en["amount"].tolist()
     years = en["years"].tolist()
     dates, starts, ends = _dates(en["date"]), _dates(en["start"]), _dates(en["end"])
-    rate_dates = _dates(en["rate_date"]) if "rate_date" in en.columns else [None] * n
+    value_dates = _dates(en["value_date"]) if "value_date" in en.columns else [None] * n
     split = en["split"].to_numpy()
 
     def grouped(table, make):
@@ -577,5 +577,5 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
             sources=tuple(cites.get(i, ())), links=tuple(links.get(i, ())),
             recipient=str(lists["recipient"][i] or ""), location=str(lists["location"][i] or ""),
             tags=tags, notes=str(lists["notes"][i] or ""), file=file, line=line,
-            rate_date=rate_dates[i]))
+            value_date=value_dates[i]))
     return tuple(out)

@@ -35,7 +35,7 @@ __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry
            "DRAFT_PLACEHOLDER_DATE"]
 
 # Field order of a rendered entry (the order of docs/journal.md).
-ENTRY_ORDER = ("id", "date", "rate_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
+ENTRY_ORDER = ("id", "date", "value_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
                "status", "restated", "disburses", "part_of", "restates", "recipient",
                "location", "tags", "notes")
 SUBTABLES = ("split", "source")

@@ -198,7 +198,7 @@ class Entry:
     notes: str = ""
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
-    rate_date: dt.date | None = None   # convert at this date's rate, not the entry's date
+    value_date: dt.date | None = None   # convert at this date's rate, not the entry's date
 
     @property
     def money(self) -> Money:

@@ -20,7 +20,7 @@ from ledger.model import ONE_OFF, Document, Entry
 from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
 # the journal's field order (docs/journal.md), used for every rendered table
-ENTRY_ORDER = ("id", "date", "rate_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
+ENTRY_ORDER = ("id", "date", "value_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
                "status", "restated", "disburses", "part_of", "restates", "recipient",
                "location", "tags", "notes", "split", "source")
 DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
@@ -59,8 +59,8 @@ def _entry_fields(e: Entry) -> dict[str, Any]:
     else:
         currency = ""
     out: dict[str, Any] = {"id": e.id, "date": e.date}
-    if e.rate_date is not None:
-        out["rate_date"] = e.rate_date
+    if e.value_date is not None:
+        out["value_date"] = e.value_date
     out["funder"] = e.funder
     if not e.splits:
         out["purpose"] = e.purpose

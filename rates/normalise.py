@@ -797,9 +797,9 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
     """Rate per row for entry-date / fixed-date / as-stated valuation."""
     n = len(cur)
     date = f.dates("date")
-    if f.has("rate_date"):   # an amount converted at another date's rate (IATI's value-date)
-        rate_date = f.dates("rate_date")
-        date = np.where(np.isnat(rate_date), date, rate_date)
+    if f.has("value_date"):   # an amount converted at another date's rate (IATI's value-date)
+        value_date = f.dates("value_date")
+        date = np.where(np.isnat(value_date), date, value_date)
     when = (np.full(n, np.datetime64(opts.fixed_date, "D")) if opts.fixed_date else date)
     labels = [f.label(i) for i in range(n)] if n <= 10_000 else _LazyLabels(f)
     # each row's position in the concatenation of the series it uses (0: its

@@ -37,7 +37,7 @@ BASES = ("total", "per-year", "recorded")
 # rates, value an entry by its own restatement (rates.normalise.stated_fallback)
 SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
                "period_kind", "years", "start", "end", "fiscal_year", "where", "restated",
-               "entry_amount", "rate_date"]
+               "entry_amount", "value_date"]
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ def bulk_rows(records: Iterable[Record], origin: str) -> tuple[list[tuple[str, .
         tail = (_text(g("currency")), _text(g("status")), _text(g("qualifier")),
                 _text(g("period")), *blank, _text(g("disburses")), _text(g("part_of")),
                 _text(g("restates")), ";".join(dict.fromkeys(s["doc"] for s in source)),
-                "; ".join(_restated(x) for x in g("restated") or []), _text(g("rate_date")),
+                "; ".join(_restated(x) for x in g("restated") or []), _text(g("value_date")),
                 ";".join(g("tags") or []), _text(g("notes")), _text(g("recipient")),
                 _text(g("location")), json.dumps(source, ensure_ascii=False),
                 f"{origin}: {rec.where}" if rec.where else origin)

@@ -595,7 +595,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                     label=f"{label} (line {t.sourceline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline,
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
-                    rate_date=vdate if date == tdate and vdate and vdate != tdate
+                    value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
         seen[same] = item
         items.append(item)
@@ -651,8 +651,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
              "notes": "; ".join(it["notes"] + pnotes)}
         if it.get("period"):
             f["period"] = it["period"]
-        if it.get("rate_date"):   # IATI's value-date: the date of the exchange rate
-            f["rate_date"] = _as_date(it["rate_date"])
+        if it.get("value_date"):   # IATI's value-date: the date of the exchange rate
+            f["value_date"] = _as_date(it["value_date"])
         if len(parts) > 1:
             f["split"] = [{"purpose": p, "amount": _plain(a)} for p, a in parts]
         else:
@@ -680,7 +680,7 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
 
 
 _VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (the entry's "
-               "rate_date: converted at that date's rate)")
+               "value_date: converted at that date's rate)")
 
 
 def _as_date(text: str):
@@ -726,11 +726,11 @@ def _period_item(act, el, where, problems, eid, what):
     notes = [] if how in ("provider-org",) else [f"funder from the {how}"]
     if undated:
         notes.append(undated)
-    rate_date = vdate if vdate and vdate != start and _valid_date(vdate) else None
-    if rate_date:
+    value_date = vdate if vdate and vdate != start and _valid_date(vdate) else None
+    if value_date:
         notes.append(_VALUE_DATE.format(vdate))
     return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
-                rate_date=rate_date,
+                value_date=value_date,
                 period=f"from {start} to {end}" if end else "", funder=funder, el=None, kids={},
                 where=where, notes=notes, id=eid, vline=v.sourceline, line=el.sourceline,
                 number=(v.text or "").strip(),

@@ -76,7 +76,7 @@ __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame"
 
 # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as
 # dictionaries; 6: Arrow decimals kept; 7: the journal files' stats in the meta;
-# 8: the entries' rate_date
+# 8: the entries' value_date
 FORMAT = 8
 
 

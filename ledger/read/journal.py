@@ -539,15 +539,15 @@ class EntryReader:
                 self.broke(rule, "date", d.isoformat(), "date")
             else:
                 date = d
-        rate_date = None
-        if "rate_date" in raw:
-            d = _as_date(raw["rate_date"])
+        value_date = None
+        if "value_date" in raw:
+            d = _as_date(raw["value_date"])
             if isinstance(d, str):
-                self.problem(f"rate_date {d}", "rate_date", code=rr.BAD_DATE.code)
+                self.problem(f"value_date {d}", "value_date", code=rr.BAD_DATE.code)
             elif d is not None and (rule := rr.date_rule(d.year)) is not None:
-                self.broke(rule, "rate_date", d.isoformat(), "rate_date")
+                self.broke(rule, "value_date", d.isoformat(), "value_date")
             else:
-                rate_date = d
+                value_date = d
         funder = self.text("funder", required=True)
         if funder:
             funder = self.account("funder", funder)
@@ -591,7 +591,7 @@ class EntryReader:
             qualifier=qualifier, period=period, status=status, splits=tuple(splits),
             restated=tuple(restated), sources=tuple(sources), links=tuple(links),
             recipient=recipient, location=location, tags=tuple(tags), notes=notes,
-            file=self.fname, line=self.start, rate_date=rate_date,
+            file=self.fname, line=self.start, value_date=value_date,
         )
 
     def amount(self, date):

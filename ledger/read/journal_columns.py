@@ -414,8 +414,8 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         "sources": per_row(sources),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
-        "rate_date": per_row(pc.fill_null(pc.cast(table.field("rate_date"), pa.string()), "")
-                             if "rate_date" in fields else text("rate_date")),
+        "value_date": per_row(pc.fill_null(pc.cast(table.field("value_date"), pa.string()), "")
+                             if "value_date" in fields else text("value_date")),
     })
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
@@ -543,7 +543,7 @@ def _types_taken(fields) -> bool:
     for k, t in fields.items():
         if k == "date":
             ok = t == pa.date32()
-        elif k == "rate_date":
+        elif k == "value_date":
             ok = t == pa.date32()
         elif k == "amount":
             ok = t in (s, pa.int64())

@@ -65,7 +65,7 @@ __all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "read_bulk_book", 
 BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status",
                 "qualifier", "period", "period_kind", "years", "start", "end",
                 "fiscal_year", "disburses", "part_of", "restates", "sources", "restated",
-                "rate_date"]
+                "value_date"]
 PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "origin"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
@@ -388,11 +388,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     P.rule(~no_date & ~ok_date, rr.BAD_DATE, sdate, "date")
     P.rules(rr.date_range_rows("date", date_np, sdate))
     # the date whose rate converts the amount (optional; IATI's value-date)
-    srate = col("rate_date")
+    srate = col("value_date")
     rate_np, ok_rate = _iso_dates(srate)
-    P.rule(~blank(srate) & ~ok_rate, None, srate, "rate_date",
-           message="rate_date " + rr.NOT_A_DATE, code=rr.BAD_DATE.code)
-    P.rules(rr.date_range_rows("rate_date", rate_np, srate))
+    P.rule(~blank(srate) & ~ok_rate, None, srate, "value_date",
+           message="value_date " + rr.NOT_A_DATE, code=rr.BAD_DATE.code)
+    P.rules(rr.date_range_rows("value_date", rate_np, srate))
 
     # accounts
     for c in ("funder", "purpose"):
@@ -532,7 +532,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
         "fiscal_year": period["fiscal_year"],
         "restated": text["restated"],
         "where": text["where"],
-        "rate_date": rate_np,
+        "value_date": rate_np,
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
     keep = None
     if P.bad.any():

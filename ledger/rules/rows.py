@@ -45,7 +45,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
 ENTRY_FIELDS = {
     "id": "a unique slug, e.g. \"uk-calais-2014\"",
     "date": "the date announced or decided, e.g. 2014-09-20",
-    "rate_date": "the date whose exchange rate converts the amount, when it is not the "
+    "value_date": "the date whose exchange rate converts the amount, when it is not the "
                  "entry's date (IATI's value-date), e.g. 2021-06-30",
     "funder": "the funder account, e.g. \"UK:Home Office\"",
     "purpose": "the purpose account, e.g. \"Security:Calais port\"",

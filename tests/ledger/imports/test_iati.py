@@ -63,7 +63,7 @@ def test_version_1_letter_codes():
 
 def test_currency_falls_back_to_default_and_transaction_date_is_the_entry_date():
     """The transaction-date dates the entry; the value-date (IATI's date for
-    the exchange rate) is its rate_date, said in the notes (issue 21:
+    the exchange rate) is its value_date, said in the notes (issue 21:
     commitments of 2006-07 with a 2021 value-date landed in 2021)."""
     recs = _by_id(read_iati(V2))
     d1 = recs["iati-gb-gov-1-300001-t-d1"]          # <value> without @currency
@@ -71,8 +71,8 @@ def test_currency_falls_back_to_default_and_transaction_date_is_the_entry_date()
     c2 = recs["iati-gb-gov-1-300002-t-c2"]          # value-date 06-01, transaction-date 06-10
     assert c2["currency"] == "EUR" and str(c2["date"]) == "2016-06-10"
     assert "value-date 2016-06-01: the date IATI gives for its exchange rate" in c2["notes"]
-    assert str(c2["rate_date"]) == "2016-06-01"
-    assert "rate_date" not in d1 or str(d1["rate_date"]) == str(d1["date"])
+    assert str(c2["value_date"]) == "2016-06-01"
+    assert "value_date" not in d1 or str(d1["value_date"]) == str(d1["date"])
 
 
 def test_budgets_fiscal_periods_status_and_revisions():

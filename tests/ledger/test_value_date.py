@@ -1,4 +1,4 @@
-"""An entry's rate_date (``ledger.model.Entry.rate_date``): the date whose
+"""An entry's value_date (``ledger.model.Entry.value_date``): the date whose
 exchange rate converts the amount, through every reader, the writer, the
 one valuation step and the IATI importer (issue 21: value-date is the date
 of the exchange rate, transaction-date the entry's date)."""
@@ -34,7 +34,7 @@ ACTIVITY = """<?xml version="1.0" encoding="UTF-8"?>
 JOURNAL = """[[entry]]
 id = "a"
 date = 2007-03-01
-rate_date = 2021-06-30
+value_date = 2021-06-30
 funder = "UK:Home Office"
 purpose = "Security:Port"
 amount = "EUR 1000000"
@@ -59,11 +59,11 @@ def _total(out: str) -> Decimal:
     return Decimal(next(r["amount"] for r in json.loads(out) if r["account"] == "(total)"))
 
 
-def test_the_rate_date_converts_the_amount_and_the_entry_keeps_its_date(tmp_path, run_cli):
+def test_the_value_date_converts_the_amount_and_the_entry_keeps_its_date(tmp_path, run_cli):
     (tmp_path / "l.toml").write_text(JOURNAL, encoding="utf-8")
     book = ledger.load(tmp_path / "l.toml")
     a = {e.id: e for e in book.entries}["a"]
-    assert str(a.date) == "2007-03-01" and str(a.rate_date) == "2021-06-30"
+    assert str(a.date) == "2007-03-01" and str(a.value_date) == "2021-06-30"
     code, out, err = run_cli("balance", tmp_path / "l.toml", "--currency", "GBP", "--format", "json")
     assert code == 0, err
     want = _gbp("1000000", "2021-06-30") + _gbp("2000000", "2007-03-01")
@@ -76,18 +76,18 @@ def test_the_rate_date_converts_the_amount_and_the_entry_keeps_its_date(tmp_path
         {r.get("year") for r in json.loads(out)} == {2007}
 
 
-def test_the_journal_writer_and_the_bulk_table_keep_the_rate_date(tmp_path, run_cli):
+def test_the_journal_writer_and_the_bulk_table_keep_the_value_date(tmp_path, run_cli):
     (tmp_path / "l.toml").write_text(JOURNAL, encoding="utf-8")
     book = ledger.load(tmp_path / "l.toml")
     again = tmp_path / "again.toml"
     again.write_text(render(book.entries), encoding="utf-8")
-    assert [e.rate_date for e in ledger.load(again).entries] == [e.rate_date for e in book.entries]
+    assert [e.value_date for e in ledger.load(again).entries] == [e.value_date for e in book.entries]
     bulk = tmp_path / "l.csv"
-    bulk.write_text("id,date,rate_date,funder,purpose,amount,currency,status\n"
+    bulk.write_text("id,date,value_date,funder,purpose,amount,currency,status\n"
                     "a,2007-03-01,2021-06-30,UK:Home Office,Security:Port,1000000,EUR,committed\n"
                     "b,2007-03-01,,UK:Home Office,Security:Port,2000000,EUR,committed\n",
                     encoding="utf-8")
-    assert [e.rate_date for e in ledger.load(bulk).entries] == [e.rate_date for e in book.entries]
+    assert [e.value_date for e in ledger.load(bulk).entries] == [e.value_date for e in book.entries]
     totals = []
     for path in (tmp_path / "l.toml", again, bulk):
         code, out, err = run_cli("balance", path, "--currency", "GBP", "--format", "json")
@@ -97,21 +97,21 @@ def test_the_journal_writer_and_the_bulk_table_keep_the_rate_date(tmp_path, run_
 
 
 @pytest.mark.parametrize("name,text", [
-    ("l.toml", JOURNAL.replace("rate_date = 2021-06-30", 'rate_date = "30/06/2021"')),
-    ("l.csv", "id,date,rate_date,funder,purpose,amount,currency\n"
+    ("l.toml", JOURNAL.replace("value_date = 2021-06-30", 'value_date = "30/06/2021"')),
+    ("l.csv", "id,date,value_date,funder,purpose,amount,currency\n"
               "a,2007-03-01,30/06/2021,UK:Home Office,Security:Port,1000000,EUR\n"),
 ])
-def test_a_bad_rate_date_is_one_line_naming_the_entry(tmp_path, run_cli, name, text):
+def test_a_bad_value_date_is_one_line_naming_the_entry(tmp_path, run_cli, name, text):
     (tmp_path / name).write_text(text, encoding="utf-8")
     code, out, err = run_cli("check", tmp_path / name)
     assert code == 1
-    bad = [ln for ln in err.splitlines() if "error: rate_date" in ln]
+    bad = [ln for ln in err.splitlines() if "error: value_date" in ln]
     assert len(bad) == 1 and "entry 'a'" in bad[0] and "error" in bad[0], err
     assert "Traceback" not in err
 
 
 @pytest.mark.parametrize("to", ["journal", "dataset"])
-def test_iati_value_date_is_the_rate_date(tmp_path, run_cli, to):
+def test_iati_value_date_is_the_value_date(tmp_path, run_cli, to):
     xml = tmp_path / "a.xml"
     xml.write_text(ACTIVITY, encoding="utf-8")
     target = tmp_path / ("l.toml" if to == "journal" else "l.parquet")
@@ -120,7 +120,7 @@ def test_iati_value_date_is_the_rate_date(tmp_path, run_cli, to):
     assert code == 0, err
     if to == "journal":
         (e,) = ledger.load(target).entries
-        assert str(e.date) == "2007-03-01" and str(e.rate_date) == "2021-06-30"
+        assert str(e.date) == "2007-03-01" and str(e.value_date) == "2021-06-30"
     code, out, err = run_cli("balance", target, "--currency", "GBP", "--format", "json")
     assert code == 0, err
     assert _total(out) == _gbp("1000000", "2021-06-30")
