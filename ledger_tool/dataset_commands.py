@@ -5,6 +5,7 @@ cluster (``--scheduler ADDRESS`` or ``LEDGER_TOOL_SCHEDULER``).
 Every other command reads a dataset whole (``ledger.read_book``)."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from reports import dataset as ds
 from reports.dataset import without_header
 from reports.notes import linked_note
 from reports.options import ReportOptions
+from reports.valuation import Spec, horizon_from
 from reports.text import inert_frame, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
@@ -68,6 +70,17 @@ def _scan(args, func=None, fargs=(), sink=None):
     return found
 
 
+def _default_horizon(args, options: ReportOptions) -> str | None:
+    """``--horizon``, else the dataset's default horizon, by the rule every
+    command uses (``reports.valuation.default_horizon``) over every
+    partition whatever the filters: one more pass, only when no horizon is
+    given."""
+    if options.horizon not in (None, ""):
+        return str(options.horizon)
+    found = _scan(args, ds.horizon_part, (Spec.of(options),))
+    return horizon_from(r for r in found.results if r is not None)
+
+
 def _warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
@@ -108,6 +121,8 @@ def _balance(args) -> int:
             years="fiscal" if args.by == "fiscal-year" else "calendar",
             horizon=args.horizon, rates=args.rates, deflator=args.deflator,
             base_year=args.base_year)
+        if args.basis != "recorded":
+            options = dataclasses.replace(options, horizon=_default_horizon(args, options))
         by = "year" if args.by else None
         found = _scan(args, ds.converted_part, (_filters(args), options, by,
                                                  args.basis == "recorded"))
@@ -138,6 +153,7 @@ def _report(args) -> int:
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, depth=args.depth, rates=args.rates,
         deflator=args.deflator, base_year=args.base_year)
+    options = dataclasses.replace(options, horizon=_default_horizon(args, options))
     found = _scan(args, ds.value_part, (options,))
     tables = ds.combine_report(found.results, currency)
     _warnings(found)
@@ -200,6 +216,9 @@ def _export(args) -> int:
     options = {"currency": currency, "valuation": args.valuation,
                "basis": args.basis or "recorded", "years": args.years,
                "horizon": args.horizon, "rates": args.rates}
+    if options["basis"] != "recorded":
+        options["horizon"] = _default_horizon(args, ReportOptions(
+            currency=currency, years=args.years or "calendar", horizon=args.horizon))
     n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
     if args.output != "-":
         print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)

@@ -20,6 +20,7 @@ from decimal import Decimal
 import pandas as pd
 
 from ledger.errors import LedgerError
+from reports.valuation import horizon_facts
 
 SHOWN = 10   # ids a note names
 
@@ -49,6 +50,13 @@ def _linked(book) -> Head:
     from reports.balance import left_out
     ids = left_out(book)
     return Head(ids, len(ids))
+
+
+def horizon_part(book, spec):
+    """One partition's ``reports.valuation.horizon_facts``; the dataset's
+    default horizon is ``horizon_from`` of every partition's (filters never
+    change it, as for a journal)."""
+    return horizon_facts(book, spec)
 
 
 def _open_ended(book, options) -> None:

@@ -131,21 +131,42 @@ def default_horizon(book, spec: Spec) -> str | None:
     comes from the Book they were selected from (``Book.whole``), so filters
     never change it: the one horizon rule of every command."""
     whole = as_book(book).whole
-    open_ = whole.open_ended()
-    if not open_.any():
+    if not whole.open_ended().any():
         return None
+    return horizon_from([horizon_facts(whole, spec)])
+
+
+def horizon_facts(book, spec: Spec) -> tuple[bool, str | None, str | None]:
+    """What the default horizon is made of, for a ledger or one part of it
+    (a dataset's partition): (it has an open-ended entry, the last year its
+    bounded entries reach, the year of its latest entry), years labelled as
+    ``normalise`` labels them.  The periods only: nothing is valued."""
+    open_ = book.open_ended()
+    if not len(open_):
+        return False, None, None
     years = spec.years or "calendar"
-    if not open_.all():   # the periods only: nothing valued twice
-        kw = normalise_options(whole, Spec.of(spec, years=years))
-        return str(last_year(whole.subset(~open_).frame(SUM_COLUMNS), years,
-                             kw["fiscal_start"]))
-    latest = pd.Timestamp(whole.tables.entries["date"].max()).date()
+    last = None
+    if not open_.all():
+        kw = normalise_options(book, Spec.of(spec, years=years))
+        last = str(last_year(book.subset(~open_).frame(SUM_COLUMNS), years, kw["fiscal_start"]))
+    latest = pd.Timestamp(book.tables.entries["date"].max()).date()
     y = latest.year
     if years != "calendar":
-        sm, sd = fiscal_start_of(whole, Spec.of(spec, years=years))
+        sm, sd = fiscal_start_of(book, Spec.of(spec, years=years))
         first = y if (latest.month, latest.day) >= (sm, sd) else y - 1
-        return f"{first}-{(first + 1) % 100:02d}"
-    return str(y)
+        return bool(open_.any()), last, f"{first}-{(first + 1) % 100:02d}"
+    return bool(open_.any()), last, str(y)
+
+
+def horizon_from(facts) -> str | None:
+    """The default horizon of the parts whose ``horizon_facts`` are given:
+    the last year any bounded entry reaches, else the latest entry's year;
+    None when no part has an open-ended entry."""
+    facts = list(facts)
+    if not any(f[0] for f in facts):
+        return None
+    bounded = [f[1] for f in facts if f[1] is not None]
+    return max(bounded) if bounded else max(f[2] for f in facts if f[2] is not None)
 
 
 def as_recorded(frame: pd.DataFrame) -> pd.DataFrame:

@@ -264,3 +264,32 @@ def test_scheduler_on_a_journal_says_it_reads_here(example_ledger, run_cli):
     code, out, err = run_cli("balance", example_ledger, "--scheduler", "tcp://127.0.0.1:9")
     assert code == 0 and "(total)" in out
     assert "--scheduler runs a partitioned Parquet dataset" in err
+
+
+def test_an_open_ended_amount_takes_the_whole_datasets_horizon(tmp_path, run_cli):
+    """No --horizon: the default horizon is the last year any bounded entry
+    of the whole dataset reaches (another partition's here), as for the
+    same entries in a journal; filters never change it."""
+    rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "period": "per year"},
+            {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
+             "amount": "50", "currency": "GBP", "period": "per year for 2 years"}]
+    ds = write_dataset(tmp_path / "open.parquet", rows)
+    code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    # by hand: "later" reaches 31 May 2023, so the horizon is 2023: 100 a year in 2019-2023
+    assert balance_csv(out)[("(total)", "GBP")] == 5 * 100 + 2 * 50
+    code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv",
+                             "--funder", "UK")
+    assert code == 0, err
+    assert balance_csv(out)[("(total)", "GBP")] == 500
+    code, out, err = run_cli("export", ds, "--to", "csv", "--basis", "total", "-o", "-")
+    assert code == 0, err
+    journal = tmp_path / "open.csv"
+    journal.write_text("id,date,funder,purpose,amount,currency,period\n"
+                       + "".join(f"{r['id']},{r['date']},{r['funder']},{r['purpose']},"
+                                 f"{r['amount']},{r['currency']},{r['period']}\n" for r in rows),
+                       encoding="utf-8")
+    code, whole, err = run_cli("balance", journal, "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    assert balance_csv(whole)[("(total)", "GBP")] == 600
