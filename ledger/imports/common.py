@@ -56,7 +56,7 @@ def load_names(path: str | Path | None) -> dict[str, dict[str, str]]:
     """The user's names file: ``[organisations] "GB-GOV-1" = "UK:FCDO"``,
     ``[sectors] "12220" = "Health:Basic health care"``, ``[countries]``,
     ``[regions]``, ``[locations]``, ``[clusters]``, ``[plans]``."""
-    names = {k: {} for k in NAME_SECTIONS}
+    names: dict[str, dict[str, str]] = {k: {} for k in NAME_SECTIONS}
     if path is None:
         return names
     from ledger.safe_io import load_toml
@@ -133,7 +133,7 @@ def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
     unit = Decimal(1).scaleb(-currency_digits(currency))
     minor = int((amount / unit).to_integral_value())
     if Decimal(minor) * unit != amount:            # sub-unit amounts: split the exact value
-        unit, minor = Decimal(1).scaleb(amount.as_tuple().exponent), None
+        unit = Decimal(1).scaleb(int(amount.as_tuple().exponent))   # finite: an int
         minor = int((amount / unit).to_integral_value())
     exact = [(p, Decimal(minor) * w / total_w) for p, w in merged.items()]
     floors = [(p, int(x.to_integral_value(ROUND_FLOOR)), x) for p, x in exact]
@@ -272,9 +272,9 @@ def data_figures(quote: str, entry: Entry):
     ocur = re.search(r'"originalCurrency"\s*:\s*"([A-Za-z]{3})"', quote)
     for m in re.finditer(r'"(amountUSD|originalAmount)"\s*:\s*(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)',
                          quote):
-        cur = "USD" if m.group(1) == "amountUSD" else (ocur.group(1).upper() if ocur
-                                                       else entry.currency)
-        found.append(Money(Decimal(m.group(2)), cur))
+        code = "USD" if m.group(1) == "amountUSD" else (ocur.group(1).upper() if ocur
+                                                        else entry.currency)
+        found.append(Money(Decimal(m.group(2)), code))
     if not found:     # a bare number (a <value> spread over lines)
         for n in re.findall(r"(?<![\w.-])\d+(?:\.\d+)?(?![\w.-])", quote):
             found.append(Money(Decimal(n), entry.currency))

@@ -15,6 +15,7 @@ import functools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
@@ -318,9 +319,9 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     sha = file_sha256(path, "IATI file")
     records: list[Record] = []
     problems: list[Problem] = []
-    quotes: dict[int, list[Record]] = {}      # source line of a <value> -> records quoting it
+    quotes: dict[int, list[tuple[Record, int, str]]] = {}   # source line of a <value> -> records quoting it
     doc = source_document(path, sha, "iati")
-    state = {"version": "", "activity": "", "read": 0, "acts": 0}
+    state: dict[str, Any] = {"version": "", "activity": "", "read": 0, "acts": 0}
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
     letters = 0
     levels: dict[str, int] = {}
@@ -609,7 +610,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                           "2 Committed", where, problems, file)
         btype = st and _budget_code(b, "type", BUDGET_TYPE_CODE, "BudgetType: 1 Original, "
                                     "2 Revised", where, problems, file)
-        if not btype:
+        if not st or not btype:
             continue
         item.update(stage="budget", status=BUDGET_STATUS[st], btype=btype,
                     tag=f"iati-budget-status-{st}", label=f"budget #{k} (line {b.sourceline})")
@@ -617,7 +618,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                 f"status {st} ({BUDGET_STATUS_NAME[st]})")
         budgets.append(item)
     # a revised budget replaces the original for the same period
-    revised = {}
+    revised: dict[tuple[str, str], dict] = {}
     for i in budgets:
         if i["btype"] == "2":
             revised.setdefault((i["start"], i["end"]), i)
@@ -640,10 +641,10 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if it["net"] <= 0:
             continue
         weights, pnotes = act.purposes(it["el"], it["kids"])
-        for n in pnotes:
-            if n not in reported:
-                reported.add(n)
-                problems.append(import_problem(file, f"activity {act.id!r}", n, "note"))
+        for note in pnotes:
+            if note not in reported:
+                reported.add(note)
+                problems.append(import_problem(file, f"activity {act.id!r}", note, "note"))
         parts = shares(it["net"], it["cur"], weights)
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
              "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
