@@ -9,14 +9,36 @@ docs/reports.md.
 """
 from __future__ import annotations
 
+import argparse
+import csv
+import errno
+import io
+import os
+import shutil
 import sys
+from decimal import Decimal
+from pathlib import Path
 
+from ledger.atomic import (ctrl_c_held, open_folder, real_path, remove_listed, temp_name,
+                           write_atomic, write_manifest)
+from ledger.errors import LedgerError, UsageError
 from ledger.model import AUDIT, said
-from ledger_tool.common import add_conversion_options, add_deflator_options, add_filters, load_ledger
+from ledger.safe_io import guard_output
+from ledger.sources.audit import audit as run_audit
+from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
+                                check_locale, filtered, load_ledger, print_capped)
+from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
+from reports.charts import charts_in_background
+from reports import html, workbook   # as modules: tests replace their writers
+from reports.html import HTML_TABLE_LIMIT
+from reports.progress import Progress
+from reports.shipped import SOURCES_FOLDER, ship_cited_documents
+from reports.tables import ReportOptions, build_report
+from reports.text import inert, write_rows
+from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-DEFAULT_SHEET_LIMIT = 2_000     # = reports.workbook.DEFAULT_SHEET_LIMIT (not imported: start-up)
 # entry rows from which the full tables are written by a child process of
 # their own: below, the parent's page, workbook and tables together take
 # about as long as the chart child, and a third process on two cores only
@@ -82,7 +104,6 @@ def register(sub) -> None:
 
 def _sheet_limit(text: str):
     """--entries-sheet-limit: a number of rows (1 or more), or 'all' (None)."""
-    import argparse
 
     if text.strip().lower() == "all":
         return None
@@ -97,10 +118,7 @@ def _sheet_limit(text: str):
 
 
 def run(args) -> int:
-    from pathlib import Path
 
-    from ledger.errors import LedgerError, UsageError
-    from ledger_tool.common import check_locale
 
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
@@ -109,7 +127,6 @@ def run(args) -> int:
     out = Path(args.out)
     if out.is_symlink() and not out.exists():   # a dangling link would be followed out
         raise LedgerError(f"report: --out {out}: is a symbolic link to nothing; give a folder")
-    from ledger.safe_io import guard_output
     try:   # never the ledger's own folder; an existing report only with --force
         guard_output(out, ledger=args.ledger, force=args.force, folder=True)
     except LedgerError as err:
@@ -120,8 +137,6 @@ def run(args) -> int:
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
     currency = (args.currency or opts.get("currency") or "GBP").upper()
 
-    from reports.progress import Progress
-    from reports.tables import ReportOptions, build_report
 
     progress = Progress("report")
     options = ReportOptions(
@@ -133,8 +148,6 @@ def run(args) -> int:
         deflator=args.deflator, base_year=args.base_year)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
-        from ledger.sources.audit import audit as run_audit
-        from ledger_tool.common import filtered
         chosen = filtered(book, args).entries
         audit = run_audit(book, args.sources,
                           entries=None if len(chosen) == len(book.entries) else chosen)
@@ -145,7 +158,6 @@ def run(args) -> int:
                            amounts=args.amounts, scale=args.scale)
     progress.done()
 
-    from reports.text import write_rows
     rows = summary_rows(report)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                amounts=args.amounts)
@@ -156,14 +168,12 @@ def run(args) -> int:
             print(f"note: {note}", file=sys.stderr)
     for warning in report.warnings:   # an option left entries out: said last, to be seen
         print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
-    from reports.workbook import sheet_cuts
     for sheet, note in sheet_cuts(report, args.entries_sheet_limit):   # as the About sheet says
         print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
               file=sys.stderr)
     if audit is not None and audit.failed(strict=False):
         # the report is written, with its Audit sheet; the errors fail the run
         # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
-        from ledger_tool.common import print_capped
         print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
         print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
@@ -174,7 +184,6 @@ def run(args) -> int:
 
 def summary_rows(report) -> list[dict]:
     """funder, purpose, amount, currency (+ qualifiers) per summary row, then the total."""
-    from decimal import Decimal
 
     s = report.summary
     rows = [{"funder": r.funder, "purpose": r.purpose, "amount": r.amount,
@@ -197,10 +206,7 @@ def write_report(report, out, progress=None, audit=None,
     and the page's Entries table at most ``min(entries_limit,
     reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and
     sources.csv/.parquet always hold every row."""
-    from pathlib import Path
 
-    from ledger.atomic import ctrl_c_held
-    from ledger.errors import LedgerError
 
     shown = Path(out)
     out = shown.resolve() if shown.is_symlink() else shown   # a link to a folder: its target
@@ -211,7 +217,6 @@ def write_report(report, out, progress=None, audit=None,
         files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
         _rename_into_place(tmp, out)
     except BaseException as err:
-        import shutil
         if tmp is not None:   # our own new folder: nothing else in it; no child writes there
             shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(err, OSError) and tmp is not None:   # read-only, full: one line
@@ -227,11 +232,7 @@ def write_report(report, out, progress=None, audit=None,
 def _new_folder_beside(out):
     """A new hidden folder beside ``out`` (same file system, so the rename
     into place is atomic), with the mode a plain mkdir would give."""
-    import os
-    from pathlib import Path
 
-    from ledger.atomic import temp_name
-    from ledger.errors import LedgerError
 
     parent = out.parent if str(out.parent) else Path(".")
     try:
@@ -260,18 +261,13 @@ def _rename_into_place(tmp, out) -> None:
     what is there) is moved aside first and, after, only the files its
     manifest lists are deleted, so ``out`` holds the old report or the new,
     whole, and nothing the report did not write is ever deleted."""
-    from ledger.atomic import ctrl_c_held
 
     with ctrl_c_held():   # the earlier report moved aside is always deleted or put back
         _swap_folders(tmp, out)
 
 
 def _swap_folders(tmp, out) -> None:
-    import errno
-    import os
-    import sys
 
-    from ledger.atomic import open_folder, real_path, remove_listed, temp_name
 
     # renamed relative to the folder's descriptor: a link swapped in above
     # --out meanwhile cannot send the report, or the earlier one, elsewhere
@@ -303,14 +299,7 @@ def _swap_folders(tmp, out) -> None:
 def _write_files(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT,
                  amounts: str = "compact", scale: str = "auto") -> list:
-    import csv
-    import io
 
-    from ledger.atomic import ctrl_c_held, write_atomic
-    from reports.charts import charts_in_background
-    from reports.html import write_html
-    from reports.html import HTML_TABLE_LIMIT
-    from reports.workbook import write_full_tables, write_workbook
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
@@ -324,16 +313,15 @@ def _write_files(report, out, progress=None, audit=None,
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
             if apart:
-                tables_written = in_background("writing the full tables", write_full_tables,
+                tables_written = in_background("writing the full tables", workbook.write_full_tables,
                                                report, out)
         if not apart:
             if progress is not None:
                 progress.step("writing entries.csv and entries.parquet")
-            tables = write_full_tables(report, out)
+            tables = workbook.write_full_tables(report, out)
         sheets: list = []
         sections: list = []
         if audit is not None:
-            from reports.audit import html_section, write_audit_sheet
             sheets = [lambda wb, _report: write_audit_sheet(wb, audit)]
             sections = [("Audit", html_section(audit, report.options.locale, wrap=False))]
         if progress is not None:
@@ -341,17 +329,16 @@ def _write_files(report, out, progress=None, audit=None,
         html_limit = HTML_TABLE_LIMIT if entries_limit is None else min(entries_limit,
                                                                         HTML_TABLE_LIMIT)
         # the cited documents beside the page, each quote linking to its copy
-        from reports.shipped import SOURCES_FOLDER, ship_cited_documents
         shipped, ship_notes = ship_cited_documents(report, audit, out)
         for note in ship_notes:
             print(f"note: {note}", file=sys.stderr)
-        page = write_html(out / "report.html", report, None, extra_sections=sections,
+        page = html.write_html(out / "report.html", report, None, extra_sections=sections,
                           limit=html_limit, audit=audit, amounts=amounts, scale=scale,
                           shipped=shipped)
         if progress is not None:
             progress.step("writing the workbook")
         # the workbook's Charts sheet is made last: the charts are waited for there
-        xlsx = write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
+        xlsx = workbook.write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
                               progress=progress)
         charts = charts()
@@ -363,7 +350,6 @@ def _write_files(report, out, progress=None, audit=None,
         if tables_written is not None:
             tables_written(cancel=True)
         raise
-    from reports.text import inert
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -375,7 +361,6 @@ def _write_files(report, out, progress=None, audit=None,
     files = [xlsx, page, out / "summary.csv", *tables,
              *([out / SOURCES_FOLDER] if shipped else [])]     # the folder of cited documents
     files += [p for f in charts.values() for p in f.values()]
-    from ledger.atomic import write_manifest   # what --force may replace, and only that
     # the shipped documents are listed one by one ("sources/…"), not their folder
     names = [f.name for f in files if f != out / SOURCES_FOLDER] + list(shipped.values())
     files.append(write_manifest(out, names))
