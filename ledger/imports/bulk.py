@@ -23,9 +23,15 @@ from typing import Any
 from collections.abc import Iterable
 
 from ledger.errors import LedgerError
-from ledger.imports.common import Problem, ReadResult, Record, few_collections, import_problem
+from ledger.imports.common import Problem, ReadResult, Record, few_collections, import_problem, open_data
 from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
-from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS
+from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, bulk_raw, check_raw
+import csv
+import tempfile
+from ledger.imports.fts import read_fts
+from ledger.imports.iati import read_iati
+from ledger.model import ONE_OFF
+from ledger.writer import entry_table
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
 DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
@@ -82,7 +88,6 @@ def checked(results: list[ReadResult], documents: list[str]):
     import numpy as np
     import pyarrow as pa
 
-    from ledger.read.table import bulk_raw, check_raw
 
     rows: list[tuple[str, ...]] = []
     recs: list[tuple[ReadResult, Record]] = []
@@ -151,10 +156,8 @@ def read_batch(kind: str, paths: list[str], names, hierarchy):
     results = []
     for p in paths:
         if kind == "iati":
-            from ledger.imports.iati import read_iati
             results.append(read_iati(p, names=names, hierarchy=hierarchy))
         else:
-            from ledger.imports.fts import read_fts
             results.append(read_fts(p, names=names))
     problems = [pr for r in results for pr in r.problems]
     good = [r for r in results if not any(getattr(pr, "kind", None) == "error" for pr in r.problems)]
@@ -200,7 +203,6 @@ class DatasetWriter:
 
 
 def write_documents(folder: Path, documents: list[dict[str, Any]]) -> None:
-    import csv
 
     with open(folder / DOCUMENTS_FILE, "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)
@@ -216,7 +218,6 @@ def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:
     into place when complete)."""
     dest = folder / ARCHIVE_FOLDER
     dest.mkdir(exist_ok=True)
-    from ledger.imports.common import open_data
 
     with open_data(path, "data file") as src, open(dest / document["path"], "wb") as out:
         shutil.copyfileobj(src, out)
@@ -224,7 +225,6 @@ def archive(path: Path, folder: Path, document: dict[str, Any]) -> None:
 
 def temporary_folder(target: Path) -> Path:
     """A new folder beside ``target`` that becomes it when complete."""
-    import tempfile
 
     if target.exists():
         raise LedgerError(f"import: --to {target}: already exists; give a new folder "
@@ -244,8 +244,6 @@ def abandon(tmp: Path) -> None:
 def entry_record(e, where: str) -> Record:
     """An accepted spreadsheet entry as a record of plain bulk values (the
     amount as a number and its currency, the period described)."""
-    from ledger.model import ONE_OFF
-    from ledger.writer import entry_table
 
     f = entry_table(e)
     f.update(amount=plain_decimal(e.amount), currency=e.currency, qualifier=e.qualifier,

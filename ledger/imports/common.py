@@ -8,15 +8,25 @@ import contextlib
 import functools
 import gc
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.problem import import_problem
-from ledger.model import Entry, Problem
+from ledger.model import Entry, Money, Problem
 from ledger.rules.limits import magnitude_problem
+import datetime as dt
+import hashlib
+import os
+import shutil
+from ledger.atomic import atomic_file
+from ledger.imports.table import _validate, slug
+from ledger.phrases.money import currency_digits, plain_decimal
+from ledger.read.journal import EntryReader, LineIndex
+from ledger.safe_io import confine, load_toml, open_checked, read_bytes
+from ledger.writer import entry_table
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
@@ -59,7 +69,6 @@ def load_names(path: str | Path | None) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = {k: {} for k in NAME_SECTIONS}
     if path is None:
         return names
-    from ledger.safe_io import load_toml
 
     p = Path(path)     # a regular file within the size cap, nesting checked before the parser
     data = load_toml(p, what="names file")
@@ -122,7 +131,6 @@ def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
     """``amount`` divided in proportion to ``weights`` (purpose, weight), in
     the currency's minor units, remainders to the largest fractions, so the
     parts add up to the amount exactly.  Equal purposes are merged."""
-    from ledger.phrases.money import currency_digits
 
     merged: dict[str, Decimal] = {}
     for p, w in weights:
@@ -185,7 +193,6 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 
@@ -212,9 +219,7 @@ def open_data(path: Path, what: str):
     guard (``ledger.safe_io``): a regular file within the size cap, opened
     non-blocking and checked again on the descriptor (a file swapped for a
     FIFO meanwhile cannot hang the read)."""
-    import os
 
-    from ledger.safe_io import open_checked
 
     fd = open_checked(path, what=what)
     os.set_blocking(fd, True)
@@ -222,7 +227,6 @@ def open_data(path: Path, what: str):
 
 
 def file_sha256(path: Path, what: str = "data file") -> str:
-    import hashlib
 
     with open_data(path, what) as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
@@ -231,8 +235,6 @@ def file_sha256(path: Path, what: str = "data file") -> str:
 def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[str, Any]:
     """The [[document]] table of an archived data file: id and archive path
     from its name and hash, so a newer file is a new document."""
-    import datetime as dt
-    from ledger.imports.table import slug
 
     stem = slug(path.stem)[:40] or kind
     did = f"{kind}-{stem}-{sha[:10]}"
@@ -244,10 +246,7 @@ def source_document(path: Path, sha: str, kind: str, title: str = "") -> dict[st
 def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
     """Copy the source file into the archive (atomically; an existing copy
     with the same hash is kept)."""
-    from ledger.atomic import atomic_file
-    import shutil
 
-    from ledger.safe_io import confine
 
     folder.mkdir(parents=True, exist_ok=True)
     # a link left in the archive never leads the copy out of it (nor does atomic_file)
@@ -263,7 +262,6 @@ def data_figures(quote: str, entry: Entry):
     """The money in a quote from a data file (IATI ``<value>`` elements, FTS
     ``"amountUSD"`` / ``"originalAmount"`` keys), as ``Money``; an XML value
     without @currency is in the entry's currency (the activity default)."""
-    from ledger.model import Money
 
     found = []
     for m in re.finditer(r"<value\b([^>]*)>\s*(-?\d+(?:\.\d+)?)\s*</value>", quote):
@@ -312,9 +310,6 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
     repeating another entry's figure under another id is reported."""
-    from ledger.imports.table import _validate
-    from ledger.read.journal import EntryReader, LineIndex
-    from ledger.writer import entry_table
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
@@ -402,7 +397,6 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
 def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
     """The file's bytes with the entry tables starting on the given lines
     replaced by new text (everything else byte for byte)."""
-    from ledger.safe_io import read_bytes
 
     raw = read_bytes(path, what="journal file")
     spans = {line: (s, e) for line, s, e in _entry_spans(raw)}
@@ -427,7 +421,6 @@ def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
     file (an unchanged transaction in an updated file keeps its citation)."""
     if new == old:
         return True
-    from dataclasses import replace
     if len(new.sources) != len(old.sources):
         return False
     for a, b in zip(new.sources, old.sources):

@@ -21,6 +21,11 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, im
 from ledger.imports.problem import kind_of, where_of
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.rules.limits import magnitude_problem
+import datetime as dt
+import hashlib
+from ledger.imports.common import load_names
+from ledger.phrases.money import format_amount_phrase, plain_decimal
+from ledger.safe_io import read_bytes
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
 MAX_DEPTH = 64            # nesting of the JSON, checked before json.loads sees it
@@ -74,10 +79,7 @@ def _flow_near(text: str, pos: int) -> str:
 def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records)."""
-    import hashlib
 
-    from ledger.imports.common import load_names
-    from ledger.safe_io import read_bytes
 
     path = Path(path)
     names = names or load_names(None)
@@ -262,7 +264,6 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
     if usd is not None and magnitude_problem(usd):
         return reject(f"amountUSD {magnitude_problem(usd)}: not imported")
     date = str(f.get("date") or f.get("decisionDate") or f.get("firstReportedDate") or "")[:10]
-    import datetime as dt
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
@@ -320,7 +321,6 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
     else:
         fields["purpose"] = parts[0][0]
     if cur != "USD" and usd is not None:
-        from ledger.phrases.money import format_amount_phrase
         fields["restated"] = [format_amount_phrase(usd, "USD")]
     rate = f.get("exchangeRate")
     if rate not in (None, "") and not (isinstance(rate, Decimal) and magnitude_problem(rate)):
@@ -345,7 +345,6 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
 
 
 def _plain(d: Decimal) -> str:
-    from ledger.phrases.money import plain_decimal
     return plain_decimal(d)
 
 

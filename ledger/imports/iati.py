@@ -24,6 +24,11 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, co
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.rules.limits import magnitude_problem
+import csv
+import datetime as dt
+import io
+from importlib.resources import files
+from ledger.imports.common import load_names
 
 # TransactionType codelist (2.0x codes; 1.0x letter codes map onto them).
 # code -> (name, status or None when skipped)
@@ -119,7 +124,6 @@ def _date(el, attr="iso-date") -> str:
 
 
 def _valid_date(text: str) -> bool:
-    import datetime as dt
     try:
         dt.date.fromisoformat(text)
         return True
@@ -268,9 +272,6 @@ def codelist(name: str) -> dict[str, str]:
     """code -> English name, from the IATI codelist shipped as
     ``ledger/imports/codelists/NAME.csv`` (origin and CC BY 4.0 licence in
     the README.md there); ``{}`` for no name.  A --names file overrides it."""
-    import csv
-    import io
-    from importlib.resources import files
 
     if not name:
         return {}
@@ -310,7 +311,6 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity)."""
     from lxml import etree
-    from ledger.imports.common import load_names
 
     path = Path(path)
     unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
@@ -685,7 +685,6 @@ _VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (the en
 
 
 def _as_date(text: str):
-    import datetime as dt
     return dt.date.fromisoformat(text)
 
 

@@ -14,14 +14,22 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import ROW, Document, Entry, Problem, is_slug, said
-from ledger.read.journal import EntryReader, LineIndex
+from ledger.read.journal import ENTRY_FIELDS, EntryReader, LineIndex, SOURCE_FIELDS, _suggest
+import csv
+import io
+import sys
+from ledger.imports.identity import content_key, duplicate_message, same_as
+from ledger.phrases.money import MoneyError, parse_amount
+from ledger.rules.checks import check_all
+from ledger.safe_io import check_zip, load_toml, read_bytes
+from ledger.writer import entry_table, render
 
 # journal field -> header names understood without a mapping (compared after
 # lower-casing and turning punctuation into spaces); first match wins.
@@ -126,7 +134,6 @@ def read_table(path: str | Path, sheet: str | None = None):
     numbers from XLSX become ISO dates and plain decimals."""
     import pandas as pd
 
-    from ledger.safe_io import check_zip, read_bytes
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():
@@ -137,7 +144,6 @@ def read_table(path: str | Path, sheet: str | None = None):
     warnings: list[str] = []
     try:
         if suffix in (".xlsx", ".xlsm"):
-            import io
             raw = read_bytes(path, what="spreadsheet")   # regular file, size cap
             check_zip(raw, path, what="spreadsheet")      # and what it unpacks to
             data = io.BytesIO(raw)
@@ -216,8 +222,6 @@ def read_csv_rows(text: str, delimiter: str | None = None):
     ``(row, raw text, reason)``; the other rows keep their columns.
     ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
     header is row 1; a blank line is a row, as a spreadsheet shows it)."""
-    import csv
-    import sys
 
     import pandas as pd
 
@@ -312,13 +316,11 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     """A mapping file: ``[columns]`` (journal field = "Column header"),
     optional ``[defaults]`` (field = value for empty cells), ``date_format``
     (strftime, e.g. "%d/%m/%Y") and ``sheet``."""
-    from ledger.safe_io import load_toml
 
     path = Path(path)
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: mapping file not found")
     data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
-    from ledger.read.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
     fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
     problems = []
     for k in data:
@@ -442,7 +444,6 @@ def _compact(amount: Decimal) -> str:
 
 def make_id(funder: str, date: dt.date | None, amount: str) -> str:
     """A readable, stable slug: ``uk-home-office-2014-09-20-12m-gbp``."""
-    from ledger.phrases.money import MoneyError, parse_amount
 
     try:
         p = parse_amount(amount)
@@ -589,7 +590,6 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
-    from ledger.writer import render
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
@@ -599,7 +599,6 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     """Raw journal fields for row ``i`` (None when rejected here)."""
-    from ledger.phrases.money import MoneyError, parse_amount
 
     def v(fld):
         return values[fld][i]
@@ -677,14 +676,11 @@ def _regroup_splits(f: dict[str, Any]) -> None:
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
     """Render each row, read it back with the journal reader, then run the
     cross-entry checks with the existing ledger; reject what fails."""
-    from ledger.rules.checks import check_all
-    from ledger.writer import entry_table
 
     field_col = {fld: cols.get(fld, "") for fld in ALIASES}
     field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
                      currency=cols.get("currency", cols.get("amount", "")))
     existing = {e.id: e for e in entries}
-    from ledger.imports.identity import content_key, duplicate_message, same_as
     seen_content = same_as(entries)     # a row repeating an entry's figure is reported
     ok: list[tuple[list[int], dict, Entry]] = []
     no_lines = LineIndex("")
@@ -742,7 +738,6 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
 
 
 def _fields(e: Entry) -> dict[str, Any]:
-    from dataclasses import fields
     return {f.name: getattr(e, f.name) for f in fields(e)}
 
 
