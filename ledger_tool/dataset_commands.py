@@ -70,15 +70,21 @@ def _scan(args, func=None, fargs=(), sink=None):
     return found
 
 
-def _default_horizon(args, options: ReportOptions) -> str | None:
-    """``--horizon``, else the dataset's default horizon, by the rule every
-    command uses (``reports.valuation.default_horizon``) over every
-    partition whatever the filters: one more pass, only when no horizon is
-    given."""
+def _valued_scan(args, func, fargs_of, options: ReportOptions):
+    """(the scan, the options used): ``func`` over every partition with
+    ``fargs_of(options)``.  Without --horizon, one pass also gathers each
+    partition's horizon facts; only when some partition holds an open-ended
+    amount is there a second pass, at the dataset's default horizon (the
+    rule of ``reports.valuation.default_horizon``, whatever the filters)."""
     if options.horizon not in (None, ""):
-        return str(options.horizon)
-    found = _scan(args, ds.horizon_part, (Spec.of(options),))
-    return horizon_from(r for r in found.results if r is not None)
+        return _scan(args, func, fargs_of(options)), options
+    found = _scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)))
+    horizon = horizon_from(r[0] for r in found.results if r is not None)
+    if horizon is None:
+        found.results = [None if r is None else r[1] for r in found.results]
+        return found, options
+    options = dataclasses.replace(options, horizon=horizon)
+    return _scan(args, func, fargs_of(options)), options
 
 
 def _warnings(found) -> None:
@@ -121,11 +127,15 @@ def _balance(args) -> int:
             years="fiscal" if args.by == "fiscal-year" else "calendar",
             horizon=args.horizon, rates=args.rates, deflator=args.deflator,
             base_year=args.base_year)
-        if args.basis != "recorded":
-            options = dataclasses.replace(options, horizon=_default_horizon(args, options))
         by = "year" if args.by else None
-        found = _scan(args, ds.converted_part, (_filters(args), options, by,
-                                                 args.basis == "recorded"))
+        recorded = args.basis == "recorded"   # every amount a one-off: no horizon needed
+
+        def fargs(o):
+            return _filters(args), o, by, recorded
+        if recorded:
+            found = _scan(args, ds.converted_part, fargs(options))
+        else:
+            found, options = _valued_scan(args, ds.converted_part, fargs, options)
         rows, notes, linked, n = ds.combine_converted([r for r in found.results if r],
                                                       options.currency, by, args.depth)
         if not n:
@@ -153,8 +163,7 @@ def _report(args) -> int:
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
         start=args.start, end=args.end, depth=args.depth, rates=args.rates,
         deflator=args.deflator, base_year=args.base_year)
-    options = dataclasses.replace(options, horizon=_default_horizon(args, options))
-    found = _scan(args, ds.value_part, (options,))
+    found, options = _valued_scan(args, ds.value_part, lambda o: (o,), options)
     tables = ds.combine_report(found.results, currency)
     _warnings(found)
     out.mkdir(parents=True, exist_ok=True)
@@ -216,9 +225,11 @@ def _export(args) -> int:
     options = {"currency": currency, "valuation": args.valuation,
                "basis": args.basis or "recorded", "years": args.years,
                "horizon": args.horizon, "rates": args.rates}
-    if options["basis"] != "recorded":
-        options["horizon"] = _default_horizon(args, ReportOptions(
-            currency=currency, years=args.years or "calendar", horizon=args.horizon))
+    if options["basis"] != "recorded" and not args.horizon:
+        # the rows are written as they come: the horizon is needed before the pass
+        spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
+        found = _scan(args, ds.horizon_part, (spec,))
+        options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
     n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
     if args.output != "-":
         print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)

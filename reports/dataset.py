@@ -52,11 +52,14 @@ def _linked(book) -> Head:
     return Head(ids, len(ids))
 
 
-def horizon_part(book, spec):
-    """One partition's ``reports.valuation.horizon_facts``; the dataset's
-    default horizon is ``horizon_from`` of every partition's (filters never
-    change it, as for a journal)."""
-    return horizon_facts(book, spec)
+def horizon_part(book, spec, func=None, args=()):
+    """(one partition's ``reports.valuation.horizon_facts``, ``func(book,
+    *args)`` when the partition holds no open-ended amount, else None): the
+    dataset's default horizon is ``horizon_from`` of every partition's facts
+    (filters never change it, as for a journal), and a dataset with no
+    open-ended amount needs no second pass."""
+    facts = horizon_facts(book, spec)
+    return facts, (None if facts[0] or func is None else func(book, *args))
 
 
 def _open_ended(book, options) -> None:

@@ -293,3 +293,26 @@ def test_an_open_ended_amount_takes_the_whole_datasets_horizon(tmp_path, run_cli
     code, whole, err = run_cli("balance", journal, "--currency", "GBP", "--format", "csv")
     assert code == 0, err
     assert balance_csv(whole)[("(total)", "GBP")] == 600
+
+
+def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli, monkeypatch):
+    import ledger_tool.dataset_commands as dc
+    passes = []
+    real = dc.scan
+
+    def counted(*a, **kw):
+        passes.append(a[1].__name__ if len(a) > 1 and a[1] else "check")
+        return real(*a, **kw)
+    monkeypatch.setattr(dc, "scan", counted)
+    bounded = write_dataset(tmp_path / "bounded.parquet", HAND_ROWS)
+    code, out, err = run_cli("balance", bounded, "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    assert balance_csv(out)[("(total)", "GBP")] == HAND_TOTAL
+    assert passes == ["horizon_part"]
+    passes.clear()
+    rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "period": "per year"}]
+    code, out, err = run_cli("balance", write_dataset(tmp_path / "open.parquet", rows),
+                             "--currency", "GBP", "--format", "csv")
+    assert code == 0, err
+    assert passes == ["horizon_part", "converted_part"]
