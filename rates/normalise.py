@@ -853,9 +853,9 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         out["has_restated"] = has
         del out["source_codes"]   # the sources are reworded below
         fallback = (~has) & (cur != currency)
+        at = np.where(np.isnat(f.dates("value_date")), "the entry date", "its value_date")
         out["source"] = np.where(
-            fallback, source + f" (no {currency} restatement; valued at the entry date)",
-            source)
+            fallback, source + f" (no {currency} restatement; valued at " + at + ")", source)
         if has.any():
             dst = currency_digits(currency)
             rest_minor = np.zeros(n, dtype=np.int64)
