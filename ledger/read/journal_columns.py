@@ -510,14 +510,22 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                            + [False], bool)[_np(enc.indices)] & given & has_amount
         for g in np.flatnonzero(unknown).tolist():
             say(g, rr.UNKNOWN_CURRENCY, "currency", code[g].as_py())
+            said.fields.setdefault("amount", set()).add(where[g])   # no amount read
         has_amount &= ~unknown
         phrases = pc.if_else(pa.array(given), pc.binary_join_element_wise(phrases, code, " "),
                              phrases)
     read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
     failed = read_amounts.slow & has_amount
     if failed.any():
-        read_amounts = _amount_rules(failed, phrases, amount, read_amounts, say)
+        _amount_rules(failed, phrases, amount, say)
     cant = failed | ~has_amount   # no amount read: nothing to say of its qualifier or period
+    if cant.any():
+        none = pa.array(cant)
+        read_amounts = read_amounts._replace(
+            amount=pc.if_else(none, pa.scalar(""), read_amounts.amount),
+            currency=pc.if_else(none, pa.scalar(""), read_amounts.currency),
+            qualifier=pc.if_else(none, pa.scalar("exact"), read_amounts.qualifier),
+            slow=read_amounts.slow & ~cant)
     qualifier, broken = _qualifiers(t["qualifier"], read_amounts.qualifier, cant)
     for g, rule, stated, phrase in broken:
         say(g, rule, "qualifier", stated, phrase=phrase)
@@ -534,7 +542,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             except PeriodError as err:
                 say(g, rr.BAD_PERIOD, "period", err)
     if phrase_period is not None:
-        from_phrase = _np(pc.not_equal(phrase_period, "")) & ~failed
+        from_phrase = _np(pc.not_equal(phrase_period, "")) & ~cant
         if "period" in fields and (from_phrase & _np(table.field("period").is_valid())).any():
             raise _NotHere   # a period stated too: the entry rules compare the two
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
@@ -634,13 +642,11 @@ def _date_text(table, fields, key, n):
     return pc.fill_null(pc.cast(col, pa.string()), "")
 
 
-def _amount_rules(failed, phrases, amount, read_amounts, say):
+def _amount_rules(failed, phrases, amount, say) -> None:
     """The amount phrases the parser refuses, each distinct one parsed once
     more by ``parse_amount`` to word why (``ledger.rules.rows``'s amount
-    rules), at the amount's line; their entries read no amount."""
+    rules), at the amount's line."""
     import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     seen: dict = {}
     for g in np.flatnonzero(failed).tolist():
@@ -662,12 +668,6 @@ def _amount_rules(failed, phrases, amount, read_amounts, say):
             say(g, rule, "amount", text, why=why)
         elif rule is not None:
             say(g, rule, "amount", why)
-    blank = pa.array(np.where(failed, "", read_amounts.amount.to_numpy(zero_copy_only=False)
-                              .astype(object)), pa.string())
-    none = pa.array(failed)
-    return read_amounts._replace(
-        amount=blank, currency=pc.if_else(none, pa.scalar(""), read_amounts.currency),
-        qualifier=pc.if_else(none, pa.scalar("exact"), read_amounts.qualifier))
 
 
 def _accounts(funder, purpose, splits) -> list:
