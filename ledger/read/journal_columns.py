@@ -72,7 +72,7 @@ class JournalFrame(NamedTuple):
     frame: Any            # pandas DataFrame with rates.normalise.ENTRY_COLUMNS
     documents: dict       # id -> Document
     options: dict
-    entries: int          # how many entries the journal holds
+    entries: int          # how many entries were read (those with errors of their own left out)
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
     problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
@@ -245,7 +245,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
         got = _check(table, where, read, _Said(read), documents, rejected, _quiet)
         cross = [p for p in got.problems if p.code in WORDED_HERE]
         own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
-    return JournalFrame(got.frame, documents, options, len(where) + len(bad), tuple(files),
+    return JournalFrame(got.frame, documents, options, len(where), tuple(files),
                         got.extras, tuple(_in_order(read, own)) + tuple(cross))
 
 
@@ -322,7 +322,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
     malformed line; such a value is left out (and the entry with it).  A
     date with a time is its day, a whole-number amount its digits, one
     source or restated amount not in a list a list of one."""
-    out = []
+    out: list = []
     for ei, e in enumerate(got.entries):
         at = (fi, ei)
         if type(e) is not dict:
