@@ -28,7 +28,6 @@ conversions) are handled entry by entry.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -36,6 +35,7 @@ from ledger.book import Book
 from ledger.memory import gc_paused
 from ledger.model import CONTROL_CHARS, ONCE, Entry
 from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
@@ -58,7 +58,7 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # problem check_raw finds is an entry's own, worded by the entry rules.
 WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
                          "missing-link", "self-link", "package-currency", "package-exceeded",
-                         "probable-duplicate", "lookalike-account"})
+                         "probable-duplicate", "lookalike-account", "split-sum"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -73,6 +73,7 @@ class JournalFrame(NamedTuple):
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
     problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
+    entry_of: Any = None         # each frame row's entry (numpy int64)
 
 
 class _NotHere(Exception):
@@ -89,7 +90,7 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     got, parsed = read_journal_frame(path, progress)
     if got is not None:   # read column-wise
         return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
-                               root)
+                               root, entry_of=got.entry_of)
     if progress is not None:
         progress("reading entry by entry, to word every problem")
     with gc_paused():   # the checks and the tables walk a million objects too
@@ -174,8 +175,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         entries, lines = (None, None) if data is None or text is None else \
             read_tables(f, text, data, documents, own, options)
         heads = lines.headers("entry") if entries and lines is not None else []
-        if entries and len(heads) != len(entries):
-            raise _NotHere   # entries not written as [[entry]] tables: no line for each
+        if entries and len(heads) != len(entries):   # not [[entry]] tables: entry = [{…}]
+            heads = _inline_lines(text, lines.key_line("entry"), len(entries))
         read.append(_File(str(f), own, list(entries or ()), lines, heads))
         # the Arrow copy is all that is needed from here: let the parsed TOML
         # go (it is most of the memory); should the journal turn out to be
@@ -201,6 +202,55 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
                 else:
                     worded[fi, ei] = found
     raise _NotHere
+
+
+def _inline_lines(text: str, at: int, n: int) -> list[int]:
+    """The line of each of the ``n`` tables of ``entry = [{…}, …]`` (the
+    array's key at line ``at``): where its ``{`` opens; the array's line
+    for each when they cannot be told apart."""
+    lines, depth, start = [], 0, 0
+    for _ in range(at - 1):   # the key's line
+        start = text.find("\n", start) + 1
+    i, line = text.find("=", start) + 1, at
+    while 0 < i < len(text):
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            i = text.find("\n", i) - 1
+            if i < 0:
+                break
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            end = i + len(quote)
+            while True:
+                end = text.find(quote, end)
+                if end < 0 or c == "'" or text[end - 1] != "\\" or _escaped_backslash(text, end):
+                    break
+                end += 1
+            if end < 0:
+                break
+            line += text.count("\n", i, end)
+            i = end + len(quote) - 1
+        elif c in "[{":
+            depth += 1
+            if c == "{" and depth == 2:
+                lines.append(line)
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    return lines if len(lines) == n else [at] * n
+
+
+def _escaped_backslash(text: str, end: int) -> bool:
+    """True when the quote at ``end`` follows an even run of backslashes
+    (escaped themselves): it closes the string."""
+    k = end - 1
+    while k >= 0 and text[k] == "\\":
+        k -= 1
+    return (end - 1 - k) % 2 == 0
 
 
 def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
@@ -326,8 +376,6 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
     if ids is None:
         raise _Flagged(range(n))
     bad = _np(ids.is_null()) | _np(table.field("date").is_null())
-    if n > 1 and pc.any(pc.equal(ids.slice(1), ids.slice(0, n - 1))).as_py():
-        raise _NotHere   # one id on two entries in turn: the raw form's rows of one entry
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
@@ -356,8 +404,11 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         period = text("period")
     if phrase_period is not None:
         from_phrase = _np(pc.not_equal(phrase_period, ""))
-        if "period" in fields:   # a period stated too: the entry rules compare the two
-            bad |= from_phrase & _np(table.field("period").is_valid())
+        if "period" in fields:   # a period stated too: it must restate the phrase's
+            both = from_phrase & _np(table.field("period").is_valid())
+            if both.any():
+                bad |= _not_restating(both, phrase_period, period, table.field("date"))
+                from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
     if "tags" in fields:
         tags = rr.composed_column(pc.fill_null(pc.binary_join(
@@ -366,7 +417,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
 
     sources, citations = _sources(table, fields, n, bad)
     restated = _restated(table, fields, read.currency, n, bad)
-    splits = _splits(table, fields, read.amount, read.currency, bad)
+    splits = _splits(table, fields, read.currency, bad)
     if bad.any():
         raise _Flagged(np.flatnonzero(bad))
 
@@ -419,10 +470,14 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
     })
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
+    if splits:   # the entry's amount, which check_raw adds the parts up to
+        rows = rows.append_column("entry_amount", per_row(pc.if_else(
+            pa.array(written_split), read.amount, pa.scalar(""))))
     raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
                     "journal", citations, written_split[row],
-                    _accounts(t["funder"], t["purpose"], splits))
-    frame, found = check_raw(raw, documents, rejected=rejected)
+                    _accounts(t["funder"], t["purpose"], splits), entry=row)
+    kept: list = []
+    frame, found = check_raw(raw, documents, kept, rejected=rejected)
     if frame is None:
         raise _NotHere
     theirs = [p for p in found if p.code not in WORDED_HERE]
@@ -434,7 +489,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         raise _Flagged(at[p.file, p.line] for p in theirs)
     extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
-                        tuple(problems) + tuple(found))
+                        tuple(problems) + tuple(found), row if kept[0] is None else row[kept[0]])
 
 
 def _accounts(funder, purpose, splits) -> list:
@@ -502,9 +557,9 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
 def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
-    a field typed differently in two files (whole-number amounts in one,
-    text in another; empty lists) is cast to the type holding text, as the
-    entry rules read it, else left to the reference."""
+    a field typed apart in two files (whole-number amounts in one, text in
+    another; empty lists; citations or splits with other keys) is cast to
+    the type joining both (``_joined``), as the entry rules read it."""
     import pyarrow as pa
 
     if not chunks:   # no entry read: the files' own problems, or every entry's
@@ -515,24 +570,38 @@ def _concat(chunks):
     types: dict = {}
     for c in chunks:
         for fld in c.type:
-            seen = types.setdefault(fld.name, fld.type)
-            if seen != fld.type and str(fld.type).count("string") > str(seen).count("string"):
-                types[fld.name] = fld.type
+            types[fld.name] = _joined(types[fld.name], fld.type) if fld.name in types \
+                else fld.type
 
     def field(c, k):
         if c.type.get_field_index(k) < 0:
             return pa.nulls(len(c), types[k])
         got = c.field(k)
-        if got.type == types[k]:
-            return got
-        try:
-            return got.cast(types[k])
-        except (pa.ArrowException, ValueError, TypeError):
-            raise _NotHere from None
+        return got if got.type == types[k] else got.cast(types[k])
 
     names = list(types)
     return pa.concat_arrays([
         pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
+
+
+def _joined(a, b):
+    """The type that holds values of types ``a`` and ``b``, both taken by
+    this reader (``_types_taken``): text over whole numbers, a list's
+    items joined, a table's keys those of both."""
+    import pyarrow as pa
+
+    if a == b or pa.types.is_null(b):
+        return a
+    if pa.types.is_null(a):
+        return b
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return pa.list_(_joined(a.value_type, b.value_type))
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        fields = {f.name: f.type for f in a}
+        for f in b:
+            fields[f.name] = _joined(fields[f.name], f.type) if f.name in fields else f.type
+        return pa.struct(list(fields.items()))
+    return pa.string()   # text and a whole number: the number read as text
 
 
 def _types_taken(fields) -> bool:
@@ -600,6 +669,35 @@ def _periods_in_phrases(phrases, read):
                          currency=pa.array(currency, pa.string()),
                          qualifier=pa.array(qualifier, pa.string()), slow=slow), \
         pa.array(period, pa.string())
+
+
+def _not_restating(both, phrase_period, stated, dates):
+    """The rows of ``both`` (a period stated and one in the amount phrase)
+    whose stated period cannot be read or does not restate the phrase's
+    (``ledger.phrases.period.restates``, the entry rules' test): the entry
+    rules word them."""
+    import numpy as np
+    import pyarrow as pa
+
+    out = np.zeros(len(both), dtype=bool)
+    rows = np.flatnonzero(both)
+    take = pa.array(rows)
+    seen: dict = {}
+    for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
+                                 stated.take(take).to_pylist(), dates.take(take).to_pylist()):
+        try:
+            if (said, text) not in seen:
+                try:   # the date matters only to phrases that fail without it
+                    seen[said, text] = restates(parse_period(said), parse_period(text))
+                except PeriodError:
+                    seen[said, text] = None
+            ok = seen[said, text]
+            if ok is None:
+                ok = restates(parse_period(said), parse_period(text, on=on))
+        except (PeriodError, ValueError):
+            ok = False
+        out[r] = not ok
+    return out
 
 
 def _qualifiers(stated, from_phrase):
@@ -677,10 +775,10 @@ def _restated(table, fields, currency, n, bad):
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, amount, currency, bad) -> dict[int, list[tuple[str, str]]]:
+def _splits(table, fields, currency, bad) -> dict[int, list[tuple[str, str]]]:
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked as the reader does; the parts must add up to the entry
-    (``bad``: marked where they do not, or break a rule)."""
+    and checked as the reader does (``bad``: marked where a part breaks a
+    rule); whether they add up to the entry, ``check_raw`` says."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -694,17 +792,14 @@ def _splits(table, fields, amount, currency, bad) -> dict[int, list[tuple[str, s
         return {}
     take = pa.array(rows)
     out: dict[int, list[tuple[str, str]]] = {}
-    for i, s, total_text, own in zip(rows, col.take(take).to_pylist(),
-                                     amount.take(take).to_pylist(),
-                                     currency.take(take).to_pylist()):
-        parts, total = [], Decimal(0)
+    for i, s, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
+        parts = []
         for table in s:
             part, found = read_split(table, own)   # the reader's rules
             if found or part is None:
                 break
             parts.append((part.purpose, plain_decimal(part.amount)))
-            total += part.amount
-        if len(parts) != len(s) or bad[i] or total != Decimal(total_text):
+        if len(parts) != len(s) or bad[i]:
             bad[i] = True
             continue
         out[int(i)] = parts

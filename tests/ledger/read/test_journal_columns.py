@@ -160,8 +160,7 @@ def test_whole_number_amounts_throughout_are_read_column_wise(tmp_path):
 
 
 # an entry with problems of its own is worded by the entry rules and left out,
-# the others read column-wise; a valid shape the column reader does not take
-# (STILL_LEFT) is read entry by entry
+# the others read column-wise
 UNUSUAL_OR_WRONG = {
     "whole numbers amid text in splits": ('quote = "£4m"\n',
                                           'quote = "£4m"\n  [[entry.split]]\n'
@@ -202,8 +201,6 @@ UNUSUAL_OR_WRONG = {
     "an id given twice, in turn": ('\n[[entry]]\nid = "uk-2016-paid"', '\n[[entry]]\nid = "fr-2015"'),
     "an id given twice, apart": ('\n[[entry]]\nid = "uk-2016-paid"', '\n[[entry]]\nid = "uk-2014"'),
 }
-# shapes still read entry by entry
-STILL_LEFT = {"a period stated and in the amount phrase", "an id given twice, in turn"}
 
 
 @pytest.mark.parametrize("case", sorted(UNUSUAL_OR_WRONG))
@@ -217,12 +214,9 @@ def test_entries_with_problems_of_their_own_are_worded_by_the_entry_rules(tmp_pa
     path = _journal(tmp_path, base=text.replace(old, new, 1))
     got, parsed = read_journal_frame(path)
     _, _, problems, _, ref = _reference(path)
-    if case in STILL_LEFT:
-        assert got is None
-    else:
-        assert got is not None
-        assert list(got.problems) == problems
-        assert_same_frame(got.frame, ref)
+    assert got is not None
+    assert list(got.problems) == problems
+    assert_same_frame(got.frame, ref)
     # and the cache's loader gives them too
     from ledger.read.cache import load_frame
     loaded = load_frame(path, use_cache=False)
@@ -295,14 +289,16 @@ def test_problems_that_keep_every_entry_are_worded_column_wise_as_the_reference_
     assert_same_frame(got.frame, ref)
 
 
-def test_a_split_that_does_not_add_up_is_left_to_the_reference(tmp_path):
+def test_a_split_that_does_not_add_up_is_worded_column_wise(tmp_path):
     extra = ('\n[[entry]]\nid = "split"\ndate = 2017-02-01\nfunder = "UK:Home Office"\n'
              'amount = "£3 million"\n  [[entry.split]]\n  purpose = "Security:Fencing"\n'
              '  amount = "2,000,000"\n  [[entry.split]]\n  purpose = "Security:Detection"\n'
              '  amount = "999,999.99"\n  [[entry.source]]\n  doc = "d2"\n  quote = "£3 million"\n')
     path = _journal(tmp_path, extra)
-    assert read_journal_frame(path)[0] is None
-    assert any("split does not add up" in p.message for p in _reference(path)[2])
+    got = read_journal_frame(path)[0]
+    assert got is not None
+    assert list(got.problems) == _reference(path)[2]
+    assert any("split does not add up" in p.message for p in got.problems)
 
 
 # ------------------------------------------------------------ parse_amounts
@@ -371,10 +367,6 @@ def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
     files = sorted(big.rglob("*.toml"))
     assert notes[0] == f"reading {files[0].name} (1/{len(files)})"
     assert "checking 3,000 entries" in notes and notes[-1] == "caching the parsed ledger"
-    notes.clear()
-    bad = _journal(tmp_path, base=PLEDGE + PLEDGE)   # one id twice in turn: still entry by entry
-    load_frame(bad, progress=notes.append)
-    assert "reading entry by entry, to word every problem" in notes
 
 
 # --------------------------------------------------------------- fuzzing
