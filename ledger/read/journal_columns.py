@@ -10,14 +10,13 @@ a bad amount, date or period, a split or citation the rules refuse) is
 found column-wise, worded by the entry rules (``EntryReader``, at its keys'
 lines) and left out, and the other entries are read again without it; a
 valid entry in a shape of its own (a date as text, a whole-number amount
-amid text) is read as those rules read it.  Only the shapes this reader
-does not yet take (one id on two entries in turn, a split that does not
-add up, a period both stated and in the amount phrase, entries not written
-as ``[[entry]]`` tables, a field typed apart in two files that no cast
-joins) send the journal to the entry-by-entry reader
-(``ledger.read.journal.load_journal``), handing over the TOML already
-parsed.  tests/ledger/read/test_journal_columns.py checks that both give the same frame
-and the same problems, word for word and in the same order.
+amid text) is read as those rules read it.  Every shape is taken here:
+two entries in turn sharing an id are two entries (the raw form gives
+each row's entry), a split's parts are added up to the entry's amount by
+``check_raw``, a period both stated and in the amount phrase stands when
+it restates the phrase's, an ``entry = [{…}]`` array's tables are each
+at the line of their ``{``, and a field typed apart in two files is cast
+to the type joining both.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -33,10 +32,10 @@ from typing import Any, NamedTuple
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS, ONCE, Entry
+from ledger.model import CONTROL_CHARS, ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
 from ledger.phrases.period import PeriodError, parse_period, restates
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
+from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, parse_file,
                                  read_restated, read_split, read_tables)
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
@@ -76,28 +75,13 @@ class JournalFrame(NamedTuple):
     entry_of: Any = None         # each frame row's entry (numpy int64)
 
 
-class _NotHere(Exception):
-    """A shape this path does not take: the entry-by-entry reader will."""
-
-
 def read_journal_book(path: str | Path, progress=None) -> Book:
-    """The journal at ``path`` as a Book with every problem found: read
-    column-wise unless it has a shape ``read_journal_frame`` does not take
-    (then entry by entry, the parsed TOML handed over).  Never raises for
-    bad input."""
+    """The journal at ``path`` as a Book with every problem found, read
+    column-wise.  Never raises for bad input."""
     path = Path(path)
-    root = path if path.is_dir() else path.parent
-    got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # read column-wise
-        return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
-                               root, entry_of=got.entry_of)
-    if progress is not None:
-        progress("reading entry by entry, to word every problem")
-    with gc_paused():   # the checks and the tables walk a million objects too
-        entries, documents, problems, options = load_journal(path, parsed)
-        book = Book.from_entries(entries, documents, options, problems, root)
-        _ = book.tables   # built now, while the collector is paused
-    return book
+    got, _ = read_journal_frame(path, progress)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           path if path.is_dir() else path.parent, entry_of=got.entry_of)
 
 
 def worth_caching(path: str | Path) -> bool:
@@ -108,29 +92,27 @@ def worth_caching(path: str | Path) -> bool:
         return False
 
 
-def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
+def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame, dict]:
     """Read and check the journal at ``path`` column-wise.
 
-    Returns ``(result, parsed)``: ``result`` is None when the journal has
-    a shape this reader does not take (``_NotHere``); ``parsed`` maps each file read
-    so far to its ``ledger.read.journal.parse_file`` result, for
-    ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
-    into Arrow are dropped from it, to save memory).  Never raises for bad
-    input.  ``progress``: called with a short note before each step.
+    Returns ``(result, parsed)``: ``parsed`` maps each file not yet turned
+    into Arrow to its ``ledger.read.journal.parse_file`` result (none once
+    read: the parsed TOML is let go file by file, to save memory).  Never
+    raises for bad input.  ``progress``: called with a short note before
+    each step.
     """
     path = Path(path)
     parsed: dict = {}
-    if not path.exists():
-        return None, parsed
-    files = journal_files(path)
-    if not files:
-        return None, parsed
+    files = journal_files(path) if path.exists() else []
     with gc_paused():   # a million objects, none cyclic: no collector passes
-        try:
-            return _read(files, parsed, progress or _quiet,
-                         path if path.is_dir() else None), parsed
-        except _NotHere:
-            return None, parsed
+        got = _read(files, parsed, progress or _quiet, path if path.is_dir() else None)
+    if files:
+        return got, parsed
+    # the entry reader's words (ledger.read.journal.read_journal)
+    none = Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
+                   code="no-journal-files") if path.exists() else \
+        Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger")
+    return got._replace(problems=(none, *got.problems)), parsed
 
 
 def _quiet(note: str) -> None:
@@ -154,11 +136,6 @@ class _File(NamedTuple):
     heads: list          # each entry's [[entry]] line
 
 
-# retries after wording entries with problems of their own; beyond this, the
-# one-by-one reader (a journal with problems of many kinds)
-_MAX_PASSES = 4
-
-
 def _read(files, parsed, progress, inside=None) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
@@ -179,13 +156,13 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
             heads = _inline_lines(text, lines.key_line("entry"), len(entries))
         read.append(_File(str(f), own, list(entries or ()), lines, heads))
         # the Arrow copy is all that is needed from here: let the parsed TOML
-        # go (it is most of the memory); should the journal turn out to be
-        # in a shape this reader does not take, the one-by-one reader parses
-        # the file again
+        # go (it is most of the memory)
         del parsed[f]
     # entries with problems of their own: (file, entry) -> (problems, id)
     worded: dict[tuple[int, int], tuple[list, str]] = {}
-    for _ in range(_MAX_PASSES):
+    # each pass words or plains at least one entry, and an entry is plained
+    # once at most: the passes end
+    while True:
         kept = [(fi, ei) for fi, got in enumerate(read) for ei in range(len(got.entries))
                 if (fi, ei) not in worded]
         try:
@@ -196,12 +173,16 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
                 found = _entry_problems(read[fi], ei)
                 if isinstance(found, Entry):   # valid, in a shape of its own
                     plain = _plain_shape(read[fi].entries[ei], found)
-                    if plain is None:
-                        raise _NotHere from None   # a shape not taken here
-                    read[fi].entries[ei] = plain
+                    if plain is None:   # a reader's bug, said rather than hidden
+                        worded[fi, ei] = ([Problem(
+                            read[fi].name, read[fi].heads[ei], found.id,
+                            "this entry is valid but the journal reader could not take its "
+                            "shape", "please report it; meanwhile write the entry as "
+                            "docs/journal.md shows", code="unread-entry")], found.id)
+                    else:
+                        read[fi].entries[ei] = plain
                 else:
                     worded[fi, ei] = found
-    raise _NotHere
 
 
 def _inline_lines(text: str, at: int, n: int) -> list[int]:
@@ -270,6 +251,8 @@ def _plain_shape(raw: dict, entry: Entry) -> dict | None:
     entry rules read it; None when it already is (then something else,
     such as a period in the amount phrase, is not taken here)."""
     plain = dict(raw, date=entry.date)
+    if "value_date" in raw:
+        plain["value_date"] = entry.value_date
     if type(raw.get("source")) is dict:   # one table for [[entry.source]]
         plain["source"] = [raw["source"]]
     if type(raw.get("restated")) is str:
@@ -296,7 +279,7 @@ def _odd_entries(entries: list) -> list[int]:
 
 
 def _value_taken(key: str, value) -> bool:
-    if key == "date":
+    if key in ("date", "value_date"):
         return type(value) is dt.date
     if key == "amount":
         return type(value) in (str, int)
@@ -352,19 +335,16 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
                 odd = _odd_entries(entries) or [
                     i for i, e in enumerate(entries) if type(e.get("amount")) is int
                     or any(type(t.get("amount")) is int for t in e.get("split", ()))]
-                if not odd:
-                    raise _NotHere
-                raise _Flagged([start + i for i in odd])
+                # none found one by one: every entry of the file, to the entry rules
+                raise _Flagged([start + i for i in odd or range(len(entries))])
             chunks.append(chunk)
             heads.extend(got.heads[ei] for ei in mine)
             file_of.append((got.name, len(mine)))
         start += len(mine)
-    table = _concat(chunks)
+    table = _lists_typed(_concat(chunks))
     n = len(table)
     progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
-    if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
-        raise _NotHere
 
     def text(key):
         """A text field, stripped as the reader strips it ('' when absent)."""
@@ -478,15 +458,15 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
                     _accounts(t["funder"], t["purpose"], splits), entry=row)
     kept: list = []
     frame, found = check_raw(raw, documents, kept, rejected=rejected)
-    if frame is None:
-        raise _NotHere
     theirs = [p for p in found if p.code not in WORDED_HERE]
     if theirs:   # rules of an entry's own fields: worded by the entry rules
-        at = {(name, line): g for g, (name, line) in enumerate(zip(
-            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads))}
-        if any((p.file, p.line) not in at for p in theirs):
-            raise _NotHere
-        raise _Flagged(at[p.file, p.line] for p in theirs)
+        at = {(name, line, eid): g for g, (name, line, eid) in enumerate(zip(
+            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads,
+            ids.to_pylist()))}
+        own = [at[p.file, p.line, p.entry_id] for p in theirs
+               if (p.file, p.line, p.entry_id) in at]
+        if own:   # any other stays as check_raw words it
+            raise _Flagged(own)
     extras = _extras(table, fields, phrases, t, text)
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
                         tuple(problems) + tuple(found), row if kept[0] is None else row[kept[0]])
@@ -584,6 +564,22 @@ def _concat(chunks):
         pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
 
 
+def _lists_typed(table):
+    """``table`` with its citations and splits typed as tables even when
+    every list is empty (``source = []``), as the columns read them."""
+    import pyarrow as pa
+
+    s = pa.string()
+    typed = {"source": pa.list_(pa.struct([("doc", s)])),
+             "split": pa.list_(pa.struct([("purpose", s), ("amount", s)]))}
+    names = [f.name for f in table.type]
+    if not any(table.type.field(k).type == pa.list_(pa.null()) for k in typed if k in names):
+        return table
+    return pa.StructArray.from_arrays(
+        [table.field(k).cast(typed[k]) if k in typed and table.type.field(k).type ==
+         pa.list_(pa.null()) else table.field(k) for k in names], names=names)
+
+
 def _joined(a, b):
     """The type that holds values of types ``a`` and ``b``, both taken by
     this reader (``_types_taken``): text over whole numbers, a list's
@@ -618,6 +614,8 @@ def _types_taken(fields) -> bool:
             ok = t in (s, pa.int64())
         elif k == "tags" or k == "restated":
             ok = t in (pa.list_(s), pa.list_(pa.null()))
+        elif k in ("source", "split") and t == pa.list_(pa.null()):
+            ok = True   # empty lists only: typed by _lists_typed
         elif k == "source":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
                   and {f.name for f in t.value_type} <= SOURCE_FIELDS
