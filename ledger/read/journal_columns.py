@@ -468,6 +468,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         if own:   # any other stays as check_raw words it
             raise _Flagged(own)
     extras = _extras(table, fields, phrases, t, text)
+    extras["split"] = written_split
     return JournalFrame(frame, documents, options, n, tuple(files), extras,
                         tuple(problems) + tuple(found), row if kept[0] is None else row[kept[0]])
 
