@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ledger import load_journal
+from ledger import read_book
 from ledger.errors import LedgerError
 from ledger.imports.table import import_table, load_mapping
 from ledger_tool.common import capped
@@ -94,7 +94,8 @@ def run(args) -> int:
         if isinstance(ledger_path, list):
             entries, documents, problems, _ = load_scope(ledger_path)
         else:
-            entries, documents, problems, _ = load_journal(ledger_path)
+            book = read_book(ledger_path)
+            entries, documents, problems = book.entries, book.documents, book.problems
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path

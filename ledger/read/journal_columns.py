@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple
+from collections.abc import Sequence
 
 from ledger.book import Book
 from ledger.memory import gc_paused
@@ -45,7 +46,8 @@ from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_caching", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_files_book", "read_journal_frame",
+           "worth_caching", "MIN_BYTES"]
 
 # From this much journal text on, a journal's Book is cached (ledger.read.cache);
 # below it, the journal is read each time.
@@ -82,6 +84,18 @@ def read_journal_book(path: str | Path, progress=None) -> Book:
     got, _ = read_journal_frame(path, progress)
     return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
                            path if path.is_dir() else path.parent, entry_of=got.entry_of)
+
+
+def read_files_book(files: Sequence[Path], parsed: dict | None = None, progress=None) -> Book:
+    """These journal files read together as one journal, column-wise (an
+    import's scope: the files of a folder that are journals).  ``parsed``:
+    ``ledger.read.journal.parse_file`` results already at hand (file ->
+    result; taken from it as each file is read).  Never raises for bad input."""
+    files = [Path(f) for f in files]
+    with gc_paused():
+        got = _read(files, parsed if parsed is not None else {}, progress or _quiet)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           files[0].parent if files else None, entry_of=got.entry_of)
 
 
 def worth_caching(path: str | Path) -> bool:
@@ -142,7 +156,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
-        parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
+        got = parsed.get(f) or parse_file(f, inside)   # parsed already, or with the guards
+        parsed[f] = got
         text, data, trouble = got
         # a file that cannot be read, and the problems of its options and
         # documents, are the file's own (``parse_file`` and ``read_tables``
