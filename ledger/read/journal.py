@@ -31,8 +31,7 @@ from ledger.model import (
 from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported)
 from ledger.rules.rows import suggest as _suggest
 
-SOURCE_FIELDS = {"doc", "quote", "locator"}
-SPLIT_FIELDS = {"purpose", "amount"}
+from ledger.rules.rows import SOURCE_FIELDS, SPLIT_FIELDS   # re-exported
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
                    "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}

@@ -26,6 +26,7 @@ conversions) are handled entry by entry.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -33,11 +34,11 @@ from collections.abc import Sequence
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS, ONCE, Entry, Problem
-from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
+from ledger.model import LINK_KINDS, ONCE, Problem
+from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
+                                  plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period, restates
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, parse_file,
-                                 read_restated, read_split, read_tables)
+from ledger.read.journal import _as_date, parse_file, read_restated, read_split, read_tables
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -133,21 +134,49 @@ def _quiet(note: str) -> None:
     pass
 
 
-class _Flagged(Exception):
-    """Entries (positions among those read column-wise) that break a rule of
-    their own: the entry rules word them, and the rest is read again."""
-
-    def __init__(self, entries):
-        super().__init__()
-        self.entries = {int(i) for i in entries}
-
-
 class _File(NamedTuple):
     name: str
     own: list            # the file's own problems (parse_file, read_tables), in order
     entries: list        # its raw [[entry]] tables
     lines: Any           # its LineIndex (None when it has no entries)
     heads: list          # each entry's [[entry]] line
+
+    def key_line(self, ei: int, key: str) -> int:
+        """The line of ``key`` in entry ``ei`` (its [[entry]] line when the
+        entry has no such key)."""
+        end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
+        return self.lines.key_line(key, self.heads[ei], end)
+
+
+class _Said:
+    """The problems of entries' own that this reader words before the rule
+    engine sees the entries (their TOML syntax, amount phrases, splits,
+    conversions and citations), each by a rule of ``ledger.rules.rows`` (or
+    the split and conversion rules of ``ledger.read.journal``) at its key's
+    line; which entries (file, entry) they leave out, and which of their
+    fields the engine is not to word again."""
+
+    def __init__(self, read):
+        self.read = read
+        self.found: list = []            # ((file, entry), Problem)
+        self.entries: set = set()        # (file, entry)
+        self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
+
+    def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
+            field: str | None = None, **more) -> None:
+        field = key if field is None else field
+        message, hint = rule.word(value, field, **more)
+        self.tell(at, eid, message, hint, rule.code_for(key), key, field)
+
+    def tell(self, at, eid: str, message: str, hint: str, code: str, key: str,
+             field: str | None = None) -> None:
+        got = self.read[at[0]]
+        line = got.key_line(at[1], key) if key else got.heads[at[1]]
+        field = key if field is None else field
+        self.found.append((at, Problem(got.name, line, eid, message, hint, code=code,
+                                       field=field)))
+        self.entries.add(at)
+        self.fields.setdefault(field, set()).add(at)
 
 
 def _read(files, parsed, progress, inside=None) -> JournalFrame:
@@ -173,31 +202,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         # the Arrow copy is all that is needed from here: let the parsed TOML
         # go (it is most of the memory)
         del parsed[f]
-    # entries with problems of their own: (file, entry) -> (problems, id)
-    worded: dict[tuple[int, int], tuple[list, str]] = {}
-    # each pass words or plains at least one entry, and an entry is plained
-    # once at most: the passes end
-    while True:
-        kept = [(fi, ei) for fi, got in enumerate(read) for ei in range(len(got.entries))
-                if (fi, ei) not in worded]
-        try:
-            return _columns(read, kept, worded, documents, options, progress, files)
-        except _Flagged as flagged:
-            for g in sorted(flagged.entries):
-                fi, ei = kept[g]
-                found = _entry_problems(read[fi], ei)
-                if isinstance(found, Entry):   # valid, in a shape of its own
-                    plain = _plain_shape(read[fi].entries[ei], found)
-                    if plain is None:   # a reader's bug, said rather than hidden
-                        worded[fi, ei] = ([Problem(
-                            read[fi].name, read[fi].heads[ei], found.id,
-                            "this entry is valid but the journal reader could not take its "
-                            "shape", "please report it; meanwhile write the entry as "
-                            "docs/journal.md shows", code="unread-entry")], found.id)
-                    else:
-                        read[fi].entries[ei] = plain
-                else:
-                    worded[fi, ei] = found
+    return _columns(read, documents, options, progress, files)
 
 
 def _inline_lines(text: str, at: int, n: int) -> list[int]:
@@ -249,114 +254,275 @@ def _escaped_backslash(text: str, end: int) -> bool:
     return (end - 1 - k) % 2 == 0
 
 
-def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
-    """The problems of one entry by the entry rules (``EntryReader``), at
-    its keys' lines, and its id; the entry when it has none."""
-    end = got.heads[ei + 1] if ei + 1 < len(got.heads) else len(got.lines)
-    found: list = []
-    reader = EntryReader(got.entries[ei], got.name, got.heads[ei], end, got.lines, found)
-    entry = reader.read()
-    return entry if entry is not None else (found, reader.id)
+def _columns(read, documents, options, progress, files) -> JournalFrame:
+    """Every entry checked once (``_check``: this reader's syntax and phrase
+    rules, then ``check_raw``); when some entry has a problem of its own, the
+    others are checked again without it, for the rules across entries (as
+    the entry reader leaves such an entry out of them)."""
+    import pyarrow as pa
+
+    said = _Said(read)
+    chunks: list = []
+    where: list = []      # per entry: (file, entry in the file)
+    for fi, got in enumerate(read):
+        if not got.entries:
+            continue
+        chunk = _arrow(got.entries)
+        if chunk is None:   # a value of another TOML type than its field's somewhere
+            chunk = _arrow(_syntax(got, fi, said))
+        assert chunk is not None, "_syntax leaves only the types _arrow takes"
+        chunks.append(chunk)
+        where.extend((fi, ei) for ei in range(len(got.entries)))
+    table = _concat(chunks)
+    got = _check(table, where, read, said, documents, (), progress)
+    found, bad = got.problems, said.entries | got.bad
+    cross = [p for p in found if p.code in WORDED_HERE]
+    own = [(at, p) for at, p in said.found] + [(_entry_at(read, p), p) for p in found
+                                               if p.code not in WORDED_HERE]
+    if bad:
+        keep = [at not in bad for at in where]
+        rejected = [i for i, k in zip(got.ids, keep) if not k and i]
+        table = table.filter(pa.array(keep))
+        where = [at for at, k in zip(where, keep) if k]
+        got = _check(table, where, read, _Said(read), documents, rejected, _quiet)
+        cross = [p for p in got.problems if p.code in WORDED_HERE]
+        own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
+    return JournalFrame(got.frame, documents, options, len(where) + len(bad), tuple(files),
+                        got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
 
 
-def _plain_shape(raw: dict, entry: Entry) -> dict | None:
-    """A valid entry written in a shape of its own (a date as text or with a
-    time, a whole-number amount, one source or restated amount not in a
-    list) in the shape this reader takes, as the
-    entry rules read it; None when it already is (then something else,
-    such as a period in the amount phrase, is not taken here)."""
-    plain = dict(raw, date=entry.date)
-    if "value_date" in raw:
-        plain["value_date"] = entry.value_date
-    if type(raw.get("source")) is dict:   # one table for [[entry.source]]
-        plain["source"] = [raw["source"]]
-    if type(raw.get("restated")) is str:
-        plain["restated"] = [raw["restated"]]
-    if type(raw.get("amount")) is int:
-        plain["amount"] = str(raw["amount"])
-    if type(raw.get("split")) is list:
-        plain["split"] = [dict(t, amount=str(t["amount"])) if type(t.get("amount")) is int else t
-                          for t in raw["split"]]
-    return None if plain == raw and all(type(v) is type(raw[k]) for k, v in plain.items()) \
-        else plain
+# the order the entry rules word an entry's fields in (ledger.read.journal.EntryReader)
+_FIELD_ORDER = {f: i for i, f in enumerate((
+    "", "id", "date", "value_date", "funder", "purpose", "amount", "qualifier", "period",
+    "status", "split", "restated", "source", "disburses", "part_of", "restates", "tags",
+    "recipient", "location", "notes"))}
 
 
-def _odd_entries(entries: list) -> list[int]:
-    """The entries (positions) whose fields are not in the types this
-    reader takes (``_types_taken``), found one by one: only when the
-    Arrow conversion refused the file."""
-    out = []
-    for i, e in enumerate(entries):
-        if type(e) is not dict or not e.keys() <= ENTRY_FIELDS.keys() \
-                or any(not _value_taken(k, v) for k, v in e.items()):
-            out.append(i)
+def _rank(p: Problem) -> float:
+    """Where a problem of an entry's own comes among the entry's."""
+    if p.code == "unknown-field" and p.field not in ENTRY_FIELDS:
+        return 0.5
+    if p.code == "missing-field" and p.field == "purpose":
+        return _FIELD_ORDER["split"] + 0.5   # a split entry states none
+    if p.code == rr.PERIOD_RANGE.code:
+        return _FIELD_ORDER["period"]
+    if p.field == "currency":
+        return _FIELD_ORDER["amount"]
+    return _FIELD_ORDER.get(p.field, len(_FIELD_ORDER))
+
+
+def _entry_at(read, p: Problem) -> tuple[int, int]:
+    """The entry (file, entry) a problem of the rule engine names: the last
+    whose [[entry]] line is at or before the problem's line."""
+    for fi, got in enumerate(read):
+        if got.name == p.file:
+            return fi, max(bisect.bisect_right(got.heads, p.line) - 1, 0)
+    return len(read), 0
+
+
+def _in_order(read, own) -> list:
+    """Each file's own problems, then its entries' in entry order and, within
+    an entry, in the order of its fields; a problem two rows of one entry
+    (its splits) give, once."""
+    by_file: dict = {}
+    for seq, (at, p) in enumerate(own):
+        by_file.setdefault(at[0], []).append((at[1], _rank(p), seq, p))
+    out: list = []
+    for fi, got in enumerate(read):
+        out.extend(got.own)
+        seen: set = set()
+        for _, _, _, p in sorted(by_file.get(fi, ()), key=lambda x: x[:3]):
+            key = (p.line, p.message, p.code, p.field)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
     return out
 
 
-def _value_taken(key: str, value) -> bool:
-    if key in ("date", "value_date"):
-        return type(value) is dt.date
-    if key == "amount":
-        return type(value) in (str, int)
-    if key in ("tags", "restated"):
-        return type(value) is list and all(type(v) is str for v in value)
-    if key in ("source", "split"):
-        allowed = SOURCE_FIELDS if key == "source" else SPLIT_FIELDS
-        kinds = (str,) if key == "source" else (str, int)
-        return type(value) is list and all(
-            type(t) is dict and t.keys() <= allowed and all(type(v) in kinds for v in t.values())
-            for t in value)
-    return type(value) is str
+def _arrow(entries):
+    """A file's entries as one Arrow struct array (Arrow infers each field's
+    type and refuses mixed ones: the reader's type checks, in C), or None
+    when some field is not in a type this reader takes."""
+    import pyarrow as pa
+
+    try:
+        chunk = pa.array(entries)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        return None
+    if not pa.types.is_struct(chunk.type):
+        return None
+    fields = {t.name: t.type for t in chunk.type}
+    if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
+        return None
+    return chunk
 
 
-def _columns(read, kept, worded, documents, options, progress, files) -> JournalFrame:
+def _syntax(got: _File, fi: int, said: _Said) -> list:
+    """A file's entries in the types this reader takes, after wording each
+    value of a TOML type its field cannot hold (``ledger.rules.rows``'s
+    syntax rules, at the key's line), the way the CSV reader words a
+    malformed line; such a value is left out (and the entry with it).  A
+    date with a time is its day, a whole-number amount its digits, one
+    source or restated amount not in a list a list of one."""
+    out = []
+    for ei, e in enumerate(got.entries):
+        at = (fi, ei)
+        if type(e) is not dict:
+            said.say(at, "", rr.ENTRY_NOT_TABLE, "")
+            said.fields.setdefault("*", set()).add(at)
+            out.append({})
+            continue
+        e = dict(e)
+        eid = e["id"] if type(e.get("id")) is str else ""
+
+        def say(rule, key, value="", field=None, at=at, eid=eid, **more):
+            said.say(at, eid, rule, key, value, field, **more)
+
+        def drop(key, at=at, e=e):
+            del e[key]
+            said.fields.setdefault(key, set()).add(at)
+
+        for k in list(e):
+            if k not in ENTRY_FIELDS:
+                say(rr.UNKNOWN_FIELD, k, k)
+                del e[k]
+        if "id" in e and type(e["id"]) is not str:
+            del e["id"]   # no id: the rules say it is missing
+        for k in ("date", "value_date"):
+            if k in e:
+                v = e[k]
+                if isinstance(v, dt.date):   # a date, or a date and time: its day
+                    e[k] = (v.date() if isinstance(v, dt.datetime) else v).isoformat()
+                elif type(v) is not str:
+                    say(rr.NOT_A_DATE_VALUE, k, _as_date(v))
+                    drop(k)
+        for k in ("funder", "purpose"):
+            _text_only(e, k, say, drop)
+        a = e.get("amount")
+        if a is not None:
+            if isinstance(a, bool) or not isinstance(a, (str, int, float)):
+                say(rr.AMOUNT_NOT_TEXT, "amount", kind=type(a).__name__)
+                drop("amount")
+            elif isinstance(a, float):
+                say(rr.AMOUNT_FLOAT, "amount")
+                drop("amount")
+            elif isinstance(a, int):
+                try:
+                    e["amount"] = str(a)
+                except ValueError:   # longer than Python prints (sys.get_int_max_str_digits)
+                    say(rr.AMOUNT_TOO_LONG, "amount")
+                    drop("amount")
+            if "amount" in e and "currency" in e and not isinstance(e["currency"], str):
+                say(rr.CURRENCY_NOT_TEXT, "currency")
+                drop("amount")
+        if "currency" in e and not isinstance(e["currency"], str):
+            del e["currency"]   # with no amount to read, the entry rules never look at it
+        _text_only(e, "qualifier", say, drop)
+        if "period" in e and not isinstance(e["period"], str):
+            say(rr.PERIOD_NOT_TEXT, "period")
+            drop("period")
+        _text_only(e, "status", say, drop)
+        s = e.get("split")
+        if s is not None:
+            if not isinstance(s, list) or not all(isinstance(t, dict) for t in s):
+                say(rr.SPLIT_NOT_TABLES, "split")
+                drop("split")
+            else:
+                e["split"] = [_split_syntax(t) for t in s]
+        r = e.get("restated")
+        if isinstance(r, str):
+            e["restated"] = [r]
+        elif r is not None and not (isinstance(r, list) and all(isinstance(x, str) for x in r)):
+            say(rr.RESTATED_NOT_LIST, "restated")
+            drop("restated")
+        _sources_syntax(e, say, drop)
+        for k in LINK_KINDS:
+            _text_only(e, k, say, drop)
+        tags = e.get("tags")
+        if tags is not None and not (isinstance(tags, list)
+                                     and all(isinstance(t, str) for t in tags)):
+            say(rr.TAGS_NOT_LIST, "tags")
+            drop("tags")
+        for k in ("recipient", "location", "notes"):
+            _text_only(e, k, say, drop)
+        out.append(e)
+    return out
+
+
+def _split_syntax(t: dict) -> dict:
+    """An [[entry.split]] table in the types this reader takes, as the split
+    rules (``read_split``) read it: a whole-number amount its digits; a
+    purpose or amount of another type left out (the rules say it is
+    missing, as they say of it); another key's value of another type ''
+    (the rules name the key)."""
+    out = {}
+    for k, v in t.items():
+        if type(v) is int and k == "amount":
+            try:
+                out[k] = str(v)
+            except ValueError:   # longer than Python prints: no amount the rules read
+                pass
+        elif type(v) is str:
+            out[k] = v
+        elif k not in ("purpose", "amount"):
+            out[k] = ""
+    return out
+
+
+def _text_only(e: dict, key: str, say, drop) -> None:
+    if key in e and not isinstance(e[key], str):
+        say(rr.NOT_TEXT, key, kind=type(e[key]).__name__)
+        drop(key)
+
+
+def _sources_syntax(e: dict, say, drop) -> None:
+    """[[entry.source]] tables: their fields known and text (a citation with
+    a quote or locator of another type is left out; one without doc is left
+    to the citation rule, ``_sources``)."""
+    src = e.get("source")
+    if src is None:
+        return
+    if isinstance(src, dict):
+        src = [src]
+    if not isinstance(src, list) or not all(isinstance(t, dict) for t in src):
+        say(rr.SOURCE_NOT_TABLES, "source")
+        drop("source")
+        return
+    kept = []
+    for t in src:
+        t = dict(t)
+        for k in list(t):
+            if k not in rr.SOURCE_FIELDS:
+                say(rr.SOURCE_UNKNOWN_FIELD, "source", k)
+                del t[k]
+        doc = t.get("doc")
+        if not isinstance(doc, str) or not doc.strip():
+            t.pop("doc", None)   # the citation rule says so
+        elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
+            say(rr.SOURCE_NOT_TEXT, "source")
+            continue
+        kept.append(t)
+    e["source"] = kept
+
+
+class _Checked(NamedTuple):
+    frame: Any
+    problems: list        # check_raw's
+    bad: set              # entries (file, entry) with problems of their own (check_raw's)
+    ids: list             # each entry's id ('' when it has none)
+    extras: dict | None
+    entry_of: Any         # each frame row's entry (numpy int64)
+
+
+def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
+    """The entries (a struct array; ``where``: each one's file and place)
+    as the raw form, checked by ``check_raw``; this reader words what the
+    raw form cannot carry (amount phrases, splits, conversions, citations)
+    into ``said`` first."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    problems: list = []
-    chunks: list = []
-    file_of: list = []      # per file: (name, number of entries)
-    heads: list = []
-    rejected: list = []
-    by_file: dict[int, list[int]] = {}
-    for fi, ei in kept:
-        by_file.setdefault(fi, []).append(ei)
-    start = 0
-    for fi, got in enumerate(read):
-        problems.extend(got.own)
-        mine = by_file.get(fi, [])
-        for ei in range(len(got.entries)):
-            if (fi, ei) in worded:
-                found, eid = worded[fi, ei]
-                problems.extend(found)
-                if eid:
-                    rejected.append(eid)
-        if mine:
-            entries = [got.entries[ei] for ei in mine]
-            odd = [start + i for i, e in enumerate(entries)
-                   if type(e) is not dict or type(e.get("date")) is not dt.date]
-            if odd:
-                raise _Flagged(odd)
-            # the file's entries as one Arrow struct array: Arrow infers each
-            # field's type and refuses mixed ones (the reader's type checks, in C)
-            try:
-                chunk = pa.array(entries)
-            except (pa.ArrowException, OverflowError, TypeError, ValueError):
-                chunk = None
-            if chunk is None or not _types_taken({t.name: t.type for t in chunk.type}) \
-                    or not {t.name for t in chunk.type} <= ENTRY_FIELDS.keys():
-                # whole numbers amid text: the entry rules read them, as text
-                odd = _odd_entries(entries) or [
-                    i for i, e in enumerate(entries) if type(e.get("amount")) is int
-                    or any(type(t.get("amount")) is int for t in e.get("split", ()))]
-                # none found one by one: every entry of the file, to the entry rules
-                raise _Flagged([start + i for i in odd or range(len(entries))])
-            chunks.append(chunk)
-            heads.extend(got.heads[ei] for ei in mine)
-            file_of.append((got.name, len(mine)))
-        start += len(mine)
-    table = _lists_typed(_concat(chunks))
     n = len(table)
     progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
@@ -367,54 +533,87 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
             return pa.array(np.full(n, "", dtype=object), pa.string())
         return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE)
 
-    ids = table.field("id") if "id" in fields else None
-    if ids is None:
-        raise _Flagged(range(n))
-    bad = _np(ids.is_null()) | _np(table.field("date").is_null())
+    raw_ids = table.field("id") if "id" in fields else pa.nulls(n, pa.string())
+    ids = pc.fill_null(raw_ids, "")
+    id_list: list | None = None
+
+    def say(g, rule, key, value="", field=None, **more):
+        nonlocal id_list
+        if id_list is None:
+            id_list = ids.to_pylist()
+        said.say(where[g], id_list[g], rule, key, value, field, **more)
+
+    def tell(g, message, hint, code, key):
+        nonlocal id_list
+        if id_list is None:
+            id_list = ids.to_pylist()
+        said.tell(where[g], id_list[g], message, hint, code, key)
+
+    def done(field):   # the entries whose field this reader has worded already
+        hit = said.fields.get(field, set()) | said.fields.get("*", set())
+        return np.fromiter((at in hit for at in where), bool, n) if hit else np.zeros(n, bool)
+
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
-    if "amount" not in fields:
-        raise _Flagged(range(n))
-    bad |= _np(table.field("amount").is_null())
-    amount = table.field("amount")
-    phrases = pc.utf8_trim(pc.cast(amount, pa.string()), _PY_WHITESPACE)
+    has_amount = _np(table.field("amount").is_valid()) if "amount" in fields \
+        else np.zeros(n, bool)
+    has_amount &= ~done("amount")
+    amount = table.field("amount") if "amount" in fields else pa.nulls(n, pa.string())
+    phrases = pc.utf8_trim(pc.fill_null(pc.cast(amount, pa.string()), ""), _PY_WHITESPACE)
     if "currency" in fields:
         cur = table.field("currency")
-        given = cur.is_valid()
-        joined = pc.binary_join_element_wise(
-            phrases, pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE), " ")
-        phrases = pc.if_else(given, joined, phrases)
-    read, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
-    bad |= read.slow
-    qualifier, odd = _qualifiers(t["qualifier"], read.qualifier)
-    bad |= odd
+        given = _np(cur.is_valid())
+        code = pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE)
+        enc = pc.dictionary_encode(code)   # the currency rule, each distinct code once
+        unknown = np.array([rr.currency_rule(c) is not None for c in enc.dictionary.to_pylist()]
+                           + [False], bool)[_np(enc.indices)] & given & has_amount
+        for g in np.flatnonzero(unknown).tolist():
+            say(g, rr.UNKNOWN_CURRENCY, "currency", code[g].as_py())
+            said.fields.setdefault("amount", set()).add(where[g])   # no amount read
+        has_amount &= ~unknown
+        phrases = pc.if_else(pa.array(given), pc.binary_join_element_wise(phrases, code, " "),
+                             phrases)
+    read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
+    failed = read_amounts.slow & has_amount
+    if failed.any():
+        _amount_rules(failed, phrases, amount, say)
+    cant = failed | ~has_amount   # no amount read: nothing to say of its qualifier or period
+    if cant.any():
+        none = pa.array(cant)
+        read_amounts = read_amounts._replace(
+            amount=pc.if_else(none, pa.scalar(""), read_amounts.amount),
+            currency=pc.if_else(none, pa.scalar(""), read_amounts.currency),
+            qualifier=pc.if_else(none, pa.scalar("exact"), read_amounts.qualifier),
+            slow=read_amounts.slow & ~cant)
+    qualifier, broken = _qualifiers(t["qualifier"], read_amounts.qualifier, cant)
+    for g, rule, stated, phrase in broken:
+        say(g, rule, "qualifier", stated, phrase=phrase)
 
+    period = text("period")
+    from_phrase = np.zeros(n, bool)
     if "period" in fields:
+        stated = _np(table.field("period").is_valid())
         period = pc.fill_null(table.field("period"), "")
-        stated = table.field("period").is_valid()
-        blank = pc.and_(stated, pc.equal(pc.utf8_trim(period, _PY_WHITESPACE), ""))
-        bad |= _np(blank)   # the reader calls an empty period an error
-    else:
-        period = text("period")
+        for g in np.flatnonzero(stated & _np(pc.equal(pc.utf8_trim(period, _PY_WHITESPACE),
+                                                      ""))).tolist():
+            try:   # the reader calls an empty period an error, worded by the period parser
+                parse_period(period[g].as_py())
+            except PeriodError as err:
+                say(g, rr.BAD_PERIOD, "period", err)
     if phrase_period is not None:
-        from_phrase = _np(pc.not_equal(phrase_period, ""))
+        from_phrase = _np(pc.not_equal(phrase_period, "")) & ~cant
         if "period" in fields:   # a period stated too: it must restate the phrase's
             both = from_phrase & _np(table.field("period").is_valid())
-            if both.any():
-                bad |= _not_restating(both, phrase_period, period, table.field("date"))
-                from_phrase &= ~both   # the stated period stands, as the entry rules read it
+            for g, stated_text, said_text in _not_restating(both, phrase_period, period,
+                                                            table.field("date")):
+                say(g, rr.PERIOD_CONTRADICTS, "period", stated_text, phrase=said_text)
+            from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
-    if "tags" in fields:
-        tags = rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
-        bad |= _np(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]"))
 
-    sources, citations = _sources(table, fields, n, bad)
-    restated = _restated(table, fields, read.currency, n, bad)
-    splits = _splits(table, fields, read.currency, bad)
-    if bad.any():
-        raise _Flagged(np.flatnonzero(bad))
+    sources, citations = _sources(table, fields, n, tell)
+    restated = _restated(table, fields, read_amounts.currency, n, tell)
+    splits, part_read = _splits(table, fields, read_amounts.currency, failed | ~has_amount, tell)
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
@@ -426,7 +625,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
     def per_row(values):
         return values if len(row) == n else values.take(take)
 
-    row_purpose, row_amount = per_row(t["purpose"]), per_row(read.amount)
+    row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
     if splits:
         starts = np.cumsum(counts) - counts
         mask = np.zeros(len(row), dtype=bool)
@@ -437,20 +636,20 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
             [p for i in order for p, _ in splits[i]], pa.string()))
         row_amount = pc.replace_with_mask(row_amount, pa.array(mask), pa.array(
             [a for i in order for _, a in splits[i]], pa.string()))
-    no_purpose = _np(pc.equal(row_purpose, ""))
-    if no_purpose.any():
-        raise _Flagged(row[no_purpose])
 
+    heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
+    names = [got.name for got in read]
     file_names = pa.DictionaryArray.from_arrays(
-        pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
-        pa.array([name for name, _ in file_of], pa.string())).cast(pa.string())
-    rows = pa.table({
+        pa.array(np.fromiter((fi for fi, _ in where), np.int32, n), pa.int32()),
+        pa.array(names, pa.string())).cast(pa.string())
+    columns = {
         "id": per_row(ids),
-        "date": per_row(pc.cast(table.field("date"), pa.string())),
+        "date": per_row(_date_text(table, fields, "date", n)),
         "funder": per_row(t["funder"]),
         "purpose": row_purpose,
         "amount": row_amount,
-        "currency": per_row(read.currency),
+        "amount_text": per_row(phrases),
+        "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
         "qualifier": per_row(qualifier),
         "period": per_row(period),
@@ -460,32 +659,84 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         "sources": per_row(sources),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
-        "value_date": per_row(pc.fill_null(pc.cast(table.field("value_date"), pa.string()), "")
-                             if "value_date" in fields else text("value_date")),
-    })
+        "value_date": per_row(_date_text(table, fields, "value_date", n)),
+    }
+    if "tags" in fields:
+        columns["tags"] = per_row(pc.cast(table.field("tags"), pa.list_(pa.string())))
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
     if splits:   # the entry's amount, which check_raw adds the parts up to
-        rows = rows.append_column("entry_amount", per_row(pc.if_else(
-            pa.array(written_split), read.amount, pa.scalar(""))))
-    raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
-                    "journal", citations, written_split[row],
-                    _accounts(t["funder"], t["purpose"], splits), entry=row)
+        columns["entry_amount"] = per_row(pc.if_else(
+            pa.array(written_split), read_amounts.amount, pa.scalar("")))
+    rows = pa.table(columns)
+    refused = np.fromiter((at in said.entries for at in where), bool, n) if said.entries \
+        else np.zeros(n, bool)
+    worded = {f: done(f)[row] for f in ("id", "date", "value_date", "funder", "amount",
+                                         "qualifier", "period", "status")}
+    worded["purpose"] = (done("purpose") | part_read)[row]
+    worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
+
+    def key_line(r: int, field: str) -> int:
+        fi, ei = where[int(row[r])]
+        return read[fi].key_line(ei, field)
+
+    raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
+                    written_split[row], _accounts(t["funder"], t["purpose"], splits),
+                    key_line=key_line, refused=refused[row], worded=worded,
+                    period_from=from_phrase[row], entry=row)
     kept: list = []
     frame, found = check_raw(raw, documents, kept, rejected=rejected)
-    theirs = [p for p in found if p.code not in WORDED_HERE]
-    if theirs:   # rules of an entry's own fields: worded by the entry rules
-        at = {(name, line, eid): g for g, (name, line, eid) in enumerate(zip(
-            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads,
-            ids.to_pylist()))}
-        own = [at[p.file, p.line, p.entry_id] for p in theirs
-               if (p.file, p.line, p.entry_id) in at]
-        if own:   # any other stays as check_raw words it
-            raise _Flagged(own)
-    extras = _extras(table, fields, phrases, t, text)
-    extras["split"] = written_split
-    return JournalFrame(frame, documents, options, n, tuple(files), extras,
-                        tuple(problems) + tuple(found), row if kept[0] is None else row[kept[0]])
+    bad = {_entry_at(read, p) for p in found
+           if p.code not in WORDED_HERE and p.severity == "error"}
+    extras = None
+    if not bad and not said.entries:
+        extras = _extras(table, fields, phrases, t, text)
+        extras["split"] = written_split
+    return _Checked(frame, found, bad, ids.to_pylist() if bad or said.entries else [], extras,
+                    row if kept[0] is None else row[kept[0]])
+
+
+def _date_text(table, fields, key, n):
+    """A date field as text (a TOML date as YYYY-MM-DD, text stripped; ''
+    when absent), for the date rules of ``check_raw``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if key not in fields:
+        return pa.array(np.full(n, "", dtype=object), pa.string())
+    col = table.field(key)
+    if col.type == pa.string():
+        return pc.utf8_trim(pc.fill_null(col, ""), _PY_WHITESPACE)
+    return pc.fill_null(pc.cast(col, pa.string()), "")
+
+
+def _amount_rules(failed, phrases, amount, say) -> None:
+    """The amount phrases the parser refuses, each distinct one parsed once
+    more by ``parse_amount`` to word why (``ledger.rules.rows``'s amount
+    rules), at the amount's line."""
+    import numpy as np
+
+    seen: dict = {}
+    for g in np.flatnonzero(failed).tolist():
+        text = phrases[g].as_py()
+        if text not in seen:
+            try:
+                p = parse_amount(text)
+                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None) if p.amount <= 0 else (None, None)
+            except NotPositive:
+                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None)
+            except MoneyError as err:
+                seen[text] = (rr.BAD_AMOUNT, err)
+            except Exception as err:  # a parser bug must not hide the other problems
+                seen[text] = (rr.AMOUNT_UNREADABLE, err)
+        rule, why = seen[text]
+        if rule is rr.AMOUNT_NOT_POSITIVE:   # as written, before any currency is appended
+            say(g, rule, "amount", amount[g].as_py())
+        elif rule is rr.AMOUNT_UNREADABLE:
+            say(g, rule, "amount", text, why=why)
+        elif rule is not None:
+            say(g, rule, "amount", why)
 
 
 def _accounts(funder, purpose, splits) -> list:
@@ -555,19 +806,25 @@ def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
     a field typed apart in two files (whole-number amounts in one, text in
     another; empty lists; citations or splits with other keys) is cast to
-    the type joining both (``_joined``), as the entry rules read it."""
+    the type joining both (``_joined``), as the entry rules read it; empty
+    lists of citations or splits are typed as lists of tables."""
     import pyarrow as pa
 
     if not chunks:   # no entry read: the files' own problems, or every entry's
         return pa.array([], pa.struct([("id", pa.string()), ("date", pa.date32()),
                                        ("amount", pa.string())]))
-    if len(chunks) == 1:
-        return chunks[0]
     types: dict = {}
     for c in chunks:
         for fld in c.type:
             types[fld.name] = _joined(types[fld.name], fld.type) if fld.name in types \
                 else fld.type
+    s = pa.string()
+    for k, typed in (("source", pa.list_(pa.struct([("doc", s)]))),
+                     ("split", pa.list_(pa.struct([("purpose", s), ("amount", s)])))):
+        if types.get(k) == pa.list_(pa.null()):   # every list empty
+            types[k] = typed
+    if len(chunks) == 1 and all(f.type == types[f.name] for f in chunks[0].type):
+        return chunks[0]
 
     def field(c, k):
         if c.type.get_field_index(k) < 0:
@@ -580,26 +837,10 @@ def _concat(chunks):
         pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
 
 
-def _lists_typed(table):
-    """``table`` with its citations and splits typed as tables even when
-    every list is empty (``source = []``), as the columns read them."""
-    import pyarrow as pa
-
-    s = pa.string()
-    typed = {"source": pa.list_(pa.struct([("doc", s)])),
-             "split": pa.list_(pa.struct([("purpose", s), ("amount", s)]))}
-    names = [f.name for f in table.type]
-    if not any(table.type.field(k).type == pa.list_(pa.null()) for k in typed if k in names):
-        return table
-    return pa.StructArray.from_arrays(
-        [table.field(k).cast(typed[k]) if k in typed and table.type.field(k).type ==
-         pa.list_(pa.null()) else table.field(k) for k in names], names=names)
-
-
 def _joined(a, b):
     """The type that holds values of types ``a`` and ``b``, both taken by
-    this reader (``_types_taken``): text over whole numbers, a list's
-    items joined, a table's keys those of both."""
+    this reader (``_types_taken``): text over whole numbers and dates, a
+    list's items joined, a table's keys those of both."""
     import pyarrow as pa
 
     if a == b or pa.types.is_null(b):
@@ -613,33 +854,31 @@ def _joined(a, b):
         for f in b:
             fields[f.name] = _joined(fields[f.name], f.type) if f.name in fields else f.type
         return pa.struct(list(fields.items()))
-    return pa.string()   # text and a whole number: the number read as text
+    return pa.string()   # text and a whole number or a date: read as text
 
 
 def _types_taken(fields) -> bool:
-    """The field types this reader takes (others: the one-by-one reader)."""
+    """The field types this reader takes (others: worded by ``_syntax``, or
+    the one-by-one reader)."""
     import pyarrow as pa
 
     s = pa.string()
     for k, t in fields.items():
-        if k == "date":
-            ok = t == pa.date32()
-        elif k == "value_date":
-            ok = t == pa.date32()
+        if k in ("date", "value_date"):
+            ok = t in (pa.date32(), s)
         elif k == "amount":
             ok = t in (s, pa.int64())
         elif k == "tags" or k == "restated":
             ok = t in (pa.list_(s), pa.list_(pa.null()))
         elif k in ("source", "split") and t == pa.list_(pa.null()):
-            ok = True   # empty lists only: typed by _lists_typed
+            ok = True   # empty lists only: typed by _concat
         elif k == "source":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
-                  and {f.name for f in t.value_type} <= SOURCE_FIELDS
+                  and {f.name for f in t.value_type} <= rr.SOURCE_FIELDS
                   and all(f.type == s for f in t.value_type))
         elif k == "split":
-            ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
-                  and {f.name for f in t.value_type} <= SPLIT_FIELDS
-                  and all(f.type in (s, pa.int64()) for f in t.value_type))
+            ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)   # the split rules
+                  and all(f.type in (s, pa.int64()) for f in t.value_type))   # word other fields
         else:
             ok = t == s
         if not ok:
@@ -685,18 +924,20 @@ def _periods_in_phrases(phrases, read):
         pa.array(period, pa.string())
 
 
-def _not_restating(both, phrase_period, stated, dates):
-    """The rows of ``both`` (a period stated and one in the amount phrase)
-    whose stated period cannot be read or does not restate the phrase's
-    (``ledger.phrases.period.restates``, the entry rules' test): the entry
-    rules word them."""
+def _not_restating(both, phrase_period, stated, dates) -> list:
+    """(entry, stated period, the phrase's) for the entries of ``both`` (a
+    period stated and one in the amount phrase) whose stated period does
+    not restate the phrase's (``ledger.phrases.period.restates``, the entry
+    rules' test); a stated period that cannot be read is left to the period
+    rules."""
     import numpy as np
     import pyarrow as pa
 
-    out = np.zeros(len(both), dtype=bool)
     rows = np.flatnonzero(both)
+    if not len(rows):
+        return []
     take = pa.array(rows)
-    seen: dict = {}
+    out, seen = [], {}
     for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
                                  stated.take(take).to_pylist(), dates.take(take).to_pylist()):
         try:
@@ -707,66 +948,80 @@ def _not_restating(both, phrase_period, stated, dates):
                     seen[said, text] = None
             ok = seen[said, text]
             if ok is None:
+                on = dt.date.fromisoformat(on) if isinstance(on, str) else on
                 ok = restates(parse_period(said), parse_period(text, on=on))
-        except (PeriodError, ValueError):
-            ok = False
-        out[r] = not ok
+        except (PeriodError, ValueError, TypeError):
+            continue
+        if not ok:
+            out.append((r, text, said))
     return out
 
 
-def _qualifiers(stated, from_phrase):
+def _qualifiers(stated, from_phrase, cant):
     """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
-    distinct pair of the stated qualifier and the phrase's: the qualifiers,
-    and the entries breaking it."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
-        pa.array(stated, pa.string()), from_phrase, "\x1f"))
-    found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
-    broken = _np(pa.array([rule is not None for _, rule in found], pa.bool_()).take(pairs.indices))
-    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
-
-
-def _sources(table, fields, n, bad):
-    """Each entry's cited document ids joined by ';' (the bulk format, ''
-    for an entry citing nothing), after the reader's checks on every
-    [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
-    quote, in entry order) for the rules across entries."""
+    distinct pair of the stated qualifier and the phrase's ("exact" where
+    no amount was read, ``cant``): the qualifiers, and (entry, rule, stated,
+    phrase) for each entry breaking it."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if "source" not in fields:
+    from_phrase = pc.if_else(pa.array(cant), pa.scalar("exact"), from_phrase)
+    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
+        pa.array(stated, pa.string()), from_phrase, "\x1f"))
+    split = [p.split("\x1f") for p in pairs.dictionary.to_pylist()]
+    found = [qualifier_of(*p) for p in split]
+    codes = _np(pairs.indices)
+    wrong = np.array([rule is not None for _, rule in found] + [False], bool)[codes]
+    broken = [(g, found[codes[g]][1], *split[codes[g]]) for g in np.flatnonzero(wrong).tolist()]
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
+
+
+def _sources(table, fields, n, tell):
+    """Each entry's cited document ids joined by ';' (the bulk format, ''
+    for an entry citing nothing), after the citation rule (a doc on every
+    [[entry.source]], worded at the key's line), and the citations
+    (``ledger.read.raw``: entry, doc, quote, in entry order) for the rules
+    across entries."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "source" not in fields or not pa.types.is_struct(fields["source"].value_type):
         return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
             "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
             "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
-    if "doc" not in names:
-        raise _Flagged(np.flatnonzero(_np(pc.fill_null(pc.list_value_length(src), 0)) > 0))
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
-    doc = flat.field("doc")
+    doc = flat.field("doc") if "doc" in names else pa.nulls(len(flat), pa.string())
+
     def given(k):   # a field some citation lacks is '' there, as the reader reads it
         return pc.fill_null(flat.field(k), "") if k in names else \
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    odd = _np(pc.fill_null(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";")), True))
-    if odd.any():   # the reader's rules word them
-        bad[_np(pc.list_parent_indices(src))[odd]] = True
+    none = _np(pc.fill_null(pc.equal(doc, ""), True))
+    if none.any():
+        parent = _np(pc.list_parent_indices(src))
+        for g in parent[none].tolist():
+            message, hint = rr.SOURCE_NEEDS_DOC.word()
+            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source")
         doc = pc.fill_null(doc, "")
+    # a ';' in a document id blurs only the joined column, which says no
+    # more than whether an entry cites anything (the citations keep each id)
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
                              "doc": doc, "quote": quote, "locator": locator})
 
 
-def _restated(table, fields, currency, n, bad):
-    """The restated conversions as ``entries_frame`` words them; entry by
-    entry, for the few entries that have them."""
+def _restated(table, fields, currency, n, tell):
+    """The restated conversions as ``entries_frame`` words them, by their
+    rules (``read_restated``, worded at the key's line); entry by entry, for
+    the few entries that have them."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -780,41 +1035,49 @@ def _restated(table, fields, currency, n, bad):
     if not len(rows):
         return pa.array(out, pa.string())
     take = pa.array(rows)
-    for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
+    for r, items, own in zip(rows.tolist(), col.take(take).to_pylist(),
+                             currency.take(take).to_pylist()):
         money, found = read_restated(items, own)   # the reader's rules
-        if found:
-            bad[r] = True
-            continue
-        out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
+        for message, hint, code in found:
+            tell(r, message, hint, code, "restated")
+        if not found:
+            out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, currency, bad) -> dict[int, list[tuple[str, str]]]:
+def _splits(table, fields, currency, unread, tell):
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked as the reader does (``bad``: marked where a part breaks a
-    rule); whether they add up to the entry, ``check_raw`` says."""
+    and checked by the split rules (``read_split``, worded at the key's
+    line), and a mask of the entries with a split part read but a problem
+    in another (they state a purpose: their parts').  Whether the parts add
+    up to the entry, ``check_raw`` says (``unread``: the entries whose
+    amount was not read)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    part_read = np.zeros(len(table), bool)
     if "split" not in fields:
-        return {}
+        return {}, part_read
     col = table.field("split")
     has = pc.fill_null(pc.greater(pc.list_value_length(col), 0), False)
     rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
     if not len(rows):
-        return {}
+        return {}, part_read
     take = pa.array(rows)
     out: dict[int, list[tuple[str, str]]] = {}
-    for i, s, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
-        parts = []
-        for table in s:
-            part, found = read_split(table, own)   # the reader's rules
-            if found or part is None:
-                break
-            parts.append((part.purpose, plain_decimal(part.amount)))
-        if len(parts) != len(s) or bad[i]:
-            bad[i] = True
+    for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
+                         currency.take(take).to_pylist()):
+        parts, wrong = [], False
+        for t in s:
+            part, found = read_split({k: v for k, v in t.items() if v is not None}, own)
+            for message, hint, code in found:
+                tell(i, message, hint, code, "split")
+                wrong = True
+            if part is not None:
+                parts.append((part.purpose, plain_decimal(part.amount)))
+        if wrong or unread[i]:
+            part_read[i] = bool(parts)
             continue
-        out[int(i)] = parts
-    return out
+        out[i] = parts
+    return out, part_read
