@@ -89,7 +89,8 @@ def run(args) -> int:
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
-    entries, documents = (), {}
+    entries: tuple = ()
+    documents: dict = {}
     if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
         if isinstance(ledger_path, list):
             entries, documents, problems, _ = load_scope(ledger_path)

@@ -196,7 +196,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         entries, lines = (None, None) if data is None or text is None else \
             read_tables(f, text, data, documents, own, options)
         heads = lines.headers("entry") if entries and lines is not None else []
-        if entries and len(heads) != len(entries):   # not [[entry]] tables: entry = [{…}]
+        if entries and lines is not None and text is not None and len(heads) != len(entries):
+            # not [[entry]] tables: entry = [{…}]
             heads = _inline_lines(text, lines.key_line("entry"), len(entries))
         read.append(_File(str(f), own, list(entries or ()), lines, heads))
         # the Arrow copy is all that is needed from here: let the parsed TOML
@@ -364,7 +365,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
     malformed line; such a value is left out (and the entry with it).  A
     date with a time is its day, a whole-number amount its digits, one
     source or restated amount not in a list a list of one."""
-    out = []
+    out: list = []
     for ei, e in enumerate(got.entries):
         at = (fi, ei)
         if type(e) is not dict:
@@ -937,7 +938,8 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
     if not len(rows):
         return []
     take = pa.array(rows)
-    out, seen = [], {}
+    out: list = []
+    seen: dict[tuple, bool | None] = {}
     for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
                                  stated.take(take).to_pylist(), dates.take(take).to_pylist()):
         try:
