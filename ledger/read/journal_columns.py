@@ -498,7 +498,8 @@ def _sources_syntax(e: dict, say, drop) -> None:
                 del t[k]
         doc = t.get("doc")
         if not isinstance(doc, str) or not doc.strip():
-            t.pop("doc", None)   # the citation rule says so
+            t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
+            t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
             say(rr.SOURCE_NOT_TEXT, "source")
             continue
@@ -798,7 +799,8 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
     out["citations"] = pd.DataFrame({
         "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
-        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)),
+        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)) if "doc" in names
+        else field("doc"),
         "quote": field("quote"), "locator": field("locator")})
     return out
 
