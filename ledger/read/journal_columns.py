@@ -10,14 +10,13 @@ a bad amount, date or period, a split or citation the rules refuse) is
 found column-wise, worded by the entry rules (``EntryReader``, at its keys'
 lines) and left out, and the other entries are read again without it; a
 valid entry in a shape of its own (a date as text, a whole-number amount
-amid text) is read as those rules read it.  Only the shapes this reader
-does not yet take (one id on two entries in turn, a split that does not
-add up, a period both stated and in the amount phrase, entries not written
-as ``[[entry]]`` tables, a field typed apart in two files that no cast
-joins) send the journal to the entry-by-entry reader
-(``ledger.read.journal.load_journal``), handing over the TOML already
-parsed.  tests/ledger/read/test_journal_columns.py checks that both give the same frame
-and the same problems, word for word and in the same order.
+amid text) is read as those rules read it.  Every shape is taken here:
+two entries in turn sharing an id are two entries (the raw form gives
+each row's entry), a split's parts are added up to the entry's amount by
+``check_raw``, a period both stated and in the amount phrase stands when
+it restates the phrase's, an ``entry = [{…}]`` array's tables are each
+at the line of their ``{``, and a field typed apart in two files is cast
+to the type joining both.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -29,18 +28,17 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
+from collections.abc import Sequence
 
 from ledger.book import Book
 from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
-from ledger.phrases.period import PeriodError, parse_period
-from ledger.read.journal import (_as_date, load_journal, parse_file, read_restated, read_split,
-                                 read_tables)
+from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.read.journal import _as_date, parse_file, read_restated, read_split, read_tables
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -49,7 +47,8 @@ from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_caching", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_files_book", "read_journal_frame",
+           "worth_caching", "MIN_BYTES"]
 
 # From this much journal text on, a journal's Book is cached (ledger.read.cache);
 # below it, the journal is read each time.
@@ -61,7 +60,7 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # problem check_raw finds is an entry's own, worded by the entry rules.
 WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
                          "missing-link", "self-link", "package-currency", "package-exceeded",
-                         "probable-duplicate", "lookalike-account"})
+                         "probable-duplicate", "lookalike-account", "split-sum"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -76,30 +75,28 @@ class JournalFrame(NamedTuple):
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
     problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
-
-
-class _NotHere(Exception):
-    """A shape this path does not take: the entry-by-entry reader will."""
+    entry_of: Any = None         # each frame row's entry (numpy int64)
 
 
 def read_journal_book(path: str | Path, progress=None) -> Book:
-    """The journal at ``path`` as a Book with every problem found: read
-    column-wise unless it has a shape ``read_journal_frame`` does not take
-    (then entry by entry, the parsed TOML handed over).  Never raises for
-    bad input."""
+    """The journal at ``path`` as a Book with every problem found, read
+    column-wise.  Never raises for bad input."""
     path = Path(path)
-    root = path if path.is_dir() else path.parent
-    got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # read column-wise
-        return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
-                               root)
-    if progress is not None:
-        progress("reading entry by entry, to word every problem")
-    with gc_paused():   # the checks and the tables walk a million objects too
-        entries, documents, problems, options = load_journal(path, parsed)
-        book = Book.from_entries(entries, documents, options, problems, root)
-        _ = book.tables   # built now, while the collector is paused
-    return book
+    got, _ = read_journal_frame(path, progress)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           path if path.is_dir() else path.parent, entry_of=got.entry_of)
+
+
+def read_files_book(files: Sequence[Path], parsed: dict | None = None, progress=None) -> Book:
+    """These journal files read together as one journal, column-wise (an
+    import's scope: the files of a folder that are journals).  ``parsed``:
+    ``ledger.read.journal.parse_file`` results already at hand (file ->
+    result; taken from it as each file is read).  Never raises for bad input."""
+    files = [Path(f) for f in files]
+    with gc_paused():
+        got = _read(files, parsed if parsed is not None else {}, progress or _quiet)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           files[0].parent if files else None, entry_of=got.entry_of)
 
 
 def worth_caching(path: str | Path) -> bool:
@@ -110,29 +107,27 @@ def worth_caching(path: str | Path) -> bool:
         return False
 
 
-def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
+def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame, dict]:
     """Read and check the journal at ``path`` column-wise.
 
-    Returns ``(result, parsed)``: ``result`` is None when the journal has
-    a shape this reader does not take (``_NotHere``); ``parsed`` maps each file read
-    so far to its ``ledger.read.journal.parse_file`` result, for
-    ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
-    into Arrow are dropped from it, to save memory).  Never raises for bad
-    input.  ``progress``: called with a short note before each step.
+    Returns ``(result, parsed)``: ``parsed`` maps each file not yet turned
+    into Arrow to its ``ledger.read.journal.parse_file`` result (none once
+    read: the parsed TOML is let go file by file, to save memory).  Never
+    raises for bad input.  ``progress``: called with a short note before
+    each step.
     """
     path = Path(path)
     parsed: dict = {}
-    if not path.exists():
-        return None, parsed
-    files = journal_files(path)
-    if not files:
-        return None, parsed
+    files = journal_files(path) if path.exists() else []
     with gc_paused():   # a million objects, none cyclic: no collector passes
-        try:
-            return _read(files, parsed, progress or _quiet,
-                         path if path.is_dir() else None), parsed
-        except _NotHere:
-            return None, parsed
+        got = _read(files, parsed, progress or _quiet, path if path.is_dir() else None)
+    if files:
+        return got, parsed
+    # the entry reader's words (ledger.read.journal.read_journal)
+    none = Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
+                   code="no-journal-files") if path.exists() else \
+        Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger")
+    return got._replace(problems=(none, *got.problems)), parsed
 
 
 def _quiet(note: str) -> None:
@@ -190,7 +185,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
-        parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
+        got = parsed.get(f) or parse_file(f, inside)   # parsed already, or with the guards
+        parsed[f] = got
         text, data, trouble = got
         # a file that cannot be read, and the problems of its options and
         # documents, are the file's own (``parse_file`` and ``read_tables``
@@ -200,15 +196,63 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         entries, lines = (None, None) if data is None or text is None else \
             read_tables(f, text, data, documents, own, options)
         heads = lines.headers("entry") if entries and lines is not None else []
-        if entries and len(heads) != len(entries):
-            raise _NotHere   # entries not written as [[entry]] tables: no line for each
+        if entries and lines is not None and text is not None and len(heads) != len(entries):
+            # not [[entry]] tables: entry = [{…}]
+            heads = _inline_lines(text, lines.key_line("entry"), len(entries))
         read.append(_File(str(f), own, list(entries or ()), lines, heads))
         # the Arrow copy is all that is needed from here: let the parsed TOML
-        # go (it is most of the memory); should the journal turn out to be
-        # in a shape this reader does not take, the one-by-one reader parses
-        # the file again
+        # go (it is most of the memory)
         del parsed[f]
     return _columns(read, documents, options, progress, files)
+
+
+def _inline_lines(text: str, at: int, n: int) -> list[int]:
+    """The line of each of the ``n`` tables of ``entry = [{…}, …]`` (the
+    array's key at line ``at``): where its ``{`` opens; the array's line
+    for each when they cannot be told apart."""
+    lines, depth, start = [], 0, 0
+    for _ in range(at - 1):   # the key's line
+        start = text.find("\n", start) + 1
+    i, line = text.find("=", start) + 1, at
+    while 0 < i < len(text):
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            i = text.find("\n", i) - 1
+            if i < 0:
+                break
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            end = i + len(quote)
+            while True:
+                end = text.find(quote, end)
+                if end < 0 or c == "'" or text[end - 1] != "\\" or _escaped_backslash(text, end):
+                    break
+                end += 1
+            if end < 0:
+                break
+            line += text.count("\n", i, end)
+            i = end + len(quote) - 1
+        elif c in "[{":
+            depth += 1
+            if c == "{" and depth == 2:
+                lines.append(line)
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    return lines if len(lines) == n else [at] * n
+
+
+def _escaped_backslash(text: str, end: int) -> bool:
+    """True when the quote at ``end`` follows an even run of backslashes
+    (escaped themselves): it closes the string."""
+    k = end - 1
+    while k >= 0 and text[k] == "\\":
+        k -= 1
+    return (end - 1 - k) % 2 == 0
 
 
 def _columns(read, documents, options, progress, files) -> JournalFrame:
@@ -227,8 +271,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
         chunk = _arrow(got.entries)
         if chunk is None:   # a value of another TOML type than its field's somewhere
             chunk = _arrow(_syntax(got, fi, said))
-            if chunk is None:
-                raise _NotHere   # fields typed in a way no rule here reads
+        assert chunk is not None, "_syntax leaves only the types _arrow takes"
         chunks.append(chunk)
         where.extend((fi, ei) for ei in range(len(got.entries)))
     table = _concat(chunks)
@@ -246,7 +289,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
         cross = [p for p in got.problems if p.code in WORDED_HERE]
         own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
     return JournalFrame(got.frame, documents, options, len(where), tuple(files),
-                        got.extras, tuple(_in_order(read, own)) + tuple(cross))
+                        got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
 
 
 # the order the entry rules word an entry's fields in (ledger.read.journal.EntryReader)
@@ -386,8 +429,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
                 say(rr.SPLIT_NOT_TABLES, "split")
                 drop("split")
             else:
-                e["split"] = [dict(t, amount=str(t["amount"]))
-                              if type(t.get("amount")) is int else t for t in s]
+                e["split"] = [_split_syntax(t) for t in s]
         r = e.get("restated")
         if isinstance(r, str):
             e["restated"] = [r]
@@ -405,6 +447,26 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
         for k in ("recipient", "location", "notes"):
             _text_only(e, k, say, drop)
         out.append(e)
+    return out
+
+
+def _split_syntax(t: dict) -> dict:
+    """An [[entry.split]] table in the types this reader takes, as the split
+    rules (``read_split``) read it: a whole-number amount its digits; a
+    purpose or amount of another type left out (the rules say it is
+    missing, as they say of it); another key's value of another type ''
+    (the rules name the key)."""
+    out = {}
+    for k, v in t.items():
+        if type(v) is int and k == "amount":
+            try:
+                out[k] = str(v)
+            except ValueError:   # longer than Python prints: no amount the rules read
+                pass
+        elif type(v) is str:
+            out[k] = v
+        elif k not in ("purpose", "amount"):
+            out[k] = ""
     return out
 
 
@@ -436,7 +498,8 @@ def _sources_syntax(e: dict, say, drop) -> None:
                 del t[k]
         doc = t.get("doc")
         if not isinstance(doc, str) or not doc.strip():
-            t.pop("doc", None)   # the citation rule says so
+            t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
+            t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
             say(rr.SOURCE_NOT_TEXT, "source")
             continue
@@ -450,6 +513,7 @@ class _Checked(NamedTuple):
     bad: set              # entries (file, entry) with problems of their own (check_raw's)
     ids: list             # each entry's id ('' when it has none)
     extras: dict | None
+    entry_of: Any         # each frame row's entry (numpy int64)
 
 
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
@@ -472,8 +536,6 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE)
 
     raw_ids = table.field("id") if "id" in fields else pa.nulls(n, pa.string())
-    if n > 1 and pc.any(pc.equal(raw_ids.slice(1), raw_ids.slice(0, n - 1))).as_py():
-        raise _NotHere   # one id on two entries in turn: the raw form's rows of one entry
     ids = pc.fill_null(raw_ids, "")
     id_list: list | None = None
 
@@ -543,14 +605,17 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                 say(g, rr.BAD_PERIOD, "period", err)
     if phrase_period is not None:
         from_phrase = _np(pc.not_equal(phrase_period, "")) & ~cant
-        if "period" in fields and (from_phrase & _np(table.field("period").is_valid())).any():
-            raise _NotHere   # a period stated too: the entry rules compare the two
+        if "period" in fields:   # a period stated too: it must restate the phrase's
+            both = from_phrase & _np(table.field("period").is_valid())
+            for g, stated_text, said_text in _not_restating(both, phrase_period, period,
+                                                            table.field("date")):
+                say(g, rr.PERIOD_CONTRADICTS, "period", stated_text, phrase=said_text)
+            from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
 
     sources, citations = _sources(table, fields, n, tell)
     restated = _restated(table, fields, read_amounts.currency, n, tell)
-    splits, part_read = _splits(table, fields, read_amounts.amount, read_amounts.currency,
-                                failed | ~has_amount, tell)
+    splits, part_read = _splits(table, fields, read_amounts.currency, failed | ~has_amount, tell)
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
@@ -600,9 +665,12 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     }
     if "tags" in fields:
         columns["tags"] = per_row(pc.cast(table.field("tags"), pa.list_(pa.string())))
-    rows = pa.table(columns)
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
+    if splits:   # the entry's amount, which check_raw adds the parts up to
+        columns["entry_amount"] = per_row(pc.if_else(
+            pa.array(written_split), read_amounts.amount, pa.scalar("")))
+    rows = pa.table(columns)
     refused = np.fromiter((at in said.entries for at in where), bool, n) if said.entries \
         else np.zeros(n, bool)
     worded = {f: done(f)[row] for f in ("id", "date", "value_date", "funder", "amount",
@@ -617,14 +685,17 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
                     written_split[row], _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
-                    period_from=from_phrase[row])
-    frame, found = check_raw(raw, documents, rejected=rejected)
-    if frame is None:
-        raise _NotHere
+                    period_from=from_phrase[row], entry=row)
+    kept: list = []
+    frame, found = check_raw(raw, documents, kept, rejected=rejected)
     bad = {_entry_at(read, p) for p in found
            if p.code not in WORDED_HERE and p.severity == "error"}
-    extras = _extras(table, fields, phrases, t, text) if not bad and not said.entries else None
-    return _Checked(frame, found, bad, ids.to_pylist() if bad or said.entries else [], extras)
+    extras = None
+    if not bad and not said.entries:
+        extras = _extras(table, fields, phrases, t, text)
+        extras["split"] = written_split
+    return _Checked(frame, found, bad, ids.to_pylist() if bad or said.entries else [], extras,
+                    row if kept[0] is None else row[kept[0]])
 
 
 def _date_text(table, fields, key, n):
@@ -728,44 +799,65 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
     out["citations"] = pd.DataFrame({
         "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
-        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)),
+        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)) if "doc" in names
+        else field("doc"),
         "quote": field("quote"), "locator": field("locator")})
     return out
 
 
 def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
-    a field typed differently in two files (whole-number amounts in one,
-    text in another; empty lists) is cast to the type holding text, as the
-    entry rules read it, else left to the reference."""
+    a field typed apart in two files (whole-number amounts in one, text in
+    another; empty lists; citations or splits with other keys) is cast to
+    the type joining both (``_joined``), as the entry rules read it; empty
+    lists of citations or splits are typed as lists of tables."""
     import pyarrow as pa
 
     if not chunks:   # no entry read: the files' own problems, or every entry's
         return pa.array([], pa.struct([("id", pa.string()), ("date", pa.date32()),
                                        ("amount", pa.string())]))
-    if len(chunks) == 1:
-        return chunks[0]
     types: dict = {}
     for c in chunks:
         for fld in c.type:
-            seen = types.setdefault(fld.name, fld.type)
-            if seen != fld.type and str(fld.type).count("string") > str(seen).count("string"):
-                types[fld.name] = fld.type
+            types[fld.name] = _joined(types[fld.name], fld.type) if fld.name in types \
+                else fld.type
+    s = pa.string()
+    for k, typed in (("source", pa.list_(pa.struct([("doc", s)]))),
+                     ("split", pa.list_(pa.struct([("purpose", s), ("amount", s)])))):
+        if types.get(k) == pa.list_(pa.null()):   # every list empty
+            types[k] = typed
+    if len(chunks) == 1 and all(f.type == types[f.name] for f in chunks[0].type):
+        return chunks[0]
 
     def field(c, k):
         if c.type.get_field_index(k) < 0:
             return pa.nulls(len(c), types[k])
         got = c.field(k)
-        if got.type == types[k]:
-            return got
-        try:
-            return got.cast(types[k])
-        except (pa.ArrowException, ValueError, TypeError):
-            raise _NotHere from None
+        return got if got.type == types[k] else got.cast(types[k])
 
     names = list(types)
     return pa.concat_arrays([
         pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
+
+
+def _joined(a, b):
+    """The type that holds values of types ``a`` and ``b``, both taken by
+    this reader (``_types_taken``): text over whole numbers and dates, a
+    list's items joined, a table's keys those of both."""
+    import pyarrow as pa
+
+    if a == b or pa.types.is_null(b):
+        return a
+    if pa.types.is_null(a):
+        return b
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return pa.list_(_joined(a.value_type, b.value_type))
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        fields = {f.name: f.type for f in a}
+        for f in b:
+            fields[f.name] = _joined(fields[f.name], f.type) if f.name in fields else f.type
+        return pa.struct(list(fields.items()))
+    return pa.string()   # text and a whole number or a date: read as text
 
 
 def _types_taken(fields) -> bool:
@@ -781,6 +873,8 @@ def _types_taken(fields) -> bool:
             ok = t in (s, pa.int64())
         elif k == "tags" or k == "restated":
             ok = t in (pa.list_(s), pa.list_(pa.null()))
+        elif k in ("source", "split") and t == pa.list_(pa.null()):
+            ok = True   # empty lists only: typed by _concat
         elif k == "source":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
                   and {f.name for f in t.value_type} <= rr.SOURCE_FIELDS
@@ -831,6 +925,40 @@ def _periods_in_phrases(phrases, read):
                          currency=pa.array(currency, pa.string()),
                          qualifier=pa.array(qualifier, pa.string()), slow=slow), \
         pa.array(period, pa.string())
+
+
+def _not_restating(both, phrase_period, stated, dates) -> list:
+    """(entry, stated period, the phrase's) for the entries of ``both`` (a
+    period stated and one in the amount phrase) whose stated period does
+    not restate the phrase's (``ledger.phrases.period.restates``, the entry
+    rules' test); a stated period that cannot be read is left to the period
+    rules."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.flatnonzero(both)
+    if not len(rows):
+        return []
+    take = pa.array(rows)
+    out: list = []
+    seen: dict[tuple, bool | None] = {}
+    for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
+                                 stated.take(take).to_pylist(), dates.take(take).to_pylist()):
+        try:
+            if (said, text) not in seen:
+                try:   # the date matters only to phrases that fail without it
+                    seen[said, text] = restates(parse_period(said), parse_period(text))
+                except PeriodError:
+                    seen[said, text] = None
+            ok = seen[said, text]
+            if ok is None:
+                on = dt.date.fromisoformat(on) if isinstance(on, str) else on
+                ok = restates(parse_period(said), parse_period(text, on=on))
+        except (PeriodError, ValueError, TypeError):
+            continue
+        if not ok:
+            out.append((r, text, said))
+    return out
 
 
 def _qualifiers(stated, from_phrase, cant):
@@ -886,8 +1014,8 @@ def _sources(table, fields, n, tell):
             message, hint = rr.SOURCE_NEEDS_DOC.word()
             tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source")
         doc = pc.fill_null(doc, "")
-    if pc.any(pc.match_substring(doc, ";")).as_py():
-        raise _NotHere   # a document id the bulk format cannot join
+    # a ';' in a document id blurs only the joined column, which says no
+    # more than whether an entry cites anything (the citations keep each id)
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
@@ -921,12 +1049,13 @@ def _restated(table, fields, currency, n, tell):
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, amount, currency, unread, tell):
+def _splits(table, fields, currency, unread, tell):
     """Entry index -> [(purpose, plain amount)] for the split entries, read
     and checked by the split rules (``read_split``, worded at the key's
     line), and a mask of the entries with a split part read but a problem
-    in another (they state a purpose: their parts').  The parts must add up
-    to the entry (``unread``: the entries whose amount was not read)."""
+    in another (they state a purpose: their parts').  Whether the parts add
+    up to the entry, ``check_raw`` says (``unread``: the entries whose
+    amount was not read)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -941,10 +1070,9 @@ def _splits(table, fields, amount, currency, unread, tell):
         return {}, part_read
     take = pa.array(rows)
     out: dict[int, list[tuple[str, str]]] = {}
-    for i, s, total_text, own in zip(rows.tolist(), col.take(take).to_pylist(),
-                                     amount.take(take).to_pylist(),
-                                     currency.take(take).to_pylist()):
-        parts, total, wrong = [], Decimal(0), False
+    for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
+                         currency.take(take).to_pylist()):
+        parts, wrong = [], False
         for t in s:
             part, found = read_split({k: v for k, v in t.items() if v is not None}, own)
             for message, hint, code in found:
@@ -952,11 +1080,8 @@ def _splits(table, fields, amount, currency, unread, tell):
                 wrong = True
             if part is not None:
                 parts.append((part.purpose, plain_decimal(part.amount)))
-                total += part.amount
         if wrong or unread[i]:
             part_read[i] = bool(parts)
             continue
-        if total != Decimal(total_text):
-            raise _NotHere   # a split that does not add up: across entries, still entry by entry
         out[i] = parts
     return out, part_read

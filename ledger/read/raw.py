@@ -32,6 +32,9 @@ Schema:
 - ``split``: None (the splits of an entry are its rows sharing an id), or
   a numpy bool per row: the row's entry is written with split tables (a
   journal entry may have one part only).
+- ``entry``: None (the rows sharing an id in turn are one entry's), or a
+  numpy int64 per row: the row's entry (a journal: two entries in turn may
+  share an id, which the duplicate-id rule then names).
 - ``accounts``: None (the funder and purpose columns), or the names the
   look-alike rule compares, as (entry, field, name) in entry order: a
   journal entry's funder, its purpose and each split's purpose.
@@ -72,6 +75,7 @@ class RawTables:
     citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
     split: Any = None            # numpy bool per row, or None
     accounts: Any = None         # [(entry, field, name)] or None
+    entry: Any = None            # numpy int64 per row (the row's entry), or None
     key_line: Any = None         # (row, field) -> line, or None
     refused: Any = None          # numpy bool per row, or None
     worded: Any = None           # {field: numpy bool per row} or None

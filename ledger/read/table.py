@@ -429,10 +429,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     written = col("amount_text") if "amount_text" in names else raw_amt
     P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
+    # a journal's split entry: the entry's own amount, which its parts must add up to
+    stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
+        else None
+    if stated_amount is not None:
+        has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
+        stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
-    dot = pc.find_substring(good, ".")
+    both = good if stated_amount is None else pa.concat_arrays([good, stated_amount])
+    dot = pc.find_substring(both, ".")
     places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
-                               pc.subtract(pc.subtract(pc.utf8_length(good), dot), 1), 0)).as_py()
+                               pc.subtract(pc.subtract(pc.utf8_length(both), dot), 1), 0)).as_py()
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
@@ -452,7 +459,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     period = _periods(col, names, date_np, P, n)
 
     # splits: rows sharing an id sit together and agree on everything but purpose and amount
-    same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] & ~no_id
+    if raw.entry is not None:   # each row's entry given (a journal)
+        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
+    else:
+        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
+            & ~no_id
     first = ~same_as_prev
     if "tags" in names and pa.types.is_list(tbl.column("tags").type):   # a journal's lists
         _tag_rows(P, tbl.column("tags"), first)
@@ -499,6 +510,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
         entry_amount = pc.replace_with_mask(
             amount, pa.array(in_split),
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
+    split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
+    if stated_amount is not None and has_stated.any():
+        rows = np.flatnonzero(has_stated)
+        sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
+        split_sums = list(zip(sums.index.tolist(), sums.tolist()))
+        entry_amount = pc.if_else(pa.array(has_stated), pc.cast(stated_amount, dec_type), entry_amount)
 
     # links, packages, citations, duplicate ids: the rules of ledger.rules,
     # one entry at its first row
@@ -519,7 +536,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
                              _first_names(group, col("funder"), col("purpose"))
-                             if raw.accounts is None else raw.accounts, rejected), group,
+                             if raw.accounts is None else raw.accounts, rejected, split_sums),
+             group,
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
@@ -554,7 +572,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
     keep = None
     if P.bad.any():
-        drop = P.bad | np.isin(id_code, id_code[P.bad])
+        drop = P.bad | (np.isin(group, group[P.bad]) if raw.entry is not None
+                        else np.isin(id_code, id_code[P.bad]))
         frame = frame[~drop].reset_index(drop=True)
         keep = ~drop
     if kept is not None:
@@ -607,7 +626,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=(), rejected=()):
+                    no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -662,7 +681,7 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
         hints=raw.hints, check_quotes=raw.citations is not None,
-        accounts=accounts, limit=raw.limit, rejected=rejected)
+        accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits)
 
 
 def _apart(citations):

@@ -14,7 +14,7 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 ``date-out-of-range``, ``bad-account``, ``bad-amount``,
 ``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
 ``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
-``bad-period``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
+``bad-period``, ``period-contradicts``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
 tags) are read in Unicode's composed form (``composed``); ids are ASCII
 slugs.
 """
@@ -128,6 +128,8 @@ QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
                              "qualifier {value!r} contradicts the amount phrase ({phrase!r})")
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
+PERIOD_CONTRADICTS = Rule("period-contradicts",
+                          "period {value!r} contradicts the amount phrase ({phrase!r})")
 
 BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
                "tags are plain text: remove the invisible character")
