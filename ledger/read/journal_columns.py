@@ -7,9 +7,12 @@ options, documents, top-level keys) are noted in file order; problems
 between entries (``WORDED_HERE``) are worded by the engine at each entry's
 file and line.  An entry that breaks a rule of its own (an unknown field,
 a bad amount, date or period, a split or citation the rules refuse) is
-found column-wise, worded by the entry rules (``EntryReader``, at its keys'
-lines) and left out, and the other entries are read again without it; a
-valid entry in a shape of its own (a date as text, a whole-number amount
+worded column-wise at its key's line and left out, and the rules across
+entries run again without it: a value of a TOML type its field cannot hold
+by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
+split, conversion or citation by ``_check`` (``parse_amount``, ``read_split``,
+``read_restated``), every field rule by ``check_raw`` (``RawTables.key_line``);
+a valid entry in a shape of its own (a date as text, a whole-number amount
 amid text) is read as those rules read it.  Every shape is taken here:
 two entries in turn sharing an id are two entries (the raw form gives
 each row's entry), a split's parts are added up to the entry's amount by
@@ -57,7 +60,7 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # The problems this reader words itself, by the rules across entries every
 # reader runs (ledger.rules.across_entries), at the entry's file and line;
 # each leaves every entry in the Book, as the entry reader does.  Any other
-# problem check_raw finds is an entry's own, worded by the entry rules.
+# problem check_raw finds is an entry's own: the entry is left out.
 WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
                          "missing-link", "self-link", "package-currency", "package-exceeded",
                          "probable-duplicate", "lookalike-account", "split-sum"})
@@ -71,7 +74,7 @@ class JournalFrame(NamedTuple):
     frame: Any            # pandas DataFrame with rates.normalise.ENTRY_COLUMNS
     documents: dict       # id -> Document
     options: dict
-    entries: int          # how many entries the journal holds
+    entries: int          # how many entries were read (those with errors of their own left out)
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
     problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
@@ -288,11 +291,11 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
         got = _check(table, where, read, _Said(read), documents, rejected, _quiet)
         cross = [p for p in got.problems if p.code in WORDED_HERE]
         own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
-    return JournalFrame(got.frame, documents, options, len(where) + len(bad), tuple(files),
+    return JournalFrame(got.frame, documents, options, len(where), tuple(files),
                         got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
 
 
-# the order the entry rules word an entry's fields in (ledger.read.journal.EntryReader)
+# the order an entry's fields are worded in (as ledger.read.journal.EntryReader words them)
 _FIELD_ORDER = {f: i for i, f in enumerate((
     "", "id", "date", "value_date", "funder", "purpose", "amount", "qualifier", "period",
     "status", "split", "restated", "source", "disburses", "part_of", "restates", "tags",

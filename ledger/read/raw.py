@@ -51,7 +51,7 @@ Schema:
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
-  million rows) or all worded (a journal, as its entry reader words them).
+  million rows) or all worded (a journal).
 """
 from __future__ import annotations
 

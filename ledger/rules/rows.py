@@ -2,10 +2,12 @@
 
 Each rule is a ``Rule``: a code, one wording and one hint.  Its test is
 written here once, in two engines over the same definition: column-wise for
-the bulk reader (``ledger.read.table``, which the journal's column reader runs too:
-Arrow over the whole column, each distinct value tested once), and value by
-value for the journal's entry reader (``ledger.read.journal.EntryReader``, which
-meets each distinct phrase once through its memo).  The patterns
+every reader of a ledger (``ledger.read.table.check_raw``, which the journal's
+column reader runs too: Arrow over the whole column, each distinct value
+tested once), and value by value for ``Entry`` views of one entry (add,
+imports: ``ledger.read.journal.EntryReader``).  The journal's syntax (a value
+of a TOML type its field cannot hold: ``NOT_TEXT``, ``UNKNOWN_FIELD``, ...) is
+worded from here by both journal readers.  The patterns
 (``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
 Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
 ``ledger.rules``.
