@@ -690,11 +690,11 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row)
     kept: list = []
-    frame, found = check_raw(raw, documents, kept, rejected=rejected)
+    frame, found = check_raw(raw, documents, kept, rejected=rejected, own_only=True)
     bad = {_entry_at(read, p) for p in found
            if p.code not in WORDED_HERE and p.severity == "error"}
     extras = None
-    if not bad and not said.entries:
+    if frame is not None:   # no entry broke a rule of its own
         extras = _extras(table, fields, phrases, t, text)
         extras["split"] = written_split
         return _Checked(frame, found, bad, [], extras, row if kept[0] is None else row[kept[0]])
@@ -729,8 +729,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         return _Checked(sub_frame, sub_found, sub_bad, [], sub_extras,
                         entry if sub_kept[0] is None else entry[sub_kept[0]])
 
-    return _Checked(frame, found, bad, ids.to_pylist(), extras,
-                    row if kept[0] is None else row[kept[0]], without)
+    return _Checked(None, found, bad, ids.to_pylist(), None, None, without)
 
 
 def _date_text(table, fields, key, n):
@@ -916,7 +915,9 @@ def _types_taken(fields) -> bool:
                   and all(f.type == s for f in t.value_type))
         elif k == "split":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)   # the split rules
-                  and all(f.type in (s, pa.int64()) for f in t.value_type))   # word other fields
+                  and all(f.type == s or (f.name == "amount" and f.type == pa.int64())
+                          for f in t.value_type))   # word other fields (a whole-number
+            # purpose is no purpose: it must not be joined to text across files)
         else:
             ok = t == s
         if not ok:
