@@ -79,9 +79,9 @@ def test_example_records_document_metadata(example_ledger, seeds_dir):
 
 
 def test_reads_a_single_file(tmp_path):
-    entries, docs, problems, _ = ledger.load_journal(write(tmp_path, GOOD))
-    assert problems == []
-    (e,) = entries
+    book = ledger.read_book(write(tmp_path, GOOD))
+    assert book.problems == () and list(book.documents) == ["doc1"]
+    (e,) = book.entries
     assert e.sources == (Citation("doc1", "a further £1.4 million (2m Euros)"),)
     assert e.line == 5 and e.file.endswith("j.toml")
 
@@ -96,8 +96,8 @@ def test_folder_of_files_loads_together(tmp_path):
 def test_utf8_bom_and_crlf_are_read(tmp_path):
     p = tmp_path / "j.toml"
     p.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
-    entries, _, problems, _ = ledger.load_journal(p)
-    assert problems == [] and len(entries) == 1
+    book = ledger.read_book(p)
+    assert book.problems == () and len(book.entries) == 1
 
 
 BAD_CASES = {
@@ -210,9 +210,7 @@ def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_pa
     lost = payer.replace('id = "pay"', 'id = "lost"').replace('disburses = "e1"',
                                                              'disburses = "e9"')
     write(tmp_path, GOOD.split("\n\n", 1)[0] + "\n\n" + bad + payer + lost)
-    from ledger.read.journal import read_journal
-    j = read_journal(tmp_path / "j.toml")
-    assert j.rejected == ("e1",) and [e.id for e in j.entries] == ["pay", "lost"]
+    assert [e.id for e in ledger.read_book(tmp_path / "j.toml").entries] == ["pay", "lost"]
     code, out, err = run_cli("check", tmp_path / "j.toml")
     assert code == 1
     assert "entry 'e1': error: amount:" in err
@@ -373,3 +371,13 @@ def test_an_empty_folder_and_a_missing_path_are_one_problem_each(tmp_path):
         (0, "", "no-journal-files", "", "error", "no journal files (*.toml) in this folder", "")]
     assert _said(read_journal_book(tmp_path / "nope")) == [
         (0, "", "no-such-ledger", "", "error", "no such file or folder", "")]
+
+
+def test_a_problem_of_an_inline_entry_is_at_its_table_line(tmp_path):
+    path = write(tmp_path, '# notes\nentry = [\n  {id = "a", date = 2020-01-01, funder = "F", '
+                 'purpose = "P", amount = "£1m"},\n  {id = "b", date = 2020-01-01, funder = "F", '
+                 'purpose = "P", amount = "£2m", status = "paid"},\n]\n')
+    book = ledger.read_book(path)
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in book.errors] == [
+        (4, "b", "unknown-status", "status", "unknown status 'paid'")]
+    assert [e.id for e in book.entries] == ["a"]
