@@ -46,7 +46,7 @@ from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
-from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
+from ledger.rules.rows import ENTRY_FIELDS
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
@@ -591,9 +591,6 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             currency=pc.if_else(none, pa.scalar(""), read_amounts.currency),
             qualifier=pc.if_else(none, pa.scalar("exact"), read_amounts.qualifier),
             slow=read_amounts.slow & ~cant)
-    qualifier, broken = _qualifiers(t["qualifier"], read_amounts.qualifier, cant)
-    for g, rule, stated, phrase in broken:
-        say(g, rule, "qualifier", stated, phrase=phrase)
 
     period = text("period")
     from_phrase = np.zeros(n, bool)
@@ -656,7 +653,8 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         "amount_text": per_row(phrases),
         "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
-        "qualifier": per_row(qualifier),
+        "qualifier": per_row(t["qualifier"]),              # as stated ('' when not)
+        "phrase_qualifier": per_row(read_amounts.qualifier),  # the amount phrase's
         "period": per_row(period),
         "disburses": per_row(t["disburses"]),
         "part_of": per_row(t["part_of"]),
@@ -995,26 +993,6 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
         if not ok:
             out.append((r, text, said))
     return out
-
-
-def _qualifiers(stated, from_phrase, cant):
-    """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
-    distinct pair of the stated qualifier and the phrase's ("exact" where
-    no amount was read, ``cant``): the qualifiers, and (entry, rule, stated,
-    phrase) for each entry breaking it."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from_phrase = pc.if_else(pa.array(cant), pa.scalar("exact"), from_phrase)
-    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
-        pa.array(stated, pa.string()), from_phrase, "\x1f"))
-    split = [p.split("\x1f") for p in pairs.dictionary.to_pylist()]
-    found = [qualifier_of(*p) for p in split]
-    codes = _np(pairs.indices)
-    wrong = np.array([rule is not None for _, rule in found] + [False], bool)[codes]
-    broken = [(g, found[codes[g]][1], *split[codes[g]]) for g in np.flatnonzero(wrong).tolist()]
-    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
 
 
 def _sources(table, fields, n, tell):

@@ -457,8 +457,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     status = col("status", "pledged")
     P.rules(rr.choice_rows(rr.UNKNOWN_STATUS, status, STATUSES, "status"))
-    qualifier = col("qualifier", "exact")
-    P.rules(rr.choice_rows(rr.UNKNOWN_QUALIFIER, qualifier, QUALIFIERS, "qualifier"))
+    if "phrase_qualifier" in names:   # a journal: the stated one against its phrase's
+        qualifier = _qualifier_rows(P, col("qualifier"), col("phrase_qualifier"))
+    else:
+        qualifier = col("qualifier", "exact")
+        P.rules(rr.choice_rows(rr.UNKNOWN_QUALIFIER, qualifier, QUALIFIERS, "qualifier"))
 
     period = _periods(col, names, date_np, P, n)
 
@@ -971,6 +974,27 @@ def _period_bounds(out, P, dates) -> None:
         one = np.zeros(len(bad), dtype=bool)
         one[r] = True
         P.rule(one, rr.PERIOD_RANGE, full, "amount" if phrase[r] else "period")
+
+
+def _qualifier_rows(P, stated, phrase):
+    """A journal's qualifiers by ``ledger.rules.rows.qualifier_of``, once
+    per distinct pair of the stated one ('' when none) and its amount
+    phrase's; each row breaking it worded (the stated value and the
+    phrase's)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pairs = pc.dictionary_encode(pc.binary_join_element_wise(stated, phrase, "\x1f"))
+    both = [p.split("\x1f") for p in pairs.dictionary.to_pylist()]
+    found = [rr.qualifier_of(*p) for p in both]
+    codes = _np(pairs.indices)
+    for rule in {r for _, r in found if r is not None}:
+        words = np.array([rule.word(s, "qualifier", phrase=f)[0] if r is rule else ""
+                          for (s, f), (_, r) in zip(both, found)] + [""], dtype=object)
+        P.rule(words[codes] != "", None, words[codes], "qualifier", message="{}",
+               hint=rule.word("", "qualifier", phrase="")[1], code=rule.code, clip=False)
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
 
 
 def _tag_rows(P, tags, first) -> None:
