@@ -71,7 +71,8 @@ PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "or
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 
-_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1,9})?$"
+_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"
+_ANY_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]+)?$"   # a plain number, however many places
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
@@ -422,7 +423,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
     P.rule(no_amt, rr.MISSING_FIELD, field="amount")
-    P.rule(~no_amt & ~ok_amt, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
+    too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok_amt
+    P.rule(~no_amt & ~ok_amt & ~too_precise, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
+    P.rule(too_precise, rr.AMOUNT_TOO_PRECISE, raw_amt, "amount")
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
     whole = pc.utf8_ltrim(samt, "+0")

@@ -117,6 +117,11 @@ ACCOUNT_NAME = Rule("bad-account", "{field} {value!r} " + ACCOUNT_INVALID[0],
 BAD_AMOUNT = Rule("bad-amount", "amount: {value}")
 NOT_PLAIN_AMOUNT = Rule("bad-amount", "amount: {value!r} is not a plain number (write e.g. "
                         "12000000 or 1234.56, with the currency in its own column)")
+# decimal128's scale in the Book: beyond it an amount could not be kept exactly
+MAX_DECIMALS = 9
+AMOUNT_TOO_PRECISE = Rule("amount-too-precise", "amount {value!r} has more than "
+                          f"{MAX_DECIMALS} decimal places",
+                          "no currency has units that small: round it")
 AMOUNT_NOT_POSITIVE = Rule("amount-not-positive", "amount must be positive, got {value!r}")
 AMOUNT_TOO_BIG_RULE = Rule("amount-too-big", AMOUNT_TOO_BIG.format("{value!r}"))
 UNKNOWN_CURRENCY = Rule("unknown-currency", "amount: unknown currency {value!r}",
