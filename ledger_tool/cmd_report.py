@@ -26,7 +26,8 @@ from ledger.model import AUDIT, said
 from ledger.safe_io import guard_output
 from ledger.sources.audit import audit as run_audit
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
-                                check_locale, filtered, load_ledger, print_capped)
+                                check_locale, filtered, load_ledger, print_capped,
+                                system_allocator)
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
 from reports.charts import charts_in_background
@@ -132,6 +133,7 @@ def run(args) -> int:
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
 
+    system_allocator()   # before the Book's tables: the report's are large Arrow text
     book = load_ledger(args.ledger)
     opts = book.options or {}
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
