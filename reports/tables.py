@@ -321,11 +321,35 @@ def links_frame(entries) -> pd.DataFrame:
     return as_book(entries).link_rows()
 
 
-def build_report(ledger, options: ReportOptions, progress=None) -> Report:
+def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
-    anything with ``.entries``) from its columns."""
+    anything with ``.entries``) from its columns.  With ``rows=False`` the
+    tables with a row per entry × purpose and per citation (``entries``,
+    ``sources``: empty until then) and the notes are left to
+    ``add_rows(report)``, so that a command can start drawing the charts,
+    which read neither, first."""
     with gc_paused():
-        return _build_report(ledger, options, progress)
+        report = _build_report(ledger, options, progress)
+        if rows:
+            _add_rows(report)
+    return report
+
+
+def add_rows(report: Report) -> Report:
+    """The ``entries`` and ``sources`` tables and the notes of a report
+    built with ``build_report(..., rows=False)``."""
+    with gc_paused():
+        _add_rows(report)
+    return report
+
+
+def _add_rows(report: Report) -> None:
+    ledger, entries, links = report.extra.pop("rows to add")
+    report.entries = entries_table(report.frame, ledger, entries)
+    report.sources = sources_table(ledger, entries)
+    report.warnings = dropped_warnings(entries, report.spread, report.horizon,
+                                       report.options.basis)
+    report.notes = report_notes(report, entries, links) + report.warnings
 
 
 def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
@@ -358,14 +382,13 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=tree_table(frame, "funder", cur),
         purpose_tree=tree_table(frame, "purpose", cur),
-        entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
+        entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
     report.extra["book"] = entries      # the facts' rows are its entries
+    report.extra["rows to add"] = (ledger, entries, links)
     mark_projections(report)
-    report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
-    report.notes = report_notes(report, entries, links) + report.warnings
     return report
 
 
