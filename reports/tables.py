@@ -277,18 +277,10 @@ def sources_table(ledger, entries) -> pd.DataFrame:
     ct = book.tables.citations
     ids = _arrow_text(book.tables.entries["id"])
     doc = pc.fill_null(_arrow_text(ct["doc"]), "")
-    entry = ids.take(pa.array(ct["entry"].to_numpy(dtype=np.int64)))
+    entry_at = ct["entry"].to_numpy(dtype=np.int64)
     keys = pa.array(list(docs), pa.large_string())
     at = pc.index_in(doc, value_set=keys).to_numpy(zero_copy_only=False)
     at = np.where(np.isnan(at), len(docs), at).astype(np.int64) if at.dtype != np.int64 else at
-    pick = pa.array(at, mask=at >= len(docs)) if len(docs) else None
-
-    def field(name):   # a document's field for every citation ("" when none)
-        if pick is None:
-            return pa.array([""] * len(ct), pa.large_string())
-        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
-                        from_pandas=True)
-        return pc.fill_null(vals.take(pick), "")
     published = np.empty(len(docs) + 1, dtype=object)
     published[:] = [d.published if d.published is not None else "" for d in docs.values()] + [""]
     io = id_order(book)
@@ -297,22 +289,36 @@ def sources_table(ledger, entries) -> pd.DataFrame:
         dcode_sorted = np.empty(len(duniq), dtype=np.int64)
         dcode_sorted[np.argsort(np.asarray(duniq, dtype=object).astype(str), kind="stable")] = \
             np.arange(len(duniq))
-        erank = io[1][ct["entry"].to_numpy(dtype=np.int64)]
-        order = pa.array(np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
-                         else np.zeros(0, dtype=np.int64))
+        erank = io[1][entry_at]
+        order = (np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
+                 else np.zeros(0, dtype=np.int64))
     else:
-        table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
+        table = pa.table({"document": doc,
+                          "entry": pc.fill_null(ids.take(pa.array(entry_at)), "")})
         order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
-                                                  ("entry", "ascending")])
-    take = order
+                                                  ("entry", "ascending")]).to_numpy()
+    # the rows in that order, each text column taken once: positions are
+    # composed on integers first (a take of a million strings costs more)
+    at_sorted = at[order]
+    pick = pa.array(at_sorted, mask=at_sorted >= len(docs)) if len(docs) else None
+
+    def field(name):   # a document's field for every citation ("" when none)
+        if pick is None:
+            return _str(pa.array([""] * len(ct), pa.large_string()))
+        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
+                        from_pandas=True)
+        return _str(pc.fill_null(vals.take(pick), ""))
+
+    take = pa.array(order)
 
     def col(arr):
-        return _str(pc.fill_null(arr, "").take(take))
+        return _str(pc.fill_null(arr.take(take), ""))
     out = pd.DataFrame({
-        "document": col(doc), "title": col(field("title")), "publisher": col(field("publisher")),
-        "published": published[at][order.to_numpy()],
-        "url": col(field("url")), "quote": col(_arrow_text(ct["quote"])),
-        "locator": col(_arrow_text(ct["locator"])), "entry": col(pc.fill_null(entry, "")),
+        "document": col(doc), "title": field("title"), "publisher": field("publisher"),
+        "published": published[at_sorted],
+        "url": field("url"), "quote": col(_arrow_text(ct["quote"])),
+        "locator": col(_arrow_text(ct["locator"])),
+        "entry": _str(pc.fill_null(ids.take(pa.array(entry_at[order])), "")),
     })
     return out
 
