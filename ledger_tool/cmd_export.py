@@ -1,13 +1,13 @@
 """ledger-tool export: the ledger for hledger, beancount (fava), CSV or Parquet."""
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.safe_io import guard_output, refuse_ledger
-from ledger_tool.common import add_deflator_options, filtered, iso_date, load_ledger, valuation
+from ledger_tool.common import (add_deflator_options, filtered, iso_date, load_ledger,
+                                system_allocator, valuation)
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -98,7 +98,7 @@ def run(args) -> int:
         _check_fdp(args)
     constant = _constant(args, fmt)
     if fmt in ("hledger", "beancount", "fdp"):
-        _system_allocator()
+        system_allocator()
     book = load_ledger(args.ledger, quiet_warnings=True)
     book = filtered(book, args)
     if not len(book):
@@ -139,16 +139,6 @@ def run(args) -> int:
     what = "transactions" if fmt in ("hledger", "beancount") else "rows"
     print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
     return 0
-
-
-def _system_allocator() -> None:
-    """The text exports build and drop many large Arrow string buffers, chunk
-    after chunk; with the C library's allocator instead of Arrow's default
-    (mimalloc) they take ~15 % less CPU and memory (benchmarks/README.md,
-    run E).  ARROW_DEFAULT_MEMORY_POOL, when set, still decides."""
-    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        import pyarrow as pa
-        pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _check_fdp(args) -> None:

@@ -26,7 +26,8 @@ from ledger.model import AUDIT, said
 from ledger.safe_io import guard_output
 from ledger.sources.audit import audit as run_audit
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
-                                check_locale, filtered, load_ledger, print_capped)
+                                check_locale, filtered, load_ledger, print_capped,
+                                system_allocator)
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
 from reports.charts import charts_in_background
@@ -34,7 +35,7 @@ from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
 from reports.shipped import SOURCES_FOLDER, ship_cited_documents
-from reports.tables import ReportOptions, build_report
+from reports.tables import ReportOptions, add_rows, build_report
 from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
@@ -132,6 +133,7 @@ def run(args) -> int:
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
 
+    system_allocator()   # before the Book's tables: the report's are large Arrow text
     book = load_ledger(args.ledger)
     opts = book.options or {}
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
@@ -152,7 +154,8 @@ def run(args) -> int:
         audit = run_audit(book, args.sources,
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
-    report = build_report(book, options, progress)
+    # the rows per entry and per citation are added once the charts are started
+    report = build_report(book, options, progress, rows=False)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale)
@@ -309,9 +312,14 @@ def _write_files(report, out, progress=None, audit=None,
         # entries/sources.csv|parquet: nothing else reads them, so a big
         # report's are written by a child beside the page and the workbook; a
         # smaller one's here, while the chart child keeps the other core busy
-        apart = len(report.entries) >= TABLES_APART_FROM
+        apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
+        if "rows to add" in report.extra:   # build_report(rows=False): the charts read neither
+            if progress is not None:
+                progress.step("listing the entries and their sources")
+            add_rows(report)
+        with ctrl_c_held():
             if apart:
                 tables_written = in_background("writing the full tables", workbook.write_full_tables,
                                                report, out)

@@ -13,6 +13,17 @@ from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
 
 
+def system_allocator() -> None:
+    """Arrow's buffers from the C library's allocator instead of Arrow's
+    default (mimalloc): the text exports and the report build and drop many
+    large string buffers, which mimalloc grows slowly (its system time grows
+    with the buffers: benchmarks/README.md, run E and "Faster reports").
+    ARROW_DEFAULT_MEMORY_POOL, when set, still decides."""
+    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        import pyarrow as pa
+        pa.set_memory_pool(pa.system_memory_pool())
+
+
 def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)

@@ -468,7 +468,7 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     names = list(FIGURES)
     # two children when the rest of the report is small (the cores would idle);
     # for a big ledger one, beside the parent's own long work
-    two = (os.cpu_count() or 1) > 1 and len(report.entries) < SPLIT_CHARTS_BELOW
+    two = (os.cpu_count() or 1) > 1 and len(report.frame) < SPLIT_CHARTS_BELOW
     if two:     # imported once, before the forks: both children have it
         _plt()
     # one child imports matplotlib itself: the import is not on the parent's path

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 
 from ledger.atomic import atomic_file
 from ledger.memory import gc_paused
-from ledger.text_safety import show_bidi_table
+from ledger.text_safety import show_bidi_arrow, show_bidi_table
 from reports.options import Report
 from reports.text import FORMULA_PREFIXES, inert_frame
 
@@ -28,11 +28,31 @@ def _arrow_table(frame: pd.DataFrame):
     for c in frame.columns:
         col = frame[c]
         try:
-            arrays.append(pa.array(col, from_pandas=True))
+            arrays.append(_objects_array(col) if col.dtype == object
+                          else pa.array(col, from_pandas=True))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
             arrays.append(pa.array(col.map(lambda v: None if v is None else str(v)),
                                    type=pa.string()))
     return pa.table(arrays, names=[str(c) for c in frame.columns])
+
+
+def _objects_array(col: pd.Series):
+    """``pa.array(col, from_pandas=True)`` of a column of Python objects,
+    each distinct object converted once: the rates are a few thousand
+    ``Decimal`` objects shared by a million rows, and Arrow's conversion
+    costs ~1 µs a value.  The same objects, in order of first appearance,
+    so the type Arrow infers is the same."""
+    values = col.to_numpy(dtype=object)
+    if len(values) < 2:
+        return pa.array(col, from_pandas=True)
+    _, first, inverse = np.unique(np.fromiter(map(id, values), dtype=np.uint64,
+                                              count=len(values)),
+                                  return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    distinct = pa.array(pd.Series(values[first[order]], dtype=object), from_pandas=True)
+    return distinct.take(pa.array(place[inverse.reshape(-1)]))
 
 
 def write_full_tables(report: Report, folder) -> list[Path]:
@@ -54,7 +74,7 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
         with atomic_file(folder / f"{name}.parquet") as fh:
             pq.write_table(table, fh)
         with atomic_file(folder / f"{name}.csv") as fh:
-            pacsv.write_csv(show_bidi_table(_inert_table(table, frame)), fh)
+            pacsv.write_csv(_inert_table(table, frame), fh)
         written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
     return written
 
@@ -80,8 +100,10 @@ def _inert_table(table, frame: pd.DataFrame):
     fixed = inert_frame(frame.iloc[rows])
     for i in text_cols:
         col = table.column(i)
-        new = pa.array([None if v is None or (isinstance(v, float) and v != v) else str(v)
-                        for v in fixed.iloc[:, i]], type=col.type)
+        # the rows made inert, from the frame's text: their bidi controls shown
+        # here (the rest of ``table`` has them shown already)
+        new = show_bidi_arrow(pa.array([None if v is None or (isinstance(v, float) and v != v)
+                                        else str(v) for v in fixed.iloc[:, i]], type=col.type))
         table = table.set_column(i, table.schema.field(i),
                                  pc.replace_with_mask(col.combine_chunks(), mask, new))
     return table

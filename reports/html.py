@@ -32,7 +32,8 @@ from ledger.atomic import write_atomic
 from reports.notes import horizon_reason
 from reports.options import Report
 from reports.page_script import SCRIPT, STYLE
-from reports.pagedata import HTML_TABLE_LIMIT, _bcp47, flagged_entries, page_data
+from reports.pagedata import (HTML_TABLE_LIMIT, EntryLists, _bcp47, flagged_entries,
+                              page_data)
 from reports.text import show_controls
 
 
@@ -60,10 +61,11 @@ def _data_json(data: dict) -> str:
     blocks = {}
     cells = dict(data.get("cells") or {})
     for name, block in cells.items():
-        if isinstance(block, dict) and isinstance(block.get("e"), list):
+        e = block.get("e") if isinstance(block, dict) else None
+        if isinstance(e, (list, EntryLists)):
             marker = f"\ue000{secrets.token_hex(12)}\ue000"   # no text can guess it
-            raw = ",".join("[" + ",".join(map(str, e)) + "]" for e in block["e"])
-            blocks[marker] = "[" + raw + "]"
+            blocks[marker] = (e.json_text() if isinstance(e, EntryLists) else
+                              "[" + ",".join("[" + ",".join(map(str, x)) + "]" for x in e) + "]")
             cells[name] = {**block, "e": marker}
     if not blocks:
         return script_json(data)

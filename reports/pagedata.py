@@ -6,6 +6,7 @@ page's script reads (``page_data``).  Nothing here writes HTML
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import itertools
@@ -96,6 +97,55 @@ def flagged_entries(report: Report, audit) -> set[str]:
     return ids
 
 
+class EntryLists(Sequence):
+    """Each cell's entries (their places in the size order) as one flat
+    array and the cells' bounds: cell k's are ``flat[bounds[k]:bounds[k + 1]]``.
+    A sequence of lists of ints; ``json_text()`` writes it as JSON from the
+    array (a million cells' lists made and joined one by one cost seconds)."""
+
+    def __init__(self, flat, bounds):
+        self.flat = np.asarray(flat, dtype=np.int64)
+        self.bounds = np.asarray(bounds, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return max(len(self.bounds) - 1, 0)
+
+    def __getitem__(self, k):
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self)))]
+        k = range(len(self))[k]
+        return self.flat[self.bounds[k]:self.bounds[k + 1]].tolist()
+
+    def __iter__(self):
+        at = self.flat.tolist()
+        for a, b in zip(self.bounds[:-1].tolist(), self.bounds[1:].tolist()):
+            yield at[a:b]
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, (list, tuple, EntryLists)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def json_text(self) -> str:
+        """``json.dumps(list(self), separators=(",", ":"))``: the numbers
+        joined once, each cell's lists cut from that text where its
+        numbers start (their widths in digits, counted on the array)."""
+        if not len(self):
+            return "[]"
+        flat = self.flat
+        text = ",".join(map(str, flat.tolist()))
+        width = 1 + (flat < 0).astype(np.int64)
+        size = np.abs(flat)
+        for k in range(1, len(str(int(size.max()))) if len(size) else 1):
+            width += size >= 10 ** k
+        start = np.zeros(len(flat) + 1, dtype=np.int64)
+        np.cumsum(width + 1, out=start[1:])
+        at = start[self.bounds]
+        ends = np.maximum(at[1:] - 1, at[:-1])     # an empty cell: no comma to drop
+        return "[[" + "],[".join([text[a:b] for a, b in zip(at[:-1].tolist(),
+                                                              ends.tolist())]) + "]]"
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
               amounts: str = "compact", scale: str = "auto",
               shipped: dict[str, str] | None = None) -> dict:
@@ -147,11 +197,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
 
         lists = {id(total): e_total, id(years): e_years}
 
-        def positions(cells_frame) -> list[list[int]]:
+        def positions(cells_frame) -> Sequence[list[int]]:
             """Each cell's entries as their places in the size order."""
             flat, bounds = lists[id(cells_frame)]
-            at = place[flat].tolist()
-            return [at[a:b] for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist())]
+            return EntryLists(place[flat], bounds)
     else:
         size = pd.Series(_minor(f).abs().to_numpy(), index=f["id"].astype(object).to_numpy())
         size = size.groupby(level=0, sort=False).sum()
@@ -164,7 +213,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         def places_of(wanted: set) -> list[int]:
             return sorted(index[i] for i in ids if str(i) in wanted)
 
-        def positions(cells_frame) -> list[list[int]]:
+        def positions(cells_frame) -> Sequence[list[int]]:
             """Each cell's entry ids as their places in ``ids`` (one look-up for all)."""
             id_lists = cells_frame["ids"]
             ends = np.cumsum([len(e) for e in id_lists]).tolist()

@@ -277,18 +277,10 @@ def sources_table(ledger, entries) -> pd.DataFrame:
     ct = book.tables.citations
     ids = _arrow_text(book.tables.entries["id"])
     doc = pc.fill_null(_arrow_text(ct["doc"]), "")
-    entry = ids.take(pa.array(ct["entry"].to_numpy(dtype=np.int64)))
+    entry_at = ct["entry"].to_numpy(dtype=np.int64)
     keys = pa.array(list(docs), pa.large_string())
     at = pc.index_in(doc, value_set=keys).to_numpy(zero_copy_only=False)
     at = np.where(np.isnan(at), len(docs), at).astype(np.int64) if at.dtype != np.int64 else at
-    pick = pa.array(at, mask=at >= len(docs)) if len(docs) else None
-
-    def field(name):   # a document's field for every citation ("" when none)
-        if pick is None:
-            return pa.array([""] * len(ct), pa.large_string())
-        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
-                        from_pandas=True)
-        return pc.fill_null(vals.take(pick), "")
     published = np.empty(len(docs) + 1, dtype=object)
     published[:] = [d.published if d.published is not None else "" for d in docs.values()] + [""]
     io = id_order(book)
@@ -297,22 +289,36 @@ def sources_table(ledger, entries) -> pd.DataFrame:
         dcode_sorted = np.empty(len(duniq), dtype=np.int64)
         dcode_sorted[np.argsort(np.asarray(duniq, dtype=object).astype(str), kind="stable")] = \
             np.arange(len(duniq))
-        erank = io[1][ct["entry"].to_numpy(dtype=np.int64)]
-        order = pa.array(np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
-                         else np.zeros(0, dtype=np.int64))
+        erank = io[1][entry_at]
+        order = (np.lexsort((erank, dcode_sorted[dcodes])) if len(ct)
+                 else np.zeros(0, dtype=np.int64))
     else:
-        table = pa.table({"document": doc, "entry": pc.fill_null(entry, "")})
+        table = pa.table({"document": doc,
+                          "entry": pc.fill_null(ids.take(pa.array(entry_at)), "")})
         order = pc.sort_indices(table, sort_keys=[("document", "ascending"),
-                                                  ("entry", "ascending")])
-    take = order
+                                                  ("entry", "ascending")]).to_numpy()
+    # the rows in that order, each text column taken once: positions are
+    # composed on integers first (a take of a million strings costs more)
+    at_sorted = at[order]
+    pick = pa.array(at_sorted, mask=at_sorted >= len(docs)) if len(docs) else None
+
+    def field(name):   # a document's field for every citation ("" when none)
+        if pick is None:
+            return _str(pa.array([""] * len(ct), pa.large_string()))
+        vals = pa.array([getattr(d, name) for d in docs.values()], pa.large_string(),
+                        from_pandas=True)
+        return _str(pc.fill_null(vals.take(pick), ""))
+
+    take = pa.array(order)
 
     def col(arr):
-        return _str(pc.fill_null(arr, "").take(take))
+        return _str(pc.fill_null(arr.take(take), ""))
     out = pd.DataFrame({
-        "document": col(doc), "title": col(field("title")), "publisher": col(field("publisher")),
-        "published": published[at][order.to_numpy()],
-        "url": col(field("url")), "quote": col(_arrow_text(ct["quote"])),
-        "locator": col(_arrow_text(ct["locator"])), "entry": col(pc.fill_null(entry, "")),
+        "document": col(doc), "title": field("title"), "publisher": field("publisher"),
+        "published": published[at_sorted],
+        "url": field("url"), "quote": col(_arrow_text(ct["quote"])),
+        "locator": col(_arrow_text(ct["locator"])),
+        "entry": _str(pc.fill_null(ids.take(pa.array(entry_at[order])), "")),
     })
     return out
 
@@ -321,11 +327,35 @@ def links_frame(entries) -> pd.DataFrame:
     return as_book(entries).link_rows()
 
 
-def build_report(ledger, options: ReportOptions, progress=None) -> Report:
+def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
-    anything with ``.entries``) from its columns."""
+    anything with ``.entries``) from its columns.  With ``rows=False`` the
+    tables with a row per entry × purpose and per citation (``entries``,
+    ``sources``: empty until then) and the notes are left to
+    ``add_rows(report)``, so that a command can start drawing the charts,
+    which read neither, first."""
     with gc_paused():
-        return _build_report(ledger, options, progress)
+        report = _build_report(ledger, options, progress)
+        if rows:
+            _add_rows(report)
+    return report
+
+
+def add_rows(report: Report) -> Report:
+    """The ``entries`` and ``sources`` tables and the notes of a report
+    built with ``build_report(..., rows=False)``."""
+    with gc_paused():
+        _add_rows(report)
+    return report
+
+
+def _add_rows(report: Report) -> None:
+    ledger, entries, links = report.extra.pop("rows to add")
+    report.entries = entries_table(report.frame, ledger, entries)
+    report.sources = sources_table(ledger, entries)
+    report.warnings = dropped_warnings(entries, report.spread, report.horizon,
+                                       report.options.basis)
+    report.notes = report_notes(report, entries, links) + report.warnings
 
 
 def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
@@ -358,14 +388,13 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=tree_table(frame, "funder", cur),
         purpose_tree=tree_table(frame, "purpose", cur),
-        entries=entries_table(frame, ledger, entries), sources=sources_table(ledger, entries),
+        entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
     report.extra["book"] = entries      # the facts' rows are its entries
+    report.extra["rows to add"] = (ledger, entries, links)
     mark_projections(report)
-    report.warnings = dropped_warnings(entries, spread, horizon, options.basis)
-    report.notes = report_notes(report, entries, links) + report.warnings
     return report
 
 

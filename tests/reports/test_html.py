@@ -16,12 +16,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ledger
 from ledger.model import Citation, Document, Entry
 from reports.amounts import format_amount
-from reports.html import render_html, script_json
-from reports.pagedata import page_data
+from reports.html import _data_json, render_html, script_json
+from reports.pagedata import EntryLists, page_data
 from reports.tables import ReportOptions, build_report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -654,3 +656,19 @@ def test_a_posix_locale_gives_the_page_a_tag_the_browser_takes(browser, tmp_path
     assert not [x for x in browser.get_log("browser") if x["level"] == "SEVERE"]
     cells = browser.find_elements("css selector", "#summary-table tbody td")
     assert len(cells) >= 4 * 3
+
+
+@given(st.lists(st.lists(st.integers(-(10 ** 12), 10 ** 12), max_size=6), max_size=8))
+def test_entry_lists_are_the_lists_and_their_json(cells):
+    """The page's entry lists as one array: the same lists, and the same
+    JSON text as the encoder writes for them, whatever the cells' sizes
+    (empty cells first, last or in between) and the numbers' widths."""
+    flat = [x for c in cells for x in c]
+    bounds = [0]
+    for c in cells:
+        bounds.append(bounds[-1] + len(c))
+    lists = EntryLists(flat, bounds)
+    assert list(lists) == cells and lists == cells and len(lists) == len(cells)
+    assert lists.json_text() == json.dumps(cells, separators=(",", ":"))
+    data = {"cells": {"total": {"f": [1], "e": lists}}}
+    assert _data_json(data) == script_json({"cells": {"total": {"f": [1], "e": cells}}})

@@ -1,0 +1,56 @@
+"""entries/sources .csv and .parquet (reports.datafiles): Arrow columns as
+Arrow itself would make them, text inert in spreadsheets and its bidi
+controls shown, even on a row made inert."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import ledger
+from ledger.model import Citation, Entry
+from reports.datafiles import _arrow_table, write_full_tables
+from reports.tables import ReportOptions, build_report
+
+
+def test_object_columns_convert_as_arrow_converts_them():
+    one, fine, third = Decimal("1"), Decimal("0.603189413860378"), Decimal("1.000")
+    frame = pd.DataFrame({
+        # shared objects (as the valuation's rates are), and equal values
+        # written with other exponents: the inferred scale must see them all
+        "rate": pd.Series([one, fine, one, third, None, fine] * 3, dtype=object),
+        "mixed": pd.Series([dt.date(2020, 1, 2), "", None, dt.date(2021, 3, 4), "", ""] * 3,
+                           dtype=object),
+        "one": pd.Series([Decimal("2.5")], dtype=object).repeat(18).reset_index(drop=True),
+    })
+    got = _arrow_table(frame)
+    assert got.column("rate").combine_chunks().equals(pa.array(frame["rate"], from_pandas=True))
+    assert got.column("rate").type == pa.decimal128(16, 15)
+    assert got.column("one").combine_chunks().equals(pa.array(frame["one"], from_pandas=True))
+    # a column Arrow refuses as it is becomes text, as before
+    assert got.column("mixed").type == pa.string()
+    assert got.column("mixed").to_pylist()[:3] == ["2020-01-02", "", None]
+
+
+def test_a_row_made_inert_still_has_its_bidi_controls_shown(tmp_path):
+    texts = ["=1+1\u202e", "plain \u2066text", "fine", "@A1"]
+    entries = tuple(Entry(id=f"e{i}", date=dt.date(2015, 1, 1), funder="F", purpose="P",
+                          amount=Decimal(100 - i), currency="GBP", amount_text=q,
+                          sources=(Citation("d1", q),)) for i, q in enumerate(texts))
+    report = build_report(ledger.Ledger(entries, {}, {}, None), ReportOptions())
+    write_full_tables(report, tmp_path)
+    with (tmp_path / "entries.csv").open(encoding="utf-8") as fh:
+        written = {r["id"]: r["amount as written"] for r in csv.DictReader(fh)}
+    assert written == {"e0": "'=1+1\\u202e", "e1": "plain \\u2066text", "e2": "fine",
+                       "e3": "'@A1"}
+    parquet = dict(zip(*(pq.read_table(tmp_path / "entries.parquet")
+                         .column(c).to_pylist() for c in ("id", "amount as written"))))
+    assert parquet == {"e0": "=1+1\\u202e", "e1": "plain \\u2066text", "e2": "fine",
+                       "e3": "@A1"}
+    with (tmp_path / "sources.csv").open(encoding="utf-8") as fh:
+        quotes = sorted(r["quote"] for r in csv.DictReader(fh))
+    assert quotes == sorted(["'=1+1\\u202e", "plain \\u2066text", "fine", "'@A1"])
