@@ -231,6 +231,30 @@ class LineIndex:
                 return i + 1
         return start if start else 0
 
+    def sub_key_line(self, table: str, nth: int, key: str, start: int = 1,
+                     end: int | None = None) -> int:
+        """The line of ``key`` in the ``nth`` (from 0) ``[[table]]`` sub-table
+        (``entry.split``, ``entry.source``) between ``start`` and ``end``,
+        else that sub-table's header line; an entry writing its sub-tables
+        inline (``split = [{…}]``) has no headers: its key's line."""
+        stop = min(len(self._lines) if end is None else end, len(self._lines))
+        head = re.compile(r"^\s*\[\[\s*" + re.escape(table) + r"\s*\]\]")
+        seen = -1
+        for i in range(max(start, 1) - 1, stop):
+            if head.match(self._lines[i]):
+                seen += 1
+                if seen == nth:
+                    if not key:
+                        return i + 1
+                    key_at = re.compile(r"^\s*[\"']?" + re.escape(key) + r"[\"']?\s*=")
+                    for j in range(i + 1, stop):
+                        if self._lines[j].lstrip().startswith("["):   # the next table
+                            break
+                        if key_at.match(self._lines[j]):
+                            return j + 1
+                    return i + 1
+        return self.key_line(table.rpartition(".")[2], start, end)
+
 
 def _as_date(value: Any) -> dt.date | str:
     """A TOML date, or an ISO string; returns an error string when impossible."""
@@ -339,32 +363,33 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
-def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str]]]:
+def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str, str]]]:
     """One ``[[entry.split]]`` table by the split rules, for the entry reader
     and the column reader alike: the part (None when it cannot be one) and
-    the problems as (message, hint, code), in the order found."""
+    the problems as (message, hint, code, key), in the order found; ``key``:
+    the table's key at fault ('' for the table itself)."""
     found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
-              "unknown-field") for k in table if k not in SPLIT_FIELDS]
+              "unknown-field", k) for k in table if k not in SPLIT_FIELDS]
     purpose = table.get("purpose")
     if not isinstance(purpose, str) or not purpose.strip():
-        return None, found + [("[[entry.split]] needs a purpose", "", "bad-split")]
+        return None, found + [("[[entry.split]] needs a purpose", "", "bad-split", "")]
     purpose = rr.composed(purpose.strip())
     rule = rr.account_rule(purpose)
     if rule is not None:
-        found.append((*rule.word(purpose, "split purpose"), rule.code))
+        found.append((*rule.word(purpose, "split purpose"), rule.code, "purpose"))
     value, why = split_amount(table.get("amount"), currency)
     if why is NO_AMOUNT:
-        return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split")]
+        return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split", "")]
     if why:
-        found.append((why, "", "bad-split"))
+        found.append((why, "", "bad-split", "amount"))
     if value is None:
         return None, found
     if not value.is_finite() or value <= 0:
         return None, found + [(f"split amount for {purpose!r} must be a positive number", "",
-                               "bad-split")]
+                               "bad-split", "amount")]
     why = amount_problem(value, str(table.get("amount")))
     if why:   # before any sum of the parts, which a huge one would overflow
-        return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big")]
+        return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big", "amount")]
     return Split(purpose.strip(), value), found
 
 
@@ -619,7 +644,7 @@ class EntryReader:
         out = []
         for s in raw:
             part, found = read_split(s, currency)
-            for message, hint, code in found:
+            for message, hint, code, _ in found:
                 self.problem(message, "split", hint, code)
             if part is not None:
                 out.append(part)

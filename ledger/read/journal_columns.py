@@ -150,6 +150,12 @@ class _File(NamedTuple):
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.key_line(key, self.heads[ei], end)
 
+    def sub_line(self, ei: int, table: str, nth: int, key: str) -> int:
+        """The line of ``key`` in entry ``ei``'s ``nth`` [[entry.TABLE]]
+        sub-table (its header when it has no such key)."""
+        end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
+        return self.lines.sub_key_line(f"entry.{table}", nth, key, self.heads[ei], end)
+
 
 class _Said:
     """The problems of entries' own that this reader words before the rule
@@ -166,15 +172,18 @@ class _Said:
         self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
 
     def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
-            field: str | None = None, **more) -> None:
+            field: str | None = None, sub: tuple | None = None, **more) -> None:
         field = key if field is None else field
         message, hint = rule.word(value, field, **more)
-        self.tell(at, eid, message, hint, rule.code_for(key), key, field)
+        self.tell(at, eid, message, hint, rule.code_for(key), key, field, sub)
 
     def tell(self, at, eid: str, message: str, hint: str, code: str, key: str,
-             field: str | None = None) -> None:
+             field: str | None = None, sub: tuple | None = None) -> None:
+        """``sub``: (nth sub-table of ``key``, its key at fault or ''): the
+        problem is worded at that [[entry.KEY]] table's line."""
         got = self.read[at[0]]
-        line = got.key_line(at[1], key) if key else got.heads[at[1]]
+        line = got.sub_line(at[1], key, *sub) if sub is not None else \
+            got.key_line(at[1], key) if key else got.heads[at[1]]
         field = key if field is None else field
         self.found.append((at, Problem(got.name, line, eid, message, hint, code=code,
                                        field=field)))
@@ -326,15 +335,17 @@ def _entry_at(read, p: Problem) -> tuple[int, int]:
 def _in_order(read, own) -> list:
     """Each file's own problems, then its entries' in entry order and, within
     an entry, in the order of its fields; a problem two rows of one entry
-    (its splits) give, once."""
+    (its splits) give, once.  The problems of an entry's [[entry.split]] or
+    [[entry.source]] tables come table after table, in the file's order."""
     by_file: dict = {}
     for seq, (at, p) in enumerate(own):
-        by_file.setdefault(at[0], []).append((at[1], _rank(p), seq, p))
+        where = p.line if p.field in ("split", "source") else 0
+        by_file.setdefault(at[0], []).append((at[1], _rank(p), where, seq, p))
     out: list = []
     for fi, got in enumerate(read):
         out.extend(got.own)
         seen: set = set()
-        for _, _, _, p in sorted(by_file.get(fi, ()), key=lambda x: x[:3]):
+        for *_, p in sorted(by_file.get(fi, ()), key=lambda x: x[:4]):
             key = (p.line, p.message, p.code, p.field)
             if key not in seen:
                 seen.add(key)
@@ -378,8 +389,8 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
         e = dict(e)
         eid = e["id"] if type(e.get("id")) is str else ""
 
-        def say(rule, key, value="", field=None, at=at, eid=eid, **more):
-            said.say(at, eid, rule, key, value, field, **more)
+        def say(rule, key, value="", field=None, at=at, eid=eid, sub=None, **more):
+            said.say(at, eid, rule, key, value, field, sub, **more)
 
         def drop(key, at=at, e=e):
             del e[key]
@@ -492,19 +503,22 @@ def _sources_syntax(e: dict, say, drop) -> None:
         drop("source")
         return
     kept = []
-    for t in src:
+    for j, t in enumerate(src):
         t = dict(t)
         for k in list(t):
             if k not in rr.SOURCE_FIELDS:
-                say(rr.SOURCE_UNKNOWN_FIELD, "source", k)
+                say(rr.SOURCE_UNKNOWN_FIELD, "source", k, sub=(j, k))
                 del t[k]
         doc = t.get("doc")
         if not isinstance(doc, str) or not doc.strip():
             t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
             t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
-            say(rr.SOURCE_NOT_TEXT, "source")
-            continue
+            bad = "quote" if not isinstance(t.get("quote", ""), str) else "locator"
+            say(rr.SOURCE_NOT_TEXT, "source", sub=(j, bad))
+            # kept in place as text (the entry is left out): the citations
+            # after it keep their places, for their lines
+            t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         kept.append(t)
     e["source"] = kept
 
@@ -548,11 +562,11 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             id_list = ids.to_pylist()
         said.say(where[g], id_list[g], rule, key, value, field, **more)
 
-    def tell(g, message, hint, code, key):
+    def tell(g, message, hint, code, key, sub=None):
         nonlocal id_list
         if id_list is None:
             id_list = ids.to_pylist()
-        said.tell(where[g], id_list[g], message, hint, code, key)
+        said.tell(where[g], id_list[g], message, hint, code, key, None, sub)
 
     def done(field):   # the entries whose field this reader has worded already
         hit = said.fields.get(field, set()) | said.fields.get("*", set())
@@ -1024,9 +1038,12 @@ def _sources(table, fields, n, tell):
     none = _np(pc.fill_null(pc.equal(doc, ""), True))
     if none.any():
         parent = _np(pc.list_parent_indices(src))
-        for g in parent[none].tolist():
+        starts = np.concatenate([[0], np.cumsum(lengths)])
+        for k in np.flatnonzero(none).tolist():
+            g = int(parent[k])
             message, hint = rr.SOURCE_NEEDS_DOC.word()
-            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source")
+            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source",
+                 (k - int(starts[g]), ""))
         doc = pc.fill_null(doc, "")
     # a ';' in a document id blurs only the joined column, which says no
     # more than whether an entry cites anything (the citations keep each id)
@@ -1087,10 +1104,10 @@ def _splits(table, fields, currency, unread, tell):
     for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
                          currency.take(take).to_pylist()):
         parts, wrong = [], False
-        for t in s:
+        for j, t in enumerate(s):
             part, found = read_split({k: v for k, v in t.items() if v is not None}, own)
-            for message, hint, code in found:
-                tell(i, message, hint, code, "split")
+            for message, hint, code, key in found:
+                tell(i, message, hint, code, "split", (j, key))
                 wrong = True
             if part is not None:
                 parts.append((part.purpose, plain_decimal(part.amount)))

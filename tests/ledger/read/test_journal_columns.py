@@ -261,15 +261,37 @@ WRONG = {
     "an unreadable amount": (('amount = "€10 million"', 'amount = "ten million"'),
                              [(22, "fr-2015", "bad-amount", "amount",
                                "amount: no currency in 'ten million'")]),
-    # the keys of [[entry.split]] and [[entry.source]] tables: at the entry's line
+    # the keys of [[entry.split]] and [[entry.source]] tables: at the key's
+    # line in its own table (the split's header is line 39), else its header
     "a split with an unknown field": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n  purpose = "Security:Fences"\n'
                             '  amount = "4,000,000.50"\n  share = "all"\n'),
-        [(28, "uk-2016-paid", "unknown-field", "split",
+        [(42, "uk-2016-paid", "unknown-field", "split",
           "unknown field 'share' in [[entry.split]]")]),
     "a citation without doc": (('doc = "d1"\n  quote = "£4m"', 'quote = "£4m"'),
-                               [(28, "uk-2016-paid", "bad-source", "source",
+                               [(36, "uk-2016-paid", "bad-source", "source",
                                  "[[entry.source]] needs doc (a document id)")]),
+    "a second split's amount in another currency": (
+        ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n  purpose = "Security:Fences"\n'
+                            '  amount = "4,000,000"\n  [[entry.split]]\n'
+                            '  purpose = "Security:Gates"\n  amount = "€0.50"\n'),
+        [(44, "uk-2016-paid", "bad-split", "split",
+          "split amount '€0.50' is in EUR, the entry in GBP")]),
+    "a split without purpose": (
+        ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n'
+                            '  amount = "4,000,000.50"\n'),
+        [(39, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+    "a split written inline, without purpose": (
+        ('status = "disbursed"', 'status = "disbursed"\nsplit = [{ amount = "4000000.50" }]'),
+        [(35, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+    # a second citation: an unknown field, then no doc (its header, line 39)
+    "a citation with an unknown field before one without doc": (
+        ('quote = "£4m"\n', 'quote = "£4m"\n  page = 3\n  [[entry.source]]\n'
+                            '  quote = "4 million"\n'),
+        [(39, "uk-2016-paid", "unknown-field", "source",
+          "unknown field 'page' in [[entry.source]]"),
+         (40, "uk-2016-paid", "bad-source", "source",
+          "[[entry.source]] needs doc (a document id)")]),
     "a restated amount in its own currency": (
         ('status = "committed"', 'status = "committed"\nrestated = ["£12m"]'),
         [(10, "uk-2014", "bad-restated", "restated",
@@ -363,8 +385,8 @@ def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
         'amount = "£3 million"\n  [[entry.split]]\n  purpose = 3\n  amount = "3000000"\n',
         encoding="utf-8")
     got = _read(book)
-    assert [s[:5] for s in _said(got) if s[1] == "s2"] == [
-        (1, "s2", "error", "bad-split", "split"), (1, "s2", "error", "missing-field", "purpose")]
+    assert [s[:5] for s in _said(got) if s[1] == "s2"] == [   # the split's header, line 6
+        (6, "s2", "error", "bad-split", "split"), (1, "s2", "error", "missing-field", "purpose")]
     assert [p.message for p in got.problems if p.entry_id == "s2"] == [
         "[[entry.split]] needs a purpose", "missing field 'purpose'"]   # no part read
 
@@ -457,9 +479,9 @@ def test_every_problem_of_many_entries_in_entry_and_field_order(tmp_path):
         (42, "e", "error", "missing-field", "purpose", "missing field 'purpose'"),
         (48, "e", "error", "bad-restated", "restated",
          "restated must be a list of amounts, e.g. [\"€15 million\"]"),
-        (42, "e", "error", "unknown-field", "source",
+        (51, "e", "error", "unknown-field", "source",
          "unknown field 'lokator' in [[entry.source]]"),
-        (42, "e", "error", "bad-source", "source", "quote and locator must be text"),
+        (52, "e", "error", "bad-source", "source", "quote and locator must be text"),
     ]
     assert got.entries == 0 and len(got.frame) == 0
 
