@@ -475,7 +475,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
             & ~no_id
     first = ~same_as_prev
-    if "tags" in names and pa.types.is_list(tbl.column("tags").type):   # a journal's lists
+    if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
     if own_only and P.bad.any():
         return None, P.out
@@ -1001,13 +1001,17 @@ def _qualifier_rows(P, stated, phrase):
 
 
 def _tag_rows(P, tags, first) -> None:
-    """A journal's tags (a list column), each entry's at its first row,
-    by the tag rule of ``ledger.rules.rows``."""
+    """Each entry's tags (a journal's list column; a bulk table's text,
+    the tags separated by ';'), at its first row, by the tag rule of
+    ``ledger.rules.rows``."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     tags = tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags
+    if not pa.types.is_list(tags.type):
+        parts = pc.split_pattern(pc.cast(tags, pa.string()), ";")
+        tags = pa.ListArray.from_arrays(parts.offsets, pc.utf8_trim(parts.values, PY_WHITESPACE))
     flat = rr.composed_column(pc.list_flatten(tags))
     odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
     if not odd.any():

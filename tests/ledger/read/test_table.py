@@ -239,3 +239,39 @@ def test_a_column_named_twice_is_refused_not_the_last_kept(tmp_path, run_cli):
     assert code == 1
     assert (f"{table}: error: cannot read the table: column 'amount' appears twice "
             f"(columns 5 and 7): keep one") in err.splitlines()
+
+
+# a tag holding an invisible character (U+200B), the same rule and words as a
+# journal's tags; each entry's tags once, on its first row
+_TAGGED = [("a", "2015-01-01", "UK", "P", "5", "GBP", "calais; ca\u200bmp"),
+           ("b", "2015-01-01", "UK", "P", "6", "GBP", "calais"),
+           ("s", "2015-01-01", "UK", "P", "1", "GBP", "\u2066x"),
+           ("s", "2015-01-01", "UK", "Q", "2", "GBP", "\u2066x")]
+
+
+def _tag_problems(problems):
+    return [(p.line, p.entry_id, p.code, p.field, p.message) for p in _errors(problems)]
+
+
+_TAG_WANT = [(2, "a", "bad-tag", "tags",
+              "tag 'ca\\u200bmp' holds a control or invisible character"),
+             (4, "s", "bad-tag", "tags",
+              "tag '\\u2066x' holds a control or invisible character")]
+
+
+def test_a_csv_tags_column_is_checked(tmp_path):
+    rows = "".join(",".join(r) + "\n" for r in _TAGGED)
+    p = _csv(tmp_path, rows, head="id,date,funder,purpose,amount,currency,tags\n")
+    frame, problems = read_bulk(p)
+    assert _tag_problems(problems) == _TAG_WANT
+    assert frame["id"].tolist() == ["b"]   # the entries with a bad tag left out
+
+
+def test_a_parquet_tags_column_is_checked(tmp_path):
+    import pandas as pd
+
+    cols = ["id", "date", "funder", "purpose", "amount", "currency", "tags"]
+    pd.DataFrame(_TAGGED, columns=cols).to_parquet(tmp_path / "t.parquet")
+    frame, problems = read_bulk(tmp_path / "t.parquet")
+    assert _tag_problems(problems) == _TAG_WANT
+    assert frame["id"].tolist() == ["b"]
