@@ -170,6 +170,8 @@ class _Said:
         self.found: list = []            # ((file, entry), Problem)
         self.entries: set = set()        # (file, entry)
         self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
+        self.whole: set = set()          # (file, entry): its amount a TOML whole number
+        self.whole_rows: Any = None      # numpy bool per entry: the same, every file's
 
     def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
             field: str | None = None, sub: tuple | None = None, **more) -> None:
@@ -273,10 +275,12 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
     others are checked again without it, for the rules across entries (as
     the entry reader leaves such an entry out of them)."""
     import numpy as np
+    import pyarrow as pa
 
     said = _Said(read)
     chunks: list = []
     where: list = []      # per entry: (file, entry in the file)
+    whole: list = []      # per file: its entries' amounts written as TOML whole numbers
     for fi, got in enumerate(read):
         if not got.entries:
             continue
@@ -285,8 +289,15 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
             chunk = _arrow(_syntax(got, fi, said))
         assert chunk is not None, "_syntax leaves only the types _arrow takes"
         chunks.append(chunk)
-        where.extend((fi, ei) for ei in range(len(got.entries)))
+        at = [(fi, ei) for ei in range(len(got.entries))]
+        where.extend(at)
+        amount = chunk.field("amount") if chunk.type.get_field_index("amount") >= 0 else None
+        if amount is not None and amount.type == pa.int64():
+            whole.append(_np(amount.is_valid()))
+        else:
+            whole.append(np.fromiter((a in said.whole for a in at), bool, len(at)))
     table = _concat(chunks)
+    said.whole_rows = np.concatenate(whole) if whole else np.zeros(0, bool)
     got = _check(table, where, read, said, documents, (), progress)
     found, bad = got.problems, said.entries | got.bad
     cross = [p for p in found if p.code in WORDED_HERE]
@@ -423,6 +434,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
             elif isinstance(a, int):
                 try:
                     e["amount"] = str(a)
+                    said.whole.add(at)
                 except ValueError:   # longer than Python prints (sys.get_int_max_str_digits)
                     say(rr.AMOUNT_TOO_LONG, "amount")
                     drop("amount")
@@ -596,7 +608,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
     failed = read_amounts.slow & has_amount
     if failed.any():
-        _amount_rules(failed, phrases, amount, say)
+        _amount_rules(failed, phrases, amount, say, said.whole_rows)
     cant = failed | ~has_amount   # no amount read: nothing to say of its qualifier or period
     if cant.any():
         none = pa.array(cant)
@@ -661,10 +673,12 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     columns = {
         "id": per_row(ids),
         "date": per_row(_date_text(table, fields, "date", n)),
+        "date_written": per_row(_date_text(table, fields, "date", n, strip=False)),
         "funder": per_row(t["funder"]),
         "purpose": row_purpose,
         "amount": row_amount,
         "amount_text": per_row(phrases),
+        "amount_whole": per_row(pa.array(said.whole_rows)),
         "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
         "qualifier": per_row(t["qualifier"]),              # as stated ('' when not)
@@ -677,6 +691,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
         "value_date": per_row(_date_text(table, fields, "value_date", n)),
+        "value_date_written": per_row(_date_text(table, fields, "value_date", n, strip=False)),
     }
     if "tags" in fields:
         columns["tags"] = per_row(pc.cast(table.field("tags"), pa.list_(pa.string())))
@@ -744,9 +759,10 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     return _Checked(None, found, bad, ids.to_pylist(), None, None, without)
 
 
-def _date_text(table, fields, key, n):
-    """A date field as text (a TOML date as YYYY-MM-DD, text stripped; ''
-    when absent), for the date rules of ``check_raw``."""
+def _date_text(table, fields, key, n, strip: bool = True):
+    """A date field as text (a TOML date as YYYY-MM-DD, text stripped
+    unless ``strip`` is False: as written, for the messages; '' when
+    absent), for the date rules of ``check_raw``."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -755,14 +771,16 @@ def _date_text(table, fields, key, n):
         return pa.array(np.full(n, "", dtype=object), pa.string())
     col = table.field(key)
     if col.type == pa.string():
-        return pc.utf8_trim(pc.fill_null(col, ""), _PY_WHITESPACE)
+        text = pc.fill_null(col, "")
+        return pc.utf8_trim(text, _PY_WHITESPACE) if strip else text
     return pc.fill_null(pc.cast(col, pa.string()), "")
 
 
-def _amount_rules(failed, phrases, amount, say) -> None:
+def _amount_rules(failed, phrases, amount, say, whole) -> None:
     """The amount phrases the parser refuses, each distinct one parsed once
     more by ``parse_amount`` to word why (``ledger.rules.rows``'s amount
-    rules), at the amount's line."""
+    rules), at the amount's line; ``whole``: the entries whose amount is a
+    TOML whole number (quoted as a number)."""
     import numpy as np
 
     seen: dict = {}
@@ -780,7 +798,8 @@ def _amount_rules(failed, phrases, amount, say) -> None:
                 seen[text] = (rr.AMOUNT_UNREADABLE, err)
         rule, why = seen[text]
         if rule is rr.AMOUNT_NOT_POSITIVE:   # as written, before any currency is appended
-            say(g, rule, "amount", amount[g].as_py())
+            value = amount[g].as_py()
+            say(g, rule, "amount", int(value) if whole[g] and isinstance(value, str) else value)
         elif rule is rr.AMOUNT_UNREADABLE:
             say(g, rule, "amount", text, why=why)
         elif rule is not None:

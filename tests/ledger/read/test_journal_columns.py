@@ -305,6 +305,14 @@ WRONG = {
         ('status = "committed"', 'status = "committed"\ntags = ["a\\u200bb"]'),
         [(10, "uk-2014", "bad-tag", "tags",
           "tag 'a\\u200bb' holds a control or invisible character")]),
+    # what the user wrote: the padding of a date, a TOML whole number amid text
+    "a padded text date that is not a date": (
+        ('date = 2015-08-20', 'date = " 2015-13-01 "'),
+        [(19, "fr-2015", "bad-date", "date",
+          "date not a valid date: ' 2015-13-01 ' (use YYYY-MM-DD)")]),
+    "a whole-number amount of nothing amid phrases": (
+        ('amount = "€10 million"', 'amount = 0\ncurrency = "EUR"'),
+        [(22, "fr-2015", "amount-not-positive", "amount", "amount must be positive, got 0")]),
     # uk-2016-paid disburses uk-2014, left out: not called a missing entry
     "a link to an entry left out": (('amount = "up to £12 million"', 'amount = "up to £0"'),
                                     [(7, "uk-2014", "amount-not-positive", "amount",
