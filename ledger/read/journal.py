@@ -35,6 +35,7 @@ from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported
 from ledger.rules.rows import suggest as _suggest
 
 from ledger.rules.rows import SOURCE_FIELDS, SPLIT_FIELDS   # re-exported
+from ledger.rules.rows import read_restated  # noqa: F401 - re-exported
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
                    "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}
@@ -391,29 +392,6 @@ def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str
     if why:   # before any sum of the parts, which a huge one would overflow
         return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big", "amount")]
     return Split(purpose.strip(), value), found
-
-
-def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tuple[str, str, str]]]:
-    """The ``restated`` conversions by their rules (each another currency
-    than the entry's, within bounds), for the entry reader and the column
-    reader alike: the conversions and the problems as (message, hint, code)."""
-    out, found = [], []
-    for r in items:
-        try:
-            p = parse_amount(r)
-        except MoneyError as err:
-            found.append((f"restated: {err}", "", "bad-restated"))
-            continue
-        if p.currency == currency:
-            found.append((f"restated amount {r!r} is in the entry's own currency",
-                          "restated holds the source's conversions into other currencies",
-                          "bad-restated"))
-            continue
-        if amount_problem(p.amount):
-            found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
-            continue
-        out.append(Money(p.amount, p.currency))
-    return out, found
 
 
 class EntryReader:

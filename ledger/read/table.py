@@ -482,6 +482,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     first = ~same_as_prev
     if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
+    if raw.origin != "journal":   # the journal's reader reads its lists by the same rule
+        _restated_rows(P, col("restated"), cur, first)
     if own_only and P.bad.any():
         return None, P.out
     firsts = np.flatnonzero(first)
@@ -1044,6 +1046,31 @@ def _tag_rows(P, tags, first) -> None:
         rule = rr.tag_rule(values[i])
         if rule is not None:
             P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
+
+
+def _restated_rows(P, restated, cur, first) -> None:
+    """A bulk table's ``restated`` conversions (``EUR 15000000; USD
+    19000000``), each entry's at its first row, by the rule every reader
+    runs (``ledger.rules.rows.read_restated``), each distinct pair of
+    conversions and currency once."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    rows = np.flatnonzero(first & ~_np(pc.equal(restated, "")))
+    if not len(rows):
+        return
+    seen: dict = {}
+    broken: dict = {}   # (message, hint, code) -> rows
+    for r, text, c in zip(rows.tolist(), _take(restated, rows), _take(cur, rows)):
+        if (text, c) not in seen:
+            items = [x.strip(PY_WHITESPACE) for x in text.split(";")]
+            seen[text, c] = rr.read_restated([x for x in items if x], c)[1]
+        for found in seen[text, c]:
+            broken.setdefault(found, []).append(r)
+    for (message, hint, code), at in broken.items():
+        mask = np.zeros(len(first), dtype=bool)
+        mask[at] = True
+        P.rule(mask, None, None, "restated", message=message, hint=hint, code=code, clip=False)
 
 
 def _period_columns(cols):

@@ -30,8 +30,10 @@ import unicodedata
 from typing import Any, NamedTuple
 from collections.abc import Callable
 
-from ledger.phrases.money import known_currencies
-from ledger.rules.limits import AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR
+from ledger.phrases.money import MoneyError, known_currencies, parse_amount
+from ledger.rules.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
+                                 amount_problem)
+from ledger.model import Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
 
@@ -41,7 +43,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
            "PERIOD_RANGE", "id_rule", "account_rule", "status_rule", "qualifier_of", "date_rule",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
-           "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG"]
+           "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated"]
 
 # the journal's fields and what each holds (the hint of a missing one)
 ENTRY_FIELDS = {
@@ -193,6 +195,30 @@ def composed_column(values):
 def tag_rule(value: str) -> Rule | None:
     """The rule a tag breaks: no control or invisible character."""
     return BAD_TAG if _CONTROL.search(value) else None
+
+
+def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tuple[str, str, str]]]:
+    """The ``restated`` conversions by their rules (each another currency
+    than the entry's, within bounds), for every reader (the journal's list
+    of phrases, the bulk table's column split at ';'): the conversions and
+    the problems as (message, hint, code)."""
+    out, found = [], []
+    for r in items:
+        try:
+            p = parse_amount(r)
+        except MoneyError as err:
+            found.append((f"restated: {err}", "", "bad-restated"))
+            continue
+        if p.currency == currency:
+            found.append((f"restated amount {r!r} is in the entry's own currency",
+                          "restated holds the source's conversions into other currencies",
+                          "bad-restated"))
+            continue
+        if amount_problem(p.amount):
+            found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
+            continue
+        out.append(Money(p.amount, p.currency))
+    return out, found
 
 
 def iso_date(text: str) -> dt.date | None:

@@ -275,3 +275,21 @@ def test_a_parquet_tags_column_is_checked(tmp_path):
     frame, problems = read_bulk(tmp_path / "t.parquet")
     assert _tag_problems(problems) == _TAG_WANT
     assert frame["id"].tolist() == ["b"]
+
+
+def test_a_restated_column_is_checked_by_the_journals_rule(tmp_path):
+    """The source's conversions: another currency than the entry's, each
+    readable; worded as the journal words its restated list, once per
+    entry (a split's rows share them)."""
+    p = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,EUR 6; GBP 5\n"
+                       "b,2015-01-01,UK,P,5,GBP,EUR 6; USD 7\n"
+                       "s,2015-01-01,UK,P,1,EUR,lots\n"
+                       "s,2015-01-01,UK,Q,2,EUR,lots\n",
+             head="id,date,funder,purpose,amount,currency,restated\n")
+    frame, problems = read_bulk(p)
+    got = [(p.line, p.entry_id, p.code, p.field, p.message) for p in _errors(problems)]
+    assert [g[:4] for g in got] == [(2, "a", "bad-restated", "restated"),
+                                    (4, "s", "bad-restated", "restated")]
+    assert got[0][4] == "restated amount 'GBP 5' is in the entry's own currency"
+    assert got[1][4].startswith("restated: ") and "'lots'" in got[1][4]   # the parser's why
+    assert frame["id"].tolist() == ["b"]
