@@ -10,8 +10,9 @@ a bad amount, date or period, a split or citation the rules refuse) is
 worded column-wise at its key's line and left out, and the rules across
 entries run again without it: a value of a TOML type its field cannot hold
 by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
-split, conversion or citation by ``_check`` (``parse_amount``, ``read_split``,
-``read_restated``), every field rule by ``check_raw`` (``RawTables.key_line``);
+split or citation by ``_check`` (``parse_amount``, ``read_split``), every
+field rule (the restated conversions too) by ``check_raw``
+(``RawTables.key_line``);
 a valid entry in a shape of its own (a date as text, a whole-number amount
 amid text) is read as those rules read it.  Every shape is taken here:
 two entries in turn sharing an id are two entries (the raw form gives
@@ -41,7 +42,7 @@ from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period, restates
-from ledger.read.journal import _as_date, parse_file, read_restated, read_split, read_tables
+from ledger.read.journal import _as_date, parse_file, read_split, read_tables
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -640,7 +641,9 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
 
     sources, citations = _sources(table, fields, n, tell)
-    restated = _restated(table, fields, read_amounts.currency, n, tell)
+    # the conversions, as listed: check_raw reads them by their rule
+    restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
+        else pa.array(np.full(n, "", dtype=object), pa.string())
     splits, part_read = _splits(table, fields, read_amounts.currency, failed | ~has_amount, tell)
 
     # one row per entry, more for split entries
@@ -1070,33 +1073,6 @@ def _sources(table, fields, n, tell):
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
                              "doc": doc, "quote": quote, "locator": locator})
-
-
-def _restated(table, fields, currency, n, tell):
-    """The restated conversions as ``entries_frame`` words them, by their
-    rules (``read_restated``, worded at the key's line); entry by entry, for
-    the few entries that have them."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    out = np.full(n, "", dtype=object)
-    if "restated" not in fields:
-        return pa.array(out, pa.string())
-    col = table.field("restated")
-    has = pc.fill_null(pc.greater(pc.list_value_length(col), 0), False)
-    rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
-    if not len(rows):
-        return pa.array(out, pa.string())
-    take = pa.array(rows)
-    for r, items, own in zip(rows.tolist(), col.take(take).to_pylist(),
-                             currency.take(take).to_pylist()):
-        money, found = read_restated(items, own)   # the reader's rules
-        for message, hint, code in found:
-            tell(r, message, hint, code, "restated")
-        if not found:
-            out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
-    return pa.array(out, pa.string())
 
 
 def _splits(table, fields, currency, unread, tell):

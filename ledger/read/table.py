@@ -482,8 +482,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     first = ~same_as_prev
     if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
-    if raw.origin != "journal":   # the journal's reader reads its lists by the same rule
-        _restated_rows(P, col("restated"), cur, first)
+    # a journal's list of phrases, a bulk table's text: the entry's conversions
+    restated = _restated_rows(P, tbl.column("restated").combine_chunks()
+                              if "restated" in names else empty, cur, first)
     if own_only and P.bad.any():
         return None, P.out
     firsts = np.flatnonzero(first)
@@ -511,7 +512,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                   "part_of", "restates", "restated"):
             if c not in names:
                 continue
-            v = col(c)   # compared in Arrow, no Python string per row
+            v = restated if c == "restated" else col(c)   # in Arrow, no Python string per row
             differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
                                                                    v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
@@ -567,7 +568,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
     # pandas' Arrow-backed strings (the dtype entries_frame gives)
-    text = pa.table({"id": sid, "restated": col("restated"), "where": where}).to_pandas()
+    text = pa.table({"id": sid, "restated": restated, "where": where}).to_pandas()
     frame = pd.DataFrame({
         "id": text["id"],
         "date": date_np,
@@ -1048,29 +1049,40 @@ def _tag_rows(P, tags, first) -> None:
             P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
 
 
-def _restated_rows(P, restated, cur, first) -> None:
-    """A bulk table's ``restated`` conversions (``EUR 15000000; USD
-    19000000``), each entry's at its first row, by the rule every reader
-    runs (``ledger.rules.rows.read_restated``), each distinct pair of
-    conversions and currency once."""
+def _restated_rows(P, restated, cur, first):
+    """Each entry's conversions (a journal's list of phrases; a bulk
+    table's text, ``EUR 15000000; USD 19000000``), at its first row, by the
+    rule every reader runs (``ledger.rules.rows.read_restated``), each
+    distinct pair of conversions and currency once.  Returns them as text
+    (a journal's as ``EUR 15000000; USD 19000000``; a bulk table's as
+    written)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    rows = np.flatnonzero(first & ~_np(pc.equal(restated, "")))
-    if not len(rows):
-        return
+    listed = pa.types.is_list(restated.type)
+    has = _np(pc.fill_null(pc.greater(pc.list_value_length(restated), 0), False)) if listed \
+        else ~_np(pc.equal(restated, ""))
+    rows = np.flatnonzero(has)
+    out = np.full(len(first), "", dtype=object) if listed else None
     seen: dict = {}
     broken: dict = {}   # (message, hint, code) -> rows
-    for r, text, c in zip(rows.tolist(), _take(restated, rows), _take(cur, rows)):
-        if (text, c) not in seen:
-            items = [x.strip(PY_WHITESPACE) for x in text.split(";")]
-            seen[text, c] = rr.read_restated([x for x in items if x], c)[1]
-        for found in seen[text, c]:
-            broken.setdefault(found, []).append(r)
+    for r, given, c in zip(rows.tolist(), _take(restated, rows), _take(cur, rows)):
+        key = (tuple(given) if listed else given, c)
+        if key not in seen:
+            items = given if listed else [
+                x for x in (x.strip(PY_WHITESPACE) for x in given.split(";")) if x]
+            seen[key] = rr.read_restated(items, c)
+        money, found = seen[key]
+        if not found and listed:
+            out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
+        for problem in found if first[r] else ():
+            broken.setdefault(problem, []).append(r)
     for (message, hint, code), at in broken.items():
         mask = np.zeros(len(first), dtype=bool)
         mask[at] = True
         P.rule(mask, None, None, "restated", message=message, hint=hint, code=code, clip=False)
+    return pa.array(out, pa.string()) if listed else restated
 
 
 def _period_columns(cols):
