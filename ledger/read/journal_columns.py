@@ -305,12 +305,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
     own = [(at, p) for at, p in said.found] + [(_entry_at(read, p), p) for p in found
                                                if p.code not in WORDED_HERE]
     if bad:
-        keep = [at not in bad for at in where]
-        rejected = [i for i, k in zip(got.ids, keep) if not k and i]
-        where = [at for at, k in zip(where, keep) if k]
-        got = got.again(np.array(keep, bool), rejected)
-        cross = [p for p in got.problems if p.code in WORDED_HERE]
-        own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
+        where = [at for at in where if at not in bad]
     return JournalFrame(got.frame, documents, options, len(where), tuple(files),
                         got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
 
@@ -540,10 +535,8 @@ class _Checked(NamedTuple):
     frame: Any
     problems: list        # check_raw's
     bad: set              # entries (file, entry) with problems of their own (check_raw's)
-    ids: list             # each entry's id ('' when it has none)
-    extras: dict | None
+    extras: dict
     entry_of: Any         # each frame row's entry (numpy int64)
-    again: Any = None     # (entries kept, ids left out) -> _Checked: the rules across entries again
 
 
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
@@ -723,43 +716,20 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     frame, found = check_raw(raw, documents, kept, rejected=rejected, own_only=True)
     bad = {_entry_at(read, p) for p in found
            if p.code not in WORDED_HERE and p.severity == "error"}
-    extras = None
-    if frame is not None:   # no entry broke a rule of its own
+    entry_of = row
+    if kept[0] is None:   # no entry left out
         extras = _extras(table, fields, phrases, t, text)
         extras["split"] = written_split
-        return _Checked(frame, found, bad, [], extras, row if kept[0] is None else row[kept[0]])
-
-    def without(keep, rejected) -> _Checked:
-        """``check_raw`` once more on the raw form's rows of the entries kept
-        (numpy bool per entry), the others named ``rejected``: the rules
-        across entries without the entries left out, as the entry reader
-        runs them; nothing above is read again."""
-        at = np.flatnonzero(keep[row])
-        moved = np.cumsum(keep) - 1            # an entry's place among those kept
-        take = pa.array(at)
-        cited = citations
-        if len(cited):
-            e = _np(cited.column("entry"))
-            cited = cited.filter(pa.array(keep[e])).set_column(
-                0, "entry", pa.array(moved[e[keep[e]]], pa.int64()))
-        named = [(int(moved[i]), f, name) for i, f, name in raw.accounts if keep[i]]
-        sub = RawTables(rows.take(take), raw.file.take(take), raw.line[at], "journal", cited,
-                        raw.split[at], named, key_line=lambda r, f: key_line(int(at[r]), f),
-                        period_from=raw.period_from[at], entry=moved[row[at]])
-        sub_kept: list = []
-        sub_frame, sub_found = check_raw(sub, documents, sub_kept, rejected=rejected)
+    else:
+        keep = np.zeros(n, bool)
+        keep[row[kept[0]]] = True
         mask = pa.array(keep)
-        sub_extras = _extras(table.filter(mask), fields, phrases.filter(mask),
-                             {k: v.filter(mask) for k, v in t.items()},
-                             lambda k: text(k).filter(mask))
-        sub_extras["split"] = written_split[keep]
-        sub_bad = {_entry_at(read, p) for p in sub_found
-                   if p.code not in WORDED_HERE and p.severity == "error"}
-        entry = moved[row[at]]
-        return _Checked(sub_frame, sub_found, sub_bad, [], sub_extras,
-                        entry if sub_kept[0] is None else entry[sub_kept[0]])
-
-    return _Checked(None, found, bad, ids.to_pylist(), None, None, without)
+        extras = _extras(table.filter(mask), fields, phrases.filter(mask),
+                         {k: v.filter(mask) for k, v in t.items()},
+                         lambda k: text(k).filter(mask))
+        extras["split"] = written_split[keep]
+        entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
+    return _Checked(frame, found, bad, extras, entry_of)
 
 
 def _date_text(table, fields, key, n, strip: bool = True):

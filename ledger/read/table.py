@@ -42,6 +42,7 @@ reader runs (``ledger.rules.rows``, ``ledger.rules``).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from decimal import Decimal
@@ -355,10 +356,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     in the frame is appended (None when every row is kept), so a caller can
     take more columns for the same rows (``ledger.read``).  ``rejected``:
     ids of entries left out of ``raw`` for their own errors (a link to one
-    is not called missing).  ``own_only``: when some entry breaks a rule
-    of its own fields (or ``raw.refused``), stop there and give None for
-    the frame: the caller checks the others again without it (a journal,
-    whose rules across entries leave such an entry out)."""
+    is not called missing).  ``own_only``: the rules across entries run
+    on the entries without errors of their own (or ``raw.refused``) only,
+    the others named ``rejected`` (a journal, whose rules across entries
+    leave such an entry out, as its entry reader did)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -485,17 +486,25 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # a journal's list of phrases, a bulk table's text: the entry's conversions
     restated = _restated_rows(P, tbl.column("restated").combine_chunks()
                               if "restated" in names else empty, cur, first)
-    if own_only and P.bad.any():
-        return None, P.out
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
+    # the rules across entries: over the entries kept (``own_only``: those
+    # with errors of their own left out, once, by masks; none named missing)
+    live, live_first, live_firsts, live_group = None, first, firsts, group
+    if own_only and P.bad.any():
+        live = ~np.isin(group, group[P.bad])
+        live_first = first & live
+        live_firsts = np.flatnonzero(live_first)
+        live_group = np.cumsum(live_first) - 1
+        out_rows = firsts[~live[firsts]]
+        rejected = [*rejected, *(i for i in _take(sid, out_rows) if i)]
     # ids and link targets hashed once by Arrow, together: code = position among
     # the distinct ids (the ids come first, so a target naming an id gets that
     # id's code, and a target naming no id a code past the ids)
     link_cols, link_rows = {}, {}
     for k in LINK_KINDS:
         t = col(k)
-        has_link = ~blank(t)
+        has_link = ~blank(t) if live is None else ~blank(t) & live
         link_cols[k] = t
         if has_link.any():
             link_rows[k] = np.flatnonzero(has_link)
@@ -505,8 +514,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     id_code = all_codes[:n]
     n_ids = int(id_code.max()) + 1 if n else 0
     first_row = np.full(n_ids, -1, dtype=np.int64)
-    first_row[id_code[firsts][::-1]] = firsts[::-1]          # each id's first entry row
-    again = (first_row[id_code[firsts]] != firsts) & ~no_id[firsts]
+    first_row[id_code[live_firsts][::-1]] = live_firsts[::-1]   # each id's first entry row
+    again = (first_row[id_code[live_firsts]] != live_firsts) & ~no_id[live_firsts]
     if same_as_prev.any():
         for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
                   "part_of", "restates", "restated"):
@@ -550,13 +559,26 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         loose[in_split] = False
     if raw.split is not None:
         loose[raw.split] = False
-    pledges = _pledge_codes(firsts, loose, (col("funder"), col("purpose"), col("recipient"), amount, cur),
-                            date_np)
-    P.extend(_across_entries(raw, sid, firsts, group, first, first_row, id_code,
+    pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
+                                                 amount, cur), date_np)
+    accounts = raw.accounts
+    across = raw
+    if live is not None:   # the entries' own numbering among those kept
+        kept_entry = live[firsts]
+        moved = np.cumsum(kept_entry) - 1
+        split_sums = [(int(moved[e]), v) for e, v in split_sums if kept_entry[e]]
+        if accounts is not None:
+            accounts = [(int(moved[e]), f, name) for e, f, name in accounts if kept_entry[e]]
+        if raw.citations is not None and raw.citations.num_rows:
+            e = _np(raw.citations.column("entry"))
+            on = kept_entry[e]
+            across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
+                                         .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
+    P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row, id_code,
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
                              _first_names(group, col("funder"), col("purpose"))
-                             if raw.accounts is None else raw.accounts, rejected, split_sums),
+                             if accounts is None else accounts, rejected, split_sums),
              group,
              drop=raw.origin != "journal")
 
@@ -685,7 +707,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         targets = link_cols[k].take(pa.array(r[keep])).to_pylist()
         for row, t, c in zip(r[keep].tolist(), targets, codes[keep].tolist()):
             links.append((int(group[row]), k, t))
-            where_to.append(int(group[first_row[c]]) if c < n_ids else -1)
+            where_to.append(int(group[first_row[c]]) if c < n_ids and first_row[c] >= 0
+                            else -1)   # an id of no entry (kept)
     order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
     links = [links[j] for j in order]
     where_to = [where_to[j] for j in order]
@@ -933,8 +956,8 @@ def _periods(col, names, date_np, P, n):
     return out
 
 
-# a period phrase read once per process: a journal with an entry left out is
-# checked twice (``own_only``), with the same few thousand distinct phrases
+# a period phrase read once per process: a process may read a journal more
+# than once (add, import), with the same few thousand distinct phrases
 _period_of = functools.lru_cache(maxsize=1 << 16)(parse_period)
 
 
