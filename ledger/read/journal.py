@@ -1,7 +1,7 @@
 """What the journal's readers share: a TOML journal file's text and tables
 (``parse_file``, ``read_tables``: options, documents, the raw ``[[entry]]``
-tables and their lines), the split and conversion rules (``read_split``,
-``read_restated``) and ``EntryReader`` (one entry's fields by the entry
+tables and their lines), the split rules (``read_split``; the conversion
+rules are ``ledger.rules.rows.read_restated``) and ``EntryReader`` (one entry's fields by the entry
 rules, for the imports).  A journal is read column-wise by
 ``ledger.read.journal_columns``.
 

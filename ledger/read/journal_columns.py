@@ -7,8 +7,8 @@ options, documents, top-level keys) are noted in file order; problems
 between entries (``WORDED_HERE``) are worded by the engine at each entry's
 file and line.  An entry that breaks a rule of its own (an unknown field,
 a bad amount, date or period, a split or citation the rules refuse) is
-worded column-wise at its key's line and left out, and the rules across
-entries run again without it: a value of a TOML type its field cannot hold
+worded column-wise at its key's line and left out of the rules across
+entries (``check_raw`` masks it): a value of a TOML type its field cannot hold
 by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
 split or citation by ``_check`` (``parse_amount``, ``read_split``), every
 field rule (the restated conversions too) by ``check_raw``
@@ -272,9 +272,8 @@ def _escaped_backslash(text: str, end: int) -> bool:
 
 def _columns(read, documents, options, progress, files) -> JournalFrame:
     """Every entry checked once (``_check``: this reader's syntax and phrase
-    rules, then ``check_raw``); when some entry has a problem of its own, the
-    others are checked again without it, for the rules across entries (as
-    the entry reader leaves such an entry out of them)."""
+    rules, then ``check_raw``, whose rules across entries leave out the
+    entries with a problem of their own, as the entry reader did)."""
     import numpy as np
     import pyarrow as pa
 

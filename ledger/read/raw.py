@@ -22,7 +22,12 @@ Schema:
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is
   line 1), a journal entry's ``[[entry]]`` header.
-  The journal adds ``recipient`` (the probable-duplicate rule's key has it).
+  The journal adds ``recipient`` (the probable-duplicate rule's key has it),
+  ``date_written``/``value_date_written`` (the dates as written, unstripped,
+  for the messages), ``amount_whole`` (bool: the amount a TOML whole
+  number, quoted as a number) and writes ``restated`` as a list of the
+  phrases as listed (the bulk format: text); ``tags`` is a list (the bulk
+  format: text, the tags separated by ``;``).
 - ``citations``: None when the citations are only the ``sources`` column
   (the bulk format has no quotes), else a pyarrow Table with ``entry``
   (int64: the entry's position, in order), ``doc``, ``quote`` and
@@ -43,7 +48,7 @@ Schema:
   the key is not there): a problem of a field is worded at it.
 - ``refused``: None, or (journal) a numpy bool per row: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
-  its splits, conversions or citations), so the entry is left out.
+  its splits or citations), so the entry is left out.
 - ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
   field the reader has worded already (a value of the wrong TOML type, an
   amount phrase it cannot read): the rules say nothing more of it there.
