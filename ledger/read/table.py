@@ -1086,26 +1086,46 @@ def _restated_rows(P, restated, cur, first):
     listed = pa.types.is_list(restated.type)
     has = _np(pc.fill_null(pc.greater(pc.list_value_length(restated), 0), False)) if listed \
         else ~_np(pc.equal(restated, ""))
-    rows = np.flatnonzero(has)
     out = np.full(len(first), "", dtype=object) if listed else None
     seen: dict = {}
     broken: dict = {}   # (message, hint, code) -> rows
+    if not listed:   # a bulk table: each distinct pair once, in Arrow
+        rows = np.flatnonzero(has & first)
+        if not len(rows):
+            return restated
+        take = pa.array(rows)
+        pairs = pc.dictionary_encode(pc.binary_join_element_wise(
+            restated.take(take), cur.take(take), "\x1f"))
+        codes = _np(pairs.indices)
+        for k, pair in enumerate(pairs.dictionary.to_pylist()):
+            given, c = pair.split("\x1f")
+            items = [x for x in (x.strip(PY_WHITESPACE) for x in given.split(";")) if x]
+            for problem in rr.read_restated(items, c)[1]:
+                broken.setdefault(problem, []).append(rows[codes == k])
+        _restated_said(P, {k: np.concatenate(v) for k, v in broken.items()}, len(first))
+        return restated
+    rows = np.flatnonzero(has)
     for r, given, c in zip(rows.tolist(), _take(restated, rows), _take(cur, rows)):
-        key = (tuple(given) if listed else given, c)
+        key = (tuple(given), c)   # a journal's few entries with conversions
         if key not in seen:
-            items = given if listed else [
-                x for x in (x.strip(PY_WHITESPACE) for x in given.split(";")) if x]
-            seen[key] = rr.read_restated(items, c)
+            seen[key] = rr.read_restated(given, c)
         money, found = seen[key]
-        if not found and listed:
+        if not found:
             out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
         for problem in found if first[r] else ():
             broken.setdefault(problem, []).append(r)
+    _restated_said(P, broken, len(first))
+    return pa.array(out, pa.string())
+
+
+def _restated_said(P, broken: dict, n: int) -> None:
+    """Each conversion problem ((message, hint, code) -> rows) at its rows."""
+    import numpy as np
+
     for (message, hint, code), at in broken.items():
-        mask = np.zeros(len(first), dtype=bool)
+        mask = np.zeros(n, dtype=bool)
         mask[at] = True
         P.rule(mask, None, None, "restated", message=message, hint=hint, code=code, clip=False)
-    return pa.array(out, pa.string()) if listed else restated
 
 
 def _period_columns(cols):
