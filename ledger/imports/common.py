@@ -1,6 +1,7 @@
 """What the IATI and FTS readers share: records, the names file, splits by
-percentage, the archived source file, and ``finish`` (validation with the
-spreadsheet importer's rules, then new / updated / unchanged / duplicate).
+percentage, the archived source file, and ``finish`` (the records checked
+as the raw form by the one rule engine, as the spreadsheet importer checks
+its rows, then new / updated / unchanged / duplicate).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, slug
 from ledger.phrases.money import currency_digits, plain_decimal
-from ledger.read.journal import EntryReader, LineIndex
+from ledger.imports.rows import check_records
 from ledger.safe_io import confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 
@@ -325,16 +326,17 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []
+    again = [(i, rec) for i, rec in enumerate(records, 1) if rec.fields.get("id", "") in existing]
+    seen = check_records([entry_table(rec.fields) for _, rec in again], [i for i, _ in again],
+                         name=name, documents={*documents, *new_docs_by_id},
+                         across=False).entries if again \
+        else {}
+    views = {i: seen.get(k) for k, (i, _) in enumerate(again)}
     for i, rec in enumerate(records, 1):
         eid = rec.fields.get("id", "")
         if eid in existing:
-            probs: list = []
-            try:
-                e = EntryReader(entry_table(rec.fields), name, 1, 2, LineIndex(""), probs).read()
-            except Exception:   # noqa: BLE001 - reported by the full validation below
-                e = None
-            if e is not None and not [p for p in probs if p.severity == "error"] \
-                    and _same(e, existing[eid], documents, new_docs_by_id):
+            e = views[i]
+            if e is not None and _same(e, existing[eid], documents, new_docs_by_id):
                 out.unchanged.append(eid)
                 continue
             replaced.add(eid)

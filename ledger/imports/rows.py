@@ -1,0 +1,398 @@
+"""Imported records as the raw form, checked by the one rule engine.
+
+Every import into a journal (spreadsheets, IATI, FTS) hands its records
+here as journal fields (``ledger.writer.entry_table``: what the TOML it
+writes will hold).  Each record's amount phrase, splits and restated
+amounts are read by the phrase rules the journal readers share
+(``ledger.phrases.money``, ``ledger.read.journal.read_split`` and
+``read_restated``); the records then become rows of the raw form
+(``ledger.read.raw.RawTables``: the bulk layout, one row per entry and
+purpose, the citations with their quotes) beside the entries of the ledger
+they go into, and ``ledger.read.table.check_raw`` runs every rule over
+them, within and across entries.  A record the rules refuse is left out
+with its problems (each with the ``field`` at fault), and the rest is
+checked again, until nothing more is refused (leaving one out can break
+another's link).  The accepted records' ``Entry`` objects are views of the
+checked rows (``ledger.book.Book.from_frame``), not read again.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from ledger.book import Book
+from ledger.model import ONCE, Entry, Problem
+from ledger.phrases.money import MoneyError, NotPositive, parse_amount, plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.read.journal import read_restated, read_split
+from ledger.read.journal_columns import WORDED_HERE
+from ledger.read.raw import RawTables
+from ledger.read.table import check_raw
+from ledger.rules import across_entries
+from ledger.rules import rows as rr
+from ledger.rules.limits import amount_problem
+
+# the raw form's columns the rules read (the bulk layout)
+_RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
+                 "period", "disburses", "part_of", "restates", "sources", "restated",
+                 "recipient", "value_date")
+_LINKS = ("disburses", "part_of", "restates")
+_PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+
+
+# ------------------------------------------------------------------ one record
+@dataclass
+class _Read:
+    """One entry as rows of the raw form, and what the Book keeps beside them."""
+    rows: list[dict[str, str]]          # one per purpose (a split: one per part)
+    split: bool
+    cites: list[tuple[str, str, str]]   # doc, quote, locator
+    extras: dict[str, str]              # amount_text, recipient, location, tags, notes
+    links: dict[str, str]
+
+
+class _Reader:
+    """A record's own fields by the rules the journal's readers share: the
+    amount phrase (with its qualifier and period), splits, restated amounts
+    and tags; the other fields are the raw form's, which ``check_raw``
+    checks.  Problems are worded as the rules word them, with the field at
+    fault."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.memo: dict[str, Any] = {}
+
+    def read(self, t: dict[str, Any], line: int) -> tuple[_Read | None, list[Problem]]:
+        eid = _strip(t.get("id"))
+        found: list[Problem] = []
+
+        def broke(rule: rr.Rule, key: str, value: Any = "", fld: str = "", **more) -> None:
+            message, hint = rule.word(value, fld, **more)
+            found.append(Problem(self.name, line, eid, message, hint, code=rule.code,
+                                 field=key or fld))
+
+        def problem(message: str, key: str, hint: str = "", code: str = "") -> None:
+            found.append(Problem(self.name, line, eid, message, hint,
+                                 code=code or f"bad-{key}", field=key))
+
+        date = t.get("date")
+        parsed = self._amount(t, broke)
+        amount_text = parsed.text if parsed is not None else _strip(t.get("amount"))
+        currency = parsed.currency if parsed is not None else _strip(t.get("currency"))
+        stated_q = _strip(t.get("qualifier"))
+        qualifier = stated_q
+        if parsed is not None:
+            qualifier, rule = rr.qualifier_of(stated_q, parsed.qualifier)
+            if rule is not None:
+                broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
+        period = self._period(t, parsed, date, problem)
+        parts: list[tuple[str, str]] = []
+        if t.get("split"):
+            total = Decimal(0)
+            for s in t["split"]:
+                part, said = read_split(s, currency)
+                for message, hint, code in said:
+                    problem(message, "split", hint, code)
+                if part is not None:
+                    parts.append((part.purpose, plain_decimal(part.amount)))
+                    total += part.amount
+            if parts and parsed is not None and total != parsed.amount and not found:
+                split_sum, _ = across_entries(
+                    n=1, ids=[eid], place=lambda _i: (self.name, line),
+                    currency=lambda _i: currency, qualifier=lambda _i: qualifier,
+                    amount=lambda _i: parsed.amount, splits=[(0, total)])
+                for p in split_sum:
+                    found.append(p)
+        restated = ""
+        if t.get("restated"):
+            moneys, said = read_restated(list(t["restated"]), currency)
+            for message, hint, code in said:
+                problem(message, "restated", hint, code)
+            restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in moneys)
+        tags = [rr.composed(x) for x in t.get("tags") or ()]
+        for x in tags:
+            if (rule := rr.tag_rule(x)) is not None:
+                broke(rule, "tags", x)
+        if found:
+            return None, found
+        sources = t.get("source") or []
+        cites = [(_strip(s.get("doc")), _str(s.get("quote")), _str(s.get("locator")))
+                 for s in sources]
+        links = {k: _strip(t.get(k)) for k in _LINKS}
+        base = {
+            "id": eid, "date": _day(date), "funder": _strip(t.get("funder")),
+            "currency": currency, "status": _strip(t.get("status")), "qualifier": qualifier,
+            "period": period, **links,
+            "sources": ";".join(dict.fromkeys(d for d, _, _ in cites)),
+            "restated": restated, "recipient": _strip(t.get("recipient")),
+            "value_date": _day(t.get("value_date")),
+        }
+        amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
+        rows = [dict(base, purpose=p, amount=a) for p, a in parts] or \
+            [dict(base, purpose=_strip(t.get("purpose")), amount=amount)]
+        extras = {"amount_text": amount_text, "recipient": base["recipient"],
+                  "location": _strip(t.get("location")), "tags": ";".join(tags),
+                  "notes": _strip(t.get("notes"))}
+        return _Read(rows, bool(parts), cites, extras, links), []
+
+    def _amount(self, t, broke):
+        """The amount phrase read as the journal's readers read it (a
+        separate currency appended): None when missing (the rules say so)
+        or refused."""
+        raw = t.get("amount")
+        if raw is None or raw == "":
+            return None
+        text = str(raw).strip()
+        cur = t.get("currency")
+        if cur is not None:
+            cur = str(cur).strip()
+            if (rule := rr.currency_rule(cur)) is not None:
+                broke(rule, "currency", cur)
+                return None
+            text = f"{text} {cur}"
+        try:
+            parsed = self.memo.get(text)
+            if parsed is None:
+                parsed = self.memo[text] = parse_amount(text)
+        except NotPositive:
+            broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
+            return None
+        except MoneyError as err:
+            broke(rr.BAD_AMOUNT, "amount", err)
+            return None
+        if parsed.amount <= 0:
+            broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
+            return None
+        if amount_problem(parsed.amount):
+            broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
+            return None
+        return parsed
+
+    def _period(self, t, parsed, date, problem) -> str:
+        """The period as the raw form's phrase: the one stated, else the
+        amount phrase's (a stated one that contradicts the phrase refused)."""
+        phrase = parsed.period if parsed is not None else ONCE
+        stated = t.get("period")
+        if stated is None or stated == "":
+            return "" if phrase == ONCE else phrase.describe()
+        stated = str(stated)
+        if phrase != ONCE:
+            try:
+                try:
+                    period = parse_period(stated)
+                except PeriodError:
+                    period = parse_period(stated, on=date if isinstance(date, dt.date) else None)
+            except PeriodError:
+                return stated          # the rules word what is wrong with it
+            if not restates(phrase, period):
+                problem(f"period {stated!r} contradicts the amount phrase "
+                        f"({phrase.describe()!r})", "period", code="period-contradicts")
+        return stated
+
+
+def _strip(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _str(value: Any) -> str:
+    return str(value) if value is not None else ""
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return _strip(value)
+
+
+def entry_read(e: Entry) -> _Read:
+    """An entry of the ledger as rows of the raw form (its plain amounts)."""
+    links = {k: e.link(k) or "" for k in _LINKS}
+    base = {
+        "id": e.id, "date": e.date.isoformat(), "funder": e.funder, "currency": e.currency,
+        "status": e.status, "qualifier": e.qualifier,
+        "period": "" if e.period == ONCE else e.period.describe(), **links,
+        "sources": ";".join(dict.fromkeys(c.doc for c in e.sources)),
+        "restated": "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
+        "recipient": e.recipient,
+        "value_date": e.value_date.isoformat() if e.value_date else "",
+    }
+    rows = [dict(base, purpose=s.purpose, amount=plain_decimal(s.amount)) for s in e.splits] or \
+        [dict(base, purpose=e.purpose, amount=plain_decimal(e.amount))]
+    return _Read(rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
+                 {}, links)
+
+
+# ------------------------------------------------------------------ all records
+@dataclass
+class Checked:
+    """What the rules made of an import's records: the accepted ones with
+    their entries, the refused ones with their errors."""
+    entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
+    problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
+
+
+def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
+                  ledger: Iterable[Entry] = (), documents: Iterable[str] = (),
+                  refuse: Callable[[dict[int, Entry]], dict[int, Problem]] | None = None,
+                  across: bool = True) -> Checked:
+    """Check the records ``tables`` (journal fields; record ``k`` at line
+    ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
+    number) with the entries of the ``ledger`` they go into, citing the
+    ``documents`` (ids) known: every rule once, by ``check_raw``.
+    ``refuse``: the importer's own refusals, given the entries the rules
+    accept (record -> entry, in order): record -> its problem.  ``across``:
+    False to refuse a record only for its own fields, not for the rules
+    between entries (an entry's view, whatever it links to)."""
+    out = Checked()
+    reader = _Reader(name)
+    read: dict[int, _Read] = {}
+    for k, t in enumerate(tables):
+        got, found = reader.read(t, lines[k])
+        if got is None:
+            out.problems[k] = found
+        else:
+            read[k] = got
+    ledger = tuple(ledger)
+    old = [entry_read(e) for e in ledger]
+    places = [(e.file, e.line) for e in ledger]
+    docs = set(documents)
+    at_line = {(name, lines[k]): k for k in read}
+    while read:
+        order, again = _in_turn(read, old)
+        for k in again:
+            out.problems[k] = [_duplicate_id(read[k], name, lines[k], order, read, lines)]
+            del read[k]
+        if again:
+            continue
+        raw, row_of = _raw(order, read, old, places, lines, name)
+        kept: list = []
+        frame, found = check_raw(raw, docs, kept=kept)
+        refused: dict[int, list[Problem]] = {}
+        for p in found:
+            k = at_line.get((p.file, p.line))
+            if p.severity == "error" and k is not None and k in read \
+                    and (across or p.code not in WORDED_HERE):
+                refused.setdefault(k, []).append(p)
+        if not refused:
+            views = _views(frame, kept, row_of, read, order)
+            for k in [k for k in read if k not in views]:   # left out by the rules, unsaid
+                refused[k] = [Problem(name, lines[k], read[k].rows[0]["id"],
+                                      "refused by the rules of the raw form")]
+            if not refused and refuse is not None:
+                refused = {k: [p] for k, p in refuse(views).items()}
+            if not refused:
+                out.entries = views
+                break
+        for k, ps in refused.items():
+            out.problems[k] = ps
+            del read[k]
+    return out
+
+
+def _in_turn(read: dict[int, _Read], old: list[_Read]) -> tuple[list[int], list[int]]:
+    """The entries in the order of the raw form (the ledger's as ``-1 - i``,
+    then the records), a record whose id is that of the entry before it put
+    last (the raw form's rows of one entry share an id and sit together);
+    one that still follows an entry with its id is returned apart."""
+    order = [-1 - i for i in range(len(old))]
+    last = old[-1].rows[0]["id"] if old else None
+    later = []
+    for k, r in read.items():
+        eid = r.rows[0]["id"]
+        if eid and eid == last:
+            later.append(k)
+            continue
+        order.append(k)
+        last = eid
+    again = []
+    for k in later:
+        eid = read[k].rows[0]["id"]
+        if eid == last:
+            again.append(k)
+            continue
+        order.append(k)
+        last = eid
+    return order, again
+
+
+def _duplicate_id(r: _Read, name: str, line: int, order, read, lines) -> Problem:
+    """The duplicate-id problem of a record that follows one with its id."""
+    eid = r.rows[0]["id"]
+    first = next(k for k in order if k >= 0 and read[k].rows[0]["id"] == eid)
+    found, _ = across_entries(
+        n=2, ids=[eid, eid], place=lambda i: (name, lines[first] if i == 0 else line),
+        currency=lambda _i: "", qualifier=lambda _i: "", amount=lambda _i: Decimal(0),
+        duplicates=[(1, 0)])
+    return found[0]
+
+
+def _raw(order, read, old, places, lines, name):
+    """The raw form of the entries in ``order``; each row's entry position."""
+    import numpy as np
+    import pyarrow as pa
+
+    cols: dict[str, list[str]] = {c: [] for c in _RULE_COLUMNS}
+    files: list[str] = []
+    at: list[int] = []
+    split: list[bool] = []
+    row_of: list[int] = []
+    c_entry: list[int] = []
+    c_doc: list[str] = []
+    c_quote: list[str] = []
+    c_loc: list[str] = []
+    for pos, k in enumerate(order):
+        r = read[k] if k >= 0 else old[-1 - k]
+        file, line = (name, lines[k]) if k >= 0 else places[-1 - k]
+        for row in r.rows:
+            for c in _RULE_COLUMNS:
+                cols[c].append(row[c])
+            files.append(file)
+            at.append(line)
+            split.append(r.split)
+            row_of.append(pos)
+        for d, q, loc in r.cites:
+            c_entry.append(pos)
+            c_doc.append(d)
+            c_quote.append(q)
+            c_loc.append(loc)
+    table = pa.table({c: pa.array(v, pa.string()) for c, v in cols.items()})
+    citations = pa.table({"entry": pa.array(c_entry, pa.int64()),
+                          "doc": pa.array(c_doc, pa.string()),
+                          "quote": pa.array(c_quote, pa.string()),
+                          "locator": pa.array(c_loc, pa.string())})
+    file_col = pa.array(files, pa.string()).dictionary_encode().cast(pa.string())
+    raw = RawTables(table, file_col, np.asarray(at, dtype=np.int64), "journal", citations,
+                    np.asarray(split, dtype=bool), None)
+    return raw, np.asarray(row_of, dtype=np.int64)
+
+
+def _views(frame, kept, row_of, read, order) -> dict[int, Entry]:
+    """The accepted records' entries (record -> entry, in order), as views
+    of their checked rows."""
+    import numpy as np
+    import pandas as pd
+
+    keep = kept[0] if kept and kept[0] is not None else np.ones(len(row_of), dtype=bool)
+    ks = np.asarray(order, dtype=np.int64)
+    row_rec = ks[row_of]
+    # a record is accepted when all its rows are kept
+    whole = set(read) - set(row_rec[~keep].tolist())
+    mine = np.isin(row_rec, np.fromiter(whole, dtype=np.int64, count=len(whole)))
+    rows = frame[mine[keep]].reset_index(drop=True)
+    recs = [k for k in order if k in whole]
+    extras: dict[str, Any] = {c: np.asarray([read[k].extras[c] for k in recs], dtype=object)
+                              for c in ("amount_text", "recipient", "location", "tags", "notes")}
+    for c in _LINKS:
+        v = np.asarray([read[k].links[c] for k in recs], dtype=object)
+        extras[c] = v if (v != "").any() else None
+    cites = [(i, d, q, loc) for i, k in enumerate(recs) for d, q, loc in read[k].cites]
+    extras["citations"] = pd.DataFrame(
+        {"entry": np.asarray([c[0] for c in cites], dtype="int64"),
+         "doc": [c[1] for c in cites], "quote": [c[2] for c in cites],
+         "locator": [c[3] for c in cites]})
+    entries = Book.from_frame(rows, extras).entries
+    return dict(sorted(zip(recs, entries)))
