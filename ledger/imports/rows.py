@@ -26,7 +26,7 @@ from typing import Any
 
 from ledger.book import Book
 from ledger.model import ONCE, Entry, Problem
-from ledger.phrases.money import MoneyError, NotPositive, parse_amount, plain_decimal
+from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.read.journal import read_restated, read_split
 from ledger.read.journal_columns import WORDED_HERE
@@ -41,6 +41,7 @@ _RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "statu
                  "period", "disburses", "part_of", "restates", "sources", "restated",
                  "recipient", "value_date")
 _LINKS = ("disburses", "part_of", "restates")
+_EXTRAS = ("amount_text", "recipient", "location", "tags", "notes")
 _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 
 
@@ -48,11 +49,12 @@ _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 @dataclass
 class _Read:
     """One entry as rows of the raw form, and what the Book keeps beside them."""
-    rows: list[dict[str, str]]          # one per purpose (a split: one per part)
+    id: str
+    rows: list[tuple[str, ...]]         # in _RULE_COLUMNS order; one per purpose or part
     split: bool
     cites: list[tuple[str, str, str]]   # doc, quote, locator
-    extras: dict[str, str]              # amount_text, recipient, location, tags, notes
-    links: dict[str, str]
+    extras: tuple[str, ...]             # in _EXTRAS order
+    links: tuple[str, ...]              # in _LINKS order
 
 
 class _Reader:
@@ -119,25 +121,20 @@ class _Reader:
                 broke(rule, "tags", x)
         if found:
             return None, found
-        sources = t.get("source") or []
         cites = [(_strip(s.get("doc")), _str(s.get("quote")), _str(s.get("locator")))
-                 for s in sources]
-        links = {k: _strip(t.get(k)) for k in _LINKS}
-        base = {
-            "id": eid, "date": _day(date), "funder": _strip(t.get("funder")),
-            "currency": currency, "status": _strip(t.get("status")), "qualifier": qualifier,
-            "period": period, **links,
-            "sources": ";".join(dict.fromkeys(d for d, _, _ in cites)),
-            "restated": restated, "recipient": _strip(t.get("recipient")),
-            "value_date": _day(t.get("value_date")),
-        }
+                 for s in t.get("source") or ()]
+        links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
+        recipient = _strip(t.get("recipient"))
+        head = (eid, _day(date), _strip(t.get("funder")))
+        tail = (currency, _strip(t.get("status")), qualifier, period, *links,
+                ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
+                _day(t.get("value_date")))
         amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
-        rows = [dict(base, purpose=p, amount=a) for p, a in parts] or \
-            [dict(base, purpose=_strip(t.get("purpose")), amount=amount)]
-        extras = {"amount_text": amount_text, "recipient": base["recipient"],
-                  "location": _strip(t.get("location")), "tags": ";".join(tags),
-                  "notes": _strip(t.get("notes"))}
-        return _Read(rows, bool(parts), cites, extras, links), []
+        rows = [(*head, p, a, *tail) for p, a in parts] or \
+            [(*head, _strip(t.get("purpose")), amount, *tail)]
+        extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
+                  _strip(t.get("notes")))
+        return _Read(eid, rows, bool(parts), cites, extras, links), []
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -157,7 +154,8 @@ class _Reader:
         try:
             parsed = self.memo.get(text)
             if parsed is None:
-                parsed = self.memo[text] = parse_amount(text)
+                parsed = self.memo[text] = parse_amount(text) if cur is None or not cur.isupper() or \
+                    not _PLAIN.match(str(raw)) else _plain_amount(str(raw).strip(), cur, text)
         except NotPositive:
             broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None
@@ -194,6 +192,12 @@ class _Reader:
         return stated
 
 
+def _plain_amount(number: str, currency: str, text: str) -> ParsedAmount:
+    """A plain number and a known currency code, as ``parse_amount`` reads
+    them (most imported amounts: read without the phrase parser)."""
+    return ParsedAmount(Decimal(number), currency, "exact", ONCE, (), text)
+
+
 def _strip(value: Any) -> str:
     return str(value).strip() if value is not None else ""
 
@@ -210,20 +214,16 @@ def _day(value: Any) -> str:
 
 def entry_read(e: Entry) -> _Read:
     """An entry of the ledger as rows of the raw form (its plain amounts)."""
-    links = {k: e.link(k) or "" for k in _LINKS}
-    base = {
-        "id": e.id, "date": e.date.isoformat(), "funder": e.funder, "currency": e.currency,
-        "status": e.status, "qualifier": e.qualifier,
-        "period": "" if e.period == ONCE else e.period.describe(), **links,
-        "sources": ";".join(dict.fromkeys(c.doc for c in e.sources)),
-        "restated": "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
-        "recipient": e.recipient,
-        "value_date": e.value_date.isoformat() if e.value_date else "",
-    }
-    rows = [dict(base, purpose=s.purpose, amount=plain_decimal(s.amount)) for s in e.splits] or \
-        [dict(base, purpose=e.purpose, amount=plain_decimal(e.amount))]
-    return _Read(rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
-                 {}, links)
+    links = tuple(e.link(k) or "" for k in _LINKS)
+    head = (e.id, e.date.isoformat(), e.funder)
+    tail = (e.currency, e.status, e.qualifier, "" if e.period == ONCE else e.period.describe(),
+            *links, ";".join(dict.fromkeys(c.doc for c in e.sources)),
+            "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
+            e.recipient, e.value_date.isoformat() if e.value_date else "")
+    rows = [(*head, s.purpose, plain_decimal(s.amount), *tail) for s in e.splits] or \
+        [(*head, e.purpose, plain_decimal(e.amount), *tail)]
+    return _Read(e.id, rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
+                 (), links)
 
 
 # ------------------------------------------------------------------ all records
@@ -280,7 +280,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
         if not refused:
             views = _views(frame, kept, row_of, read, order)
             for k in [k for k in read if k not in views]:   # left out by the rules, unsaid
-                refused[k] = [Problem(name, lines[k], read[k].rows[0]["id"],
+                refused[k] = [Problem(name, lines[k], read[k].id,
                                       "refused by the rules of the raw form")]
             if not refused and refuse is not None:
                 refused = {k: [p] for k, p in refuse(views).items()}
@@ -299,10 +299,10 @@ def _in_turn(read: dict[int, _Read], old: list[_Read]) -> tuple[list[int], list[
     last (the raw form's rows of one entry share an id and sit together);
     one that still follows an entry with its id is returned apart."""
     order = [-1 - i for i in range(len(old))]
-    last = old[-1].rows[0]["id"] if old else None
+    last = old[-1].id if old else None
     later = []
     for k, r in read.items():
-        eid = r.rows[0]["id"]
+        eid = r.id
         if eid and eid == last:
             later.append(k)
             continue
@@ -310,7 +310,7 @@ def _in_turn(read: dict[int, _Read], old: list[_Read]) -> tuple[list[int], list[
         last = eid
     again = []
     for k in later:
-        eid = read[k].rows[0]["id"]
+        eid = read[k].id
         if eid == last:
             again.append(k)
             continue
@@ -321,8 +321,8 @@ def _in_turn(read: dict[int, _Read], old: list[_Read]) -> tuple[list[int], list[
 
 def _duplicate_id(r: _Read, name: str, line: int, order, read, lines) -> Problem:
     """The duplicate-id problem of a record that follows one with its id."""
-    eid = r.rows[0]["id"]
-    first = next(k for k in order if k >= 0 and read[k].rows[0]["id"] == eid)
+    eid = r.id
+    first = next(k for k in order if k >= 0 and read[k].id == eid)
     found, _ = across_entries(
         n=2, ids=[eid, eid], place=lambda i: (name, lines[first] if i == 0 else line),
         currency=lambda _i: "", qualifier=lambda _i: "", amount=lambda _i: Decimal(0),
@@ -335,7 +335,7 @@ def _raw(order, read, old, places, lines, name):
     import numpy as np
     import pyarrow as pa
 
-    cols: dict[str, list[str]] = {c: [] for c in _RULE_COLUMNS}
+    rows: list[tuple[str, ...]] = []
     files: list[str] = []
     at: list[int] = []
     split: list[bool] = []
@@ -347,19 +347,19 @@ def _raw(order, read, old, places, lines, name):
     for pos, k in enumerate(order):
         r = read[k] if k >= 0 else old[-1 - k]
         file, line = (name, lines[k]) if k >= 0 else places[-1 - k]
-        for row in r.rows:
-            for c in _RULE_COLUMNS:
-                cols[c].append(row[c])
-            files.append(file)
-            at.append(line)
-            split.append(r.split)
-            row_of.append(pos)
+        m = len(r.rows)
+        rows += r.rows
+        files += [file] * m
+        at += [line] * m
+        split += [r.split] * m
+        row_of += [pos] * m
         for d, q, loc in r.cites:
             c_entry.append(pos)
             c_doc.append(d)
             c_quote.append(q)
             c_loc.append(loc)
-    table = pa.table({c: pa.array(v, pa.string()) for c, v in cols.items()})
+    cols = dict(zip(_RULE_COLUMNS, zip(*rows))) if rows else {c: () for c in _RULE_COLUMNS}
+    table = pa.table({c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS})
     citations = pa.table({"entry": pa.array(c_entry, pa.int64()),
                           "doc": pa.array(c_doc, pa.string()),
                           "quote": pa.array(c_quote, pa.string()),
@@ -384,11 +384,10 @@ def _views(frame, kept, row_of, read, order) -> dict[int, Entry]:
     mine = np.isin(row_rec, np.fromiter(whole, dtype=np.int64, count=len(whole)))
     rows = frame[mine[keep]].reset_index(drop=True)
     recs = [k for k in order if k in whole]
-    extras: dict[str, Any] = {c: np.asarray([read[k].extras[c] for k in recs], dtype=object)
-                              for c in ("amount_text", "recipient", "location", "tags", "notes")}
-    for c in _LINKS:
-        v = np.asarray([read[k].links[c] for k in recs], dtype=object)
-        extras[c] = v if (v != "").any() else None
+    extras: dict[str, Any] = {c: np.asarray(v, dtype=object) for c, v in zip(
+        _EXTRAS, zip(*(read[k].extras for k in recs)))}
+    for c, v in zip(_LINKS, zip(*(read[k].links for k in recs))):
+        extras[c] = np.asarray(v, dtype=object) if any(v) else None
     cites = [(i, d, q, loc) for i, k in enumerate(recs) for d, q, loc in read[k].cites]
     extras["citations"] = pd.DataFrame(
         {"entry": np.asarray([c[0] for c in cites], dtype="int64"),
