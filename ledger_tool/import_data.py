@@ -200,7 +200,7 @@ def run_data(args) -> int:
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
               f"{_changes(old, new)}", file=sys.stderr)
-    text = render([t for t, _ in result.new], result.documents) if (result.new or result.documents) else ""
+    text = render(result.new, result.documents) if (result.new or result.documents) else ""
     if args.dry_run:
         sys.stdout.write(text)
         for old, table, _ in result.updated:

@@ -54,7 +54,7 @@ class ReadResult:
 @dataclass
 class DataImport:
     source: str
-    new: list[tuple[dict, Entry]] = field(default_factory=list)
+    new: list[dict] = field(default_factory=list)         # the new entries' tables
     updated: list[tuple[Entry, dict, Entry]] = field(default_factory=list)   # (old, table, new)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -345,7 +345,9 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
     raw_rows = [([i], dict(rec.fields)) for i, rec in todo]
-    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {})
+    # the entries are views of the checked rows only where needed: an update's
+    # (from the first reading), for its message
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False)
     where = {i: rec.where for i, rec in todo}
     src_of = {}
     for r in results:
@@ -355,13 +357,18 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     for rj in rejects:
         out.problems.append(import_problem(file_of.get(rj.line, name), where.get(rj.line, ""),
                                            rj.message))
-    for table, e in accepted:
-        if e.id in replaced:
-            out.updated.append((existing[e.id], table, e))
+    view_of: dict[str, Entry] = {}
+    for e in views.values():
+        if e is not None:
+            view_of.setdefault(e.id, e)     # ids twice: the first is kept, the other refused
+    for table, _ in accepted:
+        eid = table["id"]
+        if eid in replaced:
+            out.updated.append((existing[eid], table, view_of[eid]))
         else:
-            out.new.append((table, e))
-    used = {c.doc for _, _, e in out.updated for c in e.sources} | \
-           {c.doc for _, e in out.new for c in e.sources}
+            out.new.append(table)
+    used = {s["doc"] for _, t, _ in out.updated for s in t.get("source", ())} | \
+           {s["doc"] for t in out.new for s in t.get("source", ())}
     out.documents = [d for d in out.documents if d["id"] in used]
     return out
 

@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from ledger.book import Book
+from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
 from ledger.phrases.period import PeriodError, parse_period, restates
@@ -55,6 +56,7 @@ class _Read:
     cites: list[tuple[str, str, str]]   # doc, quote, locator
     extras: tuple[str, ...]             # in _EXTRAS order
     links: tuple[str, ...]              # in _LINKS order
+    figure: tuple = ()                  # ledger.imports.identity.figure_key (a record's)
 
 
 class _Reader:
@@ -134,7 +136,12 @@ class _Reader:
             [(*head, _strip(t.get("purpose")), amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
-        return _Read(eid, rows, bool(parts), cites, extras, links), []
+        figure = figure_key(
+            rr.composed(head[2]),
+            [(rr.composed(r[3]), Decimal(r[4])) for r in rows] if parsed is not None else (),
+            parsed.amount if parsed is not None else None, currency,
+            date if isinstance(date, dt.date) else rr.iso_date(head[1]), cites)
+        return _Read(eid, rows, bool(parts), cites, extras, links, figure), []
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -231,20 +238,22 @@ def entry_read(e: Entry) -> _Read:
 class Checked:
     """What the rules made of an import's records: the accepted ones with
     their entries, the refused ones with their errors."""
+    accepted: list[int] = field(default_factory=list)                # records, in order
     entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
                   ledger: Iterable[Entry] = (), documents: Iterable[str] = (),
-                  refuse: Callable[[dict[int, Entry]], dict[int, Problem]] | None = None,
-                  across: bool = True) -> Checked:
+                  refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
+                  across: bool = True, views: bool = True) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
     number) with the entries of the ``ledger`` they go into, citing the
     ``documents`` (ids) known: every rule once, by ``check_raw``.
-    ``refuse``: the importer's own refusals, given the entries the rules
-    accept (record -> entry, in order): record -> its problem.  ``across``:
+    ``refuse``: the importer's own refusals, given the figures the rules
+    accept (record -> ``identity.figure_key``, in order): record -> its
+    problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
     False to refuse a record only for its own fields, not for the rules
     between entries (an entry's view, whatever it links to)."""
     out = Checked()
@@ -278,14 +287,17 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                     and (across or p.code not in WORDED_HERE):
                 refused.setdefault(k, []).append(p)
         if not refused:
-            views = _views(frame, kept, row_of, read, order)
-            for k in [k for k in read if k not in views]:   # left out by the rules, unsaid
+            accepted = _accepted(kept, row_of, read, order)
+            taken = set(accepted)
+            for k in [k for k in read if k not in taken]:   # left out by the rules, unsaid
                 refused[k] = [Problem(name, lines[k], read[k].id,
                                       "refused by the rules of the raw form")]
             if not refused and refuse is not None:
-                refused = {k: [p] for k, p in refuse(views).items()}
+                refused = {k: [p] for k, p in refuse({k: read[k].figure for k in accepted}).items()}
             if not refused:
-                out.entries = views
+                out.accepted = accepted
+                if views:
+                    out.entries = _views(frame, kept, row_of, read, order, accepted)
                 break
         for k, ps in refused.items():
             out.problems[k] = ps
@@ -370,20 +382,29 @@ def _raw(order, read, old, places, lines, name):
     return raw, np.asarray(row_of, dtype=np.int64)
 
 
-def _views(frame, kept, row_of, read, order) -> dict[int, Entry]:
+def _accepted(kept, row_of, read, order) -> list[int]:
+    """The records all of whose rows the rules kept, in order."""
+    import numpy as np
+
+    recs = [k for k in order if k >= 0]
+    if not kept or kept[0] is None:
+        return sorted(recs)
+    out = set(np.asarray(order, dtype=np.int64)[row_of[~kept[0]]].tolist())
+    return sorted(k for k in recs if k not in out)
+
+
+def _views(frame, kept, row_of, read, order, accepted) -> dict[int, Entry]:
     """The accepted records' entries (record -> entry, in order), as views
     of their checked rows."""
     import numpy as np
     import pandas as pd
 
     keep = kept[0] if kept and kept[0] is not None else np.ones(len(row_of), dtype=bool)
-    ks = np.asarray(order, dtype=np.int64)
-    row_rec = ks[row_of]
-    # a record is accepted when all its rows are kept
-    whole = set(read) - set(row_rec[~keep].tolist())
-    mine = np.isin(row_rec, np.fromiter(whole, dtype=np.int64, count=len(whole)))
+    row_rec = np.asarray(order, dtype=np.int64)[row_of]
+    mine = np.isin(row_rec, np.asarray(accepted, dtype=np.int64))
     rows = frame[mine[keep]].reset_index(drop=True)
-    recs = [k for k in order if k in whole]
+    taken = set(accepted)
+    recs = [k for k in order if k in taken]   # in the rows' order
     extras: dict[str, Any] = {c: np.asarray(v, dtype=object) for c, v in zip(
         _EXTRAS, zip(*(read[k].extras for k in recs)))}
     for c, v in zip(_LINKS, zip(*(read[k].links for k in recs))):

@@ -24,7 +24,7 @@ from ledger.read.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
 import csv
 import io
 import sys
-from ledger.imports.identity import content_key, duplicate_message, same_as
+from ledger.imports.identity import duplicate_message, same_as
 from ledger.imports.rows import check_records
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger.safe_io import check_zip, load_toml, read_bytes
@@ -672,13 +672,14 @@ def _regroup_splits(f: dict[str, Any]) -> None:
         f["purpose"] = ""
 
 
-def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
+def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
     field at fault (the problem's ``field``, or its code for problems
     between entries).  A row whose id is in the ledger, or repeating one of
-    its figures, is refused too."""
+    its figures, is refused too.  Returns (table, entry) of each accepted
+    row (the entry: a view of its checked rows; None unless ``views``)."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
     for rs, f in raw_rows:
@@ -693,26 +694,28 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
             continue
         todo.append((rs, table))
 
-    def twins(views: dict[int, Entry]) -> dict[int, Problem]:
+    def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
-        seen = same_as(entries)
+        seen = {key: (e.id, e.file, e.line) for key, e in same_as(entries).items()}
         out = {}
-        for k, e in views.items():
-            twin = seen.get(content_key(e))
+        for k, key in figures.items():
+            rs, table = todo[k]
+            twin = seen.get(key)
             if twin is not None:
-                out[k] = Problem(name, todo[k][0][0], e.id, duplicate_message(twin))
+                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
             else:
-                seen[content_key(e)] = e
+                seen[key] = (table.get("id", ""), name, rs[0])
         return out
 
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
-                        ledger=entries, documents={*documents, *new_docs}, refuse=twins)
+                        ledger=entries, documents={*documents, *new_docs}, refuse=twins,
+                        views=views)
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
         for p in found:
             rejects.append(reject(rs[0], _column_for(p, table, cols),
                                   p.message + (f" (hint: {p.hint})" if p.hint else "")))
-    return [(todo[k][1], e) for k, e in sorted(got.entries.items())]
+    return [(todo[k][1], got.entries.get(k)) for k in got.accepted]
 
 
 # the field a problem without one is about, by its code (ledger.rules)
