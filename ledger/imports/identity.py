@@ -13,8 +13,9 @@ from decimal import Decimal
 from ledger.model import Entry
 
 
-def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: Decimal,
-               currency: str, date: dt.date, citations: Iterable[tuple[str, str, str]]) -> tuple:
+def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: Decimal | None,
+               currency: str, date: dt.date | None,
+               citations: Iterable[tuple[str, str, str]]) -> tuple:
     """What makes an entry the same figure: funder, allocations (purpose,
     amount), money, date and citations (document, quote, locator)."""
     return (funder, tuple(allocations), amount, currency, date, frozenset(citations))

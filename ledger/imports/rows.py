@@ -132,7 +132,7 @@ class _Reader:
                 ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
                 _day(t.get("value_date")))
         amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
-        rows = [(*head, p, a, *tail) for p, a in parts] or \
+        rows: list[tuple[str, ...]] = [(*head, p, a, *tail) for p, a in parts] or \
             [(*head, _strip(t.get("purpose")), amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
@@ -282,10 +282,10 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
         frame, found = check_raw(raw, docs, kept=kept)
         refused: dict[int, list[Problem]] = {}
         for p in found:
-            k = at_line.get((p.file, p.line))
-            if p.severity == "error" and k is not None and k in read \
+            rec = at_line.get((p.file, p.line))
+            if p.severity == "error" and rec is not None and rec in read \
                     and (across or p.code not in WORDED_HERE):
-                refused.setdefault(k, []).append(p)
+                refused.setdefault(rec, []).append(p)
         if not refused:
             accepted = _accepted(kept, row_of, read, order)
             taken = set(accepted)

@@ -4,8 +4,9 @@
 journal fields (common header names work without a mapping file), turns each
 row into an ``[[entry]]`` table and checks the rows with the existing ledger
 by the one rule engine (``ledger.imports.rows``: the raw form, checked by
-``ledger.read.table.check_raw``), so the rules live in one place.  Every row either becomes an entry or a reject with its row number,
-column and reason; nothing is dropped silently.  See docs/interop.md.
+``ledger.read.table.check_raw``), so the rules live in one place.  Every row
+either becomes an entry or a reject with its row number, column and reason;
+nothing is dropped silently.  See docs/interop.md.
 """
 from __future__ import annotations
 
