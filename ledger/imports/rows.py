@@ -95,6 +95,7 @@ class _Reader:
                 broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
         period = self._period(t, parsed, date, problem)
         parts: list[tuple[str, str]] = []
+        shares: list[tuple[str, Decimal]] = []     # the parts' exact amounts
         if t.get("split"):
             total = Decimal(0)
             for s in t["split"]:
@@ -103,6 +104,7 @@ class _Reader:
                     problem(message, "split", hint, code)
                 if part is not None:
                     parts.append((part.purpose, plain_decimal(part.amount)))
+                    shares.append((part.purpose, part.amount))
                     total += part.amount
             if parts and parsed is not None and total != parsed.amount and not found:
                 split_sum, _ = across_entries(
@@ -132,14 +134,14 @@ class _Reader:
                 ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
                 _day(t.get("value_date")))
         amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
+        purpose = _strip(t.get("purpose"))
         rows: list[tuple[str, ...]] = [(*head, p, a, *tail) for p, a in parts] or \
-            [(*head, _strip(t.get("purpose")), amount, *tail)]
+            [(*head, purpose, amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
-        figure = figure_key(
-            rr.composed(head[2]),
-            [(rr.composed(r[3]), Decimal(r[4])) for r in rows] if parsed is not None else (),
-            parsed.amount if parsed is not None else None, currency,
+        figure = () if parsed is None else figure_key(
+            rr.composed(head[2]), shares or [(rr.composed(purpose), parsed.amount)],
+            parsed.amount, currency,
             date if isinstance(date, dt.date) else rr.iso_date(head[1]), cites)
         return _Read(eid, rows, bool(parts), cites, extras, links, figure), []
 
@@ -206,6 +208,8 @@ def _plain_amount(number: str, currency: str, text: str) -> ParsedAmount:
 
 
 def _strip(value: Any) -> str:
+    if type(value) is str:
+        return value.strip()
     return str(value).strip() if value is not None else ""
 
 
