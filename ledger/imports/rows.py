@@ -69,8 +69,14 @@ class _Reader:
     def __init__(self, name: str):
         self.name = name
         self.memo: dict[str, Any] = {}
+        self.codes: dict[str, bool] = {}
+        self.tags: dict[str, bool] = {}
 
     def read(self, t: dict[str, Any], line: int) -> tuple[_Read | None, list[Problem]]:
+        """One record as rows of the raw form, or its problems."""
+        fast = self._plain(t)
+        if fast is not None:
+            return fast, []
         eid = _strip(t.get("id"))
         found: list[Problem] = []
 
@@ -125,6 +131,64 @@ class _Reader:
                 broke(rule, "tags", x)
         if found:
             return None, found
+        return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
+                              parts, shares, restated, tags), []
+
+    def _plain(self, t: dict[str, Any]) -> _Read | None:
+        """A record in the shape importers nearly always give (a plain
+        amount, a currency code, no splits or restated amounts), read with
+        what each distinct currency, qualifier and tag was found to be; None
+        for any other (``read`` then reads it in full)."""
+        g = t.get
+        amount, cur = g("amount"), g("currency")
+        if type(amount) is not str or type(cur) is not str or g("split") or g("restated") \
+                or not _PLAIN.fullmatch(amount) or not self._code(cur):
+            return None
+        stated = g("qualifier")
+        qualifier = _strip(stated) or "exact"
+        if stated is not None and (type(stated) is not str or qualifier not in rr.QUALIFIERS):
+            return None
+        period = g("period")
+        if period is not None and type(period) is not str:
+            return None
+        tags = g("tags") or ()
+        if tags and not all(self._tag(x) for x in tags):
+            return None
+        number = Decimal(amount)
+        if number <= 0 or amount_problem(number):
+            return None
+        text = f"{amount} {cur}"
+        return self._assemble(t, _strip(g("id")), g("date"),
+                              ParsedAmount(number, cur, "exact", ONCE, (), text), text, cur,
+                              qualifier, period or "", [], [], "", list(tags))
+
+    def _code(self, cur: str) -> bool:
+        """A currency code read as ``parse_amount`` reads a plain number
+        with it (each code asked once)."""
+        ok = self.codes.get(cur)
+        if ok is None:
+            try:
+                one = parse_amount(f"1 {cur}")
+                ok = rr.currency_rule(cur) is None and (one.currency, one.qualifier, one.period,
+                                                        one.amount) == (cur, "exact", ONCE, 1)
+            except MoneyError:
+                ok = False
+            self.codes[cur] = ok
+        return ok
+
+    def _tag(self, tag: str) -> bool:
+        """A tag the tag rule takes, as written (each tag asked once)."""
+        ok = self.tags.get(tag)
+        if ok is None:
+            ok = self.tags[tag] = type(tag) is str and rr.composed(tag) == tag \
+                and rr.tag_rule(tag) is None
+        return ok
+
+    @staticmethod
+    def _assemble(t, eid, date, parsed, amount_text, currency, qualifier, period, parts, shares,
+                  restated, tags) -> _Read:
+        """The rows of a record read (``parsed``: its amount, None when
+        missing), what the Book keeps beside them and its figure."""
         cites = [(_strip(s.get("doc")), _str(s.get("quote")), _str(s.get("locator")))
                  for s in t.get("source") or ()]
         links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
@@ -143,7 +207,7 @@ class _Reader:
             rr.composed(head[2]), shares or [(rr.composed(purpose), parsed.amount)],
             parsed.amount, currency,
             date if isinstance(date, dt.date) else rr.iso_date(head[1]), cites)
-        return _Read(eid, rows, bool(parts), cites, extras, links, figure), []
+        return _Read(eid, rows, bool(parts), cites, extras, links, figure)
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -164,7 +228,7 @@ class _Reader:
             parsed = self.memo.get(text)
             if parsed is None:
                 parsed = self.memo[text] = parse_amount(text) if cur is None or not cur.isupper() or \
-                    not _PLAIN.match(str(raw)) else _plain_amount(str(raw).strip(), cur, text)
+                    not _PLAIN.fullmatch(str(raw)) else _plain_amount(str(raw).strip(), cur, text)
         except NotPositive:
             broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None
