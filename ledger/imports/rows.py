@@ -18,6 +18,7 @@ checked rows (``ledger.book.Book.from_frame``), not read again.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.read.journal import read_restated, read_split
 from ledger.read.journal_columns import WORDED_HERE
 from ledger.read.raw import RawTables
-from ledger.read.table import check_raw
+from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import across_entries
 from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem
@@ -301,12 +302,31 @@ def entry_read(e: Entry) -> _Read:
                  (), links)
 
 
+def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
+    """The accepted records as rows of the bulk format (``BULK_COLUMNS``
+    then ``PROVENANCE_COLUMNS`` of ``ledger.read.table``: one row per entry
+    and purpose, the period as its phrase, the citations as JSON, the
+    ``origins`` of each record as given)."""
+    blank = ("",) * len(PERIOD_COLUMNS)
+    out: list[tuple[str, ...]] = []
+    for k in got.accepted:
+        r = got.read[k]
+        _, recipient, location, tags, notes = r.extras
+        cites = json.dumps([{key: v for key, v in (("doc", d), ("quote", q), ("locator", loc))
+                             if v} for d, q, loc in r.cites], ensure_ascii=False)
+        for row in r.rows:      # in _RULE_COLUMNS order
+            out.append((*row[:9], *blank, *row[9:14], row[15], tags, notes, recipient,
+                        location, cites, origins[k]))
+    return out
+
+
 # ------------------------------------------------------------------ all records
 @dataclass
 class Checked:
     """What the rules made of an import's records: the accepted ones with
     their entries, the refused ones with their errors."""
     accepted: list[int] = field(default_factory=list)                # records, in order
+    read: dict[int, _Read] = field(default_factory=dict)             # the accepted, as read
     entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
 
@@ -364,6 +384,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                 refused = {k: [p] for k, p in refuse({k: read[k].figure for k in accepted}).items()}
             if not refused:
                 out.accepted = accepted
+                out.read = read
                 if views:
                     out.entries = _views(frame, kept, row_of, read, order, accepted)
                 break
