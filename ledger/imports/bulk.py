@@ -48,7 +48,7 @@ def checked(results: list[ReadResult], documents: list[str]):
     import pyarrow as pa
 
     recs = [(r, rec) for r in results for rec in r.records]
-    got = check_records([entry_table(rec.fields) for _, rec in recs],
+    got = check_records([rec.fields for _, rec in recs],
                         range(1, len(recs) + 1), name="import", documents=documents,
                         views=False)
     rows = bulk_rows(got, [f"{r.file}: {rec.where}" if rec.where else r.file

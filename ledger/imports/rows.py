@@ -57,7 +57,14 @@ class _Read:
     cites: list[tuple[str, str, str]]   # doc, quote, locator
     extras: tuple[str, ...]             # in _EXTRAS order
     links: tuple[str, ...]              # in _LINKS order
-    figure: tuple = ()                  # ledger.imports.identity.figure_key (a record's)
+
+    def figure(self) -> tuple:
+        """``ledger.imports.identity.figure_key`` of an accepted record
+        (its amount: the sum of its parts, which the rules made add up)."""
+        parts = [(rr.composed(r[3]), Decimal(r[4])) for r in self.rows]
+        first = self.rows[0]
+        return figure_key(rr.composed(first[2]), parts, sum((a for _, a in parts), Decimal(0)),
+                          first[5], rr.iso_date(first[1]), self.cites)
 
 
 class _Reader:
@@ -102,7 +109,6 @@ class _Reader:
                 broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
         period = self._period(t, parsed, date, problem)
         parts: list[tuple[str, str]] = []
-        shares: list[tuple[str, Decimal]] = []     # the parts' exact amounts
         if t.get("split"):
             total = Decimal(0)
             for s in t["split"]:
@@ -111,7 +117,6 @@ class _Reader:
                     problem(message, "split", hint, code)
                 if part is not None:
                     parts.append((part.purpose, plain_decimal(part.amount)))
-                    shares.append((part.purpose, part.amount))
                     total += part.amount
             if parts and parsed is not None and total != parsed.amount and not found:
                 split_sum, _ = across_entries(
@@ -133,7 +138,7 @@ class _Reader:
         if found:
             return None, found
         return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
-                              parts, shares, restated, tags), []
+                              parts, restated, tags), []
 
     def _plain(self, t: dict[str, Any]) -> _Read | None:
         """A record in the shape importers nearly always give (a plain
@@ -161,7 +166,7 @@ class _Reader:
         text = f"{amount} {cur}"
         return self._assemble(t, _strip(g("id")), g("date"),
                               ParsedAmount(number, cur, "exact", ONCE, (), text), text, cur,
-                              qualifier, period or "", [], [], "", list(tags))
+                              qualifier, period or "", [], "", list(tags))
 
     def _code(self, cur: str) -> bool:
         """A currency code read as ``parse_amount`` reads a plain number
@@ -186,10 +191,10 @@ class _Reader:
         return ok
 
     @staticmethod
-    def _assemble(t, eid, date, parsed, amount_text, currency, qualifier, period, parts, shares,
+    def _assemble(t, eid, date, parsed, amount_text, currency, qualifier, period, parts,
                   restated, tags) -> _Read:
         """The rows of a record read (``parsed``: its amount, None when
-        missing), what the Book keeps beside them and its figure."""
+        missing) and what the Book keeps beside them."""
         cites = [(_strip(s.get("doc")), _str(s.get("quote")), _str(s.get("locator")))
                  for s in t.get("source") or ()]
         links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
@@ -204,11 +209,7 @@ class _Reader:
             [(*head, purpose, amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
-        figure = () if parsed is None else figure_key(
-            rr.composed(head[2]), shares or [(rr.composed(purpose), parsed.amount)],
-            parsed.amount, currency,
-            date if isinstance(date, dt.date) else rr.iso_date(head[1]), cites)
-        return _Read(eid, rows, bool(parts), cites, extras, links, figure)
+        return _Read(eid, rows, bool(parts), cites, extras, links)
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -381,7 +382,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                 refused[k] = [Problem(name, lines[k], read[k].id,
                                       "refused by the rules of the raw form")]
             if not refused and refuse is not None:
-                refused = {k: [p] for k, p in refuse({k: read[k].figure for k in accepted}).items()}
+                refused = {k: [p] for k, p in refuse({k: read[k].figure() for k in accepted}).items()}
             if not refused:
                 out.accepted = accepted
                 out.read = read
