@@ -10,8 +10,7 @@ polluted by another:
 
 | stage | what is timed |
 | --- | --- |
-| journal-read | the one-by-one reader: ``read_journal`` of the TOML journal into ``Entry`` objects, no cache (cold) |
-| journal-check | ``check_all`` on those entries |
+| journal-read | ``read_journal_book``: the TOML journal read and checked column-wise into the Book, no cache (cold) |
 | journal-columns | the column reader: ``read_journal_frame``, read and checked into the base frame, no cache (cold) |
 | cli-check | ``ledger-tool check LEDGER`` with the cache off: a fresh process, start-up and imports included |
 | journal-warm | ``ledger.read.cache.load_frame`` from the cache of the parsed ledger |
@@ -52,7 +51,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-STAGES = ["journal-read", "journal-check", "journal-columns", "cli-check", "journal-warm", "bulk-csv", "bulk-parquet",
+STAGES = ["journal-read", "journal-columns", "cli-check", "journal-warm", "bulk-csv", "bulk-parquet",
           "normalise", "aggregate", "e2e-bulk-csv", "e2e-bulk-parquet", "e2e-journal-warm",
           "e2e-journal-cold", "report-tables", "xlsx", "charts", "cli-report"]
 # stages that need Entry objects for every entry (slow at 1M; see README)
@@ -85,25 +84,20 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
     """Run one stage in this process; returns figures (seconds, counts)."""
     t0 = time.perf_counter()
     res: dict = {}
-    if name in ("journal-read", "journal-check"):
-        from ledger.rules.checks import check_all
-        from ledger.read.journal import read_journal
+    if name == "journal-read":
+        from ledger.read.journal_columns import read_journal_book
         t = time.perf_counter()
-        j = read_journal(d)
-        res["read"] = time.perf_counter() - t
-        t = time.perf_counter()
-        probs = check_all(j.entries, j.documents)
-        res["check"] = time.perf_counter() - t
-        res["seconds"] = res["read"] if name == "journal-read" else res["check"]
-        res["entries"] = len(j.entries)
-        res["errors"] = sum(p.severity == "error" for p in list(j.problems) + probs)
+        book = read_journal_book(d)
+        res["seconds"] = time.perf_counter() - t
+        res["entries"] = len(book)
+        res["errors"] = len(book.errors)
     elif name == "journal-columns":
         from ledger.read.journal_columns import read_journal_frame
         t = time.perf_counter()
         got, _ = read_journal_frame(d)
         res["seconds"] = time.perf_counter() - t
-        res["entries"] = got.entries if got is not None else "left to the one-by-one reader"
-        res["rows"] = len(got.frame) if got is not None else 0
+        res["entries"] = got.entries
+        res["rows"] = len(got.frame)
     elif name == "cli-check":
         exe = REPO / ".venv" / "bin" / "ledger-tool"
         t = time.perf_counter()

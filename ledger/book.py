@@ -145,18 +145,24 @@ class Book:
 
     @classmethod
     def from_frame(cls, frame, extras=None, documents=None, options=None, problems=(),
-                   root=None, source="journal") -> Book:
+                   root=None, source="journal", entry_of=None) -> Book:
         """A Book from a base frame (``FRAME_COLUMNS``, one row per entry ×
         purpose, an entry's rows next to each other) as the columnar readers
         give it.  ``extras``: a mapping of per-entry columns the frame lacks
         (``amount_text``, ``recipient``, ``location``, ``tags``, ``notes``,
         ``disburses``, ``part_of``, ``restates``: sequences, one value an
-        entry) and ``citations`` (a DataFrame entry, doc, quote, locator)."""
+        entry; ``split``: bools, written with split tables, else an entry of
+        more than one row) and ``citations`` (a DataFrame entry, doc, quote,
+        locator).
+        ``entry_of``: each row's entry (numpy int), when rows sharing an id
+        in turn may be two entries (a journal); else the ids tell."""
         import numpy as np
         import pandas as pd
 
         n = len(frame)
-        if n:
+        if n and entry_of is not None:
+            new = np.r_[True, entry_of[1:] != entry_of[:-1]]
+        elif n:
             codes = pd.factorize(frame["id"].to_numpy(copy=False) if frame["id"].dtype == object
                                  else frame["id"])[0]
             new = np.empty(n, dtype=bool)
@@ -171,8 +177,9 @@ class Book:
         for c in _FRAME_ENTRY + ["purpose"]:
             cols[c] = _take(frame[c], first)
         cols["amount"] = _take(frame["entry_amount"], first)
-        cols["split"] = counts > 1
         extras = dict(extras or {})
+        # written with split tables (a journal's entry may have one part only)
+        cols["split"] = extras["split"] if extras.get("split") is not None else counts > 1
         for c in _TEXT:
             v = extras.get(c)
             cols[c] = np.full(len(first), "", dtype=object) if v is None else v

@@ -5,7 +5,7 @@ control characters and non-ASCII text correctly) and *appended* to the
 file's bytes: comments, ordering, formatting, a UTF-8 byte-order mark and
 CRLF line endings of the existing text are kept byte for byte.  Before
 anything is written the whole would-be ledger is read by the same loader as
-``ledger-tool check`` (``ledger.load_journal``, on a temporary copy); any
+``ledger-tool check`` (``ledger.read.read_book``, on a temporary copy); any
 error stops the edit.  The write itself is atomic (``ledger.atomic``):
 a temporary file in the same folder, fsync, rename.
 
@@ -27,7 +27,7 @@ from typing import Any
 from ledger.atomic import atomic_file, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
-from ledger.read.journal import load_journal, read_journal
+from ledger.read import read_book
 from ledger.safe_io import UnsafeFile, journal_files, load_toml, read_bytes
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
@@ -244,7 +244,7 @@ def _validate(root: Path, target: Path, new: bytes,
               others: Mapping[Path, bytes] | None = None) -> list[Problem]:
     """Load the would-be ledger (a temporary copy with ``target`` replaced by
     ``new``, and each file of ``others`` by its bytes) with
-    ``ledger.load_journal``; return its problems with the copy's paths
+    ``ledger.read.read_book`` (no cache); return its problems with the copy's paths
     mapped back to the real ones."""
     is_dir = root.is_dir()
     with tempfile.TemporaryDirectory(prefix="ledger-add-") as tmp:
@@ -262,7 +262,7 @@ def _validate(root: Path, target: Path, new: bytes,
         write_atomic(dest, new, inside=tmp)
         for f, data in (others or {}).items():
             write_atomic(tmp_root / f.relative_to(root) if is_dir else tmp_root, data, inside=tmp)
-        _, _, problems, _ = load_journal(tmp_root)
+        problems = read_book(tmp_root, use_cache=False).problems
     def real(name: str) -> str:
         if not name.startswith(str(tmp_root)):
             return name
@@ -415,11 +415,12 @@ def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
 
 
 def _find_entry(root: Path, entry_id: str):
-    journal = read_journal(root)
-    for e in journal.entries:
-        if e.id == entry_id:
-            return e, journal
-    raise LedgerError(f"{root}: no entry {entry_id!r} (see 'ledger-tool list {root}')")
+    book = read_book(root)
+    try:
+        return book.entry(entry_id), book
+    except LedgerError:
+        raise LedgerError(f"{root}: no entry {entry_id!r} (see 'ledger-tool list {root}')") \
+            from None
 
 
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
@@ -429,9 +430,9 @@ def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str
     are kept, the whole ledger is validated first and the write is atomic,
     as for ``add_entry``."""
     root = Path(ledger)
-    entry, journal = _find_entry(root, entry_id)
-    if citation.get("doc") not in journal.documents:
-        known = ", ".join(sorted(journal.documents)[:8]) or "none recorded"
+    entry, book = _find_entry(root, entry_id)
+    if citation.get("doc") not in book.documents:
+        known = ", ".join(sorted(book.documents)[:8]) or "none recorded"
         raise LedgerError(f"cite: no document {citation.get('doc')!r} in {root} (documents: "
                           f"{known}); record it with 'ledger-tool sources add'")
     if not str(citation.get("quote", "")).strip():

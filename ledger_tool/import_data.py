@@ -25,9 +25,10 @@ from ledger.imports.common import (ReadResult, archive_copy, few_collections, fi
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
-from ledger.model import IMPORT, Document, Entry, Problem, said
-from ledger.read.journal import TOP_LEVEL, journal_files, parse_file, read_journal
-from ledger.rules.checks import check_all
+from ledger.model import IMPORT, said
+from ledger.phrases.money import plain_decimal
+from ledger.read.journal import TOP_LEVEL, journal_files, parse_file
+from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
 from ledger.writer import render
@@ -73,24 +74,9 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
 
 def load_scope(files: list[Path]):
     """(entries, documents, problems, options) of these journal files read
-    together, as ``ledger.load_journal`` reads a folder: each file read, then
-    the cross-entry checks once over all of them (links across files hold)."""
-    entries: list[Entry] = []
-    documents: dict[str, Document] = {}
-    problems: list[Problem] = []
-    options: dict[str, Any] = {}
-    rejected: list[str] = []
-    for f in files:
-        got = _PARSED.pop(f, None)
-        j = read_journal(f, parsed={f: got} if got is not None else None)
-        entries.extend(j.entries)
-        documents.update(j.documents)
-        problems.extend(j.problems)
-        rejected.extend(j.rejected)
-        for k, v in j.options.items():
-            options.setdefault(k, v)
-    problems.extend(check_all(entries, documents, rejected))
-    return tuple(entries), documents, problems, options
+    together into one Book, as a folder is read (links across files hold)."""
+    book = read_files_book(files, {f: _PARSED.pop(f) for f in files if f in _PARSED})
+    return book.entries, book.documents, list(book.problems), book.options
 
 
 def scope(output: str, ledger_arg: str | None, data_name: str):
@@ -440,6 +426,8 @@ def _changes(old, new) -> str:
         if a != b:
             if f in ("splits", "links", "sources", "restated"):
                 out.append(f"{f} changed")
+            elif f == "amount":   # as written, whatever the places the ledger's column keeps
+                out.append(f"{f} {plain_decimal(a)} -> {plain_decimal(b)}")
             else:
                 out.append(f"{f} {a} -> {b}")
     return ", ".join(out) or "notes or tags changed"

@@ -31,8 +31,7 @@ from ledger.model import (
 from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported)
 from ledger.rules.rows import suggest as _suggest
 
-SOURCE_FIELDS = {"doc", "quote", "locator"}
-SPLIT_FIELDS = {"purpose", "amount"}
+from ledger.rules.rows import SOURCE_FIELDS, SPLIT_FIELDS   # re-exported
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
                    "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}
@@ -504,7 +503,7 @@ class EntryReader:
                 self.missing(key)
             return ""
         if not isinstance(value, str):
-            self.problem(f"{key} must be text, not {type(value).__name__}", key)
+            self.broke(rr.NOT_TEXT, key, field=key, kind=type(value).__name__)
             return ""
         return value.strip()
 
@@ -518,12 +517,11 @@ class EntryReader:
     def read(self) -> Entry | None:
         raw = self.raw
         if not isinstance(raw, dict):
-            self.problem("[[entry]] must be a table")
+            self.broke(rr.ENTRY_NOT_TABLE)
             return None
         for k in raw:
             if k not in ENTRY_FIELDS:
-                self.problem(f"unknown field {k!r}", k, hint=_suggest(k, ENTRY_FIELDS) or
-                             "known fields: " + ", ".join(ENTRY_FIELDS), code="unknown-field")
+                self.broke(rr.UNKNOWN_FIELD, k, k)
         if not self.id:
             self.missing("id")
         elif (rule := rr.id_rule(self.id)) is not None:
@@ -534,7 +532,7 @@ class EntryReader:
         else:
             d = _as_date(raw["date"])
             if isinstance(d, str):
-                self.problem(f"date {d}", "date", code=rr.BAD_DATE.code)
+                self.broke(rr.NOT_A_DATE_VALUE, "date", d, "date")
             elif (rule := rr.date_rule(d.year)) is not None:
                 self.broke(rule, "date", d.isoformat(), "date")
             else:
@@ -543,7 +541,7 @@ class EntryReader:
         if "value_date" in raw:
             d = _as_date(raw["value_date"])
             if isinstance(d, str):
-                self.problem(f"value_date {d}", "value_date", code=rr.BAD_DATE.code)
+                self.broke(rr.NOT_A_DATE_VALUE, "value_date", d, "value_date")
             elif d is not None and (rule := rr.date_rule(d.year)) is not None:
                 self.broke(rule, "value_date", d.isoformat(), "value_date")
             else:
@@ -576,7 +574,7 @@ class EntryReader:
                 links.append(Link(k, target))
         tags = raw.get("tags", [])
         if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-            self.problem("tags must be a list of text", "tags")
+            self.broke(rr.TAGS_NOT_LIST, "tags")
             tags = []
         tags = [rr.composed(t) for t in tags]
         for t in tags:
@@ -601,21 +599,19 @@ class EntryReader:
             return None
         cur = self.raw.get("currency")
         if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            self.problem(f"amount must be text like \"£12 million\", not {type(raw).__name__}", "amount")
+            self.broke(rr.AMOUNT_NOT_TEXT, "amount", kind=type(raw).__name__)
             return None
         if isinstance(raw, float):
-            self.problem("amount must not be a TOML float (binary rounding); write it as text, e.g. \"12.5\"",
-                         "amount")
+            self.broke(rr.AMOUNT_FLOAT, "amount")
             return None
         try:
             text = str(raw).strip()
         except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
-            self.problem("amount is a number too long to read; write it as text, e.g. \"£12 million\"",
-                         "amount")
+            self.broke(rr.AMOUNT_TOO_LONG, "amount")
             return None
         if cur is not None:
             if not isinstance(cur, str):
-                self.problem("currency must be text", "currency")
+                self.broke(rr.CURRENCY_NOT_TEXT, "currency")
                 return None
             if rr.currency_rule(cur.strip()):
                 self.broke(rr.currency_rule(cur.strip()), "currency", cur.strip())
@@ -632,7 +628,7 @@ class EntryReader:
             self.broke(rr.BAD_AMOUNT, "amount", err)
             return None
         except Exception as err:  # a parser bug must not hide the other problems
-            self.problem(f"amount {text!r} could not be read ({err})", "amount")
+            self.broke(rr.AMOUNT_UNREADABLE, "amount", text, why=err)
             return None
         if parsed.amount <= 0:
             self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
@@ -658,7 +654,7 @@ class EntryReader:
                 self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period, date))
             return phrase_period
         if not isinstance(stated, str):
-            self.problem("period must be text, e.g. \"over 3 years\"", "period")
+            self.broke(rr.PERIOD_NOT_TEXT, "period")
             return ONCE
         try:
             # the reference date matters only to phrases that fail without it
@@ -686,7 +682,7 @@ class EntryReader:
         if raw is None:
             return []
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            self.problem("split must be [[entry.split]] tables", "split")
+            self.broke(rr.SPLIT_NOT_TABLES, "split")
             return []
         out = []
         for s in raw:
@@ -704,7 +700,7 @@ class EntryReader:
         if isinstance(raw, str):
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
-            self.problem("restated must be a list of amounts, e.g. [\"€15 million\"]", "restated")
+            self.broke(rr.RESTATED_NOT_LIST, "restated")
             return []
         out, found = read_restated(raw, currency)
         for message, hint, code in found:
@@ -718,20 +714,19 @@ class EntryReader:
         if isinstance(raw, dict):
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            self.problem("source must be [[entry.source]] tables", "source")
+            self.broke(rr.SOURCE_NOT_TABLES, "source")
             return []
         out = []
         for s in raw:
             for k in s:
                 if k not in SOURCE_FIELDS:
-                    self.problem(f"unknown field {k!r} in [[entry.source]]", "source",
-                                 hint=_suggest(k, SOURCE_FIELDS), code="unknown-field")
+                    self.broke(rr.SOURCE_UNKNOWN_FIELD, "source", k)
             doc, quote, loc = s.get("doc"), s.get("quote", ""), s.get("locator", "")
             if not isinstance(doc, str) or not doc.strip():
-                self.problem("[[entry.source]] needs doc (a document id)", "source")
+                self.broke(rr.SOURCE_NEEDS_DOC, "source")
                 continue
             if not isinstance(quote, str) or not isinstance(loc, str):
-                self.problem("quote and locator must be text", "source")
+                self.broke(rr.SOURCE_NOT_TEXT, "source")
                 continue
             out.append(Citation(doc.strip(), quote, loc))
         return out

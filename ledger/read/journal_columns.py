@@ -7,17 +7,19 @@ options, documents, top-level keys) are noted in file order; problems
 between entries (``WORDED_HERE``) are worded by the engine at each entry's
 file and line.  An entry that breaks a rule of its own (an unknown field,
 a bad amount, date or period, a split or citation the rules refuse) is
-found column-wise, worded by the entry rules (``EntryReader``, at its keys'
-lines) and left out, and the other entries are read again without it; a
-valid entry in a shape of its own (a date as text, a whole-number amount
-amid text) is read as those rules read it.  Only the shapes this reader
-does not yet take (one id on two entries in turn, a split that does not
-add up, a period both stated and in the amount phrase, entries not written
-as ``[[entry]]`` tables, a field typed apart in two files that no cast
-joins) send the journal to the entry-by-entry reader
-(``ledger.read.journal.load_journal``), handing over the TOML already
-parsed.  tests/ledger/read/test_journal_columns.py checks that both give the same frame
-and the same problems, word for word and in the same order.
+worded column-wise at its key's line and left out, and the rules across
+entries run again without it: a value of a TOML type its field cannot hold
+by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
+split, conversion or citation by ``_check`` (``parse_amount``, ``read_split``,
+``read_restated``), every field rule by ``check_raw`` (``RawTables.key_line``);
+a valid entry in a shape of its own (a date as text, a whole-number amount
+amid text) is read as those rules read it.  Every shape is taken here:
+two entries in turn sharing an id are two entries (the raw form gives
+each row's entry), a split's parts are added up to the entry's amount by
+``check_raw``, a period both stated and in the amount phrase stands when
+it restates the phrase's, an ``entry = [{…}]`` array's tables are each
+at the line of their ``{``, and a field typed apart in two files is cast
+to the type joining both.
 
 Where the work goes: TOML parsing (toml_rs), one list per field pulled out of
 the parsed tables, then Arrow/numpy over the columns: amount phrases by
@@ -27,17 +29,19 @@ conversions) are handled entry by entry.
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
+from collections.abc import Sequence
 
 from ledger.book import Book
 from ledger.memory import gc_paused
-from ledger.model import CONTROL_CHARS, ONCE, Entry
-from ledger.phrases.money import MoneyError, parse_amount, parse_amounts, plain_decimal
-from ledger.read.journal import (SOURCE_FIELDS, SPLIT_FIELDS, EntryReader, load_journal, parse_file,
-                                 read_restated, read_split, read_tables)
+from ledger.model import LINK_KINDS, ONCE, Problem
+from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
+                                  plain_decimal)
+from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.read.journal import _as_date, parse_file, read_restated, read_split, read_tables
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -46,7 +50,8 @@ from ledger.rules.rows import ENTRY_FIELDS, qualifier_of
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
-__all__ = ["JournalFrame", "read_journal_book", "read_journal_frame", "worth_caching", "MIN_BYTES"]
+__all__ = ["JournalFrame", "read_journal_book", "read_files_book", "read_journal_frame",
+           "worth_caching", "MIN_BYTES"]
 
 # From this much journal text on, a journal's Book is cached (ledger.read.cache);
 # below it, the journal is read each time.
@@ -55,10 +60,10 @@ MIN_BYTES = 4 * 1024 * 1024   # about 15,000 entries
 # The problems this reader words itself, by the rules across entries every
 # reader runs (ledger.rules.across_entries), at the entry's file and line;
 # each leaves every entry in the Book, as the entry reader does.  Any other
-# problem check_raw finds is an entry's own, worded by the entry rules.
+# problem check_raw finds is an entry's own: the entry is left out.
 WORDED_HERE = frozenset({"duplicate-id", "no-source", "no-quote", "unknown-document",
                          "missing-link", "self-link", "package-currency", "package-exceeded",
-                         "probable-duplicate", "lookalike-account"})
+                         "probable-duplicate", "lookalike-account", "split-sum"})
 
 # text fields the frame uses (recipient, location and notes are only type-checked)
 _TEXT_FIELDS = ("funder", "purpose", "status", "qualifier", "disburses", "part_of", "restates")
@@ -69,34 +74,32 @@ class JournalFrame(NamedTuple):
     frame: Any            # pandas DataFrame with rates.normalise.ENTRY_COLUMNS
     documents: dict       # id -> Document
     options: dict
-    entries: int          # how many entries the journal holds
+    entries: int          # how many entries were read (those with errors of their own left out)
     files: tuple[Path, ...]
     extras: dict | None = None   # per-entry columns the frame lacks (ledger.book.Book.from_frame)
     problems: tuple = ()         # the files' own, then those across entries (WORDED_HERE)
-
-
-class _NotHere(Exception):
-    """A shape this path does not take: the entry-by-entry reader will."""
+    entry_of: Any = None         # each frame row's entry (numpy int64)
 
 
 def read_journal_book(path: str | Path, progress=None) -> Book:
-    """The journal at ``path`` as a Book with every problem found: read
-    column-wise unless it has a shape ``read_journal_frame`` does not take
-    (then entry by entry, the parsed TOML handed over).  Never raises for
-    bad input."""
+    """The journal at ``path`` as a Book with every problem found, read
+    column-wise.  Never raises for bad input."""
     path = Path(path)
-    root = path if path.is_dir() else path.parent
-    got, parsed = read_journal_frame(path, progress)
-    if got is not None:   # read column-wise
-        return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
-                               root)
-    if progress is not None:
-        progress("reading entry by entry, to word every problem")
-    with gc_paused():   # the checks and the tables walk a million objects too
-        entries, documents, problems, options = load_journal(path, parsed)
-        book = Book.from_entries(entries, documents, options, problems, root)
-        _ = book.tables   # built now, while the collector is paused
-    return book
+    got, _ = read_journal_frame(path, progress)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           path if path.is_dir() else path.parent, entry_of=got.entry_of)
+
+
+def read_files_book(files: Sequence[Path], parsed: dict | None = None, progress=None) -> Book:
+    """These journal files read together as one journal, column-wise (an
+    import's scope: the files of a folder that are journals).  ``parsed``:
+    ``ledger.read.journal.parse_file`` results already at hand (file ->
+    result; taken from it as each file is read).  Never raises for bad input."""
+    files = [Path(f) for f in files]
+    with gc_paused():
+        got = _read(files, parsed if parsed is not None else {}, progress or _quiet)
+    return Book.from_frame(got.frame, got.extras, got.documents, got.options, got.problems,
+                           files[0].parent if files else None, entry_of=got.entry_of)
 
 
 def worth_caching(path: str | Path) -> bool:
@@ -107,42 +110,31 @@ def worth_caching(path: str | Path) -> bool:
         return False
 
 
-def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame | None, dict]:
+def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame, dict]:
     """Read and check the journal at ``path`` column-wise.
 
-    Returns ``(result, parsed)``: ``result`` is None when the journal has
-    a shape this reader does not take (``_NotHere``); ``parsed`` maps each file read
-    so far to its ``ledger.read.journal.parse_file`` result, for
-    ``ledger.read.journal.read_journal(path, parsed)`` (files already turned
-    into Arrow are dropped from it, to save memory).  Never raises for bad
-    input.  ``progress``: called with a short note before each step.
+    Returns ``(result, parsed)``: ``parsed`` maps each file not yet turned
+    into Arrow to its ``ledger.read.journal.parse_file`` result (none once
+    read: the parsed TOML is let go file by file, to save memory).  Never
+    raises for bad input.  ``progress``: called with a short note before
+    each step.
     """
     path = Path(path)
     parsed: dict = {}
-    if not path.exists():
-        return None, parsed
-    files = journal_files(path)
-    if not files:
-        return None, parsed
+    files = journal_files(path) if path.exists() else []
     with gc_paused():   # a million objects, none cyclic: no collector passes
-        try:
-            return _read(files, parsed, progress or _quiet,
-                         path if path.is_dir() else None), parsed
-        except _NotHere:
-            return None, parsed
+        got = _read(files, parsed, progress or _quiet, path if path.is_dir() else None)
+    if files:
+        return got, parsed
+    # the entry reader's words (ledger.read.journal.read_journal)
+    none = Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
+                   code="no-journal-files") if path.exists() else \
+        Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger")
+    return got._replace(problems=(none, *got.problems)), parsed
 
 
 def _quiet(note: str) -> None:
     pass
-
-
-class _Flagged(Exception):
-    """Entries (positions among those read column-wise) that break a rule of
-    their own: the entry rules word them, and the rest is read again."""
-
-    def __init__(self, entries):
-        super().__init__()
-        self.entries = {int(i) for i in entries}
 
 
 class _File(NamedTuple):
@@ -152,10 +144,42 @@ class _File(NamedTuple):
     lines: Any           # its LineIndex (None when it has no entries)
     heads: list          # each entry's [[entry]] line
 
+    def key_line(self, ei: int, key: str) -> int:
+        """The line of ``key`` in entry ``ei`` (its [[entry]] line when the
+        entry has no such key)."""
+        end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
+        return self.lines.key_line(key, self.heads[ei], end)
 
-# retries after wording entries with problems of their own; beyond this, the
-# one-by-one reader (a journal with problems of many kinds)
-_MAX_PASSES = 4
+
+class _Said:
+    """The problems of entries' own that this reader words before the rule
+    engine sees the entries (their TOML syntax, amount phrases, splits,
+    conversions and citations), each by a rule of ``ledger.rules.rows`` (or
+    the split and conversion rules of ``ledger.read.journal``) at its key's
+    line; which entries (file, entry) they leave out, and which of their
+    fields the engine is not to word again."""
+
+    def __init__(self, read):
+        self.read = read
+        self.found: list = []            # ((file, entry), Problem)
+        self.entries: set = set()        # (file, entry)
+        self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
+
+    def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
+            field: str | None = None, **more) -> None:
+        field = key if field is None else field
+        message, hint = rule.word(value, field, **more)
+        self.tell(at, eid, message, hint, rule.code_for(key), key, field)
+
+    def tell(self, at, eid: str, message: str, hint: str, code: str, key: str,
+             field: str | None = None) -> None:
+        got = self.read[at[0]]
+        line = got.key_line(at[1], key) if key else got.heads[at[1]]
+        field = key if field is None else field
+        self.found.append((at, Problem(got.name, line, eid, message, hint, code=code,
+                                       field=field)))
+        self.entries.add(at)
+        self.fields.setdefault(field, set()).add(at)
 
 
 def _read(files, parsed, progress, inside=None) -> JournalFrame:
@@ -164,7 +188,8 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
     read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
-        parsed[f] = got = parse_file(f, inside)   # the same guards as the reference reader
+        got = parsed.get(f) or parse_file(f, inside)   # parsed already, or with the guards
+        parsed[f] = got
         text, data, trouble = got
         # a file that cannot be read, and the problems of its options and
         # documents, are the file's own (``parse_file`` and ``read_tables``
@@ -174,147 +199,338 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         entries, lines = (None, None) if data is None or text is None else \
             read_tables(f, text, data, documents, own, options)
         heads = lines.headers("entry") if entries and lines is not None else []
-        if entries and len(heads) != len(entries):
-            raise _NotHere   # entries not written as [[entry]] tables: no line for each
+        if entries and lines is not None and text is not None and len(heads) != len(entries):
+            # not [[entry]] tables: entry = [{…}]
+            heads = _inline_lines(text, lines.key_line("entry"), len(entries))
         read.append(_File(str(f), own, list(entries or ()), lines, heads))
         # the Arrow copy is all that is needed from here: let the parsed TOML
-        # go (it is most of the memory); should the journal turn out to be
-        # in a shape this reader does not take, the one-by-one reader parses
-        # the file again
+        # go (it is most of the memory)
         del parsed[f]
-    # entries with problems of their own: (file, entry) -> (problems, id)
-    worded: dict[tuple[int, int], tuple[list, str]] = {}
-    for _ in range(_MAX_PASSES):
-        kept = [(fi, ei) for fi, got in enumerate(read) for ei in range(len(got.entries))
-                if (fi, ei) not in worded]
-        try:
-            return _columns(read, kept, worded, documents, options, progress, files)
-        except _Flagged as flagged:
-            for g in sorted(flagged.entries):
-                fi, ei = kept[g]
-                found = _entry_problems(read[fi], ei)
-                if isinstance(found, Entry):   # valid, in a shape of its own
-                    plain = _plain_shape(read[fi].entries[ei], found)
-                    if plain is None:
-                        raise _NotHere from None   # a shape not taken here
-                    read[fi].entries[ei] = plain
-                else:
-                    worded[fi, ei] = found
-    raise _NotHere
+    return _columns(read, documents, options, progress, files)
 
 
-def _entry_problems(got: _File, ei: int) -> tuple[list, str] | Entry:
-    """The problems of one entry by the entry rules (``EntryReader``), at
-    its keys' lines, and its id; the entry when it has none."""
-    end = got.heads[ei + 1] if ei + 1 < len(got.heads) else len(got.lines)
-    found: list = []
-    reader = EntryReader(got.entries[ei], got.name, got.heads[ei], end, got.lines, found)
-    entry = reader.read()
-    return entry if entry is not None else (found, reader.id)
+def _inline_lines(text: str, at: int, n: int) -> list[int]:
+    """The line of each of the ``n`` tables of ``entry = [{…}, …]`` (the
+    array's key at line ``at``): where its ``{`` opens; the array's line
+    for each when they cannot be told apart."""
+    lines, depth, start = [], 0, 0
+    for _ in range(at - 1):   # the key's line
+        start = text.find("\n", start) + 1
+    i, line = text.find("=", start) + 1, at
+    while 0 < i < len(text):
+        c = text[i]
+        if c == "\n":
+            line += 1
+        elif c == "#":
+            i = text.find("\n", i) - 1
+            if i < 0:
+                break
+        elif c in "\"'":
+            quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else c
+            end = i + len(quote)
+            while True:
+                end = text.find(quote, end)
+                if end < 0 or c == "'" or text[end - 1] != "\\" or _escaped_backslash(text, end):
+                    break
+                end += 1
+            if end < 0:
+                break
+            line += text.count("\n", i, end)
+            i = end + len(quote) - 1
+        elif c in "[{":
+            depth += 1
+            if c == "{" and depth == 2:
+                lines.append(line)
+        elif c in "]}":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    return lines if len(lines) == n else [at] * n
 
 
-def _plain_shape(raw: dict, entry: Entry) -> dict | None:
-    """A valid entry written in a shape of its own (a date as text or with a
-    time, a whole-number amount, one source or restated amount not in a
-    list) in the shape this reader takes, as the
-    entry rules read it; None when it already is (then something else,
-    such as a period in the amount phrase, is not taken here)."""
-    plain = dict(raw, date=entry.date)
-    if type(raw.get("source")) is dict:   # one table for [[entry.source]]
-        plain["source"] = [raw["source"]]
-    if type(raw.get("restated")) is str:
-        plain["restated"] = [raw["restated"]]
-    if type(raw.get("amount")) is int:
-        plain["amount"] = str(raw["amount"])
-    if type(raw.get("split")) is list:
-        plain["split"] = [dict(t, amount=str(t["amount"])) if type(t.get("amount")) is int else t
-                          for t in raw["split"]]
-    return None if plain == raw and all(type(v) is type(raw[k]) for k, v in plain.items()) \
-        else plain
+def _escaped_backslash(text: str, end: int) -> bool:
+    """True when the quote at ``end`` follows an even run of backslashes
+    (escaped themselves): it closes the string."""
+    k = end - 1
+    while k >= 0 and text[k] == "\\":
+        k -= 1
+    return (end - 1 - k) % 2 == 0
 
 
-def _odd_entries(entries: list) -> list[int]:
-    """The entries (positions) whose fields are not in the types this
-    reader takes (``_types_taken``), found one by one: only when the
-    Arrow conversion refused the file."""
-    out = []
-    for i, e in enumerate(entries):
-        if type(e) is not dict or not e.keys() <= ENTRY_FIELDS.keys() \
-                or any(not _value_taken(k, v) for k, v in e.items()):
-            out.append(i)
+def _columns(read, documents, options, progress, files) -> JournalFrame:
+    """Every entry checked once (``_check``: this reader's syntax and phrase
+    rules, then ``check_raw``); when some entry has a problem of its own, the
+    others are checked again without it, for the rules across entries (as
+    the entry reader leaves such an entry out of them)."""
+    import pyarrow as pa
+
+    said = _Said(read)
+    chunks: list = []
+    where: list = []      # per entry: (file, entry in the file)
+    for fi, got in enumerate(read):
+        if not got.entries:
+            continue
+        chunk = _arrow(got.entries)
+        if chunk is None:   # a value of another TOML type than its field's somewhere
+            chunk = _arrow(_syntax(got, fi, said))
+        assert chunk is not None, "_syntax leaves only the types _arrow takes"
+        chunks.append(chunk)
+        where.extend((fi, ei) for ei in range(len(got.entries)))
+    table = _concat(chunks)
+    got = _check(table, where, read, said, documents, (), progress)
+    found, bad = got.problems, said.entries | got.bad
+    cross = [p for p in found if p.code in WORDED_HERE]
+    own = [(at, p) for at, p in said.found] + [(_entry_at(read, p), p) for p in found
+                                               if p.code not in WORDED_HERE]
+    if bad:
+        keep = [at not in bad for at in where]
+        rejected = [i for i, k in zip(got.ids, keep) if not k and i]
+        table = table.filter(pa.array(keep))
+        where = [at for at, k in zip(where, keep) if k]
+        got = _check(table, where, read, _Said(read), documents, rejected, _quiet)
+        cross = [p for p in got.problems if p.code in WORDED_HERE]
+        own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
+    return JournalFrame(got.frame, documents, options, len(where), tuple(files),
+                        got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
+
+
+# the order an entry's fields are worded in (as ledger.read.journal.EntryReader words them)
+_FIELD_ORDER = {f: i for i, f in enumerate((
+    "", "id", "date", "value_date", "funder", "purpose", "amount", "qualifier", "period",
+    "status", "split", "restated", "source", "disburses", "part_of", "restates", "tags",
+    "recipient", "location", "notes"))}
+
+
+def _rank(p: Problem) -> float:
+    """Where a problem of an entry's own comes among the entry's."""
+    if p.code == "unknown-field" and p.field not in ENTRY_FIELDS:
+        return 0.5
+    if p.code == "missing-field" and p.field == "purpose":
+        return _FIELD_ORDER["split"] + 0.5   # a split entry states none
+    if p.code == rr.PERIOD_RANGE.code:
+        return _FIELD_ORDER["period"]
+    if p.field == "currency":
+        return _FIELD_ORDER["amount"]
+    return _FIELD_ORDER.get(p.field, len(_FIELD_ORDER))
+
+
+def _entry_at(read, p: Problem) -> tuple[int, int]:
+    """The entry (file, entry) a problem of the rule engine names: the last
+    whose [[entry]] line is at or before the problem's line."""
+    for fi, got in enumerate(read):
+        if got.name == p.file:
+            return fi, max(bisect.bisect_right(got.heads, p.line) - 1, 0)
+    return len(read), 0
+
+
+def _in_order(read, own) -> list:
+    """Each file's own problems, then its entries' in entry order and, within
+    an entry, in the order of its fields; a problem two rows of one entry
+    (its splits) give, once."""
+    by_file: dict = {}
+    for seq, (at, p) in enumerate(own):
+        by_file.setdefault(at[0], []).append((at[1], _rank(p), seq, p))
+    out: list = []
+    for fi, got in enumerate(read):
+        out.extend(got.own)
+        seen: set = set()
+        for _, _, _, p in sorted(by_file.get(fi, ()), key=lambda x: x[:3]):
+            key = (p.line, p.message, p.code, p.field)
+            if key not in seen:
+                seen.add(key)
+                out.append(p)
     return out
 
 
-def _value_taken(key: str, value) -> bool:
-    if key == "date":
-        return type(value) is dt.date
-    if key == "amount":
-        return type(value) in (str, int)
-    if key in ("tags", "restated"):
-        return type(value) is list and all(type(v) is str for v in value)
-    if key in ("source", "split"):
-        allowed = SOURCE_FIELDS if key == "source" else SPLIT_FIELDS
-        kinds = (str,) if key == "source" else (str, int)
-        return type(value) is list and all(
-            type(t) is dict and t.keys() <= allowed and all(type(v) in kinds for v in t.values())
-            for t in value)
-    return type(value) is str
+def _arrow(entries):
+    """A file's entries as one Arrow struct array (Arrow infers each field's
+    type and refuses mixed ones: the reader's type checks, in C), or None
+    when some field is not in a type this reader takes."""
+    import pyarrow as pa
+
+    try:
+        chunk = pa.array(entries)
+    except (pa.ArrowException, OverflowError, TypeError, ValueError):
+        return None
+    if not pa.types.is_struct(chunk.type):
+        return None
+    fields = {t.name: t.type for t in chunk.type}
+    if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
+        return None
+    return chunk
 
 
-def _columns(read, kept, worded, documents, options, progress, files) -> JournalFrame:
+def _syntax(got: _File, fi: int, said: _Said) -> list:
+    """A file's entries in the types this reader takes, after wording each
+    value of a TOML type its field cannot hold (``ledger.rules.rows``'s
+    syntax rules, at the key's line), the way the CSV reader words a
+    malformed line; such a value is left out (and the entry with it).  A
+    date with a time is its day, a whole-number amount its digits, one
+    source or restated amount not in a list a list of one."""
+    out: list = []
+    for ei, e in enumerate(got.entries):
+        at = (fi, ei)
+        if type(e) is not dict:
+            said.say(at, "", rr.ENTRY_NOT_TABLE, "")
+            said.fields.setdefault("*", set()).add(at)
+            out.append({})
+            continue
+        e = dict(e)
+        eid = e["id"] if type(e.get("id")) is str else ""
+
+        def say(rule, key, value="", field=None, at=at, eid=eid, **more):
+            said.say(at, eid, rule, key, value, field, **more)
+
+        def drop(key, at=at, e=e):
+            del e[key]
+            said.fields.setdefault(key, set()).add(at)
+
+        for k in list(e):
+            if k not in ENTRY_FIELDS:
+                say(rr.UNKNOWN_FIELD, k, k)
+                del e[k]
+        if "id" in e and type(e["id"]) is not str:
+            del e["id"]   # no id: the rules say it is missing
+        for k in ("date", "value_date"):
+            if k in e:
+                v = e[k]
+                if isinstance(v, dt.date):   # a date, or a date and time: its day
+                    e[k] = (v.date() if isinstance(v, dt.datetime) else v).isoformat()
+                elif type(v) is not str:
+                    say(rr.NOT_A_DATE_VALUE, k, _as_date(v))
+                    drop(k)
+        for k in ("funder", "purpose"):
+            _text_only(e, k, say, drop)
+        a = e.get("amount")
+        if a is not None:
+            if isinstance(a, bool) or not isinstance(a, (str, int, float)):
+                say(rr.AMOUNT_NOT_TEXT, "amount", kind=type(a).__name__)
+                drop("amount")
+            elif isinstance(a, float):
+                say(rr.AMOUNT_FLOAT, "amount")
+                drop("amount")
+            elif isinstance(a, int):
+                try:
+                    e["amount"] = str(a)
+                except ValueError:   # longer than Python prints (sys.get_int_max_str_digits)
+                    say(rr.AMOUNT_TOO_LONG, "amount")
+                    drop("amount")
+            if "amount" in e and "currency" in e and not isinstance(e["currency"], str):
+                say(rr.CURRENCY_NOT_TEXT, "currency")
+                drop("amount")
+        if "currency" in e and not isinstance(e["currency"], str):
+            del e["currency"]   # with no amount to read, the entry rules never look at it
+        _text_only(e, "qualifier", say, drop)
+        if "period" in e and not isinstance(e["period"], str):
+            say(rr.PERIOD_NOT_TEXT, "period")
+            drop("period")
+        _text_only(e, "status", say, drop)
+        s = e.get("split")
+        if s is not None:
+            if not isinstance(s, list) or not all(isinstance(t, dict) for t in s):
+                say(rr.SPLIT_NOT_TABLES, "split")
+                drop("split")
+            else:
+                e["split"] = [_split_syntax(t) for t in s]
+        r = e.get("restated")
+        if isinstance(r, str):
+            e["restated"] = [r]
+        elif r is not None and not (isinstance(r, list) and all(isinstance(x, str) for x in r)):
+            say(rr.RESTATED_NOT_LIST, "restated")
+            drop("restated")
+        _sources_syntax(e, say, drop)
+        for k in LINK_KINDS:
+            _text_only(e, k, say, drop)
+        tags = e.get("tags")
+        if tags is not None and not (isinstance(tags, list)
+                                     and all(isinstance(t, str) for t in tags)):
+            say(rr.TAGS_NOT_LIST, "tags")
+            drop("tags")
+        for k in ("recipient", "location", "notes"):
+            _text_only(e, k, say, drop)
+        out.append(e)
+    return out
+
+
+def _split_syntax(t: dict) -> dict:
+    """An [[entry.split]] table in the types this reader takes, as the split
+    rules (``read_split``) read it: a whole-number amount its digits; a
+    purpose or amount of another type left out (the rules say it is
+    missing, as they say of it); another key's value of another type ''
+    (the rules name the key)."""
+    out = {}
+    for k, v in t.items():
+        if type(v) is int and k == "amount":
+            try:
+                out[k] = str(v)
+            except ValueError:   # longer than Python prints: no amount the rules read
+                pass
+        elif type(v) is str:
+            out[k] = v
+        elif k not in ("purpose", "amount"):
+            out[k] = ""
+    return out
+
+
+def _text_only(e: dict, key: str, say, drop) -> None:
+    if key in e and not isinstance(e[key], str):
+        say(rr.NOT_TEXT, key, kind=type(e[key]).__name__)
+        drop(key)
+
+
+def _sources_syntax(e: dict, say, drop) -> None:
+    """[[entry.source]] tables: their fields known and text (a citation with
+    a quote or locator of another type is left out; one without doc is left
+    to the citation rule, ``_sources``)."""
+    src = e.get("source")
+    if src is None:
+        return
+    if isinstance(src, dict):
+        src = [src]
+    if not isinstance(src, list) or not all(isinstance(t, dict) for t in src):
+        say(rr.SOURCE_NOT_TABLES, "source")
+        drop("source")
+        return
+    kept = []
+    for t in src:
+        t = dict(t)
+        for k in list(t):
+            if k not in rr.SOURCE_FIELDS:
+                say(rr.SOURCE_UNKNOWN_FIELD, "source", k)
+                del t[k]
+        doc = t.get("doc")
+        if not isinstance(doc, str) or not doc.strip():
+            t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
+            t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
+        elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
+            say(rr.SOURCE_NOT_TEXT, "source")
+            continue
+        kept.append(t)
+    e["source"] = kept
+
+
+class _Checked(NamedTuple):
+    frame: Any
+    problems: list        # check_raw's
+    bad: set              # entries (file, entry) with problems of their own (check_raw's)
+    ids: list             # each entry's id ('' when it has none)
+    extras: dict | None
+    entry_of: Any         # each frame row's entry (numpy int64)
+
+
+def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
+    """The entries (a struct array; ``where``: each one's file and place)
+    as the raw form, checked by ``check_raw``; this reader words what the
+    raw form cannot carry (amount phrases, splits, conversions, citations)
+    into ``said`` first."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    problems: list = []
-    chunks: list = []
-    file_of: list = []      # per file: (name, number of entries)
-    heads: list = []
-    rejected: list = []
-    by_file: dict[int, list[int]] = {}
-    for fi, ei in kept:
-        by_file.setdefault(fi, []).append(ei)
-    start = 0
-    for fi, got in enumerate(read):
-        problems.extend(got.own)
-        mine = by_file.get(fi, [])
-        for ei in range(len(got.entries)):
-            if (fi, ei) in worded:
-                found, eid = worded[fi, ei]
-                problems.extend(found)
-                if eid:
-                    rejected.append(eid)
-        if mine:
-            entries = [got.entries[ei] for ei in mine]
-            odd = [start + i for i, e in enumerate(entries)
-                   if type(e) is not dict or type(e.get("date")) is not dt.date]
-            if odd:
-                raise _Flagged(odd)
-            # the file's entries as one Arrow struct array: Arrow infers each
-            # field's type and refuses mixed ones (the reader's type checks, in C)
-            try:
-                chunk = pa.array(entries)
-            except (pa.ArrowException, OverflowError, TypeError, ValueError):
-                chunk = None
-            if chunk is None or not _types_taken({t.name: t.type for t in chunk.type}) \
-                    or not {t.name for t in chunk.type} <= ENTRY_FIELDS.keys():
-                # whole numbers amid text: the entry rules read them, as text
-                odd = _odd_entries(entries) or [
-                    i for i, e in enumerate(entries) if type(e.get("amount")) is int
-                    or any(type(t.get("amount")) is int for t in e.get("split", ()))]
-                if not odd:
-                    raise _NotHere
-                raise _Flagged([start + i for i in odd])
-            chunks.append(chunk)
-            heads.extend(got.heads[ei] for ei in mine)
-            file_of.append((got.name, len(mine)))
-        start += len(mine)
-    table = _concat(chunks)
     n = len(table)
     progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
-    if not fields.keys() <= ENTRY_FIELDS.keys() or not _types_taken(fields):
-        raise _NotHere
 
     def text(key):
         """A text field, stripped as the reader strips it ('' when absent)."""
@@ -322,53 +538,87 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
             return pa.array(np.full(n, "", dtype=object), pa.string())
         return pc.utf8_trim(pc.fill_null(table.field(key), ""), _PY_WHITESPACE)
 
-    ids = table.field("id") if "id" in fields else None
-    if ids is None:
-        raise _Flagged(range(n))
-    bad = _np(ids.is_null()) | _np(table.field("date").is_null())
-    if n > 1 and pc.any(pc.equal(ids.slice(1), ids.slice(0, n - 1))).as_py():
-        raise _NotHere   # one id on two entries in turn: the raw form's rows of one entry
+    raw_ids = table.field("id") if "id" in fields else pa.nulls(n, pa.string())
+    ids = pc.fill_null(raw_ids, "")
+    id_list: list | None = None
+
+    def say(g, rule, key, value="", field=None, **more):
+        nonlocal id_list
+        if id_list is None:
+            id_list = ids.to_pylist()
+        said.say(where[g], id_list[g], rule, key, value, field, **more)
+
+    def tell(g, message, hint, code, key):
+        nonlocal id_list
+        if id_list is None:
+            id_list = ids.to_pylist()
+        said.tell(where[g], id_list[g], message, hint, code, key)
+
+    def done(field):   # the entries whose field this reader has worded already
+        hit = said.fields.get(field, set()) | said.fields.get("*", set())
+        return np.fromiter((at in hit for at in where), bool, n) if hit else np.zeros(n, bool)
+
     t = {k: text(k) for k in _TEXT_FIELDS}   # accounts: checked by ledger.read.table's rules
 
     # amounts: the phrase, with a separate currency appended as the reader does
-    if "amount" not in fields:
-        raise _Flagged(range(n))
-    bad |= _np(table.field("amount").is_null())
-    amount = table.field("amount")
-    phrases = pc.utf8_trim(pc.cast(amount, pa.string()), _PY_WHITESPACE)
+    has_amount = _np(table.field("amount").is_valid()) if "amount" in fields \
+        else np.zeros(n, bool)
+    has_amount &= ~done("amount")
+    amount = table.field("amount") if "amount" in fields else pa.nulls(n, pa.string())
+    phrases = pc.utf8_trim(pc.fill_null(pc.cast(amount, pa.string()), ""), _PY_WHITESPACE)
     if "currency" in fields:
         cur = table.field("currency")
-        given = cur.is_valid()
-        joined = pc.binary_join_element_wise(
-            phrases, pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE), " ")
-        phrases = pc.if_else(given, joined, phrases)
-    read, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
-    bad |= read.slow
-    qualifier, odd = _qualifiers(t["qualifier"], read.qualifier)
-    bad |= odd
+        given = _np(cur.is_valid())
+        code = pc.utf8_trim(pc.fill_null(cur, ""), _PY_WHITESPACE)
+        enc = pc.dictionary_encode(code)   # the currency rule, each distinct code once
+        unknown = np.array([rr.currency_rule(c) is not None for c in enc.dictionary.to_pylist()]
+                           + [False], bool)[_np(enc.indices)] & given & has_amount
+        for g in np.flatnonzero(unknown).tolist():
+            say(g, rr.UNKNOWN_CURRENCY, "currency", code[g].as_py())
+            said.fields.setdefault("amount", set()).add(where[g])   # no amount read
+        has_amount &= ~unknown
+        phrases = pc.if_else(pa.array(given), pc.binary_join_element_wise(phrases, code, " "),
+                             phrases)
+    read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
+    failed = read_amounts.slow & has_amount
+    if failed.any():
+        _amount_rules(failed, phrases, amount, say)
+    cant = failed | ~has_amount   # no amount read: nothing to say of its qualifier or period
+    if cant.any():
+        none = pa.array(cant)
+        read_amounts = read_amounts._replace(
+            amount=pc.if_else(none, pa.scalar(""), read_amounts.amount),
+            currency=pc.if_else(none, pa.scalar(""), read_amounts.currency),
+            qualifier=pc.if_else(none, pa.scalar("exact"), read_amounts.qualifier),
+            slow=read_amounts.slow & ~cant)
+    qualifier, broken = _qualifiers(t["qualifier"], read_amounts.qualifier, cant)
+    for g, rule, stated, phrase in broken:
+        say(g, rule, "qualifier", stated, phrase=phrase)
 
+    period = text("period")
+    from_phrase = np.zeros(n, bool)
     if "period" in fields:
+        stated = _np(table.field("period").is_valid())
         period = pc.fill_null(table.field("period"), "")
-        stated = table.field("period").is_valid()
-        blank = pc.and_(stated, pc.equal(pc.utf8_trim(period, _PY_WHITESPACE), ""))
-        bad |= _np(blank)   # the reader calls an empty period an error
-    else:
-        period = text("period")
+        for g in np.flatnonzero(stated & _np(pc.equal(pc.utf8_trim(period, _PY_WHITESPACE),
+                                                      ""))).tolist():
+            try:   # the reader calls an empty period an error, worded by the period parser
+                parse_period(period[g].as_py())
+            except PeriodError as err:
+                say(g, rr.BAD_PERIOD, "period", err)
     if phrase_period is not None:
-        from_phrase = _np(pc.not_equal(phrase_period, ""))
-        if "period" in fields:   # a period stated too: the entry rules compare the two
-            bad |= from_phrase & _np(table.field("period").is_valid())
+        from_phrase = _np(pc.not_equal(phrase_period, "")) & ~cant
+        if "period" in fields:   # a period stated too: it must restate the phrase's
+            both = from_phrase & _np(table.field("period").is_valid())
+            for g, stated_text, said_text in _not_restating(both, phrase_period, period,
+                                                            table.field("date")):
+                say(g, rr.PERIOD_CONTRADICTS, "period", stated_text, phrase=said_text)
+            from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
-    if "tags" in fields:
-        tags = rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), ""))
-        bad |= _np(pc.match_substring_regex(tags, f"[{CONTROL_CHARS}]"))
 
-    sources, citations = _sources(table, fields, n, bad)
-    restated = _restated(table, fields, read.currency, n, bad)
-    splits = _splits(table, fields, read.amount, read.currency, bad)
-    if bad.any():
-        raise _Flagged(np.flatnonzero(bad))
+    sources, citations = _sources(table, fields, n, tell)
+    restated = _restated(table, fields, read_amounts.currency, n, tell)
+    splits, part_read = _splits(table, fields, read_amounts.currency, failed | ~has_amount, tell)
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
@@ -380,7 +630,7 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
     def per_row(values):
         return values if len(row) == n else values.take(take)
 
-    row_purpose, row_amount = per_row(t["purpose"]), per_row(read.amount)
+    row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
     if splits:
         starts = np.cumsum(counts) - counts
         mask = np.zeros(len(row), dtype=bool)
@@ -391,20 +641,20 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
             [p for i in order for p, _ in splits[i]], pa.string()))
         row_amount = pc.replace_with_mask(row_amount, pa.array(mask), pa.array(
             [a for i in order for _, a in splits[i]], pa.string()))
-    no_purpose = _np(pc.equal(row_purpose, ""))
-    if no_purpose.any():
-        raise _Flagged(row[no_purpose])
 
+    heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
+    names = [got.name for got in read]
     file_names = pa.DictionaryArray.from_arrays(
-        pa.array(np.repeat(np.arange(len(file_of)), [k for _, k in file_of]), pa.int32()),
-        pa.array([name for name, _ in file_of], pa.string())).cast(pa.string())
-    rows = pa.table({
+        pa.array(np.fromiter((fi for fi, _ in where), np.int32, n), pa.int32()),
+        pa.array(names, pa.string())).cast(pa.string())
+    columns = {
         "id": per_row(ids),
-        "date": per_row(pc.cast(table.field("date"), pa.string())),
+        "date": per_row(_date_text(table, fields, "date", n)),
         "funder": per_row(t["funder"]),
         "purpose": row_purpose,
         "amount": row_amount,
-        "currency": per_row(read.currency),
+        "amount_text": per_row(phrases),
+        "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
         "qualifier": per_row(qualifier),
         "period": per_row(period),
@@ -414,27 +664,84 @@ def _columns(read, kept, worded, documents, options, progress, files) -> Journal
         "sources": per_row(sources),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
-        "value_date": per_row(pc.fill_null(pc.cast(table.field("value_date"), pa.string()), "")
-                             if "value_date" in fields else text("value_date")),
-    })
+        "value_date": per_row(_date_text(table, fields, "value_date", n)),
+    }
+    if "tags" in fields:
+        columns["tags"] = per_row(pc.cast(table.field("tags"), pa.list_(pa.string())))
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
-    raw = RawTables(rows, per_row(file_names), np.asarray(heads, dtype=np.int64)[row],
-                    "journal", citations, written_split[row],
-                    _accounts(t["funder"], t["purpose"], splits))
-    frame, found = check_raw(raw, documents, rejected=rejected)
-    if frame is None:
-        raise _NotHere
-    theirs = [p for p in found if p.code not in WORDED_HERE]
-    if theirs:   # rules of an entry's own fields: worded by the entry rules
-        at = {(name, line): g for g, (name, line) in enumerate(zip(
-            np.repeat([name for name, _ in file_of], [k for _, k in file_of]), heads))}
-        if any((p.file, p.line) not in at for p in theirs):
-            raise _NotHere
-        raise _Flagged(at[p.file, p.line] for p in theirs)
-    extras = _extras(table, fields, phrases, t, text)
-    return JournalFrame(frame, documents, options, n, tuple(files), extras,
-                        tuple(problems) + tuple(found))
+    if splits:   # the entry's amount, which check_raw adds the parts up to
+        columns["entry_amount"] = per_row(pc.if_else(
+            pa.array(written_split), read_amounts.amount, pa.scalar("")))
+    rows = pa.table(columns)
+    refused = np.fromiter((at in said.entries for at in where), bool, n) if said.entries \
+        else np.zeros(n, bool)
+    worded = {f: done(f)[row] for f in ("id", "date", "value_date", "funder", "amount",
+                                         "qualifier", "period", "status")}
+    worded["purpose"] = (done("purpose") | part_read)[row]
+    worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
+
+    def key_line(r: int, field: str) -> int:
+        fi, ei = where[int(row[r])]
+        return read[fi].key_line(ei, field)
+
+    raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
+                    written_split[row], _accounts(t["funder"], t["purpose"], splits),
+                    key_line=key_line, refused=refused[row], worded=worded,
+                    period_from=from_phrase[row], entry=row)
+    kept: list = []
+    frame, found = check_raw(raw, documents, kept, rejected=rejected)
+    bad = {_entry_at(read, p) for p in found
+           if p.code not in WORDED_HERE and p.severity == "error"}
+    extras = None
+    if not bad and not said.entries:
+        extras = _extras(table, fields, phrases, t, text)
+        extras["split"] = written_split
+    return _Checked(frame, found, bad, ids.to_pylist() if bad or said.entries else [], extras,
+                    row if kept[0] is None else row[kept[0]])
+
+
+def _date_text(table, fields, key, n):
+    """A date field as text (a TOML date as YYYY-MM-DD, text stripped; ''
+    when absent), for the date rules of ``check_raw``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if key not in fields:
+        return pa.array(np.full(n, "", dtype=object), pa.string())
+    col = table.field(key)
+    if col.type == pa.string():
+        return pc.utf8_trim(pc.fill_null(col, ""), _PY_WHITESPACE)
+    return pc.fill_null(pc.cast(col, pa.string()), "")
+
+
+def _amount_rules(failed, phrases, amount, say) -> None:
+    """The amount phrases the parser refuses, each distinct one parsed once
+    more by ``parse_amount`` to word why (``ledger.rules.rows``'s amount
+    rules), at the amount's line."""
+    import numpy as np
+
+    seen: dict = {}
+    for g in np.flatnonzero(failed).tolist():
+        text = phrases[g].as_py()
+        if text not in seen:
+            try:
+                p = parse_amount(text)
+                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None) if p.amount <= 0 else (None, None)
+            except NotPositive:
+                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None)
+            except MoneyError as err:
+                seen[text] = (rr.BAD_AMOUNT, err)
+            except Exception as err:  # a parser bug must not hide the other problems
+                seen[text] = (rr.AMOUNT_UNREADABLE, err)
+        rule, why = seen[text]
+        if rule is rr.AMOUNT_NOT_POSITIVE:   # as written, before any currency is appended
+            say(g, rule, "amount", amount[g].as_py())
+        elif rule is rr.AMOUNT_UNREADABLE:
+            say(g, rule, "amount", text, why=why)
+        elif rule is not None:
+            say(g, rule, "amount", why)
 
 
 def _accounts(funder, purpose, splits) -> list:
@@ -495,68 +802,89 @@ def _extras(table, fields, phrases, t, text) -> dict:
 
     out["citations"] = pd.DataFrame({
         "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
-        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)),
+        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)) if "doc" in names
+        else field("doc"),
         "quote": field("quote"), "locator": field("locator")})
     return out
 
 
 def _concat(chunks):
     """The files' struct arrays as one: a field a file lacks is null there;
-    a field typed differently in two files (whole-number amounts in one,
-    text in another; empty lists) is cast to the type holding text, as the
-    entry rules read it, else left to the reference."""
+    a field typed apart in two files (whole-number amounts in one, text in
+    another; empty lists; citations or splits with other keys) is cast to
+    the type joining both (``_joined``), as the entry rules read it; empty
+    lists of citations or splits are typed as lists of tables."""
     import pyarrow as pa
 
     if not chunks:   # no entry read: the files' own problems, or every entry's
         return pa.array([], pa.struct([("id", pa.string()), ("date", pa.date32()),
                                        ("amount", pa.string())]))
-    if len(chunks) == 1:
-        return chunks[0]
     types: dict = {}
     for c in chunks:
         for fld in c.type:
-            seen = types.setdefault(fld.name, fld.type)
-            if seen != fld.type and str(fld.type).count("string") > str(seen).count("string"):
-                types[fld.name] = fld.type
+            types[fld.name] = _joined(types[fld.name], fld.type) if fld.name in types \
+                else fld.type
+    s = pa.string()
+    for k, typed in (("source", pa.list_(pa.struct([("doc", s)]))),
+                     ("split", pa.list_(pa.struct([("purpose", s), ("amount", s)])))):
+        if types.get(k) == pa.list_(pa.null()):   # every list empty
+            types[k] = typed
+    if len(chunks) == 1 and all(f.type == types[f.name] for f in chunks[0].type):
+        return chunks[0]
 
     def field(c, k):
         if c.type.get_field_index(k) < 0:
             return pa.nulls(len(c), types[k])
         got = c.field(k)
-        if got.type == types[k]:
-            return got
-        try:
-            return got.cast(types[k])
-        except (pa.ArrowException, ValueError, TypeError):
-            raise _NotHere from None
+        return got if got.type == types[k] else got.cast(types[k])
 
     names = list(types)
     return pa.concat_arrays([
         pa.StructArray.from_arrays([field(c, k) for k in names], names=names) for c in chunks])
 
 
+def _joined(a, b):
+    """The type that holds values of types ``a`` and ``b``, both taken by
+    this reader (``_types_taken``): text over whole numbers and dates, a
+    list's items joined, a table's keys those of both."""
+    import pyarrow as pa
+
+    if a == b or pa.types.is_null(b):
+        return a
+    if pa.types.is_null(a):
+        return b
+    if pa.types.is_list(a) and pa.types.is_list(b):
+        return pa.list_(_joined(a.value_type, b.value_type))
+    if pa.types.is_struct(a) and pa.types.is_struct(b):
+        fields = {f.name: f.type for f in a}
+        for f in b:
+            fields[f.name] = _joined(fields[f.name], f.type) if f.name in fields else f.type
+        return pa.struct(list(fields.items()))
+    return pa.string()   # text and a whole number or a date: read as text
+
+
 def _types_taken(fields) -> bool:
-    """The field types this reader takes (others: the one-by-one reader)."""
+    """The field types this reader takes (others: worded by ``_syntax``, or
+    the one-by-one reader)."""
     import pyarrow as pa
 
     s = pa.string()
     for k, t in fields.items():
-        if k == "date":
-            ok = t == pa.date32()
-        elif k == "value_date":
-            ok = t == pa.date32()
+        if k in ("date", "value_date"):
+            ok = t in (pa.date32(), s)
         elif k == "amount":
             ok = t in (s, pa.int64())
         elif k == "tags" or k == "restated":
             ok = t in (pa.list_(s), pa.list_(pa.null()))
+        elif k in ("source", "split") and t == pa.list_(pa.null()):
+            ok = True   # empty lists only: typed by _concat
         elif k == "source":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
-                  and {f.name for f in t.value_type} <= SOURCE_FIELDS
+                  and {f.name for f in t.value_type} <= rr.SOURCE_FIELDS
                   and all(f.type == s for f in t.value_type))
         elif k == "split":
-            ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)
-                  and {f.name for f in t.value_type} <= SPLIT_FIELDS
-                  and all(f.type in (s, pa.int64()) for f in t.value_type))
+            ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)   # the split rules
+                  and all(f.type in (s, pa.int64()) for f in t.value_type))   # word other fields
         else:
             ok = t == s
         if not ok:
@@ -602,59 +930,105 @@ def _periods_in_phrases(phrases, read):
         pa.array(period, pa.string())
 
 
-def _qualifiers(stated, from_phrase):
-    """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
-    distinct pair of the stated qualifier and the phrase's: the qualifiers,
-    and the entries breaking it."""
+def _not_restating(both, phrase_period, stated, dates) -> list:
+    """(entry, stated period, the phrase's) for the entries of ``both`` (a
+    period stated and one in the amount phrase) whose stated period does
+    not restate the phrase's (``ledger.phrases.period.restates``, the entry
+    rules' test); a stated period that cannot be read is left to the period
+    rules."""
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
-        pa.array(stated, pa.string()), from_phrase, "\x1f"))
-    found = [qualifier_of(*p.split("\x1f")) for p in pairs.dictionary.to_pylist()]
-    broken = _np(pa.array([rule is not None for _, rule in found], pa.bool_()).take(pairs.indices))
-    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
+    rows = np.flatnonzero(both)
+    if not len(rows):
+        return []
+    take = pa.array(rows)
+    out: list = []
+    seen: dict[tuple, bool | None] = {}
+    for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
+                                 stated.take(take).to_pylist(), dates.take(take).to_pylist()):
+        try:
+            if (said, text) not in seen:
+                try:   # the date matters only to phrases that fail without it
+                    seen[said, text] = restates(parse_period(said), parse_period(text))
+                except PeriodError:
+                    seen[said, text] = None
+            ok = seen[said, text]
+            if ok is None:
+                on = dt.date.fromisoformat(on) if isinstance(on, str) else on
+                ok = restates(parse_period(said), parse_period(text, on=on))
+        except (PeriodError, ValueError, TypeError):
+            continue
+        if not ok:
+            out.append((r, text, said))
+    return out
 
 
-def _sources(table, fields, n, bad):
-    """Each entry's cited document ids joined by ';' (the bulk format, ''
-    for an entry citing nothing), after the reader's checks on every
-    [[entry.source]], and the citations (``ledger.read.raw``: entry, doc,
-    quote, in entry order) for the rules across entries."""
+def _qualifiers(stated, from_phrase, cant):
+    """The reader's rule (``ledger.rules.rows.qualifier_of``), once per
+    distinct pair of the stated qualifier and the phrase's ("exact" where
+    no amount was read, ``cant``): the qualifiers, and (entry, rule, stated,
+    phrase) for each entry breaking it."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if "source" not in fields:
+    from_phrase = pc.if_else(pa.array(cant), pa.scalar("exact"), from_phrase)
+    pairs = pc.dictionary_encode(pc.binary_join_element_wise(
+        pa.array(stated, pa.string()), from_phrase, "\x1f"))
+    split = [p.split("\x1f") for p in pairs.dictionary.to_pylist()]
+    found = [qualifier_of(*p) for p in split]
+    codes = _np(pairs.indices)
+    wrong = np.array([rule is not None for _, rule in found] + [False], bool)[codes]
+    broken = [(g, found[codes[g]][1], *split[codes[g]]) for g in np.flatnonzero(wrong).tolist()]
+    return pa.array([q for q, _ in found], pa.string()).take(pairs.indices), broken
+
+
+def _sources(table, fields, n, tell):
+    """Each entry's cited document ids joined by ';' (the bulk format, ''
+    for an entry citing nothing), after the citation rule (a doc on every
+    [[entry.source]], worded at the key's line), and the citations
+    (``ledger.read.raw``: entry, doc, quote, in entry order) for the rules
+    across entries."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if "source" not in fields or not pa.types.is_struct(fields["source"].value_type):
         return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
             "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
             "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
-    if "doc" not in names:
-        raise _Flagged(np.flatnonzero(_np(pc.fill_null(pc.list_value_length(src), 0)) > 0))
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)
     flat = pc.list_flatten(src)
-    doc = flat.field("doc")
+    doc = flat.field("doc") if "doc" in names else pa.nulls(len(flat), pa.string())
+
     def given(k):   # a field some citation lacks is '' there, as the reader reads it
         return pc.fill_null(flat.field(k), "") if k in names else \
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
     doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    odd = _np(pc.fill_null(pc.or_(pc.equal(doc, ""), pc.match_substring(doc, ";")), True))
-    if odd.any():   # the reader's rules word them
-        bad[_np(pc.list_parent_indices(src))[odd]] = True
+    none = _np(pc.fill_null(pc.equal(doc, ""), True))
+    if none.any():
+        parent = _np(pc.list_parent_indices(src))
+        for g in parent[none].tolist():
+            message, hint = rr.SOURCE_NEEDS_DOC.word()
+            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source")
         doc = pc.fill_null(doc, "")
+    # a ';' in a document id blurs only the joined column, which says no
+    # more than whether an entry cites anything (the citations keep each id)
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
     joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
     return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
                              "doc": doc, "quote": quote, "locator": locator})
 
 
-def _restated(table, fields, currency, n, bad):
-    """The restated conversions as ``entries_frame`` words them; entry by
-    entry, for the few entries that have them."""
+def _restated(table, fields, currency, n, tell):
+    """The restated conversions as ``entries_frame`` words them, by their
+    rules (``read_restated``, worded at the key's line); entry by entry, for
+    the few entries that have them."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -668,44 +1042,49 @@ def _restated(table, fields, currency, n, bad):
     if not len(rows):
         return pa.array(out, pa.string())
     take = pa.array(rows)
-    for r, items, own in zip(rows, col.take(take).to_pylist(), currency.take(take).to_pylist()):
+    for r, items, own in zip(rows.tolist(), col.take(take).to_pylist(),
+                             currency.take(take).to_pylist()):
         money, found = read_restated(items, own)   # the reader's rules
-        if found:
-            bad[r] = True
-            continue
-        out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
+        for message, hint, code in found:
+            tell(r, message, hint, code, "restated")
+        if not found:
+            out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
     return pa.array(out, pa.string())
 
 
-def _splits(table, fields, amount, currency, bad) -> dict[int, list[tuple[str, str]]]:
+def _splits(table, fields, currency, unread, tell):
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked as the reader does; the parts must add up to the entry
-    (``bad``: marked where they do not, or break a rule)."""
+    and checked by the split rules (``read_split``, worded at the key's
+    line), and a mask of the entries with a split part read but a problem
+    in another (they state a purpose: their parts').  Whether the parts add
+    up to the entry, ``check_raw`` says (``unread``: the entries whose
+    amount was not read)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    part_read = np.zeros(len(table), bool)
     if "split" not in fields:
-        return {}
+        return {}, part_read
     col = table.field("split")
     has = pc.fill_null(pc.greater(pc.list_value_length(col), 0), False)
     rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
     if not len(rows):
-        return {}
+        return {}, part_read
     take = pa.array(rows)
     out: dict[int, list[tuple[str, str]]] = {}
-    for i, s, total_text, own in zip(rows, col.take(take).to_pylist(),
-                                     amount.take(take).to_pylist(),
-                                     currency.take(take).to_pylist()):
-        parts, total = [], Decimal(0)
-        for table in s:
-            part, found = read_split(table, own)   # the reader's rules
-            if found or part is None:
-                break
-            parts.append((part.purpose, plain_decimal(part.amount)))
-            total += part.amount
-        if len(parts) != len(s) or bad[i] or total != Decimal(total_text):
-            bad[i] = True
+    for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
+                         currency.take(take).to_pylist()):
+        parts, wrong = [], False
+        for t in s:
+            part, found = read_split({k: v for k, v in t.items() if v is not None}, own)
+            for message, hint, code in found:
+                tell(i, message, hint, code, "split")
+                wrong = True
+            if part is not None:
+                parts.append((part.purpose, plain_decimal(part.amount)))
+        if wrong or unread[i]:
+            part_read[i] = bool(parts)
             continue
-        out[int(i)] = parts
-    return out
+        out[i] = parts
+    return out, part_read

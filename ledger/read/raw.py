@@ -32,12 +32,26 @@ Schema:
 - ``split``: None (the splits of an entry are its rows sharing an id), or
   a numpy bool per row: the row's entry is written with split tables (a
   journal entry may have one part only).
+- ``entry``: None (the rows sharing an id in turn are one entry's), or a
+  numpy int64 per row: the row's entry (a journal: two entries in turn may
+  share an id, which the duplicate-id rule then names).
 - ``accounts``: None (the funder and purpose columns), or the names the
   look-alike rule compares, as (entry, field, name) in entry order: a
   journal entry's funder, its purpose and each split's purpose.
+- ``key_line``: None, or (journal) a function of (row, field) giving the
+  line of that field's key in the row's entry (the entry's first line when
+  the key is not there): a problem of a field is worded at it.
+- ``refused``: None, or (journal) a numpy bool per row: the reader has
+  worded a problem of the row's entry (its TOML syntax, its amount phrase,
+  its splits, conversions or citations), so the entry is left out.
+- ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
+  field the reader has worded already (a value of the wrong TOML type, an
+  amount phrase it cannot read): the rules say nothing more of it there.
+- ``period_from``: None, or (journal) a numpy bool per row: the period is
+  the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
-  million rows) or all worded (a journal, as its entry reader words them).
+  million rows) or all worded (a journal).
 """
 from __future__ import annotations
 
@@ -61,6 +75,11 @@ class RawTables:
     citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
     split: Any = None            # numpy bool per row, or None
     accounts: Any = None         # [(entry, field, name)] or None
+    entry: Any = None            # numpy int64 per row (the row's entry), or None
+    key_line: Any = None         # (row, field) -> line, or None
+    refused: Any = None          # numpy bool per row, or None
+    worded: Any = None           # {field: numpy bool per row} or None
+    period_from: Any = None      # numpy bool per row, or None
 
     @property
     def name(self) -> str:

@@ -49,10 +49,10 @@ from collections.abc import Iterable
 
 from ledger.book import Book
 from ledger.errors import LedgerError
-from ledger.model import (LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES, WHITESPACE, Period,
-                          Problem, _plain)
+from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
+                          WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables
+from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables  # noqa: F401 (ledger.read.dataset)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -261,8 +261,11 @@ class _Problems:
     def __init__(self, raw: RawTables, ids):
         import numpy as np
         self.ids, self.lines, self.file_of = ids, raw.line, raw.file_of
+        self.raw = raw
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
+        if raw.refused is not None:   # worded by the reader already
+            self.bad |= raw.refused
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -282,31 +285,42 @@ class _Problems:
              hint: str = "", severity: str = "error", code: str = "", clip: bool = True):
         import numpy as np
 
-        rows = np.flatnonzero(_np(mask))
+        raw = self.raw
+        mask = _np(mask)
+        if raw.worded is not None and field in raw.worded:   # the reader said it
+            mask = mask & ~raw.worded[field]
+        rows = np.flatnonzero(mask)
         if not len(rows):
             return
         if severity == "error":
             self.bad[rows] = True
+        journal = raw.origin == "journal"
 
         def word(v):
             if rule is None:
                 return (message.format(v) if values is not None else message), hint
             msg, h = rule.word(v, field)
-            if rule.code == "missing-field":
+            if rule.code == "missing-field" and not journal:
                 h = BULK_FIELD_HINTS.get(field, h)
             return msg, h
 
-        shown = rows[:MAX_PROBLEMS_PER_RULE]
+        def line(r):   # a journal's field at its key's line; a missing one at the entry's
+            if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
+                return int(self.lines[r])
+            return raw.key_line(int(r), field)
+
+        limit = raw.limit
+        shown = rows[:limit] if limit is not None else rows
         vals = _take(values, shown) if values is not None else [""] * len(shown)
         code = rule.code if rule is not None else code
         for r, v in zip(shown, vals):
-            if clip and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
+            if clip and not journal and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
                 v = v[:80] + "…"
             text, h = word(v)
-            self.out.append(Problem(self.file_of(r), int(self.lines[r]), str(self.ids[r]), text,
+            self.out.append(Problem(self.file_of(r), line(r), str(self.ids[r]), text,
                                     h, severity, code, field=field))
-        if len(rows) > MAX_PROBLEMS_PER_RULE:
-            more = len(rows) - MAX_PROBLEMS_PER_RULE
+        if limit is not None and len(rows) > limit:
+            more = len(rows) - limit
             text, h = word("…")
             self.out.append(Problem(self.file_of(rows[0]), 0, "", f"{more} more row(s) with the problem: "
                                     + text, h, severity, code))
@@ -411,33 +425,48 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     dot = pc.find_substring(whole, ".")
     huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
                                               pc.utf8_length(whole)), 16))
-    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
+    # a journal's amount is read from its phrase: the messages name the phrase
+    written = col("amount_text") if "amount_text" in names else raw_amt
+    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
+    # a journal's split entry: the entry's own amount, which its parts must add up to
+    stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
+        else None
+    if stated_amount is not None:
+        has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
+        stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
-    dot = pc.find_substring(good, ".")
+    both = good if stated_amount is None else pa.concat_arrays([good, stated_amount])
+    dot = pc.find_substring(both, ".")
     places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
-                               pc.subtract(pc.subtract(pc.utf8_length(good), dot), 1), 0)).as_py()
+                               pc.subtract(pc.subtract(pc.utf8_length(both), dot), 1), 0)).as_py()
     dec_type = pa.decimal128(38, int(places or 0))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     P.rule(ok_amt & ~huge & zero, rr.AMOUNT_NOT_POSITIVE, raw_amt, "amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
     big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, raw_amt, "amount")
+    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
 
     cur = pc.utf8_upper(col("currency"))
     P.rules(rr.currency_rows(cur, col("currency")))
 
     status = col("status", "pledged")
-    P.rules(rr.choice_rows(rr.UNKNOWN_STATUS, status, STATUSES))
+    P.rules(rr.choice_rows(rr.UNKNOWN_STATUS, status, STATUSES, "status"))
     qualifier = col("qualifier", "exact")
-    P.rules(rr.choice_rows(rr.UNKNOWN_QUALIFIER, qualifier, QUALIFIERS))
+    P.rules(rr.choice_rows(rr.UNKNOWN_QUALIFIER, qualifier, QUALIFIERS, "qualifier"))
 
     period = _periods(col, names, date_np, P, n)
 
     # splits: rows sharing an id sit together and agree on everything but purpose and amount
-    same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] & ~no_id
+    if raw.entry is not None:   # each row's entry given (a journal)
+        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
+    else:
+        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
+            & ~no_id
     first = ~same_as_prev
+    if "tags" in names and pa.types.is_list(tbl.column("tags").type):   # a journal's lists
+        _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
     # ids and link targets hashed once by Arrow, together: code = position among
@@ -481,6 +510,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
         entry_amount = pc.replace_with_mask(
             amount, pa.array(in_split),
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
+    split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
+    if stated_amount is not None and has_stated.any():
+        rows = np.flatnonzero(has_stated)
+        sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
+        split_sums = list(zip(sums.index.tolist(), sums.tolist()))
+        entry_amount = pc.if_else(pa.array(has_stated), pc.cast(stated_amount, dec_type), entry_amount)
 
     # links, packages, citations, duplicate ids: the rules of ledger.rules,
     # one entry at its first row
@@ -501,7 +536,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
                              again, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
                              _first_names(group, col("funder"), col("purpose"))
-                             if raw.accounts is None else raw.accounts, rejected), group,
+                             if raw.accounts is None else raw.accounts, rejected, split_sums),
+             group,
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
@@ -536,7 +572,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
     keep = None
     if P.bad.any():
-        drop = P.bad | np.isin(id_code, id_code[P.bad])
+        drop = P.bad | (np.isin(group, group[P.bad]) if raw.entry is not None
+                        else np.isin(id_code, id_code[P.bad]))
         frame = frame[~drop].reset_index(drop=True)
         keep = ~drop
     if kept is not None:
@@ -589,7 +626,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
-                    no_src, documents, pledges=None, accounts=(), rejected=()):
+                    no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row), with Arrow's id index: (problems, entries with errors)."""
     import numpy as np
@@ -644,7 +681,7 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
         hints=raw.hints, check_quotes=raw.citations is not None,
-        accounts=accounts, limit=raw.limit, rejected=rejected)
+        accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits)
 
 
 def _apart(citations):
@@ -906,7 +943,8 @@ def _period_bounds(out, P, dates) -> None:
     rows = np.flatnonzero(bad)
     if not len(rows):
         return
-    shown = rows[:MAX_PROBLEMS_PER_RULE]    # only the rows a message shows are worded
+    limit = P.raw.limit
+    shown = rows[:limit] if limit is not None else rows   # only the rows a message shows are worded
     why = np.empty(len(shown), dtype=object)
     for i, r in enumerate(shown):
         why[i] = why_not(r)
@@ -914,7 +952,36 @@ def _period_bounds(out, P, dates) -> None:
     mask[rows] = True
     full = np.empty(len(bad), dtype=object)
     full[shown] = why
-    P.rule(mask, rr.PERIOD_RANGE, full, "period")
+    phrase = P.raw.period_from
+    if phrase is None:
+        P.rule(mask, rr.PERIOD_RANGE, full, "period")
+        return
+    for r in rows.tolist():   # a journal's entries, in turn: the amount's period or the stated one
+        one = np.zeros(len(bad), dtype=bool)
+        one[r] = True
+        P.rule(one, rr.PERIOD_RANGE, full, "amount" if phrase[r] else "period")
+
+
+def _tag_rows(P, tags, first) -> None:
+    """A journal's tags (a list column), each entry's at its first row,
+    by the tag rule of ``ledger.rules.rows``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    tags = tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags
+    flat = rr.composed_column(pc.list_flatten(tags))
+    odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
+    if not odd.any():
+        return
+    parent = _np(pc.list_parent_indices(tags))
+    values = flat.to_pylist()
+    for i in np.flatnonzero(odd & first[parent]).tolist():
+        one = np.zeros(len(first), dtype=bool)
+        one[parent[i]] = True
+        rule = rr.tag_rule(values[i])
+        if rule is not None:
+            P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
 
 
 def _period_columns(cols):

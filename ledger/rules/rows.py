@@ -2,10 +2,12 @@
 
 Each rule is a ``Rule``: a code, one wording and one hint.  Its test is
 written here once, in two engines over the same definition: column-wise for
-the bulk reader (``ledger.read.table``, which the journal's column reader runs too:
-Arrow over the whole column, each distinct value tested once), and value by
-value for the journal's entry reader (``ledger.read.journal.EntryReader``, which
-meets each distinct phrase once through its memo).  The patterns
+every reader of a ledger (``ledger.read.table.check_raw``, which the journal's
+column reader runs too: Arrow over the whole column, each distinct value
+tested once), and value by value for ``Entry`` views of one entry (add,
+imports: ``ledger.read.journal.EntryReader``).  The journal's syntax (a value
+of a TOML type its field cannot hold: ``NOT_TEXT``, ``UNKNOWN_FIELD``, ...) is
+worded from here by both journal readers.  The patterns
 (``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
 Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
 ``ledger.rules``.
@@ -14,7 +16,7 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 ``date-out-of-range``, ``bad-account``, ``bad-amount``,
 ``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
 ``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
-``bad-period``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
+``bad-period``, ``period-contradicts``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
 tags) are read in Unicode's composed form (``composed``); ids are ASCII
 slugs.
 """
@@ -65,6 +67,8 @@ ENTRY_FIELDS = {
     "tags": "a list of words",
     "notes": "free text",
 }
+SOURCE_FIELDS = {"doc", "quote", "locator"}     # an [[entry.source]] table's
+SPLIT_FIELDS = {"purpose", "amount"}             # an [[entry.split]] table's
 # where the bulk table's syntax differs from the journal's
 BULK_FIELD_HINTS = {"amount": "the amount as a plain number, e.g. 12000000",
                     "currency": "ISO 4217 code, e.g. GBP"}
@@ -82,6 +86,11 @@ class Rule(NamedTuple):
     code: str
     message: str
     hint: str | Callable[..., str] = ""
+
+    def code_for(self, field: str) -> str:
+        """The code, or (a rule with none) "bad-FIELD" for a field of the
+        journal, else "bad-entry"."""
+        return self.code or (f"bad-{field}" if field in ENTRY_FIELDS else "bad-entry")
 
     def word(self, value: Any = "", field: str = "", **more) -> tuple[str, str]:
         """(message, hint) for one value."""
@@ -121,9 +130,37 @@ QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
                              "qualifier {value!r} contradicts the amount phrase ({phrase!r})")
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
+PERIOD_CONTRADICTS = Rule("period-contradicts",
+                          "period {value!r} contradicts the amount phrase ({phrase!r})")
 
 BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
                "tags are plain text: remove the invisible character")
+
+# The journal's syntax: a value of a TOML type the field cannot hold (worded
+# by the journal's readers at the key's line; a rule without a code is
+# "bad-FIELD")
+ENTRY_NOT_TABLE = Rule("bad-entry", "[[entry]] must be a table")
+UNKNOWN_FIELD = Rule("unknown-field", "unknown field {value!r}",
+                     lambda value, field: suggest(value, ENTRY_FIELDS)
+                     or "known fields: " + ", ".join(ENTRY_FIELDS))
+NOT_TEXT = Rule("", "{field} must be text, not {kind}")
+NOT_A_DATE_VALUE = Rule("bad-date", "{field} {value}")   # value: ledger.read.journal's _as_date
+AMOUNT_NOT_TEXT = Rule("", "amount must be text like \"£12 million\", not {kind}")
+AMOUNT_FLOAT = Rule("", "amount must not be a TOML float (binary rounding); write it as text, "
+                    "e.g. \"12.5\"")
+AMOUNT_TOO_LONG = Rule("", "amount is a number too long to read; write it as text, "
+                       "e.g. \"£12 million\"")
+AMOUNT_UNREADABLE = Rule("", "amount {value!r} could not be read ({why})")
+CURRENCY_NOT_TEXT = Rule("", "currency must be text")
+PERIOD_NOT_TEXT = Rule("", "period must be text, e.g. \"over 3 years\"")
+SPLIT_NOT_TABLES = Rule("", "split must be [[entry.split]] tables")
+RESTATED_NOT_LIST = Rule("", "restated must be a list of amounts, e.g. [\"€15 million\"]")
+SOURCE_NOT_TABLES = Rule("", "source must be [[entry.source]] tables")
+SOURCE_UNKNOWN_FIELD = Rule("unknown-field", "unknown field {value!r} in [[entry.source]]",
+                            lambda value, field: suggest(value, SOURCE_FIELDS))
+SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")
+SOURCE_NOT_TEXT = Rule("", "quote and locator must be text")
+TAGS_NOT_LIST = Rule("", "tags must be a list of text")
 
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 _ISO_DATE = re.compile(ISO_DATE)
@@ -234,11 +271,11 @@ def account_rows(field: str, values) -> list:
             (bad & ~control, ACCOUNT_NAME, values, field)]
 
 
-def choice_rows(rule: Rule, values, allowed) -> list:
+def choice_rows(rule: Rule, values, allowed, field: str = "") -> list:
     """Values outside ``allowed`` (status, qualifier)."""
     import pyarrow as pa
     import pyarrow.compute as pc
-    return [(~_np(pc.is_in(values, value_set=pa.array(list(allowed)))), rule, values, "")]
+    return [(~_np(pc.is_in(values, value_set=pa.array(list(allowed)))), rule, values, field)]
 
 
 def date_range_rows(field: str, dates, text) -> list:

@@ -35,8 +35,10 @@ from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
-from ledger.read.journal import read_journal
-from ledger.safe_io import UnsafeFile, check_file, check_nesting, confine, read_bytes, read_text
+from ledger.read import read_book
+from ledger.read.journal import parse_file, read_tables
+from ledger.safe_io import (UnsafeFile, check_file, check_nesting, confine, journal_files,
+                            read_bytes, read_text)
 from ledger.sources.render import needs_rendering, read_rendered, render, rendering_path
 from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Location, SourceText,
                                  read_source, sha256_file)
@@ -140,13 +142,29 @@ def _slug_from(name: str) -> str:
     return s
 
 
+def _journal_tables(ledger_path: str | Path) -> tuple[dict[str, Document], dict]:
+    """The documents and options of the journal at ``ledger_path`` (its
+    ``[[document]]`` and ``[ledger]`` tables, by the journal's own readers
+    of them; its entries are not read).  Nothing when it is not there."""
+    p = Path(ledger_path)
+    documents: dict[str, Document] = {}
+    options: dict = {}
+    if not p.exists():
+        return documents, options
+    for f in journal_files(p):
+        text, data, _ = parse_file(f, p if p.is_dir() else None)
+        if text is not None and data is not None:
+            read_tables(f, text, data, documents, [], options)
+    return documents, options
+
+
 def ledger_archive(ledger_path: str | Path, options: dict | None = None) -> Path:
     """The archive folder of a ledger: its ``archive`` option (default
     ``"sources"``, what ``ledger-tool init`` writes), inside the ledger's
     folder (a one-file ledger's: the file's folder)."""
     p = Path(ledger_path)
     if options is None:
-        options = read_journal(p).options if p.exists() else {}
+        options = _journal_tables(p)[1]
     name = str((options or {}).get("archive") or "").strip() or DEFAULT_ARCHIVE
     return named_archive(p if p.is_dir() else p.parent, name)
 
@@ -174,13 +192,13 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     digest = read_source(src).sha256   # refuses binary or unreadable documents
     rendered = render(src) if needs_rendering(src) else None   # web page or PDF: its text
     out = sources_file(ledger_path)
-    journal = read_journal(ledger_path) if Path(ledger_path).exists() else None
+    known, options = _journal_tables(ledger_path)
     if archive is not None:
         folder = Path(archive)
         if not folder.is_dir():
             raise LedgerError(f"source archive folder {folder} not found")
     else:
-        folder = ledger_archive(ledger_path, journal.options if journal else {})
+        folder = ledger_archive(ledger_path, options)
         if folder.exists() and not folder.is_dir():
             raise LedgerError(f"the ledger's archive {folder} is not a folder")
     doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
@@ -196,7 +214,6 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         if not value.strip():
             raise LedgerError(f"{src}: the document needs a {label} (--{label})")
 
-    known = journal.documents if journal else {}
     posix = rel.as_posix()
     for d in known.values():
         where = f"{d.file}:{d.line}" if d.file else str(out)
@@ -298,14 +315,14 @@ def archived_document(file: str | Path, ledger: str | Path | None = None) -> Doc
         ledger = next((d for d in real.parents[:4] if (d / "ledger.toml").is_file()), None)
         if ledger is None:
             return None
-    journal = read_journal(ledger)
-    if not journal.documents:
+    documents, options = _journal_tables(ledger)
+    if not documents:
         return None
     try:
-        folder = ledger_archive(ledger, journal.options).resolve()
+        folder = ledger_archive(ledger, options).resolve()
     except LedgerError:
         folder = None
-    for d in journal.documents.values():
+    for d in documents.values():
         if folder is not None:
             named = [folder / d.path] if d.path else []
             named += [folder / d.text] if d.text else \
@@ -315,7 +332,7 @@ def archived_document(file: str | Path, ledger: str | Path | None = None) -> Doc
     if not real.is_file():
         return None
     digest = sha256_file(real)
-    for d in journal.documents.values():
+    for d in documents.values():
         if digest in (d.sha256.lower(), (d.text_sha256 or "").lower()):
             return d
     return None
@@ -336,7 +353,7 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
     The ledger is validated with the change and written atomically
     (``ledger.edit.write_edits``); other bytes of its files are kept."""
     root = Path(ledger_path)
-    journal = read_journal(root)
+    journal = read_book(root)
     doc = journal.documents.get(doc_id)
     if doc is None:
         known = ", ".join(sorted(journal.documents)[:8]) or "none recorded"

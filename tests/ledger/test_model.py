@@ -7,7 +7,7 @@ import pickle
 from ledger.imports.problem import dropped, import_problem, kind_of, where_of
 from ledger.imports.table import reject, reject_line
 from ledger.model import AUDIT, IMPORT, Problem, said
-from ledger.read.journal import load_journal
+from ledger.read import read_book
 from ledger.read.table import read_bulk
 from ledger.sources.audit import finding
 
@@ -53,7 +53,7 @@ def test_the_readers_name_the_field_at_fault(tmp_path):
     journal = tmp_path / "j.toml"
     journal.write_text('[[entry]]\nid = "e1"\ndate = 2020-01-01\nfunder = "UK"\n'
                        'purpose = "Aid"\nstatus = "promised"\n', encoding="utf-8")
-    _, _, problems, _ = load_journal(journal)
+    problems = read_book(journal, use_cache=False).problems
     assert {(p.code, p.field) for p in problems} >= {("missing-field", "amount"),
                                                      ("unknown-status", "status")}
     bulk = tmp_path / "b.csv"

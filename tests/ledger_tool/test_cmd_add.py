@@ -354,7 +354,8 @@ def test_sigkill_during_adds_leaves_old_or_new_version(tmp_path, example_ledger,
         base = _versions(start_bytes, done + 1, mode)
         assert now in (base[done], base[done + 1] if done + 1 < len(base) else base[done]), \
             f"after {done} adds the file is neither version {done} nor {done + 1}"
-        entries, _, problems, _ = ledger.load_journal(book)
+        checked = ledger.read_book(book, use_cache=False)
+        entries, problems = checked.entries, checked.problems
         assert not [p for p in problems if p.severity == "error"]
         assert [e.id for e in entries if e.id.startswith("kill-")] == \
             [f"kill-{i}" for i in range(now.count(b'id = "kill-'))]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import ledger
-from ledger import load_journal
+from ledger import read_book
 
 DOC = "001_c33d2c2f8263bd4b"
 
@@ -45,8 +45,8 @@ def test_crlf_problem_lines_match_lf(tmp_path, example_ledger):
     lf, crlf = tmp_path / "lf.toml", tmp_path / "crlf.toml"
     lf.write_bytes(text.encode("utf-8"))
     crlf.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
-    pl = [(p.line, p.entry_id, p.message) for p in load_journal(lf)[2]]
-    pc = [(p.line, p.entry_id, p.message) for p in load_journal(crlf)[2]]
+    pl = [(p.line, p.entry_id, p.message) for p in read_book(lf, use_cache=False).problems]
+    pc = [(p.line, p.entry_id, p.message) for p in read_book(crlf, use_cache=False).problems]
     assert pl and pl == pc
     wanted = text.splitlines().index('amount = "£1.4 zillion"') + 1
     assert any(line == wanted for line, _, _ in pl)
@@ -58,7 +58,7 @@ def test_single_byte_journal_is_refused_with_file_and_line(tmp_path, example_led
     f = tmp_path / "legacy.toml"
     f.write_bytes(text.encode(encoding, errors="replace"))
     first_pound = text[:text.index("£")].count("\n") + 1
-    _, _, problems, _ = load_journal(f)
+    problems = read_book(f, use_cache=False).problems
     assert [(p.file, p.line) for p in problems if "UTF-8" in p.message] == [(str(f), first_pound)]
     code, out, err = run_cli("check", f)
     assert code == 1
@@ -88,7 +88,7 @@ def test_folder_ledger_mixing_encodings_reports_only_the_bad_file(tmp_path, exam
     assert len(ledger.load(book).entries) == len(ledger.load(example_ledger).entries)
     bad = book / "extra.toml"
     bad.write_bytes('# notes written on Windows: caf\u00e9\n[ledger]\n'.encode("cp1252"))
-    problems = load_journal(book)[2]
+    problems = read_book(book, use_cache=False).problems
     assert [(p.file, p.line) for p in problems] == [(str(bad), 1)]
 
 

@@ -19,7 +19,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from ledger import load_journal
+from ledger import read_book
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.phrases.money import MoneyError, parse_amount
@@ -152,7 +152,7 @@ def journal_bytes(example_ledger) -> bytes:
 def test_unmutated_journal_loads_clean(tmp_path, journal_bytes):
     f = tmp_path / "book.toml"
     f.write_bytes(journal_bytes)
-    _, _, problems, _ = load_journal(f)
+    problems = read_book(f, use_cache=False).problems
     assert not [p for p in problems if p.severity == "error"]
 
 
@@ -166,7 +166,8 @@ def test_mutated_journal_never_raises(tmp_path_factory, journal_bytes, data):
     f = tmp_path_factory.mktemp("fz") / "book.toml"
     f.write_bytes(raw)
     with watchdog():
-        entries, documents, problems, options = load_journal(f)
+        book = read_book(f, use_cache=False)
+        entries, problems = book.entries, book.problems
     _assert_well_formed(problems, {str(f)}, {str(f): raw})
     assert len(entries) <= raw.count(b"[[entry]]")
 
@@ -189,7 +190,7 @@ def test_known_hard_inputs(tmp_path, payload):
     f = tmp_path / "hard.toml"
     f.write_bytes(payload)
     with watchdog():
-        _, _, problems, _ = load_journal(f)
+        problems = read_book(f, use_cache=False).problems
     assert [p for p in problems if p.severity == "error"], "bad input must give an error"
     _assert_well_formed(problems, {str(f)}, {str(f): payload})
 
@@ -211,7 +212,7 @@ def test_mutated_folder_ledger_never_raises(tmp_path_factory, example_ledger, da
         (root / n).write_bytes(raw)
         texts[str(root / n)] = raw
     with watchdog():
-        _, _, problems, _ = load_journal(root)
+        problems = read_book(root, use_cache=False).problems
     _assert_well_formed(problems, set(texts), texts)
 
 

@@ -79,9 +79,9 @@ def test_example_records_document_metadata(example_ledger, seeds_dir):
 
 
 def test_reads_a_single_file(tmp_path):
-    entries, docs, problems, _ = ledger.load_journal(write(tmp_path, GOOD))
-    assert problems == []
-    (e,) = entries
+    book = ledger.read_book(write(tmp_path, GOOD))
+    assert book.problems == () and list(book.documents) == ["doc1"]
+    (e,) = book.entries
     assert e.sources == (Citation("doc1", "a further £1.4 million (2m Euros)"),)
     assert e.line == 5 and e.file.endswith("j.toml")
 
@@ -96,8 +96,8 @@ def test_folder_of_files_loads_together(tmp_path):
 def test_utf8_bom_and_crlf_are_read(tmp_path):
     p = tmp_path / "j.toml"
     p.write_bytes(b"\xef\xbb\xbf" + GOOD.replace("\n", "\r\n").encode("utf-8"))
-    entries, _, problems, _ = ledger.load_journal(p)
-    assert problems == [] and len(entries) == 1
+    book = ledger.read_book(p)
+    assert book.problems == () and len(book.entries) == 1
 
 
 BAD_CASES = {
@@ -210,9 +210,7 @@ def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_pa
     lost = payer.replace('id = "pay"', 'id = "lost"').replace('disburses = "e1"',
                                                              'disburses = "e9"')
     write(tmp_path, GOOD.split("\n\n", 1)[0] + "\n\n" + bad + payer + lost)
-    from ledger.read.journal import read_journal
-    j = read_journal(tmp_path / "j.toml")
-    assert j.rejected == ("e1",) and [e.id for e in j.entries] == ["pay", "lost"]
+    assert [e.id for e in ledger.read_book(tmp_path / "j.toml").entries] == ["pay", "lost"]
     code, out, err = run_cli("check", tmp_path / "j.toml")
     assert code == 1
     assert "entry 'e1': error: amount:" in err
@@ -239,3 +237,137 @@ def test_split_amount_problems(tmp_path, run_cli, amount, message):
     write(good, GOOD.split("\n\n", 1)[0] + "\n\n" + entry.replace(f"amount = {amount}",
                                                                    'amount = "£1m"'))
     assert run_cli("check", good / "j.toml")[0] == 0
+
+
+# ---------------------------------------------- shapes the column reader takes
+# Each journal below is read by ledger.read_book (column-wise, the only
+# journal reader); the expected problems are written out by hand: message,
+# line, code and field, as the entry-by-entry reading gave them.
+
+_DOC = '[[document]]\nid = "d"\ntitle = "A document"\n\n'
+
+
+def _entry(eid, amount='"£10"', more="", purpose='purpose = "Security:Port"\n'):
+    return (f'[[entry]]\nid = "{eid}"\ndate = 2020-01-01\nfunder = "UK:Home Office"\n'
+            f'{purpose}amount = {amount}\n{more}  [[entry.source]]\n  doc = "d"\n'
+            f'  quote = "£10"\n\n')
+
+
+def _said(book):
+    return [(p.line, p.entry_id, p.code, p.field, p.severity, p.message, p.hint)
+            for p in book.problems]
+
+
+def test_one_id_on_two_entries_in_turn_is_two_entries_and_a_duplicate(tmp_path):
+    """The raw form keeps two entries sharing an id apart (their rows are
+    not the splits of one): both stay in the Book, the second is named."""
+    path = write(tmp_path, _DOC + _entry("a") + _entry("a", '"£11"') + _entry(
+        "b", more='  [[entry.split]]\n  purpose = "X"\n  amount = "4"\n'
+                  '  [[entry.split]]\n  purpose = "Y"\n  amount = "6"\n', purpose="")
+        + _entry("b", '"£12"'))
+    book = ledger.read_book(path)
+    assert [(e.id, e.amount, e.line) for e in book.entries] == [
+        ("a", Decimal(10), 5), ("a", Decimal(11), 15), ("b", Decimal(10), 25),
+        ("b", Decimal(12), 40)]
+    assert [s.purpose for s in book.entries[2].splits] == ["X", "Y"]
+    assert book.tables.allocations["amount"].tolist() == [10, 11, 4, 6, 12]
+    assert _said(book) == [
+        (15, "a", "duplicate-id", "", "error", "duplicate id 'a'", f"first used at {path}:5"),
+        (40, "b", "duplicate-id", "", "error", "duplicate id 'b'", f"first used at {path}:25")]
+
+
+@pytest.mark.parametrize("amount, parts, words", [
+    ('"£10"', ("4", "5"), "parts sum to 9 GBP, the entry is 10 GBP"),
+    ('"£10.5"', ("5", "5"), "parts sum to 10 GBP, the entry is 10.5 GBP"),
+    ('"£1 million"', ("600,000", "400,000.25"),
+     "parts sum to 1000000.25 GBP, the entry is 1000000 GBP"),
+])
+def test_a_split_that_does_not_add_up_is_an_error_at_the_entry(tmp_path, amount, parts, words):
+    split = "".join(f'  [[entry.split]]\n  purpose = "P{i}"\n  amount = "{a}"\n'
+                    for i, a in enumerate(parts))
+    path = write(tmp_path, _DOC + _entry("s", amount, split, purpose="") + _entry("ok", '"£3"'))
+    book = ledger.read_book(path)
+    assert _said(book) == [(5, "s", "split-sum", "", "error", "split does not add up: " + words,
+                            "")]
+    s = book.entry("s")   # kept, as written: the entry's amount and its parts
+    assert s.amount == Decimal(amount.strip('"£').replace(" million", "000000"))
+    assert [p.amount for p in s.splits] == [Decimal(a.replace(",", "")) for a in parts]
+    assert [e.id for e in book.entries] == ["s", "ok"]
+
+
+def test_a_split_that_adds_up_as_written_in_one_table(tmp_path):
+    path = write(tmp_path, _DOC + _entry(
+        "s", '"£10"', 'split = [{purpose = "X", amount = "4"}, {purpose = "Y", amount = 6}]\n',
+        purpose=""))
+    book = ledger.read_book(path)
+    assert _said(book) == []
+    assert [(p.purpose, p.amount) for p in book.entry("s").splits] == [
+        ("X", Decimal(4)), ("Y", Decimal(6))]
+
+
+@pytest.mark.parametrize("stated, period", [
+    ("per year", "per year"),
+    ("a year", "per year"),
+    ("each year from 2020 to 2022", "per year from 2020-01-01 to 2022-12-31"),
+    ("per year for 3 years", "per year for 3 years"),
+])
+def test_a_period_stated_and_in_the_amount_phrase_stands_when_it_restates_it(
+        tmp_path, stated, period):
+    path = write(tmp_path, _DOC + _entry("y", '"£10m a year"', f'period = "{stated}"\n'))
+    book = ledger.read_book(path)
+    assert _said(book) == []
+    (e,) = book.entries
+    assert (e.amount, e.period.describe()) == (Decimal(10_000_000), period)
+
+
+def test_a_period_stated_against_the_amount_phrase_is_an_error_at_its_key(tmp_path):
+    path = write(tmp_path, _DOC + _entry("y", '"£10m a year"', 'period = "over 3 years"\n')
+                 + _entry("z"))
+    book = ledger.read_book(path)
+    assert _said(book) == [(11, "y", "period-contradicts", "period", "error",
+                            "period 'over 3 years' contradicts the amount phrase ('per year')",
+                            "")]
+    assert [e.id for e in book.entries] == ["z"]
+
+
+def test_entries_written_as_an_inline_array_are_each_at_their_line(tmp_path):
+    """``entry = [{…}, …]`` has no [[entry]] line: each entry is at the line
+    of its ``{`` (braces inside text and comments do not count)."""
+    path = write(tmp_path, 'entry = [\n'
+                 '  {id = "a", date = 2020-01-01, funder = "F", purpose = "P{", amount = "£10",'
+                 ' source = [{doc = "d", quote = """ten\n} pounds"""}]},  # {not one\n'
+                 '\n'
+                 '  {id = "b", date = 2020-01-02, funder = "F", purpose = "P", amount = "£12"},\n'
+                 ']\n\n' + _DOC)
+    book = ledger.read_book(path)
+    assert [(e.id, e.line) for e in book.entries] == [("a", 2), ("b", 5)]
+    assert _said(book) == [(5, "b", "no-source", "", "warning",
+                            "no source: every figure should cite a document",
+                            "add an [[entry.source]] with doc and quote")]
+
+
+def test_fields_typed_apart_in_two_files_are_read_as_one(tmp_path):
+    """Citations with other keys, splits with whole-number amounts in one
+    file and text in another, lists empty in one file: one Book."""
+    write(tmp_path, _DOC, "sources.toml")
+    write(tmp_path, _entry("a", more='tags = []\nsplit = [{purpose = "X", amount = 10}]\n',
+                           purpose="").replace('quote = "£10"', 'locator = "p. 1"\n  quote = "x"'),
+          "a.toml")
+    write(tmp_path, _entry("b", more='tags = ["t"]\n  [[entry.split]]\n  purpose = "Y"\n'
+                                     '  amount = "10"\n', purpose=""), "b.toml")
+    book = ledger.read_book(tmp_path)
+    assert _said(book) == []
+    a, b = book.entries
+    assert [(c.doc, c.quote, c.locator) for c in a.sources] == [("d", "x", "p. 1")]
+    assert [(c.doc, c.quote, c.locator) for c in b.sources] == [("d", "£10", "")]
+    assert (a.splits[0].amount, b.splits[0].amount, a.tags, b.tags) == (
+        Decimal(10), Decimal(10), (), ("t",))
+
+
+def test_an_empty_folder_and_a_missing_path_are_one_problem_each(tmp_path):
+    from ledger.read.journal_columns import read_journal_book
+
+    assert _said(read_journal_book(tmp_path)) == [
+        (0, "", "no-journal-files", "", "error", "no journal files (*.toml) in this folder", "")]
+    assert _said(read_journal_book(tmp_path / "nope")) == [
+        (0, "", "no-such-ledger", "", "error", "no such file or folder", "")]
