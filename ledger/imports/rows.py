@@ -360,12 +360,9 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     docs = set(documents)
     at_line = {(name, lines[k]): k for k in read}
     while read:
-        order, again = _in_turn(read, old)
-        for k in again:
-            out.problems[k] = [_duplicate_id(read[k], name, lines[k], order, read, lines)]
-            del read[k]
-        if again:
-            continue
+        # the ledger's entries (as -1 - i), then the records: each its own entry
+        # (``RawTables.entry``), whatever ids they share
+        order = [-1 - i for i in range(len(old))] + list(read)
         raw, row_of = _raw(order, read, old, places, lines, name)
         kept: list = []
         frame, found = check_raw(raw, docs, kept=kept)
@@ -393,43 +390,6 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
             out.problems[k] = ps
             del read[k]
     return out
-
-
-def _in_turn(read: dict[int, _Read], old: list[_Read]) -> tuple[list[int], list[int]]:
-    """The entries in the order of the raw form (the ledger's as ``-1 - i``,
-    then the records), a record whose id is that of the entry before it put
-    last (the raw form's rows of one entry share an id and sit together);
-    one that still follows an entry with its id is returned apart."""
-    order = [-1 - i for i in range(len(old))]
-    last = old[-1].id if old else None
-    later = []
-    for k, r in read.items():
-        eid = r.id
-        if eid and eid == last:
-            later.append(k)
-            continue
-        order.append(k)
-        last = eid
-    again = []
-    for k in later:
-        eid = read[k].id
-        if eid == last:
-            again.append(k)
-            continue
-        order.append(k)
-        last = eid
-    return order, again
-
-
-def _duplicate_id(r: _Read, name: str, line: int, order, read, lines) -> Problem:
-    """The duplicate-id problem of a record that follows one with its id."""
-    eid = r.id
-    first = next(k for k in order if k >= 0 and read[k].id == eid)
-    found, _ = across_entries(
-        n=2, ids=[eid, eid], place=lambda i: (name, lines[first] if i == 0 else line),
-        currency=lambda _i: "", qualifier=lambda _i: "", amount=lambda _i: Decimal(0),
-        duplicates=[(1, 0)])
-    return found[0]
 
 
 def _raw(order, read, old, places, lines, name):
@@ -467,9 +427,10 @@ def _raw(order, read, old, places, lines, name):
                           "quote": pa.array(c_quote, pa.string()),
                           "locator": pa.array(c_loc, pa.string())})
     file_col = pa.array(files, pa.string()).dictionary_encode().cast(pa.string())
+    entry = np.asarray(row_of, dtype=np.int64)
     raw = RawTables(table, file_col, np.asarray(at, dtype=np.int64), "journal", citations,
-                    np.asarray(split, dtype=bool), None)
-    return raw, np.asarray(row_of, dtype=np.int64)
+                    np.asarray(split, dtype=bool), None, entry=entry)
+    return raw, entry
 
 
 def _accepted(kept, row_of, read, order) -> list[int]:
