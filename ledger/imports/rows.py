@@ -34,14 +34,13 @@ from ledger.read.journal import read_restated, read_split
 from ledger.read.journal_columns import WORDED_HERE
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
-from ledger.rules import across_entries
 from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem
 
 # the raw form's columns the rules read (the bulk layout)
 _RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
                  "period", "disburses", "part_of", "restates", "sources", "restated",
-                 "recipient", "value_date")
+                 "recipient", "value_date", "entry_amount")
 _LINKS = ("disburses", "part_of", "restates")
 _EXTRAS = ("amount_text", "recipient", "location", "tags", "notes")
 _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
@@ -109,22 +108,13 @@ class _Reader:
                 broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
         period = self._period(t, parsed, date, problem)
         parts: list[tuple[str, str]] = []
-        if t.get("split"):
-            total = Decimal(0)
+        if t.get("split"):      # their sum is checked against the amount by check_raw
             for s in t["split"]:
                 part, said = read_split(s, currency)
                 for message, hint, code in said:
                     problem(message, "split", hint, code)
                 if part is not None:
                     parts.append((part.purpose, plain_decimal(part.amount)))
-                    total += part.amount
-            if parts and parsed is not None and total != parsed.amount and not found:
-                split_sum, _ = across_entries(
-                    n=1, ids=[eid], place=lambda _i: (self.name, line),
-                    currency=lambda _i: currency, qualifier=lambda _i: qualifier,
-                    amount=lambda _i: parsed.amount, splits=[(0, total)])
-                for p in split_sum:
-                    found.append(p)
         restated = ""
         if t.get("restated"):
             moneys, said = read_restated(list(t["restated"]), currency)
@@ -200,10 +190,10 @@ class _Reader:
         links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
         recipient = _strip(t.get("recipient"))
         head = (eid, _day(date), _strip(t.get("funder")))
+        amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
         tail = (currency, _strip(t.get("status")), qualifier, period, *links,
                 ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
-                _day(t.get("value_date")))
-        amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
+                _day(t.get("value_date")), amount if parts else "")
         purpose = _strip(t.get("purpose"))
         rows: list[tuple[str, ...]] = [(*head, p, a, *tail) for p, a in parts] or \
             [(*head, purpose, amount, *tail)]
@@ -296,7 +286,8 @@ def entry_read(e: Entry) -> _Read:
     tail = (e.currency, e.status, e.qualifier, "" if e.period == ONCE else e.period.describe(),
             *links, ";".join(dict.fromkeys(c.doc for c in e.sources)),
             "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
-            e.recipient, e.value_date.isoformat() if e.value_date else "")
+            e.recipient, e.value_date.isoformat() if e.value_date else "",
+            plain_decimal(e.amount) if e.splits else "")
     rows = [(*head, s.purpose, plain_decimal(s.amount), *tail) for s in e.splits] or \
         [(*head, e.purpose, plain_decimal(e.amount), *tail)]
     return _Read(e.id, rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],

@@ -63,6 +63,15 @@ def test_entries_are_views_equal_to_the_journal_read_back(tmp_path):
     assert got.entries[1].amount_text == "£17 million"
 
 
+def test_splits_that_do_not_add_up_are_refused():
+    parts = [{"purpose": "P:One", "amount": "2"}, {"purpose": "P:Two", "amount": "2"}]
+    got = _check([_rec("s", purpose="", amount="5", split=parts),
+                  _rec("t", purpose="", amount="4", split=parts)])
+    assert got.accepted == [1]
+    assert [(p.code, p.line) for p in got.problems[0]] == [("split-sum", 2)]
+    assert [s.amount for s in got.entries[1].splits] == [2, 2]
+
+
 def test_one_id_in_turn_is_a_duplicate_not_a_split():
     got = _check([_rec("a", purpose="P:One"), _rec("a", purpose="P:Two", amount="5")])
     assert got.accepted == [0]
