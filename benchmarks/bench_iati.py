@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -74,6 +75,7 @@ def run_stage(stage: str, f: Path, work: Path) -> dict:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if stage == "cli-import":
         out = work / f"ledger-{f.stem}"
+        shutil.rmtree(out, ignore_errors=True)   # a new ledger each time, not a re-import
         cmd = [sys.executable, "-m", "ledger_tool", "import", "--from", "iati", str(f),
                "-o", str(out)]
     else:
