@@ -56,6 +56,7 @@ class _Read:
     cites: list[tuple[str, str, str]]   # doc, quote, locator
     extras: tuple[str, ...]             # in _EXTRAS order
     links: tuple[str, ...]              # in _LINKS order
+    tags: tuple[str, ...] = ()
 
     def figure(self) -> tuple:
         """``ledger.imports.identity.figure_key`` of an accepted record
@@ -68,8 +69,8 @@ class _Read:
 
 class _Reader:
     """A record's own fields by the rules the journal's readers share: the
-    amount phrase (with its qualifier and period), splits, restated amounts
-    and tags; the other fields are the raw form's, which ``check_raw``
+    amount phrase (with its qualifier and period), splits and restated
+    amounts; the other fields are the raw form's, which ``check_raw``
     checks.  Problems are worded as the rules word them, with the field at
     fault."""
 
@@ -121,10 +122,7 @@ class _Reader:
             for message, hint, code in said:
                 problem(message, "restated", hint, code)
             restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in moneys)
-        tags = [rr.composed(x) for x in t.get("tags") or ()]
-        for x in tags:
-            if (rule := rr.tag_rule(x)) is not None:
-                broke(rule, "tags", x)
+        tags = [rr.composed(x) for x in t.get("tags") or ()]   # their rule: check_raw's
         if found:
             return None, found
         return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
@@ -148,7 +146,7 @@ class _Reader:
         if period is not None and type(period) is not str:
             return None
         tags = g("tags") or ()
-        if tags and not all(self._tag(x) for x in tags):
+        if tags and not all(self._composed(x) for x in tags):
             return None
         number = Decimal(amount)
         if number <= 0 or amount_problem(number):
@@ -172,12 +170,11 @@ class _Reader:
             self.codes[cur] = ok
         return ok
 
-    def _tag(self, tag: str) -> bool:
-        """A tag the tag rule takes, as written (each tag asked once)."""
+    def _composed(self, tag: str) -> bool:
+        """A tag of text written composed (each tag asked once)."""
         ok = self.tags.get(tag)
         if ok is None:
-            ok = self.tags[tag] = type(tag) is str and rr.composed(tag) == tag \
-                and rr.tag_rule(tag) is None
+            ok = self.tags[tag] = type(tag) is str and rr.composed(tag) == tag
         return ok
 
     @staticmethod
@@ -199,7 +196,7 @@ class _Reader:
             [(*head, purpose, amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
-        return _Read(eid, rows, bool(parts), cites, extras, links)
+        return _Read(eid, rows, bool(parts), cites, extras, links, tuple(tags))
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -393,6 +390,7 @@ def _raw(order, read, old, places, lines, name):
     at: list[int] = []
     split: list[bool] = []
     row_of: list[int] = []
+    tags: list[tuple[str, ...]] = []
     c_entry: list[int] = []
     c_doc: list[str] = []
     c_quote: list[str] = []
@@ -406,13 +404,15 @@ def _raw(order, read, old, places, lines, name):
         at += [line] * m
         split += [r.split] * m
         row_of += [pos] * m
+        tags += [r.tags] * m
         for d, q, loc in r.cites:
             c_entry.append(pos)
             c_doc.append(d)
             c_quote.append(q)
             c_loc.append(loc)
     cols = dict(zip(_RULE_COLUMNS, zip(*rows))) if rows else {c: () for c in _RULE_COLUMNS}
-    table = pa.table({c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS})
+    table = pa.table({**{c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS},
+                      "tags": pa.array(tags, pa.list_(pa.string()))})
     citations = pa.table({"entry": pa.array(c_entry, pa.int64()),
                           "doc": pa.array(c_doc, pa.string()),
                           "quote": pa.array(c_quote, pa.string()),

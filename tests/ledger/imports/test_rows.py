@@ -32,13 +32,14 @@ def _check(tables, **kw):
 def test_each_refused_record_names_the_field_at_fault():
     got = _check([_rec("ok"), _rec("bad-amount", amount="lots", currency=None),
                   _rec("bad-currency", currency="XXQ"), _rec("bad-date", date="2016-02-30"),
-                  _rec("bad-status", status="maybe")])
+                  _rec("bad-status", status="maybe"), _rec("bad-tag", tags=["ok", "a\x07b"])])
     assert got.accepted == [0]
     fields = {k: [(p.field, p.code) for p in ps] for k, ps in got.problems.items()}
     assert fields[1] == [("amount", "bad-amount")]
     assert fields[2] == [("currency", "unknown-currency")]
     assert fields[3] == [("date", "bad-date")]
     assert [c for _, c in fields[4]] == ["unknown-status"]
+    assert fields[5] == [("tags", "bad-tag")]
     # each at its record's line, with its id
     assert {(p.line, p.entry_id) for p in got.problems[3]} == {(5, "bad-date")}
 
