@@ -16,7 +16,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import Document, Entry, Problem
 
-__all__ = ["Book", "Entry", "Ledger", "load", "read_book", "load_journal", "LedgerError"]
+__all__ = ["Book", "Entry", "Ledger", "load", "read_book", "LedgerError"]
 
 
 def Ledger(entries, documents: dict[str, Document] | None = None, options: dict | None = None,
@@ -36,13 +36,6 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     as a Book with every problem found; never raises for bad input."""
     from ledger.read import read_book as read
     return read(path, use_cache=use_cache, progress=progress)
-
-
-def load_journal(path: str | Path, parsed: dict | None = None):
-    """``ledger.read.journal.load_journal``: a TOML journal read and checked
-    entry by entry, ``(entries, documents, problems, options)``."""
-    from ledger.read.journal import load_journal as read
-    return read(path, parsed)
 
 
 def load(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:

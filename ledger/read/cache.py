@@ -89,7 +89,7 @@ def _code_files() -> list[Path]:
 
 class CachedLedger(NamedTuple):
     frame: Any                      # pandas DataFrame, rates.normalise.ENTRY_COLUMNS
-    problems: tuple[Problem, ...]   # errors and warnings, as load_journal gives them
+    problems: tuple[Problem, ...]   # errors and warnings, as the reader gives them
     options: dict
     documents: dict
     root: Path

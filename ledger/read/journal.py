@@ -1,8 +1,12 @@
-"""Read journal files (TOML) into entries, documents, problems and options.
+"""What the journal's readers share: a TOML journal file's text and tables
+(``parse_file``, ``read_tables``: options, documents, the raw ``[[entry]]``
+tables and their lines), the split and conversion rules (``read_split``,
+``read_restated``) and ``EntryReader`` (one entry's fields by the entry
+rules, for the imports).  A journal is read column-wise by
+``ledger.read.journal_columns``.
 
-The reader never raises for bad input: every problem becomes a ``Problem``
-naming the file, the line where known and the entry id, so one run reports
-everything.  Checks across entries live in ``ledger.rules.checks``.
+Nothing here raises for bad input: every problem becomes a ``Problem``
+naming the file, the line where known and the entry id.
 """
 from __future__ import annotations
 
@@ -13,17 +17,16 @@ import re
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ledger.rules import rows as rr
 from ledger.rules.limits import amount_problem, period_problem
 from ledger.rules.options import option_problem
-from ledger.memory import gc_paused
 from ledger.phrases.money import MoneyError, NotPositive, parse_amount
 from ledger.phrases.period import PeriodError, parse_period, restates
-from ledger.rules.checks import check_all
 from ledger import safe_io
-from ledger.safe_io import MAX_NESTING, UnsafeFile, journal_files, nesting_depth
+from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
+from ledger.safe_io import journal_files  # noqa: F401 - re-exported
 from ledger.model import (
     CONTROL_CHARS, ONCE, Citation, Document, Entry,
     Link, Money, Problem, Split, is_slug,
@@ -39,59 +42,6 @@ TOP_LEVEL = {"entry", "document", "ledger"}
 LINK_FIELDS = ("disburses", "part_of", "restates")
 
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
-
-
-class Journal(NamedTuple):
-    entries: tuple[Entry, ...]
-    documents: dict[str, Document]
-    problems: tuple[Problem, ...]
-    options: dict[str, Any]
-    files: tuple[Path, ...]
-    rejected: tuple[str, ...] = ()   # ids of entries left out for their errors
-
-
-def read_journal(path: str | Path, parsed: dict | None = None) -> Journal:
-    """Read every journal file at ``path``; never raises for bad input.
-    ``parsed``: ``parse_file`` results already at hand (file -> result), so a
-    caller that looked at the TOML first does not parse it twice."""
-    path = Path(path)
-    problems: list[Problem] = []
-    entries: list[Entry] = []
-    documents: dict[str, Document] = {}
-    options: dict[str, Any] = {}
-    if not path.exists():
-        problems.append(Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger"))
-        return Journal((), {}, tuple(problems), options, ())
-    files = journal_files(path)
-    if not files:
-        problems.append(Problem(str(path), 0, "", "no journal files (*.toml) in this folder",
-                                code="no-journal-files"))
-    memo: dict = {}   # amount and period phrases already parsed in this read
-    rejected: list[str] = []
-    inside = path if path.is_dir() else None
-    with gc_paused():
-        for f in files:
-            got = parsed[f] if parsed is not None and f in parsed else parse_file(f, inside)
-            problems.extend(got[2])
-            if got[0] is not None and got[1] is not None:
-                _read_data(f, got[0], got[1], entries, documents, problems, options, memo,
-                           rejected)
-    return Journal(tuple(entries), documents, tuple(problems), options, tuple(files),
-                   tuple(rejected))
-
-
-def load_journal(path: str | Path, parsed: dict | None = None):
-    """Read and check a TOML journal entry by entry without raising for bad input.
-
-    Returns ``(entries, documents, problems, options)``; ``problems`` holds
-    errors and warnings from reading and from the cross-entry checks.
-    ``parsed``: TOML already parsed (``parse_file`` results, file -> result).
-    """
-    j = read_journal(path, parsed)
-    problems = list(j.problems)
-    with gc_paused():   # the checks make many short-lived objects, none cyclic
-        problems.extend(check_all(j.entries, j.documents, j.rejected))
-    return j.entries, j.documents, problems, j.options
 
 
 def _decode(f: Path, problems: list[Problem], inside: Path | None = None) -> str | None:
@@ -228,24 +178,6 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
                                 code="bad-entries"))
         return None, lines
     return raw_entries, lines
-
-
-def _read_data(f: Path, text: str, data: dict, entries, documents, problems, options,
-               memo=None, rejected=None) -> None:
-    raw_entries, lines = read_tables(f, text, data, documents, problems, options)
-    if raw_entries is None:
-        return
-    fname = str(f)
-    entry_lines = lines.headers("entry")
-    for i, raw in enumerate(raw_entries):
-        start = entry_lines[i] if i < len(entry_lines) else 0
-        end = entry_lines[i + 1] if i + 1 < len(entry_lines) else len(lines)
-        reader = EntryReader(raw, fname, start, end, lines, problems, memo)
-        e = reader.read()
-        if e is not None:
-            entries.append(e)
-        elif rejected is not None and reader.id:
-            rejected.append(reader.id)
 
 
 def _line_of_max(text: str, chars: str) -> int:

@@ -263,7 +263,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
     rules, then ``check_raw``); when some entry has a problem of its own, the
     others are checked again without it, for the rules across entries (as
     the entry reader leaves such an entry out of them)."""
-    import pyarrow as pa
+    import numpy as np
 
     said = _Said(read)
     chunks: list = []
@@ -286,9 +286,8 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
     if bad:
         keep = [at not in bad for at in where]
         rejected = [i for i, k in zip(got.ids, keep) if not k and i]
-        table = table.filter(pa.array(keep))
         where = [at for at, k in zip(where, keep) if k]
-        got = _check(table, where, read, _Said(read), documents, rejected, _quiet)
+        got = got.again(np.array(keep, bool), rejected)
         cross = [p for p in got.problems if p.code in WORDED_HERE]
         own += [(_entry_at(read, p), p) for p in got.problems if p.code not in WORDED_HERE]
     return JournalFrame(got.frame, documents, options, len(where), tuple(files),
@@ -517,6 +516,7 @@ class _Checked(NamedTuple):
     ids: list             # each entry's id ('' when it has none)
     extras: dict | None
     entry_of: Any         # each frame row's entry (numpy int64)
+    again: Any = None     # (entries kept, ids left out) -> _Checked: the rules across entries again
 
 
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
@@ -690,15 +690,46 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row)
     kept: list = []
-    frame, found = check_raw(raw, documents, kept, rejected=rejected)
+    frame, found = check_raw(raw, documents, kept, rejected=rejected, own_only=True)
     bad = {_entry_at(read, p) for p in found
            if p.code not in WORDED_HERE and p.severity == "error"}
     extras = None
-    if not bad and not said.entries:
+    if frame is not None:   # no entry broke a rule of its own
         extras = _extras(table, fields, phrases, t, text)
         extras["split"] = written_split
-    return _Checked(frame, found, bad, ids.to_pylist() if bad or said.entries else [], extras,
-                    row if kept[0] is None else row[kept[0]])
+        return _Checked(frame, found, bad, [], extras, row if kept[0] is None else row[kept[0]])
+
+    def without(keep, rejected) -> _Checked:
+        """``check_raw`` once more on the raw form's rows of the entries kept
+        (numpy bool per entry), the others named ``rejected``: the rules
+        across entries without the entries left out, as the entry reader
+        runs them; nothing above is read again."""
+        at = np.flatnonzero(keep[row])
+        moved = np.cumsum(keep) - 1            # an entry's place among those kept
+        take = pa.array(at)
+        cited = citations
+        if len(cited):
+            e = _np(cited.column("entry"))
+            cited = cited.filter(pa.array(keep[e])).set_column(
+                0, "entry", pa.array(moved[e[keep[e]]], pa.int64()))
+        named = [(int(moved[i]), f, name) for i, f, name in raw.accounts if keep[i]]
+        sub = RawTables(rows.take(take), raw.file.take(take), raw.line[at], "journal", cited,
+                        raw.split[at], named, key_line=lambda r, f: key_line(int(at[r]), f),
+                        period_from=raw.period_from[at], entry=moved[row[at]])
+        sub_kept: list = []
+        sub_frame, sub_found = check_raw(sub, documents, sub_kept, rejected=rejected)
+        mask = pa.array(keep)
+        sub_extras = _extras(table.filter(mask), fields, phrases.filter(mask),
+                             {k: v.filter(mask) for k, v in t.items()},
+                             lambda k: text(k).filter(mask))
+        sub_extras["split"] = written_split[keep]
+        sub_bad = {_entry_at(read, p) for p in sub_found
+                   if p.code not in WORDED_HERE and p.severity == "error"}
+        entry = moved[row[at]]
+        return _Checked(sub_frame, sub_found, sub_bad, [], sub_extras,
+                        entry if sub_kept[0] is None else entry[sub_kept[0]])
+
+    return _Checked(None, found, bad, ids.to_pylist(), None, None, without)
 
 
 def _date_text(table, fields, key, n):
@@ -884,7 +915,9 @@ def _types_taken(fields) -> bool:
                   and all(f.type == s for f in t.value_type))
         elif k == "split":
             ok = (pa.types.is_list(t) and pa.types.is_struct(t.value_type)   # the split rules
-                  and all(f.type in (s, pa.int64()) for f in t.value_type))   # word other fields
+                  and all(f.type == s or (f.name == "amount" and f.type == pa.int64())
+                          for f in t.value_type))   # word other fields (a whole-number
+            # purpose is no purpose: it must not be joined to text across files)
         else:
             ok = t == s
         if not ok:

@@ -43,6 +43,7 @@ reader runs (``ledger.rules.rows``, ``ledger.rules``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Iterable
@@ -345,7 +346,7 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def check_raw(raw: RawTables, documents, kept=None, rejected=()):
+def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
@@ -353,7 +354,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     in the frame is appended (None when every row is kept), so a caller can
     take more columns for the same rows (``ledger.read``).  ``rejected``:
     ids of entries left out of ``raw`` for their own errors (a link to one
-    is not called missing)."""
+    is not called missing).  ``own_only``: when some entry breaks a rule
+    of its own fields (or ``raw.refused``), stop there and give None for
+    the frame: the caller checks the others again without it (a journal,
+    whose rules across entries leave such an entry out)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
@@ -467,6 +471,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=()):
     first = ~same_as_prev
     if "tags" in names and pa.types.is_list(tbl.column("tags").type):   # a journal's lists
         _tag_rows(P, tbl.column("tags"), first)
+    if own_only and P.bad.any():
+        return None, P.out
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
     # ids and link targets hashed once by Arrow, together: code = position among
@@ -863,7 +869,7 @@ def _periods(col, names, date_np, P, n):
         msg_of = np.full(len(uniq), "", dtype=object)
         for i, text in enumerate(uniq):
             try:
-                periods.append(parse_period(text) if text else Period())
+                periods.append(_period_of(text) if text else Period())
             except PeriodError as err:
                 if "needs a start date" in str(err):
                     need_date[i] = True
@@ -896,6 +902,11 @@ def _periods(col, names, date_np, P, n):
                 "datetime64[s]")
     _period_bounds(out, P, date_np)
     return out
+
+
+# a period phrase read once per process: a journal with an entry left out is
+# checked twice (``own_only``), with the same few thousand distinct phrases
+_period_of = functools.lru_cache(maxsize=1 << 16)(parse_period)
 
 
 def _period_bounds(out, P, dates) -> None:

@@ -285,7 +285,7 @@ def test_no_document_is_read_from_outside_the_archive(tmp_path_factory, parts, a
     file inside the archive, never the secret beside it."""
     from ledger.sources.archive import Archive
     from ledger.errors import LedgerError
-    from ledger.read.journal import read_journal
+    from ledger.read import read_book
 
     base = tmp_path_factory.mktemp("docs")
     archive = base / "archive"
@@ -296,7 +296,7 @@ def test_no_document_is_read_from_outside_the_archive(tmp_path_factory, parts, a
     (archive / "link").symlink_to(base / "secret.txt")
     (archive / "docs" / "out").symlink_to(base)
     path = ("/" if absolute else "") + "/".join(parts)
-    journal = read_journal(_doc_ledger(base, path))
+    journal = read_book(_doc_ledger(base, path), use_cache=False)
     refused = [p for p in journal.problems if "document 'd1': path" in p.message]
     doc = journal.documents["d1"]
     try:

@@ -371,3 +371,13 @@ def test_an_empty_folder_and_a_missing_path_are_one_problem_each(tmp_path):
         (0, "", "no-journal-files", "", "error", "no journal files (*.toml) in this folder", "")]
     assert _said(read_journal_book(tmp_path / "nope")) == [
         (0, "", "no-such-ledger", "", "error", "no such file or folder", "")]
+
+
+def test_a_problem_of_an_inline_entry_is_at_its_table_line(tmp_path):
+    path = write(tmp_path, '# notes\nentry = [\n  {id = "a", date = 2020-01-01, funder = "F", '
+                 'purpose = "P", amount = "£1m"},\n  {id = "b", date = 2020-01-01, funder = "F", '
+                 'purpose = "P", amount = "£2m", status = "paid"},\n]\n')
+    book = ledger.read_book(path)
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in book.errors] == [
+        (4, "b", "unknown-status", "status", "unknown status 'paid'")]
+    assert [e.id for e in book.entries] == ["a"]

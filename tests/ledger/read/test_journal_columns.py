@@ -349,6 +349,23 @@ def test_a_period_both_stated_and_in_the_amount_phrase(tmp_path, phrase, said):
     assert got.entries == 3 - len(said)
 
 
+def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
+    """A whole-number purpose in one file, text purposes in another: not
+    joined as text (3 is no purpose), the split rule says so."""
+    book = _journal(tmp_path, '\n[[entry]]\nid = "s1"\ndate = 2017-02-01\n'
+                    'funder = "UK:Home Office"\namount = "£3 million"\n'
+                    '  [[entry.split]]\n  purpose = "Security:Fencing"\n  amount = "3000000"\n')
+    (book / "more.toml").write_text(
+        '[[entry]]\nid = "s2"\ndate = 2017-02-01\nfunder = "UK:Home Office"\n'
+        'amount = "£3 million"\n  [[entry.split]]\n  purpose = 3\n  amount = "3000000"\n',
+        encoding="utf-8")
+    got = _read(book)
+    assert [s[:5] for s in _said(got) if s[1] == "s2"] == [
+        (1, "s2", "error", "bad-split", "split"), (1, "s2", "error", "missing-field", "purpose")]
+    assert [p.message for p in got.problems if p.entry_id == "s2"] == [
+        "[[entry.split]] needs a purpose", "missing field 'purpose'"]   # no part read
+
+
 # the TOML types and the field rules, several entries at once: worded entry
 # by entry and, within an entry, in the order of its fields
 MANY = """

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ledger.model import ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID
+from ledger.rules import rows as rr
 
 FORMATS = ["journal", "journal-columns", "csv", "parquet"]
 COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
@@ -431,3 +432,36 @@ def test_a_name_composed_or_decomposed_is_one_account_in_every_format(tmp_path, 
     import ledger
     book = ledger.read_book(path)
     assert set(book.frame()["purpose"].astype(str)) == {unicodedata.normalize("NFC", name)}
+
+
+def test_the_journal_syntax_rules_word_a_value_of_another_toml_type():
+    """A rule without a code of its own is "bad-FIELD" (a journal field) or
+    "bad-entry"; its wording names the field and the TOML type."""
+    assert rr.NOT_TEXT.word(field="funder", kind="int") == ("funder must be text, not int", "")
+    assert rr.NOT_TEXT.code_for("funder") == "bad-funder"
+    assert rr.NOT_TEXT.code_for("fundr") == "bad-entry"
+    assert rr.UNKNOWN_FIELD.word("fundr") == ("unknown field 'fundr'", "did you mean 'funder'?")
+    assert rr.UNKNOWN_FIELD.code_for("fundr") == "unknown-field"
+    assert rr.SOURCE_UNKNOWN_FIELD.word("lokator")[1] == "did you mean 'locator'?"
+    assert rr.NOT_A_DATE_VALUE.word("not a date: 5 (use YYYY-MM-DD)", "value_date")[0] == \
+        "value_date not a date: 5 (use YYYY-MM-DD)"
+
+
+def test_the_entry_reader_words_the_journal_syntax_with_the_same_rules():
+    """``EntryReader`` (add, imports: an ``Entry`` view of one entry) says a
+    value of another TOML type in the words written once in rules/rows.py."""
+    import tomllib
+
+    from ledger.read.journal import EntryReader, LineIndex
+
+    text = ('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = 3\npurpose = "A:B"\n'
+            'amount = 1.5\ntags = "x"\n')
+    problems: list = []
+    lines = LineIndex(text)
+    assert EntryReader(tomllib.loads(text)["entry"][0], "j.toml", 1, len(lines), lines,
+                       problems).read() is None
+    assert [(p.line, p.code, p.field, p.message) for p in problems] == [
+        (4, "bad-funder", "funder", "funder must be text, not int"),
+        (6, "bad-amount", "amount", 'amount must not be a TOML float (binary rounding); write it '
+                                    'as text, e.g. "12.5"'),
+        (7, "bad-tags", "tags", "tags must be a list of text")]
