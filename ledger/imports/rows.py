@@ -31,7 +31,7 @@ from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.read.journal import read_restated, read_split
-from ledger.read.journal_columns import WORDED_HERE
+from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
@@ -375,7 +375,10 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                     out.entries = _views(frame, kept, row_of, read, order, accepted)
                 break
         for k, ps in refused.items():
-            out.problems[k] = ps
+            # an entry's own problems, in the order the journal words them; those
+            # between entries only when it has none (as the journal reader does)
+            own = [p for p in ps if p.code not in WORDED_HERE]
+            out.problems[k] = sorted(own, key=_rank) if own else ps
             del read[k]
     return out
 
