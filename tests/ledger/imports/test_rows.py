@@ -121,3 +121,14 @@ def test_imports_use_no_entry_reader(tmp_path, no_entry_reader):
     assert [t["id"] for t in done.new] == ["f1"]
     # a record with the id of an entry there, other content: an update, its entry a view
     assert [(old.amount, new.amount) for old, _, new in done.updated] == [(1_000_000, 7)]
+
+
+def test_a_rows_problems_come_in_the_journal_s_order(tmp_path):
+    """The entry reader's order (status before a missing purpose, which a
+    split would give), so the rejects file reads as it did."""
+    src = tmp_path / "t.csv"
+    src.write_text("date,funder,purpose,amount,status\n2016-01-05,UK,,£2m,maybe\n",
+                   encoding="utf-8")
+    frame = import_table(src).rejects_frame()
+    assert frame["column"].tolist() == ["status; purpose"]
+    assert frame["reason"][0].startswith("unknown status 'maybe'")
