@@ -342,6 +342,8 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
             out.problems[k] = found
         else:
             read[k] = got
+    if not read:
+        return out
     ledger = tuple(ledger)
     old = [entry_read(e) for e in ledger]
     places = [(e.file, e.line) for e in ledger]
