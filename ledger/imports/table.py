@@ -21,7 +21,8 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
-from ledger.read.journal import ENTRY_FIELDS, SOURCE_FIELDS, _suggest
+from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS
+from ledger.rules.rows import suggest as _suggest
 import csv
 import io
 import sys

