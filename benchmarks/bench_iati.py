@@ -14,7 +14,9 @@ own:
 | peer-lxml-tree | ``lxml.etree.parse`` of the whole file: what a non-streaming reader holds |
 
 ``--activities N`` adds a file of N short activities (2N transactions), where
-the time goes to validating and writing the entries rather than to parsing.
+the time goes to validating and writing the entries rather than to parsing.  Each
+stage's wall time, CPU seconds (user and system, of the whole process) and
+peak memory are printed, after the machine's load average.
 
 Streaming keeps the reader's peak memory flat as the file grows; the full
 tree grows with it.  Nothing here is a test: it prints figures.
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -71,6 +75,7 @@ def run_stage(stage: str, f: Path, work: Path) -> dict:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
     if stage == "cli-import":
         out = work / f"ledger-{f.stem}"
+        shutil.rmtree(out, ignore_errors=True)   # a new ledger each time, not a re-import
         cmd = [sys.executable, "-m", "ledger_tool", "import", "--from", "iati", str(f),
                "-o", str(out)]
     else:
@@ -79,8 +84,9 @@ def run_stage(stage: str, f: Path, work: Path) -> dict:
     # one child per stage: wrap it so its own peak RSS is reported
     wrapper = ("import resource, subprocess, sys, json, time; t = time.perf_counter(); "
                "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+               "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
                "print(json.dumps({'rc': p.returncode, 'wall': time.perf_counter() - t, "
-               "'maxrss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, "
+               "'maxrss_kb': u.ru_maxrss, 'user': u.ru_utime, 'sys': u.ru_stime, "
                "'out': p.stdout.strip()[-60:], 'err': p.stderr.strip()[-200:]}))")
     p = subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True,
                        env=env, cwd=work)
@@ -89,14 +95,17 @@ def run_stage(stage: str, f: Path, work: Path) -> dict:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=int, nargs="+", default=[10, 100])
+    ap.add_argument("--mb", type=int, nargs="*", default=[10, 100],
+                    help="files of about these sizes (none: only --activities)")
     ap.add_argument("--activities", type=int, nargs="*", default=[5000],
                     help="also files of this many short activities (two transactions each)")
     ap.add_argument("--work", type=Path, default=None)
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-iati-"))
     work.mkdir(parents=True, exist_ok=True)
-    print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'peak MiB':>9}  result")
+    print(f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'user s':>7} {'sys s':>6} "
+          f"{'peak MiB':>9}  result")
     sizes = [(mb, None) for mb in args.mb] + [(0, n) for n in args.activities]
     for mb, acts in sizes:
         f = work / (f"iati-{mb}mb.xml" if not acts else f"iati-{acts}-activities.xml")
@@ -107,7 +116,8 @@ def main(argv=None) -> int:
         for stage in ("read", "cli-import", "peer-lxml-tree"):
             r = run_stage(stage, f, work)
             what = r["out"] if r["rc"] == 0 else f"exit {r['rc']}: {r['err']}"
-            print(f"{size:7.0f}M {n:>10} {stage:<15} {r['wall']:8.2f} {r['maxrss_kb'] / 1024:9.0f}  "
+            print(f"{size:7.0f}M {n:>10} {stage:<15} {r['wall']:8.2f} {r['user']:7.2f} "
+                  f"{r['sys']:6.2f} {r['maxrss_kb'] / 1024:9.0f}  "
                   f"{what.splitlines()[-1] if what else ''}")
     return 0
 

@@ -1,9 +1,8 @@
 """The Book: the ledger as columnar tables, whatever it was read from.
 
-Every reader produces a Book (the journal read entry by entry, the journal
-read column by column, bulk CSV / Parquet, the cache) and every command
-consumes one (``ledger.load``).  The schema is written once, here
-(``SCHEMA``):
+Every reader produces a Book (the journal read column by column, bulk CSV /
+Parquet, the cache) and every command consumes one (``ledger.load``).  The
+schema is written once, here (``SCHEMA``):
 
 - ``entries``: one row per entry (id, date, funder, main purpose, the parsed
   amount and the amount as written, currency, qualifier, the period as words
@@ -111,8 +110,8 @@ class Tables:
 class Book:
     """The ledger: tables, documents, options and problems.
 
-    Made by ``from_entries`` (the entry-by-entry reader), ``from_frame`` (the
-    columnar readers) or ``ledger.read.cache``; never built field by field."""
+    Made by ``from_entries`` (``Entry`` objects: an empty ledger, tests, the
+    Python API), ``from_frame`` (the readers) or ``ledger.read.cache``; never built field by field."""
 
     def __init__(self, *, tables: Tables | None = None, entries: tuple[Entry, ...] | None = None,
                  documents: dict[str, Document] | None = None, options: dict | None = None,
@@ -419,7 +418,7 @@ def _links_table(by_kind: dict, n: int):
 
 
 def _tables_of(entries: Sequence[Entry]) -> Tables:
-    """The tables of ``Entry`` objects (the entry-by-entry reader)."""
+    """The tables of ``Entry`` objects (``Book.from_entries``)."""
     import pandas as pd
 
     cols: dict[str, list] = {c: [] for c in SCHEMA["entries"]}

@@ -75,6 +75,8 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
 def load_scope(files: list[Path]):
     """(entries, documents, problems, options) of these journal files read
     together into one Book, as a folder is read (links across files hold)."""
+    if not files:          # a new ledger: nothing to read
+        return (), {}, [], {}
     book = read_files_book(files, {f: _PARSED.pop(f) for f in files if f in _PARSED})
     return book.entries, book.documents, list(book.problems), book.options
 
@@ -186,7 +188,7 @@ def run_data(args) -> int:
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
               f"{_changes(old, new)}", file=sys.stderr)
-    text = render([t for t, _ in result.new], result.documents) if (result.new or result.documents) else ""
+    text = render(result.new, result.documents) if (result.new or result.documents) else ""
     if args.dry_run:
         sys.stdout.write(text)
         for old, table, _ in result.updated:

@@ -1,31 +1,31 @@
-"""Import records as the bulk table, checked by the bulk rules, written as a
+"""Import records as the bulk table, checked by the one rule engine, written as a
 partitioned Parquet dataset (``import --from iati|fts|table ... --to DIR.parquet``).
 
 The records an importer makes (``ledger.imports.common.Record``: journal
 fields) become rows of the bulk format of ``ledger.read.table``
 (``BULK_COLUMNS``: one row per entry and purpose, a split entry's rows next to
 each other) plus the provenance columns ``PROVENANCE_COLUMNS`` documented
-there.  Each file's rows are checked by the one column-wise rule engine
-(``ledger.read.table.check_raw``, what ``read_bulk`` runs); rows it refuses are
-rejects, the others are written, grouped by the year of their date, as
+there.  A batch of files' records is checked as the journal imports check
+theirs (``ledger.imports.rows.check_records``: the raw form and
+``ledger.read.table.check_raw``, the one rule engine); the records it
+refuses are rejects, each with its problems, the others are written, grouped by the year of their date, as
 ``DIR/year=YYYY/part-N.parquet`` (hive style), file by file, so memory stays
 that of one input file and one buffer of rows.  The dataset is written under
 a temporary name and renamed when complete: a failed import leaves nothing.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable
 
 from ledger.errors import LedgerError
-from ledger.imports.common import Problem, ReadResult, Record, few_collections, import_problem, open_data
-from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
-from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, bulk_raw, check_raw
+from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
+from ledger.imports.rows import bulk_rows, check_records
+from ledger.phrases.money import plain_decimal
+from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 import csv
 import tempfile
 from ledger.imports.fts import read_fts
@@ -40,92 +40,26 @@ ARCHIVE_FOLDER = "_sources"
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
 
 
-def bulk_rows(records: Iterable[Record], origin: str) -> tuple[list[tuple[str, ...]], list[int]]:
-    """(the bulk rows of ``records``, each a tuple of text in ``COLUMNS``
-    order; each row's record index).  Text only, as the bulk format is; a
-    split entry gives one row per part."""
-    rows: list[tuple[str, ...]] = []
-    rec_of: list[int] = []
-    blank = ("",) * len(PERIOD_COLUMNS)      # an importer's period is the one phrase
-    for k, rec in enumerate(records):
-        f = rec.fields
-        g = f.get
-        parts = [(s["purpose"], s["amount"]) for s in g("split") or []] or \
-            [(g("purpose", ""), g("amount", ""))]
-        source = g("source") or []
-        head = (_text(g("id")), _text(g("date")), _text(g("funder")))
-        tail = (_text(g("currency")), _text(g("status")), _text(g("qualifier")),
-                _text(g("period")), *blank, _text(g("disburses")), _text(g("part_of")),
-                _text(g("restates")), ";".join(dict.fromkeys(s["doc"] for s in source)),
-                "; ".join(_restated(x) for x in g("restated") or []), _text(g("value_date")),
-                ";".join(g("tags") or []), _text(g("notes")), _text(g("recipient")),
-                _text(g("location")), json.dumps(source, ensure_ascii=False),
-                f"{origin}: {rec.where}" if rec.where else origin)
-        for purpose, amount in parts:
-            rows.append(head + (_text(purpose), _text(amount)) + tail)
-            rec_of.append(k)
-    return rows, rec_of
-
-
-def _text(value: Any) -> str:
-    return str(value) if value else ""
-
-
-def _restated(phrase: str) -> str:
-    """An importer's restatement ("$112.06 million") as the bulk format
-    writes it ("USD 112060000"), exactly."""
-    try:
-        m = parse_amount(str(phrase))
-    except MoneyError:
-        return str(phrase)     # the rules word what is wrong with it
-    return f"{m.currency} {plain_decimal(m.amount)}"
-
-
 def checked(results: list[ReadResult], documents: list[str]):
     """(an Arrow table of the good rows of ``results``, the problems of the
-    items refused) after the bulk rules, run once over all of them
-    (citations of ``documents`` only)."""
-    import numpy as np
+    items refused) after the one rule engine, run over all of them at once
+    as the journal imports run it (``ledger.imports.rows.check_records``;
+    citations of ``documents`` only)."""
     import pyarrow as pa
 
-
-    rows: list[tuple[str, ...]] = []
-    recs: list[tuple[ReadResult, Record]] = []
-    rec_of: list[int] = []
-    for r in results:
-        got, of = bulk_rows(r.records, r.file)
-        rows += got
-        rec_of += [len(recs) + i for i in of]
-        recs += [(r, rec) for rec in r.records]
+    recs = [(r, rec) for r in results for rec in r.records]
+    got = check_records([rec.fields for _, rec in recs],
+                        range(1, len(recs) + 1), name="import", documents=documents,
+                        views=False)
+    rows = bulk_rows(got, [f"{r.file}: {rec.where}" if rec.where else r.file
+                           for r, rec in recs])
     columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
     table = pa.table({c: pa.array(v, pa.string()) for c, v in zip(COLUMNS, columns)})
-    problems: list[Problem] = []
-    if not table.num_rows:
-        return table, problems
-    kept: list = []
-    _, found = check_raw(bulk_raw(table.select(BULK_COLUMNS), "import"), documents, kept=kept)
-    keep = np.ones(table.num_rows, dtype=bool) if not kept or kept[0] is None \
-        else np.asarray(kept[0], dtype=bool)
-    rec_of_np = np.asarray(rec_of, dtype=np.int64)
-    said: dict[int, list[str]] = {}
-    for p in found:
-        if p.severity != "error":
-            continue
-        row = p.line - 2
-        if 0 <= row < len(rec_of):
-            said.setdefault(int(rec_of_np[row]), []).append(
-                p.message + (f" (hint: {p.hint})" if p.hint else ""))
-        elif not p.line:       # "N more rows with the problem": the rows are refused below
-            said.setdefault(-1, []).append(p.message)
-    bad = {k for k in said if k >= 0} | set(rec_of_np[~keep].tolist())
-    keep &= ~np.isin(rec_of_np, np.fromiter(bad, dtype=np.int64, count=len(bad)))
-    for bad_rec in sorted(bad):
-        r, rec = recs[bad_rec]
-        for msg in dict.fromkeys(said.get(bad_rec) or ["refused by the rules of the bulk format"]):
-            problems.append(import_problem(r.file, rec.where, msg))
-    for msg in said.get(-1, []):     # the rows themselves are listed above
-        problems.append(import_problem(results[0].file, "", msg, "note"))
-    return table.filter(pa.array(keep)), problems
+    problems = [import_problem(recs[k][0].file, recs[k][1].where, msg)
+                for k, found in sorted(got.problems.items())
+                for msg in dict.fromkeys(p.message + (f" (hint: {p.hint})" if p.hint else "")
+                                         for p in found)]
+    return table, problems
 
 
 def without_seen(table, seen_ids: set[str]):

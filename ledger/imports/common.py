@@ -1,6 +1,7 @@
 """What the IATI and FTS readers share: records, the names file, splits by
-percentage, the archived source file, and ``finish`` (validation with the
-spreadsheet importer's rules, then new / updated / unchanged / duplicate).
+percentage, the archived source file, and ``finish`` (the records checked
+as the raw form by the one rule engine, as the spreadsheet importer checks
+its rows, then new / updated / unchanged / duplicate).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, slug
 from ledger.phrases.money import currency_digits, plain_decimal
-from ledger.read.journal import EntryReader, LineIndex
+from ledger.imports.rows import check_records
 from ledger.safe_io import confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 
@@ -53,7 +54,7 @@ class ReadResult:
 @dataclass
 class DataImport:
     source: str
-    new: list[tuple[dict, Entry]] = field(default_factory=list)
+    new: list[dict] = field(default_factory=list)         # the new entries' tables
     updated: list[tuple[Entry, dict, Entry]] = field(default_factory=list)   # (old, table, new)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -325,16 +326,17 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []
+    again = [(i, rec) for i, rec in enumerate(records, 1) if rec.fields.get("id", "") in existing]
+    seen = check_records([entry_table(rec.fields) for _, rec in again], [i for i, _ in again],
+                         name=name, documents={*documents, *new_docs_by_id},
+                         across=False).entries if again \
+        else {}
+    views = {i: seen.get(k) for k, (i, _) in enumerate(again)}
     for i, rec in enumerate(records, 1):
         eid = rec.fields.get("id", "")
         if eid in existing:
-            probs: list = []
-            try:
-                e = EntryReader(entry_table(rec.fields), name, 1, 2, LineIndex(""), probs).read()
-            except Exception:   # noqa: BLE001 - reported by the full validation below
-                e = None
-            if e is not None and not [p for p in probs if p.severity == "error"] \
-                    and _same(e, existing[eid], documents, new_docs_by_id):
+            e = views[i]
+            if e is not None and _same(e, existing[eid], documents, new_docs_by_id):
                 out.unchanged.append(eid)
                 continue
             replaced.add(eid)
@@ -343,7 +345,9 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
     raw_rows = [([i], dict(rec.fields)) for i, rec in todo]
-    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {})
+    # the entries are views of the checked rows only where needed: an update's
+    # (from the first reading), for its message
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False)
     where = {i: rec.where for i, rec in todo}
     src_of = {}
     for r in results:
@@ -353,13 +357,18 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     for rj in rejects:
         out.problems.append(import_problem(file_of.get(rj.line, name), where.get(rj.line, ""),
                                            rj.message))
-    for table, e in accepted:
-        if e.id in replaced:
-            out.updated.append((existing[e.id], table, e))
+    view_of: dict[str, Entry] = {}
+    for e in views.values():
+        if e is not None:
+            view_of.setdefault(e.id, e)     # ids twice: the first is kept, the other refused
+    for table, _ in accepted:
+        eid = table["id"]
+        if eid in replaced:
+            out.updated.append((existing[eid], table, view_of[eid]))
         else:
-            out.new.append((table, e))
-    used = {c.doc for _, _, e in out.updated for c in e.sources} | \
-           {c.doc for _, e in out.new for c in e.sources}
+            out.new.append(table)
+    used = {s["doc"] for _, t, _ in out.updated for s in t.get("source", ())} | \
+           {s["doc"] for t in out.new for s in t.get("source", ())}
     out.documents = [d for d in out.documents if d["id"] in used]
     return out
 

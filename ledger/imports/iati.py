@@ -146,34 +146,48 @@ class _Activity:
 
     def __init__(self, el, version: str, names, file: str):
         self.el, self.names, self.file = el, names, file
+        # its children by local name, in order (as ``_kids``), found in one pass
+        self.kids: dict[str, list] = {}
+        for c in el:
+            t = c.tag
+            if type(t) is str:     # not a comment or entity reference
+                self.kids.setdefault(t[t.rfind("}") + 1:], []).append(c)
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
-        ident = _kid(el, "iati-identifier")
+        ident = self.kid("iati-identifier")
         self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
-        self.title = _text(_kid(el, "title"))
-        rep = _kid(el, "reporting-org")
+        self.title = _text(self.kid("title"))
+        rep = self.kid("reporting-org")
         self.reporting = (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
         self._org_names: dict[str, str] | None = None
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
-        funders = [p for p in _kids(el, "participating-org")
+        funders = [p for p in self.of("participating-org")
                    if (p.get("role") or "").strip().lower() in FUNDING_ROLES]
         self.funding = ((funders[0].get("ref", "").strip(), _text(funders[0]))
                         if funders else ("", ""))
+
+    def of(self, name: str) -> list:
+        """The activity's children of this local name, in order (``_kids``)."""
+        return self.kids.get(name, [])
+
+    def kid(self, name: str):
+        """The activity's first child of this local name, or None (``_kid``)."""
+        got = self.kids.get(name)
+        return got[0] if got else None
 
     @property
     def org_names(self) -> dict[str, str]:
         """ref -> a name the activity gives it (read when a ref comes without a name)."""
         if self._org_names is None:
             names: dict[str, str] = {}
-            el = self.el
             for tag in ("reporting-org", "participating-org"):
-                for o in _kids(el, tag):
+                for o in self.of(tag):
                     if o.get("ref", "").strip() and _text(o):
                         names.setdefault(o.get("ref").strip(), _text(o))
-            for t in _kids(el, "transaction"):
+            for t in self.of("transaction"):
                 for tag in ("provider-org", "receiver-org"):
                     o = _kid(t, tag)
                     if o is not None and o.get("ref", "").strip() and _text(o):
@@ -221,8 +235,8 @@ class _Activity:
 
     def _purposes(self, el) -> tuple[list[tuple[str, Decimal]], list[str]]:
         notes: list[str] = []
-        sec_src = el if el is not None and _kids(el, "sector") else self.el
-        secs = _kids(sec_src, "sector")
+        secs = _kids(el, "sector") if el is not None else []
+        secs = secs or self.of("sector")
         vocabs = {(s.get("vocabulary") or "").strip().lower() for s in secs}
         if len(vocabs) > 1:   # percentages add up within one vocabulary: prefer DAC
             keep = next((v for v in DAC_VOCABULARIES if v in vocabs), sorted(vocabs)[0])
@@ -239,15 +253,17 @@ class _Activity:
             if name.startswith("Sector ") and code not in self.names["sectors"]:
                 self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
-        place_src = el if el is not None and (_kids(el, "recipient-country")
-                                              or _kids(el, "recipient-region")) else self.el
+        countries = _kids(el, "recipient-country") if el is not None else []
+        regions = _kids(el, "recipient-region") if el is not None else []
+        if not (countries or regions):
+            countries, regions = self.of("recipient-country"), self.of("recipient-region")
         place_items = []
-        for c in _kids(place_src, "recipient-country"):
+        for c in countries:
             code = (c.get("code") or "").strip().upper()
             name = self.names["countries"].get(code) or account_part(
                 (codelist("country").get(code) or country_name(code)) if code else _text(c) or "?")
             place_items.append((name, _pct(c.get("percentage"))))
-        for r in _kids(place_src, "recipient-region"):
+        for r in regions:
             code = (r.get("code") or "").strip()
             listed = codelist("region").get(code.upper()) if (r.get("vocabulary") or "1").strip() \
                 == "1" else None
@@ -353,7 +369,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                 state["acts"] += 1
                 level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
                 levels[level] = levels.get(level, 0) + 1
-                n_items = sum(len(_kids(el, t)) for t in ITEMS)
+                n_items = sum(len(act.of(t)) for t in ITEMS)
                 state["read"] += n_items
                 if hierarchy is not None and level != hierarchy:
                     if n_items:
@@ -515,7 +531,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
     file = act.file
     if not act.id:
         for tag in ITEMS:
-            for k, item in enumerate(_kids(act.el, tag), 1):
+            for k, item in enumerate(act.of(tag), 1):
                 ref = (item.get("ref") or "").strip() if tag == "transaction" else ""
                 label = f"{tag.replace('-', ' ')} {ref!r}" if ref else f"{tag.replace('-', ' ')} #{k}"
                 problems.append(import_problem(file, f"activity at line {act.line} {label} (line "
@@ -526,7 +542,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
     seen: dict[tuple, dict] = {}     # what makes two transactions the same -> the first
-    for k, t in enumerate(_kids(act.el, "transaction"), 1):
+    for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
         where = f"activity {act.id!r} {label} (line {t.sourceline})"
@@ -601,7 +617,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         seen[same] = item
         items.append(item)
     budgets = []
-    for k, b in enumerate(_kids(act.el, "budget"), 1):
+    for k, b in enumerate(act.of("budget"), 1):
         where = f"activity {act.id!r} budget #{k} (line {b.sourceline})"
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
@@ -626,7 +642,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         if i["btype"] == "1" and (i["start"], i["end"]) in revised:
             i["superseded_by"] = revised[(i["start"], i["end"])]
         items.append(i)
-    for k, p in enumerate(_kids(act.el, "planned-disbursement"), 1):
+    for k, p in enumerate(act.of("planned-disbursement"), 1):
         where = f"activity {act.id!r} planned disbursement #{k} (line {p.sourceline})"
         item = _period_item(act, p, where, problems, f"{base}-pd-{k}", "planned disbursement")
         if item is None:

@@ -6,14 +6,26 @@ whatever id it would get: importers report it instead of adding it.
 """
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
 from ledger.model import Entry
 
 
+def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: Decimal | None,
+               currency: str, date: dt.date | None,
+               citations: Iterable[tuple[str, str, str]]) -> tuple:
+    """What makes an entry the same figure: funder, allocations (purpose,
+    amount), money, date and citations (document, quote, locator)."""
+    return (funder, tuple(allocations), amount, currency, date, frozenset(citations))
+
+
 def content_key(e: Entry) -> tuple:
-    """What makes an entry the same figure: funder, allocations, money, date
-    and citations (document, quote, locator)."""
-    return (e.funder, tuple((s.purpose, s.amount) for s in e.allocations()), e.amount,
-            e.currency, e.date, frozenset((c.doc, c.quote, c.locator) for c in e.sources))
+    """The figure of an entry (``figure_key``)."""
+    return figure_key(e.funder, [(s.purpose, s.amount) for s in e.splits] or
+                      [(e.purpose, e.amount)], e.amount, e.currency, e.date,
+                      [(c.doc, c.quote, c.locator) for c in e.sources])
 
 
 def same_as(entries) -> dict[tuple, Entry]:
@@ -24,7 +36,9 @@ def same_as(entries) -> dict[tuple, Entry]:
     return out
 
 
-def duplicate_message(old: Entry) -> str:
-    where = f" ({old.file}:{old.line})" if old.file else ""
-    return (f"the same figure as entry {old.id!r}{where}: same funder, purpose, amount, "
+def duplicate_message(entry_id: str, file: str, line: int) -> str:
+    """Why a figure is not added again: the entry ``entry_id`` (at ``file``
+    and ``line``) records it."""
+    where = f" ({file}:{line})" if file else ""
+    return (f"the same figure as entry {entry_id!r}{where}: same funder, purpose, amount, "
             f"date and source; not added again")

@@ -2,11 +2,11 @@
 
 ``import_table(path, ...)`` reads a table of pledges, maps its columns to
 journal fields (common header names work without a mapping file), turns each
-row into an ``[[entry]]`` table and validates it with the journal's own reader
-(``ledger.read.journal.EntryReader`` on the fields, no TOML) and cross-entry checks
-(``ledger.rules.checks``) together with the existing ledger, so the rules live in
-one place.  Every row either becomes an entry or a reject with its row number,
-column and reason; nothing is dropped silently.  See docs/interop.md.
+row into an ``[[entry]]`` table and checks the rows with the existing ledger
+by the one rule engine (``ledger.imports.rows``: the raw form, checked by
+``ledger.read.table.check_raw``), so the rules live in one place.  Every row
+either becomes an entry or a reject with its row number, column and reason;
+nothing is dropped silently.  See docs/interop.md.
 """
 from __future__ import annotations
 
@@ -14,20 +14,21 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.model import ROW, Document, Entry, Problem, is_slug, said
-from ledger.read.journal import ENTRY_FIELDS, EntryReader, LineIndex, SOURCE_FIELDS, _suggest
+from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
+from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS
+from ledger.rules.rows import suggest as _suggest
 import csv
 import io
 import sys
-from ledger.imports.identity import content_key, duplicate_message, same_as
+from ledger.imports.identity import duplicate_message, same_as
+from ledger.imports.rows import check_records
 from ledger.phrases.money import MoneyError, parse_amount
-from ledger.rules.checks import check_all
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
 
@@ -673,104 +674,69 @@ def _regroup_splits(f: dict[str, Any]) -> None:
         f["purpose"] = ""
 
 
-def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols):
-    """Render each row, read it back with the journal reader, then run the
-    cross-entry checks with the existing ledger; reject what fails."""
-
-    field_col = {fld: cols.get(fld, "") for fld in ALIASES}
-    field_col.update(split=cols.get("purpose", ""), source=cols.get("doc", ""),
-                     currency=cols.get("currency", cols.get("amount", "")))
+def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True):
+    """Check the rows' fields with the existing ledger by the one rule
+    engine (``ledger.imports.rows.check_records``: the raw form and
+    ``check_raw``); reject what fails, each reject naming the column of the
+    field at fault (the problem's ``field``, or its code for problems
+    between entries).  A row whose id is in the ledger, or repeating one of
+    its figures, is refused too.  Returns (table, entry) of each accepted
+    row (the entry: a view of its checked rows; None unless ``views``)."""
     existing = {e.id: e for e in entries}
-    seen_content = same_as(entries)     # a row repeating an entry's figure is reported
-    ok: list[tuple[list[int], dict, Entry]] = []
-    no_lines = LineIndex("")
+    todo: list[tuple[list[int], dict[str, Any]]] = []
     for rs, f in raw_rows:
-        # the fields as the journal would hold them (what TOML gives back), read
-        # by the journal's own entry reader: no TOML written and parsed here
+        # the fields as the journal will hold them (what the TOML written says)
         table = entry_table(f)
-        problems: list[Problem] = []
-        reader = _FieldReader(table, name, 1, 2, no_lines, problems)
-        e = reader.read()
-        errs = [(p, k) for p, k in zip(problems, reader.fields) if p.severity == "error"]
-        if errs or e is None:
-            for p, key in errs:
-                reason = p.message + (f" (hint: {p.hint})" if p.hint else "")
-                rejects.append(reject(rs[0], field_col.get(key, ""), reason))
-            continue
-        if e.id in existing:
-            old = existing[e.id]
+        eid = table.get("id", "")
+        if eid in existing:
+            old = existing[eid]
             rejects.append(reject(rs[0], cols.get("id", "(generated id)"),
-                                  f"id {e.id!r} is already in the ledger "
+                                  f"id {eid!r} is already in the ledger "
                                   f"({old.file}:{old.line}); not overwritten"))
             continue
-        twin = seen_content.get(content_key(e))
-        if twin is not None:
-            rejects.append(reject(rs[0], "", duplicate_message(twin)))
-            continue
-        e = e.__class__(**{**_fields(e), "file": name, "line": rs[0]})
-        seen_content[content_key(e)] = e
-        ok.append((rs, table, e))
+        todo.append((rs, table))
 
-    # cross-entry checks (duplicate ids, links, splits, packages, sources);
-    # rejecting one row can break another's link, so repeat until stable
-    docs = {**documents, **{d: Document(d) for d in new_docs}}
-    while True:
-        probs = check_all(list(entries) + [e for _, _, e in ok], docs)
-        bad: dict[int, dict[str, str]] = {}
-        by_id = {}
-        for rs, _, e in ok:
-            by_id.setdefault(e.id, []).append((rs, e))
-        for p in probs:
-            if p.severity != "error" or not p.entry_id or p.file != name:
-                continue
-            for rs, e in by_id.get(p.entry_id, []):
-                if e.line == p.line:
-                    bad.setdefault(rs[0], {}).setdefault(
-                        p.message + (f" (hint: {p.hint})" if p.hint else ""),
-                        _column_for(p, e, cols))
-        if not bad:
-            break
-        for row, msgs in bad.items():
-            for m, column in msgs.items():
-                rejects.append(reject(row, column, m))
-        ok = [(rs, t, e) for rs, t, e in ok if rs[0] not in bad]
-    return [(t, e) for _, t, e in ok]
+    def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
+        # a row repeating a figure of the ledger or of an earlier row
+        seen = {key: (e.id, e.file, e.line) for key, e in same_as(entries).items()}
+        out = {}
+        for k, key in figures.items():
+            rs, table = todo[k]
+            twin = seen.get(key)
+            if twin is not None:
+                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
+            else:
+                seen[key] = (table.get("id", ""), name, rs[0])
+        return out
+
+    got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
+                        ledger=entries, documents={*documents, *new_docs}, refuse=twins,
+                        views=views)
+    for k, found in sorted(got.problems.items()):
+        rs, table = todo[k]
+        for p in found:
+            rejects.append(reject(rs[0], _column_for(p, table, cols),
+                                  p.message + (f" (hint: {p.hint})" if p.hint else "")))
+    return [(todo[k][1], got.entries.get(k)) for k in got.accepted]
 
 
-def _fields(e: Entry) -> dict[str, Any]:
-    return {f.name: getattr(e, f.name) for f in fields(e)}
+# the field a problem without one is about, by its code (ledger.rules)
+_CODE_FIELD = {"duplicate-id": "id", "split-sum": "purpose", "unknown-document": "doc",
+               "unknown-status": "status", "unknown-qualifier": "qualifier",
+               "unknown-currency": "currency"}
 
 
-class _FieldReader(EntryReader):
-    """The journal's entry reader, keeping beside each problem the field it
-    is about (``fields``, one per problem): the column a rejected row names."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields: list[str] = []
-        self._field = ""
-
-    def broke(self, rule, key: str = "", value: Any = "", field: str = "", **more) -> None:
-        self._field = field or key
-        try:
-            super().broke(rule, key, value, field, **more)
-        finally:
-            self._field = ""
-
-    def problem(self, message: str, key: str = "", hint: str = "", code: str = "",
-                field: str = "") -> None:
-        self.fields.append(self._field or field or key)
-        super().problem(message, key, hint, code, field)
-
-
-# the field a cross-entry problem is about, by its code (ledger.rules)
-_CODE_FIELD = {"duplicate-id": "id", "split-sum": "purpose", "unknown-document": "doc"}
-
-
-def _column_for(problem: Problem, entry: Entry, cols: dict[str, str]) -> str:
-    """The column of a rejected row a cross-entry problem names: by the
-    problem's code (a bad link: the columns of the entry's links)."""
+def _column_for(problem: Problem, table: dict[str, Any], cols: dict[str, str]) -> str:
+    """The column of a rejected row a problem names: its ``field``'s, else
+    by its code (a bad link: the columns of the row's links)."""
     if problem.code in ("missing-link", "self-link"):
-        return "; ".join(dict.fromkeys(cols[ln.kind] for ln in entry.links
-                                       if cols.get(ln.kind)))
-    return cols.get(_CODE_FIELD.get(problem.code, ""), "")
+        return "; ".join(dict.fromkeys(cols[k] for k in LINK_KINDS
+                                       if table.get(k) and cols.get(k)))
+    fld = _FIELD_COLUMN.get(problem.field, problem.field) or _CODE_FIELD.get(problem.code, "")
+    if fld == "currency" and "currency" not in cols:
+        fld = "amount"     # the currency was in the amount's phrase
+    return cols.get(fld, "")
+
+
+# the spreadsheet field a problem's field is read from
+_FIELD_COLUMN = {"split": "purpose", "source": "doc", "sources": "doc"}

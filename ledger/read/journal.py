@@ -1,9 +1,9 @@
 """What the journal's readers share: a TOML journal file's text and tables
 (``parse_file``, ``read_tables``: options, documents, the raw ``[[entry]]``
-tables and their lines), the split rules (``read_split``; the conversion
-rules are ``ledger.rules.rows.read_restated``) and ``EntryReader`` (one entry's fields by the entry
-rules, for the imports).  A journal is read column-wise by
-``ledger.read.journal_columns``.
+tables and their lines) and the split rules (``read_split``,
+``split_problems``; the conversion rules are
+``ledger.rules.rows.read_restated``).  A journal is read column-wise by
+``ledger.read.journal_columns`` and checked by ``ledger.read.table.check_raw``.
 
 Nothing here raises for bad input: every problem becomes a ``Problem``
 naming the file, the line where known and the entry id.
@@ -20,22 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from ledger.rules import rows as rr
-from ledger.rules.limits import amount_problem, period_problem
+from ledger.rules.limits import amount_problem
 from ledger.rules.options import option_problem
-from ledger.phrases.money import MoneyError, NotPositive, parse_amount
-from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.phrases.money import MoneyError, parse_amount
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
 from ledger.safe_io import journal_files  # noqa: F401 - re-exported
 from ledger.model import (
-    CONTROL_CHARS, ONCE, Citation, Document, Entry,
-    Link, Money, Problem, Split, is_slug,
+    CONTROL_CHARS, Document, Problem, Split, is_slug,
 )
-from ledger.rules.rows import ENTRY_FIELDS   # the journal's fields (re-exported)
 from ledger.rules.rows import suggest as _suggest
 
-from ledger.rules.rows import SOURCE_FIELDS, SPLIT_FIELDS   # re-exported
-from ledger.rules.rows import read_restated  # noqa: F401 - re-exported
+from ledger.rules.rows import SPLIT_FIELDS   # re-exported
+from ledger.rules.rows import read_restated  # noqa: F401 - re-exported (the imports')
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
                    "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}
@@ -364,11 +361,18 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
-def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str, str]]]:
-    """One ``[[entry.split]]`` table by the split rules, for the entry reader
-    and the column reader alike: the part (None when it cannot be one) and
-    the problems as (message, hint, code, key), in the order found; ``key``:
-    the table's key at fault ('' for the table itself)."""
+def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str]]]:
+    """One ``[[entry.split]]`` table by the split rules: the part (None when
+    it cannot be one) and the problems as (message, hint, code), in the
+    order found (``split_problems`` also names each one's key)."""
+    part, found = split_problems(table, currency)
+    return part, [(message, hint, code) for message, hint, code, _ in found]
+
+
+def split_problems(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str, str]]]:
+    """``read_split``, each problem as (message, hint, code, key): ``key``
+    the table's key at fault ('' for the table itself), so a reader can
+    word it at that key's line."""
     found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
               "unknown-field", k) for k in table if k not in SPLIT_FIELDS]
     purpose = table.get("purpose")
@@ -392,276 +396,3 @@ def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str
     if why:   # before any sum of the parts, which a huge one would overflow
         return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big", "amount")]
     return Split(purpose.strip(), value), found
-
-
-class EntryReader:
-    """Turns one raw ``[[entry]]`` table into an ``Entry``, collecting problems."""
-
-    def __init__(self, raw: Any, fname: str, start: int, end: int, lines: LineIndex,
-                 problems: list[Problem], memo: dict | None = None):
-        self.raw, self.fname, self.start, self.end = raw, fname, start, end
-        # phrase -> parse result, shared by the entries of one read (big journals
-        # repeat "over 3 years", "£1 million", account names)
-        self.memo = memo if memo is not None else {}
-        self.lines, self.problems = lines, problems
-        self.id = raw.get("id", "") if isinstance(raw, dict) else ""
-        if not isinstance(self.id, str):
-            self.id = ""
-        self.ok = True
-
-    def problem(self, message: str, key: str = "", hint: str = "", code: str = "",
-                field: str = "") -> None:
-        """A problem of this entry, at the line of ``key`` (else the entry's
-        first line); ``code``: by default, what field is bad; ``field``: the
-        field at fault (default ``key``)."""
-        code = code or (f"bad-{key}" if key in ENTRY_FIELDS else "bad-entry")
-        line = self.lines.key_line(key, self.start, self.end) if key else self.start
-        self.problems.append(Problem(self.fname, line, self.id, message, hint, code=code,
-                                     field=field or key))
-        self.ok = False
-
-    def broke(self, rule: rr.Rule, key: str = "", value: Any = "", field: str = "",
-              **more) -> None:
-        """A problem worded by a rule of ``ledger.rules.rows``."""
-        message, hint = rule.word(value, field, **more)
-        self.problem(message, key, hint, rule.code, key or field)
-
-    def missing(self, field: str) -> None:
-        self.broke(rr.MISSING_FIELD, field=field)
-
-    def text(self, key: str, required: bool = False) -> str:
-        value = self.raw.get(key)
-        if type(value) is str:   # the common case first: this runs ten times an entry
-            return value.strip()
-        if value is None:
-            if required:
-                self.missing(key)
-            return ""
-        if not isinstance(value, str):
-            self.broke(rr.NOT_TEXT, key, field=key, kind=type(value).__name__)
-            return ""
-        return value.strip()
-
-    def account(self, key: str, value: str) -> str:
-        value = rr.composed(value)
-        rule = rr.account_rule(value)
-        if rule is not None:
-            self.broke(rule, key, value, key)
-        return value
-
-    def read(self) -> Entry | None:
-        raw = self.raw
-        if not isinstance(raw, dict):
-            self.broke(rr.ENTRY_NOT_TABLE)
-            return None
-        for k in raw:
-            if k not in ENTRY_FIELDS:
-                self.broke(rr.UNKNOWN_FIELD, k, k)
-        if not self.id:
-            self.missing("id")
-        elif (rule := rr.id_rule(self.id)) is not None:
-            self.broke(rule, "id", self.id)
-        date = None
-        if "date" not in raw:
-            self.missing("date")
-        else:
-            d = _as_date(raw["date"])
-            if isinstance(d, str):
-                self.broke(rr.NOT_A_DATE_VALUE, "date", d, "date")
-            elif (rule := rr.date_rule(d.year)) is not None:
-                self.broke(rule, "date", d.isoformat(), "date")
-            else:
-                date = d
-        value_date = None
-        if "value_date" in raw:
-            d = _as_date(raw["value_date"])
-            if isinstance(d, str):
-                self.broke(rr.NOT_A_DATE_VALUE, "value_date", d, "value_date")
-            elif d is not None and (rule := rr.date_rule(d.year)) is not None:
-                self.broke(rule, "value_date", d.isoformat(), "value_date")
-            else:
-                value_date = d
-        funder = self.text("funder", required=True)
-        if funder:
-            funder = self.account("funder", funder)
-        purpose = self.text("purpose")
-        if purpose:
-            purpose = self.account("purpose", purpose)
-
-        parsed = self.amount(date)
-        qualifier = self.qualifier(parsed)
-        period = self.period(parsed, date)
-        status = self.text("status") or "pledged"
-        if (rule := rr.status_rule(status)) is not None:
-            self.broke(rule, "status", status)
-        currency = parsed.currency if parsed else ""
-        splits = self.splits(currency)
-        if not purpose and not splits:
-            self.missing("purpose")
-        if splits and not purpose:
-            purpose = splits[0].purpose
-        restated = self.restated(currency)
-        sources = self.sources()
-        links = []
-        for k in LINK_FIELDS:
-            target = self.text(k)
-            if target:
-                links.append(Link(k, target))
-        tags = raw.get("tags", [])
-        if not (isinstance(tags, list) and all(isinstance(t, str) for t in tags)):
-            self.broke(rr.TAGS_NOT_LIST, "tags")
-            tags = []
-        tags = [rr.composed(t) for t in tags]
-        for t in tags:
-            if (rule := rr.tag_rule(t)) is not None:
-                self.broke(rule, "tags", t)
-        recipient, location, notes = self.text("recipient"), self.text("location"), self.text("notes")
-        if not self.ok or parsed is None or date is None:
-            return None
-        return Entry(
-            id=self.id, date=date, funder=funder, purpose=purpose,
-            amount=parsed.amount, currency=parsed.currency, amount_text=parsed.text,
-            qualifier=qualifier, period=period, status=status, splits=tuple(splits),
-            restated=tuple(restated), sources=tuple(sources), links=tuple(links),
-            recipient=recipient, location=location, tags=tuple(tags), notes=notes,
-            file=self.fname, line=self.start, value_date=value_date,
-        )
-
-    def amount(self, date):
-        raw = self.raw.get("amount")
-        if raw is None:
-            self.missing("amount")
-            return None
-        cur = self.raw.get("currency")
-        if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-            self.broke(rr.AMOUNT_NOT_TEXT, "amount", kind=type(raw).__name__)
-            return None
-        if isinstance(raw, float):
-            self.broke(rr.AMOUNT_FLOAT, "amount")
-            return None
-        try:
-            text = str(raw).strip()
-        except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
-            self.broke(rr.AMOUNT_TOO_LONG, "amount")
-            return None
-        if cur is not None:
-            if not isinstance(cur, str):
-                self.broke(rr.CURRENCY_NOT_TEXT, "currency")
-                return None
-            if rr.currency_rule(cur.strip()):
-                self.broke(rr.currency_rule(cur.strip()), "currency", cur.strip())
-                return None
-            text = f"{text} {cur.strip()}"
-        try:
-            parsed = self.memo.get(("amount", text))
-            if parsed is None:
-                parsed = self.memo[("amount", text)] = parse_amount(text)
-        except NotPositive:
-            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
-            return None
-        except MoneyError as err:
-            self.broke(rr.BAD_AMOUNT, "amount", err)
-            return None
-        except Exception as err:  # a parser bug must not hide the other problems
-            self.broke(rr.AMOUNT_UNREADABLE, "amount", text, why=err)
-            return None
-        if parsed.amount <= 0:
-            self.broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
-            return None
-        if amount_problem(parsed.amount):
-            self.broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
-            return None
-        return parsed
-
-    def qualifier(self, parsed) -> str:
-        stated = self.text("qualifier")
-        from_phrase = parsed.qualifier if parsed else "exact"
-        qualifier, rule = rr.qualifier_of(stated, from_phrase)
-        if rule is not None:
-            self.broke(rule, "qualifier", stated, phrase=from_phrase)
-        return qualifier
-
-    def period(self, parsed, date):
-        phrase_period = parsed.period if parsed else ONCE
-        stated = self.raw.get("period")
-        if stated is None:
-            if period_problem(phrase_period, date):
-                self.broke(rr.PERIOD_RANGE, "amount", period_problem(phrase_period, date))
-            return phrase_period
-        if not isinstance(stated, str):
-            self.broke(rr.PERIOD_NOT_TEXT, "period")
-            return ONCE
-        try:
-            # the reference date matters only to phrases that fail without it
-            period = self.memo.get(("period", stated))
-            if period is None:
-                try:
-                    period = self.memo[("period", stated)] = parse_period(stated)
-                except PeriodError:
-                    period = parse_period(stated, on=date)
-        except PeriodError as err:
-            self.broke(rr.BAD_PERIOD, "period", err)
-            return ONCE
-        except Exception as err:
-            self.problem(f"period {stated!r} could not be read ({err})", "period")
-            return ONCE
-        if not restates(phrase_period, period):
-            self.problem(f"period {stated!r} contradicts the amount phrase "
-                         f"({phrase_period.describe()!r})", "period", code="period-contradicts")
-        if period_problem(period, date):
-            self.broke(rr.PERIOD_RANGE, "period", period_problem(period, date))
-        return period
-
-    def splits(self, currency: str) -> list[Split]:
-        raw = self.raw.get("split")
-        if raw is None:
-            return []
-        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            self.broke(rr.SPLIT_NOT_TABLES, "split")
-            return []
-        out = []
-        for s in raw:
-            part, found = read_split(s, currency)
-            for message, hint, code, _ in found:
-                self.problem(message, "split", hint, code)
-            if part is not None:
-                out.append(part)
-        return out
-
-    def restated(self, currency: str) -> list[Money]:
-        raw = self.raw.get("restated")
-        if raw is None:
-            return []
-        if isinstance(raw, str):
-            raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(r, str) for r in raw):
-            self.broke(rr.RESTATED_NOT_LIST, "restated")
-            return []
-        out, found = read_restated(raw, currency)
-        for message, hint, code in found:
-            self.problem(message, "restated", hint, code)
-        return out
-
-    def sources(self) -> list[Citation]:
-        raw = self.raw.get("source")
-        if raw is None:
-            return []
-        if isinstance(raw, dict):
-            raw = [raw]
-        if not isinstance(raw, list) or not all(isinstance(s, dict) for s in raw):
-            self.broke(rr.SOURCE_NOT_TABLES, "source")
-            return []
-        out = []
-        for s in raw:
-            for k in s:
-                if k not in SOURCE_FIELDS:
-                    self.broke(rr.SOURCE_UNKNOWN_FIELD, "source", k)
-            doc, quote, loc = s.get("doc"), s.get("quote", ""), s.get("locator", "")
-            if not isinstance(doc, str) or not doc.strip():
-                self.broke(rr.SOURCE_NEEDS_DOC, "source")
-                continue
-            if not isinstance(quote, str) or not isinstance(loc, str):
-                self.broke(rr.SOURCE_NOT_TEXT, "source")
-                continue
-            out.append(Citation(doc.strip(), quote, loc))
-        return out

@@ -42,7 +42,7 @@ from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period, restates
-from ledger.read.journal import _as_date, parse_file, read_split, read_tables
+from ledger.read.journal import _as_date, parse_file, read_tables, split_problems
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -1069,7 +1069,7 @@ def _splits(table, fields, currency, unread, tell):
                          currency.take(take).to_pylist()):
         parts, wrong = [], False
         for j, t in enumerate(s):
-            part, found = read_split({k: v for k, v in t.items() if v is not None}, own)
+            part, found = split_problems({k: v for k, v in t.items() if v is not None}, own)
             for message, hint, code, key in found:
                 tell(i, message, hint, code, "split", (j, key))
                 wrong = True

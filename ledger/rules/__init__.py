@@ -1,8 +1,7 @@
 """Rules across entries, written once for every reader.
 
-The journal's entry-by-entry reader (``ledger.rules.checks.check_all``) and the
-columnar bulk reader (``ledger.read.table``, which the journal's column reader
-runs too) both call ``across_entries``.  It takes the entries as columns,
+The one rule engine (``ledger.read.table.check_raw``, for every input) calls
+``across_entries``.  It takes the entries as columns,
 one value per entry, and child rows (links, split totals, citations) with
 the entry each belongs to; it looks only at the rows that can fail (linked
 entries, split entries, citations), so it costs little at a million entries.

@@ -1,7 +1,7 @@
 """The bounds of what a ledger records: magnitudes, dates and spans.
 
-Written once, used by every reader (``ledger.read.journal`` entry by entry,
-``ledger.read.table`` column-wise, which the journal's column reader also runs):
+Written once, used by every reader (through ``ledger.read.table.check_raw``)
+and by the commands' own options:
 
 - an amount is at most ``MAX_AMOUNT`` (10**15, a thousand trillion, in any
   currency): money then fits integer minor units (int64) with room for

@@ -1,13 +1,12 @@
 """Rules on one entry's own fields, written once for every reader.
 
 Each rule is a ``Rule``: a code, one wording and one hint.  Its test is
-written here once, in two engines over the same definition: column-wise for
-every reader of a ledger (``ledger.read.table.check_raw``, which the journal's
-column reader runs too: Arrow over the whole column, each distinct value
-tested once), and value by value for ``Entry`` views of one entry (add,
-imports: ``ledger.read.journal.EntryReader``).  The journal's syntax (a value
-of a TOML type its field cannot hold: ``NOT_TEXT``, ``UNKNOWN_FIELD``, ...) is
-worded from here by both journal readers.  The patterns
+written here once and run column-wise by the one rule engine
+(``ledger.read.table.check_raw``: Arrow over the whole column, each distinct
+value tested once), whatever the input (journal, bulk table, dataset,
+import).  The journal's syntax (a value of a TOML type its field cannot
+hold: ``NOT_TEXT``, ``UNKNOWN_FIELD``, ...) is worded from here by the
+journal reader.  The patterns
 (``ledger.model``'s, ``ISO_DATE``) are written so that Python's re and
 Arrow's RE2 read them alike.  Rules across entries (ids, links, splits, packages, citations) are
 ``ledger.rules``.
@@ -35,13 +34,13 @@ from ledger.rules.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, 
                                  amount_problem)
 from ledger.model import Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, is_slug)
+                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
            "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT",
            "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
-           "PERIOD_RANGE", "id_rule", "account_rule", "status_rule", "qualifier_of", "date_rule",
+           "PERIOD_RANGE", "account_rule", "qualifier_of",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
            "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated"]
 
@@ -232,9 +231,6 @@ def iso_date(text: str) -> dt.date | None:
         return None
 
 
-def id_rule(value: str) -> Rule | None:
-    """The rule an entry id breaks (a slug: ``ledger.model.ID_PATTERN``)."""
-    return None if is_slug(value) else BAD_ID
 
 
 @functools.lru_cache(maxsize=4096)
@@ -245,8 +241,6 @@ def account_rule(value: str) -> Rule | None:
     return ACCOUNT_CONTROL if _CONTROL.search(value) else ACCOUNT_NAME
 
 
-def status_rule(value: str) -> Rule | None:
-    return None if value in STATUSES else UNKNOWN_STATUS
 
 
 @functools.lru_cache(maxsize=256)
@@ -274,9 +268,6 @@ def qualifier_of(stated: str, phrase: str) -> tuple[str, Rule | None]:
     return stated, None
 
 
-def date_rule(year: int) -> Rule | None:
-    """An entry's date or a period's start/end lies within the years."""
-    return None if FIRST_YEAR <= year <= LAST_YEAR else DATE_RANGE
 
 
 # ---------------------------------------------------------------- columns

@@ -447,20 +447,18 @@ def test_the_journal_syntax_rules_word_a_value_of_another_toml_type():
         "value_date not a date: 5 (use YYYY-MM-DD)"
 
 
-def test_the_entry_reader_words_the_journal_syntax_with_the_same_rules():
-    """``EntryReader`` (add, imports: an ``Entry`` view of one entry) says a
-    value of another TOML type in the words written once in rules/rows.py."""
-    import tomllib
+def test_the_journal_syntax_is_worded_by_the_rules_at_each_key(tmp_path):
+    """A value of another TOML type is said in the words written once in
+    rules/rows.py, at its key's line, and the entry is left out."""
+    from ledger.read import read_book
 
-    from ledger.read.journal import EntryReader, LineIndex
-
-    text = ('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = 3\npurpose = "A:B"\n'
-            'amount = 1.5\ntags = "x"\n')
-    problems: list = []
-    lines = LineIndex(text)
-    assert EntryReader(tomllib.loads(text)["entry"][0], "j.toml", 1, len(lines), lines,
-                       problems).read() is None
-    assert [(p.line, p.code, p.field, p.message) for p in problems] == [
+    f = tmp_path / "j.toml"
+    f.write_text('[[entry]]\nid = "a"\ndate = 2015-01-01\nfunder = 3\npurpose = "A:B"\n'
+                 'amount = 1.5\ntags = "x"\n', encoding="utf-8")
+    book = read_book(f, use_cache=False)
+    assert not book.entries
+    assert [(p.line, p.code, p.field, p.message) for p in book.problems
+            if p.severity == "error"] == [
         (4, "bad-funder", "funder", "funder must be text, not int"),
         (6, "bad-amount", "amount", 'amount must not be a TOML float (binary rounding); write it '
                                     'as text, e.g. "12.5"'),

@@ -1,0 +1,125 @@
+"""Imported records as the raw form, checked by check_raw (ledger/imports/rows.py):
+each refused record with its problems and the field at fault, the accepted
+ones' entries as views of the checked rows, equal to what the journal written
+from them reads back as."""
+from __future__ import annotations
+
+import datetime as dt
+
+
+import ledger
+from ledger.imports.common import Record, ReadResult, finish
+from ledger.imports.rows import check_records
+from ledger.imports.table import import_table
+from ledger.model import Document
+from ledger.writer import entry_table, render
+
+
+def _rec(eid: str, **more) -> dict:
+    base = {"id": eid, "date": dt.date(2016, 3, 3), "funder": "UK:Home Office",
+            "purpose": "Humanitarian:Calais", "amount": "1000000", "currency": "GBP",
+            "source": [{"doc": "doc-1", "quote": "£1 million"}]}
+    return entry_table({**base, **more})
+
+
+def _check(tables, **kw):
+    return check_records(tables, list(range(2, len(tables) + 2)), name="in.csv",
+                         documents={"doc-1"}, **kw)
+
+
+def test_each_refused_record_names_the_field_at_fault():
+    got = _check([_rec("ok"), _rec("bad-amount", amount="lots", currency=None),
+                  _rec("bad-currency", currency="XXQ"), _rec("bad-date", date="2016-02-30"),
+                  _rec("bad-status", status="maybe"), _rec("bad-tag", tags=["ok", "a\x07b"])])
+    assert got.accepted == [0]
+    fields = {k: [(p.field, p.code) for p in ps] for k, ps in got.problems.items()}
+    assert fields[1] == [("amount", "bad-amount")]
+    assert fields[2] == [("currency", "unknown-currency")]
+    assert fields[3] == [("date", "bad-date")]
+    assert [c for _, c in fields[4]] == ["unknown-status"]
+    assert fields[5] == [("tags", "bad-tag")]
+    # each at its record's line, with its id
+    assert {(p.line, p.entry_id) for p in got.problems[3]} == {(5, "bad-date")}
+
+
+def test_entries_are_views_equal_to_the_journal_read_back(tmp_path):
+    tables = [
+        _rec("plain"),
+        _rec("phrase", amount="£17 million", currency=None, period="over 2 years",
+             tags=["a", "b"], notes="n", recipient="R", location="L", qualifier="about"),
+        _rec("split", purpose="", amount="3000000", split=[
+            {"purpose": "Security:Calais port", "amount": "2000000"},
+            {"purpose": "Humanitarian:Calais", "amount": "1000000"}]),
+        _rec("part", amount="500000", disburses="plain", restated=["€600,000"],
+             value_date=dt.date(2016, 4, 1)),
+    ]
+    got = _check(tables)
+    assert got.accepted == [0, 1, 2, 3] and not got.problems
+    j = tmp_path / "j.toml"
+    j.write_text('[[document]]\nid = "doc-1"\n\n' + render(tables), encoding="utf-8")
+    back = ledger.load(j).entries
+    assert [got.entries[k] for k in got.accepted] == list(back)
+    assert got.entries[1].amount_text == "£17 million"
+
+
+def test_splits_that_do_not_add_up_are_refused():
+    parts = [{"purpose": "P:One", "amount": "2"}, {"purpose": "P:Two", "amount": "2"}]
+    got = _check([_rec("s", purpose="", amount="5", split=parts),
+                  _rec("t", purpose="", amount="4", split=parts)])
+    assert got.accepted == [1]
+    assert [(p.code, p.line) for p in got.problems[0]] == [("split-sum", 2)]
+    assert [s.amount for s in got.entries[1].splits] == [2, 2]
+
+
+def test_one_id_in_turn_is_a_duplicate_not_a_split():
+    got = _check([_rec("a", purpose="P:One"), _rec("a", purpose="P:Two", amount="5")])
+    assert got.accepted == [0]
+    assert [p.code for p in got.problems[1]] == ["duplicate-id"]
+    assert got.entries[0].splits == ()
+
+
+def test_a_link_to_a_refused_record_is_refused_in_turn():
+    got = _check([_rec("pledge", amount="lots", currency=None),
+                  _rec("paid", amount="5", disburses="pledge")])
+    assert got.accepted == []
+    assert [p.code for p in got.problems[1]] == ["missing-link"]
+
+
+def test_the_ledger_is_checked_with_the_records():
+    old = ledger.model.Entry("pkg", dt.date(2016, 1, 1), "UK:Home Office", "Humanitarian:Calais",
+                             ledger.model.Decimal(10), "GBP", file="l.toml", line=3)
+    got = _check([_rec("p1", amount="6", part_of="pkg"), _rec("p2", amount="6", part_of="pkg",
+                                                              date=dt.date(2016, 3, 4))],
+                 ledger=[old])
+    # the parts exceed the ledger's package: the package's problem, not the records'
+    assert got.accepted == [0, 1]
+    got = _check([_rec("p1", amount="6", part_of="nowhere")], ledger=[old])
+    assert [p.code for p in got.problems[0]] == ["missing-link"]
+
+
+def test_imports_refuse_rows_by_the_field_at_fault(tmp_path):
+    src = tmp_path / "t.csv"
+    src.write_text("id,date,funder,purpose,amount,currency,status\n"
+                   "a,2016-01-01,UK,P,£1m,,\nb,2016-01-02,UK,P,lots,,\nc,2016-01-03,UK,P,5,GBP,maybe\n",
+                   encoding="utf-8")
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["a"]
+    assert {r.line: r.column for r in res.rejects} == {3: "amount", 4: "status"}
+    docs = {"doc-1": Document("doc-1")}
+    done = finish([ReadResult("f.json", [Record("flow 1", _rec("f1")),
+                                         Record("flow 2", _rec("a", amount="7"))], [])],
+                  name="f.json", entries=res.entries, documents=docs)
+    assert [t["id"] for t in done.new] == ["f1"]
+    # a record with the id of an entry there, other content: an update, its entry a view
+    assert [(old.amount, new.amount) for old, _, new in done.updated] == [(1_000_000, 7)]
+
+
+def test_a_rows_problems_come_in_the_journal_s_order(tmp_path):
+    """The entry reader's order (status before a missing purpose, which a
+    split would give), so the rejects file reads as it did."""
+    src = tmp_path / "t.csv"
+    src.write_text("date,funder,purpose,amount,status\n2016-01-05,UK,,£2m,maybe\n",
+                   encoding="utf-8")
+    frame = import_table(src).rejects_frame()
+    assert frame["column"].tolist() == ["status; purpose"]
+    assert frame["reason"][0].startswith("unknown status 'maybe'")
