@@ -309,7 +309,7 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
                         got.extras, tuple(_in_order(read, own)) + tuple(cross), got.entry_of)
 
 
-# the order an entry's fields are worded in: field by field, as the journal lists them
+# the order an entry's problems are worded in: field by field, in this order
 _FIELD_ORDER = {f: i for i, f in enumerate((
     "", "id", "date", "value_date", "funder", "purpose", "amount", "qualifier", "period",
     "status", "split", "restated", "source", "disburses", "part_of", "restates", "tags",
