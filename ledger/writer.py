@@ -16,6 +16,7 @@ from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ledger.edit import render_entry
 from ledger.model import ONE_OFF, Document, Entry
 from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
@@ -119,8 +120,6 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
     tables; ``header`` becomes leading ``#`` comment lines.  Entry tables are
     rendered by ``ledger.edit.render_entry`` (the same style as
     ``ledger-tool add``: indented ``[[entry.source]]`` sub-tables)."""
-    from ledger.edit import render_entry
-
     parts = []
     if header:
         parts.append(newline.join(("# " + ln).rstrip() for ln in header.splitlines()) + newline)

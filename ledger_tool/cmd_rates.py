@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.rules.limits import amount_problem
+from ledger.limits import amount_problem
 from ledger_tool.common import check_locale
 from reports.text import inert_frame
 from rates import load_rates

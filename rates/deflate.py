@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
-from ledger.rules.limits import NumberError, bounded_number
+from ledger.limits import NumberError, bounded_number
 from ledger.safe_io import read_text
 
 from ._minor import mul_round, objects, to_decimals

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
-from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
+from ledger.limits import FIRST_YEAR, LAST_YEAR
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.rules.limits import rate_problem
+from ledger.limits import rate_problem
 from ledger.safe_io import read_text
 
 COLUMNS = ("date", "from", "to", "rate", "source")

@@ -21,13 +21,17 @@ from __future__ import annotations
 
 import math
 import os
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ledger.atomic import atomic_file
+from reports.amounts import format_amount, qualified
 from reports.background import in_background
 from reports.tables import OTHER, TOTAL, Report
+from reports.text import show_controls
 
 CHARTS = ("purpose", "timeline", "comparison", "status")
 
@@ -86,7 +90,6 @@ def _short(label: str, width: int = 42) -> str:
     XML, which cannot hold them) and "$" kept literal (not matplotlib mathtext,
     which fails on e.g. "$\\foo$")."""
     label = label if len(label) <= width else label[: width - 1] + "…"
-    from reports.text import show_controls
     return show_controls(label).replace("$", r"\$")
 
 
@@ -116,7 +119,6 @@ def _subtitle(report: Report) -> str:
 
 
 def _wrap(text: str, width: int = 100) -> str:
-    import textwrap
     return "\n".join(textwrap.wrap(text, width))
 
 
@@ -125,7 +127,6 @@ def _scale_words(log: bool) -> str:
 
 
 def _label(value, quals, report: Report, amounts: str) -> str:
-    from reports.amounts import format_amount, qualified
     text = format_amount(value, report.currency, report.options.locale, amounts)
     return qualified(text, quals)
 
@@ -281,7 +282,6 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     """Bars per year, one per funder; the part from open-ended "a year"
     pledges hatched, and the years past the last bounded pledge shaded and
     marked "projected"."""
-    from reports.amounts import format_amount
     plt = _plt()
     data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
     fig, ax = plt.subplots(figsize=(12, 5.2), dpi=PNG_DPI)
@@ -374,7 +374,6 @@ def status_stages(report: Report) -> pd.DataFrame:
 def status_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
     """From pledge to payment: per funder, what was pledged, what is committed
     or further along, and what was paid (disbursed or spent)."""
-    from reports.amounts import format_amount
     plt = _plt()
     data = _floats(status_stages(report))
     rows = [(funder, stage, float(data.loc[funder, stage])) for funder in data.index
@@ -426,7 +425,6 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
                  scale: str = "auto", names=None) -> dict[str, dict[str, Path]]:
     """Save every chart (or those in ``names``) as ``chart-<name>.png`` and
     ``.svg`` (atomically); returns {name: {"png": path, "svg": path}}."""
-    from ledger.atomic import atomic_file
 
     plt = _plt()
     folder = Path(folder)

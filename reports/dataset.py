@@ -20,7 +20,12 @@ from decimal import Decimal
 import pandas as pd
 
 from ledger.errors import LedgerError
-from reports.valuation import horizon_facts
+from reports import export
+from reports import tables as t
+from reports.balance import _plain, balance_rows, converted, left_out, primary
+from reports.listing import list_table, write_csv
+from reports.text import inert_frame
+from reports.valuation import Spec, basis_frame, horizon_facts, value
 
 SHOWN = 10   # ids a note names
 
@@ -47,7 +52,6 @@ def _selected(book, filters: dict):
 
 
 def _linked(book) -> Head:
-    from reports.balance import left_out
     ids = left_out(book)
     return Head(ids, len(ids))
 
@@ -73,7 +77,6 @@ def _open_ended(book, options) -> None:
 def recorded_part(book, filters: dict):
     """Recorded balances of one partition: ({(account, currency): amount},
     linked ids left out, entries)."""
-    from reports.balance import balance_rows, primary
 
     book = _selected(book, filters)
     counted, _ = primary(book)
@@ -84,7 +87,6 @@ def recorded_part(book, filters: dict):
 def converted_part(book, filters: dict, options, by, recorded: bool):
     """Converted balances of one partition: ({(account, year): amount},
     notes, linked ids, entries) through ``reports.balance.converted``."""
-    from reports.balance import converted
 
     book = _selected(book, filters)
     if not len(book):
@@ -109,7 +111,6 @@ def _depth_ok(account: str, depth) -> bool:
 
 def combine_recorded(results, depth=None):
     """(rows as ``reports.balance.balance_rows`` gives them, linked, entries)."""
-    from reports.balance import _plain
 
     sums = _add(r[0] for r in results)
     rows = [{"account": a, "currency": c, "amount": _plain(v)}
@@ -161,13 +162,11 @@ def value_part(book, options):
     """One partition valued by the report's one valuation step
     (``reports.valuation.value``), as the report's tables (amounts
     Decimal, entry counts, qualifiers)."""
-    from reports import tables as t
 
     entries = t.select_entries(book, options)
     if not len(entries):
         return None
     _open_ended(book, options)
-    from reports.valuation import Spec, basis_frame, value
 
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
     frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
@@ -235,7 +234,6 @@ def qualifier_counts(texts) -> str:
 
 def list_part(book, filters: dict) -> str:
     """One partition's ``list --format csv`` rows (with the header)."""
-    from reports.listing import list_table, write_csv
 
     book = _selected(book, filters)
     if not len(book):
@@ -248,8 +246,6 @@ def list_part(book, filters: dict) -> str:
 def export_part(book, filters: dict, options: dict) -> str:
     """One partition's ``export --to csv`` rows (with the header), valued by
     ``reports.export.frame`` (the export's own valuation)."""
-    from reports import export
-    from reports.text import inert_frame
 
     book = _selected(book, filters)
     if not len(book):

@@ -17,7 +17,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.imports.problem import import_problem
 from ledger.model import Entry, Money, Problem
-from ledger.rules.limits import magnitude_problem
+from ledger.limits import magnitude_problem
 import datetime as dt
 import hashlib
 import os
@@ -160,7 +160,7 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
     equally when none is given); a sum other than 100 is scaled to 100."""
     if not items:
         return [], ""
-    # a percentage out of bounds (ledger.rules.limits) is refused before any
+    # a percentage out of bounds (ledger.limits) is refused before any
     # sum or division sees it ("1e999999" made a million-digit total)
     odd = [(k, magnitude_problem(v, most=Decimal(10) ** 6, places=12)) for k, v in items
            if v is not None]

@@ -20,7 +20,7 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, im
                                    source_document)
 from ledger.imports.problem import kind_of, where_of
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
-from ledger.rules.limits import magnitude_problem
+from ledger.limits import magnitude_problem
 import datetime as dt
 import hashlib
 from ledger.imports.common import load_names

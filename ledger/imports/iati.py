@@ -23,7 +23,7 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, co
                                 source_document)
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
-from ledger.rules.limits import magnitude_problem
+from ledger.limits import magnitude_problem
 import csv
 import datetime as dt
 import io

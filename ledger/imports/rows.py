@@ -35,7 +35,7 @@ from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
-from ledger.rules.limits import amount_problem
+from ledger.limits import amount_problem
 
 # the raw form's columns the rules read (the bulk layout)
 _RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",

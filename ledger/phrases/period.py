@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from collections.abc import Callable
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
+from ledger.limits import NumberError, bounded_number
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
@@ -167,9 +168,6 @@ def _duration_years(n: str, unit: str) -> Decimal:
     key = "année" if key == "annee" else key
     if key not in _UNITS:
         raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
-    # here, not at the top: importing ledger.rules.limits runs ledger.rules, which imports
-    # ledger.phrases.money, which imports this module (debt: issue 24, ledger/rules)
-    from ledger.rules.limits import NumberError, bounded_number
     try:   # before pint or quantize sees it: 10^49 years made an InvalidOperation
         value = bounded_number(n, f"number of {unit}", most=Decimal(10) ** 9)
     except NumberError as err:

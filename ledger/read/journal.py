@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.rules import rows as rr
-from ledger.rules.limits import amount_problem
+from ledger.limits import amount_problem
 from ledger.rules.options import option_problem
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger import safe_io

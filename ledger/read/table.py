@@ -57,7 +57,7 @@ from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_peri
 from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables  # noqa: F401 (ledger.read.dataset)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
-from ledger.rules.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
+from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
                                  bounded_number, period_problem, span_in_years)
 from ledger.safe_io import UnsafeFile, check_file
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
@@ -962,10 +962,10 @@ _period_of = functools.lru_cache(maxsize=1 << 16)(parse_period)
 
 
 def _period_bounds(out, P, dates) -> None:
-    """ledger.rules.limits on the period columns: start and end within the years,
+    """ledger.limits on the period columns: start and end within the years,
     at most MAX_YEARS long, a period of N years from its start or the entry's
     date (``dates``) ending by LAST_YEAR (wording as
-    ``ledger.rules.limits.period_problem``)."""
+    ``ledger.limits.period_problem``)."""
     import numpy as np
     import pandas as pd
 

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from collections.abc import Callable
 
 from ledger.phrases.money import MoneyError, known_currencies, parse_amount
-from ledger.rules.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
+from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
 from ledger.model import Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,

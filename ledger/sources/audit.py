@@ -23,10 +23,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
+from ledger.imports.common import data_figure, data_figures
+from ledger.phrases.extract import Mention, find_mentions
+from ledger.phrases.money import format_money
+from ledger.phrases.period import period_years, total
+from ledger.rules import packages
+from ledger.sources.render import check_locator, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money,
                     Problem)
@@ -175,7 +182,6 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
 def _closest(quote: str, text: str) -> tuple[int, str] | None:
     """The document passage most like a quote that was not found: the
     longest common stretch, widened to the quote's length."""
-    from difflib import SequenceMatcher
 
     q = _fold_quote(quote)
     folded, origin = _fold_cached(text)
@@ -215,7 +221,6 @@ class CitationCheck:
 
 @functools.lru_cache(maxsize=4096)
 def _money_text(m: Money) -> str:
-    from ledger.phrases.money import format_money
     digits = m.amount.normalize().as_tuple().digits
     try:   # compact ("£12M") only when it loses nothing
         return format_money(m.amount, m.currency, "en_GB", compact=len(digits) <= 3)
@@ -245,7 +250,6 @@ def _total_agrees(quoted, recorded) -> bool:
     """A rate read as the entry's total ("€30m a year for three years" for
     €90m) needs the entry to record money spread over the same length, not a
     one-off."""
-    from ledger.phrases.period import period_years
 
     if recorded.kind in (ONE_OFF, FISCAL_YEAR):
         return False
@@ -281,7 +285,6 @@ def _cfa_as_recorded(m, entry: Entry):
 
 def _pick(mentions, entry: Entry):
     """The mention carrying the entry's figure and how it matches."""
-    from ledger.phrases.period import total
 
     money = entry.money
     restated = set(entry.restated)
@@ -312,7 +315,6 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     Finds the quote (tolerantly), reports where it is, reads the money
     phrase(s) in the quoted words and compares them with the entry's amount,
     restatements, qualifier and period."""
-    from ledger.phrases.extract import find_mentions
 
     cit = entry.sources[index]
     doc = cit.doc
@@ -346,7 +348,6 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
     if source.page_starts or source.kind in ("html", "pdf"):
-        from ledger.sources.render import check_locator
         off = check_locator(cit.locator, source, m.start)
         if off:
             findings.append(finding("warning", "locator-mismatch",
@@ -361,8 +362,6 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                 "the quote leaves words out; its parts were found in order",
                                 **base, **where))
     if source.path.suffix.lower() in (".xml", ".json"):   # IATI / FTS data: a number, not prose
-        from ledger.phrases.extract import Mention
-        from ledger.imports.common import data_figure, data_figures
         wrong = data_figure(m.text, entry)
         found = tuple(Mention(doc, loc.line, loc.column, f"{x.amount} {x.currency}", x.amount,
                               x.currency) for x in data_figures(m.text, entry))
@@ -485,7 +484,6 @@ def _rendering_news(doc: Document, source: SourceText, archive_folder: str) -> s
     """For a changed web page or PDF: does its text still read as archived?"""
     if not doc.text or source.text is None:
         return ""
-    from ledger.sources.render import render
     try:   # the original where the archive keeps it (read, and so confined, already)
         fresh = render(Archive(archive_folder).path_of(doc) if archive_folder else
                        Path(source.path).parent / Path(doc.path).name,
@@ -719,7 +717,6 @@ def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     """Phased parts (``part_of``) that do not add up to their package: the
     package rule of ``ledger.rules``, worded for the audit (which also says
     when the parts fall short)."""
-    from ledger.rules import packages
 
     entries = list(entries)
     index = {e.id: i for i, e in enumerate(entries)}
@@ -760,7 +757,6 @@ def uncovered_mentions(doc_id: str, source: SourceText, checks: Sequence[Citatio
                        mentions=None) -> list[tuple]:
     """Money mentions in ``source`` (``mentions``: already found ones) that
     no found quote overlaps: ``(Mention, Location)`` pairs in document order."""
-    from ledger.phrases.extract import find_mentions
 
     spans = sorted((c.match.start, c.match.end) for c in checks
                    if c.doc == doc_id and c.match is not None)
@@ -908,5 +904,4 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
 
 
 def _mentions(source: SourceText, doc_id: str):
-    from ledger.phrases.extract import find_mentions
     return find_mentions(source.text, doc_id)

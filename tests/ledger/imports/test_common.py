@@ -84,7 +84,7 @@ def test_data_figures_read_xml_values_and_fts_keys():
 
 
 def test_magnitudes_use_the_ledger_s_one_bound():
-    from ledger.rules.limits import magnitude_problem
+    from ledger.limits import magnitude_problem
 
     assert magnitude_problem(Decimal("123456789012345.12")) == ""
     assert magnitude_problem(Decimal("1e16")) and magnitude_problem(Decimal("1e-13"))

@@ -316,7 +316,7 @@ def test_the_model_and_readers_do_not_import_rates_or_reports():
 
     code = ("import sys, ledger, ledger.book, ledger.read, ledger.read.cache, ledger.read.table, "
             "ledger.read.journal, ledger.read.journal_columns, ledger.rules, "
-            "ledger.rules.rows, ledger.rules.limits, ledger.phrases.money, ledger.phrases.period; "
+            "ledger.rules.rows, ledger.limits, ledger.phrases.money, ledger.phrases.period; "
             "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rates', 'reports')); "
             "print(bad)")
     root = REPO

@@ -1,4 +1,4 @@
-"""Magnitudes and spans (ledger/rules/limits.py): amounts over 10^15, dates outside
+"""Magnitudes and spans (ledger/limits.py): amounts over 10^15, dates outside
 1900-2200 and periods over 100 years are errors naming the entry, by every
 reader; totals never wrap; `rates convert` refuses what it cannot hold."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.read import read_book
-from ledger.rules.limits import MAX_AMOUNT
+from ledger.limits import MAX_AMOUNT
 
 GENERATED_ENTRY = """\
 [[entry]]
@@ -164,7 +164,7 @@ def test_the_largest_amount_at_a_large_rate_is_exact(tmp_path, run_cli):
 
 
 # ------------------------------------------------------------ numbers as written
-from ledger.rules.limits import NumberError, bounded_number  # noqa: E402
+from ledger.limits import NumberError, bounded_number  # noqa: E402
 
 
 @pytest.mark.parametrize("text,why", [
