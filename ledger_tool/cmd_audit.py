@@ -22,6 +22,7 @@ from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
 from ledger.sources.archive import ledger_archive as own_archive
 from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
 from ledger_tool.common import add_filters, check_locale, filtered, load_ledger, print_capped
+from rates.table import load_rates
 from reports import audit as render
 
 
@@ -104,10 +105,11 @@ def run(args: argparse.Namespace) -> int:
     archive = Archive(sources)               # a missing folder is one clear line
     chosen = filtered(book, args).entries
     entries = None if len(chosen) == len(book.entries) else chosen
-    result = audit(book, archive,
+    reference = load_rates(args.rates, root=book.root)   # what the reports convert by
+    result = audit(book, archive, reference=reference,
                    tolerance=args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE,
                    window_days=args.window if args.window is not None else DEFAULT_WINDOW_DAYS,
-                   rates=args.rates, entries=entries)
+                   entries=entries)
     if args.format == "json":
         render.write_json(result)
     elif args.format == "csv":

@@ -28,6 +28,7 @@ from ledger.sources.audit import audit as run_audit
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
                                 check_locale, filtered, load_ledger, print_capped,
                                 system_allocator)
+from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
 from reports.charts import charts_in_background
@@ -151,7 +152,7 @@ def run(args) -> int:
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
         chosen = filtered(book, args).entries
-        audit = run_audit(book, args.sources,
+        audit = run_audit(book, args.sources, reference=load_rates(args.rates, root=book.root),
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
     # the rows per entry and per citation are added once the charts are started

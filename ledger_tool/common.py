@@ -183,7 +183,7 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
         return [], []
     import numpy as np
 
-    from rates.normalise import RESTATED, stated_only
+    from rates.normalise import RESTATED
     from rates.table import load_rates
 
     try:
@@ -191,7 +191,7 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
                            else book.root.parent)
     except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
         return [], []
-    lacking = sorted(c for c in codes if stated_only(table, c))
+    lacking = sorted(c for c in codes if table.stated_only(c))
     if not lacking:
         return [], []
     frame = book.frame(["id", "currency", "restated", "where"])

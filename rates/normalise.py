@@ -124,7 +124,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # amounts in each row's own minor units
     cur = f.currency()
     for c in map(str, f.currencies):
-        if c != currency and not stated_only(table, c):
+        if c != currency and not table.stated_only(c):
             table.check_currency(c, f.label(int(np.flatnonzero(cur == c)[0])))
     src_digits = np.array([currency_digits(str(c)) for c in f.currencies],
                           dtype=np.int64)[f.currency_codes]
@@ -816,7 +816,7 @@ def _single_rate(table: RateTable, frame, f: _Frame, cur, currency, opts, clamp,
         if c == currency:
             continue
         m = np.flatnonzero(f.currency_codes == k)
-        if stated_only(table, c):     # no published rates: the source's own conversion
+        if table.stated_only(c):     # no published rates: the source's own conversion
             s, idx = stated_fallback(table, frame, f, m, c, currency, when, opts.policy, clamp,
                                      labels)
         else:
@@ -953,15 +953,6 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
             np.arange(len(m)))
 
 
-def stated_only(table: RateTable, code: str) -> bool:
-    """An ISO 4217 currency with no published rates: its entries are valued
-    by their own restatements (``stated_fallback``)."""
-    from babel.numbers import is_currency
-
-    return code not in table.currencies and len(code) == 3 and code.isupper() and \
-        is_currency(code)
-
-
 def _label_of(labels, i: int) -> str:
     text = labels[i]
     return f"{text}: " if text and not str(text).endswith(": ") else str(text or "")
@@ -1017,7 +1008,7 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
         if c == currency:
             continue
         m = np.flatnonzero(pcur == c)
-        if stated_only(table, c):     # no published rates: each entry's own restatement
+        if table.stated_only(c):     # no published rates: each entry's own restatement
             rows = parts.row[m]
             uniq, back = np.unique(rows, return_inverse=True)
             labels = [f.label(int(i)) for i in range(len(f.frame))] if len(uniq) else []

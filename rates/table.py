@@ -316,6 +316,15 @@ class RateTable:
         idx = np.where(before, 0, np.where(after, n - 1, idx))
         return s, idx
 
+    def stated_only(self, code: str) -> bool:
+        """An ISO 4217 currency with no published rates in this table: its
+        entries are valued by their own restatements
+        (``rates.normalise.stated_fallback``)."""
+        from babel.numbers import is_currency
+
+        return code not in self.currencies and len(code) == 3 and code.isupper() and \
+            is_currency(code)
+
     def rate(self, base: str, quote: str, date, *, policy="previous", clamp=False):
         """(rate, rate_date, source) for one date."""
         if base == quote:

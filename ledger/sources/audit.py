@@ -543,18 +543,17 @@ def _half_unit(d: Decimal) -> Decimal:
     return Decimal(5).scaleb(exp - 1) if isinstance(exp, int) else Decimal(0)
 
 
-def check_restatements(entries: Iterable[Entry], rates=None, *,
+def check_restatements(entries: Iterable[Entry], reference, *,
                        tolerance: Decimal | float | str = DEFAULT_TOLERANCE,
-                       root=None, policy: str = "previous") -> list[Problem]:
+                       policy: str = "previous") -> list[Problem]:
     """Compare each restatement's implied exchange rate (restated ÷ amount)
     with the reference rate at the entry's date.  A deviation above
     ``tolerance`` is a warning; within it, an info finding.  Both rates, the
-    deviation and the range the sources' rounding allows are in ``details``."""
-    from rates import load_rates
-    from rates.normalise import stated_only
-
+    deviation and the range the sources' rounding allows are in ``details``.
+    ``reference``: the rates the reports convert by (a ``rates.RateTable``,
+    which the caller loads: the ledger does not import rates)."""
     tol = Decimal(str(tolerance))
-    table = load_rates(rates, root=root)
+    table = reference
     out: list[Problem] = []
     for e in entries:
         for r in e.restated:
@@ -564,7 +563,7 @@ def check_restatements(entries: Iterable[Entry], rates=None, *,
             try:
                 ref, ref_date, source = table.rate(e.currency, r.currency, e.date, policy=policy)
             except LedgerError as err:
-                if stated_only(table, e.currency):
+                if table.stated_only(e.currency):
                     # nothing to compare with: the restatement is the rate reports use
                     out.append(finding("info", "no-reference-rate", (
                         f"the restatement {_money_text(r)} is the only rate for "
@@ -803,14 +802,15 @@ class AuditResult:
                 f"{self.count('warning')} warning(s), {len(self.uncovered)} uncovered figure(s)")
 
 
-def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=None,
+def audit(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERANCE,
           window_days: int = DEFAULT_WINDOW_DAYS, same_amount=DEFAULT_SAME_AMOUNT,
           entries: Sequence[Entry] | None = None) -> AuditResult:
     """Audit a loaded ``ledger.Ledger`` against its source archive.
 
     ``entries`` restricts the per-figure checks (coverage still uses every
     entry of the ledger, so a filtered audit does not report the others'
-    figures as uncovered)."""
+    figures as uncovered).  ``reference``: the rate table the restatements
+    are compared with (``check_restatements``)."""
     if not isinstance(archive, Archive):
         archive = Archive(archive)
     all_entries = tuple(ledger.entries)
@@ -861,7 +861,7 @@ def audit(ledger, archive: Archive | str, *, tolerance=DEFAULT_TOLERANCE, rates=
                                     entry_id=e.id))
         findings.extend(restatements_unsourced(e, checks))
         findings.extend(check_citation_agreement(e, checks))
-    findings.extend(check_restatements(chosen, rates, tolerance=tolerance, root=ledger.root))
+    findings.extend(check_restatements(chosen, reference, tolerance=tolerance))
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
                     if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 import ledger
+from rates.table import load_rates
 from ledger.model import Citation, Document, Entry
 from ledger.sources.audit import audit
 from reports.shipped import ship_cited_documents
@@ -35,7 +36,7 @@ def test_cited_documents_are_copied_and_nothing_else(tmp_path):
     report = build_report(book, ReportOptions())
     out = tmp_path / "out"
     out.mkdir()
-    shipped, notes = ship_cited_documents(report, audit(book, archive), out)
+    shipped, notes = ship_cited_documents(report, audit(book, archive, reference=load_rates(root=book.root)), out)
     assert shipped == {"a": "sources/a.txt", "b": "sources/sub/b.html.txt"} and notes == []
     assert (out / "sources" / "a.txt").read_bytes() == (archive / "a.txt").read_bytes()
     # a web page is shipped as its text: opened from the report, it is read, never run
@@ -57,7 +58,7 @@ def test_links_out_of_the_archive_and_special_files_are_left_out(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     try:
-        result = audit(book, archive)
+        result = audit(book, archive, reference=load_rates(root=book.root))
     except Exception as err:       # the audit itself refuses them: nothing to ship
         pytest.skip(f"the audit refuses the archive first: {err}")
     shipped, notes = ship_cited_documents(report, result, out)

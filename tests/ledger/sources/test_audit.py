@@ -15,6 +15,7 @@ import tomlkit
 from hypothesis import given, settings, strategies as st
 
 import ledger
+from rates.table import load_rates
 import rates
 from ledger.sources.archive import Archive, read_source
 from ledger.sources.audit import (audit, check_double_counting, check_packages, find_quote, fold,
@@ -106,7 +107,7 @@ def test_missing_document_and_archive(ledger_copy, run_cli):
 
 def test_restatements_are_checked_against_the_ecb_rates(example_ledger, seeds_dir):
     book = ledger.load(example_ledger)
-    result = audit(book, seeds_dir)
+    result = audit(book, seeds_dir, reference=load_rates(root=book.root))
     checked = {(f.entry_id, f.details["restated_currency"]): f for f in result.findings
                if f.code in ("restatement-checked", "restatement-deviation")}
     expected = {(e.id, r.currency) for e in book.entries for r in e.restated
@@ -163,7 +164,7 @@ def test_uncovered_figures_are_the_mentions_no_entry_cites(ledger_copy, run_cli)
         for m in find_mentions(text, d.id):
             if not any(fold(m.phrase)[0] in q for q in cited.get(d.id, [])):
                 expected.append((d.id, m.line, m.column))
-    result = audit(loaded, archive)
+    result = audit(loaded, archive, reference=load_rates(root=loaded.root))
     assert [(d, loc.line, loc.column) for d, m, loc in result.uncovered] == expected == []
     # drop one entry: exactly its figure becomes uncovered
     _edit_entries(book, lambda ents: ents.remove(_entry_table(ents, "uk-syria-aid-2015")))
@@ -178,7 +179,7 @@ def test_uncovered_figures_are_the_mentions_no_entry_cites(ledger_copy, run_cli)
 
 def test_documents_never_cited_are_listed(example_ledger, seeds_dir):
     book = ledger.load(example_ledger)
-    result = audit(book, seeds_dir)
+    result = audit(book, seeds_dir, reference=load_rates(root=book.root))
     cited = {c.doc for e in book.entries for c in e.sources}
     uncited = {f.file for f in result.findings if f.code == "document-not-cited"}
     assert uncited == set(book.documents) - cited
@@ -346,7 +347,7 @@ def test_html_section_and_audit_sheet(example_ledger, seeds_dir, tmp_path):
     from reports.audit import FINDING_COLUMNS, html_section, write_audit_sheet
 
     book = ledger.load(example_ledger)
-    result = audit(book, seeds_dir)
+    result = audit(book, seeds_dir, reference=load_rates(root=book.root))
     page = html_section(result)
     marks = page.count("<mark>")
     assert marks == len(result.citations)
@@ -377,7 +378,7 @@ def test_html_section_escapes_document_text(tmp_path):
                        'date = 2015-01-01\nfunder = "UK"\npurpose = "P"\namount = "£5 million"\n'
                        '  [[entry.source]]\n  doc = "evil"\n  quote = "the UK gives £5 million"\n',
                        encoding="utf-8")
-    result = audit(ledger.load(journal), tmp_path)
+    result = audit(book := ledger.load(journal), tmp_path, reference=load_rates(root=book.root))
     page = html_section(result)
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<mark>the UK gives £5 million</mark> &amp; more." in page
@@ -396,7 +397,7 @@ def test_audit_sheet_keeps_formula_like_quotes_as_text(tmp_path):
                        '  [[entry.source]]\n  doc = "d"\n  quote = "=HYPERLINK(1) the UK gives £5 million"\n',
                        encoding="utf-8")
     wb = Workbook()
-    write_audit_sheet(wb, audit(ledger.load(journal), tmp_path))
+    write_audit_sheet(wb, audit(book := ledger.load(journal), tmp_path, reference=load_rates(root=book.root)))
     wb.save(tmp_path / "a.xlsx")
     cells = [c for row in load_workbook(tmp_path / "a.xlsx")["Audit"].iter_rows() for c in row
              if isinstance(c.value, str) and c.value.startswith("=")]
