@@ -30,7 +30,8 @@ from ledger.rules.limits import FIRST_YEAR, LAST_YEAR
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
-from ._minor import largest_remainder, largest_remainders, minor_units, mul_round, objects, ratio_float, round_div, to_decimal_array, to_decimals
+from ._minor import (largest_remainder, largest_remainders, minor_units, mul_round, objects,
+                     ratio_float, round_div, to_decimal_array, to_decimals)
 from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, Series, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
