@@ -247,8 +247,9 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     per_entry = {
         "amount as written": written,
         "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; "),
-        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; "),
-        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | "),
+        # Arrow text as it is: no million Python strings made on the way
+        "sources": _joined(ct, len(book), _str(ct["doc"]), "; "),
+        "quotes": _joined(ct, len(book), _str(ct["quote"]), " | "),
     }
     pos = row_entries(frame["id"], book)
     if pos is not None:   # the entry of each row, by position
