@@ -139,7 +139,7 @@ class EntryLists(Sequence):
             return "[" + ",".join("[" + ",".join(map(str, x)) + "]" for x in self) + "]"
         neg = flat < 0
         mag = np.abs(flat)
-        small = np.int32 if int(mag.max(initial=0)) < 2 ** 31 and len(flat) < 2 ** 28 \
+        small: Any = np.int32 if int(mag.max(initial=0)) < 2 ** 31 and len(flat) < 2 ** 28 \
             else np.int64                   # half the bytes to pass over when they fit
         mag = mag.astype(small)
         most = len(str(int(mag.max(initial=0))))
