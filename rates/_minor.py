@@ -120,41 +120,61 @@ def largest_remainder(total: np.ndarray, group: np.ndarray, weight: np.ndarray,
     largest remainders.  int64 throughout when the totals fit (T = qW + r, so
     T·w/W = q·w + r·w/W with r·w < W²), Python ints otherwise.
     """
+    return largest_remainders([total], group, weight, weight_sum, order)[0]
+
+
+def largest_remainders(totals, group: np.ndarray, weight: np.ndarray,
+                       weight_sum: np.ndarray, order: np.ndarray) -> list[np.ndarray]:
+    """``largest_remainder`` of each of ``totals`` over the same groups and
+    weights: the groups' bounds and the ranking's positions are worked out
+    once for all of them (arrays of millions of parts)."""
     n = len(group)
     if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    total = np.asarray(total)
-    if total.dtype == object:
-        try:
-            total = total.astype(np.int64)
-        except OverflowError:
-            pass
+        return [np.zeros(0, dtype=np.int64) for _ in totals]
     w = np.asarray(weight, dtype=np.int64)
     ws = np.asarray(weight_sum, dtype=np.int64)[group]
-    if total.dtype == object:
-        prod = total[group] * objects(w)
-        base = prod // objects(ws)
-        rem = (prod - base * objects(ws)).astype(np.int64)
-    else:
-        t = total[group]
-        q = t // ws
-        r = t - q * ws
-        rw = r * w
-        base = q * w + rw // ws
-        rem = rw % ws
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     sizes = np.diff(np.r_[starts, n])
-    deficit = total[group[starts]] - np.add.reduceat(base, starts)
-    # rank the parts of each group by remainder (largest first, then earlier
-    # part); single-part groups never need a unit, so only the others are sorted
-    rank = np.zeros(n, dtype=np.int64)
+    first_group = group[starts]
+    # only groups of more than one part ever need a unit: their parts' places
     multi = sizes > 1
+    ranked = None
     if multi.any():
         idx = np.flatnonzero(np.repeat(multi, sizes))
         sub_sizes = sizes[multi]
         sub_starts = np.cumsum(sub_sizes) - sub_sizes
         seq = np.repeat(np.arange(len(sub_sizes), dtype=np.int64), sub_sizes)
         pos = np.arange(len(idx)) - np.repeat(sub_starts, sub_sizes)
+        ranked = (idx, sub_sizes, seq, pos)
+    return [_largest_remainder(t, group, w, ws, starts, sizes, first_group, ranked)
+            for t in totals]
+
+
+def _largest_remainder(total, group, w, ws, starts, sizes, first_group, ranked) -> np.ndarray:
+    n = len(group)
+    total = np.asarray(total)
+    if total.dtype == object:
+        try:
+            total = total.astype(np.int64)
+        except OverflowError:
+            pass
+    if total.dtype == object:
+        prod = total[group] * objects(w)
+        base = prod // objects(ws)
+        rem = (prod - base * objects(ws)).astype(np.int64)
+    else:
+        t = total[group]
+        q, r = np.divmod(t, ws)
+        r *= w
+        base, rem = np.divmod(r, ws)
+        q *= w
+        base += q
+    deficit = total[first_group] - np.add.reduceat(base, starts)
+    # rank the parts of each group by remainder (largest first, then earlier
+    # part); single-part groups never need a unit, so only the others are sorted
+    rank = np.zeros(n, dtype=np.int64)
+    if ranked is not None:
+        idx, sub_sizes, seq, pos = ranked
         r = rem[idx]
         top = int(r.max()) + 1
         if top < 2**20 and int(pos.max()) < 2**10 and len(sub_sizes) < 2**33:
@@ -162,7 +182,7 @@ def largest_remainder(total: np.ndarray, group: np.ndarray, weight: np.ndarray,
             sort = np.argsort(key, kind="stable")
         else:
             sort = np.lexsort((pos, -r, seq))
-        rank[idx[sort]] = np.arange(len(idx)) - np.repeat(sub_starts, sub_sizes)
+        rank[idx[sort]] = pos
     extra = rank < np.repeat(deficit, sizes)
     return base + extra.astype(np.int64)
 

@@ -30,7 +30,8 @@ from ledger.limits import FIRST_YEAR, LAST_YEAR
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
-from ._minor import largest_remainder, minor_units, mul_round, objects, ratio_float, round_div, to_decimal_array, to_decimals
+from ._minor import (largest_remainder, largest_remainders, minor_units, mul_round, objects,
+                     ratio_float, round_div, to_decimal_array, to_decimals)
 from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, Series, check_policy, currency_digits
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
@@ -211,10 +212,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         rate_of = (conv["num"], conv["den"], conv["approx"])
         if opts.years:
             out_rows = parts.row
-            value_minor = largest_remainder(value_total, parts.row, parts.weight,
-                                            parts.weight_sum, parts.fy)
-            orig_minor = largest_remainder(orig_total, parts.row, parts.weight,
-                                           parts.weight_sum, parts.fy)
+            value_minor, orig_minor = largest_remainders(
+                [value_total, orig_total], parts.row, parts.weight, parts.weight_sum, parts.fy)
             rp = rate_rows[parts.row]
             if rp.any():
                 orig_p, value_p = _rate_parts(parts, rp, amount_minor, orig_total, span.stated,

@@ -182,8 +182,16 @@ def _unique_first_inverse(key: np.ndarray):
     return_inverse=True)``, by one stable sort (numpy's hashing unique is
     slower on millions of int64 keys), plus that sort's order and where
     each group starts in it (for ``reduceat``)."""
-    order = np.argsort(key, kind="stable")
-    srt = key[order]
+    n = len(key)
+    lo = int(key.min()) if n else 0
+    if n and lo >= 0 and int(key.max()) < (2 ** 62) // n:
+        # each key with its row number below it: the keys are then distinct
+        # and numpy's unstable sort (vectorised, faster) gives the stable order
+        packed = np.sort(key * n + np.arange(n, dtype=np.int64))
+        order, srt = np.divmod(packed, n)[::-1]
+    else:
+        order = np.argsort(key, kind="stable")
+        srt = key[order]
     new = np.empty(len(key), dtype=bool)
     if len(key):
         new[0] = True
@@ -278,13 +286,28 @@ def to_minor_unit(amounts, currencies):
     bool per row: rounding changed it).  So a recorded balance sums what the
     report and the exports sum: 1,000 x £0.004 is £0.00 everywhere, and said."""
     dec = to_decimal_array(amounts)
-    cur = np.asarray(currencies, dtype=object).astype(str)
-    uniq, inv = np.unique(cur, return_inverse=True)
-    digits = np.array([currency_digits(u) for u in uniq], dtype=np.int64)[inv.reshape(-1)]
+    digits = _digits_per_row(currencies)
+    return minor_units(dec, digits), digits, _finer(dec, digits)
+
+
+def finer_than_minor(amounts, currencies) -> np.ndarray:
+    """A bool per amount: finer than its currency's minor unit (rounding it
+    to that unit, half up, changes it); ``to_minor_unit``'s third value."""
+    return _finer(to_decimal_array(amounts), _digits_per_row(currencies))
+
+
+def _digits_per_row(currencies) -> np.ndarray:
+    """Each row's currency's minor-unit digits, looked up once per distinct
+    currency (hashed, not sorted: a million codes)."""
+    codes, uniq = pd.factorize(np.asarray(currencies, dtype=object), use_na_sentinel=False)
+    return np.array([currency_digits(str(u)) for u in uniq], dtype=np.int64)[codes]
+
+
+def _finer(dec, digits: np.ndarray) -> np.ndarray:
     changed = np.zeros(len(dec), dtype=bool)
     for k in np.unique(digits):
         m = digits == k
         part = dec.filter(pa.array(m))
         changed[m] = pc.not_equal(pc.round(part, ndigits=int(k), round_mode="half_up"),
                                   part).to_numpy(zero_copy_only=False)
-    return minor_units(dec, digits), digits, changed
+    return changed

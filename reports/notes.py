@@ -15,7 +15,7 @@ from ledger.book import not_counted_mask
 from ledger.model import NOT_COUNTED
 
 from reports.amounts import as_said
-from reports.columns import to_minor_unit
+from reports.columns import finer_than_minor
 from reports.options import Report, as_book, price_base
 
 
@@ -81,7 +81,7 @@ def rounded_note(book) -> str | None:
     en = book.tables.entries
     if not len(en):
         return None
-    _, _, changed = to_minor_unit(en["amount"], en["currency"].to_numpy(dtype=object))
+    changed = finer_than_minor(en["amount"], en["currency"].to_numpy(dtype=object))
     if not changed.any():
         return None
     n, shown = _named_where(book, changed)

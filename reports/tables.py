@@ -45,13 +45,22 @@ __all__ = ["OTHER", "TOTAL", "Report", "ReportOptions", "build_report"]
 
 def _qualifier_text(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Per group: e.g. "up to (1); at least (2)" for non-exact amounts."""
-    q = frame[frame["qualifier"].astype(str) != "exact"]
+    q = frame[_not_exact(frame["qualifier"])]
     if q.empty:
         return pd.Series(dtype=object)
     q = q.assign(id=_text_codes(q["id"]))   # distinct entries, counted on codes
     counts = q.groupby(keys + ["qualifier"], sort=True)["id"].nunique().reset_index()
     counts["text"] = counts["qualifier"].astype(str) + " (" + counts["id"].astype(str) + ")"
     return counts.groupby(keys)["text"].agg("; ".join)
+
+
+def _not_exact(col: pd.Series) -> np.ndarray:
+    """Rows whose qualifier, as text, is not "exact" (a Categorical's codes
+    compared, not a million values made text)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        exact = [k for k, c in enumerate(col.cat.categories) if str(c) == "exact"]
+        return ~np.isin(col.cat.codes.to_numpy(), exact)
+    return (col.astype(str) != "exact").to_numpy()
 
 
 def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFrame:
@@ -145,7 +154,9 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     out["total"] = _plain_series(prim.groupby("funder")["_m"].sum())
     paying = set(links.loc[links["kind"].isin(["disburses", "part_of"]), "id"]) \
         if not links.empty else set()
-    sec_paid = f[~f["primary"] & f["id"].isin(paying) & f["status"].isin(PAID_STATUSES)]
+    # the ids looked up among the few rows not counted and paid, not all rows
+    cand = f[~f["primary"] & f["status"].isin(PAID_STATUSES)]
+    sec_paid = cand[cand["id"].isin(paying)]
     paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
     paid = paid.add(_plain_series(sec_paid.groupby("funder")["_m"].sum()), fill_value=0)
     out = out.reindex(out.index.union(paid.index), fill_value=0)
@@ -236,8 +247,9 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
     per_entry = {
         "amount as written": written,
         "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; "),
-        "sources": _joined(ct, len(book), ct["doc"].astype(object), "; "),
-        "quotes": _joined(ct, len(book), ct["quote"].astype(object), " | "),
+        # Arrow text as it is: no million Python strings made on the way
+        "sources": _joined(ct, len(book), _str(ct["doc"]), "; "),
+        "quotes": _joined(ct, len(book), _str(ct["quote"]), " | "),
     }
     pos = row_entries(frame["id"], book)
     if pos is not None:   # the entry of each row, by position

@@ -746,13 +746,21 @@ def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dic
     return _Streamed(ws, headers, last)
 
 
-def largest_rows(entries: pd.DataFrame, n: int):
+def largest_rows(entries: pd.DataFrame, n: int, minor=None):
     """Positions of the ``n`` rows with the largest normalised amounts (by
     absolute value, exact; rows with none last), in the table's order: the
-    rows a cut Entries sheet keeps (the page's rule)."""
+    rows a cut Entries sheet keeps (the page's rule).  ``minor``: the same
+    amounts as int64 minor units of the report currency, row for row (the
+    report's ``value_minor``), sorted instead of the decimals when no
+    amount is missing: the same order (one scale), a cheaper sort."""
     if n >= len(entries):
         return np.arange(len(entries))
     col = entries["normalised"]
+    if minor is not None and len(minor) == len(col) and not col.isna().any():
+        m = np.asarray(minor)
+        if m.dtype == np.int64 and (not len(m) or int(m.min()) > np.iinfo(np.int64).min):
+            # descending by size, ties in the table's order (as Arrow's stable sort)
+            return np.sort(np.argsort(-np.abs(m), kind="stable")[:n])
     arr = pa.chunked_array([pa.array(col.astype(object).tolist())]) if col.dtype == object \
         else pa.chunked_array([pa.Array.from_pandas(col)])
     # nulls (rows with no amount) sort last by default
@@ -1103,7 +1111,9 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     _tree_sheet(wb, "Purpose accounts", cap + " Parents include their children.",
                 report.purpose_tree, fmt)
     with gc_paused():
-        kept = largest_rows(report.entries, limit)   # the rows a cut Entries sheet shows
+        kept = largest_rows(report.entries, limit,   # the rows a cut Entries sheet shows
+                            report.frame["value_minor"] if "value_minor" in report.frame
+                            else None)
         _entries_sheet(wb, report, fmt, limit, kept, progress)
         _sources_sheet(wb, report, limit, kept, progress)
     native_charts(report, made, scale)

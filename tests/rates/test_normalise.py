@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from ledger.errors import LedgerError
 from ledger.model import Entry, Money, Period, Split
 from rates import RateTable
+from rates._minor import largest_remainder, largest_remainders
 from rates.normalise import entries_frame, normalise, to_frame
 from tests.conftest import REPO
 
@@ -341,3 +342,34 @@ def _plus_years(d: dt.date, n: int) -> dt.date:
         return d.replace(year=d.year + n)
     except ValueError:   # 29 February: the anniversary is 1 March
         return dt.date(d.year + n, 3, 1)
+
+
+@given(st.lists(st.tuples(st.integers(-(10 ** 20), 10 ** 20), st.integers(-(10 ** 12), 10 ** 12),
+                          st.lists(st.integers(1, 400), min_size=1, max_size=6)),
+                min_size=1, max_size=12))
+def test_largest_remainders_split_each_total_exactly(groups):
+    """Each group's totals split in proportion to the weights: every part is
+    the exact share rounded down or up, the parts add up to the total, the
+    units go to the largest remainders, and several totals over the same
+    parts give what each gives alone (int64 and Python-int totals)."""
+    group = np.repeat(np.arange(len(groups)), [len(w) for _, _, w in groups])
+    weight = np.array([x for _, _, w in groups for x in w], dtype=np.int64)
+    weight_sum = np.array([sum(w) for _, _, w in groups], dtype=np.int64)
+    order = np.arange(len(group))
+    wide = np.array([t for t, _, _ in groups], dtype=object)
+    small = np.array([t for _, t, _ in groups], dtype=np.int64)
+    both = largest_remainders([wide, small], group, weight, weight_sum, order)
+    for total, parts in zip((wide, small), both):
+        assert list(parts) == list(largest_remainder(total, group, weight, weight_sum, order))
+        at = 0
+        for g, (_, _, w) in enumerate(groups):
+            mine = [int(x) for x in parts[at:at + len(w)]]
+            at += len(w)
+            share = [Fraction(int(total[g]) * x, sum(w)) for x in w]
+            assert sum(mine) == int(total[g])
+            floor = [s // 1 for s in share]
+            assert all(p - f in (0, 1) for p, f in zip(mine, floor))
+            up = [p > f for p, f in zip(mine, floor)]
+            rem = [s - f for s, f in zip(share, floor)]
+            if any(up) and not all(up):
+                assert min(r for r, u in zip(rem, up) if u) >= max(r for r, u in zip(rem, up) if not u)
