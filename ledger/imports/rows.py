@@ -29,7 +29,6 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
-from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.read.journal import read_restated, read_split
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
@@ -107,7 +106,7 @@ class _Reader:
             qualifier, rule = rr.qualifier_of(stated_q, parsed.qualifier)
             if rule is not None:
                 broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
-        period = self._period(t, parsed, date, problem)
+        period = self._period(t, parsed, date, broke)
         parts: list[tuple[str, str]] = []
         if t.get("split"):      # their sum is checked against the amount by check_raw
             for s in t["split"]:
@@ -232,7 +231,7 @@ class _Reader:
             return None
         return parsed
 
-    def _period(self, t, parsed, date, problem) -> str:
+    def _period(self, t, parsed, date, broke) -> str:
         """The period as the raw form's phrase: the one stated, else the
         amount phrase's (a stated one that contradicts the phrase refused)."""
         phrase = parsed.period if parsed is not None else ONCE
@@ -240,17 +239,9 @@ class _Reader:
         if stated is None or stated == "":
             return "" if phrase == ONCE else phrase.describe()
         stated = str(stated)
-        if phrase != ONCE:
-            try:
-                try:
-                    period = parse_period(stated)
-                except PeriodError:
-                    period = parse_period(stated, on=date if isinstance(date, dt.date) else None)
-            except PeriodError:
-                return stated          # the rules word what is wrong with it
-            if not restates(phrase, period):
-                problem(f"period {stated!r} contradicts the amount phrase "
-                        f"({phrase.describe()!r})", "period", code="period-contradicts")
+        if phrase != ONCE and rr.period_contradicts(
+                phrase.describe(), stated, date if isinstance(date, dt.date) else None):
+            broke(rr.PERIOD_CONTRADICTS, "period", stated, phrase=phrase.describe())
         return stated
 
 

@@ -41,7 +41,7 @@ from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
-from ledger.phrases.period import PeriodError, parse_period, restates
+from ledger.phrases.period import PeriodError, parse_period
 from ledger.read.journal import _as_date, parse_file, read_tables, split_problems
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
@@ -980,22 +980,13 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
         return []
     take = pa.array(rows)
     out: list = []
-    seen: dict[tuple, bool | None] = {}
     for r, said, text, on in zip(rows.tolist(), phrase_period.take(take).to_pylist(),
                                  stated.take(take).to_pylist(), dates.take(take).to_pylist()):
-        try:
-            if (said, text) not in seen:
-                try:   # the date matters only to phrases that fail without it
-                    seen[said, text] = restates(parse_period(said), parse_period(text))
-                except PeriodError:
-                    seen[said, text] = None
-            ok = seen[said, text]
-            if ok is None:
-                on = dt.date.fromisoformat(on) if isinstance(on, str) else on
-                ok = restates(parse_period(said), parse_period(text, on=on))
-        except (PeriodError, ValueError, TypeError):
-            continue
-        if not ok:
+        try:   # the date matters only to phrases that fail without it
+            on = dt.date.fromisoformat(on) if isinstance(on, str) else on
+        except ValueError:
+            on = None    # a bad date: the date rules word it
+        if rr.period_contradicts(said, text, on if isinstance(on, dt.date) else None):
             out.append((r, text, said))
     return out
 

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 from collections.abc import Callable
 
 from ledger.phrases.money import MoneyError, known_currencies, parse_amount
+from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
 from ledger.model import Money
@@ -138,6 +139,29 @@ BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 PERIOD_CONTRADICTS = Rule("period-contradicts",
                           "period {value!r} contradicts the amount phrase ({phrase!r})")
+
+
+@functools.lru_cache(maxsize=1024)
+def _restates_undated(phrase: str, stated: str) -> bool | None:
+    try:
+        return restates(parse_period(phrase), parse_period(stated))
+    except PeriodError:
+        return None     # a phrase that needs the entry's date to be read
+
+
+def period_contradicts(phrase: str, stated: str, on: dt.date | None = None) -> bool:
+    """The rule of ``PERIOD_CONTRADICTS``: a period stated beside an amount
+    phrase that has one of its own (``phrase``, as ``Period.describe`` words
+    it) must restate it (``ledger.phrases.period.restates``).  A stated
+    period that cannot be read is not called a contradiction: the period
+    rules word it."""
+    ok = _restates_undated(phrase, stated)
+    if ok is None:
+        try:
+            ok = restates(parse_period(phrase), parse_period(stated, on=on))
+        except PeriodError:
+            return False
+    return not ok
 
 BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
                "tags are plain text: remove the invisible character")
