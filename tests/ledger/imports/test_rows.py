@@ -42,6 +42,19 @@ def test_each_refused_record_names_the_field_at_fault():
     assert {(p.line, p.entry_id) for p in got.problems[3]} == {(5, "bad-date")}
 
 
+def test_a_period_against_the_amount_phrase_is_refused_as_in_a_journal():
+    """The journal's rule and words: a stated period must restate the
+    phrase's ("£10m a year" is per year: "per year for 3 years" restates
+    it, "over 3 years", three years' total, does not)."""
+    got = _check([_rec("restates", amount="£10m a year", currency=None,
+                       period="per year for 3 years"),
+                  _rec("against", amount="£10m a year", currency=None, period="over 3 years")])
+    assert got.accepted == [0]
+    assert [(p.line, p.field, p.code, p.message) for p in got.problems[1]] == [
+        (3, "period", "period-contradicts",
+         "period 'over 3 years' contradicts the amount phrase ('per year')")]
+
+
 def test_entries_are_views_equal_to_the_journal_read_back(tmp_path):
     tables = [
         _rec("plain"),
