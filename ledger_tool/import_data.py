@@ -27,7 +27,8 @@ from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
-from ledger.read.journal import TOP_LEVEL, journal_files, parse_file
+from ledger.read.journal import TOP_LEVEL, parse_file
+from ledger.safe_io import journal_files
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive

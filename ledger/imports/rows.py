@@ -29,11 +29,12 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
-from ledger.read.journal import read_restated, read_split
+from ledger.read.journal import read_split
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
+from ledger.rules.rows import read_restated
 from ledger.limits import amount_problem
 
 # the raw form's columns the rules read (the bulk layout)

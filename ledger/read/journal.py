@@ -25,14 +25,12 @@ from ledger.rules.options import option_problem
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
-from ledger.safe_io import journal_files  # noqa: F401 - re-exported
 from ledger.model import (
     CONTROL_CHARS, Document, Problem, Split, is_slug,
 )
 from ledger.rules.rows import suggest as _suggest
 
-from ledger.rules.rows import SPLIT_FIELDS   # re-exported
-from ledger.rules.rows import read_restated  # noqa: F401 - re-exported (the imports')
+from ledger.rules.rows import SPLIT_FIELDS
 DOCUMENT_FIELDS = {"id", "title", "publisher", "published", "url", "retrieved", "path", "sha256",
                    "notes", "text", "text_sha256"}
 OPTION_FIELDS = {"name", "currency", "locale", "fiscal_year_start", "rates", "archive", "description"}

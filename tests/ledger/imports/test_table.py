@@ -305,7 +305,6 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
     """Deciding which TOML files are the ledger's and reading them share one
     read and parse per file (a large ledger was parsed twice, once by pure-Python
     tomllib); a .toml linked from outside the folder is refused, not read."""
-    import ledger.read.journal as journal
     import ledger.safe_io as safe_io
 
     book = tmp_path / "book"
@@ -323,7 +322,7 @@ def test_each_journal_file_is_parsed_once(tmp_path, run_cli, monkeypatch):
     flows = FIXTURES / "fts" / "flows.json"
     code, _, err = run_cli("import", "--from", "fts", flows, "-o", book, "-n")
     assert code == 0, err
-    assert sorted(seen) == sorted(journal.journal_files(book))     # each read once
+    assert sorted(seen) == sorted(safe_io.journal_files(book))     # each read once
     assert "1 error(s)" in err                 # the link, reported by the ledger's own check
 
 
