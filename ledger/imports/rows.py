@@ -4,7 +4,7 @@ Every import into a journal (spreadsheets, IATI, FTS) hands its records
 here as journal fields (``ledger.writer.entry_table``: what the TOML it
 writes will hold).  Each record's amount phrase, splits and restated
 amounts are read by the phrase rules the journal readers share
-(``ledger.phrases.money``, ``ledger.read.journal.read_split`` and
+(``ledger.phrases.money``, ``ledger.read.journal.split_problems`` and
 ``read_restated``); the records then become rows of the raw form
 (``ledger.read.raw.RawTables``: the bulk layout, one row per entry and
 purpose, the citations with their quotes) beside the entries of the ledger
@@ -29,7 +29,7 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
-from ledger.read.journal import read_split
+from ledger.read.journal import split_problems
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
@@ -111,8 +111,8 @@ class _Reader:
         parts: list[tuple[str, str]] = []
         if t.get("split"):      # their sum is checked against the amount by check_raw
             for s in t["split"]:
-                part, said = read_split(s, currency)
-                for message, hint, code in said:
+                part, in_split = split_problems(s, currency)
+                for message, hint, code, _ in in_split:
                     problem(message, "split", hint, code)
                 if part is not None:
                     parts.append((part.purpose, plain_decimal(part.amount)))

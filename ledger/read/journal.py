@@ -1,7 +1,7 @@
 """What the journal's readers share: a TOML journal file's text and tables
 (``parse_file``, ``read_tables``: options, documents, the raw ``[[entry]]``
-tables and their lines) and the split rules (``read_split``,
-``split_problems``; the conversion rules are
+tables and their lines) and the split rules (``split_problems``;
+the conversion rules are
 ``ledger.rules.rows.read_restated``).  A journal is read column-wise by
 ``ledger.read.journal_columns`` and checked by ``ledger.read.table.check_raw``.
 
@@ -359,18 +359,11 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
-def read_split(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str]]]:
-    """One ``[[entry.split]]`` table by the split rules: the part (None when
-    it cannot be one) and the problems as (message, hint, code), in the
-    order found (``split_problems`` also names each one's key)."""
-    part, found = split_problems(table, currency)
-    return part, [(message, hint, code) for message, hint, code, _ in found]
-
-
 def split_problems(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str, str]]]:
-    """``read_split``, each problem as (message, hint, code, key): ``key``
-    the table's key at fault ('' for the table itself), so a reader can
-    word it at that key's line."""
+    """One ``[[entry.split]]`` table by the split rules: the part (None when
+    it cannot be one) and the problems in the order found, each as
+    (message, hint, code, key): ``key`` the table's key at fault ('' for the
+    table itself), so a reader can word it at that key's line."""
     found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
               "unknown-field", k) for k in table if k not in SPLIT_FIELDS]
     purpose = table.get("purpose")

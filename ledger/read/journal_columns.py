@@ -10,7 +10,7 @@ a bad amount, date or period, a split or citation the rules refuse) is
 worded column-wise at its key's line and left out of the rules across
 entries (``check_raw`` masks it): a value of a TOML type its field cannot hold
 by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
-split or citation by ``_check`` (``parse_amount``, ``read_split``), every
+split or citation by ``_check`` (``parse_amount``, ``split_problems``), every
 field rule (the restated conversions too) by ``check_raw``
 (``RawTables.key_line``);
 a valid entry in a shape of its own (a date as text, a whole-number amount
@@ -472,7 +472,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
 
 def _split_syntax(t: dict) -> dict:
     """An [[entry.split]] table in the types this reader takes, as the split
-    rules (``read_split``) read it: a whole-number amount its digits; a
+    rules (``split_problems``) read it: a whole-number amount its digits; a
     purpose or amount of another type left out (the rules say it is
     missing, as they say of it); another key's value of another type ''
     (the rules name the key)."""
@@ -1037,7 +1037,7 @@ def _sources(table, fields, n, tell):
 
 def _splits(table, fields, currency, unread, tell):
     """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked by the split rules (``read_split``, worded at the key's
+    and checked by the split rules (``split_problems``, worded at the key's
     line), and a mask of the entries with a split part read but a problem
     in another (they state a purpose: their parts').  Whether the parts add
     up to the entry, ``check_raw`` says (``unread``: the entries whose
