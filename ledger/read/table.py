@@ -74,6 +74,7 @@ PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"
 _ANY_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]+)?$"   # a plain number, however many places
+_NEGATIVE = r"^-[0-9]+(?:\.[0-9]+)?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
@@ -285,13 +286,18 @@ class _Problems:
             self.rule(mask, rule, values, field)
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
-             hint: str = "", severity: str = "error", code: str = "", clip: bool = True):
+             hint: str = "", severity: str = "error", code: str = "", clip: bool = True,
+             named: str = "", key: str = ""):
+        """``named``: the field as the message names it (else ``field``);
+        ``key``: where a journal has it (``RawTables.key_line``; else
+        ``field``), and what the reader's ``worded`` masks are keyed by."""
         import numpy as np
 
         raw = self.raw
         mask = _np(mask)
-        if raw.worded is not None and field in raw.worded:   # the reader said it
-            mask = mask & ~raw.worded[field]
+        key = key or field
+        if raw.worded is not None and key in raw.worded:   # the reader said it
+            mask = mask & ~raw.worded[key]
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
@@ -302,7 +308,7 @@ class _Problems:
         def word(v):
             if rule is None:
                 return (message.format(v) if values is not None else message), hint
-            msg, h = rule.word(v, field)
+            msg, h = rule.word(v, named or field)
             if rule.code == "missing-field" and not journal:
                 h = BULK_FIELD_HINTS.get(field, h)
             return msg, h
@@ -310,7 +316,7 @@ class _Problems:
         def line(r):   # a journal's field at its key's line; a missing one at the entry's
             if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
                 return int(self.lines[r])
-            return raw.key_line(int(r), field)
+            return raw.key_line(int(r), key)
 
         limit = raw.limit
         shown = rows[:limit] if limit is not None else rows
@@ -341,8 +347,11 @@ class _Problems:
 
 
 def _take(values, rows):
+    """``values`` (a column, or a tuple of columns: tuples) at ``rows``."""
     import numpy as np
     import pyarrow as pa
+    if isinstance(values, tuple):
+        return list(zip(*(_take(v, rows) for v in values)))
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.take(pa.array(rows)).to_pylist()
     return list(np.asarray(values, dtype=object)[rows])
@@ -417,18 +426,43 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
            message="value_date " + rr.NOT_A_DATE, code=rr.BAD_DATE.code)
     P.rules(rr.date_range_rows("value_date", rate_np, srate))
 
-    # accounts
-    for c in ("funder", "purpose"):
-        P.rules(rr.account_rows(c, col(c)))
+    # splits: rows sharing an id sit together and agree on everything but purpose and amount
+    if raw.entry is not None:   # each row's entry given (a journal)
+        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
+    else:
+        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
+            & ~no_id
+    in_split = same_as_prev | np.r_[same_as_prev[1:], False]
+    # a split's part: a row of an entry of many rows, or of one written with split tables
+    part = in_split | raw.split if raw.split is not None else in_split
+    whole_entry = ~part
+
+    # accounts: a part's purpose by the split rules
+    P.rules(rr.account_rows("funder", col("funder")))
+    spurpose = col("purpose")
+    no_part_purpose = part & blank(spurpose)
+    for mask, rule, values, _ in rr.account_rows("purpose", spurpose):
+        if rule is rr.MISSING_FIELD:
+            P.rule(mask & whole_entry, rule, field="purpose")
+            P.rule(mask & part, rr.SPLIT_NO_PURPOSE, field="split", key="split.")
+        else:
+            P.rule(mask & whole_entry, rule, values, "purpose")
+            P.rule(mask & part, rule, values, "split", named="split purpose",
+                   key="split.purpose")
+    # a part's amount is worded only when it has a purpose (which its words name)
+    named_part = part & ~no_part_purpose
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")
     samt = pc.replace_substring(raw_amt, ",", "")
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
-    P.rule(no_amt, rr.MISSING_FIELD, field="amount")
+    P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
+    P.rule(no_amt & named_part, rr.SPLIT_NO_AMOUNT, spurpose, "split", key="split.")
     too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok_amt
-    P.rule(~no_amt & ~ok_amt & ~too_precise, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
+    negative = part & _np(pc.match_substring_regex(samt, _NEGATIVE))
+    P.rule(negative & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split", key="split.amount")
+    P.rule(~no_amt & ~ok_amt & ~too_precise & ~negative, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
     P.rule(too_precise, rr.AMOUNT_TOO_PRECISE, raw_amt, "amount")
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
@@ -438,7 +472,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                                               pc.utf8_length(whole)), 16))
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
-    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(huge & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(huge & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+           key="split.amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # a journal's split entry: the entry's own amount, which its parts must add up to
     stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
@@ -455,11 +491,15 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     not_positive = ok_amt & ~huge & zero
-    P.rule(not_positive, rr.AMOUNT_NOT_POSITIVE, _as_written(raw_amt, not_positive, tbl),
-           "amount")
+    P.rule(not_positive & whole_entry, rr.AMOUNT_NOT_POSITIVE,
+           _as_written(raw_amt, not_positive & whole_entry, tbl), "amount")
+    P.rule(not_positive & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split",
+           key="split.amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
-    big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    big = ok_amt & _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
+    P.rule(big & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(big & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+           key="split.amount")
 
     cur = pc.utf8_upper(col("currency"))
     P.rules(rr.currency_rows(cur, col("currency")))
@@ -474,12 +514,6 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     period = _periods(col, names, date_np, P, n)
 
-    # splits: rows sharing an id sit together and agree on everything but purpose and amount
-    if raw.entry is not None:   # each row's entry given (a journal)
-        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
-    else:
-        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
-            & ~no_id
     first = ~same_as_prev
     if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
@@ -533,7 +567,6 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     amount = dec
     entry_amount = amount
     if same_as_prev.any():
-        in_split = same_as_prev | np.r_[same_as_prev[1:], False]
         rows = np.flatnonzero(in_split)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         entry_amount = pc.replace_with_mask(

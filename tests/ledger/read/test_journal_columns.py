@@ -280,10 +280,10 @@ WRONG = {
     "a split without purpose": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n'
                             '  amount = "4,000,000.50"\n'),
-        [(39, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+        [(39, "uk-2016-paid", "bad-split", "split", "split needs a purpose")]),
     "a split written inline, without purpose": (
         ('status = "disbursed"', 'status = "disbursed"\nsplit = [{ amount = "4000000.50" }]'),
-        [(35, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+        [(35, "uk-2016-paid", "bad-split", "split", "split needs a purpose")]),
     # a second citation: an unknown field, then no doc (its header, line 39)
     "a citation with an unknown field before one without doc": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  page = 3\n  [[entry.source]]\n'
@@ -408,9 +408,10 @@ def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
         encoding="utf-8")
     got = _read(book)
     assert [s[:5] for s in _said(got) if s[1] == "s2"] == [   # the split's header, line 6
-        (6, "s2", "error", "bad-split", "split"), (1, "s2", "error", "missing-field", "purpose")]
+        (6, "s2", "error", "bad-split", "split")]
+    # its purposes are its parts': not also called missing from the entry
     assert [p.message for p in got.problems if p.entry_id == "s2"] == [
-        "[[entry.split]] needs a purpose", "missing field 'purpose'"]   # no part read
+        "split needs a purpose"]
 
 
 # the TOML types and the field rules, several entries at once: worded entry

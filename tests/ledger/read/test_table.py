@@ -293,3 +293,66 @@ def test_a_restated_column_is_checked_by_the_journals_rule(tmp_path):
     assert got[0][4] == "restated amount 'GBP 5' is in the entry's own currency"
     assert got[1][4].startswith("restated: ") and "'lots'" in got[1][4]   # the parser's why
     assert frame["id"].tolist() == ["b"]
+
+
+# one bad part of a split, written in each input's own way: (its purpose,
+# its amount) -> the journal's line of it, and (code, field, message) as a
+# user should read it whatever the input
+BAD_PARTS = {
+    "a purpose that is no account": (("Security::Fencing", "3"), 13, (
+        "bad-account", "split", "split purpose 'Security::Fencing' is not a valid account name")),
+    "a zero amount": (("Security:Fencing", "0"), 14, (
+        "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
+    "a negative amount": (("Security:Fencing", "-5"), 14, (
+        "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
+    "no purpose": (("", "3"), 12, ("bad-split", "split", "split needs a purpose")),
+    "no amount": (("Security:Fencing", ""), 12, (
+        "bad-split", "split", "split for 'Security:Fencing' needs an amount")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PARTS))
+def test_a_bad_split_is_worded_alike_in_every_input(tmp_path, case):
+    """The same bad part in a journal's [[entry.split]] table, a bulk CSV's
+    and a bulk Parquet's row sharing its id, and an import's split: one
+    problem, the same code, field and words; at the journal's key (the
+    table's header when the key is missing), the bulk file's row, the
+    import's record."""
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    (purpose, amount), key_line, want = BAD_PARTS[case]
+    journal = tmp_path / "j.toml"
+    journal.write_text(
+        '[[entry]]\nid = "s"\ndate = 2016-03-03\nfunder = "UK:Home Office"\n'   # lines 1-4
+        'amount = "10 GBP"\nsource = [{doc = "d", quote = "q"}]\n\n'           # 5-7
+        '[[entry.split]]\npurpose = "Humanitarian"\namount = "7"\n\n'          # 8-11
+        '[[entry.split]]\n'                                                    # 12
+        + (f'purpose = "{purpose}"\n' if purpose else "")                      # 13
+        + (f'amount = "{amount}"\n' if amount else ""), encoding="utf-8")      # 13 or 14
+    bulk = _csv(tmp_path, "s,2016-03-03,UK:Home Office,Humanitarian,7,GBP,d\n"
+                          f"s,2016-03-03,UK:Home Office,{purpose},{amount},GBP,d\n",
+                head="id,date,funder,purpose,amount,currency,sources\n")
+    parquet = tmp_path / "e.parquet"
+    pq.write_table(pv.read_csv(bulk, convert_options=pv.ConvertOptions(
+        column_types={c: "string" for c in ("id", "date", "funder", "purpose", "amount",
+                                            "currency", "sources")},
+        strings_can_be_null=False)), parquet)
+    part = {k: v for k, v in (("purpose", purpose), ("amount", amount)) if v}
+    imported = check_records([{
+        "id": "s", "date": "2016-03-03", "funder": "UK:Home Office", "amount": "10",
+        "currency": "GBP", "split": [{"purpose": "Humanitarian", "amount": "7"}, part],
+        "source": [{"doc": "d", "quote": "q"}]}], [5], name="in.xlsx", documents={"d"})
+
+    def said(problems):
+        return [(p.line, p.entry_id, p.code, p.field, p.message) for p in problems
+                if p.severity == "error"]
+
+    assert said(read_book(journal).problems) == [(key_line, "s", *want)]
+    assert said(read_book(bulk).problems) == [(3, "s", *want)]
+    assert said(read_book(parquet).problems) == [(3, "s", *want)]
+    assert said(imported.problems[0]) == [(5, "s", *want)]
+    assert imported.accepted == []
