@@ -157,7 +157,7 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
-    return check_raw(bulk_raw(raw, fname), documents)
+    return check_raw(bulk_raw(raw, fname), documents, own_only=True)
 
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
@@ -200,7 +200,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
             if k in raw.column_names:
                 linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept)
+    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept, own_only=True)
     if frame is None:
         return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
@@ -549,7 +549,14 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     n_ids = int(id_code.max()) + 1 if n else 0
     first_row = np.full(n_ids, -1, dtype=np.int64)
     first_row[id_code[live_firsts][::-1]] = live_firsts[::-1]   # each id's first entry row
-    again = (first_row[id_code[live_firsts]] != live_firsts) & ~no_id[live_firsts]
+    # an id is taken by every entry, refused or not: the duplicate-id rule looks
+    # at them all (each later entry with its first's row)
+    taken = first_row
+    if live is not None:
+        taken = np.full(n_ids, -1, dtype=np.int64)
+        taken[id_code[firsts][::-1]] = firsts[::-1]
+    again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
+    duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
         for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
                   "part_of", "restates", "restated"):
@@ -607,12 +614,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             on = kept_entry[e]
             across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
                                          .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
-    P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row, id_code,
-                             again, cur, qualifier, entry_amount, link_rows, link_cols,
+    P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
+                             duplicates, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose"))
+                             _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums),
-             group,
+             group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
     # file:line: entry 'id', as Entry.where() words it
@@ -714,18 +721,30 @@ def _pledge_codes(firsts, loose, columns, date_np):
     return codes
 
 
-def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
+def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
-    first row), with Arrow's id index: (problems, entries with errors)."""
+    first row: ``firsts``, the entries kept), with Arrow's id index:
+    (problems, entries with errors).  ``duplicate_rows``: (row, the row of
+    the first entry with its id), of every entry: one left out (not in
+    ``firsts``) is named by the duplicate-id rule only, numbered after the
+    entries kept."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(sid)
-    ent_ids = sid.take(pa.array(firsts))
-    ids = _Ids(ent_ids)
+    kept = len(firsts)
+    out = sorted({r for pair in duplicate_rows for r in pair if not first[r]})
+    at_out = {r: kept + k for k, r in enumerate(out)}
+    said_at = np.concatenate([firsts, np.asarray(out, dtype=np.int64)]) if out else firsts
+
+    def entry(r):
+        return int(group[r]) if first[r] else at_out[r]
+
+    duplicates = [(entry(r), entry(f)) for r, f in duplicate_rows]
+    ids = _Ids(sid.take(pa.array(said_at)))
     cur_c = _Coded(pc.dictionary_encode(cur.take(pa.array(firsts))))
     qual_c = _Coded(pc.dictionary_encode(qualifier.take(pa.array(firsts))))
     # link targets: each target's code among the distinct ids (the ids came
@@ -745,8 +764,6 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
     order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
     links = [links[j] for j in order]
     where_to = [where_to[j] for j in order]
-    duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
-                  for r in firsts[again].tolist()]
     citations = None
     if raw.citations is not None:
         c = raw.citations
@@ -764,8 +781,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
     amounts = dict(zip(involved, entry_amount.take(pa.array(firsts[involved] if involved
                                                             else [], pa.int64())).to_pylist()))
     return across_entries(
-        n=len(firsts), ids=ids,
-        place=lambda i: (raw.file_of(firsts[i]), int(raw.line[firsts[i]])),
+        n=kept, ids=ids,
+        place=lambda i: (raw.file_of(said_at[i]), int(raw.line[said_at[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
@@ -793,12 +810,18 @@ def _apart(citations):
     return lambda i, j: records_apart(cites(i), cites(j))
 
 
-def _first_names(group, funders, purposes) -> list:
+def _first_names(group, funders, purposes, rows=None) -> list:
     """(entry, field, name) for each distinct funder and purpose at its first
-    row, in entry order, for the look-alike rule; none when every name is
-    ASCII (the rule then has nothing to say)."""
+    row (of ``rows``, a mask, when given), in entry order, for the
+    look-alike rule; none when every name is ASCII (the rule then has
+    nothing to say)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
+
+    if rows is not None:
+        on = pa.array(rows)
+        group, funders, purposes = group[rows], funders.filter(on), purposes.filter(on)
 
     out = []
     for field, values in (("funder", funders), ("purpose", purposes)):

@@ -338,13 +338,14 @@ def test_an_entry_with_problems_of_its_own_is_worded_and_left_out(tmp_path, case
 
 def test_an_entry_left_out_takes_no_part_in_the_rules_across_entries(tmp_path):
     """uk-2016-paid renamed uk-2014 with an unknown status (line 34): left
-    out for its own error, so neither a duplicate id of the first uk-2014
-    nor a citation of the rules across entries; the others read on."""
+    out for its own error, so no citation rule speaks of it; but its id is
+    taken all the same: the duplicate id is said (at its [[entry]], line
+    28), every problem in one run; the others read on."""
     text = (PLEDGE + OTHERS).replace('id = "uk-2016-paid"', 'id = "uk-2014"').replace(
         'status = "disbursed"', 'status = "paid"')
     got = _read(_journal(tmp_path, base=text))
     assert [(p.line, p.entry_id, p.code) for p in got.problems] == [
-        (34, "uk-2014", "unknown-status")]
+        (34, "uk-2014", "unknown-status"), (28, "uk-2014", "duplicate-id")]
     assert got.entries == 2
     assert [r[0] for r in _rows(got.frame)] == ["uk-2014", "fr-2015"]
     assert got.extras["amount_text"].tolist() == ["up to £12 million", "€10 million"]

@@ -356,3 +356,33 @@ def test_a_bad_split_is_worded_alike_in_every_input(tmp_path, case):
     assert said(read_book(parquet).problems) == [(3, "s", *want)]
     assert said(imported.problems[0]) == [(5, "s", *want)]
     assert imported.accepted == []
+
+
+def test_a_refused_entry_takes_its_id_but_is_never_called_counted(tmp_path):
+    """The same six entries as a journal and as a bulk CSV: 'a' refused (an
+    impossible date) and a second 'a'; 'x' and 'y' the same pledge, both
+    refused (an unknown status); 'b' and 'c' the same pledge, both kept.
+    Both inputs say the duplicate id (the refused 'a' holds its id), and
+    the probable duplicate only of the entries counted: never of x and y,
+    which no total counts."""
+    from ledger.read import read_book
+
+    rows = [("a", "2015-02-30", "P", "pledged"), ("b", "2015-01-01", "P", "pledged"),
+            ("c", "2015-01-01", "P", "pledged"), ("a", "2015-01-01", "Q", "pledged"),
+            ("x", "2015-01-01", "Q", "pledgd"), ("y", "2015-01-01", "Q", "pledgd")]
+    bulk = _csv(tmp_path, "".join(f"{i},{d},UK,{p},5,GBP,{s},,,d\n" for i, d, p, s in rows))
+    journal = tmp_path / "j.toml"
+    journal.write_text("".join(
+        f'[[entry]]\nid = "{i}"\ndate = "{d}"\nfunder = "UK"\npurpose = "{p}"\n'
+        f'amount = "5 GBP"\nstatus = "{s}"\nsource = [{{doc = "d", quote = "q"}}]\n\n'
+        for i, d, p, s in rows), encoding="utf-8")
+    want = [("a", "error", "bad-date"), ("x", "error", "unknown-status"),
+            ("y", "error", "unknown-status"), ("a", "error", "duplicate-id"),
+            ("c", "warning", "probable-duplicate")]
+    # a CSV row per line after the header; a journal entry every 9 lines, its date
+    # the 3rd, its status the 7th
+    for f, lines in ((bulk, [2, 6, 7, 5, 4]), (journal, [3, 43, 52, 28, 19])):
+        got = [p for p in read_book(f).problems if p.code != "unknown-document"]
+        assert [(p.entry_id, p.severity, p.code) for p in got] == want, f
+        assert [p.line for p in got] == lines, f
+        assert "'b'" in got[-1].message and "counted in every total" in got[-1].message
