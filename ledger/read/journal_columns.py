@@ -10,9 +10,9 @@ a bad amount, date or period, a split or citation the rules refuse) is
 worded column-wise at its key's line and left out of the rules across
 entries (``check_raw`` masks it): a value of a TOML type its field cannot hold
 by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase
-(a split table's too) or citation by ``_check`` (``parse_amount``,
-``split_part``), every field rule (the restated conversions and the split
-rules too) by ``check_raw`` (``RawTables.key_line``, a split table's key
+(a split table's too) by ``_check`` (``parse_amount``, ``split_part``),
+every field rule (the restated conversions, the split and citation rules
+too) by ``check_raw`` (``RawTables.key_line``, a split table's key
 as ``split.KEY``);
 a valid entry in a shape of its own (a date as text, a whole-number amount
 amid text) is read as those rules read it.  Every shape is taken here:
@@ -162,7 +162,7 @@ class _File(NamedTuple):
 class _Said:
     """The problems of entries' own that this reader words before the rule
     engine sees the entries (their TOML syntax, amount phrases, a split
-    table's unknown keys and amount phrase, citations), each by a rule of
+    table's unknown keys and amount phrase), each by a rule of
     ``ledger.rules.rows`` (or ``ledger.read.journal.split_part``) at its key's
     line; which entries (file, entry) they leave out, and which of their
     fields the engine is not to word again."""
@@ -519,7 +519,7 @@ def _sources_syntax(e: dict, say, drop) -> None:
                 del t[k]
         doc = t.get("doc")
         if not isinstance(doc, str) or not doc.strip():
-            t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
+            t.pop("doc", None)   # check_raw's citation rule says so (and nothing of the rest)
             t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
             bad = "quote" if not isinstance(t.get("quote", ""), str) else "locator"
@@ -542,8 +542,8 @@ class _Checked(NamedTuple):
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
     """The entries (a struct array; ``where``: each one's file and place)
     as the raw form, checked by ``check_raw``; this reader words what the
-    raw form cannot carry (amount phrases, a split table's unknown keys,
-    citations) into ``said`` first."""
+    raw form cannot carry (amount phrases, a split table's unknown keys)
+    into ``said`` first."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -633,7 +633,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
 
-    sources, citations = _sources(table, fields, n, tell)
+    sources, citations = _sources(table, fields, n)
     # the conversions, as listed: check_raw reads them by their rule
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
         else pa.array(np.full(n, "", dtype=object), pa.string())
@@ -713,11 +713,14 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
     worded["split."] = part_said
 
-    def key_line(r: int, field: str) -> int:
-        """``split.KEY``: that key of the row's [[entry.split]] table."""
+    def key_line(r: int, field: str, nth: int = 0) -> int:
+        """``split.KEY``: that key of the row's [[entry.split]] table;
+        ``source.KEY``: of the entry's ``nth`` [[entry.source]] table."""
         fi, ei = where[int(row[r])]
         if field.startswith("split."):
             return read[fi].sub_line(ei, "split", int(part_no[r]), field[6:])
+        if field.startswith("source."):
+            return read[fi].sub_line(ei, "source", nth, field[7:])
         return read[fi].key_line(ei, field)
 
     raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
@@ -1004,12 +1007,11 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
     return out
 
 
-def _sources(table, fields, n, tell):
+def _sources(table, fields, n):
     """Each entry's cited document ids joined by ';' (the bulk format, ''
-    for an entry citing nothing), after the citation rule (a doc on every
-    [[entry.source]], worded at the key's line), and the citations
-    (``ledger.read.raw``: entry, doc, quote, in entry order) for the rules
-    across entries."""
+    for an entry citing nothing), and the citations (``ledger.read.raw``:
+    entry, doc ('' when none: the citation rule of ``check_raw`` says so),
+    quote, locator, in entry order) for the rules."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1029,17 +1031,7 @@ def _sources(table, fields, n, tell):
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
-    doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    none = _np(pc.fill_null(pc.equal(doc, ""), True))
-    if none.any():
-        parent = _np(pc.list_parent_indices(src))
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        for k in np.flatnonzero(none).tolist():
-            g = int(parent[k])
-            message, hint = rr.SOURCE_NEEDS_DOC.word()
-            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source",
-                 (k - int(starts[g]), ""))
-        doc = pc.fill_null(doc, "")
+    doc = pc.fill_null(pc.utf8_trim(doc, _PY_WHITESPACE), "")   # none: check_raw says so
     # a ';' in a document id blurs only the joined column, which says no
     # more than whether an entry cites anything (the citations keep each id)
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))

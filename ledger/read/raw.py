@@ -30,7 +30,8 @@ Schema:
   format: text, the tags separated by ``;``).
 - ``citations``: None when the citations are only the ``sources`` column
   (the bulk format has no quotes), else a pyarrow Table with ``entry``
-  (int64: the entry's position, in order), ``doc``, ``quote`` and
+  (int64: the entry's position, in order), ``doc`` ('' for a citation
+  naming none, which the citation rule refuses), ``quote`` and
   ``locator`` (text), in entry order: the quote rule runs on them, and two
   records of one document cited at places of their own are not called the
   same pledge (``ledger.rules.records_apart``).
@@ -48,10 +49,12 @@ Schema:
 - ``key_line``: None, or (journal) a function of (row, field) giving the
   line of that field's key in the row's entry (the entry's first line when
   the key is not there): a problem of a field is worded at it; ``split.KEY``
-  (``split.`` for the table itself): that key of the row's split table.
+  (``split.`` for the table itself): that key of the row's split table;
+  ``source.KEY`` with a third argument ``nth``: of the entry's nth
+  citation table.
 - ``refused``: None, or (journal) a numpy bool per row: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
-  its splits or citations), so the entry is left out.
+  a split table's unknown key or amount phrase), so the entry is left out.
 - ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
   field the reader has worded already (a value of the wrong TOML type, an
   amount phrase it cannot read; ``split.``: a split table's amount phrase):

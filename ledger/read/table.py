@@ -522,6 +522,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               if "restated" in names else empty, cur, first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
+    if raw.citations is not None and raw.citations.num_rows:
+        _citation_rows(P, raw, firsts, group)
     # the rules across entries: over the entries kept (``own_only``: those
     # with errors of their own left out, once, by masks; none named missing)
     live, live_first, live_firsts, live_group = None, first, firsts, group
@@ -666,6 +668,32 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _citation_rows(P, raw, firsts, group) -> None:
+    """The citation rule: each citation names a document (the bulk format's
+    ``sources`` are document ids, an empty one between ';' no citation),
+    worded at its entry's first row (a journal: at that citation's table,
+    ``RawTables.key_line`` ``source.``); the entry is refused."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    c = raw.citations
+    none = _np(pc.equal(pc.utf8_trim(pc.fill_null(c.column("doc"), ""), PY_WHITESPACE), ""))
+    if not none.any():
+        return
+    entry = _np(c.column("entry"))
+    starts = np.searchsorted(entry, entry, side="left")   # each entry's first citation
+    message, hint = rr.SOURCE_NEEDS_DOC.word()
+    code = rr.SOURCE_NEEDS_DOC.code_for("source")
+    for k in np.flatnonzero(none).tolist():
+        e = int(entry[k])
+        r = int(firsts[e])
+        line = int(raw.line[r]) if raw.key_line is None else \
+            raw.key_line(r, "source.", k - int(starts[k]))
+        P.out.append(Problem(raw.file_of(r), line, str(P.ids[r]), message, hint,
+                             code=code, field="source"))
+        P.bad[group == e] = True
 
 
 def _as_written(amounts, rows, tbl):

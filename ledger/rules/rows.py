@@ -145,6 +145,9 @@ SPLIT_NO_AMOUNT = Rule("bad-split", "split for {value!r} needs an amount")
 SPLIT_NOT_POSITIVE = Rule("bad-split", "split amount for {value!r} must be a positive number")
 SPLIT_TOO_BIG = Rule("amount-too-big", "split for {value[0]!r}: "
                      + AMOUNT_TOO_BIG.format("{value[1]!r}"))
+# a citation naming no document (a journal's or an import's citation table;
+# the bulk format's sources are document ids: an empty one is no citation)
+SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 PERIOD_CONTRADICTS = Rule("period-contradicts",
@@ -198,7 +201,6 @@ RESTATED_NOT_LIST = Rule("", "restated must be a list of amounts, e.g. [\"€15 
 SOURCE_NOT_TABLES = Rule("", "source must be [[entry.source]] tables")
 SOURCE_UNKNOWN_FIELD = Rule("unknown-field", "unknown field {value!r} in [[entry.source]]",
                             lambda value, field: suggest(value, SOURCE_FIELDS))
-SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")
 SOURCE_NOT_TEXT = Rule("", "quote and locator must be text")
 TAGS_NOT_LIST = Rule("", "tags must be a list of text")
 

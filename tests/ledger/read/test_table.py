@@ -386,3 +386,33 @@ def test_a_refused_entry_takes_its_id_but_is_never_called_counted(tmp_path):
         assert [(p.entry_id, p.severity, p.code) for p in got] == want, f
         assert [p.line for p in got] == lines, f
         assert "'b'" in got[-1].message and "counted in every total" in got[-1].message
+
+
+def test_a_citation_without_doc_is_worded_alike_by_the_rules(tmp_path):
+    """A citation naming no document: the journal's [[entry.source]] table
+    (at its header, line 15) and an import's record say the same; a bulk
+    table's sources are document ids, and an empty one between ';' is no
+    citation at all (nothing to say)."""
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    journal = tmp_path / "j.toml"
+    journal.write_text('[[document]]\nid = "d"\n\n[[entry]]\nid = "s"\ndate = 2016-03-03\n'
+                       'funder = "UK:Home Office"\npurpose = "P"\namount = "10 GBP"\n\n'
+                       '[[entry.source]]\ndoc = "d"\nquote = "q"\n\n'
+                       '[[entry.source]]\nquote = "no doc"\n', encoding="utf-8")
+    want = ("s", "bad-source", "source", "[[entry.source]] needs doc (a document id)")
+    book = read_book(journal)
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in book.problems] == [
+        (15, *want)]
+    assert book.entries == ()
+    got = check_records([{"id": "s", "date": "2016-03-03", "funder": "UK:Home Office",
+                          "purpose": "P", "amount": "10", "currency": "GBP",
+                          "source": [{"doc": "d", "quote": "q"}, {"quote": "no doc"}]}],
+                        [5], name="in.xlsx", documents={"d"})
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in got.problems[0]] == [
+        (5, *want)]
+    bulk = _csv(tmp_path, "s,2016-03-03,UK:Home Office,P,10,GBP,d;;\n",
+                head="id,date,funder,purpose,amount,currency,sources\n")
+    frame, problems = read_bulk(bulk, documents={"d"})
+    assert problems == [] and frame["id"].tolist() == ["s"]
