@@ -480,6 +480,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
         else None
     if stated_amount is not None:
+        if raw.split is not None:   # written with split tables, the entry still states its amount
+            P.rule(raw.split & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD,
+                   field="amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)

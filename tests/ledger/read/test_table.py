@@ -416,3 +416,28 @@ def test_a_citation_without_doc_is_worded_alike_by_the_rules(tmp_path):
                 head="id,date,funder,purpose,amount,currency,sources\n")
     frame, problems = read_bulk(bulk, documents={"d"})
     assert problems == [] and frame["id"].tolist() == ["s"]
+
+
+def test_an_entry_written_with_splits_still_states_its_amount(tmp_path):
+    """A journal entry or an import's record with split tables but no
+    amount of its own: 'missing field amount' at the entry (its parts are
+    no amount of the entry's), beside any problem of a part."""
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    journal = tmp_path / "j.toml"
+    journal.write_text('[[entry]]\nid = "s"\ndate = 2016-03-03\nfunder = "UK:Home Office"\n'
+                       'currency = "GBP"\nsource = [{doc = "d", quote = "q"}]\n\n'
+                       '[[entry.split]]\npurpose = "A"\namount = "7"\n\n'
+                       '[[entry.split]]\npurpose = "B::x"\namount = "3"\n', encoding="utf-8")
+    assert [(p.line, p.code, p.field, p.message) for p in read_book(journal).problems
+            if p.code != "unknown-document"] == [
+        (1, "missing-field", "amount", "missing field 'amount'"),
+        (13, "bad-account", "split", "split purpose 'B::x' is not a valid account name")]
+    got = check_records([{"id": "s", "date": "2016-03-03", "funder": "UK:Home Office",
+                          "currency": "GBP", "source": [{"doc": "d", "quote": "q"}],
+                          "split": [{"purpose": "A", "amount": "7"},
+                                    {"purpose": "B", "amount": "3"}]}],
+                        [5], name="in.xlsx", documents={"d"})
+    assert [(p.line, p.code, p.field, p.message) for p in got.problems[0]] == [
+        (5, "missing-field", "amount", "missing field 'amount'")]
