@@ -17,6 +17,7 @@ checked rows (``ledger.book.Book.from_frame``), not read again.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -29,6 +30,7 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
+from ledger.phrases.period import PeriodError, parse_period
 from ledger.read.journal import split_part
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
@@ -58,6 +60,12 @@ class _Read:
     links: tuple[str, ...]              # in _LINKS order
     tags: tuple[str, ...] = ()
 
+    @property
+    def amount(self) -> str:
+        """The entry's amount as read ('' when none)."""
+        first = self.rows[0]
+        return first[16] if self.split else first[4]
+
     def figure(self) -> tuple:
         """``ledger.imports.identity.figure_key`` of an accepted record
         (its amount: the sum of its parts, which the rules made add up)."""
@@ -80,27 +88,34 @@ class _Reader:
         self.codes: dict[str, bool] = {}
         self.tags: dict[str, bool] = {}
 
-    def read(self, t: dict[str, Any], line: int) -> tuple[_Read | None, list[Problem]]:
-        """One record as rows of the raw form, or its problems."""
+    def read(self, t: dict[str, Any], line: int) -> tuple[_Read, list[Problem], set[str]]:
+        """One record as rows of the raw form, the problems this reader
+        words (as the journal reader words them) and the fields they are
+        of: a record with such problems is refused, its other fields still
+        checked by ``check_raw`` (every problem in one run, as a journal's)."""
         fast = self._plain(t)
         if fast is not None:
-            return fast, []
+            return fast, [], set()
         eid = _strip(t.get("id"))
         found: list[Problem] = []
+        worded: set[str] = set()
 
         def broke(rule: rr.Rule, key: str, value: Any = "", fld: str = "", **more) -> None:
             message, hint = rule.word(value, fld, **more)
             found.append(Problem(self.name, line, eid, message, hint, code=rule.code,
                                  field=key or fld))
+            worded.add(key or fld)
 
         def problem(message: str, key: str, hint: str = "", code: str = "") -> None:
             found.append(Problem(self.name, line, eid, message, hint,
                                  code=code or f"bad-{key}", field=key))
+            worded.add(key)
 
         date = t.get("date")
         parsed = self._amount(t, broke)
         amount_text = parsed.text if parsed is not None else _strip(t.get("amount"))
-        currency = parsed.currency if parsed is not None else _strip(t.get("currency"))
+        # no amount read: nothing to say of its currency (as the journal reader)
+        currency = parsed.currency if parsed is not None else ""
         stated_q = _strip(t.get("qualifier"))
         qualifier = stated_q
         if parsed is not None:
@@ -110,22 +125,26 @@ class _Reader:
         period = self._period(t, parsed, date, broke)
         parts: list[tuple[str, str]] = []
         if t.get("split"):      # the split rules (and their sum) are check_raw's
-            for s in t["split"]:
+            for j, s in enumerate(t["split"]):
                 part = split_part(s, currency)
                 for message, hint, code, _ in part.problems:
                     problem(message, "split", hint, code)
+                if part.amount_said:   # the split rules say no more of this part's amount
+                    worded.add(f"split.{j}")
                 parts.append((part.purpose, part.amount))
         restated = ""
-        if t.get("restated"):
-            moneys, said = read_restated(list(t["restated"]), currency)
+        given = t.get("restated")
+        if given:
+            # one conversion written alone is a list of one, as in a journal
+            moneys, said = read_restated([given] if isinstance(given, str) else list(given),
+                                         currency)
             for message, hint, code in said:
                 problem(message, "restated", hint, code)
-            restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in moneys)
+            restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in moneys) \
+                if not said else ""
         tags = [rr.composed(x) for x in t.get("tags") or ()]   # their rule: check_raw's
-        if found:
-            return None, found
         return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
-                              parts, restated, tags), []
+                              parts, restated, tags), found, worded
 
     def _plain(self, t: dict[str, Any]) -> _Read | None:
         """A record in the shape importers nearly always give (a plain
@@ -142,7 +161,7 @@ class _Reader:
         if stated is not None and (type(stated) is not str or qualifier not in rr.QUALIFIERS):
             return None
         period = g("period")
-        if period is not None and type(period) is not str:
+        if period is not None and (type(period) is not str or not period.strip()):
             return None
         tags = g("tags") or ()
         if tags and not all(self._composed(x) for x in tags):
@@ -186,7 +205,7 @@ class _Reader:
         links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
         recipient = _strip(t.get("recipient"))
         head = (eid, _day(date), _strip(t.get("funder")))
-        amount = plain_decimal(parsed.amount) if parsed is not None else amount_text
+        amount = plain_decimal(parsed.amount) if parsed is not None else ""
         tail = (currency, _strip(t.get("status")), qualifier, period, *links,
                 ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
                 _day(t.get("value_date")), amount if parts else "")
@@ -227,6 +246,11 @@ class _Reader:
             broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None
         if amount_problem(parsed.amount):
+            try:   # more digits than a Decimal holds: the phrase parser's words
+                parse_amount(text)
+            except MoneyError as err:
+                broke(rr.BAD_AMOUNT, "amount", err)
+                return None
             broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
             return None
         return parsed
@@ -239,6 +263,12 @@ class _Reader:
         if stated is None or stated == "":
             return "" if phrase == ONCE else phrase.describe()
         stated = str(stated)
+        if not stated.strip():   # the journal reader calls it an error, in the parser's words
+            try:
+                parse_period(stated)
+            except PeriodError as err:
+                broke(rr.BAD_PERIOD, "period", err)
+            return ""
         if phrase != ONCE and rr.period_contradicts(
                 phrase.describe(), stated, date if isinstance(date, dt.date) else None):
             broke(rr.PERIOD_CONTRADICTS, "period", stated, phrase=phrase.describe())
@@ -326,19 +356,23 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     between entries (an entry's view, whatever it links to)."""
     out = Checked()
     reader = _Reader(name)
+    docs = set(documents)
     read: dict[int, _Read] = {}
+    said: dict[int, tuple[_Read, set[str]]] = {}
     for k, t in enumerate(tables):
-        got, found = reader.read(t, lines[k])
-        if got is None:
+        got, found, worded = reader.read(t, lines[k])
+        if found or not got.amount:   # no amount read: refused, as in a journal
             out.problems[k] = found
+            said[k] = (got, worded)
         else:
             read[k] = got
+    if said:
+        _own_problems(said, out.problems, lines, name, docs)
     if not read:
         return out
     ledger = tuple(ledger)
     old = [entry_read(e) for e in ledger]
     places = [(e.file, e.line) for e in ledger]
-    docs = set(documents)
     at_line = {(name, lines[k]): k for k in read}
     while read:
         # the ledger's entries (as -1 - i), then the records: each its own entry
@@ -371,9 +405,56 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
             # an entry's own problems, in the order the journal words them; those
             # between entries only when it has none (as the journal reader does)
             own = [p for p in ps if p.code not in WORDED_HERE]
-            out.problems[k] = sorted(own, key=_rank) if own else ps
+            out.problems[k] = _once(sorted(own, key=_rank)) if own else ps
             del read[k]
     return out
+
+
+def _own_problems(said: dict[int, tuple[_Read, set[str]]], problems: dict[int, list[Problem]],
+                  lines: Sequence[int], name: str, documents: set[str]) -> None:
+    """The records this reader refused, their other fields checked by
+    ``check_raw`` as a journal's entry is (the fields already worded
+    masked; no rule across entries): each record's problems in the
+    journal's order."""
+    import numpy as np
+
+    order = list(said)
+    read = {k: r for k, (r, _) in said.items()}
+    raw, row_of = _raw(order, read, [], [], lines, name)
+    recs = np.asarray(order, dtype=np.int64)[row_of]
+    # the fields worded here, keyed as check_raw's masks are
+    keys: dict[str, tuple[str, ...]] = {"amount": ("amount", "currency"), "currency": ("amount", "currency"),
+            "qualifier": ("qualifier",), "period": ("period",)}
+    worded: dict[str, Any] = {}
+    part = np.concatenate([np.arange(len(read[rec].rows)) for rec in order])
+    for rec, (_, fields) in said.items():
+        for f in fields:
+            masks: tuple[str, ...]
+            if f.startswith("split."):   # that part's row
+                masks, mine = ("split.",), (recs == rec) & (part == int(f[6:]))
+            else:
+                masks, mine = keys.get(f, ()), recs == rec
+            for key in masks:
+                worded.setdefault(key, np.zeros(len(recs), dtype=bool))
+                worded[key] |= mine
+    # no currency: said of the amount, if anything (as the journal reader)
+    no_currency = np.asarray([r[5] == "" for k in order for r in read[k].rows], dtype=bool)
+    worded["currency"] = worded.get("currency", np.zeros(len(recs), dtype=bool)) | no_currency
+    raw = dataclasses.replace(raw, refused=np.ones(len(recs), dtype=bool), worded=worded)
+    at_line = {(name, lines[rec]): rec for rec in said}
+    _, found = check_raw(raw, documents, own_only=True)
+    for p in found:
+        at = at_line.get((p.file, p.line))
+        if at is not None and p.severity == "error" and p.code not in WORDED_HERE:
+            problems[at].append(p)
+    for rec in said:
+        problems[rec] = _once(sorted(problems[rec], key=_rank))
+
+
+def _once(problems: list[Problem]) -> list[Problem]:
+    """A problem two rows of one entry (its splits) give, once (as the
+    journal reader words it)."""
+    return list({(p.line, p.message, p.code, p.field): p for p in problems}.values())
 
 
 def _raw(order, read, old, places, lines, name):

@@ -12,6 +12,7 @@ from ledger.imports.common import Record, ReadResult, finish
 from ledger.imports.rows import check_records
 from ledger.imports.table import import_table
 from ledger.model import Document
+from ledger.read.journal_columns import read_journal_book
 from ledger.writer import entry_table, render
 
 
@@ -136,3 +137,86 @@ def test_a_rows_problems_come_in_the_journal_s_order(tmp_path):
     frame = import_table(src).rejects_frame()
     assert frame["column"].tolist() == ["status; purpose"]
     assert frame["reason"][0].startswith("unknown status 'maybe'")
+
+
+# ---------------------------------------------------------- as a journal words it
+# Each record below is fed through an import and, written out, through a
+# journal: both must say the same (code, field, message), written here by hand.
+
+def _both(tmp_path, **fields) -> tuple[list, list]:
+    table = _rec("r", **fields)
+    got = _check([table])
+    imported = [(p.code, p.field, p.message) for p in got.problems.get(0, [])]
+    j = tmp_path / "j.toml"
+    j.write_text('[[document]]\nid = "doc-1"\n\n' + render([table]), encoding="utf-8")
+    book = read_journal_book(j)
+    journal = [(p.code, p.field, p.message) for p in book.problems if p.severity == "error"]
+    assert (0 in got.accepted) == (len(book.entries) == 1)
+    return imported, journal
+
+
+def test_a_record_with_a_bad_amount_has_its_other_fields_checked_too(tmp_path):
+    """The import used to stop at the amount phrase; the journal words
+    every field of the entry in one run."""
+    imported, journal = _both(tmp_path, amount="lots", currency=None, qualifier="roughly",
+                              status="maybe")
+    assert imported == journal == [
+        ("bad-amount", "amount",
+         "amount: no amount found in 'lots' (write e.g. '£12 million' or 'twelve million pounds')"),
+        ("unknown-qualifier", "qualifier", "unknown qualifier 'roughly'"),
+        ("unknown-status", "status", "unknown status 'maybe'")]
+    imported, journal = _both(tmp_path, amount="£2m a year", currency=None,
+                              period="over 3 years", status="maybe")
+    assert imported == journal == [
+        ("period-contradicts", "period",
+         "period 'over 3 years' contradicts the amount phrase ('per year')"),
+        ("unknown-status", "status", "unknown status 'maybe'")]
+
+
+def test_a_split_entry_s_problem_is_said_once(tmp_path):
+    parts = [{"purpose": "P:A", "amount": "x"}, {"purpose": "P:B", "amount": "2"}]
+    imported, journal = _both(tmp_path, purpose=None, amount="3", status="maybe", split=parts)
+    assert imported == journal == [
+        ("unknown-status", "status", "unknown status 'maybe'"),
+        ("bad-split", "split",
+         "split amount: no amount found in 'x' (write e.g. '£12 million' or 'twelve million pounds')")]
+
+
+def test_no_amount_says_nothing_of_the_currency(tmp_path):
+    """The import used to word an unknown currency (or a missing one) beside
+    the missing amount."""
+    for currency in ("XYZ", None):
+        imported, journal = _both(tmp_path, amount=None, currency=currency, qualifier="roughly")
+        assert imported == journal == [("missing-field", "amount", "missing field 'amount'"),
+                                       ("unknown-qualifier", "qualifier",
+                                        "unknown qualifier 'roughly'")]
+
+
+def test_a_blank_period_is_refused_as_in_a_journal(tmp_path):
+    """The import used to take a period of spaces as none."""
+    for amount in ("1000000", "£2m a year"):
+        imported, journal = _both(tmp_path, amount=amount, period="  ",
+                                  currency="GBP" if amount.isdigit() else None)
+        assert imported == journal == [("bad-period", "period", "period: empty period (write "
+                                        "e.g. 'one-off', 'a year', 'over 3 years')")]
+
+
+def test_a_restated_amount_written_alone_is_a_list_of_one(tmp_path):
+    """The import used to read a lone conversion letter by letter."""
+    imported, journal = _both(tmp_path, restated="€600,000")
+    assert imported == journal == []
+    imported, journal = _both(tmp_path, restated="lots")
+    assert imported == journal == [
+        ("bad-restated", "restated", "restated: no amount found in 'lots' "
+         "(write e.g. '£12 million' or 'twelve million pounds')")]
+
+
+def test_an_amount_of_more_digits_than_held_in_the_parser_s_words(tmp_path):
+    """The import used to call it more than the largest amount; the journal
+    says why it cannot even be read."""
+    imported, journal = _both(tmp_path, amount="1" + "0" * 30)
+    assert imported == journal == [
+        ("bad-amount", "amount", "amount: 1000000000000000000000000000000 has too many digits "
+         "to be held exactly (at most 28 significant digits)")]
+    imported, journal = _both(tmp_path, amount="2000000000000000")
+    assert [c for c, _, _ in imported] == [c for c, _, _ in journal] == ["amount-too-big"]
