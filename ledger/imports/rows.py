@@ -42,7 +42,7 @@ from ledger.limits import amount_problem
 # the raw form's columns the rules read (the bulk layout)
 _RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
                  "period", "disburses", "part_of", "restates", "sources", "restated",
-                 "recipient", "value_date", "entry_amount")
+                 "recipient", "value_date", "entry_amount", "phrase_qualifier")
 _LINKS = ("disburses", "part_of", "restates")
 _EXTRAS = ("amount_text", "recipient", "location", "tags", "notes")
 _PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
@@ -116,12 +116,8 @@ class _Reader:
         amount_text = parsed.text if parsed is not None else _strip(t.get("amount"))
         # no amount read: nothing to say of its currency (as the journal reader)
         currency = parsed.currency if parsed is not None else ""
-        stated_q = _strip(t.get("qualifier"))
-        qualifier = stated_q
-        if parsed is not None:
-            qualifier, rule = rr.qualifier_of(stated_q, parsed.qualifier)
-            if rule is not None:
-                broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
+        # as stated: check_raw reads it against the amount phrase's, as a journal's
+        qualifier = _strip(t.get("qualifier"))
         period = self._period(t, parsed, date, broke)
         parts: list[tuple[str, str]] = []
         if t.get("split"):      # the split rules (and their sum) are check_raw's
@@ -157,9 +153,9 @@ class _Reader:
                 or not _PLAIN.fullmatch(amount) or not self._code(cur):
             return None
         stated = g("qualifier")
-        qualifier = _strip(stated) or "exact"
-        if stated is not None and (type(stated) is not str or qualifier not in rr.QUALIFIERS):
+        if stated is not None and type(stated) is not str:
             return None
+        qualifier = _strip(stated)
         period = g("period")
         if period is not None and (type(period) is not str or not period.strip()):
             return None
@@ -208,7 +204,8 @@ class _Reader:
         amount = plain_decimal(parsed.amount) if parsed is not None else ""
         tail = (currency, _strip(t.get("status")), qualifier, period, *links,
                 ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
-                _day(t.get("value_date")), amount if parts else "")
+                _day(t.get("value_date")), amount if parts else "",
+                parsed.qualifier if parsed is not None else "exact")
         purpose = _strip(t.get("purpose"))
         rows: list[tuple[str, ...]] = [(*head, p, a, *tail) for p, a in parts] or \
             [(*head, purpose, amount, *tail)]
@@ -305,7 +302,7 @@ def entry_read(e: Entry) -> _Read:
             *links, ";".join(dict.fromkeys(c.doc for c in e.sources)),
             "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
             e.recipient, e.value_date.isoformat() if e.value_date else "",
-            plain_decimal(e.amount) if e.splits else "")
+            plain_decimal(e.amount) if e.splits else "", "exact")
     rows = [(*head, s.purpose, plain_decimal(s.amount), *tail) for s in e.splits] or \
         [(*head, e.purpose, plain_decimal(e.amount), *tail)]
     return _Read(e.id, rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
@@ -324,9 +321,10 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
         _, recipient, location, tags, notes = r.extras
         cites = json.dumps([{key: v for key, v in (("doc", d), ("quote", q), ("locator", loc))
                              if v} for d, q, loc in r.cites], ensure_ascii=False)
-        for row in r.rows:      # in _RULE_COLUMNS order
-            out.append((*row[:9], *blank, *row[9:14], row[15], tags, notes, recipient,
-                        location, cites, origins[k]))
+        for row in r.rows:      # in _RULE_COLUMNS order; the qualifier as the rules read it
+            qualifier = rr.qualifier_of(row[7], row[17])[0]
+            out.append((*row[:7], qualifier, row[8], *blank, *row[9:14], row[15], tags, notes,
+                        recipient, location, cites, origins[k]))
     return out
 
 

@@ -220,3 +220,18 @@ def test_an_amount_of_more_digits_than_held_in_the_parser_s_words(tmp_path):
          "to be held exactly (at most 28 significant digits)")]
     imported, journal = _both(tmp_path, amount="2000000000000000")
     assert [c for c, _, _ in imported] == [c for c, _, _ in journal] == ["amount-too-big"]
+
+
+def test_a_qualifier_is_read_against_the_amount_phrase_as_in_a_journal(tmp_path):
+    """check_raw reads the stated qualifier against the phrase's for both
+    (the import's record reader no longer resolves it itself)."""
+    imported, journal = _both(tmp_path, amount="about £2m", currency=None, qualifier="up to")
+    assert imported == journal == [
+        ("qualifier-contradicts", "qualifier",
+         "qualifier 'up to' contradicts the amount phrase ('about')")]
+    for amount, currency in (("1000000", "GBP"), ("about £2m", None)):
+        imported, journal = _both(tmp_path, amount=amount, currency=currency, qualifier="roughly")
+        assert imported == journal == [("unknown-qualifier", "qualifier",
+                                        "unknown qualifier 'roughly'")]
+    got = _check([_rec("a", amount="about £2m", currency=None), _rec("b", qualifier="at least")])
+    assert [got.entries[k].qualifier for k in got.accepted] == ["about", "at least"]
