@@ -59,6 +59,7 @@ class _Read:
     extras: tuple[str, ...]             # in _EXTRAS order
     links: tuple[str, ...]              # in _LINKS order
     tags: tuple[str, ...] = ()
+    restated: tuple[str, ...] = ()      # the conversions as listed
 
     @property
     def amount(self) -> str:
@@ -128,16 +129,10 @@ class _Reader:
                 if part.amount_said:   # the split rules say no more of this part's amount
                     worded.add(f"split.{j}")
                 parts.append((part.purpose, part.amount))
-        restated = ""
-        given = t.get("restated")
-        if given:
-            # one conversion written alone is a list of one, as in a journal
-            moneys, said = read_restated([given] if isinstance(given, str) else list(given),
-                                         currency)
-            for message, hint, code in said:
-                problem(message, "restated", hint, code)
-            restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in moneys) \
-                if not said else ""
+        # the conversions as listed (one written alone: a list of one, as in a
+        # journal); their rule is check_raw's
+        given = t.get("restated") or ()
+        restated = tuple(_str(x) for x in ([given] if isinstance(given, str) else given))
         tags = [rr.composed(x) for x in t.get("tags") or ()]   # their rule: check_raw's
         return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
                               parts, restated, tags), found, worded
@@ -168,7 +163,7 @@ class _Reader:
         text = f"{amount} {cur}"
         return self._assemble(t, _strip(g("id")), g("date"),
                               ParsedAmount(number, cur, "exact", ONCE, (), text), text, cur,
-                              qualifier, period or "", [], "", list(tags))
+                              qualifier, period or "", [], (), list(tags))
 
     def _code(self, cur: str) -> bool:
         """A currency code read as ``parse_amount`` reads a plain number
@@ -203,7 +198,7 @@ class _Reader:
         head = (eid, _day(date), _strip(t.get("funder")))
         amount = plain_decimal(parsed.amount) if parsed is not None else ""
         tail = (currency, _strip(t.get("status")), qualifier, period, *links,
-                ";".join(dict.fromkeys(d for d, _, _ in cites)), restated, recipient,
+                ";".join(dict.fromkeys(d for d, _, _ in cites)), "", recipient,
                 _day(t.get("value_date")), amount if parts else "",
                 parsed.qualifier if parsed is not None else "exact")
         purpose = _strip(t.get("purpose"))
@@ -211,7 +206,7 @@ class _Reader:
             [(*head, purpose, amount, *tail)]
         extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
                   _strip(t.get("notes")))
-        return _Read(eid, rows, bool(parts), cites, extras, links, tuple(tags))
+        return _Read(eid, rows, bool(parts), cites, extras, links, tuple(tags), restated)
 
     def _amount(self, t, broke):
         """The amount phrase read as the journal's readers read it (a
@@ -300,13 +295,13 @@ def entry_read(e: Entry) -> _Read:
     head = (e.id, e.date.isoformat(), e.funder)
     tail = (e.currency, e.status, e.qualifier, "" if e.period == ONCE else e.period.describe(),
             *links, ";".join(dict.fromkeys(c.doc for c in e.sources)),
-            "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated),
+            "",
             e.recipient, e.value_date.isoformat() if e.value_date else "",
             plain_decimal(e.amount) if e.splits else "", "exact")
     rows = [(*head, s.purpose, plain_decimal(s.amount), *tail) for s in e.splits] or \
         [(*head, e.purpose, plain_decimal(e.amount), *tail)]
     return _Read(e.id, rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
-                 (), links)
+                 (), links, (), tuple(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated))
 
 
 def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
@@ -321,10 +316,14 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
         _, recipient, location, tags, notes = r.extras
         cites = json.dumps([{key: v for key, v in (("doc", d), ("quote", q), ("locator", loc))
                              if v} for d, q, loc in r.cites], ensure_ascii=False)
+        # the conversions as the bulk format writes them (the rules accepted them)
+        restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}"
+                             for m in read_restated(list(r.restated), r.rows[0][5])[0]) \
+            if r.restated else ""
         for row in r.rows:      # in _RULE_COLUMNS order; the qualifier as the rules read it
             qualifier = rr.qualifier_of(row[7], row[17])[0]
-            out.append((*row[:7], qualifier, row[8], *blank, *row[9:14], row[15], tags, notes,
-                        recipient, location, cites, origins[k]))
+            out.append((*row[:7], qualifier, row[8], *blank, *row[9:13], restated, row[15],
+                        tags, notes, recipient, location, cites, origins[k]))
     return out
 
 
@@ -466,6 +465,7 @@ def _raw(order, read, old, places, lines, name):
     split: list[bool] = []
     row_of: list[int] = []
     tags: list[tuple[str, ...]] = []
+    restated: list[tuple[str, ...]] = []
     c_entry: list[int] = []
     c_doc: list[str] = []
     c_quote: list[str] = []
@@ -480,14 +480,18 @@ def _raw(order, read, old, places, lines, name):
         split += [r.split] * m
         row_of += [pos] * m
         tags += [r.tags] * m
+        restated += [r.restated] * m
         for d, q, loc in r.cites:
             c_entry.append(pos)
             c_doc.append(d)
             c_quote.append(q)
             c_loc.append(loc)
     cols = dict(zip(_RULE_COLUMNS, zip(*rows))) if rows else {c: () for c in _RULE_COLUMNS}
-    table = pa.table({**{c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS},
-                      "tags": pa.array(tags, pa.list_(pa.string()))})
+    table = pa.table({**{c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS
+                         if c != "restated"},
+                      "tags": pa.array(tags, pa.list_(pa.string())),
+                      # a journal's list of phrases, read by check_raw's rule
+                      "restated": pa.array(restated, pa.list_(pa.string()))})
     citations = pa.table({"entry": pa.array(c_entry, pa.int64()),
                           "doc": pa.array(c_doc, pa.string()),
                           "quote": pa.array(c_quote, pa.string()),

@@ -9,7 +9,7 @@ import datetime as dt
 
 import ledger
 from ledger.imports.common import Record, ReadResult, finish
-from ledger.imports.rows import check_records
+from ledger.imports.rows import bulk_rows, check_records
 from ledger.imports.table import import_table
 from ledger.model import Document
 from ledger.read.journal_columns import read_journal_book
@@ -235,3 +235,14 @@ def test_a_qualifier_is_read_against_the_amount_phrase_as_in_a_journal(tmp_path)
                                         "unknown qualifier 'roughly'")]
     got = _check([_rec("a", amount="about £2m", currency=None), _rec("b", qualifier="at least")])
     assert [got.entries[k].qualifier for k in got.accepted] == ["about", "at least"]
+
+
+def test_restated_amounts_are_read_by_check_raw_as_in_a_journal(tmp_path):
+    imported, journal = _both(tmp_path, restated=["£600,000", "€5"])
+    assert imported == journal == [
+        ("bad-restated", "restated", "restated amount '£600,000' is in the entry's own currency")]
+    got = _check([_rec("r", restated=["€600,000", "$1.5m"])])
+    rows = bulk_rows(got, ["origin"])
+    assert [v for v in rows[0] if v.startswith("EUR")] == ["EUR 600000; USD 1500000"]
+    assert [(m.currency, m.amount) for m in got.entries[0].restated] == [
+        ("EUR", 600_000), ("USD", 1_500_000)]
