@@ -2,10 +2,13 @@
 
 Every import into a journal (spreadsheets, IATI, FTS) hands its records
 here as journal fields (``ledger.writer.entry_table``: what the TOML it
-writes will hold).  Each record's amount phrase, split tables and restated
-amounts are read as the journal readers read them
-(``ledger.phrases.money``, ``ledger.read.journal.split_part`` and
-``read_restated``); the records then become rows of the raw form
+writes will hold).  Each record's amount phrase, period and split tables
+are read as the journal reader reads them (``ledger.phrases.money``,
+``rr.period_contradicts``, ``ledger.read.journal.split_part``); its
+qualifier (stated, and the phrase's) and restated conversions (as listed)
+are handed on as the journal reader hands them.  A record with a problem
+there is refused, its other fields checked by ``check_raw`` as a journal
+entry's are.  The records then become rows of the raw form
 (``ledger.read.raw.RawTables``: the bulk layout, one row per entry and
 purpose, the citations with their quotes) beside the entries of the ledger
 they go into, and ``ledger.read.table.check_raw`` runs every rule over
@@ -78,10 +81,10 @@ class _Read:
 
 class _Reader:
     """A record's own fields by the rules the journal's readers share: the
-    amount phrase (with its qualifier and period), splits and restated
-    amounts; the other fields are the raw form's, which ``check_raw``
-    checks.  Problems are worded as the rules word them, with the field at
-    fault."""
+    amount phrase (with its period) and split tables, what the journal
+    reader reads before ``check_raw`` too; the other fields are the raw
+    form's, which ``check_raw`` checks.  Problems are worded as the rules
+    word them, with the field at fault."""
 
     def __init__(self, name: str):
         self.name = name
@@ -421,7 +424,7 @@ def _own_problems(said: dict[int, tuple[_Read, set[str]]], problems: dict[int, l
     recs = np.asarray(order, dtype=np.int64)[row_of]
     # the fields worded here, keyed as check_raw's masks are
     keys: dict[str, tuple[str, ...]] = {"amount": ("amount", "currency"), "currency": ("amount", "currency"),
-            "qualifier": ("qualifier",), "period": ("period",)}
+            "period": ("period",)}
     worded: dict[str, Any] = {}
     part = np.concatenate([np.arange(len(read[rec].rows)) for rec in order])
     for rec, (_, fields) in said.items():
