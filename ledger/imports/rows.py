@@ -33,7 +33,6 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
-from ledger.phrases.period import PeriodError, parse_period
 from ledger.read.journal import split_part
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
@@ -258,16 +257,12 @@ class _Reader:
         if stated is None or stated == "":
             return "" if phrase == ONCE else phrase.describe()
         stated = str(stated)
-        if not stated.strip():   # the journal reader calls it an error, in the parser's words
-            try:
-                parse_period(stated)
-            except PeriodError as err:
-                broke(rr.BAD_PERIOD, "period", err)
-            return ""
-        if phrase != ONCE and rr.period_contradicts(
-                phrase.describe(), stated, date if isinstance(date, dt.date) else None):
-            broke(rr.PERIOD_CONTRADICTS, "period", stated, phrase=phrase.describe())
-        return stated
+        found = rr.stated_period_problem(stated, "" if phrase == ONCE else phrase.describe(),
+                                         date if isinstance(date, dt.date) else None)
+        if found is not None:
+            rule, value, more = found
+            broke(rule, "period", value, **more)
+        return stated if stated.strip() else ""
 
 
 def _plain_amount(number: str, currency: str, text: str) -> ParsedAmount:

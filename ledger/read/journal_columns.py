@@ -42,7 +42,6 @@ from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
-from ledger.phrases.period import PeriodError, parse_period
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
@@ -619,10 +618,9 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         period = pc.fill_null(table.field("period"), "")
         for g in np.flatnonzero(stated & _np(pc.equal(pc.utf8_trim(period, _PY_WHITESPACE),
                                                       ""))).tolist():
-            try:   # the reader calls an empty period an error, worded by the period parser
-                parse_period(period[g].as_py())
-            except PeriodError as err:
-                say(g, rr.BAD_PERIOD, "period", err)
+            found = rr.stated_period_problem(period[g].as_py())   # blank: an error
+            if found is not None:
+                say(g, found[0], "period", found[1], **found[2])
     if phrase_period is not None:
         from_phrase = _np(pc.not_equal(phrase_period, "")) & ~cant
         if "period" in fields:   # a period stated too: it must restate the phrase's
@@ -1002,7 +1000,8 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
             on = dt.date.fromisoformat(on) if isinstance(on, str) else on
         except ValueError:
             on = None    # a bad date: the date rules word it
-        if rr.period_contradicts(said, text, on if isinstance(on, dt.date) else None):
+        found = rr.stated_period_problem(text, said, on if isinstance(on, dt.date) else None)
+        if found is not None and found[0] is rr.PERIOD_CONTRADICTS:   # a blank one: said before
             out.append((r, text, said))
     return out
 

@@ -176,6 +176,24 @@ def period_contradicts(phrase: str, stated: str, on: dt.date | None = None) -> b
             return False
     return not ok
 
+
+def stated_period_problem(stated: str, phrase: str = "",
+                          on: dt.date | None = None) -> tuple[Rule, Any, dict] | None:
+    """What is wrong with a period stated (as written) beside an amount
+    phrase whose own period is ``phrase`` ('' when it has none), for every
+    reader of journal-shaped entries: (rule, value, more words) or None.  A
+    blank one is an error, in the period parser's words; one that does not
+    restate the phrase's contradicts it (``period_contradicts``)."""
+    if not stated.strip():
+        try:
+            parse_period(stated)
+        except PeriodError as err:
+            return BAD_PERIOD, err, {}
+    if phrase and period_contradicts(phrase, stated, on):
+        return PERIOD_CONTRADICTS, stated, {"phrase": phrase}
+    return None
+
+
 BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
                "tags are plain text: remove the invisible character")
 
