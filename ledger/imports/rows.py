@@ -4,7 +4,7 @@ Every import into a journal (spreadsheets, IATI, FTS) hands its records
 here as journal fields (``ledger.writer.entry_table``: what the TOML it
 writes will hold).  Each record's amount phrase, period and split tables
 are read as the journal reader reads them (``ledger.phrases.money``,
-``rr.period_contradicts``, ``ledger.read.journal.split_part``); its
+``rr.stated_period_problem``, ``ledger.read.journal.split_part``); its
 qualifier (stated, and the phrase's) and restated conversions (as listed)
 are handed on as the journal reader hands them.  A record with a problem
 there is refused, its other fields checked by ``check_raw`` as a journal
