@@ -32,7 +32,7 @@ from typing import Any
 from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
-from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
+from ledger.phrases.money import MoneyError, ParsedAmount, parse_amount, plain_decimal
 from ledger.read.journal import split_part
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
@@ -105,8 +105,8 @@ class _Reader:
 
         def broke(rule: rr.Rule, key: str, value: Any = "", fld: str = "", **more) -> None:
             message, hint = rule.word(value, fld, **more)
-            found.append(Problem(self.name, line, eid, message, hint, code=rule.code,
-                                 field=key or fld))
+            found.append(Problem(self.name, line, eid, message, hint,
+                                 code=rule.code_for(key or fld), field=key or fld))
             worded.add(key or fld)
 
         def problem(message: str, key: str, hint: str = "", code: str = "") -> None:
@@ -225,17 +225,19 @@ class _Reader:
                 broke(rule, "currency", cur)
                 return None
             text = f"{text} {cur}"
-        try:
-            parsed = self.memo.get(text)
-            if parsed is None:
-                parsed = self.memo[text] = parse_amount(text) if cur is None or not cur.isupper() or \
-                    not _PLAIN.fullmatch(str(raw)) else _plain_amount(str(raw).strip(), cur, text)
-        except NotPositive:
-            broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
-            return None
-        except MoneyError as err:
-            broke(rr.BAD_AMOUNT, "amount", err)
-            return None
+        parsed = self.memo.get(text)
+        if parsed is None:
+            if cur is None or not cur.isupper() or not _PLAIN.fullmatch(str(raw)):
+                parsed, rule, why = rr.read_amount_phrase(text)   # the journal reader's
+                if rule is rr.AMOUNT_UNREADABLE:
+                    broke(rule, "amount", text, why=why)
+                elif rule is not None:
+                    broke(rule, "amount", raw if why is None else why)
+                if parsed is None:
+                    return None
+            else:
+                parsed = _plain_amount(str(raw).strip(), cur, text)
+            self.memo[text] = parsed
         if parsed.amount <= 0:
             broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
             return None

@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from ledger.book import Book
 from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Problem
-from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
+from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
@@ -773,15 +773,7 @@ def _amount_rules(failed, phrases, amount, say, whole) -> None:
     for g in np.flatnonzero(failed).tolist():
         text = phrases[g].as_py()
         if text not in seen:
-            try:
-                p = parse_amount(text)
-                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None) if p.amount <= 0 else (None, None)
-            except NotPositive:
-                seen[text] = (rr.AMOUNT_NOT_POSITIVE, None)
-            except MoneyError as err:
-                seen[text] = (rr.BAD_AMOUNT, err)
-            except Exception as err:  # a parser bug must not hide the other problems
-                seen[text] = (rr.AMOUNT_UNREADABLE, err)
+            seen[text] = rr.read_amount_phrase(text)[1:]
         rule, why = seen[text]
         if rule is rr.AMOUNT_NOT_POSITIVE:   # as written, before any currency is appended
             value = amount[g].as_py()

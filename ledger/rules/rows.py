@@ -30,7 +30,7 @@ import unicodedata
 from typing import Any, NamedTuple
 from collections.abc import Callable
 
-from ledger.phrases.money import MoneyError, known_currencies, parse_amount
+from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, known_currencies, parse_amount
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
@@ -175,6 +175,24 @@ def period_contradicts(phrase: str, stated: str, on: dt.date | None = None) -> b
         except PeriodError:
             return False
     return not ok
+
+
+def read_amount_phrase(text: str) -> tuple[ParsedAmount | None, Rule | None, Any]:
+    """An amount phrase (a separate currency appended) as every reader of
+    journal-shaped entries reads it: (the amount, None, None), or (None,
+    the rule it breaks, why): not positive, not an amount (the parser's
+    words), or a parser's failure (which must not hide the other problems)."""
+    try:
+        p = parse_amount(text)
+    except NotPositive:
+        return None, AMOUNT_NOT_POSITIVE, None
+    except MoneyError as err:
+        return None, BAD_AMOUNT, err
+    except Exception as err:  # a parser bug: worded, not raised
+        return None, AMOUNT_UNREADABLE, err
+    if p.amount <= 0:
+        return None, AMOUNT_NOT_POSITIVE, None
+    return p, None, None
 
 
 def stated_period_problem(stated: str, phrase: str = "",

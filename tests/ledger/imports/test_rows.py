@@ -12,6 +12,7 @@ from ledger.imports.common import Record, ReadResult, finish
 from ledger.imports.rows import bulk_rows, check_records
 from ledger.imports.table import import_table
 from ledger.model import Document
+from ledger.rules import rows as rr
 from ledger.read.journal_columns import read_journal_book
 from ledger.writer import entry_table, render
 
@@ -246,3 +247,20 @@ def test_restated_amounts_are_read_by_check_raw_as_in_a_journal(tmp_path):
     assert [v for v in rows[0] if v.startswith("EUR")] == ["EUR 600000; USD 1500000"]
     assert [(m.currency, m.amount) for m in got.entries[0].restated] == [
         ("EUR", 600_000), ("USD", 1_500_000)]
+
+
+def test_a_parser_failure_is_worded_not_raised_as_in_a_journal(tmp_path, monkeypatch):
+    """Both read an amount phrase by rr.read_amount_phrase (the import used
+    to let a parser's own failure through as a traceback) and code a rule
+    without one by its field."""
+    real = rr.parse_amount
+
+    def failing(text, *a, **kw):
+        if text == "five quid":
+            raise RuntimeError("boom")
+        return real(text, *a, **kw)
+
+    monkeypatch.setattr(rr, "parse_amount", failing)
+    imported, journal = _both(tmp_path, amount="five quid", currency=None)
+    assert imported == journal == [
+        ("bad-amount", "amount", "amount 'five quid' could not be read (boom)")]
