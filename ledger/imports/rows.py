@@ -284,8 +284,8 @@ def _str(value: Any) -> str:
 
 
 def _day(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
+    if isinstance(value, dt.date):   # a date and time: its day, as a journal's
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
     return _strip(value)
 
 

@@ -264,3 +264,12 @@ def test_a_parser_failure_is_worded_not_raised_as_in_a_journal(tmp_path, monkeyp
     imported, journal = _both(tmp_path, amount="five quid", currency=None)
     assert imported == journal == [
         ("bad-amount", "amount", "amount 'five quid' could not be read (boom)")]
+
+
+def test_a_date_and_time_is_its_day_as_in_a_journal(tmp_path):
+    """The import used to refuse it ('2016-03-03T12:00:00' not a date)."""
+    imported, journal = _both(tmp_path, date=dt.datetime(2016, 3, 3, 12, 0),
+                              value_date=dt.datetime(2016, 4, 1, 9, 30))
+    assert imported == journal == []
+    got = _check([_rec("r", date=dt.datetime(2016, 3, 3, 12, 0))])
+    assert got.entries[0].date == dt.date(2016, 3, 3)
