@@ -144,3 +144,32 @@ def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, mo
     assert sorted(_dataset(one), key=key) == sorted(_dataset(many), key=key)
     assert (one / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
         (many / "_rejects.csv").read_text(encoding="utf-8").count("\n")
+
+
+def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
+    """An import's records checked without the base frame (``views=False``:
+    ``check_raw(..., with_frame=False)``, as the journal and dataset imports
+    check them) are accepted and refused exactly as with it: the same
+    records, the same problems, word for word."""
+    from ledger.imports.iati import read_iati
+    from ledger.imports.rows import check_records
+
+    got = read_iati(REAL / "iati" / "dfid-2.01.xml")
+    records = [dict(r.fields) for r in got.records]
+    assert len(records) > 10
+    records[1] = {**records[1], "currency": "XXQ"}                 # its own field: refused
+    records[2] = {**records[2], "id": records[3]["id"]}            # an id twice
+    records[4] = {**records[4], "disburses": "no-such-entry"}      # a link to nothing
+    records[5] = {**records[5], "source": [{"doc": "not-a-document", "locator": "x"}]}
+    docs = [got.document["id"]]
+    lines = range(1, len(records) + 1)
+    with_frame = check_records(records, lines, name="import", documents=docs, views=True)
+    without = check_records(records, lines, name="import", documents=docs, views=False)
+    assert without.accepted == with_frame.accepted
+    assert len(without.accepted) == len(records) - len(without.problems)
+    said = {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
+            for k, ps in without.problems.items()}
+    assert said == {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
+                    for k, ps in with_frame.problems.items()}
+    assert {1, 4, 5} <= set(said) and (2 in said or 3 in said)
+    assert with_frame.entries and not without.entries
