@@ -12,6 +12,8 @@ import pyarrow.dataset as ds
 import pytest
 
 import ledger
+from ledger.imports.iati import read_iati
+from ledger.imports.rows import check_records
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 from tests.conftest import FIXTURES
 
@@ -151,9 +153,6 @@ def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
     ``check_raw(..., with_frame=False)``, as the journal and dataset imports
     check them) are accepted and refused exactly as with it: the same
     records, the same problems, word for word."""
-    from ledger.imports.iati import read_iati
-    from ledger.imports.rows import check_records
-
     got = read_iati(REAL / "iati" / "dfid-2.01.xml")
     records = [dict(r.fields) for r in got.records]
     assert len(records) > 10
