@@ -146,17 +146,24 @@ def _pct(v: str | None) -> Decimal | None:
     return d if d.is_finite() and d >= 0 else None
 
 
+# the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)
+_ACTIVITY_KIDS = frozenset((
+    "iati-identifier", "title", "reporting-org", "participating-org", "sector",
+    "recipient-country", "recipient-region", "transaction", "budget", "planned-disbursement"))
+_ACTIVITY_TAGS = tuple("{*}" + t for t in sorted(_ACTIVITY_KIDS))
+
+
 class _Activity:
     """One <iati-activity>, read into what the transactions need."""
 
     def __init__(self, el, version: str, names, file: str):
         self.el, self.names, self.file = el, names, file
-        # its children by local name, in order (as ``_kids``), found in one pass
+        # its children read here by local name, in order (as ``_kids``), found in
+        # one pass matched by lxml (about half an activity's children are others)
         self.kids: dict[str, list] = {}
-        for c in el:
+        for c in el.iterchildren(*_ACTIVITY_TAGS):
             t = c.tag
-            if type(t) is str:     # not a comment or entity reference
-                self.kids.setdefault(t[t.rfind("}") + 1:], []).append(c)
+            self.kids.setdefault(t[t.rfind("}") + 1:], []).append(c)
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
@@ -176,10 +183,12 @@ class _Activity:
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
+        assert name in _ACTIVITY_KIDS, name     # the only ones collected
         return self.kids.get(name, [])
 
     def kid(self, name: str):
         """The activity's first child of this local name, or None (``_kid``)."""
+        assert name in _ACTIVITY_KIDS, name     # the only ones collected
         got = self.kids.get(name)
         return got[0] if got else None
 
