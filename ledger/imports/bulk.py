@@ -65,43 +65,81 @@ def checked(results: list[ReadResult], documents: list[str]):
 
 class SeenIds:
     """The ids a dataset import has written, for the duplicate check across
-    batches: each id's 128-bit BLAKE2b digest in one sorted NumPy array, 16
-    bytes an id (a set of the ids took about 100), so that the command's
-    memory stays nearly flat however many entries a registry-sized import
-    writes.  Two different ids share a digest with a probability of about
-    n² / 2¹²⁹ (1e-25 at ten million ids)."""
+    batches: each id's 128-bit BLAKE2b digest, as two 64-bit halves in
+    NumPy arrays sorted by the first, 16 bytes an id (a set of the ids took
+    about 100), so that the command's memory stays nearly flat however many
+    entries a registry-sized import writes.  Two different ids share a
+    digest with a probability of about n² / 2¹²⁹ (1e-25 at ten million).
+    New digests go to a small sorted run merged into the large one when it
+    holds an eighth of it, so each batch copies the small run only."""
 
     def __init__(self) -> None:
-        import numpy as np
-
-        self.digests = np.empty(0, dtype="S16")     # sorted, each once
+        self.runs = [_Run(), _Run()]      # the large run, the recent one
 
     def __len__(self) -> int:
-        return len(self.digests)
+        return sum(len(r.hi) for r in self.runs)
 
     @staticmethod
     def digest(ids):
+        """The digests of ``ids``: one row (first half, second half) each."""
         import numpy as np
 
-        return np.array([hashlib.blake2b(i.encode("utf-8"), digest_size=16).digest()
-                         for i in ids], dtype="S16")
+        raw = b"".join(hashlib.blake2b(i.encode("utf-8"), digest_size=16).digest() for i in ids)
+        return np.frombuffer(raw, dtype="<u8").reshape(-1, 2)
 
     def holds(self, digests):
         """The mask of ``digests`` already seen."""
         import numpy as np
 
-        if not len(self.digests):
-            return np.zeros(len(digests), dtype=bool)
-        at = np.searchsorted(self.digests, digests)
-        return (at < len(self.digests)) & \
-            (self.digests[np.minimum(at, len(self.digests) - 1)] == digests)
+        order = np.argsort(digests[:, 0], kind="stable")   # sorted keys: a faster search
+        ordered = digests[order]
+        big, recent = self.runs
+        found = np.empty(len(digests), dtype=bool)
+        found[order] = big.holds(ordered) | recent.holds(ordered)
+        return found
 
     def add(self, digests) -> None:
         import numpy as np
 
-        new = np.unique(digests)
-        new = new[~self.holds(new)]
-        self.digests = np.insert(self.digests, np.searchsorted(self.digests, new), new)
+        new = digests[np.lexsort((digests[:, 1], digests[:, 0]))]
+        if len(new) > 1:     # each once
+            new = new[np.r_[True, (new[1:] != new[:-1]).any(axis=1)]]
+        big, recent = self.runs
+        recent.add(new[~self.holds(new)])
+        if len(recent.hi) > max(1 << 16, len(big.hi) // 8):
+            big.add(np.column_stack((recent.hi, recent.lo)))
+            self.runs[1] = _Run()
+
+
+class _Run:
+    """Digests (``SeenIds``) sorted by their first half."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.hi = np.empty(0, dtype=np.uint64)
+        self.lo = np.empty(0, dtype=np.uint64)
+
+    def holds(self, digests):
+        import numpy as np
+
+        hi, lo = digests[:, 0], digests[:, 1]
+        left = np.searchsorted(self.hi, hi, "left")
+        right = np.searchsorted(self.hi, hi, "right")
+        found = np.zeros(len(digests), dtype=bool)
+        one = right - left == 1
+        found[one] = self.lo[left[one]] == lo[one]
+        for k in np.flatnonzero(right - left > 1):     # ids sharing a first half: rare
+            found[k] = bool((self.lo[left[k]:right[k]] == lo[k]).any())
+        return found
+
+    def add(self, digests) -> None:
+        """``digests`` (none held already) added."""
+        import numpy as np
+
+        at = np.searchsorted(self.hi, digests[:, 0])
+        self.hi = np.insert(self.hi, at, digests[:, 0])
+        self.lo = np.insert(self.lo, at, digests[:, 1])
 
 
 def without_seen(table, seen_ids: SeenIds):
