@@ -9,10 +9,12 @@ command in a fresh process: wall time, MB of XML per second of wall time,
 and the peak resident memory of the command's own process (its worker
 processes are children of the forkserver, not counted there).  The load
 average is printed beside it: on a shared machine wall time is worth what
-the load leaves.  Then the CPU rate of one process (``read_batch``, reading
-and checking, timed by ``time.process_time`` on the first ``--cpu-mb`` MB),
-which the load does not change: the command's rate on an idle machine is
-about that times the number of cores.  Nothing here is a test.
+the load leaves.  Then the CPU rate of one process on a ``--cpu-mb`` MB
+folder (``time.process_time``, the best of three turns, which the load
+moves less than wall time), whole (``read_batch``) and stage by stage:
+lxml's parse alone, ``read_iati``, the rule engine (``bulk.checked``); the
+command's rate on an idle machine is about the whole rate times the number
+of cores.  Nothing here is a test.
 """
 from __future__ import annotations
 
