@@ -16,14 +16,13 @@ from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ledger.edit import render_entry
+from ledger.edit import ENTRY_ORDER as ENTRY_FIELDS
+from ledger.edit import SUBTABLES, render_entry
 from ledger.model import ONE_OFF, Document, Entry
 from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
-# the journal's field order (docs/journal.md), used for every rendered table
-ENTRY_ORDER = ("id", "date", "value_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
-               "status", "restated", "disburses", "part_of", "restates", "recipient",
-               "location", "tags", "notes", "split", "source")
+# the journal's field order (docs/journal.md), its sub-tables last: one list, in edit.py
+ENTRY_ORDER = ENTRY_FIELDS + SUBTABLES
 DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
                   "sha256", "text", "text_sha256", "notes")
 

@@ -2,9 +2,9 @@
 
 Every import into a journal (spreadsheets, IATI, FTS) hands its records
 here as journal fields (``ledger.writer.entry_table``: what the TOML it
-writes will hold).  Each record's amount phrase, splits and restated
-amounts are read by the phrase rules the journal readers share
-(``ledger.phrases.money``, ``ledger.read.journal.split_problems`` and
+writes will hold).  Each record's amount phrase, split tables and restated
+amounts are read as the journal readers read them
+(``ledger.phrases.money``, ``ledger.read.journal.split_part`` and
 ``read_restated``); the records then become rows of the raw form
 (``ledger.read.raw.RawTables``: the bulk layout, one row per entry and
 purpose, the citations with their quotes) beside the entries of the ledger
@@ -29,7 +29,7 @@ from ledger.book import Book
 from ledger.imports.identity import figure_key
 from ledger.model import ONCE, Entry, Problem
 from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, parse_amount, plain_decimal
-from ledger.read.journal import split_problems
+from ledger.read.journal import split_part
 from ledger.read.journal_columns import WORDED_HERE, _rank
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
@@ -109,13 +109,12 @@ class _Reader:
                 broke(rule, "qualifier", stated_q, phrase=parsed.qualifier)
         period = self._period(t, parsed, date, broke)
         parts: list[tuple[str, str]] = []
-        if t.get("split"):      # their sum is checked against the amount by check_raw
+        if t.get("split"):      # the split rules (and their sum) are check_raw's
             for s in t["split"]:
-                part, in_split = split_problems(s, currency)
-                for message, hint, code, _ in in_split:
+                part = split_part(s, currency)
+                for message, hint, code, _ in part.problems:
                     problem(message, "split", hint, code)
-                if part is not None:
-                    parts.append((part.purpose, plain_decimal(part.amount)))
+                parts.append((part.purpose, part.amount))
         restated = ""
         if t.get("restated"):
             moneys, said = read_restated(list(t["restated"]), currency)

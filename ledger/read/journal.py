@@ -1,6 +1,6 @@
 """What the journal's readers share: a TOML journal file's text and tables
 (``parse_file``, ``read_tables``: options, documents, the raw ``[[entry]]``
-tables and their lines) and the split rules (``split_problems``;
+tables and their lines) and a split table as a row of the raw form (``split_part``;
 the conversion rules are
 ``ledger.rules.rows.read_restated``).  A journal is read column-wise by
 ``ledger.read.journal_columns`` and checked by ``ledger.read.table.check_raw``.
@@ -17,16 +17,16 @@ import re
 import tomllib
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ledger.rules import rows as rr
-from ledger.limits import amount_problem
+from ledger.limits import MAX_AMOUNT
 from ledger.rules.options import option_problem
-from ledger.phrases.money import MoneyError, parse_amount
+from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
 from ledger.model import (
-    CONTROL_CHARS, Document, Problem, Split, is_slug,
+    CONTROL_CHARS, Document, Problem, is_slug,
 )
 from ledger.rules.rows import suggest as _suggest
 
@@ -347,7 +347,9 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     if not isinstance(amt, str):
         return None, NO_AMOUNT
     try:
-        return Decimal(amt.strip().replace(",", "")), ""
+        plain = Decimal(amt.strip().replace(",", ""))
+        if plain.is_finite():   # "NaN", "Infinity": not numbers of money, left to the phrases
+            return plain, ""
     except InvalidOperation:
         pass
     try:
@@ -359,31 +361,38 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
     return p.amount, ""
 
 
-def split_problems(table: dict, currency: str) -> tuple[Split | None, list[tuple[str, str, str, str]]]:
-    """One ``[[entry.split]]`` table by the split rules: the part (None when
-    it cannot be one) and the problems in the order found, each as
-    (message, hint, code, key): ``key`` the table's key at fault ('' for the
-    table itself), so a reader can word it at that key's line."""
+class SplitPart(NamedTuple):
+    """One split table as a row of the raw form: its purpose and amount as
+    text (a plain decimal, '' when none is given or read), the amount as
+    written, and the problems only a journal-shaped table can have (an
+    unknown key, an amount phrase that cannot be read or names another
+    currency than the entry's), each as (message, hint, code, key)."""
+    purpose: str
+    amount: str
+    written: str
+    problems: list
+    amount_said: bool        # the amount's problem is among ``problems`` (none read)
+
+
+def split_part(table: dict, currency: str) -> SplitPart:
+    """One ``[[entry.split]]`` table (a journal's, an import's) read into the
+    raw form's split row; the split rules (a purpose, a positive amount
+    within bounds: ``ledger.rules.rows``' ``SPLIT_*``) are
+    ``ledger.read.table.check_raw``'s, for every input."""
     found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
               "unknown-field", k) for k in table if k not in SPLIT_FIELDS]
     purpose = table.get("purpose")
-    if not isinstance(purpose, str) or not purpose.strip():
-        return None, found + [("[[entry.split]] needs a purpose", "", "bad-split", "")]
-    purpose = rr.composed(purpose.strip())
-    rule = rr.account_rule(purpose)
-    if rule is not None:
-        found.append((*rule.word(purpose, "split purpose"), rule.code, "purpose"))
-    value, why = split_amount(table.get("amount"), currency)
-    if why is NO_AMOUNT:
-        return None, found + [(f"split for {purpose!r} needs an amount", "", "bad-split", "")]
-    if why:
+    purpose = rr.composed(purpose.strip()) if isinstance(purpose, str) else ""
+    if not purpose:   # the rules say so, and nothing of its amount
+        return SplitPart("", "", "", found, False)
+    written = table.get("amount")
+    value, why = split_amount(written, currency)
+    if why and why is not NO_AMOUNT:
         found.append((why, "", "bad-split", "amount"))
     if value is None:
-        return None, found
-    if not value.is_finite() or value <= 0:
-        return None, found + [(f"split amount for {purpose!r} must be a positive number", "",
-                               "bad-split", "amount")]
-    why = amount_problem(value, str(table.get("amount")))
-    if why:   # before any sum of the parts, which a huge one would overflow
-        return None, found + [(f"split for {purpose!r}: {why}", "", "amount-too-big", "amount")]
-    return Split(purpose.strip(), value), found
+        return SplitPart(purpose, "", "", found, bool(why) and why is not NO_AMOUNT)
+    if value > MAX_AMOUNT:   # worded as written; any number of 17 whole digits is refused
+        text = format(value, "f") if value.adjusted() < 30 else "1" + "0" * 30
+    else:
+        text = plain_decimal(value)
+    return SplitPart(purpose, text, str(written), found, False)

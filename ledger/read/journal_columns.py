@@ -9,10 +9,11 @@ file and line.  An entry that breaks a rule of its own (an unknown field,
 a bad amount, date or period, a split or citation the rules refuse) is
 worded column-wise at its key's line and left out of the rules across
 entries (``check_raw`` masks it): a value of a TOML type its field cannot hold
-by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase,
-split or citation by ``_check`` (``parse_amount``, ``split_problems``), every
-field rule (the restated conversions too) by ``check_raw``
-(``RawTables.key_line``);
+by ``_syntax`` (the syntax rules of ``ledger.rules.rows``), an amount phrase
+(a split table's too) by ``_check`` (``parse_amount``, ``split_part``),
+every field rule (the restated conversions, the split and citation rules
+too) by ``check_raw`` (``RawTables.key_line``, a split table's key
+as ``split.KEY``);
 a valid entry in a shape of its own (a date as text, a whole-number amount
 amid text) is read as those rules read it.  Every shape is taken here:
 two entries in turn sharing an id are two entries (the raw form gives
@@ -42,7 +43,7 @@ from ledger.model import LINK_KINDS, ONCE, Problem
 from ledger.phrases.money import (MoneyError, NotPositive, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period
-from ledger.read.journal import _as_date, parse_file, read_tables, split_problems
+from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
 from ledger.read.raw import RawTables
 from ledger.read.table import check_raw
@@ -160,9 +161,9 @@ class _File(NamedTuple):
 
 class _Said:
     """The problems of entries' own that this reader words before the rule
-    engine sees the entries (their TOML syntax, amount phrases, splits,
-    conversions and citations), each by a rule of ``ledger.rules.rows`` (or
-    the split and conversion rules of ``ledger.read.journal``) at its key's
+    engine sees the entries (their TOML syntax, amount phrases, a split
+    table's unknown keys and amount phrase), each by a rule of
+    ``ledger.rules.rows`` (or ``ledger.read.journal.split_part``) at its key's
     line; which entries (file, entry) they leave out, and which of their
     fields the engine is not to word again."""
 
@@ -471,8 +472,8 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
 
 
 def _split_syntax(t: dict) -> dict:
-    """An [[entry.split]] table in the types this reader takes, as the split
-    rules (``split_problems``) read it: a whole-number amount its digits; a
+    """An [[entry.split]] table in the types this reader takes, as
+    ``split_part`` reads it: a whole-number amount its digits; a
     purpose or amount of another type left out (the rules say it is
     missing, as they say of it); another key's value of another type ''
     (the rules name the key)."""
@@ -518,7 +519,7 @@ def _sources_syntax(e: dict, say, drop) -> None:
                 del t[k]
         doc = t.get("doc")
         if not isinstance(doc, str) or not doc.strip():
-            t.pop("doc", None)   # the citation rule says so (and nothing of the rest)
+            t.pop("doc", None)   # check_raw's citation rule says so (and nothing of the rest)
             t = {k: v if isinstance(v, str) else "" for k, v in t.items()}
         elif not isinstance(t.get("quote", ""), str) or not isinstance(t.get("locator", ""), str):
             bad = "quote" if not isinstance(t.get("quote", ""), str) else "locator"
@@ -541,7 +542,7 @@ class _Checked(NamedTuple):
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
     """The entries (a struct array; ``where``: each one's file and place)
     as the raw form, checked by ``check_raw``; this reader words what the
-    raw form cannot carry (amount phrases, splits, conversions, citations)
+    raw form cannot carry (amount phrases, a split table's unknown keys)
     into ``said`` first."""
     import numpy as np
     import pyarrow as pa
@@ -632,11 +633,11 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
 
-    sources, citations = _sources(table, fields, n, tell)
+    sources, citations = _sources(table, fields, n)
     # the conversions, as listed: check_raw reads them by their rule
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
         else pa.array(np.full(n, "", dtype=object), pa.string())
-    splits, part_read = _splits(table, fields, read_amounts.currency, failed | ~has_amount, tell)
+    splits = _splits(table, fields, read_amounts.currency, tell)
 
     # one row per entry, more for split entries
     counts = np.ones(n, dtype=np.int64)
@@ -649,16 +650,24 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         return values if len(row) == n else values.take(take)
 
     row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
+    row_written = per_row(phrases)
+    part_no = np.zeros(len(row), dtype=np.int64)    # a split row's place among its entry's
+    part_said = np.zeros(len(row), dtype=bool)      # a split row's amount worded here
     if splits:
         starts = np.cumsum(counts) - counts
         mask = np.zeros(len(row), dtype=bool)
         for i in splits:
             mask[starts[i]:starts[i] + counts[i]] = True
-        order = sorted(splits)
-        row_purpose = pc.replace_with_mask(row_purpose, pa.array(mask), pa.array(
-            [p for i in order for p, _ in splits[i]], pa.string()))
-        row_amount = pc.replace_with_mask(row_amount, pa.array(mask), pa.array(
-            [a for i in order for _, a in splits[i]], pa.string()))
+            part_no[starts[i]:starts[i] + counts[i]] = np.arange(counts[i])
+        parts = [p for i in sorted(splits) for p in splits[i]]
+        part_said[mask] = [p.amount_said for p in parts]
+        on = pa.array(mask)
+        row_purpose = pc.replace_with_mask(row_purpose, on, pa.array(
+            [p.purpose for p in parts], pa.string()))
+        row_amount = pc.replace_with_mask(row_amount, on, pa.array(
+            [p.amount for p in parts], pa.string()))
+        row_written = pc.replace_with_mask(row_written, on, pa.array(
+            [p.written for p in parts], pa.string()))
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -672,7 +681,7 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         "funder": per_row(t["funder"]),
         "purpose": row_purpose,
         "amount": row_amount,
-        "amount_text": per_row(phrases),
+        "amount_text": row_written,    # a split row's: its table's amount as written
         "amount_whole": per_row(pa.array(said.whole_rows)),
         "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
@@ -700,11 +709,18 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
         else np.zeros(n, bool)
     worded = {f: done(f)[row] for f in ("id", "date", "value_date", "funder", "amount",
                                          "qualifier", "period", "status")}
-    worded["purpose"] = (done("purpose") | part_read)[row]
+    worded["purpose"] = done("purpose")[row]
     worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
+    worded["split."] = part_said
 
-    def key_line(r: int, field: str) -> int:
+    def key_line(r: int, field: str, nth: int = 0) -> int:
+        """``split.KEY``: that key of the row's [[entry.split]] table;
+        ``source.KEY``: of the entry's ``nth`` [[entry.source]] table."""
         fi, ei = where[int(row[r])]
+        if field.startswith("split."):
+            return read[fi].sub_line(ei, "split", int(part_no[r]), field[6:])
+        if field.startswith("source."):
+            return read[fi].sub_line(ei, "source", nth, field[7:])
         return read[fi].key_line(ei, field)
 
     raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
@@ -787,14 +803,14 @@ def _accounts(funder, purpose, splits) -> list:
 
     funders, purposes = rr.composed_column(funder), rr.composed_column(purpose)
     if (pc.all(pc.string_is_ascii(funders)).as_py() and pc.all(pc.string_is_ascii(purposes)).as_py()
-            and all(p.isascii() for parts in splits.values() for p, _ in parts)):
+            and all(p.purpose.isascii() for parts in splits.values() for p in parts)):
         return []
     out = []
     for i, (f, p) in enumerate(zip(funders.to_pylist(), purposes.to_pylist())):
-        parts = splits.get(i, ())
+        parts = [s.purpose for s in splits.get(i, ()) if s.purpose]
         out.append((i, "funder", f))
-        out.append((i, "purpose", p or (parts[0][0] if parts else "")))
-        out.extend((i, "split purpose", part) for part, _ in parts)
+        out.append((i, "purpose", p or (parts[0] if parts else "")))
+        out.extend((i, "split purpose", part) for part in parts)
     return out
 
 
@@ -991,12 +1007,11 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
     return out
 
 
-def _sources(table, fields, n, tell):
+def _sources(table, fields, n):
     """Each entry's cited document ids joined by ';' (the bulk format, ''
-    for an entry citing nothing), after the citation rule (a doc on every
-    [[entry.source]], worded at the key's line), and the citations
-    (``ledger.read.raw``: entry, doc, quote, in entry order) for the rules
-    across entries."""
+    for an entry citing nothing), and the citations (``ledger.read.raw``:
+    entry, doc ('' when none: the citation rule of ``check_raw`` says so),
+    quote, locator, in entry order) for the rules."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1016,17 +1031,7 @@ def _sources(table, fields, n, tell):
             pa.array(np.full(len(flat), "", dtype=object), pa.string())
 
     quote, locator = given("quote"), given("locator")
-    doc = pc.utf8_trim(doc, _PY_WHITESPACE)
-    none = _np(pc.fill_null(pc.equal(doc, ""), True))
-    if none.any():
-        parent = _np(pc.list_parent_indices(src))
-        starts = np.concatenate([[0], np.cumsum(lengths)])
-        for k in np.flatnonzero(none).tolist():
-            g = int(parent[k])
-            message, hint = rr.SOURCE_NEEDS_DOC.word()
-            tell(g, message, hint, rr.SOURCE_NEEDS_DOC.code_for("source"), "source",
-                 (k - int(starts[g]), ""))
-        doc = pc.fill_null(doc, "")
+    doc = pc.fill_null(pc.utf8_trim(doc, _PY_WHITESPACE), "")   # none: check_raw says so
     # a ';' in a document id blurs only the joined column, which says no
     # more than whether an entry cites anything (the citations keep each id)
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
@@ -1035,39 +1040,32 @@ def _sources(table, fields, n, tell):
                              "doc": doc, "quote": quote, "locator": locator})
 
 
-def _splits(table, fields, currency, unread, tell):
-    """Entry index -> [(purpose, plain amount)] for the split entries, read
-    and checked by the split rules (``split_problems``, worded at the key's
-    line), and a mask of the entries with a split part read but a problem
-    in another (they state a purpose: their parts').  Whether the parts add
-    up to the entry, ``check_raw`` says (``unread``: the entries whose
-    amount was not read)."""
+def _splits(table, fields, currency, tell):
+    """Entry index -> its split tables as rows of the raw form
+    ([``SplitPart``]), for the entries written with split tables, after
+    wording what only a journal's table can get wrong (an unknown key, an
+    amount phrase: ``split_part``) at the key's line.  The split rules
+    (a purpose, a positive amount, parts adding up to the entry) are
+    ``check_raw``'s."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    part_read = np.zeros(len(table), bool)
     if "split" not in fields:
-        return {}, part_read
+        return {}
     col = table.field("split")
     has = pc.fill_null(pc.greater(pc.list_value_length(col), 0), False)
     rows = np.flatnonzero(has.to_numpy(zero_copy_only=False))
     if not len(rows):
-        return {}, part_read
+        return {}
     take = pa.array(rows)
-    out: dict[int, list[tuple[str, str]]] = {}
+    out: dict[int, list[SplitPart]] = {}
     for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
                          currency.take(take).to_pylist()):
-        parts, wrong = [], False
+        parts = out[i] = []
         for j, t in enumerate(s):
-            part, found = split_problems({k: v for k, v in t.items() if v is not None}, own)
-            for message, hint, code, key in found:
+            part = split_part({k: v for k, v in t.items() if v is not None}, own)
+            for message, hint, code, key in part.problems:
                 tell(i, message, hint, code, "split", (j, key))
-                wrong = True
-            if part is not None:
-                parts.append((part.purpose, plain_decimal(part.amount)))
-        if wrong or unread[i]:
-            part_read[i] = bool(parts)
-            continue
-        out[i] = parts
-    return out, part_read
+            parts.append(part)
+    return out

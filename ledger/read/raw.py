@@ -30,13 +30,16 @@ Schema:
   format: text, the tags separated by ``;``).
 - ``citations``: None when the citations are only the ``sources`` column
   (the bulk format has no quotes), else a pyarrow Table with ``entry``
-  (int64: the entry's position, in order), ``doc``, ``quote`` and
+  (int64: the entry's position, in order), ``doc`` ('' for a citation
+  naming none, which the citation rule refuses), ``quote`` and
   ``locator`` (text), in entry order: the quote rule runs on them, and two
   records of one document cited at places of their own are not called the
   same pledge (``ledger.rules.records_apart``).
 - ``split``: None (the splits of an entry are its rows sharing an id), or
   a numpy bool per row: the row's entry is written with split tables (a
-  journal entry may have one part only).
+  journal entry may have one part only).  A split's row holds its part's
+  purpose and amount as given ('' when none), checked by the split rules
+  (``ledger.rules.rows``' ``SPLIT_*``) whatever the input.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
   share an id, which the duplicate-id rule then names).
@@ -45,13 +48,17 @@ Schema:
   journal entry's funder, its purpose and each split's purpose.
 - ``key_line``: None, or (journal) a function of (row, field) giving the
   line of that field's key in the row's entry (the entry's first line when
-  the key is not there): a problem of a field is worded at it.
+  the key is not there): a problem of a field is worded at it; ``split.KEY``
+  (``split.`` for the table itself): that key of the row's split table;
+  ``source.KEY`` with a third argument ``nth``: of the entry's nth
+  citation table.
 - ``refused``: None, or (journal) a numpy bool per row: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
-  its splits or citations), so the entry is left out.
+  a split table's unknown key or amount phrase), so the entry is left out.
 - ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
   field the reader has worded already (a value of the wrong TOML type, an
-  amount phrase it cannot read): the rules say nothing more of it there.
+  amount phrase it cannot read; ``split.``: a split table's amount phrase):
+  the rules say nothing more of it there.
 - ``period_from``: None, or (journal) a numpy bool per row: the period is
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the

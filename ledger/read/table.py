@@ -74,6 +74,7 @@ PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"
 _ANY_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]+)?$"   # a plain number, however many places
+_NEGATIVE = r"^-[0-9]+(?:\.[0-9]+)?$"
 # What Python's str.strip() and str.split() take for white space (Arrow's
 # utf8_trim_whitespace takes a slightly different set): text is trimmed here
 # exactly as the journal reader trims it.
@@ -156,7 +157,7 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
-    return check_raw(bulk_raw(raw, fname), documents)
+    return check_raw(bulk_raw(raw, fname), documents, own_only=True)
 
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
@@ -199,7 +200,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
             if k in raw.column_names:
                 linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept)
+    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept, own_only=True)
     if frame is None:
         return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
@@ -285,13 +286,18 @@ class _Problems:
             self.rule(mask, rule, values, field)
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
-             hint: str = "", severity: str = "error", code: str = "", clip: bool = True):
+             hint: str = "", severity: str = "error", code: str = "", clip: bool = True,
+             named: str = "", key: str = ""):
+        """``named``: the field as the message names it (else ``field``);
+        ``key``: where a journal has it (``RawTables.key_line``; else
+        ``field``), and what the reader's ``worded`` masks are keyed by."""
         import numpy as np
 
         raw = self.raw
         mask = _np(mask)
-        if raw.worded is not None and field in raw.worded:   # the reader said it
-            mask = mask & ~raw.worded[field]
+        key = key or field
+        if raw.worded is not None and key in raw.worded:   # the reader said it
+            mask = mask & ~raw.worded[key]
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
@@ -302,7 +308,7 @@ class _Problems:
         def word(v):
             if rule is None:
                 return (message.format(v) if values is not None else message), hint
-            msg, h = rule.word(v, field)
+            msg, h = rule.word(v, named or field)
             if rule.code == "missing-field" and not journal:
                 h = BULK_FIELD_HINTS.get(field, h)
             return msg, h
@@ -310,7 +316,7 @@ class _Problems:
         def line(r):   # a journal's field at its key's line; a missing one at the entry's
             if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
                 return int(self.lines[r])
-            return raw.key_line(int(r), field)
+            return raw.key_line(int(r), key)
 
         limit = raw.limit
         shown = rows[:limit] if limit is not None else rows
@@ -341,8 +347,11 @@ class _Problems:
 
 
 def _take(values, rows):
+    """``values`` (a column, or a tuple of columns: tuples) at ``rows``."""
     import numpy as np
     import pyarrow as pa
+    if isinstance(values, tuple):
+        return list(zip(*(_take(v, rows) for v in values)))
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.take(pa.array(rows)).to_pylist()
     return list(np.asarray(values, dtype=object)[rows])
@@ -419,18 +428,43 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
            message="value_date " + rr.NOT_A_DATE, code=rr.BAD_DATE.code)
     P.rules(rr.date_range_rows("value_date", rate_np, srate))
 
-    # accounts
-    for c in ("funder", "purpose"):
-        P.rules(rr.account_rows(c, col(c)))
+    # splits: rows sharing an id sit together and agree on everything but purpose and amount
+    if raw.entry is not None:   # each row's entry given (a journal)
+        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
+    else:
+        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
+            & ~no_id
+    in_split = same_as_prev | np.r_[same_as_prev[1:], False]
+    # a split's part: a row of an entry of many rows, or of one written with split tables
+    part = in_split | raw.split if raw.split is not None else in_split
+    whole_entry = ~part
+
+    # accounts: a part's purpose by the split rules
+    P.rules(rr.account_rows("funder", col("funder")))
+    spurpose = col("purpose")
+    no_part_purpose = part & blank(spurpose)
+    for mask, rule, values, _ in rr.account_rows("purpose", spurpose):
+        if rule is rr.MISSING_FIELD:
+            P.rule(mask & whole_entry, rule, field="purpose")
+            P.rule(mask & part, rr.SPLIT_NO_PURPOSE, field="split", key="split.")
+        else:
+            P.rule(mask & whole_entry, rule, values, "purpose")
+            P.rule(mask & part, rule, values, "split", named="split purpose",
+                   key="split.purpose")
+    # a part's amount is worded only when it has a purpose (which its words name)
+    named_part = part & ~no_part_purpose
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")
     samt = pc.replace_substring(raw_amt, ",", "")
     ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
     no_amt = blank(raw_amt)
-    P.rule(no_amt, rr.MISSING_FIELD, field="amount")
+    P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
+    P.rule(no_amt & named_part, rr.SPLIT_NO_AMOUNT, spurpose, "split", key="split.")
     too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok_amt
-    P.rule(~no_amt & ~ok_amt & ~too_precise, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
+    negative = part & _np(pc.match_substring_regex(samt, _NEGATIVE))
+    P.rule(negative & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split", key="split.amount")
+    P.rule(~no_amt & ~ok_amt & ~too_precise & ~negative, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
     P.rule(too_precise, rr.AMOUNT_TOO_PRECISE, raw_amt, "amount")
     # more whole digits than any amount within bounds: refused before the
     # cast, which wraps such a number silently (39 nines read as negative)
@@ -440,12 +474,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                                               pc.utf8_length(whole)), 16))
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
-    P.rule(huge, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(huge & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(huge & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+           key="split.amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # a journal's split entry: the entry's own amount, which its parts must add up to
     stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
         else None
     if stated_amount is not None:
+        if raw.split is not None:   # written with split tables, the entry still states its amount
+            P.rule(raw.split & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD,
+                   field="amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
@@ -457,11 +496,15 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     not_positive = ok_amt & ~huge & zero
-    P.rule(not_positive, rr.AMOUNT_NOT_POSITIVE, _as_written(raw_amt, not_positive, tbl),
-           "amount")
+    P.rule(not_positive & whole_entry, rr.AMOUNT_NOT_POSITIVE,
+           _as_written(raw_amt, not_positive & whole_entry, tbl), "amount")
+    P.rule(not_positive & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split",
+           key="split.amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
-    big = _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
-    P.rule(ok_amt & big, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    big = ok_amt & _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
+    P.rule(big & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
+    P.rule(big & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+           key="split.amount")
 
     cur = pc.utf8_upper(col("currency"))
     P.rules(rr.currency_rows(cur, col("currency")))
@@ -476,12 +519,6 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     period = _periods(col, names, date_np, P, n)
 
-    # splits: rows sharing an id sit together and agree on everything but purpose and amount
-    if raw.entry is not None:   # each row's entry given (a journal)
-        same_as_prev = np.r_[False, raw.entry[1:] == raw.entry[:-1]][:n]
-    else:
-        same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
-            & ~no_id
     first = ~same_as_prev
     if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
@@ -490,6 +527,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               if "restated" in names else empty, cur, first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
+    if raw.citations is not None and raw.citations.num_rows:
+        _citation_rows(P, raw, firsts, group)
     # the rules across entries: over the entries kept (``own_only``: those
     # with errors of their own left out, once, by masks; none named missing)
     live, live_first, live_firsts, live_group = None, first, firsts, group
@@ -517,7 +556,14 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     n_ids = int(id_code.max()) + 1 if n else 0
     first_row = np.full(n_ids, -1, dtype=np.int64)
     first_row[id_code[live_firsts][::-1]] = live_firsts[::-1]   # each id's first entry row
-    again = (first_row[id_code[live_firsts]] != live_firsts) & ~no_id[live_firsts]
+    # an id is taken by every entry, refused or not: the duplicate-id rule looks
+    # at them all (each later entry with its first's row)
+    taken = first_row
+    if live is not None:
+        taken = np.full(n_ids, -1, dtype=np.int64)
+        taken[id_code[firsts][::-1]] = firsts[::-1]
+    again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
+    duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
         for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
                   "part_of", "restates", "restated"):
@@ -537,7 +583,6 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     if same_as_prev.any():
         import pandas as pd
 
-        in_split = same_as_prev | np.r_[same_as_prev[1:], False]
         rows = np.flatnonzero(in_split)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         entry_amount = pc.replace_with_mask(
@@ -580,12 +625,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             on = kept_entry[e]
             across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
                                          .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
-    P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row, id_code,
-                             again, cur, qualifier, entry_amount, link_rows, link_cols,
+    P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
+                             duplicates, cur, qualifier, entry_amount, link_rows, link_cols,
                              all_codes, n_ids, src, blank(src), documents, pledges,
-                             _first_names(group, col("funder"), col("purpose"))
+                             _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums),
-             group,
+             group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
     keep = None
@@ -638,6 +683,32 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _citation_rows(P, raw, firsts, group) -> None:
+    """The citation rule: each citation names a document (the bulk format's
+    ``sources`` are document ids, an empty one between ';' no citation),
+    worded at its entry's first row (a journal: at that citation's table,
+    ``RawTables.key_line`` ``source.``); the entry is refused."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    c = raw.citations
+    none = _np(pc.equal(pc.utf8_trim(pc.fill_null(c.column("doc"), ""), PY_WHITESPACE), ""))
+    if not none.any():
+        return
+    entry = _np(c.column("entry"))
+    starts = np.searchsorted(entry, entry, side="left")   # each entry's first citation
+    message, hint = rr.SOURCE_NEEDS_DOC.word()
+    code = rr.SOURCE_NEEDS_DOC.code_for("source")
+    for k in np.flatnonzero(none).tolist():
+        e = int(entry[k])
+        r = int(firsts[e])
+        line = int(raw.line[r]) if raw.key_line is None else \
+            raw.key_line(r, "source.", k - int(starts[k]))
+        P.out.append(Problem(raw.file_of(r), line, str(P.ids[r]), message, hint,
+                             code=code, field="source"))
+        P.bad[group == e] = True
 
 
 def _as_written(amounts, rows, tbl):
@@ -693,18 +764,30 @@ def _pledge_codes(firsts, loose, columns, date_np):
     return codes
 
 
-def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, cur,
+def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
                     qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
-    first row), with Arrow's id index: (problems, entries with errors)."""
+    first row: ``firsts``, the entries kept), with Arrow's id index:
+    (problems, entries with errors).  ``duplicate_rows``: (row, the row of
+    the first entry with its id), of every entry: one left out (not in
+    ``firsts``) is named by the duplicate-id rule only, numbered after the
+    entries kept."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(sid)
-    ent_ids = sid.take(pa.array(firsts))
-    ids = _Ids(ent_ids)
+    kept = len(firsts)
+    out = sorted({r for pair in duplicate_rows for r in pair if not first[r]})
+    at_out = {r: kept + k for k, r in enumerate(out)}
+    said_at = np.concatenate([firsts, np.asarray(out, dtype=np.int64)]) if out else firsts
+
+    def entry(r):
+        return int(group[r]) if first[r] else at_out[r]
+
+    duplicates = [(entry(r), entry(f)) for r, f in duplicate_rows]
+    ids = _Ids(sid.take(pa.array(said_at)))
     cur_c = _Coded(pc.dictionary_encode(cur.take(pa.array(firsts))))
     qual_c = _Coded(pc.dictionary_encode(qualifier.take(pa.array(firsts))))
     # link targets: each target's code among the distinct ids (the ids came
@@ -724,8 +807,6 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
     order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
     links = [links[j] for j in order]
     where_to = [where_to[j] for j in order]
-    duplicates = [(int(group[r]), int(group[first_row[id_code[r]]]))
-                  for r in firsts[again].tolist()]
     citations = None
     if raw.citations is not None:
         c = raw.citations
@@ -743,8 +824,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, id_code, again, c
     amounts = dict(zip(involved, entry_amount.take(pa.array(firsts[involved] if involved
                                                             else [], pa.int64())).to_pylist()))
     return across_entries(
-        n=len(firsts), ids=ids,
-        place=lambda i: (raw.file_of(firsts[i]), int(raw.line[firsts[i]])),
+        n=kept, ids=ids,
+        place=lambda i: (raw.file_of(said_at[i]), int(raw.line[said_at[i]])),
         currency=lambda i: cur_c[i], qualifier=lambda i: qual_c[i],
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
@@ -772,12 +853,18 @@ def _apart(citations):
     return lambda i, j: records_apart(cites(i), cites(j))
 
 
-def _first_names(group, funders, purposes) -> list:
+def _first_names(group, funders, purposes, rows=None) -> list:
     """(entry, field, name) for each distinct funder and purpose at its first
-    row, in entry order, for the look-alike rule; none when every name is
-    ASCII (the rule then has nothing to say)."""
+    row (of ``rows``, a mask, when given), in entry order, for the
+    look-alike rule; none when every name is ASCII (the rule then has
+    nothing to say)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
+
+    if rows is not None:
+        on = pa.array(rows)
+        group, funders, purposes = group[rows], funders.filter(on), purposes.filter(on)
 
     out = []
     for field, values in (("funder", funders), ("purpose", purposes)):

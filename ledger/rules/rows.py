@@ -15,7 +15,8 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 ``date-out-of-range``, ``bad-account``, ``bad-amount``,
 ``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
 ``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
-``bad-period``, ``period-contradicts``, ``period-out-of-range``, ``bad-tag``.  Names (accounts,
+``bad-period``, ``period-contradicts``, ``period-out-of-range``, ``bad-tag``,
+``bad-split`` (a split's part).  Names (accounts,
 tags) are read in Unicode's composed form (``composed``); ids are ASCII
 slugs.
 """
@@ -41,7 +42,8 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT",
            "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
-           "PERIOD_RANGE", "account_rule", "qualifier_of",
+           "PERIOD_RANGE", "SPLIT_NO_PURPOSE", "SPLIT_NO_AMOUNT", "SPLIT_NOT_POSITIVE",
+           "SPLIT_TOO_BIG", "account_rule", "qualifier_of",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
            "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated"]
 
@@ -135,6 +137,17 @@ UNKNOWN_QUALIFIER = Rule("unknown-qualifier", "unknown qualifier {value!r}",
                          "one of " + ", ".join(QUALIFIERS))
 QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts",
                              "qualifier {value!r} contradicts the amount phrase ({phrase!r})")
+# a split's part (a journal's [[entry.split]] table, a bulk table's row
+# sharing its id with the next or the one before, an import's split): the
+# same words whatever the input; ``value`` the part's purpose
+SPLIT_NO_PURPOSE = Rule("bad-split", "split needs a purpose")
+SPLIT_NO_AMOUNT = Rule("bad-split", "split for {value!r} needs an amount")
+SPLIT_NOT_POSITIVE = Rule("bad-split", "split amount for {value!r} must be a positive number")
+SPLIT_TOO_BIG = Rule("amount-too-big", "split for {value[0]!r}: "
+                     + AMOUNT_TOO_BIG.format("{value[1]!r}"))
+# a citation naming no document (a journal's or an import's citation table;
+# the bulk format's sources are document ids: an empty one is no citation)
+SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")
 BAD_PERIOD = Rule("bad-period", "period: {value}")
 PERIOD_RANGE = Rule("period-out-of-range", "{value}")
 PERIOD_CONTRADICTS = Rule("period-contradicts",
@@ -188,7 +201,6 @@ RESTATED_NOT_LIST = Rule("", "restated must be a list of amounts, e.g. [\"€15 
 SOURCE_NOT_TABLES = Rule("", "source must be [[entry.source]] tables")
 SOURCE_UNKNOWN_FIELD = Rule("unknown-field", "unknown field {value!r} in [[entry.source]]",
                             lambda value, field: suggest(value, SOURCE_FIELDS))
-SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")
 SOURCE_NOT_TEXT = Rule("", "quote and locator must be text")
 TAGS_NOT_LIST = Rule("", "tags must be a list of text")
 

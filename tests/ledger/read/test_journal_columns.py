@@ -280,10 +280,10 @@ WRONG = {
     "a split without purpose": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n'
                             '  amount = "4,000,000.50"\n'),
-        [(39, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+        [(39, "uk-2016-paid", "bad-split", "split", "split needs a purpose")]),
     "a split written inline, without purpose": (
         ('status = "disbursed"', 'status = "disbursed"\nsplit = [{ amount = "4000000.50" }]'),
-        [(35, "uk-2016-paid", "bad-split", "split", "[[entry.split]] needs a purpose")]),
+        [(35, "uk-2016-paid", "bad-split", "split", "split needs a purpose")]),
     # a second citation: an unknown field, then no doc (its header, line 39)
     "a citation with an unknown field before one without doc": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  page = 3\n  [[entry.source]]\n'
@@ -338,13 +338,14 @@ def test_an_entry_with_problems_of_its_own_is_worded_and_left_out(tmp_path, case
 
 def test_an_entry_left_out_takes_no_part_in_the_rules_across_entries(tmp_path):
     """uk-2016-paid renamed uk-2014 with an unknown status (line 34): left
-    out for its own error, so neither a duplicate id of the first uk-2014
-    nor a citation of the rules across entries; the others read on."""
+    out for its own error, so no citation rule speaks of it; but its id is
+    taken all the same: the duplicate id is said (at its [[entry]], line
+    28), every problem in one run; the others read on."""
     text = (PLEDGE + OTHERS).replace('id = "uk-2016-paid"', 'id = "uk-2014"').replace(
         'status = "disbursed"', 'status = "paid"')
     got = _read(_journal(tmp_path, base=text))
     assert [(p.line, p.entry_id, p.code) for p in got.problems] == [
-        (34, "uk-2014", "unknown-status")]
+        (34, "uk-2014", "unknown-status"), (28, "uk-2014", "duplicate-id")]
     assert got.entries == 2
     assert [r[0] for r in _rows(got.frame)] == ["uk-2014", "fr-2015"]
     assert got.extras["amount_text"].tolist() == ["up to £12 million", "€10 million"]
@@ -408,9 +409,10 @@ def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
         encoding="utf-8")
     got = _read(book)
     assert [s[:5] for s in _said(got) if s[1] == "s2"] == [   # the split's header, line 6
-        (6, "s2", "error", "bad-split", "split"), (1, "s2", "error", "missing-field", "purpose")]
+        (6, "s2", "error", "bad-split", "split")]
+    # its purposes are its parts': not also called missing from the entry
     assert [p.message for p in got.problems if p.entry_id == "s2"] == [
-        "[[entry.split]] needs a purpose", "missing field 'purpose'"]   # no part read
+        "split needs a purpose"]
 
 
 # the TOML types and the field rules, several entries at once: worded entry

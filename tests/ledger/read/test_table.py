@@ -293,3 +293,151 @@ def test_a_restated_column_is_checked_by_the_journals_rule(tmp_path):
     assert got[0][4] == "restated amount 'GBP 5' is in the entry's own currency"
     assert got[1][4].startswith("restated: ") and "'lots'" in got[1][4]   # the parser's why
     assert frame["id"].tolist() == ["b"]
+
+
+# one bad part of a split, written in each input's own way: (its purpose,
+# its amount) -> the journal's line of it, and (code, field, message) as a
+# user should read it whatever the input
+BAD_PARTS = {
+    "a purpose that is no account": (("Security::Fencing", "3"), 13, (
+        "bad-account", "split", "split purpose 'Security::Fencing' is not a valid account name")),
+    "a zero amount": (("Security:Fencing", "0"), 14, (
+        "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
+    "a negative amount": (("Security:Fencing", "-5"), 14, (
+        "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
+    "no purpose": (("", "3"), 12, ("bad-split", "split", "split needs a purpose")),
+    "no amount": (("Security:Fencing", ""), 12, (
+        "bad-split", "split", "split for 'Security:Fencing' needs an amount")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_PARTS))
+def test_a_bad_split_is_worded_alike_in_every_input(tmp_path, case):
+    """The same bad part in a journal's [[entry.split]] table, a bulk CSV's
+    and a bulk Parquet's row sharing its id, and an import's split: one
+    problem, the same code, field and words; at the journal's key (the
+    table's header when the key is missing), the bulk file's row, the
+    import's record."""
+    import pyarrow.csv as pv
+    import pyarrow.parquet as pq
+
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    (purpose, amount), key_line, want = BAD_PARTS[case]
+    journal = tmp_path / "j.toml"
+    journal.write_text(
+        '[[entry]]\nid = "s"\ndate = 2016-03-03\nfunder = "UK:Home Office"\n'   # lines 1-4
+        'amount = "10 GBP"\nsource = [{doc = "d", quote = "q"}]\n\n'           # 5-7
+        '[[entry.split]]\npurpose = "Humanitarian"\namount = "7"\n\n'          # 8-11
+        '[[entry.split]]\n'                                                    # 12
+        + (f'purpose = "{purpose}"\n' if purpose else "")                      # 13
+        + (f'amount = "{amount}"\n' if amount else ""), encoding="utf-8")      # 13 or 14
+    bulk = _csv(tmp_path, "s,2016-03-03,UK:Home Office,Humanitarian,7,GBP,d\n"
+                          f"s,2016-03-03,UK:Home Office,{purpose},{amount},GBP,d\n",
+                head="id,date,funder,purpose,amount,currency,sources\n")
+    parquet = tmp_path / "e.parquet"
+    pq.write_table(pv.read_csv(bulk, convert_options=pv.ConvertOptions(
+        column_types={c: "string" for c in ("id", "date", "funder", "purpose", "amount",
+                                            "currency", "sources")},
+        strings_can_be_null=False)), parquet)
+    part = {k: v for k, v in (("purpose", purpose), ("amount", amount)) if v}
+    imported = check_records([{
+        "id": "s", "date": "2016-03-03", "funder": "UK:Home Office", "amount": "10",
+        "currency": "GBP", "split": [{"purpose": "Humanitarian", "amount": "7"}, part],
+        "source": [{"doc": "d", "quote": "q"}]}], [5], name="in.xlsx", documents={"d"})
+
+    def said(problems):
+        return [(p.line, p.entry_id, p.code, p.field, p.message) for p in problems
+                if p.severity == "error"]
+
+    assert said(read_book(journal).problems) == [(key_line, "s", *want)]
+    assert said(read_book(bulk).problems) == [(3, "s", *want)]
+    assert said(read_book(parquet).problems) == [(3, "s", *want)]
+    assert said(imported.problems[0]) == [(5, "s", *want)]
+    assert imported.accepted == []
+
+
+def test_a_refused_entry_takes_its_id_but_is_never_called_counted(tmp_path):
+    """The same six entries as a journal and as a bulk CSV: 'a' refused (an
+    impossible date) and a second 'a'; 'x' and 'y' the same pledge, both
+    refused (an unknown status); 'b' and 'c' the same pledge, both kept.
+    Both inputs say the duplicate id (the refused 'a' holds its id), and
+    the probable duplicate only of the entries counted: never of x and y,
+    which no total counts."""
+    from ledger.read import read_book
+
+    rows = [("a", "2015-02-30", "P", "pledged"), ("b", "2015-01-01", "P", "pledged"),
+            ("c", "2015-01-01", "P", "pledged"), ("a", "2015-01-01", "Q", "pledged"),
+            ("x", "2015-01-01", "Q", "pledgd"), ("y", "2015-01-01", "Q", "pledgd")]
+    bulk = _csv(tmp_path, "".join(f"{i},{d},UK,{p},5,GBP,{s},,,d\n" for i, d, p, s in rows))
+    journal = tmp_path / "j.toml"
+    journal.write_text("".join(
+        f'[[entry]]\nid = "{i}"\ndate = "{d}"\nfunder = "UK"\npurpose = "{p}"\n'
+        f'amount = "5 GBP"\nstatus = "{s}"\nsource = [{{doc = "d", quote = "q"}}]\n\n'
+        for i, d, p, s in rows), encoding="utf-8")
+    want = [("a", "error", "bad-date"), ("x", "error", "unknown-status"),
+            ("y", "error", "unknown-status"), ("a", "error", "duplicate-id"),
+            ("c", "warning", "probable-duplicate")]
+    # a CSV row per line after the header; a journal entry every 9 lines, its date
+    # the 3rd, its status the 7th
+    for f, lines in ((bulk, [2, 6, 7, 5, 4]), (journal, [3, 43, 52, 28, 19])):
+        got = [p for p in read_book(f).problems if p.code != "unknown-document"]
+        assert [(p.entry_id, p.severity, p.code) for p in got] == want, f
+        assert [p.line for p in got] == lines, f
+        assert "'b'" in got[-1].message and "counted in every total" in got[-1].message
+
+
+def test_a_citation_without_doc_is_worded_alike_by_the_rules(tmp_path):
+    """A citation naming no document: the journal's [[entry.source]] table
+    (at its header, line 15) and an import's record say the same; a bulk
+    table's sources are document ids, and an empty one between ';' is no
+    citation at all (nothing to say)."""
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    journal = tmp_path / "j.toml"
+    journal.write_text('[[document]]\nid = "d"\n\n[[entry]]\nid = "s"\ndate = 2016-03-03\n'
+                       'funder = "UK:Home Office"\npurpose = "P"\namount = "10 GBP"\n\n'
+                       '[[entry.source]]\ndoc = "d"\nquote = "q"\n\n'
+                       '[[entry.source]]\nquote = "no doc"\n', encoding="utf-8")
+    want = ("s", "bad-source", "source", "[[entry.source]] needs doc (a document id)")
+    book = read_book(journal)
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in book.problems] == [
+        (15, *want)]
+    assert book.entries == ()
+    got = check_records([{"id": "s", "date": "2016-03-03", "funder": "UK:Home Office",
+                          "purpose": "P", "amount": "10", "currency": "GBP",
+                          "source": [{"doc": "d", "quote": "q"}, {"quote": "no doc"}]}],
+                        [5], name="in.xlsx", documents={"d"})
+    assert [(p.line, p.entry_id, p.code, p.field, p.message) for p in got.problems[0]] == [
+        (5, *want)]
+    bulk = _csv(tmp_path, "s,2016-03-03,UK:Home Office,P,10,GBP,d;;\n",
+                head="id,date,funder,purpose,amount,currency,sources\n")
+    frame, problems = read_bulk(bulk, documents={"d"})
+    assert problems == [] and frame["id"].tolist() == ["s"]
+
+
+def test_an_entry_written_with_splits_still_states_its_amount(tmp_path):
+    """A journal entry or an import's record with split tables but no
+    amount of its own: 'missing field amount' at the entry (its parts are
+    no amount of the entry's), beside any problem of a part."""
+    from ledger.imports.rows import check_records
+    from ledger.read import read_book
+
+    journal = tmp_path / "j.toml"
+    journal.write_text('[[entry]]\nid = "s"\ndate = 2016-03-03\nfunder = "UK:Home Office"\n'
+                       'currency = "GBP"\nsource = [{doc = "d", quote = "q"}]\n\n'
+                       '[[entry.split]]\npurpose = "A"\namount = "7"\n\n'
+                       '[[entry.split]]\npurpose = "B::x"\namount = "3"\n', encoding="utf-8")
+    assert [(p.line, p.code, p.field, p.message) for p in read_book(journal).problems
+            if p.code != "unknown-document"] == [
+        (1, "missing-field", "amount", "missing field 'amount'"),
+        (13, "bad-account", "split", "split purpose 'B::x' is not a valid account name")]
+    got = check_records([{"id": "s", "date": "2016-03-03", "funder": "UK:Home Office",
+                          "currency": "GBP", "source": [{"doc": "d", "quote": "q"}],
+                          "split": [{"purpose": "A", "amount": "7"},
+                                    {"purpose": "B", "amount": "3"}]}],
+                        [5], name="in.xlsx", documents={"d"})
+    assert [(p.line, p.code, p.field, p.message) for p in got.problems[0]] == [
+        (5, "missing-field", "amount", "missing field 'amount'")]
