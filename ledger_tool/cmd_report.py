@@ -314,6 +314,10 @@ def _write_files(report, out, progress=None, audit=None,
         # report's are written by a child beside the page and the workbook; a
         # smaller one's here, while the chart child keeps the other core busy
         apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
+        # a partitioned dataset's report carries its largest entries only: no
+        # entries/sources files (its notes say where the full list is), its
+        # own tables as CSV instead (reports.dataset)
+        whole = "whole" in report.extra
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
         if "rows to add" in report.extra:   # build_report(rows=False): the charts read neither
@@ -321,10 +325,14 @@ def _write_files(report, out, progress=None, audit=None,
                 progress.step("listing the entries and their sources")
             add_rows(report)
         with ctrl_c_held():
-            if apart:
+            if apart and not whole:
                 tables_written = in_background("writing the full tables", workbook.write_full_tables,
                                                report, out)
-        if not apart:
+        if whole:
+            for name, text in report.extra.get("data files", {}).items():
+                write_atomic(out / name, text)
+                tables.append(out / name)
+        elif not apart:
             if progress is not None:
                 progress.step("writing entries.csv and entries.parquet")
             tables = workbook.write_full_tables(report, out)

@@ -9,19 +9,21 @@ import dataclasses
 import shutil
 import sys
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 
-from ledger.atomic import atomic_file, write_atomic
+from ledger.atomic import atomic_file
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
 from ledger.safe_io import guard_output
+from ledger_tool.cmd_report import summary_rows, write_report
 from ledger_tool.common import capped, check_locale, print_capped
 from reports import dataset as ds
 from reports.dataset import without_header
 from reports.notes import linked_note
 from reports.options import ReportOptions
+from reports.pagedata import HTML_TABLE_LIMIT
 from reports.valuation import Spec, horizon_from
+from reports.workbook import sheet_cuts
 from reports.text import inert_frame, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
@@ -152,31 +154,64 @@ def _balance(args) -> int:
 
 
 def _report(args) -> int:
+    """The journal's report (``cmd_report.write_report``: workbook, charts,
+    page, summary.csv) from the partitions' combined totals
+    (``reports.dataset.dataset_report``), with the dataset's tables as CSV;
+    the per-entry parts carry the largest entries and say where the rest are."""
 
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    if args.top < 2:
+        raise UsageError("--top must be 2 or more")
+    if args.sources:
+        raise UsageError("--sources (the audit) reads a ledger whole: on a partitioned "
+                         "dataset, audit a journal or bulk file of its entries")
     out = Path(args.out)
-    guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+    try:
+        guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+    except LedgerError as err:
+        raise LedgerError(f"report: --out {err}") from None
     locale = check_locale(args.locale or "en_GB")
     currency = (args.currency or "GBP").upper()
     options = ReportOptions(
         currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
         horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
         purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
-        start=args.start, end=args.end, depth=args.depth, rates=args.rates,
+        start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
+        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts,
         deflator=args.deflator, base_year=args.base_year)
-    found, options = _valued_scan(args, ds.value_part, lambda o: (o,), options)
-    tables = ds.combine_report(found.results, currency)
+    limit = args.entries_sheet_limit
+    keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
+    found, options = _valued_scan(args, ds.report_part, lambda o: (o, keep), options)
     _warnings(found)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ds.REPORT_TABLES:
-        write_atomic(out / f"{name}.csv", inert_frame(tables[name]).to_csv(index=False))
-    rows = tables["by_funder"][["funder", "amount", "currency"]].to_dict("records")
-    total = sum((r["amount"] for r in rows), Decimal(0))
-    rows.append({"funder": "(total)", "amount": total, "currency": currency})
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
-    print(f"ledger-tool: report: {tables['entries']} entries from {len(found.files)} partition "
-          f"files; tables as CSV in {out} ({', '.join(ds.REPORT_TABLES)}); on a dataset the "
-          f"report writes no workbook, charts or page", file=sys.stderr)
+    where = (f"ledger-tool list {args.ledger} --format csv (one row per entry) or "
+             f"ledger-tool export {args.ledger} --to csv (one per entry and purpose)")
+    report = ds.dataset_report(found.results, options, Path(args.ledger).name, keep, where)
+    report.extra["data files"] = {
+        f"{name}.csv": inert_frame(report.extra["tables"][name]).to_csv(index=False)
+        for name in ds.REPORT_TABLES if name != "summary"}
+    written = write_report(report, out, entries_limit=limit, amounts=args.amounts,
+                           scale=args.scale)
+    write_rows(summary_rows(report), args.format, locale=locale,
+               money=("amount", "currency"), amounts=args.amounts)
+    for path in written:
+        print(f"wrote {path}", file=sys.stderr)
+    for note in report.notes:
+        if note not in report.warnings:
+            print(f"note: {note}", file=sys.stderr)
+    for warning in report.warnings:
+        print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
+    for sheet, note in sheet_cuts(report, limit):
+        print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
+              file=sys.stderr)
+    print(f"ledger-tool: report: {found.entries} entries from {len(found.files)} partition "
+          f"files", file=sys.stderr)
     return 0
+
+
+# the largest entries a dataset's report carries for its Entries sheet and
+# page at most, whatever --entries-sheet-limit (every partition sends its own)
+ENTRIES_KEPT = 20_000
 
 
 def _streamed(args, func, fargs, out_path) -> int:

@@ -12,20 +12,26 @@ The one valuation step is ``value_part``: it calls the report's
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import re
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
 from reports import export
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
+from reports.columns import _minor, to_money
 from reports.listing import list_table, write_csv
+from reports.notes import dropped_warnings, report_notes
+from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
-from reports.valuation import Spec, basis_frame, horizon_facts, value
+from reports.valuation import horizon_facts
 
 SHOWN = 10   # ids a note names
 
@@ -158,23 +164,82 @@ def merged_notes(lists) -> list[str]:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def value_part(book, options):
-    """One partition valued by the report's one valuation step
-    (``reports.valuation.value``), as the report's tables (amounts
-    Decimal, entry counts, qualifiers)."""
-
-    entries = t.select_entries(book, options)
-    if not len(entries):
+def report_part(book, options, keep: int):
+    """One partition of the report, from ``reports.tables.build_report`` (the
+    one valuation step): its tables (added up by ``combine_report``), the
+    page's cells with each cell's entries (``reports.pagedata.cube_by_entry``,
+    entries numbered within the partition), the funder × purpose sums the
+    matrix, comparison and account trees are made from, the spread summed
+    by year and funder for the projections, its notes, and the rows of its
+    ``keep`` largest entries (the Entries sheet's and the page's rule: by
+    the absolute amount of their rows) for the per-entry parts."""
+    if not len(t.select_entries(book, options)):
         return None
     _open_ended(book, options)
-
-    valued = value(entries, Spec.of(options), fast=True, every_column=True)
-    frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
+    report = t.build_report(book, dataclasses.replace(options, compare=()), rows=False)
+    ledger, entries, links = report.extra.pop("rows to add")
+    frame = report.frame
+    cube = cube_by_entry(report)
+    if cube is None:
+        raise LedgerError("the page's cells could not be worked out on integer codes "
+                          "(an id repeats within a partition)")
+    total, years, e_total, e_years, row_entry = cube
+    size = pd.Series(_minor(frame).abs().to_numpy()).groupby(row_entry, sort=False).sum()
+    size = size.sort_values(ascending=False, kind="stable")     # ties: in the table's order
+    top = size.index.to_numpy()[:keep]
+    chosen = np.zeros(len(entries), dtype=bool)
+    chosen[top] = True
+    rows = np.flatnonzero(chosen[row_entry])
+    sub = entries.subset(chosen)
+    frame_top = frame.iloc[rows].reset_index(drop=True)
+    facts = report.facts
     cur = options.currency.upper()
-    return {"summary": t.summary_table(frame, cur), "by_purpose": t.by_purpose(frame, cur),
-            "by_funder": t.by_funder(frame, cur), "by_year": _long(t.by_year(spread, cur)),
-            "by_status": t.status_table(frame, t.links_frame(entries), cur),
-            "entries": len(entries)}
+    return {"summary": report.summary, "by_purpose": report.by_purpose,
+            "by_funder": report.by_funder, "by_year": _long(report.by_year),
+            "by_status": report.by_status, "entries": len(entries),
+            "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
+            "rows": len(frame), "citations": len(entries.tables.citations),
+            "cells": (total, years, e_total, e_years), "numbered": len(facts),
+            "appear": len(size), "top": top, "sizes": size.to_numpy()[:keep],
+            "pairs": _pairs(frame), "spread": _spread_sums(report.spread, facts),
+            "frame_top": frame_top, "entry_top": row_entry[rows],
+            "entries_top": t.entries_table(frame_top, ledger, sub),
+            "sources_top": t.sources_table(ledger, sub),
+            "facts_top": facts.iloc[top].reset_index(drop=True),
+            "notes": report_notes(report, entries, links),
+            "warnings": dropped_warnings(entries, report.spread, report.horizon,
+                                         options.basis),
+            "rate_sources": report.rate_sources, "horizon": report.horizon,
+            "year_label": report.year_label, "currency": cur}
+
+
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """value_minor summed by funder, purpose, qualifier and primary: what the
+    matrix, the comparison, the account trees and the charts' labels read."""
+    keys = ["funder", "purpose", "qualifier", "primary"]
+    g = pd.DataFrame({k: frame[k].astype(object).to_numpy() for k in keys})
+    g["value_minor"] = _minor(frame).to_numpy()
+    return g.groupby(keys, sort=False, dropna=False)["value_minor"].sum().reset_index()
+
+
+def _spread_sums(spread: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The spread's value_minor summed by year, funder and primary, with an
+    ``id`` standing for the entries behind each sum for
+    ``reports.tables.mark_projections``: "b" bounded, "o:FIRST" open-ended
+    entries whose first year is FIRST (what it reads of each id)."""
+    cols = ["year", "funder", "primary", "id", "value_minor"]
+    if spread.empty or "year" not in spread:
+        return pd.DataFrame(columns=cols)
+    open_ids = set(facts.loc[facts["open_ended"].to_numpy(dtype=bool), "id"].astype(str))
+    ids = spread["id"].astype(str)
+    is_open = ids.isin(open_ids).to_numpy()
+    year = spread["year"].astype(str).to_numpy()
+    first = pd.Series(year).groupby(ids.to_numpy()).transform("min").to_numpy()
+    g = pd.DataFrame({"year": year, "funder": spread["funder"].astype(object).to_numpy(),
+                      "primary": spread["primary"].to_numpy(dtype=bool),
+                      "id": np.where(is_open, "o:" + first.astype(object), "b"),
+                      "value_minor": _minor(spread).to_numpy()})
+    return g.groupby(cols[:-1], sort=False)["value_minor"].sum().reset_index()
 
 
 def _long(table: pd.DataFrame) -> pd.DataFrame:
@@ -213,9 +278,149 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
             total = sum(g["amount"], Decimal(0))
             g["share"] = [float(a / total) if total else 0.0 for a in g["amount"]]
             g = g.sort_values("amount", ascending=False, kind="stable").reset_index(drop=True)
-        out[name] = g
+        out[name] = g[[c for c in frame.columns if c in g.columns]]   # the tables' order
     out["entries"] = sum(p["entries"] for p in parts)
     return out
+
+
+def dataset_report(parts, options, name: str, keep: int, where: str):
+    """The report over every partition, as ``reports.tables.build_report``
+    gives it for a whole ledger, for the same renderers: the tables added
+    up exactly (``combine_report``); the matrix, comparison and account trees
+    by ``reports.tables`` from the partitions' funder × purpose sums; the
+    projections by ``mark_projections`` from their year sums; the page's
+    cells over every entry (``extra["page cells"]``); the per-entry tables
+    (``entries``, ``sources``, the page's entries) of the ``keep`` largest
+    entries, with how many rows there are in all and ``where`` the full list
+    is (``extra["whole"]``)."""
+    parts = [p for p in parts if p is not None]
+    tables = combine_report(parts, options.currency.upper())
+    cur = options.currency.upper()
+    pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
+    t._check_compare(pairs, options.compare)
+    top, shown_ids, places = _largest(parts, keep)
+    frame_top = pd.concat([p["frame_top"] for p in parts], ignore_index=True).iloc[top]
+    frame = pd.concat([frame_top.reset_index(drop=True), pairs], ignore_index=True)
+    first = parts[0]
+    report = t.Report(
+        options=options, ledger_name=name,
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        horizon=next((p["horizon"] for p in parts if p["horizon"] is not None), None),
+        year_label=first["year_label"], frame=frame,
+        spread=pd.concat([p["spread"] for p in parts], ignore_index=True),
+        summary=tables["summary"], matrix=t.matrix_table(pairs, cur),
+        by_purpose=tables["by_purpose"], by_funder=tables["by_funder"],
+        by_year=_wide(tables["by_year"], cur), by_status=tables["by_status"],
+        comparison=t.comparison_table(pairs, options.compare, cur),
+        funder_tree=t.tree_table(pairs, "funder", cur),
+        purpose_tree=t.tree_table(pairs, "purpose", cur),
+        entries=pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
+        .reset_index(drop=True),
+        sources=_sources_of(parts, top),
+        facts=pd.concat([p["facts_top"] for p in parts], ignore_index=True))
+    report.rate_sources = sorted({s for p in parts for s in p["rate_sources"]})
+    ids = report.spread["id"].astype(str)
+    opened = sorted(set(ids[ids.str.startswith("o:")]))
+    marked = dataclasses.replace(report, facts=pd.DataFrame(
+        {"id": opened, "open_ended": [True] * len(opened)}) if opened else None)
+    t.mark_projections(marked)
+    report.last_bounded, report.projected = marked.last_bounded, marked.projected
+    report.open_by_year = marked.open_by_year
+    report.warnings = merged_notes(p["warnings"] for p in parts)
+    n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
+    left = n - len(shown_ids)
+    report.notes = report_notes_of(p["notes"] for p in parts) + [
+        f"A partitioned dataset: every total counts all {n:,} entries; the Entries sheet "
+        f"and the page carry the {len(shown_ids):,} largest"
+        + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
+           else ".")] + report.warnings
+    report.extra["whole"] = {"entries": n, "counted": sum(p["counted"] for p in parts),
+                             "rows": {"Entries": n_rows,
+                                      "Sources": sum(p["citations"] for p in parts)},
+                             "where": where}
+    report.extra["page cells"] = _page_cells(parts, places, shown_ids)
+    report.extra["tables"] = tables
+    return report
+
+
+def report_notes_of(lists) -> list[str]:
+    """The partitions' report notes, each once: a note all partitions word
+    alike as it is; one that names a partition's entries (linked, not
+    exact, open-ended) as the first partition words it, saying so."""
+    lists = [list(n) for n in lists]
+    first: dict[str, str] = {}
+    varied: set[str] = set()
+    for notes in lists:
+        for n in notes:
+            lead = n[:NOTE_LEAD]
+            if lead in first and first[lead] != n:
+                varied.add(lead)
+            first.setdefault(lead, n)
+    return [n + (" (Worded for the first partition file where it applies: its count and "
+                 "names are that file's; other files add their own.)" if lead in varied else "")
+            for lead, n in first.items()]
+
+
+NOTE_LEAD = 40   # characters that say which note it is ("Totals count each pledge once: ...")
+
+
+def _largest(parts, keep: int):
+    """(the rows of the partitions' kept rows that belong to the ``keep``
+    largest entries overall, their ids largest first, each entry's place:
+    the largest first, then every other entry in the dataset's order)."""
+    offsets = np.cumsum([0] + [p["numbered"] for p in parts])
+    entry = np.concatenate([p["top"] + o for p, o in zip(parts, offsets)])
+    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
+    size = size.sort_values(ascending=False, kind="stable").iloc[:keep]
+    chosen = size.index.to_numpy()
+    places = np.full(int(offsets[-1]), -1, dtype=np.int64)
+    places[chosen] = np.arange(len(chosen))
+    rest = np.flatnonzero(places < 0)
+    places[rest] = len(chosen) + np.arange(len(rest))
+    row_entry = np.concatenate([p["entry_top"] + o for p, o in zip(parts, offsets)])
+    top = np.flatnonzero(np.isin(row_entry, chosen))
+    facts = pd.concat([p["facts_top"] for p in parts], ignore_index=True)
+    fact_entry = np.concatenate([p["top"] + o for p, o in zip(parts, offsets)])
+    by_entry = dict(zip(fact_entry.tolist(), facts["id"].astype(str)))
+    return top, [by_entry[e] for e in chosen.tolist()], places
+
+
+def _sources_of(parts, top) -> pd.DataFrame:
+    src = pd.concat([p["sources_top"] for p in parts], ignore_index=True)
+    ent = pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
+    return src[src["entry"].astype(str).isin(set(ent["id"].astype(str)))].reset_index(drop=True)
+
+
+def _page_cells(parts, places, shown_ids):
+    """``reports.pagedata``'s cells over every partition: the partitions'
+    cells with the same keys summed, each cell's entries as their places."""
+    offsets = np.cumsum([0] + [p["numbered"] for p in parts])
+    out = []
+    for k, keys in ((0, CUBE_KEYS), (1, CUBE_KEYS + ["year", "open"])):
+        frame = pd.concat([p["cells"][k] for p in parts], ignore_index=True)
+        lists = [p["cells"][2 + k] for p in parts]
+        flat = np.concatenate([places[f + o] for (f, _), o in zip(lists, offsets)])
+        counts = np.concatenate([np.diff(b) for _, b in lists])
+        g = frame.groupby(keys, sort=True, dropna=False)
+        cells = g["minor"].sum().reset_index()
+        cell_of = np.repeat(g.ngroup().to_numpy(), counts)
+        order = np.argsort(cell_of, kind="stable")
+        bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]
+        out.append((cells[keys + ["minor"]], (flat[order], bounds)))
+    (total, e_total), (years, e_years) = out
+    return total, years, e_total, e_years, shown_ids, sum(p["appear"] for p in parts)
+
+
+def _wide(long: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``combine_report``'s by_year rows as the report's year × funder table."""
+    if long.empty:
+        return pd.DataFrame()
+    wide = long.pivot(index="year", columns="funder", values="amount")
+    wide = wide.reindex(sorted(wide.index, key=str)).fillna(to_money(0, currency))
+    wide.columns.name = None
+    wide.index = wide.index.astype(str)
+    wide.index.name = "year"
+    return wide.astype(object)
 
 
 def qualifier_counts(texts) -> str:
