@@ -12,9 +12,11 @@ import tempfile
 from pathlib import Path
 
 from ledger.atomic import atomic_file
+from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
 from ledger.safe_io import guard_output
+from ledger_tool.cmd_export import SUFFIXES
 from ledger_tool.cmd_report import summary_rows, write_report
 from ledger_tool.common import capped, check_locale, print_capped
 from reports import dataset as ds
@@ -250,22 +252,71 @@ def _list(args) -> int:
 
 def _export(args) -> int:
 
-    fmt = args.fmt or ("csv" if str(args.output).lower().endswith(".csv") else None)
-    if fmt != "csv":
-        raise UsageError("on a partitioned dataset export writes --to csv (the other formats "
-                         "need the whole ledger in memory)")
+    fmt = args.fmt or SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt not in ("csv", "hledger", "beancount"):
+        raise UsageError("on a partitioned dataset export writes --to csv, hledger or "
+                         "beancount, partition by partition (parquet and fdp need the whole "
+                         "ledger in memory)")
+    if args.deflator or args.base_year:
+        raise UsageError("on a partitioned dataset export does not deflate (--deflator)")
     if args.output != "-":
-        guard_output(args.output, ledger=args.ledger, force=args.force)
+        try:
+            guard_output(args.output, ledger=args.ledger, force=args.force)
+        except LedgerError as err:
+            raise LedgerError(f"export: -o {err}") from None
     currency = (args.currency or "GBP").upper()
+    journal = fmt in ("hledger", "beancount")
     options = {"currency": currency, "valuation": args.valuation,
-               "basis": args.basis or "recorded", "years": args.years,
+               "basis": args.basis or ("total" if journal else "recorded"), "years": args.years,
                "horizon": args.horizon, "rates": args.rates}
+    if journal and options["basis"] not in ("total", "recorded"):
+        raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
+                          f"the amounts as recorded; not basis {options['basis']!r}")
+    if journal and options["basis"] == "recorded" and args.years:
+        raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
+                          f"entry; --years applies to the export by year (the default)")
     if options["basis"] != "recorded" and not args.horizon:
         # the rows are written as they come: the horizon is needed before the pass
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
         found = _scan(args, ds.horizon_part, (spec,))
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
-    n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
+    if journal:
+        n = _journal(args, fmt, options)
+    else:
+        n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
     if args.output != "-":
-        print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)
+        what = "transactions" if journal else "rows"
+        print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
+              file=sys.stderr)
     return 0
+
+
+def _journal(args, fmt: str, options: dict) -> int:
+    """hledger or beancount text: each partition's transactions into a
+    temporary file as they come, then the header made from every partition
+    (currencies, prices, accounts' first dates) and the file written whole,
+    atomically (or to stdout)."""
+    parts: list[dict] = []
+
+    def sink(part):
+        tmp.write(part.pop("text"))
+        parts.append(part)
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+        found = _scan(args, ds.journal_part, (_filters(args), fmt, options), sink)
+        if not parts:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+        head = ds.journal_head(parts, fmt, options, Book.from_entries((), root=Path(args.ledger)))
+        tmp.seek(0)
+        if args.output == "-":
+            sys.stdout.write(head)
+            shutil.copyfileobj(tmp, sys.stdout)
+            sys.stdout.flush()
+        else:
+            with atomic_file(Path(args.output), text=True) as out:
+                out.write(head)
+                shutil.copyfileobj(tmp, out)
+    for note in ds.merged_notes(p["notes"] for p in parts):
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
+    _warnings(found)
+    return sum(p["count"] for p in parts)

@@ -23,10 +23,12 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.text_safety import show_bidi
 from reports import export
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
+from reports.export_text import write_body
 from reports.listing import list_table, write_csv
 from reports.notes import dropped_warnings, report_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
@@ -458,6 +460,64 @@ def export_part(book, filters: dict, options: dict) -> str:
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     return inert_frame(export.frame(book, **options)).to_csv(index=False,
                                                               date_format="%Y-%m-%d")
+
+
+def journal_part(book, filters: dict, fmt: str, options: dict):
+    """One partition's ``export --to hledger|beancount`` transactions as
+    text (``reports.export.journal_parts`` and ``export_text.write_body``,
+    as for a whole ledger), and what the file's header needs from it
+    (``journal_head``): its currencies, prices, accounts' opens, horizon."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    valued_rows = export.export_value(book, fmt, **options)
+    cols, txns, prices, years_head = export.journal_parts(
+        book, fmt, policy="previous", constant=None, valued_rows=valued_rows, **options)
+    body = io.StringIO()
+    write_body(cols, txns, body, fmt, options["currency"])
+    return {"text": body.getvalue(), "count": txns.count, "notes": valued_rows.notes,
+            "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
+            "used": None if years_head is None else years_head[0],
+            "opens": (export.beancount_opens(cols, txns, prices, years_head)
+                      if fmt == "beancount" else None)}
+
+
+def journal_head(parts, fmt: str, options: dict, book) -> str:
+    """The header of a dataset's hledger or beancount file, from every
+    partition's part (``journal_part``): the renderers' own preambles, fed
+    the union of currencies and prices and each account's first date."""
+    currency = options["currency"]
+    currencies = sorted(set().union(*(p["currencies"] for p in parts)) | {currency})
+    prices = None
+    if options.get("basis") == "recorded":
+        prices = pd.concat([p["prices"] for p in parts if p["prices"] is not None],
+                           ignore_index=True) if parts else pd.DataFrame(
+            columns=["when", "currency", "rate", "rate_date", "rate_source"])
+        prices = prices.drop_duplicates(["when", "currency", "rate"])
+        clash = prices.duplicated(["when", "currency"], keep=False)
+        if clash.any():
+            row = prices[clash].iloc[0]
+            raise LedgerError(f"export: entries in {row['currency']} on {row['when']} were "
+                              f"valued at different rates; a price directive holds one rate "
+                              f"per day")
+        prices = prices.sort_values(["when", "currency"]).reset_index(drop=True)
+    years_head = None if prices is not None else (
+        next((p["used"] for p in parts if p["used"] is not None), None),
+        options.get("years") or "calendar", None)
+    if fmt == "hledger":
+        return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
+                                                  years_head))
+    first: dict = {}
+    used: dict = defaultdict(set)
+    for p in parts:
+        for account, day, curs in p["opens"][0]:
+            first[account] = min(first.get(account, day), day)
+            used[account] |= set(curs.split(","))
+    opens = sorted((a, first[a], ",".join(sorted(used[a]))) for a in first)
+    start = min((p["opens"][1] for p in parts), default=dt.date.today())
+    return show_bidi(export._beancount_preamble(book, currency, currencies, prices,
+                                                years_head, opens, start))
 
 
 class _Horizon:
