@@ -244,9 +244,27 @@ def _streamed(args, func, fargs, out_path) -> int:
 
 
 def _list(args) -> int:
-    if args.format != "csv":
-        raise UsageError("on a partitioned dataset list writes --format csv (millions of rows)")
-    _streamed(args, ds.list_part, (_filters(args),), None)
+    if args.format == "table":
+        raise UsageError("on a partitioned dataset list writes --format csv or json (millions "
+                         "of rows: a table's columns would be as wide as the widest row of all)")
+    locale = check_locale(args.locale)
+    if args.format == "csv":
+        _streamed(args, ds.list_part, (_filters(args), "csv", locale), None)
+        return 0
+    state = {"first": True}
+
+    def sink(text):
+        if text:
+            tmp.write(("[\n" if state["first"] else ",\n") + text)
+            state["first"] = False
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+        found = _scan(args, ds.list_part, (_filters(args), "json", locale), sink)
+        tmp.write("[]\n" if state["first"] else "\n]\n")
+        tmp.seek(0)
+        shutil.copyfileobj(tmp, sys.stdout)
+        sys.stdout.flush()
+    _warnings(found)
     return 0
 
 

@@ -29,7 +29,7 @@ from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
-from reports.listing import list_table, write_csv
+from reports.listing import list_table, write_list
 from reports.notes import dropped_warnings, report_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
@@ -439,15 +439,20 @@ def qualifier_counts(texts) -> str:
 
 # ----------------------------------------------------------- list and export
 
-def list_part(book, filters: dict) -> str:
-    """One partition's ``list --format csv`` rows (with the header)."""
+def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str:
+    """One partition's ``list`` rows (``reports.listing.write_list``): CSV
+    with its header, or the JSON objects of its entries without the list's
+    brackets (``[``, ``]``: the command writes them once)."""
 
     book = _selected(book, filters)
     if not len(book):
         return ""
     out = io.StringIO()
-    write_csv(list_table(book), out)
-    return out.getvalue()
+    write_list(list_table(book), fmt, locale=locale, out=out)
+    text = out.getvalue()
+    if fmt == "json":   # "[\n" objects "\n]\n", as json.dump(indent=1) writes a list
+        return text[2:-3] if text.startswith("[\n") else ""
+    return text
 
 
 def export_part(book, filters: dict, options: dict) -> str:

@@ -164,3 +164,58 @@ def test_an_existing_report_is_replaced_only_with_force(tmp_path, run_cli):
     (tmp_path / "other" / "mine.txt").write_text("x")
     code, _, err = run_cli("report", root, "--out", tmp_path / "other", "--force")
     assert code == 1 and (tmp_path / "other" / "mine.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize("fmt, basis", [("hledger", "total"), ("hledger", "recorded"),
+                                        ("beancount", "total"), ("beancount", "recorded")])
+def test_journal_exports_are_the_bulk_files(generated, run_cli, tmp_path, fmt, basis):
+    """Written partition by partition, the same bytes as the export of the
+    same rows read as one bulk CSV (header, prices, opens, transactions)."""
+    for ledger, name in ((generated, "d"), (generated.parent / "gen.csv", "w")):
+        code, _, err = run_cli("export", ledger, "--to", fmt, "--basis", basis, "-o",
+                               tmp_path / name)
+        assert code == 0, err
+    assert (tmp_path / "d").read_bytes() == (tmp_path / "w").read_bytes()
+    code, _, err = run_cli("export", generated, "--to", fmt, "-o", tmp_path / "d")
+    assert code == 1 and "--force" in err        # an existing file only with --force
+
+
+def test_hledger_reads_the_raw_rows_sums(generated, run_cli, tmp_path):
+    """hledger's own balance of the dataset's recorded export: per currency,
+    the raw Parquet rows' amounts (pyarrow, Decimal, each at its minor unit)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("hledger"):
+        pytest.skip("hledger is not installed")
+    target = tmp_path / "d.journal"
+    code, _, err = run_cli("export", generated, "--to", "hledger", "--basis", "recorded",
+                           "-o", target)
+    assert code == 0, err
+    out = subprocess.run(["hledger", "-f", str(target), "bal", "^Purposes", "--depth", "1",
+                          "-O", "csv", "--layout=bare"], capture_output=True, text=True,
+                         check=True).stdout
+    got = {r["commodity"]: Decimal(r["balance"]) for r in csv.DictReader(io.StringIO(out))
+           if r["account"] == "Purposes"}
+    want: dict[str, Decimal] = defaultdict(Decimal)
+    for f in sorted(generated.glob("year=*/*.parquet")):
+        for r in pq.read_table(f, columns=["amount", "currency"]).to_pylist():
+            unit = Decimal(1).scaleb(-{"JPY": 0}.get(r["currency"], 2))
+            want[r["currency"]] += Decimal(r["amount"]).quantize(unit, "ROUND_HALF_UP")
+    assert got == dict(want)
+
+
+def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
+    for fmt in ("json", "csv"):
+        outs = []
+        for ledger in (generated, generated.parent / "gen.csv"):
+            code, out, err = run_cli("list", ledger, "--format", fmt)
+            assert code == 0, err
+            outs.append(out)
+        assert outs[0] == outs[1]
+    code, out, _ = run_cli("list", generated, "--format", "json")
+    assert len(json.loads(out)) == 3000
+    code, out, err = run_cli("list", generated, "--format", "json", "--funder", "Nobody")
+    assert code == 0 and json.loads(out) == []
+    code, out, err = run_cli("list", generated)
+    assert code == 2 and "--format csv or json" in err
