@@ -271,10 +271,12 @@ def _list(args) -> int:
 def _export(args) -> int:
 
     fmt = args.fmt or SUFFIXES.get(Path(args.output).suffix.lower())
-    if fmt not in ("csv", "hledger", "beancount"):
-        raise UsageError("on a partitioned dataset export writes --to csv, hledger or "
-                         "beancount, partition by partition (parquet and fdp need the whole "
-                         "ledger in memory)")
+    if fmt not in ("csv", "parquet", "hledger", "beancount"):
+        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger "
+                         "or beancount, partition by partition (fdp needs the whole ledger "
+                         "in memory)")
+    if args.output == "-" and fmt == "parquet":
+        raise LedgerError("export: parquet is not a stream; give a file with -o")
     if args.deflator or args.base_year:
         raise UsageError("on a partitioned dataset export does not deflate (--deflator)")
     if args.output != "-":
@@ -300,6 +302,8 @@ def _export(args) -> int:
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
     if journal:
         n = _journal(args, fmt, options)
+    elif fmt == "parquet":
+        n = _parquet(args, options)
     else:
         n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
     if args.output != "-":
@@ -307,6 +311,25 @@ def _export(args) -> int:
         print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
               file=sys.stderr)
     return 0
+
+
+def _parquet(args, options: dict) -> int:
+    """Each partition's Parquet rows into a temporary folder as they come,
+    then one file of them all, written atomically."""
+    with tempfile.TemporaryDirectory(prefix="ledger-tool-export-") as folder:
+        files: list[Path] = []
+
+        def sink(data):
+            files.append(Path(folder) / f"part-{len(files):05d}.parquet")
+            files[-1].write_bytes(data)
+
+        found = _scan(args, ds.parquet_part, (_filters(args), options), sink)
+        if not files:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+        with atomic_file(Path(args.output)) as out:
+            n = ds.parquet_whole(files, out)
+    _warnings(found)
+    return n
 
 
 def _journal(args, fmt: str, options: dict) -> int:

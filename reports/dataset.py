@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
-from ledger.text_safety import show_bidi
+from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
@@ -523,6 +523,49 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     start = min((p["opens"][1] for p in parts), default=dt.date.today())
     return show_bidi(export._beancount_preamble(book, currency, currencies, prices,
                                                 years_head, opens, start))
+
+
+def parquet_part(book, filters: dict, options: dict):
+    """One partition's ``export --to parquet`` rows as Parquet bytes: the
+    whole ledger's table (``reports.export.frame``, ``_parquet_ready``);
+    ``parquet_whole`` joins the partitions' files into one."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    out = io.BytesIO()
+    export._parquet_ready(show_bidi_frame(export.frame(book, **options))).to_parquet(
+        out, index=False)
+    return out.getvalue()
+
+
+def parquet_whole(files, out) -> int:
+    """The partitions' Parquet files as one, into the binary stream ``out``,
+    one partition at a time: each decimal column at the largest scale any
+    partition has (what one table of every row would get), a column no
+    partition fills as the others' type.  Returns the rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(f) for f in files]
+    fields = []
+    for name in schemas[0].names:
+        types = [s.field(name).type for s in schemas]
+        scales = [t.scale for t in types if pa.types.is_decimal(t)]
+        typ = (pa.decimal128(38, max(scales)) if scales else
+               next((t for t in types if not pa.types.is_null(t)), types[0]))
+        fields.append(pa.field(name, typ))
+    scale_of = {f.name: f.type for f in fields}
+    first = next((k for k, s in enumerate(schemas)
+                  if all(s.field(n).type == scale_of[n] for n in s.names)), None)
+    schema = pa.schema(fields, metadata=None if first is None else schemas[first].metadata)
+    rows = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        for f in files:
+            table = pq.read_table(f).select(schema.names).cast(schema)
+            writer.write_table(table)
+            rows += table.num_rows
+    return rows
 
 
 class _Horizon:

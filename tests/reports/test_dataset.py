@@ -219,3 +219,16 @@ def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
     assert code == 0 and json.loads(out) == []
     code, out, err = run_cli("list", generated)
     assert code == 2 and "--format csv or json" in err
+
+
+def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
+    """Partition by partition into one Parquet file: the same schema and rows
+    as the export of the same rows read as one bulk CSV."""
+    for ledger, name in ((generated, "d.parquet"), (generated.parent / "gen.csv", "w.parquet")):
+        code, _, err = run_cli("export", ledger, "--to", "parquet", "-o", tmp_path / name)
+        assert code == 0, err
+    mine, theirs = pq.read_table(tmp_path / "d.parquet"), pq.read_table(tmp_path / "w.parquet")
+    assert mine.schema.remove_metadata() == theirs.schema.remove_metadata()
+    assert mine.to_pylist() == theirs.to_pylist()
+    assert mine.num_rows == sum(pq.read_metadata(f).num_rows
+                                for f in generated.glob("year=*/*.parquet"))
