@@ -6,9 +6,15 @@ partition's Book goes through the same functions as a whole ledger
 summed, so a sum of partitions is the sum of the whole).
 
 The functions named ``*_part`` run on one partition (a Dask task, maybe on
-a cluster's worker) and return something small; ``combine_*`` add them up.
-The one valuation step is ``value_part``: it calls the report's
-``reports.tables.normalised_frames`` / ``reports.balance.converted``.
+a cluster's worker) and return something small (or a chunk of text);
+``combine_*``, ``dataset_report`` and ``journal_head`` add them up.  Every
+figure is valued once, by ``reports.valuation.value``, through the whole
+ledger's functions: the report's ``build_report`` (``report_part``),
+``reports.balance.converted`` and the exports' ``export_value``.  The
+report's renderers (workbook, charts, page) read the ``Report`` that
+``dataset_report`` makes from the combined totals; its per-entry parts
+carry the largest entries and say how many there are in all
+(``Report.extra["whole"]``).
 """
 from __future__ import annotations
 
