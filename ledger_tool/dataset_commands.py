@@ -74,21 +74,33 @@ def _scan(args, func=None, fargs=(), sink=None):
     return found
 
 
-def _valued_scan(args, func, fargs_of, options: ReportOptions):
+def _valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
     """(the scan, the options used): ``func`` over every partition with
     ``fargs_of(options)``.  Without --horizon, one pass also gathers each
     partition's horizon facts; only when some partition holds an open-ended
     amount is there a second pass, at the dataset's default horizon (the
-    rule of ``reports.valuation.default_horizon``, whatever the filters)."""
+    rule of ``reports.valuation.default_horizon``, whatever the filters).
+    ``collect`` (``reports.dataset.ReportParts``): each result goes to its
+    ``add`` as it comes, none kept in the scan."""
     if options.horizon not in (None, ""):
-        return _scan(args, func, fargs_of(options)), options
-    found = _scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)))
-    horizon = horizon_from(r[0] for r in found.results if r is not None)
+        return _scan(args, func, fargs_of(options), collect and collect.add), options
+    facts: list = []
+
+    def first(result):
+        facts.append(result[0])
+        collect.add(result[1])
+    found = _scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)),
+                  first if collect is not None else None)
+    if collect is None:
+        facts = [r[0] for r in found.results if r is not None]
+    horizon = horizon_from(facts)
     if horizon is None:
         found.results = [None if r is None else r[1] for r in found.results]
         return found, options
     options = dataclasses.replace(options, horizon=horizon)
-    return _scan(args, func, fargs_of(options)), options
+    if collect is not None:
+        collect.clear()
+    return _scan(args, func, fargs_of(options), collect and collect.add), options
 
 
 def _warnings(found) -> None:
@@ -184,11 +196,14 @@ def _report(args) -> int:
         deflator=args.deflator, base_year=args.base_year)
     limit = args.entries_sheet_limit
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
-    found, options = _valued_scan(args, ds.report_part, lambda o: (o, keep), options)
+    collected = ds.ReportParts()
+    found, options = _valued_scan(args, ds.report_part, lambda o: (o, keep), options, collected)
     _warnings(found)
+    if not collected.parts:
+        raise LedgerError("no entries match the filters; nothing to report")
     where = (f"ledger-tool list {args.ledger} --format csv (one row per entry) or "
              f"ledger-tool export {args.ledger} --to csv (one per entry and purpose)")
-    report = ds.dataset_report(found.results, options, Path(args.ledger).name, keep, where)
+    report = ds.dataset_report(collected, options, Path(args.ledger).name, keep, where)
     report.extra["data files"] = {
         f"{name}.csv": inert_frame(report.extra["tables"][name]).to_csv(index=False)
         for name in ds.REPORT_TABLES if name != "summary"}

@@ -291,7 +291,54 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
     return out
 
 
-def dataset_report(parts, options, name: str, keep: int, where: str):
+class ReportParts:
+    """The partitions' report parts (``report_part``) as they come, kept
+    small: the page's cells of every few partitions merged (their keys
+    repeat: funder, purpose, status, qualifier, tags, role, year), each
+    entry numbered in the dataset's order (``offset`` + its place in its
+    partition)."""
+
+    MERGE_AT = 4
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.parts: list[dict] = []
+        self.cells: list[list] = [[], []]
+        self.numbered = 0
+
+    def add(self, part) -> None:
+        if part is None:
+            return
+        part["offset"] = offset = self.numbered
+        self.numbered += part["numbered"]
+        total, years, e_total, e_years = part.pop("cells")
+        for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
+            self.cells[k].append((frame, flat + offset, bounds))
+            if len(self.cells[k]) >= self.MERGE_AT:
+                self.cells[k] = [_merged_cells(self.cells[k], CELL_KEYS[k])]
+        self.parts.append(part)
+
+
+CELL_KEYS = (CUBE_KEYS, CUBE_KEYS + ["year", "open"])
+
+
+def _merged_cells(lists, keys):
+    """(cells, flat, bounds) of several partitions as one: the cells with
+    the same keys summed, each cell's entries together."""
+    frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
+    flat = np.concatenate([f for _, f, _ in lists])
+    counts = np.concatenate([np.diff(b) for _, _, b in lists])
+    g = frame.groupby(keys, sort=True, dropna=False)
+    cells = g["minor"].sum().reset_index()[keys + ["minor"]]
+    cell_of = np.repeat(g.ngroup().to_numpy(), counts)
+    order = np.argsort(cell_of, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]
+    return cells, flat[order], bounds
+
+
+def dataset_report(collected: ReportParts, options, name: str, keep: int, where: str):
     """The report over every partition, as ``reports.tables.build_report``
     gives it for a whole ledger, for the same renderers: the tables added
     up exactly (``combine_report``); the matrix, comparison and account trees
@@ -301,7 +348,7 @@ def dataset_report(parts, options, name: str, keep: int, where: str):
     (``entries``, ``sources``, the page's entries) of the ``keep`` largest
     entries, with how many rows there are in all and ``where`` the full list
     is (``extra["whole"]``)."""
-    parts = [p for p in parts if p is not None]
+    parts = collected.parts
     tables = combine_report(parts, options.currency.upper())
     cur = options.currency.upper()
     pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
@@ -346,7 +393,7 @@ def dataset_report(parts, options, name: str, keep: int, where: str):
                              "rows": {"Entries": n_rows,
                                       "Sources": sum(p["citations"] for p in parts)},
                              "where": where}
-    report.extra["page cells"] = _page_cells(parts, places, shown_ids)
+    report.extra["page cells"] = _page_cells(collected, places, shown_ids)
     report.extra["tables"] = tables
     return report
 
@@ -376,20 +423,19 @@ def _largest(parts, keep: int):
     """(the rows of the partitions' kept rows that belong to the ``keep``
     largest entries overall, their ids largest first, each entry's place:
     the largest first, then every other entry in the dataset's order)."""
-    offsets = np.cumsum([0] + [p["numbered"] for p in parts])
-    entry = np.concatenate([p["top"] + o for p, o in zip(parts, offsets)])
+    entry = np.concatenate([p["top"] + p["offset"] for p in parts])
     size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
     size = size.sort_values(ascending=False, kind="stable").iloc[:keep]
     chosen = size.index.to_numpy()
-    places = np.full(int(offsets[-1]), -1, dtype=np.int64)
+    numbered = parts[-1]["offset"] + parts[-1]["numbered"]
+    places = np.full(numbered, -1, dtype=np.int64)
     places[chosen] = np.arange(len(chosen))
     rest = np.flatnonzero(places < 0)
     places[rest] = len(chosen) + np.arange(len(rest))
-    row_entry = np.concatenate([p["entry_top"] + o for p, o in zip(parts, offsets)])
+    row_entry = np.concatenate([p["entry_top"] + p["offset"] for p in parts])
     top = np.flatnonzero(np.isin(row_entry, chosen))
     facts = pd.concat([p["facts_top"] for p in parts], ignore_index=True)
-    fact_entry = np.concatenate([p["top"] + o for p, o in zip(parts, offsets)])
-    by_entry = dict(zip(fact_entry.tolist(), facts["id"].astype(str)))
+    by_entry = dict(zip(entry.tolist(), facts["id"].astype(str)))
     return top, [by_entry[e] for e in chosen.tolist()], places
 
 
@@ -399,24 +445,16 @@ def _sources_of(parts, top) -> pd.DataFrame:
     return src[src["entry"].astype(str).isin(set(ent["id"].astype(str)))].reset_index(drop=True)
 
 
-def _page_cells(parts, places, shown_ids):
-    """``reports.pagedata``'s cells over every partition: the partitions'
-    cells with the same keys summed, each cell's entries as their places."""
-    offsets = np.cumsum([0] + [p["numbered"] for p in parts])
+def _page_cells(collected: ReportParts, places, shown_ids):
+    """``reports.pagedata``'s cells over every partition, each cell's
+    entries as their places."""
     out = []
-    for k, keys in ((0, CUBE_KEYS), (1, CUBE_KEYS + ["year", "open"])):
-        frame = pd.concat([p["cells"][k] for p in parts], ignore_index=True)
-        lists = [p["cells"][2 + k] for p in parts]
-        flat = np.concatenate([places[f + o] for (f, _), o in zip(lists, offsets)])
-        counts = np.concatenate([np.diff(b) for _, b in lists])
-        g = frame.groupby(keys, sort=True, dropna=False)
-        cells = g["minor"].sum().reset_index()
-        cell_of = np.repeat(g.ngroup().to_numpy(), counts)
-        order = np.argsort(cell_of, kind="stable")
-        bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]
-        out.append((cells[keys + ["minor"]], (flat[order], bounds)))
+    for k in (0, 1):
+        cells, flat, bounds = _merged_cells(collected.cells[k], CELL_KEYS[k])
+        out.append((cells, (places[flat], bounds)))
     (total, e_total), (years, e_years) = out
-    return total, years, e_total, e_years, shown_ids, sum(p["appear"] for p in parts)
+    return total, years, e_total, e_years, shown_ids, sum(p["appear"]
+                                                          for p in collected.parts)
 
 
 def _wide(long: pd.DataFrame, currency: str) -> pd.DataFrame:
