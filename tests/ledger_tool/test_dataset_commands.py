@@ -84,3 +84,11 @@ def test_converted_total_on_the_cluster_by_hand(run_cli, cluster, tmp_path):
                            "--scheduler", cluster))
     assert got[("(total)", "GBP")] == HAND_TOTAL
     assert got[("Purposes:Health", "GBP")] == Decimal(1000)
+
+
+def test_exports_on_the_cluster_equal_the_local_run(run_cli, cluster, dataset, tmp_path):
+    for fmt in ("beancount", "parquet"):
+        for name, extra in (("a", []), ("b", ["--scheduler", cluster])):
+            _run(run_cli, "export", dataset, "--to", fmt, "-o", tmp_path / f"{name}.{fmt}",
+                 *extra)
+        assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes()
