@@ -294,7 +294,7 @@ def test_an_open_ended_amount_takes_the_whole_datasets_horizon(tmp_path, run_cli
 
 
 def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli, monkeypatch):
-    import ledger_tool.dataset_commands as dc
+    import ledger_tool.dataset_scan as dc
     passes = []
     real = dc.scan
 
