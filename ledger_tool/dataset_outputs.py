@@ -13,16 +13,15 @@ from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES
-from ledger_tool.cmd_report import summary_rows, write_report
+from ledger_tool.cmd_report import report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
 from reports.pagedata import HTML_TABLE_LIMIT
-from reports.text import inert_frame, write_rows
+from reports.text import inert_frame
 from reports.valuation import Spec, horizon_from
-from reports.workbook import sheet_cuts
 
 
 def run_report(args) -> int:
@@ -45,13 +44,7 @@ def run_report(args) -> int:
         raise LedgerError(f"report: --out {err}") from None
     locale = check_locale(args.locale or "en_GB")
     currency = (args.currency or "GBP").upper()
-    options = ReportOptions(
-        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
-        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
-        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
-        start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
-        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts,
-        deflator=args.deflator, base_year=args.base_year)
+    options = report_options(args, currency, locale)
     limit = args.entries_sheet_limit
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
     collected = ds.ReportParts()
@@ -67,18 +60,7 @@ def run_report(args) -> int:
         for name in ds.REPORT_TABLES if name != "summary"}
     written = write_report(report, out, entries_limit=limit, amounts=args.amounts,
                            scale=args.scale)
-    write_rows(summary_rows(report), args.format, locale=locale,
-               money=("amount", "currency"), amounts=args.amounts)
-    for path in written:
-        print(f"wrote {path}", file=sys.stderr)
-    for note in report.notes:
-        if note not in report.warnings:
-            print(f"note: {note}", file=sys.stderr)
-    for warning in report.warnings:
-        print(f"ledger-tool: report: {warning[0].lower()}{warning[1:]}", file=sys.stderr)
-    for sheet, note in sheet_cuts(report, limit):
-        print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
-              file=sys.stderr)
+    say_written(report, written, args, locale)
     print(f"ledger-tool: report: {found.entries} entries from {len(found.files)} partition "
           f"files", file=sys.stderr)
     return 0
