@@ -48,7 +48,9 @@ def run_report(args) -> int:
     limit = args.entries_sheet_limit
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
     collected = ds.ReportParts()
-    found, options = valued_scan(args, ds.report_part, lambda o: (o, keep), options, collected)
+    given = args.horizon not in (None, "")
+    found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given), options,
+                                 collected)
     print_warnings(found)
     if not collected.parts:
         raise LedgerError("no entries match the filters; nothing to report")

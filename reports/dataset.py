@@ -36,7 +36,7 @@ from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_table, write_list
-from reports.notes import dropped_warnings, report_notes
+from reports.notes import dropped_warnings, projection_note, report_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -172,7 +172,7 @@ def merged_notes(lists) -> list[str]:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def report_part(book, options, keep: int):
+def report_part(book, options, keep: int, default_horizon: bool = False):
     """One partition of the report, from ``reports.tables.build_report`` (the
     one valuation step): its tables (added up by ``combine_report``), the
     page's cells with each cell's entries (``reports.pagedata.cube_by_entry``,
@@ -180,7 +180,9 @@ def report_part(book, options, keep: int):
     matrix, comparison and account trees are made from, the spread summed
     by year and funder for the projections, its notes, and the rows of its
     ``keep`` largest entries (the Entries sheet's and the page's rule: by
-    the absolute amount of their rows) for the per-entry parts."""
+    the absolute amount of their rows) for the per-entry parts.
+    ``default_horizon``: ``options.horizon`` is the dataset's default (the
+    notes say so, not "given with --horizon")."""
     if not len(t.select_entries(book, options)):
         return None
     _open_ended(book, options)
@@ -214,7 +216,9 @@ def report_part(book, options, keep: int):
             "entries_top": t.entries_table(frame_top, ledger, sub),
             "sources_top": t.sources_table(ledger, sub),
             "facts_top": facts.iloc[top].reset_index(drop=True),
-            "notes": report_notes(report, entries, links),
+            "notes": report_notes(dataclasses.replace(  # the projections: the whole's
+                report, projected=(), options=dataclasses.replace(
+                    options, horizon=None) if default_horizon else options), entries, links),
             "warnings": dropped_warnings(entries, report.spread, report.horizon,
                                          options.basis),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
@@ -384,7 +388,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     report.warnings = merged_notes(p["warnings"] for p in parts)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
     left = n - len(shown_ids)
-    report.notes = report_notes_of(p["notes"] for p in parts) + [
+    report.notes = report_notes_of(p["notes"] for p in parts) + projection_note(report) + [
         f"A partitioned dataset: every total counts all {n:,} entries; the Entries sheet "
         f"and the page carry the {len(shown_ids):,} largest"
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0

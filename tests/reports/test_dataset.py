@@ -233,3 +233,25 @@ def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
     assert mine.to_pylist() == theirs.to_pylist()
     assert mine.num_rows == sum(pq.read_metadata(f).num_rows
                                 for f in generated.glob("year=*/*.parquet"))
+
+
+def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
+    """No --horizon: the dataset's default horizon (another partition's
+    bounded entry), said as the journal says it, with no projection note
+    from a partition that holds only the open-ended entry."""
+    rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "period": "per year", "sources": "d"},
+            {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
+             "amount": "50", "currency": "GBP", "period": "per year for 2 years",
+             "sources": "d"}]
+    root = write_dataset(tmp_path / "open.parquet", rows)
+    bulk = tmp_path / "open.csv"
+    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
+                    bulk)
+    said = []
+    for ledger, name in ((root, "d"), (bulk, "w")):
+        out, err = _report(run_cli, ledger, tmp_path / name)
+        said.append((out, [n for n in err.splitlines() if n.startswith("note: ")
+                           and "partitioned dataset" not in n]))
+    assert said[0] == said[1]
+    assert any("up to the end of 2023 (the ledger's horizon" in n for n in said[0][1])
