@@ -100,12 +100,17 @@ def main(argv=None) -> int:
     ap.add_argument("--activities", type=int, nargs="*", default=[5000],
                     help="also files of this many short activities (two transactions each)")
     ap.add_argument("--work", type=Path, default=None)
+    ap.add_argument("--turns", type=int, default=1,
+                    help="run each stage this many times (CPU s moves with the machine's load: "
+                         "the least of several turns is the figure to compare)")
+    ap.add_argument("--stages", nargs="*", default=["read", "cli-import", "peer-lxml-tree"],
+                    choices=["read", "cli-import", "peer-lxml-tree"])
     args = ap.parse_args(argv)
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-iati-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'user s':>7} {'sys s':>6} "
-          f"{'peak MiB':>9}  result")
+          f"{'CPU s':>6} {'peak MiB':>9} {'load':>5}  result")
     sizes = [(mb, None) for mb in args.mb] + [(0, n) for n in args.activities]
     for mb, acts in sizes:
         f = work / (f"iati-{mb}mb.xml" if not acts else f"iati-{acts}-activities.xml")
@@ -113,12 +118,19 @@ def main(argv=None) -> int:
             generate(f, mb, acts)
         n = sum(1 for _ in open(f, "rb") if b"<iati-identifier>" in _)
         size = f.stat().st_size / 1e6
-        for stage in ("read", "cli-import", "peer-lxml-tree"):
-            r = run_stage(stage, f, work)
-            what = r["out"] if r["rc"] == 0 else f"exit {r['rc']}: {r['err']}"
-            print(f"{size:7.0f}M {n:>10} {stage:<15} {r['wall']:8.2f} {r['user']:7.2f} "
-                  f"{r['sys']:6.2f} {r['maxrss_kb'] / 1024:9.0f}  "
-                  f"{what.splitlines()[-1] if what else ''}")
+        for stage in args.stages:
+            cpu = []
+            for _ in range(args.turns):
+                load = os.getloadavg()[0]
+                r = run_stage(stage, f, work)
+                cpu.append(r["user"] + r["sys"])
+                what = r["out"] if r["rc"] == 0 else f"exit {r['rc']}: {r['err']}"
+                print(f"{size:7.0f}M {n:>10} {stage:<15} {r['wall']:8.2f} {r['user']:7.2f} "
+                      f"{r['sys']:6.2f} {cpu[-1]:6.2f} {r['maxrss_kb'] / 1024:9.0f} {load:5.1f}  "
+                      f"{what.splitlines()[-1] if what else ''}")
+            if len(cpu) > 1:
+                print(f"{'':>19} {stage:<15} CPU s least {min(cpu):.2f}, median "
+                      f"{sorted(cpu)[len(cpu) // 2]:.2f} of {len(cpu)} turns")
     return 0
 
 

@@ -561,6 +561,11 @@ DATASET_COMMANDS = [
     ("report --out D", ["report", "{S}", "--out", "{D}", "--format", "json"]),
     ("list --format csv", ["list", "{S}", "--format", "csv"]),
     ("export --to csv", ["export", "{S}", "--to", "csv", "-o", "{X}"]),
+    ("list --format json", ["list", "{S}", "--format", "json"]),
+    ("export --to hledger --basis recorded",
+     ["export", "{S}", "--to", "hledger", "--basis", "recorded", "-o", "{H}", "--force"]),
+    ("export --to beancount", ["export", "{S}", "--to", "beancount", "-o", "{X}"]),
+    ("export --to parquet", ["export", "{S}", "--to", "parquet", "-o", "{X}"]),
 ]
 LEDGER_CLI_AT_MOST = 3_000_000   # ~2.8 GB a million entries (run F): 10M would need ~28 GB
 
@@ -577,16 +582,13 @@ def ensure_dataset(work: Path, n: int, seed: int) -> Path:
     return d
 
 
-def hledger_of_dataset(d: Path, out: Path) -> None:
-    """The recorded hledger export of every partition, one after the other
-    (for ledger-cli; the export command takes the whole ledger in memory)."""
-    from ledger.read.dataset import partition_book, partition_files
-    from reports.export import journal_text
-
-    with open(out, "w", encoding="utf-8") as fh:
-        for f in partition_files(d)[0]:
-            book, _, _ = partition_book(f, d)
-            journal_text(book, "hledger", fh, currency="GBP", basis="recorded")
+def hledger_of_dataset(d: Path, out: Path, timeout: float) -> None:
+    """The recorded hledger export of the dataset (for ledger-cli), by the
+    export command, partition by partition, unless already written."""
+    if not out.exists():
+        _run_cmd(["nice"] + _tool(["export", str(d), "--to", "hledger", "--basis", "recorded",
+                                   "-o", str(out)]), timeout, {"PYTHONPATH": str(REPO)},
+                 stdout=subprocess.DEVNULL)
 
 
 def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
@@ -595,7 +597,8 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
 
     scratch = d.with_name(d.name.replace(".parquet", "-scratch"))
     scratch.mkdir(exist_ok=True)
-    fmt = dict(S=str(d), D=str(scratch / "report"), X=str(scratch / "export.csv"))
+    fmt = dict(S=str(d), D=str(scratch / "report"), X=str(scratch / "export.csv"),
+               H=str(scratch / "export-recorded.hledger"))
     env = {"PYTHONPATH": str(REPO)}
     out: dict = {}
     for label, args in DATASET_COMMANDS:
@@ -603,9 +606,12 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
             continue
         shutil.rmtree(scratch / "report", ignore_errors=True)
         Path(fmt["X"]).unlink(missing_ok=True)
+        totals = "json" in args and args[0] != "list"   # list's rows: not read back
+        if "{X}" in args:   # the export's format from its file name
+            fmt["X"] = str(scratch / ("export." + args[args.index("--to") + 1]))
         r = _run_cmd(["nice"] + _tool(args, **fmt), timeout, env,
-                     stdout=None if "json" in args else subprocess.DEVNULL)
-        if "json" in args and not r.get("error"):
+                     stdout=None if totals else subprocess.DEVNULL)
+        if totals and not r.get("error"):
             rows = json.loads(r["stdout"])
             key = "account" if args[0] == "balance" else "funder"
             total = [x for x in rows if x[key] == "(total)"]
@@ -625,7 +631,7 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
     else:
         h = scratch / "export-recorded.hledger"
         t = time.perf_counter()
-        hledger_of_dataset(d, h)
+        hledger_of_dataset(d, h, timeout)
         print(f"  (recorded hledger export for ledger-cli written in "
               f"{time.perf_counter() - t:.1f} s)", flush=True)
         label, args = LEDGER_CLI[1]

@@ -142,13 +142,7 @@ def run(args) -> int:
 
 
     progress = Progress("report")
-    options = ReportOptions(
-        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
-        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
-        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
-        start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
-        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts,
-        deflator=args.deflator, base_year=args.base_year)
+    options = report_options(args, currency, locale)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
         chosen = filtered(book, args).entries
@@ -162,9 +156,33 @@ def run(args) -> int:
                            amounts=args.amounts, scale=args.scale)
     progress.done()
 
-    rows = summary_rows(report)
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
-               amounts=args.amounts)
+    say_written(report, written, args, locale)
+    if audit is not None and audit.failed(strict=False):
+        # the report is written, with its Audit sheet; the errors fail the run
+        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
+        print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
+                     prefix="ledger-tool: report: audit: ")
+        print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
+              f"{audit.summary()}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def report_options(args, currency: str, locale: str) -> ReportOptions:
+    """What the command line asks of the report (a journal's or a dataset's)."""
+    return ReportOptions(
+        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
+        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
+        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
+        start=args.start, end=args.end, compare=tuple(args.compare or ()), depth=args.depth,
+        top=args.top, rates=args.rates, title=args.title, amounts=args.amounts,
+        deflator=args.deflator, base_year=args.base_year)
+
+
+def say_written(report, written, args, locale: str) -> None:
+    """The summary on stdout; the files written, the notes and warnings on stderr."""
+    write_rows(summary_rows(report), args.format, locale=locale,
+               money=("amount", "currency"), amounts=args.amounts)
     for path in written:
         print(f"wrote {path}", file=sys.stderr)
     for note in report.notes:
@@ -175,15 +193,6 @@ def run(args) -> int:
     for sheet, note in sheet_cuts(report, args.entries_sheet_limit):   # as the About sheet says
         print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
               file=sys.stderr)
-    if audit is not None and audit.failed(strict=False):
-        # the report is written, with its Audit sheet; the errors fail the run
-        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
-        print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
-                     prefix="ledger-tool: report: audit: ")
-        print(f"ledger-tool: report: written to {out}, but the audit FAILED: "
-              f"{audit.summary()}", file=sys.stderr)
-        return 1
-    return 0
 
 
 def summary_rows(report) -> list[dict]:
@@ -314,6 +323,10 @@ def _write_files(report, out, progress=None, audit=None,
         # report's are written by a child beside the page and the workbook; a
         # smaller one's here, while the chart child keeps the other core busy
         apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
+        # a partitioned dataset's report carries its largest entries only: no
+        # entries/sources files (its notes say where the full list is), its
+        # own tables as CSV instead (reports.dataset)
+        whole = "whole" in report.extra
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
             charts = charts_in_background(report, out, amounts=amounts, scale=scale)
         if "rows to add" in report.extra:   # build_report(rows=False): the charts read neither
@@ -321,10 +334,14 @@ def _write_files(report, out, progress=None, audit=None,
                 progress.step("listing the entries and their sources")
             add_rows(report)
         with ctrl_c_held():
-            if apart:
+            if apart and not whole:
                 tables_written = in_background("writing the full tables", workbook.write_full_tables,
                                                report, out)
-        if not apart:
+        if whole:
+            for name, text in report.extra.get("data files", {}).items():
+                write_atomic(out / name, text)
+                tables.append(out / name)
+        elif not apart:
             if progress is not None:
                 progress.step("writing entries.csv and entries.parquet")
             tables = workbook.write_full_tables(report, out)

@@ -2,27 +2,27 @@
 (``ledger.read.dataset``), partition by partition, locally or on a Dask
 cluster (``--scheduler ADDRESS`` or ``LEDGER_TOOL_SCHEDULER``).
 
-Every other command reads a dataset whole (``ledger.read_book``)."""
+``report`` and ``export``, which load the report's and the exports'
+writers, are in ``ledger_tool.dataset_outputs``, imported only when one
+runs (this module is imported at every command's start); the pass they
+share in ``ledger_tool.dataset_scan``.  Every other command reads a
+dataset whole (``ledger.read_book``)."""
 from __future__ import annotations
 
-import dataclasses
+import importlib
 import shutil
 import sys
 import tempfile
-from decimal import Decimal
-from pathlib import Path
 
-from ledger.atomic import atomic_file, write_atomic
-from ledger.errors import LedgerError, UsageError
+from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger.safe_io import guard_output
-from ledger_tool.common import capped, check_locale, print_capped
+from ledger_tool.common import check_locale, print_capped
+from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
+                                      valued_scan)
 from reports import dataset as ds
-from reports.dataset import without_header
 from reports.notes import linked_note
 from reports.options import ReportOptions
-from reports.valuation import Spec, horizon_from
-from reports.text import inert_frame, write_rows
+from reports.text import write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
 
@@ -49,46 +49,13 @@ def dispatch(args) -> int | None:
                   f"dataset (a folder NAME.parquet) on a cluster; {args.ledger} is read here",
                   file=sys.stderr)
         return None
+    if args.command in OUTPUTS:   # their writers are loaded only when they run
+        return getattr(importlib.import_module("ledger_tool.dataset_outputs"),
+                       f"run_{args.command}")(args)
     return globals()[f"_{args.command}"](args)
 
 
-def _filters(args) -> dict:
-    return {k: v for k, v in (("funder", args.funder), ("purpose", args.purpose),
-                              ("status", args.status), ("start", args.start),
-                              ("end", args.end)) if v}
-
-
-def _scan(args, func=None, fargs=(), sink=None):
-    """One pass; errors stop the command as ``load_ledger`` stops it."""
-    found = scan(args.ledger, func, fargs, scheduler=getattr(args, "scheduler", None),
-                 sink=sink)
-    errs = found.errors
-    if errs:
-        raise LedgerError("\n".join(capped(str(p) for p in errs))
-                          + f"\n{len(errs)} error(s) in {args.ledger}; run 'ledger-tool check "
-                            f"{args.ledger}'")
-    return found
-
-
-def _valued_scan(args, func, fargs_of, options: ReportOptions):
-    """(the scan, the options used): ``func`` over every partition with
-    ``fargs_of(options)``.  Without --horizon, one pass also gathers each
-    partition's horizon facts; only when some partition holds an open-ended
-    amount is there a second pass, at the dataset's default horizon (the
-    rule of ``reports.valuation.default_horizon``, whatever the filters)."""
-    if options.horizon not in (None, ""):
-        return _scan(args, func, fargs_of(options)), options
-    found = _scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)))
-    horizon = horizon_from(r[0] for r in found.results if r is not None)
-    if horizon is None:
-        found.results = [None if r is None else r[1] for r in found.results]
-        return found, options
-    options = dataclasses.replace(options, horizon=horizon)
-    return _scan(args, func, fargs_of(options)), options
-
-
-def _warnings(found) -> None:
-    print_capped(str(p) for p in found.problems)
+OUTPUTS = ("report", "export")
 
 
 def _none_match(found, entries: int, args) -> None:
@@ -118,7 +85,7 @@ def _balance(args) -> int:
                 args.valuation != "entry-date" or args.basis != "total":
             raise UsageError("--by, --horizon, --rates, --deflator, --valuation and --basis "
                              "need --currency (recorded balances are per currency)")
-        found = _scan(args, ds.recorded_part, (_filters(args),))
+        found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
         rows, linked, n = ds.combine_recorded([r for r in found.results if r], args.depth)
         notes = []
     else:
@@ -131,16 +98,16 @@ def _balance(args) -> int:
         recorded = args.basis == "recorded"   # every amount a one-off: no horizon needed
 
         def fargs(o):
-            return _filters(args), o, by, recorded
+            return entry_filters(args), o, by, recorded
         if recorded:
-            found = _scan(args, ds.converted_part, fargs(options))
+            found = checked_scan(args, ds.converted_part, fargs(options))
         else:
-            found, options = _valued_scan(args, ds.converted_part, fargs, options)
+            found, options = valued_scan(args, ds.converted_part, fargs, options)
         rows, notes, linked, n = ds.combine_converted([r for r in found.results if r],
                                                       options.currency, by, args.depth)
         if not n:
             raise UsageError("no entries match the filters; nothing to convert")
-    _warnings(found)
+    print_warnings(found)
     _none_match(found, n, args)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
@@ -151,86 +118,26 @@ def _balance(args) -> int:
     return 0
 
 
-def _report(args) -> int:
-
-    out = Path(args.out)
-    guard_output(out, ledger=args.ledger, force=args.force, folder=True)
-    locale = check_locale(args.locale or "en_GB")
-    currency = (args.currency or "GBP").upper()
-    options = ReportOptions(
-        currency=currency, valuation=args.valuation, basis=args.basis, years=args.years,
-        horizon=args.horizon, locale=locale, funder=tuple(args.funder or ()),
-        purpose=tuple(args.purpose or ()), status=tuple(args.status or ()),
-        start=args.start, end=args.end, depth=args.depth, rates=args.rates,
-        deflator=args.deflator, base_year=args.base_year)
-    found, options = _valued_scan(args, ds.value_part, lambda o: (o,), options)
-    tables = ds.combine_report(found.results, currency)
-    _warnings(found)
-    out.mkdir(parents=True, exist_ok=True)
-    for name in ds.REPORT_TABLES:
-        write_atomic(out / f"{name}.csv", inert_frame(tables[name]).to_csv(index=False))
-    rows = tables["by_funder"][["funder", "amount", "currency"]].to_dict("records")
-    total = sum((r["amount"] for r in rows), Decimal(0))
-    rows.append({"funder": "(total)", "amount": total, "currency": currency})
-    write_rows(rows, args.format, locale=locale, money=("amount", "currency"))
-    print(f"ledger-tool: report: {tables['entries']} entries from {len(found.files)} partition "
-          f"files; tables as CSV in {out} ({', '.join(ds.REPORT_TABLES)}); on a dataset the "
-          f"report writes no workbook, charts or page", file=sys.stderr)
-    return 0
-
-
-def _streamed(args, func, fargs, out_path) -> int:
-    """Each partition's CSV text in the dataset's order, into ``out_path``
-    (atomically) or stdout, only once every partition and the rules across
-    them passed: written to a temporary file first."""
-
-    state = {"first": True, "rows": 0}
+def _list(args) -> int:
+    if args.format == "table":
+        raise UsageError("on a partitioned dataset list writes --format csv or json (millions "
+                         "of rows: a table's columns would be as wide as the widest row of all)")
+    locale = check_locale(args.locale)
+    if args.format == "csv":
+        streamed(args, ds.list_part, (entry_filters(args), "csv", locale), None)
+        return 0
+    state = {"first": True}
 
     def sink(text):
         if text:
-            body = without_header(text, state["first"])
+            tmp.write(("[\n" if state["first"] else ",\n") + text)
             state["first"] = False
-            state["rows"] += body.count("\n")
-            tmp.write(body)
 
-    if out_path not in (None, "-"):
-        with atomic_file(Path(out_path), text=True) as tmp:
-            found = _scan(args, func, fargs, sink)
-    else:
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-            found = _scan(args, func, fargs, sink)
-            tmp.seek(0)
-            shutil.copyfileobj(tmp, sys.stdout)
-            sys.stdout.flush()
-    _warnings(found)
-    return state["rows"] - (0 if state["first"] else 1)
-
-
-def _list(args) -> int:
-    if args.format != "csv":
-        raise UsageError("on a partitioned dataset list writes --format csv (millions of rows)")
-    _streamed(args, ds.list_part, (_filters(args),), None)
-    return 0
-
-
-def _export(args) -> int:
-
-    fmt = args.fmt or ("csv" if str(args.output).lower().endswith(".csv") else None)
-    if fmt != "csv":
-        raise UsageError("on a partitioned dataset export writes --to csv (the other formats "
-                         "need the whole ledger in memory)")
-    if args.output != "-":
-        guard_output(args.output, ledger=args.ledger, force=args.force)
-    currency = (args.currency or "GBP").upper()
-    options = {"currency": currency, "valuation": args.valuation,
-               "basis": args.basis or "recorded", "years": args.years,
-               "horizon": args.horizon, "rates": args.rates}
-    if options["basis"] != "recorded" and not args.horizon:
-        # the rows are written as they come: the horizon is needed before the pass
-        spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
-        found = _scan(args, ds.horizon_part, (spec,))
-        options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
-    n = _streamed(args, ds.export_part, (_filters(args), options), args.output)
-    if args.output != "-":
-        print(f"ledger-tool: export: {n} rows written to {args.output} (csv)", file=sys.stderr)
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+        found = checked_scan(args, ds.list_part, (entry_filters(args), "json", locale), sink)
+        tmp.write("[]\n" if state["first"] else "\n]\n")
+        tmp.seek(0)
+        shutil.copyfileobj(tmp, sys.stdout)
+        sys.stdout.flush()
+    print_warnings(found)
     return 0

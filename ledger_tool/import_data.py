@@ -250,7 +250,7 @@ def run_dataset(args) -> int:
     tmp = bulk.temporary_folder(target)
     sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
     documents: list[dict] = []
-    seen: set[str] = set()
+    seen = bulk.SeenIds()
     writer = bulk.DatasetWriter(tmp)
     try:
         for table, found, docs in _batches(kind, args):

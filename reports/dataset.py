@@ -6,26 +6,40 @@ partition's Book goes through the same functions as a whole ledger
 summed, so a sum of partitions is the sum of the whole).
 
 The functions named ``*_part`` run on one partition (a Dask task, maybe on
-a cluster's worker) and return something small; ``combine_*`` add them up.
-The one valuation step is ``value_part``: it calls the report's
-``reports.tables.normalised_frames`` / ``reports.balance.converted``.
+a cluster's worker) and return something small (or a chunk of text);
+``combine_*``, ``dataset_report`` and ``journal_head`` add them up.  Every
+figure is valued once, by ``reports.valuation.value``, through the whole
+ledger's functions: the report's ``build_report`` (``report_part``),
+``reports.balance.converted`` and the exports' ``export_value``.  The
+report's renderers (workbook, charts, page) read the ``Report`` that
+``dataset_report`` makes from the combined totals; its per-entry parts
+carry the largest entries and say how many there are in all
+(``Report.extra["whole"]``).
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import io
 import re
 from collections import defaultdict
 from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
-from reports.listing import list_table, write_csv
+from reports.columns import _minor, to_money
+from reports.export_text import write_body
+from reports.listing import list_table, write_list
+from reports.notes import dropped_warnings, projection_note, report_notes
+from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
-from reports.valuation import Spec, basis_frame, horizon_facts, value
+from reports.valuation import horizon_facts
 
 SHOWN = 10   # ids a note names
 
@@ -158,23 +172,86 @@ def merged_notes(lists) -> list[str]:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def value_part(book, options):
-    """One partition valued by the report's one valuation step
-    (``reports.valuation.value``), as the report's tables (amounts
-    Decimal, entry counts, qualifiers)."""
-
-    entries = t.select_entries(book, options)
-    if not len(entries):
+def report_part(book, options, keep: int, default_horizon: bool = False):
+    """One partition of the report, from ``reports.tables.build_report`` (the
+    one valuation step): its tables (added up by ``combine_report``), the
+    page's cells with each cell's entries (``reports.pagedata.cube_by_entry``,
+    entries numbered within the partition), the funder × purpose sums the
+    matrix, comparison and account trees are made from, the spread summed
+    by year and funder for the projections, its notes, and the rows of its
+    ``keep`` largest entries (the Entries sheet's and the page's rule: by
+    the absolute amount of their rows) for the per-entry parts.
+    ``default_horizon``: ``options.horizon`` is the dataset's default (the
+    notes say so, not "given with --horizon")."""
+    if not len(t.select_entries(book, options)):
         return None
     _open_ended(book, options)
-
-    valued = value(entries, Spec.of(options), fast=True, every_column=True)
-    frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
+    report = t.build_report(book, dataclasses.replace(options, compare=()), rows=False)
+    ledger, entries, links = report.extra.pop("rows to add")
+    frame = report.frame
+    cube = cube_by_entry(report)
+    if cube is None:
+        raise LedgerError("the page's cells could not be worked out on integer codes "
+                          "(an id repeats within a partition)")
+    total, years, e_total, e_years, row_entry = cube
+    size = pd.Series(_minor(frame).abs().to_numpy()).groupby(row_entry, sort=False).sum()
+    size = size.sort_values(ascending=False, kind="stable")     # ties: in the table's order
+    top = size.index.to_numpy()[:keep]
+    chosen = np.zeros(len(entries), dtype=bool)
+    chosen[top] = True
+    rows = np.flatnonzero(chosen[row_entry])
+    sub = entries.subset(chosen)
+    frame_top = frame.iloc[rows].reset_index(drop=True)
+    facts = report.facts
     cur = options.currency.upper()
-    return {"summary": t.summary_table(frame, cur), "by_purpose": t.by_purpose(frame, cur),
-            "by_funder": t.by_funder(frame, cur), "by_year": _long(t.by_year(spread, cur)),
-            "by_status": t.status_table(frame, t.links_frame(entries), cur),
-            "entries": len(entries)}
+    return {"summary": report.summary, "by_purpose": report.by_purpose,
+            "by_funder": report.by_funder, "by_year": _long(report.by_year),
+            "by_status": report.by_status, "entries": len(entries),
+            "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
+            "rows": len(frame), "citations": len(entries.tables.citations),
+            "cells": (total, years, e_total, e_years), "numbered": len(facts),
+            "appear": len(size), "top": top, "sizes": size.to_numpy()[:keep],
+            "pairs": _pairs(frame), "spread": _spread_sums(report.spread, facts),
+            "frame_top": frame_top, "entry_top": row_entry[rows],
+            "entries_top": t.entries_table(frame_top, ledger, sub),
+            "sources_top": t.sources_table(ledger, sub),
+            "facts_top": facts.iloc[top].reset_index(drop=True),
+            "notes": report_notes(dataclasses.replace(  # the projections: the whole's
+                report, projected=(), options=dataclasses.replace(
+                    options, horizon=None) if default_horizon else options), entries, links),
+            "warnings": dropped_warnings(entries, report.spread, report.horizon,
+                                         options.basis),
+            "rate_sources": report.rate_sources, "horizon": report.horizon,
+            "year_label": report.year_label, "currency": cur}
+
+
+def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
+    """value_minor summed by funder, purpose, qualifier and primary: what the
+    matrix, the comparison, the account trees and the charts' labels read."""
+    keys = ["funder", "purpose", "qualifier", "primary"]
+    g = pd.DataFrame({k: frame[k].astype(object).to_numpy() for k in keys})
+    g["value_minor"] = _minor(frame).to_numpy()
+    return g.groupby(keys, sort=False, dropna=False)["value_minor"].sum().reset_index()
+
+
+def _spread_sums(spread: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The spread's value_minor summed by year, funder and primary, with an
+    ``id`` standing for the entries behind each sum for
+    ``reports.tables.mark_projections``: "b" bounded, "o:FIRST" open-ended
+    entries whose first year is FIRST (what it reads of each id)."""
+    cols = ["year", "funder", "primary", "id", "value_minor"]
+    if spread.empty or "year" not in spread:
+        return pd.DataFrame(columns=cols)
+    open_ids = set(facts.loc[facts["open_ended"].to_numpy(dtype=bool), "id"].astype(str))
+    ids = spread["id"].astype(str)
+    is_open = ids.isin(open_ids).to_numpy()
+    year = spread["year"].astype(str).to_numpy()
+    first = pd.Series(year).groupby(ids.to_numpy()).transform("min").to_numpy()
+    g = pd.DataFrame({"year": year, "funder": spread["funder"].astype(object).to_numpy(),
+                      "primary": spread["primary"].to_numpy(dtype=bool),
+                      "id": np.where(is_open, "o:" + first.astype(object), "b"),
+                      "value_minor": _minor(spread).to_numpy()})
+    return g.groupby(cols[:-1], sort=False)["value_minor"].sum().reset_index()
 
 
 def _long(table: pd.DataFrame) -> pd.DataFrame:
@@ -213,9 +290,187 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
             total = sum(g["amount"], Decimal(0))
             g["share"] = [float(a / total) if total else 0.0 for a in g["amount"]]
             g = g.sort_values("amount", ascending=False, kind="stable").reset_index(drop=True)
-        out[name] = g
+        out[name] = g[[c for c in frame.columns if c in g.columns]]   # the tables' order
     out["entries"] = sum(p["entries"] for p in parts)
     return out
+
+
+class ReportParts:
+    """The partitions' report parts (``report_part``) as they come, kept
+    small: the page's cells of every few partitions merged (their keys
+    repeat: funder, purpose, status, qualifier, tags, role, year), each
+    entry numbered in the dataset's order (``offset`` + its place in its
+    partition)."""
+
+    MERGE_AT = 4
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        self.parts: list[dict] = []
+        self.cells: list[list] = [[], []]
+        self.numbered = 0
+
+    def add(self, part) -> None:
+        if part is None:
+            return
+        part["offset"] = offset = self.numbered
+        self.numbered += part["numbered"]
+        total, years, e_total, e_years = part.pop("cells")
+        for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
+            self.cells[k].append((frame, flat + offset, bounds))
+            if len(self.cells[k]) >= self.MERGE_AT:
+                self.cells[k] = [_merged_cells(self.cells[k], CELL_KEYS[k])]
+        self.parts.append(part)
+
+
+CELL_KEYS = (CUBE_KEYS, CUBE_KEYS + ["year", "open"])
+
+
+def _merged_cells(lists, keys):
+    """(cells, flat, bounds) of several partitions as one: the cells with
+    the same keys summed, each cell's entries together."""
+    frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
+    flat = np.concatenate([f for _, f, _ in lists])
+    counts = np.concatenate([np.diff(b) for _, _, b in lists])
+    g = frame.groupby(keys, sort=True, dropna=False)
+    cells = g["minor"].sum().reset_index()[keys + ["minor"]]
+    cell_of = np.repeat(g.ngroup().to_numpy(), counts)
+    order = np.argsort(cell_of, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]
+    return cells, flat[order], bounds
+
+
+def dataset_report(collected: ReportParts, options, name: str, keep: int, where: str):
+    """The report over every partition, as ``reports.tables.build_report``
+    gives it for a whole ledger, for the same renderers: the tables added
+    up exactly (``combine_report``); the matrix, comparison and account trees
+    by ``reports.tables`` from the partitions' funder × purpose sums; the
+    projections by ``mark_projections`` from their year sums; the page's
+    cells over every entry (``extra["page cells"]``); the per-entry tables
+    (``entries``, ``sources``, the page's entries) of the ``keep`` largest
+    entries, with how many rows there are in all and ``where`` the full list
+    is (``extra["whole"]``)."""
+    parts = collected.parts
+    tables = combine_report(parts, options.currency.upper())
+    cur = options.currency.upper()
+    pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
+    t._check_compare(pairs, options.compare)
+    top, shown_ids, places = _largest(parts, keep)
+    frame_top = pd.concat([p["frame_top"] for p in parts], ignore_index=True).iloc[top]
+    frame = pd.concat([frame_top.reset_index(drop=True), pairs], ignore_index=True)
+    first = parts[0]
+    report = t.Report(
+        options=options, ledger_name=name,
+        generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        horizon=next((p["horizon"] for p in parts if p["horizon"] is not None), None),
+        year_label=first["year_label"], frame=frame,
+        spread=pd.concat([p["spread"] for p in parts], ignore_index=True),
+        summary=tables["summary"], matrix=t.matrix_table(pairs, cur),
+        by_purpose=tables["by_purpose"], by_funder=tables["by_funder"],
+        by_year=_wide(tables["by_year"], cur), by_status=tables["by_status"],
+        comparison=t.comparison_table(pairs, options.compare, cur),
+        funder_tree=t.tree_table(pairs, "funder", cur),
+        purpose_tree=t.tree_table(pairs, "purpose", cur),
+        entries=pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
+        .reset_index(drop=True),
+        sources=_sources_of(parts, top),
+        facts=pd.concat([p["facts_top"] for p in parts], ignore_index=True))
+    report.rate_sources = sorted({s for p in parts for s in p["rate_sources"]})
+    ids = report.spread["id"].astype(str)
+    opened = sorted(set(ids[ids.str.startswith("o:")]))
+    marked = dataclasses.replace(report, facts=pd.DataFrame(
+        {"id": opened, "open_ended": [True] * len(opened)}) if opened else None)
+    t.mark_projections(marked)
+    report.last_bounded, report.projected = marked.last_bounded, marked.projected
+    report.open_by_year = marked.open_by_year
+    report.warnings = merged_notes(p["warnings"] for p in parts)
+    n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
+    left = n - len(shown_ids)
+    report.notes = report_notes_of(p["notes"] for p in parts) + projection_note(report) + [
+        f"A partitioned dataset: every total counts all {n:,} entries; the Entries sheet "
+        f"and the page carry the {len(shown_ids):,} largest"
+        + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
+           else ".")] + report.warnings
+    report.extra["whole"] = {"entries": n, "counted": sum(p["counted"] for p in parts),
+                             "rows": {"Entries": n_rows,
+                                      "Sources": sum(p["citations"] for p in parts)},
+                             "where": where}
+    report.extra["page cells"] = _page_cells(collected, places, shown_ids)
+    report.extra["tables"] = tables
+    return report
+
+
+def report_notes_of(lists) -> list[str]:
+    """The partitions' report notes, each once: a note all partitions word
+    alike as it is; one that names a partition's entries (linked, not
+    exact, open-ended) as the first partition words it, saying so."""
+    lists = [list(n) for n in lists]
+    first: dict[str, str] = {}
+    varied: set[str] = set()
+    for notes in lists:
+        for n in notes:
+            lead = n[:NOTE_LEAD]
+            if lead in first and first[lead] != n:
+                varied.add(lead)
+            first.setdefault(lead, n)
+    return [n + (" (Worded for the first partition file where it applies: its count and "
+                 "names are that file's; other files add their own.)" if lead in varied else "")
+            for lead, n in first.items()]
+
+
+NOTE_LEAD = 40   # characters that say which note it is ("Totals count each pledge once: ...")
+
+
+def _largest(parts, keep: int):
+    """(the rows of the partitions' kept rows that belong to the ``keep``
+    largest entries overall, their ids largest first, each entry's place:
+    the largest first, then every other entry in the dataset's order)."""
+    entry = np.concatenate([p["top"] + p["offset"] for p in parts])
+    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
+    size = size.sort_values(ascending=False, kind="stable").iloc[:keep]
+    chosen = size.index.to_numpy()
+    numbered = parts[-1]["offset"] + parts[-1]["numbered"]
+    places = np.full(numbered, -1, dtype=np.int64)
+    places[chosen] = np.arange(len(chosen))
+    rest = np.flatnonzero(places < 0)
+    places[rest] = len(chosen) + np.arange(len(rest))
+    row_entry = np.concatenate([p["entry_top"] + p["offset"] for p in parts])
+    top = np.flatnonzero(np.isin(row_entry, chosen))
+    facts = pd.concat([p["facts_top"] for p in parts], ignore_index=True)
+    by_entry = dict(zip(entry.tolist(), facts["id"].astype(str)))
+    return top, [by_entry[e] for e in chosen.tolist()], places
+
+
+def _sources_of(parts, top) -> pd.DataFrame:
+    src = pd.concat([p["sources_top"] for p in parts], ignore_index=True)
+    ent = pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
+    return src[src["entry"].astype(str).isin(set(ent["id"].astype(str)))].reset_index(drop=True)
+
+
+def _page_cells(collected: ReportParts, places, shown_ids):
+    """``reports.pagedata``'s cells over every partition, each cell's
+    entries as their places."""
+    out = []
+    for k in (0, 1):
+        cells, flat, bounds = _merged_cells(collected.cells[k], CELL_KEYS[k])
+        out.append((cells, (places[flat], bounds)))
+    (total, e_total), (years, e_years) = out
+    return total, years, e_total, e_years, shown_ids, sum(p["appear"]
+                                                          for p in collected.parts)
+
+
+def _wide(long: pd.DataFrame, currency: str) -> pd.DataFrame:
+    """``combine_report``'s by_year rows as the report's year × funder table."""
+    if long.empty:
+        return pd.DataFrame()
+    wide = long.pivot(index="year", columns="funder", values="amount")
+    wide = wide.reindex(sorted(wide.index, key=str)).fillna(to_money(0, currency))
+    wide.columns.name = None
+    wide.index = wide.index.astype(str)
+    wide.index.name = "year"
+    return wide.astype(object)
 
 
 def qualifier_counts(texts) -> str:
@@ -232,15 +487,20 @@ def qualifier_counts(texts) -> str:
 
 # ----------------------------------------------------------- list and export
 
-def list_part(book, filters: dict) -> str:
-    """One partition's ``list --format csv`` rows (with the header)."""
+def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str:
+    """One partition's ``list`` rows (``reports.listing.write_list``): CSV
+    with its header, or the JSON objects of its entries without the list's
+    brackets (``[``, ``]``: the command writes them once)."""
 
     book = _selected(book, filters)
     if not len(book):
         return ""
     out = io.StringIO()
-    write_csv(list_table(book), out)
-    return out.getvalue()
+    write_list(list_table(book), fmt, locale=locale, out=out)
+    text = out.getvalue()
+    if fmt == "json":   # "[\n" objects "\n]\n", as json.dump(indent=1) writes a list
+        return text[2:-3] if text.startswith("[\n") else ""
+    return text
 
 
 def export_part(book, filters: dict, options: dict) -> str:
@@ -253,6 +513,107 @@ def export_part(book, filters: dict, options: dict) -> str:
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     return inert_frame(export.frame(book, **options)).to_csv(index=False,
                                                               date_format="%Y-%m-%d")
+
+
+def journal_part(book, filters: dict, fmt: str, options: dict):
+    """One partition's ``export --to hledger|beancount`` transactions as
+    text (``reports.export.journal_parts`` and ``export_text.write_body``,
+    as for a whole ledger), and what the file's header needs from it
+    (``journal_head``): its currencies, prices, accounts' opens, horizon."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    valued_rows = export.export_value(book, fmt, **options)
+    cols, txns, prices, years_head = export.journal_parts(
+        book, fmt, policy="previous", constant=None, valued_rows=valued_rows, **options)
+    body = io.StringIO()
+    write_body(cols, txns, body, fmt, options["currency"])
+    return {"text": body.getvalue(), "count": txns.count, "notes": valued_rows.notes,
+            "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
+            "used": None if years_head is None else years_head[0],
+            "opens": (export.beancount_opens(cols, txns, prices, years_head)
+                      if fmt == "beancount" else None)}
+
+
+def journal_head(parts, fmt: str, options: dict, book) -> str:
+    """The header of a dataset's hledger or beancount file, from every
+    partition's part (``journal_part``): the renderers' own preambles, fed
+    the union of currencies and prices and each account's first date."""
+    currency = options["currency"]
+    currencies = sorted(set().union(*(p["currencies"] for p in parts)) | {currency})
+    prices = None
+    if options.get("basis") == "recorded":
+        prices = pd.concat([p["prices"] for p in parts if p["prices"] is not None],
+                           ignore_index=True) if parts else pd.DataFrame(
+            columns=["when", "currency", "rate", "rate_date", "rate_source"])
+        prices = prices.drop_duplicates(["when", "currency", "rate"])
+        clash = prices.duplicated(["when", "currency"], keep=False)
+        if clash.any():
+            row = prices[clash].iloc[0]
+            raise LedgerError(f"export: entries in {row['currency']} on {row['when']} were "
+                              f"valued at different rates; a price directive holds one rate "
+                              f"per day")
+        prices = prices.sort_values(["when", "currency"]).reset_index(drop=True)
+    years_head = None if prices is not None else (
+        next((p["used"] for p in parts if p["used"] is not None), None),
+        options.get("years") or "calendar", None)
+    if fmt == "hledger":
+        return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
+                                                  years_head))
+    first: dict = {}
+    used: dict = defaultdict(set)
+    for p in parts:
+        for account, day, curs in p["opens"][0]:
+            first[account] = min(first.get(account, day), day)
+            used[account] |= set(curs.split(","))
+    opens = sorted((a, first[a], ",".join(sorted(used[a]))) for a in first)
+    start = min((p["opens"][1] for p in parts), default=dt.date.today())
+    return show_bidi(export._beancount_preamble(book, currency, currencies, prices,
+                                                years_head, opens, start))
+
+
+def parquet_part(book, filters: dict, options: dict):
+    """One partition's ``export --to parquet`` rows as Parquet bytes: the
+    whole ledger's table (``reports.export.frame``, ``_parquet_ready``);
+    ``parquet_whole`` joins the partitions' files into one."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    out = io.BytesIO()
+    export._parquet_ready(show_bidi_frame(export.frame(book, **options))).to_parquet(
+        out, index=False)
+    return out.getvalue()
+
+
+def parquet_whole(files, out) -> int:
+    """The partitions' Parquet files as one, into the binary stream ``out``,
+    one partition at a time: each decimal column at the largest scale any
+    partition has (what one table of every row would get), a column no
+    partition fills as the others' type.  Returns the rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = [pq.read_schema(f) for f in files]
+    fields = []
+    for name in schemas[0].names:
+        types = [s.field(name).type for s in schemas]
+        scales = [t.scale for t in types if pa.types.is_decimal(t)]
+        typ = (pa.decimal128(38, max(scales)) if scales else
+               next((t for t in types if not pa.types.is_null(t)), types[0]))
+        fields.append(pa.field(name, typ))
+    scale_of = {f.name: f.type for f in fields}
+    first = next((k for k, s in enumerate(schemas)
+                  if all(s.field(n).type == scale_of[n] for n in s.names)), None)
+    schema = pa.schema(fields, metadata=None if first is None else schemas[first].metadata)
+    rows = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        for f in files:
+            table = pq.read_table(f).select(schema.names).cast(schema)
+            writer.write_table(table)
+            rows += table.num_rows
+    return rows
 
 
 class _Horizon:

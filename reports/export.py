@@ -246,6 +246,25 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         raise LedgerError(f"export: --to {fmt} --basis recorded converts with price "
                           f"directives, which cannot carry constant prices; --deflator applies "
                           f"to the export by year (the default)")
+    cols, txns, prices, years_head = journal_parts(
+        book, fmt, currency=currency, valuation=valuation, rates=rates, policy=policy,
+        basis=basis, horizon=horizon, years=years, constant=constant, valued_rows=valued_rows)
+    currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
+    if fmt == "hledger":
+        head = _hledger_preamble(book, currency, currencies, prices, years_head)
+    else:
+        head = _beancount_preamble(book, currency, currencies, prices, years_head,
+                                   *beancount_opens(cols, txns, prices, years_head))
+    out.write(show_bidi(head))
+    xt.write_body(cols, txns, out, fmt, currency)
+    return txns.count
+
+
+def journal_parts(book, fmt: str, *, currency: str, valuation: str, rates, policy: str,
+                  basis: str, horizon, years, constant, valued_rows: Valued | None):
+    """(columns, transactions, price table or None, the header's (horizon,
+    years, constant) or None): what a journal's text is written from (a
+    partitioned dataset's, one partition at a time: ``reports.dataset``)."""
     cols = xt._Columns(book)
     txns: xt._Recorded | xt._Txns
     if basis == "recorded":
@@ -259,14 +278,7 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
                                        policy=policy, constant=constant)
         txns = xt._Txns(cols, valued_rows, constant=constant)
     years_head = None if basis == "recorded" else (txns.used, years or "calendar", constant)
-    currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
-    if fmt == "hledger":
-        head = _hledger_preamble(book, currency, currencies, prices, years_head)
-    else:
-        head = _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head)
-    out.write(show_bidi(head))
-    xt.write_body(cols, txns, out, fmt, currency)
-    return txns.count
+    return cols, txns, prices, years_head
 
 
 def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
@@ -317,11 +329,10 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     return out.getvalue()
 
 
-def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_head) -> str:
-    """Options, commodities, an ``open`` for every account (its first date
-    and currencies) and (as recorded) the prices."""
-    # every posting's account, date and currency (as codes): the entries' own,
-    # and the year parts'
+def beancount_opens(cols, txns, prices, years_head):
+    """(an ``open`` for every account: (beancount account, first date,
+    currencies), the commodities' date): each posting's account, date and
+    currency, the entries' own and the year parts'."""
     ids: dict[str, int] = {}
 
     def codes(arr, root):
@@ -366,6 +377,12 @@ def _beancount_preamble(book, cols, txns, currency, currencies, prices, years_he
         whens.append(txns.when.min())
     start = (min(np.datetime64(w, "D") for w in whens).astype(object) if whens
              else dt.date.today())
+    return opens, start
+
+
+def _beancount_preamble(book, currency, currencies, prices, years_head, opens, start) -> str:
+    """Options, commodities, an ``open`` for every account (its first date
+    and currencies: ``beancount_opens``) and (as recorded) the prices."""
     title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
     out = ["; " + h for h in _header(book, "beancount", years_head)]
     out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\""]

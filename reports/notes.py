@@ -260,8 +260,14 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         filt.append(f"to {o.end.isoformat()}")
     if filt:
         notes.append("Filtered: " + "; ".join(filt) + ".")
-    if report.projected:
-        notes.append(f"Years after {report.last_bounded} (the last year any bounded pledge "
-                     f"reaches) hold only open-ended 'a year' pledges counted to the horizon: "
-                     f"{', '.join(report.projected)} are projections, not announced amounts.")
+    notes += projection_note(report)
     return notes
+
+
+def projection_note(report: Report) -> list[str]:
+    """The note on the by-year years that hold only open-ended pledges."""
+    if not report.projected:
+        return []
+    return [f"Years after {report.last_bounded} (the last year any bounded pledge reaches) "
+            f"hold only open-ended 'a year' pledges counted to the horizon: "
+            f"{', '.join(report.projected)} are projections, not announced amounts."]

@@ -192,8 +192,13 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     ``shipped`` maps document ids to their copies beside the page
     (``reports.shipped``), which each citation links to."""
     o = report.options
-    fast = cube_by_entry(report)
-    if fast is not None:
+    # a partitioned dataset's cells over every entry, and its largest entries'
+    # ids in size order (reports.dataset.dataset_report): its frame has only those
+    given = report.extra.get("page cells")
+    fast = None if given is not None else cube_by_entry(report)
+    if given is not None:
+        total, years, e_total, e_years, ids, n_ids = given
+    elif fast is not None:
         total, years, e_total, e_years, row_entry = fast
     else:
         total, years = explore_cube(report)
@@ -212,7 +217,17 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
 
     # entries: the largest first (by the absolute amount of their rows)
     f = report.frame
-    if fast is not None:
+    if given is not None:
+        shown = ids if limit is None else ids[:limit]
+        index = {i: k for k, i in enumerate(shown)}
+        lists = {id(total): e_total, id(years): e_years}
+
+        def places_of(wanted: set) -> list[int]:
+            return sorted(index[i] for i in shown if i in wanted)
+
+        def positions(cells_frame) -> Sequence[list[int]]:
+            return EntryLists(*lists[id(cells_frame)])
+    elif fast is not None:
         # by entry number: size summed per entry, ties in order of first row
         n_e = len(report.facts)
         sizes = pd.Series(_minor(f).abs().to_numpy()).groupby(row_entry).sum()
@@ -368,7 +383,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "horizon": report.horizon, "projected": list(report.projected),
                  "lastBounded": report.last_bounded,
                  "compare": [_clean(c) for c in report.comparison.columns],
-                 "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta},
+                 "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta,
+                 **({"fullList": _clean(report.extra["whole"]["where"])}
+                    if "whole" in report.extra else {})},
         "fmt": format_data(o.currency, o.locale),
         "dims": {"funder": [_clean(x) for x in funders], "purpose": [_clean(x) for x in purposes],
                  # each account's place in the tree (itself and its parents, top

@@ -511,16 +511,24 @@ def sheet_cuts(report: Report, entries_limit) -> list[tuple[str, str]]:
     limit = sheet_limit(entries_limit)
     cuts = []
     for sheet_name, table, what, csv_name in _CUT_TABLES(report):
-        n = len(table)
-        if n > limit:
+        n = rows_in_all(report, sheet_name, table)
+        if n > limit or n > len(table):
             which = WHICH_ROWS[sheet_name] if (sheet_name == "Entries"
                                                or len(report.entries) > limit) else ""
-            note = sheet_limit_note(limit, n, what, csv_name, which)
+            note = sheet_limit_note(min(limit, len(table)), n, what, csv_name, which,
+                                    report.extra.get("whole", {}).get("where"))
             if entries_limit is None or int(entries_limit) > limit:
                 note += (f" Excel holds at most {EXCEL_MAX_ROWS:,} rows a sheet "
                          f"({limit:,} rows of data under the caption and header).")
             cuts.append((sheet_name, note))
     return cuts
+
+
+def rows_in_all(report: Report, sheet_name: str, table: pd.DataFrame) -> int:
+    """The rows the sheet's whole table has: ``table``'s, or, when the report
+    carries only some of them (a partitioned dataset's largest entries),
+    ``report.extra["whole"]``'s count."""
+    return report.extra.get("whole", {}).get("rows", {}).get(sheet_name, len(table))
 
 
 def _CUT_TABLES(report: Report):
@@ -553,6 +561,10 @@ def _about_sheet(wb, report: Report, entries_limit=None):
         ("Entries reported", str(report.entries["id"].nunique())),
         ("Counted in totals", str(report.frame.loc[report.frame["primary"], "id"].nunique())),
     ]
+    whole = report.extra.get("whole")
+    if whole:   # the report carries some entries' rows: the counts of all
+        rows[-2:] = [("Entries reported", str(whole["entries"])),
+                     ("Counted in totals", str(whole["counted"]))]
     cuts = dict(sheet_cuts(report, entries_limit))
     for sheet_name, table, what, _csv in _CUT_TABLES(report):
         rows.append((f"{sheet_name} sheet", cuts.get(sheet_name, f"all {len(table):,} {what}")))
@@ -707,11 +719,14 @@ _ILLEGAL = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f" + BIDI_CONTROLS + "]"
 _FORMULA_RE = r"[=+\-@]"
 
 
-def sheet_limit_note(shown: int, total: int, what: str, csv_name: str, which: str = "") -> str:
-    """The note on a cut sheet and on the About sheet; ``which``: the rows kept."""
+def sheet_limit_note(shown: int, total: int, what: str, csv_name: str, which: str = "",
+                     where: str | None = None) -> str:
+    """The note on a cut sheet and on the About sheet; ``which``: the rows
+    kept; ``where``: the full list when it is not written beside the workbook."""
     return (f"Showing {shown:,} of {total:,} {what}{', ' + which if which else ''}; the full "
-            f"table is in {csv_name} (and {csv_name.replace('.csv', '.parquet')}) beside this "
-            f"workbook.")
+            + (f"list: {where}." if where else
+               f"table is in {csv_name} (and {csv_name.replace('.csv', '.parquet')}) beside "
+               f"this workbook."))
 
 
 def _stream_table(wb, title: str, caption: str, part: pd.DataFrame, formats: dict,
@@ -772,15 +787,16 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
     from openpyxl.styles import Font
 
     e = report.entries
-    total = len(e)
-    shown = min(total, limit)
+    total = rows_in_all(report, "Entries", e)
+    shown = min(len(e), limit)
     cut = shown < total
     headers = list(e.columns)
     caption = (f"One row per entry and purpose; 'normalised' in {report.basis_text()}. "
                f"Rows with counted = no are linked to another entry and left out of totals.")
     if cut:
         caption = (sheet_limit_note(shown, total, "rows (one per entry and purpose)",
-                                    "entries.csv", WHICH_ROWS["Entries"])
+                                    "entries.csv", WHICH_ROWS["Entries"],
+                                    report.extra.get("whole", {}).get("where"))
                    + " No total on this sheet: a sum over the rows shown would not be the "
                    "ledger's; the totals are on the Summary sheet. " + caption)
     part = e.iloc[kept] if cut else e
@@ -798,7 +814,8 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
         last_data = FIRST_ROW + shown - 1
         if cut:
             label = make_cell(ws, f"Only {shown:,} of {total:,} rows shown: no total here (see "
-                                  f"the Summary sheet, or sum the counted rows of entries.csv)")
+                                  f"the Summary sheet, or sum the counted rows of "
+                                  f"{report.extra.get('whole', {}).get('where', 'entries.csv')})")
             label.font = Font(bold=True)
             return [label]
         counted = _col(headers.index("counted") + 1)
@@ -828,8 +845,8 @@ def _sources_sheet(wb, report: Report, limit: int, kept, progress=None):
     from openpyxl.styles import Font
 
     s = report.sources
-    total = len(s)
-    shown = min(total, limit)
+    total = rows_in_all(report, "Sources", s)
+    shown = min(len(s), limit)
     caption = "Every citation behind the figures, with the quote that carries each figure."
     part, which = s, ""
     if len(report.entries) > limit:     # the Entries sheet is cut: its entries' citations first
@@ -837,7 +854,8 @@ def _sources_sheet(wb, report: Report, limit: int, kept, progress=None):
         mine = s["entry"].isin(on_sheet).to_numpy()
         part, which = pd.concat([s[mine], s[~mine]]), WHICH_ROWS["Sources"]
     if shown < total:
-        caption = (sheet_limit_note(shown, total, "citations", "sources.csv", which) + " "
+        caption = (sheet_limit_note(shown, total, "citations", "sources.csv", which,
+                                    report.extra.get("whole", {}).get("where")) + " "
                    + caption)
     part = part.iloc[:shown]
     url_col = list(s.columns).index("url") + 1

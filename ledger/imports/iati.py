@@ -76,6 +76,11 @@ _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 _NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
 
 
+# an item's ref or an activity's id as part of an entry id: the same few refs
+# ("1", "C", "D") recur in every activity
+_slug = functools.lru_cache(maxsize=4096)(slug)
+
+
 def _tag(el) -> str:
     t = el.tag
     return t.rsplit("}", 1)[-1] if isinstance(t, str) else ""
@@ -141,17 +146,24 @@ def _pct(v: str | None) -> Decimal | None:
     return d if d.is_finite() and d >= 0 else None
 
 
+# the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)
+_ACTIVITY_KIDS = frozenset((
+    "iati-identifier", "title", "reporting-org", "participating-org", "sector",
+    "recipient-country", "recipient-region", "transaction", "budget", "planned-disbursement"))
+_ACTIVITY_TAGS = tuple("{*}" + t for t in sorted(_ACTIVITY_KIDS))
+
+
 class _Activity:
     """One <iati-activity>, read into what the transactions need."""
 
     def __init__(self, el, version: str, names, file: str):
         self.el, self.names, self.file = el, names, file
-        # its children by local name, in order (as ``_kids``), found in one pass
+        # its children read here by local name, in order (as ``_kids``), found in
+        # one pass matched by lxml (about half an activity's children are others)
         self.kids: dict[str, list] = {}
-        for c in el:
+        for c in el.iterchildren(*_ACTIVITY_TAGS):
             t = c.tag
-            if type(t) is str:     # not a comment or entity reference
-                self.kids.setdefault(t[t.rfind("}") + 1:], []).append(c)
+            self.kids.setdefault(t[t.rfind("}") + 1:], []).append(c)
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
@@ -171,10 +183,12 @@ class _Activity:
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
+        assert name in _ACTIVITY_KIDS, name     # the only ones collected
         return self.kids.get(name, [])
 
     def kid(self, name: str):
         """The activity's first child of this local name, or None (``_kid``)."""
+        assert name in _ACTIVITY_KIDS, name     # the only ones collected
         got = self.kids.get(name)
         return got[0] if got else None
 
@@ -538,14 +552,15 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
         return
-    base = f"iati-{slug(act.id)[:60]}"
+    base = f"iati-{_slug(act.id)[:60]}"
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
     seen: dict[tuple, dict] = {}     # what makes two transactions the same -> the first
     for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
-        where = f"activity {act.id!r} {label} (line {t.sourceline})"
+        tline = t.sourceline
+        where = f"activity {act.id!r} {label} (line {tline})"
         kids = _first_kids(t)
         code, raw_code = _transaction_type(kids.get("transaction-type"), act)
         if not raw_code:
@@ -583,7 +598,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
                                                  f"{first['line']} (same ref, type, value, date "
                                                  f"and description): counted once", "skip"))
-            first["notes"].append(f"repeated identically at line {t.sourceline}: counted once")
+            first["notes"].append(f"repeated identically at line {tline}: counted once")
             continue
         if amount == 0:
             problems.append(import_problem(file, where, "value 0: nothing to record", "skip"))
@@ -596,7 +611,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         key = ref or f"{k}"
         n = refs_seen.get(key, 0) + 1
         refs_seen[key] = n
-        suffix = slug(key)[:40] + (f"-{n}" if n > 1 else "")
+        suffix = _slug(key)[:40] + (f"-{n}" if n > 1 else "")
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
         notes = [f"IATI {version} transaction type {raw_code} ({tname})"]
         if date != tdate:
@@ -608,8 +623,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             notes.append(f"funder from the {how}")
         item = dict(kind="t", stage=STAGES[code], code=code, status=status, amount=amount,
                     cur=cur, date=date, funder=funder, el=t, kids=kids, where=where, notes=notes,
-                    id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=t.sourceline,
-                    label=f"{label} (line {t.sourceline})",
+                    id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=tline,
+                    label=f"{label} (line {tline})",
                     locator=f"activity {act.id}, {label}", vline=v.sourceline,
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate

@@ -377,7 +377,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
         order = [-1 - i for i in range(len(old))] + list(read)
         raw, row_of = _raw(order, read, old, places, lines, name)
         kept: list = []
-        frame, found = check_raw(raw, docs, kept=kept)
+        frame, found = check_raw(raw, docs, kept=kept, with_frame=views)
         refused: dict[int, list[Problem]] = {}
         for p in found:
             rec = at_line.get((p.file, p.line))

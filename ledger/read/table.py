@@ -357,7 +357,8 @@ def _take(values, rows):
     return list(np.asarray(values, dtype=object)[rows])
 
 
-def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False):
+def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False,
+              with_frame: bool = True):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
@@ -368,9 +369,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     is not called missing).  ``own_only``: the rules across entries run
     on the entries without errors of their own (or ``raw.refused``) only,
     the others named ``rejected`` (a journal, whose rules across entries
-    leave such an entry out, as its entry reader did)."""
+    leave such an entry out, as its entry reader did).  ``with_frame``:
+    False when the caller reads only the problems and ``kept`` (the frame is
+    None then, and pandas is not loaded for it)."""
     import numpy as np
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -579,6 +581,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     amount = dec
     entry_amount = amount
     if same_as_prev.any():
+        import pandas as pd
+
         rows = np.flatnonzero(in_split)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         entry_amount = pc.replace_with_mask(
@@ -586,6 +590,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
     split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
     if stated_amount is not None and has_stated.any():
+        import pandas as pd
+
         rows = np.flatnonzero(has_stated)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         split_sums = list(zip(sums.index.tolist(), sums.tolist()))
@@ -627,6 +633,18 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
              group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
+    keep = None
+    if P.bad.any():
+        drop = P.bad | (np.isin(group, group[P.bad]) if raw.entry is not None
+                        else np.isin(id_code, id_code[P.bad]))
+        keep = ~drop
+    if kept is not None:
+        kept.append(keep)
+    if not with_frame:
+        pa.default_memory_pool().release_unused()
+        return None, P.out
+    import pandas as pd
+
     # file:line: entry 'id', as Entry.where() words it
     where = pc.binary_join_element_wise(
         pa.scalar(fname) if isinstance(raw.file, str) else raw.file, ":",
@@ -657,14 +675,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         "where": text["where"],
         "value_date": rate_np,
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
-    keep = None
-    if P.bad.any():
-        drop = P.bad | (np.isin(group, group[P.bad]) if raw.entry is not None
-                        else np.isin(id_code, id_code[P.bad]))
-        frame = frame[~drop].reset_index(drop=True)
-        keep = ~drop
-    if kept is not None:
-        kept.append(keep)
+    if keep is not None:
+        frame = frame[keep].reset_index(drop=True)
     # give the checks' scratch memory back to the system now: left to Arrow's
     # allocator, it was returned (or not) while the caller's numpy work ran,
     # and normalise at 1M took 1.65 s or 2.35 s by luck (peak 1.2 or 1.5 GB);

@@ -665,7 +665,7 @@ function showDetail(what, cells, quiet) {
     list.length + ' entr' + (list.length === 1 ? 'y' : 'ies') + '.';
   box.appendChild(head);
   if (here.length < list.length) box.appendChild(el('p', {'class': 'cut'}, 'This page carries ' + here.length + ' of these ' + list.length +
-    ' entries (the largest ' + ENTRIES.length.toLocaleString(M.lang) + ' of the report); every entry is in entries.csv beside this page.'));
+    ' entries (the largest ' + ENTRIES.length.toLocaleString(M.lang) + ' of the report); ' + (M.fullList ? 'the full list: ' + M.fullList : 'every entry is in entries.csv beside this page') + '.'));
   here.slice(0, 200).forEach(function (i) { box.appendChild(entryCard(ENTRIES[i])); });
   if (here.length > 200) box.appendChild(el('p', {'class': 'muted'}, 'First 200 shown.'));
   document.getElementById('detail').hidden = false;
@@ -723,7 +723,7 @@ function renderEntries(ids) {
   if (total < ids.length || here.length > 500)
     box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + ids.length.toLocaleString(M.lang) +
       ' entries that match; the page carries the ' + ENTRIES.length.toLocaleString(M.lang) + ' largest of ' + M.entriesTotal.toLocaleString(M.lang) +
-      ' entries, and entries.csv beside it holds every one. Totals above always count every entry.'));
+      ' entries, and ' + (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '. Totals above always count every entry.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
   Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
     var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);

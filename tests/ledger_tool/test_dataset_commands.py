@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import generate_module
 from tests.ledger.read.test_dataset import balance_csv, recorded_by_hand
+from tests.reports.test_dataset import TOTALS_SHEETS, _page, _sheets
 
 distributed = pytest.importorskip("distributed")
 
@@ -60,6 +61,12 @@ def test_report_and_check_on_the_cluster(run_cli, cluster, dataset, tmp_path, mo
     gbp = balance_csv(_run(run_cli, "balance", dataset, "--currency", "GBP", "--format", "csv"))
     assert total["(total)"] == gbp[("(total)", "GBP")]
     assert "2000 entries" in _run(run_cli, "check", dataset)
+    # the workbook and the page, from the cluster's partial results, as the local run's
+    sheets_a, sheets_b = (_sheets(tmp_path / d / "report.xlsx") for d in "ab")
+    for sheet in (*TOTALS_SHEETS, "Entries", "Sources"):
+        assert sheets_b[sheet] == sheets_a[sheet], sheet
+    page_a, page_b = (_page(tmp_path / d / "report.html") for d in "ab")
+    assert page_b["cells"] == page_a["cells"] and page_b["entries"] == page_a["entries"]
 
 
 def test_an_unreachable_scheduler_is_one_line(run_cli, dataset):
@@ -77,3 +84,11 @@ def test_converted_total_on_the_cluster_by_hand(run_cli, cluster, tmp_path):
                            "--scheduler", cluster))
     assert got[("(total)", "GBP")] == HAND_TOTAL
     assert got[("Purposes:Health", "GBP")] == Decimal(1000)
+
+
+def test_exports_on_the_cluster_equal_the_local_run(run_cli, cluster, dataset, tmp_path):
+    for fmt in ("beancount", "parquet"):
+        for name, extra in (("a", []), ("b", ["--scheduler", cluster])):
+            _run(run_cli, "export", dataset, "--to", fmt, "-o", tmp_path / f"{name}.{fmt}",
+                 *extra)
+        assert (tmp_path / f"a.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes()

@@ -12,6 +12,9 @@ import pyarrow.dataset as ds
 import pytest
 
 import ledger
+from ledger.imports.bulk import SeenIds
+from ledger.imports.iati import read_iati
+from ledger.imports.rows import check_records
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 from tests.conftest import FIXTURES
 
@@ -144,3 +147,73 @@ def test_batches_in_worker_processes_give_the_same_dataset(tmp_path, run_cli, mo
     assert sorted(_dataset(one), key=key) == sorted(_dataset(many), key=key)
     assert (one / "_rejects.csv").read_text(encoding="utf-8").count("\n") == \
         (many / "_rejects.csv").read_text(encoding="utf-8").count("\n")
+
+
+def test_the_rules_without_the_frame_refuse_what_they_refuse_with_it():
+    """An import's records checked without the base frame (``views=False``:
+    ``check_raw(..., with_frame=False)``, as the journal and dataset imports
+    check them) are accepted and refused exactly as with it: the same
+    records, the same problems, word for word."""
+    got = read_iati(REAL / "iati" / "dfid-2.01.xml")
+    records = [dict(r.fields) for r in got.records]
+    assert len(records) > 10
+    records[1] = {**records[1], "currency": "XXQ"}                 # its own field: refused
+    records[2] = {**records[2], "id": records[3]["id"]}            # an id twice
+    records[4] = {**records[4], "disburses": "no-such-entry"}      # a link to nothing
+    records[5] = {**records[5], "source": [{"doc": "not-a-document", "locator": "x"}]}
+    docs = [got.document["id"]]
+    lines = range(1, len(records) + 1)
+    with_frame = check_records(records, lines, name="import", documents=docs, views=True)
+    without = check_records(records, lines, name="import", documents=docs, views=False)
+    assert without.accepted == with_frame.accepted
+    assert len(without.accepted) == len(records) - len(without.problems)
+    said = {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
+            for k, ps in without.problems.items()}
+    assert said == {k: [(p.line, p.entry_id, p.message, p.code) for p in ps]
+                    for k, ps in with_frame.problems.items()}
+    assert {1, 4, 5} <= set(said) and (2 in said or 3 in said)
+    assert with_frame.entries and not without.entries
+
+
+def test_an_id_an_earlier_batch_wrote_is_refused_once_per_row(tmp_path, run_cli, monkeypatch):
+    """The same file twice in a folder, in two batches: the second copy's
+    entries are each refused as duplicates of the first's (the check across
+    batches keeps the ids' digests), every row named in the rejects file,
+    and the dataset holds the first copy's rows once."""
+    import ledger_tool.import_data as import_data
+
+    src = REAL / "iati" / "dfid-2.01.xml"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.xml").write_bytes(src.read_bytes())
+    (folder / "b.xml").write_bytes(src.read_bytes())
+    once = tmp_path / "once.parquet"
+    assert run_cli("import", "--from", "iati", src, "--to", once)[0] == 0
+    monkeypatch.setattr(import_data, "BATCH_BYTES", 1)      # one file a batch
+    out = tmp_path / "twice.parquet"
+    code, _, err = run_cli("import", "--from", "iati", folder, "--to", out)
+    assert code == 0, err
+    rows = _dataset(out)
+    first = _dataset(once)
+    assert len(rows) == len(first) and {r["id"] for r in rows} == {r["id"] for r in first}
+    assert all(r["origin"].startswith(str(folder / "a.xml")) for r in rows)
+    with open(out / "_rejects.csv", encoding="utf-8", newline="") as fh:
+        again = [r for r in csv.reader(fh) if any("an entry of an earlier file has it" in c
+                                                   for c in r)]
+    assert len(again) == len(first)
+    assert all(any(str(folder / "b.xml") in c for c in r) for r in again)
+    assert f"{len({r['id'] for r in first}):,} entries" in err
+
+
+def test_seen_ids_hold_what_was_added():
+    """The digests of the ids written: each id found once added, however
+    many times it came, and no other."""
+    seen = SeenIds()
+    first = [f"iati-XM-{k}-t-1" for k in range(500)]
+    seen.add(seen.digest(first + first[:10]))
+    assert len(seen) == 500
+    assert seen.holds(seen.digest(first)).all()
+    others = [f"iati-XM-{k}-t-2" for k in range(500)] + ["", "iati-XM-1-t-1 "]
+    assert not seen.holds(seen.digest(others)).any()
+    seen.add(seen.digest(others))
+    assert len(seen) == 1002 and seen.holds(seen.digest(first + others)).all()

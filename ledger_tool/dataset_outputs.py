@@ -1,0 +1,168 @@
+"""report and export on a partitioned Parquet dataset
+(``ledger_tool.dataset_commands`` runs them): the journal's report and
+export writers fed partition by partition; imported only when one runs."""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from ledger.atomic import atomic_file
+from ledger.book import Book
+from ledger.errors import LedgerError, UsageError
+from ledger.safe_io import guard_output
+from ledger_tool.cmd_export import SUFFIXES
+from ledger_tool.cmd_report import report_options, say_written, write_report
+from ledger_tool.common import check_locale
+from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
+                                      valued_scan)
+from reports import dataset as ds
+from reports.options import ReportOptions
+from reports.pagedata import HTML_TABLE_LIMIT
+from reports.text import inert_frame
+from reports.valuation import Spec, horizon_from
+
+
+def run_report(args) -> int:
+    """The journal's report (``cmd_report.write_report``: workbook, charts,
+    page, summary.csv) from the partitions' combined totals
+    (``reports.dataset.dataset_report``), with the dataset's tables as CSV;
+    the per-entry parts carry the largest entries and say where the rest are."""
+
+    if args.depth is not None and args.depth < 1:
+        raise UsageError("--depth must be 1 or more")
+    if args.top < 2:
+        raise UsageError("--top must be 2 or more")
+    if args.sources:
+        raise UsageError("--sources (the audit) reads a ledger whole: on a partitioned "
+                         "dataset, audit a journal or bulk file of its entries")
+    out = Path(args.out)
+    try:
+        guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+    except LedgerError as err:
+        raise LedgerError(f"report: --out {err}") from None
+    locale = check_locale(args.locale or "en_GB")
+    currency = (args.currency or "GBP").upper()
+    options = report_options(args, currency, locale)
+    limit = args.entries_sheet_limit
+    keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
+    collected = ds.ReportParts()
+    given = args.horizon not in (None, "")
+    found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given), options,
+                                 collected)
+    print_warnings(found)
+    if not collected.parts:
+        raise LedgerError("no entries match the filters; nothing to report")
+    where = (f"ledger-tool list {args.ledger} --format csv (one row per entry) or "
+             f"ledger-tool export {args.ledger} --to csv (one per entry and purpose)")
+    report = ds.dataset_report(collected, options, Path(args.ledger).name, keep, where)
+    report.extra["data files"] = {
+        f"{name}.csv": inert_frame(report.extra["tables"][name]).to_csv(index=False)
+        for name in ds.REPORT_TABLES if name != "summary"}
+    written = write_report(report, out, entries_limit=limit, amounts=args.amounts,
+                           scale=args.scale)
+    say_written(report, written, args, locale)
+    print(f"ledger-tool: report: {found.entries} entries from {len(found.files)} partition "
+          f"files", file=sys.stderr)
+    return 0
+
+
+# the largest entries a dataset's report carries for its Entries sheet and
+# page at most, whatever --entries-sheet-limit (every partition sends its own)
+ENTRIES_KEPT = 20_000
+
+
+def run_export(args) -> int:
+
+    fmt = args.fmt or SUFFIXES.get(Path(args.output).suffix.lower())
+    if fmt not in ("csv", "parquet", "hledger", "beancount"):
+        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger "
+                         "or beancount, partition by partition (fdp needs the whole ledger "
+                         "in memory)")
+    if args.output == "-" and fmt == "parquet":
+        raise LedgerError("export: parquet is not a stream; give a file with -o")
+    if args.deflator or args.base_year:
+        raise UsageError("on a partitioned dataset export does not deflate (--deflator)")
+    if args.output != "-":
+        try:
+            guard_output(args.output, ledger=args.ledger, force=args.force)
+        except LedgerError as err:
+            raise LedgerError(f"export: -o {err}") from None
+    currency = (args.currency or "GBP").upper()
+    journal = fmt in ("hledger", "beancount")
+    options = {"currency": currency, "valuation": args.valuation,
+               "basis": args.basis or ("total" if journal else "recorded"), "years": args.years,
+               "horizon": args.horizon, "rates": args.rates}
+    if journal and options["basis"] not in ("total", "recorded"):
+        raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
+                          f"the amounts as recorded; not basis {options['basis']!r}")
+    if journal and options["basis"] == "recorded" and args.years:
+        raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
+                          f"entry; --years applies to the export by year (the default)")
+    if options["basis"] != "recorded" and not args.horizon:
+        # the rows are written as they come: the horizon is needed before the pass
+        spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
+        found = checked_scan(args, ds.horizon_part, (spec,))
+        options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
+    if journal:
+        n = _journal(args, fmt, options)
+    elif fmt == "parquet":
+        n = _parquet(args, options)
+    else:
+        n = streamed(args, ds.export_part, (entry_filters(args), options), args.output)
+    if args.output != "-":
+        what = "transactions" if journal else "rows"
+        print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
+              file=sys.stderr)
+    return 0
+
+
+def _parquet(args, options: dict) -> int:
+    """Each partition's Parquet rows into a temporary folder as they come,
+    then one file of them all, written atomically."""
+    with tempfile.TemporaryDirectory(prefix="ledger-tool-export-") as folder:
+        files: list[Path] = []
+
+        def sink(data):
+            files.append(Path(folder) / f"part-{len(files):05d}.parquet")
+            files[-1].write_bytes(data)
+
+        found = checked_scan(args, ds.parquet_part, (entry_filters(args), options), sink)
+        if not files:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+        with atomic_file(Path(args.output)) as out:
+            n = ds.parquet_whole(files, out)
+    print_warnings(found)
+    return n
+
+
+def _journal(args, fmt: str, options: dict) -> int:
+    """hledger or beancount text: each partition's transactions into a
+    temporary file as they come, then the header made from every partition
+    (currencies, prices, accounts' first dates) and the file written whole,
+    atomically (or to stdout)."""
+    parts: list[dict] = []
+
+    def sink(part):
+        tmp.write(part.pop("text"))
+        parts.append(part)
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+        found = checked_scan(args, ds.journal_part, (entry_filters(args), fmt, options), sink)
+        if not parts:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+        head = ds.journal_head(parts, fmt, options, Book.from_entries((), root=Path(args.ledger)))
+        tmp.seek(0)
+        if args.output == "-":
+            sys.stdout.write(head)
+            shutil.copyfileobj(tmp, sys.stdout)
+            sys.stdout.flush()
+        else:
+            with atomic_file(Path(args.output), text=True) as out:
+                out.write(head)
+                shutil.copyfileobj(tmp, out)
+    for note in ds.merged_notes(p["notes"] for p in parts):
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
+    print_warnings(found)
+    return sum(p["count"] for p in parts)

@@ -1,0 +1,98 @@
+"""One pass over a partitioned Parquet dataset for a command
+(``ledger_tool.dataset_commands``, ``ledger_tool.dataset_outputs``): the
+filters, errors that stop the command, the horizon's pass, text streamed
+into a file."""
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from ledger.atomic import atomic_file
+from ledger.errors import LedgerError
+from ledger.read.dataset import scan
+from ledger_tool.common import capped, print_capped
+from reports import dataset as ds
+from reports.dataset import without_header
+from reports.options import ReportOptions
+from reports.valuation import Spec, horizon_from
+
+
+def entry_filters(args) -> dict:
+    return {k: v for k, v in (("funder", args.funder), ("purpose", args.purpose),
+                              ("status", args.status), ("start", args.start),
+                              ("end", args.end)) if v}
+
+
+def checked_scan(args, func=None, fargs=(), sink=None):
+    """One pass; errors stop the command as ``load_ledger`` stops it."""
+    found = scan(args.ledger, func, fargs, scheduler=getattr(args, "scheduler", None),
+                 sink=sink)
+    errs = found.errors
+    if errs:
+        raise LedgerError("\n".join(capped(str(p) for p in errs))
+                          + f"\n{len(errs)} error(s) in {args.ledger}; run 'ledger-tool check "
+                            f"{args.ledger}'")
+    return found
+
+
+def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
+    """(the scan, the options used): ``func`` over every partition with
+    ``fargs_of(options)``.  Without --horizon, one pass also gathers each
+    partition's horizon facts; only when some partition holds an open-ended
+    amount is there a second pass, at the dataset's default horizon (the
+    rule of ``reports.valuation.default_horizon``, whatever the filters).
+    ``collect`` (``reports.dataset.ReportParts``): each result goes to its
+    ``add`` as it comes, none kept in the scan."""
+    if options.horizon not in (None, ""):
+        return checked_scan(args, func, fargs_of(options), collect and collect.add), options
+    facts: list = []
+
+    def first(result):
+        facts.append(result[0])
+        collect.add(result[1])
+    found = checked_scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)),
+                  first if collect is not None else None)
+    if collect is None:
+        facts = [r[0] for r in found.results if r is not None]
+    horizon = horizon_from(facts)
+    if horizon is None:
+        found.results = [None if r is None else r[1] for r in found.results]
+        return found, options
+    options = dataclasses.replace(options, horizon=horizon)
+    if collect is not None:
+        collect.clear()
+    return checked_scan(args, func, fargs_of(options), collect and collect.add), options
+
+
+def print_warnings(found) -> None:
+    print_capped(str(p) for p in found.problems)
+
+
+def streamed(args, func, fargs, out_path) -> int:
+    """Each partition's CSV text in the dataset's order, into ``out_path``
+    (atomically) or stdout, only once every partition and the rules across
+    them passed: written to a temporary file first."""
+
+    state = {"first": True, "rows": 0}
+
+    def sink(text):
+        if text:
+            body = without_header(text, state["first"])
+            state["first"] = False
+            state["rows"] += body.count("\n")
+            tmp.write(body)
+
+    if out_path not in (None, "-"):
+        with atomic_file(Path(out_path), text=True) as tmp:
+            found = checked_scan(args, func, fargs, sink)
+    else:
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+            found = checked_scan(args, func, fargs, sink)
+            tmp.seek(0)
+            shutil.copyfileobj(tmp, sys.stdout)
+            sys.stdout.flush()
+    print_warnings(found)
+    return state["rows"] - (0 if state["first"] else 1)

@@ -1,0 +1,257 @@
+"""reports.dataset: ``report`` on a partitioned Parquet dataset writes the
+journal's report (workbook, charts, page) from the partitions' combined
+totals; every figure equals the report of the same entries read as one bulk
+CSV, and the by-hand figures of the raw rows; the per-entry parts carry the
+largest entries and say where the rest are."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from ledger.read.dataset import scan
+from reports import dataset as ds
+from reports.pagedata import page_data
+from reports.tables import ReportOptions, build_report
+from tests.conftest import generate_module
+from tests.ledger.read.test_dataset import HAND_ROWS, HAND_TOTAL, write_dataset
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    """3,000 generated entries in chunks of 1,000 (splits, links, ten
+    currencies, open-ended amounts), and the same rows as one bulk CSV."""
+    d = tmp_path_factory.mktemp("rds")
+    root = d / "gen.parquet"
+    generate_module().write_dataset(root, 3000, seed=7, chunk=1000)
+    table = pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("year=*/*.parquet")))
+    pacsv.write_csv(table, d / "gen.csv")
+    return root
+
+
+def _report(run_cli, ledger, out, *extra):
+    code, stdout, err = run_cli("report", ledger, "--out", out, "--format", "csv", *extra)
+    assert code == 0, err
+    return stdout, err
+
+
+def _sheets(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb}
+
+
+def _pairs(rows) -> dict:
+    return {r[0]: r[1] for r in rows if len(r) > 1 and r[0]}
+
+
+def _page(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    found = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', text,
+                      re.S)
+    assert found, "the page's data"
+    return json.loads(found.group(1))
+
+
+TOTALS_SHEETS = ("Summary", "By purpose", "By funder", "By year", "By status", "Comparison",
+                 "Funder accounts", "Purpose accounts")
+
+
+def test_the_report_on_a_dataset_is_the_journals(generated, run_cli, tmp_path):
+    """Workbook, page and summary of the dataset = those of the same rows
+    read as one bulk CSV: every totals sheet cell for cell, the page's cells
+    summed, the page's entries the same largest ones."""
+    mine, err = _report(run_cli, generated, tmp_path / "d")
+    whole, _ = _report(run_cli, generated.parent / "gen.csv", tmp_path / "w")
+    assert mine == whole                       # the summary on stdout, to the minor unit
+    assert (tmp_path / "d" / "summary.csv").read_text() == \
+        (tmp_path / "w" / "summary.csv").read_text()
+    for name in ("report.xlsx", "report.html", "chart-purpose.png", "chart-timeline.svg",
+                 "by_funder.csv", "report-manifest.json"):
+        assert (tmp_path / "d" / name).is_file(), name
+    assert not (tmp_path / "d" / "entries.csv").exists()   # never a part said to be whole
+    a, b = _sheets(tmp_path / "d" / "report.xlsx"), _sheets(tmp_path / "w" / "report.xlsx")
+    for sheet in TOTALS_SHEETS:
+        assert a[sheet][1:] == b[sheet][1:], sheet    # the caption (row 1) names the ledger
+    about, theirs = _pairs(a["About"]), _pairs(b["About"])
+    assert about["Entries reported"] == theirs["Entries reported"] == "3000"
+    assert about["Counted in totals"] == theirs["Counted in totals"]
+    # the Entries sheet: the largest 2,000 entries' rows, cut and saying where the rest are
+    assert "ledger-tool list" in a["Entries"][0][0] and "3,000 entries" not in a["Entries"][0][0]
+    assert "left out there" in err and "ledger-tool list" in err
+    p, q = _page(tmp_path / "d" / "report.html"), _page(tmp_path / "w" / "report.html")
+    assert p["meta"]["entriesTotal"] == q["meta"]["entriesTotal"] == 3000
+    assert "ledger-tool list" in p["meta"]["fullList"] and "fullList" not in q["meta"]
+    assert p["dims"] == q["dims"]
+    for kind in ("total", "years"):
+        assert _cells(p, kind) == _cells(q, kind), kind
+    assert {e["id"] for e in p["entries"]} == {e["id"] for e in q["entries"]}
+    assert len(p["entries"]) == 2000
+
+
+def _cells(page: dict, kind: str) -> dict:
+    """The page's cells by their keys: (money, number of entries)."""
+    c = page["cells"][kind]
+    keys = [k for k in ("f", "p", "s", "q", "t", "r", "y", "o") if k in c]
+    out: dict = defaultdict(lambda: [0, 0])
+    for i in range(len(c["m"])):
+        k = tuple(c[x][i] for x in keys)
+        out[k][0] += int(c["m"][i])
+        out[k][1] += len(c["e"][i])
+    return dict(out)
+
+
+def test_the_report_of_partitions_equals_the_whole_books(generated):
+    """``dataset_report`` against ``build_report`` on the dataset read as one
+    Book: every table, the projections and the page's cells."""
+    from ledger.read.dataset import read_dataset_book
+
+    options = ReportOptions(currency="EUR", horizon="2040", years="fiscal-uk")
+    collected = ds.ReportParts()     # the page's cells merged every few partitions
+    found = scan(generated, ds.report_part, (options, 100), sink=collected.add)
+    assert not found.errors and len(collected.parts) > ds.ReportParts.MERGE_AT
+    mine = ds.dataset_report(collected, options, "gen", 100, "elsewhere")
+    whole = build_report(read_dataset_book(generated), options)
+    for name in ("summary", "by_purpose", "by_funder", "by_status", "comparison",
+                 "funder_tree", "purpose_tree"):
+        got, want = getattr(mine, name), getattr(whole, name)
+        assert got.astype(str).values.tolist() == want.astype(str).values.tolist(), name
+    assert mine.by_year.astype(str).to_dict() == whole.by_year.astype(str).to_dict()
+    assert mine.matrix.astype(str).to_dict() == whole.matrix.astype(str).to_dict()
+    assert (mine.last_bounded, mine.projected) == (whole.last_bounded, whole.projected)
+    if whole.open_by_year is not None:
+        assert mine.open_by_year.astype(str).to_dict() == whole.open_by_year.astype(str).to_dict()
+    a, b = page_data(mine, limit=100), page_data(whole, limit=100)
+    for kind in ("total", "years"):
+        assert _cells(a, kind) == _cells(b, kind)
+    assert [e["id"] for e in a["entries"]] == [e["id"] for e in b["entries"]]
+    assert len(mine.entries) == sum(len(e["rows"]) for e in a["entries"])
+
+
+def test_a_dataset_report_by_hand(tmp_path, run_cli):
+    """GBP only: the workbook's total and the page's counted cells are the
+    raw rows' sum worked out by hand (tests/ledger/read/test_dataset.py)."""
+    root = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
+    stdout, _ = _report(run_cli, root, tmp_path / "r")
+    rows = list(csv.DictReader(io.StringIO(stdout)))
+    assert Decimal(rows[-1]["amount"]) == HAND_TOTAL
+    by_purpose = {r[0]: r[1] for r in _sheets(tmp_path / "r" / "report.xlsx")["By purpose"][2:]
+                  if r[0]}
+    assert Decimal(str(by_purpose["Health:Vaccines"])) == 600
+    page = _page(tmp_path / "r" / "report.html")
+    counted = sum(int(m) for m, r in zip(page["cells"]["total"]["m"],
+                                         page["cells"]["total"]["r"]) if r == 0)
+    assert Decimal(counted) / 100 == HAND_TOTAL
+    assert page["meta"]["entriesTotal"] == 4
+
+
+def test_an_existing_report_is_replaced_only_with_force(tmp_path, run_cli):
+    root = write_dataset(tmp_path / "hand.parquet", HAND_ROWS)
+    _report(run_cli, root, tmp_path / "r")
+    code, _, err = run_cli("report", root, "--out", tmp_path / "r")
+    assert code == 1 and "--force" in err
+    _report(run_cli, root, tmp_path / "r", "--force")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "mine.txt").write_text("x")
+    code, _, err = run_cli("report", root, "--out", tmp_path / "other", "--force")
+    assert code == 1 and (tmp_path / "other" / "mine.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize("fmt, basis", [("hledger", "total"), ("hledger", "recorded"),
+                                        ("beancount", "total"), ("beancount", "recorded")])
+def test_journal_exports_are_the_bulk_files(generated, run_cli, tmp_path, fmt, basis):
+    """Written partition by partition, the same bytes as the export of the
+    same rows read as one bulk CSV (header, prices, opens, transactions)."""
+    for ledger, name in ((generated, "d"), (generated.parent / "gen.csv", "w")):
+        code, _, err = run_cli("export", ledger, "--to", fmt, "--basis", basis, "-o",
+                               tmp_path / name)
+        assert code == 0, err
+    assert (tmp_path / "d").read_bytes() == (tmp_path / "w").read_bytes()
+    code, _, err = run_cli("export", generated, "--to", fmt, "-o", tmp_path / "d")
+    assert code == 1 and "--force" in err        # an existing file only with --force
+
+
+def test_hledger_reads_the_raw_rows_sums(generated, run_cli, tmp_path):
+    """hledger's own balance of the dataset's recorded export: per currency,
+    the raw Parquet rows' amounts (pyarrow, Decimal, each at its minor unit)."""
+    import shutil
+    import subprocess
+
+    if not shutil.which("hledger"):
+        pytest.skip("hledger is not installed")
+    target = tmp_path / "d.journal"
+    code, _, err = run_cli("export", generated, "--to", "hledger", "--basis", "recorded",
+                           "-o", target)
+    assert code == 0, err
+    out = subprocess.run(["hledger", "-f", str(target), "bal", "^Purposes", "--depth", "1",
+                          "-O", "csv", "--layout=bare"], capture_output=True, text=True,
+                         check=True).stdout
+    got = {r["commodity"]: Decimal(r["balance"]) for r in csv.DictReader(io.StringIO(out))
+           if r["account"] == "Purposes"}
+    want: dict[str, Decimal] = defaultdict(Decimal)
+    for f in sorted(generated.glob("year=*/*.parquet")):
+        for r in pq.read_table(f, columns=["amount", "currency"]).to_pylist():
+            unit = Decimal(1).scaleb(-{"JPY": 0}.get(r["currency"], 2))
+            want[r["currency"]] += Decimal(r["amount"]).quantize(unit, "ROUND_HALF_UP")
+    assert got == dict(want)
+
+
+def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
+    for fmt in ("json", "csv"):
+        outs = []
+        for ledger in (generated, generated.parent / "gen.csv"):
+            code, out, err = run_cli("list", ledger, "--format", fmt)
+            assert code == 0, err
+            outs.append(out)
+        assert outs[0] == outs[1]
+    code, out, _ = run_cli("list", generated, "--format", "json")
+    assert len(json.loads(out)) == 3000
+    code, out, err = run_cli("list", generated, "--format", "json", "--funder", "Nobody")
+    assert code == 0 and json.loads(out) == []
+    code, out, err = run_cli("list", generated)
+    assert code == 2 and "--format csv or json" in err
+
+
+def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
+    """Partition by partition into one Parquet file: the same schema and rows
+    as the export of the same rows read as one bulk CSV."""
+    for ledger, name in ((generated, "d.parquet"), (generated.parent / "gen.csv", "w.parquet")):
+        code, _, err = run_cli("export", ledger, "--to", "parquet", "-o", tmp_path / name)
+        assert code == 0, err
+    mine, theirs = pq.read_table(tmp_path / "d.parquet"), pq.read_table(tmp_path / "w.parquet")
+    assert mine.schema.remove_metadata() == theirs.schema.remove_metadata()
+    assert mine.to_pylist() == theirs.to_pylist()
+    assert mine.num_rows == sum(pq.read_metadata(f).num_rows
+                                for f in generated.glob("year=*/*.parquet"))
+
+
+def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
+    """No --horizon: the dataset's default horizon (another partition's
+    bounded entry), said as the journal says it, with no projection note
+    from a partition that holds only the open-ended entry."""
+    rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "period": "per year", "sources": "d"},
+            {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
+             "amount": "50", "currency": "GBP", "period": "per year for 2 years",
+             "sources": "d"}]
+    root = write_dataset(tmp_path / "open.parquet", rows)
+    bulk = tmp_path / "open.csv"
+    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
+                    bulk)
+    said = []
+    for ledger, name in ((root, "d"), (bulk, "w")):
+        out, err = _report(run_cli, ledger, tmp_path / name)
+        said.append((out, [n for n in err.splitlines() if n.startswith("note: ")
+                           and "partitioned dataset" not in n]))
+    assert said[0] == said[1]
+    assert any("up to the end of 2023 (the ledger's horizon" in n for n in said[0][1])
