@@ -31,7 +31,7 @@ from ledger_tool.common import (add_conversion_options, add_deflator_options, ad
 from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
-from reports.charts import charts_in_background
+from reports.charts import SPLIT_CHARTS_BELOW, ChartProcess, charts_in_background
 from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
@@ -136,6 +136,17 @@ def run(args) -> int:
 
     system_allocator()   # before the Book's tables: the report's are large Arrow text
     book = load_ledger(args.ledger)
+    # a big report's charts: their process imports matplotlib while this one
+    # values the ledger
+    charts_first = ChartProcess.start() if len(book) >= SPLIT_CHARTS_BELOW else None
+    try:
+        return _run(args, book, out, charts_first)
+    finally:
+        if charts_first is not None:   # stopped unless it drew (a failure on the way)
+            charts_first.cancel()
+
+
+def _run(args, book, out, charts_first) -> int:
     opts = book.options or {}
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
     currency = (args.currency or opts.get("currency") or "GBP").upper()
@@ -159,7 +170,7 @@ def run(args) -> int:
     report = build_report(book, options, progress, rows=False)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
-                           amounts=args.amounts, scale=args.scale)
+                           amounts=args.amounts, scale=args.scale, charts_first=charts_first)
     progress.done()
 
     rows = summary_rows(report)
@@ -200,7 +211,8 @@ def summary_rows(report) -> list[dict]:
 
 def write_report(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                 amounts: str = "compact", scale: str = "auto") -> list:
+                 amounts: str = "compact", scale: str = "auto",
+                 charts_first: ChartProcess | None = None) -> list:
     """Write every report file into a new folder beside ``out`` and rename it
     into place (a failed run leaves ``out`` as it was); returns the paths.
     OS errors (read-only, full, permission) raise one ``LedgerError`` line
@@ -209,7 +221,8 @@ def write_report(report, out, progress=None, audit=None,
     The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
     and the page's Entries table at most ``min(entries_limit,
     reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and
-    sources.csv/.parquet always hold every row."""
+    sources.csv/.parquet always hold every row.  ``charts_first``: the
+    process started to draw the charts (``reports.charts.ChartProcess``)."""
 
 
     shown = Path(out)
@@ -218,7 +231,8 @@ def write_report(report, out, progress=None, audit=None,
     try:
         with ctrl_c_held():   # the folder is made and known as tmp at once: it is cleaned up
             tmp = _new_folder_beside(out)
-        files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
+        files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale,
+                             charts_first)
         _rename_into_place(tmp, out)
     except BaseException as err:
         if tmp is not None:   # our own new folder: nothing else in it; no child writes there
@@ -302,7 +316,8 @@ def _swap_folders(tmp, out) -> None:
 
 def _write_files(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                 amounts: str = "compact", scale: str = "auto") -> list:
+                 amounts: str = "compact", scale: str = "auto",
+                 charts_first: ChartProcess | None = None) -> list:
 
 
     if progress is not None:
@@ -315,7 +330,8 @@ def _write_files(report, out, progress=None, audit=None,
         # smaller one's here, while the chart child keeps the other core busy
         apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
-            charts = charts_in_background(report, out, amounts=amounts, scale=scale)
+            charts = charts_in_background(report, out, amounts=amounts, scale=scale,
+                                          process=charts_first)
         if "rows to add" in report.extra:   # build_report(rows=False): the charts read neither
             if progress is not None:
                 progress.step("listing the entries and their sources")

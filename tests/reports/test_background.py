@@ -94,3 +94,79 @@ def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, exampl
         f"ledger-tool: report: cannot write {out / 'entries.parquet'}: No space left on "
         f"device; nothing written to {out}")
     assert list(tmp_path.iterdir()) == []
+
+
+CHART_FILES = [f"chart-{n}.{e}" for n in ("purpose", "timeline", "comparison", "status")
+               for e in ("png", "svg")]
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:        # every child reaped
+        return True
+    return False
+
+
+@pytest.mark.parametrize("split_below", [0, 10 ** 9])   # one chart process; or it and one more
+def test_charts_drawn_by_the_process_started_first_are_the_same(
+        run_cli, example_ledger, tmp_path, monkeypatch, split_below):
+    """A big ledger's charts are drawn by a process started before the report
+    is built (``ChartProcess``), from the report's tables sent to it: the
+    same bytes as the charts forked from the built report (the example is
+    small, so the thresholds are lowered)."""
+    import matplotlib
+
+    import ledger_tool.cmd_report
+    import reports.charts
+
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "same ids")  # else random ids
+    here, first = tmp_path / "here", tmp_path / "first"
+    assert run_cli("report", example_ledger, "--out", here)[0] == 0
+    started = []
+    start = reports.charts.ChartProcess.start
+    monkeypatch.setattr(reports.charts.ChartProcess, "start",
+                        classmethod(lambda cls: started.append(1) or start()))
+    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
+    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", split_below)
+    code, _, err = run_cli("report", example_ledger, "--out", first)
+    assert code == 0, err
+    assert started == [1]
+    for name in CHART_FILES:
+        assert (first / name).read_bytes() == (here / name).read_bytes(), name
+    assert _no_child_left()
+
+
+def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tmp_path,
+                                                     monkeypatch):
+    """The report fails after the chart process started: it is stopped and
+    reaped, and nothing is written."""
+    import ledger_tool.cmd_report
+
+    def fails(*args, **kwargs):
+        raise LedgerError("report: no figures")
+    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
+    monkeypatch.setattr(ledger_tool.cmd_report, "build_report", fails)
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r")
+    assert code == 1 and err.strip().splitlines()[-1] == "ledger-tool: report: no figures"
+    assert _no_child_left()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, monkeypatch):
+    """The chart process fails: one line naming the work, nothing written."""
+    import ledger_tool.cmd_report
+    import reports.charts
+
+    def fails(*args, **kwargs):
+        raise ValueError("no font")
+    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
+    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", 0)
+    monkeypatch.setattr(reports.charts, "write_charts", fails)
+    out = tmp_path / "r"
+    code, _, err = run_cli("report", example_ledger, "--out", out)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        "ledger-tool: report: drawing the charts failed: ValueError: no font")
+    assert _no_child_left()
+    assert list(tmp_path.iterdir()) == []
