@@ -166,8 +166,9 @@ def _run(args, book, out, charts_first) -> int:
         audit = run_audit(book, args.sources, reference=load_rates(args.rates, root=book.root),
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
-    # the rows per entry and per citation are added once the charts are started
-    report = build_report(book, options, progress, rows=False)
+    # the rows per entry and per citation, and the tables the charts do not
+    # draw, are added once the charts are started
+    report = build_report(book, options, progress, rows=False, tables=False)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)
