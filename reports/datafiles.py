@@ -91,7 +91,8 @@ def _may_start_with(column, prefixes) -> bool:
             continue
         width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
         ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
-        starts = ends[:-1][ends[1:] > ends[:-1]]      # the values that are not empty
+        ends = ends.astype(np.int64, copy=False)
+        starts = ends[:-1][np.diff(ends) > 0]      # the values that are not empty
         if np.isin(np.frombuffer(data, dtype=np.uint8)[starts], wanted).any():
             return True
     return False
