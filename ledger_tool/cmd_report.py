@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import errno
+import functools
 import io
 import os
 import shutil
@@ -41,8 +42,8 @@ from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-# entry rows from which the full tables are written by a child process of
-# their own: below, the parent's page, workbook and tables together take
+# entry rows from which the full tables and the page are written by child
+# processes of their own: below, the parent's page, workbook and tables together take
 # about as long as the chart child, and a third process on two cores only
 # adds copying (benchmarks/README.md, "Faster reports")
 TABLES_APART_FROM = 200_000
@@ -323,11 +324,11 @@ def _write_files(report, out, progress=None, audit=None,
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
-    charts = tables_written = None
+    charts = tables_written = page_written = None
     tables: list = []
     try:
-        # entries/sources.csv|parquet: nothing else reads them, so a big
-        # report's are written by a child beside the page and the workbook; a
+        # entries/sources.csv|parquet and the page: nothing else reads them,
+        # so a big report's are written by children beside the workbook; a
         # smaller one's here, while the chart child keeps the other core busy
         apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
@@ -358,9 +359,14 @@ def _write_files(report, out, progress=None, audit=None,
         shipped, ship_notes = ship_cited_documents(report, audit, out)
         for note in ship_notes:
             print(f"note: {note}", file=sys.stderr)
-        page = html.write_html(out / "report.html", report, None, extra_sections=sections,
-                          limit=html_limit, audit=audit, amounts=amounts, scale=scale,
-                          shipped=shipped)
+        write_page = functools.partial(html.write_html, out / "report.html", report, None,
+                                       extra_sections=sections, limit=html_limit, audit=audit,
+                                       amounts=amounts, scale=scale, shipped=shipped)
+        if apart:   # a big report's page: in a child too, beside the workbook
+            with ctrl_c_held():
+                page_written = in_background("writing the HTML page", write_page)
+        else:
+            page = write_page()
         if progress is not None:
             progress.step("writing the workbook")
         # the workbook's Charts sheet is made last: the charts are waited for there
@@ -370,11 +376,14 @@ def _write_files(report, out, progress=None, audit=None,
         charts = charts()
         if tables_written is not None:
             tables = tables_written()
+        if page_written is not None:
+            page = page_written()
     except BaseException:
         if callable(charts):
             charts(cancel=True)
-        if tables_written is not None:
-            tables_written(cancel=True)
+        for written in (tables_written, page_written):
+            if written is not None:
+                written(cancel=True)
         raise
 
     buf = io.StringIO()

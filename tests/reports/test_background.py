@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 
 import pytest
@@ -58,11 +59,16 @@ def test_cancel_kills_the_child_before_it_writes(tmp_path):
     assert not (tmp_path / "late.txt").exists()
 
 
+def _page(path) -> str:
+    """The page without the minute it was generated."""
+    return re.sub(r"<th>Generated</th><td>[^<]*</td>", "", path.read_text())
+
+
 def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, tmp_path,
                                                        monkeypatch):
-    """A big report's full tables are written by a child of their own: the
-    same bytes as when the parent writes them (the example ledger is small,
-    so the threshold is lowered)."""
+    """A big report's full tables and page are written by children of their
+    own: the same bytes as when the parent writes them (the example ledger
+    is small, so the threshold is lowered)."""
     import ledger_tool.cmd_report
 
     here, apart = tmp_path / "here", tmp_path / "apart"
@@ -72,7 +78,32 @@ def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, 
     assert code == 0, err
     for name in ("entries.csv", "entries.parquet", "sources.csv", "sources.parquet"):
         assert (apart / name).read_bytes() == (here / name).read_bytes(), name
-    assert "entries.parquet" in (apart / "report-manifest.json").read_text()
+    assert _page(apart / "report.html") == _page(here / "report.html")
+    assert "<th>Generated</th>" in (apart / "report.html").read_text()
+    manifest = (apart / "report-manifest.json").read_text()
+    assert "entries.parquet" in manifest and "report.html" in manifest
+
+
+def test_report_page_failing_in_its_child_names_the_file(run_cli, example_ledger, tmp_path,
+                                                         monkeypatch):
+    """A big report's page is written by a child: a full disk there is the
+    same one line as in the parent, naming --out's file, and nothing is left."""
+    import ledger_tool.cmd_report
+    import reports.html
+
+    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
+
+    def full_disk(path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    monkeypatch.setattr(reports.html, "write_html", full_disk)
+    out = tmp_path / "r"
+    code, _, err = run_cli("report", example_ledger, "--out", out)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        f"ledger-tool: report: cannot write {out / 'report.html'}: No space left on "
+        f"device; nothing written to {out}")
+    assert _no_child_left()
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, example_ledger,
