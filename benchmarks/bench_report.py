@@ -118,11 +118,15 @@ def against_peer(ledger_dir: Path, trees: list[Path], repeat: int,
 
     scratch = ledger_dir / ".bench-scratch"
     scratch.mkdir(exist_ok=True)
-    cache = scratch / "cache"       # the cache run.py --commands primes and uses
+    # the first tree's: the cache run.py --commands primes and uses; each other
+    # tree its own (the cache keeps one Book a ledger, keyed by the code of
+    # ledger/: two trees that differ there would replace each other's on every run)
+    caches = {tree: scratch / ("cache" if k == 0 else f"cache-{k}")
+              for k, tree in enumerate(trees)}
 
     def tool(tree: Path, *args) -> tuple[list, dict]:
         return ([sys.executable, "-P", "-m", "ledger_tool", *args],   # -P: not the cwd
-                {"LEDGER_TOOL_CACHE": str(cache), "PYTHONPATH": str(tree)})
+                {"LEDGER_TOOL_CACHE": str(caches[tree]), "PYTHONPATH": str(tree)})
 
     for tree in trees:              # untimed: the Book cached (a miss for a new reader)
         cmd, env = tool(tree, "balance", str(ledger_dir), "--currency", "GBP")
