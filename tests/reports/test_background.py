@@ -84,46 +84,31 @@ def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, 
     assert "entries.parquet" in manifest and "report.html" in manifest
 
 
-def test_report_page_failing_in_its_child_names_the_file(run_cli, example_ledger, tmp_path,
-                                                         monkeypatch):
-    """A big report's page is written by a child: a full disk there is the
-    same one line as in the parent, naming --out's file, and nothing is left."""
+@pytest.mark.parametrize("module, writer, name", [
+    ("reports.workbook", "write_full_tables", "entries.parquet"),
+    ("reports.html", "write_html", "report.html")])
+def test_report_file_failing_in_its_child_names_the_file(run_cli, example_ledger, tmp_path,
+                                                         monkeypatch, module, writer, name):
+    """A big report's full tables and page are written by children: a full
+    disk there is the same one line as in the parent, naming --out's file,
+    and nothing is left."""
+    import importlib
+
     import ledger_tool.cmd_report
-    import reports.html
 
     monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
 
-    def full_disk(path, *args, **kwargs):
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
-    monkeypatch.setattr(reports.html, "write_html", full_disk)
+    def full_disk(*args, **kwargs):   # (report, folder) or (path, report, ...)
+        where = args[1] / name if writer == "write_full_tables" else args[0]
+        raise OSError(errno.ENOSPC, "No space left on device", str(where))   # the hidden folder
+    monkeypatch.setattr(importlib.import_module(module), writer, full_disk)
     out = tmp_path / "r"
     code, _, err = run_cli("report", example_ledger, "--out", out)
     assert code == 1
     assert err.strip().splitlines()[-1] == (
-        f"ledger-tool: report: cannot write {out / 'report.html'}: No space left on "
+        f"ledger-tool: report: cannot write {out / name}: No space left on "
         f"device; nothing written to {out}")
     assert _no_child_left()
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, example_ledger,
-                                                                 tmp_path, monkeypatch):
-    """The full tables are written by a child: a full disk there is the same
-    one line as in the parent, naming --out's file, and nothing is left."""
-    import ledger_tool.cmd_report
-    import reports.workbook
-
-    monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
-
-    def full_disk(report, folder):
-        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "entries.parquet"))
-    monkeypatch.setattr(reports.workbook, "write_full_tables", full_disk)
-    out = tmp_path / "r"
-    code, _, err = run_cli("report", example_ledger, "--out", out)
-    assert code == 1
-    assert err.strip().splitlines()[-1] == (
-        f"ledger-tool: report: cannot write {out / 'entries.parquet'}: No space left on "
-        f"device; nothing written to {out}")
     assert list(tmp_path.iterdir()) == []
 
 
