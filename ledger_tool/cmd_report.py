@@ -139,7 +139,8 @@ def run(args) -> int:
     book = load_ledger(args.ledger)
     # a big report's charts: their process imports matplotlib while this one
     # values the ledger
-    charts_first = ChartProcess.start() if len(book) >= SPLIT_CHARTS_BELOW else None
+    with ctrl_c_held():   # the child forked is known at once, to be stopped on a failure
+        charts_first = ChartProcess.start() if len(book) >= SPLIT_CHARTS_BELOW else None
     try:
         return _run(args, book, out, charts_first)
     finally:
