@@ -32,7 +32,7 @@ from ledger_tool.common import (add_conversion_options, add_deflator_options, ad
 from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
-from reports.charts import SPLIT_CHARTS_BELOW, ChartProcess, charts_in_background
+from reports.charts import ChartProcess, charts_in_background
 from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
@@ -136,19 +136,19 @@ def run(args) -> int:
         raise LedgerError(f"report: --out {err}") from None
 
     system_allocator()   # before the Book's tables: the report's are large Arrow text
-    book = load_ledger(args.ledger)
-    # a big report's charts: their process imports matplotlib while this one
-    # values the ledger
+    # the charts' process imports matplotlib while this one loads and values
+    # the ledger; forked before the Book is read, it shares none of its memory
     with ctrl_c_held():   # the child forked is known at once, to be stopped on a failure
-        charts_first = ChartProcess.start() if len(book) >= SPLIT_CHARTS_BELOW else None
+        charts_first = ChartProcess.start()
     try:
-        return _run(args, book, out, charts_first)
+        return _run(args, out, charts_first)
     finally:
         if charts_first is not None:   # stopped unless it drew (a failure on the way)
             charts_first.cancel()
 
 
-def _run(args, book, out, charts_first) -> int:
+def _run(args, out, charts_first) -> int:
+    book = load_ledger(args.ledger)
     opts = book.options or {}
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
     currency = (args.currency or opts.get("currency") or "GBP").upper()

@@ -127,24 +127,23 @@ def _no_child_left() -> bool:
 @pytest.mark.parametrize("split_below", [0, 10 ** 9])   # one chart process; or it and one more
 def test_charts_drawn_by_the_process_started_first_are_the_same(
         run_cli, example_ledger, tmp_path, monkeypatch, split_below):
-    """A big ledger's charts are drawn by a process started before the report
-    is built (``ChartProcess``), from the report's tables sent to it: the
-    same bytes as the charts forked from the built report (the example is
-    small, so the thresholds are lowered)."""
+    """The charts are drawn by a process started before the ledger is loaded
+    (``ChartProcess``), from the report's tables sent to it (a small
+    report's other half by a child forked from the report): the same bytes
+    as the charts forked from the built report."""
     import matplotlib
 
-    import ledger_tool.cmd_report
     import reports.charts
 
     monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "same ids")  # else random ids
+    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", split_below)
     here, first = tmp_path / "here", tmp_path / "first"
-    assert run_cli("report", example_ledger, "--out", here)[0] == 0
-    started = []
     start = reports.charts.ChartProcess.start
+    monkeypatch.setattr(reports.charts.ChartProcess, "start", classmethod(lambda cls: None))
+    assert run_cli("report", example_ledger, "--out", here)[0] == 0     # forked from the report
+    started = []
     monkeypatch.setattr(reports.charts.ChartProcess, "start",
                         classmethod(lambda cls: started.append(1) or start()))
-    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
-    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", split_below)
     code, _, err = run_cli("report", example_ledger, "--out", first)
     assert code == 0, err
     assert started == [1]
@@ -161,7 +160,6 @@ def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tm
 
     def fails(*args, **kwargs):
         raise LedgerError("report: no figures")
-    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
     monkeypatch.setattr(ledger_tool.cmd_report, "build_report", fails)
     code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r")
     assert code == 1 and err.strip().splitlines()[-1] == "ledger-tool: report: no figures"
@@ -171,12 +169,10 @@ def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tm
 
 def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, monkeypatch):
     """The chart process fails: one line naming the work, nothing written."""
-    import ledger_tool.cmd_report
     import reports.charts
 
     def fails(*args, **kwargs):
         raise ValueError("no font")
-    monkeypatch.setattr(ledger_tool.cmd_report, "SPLIT_CHARTS_BELOW", 0)
     monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", 0)
     monkeypatch.setattr(reports.charts, "write_charts", fails)
     out = tmp_path / "r"
@@ -186,3 +182,14 @@ def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, mo
         "ledger-tool: report: drawing the charts failed: ValueError: no font")
     assert _no_child_left()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_process_stopped_when_the_ledger_does_not_load(run_cli, tmp_path):
+    """The chart process starts before the ledger is read: a ledger that
+    does not load stops it too."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[entry]\n")
+    code, _, err = run_cli("report", bad, "--out", tmp_path / "r")
+    assert code == 1 and "bad.toml" in err
+    assert _no_child_left()
+    assert not (tmp_path / "r").exists()
