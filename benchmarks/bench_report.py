@@ -13,7 +13,7 @@ the full tables (entries/sources CSV + Parquet), the charts, the workbook
 also runs the whole `ledger-tool report` command in a fresh process and prints
 its wall time and peak memory.  With --peer (issue 25) the command is timed
 as users run it (default options, the cache of the Book primed by an untimed
-run, as `run.py --commands`), best of --repeat, beside ledger-cli's market()
+run, as `run.py --commands`), best and median of --repeat, beside ledger-cli's market()
 balance of the same ledger's hledger export in the same run, and the ratio is
 printed; --baseline names another source tree (e.g. `git archive` of an
 earlier commit) whose `report` is timed alternately with this one's, for
@@ -26,6 +26,7 @@ import argparse
 import gc
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -117,11 +118,15 @@ def against_peer(ledger_dir: Path, trees: list[Path], repeat: int,
 
     scratch = ledger_dir / ".bench-scratch"
     scratch.mkdir(exist_ok=True)
-    cache = scratch / "cache"       # the cache run.py --commands primes and uses
+    # the first tree's: the cache run.py --commands primes and uses; each other
+    # tree its own (the cache keeps one Book a ledger, keyed by the code of
+    # ledger/: two trees that differ there would replace each other's on every run)
+    caches = {tree: scratch / ("cache" if k == 0 else f"cache-{k}")
+              for k, tree in enumerate(trees)}
 
     def tool(tree: Path, *args) -> tuple[list, dict]:
         return ([sys.executable, "-P", "-m", "ledger_tool", *args],   # -P: not the cwd
-                {"LEDGER_TOOL_CACHE": str(cache), "PYTHONPATH": str(tree)})
+                {"LEDGER_TOOL_CACHE": str(caches[tree]), "PYTHONPATH": str(tree)})
 
     for tree in trees:              # untimed: the Book cached (a miss for a new reader)
         cmd, env = tool(tree, "balance", str(ledger_dir), "--currency", "GBP")
@@ -154,8 +159,11 @@ def against_peer(ledger_dir: Path, trees: list[Path], repeat: int,
     peer = best.get(label, {}).get("wall")
     for name, r in best.items():
         ratio = f"  {r['wall'] / peer:.2f}x ledger-cli" if peer and "wall" in r else ""
+        middle = statistics.median(r["runs"]) if r["runs"] else 0
+        mid = f" (median {middle / peer:.2f}x)" if peer and r["runs"] else ""
         print(f"  {name:60s} {r.get('wall', 0):7.2f} s  cpu {r.get('cpu', 0):6.2f} s  peak "
-              f"{r.get('maxrss_mb', 0):6.0f} MiB  runs {r['runs']}{ratio}"
+              f"{r.get('maxrss_mb', 0):6.0f} MiB  runs {r['runs']} median {middle:.2f} s"
+              f"{ratio}{mid}"
               + (f"  ERROR {r['error']}" if r.get("error") else ""), flush=True)
     return best
 
@@ -172,7 +180,8 @@ def main(argv=None) -> int:
                    help="time `report` as users run it beside ledger-cli's market() balance")
     p.add_argument("--baseline", type=Path, action="append", default=[], metavar="TREE",
                    help="with --peer: also time `report` from this source tree, in turns")
-    p.add_argument("--repeat", type=int, default=2, help="with --peer: runs each (best shown)")
+    p.add_argument("--repeat", type=int, default=2,
+                   help="with --peer: runs each (best and median shown)")
     a = p.parse_args(argv)
     ledger_dir = a.ledger or _generate(a.entries, a.seed)
     print(f"bench_report: {ledger_dir}, sheet limit {a.limit:,}, {os.cpu_count()} cores, "

@@ -23,6 +23,34 @@ BIDI = re.compile(BIDI_CLASS)
 _CHARS = [chr(c) for c in range(0x0600, 0x2070) if BIDI.match(chr(c))]
 
 
+# their UTF-8 spellings: a string holds a bidi control only if its bytes hold one
+_UTF8 = [ch.encode() for ch in _CHARS]
+
+
+def _may_hold_bidi(arr) -> bool:
+    """False when no value of the Arrow string array (not chunked) holds a
+    bidi control: none of their UTF-8 spellings is in its data buffer (a
+    few numpy passes over the bytes, where a regex reads the strings one by
+    one); True when one may (the buffer can hold bytes of values out of a
+    slice)."""
+    import numpy as np
+
+    buf = arr.buffers()[2]
+    if buf is None:
+        return False
+    data = np.frombuffer(buf, dtype=np.uint8)
+    for lead in {b[0] for b in _UTF8}:
+        at = np.flatnonzero(data == lead)
+        for seq in (b for b in _UTF8 if b[0] == lead):
+            start = at[at + len(seq) <= len(data)]
+            hit = np.ones(len(start), dtype=bool)
+            for k in range(1, len(seq)):
+                hit &= data[start + k] == seq[k]
+            if hit.any():
+                return True
+    return False
+
+
 def _escape(ch: str) -> str:
     return f"\\u{ord(ch):04x}"
 
@@ -68,6 +96,9 @@ def show_bidi_arrow(arr):
             return pa.chunked_array([show_bidi_arrow(c) for c in arr.chunks], type=typ)
         return pa.DictionaryArray.from_arrays(arr.indices, show_bidi_arrow(arr.dictionary))
     if not (pa.types.is_string(typ) or pa.types.is_large_string(typ)) or not len(arr):
+        return arr
+    chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
+    if not any(_may_hold_bidi(c) for c in chunks):
         return arr
     found = pc.match_substring_regex(arr, BIDI_CLASS)
     if not pc.any(found).as_py():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv
 import errno
+import functools
 import io
 import os
 import shutil
@@ -31,7 +32,7 @@ from ledger_tool.common import (add_conversion_options, add_deflator_options, ad
 from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
-from reports.charts import charts_in_background
+from reports.charts import ChartProcess, charts_in_background
 from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
@@ -41,8 +42,8 @@ from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-# entry rows from which the full tables are written by a child process of
-# their own: below, the parent's page, workbook and tables together take
+# entry rows from which the full tables and the page are written by child
+# processes of their own: below, the parent's page, workbook and tables together take
 # about as long as the chart child, and a third process on two cores only
 # adds copying (benchmarks/README.md, "Faster reports")
 TABLES_APART_FROM = 200_000
@@ -135,6 +136,18 @@ def run(args) -> int:
         raise LedgerError(f"report: --out {err}") from None
 
     system_allocator()   # before the Book's tables: the report's are large Arrow text
+    # the charts' process imports matplotlib while this one loads and values
+    # the ledger; forked before the Book is read, it shares none of its memory
+    with ctrl_c_held():   # the child forked is known at once, to be stopped on a failure
+        charts_first = ChartProcess.start()
+    try:
+        return _run(args, out, charts_first)
+    finally:
+        if charts_first is not None:   # stopped unless it drew (a failure on the way)
+            charts_first.cancel()
+
+
+def _run(args, out, charts_first) -> int:
     book = load_ledger(args.ledger)
     opts = book.options or {}
     locale = check_locale(args.locale or opts.get("locale") or "en_GB")
@@ -149,11 +162,12 @@ def run(args) -> int:
         audit = run_audit(book, args.sources, reference=load_rates(args.rates, root=book.root),
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
-    # the rows per entry and per citation are added once the charts are started
-    report = build_report(book, options, progress, rows=False)
+    # the rows per entry and per citation, and the tables the charts do not
+    # draw, are added once the charts are started
+    report = build_report(book, options, progress, rows=False, tables=False)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
-                           amounts=args.amounts, scale=args.scale)
+                           amounts=args.amounts, scale=args.scale, charts_first=charts_first)
     progress.done()
 
     say_written(report, written, args, locale)
@@ -209,7 +223,8 @@ def summary_rows(report) -> list[dict]:
 
 def write_report(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                 amounts: str = "compact", scale: str = "auto") -> list:
+                 amounts: str = "compact", scale: str = "auto",
+                 charts_first: ChartProcess | None = None) -> list:
     """Write every report file into a new folder beside ``out`` and rename it
     into place (a failed run leaves ``out`` as it was); returns the paths.
     OS errors (read-only, full, permission) raise one ``LedgerError`` line
@@ -218,7 +233,8 @@ def write_report(report, out, progress=None, audit=None,
     The workbook's Entries/Sources sheets hold at most ``entries_limit`` rows
     and the page's Entries table at most ``min(entries_limit,
     reports.html.HTML_TABLE_LIMIT)``; entries.csv/.parquet and
-    sources.csv/.parquet always hold every row."""
+    sources.csv/.parquet always hold every row.  ``charts_first``: the
+    process started to draw the charts (``reports.charts.ChartProcess``)."""
 
 
     shown = Path(out)
@@ -227,7 +243,8 @@ def write_report(report, out, progress=None, audit=None,
     try:
         with ctrl_c_held():   # the folder is made and known as tmp at once: it is cleaned up
             tmp = _new_folder_beside(out)
-        files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale)
+        files = _write_files(report, tmp, progress, audit, entries_limit, amounts, scale,
+                             charts_first)
         _rename_into_place(tmp, out)
     except BaseException as err:
         if tmp is not None:   # our own new folder: nothing else in it; no child writes there
@@ -311,16 +328,17 @@ def _swap_folders(tmp, out) -> None:
 
 def _write_files(report, out, progress=None, audit=None,
                  entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                 amounts: str = "compact", scale: str = "auto") -> list:
+                 amounts: str = "compact", scale: str = "auto",
+                 charts_first: ChartProcess | None = None) -> list:
 
 
     if progress is not None:
         progress.step("drawing the charts (in a second process)")
-    charts = tables_written = None
+    charts = tables_written = page_written = None
     tables: list = []
     try:
-        # entries/sources.csv|parquet: nothing else reads them, so a big
-        # report's are written by a child beside the page and the workbook; a
+        # entries/sources.csv|parquet and the page: nothing else reads them,
+        # so a big report's are written by children beside the workbook; a
         # smaller one's here, while the chart child keeps the other core busy
         apart = len(report.frame) >= TABLES_APART_FROM   # the entries table's rows
         # a partitioned dataset's report carries its largest entries only: no
@@ -328,7 +346,8 @@ def _write_files(report, out, progress=None, audit=None,
         # own tables as CSV instead (reports.dataset)
         whole = "whole" in report.extra
         with ctrl_c_held():   # each child forked is known to its waiter, which can stop it
-            charts = charts_in_background(report, out, amounts=amounts, scale=scale)
+            charts = charts_in_background(report, out, amounts=amounts, scale=scale,
+                                          process=charts_first)
         if "rows to add" in report.extra:   # build_report(rows=False): the charts read neither
             if progress is not None:
                 progress.step("listing the entries and their sources")
@@ -358,9 +377,14 @@ def _write_files(report, out, progress=None, audit=None,
         shipped, ship_notes = ship_cited_documents(report, audit, out)
         for note in ship_notes:
             print(f"note: {note}", file=sys.stderr)
-        page = html.write_html(out / "report.html", report, None, extra_sections=sections,
-                          limit=html_limit, audit=audit, amounts=amounts, scale=scale,
-                          shipped=shipped)
+        write_page = functools.partial(html.write_html, out / "report.html", report, None,
+                                       extra_sections=sections, limit=html_limit, audit=audit,
+                                       amounts=amounts, scale=scale, shipped=shipped)
+        if apart:   # a big report's page: in a child too, beside the workbook
+            with ctrl_c_held():
+                page_written = in_background("writing the HTML page", write_page)
+        else:
+            page = write_page()
         if progress is not None:
             progress.step("writing the workbook")
         # the workbook's Charts sheet is made last: the charts are waited for there
@@ -370,11 +394,14 @@ def _write_files(report, out, progress=None, audit=None,
         charts = charts()
         if tables_written is not None:
             tables = tables_written()
+        if page_written is not None:
+            page = page_written()
     except BaseException:
         if callable(charts):
             charts(cancel=True)
-        if tables_written is not None:
-            tables_written(cancel=True)
+        for written in (tables_written, page_written):
+            if written is not None:
+                written(cancel=True)
         raise
 
     buf = io.StringIO()

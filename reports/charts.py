@@ -19,8 +19,11 @@ horizon and valuation once; money ticks use babel's compact currency format.
 """
 from __future__ import annotations
 
+import dataclasses
+import gc
 import math
 import os
+import pickle
 import textwrap
 from pathlib import Path
 
@@ -451,15 +454,93 @@ def write_charts(report: Report, folder, progress=None, amounts: str = "compact"
 SPLIT_CHARTS_BELOW = 20_000     # entries rows: below, the charts are drawn by two children
 
 
+class ChartProcess:
+    """The child process that will draw a big report's charts, started
+    (``start``) before the report is built: it imports matplotlib while this
+    process values the ledger, then draws (``draw``) from the report's small
+    tables, sent through a pipe; a child forked from this process once the
+    report is built would share its memory, copied page by page as either
+    writes."""
+
+    def __init__(self, request: int, wait):
+        self._request = request        # the pipe's end the report's tables are sent on
+        self._wait = wait
+
+    @classmethod
+    def start(cls) -> ChartProcess | None:
+        """Fork the child now (None without ``os.fork``)."""
+        if not hasattr(os, "fork"):
+            return None
+        rd, wr = os.pipe()
+        try:
+            wait = in_background("drawing the charts", _serve, rd, wr)
+        except BaseException:
+            os.close(wr)
+            raise
+        finally:
+            os.close(rd)
+        return cls(wr, wait)
+
+    def draw(self, report: Report, folder, amounts: str, scale: str, names):
+        """Send what the charts need; returns the child's ``wait(cancel)``."""
+        data = pickle.dumps((chart_view(report), folder, amounts, scale, names))
+        try:
+            while data:
+                data = data[os.write(self._request, data):]
+        except BrokenPipeError:        # the child ended early: its wait says why
+            pass
+        finally:
+            self.close()
+        return self._wait
+
+    def cancel(self) -> None:
+        """Stop the child when it will draw nothing (the report failed)."""
+        self.close()
+        self._wait(True)
+
+    def close(self) -> None:
+        if self._request >= 0:
+            os.close(self._request)
+            self._request = -1
+
+
+def _serve(rd: int, wr: int):
+    """The chart process: matplotlib imported while the parent works, then
+    ``write_charts`` on what the parent sends (nothing: the report failed)."""
+    os.close(wr)
+    gc.freeze()       # the parent's objects, inherited: left alone (no page copied for them)
+    _plt()
+    with os.fdopen(rd, "rb") as fh:
+        data = fh.read()
+    if not data:
+        return None
+    report, folder, amounts, scale, names = pickle.loads(data)   # our parent's bytes
+    return write_charts(report, folder, None, amounts, scale, names)
+
+
+def chart_view(report: Report) -> Report:
+    """The report as the charts read it: its tables, with the rows per entry
+    left out (the charts read only the distinct qualifiers of each funder
+    and purpose's counted rows)."""
+    f = report.frame
+    counted = f.loc[f["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
+    kept = counted.drop_duplicates().assign(primary=True).reset_index(drop=True)
+    none = pd.DataFrame()
+    return dataclasses.replace(report, frame=kept, spread=none, summary=none, entries=none,
+                               sources=none, funder_tree=none, purpose_tree=none,
+                               extra={}, facts=None)
+
+
 def charts_in_background(report: Report, folder, amounts: str = "compact",
-                         scale: str = "auto"):
+                         scale: str = "auto", process: ChartProcess | None = None):
     """Start drawing the charts (``write_charts``) in forked child processes
     (two for a small report, else one), so that matplotlib's drawing (~0.4 s a chart
     whatever the ledger's size) runs beside the workbook, the page and the
-    full tables.  Returns ``finish()``: waits for the children and gives
-    ``write_charts``'s dict, raises ``LedgerError`` with a child's one-line
-    error; ``finish(cancel=True)`` kills them.  Without ``os.fork`` (not
-    POSIX) the charts are drawn at once, in this process."""
+    full tables; ``process``, a ``ChartProcess`` started earlier, draws
+    them (a small report's first half).  Returns ``finish()``: waits for the
+    children and gives ``write_charts``'s dict, raises ``LedgerError`` with
+    a child's one-line error; ``finish(cancel=True)`` kills them.  Without
+    ``os.fork`` (not POSIX) the charts are drawn at once, in this process."""
     if not hasattr(os, "fork"):
         done = write_charts(report, folder, None, amounts, scale)
         return lambda cancel=False: done
@@ -467,17 +548,21 @@ def charts_in_background(report: Report, folder, amounts: str = "compact",
     # two children when the rest of the report is small (the cores would idle);
     # for a big ledger one, beside the parent's own long work
     two = (os.cpu_count() or 1) > 1 and len(report.frame) < SPLIT_CHARTS_BELOW
-    if two:     # imported once, before the forks: both children have it
+    if two and process is None:     # imported once, before the forks: both children have it
         _plt()
     # one child imports matplotlib itself: the import is not on the parent's path
     groups = [names[i::2] for i in range(2)] if two else [names]
     children = []
     try:
+        if process is not None:
+            children.append(process.draw(report, folder, amounts, scale, groups.pop(0)))
         for g in groups:
             children.append(_fork_charts(report, folder, amounts, scale, g))
     except BaseException:   # Ctrl-C between two forks: no child outlives the report
         for child in children:
             child(True)
+        if process is not None:
+            process.cancel()
         raise
     state: dict = {}
 

@@ -79,6 +79,25 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     return written
 
 
+def _may_start_with(column, prefixes) -> bool:
+    """False when no value of the Arrow text column starts with one of the
+    one-byte ``prefixes``: their first bytes, read from the offsets with
+    numpy (an anchored regex still reads the strings one by one)."""
+    wanted = np.frombuffer("".join(prefixes).encode(), dtype=np.uint8)
+    assert len(wanted) == len(prefixes)     # one byte each: ASCII
+    for chunk in column.chunks:
+        _, offsets, data = chunk.buffers()
+        if data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        ends = np.frombuffer(offsets, dtype=width)[chunk.offset:chunk.offset + len(chunk) + 1]
+        ends = ends.astype(np.int64, copy=False)
+        starts = ends[:-1][np.diff(ends) > 0]      # the values that are not empty
+        if np.isin(np.frombuffer(data, dtype=np.uint8)[starts], wanted).any():
+            return True
+    return False
+
+
 def _inert_table(table, frame: pd.DataFrame):
     """``table`` with its text made inert for spreadsheets by
     ``reports.text.inert_frame``, applied only to the rows where some text
@@ -90,6 +109,8 @@ def _inert_table(table, frame: pd.DataFrame):
                  if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     mask = None
     for i in text_cols:
+        if not _may_start_with(table.column(i), FORMULA_PREFIXES):
+            continue
         m = pc.fill_null(pc.match_substring_regex(table.column(i), pattern), False)
         mask = m if mask is None else pc.or_(mask, m)
     if mask is None or not pc.any(mask).as_py():

@@ -339,15 +339,18 @@ def links_frame(entries) -> pd.DataFrame:
     return as_book(entries).link_rows()
 
 
-def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True) -> Report:
+def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True,
+                 tables: bool = True) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
     anything with ``.entries``) from its columns.  With ``rows=False`` the
     tables with a row per entry × purpose and per citation (``entries``,
     ``sources``: empty until then) and the notes are left to
     ``add_rows(report)``, so that a command can start drawing the charts,
-    which read neither, first."""
+    which read neither, first; with ``tables=False`` too, the tables the
+    charts do not draw (``summary``, ``by_purpose``, ``by_funder`` and the
+    account trees)."""
     with gc_paused():
-        report = _build_report(ledger, options, progress)
+        report = _build_report(ledger, options, progress, tables or rows)
         if rows:
             _add_rows(report)
     return report
@@ -362,6 +365,8 @@ def add_rows(report: Report) -> Report:
 
 
 def _add_rows(report: Report) -> None:
+    if report.extra.pop("tables to add", False):
+        _add_tables(report)
     ledger, entries, links = report.extra.pop("rows to add")
     report.entries = entries_table(report.frame, ledger, entries)
     report.sources = sources_table(ledger, entries)
@@ -370,7 +375,17 @@ def _add_rows(report: Report) -> None:
     report.notes = report_notes(report, entries, links) + report.warnings
 
 
-def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
+def _add_tables(report: Report) -> None:
+    """The tables the charts do not draw (``build_report(tables=False)``)."""
+    frame, cur = report.frame, report.options.currency.upper()
+    report.summary = summary_table(frame, cur)
+    report.by_purpose = by_purpose(frame, cur)
+    report.by_funder = by_funder(frame, cur)
+    report.funder_tree = tree_table(frame, "funder", cur)
+    report.purpose_tree = tree_table(frame, "purpose", cur)
+
+
+def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True) -> Report:
     step = progress.step if progress is not None else (lambda *_: None)
     ledger = as_book(ledger)
     entries = select_entries(ledger, options)   # a Book: the report reads its columns
@@ -394,14 +409,17 @@ def _build_report(ledger, options: ReportOptions, progress=None) -> Report:
         options=options, ledger_name=str(name),
         generated=dt.datetime.now(dt.UTC).replace(microsecond=0),
         horizon=horizon, year_label=year_text, frame=frame, spread=spread,
-        summary=summary_table(frame, cur), matrix=matrix_table(frame, cur),
-        by_purpose=by_purpose(frame, cur), by_funder=by_funder(frame, cur),
+        summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
+        by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
         by_year=by_year(spread, cur), by_status=status_table(frame, links, cur),
         comparison=comparison_table(frame, options.compare, cur),
-        funder_tree=tree_table(frame, "funder", cur),
-        purpose_tree=tree_table(frame, "purpose", cur),
+        funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
+    if tables:
+        _add_tables(report)
+    else:
+        report.extra["tables to add"] = True
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     report.facts = entry_facts(entries)
     report.extra["book"] = entries      # the facts' rows are its entries

@@ -9,6 +9,8 @@ import shutil
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ledger.text_safety import show_bidi, show_bidi_arrow, show_bidi_frame, show_bidi_table
 
@@ -122,3 +124,27 @@ def test_beancount_reads_the_escape_back_as_written(run_cli, bidi_ledger, tmp_pa
     quotes = [v for e in entries for k, v in getattr(e, "meta", {}).items()
               if k.startswith("quote") and "£7 million" in str(v)]
     assert "up to \\u202e£7 million" in quotes, quotes
+
+
+# text near the controls' UTF-8 bytes: "€", "–" and "“" share their first byte
+# (E2) and "…" their first two (E2 80)
+_NEAR = ["a", "€", "–", "“", "…", "\u2065", "\u206a", "\u061b", RLO, RLI, ALM, "\u200e"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.none() | st.text(st.sampled_from(_NEAR), max_size=4), max_size=12),
+       st.integers(0, 3), st.booleans(), st.booleans())
+def test_arrow_columns_are_escaped_as_each_string_is(values, cut, large, chunked):
+    """``show_bidi_arrow`` on a string array (sliced, chunked, nulls, large
+    or not): each value as ``show_bidi`` writes it; an array with none is
+    returned as it is."""
+    import pyarrow as pa
+
+    arr = pa.array(values, type=pa.large_string() if large else pa.string())[cut:]
+    if chunked:
+        arr = pa.chunked_array([arr[:2], arr[2:]], type=arr.type)
+    got = show_bidi_arrow(arr)
+    want = [None if v is None else show_bidi(v) for v in values[cut:]]
+    assert got.to_pylist() == want
+    if want == values[cut:]:
+        assert got is arr

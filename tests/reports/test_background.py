@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import time
 
 import pytest
@@ -58,11 +59,16 @@ def test_cancel_kills_the_child_before_it_writes(tmp_path):
     assert not (tmp_path / "late.txt").exists()
 
 
+def _page(path) -> str:
+    """The page without the minute it was generated."""
+    return re.sub(r"<th>Generated</th><td>[^<]*</td>", "", path.read_text())
+
+
 def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, tmp_path,
                                                        monkeypatch):
-    """A big report's full tables are written by a child of their own: the
-    same bytes as when the parent writes them (the example ledger is small,
-    so the threshold is lowered)."""
+    """A big report's full tables and page are written by children of their
+    own: the same bytes as when the parent writes them (the example ledger
+    is small, so the threshold is lowered)."""
     import ledger_tool.cmd_report
 
     here, apart = tmp_path / "here", tmp_path / "apart"
@@ -72,25 +78,118 @@ def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, 
     assert code == 0, err
     for name in ("entries.csv", "entries.parquet", "sources.csv", "sources.parquet"):
         assert (apart / name).read_bytes() == (here / name).read_bytes(), name
-    assert "entries.parquet" in (apart / "report-manifest.json").read_text()
+    assert _page(apart / "report.html") == _page(here / "report.html")
+    assert "<th>Generated</th>" in (apart / "report.html").read_text()
+    manifest = (apart / "report-manifest.json").read_text()
+    assert "entries.parquet" in manifest and "report.html" in manifest
 
 
-def test_report_full_tables_failing_in_their_child_name_the_file(run_cli, example_ledger,
-                                                                 tmp_path, monkeypatch):
-    """The full tables are written by a child: a full disk there is the same
-    one line as in the parent, naming --out's file, and nothing is left."""
+@pytest.mark.parametrize("module, writer, name", [
+    ("reports.workbook", "write_full_tables", "entries.parquet"),
+    ("reports.html", "write_html", "report.html")])
+def test_report_file_failing_in_its_child_names_the_file(run_cli, example_ledger, tmp_path,
+                                                         monkeypatch, module, writer, name):
+    """A big report's full tables and page are written by children: a full
+    disk there is the same one line as in the parent, naming --out's file,
+    and nothing is left."""
+    import importlib
+
     import ledger_tool.cmd_report
-    import reports.workbook
 
     monkeypatch.setattr(ledger_tool.cmd_report, "TABLES_APART_FROM", 0)
 
-    def full_disk(report, folder):
-        raise OSError(errno.ENOSPC, "No space left on device", str(folder / "entries.parquet"))
-    monkeypatch.setattr(reports.workbook, "write_full_tables", full_disk)
+    def full_disk(*args, **kwargs):   # (report, folder) or (path, report, ...)
+        where = args[1] / name if writer == "write_full_tables" else args[0]
+        raise OSError(errno.ENOSPC, "No space left on device", str(where))   # the hidden folder
+    monkeypatch.setattr(importlib.import_module(module), writer, full_disk)
     out = tmp_path / "r"
     code, _, err = run_cli("report", example_ledger, "--out", out)
     assert code == 1
     assert err.strip().splitlines()[-1] == (
-        f"ledger-tool: report: cannot write {out / 'entries.parquet'}: No space left on "
+        f"ledger-tool: report: cannot write {out / name}: No space left on "
         f"device; nothing written to {out}")
+    assert _no_child_left()
     assert list(tmp_path.iterdir()) == []
+
+
+CHART_FILES = [f"chart-{n}.{e}" for n in ("purpose", "timeline", "comparison", "status")
+               for e in ("png", "svg")]
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:        # every child reaped
+        return True
+    return False
+
+
+@pytest.mark.parametrize("split_below", [0, 10 ** 9])   # one chart process; or it and one more
+def test_charts_drawn_by_the_process_started_first_are_the_same(
+        run_cli, example_ledger, tmp_path, monkeypatch, split_below):
+    """The charts are drawn by a process started before the ledger is loaded
+    (``ChartProcess``), from the report's tables sent to it (a small
+    report's other half by a child forked from the report): the same bytes
+    as the charts forked from the built report."""
+    import matplotlib
+
+    import reports.charts
+
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "same ids")  # else random ids
+    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", split_below)
+    here, first = tmp_path / "here", tmp_path / "first"
+    start = reports.charts.ChartProcess.start
+    monkeypatch.setattr(reports.charts.ChartProcess, "start", classmethod(lambda cls: None))
+    assert run_cli("report", example_ledger, "--out", here)[0] == 0     # forked from the report
+    started = []
+    monkeypatch.setattr(reports.charts.ChartProcess, "start",
+                        classmethod(lambda cls: started.append(1) or start()))
+    code, _, err = run_cli("report", example_ledger, "--out", first)
+    assert code == 0, err
+    assert started == [1]
+    for name in CHART_FILES:
+        assert (first / name).read_bytes() == (here / name).read_bytes(), name
+    assert _no_child_left()
+
+
+def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tmp_path,
+                                                     monkeypatch):
+    """The report fails after the chart process started: it is stopped and
+    reaped, and nothing is written."""
+    import ledger_tool.cmd_report
+
+    def fails(*args, **kwargs):
+        raise LedgerError("report: no figures")
+    monkeypatch.setattr(ledger_tool.cmd_report, "build_report", fails)
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r")
+    assert code == 1 and err.strip().splitlines()[-1] == "ledger-tool: report: no figures"
+    assert _no_child_left()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, monkeypatch):
+    """The chart process fails: one line naming the work, nothing written."""
+    import reports.charts
+
+    def fails(*args, **kwargs):
+        raise ValueError("no font")
+    monkeypatch.setattr(reports.charts, "SPLIT_CHARTS_BELOW", 0)
+    monkeypatch.setattr(reports.charts, "write_charts", fails)
+    out = tmp_path / "r"
+    code, _, err = run_cli("report", example_ledger, "--out", out)
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        "ledger-tool: report: drawing the charts failed: ValueError: no font")
+    assert _no_child_left()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_chart_process_stopped_when_the_ledger_does_not_load(run_cli, tmp_path):
+    """The chart process starts before the ledger is read: a ledger that
+    does not load stops it too."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[[entry]\n")
+    code, _, err = run_cli("report", bad, "--out", tmp_path / "r")
+    assert code == 1 and "bad.toml" in err
+    assert _no_child_left()
+    assert not (tmp_path / "r").exists()

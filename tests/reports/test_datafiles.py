@@ -10,10 +10,13 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ledger
 from ledger.model import Citation, Entry
-from reports.datafiles import _arrow_table, write_full_tables
+from reports.datafiles import _arrow_table, _may_start_with, write_full_tables
+from reports.text import FORMULA_PREFIXES
 from reports.tables import ReportOptions, build_report
 
 
@@ -54,3 +57,16 @@ def test_a_row_made_inert_still_has_its_bidi_controls_shown(tmp_path):
     with (tmp_path / "sources.csv").open(encoding="utf-8") as fh:
         quotes = sorted(r["quote"] for r in csv.DictReader(fh))
     assert quotes == sorted(["'=1+1\\u202e", "plain \\u2066text", "fine", "'@A1"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.none() | st.text(st.sampled_from(["a", "=", "+", "-", "@", "\t", "\r", "é", " "]),
+                                    max_size=3), max_size=10),
+       st.integers(0, 3), st.booleans(), st.booleans())
+def test_values_starting_with_a_formula_character_are_found(values, cut, large, chunked):
+    """``_may_start_with`` finds a column with a value starting with a formula
+    character (sliced, chunked, nulls, large or not), and only such a column."""
+    arr = pa.array(values, type=pa.large_string() if large else pa.string())[cut:]
+    column = pa.chunked_array([arr[:2], arr[2:]] if chunked else [arr], type=arr.type)
+    want = any(v and v[0] in FORMULA_PREFIXES for v in values[cut:])
+    assert _may_start_with(column, FORMULA_PREFIXES) == want

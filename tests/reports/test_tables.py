@@ -266,3 +266,23 @@ def test_decimal_column_is_exact_and_typed_as_pyarrow_infers():
     assert list(decimal_column(np.array([0, 7]), 0)) == [Decimal(0), Decimal(7)]
     big_ints = np.array([2 ** 70, -1], dtype=object)          # past int64: Decimal objects
     assert list(decimal_column(big_ints, 2)) == [Decimal(2 ** 70).scaleb(-2), Decimal("-0.01")]
+
+
+@pytest.mark.parametrize("tables", [True, False])
+def test_a_report_built_in_two_steps_is_the_same(book, report, tables):
+    """``build_report(rows=False)`` then ``add_rows`` (what ``report`` does to
+    start the charts first; ``tables=False`` also leaves the tables the charts
+    do not draw to ``add_rows``): the same tables and notes as in one step;
+    until ``add_rows`` the left-out tables are empty."""
+    from reports.tables import add_rows
+
+    part = build_report(book, ReportOptions(), rows=False, tables=tables)
+    assert part.entries.empty and part.sources.empty
+    assert part.summary.empty != tables and part.funder_tree.empty != tables
+    pd.testing.assert_frame_equal(part.matrix, report.matrix)
+    add_rows(part)
+    for name in ("summary", "matrix", "by_purpose", "by_funder", "by_year", "by_status",
+                 "comparison", "funder_tree", "purpose_tree", "entries", "sources"):
+        pd.testing.assert_frame_equal(getattr(part, name), getattr(report, name), obj=name)
+    assert part.notes == report.notes and part.warnings == report.warnings
+    assert "tables to add" not in part.extra and "rows to add" not in part.extra
