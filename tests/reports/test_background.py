@@ -88,6 +88,7 @@ def test_report_full_tables_written_apart_are_the_same(run_cli, example_ledger, 
     ("reports.workbook", "write_full_tables", "entries.parquet"),
     ("reports.html", "write_html", "report.html")])
 def test_report_file_failing_in_its_child_names_the_file(run_cli, example_ledger, tmp_path,
+                                                         children_before,
                                                          monkeypatch, module, writer, name):
     """A big report's full tables and page are written by children: a full
     disk there is the same one line as in the parent, naming --out's file,
@@ -108,7 +109,7 @@ def test_report_file_failing_in_its_child_names_the_file(run_cli, example_ledger
     assert err.strip().splitlines()[-1] == (
         f"ledger-tool: report: cannot write {out / name}: No space left on "
         f"device; nothing written to {out}")
-    assert _no_child_left()
+    assert _no_child_left(children_before)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -116,17 +117,38 @@ CHART_FILES = [f"chart-{n}.{e}" for n in ("purpose", "timeline", "comparison", "
                for e in ("png", "svg")]
 
 
-def _no_child_left() -> bool:
-    try:
-        os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:        # every child reaped
-        return True
-    return False
+def _children() -> set[int]:
+    """This process's children, reaped or not (a zombie is still listed);
+    from /proc, as other tests' fixtures (a LocalCluster, a browser) may
+    keep children of their own alive."""
+    me, found = os.getpid(), set()
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                    stat = f.read()
+            except OSError:          # gone meanwhile
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                found.add(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def children_before() -> set[int]:
+    if not os.path.isdir("/proc"):
+        pytest.skip("needs /proc to list a process's children")
+    return _children()
+
+
+def _no_child_left(before: set[int]) -> bool:
+    """No child the command started is left, running or unreaped."""
+    return not (_children() - before)
 
 
 @pytest.mark.parametrize("split_below", [0, 10 ** 9])   # one chart process; or it and one more
 def test_charts_drawn_by_the_process_started_first_are_the_same(
-        run_cli, example_ledger, tmp_path, monkeypatch, split_below):
+        run_cli, example_ledger, tmp_path, monkeypatch, split_below, children_before):
     """The charts are drawn by a process started before the ledger is loaded
     (``ChartProcess``), from the report's tables sent to it (a small
     report's other half by a child forked from the report): the same bytes
@@ -149,10 +171,11 @@ def test_charts_drawn_by_the_process_started_first_are_the_same(
     assert started == [1]
     for name in CHART_FILES:
         assert (first / name).read_bytes() == (here / name).read_bytes(), name
-    assert _no_child_left()
+    assert _no_child_left(children_before)
 
 
 def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tmp_path,
+                                                     children_before,
                                                      monkeypatch):
     """The report fails after the chart process started: it is stopped and
     reaped, and nothing is written."""
@@ -163,11 +186,12 @@ def test_chart_process_stopped_when_the_report_fails(run_cli, example_ledger, tm
     monkeypatch.setattr(ledger_tool.cmd_report, "build_report", fails)
     code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r")
     assert code == 1 and err.strip().splitlines()[-1] == "ledger-tool: report: no figures"
-    assert _no_child_left()
+    assert _no_child_left(children_before)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, monkeypatch):
+def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, monkeypatch,
+                                          children_before):
     """The chart process fails: one line naming the work, nothing written."""
     import reports.charts
 
@@ -180,16 +204,16 @@ def test_chart_process_failing_is_one_line(run_cli, example_ledger, tmp_path, mo
     assert code == 1
     assert err.strip().splitlines()[-1] == (
         "ledger-tool: report: drawing the charts failed: ValueError: no font")
-    assert _no_child_left()
+    assert _no_child_left(children_before)
     assert list(tmp_path.iterdir()) == []
 
 
-def test_chart_process_stopped_when_the_ledger_does_not_load(run_cli, tmp_path):
+def test_chart_process_stopped_when_the_ledger_does_not_load(run_cli, tmp_path, children_before):
     """The chart process starts before the ledger is read: a ledger that
     does not load stops it too."""
     bad = tmp_path / "bad.toml"
     bad.write_text("[[entry]\n")
     code, _, err = run_cli("report", bad, "--out", tmp_path / "r")
     assert code == 1 and "bad.toml" in err
-    assert _no_child_left()
+    assert _no_child_left(children_before)
     assert not (tmp_path / "r").exists()
