@@ -36,7 +36,7 @@ from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_table, write_list
-from reports.notes import dropped_warnings, projection_note, report_notes
+from reports.notes import dropped_warnings, merged_facts, note_facts, worded_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -216,9 +216,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
             "entries_top": t.entries_table(frame_top, ledger, sub),
             "sources_top": t.sources_table(ledger, sub),
             "facts_top": facts.iloc[top].reset_index(drop=True),
-            "notes": report_notes(dataclasses.replace(  # the projections: the whole's
-                report, projected=(), options=dataclasses.replace(
-                    options, horizon=None) if default_horizon else options), entries, links),
+            "note_facts": note_facts(report, entries), "default_horizon": default_horizon,
             "warnings": dropped_warnings(entries, report.spread, report.horizon,
                                          options.basis),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
@@ -388,7 +386,9 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     report.warnings = merged_notes(p["warnings"] for p in parts)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
     left = n - len(shown_ids)
-    report.notes = report_notes_of(p["notes"] for p in parts) + projection_note(report) + [
+    worded = dataclasses.replace(report, options=dataclasses.replace(options, horizon=None)) \
+        if first["default_horizon"] else report      # "the ledger's horizon", not "given"
+    report.notes = worded_notes(worded, merged_facts(p["note_facts"] for p in parts)) + [
         f"A partitioned dataset: every total counts all {n:,} entries; the Entries sheet "
         f"and the page carry the {len(shown_ids):,} largest"
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
@@ -400,27 +400,6 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     report.extra["page cells"] = _page_cells(collected, places, shown_ids)
     report.extra["tables"] = tables
     return report
-
-
-def report_notes_of(lists) -> list[str]:
-    """The partitions' report notes, each once: a note all partitions word
-    alike as it is; one that names a partition's entries (linked, not
-    exact, open-ended) as the first partition words it, saying so."""
-    lists = [list(n) for n in lists]
-    first: dict[str, str] = {}
-    varied: set[str] = set()
-    for notes in lists:
-        for n in notes:
-            lead = n[:NOTE_LEAD]
-            if lead in first and first[lead] != n:
-                varied.add(lead)
-            first.setdefault(lead, n)
-    return [n + (" (Worded for the first partition file where it applies: its count and "
-                 "names are that file's; other files add their own.)" if lead in varied else "")
-            for lead, n in first.items()]
-
-
-NOTE_LEAD = 40   # characters that say which note it is ("Totals count each pledge once: ...")
 
 
 def _largest(parts, keep: int):

@@ -255,3 +255,31 @@ def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
                            and "partitioned dataset" not in n]))
     assert said[0] == said[1]
     assert any("up to the end of 2023 (the ledger's horizon" in n for n in said[0][1])
+
+
+def _notes(err: str) -> list[str]:
+    """The notes on stderr but those on where the per-entry lists are."""
+    return [n for n in err.splitlines() if n.startswith("note: ")
+            and "partitioned dataset" not in n and "the workbook's" not in n]
+
+
+def test_the_notes_naming_entries_are_the_whole_datasets(generated, run_cli, tmp_path):
+    """Linked, not exact and open-ended entries sit in every partition: each
+    note's count and ids are the whole dataset's, worded as the journal's
+    (the same rows read as one bulk CSV), and the linked count is the raw
+    rows' (ids with disburses, part_of or restates)."""
+    said = []
+    for ledger, name in ((generated, "d"), (generated.parent / "gen.csv", "w")):
+        _, err = _report(run_cli, ledger, tmp_path / name, "--horizon", "2040")
+        said.append(_notes(err))
+    assert said[0] == said[1]
+    linked: dict[str, str] = {}     # id: its partition
+    for f in sorted(generated.glob("year=*/*.parquet")):
+        for r in pq.read_table(f).to_pylist():
+            if any(r.get(k) for k in ("disburses", "part_of", "restates")) and \
+                    "not-counted" not in (r.get("tags") or ""):
+                linked[r["id"]] = f.parent.name
+    assert len(set(linked.values())) > 1
+    note = next(n for n in said[0] if "Totals count each pledge once" in n)
+    assert f"({len(linked):,} such entries: " in note
+    assert any("Some amounts are not exact" in n for n in said[0])
