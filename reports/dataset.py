@@ -512,7 +512,10 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
             "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
             "used": None if years_head is None else years_head[0],
             "opens": (export.beancount_opens(cols, txns, prices, years_head)
-                      if fmt == "beancount" else None)}
+                      if fmt == "beancount" else None),
+            "accounts": ([f"{root}:{v}" for root, col in (("Funders", cols.funder),
+                                                          ("Purposes", cols.al_purpose))
+                          for v in col.unique().to_pylist()] if fmt == "beancount" else None)}
 
 
 def journal_head(parts, fmt: str, options: dict, book) -> str:
@@ -540,6 +543,9 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))
+    names: dict[str, str] = {}   # two names that beancount spells alike, across partitions
+    for p in parts:
+        export.beancount_names(p["accounts"], names)
     first: dict = {}
     used: dict = defaultdict(set)
     for p in parts:

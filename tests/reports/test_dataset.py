@@ -283,3 +283,27 @@ def test_the_notes_naming_entries_are_the_whole_datasets(generated, run_cli, tmp
     note = next(n for n in said[0] if "Totals count each pledge once" in n)
     assert f"({len(linked):,} such entries: " in note
     assert any("Some amounts are not exact" in n for n in said[0])
+
+
+@pytest.mark.parametrize("basis", ["total", "recorded"])
+def test_two_accounts_one_beancount_name_in_two_partitions(tmp_path, run_cli, basis):
+    """"UK:Home Office" (2019) and "UK:Home-Office" (2020) both become
+    Income:Funders:UK:Home-Office: refused as for the same rows as one bulk
+    CSV, with its message, and no file written."""
+    rows = [{"id": "a", "date": "2019-03-01", "funder": "UK:Home Office", "purpose": "P",
+             "amount": "10", "currency": "GBP", "sources": "d"},
+            {"id": "b", "date": "2020-03-01", "funder": "UK:Home-Office", "purpose": "P",
+             "amount": "20", "currency": "GBP", "sources": "d"}]
+    root = write_dataset(tmp_path / "clash.parquet", rows)
+    bulk = tmp_path / "clash.csv"
+    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
+                    bulk)
+    said = []
+    for ledger, name in ((root, "d.beancount"), (bulk, "w.beancount")):
+        code, _, err = run_cli("export", ledger, "--to", "beancount", "--basis", basis, "-o",
+                               tmp_path / name)
+        assert code == 1 and not (tmp_path / name).exists()
+        said.append([n for n in err.splitlines() if "both become" in n])
+    assert said[0] == said[1] == [
+        "ledger-tool: export: accounts 'Funders:UK:Home Office' and 'Funders:UK:Home-Office'"
+        " both become 'Income:Funders:UK:Home-Office' in beancount; rename one of them"]
