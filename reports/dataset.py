@@ -35,7 +35,7 @@ from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
-from reports.listing import list_table, write_list
+from reports.listing import list_rows, list_table, write_list
 from reports.notes import dropped_warnings, merged_facts, note_facts, worded_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
@@ -466,14 +466,17 @@ def qualifier_counts(texts) -> str:
 
 # ----------------------------------------------------------- list and export
 
-def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str:
+def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str | list:
     """One partition's ``list`` rows (``reports.listing.write_list``): CSV
     with its header, or the JSON objects of its entries without the list's
-    brackets (``[``, ``]``: the command writes them once)."""
+    brackets (``[``, ``]``: the command writes them once); for a table, the
+    rows themselves (``list_rows``: the command aligns them)."""
 
     book = _selected(book, filters)
     if not len(book):
-        return ""
+        return [] if fmt == "table" else ""
+    if fmt == "table":
+        return list_rows(list_table(book))
     out = io.StringIO()
     write_list(list_table(book), fmt, locale=locale, out=out)
     text = out.getvalue()
