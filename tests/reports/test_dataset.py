@@ -251,6 +251,15 @@ def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
                                 for f in generated.glob("year=*/*.parquet"))
 
 
+def _dataset_and_bulk(stem: Path, rows: list[dict]) -> tuple[Path, Path]:
+    """``rows`` as STEM.parquet/ (a partition a year) and as one bulk STEM.csv."""
+    root = write_dataset(stem.with_suffix(".parquet"), rows)
+    bulk = stem.with_suffix(".csv")
+    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
+                    bulk)
+    return root, bulk
+
+
 def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
     """No --horizon: the dataset's default horizon (another partition's
     bounded entry), said as the journal says it, with no projection note
@@ -260,10 +269,7 @@ def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
             {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
              "amount": "50", "currency": "GBP", "period": "per year for 2 years",
              "sources": "d"}]
-    root = write_dataset(tmp_path / "open.parquet", rows)
-    bulk = tmp_path / "open.csv"
-    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
-                    bulk)
+    root, bulk = _dataset_and_bulk(tmp_path / "open", rows)
     said = []
     for ledger, name in ((root, "d"), (bulk, "w")):
         out, err = _report(run_cli, ledger, tmp_path / name)
@@ -310,10 +316,7 @@ def test_two_accounts_one_beancount_name_in_two_partitions(tmp_path, run_cli, ba
              "amount": "10", "currency": "GBP", "sources": "d"},
             {"id": "b", "date": "2020-03-01", "funder": "UK:Home-Office", "purpose": "P",
              "amount": "20", "currency": "GBP", "sources": "d"}]
-    root = write_dataset(tmp_path / "clash.parquet", rows)
-    bulk = tmp_path / "clash.csv"
-    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
-                    bulk)
+    root, bulk = _dataset_and_bulk(tmp_path / "clash", rows)
     said = []
     for ledger, name in ((root, "d.beancount"), (bulk, "w.beancount")):
         code, _, err = run_cli("export", ledger, "--to", "beancount", "--basis", basis, "-o",
