@@ -36,7 +36,7 @@ from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_rows, list_table, write_list
-from reports.notes import dropped_warnings, merged_facts, note_facts, worded_notes
+from reports.notes import dropped_ids, dropped_said, merged_facts, note_facts, worded_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -217,8 +217,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
             "sources_top": t.sources_table(ledger, sub),
             "facts_top": facts.iloc[top].reset_index(drop=True),
             "note_facts": note_facts(report, entries), "default_horizon": default_horizon,
-            "warnings": dropped_warnings(entries, report.spread, report.horizon,
-                                         options.basis),
+            "dropped": dropped_ids(entries, report.spread, report.horizon),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
             "year_label": report.year_label, "currency": cur}
 
@@ -383,7 +382,8 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     t.mark_projections(marked)
     report.last_bounded, report.projected = marked.last_bounded, marked.projected
     report.open_by_year = marked.open_by_year
-    report.warnings = merged_notes(p["warnings"] for p in parts)
+    report.warnings = dropped_said(sorted(i for p in parts for i in p["dropped"]),
+                                   report.horizon, options.basis)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
     left = n - len(shown_ids)
     worded = dataclasses.replace(report, options=dataclasses.replace(options, horizon=None)) \

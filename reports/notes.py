@@ -179,17 +179,25 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
     """Warnings naming the entries an option left out of the totals: an
     open-ended entry starting after the --horizon counts nothing (on the
     per-year basis, in the by-year table)."""
-    # counted: a row with a value (amounts are positive; a row the horizon
-    # drops is either absent, when spread into years, or worth nothing)
+    return dropped_said(dropped_ids(entries, spread, horizon), horizon, basis)
+
+
+def dropped_ids(entries, spread: pd.DataFrame, horizon) -> list[str]:
+    """The sorted ids of the open-ended entries the horizon leaves out."""
     if horizon is None:
         return []
     open_ids = set(_open_ended_ids(entries))
     if not open_ids:
         return []
+    # counted: a row with a value (amounts are positive; a row the horizon
+    # drops is either absent, when spread into years, or worth nothing)
     ids = spread["id"]
     rows = (spread["value_minor"].to_numpy() != 0) & ids.isin(open_ids).to_numpy()
     counted = set(ids[rows].astype(str))
-    gone = sorted(open_ids - counted)
+    return sorted(open_ids - counted)
+
+
+def dropped_said(gone: list[str], horizon, basis: str = "total") -> list[str]:
     if not gone:
         return []
     return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "

@@ -326,3 +326,21 @@ def test_two_accounts_one_beancount_name_in_two_partitions(tmp_path, run_cli, ba
     assert said[0] == said[1] == [
         "ledger-tool: export: accounts 'Funders:UK:Home Office' and 'Funders:UK:Home-Office'"
         " both become 'Income:Funders:UK:Home-Office' in beancount; rename one of them"]
+
+
+def test_the_horizon_warning_names_every_partitions_entries(tmp_path, run_cli):
+    """Open-ended entries starting after --horizon in two partitions: one
+    warning naming both, as for the same rows as one bulk CSV."""
+    rows = [{"id": "x", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "sources": "d"},
+            {"id": "late1", "date": "2025-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "10", "currency": "GBP", "period": "per year", "sources": "d"},
+            {"id": "late2", "date": "2026-01-01", "funder": "France", "purpose": "Port",
+             "amount": "20", "currency": "GBP", "period": "per year", "sources": "d"}]
+    root, bulk = _dataset_and_bulk(tmp_path / "late", rows)
+    said = []
+    for ledger, name in ((root, "d"), (bulk, "w")):
+        _, err = _report(run_cli, ledger, tmp_path / name, "--horizon", "2020")
+        said.append([n for n in err.splitlines() if "the horizon 2020 ends before" in n])
+    assert said[0] == said[1] and len(said[0]) == 1
+    assert "2 open-ended entries" in said[0][0] and "late1, late2" in said[0][0]
