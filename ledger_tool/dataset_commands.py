@@ -22,7 +22,8 @@ from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warning
 from reports import dataset as ds
 from reports.notes import linked_note
 from reports.options import ReportOptions
-from reports.text import write_rows
+from reports.listing import LIST_MONEY
+from reports.text import format_table, table_widths, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
 
@@ -119,13 +120,12 @@ def _balance(args) -> int:
 
 
 def _list(args) -> int:
-    if args.format == "table":
-        raise UsageError("on a partitioned dataset list writes --format csv or json (millions "
-                         "of rows: a table's columns would be as wide as the widest row of all)")
     locale = check_locale(args.locale)
     if args.format == "csv":
         streamed(args, ds.list_part, (entry_filters(args), "csv", locale), None)
         return 0
+    if args.format == "table":
+        return _list_table(args, locale)
     state = {"first": True}
 
     def sink(text):
@@ -136,6 +136,33 @@ def _list(args) -> int:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
         found = checked_scan(args, ds.list_part, (entry_filters(args), "json", locale), sink)
         tmp.write("[]\n" if state["first"] else "\n]\n")
+        tmp.seek(0)
+        shutil.copyfileobj(tmp, sys.stdout)
+        sys.stdout.flush()
+    print_warnings(found)
+    return 0
+
+
+def _list_table(args, locale: str) -> int:
+    """The journal's table (``reports.text.format_table``), partition by
+    partition: the columns as wide as the first partition's cells; a longer
+    cell in a later partition is written whole, past its column (docs/scale.md)."""
+    state: dict = {"widths": None}
+
+    def sink(rows):
+        if not rows:
+            return
+        first = state["widths"] is None
+        text = format_table(rows, locale=locale, money=LIST_MONEY, widths=state["widths"],
+                            head=first)
+        if first:
+            state["widths"] = table_widths(text)
+        tmp.write(text + "\n")
+
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
+        found = checked_scan(args, ds.list_part, (entry_filters(args), "table", locale), sink)
+        if state["widths"] is None:
+            tmp.write(format_table([]) + "\n")
         tmp.seek(0)
         shutil.copyfileobj(tmp, sys.stdout)
         sys.stdout.flush()

@@ -35,8 +35,8 @@ from reports import tables as t
 from reports.balance import _plain, balance_rows, converted, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
-from reports.listing import list_table, write_list
-from reports.notes import dropped_warnings, projection_note, report_notes
+from reports.listing import list_rows, list_table, write_list
+from reports.notes import dropped_ids, dropped_said, merged_facts, note_facts, worded_notes
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -216,11 +216,8 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
             "entries_top": t.entries_table(frame_top, ledger, sub),
             "sources_top": t.sources_table(ledger, sub),
             "facts_top": facts.iloc[top].reset_index(drop=True),
-            "notes": report_notes(dataclasses.replace(  # the projections: the whole's
-                report, projected=(), options=dataclasses.replace(
-                    options, horizon=None) if default_horizon else options), entries, links),
-            "warnings": dropped_warnings(entries, report.spread, report.horizon,
-                                         options.basis),
+            "note_facts": note_facts(report, entries), "default_horizon": default_horizon,
+            "dropped": dropped_ids(entries, report.spread, report.horizon),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
             "year_label": report.year_label, "currency": cur}
 
@@ -385,10 +382,13 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     t.mark_projections(marked)
     report.last_bounded, report.projected = marked.last_bounded, marked.projected
     report.open_by_year = marked.open_by_year
-    report.warnings = merged_notes(p["warnings"] for p in parts)
+    report.warnings = dropped_said(sorted(i for p in parts for i in p["dropped"]),
+                                   report.horizon, options.basis)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
     left = n - len(shown_ids)
-    report.notes = report_notes_of(p["notes"] for p in parts) + projection_note(report) + [
+    worded = dataclasses.replace(report, options=dataclasses.replace(options, horizon=None)) \
+        if first["default_horizon"] else report      # "the ledger's horizon", not "given"
+    report.notes = worded_notes(worded, merged_facts(p["note_facts"] for p in parts)) + [
         f"A partitioned dataset: every total counts all {n:,} entries; the Entries sheet "
         f"and the page carry the {len(shown_ids):,} largest"
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
@@ -400,27 +400,6 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     report.extra["page cells"] = _page_cells(collected, places, shown_ids)
     report.extra["tables"] = tables
     return report
-
-
-def report_notes_of(lists) -> list[str]:
-    """The partitions' report notes, each once: a note all partitions word
-    alike as it is; one that names a partition's entries (linked, not
-    exact, open-ended) as the first partition words it, saying so."""
-    lists = [list(n) for n in lists]
-    first: dict[str, str] = {}
-    varied: set[str] = set()
-    for notes in lists:
-        for n in notes:
-            lead = n[:NOTE_LEAD]
-            if lead in first and first[lead] != n:
-                varied.add(lead)
-            first.setdefault(lead, n)
-    return [n + (" (Worded for the first partition file where it applies: its count and "
-                 "names are that file's; other files add their own.)" if lead in varied else "")
-            for lead, n in first.items()]
-
-
-NOTE_LEAD = 40   # characters that say which note it is ("Totals count each pledge once: ...")
 
 
 def _largest(parts, keep: int):
@@ -487,14 +466,17 @@ def qualifier_counts(texts) -> str:
 
 # ----------------------------------------------------------- list and export
 
-def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str:
+def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str | list:
     """One partition's ``list`` rows (``reports.listing.write_list``): CSV
     with its header, or the JSON objects of its entries without the list's
-    brackets (``[``, ``]``: the command writes them once)."""
+    brackets (``[``, ``]``: the command writes them once); for a table, the
+    rows themselves (``list_rows``: the command aligns them)."""
 
     book = _selected(book, filters)
     if not len(book):
-        return ""
+        return [] if fmt == "table" else ""
+    if fmt == "table":
+        return list_rows(list_table(book))
     out = io.StringIO()
     write_list(list_table(book), fmt, locale=locale, out=out)
     text = out.getvalue()
@@ -533,7 +515,10 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
             "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
             "used": None if years_head is None else years_head[0],
             "opens": (export.beancount_opens(cols, txns, prices, years_head)
-                      if fmt == "beancount" else None)}
+                      if fmt == "beancount" else None),
+            "accounts": ([f"{root}:{v}" for root, col in (("Funders", cols.funder),
+                                                          ("Purposes", cols.al_purpose))
+                          for v in col.unique().to_pylist()] if fmt == "beancount" else None)}
 
 
 def journal_head(parts, fmt: str, options: dict, book) -> str:
@@ -561,6 +546,9 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))
+    names: dict[str, str] = {}   # two names that beancount spells alike, across partitions
+    for p in parts:
+        export.beancount_names(p["accounts"], names)
     first: dict = {}
     used: dict = defaultdict(set)
     for p in parts:

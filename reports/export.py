@@ -329,6 +329,18 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
     return out.getvalue()
 
 
+def beancount_names(accounts, names: dict[str, str] | None = None) -> dict[str, str]:
+    """Each account's beancount name (added to ``names``: beancount name ->
+    account); two accounts that become the same name are an error."""
+    names = {} if names is None else names
+    for a in accounts:
+        bc = beancount_account(a)
+        if names.setdefault(bc, a) != a:
+            raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
+                              f"{bc!r} in beancount; rename one of them")
+    return names
+
+
 def beancount_opens(cols, txns, prices, years_head):
     """(an ``open`` for every account: (beancount account, first date,
     currencies), the commodities' date): each posting's account, date and
@@ -346,12 +358,7 @@ def beancount_opens(cols, txns, prices, years_head):
     acct = [funder, codes(cols.al_purpose, "Purposes")]
     dates = [cols.dates, cols.dates[cols.al_entry]]
     curs = [cols.cur_code, cols.cur_code[cols.al_entry]]
-    names: dict[str, str] = {}
-    for a in ids:
-        bc = beancount_account(a)
-        if names.setdefault(bc, a) != a:
-            raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
-                              f"{bc!r} in beancount; rename one of them")
+    beancount_names(ids)
     if years_head is not None and txns.count:
         line_entry = np.repeat(txns.entry, txns.lines)
         acct += [funder[txns.entry], codes(txns.line_purpose, "Purposes")]

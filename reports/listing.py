@@ -144,10 +144,18 @@ def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None
             return
         write_csv(table, out)
         return
+    write_rows(list_rows(table), fmt, locale=locale, money=LIST_MONEY, out=out)
+
+
+LIST_MONEY = ("amount", "currency")   # the listing's money columns, as format_table takes them
+
+
+def list_rows(table: pd.DataFrame) -> list[dict]:
+    """The listing's rows as ``reports.text`` writes them (dates, Decimal amounts)."""
     dates = table["date"].to_numpy().astype("datetime64[D]").astype(object)
     rows = []
     for r, d in zip(table.to_dict("records"), dates):
         r["date"] = d
         r["amount"] = Decimal(r["amount"])
         rows.append(r)
-    write_rows(rows, fmt, locale=locale, money=("amount", "currency"), out=out)
+    return rows

@@ -19,9 +19,10 @@ from reports.columns import finer_than_minor
 from reports.options import Report, as_book, price_base
 
 
-def shown_ids(ids: list[str]) -> str:
-    """Entry ids for a note: the first ten, then a count."""
-    n = len(ids)
+def shown_ids(ids: list[str], n: int | None = None) -> str:
+    """Entry ids for a note: the first ten, then a count (``n``: how many
+    there are in all when ``ids`` holds only the first of them)."""
+    n = len(ids) if n is None else n
     return ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
 
 
@@ -38,20 +39,30 @@ def _named_where(book, mask) -> tuple[int, str]:
 def not_counted_note(book) -> str | None:
     """How many entries are recorded but tagged ``not-counted`` (left out of
     every total), by the reason each one's ``not-counted-REASON`` tag gives."""
+    ids, why = not_counted_facts(book)
+    return not_counted_said(len(ids), ids, why) if ids else None
+
+
+def not_counted_facts(book) -> tuple[list[str], dict[str, int]]:
+    """(the sorted ids of the entries tagged ``not-counted``, how many give
+    each reason)."""
     en = book.tables.entries
     out = not_counted_mask(en["tags"])
-    if not out.any():
-        return None
-    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[out]))
     why: dict[str, int] = defaultdict(int)
+    if not out.any():
+        return [], why
+    ids = sorted(map(str, en["id"].to_numpy(dtype=object)[out]))
     for tags in en["tags"].to_numpy(dtype=object)[out]:
         reasons = [t[len(NOT_COUNTED) + 1:] for t in str(tags).split(";")
                    if t.startswith(NOT_COUNTED + "-")]
         why[", ".join(reasons) or "no reason given"] += 1
-    n = len(ids)
+    return ids, why
+
+
+def not_counted_said(n: int, ids: list[str], why: dict[str, int]) -> str:
     said = "; ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
     return (f"{n:,} entr{'y' if n == 1 else 'ies'} tagged {NOT_COUNTED} {'is' if n == 1 else 'are'}"
-            f" recorded but left out of every total ({said}): {shown_ids(ids)}")
+            f" recorded but left out of every total ({said}): {shown_ids(ids, n)}")
 
 
 def linked_note(left_out: list[str]) -> str:
@@ -78,13 +89,19 @@ def rates_note(book) -> str | None:
 def rounded_note(book) -> str | None:
     """Which amounts are finer than their currency's minor unit (counted
     rounded to it, as in every command)."""
+    ids = rounded_ids(book)
+    return rounded_said(len(ids), ids) if ids else None
+
+
+def rounded_ids(book) -> list[str]:
     en = book.tables.entries
     if not len(en):
-        return None
-    changed = finer_than_minor(en["amount"], en["currency"].to_numpy(dtype=object))
-    if not changed.any():
-        return None
-    n, shown = _named_where(book, changed)
+        return []
+    return _ids_where(book, finer_than_minor(en["amount"], en["currency"].to_numpy(dtype=object)))
+
+
+def rounded_said(n: int, ids: list[str]) -> str:
+    shown = shown_ids(ids, n)
     return (f"{n} amount{'' if n == 1 else 's'} finer than {'its' if n == 1 else 'their'} "
             f"currency's minor unit {'is' if n == 1 else 'are'} counted rounded to it (half "
             f"up), as in every command and report: {shown}")
@@ -99,20 +116,26 @@ def unstated_note(book, options) -> str | None:
     """With ``--valuation as-stated``: the entries in another currency that
     give no restatement in the report currency, valued at their entry date
     instead (said, never silent)."""
+    ids = unstated_ids(book, options)
+    return unstated_said(len(ids), ids, options) if ids else None
+
+
+def unstated_ids(book, options) -> list[str]:
     if options.valuation != "as-stated" or not len(book):
-        return None
+        return []
     cur = options.currency.upper()
     f = book.frame(["id", "currency", "restated"])
     other = f["currency"].astype(str).str.strip().str.upper().to_numpy() != cur
     stated = f["restated"].fillna("").astype(str).str.contains(
         rf"(?:^|[;,])\s*{cur}\s", regex=True).to_numpy()
-    ids = sorted(set(f["id"].astype(str).to_numpy()[other & ~stated]))
-    if not ids:
-        return None
-    n = len(ids)
+    return sorted(set(f["id"].astype(str).to_numpy()[other & ~stated]))
+
+
+def unstated_said(n: int, ids: list[str], options) -> str:
+    cur = options.currency.upper()
     return (f"as-stated: {n} entr{'y' if n == 1 else 'ies'} in another currency give"
             f"{'s' if n == 1 else ''} no {cur} restatement and {'is' if n == 1 else 'are'} "
-            f"valued at {'its' if n == 1 else 'their'} entry date: {shown_ids(ids)}")
+            f"valued at {'its' if n == 1 else 'their'} entry date: {shown_ids(ids, n)}")
 
 
 def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -> list[str]:
@@ -156,17 +179,25 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
     """Warnings naming the entries an option left out of the totals: an
     open-ended entry starting after the --horizon counts nothing (on the
     per-year basis, in the by-year table)."""
-    # counted: a row with a value (amounts are positive; a row the horizon
-    # drops is either absent, when spread into years, or worth nothing)
+    return dropped_said(dropped_ids(entries, spread, horizon), horizon, basis)
+
+
+def dropped_ids(entries, spread: pd.DataFrame, horizon) -> list[str]:
+    """The sorted ids of the open-ended entries the horizon leaves out."""
     if horizon is None:
         return []
     open_ids = set(_open_ended_ids(entries))
     if not open_ids:
         return []
+    # counted: a row with a value (amounts are positive; a row the horizon
+    # drops is either absent, when spread into years, or worth nothing)
     ids = spread["id"]
     rows = (spread["value_minor"].to_numpy() != 0) & ids.isin(open_ids).to_numpy()
     counted = set(ids[rows].astype(str))
-    gone = sorted(open_ids - counted)
+    return sorted(open_ids - counted)
+
+
+def dropped_said(gone: list[str], horizon, basis: str = "total") -> list[str]:
     if not gone:
         return []
     return [f"Warning: the horizon {horizon} ends before {len(gone)} open-ended "
@@ -179,17 +210,93 @@ def dropped_warnings(entries, spread: pd.DataFrame, horizon, basis: str = "total
 NOTE_IDS = 20   # entry ids a note names before "and N more"
 
 
-def _named(ids) -> str:
+def _named(ids, n: int | None = None) -> str:
     """Entry ids for a note: all of a few, else the first ``NOTE_IDS`` and a
-    count (a note naming 50,000 ids is read by no one; the tables list them)."""
+    count (a note naming 50,000 ids is read by no one; the tables list them);
+    ``n``: how many there are in all when ``ids`` holds only the first."""
     ids = list(ids)
-    if len(ids) <= NOTE_IDS:
+    n = len(ids) if n is None else n
+    if n <= NOTE_IDS:
         return ", ".join(ids)
-    return (", ".join(ids[:NOTE_IDS]) + f" and {len(ids) - NOTE_IDS:,} more (the Entries "
+    return (", ".join(ids[:NOTE_IDS]) + f" and {n - NOTE_IDS:,} more (the Entries "
             f"table and entries.csv list every one)")
 
 
+SAID_IDS = 10   # entries not exact a note says as written ("about £3m a year") when no more
+
+
+def _first(ids: list[str]) -> tuple[int, list[str]]:
+    """(how many, the first ``NOTE_IDS``): all a note says of a list of ids."""
+    return len(ids), ids[:NOTE_IDS]
+
+
+def note_facts(report: Report, entries) -> dict:
+    """What the report's notes say of its entries, each list of ids as
+    (how many, the first ``NOTE_IDS``): linked, not counted (and why),
+    open-ended, not exact (by qualifier, in the frame's order; each as said
+    when at most ten entries are), finer than their minor unit, unstated.
+    ``merged_facts`` adds up those of several parts of a ledger; ``worded_notes``
+    words them."""
+    book = as_book(entries)
+    en = book.tables.entries          # linked: not primary and not tagged not-counted
+    linked = set(map(str, en["id"].to_numpy(dtype=object)[
+        ~en["primary"].to_numpy(dtype=bool) & ~not_counted_mask(en["tags"])]))
+    uncounted, why = not_counted_facts(book)
+    q_col = report.frame["qualifier"]
+    inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
+        (q_col.astype(str) != "exact")
+    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]]
+    quals = pd.DataFrame({"id": quals["id"].astype(str).to_numpy(),
+                          "qualifier": quals["qualifier"].astype(str).to_numpy()})
+    quals = quals.drop_duplicates()
+    n_quals = quals["id"].nunique()
+    said = {}
+    if 0 < n_quals <= SAID_IDS:   # few: each as said ("at least €3bn a year")
+        facts = report.facts   # the few qualified entries, from the Book's columns
+        by_id = {str(r.id): r for r in facts[facts["id"].astype(str).isin(set(quals["id"]))]
+                 .itertuples(index=False)}
+        o = report.options
+        said = {(i, q): f"{i} ({as_said(by_id[i].amount, by_id[i].currency, q, by_id[i].period, o.locale, o.amounts)})"
+                for i, q in zip(quals["id"], quals["qualifier"]) if i in by_id}
+    return {"linked": _first(sorted(set(report.frame.loc[~report.frame["primary"], "id"]) & linked)),
+            "not_counted": (*_first(uncounted), dict(why)),
+            "open": _first(_open_ended_ids(entries)),
+            "quals": (n_quals, {k: _first(list(g)) for k, g in
+                                quals.groupby("qualifier", sort=True)["id"]}, said),
+            "rounded": _first(rounded_ids(book)),
+            "unstated": _first(unstated_ids(book, report.options))}
+
+
+def merged_facts(parts) -> dict:
+    """``note_facts`` of parts of one ledger that share no entry, as those of
+    the whole: counts added, sorted ids merged (the quals' in the parts' order)."""
+    parts = list(parts)
+
+    def ids(key, ordered=True):
+        got = [i for p in parts for i in p[key][1]]
+        return (sum(p[key][0] for p in parts), (sorted(got) if ordered else got)[:NOTE_IDS])
+    why: dict[str, int] = defaultdict(int)
+    quals: dict[str, list] = defaultdict(lambda: [0, []])
+    said: dict = {}
+    for p in parts:
+        said.update(p["quals"][2])
+        for k, v in p["not_counted"][2].items():
+            why[k] += v
+        for k, (n, first) in p["quals"][1].items():
+            quals[k][0] += n
+            quals[k][1] = (quals[k][1] + first)[:NOTE_IDS]
+    return {"linked": ids("linked"), "not_counted": (*ids("not_counted"), dict(why)),
+            "open": ids("open"), "rounded": ids("rounded"), "unstated": ids("unstated"),
+            "quals": (sum(p["quals"][0] for p in parts),
+                      {k: (n, first) for k, (n, first) in sorted(quals.items())}, said)}
+
+
 def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
+    return worded_notes(report, note_facts(report, entries))
+
+
+def worded_notes(report: Report, facts: dict) -> list[str]:
+    """The report's notes: its options' and ``facts`` (``note_facts``) as sentences."""
     o = report.options
     notes = [
         f"Amounts: {report.basis_text()}.",
@@ -197,56 +304,41 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
         f"over them in proportion to days; an amount per year is that amount in each "
         f"whole year and pro rata by days within a part year.",
     ]
-    book = as_book(entries)
-    en = book.tables.entries          # linked: not primary and not tagged not-counted
-    linked = set(map(str, en["id"].to_numpy(dtype=object)[
-        ~en["primary"].to_numpy(dtype=bool) & ~not_counted_mask(en["tags"])]))
-    secondary_ids = sorted(set(report.frame.loc[~report.frame["primary"], "id"]) & linked)
-    n_sec = len(secondary_ids)
+    n_sec, secondary_ids = facts["linked"]
     notes.append(
         "Totals count each pledge once: entries that disburse, restate or are part of "
         "another entry record money their target already counts and are left out of "
-        "every total" + (f" ({len(secondary_ids):,} such entr{'y' if len(secondary_ids) == 1 else 'ies'}: "
-                         f"{_named(secondary_ids)})." if n_sec else " (this ledger has none).")
+        "every total" + (f" ({n_sec:,} such entr{'y' if n_sec == 1 else 'ies'}: "
+                         f"{_named(secondary_ids, n_sec)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
-    uncounted = not_counted_note(book)
-    if uncounted:
+    if facts["not_counted"][0]:
+        uncounted = not_counted_said(*facts["not_counted"])
         notes.append(uncounted[0].upper() + uncounted[1:] + ".")
-    open_ids = _open_ended_ids(entries)
-    if open_ids:
+    n_open, open_ids = facts["open"]
+    if n_open:
         if o.basis == "per-year":
-            notes.append("Open-ended amounts per year (" + _named(open_ids) + ") are shown "
-                         "as one year's amount; the by-year table counts them each year up to "
-                         f"{report.horizon} (the horizon).")
+            notes.append("Open-ended amounts per year (" + _named(open_ids, n_open) + ") are "
+                         "shown as one year's amount; the by-year table counts them each year up "
+                         f"to {report.horizon} (the horizon).")
         else:
             how = horizon_reason(o.horizon)
-            notes.append(f"Open-ended amounts per year ({_named(open_ids)}) are counted from "
-                         f"their start up to the end of {report.horizon} ({how}); a later "
+            notes.append(f"Open-ended amounts per year ({_named(open_ids, n_open)}) are counted "
+                         f"from their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
-    q_col = report.frame["qualifier"]
-    inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
-        (q_col.astype(str) != "exact")
-    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]]
-    if not quals.empty:
-        quals = quals.drop_duplicates()
-        if quals["id"].nunique() <= 10:   # few: each as said ("at least €3bn a year")
-            facts = report.facts   # the few qualified entries, from the Book's columns
-            by_id = {r.id: r for r in facts[facts["id"].isin(set(quals["id"]))].itertuples(index=False)}
-
-            def said(i, q):
-                e = by_id[i]
-                return as_said(e.amount, e.currency, q, e.period, o.locale, o.amounts)
-            quals = quals.assign(id=[f"{i} ({said(i, q)})" if i in by_id else i
-                                     for i, q in zip(quals["id"], quals["qualifier"])])
-        q = quals.groupby("qualifier")["id"].agg(_named)
+    n_quals, quals, said = facts["quals"]
+    if n_quals:
+        said = said if n_quals <= SAID_IDS else {}
         notes.append("Some amounts are not exact and are counted at their stated figure: "
-                     + "; ".join(f"'{k}': {v}" for k, v in q.items()) + ".")
+                     + "; ".join(f"'{k}': {_named([said.get((i, k), i) for i in first], n)}"
+                                 for k, (n, first) in quals.items()) + ".")
     if o.basis == "per-year":
         notes.append("Per-year basis: one-off amounts count in full; amounts over a period "
                      "are divided by its length in years.")
     if o.deflator:
         notes.append(deflator_note(o)[0].upper() + deflator_note(o)[1:] + ".")
-    for extra in (rounded_note(as_book(entries)), unstated_note(as_book(entries), o)):
+    (n_round, rounded), (n_unstated, unstated) = facts["rounded"], facts["unstated"]
+    for extra in (rounded_said(n_round, rounded) if n_round else None,
+                  unstated_said(n_unstated, unstated, o) if n_unstated else None):
         if extra:
             notes.append(extra[0].upper() + extra[1:] + ".")
     if report.rate_sources:

@@ -72,9 +72,13 @@ def _width(s: str) -> int:
 
 def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
                  money: tuple[str, str] | None = None, indent_key: str | None = None,
-                 amounts: str = "exact") -> str:
+                 amounts: str = "exact", widths: list[int] | None = None,
+                 head: bool = True) -> str:
     """An aligned table for the terminal; ``amounts``: "compact" (£12m, as
-    people say them) or "exact" (£12,000,000.00), see ``reports.amounts``."""
+    people say them) or "exact" (£12,000,000.00), see ``reports.amounts``.
+    ``widths``: the columns' (a table streamed in parts: the first part's,
+    see ``table_widths``; a longer cell is written whole, past its column);
+    ``head``: with the header and its rule."""
     if not rows:
         return "(nothing to show)"
 
@@ -96,7 +100,9 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
         cells.append([show_controls(c, terminal=True) for c in line])
     headers_shown = [show_controls(str(h), terminal=True) for h in headers]
     numeric = {h for h in headers if money and h == money[0]}
-    widths = [max(_width(h), *(_width(c[i]) for c in cells)) for i, h in enumerate(headers_shown)]
+    if widths is None:
+        widths = [max(_width(h), *(_width(c[i]) for c in cells))
+                  for i, h in enumerate(headers_shown)]
 
     def fmt(line):
         out = []
@@ -106,7 +112,12 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
         return "  ".join(out).rstrip()
 
     sep = "  ".join("-" * w for w in widths)
-    return "\n".join([fmt(headers_shown), sep, *(fmt(c) for c in cells)])
+    return "\n".join(([fmt(headers_shown), sep] if head else []) + [fmt(c) for c in cells])
+
+
+def table_widths(table: str) -> list[int]:
+    """The column widths of a ``format_table`` text with its header (its rule's dashes)."""
+    return [len(d) for d in table.split("\n", 2)[1].split("  ")]
 
 
 def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",

@@ -27,6 +27,7 @@ other command; small datasets; the reference the tests compare with).
 """
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 from collections.abc import Callable
@@ -167,7 +168,7 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
     n = narrow.num_rows
     if not n:
         return []
-    sid = narrow.column("id").combine_chunks()
+    sid = _whole(narrow.column("id"))
     file_of = narrow.column("file").to_numpy()
     line_of = narrow.column("line").to_numpy()
     enc = pc.dictionary_encode(sid)
@@ -178,7 +179,7 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
     duplicates = [(int(i), int(first_of[code[i]])) for i in again.tolist()]
     links, rows_linked = [], []
     for k in LINK_KINDS:
-        col = narrow.column(k).combine_chunks()
+        col = _whole(narrow.column(k))
         rows = np.flatnonzero(pc.not_equal(col, "").to_numpy(zero_copy_only=False))
         if len(rows):
             links += [(int(r), k, t) for r, t in
@@ -190,9 +191,7 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         targets = pa.array([t for _, _, t in links], pa.string())
         pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
         where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
-    amounts = narrow.column("amount").combine_chunks()
-    cur = narrow.column("currency").combine_chunks()
-    qual = narrow.column("qualifier").combine_chunks()
+    amounts, cur, qual = (_whole(narrow.column(k)) for k in ("amount", "currency", "qualifier"))
     problems, _ = across_entries(
         n=n, ids=_Ids(sid),  # type: ignore[arg-type]  # read lazily, as a sequence
         place=lambda i: (files[int(file_of[i])], int(line_of[i])),
@@ -202,6 +201,34 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         rejected=rejected, hints=BULK_HINTS, check_quotes=False,
         limit=MAX_PROBLEMS_PER_RULE)
     return problems
+
+
+def give_back_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``;
+    elsewhere nothing): a partition's Book is freed into the heap of the
+    thread that built it, where Arrow's own allocator, which the rules
+    across entries use, cannot reuse it (benchmarks/README.md)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _whole(column):
+    """A column as one array: its one chunk as it is (``combine_chunks``
+    copies even one), else the chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _one_table(narrows: list):
+    """The partitions' narrow tables as one contiguous table; ``narrows`` is
+    emptied so that the parts are let go before the rules run on it (the
+    rules then hold one copy of the ids, not the parts and a joined copy)."""
+    import pyarrow as pa
+
+    table = pa.concat_tables(narrows)
+    narrows.clear()
+    return table.combine_chunks()
 
 
 # ----------------------------------------------------------------- running
@@ -267,7 +294,6 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
     few partitions at a time; with ``sink``, each result goes to
     ``sink(result)`` in the dataset's order as soon as its batch is done and
     is not kept (text written out chunk by chunk)."""
-    import pyarrow as pa
 
     root = Path(path)
     files, problems = partition_files(root)
@@ -286,8 +312,9 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
                 sink(result)
             else:
                 results.append(result)
+        give_back_memory()
     if narrows:
-        problems.extend(id_pass(pa.concat_tables(narrows), names))
+        problems.extend(id_pass(_one_table(narrows), names))
     if not files and not problems:
         problems.append(Problem(str(root), 0, "", "the dataset holds no .parquet file",
                                 code="empty-dataset"))

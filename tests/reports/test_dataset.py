@@ -218,8 +218,24 @@ def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
     assert len(json.loads(out)) == 3000
     code, out, err = run_cli("list", generated, "--format", "json", "--funder", "Nobody")
     assert code == 0 and json.loads(out) == []
-    code, out, err = run_cli("list", generated)
-    assert code == 2 and "--format csv or json" in err
+
+
+def test_a_plain_list_is_the_bulk_files_table(generated, run_cli):
+    """``list D`` (the table) streams partition by partition: the same rows
+    and cells as the table of the same rows read as one bulk CSV (columns as
+    wide as the first partition's), one per entry."""
+    tables = []
+    for ledger in (generated, generated.parent / "gen.csv"):
+        code, out, err = run_cli("list", ledger)
+        assert code == 0, err
+        lines = out.splitlines()
+        assert set(lines[1]) <= {"-", " "}          # the header's rule, once
+        tables.append([lines[0].split()] + [line.split() for line in lines[2:]])
+    assert tables[0] == tables[1]
+    assert len(tables[0]) - 1 == len({r["id"] for f in generated.glob("year=*/*.parquet")
+                                      for r in pq.read_table(f, columns=["id"]).to_pylist()})
+    code, out, err = run_cli("list", generated, "--funder", "Nobody")
+    assert code == 0 and out == "(nothing to show)\n"
 
 
 def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
@@ -235,6 +251,15 @@ def test_a_parquet_export_is_the_bulk_files(generated, run_cli, tmp_path):
                                 for f in generated.glob("year=*/*.parquet"))
 
 
+def _dataset_and_bulk(stem: Path, rows: list[dict]) -> tuple[Path, Path]:
+    """``rows`` as STEM.parquet/ (a partition a year) and as one bulk STEM.csv."""
+    root = write_dataset(stem.with_suffix(".parquet"), rows)
+    bulk = stem.with_suffix(".csv")
+    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
+                    bulk)
+    return root, bulk
+
+
 def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
     """No --horizon: the dataset's default horizon (another partition's
     bounded entry), said as the journal says it, with no projection note
@@ -244,10 +269,7 @@ def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
             {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
              "amount": "50", "currency": "GBP", "period": "per year for 2 years",
              "sources": "d"}]
-    root = write_dataset(tmp_path / "open.parquet", rows)
-    bulk = tmp_path / "open.csv"
-    pacsv.write_csv(pa.concat_tables(pq.read_table(f) for f in sorted(root.glob("*/*.parquet"))),
-                    bulk)
+    root, bulk = _dataset_and_bulk(tmp_path / "open", rows)
     said = []
     for ledger, name in ((root, "d"), (bulk, "w")):
         out, err = _report(run_cli, ledger, tmp_path / name)
@@ -255,3 +277,70 @@ def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
                            and "partitioned dataset" not in n]))
     assert said[0] == said[1]
     assert any("up to the end of 2023 (the ledger's horizon" in n for n in said[0][1])
+
+
+def _notes(err: str) -> list[str]:
+    """The notes on stderr but those on where the per-entry lists are."""
+    return [n for n in err.splitlines() if n.startswith("note: ")
+            and "partitioned dataset" not in n and "the workbook's" not in n]
+
+
+def test_the_notes_naming_entries_are_the_whole_datasets(generated, run_cli, tmp_path):
+    """Linked, not exact and open-ended entries sit in every partition: each
+    note's count and ids are the whole dataset's, worded as the journal's
+    (the same rows read as one bulk CSV), and the linked count is the raw
+    rows' (ids with disburses, part_of or restates)."""
+    said = []
+    for ledger, name in ((generated, "d"), (generated.parent / "gen.csv", "w")):
+        _, err = _report(run_cli, ledger, tmp_path / name, "--horizon", "2040")
+        said.append(_notes(err))
+    assert said[0] == said[1]
+    linked: dict[str, str] = {}     # id: its partition
+    for f in sorted(generated.glob("year=*/*.parquet")):
+        for r in pq.read_table(f).to_pylist():
+            if any(r.get(k) for k in ("disburses", "part_of", "restates")) and \
+                    "not-counted" not in (r.get("tags") or ""):
+                linked[r["id"]] = f.parent.name
+    assert len(set(linked.values())) > 1
+    note = next(n for n in said[0] if "Totals count each pledge once" in n)
+    assert f"({len(linked):,} such entries: " in note
+    assert any("Some amounts are not exact" in n for n in said[0])
+
+
+@pytest.mark.parametrize("basis", ["total", "recorded"])
+def test_two_accounts_one_beancount_name_in_two_partitions(tmp_path, run_cli, basis):
+    """"UK:Home Office" (2019) and "UK:Home-Office" (2020) both become
+    Income:Funders:UK:Home-Office: refused as for the same rows as one bulk
+    CSV, with its message, and no file written."""
+    rows = [{"id": "a", "date": "2019-03-01", "funder": "UK:Home Office", "purpose": "P",
+             "amount": "10", "currency": "GBP", "sources": "d"},
+            {"id": "b", "date": "2020-03-01", "funder": "UK:Home-Office", "purpose": "P",
+             "amount": "20", "currency": "GBP", "sources": "d"}]
+    root, bulk = _dataset_and_bulk(tmp_path / "clash", rows)
+    said = []
+    for ledger, name in ((root, "d.beancount"), (bulk, "w.beancount")):
+        code, _, err = run_cli("export", ledger, "--to", "beancount", "--basis", basis, "-o",
+                               tmp_path / name)
+        assert code == 1 and not (tmp_path / name).exists()
+        said.append([n for n in err.splitlines() if "both become" in n])
+    assert said[0] == said[1] == [
+        "ledger-tool: export: accounts 'Funders:UK:Home Office' and 'Funders:UK:Home-Office'"
+        " both become 'Income:Funders:UK:Home-Office' in beancount; rename one of them"]
+
+
+def test_the_horizon_warning_names_every_partitions_entries(tmp_path, run_cli):
+    """Open-ended entries starting after --horizon in two partitions: one
+    warning naming both, as for the same rows as one bulk CSV."""
+    rows = [{"id": "x", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "100", "currency": "GBP", "sources": "d"},
+            {"id": "late1", "date": "2025-01-01", "funder": "UK", "purpose": "Health",
+             "amount": "10", "currency": "GBP", "period": "per year", "sources": "d"},
+            {"id": "late2", "date": "2026-01-01", "funder": "France", "purpose": "Port",
+             "amount": "20", "currency": "GBP", "period": "per year", "sources": "d"}]
+    root, bulk = _dataset_and_bulk(tmp_path / "late", rows)
+    said = []
+    for ledger, name in ((root, "d"), (bulk, "w")):
+        _, err = _report(run_cli, ledger, tmp_path / name, "--horizon", "2020")
+        said.append([n for n in err.splitlines() if "the horizon 2020 ends before" in n])
+    assert said[0] == said[1] and len(said[0]) == 1
+    assert "2 open-ended entries" in said[0][0] and "late1, late2" in said[0][0]
