@@ -386,6 +386,10 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
                                    report.horizon, options.basis)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
     left = n - len(shown_ids)
+    report.extra["whole"] = {"entries": n, "counted": sum(p["counted"] for p in parts),
+                             "rows": {"Entries": n_rows,
+                                      "Sources": sum(p["citations"] for p in parts)},
+                             "where": where}      # before the notes: they name it
     worded = dataclasses.replace(report, options=dataclasses.replace(options, horizon=None)) \
         if first["default_horizon"] else report      # "the ledger's horizon", not "given"
     report.notes = worded_notes(worded, merged_facts(p["note_facts"] for p in parts)) + [
@@ -393,10 +397,6 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         f"and the page carry the {len(shown_ids):,} largest"
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
            else ".")] + report.warnings
-    report.extra["whole"] = {"entries": n, "counted": sum(p["counted"] for p in parts),
-                             "rows": {"Entries": n_rows,
-                                      "Sources": sum(p["citations"] for p in parts)},
-                             "where": where}
     report.extra["page cells"] = _page_cells(collected, places, shown_ids)
     report.extra["tables"] = tables
     return report

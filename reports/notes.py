@@ -210,16 +210,19 @@ def dropped_said(gone: list[str], horizon, basis: str = "total") -> list[str]:
 NOTE_IDS = 20   # entry ids a note names before "and N more"
 
 
-def _named(ids, n: int | None = None) -> str:
+def _named(ids, n: int | None = None, listed: str | None = None) -> str:
     """Entry ids for a note: all of a few, else the first ``NOTE_IDS`` and a
     count (a note naming 50,000 ids is read by no one; the tables list them);
-    ``n``: how many there are in all when ``ids`` holds only the first."""
+    ``n``: how many there are in all when ``ids`` holds only the first;
+    ``listed``: where every entry is listed, when not in the report's
+    entries.csv (a dataset's report writes none)."""
     ids = list(ids)
     n = len(ids) if n is None else n
     if n <= NOTE_IDS:
         return ", ".join(ids)
-    return (", ".join(ids[:NOTE_IDS]) + f" and {n - NOTE_IDS:,} more (the Entries "
-            f"table and entries.csv list every one)")
+    where = (f"the full list: {listed}" if listed
+             else "the Entries table and entries.csv list every one")
+    return ", ".join(ids[:NOTE_IDS]) + f" and {n - NOTE_IDS:,} more ({where})"
 
 
 SAID_IDS = 10   # entries not exact a note says as written ("about £3m a year") when no more
@@ -298,6 +301,7 @@ def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
 def worded_notes(report: Report, facts: dict) -> list[str]:
     """The report's notes: its options' and ``facts`` (``note_facts``) as sentences."""
     o = report.options
+    listed = report.extra.get("whole", {}).get("where")
     notes = [
         f"Amounts: {report.basis_text()}.",
         f"Years are {report.year_label}; an amount over several years is spread "
@@ -309,7 +313,7 @@ def worded_notes(report: Report, facts: dict) -> list[str]:
         "Totals count each pledge once: entries that disburse, restate or are part of "
         "another entry record money their target already counts and are left out of "
         "every total" + (f" ({n_sec:,} such entr{'y' if n_sec == 1 else 'ies'}: "
-                         f"{_named(secondary_ids, n_sec)})." if n_sec else " (this ledger has none).")
+                         f"{_named(secondary_ids, n_sec, listed)})." if n_sec else " (this ledger has none).")
         + " The status table uses disbursing and phased entries to measure what was paid.")
     if facts["not_counted"][0]:
         uncounted = not_counted_said(*facts["not_counted"])
@@ -317,19 +321,19 @@ def worded_notes(report: Report, facts: dict) -> list[str]:
     n_open, open_ids = facts["open"]
     if n_open:
         if o.basis == "per-year":
-            notes.append("Open-ended amounts per year (" + _named(open_ids, n_open) + ") are "
+            notes.append("Open-ended amounts per year (" + _named(open_ids, n_open, listed) + ") are "
                          "shown as one year's amount; the by-year table counts them each year up "
                          f"to {report.horizon} (the horizon).")
         else:
             how = horizon_reason(o.horizon)
-            notes.append(f"Open-ended amounts per year ({_named(open_ids, n_open)}) are counted "
+            notes.append(f"Open-ended amounts per year ({_named(open_ids, n_open, listed)}) are counted "
                          f"from their start up to the end of {report.horizon} ({how}); a later "
                          f"horizon gives larger totals.")
     n_quals, quals, said = facts["quals"]
     if n_quals:
         said = said if n_quals <= SAID_IDS else {}
         notes.append("Some amounts are not exact and are counted at their stated figure: "
-                     + "; ".join(f"'{k}': {_named([said.get((i, k), i) for i in first], n)}"
+                     + "; ".join(f"'{k}': {_named([said.get((i, k), i) for i in first], n, listed)}"
                                  for k, (n, first) in quals.items()) + ".")
     if o.basis == "per-year":
         notes.append("Per-year basis: one-off amounts count in full; amounts over a period "
