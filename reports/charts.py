@@ -136,14 +136,18 @@ def _label(value, quals, report: Report, amounts: str) -> str:
 
 def _pair_qualifiers(report: Report) -> dict:
     """(funder, purpose) → the qualifiers of the counted figures behind it."""
-    f = report.frame
-    prim = f.loc[f["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
     out: dict = {}
     # the distinct triples first (on a million rows, text for each row costs seconds)
-    for fu, pu, q in prim.drop_duplicates().astype(str).drop_duplicates().itertuples(
+    for fu, pu, q in _counted_triples(report.frame).astype(str).drop_duplicates().itertuples(
             index=False):   # the few
         out.setdefault((fu, pu), set()).add(q)
     return out
+
+
+def _counted_triples(frame: pd.DataFrame) -> pd.DataFrame:
+    """The distinct (funder, purpose, qualifier) of the counted rows."""
+    prim = frame.loc[frame["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
+    return prim.drop_duplicates()
 
 
 def _money_axis(ax, report: Report, log: bool, axis: str = "x"):
@@ -522,9 +526,7 @@ def chart_view(report: Report) -> Report:
     """The report as the charts read it: its tables, with the rows per entry
     left out (the charts read only the distinct qualifiers of each funder
     and purpose's counted rows)."""
-    f = report.frame
-    counted = f.loc[f["primary"].to_numpy(dtype=bool), ["funder", "purpose", "qualifier"]]
-    kept = counted.drop_duplicates().assign(primary=True).reset_index(drop=True)
+    kept = _counted_triples(report.frame).assign(primary=True).reset_index(drop=True)
     none = pd.DataFrame()
     return dataclasses.replace(report, frame=kept, spread=none, summary=none, entries=none,
                                sources=none, funder_tree=none, purpose_tree=none,
