@@ -138,9 +138,10 @@ def run(args) -> int:
     system_allocator()   # before the Book's tables: the report's are large Arrow text
     # the charts' process imports matplotlib while this one loads and values
     # the ledger; forked before the Book is read, it shares none of its memory
-    with ctrl_c_held():   # the child forked is known at once, to be stopped on a failure
-        charts_first = ChartProcess.start()
-    try:
+    charts_first = None
+    try:   # a Ctrl-C held while forking is raised as the block ends: in here
+        with ctrl_c_held():   # the child forked is known at once, to be stopped on a failure
+            charts_first = ChartProcess.start()
         return _run(args, out, charts_first)
     finally:
         if charts_first is not None:   # stopped unless it drew (a failure on the way)

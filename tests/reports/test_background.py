@@ -217,3 +217,24 @@ def test_chart_process_stopped_when_the_ledger_does_not_load(run_cli, tmp_path, 
     assert code == 1 and "bad.toml" in err
     assert _no_child_left(children_before)
     assert not (tmp_path / "r").exists()
+
+
+def test_chart_process_stopped_on_ctrl_c_as_it_starts(run_cli, example_ledger, tmp_path,
+                                                      monkeypatch, children_before):
+    """Ctrl-C while the chart process is forked is held, and raised as the
+    fork's guarded block ends: the process is still stopped and reaped."""
+    import signal
+
+    import reports.charts
+
+    start = reports.charts.ChartProcess.start
+
+    def start_then_ctrl_c(cls):
+        started = start()
+        os.kill(os.getpid(), signal.SIGINT)    # held until the block ends
+        return started
+    monkeypatch.setattr(reports.charts.ChartProcess, "start", classmethod(start_then_ctrl_c))
+    code, _, err = run_cli("report", example_ledger, "--out", tmp_path / "r")
+    assert code == 130 and err.strip().splitlines()[-1] == "ledger-tool: interrupted"
+    assert _no_child_left(children_before)
+    assert list(tmp_path.iterdir()) == []
