@@ -73,6 +73,8 @@ class SeenIds:
     New digests go to a small sorted run merged into the large one when it
     holds an eighth of it, so each batch copies the small run only."""
 
+    MERGE_FLOOR = 1 << 16   # the recent run's least size before a merge
+
     def __init__(self) -> None:
         self.runs = [_Run(), _Run()]      # the large run, the recent one
 
@@ -106,7 +108,7 @@ class SeenIds:
             new = new[np.r_[True, (new[1:] != new[:-1]).any(axis=1)]]
         big, recent = self.runs
         recent.add(new[~self.holds(new)])
-        if len(recent.hi) > max(1 << 16, len(big.hi) // 8):
+        if len(recent.hi) > max(self.MERGE_FLOOR, len(big.hi) // 8):
             big.add(np.column_stack((recent.hi, recent.lo)))
             self.runs[1] = _Run()
 
