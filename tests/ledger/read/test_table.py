@@ -441,3 +441,19 @@ def test_an_entry_written_with_splits_still_states_its_amount(tmp_path):
                         [5], name="in.xlsx", documents={"d"})
     assert [(p.line, p.code, p.field, p.message) for p in got.problems[0]] == [
         (5, "missing-field", "amount", "missing field 'amount'")]
+
+
+def test_a_sources_cell_of_only_separators_cites_nothing(tmp_path):
+    """A cell of nothing but ';' and blanks names no document: its entry
+    gets the no-source warning, as an empty cell's does; a cell naming one
+    among empty ones does not."""
+    p = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,,,,\n"         # empty (line 2)
+                       "b,2015-01-02,UK,P,5,GBP,,,,;\n"        # ';' alone (3)
+                       'c,2015-01-03,UK,P,5,GBP,,,," ; ; "\n'  # blanks between (4)
+                       "d,2015-01-04,UK,P,5,GBP,,,,;d1;\n"     # one named (5)
+                       "e,2015-01-05,UK,P,5,GBP,,,,d2\n")      # (6)
+    frame, problems = read_bulk(p)
+    assert not _errors(problems)
+    assert sorted((x.line, x.entry_id) for x in problems if "no source" in x.message) == \
+        [(2, "a"), (3, "b"), (4, "c")]
+    assert len(frame) == 5
