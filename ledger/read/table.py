@@ -574,9 +574,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
-        for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
-                  "part_of", "restates", "restated"):
-            if c not in names:
+        for c in BULK_COLUMNS:   # all but the part's own (its sources too: read once)
+            if c in ("id", "purpose", "amount") or c not in names:
                 continue
             v = restated if c == "restated" else col(c)   # in Arrow, no Python string per row
             differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),

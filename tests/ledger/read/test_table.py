@@ -457,3 +457,17 @@ def test_a_sources_cell_of_only_separators_cites_nothing(tmp_path):
     assert sorted((x.line, x.entry_id) for x in problems if "no source" in x.message) == \
         [(2, "a"), (3, "b"), (4, "c")]
     assert len(frame) == 5
+
+
+def test_split_rows_citing_different_documents_are_refused(tmp_path):
+    """Only the first row's sources are read: a split row citing others
+    is refused, not its documents lost; rows citing alike are one entry."""
+    p = _csv(tmp_path, "s,2015-01-01,UK,A,5,GBP,,,,d1\n"
+                       "s,2015-01-01,UK,B,5,GBP,,,,d2\n"
+                       "t,2015-01-01,UK,A,5,GBP,,,,d1;d2\n"
+                       "t,2015-01-01,UK,B,5,GBP,,,,d1;d2\n")
+    frame, problems = read_bulk(p)
+    assert [(x.line, x.entry_id, x.code, x.field, x.message) for x in _errors(problems)] == [
+        (3, "s", "split-row-differs", "sources",
+         "split row differs from the row before in 'sources'")]
+    assert set(frame["id"]) == {"t"} and frame["amount"].sum() == Decimal(10)
