@@ -73,6 +73,8 @@ class SeenIds:
     New digests go to a small sorted run merged into the large one when it
     holds an eighth of it, so each batch copies the small run only."""
 
+    MERGE_FLOOR = 1 << 16   # the recent run's least size before a merge
+
     def __init__(self) -> None:
         self.runs = [_Run(), _Run()]      # the large run, the recent one
 
@@ -98,15 +100,18 @@ class SeenIds:
         found[order] = big.holds(ordered) | recent.holds(ordered)
         return found
 
-    def add(self, digests) -> None:
+    def add(self, digests, none_held: bool = False) -> None:
+        """``digests`` added; ``none_held``: the caller has just asked
+        ``holds`` of them (a batch's ids), so the runs are not searched
+        again."""
         import numpy as np
 
         new = digests[np.lexsort((digests[:, 1], digests[:, 0]))]
         if len(new) > 1:     # each once
             new = new[np.r_[True, (new[1:] != new[:-1]).any(axis=1)]]
         big, recent = self.runs
-        recent.add(new[~self.holds(new)])
-        if len(recent.hi) > max(1 << 16, len(big.hi) // 8):
+        recent.add(new if none_held else new[~self.holds(new)])
+        if len(recent.hi) > max(self.MERGE_FLOOR, len(big.hi) // 8):
             big.add(np.column_stack((recent.hi, recent.lo)))
             self.runs[1] = _Run()
 
@@ -160,7 +165,7 @@ def without_seen(table, seen_ids: SeenIds):
                 f"({origin[i]}); not imported")))
         table = table.filter(pa.array(~again))
         digests = digests[~again]
-    seen_ids.add(digests)
+    seen_ids.add(digests, none_held=True)
     return table, problems
 
 

@@ -197,23 +197,6 @@ def _plain(d: Decimal) -> str:
     return plain_decimal(d)
 
 
-def within_package(amount: Decimal, currency: str, parts: list[tuple[Decimal, str]]) -> list[bool]:
-    """Which parts (in order) can be linked to a package of ``amount``
-    without the linked parts in its currency exceeding it (the check
-    ``ledger.rules.checks.check_packages`` makes); parts in another currency link
-    (the check only warns about them)."""
-    used, out = Decimal(0), []
-    for amt, cur in parts:
-        if cur != currency:
-            out.append(True)
-        elif used + amt <= amount:
-            used += amt
-            out.append(True)
-        else:
-            out.append(False)
-    return out
-
-
 # ------------------------------------------------------------------ files
 def open_data(path: Path, what: str):
     """A published data file opened for reading in binary, through the one

@@ -116,6 +116,18 @@ def read_table(path: str | Path):
     return pa.table(cols)
 
 
+def cited_ids(sources):
+    """The bulk format's ``sources`` cells read as the document ids they
+    name: (each id's cell position, the ids), trimmed as the journal reader
+    trims text; an empty one between ';' names none."""
+    import pyarrow.compute as pc
+
+    lists = pc.split_pattern(sources, ";")
+    flat = pc.utf8_trim(pc.list_flatten(lists), PY_WHITESPACE)
+    named = ~_np(pc.equal(flat, ""))
+    return _np(pc.list_parent_indices(lists))[named], _np(flat)[named].astype(object)
+
+
 def _may_need_trim(arr) -> bool:
     """False when no value can start or end with whitespace: every non-empty
     value's first and last byte is printable ASCII (Unicode whitespace starts
@@ -220,14 +232,11 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
     if "sources" in names and len(first):
-        lists = pc.split_pattern(raw.column("sources").take(first), ";")
-        docs = pc.utf8_trim_whitespace(pc.list_flatten(lists)).to_numpy(zero_copy_only=False)
-        parent = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
-        ok = docs != ""
+        parent, docs = cited_ids(raw.column("sources").take(first))
         extras["citations"] = pd.DataFrame({
-            "entry": parent[ok].astype("int64"), "doc": docs[ok].astype(object),
-            "quote": np.full(int(ok.sum()), "", dtype=object),
-            "locator": np.full(int(ok.sum()), "", dtype=object)})
+            "entry": parent.astype("int64"), "doc": docs,
+            "quote": np.full(len(docs), "", dtype=object),
+            "locator": np.full(len(docs), "", dtype=object)})
     return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt), first
 
 
@@ -565,9 +574,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
-        for c in ("date", "funder", "currency", "status", "qualifier", "period", "disburses",
-                  "part_of", "restates", "restated"):
-            if c not in names:
+        for c in BULK_COLUMNS:   # all but the part's own (its sources too: read once)
+            if c in ("id", "purpose", "amount") or c not in names:
                 continue
             v = restated if c == "restated" else col(c)   # in Arrow, no Python string per row
             differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
@@ -627,7 +635,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                                          .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
     P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
                              duplicates, cur, qualifier, entry_amount, link_rows, link_cols,
-                             all_codes, n_ids, src, blank(src), documents, pledges,
+                             all_codes, n_ids, src, _uncited(src, raw), documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums),
              group if live is None else np.where(live, live_group, -1),
@@ -683,6 +691,22 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _uncited(src, raw):
+    """Per row: its entry cites no document (the no-source rule's), a bulk
+    cell of nothing but ';' and blanks too."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    none = np.array(_np(pc.equal(src, "")))   # a copy of its own: written to
+    if raw.citations is None:
+        listed = np.flatnonzero(_np(pc.match_substring(src, ";")))
+        if len(listed):
+            named = np.zeros(len(listed), dtype=bool)
+            named[cited_ids(src.take(listed))[0]] = True
+            none[listed[~named]] = True
+    return none
 
 
 def _citation_rows(P, raw, firsts, group) -> None:
@@ -813,11 +837,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
         citations = (_np(c.column("entry")).tolist(), c.column("doc").to_pylist(),
                      c.column("quote").to_pylist())
     elif documents is not None:
-        lists = pc.split_pattern(src.take(pa.array(firsts)), ";")
-        flat = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-        parent = _np(pc.list_parent_indices(lists))
-        named = ~_np(pc.equal(flat, ""))
-        citations = (parent[named].tolist(), _np(flat)[named].tolist(), None)
+        parent, docs = cited_ids(src.take(pa.array(firsts)))
+        citations = (parent.tolist(), docs.tolist(), None)
     uncited = np.flatnonzero(no_src[firsts]).tolist()
     # the amounts the package rule reads, as Decimals in one take
     involved = sorted({e for e, _, _ in links} | {t for t in where_to if t >= 0})

@@ -8,8 +8,11 @@ from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow.dataset as ds
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import ledger
 from ledger.imports.bulk import SeenIds
@@ -217,3 +220,30 @@ def test_seen_ids_hold_what_was_added():
     assert not seen.holds(seen.digest(others)).any()
     seen.add(seen.digest(others))
     assert len(seen) == 1002 and seen.holds(seen.digest(first + others)).all()
+
+
+# digests from a small range of first halves, so that ids share one (the
+# run's slow path) and the recent run is merged into the large one often
+_DIGESTS = st.lists(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 2**64 - 1)),
+                             max_size=12), max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches=_DIGESTS, probes=st.lists(st.tuples(st.integers(0, 7),
+                                                   st.integers(0, 2**64 - 1)), max_size=12))
+def test_seen_ids_are_the_set_of_digests_added(batches, probes):
+    """Batch after batch, SeenIds holds exactly the digests added (a Python
+    set of them, computed apart), whatever the merges and shared halves."""
+    seen, added = SeenIds(), set()
+    seen.MERGE_FLOOR = 2
+    for k, batch in enumerate(batches):
+        digests = np.array(batch, dtype=np.uint64).reshape(-1, 2)
+        if k % 2:   # as without_seen adds a batch: what is not held yet
+            seen.add(digests[~seen.holds(digests)], none_held=True)
+        else:
+            seen.add(digests)
+        added.update(batch)
+        assert len(seen) == len(added)
+        every = sorted(added) + probes
+        asked = np.array(every, dtype=np.uint64).reshape(-1, 2)
+        assert seen.holds(asked).tolist() == [d in added for d in every]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ledger.model import Entry, Money
 from ledger.imports.common import (data_figure, data_figures, few_collections,
-                                replace_entries, within_package)
+                                replace_entries)
 from tests.conftest import FIXTURES
 
 JOURNAL = """# my notes, kept
@@ -56,12 +56,6 @@ def test_replace_entries_keeps_everything_else_byte_for_byte(tmp_path):
     f.write_text(new, encoding="utf-8")
     got = {e.id: e.amount for e in ledger.load(f).entries}
     assert got == {"a": Decimal("1e6"), "b": Decimal("2.5e6"), "c": Decimal("3e6")}
-
-
-def test_within_package_links_what_fits():
-    assert within_package(Decimal(10), "GBP", [(Decimal(4), "GBP"), (Decimal(7), "GBP"),
-                                               (Decimal(6), "GBP"), (Decimal(99), "EUR")]) == \
-        [True, False, True, True]
 
 
 def _entry(amount, currency, restated=()):

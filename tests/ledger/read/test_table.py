@@ -441,3 +441,33 @@ def test_an_entry_written_with_splits_still_states_its_amount(tmp_path):
                         [5], name="in.xlsx", documents={"d"})
     assert [(p.line, p.code, p.field, p.message) for p in got.problems[0]] == [
         (5, "missing-field", "amount", "missing field 'amount'")]
+
+
+def test_a_sources_cell_of_only_separators_cites_nothing(tmp_path):
+    """A cell of nothing but ';' and blanks names no document: its entry
+    gets the no-source warning, as an empty cell's does; a cell naming one
+    among empty ones does not."""
+    p = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,,,,\n"         # empty (line 2)
+                       "b,2015-01-02,UK,P,5,GBP,,,,;\n"        # ';' alone (3)
+                       'c,2015-01-03,UK,P,5,GBP,,,," ; ; "\n'  # blanks between (4)
+                       "d,2015-01-04,UK,P,5,GBP,,,,;d1;\n"     # one named (5)
+                       "e,2015-01-05,UK,P,5,GBP,,,,d2\n")      # (6)
+    frame, problems = read_bulk(p)
+    assert not _errors(problems)
+    assert sorted((x.line, x.entry_id) for x in problems if "no source" in x.message) == \
+        [(2, "a"), (3, "b"), (4, "c")]
+    assert len(frame) == 5
+
+
+def test_split_rows_citing_different_documents_are_refused(tmp_path):
+    """Only the first row's sources are read: a split row citing others
+    is refused, not its documents lost; rows citing alike are one entry."""
+    p = _csv(tmp_path, "s,2015-01-01,UK,A,5,GBP,,,,d1\n"
+                       "s,2015-01-01,UK,B,5,GBP,,,,d2\n"
+                       "t,2015-01-01,UK,A,5,GBP,,,,d1;d2\n"
+                       "t,2015-01-01,UK,B,5,GBP,,,,d1;d2\n")
+    frame, problems = read_bulk(p)
+    assert [(x.line, x.entry_id, x.code, x.field, x.message) for x in _errors(problems)] == [
+        (3, "s", "split-row-differs", "sources",
+         "split row differs from the row before in 'sources'")]
+    assert set(frame["id"]) == {"t"} and frame["amount"].sum() == Decimal(10)
