@@ -74,16 +74,17 @@ def print_warnings(found) -> None:
 def streamed(args, func, fargs, out_path) -> int:
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
-    them passed: written to a temporary file first."""
+    them passed: written to a temporary file first.  The rows written, when
+    ``func`` gives (text, rows) (a quoted cell may hold a line break); else 0."""
 
     state = {"first": True, "rows": 0}
 
-    def sink(text):
+    def sink(part):
+        text, rows = part if isinstance(part, tuple) else (part, 0)
         if text:
-            body = without_header(text, state["first"])
+            tmp.write(without_header(text, state["first"]))
             state["first"] = False
-            state["rows"] += body.count("\n")
-            tmp.write(body)
+            state["rows"] += rows
 
     if out_path not in (None, "-"):
         with atomic_file(Path(out_path), text=True) as tmp:
@@ -95,4 +96,4 @@ def streamed(args, func, fargs, out_path) -> int:
             shutil.copyfileobj(tmp, sys.stdout)
             sys.stdout.flush()
     print_warnings(found)
-    return state["rows"] - (0 if state["first"] else 1)
+    return state["rows"]

@@ -485,16 +485,17 @@ def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> s
     return text
 
 
-def export_part(book, filters: dict, options: dict) -> str:
+def export_part(book, filters: dict, options: dict) -> tuple[str, int]:
     """One partition's ``export --to csv`` rows (with the header), valued by
-    ``reports.export.frame`` (the export's own valuation)."""
+    ``reports.export.frame`` (the export's own valuation), and how many: a
+    quoted cell may hold a line break, so the text's lines do not count them."""
 
     book = _selected(book, filters)
     if not len(book):
-        return ""
+        return "", 0
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
-    return inert_frame(export.frame(book, **options)).to_csv(index=False,
-                                                              date_format="%Y-%m-%d")
+    frame = export.frame(book, **options)
+    return inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame)
 
 
 def journal_part(book, filters: dict, fmt: str, options: dict):

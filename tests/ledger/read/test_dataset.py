@@ -230,8 +230,9 @@ def test_list_and_export_write_every_entry_once(generated, run_cli, tmp_path):
     target = tmp_path / "out.csv"
     code, out, err = run_cli("export", generated, "--to", "csv", "-o", target)
     assert code == 0, err
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
     assert len(rows) == len(raw_rows(generated))     # one row per entry and purpose
+    assert f"export: {len(rows)} rows written" in err   # not the text's lines
     assert sorted({r["id"] for r in rows}) == want
 
 
