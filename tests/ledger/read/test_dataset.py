@@ -315,3 +315,22 @@ def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli
                              "--currency", "GBP", "--format", "csv")
     assert code == 0, err
     assert passes == ["horizon_part", "converted_part"]
+
+
+@pytest.mark.parametrize("cmd, target", [
+    (("export", "--to", "parquet", "--force", "-o"), "year=2019/part-0.parquet"),
+    (("export", "--to", "parquet", "-o"), "year=2019/extra.parquet"),
+    (("export", "--to", "csv", "-o"), "out.csv"),
+    (("report", "--force", "--out"), "report"),
+])
+def test_no_output_is_written_into_the_dataset(tmp_path, run_cli, cmd, target):
+    """A file in the dataset's folder is one of its partitions (its amounts
+    counted again) or stops it being read: refused, even with --force."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
+    code, out, err = run_cli(cmd[0], ds, *cmd[1:], ds / target)
+    assert code == 1 and "inside the partitioned dataset" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
