@@ -71,11 +71,12 @@ def print_warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
 
-def streamed(args, func, fargs, out_path) -> int:
+def streamed(args, func, fargs, out_path, empty: str | None = None) -> int:
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
     them passed: written to a temporary file first.  The rows written, when
-    ``func`` gives (text, rows) (a quoted cell may hold a line break); else 0."""
+    ``func`` gives (text, rows) (a quoted cell may hold a line break); else 0.
+    ``empty``: the error when no partition gives a row (nothing is written)."""
 
     state = {"first": True, "rows": 0}
 
@@ -86,12 +87,18 @@ def streamed(args, func, fargs, out_path) -> int:
             state["first"] = False
             state["rows"] += rows
 
+    def scanned():
+        found = checked_scan(args, func, fargs, sink)
+        if empty is not None and state["first"]:
+            raise LedgerError(empty)
+        return found
+
     if out_path not in (None, "-"):
         with atomic_file(Path(out_path), text=True) as tmp:
-            found = checked_scan(args, func, fargs, sink)
+            found = scanned()
     else:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-            found = checked_scan(args, func, fargs, sink)
+            found = scanned()
             tmp.seek(0)
             shutil.copyfileobj(tmp, sys.stdout)
             sys.stdout.flush()

@@ -334,3 +334,24 @@ def test_no_output_is_written_into_the_dataset(tmp_path, run_cli, cmd, target):
     assert code == 1 and "inside the partitioned dataset" in err, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "beancount"])
+def test_an_export_no_entry_matches_is_refused_as_the_journals(tmp_path, run_cli, fmt):
+    """As ``export`` on a journal: no entry left by the filters is an error
+    and no file (a CSV export once wrote an empty file and exited 0)."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    journal = tmp_path / "j.csv"
+    journal.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                       "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    for ledger in (ds, journal):
+        target = tmp_path / f"out-{ledger.stem}.{fmt}"
+        code, out, err = run_cli("export", ledger, "--to", fmt, "--funder", "Nobody", "-o",
+                                 target)
+        assert (code, err.strip().splitlines()[-1]) == (
+            1, f"ledger-tool: export: no entries in {ledger} match the filters"), err
+        assert not target.exists()
+    code, out, err = run_cli("export", ds, "--to", "csv", "--funder", "Nobody", "-o", "-")
+    assert code == 1 and out == ""
