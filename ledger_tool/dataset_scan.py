@@ -71,17 +71,18 @@ def print_warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
 
-def streamed(args, func, fargs, out_path, empty: str | None = None) -> int:
+def streamed(args, func, fargs, out_path, empty: str | None = None):
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
-    them passed: written to a temporary file first.  The rows written, when
-    ``func`` gives (text, rows) (a quoted cell may hold a line break); else 0.
+    them passed: written to a temporary file first.  (The rows written, as
+    ``func`` counts them with its text (a quoted cell may hold a line break),
+    the scan).
     ``empty``: the error when no partition gives a row (nothing is written)."""
 
     state = {"first": True, "rows": 0}
 
     def sink(part):
-        text, rows = part if isinstance(part, tuple) else (part, 0)
+        text, rows = part
         if text:
             tmp.write(without_header(text, state["first"]))
             state["first"] = False
@@ -103,4 +104,4 @@ def streamed(args, func, fargs, out_path, empty: str | None = None) -> int:
             shutil.copyfileobj(tmp, sys.stdout)
             sys.stdout.flush()
     print_warnings(found)
-    return state["rows"]
+    return state["rows"], found

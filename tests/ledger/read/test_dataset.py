@@ -355,3 +355,17 @@ def test_an_export_no_entry_matches_is_refused_as_the_journals(tmp_path, run_cli
         assert not target.exists()
     code, out, err = run_cli("export", ds, "--to", "csv", "--funder", "Nobody", "-o", "-")
     assert code == 1 and out == ""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
+    """As ``balance`` on a dataset and ``list`` on a journal: filters that
+    leave no entry say so on stderr (the list itself stays empty)."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    code, out, err = run_cli("list", ds, "--format", fmt, "--funder", "Nobody")
+    assert code == 0
+    assert err == "ledger-tool: warning: no entries match the filters: all 1 left out\n"
+    code, out, err = run_cli("list", ds, "--format", fmt)
+    assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
