@@ -384,6 +384,12 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
+    if lp.suffix.lower() == ".parquet" and lp.is_dir() and real.is_relative_to(real_path(lp)):
+        # a partitioned dataset (ledger.read.dataset.is_dataset): every file in
+        # it is one of its partitions, or stops it being read
+        raise LedgerError(f"{out}: inside the partitioned dataset {ledger}, it would be read "
+                          f"as part of it; ledger-tool never writes into a ledger (choose "
+                          f"another output)")
     hit = None
     if folder:
         lroot = real_path(lp)

@@ -59,7 +59,9 @@ def dispatch(args) -> int | None:
 OUTPUTS = ("report", "export")
 
 
-def _none_match(found, entries: int, args) -> None:
+def _none_match(found, entries: int | bool, args) -> None:
+    """The journal's warning when the filters leave no entry (``entries``:
+    how many they leave, or whether any)."""
     if found.entries and not entries:
         print(f"ledger-tool: warning: no entries match the filters: all {found.entries} left "
               f"out", file=sys.stderr)
@@ -122,7 +124,8 @@ def _balance(args) -> int:
 def _list(args) -> int:
     locale = check_locale(args.locale)
     if args.format == "csv":
-        streamed(args, ds.list_part, (entry_filters(args), "csv", locale), None)
+        rows, found = streamed(args, ds.list_part, (entry_filters(args), "csv", locale), None)
+        _none_match(found, rows, args)
         return 0
     if args.format == "table":
         return _list_table(args, locale)
@@ -140,6 +143,7 @@ def _list(args) -> int:
         shutil.copyfileobj(tmp, sys.stdout)
         sys.stdout.flush()
     print_warnings(found)
+    _none_match(found, not state["first"], args)
     return 0
 
 
@@ -167,4 +171,5 @@ def _list_table(args, locale: str) -> int:
         shutil.copyfileobj(tmp, sys.stdout)
         sys.stdout.flush()
     print_warnings(found)
+    _none_match(found, state["widths"] is not None, args)
     return 0

@@ -110,7 +110,8 @@ def run_export(args) -> int:
     elif fmt == "parquet":
         n = _parquet(args, options)
     else:
-        n = streamed(args, ds.export_part, (entry_filters(args), options), args.output)
+        n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
+                     empty=f"export: no entries in {args.ledger} match the filters")
     if args.output != "-":
         what = "transactions" if journal else "rows"
         print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",

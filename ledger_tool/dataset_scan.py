@@ -71,28 +71,37 @@ def print_warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
 
-def streamed(args, func, fargs, out_path) -> int:
+def streamed(args, func, fargs, out_path, empty: str | None = None):
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
-    them passed: written to a temporary file first."""
+    them passed: written to a temporary file first.  (The rows written, as
+    ``func`` counts them with its text (a quoted cell may hold a line break),
+    the scan).
+    ``empty``: the error when no partition gives a row (nothing is written)."""
 
     state = {"first": True, "rows": 0}
 
-    def sink(text):
+    def sink(part):
+        text, rows = part
         if text:
-            body = without_header(text, state["first"])
+            tmp.write(without_header(text, state["first"]))
             state["first"] = False
-            state["rows"] += body.count("\n")
-            tmp.write(body)
+            state["rows"] += rows
+
+    def scanned():
+        found = checked_scan(args, func, fargs, sink)
+        if empty is not None and state["first"]:
+            raise LedgerError(empty)
+        return found
 
     if out_path not in (None, "-"):
         with atomic_file(Path(out_path), text=True) as tmp:
-            found = checked_scan(args, func, fargs, sink)
+            found = scanned()
     else:
         with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-            found = checked_scan(args, func, fargs, sink)
+            found = scanned()
             tmp.seek(0)
             shutil.copyfileobj(tmp, sys.stdout)
             sys.stdout.flush()
     print_warnings(found)
-    return state["rows"] - (0 if state["first"] else 1)
+    return state["rows"], found

@@ -466,35 +466,37 @@ def qualifier_counts(texts) -> str:
 
 # ----------------------------------------------------------- list and export
 
-def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB") -> str | list:
+def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB"):
     """One partition's ``list`` rows (``reports.listing.write_list``): CSV
-    with its header, or the JSON objects of its entries without the list's
+    with its header and its rows' count, or the JSON objects of its entries without the list's
     brackets (``[``, ``]``: the command writes them once); for a table, the
     rows themselves (``list_rows``: the command aligns them)."""
 
     book = _selected(book, filters)
     if not len(book):
-        return [] if fmt == "table" else ""
+        return [] if fmt == "table" else ("", 0) if fmt == "csv" else ""
     if fmt == "table":
         return list_rows(list_table(book))
     out = io.StringIO()
-    write_list(list_table(book), fmt, locale=locale, out=out)
+    table = list_table(book)
+    write_list(table, fmt, locale=locale, out=out)
     text = out.getvalue()
     if fmt == "json":   # "[\n" objects "\n]\n", as json.dump(indent=1) writes a list
         return text[2:-3] if text.startswith("[\n") else ""
-    return text
+    return text, len(table)
 
 
-def export_part(book, filters: dict, options: dict) -> str:
+def export_part(book, filters: dict, options: dict) -> tuple[str, int]:
     """One partition's ``export --to csv`` rows (with the header), valued by
-    ``reports.export.frame`` (the export's own valuation)."""
+    ``reports.export.frame`` (the export's own valuation), and how many: a
+    quoted cell may hold a line break, so the text's lines do not count them."""
 
     book = _selected(book, filters)
     if not len(book):
-        return ""
+        return "", 0
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
-    return inert_frame(export.frame(book, **options)).to_csv(index=False,
-                                                              date_format="%Y-%m-%d")
+    frame = export.frame(book, **options)
+    return inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame)
 
 
 def journal_part(book, filters: dict, fmt: str, options: dict):

@@ -259,8 +259,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                 cited[i] = True
             uncited = [i for i in range(n) if not cited[i]]
         uncited = list(uncited)
+        unworded = 0
         if limit is not None and len(uncited) > limit:   # counted, not all worded
-            count["no-source"] += len(uncited) - limit - 1
+            unworded = len(uncited) - limit - 1
             uncited = uncited[:limit + 1]
         found: list[tuple[int, int, tuple]] = [
             (i, -1, ("no source: every figure should cite a document", hints["no-source"],
@@ -279,6 +280,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         found.sort(key=lambda x: (x[0], x[1]))
         for i, _, (message, hint, severity, code) in found:
             add(i, message, hint, severity, code)
+        # counted after the worded ones: counted first, more than twice the
+        # limit left no worded one to name the file the count line gives
+        count["no-source"] += unworded
     if limit is not None:
         for code, k in count.items():
             if k > limit:

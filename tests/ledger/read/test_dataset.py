@@ -230,8 +230,9 @@ def test_list_and_export_write_every_entry_once(generated, run_cli, tmp_path):
     target = tmp_path / "out.csv"
     code, out, err = run_cli("export", generated, "--to", "csv", "-o", target)
     assert code == 0, err
-    rows = list(csv.DictReader(target.open(encoding="utf-8")))
+    rows = list(csv.DictReader(target.open(encoding="utf-8", newline="")))
     assert len(rows) == len(raw_rows(generated))     # one row per entry and purpose
+    assert f"export: {len(rows)} rows written" in err   # not the text's lines
     assert sorted({r["id"] for r in rows}) == want
 
 
@@ -314,3 +315,57 @@ def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli
                              "--currency", "GBP", "--format", "csv")
     assert code == 0, err
     assert passes == ["horizon_part", "converted_part"]
+
+
+@pytest.mark.parametrize("cmd, target", [
+    (("export", "--to", "parquet", "--force", "-o"), "year=2019/part-0.parquet"),
+    (("export", "--to", "parquet", "-o"), "year=2019/extra.parquet"),
+    (("export", "--to", "csv", "-o"), "out.csv"),
+    (("report", "--force", "--out"), "report"),
+])
+def test_no_output_is_written_into_the_dataset(tmp_path, run_cli, cmd, target):
+    """A file in the dataset's folder is one of its partitions (its amounts
+    counted again) or stops it being read: refused, even with --force."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    before = {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()}
+    code, out, err = run_cli(cmd[0], ds, *cmd[1:], ds / target)
+    assert code == 1 and "inside the partitioned dataset" in err, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "beancount"])
+def test_an_export_no_entry_matches_is_refused_as_the_journals(tmp_path, run_cli, fmt):
+    """As ``export`` on a journal: no entry left by the filters is an error
+    and no file (a CSV export once wrote an empty file and exited 0)."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    journal = tmp_path / "j.csv"
+    journal.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                       "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    for ledger in (ds, journal):
+        target = tmp_path / f"out-{ledger.stem}.{fmt}"
+        code, out, err = run_cli("export", ledger, "--to", fmt, "--funder", "Nobody", "-o",
+                                 target)
+        assert (code, err.strip().splitlines()[-1]) == (
+            1, f"ledger-tool: export: no entries in {ledger} match the filters"), err
+        assert not target.exists()
+    code, out, err = run_cli("export", ds, "--to", "csv", "--funder", "Nobody", "-o", "-")
+    assert code == 1 and out == ""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
+    """As ``balance`` on a dataset and ``list`` on a journal: filters that
+    leave no entry say so on stderr (the list itself stays empty)."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    code, out, err = run_cli("list", ds, "--format", fmt, "--funder", "Nobody")
+    assert code == 0
+    assert err == "ledger-tool: warning: no entries match the filters: all 1 left out\n"
+    code, out, err = run_cli("list", ds, "--format", fmt)
+    assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out

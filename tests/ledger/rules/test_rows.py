@@ -463,3 +463,17 @@ def test_the_journal_syntax_is_worded_by_the_rules_at_each_key(tmp_path):
         (6, "bad-amount", "amount", 'amount must not be a TOML float (binary rounding); write it '
                                     'as text, e.g. "12.5"'),
         (7, "bad-tags", "tags", "tags must be a list of text")]
+
+
+def test_more_than_twice_the_limit_of_uncited_rows_are_counted(tmp_path):
+    """Uncited rows beyond twice the 50 worded once left the count line no
+    file to name (a KeyError, a traceback): 50 lines, then one counting the rest."""
+    import ledger
+
+    path = tmp_path / "e.csv"
+    path.write_text("id,date,funder,purpose,amount,currency\n" + "".join(
+        f"e{i},2015-01-01,UK,P,5,GBP\n" for i in range(120)), encoding="utf-8")
+    problems = [p for p in ledger.read_book(path).problems if p.code == "no-source"]
+    assert len(problems) == 51
+    assert str(problems[49]).startswith(f"{path}:51: entry 'e49': warning: no source")
+    assert str(problems[50]).startswith(f"{path}: warning: 70 more row(s) with the problem: ")
