@@ -164,8 +164,9 @@ def _run(args, out, charts_first) -> int:
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
     # the rows per entry and per citation, and the tables the charts do not
-    # draw, are added once the charts are started
-    report = build_report(book, options, progress, rows=False, tables=False)
+    # draw, are added once the charts are started (what they read of the
+    # Book alone is made beside the valuation)
+    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=True)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)

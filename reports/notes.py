@@ -233,18 +233,32 @@ def _first(ids: list[str]) -> tuple[int, list[str]]:
     return len(ids), ids[:NOTE_IDS]
 
 
-def note_facts(report: Report, entries) -> dict:
+def book_note_facts(entries, options) -> dict:
+    """The part of ``note_facts`` read from the Book alone (no valuation),
+    so that it can be worked out beside the valuation: the linked ids (not
+    primary, not tagged not-counted), the not-counted ids and why, the
+    open-ended, rounded and unstated ids."""
+    book = as_book(entries)
+    en = book.tables.entries
+    linked = set(map(str, en["id"].to_numpy(dtype=object)[
+        ~en["primary"].to_numpy(dtype=bool) & ~not_counted_mask(en["tags"])]))
+    return {"linked": linked, "not_counted": not_counted_facts(book),
+            "open": _open_ended_ids(entries), "rounded": rounded_ids(book),
+            "unstated": unstated_ids(book, options)}
+
+
+def note_facts(report: Report, entries, book_facts: dict | None = None) -> dict:
     """What the report's notes say of its entries, each list of ids as
     (how many, the first ``NOTE_IDS``): linked, not counted (and why),
     open-ended, not exact (by qualifier, in the frame's order; each as said
     when at most ten entries are), finer than their minor unit, unstated.
-    ``merged_facts`` adds up those of several parts of a ledger; ``worded_notes``
-    words them."""
-    book = as_book(entries)
-    en = book.tables.entries          # linked: not primary and not tagged not-counted
-    linked = set(map(str, en["id"].to_numpy(dtype=object)[
-        ~en["primary"].to_numpy(dtype=bool) & ~not_counted_mask(en["tags"])]))
-    uncounted, why = not_counted_facts(book)
+    ``book_facts``: ``book_note_facts(entries, report.options)`` when
+    already worked out.  ``merged_facts`` adds up those of several parts of
+    a ledger; ``worded_notes`` words them."""
+    if book_facts is None:
+        book_facts = book_note_facts(entries, report.options)
+    linked = book_facts["linked"]
+    uncounted, why = book_facts["not_counted"]
     q_col = report.frame["qualifier"]
     inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
         (q_col.astype(str) != "exact")
@@ -263,11 +277,11 @@ def note_facts(report: Report, entries) -> dict:
                 for i, q in zip(quals["id"], quals["qualifier"]) if i in by_id}
     return {"linked": _first(sorted(set(report.frame.loc[~report.frame["primary"], "id"]) & linked)),
             "not_counted": (*_first(uncounted), dict(why)),
-            "open": _first(_open_ended_ids(entries)),
+            "open": _first(book_facts["open"]),
             "quals": (n_quals, {k: _first(list(g)) for k, g in
                                 quals.groupby("qualifier", sort=True)["id"]}, said),
-            "rounded": _first(rounded_ids(book)),
-            "unstated": _first(unstated_ids(book, report.options))}
+            "rounded": _first(book_facts["rounded"]),
+            "unstated": _first(book_facts["unstated"])}
 
 
 def merged_facts(parts) -> dict:
@@ -294,8 +308,9 @@ def merged_facts(parts) -> dict:
                       {k: (n, first) for k, (n, first) in sorted(quals.items())}, said)}
 
 
-def report_notes(report: Report, entries, links: pd.DataFrame) -> list[str]:
-    return worded_notes(report, note_facts(report, entries))
+def report_notes(report: Report, entries, links: pd.DataFrame,
+                 book_facts: dict | None = None) -> list[str]:
+    return worded_notes(report, note_facts(report, entries, book_facts))
 
 
 def worded_notes(report: Report, facts: dict) -> list[str]:

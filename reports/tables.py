@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 
 import numpy as np
@@ -35,7 +36,7 @@ from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
                              row_entries, to_money)
 from reports.listing import _concat, _joined, decimal_text
-from reports.notes import dropped_warnings, report_notes
+from reports.notes import book_note_facts, dropped_warnings, report_notes
 from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
                              as_book, select_entries)
 from reports.valuation import Spec, basis_frame, fiscal_start_of, value
@@ -220,16 +221,11 @@ def tree_table(frame: pd.DataFrame, side: str, currency: str, depth: int | None 
     return out
 
 
-def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
-    """One row per entry × purpose allocation, for people: the amount as
-    written, original currency, normalised amount, rate, rate date, rate
-    source, period, status, funder, purpose, whether it counts in totals,
-    links and sources.  ``entries``: the Book of the reported entries.
-
-    Column-wise in Arrow: text columns are pandas ``str`` (Arrow strings),
-    ``date`` and ``rate date`` Arrow dates (``datetime.date`` when read,
-    missing rate dates null), ``normalised`` exact Arrow decimals; no Python
-    object per row except the ``rate`` Decimals ``normalise`` made."""
+def entry_text(entries) -> dict:
+    """The text per entry of the entries table, read from the Book alone
+    (no valuation, so it can be worked out beside it): the amount as
+    written (the amount and currency where none was), the links, the
+    sources and the quotes, each as Arrow text in the Book's entry order."""
     book = as_book(entries)
     t = book.tables
     en = t.entries
@@ -244,13 +240,30 @@ def entries_table(frame: pd.DataFrame, ledger, entries) -> pd.DataFrame:
         written = pc.replace_with_mask(written, pa.array(mask),
                                        pa.array(filled.astype(object), pa.large_string()))
     lk, ct = t.links, t.citations
-    per_entry = {
+    return {
         "amount as written": written,
         "links": _joined(lk, len(book), _concat(lk["kind"], " ", lk["target"]), "; "),
         # Arrow text as it is: no million Python strings made on the way
         "sources": _joined(ct, len(book), _str(ct["doc"]), "; "),
         "quotes": _joined(ct, len(book), _str(ct["quote"]), " | "),
     }
+
+
+def entries_table(frame: pd.DataFrame, ledger, entries,
+                  text: dict | None = None) -> pd.DataFrame:
+    """One row per entry × purpose allocation, for people: the amount as
+    written, original currency, normalised amount, rate, rate date, rate
+    source, period, status, funder, purpose, whether it counts in totals,
+    links and sources.  ``entries``: the Book of the reported entries;
+    ``text``: its ``entry_text`` when already worked out.
+
+    Column-wise in Arrow: text columns are pandas ``str`` (Arrow strings),
+    ``date`` and ``rate date`` Arrow dates (``datetime.date`` when read,
+    missing rate dates null), ``normalised`` exact Arrow decimals; no Python
+    object per row except the ``rate`` Decimals ``normalise`` made."""
+    book = as_book(entries)
+    en = book.tables.entries
+    per_entry = entry_text(book) if text is None else text
     pos = row_entries(frame["id"], book)
     if pos is not None:   # the entry of each row, by position
         take = pa.array(pos)
@@ -340,7 +353,7 @@ def links_frame(entries) -> pd.DataFrame:
 
 
 def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True,
-                 tables: bool = True) -> Report:
+                 tables: bool = True, rows_ahead: bool = False) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
     anything with ``.entries``) from its columns.  With ``rows=False`` the
     tables with a row per entry × purpose and per citation (``entries``,
@@ -348,9 +361,11 @@ def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = 
     ``add_rows(report)``, so that a command can start drawing the charts,
     which read neither, first; with ``tables=False`` too, the tables the
     charts do not draw (``summary``, ``by_purpose``, ``by_funder`` and the
-    account trees)."""
+    account trees).  With ``rows`` or ``rows_ahead`` what those rows and the
+    notes read of the Book alone (``book_rows``) is worked out in a thread
+    beside the valuation, while the second core would be idle."""
     with gc_paused():
-        report = _build_report(ledger, options, progress, tables or rows)
+        report = _build_report(ledger, options, progress, tables or rows, rows or rows_ahead)
         if rows:
             _add_rows(report)
     return report
@@ -368,11 +383,21 @@ def _add_rows(report: Report) -> None:
     if report.extra.pop("tables to add", False):
         _add_tables(report)
     ledger, entries, links = report.extra.pop("rows to add")
-    report.entries = entries_table(report.frame, ledger, entries)
-    report.sources = sources_table(ledger, entries)
+    ahead = report.extra.pop("book rows", None) or {}
+    report.entries = entries_table(report.frame, ledger, entries, ahead.get("entry text"))
+    report.sources = ahead["sources"] if "sources" in ahead else sources_table(ledger, entries)
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
-    report.notes = report_notes(report, entries, links) + report.warnings
+    report.notes = report_notes(report, entries, links, ahead.get("note facts")) + report.warnings
+
+
+def book_rows(ledger, entries, options: ReportOptions) -> dict:
+    """What the report's rows and notes read of the Book alone, none of it
+    valued: the sources table, each entry's text for the entries table, the
+    entries' facts and the notes' facts of the Book."""
+    return {"sources": sources_table(ledger, entries), "entry text": entry_text(entries),
+            "facts": entry_facts(entries),
+            "note facts": book_note_facts(entries, options)}
 
 
 def _add_tables(report: Report) -> None:
@@ -385,12 +410,29 @@ def _add_tables(report: Report) -> None:
     report.purpose_tree = tree_table(frame, "purpose", cur)
 
 
-def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True) -> Report:
-    step = progress.step if progress is not None else (lambda *_: None)
+def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True,
+                  rows_ahead: bool = False) -> Report:
     ledger = as_book(ledger)
     entries = select_entries(ledger, options)   # a Book: the report reads its columns
     if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
+    if not rows_ahead:
+        return _valued_report(ledger, entries, options, progress, tables, None)
+    id_order(entries)   # kept on the Book: made once, not by both threads
+    # the thread is always joined here: nothing forks while it runs
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        ahead = pool.submit(book_rows, ledger, entries, options)
+        try:
+            report = _valued_report(ledger, entries, options, progress, tables, ahead)
+        except BaseException:
+            ahead.cancel()
+            raise
+    return report
+
+
+def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bool,
+                   ahead: Future | None) -> Report:
+    step = progress.step if progress is not None else (lambda *_: None)
     step("normalising amounts")
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
     frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
@@ -421,7 +463,10 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
     else:
         report.extra["tables to add"] = True
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
-    report.facts = entry_facts(entries)
+    if ahead is not None:
+        report.extra["book rows"] = ahead.result()
+    report.facts = (report.extra["book rows"]["facts"] if ahead is not None
+                    else entry_facts(entries))
     report.extra["book"] = entries      # the facts' rows are its entries
     report.extra["rows to add"] = (ledger, entries, links)
     mark_projections(report)
