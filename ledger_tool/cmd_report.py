@@ -33,6 +33,7 @@ from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
 from reports.charts import ChartProcess, charts_in_background
+from reports.datafiles import table_files
 from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
@@ -165,8 +166,9 @@ def _run(args, out, charts_first) -> int:
         print(f"audit: {audit.summary()}", file=sys.stderr)
     # the rows per entry and per citation, and the tables the charts do not
     # draw, are added once the charts are started (what they read of the
-    # Book alone is made beside the valuation)
-    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=True)
+    # Book alone, with the sources table's files, is made beside the valuation)
+    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=True,
+                          sources_files=table_files)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)
@@ -358,6 +360,7 @@ def _write_files(report, out, progress=None, audit=None,
             if apart and not whole:
                 tables_written = in_background("writing the full tables", workbook.write_full_tables,
                                                report, out)
+                report.extra.pop("table files", None)   # the child has them
         if whole:
             for name, text in report.extra.get("data files", {}).items():
                 write_atomic(out / name, text)

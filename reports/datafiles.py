@@ -69,14 +69,33 @@ def write_full_tables(report: Report, folder) -> list[Path]:
 
 def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     written = []
+    made = report.extra.get("table files", {})
     for name, frame in (("entries", report.entries), ("sources", report.sources)):
-        table = show_bidi_table(_arrow_table(frame))   # bidi controls shown, never sent
-        with atomic_file(folder / f"{name}.parquet") as fh:
-            pq.write_table(table, fh)
-        with atomic_file(folder / f"{name}.csv") as fh:
-            pacsv.write_csv(_inert_table(table, frame), fh)
+        if name in made:   # its files made before, in memory (``table_files``)
+            for suffix, data in made[name].items():
+                with atomic_file(folder / f"{name}{suffix}") as fh:
+                    fh.write(data)
+        else:
+            with (atomic_file(folder / f"{name}.parquet") as parquet,
+                  atomic_file(folder / f"{name}.csv") as text):
+                _write_table(frame, parquet, text)
         written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
     return written
+
+
+def table_files(frame: pd.DataFrame) -> dict[str, pa.Buffer]:
+    """The Parquet and CSV files of one whole table (``.parquet``, ``.csv``:
+    their bytes in memory), as ``write_full_tables`` writes them: made
+    before the folder they go to exists (``Report.extra["table files"]``)."""
+    sinks = {".parquet": pa.BufferOutputStream(), ".csv": pa.BufferOutputStream()}
+    _write_table(frame, sinks[".parquet"], sinks[".csv"])
+    return {suffix: sink.getvalue() for suffix, sink in sinks.items()}
+
+
+def _write_table(frame: pd.DataFrame, parquet, text) -> None:
+    table = show_bidi_table(_arrow_table(frame))   # bidi controls shown, never sent
+    pq.write_table(table, parquet)
+    pacsv.write_csv(_inert_table(table, frame), text)
 
 
 def _may_start_with(column, prefixes) -> bool:

@@ -19,7 +19,7 @@ uses disbursing/phased entries only to measure what was paid out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
 
@@ -353,7 +353,8 @@ def links_frame(entries) -> pd.DataFrame:
 
 
 def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True,
-                 tables: bool = True, rows_ahead: bool = False) -> Report:
+                 tables: bool = True, rows_ahead: bool = False,
+                 sources_files: Callable[[pd.DataFrame], dict] | None = None) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
     anything with ``.entries``) from its columns.  With ``rows=False`` the
     tables with a row per entry × purpose and per citation (``entries``,
@@ -363,9 +364,13 @@ def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = 
     charts do not draw (``summary``, ``by_purpose``, ``by_funder`` and the
     account trees).  With ``rows`` or ``rows_ahead`` what those rows and the
     notes read of the Book alone (``book_rows``) is worked out in a thread
-    beside the valuation, while the second core would be idle."""
+    beside the valuation, while the second core would be idle; then, in the
+    same thread, ``sources_files(sources table)`` (the renderer's files of
+    it, e.g. ``reports.datafiles.table_files``), kept as
+    ``report.extra["table files"]["sources"]``."""
     with gc_paused():
-        report = _build_report(ledger, options, progress, tables or rows, rows or rows_ahead)
+        report = _build_report(ledger, options, progress, tables or rows,
+                               rows or rows_ahead, sources_files)
         if rows:
             _add_rows(report)
     return report
@@ -391,13 +396,18 @@ def _add_rows(report: Report) -> None:
     report.notes = report_notes(report, entries, links, ahead.get("note facts")) + report.warnings
 
 
-def book_rows(ledger, entries, options: ReportOptions) -> dict:
+def book_rows(ledger, entries, options: ReportOptions,
+              sources_files: Callable[[pd.DataFrame], dict] | None = None) -> dict:
     """What the report's rows and notes read of the Book alone, none of it
     valued: the sources table, each entry's text for the entries table, the
-    entries' facts and the notes' facts of the Book."""
-    return {"sources": sources_table(ledger, entries), "entry text": entry_text(entries),
-            "facts": entry_facts(entries),
-            "note facts": book_note_facts(entries, options)}
+    entries' facts and the notes' facts of the Book (and ``sources_files``
+    of the sources table, as "files", when given)."""
+    sources = sources_table(ledger, entries)
+    out = {"sources": sources, "entry text": entry_text(entries),
+           "facts": entry_facts(entries), "note facts": book_note_facts(entries, options)}
+    if sources_files is not None:
+        out["files"] = sources_files(sources)
+    return out
 
 
 def _add_tables(report: Report) -> None:
@@ -411,7 +421,7 @@ def _add_tables(report: Report) -> None:
 
 
 def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True,
-                  rows_ahead: bool = False) -> Report:
+                  rows_ahead: bool = False, sources_files=None) -> Report:
     ledger = as_book(ledger)
     entries = select_entries(ledger, options)   # a Book: the report reads its columns
     if not len(entries):
@@ -421,7 +431,7 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
     id_order(entries)   # kept on the Book: made once, not by both threads
     # the thread is always joined here: nothing forks while it runs
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(book_rows, ledger, entries, options)
+        ahead = pool.submit(book_rows, ledger, entries, options, sources_files)
         try:
             report = _valued_report(ledger, entries, options, progress, tables, ahead)
         except BaseException:
@@ -465,6 +475,8 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     if ahead is not None:
         report.extra["book rows"] = ahead.result()
+        if "files" in report.extra["book rows"]:
+            report.extra["table files"] = {"sources": report.extra["book rows"].pop("files")}
     report.facts = (report.extra["book rows"]["facts"] if ahead is not None
                     else entry_facts(entries))
     report.extra["book"] = entries      # the facts' rows are its entries
