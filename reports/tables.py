@@ -389,7 +389,8 @@ def _add_rows(report: Report) -> None:
         _add_tables(report)
     ledger, entries, links = report.extra.pop("rows to add")
     ahead = report.extra.pop("book rows", None) or {}
-    report.entries = entries_table(report.frame, ledger, entries, ahead.get("entry text"))
+    report.entries = (ahead["entries"] if "entries" in ahead
+                      else entries_table(report.frame, ledger, entries, ahead.get("entry text")))
     report.sources = ahead["sources"] if "sources" in ahead else sources_table(ledger, entries)
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
@@ -412,12 +413,28 @@ def book_rows(ledger, entries, options: ReportOptions,
 
 def _add_tables(report: Report) -> None:
     """The tables the charts do not draw (``build_report(tables=False)``)."""
-    frame, cur = report.frame, report.options.currency.upper()
-    report.summary = summary_table(frame, cur)
-    report.by_purpose = by_purpose(frame, cur)
-    report.by_funder = by_funder(frame, cur)
-    report.funder_tree = tree_table(frame, "funder", cur)
-    report.purpose_tree = tree_table(frame, "purpose", cur)
+    for name, table in _other_tables(report.frame, report.options.currency.upper()).items():
+        setattr(report, name, table)
+
+
+def _other_tables(frame: pd.DataFrame, cur: str) -> dict[str, pd.DataFrame]:
+    return {"summary": summary_table(frame, cur), "by_purpose": by_purpose(frame, cur),
+            "by_funder": by_funder(frame, cur), "funder_tree": tree_table(frame, "funder", cur),
+            "purpose_tree": tree_table(frame, "purpose", cur)}
+
+
+def _rows_beside(ledger, entries, options: ReportOptions, sources_files,
+                 valued: Future) -> dict:
+    """The thread's part of ``build_report(rows_ahead=True)``: ``book_rows``,
+    then, once the main thread has valued the rows (``valued``: the frame,
+    or None when it failed), the entries table and the tables the charts do
+    not draw, while the main thread makes those they draw."""
+    rows = book_rows(ledger, entries, options, sources_files)
+    frame = valued.result()
+    if frame is not None:
+        rows["entries"] = entries_table(frame, ledger, entries, rows.pop("entry text"))
+        rows["tables"] = _other_tables(frame, options.currency.upper())
+    return rows
 
 
 def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True,
@@ -427,27 +444,31 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
     if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
     if not rows_ahead:
-        return _valued_report(ledger, entries, options, progress, tables, None)
+        return _valued_report(ledger, entries, options, progress, tables, None, None)
     id_order(entries)   # kept on the Book: made once, not by both threads
+    frame_ready: Future = Future()
     # the thread is always joined here: nothing forks while it runs
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(book_rows, ledger, entries, options, sources_files)
+        ahead = pool.submit(_rows_beside, ledger, entries, options, sources_files, frame_ready)
         try:
-            report = _valued_report(ledger, entries, options, progress, tables, ahead)
-        except BaseException:
-            ahead.cancel()
-            raise
+            report = _valued_report(ledger, entries, options, progress, tables, ahead,
+                                    frame_ready)
+        finally:
+            if not frame_ready.done():   # failed before: the thread must not wait
+                frame_ready.set_result(None)
     return report
 
 
 def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bool,
-                   ahead: Future | None) -> Report:
+                   ahead: Future | None, frame_ready: Future | None) -> Report:
     step = progress.step if progress is not None else (lambda *_: None)
     step("normalising amounts")
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
     frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
     horizon = valued.horizon
     _check_compare(frame, options.compare)
+    if frame_ready is not None:   # the thread makes the other tables and the entries table
+        frame_ready.set_result(frame)
     cur = options.currency.upper()
     step("computing tables")
     links = links_frame(entries)
@@ -468,13 +489,15 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
-    if tables:
+    if ahead is None and tables:
         _add_tables(report)
-    else:
+    elif ahead is None:
         report.extra["tables to add"] = True
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
     if ahead is not None:
         report.extra["book rows"] = ahead.result()
+        for attr, table in report.extra["book rows"].pop("tables").items():
+            setattr(report, attr, table)
         if "files" in report.extra["book rows"]:
             report.extra["table files"] = {"sources": report.extra["book rows"].pop("files")}
     report.facts = (report.extra["book rows"]["facts"] if ahead is not None

@@ -286,3 +286,41 @@ def test_a_report_built_in_two_steps_is_the_same(book, report, tables):
         pd.testing.assert_frame_equal(getattr(part, name), getattr(report, name), obj=name)
     assert part.notes == report.notes and part.warnings == report.warnings
     assert "tables to add" not in part.extra and "rows to add" not in part.extra
+
+
+@pytest.mark.parametrize("options", FAST_OPTIONS[:2], ids=["total", "per-year-depth"])
+def test_rows_made_beside_the_valuation_are_the_same(big, options, tmp_path):
+    """``build_report(rows_ahead=True)`` (what ``report`` does: the Book's
+    rows, the sources table's files, the entries table and the tables the
+    charts do not draw made in a thread beside the valuation) gives the same
+    tables, notes and files as the serial build."""
+    from reports.datafiles import table_files, write_full_tables
+    from reports.tables import add_rows
+
+    b = ledger.load(big)
+    serial = add_rows(build_report(b, options, rows=False, tables=False))
+    ahead = build_report(b, options, rows=False, tables=False, rows_ahead=True,
+                         sources_files=table_files)
+    assert "table files" in ahead.extra and "tables to add" not in ahead.extra
+    add_rows(ahead)
+    for name in ("summary", "matrix", "by_purpose", "by_funder", "by_year", "by_status",
+                 "comparison", "funder_tree", "purpose_tree", "entries", "sources", "facts"):
+        pd.testing.assert_frame_equal(getattr(ahead, name), getattr(serial, name), obj=name)
+    assert ahead.notes == serial.notes and ahead.warnings == serial.warnings
+    write_full_tables(serial, tmp_path / "serial")
+    write_full_tables(ahead, tmp_path / "ahead")
+    for name in ("entries.csv", "entries.parquet", "sources.csv", "sources.parquet"):
+        assert ((tmp_path / "ahead" / name).read_bytes()
+                == (tmp_path / "serial" / name).read_bytes()), name
+
+
+def test_a_failure_on_either_side_of_the_thread_is_raised(book):
+    """An unknown --compare funder, found by the valuation's side, and an
+    error in the thread's side are raised as they are, nothing left waiting."""
+    with pytest.raises(LedgerError, match="no such funder"):
+        build_report(book, ReportOptions(compare=("Nobody",)), rows=False, rows_ahead=True)
+
+    def broken(_sources):
+        raise OSError("disk full")
+    with pytest.raises(OSError, match="disk full"):
+        build_report(book, ReportOptions(), rows=False, rows_ahead=True, sources_files=broken)
