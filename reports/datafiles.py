@@ -5,7 +5,11 @@ tools.  Written with pyarrow, atomically; CSV text inert in spreadsheets.
 """
 from __future__ import annotations
 
+import errno
+import os
+import tempfile
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -71,10 +75,10 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     written = []
     made = report.extra.get("table files", {})
     for name, frame in (("entries", report.entries), ("sources", report.sources)):
-        if name in made:   # its files made before, in memory (``table_files``)
+        if name in made:   # its files made before (``table_files``)
             for suffix, data in made[name].items():
                 with atomic_file(folder / f"{name}{suffix}") as fh:
-                    fh.write(data)
+                    _copy(data, fh)
         else:
             with (atomic_file(folder / f"{name}.parquet") as parquet,
                   atomic_file(folder / f"{name}.csv") as text):
@@ -83,13 +87,41 @@ def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     return written
 
 
-def table_files(frame: pd.DataFrame) -> dict[str, pa.Buffer]:
-    """The Parquet and CSV files of one whole table (``.parquet``, ``.csv``:
-    their bytes in memory), as ``write_full_tables`` writes them: made
-    before the folder they go to exists (``Report.extra["table files"]``)."""
-    sinks = {".parquet": pa.BufferOutputStream(), ".csv": pa.BufferOutputStream()}
-    _write_table(frame, sinks[".parquet"], sinks[".csv"])
-    return {suffix: sink.getvalue() for suffix, sink in sinks.items()}
+def table_files(frame: pd.DataFrame) -> dict[str, IO[bytes]]:
+    """The Parquet and CSV files of one whole table (``.parquet``, ``.csv``),
+    as ``write_full_tables`` writes them, made before the folder they go to
+    exists (``Report.extra["table files"]``): anonymous temporary files (not
+    memory: a growing buffer touches twice its size, page by page), gone
+    when closed or when the process ends."""
+    files: dict[str, IO[bytes]] = {".parquet": tempfile.TemporaryFile(),
+                                   ".csv": tempfile.TemporaryFile()}
+    try:
+        _write_table(frame, files[".parquet"], files[".csv"])
+        for f in files.values():
+            f.flush()
+    except BaseException:
+        for f in files.values():
+            f.close()
+        raise
+    return files
+
+
+def _copy(src: IO[bytes], fh) -> None:
+    """``src``'s whole content into ``fh``, by the kernel, read at offsets:
+    ``src`` may be shared with a forked process, its own offset untouched."""
+    fh.flush()
+    offset, size = 0, os.fstat(src.fileno()).st_size
+    while offset < size:
+        try:
+            sent = os.sendfile(fh.fileno(), src.fileno(), offset, size - offset)
+        except OSError as err:   # a system whose sendfile writes to sockets only
+            if err.errno not in (errno.EINVAL, errno.ENOTSOCK, errno.ENOSYS):
+                raise
+            sent = fh.write(os.pread(src.fileno(), min(size - offset, 1 << 20), offset))
+            fh.flush()
+        if not sent:
+            raise OSError(errno.EIO, "a table's file was copied short")
+        offset += sent
 
 
 def _write_table(frame: pd.DataFrame, parquet, text) -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,3 +71,30 @@ def test_values_starting_with_a_formula_character_are_found(values, cut, large, 
     column = pa.chunked_array([arr[:2], arr[2:]] if chunked else [arr], type=arr.type)
     want = any(v and v[0] in FORMULA_PREFIXES for v in values[cut:])
     assert _may_start_with(column, FORMULA_PREFIXES) == want
+
+
+@pytest.mark.parametrize("sendfile_works", [True, False])
+def test_table_files_made_before_are_copied_whole(tmp_path, monkeypatch, sendfile_works):
+    """``table_files`` (made before the report's folder exists) copied into
+    it by ``write_full_tables``: the same bytes as written there directly,
+    by sendfile or, where it cannot copy between files, by reads at offsets."""
+    import errno
+    import os
+    from types import SimpleNamespace
+
+    from reports.datafiles import table_files
+
+    frame = pd.DataFrame({"document": ["a", "=b", "c\u202e"] * 50_000, "n": range(150_000)})
+    # what write_full_tables reads of a report
+    report = SimpleNamespace(entries=frame.rename(columns={"document": "id"}), sources=frame,
+                             extra={})
+    write_full_tables(report, tmp_path / "direct")
+    if not sendfile_works:
+        def refuse(*_args):
+            raise OSError(errno.EINVAL, "not a socket")
+        monkeypatch.setattr(os, "sendfile", refuse)
+    report.extra["table files"] = {"sources": table_files(frame)}
+    write_full_tables(report, tmp_path / "made")
+    for name in ("sources.csv", "sources.parquet", "entries.csv"):
+        assert (tmp_path / "made" / name).read_bytes() == (tmp_path / "direct" / name).read_bytes()
+    assert (tmp_path / "made" / "sources.csv").stat().st_size > 1 << 20   # more than one read
