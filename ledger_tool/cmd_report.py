@@ -43,8 +43,9 @@ from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
 YEARS = ["calendar", "fiscal-uk", "fiscal-us", "fiscal"]
-# entry rows from which the full tables and the page are written by child
-# processes of their own: below, the parent's page, workbook and tables together take
+# entry rows (and entries, for the rows made beside the valuation) from
+# which the full tables and the page are written by child processes of
+# their own: below, the parent's page, workbook and tables together take
 # about as long as the chart child, and a third process on two cores only
 # adds copying (benchmarks/README.md, "Faster reports")
 TABLES_APART_FROM = 200_000
@@ -165,10 +166,13 @@ def _run(args, out, charts_first) -> int:
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)
     # the rows per entry and per citation, and the tables the charts do not
-    # draw, are added once the charts are started (what they read of the
-    # Book alone, with the sources table's files, is made beside the valuation)
-    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=True,
-                          sources_files=table_files)
+    # draw, are added once the charts are started; a big report's (what
+    # they read of the Book alone, with the sources table's files) are made
+    # in a thread beside the valuation: below, that thread's share is small
+    # and its switches of the interpreter lock cost as much
+    ahead = len(book) >= TABLES_APART_FROM
+    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=ahead,
+                          sources_files=table_files if ahead else None)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)
