@@ -93,6 +93,9 @@ def document_table(doc: Document | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _value(v: Any):
+    t = type(v)
+    if t is str or t is list or t is dt.date:     # nearly every value: as it is
+        return v
     if isinstance(v, Decimal):
         return _plain(v)
     if isinstance(v, dt.datetime):
