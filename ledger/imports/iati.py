@@ -12,6 +12,7 @@ the tables below and docs/interop.md ("IATI activity files").
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -197,15 +198,15 @@ class _Activity:
         """ref -> a name the activity gives it (read when a ref comes without a name)."""
         if self._org_names is None:
             names: dict[str, str] = {}
-            for tag in ("reporting-org", "participating-org"):
-                for o in self.of(tag):
-                    if o.get("ref", "").strip() and _text(o):
-                        names.setdefault(o.get("ref").strip(), _text(o))
-            for t in self.of("transaction"):
-                for tag in ("provider-org", "receiver-org"):
-                    o = _kid(t, tag)
-                    if o is not None and o.get("ref", "").strip() and _text(o):
-                        names.setdefault(o.get("ref").strip(), _text(o))
+            orgs = [*self.of("reporting-org"), *self.of("participating-org")]
+            orgs += [o for t in self.of("transaction")
+                     for o in (_kid(t, "provider-org"), _kid(t, "receiver-org")) if o is not None]
+            for o in orgs:
+                ref = o.get("ref", "").strip()
+                if ref and ref not in names:
+                    text = _text(o)
+                    if text:
+                        names[ref] = text
             self._org_names = names
         return self._org_names
 
@@ -223,8 +224,10 @@ class _Activity:
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
         (or None), else the activity's."""
-        if prov is not None and (prov.get("ref", "").strip() or _text(prov)):
-            return self.org(prov.get("ref", "").strip(), _text(prov)), "provider-org"
+        if prov is not None:
+            ref, text = prov.get("ref", "").strip(), _text(prov)
+            if ref or text:
+                return self.org(ref, text), "provider-org"
         kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
             if prov is not None else None
         if kind and not any(self.funding):
@@ -477,11 +480,13 @@ def _attach_quotes(path: Path, quotes: dict[int, list[tuple[Record, int, str]]])
     quotes its reversals too, one citation each."""
     if not quotes:
         return
-    want = set(quotes)
+    at = 0       # lines read so far; the others are skipped in C
     with open_data(path, "IATI file") as fh:
-        for n, raw in enumerate(fh, 1):
-            if n not in want:
-                continue
+        for n in sorted(k for k in quotes if type(k) is int and k > 0):   # lxml: None if unknown
+            raw = next(itertools.islice(fh, n - 1 - at, None), None)
+            at = n
+            if raw is None:
+                break
             line = raw.decode("utf-8", "replace")
             found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
             for rec, k, number in quotes[n]:
