@@ -149,7 +149,7 @@ def _pct(v: str | None) -> Decimal | None:
 
 # the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)
 _ACTIVITY_KIDS = frozenset((
-    "iati-identifier", "title", "reporting-org", "participating-org", "sector",
+    "iati-identifier", "reporting-org", "participating-org", "sector",
     "recipient-country", "recipient-region", "transaction", "budget", "planned-disbursement"))
 _ACTIVITY_TAGS = tuple("{*}" + t for t in sorted(_ACTIVITY_KIDS))
 
@@ -172,15 +172,20 @@ class _Activity:
         self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
-        self.title = _text(self.kid("title"))
-        rep = self.kid("reporting-org")
-        self.reporting = (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
         self._org_names: dict[str, str] | None = None
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
+
+    # the activity's own funder and reporter: read when an item names no provider
+    @functools.cached_property
+    def reporting(self) -> tuple[str, str]:
+        rep = self.kid("reporting-org")
+        return (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
+
+    @functools.cached_property
+    def funding(self) -> tuple[str, str]:
         funders = [p for p in self.of("participating-org")
                    if (p.get("role") or "").strip().lower() in FUNDING_ROLES]
-        self.funding = ((funders[0].get("ref", "").strip(), _text(funders[0]))
-                        if funders else ("", ""))
+        return (funders[0].get("ref", "").strip(), _text(funders[0])) if funders else ("", "")
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
