@@ -147,13 +147,19 @@ class _File(NamedTuple):
 
     def key_line(self, ei: int, key: str) -> int:
         """The line of ``key`` in entry ``ei`` (its [[entry]] line when the
-        entry has no such key)."""
+        entry has no such key, or the file is an import's records: no
+        lines of their keys, ``lines`` None)."""
+        if self.lines is None:
+            return self.heads[ei]
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.key_line(key, self.heads[ei], end)
 
     def sub_line(self, ei: int, table: str, nth: int, key: str) -> int:
         """The line of ``key`` in entry ``ei``'s ``nth`` [[entry.TABLE]]
-        sub-table (its header when it has no such key)."""
+        sub-table (its header when it has no such key; the record's line
+        when ``lines`` is None)."""
+        if self.lines is None:
+            return self.heads[ei]
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.sub_key_line(f"entry.{table}", nth, key, self.heads[ei], end)
 
@@ -270,14 +276,13 @@ def _escaped_backslash(text: str, end: int) -> bool:
     return (end - 1 - k) % 2 == 0
 
 
-def _columns(read, documents, options, progress, files) -> JournalFrame:
-    """Every entry checked once (``_check``: this reader's syntax and phrase
-    rules, then ``check_raw``, whose rules across entries leave out the
-    entries with a problem of their own, as the entry reader did)."""
+def _entry_tables(read, said: "_Said"):
+    """The entries of every file as one Arrow struct array (values of a TOML
+    type their field cannot hold worded by ``_syntax`` into ``said``, and
+    left out), and each one's (file, entry in the file)."""
     import numpy as np
     import pyarrow as pa
 
-    said = _Said(read)
     chunks: list = []
     where: list = []      # per entry: (file, entry in the file)
     whole: list = []      # per file: its entries' amounts written as TOML whole numbers
@@ -296,8 +301,16 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
             whole.append(_np(amount.is_valid()))
         else:
             whole.append(np.fromiter((a in said.whole for a in at), bool, len(at)))
-    table = _concat(chunks)
     said.whole_rows = np.concatenate(whole) if whole else np.zeros(0, bool)
+    return _concat(chunks), where
+
+
+def _columns(read, documents, options, progress, files) -> JournalFrame:
+    """Every entry checked once (``_check``: this reader's syntax and phrase
+    rules, then ``check_raw``, whose rules across entries leave out the
+    entries with a problem of their own, as the entry reader did)."""
+    said = _Said(read)
+    table, where = _entry_tables(read, said)
     got = _check(table, where, read, said, documents, (), progress)
     found, bad = got.problems, said.entries | got.bad
     cross = [p for p in found if p.code in WORDED_HERE]
@@ -540,15 +553,54 @@ class _Checked(NamedTuple):
 
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
     """The entries (a struct array; ``where``: each one's file and place)
-    as the raw form, checked by ``check_raw``; this reader words what the
-    raw form cannot carry (amount phrases, a split table's unknown keys)
-    into ``said`` first."""
+    as the raw form (``_raw_form``), checked by ``check_raw``."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(table)
+    progress(f"checking {n:,} entries")
+    form = _raw_form(table, where, read, said)
+    row, written_split = form.row, form.written_split
+    kept: list = []
+    frame, found = check_raw(form.raw, documents, kept, rejected=rejected, own_only=True)
+    bad = {_entry_at(read, p) for p in found
+           if p.code not in WORDED_HERE and p.severity == "error"}
+    entry_of = row
+    if kept[0] is None:   # no entry left out
+        extras = _extras(table, form.fields, form.phrases, form.links, form.text)
+        extras["split"] = written_split
+    else:
+        keep = np.zeros(n, bool)
+        keep[row[kept[0]]] = True
+        mask = pa.array(keep)
+        extras = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
+                         {k: v.filter(mask) for k, v in form.links.items()},
+                         lambda k: form.text(k).filter(mask))
+        extras["split"] = written_split[keep]
+        entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
+    return _Checked(frame, found, bad, extras, entry_of)
+
+
+class _Form(NamedTuple):
+    """Entries as the raw form, and what the Book keeps beside it."""
+    raw: RawTables
+    row: Any              # each row's entry (numpy int64)
+    written_split: Any    # per entry: written with split tables (numpy bool)
+    fields: dict          # the struct array's field types
+    phrases: Any          # per entry: the amount phrase as written (a currency appended)
+    links: dict           # per entry: the link fields, stripped ('' when none)
+    text: Any             # key -> a text field per entry, stripped ('' when absent)
+
+
+def _raw_form(table, where, read, said: _Said) -> _Form:
+    """The entries (a struct array; ``where``: each one's file and place)
+    as the raw form; this reader words what the raw form cannot carry
+    (amount phrases, a split table's unknown keys) into ``said`` first."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(table)
-    progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
 
     def text(key):
@@ -725,24 +777,8 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                     written_split[row], _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row)
-    kept: list = []
-    frame, found = check_raw(raw, documents, kept, rejected=rejected, own_only=True)
-    bad = {_entry_at(read, p) for p in found
-           if p.code not in WORDED_HERE and p.severity == "error"}
-    entry_of = row
-    if kept[0] is None:   # no entry left out
-        extras = _extras(table, fields, phrases, t, text)
-        extras["split"] = written_split
-    else:
-        keep = np.zeros(n, bool)
-        keep[row[kept[0]]] = True
-        mask = pa.array(keep)
-        extras = _extras(table.filter(mask), fields, phrases.filter(mask),
-                         {k: v.filter(mask) for k, v in t.items()},
-                         lambda k: text(k).filter(mask))
-        extras["split"] = written_split[keep]
-        entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
-    return _Checked(frame, found, bad, extras, entry_of)
+    return _Form(raw, row, written_split, fields, phrases,
+                 {k: t[k] for k in LINK_KINDS}, text)
 
 
 def _date_text(table, fields, key, n, strip: bool = True):
