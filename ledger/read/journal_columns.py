@@ -52,7 +52,7 @@ from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
 __all__ = ["JournalFrame", "read_journal_book", "read_files_book", "read_journal_frame",
-           "worth_caching", "MIN_BYTES"]
+           "read_records", "Records", "worth_caching", "MIN_BYTES"]
 
 # From this much journal text on, a journal's Book is cached (ledger.read.cache);
 # below it, the journal is read each time.
@@ -132,6 +132,49 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame, d
                    code="no-journal-files") if path.exists() else \
         Problem(str(path), 0, "", "no such file or folder", code="no-such-ledger")
     return got._replace(problems=(none, *got.problems)), parsed
+
+
+class Records(NamedTuple):
+    """Journal-shaped records read as a journal's entries are
+    (``read_records``): the raw form of them all, the problems this reader
+    words (by entry position), and what the Book keeps beside the rows."""
+    form: Any                 # _Form: raw (RawTables), row, written_split, ...
+    said: dict                # entry position -> [Problem] worded by the reader
+    table: Any                # the entries as one Arrow struct array
+
+    def extras(self, keep) -> dict:
+        """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
+        of the entries ``keep`` (numpy bool per entry)."""
+        import pyarrow as pa
+
+        f = self.form
+        mask = pa.array(keep)
+        out = _extras(self.table.filter(mask), f.fields, f.phrases.filter(mask),
+                      {k: v.filter(mask) for k, v in f.links.items()},
+                      lambda k: f.text(k).filter(mask))
+        out["split"] = f.written_split[keep]
+        return out
+
+
+def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]]) -> Records:
+    """Records in the journal's shape (an import's, ``ledger.writer.entry_table``;
+    a ledger's entries as fields) read by the journal's column reader, as
+    its entries are: ``files`` gives (file name, its records, each record's
+    line), in turn; the entries' positions follow that order.  A record has
+    no lines of its keys: every problem is worded at the record's line.
+    Nothing is checked here beyond what the raw form cannot carry (the
+    caller runs ``check_raw``)."""
+    read = [_File(name, [], list(recs), None, list(lines)) for name, recs, lines in files]
+    said = _Said(read)
+    table, where = _entry_tables(read, said)
+    form = _raw_form(table, where, read, said)
+    at = {w: g for g, w in enumerate(where)}
+    own: dict[int, list[Problem]] = {}
+    for w, p in said.found:
+        own.setdefault(at[w], []).append(p)
+    for w in said.entries:
+        own.setdefault(at[w], [])
+    return Records(form, own, table)
 
 
 def _quiet(note: str) -> None:
@@ -276,7 +319,7 @@ def _escaped_backslash(text: str, end: int) -> bool:
     return (end - 1 - k) % 2 == 0
 
 
-def _entry_tables(read, said: "_Said"):
+def _entry_tables(read, said: _Said):
     """The entries of every file as one Arrow struct array (values of a TOML
     type their field cannot hold worded by ``_syntax`` into ``said``, and
     left out), and each one's (file, entry in the file)."""
