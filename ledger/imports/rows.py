@@ -27,6 +27,7 @@ from typing import Any
 
 from ledger.book import Book
 from ledger.imports.identity import figure_key
+from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Entry, Problem
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
@@ -35,13 +36,16 @@ from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import _np, read_restated
 
-_EMPTY = (None, "", [], ())
+def _empty(v: Any) -> bool:
+    return v is None or (type(v) is str and not v) or (type(v) in (list, tuple) and not v)
 
 
 def _given(t: dict[str, Any]) -> dict[str, Any]:
     """A record's fields without the empty ones (as ``entry_table`` gives
     them, and the TOML written holds them)."""
-    return {k: v for k, v in t.items() if not any(v is e or v == e for e in _EMPTY)}
+    if not any(_empty(v) for v in t.values()):
+        return t
+    return {k: v for k, v in t.items() if not _empty(v)}
 
 
 def _ledger_fields(e: Entry) -> dict[str, Any]:
@@ -90,6 +94,8 @@ def _subset(raw: RawTables, keep):
     import numpy as np
     import pyarrow as pa
 
+    if keep.all():
+        return raw, raw.entry
     idx = np.flatnonzero(keep[raw.entry])
     old = raw.entry[idx]
     moved = np.cumsum(keep) - 1
@@ -198,16 +204,22 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
     False to refuse a record only for its own fields, not for the rules
     between entries (an entry's view, whatever it links to)."""
+    if not tables:
+        return Checked()
+    docs = set(documents)
+    ledger = tuple(ledger)
+    lines = list(lines)
+    with gc_paused():   # many small objects, none cyclic
+        return _checked(tables, lines, name, ledger, docs, refuse, across, views)
+
+
+def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checked:
+    """``check_records`` (the collector paused)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = Checked()
-    if not tables:
-        return out
-    docs = set(documents)
-    ledger = tuple(ledger)
-    lines = list(lines)
     m = len(ledger)
     got = read_records(_files(ledger, [_given(t) for t in tables], lines, name))
     out.read, out.offset = got, m

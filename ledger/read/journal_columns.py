@@ -222,6 +222,7 @@ class _Said:
         self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
         self.whole: set = set()          # (file, entry): its amount a TOML whole number
         self.whole_rows: Any = None      # numpy bool per entry: the same, every file's
+        self.parts: set = set()          # ((file, entry), nth split table) worded already
 
     def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
             field: str | None = None, sub: tuple | None = None, **more) -> None:
@@ -505,7 +506,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
                 say(rr.SPLIT_NOT_TABLES, "split")
                 drop("split")
             else:
-                e["split"] = [_split_syntax(t) for t in s]
+                e["split"] = [_split_syntax(t, j, say, said.parts, at) for j, t in enumerate(s)]
         r = e.get("restated")
         if isinstance(r, str):
             e["restated"] = [r]
@@ -526,24 +527,38 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
     return out
 
 
-def _split_syntax(t: dict) -> dict:
-    """An [[entry.split]] table in the types this reader takes, as
-    ``split_part`` reads it: a whole-number amount its digits; a
-    purpose or amount of another type left out (the rules say it is
-    missing, as they say of it); another key's value of another type ''
-    (the rules name the key)."""
+def _split_syntax(t: dict, j: int, say, parts: set, at) -> dict:
+    """An [[entry.split]] table (the ``j``th of entry ``at``) in the types
+    this reader takes, as ``split_part`` reads it: a whole-number amount its
+    digits; a purpose or amount of another type worded at its key's line
+    (its TOML type named) and left out, the part noted in ``parts`` so that
+    the split rules say no more of it; another key's value of another type
+    '' (the rules name the key)."""
     out = {}
     for k, v in t.items():
         if type(v) is int and k == "amount":
             try:
                 out[k] = str(v)
-            except ValueError:   # longer than Python prints: no amount the rules read
-                pass
+            except ValueError:   # longer than Python prints
+                say(rr.SPLIT_AMOUNT_TOO_LONG, "split", sub=(j, k))
+                parts.add((at, j))
         elif type(v) is str:
             out[k] = v
-        elif k not in ("purpose", "amount"):
+        elif k == "purpose":
+            say(rr.SPLIT_PURPOSE_NOT_TEXT, "split", sub=(j, k), kind=_toml_type(v))
+            parts.add((at, j))
+        elif k == "amount":
+            rule = rr.SPLIT_AMOUNT_FLOAT if type(v) is float else rr.SPLIT_AMOUNT_NOT_TEXT
+            say(rule, "split", sub=(j, k), kind=_toml_type(v))
+            parts.add((at, j))
+        else:
             out[k] = ""
     return out
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML type of a parsed value, as the syntax rules name it."""
+    return type(value).__name__
 
 
 def _text_only(e: dict, key: str, say, drop) -> None:
@@ -754,6 +769,9 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
             part_no[starts[i]:starts[i] + counts[i]] = np.arange(counts[i])
         parts = [p for i in sorted(splits) for p in splits[i]]
         part_said[mask] = [p.amount_said for p in parts]
+        if said.parts:   # a split table's purpose or amount of another TOML type
+            part_said |= [(where[i], j) in said.parts for i, j in zip(row.tolist(),
+                                                                       part_no.tolist())]
         on = pa.array(mask)
         row_purpose = pc.replace_with_mask(row_purpose, on, pa.array(
             [p.purpose for p in parts], pa.string()))

@@ -273,3 +273,17 @@ def test_a_date_and_time_is_its_day_as_in_a_journal(tmp_path):
     assert imported == journal == []
     got = _check([_rec("r", date=dt.datetime(2016, 3, 3, 12, 0))])
     assert got.entries[0].date == dt.date(2016, 3, 3)
+
+
+def test_a_split_value_of_another_type_is_named_as_in_a_journal(tmp_path):
+    """An import's split table read by the journal's reader: the type at
+    fault named once (not "split needs a purpose"), at the record's line
+    (a record has no lines of its keys)."""
+    parts = [{"purpose": ["P:A"], "amount": "2"}, {"purpose": "P:B", "amount": 3.0}]
+    imported, journal = _both(tmp_path, purpose=None, amount="5", split=parts)
+    assert imported == journal == [
+        ("bad-split", "split", "split purpose must be text, not list"),
+        ("bad-split", "split", "split amount must not be a TOML float (binary rounding); "
+                               'write it as text, e.g. "12.5"')]
+    got = _check([_rec("r", purpose=None, amount="5", split=parts)])
+    assert [p.line for p in got.problems[0]] == [2, 2]
