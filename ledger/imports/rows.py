@@ -36,7 +36,9 @@ from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import _np, read_restated
 
+
 def _empty(v: Any) -> bool:
+    """A field left out of the journal (``ledger.writer.entry_table``'s empty values)."""
     return v is None or (type(v) is str and not v) or (type(v) in (list, tuple) and not v)
 
 

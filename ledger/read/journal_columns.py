@@ -138,7 +138,7 @@ class Records(NamedTuple):
     """Journal-shaped records read as a journal's entries are
     (``read_records``): the raw form of them all, the problems this reader
     words (by entry position), and what the Book keeps beside the rows."""
-    form: Any                 # _Form: raw (RawTables), row, written_split, ...
+    form: _Form               # the raw form (``form.raw``) and what goes with it
     said: dict                # entry position -> [Problem] worded by the reader
     table: Any                # the entries as one Arrow struct array
 
