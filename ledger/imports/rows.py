@@ -45,8 +45,9 @@ def _empty(v: Any) -> bool:
 def _given(t: dict[str, Any]) -> dict[str, Any]:
     """A record's fields without the empty ones (as ``entry_table`` gives
     them, and the TOML written holds them)."""
-    if not any(_empty(v) for v in t.values()):
-        return t
+    values = t.values()
+    if None not in values and "" not in values and [] not in values and () not in values:
+        return t   # the shape entry_table gives: nothing to leave out
     return {k: v for k, v in t.items() if not _empty(v)}
 
 
