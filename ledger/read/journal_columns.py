@@ -1,6 +1,9 @@
 """The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
 checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
-with no ``Entry`` objects.  Every journal is read here (``ledger.read``).
+with no ``Entry`` objects.  Every journal is read here (``ledger.read``), and
+so is every import's records in the journal's shape (``read_records``, for
+``ledger.imports.rows.check_records``): the same functions
+(``_entry_tables``, ``_raw_form``) turn both into the raw form.
 
 A file's own problems (``parse_file``, ``read_tables``: its text, TOML,
 options, documents, top-level keys) are noted in file order; problems
