@@ -15,6 +15,7 @@ a temporary file in the same folder, fsync, rename.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import tempfile
@@ -60,11 +61,12 @@ def _value(v: Any) -> str:
     of each character (``_escapes``), the rest by tomlkit."""
     t = type(v)
     if t is str:
-        return '"' + v.translate(_escapes()) + '"'
+        return '"' + (v.translate(_escapes()) if _escaped().search(v) else v) + '"'
     if t is dt.date:
         return v.isoformat()
     if t is list and all(type(x) is str for x in v):
-        return "[" + ", ".join('"' + x.translate(_escapes()) + '"' for x in v) + "]"
+        return "[" + ", ".join('"' + (x.translate(_escapes()) if _escaped().search(x) else x)
+                               + '"' for x in v) + "]"
     import tomlkit
 
     return tomlkit.item(v).as_string()
@@ -85,10 +87,24 @@ def _escapes() -> dict[int, str]:
     return _ESCAPES
 
 
+_ESCAPED: list[re.Pattern[str]] = []
+
+
+def _escaped() -> re.Pattern[str]:
+    """Finds a character of ``_escapes``: most text has none, and is
+    written as it is without a look-up per character."""
+    if not _ESCAPED:
+        _ESCAPED.append(re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_escapes()))
+                                   + "]"))
+    return _ESCAPED[0]
+
+
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
+@functools.lru_cache(maxsize=256)
 def _key(k: str) -> str:
+    # the same few field names, written once per entry each
     return k if _BARE_KEY.fullmatch(k) else _value(k)
 
 
@@ -107,7 +123,7 @@ def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str 
     keys += [k for k in fields if k not in ENTRY_ORDER and k not in SUBTABLES]
     for k in keys:
         v = fields[k]
-        if empty(v):
+        if v is None or v == "" or v == [] or v == ():     # empty(v), without a call each
             continue
         if isinstance(v, tuple):
             v = list(v)

@@ -23,6 +23,7 @@ from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount,
 
 # the journal's field order (docs/journal.md), its sub-tables last: one list, in edit.py
 ENTRY_ORDER = ENTRY_FIELDS + SUBTABLES
+_KNOWN = frozenset(ENTRY_ORDER)
 DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "path",
                   "sha256", "text", "text_sha256", "notes")
 
@@ -35,13 +36,13 @@ def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
     """The journal fields of ``entry`` (an ``Entry`` or a dict of raw fields,
     returned ordered and without empty values)."""
     if isinstance(entry, Mapping):
-        raw = dict(entry)
+        raw = entry
     else:
         raw = _entry_fields(entry)
     out = {k: raw[k] for k in ENTRY_ORDER if k in raw and raw[k] not in (None, "", [], ())}
-    extra = [k for k in raw if k not in ENTRY_ORDER and raw[k] not in (None, "", [], ())]
-    for k in extra:          # unknown fields are kept, so the reader reports them
-        out[k] = raw[k]
+    for k in raw:          # unknown fields are kept, so the reader reports them
+        if k not in _KNOWN and raw[k] not in (None, "", [], ()):
+            out[k] = raw[k]
     return out
 
 
@@ -93,6 +94,9 @@ def document_table(doc: Document | Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _value(v: Any):
+    t = type(v)
+    if t is str or t is list or t is dt.date:     # nearly every value: as it is
+        return v
     if isinstance(v, Decimal):
         return _plain(v)
     if isinstance(v, dt.datetime):

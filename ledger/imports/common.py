@@ -128,6 +128,10 @@ def few_collections(threshold: int = 50_000):
 
 
 # ------------------------------------------------------------------ splits
+# babel's look-up each time an item is split: the same few currencies
+_digits = functools.lru_cache(maxsize=1024)(currency_digits)
+
+
 def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
     """``amount`` divided in proportion to ``weights`` (purpose, weight), in
     the currency's minor units, remainders to the largest fractions, so the
@@ -139,7 +143,7 @@ def shares(amount: Decimal, currency: str, weights: list[tuple[str, Decimal]]):
     total_w = sum(merged.values(), Decimal(0))
     if len(merged) == 1 or total_w <= 0:
         return [(next(iter(merged)), amount)] if len(merged) == 1 else []
-    unit = Decimal(1).scaleb(-currency_digits(currency))
+    unit = Decimal(1).scaleb(-_digits(currency))
     minor = int((amount / unit).to_integral_value())
     if Decimal(minor) * unit != amount:            # sub-unit amounts: split the exact value
         unit = Decimal(1).scaleb(int(amount.as_tuple().exponent))   # finite: an int
@@ -327,7 +331,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     keep = [e for e in entries if e.id not in replaced]
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
-    raw_rows = [([i], dict(rec.fields)) for i, rec in todo]
+    raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
     # the entries are views of the checked rows only where needed: an update's
     # (from the first reading), for its message
     accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False)

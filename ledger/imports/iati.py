@@ -12,6 +12,7 @@ the tables below and docs/interop.md ("IATI activity files").
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -148,7 +149,7 @@ def _pct(v: str | None) -> Decimal | None:
 
 # the children of an <iati-activity> the reader looks at (``_Activity.of``, ``kid``)
 _ACTIVITY_KIDS = frozenset((
-    "iati-identifier", "title", "reporting-org", "participating-org", "sector",
+    "iati-identifier", "reporting-org", "participating-org", "sector",
     "recipient-country", "recipient-region", "transaction", "budget", "planned-disbursement"))
 _ACTIVITY_TAGS = tuple("{*}" + t for t in sorted(_ACTIVITY_KIDS))
 
@@ -171,15 +172,20 @@ class _Activity:
         self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
         self.currency = (el.get("default-currency") or "").strip().upper()
-        self.title = _text(self.kid("title"))
-        rep = self.kid("reporting-org")
-        self.reporting = (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
         self._org_names: dict[str, str] | None = None
         self._activity_purposes: tuple | None = None     # the activity's own purposes, read once
+
+    # the activity's own funder and reporter: read when an item names no provider
+    @functools.cached_property
+    def reporting(self) -> tuple[str, str]:
+        rep = self.kid("reporting-org")
+        return (rep.get("ref", "").strip(), _text(rep)) if rep is not None else ("", "")
+
+    @functools.cached_property
+    def funding(self) -> tuple[str, str]:
         funders = [p for p in self.of("participating-org")
                    if (p.get("role") or "").strip().lower() in FUNDING_ROLES]
-        self.funding = ((funders[0].get("ref", "").strip(), _text(funders[0]))
-                        if funders else ("", ""))
+        return (funders[0].get("ref", "").strip(), _text(funders[0])) if funders else ("", "")
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
@@ -197,15 +203,15 @@ class _Activity:
         """ref -> a name the activity gives it (read when a ref comes without a name)."""
         if self._org_names is None:
             names: dict[str, str] = {}
-            for tag in ("reporting-org", "participating-org"):
-                for o in self.of(tag):
-                    if o.get("ref", "").strip() and _text(o):
-                        names.setdefault(o.get("ref").strip(), _text(o))
-            for t in self.of("transaction"):
-                for tag in ("provider-org", "receiver-org"):
-                    o = _kid(t, tag)
-                    if o is not None and o.get("ref", "").strip() and _text(o):
-                        names.setdefault(o.get("ref").strip(), _text(o))
+            orgs = [*self.of("reporting-org"), *self.of("participating-org")]
+            orgs += [o for t in self.of("transaction")
+                     for o in (_kid(t, "provider-org"), _kid(t, "receiver-org")) if o is not None]
+            for o in orgs:
+                ref = o.get("ref", "").strip()
+                if ref and ref not in names:
+                    text = _text(o)
+                    if text:
+                        names[ref] = text
             self._org_names = names
         return self._org_names
 
@@ -223,8 +229,10 @@ class _Activity:
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
         (or None), else the activity's."""
-        if prov is not None and (prov.get("ref", "").strip() or _text(prov)):
-            return self.org(prov.get("ref", "").strip(), _text(prov)), "provider-org"
+        if prov is not None:
+            ref, text = prov.get("ref", "").strip(), _text(prov)
+            if ref or text:
+                return self.org(ref, text), "provider-org"
         kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
             if prov is not None else None
         if kind and not any(self.funding):
@@ -477,11 +485,13 @@ def _attach_quotes(path: Path, quotes: dict[int, list[tuple[Record, int, str]]])
     quotes its reversals too, one citation each."""
     if not quotes:
         return
-    want = set(quotes)
+    at = 0       # lines read so far; the others are skipped in C
     with open_data(path, "IATI file") as fh:
-        for n, raw in enumerate(fh, 1):
-            if n not in want:
-                continue
+        for n in sorted(k for k in quotes if type(k) is int and k > 0):   # lxml: None if unknown
+            raw = next(itertools.islice(fh, n - 1 - at, None), None)
+            at = n
+            if raw is None:
+                break
             line = raw.decode("utf-8", "replace")
             found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
             for rec, k, number in quotes[n]:

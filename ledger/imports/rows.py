@@ -2,28 +2,24 @@
 
 Every import into a journal (spreadsheets, IATI, FTS) hands its records
 here as journal fields (``ledger.writer.entry_table``: what the TOML it
-writes will hold).  Each record's amount phrase, period and split tables
-are read as the journal reader reads them (``ledger.phrases.money``,
-``rr.stated_period_problem``, ``ledger.read.journal.split_part``); its
-qualifier (stated, and the phrase's) and restated conversions (as listed)
-are handed on as the journal reader hands them.  A record with a problem
-there is refused, its other fields checked by ``check_raw`` as a journal
-entry's are.  The records then become rows of the raw form
-(``ledger.read.raw.RawTables``: the bulk layout, one row per entry and
-purpose, the citations with their quotes) beside the entries of the ledger
-they go into, and ``ledger.read.table.check_raw`` runs every rule over
-them, within and across entries.  A record the rules refuse is left out
-with its problems (each with the ``field`` at fault), and the rest is
-checked again, until nothing more is refused (leaving one out can break
-another's link).  The accepted records' ``Entry`` objects are views of the
-checked rows (``ledger.book.Book.from_frame``), not read again.
+writes will hold).  They are read by the journal's own column reader
+(``ledger.read.journal_columns.read_records``: amount phrases, periods,
+split tables, the syntax rules, as a journal's entries), beside the entries
+of the ledger they go into (as fields too), into one raw form
+(``ledger.read.raw.RawTables``), and ``ledger.read.table.check_raw`` runs
+every rule over it, within and across entries.  What stays here is an
+import's own: a record the reader refuses has its other fields checked by
+``check_raw`` as a journal entry's are; a record the rules refuse is left
+out with its problems (each with the ``field`` at fault, at the record's
+line: a record has no lines of its keys), and the rest is checked again,
+until nothing more is refused (leaving one out can break another's link).
+The accepted records' ``Entry`` objects are views of the checked rows
+(``ledger.book.Book.from_frame``), not read again.
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,277 +27,95 @@ from typing import Any
 
 from ledger.book import Book
 from ledger.imports.identity import figure_key
-from ledger.model import ONCE, Entry, Problem
-from ledger.phrases.money import MoneyError, ParsedAmount, parse_amount, plain_decimal
-from ledger.read.journal import split_part
-from ledger.read.journal_columns import WORDED_HERE, _rank
+from ledger.memory import gc_paused
+from ledger.model import LINK_KINDS, ONCE, Entry, Problem
+from ledger.phrases.money import plain_decimal
+from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables
 from ledger.read.table import PERIOD_COLUMNS, check_raw
 from ledger.rules import rows as rr
-from ledger.rules.rows import read_restated
-from ledger.limits import amount_problem
-
-# the raw form's columns the rules read (the bulk layout)
-_RULE_COLUMNS = ("id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
-                 "period", "disburses", "part_of", "restates", "sources", "restated",
-                 "recipient", "value_date", "entry_amount", "phrase_qualifier")
-_LINKS = ("disburses", "part_of", "restates")
-_EXTRAS = ("amount_text", "recipient", "location", "tags", "notes")
-_PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
+from ledger.rules.rows import _np, read_restated
 
 
-# ------------------------------------------------------------------ one record
-@dataclass
-class _Read:
-    """One entry as rows of the raw form, and what the Book keeps beside them."""
-    id: str
-    rows: list[tuple[str, ...]]         # in _RULE_COLUMNS order; one per purpose or part
-    split: bool
-    cites: list[tuple[str, str, str]]   # doc, quote, locator
-    extras: tuple[str, ...]             # in _EXTRAS order
-    links: tuple[str, ...]              # in _LINKS order
-    tags: tuple[str, ...] = ()
-    restated: tuple[str, ...] = ()      # the conversions as listed
-
-    @property
-    def amount(self) -> str:
-        """The entry's amount as read ('' when none)."""
-        first = self.rows[0]
-        return first[16] if self.split else first[4]
-
-    def figure(self) -> tuple:
-        """``ledger.imports.identity.figure_key`` of an accepted record
-        (its amount: the sum of its parts, which the rules made add up)."""
-        parts = [(rr.composed(r[3]), Decimal(r[4])) for r in self.rows]
-        first = self.rows[0]
-        return figure_key(rr.composed(first[2]), parts, sum((a for _, a in parts), Decimal(0)),
-                          first[5], rr.iso_date(first[1]), self.cites)
+def _empty(v: Any) -> bool:
+    """A field left out of the journal (``ledger.writer.entry_table``'s empty values)."""
+    return v is None or (type(v) is str and not v) or (type(v) in (list, tuple) and not v)
 
 
-class _Reader:
-    """A record's own fields by the rules the journal's readers share: the
-    amount phrase (with its period) and split tables, what the journal
-    reader reads before ``check_raw`` too; the other fields are the raw
-    form's, which ``check_raw`` checks.  Problems are worded as the rules
-    word them, with the field at fault."""
-
-    def __init__(self, name: str):
-        self.name = name
-        self.memo: dict[str, Any] = {}
-        self.codes: dict[str, bool] = {}
-        self.tags: dict[str, bool] = {}
-
-    def read(self, t: dict[str, Any], line: int) -> tuple[_Read, list[Problem], set[str]]:
-        """One record as rows of the raw form, the problems this reader
-        words (as the journal reader words them) and the fields they are
-        of: a record with such problems is refused, its other fields still
-        checked by ``check_raw`` (every problem in one run, as a journal's)."""
-        fast = self._plain(t)
-        if fast is not None:
-            return fast, [], set()
-        eid = _strip(t.get("id"))
-        found: list[Problem] = []
-        worded: set[str] = set()
-
-        def broke(rule: rr.Rule, key: str, value: Any = "", fld: str = "", **more) -> None:
-            message, hint = rule.word(value, fld, **more)
-            found.append(Problem(self.name, line, eid, message, hint,
-                                 code=rule.code_for(key or fld), field=key or fld))
-            worded.add(key or fld)
-
-        def problem(message: str, key: str, hint: str = "", code: str = "") -> None:
-            found.append(Problem(self.name, line, eid, message, hint,
-                                 code=code or f"bad-{key}", field=key))
-            worded.add(key)
-
-        date = t.get("date")
-        parsed = self._amount(t, broke)
-        amount_text = parsed.text if parsed is not None else _strip(t.get("amount"))
-        # no amount read: nothing to say of its currency (as the journal reader)
-        currency = parsed.currency if parsed is not None else ""
-        # as stated: check_raw reads it against the amount phrase's, as a journal's
-        qualifier = _strip(t.get("qualifier"))
-        period = self._period(t, parsed, date, broke)
-        parts: list[tuple[str, str]] = []
-        if t.get("split"):      # the split rules (and their sum) are check_raw's
-            for j, s in enumerate(t["split"]):
-                part = split_part(s, currency)
-                for message, hint, code, _ in part.problems:
-                    problem(message, "split", hint, code)
-                if part.amount_said:   # the split rules say no more of this part's amount
-                    worded.add(f"split.{j}")
-                parts.append((part.purpose, part.amount))
-        # the conversions as listed (one written alone: a list of one, as in a
-        # journal); their rule is check_raw's
-        given = t.get("restated") or ()
-        restated = tuple(_str(x) for x in ([given] if isinstance(given, str) else given))
-        tags = [rr.composed(x) for x in t.get("tags") or ()]   # their rule: check_raw's
-        return self._assemble(t, eid, date, parsed, amount_text, currency, qualifier, period,
-                              parts, restated, tags), found, worded
-
-    def _plain(self, t: dict[str, Any]) -> _Read | None:
-        """A record in the shape importers nearly always give (a plain
-        amount, a currency code, no splits or restated amounts), read with
-        what each distinct currency, qualifier and tag was found to be; None
-        for any other (``read`` then reads it in full)."""
-        g = t.get
-        amount, cur = g("amount"), g("currency")
-        if type(amount) is not str or type(cur) is not str or g("split") or g("restated") \
-                or not _PLAIN.fullmatch(amount) or not self._code(cur):
-            return None
-        stated = g("qualifier")
-        if stated is not None and type(stated) is not str:
-            return None
-        qualifier = _strip(stated)
-        period = g("period")
-        if period is not None and (type(period) is not str or not period.strip()):
-            return None
-        tags = g("tags") or ()
-        if tags and not all(self._composed(x) for x in tags):
-            return None
-        number = Decimal(amount)
-        if number <= 0 or amount_problem(number):
-            return None
-        text = f"{amount} {cur}"
-        return self._assemble(t, _strip(g("id")), g("date"),
-                              ParsedAmount(number, cur, "exact", ONCE, (), text), text, cur,
-                              qualifier, period or "", [], (), list(tags))
-
-    def _code(self, cur: str) -> bool:
-        """A currency code read as ``parse_amount`` reads a plain number
-        with it (each code asked once)."""
-        ok = self.codes.get(cur)
-        if ok is None:
-            try:
-                one = parse_amount(f"1 {cur}")
-                ok = rr.currency_rule(cur) is None and (one.currency, one.qualifier, one.period,
-                                                        one.amount) == (cur, "exact", ONCE, 1)
-            except MoneyError:
-                ok = False
-            self.codes[cur] = ok
-        return ok
-
-    def _composed(self, tag: str) -> bool:
-        """A tag of text written composed (each tag asked once)."""
-        ok = self.tags.get(tag)
-        if ok is None:
-            ok = self.tags[tag] = type(tag) is str and rr.composed(tag) == tag
-        return ok
-
-    @staticmethod
-    def _assemble(t, eid, date, parsed, amount_text, currency, qualifier, period, parts,
-                  restated, tags) -> _Read:
-        """The rows of a record read (``parsed``: its amount, None when
-        missing) and what the Book keeps beside them."""
-        cites = [(_strip(s.get("doc")), _str(s.get("quote")), _str(s.get("locator")))
-                 for s in t.get("source") or ()]
-        links = (_strip(t.get("disburses")), _strip(t.get("part_of")), _strip(t.get("restates")))
-        recipient = _strip(t.get("recipient"))
-        head = (eid, _day(date), _strip(t.get("funder")))
-        amount = plain_decimal(parsed.amount) if parsed is not None else ""
-        tail = (currency, _strip(t.get("status")), qualifier, period, *links,
-                ";".join(dict.fromkeys(d for d, _, _ in cites)), "", recipient,
-                _day(t.get("value_date")), amount if parts else "",
-                parsed.qualifier if parsed is not None else "exact")
-        purpose = _strip(t.get("purpose"))
-        rows: list[tuple[str, ...]] = [(*head, p, a, *tail) for p, a in parts] or \
-            [(*head, purpose, amount, *tail)]
-        extras = (amount_text, recipient, _strip(t.get("location")), ";".join(tags),
-                  _strip(t.get("notes")))
-        return _Read(eid, rows, bool(parts), cites, extras, links, tuple(tags), restated)
-
-    def _amount(self, t, broke):
-        """The amount phrase read as the journal's readers read it (a
-        separate currency appended): None when missing (the rules say so)
-        or refused."""
-        raw = t.get("amount")
-        if raw is None or raw == "":
-            return None
-        text = str(raw).strip()
-        cur = t.get("currency")
-        if cur is not None:
-            cur = str(cur).strip()
-            if (rule := rr.currency_rule(cur)) is not None:
-                broke(rule, "currency", cur)
-                return None
-            text = f"{text} {cur}"
-        parsed = self.memo.get(text)
-        if parsed is None:
-            if cur is None or not cur.isupper() or not _PLAIN.fullmatch(str(raw)):
-                parsed, rule, why = rr.read_amount_phrase(text)   # the journal reader's
-                if rule is rr.AMOUNT_UNREADABLE:
-                    broke(rule, "amount", text, why=why)
-                elif rule is not None:
-                    broke(rule, "amount", raw if why is None else why)
-                if parsed is None:
-                    return None
-            else:
-                parsed = _plain_amount(str(raw).strip(), cur, text)
-            self.memo[text] = parsed
-        if parsed.amount <= 0:
-            broke(rr.AMOUNT_NOT_POSITIVE, "amount", raw)
-            return None
-        if amount_problem(parsed.amount):
-            try:   # more digits than a Decimal holds: the phrase parser's words
-                parse_amount(text)
-            except MoneyError as err:
-                broke(rr.BAD_AMOUNT, "amount", err)
-                return None
-            broke(rr.AMOUNT_TOO_BIG_RULE, "amount", text)
-            return None
-        return parsed
-
-    def _period(self, t, parsed, date, broke) -> str:
-        """The period as the raw form's phrase: the one stated, else the
-        amount phrase's (a stated one that contradicts the phrase refused)."""
-        phrase = parsed.period if parsed is not None else ONCE
-        stated = t.get("period")
-        if stated is None or stated == "":
-            return "" if phrase == ONCE else phrase.describe()
-        stated = str(stated)
-        found = rr.stated_period_problem(stated, "" if phrase == ONCE else phrase.describe(),
-                                         date if isinstance(date, dt.date) else None)
-        if found is not None:
-            rule, value, more = found
-            broke(rule, "period", value, **more)
-        return stated if stated.strip() else ""
+def _given(t: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields without the empty ones (as ``entry_table`` gives
+    them, and the TOML written holds them)."""
+    values = t.values()
+    if None not in values and "" not in values and [] not in values and () not in values:
+        return t   # the shape entry_table gives: nothing to leave out
+    return {k: v for k, v in t.items() if not _empty(v)}
 
 
-def _plain_amount(number: str, currency: str, text: str) -> ParsedAmount:
-    """A plain number and a known currency code, as ``parse_amount`` reads
-    them (most imported amounts: read without the phrase parser)."""
-    return ParsedAmount(Decimal(number), currency, "exact", ONCE, (), text)
+def _ledger_fields(e: Entry) -> dict[str, Any]:
+    """An entry of the ledger as journal fields (its plain amounts)."""
+    out: dict[str, Any] = {"id": e.id, "date": e.date, "funder": e.funder,
+                           "amount": plain_decimal(e.amount), "currency": e.currency,
+                           "status": e.status, "qualifier": e.qualifier}
+    if e.splits:
+        out["split"] = [{"purpose": s.purpose, "amount": plain_decimal(s.amount)}
+                        for s in e.splits]
+    else:
+        out["purpose"] = e.purpose
+    if e.period != ONCE:
+        out["period"] = e.period.describe()
+    for k in LINK_KINDS:
+        if e.link(k):
+            out[k] = e.link(k)
+    if e.sources:
+        out["source"] = [{"doc": c.doc, "quote": c.quote, "locator": c.locator}
+                         for c in e.sources]
+    if e.recipient:
+        out["recipient"] = e.recipient
+    if e.value_date:
+        out["value_date"] = e.value_date
+    if e.restated:
+        out["restated"] = [f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated]
+    return out
 
 
-def _strip(value: Any) -> str:
-    if type(value) is str:
-        return value.strip()
-    return str(value).strip() if value is not None else ""
+def _files(ledger: Sequence[Entry], records: list[dict], lines: Sequence[int], name: str):
+    """The ledger's entries (file by file, in turn) then the records, as
+    ``read_records`` takes them."""
+    out: list[tuple[str, list, list]] = []
+    for e in ledger:
+        if not out or out[-1][0] != e.file:
+            out.append((e.file, [], []))
+        out[-1][1].append(_ledger_fields(e))
+        out[-1][2].append(e.line)
+    out.append((name, records, list(lines)))
+    return out
 
 
-def _str(value: Any) -> str:
-    return str(value) if value is not None else ""
+def _subset(raw: RawTables, keep):
+    """The raw form of the entries ``keep`` (numpy bool per entry), numbered
+    among themselves; and each of its rows' entry in ``raw``."""
+    import numpy as np
+    import pyarrow as pa
 
+    if keep.all():
+        return raw, raw.entry
+    idx = np.flatnonzero(keep[raw.entry])
+    old = raw.entry[idx]
+    moved = np.cumsum(keep) - 1
+    take = pa.array(idx)
+    c = raw.citations
+    ce = _np(c.column("entry"))
+    on = keep[ce]
+    c = c.filter(pa.array(on)).set_column(0, "entry", pa.array(moved[ce[on]], pa.int64()))
+    at = raw.key_line
 
-def _day(value: Any) -> str:
-    if isinstance(value, dt.date):   # a date and time: its day, as a journal's
-        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
-    return _strip(value)
+    def key_line(r: int, fld: str, nth: int = 0) -> int:
+        return at(int(idx[r]), fld, nth)
 
-
-def entry_read(e: Entry) -> _Read:
-    """An entry of the ledger as rows of the raw form (its plain amounts)."""
-    links = tuple(e.link(k) or "" for k in _LINKS)
-    head = (e.id, e.date.isoformat(), e.funder)
-    tail = (e.currency, e.status, e.qualifier, "" if e.period == ONCE else e.period.describe(),
-            *links, ";".join(dict.fromkeys(c.doc for c in e.sources)),
-            "",
-            e.recipient, e.value_date.isoformat() if e.value_date else "",
-            plain_decimal(e.amount) if e.splits else "", "exact")
-    rows = [(*head, s.purpose, plain_decimal(s.amount), *tail) for s in e.splits] or \
-        [(*head, e.purpose, plain_decimal(e.amount), *tail)]
-    return _Read(e.id, rows, bool(e.splits), [(c.doc, c.quote, c.locator) for c in e.sources],
-                 (), links, (), tuple(f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated))
+    sub = RawTables(raw.entries.take(take), raw.file.take(take), raw.line[idx], raw.origin, c,
+                    raw.split[idx], None, moved[old], key_line, raw.refused[idx],
+                    {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx])
+    return sub, old
 
 
 def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
@@ -309,21 +123,62 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
     then ``PROVENANCE_COLUMNS`` of ``ledger.read.table``: one row per entry
     and purpose, the period as its phrase, the citations as JSON, the
     ``origins`` of each record as given)."""
+    if not got.accepted or got.read is None:
+        return []
+    import numpy as np
+    import pyarrow as pa
+
+    raw = got.read.form.raw
+    keep = np.zeros(len(got.read.table), bool)
+    keep[np.asarray(got.accepted, dtype=np.int64) + got.offset] = True
+    extras = got.read.extras(keep)
+    idx = np.flatnonzero(keep[raw.entry])
+    entry = (np.cumsum(keep) - 1)[raw.entry[idx]]    # each row's accepted record, in order
+    rows = raw.entries.take(pa.array(idx))
+    names = rows.column_names
+    col = {c: rows.column(c).to_pylist() for c in (
+        "id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
+        "phrase_qualifier", "period", "disburses", "part_of", "restates", "value_date")}
+    restated = rows.column("restated").to_pylist() if "restated" in names else None
     blank = ("",) * len(PERIOD_COLUMNS)
+    text = {c: _texts(extras.get(c), len(got.accepted)) for c in
+            ("recipient", "location", "tags", "notes")}
+    cites = _cites(extras["citations"], len(got.accepted))
     out: list[tuple[str, ...]] = []
-    for k in got.accepted:
-        r = got.read[k]
-        _, recipient, location, tags, notes = r.extras
-        cites = json.dumps([{key: v for key, v in (("doc", d), ("quote", q), ("locator", loc))
-                             if v} for d, q, loc in r.cites], ensure_ascii=False)
+    for r, j in enumerate(entry.tolist()):
+        k = got.accepted[j]
+        cited = cites[j]
+        given = restated[r] if restated is not None else None
         # the conversions as the bulk format writes them (the rules accepted them)
-        restated = "; ".join(f"{m.currency} {plain_decimal(m.amount)}"
-                             for m in read_restated(list(r.restated), r.rows[0][5])[0]) \
-            if r.restated else ""
-        for row in r.rows:      # in _RULE_COLUMNS order; the qualifier as the rules read it
-            qualifier = rr.qualifier_of(row[7], row[17])[0]
-            out.append((*row[:7], qualifier, row[8], *blank, *row[9:13], restated, row[15],
-                        tags, notes, recipient, location, cites, origins[k]))
+        restates = "; ".join(f"{m.currency} {plain_decimal(m.amount)}"
+                             for m in read_restated(list(given), col["currency"][r])[0]) \
+            if given else ""
+        cited_json = json.dumps([{key: v for key, v in (("doc", d), ("quote", q),
+                                                         ("locator", loc)) if v}
+                                 for d, q, loc in cited], ensure_ascii=False)
+        out.append((col["id"][r], col["date"][r], col["funder"][r], col["purpose"][r],
+                    col["amount"][r], col["currency"][r], col["status"][r],
+                    rr.qualifier_of(col["qualifier"][r], col["phrase_qualifier"][r])[0],
+                    col["period"][r], *blank, col["disburses"][r], col["part_of"][r],
+                    col["restates"][r], ";".join(dict.fromkeys(d for d, _, _ in cited)),
+                    restates, col["value_date"][r], text["tags"][j], text["notes"][j],
+                    text["recipient"][j], text["location"][j], cited_json, origins[k]))
+    return out
+
+
+def _texts(column, n: int) -> list[str]:
+    """A text column of the Book's extras as Python strings ('' when none)."""
+    if column is None:
+        return [""] * n
+    return ["" if v is None else str(v) for v in column.tolist()]
+
+
+def _cites(frame, n: int) -> list[list[tuple[str, str, str]]]:
+    """The citations of the Book's extras, per entry: (doc, quote, locator)."""
+    out: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
+    for e, d, q, loc in zip(frame["entry"].tolist(), frame["doc"].tolist(),
+                            frame["quote"].tolist(), frame["locator"].tolist()):
+        out[e].append((d, q, loc))
     return out
 
 
@@ -333,9 +188,10 @@ class Checked:
     """What the rules made of an import's records: the accepted ones with
     their entries, the refused ones with their errors."""
     accepted: list[int] = field(default_factory=list)                # records, in order
-    read: dict[int, _Read] = field(default_factory=dict)             # the accepted, as read
     entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
+    read: Records | None = None    # the raw form of the ledger's entries and the records
+    offset: int = 0                # record k is entry ``offset + k`` of ``read``
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
@@ -351,33 +207,51 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
     False to refuse a record only for its own fields, not for the rules
     between entries (an entry's view, whatever it links to)."""
-    out = Checked()
-    reader = _Reader(name)
+    if not tables:
+        return Checked()
     docs = set(documents)
-    read: dict[int, _Read] = {}
-    said: dict[int, tuple[_Read, set[str]]] = {}
-    for k, t in enumerate(tables):
-        got, found, worded = reader.read(t, lines[k])
-        if found or not got.amount:   # no amount read: refused, as in a journal
-            out.problems[k] = found
-            said[k] = (got, worded)
-        else:
-            read[k] = got
-    if said:
-        _own_problems(said, out.problems, lines, name, docs)
+    ledger = tuple(ledger)
+    lines = list(lines)
+    with gc_paused():   # many small objects, none cyclic
+        return _checked(tables, lines, name, ledger, docs, refuse, across, views)
+
+
+def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checked:
+    """``check_records`` (the collector paused)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = Checked()
+    m = len(ledger)
+    got = read_records(_files(ledger, [_given(t) for t in tables], lines, name))
+    out.read, out.offset = got, m
+    raw = got.form.raw
+    total = len(got.table)
+    # each entry's first row: its id, and its amount as read (a split entry's own)
+    first = pa.array(np.flatnonzero(np.r_[True, raw.entry[1:] != raw.entry[:-1]]))
+    amount = raw.entries.column("amount")
+    if "entry_amount" in raw.entries.column_names:
+        amount = pc.if_else(pa.array(raw.split), raw.entries.column("entry_amount"), amount)
+    no_amount = _np(pc.equal(amount.take(first), ""))
+    ids = raw.entries.column("id").take(first).to_pylist()
+    refused_by_reader = [k for k in range(len(tables)) if m + k in got.said or no_amount[m + k]]
+    for k in refused_by_reader:
+        out.problems[k] = list(got.said.get(m + k, ()))
+    if refused_by_reader:
+        _own_problems(got, [m + k for k in refused_by_reader], out.problems, m, lines, name,
+                      docs)
+    read = {k: True for k in range(len(tables)) if k not in out.problems}
     if not read:
         return out
-    ledger = tuple(ledger)
-    old = [entry_read(e) for e in ledger]
-    places = [(e.file, e.line) for e in ledger]
+    alive = np.zeros(total, bool)
+    alive[:m] = True
+    alive[[m + k for k in read]] = True
     at_line = {(name, lines[k]): k for k in read}
     while read:
-        # the ledger's entries (as -1 - i), then the records: each its own entry
-        # (``RawTables.entry``), whatever ids they share
-        order = [-1 - i for i in range(len(old))] + list(read)
-        raw, row_of = _raw(order, read, old, places, lines, name)
+        sub, old = _subset(raw, alive)
         kept: list = []
-        frame, found = check_raw(raw, docs, kept=kept, with_frame=views)
+        frame, found = check_raw(sub, docs, kept=kept, with_frame=views)
         refused: dict[int, list[Problem]] = {}
         for p in found:
             rec = at_line.get((p.file, p.line))
@@ -385,18 +259,18 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                     and (across or p.code not in WORDED_HERE):
                 refused.setdefault(rec, []).append(p)
         if not refused:
-            accepted = _accepted(kept, row_of, read, order)
-            taken = set(accepted)
-            for k in [k for k in read if k not in taken]:   # left out by the rules, unsaid
-                refused[k] = [Problem(name, lines[k], read[k].id,
+            left_out = set() if kept[0] is None else set(old[~kept[0]].tolist())
+            accepted = [k for k in read if m + k not in left_out]
+            for k in [k for k in read if m + k in left_out]:   # left out by the rules, unsaid
+                refused[k] = [Problem(name, lines[k], ids[m + k],
                                       "refused by the rules of the raw form")]
             if not refused and refuse is not None:
-                refused = {k: [p] for k, p in refuse({k: read[k].figure() for k in accepted}).items()}
+                refused = {k: [p] for k, p in
+                           refuse(_figures(got, [m + k for k in accepted], accepted)).items()}
             if not refused:
                 out.accepted = accepted
-                out.read = read
                 if views:
-                    out.entries = _views(frame, kept, row_of, read, order, accepted)
+                    out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
         for k, ps in refused.items():
             # an entry's own problems, in the order the journal words them; those
@@ -404,48 +278,30 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
             own = [p for p in ps if p.code not in WORDED_HERE]
             out.problems[k] = _once(sorted(own, key=_rank)) if own else ps
             del read[k]
+            alive[m + k] = False
     return out
 
 
-def _own_problems(said: dict[int, tuple[_Read, set[str]]], problems: dict[int, list[Problem]],
-                  lines: Sequence[int], name: str, documents: set[str]) -> None:
-    """The records this reader refused, their other fields checked by
-    ``check_raw`` as a journal's entry is (the fields already worded
-    masked; no rule across entries): each record's problems in the
-    journal's order."""
+def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Problem]],
+                  m: int, lines: Sequence[int], name: str, documents: set[str]) -> None:
+    """The records the reader refused (entries ``refused``), their other
+    fields checked by ``check_raw`` as a journal's entry is (the fields
+    already worded masked; no rule across entries): each record's problems
+    in the journal's order."""
     import numpy as np
 
-    order = list(said)
-    read = {k: r for k, (r, _) in said.items()}
-    raw, row_of = _raw(order, read, [], [], lines, name)
-    recs = np.asarray(order, dtype=np.int64)[row_of]
-    # the fields worded here, keyed as check_raw's masks are
-    keys: dict[str, tuple[str, ...]] = {"amount": ("amount", "currency"), "currency": ("amount", "currency"),
-            "period": ("period",)}
-    worded: dict[str, Any] = {}
-    part = np.concatenate([np.arange(len(read[rec].rows)) for rec in order])
-    for rec, (_, fields) in said.items():
-        for f in fields:
-            masks: tuple[str, ...]
-            if f.startswith("split."):   # that part's row
-                masks, mine = ("split.",), (recs == rec) & (part == int(f[6:]))
-            else:
-                masks, mine = keys.get(f, ()), recs == rec
-            for key in masks:
-                worded.setdefault(key, np.zeros(len(recs), dtype=bool))
-                worded[key] |= mine
-    # no currency: said of the amount, if anything (as the journal reader)
-    no_currency = np.asarray([r[5] == "" for k in order for r in read[k].rows], dtype=bool)
-    worded["currency"] = worded.get("currency", np.zeros(len(recs), dtype=bool)) | no_currency
-    raw = dataclasses.replace(raw, refused=np.ones(len(recs), dtype=bool), worded=worded)
-    at_line = {(name, lines[rec]): rec for rec in said}
-    _, found = check_raw(raw, documents, own_only=True)
+    keep = np.zeros(len(got.table), bool)
+    keep[refused] = True
+    sub, _ = _subset(got.form.raw, keep)
+    sub = dataclasses.replace(sub, refused=np.ones(sub.entries.num_rows, dtype=bool))
+    at_line = {(name, lines[e - m]): e - m for e in refused}
+    _, found = check_raw(sub, documents, own_only=True, with_frame=False)
     for p in found:
         at = at_line.get((p.file, p.line))
         if at is not None and p.severity == "error" and p.code not in WORDED_HERE:
             problems[at].append(p)
-    for rec in said:
-        problems[rec] = _once(sorted(problems[rec], key=_rank))
+    for e in refused:
+        problems[e - m] = _once(sorted(problems[e - m], key=_rank))
 
 
 def _once(problems: list[Problem]) -> list[Problem]:
@@ -454,86 +310,49 @@ def _once(problems: list[Problem]) -> list[Problem]:
     return list({(p.line, p.message, p.code, p.field): p for p in problems}.values())
 
 
-def _raw(order, read, old, places, lines, name):
-    """The raw form of the entries in ``order``; each row's entry position."""
+def _figures(got: Records, entries: list[int], records: list[int]) -> dict[int, tuple]:
+    """``ledger.imports.identity.figure_key`` of each accepted record (its
+    amount: the sum of its parts, which the rules made add up)."""
     import numpy as np
     import pyarrow as pa
 
-    rows: list[tuple[str, ...]] = []
-    files: list[str] = []
-    at: list[int] = []
-    split: list[bool] = []
-    row_of: list[int] = []
-    tags: list[tuple[str, ...]] = []
-    restated: list[tuple[str, ...]] = []
-    c_entry: list[int] = []
-    c_doc: list[str] = []
-    c_quote: list[str] = []
-    c_loc: list[str] = []
-    for pos, k in enumerate(order):
-        r = read[k] if k >= 0 else old[-1 - k]
-        file, line = (name, lines[k]) if k >= 0 else places[-1 - k]
-        m = len(r.rows)
-        rows += r.rows
-        files += [file] * m
-        at += [line] * m
-        split += [r.split] * m
-        row_of += [pos] * m
-        tags += [r.tags] * m
-        restated += [r.restated] * m
-        for d, q, loc in r.cites:
-            c_entry.append(pos)
-            c_doc.append(d)
-            c_quote.append(q)
-            c_loc.append(loc)
-    cols = dict(zip(_RULE_COLUMNS, zip(*rows))) if rows else {c: () for c in _RULE_COLUMNS}
-    table = pa.table({**{c: pa.array(cols[c], pa.string()) for c in _RULE_COLUMNS
-                         if c != "restated"},
-                      "tags": pa.array(tags, pa.list_(pa.string())),
-                      # a journal's list of phrases, read by check_raw's rule
-                      "restated": pa.array(restated, pa.list_(pa.string()))})
-    citations = pa.table({"entry": pa.array(c_entry, pa.int64()),
-                          "doc": pa.array(c_doc, pa.string()),
-                          "quote": pa.array(c_quote, pa.string()),
-                          "locator": pa.array(c_loc, pa.string())})
-    file_col = pa.array(files, pa.string()).dictionary_encode().cast(pa.string())
-    entry = np.asarray(row_of, dtype=np.int64)
-    raw = RawTables(table, file_col, np.asarray(at, dtype=np.int64), "journal", citations,
-                    np.asarray(split, dtype=bool), None, entry=entry)
-    return raw, entry
+    raw = got.form.raw
+    keep = np.zeros(len(got.table), bool)
+    keep[entries] = True
+    idx = np.flatnonzero(keep[raw.entry])
+    rows = raw.entries.take(pa.array(idx))
+    of = (np.cumsum(keep) - 1)[raw.entry[idx]].tolist()
+    col = {c: rows.column(c).to_pylist() for c in ("funder", "purpose", "amount", "currency",
+                                                   "date")}
+    c = raw.citations
+    ce = _np(c.column("entry"))
+    on = keep[ce]
+    cites: list[list[tuple[str, str, str]]] = [[] for _ in entries]
+    for e, d, q, loc in zip((np.cumsum(keep) - 1)[ce[on]].tolist(),
+                            *(c.column(k).filter(pa.array(on)).to_pylist()
+                              for k in ("doc", "quote", "locator"))):
+        cites[e].append((d, q, loc))
+    parts: list[list[tuple[str, Decimal]]] = [[] for _ in entries]
+    head: list[int] = [-1] * len(entries)
+    for r, j in enumerate(of):
+        parts[j].append((rr.composed(col["purpose"][r]), Decimal(col["amount"][r])))
+        if head[j] < 0:
+            head[j] = r
+    return {k: figure_key(rr.composed(col["funder"][h]), ps, sum((a for _, a in ps), Decimal(0)),
+                          col["currency"][h], rr.iso_date(col["date"][h]), cites[j])
+            for j, (k, ps, h) in enumerate(zip(records, parts, head))}
 
 
-def _accepted(kept, row_of, read, order) -> list[int]:
-    """The records all of whose rows the rules kept, in order."""
-    import numpy as np
-
-    recs = [k for k in order if k >= 0]
-    if not kept or kept[0] is None:
-        return sorted(recs)
-    out = set(np.asarray(order, dtype=np.int64)[row_of[~kept[0]]].tolist())
-    return sorted(k for k in recs if k not in out)
-
-
-def _views(frame, kept, row_of, read, order, accepted) -> dict[int, Entry]:
+def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[int, Entry]:
     """The accepted records' entries (record -> entry, in order), as views
-    of their checked rows."""
+    of their checked rows (``keep``: the rows of the checked form kept in
+    ``frame``, None for all; ``old``: each row's entry in ``got``)."""
     import numpy as np
-    import pandas as pd
 
-    keep = kept[0] if kept and kept[0] is not None else np.ones(len(row_of), dtype=bool)
-    row_rec = np.asarray(order, dtype=np.int64)[row_of]
-    mine = np.isin(row_rec, np.asarray(accepted, dtype=np.int64))
-    rows = frame[mine[keep]].reset_index(drop=True)
-    taken = set(accepted)
-    recs = [k for k in order if k in taken]   # in the rows' order
-    extras: dict[str, Any] = {c: np.asarray(v, dtype=object) for c, v in zip(
-        _EXTRAS, zip(*(read[k].extras for k in recs)))}
-    for c, v in zip(_LINKS, zip(*(read[k].links for k in recs))):
-        extras[c] = np.asarray(v, dtype=object) if any(v) else None
-    cites = [(i, d, q, loc) for i, k in enumerate(recs) for d, q, loc in read[k].cites]
-    extras["citations"] = pd.DataFrame(
-        {"entry": np.asarray([c[0] for c in cites], dtype="int64"),
-         "doc": [c[1] for c in cites], "quote": [c[2] for c in cites],
-         "locator": [c[3] for c in cites]})
-    entries = Book.from_frame(rows, extras).entries
-    return dict(sorted(zip(recs, entries)))
+    pos = np.asarray(accepted, dtype=np.int64) + m
+    mine = np.isin(old, pos)
+    rows = frame[mine[keep] if keep is not None else mine].reset_index(drop=True)
+    sel = np.zeros(len(got.table), bool)
+    sel[pos] = True
+    entries = Book.from_frame(rows, got.extras(sel)).entries
+    return dict(zip(accepted, entries))

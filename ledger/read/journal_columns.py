@@ -1,6 +1,9 @@
 """The journal read column-wise: TOML into the raw form (``ledger.read.raw``),
 checked by the rule engine of the bulk reader (``ledger.read.table.check_raw``),
-with no ``Entry`` objects.  Every journal is read here (``ledger.read``).
+with no ``Entry`` objects.  Every journal is read here (``ledger.read``), and
+so is every import's records in the journal's shape (``read_records``, for
+``ledger.imports.rows.check_records``): the same functions
+(``_entry_tables``, ``_raw_form``) turn both into the raw form.
 
 A file's own problems (``parse_file``, ``read_tables``: its text, TOML,
 options, documents, top-level keys) are noted in file order; problems
@@ -52,7 +55,7 @@ from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
 
 __all__ = ["JournalFrame", "read_journal_book", "read_files_book", "read_journal_frame",
-           "worth_caching", "MIN_BYTES"]
+           "read_records", "Records", "worth_caching", "MIN_BYTES"]
 
 # From this much journal text on, a journal's Book is cached (ledger.read.cache);
 # below it, the journal is read each time.
@@ -134,6 +137,49 @@ def read_journal_frame(path: str | Path, progress=None) -> tuple[JournalFrame, d
     return got._replace(problems=(none, *got.problems)), parsed
 
 
+class Records(NamedTuple):
+    """Journal-shaped records read as a journal's entries are
+    (``read_records``): the raw form of them all, the problems this reader
+    words (by entry position), and what the Book keeps beside the rows."""
+    form: _Form               # the raw form (``form.raw``) and what goes with it
+    said: dict                # entry position -> [Problem] worded by the reader
+    table: Any                # the entries as one Arrow struct array
+
+    def extras(self, keep) -> dict:
+        """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
+        of the entries ``keep`` (numpy bool per entry)."""
+        import pyarrow as pa
+
+        f = self.form
+        mask = pa.array(keep)
+        out = _extras(self.table.filter(mask), f.fields, f.phrases.filter(mask),
+                      {k: v.filter(mask) for k, v in f.links.items()},
+                      lambda k: f.text(k).filter(mask))
+        out["split"] = f.written_split[keep]
+        return out
+
+
+def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]]) -> Records:
+    """Records in the journal's shape (an import's, ``ledger.writer.entry_table``;
+    a ledger's entries as fields) read by the journal's column reader, as
+    its entries are: ``files`` gives (file name, its records, each record's
+    line), in turn; the entries' positions follow that order.  A record has
+    no lines of its keys: every problem is worded at the record's line.
+    Nothing is checked here beyond what the raw form cannot carry (the
+    caller runs ``check_raw``)."""
+    read = [_File(name, [], list(recs), None, list(lines)) for name, recs, lines in files]
+    said = _Said(read)
+    table, where = _entry_tables(read, said)
+    form = _raw_form(table, where, read, said)
+    at = {w: g for g, w in enumerate(where)}
+    own: dict[int, list[Problem]] = {}
+    for w, p in said.found:
+        own.setdefault(at[w], []).append(p)
+    for w in said.entries:
+        own.setdefault(at[w], [])
+    return Records(form, own, table)
+
+
 def _quiet(note: str) -> None:
     pass
 
@@ -147,13 +193,19 @@ class _File(NamedTuple):
 
     def key_line(self, ei: int, key: str) -> int:
         """The line of ``key`` in entry ``ei`` (its [[entry]] line when the
-        entry has no such key)."""
+        entry has no such key, or the file is an import's records: no
+        lines of their keys, ``lines`` None)."""
+        if self.lines is None:
+            return self.heads[ei]
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.key_line(key, self.heads[ei], end)
 
     def sub_line(self, ei: int, table: str, nth: int, key: str) -> int:
         """The line of ``key`` in entry ``ei``'s ``nth`` [[entry.TABLE]]
-        sub-table (its header when it has no such key)."""
+        sub-table (its header when it has no such key; the record's line
+        when ``lines`` is None)."""
+        if self.lines is None:
+            return self.heads[ei]
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.sub_key_line(f"entry.{table}", nth, key, self.heads[ei], end)
 
@@ -173,6 +225,7 @@ class _Said:
         self.fields: dict = {}           # field -> {(file, entry)}; "*": every field
         self.whole: set = set()          # (file, entry): its amount a TOML whole number
         self.whole_rows: Any = None      # numpy bool per entry: the same, every file's
+        self.parts: set = set()          # ((file, entry), nth split table) worded already
 
     def say(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "",
             field: str | None = None, sub: tuple | None = None, **more) -> None:
@@ -270,14 +323,13 @@ def _escaped_backslash(text: str, end: int) -> bool:
     return (end - 1 - k) % 2 == 0
 
 
-def _columns(read, documents, options, progress, files) -> JournalFrame:
-    """Every entry checked once (``_check``: this reader's syntax and phrase
-    rules, then ``check_raw``, whose rules across entries leave out the
-    entries with a problem of their own, as the entry reader did)."""
+def _entry_tables(read, said: _Said):
+    """The entries of every file as one Arrow struct array (values of a TOML
+    type their field cannot hold worded by ``_syntax`` into ``said``, and
+    left out), and each one's (file, entry in the file)."""
     import numpy as np
     import pyarrow as pa
 
-    said = _Said(read)
     chunks: list = []
     where: list = []      # per entry: (file, entry in the file)
     whole: list = []      # per file: its entries' amounts written as TOML whole numbers
@@ -296,8 +348,16 @@ def _columns(read, documents, options, progress, files) -> JournalFrame:
             whole.append(_np(amount.is_valid()))
         else:
             whole.append(np.fromiter((a in said.whole for a in at), bool, len(at)))
-    table = _concat(chunks)
     said.whole_rows = np.concatenate(whole) if whole else np.zeros(0, bool)
+    return _concat(chunks), where
+
+
+def _columns(read, documents, options, progress, files) -> JournalFrame:
+    """Every entry checked once (``_check``: this reader's syntax and phrase
+    rules, then ``check_raw``, whose rules across entries leave out the
+    entries with a problem of their own, as the entry reader did)."""
+    said = _Said(read)
+    table, where = _entry_tables(read, said)
     got = _check(table, where, read, said, documents, (), progress)
     found, bad = got.problems, said.entries | got.bad
     cross = [p for p in found if p.code in WORDED_HERE]
@@ -449,7 +509,7 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
                 say(rr.SPLIT_NOT_TABLES, "split")
                 drop("split")
             else:
-                e["split"] = [_split_syntax(t) for t in s]
+                e["split"] = [_split_syntax(t, j, say, said.parts, at) for j, t in enumerate(s)]
         r = e.get("restated")
         if isinstance(r, str):
             e["restated"] = [r]
@@ -470,24 +530,38 @@ def _syntax(got: _File, fi: int, said: _Said) -> list:
     return out
 
 
-def _split_syntax(t: dict) -> dict:
-    """An [[entry.split]] table in the types this reader takes, as
-    ``split_part`` reads it: a whole-number amount its digits; a
-    purpose or amount of another type left out (the rules say it is
-    missing, as they say of it); another key's value of another type ''
-    (the rules name the key)."""
+def _split_syntax(t: dict, j: int, say, parts: set, at) -> dict:
+    """An [[entry.split]] table (the ``j``th of entry ``at``) in the types
+    this reader takes, as ``split_part`` reads it: a whole-number amount its
+    digits; a purpose or amount of another type worded at its key's line
+    (its TOML type named) and left out, the part noted in ``parts`` so that
+    the split rules say no more of it; another key's value of another type
+    '' (the rules name the key)."""
     out = {}
     for k, v in t.items():
         if type(v) is int and k == "amount":
             try:
                 out[k] = str(v)
-            except ValueError:   # longer than Python prints: no amount the rules read
-                pass
+            except ValueError:   # longer than Python prints
+                say(rr.SPLIT_AMOUNT_TOO_LONG, "split", sub=(j, k))
+                parts.add((at, j))
         elif type(v) is str:
             out[k] = v
-        elif k not in ("purpose", "amount"):
+        elif k == "purpose":
+            say(rr.SPLIT_PURPOSE_NOT_TEXT, "split", sub=(j, k), kind=_toml_type(v))
+            parts.add((at, j))
+        elif k == "amount":
+            rule = rr.SPLIT_AMOUNT_FLOAT if type(v) is float else rr.SPLIT_AMOUNT_NOT_TEXT
+            say(rule, "split", sub=(j, k), kind=_toml_type(v))
+            parts.add((at, j))
+        else:
             out[k] = ""
     return out
+
+
+def _toml_type(value: Any) -> str:
+    """The TOML type of a parsed value, as the syntax rules name it."""
+    return type(value).__name__
 
 
 def _text_only(e: dict, key: str, say, drop) -> None:
@@ -540,15 +614,54 @@ class _Checked(NamedTuple):
 
 def _check(table, where, read, said: _Said, documents, rejected, progress) -> _Checked:
     """The entries (a struct array; ``where``: each one's file and place)
-    as the raw form, checked by ``check_raw``; this reader words what the
-    raw form cannot carry (amount phrases, a split table's unknown keys)
-    into ``said`` first."""
+    as the raw form (``_raw_form``), checked by ``check_raw``."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(table)
+    progress(f"checking {n:,} entries")
+    form = _raw_form(table, where, read, said)
+    row, written_split = form.row, form.written_split
+    kept: list = []
+    frame, found = check_raw(form.raw, documents, kept, rejected=rejected, own_only=True)
+    bad = {_entry_at(read, p) for p in found
+           if p.code not in WORDED_HERE and p.severity == "error"}
+    entry_of = row
+    if kept[0] is None:   # no entry left out
+        extras = _extras(table, form.fields, form.phrases, form.links, form.text)
+        extras["split"] = written_split
+    else:
+        keep = np.zeros(n, bool)
+        keep[row[kept[0]]] = True
+        mask = pa.array(keep)
+        extras = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
+                         {k: v.filter(mask) for k, v in form.links.items()},
+                         lambda k: form.text(k).filter(mask))
+        extras["split"] = written_split[keep]
+        entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
+    return _Checked(frame, found, bad, extras, entry_of)
+
+
+class _Form(NamedTuple):
+    """Entries as the raw form, and what the Book keeps beside it."""
+    raw: RawTables
+    row: Any              # each row's entry (numpy int64)
+    written_split: Any    # per entry: written with split tables (numpy bool)
+    fields: dict          # the struct array's field types
+    phrases: Any          # per entry: the amount phrase as written (a currency appended)
+    links: dict           # per entry: the link fields, stripped ('' when none)
+    text: Any             # key -> a text field per entry, stripped ('' when absent)
+
+
+def _raw_form(table, where, read, said: _Said) -> _Form:
+    """The entries (a struct array; ``where``: each one's file and place)
+    as the raw form; this reader words what the raw form cannot carry
+    (amount phrases, a split table's unknown keys) into ``said`` first."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     n = len(table)
-    progress(f"checking {n:,} entries")
     fields = {t.name: t.type for t in table.type}
 
     def text(key):
@@ -659,6 +772,9 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
             part_no[starts[i]:starts[i] + counts[i]] = np.arange(counts[i])
         parts = [p for i in sorted(splits) for p in splits[i]]
         part_said[mask] = [p.amount_said for p in parts]
+        if said.parts:   # a split table's purpose or amount of another TOML type
+            part_said |= [(where[i], j) in said.parts for i, j in zip(row.tolist(),
+                                                                       part_no.tolist())]
         on = pa.array(mask)
         row_purpose = pc.replace_with_mask(row_purpose, on, pa.array(
             [p.purpose for p in parts], pa.string()))
@@ -725,24 +841,8 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
                     written_split[row], _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row)
-    kept: list = []
-    frame, found = check_raw(raw, documents, kept, rejected=rejected, own_only=True)
-    bad = {_entry_at(read, p) for p in found
-           if p.code not in WORDED_HERE and p.severity == "error"}
-    entry_of = row
-    if kept[0] is None:   # no entry left out
-        extras = _extras(table, fields, phrases, t, text)
-        extras["split"] = written_split
-    else:
-        keep = np.zeros(n, bool)
-        keep[row[kept[0]]] = True
-        mask = pa.array(keep)
-        extras = _extras(table.filter(mask), fields, phrases.filter(mask),
-                         {k: v.filter(mask) for k, v in t.items()},
-                         lambda k: text(k).filter(mask))
-        extras["split"] = written_split[keep]
-        entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
-    return _Checked(frame, found, bad, extras, entry_of)
+    return _Form(raw, row, written_split, fields, phrases,
+                 {k: t[k] for k in LINK_KINDS}, text)
 
 
 def _date_text(table, fields, key, n, strip: bool = True):

@@ -233,6 +233,12 @@ AMOUNT_UNREADABLE = Rule("", "amount {value!r} could not be read ({why})")
 CURRENCY_NOT_TEXT = Rule("", "currency must be text")
 PERIOD_NOT_TEXT = Rule("", "period must be text, e.g. \"over 3 years\"")
 SPLIT_NOT_TABLES = Rule("", "split must be [[entry.split]] tables")
+SPLIT_PURPOSE_NOT_TEXT = Rule("", "split purpose must be text, not {kind}")
+SPLIT_AMOUNT_NOT_TEXT = Rule("", "split amount must be text like \"£12 million\", not {kind}")
+SPLIT_AMOUNT_FLOAT = Rule("", "split amount must not be a TOML float (binary rounding); "
+                          "write it as text, e.g. \"12.5\"")
+SPLIT_AMOUNT_TOO_LONG = Rule("", "split amount is a number too long to read; write it as "
+                             "text, e.g. \"£12 million\"")
 RESTATED_NOT_LIST = Rule("", "restated must be a list of amounts, e.g. [\"€15 million\"]")
 SOURCE_NOT_TABLES = Rule("", "source must be [[entry.source]] tables")
 SOURCE_UNKNOWN_FIELD = Rule("unknown-field", "unknown field {value!r} in [[entry.source]]",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import tomllib
 
 import pytest
+import tomlkit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ledger
-from ledger.edit import add_citation, remove_tables, table_spans
+from ledger.edit import add_citation, remove_tables, render_entry, table_spans
 from ledger.errors import LedgerError
 
 JOURNAL = """\ufeff# my ledger\r
@@ -147,3 +148,16 @@ def test_removing_tables_removes_exactly_them(tables, data):
     for k in set(range(len(tables))) - drop:      # the comments before a kept table stay
         if tables[k][2]:
             assert f"# about {k}\n" in out
+
+
+@given(st.text(), st.lists(st.text(), max_size=3), st.sampled_from(["odd key", 'k"y', "plain_k"]))
+@settings(max_examples=300, deadline=None)
+def test_rendered_text_is_what_tomlkit_writes(text, texts, key):
+    # text and lists of text are written without tomlkit, escaped as it escapes them
+    got = render_entry({"id": "x", "notes": text, "tags": texts, key: "v" + text})
+    want = ["[[entry]]", 'id = "x"']
+    want += [f"tags = {tomlkit.item(texts).as_string()}"] if texts else []
+    want += [f"notes = {tomlkit.item(text).as_string()}"] if text else []
+    want += [f"{tomlkit.key(key).as_string()} = {tomlkit.item('v' + text).as_string()}"]
+    assert got == "\n".join(want) + "\n"
+    assert tomllib.loads(got)["entry"][0][key] == "v" + text

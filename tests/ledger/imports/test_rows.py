@@ -273,3 +273,38 @@ def test_a_date_and_time_is_its_day_as_in_a_journal(tmp_path):
     assert imported == journal == []
     got = _check([_rec("r", date=dt.datetime(2016, 3, 3, 12, 0))])
     assert got.entries[0].date == dt.date(2016, 3, 3)
+
+
+def test_a_split_value_of_another_type_is_named_as_in_a_journal(tmp_path):
+    """An import's split table read by the journal's reader: the type at
+    fault named once (not "split needs a purpose"), at the record's line
+    (a record has no lines of its keys)."""
+    parts = [{"purpose": ["P:A"], "amount": "2"}, {"purpose": "P:B", "amount": 3.0}]
+    imported, journal = _both(tmp_path, purpose=None, amount="5", split=parts)
+    assert imported == journal == [
+        ("bad-split", "split", "split purpose must be text, not list"),
+        ("bad-split", "split", "split amount must not be a TOML float (binary rounding); "
+                               'write it as text, e.g. "12.5"')]
+    got = _check([_rec("r", purpose=None, amount="5", split=parts)])
+    assert [p.line for p in got.problems[0]] == [2, 2]
+
+
+def test_bulk_rows_of_a_split_record_citing_one_document_twice():
+    """The bulk rows of an accepted record, as the dataset import writes
+    them: one per part, the document named once in ``sources``, each
+    citation in ``citations``, the qualifier as the rules read it."""
+    from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
+
+    parts = [{"purpose": "P:A", "amount": "£2m"}, {"purpose": "P:B", "amount": "3000000"}]
+    got = _check([_rec("s", purpose=None, amount="about £5m", currency=None, split=parts,
+                       tags=["iati", "x"], notes=" n ", recipient="R", part_of="",
+                       source=[{"doc": "doc-1", "quote": "£2m", "locator": "p. 1"},
+                               {"doc": " doc-1 ", "quote": "£3m"}])])
+    assert got.accepted == [0]
+    rows = [dict(zip(BULK_COLUMNS + PROVENANCE_COLUMNS, r)) for r in bulk_rows(got, ["o"])]
+    assert [(r["purpose"], r["amount"], r["currency"], r["qualifier"]) for r in rows] == [
+        ("P:A", "2000000", "GBP", "about"), ("P:B", "3000000", "GBP", "about")]
+    assert {(r["sources"], r["tags"], r["notes"], r["recipient"], r["origin"]) for r in rows} \
+        == {("doc-1", "iati;x", "n", "R", "o")}
+    assert rows[0]["citations"] == ('[{"doc": "doc-1", "quote": "£2m", "locator": "p. 1"}, '
+                                    '{"doc": "doc-1", "quote": "£3m"}]')

@@ -222,7 +222,7 @@ def test_a_link_to_an_entry_left_out_for_its_errors_is_not_called_missing(tmp_pa
 @pytest.mark.parametrize("amount, message", [
     ('"€1m"', "split amount '€1m' is in EUR, the entry in GBP"),
     ('"£1 zillion"', "split amount: cannot understand 'zillion'"),
-    ("true", "split for 'Security:Fencing' needs an amount"),
+    ("true", 'split amount must be text like "£12 million", not bool'),   # its TOML type
     ('"-5"', "split amount for 'Security:Fencing' must be a positive number"),
 ])
 def test_split_amount_problems(tmp_path, run_cli, amount, message):

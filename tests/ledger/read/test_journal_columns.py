@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ledger.read.journal_columns import read_journal_frame
+from ledger.read.journal_columns import read_journal_book, read_journal_frame
 
 DOCS = '''
 [[document]]
@@ -284,6 +284,17 @@ WRONG = {
     "a split written inline, without purpose": (
         ('status = "disbursed"', 'status = "disbursed"\nsplit = [{ amount = "4000000.50" }]'),
         [(35, "uk-2016-paid", "bad-split", "split", "split needs a purpose")]),
+    # a split table's purpose or amount of another TOML type: named once, at its key
+    "a split whose purpose is a list": (
+        ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n'
+                            '  purpose = ["Security:Fences"]\n  amount = "4,000,000.50"\n'),
+        [(40, "uk-2016-paid", "bad-split", "split", "split purpose must be text, not list")]),
+    "a split whose amount is a float": (
+        ('quote = "£4m"\n', 'quote = "£4m"\n  [[entry.split]]\n'
+                            '  purpose = "Security:Fences"\n  amount = 4000000.5\n'),
+        [(41, "uk-2016-paid", "bad-split", "split",
+          'split amount must not be a TOML float (binary rounding); write it as text, '
+          'e.g. "12.5"')]),
     # a second citation: an unknown field, then no doc (its header, line 39)
     "a citation with an unknown field before one without doc": (
         ('quote = "£4m"\n', 'quote = "£4m"\n  page = 3\n  [[entry.source]]\n'
@@ -399,7 +410,7 @@ def test_a_period_both_stated_and_in_the_amount_phrase(tmp_path, phrase, said):
 
 def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
     """A whole-number purpose in one file, text purposes in another: not
-    joined as text (3 is no purpose), the split rule says so."""
+    joined as text (3 is no purpose): its TOML type is named, at its key."""
     book = _journal(tmp_path, '\n[[entry]]\nid = "s1"\ndate = 2017-02-01\n'
                     'funder = "UK:Home Office"\namount = "£3 million"\n'
                     '  [[entry.split]]\n  purpose = "Security:Fencing"\n  amount = "3000000"\n')
@@ -408,11 +419,11 @@ def test_a_split_purpose_of_another_type_is_no_purpose_in_any_file(tmp_path):
         'amount = "£3 million"\n  [[entry.split]]\n  purpose = 3\n  amount = "3000000"\n',
         encoding="utf-8")
     got = _read(book)
-    assert [s[:5] for s in _said(got) if s[1] == "s2"] == [   # the split's header, line 6
-        (6, "s2", "error", "bad-split", "split")]
+    assert [s[:5] for s in _said(got) if s[1] == "s2"] == [   # the purpose's key, line 7
+        (7, "s2", "error", "bad-split", "split")]
     # its purposes are its parts': not also called missing from the entry
     assert [p.message for p in got.problems if p.entry_id == "s2"] == [
-        "split needs a purpose"]
+        "split purpose must be text, not int"]
 
 
 # the TOML types and the field rules, several entries at once: worded entry
@@ -735,3 +746,23 @@ def test_any_edit_is_worded_at_a_line_of_its_file(tmp_path, small_generated):
 
     run()
     assert worded, "some edits are wrong"
+
+
+def test_a_split_value_of_another_toml_type_is_named_once_at_its_key(tmp_path):
+    """Not "split needs a purpose" or "needs an amount": the TOML type at
+    fault, once, at the key's line; the other part's rules still run."""
+    j = tmp_path / "s.toml"
+    j.write_text('[[entry]]\nid = "a"\ndate = 2016-01-01\nfunder = "UK"\namount = "£5m"\n'
+                 'status = "pledged"\n'
+                 '[[entry.split]]\npurpose = ["P:A"]\namount = "£2m"\n'
+                 '[[entry.split]]\npurpose = "P:B"\namount = 3.0\n'
+                 '[[entry.split]]\npurpose = "P:C"\namount = true\n'
+                 '[[entry.split]]\npurpose = "P:D"\namount = "-1"\n', encoding="utf-8")
+    got = read_journal_book(j)
+    assert [(p.line, p.code, p.field, p.message) for p in got.problems] == [
+        (8, "bad-split", "split", "split purpose must be text, not list"),
+        (12, "bad-split", "split", "split amount must not be a TOML float (binary rounding); "
+                                   'write it as text, e.g. "12.5"'),
+        (15, "bad-split", "split", 'split amount must be text like "£12 million", not bool'),
+        (18, "bad-split", "split", "split amount for 'P:D' must be a positive number")]
+    assert got.entries == ()
