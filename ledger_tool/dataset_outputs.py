@@ -47,7 +47,7 @@ def run_report(args) -> int:
     options = report_options(args, currency, locale)
     limit = args.entries_sheet_limit
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
-    collected = ds.ReportParts()
+    collected = ds.ReportParts(keep)
     given = args.horizon not in (None, "")
     found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given), options,
                                  collected)

@@ -297,11 +297,15 @@ class ReportParts:
     small: the page's cells of every few partitions merged (their keys
     repeat: funder, purpose, status, qualifier, tags, role, year), each
     entry numbered in the dataset's order (``offset`` + its place in its
-    partition)."""
+    partition).  Given ``keep``, the per-entry parts are cut to the ``keep``
+    largest entries so far whenever they hold twice as many (the rest can
+    never be among the largest), so that they stay the same size however
+    many partitions come."""
 
     MERGE_AT = 4
 
-    def __init__(self):
+    def __init__(self, keep: int | None = None):
+        self.keep = keep
         self.clear()
 
     def clear(self) -> None:
@@ -316,10 +320,48 @@ class ReportParts:
         self.numbered += part["numbered"]
         total, years, e_total, e_years = part.pop("cells")
         for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
-            self.cells[k].append((frame, flat + offset, bounds))
+            self.cells[k].append((frame, _numbers(flat, offset, self.numbered), bounds))
             if len(self.cells[k]) >= self.MERGE_AT:
                 self.cells[k] = [_merged_cells(self.cells[k], CELL_KEYS[k])]
         self.parts.append(part)
+        if self.keep is not None and sum(len(p["top"]) for p in self.parts) > 2 * self.keep:
+            _keep_largest(self.parts, self.keep)
+
+
+def _keep_largest(parts, keep: int) -> None:
+    """Each part's kept entries (``top``, ``sizes``, ``facts_top``) and
+    their rows (``frame_top``, ``entry_top``, ``entries_top``,
+    ``sources_top``) cut to the ``keep`` largest of all the parts, chosen
+    as ``_largest`` chooses them (ties: in the dataset's order)."""
+    chosen = _chosen(parts, keep)
+    for p in parts:
+        mine = np.isin(p["top"] + p["offset"], chosen)
+        rows = np.isin(p["entry_top"] + p["offset"], chosen)
+        if mine.all() and rows.all():
+            continue
+        p["top"], p["sizes"] = p["top"][mine], p["sizes"][mine]
+        p["facts_top"] = p["facts_top"][mine].reset_index(drop=True)
+        for k in ("frame_top", "entries_top"):
+            p[k] = p[k][rows].reset_index(drop=True)
+        p["entry_top"] = p["entry_top"][rows]
+        ids = set(p["entries_top"]["id"].astype(str))
+        src = p["sources_top"]
+        p["sources_top"] = src[src["entry"].astype(str).isin(ids)].reset_index(drop=True)
+
+
+def _chosen(parts, keep: int):
+    """The dataset numbers of the ``keep`` largest entries of ``parts``,
+    largest first (ties: in the dataset's order)."""
+    entry = np.concatenate([p["top"] + p["offset"] for p in parts])
+    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
+    return size.sort_values(ascending=False, kind="stable").iloc[:keep].index.to_numpy()
+
+
+def _numbers(flat, offset: int, numbered: int):
+    """Entry numbers ``flat`` moved by ``offset``, as 32-bit integers while
+    ``numbered`` (every entry so far) fits: half the memory of the page's
+    lists of entries, which hold each entry once a cell and year."""
+    return flat.astype(np.int32 if numbered < 2**31 else np.int64) + offset
 
 
 CELL_KEYS = (CUBE_KEYS, CUBE_KEYS + ["year", "open"])
@@ -407,9 +449,7 @@ def _largest(parts, keep: int):
     largest entries overall, their ids largest first, each entry's place:
     the largest first, then every other entry in the dataset's order)."""
     entry = np.concatenate([p["top"] + p["offset"] for p in parts])
-    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
-    size = size.sort_values(ascending=False, kind="stable").iloc[:keep]
-    chosen = size.index.to_numpy()
+    chosen = _chosen(parts, keep)
     numbered = parts[-1]["offset"] + parts[-1]["numbered"]
     places = np.full(numbered, -1, dtype=np.int64)
     places[chosen] = np.arange(len(chosen))
