@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ledger.read import ledger_format
-from ledger.read.dataset import is_dataset, scan
+from ledger.read.dataset import is_dataset, read_dataset_book, scan
 from tests.conftest import generate_module
 
 COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status", "period",
@@ -200,6 +200,39 @@ def test_a_package_exceeded_across_partitions(tmp_path):
         {"id": "q", "date": "2020-01-02", "funder": "UK", "purpose": "P", "amount": "11",
          "currency": "GBP", "disburses": "p", "sources": "d"}])
     assert [p.code for p in scan(ds).errors] == ["package-exceeded"]
+
+
+def test_the_rules_across_partitions_name_what_the_whole_book_names(tmp_path):
+    """Ids held as digests (``IdTable``): an id in three partitions, a
+    self-link, a link to a repeated id, a package in another currency and
+    one exceeded give the problems the same rows read as one Book give,
+    each repeat at its own row."""
+    rows = [("a", "2018-05-01", "", "10", "GBP"), ("b", "2019-03-01", "b", "1", "GBP"),
+            ("a", "2019-02-01", "", "10", "GBP"), ("c", "2020-01-01", "a", "4", "EUR"),
+            ("a", "2020-04-01", "", "10", "GBP"), ("d", "2020-02-01", "e", "30", "GBP"),
+            ("e", "2020-03-01", "", "20", "GBP"), ("f", "2021-01-01", "nowhere", "1", "GBP")]
+    ds = write_dataset(tmp_path / "many.parquet", [
+        {"id": i, "date": d, "funder": "UK", "purpose": "P", "amount": a, "currency": c,
+         "disburses": link, "sources": "d"} for i, d, link, a, c in rows])
+    found = scan(ds)
+    whole = read_dataset_book(ds).problems
+    assert sorted((p.code, p.entry) for p in found.problems) == \
+        sorted((p.code, p.entry) for p in whole if p.code != "no-source")
+    assert {p.code for p in found.problems} >= {"duplicate-id", "self-link", "missing-link",
+                                                "package-exceeded", "package-currency"}
+    repeats = [p for p in found.problems if p.code == "duplicate-id"]
+    assert [(Path(p.file).parent.name, p.line) for p in repeats] == [("year=2019", 3),
+                                                                     ("year=2020", 3)]
+
+
+def test_an_id_repeated_apart_within_a_partition_is_an_error(tmp_path):
+    """The reader leaves both rows out of the partition's Book: its own
+    problem is said (the rules across entries never see the id)."""
+    ds = write_dataset(tmp_path / "twice.parquet", [
+        {"id": i, "date": d, "funder": "UK", "purpose": "P", "amount": "5", "currency": "GBP",
+         "sources": "d"} for i, d in (("a", "2019-01-01"), ("b", "2019-02-01"),
+                                      ("a", "2019-03-01"))])
+    assert [(p.code, p.entry) for p in scan(ds).errors] == [("duplicate-id", "a")]
 
 
 def test_a_row_in_the_wrong_year_is_an_error(tmp_path):
