@@ -9,6 +9,7 @@ share in ``ledger_tool.dataset_scan``.  Every other command reads a
 dataset whole (``ledger.read_book``)."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import shutil
 import sys
@@ -20,7 +21,7 @@ from ledger_tool.common import check_locale, print_capped
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
-from reports.notes import linked_note
+from reports.notes import linked_note, rounded_said
 from reports.options import ReportOptions
 from reports.listing import LIST_MONEY
 from reports.text import format_table, table_widths, write_rows
@@ -89,8 +90,9 @@ def _balance(args) -> int:
             raise UsageError("--by, --horizon, --rates, --deflator, --valuation and --basis "
                              "need --currency (recorded balances are per currency)")
         found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
-        rows, linked, n = ds.combine_recorded([r for r in found.results if r], args.depth)
-        notes = []
+        rows, linked, n, facts = ds.combine_recorded([r for r in found.results if r],
+                                                     args.depth)
+        notes = [rounded_said(*facts["rounded"])] if facts["rounded"][0] else []
     else:
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
@@ -106,16 +108,20 @@ def _balance(args) -> int:
             found = checked_scan(args, ds.converted_part, fargs(options))
         else:
             found, options = valued_scan(args, ds.converted_part, fargs, options)
-        rows, notes, linked, n = ds.combine_converted([r for r in found.results if r],
+        rows, facts, linked, n = ds.combine_converted([r for r in found.results if r],
                                                       options.currency, by, args.depth)
         if not n:
             raise UsageError("no entries match the filters; nothing to convert")
+        notes = ds.whole_notes(facts, dataclasses.replace(options, horizon=args.horizon))
     print_warnings(found)
     _none_match(found, n, args)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
     if len(linked):
         notes.insert(0, linked_note(linked))
+    uncounted = ds.uncounted_note(facts)
+    if uncounted:
+        notes.insert(0, uncounted)
     for note in notes:
         print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

@@ -105,13 +105,18 @@ def run_export(args) -> int:
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
         found = checked_scan(args, ds.horizon_part, (spec,))
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
+    facts: list = []
     if journal:
-        n = _journal(args, fmt, options)
+        n = _journal(args, fmt, options, facts)
     elif fmt == "parquet":
-        n = _parquet(args, options)
+        n = _parquet(args, options, facts)
     else:
         n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
-                     empty=f"export: no entries in {args.ledger} match the filters")
+                        empty=f"export: no entries in {args.ledger} match the filters",
+                        facts=facts)
+    said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon)
+    for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if args.output != "-":
         what = "transactions" if journal else "rows"
         print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
@@ -119,13 +124,16 @@ def run_export(args) -> int:
     return 0
 
 
-def _parquet(args, options: dict) -> int:
+def _parquet(args, options: dict, facts: list) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
-    then one file of them all, written atomically."""
+    then one file of them all, written atomically; each partition's notes'
+    facts into ``facts``."""
     with tempfile.TemporaryDirectory(prefix="ledger-tool-export-") as folder:
         files: list[Path] = []
 
-        def sink(data):
+        def sink(part):
+            data, notes = part
+            facts.append(notes)
             files.append(Path(folder) / f"part-{len(files):05d}.parquet")
             files[-1].write_bytes(data)
 
@@ -138,15 +146,16 @@ def _parquet(args, options: dict) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict) -> int:
+def _journal(args, fmt: str, options: dict, facts: list) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
-    atomically (or to stdout)."""
+    atomically (or to stdout); each partition's notes' facts into ``facts``."""
     parts: list[dict] = []
 
     def sink(part):
         tmp.write(part.pop("text"))
+        facts.append(part.pop("notes"))
         parts.append(part)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
@@ -163,7 +172,5 @@ def _journal(args, fmt: str, options: dict) -> int:
             with atomic_file(Path(args.output), text=True) as out:
                 out.write(head)
                 shutil.copyfileobj(tmp, out)
-    for note in ds.merged_notes(p["notes"] for p in parts):
-        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     print_warnings(found)
     return sum(p["count"] for p in parts)

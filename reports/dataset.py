@@ -32,11 +32,13 @@ from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export
 from reports import tables as t
-from reports.balance import _plain, balance_rows, converted, left_out, primary
+from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_rows, list_table, write_list
-from reports.notes import dropped_ids, dropped_said, merged_facts, note_facts, worded_notes
+from reports.notes import (NOTE_IDS, dropped_ids, dropped_said, merged_facts, not_counted_facts,
+                           not_counted_said, note_facts, rounded_ids, valuation_facts,
+                           valuation_said, worded_notes)
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -90,25 +92,69 @@ def _open_ended(book, options) -> None:
 
 def recorded_part(book, filters: dict):
     """Recorded balances of one partition: ({(account, currency): amount},
-    linked ids left out, entries)."""
+    linked ids left out, entries, its notes' facts)."""
 
     book = _selected(book, filters)
     counted, _ = primary(book)
     rows = balance_rows(counted, None) if len(counted) else []
-    return {(r["account"], r["currency"]): r["amount"] for r in rows}, _linked(book), len(book)
+    return ({(r["account"], r["currency"]): r["amount"] for r in rows}, _linked(book),
+            len(book), note_part(book, rounded_in=counted))
 
 
 def converted_part(book, filters: dict, options, by, recorded: bool):
     """Converted balances of one partition: ({(account, year): amount},
-    notes, linked ids, entries) through ``reports.balance.converted``."""
+    its notes' facts, linked ids, entries) through
+    ``reports.balance.converted_valued``."""
 
     book = _selected(book, filters)
     if not len(book):
-        return {}, [], Head(), 0
+        return {}, None, Head(), 0
     _open_ended(book, None if recorded else options)
-    rows, notes = converted(book, options, by=by, depth=None, recorded=recorded)
-    return ({(r["account"], r.get("year", "")): r["amount"] for r in rows}, notes,
-            _linked(book), len(book))
+    rows, valued = converted_valued(book, options, by=by, depth=None, recorded=recorded)
+    return ({(r["account"], r.get("year", "")): r["amount"] for r in rows},
+            note_part(book, valued), _linked(book), len(book))
+
+
+def note_part(book, valued=None, rounded_in=None) -> dict:
+    """What one partition's notes say of its entries, as
+    ``reports.notes.merged_facts`` adds them up: the entries tagged not
+    counted and, with ``valued``, ``reports.notes.valuation_facts`` (else
+    the amounts of ``rounded_in`` finer than their minor unit)."""
+    uncounted, why = not_counted_facts(book)
+    if valued is not None:
+        facts = {**valuation_facts(valued.book, valued.spec, valued.horizon, valued.spread),
+                 "basis": valued.spec.basis}
+    else:
+        facts = {"rounded": _first(rounded_ids(rounded_in if rounded_in is not None else book)),
+                 "unstated": (0, []), "horizon": None, "dropped": [], "basis": "recorded"}
+    return {"linked": (0, []), "not_counted": (*_first(uncounted), dict(why)),
+            "open": (0, []), "quals": (0, {}, {}), **facts}
+
+
+def whole_facts(parts) -> dict:
+    """The partitions' ``note_part`` facts as those of the whole dataset."""
+    parts = [p for p in parts if p is not None]
+    facts = merged_facts(parts)
+    facts["horizon"] = next((p["horizon"] for p in parts if p["horizon"]), None)
+    facts["dropped"] = sorted(i for p in parts for i in p["dropped"])
+    facts["basis"] = parts[0]["basis"] if parts else "total"
+    return facts
+
+
+def whole_notes(facts: dict, options) -> list[str]:
+    """The notes a command prints with valued figures
+    (``reports.notes.valuation_said``) for the whole dataset's ``facts``
+    (``whole_facts``; ``options``: the command's, its --horizon as given)."""
+    return valuation_said(facts, options, facts["basis"])
+
+
+def uncounted_note(facts: dict) -> str | None:
+    """``reports.notes.not_counted_note`` of the whole dataset."""
+    return not_counted_said(*facts["not_counted"]) if facts["not_counted"][0] else None
+
+
+def _first(ids: list[str]) -> tuple[int, list[str]]:
+    return len(ids), ids[:NOTE_IDS]
 
 
 def _add(parts) -> dict:
@@ -124,18 +170,21 @@ def _depth_ok(account: str, depth) -> bool:
 
 
 def combine_recorded(results, depth=None):
-    """(rows as ``reports.balance.balance_rows`` gives them, linked, entries)."""
+    """(rows as ``reports.balance.balance_rows`` gives them, linked, entries,
+    the notes' facts)."""
 
     sums = _add(r[0] for r in results)
     rows = [{"account": a, "currency": c, "amount": _plain(v)}
             for (a, c), v in sorted(sums.items()) if a != "(total)" and _depth_ok(a, depth)]
     rows += [{"account": a, "currency": c, "amount": _plain(v)}
              for (a, c), v in sorted(sums.items()) if a == "(total)"]
-    return rows, _heads(r[1] for r in results), sum(r[2] for r in results)
+    return (rows, _heads(r[1] for r in results), sum(r[2] for r in results),
+            whole_facts(r[3] for r in results))
 
 
 def combine_converted(results, currency: str, by, depth=None):
-    """(rows as ``reports.balance.converted`` gives them, notes, linked, entries)."""
+    """(rows as ``reports.balance.converted`` gives them, the notes' facts
+    (``whole_facts``), linked, entries)."""
     sums = _add(r[0] for r in results)
     rows = []
     for total in (False, True):
@@ -143,7 +192,7 @@ def combine_converted(results, currency: str, by, depth=None):
             if (a == "(total)") is total and _depth_ok(a, depth):
                 rows.append({"account": a, **({"year": y} if by else {}), "amount": v,
                              "currency": currency})
-    return (rows, merged_notes(r[1] for r in results), _heads(r[2] for r in results),
+    return (rows, whole_facts(r[1] for r in results), _heads(r[2] for r in results),
             sum(r[3] for r in results))
 
 
@@ -152,19 +201,6 @@ def _heads(heads) -> Head:
     for h in heads:
         out = out + h
     return out
-
-
-def merged_notes(lists) -> list[str]:
-    """The partitions' notes, each distinct one once (a note counting one
-    partition's entries is said per partition: at most ``SHOWN``, then a count)."""
-    seen: dict[str, None] = {}
-    for notes in lists:
-        for n in notes:
-            seen.setdefault(n, None)
-    notes = list(seen)
-    if len(notes) > SHOWN:
-        notes = notes[:SHOWN] + [f"{len(notes) - SHOWN} more partition note(s) not shown"]
-    return notes
 
 
 # ------------------------------------------------------------------- report
@@ -526,17 +562,20 @@ def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB"):
     return text, len(table)
 
 
-def export_part(book, filters: dict, options: dict) -> tuple[str, int]:
+def export_part(book, filters: dict, options: dict) -> tuple[str, int, dict | None]:
     """One partition's ``export --to csv`` rows (with the header), valued by
-    ``reports.export.frame`` (the export's own valuation), and how many: a
-    quoted cell may hold a line break, so the text's lines do not count them."""
+    ``reports.export.export_value`` (the export's own valuation), how many
+    (a quoted cell may hold a line break, so the text's lines do not count
+    them) and its notes' facts (``note_part``)."""
 
     book = _selected(book, filters)
     if not len(book):
-        return "", 0
+        return "", 0, None
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
-    frame = export.frame(book, **options)
-    return inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame)
+    valued = export.export_value(book, "csv", **options)
+    frame = export.frame(book, valued_rows=valued, **options)
+    return (inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame),
+            note_part(book, valued))
 
 
 def journal_part(book, filters: dict, fmt: str, options: dict):
@@ -553,7 +592,7 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
         book, fmt, policy="previous", constant=None, valued_rows=valued_rows, **options)
     body = io.StringIO()
     write_body(cols, txns, body, fmt, options["currency"])
-    return {"text": body.getvalue(), "count": txns.count, "notes": valued_rows.notes,
+    return {"text": body.getvalue(), "count": txns.count, "notes": note_part(book, valued_rows),
             "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
             "used": None if years_head is None else years_head[0],
             "opens": (export.beancount_opens(cols, txns, prices, years_head)
@@ -605,16 +644,18 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
 
 def parquet_part(book, filters: dict, options: dict):
     """One partition's ``export --to parquet`` rows as Parquet bytes: the
-    whole ledger's table (``reports.export.frame``, ``_parquet_ready``);
-    ``parquet_whole`` joins the partitions' files into one."""
+    whole ledger's table (``reports.export.frame``, ``_parquet_ready``),
+    and its notes' facts; ``parquet_whole`` joins the partitions' files
+    into one."""
     book = _selected(book, filters)
     if not len(book):
         return None
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     out = io.BytesIO()
-    export._parquet_ready(show_bidi_frame(export.frame(book, **options))).to_parquet(
-        out, index=False)
-    return out.getvalue()
+    valued = export.export_value(book, "parquet", **options)
+    export._parquet_ready(show_bidi_frame(export.frame(book, valued_rows=valued, **options))
+                          ).to_parquet(out, index=False)
+    return out.getvalue(), note_part(book, valued)
 
 
 def parquet_whole(files, out) -> int:

@@ -303,9 +303,9 @@ def test_an_open_ended_amount_takes_the_whole_datasets_horizon(tmp_path, run_cli
     of the whole dataset reaches (another partition's here), as for the
     same entries in a journal; filters never change it."""
     rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
-             "amount": "100", "currency": "GBP", "period": "per year"},
+             "amount": "100.000", "currency": "GBP", "period": "per year"},
             {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
-             "amount": "50", "currency": "GBP", "period": "per year for 2 years"}]
+             "amount": "50.000", "currency": "GBP", "period": "per year for 2 years"}]
     ds = write_dataset(tmp_path / "open.parquet", rows)
     code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv")
     assert code == 0, err
@@ -343,7 +343,7 @@ def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli
     assert passes == ["horizon_part"]
     passes.clear()
     rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
-             "amount": "100", "currency": "GBP", "period": "per year"}]
+             "amount": "100.000", "currency": "GBP", "period": "per year"}]
     code, out, err = run_cli("balance", write_dataset(tmp_path / "open.parquet", rows),
                              "--currency", "GBP", "--format", "csv")
     assert code == 0, err
@@ -402,3 +402,56 @@ def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
     assert err == "ledger-tool: warning: no entries match the filters: all 1 left out\n"
     code, out, err = run_cli("list", ds, "--format", fmt)
     assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
+
+
+NOTED_ROWS = [   # notes that differ per partition: rounded, open-ended (every
+    # amount with three places: a bulk file's amounts as written take its largest)
+    {"id": "r1", "date": "2019-02-01", "amount": "10.005", "currency": "GBP"},
+    {"id": "o1", "date": "2019-03-01", "amount": "100.000", "currency": "GBP",
+     "period": "per year"},
+    {"id": "b1", "date": "2019-05-01", "amount": "90.000", "currency": "GBP",
+     "period": "over 5 years"},
+    {"id": "r2", "date": "2020-02-01", "amount": "20.001", "currency": "GBP"},
+    {"id": "o2", "date": "2020-03-01", "amount": "50.000", "currency": "EUR",
+     "period": "per year"},
+    {"id": "x1", "date": "2021-01-05", "amount": "5.000", "currency": "EUR"},
+]
+
+
+@pytest.fixture()
+def noted(tmp_path) -> tuple[Path, Path]:
+    """NOTED_ROWS as a dataset and as one bulk CSV of the same rows."""
+    cols = COLUMNS
+    rows = [{"funder": "UK", "purpose": "P", "sources": "d", **r} for r in NOTED_ROWS]
+    root = tmp_path / "noted.parquet"
+    for year in sorted({r["date"][:4] for r in rows}):
+        (root / f"year={year}").mkdir(parents=True)
+        pq.write_table(pa.table({c: [r.get(c, "") for r in rows if r["date"][:4] == year]
+                                 for c in cols}), root / f"year={year}" / "part-0.parquet")
+    with open(tmp_path / "noted.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        w.writerows({c: r.get(c, "") for c in cols} for r in rows)
+    return root, tmp_path / "noted.csv"
+
+
+@pytest.mark.parametrize("args", [
+    ["balance", "--currency", "GBP"], ["balance", "--currency", "GBP", "--by", "year"],
+    ["balance", "--currency", "GBP", "--horizon", "2022"],
+    ["balance", "--currency", "GBP", "--basis", "recorded"],
+    ["export", "--to", "hledger", "-o", "-"], ["export", "--to", "csv", "-o", "-"],
+    ["export", "--to", "beancount", "-o", "-", "--horizon", "2021"],
+])
+def test_the_notes_are_the_whole_datasets(noted, run_cli, args):
+    """Each partition has a rounded amount and an open-ended one: the notes
+    count and name the whole dataset's, as on the same rows read as one
+    bulk CSV (stdout and stderr the same)."""
+    root, bulk = noted
+    got = run_cli(args[0], str(root), *args[1:])
+    want = run_cli(args[0], str(bulk), *args[1:])
+    assert got[0] == want[0] == 0, got[2] + want[2]
+    assert got[1] == want[1]
+    assert got[2] == want[2]
+    if args[0] == "balance":
+        assert "2 amounts finer than their currency's minor unit" in got[2]
+        assert ("counted up to the end of" in got[2]) is ("recorded" not in args)
