@@ -17,7 +17,7 @@ import tempfile
 
 from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger_tool.common import check_locale, print_capped
+from ledger_tool.common import check_locale, none_match, print_capped
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
@@ -64,8 +64,7 @@ def _none_match(found, entries: int | bool, args) -> None:
     """The journal's warning when the filters leave no entry (``entries``:
     how many they leave, or whether any)."""
     if found.entries and not entries:
-        print(f"ledger-tool: warning: no entries match the filters: all {found.entries} left "
-              f"out", file=sys.stderr)
+        print(none_match(args, found.entries), file=sys.stderr)
 
 
 def _check(args) -> int:

@@ -399,7 +399,12 @@ def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
          "currency": "GBP", "sources": "d"}])
     code, out, err = run_cli("list", ds, "--format", fmt, "--funder", "Nobody")
     assert code == 0
-    assert err == "ledger-tool: warning: no entries match the filters: all 1 left out\n"
+    assert err == ("ledger-tool: warning: no entries match the filters (--funder Nobody): "
+                   "all 1 left out\n")
+    bulk = tmp_path / "in.csv"    # the same row as one bulk file: the same warning
+    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    assert run_cli("list", bulk, "--format", fmt, "--funder", "Nobody")[2] == err
     code, out, err = run_cli("list", ds, "--format", fmt)
     assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
 
