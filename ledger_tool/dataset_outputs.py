@@ -12,7 +12,7 @@ from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.safe_io import guard_output
-from ledger_tool.cmd_export import SUFFIXES
+from ledger_tool.cmd_export import SUFFIXES, _constant
 from ledger_tool.cmd_report import report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
@@ -82,18 +82,17 @@ def run_export(args) -> int:
                          "in memory)")
     if args.output == "-" and fmt == "parquet":
         raise LedgerError("export: parquet is not a stream; give a file with -o")
-    if args.deflator or args.base_year:
-        raise UsageError("on a partitioned dataset export does not deflate (--deflator)")
     if args.output != "-":
         try:
             guard_output(args.output, ledger=args.ledger, force=args.force)
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
+    constant = _constant(args, fmt)
     currency = (args.currency or "GBP").upper()
     journal = fmt in ("hledger", "beancount")
     options = {"currency": currency, "valuation": args.valuation,
                "basis": args.basis or ("total" if journal else "recorded"), "years": args.years,
-               "horizon": args.horizon, "rates": args.rates}
+               "horizon": args.horizon, "rates": args.rates, "constant": constant}
     if journal and options["basis"] not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {options['basis']!r}")
@@ -114,7 +113,8 @@ def run_export(args) -> int:
         n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
                         empty=f"export: no entries in {args.ledger} match the filters",
                         facts=facts)
-    said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon)
+    said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
+                         deflator=args.deflator, base_year=args.base_year)
     for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
         print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     if args.output != "-":

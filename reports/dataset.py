@@ -589,7 +589,7 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     valued_rows = export.export_value(book, fmt, **options)
     cols, txns, prices, years_head = export.journal_parts(
-        book, fmt, policy="previous", constant=None, valued_rows=valued_rows, **options)
+        book, fmt, policy="previous", valued_rows=valued_rows, **options)
     body = io.StringIO()
     write_body(cols, txns, body, fmt, options["currency"])
     return {"text": body.getvalue(), "count": txns.count, "notes": note_part(book, valued_rows),
@@ -623,7 +623,7 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
         prices = prices.sort_values(["when", "currency"]).reset_index(drop=True)
     years_head = None if prices is not None else (
         next((p["used"] for p in parts if p["used"] is not None), None),
-        options.get("years") or "calendar", None)
+        options.get("years") or "calendar", options.get("constant"))
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))

@@ -446,12 +446,20 @@ def noted(tmp_path) -> tuple[Path, Path]:
     ["balance", "--currency", "GBP", "--basis", "recorded"],
     ["export", "--to", "hledger", "-o", "-"], ["export", "--to", "csv", "-o", "-"],
     ["export", "--to", "beancount", "-o", "-", "--horizon", "2021"],
+    ["export", "--to", "hledger", "-o", "-", "--deflator", "INDEX", "--base-year", "2015"],
+    ["export", "--to", "csv", "-o", "-", "--years", "calendar", "--deflator", "INDEX",
+     "--base-year", "2015"],
 ])
-def test_the_notes_are_the_whole_datasets(noted, run_cli, args):
+def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
     """Each partition has a rounded amount and an open-ended one: the notes
     count and name the whole dataset's, as on the same rows read as one
-    bulk CSV (stdout and stderr the same)."""
+    bulk CSV (stdout and stderr the same); so do constant prices."""
     root, bulk = noted
+    index = tmp_path / "index.csv"
+    index.write_text("area,year,index,source\n" + "".join(
+        f"GBP,{y},{100 + 3 * (y - 2000)},test index\n" for y in range(1995, 2041)),
+        encoding="utf-8")
+    args = [str(index) if a == "INDEX" else a for a in args]
     got = run_cli(args[0], str(root), *args[1:])
     want = run_cli(args[0], str(bulk), *args[1:])
     assert got[0] == want[0] == 0, got[2] + want[2]
@@ -460,3 +468,5 @@ def test_the_notes_are_the_whole_datasets(noted, run_cli, args):
     if args[0] == "balance":
         assert "2 amounts finer than their currency's minor unit" in got[2]
         assert ("counted up to the end of" in got[2]) is ("recorded" not in args)
+    if "--deflator" in args:
+        assert "constant prices" in got[2]
