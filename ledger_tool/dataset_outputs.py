@@ -12,13 +12,14 @@ from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.safe_io import guard_output
-from ledger_tool.cmd_export import SUFFIXES, _constant
+from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
 from ledger_tool.cmd_report import report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
+from reports.fdp import CSV_NAME, FIELDS, write_descriptor
 from reports.pagedata import HTML_TABLE_LIMIT
 from reports.text import inert_frame
 from reports.valuation import Spec, horizon_from
@@ -76,13 +77,14 @@ ENTRIES_KEPT = 20_000
 def run_export(args) -> int:
 
     fmt = args.fmt or SUFFIXES.get(Path(args.output).suffix.lower())
-    if fmt not in ("csv", "parquet", "hledger", "beancount"):
-        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger "
-                         "or beancount, partition by partition (fdp needs the whole ledger "
-                         "in memory)")
+    if fmt not in ("csv", "parquet", "hledger", "beancount", "fdp"):
+        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger, "
+                         "beancount or fdp, partition by partition")
     if args.output == "-" and fmt == "parquet":
         raise LedgerError("export: parquet is not a stream; give a file with -o")
-    if args.output != "-":
+    if fmt == "fdp":
+        _check_fdp(args)
+    elif args.output != "-":
         try:
             guard_output(args.output, ledger=args.ledger, force=args.force)
         except LedgerError as err:
@@ -91,7 +93,9 @@ def run_export(args) -> int:
     currency = (args.currency or "GBP").upper()
     journal = fmt in ("hledger", "beancount")
     options = {"currency": currency, "valuation": args.valuation,
-               "basis": args.basis or ("total" if journal else "recorded"), "years": args.years,
+               "basis": "total" if fmt == "fdp" else args.basis or (
+                   "total" if journal else "recorded"),
+               "years": args.years or "calendar" if fmt == "fdp" else args.years,
                "horizon": args.horizon, "rates": args.rates, "constant": constant}
     if journal and options["basis"] not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
@@ -105,7 +109,9 @@ def run_export(args) -> int:
         found = checked_scan(args, ds.horizon_part, (spec,))
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
     facts: list = []
-    if journal:
+    if fmt == "fdp":
+        n = _fdp(args, options, facts)
+    elif journal:
         n = _journal(args, fmt, options, facts)
     elif fmt == "parquet":
         n = _parquet(args, options, facts)
@@ -117,11 +123,39 @@ def run_export(args) -> int:
                          deflator=args.deflator, base_year=args.base_year)
     for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
         print(f"ledger-tool: export: note: {note}", file=sys.stderr)
-    if args.output != "-":
+    if fmt == "fdp":
+        print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} "
+              f"(datapackage.json, ledger.csv; Fiscal Data Package)", file=sys.stderr)
+    elif args.output != "-":
         what = "transactions" if journal else "rows"
         print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
               file=sys.stderr)
     return 0
+
+
+def _fdp(args, options: dict, facts: list) -> int:
+    """A Fiscal Data Package: each partition's rows of ledger.csv into it as
+    they come (written atomically once every partition passed), then
+    datapackage.json with the rows counted and the dataset's horizon."""
+    parts: list[dict] = []
+
+    def sink(part):
+        out.write(part.pop("text"))
+        facts.append(part.pop("notes"))
+        parts.append(part)
+
+    folder = Path(args.output)
+    with atomic_file(folder / CSV_NAME, text=True) as out:
+        out.write(",".join(FIELDS) + "\n")
+        found = checked_scan(args, ds.fdp_part, (entry_filters(args), options), sink)
+        if not parts:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+    n = sum(p["count"] for p in parts)
+    used = next((p["used"] for p in parts if p["used"] is not None), None)
+    write_descriptor(Book.from_entries((), root=Path(args.ledger)), folder, options["currency"],
+                     used, n, options["constant"])
+    print_warnings(found)
+    return n
 
 
 def _parquet(args, options: dict, facts: list) -> int:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
-from reports import export
+from reports import export, fdp
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, to_money
@@ -640,6 +640,22 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     start = min((p["opens"][1] for p in parts), default=dt.date.today())
     return show_bidi(export._beancount_preamble(book, currency, currencies, prices,
                                                 years_head, opens, start))
+
+
+def fdp_part(book, filters: dict, options: dict):
+    """One partition's ``export --to fdp`` rows of ledger.csv without the
+    header (``reports.fdp.fdp_frame``, ``write_rows``), how many, the
+    horizon used and its notes' facts."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, _Horizon(options))
+    valued = export.export_value(book, "fdp", **options)
+    cols, used = fdp.fdp_frame(book, valued_rows=valued,
+                               **{k: v for k, v in options.items() if k != "basis"})
+    out = io.StringIO()
+    n = fdp.write_rows(cols, out)
+    return {"text": out.getvalue(), "count": n, "used": used, "notes": note_part(book, valued)}
 
 
 def parquet_part(book, filters: dict, options: dict):

@@ -470,3 +470,18 @@ def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
         assert ("counted up to the end of" in got[2]) is ("recorded" not in args)
     if "--deflator" in args:
         assert "constant prices" in got[2]
+
+
+@pytest.mark.parametrize("extra", [[], ["--horizon", "2024", "--years", "fiscal-uk"]])
+def test_an_fdp_export_is_the_whole_datasets(noted, run_cli, tmp_path, extra):
+    """``export --to fdp`` partition by partition: ledger.csv and
+    datapackage.json byte for byte those of the same rows as one bulk CSV,
+    and the same notes."""
+    root, bulk = noted
+    got = run_cli("export", str(root), "--to", "fdp", "-o", str(tmp_path / "a"), *extra)
+    want = run_cli("export", str(bulk), "--to", "fdp", "-o", str(tmp_path / "b"), *extra)
+    assert got[0] == want[0] == 0, got[2] + want[2]
+    for name in ("ledger.csv", "datapackage.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert got[2].replace(str(tmp_path / "a"), "D") == want[2].replace(str(tmp_path / "b"), "D")
+    assert "2 amounts finer" in got[2] and "rows written" in got[2]
