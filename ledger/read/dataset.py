@@ -341,16 +341,19 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
          scheduler: str | None = None, sink: Callable | None = None) -> Scan:
     """Check every partition and run ``func(book, *args)`` on each clean one
     (a module-level function: a cluster's workers import it).  One pass, a
-    few partitions at a time; with ``sink``, each result goes to
-    ``sink(result)`` in the dataset's order as soon as its batch is done and
-    is not kept (text written out chunk by chunk)."""
+    few partitions at a time (``BATCH`` here, the heap given back after
+    each batch); with ``sink``, each result goes to ``sink(result)`` in the
+    dataset's order as soon as its batch is done and is not kept (text
+    written out chunk by chunk)."""
 
     root = Path(path)
     files, problems = partition_files(root)
     names = [str(f) for f in files]
     address = scheduler_address(scheduler)
     items = [(i, str(f), str(root), func, args) for i, f in enumerate(files)]
-    batch = len(items) if sink is None else BATCH
+    # a few partitions at a time, the heap trimmed after each batch; on a
+    # cluster without ``sink``, every partition at once (each worker has its own)
+    batch = len(items) if sink is None and address else BATCH
     entries, ids, results = 0, IdTable(), []
     for start in range(0, len(items), max(batch, 1)):
         for k, (probs, n, narrow, result) in enumerate(run(_task, items[start:start + batch],
