@@ -180,6 +180,12 @@ class IdTable:
         self.n = 0
 
     def add(self, part: dict, file: int) -> None:
+        # copied here, in the caller's thread: NumPy arrays made in a worker
+        # thread and kept would pin that thread's C heap, full of the
+        # partition's freed memory (the 10M check held 5.5 GB until the end)
+        for k in ("digests", "line"):
+            part[k] = part[k].copy()
+        part["links"] = (part["links"][0].copy(), part["links"][1].copy(), *part["links"][2:])
         part["offset"] = self.n
         self.n += len(part["line"])
         self.parts.append(part)
