@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import gc
-import hashlib
 import sys
 
 
@@ -54,15 +53,3 @@ def reuse_freed_memory() -> bool:
     ok = mallopt(_M_MMAP_THRESHOLD, 1 << 30) == 1 or mallopt(_M_MMAP_THRESHOLD, 32 << 20) == 1
     ok &= mallopt(_M_TRIM_THRESHOLD, 2**31 - 1) == 1  # and freed ones kept for reuse
     return bool(ok)
-
-
-def id_digests(ids):
-    """Each id's 128-bit BLAKE2b digest as two 64-bit halves, one row (first
-    half, second half) an id: 16 bytes an id however long, for sets of ids
-    too large to hold as strings (a dataset import's ids, a dataset's ids
-    for the rules across partitions).  Two different ids share a digest
-    with a probability of about n² / 2¹²⁹ (1e-25 at ten million)."""
-    import numpy as np
-
-    raw = b"".join(hashlib.blake2b(i.encode("utf-8"), digest_size=16).digest() for i in ids)
-    return np.frombuffer(raw, dtype="<u8").reshape(-1, 2)

@@ -15,6 +15,7 @@ a temporary name and renamed when complete: a failed import leaves nothing.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -24,7 +25,6 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
 from ledger.imports.rows import bulk_rows, check_records
-from ledger.memory import id_digests
 from ledger.phrases.money import plain_decimal
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 import csv
@@ -81,7 +81,13 @@ class SeenIds:
     def __len__(self) -> int:
         return sum(len(r.hi) for r in self.runs)
 
-    digest = staticmethod(id_digests)   # one row (first half, second half) an id
+    @staticmethod
+    def digest(ids):
+        """The digests of ``ids``: one row (first half, second half) each."""
+        import numpy as np
+
+        raw = b"".join(hashlib.blake2b(i.encode("utf-8"), digest_size=16).digest() for i in ids)
+        return np.frombuffer(raw, dtype="<u8").reshape(-1, 2)
 
     def holds(self, digests):
         """The mask of ``digests`` already seen."""

@@ -36,13 +36,12 @@ from pathlib import Path
 
 from ledger.book import Book
 from ledger.errors import LedgerError
-from ledger.memory import id_digests
 from ledger.model import LINK_KINDS, Problem
-from ledger.read.table import MAX_PROBLEMS_PER_RULE, bulk_book, read_table
+from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, read_table
 from ledger.rules import BULK_HINTS, across_entries
 
 __all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
-           "scan", "IdTable"]
+           "scan"]
 
 SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
 CONNECT_TIMEOUT = "10s"
@@ -115,8 +114,8 @@ def partition_book(file: str | Path, root: str | Path):
     book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True)
     en = book.tables.entries
     kept = set(en["id"].astype(str)) if len(en) else set()
-    # the rules across entries find the repeats of an id the Book kept; one
-    # the reader left out (repeated apart within the file) is said here
+    # id_pass finds the repeats of an id the Book kept; one the reader left
+    # out (repeated apart within the file) is said here
     problems = [p for p in book.problems if p.code != "duplicate-id" or p.entry_id not in kept]
     if len(en):
         years = en["date"].to_numpy().astype("datetime64[Y]").astype(np.int64) + 1970
@@ -132,153 +131,79 @@ def partition_book(file: str | Path, root: str | Path):
     return book, first, problems
 
 
-def _narrow(book, first):
-    """What the rules across entries read of one partition, small per entry:
-    each id's digest (``ledger.memory.id_digests``, 16 bytes however long
-    the id), its line, currency and qualifier as codes, its amount; and the
-    rows that link to another entry (row, kind, target, the row's own id).
-    Held in NumPy and Arrow arrays, not Python objects: a few strings of
-    each partition kept alive would pin the interpreter's memory arenas
-    that its Book's freed objects sit in (peak memory doubled at 10M)."""
+def _narrow(book, first, index: int):
+    """The columns the rules across entries read, one row an entry."""
+    import pyarrow as pa
+
+    en = book.tables.entries
+    amount = en["amount"].array
+    arrow = getattr(amount, "_pa_array", None)
+    cols = {"file": pa.array([index] * len(en), pa.int32()),
+            "line": pa.array(first + 2, pa.int64()),
+            "id": pa.array(en["id"].astype(object).to_numpy(), pa.string()),
+            "currency": pa.array(en["currency"].astype(object).to_numpy(), pa.string()),
+            "qualifier": pa.array(en["qualifier"].astype(object).to_numpy(), pa.string()),
+            "amount": (arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
+            if arrow is not None else pa.array([str(a) for a in amount], pa.string())}
+    links = book.tables.links
+    for k in LINK_KINDS:
+        target = [""] * len(en)
+        sub = links[links["kind"] == k] if len(links) else links
+        for e, t in zip(sub.get("entry", []), sub.get("target", [])):
+            target[int(e)] = str(t)
+        cols[k] = pa.array(target, pa.string())
+    table = pa.table(cols)
+    if pa.types.is_decimal(table.schema.field("amount").type):
+        table = table.set_column(5, "amount", table.column("amount").cast(pa.string()))
+    return table
+
+
+def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
+    """``ledger.rules.across_entries`` over every entry of the dataset:
+    duplicate ids, links to entries (in any partition), self-links,
+    packages exceeded and packages in another currency."""
+
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    en = book.tables.entries
-    ids = en["id"].astype(object).to_numpy()
-    amount = en["amount"].array
-    arrow = getattr(amount, "_pa_array", None)
-    amount = ((arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
-              if arrow is not None else pa.array([str(a) for a in amount], pa.string()))
-    if pa.types.is_decimal(amount.type):
-        amount = amount.cast(pa.string())
-    links = book.tables.links
-    linked: list = []
-    if len(links):
-        linked = sorted((int(e), LINK_KINDS.index(k), str(t)) for e, k, t in
-                        zip(links["entry"], links["kind"], links["target"]) if k in LINK_KINDS)
-    rows = np.array([e for e, _, _ in linked], dtype=np.int64)
-    return {"digests": id_digests(ids), "line": (first + 2).astype(np.int32),
-            "currency": pc.dictionary_encode(pa.array(en["currency"].astype(object).to_numpy(),
-                                                      pa.string())),
-            "qualifier": pc.dictionary_encode(pa.array(
-                en["qualifier"].astype(object).to_numpy(), pa.string())),
-            "amount": amount,
-            "links": (rows, np.array([k for _, k, _ in linked], dtype=np.int8),
-                      pa.array([t for _, _, t in linked], pa.string()),
-                      pa.array(ids[rows].tolist() if len(rows) else [], pa.string()))}
 
-
-class IdTable:
-    """Every partition's ``_narrow`` part, in the dataset's order, for the
-    rules across entries (``id_pass``): ids held as digests, so that ten
-    million entries take a few hundred megabytes whatever their ids."""
-
-    def __init__(self) -> None:
-        self.parts: list[dict] = []
-        self.files: list[int] = []
-        self.n = 0
-
-    def add(self, part: dict, file: int) -> None:
-        # copied here, in the caller's thread: NumPy arrays made in a worker
-        # thread and kept would pin that thread's C heap, full of the
-        # partition's freed memory (the 10M check held 5.5 GB until the end)
-        for k in ("digests", "line"):
-            part[k] = part[k].copy()
-        part["links"] = (part["links"][0].copy(), part["links"][1].copy(), *part["links"][2:])
-        part["offset"] = self.n
-        self.n += len(part["line"])
-        self.parts.append(part)
-        self.files.append(file)
-
-    def problems(self, files: list[str], rejected=()) -> list[Problem]:
-        """``ledger.rules.across_entries`` over every entry of the dataset:
-        duplicate ids, links to entries (in any partition), self-links,
-        packages exceeded and packages in another currency.  The parts are
-        let go as they are read."""
-        import numpy as np
-
-        if not self.n:
-            return []
-        offsets = np.array([p["offset"] for p in self.parts], dtype=np.int64)
-        hi = np.concatenate([p["digests"][:, 0] for p in self.parts])
-        lo = np.concatenate([p["digests"][:, 1] for p in self.parts])
-        for p in self.parts:
-            del p["digests"]
-        order = np.lexsort((lo, hi))     # stable: equal digests in the dataset's order
-        hi, lo = hi[order], lo[order]
-        same = np.zeros(len(hi), dtype=bool)
-        same[1:] = (hi[1:] == hi[:-1]) & (lo[1:] == lo[:-1])
-        duplicates = []
-        if same.any():        # each repeat with the first of its run of equal digests
-            start = np.maximum.accumulate(np.where(same, 0, np.arange(len(hi))))
-            again = np.flatnonzero(same)
-            duplicates = sorted(zip(order[again].tolist(), order[start[again]].tolist()))
-        del same
-        links = []
-        for p in self.parts:
-            rows, kinds, targets, own = p["links"]
-            links += [(int(r) + p["offset"], LINK_KINDS[k], t, str(i))
-                      for r, k, t, i in zip(rows.tolist(), kinds.tolist(), targets.to_pylist(),
-                                            own.to_pylist())]
-        links.sort(key=lambda x: x[0])
-        found = np.full(len(links), -1, dtype=np.int64)
-        if links:
-            want = id_digests([t for _, _, t, _ in links])
-            left = np.searchsorted(hi, want[:, 0], "left")
-            right = np.searchsorted(hi, want[:, 0], "right")
-            for k in np.flatnonzero(right > left).tolist():
-                at = left[k] + np.flatnonzero(lo[left[k]:right[k]] == want[k, 1])
-                if len(at):
-                    found[k] = order[at[0]]
-        del hi, lo, order
-        # the entries the rules name, numbered 0.. in the dataset's order
-        named = {r for r, _, _, _ in links} | {int(f) for f in found if f >= 0} | \
-            {i for d in duplicates for i in d}
-        rows = np.array(sorted(named), dtype=np.int64)
-        local = {int(r): k for k, r in enumerate(rows.tolist())}
-        ids: dict[int, str] = {}
-        for (r, _, t, own), f in zip(links, found.tolist()):
-            ids[local[r]] = own
-            if f >= 0:
-                ids[local[f]] = t
-        part_of = np.searchsorted(offsets, rows, "right") - 1
-        missing = [k for k, r in enumerate(rows.tolist()) if k not in ids]
-        if missing:           # duplicates of no link: their ids from their files
-            ids.update(self._ids_of(files, rows, part_of, missing))
-        place = [(files[self.files[int(p)]], int(self.parts[p]["line"][r - offsets[p]]))
-                 for r, p in zip(rows.tolist(), part_of.tolist())]
-        at = [int(r - offsets[p]) for r, p in zip(rows.tolist(), part_of.tolist())]
-        part = [self.parts[int(p)] for p in part_of.tolist()]
-        problems, _ = across_entries(
-            n=len(rows), ids=[ids[k] for k in range(len(rows))],
-            place=lambda i: place[int(i)],
-            currency=lambda i: part[int(i)]["currency"][at[int(i)]].as_py(),
-            qualifier=lambda i: part[int(i)]["qualifier"][at[int(i)]].as_py(),
-            amount=lambda i: Decimal(part[int(i)]["amount"][at[int(i)]].as_py()),
-            links=[(local[r], k, t) for r, k, t, _ in links],
-            find=lambda _t: [local[int(f)] if f >= 0 else -1 for f in found],
-            duplicates=[(local[i], local[f]) for i, f in duplicates],
-            rejected=rejected, hints=BULK_HINTS, check_quotes=False,
-            limit=MAX_PROBLEMS_PER_RULE)
-        return problems
-
-    def _ids_of(self, files, rows, part_of, wanted) -> dict[int, str]:
-        """The ids of the ``wanted`` rows, read again from their files (an id
-        is held as its digest): the row of each entry's line."""
-        import pyarrow.parquet as pq
-
-        out: dict[int, str] = {}
-        by_part: dict[int, list[int]] = {}
-        for k in wanted:
-            by_part.setdefault(int(part_of[k]), []).append(k)
-        for p, ks in by_part.items():
-            column = pq.read_table(files[self.files[p]], columns=["id"]).column("id")
-            base = self.parts[p]["offset"]
-            for k in ks:
-                line = int(self.parts[p]["line"][int(rows[k]) - base])
-                out[k] = str(column[line - 2].as_py())
-        return out
+    n = narrow.num_rows
+    if not n:
+        return []
+    sid = _whole(narrow.column("id"))
+    file_of = narrow.column("file").to_numpy()
+    line_of = narrow.column("line").to_numpy()
+    enc = pc.dictionary_encode(sid)
+    code = enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    first_of = np.full(len(enc.dictionary), -1, dtype=np.int64)
+    first_of[code[::-1]] = np.arange(n - 1, -1, -1)
+    again = np.flatnonzero(first_of[code] != np.arange(n))
+    duplicates = [(int(i), int(first_of[code[i]])) for i in again.tolist()]
+    links, rows_linked = [], []
+    for k in LINK_KINDS:
+        col = _whole(narrow.column(k))
+        rows = np.flatnonzero(pc.not_equal(col, "").to_numpy(zero_copy_only=False))
+        if len(rows):
+            links += [(int(r), k, t) for r, t in
+                      zip(rows.tolist(), col.take(pa.array(rows)).to_pylist())]
+            rows_linked.append(rows)
+    links.sort(key=lambda x: x[0])
+    where = {}
+    if links:
+        targets = pa.array([t for _, _, t in links], pa.string())
+        pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
+        where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
+    amounts, cur, qual = (_whole(narrow.column(k)) for k in ("amount", "currency", "qualifier"))
+    problems, _ = across_entries(
+        n=n, ids=_Ids(sid),  # type: ignore[arg-type]  # read lazily, as a sequence
+        place=lambda i: (files[int(file_of[i])], int(line_of[i])),
+        currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
+        amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
+        find=lambda _t: where.get("targets", []), duplicates=duplicates,
+        rejected=rejected, hints=BULK_HINTS, check_quotes=False,
+        limit=MAX_PROBLEMS_PER_RULE)
+    return problems
 
 
 def give_back_memory() -> None:
@@ -290,6 +215,23 @@ def give_back_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+def _whole(column):
+    """A column as one array: its one chunk as it is (``combine_chunks``
+    copies even one), else the chunks joined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
+def _one_table(narrows: list):
+    """The partitions' narrow tables as one contiguous table; ``narrows`` is
+    emptied so that the parts are let go before the rules run on it (the
+    rules then hold one copy of the ids, not the parts and a joined copy)."""
+    import pyarrow as pa
+
+    table = pa.concat_tables(narrows)
+    narrows.clear()
+    return table.combine_chunks()
 
 
 # ----------------------------------------------------------------- running
@@ -328,7 +270,7 @@ def _task(item):
     """One partition: (problems, entries, narrow table, the function's result)."""
     index, file, root, func, args = item
     book, first, problems = partition_book(file, root)
-    narrow = _narrow(book, first)
+    narrow = _narrow(book, first, index)
     errors = any(p.severity == "error" for p in problems)
     result = None if errors or func is None else func(book, *args)
     return problems, len(book), narrow, result
@@ -365,20 +307,20 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
     # a few partitions at a time, the heap trimmed after each batch; on a
     # cluster without ``sink``, every partition at once (each worker has its own)
     batch = len(items) if sink is None and address else BATCH
-    entries, ids, results = 0, IdTable(), []
+    entries, narrows, results = 0, [], []
     for start in range(0, len(items), max(batch, 1)):
-        for k, (probs, n, narrow, result) in enumerate(run(_task, items[start:start + batch],
-                                                           scheduler=address)):
+        for probs, n, narrow, result in run(_task, items[start:start + batch],
+                                            scheduler=address):
             problems.extend(probs)
             entries += n
-            ids.add(narrow, start + k)
+            narrows.append(narrow)
             if sink is not None and result is not None:
                 sink(result)
             else:
                 results.append(result)
         give_back_memory()
-    problems.extend(ids.problems(names))
-    del ids
+    if narrows:
+        problems.extend(id_pass(_one_table(narrows), names))
     if not files and not problems:
         problems.append(Problem(str(root), 0, "", "the dataset holds no .parquet file",
                                 code="empty-dataset"))

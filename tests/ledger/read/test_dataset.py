@@ -203,7 +203,7 @@ def test_a_package_exceeded_across_partitions(tmp_path):
 
 
 def test_the_rules_across_partitions_name_what_the_whole_book_names(tmp_path):
-    """Ids held as digests (``IdTable``): an id in three partitions, a
+    """The rules across partitions (``id_pass``): an id in three partitions, a
     self-link, a link to a repeated id, a package in another currency and
     one exceeded give the problems the same rows read as one Book give,
     each repeat at its own row."""
