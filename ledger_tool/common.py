@@ -51,12 +51,17 @@ def filtered(book, args):
     out = book.select(funder=args.funder, purpose=args.purpose, status=args.status,
                       start=args.start, end=args.end)
     if len(book) and not len(out):
-        given = [f"--{k} {', '.join(map(str, v))}" for k, v in
-                 (("funder", args.funder), ("purpose", args.purpose), ("status", args.status))
-                 if v] + [f"--{k} {v}" for k, v in (("from", args.start), ("to", args.end)) if v]
-        print(f"ledger-tool: warning: no entries match the filters ({'; '.join(given)}): "
-              f"all {len(book)} left out", file=sys.stderr)
+        print(none_match(args, len(book)), file=sys.stderr)
     return out
+
+
+def none_match(args, entries: int) -> str:
+    """The warning when the filters leave none of a ledger's ``entries``."""
+    given = [f"--{k} {', '.join(map(str, v))}" for k, v in
+             (("funder", args.funder), ("purpose", args.purpose), ("status", args.status))
+             if v] + [f"--{k} {v}" for k, v in (("from", args.start), ("to", args.end)) if v]
+    return (f"ledger-tool: warning: no entries match the filters ({'; '.join(given)}): "
+            f"all {entries} left out")
 
 
 def valuation(text: str) -> str:

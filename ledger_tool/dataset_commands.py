@@ -9,6 +9,7 @@ share in ``ledger_tool.dataset_scan``.  Every other command reads a
 dataset whole (``ledger.read_book``)."""
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import shutil
 import sys
@@ -16,11 +17,11 @@ import tempfile
 
 from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger_tool.common import check_locale, print_capped
+from ledger_tool.common import check_locale, none_match, print_capped
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
-from reports.notes import linked_note
+from reports.notes import linked_note, rounded_said
 from reports.options import ReportOptions
 from reports.listing import LIST_MONEY
 from reports.text import format_table, table_widths, write_rows
@@ -63,8 +64,7 @@ def _none_match(found, entries: int | bool, args) -> None:
     """The journal's warning when the filters leave no entry (``entries``:
     how many they leave, or whether any)."""
     if found.entries and not entries:
-        print(f"ledger-tool: warning: no entries match the filters: all {found.entries} left "
-              f"out", file=sys.stderr)
+        print(none_match(args, found.entries), file=sys.stderr)
 
 
 def _check(args) -> int:
@@ -89,8 +89,9 @@ def _balance(args) -> int:
             raise UsageError("--by, --horizon, --rates, --deflator, --valuation and --basis "
                              "need --currency (recorded balances are per currency)")
         found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
-        rows, linked, n = ds.combine_recorded([r for r in found.results if r], args.depth)
-        notes = []
+        rows, linked, n, facts = ds.combine_recorded([r for r in found.results if r],
+                                                     args.depth)
+        notes = [rounded_said(*facts["rounded"])] if facts["rounded"][0] else []
     else:
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
@@ -106,16 +107,20 @@ def _balance(args) -> int:
             found = checked_scan(args, ds.converted_part, fargs(options))
         else:
             found, options = valued_scan(args, ds.converted_part, fargs, options)
-        rows, notes, linked, n = ds.combine_converted([r for r in found.results if r],
+        rows, facts, linked, n = ds.combine_converted([r for r in found.results if r],
                                                       options.currency, by, args.depth)
         if not n:
             raise UsageError("no entries match the filters; nothing to convert")
+        notes = ds.whole_notes(facts, dataclasses.replace(options, horizon=args.horizon))
     print_warnings(found)
     _none_match(found, n, args)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
     if len(linked):
         notes.insert(0, linked_note(linked))
+    uncounted = ds.uncounted_note(facts)
+    if uncounted:
+        notes.insert(0, uncounted)
     for note in notes:
         print(f"ledger-tool: balance: note: {note}", file=sys.stderr)
     return 0

@@ -12,13 +12,14 @@ from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.safe_io import guard_output
-from ledger_tool.cmd_export import SUFFIXES
+from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
 from ledger_tool.cmd_report import report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
+from reports.fdp import CSV_NAME, FIELDS, write_descriptor
 from reports.pagedata import HTML_TABLE_LIMIT
 from reports.text import inert_frame
 from reports.valuation import Spec, horizon_from
@@ -47,7 +48,7 @@ def run_report(args) -> int:
     options = report_options(args, currency, locale)
     limit = args.entries_sheet_limit
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
-    collected = ds.ReportParts()
+    collected = ds.ReportParts(keep)
     given = args.horizon not in (None, "")
     found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given), options,
                                  collected)
@@ -76,24 +77,26 @@ ENTRIES_KEPT = 20_000
 def run_export(args) -> int:
 
     fmt = args.fmt or SUFFIXES.get(Path(args.output).suffix.lower())
-    if fmt not in ("csv", "parquet", "hledger", "beancount"):
-        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger "
-                         "or beancount, partition by partition (fdp needs the whole ledger "
-                         "in memory)")
+    if fmt not in ("csv", "parquet", "hledger", "beancount", "fdp"):
+        raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger, "
+                         "beancount or fdp, partition by partition")
     if args.output == "-" and fmt == "parquet":
         raise LedgerError("export: parquet is not a stream; give a file with -o")
-    if args.deflator or args.base_year:
-        raise UsageError("on a partitioned dataset export does not deflate (--deflator)")
-    if args.output != "-":
+    if fmt == "fdp":
+        _check_fdp(args)
+    elif args.output != "-":
         try:
             guard_output(args.output, ledger=args.ledger, force=args.force)
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
+    constant = _constant(args, fmt)
     currency = (args.currency or "GBP").upper()
     journal = fmt in ("hledger", "beancount")
     options = {"currency": currency, "valuation": args.valuation,
-               "basis": args.basis or ("total" if journal else "recorded"), "years": args.years,
-               "horizon": args.horizon, "rates": args.rates}
+               "basis": "total" if fmt == "fdp" else args.basis or (
+                   "total" if journal else "recorded"),
+               "years": args.years or "calendar" if fmt == "fdp" else args.years,
+               "horizon": args.horizon, "rates": args.rates, "constant": constant}
     if journal and options["basis"] not in ("total", "recorded"):
         raise LedgerError(f"export: --to {fmt} holds the total over each period (by year) or "
                           f"the amounts as recorded; not basis {options['basis']!r}")
@@ -105,27 +108,66 @@ def run_export(args) -> int:
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
         found = checked_scan(args, ds.horizon_part, (spec,))
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
-    if journal:
-        n = _journal(args, fmt, options)
+    facts: list = []
+    if fmt == "fdp":
+        n = _fdp(args, options, facts)
+    elif journal:
+        n = _journal(args, fmt, options, facts)
     elif fmt == "parquet":
-        n = _parquet(args, options)
+        n = _parquet(args, options, facts)
     else:
         n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
-                     empty=f"export: no entries in {args.ledger} match the filters")
-    if args.output != "-":
+                        empty=f"export: no entries in {args.ledger} match the filters",
+                        facts=facts)
+    said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
+                         deflator=args.deflator, base_year=args.base_year)
+    for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
+        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
+    if fmt == "fdp":
+        print(f"ledger-tool: export: {n} rows written to {_folder(args.output)} "
+              f"(datapackage.json, ledger.csv; Fiscal Data Package)", file=sys.stderr)
+    elif args.output != "-":
         what = "transactions" if journal else "rows"
         print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})",
               file=sys.stderr)
     return 0
 
 
-def _parquet(args, options: dict) -> int:
+def _fdp(args, options: dict, facts: list) -> int:
+    """A Fiscal Data Package: each partition's rows of ledger.csv into it as
+    they come (written atomically once every partition passed), then
+    datapackage.json with the rows counted and the dataset's horizon."""
+    parts: list[dict] = []
+
+    def sink(part):
+        out.write(part.pop("text"))
+        facts.append(part.pop("notes"))
+        parts.append(part)
+
+    folder = Path(args.output)
+    with atomic_file(folder / CSV_NAME, text=True) as out:
+        out.write(",".join(FIELDS) + "\n")
+        found = checked_scan(args, ds.fdp_part, (entry_filters(args), options), sink)
+        if not parts:
+            raise LedgerError(f"export: no entries in {args.ledger} match the filters")
+    n = sum(p["count"] for p in parts)
+    used = next((p["used"] for p in parts if p["used"] is not None), None)
+    write_descriptor(Book.from_entries((), root=Path(args.ledger)), folder, options["currency"],
+                     used, n, options["constant"])
+    print_warnings(found)
+    return n
+
+
+def _parquet(args, options: dict, facts: list) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
-    then one file of them all, written atomically."""
+    then one file of them all, written atomically; each partition's notes'
+    facts into ``facts``."""
     with tempfile.TemporaryDirectory(prefix="ledger-tool-export-") as folder:
         files: list[Path] = []
 
-        def sink(data):
+        def sink(part):
+            data, notes = part
+            facts.append(notes)
             files.append(Path(folder) / f"part-{len(files):05d}.parquet")
             files[-1].write_bytes(data)
 
@@ -138,15 +180,16 @@ def _parquet(args, options: dict) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict) -> int:
+def _journal(args, fmt: str, options: dict, facts: list) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
-    atomically (or to stdout)."""
+    atomically (or to stdout); each partition's notes' facts into ``facts``."""
     parts: list[dict] = []
 
     def sink(part):
         tmp.write(part.pop("text"))
+        facts.append(part.pop("notes"))
         parts.append(part)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
@@ -163,7 +206,5 @@ def _journal(args, fmt: str, options: dict) -> int:
             with atomic_file(Path(args.output), text=True) as out:
                 out.write(head)
                 shutil.copyfileobj(tmp, out)
-    for note in ds.merged_notes(p["notes"] for p in parts):
-        print(f"ledger-tool: export: note: {note}", file=sys.stderr)
     print_warnings(found)
     return sum(p["count"] for p in parts)

@@ -71,18 +71,22 @@ def print_warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
 
-def streamed(args, func, fargs, out_path, empty: str | None = None):
+def streamed(args, func, fargs, out_path, empty: str | None = None,
+             facts: list | None = None):
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
     them passed: written to a temporary file first.  (The rows written, as
     ``func`` counts them with its text (a quoted cell may hold a line break),
     the scan).
-    ``empty``: the error when no partition gives a row (nothing is written)."""
+    ``empty``: the error when no partition gives a row (nothing is written).
+    ``facts``: gets what ``func`` gives after its text and count, if anything."""
 
     state = {"first": True, "rows": 0}
 
     def sink(part):
-        text, rows = part
+        text, rows, *more = part
+        if facts is not None and more and more[0] is not None:
+            facts.append(more[0])
         if text:
             tmp.write(without_header(text, state["first"]))
             state["first"] = False

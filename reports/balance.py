@@ -104,7 +104,15 @@ def _codes(col, keep) -> tuple:
 
 def converted(book, options, by: str | None = None, depth: int | None = None,
               recorded: bool = False):
-    """Balances converted into ``options.currency``: (rows, report notes).
+    """Balances converted into ``options.currency``: (rows, report notes);
+    ``converted_valued`` gives the valuation instead of its notes."""
+    rows, valued = converted_valued(book, options, by, depth, recorded)
+    return rows, valued.notes
+
+
+def converted_valued(book, options, by: str | None = None, depth: int | None = None,
+                     recorded: bool = False):
+    """Balances converted into ``options.currency``: (rows, the valuation).
 
     Rows: account, [year,] amount, currency; funder accounts negative,
     purpose accounts positive (double entry), parents include children;
@@ -146,4 +154,4 @@ def converted(book, options, by: str | None = None, depth: int | None = None,
     for y, v in sorted(total.items()):
         rows.append({"account": "(total)", **({"year": y} if by else {}),
                      "amount": to_money(v, cur), "currency": cur})
-    return rows, valued.notes
+    return rows, valued

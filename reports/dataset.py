@@ -30,13 +30,15 @@ import pandas as pd
 
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
-from reports import export
+from reports import export, fdp
 from reports import tables as t
-from reports.balance import _plain, balance_rows, converted, left_out, primary
+from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_rows, list_table, write_list
-from reports.notes import dropped_ids, dropped_said, merged_facts, note_facts, worded_notes
+from reports.notes import (NOTE_IDS, dropped_ids, dropped_said, merged_facts, not_counted_facts,
+                           not_counted_said, note_facts, rounded_ids, valuation_facts,
+                           valuation_said, worded_notes)
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -90,25 +92,69 @@ def _open_ended(book, options) -> None:
 
 def recorded_part(book, filters: dict):
     """Recorded balances of one partition: ({(account, currency): amount},
-    linked ids left out, entries)."""
+    linked ids left out, entries, its notes' facts)."""
 
     book = _selected(book, filters)
     counted, _ = primary(book)
     rows = balance_rows(counted, None) if len(counted) else []
-    return {(r["account"], r["currency"]): r["amount"] for r in rows}, _linked(book), len(book)
+    return ({(r["account"], r["currency"]): r["amount"] for r in rows}, _linked(book),
+            len(book), note_part(book, rounded_in=counted))
 
 
 def converted_part(book, filters: dict, options, by, recorded: bool):
     """Converted balances of one partition: ({(account, year): amount},
-    notes, linked ids, entries) through ``reports.balance.converted``."""
+    its notes' facts, linked ids, entries) through
+    ``reports.balance.converted_valued``."""
 
     book = _selected(book, filters)
     if not len(book):
-        return {}, [], Head(), 0
+        return {}, None, Head(), 0
     _open_ended(book, None if recorded else options)
-    rows, notes = converted(book, options, by=by, depth=None, recorded=recorded)
-    return ({(r["account"], r.get("year", "")): r["amount"] for r in rows}, notes,
-            _linked(book), len(book))
+    rows, valued = converted_valued(book, options, by=by, depth=None, recorded=recorded)
+    return ({(r["account"], r.get("year", "")): r["amount"] for r in rows},
+            note_part(book, valued), _linked(book), len(book))
+
+
+def note_part(book, valued=None, rounded_in=None) -> dict:
+    """What one partition's notes say of its entries, as
+    ``reports.notes.merged_facts`` adds them up: the entries tagged not
+    counted and, with ``valued``, ``reports.notes.valuation_facts`` (else
+    the amounts of ``rounded_in`` finer than their minor unit)."""
+    uncounted, why = not_counted_facts(book)
+    if valued is not None:
+        facts = {**valuation_facts(valued.book, valued.spec, valued.horizon, valued.spread),
+                 "basis": valued.spec.basis}
+    else:
+        facts = {"rounded": _first(rounded_ids(rounded_in if rounded_in is not None else book)),
+                 "unstated": (0, []), "horizon": None, "dropped": [], "basis": "recorded"}
+    return {"linked": (0, []), "not_counted": (*_first(uncounted), dict(why)),
+            "open": (0, []), "quals": (0, {}, {}), **facts}
+
+
+def whole_facts(parts) -> dict:
+    """The partitions' ``note_part`` facts as those of the whole dataset."""
+    parts = [p for p in parts if p is not None]
+    facts = merged_facts(parts)
+    facts["horizon"] = next((p["horizon"] for p in parts if p["horizon"]), None)
+    facts["dropped"] = sorted(i for p in parts for i in p["dropped"])
+    facts["basis"] = parts[0]["basis"] if parts else "total"
+    return facts
+
+
+def whole_notes(facts: dict, options) -> list[str]:
+    """The notes a command prints with valued figures
+    (``reports.notes.valuation_said``) for the whole dataset's ``facts``
+    (``whole_facts``; ``options``: the command's, its --horizon as given)."""
+    return valuation_said(facts, options, facts["basis"])
+
+
+def uncounted_note(facts: dict) -> str | None:
+    """``reports.notes.not_counted_note`` of the whole dataset."""
+    return not_counted_said(*facts["not_counted"]) if facts["not_counted"][0] else None
+
+
+def _first(ids: list[str]) -> tuple[int, list[str]]:
+    return len(ids), ids[:NOTE_IDS]
 
 
 def _add(parts) -> dict:
@@ -124,18 +170,21 @@ def _depth_ok(account: str, depth) -> bool:
 
 
 def combine_recorded(results, depth=None):
-    """(rows as ``reports.balance.balance_rows`` gives them, linked, entries)."""
+    """(rows as ``reports.balance.balance_rows`` gives them, linked, entries,
+    the notes' facts)."""
 
     sums = _add(r[0] for r in results)
     rows = [{"account": a, "currency": c, "amount": _plain(v)}
             for (a, c), v in sorted(sums.items()) if a != "(total)" and _depth_ok(a, depth)]
     rows += [{"account": a, "currency": c, "amount": _plain(v)}
              for (a, c), v in sorted(sums.items()) if a == "(total)"]
-    return rows, _heads(r[1] for r in results), sum(r[2] for r in results)
+    return (rows, _heads(r[1] for r in results), sum(r[2] for r in results),
+            whole_facts(r[3] for r in results))
 
 
 def combine_converted(results, currency: str, by, depth=None):
-    """(rows as ``reports.balance.converted`` gives them, notes, linked, entries)."""
+    """(rows as ``reports.balance.converted`` gives them, the notes' facts
+    (``whole_facts``), linked, entries)."""
     sums = _add(r[0] for r in results)
     rows = []
     for total in (False, True):
@@ -143,7 +192,7 @@ def combine_converted(results, currency: str, by, depth=None):
             if (a == "(total)") is total and _depth_ok(a, depth):
                 rows.append({"account": a, **({"year": y} if by else {}), "amount": v,
                              "currency": currency})
-    return (rows, merged_notes(r[1] for r in results), _heads(r[2] for r in results),
+    return (rows, whole_facts(r[1] for r in results), _heads(r[2] for r in results),
             sum(r[3] for r in results))
 
 
@@ -152,19 +201,6 @@ def _heads(heads) -> Head:
     for h in heads:
         out = out + h
     return out
-
-
-def merged_notes(lists) -> list[str]:
-    """The partitions' notes, each distinct one once (a note counting one
-    partition's entries is said per partition: at most ``SHOWN``, then a count)."""
-    seen: dict[str, None] = {}
-    for notes in lists:
-        for n in notes:
-            seen.setdefault(n, None)
-    notes = list(seen)
-    if len(notes) > SHOWN:
-        notes = notes[:SHOWN] + [f"{len(notes) - SHOWN} more partition note(s) not shown"]
-    return notes
 
 
 # ------------------------------------------------------------------- report
@@ -297,11 +333,15 @@ class ReportParts:
     small: the page's cells of every few partitions merged (their keys
     repeat: funder, purpose, status, qualifier, tags, role, year), each
     entry numbered in the dataset's order (``offset`` + its place in its
-    partition)."""
+    partition).  Given ``keep``, the per-entry parts are cut to the ``keep``
+    largest entries so far whenever they hold twice as many (the rest can
+    never be among the largest), so that they stay the same size however
+    many partitions come."""
 
     MERGE_AT = 4
 
-    def __init__(self):
+    def __init__(self, keep: int | None = None):
+        self.keep = keep
         self.clear()
 
     def clear(self) -> None:
@@ -316,10 +356,48 @@ class ReportParts:
         self.numbered += part["numbered"]
         total, years, e_total, e_years = part.pop("cells")
         for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
-            self.cells[k].append((frame, flat + offset, bounds))
+            self.cells[k].append((frame, _numbers(flat, offset, self.numbered), bounds))
             if len(self.cells[k]) >= self.MERGE_AT:
                 self.cells[k] = [_merged_cells(self.cells[k], CELL_KEYS[k])]
         self.parts.append(part)
+        if self.keep is not None and sum(len(p["top"]) for p in self.parts) > 2 * self.keep:
+            _keep_largest(self.parts, self.keep)
+
+
+def _keep_largest(parts, keep: int) -> None:
+    """Each part's kept entries (``top``, ``sizes``, ``facts_top``) and
+    their rows (``frame_top``, ``entry_top``, ``entries_top``,
+    ``sources_top``) cut to the ``keep`` largest of all the parts, chosen
+    as ``_largest`` chooses them (ties: in the dataset's order)."""
+    chosen = _chosen(parts, keep)
+    for p in parts:
+        mine = np.isin(p["top"] + p["offset"], chosen)
+        rows = np.isin(p["entry_top"] + p["offset"], chosen)
+        if mine.all() and rows.all():
+            continue
+        p["top"], p["sizes"] = p["top"][mine], p["sizes"][mine]
+        p["facts_top"] = p["facts_top"][mine].reset_index(drop=True)
+        for k in ("frame_top", "entries_top"):
+            p[k] = p[k][rows].reset_index(drop=True)
+        p["entry_top"] = p["entry_top"][rows]
+        ids = set(p["entries_top"]["id"].astype(str))
+        src = p["sources_top"]
+        p["sources_top"] = src[src["entry"].astype(str).isin(ids)].reset_index(drop=True)
+
+
+def _chosen(parts, keep: int):
+    """The dataset numbers of the ``keep`` largest entries of ``parts``,
+    largest first (ties: in the dataset's order)."""
+    entry = np.concatenate([p["top"] + p["offset"] for p in parts])
+    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
+    return size.sort_values(ascending=False, kind="stable").iloc[:keep].index.to_numpy()
+
+
+def _numbers(flat, offset: int, numbered: int):
+    """Entry numbers ``flat`` moved by ``offset``, as 32-bit integers while
+    ``numbered`` (every entry so far) fits: half the memory of the page's
+    lists of entries, which hold each entry once a cell and year."""
+    return flat.astype(np.int32 if numbered < 2**31 else np.int64) + offset
 
 
 CELL_KEYS = (CUBE_KEYS, CUBE_KEYS + ["year", "open"])
@@ -407,9 +485,7 @@ def _largest(parts, keep: int):
     largest entries overall, their ids largest first, each entry's place:
     the largest first, then every other entry in the dataset's order)."""
     entry = np.concatenate([p["top"] + p["offset"] for p in parts])
-    size = pd.Series(np.concatenate([p["sizes"] for p in parts]), index=entry)
-    size = size.sort_values(ascending=False, kind="stable").iloc[:keep]
-    chosen = size.index.to_numpy()
+    chosen = _chosen(parts, keep)
     numbered = parts[-1]["offset"] + parts[-1]["numbered"]
     places = np.full(numbered, -1, dtype=np.int64)
     places[chosen] = np.arange(len(chosen))
@@ -486,17 +562,20 @@ def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB"):
     return text, len(table)
 
 
-def export_part(book, filters: dict, options: dict) -> tuple[str, int]:
+def export_part(book, filters: dict, options: dict) -> tuple[str, int, dict | None]:
     """One partition's ``export --to csv`` rows (with the header), valued by
-    ``reports.export.frame`` (the export's own valuation), and how many: a
-    quoted cell may hold a line break, so the text's lines do not count them."""
+    ``reports.export.export_value`` (the export's own valuation), how many
+    (a quoted cell may hold a line break, so the text's lines do not count
+    them) and its notes' facts (``note_part``)."""
 
     book = _selected(book, filters)
     if not len(book):
-        return "", 0
+        return "", 0, None
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
-    frame = export.frame(book, **options)
-    return inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame)
+    valued = export.export_value(book, "csv", **options)
+    frame = export.frame(book, valued_rows=valued, **options)
+    return (inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame),
+            note_part(book, valued))
 
 
 def journal_part(book, filters: dict, fmt: str, options: dict):
@@ -510,10 +589,10 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     valued_rows = export.export_value(book, fmt, **options)
     cols, txns, prices, years_head = export.journal_parts(
-        book, fmt, policy="previous", constant=None, valued_rows=valued_rows, **options)
+        book, fmt, policy="previous", valued_rows=valued_rows, **options)
     body = io.StringIO()
     write_body(cols, txns, body, fmt, options["currency"])
-    return {"text": body.getvalue(), "count": txns.count, "notes": valued_rows.notes,
+    return {"text": body.getvalue(), "count": txns.count, "notes": note_part(book, valued_rows),
             "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
             "used": None if years_head is None else years_head[0],
             "opens": (export.beancount_opens(cols, txns, prices, years_head)
@@ -544,7 +623,7 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
         prices = prices.sort_values(["when", "currency"]).reset_index(drop=True)
     years_head = None if prices is not None else (
         next((p["used"] for p in parts if p["used"] is not None), None),
-        options.get("years") or "calendar", None)
+        options.get("years") or "calendar", options.get("constant"))
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))
@@ -563,18 +642,36 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
                                                 years_head, opens, start))
 
 
+def fdp_part(book, filters: dict, options: dict):
+    """One partition's ``export --to fdp`` rows of ledger.csv without the
+    header (``reports.fdp.fdp_frame``, ``write_rows``), how many, the
+    horizon used and its notes' facts."""
+    book = _selected(book, filters)
+    if not len(book):
+        return None
+    _open_ended(book, _Horizon(options))
+    valued = export.export_value(book, "fdp", **options)
+    cols, used = fdp.fdp_frame(book, valued_rows=valued,
+                               **{k: v for k, v in options.items() if k != "basis"})
+    out = io.StringIO()
+    n = fdp.write_rows(cols, out)
+    return {"text": out.getvalue(), "count": n, "used": used, "notes": note_part(book, valued)}
+
+
 def parquet_part(book, filters: dict, options: dict):
     """One partition's ``export --to parquet`` rows as Parquet bytes: the
-    whole ledger's table (``reports.export.frame``, ``_parquet_ready``);
-    ``parquet_whole`` joins the partitions' files into one."""
+    whole ledger's table (``reports.export.frame``, ``_parquet_ready``),
+    and its notes' facts; ``parquet_whole`` joins the partitions' files
+    into one."""
     book = _selected(book, filters)
     if not len(book):
         return None
     _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
     out = io.BytesIO()
-    export._parquet_ready(show_bidi_frame(export.frame(book, **options))).to_parquet(
-        out, index=False)
-    return out.getvalue()
+    valued = export.export_value(book, "parquet", **options)
+    export._parquet_ready(show_bidi_frame(export.frame(book, valued_rows=valued, **options))
+                          ).to_parquet(out, index=False)
+    return out.getvalue(), note_part(book, valued)
 
 
 def parquet_whole(files, out) -> int:

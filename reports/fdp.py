@@ -179,20 +179,32 @@ def write_fdp(book, folder: str | Path, *, currency: str = "GBP", valuation: str
     folder = Path(folder)
     cols, used = fdp_frame(book, currency=currency, valuation=valuation, horizon=horizon,
                            years=years, rates=rates, constant=constant, valued_rows=valued_rows)
+    with atomic_file(folder / CSV_NAME, text=True) as out:
+        out.write(",".join(FIELDS) + "\n")
+        n = write_rows(cols, out)
+    write_descriptor(book, folder, currency, used, n, constant)
+    return n
+
+
+def write_rows(cols, out) -> int:
+    """The CSV rows (no header) of ``fdp_frame``'s columns into the text
+    stream ``out``, in chunks; returns how many."""
     n = len(cols["id"])
     cells = {c: _csv_cells(v, c in ("id", "funder", "purpose")) for c, v in cols.items()
              if c != "counted"}
     cells["counted"] = cols["counted"].cast(pa.string())      # true / false
-    with atomic_file(folder / CSV_NAME, text=True) as out:
-        out.write(",".join(FIELDS) + "\n")
-        for a in range(0, n, CHUNK_ROWS):
-            k = min(n, a + CHUNK_ROWS) - a
-            parts = []
-            for c in FIELDS:
-                parts += [cells[c].slice(a, k), ","]
-            parts[-1] = "\n"
-            xt._write_array(out, xt._cat(*parts))
-    write_atomic(folder / "datapackage.json",
-                 json.dumps(descriptor(book, currency, used, n, constant), indent=2,
-                            ensure_ascii=False) + "\n")
+    for a in range(0, n, CHUNK_ROWS):
+        k = min(n, a + CHUNK_ROWS) - a
+        parts = []
+        for c in FIELDS:
+            parts += [cells[c].slice(a, k), ","]
+        parts[-1] = "\n"
+        xt._write_array(out, xt._cat(*parts))
     return n
+
+
+def write_descriptor(book, folder: Path, currency: str, horizon, n: int, constant=None) -> None:
+    """DIR/datapackage.json (atomically), for ``n`` rows of ledger.csv."""
+    write_atomic(folder / "datapackage.json",
+                 json.dumps(descriptor(book, currency, horizon, n, constant), indent=2,
+                            ensure_ascii=False) + "\n")

@@ -143,17 +143,40 @@ def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -
     (balance, export; the report words them as sentences): amounts finer
     than their minor unit, constant prices, the horizon and why, and the
     open-ended entries a horizon leaves out (when ``spread`` is given)."""
-    notes = [n for n in (rounded_note(book), unstated_note(book, options)) if n]
+    return valuation_said(valuation_facts(book, options, horizon, spread), options, basis)
+
+
+def valuation_facts(book, options, horizon, spread=None) -> dict:
+    """What ``valuation_notes`` says of the entries: the rounded and
+    unstated ids as (how many, the first ``NOTE_IDS``), the horizon used,
+    the open-ended ids it leaves out; parts of a ledger that share no entry
+    are added up by ``reports.dataset`` and worded by ``valuation_said``."""
+    dropped: list[str] = []
+    if horizon and spread is not None:   # only open-ended entries can be dropped by a horizon
+        open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
+        open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
+        dropped = dropped_ids(book, open_rows, horizon)
+    return {"rounded": _first(rounded_ids(book)), "unstated": _first(unstated_ids(book, options)),
+            "horizon": horizon, "dropped": dropped}
+
+
+def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
+    """``valuation_facts`` as the notes (``options``: the command's, its
+    --horizon as given)."""
+    notes = []
+    if facts["rounded"][0]:
+        notes.append(rounded_said(*facts["rounded"]))
+    n_unstated, unstated = facts["unstated"]
+    if n_unstated:
+        notes.append(unstated_said(n_unstated, unstated, options))
     if getattr(options, "deflator", None):
         notes.append(deflator_note(options))
+    horizon = facts["horizon"]
     if horizon:
         notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
                      f"({horizon_reason(options.horizon)})")
-        if spread is not None:   # only open-ended entries can be dropped by a horizon
-            open_ids = book.tables.entries["id"].to_numpy(dtype=object)[book.open_ended()]
-            open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
-            notes += [w.removeprefix("Warning: ") for w in
-                      dropped_warnings(book, open_rows, horizon, basis)]
+        notes += [w.removeprefix("Warning: ") for w in
+                  dropped_said(facts["dropped"], horizon, basis)]
     return notes
 
 

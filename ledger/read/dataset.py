@@ -112,8 +112,11 @@ def partition_book(file: str | Path, root: str | Path):
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
     book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True)
-    problems = [p for p in book.problems if p.code != "duplicate-id"]   # id_pass finds them
     en = book.tables.entries
+    kept = set(en["id"].astype(str)) if len(en) else set()
+    # id_pass finds the repeats of an id the Book kept; one the reader left
+    # out (repeated apart within the file) is said here
+    problems = [p for p in book.problems if p.code != "duplicate-id" or p.entry_id not in kept]
     if len(en):
         years = en["date"].to_numpy().astype("datetime64[Y]").astype(np.int64) + 1970
         wrong = np.flatnonzero(years != _year_of(file))
@@ -291,16 +294,19 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
          scheduler: str | None = None, sink: Callable | None = None) -> Scan:
     """Check every partition and run ``func(book, *args)`` on each clean one
     (a module-level function: a cluster's workers import it).  One pass, a
-    few partitions at a time; with ``sink``, each result goes to
-    ``sink(result)`` in the dataset's order as soon as its batch is done and
-    is not kept (text written out chunk by chunk)."""
+    few partitions at a time (``BATCH`` here, the heap given back after
+    each batch); with ``sink``, each result goes to ``sink(result)`` in the
+    dataset's order as soon as its batch is done and is not kept (text
+    written out chunk by chunk)."""
 
     root = Path(path)
     files, problems = partition_files(root)
     names = [str(f) for f in files]
     address = scheduler_address(scheduler)
     items = [(i, str(f), str(root), func, args) for i, f in enumerate(files)]
-    batch = len(items) if sink is None else BATCH
+    # a few partitions at a time, the heap trimmed after each batch; on a
+    # cluster without ``sink``, every partition at once (each worker has its own)
+    batch = len(items) if sink is None and address else BATCH
     entries, narrows, results = 0, [], []
     for start in range(0, len(items), max(batch, 1)):
         for probs, n, narrow, result in run(_task, items[start:start + batch],

@@ -117,9 +117,10 @@ def test_the_report_of_partitions_equals_the_whole_books(generated):
     from ledger.read.dataset import read_dataset_book
 
     options = ReportOptions(currency="EUR", horizon="2040", years="fiscal-uk")
-    collected = ds.ReportParts()     # the page's cells merged every few partitions
+    collected = ds.ReportParts(100)  # cells merged, kept entries cut every few partitions
     found = scan(generated, ds.report_part, (options, 100), sink=collected.add)
     assert not found.errors and len(collected.parts) > ds.ReportParts.MERGE_AT
+    assert sum(len(p["top"]) for p in collected.parts) <= 2 * 100 < 3000
     mine = ds.dataset_report(collected, options, "gen", 100, "elsewhere")
     whole = build_report(read_dataset_book(generated), options)
     for name in ("summary", "by_purpose", "by_funder", "by_status", "comparison",

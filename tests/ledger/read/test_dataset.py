@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from ledger.read import ledger_format
-from ledger.read.dataset import is_dataset, scan
+from ledger.read.dataset import is_dataset, read_dataset_book, scan
 from tests.conftest import generate_module
 
 COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status", "period",
@@ -202,6 +202,39 @@ def test_a_package_exceeded_across_partitions(tmp_path):
     assert [p.code for p in scan(ds).errors] == ["package-exceeded"]
 
 
+def test_the_rules_across_partitions_name_what_the_whole_book_names(tmp_path):
+    """The rules across partitions (``id_pass``): an id in three partitions, a
+    self-link, a link to a repeated id, a package in another currency and
+    one exceeded give the problems the same rows read as one Book give,
+    each repeat at its own row."""
+    rows = [("a", "2018-05-01", "", "10", "GBP"), ("b", "2019-03-01", "b", "1", "GBP"),
+            ("a", "2019-02-01", "", "10", "GBP"), ("c", "2020-01-01", "a", "4", "EUR"),
+            ("a", "2020-04-01", "", "10", "GBP"), ("d", "2020-02-01", "e", "30", "GBP"),
+            ("e", "2020-03-01", "", "20", "GBP"), ("f", "2021-01-01", "nowhere", "1", "GBP")]
+    ds = write_dataset(tmp_path / "many.parquet", [
+        {"id": i, "date": d, "funder": "UK", "purpose": "P", "amount": a, "currency": c,
+         "disburses": link, "sources": "d"} for i, d, link, a, c in rows])
+    found = scan(ds)
+    whole = read_dataset_book(ds).problems
+    assert sorted((p.code, p.entry) for p in found.problems) == \
+        sorted((p.code, p.entry) for p in whole if p.code != "no-source")
+    assert {p.code for p in found.problems} >= {"duplicate-id", "self-link", "missing-link",
+                                                "package-exceeded", "package-currency"}
+    repeats = [p for p in found.problems if p.code == "duplicate-id"]
+    assert [(Path(p.file).parent.name, p.line) for p in repeats] == [("year=2019", 3),
+                                                                     ("year=2020", 3)]
+
+
+def test_an_id_repeated_apart_within_a_partition_is_an_error(tmp_path):
+    """The reader leaves both rows out of the partition's Book: its own
+    problem is said (the rules across entries never see the id)."""
+    ds = write_dataset(tmp_path / "twice.parquet", [
+        {"id": i, "date": d, "funder": "UK", "purpose": "P", "amount": "5", "currency": "GBP",
+         "sources": "d"} for i, d in (("a", "2019-01-01"), ("b", "2019-02-01"),
+                                      ("a", "2019-03-01"))])
+    assert [(p.code, p.entry) for p in scan(ds).errors] == [("duplicate-id", "a")]
+
+
 def test_a_row_in_the_wrong_year_is_an_error(tmp_path):
     ds = write_dataset(tmp_path / "w.parquet", [
         {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
@@ -270,9 +303,9 @@ def test_an_open_ended_amount_takes_the_whole_datasets_horizon(tmp_path, run_cli
     of the whole dataset reaches (another partition's here), as for the
     same entries in a journal; filters never change it."""
     rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
-             "amount": "100", "currency": "GBP", "period": "per year"},
+             "amount": "100.000", "currency": "GBP", "period": "per year"},
             {"id": "later", "date": "2021-06-01", "funder": "France", "purpose": "Port",
-             "amount": "50", "currency": "GBP", "period": "per year for 2 years"}]
+             "amount": "50.000", "currency": "GBP", "period": "per year for 2 years"}]
     ds = write_dataset(tmp_path / "open.parquet", rows)
     code, out, err = run_cli("balance", ds, "--currency", "GBP", "--format", "csv")
     assert code == 0, err
@@ -310,7 +343,7 @@ def test_a_dataset_is_read_once_unless_an_amount_is_open_ended(tmp_path, run_cli
     assert passes == ["horizon_part"]
     passes.clear()
     rows = [{"id": "open", "date": "2019-01-01", "funder": "UK", "purpose": "Health",
-             "amount": "100", "currency": "GBP", "period": "per year"}]
+             "amount": "100.000", "currency": "GBP", "period": "per year"}]
     code, out, err = run_cli("balance", write_dataset(tmp_path / "open.parquet", rows),
                              "--currency", "GBP", "--format", "csv")
     assert code == 0, err
@@ -366,6 +399,89 @@ def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
          "currency": "GBP", "sources": "d"}])
     code, out, err = run_cli("list", ds, "--format", fmt, "--funder", "Nobody")
     assert code == 0
-    assert err == "ledger-tool: warning: no entries match the filters: all 1 left out\n"
+    assert err == ("ledger-tool: warning: no entries match the filters (--funder Nobody): "
+                   "all 1 left out\n")
+    bulk = tmp_path / "in.csv"    # the same row as one bulk file: the same warning
+    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    assert run_cli("list", bulk, "--format", fmt, "--funder", "Nobody")[2] == err
     code, out, err = run_cli("list", ds, "--format", fmt)
     assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
+
+
+NOTED_ROWS = [   # notes that differ per partition: rounded, open-ended (every
+    # amount with three places: a bulk file's amounts as written take its largest)
+    {"id": "r1", "date": "2019-02-01", "amount": "10.005", "currency": "GBP"},
+    {"id": "o1", "date": "2019-03-01", "amount": "100.000", "currency": "GBP",
+     "period": "per year"},
+    {"id": "b1", "date": "2019-05-01", "amount": "90.000", "currency": "GBP",
+     "period": "over 5 years"},
+    {"id": "r2", "date": "2020-02-01", "amount": "20.001", "currency": "GBP"},
+    {"id": "o2", "date": "2020-03-01", "amount": "50.000", "currency": "EUR",
+     "period": "per year"},
+    {"id": "x1", "date": "2021-01-05", "amount": "5.000", "currency": "EUR"},
+]
+
+
+@pytest.fixture()
+def noted(tmp_path) -> tuple[Path, Path]:
+    """NOTED_ROWS as a dataset and as one bulk CSV of the same rows."""
+    cols = COLUMNS
+    rows = [{"funder": "UK", "purpose": "P", "sources": "d", **r} for r in NOTED_ROWS]
+    root = tmp_path / "noted.parquet"
+    for year in sorted({r["date"][:4] for r in rows}):
+        (root / f"year={year}").mkdir(parents=True)
+        pq.write_table(pa.table({c: [r.get(c, "") for r in rows if r["date"][:4] == year]
+                                 for c in cols}), root / f"year={year}" / "part-0.parquet")
+    with open(tmp_path / "noted.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.DictWriter(fh, fieldnames=cols)
+        w.writeheader()
+        w.writerows({c: r.get(c, "") for c in cols} for r in rows)
+    return root, tmp_path / "noted.csv"
+
+
+@pytest.mark.parametrize("args", [
+    ["balance", "--currency", "GBP"], ["balance", "--currency", "GBP", "--by", "year"],
+    ["balance", "--currency", "GBP", "--horizon", "2022"],
+    ["balance", "--currency", "GBP", "--basis", "recorded"],
+    ["export", "--to", "hledger", "-o", "-"], ["export", "--to", "csv", "-o", "-"],
+    ["export", "--to", "beancount", "-o", "-", "--horizon", "2021"],
+    ["export", "--to", "hledger", "-o", "-", "--deflator", "INDEX", "--base-year", "2015"],
+    ["export", "--to", "csv", "-o", "-", "--years", "calendar", "--deflator", "INDEX",
+     "--base-year", "2015"],
+])
+def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
+    """Each partition has a rounded amount and an open-ended one: the notes
+    count and name the whole dataset's, as on the same rows read as one
+    bulk CSV (stdout and stderr the same); so do constant prices."""
+    root, bulk = noted
+    index = tmp_path / "index.csv"
+    index.write_text("area,year,index,source\n" + "".join(
+        f"GBP,{y},{100 + 3 * (y - 2000)},test index\n" for y in range(1995, 2041)),
+        encoding="utf-8")
+    args = [str(index) if a == "INDEX" else a for a in args]
+    got = run_cli(args[0], str(root), *args[1:])
+    want = run_cli(args[0], str(bulk), *args[1:])
+    assert got[0] == want[0] == 0, got[2] + want[2]
+    assert got[1] == want[1]
+    assert got[2] == want[2]
+    if args[0] == "balance":
+        assert "2 amounts finer than their currency's minor unit" in got[2]
+        assert ("counted up to the end of" in got[2]) is ("recorded" not in args)
+    if "--deflator" in args:
+        assert "constant prices" in got[2]
+
+
+@pytest.mark.parametrize("extra", [[], ["--horizon", "2024", "--years", "fiscal-uk"]])
+def test_an_fdp_export_is_the_whole_datasets(noted, run_cli, tmp_path, extra):
+    """``export --to fdp`` partition by partition: ledger.csv and
+    datapackage.json byte for byte those of the same rows as one bulk CSV,
+    and the same notes."""
+    root, bulk = noted
+    got = run_cli("export", str(root), "--to", "fdp", "-o", str(tmp_path / "a"), *extra)
+    want = run_cli("export", str(bulk), "--to", "fdp", "-o", str(tmp_path / "b"), *extra)
+    assert got[0] == want[0] == 0, got[2] + want[2]
+    for name in ("ledger.csv", "datapackage.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert got[2].replace(str(tmp_path / "a"), "D") == want[2].replace(str(tmp_path / "b"), "D")
+    assert "2 amounts finer" in got[2] and "rows written" in got[2]
