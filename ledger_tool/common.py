@@ -186,38 +186,10 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
              set(book.tables.entries["currency"].astype(str).unique()))
     if codes <= ALWAYS_PUBLISHED:      # no need to load the rate tables (and pandas)
         return [], []
-    import numpy as np
+    from reports.notes import restated_facts, restated_said
 
-    from rates.normalise import RESTATED
-    from rates.table import load_rates
-
-    try:
-        table = load_rates(root=book.root if book.root is None or book.root.is_dir()
-                           else book.root.parent)
-    except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
-        return [], []
-    lacking = sorted(c for c in codes if table.stated_only(c))
-    if not lacking:
-        return [], []
-    frame = book.frame(["id", "currency", "restated", "where"])
-    notes, warns = [], []
-    for c in lacking:
-        rows = frame[frame["currency"].astype(str) == c].drop_duplicates("id")
-        stated = np.array([bool(RESTATED.search(str(t or ""))) for t in rows["restated"]])
-        ids = rows["id"].astype(str).to_numpy()
-        if stated.any():
-            shown = ", ".join(ids[stated][:10]) + (f" and {int(stated.sum()) - 10} more"
-                                                    if stated.sum() > 10 else "")
-            notes.append(f"{int(stated.sum())} entr{'y' if stated.sum() == 1 else 'ies'} in "
-                         f"{c}, a currency with no published exchange rates: converted by "
-                         f"{'its' if stated.sum() == 1 else 'their'} own restated amount "
-                         f"(the source's conversion): {shown}")
-        for where, eid in zip(rows["where"].astype(str).to_numpy()[~stated], ids[~stated]):
-            named = where if f"{eid!r}" in where else f"{where}: entry {eid!r}"
-            warns.append(f"{named}: warning: no exchange rates for {c} and no "
-                         f"restated amount: reports in another currency cannot convert it "
-                         f"(give its rates in the ledger's rates.csv, or a restated amount)")
-    return notes, warns
+    stated, warns = restated_facts(book, codes)
+    return restated_said(stated), warns
 
 
 def refuse_bulk_table(command: str, ledger: str, instead: str) -> None:

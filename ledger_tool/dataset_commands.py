@@ -21,7 +21,7 @@ from ledger_tool.common import check_locale, none_match, print_capped
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
-from reports.notes import linked_note, rounded_said
+from reports.notes import linked_note
 from reports.options import ReportOptions
 from reports.listing import LIST_MONEY
 from reports.text import format_table, table_widths, write_rows
@@ -91,7 +91,7 @@ def _balance(args) -> int:
         found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
         rows, linked, n, facts = ds.combine_recorded([r for r in found.results if r],
                                                      args.depth)
-        notes = [rounded_said(*facts["rounded"])] if facts["rounded"][0] else []
+        notes = ds.balance_notes(facts)
     else:
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
@@ -111,7 +111,7 @@ def _balance(args) -> int:
                                                       options.currency, by, args.depth)
         if not n:
             raise UsageError("no entries match the filters; nothing to convert")
-        notes = ds.whole_notes(facts, dataclasses.replace(options, horizon=args.horizon))
+        notes = ds.balance_notes(facts, dataclasses.replace(options, horizon=args.horizon))
     print_warnings(found)
     _none_match(found, n, args)
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),

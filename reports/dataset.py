@@ -36,9 +36,10 @@ from reports.balance import _plain, balance_rows, converted_valued, left_out, pr
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_rows, list_table, write_list
-from reports.notes import (NOTE_IDS, dropped_ids, dropped_said, merged_facts, not_counted_facts,
-                           not_counted_said, note_facts, rounded_ids, valuation_facts,
-                           valuation_said, worded_notes)
+from reports.notes import (NOTE_IDS, dropped_ids, dropped_said, merged_facts,
+                           merged_restated, not_counted_facts, not_counted_said, note_facts,
+                           rates_ids, rates_said, restated_facts, restated_said, rounded_ids, rounded_said,
+                           valuation_facts, valuation_said, worded_notes)
 from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
@@ -98,7 +99,7 @@ def recorded_part(book, filters: dict):
     counted, _ = primary(book)
     rows = balance_rows(counted, None) if len(counted) else []
     return ({(r["account"], r["currency"]): r["amount"] for r in rows}, _linked(book),
-            len(book), note_part(book, rounded_in=counted))
+            len(book), {**note_part(book, rounded_in=counted), "rates": _first(rates_ids(counted))})
 
 
 def converted_part(book, filters: dict, options, by, recorded: bool):
@@ -111,8 +112,10 @@ def converted_part(book, filters: dict, options, by, recorded: bool):
         return {}, None, Head(), 0
     _open_ended(book, None if recorded else options)
     rows, valued = converted_valued(book, options, by=by, depth=None, recorded=recorded)
+    codes = set(book.tables.entries["currency"].astype(str).unique())
     return ({(r["account"], r.get("year", "")): r["amount"] for r in rows},
-            note_part(book, valued), _linked(book), len(book))
+            {**note_part(book, valued), "restated": restated_facts(book, codes)[0]},
+            _linked(book), len(book))
 
 
 def note_part(book, valued=None, rounded_in=None) -> dict:
@@ -138,7 +141,22 @@ def whole_facts(parts) -> dict:
     facts["horizon"] = next((p["horizon"] for p in parts if p["horizon"]), None)
     facts["dropped"] = sorted(i for p in parts for i in p["dropped"])
     facts["basis"] = parts[0]["basis"] if parts else "total"
+    facts["rates"] = (sum(p["rates"][0] for p in parts if "rates" in p),
+                      sorted(i for p in parts if "rates" in p for i in p["rates"][1])[:NOTE_IDS])
+    facts["restated"] = merged_restated(p.get("restated", {}) for p in parts)
     return facts
+
+
+def balance_notes(facts: dict, options=None) -> list[str]:
+    """The notes ``balance`` prints on the whole dataset's ``facts``
+    (``whole_facts``), as on a journal: recorded (``options`` None), the
+    amounts per year added as one year's rate and those finer than their
+    minor unit; converted, ``whole_notes`` and the entries valued by their
+    own restatement."""
+    if options is None:
+        return ([rates_said(*facts["rates"])] if facts["rates"][0] else []) + \
+            ([rounded_said(*facts["rounded"])] if facts["rounded"][0] else [])
+    return whole_notes(facts, options) + restated_said(facts["restated"])
 
 
 def whole_notes(facts: dict, options) -> list[str]:

@@ -13,17 +13,22 @@ import pandas as pd
 
 from ledger.book import not_counted_mask
 from ledger.model import NOT_COUNTED
+from rates.normalise import RESTATED
+from rates.table import load_rates
 
 from reports.amounts import as_said
 from reports.columns import finer_than_minor
 from reports.options import Report, as_book, price_base
 
 
+SHOWN_IDS = 10   # entry ids a one-line note names before "and N more"
+
+
 def shown_ids(ids: list[str], n: int | None = None) -> str:
     """Entry ids for a note: the first ten, then a count (``n``: how many
     there are in all when ``ids`` holds only the first of them)."""
     n = len(ids) if n is None else n
-    return ", ".join(ids[:10]) + (f" and {n - 10} more" if n > 10 else "")
+    return ", ".join(ids[:SHOWN_IDS]) + (f" and {n - SHOWN_IDS} more" if n > SHOWN_IDS else "")
 
 
 def _ids_where(book, mask) -> list[str]:
@@ -74,16 +79,73 @@ def linked_note(left_out: list[str]) -> str:
 def rates_note(book) -> str | None:
     """A recorded balance adds each amount as written; an amount per year is
     one year's rate, not a total: say which entries are added that way."""
+    ids = rates_ids(book)
+    return rates_said(len(ids), ids) if ids else None
+
+
+def rates_ids(book) -> list[str]:
+    """The sorted ids of the counted entries with an amount per year."""
     en = book.tables.entries
     rate = (en["period_kind"].astype(object) == "per-year").to_numpy(dtype=bool) \
         & en["primary"].to_numpy(dtype=bool)
-    if not rate.any():
-        return None
-    n, shown = _named_where(book, rate)
+    return _ids_where(book, rate) if rate.any() else []
+
+
+def rates_said(n: int, ids: list[str]) -> str:
     return (f"{n} amount{'' if n == 1 else 's'} per year {'is' if n == 1 else 'are'} added "
             f"as one year's rate, as recorded, beside the other amounts (not a total over "
-            f"{'its' if n == 1 else 'their'} period): {shown}; give --currency for totals "
-            f"over each period")
+            f"{'its' if n == 1 else 'their'} period): {shown_ids(ids, n)}; give --currency "
+            f"for totals over each period")
+
+
+def restated_facts(book, codes: set[str]) -> tuple[dict[str, tuple[int, list[str]]], list[str]]:
+    """Of the entries in ``codes`` (currencies), those in a currency with no
+    published exchange rates (the ECB's nor the ledger's rates.csv):
+    ({currency: (how many a conversion values by their own restatement, the
+    first ``SHOWN_IDS`` in the ledger's order)}, warnings for those it
+    cannot convert at all)."""
+    try:
+        table = load_rates(root=book.root if book.root is None or book.root.is_dir()
+                           else book.root.parent)
+    except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
+        return {}, []
+    lacking = sorted(c for c in codes if table.stated_only(c))
+    if not lacking:
+        return {}, []
+    frame = book.frame(["id", "currency", "restated", "where"])
+    stated_ids, warns = {}, []
+    for c in lacking:
+        rows = frame[frame["currency"].astype(str) == c].drop_duplicates("id")
+        stated = np.array([bool(RESTATED.search(str(t or ""))) for t in rows["restated"]],
+                          dtype=bool)
+        ids = rows["id"].astype(str).to_numpy()
+        if stated.any():
+            stated_ids[c] = (int(stated.sum()), list(ids[stated][:SHOWN_IDS]))
+        for where, eid in zip(rows["where"].astype(str).to_numpy()[~stated], ids[~stated]):
+            named = where if f"{eid!r}" in where else f"{where}: entry {eid!r}"
+            warns.append(f"{named}: warning: no exchange rates for {c} and no "
+                         f"restated amount: reports in another currency cannot convert it "
+                         f"(give its rates in the ledger's rates.csv, or a restated amount)")
+    return stated_ids, warns
+
+
+def restated_said(stated: dict[str, tuple[int, list[str]]]) -> list[str]:
+    """``restated_facts``' notes on the entries valued by their own restatement."""
+    return [f"{n} entr{'y' if n == 1 else 'ies'} in {c}, a currency with no published "
+            f"exchange rates: converted by {'its' if n == 1 else 'their'} own restated "
+            f"amount (the source's conversion): {shown_ids(ids, n)}"
+            for c, (n, ids) in sorted(stated.items())]
+
+
+def merged_restated(parts) -> dict[str, tuple[int, list[str]]]:
+    """``restated_facts``' first part of parts of one ledger that share no
+    entry, as that of the whole (ids in the parts' order)."""
+    out: dict[str, tuple[int, list[str]]] = {}
+    for part in parts:
+        for c, (n, ids) in part.items():
+            had_n, had = out.get(c, (0, []))
+            out[c] = (had_n + n, (had + ids)[:SHOWN_IDS])
+    return out
 
 
 def rounded_note(book) -> str | None:

@@ -416,17 +416,22 @@ NOTED_ROWS = [   # notes that differ per partition: rounded, open-ended (every
      "period": "per year"},
     {"id": "b1", "date": "2019-05-01", "amount": "90.000", "currency": "GBP",
      "period": "over 5 years"},
+    # d1, d2: a currency with no published rates, valued by its own restatement
+    {"id": "d1", "date": "2019-06-01", "amount": "100.000", "currency": "AED",
+     "restated": "GBP 20.50"},
     {"id": "r2", "date": "2020-02-01", "amount": "20.001", "currency": "GBP"},
     {"id": "o2", "date": "2020-03-01", "amount": "50.000", "currency": "EUR",
      "period": "per year"},
     {"id": "x1", "date": "2021-01-05", "amount": "5.000", "currency": "EUR"},
+    {"id": "d2", "date": "2021-06-01", "amount": "300.000", "currency": "AED",
+     "restated": "GBP 60.25"},
 ]
 
 
 @pytest.fixture()
 def noted(tmp_path) -> tuple[Path, Path]:
     """NOTED_ROWS as a dataset and as one bulk CSV of the same rows."""
-    cols = COLUMNS
+    cols = COLUMNS + ["restated"]
     rows = [{"funder": "UK", "purpose": "P", "sources": "d", **r} for r in NOTED_ROWS]
     root = tmp_path / "noted.parquet"
     for year in sorted({r["date"][:4] for r in rows}):
@@ -441,6 +446,7 @@ def noted(tmp_path) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("args", [
+    ["balance"], ["balance", "--funder", "UK"],
     ["balance", "--currency", "GBP"], ["balance", "--currency", "GBP", "--by", "year"],
     ["balance", "--currency", "GBP", "--horizon", "2022"],
     ["balance", "--currency", "GBP", "--basis", "recorded"],
@@ -467,7 +473,13 @@ def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
     assert got[2] == want[2]
     if args[0] == "balance":
         assert "2 amounts finer than their currency's minor unit" in got[2]
-        assert ("counted up to the end of" in got[2]) is ("recorded" not in args)
+        converted = "--currency" in args
+        assert ("counted up to the end of" in got[2]) is (converted and "recorded" not in args)
+        # a recorded balance adds an amount per year as one year's rate
+        assert ("2 amounts per year are added as one year's rate" in got[2]) is not converted
+        assert ("2 entries in AED, a currency with no published exchange rates: converted "
+                "by their own restated amount (the source's conversion): d1, d2"
+                in got[2]) is converted
     if "--deflator" in args:
         assert "constant prices" in got[2]
 
