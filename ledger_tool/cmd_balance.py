@@ -7,7 +7,8 @@ import sys
 from ledger.errors import UsageError
 from ledger.memory import reuse_freed_memory
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
-                                add_locale, check_locale, filtered, load_ledger, rate_fallbacks)
+                                add_locale, check_locale, filtered, load_ledger, rate_fallbacks,
+                                refuse_conversion_without_currency)
 
 
 def register(sub) -> None:
@@ -51,14 +52,7 @@ def run(args) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     if args.currency is None:
-        for name in ("by", "horizon", "rates", "deflator", "base_year"):
-            if getattr(args, name):
-                raise UsageError(f"--{name.replace('_', '-')} needs --currency (recorded "
-                                 f"balances are per currency)")
-        for name, default in (("valuation", "entry-date"), ("basis", "total")):
-            if getattr(args, name) != default:
-                raise UsageError(f"--{name} needs --currency (recorded balances are per "
-                                 f"currency)")
+        refuse_conversion_without_currency(args)
     book = filtered(load_ledger(args.ledger), args)
     if args.currency is None:
         counted, linked = primary(book)

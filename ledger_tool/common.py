@@ -7,7 +7,7 @@ import os
 import sys
 
 from ledger import read_book
-from ledger.errors import LedgerError
+from ledger.errors import LedgerError, UsageError
 from ledger.read import ledger_format
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
@@ -62,6 +62,19 @@ def none_match(args, entries: int) -> str:
              if v] + [f"--{k} {v}" for k, v in (("from", args.start), ("to", args.end)) if v]
     return (f"ledger-tool: warning: no entries match the filters ({'; '.join(given)}): "
             f"all {entries} left out")
+
+
+def refuse_conversion_without_currency(args) -> None:
+    """A recorded balance (no --currency) takes no conversion option: say
+    which one was given, for a journal and a dataset alike."""
+    for name in ("by", "horizon", "rates", "deflator", "base_year"):
+        if getattr(args, name):
+            raise UsageError(f"--{name.replace('_', '-')} needs --currency (recorded "
+                             f"balances are per currency)")
+    for name, default in (("valuation", "entry-date"), ("basis", "total")):
+        if getattr(args, name) != default:
+            raise UsageError(f"--{name} needs --currency (recorded balances are per "
+                             f"currency)")
 
 
 def valuation(text: str) -> str:

@@ -17,7 +17,8 @@ import tempfile
 
 from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger_tool.common import check_locale, none_match, print_capped
+from ledger_tool.common import (check_locale, none_match, print_capped,
+                                refuse_conversion_without_currency)
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
@@ -84,10 +85,7 @@ def _balance(args) -> int:
     if args.depth is not None and args.depth < 1:
         raise UsageError("--depth must be 1 or more")
     if args.currency is None:
-        if args.by or args.horizon or args.rates or args.deflator or \
-                args.valuation != "entry-date" or args.basis != "total":
-            raise UsageError("--by, --horizon, --rates, --deflator, --valuation and --basis "
-                             "need --currency (recorded balances are per currency)")
+        refuse_conversion_without_currency(args)
         found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
         rows, linked, n, facts = ds.combine_recorded([r for r in found.results if r],
                                                      args.depth)
@@ -109,11 +107,12 @@ def _balance(args) -> int:
             found, options = valued_scan(args, ds.converted_part, fargs, options)
         rows, facts, linked, n = ds.combine_converted([r for r in found.results if r],
                                                       options.currency, by, args.depth)
-        if not n:
-            raise UsageError("no entries match the filters; nothing to convert")
-        notes = ds.balance_notes(facts, dataclasses.replace(options, horizon=args.horizon))
+        notes = ds.balance_notes(facts, dataclasses.replace(options, horizon=args.horizon)) \
+            if n else []
     print_warnings(found)
     _none_match(found, n, args)
+    if args.currency is not None and not n:   # as a journal's: the warning, then this
+        raise UsageError("no entries match the filters; nothing to convert")
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
     if len(linked):

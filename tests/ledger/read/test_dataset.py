@@ -409,6 +409,22 @@ def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
     assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
 
 
+@pytest.mark.parametrize("args", [("--currency", "GBP"), ("--base-year", "2010")])
+def test_a_balance_refused_on_a_dataset_says_what_a_bulk_file_says(tmp_path, run_cli, args):
+    """No entry left to convert: the filters named first, then the refusal;
+    a conversion option without --currency: the option named. Exit codes
+    and stderr as the same row read as one bulk file."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    bulk = tmp_path / "in.csv"
+    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    got = run_cli("balance", ds, *args, "--funder", "Nobody")
+    assert got == run_cli("balance", bulk, *args, "--funder", "Nobody")
+    assert got[0] != 0 and len(got[2].splitlines()) == (2 if args[0] == "--currency" else 1)
+
+
 NOTED_ROWS = [   # notes that differ per partition: rounded, open-ended (every
     # amount with three places: a bulk file's amounts as written take its largest)
     {"id": "r1", "date": "2019-02-01", "amount": "10.005", "currency": "GBP"},
