@@ -73,17 +73,22 @@ def write_full_tables(report: Report, folder) -> list[Path]:
 
 def _write_full_tables(report: Report, folder: Path) -> list[Path]:
     written = []
-    made = report.extra.get("table files", {})
-    for name, frame in (("entries", report.entries), ("sources", report.sources)):
-        if name in made:   # its files made before (``table_files``)
-            for suffix, data in made[name].items():
-                with atomic_file(folder / f"{name}{suffix}") as fh:
-                    _copy(data, fh)
-        else:
-            with (atomic_file(folder / f"{name}.parquet") as parquet,
-                  atomic_file(folder / f"{name}.csv") as text):
-                _write_table(frame, parquet, text)
-        written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
+    made = report.extra.pop("table files", {})   # taken: closed once copied, /tmp freed
+    try:
+        for name, frame in (("entries", report.entries), ("sources", report.sources)):
+            if name in made:   # its files made before (``table_files``)
+                for suffix, data in made[name].items():
+                    with atomic_file(folder / f"{name}{suffix}") as fh:
+                        _copy(data, fh)
+            else:
+                with (atomic_file(folder / f"{name}.parquet") as parquet,
+                      atomic_file(folder / f"{name}.csv") as text):
+                    _write_table(frame, parquet, text)
+            written += [folder / f"{name}.csv", folder / f"{name}.parquet"]
+    finally:
+        for files in made.values():
+            for f in files.values():
+                f.close()
     return written
 
 

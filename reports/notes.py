@@ -35,12 +35,6 @@ def _ids_where(book, mask) -> list[str]:
     return sorted(map(str, book.tables.entries["id"].to_numpy(dtype=object)[mask]))
 
 
-def _named_where(book, mask) -> tuple[int, str]:
-    """(how many entries ``mask`` picks, their ids for a note)."""
-    ids = _ids_where(book, mask)
-    return len(ids), shown_ids(ids)
-
-
 def not_counted_note(book) -> str | None:
     """How many entries are recorded but tagged ``not-counted`` (left out of
     every total), by the reason each one's ``not-counted-REASON`` tag gives."""
@@ -347,10 +341,10 @@ def note_facts(report: Report, entries, book_facts: dict | None = None) -> dict:
     q_col = report.frame["qualifier"]
     inexact = (q_col != "exact") if isinstance(q_col.dtype, pd.CategoricalDtype) else \
         (q_col.astype(str) != "exact")
-    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]]
+    # one row per entry and qualifier before any text is made (a year's rows repeat them)
+    quals = report.frame.loc[inexact.to_numpy(dtype=bool), ["id", "qualifier"]].drop_duplicates()
     quals = pd.DataFrame({"id": quals["id"].astype(str).to_numpy(),
                           "qualifier": quals["qualifier"].astype(str).to_numpy()})
-    quals = quals.drop_duplicates()
     n_quals = quals["id"].nunique()
     said = {}
     if 0 < n_quals <= SAID_IDS:   # few: each as said ("at least €3bn a year")

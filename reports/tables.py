@@ -362,7 +362,7 @@ def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = 
     ``add_rows(report)``, so that a command can start drawing the charts,
     which read neither, first; with ``tables=False`` too, the tables the
     charts do not draw (``summary``, ``by_purpose``, ``by_funder`` and the
-    account trees).  With ``rows`` or ``rows_ahead`` what those rows and the
+    account trees).  With ``rows_ahead`` what those rows and the
     notes read of the Book alone (``book_rows``) is worked out in a thread
     beside the valuation, while the second core would be idle; then, in the
     same thread, ``sources_files(sources table)`` (the renderer's files of
@@ -370,7 +370,7 @@ def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = 
     ``report.extra["table files"]["sources"]``."""
     with gc_paused():
         report = _build_report(ledger, options, progress, tables or rows,
-                               rows or rows_ahead, sources_files)
+                               rows_ahead, sources_files)
         if rows:
             _add_rows(report)
     return report
