@@ -255,6 +255,10 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
     chosen[top] = True
     rows = np.flatnonzero(chosen[row_entry])
     sub = entries.subset(chosen)
+    # entries valued at no row (e.g. 0 in every year): on no sheet's entry
+    # rows, but their citations are on a journal's Sources sheet (few: kept)
+    rowless = np.ones(len(entries), dtype=bool)
+    rowless[size.index.to_numpy()] = False
     frame_top = frame.iloc[rows].reset_index(drop=True)
     facts = report.facts
     cur = options.currency.upper()
@@ -268,7 +272,8 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
             "pairs": _pairs(frame), "spread": _spread_sums(report.spread, facts),
             "frame_top": frame_top, "entry_top": row_entry[rows],
             "entries_top": t.entries_table(frame_top, ledger, sub),
-            "sources_top": t.sources_table(ledger, sub),
+            "sources_top": t.sources_table(ledger, entries.subset(chosen | rowless)),
+            "rowless": entries.tables.entries["id"].to_numpy(dtype=object)[rowless].astype(str),
             "facts_top": facts.iloc[top].reset_index(drop=True),
             "note_facts": note_facts(report, entries), "default_horizon": default_horizon,
             "dropped": dropped_ids(entries, report.spread, report.horizon),
@@ -401,6 +406,7 @@ def _keep_largest(parts, keep: int) -> None:
         ids = set(p["entries_top"]["id"].astype(str))
         src = p["sources_top"]
         p["sources_top"] = src[src["entry"].astype(str).isin(ids)].reset_index(drop=True)
+        p["rowless"] = p["rowless"][:0]   # cut: some entry with rows is left out, so are these
 
 
 def _chosen(parts, keep: int):
@@ -451,6 +457,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
     t._check_compare(pairs, options.compare)
     top, shown_ids, places = _largest(parts, keep)
+    appear = sum(p["appear"] for p in parts)   # entries with rows, to choose from
     frame_top = pd.concat([p["frame_top"] for p in parts], ignore_index=True).iloc[top]
     frame = pd.concat([frame_top.reset_index(drop=True), pairs], ignore_index=True)
     first = parts[0]
@@ -468,7 +475,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         purpose_tree=t.tree_table(pairs, "purpose", cur),
         entries=pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
         .reset_index(drop=True),
-        sources=_sources_of(parts, top),
+        sources=_sources_of(parts, top, len(shown_ids) == appear),
         facts=pd.concat([p["facts_top"] for p in parts], ignore_index=True))
     report.rate_sources = sorted({s for p in parts for s in p["rate_sources"]})
     ids = report.spread["id"].astype(str)
@@ -481,7 +488,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     report.warnings = dropped_said(sorted(i for p in parts for i in p["dropped"]),
                                    report.horizon, options.basis)
     n, n_rows = tables["entries"], sum(p["rows"] for p in parts)
-    left = n - len(shown_ids)
+    left = appear - len(shown_ids)   # entries valued at no row are on no entry sheet
     report.extra["whole"] = {"entries": n, "counted": sum(p["counted"] for p in parts),
                              "rows": {"Entries": n_rows,
                                       "Sources": sum(p["citations"] for p in parts)},
@@ -516,10 +523,15 @@ def _largest(parts, keep: int):
     return top, [by_entry[e] for e in chosen.tolist()], places
 
 
-def _sources_of(parts, top) -> pd.DataFrame:
+def _sources_of(parts, top, all_shown: bool) -> pd.DataFrame:
+    """The Sources rows of the entries shown, and of the entries valued at
+    no row when every entry with rows is shown (as on a journal's sheet)."""
     src = pd.concat([p["sources_top"] for p in parts], ignore_index=True)
     ent = pd.concat([p["entries_top"] for p in parts], ignore_index=True).iloc[top]
-    return src[src["entry"].astype(str).isin(set(ent["id"].astype(str)))].reset_index(drop=True)
+    shown = set(ent["id"].astype(str))
+    if all_shown:
+        shown.update(i for p in parts for i in p["rowless"])
+    return src[src["entry"].astype(str).isin(shown)].reset_index(drop=True)
 
 
 def _page_cells(collected: ReportParts, places, shown_ids):

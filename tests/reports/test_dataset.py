@@ -280,6 +280,26 @@ def test_the_notes_of_an_open_ended_amount_are_the_journals(tmp_path, run_cli):
     assert any("up to the end of 2023 (the ledger's horizon" in n for n in said[0][1])
 
 
+def test_an_entry_valued_at_no_row_is_not_called_left_out(tmp_path, run_cli):
+    """An open-ended entry starting after the horizon has no row: no entry
+    sheet shows it (as on a journal), so the dataset's note does not count
+    it as left out, and its citation is on the Sources sheet as on the bulk
+    file's."""
+    rows = [{"id": "b", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "100",
+             "currency": "GBP", "sources": "d1"},
+            {"id": "late", "date": "2024-01-01", "funder": "UK", "purpose": "Q", "amount": "5",
+             "currency": "GBP", "period": "per year", "sources": "d2"}]
+    root, bulk = _dataset_and_bulk(tmp_path / "late", rows)
+    code, _, err = run_cli("report", root, "--out", tmp_path / "d")
+    assert code == 0, err
+    assert ("note: A partitioned dataset: every total counts all 2 entries; the Entries sheet "
+            "and the page carry the 1 largest.\n") in err
+    assert run_cli("report", bulk, "--out", tmp_path / "w")[0] == 0
+    sources = [_sheets(tmp_path / name / "report.xlsx")["Sources"] for name in ("d", "w")]
+    assert sources[0] == sources[1]
+    assert [r[0] for r in sources[0][2:]] == ["d1", "d2"]
+
+
 def _notes(err: str) -> list[str]:
     """The notes on stderr but those on where the per-entry lists are."""
     return [n for n in err.splitlines() if n.startswith("note: ")
