@@ -574,8 +574,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
-        for c in BULK_COLUMNS:   # all but the part's own (its sources too: read once)
-            if c in ("id", "purpose", "amount") or c not in names:
+        # all but the part's own (its sources too: read once); the entry's
+        # provenance text too, which the Book keeps from its first row only
+        for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]:
+            if c in ("id", "purpose", "amount") or c not in names or (
+                    c not in BULK_COLUMNS and not pa.types.is_string(tbl.column(c).type)):
                 continue
             v = restated if c == "restated" else col(c)   # in Arrow, no Python string per row
             differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),

@@ -106,6 +106,24 @@ def test_split_rows_must_agree_and_packages_must_not_be_exceeded(tmp_path):
             in text)
 
 
+def test_split_rows_must_agree_on_the_entrys_provenance_text(tmp_path):
+    """The Book keeps an entry's recipient (notes, location, tags) from its
+    first row: a later split row saying another is refused, not dropped."""
+    head = "id,date,funder,purpose,amount,currency,sources,recipient\n"
+    differ = tmp_path / "differ.csv"
+    differ.write_text(head + "s,2020-01-01,UK,A,5,GBP,d,Town\n"
+                             "s,2020-01-01,UK,B,6,GBP,d,City\n", encoding="utf-8")
+    _, problems = read_bulk(differ)
+    assert [str(x) for x in problems if x.severity == "error"] == [
+        f"{differ}:3: entry 's': error: split row differs from the row before in 'recipient' "
+        "(hint: rows sharing an id are the splits of one entry: only purpose and amount may "
+        "differ)"]
+    same = tmp_path / "same.csv"
+    same.write_text(head + "s,2020-01-01,UK,A,5,GBP,d,Town\n"
+                           "s,2020-01-01,UK,B,6,GBP,d,Town\n", encoding="utf-8")
+    assert not [x for x in read_bulk(same)[1] if x.severity == "error"]
+
+
 def test_unknown_documents_and_columns(tmp_path):
     p = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP,,,,doc-a;doc-zz\n",
              head="id,date,funder,purpose,amount,currency,status,period,disburses,sources\n")
