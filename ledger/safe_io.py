@@ -376,6 +376,12 @@ def check_zip(data: bytes, path, what: str = "workbook") -> None:
 # ------------------------------------------------------------ outputs
 
 
+def is_dataset(path: str | os.PathLike) -> bool:
+    """A folder named ``*.parquet``: a partitioned dataset (``ledger.read.dataset``)."""
+    path = Path(path)
+    return path.suffix.lower() == ".parquet" and path.is_dir()
+
+
 def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:
     """Refuse (``LedgerError``) an output that is a journal file of the ledger
     at ``ledger`` (for a ``folder`` output: one that holds a journal file or
@@ -384,9 +390,9 @@ def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder:
     real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
-    if lp.suffix.lower() == ".parquet" and lp.is_dir() and real.is_relative_to(real_path(lp)):
-        # a partitioned dataset (ledger.read.dataset.is_dataset): every file in
-        # it is one of its partitions, or stops it being read
+    if is_dataset(lp) and real.is_relative_to(real_path(lp)):
+        # a partitioned dataset: every file in it is one of its partitions,
+        # or stops it being read
         raise LedgerError(f"{out}: inside the partitioned dataset {ledger}, it would be read "
                           f"as part of it; ledger-tool never writes into a ledger (choose "
                           f"another output)")

@@ -154,6 +154,13 @@ _ACTIVITY_KIDS = frozenset((
 _ACTIVITY_TAGS = tuple("{*}" + t for t in sorted(_ACTIVITY_KIDS))
 
 
+def _collected(name: str) -> None:
+    """Only the children in ``_ACTIVITY_KIDS`` are collected: asking for
+    another would silently find none (an error even under ``python -O``)."""
+    if name not in _ACTIVITY_KIDS:
+        raise KeyError(f"{name!r} is not among the activity's collected children")
+
+
 class _Activity:
     """One <iati-activity>, read into what the transactions need."""
 
@@ -189,12 +196,12 @@ class _Activity:
 
     def of(self, name: str) -> list:
         """The activity's children of this local name, in order (``_kids``)."""
-        assert name in _ACTIVITY_KIDS, name     # the only ones collected
+        _collected(name)
         return self.kids.get(name, [])
 
     def kid(self, name: str):
         """The activity's first child of this local name, or None (``_kid``)."""
-        assert name in _ACTIVITY_KIDS, name     # the only ones collected
+        _collected(name)
         got = self.kids.get(name)
         return got[0] if got else None
 

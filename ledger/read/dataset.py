@@ -39,6 +39,7 @@ from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
 from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, read_table
 from ledger.rules import BULK_HINTS, across_entries
+from ledger.safe_io import is_dataset
 
 __all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
            "scan"]
@@ -47,12 +48,6 @@ SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
 CONNECT_TIMEOUT = "10s"
 _PARTITION = re.compile(r"^year=([0-9]{4})$")
 MAX_PARTITION_FILES = 100_000
-
-
-def is_dataset(path: str | Path) -> bool:
-    """A folder named ``*.parquet``: a partitioned dataset."""
-    path = Path(path)
-    return path.suffix.lower() == ".parquet" and path.is_dir()
 
 
 def partition_files(path: str | Path) -> tuple[list[Path], list[Problem]]:
@@ -113,7 +108,8 @@ def partition_book(file: str | Path, root: str | Path):
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
     book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True)
     en = book.tables.entries
-    kept = set(en["id"].astype(str)) if len(en) else set()
+    said_twice = any(p.code == "duplicate-id" for p in book.problems)
+    kept = set(en["id"].astype(str)) if said_twice and len(en) else set()
     # id_pass finds the repeats of an id the Book kept; one the reader left
     # out (repeated apart within the file) is said here
     problems = [p for p in book.problems if p.code != "duplicate-id" or p.entry_id not in kept]
