@@ -369,18 +369,24 @@ def test_no_output_is_written_into_the_dataset(tmp_path, run_cli, cmd, target):
     assert {p: p.read_bytes() for p in ds.rglob("*") if p.is_file()} == before
 
 
+def _one_row(tmp_path):
+    """One entry as a dataset (in.parquet/) and as one bulk file (in.csv)."""
+    ds = write_dataset(tmp_path / "in.parquet", [
+        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
+         "currency": "GBP", "sources": "d"}])
+    bulk = tmp_path / "in.csv"
+    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    return ds, bulk
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "beancount"])
 def test_an_export_no_entry_matches_is_refused_as_the_journals(tmp_path, run_cli, fmt):
     """As ``export`` on a journal: no entry left by the filters is an error
     and no file (a CSV export once wrote an empty file and exited 0)."""
-    ds = write_dataset(tmp_path / "in.parquet", [
-        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
-         "currency": "GBP", "sources": "d"}])
-    journal = tmp_path / "j.csv"
-    journal.write_text("id,date,funder,purpose,amount,currency,sources\n"
-                       "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    ds, journal = _one_row(tmp_path)
     for ledger in (ds, journal):
-        target = tmp_path / f"out-{ledger.stem}.{fmt}"
+        target = tmp_path / f"out-{ledger.suffix[1:]}.{fmt}"
         code, out, err = run_cli("export", ledger, "--to", fmt, "--funder", "Nobody", "-o",
                                  target)
         assert (code, err.strip().splitlines()[-1]) == (
@@ -394,16 +400,11 @@ def test_an_export_no_entry_matches_is_refused_as_the_journals(tmp_path, run_cli
 def test_a_list_no_entry_matches_says_so(tmp_path, run_cli, fmt):
     """As ``balance`` on a dataset and ``list`` on a journal: filters that
     leave no entry say so on stderr (the list itself stays empty)."""
-    ds = write_dataset(tmp_path / "in.parquet", [
-        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
-         "currency": "GBP", "sources": "d"}])
+    ds, bulk = _one_row(tmp_path)
     code, out, err = run_cli("list", ds, "--format", fmt, "--funder", "Nobody")
     assert code == 0
     assert err == ("ledger-tool: warning: no entries match the filters (--funder Nobody): "
                    "all 1 left out\n")
-    bulk = tmp_path / "in.csv"    # the same row as one bulk file: the same warning
-    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
-                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
     assert run_cli("list", bulk, "--format", fmt, "--funder", "Nobody")[2] == err
     code, out, err = run_cli("list", ds, "--format", fmt)
     assert code == 0 and "'a'" not in err and "left out" not in err and "a" in out
@@ -414,12 +415,7 @@ def test_a_balance_refused_on_a_dataset_says_what_a_bulk_file_says(tmp_path, run
     """No entry left to convert: the filters named first, then the refusal;
     a conversion option without --currency: the option named. Exit codes
     and stderr as the same row read as one bulk file."""
-    ds = write_dataset(tmp_path / "in.parquet", [
-        {"id": "a", "date": "2019-01-01", "funder": "UK", "purpose": "P", "amount": "5",
-         "currency": "GBP", "sources": "d"}])
-    bulk = tmp_path / "in.csv"
-    bulk.write_text("id,date,funder,purpose,amount,currency,sources\n"
-                    "a,2019-01-01,UK,P,5,GBP,d\n", encoding="utf-8")
+    ds, bulk = _one_row(tmp_path)
     got = run_cli("balance", ds, *args, "--funder", "Nobody")
     assert got == run_cli("balance", bulk, *args, "--funder", "Nobody")
     assert got[0] != 0 and len(got[2].splitlines()) == (2 if args[0] == "--currency" else 1)
