@@ -744,7 +744,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
             from_phrase &= ~both   # the stated period stands, as the entry rules read it
         period = pc.if_else(pa.array(from_phrase), phrase_period, period)
 
-    sources, citations = _sources(table, fields, n)
+    citations = _sources(table, fields, n)
     # the conversions, as listed: check_raw reads them by their rule
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
         else pa.array(np.full(n, "", dtype=object), pa.string())
@@ -805,7 +805,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         "disburses": per_row(t["disburses"]),
         "part_of": per_row(t["part_of"]),
         "restates": per_row(t["restates"]),
-        "sources": per_row(sources),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
         "value_date": per_row(_date_text(table, fields, "value_date", n)),
@@ -1099,16 +1098,15 @@ def _not_restating(both, phrase_period, stated, dates) -> list:
 
 
 def _sources(table, fields, n):
-    """Each entry's cited document ids joined by ';' (the bulk format, ''
-    for an entry citing nothing), and the citations (``ledger.read.raw``:
-    entry, doc ('' when none: the citation rule of ``check_raw`` says so),
-    quote, locator, in entry order) for the rules."""
+    """The entries' citations (``ledger.read.raw``: entry, doc ('' when
+    none: the citation rule of ``check_raw`` says so), quote, locator, in
+    entry order) for the rules."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if "source" not in fields or not pa.types.is_struct(fields["source"].value_type):
-        return pa.array(np.full(n, "", dtype=object), pa.string()), pa.table({
+        return pa.table({
             "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
             "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
     src = table.field("source")
@@ -1123,12 +1121,8 @@ def _sources(table, fields, n):
 
     quote, locator = given("quote"), given("locator")
     doc = pc.fill_null(pc.utf8_trim(doc, _PY_WHITESPACE), "")   # none: check_raw says so
-    # a ';' in a document id blurs only the joined column, which says no
-    # more than whether an entry cites anything (the citations keep each id)
-    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]).astype(np.int32))
-    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, doc), ";")
-    return joined, pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
-                             "doc": doc, "quote": quote, "locator": locator})
+    return pa.table({"entry": pa.array(np.repeat(np.arange(n), lengths), pa.int64()),
+                     "doc": doc, "quote": quote, "locator": locator})
 
 
 def _splits(table, fields, currency, tell):

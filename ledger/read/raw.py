@@ -67,7 +67,7 @@ Schema:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ledger.rules import BULK_HINTS, JOURNAL_HINTS
@@ -92,6 +92,7 @@ class RawTables:
     refused: Any = None          # numpy bool per row, or None
     worded: Any = None           # {field: numpy bool per row} or None
     period_from: Any = None      # numpy bool per row, or None
+    differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
 
     @property
     def name(self) -> str:

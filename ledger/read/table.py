@@ -172,11 +172,42 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     return check_raw(bulk_raw(raw, fname), documents, own_only=True)
 
 
+def continues_entry(ids):
+    """Per row of a bulk table (``ids``: its id column): the row continues
+    the entry of the row before (the same id, not empty), as the rows of one
+    entry (its splits) sit together."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    return np.r_[False, _np(pc.equal(ids.slice(1), ids.slice(0, max(n - 1, 0))))] \
+        & ~_np(pc.equal(ids, ""))
+
+
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1."""
+    line, the header being line 1; the ``sources`` column as the citations
+    table (the ids of each entry's first row), and the rows of an entry whose
+    ``sources`` differ from the row before (``RawTables.differs``)."""
     import numpy as np
-    return RawTables(table, fname, np.arange(table.num_rows) + 2, fmt)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = table.num_rows
+    names = table.column_names
+    differs = {}
+    entry = np.zeros(0, np.int64)
+    docs = np.zeros(0, object)
+    if "id" in names and "sources" in names:
+        cont = continues_entry(table.column("id").combine_chunks())
+        src = table.column("sources").combine_chunks()
+        entry, docs = cited_ids(src.take(pa.array(np.flatnonzero(~cont))))
+        if cont.any():
+            differs["sources"] = cont & np.r_[False, _np(pc.not_equal(
+                src.slice(1), src.slice(0, max(n - 1, 0))))]
+        table = table.drop_columns(["sources"])
+    citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": pa.array(docs, pa.string())})
+    return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
@@ -212,7 +243,8 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
             if k in raw.column_names:
                 linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    frame, problems = check_raw(bulk_raw(checked, fname, fmt), None, kept=kept, own_only=True)
+    form = bulk_raw(checked, fname, fmt)
+    frame, problems = check_raw(form, None, kept=kept, own_only=True)
     if frame is None:
         return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
@@ -231,10 +263,14 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
     for k in ("disburses", "part_of", "restates"):
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
-    if "sources" in names and len(first):
-        parent, docs = cited_ids(raw.column("sources").take(first))
+    if "sources" in names and len(first):   # the raw form's citations, of the entries kept
+        entry, docs = _np(form.citations.column("entry")), _np(form.citations.column("doc"))
+        if keep is not None:
+            kept_entry = keep[np.flatnonzero(~continues_entry(raw.column("id").combine_chunks()))]
+            on = kept_entry[entry]
+            entry, docs = (np.cumsum(kept_entry) - 1)[entry[on]], docs[on]
         extras["citations"] = pd.DataFrame({
-            "entry": parent.astype("int64"), "doc": docs,
+            "entry": entry.astype("int64"), "doc": docs.astype(object),
             "quote": np.full(len(docs), "", dtype=object),
             "locator": np.full(len(docs), "", dtype=object)})
     return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt), first
@@ -385,6 +421,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if raw.citations is None:
+        raw = dataclasses.replace(raw, citations=pa.table({"entry": pa.array([], pa.int64()),
+                                                           "doc": pa.array([], pa.string())}))
     tbl, fname = raw.entries, raw.name
     n = tbl.num_rows
     names = tbl.column_names
@@ -536,7 +575,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               if "restated" in names else empty, cur, first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    if raw.citations is not None and raw.citations.num_rows:
+    if raw.citations.num_rows:
         _citation_rows(P, raw, firsts, group)
     # the rules across entries: over the entries kept (``own_only``: those
     # with errors of their own left out, once, by masks; none named missing)
@@ -574,9 +613,15 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
     if same_as_prev.any():
-        # all but the part's own (its sources too: read once); the entry's
-        # provenance text too, which the Book keeps from its first row only
+        # all but the part's own; the entry's provenance text too, which the
+        # Book keeps from its first row only; a column the raw form keeps
+        # per entry (sources) the reader compared
         for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]:
+            if c in raw.differs:
+                P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
+                      hint="rows sharing an id are the splits of one entry: only purpose and "
+                           "amount may differ", code="split-row-differs", field=c)
+                continue
             if c in ("id", "purpose", "amount") or c not in names or (
                     c not in BULK_COLUMNS and not pa.types.is_string(tbl.column(c).type)):
                 continue
@@ -613,7 +658,6 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     primary = np.ones(n, dtype=bool)
     for r in link_rows.values():
         primary[r] = False
-    src = col("sources")
     loose = np.ones(n, dtype=bool)        # neither split nor linked: the duplicate rule's
     for r in link_rows.values():
         loose[r] = False
@@ -631,14 +675,16 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         split_sums = [(int(moved[e]), v) for e, v in split_sums if kept_entry[e]]
         if accounts is not None:
             accounts = [(int(moved[e]), f, name) for e, f, name in accounts if kept_entry[e]]
-        if raw.citations is not None and raw.citations.num_rows:
+        if raw.citations.num_rows:
             e = _np(raw.citations.column("entry"))
             on = kept_entry[e]
             across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
                                          .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
+    uncited = _uncited(raw.citations, len(firsts))
     P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
                              duplicates, cur, qualifier, entry_amount, link_rows, link_cols,
-                             all_codes, n_ids, src, _uncited(src, raw), documents, pledges,
+                             all_codes, n_ids, uncited if live is None else uncited[live[firsts]],
+                             documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums),
              group if live is None else np.where(live, live_group, -1),
@@ -696,20 +742,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     return frame, P.out
 
 
-def _uncited(src, raw):
-    """Per row: its entry cites no document (the no-source rule's), a bulk
-    cell of nothing but ';' and blanks too."""
+def _uncited(citations, n: int):
+    """Per entry (of ``n``): it cites no document (the no-source rule's):
+    no citation, or a lone one naming none (which the citation rule
+    refuses)."""
     import numpy as np
     import pyarrow.compute as pc
 
-    none = np.array(_np(pc.equal(src, "")))   # a copy of its own: written to
-    if raw.citations is None:
-        listed = np.flatnonzero(_np(pc.match_substring(src, ";")))
-        if len(listed):
-            named = np.zeros(len(listed), dtype=bool)
-            named[cited_ids(src.take(listed))[0]] = True
-            none[listed[~named]] = True
-    return none
+    entry = _np(citations.column("entry"))
+    count = np.bincount(entry, minlength=n)
+    blank = np.bincount(entry[_np(pc.equal(citations.column("doc"), ""))], minlength=n)
+    return (count == 0) | ((count == 1) & (blank == 1))
 
 
 def _citation_rows(P, raw, firsts, group) -> None:
@@ -792,14 +835,14 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 
 def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
-                    qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids, src,
+                    qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row: ``firsts``, the entries kept), with Arrow's id index:
     (problems, entries with errors).  ``duplicate_rows``: (row, the row of
     the first entry with its id), of every entry: one left out (not in
     ``firsts``) is named by the duplicate-id rule only, numbered after the
-    entries kept."""
+    entries kept.  ``no_src``: per entry kept, it cites nothing."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -834,15 +877,15 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
     order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
     links = [links[j] for j in order]
     where_to = [where_to[j] for j in order]
+    # the citations (the bulk format's have no quotes or locators): read
+    # only when a rule reads them
+    c = raw.citations
+    quoted = "quote" in c.column_names
     citations = None
-    if raw.citations is not None:
-        c = raw.citations
+    if quoted or documents is not None:
         citations = (_np(c.column("entry")).tolist(), c.column("doc").to_pylist(),
-                     c.column("quote").to_pylist())
-    elif documents is not None:
-        parent, docs = cited_ids(src.take(pa.array(firsts)))
-        citations = (parent.tolist(), docs.tolist(), None)
-    uncited = np.flatnonzero(no_src[firsts]).tolist()
+                     c.column("quote").to_pylist() if quoted else None)
+    uncited = np.flatnonzero(no_src).tolist()
     # the amounts the package rule reads, as Decimals in one take
     involved = sorted({e for e, _, _ in links} | {t for t in where_to if t >= 0})
     amounts = dict(zip(involved, entry_amount.take(pa.array(firsts[involved] if involved
@@ -854,18 +897,18 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
         amount=lambda i: amounts[i] if i in amounts else entry_amount[int(firsts[i])].as_py(),
         links=links,
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
-        uncited=uncited, documents=documents, pledges=pledges, apart=_apart(raw.citations),
-        hints=raw.hints, check_quotes=raw.citations is not None,
+        uncited=uncited, documents=documents, pledges=pledges, apart=_apart(c),
+        hints=raw.hints, check_quotes=quoted,
         accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits)
 
 
 def _apart(citations):
     """``records_apart`` over the entries' citations (a Table of the raw
-    form: entry, doc, locator), or None when there are none (the bulk
-    format's sources have no locators)."""
+    form: entry, doc, locator), or None when they have no locators (the
+    bulk format's sources)."""
     import numpy as np
 
-    if citations is None:
+    if "locator" not in citations.column_names:
         return None
     entry = _np(citations.column("entry"))
     docs, locs = citations.column("doc"), citations.column("locator")
