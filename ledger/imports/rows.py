@@ -103,10 +103,7 @@ def _subset(raw: RawTables, keep):
     old = raw.entry[idx]
     moved = np.cumsum(keep) - 1
     take = pa.array(idx)
-    c = raw.citations
-    ce = _np(c.column("entry"))
-    on = keep[ce]
-    c = c.filter(pa.array(on)).set_column(0, "entry", pa.array(moved[ce[on]], pa.int64()))
+    c, links = (_entries_of(t, keep, moved) for t in (raw.citations, raw.links))
     at = raw.key_line
 
     def key_line(r: int, fld: str, nth: int = 0) -> int:
@@ -114,8 +111,19 @@ def _subset(raw: RawTables, keep):
 
     sub = RawTables(raw.entries.take(take), raw.file.take(take), raw.line[idx], raw.origin, c,
                     raw.split[idx], None, moved[old], key_line, raw.refused[idx],
-                    {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx])
+                    {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx],
+                    links=links)
     return sub, old
+
+
+def _entries_of(table, keep, moved):
+    """The rows of a table of the raw form (citations, links) of the
+    entries ``keep``, numbered among them (``moved``)."""
+    import pyarrow as pa
+
+    e = _np(table.column("entry"))
+    on = keep[e]
+    return table.filter(pa.array(on)).set_column(0, "entry", pa.array(moved[e[on]], pa.int64()))
 
 
 def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
@@ -138,11 +146,11 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
     names = rows.column_names
     col = {c: rows.column(c).to_pylist() for c in (
         "id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
-        "phrase_qualifier", "period", "disburses", "part_of", "restates", "value_date")}
+        "phrase_qualifier", "period", "value_date")}
     restated = rows.column("restated").to_pylist() if "restated" in names else None
     blank = ("",) * len(PERIOD_COLUMNS)
     text = {c: _texts(extras.get(c), len(got.accepted)) for c in
-            ("recipient", "location", "tags", "notes")}
+            ("recipient", "location", "tags", "notes", *LINK_KINDS)}
     cites = _cites(extras["citations"], len(got.accepted))
     out: list[tuple[str, ...]] = []
     for r, j in enumerate(entry.tolist()):
@@ -159,8 +167,8 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
         out.append((col["id"][r], col["date"][r], col["funder"][r], col["purpose"][r],
                     col["amount"][r], col["currency"][r], col["status"][r],
                     rr.qualifier_of(col["qualifier"][r], col["phrase_qualifier"][r])[0],
-                    col["period"][r], *blank, col["disburses"][r], col["part_of"][r],
-                    col["restates"][r], ";".join(dict.fromkeys(d for d, _, _ in cited)),
+                    col["period"][r], *blank, text["disburses"][j], text["part_of"][j],
+                    text["restates"][j], ";".join(dict.fromkeys(d for d, _, _ in cited)),
                     restates, col["value_date"][r], text["tags"][j], text["notes"][j],
                     text["recipient"][j], text["location"][j], cited_json, origins[k]))
     return out

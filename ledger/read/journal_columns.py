@@ -47,7 +47,7 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import RawTables
+from ledger.read.raw import RawTables, link_table
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -802,9 +802,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         "qualifier": per_row(t["qualifier"]),              # as stated ('' when not)
         "phrase_qualifier": per_row(read_amounts.qualifier),  # the amount phrase's
         "period": per_row(period),
-        "disburses": per_row(t["disburses"]),
-        "part_of": per_row(t["part_of"]),
-        "restates": per_row(t["restates"]),
         "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
         "value_date": per_row(_date_text(table, fields, "value_date", n)),
@@ -839,7 +836,8 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
                     written_split[row], _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
-                    period_from=from_phrase[row], entry=row)
+                    period_from=from_phrase[row], entry=row,
+                    links=link_table({k: t[k] for k in LINK_KINDS}))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 

@@ -70,9 +70,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ledger.model import LINK_KINDS
 from ledger.rules import BULK_HINTS, JOURNAL_HINTS
+from ledger.rules.rows import _np
 
-__all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE"]
+__all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -93,6 +95,7 @@ class RawTables:
     worded: Any = None           # {field: numpy bool per row} or None
     period_from: Any = None      # numpy bool per row, or None
     differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
+    links: Any = None            # pyarrow Table (entry, kind, target) or None
 
     @property
     def name(self) -> str:
@@ -111,3 +114,39 @@ class RawTables:
     @property
     def limit(self) -> int | None:
         return None if self.origin == "journal" else MAX_PROBLEMS_PER_RULE
+
+
+def link_table(columns: dict):
+    """The links table of the raw form from the link fields of each entry
+    (``columns``: kind -> an Arrow text column, one value per entry, ''
+    for none): (entry, kind, target), in entry order, an entry's kinds in
+    the order of ``LINK_KINDS``."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    entries, kinds, targets = [], [], []
+    for k in LINK_KINDS:
+        c = columns.get(k)
+        if c is None:
+            continue
+        c = c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c
+        has = ~_np(pc.equal(c, ""))
+        if has.any():
+            entries.append(np.flatnonzero(has))
+            kinds.append(np.full(int(has.sum()), k, dtype=object))
+            targets.append(c.filter(pa.array(has)))
+    if not entries:
+        return no_links()
+    entry = np.concatenate(entries)
+    order = pa.array(np.argsort(entry, kind="stable"))
+    return pa.table({"entry": pa.array(entry, pa.int64()).take(order),
+                     "kind": pa.array(np.concatenate(kinds), pa.string()).take(order),
+                     "target": pa.concat_arrays(targets).take(order)})
+
+
+def no_links():
+    """An empty links table."""
+    import pyarrow as pa
+    return pa.table({"entry": pa.array([], pa.int64()), "kind": pa.array([], pa.string()),
+                     "target": pa.array([], pa.string())})

@@ -54,7 +54,7 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables  # noqa: F401 (ledger.read.dataset)
+from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables, link_table, no_links  # noqa: F401 (ledger.read.dataset)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -186,9 +186,10 @@ def continues_entry(ids):
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1; the ``sources`` column as the citations
-    table (the ids of each entry's first row), and the rows of an entry whose
-    ``sources`` differ from the row before (``RawTables.differs``)."""
+    line, the header being line 1; the ``sources`` and link columns as the
+    citations and links tables (each entry's first row's), and the rows of
+    an entry whose ``sources`` or links differ from the row before
+    (``RawTables.differs``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -198,16 +199,23 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     differs = {}
     entry = np.zeros(0, np.int64)
     docs = np.zeros(0, object)
-    if "id" in names and "sources" in names:
+    per_entry = [c for c in (*LINK_KINDS, "sources") if c in names]
+    at_first: dict = {}
+    if "id" in names and per_entry:   # (no id: check_raw says so, and nothing more)
         cont = continues_entry(table.column("id").combine_chunks())
-        src = table.column("sources").combine_chunks()
-        entry, docs = cited_ids(src.take(pa.array(np.flatnonzero(~cont))))
-        if cont.any():
-            differs["sources"] = cont & np.r_[False, _np(pc.not_equal(
-                src.slice(1), src.slice(0, max(n - 1, 0))))]
-        table = table.drop_columns(["sources"])
+        firsts = pa.array(np.flatnonzero(~cont))
+        for c in per_entry:
+            v = table.column(c).combine_chunks()
+            at_first[c] = v.take(firsts)
+            if cont.any():
+                differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                                  v.slice(0, max(n - 1, 0))))]
+        table = table.drop_columns(per_entry)
+    if "sources" in at_first:
+        entry, docs = cited_ids(at_first["sources"])
     citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": pa.array(docs, pa.string())})
-    return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs)
+    return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
+                     links=link_table(at_first))
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
@@ -424,6 +432,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     if raw.citations is None:
         raw = dataclasses.replace(raw, citations=pa.table({"entry": pa.array([], pa.int64()),
                                                            "doc": pa.array([], pa.string())}))
+    if raw.links is None:
+        raw = dataclasses.replace(raw, links=no_links())
     tbl, fname = raw.entries, raw.name
     n = tbl.num_rows
     names = tbl.column_names
@@ -590,15 +600,16 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # ids and link targets hashed once by Arrow, together: code = position among
     # the distinct ids (the ids come first, so a target naming an id gets that
     # id's code, and a target naming no id a code past the ids)
-    link_cols, link_rows = {}, {}
-    for k in LINK_KINDS:
-        t = col(k)
-        has_link = ~blank(t) if live is None else ~blank(t) & live
-        link_cols[k] = t
-        if has_link.any():
-            link_rows[k] = np.flatnonzero(has_link)
-    targets = [link_cols[k].take(pa.array(r)) for k, r in link_rows.items()]
-    both = pc.dictionary_encode(pa.concat_arrays([sid, *targets]) if targets else sid)
+    links = raw.links
+    link_entry = _np(links.column("entry"))
+    linked = np.zeros(len(firsts), dtype=bool)   # per entry: it links to another
+    linked[link_entry] = True
+    if live is not None:   # the links of the entries kept, numbered among them
+        on = live[firsts][link_entry]
+        links = links.filter(pa.array(on))
+        link_entry = (np.cumsum(live[firsts]) - 1)[link_entry[on]]
+    targets = links.column("target").combine_chunks()
+    both = pc.dictionary_encode(pa.concat_arrays([sid, targets]) if len(targets) else sid)
     all_codes = both.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     id_code = all_codes[:n]
     n_ids = int(id_code.max()) + 1 if n else 0
@@ -655,12 +666,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     # links, packages, citations, duplicate ids: the rules of ledger.rules,
     # one entry at its first row
-    primary = np.ones(n, dtype=bool)
-    for r in link_rows.values():
-        primary[r] = False
-    loose = np.ones(n, dtype=bool)        # neither split nor linked: the duplicate rule's
-    for r in link_rows.values():
-        loose[r] = False
+    primary = ~linked[group]
+    loose = primary.copy()        # neither split nor linked: the duplicate rule's
     if same_as_prev.any():
         loose[in_split] = False
     if raw.split is not None:
@@ -682,7 +689,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                                          .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
     uncited = _uncited(raw.citations, len(firsts))
     P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
-                             duplicates, cur, qualifier, entry_amount, link_rows, link_cols,
+                             duplicates, cur, qualifier, entry_amount, link_entry, links,
                              all_codes, n_ids, uncited if live is None else uncited[live[firsts]],
                              documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
@@ -835,14 +842,16 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 
 def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
-                    qualifier, entry_amount, link_rows, link_cols, all_codes, n_ids,
+                    qualifier, entry_amount, link_entry, link_table, all_codes, n_ids,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row: ``firsts``, the entries kept), with Arrow's id index:
     (problems, entries with errors).  ``duplicate_rows``: (row, the row of
     the first entry with its id), of every entry: one left out (not in
     ``firsts``) is named by the duplicate-id rule only, numbered after the
-    entries kept.  ``no_src``: per entry kept, it cites nothing."""
+    entries kept.  ``link_entry``, ``link_table``: the links of the entries
+    kept (``RawTables.links``), each one's entry among them.  ``no_src``:
+    per entry kept, it cites nothing."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -862,21 +871,11 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
     qual_c = _Coded(pc.dictionary_encode(qualifier.take(pa.array(firsts))))
     # link targets: each target's code among the distinct ids (the ids came
     # first in all_codes), then that id's first entry
-    links, where_to = [], []
-    found = all_codes[n:]
-    at = 0
-    for k, r in link_rows.items():
-        codes = found[at:at + len(r)]
-        at += len(r)
-        keep = first[r]                       # a split entry's link once, at its first row
-        targets = link_cols[k].take(pa.array(r[keep])).to_pylist()
-        for row, t, c in zip(r[keep].tolist(), targets, codes[keep].tolist()):
-            links.append((int(group[row]), k, t))
-            where_to.append(int(group[first_row[c]]) if c < n_ids and first_row[c] >= 0
-                            else -1)   # an id of no entry (kept)
-    order = sorted(range(len(links)), key=lambda j: links[j][0])   # entry order, kinds in turn
-    links = [links[j] for j in order]
-    where_to = [where_to[j] for j in order]
+    # (the links: in entry order, an entry's kinds in turn, as the raw form has them)
+    links = list(zip(link_entry.tolist(), link_table.column("kind").to_pylist(),
+                     link_table.column("target").to_pylist()))
+    where_to = [int(group[first_row[c]]) if c < n_ids and first_row[c] >= 0
+                else -1 for c in all_codes[n:].tolist()]   # -1: an id of no entry (kept)
     # the citations (the bulk format's have no quotes or locators): read
     # only when a rule reads them
     c = raw.citations

@@ -1,0 +1,93 @@
+"""ledger.read.raw: every reader hands the rules its citations and links as
+tables of their own (entry, doc / entry, kind, target), not as columns of
+the entries."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from ledger.model import LINK_KINDS
+from ledger.read.journal_columns import read_records
+from ledger.read.table import bulk_raw, read_table
+
+# one ledger: a split entry (two rows), links of each kind, sources with
+# blanks, an empty id between ';', and an entry citing nothing
+ROWS = [
+    ("a", "2016-01-01", "UK:HO", "FR:Calais", "60", "GBP", " d1 ; d2", "", "", ""),
+    ("b", "2016-01-02", "UK:HO", "FR:Calais", "40", "GBP", "d1;;d3", "a", "", ""),
+    ("b", "2016-01-02", "UK:HO", "FR:Lille", "20", "GBP", "d1;;d3", "a", "", ""),
+    ("c", "2016-01-03", "UK:HO", "FR:Calais", "10", "GBP", "", "", "a", "b"),
+    ("d", "2016-01-04", "UK:HO", "FR:Calais", "5", "GBP", "d2", "", "missing", ""),
+]
+HEAD = ("id", "date", "funder", "purpose", "amount", "currency", "sources", *LINK_KINDS)
+
+
+def _expected(path: Path):
+    """(citations, links) worked out from the file's text: the entries are
+    the runs of rows sharing an id, each one's values on its first row."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    firsts = [r for k, r in enumerate(rows) if k == 0 or rows[k - 1]["id"] != r["id"]]
+    cites = [(e, d.strip()) for e, r in enumerate(firsts) for d in r["sources"].split(";")
+             if d.strip()]
+    links = [(e, k, r[k]) for e, r in enumerate(firsts) for k in LINK_KINDS if r[k]]
+    return cites, links
+
+
+def _tables(raw):
+    c, lk = raw.citations, raw.links
+    return (list(zip(c.column("entry").to_pylist(), c.column("doc").to_pylist())),
+            list(zip(lk.column("entry").to_pylist(), lk.column("kind").to_pylist(),
+                     lk.column("target").to_pylist())))
+
+
+def test_a_bulk_table_gives_its_citations_and_links_as_tables(tmp_path):
+    path = tmp_path / "e.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEAD, *ROWS])
+    raw = bulk_raw(read_table(path), str(path))
+    cites, links = _expected(path)
+    assert cites == [(0, "d1"), (0, "d2"), (1, "d1"), (1, "d3"), (3, "d2")]
+    assert _tables(raw) == (cites, links)
+    assert not {"sources", *LINK_KINDS} & set(raw.entries.column_names)
+    assert not any(v.any() for v in raw.differs.values())   # the split's rows agree
+
+
+def test_a_journal_gives_the_same_tables(tmp_path):
+    """The same ledger as journal records (read as a journal's entries):
+    the same citations and links, each entry's once however many parts."""
+    path = tmp_path / "e.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEAD, *ROWS])
+    records = []
+    for r in ROWS:
+        if records and records[-1]["id"] == r[0]:
+            continue
+        parts = [x for x in ROWS if x[0] == r[0]]
+        rec = {"id": r[0], "date": dt.date.fromisoformat(r[1]), "funder": r[2],
+               "amount": f"{sum(int(x[4]) for x in parts)} {r[5]}"}
+        if len(parts) > 1:
+            rec["split"] = [{"purpose": x[3], "amount": x[4]} for x in parts]
+        else:
+            rec["purpose"] = r[3]
+        rec["source"] = [{"doc": d.strip(), "quote": "q"} for d in r[6].split(";") if d.strip()]
+        rec.update({k: v for k, v in zip(LINK_KINDS, r[7:]) if v})
+        records.append(rec)
+    raw = read_records([("j.toml", records, list(range(1, len(records) + 1)))]).form.raw
+    assert _tables(raw) == _expected(path)
+    assert not {"sources", *LINK_KINDS} & set(raw.entries.column_names)
+
+
+def test_a_split_row_naming_other_sources_or_links_is_found_by_the_reader(tmp_path):
+    path = tmp_path / "e.csv"
+    rows = [list(r) for r in ROWS]
+    rows[2][6], rows[2][7] = "d1", "c"   # b's second row: other sources, another link
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEAD, *rows])
+    raw = bulk_raw(read_table(path), str(path))
+    assert {k: v.tolist() for k, v in raw.differs.items()} == {
+        "sources": [False, False, True, False, False],
+        "disburses": [False, False, True, False, False],
+        "part_of": [False] * 5, "restates": [False] * 5}
+    assert _tables(raw) == _expected(path)   # the first row's, as the Book keeps
