@@ -103,7 +103,8 @@ def _subset(raw: RawTables, keep):
     old = raw.entry[idx]
     moved = np.cumsum(keep) - 1
     take = pa.array(idx)
-    c, links = (_entries_of(t, keep, moved) for t in (raw.citations, raw.links))
+    c, links, restatements = (_entries_of(t, keep, moved)
+                              for t in (raw.citations, raw.links, raw.restatements))
     at = raw.key_line
 
     def key_line(r: int, fld: str, nth: int = 0) -> int:
@@ -112,12 +113,12 @@ def _subset(raw: RawTables, keep):
     sub = RawTables(raw.entries.take(take), raw.file.take(take), raw.line[idx], raw.origin, c,
                     raw.split[idx], None, moved[old], key_line, raw.refused[idx],
                     {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx],
-                    links=links)
+                    links=links, restatements=restatements)
     return sub, old
 
 
 def _entries_of(table, keep, moved):
-    """The rows of a table of the raw form (citations, links) of the
+    """The rows of a table of the raw form (citations, links, restatements) of the
     entries ``keep``, numbered among them (``moved``)."""
     import pyarrow as pa
 
@@ -143,11 +144,15 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
     idx = np.flatnonzero(keep[raw.entry])
     entry = (np.cumsum(keep) - 1)[raw.entry[idx]]    # each row's accepted record, in order
     rows = raw.entries.take(pa.array(idx))
-    names = rows.column_names
     col = {c: rows.column(c).to_pylist() for c in (
         "id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
         "phrase_qualifier", "period", "value_date")}
-    restated = rows.column("restated").to_pylist() if "restated" in names else None
+    given_of: list[list] = [[] for _ in got.accepted]   # each record's conversions, as listed
+    re_entry = _np(raw.restatements.column("entry"))
+    on = keep[re_entry]
+    for j, phrase in zip((np.cumsum(keep) - 1)[re_entry[on]].tolist(),
+                         raw.restatements.column("phrase").filter(pa.array(on)).to_pylist()):
+        given_of[j].append(phrase)
     blank = ("",) * len(PERIOD_COLUMNS)
     text = {c: _texts(extras.get(c), len(got.accepted)) for c in
             ("recipient", "location", "tags", "notes", *LINK_KINDS)}
@@ -156,7 +161,7 @@ def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
     for r, j in enumerate(entry.tolist()):
         k = got.accepted[j]
         cited = cites[j]
-        given = restated[r] if restated is not None else None
+        given = given_of[j]
         # the conversions as the bulk format writes them (the rules accepted them)
         restates = "; ".join(f"{m.currency} {plain_decimal(m.amount)}"
                              for m in read_restated(list(given), col["currency"][r])[0]) \

@@ -47,7 +47,7 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import RawTables, link_table
+from ledger.read.raw import RawTables, link_table, restatement_table
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -747,7 +747,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     citations = _sources(table, fields, n)
     # the conversions, as listed: check_raw reads them by their rule
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
-        else pa.array(np.full(n, "", dtype=object), pa.string())
+        else pa.nulls(n, pa.list_(pa.string()))
     splits = _splits(table, fields, read_amounts.currency, tell)
 
     # one row per entry, more for split entries
@@ -802,7 +802,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         "qualifier": per_row(t["qualifier"]),              # as stated ('' when not)
         "phrase_qualifier": per_row(read_amounts.qualifier),  # the amount phrase's
         "period": per_row(period),
-        "restated": per_row(restated),
         "recipient": per_row(text("recipient")),
         "value_date": per_row(_date_text(table, fields, "value_date", n)),
         "value_date_written": per_row(_date_text(table, fields, "value_date", n, strip=False)),
@@ -837,7 +836,9 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                     written_split[row], _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row,
-                    links=link_table({k: t[k] for k in LINK_KINDS}))
+                    links=link_table({k: t[k] for k in LINK_KINDS}),
+                    restatements=restatement_table(pc.list_parent_indices(restated),
+                                                   pc.list_flatten(restated)))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 

@@ -1,23 +1,54 @@
 """The raw form of a ledger: what a columnar reader hands the rules.
 
-The bulk reader (``ledger.read.table.read_raw``: CSV or Parquet) and the
-TOML journal read column-wise (``ledger.read.journal_columns``) each make a
-``RawTables`` and nothing else; ``ledger.read.table.check_raw`` runs every
+The bulk reader (``ledger.read.table.bulk_raw``: CSV or Parquet, a
+dataset's partitions too), the TOML journal read column-wise
+(``ledger.read.journal_columns``) and an import's records (through
+``read_records``, ``ledger.imports.rows``) each make a ``RawTables`` and
+nothing else; ``ledger.read.table.check_raw`` runs every
 rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
 between entries) and words every problem from it, at the file and line the
-raw form gives, so both readers word a problem alike.
+raw form gives, so every reader words a problem alike.
 
-Schema:
+Schema: four tables, the entries, the citations, the links and the
+restatements (not yet the five of the drawing: an entry's splits are still
+rows of the entries; docs/architecture.md says so):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
   per entry and purpose; the rows of one entry (its splits) next to each
   other.  Its columns are those of the bulk format
-  (``ledger.read.table.BULK_COLUMNS``): ``id``, ``date`` (``YYYY-MM-DD``),
-  ``funder``, ``purpose``, ``amount`` (a plain decimal), ``currency`` (ISO
-  4217), ``status``, ``qualifier``, ``period`` (a phrase) or
-  ``period_kind``/``years``/``start``/``end``/``fiscal_year``,
-  ``disburses``/``part_of``/``restates`` (ids), ``sources`` (document ids
-  joined by ``;``), ``restated`` (``EUR 15000000; USD 19000000``).
+  (``ledger.read.table.BULK_COLUMNS``) but the ones the tables below hold
+  (``sources``, ``disburses``/``part_of``/``restates``, ``restated``):
+  ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
+  plain decimal), ``currency`` (ISO 4217), ``status``, ``qualifier``,
+  ``period`` (a phrase) or ``period_kind``/``years``/``start``/``end``/
+  ``fiscal_year``, ``value_date``.
+- ``citations``: a pyarrow Table, one row per citation, in entry order:
+  ``entry`` (int64: the entry's position among the entries, in order),
+  ``doc`` (text; '' for a journal's citation naming none, which the
+  citation rule refuses), and ``quote`` and ``locator`` (text) where the
+  input has them (a journal, an import; the bulk format's ``sources`` are
+  document ids only, so its table has no such columns and the quote rule
+  and ``ledger.rules.records_apart`` have nothing to read).  An entry with
+  no citation, or a lone one naming no document, cites nothing (the
+  no-source rule).  None stands for an empty table.
+- ``links``: a pyarrow Table (``link_table``), one row per link, in entry
+  order and an entry's kinds in the order of ``ledger.model.LINK_KINDS``:
+  ``entry`` (int64, as above), ``kind`` (``disburses``, ``part_of``,
+  ``restates``) and ``target`` (the id named).  The link rules, the
+  package rule and the probable-duplicate rule (a linked entry is not
+  loose) read it.  None stands for an empty table.
+- ``restatements``: a pyarrow Table (``restatement_table``), one row per
+  conversion the source gives, in entry order: ``entry`` (int64, as
+  above) and ``phrase``, as written (a bulk cell's phrases between ``;``,
+  trimmed, blank ones left out; a journal's list as listed, a blank one
+  kept, which the rule refuses).  ``ledger.rules.rows.read_restated``
+  reads each entry's phrases.  None stands for an empty table.
+- ``differs``: {column: numpy bool per row}: the bulk layout's rows of an
+  entry whose ``sources``, link or ``restated`` column differs from the
+  row before (the tables above hold the first row's); the reader finds
+  them, ``check_raw`` words them with the other columns the rows must
+  agree on, in the order of ``BULK_COLUMNS``.  Empty for a journal (its
+  entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is
@@ -25,16 +56,8 @@ Schema:
   The journal adds ``recipient`` (the probable-duplicate rule's key has it),
   ``date_written``/``value_date_written`` (the dates as written, unstripped,
   for the messages), ``amount_whole`` (bool: the amount a TOML whole
-  number, quoted as a number) and writes ``restated`` as a list of the
-  phrases as listed (the bulk format: text); ``tags`` is a list (the bulk
-  format: text, the tags separated by ``;``).
-- ``citations``: None when the citations are only the ``sources`` column
-  (the bulk format has no quotes), else a pyarrow Table with ``entry``
-  (int64: the entry's position, in order), ``doc`` ('' for a citation
-  naming none, which the citation rule refuses), ``quote`` and
-  ``locator`` (text), in entry order: the quote rule runs on them, and two
-  records of one document cited at places of their own are not called the
-  same pledge (``ledger.rules.records_apart``).
+  number, quoted as a number); ``tags`` is a list (the bulk format: text,
+  the tags separated by ``;``).
 - ``split``: None (the splits of an entry are its rows sharing an id), or
   a numpy bool per row: the row's entry is written with split tables (a
   journal entry may have one part only).  A split's row holds its part's
@@ -74,7 +97,8 @@ from ledger.model import LINK_KINDS
 from ledger.rules import BULK_HINTS, JOURNAL_HINTS
 from ledger.rules.rows import _np
 
-__all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links"]
+__all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
+           "no_restatements"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -86,7 +110,7 @@ class RawTables:
     file: Any                    # str, or a pyarrow string array (one per row)
     line: Any                    # numpy int64, one per row
     origin: str = "csv"
-    citations: Any = None        # pyarrow Table (entry, doc, quote, locator) or None
+    citations: Any = None        # pyarrow Table (entry, doc[, quote, locator]) or None
     split: Any = None            # numpy bool per row, or None
     accounts: Any = None         # [(entry, field, name)] or None
     entry: Any = None            # numpy int64 per row (the row's entry), or None
@@ -96,6 +120,7 @@ class RawTables:
     period_from: Any = None      # numpy bool per row, or None
     differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
+    restatements: Any = None     # pyarrow Table (entry, phrase) or None
 
     @property
     def name(self) -> str:
@@ -150,3 +175,20 @@ def no_links():
     import pyarrow as pa
     return pa.table({"entry": pa.array([], pa.int64()), "kind": pa.array([], pa.string()),
                      "target": pa.array([], pa.string())})
+
+
+def restatement_table(entry, phrase):
+    """The restatements table of the raw form: each conversion's entry
+    (Arrow or numpy int, in entry order) and phrase as written (Arrow
+    text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    entry = entry if isinstance(entry, pa.Array) else pa.array(entry)
+    return pa.table({"entry": pc.cast(entry, pa.int64()), "phrase": phrase})
+
+
+def no_restatements():
+    """An empty restatements table."""
+    import pyarrow as pa
+    return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})

@@ -54,7 +54,8 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import MAX_PROBLEMS_PER_RULE, RawTables, link_table, no_links  # noqa: F401 (ledger.read.dataset)
+from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, link_table,  # noqa: F401 (ledger.read.dataset)
+                             no_links, no_restatements, restatement_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -186,10 +187,10 @@ def continues_entry(ids):
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1; the ``sources`` and link columns as the
-    citations and links tables (each entry's first row's), and the rows of
-    an entry whose ``sources`` or links differ from the row before
-    (``RawTables.differs``)."""
+    line, the header being line 1; the ``sources``, link and ``restated``
+    columns as the citations, links and restatements tables (each entry's
+    first row's), and the rows of an entry whose values of those differ
+    from the row before (``RawTables.differs``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -199,7 +200,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     differs = {}
     entry = np.zeros(0, np.int64)
     docs = np.zeros(0, object)
-    per_entry = [c for c in (*LINK_KINDS, "sources") if c in names]
+    per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
     if "id" in names and per_entry:   # (no id: check_raw says so, and nothing more)
         cont = continues_entry(table.column("id").combine_chunks())
@@ -214,8 +215,15 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     if "sources" in at_first:
         entry, docs = cited_ids(at_first["sources"])
     citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": pa.array(docs, pa.string())})
+    restatements = None
+    if "restated" in at_first:   # the conversions between ';'
+        parts = pc.split_pattern(at_first["restated"], ";")
+        phrase = pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE)
+        named = pa.array(~_np(pc.equal(phrase, "")))   # nothing between two ';' is none
+        restatements = restatement_table(pc.list_parent_indices(parts).filter(named),
+                                         phrase.filter(named))
     return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
-                     links=link_table(at_first))
+                     links=link_table(at_first), restatements=restatements)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
@@ -241,6 +249,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
     (a dataset's partitions): they are not checked here, only kept."""
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     checked = raw
@@ -258,6 +267,10 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
     keep = kept[0] if kept else None
     if links_elsewhere:
         frame["primary"] = ~(linked if keep is None else linked[keep])
+    if "restated" in raw.column_names:   # the Book keeps the cells as written
+        cells = raw.column("restated").combine_chunks()
+        frame["restated"] = pa.table({"restated": cells if keep is None else cells.filter(
+            pa.array(keep))}).to_pandas()["restated"]
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
     ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
@@ -434,6 +447,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                                                            "doc": pa.array([], pa.string())}))
     if raw.links is None:
         raw = dataclasses.replace(raw, links=no_links())
+    if raw.restatements is None:
+        raw = dataclasses.replace(raw, restatements=no_restatements())
     tbl, fname = raw.entries, raw.name
     n = tbl.num_rows
     names = tbl.column_names
@@ -580,11 +595,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     first = ~same_as_prev
     if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
         _tag_rows(P, tbl.column("tags"), first)
-    # a journal's list of phrases, a bulk table's text: the entry's conversions
-    restated = _restated_rows(P, tbl.column("restated").combine_chunks()
-                              if "restated" in names else empty, cur, first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
+    restated = _restated_rows(P, raw.restatements, cur, firsts, group) \
+        if raw.restatements.num_rows else empty   # the conversions
     if raw.citations.num_rows:
         _citation_rows(P, raw, firsts, group)
     # the rules across entries: over the entries kept (``own_only``: those
@@ -636,7 +650,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             if c in ("id", "purpose", "amount") or c not in names or (
                     c not in BULK_COLUMNS and not pa.types.is_string(tbl.column(c).type)):
                 continue
-            v = restated if c == "restated" else col(c)   # in Arrow, no Python string per row
+            v = col(c)   # in Arrow, no Python string per row
             differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
                                                                    v.slice(0, max(n - 1, 0))))]
             P.add(differs, f"split row differs from the row before in {c!r}",
@@ -1237,50 +1251,40 @@ def _tag_rows(P, tags, first) -> None:
             P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
 
 
-def _restated_rows(P, restated, cur, first):
-    """Each entry's conversions (a journal's list of phrases; a bulk
-    table's text, ``EUR 15000000; USD 19000000``), at its first row, by the
-    rule every reader runs (``ledger.rules.rows.read_restated``), each
-    distinct pair of conversions and currency once.  Returns them as text
-    (a journal's as ``EUR 15000000; USD 19000000``; a bulk table's as
-    written)."""
+def _restated_rows(P, restatements, cur, firsts, group):
+    """Each entry's conversions (``RawTables.restatements``: its phrases as
+    written), at its first row (``firsts``), by the rule every reader runs
+    (``ledger.rules.rows.read_restated``), each distinct list of phrases and
+    currency once.  Returns them per row (``group``: each row's entry) as
+    text, ``EUR 15000000; USD 19000000`` ('' when none, or when the rule
+    refuses one)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    listed = pa.types.is_list(restated.type)
-    has = _np(pc.fill_null(pc.greater(pc.list_value_length(restated), 0), False)) if listed \
-        else ~_np(pc.equal(restated, ""))
-    out = np.full(len(first), "", dtype=object) if listed else None
-    seen: dict = {}
+    entry = _np(restatements.column("entry"))
+    text = np.full(len(firsts), "", dtype=object)
+    phrase = restatements.column("phrase").combine_chunks()
+    has, starts, counts = np.unique(entry, return_index=True, return_counts=True)   # in entry order
+    lists = pa.ListArray.from_arrays(pa.array(np.r_[starts, len(entry)].astype(np.int32)),
+                                     pc.fill_null(phrase, "\x00\x1d"))   # a phrase of another type
+    own = cur.take(pa.array(firsts[has]))
+    keys = pc.dictionary_encode(pc.binary_join_element_wise(pc.binary_join(lists, "\x1f"), own,
+                                                            "\x1e"))
+    codes = _np(keys.indices)
+    rep = np.full(len(keys.dictionary), -1, dtype=np.int64)   # each key's first entry (of ``has``)
+    rep[codes[::-1]] = np.arange(len(codes))[::-1]
+    said = np.empty(len(rep), dtype=object)
     broken: dict = {}   # (message, hint, code) -> rows
-    if not listed:   # a bulk table: each distinct pair once, in Arrow
-        rows = np.flatnonzero(has & first)
-        if not len(rows):
-            return restated
-        take = pa.array(rows)
-        pairs = pc.dictionary_encode(pc.binary_join_element_wise(
-            restated.take(take), cur.take(take), "\x1f"))
-        codes = _np(pairs.indices)
-        for k, pair in enumerate(pairs.dictionary.to_pylist()):
-            given, c = pair.split("\x1f")
-            items = [x for x in (x.strip(PY_WHITESPACE) for x in given.split(";")) if x]
-            for problem in rr.read_restated(items, c)[1]:
-                broken.setdefault(problem, []).append(rows[codes == k])
-        _restated_said(P, {k: np.concatenate(v) for k, v in broken.items()}, len(first))
-        return restated
-    rows = np.flatnonzero(has)
-    for r, given, c in zip(rows.tolist(), _take(restated, rows), _take(cur, rows)):
-        key = (tuple(given), c)   # a journal's few entries with conversions
-        if key not in seen:
-            seen[key] = rr.read_restated(given, c)
-        money, found = seen[key]
-        if not found:
-            out[r] = "; ".join(f"{m.currency} {m.amount}" for m in money)
-        for problem in found if first[r] else ():
-            broken.setdefault(problem, []).append(r)
-    _restated_said(P, broken, len(first))
-    return pa.array(out, pa.string())
+    for k, i in enumerate(rep.tolist()):
+        money, found = rr.read_restated(phrase.slice(starts[i], counts[i]).to_pylist(),
+                                        own[i].as_py())
+        said[k] = "" if found else "; ".join(f"{m.currency} {m.amount}" for m in money)
+        for problem in found:
+            broken.setdefault(problem, []).append(firsts[has[codes == k]])
+    _restated_said(P, {k: np.concatenate(v) for k, v in broken.items()}, len(group))
+    text[has] = said[codes]
+    return pa.array(text[group], pa.string())
 
 
 def _restated_said(P, broken: dict, n: int) -> None:

@@ -1,6 +1,6 @@
-"""ledger.read.raw: every reader hands the rules its citations and links as
-tables of their own (entry, doc / entry, kind, target), not as columns of
-the entries."""
+"""ledger.read.raw: every reader hands the rules its citations, links and
+restatements as tables of their own (entry, doc / entry, kind, target /
+entry, phrase), not as columns of the entries."""
 from __future__ import annotations
 
 import csv
@@ -14,43 +14,50 @@ from ledger.read.table import bulk_raw, read_table
 # one ledger: a split entry (two rows), links of each kind, sources with
 # blanks, an empty id between ';', and an entry citing nothing
 ROWS = [
-    ("a", "2016-01-01", "UK:HO", "FR:Calais", "60", "GBP", " d1 ; d2", "", "", ""),
-    ("b", "2016-01-02", "UK:HO", "FR:Calais", "40", "GBP", "d1;;d3", "a", "", ""),
-    ("b", "2016-01-02", "UK:HO", "FR:Lille", "20", "GBP", "d1;;d3", "a", "", ""),
-    ("c", "2016-01-03", "UK:HO", "FR:Calais", "10", "GBP", "", "", "a", "b"),
-    ("d", "2016-01-04", "UK:HO", "FR:Calais", "5", "GBP", "d2", "", "missing", ""),
+    ("a", "2016-01-01", "UK:HO", "FR:Calais", "60", "GBP", " d1 ; d2", "", "", "",
+     "EUR 70; USD 80"),
+    ("b", "2016-01-02", "UK:HO", "FR:Calais", "40", "GBP", "d1;;d3", "a", "", "", "EUR 7 ;;€8m"),
+    ("b", "2016-01-02", "UK:HO", "FR:Lille", "20", "GBP", "d1;;d3", "a", "", "", "EUR 7 ;;€8m"),
+    ("c", "2016-01-03", "UK:HO", "FR:Calais", "10", "GBP", "", "", "a", "b", ""),
+    ("d", "2016-01-04", "UK:HO", "FR:Calais", "5", "GBP", "d2", "", "missing", "", "USD 6"),
 ]
-HEAD = ("id", "date", "funder", "purpose", "amount", "currency", "sources", *LINK_KINDS)
+HEAD = ("id", "date", "funder", "purpose", "amount", "currency", "sources", *LINK_KINDS,
+        "restated")
 
 
 def _expected(path: Path):
-    """(citations, links) worked out from the file's text: the entries are
-    the runs of rows sharing an id, each one's values on its first row."""
+    """(citations, links, restatements) worked out from the file's text: the
+    entries are the runs of rows sharing an id, each one's values on its
+    first row."""
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     firsts = [r for k, r in enumerate(rows) if k == 0 or rows[k - 1]["id"] != r["id"]]
     cites = [(e, d.strip()) for e, r in enumerate(firsts) for d in r["sources"].split(";")
              if d.strip()]
     links = [(e, k, r[k]) for e, r in enumerate(firsts) for k in LINK_KINDS if r[k]]
-    return cites, links
+    restated = [(e, x.strip()) for e, r in enumerate(firsts) for x in r["restated"].split(";")
+                if x.strip()]
+    return cites, links, restated
 
 
 def _tables(raw):
-    c, lk = raw.citations, raw.links
+    c, lk, rs = raw.citations, raw.links, raw.restatements
     return (list(zip(c.column("entry").to_pylist(), c.column("doc").to_pylist())),
             list(zip(lk.column("entry").to_pylist(), lk.column("kind").to_pylist(),
-                     lk.column("target").to_pylist())))
+                     lk.column("target").to_pylist())),
+            list(zip(rs.column("entry").to_pylist(), rs.column("phrase").to_pylist())))
 
 
-def test_a_bulk_table_gives_its_citations_and_links_as_tables(tmp_path):
+def test_a_bulk_table_gives_its_citations_links_and_restatements_as_tables(tmp_path):
     path = tmp_path / "e.csv"
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([HEAD, *ROWS])
     raw = bulk_raw(read_table(path), str(path))
-    cites, links = _expected(path)
+    cites, links, restated = _expected(path)
     assert cites == [(0, "d1"), (0, "d2"), (1, "d1"), (1, "d3"), (3, "d2")]
-    assert _tables(raw) == (cites, links)
-    assert not {"sources", *LINK_KINDS} & set(raw.entries.column_names)
+    assert restated == [(0, "EUR 70"), (0, "USD 80"), (1, "EUR 7"), (1, "€8m"), (3, "USD 6")]
+    assert _tables(raw) == (cites, links, restated)
+    assert not {"sources", "restated", *LINK_KINDS} & set(raw.entries.column_names)
     assert not any(v.any() for v in raw.differs.values())   # the split's rows agree
 
 
@@ -72,11 +79,13 @@ def test_a_journal_gives_the_same_tables(tmp_path):
         else:
             rec["purpose"] = r[3]
         rec["source"] = [{"doc": d.strip(), "quote": "q"} for d in r[6].split(";") if d.strip()]
-        rec.update({k: v for k, v in zip(LINK_KINDS, r[7:]) if v})
+        rec.update({k: v for k, v in zip(LINK_KINDS, r[7:10]) if v})
+        if r[10]:
+            rec["restated"] = [x.strip() for x in r[10].split(";") if x.strip()]
         records.append(rec)
     raw = read_records([("j.toml", records, list(range(1, len(records) + 1)))]).form.raw
     assert _tables(raw) == _expected(path)
-    assert not {"sources", *LINK_KINDS} & set(raw.entries.column_names)
+    assert not {"sources", "restated", *LINK_KINDS} & set(raw.entries.column_names)
 
 
 def test_a_split_row_naming_other_sources_or_links_is_found_by_the_reader(tmp_path):
@@ -89,5 +98,23 @@ def test_a_split_row_naming_other_sources_or_links_is_found_by_the_reader(tmp_pa
     assert {k: v.tolist() for k, v in raw.differs.items()} == {
         "sources": [False, False, True, False, False],
         "disburses": [False, False, True, False, False],
-        "part_of": [False] * 5, "restates": [False] * 5}
+        "part_of": [False] * 5, "restates": [False] * 5, "restated": [False] * 5}
     assert _tables(raw) == _expected(path)   # the first row's, as the Book keeps
+
+
+def test_the_restated_rule_reads_each_entrys_phrases_as_the_journal_lists_them(tmp_path):
+    """A bulk cell's conversions and a journal's list read alike: the
+    frame's text is the conversions read ('' when one is refused), the
+    problems at the entry's line."""
+    from ledger.read.table import check_raw
+
+    path = tmp_path / "e.csv"
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([HEAD[:6] + ("restated",),
+                                  ("a", "2016-01-01", "UK:HO", "P", "60", "GBP", "€8m; USD 80"),
+                                  ("b", "2016-01-02", "UK:HO", "P", "40", "GBP", "GBP 5"),
+                                  ("b", "2016-01-02", "UK:HO", "Q", "20", "GBP", "GBP 5")])
+    frame, problems = check_raw(bulk_raw(read_table(path), str(path)), None)
+    assert frame["restated"].tolist() == ["EUR 8000000; USD 80"]
+    assert [(p.line, p.entry_id, p.code) for p in problems if p.severity == "error"] == [
+        (3, "b", "bad-restated")]
