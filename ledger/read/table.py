@@ -119,14 +119,15 @@ def read_table(path: str | Path):
 
 def cited_ids(sources):
     """The bulk format's ``sources`` cells read as the document ids they
-    name: (each id's cell position, the ids), trimmed as the journal reader
-    trims text; an empty one between ';' names none."""
+    name: (each id's cell position, numpy; the ids, Arrow text), trimmed as
+    the journal reader trims text; an empty one between ';' names none."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     lists = pc.split_pattern(sources, ";")
     flat = pc.utf8_trim(pc.list_flatten(lists), PY_WHITESPACE)
     named = ~_np(pc.equal(flat, ""))
-    return _np(pc.list_parent_indices(lists))[named], _np(flat)[named].astype(object)
+    return _np(pc.list_parent_indices(lists))[named], flat.filter(pa.array(named))
 
 
 def _may_need_trim(arr) -> bool:
@@ -199,7 +200,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     names = table.column_names
     differs = {}
     entry = np.zeros(0, np.int64)
-    docs = np.zeros(0, object)
+    docs = pa.array([], pa.string())
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
     if "id" in names and per_entry:   # (no id: check_raw says so, and nothing more)
@@ -214,7 +215,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         table = table.drop_columns(per_entry)
     if "sources" in at_first:
         entry, docs = cited_ids(at_first["sources"])
-    citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": pa.array(docs, pa.string())})
+    citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": docs})
     restatements = None
     if "restated" in at_first:   # the conversions between ';'
         parts = pc.split_pattern(at_first["restated"], ";")
