@@ -250,7 +250,6 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
     (a dataset's partitions): they are not checked here, only kept."""
     import numpy as np
     import pandas as pd
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     checked = raw
@@ -268,10 +267,6 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
     keep = kept[0] if kept else None
     if links_elsewhere:
         frame["primary"] = ~(linked if keep is None else linked[keep])
-    if "restated" in raw.column_names:   # the Book keeps the cells as written
-        cells = raw.column("restated").combine_chunks()
-        frame["restated"] = pa.table({"restated": cells if keep is None else cells.filter(
-            pa.array(keep))}).to_pandas()["restated"]
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
     ids = raw.column("id").to_numpy() if "id" in raw.column_names else None

@@ -118,3 +118,27 @@ def test_the_restated_rule_reads_each_entrys_phrases_as_the_journal_lists_them(t
     assert frame["restated"].tolist() == ["EUR 8000000; USD 80"]
     assert [(p.line, p.entry_id, p.code) for p in problems if p.severity == "error"] == [
         (3, "b", "bad-restated")]
+
+
+def test_a_bulk_tables_conversions_are_valued_as_a_journals(tmp_path, run_cli):
+    """The Book keeps the conversions as the rule read them, whatever the
+    input: "EUR 1.5 million" in a bulk cell is EUR 1,500,000 as stated
+    (it was valued EUR 1.50, the cell's text read again by a pattern, and
+    "EUR 15,000,000" broke `export`), as in a journal."""
+    bulk = tmp_path / "e.csv"
+    bulk.write_text("id,date,funder,purpose,amount,currency,sources,restated\n"
+                    "a,2020-01-05,UK:HO,FR:Calais,70,GBP,,EUR 1.5 million\n"
+                    'b,2020-01-06,UK:HO,FR:Calais,80,GBP,,"EUR 15,000,000"\n',
+                    encoding="utf-8")
+    journal = tmp_path / "j.toml"
+    journal.write_text("".join(
+        f'[[entry]]\nid = "{i}"\ndate = {d}\nfunder = "UK:HO"\npurpose = "FR:Calais"\n'
+        f'amount = "{a} GBP"\nrestated = ["{r}"]\n\n'
+        for i, d, a, r in (("a", "2020-01-05", 70, "EUR 1.5 million"),
+                           ("b", "2020-01-06", 80, "EUR 15,000,000"))), encoding="utf-8")
+    for ledger in (bulk, journal):
+        code, out, _ = run_cli("balance", ledger, "--currency", "EUR", "--valuation", "as-stated")
+        assert code == 0
+        assert out.splitlines()[-1].split() == ["(total)", "€16,500,000.00"], ledger
+        code, _, err = run_cli("export", ledger, "--to", "csv", "-o", tmp_path / f"{ledger.stem}.out.csv")
+        assert code == 0, err
