@@ -26,6 +26,7 @@ from ledger.errors import LedgerError
 from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
 from ledger.imports.rows import bulk_rows, check_records
 from ledger.phrases.money import plain_decimal
+from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 import csv
 import tempfile
@@ -35,9 +36,9 @@ from ledger.model import ONE_OFF
 from ledger.writer import entry_table
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
-DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
+DOCUMENTS_FILE = DATASET_DOCUMENTS    # what the dataset's reader reads as its documents
 REJECTS_FILE = "_rejects.csv"
-ARCHIVE_FOLDER = "_sources"
+ARCHIVE_FOLDER = DATASET_ARCHIVE
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
 
 
