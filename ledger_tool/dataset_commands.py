@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import shutil
 import sys
 import tempfile
@@ -26,7 +27,7 @@ from reports import dataset as ds
 from reports.notes import linked_note
 from reports.options import ReportOptions
 from reports.listing import LIST_MONEY
-from reports.text import format_table, table_widths, write_rows
+from reports.text import aligned_lines, cell_widths, format_table, table_cells, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
 
@@ -157,27 +158,33 @@ def _list(args) -> int:
 
 def _list_table(args, locale: str) -> int:
     """The journal's table (``reports.text.format_table``), partition by
-    partition: the columns as wide as the first partition's cells; a longer
-    cell in a later partition is written whole, past its column (docs/scale.md)."""
-    state: dict = {"widths": None}
+    partition: each partition's cells go to a temporary file (a JSON list a
+    row) while the widest cell of every column is kept; once every partition
+    passed, the rows are aligned to those widths: the same text as the table
+    of the same rows read whole."""
+    state: dict = {"head": None, "widths": []}
 
     def sink(rows):
         if not rows:
             return
-        first = state["widths"] is None
-        text = format_table(rows, locale=locale, money=LIST_MONEY, widths=state["widths"],
-                            head=first)
-        if first:
-            state["widths"] = table_widths(text)
-        tmp.write(text + "\n")
+        headers, numeric, cells = table_cells(rows, locale=locale, money=LIST_MONEY)
+        if state["head"] is None:
+            state["head"] = (headers, numeric)
+            state["widths"] = cell_widths([headers])
+        state["widths"] = cell_widths(cells, state["widths"])
+        tmp.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in cells)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
         found = checked_scan(args, ds.list_part, (entry_filters(args), "table", locale), sink)
-        if state["widths"] is None:
-            tmp.write(format_table([]) + "\n")
         tmp.seek(0)
-        shutil.copyfileobj(tmp, sys.stdout)
+        if state["head"] is None:
+            sys.stdout.write(format_table([]) + "\n")
+        else:
+            headers, numeric = state["head"]
+            lines = aligned_lines(state["widths"], numeric, (json.loads(t) for t in tmp),
+                                  headers)
+            sys.stdout.writelines(line + "\n" for line in lines)
         sys.stdout.flush()
     print_warnings(found)
-    _none_match(found, state["widths"] is not None, args)
+    _none_match(found, state["head"] is not None, args)
     return 0

@@ -222,16 +222,18 @@ def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
 
 
 def test_a_plain_list_is_the_bulk_files_table(generated, run_cli):
-    """``list D`` (the table) streams partition by partition: the same rows
-    and cells as the table of the same rows read as one bulk CSV (columns as
-    wide as the first partition's), one per entry."""
-    tables = []
+    """``list D`` (the table) streams partition by partition: byte for byte
+    the table of the same rows read as one bulk CSV (every column as wide as
+    its widest cell in any partition), one row per entry."""
+    outs, tables = [], []
     for ledger in (generated, generated.parent / "gen.csv"):
         code, out, err = run_cli("list", ledger)
         assert code == 0, err
+        outs.append(out)
         lines = out.splitlines()
         assert set(lines[1]) <= {"-", " "}          # the header's rule, once
         tables.append([lines[0].split()] + [line.split() for line in lines[2:]])
+    assert outs[0] == outs[1]
     assert tables[0] == tables[1]
     assert len(tables[0]) - 1 == len({r["id"] for f in generated.glob("year=*/*.parquet")
                                       for r in pq.read_table(f, columns=["id"]).to_pylist()})
