@@ -102,7 +102,8 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
     p.add_argument("--horizon", metavar="YEAR",
                    help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
                         f"or 2017-18); default: the last year any bounded entry of the "
-                        f"whole ledger reaches, whatever the filters")
+                        f"whole ledger reaches (or its latest entry's year, if later), "
+                        f"whatever the filters")
     p.add_argument("--rates", metavar="CSV",
                    help=f"{say}a rate table (CSV) to use instead of the ECB rates")
 
