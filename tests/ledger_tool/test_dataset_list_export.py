@@ -70,3 +70,52 @@ def test_export_to_a_new_folders_name_writes_no_file(tmp_path, run_cli, fmt):
         assert code == 1 and out == "", err
         assert len(err.strip().splitlines()) == 1 and "names a folder" in err, err
         assert not (tmp_path / "new").exists()
+
+
+OPEN = {"id": "o", "date": "2020-06-01", "funder": "UK", "purpose": "P", "amount": "3",
+        "currency": "GBP", "sources": "d", "period": "per year"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "hledger", "beancount", "fdp"])
+@pytest.mark.parametrize("rows, passes", [(ROWS, 1), (ROWS + [OPEN], 2)])
+def test_an_export_reads_the_dataset_once_unless_an_amount_is_open_ended(
+        tmp_path, run_cli, monkeypatch, fmt, rows, passes):
+    """No --horizon: the pass that writes the rows also gathers the
+    horizon's facts; a second pass only when a partition holds an amount a
+    year with no end. The files are those of the same rows as one bulk CSV."""
+    import ledger_tool.dataset_scan as dc
+
+    # two places everywhere (a bulk file's amounts as written take its largest
+    # number of places, a dataset's each partition's: docs/scale.md), in date order
+    rows = sorted(({**r, "amount": f"{float(r['amount']):.2f}"} for r in rows),
+                  key=lambda r: r["date"])
+    ds = write_dataset(tmp_path / "in.parquet", rows)
+    cols = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "period"]
+    bulk = tmp_path / "in.csv"
+    bulk.write_text(",".join(cols) + "\n" + "".join(
+        ",".join(f'"{r.get(c, "")}"' for c in cols) + "\n" for r in rows), encoding="utf-8")
+    real, count = dc.scan, []
+
+    def counted(*a, **kw):
+        count.append(1)
+        return real(*a, **kw)
+    monkeypatch.setattr(dc, "scan", counted)
+    # (csv and parquet write amounts as recorded unless asked: no horizon)
+    total = ["--basis", "total"] if fmt in ("csv", "parquet") else []
+    got = run_cli("export", ds, "--to", fmt, "-o", tmp_path / f"d.{fmt}", *total)
+    assert got[0] == 0, got[2]
+    assert len(count) == passes
+    want = run_cli("export", bulk, "--to", fmt, "-o", tmp_path / f"b.{fmt}", *total)
+    assert want[0] == 0, want[2]
+    if fmt == "fdp":
+        for name in ("ledger.csv", "datapackage.json"):
+            assert (tmp_path / f"d.{fmt}" / name).read_bytes() == \
+                (tmp_path / f"b.{fmt}" / name).read_bytes()
+    elif fmt == "parquet":
+        import pyarrow.parquet as pq
+        assert pq.read_table(tmp_path / "d.parquet").to_pylist() == \
+            pq.read_table(tmp_path / "b.parquet").to_pylist()
+    else:
+        assert (tmp_path / f"d.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes()
+    assert got[2].replace(str(tmp_path / f"d.{fmt}"), "X") == \
+        want[2].replace(str(tmp_path / f"b.{fmt}"), "X")
