@@ -18,7 +18,7 @@ import tempfile
 
 from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
-from ledger.read.documents import citations_unchecked
+from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import (check_locale, none_match, print_capped,
                                 refuse_conversion_without_currency)
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
@@ -75,7 +75,7 @@ def _check(args) -> int:
     errs = len(found.errors)
     warns = len(found.problems) - errs
     print_capped(str(p) for p in found.problems)
-    if found.documents is None and found.citations:
+    if found.citations and not documents_file(args.ledger).exists():
         print(f"ledger-tool: check: note: {citations_unchecked(args.ledger, found.citations)}",
               file=sys.stderr)
     failed = errs or (args.strict and warns)

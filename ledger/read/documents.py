@@ -46,7 +46,9 @@ def documents_file(ledger: str | Path) -> Path:
 
 def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list[Problem]]:
     """(the declared documents by id, or None when ``ledger`` has no
-    documents file; the problems of that file, each at its line)."""
+    documents file or it cannot be read (the citations are then not
+    checked: its one error says why, not one per citation); the problems
+    of that file, each at its line)."""
     path = documents_file(ledger)
     if not path.exists() and not path.is_symlink():
         return None, []
@@ -57,15 +59,15 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
         with open(path, encoding="utf-8-sig", newline="") as fh:
             text = fh.read()
     except UnsafeFile as err:
-        return {}, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
+        return None, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
     except (OSError, UnicodeDecodeError) as err:
-        return {}, [Problem(fname, 0, "", f"cannot read it: {err}", code="bad-documents")]
+        return None, [Problem(fname, 0, "", f"cannot read it: {err}", code="bad-documents")]
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
     try:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as err:
-        return {}, [Problem(fname, 0, "", f"not a CSV file: {err}", code="bad-documents")]
+        return None, [Problem(fname, 0, "", f"not a CSV file: {err}", code="bad-documents")]
     if not rows:
         return documents, problems
     head = [h.strip() for h in rows[0]]
