@@ -79,7 +79,8 @@ def _check(args) -> int:
         print(f"ledger-tool: check: note: {citations_unchecked(args.ledger, found.citations)}",
               file=sys.stderr)
     failed = errs or (args.strict and warns)
-    print(f"{args.ledger}: {found.entries} entries, {len(found.files)} partition files, "
+    print(f"{args.ledger}: {found.entries} entries, {len(found.documents or {})} documents, "
+          f"{len(found.files)} partition files, "
           f"{errs} error(s), {warns} warning(s)", file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
 

@@ -183,6 +183,7 @@ def test_an_imported_dataset_lists_its_documents(tmp_path, run_cli):
     assert {k: int(r["citations"]) for k, r in got.items()} == _cited(first.values())
     code, out, err = run_cli("check", target)
     assert code == 0 and "not checked" not in err
+    assert f" entries, {len(declared)} documents, " in out   # as a journal's check says
 
 
 def test_a_partition_table_read_whole_has_the_documents(tmp_path):
