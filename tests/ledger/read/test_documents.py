@@ -193,3 +193,24 @@ def test_a_partition_table_read_whole_has_the_documents(tmp_path):
     books = [read_book(ds), read_book(bulk)]
     assert [sorted(b.documents) for b in books] == [["d1", "d2"], ["d1", "d2"]]
     assert books[0].documents["d1"].title == "Doc one"
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_the_edits_refuse_a_table_and_a_dataset(tmp_path, run_cli, which):
+    """sources add/remove, add and cite write TOML: on a dataset they once
+    wrote sources.toml into its folder, which then stopped it being read."""
+    ledger = _both(tmp_path)[which]
+    doc = tmp_path / "note.txt"
+    doc.write_text("a note\n", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for args in (["sources", "add", doc, "--ledger", ledger, "--title", "T", "--publisher", "P",
+                  "--published", "2020-01-01"],
+                 ["sources", "remove", "d1", "--ledger", ledger],
+                 ["cite", ledger, "a", "--source", "d1", "--quote", "5"]):
+        code, out, err = run_cli(*args)
+        assert code == 1 and len(err.strip().splitlines()) == 1, err
+        assert "Traceback" not in err and str(ledger) in err
+        if args[0] == "sources":
+            assert ("_documents.csv" if which == 0 else "B.documents.csv") in err
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+    assert run_cli("check", ledger)[0] == 0
