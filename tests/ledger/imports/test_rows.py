@@ -303,6 +303,7 @@ def test_bulk_table_of_a_split_record_citing_one_document_twice():
     assert got.accepted == [0]
     table = bulk_table(got, ["o"])
     assert table.column_names == BULK_COLUMNS + PROVENANCE_COLUMNS
+    assert {str(t) for t in table.schema.types} == {"string"}     # the bulk format: text
     rows = table.to_pylist()
     assert [(r["purpose"], r["amount"], r["currency"], r["qualifier"]) for r in rows] == [
         ("P:A", "2000000", "GBP", "about"), ("P:B", "3000000", "GBP", "about")]
