@@ -171,12 +171,15 @@ def bulk_table(got: Checked, origins: Sequence[str]):
         text = pa.array([""] * n, pa.string()) if column is None else \
             pc.fill_null(pa.array(column, pa.string()), "")
         out[c] = text.take(entry)
-    out["citations"] = pa.array([json.dumps([{key: v for key, v in (("doc", d), ("quote", q),
-                                                                   ("locator", loc)) if v}
-                                             for d, q, loc in cited], ensure_ascii=False)
-                                 for cited in cites], pa.string()).take(entry)
+    out["citations"] = pa.array([_CITATIONS_JSON.encode([
+        {key: v for key, v in (("doc", d), ("quote", q), ("locator", loc)) if v}
+        for d, q, loc in cited]) for cited in cites], pa.string()).take(entry)
     out["origin"] = pa.array([origins[k] for k in got.accepted], pa.string()).take(entry)
     return pa.table({c: out[c] for c in columns})
+
+
+# json.dumps(..., ensure_ascii=False) makes an encoder each call: one, made once
+_CITATIONS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _cites(frame, n: int) -> list[list[tuple[str, str, str]]]:
