@@ -23,7 +23,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
-from ledger.imports.rows import bulk_rows, check_records
+from ledger.imports.rows import bulk_table, check_records
 from ledger.phrases.money import plain_decimal
 from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
@@ -46,16 +46,12 @@ def checked(results: list[ReadResult], documents: list[str]):
     items refused) after the one rule engine, run over all of them at once
     as the journal imports run it (``ledger.imports.rows.check_records``;
     citations of ``documents`` only)."""
-    import pyarrow as pa
-
     recs = [(r, rec) for r in results for rec in r.records]
     got = check_records([rec.fields for _, rec in recs],
                         range(1, len(recs) + 1), name="import", documents=documents,
                         views=False)
-    rows = bulk_rows(got, [f"{r.file}: {rec.where}" if rec.where else r.file
-                           for r, rec in recs])
-    columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-    table = pa.table({c: pa.array(v, pa.string()) for c, v in zip(COLUMNS, columns)})
+    table = bulk_table(got, [f"{r.file}: {rec.where}" if rec.where else r.file
+                             for r, rec in recs])
     problems = [import_problem(recs[k][0].file, recs[k][1].where, msg)
                 for k, found in sorted(got.problems.items())
                 for msg in dict.fromkeys(p.message + (f" (hint: {p.hint})" if p.hint else "")
