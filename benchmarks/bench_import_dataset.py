@@ -91,7 +91,7 @@ def _tree(root: int) -> list[int]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--mb", type=float, nargs="+", default=[100])
+    ap.add_argument("--mb", type=float, nargs="*", default=[100], help="none: the one-process rate only")
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--cpu-mb", type=float, default=10, help="0: no one-process rate")
     args = ap.parse_args(argv)

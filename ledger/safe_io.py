@@ -443,6 +443,8 @@ def guard_output(path: str | os.PathLike, *, ledger: str | os.PathLike | None = 
                 raise LedgerError(f"{out}: not an earlier report as ledger-tool wrote it ({why}),"
                                   f" so --force does not replace it; choose another folder")
         return
+    if str(path).endswith(("/", os.sep)):   # Path drops the slash: a folder was meant
+        raise LedgerError(f"{path}: names a folder; give a file name")
     if out.exists() or out.is_symlink():
         if out.is_dir():
             raise LedgerError(f"{out}: is a folder; give a file name")

@@ -7,6 +7,7 @@ from pathlib import Path
 from ledger import read_book
 from ledger.errors import LedgerError
 from ledger.model import Problem
+from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import print_capped, rate_fallbacks
 from reports.progress import Progress
 
@@ -28,6 +29,9 @@ def run(args) -> int:
     problems = list(book.problems) + _rate_table_problems(book)
     notes, unconvertible = rate_fallbacks(book)
     print_capped([str(p) for p in problems] + unconvertible)
+    if book.source in ("csv", "parquet") and not documents_file(args.ledger).exists() \
+            and len(book.tables.citations):   # no documents declared: said, not an error
+        notes.append(citations_unchecked(args.ledger, len(book.tables.citations)))
     for note in notes:
         print(f"ledger-tool: check: note: {note}", file=sys.stderr)
     errs = sum(p.severity == "error" for p in problems)

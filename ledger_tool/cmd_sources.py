@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from ledger.errors import LedgerError
+from ledger.read.documents import documents_file
 from ledger.sources.archive import Archive, add_document, document_rows, ledger_archive, remove_document
 from ledger_tool.common import iso_date, load_ledger, refuse_bulk_table
 from reports.text import write_rows
@@ -76,6 +77,7 @@ def register(sub) -> None:
 
 
 def run_add(args: argparse.Namespace) -> int:
+    refuse_bulk_table("sources add", args.ledger, _documents_instead(args.ledger))
     try:
         doc = add_document(args.ledger, args.file, title=args.title, publisher=args.publisher,
                            published=args.published, url=args.url, retrieved=args.retrieved,
@@ -112,8 +114,14 @@ def run_list(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+def _documents_instead(ledger: str) -> str:
+    """What to do instead of sources add/remove on a table or dataset."""
+    return (f"its documents are the rows of {documents_file(ledger)}: edit that file "
+            f"(docs/scale.md)")
+
+
 def run_remove(args: argparse.Namespace) -> int:
-    refuse_bulk_table("sources remove", args.ledger, "it records no [[document]] tables")
+    refuse_bulk_table("sources remove", args.ledger, _documents_instead(args.ledger))
     gone = remove_document(args.ledger, args.doc_id, force=args.force, archive=args.sources)
     d = gone.document
     print(f"ledger-tool: sources: removed document {d.id!r} ({d.file}:{d.line})", file=sys.stderr)

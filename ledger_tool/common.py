@@ -102,7 +102,8 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
     p.add_argument("--horizon", metavar="YEAR",
                    help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
                         f"or 2017-18); default: the last year any bounded entry of the "
-                        f"whole ledger reaches, whatever the filters")
+                        f"whole ledger reaches (or its latest entry's year, if later), "
+                        f"whatever the filters")
     p.add_argument("--rates", metavar="CSV",
                    help=f"{say}a rate table (CSV) to use instead of the ECB rates")
 
@@ -206,12 +207,14 @@ def rate_fallbacks(book) -> tuple[list[str], list[str]]:
 
 
 def refuse_bulk_table(command: str, ledger: str, instead: str) -> None:
-    """The edits (add, cite) write TOML journals; a bulk table is refused
-    in one line saying what to do ``instead``."""
+    """The edits (add, cite, sources add/remove) write TOML journals; a bulk
+    table or a partitioned dataset (a folder, where a TOML file written would
+    stop it being read) is refused in one line saying what to do ``instead``."""
 
     fmt, _ = ledger_format(ledger)
-    if fmt in ("csv", "parquet"):
-        raise LedgerError(f"{command}: {ledger} is a bulk table ({fmt}); {instead}")
+    if fmt in ("csv", "parquet", "dataset"):
+        kind = "a partitioned Parquet dataset" if fmt == "dataset" else f"a bulk table ({fmt})"
+        raise LedgerError(f"{command}: {ledger} is {kind}; {instead}")
 
 
 def report_edit(command: str, result, done: str, what: str) -> None:

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
 import shutil
 import sys
 import tempfile
 
 from ledger.errors import UsageError
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
+from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import (check_locale, none_match, print_capped,
                                 refuse_conversion_without_currency)
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
@@ -25,7 +27,7 @@ from reports import dataset as ds
 from reports.notes import linked_note
 from reports.options import ReportOptions
 from reports.listing import LIST_MONEY
-from reports.text import format_table, table_widths, write_rows
+from reports.text import aligned_lines, cell_widths, format_table, table_cells, write_rows
 
 COMMANDS = ("check", "list", "balance", "report", "export")
 
@@ -73,8 +75,12 @@ def _check(args) -> int:
     errs = len(found.errors)
     warns = len(found.problems) - errs
     print_capped(str(p) for p in found.problems)
+    if found.citations and not documents_file(args.ledger).exists():
+        print(f"ledger-tool: check: note: {citations_unchecked(args.ledger, found.citations)}",
+              file=sys.stderr)
     failed = errs or (args.strict and warns)
-    print(f"{args.ledger}: {found.entries} entries, {len(found.files)} partition files, "
+    print(f"{args.ledger}: {found.entries} entries, {len(found.documents or {})} documents, "
+          f"{len(found.files)} partition files, "
           f"{errs} error(s), {warns} warning(s)", file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
 
@@ -153,27 +159,33 @@ def _list(args) -> int:
 
 def _list_table(args, locale: str) -> int:
     """The journal's table (``reports.text.format_table``), partition by
-    partition: the columns as wide as the first partition's cells; a longer
-    cell in a later partition is written whole, past its column (docs/scale.md)."""
-    state: dict = {"widths": None}
+    partition: each partition's cells go to a temporary file (a JSON list a
+    row) while the widest cell of every column is kept; once every partition
+    passed, the rows are aligned to those widths: the same text as the table
+    of the same rows read whole."""
+    state: dict = {"head": None, "widths": []}
 
     def sink(rows):
         if not rows:
             return
-        first = state["widths"] is None
-        text = format_table(rows, locale=locale, money=LIST_MONEY, widths=state["widths"],
-                            head=first)
-        if first:
-            state["widths"] = table_widths(text)
-        tmp.write(text + "\n")
+        headers, numeric, cells = table_cells(rows, locale=locale, money=LIST_MONEY)
+        if state["head"] is None:
+            state["head"] = (headers, numeric)
+            state["widths"] = cell_widths([headers])
+        state["widths"] = cell_widths(cells, state["widths"])
+        tmp.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in cells)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
         found = checked_scan(args, ds.list_part, (entry_filters(args), "table", locale), sink)
-        if state["widths"] is None:
-            tmp.write(format_table([]) + "\n")
         tmp.seek(0)
-        shutil.copyfileobj(tmp, sys.stdout)
+        if state["head"] is None:
+            sys.stdout.write(format_table([]) + "\n")
+        else:
+            headers, numeric = state["head"]
+            lines = aligned_lines(state["widths"], numeric, (json.loads(t) for t in tmp),
+                                  headers)
+            sys.stdout.writelines(line + "\n" for line in lines)
         sys.stdout.flush()
     print_warnings(found)
-    _none_match(found, state["widths"] is not None, args)
+    _none_match(found, state["head"] is not None, args)
     return 0

@@ -15,14 +15,14 @@ from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
 from ledger_tool.cmd_report import report_options, say_written, write_report
 from ledger_tool.common import check_locale
-from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
+from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
 from reports.fdp import CSV_NAME, FIELDS, write_descriptor
 from reports.pagedata import HTML_TABLE_LIMIT
 from reports.text import inert_frame
-from reports.valuation import Spec, horizon_from
+from reports.valuation import Spec
 
 
 def run_report(args) -> int:
@@ -103,22 +103,21 @@ def run_export(args) -> int:
     if journal and options["basis"] == "recorded" and args.years:
         raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
                           f"entry; --years applies to the export by year (the default)")
+    spec = None
     if options["basis"] != "recorded" and not args.horizon:
-        # the rows are written as they come: the horizon is needed before the pass
+        # the dataset's default horizon, gathered in the pass (export_scan)
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
-        found = checked_scan(args, ds.horizon_part, (spec,))
-        options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
     facts: list = []
     if fmt == "fdp":
-        n = _fdp(args, options, facts)
+        n = _fdp(args, options, facts, spec)
     elif journal:
-        n = _journal(args, fmt, options, facts)
+        n = _journal(args, fmt, options, facts, spec)
     elif fmt == "parquet":
-        n = _parquet(args, options, facts)
+        n = _parquet(args, options, facts, spec)
     else:
         n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
                         empty=f"export: no entries in {args.ledger} match the filters",
-                        facts=facts)
+                        facts=facts, spec=spec, options=options)
     said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
                          deflator=args.deflator, base_year=args.base_year)
     for note in ds.whole_notes(ds.whole_facts(facts), said):   # as a journal's export
@@ -133,7 +132,7 @@ def run_export(args) -> int:
     return 0
 
 
-def _fdp(args, options: dict, facts: list) -> int:
+def _fdp(args, options: dict, facts: list, spec=None) -> int:
     """A Fiscal Data Package: each partition's rows of ledger.csv into it as
     they come (written atomically once every partition passed), then
     datapackage.json with the rows counted and the dataset's horizon."""
@@ -144,10 +143,18 @@ def _fdp(args, options: dict, facts: list) -> int:
         facts.append(part.pop("notes"))
         parts.append(part)
 
+    def restart():
+        out.seek(0)
+        out.truncate()
+        out.write(",".join(FIELDS) + "\n")
+        facts.clear()
+        parts.clear()
+
     folder = Path(args.output)
     with atomic_file(folder / CSV_NAME, text=True) as out:
         out.write(",".join(FIELDS) + "\n")
-        found = checked_scan(args, ds.fdp_part, (entry_filters(args), options), sink)
+        found = export_scan(args, ds.fdp_part, (entry_filters(args), options), sink,
+                            spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     n = sum(p["count"] for p in parts)
@@ -158,7 +165,7 @@ def _fdp(args, options: dict, facts: list) -> int:
     return n
 
 
-def _parquet(args, options: dict, facts: list) -> int:
+def _parquet(args, options: dict, facts: list, spec=None) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
     then one file of them all, written atomically; each partition's notes'
     facts into ``facts``."""
@@ -171,7 +178,14 @@ def _parquet(args, options: dict, facts: list) -> int:
             files.append(Path(folder) / f"part-{len(files):05d}.parquet")
             files[-1].write_bytes(data)
 
-        found = checked_scan(args, ds.parquet_part, (entry_filters(args), options), sink)
+        def restart():
+            for f in files:
+                f.unlink()
+            files.clear()
+            facts.clear()
+
+        found = export_scan(args, ds.parquet_part, (entry_filters(args), options), sink,
+                            spec=spec, options=options, restart=restart)
         if not files:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
         with atomic_file(Path(args.output)) as out:
@@ -180,7 +194,7 @@ def _parquet(args, options: dict, facts: list) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict, facts: list) -> int:
+def _journal(args, fmt: str, options: dict, facts: list, spec=None) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
@@ -193,7 +207,14 @@ def _journal(args, fmt: str, options: dict, facts: list) -> int:
         parts.append(part)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-        found = checked_scan(args, ds.journal_part, (entry_filters(args), fmt, options), sink)
+        def restart():
+            tmp.seek(0)
+            tmp.truncate()
+            facts.clear()
+            parts.clear()
+
+        found = export_scan(args, ds.journal_part, (entry_filters(args), fmt, options), sink,
+                            spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
         head = ds.journal_head(parts, fmt, options, Book.from_entries((), root=Path(args.ledger)))

@@ -67,19 +67,51 @@ def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
     return checked_scan(args, func, fargs_of(options), collect and collect.add), options
 
 
+def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=None):
+    """``checked_scan(args, func, fargs, sink)`` for an export, whose rows
+    are written as they come.  ``spec``: the dataset's default horizon is
+    needed (no --horizon, a basis that counts years): one pass gathers every
+    partition's horizon facts and writes, in order, the partitions before
+    the first holding an open-ended amount (the rows of bounded entries do
+    not depend on the horizon).  Only when some partition holds one is
+    ``options["horizon"]`` set to the default and, after ``restart()``
+    (the caller's output emptied), every partition written again: a
+    dataset with no open-ended amount is read once, not twice."""
+    if spec is None:
+        return checked_scan(args, func, fargs, sink)
+    facts: list = []
+    state = {"open": False}
+
+    def first(result):
+        facts.append(result[0])
+        state["open"] = state["open"] or result[0][0]
+        if not state["open"] and result[1] is not None:   # None: nothing left by the filters
+            sink(result[1])
+
+    found = checked_scan(args, ds.horizon_part, (spec, func, fargs), first)
+    horizon = horizon_from(facts)
+    if horizon is None:
+        return found
+    options["horizon"] = horizon
+    if restart is not None:
+        restart()
+    return checked_scan(args, func, fargs, sink)
+
+
 def print_warnings(found) -> None:
     print_capped(str(p) for p in found.problems)
 
 
 def streamed(args, func, fargs, out_path, empty: str | None = None,
-             facts: list | None = None):
+             facts: list | None = None, spec=None, options=None):
     """Each partition's CSV text in the dataset's order, into ``out_path``
     (atomically) or stdout, only once every partition and the rules across
     them passed: written to a temporary file first.  (The rows written, as
     ``func`` counts them with its text (a quoted cell may hold a line break),
     the scan).
     ``empty``: the error when no partition gives a row (nothing is written).
-    ``facts``: gets what ``func`` gives after its text and count, if anything."""
+    ``facts``: gets what ``func`` gives after its text and count, if anything.
+    ``spec``, ``options``: the default horizon is needed (``export_scan``)."""
 
     state = {"first": True, "rows": 0}
 
@@ -92,8 +124,16 @@ def streamed(args, func, fargs, out_path, empty: str | None = None,
             state["first"] = False
             state["rows"] += rows
 
+    def restart():
+        tmp.seek(0)
+        tmp.truncate()
+        state.update(first=True, rows=0)
+        if facts is not None:
+            facts.clear()
+
     def scanned():
-        found = checked_scan(args, func, fargs, sink)
+        found = export_scan(args, func, fargs, sink, spec=spec, options=options,
+                            restart=restart)
         if empty is not None and state["first"]:
             raise LedgerError(empty)
         return found

@@ -242,7 +242,8 @@ def horizon_reason(given) -> str:
     if given not in (None, ""):
         return "given with --horizon"
     return ("the ledger's horizon: the last year any bounded entry of the whole ledger "
-            "reaches, whatever the filters; give --horizon to change it")
+            "reaches, or its latest entry's year if later, whatever the filters; give "
+            "--horizon to change it")
 
 
 def _open_ended_ids(entries) -> list[str]:

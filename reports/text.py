@@ -72,16 +72,25 @@ def _width(s: str) -> int:
 
 def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
                  money: tuple[str, str] | None = None, indent_key: str | None = None,
-                 amounts: str = "exact", widths: list[int] | None = None,
-                 head: bool = True) -> str:
+                 amounts: str = "exact") -> str:
     """An aligned table for the terminal; ``amounts``: "compact" (£12m, as
     people say them) or "exact" (£12,000,000.00), see ``reports.amounts``.
-    ``widths``: the columns' (a table streamed in parts: the first part's,
-    see ``table_widths``; a longer cell is written whole, past its column);
-    ``head``: with the header and its rule."""
+    A table streamed in parts (a dataset's ``list``) makes each part's
+    ``table_cells``, keeps the widest of ``cell_widths`` and aligns every
+    row at the end (``aligned_lines``): the same text."""
     if not rows:
         return "(nothing to show)"
+    headers, numeric, cells = table_cells(rows, locale=locale, money=money,
+                                          indent_key=indent_key, amounts=amounts)
+    widths = cell_widths([headers] + cells)
+    return "\n".join(aligned_lines(widths, numeric, cells, headers))
 
+
+def table_cells(rows: Sequence[dict], *, locale: str = "en_GB",
+                money: tuple[str, str] | None = None, indent_key: str | None = None,
+                amounts: str = "exact") -> tuple[list[str], list[bool], list[list[str]]]:
+    """(the headers shown, which columns are right-aligned (the amount), each
+    row's cells as shown) of ``format_table``'s rows (at least one)."""
     headers = list(rows[0])
     if money:
         amount_key, currency_key = money
@@ -99,25 +108,37 @@ def format_table(rows: Sequence[dict], *, locale: str = "en_GB",
                 line.append(_plain(v))
         cells.append([show_controls(c, terminal=True) for c in line])
     headers_shown = [show_controls(str(h), terminal=True) for h in headers]
-    numeric = {h for h in headers if money and h == money[0]}
-    if widths is None:
-        widths = [max(_width(h), *(_width(c[i]) for c in cells))
-                  for i, h in enumerate(headers_shown)]
+    numeric = [money is not None and h == money[0] for h in headers]
+    return headers_shown, numeric, cells
+
+
+def cell_widths(lines: Sequence[Sequence[str]], widths: Sequence[int] = ()) -> list[int]:
+    """Each column's width: its widest cell in ``lines`` (and ``widths``)."""
+    out = list(widths)
+    for line in lines:
+        if len(out) < len(line):
+            out += [0] * (len(line) - len(out))
+        for i, c in enumerate(line):
+            w = _width(c)
+            if w > out[i]:
+                out[i] = w
+    return out
+
+
+def aligned_lines(widths: Sequence[int], numeric: Sequence[bool], cells,
+                  headers: Sequence[str] | None = None):
+    """``cells`` padded to ``widths`` (after ``headers`` and their rule, when
+    given), one line each."""
 
     def fmt(line):
-        out = []
-        for i, (h, c) in enumerate(zip(headers, line)):
-            pad = " " * (widths[i] - _width(c))
-            out.append(pad + c if h in numeric else c + pad)
-        return "  ".join(out).rstrip()
+        return "  ".join((" " * (w - _width(c)) + c) if right else (c + " " * (w - _width(c)))
+                         for c, w, right in zip(line, widths, numeric)).rstrip()
 
-    sep = "  ".join("-" * w for w in widths)
-    return "\n".join(([fmt(headers_shown), sep] if head else []) + [fmt(c) for c in cells])
-
-
-def table_widths(table: str) -> list[int]:
-    """The column widths of a ``format_table`` text with its header (its rule's dashes)."""
-    return [len(d) for d in table.split("\n", 2)[1].split("  ")]
+    if headers is not None:
+        yield fmt(headers)
+        yield "  ".join("-" * w for w in widths)
+    for line in cells:
+        yield fmt(line)
 
 
 def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",

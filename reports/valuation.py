@@ -125,8 +125,9 @@ def fiscal_start_of(book, spec) -> tuple[int, int]:
 
 def default_horizon(book, spec: Spec) -> str | None:
     """The ledger's last year: the last (calendar or fiscal) year that any
-    bounded entry of the whole ledger reaches, or the year of the latest entry
-    when every entry is open-ended.  Returns None when the ledger has no
+    bounded entry of the whole ledger reaches, or the year of its latest
+    entry when that is later (an older entry added never moves it back past
+    an open-ended entry's start).  Returns None when the ledger has no
     open-ended entry.  ``book``: the Book of the chosen entries; the horizon
     comes from the Book they were selected from (``Book.whole``), so filters
     never change it: the one horizon rule of every command."""
@@ -160,13 +161,14 @@ def horizon_facts(book, spec: Spec) -> tuple[bool, str | None, str | None]:
 
 def horizon_from(facts) -> str | None:
     """The default horizon of the parts whose ``horizon_facts`` are given:
-    the last year any bounded entry reaches, else the latest entry's year;
-    None when no part has an open-ended entry."""
+    the later of the last year any bounded entry reaches and the latest
+    entry's year; None when no part has an open-ended entry.  A maximum, so
+    the same however the entries are split into parts, and never earlier
+    for more entries (labels of one kind compare as their years do)."""
     facts = list(facts)
     if not any(f[0] for f in facts):
         return None
-    bounded = [f[1] for f in facts if f[1] is not None]
-    return max(bounded) if bounded else max(f[2] for f in facts if f[2] is not None)
+    return max(y for f in facts for y in f[1:] if y is not None)
 
 
 def as_recorded(frame: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,6 @@ a temporary name and renamed when complete: a failed import leaves nothing.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -24,8 +23,9 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
-from ledger.imports.rows import bulk_rows, check_records
+from ledger.imports.rows import bulk_table, check_records
 from ledger.phrases.money import plain_decimal
+from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
 import csv
 import tempfile
@@ -35,9 +35,9 @@ from ledger.model import ONE_OFF
 from ledger.writer import entry_table
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
-DOCUMENTS_FILE = "_documents.csv"     # pyarrow.dataset skips names starting with "_"
+DOCUMENTS_FILE = DATASET_DOCUMENTS    # what the dataset's reader reads as its documents
 REJECTS_FILE = "_rejects.csv"
-ARCHIVE_FOLDER = "_sources"
+ARCHIVE_FOLDER = DATASET_ARCHIVE
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
 
 
@@ -46,16 +46,12 @@ def checked(results: list[ReadResult], documents: list[str]):
     items refused) after the one rule engine, run over all of them at once
     as the journal imports run it (``ledger.imports.rows.check_records``;
     citations of ``documents`` only)."""
-    import pyarrow as pa
-
     recs = [(r, rec) for r in results for rec in r.records]
     got = check_records([rec.fields for _, rec in recs],
                         range(1, len(recs) + 1), name="import", documents=documents,
                         views=False)
-    rows = bulk_rows(got, [f"{r.file}: {rec.where}" if rec.where else r.file
-                           for r, rec in recs])
-    columns = list(zip(*rows)) if rows else [()] * len(COLUMNS)
-    table = pa.table({c: pa.array(v, pa.string()) for c, v in zip(COLUMNS, columns)})
+    table = bulk_table(got, [f"{r.file}: {rec.where}" if rec.where else r.file
+                             for r, rec in recs])
     problems = [import_problem(recs[k][0].file, recs[k][1].where, msg)
                 for k, found in sorted(got.problems.items())
                 for msg in dict.fromkeys(p.message + (f" (hint: {p.hint})" if p.hint else "")
@@ -65,7 +61,8 @@ def checked(results: list[ReadResult], documents: list[str]):
 
 class SeenIds:
     """The ids a dataset import has written, for the duplicate check across
-    batches: each id's 128-bit BLAKE2b digest, as two 64-bit halves in
+    batches: each id's 128-bit digest (two 64-bit SipHash-2-4 values under
+    two keys, pandas' ``hash_array``, in C), as two 64-bit halves in
     NumPy arrays sorted by the first, 16 bytes an id (a set of the ids took
     about 100), so that the command's memory stays nearly flat however many
     entries a registry-sized import writes.  Two different ids share a
@@ -81,13 +78,17 @@ class SeenIds:
     def __len__(self) -> int:
         return sum(len(r.hi) for r in self.runs)
 
+    KEYS = ("ledger-tool-id-1", "ledger-tool-id-2")   # 16 bytes each: SipHash's key
+
     @staticmethod
     def digest(ids):
         """The digests of ``ids``: one row (first half, second half) each."""
         import numpy as np
+        import pandas as pd
 
-        raw = b"".join(hashlib.blake2b(i.encode("utf-8"), digest_size=16).digest() for i in ids)
-        return np.frombuffer(raw, dtype="<u8").reshape(-1, 2)
+        ids = np.asarray(ids, dtype=object)
+        return np.column_stack([pd.util.hash_array(ids, hash_key=k, categorize=False)
+                                for k in SeenIds.KEYS]).reshape(-1, 2)
 
     def holds(self, digests):
         """The mask of ``digests`` already seen."""

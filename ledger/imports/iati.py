@@ -80,6 +80,8 @@ _NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
 # an item's ref or an activity's id as part of an entry id: the same few refs
 # ("1", "C", "D") recur in every activity
 _slug = functools.lru_cache(maxsize=4096)(slug)
+# the same organisations, sectors and places name the accounts of every activity
+_account = functools.lru_cache(maxsize=8192)(account_part)
 
 
 def _tag(el) -> str:
@@ -231,7 +233,7 @@ class _Activity:
             return orgs[name]
         if not (name or self.org_names.get(ref)):
             self.names["_unnamed"]["organisations"].add(ref)
-        return account_part(name or self.org_names.get(ref) or ref)
+        return _account(name or self.org_names.get(ref) or ref)
 
     def funder(self, prov) -> tuple[str, str]:
         """(funder account, how it was found) from an item's <provider-org>
@@ -243,7 +245,7 @@ class _Activity:
         kind = codelist("organisation-type").get((prov.get("type") or "").strip()) \
             if prov is not None else None
         if kind and not any(self.funding):
-            return account_part(kind), "provider-org's organisation type (it has no ref or name)"
+            return _account(kind), "provider-org's organisation type (it has no ref or name)"
         if any(self.funding):
             return self.org(*self.funding), "participating-org (funding)"
         if any(self.reporting):
@@ -277,8 +279,8 @@ class _Activity:
             listed = codelist("sector" if vocab in ("1", "dac", "") else "sector-category"
                               if vocab in ("2", "dac-3") else "").get(code.upper())
             name = self.names["sectors"].get(code) or (
-                account_part(listed) if listed else account_part(_text(s)) if _text(s)
-                else f"Sector {account_part(code or '?')}")
+                _account(listed) if listed else _account(_text(s)) if _text(s)
+                else f"Sector {_account(code or '?')}")
             if name.startswith("Sector ") and code not in self.names["sectors"]:
                 self.names["_unnamed"]["sectors"].add(code or "?")
             sector_items.append((name, _pct(s.get("percentage"))))
@@ -289,14 +291,14 @@ class _Activity:
         place_items = []
         for c in countries:
             code = (c.get("code") or "").strip().upper()
-            name = self.names["countries"].get(code) or account_part(
+            name = self.names["countries"].get(code) or _account(
                 (codelist("country").get(code) or country_name(code)) if code else _text(c) or "?")
             place_items.append((name, _pct(c.get("percentage"))))
         for r in regions:
             code = (r.get("code") or "").strip()
             listed = codelist("region").get(code.upper()) if (r.get("vocabulary") or "1").strip() \
                 == "1" else None
-            name = self.names["regions"].get(code.upper()) or account_part(
+            name = self.names["regions"].get(code.upper()) or _account(
                 listed or _text(r) or f"Region {code or '?'}")
             if name.startswith("Region ") and code.upper() not in self.names["regions"]:
                 self.names["_unnamed"]["regions"].add(code or "?")
@@ -334,7 +336,9 @@ def _value(v, act: _Activity):
     if not _NUMBER.fullmatch(raw):
         return None, "", "", f"value {raw[:40]!r} is not a number (digits, an optional point)"
     amount = Decimal(raw)
-    wrong = magnitude_problem(amount)
+    whole, _, places = raw.lstrip("+-").partition(".")
+    # at most 15 whole digits and 12 places: within every bound (most values)
+    wrong = "" if len(whole) <= 15 and len(places) <= 12 else magnitude_problem(amount)
     if wrong:
         return None, "", "", f"value {wrong}"
     cur = (v.get("currency") or "").strip().upper() or act.currency
@@ -696,8 +700,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
         parts = shares(it["net"], it["cur"], weights)
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
              "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
-             "tags": ["iati", it["tag"]], "recipient": it.get("recipient", ""),
-             "notes": "; ".join(it["notes"] + pnotes)}
+             "tags": ["iati", it["tag"]], "notes": "; ".join(it["notes"] + pnotes)}
+        if it.get("recipient"):    # an empty field left out, as the journal leaves it
+            f["recipient"] = it["recipient"]
         if it.get("period"):
             f["period"] = it["period"]
         if it.get("value_date"):   # IATI's value-date: the date of the exchange rate

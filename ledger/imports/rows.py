@@ -32,7 +32,7 @@ from ledger.model import LINK_KINDS, ONCE, Entry, Problem
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables
-from ledger.read.table import PERIOD_COLUMNS, check_raw
+from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import _np, read_restated
 
@@ -127,63 +127,84 @@ def _entries_of(table, keep, moved):
     return table.filter(pa.array(on)).set_column(0, "entry", pa.array(moved[e[on]], pa.int64()))
 
 
-def bulk_rows(got: Checked, origins: Sequence[str]) -> list[tuple[str, ...]]:
-    """The accepted records as rows of the bulk format (``BULK_COLUMNS``
-    then ``PROVENANCE_COLUMNS`` of ``ledger.read.table``: one row per entry
-    and purpose, the period as its phrase, the citations as JSON, the
-    ``origins`` of each record as given)."""
-    if not got.accepted or got.read is None:
-        return []
+def bulk_table(got: Checked, origins: Sequence[str]):
+    """The accepted records as an Arrow table of the bulk format
+    (``BULK_COLUMNS`` then ``PROVENANCE_COLUMNS`` of ``ledger.read.table``,
+    every column text: one row per entry and purpose, the period as its
+    phrase, the citations as JSON, the ``origins`` of each record as
+    given).  Column by column: the raw form's columns as they are, what is
+    worked out per entry (sources, citations, provenance) made once for
+    each entry and spread over its rows."""
     import numpy as np
     import pyarrow as pa
+    import pyarrow.compute as pc
 
+    columns = BULK_COLUMNS + PROVENANCE_COLUMNS
+    if not got.accepted or got.read is None:
+        return pa.table({c: pa.array([], pa.string()) for c in columns})
     raw = got.read.form.raw
+    n = len(got.accepted)
     keep = np.zeros(len(got.read.table), bool)
     keep[np.asarray(got.accepted, dtype=np.int64) + got.offset] = True
     extras = got.read.extras(keep)
     idx = np.flatnonzero(keep[raw.entry])
-    entry = (np.cumsum(keep) - 1)[raw.entry[idx]]    # each row's accepted record, in order
+    entry = pa.array((np.cumsum(keep) - 1)[raw.entry[idx]])   # each row's accepted record
     rows = raw.entries.take(pa.array(idx))
-    col = {c: rows.column(c).to_pylist() for c in (
-        "id", "date", "funder", "purpose", "amount", "currency", "status", "qualifier",
-        "phrase_qualifier", "period", "value_date")}
-    given_of: list[list] = [[] for _ in got.accepted]   # each record's conversions, as listed
+    out = {c: rows.column(c).cast(pa.string()) for c in (
+        "id", "date", "funder", "purpose", "amount", "currency", "status", "period",
+        "value_date")}
+    stated = rows.column("qualifier").to_pylist()
+    phrase = rows.column("phrase_qualifier").to_pylist()
+    pairs: dict[tuple, str] = {}
+    for pair in zip(stated, phrase):
+        if pair not in pairs:
+            pairs[pair] = rr.qualifier_of(*pair)[0]
+    out["qualifier"] = pa.array([pairs[pair] for pair in zip(stated, phrase)], pa.string())
+    blank = pa.array([""], pa.string()).take(pa.array(np.zeros(len(idx), np.int64)))
+    for c in PERIOD_COLUMNS:
+        out[c] = blank
+    given_of: list[list] = [[] for _ in range(n)]   # each record's conversions, as listed
     re_entry = _np(raw.restatements.column("entry"))
     on = keep[re_entry]
-    for j, phrase in zip((np.cumsum(keep) - 1)[re_entry[on]].tolist(),
-                         raw.restatements.column("phrase").filter(pa.array(on)).to_pylist()):
-        given_of[j].append(phrase)
-    blank = ("",) * len(PERIOD_COLUMNS)
-    text = {c: _texts(extras.get(c), len(got.accepted)) for c in
-            ("recipient", "location", "tags", "notes", *LINK_KINDS)}
-    cites = _cites(extras["citations"], len(got.accepted))
-    out: list[tuple[str, ...]] = []
-    for r, j in enumerate(entry.tolist()):
-        k = got.accepted[j]
-        cited = cites[j]
-        given = given_of[j]
-        # the conversions as the bulk format writes them (the rules accepted them)
-        restates = "; ".join(f"{m.currency} {plain_decimal(m.amount)}"
-                             for m in read_restated(list(given), col["currency"][r])[0]) \
-            if given else ""
-        cited_json = json.dumps([{key: v for key, v in (("doc", d), ("quote", q),
-                                                         ("locator", loc)) if v}
-                                 for d, q, loc in cited], ensure_ascii=False)
-        out.append((col["id"][r], col["date"][r], col["funder"][r], col["purpose"][r],
-                    col["amount"][r], col["currency"][r], col["status"][r],
-                    rr.qualifier_of(col["qualifier"][r], col["phrase_qualifier"][r])[0],
-                    col["period"][r], *blank, text["disburses"][j], text["part_of"][j],
-                    text["restates"][j], ";".join(dict.fromkeys(d for d, _, _ in cited)),
-                    restates, col["value_date"][r], text["tags"][j], text["notes"][j],
-                    text["recipient"][j], text["location"][j], cited_json, origins[k]))
-    return out
+    for j, given in zip((np.cumsum(keep) - 1)[re_entry[on]].tolist(),
+                        raw.restatements.column("phrase").filter(pa.array(on)).to_pylist()):
+        given_of[j].append(given)
+    currency = out["currency"].take(pa.array(_first_rows(entry))).to_pylist()
+    # the conversions as the bulk format writes them (the rules accepted them)
+    out["restated"] = pa.array(["; ".join(f"{m.currency} {plain_decimal(m.amount)}"
+                                          for m in read_restated(given, cur)[0]) if given else ""
+                                for given, cur in zip(given_of, currency)],
+                               pa.string()).take(entry)
+    for k in LINK_KINDS:   # the Book's, as the rules read them (``RawTables.links``)
+        column = extras.get(k)
+        out[k] = (pa.array([""] * n, pa.string()) if column is None else
+                  pc.fill_null(pa.array(column, pa.string()), "")).take(entry)
+    cites = _cites(extras["citations"], n)
+    out["sources"] = pa.array([";".join(dict.fromkeys(d for d, _, _ in cited))
+                               for cited in cites], pa.string()).take(entry)
+    for c in ("tags", "notes", "recipient", "location"):
+        column = extras.get(c)
+        text = pa.array([""] * n, pa.string()) if column is None else \
+            pc.fill_null(pa.array(column, pa.string()), "")
+        out[c] = text.take(entry)
+    out["citations"] = pa.array([_CITATIONS_JSON.encode([
+        {key: v for key, v in (("doc", d), ("quote", q), ("locator", loc)) if v}
+        for d, q, loc in cited]) for cited in cites], pa.string()).take(entry)
+    out["origin"] = pa.array([origins[k] for k in got.accepted], pa.string()).take(entry)
+    return pa.table({c: out[c] for c in columns})
 
 
-def _texts(column, n: int) -> list[str]:
-    """A text column of the Book's extras as Python strings ('' when none)."""
-    if column is None:
-        return [""] * n
-    return ["" if v is None else str(v) for v in column.tolist()]
+def _first_rows(entry):
+    """Each entry's first row, of rows numbered by entry in turn (``entry``:
+    Arrow int per row)."""
+    import numpy as np
+
+    e = _np(entry)
+    return np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if len(e) else np.zeros(0, np.int64)
+
+
+# json.dumps(..., ensure_ascii=False) makes an encoder each call: one, made once
+_CITATIONS_JSON = json.JSONEncoder(ensure_ascii=False)
 
 
 def _cites(frame, n: int) -> list[list[tuple[str, str, str]]]:

@@ -4,7 +4,8 @@
   (``ledger.read.journal_columns``); from ``ledger.read.journal_columns.MIN_BYTES``
   on, through ``ledger.read.cache`` (the cached Book, else the column reader);
 - ``.csv`` / ``.parquet`` (or a file that starts like one): the bulk format
-  of ``ledger.read.table``;
+  of ``ledger.read.table``, its documents in ``NAME.documents.csv`` beside
+  it (``ledger.read.documents``);
 - anything else: refused with one line saying what a ledger is.
 
 ``read_book(path)`` never raises for bad input: problems travel in the
@@ -18,6 +19,7 @@ from ledger.book import Book
 from ledger.model import Problem
 from ledger.read.cache import load_book
 from ledger.read.dataset import read_dataset_book
+from ledger.read.documents import read_documents
 from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
@@ -72,7 +74,11 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
         return Book.from_entries((), problems=[Problem(str(path), 0, "", why, code="not-a-ledger")],
                                  root=path if path.is_dir() else path.parent)
     if fmt in ("csv", "parquet"):
-        return read_bulk_book(path, fmt)
+        documents, problems = read_documents(path)   # NAME.documents.csv, if any
+        book = read_bulk_book(path, fmt, documents)
+        if problems:
+            book.problems = tuple(problems) + book.problems
+        return book
     if fmt == "dataset":
         return read_dataset_book(path)
     if worth_caching(path):   # big enough to be worth a cache

@@ -22,6 +22,11 @@ partitions, links to entries in other partitions, packages not exceeded.
 The probable-duplicate and look-alike rules stay per partition (a probable
 duplicate shares its date, so its year).
 
+The dataset's documents are those its ``_documents.csv`` declares
+(``ledger.read.documents``; the files in ``_sources/``, its archive): each
+partition's citations are checked against them as a journal's are against
+its sources.toml.
+
 ``read_dataset_book(path)`` reads the whole dataset into one Book (every
 other command; small datasets; the reference the tests compare with).
 """
@@ -37,6 +42,7 @@ from pathlib import Path
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
+from ledger.read.documents import DATASET_ARCHIVE, read_documents
 from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, read_table
 from ledger.rules import BULK_HINTS, across_entries
 from ledger.safe_io import is_dataset
@@ -91,10 +97,12 @@ def _year_of(file: Path) -> int:
     return int(found.group(1))
 
 
-def partition_book(file: str | Path, root: str | Path):
+def partition_book(file: str | Path, root: str | Path, documents=None):
     """(the Book of one part file, each entry's first row, its problems):
-    the bulk reader's checks, links left to ``id_pass``; an entry dated
-    outside the partition's year is an error (a query by year would miss it)."""
+    the bulk reader's checks, links left to ``id_pass``, citations checked
+    against ``documents`` (the dataset's, by id; None: not checked); an
+    entry dated outside the partition's year is an error (a query by year
+    would miss it)."""
     import numpy as np
 
 
@@ -106,7 +114,8 @@ def partition_book(file: str | Path, root: str | Path):
         problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
-    book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True)
+    book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True,
+                            documents=documents)
     en = book.tables.entries
     said_twice = any(p.code == "duplicate-id" for p in book.problems)
     kept = set(en["id"].astype(str)) if said_twice and len(en) else set()
@@ -263,23 +272,26 @@ def run(func: Callable, items: list, *, scheduler: str | None = None,
 
 
 def _task(item):
-    """One partition: (problems, entries, narrow table, the function's result)."""
-    index, file, root, func, args = item
-    book, first, problems = partition_book(file, root)
+    """One partition: (problems, entries, narrow table, the function's
+    result, its citations)."""
+    index, file, root, func, args, documents = item
+    book, first, problems = partition_book(file, root, documents)
     narrow = _narrow(book, first, index)
     errors = any(p.severity == "error" for p in problems)
     result = None if errors or func is None else func(book, *args)
-    return problems, len(book), narrow, result
+    return problems, len(book), narrow, result, len(book.tables.citations)
 
 
 class Scan:
     """What one pass over the dataset found: ``problems`` (every partition's
     and the rules across entries), ``entries``, ``results`` (the function's,
     one per partition, in order; None for a partition with errors),
-    ``files``."""
+    ``files``, ``documents`` (declared, by id; None: no _documents.csv),
+    ``citations`` (how many the entries make)."""
 
-    def __init__(self, files, problems, entries, results):
+    def __init__(self, files, problems, entries, results, documents=None, citations=0):
         self.files, self.problems, self.entries, self.results = files, problems, entries, results
+        self.documents, self.citations = documents, citations
 
     @property
     def errors(self) -> list[Problem]:
@@ -297,18 +309,22 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
 
     root = Path(path)
     files, problems = partition_files(root)
+    documents, said = read_documents(root)
+    problems.extend(said)
     names = [str(f) for f in files]
     address = scheduler_address(scheduler)
-    items = [(i, str(f), str(root), func, args) for i, f in enumerate(files)]
+    # the Document records go to each partition (a report's Sources sheet names them)
+    items = [(i, str(f), str(root), func, args, documents) for i, f in enumerate(files)]
     # a few partitions at a time, the heap trimmed after each batch; on a
     # cluster without ``sink``, every partition at once (each worker has its own)
     batch = len(items) if sink is None and address else BATCH
-    entries, narrows, results = 0, [], []
+    entries, citations, narrows, results = 0, 0, [], []
     for start in range(0, len(items), max(batch, 1)):
-        for probs, n, narrow, result in run(_task, items[start:start + batch],
-                                            scheduler=address):
+        for probs, n, narrow, result, cited in run(_task, items[start:start + batch],
+                                                   scheduler=address):
             problems.extend(probs)
             entries += n
+            citations += cited
             narrows.append(narrow)
             if sink is not None and result is not None:
                 sink(result)
@@ -320,7 +336,7 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
     if not files and not problems:
         problems.append(Problem(str(root), 0, "", "the dataset holds no .parquet file",
                                 code="empty-dataset"))
-    return Scan(names, problems, entries, results)
+    return Scan(names, problems, entries, results, documents, citations)
 
 
 BATCH = 4   # partitions in flight when results are written out as they come
@@ -335,6 +351,7 @@ def read_dataset_book(path: str | Path) -> Book:
 
     root = Path(path)
     files, problems = partition_files(root)
+    documents, said = read_documents(root)
     tables = []
     for f in files:
         try:
@@ -342,11 +359,14 @@ def read_dataset_book(path: str | Path) -> Book:
         except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
             problems.append(Problem(str(f), 0, "", f"cannot read the table: {err}".strip(),
                                     code="unreadable-table"))
+    options = {"archive": DATASET_ARCHIVE}
     if problems or not tables:
-        return Book.from_entries((), problems=problems or [Problem(
-            str(root), 0, "", "the dataset holds no .parquet file", code="empty-dataset")],
+        return Book.from_entries((), documents, options, problems=said + (problems or [Problem(
+            str(root), 0, "", "the dataset holds no .parquet file", code="empty-dataset")]),
             root=root)
     raw = pa.concat_tables(tables, promote_options="permissive")
     raw = pa.table({c: pc.fill_null(raw.column(c), "") for c in raw.column_names})
-    book, _ = bulk_book(raw, str(root), root, "dataset")
+    book, _ = bulk_book(raw, str(root), root, "dataset", documents=documents)
+    book.options = options
+    book.problems = tuple(said) + book.problems
     return book

@@ -227,10 +227,11 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
                      links=link_table(at_first), restatements=restatements)
 
 
-def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
+def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:
     """A bulk CSV / Parquet file as a Book with every problem found; never
     raises for bad input.  ``fmt``: "csv" or "parquet" (default: by the
-    file's suffix)."""
+    file's suffix).  ``documents``: the declared documents by id (its
+    citations checked against them), or None (not checked)."""
     path = Path(path)
     fmt = fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")
     root = path if path.is_dir() else path.parent
@@ -241,13 +242,16 @@ def read_bulk_book(path: str | Path, fmt: str | None = None) -> Book:
         return Book.from_entries((), problems=[
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=root, source=fmt)
-    return bulk_book(raw, fname, root, fmt)[0]
+    return bulk_book(raw, fname, root, fmt, documents=documents)[0]
 
 
-def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False):
+def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
+              documents=None):
     """(the Book of a bulk table read by ``read_table``, each entry's first
     row in it).  ``links_elsewhere``: links may name entries of other tables
-    (a dataset's partitions): they are not checked here, only kept."""
+    (a dataset's partitions): they are not checked here, only kept.
+    ``documents``: the declared documents (a mapping by id, or their ids),
+    which the citations must name; None: not checked."""
     import numpy as np
     import pandas as pd
     import pyarrow.compute as pc
@@ -261,9 +265,11 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
                 linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
     form = bulk_raw(checked, fname, fmt)
-    frame, problems = check_raw(form, None, kept=kept, own_only=True)
+    frame, problems = check_raw(form, documents, kept=kept, own_only=True)
+    declared = dict(documents) if isinstance(documents, dict) else {}
     if frame is None:
-        return Book.from_entries((), problems=problems, root=root, source=fmt), np.zeros(0, int)
+        return Book.from_entries((), declared, problems=problems, root=root,
+                                 source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
     if links_elsewhere:
         frame["primary"] = ~(linked if keep is None else linked[keep])
@@ -290,7 +296,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False)
             "entry": entry.astype("int64"), "doc": docs.astype(object),
             "quote": np.full(len(docs), "", dtype=object),
             "locator": np.full(len(docs), "", dtype=object)})
-    return Book.from_frame(frame, extras, {}, {}, problems, root, source=fmt), first
+    return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):

@@ -52,6 +52,8 @@ BULK_HINTS = {
     "duplicate-id": "rows of one entry (its splits) must be next to each other",
     "probable-duplicate": "one figure is one row: remove this one and add its document to "
                           "{first}'s sources, or link it (restates) if it re-announces it",
+    "unknown-document": "declare it in the table's documents file (NAME.documents.csv "
+                        "beside NAME.csv, a dataset's _documents.csv)",
 }
 
 
@@ -271,7 +273,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
             for k, i in enumerate(entry_of):
                 if known is not None and docs[k] not in known:
                     found.append((i, 2 * k, (f"source names an unknown document {docs[k]!r}",
-                                             "declare it in a [[document]] table (sources.toml)",
+                                             hints.get("unknown-document", "declare it in a "
+                                                       "[[document]] table (sources.toml)"),
                                              "error", "unknown-document")))
                 if check_quotes and not str(quotes[k]).strip():
                     found.append((i, 2 * k + 1, (f"citation of {docs[k]!r} has no quote",

@@ -222,16 +222,18 @@ def test_list_as_json_and_csv_is_the_bulk_files(generated, run_cli):
 
 
 def test_a_plain_list_is_the_bulk_files_table(generated, run_cli):
-    """``list D`` (the table) streams partition by partition: the same rows
-    and cells as the table of the same rows read as one bulk CSV (columns as
-    wide as the first partition's), one per entry."""
-    tables = []
+    """``list D`` (the table) streams partition by partition: byte for byte
+    the table of the same rows read as one bulk CSV (every column as wide as
+    its widest cell in any partition), one row per entry."""
+    outs, tables = [], []
     for ledger in (generated, generated.parent / "gen.csv"):
         code, out, err = run_cli("list", ledger)
         assert code == 0, err
+        outs.append(out)
         lines = out.splitlines()
         assert set(lines[1]) <= {"-", " "}          # the header's rule, once
         tables.append([lines[0].split()] + [line.split() for line in lines[2:]])
+    assert outs[0] == outs[1]
     assert tables[0] == tables[1]
     assert len(tables[0]) - 1 == len({r["id"] for f in generated.glob("year=*/*.parquet")
                                       for r in pq.read_table(f, columns=["id"]).to_pylist()})
@@ -290,11 +292,12 @@ def test_an_entry_valued_at_no_row_is_not_called_left_out(tmp_path, run_cli):
             {"id": "late", "date": "2024-01-01", "funder": "UK", "purpose": "Q", "amount": "5",
              "currency": "GBP", "period": "per year", "sources": "d2"}]
     root, bulk = _dataset_and_bulk(tmp_path / "late", rows)
-    code, _, err = run_cli("report", root, "--out", tmp_path / "d")
+    # (the default horizon is the latest entry's year, 2024: a horizon before it)
+    code, _, err = run_cli("report", root, "--out", tmp_path / "d", "--horizon", "2019")
     assert code == 0, err
     assert ("note: A partitioned dataset: every total counts all 2 entries; the Entries sheet "
             "and the page carry the 1 largest.\n") in err
-    assert run_cli("report", bulk, "--out", tmp_path / "w")[0] == 0
+    assert run_cli("report", bulk, "--out", tmp_path / "w", "--horizon", "2019")[0] == 0
     sources = [_sheets(tmp_path / name / "report.xlsx")["Sources"] for name in ("d", "w")]
     assert sources[0] == sources[1]
     assert [r[0] for r in sources[0][2:]] == ["d1", "d2"]

@@ -138,9 +138,10 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
 def hand_horizon(es, mode: str = "calendar") -> int | None:
     if not any(e.period.kind == "per-year" and e.period.years is None for e in es):
         return None
+    # the last year a bounded entry reaches, or the latest entry's if later
     bounded = [_year_of(span_of(e, None)[1], mode) for e in es
                if not (e.period.kind == "per-year" and e.period.years is None)]
-    return max(bounded) if bounded else _year_of(max(e.date for e in es), mode)
+    return max(bounded + [_year_of(max(e.date for e in es), mode)])
 
 
 # ------------------------------------------------------------ ours

@@ -9,7 +9,7 @@ import datetime as dt
 
 import ledger
 from ledger.imports.common import Record, ReadResult, finish
-from ledger.imports.rows import bulk_rows, check_records
+from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import import_table
 from ledger.model import Document
 from ledger.rules import rows as rr
@@ -243,8 +243,8 @@ def test_restated_amounts_are_read_by_check_raw_as_in_a_journal(tmp_path):
     assert imported == journal == [
         ("bad-restated", "restated", "restated amount '£600,000' is in the entry's own currency")]
     got = _check([_rec("r", restated=["€600,000", "$1.5m"])])
-    rows = bulk_rows(got, ["origin"])
-    assert [v for v in rows[0] if v.startswith("EUR")] == ["EUR 600000; USD 1500000"]
+    rows = bulk_table(got, ["origin"]).to_pylist()
+    assert [v for v in rows[0].values() if v and v.startswith("EUR")] == ["EUR 600000; USD 1500000"]
     assert [(m.currency, m.amount) for m in got.entries[0].restated] == [
         ("EUR", 600_000), ("USD", 1_500_000)]
 
@@ -289,7 +289,7 @@ def test_a_split_value_of_another_type_is_named_as_in_a_journal(tmp_path):
     assert [p.line for p in got.problems[0]] == [2, 2]
 
 
-def test_bulk_rows_of_a_split_record_citing_one_document_twice():
+def test_bulk_table_of_a_split_record_citing_one_document_twice():
     """The bulk rows of an accepted record, as the dataset import writes
     them: one per part, the document named once in ``sources``, each
     citation in ``citations``, the qualifier as the rules read it."""
@@ -301,7 +301,10 @@ def test_bulk_rows_of_a_split_record_citing_one_document_twice():
                        source=[{"doc": "doc-1", "quote": "£2m", "locator": "p. 1"},
                                {"doc": " doc-1 ", "quote": "£3m"}])])
     assert got.accepted == [0]
-    rows = [dict(zip(BULK_COLUMNS + PROVENANCE_COLUMNS, r)) for r in bulk_rows(got, ["o"])]
+    table = bulk_table(got, ["o"])
+    assert table.column_names == BULK_COLUMNS + PROVENANCE_COLUMNS
+    assert {str(t) for t in table.schema.types} == {"string"}     # the bulk format: text
+    rows = table.to_pylist()
     assert [(r["purpose"], r["amount"], r["currency"], r["qualifier"]) for r in rows] == [
         ("P:A", "2000000", "GBP", "about"), ("P:B", "3000000", "GBP", "about")]
     assert {(r["sources"], r["tags"], r["notes"], r["recipient"], r["origin"]) for r in rows} \

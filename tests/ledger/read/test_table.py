@@ -130,7 +130,8 @@ def test_unknown_documents_and_columns(tmp_path):
     _, problems = read_bulk(p, documents={"doc-a"})
     assert [str(x) for x in problems] == [
         f"{p}:2: entry 'a': error: source names an unknown document 'doc-zz' "
-        "(hint: declare it in a [[document]] table (sources.toml))"]
+        "(hint: declare it in the table's documents file (NAME.documents.csv beside "
+        "NAME.csv, a dataset's _documents.csv))"]
     q = _csv(tmp_path, "a,2015-01-01,UK,P,5,GBP\n", head="id,date,funder,purpose,amount,curency\n",
              name="f.csv")
     frame, problems = read_bulk(q)
