@@ -25,7 +25,7 @@ import pandas as pd
 from ledger.book import Book, account_mask
 from ledger.errors import LedgerError
 from rates.deflate import constant_prices
-from rates.normalise import YEAR_MODES, last_year, normalise
+from rates.normalise import YEAR_MODES, last_year, normalise, year_label
 from reports.accounts import truncate
 from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
                              _with_id_codes, decimal_column, to_money)
@@ -151,12 +151,10 @@ def horizon_facts(book, spec: Spec) -> tuple[bool, str | None, str | None]:
         kw = normalise_options(book, Spec.of(spec, years=years))
         last = str(last_year(book.subset(~open_).frame(SUM_COLUMNS), years, kw["fiscal_start"]))
     latest = pd.Timestamp(book.tables.entries["date"].max()).date()
-    y = latest.year
-    if years != "calendar":
-        sm, sd = fiscal_start_of(book, Spec.of(spec, years=years))
-        first = y if (latest.month, latest.day) >= (sm, sd) else y - 1
-        return bool(open_.any()), last, f"{first}-{(first + 1) % 100:02d}"
-    return bool(open_.any()), last, str(y)
+    sm, sd = (1, 1) if years == "calendar" else fiscal_start_of(book, Spec.of(spec, years=years))
+    first = latest.year if (latest.month, latest.day) >= (sm, sd) else latest.year - 1
+    # labelled as last_year labels (a fiscal year from 1 January is a calendar year)
+    return bool(open_.any()), last, str(year_label(np.array([first]), sm, sd)[0])
 
 
 def horizon_from(facts) -> str | None:

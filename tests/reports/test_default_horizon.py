@@ -68,7 +68,7 @@ def test_the_default_horizon_never_moves_back(tmp_path, run_cli, rows, horizon, 
 
 
 def test_fiscal_years_take_the_latest_entrys_fiscal_year(tmp_path, run_cli):
-    """UK fiscal years (from 6 April): the open pledge of 1 January 2022 is
+    """UK fiscal years (from 1 April): the open pledge of 1 January 2022 is
     in 2021-22; a one-off of 1 May 2022 makes the horizon 2022-23."""
     rows = [OLD, OPEN, dict(LATER, date="2022-05-01")]
     bulk = _as_bulk(tmp_path / "in.csv", rows)
@@ -79,3 +79,28 @@ def test_fiscal_years_take_the_latest_entrys_fiscal_year(tmp_path, run_cli):
         assert code == 0, err
         years = {r["year"] for r in csv.DictReader(io.StringIO(out)) if r["id"] == "open"}
         assert years == {"2021-22", "2022-23"}
+
+
+def test_fiscal_years_from_1_january_are_labelled_as_calendar_years(tmp_path, run_cli):
+    """A ledger whose fiscal year starts on 1 January labels its years as
+    calendar years (2023, not 2023-24): the latest entry's year must be
+    labelled so too, or the horizon is one the user never gave.  By hand:
+    £100 a year from 2021 to 2023, £30 over 2021-2023, £7 in 2023."""
+    ledger = tmp_path / "fy"
+    ledger.mkdir()
+    (ledger / "ledger.toml").write_text('[ledger]\nname = "fy"\nfiscal_year_start = "01-01"\n',
+                                        encoding="utf-8")
+    (ledger / "pledges.toml").write_text(
+        '[[entry]]\nid = "open"\ndate = 2021-01-01\nfunder = "UK"\npurpose = "Q"\n'
+        'amount = "£100 a year"\n\n'
+        '[[entry]]\nid = "three"\ndate = 2021-01-01\nfunder = "UK"\npurpose = "P"\n'
+        'amount = "£30 over 3 years"\n\n'
+        '[[entry]]\nid = "later"\ndate = 2023-06-01\nfunder = "France"\npurpose = "P"\n'
+        'amount = "£7"\n', encoding="utf-8")
+    code, out, err = run_cli("balance", ledger, "--currency", "GBP", "--by", "fiscal-year",
+                             "--format", "csv")
+    assert code == 0, err
+    totals = {r["year"]: Decimal(r["amount"]) for r in csv.DictReader(io.StringIO(out))
+              if r["account"] == "(total)"}
+    assert totals == {"2021": Decimal(110), "2022": Decimal(110), "2023": Decimal(117)}
+    assert "counted up to the end of 2023 " in err, err
