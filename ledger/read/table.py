@@ -1271,8 +1271,13 @@ def _restated_rows(P, restatements, cur, firsts, group):
     lists = pa.ListArray.from_arrays(pa.array(np.r_[starts, len(entry)].astype(np.int32)),
                                      pc.fill_null(phrase, "\x00\x1d"))   # a phrase of another type
     own = cur.take(pa.array(firsts[has]))
+    # an entry whose phrases hold a separator of the key (or the null's
+    # stand-in) is keyed alone, so no two different lists share a key
+    odd = pc.fill_null(pc.match_substring_regex(phrase, "[\x00\x1c-\x1f]"), False)
+    alone = np.isin(has, entry[_np(odd)])
+    solo = np.where(alone, np.char.add("\x1c", np.arange(len(has)).astype(str)), "")
     keys = pc.dictionary_encode(pc.binary_join_element_wise(pc.binary_join(lists, "\x1f"), own,
-                                                            "\x1e"))
+                                                            pa.array(solo, pa.string()), "\x1e"))
     codes = _np(keys.indices)
     rep = np.full(len(keys.dictionary), -1, dtype=np.int64)   # each key's first entry (of ``has``)
     rep[codes[::-1]] = np.arange(len(codes))[::-1]

@@ -142,3 +142,26 @@ def test_a_bulk_tables_conversions_are_valued_as_a_journals(tmp_path, run_cli):
         assert out.splitlines()[-1].split() == ["(total)", "€16,500,000.00"], ledger
         code, _, err = run_cli("export", ledger, "--to", "csv", "-o", tmp_path / f"{ledger.stem}.out.csv")
         assert code == 0, err
+
+
+def test_a_phrase_holding_a_key_separator_is_read_on_its_own(tmp_path, run_cli):
+    """Equal lists of conversion phrases are read once; a phrase holding the
+    grouping key's separator (here U+001F) must not pass as the list
+    ["EUR 5", "USD 6"] of another entry, which the rule accepts: it is read
+    by itself, and its 'USD 6' refused."""
+    toml = tmp_path / "kj.toml"
+    toml.write_text(
+        '[[entry]]\nid = "a"\ndate = 2020-01-01\nfunder = "UK"\npurpose = "P"\n'
+        'amount = "£5"\nrestated = ["EUR 5", "USD 6"]\n\n'
+        '[[entry]]\nid = "b"\ndate = 2020-01-01\nfunder = "UK"\npurpose = "Q"\n'
+        'amount = "£5"\nrestated = ["EUR 5\\u001fUSD 6"]\n', encoding="utf-8")
+    bulk = tmp_path / "k.csv"
+    bulk.write_text("id,date,funder,purpose,amount,currency,restated\n"
+                    "a,2020-01-01,UK,P,5,GBP,EUR 5; USD 6\n"
+                    'b,2020-01-01,UK,Q,5,GBP,"EUR 5\x1fUSD 6"\n', encoding="utf-8")
+    for ledger, line in ((toml, 15), (bulk, 3)):
+        code, _, err = run_cli("check", ledger)
+        assert code == 1, err
+        errors = [x for x in err.splitlines() if ": error: " in x]
+        assert len(errors) == 1 and errors[0].startswith(f"{ledger}:{line}: entry 'b': "), err
+        assert "'USD 6'" in errors[0]
