@@ -25,7 +25,7 @@ from pathlib import Path
 from ledger.model import Document, Problem
 from ledger.read.journal import DOCUMENT_FIELDS, _document
 from ledger.rules.rows import suggest
-from ledger.safe_io import UnsafeFile, check_file
+from ledger.safe_io import UnsafeFile, read_text
 
 __all__ = ["DATASET_ARCHIVE", "DATASET_DOCUMENTS", "documents_file", "read_documents",
            "citations_unchecked"]
@@ -55,12 +55,12 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
     fname = str(path)
     root = Path(ledger) if Path(ledger).is_dir() else Path(ledger).parent
     try:
-        check_file(path, inside=root, what="documents file", limit=MAX_DOCUMENT_BYTES)
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
+        text = read_text(path, inside=root, what="documents file", limit=MAX_DOCUMENT_BYTES)
     except UnsafeFile as err:
-        return None, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
-    except (OSError, UnicodeDecodeError) as err:
+        at = err.path[len(fname) + 1:] if err.path.startswith(fname + ":") else ""
+        return None, [Problem(fname, int(at) if at.isdigit() else 0, "", err.reason,
+                              code="unsafe-file")]
+    except OSError as err:
         return None, [Problem(fname, 0, "", f"cannot read it: {err}", code="bad-documents")]
     problems: list[Problem] = []
     documents: dict[str, Document] = {}
@@ -77,10 +77,15 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
                                     suggest(name, sorted(DOCUMENT_FIELDS)) or
                                     "known columns: " + ", ".join(sorted(DOCUMENT_FIELDS)),
                                     code="unknown-column"))
+    for i, name in enumerate(head):
+        if name in head[:i]:
+            problems.append(Problem(fname, 1, "", f"column {name!r} appears twice",
+                                    "keep one column of each name (the first is read)",
+                                    code="bad-documents"))
     if "id" not in head:
         problems.append(Problem(fname, 1, "", "missing column 'id'", code="bad-documents"))
         return documents, problems
-    known = [(i, h) for i, h in enumerate(head) if h in DOCUMENT_FIELDS]
+    known = [(i, h) for i, h in enumerate(head) if h in DOCUMENT_FIELDS and h not in head[:i]]
     for line, row in enumerate(rows[1:], 2):   # a quoted line break is not counted
         if not any(cell.strip() for cell in row):
             continue

@@ -214,3 +214,18 @@ def test_the_edits_refuse_a_table_and_a_dataset(tmp_path, run_cli, which):
             assert ("_documents.csv" if which == 0 else "B.documents.csv") in err
     assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
     assert run_cli("check", ledger)[0] == 0
+
+
+def test_a_repeated_column_and_bad_utf8_are_named_at_their_line(tmp_path, run_cli):
+    """A documents file naming a column twice would drop one of its values
+    without a word; bytes that are not UTF-8 are named at their line."""
+    ds, bulk = _both(tmp_path, docs="id,title,id\nd1,One,d9\nd2,Two,\n")
+    for ledger, fname in ((ds, ds / "_documents.csv"), (bulk, tmp_path / "B.documents.csv")):
+        code, out, err = run_cli("check", ledger)
+        assert code == 1 and "Traceback" not in err
+        assert f"{fname}:1: error: column 'id' appears twice" in err, err
+        assert "unknown document" not in err   # the first 'id' column is read: d1, d2
+        fname.write_bytes(b"id,title\nd1,One\nd2,T\xffwo\n")
+        code, out, err = run_cli("check", ledger)
+        assert code == 1 and "Traceback" not in err
+        assert f"{fname}:3: error: not valid UTF-8" in err, err
