@@ -66,7 +66,10 @@ class SeenIds:
     NumPy arrays sorted by the first, 16 bytes an id (a set of the ids took
     about 100), so that the command's memory stays nearly flat however many
     entries a registry-sized import writes.  Two different ids share a
-    digest with a probability of about n² / 2¹²⁹ (1e-25 at ten million).
+    digest with a probability of about n² / 2¹²⁹ (1e-25 at ten million)
+    for ids not made against these public keys; a crafted pair could at
+    worst have an entry refused as a duplicate, named in the rejects,
+    never counted twice or dropped unsaid.
     New digests go to a small sorted run merged into the large one when it
     holds an eighth of it, so each batch copies the small run only."""
 
