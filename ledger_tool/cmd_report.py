@@ -179,9 +179,14 @@ def _run(args, out, charts_first) -> int:
     progress.done()
 
     say_written(report, written, args, locale)
+    return audit_verdict(audit, out)
+
+
+def audit_verdict(audit, out) -> int:
+    """The exit status of a report written with ``--sources``: its audit's
+    errors fail the run as they fail ``ledger-tool audit`` (the report is
+    written, with its Audit sheet; docs/reports.md, "Exit status")."""
     if audit is not None and audit.failed(strict=False):
-        # the report is written, with its Audit sheet; the errors fail the run
-        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
         print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
         print(f"ledger-tool: report: written to {out}, but the audit FAILED: "

@@ -13,8 +13,9 @@ from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
-from ledger_tool.cmd_report import report_options, say_written, write_report
+from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
 from ledger_tool.common import check_locale
+from ledger_tool.dataset_audit import dataset_audit
 from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
@@ -35,14 +36,15 @@ def run_report(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
-    if args.sources:
-        raise UsageError("--sources (the audit) reads a ledger whole: on a partitioned "
-                         "dataset, audit a journal or bulk file of its entries")
     out = Path(args.out)
     try:
         guard_output(out, ledger=args.ledger, force=args.force, folder=True)
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
+    audit = None
+    if args.sources:   # a pass of its own, before the report's (ledger_tool.dataset_audit)
+        audit = dataset_audit(args, args.sources)
+        print(f"audit: {audit.summary()}", file=sys.stderr)
     locale = check_locale(args.locale or "en_GB")
     currency = (args.currency or "GBP").upper()
     options = report_options(args, currency, locale)
@@ -61,12 +63,12 @@ def run_report(args) -> int:
     report.extra["data files"] = {
         f"{name}.csv": inert_frame(report.extra["tables"][name]).to_csv(index=False)
         for name in ds.REPORT_TABLES if name != "summary"}
-    written = write_report(report, out, entries_limit=limit, amounts=args.amounts,
+    written = write_report(report, out, audit=audit, entries_limit=limit, amounts=args.amounts,
                            scale=args.scale)
     say_written(report, written, args, locale)
     print(f"ledger-tool: report: {found.entries} entries from {len(found.files)} partition "
           f"files", file=sys.stderr)
-    return 0
+    return audit_verdict(audit, out)
 
 
 # the largest entries a dataset's report carries for its Entries sheet and
