@@ -11,6 +11,7 @@ from pathlib import Path
 from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
+from ledger.read.dataset import amount_places
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
@@ -111,14 +112,16 @@ def run_export(args) -> int:
         found = checked_scan(args, ds.horizon_part, (spec,))
         options["horizon"] = horizon_from(r[0] for r in found.results if r is not None)
     facts: list = []
+    # amounts as one bulk file of the rows reads them: at the dataset's places
+    filters = {**entry_filters(args), "places": amount_places(args.ledger)}
     if fmt == "fdp":
-        n = _fdp(args, options, facts)
+        n = _fdp(args, options, facts, filters)
     elif journal:
-        n = _journal(args, fmt, options, facts)
+        n = _journal(args, fmt, options, facts, filters)
     elif fmt == "parquet":
-        n = _parquet(args, options, facts)
+        n = _parquet(args, options, facts, filters)
     else:
-        n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
+        n, _ = streamed(args, ds.export_part, (filters, options), args.output,
                         empty=f"export: no entries in {args.ledger} match the filters",
                         facts=facts)
     said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
@@ -135,7 +138,7 @@ def run_export(args) -> int:
     return 0
 
 
-def _fdp(args, options: dict, facts: list) -> int:
+def _fdp(args, options: dict, facts: list, filters: dict) -> int:
     """A Fiscal Data Package: each partition's rows of ledger.csv into it as
     they come (written atomically once every partition passed), then
     datapackage.json with the rows counted and the dataset's horizon."""
@@ -149,7 +152,7 @@ def _fdp(args, options: dict, facts: list) -> int:
     folder = Path(args.output)
     with atomic_file(folder / CSV_NAME, text=True) as out:
         out.write(",".join(FIELDS) + "\n")
-        found = checked_scan(args, ds.fdp_part, (entry_filters(args), options), sink)
+        found = checked_scan(args, ds.fdp_part, (filters, options), sink)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     n = sum(p["count"] for p in parts)
@@ -160,7 +163,7 @@ def _fdp(args, options: dict, facts: list) -> int:
     return n
 
 
-def _parquet(args, options: dict, facts: list) -> int:
+def _parquet(args, options: dict, facts: list, filters: dict) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
     then one file of them all, written atomically; each partition's notes'
     facts into ``facts``."""
@@ -173,7 +176,7 @@ def _parquet(args, options: dict, facts: list) -> int:
             files.append(Path(folder) / f"part-{len(files):05d}.parquet")
             files[-1].write_bytes(data)
 
-        found = checked_scan(args, ds.parquet_part, (entry_filters(args), options), sink)
+        found = checked_scan(args, ds.parquet_part, (filters, options), sink)
         if not files:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
         with atomic_file(Path(args.output)) as out:
@@ -182,7 +185,7 @@ def _parquet(args, options: dict, facts: list) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict, facts: list) -> int:
+def _journal(args, fmt: str, options: dict, facts: list, filters: dict) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
@@ -195,7 +198,7 @@ def _journal(args, fmt: str, options: dict, facts: list) -> int:
         parts.append(part)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-        found = checked_scan(args, ds.journal_part, (entry_filters(args), fmt, options), sink)
+        found = checked_scan(args, ds.journal_part, (filters, fmt, options), sink)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
         head = ds.journal_head(parts, fmt, options, Book.from_entries((), root=Path(args.ledger)))
