@@ -170,9 +170,8 @@ def _run(args, out, charts_first) -> int:
     # they read of the Book alone, with the sources table's files) are made
     # in a thread beside the valuation: below, that thread's share is small
     # and its switches of the interpreter lock cost as much
-    ahead = len(book) >= TABLES_APART_FROM
-    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=ahead,
-                          sources_files=table_files if ahead else None)
+    report = build_report(book, options, progress, rows=False, tables=False,
+                          rows_ahead_from=TABLES_APART_FROM, sources_files=table_files)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)
