@@ -285,7 +285,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
-               "e": positions(c)}
+               "e": grouped[id(c)]}
         if with_year:
             out["y"] = codes(c["year"], year_list)
             out["o"] = c["open"].astype(int).tolist()
@@ -370,10 +370,14 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     entries = sorted(by_id.values(), key=lambda e: e["i"])
 
     fiscal = o.years != "calendar"
-    flagged = flagged_entries(report, audit)
+    flagged = places_of(flagged_entries(report, audit))
+    # the entries behind each cell: the shown ones by their place, the others
+    # as groups of entries in the same cells (entry_groups), counted in "groups"
+    grouped, counts, flagged = entry_groups(
+        {id(total): positions(total), id(years): positions(years)}, len(shown), flagged)
     audit_meta = None if audit is None else {
         "failed": bool(audit.failed()), "summary": _clean(audit.summary()),
-        "flagged": places_of(flagged)}
+        "flagged": flagged}
     return {
         "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
                  "currency": o.currency, "lang": _bcp47(o.locale), "amounts": amounts,
@@ -396,8 +400,63 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
                  "tag": [_clean(t) for t in tags]},
         "cells": {"total": cells(total, False), "years": cells(years, True)},
-        "entries": entries, "docs": docs_meta,
+        "groups": counts, "entries": entries, "docs": docs_meta,
     }
+
+
+def entry_groups(lists: dict, shown: int, flagged: list[int]):
+    """The page's entry lists made as small as the cells allow, every count
+    whole: ({key: each cell's groups (EntryLists)}, entries per group from
+    ``shown`` on, the flagged groups).  A shown entry (place < ``shown``) is a
+    group of its own, numbered by its place (the page lists it); the other
+    entries that sit in exactly the same cells (and are alike flagged or not)
+    make one group, numbered from ``shown`` on, each set of cells its own
+    numbers: the distinct entries behind any choice of cells are the
+    sizes of the distinct groups behind them.  ``lists``: each set of
+    cells' entry lists (places in the size order)."""
+    bad = np.asarray(flagged, dtype=np.int64)
+    out, counts, bad_groups = {}, [], [int(x) for x in bad if x < shown]
+    first = shown
+    for key, entry_lists in lists.items():
+        if isinstance(entry_lists, EntryLists):
+            flat, bounds = entry_lists.flat, entry_lists.bounds
+        else:
+            flat = np.fromiter((i for x in entry_lists for i in x), dtype=np.int64)
+            bounds = np.r_[0, np.cumsum([len(x) for x in entry_lists])].astype(np.int64)
+        n_cells = max(len(bounds) - 1, 1)
+        cell = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
+        order = np.argsort(flat * n_cells + cell, kind="stable")
+        flat, cell = flat[order], cell[order]
+        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else flat[:0]
+        lens = np.diff(np.r_[starts, len(flat)])
+        entry = flat[starts]
+        group = entry.copy()                        # a shown entry: its place
+        rest = np.flatnonzero(entry >= shown)
+        # entries in the same cells (and alike flagged): their cells compared
+        # one place at a time, each step's (kind so far, next cell) numbered
+        # anew (np.unique) after every kind so far, so the numbers stay small
+        at, length = starts[rest], lens[rest]
+        kind = (np.isin(entry[rest], bad) * (int(length.max(initial=0)) + 1) + length) \
+            * n_cells + cell[at]
+        kind = np.unique(kind, return_inverse=True)[1].reshape(-1)
+        for j in range(1, int(length.max(initial=0))):
+            more = np.flatnonzero(length > j)
+            step = np.unique(kind[more] * n_cells + cell[at[more] + j], return_inverse=True)[1]
+            kind[more] = step.reshape(-1) + int(kind.max(initial=-1)) + 1   # apart from the done
+        if len(rest):
+            kinds, which, many = np.unique(kind, return_inverse=True, return_counts=True)
+            group[rest] = first + which.reshape(-1)
+            flag_of = np.zeros(len(kinds), dtype=bool)
+            flag_of[which.reshape(-1)] = np.isin(entry[rest], bad)
+            bad_groups += (first + np.flatnonzero(flag_of)).tolist()
+            counts += many.tolist()
+            first += len(kinds)
+        span = int(group.max(initial=0)) + 1
+        pairs = np.sort(cell * span + np.repeat(group, lens))   # sorted, then distinct
+        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+        out[key] = EntryLists(pairs % span, np.searchsorted(pairs // span,
+                                                            np.arange(len(bounds))))
+    return out, counts, sorted(bad_groups)
 
 
 CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]
