@@ -404,6 +404,34 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     }
 
 
+def _ranges(lengths):
+    """0..n-1 for each n of ``lengths``, one after the other."""
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
+def _same_cells(cell, at, length, flag, n_cells: int):
+    """A number per entry (its cells ``cell[at:at + length]``, and its flag)
+    that two entries share exactly when they sit in the same cells and are
+    alike flagged.  Up to three cells are packed into one integer; longer
+    rows are compared a cell at a time, each step's (kind so far, next
+    cell) numbered anew (np.unique) after every number so far."""
+    width = max(int(n_cells - 1).bit_length(), 1)
+    longest = int(length.max(initial=0))
+    kind = length.astype(np.int64) * 2 + flag          # the length first: no two lengths alike
+    packed = min(longest, max((62 - max(int(kind.max(initial=0)).bit_length(), 1)) // width, 0), 3)
+    for j in range(packed):
+        kind = (kind << width) + np.where(length > j, cell[np.minimum(at + j, len(cell) - 1)], 0)
+    if longest <= packed:
+        return kind
+    kind = np.unique(kind, return_inverse=True)[1].reshape(-1)
+    for j in range(packed, longest):
+        more = np.flatnonzero(length > j)
+        step = np.unique(kind[more] * n_cells + cell[at[more] + j], return_inverse=True)[1]
+        kind[more] = step.reshape(-1) + int(kind.max(initial=-1)) + 1   # apart from the done
+    return kind
+
+
 def entry_groups(lists: dict, shown: int, flagged: list[int]):
     """The page's entry lists made as small as the cells allow, every count
     whole: ({key: each cell's groups (EntryLists)}, entries per group from
@@ -432,28 +460,25 @@ def entry_groups(lists: dict, shown: int, flagged: list[int]):
         entry = flat[starts]
         group = entry.copy()                        # a shown entry: its place
         rest = np.flatnonzero(entry >= shown)
-        # entries in the same cells (and alike flagged): their cells compared
-        # one place at a time, each step's (kind so far, next cell) numbered
-        # anew (np.unique) after every kind so far, so the numbers stay small
         at, length = starts[rest], lens[rest]
-        kind = (np.isin(entry[rest], bad) * (int(length.max(initial=0)) + 1) + length) \
-            * n_cells + cell[at]
-        kind = np.unique(kind, return_inverse=True)[1].reshape(-1)
-        for j in range(1, int(length.max(initial=0))):
-            more = np.flatnonzero(length > j)
-            step = np.unique(kind[more] * n_cells + cell[at[more] + j], return_inverse=True)[1]
-            kind[more] = step.reshape(-1) + int(kind.max(initial=-1)) + 1   # apart from the done
+        flag = np.isin(entry[rest], bad) if len(bad) else np.zeros(len(rest), dtype=bool)
+        kind = _same_cells(cell, at, length, flag, n_cells)
         if len(rest):
             kinds, which, many = np.unique(kind, return_inverse=True, return_counts=True)
-            group[rest] = first + which.reshape(-1)
+            which = which.reshape(-1)
+            group[rest] = first + which
             flag_of = np.zeros(len(kinds), dtype=bool)
-            flag_of[which.reshape(-1)] = np.isin(entry[rest], bad)
+            flag_of[which] = flag
             bad_groups += (first + np.flatnonzero(flag_of)).tolist()
             counts += many.tolist()
             first += len(kinds)
+        # each group's cells once: those of its first entry (shown ones: their own)
         span = int(group.max(initial=0)) + 1
-        pairs = np.sort(cell * span + np.repeat(group, lens))   # sorted, then distinct
-        pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs
+        where = np.full(span, -1, dtype=np.int64)
+        where[group[::-1]] = np.arange(len(group) - 1, -1, -1)   # each group's first entry
+        one = where[where >= 0]
+        pairs = np.sort(cell[np.repeat(starts[one], lens[one]) + _ranges(lens[one])] * span
+                        + np.repeat(group[one], lens[one]))
         out[key] = EntryLists(pairs % span, np.searchsorted(pairs // span,
                                                             np.arange(len(bounds))))
     return out, counts, sorted(bad_groups)
