@@ -91,10 +91,12 @@ var TOTALS = columns(D.cells.total, D.cells.total.m.length);
 var YEARS = columns(D.cells.years, D.cells.years.m.length);
 var AUDIT = M.audit || null;
 var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
-// a cell's e: the entries behind it, a listed entry by its place in ENTRIES,
-// the others as groups of entries in the same cells (D.groups: how many each)
-var GROUPS = D.groups || [];
-function entryCount(groups) {             // the distinct entries of a set of groups
+// a cell's e: the entries behind it by their place (ENTRIES: the listed
+// ones); with D.groups, those not listed as groups of entries in the same
+// cells, D.groups saying how many each holds
+var GROUPS = D.groups || null;
+function entryCount(groups) {             // the distinct entries of a set of places or groups
+  if (!GROUPS) return groups.size;
   var n = 0;
   groups.forEach(function (g) { n += g < ENTRIES.length ? 1 : GROUPS[g - ENTRIES.length]; });
   return n;

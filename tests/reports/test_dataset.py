@@ -109,7 +109,8 @@ def _cells(page: dict, kind: str) -> dict:
     for i in range(len(c["m"])):
         k = tuple(c[x][i] for x in keys)
         out[k][0] += int(c["m"][i])
-        out[k][1] += sum(1 if g < shown else page["groups"][g - shown] for g in c["e"][i])
+        out[k][1] += (len(c["e"][i]) if page["groups"] is None else
+                      sum(1 if g < shown else page["groups"][g - shown] for g in c["e"][i]))
     return dict(out)
 
 
