@@ -11,10 +11,12 @@ with --strict, warnings fail too.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import AUDIT, said
 from ledger.read import ledger_format
@@ -93,6 +95,19 @@ def ledger_archive(book, where) -> str:
         raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
 
 
+def _audit(args):
+    book = load_ledger(args.ledger, quiet_warnings=True)
+    sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
+    archive = Archive(sources)               # a missing folder is one clear line
+    chosen = filtered(book, args).entries
+    entries = None if len(chosen) == len(book.entries) else chosen
+    reference = load_rates(args.rates, root=book.root)   # what the reports convert by
+    return audit(book, archive, reference=reference,
+                 tolerance=args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE,
+                 window_days=args.window if args.window is not None else DEFAULT_WINDOW_DAYS,
+                 entries=entries)
+
+
 def run(args: argparse.Namespace) -> int:
     args.locale = check_locale(args.locale)   # POSIX and BCP 47 forms as babel names them
     fmt, _ = ledger_format(args.ledger)
@@ -100,16 +115,13 @@ def run(args: argparse.Namespace) -> int:
         raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "
                           f"or documents to check against the sources; audit the journal "
                           f"it came from")
-    book = load_ledger(args.ledger, quiet_warnings=True)
-    sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
-    archive = Archive(sources)               # a missing folder is one clear line
-    chosen = filtered(book, args).entries
-    entries = None if len(chosen) == len(book.entries) else chosen
-    reference = load_rates(args.rates, root=book.root)   # what the reports convert by
-    result = audit(book, archive, reference=reference,
-                   tolerance=args.tolerance if args.tolerance is not None else DEFAULT_TOLERANCE,
-                   window_days=args.window if args.window is not None else DEFAULT_WINDOW_DAYS,
-                   entries=entries)
+    if fmt == "dataset":   # partition by partition; its module loads the dataset's pass
+        sources = args.sources if args.sources is not None else ledger_archive(
+            Book.from_entries((), root=Path(args.ledger)), args.ledger)
+        result = importlib.import_module("ledger_tool.dataset_audit").dataset_audit(
+            args, sources, tolerance=args.tolerance, window_days=args.window)
+    else:
+        result = _audit(args)
     if args.format == "json":
         render.write_json(result)
     elif args.format == "csv":

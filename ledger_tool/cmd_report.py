@@ -170,18 +170,22 @@ def _run(args, out, charts_first) -> int:
     # they read of the Book alone, with the sources table's files) are made
     # in a thread beside the valuation: below, that thread's share is small
     # and its switches of the interpreter lock cost as much
-    ahead = len(book) >= TABLES_APART_FROM
-    report = build_report(book, options, progress, rows=False, tables=False, rows_ahead=ahead,
-                          sources_files=table_files if ahead else None)
+    report = build_report(book, options, progress, rows=False, tables=False,
+                          rows_ahead_from=TABLES_APART_FROM, sources_files=table_files)
     written = write_report(report, out, progress, audit=audit,
                            entries_limit=args.entries_sheet_limit,
                            amounts=args.amounts, scale=args.scale, charts_first=charts_first)
     progress.done()
 
     say_written(report, written, args, locale)
+    return audit_verdict(audit, out)
+
+
+def audit_verdict(audit, out) -> int:
+    """The exit status of a report written with ``--sources``: its audit's
+    errors fail the run as they fail ``ledger-tool audit`` (the report is
+    written, with its Audit sheet; docs/reports.md, "Exit status")."""
     if audit is not None and audit.failed(strict=False):
-        # the report is written, with its Audit sheet; the errors fail the run
-        # as they fail `ledger-tool audit` (docs/reports.md, "Exit status")
         print_capped((said(f, AUDIT) for f in audit.findings if f.severity == "error"),
                      prefix="ledger-tool: report: audit: ")
         print(f"ledger-tool: report: written to {out}, but the audit FAILED: "

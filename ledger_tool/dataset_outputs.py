@@ -11,12 +11,14 @@ from pathlib import Path
 from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
+from ledger.read.dataset import amount_places
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
-from ledger_tool.cmd_report import report_options, say_written, write_report
+from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
 from ledger_tool.common import check_locale
-from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings, streamed,
-                                      valued_scan)
+from ledger_tool.dataset_audit import dataset_audit
+from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings,
+                                      streamed, valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
 from reports.fdp import CSV_NAME, FIELDS, write_descriptor
@@ -35,14 +37,15 @@ def run_report(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
-    if args.sources:
-        raise UsageError("--sources (the audit) reads a ledger whole: on a partitioned "
-                         "dataset, audit a journal or bulk file of its entries")
     out = Path(args.out)
     try:
         guard_output(out, ledger=args.ledger, force=args.force, folder=True)
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
+    audit = None
+    if args.sources:   # a pass of its own, before the report's (ledger_tool.dataset_audit)
+        audit = dataset_audit(args, args.sources)
+        print(f"audit: {audit.summary()}", file=sys.stderr)
     locale = check_locale(args.locale or "en_GB")
     currency = (args.currency or "GBP").upper()
     options = report_options(args, currency, locale)
@@ -61,12 +64,12 @@ def run_report(args) -> int:
     report.extra["data files"] = {
         f"{name}.csv": inert_frame(report.extra["tables"][name]).to_csv(index=False)
         for name in ds.REPORT_TABLES if name != "summary"}
-    written = write_report(report, out, entries_limit=limit, amounts=args.amounts,
+    written = write_report(report, out, audit=audit, entries_limit=limit, amounts=args.amounts,
                            scale=args.scale)
     say_written(report, written, args, locale)
     print(f"ledger-tool: report: {found.entries} entries from {len(found.files)} partition "
           f"files", file=sys.stderr)
-    return 0
+    return audit_verdict(audit, out)
 
 
 # the largest entries a dataset's report carries for its Entries sheet and
@@ -108,14 +111,16 @@ def run_export(args) -> int:
         # the dataset's default horizon, gathered in the pass (export_scan)
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
     facts: list = []
+    # amounts as one bulk file of the rows reads them: at the dataset's places
+    filters = {**entry_filters(args), "places": amount_places(args.ledger)}
     if fmt == "fdp":
-        n = _fdp(args, options, facts, spec)
+        n = _fdp(args, options, facts, spec, filters)
     elif journal:
-        n = _journal(args, fmt, options, facts, spec)
+        n = _journal(args, fmt, options, facts, spec, filters)
     elif fmt == "parquet":
-        n = _parquet(args, options, facts, spec)
+        n = _parquet(args, options, facts, spec, filters)
     else:
-        n, _ = streamed(args, ds.export_part, (entry_filters(args), options), args.output,
+        n, _ = streamed(args, ds.export_part, (filters, options), args.output,
                         empty=f"export: no entries in {args.ledger} match the filters",
                         facts=facts, spec=spec, options=options)
     said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
@@ -132,7 +137,7 @@ def run_export(args) -> int:
     return 0
 
 
-def _fdp(args, options: dict, facts: list, spec=None) -> int:
+def _fdp(args, options: dict, facts: list, spec, filters: dict) -> int:
     """A Fiscal Data Package: each partition's rows of ledger.csv into it as
     they come (written atomically once every partition passed), then
     datapackage.json with the rows counted and the dataset's horizon."""
@@ -153,7 +158,7 @@ def _fdp(args, options: dict, facts: list, spec=None) -> int:
     folder = Path(args.output)
     with atomic_file(folder / CSV_NAME, text=True) as out:
         out.write(",".join(FIELDS) + "\n")
-        found = export_scan(args, ds.fdp_part, (entry_filters(args), options), sink,
+        found = export_scan(args, ds.fdp_part, (filters, options), sink,
                             spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
@@ -165,7 +170,7 @@ def _fdp(args, options: dict, facts: list, spec=None) -> int:
     return n
 
 
-def _parquet(args, options: dict, facts: list, spec=None) -> int:
+def _parquet(args, options: dict, facts: list, spec, filters: dict) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
     then one file of them all, written atomically; each partition's notes'
     facts into ``facts``."""
@@ -184,7 +189,7 @@ def _parquet(args, options: dict, facts: list, spec=None) -> int:
             files.clear()
             facts.clear()
 
-        found = export_scan(args, ds.parquet_part, (entry_filters(args), options), sink,
+        found = export_scan(args, ds.parquet_part, (filters, options), sink,
                             spec=spec, options=options, restart=restart)
         if not files:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
@@ -194,7 +199,7 @@ def _parquet(args, options: dict, facts: list, spec=None) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict, facts: list, spec=None) -> int:
+def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
@@ -213,7 +218,7 @@ def _journal(args, fmt: str, options: dict, facts: list, spec=None) -> int:
             facts.clear()
             parts.clear()
 
-        found = export_scan(args, ds.journal_part, (entry_filters(args), fmt, options), sink,
+        found = export_scan(args, ds.journal_part, (filters, fmt, options), sink,
                             spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")

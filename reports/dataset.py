@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
+from ledger.read.dataset import at_places
 from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export, fdp
 from reports import tables as t
@@ -65,7 +66,13 @@ class Head:
 
 
 def _selected(book, filters: dict):
-    return book.select(**filters) if filters else book
+    """The entries the filters keep; ``filters["places"]``: the dataset's
+    decimal places, at which an export reads the amounts (``at_places``)."""
+    places = filters.get("places")
+    if places is not None:
+        filters = {k: v for k, v in filters.items() if k != "places"}
+    book = book.select(**filters) if filters else book
+    return book if places is None else at_places(book, places)
 
 
 def _linked(book) -> Head:

@@ -285,7 +285,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
-               "e": positions(c)}
+               "e": grouped[id(c)]}
         if with_year:
             out["y"] = codes(c["year"], year_list)
             out["o"] = c["open"].astype(int).tolist()
@@ -370,10 +370,19 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     entries = sorted(by_id.values(), key=lambda e: e["i"])
 
     fiscal = o.years != "calendar"
-    flagged = flagged_entries(report, audit)
+    flagged = places_of(flagged_entries(report, audit))
+    # the entries behind each cell by their place; on a dataset's page the
+    # shown ones only, the others as groups of entries in the same cells
+    # (entry_groups), counted in "groups": its lists grow with the cells, not
+    # the entries (a journal's page keeps every place: grouping them costs a
+    # million-entry report 0.4 s, benchmarks/README.md)
+    grouped: dict = {id(total): positions(total), id(years): positions(years)}
+    counts = None
+    if given is not None:
+        grouped, counts, flagged = entry_groups(grouped, len(shown), flagged)
     audit_meta = None if audit is None else {
         "failed": bool(audit.failed()), "summary": _clean(audit.summary()),
-        "flagged": places_of(flagged)}
+        "flagged": flagged}
     return {
         "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
                  "currency": o.currency, "lang": _bcp47(o.locale), "amounts": amounts,
@@ -396,8 +405,88 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
                  "tag": [_clean(t) for t in tags]},
         "cells": {"total": cells(total, False), "years": cells(years, True)},
-        "entries": entries, "docs": docs_meta,
+        "groups": counts, "entries": entries, "docs": docs_meta,
     }
+
+
+def _ranges(lengths):
+    """0..n-1 for each n of ``lengths``, one after the other."""
+    total = int(lengths.sum())
+    return np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+
+
+def _same_cells(cell, at, length, flag, n_cells: int):
+    """A number per entry (its cells ``cell[at:at + length]``, and its flag)
+    that two entries share exactly when they sit in the same cells and are
+    alike flagged.  Up to three cells are packed into one integer; longer
+    rows are compared a cell at a time, each step's (kind so far, next
+    cell) numbered anew (np.unique) after every number so far."""
+    width = max(int(n_cells - 1).bit_length(), 1)
+    longest = int(length.max(initial=0))
+    kind = length.astype(np.int64) * 2 + flag          # the length first: no two lengths alike
+    packed = min(longest, max((62 - max(int(kind.max(initial=0)).bit_length(), 1)) // width, 0), 3)
+    for j in range(packed):
+        kind = (kind << width) + np.where(length > j, cell[np.minimum(at + j, len(cell) - 1)], 0)
+    if longest <= packed:
+        return kind
+    kind = np.unique(kind, return_inverse=True)[1].reshape(-1)
+    for j in range(packed, longest):
+        more = np.flatnonzero(length > j)
+        step = np.unique(kind[more] * n_cells + cell[at[more] + j], return_inverse=True)[1]
+        kind[more] = step.reshape(-1) + int(kind.max(initial=-1)) + 1   # apart from the done
+    return kind
+
+
+def entry_groups(lists: dict, shown: int, flagged: list[int]):
+    """The page's entry lists made as small as the cells allow, every count
+    whole: ({key: each cell's groups (EntryLists)}, entries per group from
+    ``shown`` on, the flagged groups).  A shown entry (place < ``shown``) is a
+    group of its own, numbered by its place (the page lists it); the other
+    entries that sit in exactly the same cells (and are alike flagged or not)
+    make one group, numbered from ``shown`` on, each set of cells its own
+    numbers: the distinct entries behind any choice of cells are the
+    sizes of the distinct groups behind them.  ``lists``: each set of
+    cells' entry lists (places in the size order)."""
+    bad = np.asarray(flagged, dtype=np.int64)
+    out, counts, bad_groups = {}, [], [int(x) for x in bad if x < shown]
+    first = shown
+    for key, entry_lists in lists.items():
+        if isinstance(entry_lists, EntryLists):
+            flat, bounds = entry_lists.flat, entry_lists.bounds
+        else:
+            flat = np.fromiter((i for x in entry_lists for i in x), dtype=np.int64)
+            bounds = np.r_[0, np.cumsum([len(x) for x in entry_lists])].astype(np.int64)
+        n_cells = max(len(bounds) - 1, 1)
+        cell = np.repeat(np.arange(len(bounds) - 1, dtype=np.int64), np.diff(bounds))
+        order = np.argsort(flat * n_cells + cell, kind="stable")
+        flat, cell = flat[order], cell[order]
+        starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]]) if len(flat) else flat[:0]
+        lens = np.diff(np.r_[starts, len(flat)])
+        entry = flat[starts]
+        group = entry.copy()                        # a shown entry: its place
+        rest = np.flatnonzero(entry >= shown)
+        at, length = starts[rest], lens[rest]
+        flag = np.isin(entry[rest], bad) if len(bad) else np.zeros(len(rest), dtype=bool)
+        kind = _same_cells(cell, at, length, flag, n_cells)
+        if len(rest):
+            kinds, which, many = np.unique(kind, return_inverse=True, return_counts=True)
+            which = which.reshape(-1)
+            group[rest] = first + which
+            flag_of = np.zeros(len(kinds), dtype=bool)
+            flag_of[which] = flag
+            bad_groups += (first + np.flatnonzero(flag_of)).tolist()
+            counts += many.tolist()
+            first += len(kinds)
+        # each group's cells once: those of its first entry (shown ones: their own)
+        span = int(group.max(initial=0)) + 1
+        where = np.full(span, -1, dtype=np.int64)
+        where[group[::-1]] = np.arange(len(group) - 1, -1, -1)   # each group's first entry
+        one = where[where >= 0]
+        pairs = np.sort(cell[np.repeat(starts[one], lens[one]) + _ranges(lens[one])] * span
+                        + np.repeat(group[one], lens[one]))
+        out[key] = EntryLists(pairs % span, np.searchsorted(pairs // span,
+                                                            np.arange(len(bounds))))
+    return out, counts, sorted(bad_groups)
 
 
 CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]

@@ -19,6 +19,7 @@ uses disbursing/phased entries only to measure what was paid out.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from decimal import Decimal
@@ -354,7 +355,8 @@ def links_frame(entries) -> pd.DataFrame:
 
 def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = True,
                  tables: bool = True, rows_ahead: bool = False,
-                 sources_files: Callable[[pd.DataFrame], dict] | None = None) -> Report:
+                 sources_files: Callable[[pd.DataFrame], dict] | None = None,
+                 rows_ahead_from: int | None = None) -> Report:
     """Compute every report table for ``ledger`` (a ``ledger.book.Book``, or
     anything with ``.entries``) from its columns.  With ``rows=False`` the
     tables with a row per entry × purpose and per citation (``entries``,
@@ -367,10 +369,13 @@ def build_report(ledger, options: ReportOptions, progress=None, *, rows: bool = 
     beside the valuation, while the second core would be idle; then, in the
     same thread, ``sources_files(sources table)`` (the renderer's files of
     it, e.g. ``reports.datafiles.table_files``), kept as
-    ``report.extra["table files"]["sources"]``."""
+    ``report.extra["table files"]["sources"]``.  ``rows_ahead_from``:
+    rows ahead only when the report holds at least that many entries (those
+    the filters keep).  When the valuation's side fails (or Ctrl-C), the
+    thread stops at its next step."""
     with gc_paused():
         report = _build_report(ledger, options, progress, tables or rows,
-                               rows_ahead, sources_files)
+                               rows_ahead, sources_files, rows_ahead_from)
         if rows:
             _add_rows(report)
     return report
@@ -398,17 +403,29 @@ def _add_rows(report: Report) -> None:
 
 
 def book_rows(ledger, entries, options: ReportOptions,
-              sources_files: Callable[[pd.DataFrame], dict] | None = None) -> dict:
+              sources_files: Callable[[pd.DataFrame], dict] | None = None,
+              stop: threading.Event | None = None) -> dict:
     """What the report's rows and notes read of the Book alone, none of it
     valued: the sources table, each entry's text for the entries table, the
     entries' facts and the notes' facts of the Book (and ``sources_files``
-    of the sources table, as "files", when given)."""
-    sources = sources_table(ledger, entries)
-    out = {"sources": sources, "entry text": entry_text(entries),
-           "facts": entry_facts(entries), "note facts": book_note_facts(entries, options)}
+    of the sources table, as "files", when given).  ``stop``: once set,
+    ``Stopped`` is raised before the next step."""
+    def step(make, *args):
+        if stop is not None and stop.is_set():
+            raise Stopped
+        return make(*args)
+
+    sources = step(sources_table, ledger, entries)
+    out = {"sources": sources, "entry text": step(entry_text, entries),
+           "facts": step(entry_facts, entries),
+           "note facts": step(book_note_facts, entries, options)}
     if sources_files is not None:
-        out["files"] = sources_files(sources)
+        out["files"] = step(sources_files, sources)
     return out
+
+
+class Stopped(Exception):
+    """The rows' thread stopped: the valuation's side failed or was interrupted."""
 
 
 def _add_tables(report: Report) -> None:
@@ -424,12 +441,12 @@ def _other_tables(frame: pd.DataFrame, cur: str) -> dict[str, pd.DataFrame]:
 
 
 def _rows_beside(ledger, entries, options: ReportOptions, sources_files,
-                 valued: Future) -> dict:
+                 valued: Future, stop: threading.Event) -> dict:
     """The thread's part of ``build_report(rows_ahead=True)``: ``book_rows``,
     then, once the main thread has valued the rows (``valued``: the frame,
     or None when it failed), the entries table and the tables the charts do
     not draw, while the main thread makes those they draw."""
-    rows = book_rows(ledger, entries, options, sources_files)
+    rows = book_rows(ledger, entries, options, sources_files, stop)
     frame = valued.result()
     if frame is not None:
         rows["entries"] = entries_table(frame, ledger, entries, rows.pop("entry text"))
@@ -438,21 +455,29 @@ def _rows_beside(ledger, entries, options: ReportOptions, sources_files,
 
 
 def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = True,
-                  rows_ahead: bool = False, sources_files=None) -> Report:
+                  rows_ahead: bool = False, sources_files=None,
+                  rows_ahead_from: int | None = None) -> Report:
     ledger = as_book(ledger)
     entries = select_entries(ledger, options)   # a Book: the report reads its columns
     if not len(entries):
         raise LedgerError("no entries match the filters; nothing to report")
+    if rows_ahead_from is not None:   # the entries the report holds, not the ledger's
+        rows_ahead = len(entries) >= rows_ahead_from
     if not rows_ahead:
         return _valued_report(ledger, entries, options, progress, tables, None, None)
     id_order(entries)   # kept on the Book: made once, not by both threads
     frame_ready: Future = Future()
+    stop = threading.Event()
     # the thread is always joined here: nothing forks while it runs
     with ThreadPoolExecutor(max_workers=1) as pool:
-        ahead = pool.submit(_rows_beside, ledger, entries, options, sources_files, frame_ready)
+        ahead = pool.submit(_rows_beside, ledger, entries, options, sources_files, frame_ready,
+                            stop)
         try:
             report = _valued_report(ledger, entries, options, progress, tables, ahead,
                                     frame_ready)
+        except BaseException:   # failed or Ctrl-C: the thread stops at its next step
+            stop.set()
+            raise
         finally:
             if not frame_ready.done():   # failed before: the thread must not wait
                 frame_ready.set_result(None)

@@ -39,11 +39,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.book import Book
+from ledger.book import Book, Tables
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
 from ledger.read.documents import DATASET_ARCHIVE, read_documents
-from ledger.read.table import MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, read_table
+from ledger.read.table import (MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, decimal_places,
+                               plain_amounts, read_table, text_column)
 from ledger.rules import BULK_HINTS, across_entries
 from ledger.safe_io import is_dataset
 
@@ -340,6 +341,51 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
 
 
 BATCH = 4   # partitions in flight when results are written out as they come
+
+
+def amount_places(path: str | Path) -> int:
+    """The largest number of decimal places of any partition's amounts (its
+    ``amount`` column alone read, a file at a time): one bulk file of the
+    dataset's rows reads every amount at it (``ledger.read.table``), a
+    partition at its own; ``at_places`` gives a partition's Book the whole's."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    files, _ = partition_files(Path(path))
+    places = 0
+    for f in files:
+        try:
+            column = pq.read_table(f, columns=["amount"]).column(0)
+        except (KeyError, OSError, ValueError):   # the pass says what is wrong with it
+            continue
+        amounts, plain = plain_amounts(text_column(column))
+        places = max(places, decimal_places(pc.filter(amounts, plain)))
+    return places
+
+
+def at_places(book: Book, places: int) -> Book:
+    """``book`` with its amounts at ``places`` decimal places where it reads
+    them at fewer (exact: only zeros are added), as one bulk file of the
+    dataset's rows reads them (``amount_places``): the exports write them as written."""
+    import pandas as pd
+    import pyarrow as pa
+
+    wide = pd.ArrowDtype(pa.decimal128(38, places))
+
+    def wider(frame):
+        if frame is None:
+            return None
+        cols = {c: frame[c].astype(wide) for c, t in frame.dtypes.items()
+                if isinstance(t, pd.ArrowDtype) and pa.types.is_decimal(t.pyarrow_dtype)
+                and t.pyarrow_dtype.scale < places}
+        return frame.assign(**cols) if cols else frame
+
+    t = book.tables
+    out = Book(tables=Tables(wider(t.entries), wider(t.allocations), t.citations, t.links),
+               documents=book.documents, options=book.options, problems=book.problems,
+               root=book.root, source=book.source, frame=wider(book._frame))
+    out.whole = out if book.whole is book else book.whole
+    return out
 
 
 def read_dataset_book(path: str | Path) -> Book:

@@ -85,7 +85,6 @@ PY_WHITESPACE = WHITESPACE
 def read_table(path: str | Path):
     """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     path = Path(path)
     check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
@@ -104,17 +103,41 @@ def read_table(path: str | Path):
             raise ValueError(f"column {name!r} appears twice (columns {seen[name]} and {i}): "
                              f"keep one")
         seen[name] = i
-    cols = {}
-    for name, c in zip(table.column_names, table.columns):
-        if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
-            c = pc.strftime(c, format="%Y-%m-%d")
-        elif c.type != pa.string():
-            c = pc.cast(c, pa.string())
-        c = c.combine_chunks()
-        if c.null_count:
-            c = pc.fill_null(c, "")
-        cols[name] = pc.utf8_trim_whitespace(c) if _may_need_trim(c) else c
-    return pa.table(cols)
+    return pa.table({name: text_column(c) for name, c in zip(table.column_names, table.columns)})
+
+
+def text_column(c):
+    """A column of a bulk file as the reader takes it: text, '' for empty, trimmed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
+        c = pc.strftime(c, format="%Y-%m-%d")
+    elif c.type != pa.string():
+        c = pc.cast(c, pa.string())
+    c = c.combine_chunks()
+    if c.null_count:
+        c = pc.fill_null(c, "")
+    return pc.utf8_trim_whitespace(c) if _may_need_trim(c) else c
+
+
+def plain_amounts(raw_amt):
+    """(the amounts without thousands separators, which of them are plain decimals)."""
+    import pyarrow.compute as pc
+
+    samt = pc.replace_substring(raw_amt, ",", "")
+    return samt, _np(pc.match_substring_regex(samt, _DECIMAL))
+
+
+def decimal_places(amounts) -> int:
+    """The largest number of decimal places of plain decimals (text): a bulk
+    file's amounts are read at it (0 when every amount is whole)."""
+    import pyarrow.compute as pc
+
+    dot = pc.find_substring(amounts, ".")
+    return int(pc.max(pc.if_else(pc.greater_equal(dot, 0),
+                                 pc.subtract(pc.subtract(pc.utf8_length(amounts), dot), 1),
+                                 0)).as_py() or 0)
 
 
 def cited_ids(sources):
@@ -531,8 +554,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     # amounts: plain positive decimals, read exactly (decimal128)
     raw_amt = col("amount")
-    samt = pc.replace_substring(raw_amt, ",", "")
-    ok_amt = _np(pc.match_substring_regex(samt, _DECIMAL))
+    samt, ok_amt = plain_amounts(raw_amt)
     no_amt = blank(raw_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
     P.rule(no_amt & named_part, rr.SPLIT_NO_AMOUNT, spurpose, "split", key="split.")
@@ -564,10 +586,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
     both = good if stated_amount is None else pa.concat_arrays([good, stated_amount])
-    dot = pc.find_substring(both, ".")
-    places = pc.max(pc.if_else(pc.greater_equal(dot, 0),
-                               pc.subtract(pc.subtract(pc.utf8_length(both), dot), 1), 0)).as_py()
-    dec_type = pa.decimal128(38, int(places or 0))
+    dec_type = pa.decimal128(38, decimal_places(both))
     dec = pc.cast(good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     not_positive = ok_amt & ~huge & zero

@@ -17,6 +17,7 @@ documents) and ``ok`` (a citation that verifies).
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import re
@@ -35,13 +36,14 @@ from ledger.phrases.period import period_years, total
 from ledger.rules import packages
 from ledger.sources.render import check_locator, render
 from ledger.errors import LedgerError
-from ledger.model import (FISCAL_YEAR, ONE_OFF, Citation, Document, Entry, Money,
-                    Problem)
+from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, Citation, Document, Entry,
+                          Money, Problem)
 
 __all__ = ["finding", "finding_dict", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
            "check_restatements", "check_citation_agreement", "check_double_counting",
-           "check_packages", "uncovered_mentions", "audit"]
+           "check_packages", "uncovered_mentions", "audit", "AuditPart", "audit_part",
+           "audit_whole", "read_documents"]
 
 SEVERITIES = ("error", "warning", "info", "ok")
 DEFAULT_TOLERANCE = Decimal("0.05")
@@ -810,48 +812,95 @@ def audit(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERA
     ``entries`` restricts the per-figure checks (coverage still uses every
     entry of the ledger, so a filtered audit does not report the others'
     figures as uncovered).  ``reference``: the rate table the restatements
-    are compared with (``check_restatements``)."""
+    are compared with (``check_restatements``).  The checks of each entry
+    (``audit_part``) and those across entries and documents
+    (``audit_whole``): a partitioned dataset runs the first per partition."""
     if not isinstance(archive, Archive):
         archive = Archive(archive)
-    all_entries = tuple(ledger.entries)
-    chosen = tuple(entries) if entries is not None else all_entries
     documents = dict(ledger.documents)
+    sources, unreadable = read_documents(documents, archive)
+    part = audit_part(ledger, archive, reference=reference, tolerance=tolerance,
+                      entries=entries, sources=sources)
+    return audit_whole([part], archive, documents, sources, unreadable,
+                       tolerance=tolerance, window_days=window_days, same_amount=same_amount,
+                       filtered=entries is not None)
 
-    cites: dict[str, int] = {}
-    for e in all_entries:
-        for c in e.sources:
-            cites[c.doc] = cites.get(c.doc, 0) + 1
 
-    findings: list[Problem] = []
+def read_documents(documents: Mapping[str, Document], archive: Archive):
+    """(each readable document's text by id, {id: why not} for one that is
+    in the archive but cannot be read); a missing one is in neither."""
     sources: dict[str, SourceText] = {}
+    unreadable: dict[str, str] = {}
     for d in documents.values():
         try:
             sources[d.id] = archive.read(d)
         except LedgerError as err:
             if archive.path_of(d).exists():   # there but unreadable
-                findings.append(finding("error", "document-unreadable", str(err), doc=d.id))
-                continue
-        findings.extend(check_document(d, sources.get(d.id), cites.get(d.id, 0),
-                                       str(archive.folder)))
+                unreadable[d.id] = str(err)
+    return sources, unreadable
 
-    # every citation of every entry (coverage needs them all)
-    checks_by_entry: dict[str, list[CitationCheck]] = {}
+
+@dataclass
+class AuditPart:
+    """The checks of each entry of one ledger, or of one partition of a
+    dataset: ``entries`` (every entry, for the checks across entries),
+    ``chosen`` (those the filters keep; None: all), their ``citations``
+    and ``findings``, the findings on restatements (``restatements``: said
+    after every entry's), the citations found in a document (``covering``,
+    for coverage) and how many times each document is cited."""
+    entries: list[Entry]
+    chosen: list[Entry] | None
+    citations: list[CitationCheck]
+    findings: list[Problem]
+    restatements: list[Problem]
+    covering: list[CitationCheck]
+    cites: dict[str, int]
+
+
+def _slim(e: Entry) -> Entry:
+    """What the checks across entries and the renderers read of an entry."""
+    return dataclasses.replace(e, sources=(), splits=(), notes="", recipient="", location="",
+                               amount_text="", tags=tuple(t for t in e.tags if t == NOT_COUNTED))
+
+
+def audit_part(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERANCE,
+               entries: Sequence[Entry] | None = None, filters: dict | None = None,
+               sources: Mapping[str, SourceText] | None = None, slim: bool = False) -> AuditPart:
+    """The checks of each entry of ``ledger`` (a Book): its citations, a
+    missing source, restatements (unsourced, disagreeing, against the
+    ``reference`` rates).  ``entries`` or ``filters`` (``Book.select``'s)
+    choose the entries checked; ``sources``: the documents already read;
+    ``slim``: keep of each entry only what ``audit_whole`` reads (a
+    dataset's partitions)."""
+    if not isinstance(archive, Archive):
+        archive = Archive(archive)
+    documents = dict(ledger.documents)
+    if sources is None:
+        sources = read_documents(documents, archive)[0]
+    all_entries = list(ledger.entries)
+    if filters:
+        keep = {e.id for e in ledger.select(**filters).entries}
+        entries = [e for e in all_entries if e.id in keep]
+    chosen = list(entries) if entries is not None else all_entries
+    chosen_ids = {e.id for e in chosen} if entries is not None else None
+    cites: dict[str, int] = {}
+    findings: list[Problem] = []
+    citations: list[CitationCheck] = []
+    covering: list[CitationCheck] = []
     for e in all_entries:
-        lst = []
+        checks = []
         for i, c in enumerate(e.sources):
+            cites[c.doc] = cites.get(c.doc, 0) + 1
             if c.doc not in documents:
                 f = finding("error", "undeclared-document",
                             f"cites document {c.doc!r}, which the ledger does not declare",
                             entry_id=e.id, doc=c.doc)
-                lst.append(CitationCheck(e.id, i, c, findings=(f,)))
+                checks.append(CitationCheck(e.id, i, c, findings=(f,)))
                 continue
-            lst.append(verify_citation(e, i, sources.get(c.doc), documents[c.doc]))
-        checks_by_entry[e.id] = lst
-
-    chosen_ids = {e.id for e in chosen}
-    citations: list[CitationCheck] = []
-    for e in chosen:
-        checks = checks_by_entry[e.id]
+            checks.append(verify_citation(e, i, sources.get(c.doc), documents[c.doc]))
+        covering.extend(c for c in checks if c.match is not None)
+        if chosen_ids is not None and e.id not in chosen_ids:
+            continue
         citations.extend(checks)
         for c in checks:
             findings.extend(c.findings)
@@ -861,14 +910,49 @@ def audit(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERA
                                     entry_id=e.id))
         findings.extend(restatements_unsourced(e, checks))
         findings.extend(check_citation_agreement(e, checks))
-    findings.extend(check_restatements(chosen, reference, tolerance=tolerance))
+    restatements = check_restatements(chosen, reference, tolerance=tolerance)
+    if slim:
+        thin = {e.id: _slim(e) for e in all_entries}
+        all_entries = list(thin.values())
+        chosen = [thin[e.id] for e in chosen]
+    return AuditPart(all_entries, chosen if entries is not None else None, citations, findings,
+                     restatements, covering, cites)
+
+
+def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping[str, Document],
+                sources: Mapping[str, SourceText], unreadable: Mapping[str, str], *,
+                tolerance=DEFAULT_TOLERANCE, window_days: int = DEFAULT_WINDOW_DAYS,
+                same_amount=DEFAULT_SAME_AMOUNT, filtered: bool = False) -> AuditResult:
+    """The audit of every part's entries (in order): the documents, the
+    checks across entries (double counting, phased parts), coverage, files
+    no document records; with each part's own findings, in the order one
+    ``audit_part`` of the whole ledger gives them."""
+    all_entries = tuple(e for p in parts for e in p.entries)
+    chosen = tuple(e for p in parts for e in (p.entries if p.chosen is None else p.chosen))
+    chosen_ids = {e.id for e in chosen}
+    cites: dict[str, int] = {}
+    for p in parts:
+        for doc, n in p.cites.items():
+            cites[doc] = cites.get(doc, 0) + n
+
+    findings: list[Problem] = []
+    for d in documents.values():
+        if d.id in unreadable:
+            findings.append(finding("error", "document-unreadable", unreadable[d.id], doc=d.id))
+            continue
+        findings.extend(check_document(d, sources.get(d.id), cites.get(d.id, 0),
+                                       str(archive.folder)))
+    for p in parts:
+        findings.extend(p.findings)
+    for p in parts:
+        findings.extend(p.restatements)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
                     if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
-                    or entries is None)
+                    or not filtered)
 
-    all_checks = [c for lst in checks_by_entry.values() for c in lst]
+    all_checks = [c for p in parts for c in p.covering]
     uncovered, doc_checks = [], []
     for d in documents.values():
         src = sources.get(d.id)
@@ -876,7 +960,7 @@ def audit(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERA
         unc = uncovered_mentions(d.id, src, all_checks, found) if src is not None else []
         for m, loc in unc:
             uncovered.append((d.id, m, loc))
-            if entries is None:
+            if not filtered:
                 findings.append(finding("info", "uncovered-figure",
                                         f"{m.phrase!r} is a money figure that no entry cites",
                                         doc=d.id, line=loc.line, column=loc.column,
@@ -897,9 +981,9 @@ def audit(ledger, archive: Archive | str, *, reference, tolerance=DEFAULT_TOLERA
                                     "(ledger-tool sources add)", doc=file.name))
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: order.get(f.severity, 9))
-    return AuditResult(all_entries if entries is None else chosen, documents, tuple(citations),
+    return AuditResult(chosen, documents, tuple(c for p in parts for c in p.citations),
                        tuple(findings), tuple(doc_checks),
-                       tuple(uncovered if entries is None else ()), sources,
+                       tuple(uncovered if not filtered else ()), sources,
                        str(archive.folder), Decimal(str(tolerance)))
 
 

@@ -91,12 +91,21 @@ var TOTALS = columns(D.cells.total, D.cells.total.m.length);
 var YEARS = columns(D.cells.years, D.cells.years.m.length);
 var AUDIT = M.audit || null;
 var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
-function flaggedIn(cells) {               // the flagged entries behind these cells
+// a cell's e: the entries behind it by their place (ENTRIES: the listed
+// ones); with D.groups, those not listed as groups of entries in the same
+// cells, D.groups saying how many each holds
+var GROUPS = D.groups || null;
+function entryCount(groups) {             // the distinct entries of a set of places or groups
+  if (!GROUPS) return groups.size;
   var n = 0;
+  groups.forEach(function (g) { n += g < ENTRIES.length ? 1 : GROUPS[g - ENTRIES.length]; });
+  return n;
+}
+function flaggedIn(cells) {               // the flagged entries behind these cells
   if (!FLAGGED.size) return 0;
   var seen = new Set();
-  cells.forEach(function (c) { c.e.forEach(function (i) { if (FLAGGED.has(i) && !seen.has(i)) { seen.add(i); n++; } }); });
-  return n;
+  cells.forEach(function (c) { c.e.forEach(function (i) { if (FLAGGED.has(i)) seen.add(i); }); });
+  return entryCount(seen);
 }
 var PROJECTED = {};
 M.projected.forEach(function (y) { PROJECTED[y] = true; });
@@ -291,10 +300,10 @@ function render(st) {
     var g = group(prim, spec[3]);
     var rs = sortedKeys(g, true).map(function (k) {
       var v = g.get(k);
-      return {cells: [k, {cells: v.cells, what: k}, {num: String(v.ids.size)}, {num: pct(v.m, total)}]};
+      return {cells: [k, {cells: v.cells, what: k}, {num: String(entryCount(v.ids))}, {num: pct(v.m, total)}]};
     });
     var all = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { all.add(i); }); });
-    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: String(all.size)}, {num: pct(total, total)}]});
+    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: String(entryCount(all))}, {num: pct(total, total)}]});
     put(spec[0], table(spec[1], [spec[2], 'amount', 'entries', 'share'], rs));
   });
   // by year (always from the year cells)
@@ -397,8 +406,9 @@ function render(st) {
   // entries list and state line
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
   renderEntries(Array.from(ids).sort(function (a, b) { return a - b; }));
+  var n = entryCount(ids);
   stateLine.textContent = (st.words.length ? 'Filtered: ' + st.words.join('; ') + '. ' : 'No filter: everything in the report. ') +
-    'Counted total: ' + money(total) + ' in ' + ids.size + ' entr' + (ids.size === 1 ? 'y' : 'ies') +
+    'Counted total: ' + money(total) + ' in ' + n + ' entr' + (n === 1 ? 'y' : 'ies') +
     (st.y ? ' (money falling in the chosen years).' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
@@ -656,15 +666,15 @@ var DETAIL = null;                   // the open drill-down: {what, cells}
 function showDetail(what, cells, quiet) {
   DETAIL = {what: what, cells: cells};
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
-  var list = Array.from(ids).sort(function (a, b) { return a - b; });
+  var list = Array.from(ids).sort(function (a, b) { return a - b; }), n = entryCount(ids);
   var here = list.filter(function (i) { return i < ENTRIES.length; });
   var box = clear(document.getElementById('detail-body'));
   var quals = new Set(); cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
   var head = el('p', {id: 'detail-head'});
   head.textContent = what + ': ' + qualified(money(sum(counted(cells))), Array.from(quals)) + ' (' + exact(sum(counted(cells))) + ') from ' +
-    list.length + ' entr' + (list.length === 1 ? 'y' : 'ies') + '.';
+    n + ' entr' + (n === 1 ? 'y' : 'ies') + '.';
   box.appendChild(head);
-  if (here.length < list.length) box.appendChild(el('p', {'class': 'cut'}, 'This page carries ' + here.length + ' of these ' + list.length +
+  if (here.length < n) box.appendChild(el('p', {'class': 'cut'}, 'This page carries ' + here.length + ' of these ' + n +
     ' entries (the largest ' + ENTRIES.length.toLocaleString(M.lang) + ' of the report); ' + (M.fullList ? 'the full list: ' + M.fullList : 'every entry is in entries.csv beside this page') + '.'));
   here.slice(0, 200).forEach(function (i) { box.appendChild(entryCard(ENTRIES[i])); });
   if (here.length > 200) box.appendChild(el('p', {'class': 'muted'}, 'First 200 shown.'));
@@ -718,10 +728,10 @@ function renderEntries(ids) {
     outer.appendChild(box);
   }
   clear(box);
-  var total = ids.filter(function (i) { return i < ENTRIES.length; }).length;
+  var total = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
   if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, here.length + ' of ' + total + ' entries match "' + SEARCH + '".'));
-  if (total < ids.length || here.length > 500)
-    box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + ids.length.toLocaleString(M.lang) +
+  if (total < all || here.length > 500)
+    box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + all.toLocaleString(M.lang) +
       ' entries that match; the page carries the ' + ENTRIES.length.toLocaleString(M.lang) + ' largest of ' + M.entriesTotal.toLocaleString(M.lang) +
       ' entries, and ' + (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '. Totals above always count every entry.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
@@ -815,7 +825,8 @@ window.addEventListener('resize', function () {
 if (AUDIT && AUDIT.failed && FLAGGED.size) {
   var banner = document.getElementById('audit-banner');
   if (banner) {
-    var showBad = el('button', {type: 'button', id: 'show-flagged'}, 'Show the ' + FLAGGED.size + ' affected entr' + (FLAGGED.size === 1 ? 'y' : 'ies'));
+    var bad = entryCount(FLAGGED);
+    var showBad = el('button', {type: 'button', id: 'show-flagged'}, 'Show the ' + bad + ' affected entr' + (bad === 1 ? 'y' : 'ies'));
     showBad.addEventListener('click', function () {
       var here = Array.from(FLAGGED).filter(function (i) { return i < ENTRIES.length; });
       showDetail('Entries the audit does not confirm', here.map(function (i) {

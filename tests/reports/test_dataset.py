@@ -100,14 +100,17 @@ def test_the_report_on_a_dataset_is_the_journals(generated, run_cli, tmp_path):
 
 
 def _cells(page: dict, kind: str) -> dict:
-    """The page's cells by their keys: (money, number of entries)."""
+    """The page's cells by their keys: (money, number of entries: a listed
+    entry each, a group of the others as many as it holds)."""
     c = page["cells"][kind]
+    shown = len(page["entries"])
     keys = [k for k in ("f", "p", "s", "q", "t", "r", "y", "o") if k in c]
     out: dict = defaultdict(lambda: [0, 0])
     for i in range(len(c["m"])):
         k = tuple(c[x][i] for x in keys)
         out[k][0] += int(c["m"][i])
-        out[k][1] += len(c["e"][i])
+        out[k][1] += (len(c["e"][i]) if page["groups"] is None else
+                      sum(1 if g < shown else page["groups"][g - shown] for g in c["e"][i]))
     return dict(out)
 
 

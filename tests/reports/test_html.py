@@ -23,7 +23,7 @@ import ledger
 from ledger.model import Citation, Document, Entry
 from reports.amounts import format_amount
 from reports.html import _data_json, render_html, script_json
-from reports.pagedata import EntryLists, page_data
+from reports.pagedata import EntryLists, entry_groups, page_data
 from reports.tables import ReportOptions, build_report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,6 +73,7 @@ def test_page_carries_entries_up_to_the_limit_and_says_so(example_ledger):
     # the totals still cover every entry
     cells = data["cells"]["total"]
     assert sorted(i for e in cells["e"] for i in e) == list(range(8))
+    assert data["groups"] is None
 
 
 def test_page_is_one_file_with_a_strict_policy(example_ledger):
@@ -672,3 +673,78 @@ def test_entry_lists_are_the_lists_and_their_json(cells):
     assert lists.json_text() == json.dumps(cells, separators=(",", ":"))
     data = {"cells": {"total": {"f": [1], "e": lists}}}
     assert _data_json(data) == script_json({"cells": {"total": {"f": [1], "e": cells}}})
+
+
+@given(st.lists(st.lists(st.integers(0, 30), max_size=6, unique=True), min_size=1, max_size=10),
+       st.lists(st.lists(st.integers(0, 30), max_size=6, unique=True), max_size=10),
+       st.integers(0, 12), st.sets(st.integers(0, 30)), st.data())
+def test_entry_groups_count_every_choice_of_cells_whole(total, years, shown, flagged, data):
+    """The page's groups of entries (``entry_groups``): for any choice of
+    cells, the sizes of the distinct groups behind them are the number of
+    distinct entries behind them, and of flagged ones; a shown entry keeps
+    its place."""
+    lists = {"t": total, "y": years}
+    grouped, counts, bad = entry_groups(lists, shown, sorted(flagged))
+
+    def size(g):
+        return 1 if g < shown else counts[g - shown]
+
+    for key, cells in lists.items():
+        got = list(grouped[key])
+        assert len(got) == len(cells)
+        for k, c in enumerate(cells):
+            assert [g for g in got[k] if g < shown] == sorted(i for i in c if i < shown)
+        if not cells:
+            continue
+        chosen = data.draw(st.sets(st.integers(0, len(cells) - 1)))
+        entries = {i for k in chosen for i in cells[k]}
+        groups = {g for k in chosen for g in got[k]}
+        assert sum(size(g) for g in groups) == len(entries)
+        assert sum(size(g) for g in groups if g in set(bad)) == len(entries & flagged)
+
+
+def _shown_counts(driver) -> dict:
+    """The page's counts of entries: the state line's, and each row's of the
+    by-purpose and by-funder tables."""
+    out = {"state": re.search(r" in (\d+) entr", driver.find_element("id", "filter-state").text)[1]}
+    for table in ("by-purpose-table", "by-funder-table"):
+        for row in driver.find_elements("css selector", f"#{table} tbody tr"):
+            tds = row.find_elements("css selector", "td")
+            out[(table, tds[0].text)] = tds[2].text
+    return out
+
+
+def test_a_page_carrying_a_few_entries_counts_every_one(browser, tmp_path, run_cli):
+    """A partitioned dataset's report of 400 generated entries (splits,
+    entries over several years) whose page lists the 5 largest, the others
+    in groups: every count of entries on it, unfiltered and filtered by
+    funder and by year, is the count of the page listing all 400, and the
+    unfiltered one the generator's."""
+    from tests.conftest import generate_module
+
+    dataset = tmp_path / "gen.parquet"
+    generate_module().write_dataset(dataset, 400, seed=3, chunk=200)
+    pages = {}
+    for name, limit in (("few", "5"), ("all", "all")):
+        code, _, err = run_cli("report", dataset, "--out", tmp_path / name,
+                               "--entries-sheet-limit", limit)
+        assert code == 0, err
+        pages[name] = tmp_path / name / "report.html"
+    few = _page_data(pages["few"])
+    assert len(few["entries"]) == 5 and len(few["groups"]) > 0
+    assert len(_page_data(pages["all"])["entries"]) == 400
+    seen: dict = {}
+    for name, page in pages.items():
+        _open(browser, page)
+        seen[name] = [_shown_counts(browser)]
+        _choose(browser, "f", "UK")
+        seen[name].append(_shown_counts(browser))
+        _choose(browser, "y", "2010")
+        seen[name].append(_shown_counts(browser))
+    assert seen["few"] == seen["all"]
+    assert seen["few"][0]["state"] == "400"
+    assert int(seen["few"][1]["state"]) < 400 and int(seen["few"][2]["state"]) > 0
+
+
+def _page_data(path: Path) -> dict:
+    return json.loads(re.search(r'id="report-data">(.*?)</script>', path.read_text(), re.S)[1])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pandas as pd
@@ -324,3 +325,54 @@ def test_a_failure_on_either_side_of_the_thread_is_raised(book):
         raise OSError("disk full")
     with pytest.raises(OSError, match="disk full"):
         build_report(book, ReportOptions(), rows=False, rows_ahead=True, sources_files=broken)
+
+
+@pytest.mark.parametrize("failure", [LedgerError, KeyboardInterrupt])
+def test_the_rows_thread_stops_when_the_valuation_fails(book, monkeypatch, failure):
+    """The valuation's side fails (an error, or Ctrl-C) while the thread
+    makes the sources table: the thread makes none of the rows' later steps,
+    and the failure is raised as it is."""
+    import threading
+
+    import reports.tables as rt
+
+    failed, later = threading.Event(), []
+    real_sources = rt.sources_table
+
+    def slow_sources(*args):
+        failed.wait(10)        # until the valuation's side has failed
+        time.sleep(0.3)        # and raised
+        return real_sources(*args)
+
+    def value_fails(*_args, **_kw):
+        failed.set()
+        raise failure("valuation failed")
+
+    monkeypatch.setattr(rt, "sources_table", slow_sources)
+    monkeypatch.setattr(rt, "entry_text", lambda *a: later.append("entry text"))
+    monkeypatch.setattr(rt, "value", value_fails)
+    with pytest.raises(failure, match="valuation failed"):
+        build_report(book, ReportOptions(), rows=False, rows_ahead=True)
+    assert failed.is_set() and later == []
+
+
+def test_the_rows_thread_counts_the_entries_the_report_holds(book, monkeypatch):
+    """``rows_ahead_from``: the thread runs from that many entries of the
+    report (after the filters), not of the ledger."""
+    import reports.tables as rt
+
+    ran = []
+    real = rt._rows_beside
+
+    def spy(*args):
+        ran.append(len(args[1]))
+        return real(*args)
+
+    monkeypatch.setattr(rt, "_rows_beside", spy)
+    n = len(book)
+    uk = sum(1 for e in book.entries if e.funder.split(":")[0] == "UK")
+    assert 0 < uk < n
+    build_report(book, ReportOptions(), rows=False, rows_ahead_from=n)
+    build_report(book, ReportOptions(funder=("UK",)), rows=False, rows_ahead_from=n)
+    build_report(book, ReportOptions(funder=("UK",)), rows=False, rows_ahead_from=uk)
+    assert ran == [n, uk]
