@@ -154,7 +154,7 @@ def _check_fdp(args) -> None:
     if existing and not args.force:
         raise LedgerError(f"export: {out} already holds {', '.join(existing)}; not replaced "
                           f"(remove it or choose another folder)")
-    if args.basis not in (None, "recorded"):
+    if args.basis is not None:
         raise LedgerError("export: --to fdp always holds the total over each period, spread "
                           "into years (as the report); --basis does not apply")
 

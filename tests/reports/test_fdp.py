@@ -101,9 +101,10 @@ def test_options_that_do_not_apply_are_refused_before_reading(run_cli, tmp_path)
     ledger is not even read (a broken one gives the option's message)."""
     broken = tmp_path / "broken.toml"
     broken.write_text("[[entry]\n", encoding="utf-8")
-    code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "out",
-                           "--basis", "total")
-    assert code == 1 and "--basis does not apply" in err and "Traceback" not in err
+    for basis in ("total", "recorded", "per-year"):
+        code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "out",
+                               "--basis", basis)
+        assert code == 1 and "--basis does not apply" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
     (tmp_path / "afile").write_text("x", encoding="utf-8")
     code, _, err = run_cli("export", broken, "--to", "fdp", "-o", tmp_path / "afile")
