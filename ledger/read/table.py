@@ -55,7 +55,7 @@ from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, S
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, link_table,  # noqa: F401 (ledger.read.dataset)
-                             no_links, no_restatements, restatement_table)
+                             no_links, no_restatements, restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -188,7 +188,8 @@ def continues_entry(ids):
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1; the ``sources``, link and ``restated``
+    line, the header being line 1; the rows of an entry of many rows as
+    its parts (the splits table); the ``sources, link and ``restated``
     columns as the citations, links and restatements tables (each entry's
     first row's), and the rows of an entry whose values of those differ
     from the row before (``RawTables.differs``)."""
@@ -203,8 +204,16 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     docs = pa.array([], pa.string())
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
-    if "id" in names and per_entry:   # (no id: check_raw says so, and nothing more)
-        cont = continues_entry(table.column("id").combine_chunks())
+    splits = None
+    cont = continues_entry(table.column("id").combine_chunks()) if "id" in names else None
+    if cont is not None and cont.any():   # the rows of an entry of many rows: its parts
+        rows = np.flatnonzero(cont | np.r_[cont[1:], False])
+        take = pa.array(rows)
+        empty = pa.array(np.full(len(rows), "", dtype=object), pa.string())
+        splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
+                             *(table.column(c).take(take).combine_chunks() if c in names
+                               else empty for c in ("purpose", "amount")))
+    if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
         firsts = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
             v = table.column(c).combine_chunks()
@@ -224,7 +233,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         restatements = restatement_table(pc.list_parent_indices(parts).filter(named),
                                          phrase.filter(named))
     return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
-                     links=link_table(at_first), restatements=restatements)
+                     links=link_table(at_first), restatements=restatements, splits=splits)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:
@@ -510,8 +519,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
             & ~no_id
     in_split = same_as_prev | np.r_[same_as_prev[1:], False]
-    # a split's part: a row of an entry of many rows, or of one written with split tables
-    part = in_split | raw.split if raw.split is not None else in_split
+    # a split's part: the rows the splits table names (an entry of many rows
+    # is split, whatever the reader says: a hand-made raw form too)
+    part = in_split | raw.part
     whole_entry = ~part
 
     # accounts: a part's purpose by the split rules
@@ -557,9 +567,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
         else None
     if stated_amount is not None:
-        if raw.split is not None:   # written with split tables, the entry still states its amount
-            P.rule(raw.split & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD,
-                   field="amount")
+        # written with split tables, the entry still states its amount
+        P.rule(part & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD, field="amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
@@ -684,10 +693,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # one entry at its first row
     primary = ~linked[group]
     loose = primary.copy()        # neither split nor linked: the duplicate rule's
-    if same_as_prev.any():
-        loose[in_split] = False
-    if raw.split is not None:
-        loose[raw.split] = False
+    loose[part] = False
     pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
                                                  amount, cur), date_np)
     accounts = raw.accounts
