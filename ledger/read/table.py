@@ -669,16 +669,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                        "amount may differ", code="split-row-differs", field=c)
 
     # amounts stay exact Arrow decimals (no Python object per row; the frame's
-    # column gives Decimal objects on demand); entry amount = sum of its rows
+    # column gives Decimal objects on demand); a split entry's amount = the
+    # sum of its parts (a journal's stated one: below)
     amount = dec
     entry_amount = amount
-    if same_as_prev.any():
+    if part.any():
         import pandas as pd
 
-        rows = np.flatnonzero(in_split)
+        rows = np.flatnonzero(part)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         entry_amount = pc.replace_with_mask(
-            amount, pa.array(in_split),
+            amount, pa.array(part),
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
     split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
     if stated_amount is not None and has_stated.any():
