@@ -46,11 +46,11 @@ the entry's other columns repeated), and the splits table names those rows
   kept, which the rule refuses).  ``ledger.rules.rows.read_restated``
   reads each entry's phrases.  None stands for an empty table.
 - ``differs``: {column: numpy bool per row}: the bulk layout's rows of an
-  entry whose ``sources``, link or ``restated`` column differs from the
-  row before (the tables above hold the first row's); the reader finds
-  them, ``check_raw`` words them with the other columns the rows must
-  agree on, in the order of ``BULK_COLUMNS``.  Empty for a journal (its
-  entries' parts cannot differ).
+  entry that differ from the row before in a column they must agree on
+  (``ledger.read.table.PARTS_AGREE``: all but id, purpose and amount; for
+  ``sources``, the links and ``restated`` the tables above hold the first
+  row's); the reader finds them, ``check_raw`` words them in the order of
+  ``PARTS_AGREE``.  Empty for a journal (its entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is

@@ -72,6 +72,11 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
 PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "origin"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
+# what the rows of one entry (its parts) must agree on: all but the part's
+# own; the entry's provenance text too, which the Book keeps from its first
+# row only; in the order the problems are worded
+PARTS_AGREE = [c for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]
+               if c not in ("id", "purpose", "amount")]
 
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"
 _ANY_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]+)?$"   # a plain number, however many places
@@ -189,10 +194,10 @@ def continues_entry(ids):
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
     line, the header being line 1; the rows of an entry of many rows as
-    its parts (the splits table); the ``sources, link and ``restated``
-    columns as the citations, links and restatements tables (each entry's
-    first row's), and the rows of an entry whose values of those differ
-    from the row before (``RawTables.differs``)."""
+    its parts (the splits table), and those differing from the row before
+    where they must agree (``PARTS_AGREE``: ``RawTables.differs``); the
+    ``sources``, link and ``restated`` columns as the citations, links and
+    restatements tables (each entry's first row's)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -213,14 +218,19 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
                              *(table.column(c).take(take).combine_chunks() if c in names
                                else empty for c in ("purpose", "amount")))
+        for c in PARTS_AGREE:   # each row of a part against the row before
+            if c not in names or (c not in BULK_COLUMNS
+                                  and not pa.types.is_string(table.column(c).type)):
+                continue
+            v = table.column(c).combine_chunks()
+            if c == "funder":   # as the rules read it
+                v = rr.composed_column(v)
+            differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                              v.slice(0, max(n - 1, 0))))]
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
         firsts = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
-            v = table.column(c).combine_chunks()
-            at_first[c] = v.take(firsts)
-            if cont.any():
-                differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                                  v.slice(0, max(n - 1, 0))))]
+            at_first[c] = table.column(c).combine_chunks().take(firsts)
         table = table.drop_columns(per_entry)
     if "sources" in at_first:
         entry, docs = cited_ids(at_first["sources"])
@@ -648,23 +658,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         taken[id_code[firsts][::-1]] = firsts[::-1]
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
-    if same_as_prev.any():
-        # all but the part's own; the entry's provenance text too, which the
-        # Book keeps from its first row only; a column the raw form keeps
-        # per entry (sources) the reader compared
-        for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]:
-            if c in raw.differs:
-                P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
-                      hint="rows sharing an id are the splits of one entry: only purpose and "
-                           "amount may differ", code="split-row-differs", field=c)
-                continue
-            if c in ("id", "purpose", "amount") or c not in names or (
-                    c not in BULK_COLUMNS and not pa.types.is_string(tbl.column(c).type)):
-                continue
-            v = col(c)   # in Arrow, no Python string per row
-            differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                                   v.slice(0, max(n - 1, 0))))]
-            P.add(differs, f"split row differs from the row before in {c!r}",
+    # the rows of one entry that differ where they must agree: the bulk
+    # reader's finding (a journal's parts cannot differ)
+    for c in PARTS_AGREE:
+        if c in raw.differs:
+            P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
                        "amount may differ", code="split-row-differs", field=c)
 
