@@ -815,7 +815,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                                          "qualifier", "period", "status")}
     worded["purpose"] = done("purpose")[row]
     worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
-    worded["split."] = part_said
 
     def key_line(r: int, field: str, nth: int = 0) -> int:
         """``split.KEY``: that key of the row's [[entry.split]] table;
@@ -834,7 +833,8 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                     links=link_table({k: t[k] for k in LINK_KINDS}),
                     restatements=restatement_table(pc.list_parent_indices(restated),
                                                    pc.list_flatten(restated)),
-                    splits=split_table(row[split_rows], split_rows, part_purpose, part_amount))
+                    splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
+                                       part_said[split_rows]))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 

@@ -64,7 +64,10 @@ the entry's other columns repeated), and the splits table names those rows
   in entry order and an entry's parts in the order written: ``entry``
   (int64, as above), ``row`` (int64: the part's row in ``entries``, which
   holds its purpose and amount), ``purpose`` and ``amount`` (text, as the
-  part's row has them: '' when none).  The bulk reader's parts are the
+  part's row has them: '' when none), and (a journal) ``said`` (bool:
+  the reader has worded the part's purpose or amount, a TOML type its
+  table cannot hold or an amount phrase it cannot read; the split rules
+  say nothing more of it).  The bulk reader's parts are the
   rows of an entry of more than one row; the journal's, each
   ``[[entry.split]]`` table (an entry may have one part only), its rows
   made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
@@ -88,8 +91,7 @@ the entry's other columns repeated), and the splits table names those rows
   a split table's unknown key or amount phrase), so the entry is left out.
 - ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
   field the reader has worded already (a value of the wrong TOML type, an
-  amount phrase it cannot read; ``split.``: a split table's amount phrase):
-  the rules say nothing more of it there.
+  amount phrase it cannot read): the rules say nothing more of it there.
 - ``period_from``: None, or (journal) a numpy bool per row: the period is
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
@@ -133,10 +135,21 @@ class RawTables:
     @property
     def part(self):
         """Per row of ``entries`` (numpy bool): the row is a split part's."""
+        return self._at_parts(None)
+
+    @property
+    def part_said(self):
+        """Per row of ``entries`` (numpy bool): a part whose purpose or
+        amount the reader has worded (the splits table's ``said``)."""
+        return self._at_parts("said")
+
+    def _at_parts(self, column):
         import numpy as np
         out = np.zeros(len(self.line), dtype=bool)
-        if self.splits is not None and self.splits.num_rows:
-            out[_np(self.splits.column("row"))] = True
+        s = self.splits
+        if s is not None and s.num_rows and (column is None or column in s.column_names):
+            rows = _np(s.column("row"))
+            out[rows] = True if column is None else _np(s.column(column))
         return out
 
     @property
@@ -211,17 +224,20 @@ def no_restatements():
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
 
 
-def split_table(entry, row, purpose, amount):
+def split_table(entry, row, purpose, amount, said=None):
     """The splits table of the raw form: each part's entry and row (numpy
-    or Arrow int, in entry order), purpose and amount (Arrow text)."""
+    or Arrow int, in entry order), purpose and amount (Arrow text), and
+    (a journal) whether the reader has worded its purpose or amount."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     def ints(v):
         return pc.cast(v if isinstance(v, pa.Array) else pa.array(v, pa.int64()), pa.int64())
 
-    return pa.table({"entry": ints(entry), "row": ints(row), "purpose": purpose,
-                     "amount": amount})
+    columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
+    if said is not None:
+        columns["said"] = pa.array(said, pa.bool_())
+    return pa.table(columns)
 
 
 def purpose_rows(n: int, parts):

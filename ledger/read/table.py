@@ -357,6 +357,7 @@ class _Problems:
         self.bad = np.zeros(len(ids), dtype=bool)
         if raw.refused is not None:   # worded by the reader already
             self.bad |= raw.refused
+        self.part_said = raw.part_said   # a part's purpose or amount the reader worded
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -385,6 +386,8 @@ class _Problems:
         key = key or field
         if raw.worded is not None and key in raw.worded:   # the reader said it
             mask = mask & ~raw.worded[key]
+        if key == "split.":
+            mask = mask & ~self.part_said
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
