@@ -105,15 +105,21 @@ def _subset(raw: RawTables, keep):
     take = pa.array(idx)
     c, links, restatements = (_entries_of(t, keep, moved)
                               for t in (raw.citations, raw.links, raw.restatements))
+    splits = raw.splits
+    if splits is not None:   # the parts of the entries kept, at their rows among idx
+        on = keep[_np(splits.column("entry"))]
+        splits = _entries_of(splits, keep, moved)
+        splits = splits.set_column(1, "row", pa.array(
+            np.searchsorted(idx, _np(raw.splits.column("row"))[on]), pa.int64()))
     at = raw.key_line
 
     def key_line(r: int, fld: str, nth: int = 0) -> int:
         return at(int(idx[r]), fld, nth)
 
     sub = RawTables(raw.entries.take(take), raw.file.take(take), raw.line[idx], raw.origin, c,
-                    raw.split[idx], None, moved[old], key_line, raw.refused[idx],
+                    None, moved[old], key_line, raw.refused[idx],
                     {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx],
-                    links=links, restatements=restatements)
+                    links=links, restatements=restatements, splits=splits)
     return sub, old
 
 
@@ -266,7 +272,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
     first = pa.array(np.flatnonzero(np.r_[True, raw.entry[1:] != raw.entry[:-1]]))
     amount = raw.entries.column("amount")
     if "entry_amount" in raw.entries.column_names:
-        amount = pc.if_else(pa.array(raw.split), raw.entries.column("entry_amount"), amount)
+        amount = pc.if_else(pa.array(raw.part), raw.entries.column("entry_amount"), amount)
     no_amount = _np(pc.equal(amount.take(first), ""))
     ids = raw.entries.column("id").take(first).to_pylist()
     refused_by_reader = [k for k in range(len(tables)) if m + k in got.said or no_amount[m + k]]

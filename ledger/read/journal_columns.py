@@ -47,7 +47,7 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import RawTables, link_table, restatement_table
+from ledger.read.raw import RawTables, link_table, purpose_rows, restatement_table, split_table
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -750,11 +750,11 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         else pa.nulls(n, pa.list_(pa.string()))
     splits = _splits(table, fields, read_amounts.currency, tell)
 
-    # one row per entry, more for split entries
-    counts = np.ones(n, dtype=np.int64)
-    for i, parts in splits.items():
-        counts[i] = len(parts)
-    row = np.repeat(np.arange(n), counts)
+    # one row per entry, one per part for split entries (``purpose_rows``)
+    parts = np.zeros(n, dtype=np.int64)
+    for i, got_parts in splits.items():
+        parts[i] = len(got_parts)
+    row, part_no, on_part = purpose_rows(n, parts)
     take = pa.array(row)
 
     def per_row(values):
@@ -762,26 +762,21 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
 
     row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
     row_written = per_row(phrases)
-    part_no = np.zeros(len(row), dtype=np.int64)    # a split row's place among its entry's
     part_said = np.zeros(len(row), dtype=bool)      # a split row's amount worded here
+    split_rows = np.flatnonzero(on_part)
+    listed = [p for i in sorted(splits) for p in splits[i]]
+    part_purpose = pa.array([p.purpose for p in listed], pa.string())
+    part_amount = pa.array([p.amount for p in listed], pa.string())
     if splits:
-        starts = np.cumsum(counts) - counts
-        mask = np.zeros(len(row), dtype=bool)
-        for i in splits:
-            mask[starts[i]:starts[i] + counts[i]] = True
-            part_no[starts[i]:starts[i] + counts[i]] = np.arange(counts[i])
-        parts = [p for i in sorted(splits) for p in splits[i]]
-        part_said[mask] = [p.amount_said for p in parts]
+        part_said[on_part] = [p.amount_said for p in listed]
         if said.parts:   # a split table's purpose or amount of another TOML type
             part_said |= [(where[i], j) in said.parts for i, j in zip(row.tolist(),
                                                                        part_no.tolist())]
-        on = pa.array(mask)
-        row_purpose = pc.replace_with_mask(row_purpose, on, pa.array(
-            [p.purpose for p in parts], pa.string()))
-        row_amount = pc.replace_with_mask(row_amount, on, pa.array(
-            [p.amount for p in parts], pa.string()))
-        row_written = pc.replace_with_mask(row_written, on, pa.array(
-            [p.written for p in parts], pa.string()))
+        mask = pa.array(on_part)
+        row_purpose = pc.replace_with_mask(row_purpose, mask, part_purpose)
+        row_amount = pc.replace_with_mask(row_amount, mask, part_amount)
+        row_written = pc.replace_with_mask(row_written, mask, pa.array(
+            [p.written for p in listed], pa.string()))
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -820,7 +815,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                                          "qualifier", "period", "status")}
     worded["purpose"] = done("purpose")[row]
     worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
-    worded["split."] = part_said
 
     def key_line(r: int, field: str, nth: int = 0) -> int:
         """``split.KEY``: that key of the row's [[entry.split]] table;
@@ -833,12 +827,14 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         return read[fi].key_line(ei, field)
 
     raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
-                    written_split[row], _accounts(t["funder"], t["purpose"], splits),
+                    _accounts(t["funder"], t["purpose"], splits),
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row,
                     links=link_table({k: t[k] for k in LINK_KINDS}),
                     restatements=restatement_table(pc.list_parent_indices(restated),
-                                                   pc.list_flatten(restated)))
+                                                   pc.list_flatten(restated)),
+                    splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
+                                       part_said[split_rows]))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 

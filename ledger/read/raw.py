@@ -9,9 +9,11 @@ rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
 between entries) and words every problem from it, at the file and line the
 raw form gives, so every reader words a problem alike.
 
-Schema: four tables, the entries, the citations, the links and the
-restatements (not yet the five of the drawing: an entry's splits are still
-rows of the entries; docs/architecture.md says so):
+Schema: the five tables of the drawing, the entries, the splits, the
+citations, the links and the restatements, but ``entries`` is not yet one
+row per entry: a split entry has one row per part (its purpose and amount,
+the entry's other columns repeated), and the splits table names those rows
+(docs/architecture.md says so):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
   per entry and purpose; the rows of one entry (its splits) next to each
@@ -44,11 +46,11 @@ rows of the entries; docs/architecture.md says so):
   kept, which the rule refuses).  ``ledger.rules.rows.read_restated``
   reads each entry's phrases.  None stands for an empty table.
 - ``differs``: {column: numpy bool per row}: the bulk layout's rows of an
-  entry whose ``sources``, link or ``restated`` column differs from the
-  row before (the tables above hold the first row's); the reader finds
-  them, ``check_raw`` words them with the other columns the rows must
-  agree on, in the order of ``BULK_COLUMNS``.  Empty for a journal (its
-  entries' parts cannot differ).
+  entry that differ from the row before in a column they must agree on
+  (``ledger.read.table.PARTS_AGREE``: all but id, purpose and amount; for
+  ``sources``, the links and ``restated`` the tables above hold the first
+  row's); the reader finds them, ``check_raw`` words them in the order of
+  ``PARTS_AGREE``.  Empty for a journal (its entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is
@@ -58,11 +60,20 @@ rows of the entries; docs/architecture.md says so):
   for the messages), ``amount_whole`` (bool: the amount a TOML whole
   number, quoted as a number); ``tags`` is a list (the bulk format: text,
   the tags separated by ``;``).
-- ``split``: None (the splits of an entry are its rows sharing an id), or
-  a numpy bool per row: the row's entry is written with split tables (a
-  journal entry may have one part only).  A split's row holds its part's
-  purpose and amount as given ('' when none), checked by the split rules
-  (``ledger.rules.rows``' ``SPLIT_*``) whatever the input.
+- ``splits``: a pyarrow Table (``split_table``), one row per split part,
+  in entry order and an entry's parts in the order written: ``entry``
+  (int64, as above), ``row`` (int64: the part's row in ``entries``, which
+  holds its purpose and amount), ``purpose`` and ``amount`` (text, as the
+  part's row has them: '' when none), and (a journal) ``said`` (bool:
+  the reader has worded the part's purpose or amount, a TOML type its
+  table cannot hold or an amount phrase it cannot read; the split rules
+  say nothing more of it).  The bulk reader's parts are the
+  rows of an entry of more than one row; the journal's, each
+  ``[[entry.split]]`` table (an entry may have one part only), its rows
+  made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
+  ``SPLIT_*``) word a problem of a part's purpose or amount at the rows it
+  names (``RawTables.part``), whatever the input; the other rules read a
+  part's row as the entry's.  None stands for an empty table.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
   share an id, which the duplicate-id rule then names).
@@ -80,8 +91,7 @@ rows of the entries; docs/architecture.md says so):
   a split table's unknown key or amount phrase), so the entry is left out.
 - ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
   field the reader has worded already (a value of the wrong TOML type, an
-  amount phrase it cannot read; ``split.``: a split table's amount phrase):
-  the rules say nothing more of it there.
+  amount phrase it cannot read): the rules say nothing more of it there.
 - ``period_from``: None, or (journal) a numpy bool per row: the period is
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
@@ -98,7 +108,7 @@ from ledger.rules import BULK_HINTS, JOURNAL_HINTS
 from ledger.rules.rows import _np
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
-           "no_restatements"]
+           "no_restatements", "split_table", "purpose_rows"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -111,7 +121,6 @@ class RawTables:
     line: Any                    # numpy int64, one per row
     origin: str = "csv"
     citations: Any = None        # pyarrow Table (entry, doc[, quote, locator]) or None
-    split: Any = None            # numpy bool per row, or None
     accounts: Any = None         # [(entry, field, name)] or None
     entry: Any = None            # numpy int64 per row (the row's entry), or None
     key_line: Any = None         # (row, field) -> line, or None
@@ -121,6 +130,27 @@ class RawTables:
     differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
     restatements: Any = None     # pyarrow Table (entry, phrase) or None
+    splits: Any = None           # pyarrow Table (entry, row, purpose, amount) or None
+
+    @property
+    def part(self):
+        """Per row of ``entries`` (numpy bool): the row is a split part's."""
+        return self._at_parts(None)
+
+    @property
+    def part_said(self):
+        """Per row of ``entries`` (numpy bool): a part whose purpose or
+        amount the reader has worded (the splits table's ``said``)."""
+        return self._at_parts("said")
+
+    def _at_parts(self, column):
+        import numpy as np
+        out = np.zeros(len(self.line), dtype=bool)
+        s = self.splits
+        if s is not None and s.num_rows and (column is None or column in s.column_names):
+            rows = _np(s.column("row"))
+            out[rows] = True if column is None else _np(s.column(column))
+        return out
 
     @property
     def name(self) -> str:
@@ -192,3 +222,37 @@ def no_restatements():
     """An empty restatements table."""
     import pyarrow as pa
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
+
+
+def split_table(entry, row, purpose, amount, said=None):
+    """The splits table of the raw form: each part's entry and row (numpy
+    or Arrow int, in entry order), purpose and amount (Arrow text), and
+    (a journal) whether the reader has worded its purpose or amount."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def ints(v):
+        return pc.cast(v if isinstance(v, pa.Array) else pa.array(v, pa.int64()), pa.int64())
+
+    columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
+    if said is not None:
+        columns["said"] = pa.array(said, pa.bool_())
+    return pa.table(columns)
+
+
+def purpose_rows(n: int, parts):
+    """Where each entry's rows go when a split entry has one row per part:
+    ``parts`` is each entry's number of parts (numpy int per entry of ``n``;
+    0 for an entry written without splits, which has one row).  Returns
+    (``row``: each row's entry, ``part_no``: a part's place among its
+    entry's, ``on``: the rows that are parts), so a reader takes the
+    entry's columns with ``row`` and puts each part's own at ``on``."""
+    import numpy as np
+
+    parts = np.asarray(parts, dtype=np.int64)
+    counts = np.maximum(parts, 1)
+    row = np.repeat(np.arange(n), counts)
+    starts = np.cumsum(counts) - counts
+    part_no = np.arange(len(row)) - starts[row]
+    on = parts[row] > 0
+    return row, np.where(on, part_no, 0), on

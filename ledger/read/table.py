@@ -55,7 +55,7 @@ from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, S
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, link_table,  # noqa: F401 (ledger.read.dataset)
-                             no_links, no_restatements, restatement_table)
+                             no_links, no_restatements, restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -72,6 +72,11 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
 PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "origin"]
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
+# what the rows of one entry (its parts) must agree on: all but the part's
+# own; the entry's provenance text too, which the Book keeps from its first
+# row only; in the order the problems are worded
+PARTS_AGREE = [c for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]
+               if c not in ("id", "purpose", "amount")]
 
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"
 _ANY_DECIMAL = r"^\+?[0-9]+(?:\.[0-9]+)?$"   # a plain number, however many places
@@ -211,10 +216,11 @@ def continues_entry(ids):
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1; the ``sources``, link and ``restated``
-    columns as the citations, links and restatements tables (each entry's
-    first row's), and the rows of an entry whose values of those differ
-    from the row before (``RawTables.differs``)."""
+    line, the header being line 1; the rows of an entry of many rows as
+    its parts (the splits table), and those differing from the row before
+    where they must agree (``PARTS_AGREE``: ``RawTables.differs``); the
+    ``sources``, link and ``restated`` columns as the citations, links and
+    restatements tables (each entry's first row's)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -226,15 +232,28 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     docs = pa.array([], pa.string())
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
-    if "id" in names and per_entry:   # (no id: check_raw says so, and nothing more)
-        cont = continues_entry(table.column("id").combine_chunks())
+    splits = None
+    cont = continues_entry(table.column("id").combine_chunks()) if "id" in names else None
+    if cont is not None and cont.any():   # the rows of an entry of many rows: its parts
+        rows = np.flatnonzero(cont | np.r_[cont[1:], False])
+        take = pa.array(rows)
+        empty = pa.array(np.full(len(rows), "", dtype=object), pa.string())
+        splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
+                             *(table.column(c).take(take).combine_chunks() if c in names
+                               else empty for c in ("purpose", "amount")))
+        for c in PARTS_AGREE:   # each row of a part against the row before
+            if c not in names or (c not in BULK_COLUMNS
+                                  and not pa.types.is_string(table.column(c).type)):
+                continue
+            v = table.column(c).combine_chunks()
+            if c == "funder":   # as the rules read it
+                v = rr.composed_column(v)
+            differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                              v.slice(0, max(n - 1, 0))))]
+    if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
         firsts = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
-            v = table.column(c).combine_chunks()
-            at_first[c] = v.take(firsts)
-            if cont.any():
-                differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                                  v.slice(0, max(n - 1, 0))))]
+            at_first[c] = table.column(c).combine_chunks().take(firsts)
         table = table.drop_columns(per_entry)
     if "sources" in at_first:
         entry, docs = cited_ids(at_first["sources"])
@@ -247,7 +266,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         restatements = restatement_table(pc.list_parent_indices(parts).filter(named),
                                          phrase.filter(named))
     return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
-                     links=link_table(at_first), restatements=restatements)
+                     links=link_table(at_first), restatements=restatements, splits=splits)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:
@@ -361,6 +380,7 @@ class _Problems:
         self.bad = np.zeros(len(ids), dtype=bool)
         if raw.refused is not None:   # worded by the reader already
             self.bad |= raw.refused
+        self.part_said = raw.part_said   # a part's purpose or amount the reader worded
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -389,6 +409,8 @@ class _Problems:
         key = key or field
         if raw.worded is not None and key in raw.worded:   # the reader said it
             mask = mask & ~raw.worded[key]
+        if key == "split.":
+            mask = mask & ~self.part_said
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
@@ -533,8 +555,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         same_as_prev = np.r_[False, _np(pc.equal(sid.slice(1), sid.slice(0, max(n - 1, 0))))] \
             & ~no_id
     in_split = same_as_prev | np.r_[same_as_prev[1:], False]
-    # a split's part: a row of an entry of many rows, or of one written with split tables
-    part = in_split | raw.split if raw.split is not None else in_split
+    # a split's part: the rows the splits table names (an entry of many rows
+    # is split, whatever the reader says: a hand-made raw form too)
+    part = in_split | raw.part
     whole_entry = ~part
 
     # accounts: a part's purpose by the split rules
@@ -579,9 +602,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     stated_amount = col("entry_amount") if raw.origin == "journal" and "entry_amount" in names \
         else None
     if stated_amount is not None:
-        if raw.split is not None:   # written with split tables, the entry still states its amount
-            P.rule(raw.split & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD,
-                   field="amount")
+        # written with split tables, the entry still states its amount
+        P.rule(part & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD, field="amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
@@ -658,37 +680,26 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         taken[id_code[firsts][::-1]] = firsts[::-1]
     again = firsts[(taken[id_code[firsts]] != firsts) & ~no_id[firsts]]
     duplicates = list(zip(again.tolist(), taken[id_code[again]].tolist()))
-    if same_as_prev.any():
-        # all but the part's own; the entry's provenance text too, which the
-        # Book keeps from its first row only; a column the raw form keeps
-        # per entry (sources) the reader compared
-        for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]:
-            if c in raw.differs:
-                P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
-                      hint="rows sharing an id are the splits of one entry: only purpose and "
-                           "amount may differ", code="split-row-differs", field=c)
-                continue
-            if c in ("id", "purpose", "amount") or c not in names or (
-                    c not in BULK_COLUMNS and not pa.types.is_string(tbl.column(c).type)):
-                continue
-            v = col(c)   # in Arrow, no Python string per row
-            differs = same_as_prev & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                                   v.slice(0, max(n - 1, 0))))]
-            P.add(differs, f"split row differs from the row before in {c!r}",
+    # the rows of one entry that differ where they must agree: the bulk
+    # reader's finding (a journal's parts cannot differ)
+    for c in PARTS_AGREE:
+        if c in raw.differs:
+            P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
                        "amount may differ", code="split-row-differs", field=c)
 
     # amounts stay exact Arrow decimals (no Python object per row; the frame's
-    # column gives Decimal objects on demand); entry amount = sum of its rows
+    # column gives Decimal objects on demand); a split entry's amount = the
+    # sum of its parts (a journal's stated one: below)
     amount = dec
     entry_amount = amount
-    if same_as_prev.any():
+    if part.any():
         import pandas as pd
 
-        rows = np.flatnonzero(in_split)
+        rows = np.flatnonzero(part)
         sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
         entry_amount = pc.replace_with_mask(
-            amount, pa.array(in_split),
+            amount, pa.array(part),
             pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
     split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
     if stated_amount is not None and has_stated.any():
@@ -703,10 +714,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # one entry at its first row
     primary = ~linked[group]
     loose = primary.copy()        # neither split nor linked: the duplicate rule's
-    if same_as_prev.any():
-        loose[in_split] = False
-    if raw.split is not None:
-        loose[raw.split] = False
+    loose[part] = False
     pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
                                                  amount, cur), date_np)
     accounts = raw.accounts
