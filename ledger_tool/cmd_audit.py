@@ -16,10 +16,10 @@ import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import AUDIT, said
 from ledger.read import ledger_format
+from ledger.read.documents import DATASET_ARCHIVE
 from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
 from ledger.sources.archive import ledger_archive as own_archive
 from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
@@ -95,6 +95,17 @@ def ledger_archive(book, where) -> str:
         raise LedgerError(f"audit: {err}; give the archive explicitly with --sources DIR") from None
 
 
+def dataset_archive(where) -> str:
+    """A dataset's own archive: its ``_sources`` folder, where ``import --to``
+    copies the documents (a dataset has no ``[ledger]`` table to name one)."""
+    archive = Path(where) / DATASET_ARCHIVE
+    if not archive.is_dir():
+        raise LedgerError(f"audit: {where} has no {DATASET_ARCHIVE} folder (where import --to "
+                          f"copies its documents); give the source archive folder with "
+                          f"--sources DIR")
+    return str(archive)
+
+
 def _audit(args):
     book = load_ledger(args.ledger, quiet_warnings=True)
     sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
@@ -116,8 +127,7 @@ def run(args: argparse.Namespace) -> int:
                           f"or documents to check against the sources; audit the journal "
                           f"it came from")
     if fmt == "dataset":   # partition by partition; its module loads the dataset's pass
-        sources = args.sources if args.sources is not None else ledger_archive(
-            Book.from_entries((), root=Path(args.ledger)), args.ledger)
+        sources = args.sources if args.sources is not None else dataset_archive(args.ledger)
         result = importlib.import_module("ledger_tool.dataset_audit").dataset_audit(
             args, sources, tolerance=args.tolerance, window_days=args.window)
     else:

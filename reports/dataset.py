@@ -91,6 +91,9 @@ def horizon_part(book, spec, func=None, args=()):
 
 
 def _open_ended(book, options) -> None:
+    """Refuse an open-ended amount valued without a horizon (``options``:
+    None where none is needed: amounts as recorded, or per year, which
+    leaves an open-ended amount open as a journal's export does)."""
     if options is not None and options.horizon in (None, "") and book.whole.open_ended().any():
         raise LedgerError("the dataset holds open-ended amounts per year: give --horizon YEAR "
                           "(on a dataset the horizon is not worked out from every entry)")
@@ -608,7 +611,7 @@ def export_part(book, filters: dict, options: dict) -> tuple[str, int, dict | No
     book = _selected(book, filters)
     if not len(book):
         return "", 0, None
-    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
     valued = export.export_value(book, "csv", **options)
     frame = export.frame(book, valued_rows=valued, **options)
     return (inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame),
@@ -623,7 +626,7 @@ def journal_part(book, filters: dict, fmt: str, options: dict):
     book = _selected(book, filters)
     if not len(book):
         return None
-    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
     valued_rows = export.export_value(book, fmt, **options)
     cols, txns, prices, years_head = export.journal_parts(
         book, fmt, policy="previous", valued_rows=valued_rows, **options)
@@ -703,7 +706,7 @@ def parquet_part(book, filters: dict, options: dict):
     book = _selected(book, filters)
     if not len(book):
         return None
-    _open_ended(book, None if options.get("basis") == "recorded" else _Horizon(options))
+    _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
     out = io.BytesIO()
     valued = export.export_value(book, "parquet", **options)
     export._parquet_ready(show_bidi_frame(export.frame(book, valued_rows=valued, **options))

@@ -101,3 +101,18 @@ def test_a_missing_archive_is_one_line(ledgers, run_cli, tmp_path):
                              tmp_path / "none")
     assert code == 1 and err.count("\n") == 1 and "none" in err
     assert not (tmp_path / "r").exists()
+
+
+def test_audit_without_sources_reads_the_datasets_own_archive(ledgers, run_cli, tmp_path):
+    """A dataset's archive is its ``_sources`` folder (where ``import --to``
+    copies the documents): ``audit D`` reads it as ``--sources D/_sources``;
+    without one, one line says so and how to give one."""
+    root, _, archive = ledgers
+    code, out, err = run_cli("audit", root, "--format", "json")
+    assert code == 1 and err.count("\n") == 1 and "_sources" in err and "--sources" in err
+    assert "[ledger]" not in err
+    import shutil
+    shutil.copytree(archive, root / "_sources")
+    code, out, err = run_cli("audit", root, "--format", "json")
+    want = run_cli("audit", root, "--sources", root / "_sources", "--format", "json")
+    assert (code, out) == want[:2] and out

@@ -119,3 +119,27 @@ def test_an_export_reads_the_dataset_once_unless_an_amount_is_open_ended(
         assert (tmp_path / f"d.{fmt}").read_bytes() == (tmp_path / f"b.{fmt}").read_bytes()
     assert got[2].replace(str(tmp_path / f"d.{fmt}"), "X") == \
         want[2].replace(str(tmp_path / f"b.{fmt}"), "X")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_per_year_export_takes_no_default_horizon(tmp_path, run_cli, fmt):
+    """--basis per-year counts an amount a year in each year it names and
+    leaves an open-ended one open (no total to close): a dataset takes no
+    default horizon there either, as one bulk file of its rows does not."""
+    rows = sorted(({**r, "amount": f"{float(r['amount']):.2f}"} for r in ROWS + [OPEN]),
+                  key=lambda r: r["date"])
+    ds = write_dataset(tmp_path / "in.parquet", rows)
+    cols = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "period"]
+    bulk = tmp_path / "in.csv"
+    bulk.write_text(",".join(cols) + "\n" + "".join(
+        ",".join(f'"{r.get(c, "")}"' for c in cols) + "\n" for r in rows), encoding="utf-8")
+    got = run_cli("export", ds, "--to", fmt, "--basis", "per-year", "-o", tmp_path / f"d.{fmt}")
+    want = run_cli("export", bulk, "--to", fmt, "--basis", "per-year", "-o", tmp_path / f"b.{fmt}")
+    assert got[0] == want[0] == 0, got[2]
+    assert "horizon" not in got[2]
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+        assert pq.read_table(tmp_path / "d.parquet").to_pylist() == \
+            pq.read_table(tmp_path / "b.parquet").to_pylist()
+    else:
+        assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
