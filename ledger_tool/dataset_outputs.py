@@ -22,7 +22,7 @@ from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings
 from reports import dataset as ds
 from reports.options import ReportOptions
 from reports.fdp import CSV_NAME, FIELDS, write_descriptor
-from reports.pagedata import HTML_TABLE_LIMIT
+from reports.pagedata import HTML_TABLE_LIMIT, audit_flags
 from reports.text import inert_frame
 from reports.valuation import Spec
 
@@ -53,8 +53,9 @@ def run_report(args) -> int:
     keep = min(ENTRIES_KEPT, max(limit or ENTRIES_KEPT, HTML_TABLE_LIMIT))
     collected = ds.ReportParts(keep)
     given = args.horizon not in (None, "")
-    found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given), options,
-                                 collected)
+    flags = audit_flags(audit)     # the page marks the flagged entries it does not list
+    found, options = valued_scan(args, ds.report_part, lambda o: (o, keep, not given, flags),
+                                 options, collected)
     print_warnings(found)
     if not collected.parts:
         raise LedgerError("no entries match the filters; nothing to report")

@@ -236,7 +236,7 @@ def _heads(heads) -> Head:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def report_part(book, options, keep: int, default_horizon: bool = False):
+def report_part(book, options, keep: int, default_horizon: bool = False, flags=None):
     """One partition of the report, from ``reports.tables.build_report`` (the
     one valuation step): its tables (added up by ``combine_report``), the
     page's cells with each cell's entries (``reports.pagedata.cube_by_entry``,
@@ -246,7 +246,10 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
     ``keep`` largest entries (the Entries sheet's and the page's rule: by
     the absolute amount of their rows) for the per-entry parts.
     ``default_horizon``: ``options.horizon`` is the dataset's default (the
-    notes say so, not "given with --horizon")."""
+    notes say so, not "given with --horizon").  ``flags``: the audit's
+    (entry ids, documents) with errors (``reports.pagedata.audit_flags``):
+    the numbers of the partition's entries they flag go to the page, listed
+    or not (``flagged``)."""
     if not len(t.select_entries(book, options)):
         return None
     _open_ended(book, options)
@@ -272,12 +275,14 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
     frame_top = frame.iloc[rows].reset_index(drop=True)
     facts = report.facts
     cur = options.currency.upper()
+    flagged = _flagged_numbers(entries, facts, flags)
     return {"summary": report.summary, "by_purpose": report.by_purpose,
             "by_funder": report.by_funder, "by_year": _long(report.by_year),
             "by_status": report.by_status, "entries": len(entries),
             "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
             "rows": len(frame), "citations": len(entries.tables.citations),
             "cells": (total, years, e_total, e_years), "numbered": len(facts),
+            "flagged": flagged,
             "appear": len(size), "top": top, "sizes": size.to_numpy()[:keep],
             "pairs": _pairs(frame), "spread": _spread_sums(report.spread, facts),
             "frame_top": frame_top, "entry_top": row_entry[rows],
@@ -289,6 +294,22 @@ def report_part(book, options, keep: int, default_horizon: bool = False):
             "dropped": dropped_ids(entries, report.spread, report.horizon),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
             "year_label": report.year_label, "currency": cur}
+
+
+def _flagged_numbers(entries, facts: pd.DataFrame, flags) -> np.ndarray:
+    """The numbers (rows of ``facts``) of the entries the audit flags: by
+    their id, or citing a document with an error (as ``flagged_entries``
+    reads a whole ledger's Sources)."""
+    ids, bad_docs = flags or (set(), set())
+    ids = set(ids)
+    if bad_docs:
+        ct = entries.tables.citations
+        cites = ct["doc"].astype(str).isin(set(bad_docs)).to_numpy()
+        all_ids = entries.tables.entries["id"].to_numpy(dtype=object)
+        ids |= {str(x) for x in all_ids[ct["entry"].to_numpy(dtype=np.int64)[cites]]}
+    if not ids:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(facts["id"].astype(str).isin(ids).to_numpy())
 
 
 def _pairs(frame: pd.DataFrame) -> pd.DataFrame:
@@ -380,6 +401,7 @@ class ReportParts:
     def clear(self) -> None:
         self.parts: list[dict] = []
         self.cells: list[list] = [[], []]
+        self.flagged: list = []        # the flagged entries' numbers (report_part)
         self.numbered = 0
 
     def add(self, part) -> None:
@@ -388,6 +410,9 @@ class ReportParts:
         part["offset"] = offset = self.numbered
         self.numbered += part["numbered"]
         total, years, e_total, e_years = part.pop("cells")
+        flagged = part.pop("flagged", None)
+        if flagged is not None and len(flagged):
+            self.flagged.append(np.asarray(flagged, dtype=np.int64) + offset)
         for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
             self.cells[k].append((frame, _numbers(flat, offset, self.numbered), bounds))
             if len(self.cells[k]) >= self.MERGE_AT:
@@ -546,14 +571,15 @@ def _sources_of(parts, top, all_shown: bool) -> pd.DataFrame:
 
 def _page_cells(collected: ReportParts, places, shown_ids):
     """``reports.pagedata``'s cells over every partition, each cell's
-    entries as their places."""
+    entries as their places, and the places of the flagged entries."""
     out = []
     for k in (0, 1):
         cells, flat, bounds = _merged_cells(collected.cells[k], CELL_KEYS[k])
         out.append((cells, (places[flat], bounds)))
     (total, e_total), (years, e_years) = out
+    flagged = places[np.concatenate(collected.flagged)] if collected.flagged else places[:0]
     return total, years, e_total, e_years, shown_ids, sum(p["appear"]
-                                                          for p in collected.parts)
+                                                          for p in collected.parts), flagged
 
 
 def _wide(long: pd.DataFrame, currency: str) -> pd.DataFrame:

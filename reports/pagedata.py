@@ -82,15 +82,22 @@ def _among(col: pd.Series, values: set) -> np.ndarray:
     return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
 
 
+def audit_flags(audit) -> tuple[set[str], set[str]]:
+    """(the ids of the entries with an error of their own or of a citation,
+    the documents with an error: changed since archived, missing): the
+    entries citing those are flagged too (``flagged_entries``)."""
+    if audit is None:
+        return set(), set()
+    errors = [f for f in audit.findings if f.severity == "error"]
+    return ({str(f.entry_id) for f in errors if f.entry_id},
+            {str(f.file) for f in errors if not f.entry_id and f.file})
+
+
 def flagged_entries(report: Report, audit) -> set[str]:
     """The ids of the entries whose figures the audit does not confirm: an
     error on the entry or one of its citations, or on a document it cites
     (changed since archived, missing)."""
-    if audit is None:
-        return set()
-    errors = [f for f in audit.findings if f.severity == "error"]
-    ids = {str(f.entry_id) for f in errors if f.entry_id}
-    bad_docs = {str(f.file) for f in errors if not f.entry_id and f.file}
+    ids, bad_docs = audit_flags(audit)
     if bad_docs:
         src = report.sources
         ids |= {str(e) for e in src.loc[_among(src["document"], bad_docs), "entry"]}
@@ -197,7 +204,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     given = report.extra.get("page cells")
     fast = None if given is not None else cube_by_entry(report)
     if given is not None:
-        total, years, e_total, e_years, ids, n_ids = given
+        total, years, e_total, e_years, ids, n_ids, *more = given
     elif fast is not None:
         total, years, e_total, e_years, row_entry = fast
     else:
@@ -371,6 +378,14 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
 
     fiscal = o.years != "calendar"
     flagged = places_of(flagged_entries(report, audit))
+    n_flagged = None
+    if given is not None and audit is not None:
+        # every flagged entry's place, listed or not (reports.dataset's page
+        # pass): those not listed sit in groups; counted once, whatever key
+        bad = np.union1d(np.asarray(flagged, dtype=np.int64),
+                         np.asarray(more[0] if more else [], dtype=np.int64))
+        bad = bad[np.isin(bad, e_total[0])]
+        flagged, n_flagged = bad.tolist(), len(bad)
     # the entries behind each cell by their place; on a dataset's page the
     # shown ones only, the others as groups of entries in the same cells
     # (entry_groups), counted in "groups": its lists grow with the cells, not
@@ -383,6 +398,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     audit_meta = None if audit is None else {
         "failed": bool(audit.failed()), "summary": _clean(audit.summary()),
         "flagged": flagged}
+    if audit_meta is not None and n_flagged is not None:
+        # the groups of the total cells and of the year cells are numbered
+        # apart: a flagged entry not listed is in one of each (page.js)
+        audit_meta["count"] = n_flagged
     return {
         "meta": {"title": _clean(o.title or f"{report.ledger_name}: funding by funder and purpose"),
                  "currency": o.currency, "lang": _bcp47(o.locale), "amounts": amounts,

@@ -825,7 +825,8 @@ window.addEventListener('resize', function () {
 if (AUDIT && AUDIT.failed && FLAGGED.size) {
   var banner = document.getElementById('audit-banner');
   if (banner) {
-    var bad = entryCount(FLAGGED);
+    // a dataset's page: its groups of total and year cells are numbered apart
+    var bad = AUDIT.count != null ? AUDIT.count : entryCount(FLAGGED);
     var showBad = el('button', {type: 'button', id: 'show-flagged'}, 'Show the ' + bad + ' affected entr' + (bad === 1 ? 'y' : 'ies'));
     showBad.addEventListener('click', function () {
       var here = Array.from(FLAGGED).filter(function (i) { return i < ENTRIES.length; });

@@ -380,3 +380,29 @@ def test_the_horizon_warning_names_every_partitions_entries(tmp_path, run_cli):
         said.append([n for n in err.splitlines() if "the horizon 2020 ends before" in n])
     assert said[0] == said[1] and len(said[0]) == 1
     assert "2 open-ended entries" in said[0][0] and "late1, late2" in said[0][0]
+
+
+def test_the_partitions_flag_the_entries_the_audit_flags(tmp_path):
+    """``report_part`` given the audit's flags: the numbers of the entries
+    flagged by id or citing a document with an error, in every partition,
+    listed on the page or not (the page marks them all)."""
+    from tests.ledger_tool.test_dataset_audit import ROWS
+
+    root = write_dataset(tmp_path / "aud.parquet", ROWS)
+    want = {"jan"} | {r["id"] for r in ROWS if "d1" in r.get("sources", "").split(";")}
+    assert want == {"jan", "dec", "pkg", "part1", "later"}
+    got: list = []
+
+    def sink(part):
+        if part is not None:
+            name = dict(zip(part["top"].tolist(), part["facts_top"]["id"].astype(str)))
+            got.extend(name[n] for n in part["flagged"].tolist())
+
+    options = ReportOptions(currency="GBP")
+    found = scan(root, ds.report_part, (options, 100, False, ({"jan"}, {"d1"})), sink=sink)
+    assert not found.errors
+    assert sorted(got) == sorted(want)
+    collected = ds.ReportParts(1)
+    scan(root, ds.report_part, (options, 1, False, ({"jan"}, {"d1"})), sink=collected.add)
+    cells = ds.dataset_report(collected, options, "aud", 1, "elsewhere").extra["page cells"]
+    assert len(set(cells[6].tolist())) == len(want)

@@ -746,5 +746,66 @@ def test_a_page_carrying_a_few_entries_counts_every_one(browser, tmp_path, run_c
     assert int(seen["few"][1]["state"]) < 400 and int(seen["few"][2]["state"]) > 0
 
 
+def _flagged_by_cell(data: dict) -> dict:
+    """Each cell's (by its values, not its place) count of flagged entries:
+    the flagged places behind it, or on a grouped page the sizes of its
+    flagged groups."""
+    d, shown = data["dims"], len(data["entries"])
+    bad = set(data["meta"]["audit"]["flagged"])
+    groups = data["groups"]
+
+    def size(g):
+        return 1 if groups is None or g < shown else groups[g - shown]
+
+    out = {}
+    for key, c in data["cells"].items():
+        for k, e in enumerate(c["e"]):
+            at = (key, d["funder"][c["f"][k]], d["purpose"][c["p"][k]], d["status"][c["s"][k]],
+                  d["qualifier"][c["q"][k]], c["r"][k],
+                  d["year"][c["y"][k]] if "y" in c else None, c["o"][k] if "o" in c else None)
+            n = sum(size(g) for g in e if g in bad)
+            if n:
+                out[at] = out.get(at, 0) + n
+    return out
+
+
+def test_a_datasets_page_marks_the_flagged_entries_it_does_not_list(browser, tmp_path,
+                                                                   run_cli):
+    """A dataset's page listing its largest entry only, audited: every
+    entry citing an undeclared document is flagged (5 of the 6 rows; part2
+    cites none), listed or not, as on the same rows' bulk CSV page: the
+    banner's count, each cell's flagged entries, the ⚠ marks."""
+    from tests.ledger_tool.test_dataset_audit import ROWS
+    from tests.reports.test_dataset import _dataset_and_bulk
+
+    root, bulk = _dataset_and_bulk(tmp_path / "aud", ROWS)
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "notes.txt").write_text("UK pledged £1m.\n", encoding="utf-8")
+    flagged = {r["id"] for r in ROWS if r.get("sources")}
+    assert len(flagged) == 5
+    pages, data = {}, {}
+    for book, name in ((root, "d"), (bulk, "w")):
+        code, _, err = run_cli("report", book, "--out", tmp_path / name, "--sources", archive,
+                               "--entries-sheet-limit", "1")
+        assert code == 1, err      # the audit fails: undeclared documents
+        pages[name] = tmp_path / name / "report.html"
+        data[name] = _page_data(pages[name])
+    assert data["d"]["groups"] and len(data["d"]["entries"]) == 1
+    assert data["d"]["meta"]["audit"]["count"] == len(flagged)
+    assert len(data["w"]["meta"]["audit"]["flagged"]) == len(flagged)    # places, ungrouped
+    assert _flagged_by_cell(data["d"]) == _flagged_by_cell(data["w"])
+    marks = {}
+    for name, page in pages.items():
+        _open(browser, page)
+        marks[name] = (browser.find_element("id", "show-flagged").text,
+                       sorted(b.text for b in browser.find_elements(
+                           "css selector", "button.amt.flagged")),
+                       len(browser.find_elements("css selector", "rect.bar.flagged")))
+    assert marks["d"] == marks["w"]
+    assert marks["d"][0] == f"Show the {len(flagged)} affected entries"
+    assert marks["d"][1] and marks["d"][2]
+
+
 def _page_data(path: Path) -> dict:
     return json.loads(re.search(r'id="report-data">(.*?)</script>', path.read_text(), re.S)[1])
