@@ -76,6 +76,19 @@ OPEN = {"id": "o", "date": "2020-06-01", "funder": "UK", "purpose": "P", "amount
         "currency": "GBP", "sources": "d", "period": "per year"}
 
 
+def _in_date_order(tmp_path, rows):
+    """``rows`` in date order as a dataset and as one bulk CSV, every amount
+    at two places."""
+    rows = sorted(({**r, "amount": f"{float(r['amount']):.2f}"} for r in rows),
+                  key=lambda r: r["date"])
+    ds = write_dataset(tmp_path / "in.parquet", rows)
+    cols = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "period"]
+    bulk = tmp_path / "in.csv"
+    bulk.write_text(",".join(cols) + "\n" + "".join(
+        ",".join(f'"{r.get(c, "")}"' for c in cols) + "\n" for r in rows), encoding="utf-8")
+    return ds, bulk
+
+
 @pytest.mark.parametrize("fmt", ["csv", "parquet", "hledger", "beancount", "fdp"])
 @pytest.mark.parametrize("rows, passes", [(ROWS, 1), (ROWS + [OPEN], 2)])
 def test_an_export_reads_the_dataset_once_unless_an_amount_is_open_ended(
@@ -85,15 +98,7 @@ def test_an_export_reads_the_dataset_once_unless_an_amount_is_open_ended(
     year with no end. The files are those of the same rows as one bulk CSV."""
     import ledger_tool.dataset_scan as dc
 
-    # two places everywhere (a bulk file's amounts as written take its largest
-    # number of places, a dataset's each partition's: docs/scale.md), in date order
-    rows = sorted(({**r, "amount": f"{float(r['amount']):.2f}"} for r in rows),
-                  key=lambda r: r["date"])
-    ds = write_dataset(tmp_path / "in.parquet", rows)
-    cols = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "period"]
-    bulk = tmp_path / "in.csv"
-    bulk.write_text(",".join(cols) + "\n" + "".join(
-        ",".join(f'"{r.get(c, "")}"' for c in cols) + "\n" for r in rows), encoding="utf-8")
+    ds, bulk = _in_date_order(tmp_path, rows)
     real, count = dc.scan, []
 
     def counted(*a, **kw):
@@ -126,13 +131,7 @@ def test_a_per_year_export_takes_no_default_horizon(tmp_path, run_cli, fmt):
     """--basis per-year counts an amount a year in each year it names and
     leaves an open-ended one open (no total to close): a dataset takes no
     default horizon there either, as one bulk file of its rows does not."""
-    rows = sorted(({**r, "amount": f"{float(r['amount']):.2f}"} for r in ROWS + [OPEN]),
-                  key=lambda r: r["date"])
-    ds = write_dataset(tmp_path / "in.parquet", rows)
-    cols = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "period"]
-    bulk = tmp_path / "in.csv"
-    bulk.write_text(",".join(cols) + "\n" + "".join(
-        ",".join(f'"{r.get(c, "")}"' for c in cols) + "\n" for r in rows), encoding="utf-8")
+    ds, bulk = _in_date_order(tmp_path, ROWS + [OPEN])
     got = run_cli("export", ds, "--to", fmt, "--basis", "per-year", "-o", tmp_path / f"d.{fmt}")
     want = run_cli("export", bulk, "--to", fmt, "--basis", "per-year", "-o", tmp_path / f"b.{fmt}")
     assert got[0] == want[0] == 0, got[2]
