@@ -233,6 +233,14 @@ class _Said:
         message, hint = rule.word(value, field, **more)
         self.tell(at, eid, message, hint, rule.code_for(key), key, field, sub)
 
+    def warn(self, at, eid: str, rule: rr.Rule, key: str, value: Any = "") -> None:
+        """A warning at ``key``'s line: the entry is kept, its field too."""
+        got = self.read[at[0]]
+        message, hint = rule.word(value, key)
+        self.found.append((at, Problem(got.name, got.key_line(at[1], key), eid, message, hint,
+                                       severity="warning", code=rule.code_for(key),
+                                       field=key)))
+
     def tell(self, at, eid: str, message: str, hint: str, code: str, key: str,
              field: str | None = None, sub: tuple | None = None) -> None:
         """``sub``: (nth sub-table of ``key``, its key at fault or ''): the
@@ -749,6 +757,11 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
         else pa.nulls(n, pa.list_(pa.string()))
     splits = _splits(table, fields, read_amounts.currency, tell)
+    if splits:   # a purpose beside split tables is not kept: say so
+        own = t["purpose"].take(pa.array(sorted(splits), pa.int64())).to_pylist()
+        for g, p in zip(sorted(splits), own):
+            if p:
+                said.warn(where[g], ids[g].as_py(), rr.SPLIT_AND_PURPOSE, "purpose", p)
 
     # one row per entry, one per part for split entries (``purpose_rows``)
     parts = np.zeros(n, dtype=np.int64)

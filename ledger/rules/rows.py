@@ -233,6 +233,9 @@ AMOUNT_UNREADABLE = Rule("", "amount {value!r} could not be read ({why})")
 CURRENCY_NOT_TEXT = Rule("", "currency must be text")
 PERIOD_NOT_TEXT = Rule("", "period must be text, e.g. \"over 3 years\"")
 SPLIT_NOT_TABLES = Rule("", "split must be [[entry.split]] tables")
+SPLIT_AND_PURPOSE = Rule("purpose-beside-split", "purpose {value!r} is not kept: the "
+                         "[[entry.split]] tables name the entry's purposes",
+                         "remove purpose, or make it a split of its own with its amount")
 SPLIT_PURPOSE_NOT_TEXT = Rule("", "split purpose must be text, not {kind}")
 SPLIT_AMOUNT_NOT_TEXT = Rule("", "split amount must be text like \"£12 million\", not {kind}")
 SPLIT_AMOUNT_FLOAT = Rule("", "split amount must not be a TOML float (binary rounding); "

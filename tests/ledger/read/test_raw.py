@@ -239,3 +239,26 @@ def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
         "notes": [False, False, True, False]}
     assert [(p.line, p.code, p.field) for p in check_raw(raw, None)[1]
             if p.severity == "error"] == [(4, "split-row-differs", "notes")]
+
+
+def test_a_purpose_beside_split_tables_is_said_at_its_key(tmp_path, run_cli):
+    """An entry's split tables name its purposes: a purpose given beside
+    them was dropped without a word (its money shown under the splits'
+    purposes only). A warning at the purpose's line now says it is not
+    kept; the entry's parts are read as without it."""
+    entry = ('[[entry]]\nid = "a"\ndate = 2020-01-01\nfunder = "UK"\n{purpose}'
+             'amount = "£5m"\n\n[[entry.split]]\npurpose = "X:Y"\namount = "£2m"\n\n'
+             '[[entry.split]]\npurpose = "X:Z"\namount = "£3m"\n')
+    bad = tmp_path / "bad.toml"
+    bad.write_text(entry.format(purpose='purpose = "X:W"\n'), encoding="utf-8")
+    code, _, err = run_cli("check", bad)
+    assert code == 0 and ": error: " not in err
+    assert f"{bad}:5: entry 'a': warning: purpose 'X:W' is not kept" in err, err
+    good = tmp_path / "good.toml"
+    good.write_text(entry.format(purpose=""), encoding="utf-8")
+    code, _, err = run_cli("check", good)
+    assert code == 0 and "not kept" not in err
+    for ledger in (bad, good):
+        code, out, err = run_cli("list", ledger, "--format", "csv")
+        assert code == 0, err
+        assert list(csv.DictReader(out.splitlines()))[0]["purpose"] == "X:Y=2000000; X:Z=3000000"
