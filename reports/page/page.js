@@ -834,6 +834,13 @@ if (AUDIT && AUDIT.failed && FLAGGED.size) {
         var e = ENTRIES[i];
         return {m: entryMinor(e), q: e.qi, r: e.counted ? 0 : 2, e: [i]};
       }));
+      if (here.length < bad) {   // a dataset's page lists its largest entries only
+        var head = document.getElementById('detail-head');
+        head.parentNode.insertBefore(el('p', {'class': 'cut', id: 'flagged-cut'}, 'This page carries ' +
+          here.length.toLocaleString(M.lang) + ' of the ' + bad.toLocaleString(M.lang) +
+          ' entries the audit does not confirm (it lists the largest entries only); every finding is on the Audit sheet of report.xlsx.'),
+          head.nextSibling);
+      }
     });
     banner.appendChild(showBad);
   }

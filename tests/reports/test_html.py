@@ -805,6 +805,16 @@ def test_a_datasets_page_marks_the_flagged_entries_it_does_not_list(browser, tmp
     assert marks["d"] == marks["w"]
     assert marks["d"][0] == f"Show the {len(flagged)} affected entries"
     assert marks["d"][1] and marks["d"][2]
+    # the panel says how many of them the page can show (it lists one entry)
+    cut = {}
+    for name, page in pages.items():
+        _open(browser, page)
+        browser.find_element("id", "show-flagged").click()
+        cut[name] = [p.text for p in browser.find_elements("id", "flagged-cut")]
+    listed = len([i for i in data["d"]["meta"]["audit"]["flagged"]
+                  if i < len(data["d"]["entries"])])
+    assert listed < len(flagged) and cut["w"] == cut["d"]
+    assert len(cut["d"]) == 1 and f"carries {listed} of the {len(flagged)} entries" in cut["d"][0]
 
 
 def _page_data(path: Path) -> dict:
