@@ -84,18 +84,7 @@ def run(args) -> int:
         if fmt is None:
             raise LedgerError(f"export: cannot tell the format from {args.output!r}; "
                               f"give --to hledger|beancount|csv|parquet")
-    if args.output == "-" and fmt in ("parquet", "fdp"):
-        raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
-    if args.output != "-":   # never the ledger's journal; an existing file only with --force
-        try:
-            if fmt == "fdp":   # a folder; an earlier package in it only with --force
-                refuse_ledger(args.output, args.ledger, folder=True)
-            else:
-                guard_output(args.output, ledger=args.ledger, force=args.force)
-        except LedgerError as err:
-            raise LedgerError(f"export: -o {err}") from None
-    if fmt == "fdp":
-        _check_fdp(args)
+    check_output(args, fmt)
     constant = _constant(args, fmt)
     if fmt in ("hledger", "beancount", "fdp"):
         system_allocator()
@@ -139,6 +128,24 @@ def run(args) -> int:
     what = "transactions" if fmt in ("hledger", "beancount") else "rows"
     print(f"ledger-tool: export: {n} {what} written to {args.output} ({fmt})", file=sys.stderr)
     return 0
+
+
+def check_output(args, fmt: str) -> None:
+    """Refuse ``-o`` before the ledger is read (a journal's or a dataset's):
+    no stream for Parquet or fdp, never the ledger itself, an existing file
+    only with --force, an fdp folder as ``_check_fdp`` says."""
+    if args.output == "-" and fmt in ("parquet", "fdp"):
+        raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
+    if args.output != "-":   # never the ledger's journal; an existing file only with --force
+        try:
+            if fmt == "fdp":   # a folder; an earlier package in it only with --force
+                refuse_ledger(args.output, args.ledger, folder=True)
+            else:
+                guard_output(args.output, ledger=args.ledger, force=args.force)
+        except LedgerError as err:
+            raise LedgerError(f"export: -o {err}") from None
+    if fmt == "fdp":
+        _check_fdp(args)
 
 
 def _check_fdp(args) -> None:

@@ -13,7 +13,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
 from ledger.read.dataset import amount_places
 from ledger.safe_io import guard_output
-from ledger_tool.cmd_export import SUFFIXES, _check_fdp, _constant, _folder
+from ledger_tool.cmd_export import SUFFIXES, _constant, _folder, check_output
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_audit import dataset_audit
@@ -84,15 +84,7 @@ def run_export(args) -> int:
     if fmt not in ("csv", "parquet", "hledger", "beancount", "fdp"):
         raise UsageError("on a partitioned dataset export writes --to csv, parquet, hledger, "
                          "beancount or fdp, partition by partition")
-    if args.output == "-" and fmt == "parquet":
-        raise LedgerError("export: parquet is not a stream; give a file with -o")
-    if fmt == "fdp":
-        _check_fdp(args)
-    elif args.output != "-":
-        try:
-            guard_output(args.output, ledger=args.ledger, force=args.force)
-        except LedgerError as err:
-            raise LedgerError(f"export: -o {err}") from None
+    check_output(args, fmt)
     constant = _constant(args, fmt)
     currency = (args.currency or "GBP").upper()
     journal = fmt in ("hledger", "beancount")

@@ -142,3 +142,17 @@ def test_a_per_year_export_takes_no_default_horizon(tmp_path, run_cli, fmt):
             pq.read_table(tmp_path / "b.parquet").to_pylist()
     else:
         assert (tmp_path / "d.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+
+
+def test_an_fdp_export_is_never_written_into_the_dataset_nor_streamed(tmp_path, run_cli):
+    """The journal's output checks hold on a dataset: -o naming the dataset
+    itself (fdp writes a folder) is refused and leaves it readable; fdp is
+    not a stream."""
+    ds, _ = _both(tmp_path)
+    before = sorted(p.relative_to(ds) for p in ds.rglob("*"))
+    code, _, err = run_cli("export", ds, "--to", "fdp", "-o", ds)
+    assert code == 1 and err.count("\n") == 1 and "never writes into a ledger" in err, err
+    assert sorted(p.relative_to(ds) for p in ds.rglob("*")) == before
+    assert run_cli("check", ds)[0] == 0
+    code, _, err = run_cli("export", ds, "--to", "fdp", "-o", "-")
+    assert code == 1 and "not a stream" in err and not (tmp_path / "-").exists()
