@@ -37,7 +37,7 @@ from reports.balance import _plain, balance_rows, converted_valued, left_out, pr
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
 from reports.listing import list_rows, list_table, write_list
-from reports.notes import (NOTE_IDS, dropped_ids, dropped_said, merged_facts,
+from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merged_facts,
                            merged_restated, not_counted_facts, not_counted_said, note_facts,
                            rates_ids, rates_said, restated_facts, restated_said, rounded_ids, rounded_said,
                            valuation_facts, valuation_said, worded_notes)
@@ -45,15 +45,14 @@ from reports.pagedata import CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
 
-SHOWN = 10   # ids a note names
 
 
 class Head:
-    """The ids a note names: the first ``SHOWN`` in order, and how many there
+    """The ids a note names: the first ``SHOWN_IDS`` in order, and how many there
     are (``reports.balance``'s notes take ``len`` and a slice)."""
 
     def __init__(self, ids=(), n: int = 0):
-        self.ids, self.n = sorted(ids)[:SHOWN], n
+        self.ids, self.n = sorted(ids)[:SHOWN_IDS], n
 
     def __len__(self) -> int:
         return self.n

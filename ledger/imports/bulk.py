@@ -91,7 +91,7 @@ class SeenIds:
 
         ids = np.asarray(ids, dtype=object)
         return np.column_stack([pd.util.hash_array(ids, hash_key=k, categorize=False)
-                                for k in SeenIds.KEYS]).reshape(-1, 2)
+                                for k in SeenIds.KEYS])
 
     def holds(self, digests):
         """The mask of ``digests`` already seen."""

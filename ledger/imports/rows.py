@@ -177,8 +177,7 @@ def bulk_table(got: Checked, origins: Sequence[str]):
         given_of[j].append(given)
     currency = out["currency"].take(pa.array(_first_rows(entry))).to_pylist()
     # the conversions as the bulk format writes them (the rules accepted them)
-    out["restated"] = pa.array(["; ".join(f"{m.currency} {plain_decimal(m.amount)}"
-                                          for m in read_restated(given, cur)[0]) if given else ""
+    out["restated"] = pa.array([rr.restated_text(read_restated(given, cur)[0]) if given else ""
                                 for given, cur in zip(given_of, currency)],
                                pa.string()).take(entry)
     for k in LINK_KINDS:   # the Book's, as the rules read them (``RawTables.links``)

@@ -148,15 +148,7 @@ class Records(NamedTuple):
     def extras(self, keep) -> dict:
         """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
         of the entries ``keep`` (numpy bool per entry)."""
-        import pyarrow as pa
-
-        f = self.form
-        mask = pa.array(keep)
-        out = _extras(self.table.filter(mask), f.fields, f.phrases.filter(mask),
-                      {k: v.filter(mask) for k, v in f.links.items()},
-                      lambda k: f.text(k).filter(mask))
-        out["split"] = f.written_split[keep]
-        return out
+        return _kept_extras(self.table, self.form, keep)
 
 
 def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]]) -> Records:
@@ -624,7 +616,6 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     """The entries (a struct array; ``where``: each one's file and place)
     as the raw form (``_raw_form``), checked by ``check_raw``."""
     import numpy as np
-    import pyarrow as pa
 
     n = len(table)
     progress(f"checking {n:,} entries")
@@ -641,13 +632,22 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     else:
         keep = np.zeros(n, bool)
         keep[row[kept[0]]] = True
-        mask = pa.array(keep)
-        extras = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
-                         {k: v.filter(mask) for k, v in form.links.items()},
-                         lambda k: form.text(k).filter(mask))
-        extras["split"] = written_split[keep]
+        extras = _kept_extras(table, form, keep)
         entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
     return _Checked(frame, found, bad, extras, entry_of)
+
+
+def _kept_extras(table, form, keep) -> dict:
+    """What the Book keeps beside the rows of the entries ``keep`` (numpy
+    bool per entry) of ``table`` read as ``form``."""
+    import pyarrow as pa
+
+    mask = pa.array(keep)
+    out = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
+                  {k: v.filter(mask) for k, v in form.links.items()},
+                  lambda k: form.text(k).filter(mask))
+    out["split"] = form.written_split[keep]
+    return out
 
 
 class _Form(NamedTuple):

@@ -1313,7 +1313,7 @@ def _restated_rows(P, restatements, cur, firsts, group):
     for k, i in enumerate(rep.tolist()):
         money, found = rr.read_restated(phrase.slice(starts[i], counts[i]).to_pylist(),
                                         own[i].as_py())
-        said[k] = "" if found else "; ".join(f"{m.currency} {m.amount}" for m in money)
+        said[k] = "" if found else rr.restated_text(money)
         for problem in found:
             broken.setdefault(problem, []).append(firsts[has[codes == k]])
     _restated_said(P, {k: np.concatenate(v) for k, v in broken.items()}, len(group))

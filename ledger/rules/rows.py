@@ -30,7 +30,8 @@ import unicodedata
 from typing import Any, NamedTuple
 from collections.abc import Callable
 
-from ledger.phrases.money import MoneyError, NotPositive, ParsedAmount, known_currencies, parse_amount
+from ledger.phrases.money import (MoneyError, NotPositive, ParsedAmount, known_currencies,
+                                  parse_amount, plain_decimal)
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
@@ -39,7 +40,7 @@ from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTER
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
-           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "DATE_RANGE", "BAD_AMOUNT",
+           "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "restated_text", "DATE_RANGE", "BAD_AMOUNT",
            "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
            "PERIOD_RANGE", "SPLIT_NO_PURPOSE", "SPLIT_NO_AMOUNT", "SPLIT_NOT_POSITIVE",
@@ -299,6 +300,11 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
             continue
         out.append(Money(p.amount, p.currency))
     return out, found
+
+
+def restated_text(money) -> str:
+    """Conversions as the bulk format writes them: ``EUR 15000000; USD 19000000``."""
+    return "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in money)
 
 
 def iso_date(text: str) -> dt.date | None:
