@@ -19,7 +19,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.model import AUDIT, said
 from ledger.read import ledger_format
-from ledger.read.documents import DATASET_ARCHIVE
+from ledger.read.documents import DATASET_ARCHIVE, documents_file
 from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
 from ledger.sources.archive import ledger_archive as own_archive
 from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
@@ -56,11 +56,14 @@ def register(sub) -> None:
                     "match; restatements agree with the reference rates; sources agree; "
                     "money figures no entry cites are listed.  Exit 0 when every citation "
                     "verifies, 1 otherwise (warnings fail too with --strict).  See docs/audit.md.")
-    p.add_argument("ledger", metavar="LEDGER", help="ledger folder or .toml file (bulk tables carry no quotes to audit)")
+    p.add_argument("ledger", metavar="LEDGER",
+                   help="ledger folder or .toml file, a bulk .csv / .parquet file (its "
+                        "documents in NAME.documents.csv beside it) or a dataset NAME.parquet/")
     p.add_argument("--sources", metavar="DIR",
                    help="the source archive folder (document paths are relative to it); "
                         "default: the ledger's own 'archive' option, a folder inside the ledger "
-                        "(as 'import --from iati|fts' sets it up)")
+                        "(as 'import --from iati|fts' sets it up); a bulk file's sources/ "
+                        "beside it; a dataset's _sources/")
     p.add_argument("--tolerance", type=_fraction, default=None, metavar="FRACTION",
                    help="largest accepted deviation of a restatement's implied rate from the "
                         "reference rate (default 0.05, i.e. 5%%)")
@@ -106,9 +109,37 @@ def dataset_archive(where) -> str:
     return str(archive)
 
 
-def _audit(args):
+def bulk_archive(where, book) -> str:
+    """A bulk file's archive: the ``sources`` folder beside it (docs/scale.md);
+    without one, the line says what its audit lacks."""
+    archive = Path(where).parent / DEFAULT_ARCHIVE
+    if archive.is_dir():
+        return str(archive)
+    declared = documents_file(where)
+    if declared.exists():
+        raise LedgerError(f"audit: {where} has no {DEFAULT_ARCHIVE} folder beside it (where "
+                          f"the files {declared.name} names are kept); give the source "
+                          f"archive folder with --sources DIR")
+    raise LedgerError(f"audit: {where} declares no documents (no {declared.name} beside it) "
+                      f"and has no {DEFAULT_ARCHIVE} folder: the quotes of its "
+                      f"{len(book.tables.citations):,} citation(s) cannot be verified; declare "
+                      f"the documents there (id, title, path, sha256; docs/scale.md), their "
+                      f"files in {DEFAULT_ARCHIVE}/ beside it, or give --sources DIR")
+
+
+def undeclared_note(where, cited: int) -> str:
+    """Why the citations of a bulk file or dataset with no documents file
+    cannot be verified (each is then an ``undeclared-document`` error)."""
+    return (f"ledger-tool: audit: note: {where} declares no documents (no "
+            f"{documents_file(where).name}): the quotes of its {cited:,} citation(s) cannot "
+            f"be verified; declare the documents there (id, title, path, sha256; "
+            f"docs/scale.md)")
+
+
+def _audit(args, bulk: bool = False):
     book = load_ledger(args.ledger, quiet_warnings=True)
-    sources = args.sources if args.sources is not None else ledger_archive(book, args.ledger)
+    sources = args.sources if args.sources is not None else (
+        bulk_archive(args.ledger, book) if bulk else ledger_archive(book, args.ledger))
     archive = Archive(sources)               # a missing folder is one clear line
     chosen = filtered(book, args).entries
     entries = None if len(chosen) == len(book.entries) else chosen
@@ -122,16 +153,14 @@ def _audit(args):
 def run(args: argparse.Namespace) -> int:
     args.locale = check_locale(args.locale)   # POSIX and BCP 47 forms as babel names them
     fmt, _ = ledger_format(args.ledger)
-    if fmt in ("csv", "parquet"):            # nothing for the audit to verify
-        raise LedgerError(f"audit: {args.ledger} is a bulk table ({fmt}): it records no quotes "
-                          f"or documents to check against the sources; audit the journal "
-                          f"it came from")
     if fmt == "dataset":   # partition by partition; its module loads the dataset's pass
         sources = args.sources if args.sources is not None else dataset_archive(args.ledger)
         result = importlib.import_module("ledger_tool.dataset_audit").dataset_audit(
             args, sources, tolerance=args.tolerance, window_days=args.window)
-    else:
-        result = _audit(args)
+    else:   # a bulk file: the journal's audit, its documents from NAME.documents.csv
+        result = _audit(args, bulk=fmt in ("csv", "parquet"))
+    if fmt != "journal" and result.citations and not documents_file(args.ledger).exists():
+        print(undeclared_note(args.ledger, len(result.citations)), file=sys.stderr)
     if args.format == "json":
         render.write_json(result)
     elif args.format == "csv":

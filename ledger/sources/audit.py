@@ -326,6 +326,11 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                     f"cannot verify the quote {cit.quote!r}: document {doc!r} is not available",
                     **base)
         return CitationCheck(entry.id, index, cit, findings=(f,))
+    if not cit.quote.strip():   # a bulk table's sources name documents, not passages
+        f = finding("error", "no-quote",
+                    f"cites {doc} without a quote: its figure cannot be verified in it",
+                    **base)
+        return CitationCheck(entry.id, index, cit, findings=(f,))
     findings: list[Problem] = []
     m = find_quote(cit.quote, source.text)
     if m is None:
