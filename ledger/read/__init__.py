@@ -19,7 +19,7 @@ from ledger.book import Book
 from ledger.model import Problem
 from ledger.read.cache import load_book
 from ledger.read.dataset import read_dataset_book
-from ledger.read.documents import read_documents
+from ledger.read.documents import read_bulk_ledger
 from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
@@ -73,12 +73,8 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     if fmt is None:
         return Book.from_entries((), problems=[Problem(str(path), 0, "", why, code="not-a-ledger")],
                                  root=path if path.is_dir() else path.parent)
-    if fmt in ("csv", "parquet"):
-        documents, problems = read_documents(path)   # NAME.documents.csv, if any
-        book = read_bulk_book(path, fmt, documents)
-        if problems:
-            book.problems = tuple(problems) + book.problems
-        return book
+    if fmt in ("csv", "parquet"):   # its documents in NAME.documents.csv, if any
+        return read_bulk_ledger(path, fmt)
     if fmt == "dataset":
         return read_dataset_book(path)
     if worth_caching(path):   # big enough to be worth a cache

@@ -69,8 +69,10 @@ from ledger.book import Book, Tables
 from ledger.cachedir import map_sealed, cache_dir, read_sealed, write_sealed
 from ledger.model import Problem
 from ledger.read.journal_columns import read_journal_book
-from ledger.read.table import _category, read_bulk_book
-from ledger.safe_io import check_file, journal_files, read_bytes
+from ledger.read.dataset import read_dataset_book
+from ledger.read.documents import read_bulk_ledger
+from ledger.read.table import _category
+from ledger.safe_io import check_file, is_dataset, journal_files, read_bytes
 
 __all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
 
@@ -209,9 +211,12 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     with its problems (``load_book`` then ``Book.frame()``; kept for the
     benchmarks and the Python API)."""
     path = Path(path)
-    book = read_bulk_book(path) \
-        if path.suffix.lower() in (".csv", ".parquet", ".pq") \
-        else load_book(path, use_cache=use_cache, progress=progress)
+    if is_dataset(path):
+        book = read_dataset_book(path)
+    elif path.suffix.lower() in (".csv", ".parquet", ".pq"):   # as every command reads it
+        book = read_bulk_ledger(path)
+    else:
+        book = load_book(path, use_cache=use_cache, progress=progress)
     frame = book.frame()
     return CachedLedger(frame, book.problems, book.options, book.documents,
                         book.root or (path if path.is_dir() else path.parent),

@@ -22,13 +22,15 @@ import csv
 import io
 from pathlib import Path
 
+from ledger.book import Book
 from ledger.model import Document, Problem
 from ledger.read.journal import DOCUMENT_FIELDS, _document
+from ledger.read.table import read_bulk_book
 from ledger.rules.rows import suggest
 from ledger.safe_io import UnsafeFile, read_text
 
 __all__ = ["DATASET_ARCHIVE", "DATASET_DOCUMENTS", "documents_file", "read_documents",
-           "citations_unchecked"]
+           "citations_unchecked", "read_bulk_ledger"]
 
 DATASET_DOCUMENTS = "_documents.csv"   # pyarrow.dataset skips names starting with "_"
 DATASET_ARCHIVE = "_sources"
@@ -100,6 +102,18 @@ def read_documents(ledger: str | Path) -> tuple[dict[str, Document] | None, list
             continue
         documents[doc.id] = doc
     return documents, problems
+
+
+def read_bulk_ledger(path: str | Path, fmt: str | None = None) -> Book:
+    """The bulk file ``path`` as a ledger (``read_bulk_book``): its documents
+    those of NAME.documents.csv, its citations checked against them, the
+    problems of that file first.  Every way of reading one goes through it
+    (``ledger.read_book``, ``ledger.read.cache.load_frame``)."""
+    documents, problems = read_documents(path)
+    book = read_bulk_book(path, fmt, documents)
+    if problems:
+        book.problems = tuple(problems) + book.problems
+    return book
 
 
 def citations_unchecked(ledger: str | Path, cited: int) -> str:

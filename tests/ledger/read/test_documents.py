@@ -229,3 +229,25 @@ def test_a_repeated_column_and_bad_utf8_are_named_at_their_line(tmp_path, run_cl
         code, out, err = run_cli("check", ledger)
         assert code == 1 and "Traceback" not in err
         assert f"{fname}:3: error: not valid UTF-8" in err, err
+
+
+def test_load_frame_reads_a_bulk_file_with_its_documents(tmp_path):
+    """``cache.load_frame`` (the Python API, the benchmarks) gives the
+    command's Book of a bulk file and a dataset: its documents declared, an
+    id declared nowhere the same error."""
+    from ledger.read import read_book
+    from ledger.read.cache import load_frame
+
+    ds, bulk = _both(tmp_path)
+    for ledger in (bulk, ds):
+        got = load_frame(ledger)
+        assert sorted(got.documents) == ["d1", "d2"]   # DOCS's ids
+        assert got.documents["d1"].path == "d1.txt"
+        assert got.entries == len(ROWS) and not got.errors
+        assert got.problems == read_book(ledger).problems
+    (tmp_path / "B.documents.csv").write_text(DOCS.replace("d2,Doc two", "d9,Doc nine"),
+                                              encoding="utf-8")
+    got = load_frame(bulk)
+    # rows b and c cite d2, which the file no longer declares
+    assert sorted((p.entry_id, p.code) for p in got.errors) == \
+        [("b", "unknown-document"), ("c", "unknown-document")]
