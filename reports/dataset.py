@@ -41,7 +41,7 @@ from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merge
                            merged_restated, not_counted_facts, not_counted_said, note_facts,
                            rates_ids, rates_said, restated_facts, restated_said, rounded_ids, rounded_said,
                            valuation_facts, valuation_said, worded_notes)
-from reports.pagedata import CUBE_KEYS, cube_by_entry
+from reports.pagedata import BANNER_NAMED, CUBE_KEYS, cube_by_entry
 from reports.text import inert_frame
 from reports.valuation import horizon_facts
 
@@ -282,6 +282,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
             "rows": len(frame), "citations": len(entries.tables.citations),
             "cells": (total, years, e_total, e_years), "numbered": len(facts),
             "flagged": flagged,
+            "flagged_first": sorted(facts["id"].astype(str).to_numpy()[flagged])[:BANNER_NAMED],
             "appear": len(size), "top": top, "sizes": size.to_numpy()[:keep],
             "pairs": _pairs(frame), "spread": _spread_sums(report.spread, facts),
             "frame_top": frame_top, "entry_top": row_entry[rows],
@@ -401,6 +402,7 @@ class ReportParts:
         self.parts: list[dict] = []
         self.cells: list[list] = [[], []]
         self.flagged: list = []        # the flagged entries' numbers (report_part)
+        self.flagged_first: list[str] = []   # the first of their ids, for the banner
         self.numbered = 0
 
     def add(self, part) -> None:
@@ -410,8 +412,10 @@ class ReportParts:
         self.numbered += part["numbered"]
         total, years, e_total, e_years = part.pop("cells")
         flagged = part.pop("flagged", None)
+        first = part.pop("flagged_first", [])
         if flagged is not None and len(flagged):
             self.flagged.append(np.asarray(flagged, dtype=np.int64) + offset)
+            self.flagged_first = sorted(self.flagged_first + first)[:BANNER_NAMED]
         for k, (frame, (flat, bounds)) in enumerate(((total, e_total), (years, e_years))):
             self.cells[k].append((frame, _numbers(flat, offset, self.numbered), bounds))
             if len(self.cells[k]) >= self.MERGE_AT:
@@ -535,6 +539,8 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
            else ".")] + report.warnings
     report.extra["page cells"] = _page_cells(collected, places, shown_ids)
+    # every flagged entry, listed or not: the banner counts them (banner_entries)
+    report.extra["flagged"] = (sum(len(f) for f in collected.flagged), collected.flagged_first)
     report.extra["tables"] = tables
     return report
 

@@ -32,7 +32,7 @@ from ledger.atomic import write_atomic
 from reports.notes import horizon_reason
 from reports.options import Report
 from reports.page_script import SCRIPT, STYLE
-from reports.pagedata import (HTML_TABLE_LIMIT, EntryLists, _bcp47, flagged_entries,
+from reports.pagedata import (HTML_TABLE_LIMIT, EntryLists, _bcp47, banner_entries,
                               page_data)
 from reports.text import show_controls
 
@@ -102,14 +102,14 @@ def audit_banner(report: Report, audit) -> str:
     without the script too)."""
     if audit is None or not audit.failed():
         return ""
-    ids = sorted(flagged_entries(report, audit))
-    named = ", ".join(ids[:10]) + (f" and {len(ids) - 10:,} more" if len(ids) > 10 else "")
+    n, first = banner_entries(report, audit)
+    named = ", ".join(first) + (f" and {n - len(first):,} more" if n > len(first) else "")
     return (f'<div id="audit-banner" class="alarm" role="alert"><strong>The audit FAILED</strong>'
             f' ({esc(audit.summary())}). '
-            + (f'{len(ids):,} entr{"y carries" if len(ids) == 1 else "ies carry"} figures '
+            + (f'{n:,} entr{"y carries" if n == 1 else "ies carry"} figures '
                f'their sources do not confirm: {esc(named)}. Every amount that includes '
-               f'{"it" if len(ids) == 1 else "them"} is marked ⚠. '
-               if ids else "")
+               f'{"it" if n == 1 else "them"} is marked ⚠. '
+               if n else "")
             + 'See the Audit section below.</div>')
 
 

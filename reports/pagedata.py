@@ -104,6 +104,21 @@ def flagged_entries(report: Report, audit) -> set[str]:
     return ids
 
 
+BANNER_NAMED = 10   # the flagged entries the banner names (the rest counted)
+
+
+def banner_entries(report: Report, audit) -> tuple[int, list[str]]:
+    """(how many entries the audit flags, the first ``BANNER_NAMED`` of their
+    ids in order) for the page's banner.  A dataset's report lists only its
+    largest entries' citations: its partitions counted the flagged entries,
+    each whole (``reports.dataset.report_part``), into ``extra["flagged"]``."""
+    whole = report.extra.get("flagged")
+    if whole is not None:
+        return whole
+    ids = sorted(flagged_entries(report, audit))
+    return len(ids), ids[:BANNER_NAMED]
+
+
 class EntryLists(Sequence):
     """Each cell's entries (their places in the size order) as one flat
     array and the cells' bounds: cell k's are ``flat[bounds[k]:bounds[k + 1]]``.

@@ -116,3 +116,42 @@ def test_audit_without_sources_reads_the_datasets_own_archive(ledgers, run_cli, 
     code, out, err = run_cli("audit", root, "--format", "json")
     want = run_cli("audit", root, "--sources", root / "_sources", "--format", "json")
     assert (code, out) == want[:2] and out
+
+
+def test_the_banner_counts_every_entry_citing_a_bad_document(tmp_path, run_cli, monkeypatch):
+    """The page's static banner on a dataset listing its largest entry only:
+    every entry citing a document with an error (d1 changed since archived,
+    d2 missing) is counted and named, listed or not, as on the bulk file's
+    page.  The citations themselves are made to verify (a bulk row carries
+    no quote): the documents' errors are then the only ones."""
+    import hashlib
+    import re
+
+    import ledger.sources.audit as checks
+    import ledger_tool.dataset_outputs as outputs
+
+    monkeypatch.setattr(outputs, "HTML_TABLE_LIMIT", 1)   # the dataset keeps its largest entry
+    monkeypatch.setattr(checks, "verify_citation",
+                        lambda entry, index, source, document=None:
+                        checks.CitationCheck(entry.id, index, entry.sources[index]))
+    root, bulk = _dataset_and_bulk(tmp_path / "aud", ROWS)
+    text = "UK pledged £1m.\n"
+    declared = ("id,title,path,sha256\n"
+                f"d1,Changed,notes.txt,{hashlib.sha256(b'another text').hexdigest()}\n"
+                f"d2,Gone,gone.txt,\nd3,Fine,notes.txt,{hashlib.sha256(text.encode()).hexdigest()}\n")
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "notes.txt").write_text(text, encoding="utf-8")
+    (root / "_documents.csv").write_text(declared, encoding="utf-8")
+    (tmp_path / "aud.documents.csv").write_text(declared, encoding="utf-8")
+    banners = {}
+    for ledger, name in ((root, "d"), (bulk, "w")):
+        code, _, err = run_cli("report", ledger, "--out", tmp_path / name, "--sources", archive,
+                               "--entries-sheet-limit", "1")
+        assert code == 1, err
+        page = (tmp_path / name / "report.html").read_text(encoding="utf-8")
+        banners[name] = re.search(r'<div id="audit-banner".*?</div>', page, re.S)[0]
+    assert banners["d"] == banners["w"]
+    # from ROWS: dec, pkg, part1 and later cite d1; jan cites d2; part2 cites none
+    assert ("5 entries carry figures their sources do not confirm: dec, jan, later, part1, "
+            "pkg.") in banners["d"]
