@@ -17,9 +17,9 @@ from rates.table import load_rates
 
 
 def partition_audit(book, archive: str, reference, tolerance, filters: dict):
-    """One partition's ``audit_part`` and the documents its Book declares."""
-    return (audit_part(book, archive, reference=reference, tolerance=tolerance,
-                       filters=filters, slim=True), dict(book.documents))
+    """One partition's ``audit_part``."""
+    return audit_part(book, archive, reference=reference, tolerance=tolerance,
+                      filters=filters, slim=True)
 
 
 def dataset_audit(args, sources: str, *, tolerance=None, window_days=None) -> AuditResult:
@@ -29,11 +29,10 @@ def dataset_audit(args, sources: str, *, tolerance=None, window_days=None) -> Au
     tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
     filters = entry_filters(args)
     reference = load_rates(args.rates, root=Path(args.ledger))
-    found: list = []
-    checked_scan(args, partition_audit, (str(archive.folder), reference, tolerance, filters),
-                 found.append)
-    parts = [part for part, _ in found]
-    documents: dict = next((docs for _, docs in found if docs), {})
+    parts: list = []
+    found = checked_scan(args, partition_audit,
+                         (str(archive.folder), reference, tolerance, filters), parts.append)
+    documents = dict(found.documents or {})   # _documents.csv, read once by the scan
     texts, unreadable = read_documents(documents, archive)
     entries = sum(len(p.entries) for p in parts)
     chosen = sum(len(p.entries if p.chosen is None else p.chosen) for p in parts)
