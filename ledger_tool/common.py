@@ -8,6 +8,7 @@ import sys
 
 from ledger import read_book
 from ledger.errors import LedgerError, UsageError
+from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
@@ -184,9 +185,6 @@ def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger
     if not quiet_warnings:
         print_capped(str(p) for p in book.problems)
     return book
-
-
-ALWAYS_PUBLISHED = frozenset({"EUR", "GBP", "USD"})    # ECB reference rates every day
 
 
 def rate_fallbacks(book) -> tuple[list[str], list[str]]:

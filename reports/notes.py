@@ -6,15 +6,18 @@ one wording every command prints (``balance``, ``export``: one line each);
 """
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ledger.book import not_counted_mask
 from ledger.model import NOT_COUNTED
+from ledger.phrases.money import ALWAYS_PUBLISHED
 from rates.normalise import RESTATED
-from rates.table import load_rates
+from rates.table import LEDGER_RATES_FILE, load_rates
 
 from reports.amounts import as_said
 from reports.columns import finer_than_minor
@@ -92,15 +95,33 @@ def rates_said(n: int, ids: list[str]) -> str:
             f"for totals over each period")
 
 
+def _stamp(root) -> tuple | None:
+    """What says the ledger's rates.csv is the one already read."""
+    try:
+        st = (Path(root) / LEDGER_RATES_FILE).stat()
+    except (OSError, TypeError):
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+@functools.lru_cache(maxsize=4)
+def _ledger_rates(root, stamp):
+    """The ledger's rate table, read once while its rates.csv is unchanged
+    (a dataset's partitions each ask for it)."""
+    return load_rates(root=root)
+
+
 def restated_facts(book, codes: set[str]) -> tuple[dict[str, tuple[int, list[str]]], list[str]]:
     """Of the entries in ``codes`` (currencies), those in a currency with no
     published exchange rates (the ECB's nor the ledger's rates.csv):
     ({currency: (how many a conversion values by their own restatement, the
     first ``SHOWN_IDS`` in the ledger's order)}, warnings for those it
     cannot convert at all)."""
+    if codes <= ALWAYS_PUBLISHED:   # no rate table to read
+        return {}, []
+    root = book.root if book.root is None or book.root.is_dir() else book.root.parent
     try:
-        table = load_rates(root=book.root if book.root is None or book.root.is_dir()
-                           else book.root.parent)
+        table = _ledger_rates(root, _stamp(root))
     except Exception:   # noqa: BLE001 - a broken rates.csv is report's to word
         return {}, []
     lacking = sorted(c for c in codes if table.stated_only(c))

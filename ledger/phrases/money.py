@@ -118,6 +118,9 @@ def _table() -> _Table:
     unique.update(NAME_OVERRIDES)
     return _Table(codes, symbols, unique)
 
+# the ECB's reference rates give these every day: a ledger in them alone
+# needs no rate table to say which entries lack rates
+ALWAYS_PUBLISHED = frozenset({"EUR", "GBP", "USD"})
 
 # "francs CFA" names two currencies: the West African CFA franc (XOF, issued
 # by the BCEAO for the UEMOA) and the Central African one (XAF, BEAC, CEMAC),
