@@ -105,15 +105,15 @@ def run_export(args) -> int:
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
     facts: list = []
     # amounts as one bulk file of the rows reads them: at the dataset's places
-    filters = {**entry_filters(args), "places": amount_places(args.ledger)}
+    filters, places = entry_filters(args), amount_places(args.ledger)
     if fmt == "fdp":
-        n = _fdp(args, options, facts, spec, filters)
+        n = _fdp(args, options, facts, spec, filters, places)
     elif journal:
-        n = _journal(args, fmt, options, facts, spec, filters)
+        n = _journal(args, fmt, options, facts, spec, filters, places)
     elif fmt == "parquet":
-        n = _parquet(args, options, facts, spec, filters)
+        n = _parquet(args, options, facts, spec, filters, places)
     else:
-        n, _ = streamed(args, ds.export_part, (filters, options), args.output,
+        n, _ = streamed(args, ds.export_part, (filters, places, options), args.output,
                         empty=f"export: no entries in {args.ledger} match the filters",
                         facts=facts, spec=spec, options=options)
     said = ReportOptions(currency=currency, valuation=args.valuation, horizon=args.horizon,
@@ -130,7 +130,7 @@ def run_export(args) -> int:
     return 0
 
 
-def _fdp(args, options: dict, facts: list, spec, filters: dict) -> int:
+def _fdp(args, options: dict, facts: list, spec, filters: dict, places: int) -> int:
     """A Fiscal Data Package: each partition's rows of ledger.csv into it as
     they come (written atomically once every partition passed), then
     datapackage.json with the rows counted and the dataset's horizon."""
@@ -151,7 +151,7 @@ def _fdp(args, options: dict, facts: list, spec, filters: dict) -> int:
     folder = Path(args.output)
     with atomic_file(folder / CSV_NAME, text=True) as out:
         out.write(",".join(FIELDS) + "\n")
-        found = export_scan(args, ds.fdp_part, (filters, options), sink,
+        found = export_scan(args, ds.fdp_part, (filters, places, options), sink,
                             spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
@@ -163,7 +163,7 @@ def _fdp(args, options: dict, facts: list, spec, filters: dict) -> int:
     return n
 
 
-def _parquet(args, options: dict, facts: list, spec, filters: dict) -> int:
+def _parquet(args, options: dict, facts: list, spec, filters: dict, places: int) -> int:
     """Each partition's Parquet rows into a temporary folder as they come,
     then one file of them all, written atomically; each partition's notes'
     facts into ``facts``."""
@@ -182,7 +182,7 @@ def _parquet(args, options: dict, facts: list, spec, filters: dict) -> int:
             files.clear()
             facts.clear()
 
-        found = export_scan(args, ds.parquet_part, (filters, options), sink,
+        found = export_scan(args, ds.parquet_part, (filters, places, options), sink,
                             spec=spec, options=options, restart=restart)
         if not files:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
@@ -192,7 +192,7 @@ def _parquet(args, options: dict, facts: list, spec, filters: dict) -> int:
     return n
 
 
-def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict) -> int:
+def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict, places: int) -> int:
     """hledger or beancount text: each partition's transactions into a
     temporary file as they come, then the header made from every partition
     (currencies, prices, accounts' first dates) and the file written whole,
@@ -211,7 +211,7 @@ def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict) ->
             facts.clear()
             parts.clear()
 
-        found = export_scan(args, ds.journal_part, (filters, fmt, options), sink,
+        found = export_scan(args, ds.journal_part, (filters, places, fmt, options), sink,
                             spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")

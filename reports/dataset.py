@@ -65,13 +65,14 @@ class Head:
 
 
 def _selected(book, filters: dict):
-    """The entries the filters keep; ``filters["places"]``: the dataset's
-    decimal places, at which an export reads the amounts (``at_places``)."""
-    places = filters.get("places")
-    if places is not None:
-        filters = {k: v for k, v in filters.items() if k != "places"}
-    book = book.select(**filters) if filters else book
-    return book if places is None else at_places(book, places)
+    """The entries the filters keep."""
+    return book.select(**filters) if filters else book
+
+
+def _exported(book, filters: dict, places: int):
+    """The entries the filters keep, their amounts read at ``places``, the
+    whole dataset's decimal places, as the exports write them (``at_places``)."""
+    return at_places(_selected(book, filters), places)
 
 
 def _linked(book) -> Head:
@@ -633,13 +634,13 @@ def list_part(book, filters: dict, fmt: str = "csv", locale: str = "en_GB"):
     return text, len(table)
 
 
-def export_part(book, filters: dict, options: dict) -> tuple[str, int, dict | None]:
+def export_part(book, filters: dict, places: int, options: dict) -> tuple[str, int, dict | None]:
     """One partition's ``export --to csv`` rows (with the header), valued by
     ``reports.export.export_value`` (the export's own valuation), how many
     (a quoted cell may hold a line break, so the text's lines do not count
     them) and its notes' facts (``note_part``)."""
 
-    book = _selected(book, filters)
+    book = _exported(book, filters, places)
     if not len(book):
         return "", 0, None
     _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
@@ -649,12 +650,12 @@ def export_part(book, filters: dict, options: dict) -> tuple[str, int, dict | No
             note_part(book, valued))
 
 
-def journal_part(book, filters: dict, fmt: str, options: dict):
+def journal_part(book, filters: dict, places: int, fmt: str, options: dict):
     """One partition's ``export --to hledger|beancount`` transactions as
     text (``reports.export.journal_parts`` and ``export_text.write_body``,
     as for a whole ledger), and what the file's header needs from it
     (``journal_head``): its currencies, prices, accounts' opens, horizon."""
-    book = _selected(book, filters)
+    book = _exported(book, filters, places)
     if not len(book):
         return None
     _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
@@ -713,11 +714,11 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
                                                 years_head, opens, start))
 
 
-def fdp_part(book, filters: dict, options: dict):
+def fdp_part(book, filters: dict, places: int, options: dict):
     """One partition's ``export --to fdp`` rows of ledger.csv without the
     header (``reports.fdp.fdp_frame``, ``write_rows``), how many, the
     horizon used and its notes' facts."""
-    book = _selected(book, filters)
+    book = _exported(book, filters, places)
     if not len(book):
         return None
     _open_ended(book, _Horizon(options))
@@ -729,12 +730,12 @@ def fdp_part(book, filters: dict, options: dict):
     return {"text": out.getvalue(), "count": n, "used": used, "notes": note_part(book, valued)}
 
 
-def parquet_part(book, filters: dict, options: dict):
+def parquet_part(book, filters: dict, places: int, options: dict):
     """One partition's ``export --to parquet`` rows as Parquet bytes: the
     whole ledger's table (``reports.export.frame``, ``_parquet_ready``),
     and its notes' facts; ``parquet_whole`` joins the partitions' files
     into one."""
-    book = _selected(book, filters)
+    book = _exported(book, filters, places)
     if not len(book):
         return None
     _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
