@@ -38,64 +38,68 @@ def checked_scan(args, func=None, fargs=(), sink=None):
     return found
 
 
-def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
-    """(the scan, the options used): ``func`` over every partition with
-    ``fargs_of(options)``.  Without --horizon, one pass also gathers each
-    partition's horizon facts; only when some partition holds an open-ended
-    amount is there a second pass, at the dataset's default horizon (the
-    rule of ``reports.valuation.default_horizon``, whatever the filters).
-    ``collect`` (``reports.dataset.ReportParts``): each result goes to its
-    ``add`` as it comes, none kept in the scan."""
-    if options.horizon not in (None, ""):
-        return checked_scan(args, func, fargs_of(options), collect and collect.add), options
+def horizon_scan(args, func, fargs_of, spec, sink=None, restart=None):
+    """(the scan, the dataset's default horizon or None): ``func`` over every
+    partition with ``fargs_of(None)``, one pass also gathering each
+    partition's horizon facts (``reports.dataset.horizon_part``); ``sink``
+    gets each result as it comes while no partition so far holds an
+    open-ended amount (the results of bounded entries do not depend on the
+    horizon; without ``sink`` they are kept in the scan).  Only when some
+    partition holds one is there a second pass, at the default horizon (the
+    rule of ``reports.valuation.default_horizon``, whatever the filters):
+    after ``restart()`` (what ``sink`` was given dropped), ``func`` over every
+    partition with ``fargs_of(horizon)``.  A dataset with no open-ended
+    amount is read once."""
     facts: list = []
-
-    def first(result):
-        facts.append(result[0])
-        collect.add(result[1])
-    found = checked_scan(args, ds.horizon_part, (Spec.of(options), func, fargs_of(options)),
-                  first if collect is not None else None)
-    if collect is None:
-        facts = [r[0] for r in found.results if r is not None]
-    horizon = horizon_from(facts)
-    if horizon is None:
-        found.results = [None if r is None else r[1] for r in found.results]
-        return found, options
-    options = dataclasses.replace(options, horizon=horizon)
-    if collect is not None:
-        collect.clear()
-    return checked_scan(args, func, fargs_of(options), collect and collect.add), options
-
-
-def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=None):
-    """``checked_scan(args, func, fargs, sink)`` for an export, whose rows
-    are written as they come.  ``spec``: the dataset's default horizon is
-    needed (no --horizon, a basis that counts years): one pass gathers every
-    partition's horizon facts and writes, in order, the partitions before
-    the first holding an open-ended amount (the rows of bounded entries do
-    not depend on the horizon).  Only when some partition holds one is
-    ``options["horizon"]`` set to the default and, after ``restart()``
-    (the caller's output emptied), every partition written again: a
-    dataset with no open-ended amount is read once, not twice."""
-    if spec is None:
-        return checked_scan(args, func, fargs, sink)
-    facts: list = []
+    kept: list = []
     state = {"open": False}
 
     def first(result):
         facts.append(result[0])
         state["open"] = state["open"] or result[0][0]
         if not state["open"] and result[1] is not None:   # None: nothing left by the filters
-            sink(result[1])
+            (sink or kept.append)(result[1])
 
-    found = checked_scan(args, ds.horizon_part, (spec, func, fargs), first)
+    found = checked_scan(args, ds.horizon_part, (spec, func, fargs_of(None)), first)
     horizon = horizon_from(facts)
     if horizon is None:
-        return found
-    options["horizon"] = horizon
+        found.results = kept
+        return found, None
     if restart is not None:
         restart()
-    return checked_scan(args, func, fargs, sink)
+    return checked_scan(args, func, fargs_of(horizon), sink), horizon
+
+
+def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
+    """(the scan, the options used): ``func`` over every partition with
+    ``fargs_of(options)``, without --horizon at the dataset's default
+    horizon when some partition needs it (``horizon_scan``).  ``collect``
+    (``reports.dataset.ReportParts``): each result goes to its ``add`` as it
+    comes, none kept in the scan."""
+    add = collect.add if collect is not None else None
+    if options.horizon not in (None, ""):
+        return checked_scan(args, func, fargs_of(options), add), options
+    found, horizon = horizon_scan(
+        args, func, lambda h: fargs_of(options if h is None else
+                                       dataclasses.replace(options, horizon=h)),
+        Spec.of(options), add, collect.clear if collect is not None else None)
+    return found, options if horizon is None else dataclasses.replace(options, horizon=horizon)
+
+
+def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=None):
+    """``checked_scan(args, func, fargs, sink)`` for an export, whose rows
+    are written as they come.  ``spec``: the dataset's default horizon is
+    needed (no --horizon, a basis that counts years): ``horizon_scan``, which
+    sets ``options["horizon"]`` (the rows' options, in ``fargs``) to it when
+    some partition holds an open-ended amount."""
+    if spec is None:
+        return checked_scan(args, func, fargs, sink)
+
+    def fargs_of(horizon):
+        if horizon is not None:
+            options["horizon"] = horizon
+        return fargs
+    return horizon_scan(args, func, fargs_of, spec, sink, restart)[0]
 
 
 def print_warnings(found) -> None:
