@@ -523,10 +523,13 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     dup_of = cells.duplicated(keep="first").to_numpy()
     keys = list(cells.itertuples(index=False, name=None))
     first_of: dict[tuple, int] = {}
+    above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
+    refused: list = [None, None, None]   # a split entry refused: its id, last row, the row why
     for i in range(n):
         if blank[i]:
             continue          # empty spreadsheet lines are not rows
         r = int(rows[i])
+        above, row_above = r, above
         key = keys[i]
         if dup_of[i] and not regroup:
             rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
@@ -539,6 +542,26 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if fields is None:
             continue
         eid = ids[i]
+        if not regroup and eid and refused[0] == eid and refused[1] == row_above:
+            refused[1] = r
+            rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
+                                  f"id), refused at row {refused[2]}"))
+            continue
+        if not regroup and eid and raw_rows and raw_rows[-1][1].get("id") == eid \
+                and raw_rows[-1][0][-1] == row_above:
+            # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
+            why = _one_more_purpose(raw_rows[-1][1], fields)
+            if not why:
+                raw_rows[-1][0].append(r)
+                continue
+            # the whole entry, not the rows before this one as if they were all of it
+            rejects.append(reject(r, colname["id"], f"repeats the id {eid!r} of the row "
+                                  f"above: {why}"))
+            for earlier in raw_rows.pop()[0]:
+                rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
+                                      f"(the same id), refused at row {r}"))
+            refused = [eid, r, r]
+            continue
         if regroup and eid and eid in seen_rows:
             j = seen_rows[eid]
             raw_rows[j][0].append(r)
@@ -550,6 +573,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
         _regroup_splits(f)
+        _split_by_rows(f)
 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
@@ -657,6 +681,44 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     if f.get("entry_amount") is None and values["entry_amount"][i]:
         f["_entry_amount"] = values["entry_amount"][i]
     return f
+
+
+# what the rows of one split entry give each: the rest is the entry's, said on each row
+_PURPOSE_FIELDS = ("purpose", "amount", "_shares", "_entry_amount")
+
+
+def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
+    """Add row ``g`` to entry ``f`` as one more purpose and its share, as
+    the bulk reader reads rows of one id next to each other (the entry's
+    amount their sum); or why not, with what to do (empty: added)."""
+    what = ("the rows of one id next to each other are one entry split between "
+            "purposes, as 'ledger-tool check' reads the file")
+    shares = f.get("_shares") or [(f.get("purpose", ""), f.get("amount", ""))]
+    for amount in (shares[0][1], g.get("amount", "")):
+        try:
+            Decimal(str(amount))
+        except InvalidOperation:
+            return (f"{what}, which gives each row its purpose's share as a number "
+                    f"(not {amount!r}); write the shares as numbers with a currency column, "
+                    f"or give this row its own id (another pledge)")
+    differ = [k for k in sorted(set(f) | set(g)) if k not in _PURPOSE_FIELDS
+              and f.get(k) != g.get(k)]
+    if differ:
+        return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
+                f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
+    f["_shares"] = shares + [(g.get("purpose", ""), g.get("amount", ""))]
+    return ""
+
+
+def _split_by_rows(f: dict[str, Any]) -> None:
+    """An entry given over several rows (``_one_more_purpose``) as one
+    split entry: its amount the sum of its rows'."""
+    shares = f.pop("_shares", None)
+    if not shares:
+        return
+    f["split"] = [{"purpose": p, "amount": a} for p, a in shares]
+    f["amount"] = str(sum((Decimal(a) for _, a in shares), Decimal(0)))
+    f["purpose"] = ""
 
 
 def _regroup_splits(f: dict[str, Any]) -> None:

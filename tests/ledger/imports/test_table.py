@@ -337,3 +337,50 @@ def test_an_output_under_a_file_is_refused_first_for_every_import(tmp_path, run_
             assert code == 1 and f"-o {out}: {blocker} is not a folder" in err, err
             assert len(err.strip().splitlines()) == 1
     assert not list(tmp_path.glob("*.rejects*.csv"))
+
+
+SPLIT_HEADER = ["id", "date", "funder", "purpose", "amount", "currency"]
+
+
+def test_rows_of_one_id_next_to_each_other_are_one_split_entry(tmp_path, run_cli):
+    """``check s.csv`` reads the rows of one id next to each other as one
+    entry split between purposes (the bulk format); the spreadsheet import
+    of the same file reads them so too, into a journal and a dataset."""
+    rows = [["s1", "2019-03-01", "UK", "Health", "60", "GBP"],
+            ["s1", "2019-03-01", "UK", "Shelter", "40.5", "GBP"],
+            ["s2", "2019-04-01", "France", "Port", "30", "EUR"]]
+    src = _csv(tmp_path / "s.csv", rows, SPLIT_HEADER)
+    # what the bulk reader (check) makes of the file
+    bulk = ledger.load(src)
+    assert {e.id: (e.amount, [(p.purpose, p.amount) for p in e.splits])
+            for e in bulk.entries} == {
+        "s1": (Decimal("100.5"), [("Health", Decimal("60")), ("Shelter", Decimal("40.5"))]),
+        "s2": (Decimal("30"), [])}
+    res = import_table(src)
+    assert not res.rejects
+    assert [(e.id, e.amount, [(p.purpose, p.amount) for p in e.splits]) for e in res.entries] \
+        == [("s1", Decimal("100.5"), [("Health", Decimal("60")), ("Shelter", Decimal("40.5"))]),
+            ("s2", Decimal("30"), [])]
+    code, _, err = run_cli("import", src, "--to", tmp_path / "D.parquet")
+    assert code == 0 and "0 rejected" in err, err
+    code, out, err = run_cli("balance", tmp_path / "D.parquet", "--format", "csv")
+    assert "Purposes:Shelter,GBP,40.5" in out.splitlines(), out
+
+
+def test_a_split_entrys_rows_that_differ_are_refused_whole(tmp_path):
+    """Rows of one id next to each other that differ in more than purpose
+    and amount: ``check`` refuses the entry, and so does the import: every
+    row of it, the reason naming the split reading and what to do."""
+    rows = [["s1", "2019-03-01", "UK", "Health", "60", "GBP"],
+            ["s1", "2019-03-01", "France", "Shelter", "40", "GBP"],
+            ["s2", "2019-04-01", "France", "Port", "30", "EUR"]]
+    src = _csv(tmp_path / "s.csv", rows, SPLIT_HEADER)
+    assert any(p.entry_id == "s1" and "funder" in p.message
+               for p in ledger.read_book(src).errors)
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["s2"]
+    reasons = {r.line: r.message for r in res.rejects}
+    assert sorted(reasons) == [2, 3]
+    assert "one entry split between purposes, as 'ledger-tool check' reads the file" in reasons[3]
+    assert "differ in funder" in reasons[3] and "give this row its own id" in reasons[3]
+    assert "refused at row 3" in reasons[2]
