@@ -47,7 +47,8 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import RawTables, link_table, purpose_rows, restatement_table, split_table
+from ledger.read.raw import (RawTables, link_table, no_citations, purpose_rows,
+                             restatement_table, split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -1114,9 +1115,7 @@ def _sources(table, fields, n):
     import pyarrow.compute as pc
 
     if "source" not in fields or not pa.types.is_struct(fields["source"].value_type):
-        return pa.table({
-            "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
-            "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
+        return no_citations(quoted=True)
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)

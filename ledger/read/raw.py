@@ -108,7 +108,7 @@ from ledger.rules import BULK_HINTS, JOURNAL_HINTS
 from ledger.rules.rows import _np
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
-           "no_restatements", "split_table", "purpose_rows"]
+           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -207,6 +207,15 @@ def no_links():
                      "target": pa.array([], pa.string())})
 
 
+def no_citations(quoted: bool = False):
+    """An empty citations table; ``quoted``: with the quote and locator
+    columns (a journal's, an import's)."""
+    import pyarrow as pa
+    columns = ["entry", "doc", *(("quote", "locator") if quoted else ())]
+    return pa.table({c: pa.array([], pa.int64() if c == "entry" else pa.string())
+                     for c in columns})
+
+
 def restatement_table(entry, phrase):
     """The restatements table of the raw form: each conversion's entry
     (Arrow or numpy int, in entry order) and phrase as written (Arrow
@@ -256,3 +265,17 @@ def purpose_rows(n: int, parts):
     part_no = np.arange(len(row)) - starts[row]
     on = parts[row] > 0
     return row, np.where(on, part_no, 0), on
+
+
+def entries_of(table, keep):
+    """The rows of a table of the raw form keyed by entry (citations, links,
+    restatements, splits) that belong to the entries ``keep`` (numpy bool
+    per entry), their ``entry`` numbered among those kept."""
+    import numpy as np
+    import pyarrow as pa
+
+    e = _np(table.column("entry"))
+    on = keep[e]
+    moved = np.cumsum(keep) - 1
+    return table.filter(pa.array(on)).set_column(
+        table.column_names.index("entry"), "entry", pa.array(moved[e[on]], pa.int64()))

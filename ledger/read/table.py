@@ -54,8 +54,9 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, link_table,  # noqa: F401 (ledger.read.dataset)
-                             no_links, no_restatements, restatement_table, split_table)
+from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, entries_of,  # noqa: F401 (ledger.read.dataset)
+                             link_table, no_citations, no_links, no_restatements,
+                             restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -329,11 +330,11 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
     if "sources" in names and len(first):   # the raw form's citations, of the entries kept
-        entry, docs = _np(form.citations.column("entry")), _np(form.citations.column("doc"))
+        cited = form.citations
         if keep is not None:
-            kept_entry = keep[np.flatnonzero(~continues_entry(raw.column("id").combine_chunks()))]
-            on = kept_entry[entry]
-            entry, docs = (np.cumsum(kept_entry) - 1)[entry[on]], docs[on]
+            cited = entries_of(cited, keep[np.flatnonzero(
+                ~continues_entry(raw.column("id").combine_chunks()))])
+        entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
         extras["citations"] = pd.DataFrame({
             "entry": entry.astype("int64"), "doc": docs.astype(object),
             "quote": np.full(len(docs), "", dtype=object),
@@ -490,8 +491,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow.compute as pc
 
     if raw.citations is None:
-        raw = dataclasses.replace(raw, citations=pa.table({"entry": pa.array([], pa.int64()),
-                                                           "doc": pa.array([], pa.string())}))
+        raw = dataclasses.replace(raw, citations=no_citations())
     if raw.links is None:
         raw = dataclasses.replace(raw, links=no_links())
     if raw.restatements is None:
@@ -662,9 +662,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     linked = np.zeros(len(firsts), dtype=bool)   # per entry: it links to another
     linked[link_entry] = True
     if live is not None:   # the links of the entries kept, numbered among them
-        on = live[firsts][link_entry]
-        links = links.filter(pa.array(on))
-        link_entry = (np.cumsum(live[firsts]) - 1)[link_entry[on]]
+        links = entries_of(links, live[firsts])
+        link_entry = _np(links.column("entry"))
     targets = links.column("target").combine_chunks()
     both = pc.dictionary_encode(pa.concat_arrays([sid, targets]) if len(targets) else sid)
     all_codes = both.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -726,10 +725,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         if accounts is not None:
             accounts = [(int(moved[e]), f, name) for e, f, name in accounts if kept_entry[e]]
         if raw.citations.num_rows:
-            e = _np(raw.citations.column("entry"))
-            on = kept_entry[e]
-            across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
-                                         .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
+            across = dataclasses.replace(raw, citations=entries_of(raw.citations, kept_entry))
     uncited = _uncited(raw.citations, len(firsts))
     P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
                              duplicates, cur, qualifier, entry_amount, link_entry, links,

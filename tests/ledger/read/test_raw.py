@@ -262,3 +262,21 @@ def test_a_purpose_beside_split_tables_is_said_at_its_key(tmp_path, run_cli):
         code, out, err = run_cli("list", ledger, "--format", "csv")
         assert code == 0, err
         assert list(csv.DictReader(out.splitlines()))[0]["purpose"] == "X:Y=2000000; X:Z=3000000"
+
+
+def test_the_rows_of_kept_entries_are_numbered_among_them():
+    """``entries_of``: a table keyed by entry keeps the rows of the entries
+    kept, each renumbered among those kept (entry 2 of 0..3 with 1 left out
+    is the second kept, 1)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.read.raw import entries_of, no_citations
+
+    table = pa.table({"entry": pa.array([0, 0, 1, 2, 3, 3], pa.int64()),
+                      "doc": ["a", "b", "c", "d", "e", "f"]})
+    got = entries_of(table, np.array([True, False, True, True]))
+    assert got.column("entry").to_pylist() == [0, 0, 1, 2, 2]
+    assert got.column("doc").to_pylist() == ["a", "b", "d", "e", "f"]
+    assert entries_of(no_citations(quoted=True), np.array([True])).column_names == [
+        "entry", "doc", "quote", "locator"]
