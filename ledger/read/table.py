@@ -572,6 +572,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             P.rule(mask & whole_entry, rule, values, "purpose")
             P.rule(mask & part, rule, values, "split", named="split purpose",
                    key="split.purpose")
+    P.rule(_purpose_twice(raw.splits, n), rr.SPLIT_PURPOSE_TWICE, spurpose, "split",
+           severity="warning", key="split.purpose")
     # a part's amount is worded only when it has a purpose (which its words name)
     named_part = part & ~no_part_purpose
 
@@ -786,6 +788,25 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _purpose_twice(splits, n: int):
+    """Per row (of ``n``): a part naming the purpose an earlier part of its
+    entry names (the splits table's entry and purpose, read as the
+    account rules read names)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    out = np.zeros(n, dtype=bool)
+    if splits is None or not splits.num_rows:
+        return out
+    purpose = rr.composed_column(splits.column("purpose"))
+    codes = _np(pc.dictionary_encode(purpose).combine_chunks().indices).astype(np.int64)
+    key = _np(splits.column("entry")).astype(np.int64) * (int(codes.max()) + 1) + codes
+    again = np.ones(len(key), dtype=bool)
+    again[np.unique(key, return_index=True)[1]] = False
+    out[_np(splits.column("row"))[again & ~_np(pc.equal(purpose, ""))]] = True
+    return out
 
 
 def _uncited(citations, n: int):
