@@ -781,6 +781,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     listed = [p for i in sorted(splits) for p in splits[i]]
     part_purpose = pa.array([p.purpose for p in listed], pa.string())
     part_amount = pa.array([p.amount for p in listed], pa.string())
+    part_written = pa.array([p.written for p in listed], pa.string())
     if splits:
         part_said[on_part] = [p.amount_said for p in listed]
         if said.parts:   # a split table's purpose or amount of another TOML type
@@ -789,8 +790,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         mask = pa.array(on_part)
         row_purpose = pc.replace_with_mask(row_purpose, mask, part_purpose)
         row_amount = pc.replace_with_mask(row_amount, mask, part_amount)
-        row_written = pc.replace_with_mask(row_written, mask, pa.array(
-            [p.written for p in listed], pa.string()))
+        row_written = pc.replace_with_mask(row_written, mask, part_written)
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -848,7 +848,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                     restatements=restatement_table(pc.list_parent_indices(restated),
                                                    pc.list_flatten(restated)),
                     splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
-                                       part_said[split_rows]))
+                                       part_said[split_rows], part_written))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 

@@ -63,16 +63,17 @@ the entry's other columns repeated), and the splits table names those rows
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
   (int64, as above), ``row`` (int64: the part's row in ``entries``, which
-  holds its purpose and amount), ``purpose`` and ``amount`` (text, as the
-  part's row has them: '' when none), and (a journal) ``said`` (bool:
-  the reader has worded the part's purpose or amount, a TOML type its
-  table cannot hold or an amount phrase it cannot read; the split rules
-  say nothing more of it).  The bulk reader's parts are the
+  holds its purpose and amount too), ``purpose`` and ``amount`` (text:
+  '' when none), and (a journal) ``said`` (bool: the reader has worded
+  the part's purpose or amount, a TOML type its table cannot hold or an
+  amount phrase it cannot read; the split rules say nothing more of it)
+  and ``written`` (the amount as written, which the messages quote).  The bulk reader's parts are the
   rows of an entry of more than one row; the journal's, each
   ``[[entry.split]]`` table (an entry may have one part only), its rows
   made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
-  ``SPLIT_*``) word a problem of a part's purpose or amount at the rows it
-  names (``RawTables.part``), whatever the input; the other rules read a
+  ``SPLIT_*``, and the amount rules of a part) and the parts' sum read
+  this table's columns, and word a problem of a part at the row it names
+  (``RawTables.part``), whatever the input; the other rules read a
   part's row as the entry's.  None stands for an empty table.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
@@ -233,10 +234,11 @@ def no_restatements():
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
 
 
-def split_table(entry, row, purpose, amount, said=None):
+def split_table(entry, row, purpose, amount, said=None, written=None):
     """The splits table of the raw form: each part's entry and row (numpy
     or Arrow int, in entry order), purpose and amount (Arrow text), and
-    (a journal) whether the reader has worded its purpose or amount."""
+    (a journal) whether the reader has worded its purpose or amount and
+    the amount as written (Arrow text)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -246,6 +248,8 @@ def split_table(entry, row, purpose, amount, said=None):
     columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
     if said is not None:
         columns["said"] = pa.array(said, pa.bool_())
+    if written is not None:
+        columns["written"] = written
     return pa.table(columns)
 
 
