@@ -13,6 +13,7 @@ Schema: the five tables of the drawing, the entries, the splits, the
 citations, the links and the restatements, but ``entries`` is not yet one
 row per entry: a split entry has one row per part (its purpose and amount,
 the entry's other columns repeated), and the splits table names those rows
+and holds each part's purpose and amount, which the split rules read
 (docs/architecture.md says so):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row

@@ -626,11 +626,11 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
-    both = good if stated_amount is None else pa.concat_arrays([good, stated_amount])
-    dec_type = pa.decimal128(38, decimal_places(both))
+    p_good = pc.if_else(pa.array(p_ok & ~p_huge), p_samt, pa.scalar("0"))
+    dec_type = pa.decimal128(38, max(decimal_places(a) for a in (
+        good, p_good, *(() if stated_amount is None else (stated_amount,)))))
     dec = pc.cast(good, dec_type)
-    # (the rows hold the parts' amounts too: the scale is theirs as well)
-    p_dec = pc.cast(pc.if_else(pa.array(p_ok & ~p_huge), p_samt, pa.scalar("0")), dec_type)
+    p_dec = pc.cast(p_good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
     not_positive = ok_amt & ~huge & zero & whole_entry
     P.rule(not_positive, rr.AMOUNT_NOT_POSITIVE, _as_written(raw_amt, not_positive, tbl),

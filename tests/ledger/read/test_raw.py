@@ -220,6 +220,36 @@ def test_the_split_rules_read_the_parts_the_splits_table_names():
     assert errors(split) == ["split needs a purpose"]
 
 
+def test_a_parts_purpose_and_amount_are_the_splits_tables():
+    """The split rules and the parts' sum read the splits table's purpose
+    and amount, not the part's row (which a raw form of one row per entry
+    will not have): rows leaving them blank, parts of 2.5 and 3 to FR:A
+    and FR:B, make an entry of 5.5 with no problem of its parts; a part
+    the table leaves blank is said to be one."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.read.raw import RawTables, split_table
+    from ledger.read.table import check_raw
+
+    entries = pa.table({c: pa.array([v, v]) for c, v in (
+        ("id", "a"), ("date", "2016-01-01"), ("funder", "UK:HO"), ("purpose", ""),
+        ("amount", ""), ("currency", "GBP"))})
+
+    def checked(purposes, amounts):
+        raw = RawTables(entries, "e.csv", np.array([2, 3]),
+                        splits=split_table([0, 0], [0, 1], pa.array(purposes), pa.array(amounts)))
+        frame, problems = check_raw(raw, None)
+        return frame, [(p.line, p.message) for p in problems if p.severity == "error"]
+
+    frame, errors = checked(["FR:A", "FR:B"], ["2.5", "3"])
+    assert errors == []
+    assert [str(a) for a in frame["entry_amount"]] == ["5.5", "5.5"]
+    assert checked(["FR:A", ""], ["2.5", "-3"])[1] == [(3, "split needs a purpose")]
+    assert checked(["FR:A", "FR:B"], ["2.5", "0"])[1] == [
+        (3, "split amount for 'FR:B' must be a positive number")]
+
+
 def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
     """An entry's rows must agree in every column but purpose and amount:
     the reader compares them (a funder written composed on one row and
