@@ -560,7 +560,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # a split's part: the rows the splits table names (an entry of many rows
     # is split, whatever the reader says: a hand-made raw form too); the
     # split rules and the parts' sum read its columns
-    splits = _parts(raw.splits, in_split | raw.part, same_as_prev, sid, col("purpose"),
+    splits = _parts(raw.splits, in_split | raw.part, same_as_prev, col("purpose"),
                     col("amount"))
     prow = _np(splits.column("row")).astype(np.int64)
 
@@ -811,7 +811,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     return frame, P.out
 
 
-def _parts(splits, part, same_as_prev, ids, purpose, amount):
+def _parts(splits, part, same_as_prev, purpose, amount):
     """The splits table of the rows ``part``: the reader's when it names
     them all, else (a raw form made by hand: rows sharing an id) made from
     the rows' purpose and amount."""
