@@ -31,7 +31,7 @@ from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Entry, Problem
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
-from ledger.read.raw import RawTables
+from ledger.read.raw import RawTables, entries_of
 from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import _np, read_restated
@@ -103,12 +103,12 @@ def _subset(raw: RawTables, keep):
     old = raw.entry[idx]
     moved = np.cumsum(keep) - 1
     take = pa.array(idx)
-    c, links, restatements = (_entries_of(t, keep, moved)
+    c, links, restatements = (entries_of(t, keep)
                               for t in (raw.citations, raw.links, raw.restatements))
     splits = raw.splits
     if splits is not None:   # the parts of the entries kept, at their rows among idx
         on = keep[_np(splits.column("entry"))]
-        splits = _entries_of(splits, keep, moved)
+        splits = entries_of(splits, keep)
         splits = splits.set_column(1, "row", pa.array(
             np.searchsorted(idx, _np(raw.splits.column("row"))[on]), pa.int64()))
     at = raw.key_line
@@ -121,16 +121,6 @@ def _subset(raw: RawTables, keep):
                     {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx],
                     links=links, restatements=restatements, splits=splits)
     return sub, old
-
-
-def _entries_of(table, keep, moved):
-    """The rows of a table of the raw form (citations, links, restatements) of the
-    entries ``keep``, numbered among them (``moved``)."""
-    import pyarrow as pa
-
-    e = _np(table.column("entry"))
-    on = keep[e]
-    return table.filter(pa.array(on)).set_column(0, "entry", pa.array(moved[e[on]], pa.int64()))
 
 
 def bulk_table(got: Checked, origins: Sequence[str]):

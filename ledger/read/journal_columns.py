@@ -47,7 +47,8 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import RawTables, link_table, purpose_rows, restatement_table, split_table
+from ledger.read.raw import (RawTables, link_table, no_citations, purpose_rows,
+                             restatement_table, split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -780,6 +781,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     listed = [p for i in sorted(splits) for p in splits[i]]
     part_purpose = pa.array([p.purpose for p in listed], pa.string())
     part_amount = pa.array([p.amount for p in listed], pa.string())
+    part_written = pa.array([p.written for p in listed], pa.string())
     if splits:
         part_said[on_part] = [p.amount_said for p in listed]
         if said.parts:   # a split table's purpose or amount of another TOML type
@@ -788,8 +790,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         mask = pa.array(on_part)
         row_purpose = pc.replace_with_mask(row_purpose, mask, part_purpose)
         row_amount = pc.replace_with_mask(row_amount, mask, part_amount)
-        row_written = pc.replace_with_mask(row_written, mask, pa.array(
-            [p.written for p in listed], pa.string()))
+        row_written = pc.replace_with_mask(row_written, mask, part_written)
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -847,7 +848,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                     restatements=restatement_table(pc.list_parent_indices(restated),
                                                    pc.list_flatten(restated)),
                     splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
-                                       part_said[split_rows]))
+                                       part_said[split_rows], part_written))
     return _Form(raw, row, written_split, fields, phrases,
                  {k: t[k] for k in LINK_KINDS}, text)
 
@@ -1114,9 +1115,7 @@ def _sources(table, fields, n):
     import pyarrow.compute as pc
 
     if "source" not in fields or not pa.types.is_struct(fields["source"].value_type):
-        return pa.table({
-            "entry": pa.array([], pa.int64()), "doc": pa.array([], pa.string()),
-            "quote": pa.array([], pa.string()), "locator": pa.array([], pa.string())})
+        return no_citations(quoted=True)
     src = table.field("source")
     names = {f.name for f in fields["source"].value_type}
     lengths = pc.fill_null(pc.list_value_length(src), 0).to_numpy(zero_copy_only=False)

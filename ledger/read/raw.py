@@ -13,6 +13,7 @@ Schema: the five tables of the drawing, the entries, the splits, the
 citations, the links and the restatements, but ``entries`` is not yet one
 row per entry: a split entry has one row per part (its purpose and amount,
 the entry's other columns repeated), and the splits table names those rows
+and holds each part's purpose and amount, which the split rules read
 (docs/architecture.md says so):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
@@ -63,16 +64,17 @@ the entry's other columns repeated), and the splits table names those rows
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
   (int64, as above), ``row`` (int64: the part's row in ``entries``, which
-  holds its purpose and amount), ``purpose`` and ``amount`` (text, as the
-  part's row has them: '' when none), and (a journal) ``said`` (bool:
-  the reader has worded the part's purpose or amount, a TOML type its
-  table cannot hold or an amount phrase it cannot read; the split rules
-  say nothing more of it).  The bulk reader's parts are the
+  holds its purpose and amount too), ``purpose`` and ``amount`` (text:
+  '' when none), and (a journal) ``said`` (bool: the reader has worded
+  the part's purpose or amount, a TOML type its table cannot hold or an
+  amount phrase it cannot read; the split rules say nothing more of it)
+  and ``written`` (the amount as written, which the messages quote).  The bulk reader's parts are the
   rows of an entry of more than one row; the journal's, each
   ``[[entry.split]]`` table (an entry may have one part only), its rows
   made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
-  ``SPLIT_*``) word a problem of a part's purpose or amount at the rows it
-  names (``RawTables.part``), whatever the input; the other rules read a
+  ``SPLIT_*``, and the amount rules of a part) and the parts' sum read
+  this table's columns, and word a problem of a part at the row it names
+  (``RawTables.part``), whatever the input; the other rules read a
   part's row as the entry's.  None stands for an empty table.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
@@ -108,7 +110,7 @@ from ledger.rules import BULK_HINTS, JOURNAL_HINTS
 from ledger.rules.rows import _np
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
-           "no_restatements", "split_table", "purpose_rows"]
+           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -207,6 +209,15 @@ def no_links():
                      "target": pa.array([], pa.string())})
 
 
+def no_citations(quoted: bool = False):
+    """An empty citations table; ``quoted``: with the quote and locator
+    columns (a journal's, an import's)."""
+    import pyarrow as pa
+    columns = ["entry", "doc", *(("quote", "locator") if quoted else ())]
+    return pa.table({c: pa.array([], pa.int64() if c == "entry" else pa.string())
+                     for c in columns})
+
+
 def restatement_table(entry, phrase):
     """The restatements table of the raw form: each conversion's entry
     (Arrow or numpy int, in entry order) and phrase as written (Arrow
@@ -224,10 +235,11 @@ def no_restatements():
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
 
 
-def split_table(entry, row, purpose, amount, said=None):
+def split_table(entry, row, purpose, amount, said=None, written=None):
     """The splits table of the raw form: each part's entry and row (numpy
     or Arrow int, in entry order), purpose and amount (Arrow text), and
-    (a journal) whether the reader has worded its purpose or amount."""
+    (a journal) whether the reader has worded its purpose or amount and
+    the amount as written (Arrow text)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -237,6 +249,8 @@ def split_table(entry, row, purpose, amount, said=None):
     columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
     if said is not None:
         columns["said"] = pa.array(said, pa.bool_())
+    if written is not None:
+        columns["written"] = written
     return pa.table(columns)
 
 
@@ -256,3 +270,17 @@ def purpose_rows(n: int, parts):
     part_no = np.arange(len(row)) - starts[row]
     on = parts[row] > 0
     return row, np.where(on, part_no, 0), on
+
+
+def entries_of(table, keep):
+    """The rows of a table of the raw form keyed by entry (citations, links,
+    restatements, splits) that belong to the entries ``keep`` (numpy bool
+    per entry), their ``entry`` numbered among those kept."""
+    import numpy as np
+    import pyarrow as pa
+
+    e = _np(table.column("entry"))
+    on = keep[e]
+    moved = np.cumsum(keep) - 1
+    return table.filter(pa.array(on)).set_column(
+        table.column_names.index("entry"), "entry", pa.array(moved[e[on]], pa.int64()))

@@ -54,8 +54,9 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, link_table,  # noqa: F401 (ledger.read.dataset)
-                             no_links, no_restatements, restatement_table, split_table)
+from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, entries_of,  # noqa: F401 (ledger.read.dataset)
+                             link_table, no_citations, no_links, no_restatements,
+                             restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -329,11 +330,11 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
     if "sources" in names and len(first):   # the raw form's citations, of the entries kept
-        entry, docs = _np(form.citations.column("entry")), _np(form.citations.column("doc"))
+        cited = form.citations
         if keep is not None:
-            kept_entry = keep[np.flatnonzero(~continues_entry(raw.column("id").combine_chunks()))]
-            on = kept_entry[entry]
-            entry, docs = (np.cumsum(kept_entry) - 1)[entry[on]], docs[on]
+            cited = entries_of(cited, keep[np.flatnonzero(
+                ~continues_entry(raw.column("id").combine_chunks()))])
+        entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
         extras["citations"] = pd.DataFrame({
             "entry": entry.astype("int64"), "doc": docs.astype(object),
             "quote": np.full(len(docs), "", dtype=object),
@@ -465,6 +466,8 @@ def _take(values, rows):
     import pyarrow as pa
     if isinstance(values, tuple):
         return list(zip(*(_take(v, rows) for v in values)))
+    if isinstance(values, _AtParts):
+        return values.take(np.asarray(rows, dtype=np.int64))
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.take(pa.array(rows)).to_pylist()
     return list(np.asarray(values, dtype=object)[rows])
@@ -490,8 +493,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow.compute as pc
 
     if raw.citations is None:
-        raw = dataclasses.replace(raw, citations=pa.table({"entry": pa.array([], pa.int64()),
-                                                           "doc": pa.array([], pa.string())}))
+        raw = dataclasses.replace(raw, citations=no_citations())
     if raw.links is None:
         raw = dataclasses.replace(raw, links=no_links())
     if raw.restatements is None:
@@ -556,46 +558,63 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             & ~no_id
     in_split = same_as_prev | np.r_[same_as_prev[1:], False]
     # a split's part: the rows the splits table names (an entry of many rows
-    # is split, whatever the reader says: a hand-made raw form too)
-    part = in_split | raw.part
+    # is split, whatever the reader says: a hand-made raw form too); the
+    # split rules and the parts' sum read its columns
+    splits = _parts(raw.splits, in_split | raw.part, same_as_prev, col("purpose"),
+                    col("amount"))
+    prow = _np(splits.column("row")).astype(np.int64)
+
+    def at_parts(mask):   # per part -> per row
+        out = np.zeros(n, dtype=bool)
+        out[prow] = mask
+        return out
+
+    part = at_parts(True)
     whole_entry = ~part
 
     # accounts: a part's purpose by the split rules
     P.rules(rr.account_rows("funder", col("funder")))
     spurpose = col("purpose")
-    no_part_purpose = part & blank(spurpose)
-    for mask, rule, values, _ in rr.account_rows("purpose", spurpose):
+    ppurpose = rr.composed_column(splits.column("purpose").combine_chunks())
+    p_purpose = _AtParts(prow, ppurpose)
+    for (mask, rule, values, _), (pmask, _, _, _) in zip(rr.account_rows("purpose", spurpose),
+                                                         rr.account_rows("purpose", ppurpose)):
         if rule is rr.MISSING_FIELD:
             P.rule(mask & whole_entry, rule, field="purpose")
-            P.rule(mask & part, rr.SPLIT_NO_PURPOSE, field="split", key="split.")
+            P.rule(at_parts(pmask), rr.SPLIT_NO_PURPOSE, field="split", key="split.")
         else:
             P.rule(mask & whole_entry, rule, values, "purpose")
-            P.rule(mask & part, rule, values, "split", named="split purpose",
+            P.rule(at_parts(pmask), rule, p_purpose, "split", named="split purpose",
                    key="split.purpose")
+    P.rule(_purpose_twice(splits, n), rr.SPLIT_PURPOSE_TWICE, p_purpose, "split",
+           severity="warning", key="split.purpose")
     # a part's amount is worded only when it has a purpose (which its words name)
-    named_part = part & ~no_part_purpose
+    p_named = ~blank(ppurpose)
 
-    # amounts: plain positive decimals, read exactly (decimal128)
+    # amounts: plain positive decimals, read exactly (decimal128); a part's
+    # from the splits table, worded in turn with the entries' (by row)
     raw_amt = col("amount")
-    samt, ok_amt = plain_amounts(raw_amt)
-    no_amt = blank(raw_amt)
+    samt, ok_amt, too_precise, huge = _amount_text(raw_amt)
+    p_amt = splits.column("amount").combine_chunks()
+    p_samt, p_ok, p_too_precise, p_huge = _amount_text(p_amt)
+    no_amt, p_no_amt = blank(raw_amt), blank(p_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
-    P.rule(no_amt & named_part, rr.SPLIT_NO_AMOUNT, spurpose, "split", key="split.")
-    too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok_amt
-    negative = part & _np(pc.match_substring_regex(samt, _NEGATIVE))
-    P.rule(negative & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split", key="split.amount")
-    P.rule(~no_amt & ~ok_amt & ~too_precise & ~negative, rr.NOT_PLAIN_AMOUNT, raw_amt, "amount")
-    P.rule(too_precise, rr.AMOUNT_TOO_PRECISE, raw_amt, "amount")
-    # more whole digits than any amount within bounds: refused before the
-    # cast, which wraps such a number silently (39 nines read as negative)
-    whole = pc.utf8_ltrim(samt, "+0")
-    dot = pc.find_substring(whole, ".")
-    huge = ok_amt & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
-                                              pc.utf8_length(whole)), 16))
+    P.rule(at_parts(p_no_amt & p_named), rr.SPLIT_NO_AMOUNT, p_purpose, "split", key="split.")
+    p_negative = _np(pc.match_substring_regex(p_samt, _NEGATIVE))
+    P.rule(at_parts(p_negative & p_named), rr.SPLIT_NOT_POSITIVE, p_purpose, "split",
+           key="split.amount")
+    amounts = _AtParts(prow, p_amt, raw_amt)
+    P.rule((~no_amt & ~ok_amt & ~too_precise & whole_entry)
+           | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative),
+           rr.NOT_PLAIN_AMOUNT, amounts, "amount")
+    P.rule((too_precise & whole_entry) | at_parts(p_too_precise), rr.AMOUNT_TOO_PRECISE,
+           amounts, "amount")
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
+    p_written = _AtParts(prow, splits.column("written").combine_chunks()
+                         if "written" in splits.column_names else p_amt)
     P.rule(huge & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
-    P.rule(huge & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+    P.rule(at_parts(p_huge & p_named), rr.SPLIT_TOO_BIG, (p_purpose, p_written), "split",
            key="split.amount")
     good = pc.if_else(pa.array(ok_amt & ~huge), samt, pa.scalar("0"))
     # a journal's split entry: the entry's own amount, which its parts must add up to
@@ -607,19 +626,23 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)
-    both = good if stated_amount is None else pa.concat_arrays([good, stated_amount])
-    dec_type = pa.decimal128(38, decimal_places(both))
+    p_good = pc.if_else(pa.array(p_ok & ~p_huge), p_samt, pa.scalar("0"))
+    dec_type = pa.decimal128(38, max(decimal_places(a) for a in (
+        good, p_good, *(() if stated_amount is None else (stated_amount,)))))
     dec = pc.cast(good, dec_type)
+    p_dec = pc.cast(p_good, dec_type)
     zero = _np(pc.equal(dec, pa.scalar(Decimal(0), dec_type)))
-    not_positive = ok_amt & ~huge & zero
-    P.rule(not_positive & whole_entry, rr.AMOUNT_NOT_POSITIVE,
-           _as_written(raw_amt, not_positive & whole_entry, tbl), "amount")
-    P.rule(not_positive & named_part, rr.SPLIT_NOT_POSITIVE, spurpose, "split",
-           key="split.amount")
+    not_positive = ok_amt & ~huge & zero & whole_entry
+    P.rule(not_positive, rr.AMOUNT_NOT_POSITIVE, _as_written(raw_amt, not_positive, tbl),
+           "amount")
+    p_zero = _np(pc.equal(p_dec, pa.scalar(Decimal(0), dec_type)))
+    P.rule(at_parts(p_ok & ~p_huge & p_zero & p_named), rr.SPLIT_NOT_POSITIVE, p_purpose,
+           "split", key="split.amount")
     # at most 16 whole digits and 9 places (_DECIMAL): the cast above is exact
     big = ok_amt & _np(pc.greater(dec, pa.scalar(MAX_AMOUNT, dec_type)))
     P.rule(big & whole_entry, rr.AMOUNT_TOO_BIG_RULE, written, "amount")
-    P.rule(big & named_part, rr.SPLIT_TOO_BIG, (spurpose, written), "split",
+    p_big = p_ok & _np(pc.greater(p_dec, pa.scalar(MAX_AMOUNT, dec_type)))
+    P.rule(at_parts(p_big & p_named), rr.SPLIT_TOO_BIG, (p_purpose, p_written), "split",
            key="split.amount")
 
     cur = pc.utf8_upper(col("currency"))
@@ -662,9 +685,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     linked = np.zeros(len(firsts), dtype=bool)   # per entry: it links to another
     linked[link_entry] = True
     if live is not None:   # the links of the entries kept, numbered among them
-        on = live[firsts][link_entry]
-        links = links.filter(pa.array(on))
-        link_entry = (np.cumsum(live[firsts]) - 1)[link_entry[on]]
+        links = entries_of(links, live[firsts])
+        link_entry = _np(links.column("entry"))
     targets = links.column("target").combine_chunks()
     both = pc.dictionary_encode(pa.concat_arrays([sid, targets]) if len(targets) else sid)
     all_codes = both.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -693,20 +715,20 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # sum of its parts (a journal's stated one: below)
     amount = dec
     entry_amount = amount
-    if part.any():
+    p_entry = _np(splits.column("entry"))
+    if part.any():   # the parts' sum, from the splits table
         import pandas as pd
 
-        rows = np.flatnonzero(part)
-        sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
+        sums = pd.Series(_decimals(p_dec, np.arange(len(prow)))).groupby(p_entry).sum()
         entry_amount = pc.replace_with_mask(
             amount, pa.array(part),
-            pa.array(sums.reindex(group[rows]).to_numpy(dtype=object), dec_type))
+            pa.array(sums.reindex(p_entry).to_numpy(dtype=object), dec_type))
     split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
     if stated_amount is not None and has_stated.any():
         import pandas as pd
 
-        rows = np.flatnonzero(has_stated)
-        sums = pd.Series(_decimals(amount, rows)).groupby(group[rows]).sum()
+        on = np.flatnonzero(has_stated[prow])
+        sums = pd.Series(_decimals(p_dec, on)).groupby(p_entry[on]).sum()
         split_sums = list(zip(sums.index.tolist(), sums.tolist()))
         entry_amount = pc.if_else(pa.array(has_stated), pc.cast(stated_amount, dec_type), entry_amount)
 
@@ -726,10 +748,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         if accounts is not None:
             accounts = [(int(moved[e]), f, name) for e, f, name in accounts if kept_entry[e]]
         if raw.citations.num_rows:
-            e = _np(raw.citations.column("entry"))
-            on = kept_entry[e]
-            across = dataclasses.replace(raw, citations=raw.citations.filter(pa.array(on))
-                                         .set_column(0, "entry", pa.array(moved[e[on]], pa.int64())))
+            across = dataclasses.replace(raw, citations=entries_of(raw.citations, kept_entry))
     uncited = _uncited(raw.citations, len(firsts))
     P.extend(_across_entries(across, sid, live_firsts, live_group, live_first, first_row,
                              duplicates, cur, qualifier, entry_amount, link_entry, links,
@@ -790,6 +809,78 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _parts(splits, part, same_as_prev, purpose, amount):
+    """The splits table of the rows ``part``: the reader's when it names
+    them all, else (a raw form made by hand: rows sharing an id) made from
+    the rows' purpose and amount."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.flatnonzero(part)
+    if splits is not None and splits.num_rows == len(rows):
+        return splits
+    take = pa.array(rows, pa.int64())
+    return split_table((np.cumsum(~same_as_prev) - 1)[rows], rows, purpose.take(take),
+                       amount.take(take))
+
+
+def _amount_text(text):
+    """Amounts as text read by the amount rules: (without thousands
+    separators, a plain decimal, a plain number with too many places,
+    more whole digits than any amount within bounds: refused before the
+    cast, which wraps such a number silently, 39 nines read as negative)."""
+    import pyarrow.compute as pc
+
+    samt, ok = plain_amounts(text)
+    too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok
+    whole = pc.utf8_ltrim(samt, "+0")
+    dot = pc.find_substring(whole, ".")
+    huge = ok & _np(pc.greater(pc.if_else(pc.greater_equal(dot, 0), dot,
+                                          pc.utf8_length(whole)), 16))
+    return samt, ok, too_precise, huge
+
+
+class _AtParts:
+    """Values of the parts (a column of the splits table) where a rule
+    words rows: a part's row takes its part's value, another row
+    ``other``'s (a column per row)."""
+
+    def __init__(self, rows, values, other=None):
+        self.rows, self.values, self.other = rows, values, other
+
+    def take(self, rows):
+        import numpy as np
+
+        k = np.searchsorted(self.rows, rows)
+        hit = (k < len(self.rows)) & (self.rows[np.minimum(k, len(self.rows) - 1)] == rows) \
+            if len(self.rows) else np.zeros(len(rows), dtype=bool)
+        out = np.empty(len(rows), dtype=object)
+        if hit.any():
+            out[hit] = _take(self.values, k[hit])
+        if (~hit).any():
+            out[~hit] = _take(self.other, rows[~hit])
+        return list(out)
+
+
+def _purpose_twice(splits, n: int):
+    """Per row (of ``n``): a part naming the purpose an earlier part of its
+    entry names (the splits table's entry and purpose, read as the
+    account rules read names)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    out = np.zeros(n, dtype=bool)
+    if splits is None or not splits.num_rows:
+        return out
+    purpose = rr.composed_column(splits.column("purpose"))
+    codes = _np(pc.dictionary_encode(purpose).combine_chunks().indices).astype(np.int64)
+    key = _np(splits.column("entry")).astype(np.int64) * (int(codes.max()) + 1) + codes
+    again = np.ones(len(key), dtype=bool)
+    again[np.unique(key, return_index=True)[1]] = False
+    out[_np(splits.column("row"))[again & ~_np(pc.equal(purpose, ""))]] = True
+    return out
 
 
 def _uncited(citations, n: int):

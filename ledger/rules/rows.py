@@ -16,7 +16,8 @@ Rules (and codes): ``missing-field``, ``bad-id``, ``bad-date``,
 ``amount-not-positive``, ``amount-too-big``, ``unknown-currency``,
 ``unknown-status``, ``unknown-qualifier``, ``qualifier-contradicts``,
 ``bad-period``, ``period-contradicts``, ``period-out-of-range``, ``bad-tag``,
-``bad-split`` (a split's part).  Names (accounts,
+``bad-split`` (a split's part), ``split-purpose-twice`` (a warning: two
+parts of one entry name one purpose).  Names (accounts,
 tags) are read in Unicode's composed form (``composed``); ids are ASCII
 slugs.
 """
@@ -44,7 +45,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "NOT_PLAIN_AMOUNT", "AMOUNT_NOT_POSITIVE", "AMOUNT_TOO_BIG_RULE", "UNKNOWN_CURRENCY",
            "UNKNOWN_STATUS", "UNKNOWN_QUALIFIER", "QUALIFIER_CONTRADICTS", "BAD_PERIOD",
            "PERIOD_RANGE", "SPLIT_NO_PURPOSE", "SPLIT_NO_AMOUNT", "SPLIT_NOT_POSITIVE",
-           "SPLIT_TOO_BIG", "account_rule", "qualifier_of",
+           "SPLIT_TOO_BIG", "SPLIT_PURPOSE_TWICE", "account_rule", "qualifier_of",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
            "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated"]
 
@@ -146,6 +147,11 @@ SPLIT_NO_AMOUNT = Rule("bad-split", "split for {value!r} needs an amount")
 SPLIT_NOT_POSITIVE = Rule("bad-split", "split amount for {value!r} must be a positive number")
 SPLIT_TOO_BIG = Rule("amount-too-big", "split for {value[0]!r}: "
                      + AMOUNT_TOO_BIG.format("{value[1]!r}"))
+# a purpose named by two parts of one entry: its total takes both (a row
+# copied twice in a bulk table counts its amount twice, unseen)
+SPLIT_PURPOSE_TWICE = Rule("split-purpose-twice", "split purpose {value!r} is named by an "
+                           "earlier part of the entry too: both amounts are counted under it",
+                           "make them one part with their sum, or name each part's own purpose")
 # a citation naming no document (a journal's or an import's citation table;
 # the bulk format's sources are document ids: an empty one is no citation)
 SOURCE_NEEDS_DOC = Rule("", "[[entry.source]] needs doc (a document id)")

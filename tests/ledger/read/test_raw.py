@@ -220,6 +220,36 @@ def test_the_split_rules_read_the_parts_the_splits_table_names():
     assert errors(split) == ["split needs a purpose"]
 
 
+def test_a_parts_purpose_and_amount_are_the_splits_tables():
+    """The split rules and the parts' sum read the splits table's purpose
+    and amount, not the part's row (which a raw form of one row per entry
+    will not have): rows leaving them blank, parts of 2.5 and 3 to FR:A
+    and FR:B, make an entry of 5.5 with no problem of its parts; a part
+    the table leaves blank is said to be one."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.read.raw import RawTables, split_table
+    from ledger.read.table import check_raw
+
+    entries = pa.table({c: pa.array([v, v]) for c, v in (
+        ("id", "a"), ("date", "2016-01-01"), ("funder", "UK:HO"), ("purpose", ""),
+        ("amount", ""), ("currency", "GBP"))})
+
+    def checked(purposes, amounts):
+        raw = RawTables(entries, "e.csv", np.array([2, 3]),
+                        splits=split_table([0, 0], [0, 1], pa.array(purposes), pa.array(amounts)))
+        frame, problems = check_raw(raw, None)
+        return frame, [(p.line, p.message) for p in problems if p.severity == "error"]
+
+    frame, errors = checked(["FR:A", "FR:B"], ["2.5", "3"])
+    assert errors == []
+    assert [str(a) for a in frame["entry_amount"]] == ["5.5", "5.5"]
+    assert checked(["FR:A", ""], ["2.5", "-3"])[1] == [(3, "split needs a purpose")]
+    assert checked(["FR:A", "FR:B"], ["2.5", "0"])[1] == [
+        (3, "split amount for 'FR:B' must be a positive number")]
+
+
 def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
     """An entry's rows must agree in every column but purpose and amount:
     the reader compares them (a funder written composed on one row and
@@ -262,3 +292,81 @@ def test_a_purpose_beside_split_tables_is_said_at_its_key(tmp_path, run_cli):
         code, out, err = run_cli("list", ledger, "--format", "csv")
         assert code == 0, err
         assert list(csv.DictReader(out.splitlines()))[0]["purpose"] == "X:Y=2000000; X:Z=3000000"
+
+
+def test_the_rows_of_kept_entries_are_numbered_among_them():
+    """``entries_of``: a table keyed by entry keeps the rows of the entries
+    kept, each renumbered among those kept (entry 2 of 0..3 with 1 left out
+    is the second kept, 1)."""
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.read.raw import entries_of, no_citations
+
+    table = pa.table({"entry": pa.array([0, 0, 1, 2, 3, 3], pa.int64()),
+                      "doc": ["a", "b", "c", "d", "e", "f"]})
+    got = entries_of(table, np.array([True, False, True, True]))
+    assert got.column("entry").to_pylist() == [0, 0, 1, 2, 2]
+    assert got.column("doc").to_pylist() == ["a", "b", "d", "e", "f"]
+    assert entries_of(no_citations(quoted=True), np.array([True])).column_names == [
+        "entry", "doc", "quote", "locator"]
+
+
+# one split entry whose first and third parts name one purpose (the third
+# in decomposed form: "é" as "e" and a combining accent is the same name),
+# and one whose parts differ only in case (two purposes)
+TWICE = [("e", "Caf\u00e9:A", "60"), ("e", "FR:B", "10"), ("e", "Cafe\u0301:A", "30"),
+         ("f", "FR:a", "5"), ("f", "FR:A", "5")]
+
+
+def _twice(problems):
+    return [(p.line, p.entry_id, p.severity, p.message) for p in problems
+            if p.code == "split-purpose-twice"]
+
+
+WORDS = ("split purpose 'Caf\u00e9:A' is named by an earlier part of the entry too: both "
+         "amounts are counted under it")
+
+
+def test_a_purpose_named_by_two_parts_is_said_alike_by_every_reader(tmp_path):
+    """Two parts of one entry naming one purpose: a warning at the later
+    part (a journal: its purpose key; a bulk table: its row; an import:
+    the record's line), the same words whatever the reader; the entry is
+    kept, its amount the parts' sum."""
+    from ledger.read.journal_columns import read_journal_book
+    from ledger.read.table import check_raw, read_bulk_book
+
+    journal = tmp_path / "j.toml"
+    text = ""
+    for eid in ("e", "f"):
+        parts = [x for x in TWICE if x[0] == eid]
+        text += (f'[[entry]]\nid = "{eid}"\ndate = 2020-01-01\nfunder = "UK:HO"\n'
+                 f'amount = "{sum(int(a) for _, _, a in parts)} GBP"\n')
+        text += "".join(f'[[entry.split]]\npurpose = "{p}"\namount = "{a}"\n' for _, p, a in parts)
+    journal.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    purpose_lines = [k + 1 for k, x in enumerate(lines) if x.startswith("purpose = ")]
+    book = read_journal_book(journal)
+    assert _twice(book.problems) == [(purpose_lines[2], "e", "warning", WORDS)]
+
+    bulk = tmp_path / "b.csv"
+    with open(bulk, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([("id", "date", "funder", "purpose", "amount", "currency"),
+                                  *((i, "2020-01-01", "UK:HO", p, a, "GBP") for i, p, a in TWICE)])
+    bbook = read_bulk_book(bulk)
+    assert _twice(bbook.problems) == [(4, "e", "warning", WORDS)]   # header is line 1
+
+    records = [{"id": eid, "date": dt.date(2020, 1, 1), "funder": "UK:HO",
+                "amount": f"{sum(int(a) for i, _, a in TWICE if i == eid)} GBP",
+                "split": [{"purpose": p, "amount": a} for i, p, a in TWICE if i == eid]}
+               for eid in ("e", "f")]
+    raw = read_records([("in.csv", records, [7, 8])]).form.raw
+    _, problems = check_raw(raw, None)
+    assert _twice(problems) == [(7, "e", "warning", WORDS)]
+
+    # a warning: both entries kept, e's amount is its parts' sum, 100 GBP
+    for b in (book, bbook):
+        assert not [p for p in b.problems if p.severity == "error"]
+        assert {e.id: e.amount for e in b.entries} == {"e": 100, "f": 10}
+        assert [(s.purpose, s.amount) for s in b.entry("e").splits] == [
+            ("Caf\u00e9:A", 60), ("FR:B", 10), ("Caf\u00e9:A", 30)]
