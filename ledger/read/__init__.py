@@ -17,14 +17,14 @@ from pathlib import Path
 
 from ledger.book import Book
 from ledger.model import Problem
-from ledger.read.cache import load_book
+from ledger.read.cache import CachedLedger, load_book
 from ledger.read.dataset import read_dataset_book
 from ledger.read.documents import read_bulk_ledger
 from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
 from ledger.safe_io import UnsafeFile, check_file
 
-__all__ = ["ledger_format", "read_book", "FORMATS"]
+__all__ = ["ledger_format", "read_book", "load_frame", "FORMATS"]
 
 FORMATS = ("journal", "csv", "parquet", "dataset")
 _SUFFIXES = {".toml": "journal", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -80,3 +80,16 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
     if worth_caching(path):   # big enough to be worth a cache
         return load_book(path, use_cache=use_cache, progress=progress)
     return read_journal_book(path, progress)
+
+
+def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> CachedLedger:
+    """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
+    with its problems (the Python API, the benchmarks): the Book ``read_book``
+    reads, a journal's always through the cache (``use_cache``)."""
+    path = Path(path)
+    fmt, _ = ledger_format(path)
+    book = (load_book(path, use_cache=use_cache, progress=progress) if fmt == "journal"
+            else read_book(path, use_cache=use_cache, progress=progress))
+    return CachedLedger(book.frame(), book.problems, book.options, book.documents,
+                        book.root or (path if path.is_dir() else path.parent),
+                        getattr(book, "cache_hit", False), len(book))

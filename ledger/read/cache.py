@@ -39,7 +39,7 @@ file systems and NFS do), and a system clock not set back.  Where that
 cannot be promised, ``LEDGER_TOOL_CACHE_VERIFY=1`` hashes every byte every
 time.  Bulk files
 (``.csv``/``.parquet``) are already columnar: ``ledger.read`` reads them
-directly.  ``load_frame`` (the base frame of ``rates.normalise`` with the
+directly.  ``ledger.read.load_frame`` (the base frame of ``rates.normalise`` with the
 problems) is kept for the benchmarks and the Python API.
 
 Where: ``$LEDGER_TOOL_CACHE`` if set (``off`` disables the cache), else
@@ -69,12 +69,10 @@ from ledger.book import Book, Tables
 from ledger.cachedir import map_sealed, cache_dir, read_sealed, write_sealed
 from ledger.model import Problem
 from ledger.read.journal_columns import read_journal_book
-from ledger.read.dataset import read_dataset_book
-from ledger.read.documents import read_bulk_ledger
 from ledger.read.table import _category
-from ledger.safe_io import check_file, is_dataset, journal_files, read_bytes
+from ledger.safe_io import check_file, journal_files, read_bytes
 
-__all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "load_frame", "clear"]
+__all__ = ["CachedLedger", "cache_dir", "journal_key", "load_book", "clear"]
 
 # 4: the Book's tables (ledger.book), one Arrow file each; 5: Categoricals as
 # dictionaries; 6: Arrow decimals kept; 7: the journal files' stats in the meta;
@@ -204,23 +202,6 @@ def _verify_every_time() -> bool:
 
 def _slot(path: Path) -> str:
     return hashlib.blake2b(str(path.resolve()).encode(), digest_size=10).hexdigest()
-
-
-def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> CachedLedger:
-    """The ledger at ``path`` as the base frame for ``rates.normalise.normalise``,
-    with its problems (``load_book`` then ``Book.frame()``; kept for the
-    benchmarks and the Python API)."""
-    path = Path(path)
-    if is_dataset(path):
-        book = read_dataset_book(path)
-    elif path.suffix.lower() in (".csv", ".parquet", ".pq"):   # as every command reads it
-        book = read_bulk_ledger(path)
-    else:
-        book = load_book(path, use_cache=use_cache, progress=progress)
-    frame = book.frame()
-    return CachedLedger(frame, book.problems, book.options, book.documents,
-                        book.root or (path if path.is_dir() else path.parent),
-                        getattr(book, "cache_hit", False), len(book))
 
 
 def load_book(path: str | Path, *, use_cache: bool = True, progress=None):

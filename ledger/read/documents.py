@@ -108,7 +108,7 @@ def read_bulk_ledger(path: str | Path, fmt: str | None = None) -> Book:
     """The bulk file ``path`` as a ledger (``read_bulk_book``): its documents
     those of NAME.documents.csv, its citations checked against them, the
     problems of that file first.  Every way of reading one goes through it
-    (``ledger.read_book``, ``ledger.read.cache.load_frame``)."""
+    (``ledger.read_book``, ``ledger.read.load_frame``)."""
     documents, problems = read_documents(path)
     book = read_bulk_book(path, fmt, documents)
     if problems:

@@ -88,13 +88,14 @@ _NEGATIVE = r"^-[0-9]+(?:\.[0-9]+)?$"
 PY_WHITESPACE = WHITESPACE
 
 
-def read_table(path: str | Path):
-    """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty)."""
+def read_table(path: str | Path, fmt: str | None = None):
+    """A CSV or Parquet file as a pyarrow Table of text columns ('' for empty).
+    ``fmt``: "csv" or "parquet" (default: by the file's suffix)."""
     import pyarrow as pa
 
     path = Path(path)
     check_file(path, what="bulk table")   # no FIFO, device or folder; the size cap
-    if path.suffix.lower() in (".parquet", ".pq"):
+    if (fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")) == "parquet":
         import pyarrow.parquet as pq
         table = pq.read_table(path)
     else:
@@ -280,7 +281,7 @@ def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> 
     root = path if path.is_dir() else path.parent
     fname = str(path)
     try:
-        raw = read_table(path)
+        raw = read_table(path, fmt)
     except Exception as err:  # pyarrow's message names the row
         return Book.from_entries((), problems=[
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),

@@ -3,7 +3,7 @@
 A ledger of a few thousand entries from benchmarks/generate.py is read three
 ways: the reference path (``ledger.load`` → ``to_frame``), the columnar bulk
 path (CSV and Parquet → ``ledger.read.table`` → ``normalise``) and the parsed-ledger
-cache (``ledger.read.cache.load_frame``, cold then warm).  Every path must give the
+cache (``ledger.read.load_frame``, cold then warm).  Every path must give the
 same funder × purpose × year totals to the minor unit.  No timing here: speed
 is measured by benchmarks/run.py.
 """
@@ -106,7 +106,7 @@ def test_other_valuations_and_year_modes_agree(big, reference):
 
 
 def test_cache_gives_the_reference_totals_cold_and_warm(big, reference, cache_home):
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame
 
     _, ref = reference
     cold = load_frame(big)
@@ -124,7 +124,7 @@ def test_cache_gives_the_reference_totals_cold_and_warm(big, reference, cache_ho
 def test_cache_notices_a_changed_file(tmp_path, cache_home, example_ledger):
     import shutil
 
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame
 
     d = tmp_path / "calais"
     shutil.copytree(example_ledger, d)
@@ -140,7 +140,8 @@ def test_cache_notices_a_changed_file(tmp_path, cache_home, example_ledger):
 
 
 def test_cache_keeps_problems_and_can_be_turned_off(tmp_path, monkeypatch):
-    from ledger.read.cache import cache_dir, load_frame
+    from ledger.read import load_frame
+    from ledger.read.cache import cache_dir
 
     bad = tmp_path / "bad.toml"
     bad.write_text('[[entry]]\nid = "x"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P"\n'
@@ -155,7 +156,7 @@ def test_cache_keeps_problems_and_can_be_turned_off(tmp_path, monkeypatch):
 
 
 def test_a_corrupt_cache_is_ignored(big, reference, cache_home):
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame
 
     load_frame(big)
     for f in cache_home.iterdir():

@@ -232,11 +232,10 @@ def test_a_repeated_column_and_bad_utf8_are_named_at_their_line(tmp_path, run_cl
 
 
 def test_load_frame_reads_a_bulk_file_with_its_documents(tmp_path):
-    """``cache.load_frame`` (the Python API, the benchmarks) gives the
+    """``ledger.read.load_frame`` (the Python API, the benchmarks) gives the
     command's Book of a bulk file and a dataset: its documents declared, an
     id declared nowhere the same error."""
-    from ledger.read import read_book
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame, read_book
 
     ds, bulk = _both(tmp_path)
     for ledger in (bulk, ds):

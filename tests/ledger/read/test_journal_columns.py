@@ -569,7 +569,7 @@ def test_parse_amounts_reads_as_parse_amount(phrases):
 def test_files_are_read_one_by_one_into_arrow_and_joined(tmp_path):
     """A field one file lacks is empty there; a field typed differently in
     two files (whole numbers here, text there) is read as text."""
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame
 
     book = _journal(tmp_path)
     ints = ('\n[[entry]]\nid = "n1"\ndate = 2019-01-01\nfunder = "UK:Home Office"\n'
@@ -675,7 +675,7 @@ def test_problems_between_entries_keep_every_entry(tmp_path, case):
 
 
 def test_long_reads_say_what_they_are_doing(big, tmp_path, monkeypatch):
-    from ledger.read.cache import load_frame
+    from ledger.read import load_frame
 
     monkeypatch.setenv("LEDGER_TOOL_CACHE", str(tmp_path / "cache"))
     notes: list[str] = []

@@ -45,6 +45,23 @@ def test_format_is_chosen_by_the_input(big, tmp_path):
     assert ledger_format(tmp_path / "missing.csv") == (None, "no such file or folder")
 
 
+def test_a_bulk_file_without_its_suffix_is_read_as_its_format(big, tmp_path):
+    """A file known by its first bytes is read as that format by every way
+    of reading a ledger (a Parquet file named .bin was read as CSV)."""
+    from ledger.read import load_frame, read_book
+
+    shutil.copy(big / "entries.csv", tmp_path / "export.txt")
+    shutil.copy(big / "entries.parquet", tmp_path / "data.bin")
+    ids = {r["id"] for r in csv.DictReader(io.StringIO(
+        (big / "entries.csv").read_text(encoding="utf-8")))}
+    for name in ("export.txt", "data.bin"):
+        book = read_book(tmp_path / name)
+        assert not book.errors, book.errors[:3]
+        assert len(book) == len(ids)
+        frame = load_frame(tmp_path / name)
+        assert frame.entries == len(ids) and frame.problems == book.problems
+
+
 def test_a_small_bulk_csv_is_read_as_a_table_not_as_toml(big, tmp_path, run_cli):
     lines = (big / "entries.csv").read_text(encoding="utf-8").splitlines(keepends=True)
     small = tmp_path / "few.csv"
