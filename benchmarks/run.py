@@ -376,6 +376,9 @@ def _run_cmd(cmd, timeout, env=None, stdout=None):
     lines = p.stderr.strip().splitlines()
     tail = [ln for ln in lines if ln.startswith("@@")]
     r = {"wall": wall}
+    said = [ln for ln in lines if not ln.startswith("@@")]
+    if said:
+        r["said"] = said[-1][:300]
     if tail:
         mem, user, sys_ = tail[-1][2:].split()
         r.update(maxrss_mb=int(mem) / 1024, cpu=float(user) + float(sys_))
@@ -510,6 +513,9 @@ def _cfmt(r: dict) -> str:
         s += f"  runs {r['runs']}"
     if r.get("total"):
         s += f"  total {r['total']}"
+    if r.get("workers"):
+        w = r["workers"]
+        s += f"  [{w['workers']} workers: cpu {w['cpu']:.2f} s, largest peak {w['maxrss_mb']:.0f} MiB]"
     if r.get("error"):
         s += f"  ERROR {r['error']}"
     return s
@@ -561,6 +567,7 @@ DATASET_COMMANDS = [
     ("report --out D", ["report", "{S}", "--out", "{D}", "--format", "json"]),
     ("list --format csv", ["list", "{S}", "--format", "csv"]),
     ("export --to csv", ["export", "{S}", "--to", "csv", "-o", "{X}"]),
+    ("export --to hledger (by year)", ["export", "{S}", "--to", "hledger", "-o", "{X}"]),
     ("list --format json", ["list", "{S}", "--format", "json"]),
     ("export --to hledger --basis recorded",
      ["export", "{S}", "--to", "hledger", "--basis", "recorded", "-o", "{H}", "--force"]),
@@ -568,6 +575,9 @@ DATASET_COMMANDS = [
     ("export --to parquet", ["export", "{S}", "--to", "parquet", "-o", "{X}"]),
 ]
 LEDGER_CLI_AT_MOST = 3_000_000   # ~2.8 GB a million entries (run F): 10M would need ~28 GB
+# run again on a distributed cluster (--scheduler), their output compared with
+# the local run's
+CLUSTER_COMMANDS = ("check", "balance --currency GBP")
 
 
 def ensure_dataset(work: Path, n: int, seed: int) -> Path:
@@ -591,9 +601,11 @@ def hledger_of_dataset(d: Path, out: Path, timeout: float) -> None:
                  stdout=subprocess.DEVNULL)
 
 
-def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
+def dataset_commands(d: Path, n: int, timeout: float, match=None, cluster=None) -> dict:
     """Every DATASET_COMMANDS as a whole process (nice'd), then ledger-cli's
-    market() balance of the recorded export up to LEDGER_CLI_AT_MOST entries."""
+    market() balance of the recorded export up to LEDGER_CLI_AT_MOST entries.
+    With ``cluster`` (a ``Cluster``), CLUSTER_COMMANDS again on it, their
+    output compared with the local run's."""
 
     scratch = d.with_name(d.name.replace(".parquet", "-scratch"))
     scratch.mkdir(exist_ok=True)
@@ -601,25 +613,40 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
                H=str(scratch / "export-recorded.hledger"))
     env = {"PYTHONPATH": str(REPO)}
     out: dict = {}
-    for label, args in DATASET_COMMANDS:
-        if match and not any(m in label for m in match):
-            continue
+    runs = [(label, args, None) for label, args in DATASET_COMMANDS
+            if not match or any(m in label for m in match)]
+    if cluster:
+        runs += [(label + " (cluster)", args + ["--scheduler", cluster.address], label)
+                 for label, args in DATASET_COMMANDS if label in CLUSTER_COMMANDS]
+    for label, args, local in runs:
+        if local and cluster:
+            cluster.fresh()     # new worker processes: their own peak memory
         shutil.rmtree(scratch / "report", ignore_errors=True)
         Path(fmt["X"]).unlink(missing_ok=True)
         totals = "json" in args and args[0] != "list"   # list's rows: not read back
+        summary = args[0] == "check"     # its one line of counts, compared on a cluster
         if "{X}" in args:   # the export's format from its file name
             fmt["X"] = str(scratch / ("export." + args[args.index("--to") + 1]))
         r = _run_cmd(["nice"] + _tool(args, **fmt), timeout, env,
-                     stdout=None if totals else subprocess.DEVNULL)
+                     stdout=None if totals or summary else subprocess.DEVNULL)
+        if summary:
+            r["summary"] = r.get("stdout", "").strip()
+        if local and cluster:
+            r["workers"] = cluster.usage()
         if totals and not r.get("error"):
             rows = json.loads(r["stdout"])
             key = "account" if args[0] == "balance" else "funder"
             total = [x for x in rows if x[key] == "(total)"]
             r["total"] = ", ".join(f"{Decimal(str(t['amount']))} {t['currency']}"
                                    for t in total[:3]) if total else None
+            r["rows"] = rows
         r.pop("stdout", None)
         out[label] = r
         print(f"  {label:48s} {_cfmt(r)}", flush=True)
+        if local:
+            _same_as_local(out.get(local), r)
+    for r in out.values():
+        r.pop("rows", None)
     ledger_cli = _which("ledger")
     if match and "ledger-cli" not in match:
         return out
@@ -644,6 +671,65 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None) -> dict:
         out[label] = r
         print(f"  {label:48s} {_cfmt(r)}", flush=True)
     return out
+
+
+class Cluster:
+    """A Dask distributed cluster for ``--scheduler``: ``local`` starts a
+    LocalCluster of three one-thread worker processes on the loopback address
+    (as tests/ledger_tool/test_dataset_commands.py does), anything else is
+    the address of a running scheduler.  The workers' CPU and peak memory are
+    not the command's (it is their client), so they are read from the
+    workers after each command."""
+
+    def __init__(self, address: str):
+        import distributed
+        os.environ["PYTHONPATH"] = str(REPO)    # the workers import this checkout
+        self._local = None
+        if address == "local":
+            self._local = distributed.LocalCluster(
+                n_workers=3, threads_per_worker=1, processes=True, host="127.0.0.1",
+                dashboard_address=None)
+            address = self._local.scheduler_address
+        self.address = address
+        self.client = distributed.Client(address)
+
+    def fresh(self) -> None:
+        self.client.restart()
+
+    def usage(self) -> dict:
+        """CPU seconds summed over the workers and the largest worker peak
+        (the workers were restarted before the command)."""
+        got = self.client.run(_worker_usage)
+        return {"workers": len(got), "cpu": sum(c for c, _ in got.values()),
+                "maxrss_mb": max((m for _, m in got.values()), default=0)}
+
+    def close(self) -> None:
+        self.client.close()
+        if self._local:
+            self._local.close()
+
+
+def _worker_usage():
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024
+
+
+def _same_as_local(local: dict | None, r: dict) -> None:
+    """Print whether a cluster run's output equals the local run's: every row
+    of a balance, to the minor unit; a check's counts and last message."""
+    if not local or local.get("error") or r.get("error"):
+        print("    (no local run to compare with)" if not local else "    (an error: not compared)")
+        return
+    if "rows" in r:
+        same = local.get("rows") == r["rows"]
+        what = f"{len(r['rows'])} rows, total {r.get('total')}"
+    else:
+        same = (local.get("summary"), local.get("said")) == (r.get("summary"), r.get("said"))
+        what = repr(r.get("summary"))
+    r["same_as_local"] = same
+    print(f"    {'same as the local run' if same else 'DIFFERS from the local run'}: {what}"
+          + ("" if same else f" (local: {local.get('total') or local.get('summary')!r})"),
+          flush=True)
 
 
 # ------------------------------------------------------------------ startup
@@ -732,6 +818,10 @@ def main(argv=None) -> int:
                     help="the commands on a partitioned Parquet dataset of each size "
                          "(generated straight to Parquet), whole processes with peak memory, "
                          "ledger-cli beside them up to 3M entries (issue 25)")
+    ap.add_argument("--scheduler", metavar="ADDRESS",
+                    help="with --dataset: run " + " and ".join(CLUSTER_COMMANDS) + " again on this "
+                         "Dask scheduler ('local': a LocalCluster of three worker processes on "
+                         "127.0.0.1) and compare their output with the local run's")
     ap.add_argument("--json", type=Path, help="also write all figures to this JSON file")
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
@@ -747,11 +837,16 @@ def main(argv=None) -> int:
           file=sys.stderr)
     if a.dataset:
         results = {}
-        for n in a.entries:
-            d = ensure_dataset(a.work, n, a.seed)
-            print(f"\n== {n:,} entries, dataset {d}: commands as whole processes ==",
-                  flush=True)
-            results[n] = dataset_commands(d, n, a.timeout, a.match)
+        cluster = Cluster(a.scheduler) if a.scheduler else None
+        try:
+            for n in a.entries:
+                d = ensure_dataset(a.work, n, a.seed)
+                print(f"\n== {n:,} entries, dataset {d}: commands as whole processes ==",
+                      flush=True)
+                results[n] = dataset_commands(d, n, a.timeout, a.match, cluster)
+        finally:
+            if cluster:
+                cluster.close()
         if a.json:
             a.json.write_text(json.dumps(results, indent=1, default=str))
         return 0
