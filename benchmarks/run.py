@@ -13,7 +13,7 @@ polluted by another:
 | journal-read | ``read_journal_book``: the TOML journal read and checked column-wise into the Book, no cache (cold) |
 | journal-columns | the column reader: ``read_journal_frame``, read and checked into the base frame, no cache (cold) |
 | cli-check | ``ledger-tool check LEDGER`` with the cache off: a fresh process, start-up and imports included |
-| journal-warm | ``ledger.read.cache.load_frame`` from the cache of the parsed ledger |
+| journal-warm | ``ledger.read.load_frame`` from the cache of the parsed ledger |
 | bulk-csv, bulk-parquet | ``ledger.read.table.read_bulk``: loaded and checked, columnar |
 | normalise | ``rates.normalise.normalise``: GBP at the entry date, spread into calendar years |
 | aggregate | funder × purpose × year sums of the primary entries |
@@ -107,7 +107,7 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         res["exit"] = p.returncode
         res["child_maxrss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     elif name == "journal-warm":
-        from ledger.read.cache import load_frame
+        from ledger.read import load_frame
         t = time.perf_counter()
         r = load_frame(d)
         res["seconds"] = time.perf_counter() - t
@@ -134,7 +134,7 @@ def stage(name: str, d: Path, scratch: Path) -> dict:
         if name.startswith("e2e-bulk"):
             f = _bulk(d, name.rsplit("-", 1)[1])
         else:
-            from ledger.read.cache import load_frame
+            from ledger.read import load_frame
             r = load_frame(d, use_cache=(name == "e2e-journal-warm"))
             if r.errors:
                 raise SystemExit(f"ledger has errors: {r.errors[:3]}")
