@@ -14,7 +14,10 @@ own:
 | peer-lxml-tree | ``lxml.etree.parse`` of the whole file: what a non-streaming reader holds |
 
 ``--activities N`` adds a file of N short activities (2N transactions), where
-the time goes to validating and writing the entries rather than to parsing.  Each
+the time goes to validating and writing the entries rather than to parsing;
+``--items N`` a file of one activity with a commitment, N budgets and N
+disbursements, where it goes to counting the activity once (each item
+linked to what counts it).  Each
 stage's wall time, CPU seconds (user and system, of the whole process) and
 peak memory are printed, after the machine's load average.
 
@@ -30,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +65,29 @@ def generate(path: Path, megabytes: int, activities: int | None = None) -> int:
 """)
         fh.write("</iati-activities>\n")
     return n
+
+
+def generate_large_activity(path: Path, items: int) -> int:
+    """An IATI file of one activity: a commitment, ``items`` budgets (one a
+    day) and ``items`` disbursements, each linked to the commitment;
+    returns 1 (its activities)."""
+    day = 86_400
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
+                 '<iati-activity default-currency="USD">\n'
+                 ' <iati-identifier>XM-BENCH-LARGE</iati-identifier>\n'
+                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
+                 '</participating-org>\n'
+                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
+                 f'<value>{10 ** 12}</value></transaction>\n')
+        for k in range(items):
+            d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k * day))   # from 2016-01-01
+            fh.write(f' <budget type="1" status="1"><period-start iso-date="{d}"/><period-end '
+                     f'iso-date="{d}"/><value value-date="{d}">1000</value></budget>\n')
+            fh.write(f' <transaction><transaction-type code="3"/><transaction-date iso-date="{d}"/>'
+                     f'<value>{k + 1}</value></transaction>\n')
+        fh.write("</iati-activity>\n</iati-activities>\n")
+    return 1
 
 
 STAGES = {
@@ -99,6 +126,9 @@ def main(argv=None) -> int:
                     help="files of about these sizes (none: only --activities)")
     ap.add_argument("--activities", type=int, nargs="*", default=[5000],
                     help="also files of this many short activities (two transactions each)")
+    ap.add_argument("--items", type=int, nargs="*", default=[],
+                    help="also a file of one activity with this many budgets and as many "
+                         "disbursements")
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--turns", type=int, default=1,
                     help="run each stage this many times (CPU s moves with the machine's load: "
@@ -111,11 +141,16 @@ def main(argv=None) -> int:
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'user s':>7} {'sys s':>6} "
           f"{'CPU s':>6} {'peak MiB':>9} {'load':>5}  result")
-    sizes = [(mb, None) for mb in args.mb] + [(0, n) for n in args.activities]
-    for mb, acts in sizes:
-        f = work / (f"iati-{mb}mb.xml" if not acts else f"iati-{acts}-activities.xml")
+    sizes = [(mb, None, None) for mb in args.mb] + [(0, n, None) for n in args.activities] \
+        + [(0, None, n) for n in args.items]
+    for mb, acts, items in sizes:
+        f = work / (f"iati-{mb}mb.xml" if not (acts or items) else
+                    f"iati-{acts}-activities.xml" if acts else f"iati-1-activity-{items}-items.xml")
         if not f.exists():
-            generate(f, mb, acts)
+            if items:
+                generate_large_activity(f, items)
+            else:
+                generate(f, mb, acts)
         n = sum(1 for _ in open(f, "rb") if b"<iati-identifier>" in _)
         size = f.stat().st_size / 1e6
         for stage in args.stages:

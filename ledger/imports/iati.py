@@ -75,6 +75,7 @@ DAC_VOCABULARIES = ("1", "2", "dac", "dac-3", "")
 _V1_LINE = re.compile(r"^1(\.|$)")
 _VALUE_ELEMENT = re.compile(r"(<value\b[^>]*>\s*([^<\s]*)\s*</value>)")
 _NUMBER = re.compile(r"[+-]?\d{1,40}(?:\.\d{1,40})?")
+_ZERO = Decimal(0)
 
 
 # an item's ref or an activity's id as part of an entry id: the same few refs
@@ -115,6 +116,8 @@ def _text(el) -> str:
     if el is None:
         return ""
     narr = _kids(el, "narrative")
+    if len(narr) == 1:      # the usual one: whatever its language
+        return " ".join((narr[0].text or "").split())
     if narr:
         lang = "{http://www.w3.org/XML/1998/namespace}lang"
         best = next((n for n in narr if n.get(lang, "en").lower().startswith("en")), narr[0])
@@ -798,8 +801,10 @@ def _net(group: list[dict], problems, file) -> None:
     before it, latest first, then those after it.  Sets ``net`` and
     ``netted`` (the reversals taken off) on each item."""
     for i in group:
-        i["net"] = max(i["amount"], Decimal(0))
+        i["net"] = max(i["amount"], _ZERO)
         i["netted"] = []
+    if not any(i["amount"] < 0 for i in group):     # no reversal: most stages
+        return
     pos = [i for i in group if i["amount"] > 0]
     at = {id(i): k for k, i in enumerate(group)}
     for n in (i for i in group if i["amount"] < 0):
@@ -873,16 +878,23 @@ def _count(items: list[dict], problems, file, tally) -> None:
     # what each entry can still take, by link kind: the check adds a target's parts up
     room: dict[tuple[str, int], Decimal] = {}
     counted = {id(a) for a in anchors}
-    budgets = [b for b in kept if b["stage"] == "budget" and id(b) not in counted]
+    # the anchors and the budgets not counted, by currency, in order (once, not per item)
+    anchors_in: dict[str, list[dict]] = {}
+    for a in anchors:
+        anchors_in.setdefault(a["cur"], []).append(a)
+    budgets_in: dict[str, list[dict]] = {}
+    for b in kept:
+        if b["stage"] == "budget" and id(b) not in counted:
+            budgets_in.setdefault(b["cur"], []).append(b)
     for i in kept:
         if id(i) in counted:
             continue
         kind = LINK_KIND.get(i["stage"], "restates")
-        same = [a for a in anchors if a["cur"] == i["cur"]]
+        same = anchors_in.get(i["cur"], [])
         target = None
         if kind != "restates":
             # planned disbursements phase the budgets first, so that both fit the commitment
-            hosts = [b for b in budgets if b["cur"] == i["cur"]] * (i["stage"] == "planned") + same
+            hosts = budgets_in.get(i["cur"], []) + same if i["stage"] == "planned" else same
             target = next((h for h in hosts
                            if room.setdefault((kind, id(h)), h["net"]) >= i["net"]), None)
             if target is not None:

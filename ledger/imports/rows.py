@@ -19,7 +19,7 @@ The accepted records' ``Entry`` objects are views of the checked rows
 from __future__ import annotations
 
 import dataclasses
-import json
+from json.encoder import encode_basestring as _quoted
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -46,6 +46,8 @@ def _given(t: dict[str, Any]) -> dict[str, Any]:
     """A record's fields without the empty ones (as ``entry_table`` gives
     them, and the TOML written holds them)."""
     values = t.values()
+    if all(values):   # nothing falsy (a truth test each, in C): the shape imports give
+        return t
     if None not in values and "" not in values and [] not in values and () not in values:
         return t   # the shape entry_table gives: nothing to leave out
     return {k: v for k, v in t.items() if not _empty(v)}
@@ -174,17 +176,14 @@ def bulk_table(got: Checked, origins: Sequence[str]):
         column = extras.get(k)
         out[k] = (pa.array([""] * n, pa.string()) if column is None else
                   pc.fill_null(pa.array(column, pa.string()), "")).take(entry)
-    cites = _cites(extras["citations"], n)
-    out["sources"] = pa.array([";".join(dict.fromkeys(d for d, _, _ in cited))
-                               for cited in cites], pa.string()).take(entry)
+    sources, citations = _citation_texts(extras["citations"], n)
+    out["sources"] = pa.array(sources, pa.string()).take(entry)
     for c in ("tags", "notes", "recipient", "location"):
         column = extras.get(c)
         text = pa.array([""] * n, pa.string()) if column is None else \
             pc.fill_null(pa.array(column, pa.string()), "")
         out[c] = text.take(entry)
-    out["citations"] = pa.array([_CITATIONS_JSON.encode([
-        {key: v for key, v in (("doc", d), ("quote", q), ("locator", loc)) if v}
-        for d, q, loc in cited]) for cited in cites], pa.string()).take(entry)
+    out["citations"] = pa.array(citations, pa.string()).take(entry)
     out["origin"] = pa.array([origins[k] for k in got.accepted], pa.string()).take(entry)
     return pa.table({c: out[c] for c in columns})
 
@@ -198,17 +197,32 @@ def _first_rows(entry):
     return np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if len(e) else np.zeros(0, np.int64)
 
 
-# json.dumps(..., ensure_ascii=False) makes an encoder each call: one, made once
-_CITATIONS_JSON = json.JSONEncoder(ensure_ascii=False)
+def _citation_texts(frame, n: int) -> tuple[list[str], list[str]]:
+    """Per entry of the Book's extras' citations: (its documents, each once,
+    joined by ";"; its citations as JSON, ``json.dumps(..., ensure_ascii=False)``
+    of a list of {"doc", "quote", "locator"} with the empty ones left out).
+    Written a citation at a time from the quoted strings (json's own C
+    quoting): the same text as the encoder's, without a dict per citation."""
+    docs: list[list[str]] = [[] for _ in range(n)]
+    cites: list[list[str]] = [[] for _ in range(n)]
+    for e, d, q, loc in zip(*(_strings(frame[c]) for c in ("entry", "doc", "quote", "locator"))):
+        docs[e].append(d)
+        if d and q and loc:
+            cites[e].append(f'{{"doc": {_quoted(d)}, "quote": {_quoted(q)}, '
+                            f'"locator": {_quoted(loc)}}}')
+        else:
+            cites[e].append("{" + ", ".join(f'"{k}": {_quoted(v)}' for k, v in (
+                ("doc", d), ("quote", q), ("locator", loc)) if v) + "}")
+    return ([";".join(dict.fromkeys(d)) for d in docs],
+            ["[" + ", ".join(c) + "]" for c in cites])
 
 
-def _cites(frame, n: int) -> list[list[tuple[str, str, str]]]:
-    """The citations of the Book's extras, per entry: (doc, quote, locator)."""
-    out: list[list[tuple[str, str, str]]] = [[] for _ in range(n)]
-    for e, d, q, loc in zip(frame["entry"].tolist(), frame["doc"].tolist(),
-                            frame["quote"].tolist(), frame["locator"].tolist()):
-        out[e].append((d, q, loc))
-    return out
+def _strings(column) -> list:
+    """A pandas column's values as a list, through Arrow (an Arrow-backed
+    column's own ``tolist`` goes a value at a time)."""
+    import pyarrow as pa
+
+    return pa.array(column).to_pylist()
 
 
 # ------------------------------------------------------------------ all records

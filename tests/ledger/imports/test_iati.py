@@ -511,3 +511,49 @@ def test_an_over_deep_file_is_called_nested_too_deep_not_truncated(tmp_path):
     (p,) = read_iati(f).problems
     assert kind_of(p) == "error" and "the XML is nested too deep" in p.message
     assert "truncated" not in p.message
+
+
+MIXED_CURRENCIES = """<?xml version="1.0" encoding="UTF-8"?>
+<iati-activities version="2.03">
+  <iati-activity default-currency="GBP">
+    <iati-identifier>XX-1-M</iati-identifier>
+    <reporting-org ref="XX-1"><narrative>Donor</narrative></reporting-org>
+    <transaction ref="CG"><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/><value>1000</value></transaction>
+    <transaction ref="CE"><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>
+      <value currency="EUR">500</value></transaction>
+    <transaction ref="DU"><transaction-type code="3"/><transaction-date iso-date="2016-02-01"/>
+      <value currency="USD">50</value></transaction>
+    <transaction ref="DE"><transaction-type code="3"/><transaction-date iso-date="2016-02-01"/>
+      <value currency="EUR">200</value></transaction>
+    <budget><period-start iso-date="2016-01-01"/><period-end iso-date="2016-12-31"/><value>800</value></budget>
+    <budget><period-start iso-date="2016-01-01"/><period-end iso-date="2016-12-31"/><value currency="EUR">400</value></budget>
+    <planned-disbursement><period-start iso-date="2016-01-01"/><value currency="EUR">300</value></planned-disbursement>
+    <planned-disbursement><period-start iso-date="2016-02-01"/><value>150</value></planned-disbursement>
+    <planned-disbursement><period-start iso-date="2016-03-01"/><value>700</value></planned-disbursement>
+  </iati-activity>
+</iati-activities>
+"""
+
+
+def test_items_are_linked_within_their_currency(tmp_path):
+    """Counted by its commitments (1,000 GBP and 500 EUR): each item is
+    linked to what counts it in its own currency, planned disbursements to
+    a budget of theirs first; what fits nowhere in its currency restates
+    the first commitment, saying why."""
+    f = tmp_path / "mixed.xml"
+    f.write_text(MIXED_CURRENCIES, encoding="utf-8")
+    recs = _by_id(read_iati(f))
+    a = "iati-xx-1-m"
+    links = {k.removeprefix(a + "-"): next((lk, v.removeprefix(a + "-")) for lk, v in fields.items()
+                                            if lk in ("disburses", "part_of", "restates"))
+             for k, fields in recs.items() if k not in (f"{a}-t-cg", f"{a}-t-ce")}
+    assert links == {
+        "t-du": ("restates", "t-cg"),       # no USD commitment
+        "t-de": ("disburses", "t-ce"),
+        "b-1": ("part_of", "t-cg"),         # 800 of the 1,000 GBP
+        "b-2": ("part_of", "t-ce"),
+        "pd-1": ("part_of", "b-2"),         # 300 EUR within the 400 EUR budget
+        "pd-2": ("part_of", "b-1"),         # 150 GBP within the 800 GBP budget
+        "pd-3": ("restates", "t-cg")}       # 700 GBP: 650 left of b-1, 200 of t-cg
+    assert "in USD, not in the currency of its commitments" in recs[f"{a}-t-du"]["notes"]
+    assert "beyond what is left of its commitments in GBP" in recs[f"{a}-pd-3"]["notes"]

@@ -311,3 +311,21 @@ def test_bulk_table_of_a_split_record_citing_one_document_twice():
         == {("doc-1", "iati;x", "n", "R", "o")}
     assert rows[0]["citations"] == ('[{"doc": "doc-1", "quote": "£2m", "locator": "p. 1"}, '
                                     '{"doc": "doc-1", "quote": "£3m"}]')
+
+
+def test_bulk_citations_are_the_json_of_what_each_record_cites():
+    """The citations column is ``json.dumps(..., ensure_ascii=False)`` of
+    each record's citations (the empty fields left out): quotes with
+    double quotes, backslashes and non-ASCII text escaped as JSON does."""
+    import json
+
+    cited = [{"doc": "doc-1", "quote": '<value currency="EUR">5</value>',
+              "locator": 'activity "A\\B", p. 2'},
+             {"doc": "doc-1", "quote": "€3m – “three”"}]
+    got = _check([_rec("q", amount="3000005", source=cited), _rec("plain")])
+    assert got.accepted == [0, 1]
+    rows = bulk_table(got, ["o", "p"]).to_pylist()
+    assert [r["citations"] for r in rows] == [
+        json.dumps(cited, ensure_ascii=False),
+        json.dumps([{"doc": "doc-1", "quote": "£1 million"}], ensure_ascii=False)]
+    assert [json.loads(r["citations"]) for r in rows][0] == cited
