@@ -45,6 +45,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Iterable
@@ -160,6 +162,205 @@ def cited_ids(sources):
     return _np(pc.list_parent_indices(lists))[named], flat.filter(pa.array(named))
 
 
+# a citations cell (``PROVENANCE_COLUMNS``) is hostile text: refused beyond
+# this size, or nested deeper than a list of tables, before json reads it
+MAX_CITATIONS_CHARS = 100_000
+_CITATION_KEYS = ("doc", "quote", "locator")
+_CITATIONS_ARE = 'a JSON list of {"doc", "quote", "locator"} tables'
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"?'   # an unterminated one runs to the end
+# one line: '[', then strings, other tokens and tables holding no bracket
+# outside their strings, then ']' (what Arrow's JSON reader is given)
+_ONE_STRING = r'"(?:[^"\\\n\r]|\\.)*"'
+_FLAT_LIST = (r'^\[(?:' + _ONE_STRING + r'|[^"\[\]{}\n\r]|\{(?:' + _ONE_STRING
+              + r'|[^"\[\]{}\n\r])*\})*\]$')
+_JSON_KINDS = {dict: "a table", list: "a list", str: "text", bool: "true or false",
+               type(None): "null"}
+
+
+def cited_passages(cells, by_sources):
+    """The bulk format's ``citations`` cells (each entry's, Arrow text) read
+    as the raw form's citations table: entry, doc, quote, locator, and
+    ``problem`` ('' when none: ``check_raw`` words the others, one row for
+    the entry).  An entry with no cell keeps its ``sources`` (``by_sources``:
+    the citations table of ``cited_ids``), their quote null (none stated: the
+    quote rule says nothing of them, as before the column existed); one
+    with both must name the same documents in each."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(cells)
+    given = ~_np(pc.equal(cells, ""))
+    # cells on one line, of a bounded size and shaped as a list of flat
+    # tables (strings aside), the usual case, are read by Arrow's JSON reader
+    # together; the others, and all when that fails, one by one (json)
+    shaped = given & _np(pc.match_substring_regex(cells, _FLAT_LIST)) \
+        & ~_np(pc.greater(pc.utf8_length(cells), MAX_CITATIONS_CHARS))
+    found = []
+    at = np.flatnonzero(shaped)
+    together = _citations_together(cells.take(pa.array(at, pa.int64())), at) if len(at) else None
+    if together is None:
+        shaped[:] = False
+    else:
+        found.append(together)
+    wrong: dict[int, str] = {}   # entry: what is wrong with its cell
+    rows: list[tuple[int, str, str, str]] = []
+    alone = np.flatnonzero(given & ~shaped)
+    for e, text in zip(alone.tolist(), cells.take(pa.array(alone, pa.int64())).to_pylist()):
+        value, said = _citations_json(text)
+        cited = said or _citations_of(value)
+        if isinstance(cited, str):
+            wrong[e] = cited
+        else:
+            rows += [(e, *c) for c in cited]
+    found.append(pa.table({"entry": pa.array([r[0] for r in rows], pa.int64()),
+                           **{k: pa.array([r[i] for r in rows], pa.string())
+                              for i, k in enumerate(_CITATION_KEYS, 1)}}))
+    cited_t = pa.concat_tables(found)
+    # both columns given: the same documents (as sets) in each
+    src_entry = _np(by_sources.column("entry"))
+    both = given & np.isin(np.arange(n), src_entry)
+    if both.any():
+        c_entry = _np(cited_t.column("entry"))
+        c_on = both[c_entry] & ~_np(pc.equal(cited_t.column("doc"), ""))
+        s_on = both[src_entry]
+        docs = pc.dictionary_encode(pa.concat_arrays([
+            cited_t.column("doc").combine_chunks().filter(pa.array(c_on)),
+            by_sources.column("doc").combine_chunks().filter(pa.array(s_on))]))
+        code = _np(docs.indices).astype(np.int64)
+        k = int(c_on.sum())
+        width = max(len(docs.dictionary), 1)
+        named, listed = (_distinct(c_entry[c_on] * width + code[:k]),
+                         _distinct(src_entry[s_on] * width + code[k:]))
+        apart = np.zeros(0, np.int64) if np.array_equal(named, listed) else \
+            np.setxor1d(named, listed, assume_unique=True)
+        for e in sorted(set((apart // width).tolist())):
+            if e in wrong:
+                continue
+            named = cited_t.column("doc").filter(pc.equal(cited_t.column("entry"), e)).to_pylist()
+            listed = by_sources.column("doc").filter(pc.equal(by_sources.column("entry"), e))
+            wrong[e] = (f"sources name {_clip('; '.join(dict.fromkeys(listed.to_pylist())))} "
+                        f"but citations name "
+                        f"{_clip('; '.join(dict.fromkeys(d for d in named if d))) or 'none'}: "
+                        f"give the same documents in both, or citations only")
+    c_entry = _np(cited_t.column("entry"))
+    bad = np.zeros(n, dtype=bool)
+    bad[list(wrong)] = True
+    alone_src = ~given[src_entry]
+    m = int(alone_src.sum())
+    out = pa.concat_tables([
+        cited_t.filter(pa.array(~bad[c_entry])).append_column(
+            "problem", pa.array(np.full(int((~bad[c_entry]).sum()), "", dtype=object),
+                                pa.string())),
+        pa.table({"entry": by_sources.column("entry").filter(pa.array(alone_src)),
+                  "doc": by_sources.column("doc").filter(pa.array(alone_src)),
+                  "quote": pa.nulls(m, pa.string()),
+                  "locator": pa.array(np.full(m, "", dtype=object), pa.string()),
+                  "problem": pa.array(np.full(m, "", dtype=object), pa.string())}),
+        pa.table({"entry": pa.array(list(wrong), pa.int64()),
+                  "doc": pa.array([""] * len(wrong), pa.string()),
+                  "quote": pa.nulls(len(wrong), pa.string()),
+                  "locator": pa.array([""] * len(wrong), pa.string()),
+                  "problem": pa.array(list(wrong.values()), pa.string())})])
+    order = np.argsort(_np(out.column("entry")), kind="stable")
+    return out.take(pa.array(order, pa.int64())).combine_chunks()
+
+
+def _distinct(keys):
+    """The distinct values of ``keys`` (int64), sorted (np.unique hashes:
+    slower here)."""
+    import numpy as np
+
+    keys = np.sort(keys)
+    return keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+
+
+def _citations_together(cells, at):
+    """The citations of ``cells`` (Arrow text, each a list of flat tables
+    on one line) by Arrow's JSON reader, entry ``at[k]`` for the kth cell,
+    as (entry, doc, quote, locator); None when it refuses any (a field of
+    another type or name, not JSON): json then reads them one by one."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.json as pj
+
+    big = pa.large_string()
+    lines = pc.binary_join_element_wise(pa.scalar('{"c":', big), pc.cast(cells, big),
+                                        pa.scalar("}\n", big), pa.scalar("", big))
+    if isinstance(lines, pa.ChunkedArray):
+        lines = lines.combine_chunks()
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset:
+                                                                  lines.offset + len(lines) + 1]
+    data = lines.buffers()[2][int(offsets[0]):int(offsets[-1])]
+    schema = pa.schema([("c", pa.list_(pa.struct([(k, pa.string()) for k in _CITATION_KEYS])))])
+    try:
+        got = pj.read_json(pa.BufferReader(data), read_options=pj.ReadOptions(
+            block_size=max(1 << 20, 8 * MAX_CITATIONS_CHARS)),
+            parse_options=pj.ParseOptions(explicit_schema=schema,
+                                          unexpected_field_behavior="error"))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    lists = got.column("c").combine_chunks()
+    if len(lists) != len(at) or lists.null_count:
+        return None
+    flat = pc.list_flatten(lists)
+    return pa.table({
+        "entry": pa.array(np.asarray(at, np.int64)[_np(pc.list_parent_indices(lists))],
+                          pa.int64()),
+        "doc": pc.utf8_trim(pc.fill_null(flat.field("doc"), ""), PY_WHITESPACE),
+        "quote": pc.fill_null(flat.field("quote"), ""),
+        "locator": pc.fill_null(flat.field("locator"), "")})
+
+
+def _citations_json(text: str):
+    """(one citations cell read by json, '') or (None, what is wrong with
+    it): its size and nesting checked first."""
+    if len(text) > MAX_CITATIONS_CHARS:
+        return None, (f"citations of {len(text):,} characters, more than "
+                      f"{MAX_CITATIONS_CHARS:,}: quote the shortest phrase that carries "
+                      f"the figure")
+    depth = most = 0
+    for c in re.sub(r"[^\[\]{}]+", "", re.sub(_JSON_STRING, "", text)):
+        depth += 1 if c in "[{" else -1
+        most = max(most, depth)
+    if most > 2:
+        return None, f"citations nested {most} deep: they are {_CITATIONS_ARE}"
+    try:
+        return json.loads(text, parse_int=Decimal, parse_float=Decimal), ""
+    except (ValueError, RecursionError) as err:
+        return None, f"citations are not JSON ({str(err)[:80]}): they are {_CITATIONS_ARE}"
+
+
+def _citations_of(value):
+    """A cell's JSON value as [(doc, quote, locator)], or what is wrong
+    (text).  A null field is one not given, as Arrow's reader reads it."""
+    if not isinstance(value, list):
+        return f"citations are {_json_kind(value)}, not {_CITATIONS_ARE}"
+    out = []
+    for k, c in enumerate(value, 1):
+        if not isinstance(c, dict):
+            return f"citation #{k} is {_json_kind(c)}, not a table of doc, quote, locator"
+        unknown = [key for key in c if key not in _CITATION_KEYS]
+        if unknown:
+            return f"citation #{k} has an unknown key {unknown[0][:40]!r} " \
+                   f"(known: doc, quote, locator)"
+        for key in _CITATION_KEYS:
+            if c.get(key) is not None and not isinstance(c[key], str):
+                return f"citation #{k}: {key} must be text, not {_json_kind(c[key])}"
+        out.append(((c.get("doc") or "").strip(PY_WHITESPACE), c.get("quote") or "",
+                    c.get("locator") or ""))
+    return out
+
+
+def _json_kind(value) -> str:
+    return _JSON_KINDS.get(type(value), "a number")
+
+
+def _clip(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def _may_need_trim(arr) -> bool:
     """False when no value can start or end with whitespace: every non-empty
     value's first and last byte is printable ASCII (Unicode whitespace starts
@@ -257,9 +458,14 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         for c in per_entry:
             at_first[c] = table.column(c).combine_chunks().take(firsts)
         table = table.drop_columns(per_entry)
+    if cont is not None and "citations" in names:   # kept in the table too (provenance)
+        at_first["citations"] = table.column("citations").combine_chunks().take(
+            pa.array(np.flatnonzero(~cont)))
     if "sources" in at_first:
         entry, docs = cited_ids(at_first["sources"])
     citations = pa.table({"entry": pa.array(entry, pa.int64()), "doc": docs})
+    if "citations" in at_first:
+        citations = cited_passages(at_first["citations"], citations)
     restatements = None
     if "restated" in at_first:   # the conversions between ';'
         parts = pc.split_pattern(at_first["restated"], ";")
@@ -330,16 +536,20 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     for k in ("disburses", "part_of", "restates"):
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
-    if "sources" in names and len(first):   # the raw form's citations, of the entries kept
+    if ("sources" in names or "citations" in names) and len(first):
+        # the raw form's citations, of the entries kept
         cited = form.citations
         if keep is not None:
             cited = entries_of(cited, keep[np.flatnonzero(
                 ~continues_entry(raw.column("id").combine_chunks()))])
         entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
+        quotes = locators = np.full(len(docs), "", dtype=object)
+        if "quote" in cited.column_names:   # the citations column's (null: none stated)
+            quotes = _np(pc.fill_null(cited.column("quote"), ""))
+            locators = _np(cited.column("locator"))
         extras["citations"] = pd.DataFrame({
             "entry": entry.astype("int64"), "doc": docs.astype(object),
-            "quote": np.full(len(docs), "", dtype=object),
-            "locator": np.full(len(docs), "", dtype=object)})
+            "quote": quotes.astype(object), "locator": locators.astype(object)})
     return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
 
 
@@ -666,6 +876,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     group = np.cumsum(first) - 1
     restated = _restated_rows(P, raw.restatements, cur, firsts, group) \
         if raw.restatements.num_rows else empty   # the conversions
+    if "problem" in raw.citations.column_names:   # the bulk reader's citations cells
+        raw = _citation_cells(P, raw, firsts, group)
     if raw.citations.num_rows:
         _citation_rows(P, raw, firsts, group)
     # the rules across entries: over the entries kept (``own_only``: those
@@ -897,6 +1109,26 @@ def _uncited(citations, n: int):
     return (count == 0) | ((count == 1) & (blank == 1))
 
 
+def _citation_cells(P, raw, firsts, group):
+    """The citations cells the bulk reader could not read (its citations
+    table's ``problem``), worded at their entry's first row, the entry
+    refused; ``raw`` without them."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    c = raw.citations
+    said = ~_np(pc.equal(c.column("problem"), ""))
+    if said.any():
+        messages = np.full(len(group), "", dtype=object)
+        messages[firsts[_np(c.column("entry"))[said]]] = \
+            c.column("problem").filter(pa.array(said)).to_pylist()
+        P.add(messages != "", "{}", messages, clip=False, code="bad-citations",
+              field="citations", hint='e.g. [{"doc": "report-2024", "quote": "£5 million", '
+                                      '"locator": "p. 3"}]')
+    return dataclasses.replace(raw, citations=c.filter(pa.array(~said)).drop_columns(["problem"]))
+
+
 def _citation_rows(P, raw, firsts, group) -> None:
     """The citation rule: each citation names a document (the bulk format's
     ``sources`` are document ids, an empty one between ';' no citation),
@@ -1016,7 +1248,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
     c = raw.citations
     quoted = "quote" in c.column_names
     citations = None
-    if quoted or documents is not None:
+    if quoted or documents is not None:   # a null quote (a bulk entry's ``sources``
+        # alone) is none stated, which the quote rule leaves alone (str(None) is not blank)
         citations = (_np(c.column("entry")).tolist(), c.column("doc").to_pylist(),
                      c.column("quote").to_pylist() if quoted else None)
     uncited = np.flatnonzero(no_src).tolist()

@@ -1,0 +1,167 @@
+"""The bulk format's ``citations`` column (``ledger.read.table``): each
+entry's quotes and locators reach the Book and the audit as a journal's do,
+and a bad cell is one line naming the file, line and entry."""
+from __future__ import annotations
+
+import csv
+import glob
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+import pyarrow.parquet as pq
+import pytest
+from lxml import etree
+
+from ledger.read.table import read_bulk_book
+
+FIXTURE = Path(__file__).parents[2] / "fixtures" / "real" / "iati" / "africa-educational-trust.xml"
+INCOMING = {"IF", "1"}   # incoming funds: skipped by the importer's rule
+HEAD = ["id", "date", "funder", "purpose", "amount", "currency", "sources", "citations"]
+
+
+def _xml_figures() -> Counter:
+    """The fixture's figures the import records, read with lxml: each
+    budget's and each transaction's value but incoming funds'."""
+    tree = etree.parse(str(FIXTURE))
+    values = [b.findtext("value") for b in tree.iter("budget")]
+    values += [t.findtext("value") for t in tree.iter("transaction")
+               if t.find("transaction-type").get("code") not in INCOMING]
+    return Counter(v.strip() for v in values if v and v.strip())
+
+
+@pytest.fixture(scope="module")
+def three_formats(tmp_path_factory):
+    """The fixture imported as a journal and as a dataset, and the dataset's
+    rows written as one bulk CSV (its documents and archive beside it)."""
+    from ledger_tool.cli import main
+
+    tmp = tmp_path_factory.mktemp("cite")
+    journal, dataset = tmp / "j", tmp / "d.parquet"
+    assert main(["import", "--from", "iati", str(FIXTURE), "-o", str(journal)]) == 0
+    assert main(["import", "--from", "iati", str(FIXTURE), "--to", str(dataset)]) == 0
+    bulk = tmp / "c" / "d.csv"
+    bulk.parent.mkdir()
+    pcsv.write_csv(_rows(dataset), bulk)
+    with open(dataset / "_documents.csv", newline="", encoding="utf-8") as f:
+        docs = list(csv.DictReader(f))
+    with open(bulk.with_name("d.documents.csv"), "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, list(docs[0]))
+        w.writeheader()
+        w.writerows(docs)
+    shutil.copytree(dataset / "_sources", bulk.parent / "sources")
+    return journal, dataset, bulk
+
+
+def _rows(dataset: Path):
+    tables = [pq.read_table(f, partitioning=None)
+              for f in sorted(glob.glob(str(dataset / "year=*" / "*.parquet")))]
+    return pa.concat_tables(tables)
+
+
+def _audit(run_cli, ledger) -> dict:
+    code, out, err = run_cli("audit", ledger, "--format", "json")
+    assert "Traceback" not in err
+    return {"code": code, **json.loads(out)}
+
+
+def test_the_same_entries_give_the_same_audit_in_every_format(three_formats, run_cli):
+    figures = _xml_figures()
+    expected = sum(figures.values())
+    assert expected == 11   # 10 transactions (4 incoming funds skipped) and 1 budget
+    xml = FIXTURE.read_text(encoding="utf-8")
+    said = {}
+    for ledger in three_formats:
+        got = _audit(run_cli, ledger)
+        assert got["code"] == 0, ledger
+        assert got["summary"] == {"entries": expected, "citations": expected,
+                                  "verified": expected, "errors": 0, "warnings": 0,
+                                  "uncovered": 0}, ledger
+        assert Counter(f["amount"] for f in got["figures"]) == figures
+        cites = {(f["entry"], c["doc"], c["quote"], c["locator"])
+                 for f in got["figures"] for c in f["citations"]}
+        assert len(cites) == expected and all(q and q in xml for _, _, q, _ in cites)
+        findings = {(x["severity"], x["code"], x["entry"], x["doc"], x["message"])
+                    for f in got["figures"] for x in f["findings"]}
+        said[str(ledger)] = (cites, findings)
+    assert len({json.dumps(sorted(map(sorted, v)), default=str) for v in said.values()}) == 1
+
+
+def test_the_books_citations_carry_the_quotes(three_formats):
+    from ledger import read_book
+
+    journal, dataset, bulk = three_formats
+
+    def cited(book):
+        en, ci = book.tables.entries, book.tables.citations
+        ids = en["id"].astype(str).tolist()
+        return sorted((ids[e], d, q, loc) for e, d, q, loc in
+                      zip(ci["entry"], ci["doc"], ci["quote"], ci["locator"]))
+
+    want = cited(read_book(journal))
+    assert all(q for _, _, q, _ in want)
+    assert cited(read_book(dataset)) == want
+    assert cited(read_bulk_book(bulk)) == want
+
+
+def _bulk(tmp_path: Path, rows) -> Path:
+    p = tmp_path / "b.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEAD)
+        for i, (sources, cell) in enumerate(rows, 1):
+            w.writerow([f"e{i}", "2020-01-01", "UK:FCDO", "Health", str(100 * i), "GBP",
+                        sources, cell])
+    return p
+
+
+GOOD = '[{"doc": "d1", "quote": "£1m", "locator": "p. 1"}]'
+BAD = [   # (sources, cell, what the line says)
+    ("", '[{"doc": "d1", "quote": ', "citations are not JSON"),
+    ("", '{"doc": "d1", "quote": "q"}', "citations are a table, not a JSON list"),
+    ("", '"[{}]"', "citations are text, not a JSON list"),
+    ("", '[{"doc": "d1", "quote": 5}]', "citation #1: quote must be text, not a number"),
+    ("", '[{"doc": "d1", "locator": ["p. 1"]}]', "nested 3 deep"),
+    ("", '["d1"]', "citation #1 is text, not a table"),
+    ("", '[{"doc": "d1", "qoute": "q"}]', "citation #1 has an unknown key 'qoute'"),
+    ("", "[" * 100_000 + "]" * 100_000, "more than"),
+    ("", "[" * 20_000 + "]" * 20_000, "citations nested 20000 deep"),
+    ("", '[{"doc": "d1", "quote": "' + "x" * 100_000 + '"}]', "more than 100,000"),
+    ("", '[{"doc": "d1", "quote": "q", "doc": 1' + "0" * 5000 + "}]",
+     "citation #1: doc must be text, not a number"),
+    ("d1", '[{"doc": "d2", "quote": "q"}]', "sources name d1 but citations name d2"),
+    ("d1;d2", GOOD, "sources name d1; d2 but citations name d1"),
+    ("d1", "[]", "sources name d1 but citations name none"),
+]
+
+
+def test_bad_citations_cells_are_one_line_each_in_one_run(tmp_path, run_cli):
+    p = _bulk(tmp_path, [("", GOOD)] + [(s, c) for s, c, _ in BAD])
+    code, _, err = run_cli("check", p)
+    assert code == 1 and "Traceback" not in err
+    for k, (_, _, what) in enumerate(BAD):
+        line = k + 3   # the header is line 1, the good row line 2
+        said = [s for s in err.splitlines() if s.startswith(f"{p}:{line}: entry 'e{k + 2}': ")]
+        assert len(said) == 1 and "error: " in said[0] and what in said[0], (what, said)
+        assert len(said[0]) < 400
+    assert f"{p}:2:" not in err
+
+
+def test_sources_and_citations_naming_the_same_documents_agree(tmp_path):
+    p = _bulk(tmp_path, [
+        ("d2;d1", '[{"doc": "d1", "quote": "£1m"}, {"doc": "d2", "quote": "£1m"}, '
+                  '{"doc": "d1", "quote": "one million", "locator": "p. 2"}]'),
+        ("d1", ""),                          # sources only: a document without a quote
+        ("", '[{"doc": " d2 ", "quote": " £3m"}]'),   # citations only
+    ])
+    book = read_bulk_book(p, documents={"d1": None, "d2": None})
+    assert [x for x in book.problems if x.severity == "error"] == []
+    assert not any(x.code == "no-quote" for x in book.problems)   # as before the column
+    ci = book.tables.citations
+    assert list(zip(ci["entry"], ci["doc"], ci["quote"], ci["locator"])) == [
+        (0, "d1", "£1m", ""), (0, "d2", "£1m", ""), (0, "d1", "one million", "p. 2"),
+        (1, "d1", "", ""), (2, "d2", " £3m", "")]
+
