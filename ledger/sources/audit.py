@@ -322,9 +322,11 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     doc = cit.doc
     base: dict[str, Any] = dict(entry_id=entry.id, doc=doc)
     if source is None:
+        # no quote (a bulk table's sources): worded as the no-quote finding
+        said = f"cannot verify the quote {cit.quote!r}" if cit.quote.strip() else \
+            f"cites {doc} without a quote"
         f = finding("error", "document-unavailable",
-                    f"cannot verify the quote {cit.quote!r}: document {doc!r} is not available",
-                    **base)
+                    f"{said}: document {doc!r} is not available", **base)
         return CitationCheck(entry.id, index, cit, findings=(f,))
     if not cit.quote.strip():   # a bulk table's sources name documents, not passages
         f = finding("error", "no-quote",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import glob
 import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -165,3 +166,16 @@ def test_sources_and_citations_naming_the_same_documents_agree(tmp_path):
         (0, "d1", "£1m", ""), (0, "d2", "£1m", ""), (0, "d1", "one million", "p. 2"),
         (1, "d1", "", ""), (2, "d2", " £3m", "")]
 
+
+def test_a_bulk_citation_of_a_missing_document_without_a_quote(tmp_path, run_cli):
+    p = tmp_path / "b.csv"
+    p.write_text("id,date,funder,purpose,amount,currency,sources\n"
+                 "e1,2020-01-01,UK:FCDO,Health,100,GBP,d1\n", encoding="utf-8")
+    (tmp_path / "b.documents.csv").write_text("id,title,path\nd1,A report,gone.pdf\n",
+                                              encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    code, out, err = run_cli("audit", p, "--format", "json")
+    messages = [x["message"] for f in json.loads(out)["figures"] for x in f["findings"]]
+    assert code == 1
+    assert "cites d1 without a quote: document 'd1' is not available" in messages
+    assert not any(re.search(r"quote ''", m) for m in messages)
