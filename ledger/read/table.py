@@ -78,7 +78,8 @@ PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 # what the rows of one entry (its parts) must agree on: all but the part's
 # own; the entry's provenance text too, which the Book keeps from its first
 # row only; in the order the problems are worded
-PARTS_AGREE = [c for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location"]
+PARTS_AGREE = [c for c in BULK_COLUMNS + ["tags", "notes", "recipient", "location",
+                                          "citations"]
                if c not in ("id", "purpose", "amount")]
 
 _DECIMAL = r"^\+?[0-9]+(?:\.[0-9]{1," + str(rr.MAX_DECIMALS) + r"})?$"

@@ -179,3 +179,17 @@ def test_a_bulk_citation_of_a_missing_document_without_a_quote(tmp_path, run_cli
     assert code == 1
     assert "cites d1 without a quote: document 'd1' is not available" in messages
     assert not any(re.search(r"quote ''", m) for m in messages)
+
+
+def test_the_rows_of_one_entry_cite_alike(tmp_path, run_cli):
+    p = tmp_path / "b.csv"
+    with open(p, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(HEAD)
+        w.writerow(["s1", "2020-01-01", "UK:FCDO", "Health", "100", "GBP", "", GOOD])
+        w.writerow(["s1", "2020-01-01", "UK:FCDO", "Education", "50", "GBP", "",
+                    GOOD.replace("£1m", "£2m")])
+    code, _, err = run_cli("check", p)
+    assert code == 1
+    assert f"{p}:3: entry 's1': error: split row differs from the row before in " \
+           f"'citations'" in err
