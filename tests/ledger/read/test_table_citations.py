@@ -193,3 +193,23 @@ def test_the_rows_of_one_entry_cite_alike(tmp_path, run_cli):
     assert code == 1
     assert f"{p}:3: entry 's1': error: split row differs from the row before in " \
            f"'citations'" in err
+
+
+def test_the_reports_sources_sheet_shows_the_same_quotes(three_formats, run_cli, tmp_path):
+    import openpyxl
+
+    xml = FIXTURE.read_text(encoding="utf-8")
+    sheets = []
+    for k, ledger in enumerate(three_formats):
+        out = tmp_path / f"r{k}"
+        code, _, err = run_cli("report", ledger, "--out", out)
+        assert code == 0, err
+        wb = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+        rows = [tuple(r) for r in wb["Sources"].iter_rows(values_only=True)]
+        head = rows.index(("document", "title", "publisher", "published", "url", "quote",
+                           "locator", "entry"))
+        sheets.append(Counter(rows[head + 1:]))
+    # (the rows' order follows each format's entry order: a dataset's is by year)
+    assert sheets[0] == sheets[1] == sheets[2]
+    quotes = [r[5] for r in sheets[0]]
+    assert len(quotes) == sum(_xml_figures().values()) and all(q and q in xml for q in quotes)
