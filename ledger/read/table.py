@@ -1402,6 +1402,46 @@ def _periods(col, names, date_np, P, n):
                 "end": np.array([p.end for p in ps] + [None], dtype=object)[:-1],
                 "fiscal_year": np.array([p.fiscal_year for p in ps] + [None], dtype=object)[:-1]}
 
+    def from_phrases(phrases, dates):
+        """The periods read from their phrases (each distinct phrase once)."""
+        import pyarrow.compute as pc
+        # " ".join(text.split()), in Arrow: the reader's whitespace, one space
+        ws = "[" + PY_WHITESPACE + "]+"
+        enc = pc.dictionary_encode(phrases)   # each distinct phrase once
+        spaced = pc.utf8_trim(pc.replace_substring_regex(enc.dictionary, ws, " "), " ")
+        same, uniq = pd.factorize(_np(spaced).astype(object))
+        codes = same[enc.indices.to_numpy(zero_copy_only=False)]
+        periods, need_date = [], np.zeros(len(uniq), dtype=bool)
+        msg_of = np.full(len(uniq), "", dtype=object)
+        for i, text in enumerate(uniq):
+            try:
+                periods.append(_period_of(text) if text else Period())
+            except PeriodError as err:
+                if "needs a start date" in str(err):
+                    need_date[i] = True
+                else:
+                    msg_of[i] = str(err)
+                periods.append(Period())
+        out = _take_all(arrays(periods), codes)
+        row_msg = msg_of[codes]
+        rows = np.flatnonzero(need_date[codes])
+        if len(rows):
+            extra = []
+            for r in rows:  # only phrases that give an end and no start
+                d = dates[r]
+                try:
+                    extra.append(parse_period(uniq[codes[r]], on=None if np.isnat(d) else
+                                              d.astype("datetime64[D]").item()))
+                except PeriodError as err:
+                    row_msg[r] = str(err)
+                    extra.append(Period())
+            x = arrays(extra)
+            for k in out:
+                v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
+                v[rows] = x[k]
+                out[k] = pa.array(v, pa.string()) if k in _TEXT else v
+        return out, row_msg
+
     # each row's period problem ("" for none): filled per distinct period, or per
     # row for phrases that need the entry's date; reported as one rule
     row_msg = np.full(n, "", dtype=object)
@@ -1443,43 +1483,24 @@ def _periods(col, names, date_np, P, n):
                                   else x[key])
         out = _take_all(per, codes)
         row_msg = msg_of[codes]
+        # a row with no period columns (an import's dataset writes the phrase
+        # and leaves them empty) takes its period from the phrase
+        if "period" in names:
+            empty = np.ones(n, dtype=bool)
+            for c in PERIOD_COLUMNS:
+                empty &= _np(pc.equal(col(c), ""))
+            rows = np.flatnonzero(empty & ~_np(pc.equal(col("period"), "")))
+            if len(rows):
+                sub, sub_msg = from_phrases(col("period").take(pa.array(rows)), date_np[rows])
+                for k in out:
+                    v = (out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT
+                         else out[k].copy())
+                    v[rows] = (sub[k].to_numpy(zero_copy_only=False).astype(object)
+                               if k in _TEXT else sub[k])
+                    out[k] = pa.array(v, pa.string()) if k in _TEXT else v
+                row_msg[rows] = sub_msg
     else:
-        import pyarrow.compute as pc
-        # " ".join(text.split()), in Arrow: the reader's whitespace, one space
-        ws = "[" + PY_WHITESPACE + "]+"
-        enc = pc.dictionary_encode(col("period"))   # each distinct phrase once
-        spaced = pc.utf8_trim(pc.replace_substring_regex(enc.dictionary, ws, " "), " ")
-        same, uniq = pd.factorize(_np(spaced).astype(object))
-        codes = same[enc.indices.to_numpy(zero_copy_only=False)]
-        periods, need_date = [], np.zeros(len(uniq), dtype=bool)
-        msg_of = np.full(len(uniq), "", dtype=object)
-        for i, text in enumerate(uniq):
-            try:
-                periods.append(_period_of(text) if text else Period())
-            except PeriodError as err:
-                if "needs a start date" in str(err):
-                    need_date[i] = True
-                else:
-                    msg_of[i] = str(err)
-                periods.append(Period())
-        out = _take_all(arrays(periods), codes)
-        row_msg = msg_of[codes]
-        rows = np.flatnonzero(need_date[codes])
-        if len(rows):
-            extra = []
-            for r in rows:  # only phrases that give an end and no start
-                d = date_np[r]
-                try:
-                    extra.append(parse_period(uniq[codes[r]], on=None if np.isnat(d) else
-                                              d.astype("datetime64[D]").item()))
-                except PeriodError as err:
-                    row_msg[r] = str(err)
-                    extra.append(Period())
-            x = arrays(extra)
-            for k in out:
-                v = out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT else out[k].copy()
-                v[rows] = x[k]
-                out[k] = pa.array(v, pa.string()) if k in _TEXT else v
+        out, row_msg = from_phrases(col("period"), date_np)
     P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
           field="period")
     for c in ("start", "end"):

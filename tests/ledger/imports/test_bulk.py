@@ -77,6 +77,31 @@ def test_real_files_give_the_journal_import_s_entries(tmp_path, run_cli, kind):
         (tmp_path / "book" / f"{kind}.rejects.csv").read_text(encoding="utf-8").count("\n")
 
 
+def test_a_dataset_import_keeps_each_entry_s_period(tmp_path, run_cli):
+    """The budgets' periods (IATI period-start/end) spread a dataset's entries
+    over the same years as the journal import's: they were read as one-off,
+    every budget falling whole in its first year."""
+    from ledger.read import read_book
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in sorted((REAL / "iati").glob("*.xml")):
+        (folder / f.name).write_bytes(f.read_bytes())
+    assert run_cli("import", "--from", "iati", folder, "-o", tmp_path / "book")[0] == 0
+    assert run_cli("import", "--from", "iati", folder, "--to", tmp_path / "d.parquet")[0] == 0
+    cols = ["id", "period_kind", "years", "start", "end", "fiscal_year"]
+
+    def periods(path):
+        frame = read_book(path).frame()[cols].drop_duplicates("id")
+        return {r[0]: tuple(str(v) for v in r[1:]) for r in frame.itertuples(index=False)}
+
+    journal = periods(tmp_path / "book")
+    assert sum(p[0] != "one-off" for p in journal.values()) > 0
+    assert periods(tmp_path / "d.parquet") == journal
+    by_year = ["balance", "--by", "year", "--currency", "GBP"]
+    assert run_cli(*by_year, tmp_path / "d.parquet")[1] == run_cli(*by_year, tmp_path / "book")[1]
+
+
 def test_fts_dataset_counts_what_fts_counts(tmp_path, run_cli):
     """The rows not tagged not-counted, committed or paid, in US dollars as
     FTS states them, add up to the download's incoming.fundingTotal."""

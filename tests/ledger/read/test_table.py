@@ -172,6 +172,29 @@ def test_phrases_and_period_columns_agree(tmp_path):
         assert a[c].tolist() == b[c].tolist(), c
 
 
+def test_empty_period_columns_take_the_period_from_its_phrase(tmp_path):
+    """``import --to D.parquet`` writes the period's phrase and leaves the
+    period columns empty: such a row's period is its phrase's (it was read
+    as one-off, so "over 3 years" fell whole in its first year); a row that
+    fills the columns keeps them."""
+    rows = [("a", "2015-01-01", "over 3 years"), ("b", "2015-06-01", "per year for 2 years"),
+            ("c", "2015-06-01", "fiscal year 2015-16"), ("f", "2015-06-01", "until 2016-12-31"),
+            ("g", "2015-06-01", "")]
+    head = "id,date,funder,purpose,amount,currency,sources,period"
+    phr = _csv(tmp_path, "".join(f"{i},{d},UK,P{i},100,GBP,x,{p}\n" for i, d, p in rows),
+               head=head + "\n", name="phr.csv")
+    empty = _csv(tmp_path, "".join(f"{i},{d},UK,P{i},100,GBP,x,{p},,,,,\n" for i, d, p in rows)
+                 + "h,2015-06-01,UK,Ph,100,GBP,x,label only,over,4,,,\n",
+                 head=head + ",period_kind,years,start,end,fiscal_year\n", name="empty.csv")
+    a, pa_ = read_bulk(phr)
+    b, pb = read_bulk(empty)
+    assert pa_ == [] and pb == []
+    assert b["period_kind"].tolist()[:4] == ["over", "per-year", "fiscal-year", "over"]
+    for c in ("period_kind", "years", "start", "end", "period"):
+        assert a[c].tolist() == b[c].tolist()[:len(rows)], c
+    assert b["period_kind"].tolist()[-1] == "over" and b["years"].tolist()[-1] == Decimal(4)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1e15"), places=2),
                 min_size=1, max_size=20))
