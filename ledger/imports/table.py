@@ -516,6 +516,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
     share = (table[share_col].astype(str).str.strip().tolist()
              if regroup and share_col else values["amount"])
+    if regroup and cols.get("amount") == share_col:
+        # no as-written amount: the entry's is entry_amount, not a row's share
+        values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     seen_rows: dict[str, int] = {}
