@@ -62,6 +62,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # only used to regroup the rows of a split entry (the export writes one
     # row per purpose with the entry's whole amount here)
     "entry_amount": ("entry amount",),
+    # document ids separated by ";", as the bulk format (check NAME.csv) and
+    # `list --format csv` write them
+    "sources": ("sources",),
 }
 REQUIRED = ("date", "funder", "amount")
 # columns of ledger-tool's own CSV export that are derived, not journal fields
@@ -322,7 +325,7 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: mapping file not found")
     data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
-    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
+    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount", "sources"}
     problems = []
     for k in data:
         if k not in MAPPING_KEYS:
@@ -661,6 +664,15 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
     f["tags"] = [x.strip() for x in re.split(r"[;,\n]", v("tags")) if x.strip()]
     docs = [x.strip() for x in v("doc").split("\n")]
+    listed = [x.strip() for x in v("sources").split(";") if x.strip()]
+    if listed and any(docs) and dict.fromkeys(listed) != dict.fromkeys(d for d in docs if d):
+        rejects.append(reject(r, f"{colname['doc']}; {colname['sources']}",
+                              f"entry {v('id')!r}: the document columns disagree: "
+                              f"{', '.join(d for d in docs if d)} "
+                              f"against {', '.join(listed)}; keep one of them"))
+        return None
+    if listed and not any(docs):
+        docs = listed
     quotes = [x.strip() for x in v("quote").split("\n")] if v("quote") else []
     locs = [x.strip() for x in v("locator").split("\n")] if v("locator") else []
     if len(docs) == 1 and len(quotes) > 1:          # one document, newlines in its quote
@@ -800,6 +812,8 @@ def _column_for(problem: Problem, table: dict[str, Any], cols: dict[str, str]) -
     fld = _FIELD_COLUMN.get(problem.field, problem.field) or _CODE_FIELD.get(problem.code, "")
     if fld == "currency" and "currency" not in cols:
         fld = "amount"     # the currency was in the amount's phrase
+    if fld == "doc" and "doc" not in cols:
+        fld = "sources"    # the documents were named by the sources column
     return cols.get(fld, "")
 
 

@@ -55,3 +55,41 @@ def test_a_split_entry_without_amount_text_takes_entry_amount(tmp_path, run_cli)
     original = ledger.load(journal).entries
     assert _figures(ledger.load(back).entries) == _figures(original)
     assert _figures(original)["pkg"][0] == Decimal(17_000_000)
+
+
+def _documents(entries) -> dict[str, list[str]]:
+    return {e.id: list(dict.fromkeys(s.doc for s in e.sources)) for e in entries}
+
+
+def test_the_sources_column_of_list_csv_keeps_each_entrys_documents(
+        tmp_path, run_cli, example_ledger):
+    code, out, err = run_cli("list", example_ledger, "--format", "csv")
+    assert code == 0, err
+    assert "sources" in next(csv.reader(io.StringIO(out)))
+    table = tmp_path / "list.csv"
+    table.write_text(out, encoding="utf-8")
+    target = tmp_path / "copy"
+    target.mkdir()
+    for name in ("ledger.toml", "sources.toml"):
+        (target / name).write_bytes((example_ledger / name).read_bytes())
+    code, _, err = run_cli("import", table, "-o", target)
+    assert code == 0, err
+    assert "'sources'" not in err              # not among the columns left out
+    original = _documents(ledger.load(example_ledger).entries)
+    assert any(len(d) > 1 for d in original.values())
+    assert _documents(ledger.load(target).entries) == original
+
+
+def test_doc_and_sources_columns_that_disagree_are_refused(tmp_path, run_cli):
+    table = tmp_path / "t.csv"
+    table.write_text("id,date,funder,purpose,amount,currency,doc,sources\n"
+                     "a1,2015-01-01,UK:Home Office,Humanitarian:Calais,5,GBP,doc-a,doc-a\n"
+                     "b2,2015-01-02,UK:Home Office,Humanitarian:Calais,6,GBP,doc-a,doc-b\n",
+                     encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    code, _, err = run_cli("import", table, "-o", tmp_path / "out" / "new.toml")
+    assert code == 0, err
+    line = next(x for x in err.splitlines() if "disagree" in x)
+    assert f"{table}: row 3" in line and "'b2'" in line and "doc-b" in line
+    back = ledger.load(tmp_path / "out" / "new.toml").entries
+    assert [(e.id, [s.doc for s in e.sources]) for e in back] == [("a1", ["doc-a"])]
