@@ -524,7 +524,6 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
-    seen_rows: dict[str, int] = {}
     # a row repeating an earlier one cell for cell is a copy, not a second pledge
     dup_of = cells.duplicated(keep="first").to_numpy()
     keys = list(cells.itertuples(index=False, name=None))
@@ -537,7 +536,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         r = int(rows[i])
         above, row_above = r, above
         key = keys[i]
-        if dup_of[i] and not regroup:
+        if dup_of[i]:
             rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))
             continue
@@ -548,15 +547,16 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if fields is None:
             continue
         eid = ids[i]
-        if not regroup and eid and refused[0] == eid and refused[1] == row_above:
+        if eid and refused[0] == eid and refused[1] == row_above:
             refused[1] = r
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
                                   f"id), refused at row {refused[2]}"))
             continue
-        if not regroup and eid and raw_rows and raw_rows[-1][1].get("id") == eid \
+        if eid and raw_rows and raw_rows[-1][1].get("id") == eid \
                 and raw_rows[-1][0][-1] == row_above:
             # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
-            why = _one_more_purpose(raw_rows[-1][1], fields)
+            why = (_one_more_part(raw_rows[-1][1], fields, values["purpose"][i], share[i])
+                   if regroup else _one_more_purpose(raw_rows[-1][1], fields))
             if not why:
                 raw_rows[-1][0].append(r)
                 continue
@@ -568,13 +568,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                       f"(the same id), refused at row {r}"))
             refused = [eid, r, r]
             continue
-        if regroup and eid and eid in seen_rows:
-            j = seen_rows[eid]
-            raw_rows[j][0].append(r)
-            raw_rows[j][1].setdefault("_parts", []).append((values["purpose"][i], share[i]))
-            continue
         if regroup and eid:
-            seen_rows[eid] = len(raw_rows)
             fields["_parts"] = [(values["purpose"][i], share[i])]
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
@@ -725,6 +719,25 @@ def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
     return ""
 
 
+def _one_more_part(f: dict[str, Any], g: dict[str, Any], purpose: str, share: str) -> str:
+    """Add row ``g`` (``purpose`` and its ``share``) to entry ``f`` as one
+    more part of a split entry from ledger-tool's export (one row per
+    purpose, the entry's values on each); or why not (empty: added)."""
+    what = ("the rows of one id next to each other are one entry split between "
+            "purposes, as 'ledger-tool export' writes it")
+    differ = [k.lstrip("_") for k in sorted(set(f) | set(g)) if k not in ("purpose", "_parts")
+              and f.get(k) != g.get(k)]
+    if differ:
+        return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
+                f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
+    earlier = dict(f["_parts"]).get(purpose)
+    if earlier is not None and earlier != share:
+        return (f"{what}, but the purpose {purpose!r} has the share {earlier} above and "
+                f"{share} here; one share per purpose")
+    f["_parts"].append((purpose, share))
+    return ""
+
+
 def _split_by_rows(f: dict[str, Any]) -> None:
     """An entry given over several rows (``_one_more_purpose``) as one
     split entry: its amount the sum of its rows'."""
@@ -740,15 +753,25 @@ def _regroup_splits(f: dict[str, Any]) -> None:
     """Rows of one entry (ledger-tool's export: one per purpose and year)
     back into ``[[entry.split]]`` tables."""
     parts = f.pop("_parts", None)
-    f.pop("_entry_amount", None)
+    whole = f.pop("_entry_amount", None)
     if not parts:
         return
     uniq = list(dict.fromkeys(parts))
     purposes = list(dict.fromkeys(p for p, _ in uniq))
-    if len(purposes) > 1:
+    # one purpose whose share is not the entry's amount: a part of it is
+    # missing, so the rules refuse the split that does not add up
+    if len(purposes) > 1 or (whole and not _same_number(uniq[0][1], whole)):
         f["split"] = [{"purpose": p, "amount": a} for p, a in
                       {p: a for p, a in uniq}.items()]
         f["purpose"] = ""
+
+
+def _same_number(a: str, b: str) -> bool:
+    """Whether two cells are the same plain number (True unless both are)."""
+    try:
+        return Decimal(a.replace(",", "")) == Decimal(b.replace(",", ""))
+    except InvalidOperation:
+        return True
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True):

@@ -93,3 +93,36 @@ def test_doc_and_sources_columns_that_disagree_are_refused(tmp_path, run_cli):
     assert f"{table}: row 3" in line and "'b2'" in line and "doc-b" in line
     back = ledger.load(tmp_path / "out" / "new.toml").entries
     assert [(e.id, [s.doc for s in e.sources]) for e in back] == [("a1", ["doc-a"])]
+
+
+EXPORT_HEADER = "id,date,funder,purpose,amount,currency,entry_amount\n"
+
+
+def test_export_rows_of_one_id_that_do_not_make_one_entry_are_refused(tmp_path, run_cli):
+    table = tmp_path / "t.csv"
+    table.write_text(
+        EXPORT_HEADER
+        # another date, funder and currency: not a part of x1 (5 EUR is not 5 GBP)
+        + "x1,2015-01-01,UK:Home Office,Security:Calais port,5,GBP,10\n"
+        + "x1,2016-06-01,France:Interior,Humanitarian:Calais,5,EUR,10\n"
+        + "y1,2015-01-01,UK:Home Office,Humanitarian:Calais,7,GBP,7\n"
+        # z1's rows apart: two entries of one id, not one split entry
+        + "z1,2015-02-01,UK:Home Office,Security:Calais port,3,GBP,6\n"
+        + "y2,2015-03-01,UK:Home Office,Humanitarian:Calais,8,GBP,8\n"
+        + "z1,2015-02-01,UK:Home Office,Humanitarian:Calais,3,GBP,6\n"
+        # one purpose given two shares
+        + "w1,2015-04-01,UK:Home Office,Humanitarian:Calais,4,GBP,8\n"
+        + "w1,2015-04-01,UK:Home Office,Humanitarian:Calais,5,GBP,8\n",
+        encoding="utf-8")
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "new.toml"
+    code, _, err = run_cli("import", table, "-o", out)
+    assert code == 0, err
+    lines = err.splitlines()
+    x1 = next(x for x in lines if f"{table}: row 3" in x)
+    assert "'x1'" in x1 and "currency, date, funder" in x1
+    assert any(f"{table}: row 5" in x and "3 GBP" in x and "6 GBP" in x for x in lines)
+    assert any(f"{table}: row 9" in x and "'w1'" in x and "one share" in x for x in lines)
+    back = ledger.load(out).entries
+    assert sorted((e.id, e.amount, e.currency) for e in back) == [
+        ("y1", Decimal(7), "GBP"), ("y2", Decimal(8), "GBP")]
