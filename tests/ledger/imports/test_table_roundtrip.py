@@ -5,9 +5,12 @@ columns the import does not strictly need."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 from decimal import Decimal
 from pathlib import Path
+
+import pytest
 
 import ledger
 
@@ -126,3 +129,45 @@ def test_export_rows_of_one_id_that_do_not_make_one_entry_are_refused(tmp_path, 
     back = ledger.load(out).entries
     assert sorted((e.id, e.amount, e.currency) for e in back) == [
         ("y1", Decimal(7), "GBP"), ("y2", Decimal(8), "GBP")]
+
+
+def _generated(repo_root: Path, out: Path, n: int, seed: int) -> Path:
+    spec = importlib.util.spec_from_file_location(
+        "bench_generate", repo_root / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    gen.write(out, n, seed=seed)
+    return out
+
+
+@pytest.mark.parametrize("drop", [(), ("amount_text",)])
+def test_a_generated_ledger_round_trips_to_the_penny(tmp_path, run_cli, repo_root, drop):
+    original = _generated(repo_root, tmp_path / "g", 400, 2)
+    rows = _export(tmp_path, run_cli, original)
+    assert len(rows) > len({r["id"] for r in rows})       # split entries among them
+    table = _write(tmp_path / "t.csv", rows, drop=drop)
+    back = tmp_path / "back"
+    back.mkdir()
+    (back / "sources.toml").write_bytes((original / "sources.toml").read_bytes())
+    code, _, err = run_cli("import", table, "-o", back)
+    assert code == 0 and "rejected" not in err, err
+    for what in (["balance"], ["balance", "--currency", "GBP"], ["list", "--format", "csv"]):
+        want = run_cli(*what, original)
+        assert want[0] == 0 and want[1], want[2]
+        assert run_cli(*what, back)[:2] == want[:2], what
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the dataset loses every period: ledger.imports.rows.bulk_table writes the "
+    "period as its phrase with empty period_kind/years/... columns, and "
+    "ledger.read.table reads the columns when present (one-off), not the phrase"))
+def test_the_example_ledger_round_trips_through_a_dataset(tmp_path, run_cli, example_ledger):
+    table = tmp_path / "x.csv"
+    assert run_cli("export", example_ledger, "--to", "csv", "-o", table)[0] == 0
+    dataset = tmp_path / "new.parquet"
+    code, _, err = run_cli("import", table, "--to", dataset)
+    assert code == 0, err
+    want = run_cli("balance", example_ledger, "--currency", "GBP")
+    assert want[0] == 0 and "(total)" in want[1]
+    assert run_cli("balance", dataset, "--currency", "GBP")[1] == want[1]
