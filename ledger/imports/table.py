@@ -85,8 +85,11 @@ def reject(row: int, column: str, reason: str, raw: str | None = None) -> Proble
                    details=None if raw is None else {"raw": raw})
 
 
-def reject_line(r: Problem, name: str) -> str:
-    """The line the import prints for the reject ``r`` of the spreadsheet ``name``."""
+def reject_line(r: Problem, name: str, entry: str = "") -> str:
+    """The line the import prints for the reject ``r`` of the spreadsheet
+    ``name``, naming the ``entry`` (the row's id) unless its reason does."""
+    if entry and repr(entry) not in r.message:
+        r = replace(r, message=f"entry {entry!r}: {r.message}")
     return said(replace(r, file=name), ROW)
 
 
@@ -104,7 +107,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
 
     def messages(self) -> list[str]:
-        return [reject_line(r, self.source) for r in sorted(self.rejects, key=lambda r: r.line)]
+        ids: dict[int, str] = {}
+        if self.table is not None and self.columns.get("id") in self.table:
+            ids = dict(zip(self.table.attrs.get("rows", ()), self.table[self.columns["id"]]))
+        return [reject_line(r, self.source, str(ids.get(r.line, "")).strip())
+                for r in sorted(self.rejects, key=lambda r: r.line)]
 
     def rejects_frame(self):
         """The rejected rows: original columns plus ``row``, ``column``, ``reason``
