@@ -11,6 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ledger
 
@@ -174,3 +176,40 @@ def test_the_example_ledger_round_trips_through_a_dataset(tmp_path, run_cli, exa
     want = run_cli("balance", example_ledger, "--currency", "GBP")
     assert want[0] == 0 and "(total)" in want[1]
     assert run_cli("balance", dataset, "--currency", "GBP")[1] == want[1]
+
+
+_PURPOSES = ["Security:Calais port", "Humanitarian:Calais", "Development:Africa"]
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(
+           st.sampled_from(["GBP", "EUR", "USD"]),
+           st.lists(st.integers(1, 10**9), min_size=1, max_size=3)),
+           min_size=1, max_size=6),
+       drop=st.booleans())
+def test_split_entries_round_trip_with_their_parts(tmp_path_factory, run_cli, entries, drop):
+    folder = tmp_path_factory.mktemp("prop")
+    text = []
+    for k, (currency, cents) in enumerate(entries):
+        head = (f'[[entry]]\nid = "e{k}"\ndate = 2016-03-{k + 1:02d}\n'
+                f'funder = "UK:Home Office"\ncurrency = "{currency}"\n'
+                f'amount = "{Decimal(sum(cents)) / 100}"\n')
+        if len(cents) == 1:
+            text.append(head + f'purpose = "{_PURPOSES[0]}"\n')
+        else:
+            text.append(head + "".join(
+                f'  [[entry.split]]\n  purpose = "{_PURPOSES[j]}"\n'
+                f'  amount = "{Decimal(c) / 100}"\n' for j, c in enumerate(cents)))
+    journal = folder / "src.toml"
+    journal.write_text("\n".join(text), encoding="utf-8")
+    rows = _export(folder, run_cli, journal)
+    table = _write(folder / "t.csv", rows, drop=("amount_text",) if drop else ())
+    (folder / "back").mkdir()
+    code, _, err = run_cli("import", table, "-o", folder / "back" / "back.toml")
+    assert code == 0 and "rejected" not in err, err
+    want = {f"e{k}": (Decimal(sum(c)) / 100, cur, [Decimal(x) / 100 for x in c])
+            for k, (cur, c) in enumerate(entries)}     # from the input, not our output
+    got = {e.id: (e.amount, e.currency, [a.amount for a in e.allocations()])
+           for e in ledger.load(folder / "back" / "back.toml").entries}
+    assert got == want
