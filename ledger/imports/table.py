@@ -62,6 +62,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # only used to regroup the rows of a split entry (the export writes one
     # row per purpose with the entry's whole amount here)
     "entry_amount": ("entry amount",),
+    # document ids separated by ";", as the bulk format (check NAME.csv) and
+    # `list --format csv` write them
+    "sources": ("sources",),
 }
 REQUIRED = ("date", "funder", "amount")
 # columns of ledger-tool's own CSV export that are derived, not journal fields
@@ -82,8 +85,11 @@ def reject(row: int, column: str, reason: str, raw: str | None = None) -> Proble
                    details=None if raw is None else {"raw": raw})
 
 
-def reject_line(r: Problem, name: str) -> str:
-    """The line the import prints for the reject ``r`` of the spreadsheet ``name``."""
+def reject_line(r: Problem, name: str, entry: str = "") -> str:
+    """The line the import prints for the reject ``r`` of the spreadsheet
+    ``name``, naming the ``entry`` (the row's id) unless its reason does."""
+    if entry and repr(entry) not in r.message:
+        r = replace(r, message=f"entry {entry!r}: {r.message}")
     return said(replace(r, file=name), ROW)
 
 
@@ -101,7 +107,11 @@ class ImportResult:
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
 
     def messages(self) -> list[str]:
-        return [reject_line(r, self.source) for r in sorted(self.rejects, key=lambda r: r.line)]
+        ids: dict[int, str] = {}
+        if self.table is not None and self.columns.get("id") in self.table:
+            ids = dict(zip(self.table.attrs.get("rows", ()), self.table[self.columns["id"]]))
+        return [reject_line(r, self.source, str(ids.get(r.line, "")).strip())
+                for r in sorted(self.rejects, key=lambda r: r.line)]
 
     def rejects_frame(self):
         """The rejected rows: original columns plus ``row``, ``column``, ``reason``
@@ -322,7 +332,7 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: mapping file not found")
     data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
-    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount"}
+    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount", "sources"}
     problems = []
     for k in data:
         if k not in MAPPING_KEYS:
@@ -516,9 +526,11 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
     share = (table[share_col].astype(str).str.strip().tolist()
              if regroup and share_col else values["amount"])
+    if regroup and cols.get("amount") == share_col:
+        # no as-written amount: the entry's is entry_amount, not a row's share
+        values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
-    seen_rows: dict[str, int] = {}
     # a row repeating an earlier one cell for cell is a copy, not a second pledge
     dup_of = cells.duplicated(keep="first").to_numpy()
     keys = list(cells.itertuples(index=False, name=None))
@@ -531,7 +543,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         r = int(rows[i])
         above, row_above = r, above
         key = keys[i]
-        if dup_of[i] and not regroup:
+        if dup_of[i]:
             rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))
             continue
@@ -542,15 +554,16 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if fields is None:
             continue
         eid = ids[i]
-        if not regroup and eid and refused[0] == eid and refused[1] == row_above:
+        if eid and refused[0] == eid and refused[1] == row_above:
             refused[1] = r
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
                                   f"id), refused at row {refused[2]}"))
             continue
-        if not regroup and eid and raw_rows and raw_rows[-1][1].get("id") == eid \
+        if eid and raw_rows and raw_rows[-1][1].get("id") == eid \
                 and raw_rows[-1][0][-1] == row_above:
             # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
-            why = _one_more_purpose(raw_rows[-1][1], fields)
+            why = (_one_more_part(raw_rows[-1][1], fields, values["purpose"][i], share[i])
+                   if regroup else _one_more_purpose(raw_rows[-1][1], fields))
             if not why:
                 raw_rows[-1][0].append(r)
                 continue
@@ -562,13 +575,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                       f"(the same id), refused at row {r}"))
             refused = [eid, r, r]
             continue
-        if regroup and eid and eid in seen_rows:
-            j = seen_rows[eid]
-            raw_rows[j][0].append(r)
-            raw_rows[j][1].setdefault("_parts", []).append((values["purpose"][i], share[i]))
-            continue
         if regroup and eid:
-            seen_rows[eid] = len(raw_rows)
             fields["_parts"] = [(values["purpose"][i], share[i])]
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
@@ -658,6 +665,15 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
     f["tags"] = [x.strip() for x in re.split(r"[;,\n]", v("tags")) if x.strip()]
     docs = [x.strip() for x in v("doc").split("\n")]
+    listed = [x.strip() for x in v("sources").split(";") if x.strip()]
+    if listed and any(docs) and dict.fromkeys(listed) != dict.fromkeys(d for d in docs if d):
+        rejects.append(reject(r, f"{colname['doc']}; {colname['sources']}",
+                              f"entry {v('id')!r}: the document columns disagree: "
+                              f"{', '.join(d for d in docs if d)} "
+                              f"against {', '.join(listed)}; keep one of them"))
+        return None
+    if listed and not any(docs):
+        docs = listed
     quotes = [x.strip() for x in v("quote").split("\n")] if v("quote") else []
     locs = [x.strip() for x in v("locator").split("\n")] if v("locator") else []
     if len(docs) == 1 and len(quotes) > 1:          # one document, newlines in its quote
@@ -710,6 +726,25 @@ def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
     return ""
 
 
+def _one_more_part(f: dict[str, Any], g: dict[str, Any], purpose: str, share: str) -> str:
+    """Add row ``g`` (``purpose`` and its ``share``) to entry ``f`` as one
+    more part of a split entry from ledger-tool's export (one row per
+    purpose, the entry's values on each); or why not (empty: added)."""
+    what = ("the rows of one id next to each other are one entry split between "
+            "purposes, as 'ledger-tool export' writes it")
+    differ = [k.lstrip("_") for k in sorted(set(f) | set(g)) if k not in ("purpose", "_parts")
+              and f.get(k) != g.get(k)]
+    if differ:
+        return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
+                f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
+    earlier = dict(f["_parts"]).get(purpose)
+    if earlier is not None and earlier != share:
+        return (f"{what}, but the purpose {purpose!r} has the share {earlier} above and "
+                f"{share} here; one share per purpose")
+    f["_parts"].append((purpose, share))
+    return ""
+
+
 def _split_by_rows(f: dict[str, Any]) -> None:
     """An entry given over several rows (``_one_more_purpose``) as one
     split entry: its amount the sum of its rows'."""
@@ -725,15 +760,25 @@ def _regroup_splits(f: dict[str, Any]) -> None:
     """Rows of one entry (ledger-tool's export: one per purpose and year)
     back into ``[[entry.split]]`` tables."""
     parts = f.pop("_parts", None)
-    f.pop("_entry_amount", None)
+    whole = f.pop("_entry_amount", None)
     if not parts:
         return
     uniq = list(dict.fromkeys(parts))
     purposes = list(dict.fromkeys(p for p, _ in uniq))
-    if len(purposes) > 1:
+    # one purpose whose share is not the entry's amount: a part of it is
+    # missing, so the rules refuse the split that does not add up
+    if len(purposes) > 1 or (whole and not _same_number(uniq[0][1], whole)):
         f["split"] = [{"purpose": p, "amount": a} for p, a in
                       {p: a for p, a in uniq}.items()]
         f["purpose"] = ""
+
+
+def _same_number(a: str, b: str) -> bool:
+    """Whether two cells are the same plain number (True unless both are)."""
+    try:
+        return Decimal(a.replace(",", "")) == Decimal(b.replace(",", ""))
+    except InvalidOperation:
+        return True
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True):
@@ -797,6 +842,8 @@ def _column_for(problem: Problem, table: dict[str, Any], cols: dict[str, str]) -
     fld = _FIELD_COLUMN.get(problem.field, problem.field) or _CODE_FIELD.get(problem.code, "")
     if fld == "currency" and "currency" not in cols:
         fld = "amount"     # the currency was in the amount's phrase
+    if fld == "doc" and "doc" not in cols:
+        fld = "sources"    # the documents were named by the sources column
     return cols.get(fld, "")
 
 
