@@ -28,6 +28,7 @@ import io
 import sys
 from ledger.imports.identity import duplicate_message, same_as
 from ledger.imports.rows import check_records
+from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
@@ -548,12 +549,22 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                          f"(a duplicate row; one pledge is one row)"))
             continue
         first_of.setdefault(key, r)
-        if date_reasons[i]:
-            continue
-        fields = _row_fields(i, values, dates[i], rejects, r, colname)
-        if fields is None:
-            continue
         eid = ids[i]
+        fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
+                                                           colname)
+        if fields is None:
+            # refused for its own reason: its entry's other rows go with it, not
+            # kept as if they were the whole pledge
+            if eid and refused[0] == eid and refused[1] == row_above:
+                refused[1] = r
+            elif eid:
+                if raw_rows and raw_rows[-1][1].get("id") == eid \
+                        and raw_rows[-1][0][-1] == row_above:
+                    for earlier in raw_rows.pop()[0]:
+                        rejects.append(reject(earlier, colname["id"], f"one entry with the "
+                                              f"rows below (the same id), refused at row {r}"))
+                refused = [eid, r, r]
+            continue
         if eid and refused[0] == eid and refused[1] == row_above:
             refused[1] = r
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
@@ -711,11 +722,11 @@ def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
             "purposes, as 'ledger-tool check' reads the file")
     shares = f.get("_shares") or [(f.get("purpose", ""), f.get("amount", ""))]
     for amount in (shares[0][1], g.get("amount", "")):
-        try:
-            Decimal(str(amount))
-        except InvalidOperation:
+        try:   # finite and within the limits before any sum
+            bounded_number(str(amount), "share")
+        except NumberError as err:
             return (f"{what}, which gives each row its purpose's share as a number "
-                    f"(not {amount!r}); write the shares as numbers with a currency column, "
+                    f"({err}); write the shares as numbers with a currency column, "
                     f"or give this row its own id (another pledge)")
     differ = [k for k in sorted(set(f) | set(g)) if k not in _PURPOSE_FIELDS
               and f.get(k) != g.get(k)]

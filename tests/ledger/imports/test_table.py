@@ -384,3 +384,27 @@ def test_a_split_entrys_rows_that_differ_are_refused_whole(tmp_path):
     assert "one entry split between purposes, as 'ledger-tool check' reads the file" in reasons[3]
     assert "differ in funder" in reasons[3] and "give this row its own id" in reasons[3]
     assert "refused at row 3" in reasons[2]
+
+
+@pytest.mark.parametrize("bad", [
+    ["s1", "2019-03-01", "UK", "Shelter", "40 quid", "GBP"],     # a share refused on its own
+    ["s1", "2019-13-01", "UK", "Shelter", "40", "GBP"],          # a date refused on its own
+    ["s1", "2019-03-01", "UK", "Shelter", "1e1000000", "GBP"],   # no sum may see it
+    ["s1", "2019-03-01", "UK", "Shelter", "sNaN", "GBP"]])
+@pytest.mark.parametrize("first", [True, False])
+def test_a_split_entry_with_one_bad_row_is_refused_whole(tmp_path, run_cli, bad, first):
+    """A row of a split entry refused for its own reason takes the entry's
+    other rows with it, before or after it: ``check`` refuses the entry, and
+    the import must not keep the other rows as if they were all of the
+    pledge (it kept GBP 60 of 100); hostile shares never reach a sum (a
+    traceback before)."""
+    good = ["s1", "2019-03-01", "UK", "Health", "60", "GBP"]
+    rows = [bad, good] if first else [good, bad]
+    src = _csv(tmp_path / "s.csv", rows + [["s2", "2019-04-01", "France", "Port", "30", "EUR"]],
+               SPLIT_HEADER)
+    assert "s1" in {p.entry_id for p in ledger.read_book(src).errors}
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["s2"]
+    assert sorted(r.line for r in res.rejects) == [2, 3]
+    code, _, err = run_cli("import", src, "--to", tmp_path / "D.parquet")
+    assert code == 0 and "Traceback" not in err and "2 rejected" in err, err
