@@ -537,6 +537,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     for k in ("disburses", "part_of", "restates"):
         if k in names:
             extras[k] = raw.column(k).to_numpy()[first]
+    extras.update(_provenance(raw, first))
     if ("sources" in names or "citations" in names) and len(first):
         # the raw form's citations, of the entries kept
         cited = form.citations
@@ -552,6 +553,39 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
             "entry": entry.astype("int64"), "doc": docs.astype(object),
             "quote": quotes.astype(object), "locator": locators.astype(object)})
     return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
+
+
+def _provenance(raw, first) -> dict:
+    """Each entry's recipient, location, notes and tags (``PROVENANCE_COLUMNS``)
+    from its first row, as the journal's Book keeps them
+    (``ledger.read.journal_columns._extras``): the text trimmed, the tags
+    trimmed, composed and joined by ';' without empty ones."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = {}
+    take = pa.array(first, pa.int64())
+    for k in ("recipient", "location", "notes"):
+        if k in raw.column_names:
+            out[k] = pd.arrays.ArrowExtensionArray(pc.utf8_trim(
+                text_column(raw.column(k)).take(take), PY_WHITESPACE))
+    if "tags" in raw.column_names:
+        parts = pc.split_pattern(text_column(raw.column("tags")).take(take), ";")
+        tag = rr.composed_column(pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE))
+        named = pc.not_equal(tag, "")
+        tags = pa.ListArray.from_arrays(_kept_offsets(parts.offsets, named), tag.filter(named))
+        out["tags"] = pd.arrays.ArrowExtensionArray(pc.binary_join(tags, ";"))
+    return out
+
+
+def _kept_offsets(offsets, kept):
+    """A list array's ``offsets`` once the values not ``kept`` are dropped."""
+    import numpy as np
+    import pyarrow as pa
+
+    counted = np.r_[0, np.cumsum(_np(kept), dtype=np.int64)]
+    return pa.array(counted[_np(offsets)].astype(np.int32))
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
