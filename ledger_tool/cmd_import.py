@@ -9,7 +9,7 @@ from ledger.errors import LedgerError
 from ledger.imports.table import import_table, load_mapping
 from ledger_tool.common import capped
 from ledger_tool.import_data import (append_entries, check_folder, is_journal_file, ledger_files, load_scope,
-                                     run_data, run_dataset, settle_outputs)
+                                     print_warnings, run_data, run_dataset, settle_outputs)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 
@@ -110,15 +110,17 @@ def run(args) -> int:
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
+    print_warnings(result.record_warnings)
     if result.ignored:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
     n_ok, n_bad = len(result.entries), len({r.line for r in result.rejects})
+    warned = f", {len(result.record_warnings)} warning(s)" if result.record_warnings else ""
     if args.dry_run:
         sys.stdout.write(result.text)
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
-              f"would be written to {target}, {n_bad} row(s) rejected", file=sys.stderr)
+              f"would be written to {target}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
         return 1 if n_ok == 0 else 0
     if n_ok or n_bad:
         from reports.text import inert_frame   # pandas: only for a rejects file
@@ -134,7 +136,7 @@ def run(args) -> int:
     append_entries(target, f"# Imported by `ledger-tool import {Path(args.file).name}`\n",
                    result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
-          + (f" ({len(result.documents)} new document(s) declared)" if result.documents else ""),
-          file=sys.stderr)
+          + (f" ({len(result.documents)} new document(s) declared)" if result.documents else "")
+          + warned, file=sys.stderr)
     return 0
 

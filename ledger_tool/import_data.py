@@ -183,9 +183,11 @@ def run_data(args) -> int:
     rejected = [pr for pr in result.problems if kind_of(pr) == "reject"]
     skipped = [pr for pr in result.problems if kind_of(pr) == "skip"]
     n_rejected, n_skipped = (sum(map(items_of, rejected)), sum(map(items_of, skipped)))
+    n_warned = sum(kind_of(pr) == "warning" for pr in result.problems)
     summary = (f"{n_new} new, {n_upd} updated, {len(result.unchanged)} unchanged, "
                f"{n_rejected} rejected, {n_skipped} skipped by rule"
-               + (f", {len(file_errors)} file(s) unreadable" if file_errors else ""))
+               + (f", {len(file_errors)} file(s) unreadable" if file_errors else "")
+               + (f", {n_warned} warning(s)" if n_warned else ""))
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
               f"{_changes(old, new)}", file=sys.stderr)
@@ -290,7 +292,9 @@ def run_dataset(args) -> int:
               f"{target / bulk.REJECTS_FILE}", file=sys.stderr)
     print(f"ledger-tool: import: {len(seen):,} entries ({writer.rows:,} rows) in "
           f"{writer.parts} part file(s), {sink.items['reject']} rejected, "
-          f"{sink.items['skip']} skipped by rule; written to {target}", file=sys.stderr)
+          f"{sink.items['skip']} skipped by rule"
+          + (f", {sink.warnings:,} warning(s)" if sink.warnings else "")
+          + f"; written to {target}", file=sys.stderr)
     return 0
 
 
@@ -307,13 +311,14 @@ class _ProblemSink:
         self.shown: dict[bool, list[str]] = {True: [], False: []}
         self.more = {True: 0, False: 0}
         self.items = {"reject": 0, "skip": 0}
-        self.errors = self.dropped = 0
+        self.errors = self.dropped = self.warnings = 0
 
     def add(self, problems) -> None:
         for pr in problems:
             out, kind = bool(dropped(pr)), kind_of(pr)
             if kind in self.items:
                 self.items[kind] += items_of(pr)
+            self.warnings += kind == "warning"
             if out or kind == "error":
                 self.dropped += 1
                 self.errors += kind == "error"
@@ -393,6 +398,11 @@ def _print_problems(problems, rejects: str) -> None:
     what is not shown."""
     print_capped((_line(pr) for pr in problems if dropped(pr)), rejects, "ledger-tool: import: ")
     print_capped((_line(pr) for pr in problems if not dropped(pr)), "", "ledger-tool: import: ")
+
+
+def print_warnings(problems) -> None:
+    """The imported records' warnings on stderr, capped (LEDGER_TOOL_MAX_MESSAGES)."""
+    print_capped((_line(pr) for pr in problems), "", "ledger-tool: import: ")
 
 
 def _line(pr) -> str:

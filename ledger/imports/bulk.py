@@ -24,6 +24,7 @@ from typing import Any
 from ledger.errors import LedgerError
 from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
 from ledger.imports.rows import bulk_table, check_records
+from ledger.imports.table import record_warning
 from ledger.phrases.money import plain_decimal
 from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
@@ -56,6 +57,8 @@ def checked(results: list[ReadResult], documents: list[str]):
                 for k, found in sorted(got.problems.items())
                 for msg in dict.fromkeys(p.message + (f" (hint: {p.hint})" if p.hint else "")
                                          for p in found)]
+    problems += [record_warning(p, recs[k][0].file, recs[k][1].where)    # what `check` says
+                 for k, found in sorted(got.warnings.items()) for p in found]
     return table, problems
 
 

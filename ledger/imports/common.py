@@ -23,7 +23,7 @@ import hashlib
 import os
 import shutil
 from ledger.atomic import atomic_file
-from ledger.imports.table import _validate, slug
+from ledger.imports.table import _validate, record_warning, slug
 from ledger.phrases.money import currency_digits, plain_decimal
 from ledger.imports.rows import check_records
 from ledger.safe_io import confine, load_toml, open_checked, read_bytes
@@ -334,7 +334,9 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
     # the entries are views of the checked rows only where needed: an update's
     # (from the first reading), for its message
-    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False)
+    warned: list[Problem] = []
+    accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False,
+                         warned=warned)
     where = {i: rec.where for i, rec in todo}
     src_of = {}
     for r in results:
@@ -344,6 +346,8 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     for rj in rejects:
         out.problems.append(import_problem(file_of.get(rj.line, name), where.get(rj.line, ""),
                                            rj.message))
+    for w in warned:    # what `check` will say of the entries written
+        out.problems.append(record_warning(w, file_of.get(w.line, name), where.get(w.line, "")))
     view_of: dict[str, Entry] = {}
     for e in views.values():
         if e is not None:

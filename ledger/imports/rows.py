@@ -229,10 +229,11 @@ def _strings(column) -> list:
 @dataclass
 class Checked:
     """What the rules made of an import's records: the accepted ones with
-    their entries, the refused ones with their errors."""
+    their entries and warnings, the refused ones with their errors."""
     accepted: list[int] = field(default_factory=list)                # records, in order
     entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
+    warnings: dict[int, list[Problem]] = field(default_factory=dict)  # accepted -> warnings
     read: Records | None = None    # the raw form of the ledger's entries and the records
     offset: int = 0                # record k is entry ``offset + k`` of ``read``
 
@@ -312,6 +313,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
                            refuse(_figures(got, [m + k for k in accepted], accepted)).items()}
             if not refused:
                 out.accepted = accepted
+                out.warnings = _warnings(found, at_line, set(accepted))
                 if views:
                     out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
@@ -323,6 +325,17 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
             del read[k]
             alive[m + k] = False
     return out
+
+
+def _warnings(found: list[Problem], at_line: dict, accepted: set[int]) -> dict[int, list[Problem]]:
+    """The accepted records' warnings (record -> its warnings, each once, in
+    the order ``check`` gives them): what it will say of the entries written."""
+    out: dict[int, list[Problem]] = {}
+    for p in found:
+        rec = at_line.get((p.file, p.line))
+        if p.severity == "warning" and rec in accepted:
+            out.setdefault(rec, []).append(p)
+    return {k: _once(ps) for k, ps in sorted(out.items())}
 
 
 def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Problem]],

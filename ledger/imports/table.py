@@ -27,6 +27,7 @@ import csv
 import io
 import sys
 from ledger.imports.identity import duplicate_message, same_as
+from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records
 from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import MoneyError, parse_amount
@@ -106,6 +107,8 @@ class ImportResult:
     ignored: list[str] = field(default_factory=list)
     table: Any = None                          # the original table (pandas)
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
+    # the accepted rows' warnings, as import problems ("row N"): what `check` says
+    record_warnings: list[Problem] = field(default_factory=list)
 
     def messages(self) -> list[str]:
         ids: dict[int, str] = {}
@@ -630,14 +633,24 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                         d["title"] = v
                     new_docs[did] = d
 
-    accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols)
+    warned: list[Problem] = []
+    accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
+                         warned=warned)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, list(table.attrs.get("warnings", [])))
+                        ignored, table, list(table.attrs.get("warnings", [])),
+                        [record_warning(p, name, f"row {p.line}") for p in warned])
+
+
+def record_warning(p: Problem, file: str, where: str) -> Problem:
+    """An accepted record's warning ``p`` (a rule's, as ``check`` words it)
+    as an import problem of kind "warning" at ``where`` in ``file``."""
+    return import_problem(file, where, f"entry {p.entry_id!r}: {p.message}"
+                          + (f" (hint: {p.hint})" if p.hint else ""), "warning")
 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
@@ -792,14 +805,16 @@ def _same_number(a: str, b: str) -> bool:
         return True
 
 
-def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True):
+def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
+              warned: list[Problem] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
     field at fault (the problem's ``field``, or its code for problems
     between entries).  A row whose id is in the ledger, or repeating one of
     its figures, is refused too.  Returns (table, entry) of each accepted
-    row (the entry: a view of its checked rows; None unless ``views``)."""
+    row (the entry: a view of its checked rows; None unless ``views``);
+    the accepted rows' warnings go to ``warned`` (at the row's first line)."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
     for rs, f in raw_rows:
@@ -835,6 +850,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         for p in found:
             rejects.append(reject(rs[0], _column_for(p, table, cols),
                                   p.message + (f" (hint: {p.hint})" if p.hint else "")))
+    if warned is not None:
+        warned.extend(p for _, found in sorted(got.warnings.items()) for p in found)
     return [(todo[k][1], got.entries.get(k)) for k in got.accepted]
 
 

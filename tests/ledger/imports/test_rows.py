@@ -329,3 +329,24 @@ def test_bulk_citations_are_the_json_of_what_each_record_cites():
         json.dumps(cited, ensure_ascii=False),
         json.dumps([{"doc": "doc-1", "quote": "£1 million"}], ensure_ascii=False)]
     assert [json.loads(r["citations"]) for r in rows][0] == cited
+
+
+def test_the_accepted_records_warnings_are_those_check_gives_the_journal(tmp_path):
+    twice = [{"purpose": "P:One", "amount": "2"}, {"purpose": "P:One", "amount": "3"}]
+    tables = [_rec("fine"),
+              _rec("uncited", source=[], amount="7"),
+              _rec("twice", purpose="", amount="5", split=twice),
+              _rec("refused", source=[], amount="lots", currency=None)]
+    got = _check(tables)
+    assert got.accepted == [0, 1, 2] and list(got.problems) == [3]
+    j = tmp_path / "j.toml"
+    j.write_text('[[document]]\nid = "doc-1"\n\n' + render(tables[:3]), encoding="utf-8")
+    said = [(p.entry_id, p.code, p.message, p.hint)
+            for p in ledger.load(j).problems if p.severity == "warning"]
+    assert sorted(said) == sorted((p.entry_id, p.code, p.message, p.hint)
+                                  for ps in got.warnings.values() for p in ps)
+    assert {p.code for p in got.warnings[1]} == {"no-source"}
+    assert {p.code for p in got.warnings[2]} == {"split-purpose-twice"}
+    # at the record's line of the input, not the written journal's
+    assert {(k, p.file, p.line) for k, ps in got.warnings.items() for p in ps} == \
+        {(1, "in.csv", 3), (2, "in.csv", 4)}
