@@ -333,6 +333,9 @@ def _citations_json(text: str):
         return None, f"citations are not JSON ({str(err)[:80]}): they are {_CITATIONS_ARE}"
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _citations_of(value):
     """A cell's JSON value as [(doc, quote, locator)], or what is wrong
     (text).  A null field is one not given, as Arrow's reader reads it."""
@@ -349,6 +352,10 @@ def _citations_of(value):
         for key in _CITATION_KEYS:
             if c.get(key) is not None and not isinstance(c[key], str):
                 return f"citation #{k}: {key} must be text, not {_json_kind(c[key])}"
+            if c.get(key) and not c[key].isascii() and _SURROGATE.search(c[key]):
+                # JSON's \ud800 escapes a lone surrogate, which no UTF-8 text holds
+                return f"citation #{k}: {key} holds a lone surrogate (an escape such as " \
+                       f"\\ud800), not text"
         out.append(((c.get("doc") or "").strip(PY_WHITESPACE), c.get("quote") or "",
                     c.get("locator") or ""))
     return out

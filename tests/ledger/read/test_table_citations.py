@@ -136,6 +136,7 @@ BAD = [   # (sources, cell, what the line says)
     ("d1", '[{"doc": "d2", "quote": "q"}]', "sources name d1 but citations name d2"),
     ("d1;d2", GOOD, "sources name d1; d2 but citations name d1"),
     ("d1", "[]", "sources name d1 but citations name none"),
+    ("", '[{"doc": "d1", "quote": "\\ud800"}]', "quote holds a lone surrogate"),
 ]
 
 
