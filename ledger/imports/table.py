@@ -550,6 +550,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if dup_of[i]:
             rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))
+            # a copy is skipped as an empty line is: the rows of its id on either
+            # side stay next to each other (one entry, refused or kept whole)
+            above = row_above
             continue
         first_of.setdefault(key, r)
         eid = ids[i]

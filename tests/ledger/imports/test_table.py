@@ -408,3 +408,20 @@ def test_a_split_entry_with_one_bad_row_is_refused_whole(tmp_path, run_cli, bad,
     assert sorted(r.line for r in res.rejects) == [2, 3]
     code, _, err = run_cli("import", src, "--to", tmp_path / "D.parquet")
     assert code == 0 and "Traceback" not in err and "2 rejected" in err, err
+
+
+def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
+    """A row repeated cell for cell is refused as a copy, and the rows of its
+    id on either side stay one entry: refused whole when one of them is bad
+    (the row after the copy was kept as if it were all of the pledge),
+    kept whole when none is."""
+    bad = ["s1", "2019-03-01", "UK", "Shelter", "abc", "GBP"]
+    rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"], bad, bad,
+            ["s1", "2019-03-01", "UK", "Port", "30", "GBP"]]
+    res = import_table(_csv(tmp_path / "a.csv", rows, SPLIT_HEADER))
+    assert res.entries == [] and sorted(r.line for r in res.rejects) == [2, 3, 4, 5]
+    good = ["s1", "2019-03-01", "UK", "Shelter", "20", "GBP"]
+    rows = [rows[0], good, good, rows[3]]
+    res = import_table(_csv(tmp_path / "b.csv", rows, SPLIT_HEADER))
+    assert [(e.id, e.amount) for e in res.entries] == [("s1", Decimal("60"))]
+    assert [r.line for r in res.rejects] == [4]
