@@ -1486,7 +1486,15 @@ def _periods(col, names, date_np, P, n):
     # each row's period problem ("" for none): filled per distinct period, or per
     # row for phrases that need the entry's date; reported as one rule
     row_msg = np.full(n, "", dtype=object)
-    if "period_kind" in names:
+    # a row with no period columns (an import's dataset writes the phrase
+    # and leaves them empty) takes its period from the phrase
+    phrased = np.zeros(n, dtype=bool)
+    if "period_kind" in names and "period" in names:
+        import pyarrow.compute as pc
+        phrased = ~_np(pc.equal(col("period"), ""))
+        for c in PERIOD_COLUMNS:
+            phrased &= _np(pc.equal(col(c), ""))
+    if "period_kind" in names and not (phrased.all() and n):
         import pyarrow.compute as pc
         enc = pc.dictionary_encode(pc.binary_join_element_wise(
             *[col(c) for c in PERIOD_COLUMNS], "\x1f"))   # one key per distinct period
@@ -1524,22 +1532,16 @@ def _periods(col, names, date_np, P, n):
                                   else x[key])
         out = _take_all(per, codes)
         row_msg = msg_of[codes]
-        # a row with no period columns (an import's dataset writes the phrase
-        # and leaves them empty) takes its period from the phrase
-        if "period" in names:
-            empty = np.ones(n, dtype=bool)
-            for c in PERIOD_COLUMNS:
-                empty &= _np(pc.equal(col(c), ""))
-            rows = np.flatnonzero(empty & ~_np(pc.equal(col("period"), "")))
-            if len(rows):
-                sub, sub_msg = from_phrases(col("period").take(pa.array(rows)), date_np[rows])
-                for k in out:
-                    v = (out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT
-                         else out[k].copy())
-                    v[rows] = (sub[k].to_numpy(zero_copy_only=False).astype(object)
-                               if k in _TEXT else sub[k])
-                    out[k] = pa.array(v, pa.string()) if k in _TEXT else v
-                row_msg[rows] = sub_msg
+        rows = np.flatnonzero(phrased)
+        if len(rows):   # some rows phrased, some with columns: theirs spliced in
+            sub, sub_msg = from_phrases(col("period").take(pa.array(rows)), date_np[rows])
+            for k in out:
+                v = (out[k].to_numpy(zero_copy_only=False).astype(object) if k in _TEXT
+                     else out[k].copy())
+                v[rows] = (sub[k].to_numpy(zero_copy_only=False).astype(object)
+                           if k in _TEXT else sub[k])
+                out[k] = pa.array(v, pa.string()) if k in _TEXT else v
+            row_msg[rows] = sub_msg
     else:
         out, row_msg = from_phrases(col("period"), date_np)
     P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
