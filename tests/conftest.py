@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -50,7 +52,14 @@ def run_cli(capsys):
     from ledger_tool.cli import main
 
     def run(*args: str):
-        code = main([str(a) for a in args])
+        # a command interrupted by Ctrl-C ignores the next ones as it exits
+        # (cli.interrupted): in-process, the tests after it must not inherit that
+        handler, hook = signal.getsignal(signal.SIGINT), sys.unraisablehook
+        try:
+            code = main([str(a) for a in args])
+        finally:
+            signal.signal(signal.SIGINT, handler)
+            sys.unraisablehook = hook
         out, err = capsys.readouterr()
         return code, out, err
 
