@@ -25,7 +25,7 @@ from decimal import Decimal
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
            "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem", "bounded_number",
-           "magnitude_problem", "NumberError", "period_end"]
+           "magnitude_problem", "NumberError", "period_end", "json_depth"]
 
 MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -36,6 +36,24 @@ AMOUNT_TOO_BIG = ("amount {} is more than ledger-tool's largest amount, 10^15 "
                   "(a thousand trillion) in any currency")
 DATE_OUT_OF_RANGE = "{} {} is outside the years " + f"{FIRST_YEAR}-{LAST_YEAR}"
 PERIOD_TOO_LONG = "period lasts {} years, more than " + f"{MAX_YEARS} years"
+
+
+# a JSON string, escapes and all; an unterminated one runs to the end
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
+
+
+def json_depth(text: str) -> int:
+    """How deep JSON text nests its lists and tables, read before any
+    parser sees it (hostile input): strings removed (in C), then the running
+    depth over the brackets left (numpy), never a loop per character."""
+    import numpy as np   # lazily: the CLI's start-up imports this module
+
+    brackets = re.sub(r"[^\[\]{}]+", "", _JSON_STRING.sub("", text)).encode("ascii")
+    if not brackets:
+        return 0
+    b = np.frombuffer(brackets, dtype=np.uint8)
+    step = np.where((b == ord("[")) | (b == ord("{")), 1, -1).astype(np.int64)
+    return max(0, int(np.cumsum(step).max()))
 
 
 def amount_problem(amount: Decimal, text: str = "") -> str:

@@ -20,7 +20,7 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, im
                                    source_document)
 from ledger.imports.problem import kind_of, where_of
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
-from ledger.limits import magnitude_problem
+from ledger.limits import json_depth, magnitude_problem
 import datetime as dt
 import hashlib
 from ledger.imports.common import load_names
@@ -42,22 +42,6 @@ NOT_COUNTED = {
     "shared": "shared on the boundary (several destination locations or years): FTS leaves "
               "it out of each one's funding totals",
 }
-
-
-_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
-
-
-def _depth_ok(text: str) -> bool:
-    """Nesting within MAX_DEPTH: strings removed (in C), then the running
-    depth over the brackets left (numpy), never a loop per character."""
-    import numpy as np
-
-    brackets = re.sub(r"[^\[\]{}]+", "", _STRINGS.sub("", text)).encode("ascii")
-    if not brackets:
-        return True
-    b = np.frombuffer(brackets, dtype=np.uint8)
-    step = np.where((b == ord("[")) | (b == ord("{")), 1, -1).astype(np.int64)
-    return int(np.cumsum(step).max()) <= MAX_DEPTH
 
 
 def _objects(objs, kind: str) -> list[dict]:
@@ -91,7 +75,7 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     except UnicodeDecodeError as err:
         return ReadResult(file, [], [import_problem(file, "", f"not UTF-8 text (byte {err.start + 1}): "
                                                        f"not read", "error")], None, sha)
-    if not _depth_ok(text):
+    if json_depth(text) > MAX_DEPTH:
         return ReadResult(file, [], [import_problem(file, "", f"JSON nested deeper than {MAX_DEPTH} "
                                                        f"levels: not read", "error")], None, sha)
     try:

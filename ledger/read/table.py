@@ -62,7 +62,7 @@ from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, entries_of,  # no
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
-                                 bounded_number, period_problem, span_in_years)
+                                 bounded_number, json_depth, period_problem, span_in_years)
 from ledger.safe_io import UnsafeFile, check_file
 from ledger.rules.rows import BULK_FIELD_HINTS, _np
 
@@ -168,7 +168,6 @@ def cited_ids(sources):
 MAX_CITATIONS_CHARS = 100_000
 _CITATION_KEYS = ("doc", "quote", "locator")
 _CITATIONS_ARE = 'a JSON list of {"doc", "quote", "locator"} tables'
-_JSON_STRING = r'"(?:[^"\\]|\\.)*"?'   # an unterminated one runs to the end
 # one line: '[', then strings, other tokens and tables holding no bracket
 # outside their strings, then ']' (what Arrow's JSON reader is given)
 _ONE_STRING = r'"(?:[^"\\\n\r]|\\.)*"'
@@ -321,10 +320,7 @@ def _citations_json(text: str):
         return None, (f"citations of {len(text):,} characters, more than "
                       f"{MAX_CITATIONS_CHARS:,}: quote the shortest phrase that carries "
                       f"the figure")
-    depth = most = 0
-    for c in re.sub(r"[^\[\]{}]+", "", re.sub(_JSON_STRING, "", text)):
-        depth += 1 if c in "[{" else -1
-        most = max(most, depth)
+    most = json_depth(text)
     if most > 2:
         return None, f"citations nested {most} deep: they are {_CITATIONS_ARE}"
     try:

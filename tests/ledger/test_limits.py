@@ -231,3 +231,28 @@ def test_percentages_out_of_bounds_are_not_used_and_said():
     weights, note = percentages([("A", Decimal("1e999999")), ("B", Decimal(40))], "sectors")
     assert weights == [("B", Decimal(40)), ("A", Decimal(60))]
     assert "sectors: the percentage of A 1.000E+999999 is more than 1E+6" in note
+
+
+@pytest.mark.parametrize("text, depth", [
+    ("", 0), ("5", 0), ("[]", 1), ('[{"doc": "d1"}]', 2), ('[{"q": "[[[{{{"}]', 2),
+    ('[{"q": "a \\" [[[ \\\\"}, [[1]]]', 3), ('[{"q": "unterminated [[[', 2),
+    ("]]][", 0), ("[" * 50_000 + "]" * 50_000, 50_000)])
+def test_json_depth_counts_brackets_outside_strings(text, depth):
+    """The nesting read before any JSON parser (citations cells, FTS files),
+    against the nesting json itself builds where it can."""
+    import json
+
+    from ledger.limits import json_depth
+
+    assert json_depth(text) == depth
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    deepest, todo = 0, [(value, 0)]
+    while todo:
+        v, d = todo.pop()
+        if isinstance(v, (list, dict)):
+            deepest = max(deepest, d + 1)
+            todo += [(x, d + 1) for x in (v.values() if isinstance(v, dict) else v)]
+    assert deepest == depth
