@@ -45,13 +45,17 @@ _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?')
 def json_depth(text: str) -> int:
     """How deep JSON text nests its lists and tables, read before any
     parser sees it (hostile input): strings removed (in C), then the running
-    depth over the brackets left (numpy), never a loop per character."""
+    depth over the brackets left (numpy past a few; never a loop per character)."""
     import numpy as np   # lazily: the CLI's start-up imports this module
 
-    brackets = re.sub(r"[^\[\]{}]+", "", _JSON_STRING.sub("", text)).encode("ascii")
-    if not brackets:
-        return 0
-    b = np.frombuffer(brackets, dtype=np.uint8)
+    brackets = re.sub(r"[^\[\]{}]+", "", _JSON_STRING.sub("", text))
+    if len(brackets) <= 64:   # a few (a citations cell): numpy's set-up costs more
+        depth = most = 0
+        for c in brackets:
+            depth += 1 if c in "[{" else -1
+            most = max(most, depth)
+        return most
+    b = np.frombuffer(brackets.encode("ascii"), dtype=np.uint8)
     step = np.where((b == ord("[")) | (b == ord("{")), 1, -1).astype(np.int64)
     return max(0, int(np.cumsum(step).max()))
 
