@@ -169,8 +169,8 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(render.render_text(result, args.locale))
     sys.stdout.flush()
     if args.format != "table":
-        print_capped((said(f, AUDIT) for f in result.findings if f.severity in ("error", "warning")),
-                     prefix="ledger-tool: audit: ")
+        print_capped((f for f in result.findings if f.severity in ("error", "warning")),
+                     prefix="ledger-tool: audit: ", line=lambda f: said(f, AUDIT))
     failed = result.failed(strict=args.strict)
     verdict = "FAILED" if failed else "passed"
     print(f"ledger-tool: audit {verdict}: {result.summary()}"

@@ -28,7 +28,7 @@ def run(args) -> int:
         progress.done()
     problems = list(book.problems) + _rate_table_problems(book)
     notes, unconvertible = rate_fallbacks(book)
-    print_capped([str(p) for p in problems] + unconvertible)
+    print_capped(problems + unconvertible)   # errors first when capped
     if book.source in ("csv", "parquet") and not documents_file(args.ledger).exists() \
             and len(book.tables.citations):   # no documents declared: said, not an error
         notes.append(citations_unchecked(args.ledger, len(book.tables.citations)))

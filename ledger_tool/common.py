@@ -5,6 +5,8 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from ledger import read_book
 from ledger.errors import LedgerError, UsageError
@@ -150,23 +152,28 @@ def max_messages() -> int:
     return n if n > 0 else 10**12
 
 
-def capped(lines, where: str = "") -> list[str]:
-    """The first ``max_messages()`` of ``lines``, then one line counting the
-    rest (``where``: where all of them are, e.g. a rejects file)."""
-    lines = list(lines)
+def capped(items, where: str = "", *, line: Callable[[Any], str] = str) -> list[str]:
+    """The first ``max_messages()`` of ``items`` (problems, or lines of
+    text), each as ``line`` says it, then one line counting the rest
+    (``where``: where all of them are, e.g. a rejects file).  When the cap
+    bites the errors (``severity`` "error") come first, in their order,
+    then the rest: a flood of warnings never hides an error."""
+    items = list(items)
     n = max_messages()
-    if len(lines) <= n:
-        return lines
-    rest = len(lines) - n
+    if len(items) <= n:
+        return [line(p) for p in items]
+    items.sort(key=lambda p: getattr(p, "severity", "") != "error")    # stable
+    rest = len(items) - n
     tail = f"... and {rest:,} more message(s) not shown"
     tail += f" (all of them are in {where})" if where else \
         " (set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
-    return lines[:n] + [tail]
+    return [line(p) for p in items[:n]] + [tail]
 
 
-def print_capped(lines, where: str = "", prefix: str = "") -> None:
-    for line in capped(lines, where):
-        print(f"{prefix}{line}", file=sys.stderr)
+def print_capped(items, where: str = "", prefix: str = "", *,
+                 line: Callable[[Any], str] = str) -> None:
+    for text in capped(items, where, line=line):
+        print(f"{prefix}{text}", file=sys.stderr)
 
 
 def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger-tool"):
@@ -180,10 +187,10 @@ def load_ledger(path: str, quiet_warnings: bool = False, *, label: str = "ledger
         progress.done()
     errs = book.errors
     if errs:
-        raise LedgerError("\n".join(capped(str(p) for p in errs))
+        raise LedgerError("\n".join(capped(errs))
                           + f"\n{len(errs)} error(s) in {path}; run 'ledger-tool check {path}'")
     if not quiet_warnings:
-        print_capped(str(p) for p in book.problems)
+        print_capped(book.problems)
     return book
 
 

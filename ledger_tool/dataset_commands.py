@@ -74,7 +74,7 @@ def _check(args) -> int:
     found = scan(args.ledger, scheduler=args.scheduler)
     errs = len(found.errors)
     warns = len(found.problems) - errs
-    print_capped(str(p) for p in found.problems)
+    print_capped(found.problems)
     if found.citations and not documents_file(args.ledger).exists():
         print(f"ledger-tool: check: note: {citations_unchecked(args.ledger, found.citations)}",
               file=sys.stderr)

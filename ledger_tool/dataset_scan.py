@@ -32,7 +32,7 @@ def checked_scan(args, func=None, fargs=(), sink=None):
                  sink=sink)
     errs = found.errors
     if errs:
-        raise LedgerError("\n".join(capped(str(p) for p in errs))
+        raise LedgerError("\n".join(capped(errs))
                           + f"\n{len(errs)} error(s) in {args.ledger}; run 'ledger-tool check "
                             f"{args.ledger}'")
     return found
@@ -103,7 +103,7 @@ def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=Non
 
 
 def print_warnings(found) -> None:
-    print_capped(str(p) for p in found.problems)
+    print_capped(found.problems)
 
 
 def streamed(args, func, fargs, out_path, empty: str | None = None,

@@ -84,3 +84,51 @@ def test_a_negative_or_odd_message_cap_is_refused_in_one_line(tmp_path, run_cli,
     assert code == 1
     assert f"LEDGER_TOOL_MAX_MESSAGES={value!r}: give a whole number from 0 (no limit)" in err
     assert len(err.strip().splitlines()) < 5
+
+
+def _warned_then_wrong(path, warned: int, wrong: int) -> list[str]:
+    """A journal of ``warned`` entries with a purpose beside their splits (a
+    warning each, at its line) followed by ``wrong`` entries with no amount
+    in their amount (an error each, further down); returns the wrong
+    entries' ids."""
+    text = "".join(f'[[entry]]\nid = "w{i}"\ndate = 2015-01-01\nfunder = "UK:F"\n'
+                   f'purpose = "P:{i}"\namount = "£2 million"\n'
+                   + "".join(f'  [[entry.split]]\n  purpose = "{x}:{i}"\n  amount = "£1 million"\n'
+                             for x in "AB") + "\n" for i in range(warned))
+    text += "".join(f'[[entry]]\nid = "bad{i}"\ndate = 2015-02-01\nfunder = "UK:G"\n'
+                    f'purpose = "Q:{i}"\namount = "lots"\n\n' for i in range(wrong))
+    path.write_text(text, encoding="utf-8")
+    return [f"bad{i}" for i in range(wrong)]
+
+
+@pytest.mark.parametrize("cap", ["", "3"])
+def test_warnings_under_the_cap_never_hide_an_error(tmp_path, run_cli, monkeypatch, cap):
+    """Every error that makes check exit 1 is shown, ahead of the warnings,
+    when the warnings alone would fill the cap."""
+    f = tmp_path / "bad.toml"
+    wrong = _warned_then_wrong(f, MAX_MESSAGES + 60, 5)
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", cap)
+    code, _, err = run_cli("check", f)
+    assert code == 1
+    lines = err.strip().splitlines()
+    shown = int(cap or MAX_MESSAGES)
+    assert len(lines) == shown + 2     # + count + summary
+    errors = [line for line in lines if ": error: " in line]
+    assert [line.split("'")[1] for line in errors] == wrong[:shown]
+    assert lines[:len(errors)] == errors                   # before any warning
+    problems = 2 * (MAX_MESSAGES + 60) + 5     # each warned entry: its purpose, no source
+    assert f"... and {problems - shown:,} more message(s) not shown" in lines[-2]
+
+
+def test_a_cap_that_does_not_bite_leaves_the_lines_as_they_were(tmp_path, run_cli, monkeypatch):
+    """Errors go first only when some line is cut: a cap of exactly the
+    number of problems prints what no cap prints, in the same order."""
+    f = tmp_path / "bad.toml"
+    wrong = _warned_then_wrong(f, 30, 2)
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "0")
+    _, _, everything = run_cli("check", f)
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "62")
+    code, _, err = run_cli("check", f)
+    assert code == 1 and err == everything
+    ids = [line.split("'")[1] for line in err.strip().splitlines()[:-1]]
+    assert sorted(ids) == sorted([f"w{i}" for i in range(30)] * 2 + wrong)
