@@ -120,20 +120,23 @@ def bulk_archive(where, book) -> str:
         raise LedgerError(f"audit: {where} has no {DEFAULT_ARCHIVE} folder beside it (where "
                           f"the files {declared.name} names are kept); give the source "
                           f"archive folder with --sources DIR")
-    raise LedgerError(f"audit: {where} declares no documents (no {declared.name} beside it) "
-                      f"and has no {DEFAULT_ARCHIVE} folder: the quotes of its "
-                      f"{len(book.tables.citations):,} citation(s) cannot be verified; declare "
-                      f"the documents there (id, title, path, sha256; docs/scale.md), their "
-                      f"files in {DEFAULT_ARCHIVE}/ beside it, or give --sources DIR")
+    raise LedgerError(f"audit: {_undeclared(where, len(book.tables.citations))}, their "
+                      f"files in a {DEFAULT_ARCHIVE} folder beside it (there is none), or give "
+                      f"--sources DIR")
 
 
 def undeclared_note(where, cited: int) -> str:
     """Why the citations of a bulk file or dataset with no documents file
     cannot be verified (each is then an ``undeclared-document`` error)."""
-    return (f"ledger-tool: audit: note: {where} declares no documents (no "
-            f"{documents_file(where).name}): the quotes of its {cited:,} citation(s) cannot "
-            f"be verified; declare the documents there (id, title, path, sha256; "
-            f"docs/scale.md)")
+    return f"ledger-tool: audit: note: {_undeclared(where, cited)}"
+
+
+def _undeclared(where, cited: int) -> str:
+    """The one wording of a bulk file's or dataset's missing documents file,
+    in the note and in the error when it has no archive either."""
+    return (f"{where} declares no documents (no {documents_file(where).name}): the "
+            f"quotes of its {cited:,} citation(s) cannot be verified; declare the documents "
+            f"there (id, title, path, sha256; docs/scale.md)")
 
 
 def _audit(args, bulk: bool = False):

@@ -101,3 +101,20 @@ def test_a_dataset_without_documents_says_why_once(bulk, run_cli):
                      "citation(s) cannot be verified") == 1
     assert len([f for f in json.loads(out)["findings"]
                 if f["code"] == "undeclared-document"]) == 6
+
+
+def test_the_missing_documents_file_is_said_in_one_wording(bulk, run_cli, tmp_path):
+    """With no documents file, the error (no archive either) and the note
+    (an archive given) say why in the same sentence."""
+    _, csv_file, _ = bulk
+    (tmp_path / "aud.documents.csv").unlink()
+    (tmp_path / "sources" / "notes.txt").unlink()
+    (tmp_path / "sources").rmdir()
+    _, _, error = run_cli("audit", csv_file)
+    _, _, note = run_cli("audit", csv_file, "--sources", tmp_path / "pq" / "sources",
+                         "--format", "json")
+    why = (f"{csv_file} declares no documents (no aud.documents.csv): the quotes of its 6 "
+           f"citation(s) cannot be verified; declare the documents there (id, title, path, "
+           f"sha256; docs/scale.md)")
+    assert error.startswith(f"ledger-tool: audit: {why}, ") and error.count("\n") == 1
+    assert f"ledger-tool: audit: note: {why}\n" in note
