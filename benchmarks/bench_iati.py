@@ -17,7 +17,9 @@ own:
 the time goes to validating and writing the entries rather than to parsing;
 ``--items N`` a file of one activity with a commitment, N budgets and N
 disbursements, where it goes to counting the activity once (each item
-linked to what counts it).  Each
+linked to what counts it); ``--reversals N`` one activity of N
+disbursements, every other one a reversal, where it goes to netting the
+reversals.  Each
 stage's wall time, CPU seconds (user and system, of the whole process) and
 peak memory are printed, after the machine's load average.
 
@@ -90,6 +92,30 @@ def generate_large_activity(path: Path, items: int) -> int:
     return 1
 
 
+def generate_reversals(path: Path, items: int) -> int:
+    """An IATI file of one activity: a commitment and ``items`` disbursements
+    of which every other one is a reversal (a negative value): half of those
+    equal an earlier disbursement, the rest do not and are netted across
+    several; returns 1 (its activities)."""
+    day = 86_400
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
+                 '<iati-activity default-currency="USD">\n'
+                 ' <iati-identifier>XM-BENCH-REVERSALS</iati-identifier>\n'
+                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
+                 '</participating-org>\n'
+                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
+                 f'<value>{10 ** 12}</value></transaction>\n')
+        for k in range(items):
+            d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k // 4 * day))
+            value = (-(100 + (k - 1) % 50) if k % 4 == 1 else -(37 + k % 13) if k % 4 == 3
+                     else 100 + k % 50)
+            fh.write(f' <transaction><transaction-type code="3"/><transaction-date iso-date="{d}"/>'
+                     f'<value>{value}</value></transaction>\n')
+        fh.write("</iati-activity>\n</iati-activities>\n")
+    return 1
+
+
 STAGES = {
     "read": "from ledger.imports.iati import read_iati; r = read_iati({f!r}); "
             "print(len(r.records))",
@@ -129,6 +155,9 @@ def main(argv=None) -> int:
     ap.add_argument("--items", type=int, nargs="*", default=[],
                     help="also a file of one activity with this many budgets and as many "
                          "disbursements")
+    ap.add_argument("--reversals", type=int, nargs="*", default=[],
+                    help="also a file of one activity with this many disbursements, every other "
+                         "one a reversal")
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--turns", type=int, default=1,
                     help="run each stage this many times (CPU s moves with the machine's load: "
@@ -142,12 +171,16 @@ def main(argv=None) -> int:
     print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'user s':>7} {'sys s':>6} "
           f"{'CPU s':>6} {'peak MiB':>9} {'load':>5}  result")
     sizes = [(mb, None, None) for mb in args.mb] + [(0, n, None) for n in args.activities] \
-        + [(0, None, n) for n in args.items]
+        + [(0, None, n) for n in args.items] + [(0, None, -n) for n in args.reversals]
     for mb, acts, items in sizes:
         f = work / (f"iati-{mb}mb.xml" if not (acts or items) else
-                    f"iati-{acts}-activities.xml" if acts else f"iati-1-activity-{items}-items.xml")
+                    f"iati-{acts}-activities.xml" if acts else
+                    f"iati-1-activity-{items}-items.xml" if items > 0 else
+                    f"iati-1-activity-{-items}-reversals.xml")
         if not f.exists():
-            if items:
+            if items and items < 0:
+                generate_reversals(f, -items)
+            elif items:
                 generate_large_activity(f, items)
             else:
                 generate(f, mb, acts)

@@ -11,7 +11,9 @@ the tables below and docs/interop.md ("IATI activity files").
 """
 from __future__ import annotations
 
+import bisect
 import functools
+import heapq
 import itertools
 import re
 from decimal import Decimal, InvalidOperation
@@ -799,32 +801,61 @@ def _net(group: list[dict], problems, file) -> None:
     reversal of earlier money, taken off the positive value it equals (the
     latest before it, else the first after), else off the positive values
     before it, latest first, then those after it.  Sets ``net`` and
-    ``netted`` (the reversals taken off) on each item."""
+    ``netted`` (the reversals taken off) on each item.  An activity may
+    hold thousands of reversals: each finds its value through heaps by net
+    value and skips the values already used up through links, not by
+    scanning every value (n log n, not n squared)."""
     for i in group:
         i["net"] = max(i["amount"], _ZERO)
         i["netted"] = []
     if not any(i["amount"] < 0 for i in group):     # no reversal: most stages
         return
     pos = [i for i in group if i["amount"] > 0]
-    at = {id(i): k for k, i in enumerate(group)}
-    for n in (i for i in group if i["amount"] < 0):
-        left, k = -n["amount"], at[id(n)]
-        exact = [p for p in pos if p["net"] == left]
-        before = [p for p in exact if at[id(p)] < k]
-        order = [before[-1]] if before else exact[:1]
-        order = order or ([p for p in reversed(pos) if at[id(p)] < k]
-                          + [p for p in pos if at[id(p)] > k])
+    at = [k for k, i in enumerate(group) if i["amount"] > 0]    # ascending
+    # the positive values by net: those before the reversal (a max-heap of
+    # -j), those not yet before it (a min-heap of j); stale ones dropped when met
+    before: dict[Decimal, list[int]] = {}
+    after: dict[Decimal, list[int]] = {}
+    for j, p in enumerate(pos):
+        after.setdefault(p["net"], []).append(j)     # ascending: a heap
+    # the nearest value with money left, leftwards and rightwards
+    lft, rgt = list(range(len(pos))), list(range(len(pos)))
+
+    def exact(left: Decimal, m: int) -> int | None:
+        late, early = before.setdefault(left, []), after.get(left, [])
+        while early and early[0] < m:
+            heapq.heappush(late, -heapq.heappop(early))
+        for heap, sign in ((late, -1), (early, 1)):
+            while heap and pos[sign * heap[0]]["net"] != left:
+                heapq.heappop(heap)
+            if heap:
+                return sign * heap[0]
+        return None
+
+    for k, n in enumerate(group):
+        if n["amount"] >= 0:
+            continue
+        left, m = -n["amount"], bisect.bisect_left(at, k)
+        equal = exact(left, m)
+        # candidates: the one equal, else those before latest first, then those after
+        walks = [(equal, None, 0)] if equal is not None else [(_alive(lft, m - 1), lft, -1),
+                                                       (_alive(rgt, m), rgt, 1)]
         into = []
-        for p in order:
-            take = min(left, p["net"])
-            if take <= 0:
-                continue
-            p["net"] -= take
-            left -= take
-            p["netted"].append(n)
-            into.append(p["label"])
-            if not left:
-                break
+        for j, link, step in walks:
+            while left and 0 <= j < len(pos):
+                p = pos[j]
+                take = min(left, p["net"])
+                p["net"] -= take
+                left -= take
+                p["netted"].append(n)
+                into.append(p["label"])
+                if p["net"]:      # what is left of it is found by its new value
+                    heapq.heappush(after.setdefault(p["net"], []), j)
+                else:
+                    lft[j], rgt[j] = j - 1, j + 1
+                if link is None:
+                    break
+                j = _alive(link, j + step)
         said = f"netted into {', '.join(into)}" if into else "no positive value to net it into"
         extra = (f"; {_plain(left)} {n['cur']} more than the values it reverses: the stage "
                  f"nets to zero" if left else "")
@@ -838,6 +869,19 @@ def _net(group: list[dict], problems, file) -> None:
         elif p["netted"]:
             p["notes"].append(f"net of the reversal(s) {gone}: {_plain(p['amount'])} reported, "
                               f"{_plain(p['net'])} net")
+
+
+def _alive(link: list[int], j: int) -> int:
+    """From ``j`` along ``link`` (an index to itself while its value has
+    money left, else towards its neighbour) to the nearest with money left,
+    or off either end; the path walked is shortened for the next time."""
+    path = []
+    while 0 <= j < len(link) and link[j] != j:
+        path.append(j)
+        j = link[j]
+    for x in path:
+        link[x] = j
+    return j
 
 
 def _count(items: list[dict], problems, file, tally) -> None:

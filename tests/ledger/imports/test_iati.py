@@ -557,3 +557,42 @@ def test_items_are_linked_within_their_currency(tmp_path):
         "pd-3": ("restates", "t-cg")}       # 700 GBP: 650 left of b-1, 200 of t-cg
     assert "in USD, not in the currency of its commitments" in recs[f"{a}-t-du"]["notes"]
     assert "beyond what is left of its commitments in GBP" in recs[f"{a}-pd-3"]["notes"]
+
+
+def _nets_by_the_rule(values: list[int]) -> list[int]:
+    """What each value nets to by the rule as docs/interop.md words it,
+    plainly (every value scanned for every reversal): a reversal comes off
+    the positive value it equals (the latest before it, else the first
+    after), else off those before it, latest first, then those after."""
+    net = [max(v, 0) for v in values]
+    live = [j for j, v in enumerate(values) if v > 0]
+    for k, v in enumerate(values):
+        if v >= 0:
+            continue
+        left = -v
+        equal = [j for j in live if net[j] == left]
+        order = [j for j in equal if j < k][-1:] or equal[:1] or \
+            [j for j in reversed(live) if j < k] + [j for j in live if j > k]
+        for j in order:
+            take = min(left, net[j])
+            net[j] -= take
+            left -= take
+    return net
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.sampled_from([-300, -100, -50, -20, 20, 50, 100, 300]), max_size=40))
+def test_each_reversal_is_netted_by_the_rule(tmp_path, values):
+    """Many reversals in one stage: each disbursement is recorded at what
+    the rule leaves of it, a plain reading of the values, and one netted to
+    nothing is not recorded."""
+    rows = "".join(f'<transaction ref="D{k}"><transaction-type code="3"/><transaction-date '
+                   f'iso-date="2016-01-01"/><value>{v}</value></transaction>'
+                   for k, v in enumerate(values))
+    f = tmp_path / "reversals.xml"
+    f.write_text('<iati-activities version="2.03"><iati-activity default-currency="GBP">'
+                 '<iati-identifier>XX-1</iati-identifier><reporting-org ref="XX"/>'
+                 + rows + "</iati-activity></iati-activities>", encoding="utf-8")
+    got = {k: Decimal(fields["amount"]) for k, fields in _by_id(read_iati(f)).items()}
+    want = {f"iati-xx-1-t-d{k}": Decimal(n) for k, n in enumerate(_nets_by_the_rule(values)) if n}
+    assert got == want
