@@ -52,12 +52,13 @@ def horizon_scan(args, func, fargs_of, spec, sink=None, restart=None):
     amount is read once."""
     facts: list = []
     kept: list = []
-    state = {"open": False}
+    opened = False
 
     def first(result):
+        nonlocal opened
         facts.append(result[0])
-        state["open"] = state["open"] or result[0][0]
-        if not state["open"] and result[1] is not None:   # None: nothing left by the filters
+        opened = opened or result[0][0]
+        if not opened and result[1] is not None:   # None: nothing left by the filters
             (sink or kept.append)(result[1])
 
     found = checked_scan(args, ds.horizon_part, (spec, func, fargs_of(None)), first)
@@ -89,16 +90,17 @@ def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
 def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=None):
     """``checked_scan(args, func, fargs, sink)`` for an export, whose rows
     are written as they come.  ``spec``: the dataset's default horizon is
-    needed (no --horizon, a basis that counts years): ``horizon_scan``, which
-    sets ``options["horizon"]`` (the rows' options, in ``fargs``) to it when
-    some partition holds an open-ended amount."""
+    needed (no --horizon, a basis that counts years): ``horizon_scan``, the
+    second pass with ``fargs`` where ``options`` (the rows' options, one of
+    ``fargs``) is a copy at that horizon; ``options`` itself is left as given."""
     if spec is None:
         return checked_scan(args, func, fargs, sink)
 
     def fargs_of(horizon):
-        if horizon is not None:
-            options["horizon"] = horizon
-        return fargs
+        if horizon is None:
+            return fargs
+        at_horizon = {**options, "horizon": horizon}
+        return tuple(at_horizon if a is options else a for a in fargs)
     return horizon_scan(args, func, fargs_of, spec, sink, restart)[0]
 
 
@@ -117,28 +119,30 @@ def streamed(args, func, fargs, out_path, empty: str | None = None,
     ``facts``: gets what ``func`` gives after its text and count, if anything.
     ``spec``, ``options``: the default horizon is needed (``export_scan``)."""
 
-    state = {"first": True, "rows": 0}
+    first, written = True, 0
 
     def sink(part):
+        nonlocal first, written
         text, rows, *more = part
         if facts is not None and more and more[0] is not None:
             facts.append(more[0])
         if text:
-            tmp.write(without_header(text, state["first"]))
-            state["first"] = False
-            state["rows"] += rows
+            tmp.write(without_header(text, first))
+            first = False
+            written += rows
 
     def restart():
+        nonlocal first, written
         tmp.seek(0)
         tmp.truncate()
-        state.update(first=True, rows=0)
+        first, written = True, 0
         if facts is not None:
             facts.clear()
 
     def scanned():
         found = export_scan(args, func, fargs, sink, spec=spec, options=options,
                             restart=restart)
-        if empty is not None and state["first"]:
+        if empty is not None and first:
             raise LedgerError(empty)
         return found
 
@@ -152,4 +156,4 @@ def streamed(args, func, fargs, out_path, empty: str | None = None,
             shutil.copyfileobj(tmp, sys.stdout)
             sys.stdout.flush()
     print_warnings(found)
-    return state["rows"], found
+    return written, found
