@@ -19,7 +19,8 @@ the time goes to validating and writing the entries rather than to parsing;
 disbursements, where it goes to counting the activity once (each item
 linked to what counts it); ``--reversals N`` one activity of N
 disbursements, every other one a reversal, where it goes to netting the
-reversals.  Each
+reversals; ``--planned N`` one activity of N budgets and N planned
+disbursements, where it goes to finding the budget each one phases.  Each
 stage's wall time, CPU seconds (user and system, of the whole process) and
 peak memory are printed, after the machine's load average.
 
@@ -116,6 +117,29 @@ def generate_reversals(path: Path, items: int) -> int:
     return 1
 
 
+def generate_planned(path: Path, items: int) -> int:
+    """An IATI file of one activity: a commitment, ``items`` budgets of 1,000
+    and ``items`` planned disbursements of 600, each phasing the first
+    budget with room left (each budget has room for one); returns 1."""
+    day = 86_400
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
+                 '<iati-activity default-currency="USD">\n'
+                 ' <iati-identifier>XM-BENCH-PLANNED</iati-identifier>\n'
+                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
+                 '</participating-org>\n'
+                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
+                 f'<value>{10 ** 12}</value></transaction>\n')
+        for k in range(items):
+            d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k * day))
+            fh.write(f' <budget type="1" status="1"><period-start iso-date="{d}"/><period-end '
+                     f'iso-date="{d}"/><value value-date="{d}">1000</value></budget>\n'
+                     f' <planned-disbursement><period-start iso-date="{d}"/><value>600</value>'
+                     f'</planned-disbursement>\n')
+        fh.write("</iati-activity>\n</iati-activities>\n")
+    return 1
+
+
 STAGES = {
     "read": "from ledger.imports.iati import read_iati; r = read_iati({f!r}); "
             "print(len(r.records))",
@@ -158,6 +182,9 @@ def main(argv=None) -> int:
     ap.add_argument("--reversals", type=int, nargs="*", default=[],
                     help="also a file of one activity with this many disbursements, every other "
                          "one a reversal")
+    ap.add_argument("--planned", type=int, nargs="*", default=[],
+                    help="also a file of one activity with this many budgets and as many "
+                         "planned disbursements")
     ap.add_argument("--work", type=Path, default=None)
     ap.add_argument("--turns", type=int, default=1,
                     help="run each stage this many times (CPU s moves with the machine's load: "
@@ -170,20 +197,18 @@ def main(argv=None) -> int:
     print(f"load average {os.getloadavg()[0]:.1f}")
     print(f"{'size':>8} {'activities':>10} {'stage':<15} {'wall s':>8} {'user s':>7} {'sys s':>6} "
           f"{'CPU s':>6} {'peak MiB':>9} {'load':>5}  result")
-    sizes = [(mb, None, None) for mb in args.mb] + [(0, n, None) for n in args.activities] \
-        + [(0, None, n) for n in args.items] + [(0, None, -n) for n in args.reversals]
-    for mb, acts, items in sizes:
-        f = work / (f"iati-{mb}mb.xml" if not (acts or items) else
-                    f"iati-{acts}-activities.xml" if acts else
-                    f"iati-1-activity-{items}-items.xml" if items > 0 else
-                    f"iati-1-activity-{-items}-reversals.xml")
+    files = [(f"iati-{mb}mb.xml", lambda f, mb=mb: generate(f, mb)) for mb in args.mb] \
+        + [(f"iati-{n}-activities.xml", lambda f, n=n: generate(f, 0, n)) for n in args.activities] \
+        + [(f"iati-1-activity-{n}-items.xml", lambda f, n=n: generate_large_activity(f, n))
+           for n in args.items] \
+        + [(f"iati-1-activity-{n}-reversals.xml", lambda f, n=n: generate_reversals(f, n))
+           for n in args.reversals] \
+        + [(f"iati-1-activity-{n}-planned.xml", lambda f, n=n: generate_planned(f, n))
+           for n in args.planned]
+    for name, make in files:
+        f = work / name
         if not f.exists():
-            if items and items < 0:
-                generate_reversals(f, -items)
-            elif items:
-                generate_large_activity(f, items)
-            else:
-                generate(f, mb, acts)
+            make(f)
         n = sum(1 for _ in open(f, "rb") if b"<iati-identifier>" in _)
         size = f.stat().st_size / 1e6
         for stage in args.stages:

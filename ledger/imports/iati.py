@@ -871,6 +871,43 @@ def _net(group: list[dict], problems, file) -> None:
                               f"{_plain(p['net'])} net")
 
 
+class _FirstFit:
+    """Hosts in order with the room each has left (their net at first): the
+    first from a place with room for an amount, found in a tree of the
+    rooms' maxima rather than by trying each host in turn."""
+
+    def __init__(self, hosts: list[dict]):
+        self.hosts = hosts
+        self.size = 1 << max(len(hosts) - 1, 0).bit_length()
+        self.most = [Decimal(-1)] * (2 * self.size)
+        for k, h in enumerate(hosts):
+            self.most[self.size + k] = h["net"]
+        for k in range(self.size - 1, 0, -1):
+            self.most[k] = max(self.most[2 * k], self.most[2 * k + 1])
+
+    def take(self, start: int, amount: Decimal) -> dict | None:
+        """The first host from ``start`` with ``amount`` of room left, its room
+        taken; None when none has."""
+        k = self._first(1, 0, self.size, start, amount)
+        if k is None:
+            return None
+        node = self.size + k
+        self.most[node] -= amount
+        while node > 1:
+            node //= 2
+            self.most[node] = max(self.most[2 * node], self.most[2 * node + 1])
+        return self.hosts[k]
+
+    def _first(self, node: int, lo: int, hi: int, start: int, amount: Decimal) -> int | None:
+        if hi <= start or self.most[node] < amount:
+            return None
+        if hi - lo == 1:
+            return lo
+        mid = (lo + hi) // 2
+        found = self._first(2 * node, lo, mid, start, amount)
+        return found if found is not None else self._first(2 * node + 1, mid, hi, start, amount)
+
+
 def _alive(link: list[int], j: int) -> int:
     """From ``j`` along ``link`` (an index to itself while its value has
     money left, else towards its neighbour) to the nearest with money left,
@@ -919,8 +956,6 @@ def _count(items: list[dict], problems, file, tally) -> None:
     for a in anchors:
         tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + a["net"]
         a["notes"].append(f"counted: the activity is counted once, by {rule}")
-    # what each entry can still take, by link kind: the check adds a target's parts up
-    room: dict[tuple[str, int], Decimal] = {}
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)
     anchors_in: dict[str, list[dict]] = {}
@@ -930,6 +965,9 @@ def _count(items: list[dict], problems, file, tally) -> None:
     for b in kept:
         if b["stage"] == "budget" and id(b) not in counted:
             budgets_in.setdefault(b["cur"], []).append(b)
+    # what each host can still take, by link kind and currency (the check adds
+    # a target's parts up): the budgets, then the anchors
+    room: dict[tuple[str, str], _FirstFit] = {}
     for i in kept:
         if id(i) in counted:
             continue
@@ -937,13 +975,13 @@ def _count(items: list[dict], problems, file, tally) -> None:
         same = anchors_in.get(i["cur"], [])
         target = None
         if kind != "restates":
+            budgets = budgets_in.get(i["cur"], [])
+            hosts = room.get((kind, i["cur"]))
+            if hosts is None:
+                hosts = room[(kind, i["cur"])] = _FirstFit(budgets + same)
             # planned disbursements phase the budgets first, so that both fit the commitment
-            hosts = budgets_in.get(i["cur"], []) + same if i["stage"] == "planned" else same
-            target = next((h for h in hosts
-                           if room.setdefault((kind, id(h)), h["net"]) >= i["net"]), None)
-            if target is not None:
-                room[(kind, id(target))] -= i["net"]
-            else:
+            target = hosts.take(0 if i["stage"] == "planned" else len(budgets), i["net"])
+            if target is None:
                 i["notes"].append(f"beyond what is left of {rule} in {i['cur']}: linked as a "
                                   f"restatement" if same else
                                   f"in {i['cur']}, not in the currency of {rule}: linked as a "

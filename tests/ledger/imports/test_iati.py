@@ -596,3 +596,37 @@ def test_each_reversal_is_netted_by_the_rule(tmp_path, values):
     got = {k: Decimal(fields["amount"]) for k, fields in _by_id(read_iati(f)).items()}
     want = {f"iati-xx-1-t-d{k}": Decimal(n) for k, n in enumerate(_nets_by_the_rule(values)) if n}
     assert got == want
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(budgets=st.lists(st.sampled_from([100, 300, 1000, 1600]), max_size=12),
+       planned=st.lists(st.sampled_from([50, 100, 250, 600, 2000]), max_size=25))
+def test_each_planned_disbursement_phases_the_first_budget_with_room(tmp_path, budgets, planned):
+    """Many budgets and planned disbursements: each planned disbursement is
+    part of the first budget with room left for it, else of the
+    commitment while it has room, else restates it (a plain reading, every
+    budget tried in turn)."""
+    commitment = 3000
+    rows = [f'<budget><period-start iso-date="{2000 + k}-01-01"/><period-end '
+            f'iso-date="{2000 + k}-12-31"/><value>{v}</value></budget>' for k, v in enumerate(budgets)]
+    rows += [f'<planned-disbursement><period-start iso-date="2016-01-01"/><value>{v}</value>'
+             f'</planned-disbursement>' for v in planned]
+    f = tmp_path / "planned.xml"
+    f.write_text('<iati-activities version="2.03"><iati-activity default-currency="GBP">'
+                 '<iati-identifier>XX-1</iati-identifier><reporting-org ref="XX"/>'
+                 '<transaction ref="C"><transaction-type code="2"/><transaction-date '
+                 f'iso-date="2016-01-01"/><value>{commitment}</value></transaction>'
+                 + "".join(rows) + "</iati-activity></iati-activities>", encoding="utf-8")
+    recs = _by_id(read_iati(f))
+    room = {f"b-{k + 1}": v for k, v in enumerate(budgets)}
+    room["t-c"] = commitment
+    for v in budgets:       # the budgets are part of the commitment while they fit
+        room["t-c"] -= v if room["t-c"] >= v else 0
+    for k, v in enumerate(planned):
+        host = next((h for h in room if room[h] >= v), None)
+        fields = recs[f"iati-xx-1-pd-{k + 1}"]
+        if host is None:
+            assert fields.get("restates") == "iati-xx-1-t-c"
+        else:
+            room[host] -= v
+            assert fields.get("part_of") == f"iati-xx-1-{host}"
