@@ -56,7 +56,7 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, entries_of,  # noqa: F401 (ledger.read.dataset)
+from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              link_table, no_citations, no_links, no_restatements,
                              restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
@@ -537,16 +537,22 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         first = rows[:0]
     extras: dict = {}
     names = raw.column_names
-    for k in ("disburses", "part_of", "restates"):
-        if k in names:
-            extras[k] = raw.column(k).to_numpy()[first]
+    # the entries kept, among the raw form's (their first rows)
+    kept_entries = None if keep is None else keep[np.flatnonzero(
+        ~continues_entry(raw.column("id").combine_chunks()))]
+    if links_elsewhere:   # the file's link columns, which the rules did not read
+        for k in ("disburses", "part_of", "restates"):
+            if k in names:
+                extras[k] = raw.column(k).to_numpy()[first]
+    else:   # the raw form's links, which the rules read, of the entries kept
+        extras.update(book_links(form.links if kept_entries is None
+                                 else entries_of(form.links, kept_entries), len(first)))
     extras.update(_provenance(raw, first))
     if ("sources" in names or "citations" in names) and len(first):
         # the raw form's citations, of the entries kept
         cited = form.citations
-        if keep is not None:
-            cited = entries_of(cited, keep[np.flatnonzero(
-                ~continues_entry(raw.column("id").combine_chunks()))])
+        if kept_entries is not None:
+            cited = entries_of(cited, kept_entries)
         entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
         quotes = locators = np.full(len(docs), "", dtype=object)
         if "quote" in cited.column_names:   # the citations column's (null: none stated)
