@@ -921,7 +921,6 @@ def _extras(table, fields, phrases, text, citations, links) -> dict:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     def col(arr):
         arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
@@ -930,8 +929,7 @@ def _extras(table, fields, phrases, text, citations, links) -> dict:
     out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
            "location": col(text("location")), "notes": col(text("notes"))}
     if "tags" in fields:   # control characters: refused by the rules before this
-        out["tags"] = col(rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), "")))
+        out["tags"] = col(rr.tags_text(table.field("tags")))
     out.update(book_links(links, len(table)))
     if "source" not in fields:
         out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],

@@ -568,7 +568,7 @@ def _provenance(raw, first) -> dict:
     """Each entry's recipient, location, notes and tags (``PROVENANCE_COLUMNS``)
     from its first row, as the journal's Book keeps them
     (``ledger.read.journal_columns._extras``): the text trimmed, the tags
-    trimmed, composed and joined by ';' without empty ones."""
+    as ``ledger.rules.rows.tags_text`` gives them."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -580,21 +580,9 @@ def _provenance(raw, first) -> dict:
             out[k] = pd.arrays.ArrowExtensionArray(pc.utf8_trim(
                 text_column(raw.column(k)).take(take), PY_WHITESPACE))
     if "tags" in raw.column_names:
-        parts = pc.split_pattern(text_column(raw.column("tags")).take(take), ";")
-        tag = rr.composed_column(pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE))
-        named = pc.not_equal(tag, "")
-        tags = pa.ListArray.from_arrays(_kept_offsets(parts.offsets, named), tag.filter(named))
-        out["tags"] = pd.arrays.ArrowExtensionArray(pc.binary_join(tags, ";"))
+        out["tags"] = pd.arrays.ArrowExtensionArray(rr.tags_text(rr.tag_lists(
+            text_column(raw.column("tags")).take(take))))
     return out
-
-
-def _kept_offsets(offsets, kept):
-    """A list array's ``offsets`` once the values not ``kept`` are dropped."""
-    import numpy as np
-    import pyarrow as pa
-
-    counted = np.r_[0, np.cumsum(_np(kept), dtype=np.int64)]
-    return pa.array(counted[_np(offsets)].astype(np.int32))
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
@@ -1674,9 +1662,8 @@ def _tag_rows(P, tags, first) -> None:
     import pyarrow.compute as pc
 
     tags = tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags
-    if not pa.types.is_list(tags.type):
-        parts = pc.split_pattern(pc.cast(tags, pa.string()), ";")
-        tags = pa.ListArray.from_arrays(parts.offsets, pc.utf8_trim(parts.values, PY_WHITESPACE))
+    if not pa.types.is_list(tags.type):   # a bulk table's cells
+        tags = rr.tag_lists(tags)
     flat = rr.composed_column(pc.list_flatten(tags))
     odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
     if not odd.any():
