@@ -151,8 +151,9 @@ class Book:
         (``amount_text``, ``recipient``, ``location``, ``tags``, ``notes``,
         ``disburses``, ``part_of``, ``restates``: sequences, one value an
         entry; ``split``: bools, written with split tables, else an entry of
-        more than one row) and ``citations`` (a DataFrame entry, doc, quote,
-        locator).
+        more than one row), ``citations`` (a DataFrame entry, doc, quote,
+        locator) and ``links`` (a DataFrame entry, kind, target: the raw
+        form's links table, instead of the link columns).
         ``entry_of``: each row's entry (numpy int), when rows sharing an id
         in turn may be two entries (a journal); else the ids tell."""
         import numpy as np
@@ -190,7 +191,9 @@ class Book:
         entries = entries[list(SCHEMA["entries"])]
         allocations = pd.DataFrame({"entry": entry_of, "purpose": frame["purpose"].array,
                                     "amount": frame["amount"].array}, copy=False)
-        links = _links_table({k: extras.get(k) for k in LINK_KINDS}, len(first))
+        links = extras.get("links")
+        if links is None:
+            links = _links_table({k: extras.get(k) for k in LINK_KINDS}, len(first))
         citations = extras.get("citations")
         if citations is None:
             citations = _empty(SCHEMA["citations"])

@@ -47,8 +47,8 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import (RawTables, link_table, no_citations, purpose_rows,
-                             restatement_table, split_table)
+from ledger.read.raw import (RawTables, book_citations, book_links, entries_of, link_table,
+                             no_citations, purpose_rows, restatement_table, split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -628,7 +628,8 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
            if p.code not in WORDED_HERE and p.severity == "error"}
     entry_of = row
     if kept[0] is None:   # no entry left out
-        extras = _extras(table, form.fields, form.phrases, form.links, form.text)
+        extras = _extras(table, form.fields, form.phrases, form.text, form.raw.citations,
+                         form.raw.links)
         extras["split"] = written_split
     else:
         keep = np.zeros(n, bool)
@@ -645,8 +646,8 @@ def _kept_extras(table, form, keep) -> dict:
 
     mask = pa.array(keep)
     out = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
-                  {k: v.filter(mask) for k, v in form.links.items()},
-                  lambda k: form.text(k).filter(mask))
+                  lambda k: form.text(k).filter(mask), entries_of(form.raw.citations, keep),
+                  entries_of(form.raw.links, keep))
     out["split"] = form.written_split[keep]
     return out
 
@@ -912,15 +913,14 @@ def _accounts(funder, purpose, splits) -> list:
     return out
 
 
-def _extras(table, fields, phrases, t, text) -> dict:
+def _extras(table, fields, phrases, text, citations, links) -> dict:
     """What the Book keeps beyond the base frame: the amount as written,
-    recipient, location, tags, notes, links and citations (with quotes), as
-    Arrow-backed columns (no Python string per value).  ``t``: the link
-    fields read by ``text`` (stripped, '' when absent)."""
+    recipient, location, tags, notes, as Arrow-backed columns (no Python
+    string per value), and the links and citations (with quotes) the rules
+    read (``citations``, ``links``: the raw form's tables of these entries)."""
     import numpy as np
     import pandas as pd
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     def col(arr):
         arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
@@ -929,30 +929,13 @@ def _extras(table, fields, phrases, t, text) -> dict:
     out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
            "location": col(text("location")), "notes": col(text("notes"))}
     if "tags" in fields:   # control characters: refused by the rules before this
-        out["tags"] = col(rr.composed_column(pc.fill_null(pc.binary_join(
-            pc.cast(table.field("tags"), pa.list_(pa.string())), ";"), "")))
-    for k in ("disburses", "part_of", "restates"):
-        out[k] = t[k].to_numpy(zero_copy_only=False) \
-            if pc.any(pc.not_equal(t[k], "")).as_py() else None
+        out["tags"] = col(rr.tags_text(table.field("tags")))
+    out.update(book_links(links, len(table)))
     if "source" not in fields:
         out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],
                                          "quote": [], "locator": []})
-        return out
-    src = table.field("source")
-    flat = pc.list_flatten(src)
-    names = {f.name for f in fields["source"].value_type}
-    m = len(flat)
-
-    def field(k):
-        if k not in names:
-            return col(pa.nulls(m, pa.string()).fill_null(""))
-        return col(pc.fill_null(flat.field(k), ""))
-
-    out["citations"] = pd.DataFrame({
-        "entry": pc.list_parent_indices(src).to_numpy(zero_copy_only=False).astype("int64"),
-        "doc": col(pc.utf8_trim(flat.field("doc"), _PY_WHITESPACE)) if "doc" in names
-        else field("doc"),
-        "quote": field("quote"), "locator": field("locator")})
+    else:
+        out["citations"] = book_citations(citations)
     return out
 
 

@@ -110,7 +110,7 @@ from ledger.rules import BULK_HINTS, JOURNAL_HINTS
 from ledger.rules.rows import _np
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
-           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of"]
+           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 
@@ -284,3 +284,39 @@ def entries_of(table, keep):
     moved = np.cumsum(keep) - 1
     return table.filter(pa.array(on)).set_column(
         table.column_names.index("entry"), "entry", pa.array(moved[e[on]], pa.int64()))
+
+
+def book_links(links, n: int) -> dict:
+    """The Book's links (``ledger.book.Book.from_frame``'s extras) from the
+    links table of ``n`` entries: ``links`` (pandas: entry, kind, target;
+    None when there are none) and each kind's target per entry ('' for none;
+    None when no entry has that kind)."""
+    import numpy as np
+    import pandas as pd
+
+    out: dict = {k: None for k in LINK_KINDS}
+    if links is None or not links.num_rows:
+        out["links"] = None
+        return out
+    entry = _np(links.column("entry")).astype("int64")
+    kind = _np(links.column("kind")).astype(object)
+    target = _np(links.column("target")).astype(object)
+    out["links"] = pd.DataFrame({"entry": entry, "kind": kind, "target": target})
+    for k in LINK_KINDS:
+        on = kind == k
+        if on.any():
+            out[k] = np.full(n, "", dtype=object)
+            out[k][entry[on]] = target[on]
+    return out
+
+
+def book_citations(citations):
+    """The Book's citations (pandas: entry, doc, quote, locator, the text
+    Arrow-backed) from the citations table of a journal or an import."""
+    import pandas as pd
+
+    def col(name):
+        return pd.arrays.ArrowExtensionArray(citations.column(name).combine_chunks())
+
+    return pd.DataFrame({"entry": _np(citations.column("entry")).astype("int64"),
+                         "doc": col("doc"), "quote": col("quote"), "locator": col("locator")})

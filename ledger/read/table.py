@@ -56,7 +56,7 @@ from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
-from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, entries_of,  # noqa: F401 (ledger.read.dataset)
+from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              link_table, no_citations, no_links, no_restatements,
                              restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
@@ -537,16 +537,22 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         first = rows[:0]
     extras: dict = {}
     names = raw.column_names
-    for k in ("disburses", "part_of", "restates"):
-        if k in names:
-            extras[k] = raw.column(k).to_numpy()[first]
+    # the entries kept, among the raw form's (their first rows)
+    kept_entries = None if keep is None else keep[np.flatnonzero(
+        ~continues_entry(raw.column("id").combine_chunks()))]
+    if links_elsewhere:   # the file's link columns, which the rules did not read
+        for k in ("disburses", "part_of", "restates"):
+            if k in names:
+                extras[k] = raw.column(k).to_numpy()[first]
+    else:   # the raw form's links, which the rules read, of the entries kept
+        extras.update(book_links(form.links if kept_entries is None
+                                 else entries_of(form.links, kept_entries), len(first)))
     extras.update(_provenance(raw, first))
     if ("sources" in names or "citations" in names) and len(first):
         # the raw form's citations, of the entries kept
         cited = form.citations
-        if keep is not None:
-            cited = entries_of(cited, keep[np.flatnonzero(
-                ~continues_entry(raw.column("id").combine_chunks()))])
+        if kept_entries is not None:
+            cited = entries_of(cited, kept_entries)
         entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
         quotes = locators = np.full(len(docs), "", dtype=object)
         if "quote" in cited.column_names:   # the citations column's (null: none stated)
@@ -562,7 +568,7 @@ def _provenance(raw, first) -> dict:
     """Each entry's recipient, location, notes and tags (``PROVENANCE_COLUMNS``)
     from its first row, as the journal's Book keeps them
     (``ledger.read.journal_columns._extras``): the text trimmed, the tags
-    trimmed, composed and joined by ';' without empty ones."""
+    as ``ledger.rules.rows.tags_text`` gives them."""
     import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -574,21 +580,9 @@ def _provenance(raw, first) -> dict:
             out[k] = pd.arrays.ArrowExtensionArray(pc.utf8_trim(
                 text_column(raw.column(k)).take(take), PY_WHITESPACE))
     if "tags" in raw.column_names:
-        parts = pc.split_pattern(text_column(raw.column("tags")).take(take), ";")
-        tag = rr.composed_column(pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE))
-        named = pc.not_equal(tag, "")
-        tags = pa.ListArray.from_arrays(_kept_offsets(parts.offsets, named), tag.filter(named))
-        out["tags"] = pd.arrays.ArrowExtensionArray(pc.binary_join(tags, ";"))
+        out["tags"] = pd.arrays.ArrowExtensionArray(rr.tags_text(rr.tag_lists(
+            text_column(raw.column("tags")).take(take))))
     return out
-
-
-def _kept_offsets(offsets, kept):
-    """A list array's ``offsets`` once the values not ``kept`` are dropped."""
-    import numpy as np
-    import pyarrow as pa
-
-    counted = np.r_[0, np.cumsum(_np(kept), dtype=np.int64)]
-    return pa.array(counted[_np(offsets)].astype(np.int32))
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
@@ -1031,16 +1025,19 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
     # pandas' Arrow-backed strings (the dtype entries_frame gives)
     text = pa.table({"id": sid, "restated": restated, "where": where}).to_pandas()
+    # a part's purpose and amount from the splits table (the rows joined to
+    # the parts they name): the Book counts what the split rules checked
+    purposes, amounts = _joined_parts(prow, col("purpose"), ppurpose, amount, p_dec)
     frame = pd.DataFrame({
         "id": text["id"],
         "date": date_np,
         "funder": _category(col("funder")),
-        "purpose": _category(col("purpose")),
+        "purpose": _category(purposes),
         "status": _category(status),
         "qualifier": _category(qualifier),
         "period": _category(period["label"]),
         "primary": primary,
-        "amount": pd.arrays.ArrowExtensionArray(amount),
+        "amount": pd.arrays.ArrowExtensionArray(amounts),
         "currency": _category(cur),
         "entry_amount": pd.arrays.ArrowExtensionArray(entry_amount),
         "period_kind": _category(period["kind"]),
@@ -1060,6 +1057,22 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _joined_parts(prow, purpose, p_purpose, amount, p_amount):
+    """Per row of the entries: the purpose and amount, a part's row taking
+    its part's from the splits table (``prow``: each part's row)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if not len(prow):
+        return purpose, amount
+    n = len(purpose)
+    at = np.arange(n, dtype=np.int64)
+    at[prow] = n + np.arange(len(prow), dtype=np.int64)
+    at = pa.array(at)
+    return (pa.concat_arrays([purpose, p_purpose]).take(at),
+            pa.concat_arrays([amount, p_amount]).take(at))
 
 
 def _parts(splits, part, same_as_prev, purpose, amount):
@@ -1649,9 +1662,8 @@ def _tag_rows(P, tags, first) -> None:
     import pyarrow.compute as pc
 
     tags = tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags
-    if not pa.types.is_list(tags.type):
-        parts = pc.split_pattern(pc.cast(tags, pa.string()), ";")
-        tags = pa.ListArray.from_arrays(parts.offsets, pc.utf8_trim(parts.values, PY_WHITESPACE))
+    if not pa.types.is_list(tags.type):   # a bulk table's cells
+        tags = rr.tag_lists(tags)
     flat = rr.composed_column(pc.list_flatten(tags))
     odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
     if not odd.any():

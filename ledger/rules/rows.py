@@ -38,7 +38,7 @@ from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_Y
                                  amount_problem)
 from ledger.model import Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
-                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES)
+                          CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, WHITESPACE)
 
 __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD", "BAD_ID",
            "BAD_DATE", "NOT_A_DATE", "ISO_DATE", "iso_date", "restated_text", "DATE_RANGE", "BAD_AMOUNT",
@@ -47,7 +47,8 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "PERIOD_RANGE", "SPLIT_NO_PURPOSE", "SPLIT_NO_AMOUNT", "SPLIT_NOT_POSITIVE",
            "SPLIT_TOO_BIG", "SPLIT_PURPOSE_TWICE", "account_rule", "qualifier_of",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
-           "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated"]
+           "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated",
+           "tag_lists", "tags_text"]
 
 # the journal's fields and what each holds (the hint of a missing one)
 ENTRY_FIELDS = {
@@ -277,6 +278,33 @@ def composed_column(values):
     """``composed`` over an Arrow string column."""
     import pyarrow.compute as pc
     return pc.utf8_normalize(values, "NFC")
+
+
+def tag_lists(cells):
+    """A bulk table's tags cells (Arrow text, the tags between ';') as
+    lists: each tag trimmed as the journal reader trims text, the blank
+    ones (nothing between two ';') left out."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = pc.split_pattern(pc.cast(cells, pa.string()), ";")
+    tag = pc.utf8_trim(pc.list_flatten(parts), WHITESPACE)
+    named = pc.fill_null(pc.not_equal(tag, ""), False).to_numpy(zero_copy_only=False)
+    kept = np.r_[0, np.cumsum(named, dtype=np.int64)][
+        parts.offsets.to_numpy(zero_copy_only=False)]
+    return pa.ListArray.from_arrays(pa.array(kept.astype(np.int32)), tag.filter(pa.array(named)))
+
+
+def tags_text(lists):
+    """Each entry's tags as the Book keeps them, from a list column (a
+    journal's lists as parsed, or ``tag_lists`` of a bulk table's cells):
+    each tag composed (NFC, ``composed``), joined by ';' ('' for none)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return composed_column(pc.fill_null(pc.binary_join(
+        pc.cast(lists, pa.list_(pa.string())), ";"), ""))
 
 
 def tag_rule(value: str) -> Rule | None:

@@ -250,6 +250,37 @@ def test_a_parts_purpose_and_amount_are_the_splits_tables():
         (3, "split amount for 'FR:B' must be a positive number")]
 
 
+def test_the_book_counts_the_parts_the_rules_checked():
+    """Rows whose purpose and amount disagree with the splits table's (a
+    raw form made by hand; a reader's rows repeat its parts'): the rules
+    read the table's parts, 2.5 to FR:A and 3 to FR:B, and so does the
+    Book, which counts neither row's 9 to FR:Row."""
+    from decimal import Decimal
+
+    import numpy as np
+    import pyarrow as pa
+
+    from ledger.book import Book
+    from ledger.read.raw import RawTables, split_table
+    from ledger.read.table import check_raw
+
+    entries = pa.table({c: pa.array([v, v, w]) for c, v, w in (
+        ("id", "a", "b"), ("date", "2016-01-01", "2016-01-02"), ("funder", "UK:HO", "UK:HO"),
+        ("purpose", "FR:Row", "FR:C"), ("amount", "9", "4"), ("currency", "GBP", "GBP"),
+        ("sources", "d", "d"))})
+    parts = [("FR:A", "2.5"), ("FR:B", "3")]
+    raw = RawTables(entries, "e.csv", np.array([2, 3, 4]),
+                    splits=split_table([0, 0], [0, 1], pa.array([p for p, _ in parts]),
+                                       pa.array([a for _, a in parts])))
+    frame, problems = check_raw(raw, None)
+    assert [p.message for p in problems if p.severity == "error"] == []
+    counted = [(p, Decimal(a)) for p, a in parts] + [("FR:C", Decimal("4"))]
+    assert list(zip(frame["purpose"].astype(str), frame["amount"])) == counted
+    allocations = Book.from_frame(frame).tables.allocations
+    assert sorted(zip(allocations["purpose"].astype(str), allocations["amount"])) == counted
+    assert list(frame["entry_amount"]) == [Decimal("5.5"), Decimal("5.5"), Decimal("4")]
+
+
 def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
     """An entry's rows must agree in every column but purpose and amount:
     the reader compares them (a funder written composed on one row and

@@ -477,3 +477,47 @@ def test_more_than_twice_the_limit_of_uncited_rows_are_counted(tmp_path):
     assert len(problems) == 51
     assert str(problems[49]).startswith(f"{path}:51: entry 'e49': warning: no source")
     assert str(problems[50]).startswith(f"{path}: warning: 70 more row(s) with the problem: ")
+
+
+# a tag either format can hold: no ';' (the bulk cell's separator), not
+# blank nor padded (a bulk cell's tags are trimmed), no invisible character
+# (the tag rule refuses it); letters with combining marks, which both
+# readers compose
+_TAG = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";"),
+            min_size=1, max_size=6),
+    st.sampled_from(["e\u0301", "A\u030a", "\u0301x", "n\u0303o", "\u00e9", "a,\"b\""]),
+).filter(lambda t: t == t.strip() and t and rr.tag_rule(t) is None)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_TAG, max_size=4), min_size=1, max_size=4))
+def test_tags_written_as_a_journal_or_a_bulk_csv_are_the_same_book_tags(tag_lists):
+    """Each entry's tags, written as a journal's list and as a bulk CSV's
+    cell (between ';'), are the Book's tags: each composed (NFC), joined by
+    ';', in the order written, worked out here with unicodedata."""
+    import csv
+    import tempfile
+    import unicodedata
+
+    import tomlkit
+
+    from ledger.read import read_book
+
+    want = [";".join(unicodedata.normalize("NFC", t) for t in tags) for tags in tag_lists]
+    with tempfile.TemporaryDirectory() as tmp:
+        journal, bulk = Path(tmp) / "j.toml", Path(tmp) / "e.csv"
+        entries = tomlkit.aot()
+        for i, tags in enumerate(tag_lists):
+            entries.append(tomlkit.item({"id": f"e{i}", "date": "2016-01-01", "funder": "UK",
+                                         "purpose": "P", "amount": "5 GBP", "tags": tags}))
+        journal.write_text(tomlkit.dumps({"entry": entries}), encoding="utf-8")
+        with open(bulk, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows([("id", "date", "funder", "purpose", "amount", "currency",
+                                       "tags"),
+                                      *((f"e{i}", "2016-01-01", "UK", "P", "5", "GBP",
+                                         "; ".join(tags)) for i, tags in enumerate(tag_lists))])
+        for path in (journal, bulk):
+            book = read_book(path, use_cache=False)
+            assert [p for p in book.problems if p.severity == "error"] == []
+            assert book.tables.entries["tags"].astype(str).tolist() == want, path.suffix
