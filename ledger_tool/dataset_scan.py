@@ -96,6 +96,9 @@ def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=Non
     if spec is None:
         return checked_scan(args, func, fargs, sink)
 
+    # the options are found among fargs by identity: a copy would lose the horizon
+    assert any(a is options for a in fargs), "fargs must hold the options given"
+
     def fargs_of(horizon):
         if horizon is None:
             return fargs

@@ -130,5 +130,9 @@ def test_a_cap_that_does_not_bite_leaves_the_lines_as_they_were(tmp_path, run_cl
     monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "62")
     code, _, err = run_cli("check", f)
     assert code == 1 and err == everything
-    ids = [line.split("'")[1] for line in err.strip().splitlines()[:-1]]
+    lines = err.strip().splitlines()[:-1]
+    ids = [line.split("'")[1] for line in lines]
     assert sorted(ids) == sorted([f"w{i}" for i in range(30)] * 2 + wrong)
+    # the rules' order, as uncapped: the purpose warnings, the errors, then
+    # the no-source warnings (errors first would put them at the top)
+    assert ids[30:32] == wrong and ": warning: " in lines[0]
