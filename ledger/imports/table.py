@@ -576,11 +576,13 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
                                   f"id), refused at row {refused[2]}"))
             continue
+        # the row's purpose and share: the export's share column, else its amount
+        part = ((values["purpose"][i], share[i]) if regroup else
+                (fields.get("purpose", ""), fields.get("amount", "")))
         if eid and raw_rows and raw_rows[-1][1].get("id") == eid \
                 and raw_rows[-1][0][-1] == row_above:
             # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
-            why = (_one_more_part(raw_rows[-1][1], fields, values["purpose"][i], share[i])
-                   if regroup else _one_more_purpose(raw_rows[-1][1], fields))
+            why = _one_more_purpose(raw_rows[-1][1], fields, part, regroup)
             if not why:
                 raw_rows[-1][0].append(r)
                 continue
@@ -592,12 +594,11 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                       f"(the same id), refused at row {r}"))
             refused = [eid, r, r]
             continue
-        if regroup and eid:
-            fields["_parts"] = [(values["purpose"][i], share[i])]
+        if eid:
+            fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
-        _regroup_splits(f)
-        _split_by_rows(f)
+        _one_entry(f, regroup)
 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
@@ -726,69 +727,59 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     return f
 
 
-# what the rows of one split entry give each: the rest is the entry's, said on each row
-_PURPOSE_FIELDS = ("purpose", "amount", "_shares", "_entry_amount")
+# what the rows of one split entry may differ in: their purpose and share
+# (as 'check' reads a bulk file, each row's amount is its share); the rest
+# is the entry's, said on each row
+_PART_FIELDS = {False: {"purpose", "amount", "_parts", "_entry_amount"},
+                True: {"purpose", "_parts"}}
 
 
-def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
-    """Add row ``g`` to entry ``f`` as one more purpose and its share, as
-    the bulk reader reads rows of one id next to each other (the entry's
-    amount their sum); or why not, with what to do (empty: added)."""
-    what = ("the rows of one id next to each other are one entry split between "
-            "purposes, as 'ledger-tool check' reads the file")
-    shares = f.get("_shares") or [(f.get("purpose", ""), f.get("amount", ""))]
-    for amount in (shares[0][1], g.get("amount", "")):
-        try:   # finite and within the limits before any sum
-            bounded_number(str(amount), "share")
-        except NumberError as err:
-            return (f"{what}, which gives each row its purpose's share as a number "
-                    f"({err}); write the shares as numbers with a currency column, "
-                    f"or give this row its own id (another pledge)")
-    differ = [k for k in sorted(set(f) | set(g)) if k not in _PURPOSE_FIELDS
-              and f.get(k) != g.get(k)]
+def _one_more_purpose(f: dict[str, Any], g: dict[str, Any], part: tuple[str, str],
+                      exported: bool) -> str:
+    """Add row ``g`` to entry ``f`` as one more ``part`` (purpose, share) in
+    ``f["_parts"]``: as the bulk reader reads rows of one id next to each
+    other (``exported`` False: the entry's amount their sum), or as
+    ledger-tool's export writes a split entry (one row per purpose and year,
+    the entry's values on each); or why not, with what to do (empty: added)."""
+    what = ("the rows of one id next to each other are one entry split between purposes, "
+            + ("as 'ledger-tool export' writes it" if exported else
+               "as 'ledger-tool check' reads the file"))
+    parts = f["_parts"]
+    if not exported:
+        for amount in (parts[0][1], part[1]):
+            try:   # finite and within the limits before any sum
+                bounded_number(str(amount), "share")
+            except NumberError as err:
+                return (f"{what}, which gives each row its purpose's share as a number "
+                        f"({err}); write the shares as numbers with a currency column, "
+                        f"or give this row its own id (another pledge)")
+    differ = [k.lstrip("_") for k in sorted(set(f) | set(g))
+              if k not in _PART_FIELDS[exported] and f.get(k) != g.get(k)]
     if differ:
         return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
                 f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
-    f["_shares"] = shares + [(g.get("purpose", ""), g.get("amount", ""))]
+    earlier = dict(parts).get(part[0]) if exported else None
+    if earlier is not None and earlier != part[1]:
+        return (f"{what}, but the purpose {part[0]!r} has the share {earlier} above and "
+                f"{part[1]} here; one share per purpose")
+    parts.append(part)
     return ""
 
 
-def _one_more_part(f: dict[str, Any], g: dict[str, Any], purpose: str, share: str) -> str:
-    """Add row ``g`` (``purpose`` and its ``share``) to entry ``f`` as one
-    more part of a split entry from ledger-tool's export (one row per
-    purpose, the entry's values on each); or why not (empty: added)."""
-    what = ("the rows of one id next to each other are one entry split between "
-            "purposes, as 'ledger-tool export' writes it")
-    differ = [k.lstrip("_") for k in sorted(set(f) | set(g)) if k not in ("purpose", "_parts")
-              and f.get(k) != g.get(k)]
-    if differ:
-        return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
-                f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
-    earlier = dict(f["_parts"]).get(purpose)
-    if earlier is not None and earlier != share:
-        return (f"{what}, but the purpose {purpose!r} has the share {earlier} above and "
-                f"{share} here; one share per purpose")
-    f["_parts"].append((purpose, share))
-    return ""
-
-
-def _split_by_rows(f: dict[str, Any]) -> None:
-    """An entry given over several rows (``_one_more_purpose``) as one
-    split entry: its amount the sum of its rows'."""
-    shares = f.pop("_shares", None)
-    if not shares:
-        return
-    f["split"] = [{"purpose": p, "amount": a} for p, a in shares]
-    f["amount"] = str(sum((Decimal(a) for _, a in shares), Decimal(0)))
-    f["purpose"] = ""
-
-
-def _regroup_splits(f: dict[str, Any]) -> None:
-    """Rows of one entry (ledger-tool's export: one per purpose and year)
-    back into ``[[entry.split]]`` tables."""
+def _one_entry(f: dict[str, Any], exported: bool) -> None:
+    """An entry given over several rows (``_one_more_purpose``) as one split
+    entry: from a bulk file, its amount the sum of its rows'; from the
+    export (one row per purpose and year), each purpose once, its amount
+    as the rows say it."""
     parts = f.pop("_parts", None)
     whole = f.pop("_entry_amount", None)
     if not parts:
+        return
+    if not exported:
+        if len(parts) > 1:
+            f["split"] = [{"purpose": p, "amount": a} for p, a in parts]
+            f["amount"] = str(sum((Decimal(a) for _, a in parts), Decimal(0)))
+            f["purpose"] = ""
         return
     uniq = list(dict.fromkeys(parts))
     purposes = list(dict.fromkeys(p for p, _ in uniq))
