@@ -540,7 +540,21 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     keys = list(cells.itertuples(index=False, name=None))
     first_of: dict[tuple, int] = {}
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
-    refused: list = [None, None, None]   # a split entry refused: its id, last row, the row why
+    refused = _Refused()
+
+    def entry_above(eid: str, row_above: int | None) -> bool:
+        """Whether the entry read last has the id ``eid`` and ends on the row above."""
+        return bool(eid and raw_rows and raw_rows[-1][1].get("id") == eid
+                    and raw_rows[-1][0][-1] == row_above)
+
+    def refuse_above(eid: str, r: int) -> None:
+        """The entry above refused with its row ``r``: each of its rows, as one entry."""
+        nonlocal refused
+        for earlier in raw_rows.pop()[0]:
+            rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
+                                  f"(the same id), refused at row {r}"))
+        refused = _Refused(eid, r, r)
+
     for i in range(n):
         if blank[i]:
             continue          # empty spreadsheet lines are not rows
@@ -561,26 +575,22 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
-            if eid and refused[0] == eid and refused[1] == row_above:
-                refused[1] = r
+            if refused.goes_on(eid, row_above):
+                refused.last = r
+            elif entry_above(eid, row_above):
+                refuse_above(eid, r)
             elif eid:
-                if raw_rows and raw_rows[-1][1].get("id") == eid \
-                        and raw_rows[-1][0][-1] == row_above:
-                    for earlier in raw_rows.pop()[0]:
-                        rejects.append(reject(earlier, colname["id"], f"one entry with the "
-                                              f"rows below (the same id), refused at row {r}"))
-                refused = [eid, r, r]
+                refused = _Refused(eid, r, r)
             continue
-        if eid and refused[0] == eid and refused[1] == row_above:
-            refused[1] = r
+        if refused.goes_on(eid, row_above):
+            refused.last = r
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
-                                  f"id), refused at row {refused[2]}"))
+                                  f"id), refused at row {refused.at}"))
             continue
         # the row's purpose and share: the export's share column, else its amount
         part = ((values["purpose"][i], share[i]) if regroup else
                 (fields.get("purpose", ""), fields.get("amount", "")))
-        if eid and raw_rows and raw_rows[-1][1].get("id") == eid \
-                and raw_rows[-1][0][-1] == row_above:
+        if entry_above(eid, row_above):
             # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
             why = _one_more_purpose(raw_rows[-1][1], fields, part, regroup)
             if not why:
@@ -589,10 +599,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             # the whole entry, not the rows before this one as if they were all of it
             rejects.append(reject(r, colname["id"], f"repeats the id {eid!r} of the row "
                                   f"above: {why}"))
-            for earlier in raw_rows.pop()[0]:
-                rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
-                                      f"(the same id), refused at row {r}"))
-            refused = [eid, r, r]
+            refuse_above(eid, r)
             continue
         if eid:
             fields["_parts"] = [part]
@@ -648,6 +655,19 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                         int((~blank).sum()) + len(malformed), cols,
                         ignored, table, list(table.attrs.get("warnings", [])),
                         [record_warning(p, name, f"row {p.line}") for p in warned])
+
+
+@dataclass
+class _Refused:
+    """A split entry refused (its rows next to each other): its id, its last
+    row so far and the row that refused it."""
+    id: str = ""
+    last: int = 0
+    at: int = 0
+
+    def goes_on(self, eid: str, row_above: int | None) -> bool:
+        """Whether a row of id ``eid`` below ``row_above`` is one more row of it."""
+        return bool(eid) and eid == self.id and row_above == self.last
 
 
 def record_warning(p: Problem, file: str, where: str) -> Problem:
