@@ -486,6 +486,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                  name: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
     ``entries`` and ``documents`` of the ledger they are imported into."""
+    import numpy as np
     import pandas as pd
 
     mapping = mapping or {}
@@ -535,10 +536,10 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
-    # a row repeating an earlier one cell for cell is a copy, not a second pledge
-    dup_of = cells.duplicated(keep="first").to_numpy()
-    keys = list(cells.itertuples(index=False, name=None))
-    first_of: dict[tuple, int] = {}
+    # a row repeating an earlier one cell for cell is a copy, not a second
+    # pledge: each row's first copy (itself when it is the first), found once
+    same = cells.groupby([cells[c] for c in cells.columns], sort=False).ngroup().to_numpy()
+    first_of = np.unique(same, return_index=True)[1][same]
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
     refused = _Refused()
 
@@ -560,15 +561,13 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             continue          # empty spreadsheet lines are not rows
         r = int(rows[i])
         above, row_above = r, above
-        key = keys[i]
-        if dup_of[i]:
-            rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
+        if first_of[i] != i:
+            rejects.append(reject(r, "", f"the same as row {rows[first_of[i]]} cell for cell "
                                          f"(a duplicate row; one pledge is one row)"))
             # a copy is skipped as an empty line is: the rows of its id on either
             # side stay next to each other (one entry, refused or kept whole)
             above = row_above
             continue
-        first_of.setdefault(key, r)
         eid = ids[i]
         fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
                                                            colname)
