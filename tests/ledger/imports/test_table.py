@@ -425,3 +425,24 @@ def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     res = import_table(_csv(tmp_path / "b.csv", rows, SPLIT_HEADER))
     assert [(e.id, e.amount) for e in res.entries] == [("s1", Decimal("60"))]
     assert [r.line for r in res.rejects] == [4]
+
+
+def test_a_dataset_import_lists_the_rejects_by_row_as_a_journal_import(tmp_path, run_cli):
+    """The same spreadsheet's rejects in the same order whether it goes to a
+    journal (-o) or a dataset (--to): by row, in the messages and in the
+    rejects file (a split entry refused at its second row was listed before
+    its first row, a copy after both)."""
+    bad = ["s1", "2019-03-01", "UK", "Shelter", "abc", "GBP"]
+    rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"], bad, bad,
+            ["s1", "2019-03-01", "UK", "Port", "30", "GBP"],
+            ["s2", "2019-03-02", "FR", "Port", "40", "EUR"]]
+    src = _csv(tmp_path / "a.csv", rows, SPLIT_HEADER)
+    lines = {}
+    for how in (("-o", tmp_path / "j.toml"), ("--to", tmp_path / "d.parquet")):
+        code, _, err = run_cli("import", src, *how)
+        assert code == 0, err
+        lines[how[0]] = [int(ln.split(": row ")[1].split(":")[0]) for ln in err.splitlines()
+                         if ": row " in ln and "warning" not in ln]
+    assert lines["-o"] == lines["--to"] == [2, 3, 4, 5]
+    listed = [r["where"] for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
+    assert listed == ["row 2", "row 3", "row 4", "row 5"]
