@@ -556,18 +556,15 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                   f"(the same id), refused at row {r}"))
         refused = _Refused(eid, r, r)
 
-    for i in range(n):
-        if blank[i]:
-            continue          # empty spreadsheet lines are not rows
+    copy = ~blank & (first_of != np.arange(n))
+    for i in np.flatnonzero(copy).tolist():
+        rejects.append(reject(int(rows[i]), "", f"the same as row {rows[first_of[i]]} cell "
+                                                f"for cell (a duplicate row; one pledge is one row)"))
+    # copies and empty lines are not rows: the rows of an id on either side
+    # of them are next to each other (one entry, refused or kept whole)
+    for i in np.flatnonzero(~blank & ~copy).tolist():
         r = int(rows[i])
         above, row_above = r, above
-        if first_of[i] != i:
-            rejects.append(reject(r, "", f"the same as row {rows[first_of[i]]} cell for cell "
-                                         f"(a duplicate row; one pledge is one row)"))
-            # a copy is skipped as an empty line is: the rows of its id on either
-            # side stay next to each other (one entry, refused or kept whole)
-            above = row_above
-            continue
         eid = ids[i]
         fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
                                                            colname)
