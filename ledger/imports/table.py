@@ -562,7 +562,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                                 f"for cell (a duplicate row; one pledge is one row)"))
     # copies and empty lines are not rows: the rows of an id on either side
     # of them are next to each other (one entry, refused or kept whole)
-    for i in np.flatnonzero(~blank & ~copy).tolist():
+    read = np.flatnonzero(~blank & ~copy)
+    apart = _apart(np.asarray(ids, dtype=object)[read], rows[read])
+    for i in read.tolist():
         r = int(rows[i])
         above, row_above = r, above
         eid = ids[i]
@@ -642,7 +644,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         warned=warned)
+                         warned=warned, apart=apart)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
@@ -807,6 +809,38 @@ def _one_entry(f: dict[str, Any], exported: bool) -> None:
         f["purpose"] = ""
 
 
+def _apart(ids, rows) -> dict[str, list[int]]:
+    """The ids whose rows are not all next to each other (``ids``: each row
+    read, in turn, at the spreadsheet ``rows``): id -> its rows."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(ids):
+        return {}
+    starts = pd.Series(np.r_[True, ids[1:] != ids[:-1]])   # a run of one id begins
+    runs = starts.groupby(ids).sum()
+    ids_apart = runs.index[(runs > 1) & (runs.index != "")]
+    if not len(ids_apart):
+        return {}
+    at = np.isin(ids, ids_apart)
+    return {k: list(map(int, v)) for k, v in
+            pd.Series(np.asarray(rows)[at]).groupby(ids[at], sort=False)}
+
+
+# what the rules say of rows of one id apart: read as separate entries
+_APART_CODES = ("duplicate-id", "split-sum")
+
+
+def _apart_reason(eid: str, rows: list[int], why: list[str]) -> str:
+    """Why the rows of ``eid`` (at ``rows``, not next to each other) are
+    refused: the rules' reasons ``why``, said as what they come from."""
+    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more"
+                                              if len(rows) > 10 else "")
+    return (f"the rows of id {eid!r} are not next to each other (rows {shown}), so they are "
+            f"read as separate entries ({'; '.join(why)}); put the rows of one entry next "
+            f"to each other (sort the file by id), or give each pledge its own id")
+
+
 def _same_number(a: str, b: str) -> bool:
     """Whether two cells are the same plain number (True unless both are)."""
     try:
@@ -816,7 +850,7 @@ def _same_number(a: str, b: str) -> bool:
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
-              warned: list[Problem] | None = None):
+              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -824,7 +858,10 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     between entries).  A row whose id is in the ledger, or repeating one of
     its figures, is refused too.  Returns (table, entry) of each accepted
     row (the entry: a view of its checked rows; None unless ``views``);
-    the accepted rows' warnings go to ``warned`` (at the row's first line)."""
+    the accepted rows' warnings go to ``warned`` (at the row's first line).
+    ``apart``: id -> its rows, of the ids whose rows are not next to each
+    other; what the rules say of that (a duplicate id, a split that does
+    not add up) is said as that, once per row."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
     for rs, f in raw_rows:
@@ -855,9 +892,17 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
                         ledger=entries, documents={*documents, *new_docs}, refuse=twins,
                         views=views)
+    apart = apart or {}
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
+        rows_of = apart.get(table.get("id", ""))
+        why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
         for p in found:
+            if rows_of and why and p.code in _APART_CODES:
+                if p is next(q for q in found if q.code in _APART_CODES):   # said once
+                    rejects.append(reject(rs[0], cols.get("id", ""),
+                                          _apart_reason(table["id"], rows_of, why)))
+                continue
             rejects.append(reject(rs[0], _column_for(p, table, cols),
                                   p.message + (f" (hint: {p.hint})" if p.hint else "")))
     if warned is not None:

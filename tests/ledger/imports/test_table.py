@@ -446,3 +446,24 @@ def test_a_dataset_import_lists_the_rejects_by_row_as_a_journal_import(tmp_path,
     assert lines["-o"] == lines["--to"] == [2, 3, 4, 5]
     listed = [r["where"] for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
     assert listed == ["row 2", "row 3", "row 4", "row 5"]
+
+
+@pytest.mark.parametrize("header", [SPLIT_HEADER, SPLIT_HEADER + ["amount_text", "entry_amount"]])
+def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
+    """A file sorted by purpose puts the rows of a split entry apart: each
+    refused row says, in one line with its file, row and id, that the rows
+    of that id are not next to each other and where they are (before: a
+    bare "duplicate id" or "split does not add up")."""
+    rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+            ["s2", "2019-03-02", "FR", "Port", "40", "EUR"],
+            ["s1", "2019-03-01", "UK", "Port", "30", "GBP"]]
+    if "entry_amount" in header:   # as the export writes a split entry: its whole on each row
+        rows = [r + (["£40", "40"] if r[0] == "s1" else ["€40", "40"]) for r in rows]
+    src = _csv(tmp_path / "sorted.csv", rows, header)
+    res = import_table(src)
+    at = [n for n, r in enumerate(rows, 2) if r[0] == "s1"]
+    said = res.messages()
+    assert [e.id for e in res.entries] == (["s2"] if "entry_amount" in header else ["s1", "s2"])
+    refused = [m for m in said if "'s1'" in m]
+    assert refused and all(f"{src}: row " in m and "\n" not in m for m in refused)
+    assert all(f"not next to each other (rows {at[0]}, {at[1]})" in m for m in refused), said
