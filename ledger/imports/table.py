@@ -107,8 +107,13 @@ class ImportResult:
     ignored: list[str] = field(default_factory=list)
     table: Any = None                          # the original table (pandas)
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
-    # the accepted rows' warnings, as import problems ("row N"): what `check` says
-    record_warnings: list[Problem] = field(default_factory=list)
+    # the accepted rows' warnings as the rules give them: what `check` says
+    # (said as import problems by ``record_warning``, only those printed)
+    warned: list[Problem] = field(default_factory=list)
+
+    def record_warning(self, p: Problem) -> Problem:
+        """The accepted row's warning ``p`` as the import says it ("row N")."""
+        return record_warning(p, self.source, f"row {p.line}")
 
     def messages(self) -> list[str]:
         ids: dict[int, str] = {}
@@ -651,8 +656,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, list(table.attrs.get("warnings", [])),
-                        [record_warning(p, name, f"row {p.line}") for p in warned])
+                        ignored, table, list(table.attrs.get("warnings", [])), warned)
 
 
 @dataclass

@@ -467,3 +467,23 @@ def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
     refused = [m for m in said if "'s1'" in m]
     assert refused and all(f"{src}: row " in m and "\n" not in m for m in refused)
     assert all(f"not next to each other (rows {at[0]}, {at[1]})" in m for m in refused), said
+
+
+def test_an_import_makes_only_the_warnings_it_shows(tmp_path, run_cli, monkeypatch):
+    """Rows without sources each get a warning: all are counted in the
+    summary, but only the lines shown are made (before: a message for every
+    row, a million for a million rows)."""
+    import ledger_tool.import_data as import_data
+
+    n = 40
+    rows = [[f"e{i}", "2019-03-01", "UK", f"P{i}", str(100 + i), "GBP"] for i in range(n)]
+    src = _csv(tmp_path / "nosources.csv", rows, SPLIT_HEADER)
+    made = []
+    line = import_data._line
+    monkeypatch.setattr(import_data, "_line", lambda pr: made.append(pr) or line(pr))
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "3")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert code == 0, err
+    assert err.count("no source") == 3 and f"and {n - 3} more message(s) not shown" in err
+    assert f"{n} entries written to" in err and f"{n} warning(s)" in err
+    assert len(made) == 3
