@@ -110,13 +110,13 @@ def run(args) -> int:
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
-    print_warnings(result.record_warnings)
+    print_warnings(result.warned, result.record_warning)
     if result.ignored:
         print(f"ledger-tool: import: note: columns not imported: "
               f"{', '.join(repr(c) for c in result.ignored)}", file=sys.stderr)
 
     n_ok, n_bad = len(result.entries), len({r.line for r in result.rejects})
-    warned = f", {len(result.record_warnings)} warning(s)" if result.record_warnings else ""
+    warned = f", {len(result.warned)} warning(s)" if result.warned else ""
     if args.dry_run:
         sys.stdout.write(result.text)
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "

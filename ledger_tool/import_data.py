@@ -11,7 +11,8 @@ import io
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from itertools import chain, islice, repeat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -382,9 +383,10 @@ def _spreadsheet(args):
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
+    # by row, as the journal import lists them (ImportResult.messages)
     refused = [import_problem(str(path), f"row {r.line}",
                               r.message + (f" (column {r.column})" if r.column else ""))
-               for r in got.rejects]
+               for r in sorted(got.rejects, key=lambda r: r.line)]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
     table, more = bulk.checked([result], [d["id"] for d in got.documents])
@@ -396,13 +398,27 @@ def _print_problems(problems, rejects: str) -> None:
     the rejected and skipped items, all listed in ``rejects`` (the rejects
     file, when one is written), then the rest, each with one line counting
     what is not shown."""
-    print_capped((_line(pr) for pr in problems if dropped(pr)), rejects, "ledger-tool: import: ")
-    print_capped((_line(pr) for pr in problems if not dropped(pr)), "", "ledger-tool: import: ")
+    _print_first((pr for pr in problems if dropped(pr)), rejects)
+    _print_first((pr for pr in problems if not dropped(pr)), "")
 
 
-def print_warnings(problems) -> None:
-    """The imported records' warnings on stderr, capped (LEDGER_TOOL_MAX_MESSAGES)."""
-    print_capped((_line(pr) for pr in problems), "", "ledger-tool: import: ")
+def print_warnings(problems, said_as: Callable[[Any], Any] | None = None) -> None:
+    """The imported records' warnings on stderr, capped (LEDGER_TOOL_MAX_MESSAGES);
+    ``said_as``: each one's import problem, made for those shown only."""
+    _print_first(problems, "", said_as)
+
+
+def _print_first(problems: Iterable, where: str,
+                 said_as: Callable[[Any], Any] | None = None) -> None:
+    """The first ``max_messages()`` of ``problems`` on stderr, then one line
+    counting the rest (``where``: where all of them are): only the lines
+    shown are made, the rest counted (a million rows' warnings are not a
+    million messages)."""
+    rest = iter(problems)
+    lines = [_line(said_as(pr) if said_as else pr) for pr in islice(rest, max_messages())]
+    hidden = sum(1 for _ in rest)
+    # capped counts what it does not show: one shared empty text for each
+    print_capped(chain(lines, repeat("", hidden)), where, "ledger-tool: import: ")
 
 
 def _line(pr) -> str:

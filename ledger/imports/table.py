@@ -107,8 +107,13 @@ class ImportResult:
     ignored: list[str] = field(default_factory=list)
     table: Any = None                          # the original table (pandas)
     warnings: list[str] = field(default_factory=list)   # e.g. a non-UTF-8 file
-    # the accepted rows' warnings, as import problems ("row N"): what `check` says
-    record_warnings: list[Problem] = field(default_factory=list)
+    # the accepted rows' warnings as the rules give them: what `check` says
+    # (said as import problems by ``record_warning``, only those printed)
+    warned: list[Problem] = field(default_factory=list)
+
+    def record_warning(self, p: Problem) -> Problem:
+        """The accepted row's warning ``p`` as the import says it ("row N")."""
+        return record_warning(p, self.source, f"row {p.line}")
 
     def messages(self) -> list[str]:
         ids: dict[int, str] = {}
@@ -486,6 +491,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                  name: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
     ``entries`` and ``documents`` of the ledger they are imported into."""
+    import numpy as np
     import pandas as pd
 
     mapping = mapping or {}
@@ -535,69 +541,74 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
-    # a row repeating an earlier one cell for cell is a copy, not a second pledge
-    dup_of = cells.duplicated(keep="first").to_numpy()
-    keys = list(cells.itertuples(index=False, name=None))
-    first_of: dict[tuple, int] = {}
+    # a row repeating an earlier one cell for cell is a copy, not a second
+    # pledge: each row's first copy (itself when it is the first), found once
+    same = cells.groupby([cells[c] for c in cells.columns], sort=False).ngroup().to_numpy()
+    first_of = np.unique(same, return_index=True)[1][same]
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
-    refused: list = [None, None, None]   # a split entry refused: its id, last row, the row why
-    for i in range(n):
-        if blank[i]:
-            continue          # empty spreadsheet lines are not rows
+    refused = _Refused()
+
+    def entry_above(eid: str, row_above: int | None) -> bool:
+        """Whether the entry read last has the id ``eid`` and ends on the row above."""
+        return bool(eid and raw_rows and raw_rows[-1][1].get("id") == eid
+                    and raw_rows[-1][0][-1] == row_above)
+
+    def refuse_above(eid: str, r: int) -> None:
+        """The entry above refused with its row ``r``: each of its rows, as one entry."""
+        nonlocal refused
+        for earlier in raw_rows.pop()[0]:
+            rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
+                                  f"(the same id), refused at row {r}"))
+        refused = _Refused(eid, r, r)
+
+    copy = ~blank & (first_of != np.arange(n))
+    for i in np.flatnonzero(copy).tolist():
+        rejects.append(reject(int(rows[i]), "", f"the same as row {rows[first_of[i]]} cell "
+                                                f"for cell (a duplicate row; one pledge is one row)"))
+    # copies and empty lines are not rows: the rows of an id on either side
+    # of them are next to each other (one entry, refused or kept whole)
+    read = np.flatnonzero(~blank & ~copy)
+    apart = _apart(np.asarray(ids, dtype=object)[read], rows[read])
+    for i in read.tolist():
         r = int(rows[i])
         above, row_above = r, above
-        key = keys[i]
-        if dup_of[i]:
-            rejects.append(reject(r, "", f"the same as row {first_of[key]} cell for cell "
-                                         f"(a duplicate row; one pledge is one row)"))
-            # a copy is skipped as an empty line is: the rows of its id on either
-            # side stay next to each other (one entry, refused or kept whole)
-            above = row_above
-            continue
-        first_of.setdefault(key, r)
         eid = ids[i]
         fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
                                                            colname)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
-            if eid and refused[0] == eid and refused[1] == row_above:
-                refused[1] = r
+            if refused.goes_on(eid, row_above):
+                refused.last = r
+            elif entry_above(eid, row_above):
+                refuse_above(eid, r)
             elif eid:
-                if raw_rows and raw_rows[-1][1].get("id") == eid \
-                        and raw_rows[-1][0][-1] == row_above:
-                    for earlier in raw_rows.pop()[0]:
-                        rejects.append(reject(earlier, colname["id"], f"one entry with the "
-                                              f"rows below (the same id), refused at row {r}"))
-                refused = [eid, r, r]
+                refused = _Refused(eid, r, r)
             continue
-        if eid and refused[0] == eid and refused[1] == row_above:
-            refused[1] = r
+        if refused.goes_on(eid, row_above):
+            refused.last = r
             rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
-                                  f"id), refused at row {refused[2]}"))
+                                  f"id), refused at row {refused.at}"))
             continue
-        if eid and raw_rows and raw_rows[-1][1].get("id") == eid \
-                and raw_rows[-1][0][-1] == row_above:
+        # the row's purpose and share: the export's share column, else its amount
+        part = ((values["purpose"][i], share[i]) if regroup else
+                (fields.get("purpose", ""), fields.get("amount", "")))
+        if entry_above(eid, row_above):
             # as a bulk table reads it (check NAME.csv): one more purpose of the entry above
-            why = (_one_more_part(raw_rows[-1][1], fields, values["purpose"][i], share[i])
-                   if regroup else _one_more_purpose(raw_rows[-1][1], fields))
+            why = _one_more_purpose(raw_rows[-1][1], fields, part, regroup)
             if not why:
                 raw_rows[-1][0].append(r)
                 continue
             # the whole entry, not the rows before this one as if they were all of it
             rejects.append(reject(r, colname["id"], f"repeats the id {eid!r} of the row "
                                   f"above: {why}"))
-            for earlier in raw_rows.pop()[0]:
-                rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
-                                      f"(the same id), refused at row {r}"))
-            refused = [eid, r, r]
+            refuse_above(eid, r)
             continue
-        if regroup and eid:
-            fields["_parts"] = [(values["purpose"][i], share[i])]
+        if eid:
+            fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for _, f in raw_rows:
-        _regroup_splits(f)
-        _split_by_rows(f)
+        _one_entry(f, regroup)
 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
@@ -638,15 +649,27 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         warned=warned)
+                         warned=warned, apart=apart)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, list(table.attrs.get("warnings", [])),
-                        [record_warning(p, name, f"row {p.line}") for p in warned])
+                        ignored, table, list(table.attrs.get("warnings", [])), warned)
+
+
+@dataclass
+class _Refused:
+    """A split entry refused (its rows next to each other): its id, its last
+    row so far and the row that refused it."""
+    id: str = ""
+    last: int = 0
+    at: int = 0
+
+    def goes_on(self, eid: str, row_above: int | None) -> bool:
+        """Whether a row of id ``eid`` below ``row_above`` is one more row of it."""
+        return bool(eid) and eid == self.id and row_above == self.last
 
 
 def record_warning(p: Problem, file: str, where: str) -> Problem:
@@ -726,69 +749,59 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     return f
 
 
-# what the rows of one split entry give each: the rest is the entry's, said on each row
-_PURPOSE_FIELDS = ("purpose", "amount", "_shares", "_entry_amount")
+# what the rows of one split entry may differ in: their purpose and share
+# (as 'check' reads a bulk file, each row's amount is its share); the rest
+# is the entry's, said on each row
+_PART_FIELDS = {False: {"purpose", "amount", "_parts", "_entry_amount"},
+                True: {"purpose", "_parts"}}
 
 
-def _one_more_purpose(f: dict[str, Any], g: dict[str, Any]) -> str:
-    """Add row ``g`` to entry ``f`` as one more purpose and its share, as
-    the bulk reader reads rows of one id next to each other (the entry's
-    amount their sum); or why not, with what to do (empty: added)."""
-    what = ("the rows of one id next to each other are one entry split between "
-            "purposes, as 'ledger-tool check' reads the file")
-    shares = f.get("_shares") or [(f.get("purpose", ""), f.get("amount", ""))]
-    for amount in (shares[0][1], g.get("amount", "")):
-        try:   # finite and within the limits before any sum
-            bounded_number(str(amount), "share")
-        except NumberError as err:
-            return (f"{what}, which gives each row its purpose's share as a number "
-                    f"({err}); write the shares as numbers with a currency column, "
-                    f"or give this row its own id (another pledge)")
-    differ = [k for k in sorted(set(f) | set(g)) if k not in _PURPOSE_FIELDS
-              and f.get(k) != g.get(k)]
+def _one_more_purpose(f: dict[str, Any], g: dict[str, Any], part: tuple[str, str],
+                      exported: bool) -> str:
+    """Add row ``g`` to entry ``f`` as one more ``part`` (purpose, share) in
+    ``f["_parts"]``: as the bulk reader reads rows of one id next to each
+    other (``exported`` False: the entry's amount their sum), or as
+    ledger-tool's export writes a split entry (one row per purpose and year,
+    the entry's values on each); or why not, with what to do (empty: added)."""
+    what = ("the rows of one id next to each other are one entry split between purposes, "
+            + ("as 'ledger-tool export' writes it" if exported else
+               "as 'ledger-tool check' reads the file"))
+    parts = f["_parts"]
+    if not exported:
+        for amount in (parts[0][1], part[1]):
+            try:   # finite and within the limits before any sum
+                bounded_number(str(amount), "share")
+            except NumberError as err:
+                return (f"{what}, which gives each row its purpose's share as a number "
+                        f"({err}); write the shares as numbers with a currency column, "
+                        f"or give this row its own id (another pledge)")
+    differ = [k.lstrip("_") for k in sorted(set(f) | set(g))
+              if k not in _PART_FIELDS[exported] and f.get(k) != g.get(k)]
     if differ:
         return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
                 f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
-    f["_shares"] = shares + [(g.get("purpose", ""), g.get("amount", ""))]
+    earlier = dict(parts).get(part[0]) if exported else None
+    if earlier is not None and earlier != part[1]:
+        return (f"{what}, but the purpose {part[0]!r} has the share {earlier} above and "
+                f"{part[1]} here; one share per purpose")
+    parts.append(part)
     return ""
 
 
-def _one_more_part(f: dict[str, Any], g: dict[str, Any], purpose: str, share: str) -> str:
-    """Add row ``g`` (``purpose`` and its ``share``) to entry ``f`` as one
-    more part of a split entry from ledger-tool's export (one row per
-    purpose, the entry's values on each); or why not (empty: added)."""
-    what = ("the rows of one id next to each other are one entry split between "
-            "purposes, as 'ledger-tool export' writes it")
-    differ = [k.lstrip("_") for k in sorted(set(f) | set(g)) if k not in ("purpose", "_parts")
-              and f.get(k) != g.get(k)]
-    if differ:
-        return (f"{what}, but they differ in {', '.join(differ)}; give this row its own id "
-                f"(another pledge), or the same {', '.join(differ)} (one more purpose of it)")
-    earlier = dict(f["_parts"]).get(purpose)
-    if earlier is not None and earlier != share:
-        return (f"{what}, but the purpose {purpose!r} has the share {earlier} above and "
-                f"{share} here; one share per purpose")
-    f["_parts"].append((purpose, share))
-    return ""
-
-
-def _split_by_rows(f: dict[str, Any]) -> None:
-    """An entry given over several rows (``_one_more_purpose``) as one
-    split entry: its amount the sum of its rows'."""
-    shares = f.pop("_shares", None)
-    if not shares:
-        return
-    f["split"] = [{"purpose": p, "amount": a} for p, a in shares]
-    f["amount"] = str(sum((Decimal(a) for _, a in shares), Decimal(0)))
-    f["purpose"] = ""
-
-
-def _regroup_splits(f: dict[str, Any]) -> None:
-    """Rows of one entry (ledger-tool's export: one per purpose and year)
-    back into ``[[entry.split]]`` tables."""
+def _one_entry(f: dict[str, Any], exported: bool) -> None:
+    """An entry given over several rows (``_one_more_purpose``) as one split
+    entry: from a bulk file, its amount the sum of its rows'; from the
+    export (one row per purpose and year), each purpose once, its amount
+    as the rows say it."""
     parts = f.pop("_parts", None)
     whole = f.pop("_entry_amount", None)
     if not parts:
+        return
+    if not exported:
+        if len(parts) > 1:
+            f["split"] = [{"purpose": p, "amount": a} for p, a in parts]
+            f["amount"] = str(sum((Decimal(a) for _, a in parts), Decimal(0)))
+            f["purpose"] = ""
         return
     uniq = list(dict.fromkeys(parts))
     purposes = list(dict.fromkeys(p for p, _ in uniq))
@@ -800,6 +813,38 @@ def _regroup_splits(f: dict[str, Any]) -> None:
         f["purpose"] = ""
 
 
+def _apart(ids, rows) -> dict[str, list[int]]:
+    """The ids whose rows are not all next to each other (``ids``: each row
+    read, in turn, at the spreadsheet ``rows``): id -> its rows."""
+    import numpy as np
+    import pandas as pd
+
+    if not len(ids):
+        return {}
+    starts = pd.Series(np.r_[True, ids[1:] != ids[:-1]])   # a run of one id begins
+    runs = starts.groupby(ids).sum()
+    ids_apart = runs.index[(runs > 1) & (runs.index != "")]
+    if not len(ids_apart):
+        return {}
+    at = np.isin(ids, ids_apart)
+    return {k: list(map(int, v)) for k, v in
+            pd.Series(np.asarray(rows)[at]).groupby(ids[at], sort=False)}
+
+
+# what the rules say of rows of one id apart: read as separate entries
+_APART_CODES = ("duplicate-id", "split-sum")
+
+
+def _apart_reason(eid: str, rows: list[int], why: list[str]) -> str:
+    """Why the rows of ``eid`` (at ``rows``, not next to each other) are
+    refused: the rules' reasons ``why``, said as what they come from."""
+    shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more"
+                                              if len(rows) > 10 else "")
+    return (f"the rows of id {eid!r} are not next to each other (rows {shown}), so they are "
+            f"read as separate entries ({'; '.join(why)}); put the rows of one entry next "
+            f"to each other (sort the file by id), or give each pledge its own id")
+
+
 def _same_number(a: str, b: str) -> bool:
     """Whether two cells are the same plain number (True unless both are)."""
     try:
@@ -809,7 +854,7 @@ def _same_number(a: str, b: str) -> bool:
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
-              warned: list[Problem] | None = None):
+              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -817,7 +862,10 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     between entries).  A row whose id is in the ledger, or repeating one of
     its figures, is refused too.  Returns (table, entry) of each accepted
     row (the entry: a view of its checked rows; None unless ``views``);
-    the accepted rows' warnings go to ``warned`` (at the row's first line)."""
+    the accepted rows' warnings go to ``warned`` (at the row's first line).
+    ``apart``: id -> its rows, of the ids whose rows are not next to each
+    other; what the rules say of that (a duplicate id, a split that does
+    not add up) is said as that, once per row."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
     for rs, f in raw_rows:
@@ -848,9 +896,17 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
                         ledger=entries, documents={*documents, *new_docs}, refuse=twins,
                         views=views)
+    apart = apart or {}
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
+        rows_of = apart.get(table.get("id", ""))
+        why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
         for p in found:
+            if rows_of and why and p.code in _APART_CODES:
+                if p is next(q for q in found if q.code in _APART_CODES):   # said once
+                    rejects.append(reject(rs[0], cols.get("id", ""),
+                                          _apart_reason(table["id"], rows_of, why)))
+                continue
             rejects.append(reject(rs[0], _column_for(p, table, cols),
                                   p.message + (f" (hint: {p.hint})" if p.hint else "")))
     if warned is not None:

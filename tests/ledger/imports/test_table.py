@@ -425,3 +425,65 @@ def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     res = import_table(_csv(tmp_path / "b.csv", rows, SPLIT_HEADER))
     assert [(e.id, e.amount) for e in res.entries] == [("s1", Decimal("60"))]
     assert [r.line for r in res.rejects] == [4]
+
+
+def test_a_dataset_import_lists_the_rejects_by_row_as_a_journal_import(tmp_path, run_cli):
+    """The same spreadsheet's rejects in the same order whether it goes to a
+    journal (-o) or a dataset (--to): by row, in the messages and in the
+    rejects file (a split entry refused at its second row was listed before
+    its first row, a copy after both)."""
+    bad = ["s1", "2019-03-01", "UK", "Shelter", "abc", "GBP"]
+    rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"], bad, bad,
+            ["s1", "2019-03-01", "UK", "Port", "30", "GBP"],
+            ["s2", "2019-03-02", "FR", "Port", "40", "EUR"]]
+    src = _csv(tmp_path / "a.csv", rows, SPLIT_HEADER)
+    lines = {}
+    for how in (("-o", tmp_path / "j.toml"), ("--to", tmp_path / "d.parquet")):
+        code, _, err = run_cli("import", src, *how)
+        assert code == 0, err
+        lines[how[0]] = [int(ln.split(": row ")[1].split(":")[0]) for ln in err.splitlines()
+                         if ": row " in ln and "warning" not in ln]
+    assert lines["-o"] == lines["--to"] == [2, 3, 4, 5]
+    listed = [r["where"] for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
+    assert listed == ["row 2", "row 3", "row 4", "row 5"]
+
+
+@pytest.mark.parametrize("header", [SPLIT_HEADER, SPLIT_HEADER + ["amount_text", "entry_amount"]])
+def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
+    """A file sorted by purpose puts the rows of a split entry apart: each
+    refused row says, in one line with its file, row and id, that the rows
+    of that id are not next to each other and where they are (before: a
+    bare "duplicate id" or "split does not add up")."""
+    rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+            ["s2", "2019-03-02", "FR", "Port", "40", "EUR"],
+            ["s1", "2019-03-01", "UK", "Port", "30", "GBP"]]
+    if "entry_amount" in header:   # as the export writes a split entry: its whole on each row
+        rows = [r + (["£40", "40"] if r[0] == "s1" else ["€40", "40"]) for r in rows]
+    src = _csv(tmp_path / "sorted.csv", rows, header)
+    res = import_table(src)
+    at = [n for n, r in enumerate(rows, 2) if r[0] == "s1"]
+    said = res.messages()
+    assert [e.id for e in res.entries] == (["s2"] if "entry_amount" in header else ["s1", "s2"])
+    refused = [m for m in said if "'s1'" in m]
+    assert refused and all(f"{src}: row " in m and "\n" not in m for m in refused)
+    assert all(f"not next to each other (rows {at[0]}, {at[1]})" in m for m in refused), said
+
+
+def test_an_import_makes_only_the_warnings_it_shows(tmp_path, run_cli, monkeypatch):
+    """Rows without sources each get a warning: all are counted in the
+    summary, but only the lines shown are made (before: a message for every
+    row, a million for a million rows)."""
+    import ledger_tool.import_data as import_data
+
+    n = 40
+    rows = [[f"e{i}", "2019-03-01", "UK", f"P{i}", str(100 + i), "GBP"] for i in range(n)]
+    src = _csv(tmp_path / "nosources.csv", rows, SPLIT_HEADER)
+    made = []
+    line = import_data._line
+    monkeypatch.setattr(import_data, "_line", lambda pr: made.append(pr) or line(pr))
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "3")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert code == 0, err
+    assert err.count("no source") == 3 and f"and {n - 3} more message(s) not shown" in err
+    assert f"{n} entries written to" in err and f"{n} warning(s)" in err
+    assert len(made) == 3
