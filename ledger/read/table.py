@@ -625,6 +625,7 @@ class _Problems:
         if raw.refused is not None:   # worded by the reader already
             self.bad |= raw.refused
         self.part_said = raw.part_said   # a part's purpose or amount the reader worded
+        self.part = None   # per row: a split part's (set once the splits are read)
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -642,10 +643,11 @@ class _Problems:
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
              hint: str = "", severity: str = "error", code: str = "", clip: bool = True,
-             named: str = "", key: str = ""):
+             named: str = "", key: str = "", part_key: str = ""):
         """``named``: the field as the message names it (else ``field``);
         ``key``: where a journal has it (``RawTables.key_line``; else
-        ``field``), and what the reader's ``worded`` masks are keyed by."""
+        ``field``), and what the reader's ``worded`` masks are keyed by;
+        ``part_key``: where a journal has it on a split part's row."""
         import numpy as np
 
         raw = self.raw
@@ -673,6 +675,8 @@ class _Problems:
         def line(r):   # a journal's field at its key's line; a missing one at the entry's
             if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
                 return int(self.lines[r])
+            if part_key and self.part is not None and self.part[r]:
+                return raw.key_line(int(r), part_key)
             return raw.key_line(int(r), key)
 
         limit = raw.limit
@@ -814,6 +818,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     part = at_parts(True)
     whole_entry = ~part
+    P.part = part
 
     # accounts: a part's purpose by the split rules
     P.rules(rr.account_rows("funder", col("funder")))
@@ -849,9 +854,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     amounts = _AtParts(prow, p_amt, raw_amt)
     P.rule((~no_amt & ~ok_amt & ~too_precise & whole_entry)
            | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative),
-           rr.NOT_PLAIN_AMOUNT, amounts, "amount")
+           rr.NOT_PLAIN_AMOUNT, amounts, "amount", part_key="split.amount")
     P.rule((too_precise & whole_entry) | at_parts(p_too_precise), rr.AMOUNT_TOO_PRECISE,
-           amounts, "amount")
+           amounts, "amount", part_key="split.amount")
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
     p_written = _AtParts(prow, splits.column("written").combine_chunks()
