@@ -193,16 +193,13 @@ def cited_passages(cells, by_sources):
     given = ~_np(pc.equal(cells, ""))
     # cells on one line, of a bounded size and shaped as a list of flat
     # tables (strings aside), the usual case, are read by Arrow's JSON reader
-    # together; the others, and all when that fails, one by one (json)
+    # together; the others, and the cells of a run it refuses (read again in
+    # pieces: ``_citations_in_chunks``), one by one (json)
     shaped = given & _np(pc.match_substring_regex(cells, _FLAT_LIST)) \
         & ~_np(pc.greater(pc.utf8_length(cells), MAX_CITATIONS_CHARS))
-    found = []
     at = np.flatnonzero(shaped)
-    together = _citations_together(cells.take(pa.array(at, pa.int64())), at) if len(at) else None
-    if together is None:
-        shaped[:] = False
-    else:
-        found.append(together)
+    found, refused = _citations_in_chunks(cells.take(pa.array(at, pa.int64())), at)
+    shaped[refused] = False
     wrong: dict[int, str] = {}   # entry: what is wrong with its cell
     rows: list[tuple[int, str, str, str]] = []
     alone = np.flatnonzero(given & ~shaped)
@@ -311,6 +308,34 @@ def _citations_together(cells, at):
         "doc": pc.utf8_trim(pc.fill_null(flat.field("doc"), ""), PY_WHITESPACE),
         "quote": pc.fill_null(flat.field("quote"), ""),
         "locator": pc.fill_null(flat.field("locator"), "")})
+
+
+# a refused run of cells is read again in this many pieces, down to this
+# many cells, which json reads one by one: one bad cell costs about one more
+# pass of Arrow's reader over the cells, not json over all of them
+_CITATION_PIECES = 16
+_CITATIONS_ALONE = 256
+
+
+def _citations_in_chunks(cells, at):
+    """``_citations_together`` of ``cells`` (entry ``at[k]`` for the kth),
+    a refused run again in pieces: (the tables read, the entries of the
+    runs refused down to ``_CITATIONS_ALONE`` cells, for json to read)."""
+    import numpy as np
+
+    if not len(at):
+        return [], at
+    together = _citations_together(cells, at)
+    if together is not None:
+        return [together], at[:0]
+    if len(at) <= _CITATIONS_ALONE:
+        return [], at
+    found, refused = [], []
+    for piece in np.array_split(np.arange(len(at)), _CITATION_PIECES):
+        got, alone = _citations_in_chunks(cells.slice(int(piece[0]), len(piece)), at[piece])
+        found += got
+        refused.append(alone)
+    return found, np.concatenate(refused)
 
 
 def _citations_json(text: str):
