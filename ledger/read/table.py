@@ -193,16 +193,13 @@ def cited_passages(cells, by_sources):
     given = ~_np(pc.equal(cells, ""))
     # cells on one line, of a bounded size and shaped as a list of flat
     # tables (strings aside), the usual case, are read by Arrow's JSON reader
-    # together; the others, and all when that fails, one by one (json)
+    # together; the others, and the cells of a run it refuses (read again in
+    # pieces: ``_citations_in_chunks``), one by one (json)
     shaped = given & _np(pc.match_substring_regex(cells, _FLAT_LIST)) \
         & ~_np(pc.greater(pc.utf8_length(cells), MAX_CITATIONS_CHARS))
-    found = []
     at = np.flatnonzero(shaped)
-    together = _citations_together(cells.take(pa.array(at, pa.int64())), at) if len(at) else None
-    if together is None:
-        shaped[:] = False
-    else:
-        found.append(together)
+    found, refused = _citations_in_chunks(cells.take(pa.array(at, pa.int64())), at)
+    shaped[refused] = False
     wrong: dict[int, str] = {}   # entry: what is wrong with its cell
     rows: list[tuple[int, str, str, str]] = []
     alone = np.flatnonzero(given & ~shaped)
@@ -311,6 +308,34 @@ def _citations_together(cells, at):
         "doc": pc.utf8_trim(pc.fill_null(flat.field("doc"), ""), PY_WHITESPACE),
         "quote": pc.fill_null(flat.field("quote"), ""),
         "locator": pc.fill_null(flat.field("locator"), "")})
+
+
+# a refused run of cells is read again in this many pieces, down to this
+# many cells, which json reads one by one: one bad cell costs about one more
+# pass of Arrow's reader over the cells, not json over all of them
+_CITATION_PIECES = 16
+_CITATIONS_ALONE = 256
+
+
+def _citations_in_chunks(cells, at):
+    """``_citations_together`` of ``cells`` (entry ``at[k]`` for the kth),
+    a refused run again in pieces: (the tables read, the entries of the
+    runs refused down to ``_CITATIONS_ALONE`` cells, for json to read)."""
+    import numpy as np
+
+    if not len(at):
+        return [], at
+    together = _citations_together(cells, at)
+    if together is not None:
+        return [together], at[:0]
+    if len(at) <= _CITATIONS_ALONE:
+        return [], at
+    found, refused = [], []
+    for piece in np.array_split(np.arange(len(at)), _CITATION_PIECES):
+        got, alone = _citations_in_chunks(cells.slice(int(piece[0]), len(piece)), at[piece])
+        found += got
+        refused.append(alone)
+    return found, np.concatenate(refused)
 
 
 def _citations_json(text: str):
@@ -625,6 +650,7 @@ class _Problems:
         if raw.refused is not None:   # worded by the reader already
             self.bad |= raw.refused
         self.part_said = raw.part_said   # a part's purpose or amount the reader worded
+        self.part = None   # per row: a split part's (set once the splits are read)
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -642,10 +668,11 @@ class _Problems:
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
              hint: str = "", severity: str = "error", code: str = "", clip: bool = True,
-             named: str = "", key: str = ""):
+             named: str = "", key: str = "", part_key: str = ""):
         """``named``: the field as the message names it (else ``field``);
         ``key``: where a journal has it (``RawTables.key_line``; else
-        ``field``), and what the reader's ``worded`` masks are keyed by."""
+        ``field``), and what the reader's ``worded`` masks are keyed by;
+        ``part_key``: where a journal has it on a split part's row."""
         import numpy as np
 
         raw = self.raw
@@ -673,6 +700,8 @@ class _Problems:
         def line(r):   # a journal's field at its key's line; a missing one at the entry's
             if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
                 return int(self.lines[r])
+            if part_key and self.part is not None and self.part[r]:
+                return raw.key_line(int(r), part_key)
             return raw.key_line(int(r), key)
 
         limit = raw.limit
@@ -814,6 +843,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 
     part = at_parts(True)
     whole_entry = ~part
+    P.part = part
 
     # accounts: a part's purpose by the split rules
     P.rules(rr.account_rows("funder", col("funder")))
@@ -849,9 +879,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     amounts = _AtParts(prow, p_amt, raw_amt)
     P.rule((~no_amt & ~ok_amt & ~too_precise & whole_entry)
            | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative),
-           rr.NOT_PLAIN_AMOUNT, amounts, "amount")
+           rr.NOT_PLAIN_AMOUNT, amounts, "amount", part_key="split.amount")
     P.rule((too_precise & whole_entry) | at_parts(p_too_precise), rr.AMOUNT_TOO_PRECISE,
-           amounts, "amount")
+           amounts, "amount", part_key="split.amount")
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
     p_written = _AtParts(prow, splits.column("written").combine_chunks()

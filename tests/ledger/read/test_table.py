@@ -347,6 +347,8 @@ BAD_PARTS = {
         "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
     "a negative amount": (("Security:Fencing", "-5"), 14, (
         "bad-split", "split", "split amount for 'Security:Fencing' must be a positive number")),
+    "too many decimal places": (("Security:Fencing", "3.0000000001"), 14, (
+        "amount-too-precise", "amount", "amount '3.0000000001' has more than 9 decimal places")),
     "no purpose": (("", "3"), 12, ("bad-split", "split", "split needs a purpose")),
     "no amount": (("Security:Fencing", ""), 12, (
         "bad-split", "split", "split for 'Security:Fencing' needs an amount")),

@@ -214,3 +214,35 @@ def test_the_reports_sources_sheet_shows_the_same_quotes(three_formats, run_cli,
     assert sheets[0] == sheets[1] == sheets[2]
     quotes = [r[5] for r in sheets[0]]
     assert len(quotes) == sum(_xml_figures().values()) and all(q and q in xml for q in quotes)
+
+
+def test_a_few_bad_cells_among_many_are_read_alone(tmp_path, monkeypatch):
+    """A bad cell shaped like the good ones (which Arrow's JSON reader
+    refuses) among thousands: each worded at its row as when alone, every
+    good cell's quotes kept, and json reading only the cells near the bad
+    ones, not the whole column."""
+    import ledger.read.table as table
+
+    bad = {7: ('[{"doc": "d1", "quote": 5}]', "citation #1: quote must be text, not a number"),
+           2500: ('[{"doc": "d1", "qoute": "q"}]', "citation #1 has an unknown key 'qoute'"),
+           2501: ('[{"doc": "d1", "quote": "q",}]', "citations are not JSON"),
+           4999: ('[{"doc": "d1", "quote": "q", "locator": 1}]',
+                  "citation #1: locator must be text, not a number")}
+    n = 5000
+    rows = [("", bad[i][0] if i in bad else
+             json.dumps([{"doc": "d1", "quote": f"£{i}m", "locator": f"p. {i}"}]))
+            for i in range(n)]
+    p = _bulk(tmp_path, rows)
+    read = []
+    monkeypatch.setattr(table, "_citations_json",
+                        lambda text, f=table._citations_json: read.append(text) or f(text))
+    book = read_bulk_book(p, documents={"d1": None})
+    errors = [(x.line, x.entry_id, x.message) for x in book.problems if x.severity == "error"]
+    assert [e[:2] for e in errors] == [(i + 2, f"e{i + 1}") for i in sorted(bad)]
+    for (_, _, message), i in zip(errors, sorted(bad)):
+        assert bad[i][1] in message, message
+    ci, ids = book.tables.citations, book.tables.entries["id"].astype(str).tolist()
+    assert sorted((ids[e], q, loc) for e, q, loc in zip(ci["entry"], ci["quote"], ci["locator"])) \
+        == sorted((f"e{i + 1}", f"£{i}m", f"p. {i}") for i in range(n) if i not in bad)
+    assert set(bad[i][0] for i in bad) <= set(read)
+    assert len(read) < n // 4, len(read)
