@@ -515,3 +515,29 @@ def test_split_rows_citing_different_documents_are_refused(tmp_path):
         (3, "s", "split-row-differs", "sources",
          "split row differs from the row before in 'sources'")]
     assert set(frame["id"]) == {"t"} and frame["amount"].sum() == Decimal(10)
+
+
+def test_an_export_read_as_a_ledger_is_said_to_be_an_export(tmp_path, run_cli, example_ledger):
+    """`export --to csv` writes valued columns a bulk ledger does not have:
+    `check` of it says once that it is an export to import, not one
+    unknown-column error per column; its import is the ledger again."""
+    out = tmp_path / "e.csv"
+    assert run_cli("export", example_ledger, "--to", "csv", "-o", out)[0] == 0
+    code, _, err = run_cli("check", out)
+    assert code == 1
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert len(errors) == 1 and "export of a ledger" in errors[0]
+    assert errors[0].startswith(f"{out}:1: ")
+    assert "import" in errors[0]
+    code, _, err = run_cli("balance", out)
+    assert code == 1 and "export of a ledger" in err
+    # a bulk file naming one such column by mistake is no export
+    bulk = tmp_path / "b.csv"
+    bulk.write_text("id,date,funder,purpose,amount,currency,doc\n"
+                    "a,2015-01-01,UK:F,P:Q,10,GBP,x\n", encoding="utf-8")
+    code, _, err = run_cli("check", bulk)
+    assert "export of a ledger" not in err and "unknown column 'doc'" in err
+    # the import reads the export back to the same balance
+    new = tmp_path / "new.toml"
+    assert run_cli("import", out, "-o", new)[0] == 0
+    assert run_cli("balance", new)[1] == run_cli("balance", example_ledger)[1]
