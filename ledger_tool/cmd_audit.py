@@ -19,7 +19,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.model import AUDIT, said
 from ledger.read import ledger_format
-from ledger.read.documents import DATASET_ARCHIVE, documents_file
+from ledger.read.documents import DATASET_ARCHIVE, DECLARE_THEM, documents_file
 from ledger.sources.archive import DEFAULT_ARCHIVE, Archive
 from ledger.sources.archive import ledger_archive as own_archive
 from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
@@ -135,8 +135,7 @@ def _undeclared(where, cited: int) -> str:
     """The one wording of a bulk file's or dataset's missing documents file,
     in the note and in the error when it has no archive either."""
     return (f"{where} declares no documents (no {documents_file(where).name}): the "
-            f"quotes of its {cited:,} citation(s) cannot be verified; declare the documents "
-            f"there (id, title, path, sha256; docs/scale.md)")
+            f"quotes of its {cited:,} citation(s) cannot be verified; {DECLARE_THEM}")
 
 
 def _audit(args, bulk: bool = False):
