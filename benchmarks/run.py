@@ -43,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -576,8 +577,8 @@ DATASET_COMMANDS = [
 ]
 LEDGER_CLI_AT_MOST = 3_000_000   # ~2.8 GB a million entries (run F): 10M would need ~28 GB
 # run again on a distributed cluster (--scheduler), their output compared with
-# the local run's
-CLUSTER_COMMANDS = ("check", "balance --currency GBP")
+# the local run's (the report's files too: _report_files_same)
+CLUSTER_COMMANDS = ("check", "balance --currency GBP", "report --out D")
 
 
 def ensure_dataset(work: Path, n: int, seed: int) -> Path:
@@ -617,11 +618,15 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None, cluster=None) 
             if not match or any(m in label for m in match)]
     if cluster:
         runs += [(label + " (cluster)", args + ["--scheduler", cluster.address], label)
-                 for label, args in DATASET_COMMANDS if label in CLUSTER_COMMANDS]
+                 for label, args in DATASET_COMMANDS if label in CLUSTER_COMMANDS
+                 and (not match or any(m in label for m in match))]
     for label, args, local in runs:
         if local and cluster:
             cluster.fresh()     # new worker processes: their own peak memory
         shutil.rmtree(scratch / "report", ignore_errors=True)
+        if not local:   # a cluster run compares with this run's local report only
+            shutil.rmtree(scratch / "report-local", ignore_errors=True)
+        load = os.getloadavg()
         Path(fmt["X"]).unlink(missing_ok=True)
         totals = "json" in args and args[0] != "list"   # list's rows: not read back
         summary = args[0] == "check"     # its one line of counts, compared on a cluster
@@ -629,6 +634,8 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None, cluster=None) 
             fmt["X"] = str(scratch / ("export." + args[args.index("--to") + 1]))
         r = _run_cmd(["nice"] + _tool(args, **fmt), timeout, env,
                      stdout=None if totals or summary else subprocess.DEVNULL)
+        # the machine is shared: the 1-minute load before, and 1/5/15 after
+        r["load"] = [round(load[0], 2)] + [round(x, 2) for x in os.getloadavg()]
         if summary:
             r["summary"] = r.get("stdout", "").strip()
         if local and cluster:
@@ -642,7 +649,13 @@ def dataset_commands(d: Path, n: int, timeout: float, match=None, cluster=None) 
             r["rows"] = rows
         r.pop("stdout", None)
         out[label] = r
-        print(f"  {label:48s} {_cfmt(r)}", flush=True)
+        print(f"  {label:48s} {_cfmt(r)}  load {r['load'][0]:.1f} -> "
+              + "/".join(f"{x:.1f}" for x in r["load"][1:]), flush=True)
+        if args[0] == "report" and not r.get("error"):
+            if not local:   # kept for the cluster run's report to be compared with
+                (scratch / "report").rename(scratch / "report-local")
+            elif (scratch / "report-local").is_dir():
+                r["files"] = _report_files_same(scratch / "report-local", scratch / "report")
         if local:
             _same_as_local(out.get(local), r)
     for r in out.values():
@@ -716,13 +729,22 @@ def _worker_usage():
 
 def _same_as_local(local: dict | None, r: dict) -> None:
     """Print whether a cluster run's output equals the local run's: every row
-    of a balance, to the minor unit; a check's counts and last message."""
+    of a balance or a report, to the minor unit; a check's counts and last
+    message; a report's files (_report_files_same)."""
     if not local or local.get("error") or r.get("error"):
         print("    (no local run to compare with)" if not local else "    (an error: not compared)")
         return
     if "rows" in r:
         same = local.get("rows") == r["rows"]
         what = f"{len(r['rows'])} rows, total {r.get('total')}"
+        if "files" in r:
+            f = r["files"]
+            same = same and not f["differ"] and not f["in_one_only"]
+            what += (f"; files the same: {', '.join(f['same'])}"
+                     + (f"; DIFFER: {', '.join(f['differ'])}" if f["differ"] else "")
+                     + (f"; IN ONE FOLDER ONLY: {', '.join(f['in_one_only'])}"
+                        if f["in_one_only"] else "")
+                     + f"; not compared: {', '.join(f['not_compared'])}")
     else:
         same = (local.get("summary"), local.get("said")) == (r.get("summary"), r.get("said"))
         what = repr(r.get("summary"))
@@ -730,6 +752,47 @@ def _same_as_local(local: dict | None, r: dict) -> None:
     print(f"    {'same as the local run' if same else 'DIFFERS from the local run'}: {what}"
           + ("" if same else f" (local: {local.get('total') or local.get('summary')!r})"),
           flush=True)
+
+
+# What of a report may differ between two runs of the same code and data (two
+# local runs differ there too): the page's and the workbook's "Generated"
+# time (to the minute) and the workbook's docProps/core.xml (its creation
+# time, to the second); matplotlib names an SVG's clip paths and markers with
+# random ids (p or m and ten hex digits); the manifest holds the files'
+# hashes (compared through the files themselves).
+_XLSX_TIMES = {"docProps/core.xml"}
+_GENERATED = re.compile(rb"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+_SVG_IDS = re.compile(rb"\b[pm][0-9a-f]{10}\b")
+
+
+def _report_files_same(local: Path, cluster: Path) -> dict:
+    """Every file of the local run's report folder against the cluster run's:
+    CSV and PNG byte for byte; the page, and the workbook part by part, with
+    the time they were generated blanked (and docProps/core.xml left out);
+    SVG with its random clip-path and marker ids blanked."""
+    res: dict = {"same": [], "differ": [], "in_one_only": [], "not_compared": []}
+    for f in sorted(local.iterdir()):
+        g = cluster / f.name
+        if f.name == "report-manifest.json":
+            res["not_compared"].append(f.name)
+            continue
+        if not g.is_file():
+            res["in_one_only"].append(f.name)
+            continue
+        if f.suffix == ".xlsx":
+            with zipfile.ZipFile(f) as a, zipfile.ZipFile(g) as b:
+                same = (sorted(a.namelist()) == sorted(b.namelist())
+                        and all(_GENERATED.sub(b"T", a.read(n)) == _GENERATED.sub(b"T", b.read(n))
+                                for n in a.namelist() if n not in _XLSX_TIMES))
+        elif f.suffix == ".html":
+            same = _GENERATED.sub(b"T", f.read_bytes()) == _GENERATED.sub(b"T", g.read_bytes())
+        elif f.suffix == ".svg":
+            same = _SVG_IDS.sub(b"id", f.read_bytes()) == _SVG_IDS.sub(b"id", g.read_bytes())
+        else:
+            same = f.read_bytes() == g.read_bytes()
+        res["same" if same else "differ"].append(f.name)
+    res["in_one_only"] += sorted(g.name for g in cluster.iterdir() if not (local / g.name).exists())
+    return res
 
 
 # ------------------------------------------------------------------ startup
