@@ -373,10 +373,11 @@ def _spreadsheet(args):
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
-    # by row, as the journal import lists them (ImportResult.messages)
-    refused = [import_problem(str(path), f"row {r.line}",
-                              r.message + (f" (column {r.column})" if r.column else ""))
-               for r in sorted(got.rejects, key=lambda r: r.line)]
+    # by row, each naming its entry, said as the journal import says them
+    # (ImportResult.messages: "row N: column 'C': entry 'id': ...")
+    refused = [import_problem(str(path), f"row {r.line}"
+                              + (f": column {r.column!r}" if r.column else ""), r.message)
+               for r in got.named_rejects()]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
     table, more = bulk.checked([result], [d["id"] for d in got.documents])
