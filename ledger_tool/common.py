@@ -157,17 +157,42 @@ def capped(items, where: str = "", *, line: Callable[[Any], str] = str) -> list[
     text), each as ``line`` says it, then one line counting the rest
     (``where``: where all of them are, e.g. a rejects file).  When the cap
     bites the errors (``severity`` "error") come first, in their order,
-    then the rest: a flood of warnings never hides an error."""
-    items = list(items)
-    n = max_messages()
-    if len(items) <= n:
-        return [line(p) for p in items]
-    items.sort(key=lambda p: getattr(p, "severity", "") != "error")    # stable
-    rest = len(items) - n
-    tail = f"... and {rest:,} more message(s) not shown"
-    tail += f" (all of them are in {where})" if where else \
-        " (set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
-    return [line(p) for p in items[:n]] + [tail]
+    then the rest: a flood of warnings never hides an error.  ``items`` may
+    be lazy: only the messages shown are held and worded."""
+    kept = CappedMessages()
+    for p in items:
+        kept.add(p)
+    return kept.lines(where, line=line)
+
+
+class CappedMessages:
+    """Messages as they come, for ``capped``: held only while the cap could
+    still show them (the first errors, the first of the rest), the others
+    counted."""
+
+    def __init__(self) -> None:
+        self.cap = max_messages()
+        self.held: list = []               # in their order
+        self.taken = {True: 0, False: 0}   # held, by: is an error
+        self.count = 0
+
+    def add(self, item) -> None:
+        self.count += 1
+        error = getattr(item, "severity", "") == "error"
+        if self.taken[error] < self.cap:
+            self.taken[error] += 1
+            self.held.append(item)
+
+    def lines(self, where: str = "", *, line: Callable[[Any], str] = str) -> list[str]:
+        """The messages ``capped`` prints, then the line counting the rest."""
+        n = self.cap
+        if self.count <= n:    # nothing cut: all of them, in their order
+            return [line(p) for p in self.held]
+        shown = sorted(self.held, key=lambda p: getattr(p, "severity", "") != "error")[:n]
+        tail = f"... and {self.count - n:,} more message(s) not shown"
+        tail += f" (all of them are in {where})" if where else \
+            " (set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
+        return [line(p) for p in shown] + [tail]
 
 
 def print_capped(items, where: str = "", prefix: str = "", *,

@@ -11,8 +11,7 @@ import io
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable
-from itertools import chain, islice, repeat
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -35,7 +34,7 @@ from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
 from ledger.writer import render
 from ledger_tool.cmd_init import init_ledger
-from ledger_tool.common import max_messages, print_capped
+from ledger_tool.common import CappedMessages, print_capped
 from ledger_tool.import_names import DATA_FILE, SUFFIX
 from reports.progress import Progress
 
@@ -302,15 +301,14 @@ def run_dataset(args) -> int:
 class _ProblemSink:
     """An import's problems as they come, none held: the rejected, skipped
     and unreadable ones written to a CSV file (as ``_rejects_csv`` writes
-    them), the first messages of each kind kept to print, the rest counted."""
+    them); the messages, in the two groups ``_print_problems`` prints, held
+    only as far as the cap shows them (``CappedMessages``)."""
 
     def __init__(self, path: Path):
         self.fh = open(path, "w", encoding="utf-8", newline="")
         self.csv = csv.writer(self.fh)
         self.csv.writerow(REJECTS_HEADER)
-        self.cap = max_messages()
-        self.shown: dict[bool, list[str]] = {True: [], False: []}
-        self.more = {True: 0, False: 0}
+        self.shown = {True: CappedMessages(), False: CappedMessages()}   # by: dropped
         self.items = {"reject": 0, "skip": 0}
         self.errors = self.dropped = self.warnings = 0
 
@@ -324,24 +322,16 @@ class _ProblemSink:
                 self.dropped += 1
                 self.errors += kind == "error"
                 self.csv.writerow(_reject_row(pr))
-            if len(self.shown[out]) < self.cap:
-                self.shown[out].append(_line(pr))
-            else:
-                self.more[out] += 1
+            self.shown[out].add(pr)
 
     def close(self) -> None:
         if not self.fh.closed:
             self.fh.close()
 
     def print(self, rejects: str) -> None:
-        for out in (True, False):
-            for line in self.shown[out]:
+        for out, where in ((True, rejects), (False, "")):
+            for line in self.shown[out].lines(where, line=_line):
                 print(f"ledger-tool: import: {line}", file=sys.stderr)
-            if self.more[out]:
-                where = f"(all of them are in {rejects})" if out else \
-                    "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
-                print(f"ledger-tool: import: ... and {self.more[out]:,} more message(s) "
-                      f"not shown {where}", file=sys.stderr)
 
 
 BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bulk rules)
@@ -383,10 +373,11 @@ def _spreadsheet(args):
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
-    # by row, as the journal import lists them (ImportResult.messages)
-    refused = [import_problem(str(path), f"row {r.line}",
-                              r.message + (f" (column {r.column})" if r.column else ""))
-               for r in sorted(got.rejects, key=lambda r: r.line)]
+    # by row, each naming its entry, said as the journal import says them
+    # (ImportResult.messages: "row N: column 'C': entry 'id': ...")
+    refused = [import_problem(str(path), f"row {r.line}"
+                              + (f": column {r.column!r}" if r.column else ""), r.message)
+               for r in got.named_rejects()]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
     table, more = bulk.checked([result], [d["id"] for d in got.documents])
@@ -394,31 +385,21 @@ def _spreadsheet(args):
 
 
 def _print_problems(problems, rejects: str) -> None:
-    """The import's problems on stderr, capped (LEDGER_TOOL_MAX_MESSAGES):
-    the rejected and skipped items, all listed in ``rejects`` (the rejects
-    file, when one is written), then the rest, each with one line counting
-    what is not shown."""
-    _print_first((pr for pr in problems if dropped(pr)), rejects)
-    _print_first((pr for pr in problems if not dropped(pr)), "")
+    """The import's problems on stderr, capped (LEDGER_TOOL_MAX_MESSAGES),
+    errors first when cut: the rejected and skipped items, all listed in
+    ``rejects`` (the rejects file, when one is written), then the rest,
+    each with one line counting what is not shown."""
+    print_capped((pr for pr in problems if dropped(pr)), rejects, "ledger-tool: import: ",
+                 line=_line)
+    print_capped((pr for pr in problems if not dropped(pr)), "", "ledger-tool: import: ",
+                 line=_line)
 
 
 def print_warnings(problems, said_as: Callable[[Any], Any] | None = None) -> None:
     """The imported records' warnings on stderr, capped (LEDGER_TOOL_MAX_MESSAGES);
     ``said_as``: each one's import problem, made for those shown only."""
-    _print_first(problems, "", said_as)
-
-
-def _print_first(problems: Iterable, where: str,
-                 said_as: Callable[[Any], Any] | None = None) -> None:
-    """The first ``max_messages()`` of ``problems`` on stderr, then one line
-    counting the rest (``where``: where all of them are): only the lines
-    shown are made, the rest counted (a million rows' warnings are not a
-    million messages)."""
-    rest = iter(problems)
-    lines = [_line(said_as(pr) if said_as else pr) for pr in islice(rest, max_messages())]
-    hidden = sum(1 for _ in rest)
-    # capped counts what it does not show: one shared empty text for each
-    print_capped(chain(lines, repeat("", hidden)), where, "ledger-tool: import: ")
+    print_capped(problems, "", "ledger-tool: import: ",
+                 line=lambda pr: _line(said_as(pr) if said_as else pr))
 
 
 def _line(pr) -> str:

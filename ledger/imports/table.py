@@ -87,12 +87,18 @@ def reject(row: int, column: str, reason: str, raw: str | None = None) -> Proble
                    details=None if raw is None else {"raw": raw})
 
 
+def named_reject(r: Problem, entry: str = "") -> Problem:
+    """The reject ``r`` naming the ``entry`` (the row's id) unless its reason
+    does."""
+    if entry and repr(entry) not in r.message:
+        return replace(r, message=f"entry {entry!r}: {r.message}")
+    return r
+
+
 def reject_line(r: Problem, name: str, entry: str = "") -> str:
     """The line the import prints for the reject ``r`` of the spreadsheet
     ``name``, naming the ``entry`` (the row's id) unless its reason does."""
-    if entry and repr(entry) not in r.message:
-        r = replace(r, message=f"entry {entry!r}: {r.message}")
-    return said(replace(r, file=name), ROW)
+    return said(replace(named_reject(r, entry), file=name), ROW)
 
 
 @dataclass
@@ -115,12 +121,17 @@ class ImportResult:
         """The accepted row's warning ``p`` as the import says it ("row N")."""
         return record_warning(p, self.source, f"row {p.line}")
 
-    def messages(self) -> list[str]:
+    def named_rejects(self) -> list[Problem]:
+        """The rejects by row, each naming its entry (``named_reject``): as
+        both the journal and the dataset import say them."""
         ids: dict[int, str] = {}
         if self.table is not None and self.columns.get("id") in self.table:
             ids = dict(zip(self.table.attrs.get("rows", ()), self.table[self.columns["id"]]))
-        return [reject_line(r, self.source, str(ids.get(r.line, "")).strip())
+        return [named_reject(r, str(ids.get(r.line, "")).strip())
                 for r in sorted(self.rejects, key=lambda r: r.line)]
+
+    def messages(self) -> list[str]:
+        return [said(replace(r, file=self.source), ROW) for r in self.named_rejects()]
 
     def rejects_frame(self):
         """The rejected rows: original columns plus ``row``, ``column``, ``reason``

@@ -4,10 +4,13 @@ rest; report exits 1 when its embedded audit finds errors."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ledger_tool.common import MAX_MESSAGES
+from ledger_tool.common import MAX_MESSAGES, capped
 
 
 def test_a_junk_spreadsheet_prints_a_bounded_number_of_lines(tmp_path, run_cli):
@@ -136,3 +139,32 @@ def test_a_cap_that_does_not_bite_leaves_the_lines_as_they_were(tmp_path, run_cl
     # the rules' order, as uncapped: the purpose warnings, the errors, then
     # the no-source warnings (errors first would put them at the top)
     assert ids[30:32] == wrong and ": warning: " in lines[0]
+
+
+@dataclass(frozen=True)
+class _Said:
+    severity: str
+    n: int
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["error", "warning", "info"]), max_size=12),
+       st.integers(min_value=1, max_value=6))
+def test_capped_reads_lazily_what_a_full_sort_would_show(kinds, cap):
+    """``capped`` of a generator, holding only what the cap may show, says
+    what the whole list says: uncut, all in order; cut, the errors first (in
+    their order), then the rest, then the count of those not shown."""
+    items = [_Said(k, i) for i, k in enumerate(kinds)]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("LEDGER_TOOL_MAX_MESSAGES", str(cap))
+        worded: list[int] = []
+        got = capped((p for p in items), line=lambda p: worded.append(p.n) or f"{p.n}")
+    if len(items) <= cap:
+        assert got == [f"{p.n}" for p in items]
+        return
+    errors = [p for p in items if p.severity == "error"]
+    others = [p for p in items if p.severity != "error"]
+    assert got == [f"{p.n}" for p in (errors + others)[:cap]] + [
+        f"... and {len(items) - cap:,} more message(s) not shown "
+        "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"]
+    assert len(worded) == cap      # only the lines shown are worded

@@ -444,8 +444,29 @@ def test_a_dataset_import_lists_the_rejects_by_row_as_a_journal_import(tmp_path,
         lines[how[0]] = [int(ln.split(": row ")[1].split(":")[0]) for ln in err.splitlines()
                          if ": row " in ln and "warning" not in ln]
     assert lines["-o"] == lines["--to"] == [2, 3, 4, 5]
-    listed = [r["where"] for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
+    listed = [r["where"].split(": ")[0]
+              for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
     assert listed == ["row 2", "row 3", "row 4", "row 5"]
+
+
+def test_a_dataset_import_says_its_rejects_as_a_journal_import(tmp_path, run_cli):
+    """-o and --to say a rejected row alike: its row, its column, the entry
+    (the row's id) and what is wrong; the dataset's rejects file too."""
+    src = _csv(tmp_path / "a.csv", [["s1", "2019-03-01", "UK", "Shelter", "abc", "GBP"],
+                                    ["s2", "2019-13-02", "FR", "Port", "40", "EUR"],
+                                    ["s3", "2019-03-02", "FR", "Port", "40", "EUR"]],
+               SPLIT_HEADER)
+    said = {}
+    for how in (("-o", tmp_path / "j.toml"), ("--to", tmp_path / "d.parquet")):
+        code, _, err = run_cli("import", src, *how)
+        assert code == 0, err
+        said[how[0]] = [ln for ln in err.splitlines() if ": row " in ln and "warning: " not in ln]
+    assert said["-o"] == said["--to"]
+    assert [ln.split(f"{src}: ")[1].split(": ")[:3] for ln in said["--to"]] == [
+        ["row 2", "column 'amount'", "entry 's1'"], ["row 3", "column 'date'", "entry 's2'"]]
+    listed = _rejects(tmp_path / "d.parquet" / "_rejects.csv")
+    assert [(r["where"], r["reason"].split(": ")[0]) for r in listed] == [
+        ("row 2: column 'amount'", "entry 's1'"), ("row 3: column 'date'", "entry 's2'")]
 
 
 @pytest.mark.parametrize("header", [SPLIT_HEADER, SPLIT_HEADER + ["amount_text", "entry_amount"]])
