@@ -306,6 +306,8 @@ def _citations_together(cells, at):
     if len(lists) != len(at) or lists.null_count:
         return None
     flat = pc.list_flatten(lists)
+    if flat.null_count:     # a null citation: json words it ("citation #2 is null")
+        return None
     return pa.table({
         "entry": pa.array(np.asarray(at, np.int64)[_np(pc.list_parent_indices(lists))],
                           pa.int64()),
@@ -321,25 +323,36 @@ _CITATION_PIECES = 16
 _CITATIONS_ALONE = 256
 
 
-def _citations_in_chunks(cells, at):
+def _citations_in_chunks(cells, at, refused_whole: bool = False):
     """``_citations_together`` of ``cells`` (entry ``at[k]`` for the kth),
     a refused run again in pieces: (the tables read, the entries of the
-    runs refused down to ``_CITATIONS_ALONE`` cells, for json to read)."""
+    runs refused down to ``_CITATIONS_ALONE`` cells, for json to read).
+    When most pieces of a run are refused, json reads the whole run: bad
+    cells everywhere would cost Arrow a pass per level for nothing."""
     import numpy as np
 
     if not len(at):
         return [], at
-    together = _citations_together(cells, at)
-    if together is not None:
-        return [together], at[:0]
+    if not refused_whole:
+        together = _citations_together(cells, at)
+        if together is not None:
+            return [together], at[:0]
     if len(at) <= _CITATIONS_ALONE:
         return [], at
+    pieces = [p for p in np.array_split(np.arange(len(at)), _CITATION_PIECES) if len(p)]
+    read = [_citations_together(cells.slice(int(p[0]), len(p)), at[p]) for p in pieces]
+    if sum(t is None for t in read) > len(pieces) // 2:
+        return [], at
     found, refused = [], []
-    for piece in np.array_split(np.arange(len(at)), _CITATION_PIECES):
-        got, alone = _citations_in_chunks(cells.slice(int(piece[0]), len(piece)), at[piece])
+    for piece, together in zip(pieces, read):
+        if together is not None:
+            found.append(together)
+            continue
+        got, alone = _citations_in_chunks(cells.slice(int(piece[0]), len(piece)), at[piece],
+                                          refused_whole=True)
         found += got
         refused.append(alone)
-    return found, np.concatenate(refused)
+    return found, (np.concatenate(refused) if refused else at[:0])
 
 
 def _citations_json(text: str):

@@ -246,3 +246,33 @@ def test_a_few_bad_cells_among_many_are_read_alone(tmp_path, monkeypatch):
         == sorted((f"e{i + 1}", f"£{i}m", f"p. {i}") for i in range(n) if i not in bad)
     assert set(bad[i][0] for i in bad) <= set(read)
     assert len(read) < n // 4, len(read)
+
+
+def test_a_null_citation_is_worded_alike_wherever_it_stands(tmp_path):
+    """A null in a cell's list is one wording whether or not a refused
+    cell stands near it (Arrow reads a null; json words it)."""
+    good = json.dumps([{"doc": "d1", "quote": "q"}])
+    cells = {10: '[{"doc": "d1", "quote": 5}]', 20: '[{"doc": "d1", "quote": "q"}, null]',
+             500: '[{"doc": "d1", "quote": "q"}, null]'}
+    p = _bulk(tmp_path, [("", cells.get(i, good)) for i in range(600)])
+    book = read_bulk_book(p, documents={"d1": None})
+    said = {x.line: x.message for x in book.problems if x.severity == "error"}
+    assert set(said) == {12, 22, 502}
+    assert said[22] == said[502] and "null" in said[502]
+
+
+def test_cells_bad_everywhere_are_read_by_json_at_once(tmp_path, monkeypatch):
+    """When most pieces of a run are refused, the run goes to json whole,
+    not through Arrow again at every level."""
+    import ledger.read.table as table
+
+    n, every = 5000, 110    # 46 bad cells (under the reader's cap of 50), in every piece
+    rows = [("", '[{"doc": "d1", "quote": 5}]' if i % every == 0 else
+             json.dumps([{"doc": "d1", "quote": f"£{i}m"}])) for i in range(n)]
+    p = _bulk(tmp_path, rows)
+    tries = []
+    monkeypatch.setattr(table, "_citations_together",
+                        lambda c, at, f=table._citations_together: tries.append(len(at)) or f(c, at))
+    book = read_bulk_book(p, documents={"d1": None})
+    assert sum(x.severity == "error" for x in book.problems) == len(range(0, n, every))
+    assert len(tries) <= 1 + table._CITATION_PIECES, tries
