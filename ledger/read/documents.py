@@ -116,12 +116,13 @@ def read_bulk_ledger(path: str | Path, fmt: str | None = None) -> Book:
     return book
 
 
+# what a bulk file or dataset with no documents file lacks: said by check and audit
+DECLARE_THEM = "declare the documents there (id, title, path, sha256, ...; docs/scale.md)"
+
+
 def citations_unchecked(ledger: str | Path, cited: int) -> str:
     """The note for a bulk table or dataset whose ``cited`` (> 0) citations
     name documents it declares nowhere: the ids could not be checked."""
     return (f"{cited:,} citation(s) name document ids that {ledger} declares nowhere "
             f"(no {documents_file(ledger).name}): they were not checked; {DECLARE_THEM}")
 
-
-# what a bulk file or dataset with no documents file lacks: said by check and audit
-DECLARE_THEM = "declare the documents there (id, title, path, sha256; docs/scale.md)"

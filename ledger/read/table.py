@@ -73,10 +73,10 @@ BULK_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "status
                 "fiscal_year", "disburses", "part_of", "restates", "sources", "restated",
                 "value_date"]
 PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "origin"]
-# columns only `export --to csv` writes (valued, or the entry as written):
-# a file with them is an export to import, not a ledger in the bulk format
-EXPORT_ONLY = ["primary", "value", "report_currency", "rate", "rate_date", "rate_source",
-               "original_value", "value_minor", "open_ended", "amount_text", "entry_amount"]
+# columns of `export --to csv|parquet` (its valuation) that no ledger would
+# name: a file with them all is an export to import, not a ledger in the bulk
+# format (a user's own 'value' or 'rate' column keeps its unknown-column error)
+EXPORT_SIGNATURE = ("report_currency", "rate_source", "value_minor")
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 # what the rows of one entry (its parts) must agree on: all but the part's
@@ -814,21 +814,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     P = _Problems(raw, ids)
     unknown = [c for c in names if raw.origin != "journal"   # a journal's fields are checked
                and c not in BULK_COLUMNS and c not in PROVENANCE_COLUMNS]
-    exported = [c for c in unknown if c in EXPORT_ONLY]
-    if exported:    # one line for the file, not one per column (its citations' too)
-        unknown = [c for c in unknown if c not in ("doc", "quote", "locator")]
-        P.out.append(Problem(fname, 1, "", "this file is an export of a ledger (columns "
-                             + ", ".join(map(repr, exported[:3]))
-                             + (", ..." if len(exported) > 3 else "")
-                             + "), not a ledger in the bulk format",
-                             "make it a ledger with 'ledger-tool import FILE -o NEW.toml' "
-                             "(or --to NEW.parquet)", code="export-file"))
+    if all(c in unknown for c in EXPORT_SIGNATURE):    # one line, as a missing column is
+        return None, [Problem(fname, 1, "", "this file is an export of a ledger (columns "
+                              + ", ".join(map(repr, EXPORT_SIGNATURE))
+                              + ", ...), not a ledger in the bulk format",
+                              "make it a ledger with 'ledger-tool import FILE -o NEW.toml' "
+                              "(or --to NEW.parquet)", code="export-file")]
     for c in unknown:
-        if c not in EXPORT_ONLY:
-            P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
-                                 rr.suggest(c, BULK_COLUMNS) or
-                                 "known columns: " + ", ".join(BULK_COLUMNS),
-                                 code="unknown-column"))
+        P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
+                             rr.suggest(c, BULK_COLUMNS) or
+                             "known columns: " + ", ".join(BULK_COLUMNS),
+                             code="unknown-column"))
 
     no_id = blank(sid)
     P.rules(rr.id_rows(sid))

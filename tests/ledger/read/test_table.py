@@ -525,18 +525,22 @@ def test_an_export_read_as_a_ledger_is_said_to_be_an_export(tmp_path, run_cli, e
     assert run_cli("export", example_ledger, "--to", "csv", "-o", out)[0] == 0
     code, _, err = run_cli("check", out)
     assert code == 1
-    errors = [line for line in err.splitlines() if ": error: " in line]
-    assert len(errors) == 1 and "export of a ledger" in errors[0]
-    assert errors[0].startswith(f"{out}:1: ")
-    assert "import" in errors[0]
+    problems = err.splitlines()[:-1]    # the summary line last
+    assert len(problems) == 1 and "export of a ledger" in problems[0]
+    assert problems[0].startswith(f"{out}:1: ") and "import" in problems[0]
+    parquet = tmp_path / "e.parquet"
+    assert run_cli("export", example_ledger, "--to", "parquet", "-o", parquet)[0] == 0
+    code, _, err = run_cli("check", parquet)
+    assert code == 1 and "export of a ledger" in err
     code, _, err = run_cli("balance", out)
     assert code == 1 and "export of a ledger" in err
-    # a bulk file naming one such column by mistake is no export
+    # a user's own 'value' or 'rate' column is no export: its error says it
     bulk = tmp_path / "b.csv"
-    bulk.write_text("id,date,funder,purpose,amount,currency,doc\n"
-                    "a,2015-01-01,UK:F,P:Q,10,GBP,x\n", encoding="utf-8")
+    bulk.write_text("id,date,funder,purpose,amount,currency,value,rate,doc\n"
+                    "a,2015-01-01,UK:F,P:Q,10,GBP,10,1,x\n", encoding="utf-8")
     code, _, err = run_cli("check", bulk)
-    assert "export of a ledger" not in err and "unknown column 'doc'" in err
+    assert "export of a ledger" not in err
+    assert all(f"unknown column '{c}'" in err for c in ("value", "rate", "doc"))
     # the import reads the export back to the same balance
     new = tmp_path / "new.toml"
     assert run_cli("import", out, "-o", new)[0] == 0
