@@ -157,8 +157,9 @@ def capped(items, where: str = "", *, line: Callable[[Any], str] = str) -> list[
     text), each as ``line`` says it, then one line counting the rest
     (``where``: where all of them are, e.g. a rejects file).  When the cap
     bites the errors (``severity`` "error") come first, in their order,
-    then the rest: a flood of warnings never hides an error.  ``items`` may
-    be lazy: only the messages shown are held and worded."""
+    then the warnings, then the rest (notes, plain lines): a flood of
+    warnings never hides an error, nor notes a warning.  ``items`` may be
+    lazy: only the messages shown are held and worded."""
     kept = CappedMessages()
     for p in items:
         kept.add(p)
@@ -173,14 +174,14 @@ class CappedMessages:
     def __init__(self) -> None:
         self.cap = max_messages()
         self.held: list = []               # in their order
-        self.taken = {True: 0, False: 0}   # held, by: is an error
+        self.taken = [0, 0, 0]             # held, by rank
         self.count = 0
 
     def add(self, item) -> None:
         self.count += 1
-        error = getattr(item, "severity", "") == "error"
-        if self.taken[error] < self.cap:
-            self.taken[error] += 1
+        rank = _rank(item)
+        if self.taken[rank] < self.cap:
+            self.taken[rank] += 1
             self.held.append(item)
 
     def lines(self, where: str = "", *, line: Callable[[Any], str] = str) -> list[str]:
@@ -188,11 +189,16 @@ class CappedMessages:
         n = self.cap
         if self.count <= n:    # nothing cut: all of them, in their order
             return [line(p) for p in self.held]
-        shown = sorted(self.held, key=lambda p: getattr(p, "severity", "") != "error")[:n]
+        shown = sorted(self.held, key=_rank)[:n]     # stable: each rank in its order
         tail = f"... and {self.count - n:,} more message(s) not shown"
         tail += f" (all of them are in {where})" if where else \
             " (set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"
         return [line(p) for p in shown] + [tail]
+
+
+def _rank(item) -> int:
+    """Which come first when the cap cuts: errors, warnings, then the rest."""
+    return {"error": 0, "warning": 1}.get(getattr(item, "severity", ""), 2)
 
 
 def print_capped(items, where: str = "", prefix: str = "", *,

@@ -60,10 +60,11 @@ def test_under_a_cap_the_errors_are_shown_first(tmp_path, run_cli, monkeypatch, 
     assert "'lots' is not a number" in lines[0]
     assert [x.startswith(f"skipped: {d / 'a.xml'}: ") for x in lines[1:3]] == [True, True]
     assert lines[3].startswith(f"... and {2 * REVERSALS + 1 - 3} more message(s) not shown")
-    # the rest: the unreadable file first, ahead of the notes
+    # the rest: the unreadable file first, then the warning, ahead of the notes
     assert lines[4].startswith(f"{d / 'z.xml'}: activity 'XX-2': "), lines
     assert "truncated" in lines[4]
-    assert [x.startswith("note: ") for x in lines[5:7]] == [True, True]
+    assert lines[5].startswith(f"warning: {d / 'a2.xml'}: ") and "probably the same" in lines[5]
+    assert lines[6].startswith("note: ")
     assert lines[7].startswith("... and ")
     assert len(lines) == 8, lines
 
@@ -89,3 +90,13 @@ def test_uncut_the_messages_keep_their_order(tmp_path, run_cli, monkeypatch, out
     rest = list(zip(files, kinds))[2 * REVERSALS + 1:]
     assert rest.index(("z.xml", "-")) > max(i for i, (_, k) in enumerate(rest) if k == "note")
     assert not any(x.startswith("... and ") for x in lines)
+
+
+def test_a_bad_cap_leaves_no_folder_behind(tmp_path, run_cli, monkeypatch):
+    """LEDGER_TOOL_MAX_MESSAGES=-1 is refused in one line before --to makes
+    its temporary folder: nothing is left half-written."""
+    d = _folder(tmp_path)
+    monkeypatch.setenv("LEDGER_TOOL_MAX_MESSAGES", "-1")
+    code, _, err = run_cli("import", "--from", "iati", d, "--to", tmp_path / "out.parquet")
+    assert code == 1 and "LEDGER_TOOL_MAX_MESSAGES" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]

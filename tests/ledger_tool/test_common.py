@@ -153,7 +153,8 @@ class _Said:
 def test_capped_reads_lazily_what_a_full_sort_would_show(kinds, cap):
     """``capped`` of a generator, holding only what the cap may show, says
     what the whole list says: uncut, all in order; cut, the errors first (in
-    their order), then the rest, then the count of those not shown."""
+    their order), then the warnings, then the rest, then the count of those
+    not shown."""
     items = [_Said(k, i) for i, k in enumerate(kinds)]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("LEDGER_TOOL_MAX_MESSAGES", str(cap))
@@ -162,9 +163,8 @@ def test_capped_reads_lazily_what_a_full_sort_would_show(kinds, cap):
     if len(items) <= cap:
         assert got == [f"{p.n}" for p in items]
         return
-    errors = [p for p in items if p.severity == "error"]
-    others = [p for p in items if p.severity != "error"]
-    assert got == [f"{p.n}" for p in (errors + others)[:cap]] + [
+    by_rank = [[p for p in items if p.severity == k] for k in ("error", "warning", "info")]
+    assert got == [f"{p.n}" for p in sum(by_rank, [])[:cap]] + [
         f"... and {len(items) - cap:,} more message(s) not shown "
         "(set LEDGER_TOOL_MAX_MESSAGES=0 to see them all)"]
     assert len(worded) == cap      # only the lines shown are worded
