@@ -920,6 +920,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     if stated_amount is not None:
         # written with split tables, the entry still states its amount
         P.rule(part & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD, field="amount")
+        # its places bounded as a whole entry's are (not read as no amount)
+        s_too_precise = _amount_text(stated_amount)[2]
+        P.rule(part & ~same_as_prev & s_too_precise, rr.AMOUNT_TOO_PRECISE, stated_amount,
+               "amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
         stated_amount = pc.if_else(pa.array(has_stated), stated_amount, pa.scalar("0"))
     # exact decimals at the file's largest number of places (0 for whole amounts)

@@ -545,3 +545,21 @@ def test_an_export_read_as_a_ledger_is_said_to_be_an_export(tmp_path, run_cli, e
     new = tmp_path / "new.toml"
     assert run_cli("import", out, "-o", new)[0] == 0
     assert run_cli("balance", new)[1] == run_cli("balance", example_ledger)[1]
+
+
+def test_a_split_entrys_own_amount_is_bounded_in_places(tmp_path, run_cli):
+    """A journal entry written with split tables states its amount: one
+    with more places than any currency has is refused at its line, as an
+    entry without parts is, not read as no amount (its parts' £10
+    counted, the stated £10.0000000001 dropped silently)."""
+    j = tmp_path / "j.toml"
+    j.write_text('[[entry]]\nid = "x"\ndate = 2016-03-03\nfunder = "UK:Home Office"\n'
+                 'amount = "10.0000000001 GBP"\n\n'
+                 '[[entry.split]]\npurpose = "Humanitarian"\namount = "7"\n\n'
+                 '[[entry.split]]\npurpose = "Security:Fencing"\namount = "3"\n',
+                 encoding="utf-8")
+    code, _, err = run_cli("check", j)
+    assert code == 1
+    errors = [line for line in err.splitlines() if ": error: " in line]
+    assert errors == [f"{j}:5: entry 'x': error: amount '10.0000000001' has more than 9 "
+                      "decimal places (hint: no currency has units that small: round it)"]
