@@ -113,7 +113,8 @@ def read_table(path: str | Path, fmt: str | None = None):
             raise ValueError(f"column {name!r} appears twice (columns {seen[name]} and {i}): "
                              f"keep one")
         seen[name] = i
-    return pa.table({name: text_column(c) for name, c in zip(table.column_names, table.columns)})
+    return pa.table({name: _tags_cells(c) if name == "tags" else text_column(c)
+                     for name, c in zip(table.column_names, table.columns)})
 
 
 def text_column(c):
@@ -1651,6 +1652,19 @@ def _qualifier_rows(P, stated, phrase):
         P.rule(words[codes] != "", None, words[codes], "qualifier", message="{}",
                hint=rule.word("", "qualifier", phrase="")[1], code=rule.code, clip=False)
     return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
+
+
+def _tags_cells(c):
+    """A bulk file's tags column as ``text_column`` reads it, but trimmed
+    only of the white space that is no control character (a tab, \\x1f):
+    the tag rule refuses those at a cell's ends as within it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
+        return text_column(c)
+    c = pc.cast(c, pa.string()).combine_chunks()
+    return pc.utf8_trim(pc.fill_null(c, "") if c.null_count else c, rr.TAG_SPACE)
 
 
 def _tag_rows(P, tags, first) -> None:
