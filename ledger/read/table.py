@@ -153,15 +153,13 @@ def decimal_places(amounts) -> int:
 
 def cited_ids(sources):
     """The bulk format's ``sources`` cells read as the document ids they
-    name: (each id's cell position, numpy; the ids, Arrow text), trimmed as
-    the journal reader trims text; an empty one between ';' names none."""
-    import pyarrow as pa
+    name (``ledger.rules.rows.listed``): (each id's cell position, numpy;
+    the ids, Arrow text), trimmed as the journal reader trims text; an
+    empty one between ';' names none."""
     import pyarrow.compute as pc
 
-    lists = pc.split_pattern(sources, ";")
-    flat = pc.utf8_trim(pc.list_flatten(lists), PY_WHITESPACE)
-    named = ~_np(pc.equal(flat, ""))
-    return _np(pc.list_parent_indices(lists))[named], flat.filter(pa.array(named))
+    lists = rr.listed(sources)
+    return _np(pc.list_parent_indices(lists)), pc.list_flatten(lists)
 
 
 # a citations cell (``PROVENANCE_COLUMNS``) is hostile text: refused beyond
@@ -473,11 +471,8 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         citations = cited_passages(at_first["citations"], citations)
     restatements = None
     if "restated" in at_first:   # the conversions between ';'
-        parts = pc.split_pattern(at_first["restated"], ";")
-        phrase = pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE)
-        named = pa.array(~_np(pc.equal(phrase, "")))   # nothing between two ';' is none
-        restatements = restatement_table(pc.list_parent_indices(parts).filter(named),
-                                         phrase.filter(named))
+        parts = rr.listed(at_first["restated"])
+        restatements = restatement_table(pc.list_parent_indices(parts), pc.list_flatten(parts))
     return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
                      links=link_table(at_first), restatements=restatements, splits=splits)
 
