@@ -57,7 +57,7 @@ from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, S
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
-                             link_table, no_citations, no_links, no_restatements,
+                             book_citations, link_table, no_citations, no_links, no_restatements,
                              restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
@@ -503,7 +503,6 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked."""
     import numpy as np
-    import pandas as pd
     import pyarrow.compute as pc
 
     checked = raw
@@ -549,14 +548,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         cited = form.citations
         if kept_entries is not None:
             cited = entries_of(cited, kept_entries)
-        entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
-        quotes = locators = np.full(len(docs), "", dtype=object)
-        if "quote" in cited.column_names:   # the citations column's (null: none stated)
-            quotes = _np(pc.fill_null(cited.column("quote"), ""))
-            locators = _np(cited.column("locator"))
-        extras["citations"] = pd.DataFrame({
-            "entry": entry.astype("int64"), "doc": docs.astype(object),
-            "quote": quotes.astype(object), "locator": locators.astype(object)})
+        extras["citations"] = book_citations(cited)
     return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
 
 
