@@ -289,8 +289,10 @@ def entries_of(table, keep):
 def book_links(links, n: int) -> dict:
     """The Book's links (``ledger.book.Book.from_frame``'s extras) from the
     links table of ``n`` entries: ``links`` (pandas: entry, kind, target;
-    None when there are none) and each kind's target per entry ('' for none;
-    None when no entry has that kind)."""
+    None when there are none), which the Book keeps, and each kind's target
+    per entry ('' for none; None when no entry has that kind), which
+    ``Book.from_frame`` ignores when ``links`` is given: only an import's
+    bulk rows read them (``ledger.imports.rows``, its link columns)."""
     import numpy as np
     import pandas as pd
 
