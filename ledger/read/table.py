@@ -1050,17 +1050,24 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 def _joined_parts(prow, purpose, p_purpose, amount, p_amount):
     """Per row of the entries: the purpose and amount, a part's row taking
     its part's from the splits table (``prow``: each part's row)."""
-    import numpy as np
     import pyarrow as pa
 
     if not len(prow):
         return purpose, amount
-    n = len(purpose)
-    at = np.arange(n, dtype=np.int64)
-    at[prow] = n + np.arange(len(prow), dtype=np.int64)
-    at = pa.array(at)
+    at = pa.array(_part_positions(prow, len(purpose)))
     return (pa.concat_arrays([purpose, p_purpose]).take(at),
             pa.concat_arrays([amount, p_amount]).take(at))
+
+
+def _part_positions(prow, n: int):
+    """Where each of ``n`` rows takes its value from, in a row's column
+    followed by the parts' (``prow``: each part's row): a part's row from
+    its part's (``n`` + the part's index), another from its own."""
+    import numpy as np
+
+    at = np.arange(n, dtype=np.int64)
+    at[prow] = n + np.arange(len(prow), dtype=np.int64)
+    return at
 
 
 def _parts(splits, part, same_as_prev, purpose, amount):
@@ -1105,9 +1112,9 @@ class _AtParts:
     def take(self, rows):
         import numpy as np
 
-        k = np.searchsorted(self.rows, rows)
-        hit = (k < len(self.rows)) & (self.rows[np.minimum(k, len(self.rows) - 1)] == rows) \
-            if len(self.rows) else np.zeros(len(rows), dtype=bool)
+        n = int(max(rows.max(initial=-1), self.rows.max(initial=-1))) + 1
+        k = _part_positions(self.rows, n)[rows] - n   # (as ``_joined_parts``)
+        hit = k >= 0
         out = np.empty(len(rows), dtype=object)
         if hit.any():
             out[hit] = _take(self.values, k[hit])
