@@ -289,8 +289,10 @@ def entries_of(table, keep):
 def book_links(links, n: int) -> dict:
     """The Book's links (``ledger.book.Book.from_frame``'s extras) from the
     links table of ``n`` entries: ``links`` (pandas: entry, kind, target;
-    None when there are none) and each kind's target per entry ('' for none;
-    None when no entry has that kind)."""
+    None when there are none), which the Book keeps, and each kind's target
+    per entry ('' for none; None when no entry has that kind), which
+    ``Book.from_frame`` ignores when ``links`` is given: only an import's
+    bulk rows read them (``ledger.imports.rows``, its link columns)."""
     import numpy as np
     import pandas as pd
 
@@ -312,11 +314,18 @@ def book_links(links, n: int) -> dict:
 
 def book_citations(citations):
     """The Book's citations (pandas: entry, doc, quote, locator, the text
-    Arrow-backed) from the citations table of a journal or an import."""
+    Arrow-backed) from the citations table of any reader (``RawTables``'s):
+    a quote null or not given (a bulk file's sources without a citations
+    column) is '', as is a locator not given."""
     import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     def col(name):
-        return pd.arrays.ArrowExtensionArray(citations.column(name).combine_chunks())
+        if name not in citations.column_names:
+            return pd.arrays.ArrowExtensionArray(pa.array([""] * citations.num_rows, pa.string()))
+        c = citations.column(name).combine_chunks()
+        return pd.arrays.ArrowExtensionArray(pc.fill_null(c, "") if name == "quote" else c)
 
     return pd.DataFrame({"entry": _np(citations.column("entry")).astype("int64"),
                          "doc": col("doc"), "quote": col("quote"), "locator": col("locator")})

@@ -57,7 +57,7 @@ from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, S
                           WHITESPACE, Period, Problem, _plain)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
-                             link_table, no_citations, no_links, no_restatements,
+                             book_citations, link_table, no_citations, no_links, no_restatements,
                              restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
@@ -117,7 +117,8 @@ def read_table(path: str | Path, fmt: str | None = None):
             raise ValueError(f"column {name!r} appears twice (columns {seen[name]} and {i}): "
                              f"keep one")
         seen[name] = i
-    return pa.table({name: text_column(c) for name, c in zip(table.column_names, table.columns)})
+    return pa.table({name: _tags_cells(c) if name == "tags" else text_column(c)
+                     for name, c in zip(table.column_names, table.columns)})
 
 
 def text_column(c):
@@ -156,15 +157,13 @@ def decimal_places(amounts) -> int:
 
 def cited_ids(sources):
     """The bulk format's ``sources`` cells read as the document ids they
-    name: (each id's cell position, numpy; the ids, Arrow text), trimmed as
-    the journal reader trims text; an empty one between ';' names none."""
-    import pyarrow as pa
+    name (``ledger.rules.rows.listed``): (each id's cell position, numpy;
+    the ids, Arrow text), trimmed as the journal reader trims text; an
+    empty one between ';' names none."""
     import pyarrow.compute as pc
 
-    lists = pc.split_pattern(sources, ";")
-    flat = pc.utf8_trim(pc.list_flatten(lists), PY_WHITESPACE)
-    named = ~_np(pc.equal(flat, ""))
-    return _np(pc.list_parent_indices(lists))[named], flat.filter(pa.array(named))
+    lists = rr.listed(sources)
+    return _np(pc.list_parent_indices(lists)), pc.list_flatten(lists)
 
 
 # a citations cell (``PROVENANCE_COLUMNS``) is hostile text: refused beyond
@@ -514,11 +513,8 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         citations = cited_passages(at_first["citations"], citations)
     restatements = None
     if "restated" in at_first:   # the conversions between ';'
-        parts = pc.split_pattern(at_first["restated"], ";")
-        phrase = pc.utf8_trim(pc.list_flatten(parts), PY_WHITESPACE)
-        named = pa.array(~_np(pc.equal(phrase, "")))   # nothing between two ';' is none
-        restatements = restatement_table(pc.list_parent_indices(parts).filter(named),
-                                         phrase.filter(named))
+        parts = rr.listed(at_first["restated"])
+        restatements = restatement_table(pc.list_parent_indices(parts), pc.list_flatten(parts))
     return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
                      links=link_table(at_first), restatements=restatements, splits=splits)
 
@@ -549,7 +545,6 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked."""
     import numpy as np
-    import pandas as pd
     import pyarrow.compute as pc
 
     checked = raw
@@ -595,14 +590,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         cited = form.citations
         if kept_entries is not None:
             cited = entries_of(cited, kept_entries)
-        entry, docs = _np(cited.column("entry")), _np(cited.column("doc"))
-        quotes = locators = np.full(len(docs), "", dtype=object)
-        if "quote" in cited.column_names:   # the citations column's (null: none stated)
-            quotes = _np(pc.fill_null(cited.column("quote"), ""))
-            locators = _np(cited.column("locator"))
-        extras["citations"] = pd.DataFrame({
-            "entry": entry.astype("int64"), "doc": docs.astype(object),
-            "quote": quotes.astype(object), "locator": locators.astype(object)})
+        extras["citations"] = book_citations(cited)
     return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
 
 
@@ -1120,17 +1108,24 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
 def _joined_parts(prow, purpose, p_purpose, amount, p_amount):
     """Per row of the entries: the purpose and amount, a part's row taking
     its part's from the splits table (``prow``: each part's row)."""
-    import numpy as np
     import pyarrow as pa
 
     if not len(prow):
         return purpose, amount
-    n = len(purpose)
-    at = np.arange(n, dtype=np.int64)
-    at[prow] = n + np.arange(len(prow), dtype=np.int64)
-    at = pa.array(at)
+    at = pa.array(_part_positions(prow, len(purpose)))
     return (pa.concat_arrays([purpose, p_purpose]).take(at),
             pa.concat_arrays([amount, p_amount]).take(at))
+
+
+def _part_positions(prow, n: int):
+    """Where each of ``n`` rows takes its value from, in a row's column
+    followed by the parts' (``prow``: each part's row): a part's row from
+    its part's (``n`` + the part's index), another from its own."""
+    import numpy as np
+
+    at = np.arange(n, dtype=np.int64)
+    at[prow] = n + np.arange(len(prow), dtype=np.int64)
+    return at
 
 
 def _parts(splits, part, same_as_prev, purpose, amount):
@@ -1175,9 +1170,9 @@ class _AtParts:
     def take(self, rows):
         import numpy as np
 
-        k = np.searchsorted(self.rows, rows)
-        hit = (k < len(self.rows)) & (self.rows[np.minimum(k, len(self.rows) - 1)] == rows) \
-            if len(self.rows) else np.zeros(len(rows), dtype=bool)
+        n = int(max(rows.max(initial=-1), self.rows.max(initial=-1))) + 1
+        k = _part_positions(self.rows, n)[rows] - n   # (as ``_joined_parts``)
+        hit = k >= 0
         out = np.empty(len(rows), dtype=object)
         if hit.any():
             out[hit] = _take(self.values, k[hit])
@@ -1709,6 +1704,19 @@ def _qualifier_rows(P, stated, phrase):
         P.rule(words[codes] != "", None, words[codes], "qualifier", message="{}",
                hint=rule.word("", "qualifier", phrase="")[1], code=rule.code, clip=False)
     return pa.array([q for q, _ in found], pa.string()).take(pairs.indices)
+
+
+def _tags_cells(c):
+    """A bulk file's tags column as ``text_column`` reads it, but trimmed
+    only of the white space that is no control character (a tab, \\x1f):
+    the tag rule refuses those at a cell's ends as within it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
+        return text_column(c)
+    c = pc.cast(c, pa.string()).combine_chunks()
+    return pc.utf8_trim(pc.fill_null(c, "") if c.null_count else c, rr.TAG_SPACE)
 
 
 def _tag_rows(P, tags, first) -> None:

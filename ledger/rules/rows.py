@@ -48,7 +48,7 @@ __all__ = ["Rule", "ENTRY_FIELDS", "BULK_FIELD_HINTS", "suggest", "MISSING_FIELD
            "SPLIT_TOO_BIG", "SPLIT_PURPOSE_TWICE", "account_rule", "qualifier_of",
            "currency_rule", "id_rows", "account_rows", "choice_rows", "date_range_rows",
            "currency_rows", "composed", "composed_column", "tag_rule", "BAD_TAG", "read_restated",
-           "tag_lists", "tags_text"]
+           "tag_lists", "tags_text", "listed", "trimmed_lists", "TAG_SPACE"]
 
 # the journal's fields and what each holds (the hint of a missing one)
 ENTRY_FIELDS = {
@@ -260,6 +260,9 @@ TAGS_NOT_LIST = Rule("", "tags must be a list of text")
 _ACCOUNT = re.compile(ACCOUNT_PATTERN)
 _ISO_DATE = re.compile(ISO_DATE)
 _CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+# the white space trimmed from a tag: not the control characters among it
+# (tab, line breaks...), which the tag rule refuses in either format
+TAG_SPACE = "".join(c for c in WHITESPACE if not _CONTROL.match(c))
 
 
 # ---------------------------------------------------------------- one value
@@ -280,31 +283,47 @@ def composed_column(values):
     return pc.utf8_normalize(values, "NFC")
 
 
-def tag_lists(cells):
-    """A bulk table's tags cells (Arrow text, the tags between ';') as
-    lists: each tag trimmed as the journal reader trims text, the blank
-    ones (nothing between two ';') left out."""
+def trimmed_lists(lists, space: str = WHITESPACE):
+    """Lists of text (Arrow) with each item trimmed of ``space`` and the
+    blank ones left out (a null list is an empty one)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = pc.split_pattern(pc.cast(cells, pa.string()), ";")
-    tag = pc.utf8_trim(pc.list_flatten(parts), WHITESPACE)
-    named = pc.fill_null(pc.not_equal(tag, ""), False).to_numpy(zero_copy_only=False)
-    kept = np.r_[0, np.cumsum(named, dtype=np.int64)][
-        parts.offsets.to_numpy(zero_copy_only=False)]
-    return pa.ListArray.from_arrays(pa.array(kept.astype(np.int32)), tag.filter(pa.array(named)))
+    lists = pc.cast(lists, pa.list_(pa.string()))
+    item = pc.utf8_trim(pc.list_flatten(lists), space)
+    named = _np(pc.fill_null(pc.not_equal(item, ""), False))
+    per_list = np.bincount(_np(pc.list_parent_indices(lists))[named], minlength=len(lists))
+    offsets = np.r_[0, np.cumsum(per_list)].astype(np.int32)
+    return pa.ListArray.from_arrays(pa.array(offsets), item.filter(pa.array(named)))
+
+
+def listed(cells, space: str = WHITESPACE):
+    """A bulk table's cells of items between ';' (Arrow text: tags,
+    sources, restated) as lists, each item trimmed of ``space`` (by default
+    as the journal reader trims text), the blank ones (nothing between two
+    ';') left out: every reader of such a cell reads it through this."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return trimmed_lists(pc.split_pattern(pc.cast(cells, pa.string()), ";"), space)
+
+
+def tag_lists(cells):
+    """A bulk table's tags cells (``listed``): each tag trimmed of
+    ``TAG_SPACE``, as ``tags_text`` trims a journal's tags."""
+    return listed(cells, TAG_SPACE)
 
 
 def tags_text(lists):
     """Each entry's tags as the Book keeps them, from a list column (a
     journal's lists as parsed, or ``tag_lists`` of a bulk table's cells):
-    each tag composed (NFC, ``composed``), joined by ';' ('' for none)."""
-    import pyarrow as pa
+    each tag trimmed of ``TAG_SPACE`` (blank ones left out), composed (NFC,
+    ``composed``), joined by ';' ('' for none)."""
     import pyarrow.compute as pc
 
-    return composed_column(pc.fill_null(pc.binary_join(
-        pc.cast(lists, pa.list_(pa.string())), ";"), ""))
+    return composed_column(pc.fill_null(pc.binary_join(trimmed_lists(lists, TAG_SPACE), ";"),
+                                        ""))
 
 
 def tag_rule(value: str) -> Rule | None:

@@ -401,3 +401,36 @@ def test_a_purpose_named_by_two_parts_is_said_alike_by_every_reader(tmp_path):
         assert {e.id: e.amount for e in b.entries} == {"e": 100, "f": 10}
         assert [(s.purpose, s.amount) for s in b.entry("e").splits] == [
             ("Caf\u00e9:A", 60), ("FR:B", 10), ("Caf\u00e9:A", 30)]
+
+
+def test_the_book_holds_every_readers_citations_alike(tmp_path):
+    """The Book's citations (``raw.book_citations``) of a bulk file's
+    sources, which state no quote nor locator, are a journal's citing the
+    same documents without them: the same rows, '' for the quote and the
+    locator, the same column types."""
+    import tomlkit
+
+    from ledger.read import read_book
+
+    cells = {"a": " d1 ; d2", "b": "d1;;d3"}
+    bulk, journal = tmp_path / "e.csv", tmp_path / "j.toml"
+    with open(bulk, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([("id", "date", "funder", "purpose", "amount", "currency",
+                                   "sources"),
+                                  *((i, "2016-01-01", "UK", "P", "5", "GBP", s)
+                                    for i, s in cells.items())])
+    entries = tomlkit.aot()
+    for i, s in cells.items():
+        entries.append(tomlkit.item({"id": i, "date": "2016-01-01", "funder": "UK",
+                                     "purpose": "P", "amount": "5 GBP",
+                                     "source": [{"doc": d} for d in s.split(";")
+                                                if d.strip()]}))
+    journal.write_text(tomlkit.dumps({"entry": entries}), encoding="utf-8")
+    want = [(e, d.strip(), "", "") for e, s in enumerate(cells.values()) for d in s.split(";")
+            if d.strip()]
+    books = [read_book(p, use_cache=False) for p in (bulk, journal)]
+    for book in books:
+        c = book.tables.citations
+        assert list(zip(c["entry"], c["doc"], c["quote"], c["locator"])) == want
+    assert [str(t) for t in books[0].tables.citations.dtypes] == \
+        [str(t) for t in books[1].tables.citations.dtypes]

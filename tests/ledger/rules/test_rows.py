@@ -479,45 +479,72 @@ def test_more_than_twice_the_limit_of_uncited_rows_are_counted(tmp_path):
     assert str(problems[50]).startswith(f"{path}: warning: 70 more row(s) with the problem: ")
 
 
-# a tag either format can hold: no ';' (the bulk cell's separator), not
-# blank nor padded (a bulk cell's tags are trimmed), no invisible character
-# (the tag rule refuses it); letters with combining marks, which both
-# readers compose
-_TAG = st.one_of(
-    st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters=";"),
-            min_size=1, max_size=6),
-    st.sampled_from(["e\u0301", "A\u030a", "\u0301x", "n\u0303o", "\u00e9", "a,\"b\""]),
-).filter(lambda t: t == t.strip() and t and rr.tag_rule(t) is None)
+# a tag either format can hold: no ';' (the bulk cell's separator); letters
+# with combining marks, which both readers compose; invisible and control
+# characters, some of them white space (tab, \x1f, \x85), which the tag rule
+# refuses in both; padded with white space, which both trim
+_PAD = st.text(st.sampled_from(" \xa0\u2003\u3000"), max_size=2)
+_TAG = st.builds(lambda a, t, b: a + t + b, _PAD, st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Cf", "Zs", "Zl", "Zp"),
+                          blacklist_characters=";"),
+            max_size=6),
+    st.sampled_from(["e\u0301", "A\u030a", "\u0301x", "n\u0303o", "\u00e9", "a,\"b\"",
+                     "a\x1f", "\tb", "c\x85", "\u200bd", "\x0b"]),
+), _PAD)
+
+
+def _read_both(tmp, tag_lists):
+    """The Books of entries e0, e1... with these tags, written as a
+    journal's lists and as a bulk CSV's cells."""
+    import csv
+
+    import tomlkit
+
+    from ledger.read import read_book
+
+    journal, bulk = Path(tmp) / "j.toml", Path(tmp) / "e.csv"
+    entries = tomlkit.aot()
+    for i, tags in enumerate(tag_lists):
+        entries.append(tomlkit.item({"id": f"e{i}", "date": "2016-01-01", "funder": "UK",
+                                     "purpose": "P", "amount": "5 GBP", "tags": tags}))
+    journal.write_text(tomlkit.dumps({"entry": entries}), encoding="utf-8")
+    with open(bulk, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([("id", "date", "funder", "purpose", "amount", "currency",
+                                   "tags"),
+                                  *((f"e{i}", "2016-01-01", "UK", "P", "5", "GBP",
+                                     "; ".join(tags)) for i, tags in enumerate(tag_lists))])
+    return {path.suffix: read_book(path, use_cache=False) for path in (journal, bulk)}
+
+
+def test_a_bulk_cell_refuses_the_control_characters_a_journal_refuses(tmp_path):
+    """A tag's control characters that are also white space (\x1f, a tab)
+    are refused in a bulk cell as in a journal's list, not trimmed away."""
+    books = _read_both(tmp_path, [["a\x1f", "\tb"], ["c"]])
+    for suffix, book in books.items():
+        bad = [(p.entry_id, p.code) for p in book.problems if p.severity == "error"]
+        assert bad == [("e0", "bad-tag"), ("e0", "bad-tag")], suffix
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(_TAG, max_size=4), min_size=1, max_size=4))
 def test_tags_written_as_a_journal_or_a_bulk_csv_are_the_same_book_tags(tag_lists):
     """Each entry's tags, written as a journal's list and as a bulk CSV's
-    cell (between ';'), are the Book's tags: each composed (NFC), joined by
-    ';', in the order written, worked out here with unicodedata."""
-    import csv
+    cell (between ';'), are refused in both (a control or invisible
+    character: Unicode's Cc and Cf) or are the Book's tags: each trimmed of
+    its padding and composed (NFC), the blank ones left out, joined by ';',
+    in the order written, worked out here with unicodedata."""
     import tempfile
     import unicodedata
 
-    import tomlkit
-
-    from ledger.read import read_book
-
-    want = [";".join(unicodedata.normalize("NFC", t) for t in tags) for tags in tag_lists]
+    refused = {f"e{i}" for i, tags in enumerate(tag_lists)
+               if any(unicodedata.category(c) in ("Cc", "Cf") for t in tags for c in t)}
+    want = [";".join(unicodedata.normalize("NFC", t.strip(" \xa0\u2003\u3000")) for t in tags
+                     if t.strip(" \xa0\u2003\u3000")) for tags in tag_lists]
     with tempfile.TemporaryDirectory() as tmp:
-        journal, bulk = Path(tmp) / "j.toml", Path(tmp) / "e.csv"
-        entries = tomlkit.aot()
-        for i, tags in enumerate(tag_lists):
-            entries.append(tomlkit.item({"id": f"e{i}", "date": "2016-01-01", "funder": "UK",
-                                         "purpose": "P", "amount": "5 GBP", "tags": tags}))
-        journal.write_text(tomlkit.dumps({"entry": entries}), encoding="utf-8")
-        with open(bulk, "w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows([("id", "date", "funder", "purpose", "amount", "currency",
-                                       "tags"),
-                                      *((f"e{i}", "2016-01-01", "UK", "P", "5", "GBP",
-                                         "; ".join(tags)) for i, tags in enumerate(tag_lists))])
-        for path in (journal, bulk):
-            book = read_book(path, use_cache=False)
-            assert [p for p in book.problems if p.severity == "error"] == []
-            assert book.tables.entries["tags"].astype(str).tolist() == want, path.suffix
+        for suffix, book in _read_both(tmp, tag_lists).items():
+            errors = [p for p in book.problems if p.severity == "error"]
+            assert {p.code for p in errors} <= {"bad-tag"}, suffix
+            assert {p.entry_id for p in errors} == refused, suffix
+            got = book.tables.entries.set_index("id")["tags"].astype(str)
+            assert [got[f"e{i}"] for i in range(len(tag_lists)) if f"e{i}" not in refused] == [
+                w for i, w in enumerate(want) if f"e{i}" not in refused], suffix
