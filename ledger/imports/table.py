@@ -545,6 +545,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # pledge: each row's first copy (itself when it is the first), found once
     same = cells.groupby([cells[c] for c in cells.columns], sort=False).ngroup().to_numpy()
     first_of = np.unique(same, return_index=True)[1][same]
+    parts_at: dict[int, tuple[str, str]] = {}   # a split entry's row -> its (purpose, share)
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
     refused = _Refused()
 
@@ -557,8 +558,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         """The entry above refused with its row ``r``: each of its rows, as one entry."""
         nonlocal refused
         for earlier in raw_rows.pop()[0]:
-            rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
-                                  f"(the same id), refused at row {r}"))
+            rejects.append(reject(earlier, colname["id"], refused_with(earlier, r)))
         refused = _Refused(eid, r, r)
 
     copy = ~blank & (first_of != np.arange(n))
@@ -587,8 +587,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             continue
         if refused.goes_on(eid, row_above):
             refused.last = r
-            rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
-                                  f"id), refused at row {refused.at}"))
+            rejects.append(reject(r, colname["id"], refused_with(r, refused.at)))
             continue
         # the row's purpose and share: the export's share column, else its amount
         part = ((values["purpose"][i], share[i]) if regroup else
@@ -607,6 +606,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if eid:
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
+    for rs, f in raw_rows:
+        for r, part in zip(rs, f.get("_parts", ())):
+            parts_at[r] = part
     for _, f in raw_rows:
         _one_entry(f, regroup)
 
@@ -649,7 +651,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         warned=warned, apart=apart)
+                         warned=warned, apart=apart, parts_at=parts_at)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
@@ -657,6 +659,24 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
                         ignored, table, list(table.attrs.get("warnings", [])), warned)
+
+
+def refused_with(r: int, at: int) -> str:
+    """Why row ``r`` of an entry given over several rows is refused: the
+    entry was, at its row ``at``."""
+    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id), "
+            f"refused at row {at}")
+
+
+def _row_at_fault(p: Problem, rs: list[int], parts_at: dict[int, tuple[str, str]]) -> int:
+    """The row of the entry given over the rows ``rs`` that the rules'
+    problem ``p`` comes from: the row whose purpose or share it names (a
+    split part's), else the entry's first row."""
+    if len(rs) > 1 and (p.field in ("split", "purpose") or p.code.startswith("split")):
+        for r in rs:
+            if any(c and repr(c) in p.message for c in parts_at.get(r, ())):
+                return r
+    return rs[0]
 
 
 @dataclass
@@ -854,7 +874,8 @@ def _same_number(a: str, b: str) -> bool:
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
-              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None):
+              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
+              parts_at: dict[int, tuple[str, str]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -865,18 +886,31 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     the accepted rows' warnings go to ``warned`` (at the row's first line).
     ``apart``: id -> its rows, of the ids whose rows are not next to each
     other; what the rules say of that (a duplicate id, a split that does
-    not add up) is said as that, once per row."""
+    not add up) is said as that, once per row.  An entry given over several
+    rows is refused on each of them: the reason at the row it comes from
+    (``parts_at``: row -> the (purpose, share) it gives), ``refused_with``
+    on the others."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
+
+    def refuse(rs: list[int], at: dict[int, list[tuple[str, str]]]) -> None:
+        # the entry at rows ``rs`` refused: ``at``, row -> (column, reason)
+        first = min(at)
+        for r in rs:
+            for column, why in at.get(r, ()):
+                rejects.append(reject(r, column, why))
+            if r not in at:
+                rejects.append(reject(r, cols.get("id", ""), refused_with(r, first)))
+
     for rs, f in raw_rows:
         # the fields as the journal will hold them (what the TOML written says)
         table = entry_table(f)
         eid = table.get("id", "")
         if eid in existing:
             old = existing[eid]
-            rejects.append(reject(rs[0], cols.get("id", "(generated id)"),
-                                  f"id {eid!r} is already in the ledger "
-                                  f"({old.file}:{old.line}); not overwritten"))
+            refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
+                                 f"id {eid!r} is already in the ledger "
+                                 f"({old.file}:{old.line}); not overwritten")]})
             continue
         todo.append((rs, table))
 
@@ -901,14 +935,17 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         rs, table = todo[k]
         rows_of = apart.get(table.get("id", ""))
         why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
+        at: dict[int, list[tuple[str, str]]] = {}
         for p in found:
             if rows_of and why and p.code in _APART_CODES:
                 if p is next(q for q in found if q.code in _APART_CODES):   # said once
-                    rejects.append(reject(rs[0], cols.get("id", ""),
-                                          _apart_reason(table["id"], rows_of, why)))
+                    at.setdefault(rs[0], []).append(
+                        (cols.get("id", ""), _apart_reason(table["id"], rows_of, why)))
                 continue
-            rejects.append(reject(rs[0], _column_for(p, table, cols),
-                                  p.message + (f" (hint: {p.hint})" if p.hint else "")))
+            at.setdefault(_row_at_fault(p, rs, parts_at or {}), []).append(
+                (_column_for(p, table, cols), p.message + (f" (hint: {p.hint})" if p.hint else "")))
+        if at:
+            refuse(rs, at)
     if warned is not None:
         warned.extend(p for _, found in sorted(got.warnings.items()) for p in found)
     return [(todo[k][1], got.entries.get(k)) for k in got.accepted]

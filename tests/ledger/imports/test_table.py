@@ -410,6 +410,38 @@ def test_a_split_entry_with_one_bad_row_is_refused_whole(tmp_path, run_cli, bad,
     assert code == 0 and "Traceback" not in err and "2 rejected" in err, err
 
 
+@pytest.mark.parametrize("header", [SPLIT_HEADER, SPLIT_HEADER + ["amount_text", "entry_amount"]])
+@pytest.mark.parametrize("rows, at_fault, said", [
+    # the rules refuse the second row's purpose, its share, the entry's currency
+    ([["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+      ["s1", "2019-03-01", "UK", "Hum\x07x", "30", "GBP"]], 3, "'Hum\\x07x'"),
+    ([["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+      ["s1", "2019-03-01", "UK", "Port", "NaN", "GBP"]], 3, "'NaN'"),
+    ([["s1", "2019-03-01", "UK", "Health", "10", "XXX"],
+      ["s1", "2019-03-01", "UK", "Port", "30", "XXX"]], 2, "'XXX'")])
+def test_a_split_entry_refused_by_the_rules_is_refused_on_each_row(tmp_path, run_cli, header,
+                                                                   rows, at_fault, said):
+    """When the rules refuse an entry given over several rows, every row of
+    it is in the rejects file: the reason at the row it comes from, the
+    others refused with it (only the first row was, at times naming the
+    other row's purpose; the second row was in neither the journal nor the
+    rejects file)."""
+    other = ["s2", "2019-03-02", "FR", "Port", "40", "EUR"]
+    if "entry_amount" in header:   # as the export writes a split entry: its whole on each row
+        rows = [r + ["40", "40"] for r in rows]
+        other = other + ["40", "40"]
+    src = _csv(tmp_path / "s.csv", rows + [other], header)
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["s2"]
+    reasons = {r.line: r.message for r in res.rejects}
+    assert sorted(reasons) == [2, 3]
+    assert said in reasons[at_fault]
+    assert f"refused at row {at_fault}" in reasons[5 - at_fault]
+    code, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert code == 0 and "2 row(s) rejected" in err, err
+    assert [r["row"] for r in _rejects(tmp_path / "j.rejects.csv")] == ["2", "3"]
+
+
 def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     """A row repeated cell for cell is refused as a copy, and the rows of its
     id on either side stay one entry: refused whole when one of them is bad
