@@ -860,8 +860,9 @@ def _apart_reason(eid: str, rows: list[int], why: list[str]) -> str:
     refused: the rules' reasons ``why``, said as what they come from."""
     shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more"
                                               if len(rows) > 10 else "")
+    said = f" ({'; '.join(why)})" if why else ""
     return (f"the rows of id {eid!r} are not next to each other (rows {shown}), so they are "
-            f"read as separate entries ({'; '.join(why)}); put the rows of one entry next "
+            f"read as separate entries{said}; put the rows of one entry next "
             f"to each other (sort the file by id), or give each pledge its own id")
 
 
@@ -931,10 +932,23 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                         ledger=entries, documents={*documents, *new_docs}, refuse=twins,
                         views=views)
     apart = apart or {}
+    # what the rules say of the entries of an id apart, said on each of them
+    why_apart: dict[str, list[str]] = {}
+    for k, found in sorted(got.problems.items()):
+        if todo[k][1].get("id", "") in apart:
+            why_apart.setdefault(todo[k][1]["id"], []).extend(
+                p.message for p in found if p.code in _APART_CODES)
+    # the entries of an id apart the rules let through: refused all the same,
+    # or one part of the pledge would be imported as if it were all of it
+    kept_apart = [k for k in got.accepted if todo[k][1].get("id", "") in apart]
+    for k in kept_apart:
+        rs, table = todo[k]
+        refuse(rs, {rs[0]: [(cols.get("id", ""), _apart_reason(
+            table["id"], apart[table["id"]], list(dict.fromkeys(why_apart.get(table["id"], [])))))]})
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
         rows_of = apart.get(table.get("id", ""))
-        why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
+        why = list(dict.fromkeys(why_apart.get(table.get("id", ""), []))) if rows_of else []
         at: dict[int, list[tuple[str, str]]] = {}
         for p in found:
             if rows_of and why and p.code in _APART_CODES:
@@ -947,8 +961,9 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         if at:
             refuse(rs, at)
     if warned is not None:
-        warned.extend(p for _, found in sorted(got.warnings.items()) for p in found)
-    return [(todo[k][1], got.entries.get(k)) for k in got.accepted]
+        warned.extend(p for k, found in sorted(got.warnings.items()) for p in found
+                      if k not in kept_apart)
+    return [(todo[k][1], got.entries.get(k)) for k in got.accepted if k not in kept_apart]
 
 
 # the field a problem without one is about, by its code (ledger.rules)

@@ -205,11 +205,13 @@ def test_duplicate_row_and_bad_link_rejected(tmp_path):
             ["a1", "UK", "2015-02-02", "Q", "£3m", ""]]
     src = _csv(tmp_path / "l.csv", rows, ["id", "funder", "date", "purpose", "amount", "disburses"])
     res = import_table(src)
-    assert [e.id for e in res.entries] == ["a1"]
+    # the rows of a1 apart: neither is imported as if it were all of a1
+    assert [e.id for e in res.entries] == []
     reasons = {r.line: r.message for r in res.rejects}
     assert "duplicate row" in reasons[3]
     assert "missing entry" in reasons[4]
-    assert "duplicate id" in reasons[5]
+    assert all("duplicate id" in reasons[r] and "not next to each other" in reasons[r]
+               for r in (2, 5))
     # each reject names its column by the problem's code, not by its wording
     columns = {r.line: r.column for r in res.rejects}
     assert (columns[4], columns[5]) == ("disburses", "id")
@@ -485,7 +487,8 @@ def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
     """A file sorted by purpose puts the rows of a split entry apart: each
     refused row says, in one line with its file, row and id, that the rows
     of that id are not next to each other and where they are (before: a
-    bare "duplicate id" or "split does not add up")."""
+    bare "duplicate id" or "split does not add up"), and no row of it is
+    imported (the first was, as if its part were all of the pledge)."""
     rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
             ["s2", "2019-03-02", "FR", "Port", "40", "EUR"],
             ["s1", "2019-03-01", "UK", "Port", "30", "GBP"]]
@@ -495,8 +498,10 @@ def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
     res = import_table(src)
     at = [n for n, r in enumerate(rows, 2) if r[0] == "s1"]
     said = res.messages()
-    assert [e.id for e in res.entries] == (["s2"] if "entry_amount" in header else ["s1", "s2"])
+    assert [e.id for e in res.entries] == ["s2"]
+    assert sorted(r.line for r in res.rejects) == at
     refused = [m for m in said if "'s1'" in m]
+    assert len(refused) == len(at)
     assert refused and all(f"{src}: row " in m and "\n" not in m for m in refused)
     assert all(f"not next to each other (rows {at[0]}, {at[1]})" in m for m in refused), said
 
