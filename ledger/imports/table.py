@@ -241,7 +241,9 @@ def read_csv_rows(text: str, delimiter: str | None = None):
     out of the frame and listed in ``frame.attrs["malformed"]`` as
     ``(row, raw text, reason)``; the other rows keep their columns.
     ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
-    header is row 1; a blank line is a row, as a spreadsheet shows it)."""
+    header is row 1; a blank line is a row, as a spreadsheet shows it);
+    ``frame.attrs["malformed_cells"]``: row -> the cells of a malformed
+    record read (not one with a malformed quote)."""
 
     import pandas as pd
 
@@ -259,6 +261,7 @@ def read_csv_rows(text: str, delimiter: str | None = None):
     reader = csv.reader(feed(), delimiter=delimiter)
     header: list[str] | None = None
     records, rows, malformed = [], [], []
+    malformed_cells: dict[int, list[str]] = {}
     row = 0
     while True:
         consumed.clear()
@@ -283,6 +286,8 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]   # trailing empty cells: nothing to shift
         long = next((i for i, c in enumerate(rec) if len(c) > MAX_CELL_CHARS), None)
+        if len(rec) != len(header) or long is not None:
+            malformed_cells[row] = rec
         if len(rec) != len(header):
             extra = rec[len(header):]
             what = (f"{len(rec)} cells, the header has {len(header)}"
@@ -302,6 +307,7 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     frame.attrs["rows"] = rows
     frame.attrs["malformed"] = malformed
+    frame.attrs["malformed_cells"] = malformed_cells
     return frame
 
 
@@ -568,13 +574,17 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # copies and empty lines are not rows: the rows of an id on either side
     # of them are next to each other (one entry, refused or kept whole)
     read = np.flatnonzero(~blank & ~copy)
-    apart = _apart(np.asarray(ids, dtype=object)[read], rows[read])
-    for i in read.tolist():
-        r = int(rows[i])
+    # the rows read, in turn, with the malformed ones (index -1): refused,
+    # they stay in the sequence so that the entry around one is refused whole
+    order = sorted([(int(rows[i]), i) for i in read.tolist()]
+                   + [(r, -1) for r, _, _ in malformed])
+    seq_ids = _malformed_ids(order, ids, table.attrs.get("malformed_cells", {}),
+                             headers.index(cols["id"]) if "id" in cols else None, len(headers))
+    apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
+    for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
-        eid = ids[i]
-        fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
-                                                           colname)
+        fields = None if i < 0 or date_reasons[i] else _row_fields(i, values, dates[i],
+                                                                    rejects, r, colname)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
@@ -659,6 +669,28 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
                         ignored, table, list(table.attrs.get("warnings", [])), warned)
+
+
+def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
+                   cells: dict[int, list[str]], at: int | None, width: int) -> list[str]:
+    """The id of each row of ``order`` ((row, index in ``ids``, -1 for a
+    malformed row)): a malformed row's is its cell at the id column (``at``
+    of ``width`` columns), counted from the left or, when a cell too many or
+    too few comes before it, from the right: whichever is the id of a row
+    next to it, else the cell both readings agree on ("" when unknown)."""
+    out = [ids[i] if i >= 0 else "" for _, i in order]
+    if at is None:
+        return out
+    for k, (r, i) in enumerate(order):
+        rec = cells.get(r)
+        if i >= 0 or rec is None:
+            continue
+        cands = [rec[j].strip() for j in dict.fromkeys((at, at + len(rec) - width))
+                 if 0 <= j < len(rec)]
+        near = {out[k - 1] if k else "", out[k + 1] if k + 1 < len(out) else ""} - {""}
+        out[k] = next((c for c in cands if c in near),
+                      cands[0] if len(set(cands)) == 1 else "")
+    return out
 
 
 def refused_with(r: int, at: int) -> str:

@@ -444,6 +444,32 @@ def test_a_split_entry_refused_by_the_rules_is_refused_on_each_row(tmp_path, run
     assert [r["row"] for r in _rejects(tmp_path / "j.rejects.csv")] == ["2", "3"]
 
 
+@pytest.mark.parametrize("id_last", [False, True])
+def test_a_malformed_row_inside_a_split_entry_refuses_it_whole(tmp_path, run_cli, id_last):
+    """A row with a cell too many (an unquoted thousands comma) inside a
+    split entry is refused as malformed, and so is the entry around it: it
+    was skipped like a blank line and s1 written with 40 of its 1,040. Its
+    id is read at the id column from either side of the stray cell."""
+    rows = ["s1,2019-03-01,UK,Health,10,GBP", "s1,2019-03-01,UK,Shelter,1,000,GBP",
+            "s1,2019-03-01,UK,Port,30,GBP", "s2,2019-03-02,FR,Port,40,EUR"]
+    header = ",".join(SPLIT_HEADER)
+    if id_last:   # the id after the stray cell: "1,000" shifts it one to the right
+        header = ",".join(SPLIT_HEADER[1:] + ["id"])
+        rows = [r.split(",", 1)[1] + "," + r.split(",", 1)[0] for r in rows]
+    src = tmp_path / "m.csv"
+    src.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    res = import_table(src)
+    assert [(e.id, e.amount) for e in res.entries] == [("s2", Decimal("40"))]
+    reasons = {r.line: r.message for r in res.rejects}
+    assert sorted(reasons) == [2, 3, 4]
+    assert "7 cells, the header has 6" in reasons[3]
+    assert all("refused at row 3" in reasons[r] for r in (2, 4)), reasons
+    code, _, err = run_cli("import", src, "--to", tmp_path / "d.parquet")
+    assert code == 0 and "3 rejected" in err, err
+    listed = [r["where"] for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
+    assert listed == ["row 2", "row 3", "row 4"]
+
+
 def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     """A row repeated cell for cell is refused as a copy, and the rows of its
     id on either side stay one entry: refused whole when one of them is bad
