@@ -26,6 +26,7 @@ from ledger.rules.rows import suggest as _suggest
 import csv
 import io
 import sys
+import zipfile
 from ledger.imports.identity import duplicate_message, same_as
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records
@@ -175,6 +176,7 @@ def read_table(path: str | Path, sheet: str | None = None):
                     names = openpyxl.load_workbook(data, read_only=True).sheetnames
                     raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
                 raise
+            _fill_merged(frame, data, sheet, path)
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -213,6 +215,35 @@ def read_table(path: str | Path, sheet: str | None = None):
     frame.attrs.update(attrs)
     frame.attrs["warnings"] = warnings
     return frame
+
+
+def _fill_merged(frame, data: io.BytesIO, sheet: str | None, path: Path) -> None:
+    """Cells merged down several rows (an id, date or funder given once for
+    the rows of a split entry): their value on each row, as the sheet shows
+    it (the file holds it in the top cell only, the others empty). Cells
+    merged across columns are refused: whose column the value is is not
+    said. The workbook is read a second time, in full, only when its
+    sheets have merged cells (read-only mode does not list them)."""
+    with zipfile.ZipFile(data) as z:
+        if not any(b"mergeCell" in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return
+    import openpyxl
+
+    data.seek(0)
+    book = openpyxl.load_workbook(data)
+    ws = book[sheet] if sheet else book.worksheets[0]
+    for rng in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        if rng.max_row < 2:
+            continue   # within the header
+        if rng.min_col != rng.max_col:
+            raise LedgerError(f"{path}: row {rng.min_row}: cells {rng.coord} are merged across "
+                              f"columns; unmerge them so each value sits in its own column")
+        col, top = rng.min_col - 1, rng.min_row - 2   # the header is row 1
+        if top < 0 or col >= frame.shape[1]:
+            continue
+        for r in range(top + 1, min(rng.max_row - 1, len(frame))):
+            frame.iat[r, col] = frame.iat[top, col]
 
 
 # A cell longer than this is refused with its row (a pledge's quote or notes

@@ -470,6 +470,34 @@ def test_a_malformed_row_inside_a_split_entry_refuses_it_whole(tmp_path, run_cli
     assert listed == ["row 2", "row 3", "row 4"]
 
 
+def test_cells_merged_down_a_split_entry_hold_for_each_of_its_rows(tmp_path):
+    """An XLSX whose id, date, funder and currency are merged down the rows
+    of a split entry: the rows are one entry with its whole amount, as the
+    sheet shows it (s1 was imported with 10 of 40, its second row refused
+    as "no date" and never said to be s1's); cells merged across columns
+    are refused in one line."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(SPLIT_HEADER)
+    ws.append(["s1", "2019-03-01", "UK", "Health", 10, "GBP"])
+    ws.append([None, None, None, "Port", 30, None])
+    ws.append(["s2", "2019-03-02", "FR", "Port", 40, "EUR"])
+    for col in "ABCF":
+        ws.merge_cells(f"{col}2:{col}3")
+    wb.save(tmp_path / "m.xlsx")
+    res = import_table(tmp_path / "m.xlsx")
+    assert not res.rejects, res.messages()
+    assert [(e.id, e.amount, [(p.purpose, p.amount) for p in e.splits]) for e in res.entries] \
+        == [("s1", Decimal("40"), [("Health", Decimal("10")), ("Port", Decimal("30"))]),
+            ("s2", Decimal("40"), [])]
+    ws.merge_cells("D4:E4")
+    wb.save(tmp_path / "across.xlsx")
+    with pytest.raises(LedgerError, match=r"across\.xlsx: row 4: cells D4:E4 are merged across"):
+        import_table(tmp_path / "across.xlsx")
+
+
 def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     """A row repeated cell for cell is refused as a copy, and the rows of its
     id on either side stay one entry: refused whole when one of them is bad
