@@ -1011,7 +1011,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
         rows_of = apart.get(table.get("id", ""))
-        why = list(dict.fromkeys(why_apart.get(table.get("id", ""), []))) if rows_of else []
+        why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
         at: dict[int, list[tuple[str, str]]] = {}
         for p in found:
             if rows_of and why and p.code in _APART_CODES:
