@@ -708,10 +708,12 @@ def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
     malformed row)): a malformed row's is its cell at the id column (``at``
     of ``width`` columns), counted from the left or, when a cell too many or
     too few comes before it, from the right: whichever is the id of a row
-    next to it, else the cell both readings agree on ("" when unknown)."""
+    next to it, else of another row, else the cell both readings agree on
+    ("" when unknown)."""
     out = [ids[i] if i >= 0 else "" for _, i in order]
     if at is None:
         return out
+    known = set(out) - {""}
     for k, (r, i) in enumerate(order):
         rec = cells.get(r)
         if i >= 0 or rec is None:
@@ -719,8 +721,8 @@ def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
         cands = [rec[j].strip() for j in dict.fromkeys((at, at + len(rec) - width))
                  if 0 <= j < len(rec)]
         near = {out[k - 1] if k else "", out[k + 1] if k + 1 < len(out) else ""} - {""}
-        out[k] = next((c for c in cands if c in near),
-                      cands[0] if len(set(cands)) == 1 else "")
+        out[k] = next((c for c in cands if c in near), None) or next(
+            (c for c in cands if c in known), cands[0] if len(set(cands)) == 1 else "")
     return out
 
 

@@ -499,6 +499,46 @@ def test_cells_merged_down_a_split_entry_hold_for_each_of_its_rows(tmp_path):
         import_table(tmp_path / "across.xlsx")
 
 
+_DAMAGE = {"": lambda p, a: (p, a), "amount": lambda p, a: (p, "abc"),
+           "malformed": lambda p, a: (p, f"1,{a:03d}"), "control": lambda p, a: (p + "\x07", a)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.lists(st.tuples(st.integers(1, 999), st.sampled_from(sorted(_DAMAGE))),
+                                min_size=1, max_size=3),
+                        min_size=1, max_size=5),
+       move=st.integers(0, 20))
+def test_an_entry_over_several_rows_is_imported_whole_or_refused_whole(tmp_path_factory, entries,
+                                                                       move):
+    """Whatever is wrong with which row (a bad share, a cell too many, a
+    control character, a row moved away from its id's others), each id is
+    either imported with the sum of all its rows' shares, computed here
+    from the rows written, or refused on every one of its rows."""
+    lines, rows_of, total = [], {}, {}
+    for k, parts in enumerate(entries):
+        for j, (share, damage) in enumerate(parts):
+            purpose, amount = _DAMAGE[damage](f"P{j}", share)
+            lines.append((f"e{k}", f"e{k},2019-03-0{1 + k % 9},UK,{purpose},{amount},GBP"))
+    if move and len(lines) > 2:   # one row moved elsewhere: its id's rows may end up apart
+        lines.insert(move % len(lines), lines.pop(move % (len(lines) - 1)))
+    for n, (eid, line) in enumerate(lines, 2):
+        rows_of.setdefault(eid, set()).add(n)
+        cells = line.split(",")
+        total[eid] = total.get(eid, 0) + (int(cells[4]) if cells[4].isdigit() and len(cells) == 6
+                                          and cells[3].isalnum() else 10**9)
+    src = tmp_path_factory.mktemp("whole") / "s.csv"
+    src.write_text(",".join(SPLIT_HEADER) + "\n" + "\n".join(ln for _, ln in lines) + "\n",
+                   encoding="utf-8")
+    res = import_table(src)
+    rejected = {r.line for r in res.rejects}
+    got = {e.id: e.amount for e in res.entries}
+    for eid, rows in rows_of.items():
+        if eid in got:
+            assert got[eid] == total[eid] and not rows & rejected, (eid, lines, res.messages())
+        else:
+            assert rows <= rejected, (eid, lines, res.messages())
+
+
 def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     """A row repeated cell for cell is refused as a copy, and the rows of its
     id on either side stay one entry: refused whole when one of them is bad
