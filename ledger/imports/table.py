@@ -26,6 +26,7 @@ from ledger.rules.rows import suggest as _suggest
 import csv
 import io
 import sys
+import zipfile
 from ledger.imports.identity import duplicate_message, same_as
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records
@@ -186,6 +187,7 @@ def read_table(path: str | Path, sheet: str | None = None):
                     names = openpyxl.load_workbook(data, read_only=True).sheetnames
                     raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
                 raise
+            _fill_merged(frame, data, sheet, path)
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -226,6 +228,35 @@ def read_table(path: str | Path, sheet: str | None = None):
     return frame
 
 
+def _fill_merged(frame, data: io.BytesIO, sheet: str | None, path: Path) -> None:
+    """Cells merged down several rows (an id, date or funder given once for
+    the rows of a split entry): their value on each row, as the sheet shows
+    it (the file holds it in the top cell only, the others empty). Cells
+    merged across columns are refused: whose column the value is is not
+    said. The workbook is read a second time, in full, only when its
+    sheets have merged cells (read-only mode does not list them)."""
+    with zipfile.ZipFile(data) as z:
+        if not any(b"mergeCell" in z.read(n) for n in z.namelist()
+                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
+            return
+    import openpyxl
+
+    data.seek(0)
+    book = openpyxl.load_workbook(data)
+    ws = book[sheet] if sheet else book.worksheets[0]
+    for rng in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
+        if rng.max_row < 2:
+            continue   # within the header
+        if rng.min_col != rng.max_col:
+            raise LedgerError(f"{path}: row {rng.min_row}: cells {rng.coord} are merged across "
+                              f"columns; unmerge them so each value sits in its own column")
+        col, top = rng.min_col - 1, rng.min_row - 2   # the header is row 1
+        if top < 0 or col >= frame.shape[1]:
+            continue
+        for r in range(top + 1, min(rng.max_row - 1, len(frame))):
+            frame.iat[r, col] = frame.iat[top, col]
+
+
 # A cell longer than this is refused with its row (a pledge's quote or notes
 # is a few hundred characters; csv's own limit, 131,072, refused the file).
 MAX_CELL_CHARS = 100_000
@@ -252,7 +283,9 @@ def read_csv_rows(text: str, delimiter: str | None = None):
     out of the frame and listed in ``frame.attrs["malformed"]`` as
     ``(row, raw text, reason)``; the other rows keep their columns.
     ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
-    header is row 1; a blank line is a row, as a spreadsheet shows it)."""
+    header is row 1; a blank line is a row, as a spreadsheet shows it);
+    ``frame.attrs["malformed_cells"]``: row -> the cells of a malformed
+    record read (not one with a malformed quote)."""
 
     import pandas as pd
 
@@ -270,6 +303,7 @@ def read_csv_rows(text: str, delimiter: str | None = None):
     reader = csv.reader(feed(), delimiter=delimiter)
     header: list[str] | None = None
     records, rows, malformed = [], [], []
+    malformed_cells: dict[int, list[str]] = {}
     row = 0
     while True:
         consumed.clear()
@@ -294,6 +328,8 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]   # trailing empty cells: nothing to shift
         long = next((i for i, c in enumerate(rec) if len(c) > MAX_CELL_CHARS), None)
+        if len(rec) != len(header) or long is not None:
+            malformed_cells[row] = rec
         if len(rec) != len(header):
             extra = rec[len(header):]
             what = (f"{len(rec)} cells, the header has {len(header)}"
@@ -313,6 +349,7 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     frame.attrs["rows"] = rows
     frame.attrs["malformed"] = malformed
+    frame.attrs["malformed_cells"] = malformed_cells
     return frame
 
 
@@ -556,6 +593,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # pledge: each row's first copy (itself when it is the first), found once
     same = cells.groupby([cells[c] for c in cells.columns], sort=False).ngroup().to_numpy()
     first_of = np.unique(same, return_index=True)[1][same]
+    parts_at: dict[int, tuple[str, str]] = {}   # a split entry's row -> its (purpose, share)
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
     refused = _Refused()
 
@@ -568,8 +606,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         """The entry above refused with its row ``r``: each of its rows, as one entry."""
         nonlocal refused
         for earlier in raw_rows.pop()[0]:
-            rejects.append(reject(earlier, colname["id"], f"one entry with the rows below "
-                                  f"(the same id), refused at row {r}"))
+            rejects.append(reject(earlier, colname["id"], refused_with(earlier, r)))
         refused = _Refused(eid, r, r)
 
     copy = ~blank & (first_of != np.arange(n))
@@ -579,13 +616,17 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # copies and empty lines are not rows: the rows of an id on either side
     # of them are next to each other (one entry, refused or kept whole)
     read = np.flatnonzero(~blank & ~copy)
-    apart = _apart(np.asarray(ids, dtype=object)[read], rows[read])
-    for i in read.tolist():
-        r = int(rows[i])
+    # the rows read, in turn, with the malformed ones (index -1): refused,
+    # they stay in the sequence so that the entry around one is refused whole
+    order = sorted([(int(rows[i]), i) for i in read.tolist()]
+                   + [(r, -1) for r, _, _ in malformed])
+    seq_ids = _malformed_ids(order, ids, table.attrs.get("malformed_cells", {}),
+                             headers.index(cols["id"]) if "id" in cols else None, len(headers))
+    apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
+    for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
-        eid = ids[i]
-        fields = None if date_reasons[i] else _row_fields(i, values, dates[i], rejects, r,
-                                                           colname)
+        fields = None if i < 0 or date_reasons[i] else _row_fields(i, values, dates[i],
+                                                                    rejects, r, colname)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
@@ -598,8 +639,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             continue
         if refused.goes_on(eid, row_above):
             refused.last = r
-            rejects.append(reject(r, colname["id"], f"one entry with the rows above (the same "
-                                  f"id), refused at row {refused.at}"))
+            rejects.append(reject(r, colname["id"], refused_with(r, refused.at)))
             continue
         # the row's purpose and share: the export's share column, else its amount
         part = ((values["purpose"][i], share[i]) if regroup else
@@ -618,6 +658,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if eid:
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
+    for rs, f in raw_rows:
+        for r, part in zip(rs, f.get("_parts", ())):
+            parts_at[r] = part
     for _, f in raw_rows:
         _one_entry(f, regroup)
 
@@ -660,7 +703,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         warned=warned, apart=apart)
+                         warned=warned, apart=apart, parts_at=parts_at)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
@@ -668,6 +711,48 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
                         ignored, table, list(table.attrs.get("warnings", [])), warned)
+
+
+def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
+                   cells: dict[int, list[str]], at: int | None, width: int) -> list[str]:
+    """The id of each row of ``order`` ((row, index in ``ids``, -1 for a
+    malformed row)): a malformed row's is its cell at the id column (``at``
+    of ``width`` columns), counted from the left or, when a cell too many or
+    too few comes before it, from the right: whichever is the id of a row
+    next to it, else of another row, else the cell both readings agree on
+    ("" when unknown)."""
+    out = [ids[i] if i >= 0 else "" for _, i in order]
+    if at is None:
+        return out
+    known = set(out) - {""}
+    for k, (r, i) in enumerate(order):
+        rec = cells.get(r)
+        if i >= 0 or rec is None:
+            continue
+        cands = [rec[j].strip() for j in dict.fromkeys((at, at + len(rec) - width))
+                 if 0 <= j < len(rec)]
+        near = {out[k - 1] if k else "", out[k + 1] if k + 1 < len(out) else ""} - {""}
+        out[k] = next((c for c in cands if c in near), None) or next(
+            (c for c in cands if c in known), cands[0] if len(set(cands)) == 1 else "")
+    return out
+
+
+def refused_with(r: int, at: int) -> str:
+    """Why row ``r`` of an entry given over several rows is refused: the
+    entry was, at its row ``at``."""
+    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id), "
+            f"refused at row {at}")
+
+
+def _row_at_fault(p: Problem, rs: list[int], parts_at: dict[int, tuple[str, str]]) -> int:
+    """The row of the entry given over the rows ``rs`` that the rules'
+    problem ``p`` comes from: the row whose purpose or share it names (a
+    split part's), else the entry's first row."""
+    if len(rs) > 1 and (p.field in ("split", "purpose") or p.code.startswith("split")):
+        for r in rs:
+            if any(c and repr(c) in p.message for c in parts_at.get(r, ())):
+                return r
+    return rs[0]
 
 
 @dataclass
@@ -851,8 +936,9 @@ def _apart_reason(eid: str, rows: list[int], why: list[str]) -> str:
     refused: the rules' reasons ``why``, said as what they come from."""
     shown = ", ".join(map(str, rows[:10])) + (f" and {len(rows) - 10:,} more"
                                               if len(rows) > 10 else "")
+    said = f" ({'; '.join(why)})" if why else ""
     return (f"the rows of id {eid!r} are not next to each other (rows {shown}), so they are "
-            f"read as separate entries ({'; '.join(why)}); put the rows of one entry next "
+            f"read as separate entries{said}; put the rows of one entry next "
             f"to each other (sort the file by id), or give each pledge its own id")
 
 
@@ -865,7 +951,8 @@ def _same_number(a: str, b: str) -> bool:
 
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
-              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None):
+              warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
+              parts_at: dict[int, tuple[str, str]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -876,18 +963,31 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     the accepted rows' warnings go to ``warned`` (at the row's first line).
     ``apart``: id -> its rows, of the ids whose rows are not next to each
     other; what the rules say of that (a duplicate id, a split that does
-    not add up) is said as that, once per row."""
+    not add up) is said as that, once per row.  An entry given over several
+    rows is refused on each of them: the reason at the row it comes from
+    (``parts_at``: row -> the (purpose, share) it gives), ``refused_with``
+    on the others."""
     existing = {e.id: e for e in entries}
     todo: list[tuple[list[int], dict[str, Any]]] = []
+
+    def refuse(rs: list[int], at: dict[int, list[tuple[str, str]]]) -> None:
+        # the entry at rows ``rs`` refused: ``at``, row -> (column, reason)
+        first = min(at)
+        for r in rs:
+            for column, why in at.get(r, ()):
+                rejects.append(reject(r, column, why))
+            if r not in at:
+                rejects.append(reject(r, cols.get("id", ""), refused_with(r, first)))
+
     for rs, f in raw_rows:
         # the fields as the journal will hold them (what the TOML written says)
         table = entry_table(f)
         eid = table.get("id", "")
         if eid in existing:
             old = existing[eid]
-            rejects.append(reject(rs[0], cols.get("id", "(generated id)"),
-                                  f"id {eid!r} is already in the ledger "
-                                  f"({old.file}:{old.line}); not overwritten"))
+            refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
+                                 f"id {eid!r} is already in the ledger "
+                                 f"({old.file}:{old.line}); not overwritten")]})
             continue
         todo.append((rs, table))
 
@@ -908,21 +1008,38 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                         ledger=entries, documents={*documents, *new_docs}, refuse=twins,
                         views=views)
     apart = apart or {}
+    # what the rules say of the entries of an id apart, said on each of them
+    why_apart: dict[str, list[str]] = {}
+    for k, found in sorted(got.problems.items()):
+        if todo[k][1].get("id", "") in apart:
+            why_apart.setdefault(todo[k][1]["id"], []).extend(
+                p.message for p in found if p.code in _APART_CODES)
+    # the entries of an id apart the rules let through: refused all the same,
+    # or one part of the pledge would be imported as if it were all of it
+    kept_apart = [k for k in got.accepted if todo[k][1].get("id", "") in apart]
+    for k in kept_apart:
+        rs, table = todo[k]
+        refuse(rs, {rs[0]: [(cols.get("id", ""), _apart_reason(
+            table["id"], apart[table["id"]], list(dict.fromkeys(why_apart.get(table["id"], [])))))]})
     for k, found in sorted(got.problems.items()):
         rs, table = todo[k]
         rows_of = apart.get(table.get("id", ""))
         why = [p.message for p in found if p.code in _APART_CODES] if rows_of else []
+        at: dict[int, list[tuple[str, str]]] = {}
         for p in found:
             if rows_of and why and p.code in _APART_CODES:
                 if p is next(q for q in found if q.code in _APART_CODES):   # said once
-                    rejects.append(reject(rs[0], cols.get("id", ""),
-                                          _apart_reason(table["id"], rows_of, why)))
+                    at.setdefault(rs[0], []).append(
+                        (cols.get("id", ""), _apart_reason(table["id"], rows_of, why)))
                 continue
-            rejects.append(reject(rs[0], _column_for(p, table, cols),
-                                  p.message + (f" (hint: {p.hint})" if p.hint else "")))
+            at.setdefault(_row_at_fault(p, rs, parts_at or {}), []).append(
+                (_column_for(p, table, cols), p.message + (f" (hint: {p.hint})" if p.hint else "")))
+        if at:
+            refuse(rs, at)
     if warned is not None:
-        warned.extend(p for _, found in sorted(got.warnings.items()) for p in found)
-    return [(todo[k][1], got.entries.get(k)) for k in got.accepted]
+        warned.extend(p for k, found in sorted(got.warnings.items()) for p in found
+                      if k not in kept_apart)
+    return [(todo[k][1], got.entries.get(k)) for k in got.accepted if k not in kept_apart]
 
 
 # the field a problem without one is about, by its code (ledger.rules)

@@ -205,11 +205,13 @@ def test_duplicate_row_and_bad_link_rejected(tmp_path):
             ["a1", "UK", "2015-02-02", "Q", "£3m", ""]]
     src = _csv(tmp_path / "l.csv", rows, ["id", "funder", "date", "purpose", "amount", "disburses"])
     res = import_table(src)
-    assert [e.id for e in res.entries] == ["a1"]
+    # the rows of a1 apart: neither is imported as if it were all of a1
+    assert [e.id for e in res.entries] == []
     reasons = {r.line: r.message for r in res.rejects}
     assert "duplicate row" in reasons[3]
     assert "missing entry" in reasons[4]
-    assert "duplicate id" in reasons[5]
+    assert all("duplicate id" in reasons[r] and "not next to each other" in reasons[r]
+               for r in (2, 5))
     # each reject names its column by the problem's code, not by its wording
     columns = {r.line: r.column for r in res.rejects}
     assert (columns[4], columns[5]) == ("disburses", "id")
@@ -410,6 +412,133 @@ def test_a_split_entry_with_one_bad_row_is_refused_whole(tmp_path, run_cli, bad,
     assert code == 0 and "Traceback" not in err and "2 rejected" in err, err
 
 
+@pytest.mark.parametrize("header", [SPLIT_HEADER, SPLIT_HEADER + ["amount_text", "entry_amount"]])
+@pytest.mark.parametrize("rows, at_fault, said", [
+    # the rules refuse the second row's purpose, its share, the entry's currency
+    ([["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+      ["s1", "2019-03-01", "UK", "Hum\x07x", "30", "GBP"]], 3, "'Hum\\x07x'"),
+    ([["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
+      ["s1", "2019-03-01", "UK", "Port", "NaN", "GBP"]], 3, "'NaN'"),
+    ([["s1", "2019-03-01", "UK", "Health", "10", "XXX"],
+      ["s1", "2019-03-01", "UK", "Port", "30", "XXX"]], 2, "'XXX'")])
+def test_a_split_entry_refused_by_the_rules_is_refused_on_each_row(tmp_path, run_cli, header,
+                                                                   rows, at_fault, said):
+    """When the rules refuse an entry given over several rows, every row of
+    it is in the rejects file: the reason at the row it comes from, the
+    others refused with it (only the first row was, at times naming the
+    other row's purpose; the second row was in neither the journal nor the
+    rejects file)."""
+    other = ["s2", "2019-03-02", "FR", "Port", "40", "EUR"]
+    if "entry_amount" in header:   # as the export writes a split entry: its whole on each row
+        rows = [r + ["40", "40"] for r in rows]
+        other = other + ["40", "40"]
+    src = _csv(tmp_path / "s.csv", rows + [other], header)
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["s2"]
+    reasons = {r.line: r.message for r in res.rejects}
+    assert sorted(reasons) == [2, 3]
+    assert said in reasons[at_fault]
+    assert f"refused at row {at_fault}" in reasons[5 - at_fault]
+    code, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert code == 0 and "2 row(s) rejected" in err, err
+    assert [r["row"] for r in _rejects(tmp_path / "j.rejects.csv")] == ["2", "3"]
+
+
+@pytest.mark.parametrize("id_last", [False, True])
+def test_a_malformed_row_inside_a_split_entry_refuses_it_whole(tmp_path, run_cli, id_last):
+    """A row with a cell too many (an unquoted thousands comma) inside a
+    split entry is refused as malformed, and so is the entry around it: it
+    was skipped like a blank line and s1 written with 40 of its 1,040. Its
+    id is read at the id column from either side of the stray cell."""
+    rows = ["s1,2019-03-01,UK,Health,10,GBP", "s1,2019-03-01,UK,Shelter,1,000,GBP",
+            "s1,2019-03-01,UK,Port,30,GBP", "s2,2019-03-02,FR,Port,40,EUR"]
+    header = ",".join(SPLIT_HEADER)
+    if id_last:   # the id after the stray cell: "1,000" shifts it one to the right
+        header = ",".join(SPLIT_HEADER[1:] + ["id"])
+        rows = [r.split(",", 1)[1] + "," + r.split(",", 1)[0] for r in rows]
+    src = tmp_path / "m.csv"
+    src.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    res = import_table(src)
+    assert [(e.id, e.amount) for e in res.entries] == [("s2", Decimal("40"))]
+    reasons = {r.line: r.message for r in res.rejects}
+    assert sorted(reasons) == [2, 3, 4]
+    assert "7 cells, the header has 6" in reasons[3]
+    assert all("refused at row 3" in reasons[r] for r in (2, 4)), reasons
+    code, _, err = run_cli("import", src, "--to", tmp_path / "d.parquet")
+    assert code == 0 and "3 rejected" in err, err
+    listed = [r["where"].split(": ")[0]
+              for r in _rejects(tmp_path / "d.parquet" / "_rejects.csv")]
+    assert listed == ["row 2", "row 3", "row 4"]
+
+
+def test_cells_merged_down_a_split_entry_hold_for_each_of_its_rows(tmp_path):
+    """An XLSX whose id, date, funder and currency are merged down the rows
+    of a split entry: the rows are one entry with its whole amount, as the
+    sheet shows it (s1 was imported with 10 of 40, its second row refused
+    as "no date" and never said to be s1's); cells merged across columns
+    are refused in one line."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(SPLIT_HEADER)
+    ws.append(["s1", "2019-03-01", "UK", "Health", 10, "GBP"])
+    ws.append([None, None, None, "Port", 30, None])
+    ws.append(["s2", "2019-03-02", "FR", "Port", 40, "EUR"])
+    for col in "ABCF":
+        ws.merge_cells(f"{col}2:{col}3")
+    wb.save(tmp_path / "m.xlsx")
+    res = import_table(tmp_path / "m.xlsx")
+    assert not res.rejects, res.messages()
+    assert [(e.id, e.amount, [(p.purpose, p.amount) for p in e.splits]) for e in res.entries] \
+        == [("s1", Decimal("40"), [("Health", Decimal("10")), ("Port", Decimal("30"))]),
+            ("s2", Decimal("40"), [])]
+    ws.merge_cells("D4:E4")
+    wb.save(tmp_path / "across.xlsx")
+    with pytest.raises(LedgerError, match=r"across\.xlsx: row 4: cells D4:E4 are merged across"):
+        import_table(tmp_path / "across.xlsx")
+
+
+_DAMAGE = {"": lambda p, a: (p, a), "amount": lambda p, a: (p, "abc"),
+           "malformed": lambda p, a: (p, f"1,{a:03d}"), "control": lambda p, a: (p + "\x07", a)}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.lists(st.tuples(st.integers(1, 999), st.sampled_from(sorted(_DAMAGE))),
+                                min_size=1, max_size=3),
+                        min_size=1, max_size=5),
+       move=st.integers(0, 20))
+def test_an_entry_over_several_rows_is_imported_whole_or_refused_whole(tmp_path_factory, entries,
+                                                                       move):
+    """Whatever is wrong with which row (a bad share, a cell too many, a
+    control character, a row moved away from its id's others), each id is
+    either imported with the sum of all its rows' shares, computed here
+    from the rows written, or refused on every one of its rows."""
+    lines, rows_of, total = [], {}, {}
+    for k, parts in enumerate(entries):
+        for j, (share, damage) in enumerate(parts):
+            purpose, amount = _DAMAGE[damage](f"P{j}", share)
+            lines.append((f"e{k}", f"e{k},2019-03-0{1 + k % 9},UK,{purpose},{amount},GBP"))
+    if move and len(lines) > 2:   # one row moved elsewhere: its id's rows may end up apart
+        lines.insert(move % len(lines), lines.pop(move % (len(lines) - 1)))
+    for n, (eid, line) in enumerate(lines, 2):
+        rows_of.setdefault(eid, set()).add(n)
+        cells = line.split(",")
+        total[eid] = total.get(eid, 0) + (int(cells[4]) if cells[4].isdigit() and len(cells) == 6
+                                          and cells[3].isalnum() else 10**9)
+    src = tmp_path_factory.mktemp("whole") / "s.csv"
+    src.write_text(",".join(SPLIT_HEADER) + "\n" + "\n".join(ln for _, ln in lines) + "\n",
+                   encoding="utf-8")
+    res = import_table(src)
+    rejected = {r.line for r in res.rejects}
+    got = {e.id: e.amount for e in res.entries}
+    for eid, rows in rows_of.items():
+        if eid in got:
+            assert got[eid] == total[eid] and not rows & rejected, (eid, lines, res.messages())
+        else:
+            assert rows <= rejected, (eid, lines, res.messages())
+
+
 def test_a_copied_row_does_not_cut_a_split_entry_in_two(tmp_path):
     """A row repeated cell for cell is refused as a copy, and the rows of its
     id on either side stay one entry: refused whole when one of them is bad
@@ -474,7 +603,8 @@ def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
     """A file sorted by purpose puts the rows of a split entry apart: each
     refused row says, in one line with its file, row and id, that the rows
     of that id are not next to each other and where they are (before: a
-    bare "duplicate id" or "split does not add up")."""
+    bare "duplicate id" or "split does not add up"), and no row of it is
+    imported (the first was, as if its part were all of the pledge)."""
     rows = [["s1", "2019-03-01", "UK", "Health", "10", "GBP"],
             ["s2", "2019-03-02", "FR", "Port", "40", "EUR"],
             ["s1", "2019-03-01", "UK", "Port", "30", "GBP"]]
@@ -484,8 +614,10 @@ def test_rows_of_one_id_apart_are_said_to_be_apart(tmp_path, header):
     res = import_table(src)
     at = [n for n, r in enumerate(rows, 2) if r[0] == "s1"]
     said = res.messages()
-    assert [e.id for e in res.entries] == (["s2"] if "entry_amount" in header else ["s1", "s2"])
+    assert [e.id for e in res.entries] == ["s2"]
+    assert sorted(r.line for r in res.rejects) == at
     refused = [m for m in said if "'s1'" in m]
+    assert len(refused) == len(at)
     assert refused and all(f"{src}: row " in m and "\n" not in m for m in refused)
     assert all(f"not next to each other (rows {at[0]}, {at[1]})" in m for m in refused), said
 
