@@ -21,7 +21,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
-from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS
+from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE
 from ledger.rules.rows import suggest as _suggest
 import csv
 import io
@@ -809,7 +809,9 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     for k in ("disburses", "part_of", "restates", "recipient", "location", "notes"):
         f[k] = v(k)
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
-    f["tags"] = [x.strip() for x in re.split(r"[;,\n]", v("tags")) if x.strip()]
+    # a spreadsheet's tags also between commas or on lines of a cell; trimmed
+    # as a bulk cell's are, so a control character reaches the tag rule
+    f["tags"] = [x.strip(TAG_SPACE) for x in re.split(r"[;,\n]", v("tags")) if x.strip(TAG_SPACE)]
     docs = [x.strip() for x in v("doc").split("\n")]
     listed = [x.strip() for x in v("sources").split(";") if x.strip()]
     if listed and any(docs) and dict.fromkeys(listed) != dict.fromkeys(d for d in docs if d):

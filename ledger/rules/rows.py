@@ -291,6 +291,8 @@ def trimmed_lists(lists, space: str = WHITESPACE):
     import pyarrow.compute as pc
 
     lists = pc.cast(lists, pa.list_(pa.string()))
+    if isinstance(lists, pa.ChunkedArray):
+        lists = lists.combine_chunks()
     item = pc.utf8_trim(pc.list_flatten(lists), space)
     named = _np(pc.fill_null(pc.not_equal(item, ""), False))
     per_list = np.bincount(_np(pc.list_parent_indices(lists))[named], minlength=len(lists))

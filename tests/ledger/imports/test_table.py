@@ -640,3 +640,20 @@ def test_an_import_makes_only_the_warnings_it_shows(tmp_path, run_cli, monkeypat
     assert err.count("no source") == 3 and f"and {n - 3} more message(s) not shown" in err
     assert f"{n} entries written to" in err and f"{n} warning(s)" in err
     assert len(made) == 3
+
+
+def test_a_tag_with_a_control_character_is_refused_as_check_refuses_it(tmp_path, run_cli):
+    """A spreadsheet's tags are trimmed of spaces only: a control character
+    reaches the tag rule (check of the same file as a bulk ledger refuses
+    it), not stripped away; commas and line breaks still separate tags."""
+    f = tmp_path / "t.csv"
+    f.write_text('id,date,funder,purpose,amount,currency,tags\n'
+                 's1,2015-01-01,UK:F,P:Q,10,GBP,"a\x1f;\tb"\n'
+                 's2,2015-01-01,UK:F,P:R,10,GBP,"c, d"\n', encoding="utf-8")
+    code, _, err = run_cli("check", f)
+    assert code == 1 and "'a\\x1f'" in err
+    out = tmp_path / "o.toml"
+    code, _, err = run_cli("import", f, "-o", out)
+    assert "row 2: column 'tags': entry 's1': tag 'a\\x1f' holds a control" in err
+    text = out.read_text(encoding="utf-8")
+    assert 'id = "s1"' not in text and 'tags = ["c", "d"]' in text
