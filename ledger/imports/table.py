@@ -228,30 +228,37 @@ def read_table(path: str | Path, sheet: str | None = None):
     return frame
 
 
+# what a cell merged down a split entry's rows may give each row: the
+# entry's own text, the same on every part (never an amount or a share,
+# which would count the figure once per row)
+FILLED_DOWN = ("id", "date", "funder", "currency", "status", "qualifier", "period",
+               "recipient", "location")
+
+
 def _fill_merged(frame, data: io.BytesIO, sheet: str | None, path: Path) -> None:
-    """Cells merged down several rows (an id, date or funder given once for
-    the rows of a split entry): their value on each row, as the sheet shows
-    it (the file holds it in the top cell only, the others empty). Cells
-    merged across columns are refused: whose column the value is is not
-    said. The workbook is read a second time, in full, only when its
-    sheets have merged cells (read-only mode does not list them)."""
+    """Cells merged down several rows under a column named for an entry's
+    own text (``FILLED_DOWN``: an id, date or funder given once for the
+    rows of a split entry): their value on each row, as the sheet shows it
+    (the file holds it in the top cell only, the others empty). Any other
+    merged cell (an amount, a share, across columns, a footnote) is left as
+    the file holds it: the rows below it are read empty there, so a split
+    entry's part with no amount is refused with its entry. The workbook is
+    read a second time, in full, only when its sheets have merged cells
+    (read-only mode does not list them)."""
     with zipfile.ZipFile(data) as z:
         if not any(b"mergeCell" in z.read(n) for n in z.namelist()
                    if n.startswith("xl/worksheets/") and n.endswith(".xml")):
             return
     import openpyxl
 
+    filled = {_norm_header(a) for f in FILLED_DOWN for a in ALIASES[f]}
     data.seek(0)
     book = openpyxl.load_workbook(data)
     ws = book[sheet] if sheet else book.worksheets[0]
     for rng in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
-        if rng.max_row < 2:
-            continue   # within the header
-        if rng.min_col != rng.max_col:
-            raise LedgerError(f"{path}: row {rng.min_row}: cells {rng.coord} are merged across "
-                              f"columns; unmerge them so each value sits in its own column")
         col, top = rng.min_col - 1, rng.min_row - 2   # the header is row 1
-        if top < 0 or col >= frame.shape[1]:
+        if rng.min_col != rng.max_col or top < 0 or col >= frame.shape[1] \
+                or _norm_header(str(frame.columns[col])) not in filled:
             continue
         for r in range(top + 1, min(rng.max_row - 1, len(frame))):
             frame.iat[r, col] = frame.iat[top, col]

@@ -475,28 +475,35 @@ def test_cells_merged_down_a_split_entry_hold_for_each_of_its_rows(tmp_path):
     """An XLSX whose id, date, funder and currency are merged down the rows
     of a split entry: the rows are one entry with its whole amount, as the
     sheet shows it (s1 was imported with 10 of 40, its second row refused
-    as "no date" and never said to be s1's); cells merged across columns
-    are refused in one line."""
+    as "no date" and never said to be s1's). An amount merged down the rows
+    is not given to each row (the pledge counted once per row): the entry
+    is refused whole; cells merged across columns, or in a column the
+    import does not read, are left as the file holds them."""
     import openpyxl
 
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.append(SPLIT_HEADER)
-    ws.append(["s1", "2019-03-01", "UK", "Health", 10, "GBP"])
-    ws.append([None, None, None, "Port", 30, None])
-    ws.append(["s2", "2019-03-02", "FR", "Port", 40, "EUR"])
-    for col in "ABCF":
+    ws.append(SPLIT_HEADER + ["Region"])
+    ws.append(["s1", "2019-03-01", "UK", "Health", 10, "GBP", "North"])
+    ws.append([None, None, None, "Port", 30, None, None])
+    ws.append(["s2", "2019-03-02", "FR", "Port", 40, "EUR", "South"])
+    ws.append(["s3", "2019-03-03", "FR", "Port", 50, "EUR", "West"])
+    for col in "ABCFG":
         ws.merge_cells(f"{col}2:{col}3")
+    ws.merge_cells("G4:H4")      # across columns, one the import does not read
     wb.save(tmp_path / "m.xlsx")
     res = import_table(tmp_path / "m.xlsx")
     assert not res.rejects, res.messages()
     assert [(e.id, e.amount, [(p.purpose, p.amount) for p in e.splits]) for e in res.entries] \
         == [("s1", Decimal("40"), [("Health", Decimal("10")), ("Port", Decimal("30"))]),
-            ("s2", Decimal("40"), [])]
-    ws.merge_cells("D4:E4")
-    wb.save(tmp_path / "across.xlsx")
-    with pytest.raises(LedgerError, match=r"across\.xlsx: row 4: cells D4:E4 are merged across"):
-        import_table(tmp_path / "across.xlsx")
+            ("s2", Decimal("40"), []), ("s3", Decimal("50"), [])]
+    # one pledge of 40 for two purposes, its amount merged: not 80
+    ws["E2"], ws["E3"] = 40, None
+    ws.merge_cells("E2:E3")
+    wb.save(tmp_path / "amount.xlsx")
+    res = import_table(tmp_path / "amount.xlsx")
+    assert [e.id for e in res.entries] == ["s2", "s3"]
+    assert sorted({r.line for r in res.rejects}) == [2, 3]
 
 
 _DAMAGE = {"": lambda p, a: (p, a), "amount": lambda p, a: (p, "abc"),
