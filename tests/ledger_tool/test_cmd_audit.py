@@ -11,7 +11,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from ledger.read.documents import documents_file
+from ledger.read.documents import DECLARE_THEM, documents_file
 from tests.ledger_tool.test_dataset_audit import ROWS
 from tests.reports.test_dataset import _dataset_and_bulk
 
@@ -114,7 +114,6 @@ def test_the_missing_documents_file_is_said_in_one_wording(bulk, run_cli, tmp_pa
     _, _, note = run_cli("audit", csv_file, "--sources", tmp_path / "pq" / "sources",
                          "--format", "json")
     why = (f"{csv_file} declares no documents (no aud.documents.csv): the quotes of its 6 "
-           f"citation(s) cannot be verified; declare the documents there (id, title, path, "
-           f"sha256; docs/scale.md)")
+           f"citation(s) cannot be verified; {DECLARE_THEM}")
     assert error.startswith(f"ledger-tool: audit: {why}, ") and error.count("\n") == 1
     assert f"ledger-tool: audit: note: {why}\n" in note
