@@ -70,26 +70,35 @@ def generate(path: Path, megabytes: int, activities: int | None = None) -> int:
     return n
 
 
+def _one_activity_head(name: str) -> str:
+    """The opening of a one-activity file: its identifier XM-BENCH-NAME and
+    a commitment of 10^12 USD the items below are linked to."""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
+            '<iati-activity default-currency="USD">\n'
+            f' <iati-identifier>XM-BENCH-{name}</iati-identifier>\n'
+            ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
+            '</participating-org>\n'
+            ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
+            f'<value>{10 ** 12}</value></transaction>\n')
+
+
+_ONE_ACTIVITY_TAIL = "</iati-activity>\n</iati-activities>\n"
+
+
 def generate_large_activity(path: Path, items: int) -> int:
     """An IATI file of one activity: a commitment, ``items`` budgets (one a
     day) and ``items`` disbursements, each linked to the commitment;
     returns 1 (its activities)."""
     day = 86_400
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
-                 '<iati-activity default-currency="USD">\n'
-                 ' <iati-identifier>XM-BENCH-LARGE</iati-identifier>\n'
-                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
-                 '</participating-org>\n'
-                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
-                 f'<value>{10 ** 12}</value></transaction>\n')
+        fh.write(_one_activity_head("LARGE"))
         for k in range(items):
             d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k * day))   # from 2016-01-01
             fh.write(f' <budget type="1" status="1"><period-start iso-date="{d}"/><period-end '
                      f'iso-date="{d}"/><value value-date="{d}">1000</value></budget>\n')
             fh.write(f' <transaction><transaction-type code="3"/><transaction-date iso-date="{d}"/>'
                      f'<value>{k + 1}</value></transaction>\n')
-        fh.write("</iati-activity>\n</iati-activities>\n")
+        fh.write(_ONE_ACTIVITY_TAIL)
     return 1
 
 
@@ -100,20 +109,14 @@ def generate_reversals(path: Path, items: int) -> int:
     several; returns 1 (its activities)."""
     day = 86_400
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
-                 '<iati-activity default-currency="USD">\n'
-                 ' <iati-identifier>XM-BENCH-REVERSALS</iati-identifier>\n'
-                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
-                 '</participating-org>\n'
-                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
-                 f'<value>{10 ** 12}</value></transaction>\n')
+        fh.write(_one_activity_head("REVERSALS"))
         for k in range(items):
             d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k // 4 * day))
             value = (-(100 + (k - 1) % 50) if k % 4 == 1 else -(37 + k % 13) if k % 4 == 3
                      else 100 + k % 50)
             fh.write(f' <transaction><transaction-type code="3"/><transaction-date iso-date="{d}"/>'
                      f'<value>{value}</value></transaction>\n')
-        fh.write("</iati-activity>\n</iati-activities>\n")
+        fh.write(_ONE_ACTIVITY_TAIL)
     return 1
 
 
@@ -123,20 +126,14 @@ def generate_planned(path: Path, items: int) -> int:
     budget with room left (each budget has room for one); returns 1."""
     day = 86_400
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
-                 '<iati-activity default-currency="USD">\n'
-                 ' <iati-identifier>XM-BENCH-PLANNED</iati-identifier>\n'
-                 ' <participating-org ref="XM-BENCH" role="1"><narrative>Bench donor</narrative>'
-                 '</participating-org>\n'
-                 ' <transaction><transaction-type code="2"/><transaction-date iso-date="2016-01-01"/>'
-                 f'<value>{10 ** 12}</value></transaction>\n')
+        fh.write(_one_activity_head("PLANNED"))
         for k in range(items):
             d = time.strftime("%Y-%m-%d", time.gmtime(1_451_606_400 + k * day))
             fh.write(f' <budget type="1" status="1"><period-start iso-date="{d}"/><period-end '
                      f'iso-date="{d}"/><value value-date="{d}">1000</value></budget>\n'
                      f' <planned-disbursement><period-start iso-date="{d}"/><value>600</value>'
                      f'</planned-disbursement>\n')
-        fh.write("</iati-activity>\n</iati-activities>\n")
+        fh.write(_ONE_ACTIVITY_TAIL)
     return 1
 
 
