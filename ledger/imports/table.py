@@ -187,7 +187,9 @@ def read_table(path: str | Path, sheet: str | None = None):
                     names = openpyxl.load_workbook(data, read_only=True).sheetnames
                     raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
                 raise
-            _fill_merged(frame, data, sheet, path)
+            merged = _merged_down(data, sheet)   # filled once the columns are mapped
+            if merged:
+                frame.attrs["merged"] = merged
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -228,40 +230,43 @@ def read_table(path: str | Path, sheet: str | None = None):
     return frame
 
 
-# what a cell merged down a split entry's rows may give each row: the
-# entry's own text, the same on every part (never an amount or a share,
-# which would count the figure once per row)
-FILLED_DOWN = ("id", "date", "funder", "currency", "status", "qualifier", "period",
-               "recipient", "location")
-
-
-def _fill_merged(frame, data: io.BytesIO, sheet: str | None, path: Path) -> None:
-    """Cells merged down several rows under a column named for an entry's
-    own text (``FILLED_DOWN``: an id, date or funder given once for the
-    rows of a split entry): their value on each row, as the sheet shows it
-    (the file holds it in the top cell only, the others empty). Any other
-    merged cell (an amount, a share, across columns, a footnote) is left as
-    the file holds it: the rows below it are read empty there, so a split
-    entry's part with no amount is refused with its entry. The workbook is
-    read a second time, in full, only when its sheets have merged cells
-    (read-only mode does not list them)."""
+def _merged_down(data: io.BytesIO, sheet: str | None) -> list[tuple[int, int, int]]:
+    """The sheet's cells merged down several rows, below the header, as
+    (first row, row after the last, column), rows and columns counted in
+    the table read (0: the row after the header). Cells merged across
+    columns are left out: whose column the value is is not said. The
+    workbook is read a second time, in full, only when its sheets have
+    merged cells (read-only mode does not list them)."""
     with zipfile.ZipFile(data) as z:
         if not any(b"mergeCell" in z.read(n) for n in z.namelist()
                    if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            return
+            return []
     import openpyxl
 
-    filled = {_norm_header(a) for f in FILLED_DOWN for a in ALIASES[f]}
     data.seek(0)
     book = openpyxl.load_workbook(data)
     ws = book[sheet] if sheet else book.worksheets[0]
-    for rng in sorted(ws.merged_cells.ranges, key=lambda m: (m.min_row, m.min_col)):
-        col, top = rng.min_col - 1, rng.min_row - 2   # the header is row 1
-        if rng.min_col != rng.max_col or top < 0 or col >= frame.shape[1] \
-                or _norm_header(str(frame.columns[col])) not in filled:
-            continue
-        for r in range(top + 1, min(rng.max_row - 1, len(frame))):
-            frame.iat[r, col] = frame.iat[top, col]
+    return sorted((m.min_row - 2, m.max_row - 1, m.min_col - 1) for m in ws.merged_cells.ranges
+                  if m.min_col == m.max_col and m.min_row >= 2 and m.max_row > m.min_row)
+
+
+# the fields a merged cell gives each row it covers: all but a part's own
+# (a purpose, a share), which would count the figure once per row
+_PART_OWN = {"purpose", "amount", "entry_amount"}
+
+
+def _fill_merged(frame, cols: dict[str, str]) -> None:
+    """Cells merged down several rows (an id, date, funder or source given
+    once for the rows of a split entry): their value on each row, as the
+    sheet shows it (the file holds it in the top cell only), in the columns
+    the import reads as an entry's field, by the header or ``--map``. A
+    merged amount, share or purpose is left in its top cell: the parts
+    below it have none, and the entry is refused whole."""
+    filled = {frame.columns.get_loc(c) for f, c in cols.items() if f not in _PART_OWN}
+    for top, end, col in frame.attrs.get("merged", ()):
+        if col in filled and top < len(frame):
+            for r in range(top + 1, min(end, len(frame))):
+                frame.iat[r, col] = frame.iat[top, col]
 
 
 # A cell longer than this is refused with its row (a pledge's quote or notes
@@ -377,7 +382,7 @@ def _cells(col):
             return "true" if v else "false"
         if isinstance(v, float):
             return format(Decimal(repr(v)).normalize(), "f")
-        return str(v).strip()
+        return str(v).strip(TAG_SPACE)   # spaces: a control character is its field's rule's
     if col.dtype == object or str(col.dtype).startswith(("str", "string")):
         return col.map(cell).astype(object)
     return col.astype(object).map(cell).astype(object)
@@ -559,13 +564,14 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     if not headers or (table.empty and not malformed):
         raise LedgerError(f"{name}: no data rows (the first row must be the header)")
     cols, ignored = map_columns(headers, mapping, name)
+    _fill_merged(table, cols)
     defaults = mapping.get("defaults", {})
     n = len(table)
     rows = pd.Index(table.attrs["rows"], dtype="int64")   # spreadsheet rows (header = row 1)
 
     def column(fld: str):
-        if fld in cols:
-            s = table[cols[fld]].astype(str).str.strip()
+        if fld in cols:   # tags trimmed of spaces only: a control character is the rule's
+            s = table[cols[fld]].astype(str).str.strip(TAG_SPACE if fld == "tags" else None)
         else:
             s = pd.Series([""] * n, dtype=object)
         if fld in defaults:

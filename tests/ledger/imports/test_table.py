@@ -497,6 +497,19 @@ def test_cells_merged_down_a_split_entry_hold_for_each_of_its_rows(tmp_path):
     assert [(e.id, e.amount, [(p.purpose, p.amount) for p in e.splits]) for e in res.entries] \
         == [("s1", Decimal("40"), [("Health", Decimal("10")), ("Port", Decimal("30"))]),
             ("s2", Decimal("40"), []), ("s3", Decimal("50"), [])]
+    # a source merged down the rows is the entry's; an id named through a
+    # mapping file is filled down as one named by the header
+    ws["G1"] = "Source"
+    wb.save(tmp_path / "source.xlsx")
+    res = import_table(tmp_path / "source.xlsx")
+    assert [(e.id, e.amount, [s.doc for s in e.sources]) for e in res.entries][0][:2] \
+        == ("s1", Decimal("40"))
+    assert len(res.entries[0].sources) == 1 and not res.rejects, res.messages()
+    ws["A1"] = "Pledge No"
+    wb.save(tmp_path / "mapped.xlsx")
+    res = import_table(tmp_path / "mapped.xlsx", mapping={"columns": {"id": "Pledge No"}})
+    assert [(e.id, e.amount) for e in res.entries][0] == ("s1", Decimal("40"))
+    ws["A1"], ws["G1"] = SPLIT_HEADER[0], "Region"
     # one pledge of 40 for two purposes, its amount merged: not 80
     ws["E2"], ws["E3"] = 40, None
     ws.merge_cells("E2:E3")
@@ -656,7 +669,9 @@ def test_a_tag_with_a_control_character_is_refused_as_check_refuses_it(tmp_path,
     f = tmp_path / "t.csv"
     f.write_text('id,date,funder,purpose,amount,currency,tags\n'
                  's1,2015-01-01,UK:F,P:Q,10,GBP,"a\x1f;\tb"\n'
-                 's2,2015-01-01,UK:F,P:R,10,GBP,"c, d"\n', encoding="utf-8")
+                 's2,2015-01-01,UK:F,P:R,10,GBP,"c, d"\n'
+                 's3,2015-01-01,UK:F,P:S,10,GBP,e\x1f\n'       # at a cell's ends too
+                 's4,2015-01-01,UK:F,P:T,10,GBP,\x1ff\n', encoding="utf-8")
     code, _, err = run_cli("check", f)
     assert code == 1 and "'a\\x1f'" in err
     out = tmp_path / "o.toml"
@@ -664,3 +679,5 @@ def test_a_tag_with_a_control_character_is_refused_as_check_refuses_it(tmp_path,
     assert "row 2: column 'tags': entry 's1': tag 'a\\x1f' holds a control" in err
     text = out.read_text(encoding="utf-8")
     assert 'id = "s1"' not in text and 'tags = ["c", "d"]' in text
+    assert "entry 's3': tag 'e\\x1f'" in err and "entry 's4': tag '\\x1ff'" in err
+    assert 'id = "s3"' not in text and 'id = "s4"' not in text
