@@ -311,13 +311,17 @@ class _ProblemSink:
         self.csv.writerow(REJECTS_HEADER)
         self.shown = {True: CappedMessages(), False: CappedMessages()}   # by: dropped
         self.items = {"reject": 0, "skip": 0}
+        self.counted: set = set()   # the items named (a spreadsheet's rows), counted once
         self.errors = self.dropped = self.warnings = 0
 
     def add(self, problems) -> None:
         for pr in problems:
             out, kind = bool(dropped(pr)), kind_of(pr)
-            if kind in self.items:
+            item = pr.detail("item")
+            if kind in self.items and (item is None or (kind, item) not in self.counted):
                 self.items[kind] += items_of(pr)
+                if item is not None:
+                    self.counted.add((kind, item))
             self.warnings += kind == "warning"
             if out or kind == "error":
                 self.dropped += 1
@@ -377,7 +381,8 @@ def _spreadsheet(args):
     # by row, each naming its entry, said as the journal import says them
     # (ImportResult.messages: "row N: column 'C': entry 'id': ...")
     refused = [import_problem(str(path), f"row {r.line}"
-                              + (f": column {r.column!r}" if r.column else ""), r.message)
+                              + (f": column {r.column!r}" if r.column else ""), r.message,
+                              item=r.line)     # a row of two reasons is one rejected
                for r in got.named_rejects()]
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)

@@ -12,18 +12,21 @@ _SEVERITY = {"reject": "error", "error": "error", "skip": "warning", "note": "in
 
 
 def import_problem(file: str, where: str, reason: str, kind: str = "reject",
-                   items: int = 1) -> Problem:
+                   items: int = 1, item: int | str | None = None) -> Problem:
     """An import problem: a ``ledger.model.Problem`` of one file, with where
     in it (an activity, a flow: ``details["where"]``), its ``kind`` (the
     code "import-KIND") and how many items it leaves out
-    (``details["items"]``); printed in ``said``'s ``IMPORT`` layout.
+    (``details["items"]``), and ``item``, the item it is about when several
+    problems may name one (a spreadsheet's row: counted once); printed in
+    ``said``'s ``IMPORT`` layout.
 
     Kinds: "reject": bad input, not imported; "skip": not imported, by a
     documented rule; "error": the whole file could not be read; "note":
     imported, with a remark; "warning": imported, with something the user
     should look at."""
     return Problem(file, 0, "", reason, "", _SEVERITY.get(kind, "error"), f"import-{kind}",
-                   details={"where": where, "items": items})
+                   details={"where": where, "items": items,
+                            **({} if item is None else {"item": item})})
 
 
 def kind_of(p: Problem) -> str:

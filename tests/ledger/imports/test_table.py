@@ -681,3 +681,17 @@ def test_a_tag_with_a_control_character_is_refused_as_check_refuses_it(tmp_path,
     assert 'id = "s1"' not in text and 'tags = ["c", "d"]' in text
     assert "entry 's3': tag 'e\\x1f'" in err and "entry 's4': tag '\\x1ff'" in err
     assert 'id = "s3"' not in text and 'id = "s4"' not in text
+
+
+def test_rejected_rows_are_counted_once_in_both_summaries(tmp_path, run_cli):
+    """A copy of a row with a bad date is refused for both (the date, the
+    copy): two rows rejected for three reasons, for -o and --to alike
+    (--to counted its messages: 3)."""
+    bad = ["s1", "2019-13-01", "UK", "Shelter", "10", "GBP"]
+    src = _csv(tmp_path / "a.csv", [bad, bad, ["s2", "2019-03-02", "FR", "Port", "40", "EUR"]],
+               SPLIT_HEADER)
+    _, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert "2 row(s) rejected" in err, err
+    _, _, err = run_cli("import", src, "--to", tmp_path / "d.parquet")
+    assert ", 2 rejected, " in err, err
+    assert len(_rejects(tmp_path / "d.parquet" / "_rejects.csv")) == 3    # every reason kept
