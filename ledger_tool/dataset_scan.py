@@ -97,7 +97,8 @@ def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=Non
         return checked_scan(args, func, fargs, sink)
 
     # the options are found among fargs by identity: a copy would lose the horizon
-    assert any(a is options for a in fargs), "fargs must hold the options given"
+    if not any(a is options for a in fargs):   # a caller's mistake, also under python -O
+        raise TypeError("export_scan: fargs must hold the options given")
 
     def fargs_of(horizon):
         if horizon is None:
