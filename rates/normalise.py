@@ -32,7 +32,8 @@ from ledger.rules.options import OptionError, fiscal_start
 from . import _dates as D
 from ._minor import (largest_remainder, largest_remainders, minor_units, mul_round, objects,
                      ratio_float, round_div, to_decimal_array, to_decimals)
-from .table import RATE_DIGITS, SAME_CURRENCY, RateTable, Series, check_policy, currency_digits
+from .table import (RATE_DIGITS, SAME_CURRENCY, RateTable, Series, _fmt_date, check_policy,
+                    currency_digits)
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
 BASES = ("total", "per-year")
@@ -58,7 +59,8 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
               basis: str = "total", years: str | None = "calendar", rates=None,
               horizon=None, policy: str = "previous", clamp: bool = False,
               fiscal_start=None, root=None, *, decimals: bool = True,
-              categorical: bool = False, with_per_year: bool = False):
+              categorical: bool = False, with_per_year: bool = False,
+              entry_fiscal_start=None):
     """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
     ``amount`` and ``currency`` are required) to ``currency``; see the module
     doc and docs/rates.md for the options.
@@ -82,7 +84,12 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
 
     ``with_per_year=True`` (basis ``total``): also the per-year basis, one
     row per input row, no years and no horizon (what ``basis="per-year",
-    years=None`` gives), from the same rates: ``(rows, per_year_rows)``."""
+    years=None`` gives), from the same rates: ``(rows, per_year_rows)``.
+
+    ``entry_fiscal_start``: MM-DD, the day the ledger's fiscal years start
+    (its ``fiscal_year_start``; default 1 April): the window of an entry
+    "in fiscal year 2021-22", whatever years the rows are spread into
+    (``fiscal_start``, with ``years``, is the start of those)."""
     # Millions of Python ints / Decimals in object arrays would trigger the
     # cyclic garbage collector over and over; none of them can form cycles.
     enabled = gc.isenabled()
@@ -90,25 +97,29 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
     try:
         return _normalise(frame, currency, valuation, basis, years, rates, horizon,
                           policy, clamp, fiscal_start, root, decimals, categorical,
-                          with_per_year)
+                          with_per_year, entry_fiscal_start)
     finally:
         if enabled:
             gc.enable()
 
 
 def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy, clamp,
-               fiscal_start, root, decimals=True, categorical=False, with_per_year=False):
+               fiscal_start, root, decimals=True, categorical=False, with_per_year=False,
+               entry_fiscal_start=None):
     currency = str(currency).upper()
-    opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start)
+    opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start,
+                    entry_fiscal_start)
     if with_per_year and basis != "total":
         raise ValueError("with_per_year goes with basis 'total'")
     if with_per_year and opts.valuation in ("yearly-average", "as-stated"):
         # their rates (per year part; the restatement times the period) depend
         # on the basis: the per-year rows are valued on their own
         per_year = _normalise(frame, currency, valuation, "per-year", None, rates, None, policy,
-                              clamp, fiscal_start, root, decimals, categorical)
+                              clamp, fiscal_start, root, decimals, categorical,
+                              entry_fiscal_start=entry_fiscal_start)
         return _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
-                          clamp, fiscal_start, root, decimals, categorical), per_year
+                          clamp, fiscal_start, root, decimals, categorical,
+                          entry_fiscal_start=entry_fiscal_start), per_year
     table = RateTable.load(rates, root=root)
     table.check_currency(currency, "report currency")
     n = len(frame)
@@ -254,7 +265,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         frame, f, every, None, mul_round(amount_minor, [by_year, rate_of, scale]),
         mul_round(amount_minor, [by_year]), dst_digits, src_digits, currency, conv["rate"],
         conv["rate_date"], (src_codes, src_uniq), span.unbounded,
-        _Options(currency, valuation, "per-year", None, None, policy, fiscal_start), 1, 1,
+        _Options(currency, valuation, "per-year", None, None, policy, fiscal_start,
+                 opts.entry_fiscal_start), 1, 1,
         decimals, categorical)
     return rows, per_year
 
@@ -369,7 +381,8 @@ def _sum_into(target, rows_mask, rows, values):
     return out
 
 
-def last_year(frame: pd.DataFrame, years: str | None = "calendar", fiscal_start=None):
+def last_year(frame: pd.DataFrame, years: str | None = "calendar", fiscal_start=None,
+              entry_fiscal_start=None):
     """The last (calendar or fiscal) year any row's period reaches, labelled
     as ``normalise`` labels its year parts (2030, or "2030-31"); None for no
     rows.  Only the periods are read, nothing is valued: the ledger's
@@ -378,7 +391,7 @@ def last_year(frame: pd.DataFrame, years: str | None = "calendar", fiscal_start=
     if not len(frame):
         return None
     opts = _Options("GBP", "entry-date", "total", years or "calendar", None, "previous",
-                    fiscal_start)
+                    fiscal_start, entry_fiscal_start)
     span = _spans(_Frame(frame), opts, len(frame))
     sm, sd = YEAR_MODES_START(opts)
     e = span.e.max()
@@ -409,7 +422,8 @@ def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-d
 
 # ---------------------------------------------------------------- options
 class _Options:
-    def __init__(self, currency, valuation, basis, years, horizon, policy, fiscal_start):
+    def __init__(self, currency, valuation, basis, years, horizon, policy, fiscal_start,
+                 entry_fiscal_start=None):
         self.currency = currency
         check_policy(policy)
         self.policy = policy
@@ -423,6 +437,10 @@ class _Options:
                               f"{', '.join(YEAR_MODES)} (or none)")
         self.years = years
         self.fiscal_start = _fiscal_start(fiscal_start, years)
+        # an entry's own fiscal year is the ledger's, not the view's
+        self.entry_fiscal_start = (_fiscal_start(entry_fiscal_start, "fiscal")
+                                   if not isinstance(entry_fiscal_start, tuple)
+                                   else entry_fiscal_start)
         self.fixed_date = None
         if valuation not in VALUATIONS:
             try:
@@ -611,7 +629,7 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
 
     per_year = is_kind("per-year")
     over, fiscal = is_kind("over"), is_kind("fiscal-year")
-    fsm, fsd = opts.fiscal_start if opts.years not in (None, "calendar") else (4, 1)
+    fsm, fsd = opts.entry_fiscal_start
 
     # fiscal-year entries: the label's window
     if fiscal.any():
@@ -753,6 +771,13 @@ def _horizon_end(opts: _Options):
     if (sm, sd) == (1, 1) and m[2]:
         raise LedgerError(f"horizon {h!r}: give a calendar year (2030) with calendar years")
     first, last = D.window(np.array([y]), sm, sd)
+    if (sm, sd) != (1, 1) and not m[2]:
+        # a bare year would end the fiscal year that starts in it: not "the end of 2017"
+        before = year_label(np.array([y - 1]), sm, sd)[0]
+        raise LedgerError(
+            f"horizon {h!r}: give a fiscal year with fiscal years: "
+            f"{year_label(np.array([y]), sm, sd)[0]} ends on {_fmt_date(last[0])}, "
+            f"{before} on {_fmt_date(D.window(np.array([y - 1]), sm, sd)[1][0])}")
     return last[0]
 
 
@@ -1031,8 +1056,8 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
                 raise LedgerError(
                     f"{f.label(int(parts.row[m[i]]))}: no {c}->{currency} rates in {lbl} for "
                     f"a yearly average: the rates cover {year_label(have[:1], sm, sd)[0]} to "
-                    f"{year_label(have[-1:], sm, sd)[0]} (use clamp / --clamp for the "
-                    f"nearest year)")
+                    f"{year_label(have[-1:], sm, sd)[0]} (give a rate table that covers it "
+                    f"with --rates CSV)")
             posc = np.where(want < have[0], 0, np.where(want > have[-1], len(have) - 1, posc))
             # a gap inside the range: the previous year with data
             still = have[posc] != want

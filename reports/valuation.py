@@ -103,21 +103,28 @@ def folder(root) -> Path | None:
     return root.parent if root.is_file() else root
 
 
+def ledger_fiscal_start(book) -> str:
+    """MM-DD: the day the ledger's fiscal years start (its
+    ``fiscal_year_start``, else 1 April)."""
+    return (book.options or {}).get("fiscal_year_start") or "04-01"
+
+
 def normalise_options(book, spec: Spec) -> dict:
     """The ``rates.normalise.normalise`` options of ``spec`` for ``book``
     (a fiscal year starts on the ledger's ``fiscal_year_start``, else 1 April)."""
     fiscal_start = spec.fiscal_start
     if spec.years == "fiscal" and fiscal_start is None:
-        fiscal_start = (book.options or {}).get("fiscal_year_start") or "04-01"
+        fiscal_start = ledger_fiscal_start(book)
     return dict(currency=spec.currency, valuation=spec.valuation, years=spec.years,
                 fiscal_start=fiscal_start if spec.years == "fiscal" else None,
-                rates=spec.rates, policy=spec.policy, root=folder(book.root))
+                rates=spec.rates, policy=spec.policy, root=folder(book.root),
+                entry_fiscal_start=ledger_fiscal_start(book))
 
 
 def fiscal_start_of(book, spec) -> tuple[int, int]:
     """(month, day) a year of ``spec.years`` starts on."""
     if spec.years == "fiscal":
-        txt = spec.fiscal_start or (book.options or {}).get("fiscal_year_start") or "04-01"
+        txt = spec.fiscal_start or ledger_fiscal_start(book)
         m, d = (int(x) for x in str(txt).lstrip("-").split("-"))
         return m, d
     return YEAR_MODES.get(spec.years, (1, 1))
@@ -149,7 +156,8 @@ def horizon_facts(book, spec: Spec) -> tuple[bool, str | None, str | None]:
     last = None
     if not open_.all():
         kw = normalise_options(book, Spec.of(spec, years=years))
-        last = str(last_year(book.subset(~open_).frame(SUM_COLUMNS), years, kw["fiscal_start"]))
+        last = str(last_year(book.subset(~open_).frame(SUM_COLUMNS), years, kw["fiscal_start"],
+                             kw["entry_fiscal_start"]))
     latest = pd.Timestamp(book.tables.entries["date"].max()).date()
     sm, sd = (1, 1) if years == "calendar" else fiscal_start_of(book, Spec.of(spec, years=years))
     first = latest.year if (latest.month, latest.day) >= (sm, sd) else latest.year - 1

@@ -496,7 +496,7 @@ def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
         assert "constant prices" in got[2]
 
 
-@pytest.mark.parametrize("extra", [[], ["--horizon", "2024", "--years", "fiscal-uk"]])
+@pytest.mark.parametrize("extra", [[], ["--horizon", "2024-25", "--years", "fiscal-uk"]])
 def test_an_fdp_export_is_the_whole_datasets(noted, run_cli, tmp_path, extra):
     """``export --to fdp`` partition by partition: ledger.csv and
     datapackage.json byte for byte those of the same rows as one bulk CSV,
