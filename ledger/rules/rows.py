@@ -353,6 +353,13 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
         if amount_problem(p.amount):
             found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
             continue
+        if p.period.kind != "one-off":   # it would be counted over the entry's period too
+            found.append((f"restated amount {r!r} has a period of its own",
+                          "a conversion is the entry's own amount in another currency and "
+                          "is counted over the entry's period: write the amount the source "
+                          "gives for the entry's amount, without period words",
+                          "bad-restated"))
+            continue
         out.append(Money(p.amount, p.currency))
     return out, found
 

@@ -97,3 +97,4 @@ def test_a_missing_yearly_average_advises_an_option_balance_accepts(run_cli, tmp
     code, _, err = run_cli("balance", f, "--currency", "GBP", "--valuation", "yearly-average")
     assert code == 1
     assert "for a yearly average" in err and "--rates CSV" in err and "clamp" not in err
+
