@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 
 from ledger.rules import rows as rr
 from ledger.limits import MAX_AMOUNT
-from ledger.rules.options import option_problem
+from ledger.rules.options import OPTION_CONFLICT_HINT, option_conflict, option_problem
 from ledger.phrases.money import MoneyError, ParsedAmount, parse_amount, plain_decimal
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
@@ -125,10 +125,14 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     return text, None, problems
 
 
-def read_tables(f: Path, text: str, data: dict, documents, problems, options):
+def read_tables(f: Path, text: str, data: dict, documents, problems, options,
+                set_at: dict | None = None):
     """The ``[ledger]`` options and ``[[document]]`` tables of one parsed
     file (added to ``options``/``documents``); returns the raw ``[[entry]]``
-    tables (None when 'entry' is not a list) and the file's ``LineIndex``."""
+    tables (None when 'entry' is not a list) and the file's ``LineIndex``.
+    ``set_at`` (option -> FILE:LINE, kept across the ledger's files): an
+    option another file gave another value is a problem here, the first
+    value kept."""
     lines = LineIndex(text)
     fname = str(f)
     for key in data:
@@ -143,10 +147,20 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
                 problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
                                         hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
-                options[k], why = option_problem(k, v)
+                value, why = option_problem(k, v)
                 if why:   # refused here, not by the report that reads it
                     problems.append(Problem(fname, lines.key_line(k), "", f"option {k}: {why}",
                                             code="bad-option"))
+                elif set_at is not None and k in set_at:   # another file's: one value
+                    clash = option_conflict(k, value, options[k], set_at[k])
+                    if clash:
+                        problems.append(Problem(fname, lines.key_line(k), "", clash,
+                                                hint=OPTION_CONFLICT_HINT,
+                                                code="option-conflict"))
+                    continue
+                elif set_at is not None:
+                    set_at[k] = f"{fname}:{lines.key_line(k)}"
+                options[k] = value
     else:
         problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table",
                                 code="bad-options"))

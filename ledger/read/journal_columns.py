@@ -251,6 +251,7 @@ class _Said:
 def _read(files, parsed, progress, inside=None) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
+    set_at: dict = {}     # option -> where it was given first
     read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
@@ -263,7 +264,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         # reader notes them; its entries (if any) are read on
         own = list(trouble)
         entries, lines = (None, None) if data is None or text is None else \
-            read_tables(f, text, data, documents, own, options)
+            read_tables(f, text, data, documents, own, options, set_at)
         heads = lines.headers("entry") if entries and lines is not None else []
         if entries and lines is not None and text is not None and len(heads) != len(entries):
             # not [[entry]] tables: entry = [{…}]
