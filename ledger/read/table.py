@@ -81,6 +81,9 @@ PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "or
 # name: a file with them all is an export to import, not a ledger in the bulk
 # format (a user's own 'value' or 'rate' column keeps its unknown-column error)
 EXPORT_SIGNATURE = ("report_currency", "rate_source", "value_minor")
+# the column `list --format csv` writes an entry's links in (KIND=ID; ...),
+# beside a split entry's purposes as one cell: a listing to import
+LISTING_COLUMN = "links"
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 # what the rows of one entry (its parts) must agree on: all but the part's
@@ -908,6 +911,13 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               + ", ...), not a ledger in the bulk format",
                               "make it a ledger with 'ledger-tool import FILE -o NEW.toml' "
                               "(or --to NEW.parquet)", code="export-file")]
+    if LISTING_COLUMN in unknown:    # one line, as an export's
+        return None, [Problem(fname, 1, "", "this file is a listing of a ledger ('list "
+                              "--format csv' writes its 'links' column), not a ledger in the "
+                              "bulk format", "make it a ledger with 'ledger-tool import FILE "
+                              "-o NEW.toml', which reads its links (the bulk format gives "
+                              "each link its own column: disburses, part_of, restates)",
+                              code="listing-file")]
     for c in unknown:
         P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
                              rr.suggest(c, BULK_COLUMNS) or
