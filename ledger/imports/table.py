@@ -855,6 +855,9 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
                 why = why or (f"the links column names {k}={target}, the {k} column "
                               f"{f[k]!r}; keep one of them")
             f[k] = target
+        if why and "=" not in v("links"):   # perhaps the sources' URLs, not a listing's links
+            why += f"; a column of documents is named with --map: [columns] doc = " \
+                   f"{colname['links']!r}"
         if why:
             rejects.append(reject(r, colname["links"], f"links {_clip(v('links'))!r}: {why}"))
             return None

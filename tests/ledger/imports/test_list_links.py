@@ -145,3 +145,23 @@ def test_a_listing_read_as_a_bulk_ledger_is_one_line(tmp_path, run_cli):
                         "its own column: disburses, part_of, restates))"]
     code, out, _ = run_cli("balance", listing)
     assert code == 1 and not out
+
+
+def test_a_links_column_of_urls_is_refused_with_how_to_map_it(tmp_path, run_cli):
+    """A user's "Links" column of source URLs is not a listing's links: its
+    rows are refused (not imported without their links), the message says
+    how to name it as the documents' column; mapped so, it imports."""
+    src = tmp_path / "u.csv"
+    src.write_text("Funder,Date,Purpose,Amount,Currency,Links\n"
+                   "UK,2016-01-01,Sec,100,GBP,https://gov.uk/x\n", encoding="utf-8")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "a")
+    assert code == 1 and "a column of documents is named with --map: [columns] doc = " \
+        "'Links'" in err, err
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[columns]\ndoc = "Links"\n', encoding="utf-8")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "b", "--map", mapping)
+    assert code == 0, err
+    book = ledger.load(tmp_path / "b")
+    (e,) = book.entries
+    assert (e.amount, [book.documents[c.doc].url for c in e.sources]) == (
+        Decimal(100), ["https://gov.uk/x"])
