@@ -761,8 +761,9 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         else pa.nulls(n, pa.list_(pa.string()))
     # each entry's period (null: no amount read) and qualifiers, which its
     # parts' amount phrases must not contradict
-    terms = (pc.if_else(pa.array(cant), pa.scalar(None, pa.string()), period), t["qualifier"],
-             read_amounts.qualifier,
+    unread = pa.array(cant)
+    terms = (pc.if_else(unread, pa.scalar(None, pa.string()), period), t["qualifier"],
+             pc.if_else(unread, pa.scalar(None, pa.string()), read_amounts.qualifier),
              table.field("date") if "date" in fields else pa.nulls(n, pa.string()))
     splits = _splits(table, fields, read_amounts.currency, tell, terms)
     if splits:   # a purpose beside split tables is not kept: say so
@@ -1150,7 +1151,7 @@ def _splits(table, fields, currency, tell, terms):
         if isinstance(on, str):
             on = rr.iso_date(on.strip())
         on = on if isinstance(on, dt.date) else None   # a bad date: the date rules word it
-        q, wrong = rr.qualifier_of(q, said)
+        q, wrong = rr.qualifier_of(q, said) if said is not None else (None, None)
         parts = out[i] = []
         for j, t in enumerate(s):
             part = split_part({k: v for k, v in t.items() if v is not None}, own, period,

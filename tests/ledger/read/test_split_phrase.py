@@ -146,3 +146,15 @@ def test_a_bulk_tables_parts_take_plain_numbers_only(tmp_path):
     book = ledger.read_book(src)
     assert [(p.line, p.code) for p in book.errors] == [(3, "bad-amount")]
     assert not book.entries
+
+
+def test_an_entry_whose_amount_cannot_be_read_says_that_alone(tmp_path):
+    """Its period and qualifier are not known: its parts' phrases are not
+    held against an "exact", one-off guess."""
+    path = tmp_path / "j.toml"
+    path.write_text(HEAD + _entry("e", "up to £10 zillion a year",
+                                  [("Sec", "up to £6 million a year"), ("Hum", "£4 million")]),
+                    encoding="utf-8")
+    book = ledger.read_book(path)
+    assert [(p.entry_id, p.code, p.field) for p in book.errors] == [("e", "bad-amount",
+                                                                      "amount")]
