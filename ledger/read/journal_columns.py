@@ -1128,9 +1128,8 @@ def _splits(table, fields, currency, tell, terms):
     wording what only a journal's table can get wrong (an unknown key, an
     amount phrase, its period or qualifier against the entry's ``terms``:
     periods, qualifiers stated and in phrases, dates: ``split_part``) at
-    the key's line.  The
-    split rules (a purpose, a positive amount, parts adding up to the
-    entry) are ``check_raw``'s."""
+    the key's line.  The split rules (a purpose, a positive amount, parts
+    adding up to the entry) are ``check_raw``'s."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
