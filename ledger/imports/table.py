@@ -68,6 +68,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # document ids separated by ";", as the bulk format (check NAME.csv) and
     # `list --format csv` write them
     "sources": ("sources",),
+    # KIND=ID separated by ";", as `list --format csv` writes an entry's links
+    "links": ("links",),
 }
 REQUIRED = ("date", "funder", "amount")
 # columns of ledger-tool's own CSV export that are derived, not journal fields
@@ -401,7 +403,7 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
     if not path.exists() and not path.is_symlink():
         raise LedgerError(f"{path}: mapping file not found")
     data = load_toml(path, what="mapping file")   # regular file, size cap, nesting
-    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount", "sources"}
+    fields = set(ENTRY_FIELDS) | SOURCE_FIELDS | {"entry_amount", "sources", "links"}
     problems = []
     for k in data:
         if k not in MAPPING_KEYS:
@@ -788,6 +790,31 @@ def record_warning(p: Problem, file: str, where: str) -> Problem:
                           + (f" (hint: {p.hint})" if p.hint else ""), "warning")
 
 
+def listed_links(cell: str) -> tuple[dict[str, str], str]:
+    """A ``links`` cell as ``list --format csv`` writes it (``KIND=ID``
+    separated by ';', KIND one of ``LINK_KINDS``): {kind: target}, and ''
+    or why it cannot be read (then nothing of it is kept)."""
+    out: dict[str, str] = {}
+    for item in (x.strip() for x in cell.split(";")):
+        if not item:
+            continue
+        kind, eq, target = (x.strip() for x in item.partition("="))
+        if not eq or kind not in LINK_KINDS or not target:
+            return {}, (f"{_clip(item)!r} is not KIND=ID with KIND one of "
+                        f"{', '.join(LINK_KINDS)} (as 'list --format csv' writes links)")
+        if kind in out:
+            return {}, f"{kind} is given twice; an entry has one {kind} link"
+        out[kind] = target
+    return out, ""
+
+
+_SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing writes it
+
+
+def _clip(text: str, most: int = 80) -> str:
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     """Raw journal fields for row ``i`` (None when rejected here)."""
 
@@ -821,6 +848,25 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     f["status"] = v("status").lower()
     for k in ("disburses", "part_of", "restates", "recipient", "location", "notes"):
         f[k] = v(k)
+    if v("links"):   # a listing's links: each into its own field, as its column would be
+        links, why = listed_links(v("links"))
+        for k, target in links.items():
+            if f[k] and f[k] != target:
+                why = why or (f"the links column names {k}={target}, the {k} column "
+                              f"{f[k]!r}; keep one of them")
+            f[k] = target
+        if why and "=" not in v("links"):   # perhaps the sources' URLs, not a listing's links
+            why += f"; a column of documents is named with --map: [columns] doc = " \
+                   f"{colname['links']!r}"
+        if why:
+            rejects.append(reject(r, colname["links"], f"links {_clip(v('links'))!r}: {why}"))
+            return None
+    if colname["links"] != "(default links)" and "=" in f["purpose"]:
+        # a listing's split entry: its purposes in one cell, PURPOSE=AMOUNT; ...
+        parts = [p.rpartition("=") for p in f["purpose"].split("; ")]
+        if all(name.strip() and _SHARE.fullmatch(share) for name, _, share in parts):
+            f["split"] = [{"purpose": name.strip(), "amount": share} for name, _, share in parts]
+            f["purpose"] = ""
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
     # a spreadsheet's tags also between commas or on lines of a cell; trimmed
     # as a bulk cell's are, so a control character reaches the tag rule

@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 
 from ledger.rules import rows as rr
 from ledger.limits import MAX_AMOUNT
-from ledger.rules.options import option_problem
-from ledger.phrases.money import MoneyError, parse_amount, plain_decimal
+from ledger.rules.options import OPTION_CONFLICT_HINT, option_conflict, option_problem
+from ledger.phrases.money import MoneyError, ParsedAmount, parse_amount, plain_decimal
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
 from ledger.model import (
@@ -125,10 +125,14 @@ def parse_file(f: Path, inside: Path | None = None) -> tuple[str | None, dict | 
     return text, None, problems
 
 
-def read_tables(f: Path, text: str, data: dict, documents, problems, options):
+def read_tables(f: Path, text: str, data: dict, documents, problems, options,
+                set_at: dict | None = None):
     """The ``[ledger]`` options and ``[[document]]`` tables of one parsed
     file (added to ``options``/``documents``); returns the raw ``[[entry]]``
-    tables (None when 'entry' is not a list) and the file's ``LineIndex``."""
+    tables (None when 'entry' is not a list) and the file's ``LineIndex``.
+    ``set_at`` (option -> FILE:LINE, kept across the ledger's files): an
+    option another file gave another value is a problem here, the first
+    value kept."""
     lines = LineIndex(text)
     fname = str(f)
     for key in data:
@@ -143,10 +147,20 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options):
                 problems.append(Problem(fname, lines.key_line(k), "", f"unknown option {k!r} in [ledger]",
                                         hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
-                options[k], why = option_problem(k, v)
+                value, why = option_problem(k, v)
                 if why:   # refused here, not by the report that reads it
                     problems.append(Problem(fname, lines.key_line(k), "", f"option {k}: {why}",
                                             code="bad-option"))
+                elif set_at is not None and k in set_at:   # another file's: one value
+                    clash = option_conflict(k, value, options[k], set_at[k])
+                    if clash:
+                        problems.append(Problem(fname, lines.key_line(k), "", clash,
+                                                hint=OPTION_CONFLICT_HINT,
+                                                code="option-conflict"))
+                    continue
+                elif set_at is not None:
+                    set_at[k] = f"{fname}:{lines.key_line(k)}"
+                options[k] = value
     else:
         problems.append(Problem(fname, lines.key_line("ledger"), "", "'ledger' must be a table",
                                 code="bad-options"))
@@ -337,28 +351,29 @@ def _path_leaves(path: str) -> str:
 NO_AMOUNT = "needs an amount"
 
 
-def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str]:
+def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str, ParsedAmount | None]:
     """An [[entry.split]] amount: a whole number, a plain decimal
     ("2,000,000") or a phrase in the entry's currency ("£2m").  Returns
-    (value or None, problem or ''); a phrase in another currency gives its
-    value and a problem; no amount at all gives ``NO_AMOUNT``."""
+    (value or None, problem or '', the phrase as read or None for a
+    number); a phrase in another currency gives its value and a problem;
+    no amount at all gives ``NO_AMOUNT``."""
     if isinstance(amt, int) and not isinstance(amt, bool):
-        return Decimal(amt), ""
+        return Decimal(amt), "", None
     if not isinstance(amt, str):
-        return None, NO_AMOUNT
+        return None, NO_AMOUNT, None
     try:
         plain = Decimal(amt.strip().replace(",", ""))
         if plain.is_finite():   # "NaN", "Infinity": not numbers of money, left to the phrases
-            return plain, ""
+            return plain, "", None
     except InvalidOperation:
         pass
     try:
         p = parse_amount(amt)
     except MoneyError as err:
-        return None, f"split amount: {err}"
+        return None, f"split amount: {err}", None
     if currency and p.currency != currency:
-        return p.amount, f"split amount {amt!r} is in {p.currency}, the entry in {currency}"
-    return p.amount, ""
+        return p.amount, f"split amount {amt!r} is in {p.currency}, the entry in {currency}", p
+    return p.amount, "", p
 
 
 class SplitPart(NamedTuple):
@@ -374,11 +389,15 @@ class SplitPart(NamedTuple):
     amount_said: bool        # the amount's problem is among ``problems`` (none read)
 
 
-def split_part(table: dict, currency: str) -> SplitPart:
+def split_part(table: dict, currency: str, period: str | None = None,
+               qualifier: str | None = None, on: dt.date | None = None) -> SplitPart:
     """One ``[[entry.split]]`` table (a journal's, an import's) read into the
     raw form's split row; the split rules (a purpose, a positive amount
     within bounds: ``ledger.rules.rows``' ``SPLIT_*``) are
-    ``ledger.read.table.check_raw``'s, for every input."""
+    ``ledger.read.table.check_raw``'s, for every input.  An amount phrase
+    with a period or qualifier that is not the entry's (``period``,
+    ``qualifier``; None: not known) is a problem here
+    (``rr.split_phrase_problems``): a part is a share in the entry's terms."""
     found = [(f"unknown field {k!r} in [[entry.split]]", _suggest(k, SPLIT_FIELDS),
               "unknown-field", k) for k in table if k not in SPLIT_FIELDS]
     purpose = table.get("purpose")
@@ -386,9 +405,12 @@ def split_part(table: dict, currency: str) -> SplitPart:
     if not purpose:   # the rules say so, and nothing of its amount
         return SplitPart("", "", "", found, False)
     written = table.get("amount")
-    value, why = split_amount(written, currency)
+    value, why, phrase = split_amount(written, currency)
     if why and why is not NO_AMOUNT:
         found.append((why, "", "bad-split", "amount"))
+    if phrase is not None:
+        found += [(message, hint, code, "amount") for message, hint, code in
+                  rr.split_phrase_problems(purpose, str(written), phrase, period, qualifier, on)]
     if value is None:
         return SplitPart(purpose, "", "", found, bool(why) and why is not NO_AMOUNT)
     if value > MAX_AMOUNT:   # worded as written; any number of 17 whole digits is refused

@@ -251,6 +251,7 @@ class _Said:
 def _read(files, parsed, progress, inside=None) -> JournalFrame:
     documents: dict = {}
     options: dict = {}
+    set_at: dict = {}     # option -> where it was given first
     read: list[_File] = []
     for i, f in enumerate(files, 1):
         progress(f"reading {f.name} ({i}/{len(files)})")
@@ -263,7 +264,7 @@ def _read(files, parsed, progress, inside=None) -> JournalFrame:
         # reader notes them; its entries (if any) are read on
         own = list(trouble)
         entries, lines = (None, None) if data is None or text is None else \
-            read_tables(f, text, data, documents, own, options)
+            read_tables(f, text, data, documents, own, options, set_at)
         heads = lines.headers("entry") if entries and lines is not None else []
         if entries and lines is not None and text is not None and len(heads) != len(entries):
             # not [[entry]] tables: entry = [{…}]
@@ -758,7 +759,13 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
     # the conversions, as listed: check_raw reads them by their rule
     restated = pc.cast(table.field("restated"), pa.list_(pa.string())) if "restated" in fields \
         else pa.nulls(n, pa.list_(pa.string()))
-    splits = _splits(table, fields, read_amounts.currency, tell)
+    # each entry's period (null: no amount read) and qualifiers, which its
+    # parts' amount phrases must not contradict
+    unread = pa.array(cant)
+    terms = (pc.if_else(unread, pa.scalar(None, pa.string()), period), t["qualifier"],
+             pc.if_else(unread, pa.scalar(None, pa.string()), read_amounts.qualifier),
+             table.field("date") if "date" in fields else pa.nulls(n, pa.string()))
+    splits = _splits(table, fields, read_amounts.currency, tell, terms)
     if splits:   # a purpose beside split tables is not kept: say so
         own = t["purpose"].take(pa.array(sorted(splits), pa.int64())).to_pylist()
         for g, p in zip(sorted(splits), own):
@@ -1115,13 +1122,14 @@ def _sources(table, fields, n):
                      "doc": doc, "quote": quote, "locator": locator})
 
 
-def _splits(table, fields, currency, tell):
+def _splits(table, fields, currency, tell, terms):
     """Entry index -> its split tables as rows of the raw form
     ([``SplitPart``]), for the entries written with split tables, after
     wording what only a journal's table can get wrong (an unknown key, an
-    amount phrase: ``split_part``) at the key's line.  The split rules
-    (a purpose, a positive amount, parts adding up to the entry) are
-    ``check_raw``'s."""
+    amount phrase, its period or qualifier against the entry's ``terms``:
+    periods, qualifiers stated and in phrases, dates: ``split_part``) at
+    the key's line.  The split rules (a purpose, a positive amount, parts
+    adding up to the entry) are ``check_raw``'s."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1135,11 +1143,18 @@ def _splits(table, fields, currency, tell):
         return {}
     take = pa.array(rows)
     out: dict[int, list[SplitPart]] = {}
-    for i, s, own in zip(rows.tolist(), col.take(take).to_pylist(),
-                         currency.take(take).to_pylist()):
+    periods, stated, phrased, dates = (c.take(take).to_pylist() for c in terms)
+    for i, s, own, period, q, said, on in zip(rows.tolist(), col.take(take).to_pylist(),
+                                              currency.take(take).to_pylist(), periods,
+                                              stated, phrased, dates):
+        if isinstance(on, str):
+            on = rr.iso_date(on.strip())
+        on = on if isinstance(on, dt.date) else None   # a bad date: the date rules word it
+        q, wrong = rr.qualifier_of(q, said) if said is not None else (None, None)
         parts = out[i] = []
         for j, t in enumerate(s):
-            part = split_part({k: v for k, v in t.items() if v is not None}, own)
+            part = split_part({k: v for k, v in t.items() if v is not None}, own, period,
+                              None if wrong else q, on)
             for message, hint, code, key in part.problems:
                 tell(i, message, hint, code, "split", (j, key))
             parts.append(part)

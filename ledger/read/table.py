@@ -38,13 +38,17 @@ archived input files, copied to ``DIR/_sources/``).
 input; ``load_bulk(path)`` raises one ``LedgerError`` listing every error.
 Problems name the file, the line (the header is line 1; quoted line breaks
 inside a field are not counted) and the entry id, worded by the rules every
-reader runs (``ledger.rules.rows``, ``ledger.rules``).
+reader runs (``ledger.rules.rows``, ``ledger.rules``).  A CSV row with a
+cell too many or too few is one problem at its line (``row_problems``), its
+entry refused, the other rows checked in the same run.
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import functools
+import io
 import json
 import re
 from decimal import Decimal
@@ -54,7 +58,7 @@ from collections.abc import Iterable
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
-                          WHITESPACE, Period, Problem, _plain)
+                          WHITESPACE, Period, Problem, _plain, is_slug)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, link_table, no_citations, no_links, no_restatements,
@@ -77,6 +81,9 @@ PROVENANCE_COLUMNS = ["tags", "notes", "recipient", "location", "citations", "or
 # name: a file with them all is an export to import, not a ledger in the bulk
 # format (a user's own 'value' or 'rate' column keeps its unknown-column error)
 EXPORT_SIGNATURE = ("report_currency", "rate_source", "value_minor")
+# the column `list --format csv` writes an entry's links in (KIND=ID; ...),
+# beside a split entry's purposes as one cell: a listing to import
+LISTING_COLUMN = "links"
 REQUIRED = ["id", "date", "funder", "purpose", "amount", "currency"]
 PERIOD_COLUMNS = ["period_kind", "years", "start", "end", "fiscal_year"]
 # what the rows of one entry (its parts) must agree on: all but the part's
@@ -105,12 +112,22 @@ def read_table(path: str | Path, fmt: str | None = None):
     if (fmt or ("parquet" if path.suffix.lower() in (".parquet", ".pq") else "csv")) == "parquet":
         import pyarrow.parquet as pq
         table = pq.read_table(path)
+        meta = None   # a file's own metadata says nothing of its rows here
     else:
         import pyarrow.csv as pcsv
-        head = pcsv.open_csv(path).schema.names
-        table = pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        # the header's names (a row of another width in the first block is not its to say)
+        head = pcsv.open_csv(path, parse_options=pcsv.ParseOptions(
+            invalid_row_handler=lambda row: "skip")).schema.names
+        convert = pcsv.ConvertOptions(
             column_types={c: pa.string() for c in head}, strings_can_be_null=False,
-            quoted_strings_can_be_null=False))
+            quoted_strings_can_be_null=False)
+        try:
+            table = pcsv.read_csv(path, convert_options=convert)
+        except pa.ArrowInvalid as err:
+            if not _WRONG_WIDTH.search(str(err)):
+                raise
+            table = _read_csv_rows(path, convert, head)
+        meta = table.schema.metadata
     seen: dict[str, int] = {}
     for i, name in enumerate(table.column_names, 1):   # a dict would keep the last silently
         if name in seen:
@@ -118,7 +135,87 @@ def read_table(path: str | Path, fmt: str | None = None):
                              f"keep one")
         seen[name] = i
     return pa.table({name: _tags_cells(c) if name == "tags" else text_column(c)
-                     for name, c in zip(table.column_names, table.columns)})
+                     for name, c in zip(table.column_names, table.columns)},
+                    metadata=meta)
+
+
+# pyarrow's refusal of a row with a cell too many or too few
+_WRONG_WIDTH = re.compile(r"Expected \d+ columns, got \d+")
+# the schema metadata of a CSV table whose rows of the wrong width were left
+# out (``_read_csv_rows``): the other rows' lines, and the rows left out
+ROW_LINES, BAD_ROWS = b"ledger.row_lines", b"ledger.bad_rows"
+
+
+def _read_csv_rows(path: Path, convert, head: list[str]):
+    """A CSV file whose rows are not all as wide as its header: the rows
+    that are, their lines (as the bulk reader numbers them: the header is
+    line 1, a quoted line break not counted) and each other row's line,
+    id cell, width and text in the schema metadata (``ROW_LINES``,
+    ``BAD_ROWS``), so that every such row is a problem at its line and the
+    rest is checked (``row_problems``).  Read in one thread: only then does
+    pyarrow number the rows it refuses."""
+    import numpy as np
+    import pyarrow.csv as pcsv
+
+    bad: list = []
+
+    def refuse(row) -> str:
+        bad.append((row.number, row.actual_columns, row.text if len(bad) < MAX_PROBLEMS_PER_RULE
+                    else ""))
+        return "skip"
+
+    table = pcsv.read_csv(path, convert_options=convert,
+                          read_options=pcsv.ReadOptions(use_threads=False),
+                          parse_options=pcsv.ParseOptions(invalid_row_handler=refuse))
+    numbers = np.array([b[0] for b in bad], np.int64)
+    lines = np.setdiff1d(np.arange(2, table.num_rows + len(bad) + 2, dtype=np.int64), numbers)
+    at = head.index("id") if "id" in head else None
+    said = []
+    for number, width, text in bad:
+        cells = next(csv.reader(io.StringIO(text)), []) if text else []
+        eid = cells[at].strip() if at is not None and at < len(cells) else ""
+        said.append([number, eid if is_slug(eid) else "", width, text])
+    meta = {ROW_LINES: lines.tobytes(), BAD_ROWS: json.dumps([len(head), said]).encode()}
+    return table.replace_schema_metadata(meta)
+
+
+def row_problems(table, fname: str) -> tuple[list[Problem], list[str]]:
+    """The problems of a bulk CSV table's rows left out for their width
+    (``_read_csv_rows``), each at its line (at most ``MAX_PROBLEMS_PER_RULE``,
+    then how many more), and their ids (the entries they belong to are
+    refused whole: ``row_lines``)."""
+    meta = table.schema.metadata or {}
+    if BAD_ROWS not in meta:
+        return [], []
+    width, bad = json.loads(meta[BAD_ROWS])
+    hint = ("give each row one cell per column of the header; quote a cell that holds a "
+            "comma (\"1,000\")")
+    out = [Problem(fname, number, eid, f"row has {got} cell(s), the header {width} "
+                   f"column(s): {_clip(text)!r}", hint, code="bad-row")
+           for number, eid, got, text in bad[:MAX_PROBLEMS_PER_RULE]]
+    if len(bad) > MAX_PROBLEMS_PER_RULE:
+        out.append(Problem(fname, 0, "", f"{len(bad) - MAX_PROBLEMS_PER_RULE} more row(s) with "
+                           f"the problem: a number of cells other than the header's {width}",
+                           hint, code="bad-row"))
+    return out, sorted({eid for _, eid, _, _ in bad if eid})
+
+
+def row_lines(table):
+    """Each row's line in a bulk table (the header is line 1), and None or
+    (numpy bool per row) the rows of an entry one of whose rows was left
+    out for its width (``row_problems`` says so): refused whole."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    meta = table.schema.metadata or {}
+    if ROW_LINES not in meta:
+        return np.arange(table.num_rows) + 2, None
+    ids = row_problems(table, "")[1]
+    refused = None
+    if ids and "id" in table.column_names:
+        refused = _np(pc.is_in(table.column("id"), value_set=pa.array(ids, pa.string())))
+    return np.frombuffer(meta[ROW_LINES], np.int64).copy(), refused
 
 
 def text_column(c):
@@ -447,7 +544,10 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     except Exception as err:  # pyarrow's message names the row
         return None, [Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                               code="unreadable-table")]
-    return check_raw(bulk_raw(raw, fname), documents, own_only=True)
+    said, left_out = row_problems(raw, fname)
+    frame, problems = check_raw(bulk_raw(raw, fname), documents, rejected=left_out,
+                                own_only=True)
+    return frame, said + problems
 
 
 def continues_entry(ids):
@@ -515,7 +615,8 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     if "restated" in at_first:   # the conversions between ';'
         parts = rr.listed(at_first["restated"])
         restatements = restatement_table(pc.list_parent_indices(parts), pc.list_flatten(parts))
-    return RawTables(table, fname, np.arange(n) + 2, fmt, citations, differs=differs,
+    lines, refused = row_lines(table)   # rows left out for their width: their entries too
+    return RawTables(table, fname, lines, fmt, citations, differs=differs, refused=refused,
                      links=link_table(at_first), restatements=restatements, splits=splits)
 
 
@@ -556,7 +657,9 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
                 linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
     form = bulk_raw(checked, fname, fmt)
-    frame, problems = check_raw(form, documents, kept=kept, own_only=True)
+    said, left_out = row_problems(raw, fname)
+    frame, problems = check_raw(form, documents, kept=kept, rejected=left_out, own_only=True)
+    problems = said + problems
     declared = dict(documents) if isinstance(documents, dict) else {}
     if frame is None:
         return Book.from_entries((), declared, problems=problems, root=root,
@@ -808,6 +911,13 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               + ", ...), not a ledger in the bulk format",
                               "make it a ledger with 'ledger-tool import FILE -o NEW.toml' "
                               "(or --to NEW.parquet)", code="export-file")]
+    if LISTING_COLUMN in unknown:    # one line, as an export's
+        return None, [Problem(fname, 1, "", "this file is a listing of a ledger ('list "
+                              "--format csv' writes its 'links' column), not a ledger in the "
+                              "bulk format", "make it a ledger with 'ledger-tool import FILE "
+                              "-o NEW.toml', which reads its links (the bulk format gives "
+                              "each link its own column: disburses, part_of, restates)",
+                              code="listing-file")]
     for c in unknown:
         P.out.append(Problem(fname, 1, "", f"unknown column {c!r}",
                              rr.suggest(c, BULK_COLUMNS) or

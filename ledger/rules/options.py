@@ -9,7 +9,11 @@ one line naming the file, the option and what is wrong.
   en), so the name kept is one a browser takes as a BCP 47 tag once "_" is
   "-" (a page given "fr-FR@euro" stopped with a RangeError);
 - ``currency``: an ISO 4217 code the ledger knows;
-- ``name``, ``description``, ``rates``, ``archive``: text.
+- ``name``, ``description``, ``rates``, ``archive``: text;
+- one ledger, one value of each: two files' ``[ledger]`` tables that give
+  one option two values (as commands read them) are refused at the later
+  one's line, naming the first (``option_conflict``), not one of them
+  kept unsaid.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from typing import Any
 
 from ledger.phrases.money import known_currencies
 
-__all__ = ["fiscal_start", "locale_name", "option_problem", "OptionError"]
+__all__ = ["fiscal_start", "locale_name", "option_problem", "option_conflict", "OptionError"]
 
 
 class OptionError(ValueError):
@@ -83,3 +87,23 @@ def option_problem(key: str, value: Any) -> tuple[Any, str]:
     except OptionError as err:
         return value, str(err)
     return value, ""
+
+
+OPTION_CONFLICT_HINT = ("a ledger has one value of each option: give it in one file's [ledger] "
+                        "table, or the same value in each")
+
+
+def option_conflict(key: str, value: Any, first: Any, at: str) -> str:
+    """'' when ``value`` (read by ``option_problem``) is the option's
+    ``first`` value given at ``at`` (FILE:LINE) as commands read it (a
+    fiscal year start's month and day), else what is wrong."""
+    if key == "fiscal_year_start":
+        try:
+            same = fiscal_start(value) == fiscal_start(first)
+        except OptionError:   # refused on its own already
+            return ""
+    else:
+        same = value == first
+    if same:
+        return ""
+    return f"option {key} {value!r} disagrees with {first!r} at {at}"

@@ -36,7 +36,7 @@ from ledger.phrases.money import (MoneyError, NotPositive, ParsedAmount, known_c
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
-from ledger.model import Money
+from ledger.model import ONE_OFF, Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, WHITESPACE)
 
@@ -148,6 +148,19 @@ SPLIT_NO_AMOUNT = Rule("bad-split", "split for {value!r} needs an amount")
 SPLIT_NOT_POSITIVE = Rule("bad-split", "split amount for {value!r} must be a positive number")
 SPLIT_TOO_BIG = Rule("amount-too-big", "split for {value[0]!r}: "
                      + AMOUNT_TOO_BIG.format("{value[1]!r}"))
+# a part's amount phrase with a period or qualifier of its own that is not
+# the entry's: a part is its share of the entry's amount, counted in the
+# entry's period and qualifier (its own would be dropped unsaid)
+SPLIT_PERIOD_CONTRADICTS = Rule("period-contradicts", "split for {value!r}: amount "
+                                "{written!r} has the period {period!r}, the entry {entry!r}",
+                                "a part is a share of the entry's amount over the entry's "
+                                "period: write the share without a period, or make the "
+                                "part an entry of its own")
+SPLIT_QUALIFIER_CONTRADICTS = Rule("qualifier-contradicts", "split for {value!r}: amount "
+                                   "{written!r} is {qualifier!r}, the entry {entry!r}",
+                                   "a part is a share of the entry's amount, qualified as "
+                                   "the entry is: write the share without a qualifier, or "
+                                   "make the part an entry of its own")
 # a purpose named by two parts of one entry: its total takes both (a row
 # copied twice in a bulk table counts its amount twice, unseen)
 SPLIT_PURPOSE_TWICE = Rule("split-purpose-twice", "split purpose {value!r} is named by an "
@@ -183,6 +196,30 @@ def period_contradicts(phrase: str, stated: str, on: dt.date | None = None) -> b
         except PeriodError:
             return False
     return not ok
+
+
+def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
+                          period: str | None, qualifier: str | None,
+                          on: dt.date | None = None) -> list[tuple[str, str, str]]:
+    """What a split part's amount phrase says against its entry, for every
+    input whose parts are phrases: a period of its own that does not
+    restate the entry's ``period`` (as stated or read from the entry's
+    phrase, '' for one-off), a qualifier other than "exact" and the entry's
+    ``qualifier``; each as (message, hint, code).  None for ``period`` or
+    ``qualifier``: the entry's is not known (its own rules word why)."""
+    found = []
+    own = phrase.period.describe()
+    if period is not None and phrase.period.kind != ONE_OFF \
+            and period_contradicts(own, period.strip() or "one-off", on):
+        found.append(SPLIT_PERIOD_CONTRADICTS.word(purpose, "split", written=written, period=own,
+                                                   entry=period.strip() or "one-off")
+                     + (SPLIT_PERIOD_CONTRADICTS.code,))
+    if qualifier is not None and phrase.qualifier not in ("exact", qualifier):
+        found.append(SPLIT_QUALIFIER_CONTRADICTS.word(purpose, "split", written=written,
+                                                      qualifier=phrase.qualifier,
+                                                      entry=qualifier)
+                     + (SPLIT_QUALIFIER_CONTRADICTS.code,))
+    return found
 
 
 def read_amount_phrase(text: str) -> tuple[ParsedAmount | None, Rule | None, Any]:
