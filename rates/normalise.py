@@ -415,9 +415,11 @@ def to_frame(ledger_or_entries, currency: str = "GBP", valuation: str = "entry-d
         base = ledger_or_entries.frame()
     else:
         base = entries_frame(getattr(ledger_or_entries, "entries", ledger_or_entries))
+    own = (getattr(ledger_or_entries, "options", None) or {}).get("fiscal_year_start")
     return normalise(base, currency=currency, valuation=valuation,
                      basis=basis, years=years, rates=rates, horizon=horizon,
-                     policy=policy, clamp=clamp, fiscal_start=fiscal_start, root=root)
+                     policy=policy, clamp=clamp, fiscal_start=fiscal_start, root=root,
+                     entry_fiscal_start=own)
 
 
 # ---------------------------------------------------------------- options

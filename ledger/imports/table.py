@@ -566,6 +566,14 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     if not headers or (table.empty and not malformed):
         raise LedgerError(f"{name}: no data rows (the first row must be the header)")
     cols, ignored = map_columns(headers, mapping, name)
+    if "links" in cols and "links" not in (mapping.get("columns") or {}):
+        # a column named links is a listing's when a cell is (KIND=ID; ...),
+        # its other cells then refused at their rows; a spreadsheet's column
+        # of URLs is not imported (and said so, as any column left out)
+        cells = table[cols["links"]].astype(str).str.strip()
+        given = cells[cells != ""].unique()
+        if len(given) and not any(listed_links(c)[1] == "" for c in given):
+            ignored.append(cols.pop("links"))
     _fill_merged(table, cols)
     defaults = mapping.get("defaults", {})
     n = len(table)
@@ -863,8 +871,11 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
             return None
     if colname["links"] != "(default links)" and "=" in f["purpose"]:
         # a listing's split entry: its purposes in one cell, PURPOSE=AMOUNT; ...
+        # (read so only when the shares add up to the amount: a purpose may hold '=')
         parts = [p.rpartition("=") for p in f["purpose"].split("; ")]
-        if all(name.strip() and _SHARE.fullmatch(share) for name, _, share in parts):
+        if all(name.strip() and _SHARE.fullmatch(share) for name, _, share in parts) \
+                and _SHARE.fullmatch(f["amount"]) \
+                and sum(Decimal(share) for _, _, share in parts) == Decimal(f["amount"]):
             f["split"] = [{"purpose": name.strip(), "amount": share} for name, _, share in parts]
             f["purpose"] = ""
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]

@@ -1062,7 +1062,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    restated = _restated_rows(P, raw.restatements, cur, firsts, group) \
+    restated = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
         if raw.restatements.num_rows else empty   # the conversions
     if "problem" in raw.citations.column_names:   # the bulk reader's citations cells
         raw = _citation_cells(P, raw, firsts, group)
@@ -1854,7 +1854,7 @@ def _tag_rows(P, tags, first) -> None:
             P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
 
 
-def _restated_rows(P, restatements, cur, firsts, group):
+def _restated_rows(P, restatements, cur, period, firsts, group):
     """Each entry's conversions (``RawTables.restatements``: its phrases as
     written), at its first row (``firsts``), by the rule every reader runs
     (``ledger.rules.rows.read_restated``), each distinct list of phrases and
@@ -1872,13 +1872,17 @@ def _restated_rows(P, restatements, cur, firsts, group):
     lists = pa.ListArray.from_arrays(pa.array(np.r_[starts, len(entry)].astype(np.int32)),
                                      pc.fill_null(phrase, "\x00\x1d"))   # a phrase of another type
     own = cur.take(pa.array(firsts[has]))
+    if not isinstance(period, (pa.Array, pa.ChunkedArray)):
+        period = pa.array(period, pa.string())
+    periods = pc.fill_null(period.take(pa.array(firsts[has])), "")   # Period.describe's
     # an entry whose phrases hold a separator of the key (or the null's
     # stand-in) is keyed alone, so no two different lists share a key
     odd = pc.fill_null(pc.match_substring_regex(phrase, "[\x00\x1c-\x1f]"), False)
     alone = np.isin(has, entry[_np(odd)])
     solo = np.where(alone, np.char.add("\x1c", np.arange(len(has)).astype(str)), "")
     keys = pc.dictionary_encode(pc.binary_join_element_wise(pc.binary_join(lists, "\x1f"), own,
-                                                            pa.array(solo, pa.string()), "\x1e"))
+                                                            periods, pa.array(solo, pa.string()),
+                                                            "\x1e"))
     codes = _np(keys.indices)
     rep = np.full(len(keys.dictionary), -1, dtype=np.int64)   # each key's first entry (of ``has``)
     rep[codes[::-1]] = np.arange(len(codes))[::-1]
@@ -1886,7 +1890,7 @@ def _restated_rows(P, restatements, cur, firsts, group):
     broken: dict = {}   # (message, hint, code) -> rows
     for k, i in enumerate(rep.tolist()):
         money, found = rr.read_restated(phrase.slice(starts[i], counts[i]).to_pylist(),
-                                        own[i].as_py())
+                                        own[i].as_py(), periods[i].as_py())
         said[k] = "" if found else rr.restated_text(money)
         for problem in found:
             broken.setdefault(problem, []).append(firsts[has[codes == k]])

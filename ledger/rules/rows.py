@@ -370,11 +370,14 @@ def tag_rule(value: str) -> Rule | None:
     return BAD_TAG if _CONTROL.search(value) else None
 
 
-def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tuple[str, str, str]]]:
+def read_restated(items: list[str], currency: str, period: str | None = None
+                  ) -> tuple[list[Money], list[tuple[str, str, str]]]:
     """The ``restated`` conversions by their rules (each another currency
     than the entry's, within bounds), for every reader (the journal's list
     of phrases, the bulk table's column split at ';'): the conversions and
-    the problems as (message, hint, code)."""
+    the problems as (message, hint, code).  ``period``: the entry's (``Period.describe``'s words; None: not
+    known, the period is not checked): a conversion whose phrase has a
+    period of its own must restate it, as a split part's must."""
     out, found = [], []
     for r in items:
         try:
@@ -390,11 +393,15 @@ def read_restated(items: list[str], currency: str) -> tuple[list[Money], list[tu
         if amount_problem(p.amount):
             found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
             continue
-        if p.period.kind != "one-off":   # it would be counted over the entry's period too
-            found.append((f"restated amount {r!r} has a period of its own",
+        own = p.period.describe()
+        if period is not None and p.period.kind != ONE_OFF \
+                and period_contradicts(own, period.strip() or "one-off"):
+            # counted over the entry's period, its own would be dropped
+            found.append((f"restated amount {r!r} is {own}, the entry "
+                          f"{period.strip() or 'one-off'}",
                           "a conversion is the entry's own amount in another currency and "
                           "is counted over the entry's period: write the amount the source "
-                          "gives for the entry's amount, without period words",
+                          "gives for the entry's amount and period",
                           "bad-restated"))
             continue
         out.append(Money(p.amount, p.currency))

@@ -98,3 +98,13 @@ def test_a_missing_yearly_average_advises_an_option_balance_accepts(run_cli, tmp
     assert code == 1
     assert "for a yearly average" in err and "--rates CSV" in err and "clamp" not in err
 
+
+
+def test_to_frame_takes_the_ledgers_fiscal_year(ledger):
+    """The Python API (``rates.to_frame(book)``) spreads as the commands do."""
+    import ledger as lt
+    from rates.normalise import to_frame
+
+    rows = to_frame(lt.load(ledger), currency="USD", years="calendar")
+    assert dict(zip(rows["year"].astype(str), rows["value"])) == {
+        "2021": _share(92), "2022": _share(273)}

@@ -147,21 +147,40 @@ def test_a_listing_read_as_a_bulk_ledger_is_one_line(tmp_path, run_cli):
     assert code == 1 and not out
 
 
-def test_a_links_column_of_urls_is_refused_with_how_to_map_it(tmp_path, run_cli):
-    """A user's "Links" column of source URLs is not a listing's links: its
-    rows are refused (not imported without their links), the message says
-    how to name it as the documents' column; mapped so, it imports."""
+def test_a_links_column_of_urls_is_not_imported_and_said_so(tmp_path, run_cli):
+    """A user's "Links" column of source URLs (one holding '=' too) is not a
+    listing's links: the rows are imported, the column is named as not
+    imported (as before the listing's links were read); mapped as the
+    documents' column, it imports as their URLs."""
     src = tmp_path / "u.csv"
     src.write_text("Funder,Date,Purpose,Amount,Currency,Links\n"
-                   "UK,2016-01-01,Sec,100,GBP,https://gov.uk/x\n", encoding="utf-8")
+                   "UK,2016-01-01,Sec,100,GBP,https://gov.uk/x\n"
+                   "UK,2016-01-02,Sec,50,GBP,https://example.org/doc?id=5&lang=en\n",
+                   encoding="utf-8")
     code, _, err = run_cli("import", src, "-o", tmp_path / "a")
-    assert code == 1 and "a column of documents is named with --map: [columns] doc = " \
-        "'Links'" in err, err
+    assert code == 0, err
+    assert "note: columns not imported: 'Links'" in err
+    assert sorted(e.amount for e in ledger.load(tmp_path / "a").entries) == [50, 100]
     mapping = tmp_path / "m.toml"
     mapping.write_text('[columns]\ndoc = "Links"\n', encoding="utf-8")
     code, _, err = run_cli("import", src, "-o", tmp_path / "b", "--map", mapping)
     assert code == 0, err
     book = ledger.load(tmp_path / "b")
-    (e,) = book.entries
-    assert (e.amount, [book.documents[c.doc].url for c in e.sources]) == (
-        Decimal(100), ["https://gov.uk/x"])
+    got = sorted((e.amount, book.documents[c.doc].url) for e in book.entries for c in e.sources)
+    assert got == [(Decimal(50), "https://example.org/doc?id=5&lang=en"),
+                   (Decimal(100), "https://gov.uk/x")]
+
+
+def test_a_purpose_holding_an_equals_sign_is_kept(tmp_path, run_cli):
+    """A listing's purpose cell is read as split shares only when they add
+    up to the amount: 'Tier=2' of a £2m entry is a purpose."""
+    src = tmp_path / "l.csv"
+    src.write_text("id,date,funder,purpose,amount,currency,links\n"
+                   "t,2016-01-01,UK,Tier=2,2000000,GBP,\n"
+                   "s,2016-01-01,UK,A=1.5; B=0.5,2,GBP,\n", encoding="utf-8")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "a")
+    assert code == 0, err
+    back = {e.id: e for e in ledger.load(tmp_path / "a").entries}
+    assert back["t"].purpose == "Tier=2" and not back["t"].splits
+    assert [(p.purpose, p.amount) for p in back["s"].splits] == [
+        ("A", Decimal("1.5")), ("B", Decimal("0.5"))]
