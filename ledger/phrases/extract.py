@@ -19,7 +19,7 @@ from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
@@ -95,8 +95,12 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     An amount in "francs CFA" is in XOF or XAF as the text (or ``context``,
     the whole document a quote comes from) names the zone; otherwise its
     currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    original = text.replace("\r\n", "\n").replace("\r", "\n")
+    newlines = [i for i, ch in enumerate(original) if ch == "\n"]
+    # read across line breaks ("£12⏎million"), as the audit reads quotes;
+    # positions, line, column and the phrase are the original text's
+    text, where = unwrap(original)
+    flat_newlines = [i for i, ch in enumerate(text) if ch == "\n"] if text is not original else newlines
     atoms = list(iter_atoms(text))
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
@@ -106,8 +110,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     for k, atom in enumerate(atoms):
         if atom.start < consumed_to:      # part of an earlier phrase's brackets
             continue
-        line_idx = bisect.bisect_left(newlines, atom.start)
-        line_start = newlines[line_idx - 1] + 1 if line_idx else 0
+        flat_idx = bisect.bisect_left(flat_newlines, atom.start)
+        line_start = flat_newlines[flat_idx - 1] + 1 if flat_idx else 0
         try:
             ph = extend_phrase(text, atom, line_start=max(line_start, consumed_to))
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
@@ -156,13 +160,16 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
                     period, before = lead[1], True
         consumed_to = end
         per, years, fiscal = _period_fields(period)
+        first, last = where.original(ph.start), where.original(end - 1) + 1
+        line_idx = bisect.bisect_left(newlines, first)
         mention = Mention(
-            doc=doc, line=line_idx + 1, column=ph.start - line_start + 1,
-            phrase=text[ph.start:end], amount=ph.atom.amount, currency=atom.currency,
+            doc=doc, line=line_idx + 1,
+            column=first - (newlines[line_idx - 1] + 1 if line_idx else 0) + 1,
+            phrase=original[first:last], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
             period=period, amount_text=ph.amount_text, period_text=period_text,
-            restated_text=tuple(r.text for r in ph.restated), offset=ph.start,
+            restated_text=tuple(r.text for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
@@ -170,6 +177,45 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
     return mentions
+
+
+# A line break inside a paragraph, with the spaces around it: a blank line
+# (a paragraph break) still ends clauses and sentences.
+_LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
+
+
+@dataclass(frozen=True, slots=True)
+class Unwrapped:
+    """Where each character of an unwrapped text stands in the original:
+    from ``cuts[i]`` on, ``shifts[i]`` characters further on."""
+    cuts: tuple[int, ...] = ()
+    shifts: tuple[int, ...] = ()
+
+    def original(self, pos: int) -> int:
+        i = bisect.bisect_right(self.cuts, pos)
+        return pos + (self.shifts[i - 1] if i else 0)
+
+
+def unwrap(text: str) -> tuple[str, Unwrapped]:
+    """``text`` with each line break inside a paragraph (and the spaces
+    around it) made one space, so that a figure, its scale word and its
+    period read the same whether or not a line wraps between them; and the
+    map back to positions in ``text``."""
+    cuts: list[int] = []
+    shifts: list[int] = []
+    parts: list[str] = []
+    pos = shift = 0
+    for m in _LINE_BREAK.finditer(text):
+        parts += [text[pos:m.start()], " "]
+        pos = m.end()
+        if len(m.group()) > 1:     # a bare "\n" keeps every position
+            shift += len(m.group()) - 1
+            cuts.append(m.end() - shift)
+            shifts.append(shift)
+    if not parts:
+        return text, Unwrapped()
+    parts.append(text[pos:])
+    return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
 
 
 def _next_start(starts: list[int], k: int, pos: int, default: int) -> int:
