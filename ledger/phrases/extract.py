@@ -45,6 +45,7 @@ class Mention:
     offset: int = 0           # character offset of the phrase in the text
     upper: Decimal | None = None   # a range's upper bound (qualifier "range")
     period_before: bool = False    # the period was stated earlier in the sentence
+    period_unread: str = ""   # period words after the figure the ledger cannot read ("a month")
 
     @property
     def cfa_unsettled(self) -> bool:
@@ -56,6 +57,12 @@ class Mention:
         return replace(self, currency=code if self.currency == CFA_FRANC else self.currency,
                        restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
                                       for r in self.restated))
+
+    @property
+    def unread_rate(self) -> bool:
+        """The period not read is a rate per month, week, day or quarter,
+        which no entry can record (an end year is read by the journal)."""
+        return bool(self.period_unread) and _UNREAD_RATE.match(self.period_unread) is not None
 
     @property
     def start(self) -> str:
@@ -158,6 +165,15 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
                     lead = (sent, earlier)
                 elif lead is not None and lead[0] == sent:
                     period, before = lead[1], True
+        unread = ""
+        for at in dict.fromkeys((end, ph.end)):   # after the phrase, or right after the figure
+            u = _unread_period(text, at, period)
+            if u:
+                unread = " ".join(u.group("w").split())
+                if at == end:          # quoted with the figure
+                    end = u.end()
+                    period_text = f"{period_text} {unread}".strip()
+                break
         consumed_to = end
         per, years, fiscal = _period_fields(period)
         first, last = where.original(ph.start), where.original(end - 1) + 1
@@ -170,13 +186,47 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
             period=period, amount_text=ph.amount_text, period_text=period_text,
             restated_text=tuple(r.text for r in ph.restated), offset=first,
-            upper=ph.upper, period_before=before,
+            upper=ph.upper, period_before=before, period_unread=unread,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
     return mentions
+
+
+# Period words a journal cannot record (a month's, a week's rate; an end
+# year after a rate): the figure must not be drafted as one-off or as a rate
+# without end.  ``match_period`` reads what the ledger can record; these are
+# what it leaves behind.
+_WS = r"[ \t\u00a0\u2009\u202f]"
+_UNIT = r"(?:months?|weeks?|days?|quarters?|fortnights?)"
+_UNREAD_RATE = re.compile(
+    rf"[^\S\n]*(?P<w>(?:a|an|per|each|every){_WS}+{_UNIT}\b"
+    rf"(?!{_WS}+(?:ago|earlier|later|after|before|since)\b)"
+    r"|(?:monthly|weekly|daily|quarterly|fortnightly)\b"
+    rf"|/{_WS}?(?:month|week|day|quarter)\b"
+    rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
+    rf"|(?:tous{_WS}+les{_WS}+(?:mois|jours|trimestres)|toutes{_WS}+les{_WS}+semaines)\b"
+    r"|(?:mensuel|hebdomadaire|trimestriel)(?:le)?s?\b)", re.IGNORECASE)
+_UNREAD_END = re.compile(
+    rf"[^\S\n]*(?P<w>(?P<to>until|till|through|to|by|jusqu['’](?:à|en|au))"
+    rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
+    rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS}+)?(?:[^\W\d_]{{3,9}}{_WS}+)?"
+    r"(?:19|20)\d\d(?:[-/](?:\d\d){1,2})?)(?![\w/-])", re.IGNORECASE)
+
+
+def _unread_period(text: str, pos: int, period: Period):
+    """Period words at ``pos`` that ``match_period`` did not take: a rate
+    per month, week, day or quarter; "until 2017" (or, after a rate, "to
+    2017", "by 2017")."""
+    m = _UNREAD_RATE.match(text, pos)
+    if m:
+        return m
+    m = _UNREAD_END.match(text, pos)
+    if m and (period.kind == PER_YEAR or m.group("to").lower() not in ("to", "by")):
+        return m
+    return None
 
 
 # A line break inside a paragraph, with the spaces around it: a blank line

@@ -399,7 +399,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     else:
         period_ok = (_period_agrees(picked.period, entry.period) if how in ("amount", "restatement")
                      else _total_agrees(picked.period, entry.period))
-        if not period_ok:
+        if picked.unread_rate:     # "£1.2m a month": not the entry's one-off £1.2m
+            period_ok = False
+            findings.append(finding("error", "period-mismatch",
+                                    f"the source gives the period as {picked.period_unread!r}, "
+                                    f"which an entry cannot record, but the entry records "
+                                    f"{_period_text(entry.period)} (restate the figure, e.g. "
+                                    "a year's total per year)", **base, **where))
+        elif not period_ok:
             findings.append(finding("error", "period-mismatch",
                                     f"the source gives the period as "
                                     f"{picked.period_text or _period_text(picked.period)!r} "
