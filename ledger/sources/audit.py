@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -100,8 +101,10 @@ def _fold_cached(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` with white space collapsed and typographic quotes/dashes made
-    plain, and for each character of the result its offset in ``text``."""
+    """``text`` with white space collapsed, typographic quotes/dashes made
+    plain and accents composed (NFC: a document in decomposed Unicode, as
+    macOS and many PDFs write it, matches a quote typed composed), and for
+    each character of the result its offset in ``text``."""
     out: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -114,7 +117,35 @@ def fold(text: str) -> tuple[str, list[int]]:
         pos = m.end()
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
-    return "".join(out).translate(_TRANSLATE), origin
+    folded = "".join(out)
+    if not unicodedata.is_normalized("NFC", folded):
+        folded, origin = _composed(folded, origin)
+    return folded.translate(_TRANSLATE), origin
+
+
+# a character and the marks after it: where composing can change the text
+_ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def _composed(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """``text`` in NFC, each base character composed with the marks after it;
+    every character of a composed cluster maps to where its base was."""
+    out: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for m in _ACCENTED.finditer(text):
+        out.append(text[pos:m.start()])
+        where.extend(origin[pos:m.start()])
+        run, start = m.group(), m.start()
+        cut = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
+        for a, b in zip(cut, cut[1:] + [len(run)]):
+            piece = unicodedata.normalize("NFC", run[a:b])
+            out.append(piece)
+            where.extend([origin[start + a]] * len(piece))
+        pos = m.end()
+    out.append(text[pos:])
+    where.extend(origin[pos:])
+    return "".join(out), where
 
 
 def _fold_quote(quote: str) -> str:
@@ -151,6 +182,8 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
 
     def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
         a, b = origin[i], origin[j - 1] + 1
+        while b < len(text) and unicodedata.combining(text[b]):   # its last letter's accents
+            b += 1
         return QuoteMatch(a, b, how, n, text[a:b])
 
     i = folded.find(q)
