@@ -343,6 +343,20 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
+def _figure_cut(m: QuoteMatch, text: str, quoted) -> Mention | None:
+    """The document's figure that starts inside the quote and runs on past
+    its end with another amount than any the quote reads ("€4" of
+    "€4⏎million a year"), read by the same ``find_mentions``; else None."""
+    a = text.rfind("\n", 0, m.start) + 1
+    said = {Money(q.amount, q.currency) for q in quoted}
+    for d in find_mentions(text[a:m.end + 200], context=text):
+        start = a + d.offset
+        if m.start <= start < m.end < start + len(d.phrase) and \
+                Money(d.amount, d.currency) not in said:
+            return d
+    return None
+
+
 def verify_citation(entry: Entry, index: int, source: SourceText | None,
                     document: Document | None = None) -> CitationCheck:
     """Check one citation of ``entry`` against its document's text.
@@ -417,7 +431,16 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     mentions = tuple(find_mentions(words, context=source.text))
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
-    if not mentions:
+    cut = _figure_cut(m, source.text, mentions) if picked is not None else None
+    if cut is not None:     # "€4" quoted from "€4⏎million": the document's figure is another
+        findings.append(finding("error", "amount-mismatch",
+                                f"the quote stops inside the figure: the document reads "
+                                f"{' '.join(cut.phrase.split())!r} but the entry records "
+                                f"{entry.amount_text or recorded}",
+                                details={"source": cut.phrase, "entry": recorded},
+                                **base, **where))
+        picked, how = None, ""
+    elif not mentions:
         findings.append(finding("error", "no-figure-in-quote",
                                 f"the quote {cit.quote!r} carries no money figure; the entry "
                                 f"records {recorded}", **base, **where))
