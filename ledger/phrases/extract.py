@@ -103,11 +103,12 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     the whole document a quote comes from) names the zone; otherwise its
     currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle."""
     original = text.replace("\r\n", "\n").replace("\r", "\n")
-    newlines = [i for i, ch in enumerate(original) if ch == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(original)]
     # read across line breaks ("£12⏎million"), as the audit reads quotes;
     # positions, line, column and the phrase are the original text's
     text, where = unwrap(original)
-    flat_newlines = [i for i, ch in enumerate(text) if ch == "\n"] if text is not original else newlines
+    flat_newlines = ([m.start() for m in _NEWLINE.finditer(text)] if text is not original
+                     else newlines)
     atoms = list(iter_atoms(text))
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
@@ -229,6 +230,7 @@ def _unread_period(text: str, pos: int, period: Period):
     return None
 
 
+_NEWLINE = re.compile("\n")
 # A line break inside a paragraph, with the spaces around it: a blank line
 # (a paragraph break) still ends clauses and sentences.
 _LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
