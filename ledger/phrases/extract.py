@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
@@ -106,7 +107,10 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     newlines = [m.start() for m in _NEWLINE.finditer(original)]
     # read across line breaks ("£12⏎million"), as the audit reads quotes;
     # positions, line, column and the phrase are the original text's
-    text, where = unwrap(original)
+    composed, accents = compose(original)
+    text, where = unwrap(composed)
+    if accents.cuts:
+        where = replace(where, before=accents) if where.cuts or where.before else accents
     flat_newlines = ([m.start() for m in _NEWLINE.finditer(text)] if text is not original
                      else newlines)
     atoms = list(iter_atoms(text))
@@ -178,6 +182,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         consumed_to = end
         per, years, fiscal = _period_fields(period)
         first, last = where.original(ph.start), where.original(end - 1) + 1
+        while last < len(original) and unicodedata.combining(original[last]):
+            last += 1      # the accents of its last letter
         line_idx = bisect.bisect_left(newlines, first)
         mention = Mention(
             doc=doc, line=line_idx + 1,
@@ -242,10 +248,45 @@ class Unwrapped:
     from ``cuts[i]`` on, ``shifts[i]`` characters further on."""
     cuts: tuple[int, ...] = ()
     shifts: tuple[int, ...] = ()
+    before: Unwrapped | None = None    # the map of an earlier step (composing accents)
 
     def original(self, pos: int) -> int:
         i = bisect.bisect_right(self.cuts, pos)
-        return pos + (self.shifts[i - 1] if i else 0)
+        pos += self.shifts[i - 1] if i else 0
+        return pos if self.before is None else self.before.original(pos)
+
+
+# a character and the marks after it: where composing can change the text
+_ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def compose(text: str) -> tuple[str, Unwrapped]:
+    """``text`` in NFC (a document in decomposed Unicode, as macOS and many
+    PDFs write it, reads as one typed composed), each base character composed
+    with the marks after it, and the map back to positions in ``text``: a
+    composed letter stands where its base was."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, Unwrapped()
+    cuts: list[int] = []
+    shifts: list[int] = []
+    parts: list[str] = []
+    pos = shift = flat = 0
+    for m in _ACCENTED.finditer(text):
+        parts.append(text[pos:m.start()])
+        flat += m.start() - pos
+        run = m.group()
+        starts = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
+        for a, b in zip(starts, starts[1:] + [len(run)]):
+            piece = unicodedata.normalize("NFC", run[a:b])
+            parts.append(piece)
+            flat += len(piece)
+            if len(piece) != b - a:
+                shift += b - a - len(piece)
+                cuts.append(flat)
+                shifts.append(shift)
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
 
 
 def unwrap(text: str) -> tuple[str, Unwrapped]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
-from ledger.phrases.extract import Mention, find_mentions
+from ledger.phrases.extract import Mention, compose, find_mentions
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
@@ -118,34 +118,10 @@ def fold(text: str) -> tuple[str, list[int]]:
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
     folded = "".join(out)
-    if not unicodedata.is_normalized("NFC", folded):
-        folded, origin = _composed(folded, origin)
+    composed, accents = compose(folded)
+    if composed is not folded:     # a composed letter stands where its base was
+        folded, origin = composed, [origin[accents.original(i)] for i in range(len(composed))]
     return folded.translate(_TRANSLATE), origin
-
-
-# a character and the marks after it: where composing can change the text
-_ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
-
-
-def _composed(text: str, origin: list[int]) -> tuple[str, list[int]]:
-    """``text`` in NFC, each base character composed with the marks after it;
-    every character of a composed cluster maps to where its base was."""
-    out: list[str] = []
-    where: list[int] = []
-    pos = 0
-    for m in _ACCENTED.finditer(text):
-        out.append(text[pos:m.start()])
-        where.extend(origin[pos:m.start()])
-        run, start = m.group(), m.start()
-        cut = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
-        for a, b in zip(cut, cut[1:] + [len(run)]):
-            piece = unicodedata.normalize("NFC", run[a:b])
-            out.append(piece)
-            where.extend([origin[start + a]] * len(piece))
-        pos = m.end()
-    out.append(text[pos:])
-    where.extend(origin[pos:])
-    return "".join(out), where
 
 
 def _fold_quote(quote: str) -> str:
