@@ -79,6 +79,16 @@ def run(args: argparse.Namespace) -> int:
                       "document does not say which; the currency is written XOF|XAF: confirm it"
                       for m in mentions if m.cfa_unsettled),
                      prefix="ledger-tool: extract: warning: ")
+        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+                      + (f"the period {m.period_unread!r} is not one the ledger can record "
+                         "(one-off, a year, over N years, a fiscal year, from a date to a date); "
+                         + ("the draft writes it as written, for you to restate"
+                            if draft is not None else "restate the figure by hand")
+                         if m.unread_rate else
+                         f"{m.period_unread!r} is not read here; the journal reads the period "
+                         f"{' '.join(m.period_text.split())!r} from the entry's date: check it")
+                      for m in mentions if m.period_unread),
+                     prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         recorded = archived_document(name, args.ledger) if draft is not None else None
@@ -141,6 +151,13 @@ def _write_json(mentions) -> None:
     sys.stdout.write("\n")
 
 
+def _period_cell(m) -> str:
+    said = "" if m.period.kind == "one-off" else m.period.describe()
+    if m.period_unread:     # not one-off, nor a rate without end: say so where it is read
+        return f"{said + ', ' if said else ''}{m.period_unread!r} not read"
+    return said
+
+
 def _write_table(mentions, locale: str) -> None:
     header = ("doc", "line:col", "amount", "qualifier", "period", "restated", "phrase")
     rows = [header]
@@ -149,7 +166,7 @@ def _write_table(mentions, locale: str) -> None:
             m.doc, f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
             + (f" – {_money_cell(m.upper, m.currency, locale)}" if m.upper is not None else ""),
             "" if m.qualifier == "exact" else m.qualifier,
-            "" if m.period.kind == "one-off" else m.period.describe(),
+            _period_cell(m),
             ", ".join(_money_cell(r.amount, r.currency, locale) for r in m.restated),
             " ".join(m.phrase.split()),
         ))
@@ -230,7 +247,15 @@ def draft_toml(results) -> str:
             if m.period_before:
                 lines.append("# the period is stated earlier in the sentence: "
                              "quote it too, or check it by hand")
-            if m.period.kind != "one-off":
+            if m.period_unread:
+                # as written: the journal refuses it until it is restated, rather
+                # than the figure being recorded one-off or as a rate without end
+                lines.append(f"# TODO: the ledger cannot record the period {m.period_unread!r}: "
+                             "restate the amount and period (e.g. a year's total per year)"
+                             if m.unread_rate else
+                             "# TODO: check the period: the journal reads it from the entry's date")
+                lines.append(f"period = {_toml_str(' '.join(m.period_text.split()))}")
+            elif m.period.kind != "one-off":
                 lines.append(f"period = {_toml_str(m.period.describe())}")
             lines.append('status = "pledged"')
             if m.restated_text:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
@@ -45,6 +46,7 @@ class Mention:
     offset: int = 0           # character offset of the phrase in the text
     upper: Decimal | None = None   # a range's upper bound (qualifier "range")
     period_before: bool = False    # the period was stated earlier in the sentence
+    period_unread: str = ""   # period words after the figure the ledger cannot read ("a month")
 
     @property
     def cfa_unsettled(self) -> bool:
@@ -56,6 +58,12 @@ class Mention:
         return replace(self, currency=code if self.currency == CFA_FRANC else self.currency,
                        restated=tuple(Money(r.amount, code) if r.currency == CFA_FRANC else r
                                       for r in self.restated))
+
+    @property
+    def unread_rate(self) -> bool:
+        """The period not read is a rate per month, week, day or quarter,
+        which no entry can record (an end year is read by the journal)."""
+        return bool(self.period_unread) and _UNREAD_RATE.match(self.period_unread) is not None
 
     @property
     def start(self) -> str:
@@ -95,8 +103,16 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     An amount in "francs CFA" is in XOF or XAF as the text (or ``context``,
     the whole document a quote comes from) names the zone; otherwise its
     currency is ``money.CFA_FRANC`` ("XOF|XAF"), for the user to settle."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    original = text.replace("\r\n", "\n").replace("\r", "\n")
+    newlines = [m.start() for m in _NEWLINE.finditer(original)]
+    # read across line breaks ("£12⏎million"), as the audit reads quotes;
+    # positions, line, column and the phrase are the original text's
+    composed, accents = compose(original)
+    text, where = unwrap(composed)
+    if accents.cuts:
+        where = replace(where, before=accents) if where.cuts or where.before else accents
+    flat_newlines = ([m.start() for m in _NEWLINE.finditer(text)] if text is not original
+                     else newlines)
     atoms = list(iter_atoms(text))
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
@@ -106,8 +122,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     for k, atom in enumerate(atoms):
         if atom.start < consumed_to:      # part of an earlier phrase's brackets
             continue
-        line_idx = bisect.bisect_left(newlines, atom.start)
-        line_start = newlines[line_idx - 1] + 1 if line_idx else 0
+        flat_idx = bisect.bisect_left(flat_newlines, atom.start)
+        line_start = flat_newlines[flat_idx - 1] + 1 if flat_idx else 0
         try:
             ph = extend_phrase(text, atom, line_start=max(line_start, consumed_to))
         except MoneyError:  # pragma: no cover - non-strict extension does not raise
@@ -154,22 +170,145 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
                     lead = (sent, earlier)
                 elif lead is not None and lead[0] == sent:
                     period, before = lead[1], True
+        unread = ""
+        for at in dict.fromkeys((end, ph.end)):   # after the phrase, or right after the figure
+            u = _unread_period(text, at, period)
+            if u:
+                unread = " ".join(u.group("w").split())
+                if at == end:          # quoted with the figure
+                    end = u.end()
+                    period_text = f"{period_text} {unread}".strip()
+                break
         consumed_to = end
         per, years, fiscal = _period_fields(period)
+        first, last = where.original(ph.start), where.original(end - 1) + 1
+        while last < len(original) and unicodedata.combining(original[last]):
+            last += 1      # the accents of its last letter
+        line_idx = bisect.bisect_left(newlines, first)
         mention = Mention(
-            doc=doc, line=line_idx + 1, column=ph.start - line_start + 1,
-            phrase=text[ph.start:end], amount=ph.atom.amount, currency=atom.currency,
+            doc=doc, line=line_idx + 1,
+            column=first - (newlines[line_idx - 1] + 1 if line_idx else 0) + 1,
+            phrase=original[first:last], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
             period=period, amount_text=ph.amount_text, period_text=period_text,
-            restated_text=tuple(r.text for r in ph.restated), offset=ph.start,
-            upper=ph.upper, period_before=before,
+            restated_text=tuple(r.text for r in ph.restated), offset=first,
+            upper=ph.upper, period_before=before, period_unread=unread,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
     return mentions
+
+
+# Period words a journal cannot record (a month's, a week's rate; an end
+# year after a rate): the figure must not be drafted as one-off or as a rate
+# without end.  ``match_period`` reads what the ledger can record; these are
+# what it leaves behind.
+_WS = r"[ \t\u00a0\u2009\u202f]"
+_UNIT = r"(?:months?|weeks?|days?|quarters?|fortnights?)"
+_UNREAD_RATE = re.compile(
+    rf"[^\S\n]*(?P<w>(?:a|an|per|each|every){_WS}+{_UNIT}\b"
+    rf"(?!{_WS}+(?:ago|earlier|later|after|before|since)\b)"
+    r"|(?:monthly|weekly|daily|quarterly|fortnightly)\b"
+    rf"|/{_WS}?(?:month|week|day|quarter)\b"
+    rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
+    rf"|(?:tous{_WS}+les{_WS}+(?:mois|jours|trimestres)|toutes{_WS}+les{_WS}+semaines)\b"
+    r"|(?:mensuel|hebdomadaire|trimestriel)(?:le)?s?\b)", re.IGNORECASE)
+_UNREAD_END = re.compile(
+    rf"[^\S\n]*(?P<w>(?P<to>until|till|through|to|by|jusqu['’](?:à|en|au))"
+    rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
+    rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS}+)?(?:[^\W\d_]{{3,9}}{_WS}+)?"
+    r"(?:19|20)\d\d(?:[-/](?:\d\d){1,2})?)(?![\w/-])", re.IGNORECASE)
+
+
+def _unread_period(text: str, pos: int, period: Period):
+    """Period words at ``pos`` that ``match_period`` did not take: a rate
+    per month, week, day or quarter; "until 2017" (or, after a rate, "to
+    2017", "by 2017")."""
+    m = _UNREAD_RATE.match(text, pos)
+    if m:
+        return m
+    m = _UNREAD_END.match(text, pos)
+    if m and (period.kind == PER_YEAR or m.group("to").lower() not in ("to", "by")):
+        return m
+    return None
+
+
+_NEWLINE = re.compile("\n")
+# A line break inside a paragraph, with the spaces around it: a blank line
+# (a paragraph break) still ends clauses and sentences.
+_LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
+
+
+@dataclass(frozen=True, slots=True)
+class Unwrapped:
+    """Where each character of an unwrapped text stands in the original:
+    from ``cuts[i]`` on, ``shifts[i]`` characters further on."""
+    cuts: tuple[int, ...] = ()
+    shifts: tuple[int, ...] = ()
+    before: Unwrapped | None = None    # the map of an earlier step (composing accents)
+
+    def original(self, pos: int) -> int:
+        i = bisect.bisect_right(self.cuts, pos)
+        pos += self.shifts[i - 1] if i else 0
+        return pos if self.before is None else self.before.original(pos)
+
+
+# a character and the marks after it: where composing can change the text
+_ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def compose(text: str) -> tuple[str, Unwrapped]:
+    """``text`` in NFC (a document in decomposed Unicode, as macOS and many
+    PDFs write it, reads as one typed composed), each base character composed
+    with the marks after it, and the map back to positions in ``text``: a
+    composed letter stands where its base was."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, Unwrapped()
+    cuts: list[int] = []
+    shifts: list[int] = []
+    parts: list[str] = []
+    pos = shift = flat = 0
+    for m in _ACCENTED.finditer(text):
+        parts.append(text[pos:m.start()])
+        flat += m.start() - pos
+        run = m.group()
+        starts = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
+        for a, b in zip(starts, starts[1:] + [len(run)]):
+            piece = unicodedata.normalize("NFC", run[a:b])
+            parts.append(piece)
+            flat += len(piece)
+            if len(piece) != b - a:
+                shift += b - a - len(piece)
+                cuts.append(flat)
+                shifts.append(shift)
+        pos = m.end()
+    parts.append(text[pos:])
+    return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
+
+
+def unwrap(text: str) -> tuple[str, Unwrapped]:
+    """``text`` with each line break inside a paragraph (and the spaces
+    around it) made one space, so that a figure, its scale word and its
+    period read the same whether or not a line wraps between them; and the
+    map back to positions in ``text``."""
+    cuts: list[int] = []
+    shifts: list[int] = []
+    parts: list[str] = []
+    pos = shift = 0
+    for m in _LINE_BREAK.finditer(text):
+        parts += [text[pos:m.start()], " "]
+        pos = m.end()
+        if len(m.group()) > 1:     # a bare "\n" keeps every position
+            shift += len(m.group()) - 1
+            cuts.append(m.end() - shift)
+            shifts.append(shift)
+    if not parts:
+        return text, Unwrapped()
+    parts.append(text[pos:])
+    return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
 
 
 def _next_start(starts: list[int], k: int, pos: int, default: int) -> int:

@@ -326,6 +326,11 @@ def _document(raw: Any, fname: str, line: int, problems: list[Problem]) -> Docum
                                 f"{values['path']!r} {why}",
                                 hint="give the file's path relative to the source archive "
                                      "folder, without '..'", code="bad-document"))
+    why = _path_leaves(values["text"]) if "text" in values else ""   # read as the path is
+    if why:
+        problems.append(Problem(fname, line, "", f"document {doc_id!r}: text {values['text']!r} "
+                                f"{why}", hint="give the rendering's path relative to the source "
+                                "archive folder, without '..'", code="bad-document"))
     if not ok:
         return None
     return Document(id=doc_id, file=fname, line=line, **values)

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import functools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -30,7 +31,7 @@ from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
-from ledger.phrases.extract import Mention, find_mentions
+from ledger.phrases.extract import Mention, compose, find_mentions
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
@@ -100,8 +101,10 @@ def _fold_cached(text: str) -> tuple[str, tuple[int, ...]]:
 
 
 def fold(text: str) -> tuple[str, list[int]]:
-    """``text`` with white space collapsed and typographic quotes/dashes made
-    plain, and for each character of the result its offset in ``text``."""
+    """``text`` with white space collapsed, typographic quotes/dashes made
+    plain and accents composed (NFC: a document in decomposed Unicode, as
+    macOS and many PDFs write it, matches a quote typed composed), and for
+    each character of the result its offset in ``text``."""
     out: list[str] = []
     origin: list[int] = []
     pos = 0
@@ -114,7 +117,11 @@ def fold(text: str) -> tuple[str, list[int]]:
         pos = m.end()
     out.append(text[pos:])
     origin.extend(range(pos, len(text)))
-    return "".join(out).translate(_TRANSLATE), origin
+    folded = "".join(out)
+    composed, accents = compose(folded)
+    if composed is not folded:     # a composed letter stands where its base was
+        folded, origin = composed, [origin[accents.original(i)] for i in range(len(composed))]
+    return folded.translate(_TRANSLATE), origin
 
 
 def _fold_quote(quote: str) -> str:
@@ -151,6 +158,8 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
 
     def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
         a, b = origin[i], origin[j - 1] + 1
+        while b < len(text) and unicodedata.combining(text[b]):   # its last letter's accents
+            b += 1
         return QuoteMatch(a, b, how, n, text[a:b])
 
     i = folded.find(q)
@@ -310,6 +319,20 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
+def _figure_cut(m: QuoteMatch, text: str, quoted) -> Mention | None:
+    """The document's figure that starts inside the quote and runs on past
+    its end with another amount than any the quote reads ("€4" of
+    "€4⏎million a year"), read by the same ``find_mentions``; else None."""
+    a = text.rfind("\n", 0, m.start) + 1
+    said = {Money(q.amount, q.currency) for q in quoted}
+    for d in find_mentions(text[a:m.end + 200], context=text):
+        start = a + d.offset
+        if m.start <= start < m.end < start + len(d.phrase) and \
+                Money(d.amount, d.currency) not in said:
+            return d
+    return None
+
+
 def verify_citation(entry: Entry, index: int, source: SourceText | None,
                     document: Document | None = None) -> CitationCheck:
     """Check one citation of ``entry`` against its document's text.
@@ -384,7 +407,16 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     mentions = tuple(find_mentions(words, context=source.text))
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
-    if not mentions:
+    cut = _figure_cut(m, source.text, mentions) if picked is not None else None
+    if cut is not None:     # "€4" quoted from "€4⏎million": the document's figure is another
+        findings.append(finding("error", "amount-mismatch",
+                                f"the quote stops inside the figure: the document reads "
+                                f"{' '.join(cut.phrase.split())!r} but the entry records "
+                                f"{entry.amount_text or recorded}",
+                                details={"source": cut.phrase, "entry": recorded},
+                                **base, **where))
+        picked, how = None, ""
+    elif not mentions:
         findings.append(finding("error", "no-figure-in-quote",
                                 f"the quote {cit.quote!r} carries no money figure; the entry "
                                 f"records {recorded}", **base, **where))
@@ -399,7 +431,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     else:
         period_ok = (_period_agrees(picked.period, entry.period) if how in ("amount", "restatement")
                      else _total_agrees(picked.period, entry.period))
-        if not period_ok:
+        if picked.unread_rate:     # "£1.2m a month": not the entry's one-off £1.2m
+            period_ok = False
+            findings.append(finding("error", "period-mismatch",
+                                    f"the source gives the period as {picked.period_unread!r}, "
+                                    f"which an entry cannot record, but the entry records "
+                                    f"{_period_text(entry.period)} (restate the figure, e.g. "
+                                    "a year's total per year)", **base, **where))
+        elif not period_ok:
             findings.append(finding("error", "period-mismatch",
                                     f"the source gives the period as "
                                     f"{picked.period_text or _period_text(picked.period)!r} "
