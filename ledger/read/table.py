@@ -540,24 +540,22 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    checked = raw
-    if links_elsewhere:
-        checked = raw.drop_columns([k for k in LINK_KINDS if k in raw.column_names])
-        linked = np.zeros(raw.num_rows, dtype=bool)
-        for k in LINK_KINDS:
-            if k in raw.column_names:
-                linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    form = bulk_raw(checked, fname, fmt)
-    frame, problems = check_raw(form, documents, kept=kept, own_only=True)
+    form = bulk_raw(raw, fname, fmt)
+    # a partition's links may name entries of other partitions: the rules
+    # are not given them (ledger.read.dataset checks them across the files)
+    checked = dataclasses.replace(form, links=no_links()) if links_elsewhere else form
+    frame, problems = check_raw(checked, documents, kept=kept, own_only=True)
     declared = dict(documents) if isinstance(documents, dict) else {}
     if frame is None:
         return Book.from_entries((), declared, problems=problems, root=root,
                                  source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
-    if links_elsewhere:
+    if links_elsewhere:   # counted once, in its target: as check_raw's primary reads the links
+        linked = np.zeros(int(form.firsts.sum()), dtype=bool)
+        linked[_np(form.links.column("entry"))] = True
+        linked = linked[np.cumsum(form.firsts) - 1]
         frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
@@ -571,13 +569,9 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
     kept_entries = None if keep is None else keep[form.firsts]
-    if links_elsewhere:   # the file's link columns, which the rules did not read
-        for k in ("disburses", "part_of", "restates"):
-            if k in names:
-                extras[k] = raw.column(k).to_numpy()[first]
-    else:   # the raw form's links, which the rules read, of the entries kept
-        extras.update(book_links(form.links if kept_entries is None
-                                 else entries_of(form.links, kept_entries), len(first)))
+    # the raw form's links (a partition's too, unchecked), of the entries kept
+    extras.update(book_links(form.links if kept_entries is None
+                             else entries_of(form.links, kept_entries), len(first)))
     extras.update(book_texts(form, kept_entries))
     if ("sources" in names or "citations" in names) and len(first):
         # the raw form's citations, of the entries kept
