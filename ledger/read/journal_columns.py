@@ -47,8 +47,9 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import (RawTables, book_citations, book_links, entries_of, link_table,
-                             no_citations, purpose_rows, restatement_table, split_table)
+from ledger.read.raw import (RawTables, book_citations, book_links, book_texts, entries_of,
+                             link_table, no_citations, purpose_rows, restatement_table,
+                             split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.rows import ENTRY_FIELDS
@@ -149,7 +150,7 @@ class Records(NamedTuple):
     def extras(self, keep) -> dict:
         """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
         of the entries ``keep`` (numpy bool per entry)."""
-        return _kept_extras(self.table, self.form, keep)
+        return _kept_extras(self.form, keep)
 
 
 def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]]) -> Records:
@@ -622,34 +623,41 @@ def _check(table, where, read, said: _Said, documents, rejected, progress) -> _C
     n = len(table)
     progress(f"checking {n:,} entries")
     form = _raw_form(table, where, read, said)
-    row, written_split = form.row, form.written_split
+    row = form.row
     kept: list = []
     frame, found = check_raw(form.raw, documents, kept, rejected=rejected, own_only=True)
     bad = {_entry_at(read, p) for p in found
            if p.code not in WORDED_HERE and p.severity == "error"}
     entry_of = row
-    if kept[0] is None:   # no entry left out
-        extras = _extras(table, form.fields, form.phrases, form.text, form.raw.citations,
-                         form.raw.links)
-        extras["split"] = written_split
-    else:
+    keep = None
+    if kept[0] is not None:   # entries left out
         keep = np.zeros(n, bool)
         keep[row[kept[0]]] = True
-        extras = _kept_extras(table, form, keep)
         entry_of = (np.cumsum(keep) - 1)[row[kept[0]]]
-    return _Checked(frame, found, bad, extras, entry_of)
+    return _Checked(frame, found, bad, _kept_extras(form, keep), entry_of)
 
 
-def _kept_extras(table, form, keep) -> dict:
+def _kept_extras(form, keep) -> dict:
     """What the Book keeps beside the rows of the entries ``keep`` (numpy
-    bool per entry) of ``table`` read as ``form``."""
-    import pyarrow as pa
+    bool per entry; None: all) read as ``form``: its text
+    (``raw.book_texts``), links and citations (with quotes), from the raw
+    form the rules read."""
+    import numpy as np
+    import pandas as pd
 
-    mask = pa.array(keep)
-    out = _extras(table.filter(mask), form.fields, form.phrases.filter(mask),
-                  lambda k: form.text(k).filter(mask), entries_of(form.raw.citations, keep),
-                  entries_of(form.raw.links, keep))
-    out["split"] = form.written_split[keep]
+    raw = form.raw
+    n = len(form.written_split) if keep is None else int(keep.sum())
+    links, citations = raw.links, raw.citations
+    if keep is not None:
+        links, citations = entries_of(links, keep), entries_of(citations, keep)
+    out = book_texts(raw, keep)
+    out.update(book_links(links, n))
+    if not form.cites:
+        out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],
+                                         "quote": [], "locator": []})
+    else:
+        out["citations"] = book_citations(citations)
+    out["split"] = form.written_split if keep is None else form.written_split[keep]
     return out
 
 
@@ -658,10 +666,7 @@ class _Form(NamedTuple):
     raw: RawTables
     row: Any              # each row's entry (numpy int64)
     written_split: Any    # per entry: written with split tables (numpy bool)
-    fields: dict          # the struct array's field types
-    phrases: Any          # per entry: the amount phrase as written (a currency appended)
-    links: dict           # per entry: the link fields, stripped ('' when none)
-    text: Any             # key -> a text field per entry, stripped ('' when absent)
+    cites: bool           # some entry has citations ([[entry.source]])
 
 
 def _raw_form(table, where, read, said: _Said) -> _Form:
@@ -783,7 +788,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         return values if len(row) == n else values.take(take)
 
     row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
-    row_written = per_row(phrases)
     part_said = np.zeros(len(row), dtype=bool)      # a split row's amount worded here
     split_rows = np.flatnonzero(on_part)
     listed = [p for i in sorted(splits) for p in splits[i]]
@@ -798,7 +802,6 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         mask = pa.array(on_part)
         row_purpose = pc.replace_with_mask(row_purpose, mask, part_purpose)
         row_amount = pc.replace_with_mask(row_amount, mask, part_amount)
-        row_written = pc.replace_with_mask(row_written, mask, part_written)
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -812,7 +815,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         "funder": per_row(t["funder"]),
         "purpose": row_purpose,
         "amount": row_amount,
-        "amount_text": row_written,    # a split row's: its table's amount as written
+        "amount_text": per_row(phrases),   # the entry's (a part's: the splits table's)
         "amount_whole": per_row(pa.array(said.whole_rows)),
         "currency": per_row(read_amounts.currency),
         "status": per_row(t["status"]),
@@ -820,6 +823,8 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         "phrase_qualifier": per_row(read_amounts.qualifier),  # the amount phrase's
         "period": per_row(period),
         "recipient": per_row(text("recipient")),
+        "location": per_row(text("location")),
+        "notes": per_row(text("notes")),
         "value_date": per_row(_date_text(table, fields, "value_date", n)),
         "value_date_written": per_row(_date_text(table, fields, "value_date", n, strip=False)),
     }
@@ -857,8 +862,7 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                                                    pc.list_flatten(restated)),
                     splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
                                        part_said[split_rows], part_written))
-    return _Form(raw, row, written_split, fields, phrases,
-                 {k: t[k] for k in LINK_KINDS}, text)
+    return _Form(raw, row, written_split, "source" in fields)
 
 
 def _date_text(table, fields, key, n, strip: bool = True):
@@ -917,32 +921,6 @@ def _accounts(funder, purpose, splits) -> list:
         out.append((i, "funder", f))
         out.append((i, "purpose", p or (parts[0] if parts else "")))
         out.extend((i, "split purpose", part) for part in parts)
-    return out
-
-
-def _extras(table, fields, phrases, text, citations, links) -> dict:
-    """What the Book keeps beyond the base frame: the amount as written,
-    recipient, location, tags, notes, as Arrow-backed columns (no Python
-    string per value), and the links and citations (with quotes) the rules
-    read (``citations``, ``links``: the raw form's tables of these entries)."""
-    import numpy as np
-    import pandas as pd
-    import pyarrow as pa
-
-    def col(arr):
-        arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
-        return pd.arrays.ArrowExtensionArray(arr)
-
-    out = {"amount_text": col(phrases), "recipient": col(text("recipient")),
-           "location": col(text("location")), "notes": col(text("notes"))}
-    if "tags" in fields:   # control characters: refused by the rules before this
-        out["tags"] = col(rr.tags_text(table.field("tags")))
-    out.update(book_links(links, len(table)))
-    if "source" not in fields:
-        out["citations"] = pd.DataFrame({"entry": np.zeros(0, dtype="int64"), "doc": [],
-                                         "quote": [], "locator": []})
-    else:
-        out["citations"] = book_citations(citations)
     return out
 
 

@@ -24,7 +24,14 @@ and holds each part's purpose and amount, which the split rules read
   ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
   plain decimal), ``currency`` (ISO 4217), ``status``, ``qualifier``,
   ``period`` (a phrase) or ``period_kind``/``years``/``start``/``end``/
-  ``fiscal_year``, ``value_date``.
+  ``fiscal_year``, ``value_date``; and the text the Book keeps of each
+  entry from its first row (``book_texts``, for every reader):
+  ``recipient`` (the probable-duplicate rule's key has it too),
+  ``location`` and ``notes`` (trimmed of white space as Python's
+  ``str.strip`` takes it) and ``tags``, a list of text per row:
+  the tags as written (a journal's list as parsed; a bulk cell split at
+  ``;``, padding and blank ones kept), which the tag rule quotes and
+  ``ledger.rules.rows.tags_text`` trims for the Book.
 - ``citations``: a pyarrow Table, one row per citation, in entry order:
   ``entry`` (int64: the entry's position among the entries, in order),
   ``doc`` (text; '' for a journal's citation naming none, which the
@@ -56,11 +63,12 @@ and holds each part's purpose and amount, which the split rules read
   a pyarrow string array, one value per row).
 - ``line``: each row's line (numpy int64): a bulk file's line (the header is
   line 1), a journal entry's ``[[entry]]`` header.
-  The journal adds ``recipient`` (the probable-duplicate rule's key has it),
-  ``date_written``/``value_date_written`` (the dates as written, unstripped,
-  for the messages), ``amount_whole`` (bool: the amount a TOML whole
-  number, quoted as a number); ``tags`` is a list (the bulk format: text,
-  the tags separated by ``;``).
+  The journal (an import's records too) adds ``amount_text`` (the entry's
+  amount as written, trimmed, its currency field after it: the messages
+  quote it and the Book keeps it; a part's is the splits table's
+  ``written``), ``date_written``/``value_date_written`` (the dates as
+  written, unstripped, for the messages), ``amount_whole`` (bool: the
+  amount a TOML whole number, quoted as a number).
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
   (int64, as above), ``row`` (int64: the part's row in ``entries``, which
@@ -107,12 +115,15 @@ from typing import Any
 
 from ledger.model import LINK_KINDS
 from ledger.rules import BULK_HINTS, JOURNAL_HINTS
-from ledger.rules.rows import _np
+from ledger.rules.rows import _np, tags_text
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
-           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations"]
+           "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations",
+           "book_texts", "continues_entry", "BOOK_TEXTS"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
+# the text the Book keeps per entry from its first row of ``entries`` (``book_texts``)
+BOOK_TEXTS = ("amount_text", "recipient", "location", "notes", "tags")
 
 
 @dataclass(frozen=True)
@@ -155,6 +166,17 @@ class RawTables:
         return out
 
     @property
+    def firsts(self):
+        """Per row of ``entries`` (numpy bool): the row is its entry's first
+        (``entry`` when given, else the rows sharing an id in turn are one
+        entry's: ``continues_entry``)."""
+        import numpy as np
+        if self.entry is not None:
+            e = self.entry
+            return np.r_[True, e[1:] != e[:-1]] if len(e) else np.zeros(0, bool)
+        return ~continues_entry(self.entries.column("id").combine_chunks())
+
+    @property
     def name(self) -> str:
         """The file that problems of the whole table name (its first)."""
         if isinstance(self.file, str):
@@ -171,6 +193,18 @@ class RawTables:
     @property
     def limit(self) -> int | None:
         return None if self.origin == "journal" else MAX_PROBLEMS_PER_RULE
+
+
+def continues_entry(ids):
+    """Per row of a bulk table (``ids``: its id column): the row continues
+    the entry of the row before (the same id, not empty), as the rows of one
+    entry (its splits) sit together."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    n = len(ids)
+    return np.r_[False, _np(pc.equal(ids.slice(1), ids.slice(0, max(n - 1, 0))))] \
+        & ~_np(pc.equal(ids, ""))
 
 
 def link_table(columns: dict):
@@ -329,3 +363,31 @@ def book_citations(citations):
 
     return pd.DataFrame({"entry": _np(citations.column("entry")).astype("int64"),
                          "doc": col("doc"), "quote": col("quote"), "locator": col("locator")})
+
+
+def book_texts(raw: RawTables, keep=None) -> dict:
+    """The Book's text of each entry (``ledger.book.Book.from_frame``'s
+    extras, ``BOOK_TEXTS``), Arrow-backed, from its first row of the raw
+    form's ``entries``, of the entries ``keep`` (numpy bool per entry; None:
+    all), for every reader: the amount as written (a journal's or an
+    import's ``amount_text``; a bulk table has none), the recipient,
+    location and notes as the raw form holds them (trimmed), and the tags
+    as ``ledger.rules.rows.tags_text`` keeps them (from each entry's list of
+    tags as written).  A column the raw form lacks is left out (the Book's
+    '')."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    rows = np.flatnonzero(raw.firsts)
+    if keep is not None:
+        rows = rows[keep]
+    take = pa.array(rows, pa.int64())
+    names = raw.entries.column_names
+    out = {}
+    for k in BOOK_TEXTS:
+        if k not in names or (k == "amount_text" and raw.origin != "journal"):
+            continue   # a bulk table's own 'amount_text' is an unknown column, not kept
+        c = raw.entries.column(k).take(take).combine_chunks()
+        out[k] = pd.arrays.ArrowExtensionArray(tags_text(c) if k == "tags" else c)
+    return out

@@ -61,8 +61,9 @@ from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, S
                           WHITESPACE, Period, Problem, _plain, is_slug)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
-                             book_citations, link_table, no_citations, no_links, no_restatements,
-                             restatement_table, split_table)
+                             book_citations, book_texts, continues_entry, link_table,
+                             no_citations, no_links, no_restatements, restatement_table,
+                             split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
@@ -550,18 +551,6 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     return frame, said + problems
 
 
-def continues_entry(ids):
-    """Per row of a bulk table (``ids``: its id column): the row continues
-    the entry of the row before (the same id, not empty), as the rows of one
-    entry (its splits) sit together."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    n = len(ids)
-    return np.r_[False, _np(pc.equal(ids.slice(1), ids.slice(0, max(n - 1, 0))))] \
-        & ~_np(pc.equal(ids, ""))
-
-
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
     line, the header being line 1; the rows of an entry of many rows as
@@ -596,6 +585,8 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
             v = table.column(c).combine_chunks()
             if c == "funder":   # as the rules read it
                 v = rr.composed_column(v)
+            elif c == "tags":   # padding at a cell's ends is no difference
+                v = pc.utf8_trim(v, rr.TAG_SPACE)
             differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
                                                               v.slice(0, max(n - 1, 0))))]
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
@@ -615,6 +606,10 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     if "restated" in at_first:   # the conversions between ';'
         parts = rr.listed(at_first["restated"])
         restatements = restatement_table(pc.list_parent_indices(parts), pc.list_flatten(parts))
+    if "tags" in names and pa.types.is_string(table.column("tags").type):
+        # each cell's tags as written (split at ';'), as a journal lists them
+        table = table.set_column(table.column_names.index("tags"), "tags",
+                                 pc.split_pattern(table.column("tags"), ";"))
     lines, refused = row_lines(table)   # rows left out for their width: their entries too
     return RawTables(table, fname, lines, fmt, citations, differs=differs, refused=refused,
                      links=link_table(at_first), restatements=restatements, splits=splits)
@@ -646,26 +641,25 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked."""
     import numpy as np
-    import pyarrow.compute as pc
 
-    checked = raw
-    if links_elsewhere:
-        checked = raw.drop_columns([k for k in LINK_KINDS if k in raw.column_names])
-        linked = np.zeros(raw.num_rows, dtype=bool)
-        for k in LINK_KINDS:
-            if k in raw.column_names:
-                linked |= pc.not_equal(raw.column(k), "").to_numpy(zero_copy_only=False)
     kept: list = []
-    form = bulk_raw(checked, fname, fmt)
+    form = bulk_raw(raw, fname, fmt)
+    # a partition's links may name entries of other partitions: the rules
+    # are not given them (ledger.read.dataset checks them across the files)
+    checked = dataclasses.replace(form, links=no_links()) if links_elsewhere else form
     said, left_out = row_problems(raw, fname)
-    frame, problems = check_raw(form, documents, kept=kept, rejected=left_out, own_only=True)
+    frame, problems = check_raw(checked, documents, kept=kept, rejected=left_out,
+                                own_only=True)
     problems = said + problems
     declared = dict(documents) if isinstance(documents, dict) else {}
     if frame is None:
         return Book.from_entries((), declared, problems=problems, root=root,
                                  source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
-    if links_elsewhere:
+    if links_elsewhere:   # counted once, in its target: as check_raw's primary reads the links
+        linked = np.zeros(int(form.firsts.sum()), dtype=bool)
+        linked[_np(form.links.column("entry"))] = True
+        linked = linked[np.cumsum(form.firsts) - 1]
         frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
@@ -678,16 +672,11 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     extras: dict = {}
     names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
-    kept_entries = None if keep is None else keep[np.flatnonzero(
-        ~continues_entry(raw.column("id").combine_chunks()))]
-    if links_elsewhere:   # the file's link columns, which the rules did not read
-        for k in ("disburses", "part_of", "restates"):
-            if k in names:
-                extras[k] = raw.column(k).to_numpy()[first]
-    else:   # the raw form's links, which the rules read, of the entries kept
-        extras.update(book_links(form.links if kept_entries is None
-                                 else entries_of(form.links, kept_entries), len(first)))
-    extras.update(_provenance(raw, first))
+    kept_entries = None if keep is None else keep[form.firsts]
+    # the raw form's links (a partition's too, unchecked), of the entries kept
+    extras.update(book_links(form.links if kept_entries is None
+                             else entries_of(form.links, kept_entries), len(first)))
+    extras.update(book_texts(form, kept_entries))
     if ("sources" in names or "citations" in names) and len(first):
         # the raw form's citations, of the entries kept
         cited = form.citations
@@ -695,27 +684,6 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
             cited = entries_of(cited, kept_entries)
         extras["citations"] = book_citations(cited)
     return Book.from_frame(frame, extras, declared, {}, problems, root, source=fmt), first
-
-
-def _provenance(raw, first) -> dict:
-    """Each entry's recipient, location, notes and tags (``PROVENANCE_COLUMNS``)
-    from its first row, as the journal's Book keeps them
-    (``ledger.read.journal_columns._extras``): the text trimmed, the tags
-    as ``ledger.rules.rows.tags_text`` gives them."""
-    import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    out = {}
-    take = pa.array(first, pa.int64())
-    for k in ("recipient", "location", "notes"):
-        if k in raw.column_names:
-            out[k] = pd.arrays.ArrowExtensionArray(pc.utf8_trim(
-                text_column(raw.column(k)).take(take), PY_WHITESPACE))
-    if "tags" in raw.column_names:
-        out["tags"] = pd.arrays.ArrowExtensionArray(rr.tags_text(rr.tag_lists(
-            text_column(raw.column("tags")).take(take))))
-    return out
 
 
 def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
@@ -1058,7 +1026,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     period = _periods(col, names, date_np, P, n)
 
     first = ~same_as_prev
-    if "tags" in names:   # a journal's lists, a bulk table's text joined by ';'
+    if "tags" in names:   # each entry's list of tags as written
         _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
@@ -1817,29 +1785,30 @@ def _qualifier_rows(P, stated, phrase):
 
 
 def _tags_cells(c):
-    """A bulk file's tags column as ``text_column`` reads it, but trimmed
-    only of the white space that is no control character (a tab, \\x1f):
-    the tag rule refuses those at a cell's ends as within it."""
+    """A bulk file's tags column as ``text_column`` reads it, but as
+    written, not trimmed: each tag is trimmed of its padding where it is
+    read (``ledger.rules.rows.tags_text``), and quoted as written by the tag
+    rule, which refuses a control character at a cell's ends as within it."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if pa.types.is_timestamp(c.type) or pa.types.is_date(c.type):
         return text_column(c)
     c = pc.cast(c, pa.string()).combine_chunks()
-    return pc.utf8_trim(pc.fill_null(c, "") if c.null_count else c, rr.TAG_SPACE)
+    return pc.fill_null(c, "") if c.null_count else c
 
 
 def _tag_rows(P, tags, first) -> None:
-    """Each entry's tags (a journal's list column; a bulk table's text,
-    the tags separated by ';'), at its first row, by the tag rule of
-    ``ledger.rules.rows``."""
+    """Each entry's tags (the raw form's lists of tags as written; text
+    separated by ';' in a raw form made by hand), at its first row, by the
+    tag rule of ``ledger.rules.rows``, a tag quoted as written."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     tags = tags.combine_chunks() if isinstance(tags, pa.ChunkedArray) else tags
-    if not pa.types.is_list(tags.type):   # a bulk table's cells
-        tags = rr.tag_lists(tags)
+    if not pa.types.is_list(tags.type):
+        tags = pc.split_pattern(tags, ";")
     flat = rr.composed_column(pc.list_flatten(tags))
     odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
     if not odd.any():

@@ -509,3 +509,55 @@ def test_an_fdp_export_is_the_whole_datasets(noted, run_cli, tmp_path, extra):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
     assert got[2].replace(str(tmp_path / "a"), "D") == want[2].replace(str(tmp_path / "b"), "D")
     assert "2 amounts finer" in got[2] and "rows written" in got[2]
+
+
+def test_a_partitions_split_entry_whose_rows_differ_in_a_link_is_refused(tmp_path, run_cli):
+    """A partition's entry of two rows, only its second disbursing another
+    entry: refused as a bulk file refuses it (its rows must agree), where
+    the link was read row by row and half of the entry counted (the first
+    row primary, the second not); the partition's links are taken from the
+    raw form, each entry's from its first row, like a bulk file's."""
+    ds = write_dataset(tmp_path / "d.parquet", [
+        {"id": "p", "date": "2020-01-01", "funder": "UK", "purpose": "P", "amount": "10",
+         "currency": "GBP", "sources": "d"},
+        {"id": "s", "date": "2020-02-01", "funder": "UK", "purpose": "A", "amount": "4",
+         "currency": "GBP", "sources": "d"},
+        {"id": "s", "date": "2020-02-01", "funder": "UK", "purpose": "B", "amount": "3",
+         "currency": "GBP", "disburses": "p", "sources": "d"}])
+    found = scan(ds)
+    assert [(p.code, p.entry, p.field, p.line) for p in found.errors] == [
+        ("split-row-differs", "s", "disburses", 4)]
+    status, out, err = run_cli("balance", ds)
+    assert status == 1 and out == ""
+
+
+def test_a_partitions_links_are_the_books_and_count_once(tmp_path, run_cli):
+    """A partition's links (to its own entries and another partition's)
+    are the Book's links, each entry's first row's, and the linked entries
+    are left out of the totals: computed here from the rows written."""
+    rows = [{"id": "p", "date": "2019-05-01", "funder": "UK", "purpose": "P", "amount": "10",
+             "currency": "GBP", "sources": "d"},
+            {"id": "q", "date": "2020-01-01", "funder": "UK", "purpose": "P", "amount": "20",
+             "currency": "GBP", "sources": "d"},
+            {"id": "a", "date": "2020-02-01", "funder": "UK", "purpose": "A", "amount": "4",
+             "currency": "GBP", "disburses": "p", "sources": "d"},
+            {"id": "a", "date": "2020-02-01", "funder": "UK", "purpose": "B", "amount": "3",
+             "currency": "GBP", "disburses": "p", "sources": "d"},
+            {"id": "b", "date": "2020-03-01", "funder": "UK", "purpose": "A", "amount": "5",
+             "currency": "GBP", "part_of": "q", "sources": "d"}]
+    ds = write_dataset(tmp_path / "l.parquet", rows)
+    assert scan(ds).errors == []
+    from ledger.read.dataset import partition_book
+    book, _, problems = partition_book(ds / "year=2020" / "part-0.parquet", ds)
+    assert [p for p in problems if p.severity == "error"] == []
+    links = book.tables.links
+    ids = book.tables.entries["id"].astype(str).tolist()
+    assert [(ids[e], k, t) for e, k, t in zip(links["entry"], links["kind"], links["target"])] \
+        == [("a", "disburses", "p"), ("b", "part_of", "q")]
+    assert book.tables.entries.set_index("id")["primary"].to_dict() == {
+        "q": True, "a": False, "b": False}
+    status, out, err = run_cli("balance", ds, "--format", "csv")
+    assert status == 0, err
+    want = sum(Decimal(r["amount"]) for r in rows
+               if not r.get("disburses") and not r.get("part_of"))
+    assert f"{want}" in out.replace(",", "")

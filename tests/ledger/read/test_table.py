@@ -284,7 +284,8 @@ def test_a_column_named_twice_is_refused_not_the_last_kept(tmp_path, run_cli):
 
 
 # a tag holding an invisible character (U+200B), the same rule and words as a
-# journal's tags; each entry's tags once, on its first row
+# journal's tags, quoted as written (its padding after ';' too); each entry's
+# tags once, on its first row
 _TAGGED = [("a", "2015-01-01", "UK", "P", "5", "GBP", "calais; ca\u200bmp"),
            ("b", "2015-01-01", "UK", "P", "6", "GBP", "calais"),
            ("s", "2015-01-01", "UK", "P", "1", "GBP", "\u2066x"),
@@ -296,7 +297,7 @@ def _tag_problems(problems):
 
 
 _TAG_WANT = [(2, "a", "bad-tag", "tags",
-              "tag 'ca\\u200bmp' holds a control or invisible character"),
+              "tag ' ca\\u200bmp' holds a control or invisible character"),
              (4, "s", "bad-tag", "tags",
               "tag '\\u2066x' holds a control or invisible character")]
 

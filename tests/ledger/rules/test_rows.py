@@ -525,6 +525,18 @@ def test_a_bulk_cell_refuses_the_control_characters_a_journal_refuses(tmp_path):
         assert bad == [("e0", "bad-tag"), ("e0", "bad-tag")], suffix
 
 
+def test_a_bad_tag_is_quoted_as_written_in_a_journal_and_a_bulk_cell(tmp_path):
+    """A bad tag's message quotes the tag as the user wrote it, padding and
+    all, whether written in a journal's list or between ';' in a bulk cell
+    (a bulk cell's was quoted trimmed)."""
+    books = _read_both(tmp_path, [["  a\x1f ", "b"], ["d\u200b ", "c"]])
+    for suffix, book in books.items():
+        said = [(p.entry_id, p.message) for p in book.problems if p.severity == "error"]
+        assert said == [("e0", "tag '  a\\x1f ' holds a control or invisible character"),
+                        ("e1", "tag 'd\\u200b ' holds a control or invisible character")], \
+            suffix
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(_TAG, max_size=4), min_size=1, max_size=4))
 def test_tags_written_as_a_journal_or_a_bulk_csv_are_the_same_book_tags(tag_lists):
