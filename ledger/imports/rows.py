@@ -11,7 +11,8 @@ every rule over it, within and across entries.  What stays here is an
 import's own: a record the reader refuses has its other fields checked by
 ``check_raw`` as a journal entry's are; a record the rules refuse is left
 out with its problems (each with the ``field`` at fault, at the record's
-line: a record has no lines of its keys), and the rest is checked again,
+line: a record has no lines of its keys; a split part's at the part's line
+when the importer gives one, a spreadsheet's row), and the rest is checked again,
 until nothing more is refused (leaving one out can break another's link).
 The accepted records' ``Entry`` objects are views of the checked rows
 (``ledger.book.Book.from_frame``), not read again.
@@ -77,16 +78,18 @@ def _ledger_fields(e: Entry) -> dict[str, Any]:
     return out
 
 
-def _files(ledger: Sequence[Entry], records: list[dict], lines: Sequence[int], name: str):
-    """The ledger's entries (file by file, in turn) then the records, as
-    ``read_records`` takes them."""
-    out: list[tuple[str, list, list]] = []
+def _files(ledger: Sequence[Entry], records: list[dict], lines: Sequence[int], name: str,
+           part_lines: Sequence[Sequence[int]] | None):
+    """The ledger's entries (file by file, in turn) then the records (with
+    their split parts' lines when given), as ``read_records`` takes them."""
+    out: list = []
     for e in ledger:
         if not out or out[-1][0] != e.file:
             out.append((e.file, [], []))
         out[-1][1].append(_ledger_fields(e))
         out[-1][2].append(e.line)
-    out.append((name, records, list(lines)))
+    out.append((name, records, list(lines)) if part_lines is None else
+               (name, records, list(lines), [list(p) for p in part_lines]))
     return out
 
 
@@ -238,11 +241,16 @@ class Checked:
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
                   ledger: Iterable[Entry] = (), documents: Iterable[str] = (),
                   refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
-                  across: bool = True, views: bool = True) -> Checked:
+                  across: bool = True, views: bool = True,
+                  part_lines: Sequence[Sequence[int]] | None = None) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
     number) with the entries of the ``ledger`` they go into, citing the
     ``documents`` (ids) known: every rule once, by ``check_raw``.
+    ``part_lines``: each record's split parts' lines, when they have their
+    own (a spreadsheet's rows of one entry): a part's problem is worded at
+    its line, as a journal's at its [[entry.split]] table, and is the
+    record's.
     ``refuse``: the importer's own refusals, given the figures the rules
     accept (record -> ``identity.figure_key``, in order): record -> its
     problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
@@ -254,10 +262,10 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     ledger = tuple(ledger)
     lines = list(lines)
     with gc_paused():   # many small objects, none cyclic
-        return _checked(tables, lines, name, ledger, docs, refuse, across, views)
+        return _checked(tables, lines, name, ledger, docs, refuse, across, views, part_lines)
 
 
-def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checked:
+def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_lines) -> Checked:
     """``check_records`` (the collector paused)."""
     import numpy as np
     import pyarrow as pa
@@ -265,7 +273,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
 
     out = Checked()
     m = len(ledger)
-    got = read_records(_files(ledger, [_given(t) for t in tables], lines, name))
+    got = read_records(_files(ledger, [_given(t) for t in tables], lines, name, part_lines))
     out.read, out.offset = got, m
     raw = got.form.raw
     total = len(got.table)
@@ -280,15 +288,15 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
     for k in refused_by_reader:
         out.problems[k] = list(got.said.get(m + k, ()))
     if refused_by_reader:
-        _own_problems(got, [m + k for k in refused_by_reader], out.problems, m, lines, name,
-                      docs)
+        _own_problems(got, [m + k for k in refused_by_reader], out.problems, m,
+                      _record_at(name, lines, part_lines, refused_by_reader), docs)
     read = {k: True for k in range(len(tables)) if k not in out.problems}
     if not read:
         return out
     alive = np.zeros(total, bool)
     alive[:m] = True
     alive[[m + k for k in read]] = True
-    at_line = {(name, lines[k]): k for k in read}
+    at_line = _record_at(name, lines, part_lines, read)
     while read:
         sub, old = _subset(raw, alive)
         kept: list = []
@@ -310,7 +318,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
                            refuse(_figures(got, [m + k for k in accepted], accepted)).items()}
             if not refused:
                 out.accepted = accepted
-                out.warnings = _warnings(found, at_line, set(accepted))
+                out.warnings = _warnings(found, at_line, set(accepted), lines)
                 if views:
                     out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
@@ -324,30 +332,45 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
     return out
 
 
-def _warnings(found: list[Problem], at_line: dict, accepted: set[int]) -> dict[int, list[Problem]]:
+def _warnings(found: list[Problem], at_line: dict, accepted: set[int],
+              lines: Sequence[int]) -> dict[int, list[Problem]]:
     """The accepted records' warnings (record -> its warnings, each once, in
-    the order ``check`` gives them): what it will say of the entries written."""
+    the order ``check`` gives them): what it will say of the entries written,
+    at the record's line (a part's too: an accepted record is said where
+    it begins, as every importer says it)."""
     out: dict[int, list[Problem]] = {}
     for p in found:
         rec = at_line.get((p.file, p.line))
         if p.severity == "warning" and rec in accepted:
-            out.setdefault(rec, []).append(p)
+            out.setdefault(rec, []).append(p if p.line == lines[rec] else
+                                           dataclasses.replace(p, line=lines[rec]))
     return {k: _once(ps) for k, ps in sorted(out.items())}
 
 
+def _record_at(name: str, lines: Sequence[int], part_lines: Sequence[Sequence[int]] | None,
+               records: Iterable[int]) -> dict[tuple[str, int], int]:
+    """(file, line) -> record, of the ``records``: at its line, and at its
+    split parts' lines when given."""
+    out = {}
+    for k in records:
+        out[(name, lines[k])] = k
+        for line in part_lines[k] if part_lines is not None else ():
+            out[(name, line)] = k
+    return out
+
+
 def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Problem]],
-                  m: int, lines: Sequence[int], name: str, documents: set[str]) -> None:
-    """The records the reader refused (entries ``refused``), their other
-    fields checked by ``check_raw`` as a journal's entry is (the fields
-    already worded masked; no rule across entries): each record's problems
-    in the journal's order."""
+                  m: int, at_line: dict[tuple[str, int], int], documents: set[str]) -> None:
+    """The records the reader refused (entries ``refused``; ``at_line``:
+    (file, line) -> record), their other fields checked by ``check_raw`` as
+    a journal's entry is (the fields already worded masked; no rule across
+    entries): each record's problems in the journal's order."""
     import numpy as np
 
     keep = np.zeros(len(got.table), bool)
     keep[refused] = True
     sub, _ = _subset(got.form.raw, keep)
     sub = dataclasses.replace(sub, refused=np.ones(sub.entries.num_rows, dtype=bool))
-    at_line = {(name, lines[e - m]): e - m for e in refused}
     _, found = check_raw(sub, documents, own_only=True, with_frame=False)
     for p in found:
         at = at_line.get((p.file, p.line))
