@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
 from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE
@@ -27,9 +28,9 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import duplicate_message, same_as
+from ledger.imports.identity import duplicate_message
 from ledger.imports.problem import import_problem
-from ledger.imports.rows import check_records
+from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger.safe_io import check_zip, load_toml, read_bytes
@@ -547,10 +548,12 @@ def doc_id_for(value: str) -> str:
 
 # ------------------------------------------------------------------ import
 def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | None = None,
-                 entries: tuple[Entry, ...] = (), documents: dict[str, Document] | None = None,
+                 entries: Book | tuple[Entry, ...] = (),
+                 documents: dict[str, Document] | None = None,
                  name: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
-    ``entries`` and ``documents`` of the ledger they are imported into."""
+    ``entries`` (a Book, or ``Entry`` objects) and ``documents`` of the
+    ledger they are imported into."""
     import numpy as np
     import pandas as pd
 
@@ -974,7 +977,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     rows is refused on each of them: the reason at the row it comes from
     (``part_rows``: an entry's first row -> the rows of its split's parts,
     where the rules word a part's problem), ``refused_with`` on the others."""
-    existing = {e.id: e for e in entries}
+    ledger = ledger_entries(entries)   # from a Book's tables, no Entry made
+    existing = {f["id"]: (file, line) for f, file, line in zip(*ledger)}
     todo: list[tuple[list[int], dict[str, Any]]] = []
 
     def refuse(rs: list[int], at: dict[int, list[tuple[str, str]]]) -> None:
@@ -991,16 +995,21 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         table = entry_table(f)
         eid = table.get("id", "")
         if eid in existing:
-            old = existing[eid]
+            file, line = existing[eid]
             refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
                                  f"id {eid!r} is already in the ledger "
-                                 f"({old.file}:{old.line}); not overwritten")]})
+                                 f"({file}:{line}); not overwritten")]})
             continue
         todo.append((rs, table))
 
+    ledger_figures: dict[tuple, tuple[str, str, int]] = {}
+
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
-        seen = {key: (e.id, e.file, e.line) for key, e in same_as(entries).items()}
+        if not ledger_figures:   # the ledger's, once: figure -> its first entry
+            for key, f, file, line in zip(ledger.figures(), *ledger):
+                ledger_figures.setdefault(key, (f["id"], file, line))
+        seen = dict(ledger_figures)
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
@@ -1013,7 +1022,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
 
     part_rows = part_rows or {}
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
-                        ledger=entries, documents={*documents, *new_docs}, refuse=twins,
+                        ledger=ledger, documents={*documents, *new_docs}, refuse=twins,
                         views=views, part_lines=[part_rows.get(rs[0], []) for rs, _ in todo])
     apart = apart or {}
     # what the rules say of the entries of an id apart, said on each of them
