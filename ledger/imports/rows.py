@@ -5,7 +5,8 @@ here as journal fields (``ledger.writer.entry_table``: what the TOML it
 writes will hold).  They are read by the journal's own column reader
 (``ledger.read.journal_columns.read_records``: amount phrases, periods,
 split tables, the syntax rules, as a journal's entries), beside the entries
-of the ledger they go into (as fields too), into one raw form
+of the ledger they go into (as fields too, made from a Book's tables with
+no ``Entry``: ``ledger_entries``), into one raw form
 (``ledger.read.raw.RawTables``), and ``ledger.read.table.check_raw`` runs
 every rule over it, within and across entries.  What stays here is an
 import's own: a record the reader refuses has its other fields checked by
@@ -359,7 +360,8 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                   part_lines: Sequence[Sequence[int]] | None = None) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
-    number) with the entries of the ``ledger`` they go into, citing the
+    number) with the entries of the ``ledger`` they go into (a Book, or
+    ``Entry`` objects: ``ledger_entries``), citing the
     ``documents`` (ids) known: every rule once, by ``check_raw``.
     ``part_lines``: each record's split parts' lines, when they have their
     own (a spreadsheet's rows of one entry): a part's problem is worded at
