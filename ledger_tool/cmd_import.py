@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from ledger import read_book
+from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.imports.table import import_table, load_mapping
 from ledger_tool.common import capped
@@ -89,14 +90,14 @@ def run(args) -> int:
     if args.ledger and not Path(args.ledger).exists():
         raise LedgerError(f"import: --ledger {args.ledger}: no such file or folder")
     mapping = load_mapping(args.mapping) if args.mapping else None
-    entries: tuple = ()
+    entries: Book | tuple = ()
     documents: dict = {}
     if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
         if isinstance(ledger_path, list):
             entries, documents, problems, _ = load_scope(ledger_path)
         else:
             book = read_book(ledger_path)
-            entries, documents, problems = book.entries, book.documents, book.problems
+            entries, documents, problems = book, book.documents, book.problems
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path

@@ -5,13 +5,15 @@ here as journal fields (``ledger.writer.entry_table``: what the TOML it
 writes will hold).  They are read by the journal's own column reader
 (``ledger.read.journal_columns.read_records``: amount phrases, periods,
 split tables, the syntax rules, as a journal's entries), beside the entries
-of the ledger they go into (as fields too), into one raw form
+of the ledger they go into (as fields too, made from a Book's tables with
+no ``Entry``: ``ledger_entries``), into one raw form
 (``ledger.read.raw.RawTables``), and ``ledger.read.table.check_raw`` runs
 every rule over it, within and across entries.  What stays here is an
 import's own: a record the reader refuses has its other fields checked by
 ``check_raw`` as a journal entry's are; a record the rules refuse is left
 out with its problems (each with the ``field`` at fault, at the record's
-line: a record has no lines of its keys), and the rest is checked again,
+line: a record has no lines of its keys; a split part's at the part's line
+when the importer gives one, a spreadsheet's row), and the rest is checked again,
 until nothing more is refused (leaving one out can break another's link).
 The accepted records' ``Entry`` objects are views of the checked rows
 (``ledger.book.Book.from_frame``), not read again.
@@ -23,12 +25,12 @@ from json.encoder import encode_basestring as _quoted
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from ledger.book import Book
+from ledger.book import Book, _dates, _missing, _where_parts
 from ledger.imports.identity import figure_key
 from ledger.memory import gc_paused
-from ledger.model import LINK_KINDS, ONCE, Entry, Problem
+from ledger.model import LINK_KINDS, ONCE, Entry, Period, Problem
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables, entries_of
@@ -77,16 +79,131 @@ def _ledger_fields(e: Entry) -> dict[str, Any]:
     return out
 
 
-def _files(ledger: Sequence[Entry], records: list[dict], lines: Sequence[int], name: str):
-    """The ledger's entries (file by file, in turn) then the records, as
-    ``read_records`` takes them."""
-    out: list[tuple[str, list, list]] = []
-    for e in ledger:
-        if not out or out[-1][0] != e.file:
-            out.append((e.file, [], []))
-        out[-1][1].append(_ledger_fields(e))
-        out[-1][2].append(e.line)
-    out.append((name, records, list(lines)))
+class LedgerEntries(NamedTuple):
+    """The entries of the ledger an import goes into, as ``read_records``
+    reads them: each one's journal fields (``_ledger_fields``), file and line."""
+    fields: list[dict[str, Any]]
+    file: list[str]
+    line: list[int]
+
+    def figures(self) -> list[tuple]:
+        """``identity.figure_key`` of each entry (its parts, else its purpose)."""
+        return [figure_key(f["funder"], [(s["purpose"], Decimal(s["amount"]))
+                                         for s in f["split"]] if "split" in f else
+                           [(f["purpose"], Decimal(f["amount"]))], Decimal(f["amount"]),
+                           f["currency"], f["date"],
+                           [(c["doc"], c["quote"], c["locator"]) for c in f.get("source", ())])
+                for f in self.fields]
+
+
+def ledger_entries(ledger: Book | Iterable[Entry] | LedgerEntries) -> LedgerEntries:
+    """The entries of a ledger as ``LedgerEntries``: a Book's from its own
+    tables (no ``Entry`` made), else each ``Entry``'s fields."""
+    if isinstance(ledger, LedgerEntries):
+        return ledger
+    if isinstance(ledger, Book):
+        return _book_entries(ledger)
+    entries = tuple(ledger)
+    return LedgerEntries([_ledger_fields(e) for e in entries], [e.file for e in entries],
+                         [e.line for e in entries])
+
+
+def _book_entries(book: Book) -> LedgerEntries:
+    """A Book's entries as journal fields, from its tables: the fields
+    ``_ledger_fields`` gives each of its ``Entry`` views."""
+    import numpy as np
+
+    t = book.tables
+    en = t.entries
+    n = len(en)
+    if not n:
+        return LedgerEntries([], [], [])
+    text = {c: en[c].astype(object).tolist() for c in
+            ("id", "funder", "purpose", "currency", "qualifier", "period_kind", "fiscal_year",
+             "status", "restated", "recipient", "where")}
+    dates, starts, ends = _dates(en["date"]), _dates(en["start"]), _dates(en["end"])
+    value_dates = _dates(en["value_date"]) if "value_date" in en.columns else [None] * n
+    years = en["years"].tolist()
+    split = en["split"].to_numpy()
+    parts = _by_entry(t.allocations.iloc[np.flatnonzero(split[t.allocations["entry"].to_numpy()])]
+                      if split.any() else t.allocations.iloc[:0])
+    cites = _by_entry(t.citations)
+    links = _by_entry(t.links)
+    described: dict[tuple, str] = {}
+    fields: list[dict[str, Any]] = []
+    files: list[str] = []
+    lines: list[int] = []
+    for i, amount in enumerate(en["amount"].tolist()):
+        eid = str(text["id"][i])
+        out: dict[str, Any] = {
+            "id": eid, "date": dates[i], "funder": str(text["funder"][i]),
+            "amount": plain_decimal(amount if isinstance(amount, Decimal) else Decimal(str(amount))),
+            "currency": str(text["currency"][i]), "status": str(text["status"][i]),
+            "qualifier": str(text["qualifier"][i])}
+        if i in parts:
+            out["split"] = [{"purpose": str(p), "amount": plain_decimal(
+                a if isinstance(a, Decimal) else Decimal(a))} for p, a in parts[i]]
+        else:
+            out["purpose"] = str(text["purpose"][i])
+        y = years[i]
+        fy = text["fiscal_year"][i]
+        key = (text["period_kind"][i],
+               None if _missing(y) else Decimal(str(y)) if not isinstance(y, Decimal) else y,
+               starts[i], ends[i], None if _missing(fy) or fy == "" else str(fy))
+        words = described.get(key)
+        if words is None:
+            period = Period(*key)
+            words = described[key] = "" if period == ONCE else period.describe()
+        if words:
+            out["period"] = words
+        if i in links:   # each kind's first link, as ``Entry.link`` gives it
+            first: dict[str, str] = {}
+            for kind, target in links[i]:
+                first.setdefault(str(kind), str(target))
+            for k in LINK_KINDS:
+                if first.get(k):
+                    out[k] = first[k]
+        if i in cites:
+            out["source"] = [{"doc": str(d), "quote": str(q or ""), "locator": str(loc or "")}
+                             for d, q, loc in cites[i]]
+        if text["recipient"][i]:
+            out["recipient"] = str(text["recipient"][i])
+        if value_dates[i]:
+            out["value_date"] = value_dates[i]
+        restated = text["restated"][i]
+        if restated and str(restated).strip(" ;"):   # 'EUR 15000000; USD 19000000'
+            out["restated"] = [f"{c} {plain_decimal(Decimal(a))}" for c, _, a in
+                               (m.strip().partition(" ") for m in str(restated).split(";")
+                                if m.strip())]
+        file, line = _where_parts(str(text["where"][i] or ""), eid)
+        fields.append(out)
+        files.append(file)
+        lines.append(line)
+    return LedgerEntries(fields, files, lines)
+
+
+def _by_entry(table) -> dict[int, list[tuple]]:
+    """A child table's rows (its columns after ``entry``) by entry."""
+    out: dict[int, list[tuple]] = {}
+    if len(table):
+        for r in zip(table["entry"].tolist(), *(table[c].astype(object).tolist()
+                                                for c in table.columns if c != "entry")):
+            out.setdefault(r[0], []).append(r[1:])
+    return out
+
+
+def _files(ledger: LedgerEntries, records: list[dict], lines: Sequence[int], name: str,
+           part_lines: Sequence[Sequence[int]] | None):
+    """The ledger's entries (file by file, in turn) then the records (with
+    their split parts' lines when given), as ``read_records`` takes them."""
+    out: list = []
+    for f, file, line in zip(*ledger):
+        if not out or out[-1][0] != file:
+            out.append((file, [], []))
+        out[-1][1].append(f)
+        out[-1][2].append(line)
+    out.append((name, records, list(lines)) if part_lines is None else
+               (name, records, list(lines), [list(p) for p in part_lines]))
     return out
 
 
@@ -236,13 +353,20 @@ class Checked:
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
-                  ledger: Iterable[Entry] = (), documents: Iterable[str] = (),
+                  ledger: Book | Iterable[Entry] | LedgerEntries = (),
+                  documents: Iterable[str] = (),
                   refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
-                  across: bool = True, views: bool = True) -> Checked:
+                  across: bool = True, views: bool = True,
+                  part_lines: Sequence[Sequence[int]] | None = None) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
-    number) with the entries of the ``ledger`` they go into, citing the
+    number) with the entries of the ``ledger`` they go into (a Book, or
+    ``Entry`` objects: ``ledger_entries``), citing the
     ``documents`` (ids) known: every rule once, by ``check_raw``.
+    ``part_lines``: each record's split parts' lines, when they have their
+    own (a spreadsheet's rows of one entry): a part's problem is worded at
+    its line, as a journal's at its [[entry.split]] table, and is the
+    record's.
     ``refuse``: the importer's own refusals, given the figures the rules
     accept (record -> ``identity.figure_key``, in order): record -> its
     problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
@@ -251,21 +375,21 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     if not tables:
         return Checked()
     docs = set(documents)
-    ledger = tuple(ledger)
     lines = list(lines)
     with gc_paused():   # many small objects, none cyclic
-        return _checked(tables, lines, name, ledger, docs, refuse, across, views)
+        return _checked(tables, lines, name, ledger_entries(ledger), docs, refuse, across,
+                        views, part_lines)
 
 
-def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checked:
+def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_lines) -> Checked:
     """``check_records`` (the collector paused)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
     out = Checked()
-    m = len(ledger)
-    got = read_records(_files(ledger, [_given(t) for t in tables], lines, name))
+    m = len(ledger.fields)
+    got = read_records(_files(ledger, [_given(t) for t in tables], lines, name, part_lines))
     out.read, out.offset = got, m
     raw = got.form.raw
     total = len(got.table)
@@ -280,15 +404,15 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
     for k in refused_by_reader:
         out.problems[k] = list(got.said.get(m + k, ()))
     if refused_by_reader:
-        _own_problems(got, [m + k for k in refused_by_reader], out.problems, m, lines, name,
-                      docs)
+        _own_problems(got, [m + k for k in refused_by_reader], out.problems, m,
+                      _record_at(name, lines, part_lines, refused_by_reader), docs)
     read = {k: True for k in range(len(tables)) if k not in out.problems}
     if not read:
         return out
     alive = np.zeros(total, bool)
     alive[:m] = True
     alive[[m + k for k in read]] = True
-    at_line = {(name, lines[k]): k for k in read}
+    at_line = _record_at(name, lines, part_lines, read)
     while read:
         sub, old = _subset(raw, alive)
         kept: list = []
@@ -310,7 +434,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
                            refuse(_figures(got, [m + k for k in accepted], accepted)).items()}
             if not refused:
                 out.accepted = accepted
-                out.warnings = _warnings(found, at_line, set(accepted))
+                out.warnings = _warnings(found, at_line, set(accepted), lines)
                 if views:
                     out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
@@ -324,30 +448,45 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views) -> Checke
     return out
 
 
-def _warnings(found: list[Problem], at_line: dict, accepted: set[int]) -> dict[int, list[Problem]]:
+def _warnings(found: list[Problem], at_line: dict, accepted: set[int],
+              lines: Sequence[int]) -> dict[int, list[Problem]]:
     """The accepted records' warnings (record -> its warnings, each once, in
-    the order ``check`` gives them): what it will say of the entries written."""
+    the order ``check`` gives them): what it will say of the entries written,
+    at the record's line (a part's too: an accepted record is said where
+    it begins, as every importer says it)."""
     out: dict[int, list[Problem]] = {}
     for p in found:
         rec = at_line.get((p.file, p.line))
         if p.severity == "warning" and rec in accepted:
-            out.setdefault(rec, []).append(p)
+            out.setdefault(rec, []).append(p if p.line == lines[rec] else
+                                           dataclasses.replace(p, line=lines[rec]))
     return {k: _once(ps) for k, ps in sorted(out.items())}
 
 
+def _record_at(name: str, lines: Sequence[int], part_lines: Sequence[Sequence[int]] | None,
+               records: Iterable[int]) -> dict[tuple[str, int], int]:
+    """(file, line) -> record, of the ``records``: at its line, and at its
+    split parts' lines when given."""
+    out = {}
+    for k in records:
+        out[(name, lines[k])] = k
+        for line in part_lines[k] if part_lines is not None else ():
+            out[(name, line)] = k
+    return out
+
+
 def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Problem]],
-                  m: int, lines: Sequence[int], name: str, documents: set[str]) -> None:
-    """The records the reader refused (entries ``refused``), their other
-    fields checked by ``check_raw`` as a journal's entry is (the fields
-    already worded masked; no rule across entries): each record's problems
-    in the journal's order."""
+                  m: int, at_line: dict[tuple[str, int], int], documents: set[str]) -> None:
+    """The records the reader refused (entries ``refused``; ``at_line``:
+    (file, line) -> record), their other fields checked by ``check_raw`` as
+    a journal's entry is (the fields already worded masked; no rule across
+    entries): each record's problems in the journal's order."""
     import numpy as np
 
     keep = np.zeros(len(got.table), bool)
     keep[refused] = True
     sub, _ = _subset(got.form.raw, keep)
     sub = dataclasses.replace(sub, refused=np.ones(sub.entries.num_rows, dtype=bool))
-    at_line = {(name, lines[e - m]): e - m for e in refused}
     _, found = check_raw(sub, documents, own_only=True, with_frame=False)
     for p in found:
         at = at_line.get((p.file, p.line))

@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
 from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE
@@ -27,9 +28,9 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import duplicate_message, same_as
+from ledger.imports.identity import duplicate_message
 from ledger.imports.problem import import_problem
-from ledger.imports.rows import check_records
+from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import MoneyError, parse_amount
 from ledger.safe_io import check_zip, load_toml, read_bytes
@@ -549,10 +550,12 @@ def doc_id_for(value: str) -> str:
 
 # ------------------------------------------------------------------ import
 def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | None = None,
-                 entries: tuple[Entry, ...] = (), documents: dict[str, Document] | None = None,
+                 entries: Book | tuple[Entry, ...] = (),
+                 documents: dict[str, Document] | None = None,
                  name: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
-    ``entries`` and ``documents`` of the ledger they are imported into."""
+    ``entries`` (a Book, or ``Entry`` objects) and ``documents`` of the
+    ledger they are imported into."""
     import numpy as np
     import pandas as pd
 
@@ -616,7 +619,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # pledge: each row's first copy (itself when it is the first), found once
     same = cells.groupby([cells[c] for c in cells.columns], sort=False).ngroup().to_numpy()
     first_of = np.unique(same, return_index=True)[1][same]
-    parts_at: dict[int, tuple[str, str]] = {}   # a split entry's row -> its (purpose, share)
+    part_rows: dict[int, list[int]] = {}   # a split entry's first row -> its parts' rows
     above = None   # the spreadsheet row just above (a split entry's rows are next to each other)
     refused = _Refused()
 
@@ -682,10 +685,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for rs, f in raw_rows:
-        for r, part in zip(rs, f.get("_parts", ())):
-            parts_at[r] = part
-    for _, f in raw_rows:
-        _one_entry(f, regroup)
+        if got := _one_entry(f, regroup, rs):
+            part_rows[rs[0]] = got
 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
@@ -726,7 +727,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         warned=warned, apart=apart, parts_at=parts_at)
+                         warned=warned, apart=apart, part_rows=part_rows)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
     text = render([f for f, _ in accepted], docs_out) if accepted else ""
@@ -765,17 +766,6 @@ def refused_with(r: int, at: int) -> str:
     entry was, at its row ``at``."""
     return (f"one entry with the rows {'below' if r < at else 'above'} (the same id), "
             f"refused at row {at}")
-
-
-def _row_at_fault(p: Problem, rs: list[int], parts_at: dict[int, tuple[str, str]]) -> int:
-    """The row of the entry given over the rows ``rs`` that the rules'
-    problem ``p`` comes from: the row whose purpose or share it names (a
-    split part's), else the entry's first row."""
-    if len(rs) > 1 and (p.field in ("split", "purpose") or p.code.startswith("split")):
-        for r in rs:
-            if any(c and repr(c) in p.message for c in parts_at.get(r, ())):
-                return r
-    return rs[0]
 
 
 @dataclass
@@ -956,29 +946,34 @@ def _one_more_purpose(f: dict[str, Any], g: dict[str, Any], part: tuple[str, str
     return ""
 
 
-def _one_entry(f: dict[str, Any], exported: bool) -> None:
-    """An entry given over several rows (``_one_more_purpose``) as one split
-    entry: from a bulk file, its amount the sum of its rows'; from the
-    export (one row per purpose and year), each purpose once, its amount
-    as the rows say it."""
+def _one_entry(f: dict[str, Any], exported: bool, rows: list[int]) -> list[int]:
+    """An entry given over several rows (``_one_more_purpose``; ``rows``:
+    its rows, a part each) as one split entry: from a bulk file, its amount
+    the sum of its rows'; from the export (one row per purpose and year),
+    each purpose once, its amount as the rows say it.  Returns the rows of
+    its split's parts, in turn (the first of a purpose's; none unless split)."""
     parts = f.pop("_parts", None)
     whole = f.pop("_entry_amount", None)
     if not parts:
-        return
+        return []
     if not exported:
         if len(parts) > 1:
             f["split"] = [{"purpose": p, "amount": a} for p, a in parts]
             f["amount"] = str(sum((Decimal(a) for _, a in parts), Decimal(0)))
             f["purpose"] = ""
-        return
-    uniq = list(dict.fromkeys(parts))
-    purposes = list(dict.fromkeys(p for p, _ in uniq))
+            return rows[:len(parts)]
+        return []
+    # purpose -> (its share, its first row); one share per purpose
+    first: dict[str, tuple[str, int]] = {}
+    for part, r in zip(parts, rows):
+        first.setdefault(part[0], (part[1], r))
     # one purpose whose share is not the entry's amount: a part of it is
     # missing, so the rules refuse the split that does not add up
-    if len(purposes) > 1 or (whole and not _same_number(uniq[0][1], whole)):
-        f["split"] = [{"purpose": p, "amount": a} for p, a in
-                      {p: a for p, a in uniq}.items()]
+    if len(first) > 1 or (whole and not _same_number(parts[0][1], whole)):
+        f["split"] = [{"purpose": p, "amount": a} for p, (a, _) in first.items()]
         f["purpose"] = ""
+        return [r for _, r in first.values()]
+    return []
 
 
 def _apart(ids, rows) -> dict[str, list[int]]:
@@ -1024,7 +1019,7 @@ def _same_number(a: str, b: str) -> bool:
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
-              parts_at: dict[int, tuple[str, str]] | None = None):
+              part_rows: dict[int, list[int]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -1037,9 +1032,10 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     other; what the rules say of that (a duplicate id, a split that does
     not add up) is said as that, once per row.  An entry given over several
     rows is refused on each of them: the reason at the row it comes from
-    (``parts_at``: row -> the (purpose, share) it gives), ``refused_with``
-    on the others."""
-    existing = {e.id: e for e in entries}
+    (``part_rows``: an entry's first row -> the rows of its split's parts,
+    where the rules word a part's problem), ``refused_with`` on the others."""
+    ledger = ledger_entries(entries)   # from a Book's tables, no Entry made
+    existing = {f["id"]: (file, line) for f, file, line in zip(*ledger)}
     todo: list[tuple[list[int], dict[str, Any]]] = []
 
     def refuse(rs: list[int], at: dict[int, list[tuple[str, str]]]) -> None:
@@ -1056,16 +1052,21 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         table = entry_table(f)
         eid = table.get("id", "")
         if eid in existing:
-            old = existing[eid]
+            file, line = existing[eid]
             refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
                                  f"id {eid!r} is already in the ledger "
-                                 f"({old.file}:{old.line}); not overwritten")]})
+                                 f"({file}:{line}); not overwritten")]})
             continue
         todo.append((rs, table))
 
+    ledger_figures: dict[tuple, tuple[str, str, int]] = {}
+
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
-        seen = {key: (e.id, e.file, e.line) for key, e in same_as(entries).items()}
+        if not ledger_figures:   # the ledger's, once: figure -> its first entry
+            for key, f, file, line in zip(ledger.figures(), *ledger):
+                ledger_figures.setdefault(key, (f["id"], file, line))
+        seen = dict(ledger_figures)
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
@@ -1076,9 +1077,10 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                 seen[key] = (table.get("id", ""), name, rs[0])
         return out
 
+    part_rows = part_rows or {}
     got = check_records([t for _, t in todo], [rs[0] for rs, _ in todo], name=name,
-                        ledger=entries, documents={*documents, *new_docs}, refuse=twins,
-                        views=views)
+                        ledger=ledger, documents={*documents, *new_docs}, refuse=twins,
+                        views=views, part_lines=[part_rows.get(rs[0], []) for rs, _ in todo])
     apart = apart or {}
     # what the rules say of the entries of an id apart, said on each of them
     why_apart: dict[str, list[str]] = {}
@@ -1104,7 +1106,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                     at.setdefault(rs[0], []).append(
                         (cols.get("id", ""), _apart_reason(table["id"], rows_of, why)))
                 continue
-            at.setdefault(_row_at_fault(p, rs, parts_at or {}), []).append(
+            at.setdefault(p.line if p.line in rs else rs[0], []).append(
                 (_column_for(p, table, cols), p.message + (f" (hint: {p.hint})" if p.hint else "")))
         if at:
             refuse(rs, at)

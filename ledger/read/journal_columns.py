@@ -153,15 +153,20 @@ class Records(NamedTuple):
         return _kept_extras(self.form, keep)
 
 
-def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]]) -> Records:
+def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]
+                                | tuple[str, Sequence[dict], Sequence[int],
+                                        Sequence[Sequence[int]]]]) -> Records:
     """Records in the journal's shape (an import's, ``ledger.writer.entry_table``;
     a ledger's entries as fields) read by the journal's column reader, as
     its entries are: ``files`` gives (file name, its records, each record's
-    line), in turn; the entries' positions follow that order.  A record has
-    no lines of its keys: every problem is worded at the record's line.
-    Nothing is checked here beyond what the raw form cannot carry (the
-    caller runs ``check_raw``)."""
-    read = [_File(name, [], list(recs), None, list(lines)) for name, recs, lines in files]
+    line, and optionally each record's split parts' lines), in turn; the
+    entries' positions follow that order.  A record has no lines of its
+    keys: a problem is worded at the record's line, a split part's at the
+    part's line when given (a spreadsheet entry's rows: a part each), as a
+    journal's at its [[entry.split]] table.  Nothing is checked here beyond
+    what the raw form cannot carry (the caller runs ``check_raw``)."""
+    read = [_File(f[0], [], list(f[1]), None, list(f[2]), list(f[3]) if len(f) > 3 else None)
+            for f in files]
     said = _Said(read)
     table, where = _entry_tables(read, said)
     form = _raw_form(table, where, read, said)
@@ -184,6 +189,7 @@ class _File(NamedTuple):
     entries: list        # its raw [[entry]] tables
     lines: Any           # its LineIndex (None when it has no entries)
     heads: list          # each entry's [[entry]] line
+    parts: list | None = None   # records': each one's split parts' lines (read_records)
 
     def key_line(self, ei: int, key: str) -> int:
         """The line of ``key`` in entry ``ei`` (its [[entry]] line when the
@@ -197,8 +203,10 @@ class _File(NamedTuple):
     def sub_line(self, ei: int, table: str, nth: int, key: str) -> int:
         """The line of ``key`` in entry ``ei``'s ``nth`` [[entry.TABLE]]
         sub-table (its header when it has no such key; the record's line
-        when ``lines`` is None)."""
+        when ``lines`` is None, or its part's when given)."""
         if self.lines is None:
+            if table == "split" and self.parts and nth < len(self.parts[ei]):
+                return self.parts[ei][nth]
             return self.heads[ei]
         end = self.heads[ei + 1] if ei + 1 < len(self.heads) else len(self.lines)
         return self.lines.sub_key_line(f"entry.{table}", nth, key, self.heads[ei], end)
