@@ -13,6 +13,12 @@ Rules (and codes):
 - ``duplicate-id``: an id used by an earlier entry;
 - ``self-link``, ``missing-link``: a link to the entry itself, or to no
   entry (an entry left out for its own errors is not called missing);
+- ``link-cycle``: links that lead back to where they start (each entry in
+  the cycle defers to another, so none would be counted): said once, at
+  the cycle's first entry, with its path; every entry in it is refused;
+- ``disburses-disbursement``: a disbursement of an entry that itself
+  disburses another (a payment paid out again: paid would count the money
+  twice); the link should name what both pay out;
 - ``split-sum``: split parts that do not add up to the entry's amount;
 - ``package-currency`` (warning), ``package-exceeded``: phased parts or
   disbursements in another currency than their target, or adding up to more
@@ -38,8 +44,8 @@ from ledger.model import Problem
 from ledger.phrases.money import plain_decimal
 from ledger.rules.lookalike import lookalikes
 
-__all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "JOURNAL_HINTS",
-           "BULK_HINTS"]
+__all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "link_cycles",
+           "JOURNAL_HINTS", "BULK_HINTS"]
 
 JOURNAL_HINTS = {
     "no-source": "add an [[entry.source]] with doc and quote",
@@ -133,6 +139,86 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
     return out
 
 
+def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """The cycles of the link graph (``pairs``: (entry, the entry it links
+    to)): each group of entries whose links lead back to one another (a
+    strongly connected group, by Tarjan's algorithm without recursion),
+    sorted, with the shortest cycle through its first entry as a path in
+    link order.  Only entries that both link and are linked to can be in
+    one: the others are left out first (most links end at a counted entry)."""
+    edges: dict[int, list[int]] = defaultdict(list)
+    pairs = list(pairs)
+    sources = {i for i, _ in pairs}
+    for i, t in pairs:
+        if t in sources and t != i:
+            edges[i].append(t)
+    if not edges:
+        return []
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    groups: list[list[int]] = []
+    for start in sorted(edges):
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            v, k = work.pop()
+            if k == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on_stack.add(v)
+            out = edges.get(v, [])
+            if k < len(out):
+                work.append((v, k + 1))
+                w = out[k]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            if low[v] == index[v]:
+                group = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    group.append(w)
+                    if w == v:
+                        break
+                if len(group) > 1:
+                    groups.append(group)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    out_cycles = []
+    for group in groups:
+        members = set(group)
+        first = min(group)
+        # the shortest way round from the first entry, by its links in order
+        back: dict[int, int] = {}
+        frontier, path = [first], None
+        while frontier and path is None:
+            nxt = []
+            for v in frontier:
+                for w in edges[v]:
+                    if w not in members:
+                        continue
+                    if w == first:
+                        path = [v]
+                        while path[-1] != first:
+                            path.append(back[path[-1]])
+                        break
+                    if w not in back:
+                        back[w] = v
+                        nxt.append(w)
+                if path is not None:
+                    break
+            frontier = nxt
+        out_cycles.append((path[::-1] if path else sorted(group), sorted(group)))
+    return sorted(out_cycles, key=lambda c: c[0][0])
+
+
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
                    currency: Callable[[int], str], qualifier: Callable[[int], str],
                    amount: Callable[[int], Decimal],
@@ -216,6 +302,36 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
             add(i, f"{kind} names a missing entry {target!r}", code="missing-link")
         elif pos >= 0:
             by_kind[kind].append((i, pos))
+
+    # links that lead back to where they start: none of their entries counted
+    in_cycle: set[int] = set()
+    for cycle, group in link_cycles([p for pairs in by_kind.values() for p in pairs]):
+        in_cycle.update(group)
+        bad.update(group)
+        path = " \u2192 ".join(str(ids[c]) for c in [*cycle, cycle[0]])
+        more = [str(ids[c]) for c in group if c not in cycle]
+        add(cycle[0], f"links form a cycle: {path}"
+                      + (f" (and {', '.join(more)} in another through it)" if more else ""),
+            "remove one of the links: an entry linked to another is not counted, so in a "
+            "cycle none is", code="link-cycle")
+
+    # a disbursement pays out a pledge, not another disbursement
+    pays = dict(by_kind.get("disburses", ()))
+    chained = set()
+    for i, pos in by_kind.get("disburses", ()):
+        if pos in pays and i not in in_cycle and pos not in in_cycle:
+            root, seen = pays[pos], {pos}
+            while root in pays and root not in seen:
+                seen.add(root)
+                root = pays[root]
+            chained.add(i)
+            add(i, f"disburses {ids[pos]!r}, which itself disburses {ids[pays[pos]]!r}: "
+                   f"the money would be paid twice",
+                f"link both to what they pay out (disburses = {str(ids[root])!r})",
+                code="disburses-disbursement")
+    if chained or in_cycle:     # said once: not measured against their targets too
+        by_kind = defaultdict(list, {k: [p for p in v if p[0] not in chained and p[0] not in in_cycle]
+                                     for k, v in by_kind.items()})
 
     # splits add up to the entry
     for i, total in splits:
@@ -307,6 +423,8 @@ def _differing(name: str, other: str) -> str:
 _GENERIC = {
     "duplicate-id": "duplicate id …", "self-link": "… links the entry to itself",
     "missing-link": "… names a missing entry …", "split-sum": "split does not add up",
+    "link-cycle": "links form a cycle …",
+    "disburses-disbursement": "disburses an entry that itself disburses another",
     "package-currency": "… is in another currency than its package",
     "package-exceeded": "parts add up to more than their package",
     "no-source": "no source: every figure should cite a document",
