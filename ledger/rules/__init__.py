@@ -22,7 +22,11 @@ Rules (and codes):
 - ``split-sum``: split parts that do not add up to the entry's amount;
 - ``package-currency`` (warning), ``package-exceeded``: phased parts or
   disbursements in another currency than their target, or adding up to more
-  than it (unless it is "at least" or "about");
+  than it (unless it is "at least" or "about"): each entry's whole amount
+  over its period ("£6m a year for 2 years" is £12m), as the reports count
+  it; an open-ended part ("£1m a year", no end) exceeds any bounded
+  package, and an open-ended package's total is unbounded: only its
+  open-ended parts are measured against it, a year against a year;
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
   citations;
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
@@ -40,11 +44,13 @@ from decimal import Decimal
 from typing import NamedTuple
 from collections.abc import Callable, Iterable, Sequence
 
-from ledger.model import Problem
+from ledger.model import Period, Problem
 from ledger.phrases.money import plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, total as period_total
 from ledger.rules.lookalike import lookalikes
 
-__all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "link_cycles",
+__all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
+           "link_cycles",
            "JOURNAL_HINTS", "BULK_HINTS"]
 
 JOURNAL_HINTS = {
@@ -107,14 +113,17 @@ class Package(NamedTuple):
     package: int             # the package's entry
     parts: list[int]         # the parts in its currency, in entry order
     other: list[int]         # the parts in another currency (not added up)
-    total: Decimal           # the sum of ``parts``
-    amount: Decimal          # the package's amount
+    total: Decimal           # the sum of ``parts`` (with ``whole``: their totals, or a year)
+    amount: Decimal          # the package's amount (with ``whole``: its total, or a year)
     open: bool = False       # its qualifier allows more ("at least", "about")
+    endless: tuple = ()      # the parts open-ended (no end), with ``whole``
+    per_year: bool = False   # an open-ended package: its open-ended parts, a year each
 
     @property
     def exceeded(self) -> bool:
         """More than the package, and it is not "at least" or "about"."""
-        return self.total > self.amount and not self.open
+        more = self.total > self.amount or (bool(self.endless) and not self.per_year)
+        return more and not self.open
 
     @property
     def short(self) -> bool:
@@ -122,10 +131,16 @@ class Package(NamedTuple):
 
 
 def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
-             amount: Callable[[int], Decimal], qualifier: Callable[[int], str]) -> list[Package]:
+             amount: Callable[[int], Decimal], qualifier: Callable[[int], str],
+             whole: Callable[[int], Decimal | None] | None = None) -> list[Package]:
     """The rule for phased parts and disbursements, for every reader and the
     audit: ``pairs`` (part, package) of one link kind, in entry order; the
-    parts in the package's currency are added up, the others set apart."""
+    parts in the package's currency are added up, the others set apart.
+    ``whole(i)``: entry ``i``'s amount over its whole period (None when it
+    has no end); None compares the amounts as written.  A bounded package
+    holds its parts' totals, and no open-ended part; an open-ended one
+    (its total unbounded) holds any bounded part, and its open-ended
+    parts' amounts a year are measured against its own."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i, pos in pairs:
         groups[pos].append(i)
@@ -134,9 +149,42 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
         cur = currency(pkg)
         same = [p for p in parts if currency(p) == cur]
         other = [p for p in parts if currency(p) != cur]
-        out.append(Package(pkg, same, other, sum((amount(p) for p in same), Decimal(0)),
-                           amount(pkg), qualifier(pkg) in ("at least", "about")))
+        is_open = qualifier(pkg) in ("at least", "about")
+        if whole is None:
+            out.append(Package(pkg, same, other, sum((amount(p) for p in same), Decimal(0)),
+                               amount(pkg), is_open))
+            continue
+        totals = {p: whole(p) for p in same}
+        endless = tuple(p for p in same if totals[p] is None)
+        size = whole(pkg)
+        if size is None:
+            out.append(Package(pkg, same, other, sum((amount(p) for p in endless), Decimal(0)),
+                               amount(pkg), is_open, endless, per_year=True))
+        else:
+            out.append(Package(pkg, same, other,
+                               sum((t for t in totals.values() if t is not None), Decimal(0)),
+                               size, is_open, endless))
     return out
+
+
+def whole_amounts(amount: Callable[[int], Decimal],
+                  period: Callable[[int], str]) -> Callable[[int], Decimal | None]:
+    """Each entry's amount over its whole period, by the period rule
+    (``ledger.phrases.period.total``: a rate a year times its years, a total
+    as it is; None when open-ended); ``period(i)``: its period in words (the
+    Book's ``period``), each distinct one parsed once."""
+    parsed: dict[str, Period | None] = {}
+
+    def whole(i: int) -> Decimal | None:
+        text = str(period(i) or "one-off")
+        if text not in parsed:
+            try:
+                parsed[text] = parse_period(text)
+            except PeriodError:      # said by the rules on the entry itself
+                parsed[text] = None
+        p = parsed[text]
+        return amount(i) if p is None else period_total(amount(i), p)
+    return whole
 
 
 def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
@@ -233,7 +281,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    hints: dict | None = None,
                    check_quotes: bool = True,
                    accounts: Iterable[tuple[int, str, str]] = (),
-                   limit: int | None = None) -> tuple[list[Problem], set[int]]:
+                   limit: int | None = None,
+                   period: Callable[[int], str] | None = None) -> tuple[list[Problem], set[int]]:
     """Every cross-entry problem, and the entries with errors.
 
     ``ids[i]``, ``place(i)`` (file, line), ``currency(i)``, ``qualifier(i)``,
@@ -252,7 +301,10 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     Decimals may end in ".0").  ``accounts``: (entry, field, name) for
     each distinct account name at the first entry naming it, in entry
     order.  ``limit``: at most this many problems of one
-    kind, then one line saying how many more (bulk tables of a million rows)."""
+    kind, then one line saying how many more (bulk tables of a million rows).
+    ``period(i)``: entry ``i``'s period in words (the Book's ``period``), so
+    that packages are measured over their periods (None: every amount is
+    taken as a total)."""
     hints = {**JOURNAL_HINTS, **(hints or {})}
     out: list[Problem] = []
     bad: set[int] = set()
@@ -343,16 +395,30 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
 
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier):
+        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
+                            None if period is None else whole_amounts(amount, period)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:
                 add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",
                     "record the part in its package's currency and restate the other",
                     severity="warning", code="package-currency")
-            if pkg.exceeded:
+            if not pkg.exceeded:
+                continue
+            if pkg.per_year:
+                names = ", ".join(str(ids[p]) for p in pkg.endless)
+                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur} a "
+                                 f"year, more than the {money(pkg.amount)} {pkg_cur} a year of "
+                                 f"{ids[pkg.package]!r}", code="package-exceeded")
+            elif pkg.endless and pkg.total <= pkg.amount:
+                names = ", ".join(str(ids[p]) for p in pkg.endless)
+                add(pkg.package, f"{noun} ({names}) a year with no end add up to more than "
+                                 f"the {money(pkg.amount)} {pkg_cur} of {ids[pkg.package]!r}",
+                    "give the part its years or its end", code="package-exceeded")
+            else:
                 names = ", ".join(str(ids[p]) for p in pkg.parts)
-                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}, "
-                                 f"more than the {money(pkg.amount)} {pkg_cur} of "
+                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}"
+                                 + (" and more each year" if pkg.endless else "")
+                                 + f", more than the {money(pkg.amount)} {pkg_cur} of "
                                  f"{ids[pkg.package]!r}", code="package-exceeded")
 
     # account names that look alike (Unicode's confusable skeleton)
