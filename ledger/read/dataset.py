@@ -16,7 +16,7 @@ that partition to the caller's function, which returns something small
 (partial sums, a chunk of text).
 
 The rules across entries run over the whole dataset at once, on a narrow
-table (``id_pass``: each entry's id, currency, qualifier, amount and links,
+table (``id_pass``: each entry's id, currency, qualifier, amount, period and links,
 small per row), through ``ledger.rules.across_entries``: ids unique across
 partitions, links to entries in other partitions, packages not exceeded.
 The probable-duplicate and look-alike rules stay per partition (a probable
