@@ -360,8 +360,15 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     for cycle, group in link_cycles([p for pairs in by_kind.values() for p in pairs]):
         in_cycle.update(group)
         bad.update(group)
-        path = " \u2192 ".join(str(ids[c]) for c in [*cycle, cycle[0]])
-        more = [str(ids[c]) for c in group if c not in cycle]
+        steps = [str(ids[c]) for c in [*cycle, cycle[0]]]
+        if len(steps) > _CYCLE_SHOWN + 2:      # one line, however long the cycle
+            steps = [*steps[:_CYCLE_SHOWN], f"\u2026 {len(cycle) - _CYCLE_SHOWN - 1} more",
+                     *steps[-2:]]
+        path = " \u2192 ".join(steps)
+        on_path = set(cycle)
+        more = [str(ids[c]) for c in group if c not in on_path]
+        if len(more) > _CYCLE_SHOWN:
+            more = [*more[:_CYCLE_SHOWN], f"{len(more) - _CYCLE_SHOWN} more"]
         add(cycle[0], f"links form a cycle: {path}"
                       + (f" (and {', '.join(more)} in another through it)" if more else ""),
             "remove one of the links: an entry linked to another is not counted, so in a "
@@ -484,6 +491,9 @@ def _differing(name: str, other: str) -> str:
     return ", ".join(f"{c!r} is U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip()
                      for c in odd) or "the same letters in another form"
 
+
+# the entries a link-cycle message names before it counts the rest
+_CYCLE_SHOWN = 10
 
 # each rule's message with the particulars left out (the "and N more" lines)
 _GENERIC = {

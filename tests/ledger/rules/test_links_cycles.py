@@ -164,3 +164,16 @@ def test_every_cycle_of_a_random_link_graph_is_refused(case):
         assert set(path) | named == group          # every entry refused is named
     groups = [frozenset(g) for _, g in link_cycles(edges)]
     assert len(groups) == len(set(groups)) and set(groups) == set(cyclic.values())
+
+
+def test_a_long_cycle_is_said_on_one_short_line():
+    """A cycle through 30 entries: its first ten, how many more, its last."""
+    n = 30
+    problems, bad = across_entries(
+        n=n, ids=[f"e{i}" for i in range(n)], place=lambda i: ("l.toml", i + 1),
+        currency=lambda i: "GBP", qualifier=lambda i: "exact", amount=lambda i: Decimal(1),
+        links=[(i, "restates", f"e{(i + 1) % n}") for i in range(n)],
+        find=lambda targets: [int(t[1:]) for t in targets])
+    assert [p.message for p in problems] == [
+        "links form a cycle: " + " → ".join(f"e{i}" for i in range(10)) + " → … 19 more → e29 → e0"]
+    assert bad == set(range(n))
