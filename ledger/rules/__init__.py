@@ -192,16 +192,27 @@ def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
     to)): each group of entries whose links lead back to one another (a
     strongly connected group, by Tarjan's algorithm without recursion),
     sorted, with the shortest cycle through its first entry as a path in
-    link order.  Only entries that both link and are linked to can be in
-    one: the others are left out first (most links end at a counted entry)."""
-    edges: dict[int, list[int]] = defaultdict(list)
+    link order.  Only links between entries that both link and are linked
+    to can be on one: the others are left out first, level by level, by
+    numpy (most links end at a counted entry, chains are short)."""
+    import numpy as np
+
     pairs = list(pairs)
-    sources = {i for i, _ in pairs}
-    for i, t in pairs:
-        if t in sources and t != i:
-            edges[i].append(t)
-    if not edges:
+    if not pairs:
         return []
+    src = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    dst = np.fromiter((t for _, t in pairs), dtype=np.int64, count=len(pairs))
+    keep = src != dst
+    for _ in range(_PRUNE_LEVELS):
+        on = keep & np.isin(dst, src[keep]) & np.isin(src, dst[keep])
+        if on.sum() == keep.sum():
+            break
+        keep = on
+    if not keep.any():
+        return []
+    edges: dict[int, list[int]] = defaultdict(list)
+    for i, t in zip(src[keep].tolist(), dst[keep].tolist()):
+        edges[i].append(t)
     index: dict[int, int] = {}
     low: dict[int, int] = {}
     on_stack: set[int] = set()
@@ -492,6 +503,8 @@ def _differing(name: str, other: str) -> str:
                      for c in odd) or "the same letters in another form"
 
 
+# link_cycles: levels of links pruned by numpy before the walk in Python
+_PRUNE_LEVELS = 16
 # the entries a link-cycle message names before it counts the rest
 _CYCLE_SHOWN = 10
 
