@@ -109,6 +109,10 @@ def build(n: int, seed: int = 1, *, offset: int = 0, first: str = FIRST, last: s
     kinds = ["one-off", "over-n", "per-n", "over-months", "fiscal", "span", "per-span", "over-from"]
     pk = rng.choice(len(kinds), n, p=[.45, .15, .12, .05, .10, .05, .04, .04])
     pk[disb] = 0
+    # a pledge a year paid out by half a year's amount lasts at least a year:
+    # the package rule measures its whole period (a 30-day span holds less)
+    src = np.flatnonzero(disb) - 1
+    pk[src] = np.where(pk[src] == kinds.index("per-span"), kinds.index("per-n"), pk[src])
     nyears = rng.integers(2, 6, n)
     months = rng.choice([6, 18, 30], n)
     span_days = rng.integers(30, 3 * 365, n).astype("timedelta64[D]")

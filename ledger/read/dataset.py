@@ -16,7 +16,7 @@ that partition to the caller's function, which returns something small
 (partial sums, a chunk of text).
 
 The rules across entries run over the whole dataset at once, on a narrow
-table (``id_pass``: each entry's id, currency, qualifier, amount and links,
+table (``id_pass``: each entry's id, currency, qualifier, amount, period and links,
 small per row), through ``ledger.rules.across_entries``: ids unique across
 partitions, links to entries in other partitions, packages not exceeded.
 The probable-duplicate and look-alike rules stay per partition (a probable
@@ -150,7 +150,9 @@ def _narrow(book, first, index: int):
             "currency": pa.array(en["currency"].astype(object).to_numpy(), pa.string()),
             "qualifier": pa.array(en["qualifier"].astype(object).to_numpy(), pa.string()),
             "amount": (arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
-            if arrow is not None else pa.array([str(a) for a in amount], pa.string())}
+            if arrow is not None else pa.array([str(a) for a in amount], pa.string()),
+            "period": pa.array(en["period"].astype(object).to_numpy(),
+                               pa.string()).dictionary_encode()}
     links = book.tables.links
     for k in LINK_KINDS:
         target = [""] * len(en)
@@ -200,12 +202,14 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         targets = pa.array([t for _, _, t in links], pa.string())
         pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
         where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
-    amounts, cur, qual = (_whole(narrow.column(k)) for k in ("amount", "currency", "qualifier"))
+    amounts, cur, qual, periods = (_whole(narrow.column(k))
+                                   for k in ("amount", "currency", "qualifier", "period"))
     problems, _ = across_entries(
         n=n, ids=_Ids(sid),  # type: ignore[arg-type]  # read lazily, as a sequence
         place=lambda i: (files[int(file_of[i])], int(line_of[i])),
         currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
         amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
+        period=lambda i: periods[int(i)].as_py(),
         find=lambda _t: where.get("targets", []), duplicates=duplicates,
         rejected=rejected, hints=BULK_HINTS, check_quotes=False,
         limit=MAX_PROBLEMS_PER_RULE)

@@ -1124,7 +1124,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                              all_codes, n_ids, uncited if live is None else uncited[live[firsts]],
                              documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
-                             if accounts is None else accounts, rejected, split_sums),
+                             if accounts is None else accounts, rejected, split_sums,
+                             period["label"]),
              group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
@@ -1392,7 +1393,8 @@ def _pledge_codes(firsts, loose, columns, date_np):
 
 def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
                     qualifier, entry_amount, link_entry, link_table, all_codes, n_ids,
-                    no_src, documents, pledges=None, accounts=(), rejected=(), splits=()):
+                    no_src, documents, pledges=None, accounts=(), rejected=(), splits=(),
+                    periods=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row: ``firsts``, the entries kept), with Arrow's id index:
     (problems, entries with errors).  ``duplicate_rows``: (row, the row of
@@ -1448,7 +1450,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
         find=lambda _targets: where_to, duplicates=duplicates, citations=citations,
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(c),
         hints=raw.hints, check_quotes=quoted,
-        accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits)
+        accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits,
+        period=None if periods is None else lambda i: periods[firsts[i]])
 
 
 def _apart(citations):

@@ -13,10 +13,20 @@ Rules (and codes):
 - ``duplicate-id``: an id used by an earlier entry;
 - ``self-link``, ``missing-link``: a link to the entry itself, or to no
   entry (an entry left out for its own errors is not called missing);
+- ``link-cycle``: links that lead back to where they start (each entry in
+  the cycle defers to another, so none would be counted): said once, at
+  the cycle's first entry, with its path; every entry in it is refused;
+- ``disburses-disbursement``: a disbursement of an entry that itself
+  disburses another (a payment paid out again: paid would count the money
+  twice); the link should name what both pay out;
 - ``split-sum``: split parts that do not add up to the entry's amount;
 - ``package-currency`` (warning), ``package-exceeded``: phased parts or
   disbursements in another currency than their target, or adding up to more
-  than it (unless it is "at least" or "about");
+  than it (unless it is "at least" or "about"): each entry's whole amount
+  over its period ("£6m a year for 2 years" is £12m), as the reports count
+  it; an open-ended part ("£1m a year", no end) exceeds any bounded
+  package, and an open-ended package's total is unbounded: only its
+  open-ended parts are measured against it, a year against a year;
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
   citations;
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
@@ -34,12 +44,14 @@ from decimal import Decimal
 from typing import NamedTuple
 from collections.abc import Callable, Iterable, Sequence
 
-from ledger.model import Problem
+from ledger.model import Period, Problem
 from ledger.phrases.money import plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, total as period_total
 from ledger.rules.lookalike import lookalikes
 
-__all__ = ["across_entries", "packages", "Package", "same_pledge", "records_apart", "JOURNAL_HINTS",
-           "BULK_HINTS"]
+__all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
+           "link_cycles",
+           "JOURNAL_HINTS", "BULK_HINTS"]
 
 JOURNAL_HINTS = {
     "no-source": "add an [[entry.source]] with doc and quote",
@@ -101,14 +113,17 @@ class Package(NamedTuple):
     package: int             # the package's entry
     parts: list[int]         # the parts in its currency, in entry order
     other: list[int]         # the parts in another currency (not added up)
-    total: Decimal           # the sum of ``parts``
-    amount: Decimal          # the package's amount
+    total: Decimal           # the sum of ``parts`` (with ``whole``: their totals, or a year)
+    amount: Decimal          # the package's amount (with ``whole``: its total, or a year)
     open: bool = False       # its qualifier allows more ("at least", "about")
+    endless: tuple = ()      # the parts open-ended (no end), with ``whole``
+    per_year: bool = False   # an open-ended package: its open-ended parts, a year each
 
     @property
     def exceeded(self) -> bool:
         """More than the package, and it is not "at least" or "about"."""
-        return self.total > self.amount and not self.open
+        more = self.total > self.amount or (bool(self.endless) and not self.per_year)
+        return more and not self.open
 
     @property
     def short(self) -> bool:
@@ -116,10 +131,16 @@ class Package(NamedTuple):
 
 
 def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
-             amount: Callable[[int], Decimal], qualifier: Callable[[int], str]) -> list[Package]:
+             amount: Callable[[int], Decimal], qualifier: Callable[[int], str],
+             whole: Callable[[int], Decimal | None] | None = None) -> list[Package]:
     """The rule for phased parts and disbursements, for every reader and the
     audit: ``pairs`` (part, package) of one link kind, in entry order; the
-    parts in the package's currency are added up, the others set apart."""
+    parts in the package's currency are added up, the others set apart.
+    ``whole(i)``: entry ``i``'s amount over its whole period (None when it
+    has no end); None compares the amounts as written.  A bounded package
+    holds its parts' totals, and no open-ended part; an open-ended one
+    (its total unbounded) holds any bounded part, and its open-ended
+    parts' amounts a year are measured against its own."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i, pos in pairs:
         groups[pos].append(i)
@@ -128,9 +149,133 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
         cur = currency(pkg)
         same = [p for p in parts if currency(p) == cur]
         other = [p for p in parts if currency(p) != cur]
-        out.append(Package(pkg, same, other, sum((amount(p) for p in same), Decimal(0)),
-                           amount(pkg), qualifier(pkg) in ("at least", "about")))
+        is_open = qualifier(pkg) in ("at least", "about")
+        if whole is None:
+            out.append(Package(pkg, same, other, sum((amount(p) for p in same), Decimal(0)),
+                               amount(pkg), is_open))
+            continue
+        totals = {p: whole(p) for p in same}
+        endless = tuple(p for p in same if totals[p] is None)
+        size = whole(pkg)
+        if size is None:
+            out.append(Package(pkg, same, other, sum((amount(p) for p in endless), Decimal(0)),
+                               amount(pkg), is_open, endless, per_year=True))
+        else:
+            out.append(Package(pkg, same, other,
+                               sum((t for t in totals.values() if t is not None), Decimal(0)),
+                               size, is_open, endless))
     return out
+
+
+def whole_amounts(amount: Callable[[int], Decimal],
+                  period: Callable[[int], str]) -> Callable[[int], Decimal | None]:
+    """Each entry's amount over its whole period, by the period rule
+    (``ledger.phrases.period.total``: a rate a year times its years, a total
+    as it is; None when open-ended); ``period(i)``: its period in words (the
+    Book's ``period``), each distinct one parsed once."""
+    parsed: dict[str, Period | None] = {}
+
+    def whole(i: int) -> Decimal | None:
+        text = str(period(i) or "one-off")
+        if text not in parsed:
+            try:
+                parsed[text] = parse_period(text)
+            except PeriodError:      # said by the rules on the entry itself
+                parsed[text] = None
+        p = parsed[text]
+        return amount(i) if p is None else period_total(amount(i), p)
+    return whole
+
+
+def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
+    """The cycles of the link graph (``pairs``: (entry, the entry it links
+    to)): each group of entries whose links lead back to one another (a
+    strongly connected group, by Tarjan's algorithm without recursion),
+    sorted, with the shortest cycle through its first entry as a path in
+    link order.  Only links between entries that both link and are linked
+    to can be on one: the others are left out first, level by level, by
+    numpy (most links end at a counted entry, chains are short)."""
+    import numpy as np
+
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    src = np.fromiter((i for i, _ in pairs), dtype=np.int64, count=len(pairs))
+    dst = np.fromiter((t for _, t in pairs), dtype=np.int64, count=len(pairs))
+    keep = src != dst
+    for _ in range(_PRUNE_LEVELS):
+        on = keep & np.isin(dst, src[keep]) & np.isin(src, dst[keep])
+        if on.sum() == keep.sum():
+            break
+        keep = on
+    if not keep.any():
+        return []
+    edges: dict[int, list[int]] = defaultdict(list)
+    for i, t in zip(src[keep].tolist(), dst[keep].tolist()):
+        edges[i].append(t)
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[int] = []
+    groups: list[list[int]] = []
+    for start in sorted(edges):
+        if start in index:
+            continue
+        work = [(start, 0)]
+        while work:
+            v, k = work.pop()
+            if k == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on_stack.add(v)
+            out = edges.get(v, [])
+            if k < len(out):
+                work.append((v, k + 1))
+                w = out[k]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on_stack:
+                    low[v] = min(low[v], index[w])
+                continue
+            if low[v] == index[v]:
+                group = []
+                while True:
+                    w = stack.pop()
+                    on_stack.discard(w)
+                    group.append(w)
+                    if w == v:
+                        break
+                if len(group) > 1:
+                    groups.append(group)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[v])
+    out_cycles = []
+    for group in groups:
+        members = set(group)
+        first = min(group)
+        # the shortest way round from the first entry, by its links in order
+        back: dict[int, int] = {}
+        frontier, path = [first], None
+        while frontier and path is None:
+            nxt = []
+            for v in frontier:
+                for w in edges[v]:
+                    if w not in members:
+                        continue
+                    if w == first:
+                        path = [v]
+                        while path[-1] != first:
+                            path.append(back[path[-1]])
+                        break
+                    if w not in back:
+                        back[w] = v
+                        nxt.append(w)
+                if path is not None:
+                    break
+            frontier = nxt
+        out_cycles.append((path[::-1] if path else sorted(group), sorted(group)))
+    return sorted(out_cycles, key=lambda c: c[0][0])
 
 
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
@@ -147,7 +292,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    hints: dict | None = None,
                    check_quotes: bool = True,
                    accounts: Iterable[tuple[int, str, str]] = (),
-                   limit: int | None = None) -> tuple[list[Problem], set[int]]:
+                   limit: int | None = None,
+                   period: Callable[[int], str] | None = None) -> tuple[list[Problem], set[int]]:
     """Every cross-entry problem, and the entries with errors.
 
     ``ids[i]``, ``place(i)`` (file, line), ``currency(i)``, ``qualifier(i)``,
@@ -166,7 +312,10 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     Decimals may end in ".0").  ``accounts``: (entry, field, name) for
     each distinct account name at the first entry naming it, in entry
     order.  ``limit``: at most this many problems of one
-    kind, then one line saying how many more (bulk tables of a million rows)."""
+    kind, then one line saying how many more (bulk tables of a million rows).
+    ``period(i)``: entry ``i``'s period in words (the Book's ``period``), so
+    that packages are measured over their periods (None: every amount is
+    taken as a total)."""
     hints = {**JOURNAL_HINTS, **(hints or {})}
     out: list[Problem] = []
     bad: set[int] = set()
@@ -217,6 +366,43 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         elif pos >= 0:
             by_kind[kind].append((i, pos))
 
+    # links that lead back to where they start: none of their entries counted
+    in_cycle: set[int] = set()
+    for cycle, group in link_cycles([p for pairs in by_kind.values() for p in pairs]):
+        in_cycle.update(group)
+        bad.update(group)
+        steps = [str(ids[c]) for c in [*cycle, cycle[0]]]
+        if len(steps) > _CYCLE_SHOWN + 2:      # one line, however long the cycle
+            steps = [*steps[:_CYCLE_SHOWN], f"\u2026 {len(cycle) - _CYCLE_SHOWN - 1} more",
+                     *steps[-2:]]
+        path = " \u2192 ".join(steps)
+        on_path = set(cycle)
+        more = [str(ids[c]) for c in group if c not in on_path]
+        if len(more) > _CYCLE_SHOWN:
+            more = [*more[:_CYCLE_SHOWN], f"{len(more) - _CYCLE_SHOWN} more"]
+        add(cycle[0], f"links form a cycle: {path}"
+                      + (f" (and {', '.join(more)} in another through it)" if more else ""),
+            "remove one of the links: an entry linked to another is not counted, so in a "
+            "cycle none is", code="link-cycle")
+
+    # a disbursement pays out a pledge, not another disbursement
+    pays = dict(by_kind.get("disburses", ()))
+    chained = set()
+    for i, pos in by_kind.get("disburses", ()):
+        if pos in pays and i not in in_cycle and pos not in in_cycle:
+            root, seen = pays[pos], {pos}
+            while root in pays and root not in seen:
+                seen.add(root)
+                root = pays[root]
+            chained.add(i)
+            add(i, f"disburses {ids[pos]!r}, which itself disburses {ids[pays[pos]]!r}: "
+                   f"the money would be paid twice",
+                f"link both to what they pay out (disburses = {str(ids[root])!r})",
+                code="disburses-disbursement")
+    if chained or in_cycle:     # said once: not measured against their targets too
+        by_kind = defaultdict(list, {k: [p for p in v if p[0] not in chained and p[0] not in in_cycle]
+                                     for k, v in by_kind.items()})
+
     # splits add up to the entry
     for i, total in splits:
         a = amount(i)
@@ -227,16 +413,30 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
 
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier):
+        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
+                            None if period is None else whole_amounts(amount, period)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:
                 add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",
                     "record the part in its package's currency and restate the other",
                     severity="warning", code="package-currency")
-            if pkg.exceeded:
+            if not pkg.exceeded:
+                continue
+            if pkg.per_year:
+                names = ", ".join(str(ids[p]) for p in pkg.endless)
+                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur} a "
+                                 f"year, more than the {money(pkg.amount)} {pkg_cur} a year of "
+                                 f"{ids[pkg.package]!r}", code="package-exceeded")
+            elif pkg.endless and pkg.total <= pkg.amount:
+                names = ", ".join(str(ids[p]) for p in pkg.endless)
+                add(pkg.package, f"{noun} ({names}) a year with no end add up to more than "
+                                 f"the {money(pkg.amount)} {pkg_cur} of {ids[pkg.package]!r}",
+                    "give the part its years or its end", code="package-exceeded")
+            else:
                 names = ", ".join(str(ids[p]) for p in pkg.parts)
-                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}, "
-                                 f"more than the {money(pkg.amount)} {pkg_cur} of "
+                add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}"
+                                 + (" and more each year" if pkg.endless else "")
+                                 + f", more than the {money(pkg.amount)} {pkg_cur} of "
                                  f"{ids[pkg.package]!r}", code="package-exceeded")
 
     # account names that look alike (Unicode's confusable skeleton)
@@ -303,10 +503,17 @@ def _differing(name: str, other: str) -> str:
                      for c in odd) or "the same letters in another form"
 
 
+# link_cycles: levels of links pruned by numpy before the walk in Python
+_PRUNE_LEVELS = 16
+# the entries a link-cycle message names before it counts the rest
+_CYCLE_SHOWN = 10
+
 # each rule's message with the particulars left out (the "and N more" lines)
 _GENERIC = {
     "duplicate-id": "duplicate id …", "self-link": "… links the entry to itself",
     "missing-link": "… names a missing entry …", "split-sum": "split does not add up",
+    "link-cycle": "links form a cycle …",
+    "disburses-disbursement": "disburses an entry that itself disburses another",
     "package-currency": "… is in another currency than its package",
     "package-exceeded": "parts add up to more than their package",
     "no-source": "no source: every figure should cite a document",
