@@ -38,7 +38,7 @@ from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
 from reports.progress import Progress
 from reports.shipped import SOURCES_FOLDER, ship_cited_documents
-from reports.tables import ReportOptions, add_rows, build_report
+from reports.tables import ReportOptions, add_rows, build_report, compare_overlap
 from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
@@ -129,6 +129,7 @@ def run(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
+    compare_overlap(args.compare or ())   # before the ledger is read
     out = Path(args.out)
     if out.is_symlink() and not out.exists():   # a dangling link would be followed out
         raise LedgerError(f"report: --out {out}: is a symbolic link to nothing; give a folder")
