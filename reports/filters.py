@@ -110,6 +110,13 @@ def uncut(book) -> tuple[Book, tuple[str, ...]] | None:
     return getattr(book, "uncut", None)
 
 
+def whole_entries(book) -> Book:
+    """The Book of whole entries behind ``book`` (itself when not cut): what
+    the audit checks against the sources, whose quotes state whole entries."""
+    cut = uncut(book)
+    return book if cut is None else cut[0]
+
+
 def _with_values(col: pd.Series, rows: np.ndarray, values: np.ndarray) -> Any:
     """``col`` with ``values`` at positions ``rows``, in its own dtype (Arrow
     decimals and strings stay Arrow)."""
