@@ -26,6 +26,7 @@ from ledger.sources.audit import DEFAULT_TOLERANCE, DEFAULT_WINDOW_DAYS, audit
 from ledger_tool.common import add_filters, check_locale, filtered, load_ledger, print_capped
 from rates.table import load_rates
 from reports import audit as render
+from reports.filters import whole_entries
 
 
 def _fraction(text: str):
@@ -143,7 +144,7 @@ def _audit(args, bulk: bool = False):
     sources = args.sources if args.sources is not None else (
         bulk_archive(args.ledger, book) if bulk else ledger_archive(book, args.ledger))
     archive = Archive(sources)               # a missing folder is one clear line
-    chosen = filtered(book, args).entries
+    chosen = whole_entries(filtered(book, args)).entries
     entries = None if len(chosen) == len(book.entries) else chosen
     reference = load_rates(args.rates, root=book.root)   # what the reports convert by
     return audit(book, archive, reference=reference,

@@ -36,9 +36,10 @@ from reports.charts import ChartProcess, charts_in_background
 from reports.datafiles import table_files
 from reports import html, workbook   # as modules: tests replace their writers
 from reports.html import HTML_TABLE_LIMIT
+from reports.filters import whole_entries
 from reports.progress import Progress
 from reports.shipped import SOURCES_FOLDER, ship_cited_documents
-from reports.tables import ReportOptions, add_rows, build_report
+from reports.tables import ReportOptions, add_rows, build_report, compare_overlap
 from reports.text import inert, write_rows
 from reports.workbook import DEFAULT_SHEET_LIMIT, sheet_cuts
 
@@ -129,6 +130,7 @@ def run(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.top < 2:
         raise UsageError("--top must be 2 or more")
+    compare_overlap(args.compare or ())   # before the ledger is read
     out = Path(args.out)
     if out.is_symlink() and not out.exists():   # a dangling link would be followed out
         raise LedgerError(f"report: --out {out}: is a symbolic link to nothing; give a folder")
@@ -161,7 +163,7 @@ def _run(args, out, charts_first) -> int:
     options = report_options(args, currency, locale)
     audit = None
     if args.sources:   # the audit's sheet and HTML section (ledger.sources.audit, reports.audit)
-        chosen = filtered(book, args).entries
+        chosen = whole_entries(filtered(book, args)).entries
         audit = run_audit(book, args.sources, reference=load_rates(args.rates, root=book.root),
                           entries=None if len(chosen) == len(book.entries) else chosen)
         print(f"audit: {audit.summary()}", file=sys.stderr)

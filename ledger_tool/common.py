@@ -50,9 +50,11 @@ def add_filters(p: argparse.ArgumentParser) -> None:
 def filtered(book, args):
     """The Book of the entries the filters keep (column-wise); when they keep
     none of a ledger that has some, a warning on stderr names the filters
-    (nothing is left out unsaid)."""
-    out = book.select(funder=args.funder, purpose=args.purpose, status=args.status,
-                      start=args.start, end=args.end)
+    (nothing is left out unsaid).  ``reports.filters.select``: the one
+    filter of every command (a split entry keeps only its --purpose shares)."""
+    from reports.filters import Filters, select   # pandas: not loaded for --help
+
+    out = select(book, Filters.of(args))
     if len(book) and not len(out):
         print(none_match(args, len(book)), file=sys.stderr)
     return out

@@ -36,6 +36,7 @@ from reports import tables as t
 from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, to_money
 from reports.export_text import write_body
+from reports.filters import Filters, select
 from reports.listing import list_rows, list_table, write_list
 from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merged_facts,
                            merged_restated, not_counted_facts, not_counted_said, note_facts,
@@ -65,14 +66,14 @@ class Head:
 
 
 def _selected(book, filters: dict):
-    """The entries the filters keep."""
-    return book.select(**filters) if filters else book
+    """What the filters keep, as of a journal (``reports.filters.select``)."""
+    return select(book, Filters.of(filters)) if filters else book
 
 
 def _exported(book, filters: dict, places: int):
-    """The entries the filters keep, their amounts read at ``places``, the
-    whole dataset's decimal places, as the exports write them (``at_places``)."""
-    return at_places(_selected(book, filters), places)
+    """What the filters keep, amounts read at ``places``, the whole
+    dataset's decimal places, as the exports write them (``at_places``)."""
+    return _selected(at_places(book, places), filters)
 
 
 def _linked(book) -> Head:

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ledger.book import Book
+from reports.filters import Filters, select
 
 OTHER = "(other)"
 
@@ -115,10 +116,9 @@ def as_book(ledger):
 
 
 def select_entries(ledger, options: ReportOptions):
-    """The Book of the entries the report's filters choose (column-wise)."""
-    return as_book(ledger).select(
-        funder=list(options.funder) or None, purpose=list(options.purpose) or None,
-        status=list(options.status) or None, start=options.start, end=options.end)
+    """The Book of the entries the report's filters choose (column-wise),
+    split entries cut to their --purpose shares (``reports.filters.select``)."""
+    return select(as_book(ledger), Filters.of(options))
 
 
 def price_base(options) -> str:

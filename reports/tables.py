@@ -175,11 +175,14 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
 def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str) -> pd.DataFrame:
     """Chosen funders side by side by purpose, on the same basis: index purpose,
     one column per funder (each funder account including everything below
-    it), then a Total row.  Default funders: the top-level funder accounts."""
+    it, named ignoring case), then a Total row.  Default funders: the
+    top-level funder accounts, one column for the spellings of one account
+    ("UK" and "uk": the first in sorted order names it)."""
     prim = _primary(frame, ["funder", "purpose", "value_minor"])
     if not funders:
-        funders = sorted(set(top_level(pd.Series(pd.unique(prim["funder"].astype(object)),
-                                                  dtype=object)))) if not prim.empty else []
+        tops = sorted(set(top_level(pd.Series(pd.unique(prim["funder"].astype(object)),
+                                               dtype=object)))) if not prim.empty else []
+        funders = list({str(f).casefold(): f for f in reversed(tops)}.values())[::-1]
     # sum per (funder, purpose) first: the account matching runs on the few pairs
     pairs = prim.assign(_m=_minor(prim)).groupby(
         [prim["funder"].astype(object), prim["purpose"].astype(object)], sort=False)["_m"].sum()
@@ -533,9 +536,26 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     return report
 
 
+def compare_overlap(compare: Sequence[str]) -> None:
+    """Refuse ``--compare`` accounts that contain one another ("UK" and
+    "UK:HO", or "UK" and "uk": accounts are named ignoring case): the
+    Comparison's Total would count their money twice."""
+    names = [(n, n.casefold().rstrip(":")) for n in compare]
+    for i, (a, fa) in enumerate(names):
+        for b, fb in names[i + 1:]:
+            if fa == fb or fb.startswith(fa + ":") or fa.startswith(fb + ":"):
+                inner, outer = (a, b) if len(fa) > len(fb) else (b, a)
+                within = "is the same account as" if fa == fb else "is within"
+                raise LedgerError(f"--compare {a!r} and {b!r} overlap ({inner!r} {within} "
+                                  f"{outer!r}; accounts are named ignoring case): the "
+                                  f"Comparison's Total would count that money twice; "
+                                  f"compare accounts that do not contain one another")
+
+
 def _check_compare(frame: pd.DataFrame, compare: Sequence[str]) -> None:
     """An unknown ``--compare`` funder would be a column of zeros: refuse it,
-    naming the funders there are."""
+    naming the funders there are; overlapping ones too (``compare_overlap``)."""
+    compare_overlap(compare)
     accounts = {str(a).casefold() for a in pd.unique(frame["funder"].astype(object))}
     unknown = [name for name in compare
                if not any(a == name.casefold().rstrip(":")

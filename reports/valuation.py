@@ -22,13 +22,14 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ledger.book import Book, account_mask
+from ledger.book import Book
 from ledger.errors import LedgerError
 from rates.deflate import constant_prices
 from rates.normalise import YEAR_MODES, last_year, normalise, year_label
 from reports.accounts import truncate
 from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
                              _with_id_codes, decimal_column, to_money)
+from reports.filters import share_mask, uncut
 from reports.notes import valuation_notes
 from reports.options import as_book
 
@@ -198,8 +199,15 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     rows (the report).  ``by_year=False``: one row per entry and purpose
     instead of per year where that gives the same figures (one rate per
     entry, no constant prices, calendar years: each entry's years are split
-    from its rounded total by largest remainder)."""
+    from its rounded total by largest remainder).  A Book cut to the shares
+    of --purpose (``reports.filters.cut_shares``): its whole entries valued,
+    the matching rows kept (``only_shares``)."""
     book = as_book(book)
+    cut = uncut(book)
+    if cut is not None:
+        whole, purposes = cut
+        return only_shares(value(whole, spec, fast=fast, every_column=every_column,
+                                 totals=totals, by_year=by_year), purposes, book)
     if spec.basis not in BASES:
         raise LedgerError(f"unknown basis {spec.basis!r}; choose one of {', '.join(BASES)}")
     check_deflator(Spec.of(spec, basis="total" if spec.basis == "recorded" else spec.basis))
@@ -234,6 +242,15 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     return Valued(book, spec, deflated(rows, spec), horizon if open_any else None, per_year)
 
 
+def only_shares(valued: Valued, purposes: Sequence[str], book=None) -> Valued:
+    """``valued`` with only the rows of a share under ``purposes`` (split
+    entries keep only their matching shares), of ``book`` when given."""
+    keep = {name: None if f is None else f[share_mask(f, purposes)].reset_index(drop=True)
+            for name, f in (("spread", valued.spread), ("per_year", valued.per_year))}
+    return Valued(valued.book if book is None else book, valued.spec, keep["spread"],
+                  valued.horizon, keep["per_year"])
+
+
 def basis_frame(valued: Valued, purpose: Sequence[str] = (), depth: int | None = None,
                 fast: bool = False):
     """(rows on the chosen basis, rows spread into years) as the report's
@@ -245,8 +262,8 @@ def basis_frame(valued: Valued, purpose: Sequence[str] = (), depth: int | None =
     spread = valued.spread
     frame = valued.per_year if valued.per_year is not None else collapse_years(spread, currency)
     if purpose:
-        frame = frame[_purpose_mask(frame, purpose)].reset_index(drop=True)
-        spread = spread[_purpose_mask(spread, purpose)].reset_index(drop=True)
+        frame = frame[share_mask(frame, purpose)].reset_index(drop=True)
+        spread = spread[share_mask(spread, purpose)].reset_index(drop=True)
     if depth:
         for f in (frame, spread):
             f["funder"] = truncate(f["funder"], depth)
@@ -383,11 +400,3 @@ def _with_value(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     frame = frame.copy(deep=False)
     frame.insert(at, "value", value)
     return frame
-
-
-def _purpose_mask(frame: pd.DataFrame, purposes: Sequence[str]) -> pd.Series:
-    """Rows whose purpose is one of ``purposes`` or below it (split entries keep
-    only the matching shares)."""
-    if not purposes:
-        return pd.Series(True, index=frame.index)
-    return pd.Series(account_mask(frame["purpose"], list(purposes)), index=frame.index)

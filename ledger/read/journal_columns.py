@@ -52,6 +52,7 @@ from ledger.read.raw import (RawTables, book_citations, book_links, book_texts, 
                              split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
+from ledger.rules.lookalike import none_alike
 from ledger.rules.rows import ENTRY_FIELDS
 from ledger.rules.rows import _np
 from ledger.safe_io import journal_files
@@ -916,11 +917,10 @@ def _accounts(funder, purpose, splits) -> list:
     """The names the look-alike rule compares, as the entry reader gives
     them (``ledger.rules.checks``): each entry's funder, its purpose (the
     first split's when it states none) and each split's purpose; none when
-    every name is ASCII (the rule then has nothing to say)."""
-    import pyarrow.compute as pc
-
+    every name is ASCII and none another's but for case (the rule then has
+    nothing to say)."""
     funders, purposes = rr.composed_column(funder), rr.composed_column(purpose)
-    if (pc.all(pc.string_is_ascii(funders)).as_py() and pc.all(pc.string_is_ascii(purposes)).as_py()
+    if (none_alike(funders) and none_alike(purposes)
             and all(p.purpose.isascii() for parts in splits.values() for p in parts)):
         return []
     out = []

@@ -66,6 +66,7 @@ from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entri
                              split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
+from ledger.rules.lookalike import none_alike
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
                                  bounded_number, json_depth, period_problem, span_in_years)
 from ledger.safe_io import UnsafeFile, check_file
@@ -1475,8 +1476,8 @@ def _apart(citations):
 def _first_names(group, funders, purposes, rows=None) -> list:
     """(entry, field, name) for each distinct funder and purpose at its first
     row (of ``rows``, a mask, when given), in entry order, for the
-    look-alike rule; none when every name is ASCII (the rule then has
-    nothing to say)."""
+    look-alike rule; none when every name is ASCII and none another's but
+    for case (the rule then has nothing to say)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1488,7 +1489,7 @@ def _first_names(group, funders, purposes, rows=None) -> list:
     out = []
     for field, values in (("funder", funders), ("purpose", purposes)):
         enc = pc.dictionary_encode(values)
-        if pc.all(pc.string_is_ascii(enc.dictionary)).as_py():
+        if none_alike(enc.dictionary):
             continue
         codes = _np(enc.indices)
         _, first = np.unique(codes, return_index=True)

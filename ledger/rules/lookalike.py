@@ -11,7 +11,9 @@ be confused with): each such group of single characters is replaced by one
 member, an ASCII one where the group has one, so confusable names share a
 skeleton.  Pairs of plain ASCII names ("Phase I", "Phase 1") are not
 warned: both are typed on any keyboard and read as written; a look-alike
-needs a letter from beyond ASCII.
+needs a letter from beyond ASCII.  Names equal but for case ("UK:HO",
+"uk:ho") are warned whatever their letters: the filters and --compare
+match accounts ignoring case, so the one account would be totalled apart.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ import unicodedata
 from importlib.resources import files
 from collections.abc import Iterable
 
-__all__ = ["skeleton", "lookalikes"]
+__all__ = ["skeleton", "lookalikes", "none_alike"]
 
 @functools.cache
 def _prototypes() -> dict[int, str]:
@@ -62,15 +64,33 @@ def skeleton(text: str) -> str:
 
 def lookalikes(names: Iterable[str]) -> list[tuple[str, str]]:
     """(name, an earlier name it looks like) for each distinct name, in
-    order, whose skeleton is an earlier name's; at least one of the two is
-    not ASCII.  Costs nothing when every name is ASCII."""
+    order, equal to an earlier name but for case ("uk:ho", "UK:HO": the
+    filters and --compare name them as one account, the totals keep them
+    apart), or whose skeleton is an earlier name's with at least one of the
+    two not ASCII.  The skeletons cost nothing when every name is ASCII."""
     names = list(dict.fromkeys(names))
-    if all(n.isascii() for n in names):
-        return []
+    skeletons = not all(n.isascii() for n in names)
+    folded: dict[str, str] = {}
     first: dict[str, str] = {}
     out = []
     for name in names:
-        other = first.setdefault(skeleton(name), name)
-        if other != name and not (name.isascii() and other.isascii()):
+        other = folded.setdefault(name.casefold(), name)
+        if skeletons:
+            alike = first.setdefault(skeleton(name), name)
+            if other == name and not (name.isascii() and alike.isascii()):
+                other = alike
+        if other != name:
             out.append((name, other))
     return out
+
+
+def none_alike(names) -> bool:
+    """True when ``lookalikes`` has nothing to say of ``names`` (an Arrow
+    string array): every name ASCII and none equal to another but for
+    case.  Column-wise: the readers' shortcut past the rule."""
+    import pyarrow.compute as pc
+
+    distinct = pc.unique(names)
+    if not pc.all(pc.string_is_ascii(distinct)).as_py():
+        return False
+    return len(pc.unique(pc.utf8_lower(distinct))) == len(distinct)
