@@ -179,16 +179,17 @@ def read_table(path: str | Path, sheet: str | None = None):
             raw = read_bytes(path, what="spreadsheet")   # regular file, size cap
             check_zip(raw, path, what="spreadsheet")      # and what it unpacks to
             data = io.BytesIO(raw)
-            try:
-                frame = pd.read_excel(data, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
-            except ValueError as err:
-                if sheet and "not found" in str(err).lower():
-                    import openpyxl
-                    names = openpyxl.load_workbook(data, read_only=True).sheetnames
-                    raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
-                raise
-            merged = _merged_down(data, sheet)   # filled once the columns are mapped
-            if merged:
+            with pd.ExcelFile(data, engine="openpyxl") as xl:
+                try:
+                    frame = pd.read_excel(xl, sheet_name=sheet or 0, dtype=object)
+                except ValueError as err:
+                    if sheet and "not found" in str(err).lower():
+                        raise LedgerError(f"{path}: no sheet {sheet!r} "
+                                          f"(sheets: {', '.join(xl.book.sheetnames)})") from None
+                    raise
+                # the sheet pandas read (its first worksheet, as pandas counts them)
+                merged = _merged_down(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
+            if merged:   # filled once the columns are mapped
                 frame.attrs["merged"] = merged
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
@@ -230,24 +231,49 @@ def read_table(path: str | Path, sheet: str | None = None):
     return frame
 
 
-def _merged_down(data: io.BytesIO, sheet: str | None) -> list[tuple[int, int, int]]:
-    """The sheet's cells merged down several rows, below the header, as
-    (first row, row after the last, column), rows and columns counted in
-    the table read (0: the row after the header). Cells merged across
-    columns are left out: whose column the value is is not said. The
-    workbook is read a second time, in full, only when its sheets have
-    merged cells (read-only mode does not list them)."""
-    with zipfile.ZipFile(data) as z:
-        if not any(b"mergeCell" in z.read(n) for n in z.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            return []
-    import openpyxl
+def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
+    """The cells of the worksheet ``ws`` (openpyxl's, read only) of the
+    workbook ``raw`` merged down several rows, below the header, as (first
+    row, row after the last, column), rows and columns counted in the table
+    read (0: the row after the header). Cells merged across columns are left
+    out: whose column the value is is not said. Read-only mode does not
+    list merged cells: its ``<mergeCell>`` elements are read from the
+    sheet's XML, streamed (entities not fetched, no huge tree), one row
+    element at a time, without a second load of the workbook."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    data.seek(0)
-    book = openpyxl.load_workbook(data)
-    ws = book[sheet] if sheet else book.worksheets[0]
-    return sorted((m.min_row - 2, m.max_row - 1, m.min_col - 1) for m in ws.merged_cells.ranges
-                  if m.min_col == m.max_col and m.min_row >= 2 and m.max_row > m.min_row)
+    part = ws._worksheet_path   # the sheet's part in the package, as openpyxl found it
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        with z.open(part) as fh:
+            if not _holds(fh, b"mergeCell"):
+                return []
+        merge, row = f"{{{SHEET_MAIN_NS}}}mergeCell", f"{{{SHEET_MAIN_NS}}}row"
+        out = []
+        with z.open(part) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=(row, merge),
+                                         resolve_entities=False, no_network=True,
+                                         huge_tree=False, load_dtd=False):
+                if el.tag == merge:
+                    # a bad range: ValueError (pandas' read has said it already)
+                    min_col, min_row, max_col, max_row = range_boundaries(el.get("ref") or "")
+                    if min_col == max_col and min_row >= 2 and max_row > min_row:
+                        out.append((min_row - 2, max_row - 1, min_col - 1))
+                el.clear()            # rows are not kept: memory stays flat
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    return sorted(out)
+
+
+def _holds(fh, needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the stream ``fh`` holds ``needle`` (read in chunks)."""
+    tail = b""
+    while block := fh.read(chunk):
+        if needle in tail + block:
+            return True
+        tail = block[-len(needle):]
+    return False
 
 
 # the fields a merged cell gives each row it covers: all but a part's own
