@@ -117,6 +117,7 @@ class ImportResult:
     # the accepted rows' warnings as the rules give them: what `check` says
     # (said as import problems by ``record_warning``, only those printed)
     warned: list[Problem] = field(default_factory=list)
+    table_rows: list[int] = field(default_factory=list)   # the spreadsheet row of each table row
 
     def record_warning(self, p: Problem) -> Problem:
         """The accepted row's warning ``p`` as the import says it ("row N")."""
@@ -127,7 +128,7 @@ class ImportResult:
         both the journal and the dataset import say them."""
         ids: dict[int, str] = {}
         if self.table is not None and self.columns.get("id") in self.table:
-            ids = dict(zip(self.table.attrs.get("rows", ()), self.table[self.columns["id"]]))
+            ids = dict(zip(self.table_rows, self.table[self.columns["id"]]))
         return [named_reject(r, str(ids.get(r.line, "")).strip())
                 for r in sorted(self.rejects, key=lambda r: r.line)]
 
@@ -143,7 +144,7 @@ class ImportResult:
         for r in self.rejects:
             by_row.setdefault(r.line, []).append(r)
         rows = sorted(by_row)
-        at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
+        at = {r: i for i, r in enumerate(self.table_rows)}
         # the rejected rows as read; a row left out whole (no cells) is blank
         orig = self.table.reset_index(drop=True).reindex(
             [at.get(r, -1) for r in rows], fill_value="").reset_index(drop=True)
@@ -161,9 +162,23 @@ class ImportResult:
 
 
 # ------------------------------------------------------------------ reading
-def read_table(path: str | Path, sheet: str | None = None):
-    """The spreadsheet as a DataFrame of text cells ("" for empty); dates and
-    numbers from XLSX become ISO dates and plain decimals."""
+@dataclass
+class Sheet:
+    """A spreadsheet as read (``read_table``): its well-formed rows, and
+    beside them, not in the frame's ``attrs`` (which pandas deep-copies on
+    every operation), where each row is and what was left out."""
+    frame: Any                                  # a DataFrame of text cells ("" for empty)
+    rows: list[int]                             # the spreadsheet row of each frame row (header: 1)
+    # (row, raw text, reason) of each row left out of the frame (CSV)
+    malformed: list[tuple[int, str, str]] = field(default_factory=list)
+    cells: dict[int, list[str]] = field(default_factory=dict)   # a malformed row's cells as read
+    merged: list[tuple[int, int, int]] = field(default_factory=list)   # XLSX: ``_merged_down``
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
+    """The spreadsheet read: a DataFrame of text cells ("" for empty), dates
+    and numbers from XLSX as ISO dates and plain decimals, and its rows."""
     import pandas as pd
 
 
@@ -189,8 +204,7 @@ def read_table(path: str | Path, sheet: str | None = None):
                     raise
                 # the sheet pandas read (its first worksheet, as pandas counts them)
                 merged = _merged_down(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
-            if merged:   # filled once the columns are mapped
-                frame.attrs["merged"] = merged
+            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged)   # filled once mapped
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -203,7 +217,7 @@ def read_table(path: str | Path, sheet: str | None = None):
                 text = raw.decode("cp1252")   # "CSV" saved on Windows (else one line, below)
                 warnings.append(f"{path}: not valid UTF-8 (byte {err.start + 1}); read as cp1252 "
                                 "(Windows Western European): check accented text and symbols")
-            frame = read_csv_rows(text, "\t" if suffix == ".tsv" else None)
+            got = read_csv_rows(text, "\t" if suffix == ".tsv" else None)
         else:
             raise LedgerError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                               f"import reads .csv or .xlsx")
@@ -214,21 +228,17 @@ def read_table(path: str | Path, sheet: str | None = None):
     except Exception as err:   # pandas/openpyxl parse errors: one line, no traceback
         msg = " ".join(str(err).split()) or type(err).__name__
         raise LedgerError(f"{path}: cannot read as {suffix.lstrip('.').upper()}: {msg}") from None
+    frame = got.frame
     frame.columns = [str(c).strip() for c in frame.columns]
-    if "rows" not in frame.attrs:   # XLSX: one grid row per row, the header is row 1
-        frame.attrs["rows"] = list(range(2, len(frame) + 2))
-        frame.attrs["malformed"] = []
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
-    attrs = dict(frame.attrs)
-    frame = frame.apply(_cells).apply(
+    got.frame = frame.apply(_cells).apply(
         lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
-    frame.attrs.update(attrs)
-    frame.attrs["warnings"] = warnings
-    return frame
+    got.warnings = warnings
+    return got
 
 
 def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
@@ -281,15 +291,16 @@ def _holds(fh, needle: bytes, chunk: int = 1 << 20) -> bool:
 _PART_OWN = {"purpose", "amount", "entry_amount"}
 
 
-def _fill_merged(frame, cols: dict[str, str]) -> None:
+def _fill_merged(frame, merged: list[tuple[int, int, int]], cols: dict[str, str]) -> None:
     """Cells merged down several rows (an id, date, funder or source given
     once for the rows of a split entry): their value on each row, as the
     sheet shows it (the file holds it in the top cell only), in the columns
-    the import reads as an entry's field, by the header or ``--map``. A
-    merged amount, share or purpose is left in its top cell: the parts
-    below it have none, and the entry is refused whole."""
+    the import reads as an entry's field, by the header or ``--map``
+    (``merged``: ``_merged_down``). A merged amount, share or purpose is
+    left in its top cell: the parts below it have none, and the entry is
+    refused whole."""
     filled = {frame.columns.get_loc(c) for f, c in cols.items() if f not in _PART_OWN}
-    for top, end, col in frame.attrs.get("merged", ()):
+    for top, end, col in merged:
         if col in filled and top < len(frame):
             for r in range(top + 1, min(end, len(frame))):
                 frame.iat[r, col] = frame.iat[top, col]
@@ -313,17 +324,16 @@ def guess_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_rows(text: str, delimiter: str | None = None):
-    """CSV text -> a DataFrame of the well-formed rows (text cells).
+def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
+    """CSV text -> a ``Sheet``: a DataFrame of the well-formed rows (text cells).
 
     Each record is checked on its own: a record with more or fewer cells than
     the header, a cell over ``MAX_CELL_CHARS`` or a malformed quote is left
-    out of the frame and listed in ``frame.attrs["malformed"]`` as
-    ``(row, raw text, reason)``; the other rows keep their columns.
-    ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
-    header is row 1; a blank line is a row, as a spreadsheet shows it);
-    ``frame.attrs["malformed_cells"]``: row -> the cells of a malformed
-    record read (not one with a malformed quote)."""
+    out of the frame and listed in ``malformed`` as ``(row, raw text,
+    reason)``; the other rows keep their columns. ``rows``: the spreadsheet
+    row of each frame row (the header is row 1; a blank line is a row, as a
+    spreadsheet shows it); ``cells``: row -> the cells of a malformed record
+    read (not one with a malformed quote)."""
 
     import pandas as pd
 
@@ -385,10 +395,7 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         raise ValueError("the file is empty: no header row")
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
-    frame.attrs["rows"] = rows
-    frame.attrs["malformed"] = malformed
-    frame.attrs["malformed_cells"] = malformed_cells
-    return frame
+    return Sheet(frame, rows, malformed, malformed_cells)
 
 
 def _cells(col):
@@ -582,18 +589,19 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     mapping = mapping or {}
     sheet = sheet or mapping.get("sheet")
-    table = read_table(path, sheet)
+    got = read_table(path, sheet)
+    table = got.frame
     name = name or str(path)
     documents = dict(documents or {})
     headers = list(table.columns)
-    malformed = table.attrs.get("malformed", [])
+    malformed = got.malformed
     if not headers or (table.empty and not malformed):
         raise LedgerError(f"{name}: no data rows (the first row must be the header)")
     cols, ignored = map_columns(headers, mapping, name)
-    _fill_merged(table, cols)
+    _fill_merged(table, got.merged, cols)
     defaults = mapping.get("defaults", {})
     n = len(table)
-    rows = pd.Index(table.attrs["rows"], dtype="int64")   # spreadsheet rows (header = row 1)
+    rows = pd.Index(got.rows, dtype="int64")   # spreadsheet rows (header = row 1)
 
     def column(fld: str):
         if fld in cols:   # tags trimmed of spaces only: a control character is the rule's
@@ -659,7 +667,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # they stay in the sequence so that the entry around one is refused whole
     order = sorted([(int(rows[i]), i) for i in read.tolist()]
                    + [(r, -1) for r, _, _ in malformed])
-    seq_ids = _malformed_ids(order, ids, table.attrs.get("malformed_cells", {}),
+    seq_ids = _malformed_ids(order, ids, got.cells,
                              headers.index(cols["id"]) if "id" in cols else None, len(headers))
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
@@ -749,7 +757,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, list(table.attrs.get("warnings", [])), warned)
+                        ignored, table, got.warnings, warned, got.rows)
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],

@@ -48,10 +48,6 @@ def _full_load(path: Path, title: str) -> list[tuple[int, int, int]]:
                   if m.min_col == m.max_col and m.min_row >= 2 and m.max_row > m.min_row)
 
 
-def _merged(path: Path, sheet: str | None = None) -> list[tuple[int, int, int]]:
-    return read_table(path, sheet).attrs.get("merged", [])
-
-
 SPLIT = [["s1", "2019-03-01", "UK", "Health", 10, "GBP"], [None, None, None, "Port", 30, None],
          ["s2", "2019-03-02", "FR", "Port", 40, "EUR"]]
 
@@ -99,7 +95,7 @@ def test_the_merges_are_the_read_sheets_even_when_its_part_is_named_out_of_order
     # the second tab: its id merged down, two dates (two pledges' rows, refused as one)
     res = import_table(path, sheet="Second")
     assert res.entries == [] and sorted({r.line for r in res.rejects}) == [2, 3]
-    assert _merged(path, "Second") == [(0, 2, 0)] == _full_load(path, "Second")
+    assert read_table(path, "Second").merged == [(0, 2, 0)] == _full_load(path, "Second")
 
 
 def test_merges_only_on_another_sheet_fill_nothing(tmp_path):
@@ -110,8 +106,9 @@ def test_merges_only_on_another_sheet_fill_nothing(tmp_path):
     ws.append(SPLIT[1])
     ws.merge_cells("A2:A3")
     wb.save(tmp_path / "other.xlsx")
-    assert _merged(tmp_path / "other.xlsx") == []
-    assert _merged(tmp_path / "other.xlsx", "Second") == [(0, 2, 0)]
+    got = read_table(tmp_path / "other.xlsx")
+    assert got.merged == []
+    assert read_table(tmp_path / "other.xlsx", "Second").merged == [(0, 2, 0)]
 
 
 def test_merges_written_with_a_namespace_prefix_are_found(tmp_path):
@@ -127,7 +124,7 @@ def test_merges_written_with_a_namespace_prefix_are_found(tmp_path):
         items["xl/worksheets/sheet1.xml"] = xml.encode()
     _rewrite(path, prefix)
     assert "<x:mergeCell " in zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    assert _merged(path) == _full_load(path, "Pledges") == [(0, 2, c) for c in (0, 1, 2, 5)]
+    assert read_table(path).merged == _full_load(path, "Pledges") == [(0, 2, c) for c in (0, 1, 2, 5)]
 
 
 def test_a_merged_range_that_is_not_a_range_is_one_line(tmp_path):
@@ -174,5 +171,5 @@ def test_the_ranges_read_are_those_of_openpyxls_full_load(tmp_path_factory, shee
     path = tmp_path_factory.mktemp("merged") / "m.xlsx"
     wb.save(path)
     title = titles[read % len(titles)]
-    assert _merged(path, title) == _full_load(path, title)
-    assert _merged(path) == _full_load(path, titles[0])
+    assert read_table(path, title).merged == _full_load(path, title)
+    assert read_table(path).merged == _full_load(path, titles[0])
