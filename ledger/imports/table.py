@@ -118,6 +118,8 @@ class ImportResult:
     # (said as import problems by ``record_warning``, only those printed)
     warned: list[Problem] = field(default_factory=list)
     table_rows: list[int] = field(default_factory=list)   # the spreadsheet row of each table row
+    # a malformed row (not in ``table``) -> the id the import gave it (``_malformed_ids``)
+    malformed_ids: dict[int, str] = field(default_factory=dict)
 
     def record_warning(self, p: Problem) -> Problem:
         """The accepted row's warning ``p`` as the import says it ("row N")."""
@@ -129,7 +131,9 @@ class ImportResult:
         ids: dict[int, str] = {}
         if self.table is not None and self.columns.get("id") in self.table:
             ids = dict(zip(self.table_rows, self.table[self.columns["id"]]))
-        return [named_reject(r, str(ids.get(r.line, "")).strip())
+        guessed = self.malformed_ids   # a row left out whole: its reason quotes cells, not the id
+        return [replace(r, message=f"entry {guessed[r.line]!r}: {r.message}") if r.line in guessed
+                else named_reject(r, str(ids.get(r.line, "")).strip())
                 for r in sorted(self.rejects, key=lambda r: r.line)]
 
     def messages(self) -> list[str]:
@@ -328,12 +332,13 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
     """CSV text -> a ``Sheet``: a DataFrame of the well-formed rows (text cells).
 
     Each record is checked on its own: a record with more or fewer cells than
-    the header, a cell over ``MAX_CELL_CHARS`` or a malformed quote is left
-    out of the frame and listed in ``malformed`` as ``(row, raw text,
-    reason)``; the other rows keep their columns. ``rows``: the spreadsheet
-    row of each frame row (the header is row 1; a blank line is a row, as a
-    spreadsheet shows it); ``cells``: row -> the cells of a malformed record
-    read (not one with a malformed quote)."""
+    the header, a cell over ``MAX_CELL_CHARS`` or a quote that does not close
+    where a cell ends (``_broken_quote``) is left out of the frame and listed
+    in ``malformed`` as ``(row, raw text, reason)``; the other rows keep
+    their columns. ``rows``: the spreadsheet row of each frame row (the
+    header is row 1; a blank line is a row, as a spreadsheet shows it);
+    ``cells``: row -> the cells of a malformed record as read (a broken
+    quote's: ``_broken_quote``)."""
 
     import pandas as pd
 
@@ -341,10 +346,13 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
     if delimiter is None:
         delimiter = guess_delimiter(lines[0] if lines else "")
     consumed: list[str] = []
+    seen = 0      # lines of the file read so far
 
     def feed():
+        nonlocal seen
         for ln in lines:
             consumed.append(ln)
+            seen += 1
             yield ln
 
     csv.field_size_limit(sys.maxsize)   # lengths are checked per row below
@@ -373,6 +381,11 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
             continue
         if not any(c.strip() for c in rec):
             continue              # a blank row (however many empty cells)
+        broken = _broken_quote(consumed, rec, header, delimiter, seen) if len(consumed) > 1 else None
+        if broken:                # the lines below it read into one cell
+            malformed_cells[row], why = broken
+            malformed.append((row, raw, why))
+            continue
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]   # trailing empty cells: nothing to shift
         long = next((i for i, c in enumerate(rec) if len(c) > MAX_CELL_CHARS), None)
@@ -396,6 +409,35 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     return Sheet(frame, rows, malformed, malformed_cells)
+
+
+def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter: str,
+                  last: int) -> tuple[list[str], str] | None:
+    """The record ``rec`` read from the ``lines`` of the file ending at line
+    ``last``, when a quote in it does not close where a cell ends (at the
+    end of the file, or before other text): (its cells as best read, the
+    reason), else None. The cells: its first line's split at each delimiter
+    when that gives the header's number (a stray quote), else those before
+    the cell the quote opens (the rest blank)."""
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+        return None
+    except csv.Error as err:
+        eof = "end of data" in str(err)
+    at = next((k for k, c in enumerate(rec) if "\n" in c or "\r" in c), len(rec) - 1)
+    column = f"column {header[at]!r}" if at < len(header) else f"cell {at + 1}"
+    first = last - len(lines) + 1
+    taken = f"line {first + 1}" if len(lines) == 2 else f"lines {first + 1}-{last}"
+    how = (f"is never closed, so the rest of the file ({taken}) was" if eof else
+           f"is closed only on line {last}, before other text, so {taken} "
+           f"{'was' if len(lines) == 2 else 'were'}")
+    why = (f"unclosed quote in {column}: the quote opening the cell {how} read into it; the row "
+           f"and the lines read into it are left out (close the quote, or write a quote inside "
+           f"a cell as \"\")")
+    plain = next(csv.reader([lines[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    cells = plain if len(plain) == len(header) else rec[:at] + [""] * (len(header) - at)
+    return cells, why
 
 
 def _cells(col):
@@ -757,7 +799,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, got.warnings, warned, got.rows)
+                        ignored, table, got.warnings, warned, got.rows,
+                        {r: eid for (r, i), eid in zip(order, seq_ids) if i < 0 and eid})
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
