@@ -342,7 +342,9 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
 
     import pandas as pd
 
-    lines = text.splitlines(keepends=True)
+    # lines end at CR, LF or CR LF only (str.splitlines also ends them at FF,
+    # VT, U+2028 and others, which a spreadsheet keeps inside the cell)
+    lines = io.StringIO(text, newline="").readlines()
     if delimiter is None:
         delimiter = guess_delimiter(lines[0] if lines else "")
     consumed: list[str] = []
