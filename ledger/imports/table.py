@@ -120,6 +120,9 @@ class ImportResult:
     # the accepted rows' warnings as the rules give them: what `check` says
     # (said as import problems by ``record_warning``, only those printed)
     warned: list[Problem] = field(default_factory=list)
+    table_rows: list[int] = field(default_factory=list)   # the spreadsheet row of each table row
+    # a malformed row (not in ``table``) -> the id the import gave it (``_malformed_ids``)
+    malformed_ids: dict[int, str] = field(default_factory=dict)
 
     def record_warning(self, p: Problem) -> Problem:
         """The accepted row's warning ``p`` as the import says it ("row N")."""
@@ -130,8 +133,10 @@ class ImportResult:
         both the journal and the dataset import say them."""
         ids: dict[int, str] = {}
         if self.table is not None and self.columns.get("id") in self.table:
-            ids = dict(zip(self.table.attrs.get("rows", ()), self.table[self.columns["id"]]))
-        return [named_reject(r, str(ids.get(r.line, "")).strip())
+            ids = dict(zip(self.table_rows, self.table[self.columns["id"]]))
+        guessed = self.malformed_ids   # a row left out whole: its reason quotes cells, not the id
+        return [replace(r, message=f"entry {guessed[r.line]!r}: {r.message}") if r.line in guessed
+                else named_reject(r, str(ids.get(r.line, "")).strip())
                 for r in sorted(self.rejects, key=lambda r: r.line)]
 
     def messages(self) -> list[str]:
@@ -146,7 +151,7 @@ class ImportResult:
         for r in self.rejects:
             by_row.setdefault(r.line, []).append(r)
         rows = sorted(by_row)
-        at = {r: i for i, r in enumerate(self.table.attrs.get("rows", ()))}
+        at = {r: i for i, r in enumerate(self.table_rows)}
         # the rejected rows as read; a row left out whole (no cells) is blank
         orig = self.table.reset_index(drop=True).reindex(
             [at.get(r, -1) for r in rows], fill_value="").reset_index(drop=True)
@@ -164,9 +169,23 @@ class ImportResult:
 
 
 # ------------------------------------------------------------------ reading
-def read_table(path: str | Path, sheet: str | None = None):
-    """The spreadsheet as a DataFrame of text cells ("" for empty); dates and
-    numbers from XLSX become ISO dates and plain decimals."""
+@dataclass
+class Sheet:
+    """A spreadsheet as read (``read_table``): its well-formed rows, and
+    beside them, not in the frame's ``attrs`` (which pandas deep-copies on
+    every operation), where each row is and what was left out."""
+    frame: Any                                  # a DataFrame of text cells ("" for empty)
+    rows: list[int]                             # the spreadsheet row of each frame row (header: 1)
+    # (row, raw text, reason) of each row left out of the frame (CSV)
+    malformed: list[tuple[int, str, str]] = field(default_factory=list)
+    cells: dict[int, list[str]] = field(default_factory=dict)   # a malformed row's cells as read
+    merged: list[tuple[int, int, int]] = field(default_factory=list)   # XLSX: ``_merged_down``
+    warnings: list[str] = field(default_factory=list)
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
+    """The spreadsheet read: a DataFrame of text cells ("" for empty), dates
+    and numbers from XLSX as ISO dates and plain decimals, and its rows."""
     import pandas as pd
 
 
@@ -182,17 +201,17 @@ def read_table(path: str | Path, sheet: str | None = None):
             raw = read_bytes(path, what="spreadsheet")   # regular file, size cap
             check_zip(raw, path, what="spreadsheet")      # and what it unpacks to
             data = io.BytesIO(raw)
-            try:
-                frame = pd.read_excel(data, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
-            except ValueError as err:
-                if sheet and "not found" in str(err).lower():
-                    import openpyxl
-                    names = openpyxl.load_workbook(data, read_only=True).sheetnames
-                    raise LedgerError(f"{path}: no sheet {sheet!r} (sheets: {', '.join(names)})") from None
-                raise
-            merged = _merged_down(data, sheet)   # filled once the columns are mapped
-            if merged:
-                frame.attrs["merged"] = merged
+            with pd.ExcelFile(data, engine="openpyxl") as xl:
+                try:
+                    frame = pd.read_excel(xl, sheet_name=sheet or 0, dtype=object)
+                except ValueError as err:
+                    if sheet and "not found" in str(err).lower():
+                        raise LedgerError(f"{path}: no sheet {sheet!r} "
+                                          f"(sheets: {', '.join(xl.book.sheetnames)})") from None
+                    raise
+                # the sheet pandas read (its first worksheet, as pandas counts them)
+                merged = _merged_down(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
+            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged)   # filled once mapped
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -205,7 +224,7 @@ def read_table(path: str | Path, sheet: str | None = None):
                 text = raw.decode("cp1252")   # "CSV" saved on Windows (else one line, below)
                 warnings.append(f"{path}: not valid UTF-8 (byte {err.start + 1}); read as cp1252 "
                                 "(Windows Western European): check accented text and symbols")
-            frame = read_csv_rows(text, "\t" if suffix == ".tsv" else None)
+            got = read_csv_rows(text, "\t" if suffix == ".tsv" else None)
         else:
             raise LedgerError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                               f"import reads .csv or .xlsx")
@@ -216,41 +235,62 @@ def read_table(path: str | Path, sheet: str | None = None):
     except Exception as err:   # pandas/openpyxl parse errors: one line, no traceback
         msg = " ".join(str(err).split()) or type(err).__name__
         raise LedgerError(f"{path}: cannot read as {suffix.lstrip('.').upper()}: {msg}") from None
+    frame = got.frame
     frame.columns = [str(c).strip() for c in frame.columns]
-    if "rows" not in frame.attrs:   # XLSX: one grid row per row, the header is row 1
-        frame.attrs["rows"] = list(range(2, len(frame) + 2))
-        frame.attrs["malformed"] = []
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
-    attrs = dict(frame.attrs)
-    frame = frame.apply(_cells).apply(
+    got.frame = frame.apply(_cells).apply(
         lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
-    frame.attrs.update(attrs)
-    frame.attrs["warnings"] = warnings
-    return frame
+    got.warnings = warnings
+    return got
 
 
-def _merged_down(data: io.BytesIO, sheet: str | None) -> list[tuple[int, int, int]]:
-    """The sheet's cells merged down several rows, below the header, as
-    (first row, row after the last, column), rows and columns counted in
-    the table read (0: the row after the header). Cells merged across
-    columns are left out: whose column the value is is not said. The
-    workbook is read a second time, in full, only when its sheets have
-    merged cells (read-only mode does not list them)."""
-    with zipfile.ZipFile(data) as z:
-        if not any(b"mergeCell" in z.read(n) for n in z.namelist()
-                   if n.startswith("xl/worksheets/") and n.endswith(".xml")):
-            return []
-    import openpyxl
+def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
+    """The cells of the worksheet ``ws`` (openpyxl's, read only) of the
+    workbook ``raw`` merged down several rows, below the header, as (first
+    row, row after the last, column), rows and columns counted in the table
+    read (0: the row after the header). Cells merged across columns are left
+    out: whose column the value is is not said. Read-only mode does not
+    list merged cells: its ``<mergeCell>`` elements are read from the
+    sheet's XML, streamed (entities not fetched, no huge tree), one row
+    element at a time, without a second load of the workbook."""
+    from lxml import etree
+    from openpyxl.utils.cell import range_boundaries
+    from openpyxl.xml.constants import SHEET_MAIN_NS
 
-    data.seek(0)
-    book = openpyxl.load_workbook(data)
-    ws = book[sheet] if sheet else book.worksheets[0]
-    return sorted((m.min_row - 2, m.max_row - 1, m.min_col - 1) for m in ws.merged_cells.ranges
-                  if m.min_col == m.max_col and m.min_row >= 2 and m.max_row > m.min_row)
+    part = ws._worksheet_path   # the sheet's part in the package, as openpyxl found it
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        with z.open(part) as fh:
+            if not _holds(fh, b"mergeCell"):
+                return []
+        merge, row = f"{{{SHEET_MAIN_NS}}}mergeCell", f"{{{SHEET_MAIN_NS}}}row"
+        out = []
+        with z.open(part) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=(row, merge),
+                                         resolve_entities=False, no_network=True,
+                                         huge_tree=False, load_dtd=False):
+                if el.tag == merge:
+                    # a bad range: ValueError (pandas' read has said it already)
+                    min_col, min_row, max_col, max_row = range_boundaries(el.get("ref") or "")
+                    if min_col == max_col and min_row >= 2 and max_row > min_row:
+                        out.append((min_row - 2, max_row - 1, min_col - 1))
+                el.clear()            # rows are not kept: memory stays flat
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    return sorted(out)
+
+
+def _holds(fh, needle: bytes, chunk: int = 1 << 20) -> bool:
+    """Whether the stream ``fh`` holds ``needle`` (read in chunks)."""
+    tail = b""
+    while block := fh.read(chunk):
+        if needle in tail + block:
+            return True
+        tail = block[-len(needle):]
+    return False
 
 
 # the fields a merged cell gives each row it covers: all but a part's own
@@ -258,15 +298,16 @@ def _merged_down(data: io.BytesIO, sheet: str | None) -> list[tuple[int, int, in
 _PART_OWN = {"purpose", "amount", "entry_amount"}
 
 
-def _fill_merged(frame, cols: dict[str, str]) -> None:
+def _fill_merged(frame, merged: list[tuple[int, int, int]], cols: dict[str, str]) -> None:
     """Cells merged down several rows (an id, date, funder or source given
     once for the rows of a split entry): their value on each row, as the
     sheet shows it (the file holds it in the top cell only), in the columns
-    the import reads as an entry's field, by the header or ``--map``. A
-    merged amount, share or purpose is left in its top cell: the parts
-    below it have none, and the entry is refused whole."""
+    the import reads as an entry's field, by the header or ``--map``
+    (``merged``: ``_merged_down``). A merged amount, share or purpose is
+    left in its top cell: the parts below it have none, and the entry is
+    refused whole."""
     filled = {frame.columns.get_loc(c) for f, c in cols.items() if f not in _PART_OWN}
-    for top, end, col in frame.attrs.get("merged", ()):
+    for top, end, col in merged:
         if col in filled and top < len(frame):
             for r in range(top + 1, min(end, len(frame))):
                 frame.iat[r, col] = frame.iat[top, col]
@@ -290,28 +331,33 @@ def guess_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_rows(text: str, delimiter: str | None = None):
-    """CSV text -> a DataFrame of the well-formed rows (text cells).
+def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
+    """CSV text -> a ``Sheet``: a DataFrame of the well-formed rows (text cells).
 
     Each record is checked on its own: a record with more or fewer cells than
-    the header, a cell over ``MAX_CELL_CHARS`` or a malformed quote is left
-    out of the frame and listed in ``frame.attrs["malformed"]`` as
-    ``(row, raw text, reason)``; the other rows keep their columns.
-    ``frame.attrs["rows"]``: the spreadsheet row of each frame row (the
+    the header, a cell over ``MAX_CELL_CHARS`` or a quote that does not close
+    where a cell ends (``_broken_quote``) is left out of the frame and listed
+    in ``malformed`` as ``(row, raw text, reason)``; the other rows keep
+    their columns. ``rows``: the spreadsheet row of each frame row (the
     header is row 1; a blank line is a row, as a spreadsheet shows it);
-    ``frame.attrs["malformed_cells"]``: row -> the cells of a malformed
-    record read (not one with a malformed quote)."""
+    ``cells``: row -> the cells of a malformed record as read (a broken
+    quote's: ``_broken_quote``)."""
 
     import pandas as pd
 
-    lines = text.splitlines(keepends=True)
+    # lines end at CR, LF or CR LF only (str.splitlines also ends them at FF,
+    # VT, U+2028 and others, which a spreadsheet keeps inside the cell)
+    lines = io.StringIO(text, newline="").readlines()
     if delimiter is None:
         delimiter = guess_delimiter(lines[0] if lines else "")
     consumed: list[str] = []
+    seen = 0      # lines of the file read so far
 
     def feed():
+        nonlocal seen
         for ln in lines:
             consumed.append(ln)
+            seen += 1
             yield ln
 
     csv.field_size_limit(sys.maxsize)   # lengths are checked per row below
@@ -340,6 +386,11 @@ def read_csv_rows(text: str, delimiter: str | None = None):
             continue
         if not any(c.strip() for c in rec):
             continue              # a blank row (however many empty cells)
+        broken = _broken_quote(consumed, rec, header, delimiter, seen) if len(consumed) > 1 else None
+        if broken:                # the lines below it read into one cell
+            malformed_cells[row], why = broken
+            malformed.append((row, raw, why))
+            continue
         if len(rec) > len(header) and not any(c.strip() for c in rec[len(header):]):
             rec = rec[:len(header)]   # trailing empty cells: nothing to shift
         long = next((i for i, c in enumerate(rec) if len(c) > MAX_CELL_CHARS), None)
@@ -362,10 +413,36 @@ def read_csv_rows(text: str, delimiter: str | None = None):
         raise ValueError("the file is empty: no header row")
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
-    frame.attrs["rows"] = rows
-    frame.attrs["malformed"] = malformed
-    frame.attrs["malformed_cells"] = malformed_cells
-    return frame
+    return Sheet(frame, rows, malformed, malformed_cells)
+
+
+def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter: str,
+                  last: int) -> tuple[list[str], str] | None:
+    """The record ``rec`` read from the ``lines`` of the file ending at line
+    ``last``, when a quote in it does not close where a cell ends (at the
+    end of the file, or before other text): (its cells as best read, the
+    reason), else None. The cells: its first line's split at each delimiter
+    when that gives the header's number (a stray quote), else those before
+    the cell the quote opens (the rest blank)."""
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+        return None
+    except csv.Error as err:
+        eof = "end of data" in str(err)
+    at = next((k for k, c in enumerate(rec) if "\n" in c or "\r" in c), len(rec) - 1)
+    column = f"column {header[at]!r}" if at < len(header) else f"cell {at + 1}"
+    first = last - len(lines) + 1
+    taken = f"line {first + 1}" if len(lines) == 2 else f"lines {first + 1}-{last}"
+    how = (f"is never closed, so the rest of the file ({taken}) was" if eof else
+           f"is closed only on line {last}, before other text, so {taken} "
+           f"{'was' if len(lines) == 2 else 'were'}")
+    why = (f"unclosed quote in {column}: the quote opening the cell {how} read into it; the row "
+           f"and the lines read into it are left out (close the quote, or write a quote inside "
+           f"a cell as \"\")")
+    plain = next(csv.reader([lines[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
+    cells = plain if len(plain) == len(header) else rec[:at] + [""] * (len(header) - at)
+    return cells, why
 
 
 def _cells(col):
@@ -561,11 +638,12 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     mapping = mapping or {}
     sheet = sheet or mapping.get("sheet")
-    table = read_table(path, sheet)
+    got = read_table(path, sheet)
+    table = got.frame
     name = name or str(path)
     documents = dict(documents or {})
     headers = list(table.columns)
-    malformed = table.attrs.get("malformed", [])
+    malformed = got.malformed
     if not headers or (table.empty and not malformed):
         raise LedgerError(f"{name}: no data rows (the first row must be the header)")
     cols, ignored = map_columns(headers, mapping, name)
@@ -577,10 +655,10 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         given = cells[cells != ""].unique()
         if len(given) and not any(listed_links(c)[1] == "" for c in given):
             ignored.append(cols.pop("links"))
-    _fill_merged(table, cols)
+    _fill_merged(table, got.merged, cols)
     defaults = mapping.get("defaults", {})
     n = len(table)
-    rows = pd.Index(table.attrs["rows"], dtype="int64")   # spreadsheet rows (header = row 1)
+    rows = pd.Index(got.rows, dtype="int64")   # spreadsheet rows (header = row 1)
 
     def column(fld: str):
         if fld in cols:   # tags trimmed of spaces only: a control character is the rule's
@@ -646,7 +724,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # they stay in the sequence so that the entry around one is refused whole
     order = sorted([(int(rows[i]), i) for i in read.tolist()]
                    + [(r, -1) for r, _, _ in malformed])
-    seq_ids = _malformed_ids(order, ids, table.attrs.get("malformed_cells", {}),
+    seq_ids = _malformed_ids(order, ids, got.cells,
                              headers.index(cols["id"]) if "id" in cols else None, len(headers))
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
@@ -734,7 +812,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     entries_out = [e for _, e in accepted]
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
-                        ignored, table, list(table.attrs.get("warnings", [])), warned)
+                        ignored, table, got.warnings, warned, got.rows,
+                        {r: eid for (r, i), eid in zip(order, seq_ids) if i < 0 and eid})
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],

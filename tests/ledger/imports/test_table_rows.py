@@ -31,7 +31,7 @@ def test_extra_and_short_rows_are_rejected_alone(tmp_path, run_cli):
     code, out, err = run_cli("import", src, "-o", tmp_path / "out.toml")
     assert code == 0, err
     assert f"{src}: row 3: 6 cells, the header has 5 (extra: 'EXTRA')" in err
-    assert f"{src}: row 5: 3 cells, the header has 5" in err
+    assert f"{src}: row 5: entry 'r4': 3 cells, the header has 5" in err
     assert "3 entries written" in err
     text = (tmp_path / "out.toml").read_text(encoding="utf-8")
     for i in (1, 3, 5):    # the rows after the bad ones keep their own cells
@@ -48,7 +48,7 @@ def test_an_oversized_cell_rejects_its_row_only(tmp_path, run_cli):
                    encoding="utf-8")
     code, out, err = run_cli("import", src, "-o", tmp_path / "out.toml")
     assert code == 0, err
-    assert f"{src}: row 3: the cell in column 'notes' holds 100,001 characters" in err
+    assert f"{src}: row 3: entry 'r2': the cell in column 'notes' holds 100,001 characters" in err
     assert "2 entries written" in err
     assert [r["row"] for r in _rejects(tmp_path / "out.rejects.csv")] == ["3"]
 
