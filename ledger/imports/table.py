@@ -763,8 +763,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for rs, f in raw_rows:
-        if got := _one_entry(f, regroup, rs):
-            part_rows[rs[0]] = got
+        if on_rows := _one_entry(f, regroup, rs):
+            part_rows[rs[0]] = on_rows
 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
