@@ -362,8 +362,11 @@ def _batches(kind: str, args):
         for b in batches:
             yield bulk.read_batch(kind, b, names, args.hierarchy)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
-            as pool:
+    context = multiprocessing.get_context("forkserver")
+    # the workers' modules imported once, in the server they are forked from,
+    # not again by each worker
+    context.set_forkserver_preload(list(bulk.WORKER_MODULES))
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending = []
         for b in batches:
             pending.append(pool.submit(bulk.read_batch, kind, b, names, args.hierarchy))

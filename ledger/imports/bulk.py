@@ -40,6 +40,8 @@ DOCUMENTS_FILE = DATASET_DOCUMENTS    # what the dataset's reader reads as its d
 REJECTS_FILE = "_rejects.csv"
 ARCHIVE_FOLDER = DATASET_ARCHIVE
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
+# what ``read_batch`` imports, lazily or not: a worker process's start
+WORKER_MODULES = ("ledger.imports.bulk", "lxml.etree", "pyarrow.compute", "pandas")
 
 
 def checked(results: list[ReadResult], documents: list[str]):
