@@ -249,16 +249,17 @@ def run_dataset(args) -> int:
     if target.suffix.lower() != ".parquet":   # else no command would read it as a dataset
         raise LedgerError(f"import: --to {target}: a dataset's folder name ends in .parquet "
                           f"(e.g. {target.with_suffix('.parquet').name}); -o writes a journal")
-    max_messages()          # a bad cap is one line before any folder is made
+    cap = max_messages()    # a bad cap is one line before any folder is made
     tmp = bulk.temporary_folder(target)
     sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
     documents: list[dict] = []
     seen = bulk.SeenIds()
     writer = bulk.DatasetWriter(tmp)
     try:
-        for table, found, docs in _batches(kind, args):
-            table, again = bulk.without_seen(table, seen)
-            sink.add(found + again)
+        for table, digests, found, docs in _batches(kind, args, cap):
+            table, again = bulk.without_seen(table, seen, digests)
+            sink.merge(found)
+            sink.add(again)
             writer.add(table)
             used = {d for v in table.column("sources").unique().to_pylist()
                     for d in v.split(";")} if table.num_rows else set()
@@ -303,31 +304,38 @@ class _ProblemSink:
     """An import's problems as they come, none held: the rejected, skipped
     and unreadable ones written to a CSV file (as ``_rejects_csv`` writes
     them); the messages, in the two groups ``_print_problems`` prints, held
-    only as far as the cap shows them (``CappedMessages``)."""
+    only as far as the cap shows them (``CappedMessages``).  A batch's
+    problems come summed up (``_Told``), made where the batch was read."""
 
     def __init__(self, path: Path):
         self.fh = open(path, "w", encoding="utf-8", newline="")
-        self.csv = csv.writer(self.fh)
-        self.csv.writerow(REJECTS_HEADER)
+        csv.writer(self.fh).writerow(REJECTS_HEADER)
         self.shown = {True: CappedMessages(), False: CappedMessages()}   # by: dropped
         self.items = {"reject": 0, "skip": 0}
         self.counted: set = set()   # the items named (a spreadsheet's rows), counted once
         self.errors = self.dropped = self.warnings = 0
 
     def add(self, problems) -> None:
-        for pr in problems:
-            out, kind = bool(dropped(pr)), kind_of(pr)
-            item = pr.detail("item")
-            if kind in self.items and (item is None or (kind, item) not in self.counted):
-                self.items[kind] += items_of(pr)
-                if item is not None:
-                    self.counted.add((kind, item))
-            self.warnings += kind == "warning"
-            if out or kind == "error":
-                self.dropped += 1
-                self.errors += kind == "error"
-                self.csv.writerow(_reject_row(pr))
-            self.shown[out].add(pr)
+        self.merge(_Told(problems, self.shown[True].cap))
+
+    def merge(self, told: _Told) -> None:
+        """A batch's problems (``_Told``) added after those before it, as if
+        one by one."""
+        self.fh.write(told.rows)
+        for kind, n in told.items.items():
+            self.items[kind] += n
+        for kind, item, n in told.named:
+            if (kind, item) not in self.counted:
+                self.counted.add((kind, item))
+                self.items[kind] += n
+        self.warnings += told.warnings
+        self.dropped += told.dropped
+        self.errors += told.errors
+        for out, got in told.shown.items():
+            mine = self.shown[out]
+            for pr in got.held:
+                mine.add(pr)
+            mine.count += got.count - len(got.held)
 
     def close(self) -> None:
         if not self.fh.closed:
@@ -339,13 +347,48 @@ class _ProblemSink:
                 print(f"ledger-tool: import: {line}", file=sys.stderr)
 
 
+class _Told:
+    """A batch's problems summed up as ``_ProblemSink`` tells them, where
+    the batch is read (a worker process), so that the command's own process
+    neither receives nor handles them one at a time: the rejects file's rows
+    as CSV text, the counts, and the messages the cap can show (the first
+    ``cap`` of each rank, in order: ``CappedMessages``), the rest counted."""
+
+    def __init__(self, problems, cap: int):
+        buf = io.StringIO()
+        rows = csv.writer(buf)
+        self.items = {"reject": 0, "skip": 0}
+        self.named: list[tuple[str, Any, int]] = []   # (kind, item, items): counted once
+        self.errors = self.dropped = self.warnings = 0
+        self.shown = {True: CappedMessages(), False: CappedMessages()}   # by: dropped
+        for capped_messages in self.shown.values():
+            capped_messages.cap = cap
+        for pr in problems:
+            out, kind = bool(dropped(pr)), kind_of(pr)
+            if kind in self.items:
+                item = pr.detail("item")
+                if item is None:
+                    self.items[kind] += items_of(pr)
+                else:
+                    self.named.append((kind, item, items_of(pr)))
+            self.warnings += kind == "warning"
+            if out or kind == "error":
+                self.dropped += 1
+                self.errors += kind == "error"
+                rows.writerow(_reject_row(pr))
+            self.shown[out].add(pr)
+        self.rows = buf.getvalue()
+
+
 BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bulk rules)
 
 
-def _batches(kind: str, args):
-    """(good rows, problems, documents) per batch of input files, in order."""
+def _batches(kind: str, args, cap: int):
+    """(good rows, their ids' digests or None, problems told (``_Told``),
+    documents) per batch of input files, in order."""
     if kind == "table":
-        yield _spreadsheet(args)
+        table, problems, docs = _spreadsheet(args)
+        yield table, None, _Told(problems, cap), docs
         return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
@@ -360,17 +403,29 @@ def _batches(kind: str, args):
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
         for b in batches:
-            yield bulk.read_batch(kind, b, names, args.hierarchy)
+            yield _read_batch(kind, b, names, args.hierarchy, cap)
         return
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) \
-            as pool:
+    context = multiprocessing.get_context("forkserver")
+    # the workers' modules imported once, in the server they are forked from,
+    # not again by each worker (this one: ``_read_batch``)
+    context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending = []
         for b in batches:
-            pending.append(pool.submit(bulk.read_batch, kind, b, names, args.hierarchy))
+            pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap))
             if len(pending) > 2 * workers:      # a few batches in flight, not the folder
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+
+
+def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int):
+    """``bulk.read_batch`` (in a worker process), with what the command's
+    own process would otherwise do row by row and problem by problem: (the
+    good rows, their ids' digests (``bulk.SeenIds``), the problems told
+    (``_Told``), the documents)."""
+    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy)
+    return table, bulk.id_digests(table), _Told(problems, cap), docs
 
 
 def _spreadsheet(args):

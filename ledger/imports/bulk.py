@@ -40,6 +40,8 @@ DOCUMENTS_FILE = DATASET_DOCUMENTS    # what the dataset's reader reads as its d
 REJECTS_FILE = "_rejects.csv"
 ARCHIVE_FOLDER = DATASET_ARCHIVE
 ROWS_PER_PART = 50_000                # rows buffered before the part files are written
+# what ``read_batch`` imports, lazily or not: a worker process's start
+WORKER_MODULES = ("ledger.imports.bulk", "lxml.etree", "pyarrow.compute", "pandas")
 
 
 def checked(results: list[ReadResult], documents: list[str]):
@@ -154,17 +156,24 @@ class _Run:
         self.lo = np.insert(self.lo, at, digests[:, 1])
 
 
-def without_seen(table, seen_ids: SeenIds):
+def id_digests(table):
+    """The digests (``SeenIds.digest``) of ``table``'s ids, row by row."""
+    return SeenIds.digest(table.column("id").to_numpy(zero_copy_only=False))
+
+
+def without_seen(table, seen_ids: SeenIds, digests=None):
     """(``table`` without the entries whose id an earlier batch wrote, the
-    problems naming them); the ids kept are added to ``seen_ids``."""
+    problems naming them); the ids kept are added to ``seen_ids``.
+    ``digests``: its ids' (``id_digests``), when made already."""
     import numpy as np
     import pyarrow as pa
 
-    ids = table.column("id").to_numpy(zero_copy_only=False)
-    digests = seen_ids.digest(ids)
+    if digests is None:
+        digests = id_digests(table)
     again = seen_ids.holds(digests)
     problems = []
-    if again.any():
+    if again.any():     # (Arrow's strings to NumPy load pandas: only then)
+        ids = table.column("id").to_numpy(zero_copy_only=False)
         origin = table.column("origin").to_numpy(zero_copy_only=False)
         for i in dict.fromkeys(np.flatnonzero(again).tolist()):
             problems.append(import_problem(str(origin[i]).split(": ", 1)[0], "", (

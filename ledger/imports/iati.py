@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import heapq
 import itertools
 import re
@@ -22,7 +23,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
-                                file_sha256, open_data, percentages, shares,
+                                open_data, percentages, shares,
                                 source_document)
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
@@ -364,13 +365,21 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity)."""
+    path = Path(path)
+    # one descriptor, checked and opened once: hashed, parsed, then its quotes read
+    with open_data(path, "IATI file") as fh:
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+        fh.seek(0)
+        return _read_file(path, fh, sha, names, progress, hierarchy)
+
+
+def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResult:
+    """``read_iati`` of the open file ``fh`` whose hash is ``sha``."""
     from lxml import etree
 
-    path = Path(path)
     unnamed: dict[str, set[str]] = {"organisations": set(), "sectors": set(), "regions": set()}
     names = {**(names or load_names(None)), "_unnamed": unnamed}
     file = str(path)
-    sha = file_sha256(path, "IATI file")
     records: list[Record] = []
     problems: list[Problem] = []
     quotes: dict[int, list[tuple[Record, int, str]]] = {}   # source line of a <value> -> records quoting it
@@ -380,58 +389,57 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     letters = 0
     levels: dict[str, int] = {}
     try:
-        with open_data(path, "IATI file") as fh:
-            # events for the three elements read here only (matched in C): the
-            # others are built into each activity's tree without a Python call
-            ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
-                                  no_network=True, huge_tree=False, load_dtd=False,
-                                  remove_comments=True, remove_pis=True,
-                                  tag=("{*}iati-activities", "{*}iati-activity",
-                                       "{*}iati-identifier"))
-            root_seen = False
-            for event, el in ctx:
-                if not root_seen:
-                    root_seen = True
-                    _check_root(el.getroottree())
-                    state["version"] = (el.getroottree().getroot().get("version") or "").strip()
-                if event == "start":
-                    if _tag(el) == "iati-activity":
-                        state["activity"] = f"activity at line {el.sourceline}"
-                    continue
-                if _tag(el) == "iati-identifier" and el.text and el.text.strip():
-                    state["activity"] = f"activity {' '.join(el.text.split())!r}"
-                if _tag(el) != "iati-activity":
-                    continue
-                act = _Activity(el, state["version"], names, file)
-                state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
-                state["acts"] += 1
-                level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
-                levels[level] = levels.get(level, 0) + 1
-                n_items = sum(len(act.of(t)) for t in ITEMS)
-                state["read"] += n_items
-                if hierarchy is not None and level != hierarchy:
-                    if n_items:
-                        problems.append(import_problem(file, state["activity"] or f"activity at line "
-                                                f"{act.line}", f"hierarchy {level}, not "
-                                                f"{hierarchy} (--hierarchy): its {n_items} "
-                                                f"item(s) not imported", "skip", n_items))
-                else:
-                    try:
-                        _read_activity(act, doc, records, problems, quotes, tally)
-                        letters += act.letter_codes
-                    except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
-                        problems.append(import_problem(file, state["activity"], f"could not be read "
-                                                f"({type(err).__name__}: {err}); its {n_items} "
-                                                f"item(s) not imported", "reject", n_items))
-                el.clear(keep_tail=False)
-                parent = el.getparent()
-                if parent is not None:
-                    while el.getprevious() is not None:
-                        del parent[0]
-                if progress:     # (activities read, read activities still held by the tree)
-                    progress(state["acts"], 1 + sum(1 for _ in el.itersiblings(preceding=True)))
-            if not root_seen and ctx.root is not None:
-                _check_root(ctx.root.getroottree())
+        # events for the three elements read here only (matched in C): the
+        # others are built into each activity's tree without a Python call
+        ctx = etree.iterparse(fh, events=("start", "end"), resolve_entities=False,
+                              no_network=True, huge_tree=False, load_dtd=False,
+                              remove_comments=True, remove_pis=True,
+                              tag=("{*}iati-activities", "{*}iati-activity",
+                                   "{*}iati-identifier"))
+        root_seen = False
+        for event, el in ctx:
+            if not root_seen:
+                root_seen = True
+                _check_root(el.getroottree())
+                state["version"] = (el.getroottree().getroot().get("version") or "").strip()
+            if event == "start":
+                if _tag(el) == "iati-activity":
+                    state["activity"] = f"activity at line {el.sourceline}"
+                continue
+            if _tag(el) == "iati-identifier" and el.text and el.text.strip():
+                state["activity"] = f"activity {' '.join(el.text.split())!r}"
+            if _tag(el) != "iati-activity":
+                continue
+            act = _Activity(el, state["version"], names, file)
+            state["activity"] = f"activity {act.id!r}" if act.id else state["activity"]
+            state["acts"] += 1
+            level = (el.get("hierarchy") or "1").strip()     # the standard's default: 1
+            levels[level] = levels.get(level, 0) + 1
+            n_items = sum(len(act.of(t)) for t in ITEMS)
+            state["read"] += n_items
+            if hierarchy is not None and level != hierarchy:
+                if n_items:
+                    problems.append(import_problem(file, state["activity"] or f"activity at line "
+                                            f"{act.line}", f"hierarchy {level}, not "
+                                            f"{hierarchy} (--hierarchy): its {n_items} "
+                                            f"item(s) not imported", "skip", n_items))
+            else:
+                try:
+                    _read_activity(act, doc, records, problems, quotes, tally)
+                    letters += act.letter_codes
+                except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
+                    problems.append(import_problem(file, state["activity"], f"could not be read "
+                                            f"({type(err).__name__}: {err}); its {n_items} "
+                                            f"item(s) not imported", "reject", n_items))
+            el.clear(keep_tail=False)
+            parent = el.getparent()
+            if parent is not None:
+                while el.getprevious() is not None:
+                    del parent[0]
+            if progress:     # (activities read, read activities still held by the tree)
+                progress(state["acts"], 1 + sum(1 for _ in el.itersiblings(preceding=True)))
+        if not root_seen and ctx.root is not None:
+            _check_root(ctx.root.getroottree())
     except _Refuse as err:
         return ReadResult(file, [], [import_problem(file, "", str(err), "error")], None, sha)
     except etree.XMLSyntaxError as err:
@@ -466,7 +474,7 @@ def read_iati(path: str | Path, *, names=None, progress=None,
                                 + ": a parent's budgets and its children's transactions may "
                                   "count the same money twice; import one level with "
                                   "--hierarchy N", "note"))
-    _attach_quotes(path, quotes)
+    _attach_quotes(fh, quotes)
     return ReadResult(file, records, problems, doc, sha, state["read"])
 
 
@@ -495,25 +503,25 @@ def _at_end(path: Path, line: int) -> bool:
         return False
 
 
-def _attach_quotes(path: Path, quotes: dict[int, list[tuple[Record, int, str]]]) -> None:
+def _attach_quotes(fh, quotes: dict[int, list[tuple[Record, int, str]]]) -> None:
     """Each record quotes its <value> element as written in the file (one
     more streaming pass, reading only the lines needed); a netted record
     quotes its reversals too, one citation each."""
     if not quotes:
         return
     at = 0       # lines read so far; the others are skipped in C
-    with open_data(path, "IATI file") as fh:
-        for n in sorted(k for k in quotes if type(k) is int and k > 0):   # lxml: None if unknown
-            raw = next(itertools.islice(fh, n - 1 - at, None), None)
-            at = n
-            if raw is None:
-                break
-            line = raw.decode("utf-8", "replace")
-            found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
-            for rec, k, number in quotes[n]:
-                hit = found.get(number)
-                if hit:
-                    rec.fields["source"][k]["quote"] = hit
+    fh.seek(0)
+    for n in sorted(k for k in quotes if type(k) is int and k > 0):   # lxml: None if unknown
+        raw = next(itertools.islice(fh, n - 1 - at, None), None)
+        at = n
+        if raw is None:
+            break
+        line = raw.decode("utf-8", "replace")
+        found = {m.group(2): m.group(1) for m in reversed(list(_VALUE_ELEMENT.finditer(line)))}
+        for rec, k, number in quotes[n]:
+            hit = found.get(number)
+            if hit:
+                rec.fields["source"][k]["quote"] = hit
     for cites in quotes.values():
         for rec, k, number in cites:
             src = rec.fields["source"][k]
