@@ -191,8 +191,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             phrase=original[first:last], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
-            period=period, amount_text=ph.amount_text, period_text=period_text,
-            restated_text=tuple(r.text for r in ph.restated), offset=first,
+            period=period, amount_text=_spaced(ph.amount_text), period_text=_spaced(period_text),
+            restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
@@ -240,6 +240,10 @@ _NEWLINE = re.compile("\n")
 # A line break inside a paragraph, with the spaces around it: a blank line
 # (a paragraph break) still ends clauses and sentences.
 _LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
+# What a line break becomes: white space between words, but never a digit
+# group's separator ("£12⏎300 families" is £12, not £12,300), which a tab
+# is not to the money grammar.
+_BREAK = "\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,17 +293,23 @@ def compose(text: str) -> tuple[str, Unwrapped]:
     return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
 
 
+def _spaced(words: str) -> str:
+    """Words read across a line break, with a space for the break."""
+    return words.replace(_BREAK, " ")
+
+
 def unwrap(text: str) -> tuple[str, Unwrapped]:
     """``text`` with each line break inside a paragraph (and the spaces
-    around it) made one space, so that a figure, its scale word and its
-    period read the same whether or not a line wraps between them; and the
-    map back to positions in ``text``."""
+    around it) made one tab (``_BREAK``), so that a figure, its scale word
+    and its period read the same whether or not a line wraps between them,
+    while digits never join across the break; and the map back to
+    positions in ``text``."""
     cuts: list[int] = []
     shifts: list[int] = []
     parts: list[str] = []
     pos = shift = 0
     for m in _LINE_BREAK.finditer(text):
-        parts += [text[pos:m.start()], " "]
+        parts += [text[pos:m.start()], _BREAK]
         pos = m.end()
         if len(m.group()) > 1:     # a bare "\n" keeps every position
             shift += len(m.group()) - 1

@@ -91,6 +91,7 @@ _TRANSLATE = str.maketrans({
 # Runs of white space (any Unicode space, NBSP, line breaks) become one space;
 # soft hyphens and zero-width characters vanish.
 _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_SPACE_RUN = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -403,8 +404,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
             findings.insert(0, finding("ok", "quote-verified", f"data value found at {loc} "
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
-    words = re.sub(r"\s+", " ", m.text)
-    mentions = tuple(find_mentions(words, context=source.text))
+    # a line break stays one, which extract reads across but never inside a number
+    words = _SPACE_RUN.sub(lambda w: "\n" if "\n" in w.group() else " ", m.text)
+    mentions = tuple(dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
+                     for d in find_mentions(words, context=source.text))
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
     cut = _figure_cut(m, source.text, mentions) if picked is not None else None
