@@ -208,9 +208,14 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
 # what it leaves behind.
 _WS = r"[ \t\u00a0\u2009\u202f]"
 _UNIT = r"(?:months?|weeks?|days?|quarters?|fortnights?)"
+# "a week" is elapsed time, not a rate, when a time phrase follows ("£2m a
+# week into the crisis", "a month on from the fire", "a week from now"; but
+# "a month from the Home Office" and "a month on food" are rates)
+_ELAPSED = (rf"{_WS}+(?:into|ago|earlier|later|after|before|since|hence|previously|back|of"
+            rf"|from{_WS}+(?:now|then|today)|on(?!{_WS}+(?!from\b|since\b)[^\W\d_])|in(?!{_WS}+(?:19|20)\d\d))(?![^\W\d_])")
 _UNREAD_RATE = re.compile(
-    rf"[^\S\n]*(?P<w>(?:a|an|per|each|every){_WS}+{_UNIT}\b"
-    rf"(?!{_WS}+(?:ago|earlier|later|after|before|since)\b)"
+    rf"[^\S\n]*(?P<w>(?:per|each|every){_WS}+{_UNIT}\b(?!{_WS}+(?:ago|earlier|later)\b)"
+    rf"|an?{_WS}+{_UNIT}\b(?!{_ELAPSED})"
     r"|(?:monthly|weekly|daily|quarterly|fortnightly)\b"
     rf"|/{_WS}?(?:month|week|day|quarter)\b"
     rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
