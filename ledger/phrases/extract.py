@@ -66,6 +66,16 @@ class Mention:
         return bool(self.period_unread) and _UNREAD_RATE.match(self.period_unread) is not None
 
     @property
+    def times_a_year(self) -> int | None:
+        """12 for a rate per month, 4 per quarter: exact fractions of a year,
+        so "£1m a month" is exactly £12m per year.  None otherwise (a week,
+        a day: no whole number of them makes a year)."""
+        if not self.unread_rate:
+            return None
+        w = self.period_unread.lower()
+        return 12 if _MONTHLY.search(w) else 4 if _QUARTERLY.search(w) else None
+
+    @property
     def start(self) -> str:
         """The period's start date (ISO), when the phrase gives one."""
         return self.period.start.isoformat() if self.period.start else ""
@@ -221,6 +231,8 @@ _UNREAD_RATE = re.compile(
     rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
     rf"|(?:tous{_WS}+les{_WS}+(?:mois|jours|trimestres)|toutes{_WS}+les{_WS}+semaines)\b"
     r"|(?:mensuel|hebdomadaire|trimestriel)(?:le)?s?\b)", re.IGNORECASE)
+_MONTHLY = re.compile(r"month|mois|mensuel")
+_QUARTERLY = re.compile(r"quarter|trimestr")
 _UNREAD_END = re.compile(
     rf"[^\S\n]*(?P<w>(?P<to>until|till|through|to|by|jusqu['’](?:à|en|au))"
     rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
