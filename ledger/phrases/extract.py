@@ -11,6 +11,7 @@ The documents themselves are read by ``ledger.sources.render.read_document``
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,8 @@ from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
+           "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
@@ -192,7 +194,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         consumed_to = end
         per, years, fiscal = _period_fields(period)
         first, last = where.original(ph.start), where.original(end - 1) + 1
-        while last < len(original) and unicodedata.combining(original[last]):
+        while last < len(original) and joins_previous(original[last]):
             last += 1      # the accents of its last letter
         line_idx = bisect.bisect_left(newlines, first)
         mention = Mention(
@@ -281,10 +283,31 @@ class Unwrapped:
 _ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
+@functools.cache
+def _second_halves() -> frozenset[str]:
+    """Letters of combining class 0 that compose with the letter before them
+    (Unicode's NFC_Quick_Check=Maybe): Tamil's U+0BBE after U+0BC6, Hangul's
+    vowel and final jamo.  Read from unicodedata's canonical pairs, once."""
+    found = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    for cp in range(0x80, 0x30000):
+        d = unicodedata.decomposition(chr(cp))
+        if d and d[0] != "<":
+            parts = d.split()
+            if len(parts) == 2 and not unicodedata.combining(second := chr(int(parts[1], 16))):
+                found.add(second)
+    return frozenset(found)
+
+
+def joins_previous(ch: str) -> bool:
+    """``ch`` may compose with what comes before it: an accent, or a second
+    half (a Hangul vowel or final, Tamil's U+0BBE)."""
+    return bool(unicodedata.combining(ch)) or ch in _second_halves()
+
+
 def compose(text: str) -> tuple[str, Unwrapped]:
     """``text`` in NFC (a document in decomposed Unicode, as macOS and many
     PDFs write it, reads as one typed composed), each base character composed
-    with the marks after it, and the map back to positions in ``text``: a
+    with the marks and second halves after it, and the map back to positions in ``text``: a
     composed letter stands where its base was."""
     if unicodedata.is_normalized("NFC", text):
         return text, Unwrapped()
@@ -296,7 +319,7 @@ def compose(text: str) -> tuple[str, Unwrapped]:
         parts.append(text[pos:m.start()])
         flat += m.start() - pos
         run = m.group()
-        starts = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
+        starts = [i for i, ch in enumerate(run) if i == 0 or not joins_previous(ch)]
         for a, b in zip(starts, starts[1:] + [len(run)]):
             piece = unicodedata.normalize("NFC", run[a:b])
             parts.append(piece)

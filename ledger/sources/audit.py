@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -31,7 +30,7 @@ from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
-from ledger.phrases.extract import Mention, compose, find_mentions
+from ledger.phrases.extract import Mention, compose, find_mentions, joins_previous
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
@@ -159,7 +158,7 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
 
     def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
         a, b = origin[i], origin[j - 1] + 1
-        while b < len(text) and unicodedata.combining(text[b]):   # its last letter's accents
+        while b < len(text) and joins_previous(text[b]):   # its last letter's accents
             b += 1
         return QuoteMatch(a, b, how, n, text[a:b])
 
