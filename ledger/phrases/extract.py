@@ -11,6 +11,7 @@ The documents themselves are read by ``ledger.sources.render.read_document``
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -20,7 +21,8 @@ from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
-__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "CSV_COLUMNS"]
+__all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
+           "CSV_COLUMNS"]
 
 CSV_COLUMNS = ("doc", "line", "column", "phrase", "amount", "currency", "qualifier",
                "per", "over_years", "fiscal_year", "restated", "start", "upper")
@@ -64,6 +66,16 @@ class Mention:
         """The period not read is a rate per month, week, day or quarter,
         which no entry can record (an end year is read by the journal)."""
         return bool(self.period_unread) and _UNREAD_RATE.match(self.period_unread) is not None
+
+    @property
+    def times_a_year(self) -> int | None:
+        """12 for a rate per month, 4 per quarter: exact fractions of a year,
+        so "£1m a month" is exactly £12m per year.  None otherwise (a week,
+        a day: no whole number of them makes a year)."""
+        if not self.unread_rate:
+            return None
+        w = self.period_unread.lower()
+        return 12 if _MONTHLY.search(w) else 4 if _QUARTERLY.search(w) else None
 
     @property
     def start(self) -> str:
@@ -182,7 +194,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         consumed_to = end
         per, years, fiscal = _period_fields(period)
         first, last = where.original(ph.start), where.original(end - 1) + 1
-        while last < len(original) and unicodedata.combining(original[last]):
+        while last < len(original) and joins_previous(original[last]):
             last += 1      # the accents of its last letter
         line_idx = bisect.bisect_left(newlines, first)
         mention = Mention(
@@ -191,8 +203,8 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             phrase=original[first:last], amount=ph.atom.amount, currency=atom.currency,
             qualifier=ph.qualifier, per=per, over_years=years, fiscal_year=fiscal,
             restated=tuple(Money(r.amount, r.currency) for r in ph.restated),
-            period=period, amount_text=ph.amount_text, period_text=period_text,
-            restated_text=tuple(r.text for r in ph.restated), offset=first,
+            period=period, amount_text=_spaced(ph.amount_text), period_text=_spaced(period_text),
+            restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
@@ -208,14 +220,21 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
 # what it leaves behind.
 _WS = r"[ \t\u00a0\u2009\u202f]"
 _UNIT = r"(?:months?|weeks?|days?|quarters?|fortnights?)"
+# "a week" is elapsed time, not a rate, when a time phrase follows ("£2m a
+# week into the crisis", "a month on from the fire", "a week from now"; but
+# "a month from the Home Office" and "a month on food" are rates)
+_ELAPSED = (rf"{_WS}+(?:into|ago|earlier|later|after|before|since|hence|previously|back|of"
+            rf"|from{_WS}+(?:now|then|today)|on(?!{_WS}+(?!from\b|since\b)[^\W\d_])|in(?!{_WS}+(?:19|20)\d\d))(?![^\W\d_])")
 _UNREAD_RATE = re.compile(
-    rf"[^\S\n]*(?P<w>(?:a|an|per|each|every){_WS}+{_UNIT}\b"
-    rf"(?!{_WS}+(?:ago|earlier|later|after|before|since)\b)"
+    rf"[^\S\n]*(?P<w>(?:per|each|every){_WS}+{_UNIT}\b(?!{_WS}+(?:ago|earlier|later)\b)"
+    rf"|an?{_WS}+{_UNIT}\b(?!{_ELAPSED})"
     r"|(?:monthly|weekly|daily|quarterly|fortnightly)\b"
     rf"|/{_WS}?(?:month|week|day|quarter)\b"
     rf"|(?:par|chaque){_WS}+(?:mois|semaine|jour|trimestre)\b"
     rf"|(?:tous{_WS}+les{_WS}+(?:mois|jours|trimestres)|toutes{_WS}+les{_WS}+semaines)\b"
     r"|(?:mensuel|hebdomadaire|trimestriel)(?:le)?s?\b)", re.IGNORECASE)
+_MONTHLY = re.compile(r"month|mois|mensuel")
+_QUARTERLY = re.compile(r"quarter|trimestr")
 _UNREAD_END = re.compile(
     rf"[^\S\n]*(?P<w>(?P<to>until|till|through|to|by|jusqu['’](?:à|en|au))"
     rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
@@ -240,6 +259,10 @@ _NEWLINE = re.compile("\n")
 # A line break inside a paragraph, with the spaces around it: a blank line
 # (a paragraph break) still ends clauses and sentences.
 _LINE_BREAK = re.compile(r"(?<!\s)[^\S\n]*\n[^\S\n]*(?!\s)")
+# What a line break becomes: white space between words, but never a digit
+# group's separator ("£12⏎300 families" is £12, not £12,300), which a tab
+# is not to the money grammar.
+_BREAK = "\t"
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,10 +283,31 @@ class Unwrapped:
 _ACCENTED = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
+@functools.cache
+def _second_halves() -> frozenset[str]:
+    """Letters of combining class 0 that compose with the letter before them
+    (Unicode's NFC_Quick_Check=Maybe): Tamil's U+0BBE after U+0BC6, Hangul's
+    vowel and final jamo.  Read from unicodedata's canonical pairs, once."""
+    found = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    for cp in range(0x80, 0x30000):
+        d = unicodedata.decomposition(chr(cp))
+        if d and d[0] != "<":
+            parts = d.split()
+            if len(parts) == 2 and not unicodedata.combining(second := chr(int(parts[1], 16))):
+                found.add(second)
+    return frozenset(found)
+
+
+def joins_previous(ch: str) -> bool:
+    """``ch`` may compose with what comes before it: an accent, or a second
+    half (a Hangul vowel or final, Tamil's U+0BBE)."""
+    return bool(unicodedata.combining(ch)) or ch in _second_halves()
+
+
 def compose(text: str) -> tuple[str, Unwrapped]:
     """``text`` in NFC (a document in decomposed Unicode, as macOS and many
     PDFs write it, reads as one typed composed), each base character composed
-    with the marks after it, and the map back to positions in ``text``: a
+    with the marks and second halves after it, and the map back to positions in ``text``: a
     composed letter stands where its base was."""
     if unicodedata.is_normalized("NFC", text):
         return text, Unwrapped()
@@ -275,7 +319,7 @@ def compose(text: str) -> tuple[str, Unwrapped]:
         parts.append(text[pos:m.start()])
         flat += m.start() - pos
         run = m.group()
-        starts = [i for i, ch in enumerate(run) if i == 0 or not unicodedata.combining(ch)]
+        starts = [i for i, ch in enumerate(run) if i == 0 or not joins_previous(ch)]
         for a, b in zip(starts, starts[1:] + [len(run)]):
             piece = unicodedata.normalize("NFC", run[a:b])
             parts.append(piece)
@@ -289,17 +333,23 @@ def compose(text: str) -> tuple[str, Unwrapped]:
     return "".join(parts), Unwrapped(tuple(cuts), tuple(shifts))
 
 
+def _spaced(words: str) -> str:
+    """Words read across a line break, with a space for the break."""
+    return words.replace(_BREAK, " ")
+
+
 def unwrap(text: str) -> tuple[str, Unwrapped]:
     """``text`` with each line break inside a paragraph (and the spaces
-    around it) made one space, so that a figure, its scale word and its
-    period read the same whether or not a line wraps between them; and the
-    map back to positions in ``text``."""
+    around it) made one tab (``_BREAK``), so that a figure, its scale word
+    and its period read the same whether or not a line wraps between them,
+    while digits never join across the break; and the map back to
+    positions in ``text``."""
     cuts: list[int] = []
     shifts: list[int] = []
     parts: list[str] = []
     pos = shift = 0
     for m in _LINE_BREAK.finditer(text):
-        parts += [text[pos:m.start()], " "]
+        parts += [text[pos:m.start()], _BREAK]
         pos = m.end()
         if len(m.group()) > 1:     # a bare "\n" keeps every position
             shift += len(m.group()) - 1

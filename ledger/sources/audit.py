@@ -21,7 +21,6 @@ import dataclasses
 import datetime as dt
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
@@ -31,13 +30,13 @@ from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
-from ledger.phrases.extract import Mention, compose, find_mentions
+from ledger.phrases.extract import Mention, compose, find_mentions, joins_previous
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
 from ledger.sources.render import check_locator, render
 from ledger.errors import LedgerError
-from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, Citation, Document, Entry,
+from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
                           Money, Problem)
 
 __all__ = ["finding", "finding_dict", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
@@ -91,6 +90,7 @@ _TRANSLATE = str.maketrans({
 # Runs of white space (any Unicode space, NBSP, line breaks) become one space;
 # soft hyphens and zero-width characters vanish.
 _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
+_SPACE_RUN = re.compile(r"\s+")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -158,7 +158,7 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
 
     def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
         a, b = origin[i], origin[j - 1] + 1
-        while b < len(text) and unicodedata.combining(text[b]):   # its last letter's accents
+        while b < len(text) and joins_previous(text[b]):   # its last letter's accents
             b += 1
         return QuoteMatch(a, b, how, n, text[a:b])
 
@@ -316,6 +316,11 @@ def _pick(mentions, entry: Entry):
             got = total(m.amount, m.period)
             if got is not None and got == want and m.period.kind != ONE_OFF:
                 return m, "total"
+    if entry.period.kind == PER_YEAR:     # "£1m a month" as £12m per year
+        for m in mentions:
+            n = m.times_a_year
+            if n and m.currency == entry.currency and m.amount * n == entry.amount:
+                return m, "yearly"
     return None, ""
 
 
@@ -403,8 +408,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
             findings.insert(0, finding("ok", "quote-verified", f"data value found at {loc} "
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
-    words = re.sub(r"\s+", " ", m.text)
-    mentions = tuple(find_mentions(words, context=source.text))
+    # a line break stays one, which extract reads across but never inside a number
+    words = _SPACE_RUN.sub(lambda w: "\n" if "\n" in w.group() else " ", m.text)
+    mentions = tuple(dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
+                     for d in find_mentions(words, context=source.text))
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
     cut = _figure_cut(m, source.text, mentions) if picked is not None else None
@@ -429,15 +436,21 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                    if entry.restated else ""),
                                 details={"source": said, "entry": recorded}, **base, **where))
     else:
-        period_ok = (_period_agrees(picked.period, entry.period) if how in ("amount", "restatement")
+        period_ok = (_period_agrees(picked.period, entry.period)
+                     if how in ("amount", "restatement", "yearly")
                      else _total_agrees(picked.period, entry.period))
-        if picked.unread_rate:     # "£1.2m a month": not the entry's one-off £1.2m
+        if picked.unread_rate and how != "yearly":   # "£1.2m a month": not a one-off £1.2m
             period_ok = False
+            n = picked.times_a_year
             findings.append(finding("error", "period-mismatch",
                                     f"the source gives the period as {picked.period_unread!r}, "
                                     f"which an entry cannot record, but the entry records "
-                                    f"{_period_text(entry.period)} (restate the figure, e.g. "
-                                    "a year's total per year)", **base, **where))
+                                    f"{_period_text(entry.period)} "
+                                    + (f"(record a year's total per year: "
+                                       f"{_money_text(Money(picked.amount * n, picked.currency))} "
+                                       "per year)" if n else
+                                       "(no whole number of them makes a year: cite a yearly "
+                                       "or total figure the source gives)"), **base, **where))
         elif not period_ok:
             findings.append(finding("error", "period-mismatch",
                                     f"the source gives the period as "
@@ -469,14 +482,20 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                     f"the source's qualifier is {picked.qualifier!r} "
                                     f"({picked.phrase!r}); the entry's is {entry.qualifier!r}",
                                     **base, **where))
+        if how == "yearly" and period_ok:
+            findings.append(finding("info", "figure-as-year",
+                                    f"the source gives {picked.phrase!r}, which comes to the "
+                                    f"entry's {recorded} {_period_text(entry.period)}",
+                                    **base, **where))
         if how == "total" and period_ok:
             findings.append(finding("info", "figure-as-total",
                                     f"the source gives {picked.phrase!r}, which comes to the "
                                     f"entry's {recorded} {_period_text(entry.period)}",
                                     **base, **where))
         have = set(entry.restated) | {entry.money}
+        n = picked.times_a_year if how == "yearly" else 1
         for r, r_text in zip(picked.restated, picked.restated_text or picked.restated):
-            if r not in have:
+            if Money(r.amount * (n or 1), r.currency) not in have:
                 findings.append(finding("warning", "restatement-not-recorded",
                                         f"the source restates the figure as {r_text!r}, which the "
                                         f"entry's 'restated' does not list", **base, **where))
