@@ -919,9 +919,13 @@ def _accounts(funder, purpose, splits) -> list:
     first split's when it states none) and each split's purpose; none when
     every name is ASCII and none another's but for case (the rule then has
     nothing to say)."""
+    import pyarrow as pa
+
     funders, purposes = rr.composed_column(funder), rr.composed_column(purpose)
-    if (none_alike(funders) and none_alike(purposes)
-            and all(p.purpose.isascii() for parts in splits.values() for p in parts)):
+    shares = [p.purpose for parts in splits.values() for p in parts if p.purpose]
+    every = pa.concat_arrays([purposes.combine_chunks() if isinstance(purposes, pa.ChunkedArray)
+                              else purposes, pa.array(shares, pa.string())])
+    if none_alike(funders) and none_alike(every):   # a split's purpose is a purpose too
         return []
     out = []
     for i, (f, p) in enumerate(zip(funders.to_pylist(), purposes.to_pylist())):

@@ -447,6 +447,11 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         for funders in (True, False):        # a funder and a purpose are apart anyway
             for name, other in lookalikes(n for (f, n) in at if f is funders and n):
                 (i, field), (j, _) = at[funders, name], at[funders, other]
+                if name.casefold() == other.casefold():   # --funder/--purpose match both
+                    add(i, f"{field} {name!r} differs from {other!r} (entry {ids[j]!r}) only in case: "
+                           "the two are totalled apart, the filters and --compare take both",
+                        "use one spelling", severity="warning", code="lookalike-account")
+                    continue
                 add(i, f"{field} {name!r} looks like {other!r} (entry {ids[j]!r}) but is "
                        f"another name ({_differing(name, other)}): the two are totalled apart",
                     "use one spelling (a letter of another script, e.g. Cyrillic 'о' for "

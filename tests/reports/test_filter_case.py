@@ -102,3 +102,29 @@ def test_disjoint_compare_columns_add_up(run_cli, ledger, tmp_path):
     head, rows = _comparison(tmp_path / "r")
     assert head == ("purpose", "UK:HO", "Total")
     assert rows[0][:2] == ("Sec", WHOLE)
+
+
+def test_a_split_purpose_equal_but_for_case_is_warned_alike(run_cli, tmp_path):
+    """A journal's split purpose was never compared ignoring case (the
+    reader's shortcut looked at the entries' purposes alone), where the
+    same rows as a bulk CSV warned; and the warning spoke of another
+    script where only the case differs."""
+    j = tmp_path / "j.toml"
+    j.write_text('[[entry]]\nid = "a"\ndate = 2016-01-01\nfunder = "UK"\n'
+                 'purpose = "Security:Dover"\namount = "£5m"\n\n'
+                 '[[entry]]\nid = "b"\ndate = 2016-02-01\nfunder = "UK"\namount = "£17m"\n'
+                 '[[entry.split]]\npurpose = "Humanitarian:Calais"\namount = "£10m"\n'
+                 '[[entry.split]]\npurpose = "security:dover"\namount = "£7m"\n',
+                 encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("id,date,funder,purpose,amount,currency\n"
+                 "a,2016-01-01,UK,Security:Dover,5000000,GBP\n"
+                 "b,2016-02-01,UK,Humanitarian:Calais,10000000,GBP\n"
+                 "b,2016-02-01,UK,security:dover,7000000,GBP\n", encoding="utf-8")
+    for path in (j, b):
+        code, _, err = run_cli("check", path)
+        assert code == 0, err
+        warned = [x for x in err.splitlines() if "lookalike" in x or "only in case" in x]
+        assert len(warned) == 1, err
+        assert "'security:dover' differs from 'Security:Dover' (entry 'a') only in case" \
+            in warned[0] and "another script" not in warned[0]
