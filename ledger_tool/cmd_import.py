@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ledger import read_book
 from ledger.book import Book
 from ledger.errors import LedgerError
+from ledger.imports.rows import refused_ids
 from ledger.imports.table import import_table, load_mapping
 from ledger_tool.common import capped
 from ledger_tool.import_data import (append_entries, check_folder, is_journal_file, ledger_files, load_scope,
@@ -92,6 +94,7 @@ def run(args) -> int:
     mapping = load_mapping(args.mapping) if args.mapping else None
     entries: Book | tuple = ()
     documents: dict = {}
+    problems: Sequence = ()
     if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
         if isinstance(ledger_path, list):
             entries, documents, problems, _ = load_scope(ledger_path)
@@ -105,7 +108,7 @@ def run(args) -> int:
                   f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
-                          documents=documents)
+                          documents=documents, held=refused_ids(problems))
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")

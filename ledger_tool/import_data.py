@@ -19,6 +19,7 @@ from typing import Any
 from ledger.atomic import write_atomic, write_new
 from ledger.errors import LedgerError
 from ledger.imports import bulk
+from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    replace_entries)
@@ -174,7 +175,7 @@ def run_data(args) -> int:
             results.append(read_fts(p, names=names, entries=entries))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
-                    entries=entries, documents=documents)
+                    entries=entries, documents=documents, held=refused_ids(problems))
     progress.done()
 
     _print_problems(result.problems, "" if args.dry_run else "the rejects file")

@@ -293,7 +293,8 @@ def _netted(entry: Entry) -> bool:
 
 
 # ------------------------------------------------------------------ finish
-def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) -> DataImport:
+def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
+           held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
     (``entries``, ``documents``): records whose id is in the ledger with the
     same content are unchanged, with other content they update it; a record
@@ -336,7 +337,7 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None) 
     # (from the first reading), for its message
     warned: list[Problem] = []
     accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False,
-                         warned=warned)
+                         warned=warned, held=held)
     where = {i: rec.where for i, rec in todo}
     src_of = {}
     for r in results:

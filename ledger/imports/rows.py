@@ -96,6 +96,17 @@ class LedgerEntries(NamedTuple):
                 for f in self.fields]
 
 
+def refused_ids(problems) -> dict[str, tuple[str, int]]:
+    """The ids of the ledger's entries that ``check`` refuses (an error of
+    theirs in ``problems``), each at its first problem's file and line: not
+    in the Book, still the ledger's, so an import must not take their ids."""
+    out: dict[str, tuple[str, int]] = {}
+    for p in problems:
+        if p.severity == "error" and p.entry_id:
+            out.setdefault(p.entry_id, (p.file, p.line))
+    return out
+
+
 def ledger_entries(ledger: Book | Iterable[Entry] | LedgerEntries) -> LedgerEntries:
     """The entries of a ledger as ``LedgerEntries``: a Book's from its own
     tables (no ``Entry`` made), else each ``Entry``'s fields."""

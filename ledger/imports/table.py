@@ -629,10 +629,12 @@ def doc_id_for(value: str) -> str:
 def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | None = None,
                  entries: Book | tuple[Entry, ...] = (),
                  documents: dict[str, Document] | None = None,
-                 name: str | None = None) -> ImportResult:
+                 name: str | None = None,
+                 held: dict[str, tuple[str, int]] | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
     ``entries`` (a Book, or ``Entry`` objects) and ``documents`` of the
-    ledger they are imported into."""
+    ledger they are imported into; ``held``: the ids of its entries
+    ``check`` refuses (``rows.refused_ids``), not theirs to take either."""
     import numpy as np
     import pandas as pd
 
@@ -805,6 +807,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
+                         held=held,
                          warned=warned, apart=apart, part_rows=part_rows)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
@@ -1098,7 +1101,8 @@ def _same_number(a: str, b: str) -> bool:
 
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
-              part_rows: dict[int, list[int]] | None = None):
+              part_rows: dict[int, list[int]] | None = None,
+              held: dict[str, tuple[str, int]] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -1115,6 +1119,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     where the rules word a part's problem), ``refused_with`` on the others."""
     ledger = ledger_entries(entries)   # from a Book's tables, no Entry made
     existing = {f["id"]: (file, line) for f, file, line in zip(*ledger)}
+    held = {k: at for k, at in (held or {}).items() if k not in existing}
+    existing.update(held)
     todo: list[tuple[list[int], dict[str, Any]]] = []
 
     def refuse(rs: list[int], at: dict[int, list[tuple[str, str]]]) -> None:
@@ -1134,7 +1140,9 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             file, line = existing[eid]
             refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
                                  f"id {eid!r} is already in the ledger "
-                                 f"({file}:{line}); not overwritten")]})
+                                 f"({file}:{line}"
+                                 + (", an entry check refuses" if eid in held else "")
+                                 + "); not overwritten")]})
             continue
         todo.append((rs, table))
 
