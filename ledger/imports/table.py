@@ -725,7 +725,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     order = sorted([(int(rows[i]), i) for i in read.tolist()]
                    + [(r, -1) for r, _, _ in malformed])
     seq_ids = _malformed_ids(order, ids, got.cells,
-                             headers.index(cols["id"]) if "id" in cols else None, len(headers))
+                             headers.index(cols["id"]) if "id" in cols else None, len(headers),
+                             headers.index(cols["date"]) if "date" in cols else None,
+                             mapping.get("date_format"))
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
@@ -817,26 +819,49 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
-                   cells: dict[int, list[str]], at: int | None, width: int) -> list[str]:
+                   cells: dict[int, list[str]], at: int | None, width: int,
+                   date_at: int | None = None, date_format: str | None = None) -> list[str]:
     """The id of each row of ``order`` ((row, index in ``ids``, -1 for a
     malformed row)): a malformed row's is its cell at the id column (``at``
     of ``width`` columns), counted from the left or, when a cell too many or
     too few comes before it, from the right: whichever is the id of a row
-    next to it, else of another row, else the cell both readings agree on
-    ("" when unknown)."""
+    next to it, else of another row, else, for a row short of cells (its
+    last ones missing), its cell read from the left when its date column
+    (``date_at``) holds a date ("" when unsure). A cell on several lines or
+    that reads as a date is never an id."""
+    import pandas as pd
+
     out = [ids[i] if i >= 0 else "" for _, i in order]
     if at is None:
         return out
     known = set(out) - {""}
-    for k, (r, i) in enumerate(order):
+    # each malformed row's readings: (id cell, date cell), left then right
+    readings: dict[int, list[tuple[str, str | None]]] = {}
+    short = set()     # rows short of cells whose left reading holds the id cell
+    for r, i in order:
         rec = cells.get(r)
         if i >= 0 or rec is None:
             continue
-        cands = [rec[j].strip() for j in dict.fromkeys((at, at + len(rec) - width))
-                 if 0 <= j < len(rec)]
+        shifts = dict.fromkeys((0, len(rec) - width))
+        readings[r] = [(rec[at + s].strip(), None if date_at is None else
+                        rec[date_at + s].strip() if 0 <= date_at + s < len(rec) else "")
+                       for s in shifts if 0 <= at + s < len(rec)]
+        if at < len(rec) <= width:
+            short.add(r)
+    told = list(dict.fromkeys(c for rs in readings.values() for pair in rs for c in pair
+                              if c is not None))
+    _, reasons = parse_dates(pd.Series(told, dtype=object), date_format)
+    dated = {c for c, why in zip(told, reasons) if c and not why.startswith("not a date")}
+    for k, (r, _) in enumerate(order):
+        if r not in readings:
+            continue
+        cands = [(c, d) for c, d in readings[r]
+                 if c and c not in dated and not any(ch in c for ch in "\r\n")]
         near = {out[k - 1] if k else "", out[k + 1] if k + 1 < len(out) else ""} - {""}
-        out[k] = next((c for c in cands if c in near), None) or next(
-            (c for c in cands if c in known), cands[0] if len(set(cands)) == 1 else "")
+        c, d = readings[r][0]        # the left reading when the row is short
+        sure = {c} if r in short and (c, d) in cands and (d is None or d in dated) else set()
+        out[k] = next((c for c, _ in cands if c in near), None) or next(
+            (c for c, _ in cands if c in known), next(iter(sure)) if len(sure) == 1 else "")
     return out
 
 

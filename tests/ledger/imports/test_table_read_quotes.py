@@ -1,0 +1,48 @@
+"""Import, reading a CSV's quotes and malformed rows (ledger/imports/table.py
+read_csv_rows, _broken_quote, _malformed_ids): what is refused, and which
+entry a refused row names."""
+from __future__ import annotations
+
+from ledger.imports.table import import_table
+
+HEADER = "id,date,funder,purpose,amount,currency"
+
+
+def _write(tmp_path, *lines: str, name: str = "q.csv", end: str = "\n"):
+    src = tmp_path / name
+    src.write_text("\n".join(lines) + end, encoding="utf-8")
+    return src
+
+
+def _said(err: str) -> list[str]:
+    return [ln.split(": ", 3)[3] for ln in err.splitlines() if ": row " in ln
+            and "warning" not in ln]
+
+
+def test_a_malformed_rows_guessed_id_is_never_its_date(tmp_path, run_cli):
+    """A row short of its id cell read '2019-03-01' at the id column and
+    named it as its entry, and the row below, a cell too many, took that
+    date as a nearby id. A date is never an id, nor a cell on two lines; a
+    row a cell too many names no id unless one is in the file; a row short
+    of cells names its first cell only when its date column holds a date."""
+    src = _write(tmp_path, HEADER, "e1,2019-03-01,UK,Health,100,GBP", "e2,2019-03-01,UK",
+                 "e9,2019-03-02,FR,Port,5,EUR", name="short.csv")
+    code, _, err = run_cli("import", src, "-o", tmp_path / "short.toml")
+    (tmp_path / "short.toml").unlink()
+    assert code == 0 and _said(err) == ["row 3: entry 'e2': 3 cells, the header has 6; the row "
+                                        "is left out whole, so no cell lands in the wrong "
+                                        "column"], err
+    src = _write(tmp_path, HEADER, "e1,2019-03-01,UK,Health,100,GBP",
+                 "2019-03-01,UK,Health,10,GBP", "e3,2019-03-01,UK,Health,1,000,GBP",
+                 '"note', 'across",2019-03-01,UK,Health,10,GBP,x')
+    code, _, err = run_cli("import", src, "-o", tmp_path / "j.toml")
+    assert code == 0, err
+    assert _said(err) == [
+        "row 3: 5 cells, the header has 6; the row is left out whole, so no cell lands in "
+        "the wrong column",
+        "row 4: 7 cells, the header has 6 (extra: 'GBP'); the row is left out whole, so no "
+        "cell lands in the wrong column",
+        "row 5: 7 cells, the header has 6 (extra: 'x'); the row is left out whole, so no "
+        "cell lands in the wrong column"]
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["e1"]
