@@ -428,21 +428,52 @@ def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter
         for _ in csv.reader(lines, delimiter=delimiter, strict=True):
             pass
         return None
-    except csv.Error as err:
-        eof = "end of data" in str(err)
+    except csv.Error:
+        fault = _quote_fault("".join(lines), delimiter)
+    if fault is None or (fault == "text" and len(lines) == 1):
+        return None       # on one line, csv's lenient reading of "a"b is the cell a"b
+    eof = fault == "end"
     at = next((k for k, c in enumerate(rec) if "\n" in c or "\r" in c), len(rec) - 1)
     column = f"column {header[at]!r}" if at < len(header) else f"cell {at + 1}"
     first = last - len(lines) + 1
     taken = f"line {first + 1}" if len(lines) == 2 else f"lines {first + 1}-{last}"
-    how = (f"is never closed, so the rest of the file ({taken}) was" if eof else
+    how = (f"is never closed, so the rest of the file ({taken}) was read into it; the row "
+           f"and the lines read into it are" if eof else
            f"is closed only on line {last}, before other text, so {taken} "
-           f"{'was' if len(lines) == 2 else 'were'}")
-    why = (f"unclosed quote in {column}: the quote opening the cell {how} read into it; the row "
-           f"and the lines read into it are left out (close the quote, or write a quote inside "
-           f"a cell as \"\")")
+           f"{'was' if len(lines) == 2 else 'were'} read into it; the row and the lines read "
+           f"into it are")
+    why = (f"unclosed quote in {column}: the quote opening the cell {how} left out (close the "
+           f"quote, or write a quote inside a cell as \"\")")
     plain = next(csv.reader([lines[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
     cells = plain if len(plain) == len(header) else rec[:at] + [""] * (len(header) - at)
     return cells, why
+
+
+def _quote_fault(text: str, delimiter: str) -> str | None:
+    """Where a quoted cell of the CSV record ``text`` goes wrong, as csv's
+    strict reading finds, but for spaces or tabs after a closing quote
+    (harmless: csv's lenient reading keeps them in the cell): "end" when a
+    quote is never closed, "text" when one is closed before other text,
+    else None."""
+    state = "start"     # of a cell; "plain", "quoted", "quote" (one read in it), "after"
+    for ch in text:
+        end = ch == delimiter or ch in "\r\n"
+        if state == "quoted":
+            state = "quote" if ch == '"' else state
+        elif state == "quote":
+            if ch == '"':
+                state = "quoted"                  # "" inside a quoted cell
+            elif not end and ch not in " \t":
+                return "text"
+            else:
+                state = "start" if end else "after"
+        elif state == "after":
+            if not end and ch not in " \t":
+                return "text"
+            state = "start" if end else state
+        else:
+            state = "start" if end else "quoted" if state == "start" and ch == '"' else "plain"
+    return "end" if state == "quoted" else None
 
 
 def _cells(col):

@@ -46,3 +46,28 @@ def test_a_malformed_rows_guessed_id_is_never_its_date(tmp_path, run_cli):
         "cell lands in the wrong column"]
     res = import_table(src)
     assert [e.id for e in res.entries] == ["e1"]
+
+
+def test_spaces_after_a_closing_quote_are_harmless_on_one_line_or_several(tmp_path):
+    """A quoted cell on two lines with a space after its closing quote was
+    refused as "closed only on line 4, before other text" (the same cell on
+    one line was kept): both are kept, with the text inside the quotes;
+    a quote closed lines below before other text is still refused."""
+    header = HEADER + ",notes"
+    src = _write(tmp_path, header, 'e1,2019-03-01,UK,Health,100,GBP,"one line" ',
+                 'e2,2019-03-01,UK,Health,200,GBP,"two', 'lines" \t',
+                 'e3,2019-03-01,UK,Health,300,GBP,"say ""no""', 'twice"  ',
+                 "e4,2019-03-01,UK,Health,400,GBP,ok")
+    res = import_table(src)
+    assert not res.rejects, res.messages()
+    assert [(e.id, e.notes) for e in res.entries] == [
+        ("e1", "one line"), ("e2", "two\nlines"), ("e3", 'say "no"\ntwice'), ("e4", "ok")]
+    src = _write(tmp_path, header, 'e1,2019-03-01,UK,Health,100,GBP,"a note',
+                 "e2,2019-03-01,UK,Health,200,GBP,x", 'e3,2019-03-01,UK,Health,300,GBP," b"  c',
+                 "e4,2019-03-01,UK,Health,400,GBP,ok", name="swallow.csv")
+    res = import_table(src)
+    assert [e.id for e in res.entries] == ["e4"]
+    assert [(r.line, r.message.split(";")[0]) for r in res.rejects] == [
+        (2, "unclosed quote in column 'notes': the quote opening the cell is closed only on "
+            "line 4, before other text, so lines 3-4 were read into it")]
+
