@@ -386,7 +386,9 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
             continue
         if not any(c.strip() for c in rec):
             continue              # a blank row (however many empty cells)
-        broken = _broken_quote(consumed, rec, header, delimiter, seen) if len(consumed) > 1 else None
+        # a record on several lines, or the file's last, may hold an open quote
+        broken = (_broken_quote(consumed, rec, header, delimiter, seen)
+                  if len(consumed) > 1 or seen == len(lines) else None)
         if broken:                # the lines below it read into one cell
             malformed_cells[row], why = broken
             malformed.append((row, raw, why))
@@ -437,7 +439,8 @@ def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter
     column = f"column {header[at]!r}" if at < len(header) else f"cell {at + 1}"
     first = last - len(lines) + 1
     taken = f"line {first + 1}" if len(lines) == 2 else f"lines {first + 1}-{last}"
-    how = (f"is never closed, so the rest of the file ({taken}) was read into it; the row "
+    how = ("is never closed: the file ends inside it; the row is" if len(lines) == 1 else
+           f"is never closed, so the rest of the file ({taken}) was read into it; the row "
            f"and the lines read into it are" if eof else
            f"is closed only on line {last}, before other text, so {taken} "
            f"{'was' if len(lines) == 2 else 'were'} read into it; the row and the lines read "

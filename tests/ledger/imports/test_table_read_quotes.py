@@ -71,3 +71,29 @@ def test_spaces_after_a_closing_quote_are_harmless_on_one_line_or_several(tmp_pa
         (2, "unclosed quote in column 'notes': the quote opening the cell is closed only on "
             "line 4, before other text, so lines 3-4 were read into it")]
 
+
+def test_a_quote_left_open_on_the_last_line_is_refused(tmp_path, run_cli):
+    """A quote opened on the file's last line and never closed imported its
+    row with the rest of the line as the cell, and said nothing: with or
+    without a final newline, the row is refused as an unclosed quote, as
+    one opened above the last line is."""
+    header = HEADER + ",notes"
+    for end in ("", "\n", "\r\n"):
+        src = _write(tmp_path, header, "e1,2019-03-01,UK,Health,100,GBP,ok",
+                     'e2,2019-03-01,UK,Health,200,GBP,"never closed', end=end,
+                     name=f"last{len(end)}.csv")
+        out = tmp_path / f"last{len(end)}.toml"
+        code, _, err = run_cli("import", src, "-o", out)
+        assert code == 0, err
+        assert _said(err) == [
+            "row 3: entry 'e2': unclosed quote in column 'notes': the quote opening the cell "
+            "is never closed: the file ends inside it; the row is left out (close the quote, "
+            "or write a quote inside a cell as \"\")"], err
+        out.unlink()
+        res = import_table(src)
+        assert [e.id for e in res.entries] == ["e1"]
+        assert [r.line for r in res.rejects] == [3]
+    # a quote closed on the last line is a cell, as anywhere else
+    src = _write(tmp_path, header, 'e1,2019-03-01,UK,Health,100,GBP,"closed" ', end="",
+                 name="closed.csv")
+    assert [(e.id, e.notes) for e in import_table(src).entries] == [("e1", "closed")]
