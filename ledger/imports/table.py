@@ -386,7 +386,9 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
             continue
         if not any(c.strip() for c in rec):
             continue              # a blank row (however many empty cells)
-        broken = _broken_quote(consumed, rec, header, delimiter, seen) if len(consumed) > 1 else None
+        # a record on several lines, or the file's last, may hold an open quote
+        broken = (_broken_quote(consumed, rec, header, delimiter, seen)
+                  if len(consumed) > 1 or seen == len(lines) else None)
         if broken:                # the lines below it read into one cell
             malformed_cells[row], why = broken
             malformed.append((row, raw, why))
@@ -428,21 +430,53 @@ def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter
         for _ in csv.reader(lines, delimiter=delimiter, strict=True):
             pass
         return None
-    except csv.Error as err:
-        eof = "end of data" in str(err)
+    except csv.Error:
+        fault = _quote_fault("".join(lines), delimiter)
+    if fault is None or (fault == "text" and len(lines) == 1):
+        return None       # on one line, csv's lenient reading of "a"b is the cell a"b
+    eof = fault == "end"
     at = next((k for k, c in enumerate(rec) if "\n" in c or "\r" in c), len(rec) - 1)
     column = f"column {header[at]!r}" if at < len(header) else f"cell {at + 1}"
     first = last - len(lines) + 1
     taken = f"line {first + 1}" if len(lines) == 2 else f"lines {first + 1}-{last}"
-    how = (f"is never closed, so the rest of the file ({taken}) was" if eof else
+    how = ("is never closed: the file ends inside it; the row is" if len(lines) == 1 else
+           f"is never closed, so the rest of the file ({taken}) was read into it; the row "
+           f"and the lines read into it are" if eof else
            f"is closed only on line {last}, before other text, so {taken} "
-           f"{'was' if len(lines) == 2 else 'were'}")
-    why = (f"unclosed quote in {column}: the quote opening the cell {how} read into it; the row "
-           f"and the lines read into it are left out (close the quote, or write a quote inside "
-           f"a cell as \"\")")
+           f"{'was' if len(lines) == 2 else 'were'} read into it; the row and the lines read "
+           f"into it are")
+    why = (f"unclosed quote in {column}: the quote opening the cell {how} left out (close the "
+           f"quote, or write a quote inside a cell as \"\")")
     plain = next(csv.reader([lines[0]], delimiter=delimiter, quoting=csv.QUOTE_NONE), [])
     cells = plain if len(plain) == len(header) else rec[:at] + [""] * (len(header) - at)
     return cells, why
+
+
+def _quote_fault(text: str, delimiter: str) -> str | None:
+    """Where a quoted cell of the CSV record ``text`` goes wrong, as csv's
+    strict reading finds, but for spaces or tabs after a closing quote
+    (harmless: csv's lenient reading keeps them in the cell): "end" when a
+    quote is never closed, "text" when one is closed before other text,
+    else None."""
+    state = "start"     # of a cell; "plain", "quoted", "quote" (one read in it), "after"
+    for ch in text:
+        end = ch == delimiter or ch in "\r\n"
+        if state == "quoted":
+            state = "quote" if ch == '"' else state
+        elif state == "quote":
+            if ch == '"':
+                state = "quoted"                  # "" inside a quoted cell
+            elif not end and ch not in " \t":
+                return "text"
+            else:
+                state = "start" if end else "after"
+        elif state == "after":
+            if not end and ch not in " \t":
+                return "text"
+            state = "start" if end else state
+        else:
+            state = "start" if end else "quoted" if state == "start" and ch == '"' else "plain"
+    return "end" if state == "quoted" else None
 
 
 def _cells(col):
@@ -727,7 +761,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     order = sorted([(int(rows[i]), i) for i in read.tolist()]
                    + [(r, -1) for r, _, _ in malformed])
     seq_ids = _malformed_ids(order, ids, got.cells,
-                             headers.index(cols["id"]) if "id" in cols else None, len(headers))
+                             headers.index(cols["id"]) if "id" in cols else None, len(headers),
+                             headers.index(cols["date"]) if "date" in cols else None,
+                             mapping.get("date_format"))
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
@@ -820,26 +856,49 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
-                   cells: dict[int, list[str]], at: int | None, width: int) -> list[str]:
+                   cells: dict[int, list[str]], at: int | None, width: int,
+                   date_at: int | None = None, date_format: str | None = None) -> list[str]:
     """The id of each row of ``order`` ((row, index in ``ids``, -1 for a
     malformed row)): a malformed row's is its cell at the id column (``at``
     of ``width`` columns), counted from the left or, when a cell too many or
     too few comes before it, from the right: whichever is the id of a row
-    next to it, else of another row, else the cell both readings agree on
-    ("" when unknown)."""
+    next to it, else of another row, else, for a row short of cells (its
+    last ones missing), its cell read from the left when its date column
+    (``date_at``) holds a date ("" when unsure). A cell on several lines or
+    that reads as a date is never an id."""
+    import pandas as pd
+
     out = [ids[i] if i >= 0 else "" for _, i in order]
     if at is None:
         return out
     known = set(out) - {""}
-    for k, (r, i) in enumerate(order):
+    # each malformed row's readings: (id cell, date cell), left then right
+    readings: dict[int, list[tuple[str, str | None]]] = {}
+    short = set()     # rows short of cells whose left reading holds the id cell
+    for r, i in order:
         rec = cells.get(r)
         if i >= 0 or rec is None:
             continue
-        cands = [rec[j].strip() for j in dict.fromkeys((at, at + len(rec) - width))
-                 if 0 <= j < len(rec)]
+        shifts = dict.fromkeys((0, len(rec) - width))
+        readings[r] = [(rec[at + s].strip(), None if date_at is None else
+                        rec[date_at + s].strip() if 0 <= date_at + s < len(rec) else "")
+                       for s in shifts if 0 <= at + s < len(rec)]
+        if at < len(rec) <= width:
+            short.add(r)
+    told = list(dict.fromkeys(c for rs in readings.values() for pair in rs for c in pair
+                              if c is not None))
+    _, reasons = parse_dates(pd.Series(told, dtype=object), date_format)
+    dated = {c for c, why in zip(told, reasons) if c and not why.startswith("not a date")}
+    for k, (r, _) in enumerate(order):
+        if r not in readings:
+            continue
+        cands = [(c, d) for c, d in readings[r]
+                 if c and c not in dated and not any(ch in c for ch in "\r\n")]
         near = {out[k - 1] if k else "", out[k + 1] if k + 1 < len(out) else ""} - {""}
-        out[k] = next((c for c in cands if c in near), None) or next(
-            (c for c in cands if c in known), cands[0] if len(set(cands)) == 1 else "")
+        c, d = readings[r][0]        # the left reading when the row is short
+        sure = {c} if r in short and (c, d) in cands and (d is None or d in dated) else set()
+        out[k] = next((c for c, _ in cands if c in near), None) or next(
+            (c for c, _ in cands if c in known), next(iter(sure)) if len(sure) == 1 else "")
     return out
 
 
