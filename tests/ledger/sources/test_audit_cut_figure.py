@@ -2,30 +2,16 @@
 extract's drafts used to quote it) is not verified for the figure it cut."""
 from __future__ import annotations
 
+from tests.ledger.sources.cited import add_cited, ledger_citing
+
 DOC = ("The Fund will give €4\nmillion a year to schools.\n"
        "It adds £12 million over three years for the harbour.\n")
 
 
-def _book(tmp_path, run_cli):
-    book, doc = tmp_path / "book", tmp_path / "doc.txt"
-    doc.write_text(DOC, encoding="utf-8")
-    assert run_cli("init", book)[0] == 0
-    assert run_cli("sources", "add", doc, "--ledger", book, "--id", "doc", "--title", "Doc",
-                   "--publisher", "P", "--published", "2020-01-01")[0] == 0
-    return book
-
-
-def _add(run_cli, book, ident, amount, quote, *extra):
-    code, _, err = run_cli("add", book, "--id", ident, "--date", "2020-01-01", "--funder", "Fund",
-                           "--purpose", "Schools", "--amount", amount, "--source", "doc",
-                           "--quote", quote, *extra)
-    assert code == 0, err
-
-
 def test_a_quote_cut_inside_its_figure_is_an_amount_mismatch(tmp_path, run_cli):
-    book = _book(tmp_path, run_cli)
-    _add(run_cli, book, "wrapped", "€4", "€4")          # the document: four million euros
-    _add(run_cli, book, "oneline", "£12", "It adds £12")  # twelve million pounds
+    book = ledger_citing(tmp_path, run_cli, DOC)
+    add_cited(run_cli, book, "wrapped", "€4", "€4")          # the document: four million euros
+    add_cited(run_cli, book, "oneline", "£12", "It adds £12")  # twelve million pounds
     code, out, err = run_cli("audit", book)
     assert code == 1 and "0 verified; 2 error(s)" in err, err
     errors = sorted(x for x in out.splitlines() if x.startswith("error: "))
@@ -38,8 +24,8 @@ def test_a_quote_cut_inside_its_figure_is_an_amount_mismatch(tmp_path, run_cli):
 
 
 def test_a_quote_ending_before_the_period_keeps_its_figure(tmp_path, run_cli):
-    book = _book(tmp_path, run_cli)
-    _add(run_cli, book, "whole", "€4 million", "€4\nmillion", "--period", "a year")
-    _add(run_cli, book, "twelve", "£12 million", "£12 million")
+    book = ledger_citing(tmp_path, run_cli, DOC)
+    add_cited(run_cli, book, "whole", "€4 million", "€4\nmillion", "--period", "a year")
+    add_cited(run_cli, book, "twelve", "£12 million", "£12 million")
     code, out, err = run_cli("audit", book)
     assert code == 0 and "2 verified; 0 error(s)" in err, out

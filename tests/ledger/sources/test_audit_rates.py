@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.ledger.sources.cited import add_cited, ledger_citing
+
 from ledger.phrases.extract import find_mentions
 
 D = Decimal
@@ -35,19 +37,12 @@ DOC = ("A further £2m a week into the crisis, then £6m a day later.\n"
 
 @pytest.fixture
 def book(tmp_path, run_cli):
-    book, doc = tmp_path / "book", tmp_path / "doc.txt"
-    doc.write_text(DOC, encoding="utf-8")
-    assert run_cli("init", book)[0] == 0
-    assert run_cli("sources", "add", doc, "--ledger", book, "--id", "doc", "--title", "Doc",
-                   "--publisher", "P", "--published", "2016-01-01")[0] == 0
-    return book
+    return ledger_citing(tmp_path, run_cli, DOC, "2016-01-01")
 
 
 def _add(run_cli, book, eid, amount, quote, *period):
-    code, _, err = run_cli("add", book, "--id", eid, "--date", "2016-01-01", "--funder", "F",
-                           "--purpose", "P", "--amount", amount, "--source", "doc",
-                           "--quote", quote, *period)
-    assert code == 0, err
+    add_cited(run_cli, book, eid, amount, quote, *period, date="2016-01-01", funder="F",
+              purpose="P")
 
 
 def _findings(out, eid):
