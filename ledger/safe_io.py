@@ -56,6 +56,9 @@ class UnsafeFile(LedgerError):
         self.path, self.reason = str(path), reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self):   # rebuilt whole when it crosses from an import's worker
+        return type(self), (self.path, self.reason)
+
 
 def journal_files(path: Path) -> list[Path]:
     """A ledger is one ``.toml`` file or a folder of them (searched recursively,

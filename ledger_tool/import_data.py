@@ -113,7 +113,9 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
 def inputs(path: str, kind: str) -> list[Path]:
     p = Path(path)
     if p.is_dir():
-        found = sorted(f for f in p.rglob("*") if f.is_file()
+        # not only regular files: a FIFO or a dangling link is named by the
+        # reader's guard (not a regular file), not passed over in silence
+        found = sorted(f for f in p.rglob("*") if not f.is_dir()
                        and f.suffix.lower() == SUFFIX[kind]
                        and not any(part.startswith(".") for part in f.relative_to(p).parts))
         if not found:

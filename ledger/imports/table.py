@@ -1200,7 +1200,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             refuse(rs, {rs[0]: [(cols.get("id", "(generated id)"),
                                  f"id {eid!r} is already in the ledger "
                                  f"({file}:{line}"
-                                 + (", an entry check refuses" if eid in held else "")
+                                 + (", an entry check refuses: mend or delete it there, "
+                                    "then import again" if eid in held else "")
                                  + "); not overwritten")]})
             continue
         todo.append((rs, table))

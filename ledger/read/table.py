@@ -1847,7 +1847,10 @@ def _restated_rows(P, restatements, cur, period, firsts, group):
     own = cur.take(pa.array(firsts[has]))
     if not isinstance(period, (pa.Array, pa.ChunkedArray)):
         period = pa.array(period, pa.string())
-    periods = pc.fill_null(period.take(pa.array(firsts[has])), "")   # Period.describe's
+    # each entry's period (Period.describe's words); "\x00": not known (an
+    # entry already refused, e.g. its amount unread), so not checked against
+    periods = pc.if_else(pa.array(P.bad[firsts[has]]), "\x00",
+                         pc.fill_null(period.take(pa.array(firsts[has])), ""))
     # an entry whose phrases hold a separator of the key (or the null's
     # stand-in) is keyed alone, so no two different lists share a key
     odd = pc.fill_null(pc.match_substring_regex(phrase, "[\x00\x1c-\x1f]"), False)
@@ -1862,8 +1865,9 @@ def _restated_rows(P, restatements, cur, period, firsts, group):
     said = np.empty(len(rep), dtype=object)
     broken: dict = {}   # (message, hint, code) -> rows
     for k, i in enumerate(rep.tolist()):
+        stated = periods[i].as_py()
         money, found = rr.read_restated(phrase.slice(starts[i], counts[i]).to_pylist(),
-                                        own[i].as_py(), periods[i].as_py())
+                                        own[i].as_py(), None if stated == "\x00" else stated)
         said[k] = "" if found else rr.restated_text(money)
         for problem in found:
             broken.setdefault(problem, []).append(firsts[has[codes == k]])

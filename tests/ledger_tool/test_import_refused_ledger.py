@@ -22,7 +22,8 @@ def test_a_refused_entrys_id_is_not_taken_by_an_import(tmp_path, run_cli):
         code, _, err = run_cli("import", src, *args)
         assert code == 0, err
         assert "row 2: column 'id': id 's1' is already in the ledger (" in err
-        assert "p.toml:7, an entry check refuses); not overwritten" in err
+        assert "p.toml:7, an entry check refuses: mend or delete it there, then import " \
+               "again); not overwritten" in err
         written = (led / "imported.toml").read_text(encoding="utf-8")
         assert 'id = "s2"' in written and 'id = "s1"' not in written
         (led / "imported.toml").unlink()

@@ -59,3 +59,12 @@ def test_a_conversion_repeating_the_entrys_period_is_kept(run_cli, tmp_path, amo
                                  "--valuation", "as-stated", "--basis", "total")
         assert code == 0, err
         assert sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out))) == want
+
+
+def test_an_entry_whose_period_is_unread_gets_no_second_error(run_cli, tmp_path):
+    """The amount's error alone: the entry's period was never read, so a
+    conversion's period is not compared with a 'one-off' it does not have."""
+    code, _, err = run_cli("check", _journal(tmp_path, "£12m (2016-2019)", "€15m over 3 years"))
+    assert code == 1
+    errors = [x for x in err.splitlines() if "error:" in x]
+    assert len(errors) == 1 and "cannot understand '(2016-2019)'" in errors[0], err
