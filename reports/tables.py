@@ -492,7 +492,7 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     step = progress.step if progress is not None else (lambda *_: None)
     step("normalising amounts")
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
-    frame, spread = basis_frame(valued, options.purpose, options.depth, fast=True)
+    frame, spread = basis_frame(valued, options.depth, fast=True)
     horizon = valued.horizon
     _check_compare(frame, options.compare)
     if frame_ready is not None:   # the thread makes the other tables and the entries table

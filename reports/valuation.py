@@ -251,19 +251,16 @@ def only_shares(valued: Valued, purposes: Sequence[str], book=None) -> Valued:
                   valued.horizon, keep["per_year"])
 
 
-def basis_frame(valued: Valued, purpose: Sequence[str] = (), depth: int | None = None,
-                fast: bool = False):
+def basis_frame(valued: Valued, depth: int | None = None, fast: bool = False):
     """(rows on the chosen basis, rows spread into years) as the report's
     tables take them: the years summed back per entry and purpose on the
-    total basis (``collapse_years``), only the ``purpose`` accounts (and
-    below), accounts cut to ``depth`` levels, and with ``fast`` a ``value``
-    column of exact Arrow decimals made from ``value_minor``."""
+    total basis (``collapse_years``), accounts cut to ``depth`` levels, and
+    with ``fast`` a ``value`` column of exact Arrow decimals made from
+    ``value_minor``.  (A --purpose filter has cut the Book valued to its
+    shares already: ``reports.filters.select``, ``only_shares``.)"""
     currency = valued.spec.currency
     spread = valued.spread
     frame = valued.per_year if valued.per_year is not None else collapse_years(spread, currency)
-    if purpose:
-        frame = frame[share_mask(frame, purpose)].reset_index(drop=True)
-        spread = spread[share_mask(spread, purpose)].reset_index(drop=True)
     if depth:
         for f in (frame, spread):
             f["funder"] = truncate(f["funder"], depth)

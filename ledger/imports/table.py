@@ -22,7 +22,7 @@ from typing import Any
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
-from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE
+from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE, clip
 from ledger.rules.rows import suggest as _suggest
 import csv
 import io
@@ -939,7 +939,7 @@ def listed_links(cell: str) -> tuple[dict[str, str], str]:
             continue
         kind, eq, target = (x.strip() for x in item.partition("="))
         if not eq or kind not in LINK_KINDS or not target:
-            return {}, (f"{_clip(item)!r} is not KIND=ID with KIND one of "
+            return {}, (f"{clip(item)!r} is not KIND=ID with KIND one of "
                         f"{', '.join(LINK_KINDS)} (as 'list --format csv' writes links)")
         if kind in out:
             return {}, f"{kind} is given twice; an entry has one {kind} link"
@@ -948,10 +948,6 @@ def listed_links(cell: str) -> tuple[dict[str, str], str]:
 
 
 _SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing writes it
-
-
-def _clip(text: str, most: int = 80) -> str:
-    return text if len(text) <= most else text[:most] + "…"
 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
@@ -998,7 +994,7 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
             why += f"; a column of documents is named with --map: [columns] doc = " \
                    f"{colname['links']!r}"
         if why:
-            rejects.append(reject(r, colname["links"], f"links {_clip(v('links'))!r}: {why}"))
+            rejects.append(reject(r, colname["links"], f"links {clip(v('links'))!r}: {why}"))
             return None
     if colname["links"] != "(default links)" and "=" in f["purpose"]:
         # a listing's split entry: its purposes in one cell, PURPOSE=AMOUNT; ...

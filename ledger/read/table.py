@@ -193,7 +193,7 @@ def row_problems(table, fname: str) -> tuple[list[Problem], list[str]]:
     hint = ("give each row one cell per column of the header; quote a cell that holds a "
             "comma (\"1,000\")")
     out = [Problem(fname, number, eid, f"row has {got} cell(s), the header {width} "
-                   f"column(s): {_clip(text)!r}", hint, code="bad-row")
+                   f"column(s): {rr.clip(text)!r}", hint, code="bad-row")
            for number, eid, got, text in bad[:MAX_PROBLEMS_PER_RULE]]
     if len(bad) > MAX_PROBLEMS_PER_RULE:
         out.append(Problem(fname, 0, "", f"{len(bad) - MAX_PROBLEMS_PER_RULE} more row(s) with "
@@ -338,9 +338,9 @@ def cited_passages(cells, by_sources):
                 continue
             named = cited_t.column("doc").filter(pc.equal(cited_t.column("entry"), e)).to_pylist()
             listed = by_sources.column("doc").filter(pc.equal(by_sources.column("entry"), e))
-            wrong[e] = (f"sources name {_clip('; '.join(dict.fromkeys(listed.to_pylist())))} "
+            wrong[e] = (f"sources name {rr.clip('; '.join(dict.fromkeys(listed.to_pylist())))} "
                         f"but citations name "
-                        f"{_clip('; '.join(dict.fromkeys(d for d in named if d))) or 'none'}: "
+                        f"{rr.clip('; '.join(dict.fromkeys(d for d in named if d))) or 'none'}: "
                         f"give the same documents in both, or citations only")
     c_entry = _np(cited_t.column("entry"))
     bad = np.zeros(n, dtype=bool)
@@ -499,10 +499,6 @@ def _citations_of(value):
 
 def _json_kind(value) -> str:
     return _JSON_KINDS.get(type(value), "a number")
-
-
-def _clip(text: str, most: int = 80) -> str:
-    return text if len(text) <= most else text[:most] + "…"
 
 
 def _may_need_trim(arr) -> bool:

@@ -408,6 +408,11 @@ def read_restated(items: list[str], currency: str, period: str | None = None
     return out, found
 
 
+def clip(text: str, most: int = 80) -> str:
+    """``text`` as a message quotes it: its first ``most`` characters."""
+    return text if len(text) <= most else text[:most] + "…"
+
+
 def restated_text(money) -> str:
     """Conversions as the bulk format writes them: ``EUR 15000000; USD 19000000``."""
     return "; ".join(f"{m.currency} {plain_decimal(m.amount)}" for m in money)

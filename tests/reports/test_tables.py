@@ -209,7 +209,7 @@ def test_fast_frames_give_the_reference_figures(big, options):
     def frames(b, fast):
         valued = value(select_entries(b, options), Spec.of(options), fast=fast,
                        every_column=True)
-        return (*basis_frame(valued, options.purpose, options.depth, fast=fast), valued.horizon)
+        return (*basis_frame(valued, options.depth, fast=fast), valued.horizon)
     b = ledger.load(big)
     ref = frames(b, False)
     fast = frames(b, True)
