@@ -258,12 +258,14 @@ def run_dataset(args) -> int:
     documents: list[dict] = []
     seen = bulk.SeenIds()
     writer = bulk.DatasetWriter(tmp)
+    entries = 0
     try:
-        for table, digests, found, docs in _batches(kind, args, cap):
-            table, again = bulk.without_seen(table, seen, digests)
+        for table, digests, claimed, found, docs, paths in _batches(kind, args, cap):
+            table, again = bulk.without_seen(table, seen, digests, claimed, paths)
             sink.merge(found)
             sink.add(again)
             writer.add(table)
+            entries += bulk.entry_count(table)
             used = {d for v in table.column("sources").unique().to_pylist()
                     for d in v.split(";")} if table.num_rows else set()
             for d in docs:
@@ -295,7 +297,7 @@ def run_dataset(args) -> int:
     if sink.dropped:
         print(f"ledger-tool: import: rejected and skipped items listed in "
               f"{target / bulk.REJECTS_FILE}", file=sys.stderr)
-    print(f"ledger-tool: import: {len(seen):,} entries ({writer.rows:,} rows) in "
+    print(f"ledger-tool: import: {entries:,} entries ({writer.rows:,} rows) in "
           f"{writer.parts} part file(s), {sink.items['reject']} rejected, "
           f"{sink.items['skip']} skipped by rule"
           + (f", {sink.warnings:,} warning(s)" if sink.warnings else "")
@@ -387,11 +389,12 @@ BATCH_BYTES = 8_000_000     # input read and checked together (one run of the bu
 
 
 def _batches(kind: str, args, cap: int):
-    """(good rows, their ids' digests or None, problems told (``_Told``),
-    documents) per batch of input files, in order."""
+    """(good rows, their ids' digests or None, the digests of the ids its
+    items claim or None (``bulk.without_seen``), problems told (``_Told``),
+    documents, its files) per batch of input files, in order."""
     if kind == "table":
         table, problems, docs = _spreadsheet(args)
-        yield table, None, _Told(problems, cap), docs
+        yield table, None, None, _Told(problems, cap), docs, (args.file,)
         return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
@@ -425,10 +428,13 @@ def _batches(kind: str, args, cap: int):
 def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int):
     """``bulk.read_batch`` (in a worker process), with what the command's
     own process would otherwise do row by row and problem by problem: (the
-    good rows, their ids' digests (``bulk.SeenIds``), the problems told
-    (``_Told``), the documents)."""
-    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy)
-    return table, bulk.id_digests(table), _Told(problems, cap), docs
+    good rows, their ids' digests (``bulk.SeenIds``), the digests of the
+    ids its items claim, the problems told (``_Told``), the documents, the
+    files)."""
+    claimed: list[str] = []
+    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy, claimed)
+    return (table, bulk.id_digests(table), bulk.SeenIds.digest(claimed), _Told(problems, cap),
+            docs, paths)
 
 
 def _spreadsheet(args):

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ledger.errors import LedgerError
-from ledger.imports.common import ReadResult, Record, few_collections, import_problem, open_data
+from ledger.imports.common import (ReadResult, Record, duplicate_id, few_collections, first_of_each_id,
+                                   import_problem, open_data)
 from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import record_warning
 from ledger.phrases.money import plain_decimal
@@ -44,12 +45,18 @@ ROWS_PER_PART = 50_000                # rows buffered before the part files are 
 WORKER_MODULES = ("ledger.imports.bulk", "lxml.etree", "pyarrow.compute", "pandas")
 
 
-def checked(results: list[ReadResult], documents: list[str]):
+def checked(results: list[ReadResult], documents: list[str], claimed: list[str] | None = None):
     """(an Arrow table of the good rows of ``results``, the problems of the
     items refused) after the one rule engine, run over all of them at once
     as the journal imports run it (``ledger.imports.rows.check_records``;
-    citations of ``documents`` only)."""
-    recs = [(r, rec) for r in results for rec in r.records]
+    citations of ``documents`` only).  An id given twice is the first
+    item's (``first_of_each_id``, as the journal import does); the ids the
+    items checked claim, accepted or not, go to ``claimed``."""
+    items = [(r.file, (r, rec)) for r in results for rec in r.records]
+    first, twice = first_of_each_id([(f, rec) for f, (_, rec) in items])
+    recs = [items[k][1] for k in first]
+    if claimed is not None:
+        claimed.extend(str(rec.fields["id"]) for _, rec in recs if rec.fields.get("id"))
     got = check_records([rec.fields for _, rec in recs],
                         range(1, len(recs) + 1), name="import", documents=documents,
                         views=False)
@@ -61,7 +68,7 @@ def checked(results: list[ReadResult], documents: list[str]):
                                          for p in found)]
     problems += [record_warning(p, recs[k][0].file, recs[k][1].where)    # what `check` says
                  for k, found in sorted(got.warnings.items()) for p in found]
-    return table, problems
+    return table, twice + problems
 
 
 class SeenIds:
@@ -161,10 +168,14 @@ def id_digests(table):
     return SeenIds.digest(table.column("id").to_numpy(zero_copy_only=False))
 
 
-def without_seen(table, seen_ids: SeenIds, digests=None):
-    """(``table`` without the entries whose id an earlier batch wrote, the
-    problems naming them); the ids kept are added to ``seen_ids``.
-    ``digests``: its ids' (``id_digests``), when made already."""
+def without_seen(table, seen_ids: SeenIds, digests=None, claimed=None, paths=()):
+    """(``table`` without the entries whose id an earlier batch claimed,
+    the problems naming them: one each, at its file and item, as
+    ``first_of_each_id`` names a duplicate within a batch); then the ids
+    ``claimed`` by this batch's items (digests: accepted or refused by the
+    rules, ``read_batch``; else the table's) are added to ``seen_ids``.
+    ``digests``: the table's ids' (``id_digests``), when made already;
+    ``paths``: the batch's files, to tell an origin's file from its item."""
     import numpy as np
     import pyarrow as pa
 
@@ -175,20 +186,43 @@ def without_seen(table, seen_ids: SeenIds, digests=None):
     if again.any():     # (Arrow's strings to NumPy load pandas: only then)
         ids = table.column("id").to_numpy(zero_copy_only=False)
         origin = table.column("origin").to_numpy(zero_copy_only=False)
-        for i in dict.fromkeys(np.flatnonzero(again).tolist()):
-            problems.append(import_problem(str(origin[i]).split(": ", 1)[0], "", (
-                f"duplicate id {ids[i]!r}: an entry of an earlier file has it "
-                f"({origin[i]}); not imported")))
+        told: set[str] = set()
+        for i in np.flatnonzero(again).tolist():
+            if ids[i] in told:       # a split entry's other rows
+                continue
+            told.add(ids[i])
+            file, where = _origin_parts(str(origin[i]), paths)
+            problems.append(import_problem(file, where, duplicate_id(str(ids[i]))))
         table = table.filter(pa.array(~again))
         digests = digests[~again]
-    seen_ids.add(digests, none_held=True)
+    if claimed is None:
+        seen_ids.add(digests, none_held=True)
+    elif len(claimed):
+        seen_ids.add(claimed)
     return table, problems
 
 
+def entry_count(table) -> int:
+    """How many entries the rows of ``table`` are (a split entry's rows, one)."""
+    import pyarrow.compute as pc
+
+    return pc.count_distinct(table.column("id")).as_py() if table.num_rows else 0
+
+
+def _origin_parts(origin: str, paths) -> tuple[str, str]:
+    """(file, item) of a row's origin ("FILE: ITEM", ``checked``)."""
+    for p in paths:
+        if origin.startswith(f"{p}: "):
+            return p, origin[len(p) + 2:]
+    file, _, where = origin.partition(": ")
+    return file, where
+
+
 @few_collections()
-def read_batch(kind: str, paths: list[str], names, hierarchy):
+def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str] | None = None):
     """Read and check a batch of IATI or FTS files (in a worker process):
-    (the good rows, the problems, the documents of the files read)."""
+    (the good rows, the problems, the documents of the files read); the
+    ids its items claim go to ``claimed`` (``checked``)."""
     results = []
     for p in paths:
         if kind == "iati":
@@ -198,7 +232,7 @@ def read_batch(kind: str, paths: list[str], names, hierarchy):
     problems = [pr for r in results for pr in r.problems]
     good = [r for r in results if not any(getattr(pr, "kind", None) == "error" for pr in r.problems)]
     docs = [dict(r.document, source_file=r.file) for r in good if r.document]
-    table, refused = checked(good, [d["id"] for d in docs])
+    table, refused = checked(good, [d["id"] for d in docs], claimed)
     return table, problems + refused, docs
 
 

@@ -293,6 +293,32 @@ def _netted(entry: Entry) -> bool:
 
 
 # ------------------------------------------------------------------ finish
+def duplicate_id(entry_id: str) -> str:
+    """Why an item whose id an earlier item of the import has is refused:
+    the same words whatever batch the earlier one was read in."""
+    return (f"duplicate id {entry_id!r}: an earlier item of this import has it "
+            f"(an earlier file, or earlier in this one); not imported")
+
+
+def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[Problem]]:
+    """(the items, (file, record) in input order, whose id no earlier one
+    has; a problem naming each of the others): an id is the first item's
+    that gives it, whether the rules then accept that item or not, so that
+    what an import keeps does not depend on which items are read together
+    (the journal import, a dataset import's batches).  Items without an id
+    are kept (the rules refuse them)."""
+    seen: set[str] = set()
+    keep, problems = [], []
+    for k, (file, rec) in enumerate(items):
+        eid = str(rec.fields.get("id") or "")
+        if eid and eid in seen:
+            problems.append(import_problem(file, rec.where, duplicate_id(eid)))
+            continue
+        seen.add(eid)
+        keep.append(k)
+    return keep, problems
+
+
 def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
            held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
@@ -302,13 +328,17 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
-    records: list[Record] = []
+    items: list[tuple[str, Record]] = []
     for r in results:
         out.problems.extend(r.problems)
-        records.extend(r.records)
+        items.extend((r.file, rec) for rec in r.records)
         if r.document and r.document["id"] not in documents and \
                 r.document["id"] not in {d["id"] for d in out.documents}:
             out.documents.append(r.document)
+    # an id given twice: the first item's (as a dataset import's batches keep it)
+    first, twice = first_of_each_id(items)
+    out.problems.extend(twice)
+    records = [items[k][1] for k in first]
     existing = {e.id: e for e in entries}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     # first reading: which records are already there, unchanged or changed
