@@ -21,6 +21,7 @@ The accepted records' ``Entry`` objects are views of the checked rows
 from __future__ import annotations
 
 import dataclasses
+import re
 from json.encoder import encode_basestring as _quoted
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -424,6 +425,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
     alive[:m] = True
     alive[[m + k for k in read]] = True
     at_line = _record_at(name, lines, part_lines, read)
+    blame = _Blame(ledger, raw, total, docs, tables, ids[m:], name, lines) if across else None
     while read:
         sub, old = _subset(raw, alive)
         kept: list = []
@@ -434,6 +436,9 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
             if p.severity == "error" and rec is not None and rec in read \
                     and (across or p.code not in WORDED_HERE):
                 refused.setdefault(rec, []).append(p)
+        if blame is not None:
+            for k, p in blame.of(found, read):
+                refused.setdefault(k, []).append(p)
         if not refused:
             left_out = set() if kept[0] is None else set(old[~kept[0]].tolist())
             accepted = [k for k in read if m + k not in left_out]
@@ -457,6 +462,70 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
             del read[k]
             alive[m + k] = False
     return out
+
+
+class _Blame:
+    """The records at fault for an error the rules word at an entry of the
+    ledger (a package its imported phases push over its amount, a cycle
+    through it): those linked to that entry, else those the error names,
+    each refused with the error said at its own line, so that the ledger
+    stays as it was for them and ``check`` passes after the import.  An
+    error the ledger has without the records (said the same) is its own."""
+
+    def __init__(self, ledger: LedgerEntries, raw: RawTables, total: int, docs: set[str],
+                 tables: Sequence[dict[str, Any]], ids: list, name: str, lines: list[int]):
+        self.at = {(f, ln): i for i, (f, ln) in enumerate(zip(ledger.file, ledger.line))}
+        self.raw, self.total, self.docs, self.m = raw, total, docs, len(ledger.fields)
+        self.tables, self.ids, self.name, self.lines = tables, ids, name, lines
+        self.linked: dict[str, list[tuple[int, str]]] | None = None
+        self.before: set[tuple] | None = None
+
+    def of(self, found: list[Problem], read: dict[int, bool]) -> list[tuple[int, Problem]]:
+        """(record, its problem) for each error of ``found`` at a ledger
+        entry the ledger alone does not have, of the records still ``read``."""
+        out: list[tuple[int, Problem]] = []
+        for p in found:
+            if p.severity != "error" or (p.file, p.line) not in self.at:
+                continue
+            at_fault = [(k, kind) for k, kind in self._linked().get(p.entry_id, ()) if k in read] \
+                or [(k, "id") for k in read if self.ids[k] and re.search(
+                    rf"(?<![\w.-]){re.escape(str(self.ids[k]))}(?![\w.-])", p.message)]
+            if not at_fault or self._key(p) in self._before():
+                continue
+            for k, kind in at_fault:
+                out.append((k, Problem(
+                    self.name, self.lines[k], str(self.ids[k] or ""),
+                    f"with this record the ledger's entry {p.entry_id!r} ({p.file}:{p.line}) "
+                    f"breaks a rule: {p.message}; not imported", p.hint, "error", p.code,
+                    field=kind)))
+        return out
+
+    def _linked(self) -> dict[str, list[tuple[int, str]]]:
+        """Ledger entry id -> the records linking to it (record, link kind)."""
+        if self.linked is None:
+            self.linked = {}
+            for k, t in enumerate(self.tables):
+                for kind in LINK_KINDS:
+                    if t.get(kind):
+                        self.linked.setdefault(str(t[kind]), []).append((k, kind))
+        return self.linked
+
+    @staticmethod
+    def _key(p: Problem) -> tuple:
+        return (p.file, p.line, p.code, p.message)
+
+    def _before(self) -> set[tuple]:
+        """The errors the rules word at the ledger's entries without the
+        records (checked once, when first needed)."""
+        if self.before is None:
+            import numpy as np
+
+            keep = np.zeros(self.total, bool)
+            keep[:self.m] = True
+            sub, _ = _subset(self.raw, keep)
+            _, found = check_raw(sub, self.docs, with_frame=False)
+            self.before = {self._key(p) for p in found if p.severity == "error"}
+        return self.before
 
 
 def _warnings(found: list[Problem], at_line: dict, accepted: set[int],
