@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import sys
 from decimal import Decimal
 
@@ -58,6 +59,22 @@ def _concat(*parts):
     return pc.binary_join_element_wise(*arrs, "")
 
 
+def split_names(names: np.ndarray) -> np.ndarray:
+    """A split entry's purposes as its ``PURPOSE=SHARE; ...`` cell names
+    them: a purpose holding the separator "; " (or beginning with a double
+    quote) as a JSON string, so that the import reads the cell back into
+    the same parts (``ledger.imports.table.listed_split``); the others as
+    they are ("=" needs nothing: the share follows the last one)."""
+    arr = pa.array(names, pa.string())
+    odd = pc.or_(pc.match_substring(arr, "; "), pc.starts_with(arr, '"'))
+    if not pc.any(odd).as_py():
+        return names
+    out = names.copy()
+    for i in np.flatnonzero(odd.to_numpy(zero_copy_only=False)):
+        out[i] = json.dumps(str(names[i]), ensure_ascii=False)
+    return out
+
+
 def list_table(book) -> pd.DataFrame:
     """The entries of ``book`` as ``LIST_COLUMNS`` (text and dates; amounts
     as plain decimal text, exact)."""
@@ -70,7 +87,8 @@ def list_table(book) -> pd.DataFrame:
         al = t.allocations
         rows = split[al["entry"].to_numpy()]
         sub = al[rows]
-        parts = sub["purpose"].astype(object).to_numpy() + "=" + decimal_text(sub["amount"])
+        parts = split_names(sub["purpose"].astype(object).to_numpy()) + "=" + \
+            decimal_text(sub["amount"])
         joined = _joined(sub, n, parts, "; ").to_numpy()
         purpose[split] = joined[split]
     links = t.links

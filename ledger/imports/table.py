@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -948,6 +949,43 @@ def listed_links(cell: str) -> tuple[dict[str, str], str]:
 
 
 _SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing writes it
+_JSON = json.JSONDecoder()
+
+
+def listed_split(cell: str) -> list[tuple[str, str]] | None:
+    """A listing's split cell (``reports.listing.split_names``) as its
+    (purpose, share) parts: ``PURPOSE=SHARE; ...``, the share after a
+    purpose's last "=", a purpose holding "; " written as a JSON string;
+    None when the cell is not one."""
+    parts: list[tuple[str, str]] = []
+    pos = 0
+    while True:
+        if cell.startswith('"', pos):
+            try:
+                name, end = _JSON.raw_decode(cell, pos)
+            except ValueError:
+                return None
+            share = _SHARE.match(cell, end + 1) if cell.startswith("=", end) else None
+            if not isinstance(name, str) or share is None:
+                return None
+            pos = share.end()
+            share_text = share.group()
+        else:
+            end = cell.find("; ", pos)
+            end = len(cell) if end < 0 else end
+            name, _, share_text = cell[pos:end].rpartition("=")
+            name = name.strip()
+            if not _SHARE.fullmatch(share_text):
+                return None
+            pos = end
+        if not name.strip():
+            return None
+        parts.append((name, share_text))
+        if pos == len(cell):
+            return parts
+        if not cell.startswith("; ", pos) or pos + 2 == len(cell):
+            return None
+        pos += 2
 
 
 def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
@@ -999,11 +1037,10 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
     if colname["links"] != "(default links)" and "=" in f["purpose"]:
         # a listing's split entry: its purposes in one cell, PURPOSE=AMOUNT; ...
         # (read so only when the shares add up to the amount: a purpose may hold '=')
-        parts = [p.rpartition("=") for p in f["purpose"].split("; ")]
-        if all(name.strip() and _SHARE.fullmatch(share) for name, _, share in parts) \
-                and _SHARE.fullmatch(f["amount"]) \
-                and sum(Decimal(share) for _, _, share in parts) == Decimal(f["amount"]):
-            f["split"] = [{"purpose": name.strip(), "amount": share} for name, _, share in parts]
+        parts = listed_split(f["purpose"])
+        if parts and _SHARE.fullmatch(f["amount"]) \
+                and sum(Decimal(share) for _, share in parts) == Decimal(f["amount"]):
+            f["split"] = [{"purpose": name, "amount": share} for name, share in parts]
             f["purpose"] = ""
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
     # a spreadsheet's tags also between commas or on lines of a cell; trimmed
