@@ -22,7 +22,7 @@ from ledger.imports import bulk
 from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
-                                   replace_entries)
+                                   read_file, replace_entries)
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
@@ -171,10 +171,10 @@ def run_data(args) -> int:
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
-            results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
+            results.append(read_file(read_iati, p, names=names, hierarchy=args.hierarchy,
                                      progress=_reading(progress, p.name)))
         else:
-            results.append(read_fts(p, names=names, entries=entries))
+            results.append(read_file(read_fts, p, names=names, entries=entries))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
                     entries=entries, documents=documents, held=refused_ids(problems))

@@ -23,7 +23,7 @@ from typing import Any
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (ReadResult, Record, duplicate_id, few_collections, first_of_each_id,
-                                   import_problem, open_data)
+                                   import_problem, open_data, read_file)
 from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import record_warning
 from ledger.phrases.money import plain_decimal
@@ -226,9 +226,9 @@ def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str]
     results = []
     for p in paths:
         if kind == "iati":
-            results.append(read_iati(p, names=names, hierarchy=hierarchy))
+            results.append(read_file(read_iati, p, names=names, hierarchy=hierarchy))
         else:
-            results.append(read_fts(p, names=names))
+            results.append(read_file(read_fts, p, names=names))
     problems = [pr for r in results for pr in r.problems]
     good = [r for r in results if not any(getattr(pr, "kind", None) == "error" for pr in r.problems)]
     docs = [dict(r.document, source_file=r.file) for r in good if r.document]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 from ledger.errors import LedgerError
 from ledger.imports.problem import import_problem
@@ -26,7 +27,7 @@ from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
 from ledger.phrases.money import currency_digits, plain_decimal
 from ledger.imports.rows import check_records
-from ledger.safe_io import confine, load_toml, open_checked, read_bytes
+from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
@@ -212,6 +213,18 @@ def open_data(path: Path, what: str):
     fd = open_checked(path, what=what)
     os.set_blocking(fd, True)
     return os.fdopen(fd, "rb")
+
+
+def read_file(read: Callable[..., ReadResult], path: str | Path, **options) -> ReadResult:
+    """``read(path, **options)``, one published file read; a file the guard
+    refuses (over the size cap, not a regular file, gone) is one problem
+    of kind "error", as a file the reader cannot parse: named with the
+    other unreadable files, the folder's others still read."""
+    try:
+        return read(path, **options)
+    except UnsafeFile as err:
+        return ReadResult(str(path), [], [import_problem(str(path), "", f"{err.reason}: not read",
+                                                         "error")])
 
 
 def file_sha256(path: Path, what: str = "data file") -> str:
