@@ -75,12 +75,15 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
 
 
 def load_scope(files: list[Path]):
-    """(entries, documents, problems, options) of these journal files read
-    together into one Book, as a folder is read (links across files hold)."""
+    """(the Book, documents, problems, options) of these journal files read
+    together into one Book, as a folder is read (links across files hold);
+    () for the Book of a new ledger.  The imports read the ledger from the
+    Book's tables (``ledger.imports.rows.ledger_entries``), not as ``Entry``
+    objects."""
     if not files:          # a new ledger: nothing to read
         return (), {}, [], {}
     book = read_files_book(files, {f: _PARSED.pop(f) for f in files if f in _PARSED})
-    return book.entries, book.documents, list(book.problems), book.options
+    return book, book.documents, list(book.problems), book.options
 
 
 def scope(output: str, ledger_arg: str | None, data_name: str):
@@ -138,6 +141,15 @@ def inputs(path: str, kind: str) -> list[Path]:
     return [p]
 
 
+def _fts_entries(book) -> tuple:
+    """The ledger's FTS entries (ids "fts-..."), as the FTS reader reads them."""
+    if not len(book):
+        return ()
+    ids = book.tables.entries["id"].astype(str)
+    mask = ids.str.startswith("fts-").to_numpy(dtype=bool)
+    return book.subset(mask).entries if mask.any() else ()
+
+
 def _reading(progress: Progress, name: str) -> Callable[[int, Any], None]:
     """The IATI reader's progress callback: every 200 activities of ``name``."""
     def step(n: int, _held: Any) -> None:
@@ -174,7 +186,9 @@ def run_data(args) -> int:
             results.append(read_file(read_iati, p, names=names, hierarchy=args.hierarchy,
                                      progress=_reading(progress, p.name)))
         else:
-            results.append(read_file(read_fts, p, names=names, entries=entries))
+            # FTS versions and parent flows: the ledger's fts- entries' tags and figures
+            results.append(read_file(read_fts, p, names=names,
+                                     entries=_fts_entries(entries)))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
                     entries=entries, documents=documents, held=refused_ids(problems))

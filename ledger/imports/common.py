@@ -13,9 +13,10 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from ledger.errors import LedgerError
+from ledger.book import Book
 from ledger.imports.problem import import_problem
 from ledger.model import Entry, Money, Problem
 from ledger.limits import magnitude_problem
@@ -332,12 +333,14 @@ def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[P
     return keep, problems
 
 
-def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
-           held: dict[str, tuple[str, int]] | None = None) -> DataImport:
+def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
+           documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
-    (``entries``, ``documents``): records whose id is in the ledger with the
-    same content are unchanged, with other content they update it; a record
-    repeating another entry's figure under another id is reported."""
+    (``entries``: a Book, read from its tables, its entries made ``Entry``
+    objects only where a record has their id; or ``Entry`` objects;
+    ``documents``): records whose id is in the ledger with the same content
+    are unchanged, with other content they update it; a record repeating
+    another entry's figure under another id is reported."""
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
@@ -352,7 +355,10 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
     first, twice = first_of_each_id(items)
     out.problems.extend(twice)
     records = [items[k][1] for k in first]
-    existing = {e.id: e for e in entries}
+    book = entries if isinstance(entries, Book) else None
+    listed: tuple[Entry, ...] = () if isinstance(entries, Book) else tuple(entries)
+    existing = {e.id: e for e in (listed if book is None else _entries_of(
+        book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
@@ -372,7 +378,11 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
                 continue
             replaced.add(eid)
         todo.append((i, rec))
-    keep = [e for e in entries if e.id not in replaced]
+    keep: Book | list[Entry]
+    if book is not None:
+        keep = book.subset(~_with_ids(book, replaced)) if replaced else book
+    else:
+        keep = [e for e in listed if e.id not in replaced]
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
@@ -406,6 +416,20 @@ def finish(results: list[ReadResult], *, name: str, entries=(), documents=None,
            {s["doc"] for t in out.new for s in t.get("source", ())}
     out.documents = [d for d in out.documents if d["id"] in used]
     return out
+
+
+def _with_ids(book: Book, ids):
+    """The mask of ``book``'s entries whose id is one of ``ids``."""
+    import numpy as np
+
+    return np.isin(book.tables.entries["id"].to_numpy(dtype=object), [str(i) for i in ids])
+
+
+def _entries_of(book: Book, ids) -> tuple[Entry, ...]:
+    """The ``Entry`` objects of ``book``'s entries whose id is one of
+    ``ids`` (only those made, from the Book's rows)."""
+    mask = _with_ids(book, ids)
+    return book.subset(mask).entries if mask.any() else ()
 
 
 def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
