@@ -439,6 +439,34 @@ def _find_entry(root: Path, entry_id: str):
             from None
 
 
+def _inline_sources(text: str, k: int):
+    """When the ``k``-th entry's citations are written inline (``source =
+    {…}`` or ``source = [{…}, …]``, which a ``[[entry.source]]`` table cannot
+    follow), a function giving the text with one more citation in that
+    value, the file's other bytes as they were (tomlkit keeps them); else
+    None."""
+    import tomlkit
+    from tomlkit.items import AoT, Array, InlineTable
+
+    doc = tomlkit.parse(text)
+    entry = doc["entry"][k]
+    had = entry.get("source")
+    if not isinstance(had, (InlineTable, Array)) or isinstance(had, AoT):
+        return None
+
+    def with_one_more(citation: Mapping[str, str]) -> str:
+        item = tomlkit.inline_table()
+        item.update(citation)
+        if isinstance(had, InlineTable):
+            both = tomlkit.array()
+            both.extend([had, item])
+            entry["source"] = both
+        else:
+            had.append(item)
+        return tomlkit.dumps(doc)
+    return with_one_more
+
+
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
                  dry_run: bool = False) -> AddResult:
     """Add an ``[[entry.source]]`` table (``doc``, ``quote``, ``locator``) to
@@ -467,22 +495,30 @@ def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str
     if entry.line not in line_of:
         raise LedgerError(f"{path}:{entry.line}: cannot find entry {entry_id!r}'s table to edit")
     a, b = line_of[entry.line]
-    rendered = render_entry({"source": [dict(citation)]}, indent=_indent(old), newline=newline)
-    table = rendered.split(newline, 1)[1]            # without the [[entry]] line
-    head = text[:b]
-    if not head.endswith("\n"):
-        head += newline
-    rest = text[b:]
-    new_text = head + table + (rest if not rest.strip() or rest.startswith(("\n", "\r\n"))
-                               else newline + rest)
-    new = bom + new_text.encode("utf-8")
     k = next(n for n, (_, sa, _) in enumerate(spans) if sa == a)
+    cited = {key: v for key, v in citation.items() if v}
+    inline = _inline_sources(text, k)
+    if inline is not None:      # ``source = {…}`` or ``source = [{…}]``: one more in it
+        new_text, line = inline(cited), entry.line
+        table = f"{{{', '.join(f'{key} = {_value(v)}' for key, v in cited.items())}}}"
+    else:
+        rendered = render_entry({"source": [dict(citation)]}, indent=_indent(old),
+                                newline=newline)
+        table = rendered.split(newline, 1)[1]            # without the [[entry]] line
+        head = text[:b]
+        if not head.endswith("\n"):
+            head += newline
+        rest = text[b:]
+        new_text = head + table + (rest if not rest.strip() or rest.startswith(("\n", "\r\n"))
+                                   else newline + rest)
+        line = new_text.count("\n", 0, len(head)) + 1
+    new = bom + new_text.encode("utf-8")
 
     def expect(data):
         e = data["entry"][k]
-        e.setdefault("source", []).append({key: v for key, v in citation.items() if v})
+        had = e.get("source", [])
+        e["source"] = [*([had] if isinstance(had, dict) else had), cited]
     checked_edit(path, old, new, expect)
-    line = new_text.count("\n", 0, len(head)) + 1
     problems = write_edits(root, {path: (old, new)}, dry_run=dry_run)
     warnings = tuple(p for p in problems if p.severity != "error" and p.entry_id == entry_id)
     return AddResult(path, table, line, warnings, not dry_run)

@@ -89,6 +89,12 @@ def run(args: argparse.Namespace) -> int:
                          f"{' '.join(m.period_text.split())!r} from the entry's date: check it")
                       for m in mentions if m.period_unread),
                      prefix="ledger-tool: extract: warning: ")
+        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+                      f"a line break splits digits at the figure ({m.across_break!r}); it is "
+                      f"read as {plain_decimal(m.amount)} {m.currency}: check the amount "
+                      "in the document"
+                      for m in mentions if m.across_break),
+                     prefix="ledger-tool: extract: warning: ")
         if not mentions:
             print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
         recorded = archived_document(name, args.ledger) if draft is not None else None
@@ -241,6 +247,9 @@ def draft_toml(results) -> str:
             if m.qualifier == "range":
                 lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
                                  "the draft records its lower bound as 'at least'")
+            if m.across_break:
+                lines.insert(-1, f"# TODO: a line break splits digits at the figure "
+                                 f"({_toml_str(m.across_break)}): check the amount in the document")
             if m.cfa_unsettled:
                 lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
                              "write the code in the amount or restatement")

@@ -49,6 +49,7 @@ class Mention:
     upper: Decimal | None = None   # a range's upper bound (qualifier "range")
     period_before: bool = False    # the period was stated earlier in the sentence
     period_unread: str = ""   # period words after the figure the ledger cannot read ("a month")
+    across_break: str = ""    # digits split by a line break at the figure ("£1⏎000 000")
 
     @property
     def cfa_unsettled(self) -> bool:
@@ -206,6 +207,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             period=period, amount_text=_spaced(ph.amount_text), period_text=_spaced(period_text),
             restated_text=tuple(_spaced(r.text) for r in ph.restated), offset=first,
             upper=ph.upper, period_before=before, period_unread=unread,
+            across_break=digits_across_break(text, ph.atom.start, ph.atom.end),
         )
         if mention.cfa_unsettled:   # the zone the whole document names, else the text
             code = settle_cfa(context) if context is not None else CFA_FRANC
@@ -240,6 +242,29 @@ _UNREAD_END = re.compile(
     rf"{_WS}+(?:(?:the{_WS}+)?end{_WS}+of{_WS}+|(?:la{_WS}+)?fin{_WS}+)?(?:FY{_WS}?)?"
     rf"(?:\d{{1,2}}(?:er|st|nd|rd|th)?{_WS}+)?(?:[^\W\d_]{{3,9}}{_WS}+)?"
     r"(?:19|20)\d\d(?:[-/](?:\d\d){1,2})?)(?![\w/-])", re.IGNORECASE)
+
+
+# digits (and their group separators) across a line break (a tab once
+# unwrapped), after a figure and before one
+_DIGITS_AFTER = re.compile(r"[^\S\n]*[\n\t][^\S\n]*(\d[\d .,'’]*\d|\d)")
+_DIGITS_BEFORE = re.compile(r"((?:\d[\d .,'’]*)?\d)[^\S\n]*[\n\t][^\S\n]*\Z")
+
+
+def digits_across_break(text: str, start: int, end: int) -> str:
+    """``text[start:end]`` (a figure, or a quote) and the digits a line
+    break splits from it, the break shown as ⏎ ("£1⏎000 000", "1⏎000 000 €");
+    "" when it touches none.  The digits are never joined to the figure
+    ("£12⏎300 families" is £12), but said: the figure may be £1,000,000."""
+    shown = " ".join(text[start:end].split())
+    if text[end - 1:end].isdigit():
+        m = _DIGITS_AFTER.match(text, end)
+        if m:
+            return f"{shown}⏎{' '.join(m.group(1).split())}"
+    if text[start:start + 1].isdigit():
+        m = _DIGITS_BEFORE.search(text, max(0, start - 40), start)
+        if m:
+            return f"{' '.join(m.group(1).split())}⏎{shown}"
+    return ""
 
 
 def _unread_period(text: str, pos: int, period: Period):

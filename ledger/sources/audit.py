@@ -30,7 +30,8 @@ from typing import Any
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
-from ledger.phrases.extract import Mention, compose, find_mentions, joins_previous
+from ledger.phrases.extract import (Mention, compose, digits_across_break, find_mentions,
+                                    joins_previous)
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
@@ -436,6 +437,12 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                    if entry.restated else ""),
                                 details={"source": said, "entry": recorded}, **base, **where))
     else:
+        split = picked.across_break or digits_across_break(source.text, m.start, m.end)
+        if split:    # "£1⏎000 000": read as £1, but it may be £1,000,000
+            findings.append(finding("warning", "figure-across-break",
+                                    f"a line break splits digits at the figure ({split!r}); "
+                                    f"the quote is read as {_money_text(Money(picked.amount, picked.currency))}: "
+                                    "check the figure in the document", **base, **where))
         period_ok = (_period_agrees(picked.period, entry.period)
                      if how in ("amount", "restatement", "yearly")
                      else _total_agrees(picked.period, entry.period))

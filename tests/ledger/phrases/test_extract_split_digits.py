@@ -1,0 +1,57 @@
+"""A line break between digits at a figure ("£1⏎000 000"): the digits are
+never joined across it ("£12⏎300 families" is £12), but the figure is
+flagged, in extract's warnings and draft and in the audit, because it may
+be £1,000,000."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledger.phrases.extract import find_mentions
+from tests.ledger.sources.cited import add_cited, ledger_citing
+
+
+@pytest.mark.parametrize("text, amount, split", [
+    ("pays £1\n000 000 to the fund", Decimal(1), "£1⏎000 000"),
+    ("pays £1 \n  000,000 to the fund", Decimal(1), "£1⏎000,000"),
+    ("helped £12\n300 families", Decimal(12), "£12⏎300"),
+    ("a sum of 1\n000 000 € for", Decimal(0), "1⏎000 000 €"),
+    ("pays £12\nmillion", Decimal(12_000_000), ""),         # a scale word, read across
+    ("pays £5m\n2000 families", Decimal(5_000_000), ""),    # the figure ends in its scale
+    ("pays £5\n\n300 families", Decimal(5), ""),            # a paragraph break, not a wrap
+    ("pays £5 to 300 families", Decimal(5), ""),
+])
+def test_digits_across_a_line_break_are_said_not_joined(text, amount, split):
+    (m,) = [m for m in find_mentions(text) if m.currency in ("GBP", "EUR")][:1]
+    assert (m.amount, m.across_break) == (amount, split)
+
+
+def test_extract_warns_and_the_draft_asks_to_check(tmp_path, run_cli):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("The Home Office will pay £1\n000 000 to the fund.\n", encoding="utf-8")
+    code, out, err = run_cli("extract", doc, "--draft", tmp_path / "d.toml")
+    assert code == 0, err
+    assert (f"warning: {doc}:1:26: '£1': a line break splits digits at the figure "
+            "('£1⏎000 000'); it is read as 1 GBP: check the amount in the document") in err
+    draft = (tmp_path / "d.toml").read_text(encoding="utf-8")
+    assert '# TODO: a line break splits digits at the figure ("£1⏎000 000")' in draft
+
+
+def test_the_audit_warns_of_a_figure_split_by_a_line_break(tmp_path, run_cli):
+    book = ledger_citing(tmp_path, run_cli, "It will pay £1\n000 000 to the fund.\n"
+                                            "It adds £7 million for schools.\n")
+    add_cited(run_cli, book, "cut", "£1", "pay £1")            # the quote stops at the break
+    add_cited(run_cli, book, "whole", "£1", "£1\n000 000", funder="Other")   # both lines
+    add_cited(run_cli, book, "plain", "£7 million", "£7 million")
+    code, out, err = run_cli("audit", book)
+    assert code == 0 and "3 verified; 0 error(s), 2 warning(s)" in err, out
+    warned = sorted(x for x in out.splitlines() if x.startswith("warning: "))
+    assert warned == [
+        "warning: entry 'cut': doc:1:9: a line break splits digits at the figure "
+        "('pay £1⏎000 000'); the quote is read as £1: check the figure in the document "
+        "[figure-across-break]",
+        "warning: entry 'whole': doc:1:13: a line break splits digits at the figure "
+        "('£1⏎000 000'); the quote is read as £1: check the figure in the document "
+        "[figure-across-break]",
+    ]
