@@ -573,6 +573,16 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
 
 
+def _published(el) -> tuple:
+    """A transaction as published: every element and attribute below it,
+    namespaces kept, text with its white space collapsed (comments and
+    processing instructions are not read): two transactions are repeated
+    identically when theirs are equal."""
+    return (el.tag, tuple(sorted((k, " ".join(v.split())) for k, v in el.attrib.items())),
+            " ".join((el.text or "").split()),
+            tuple(_published(c) for c in el if type(c.tag) is str))
+
+
 def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
     """Records for one activity's transactions, budgets and planned
     disbursements (ITEMS), counted once (``_count``)."""
@@ -589,7 +599,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
     base = f"iati-{_slug(act.id)[:60]}"
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
-    seen: dict[tuple, dict] = {}     # what makes two transactions the same -> the first
+    seen: dict[tuple, list[dict]] = {}     # a few fields -> the transactions giving them
     for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
@@ -625,13 +635,15 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
             continue
+        # a few fields first (cheap); the whole transaction only where they agree
         same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
                 _text(kids.get("description")))
-        if same in seen:
-            first = seen[same]
+        first = next((i for i in seen.get(same, ()) if _published(i["el"]) == _published(t)),
+                     None)
+        if first is not None:
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
-                                                 f"{first['line']} (same ref, type, value, date "
-                                                 f"and description): counted once", "skip"))
+                                                 f"{first['line']} (identical in every element "
+                                                 f"and attribute): counted once", "skip"))
             first["notes"].append(f"repeated identically at line {tline}: counted once")
             continue
         if amount == 0:
@@ -663,7 +675,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
-        seen[same] = item
+        seen.setdefault(same, []).append(item)
         items.append(item)
     budgets = []
     for k, b in enumerate(act.of("budget"), 1):
