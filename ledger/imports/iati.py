@@ -573,6 +573,20 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
 
 
+def _id_part(text: str, most: int) -> str:
+    """An activity id or a transaction ref as part of an entry id: its slug
+    when that has at most ``most`` characters (the ids ledgers already
+    hold); a longer one cut to a readable start plus a short hash of the
+    whole text, so that two ids sharing their first ``most`` characters stay
+    apart; a text with nothing to slug (no Latin letter or digit), its hash."""
+    s = _slug(text)
+    if s and len(s) <= most:
+        return s
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    head = s[:most - 11].rstrip("-")
+    return f"{head}-{digest}" if head else digest
+
+
 def _published(el) -> tuple:
     """A transaction as published: every element and attribute below it,
     namespaces kept, text with its white space collapsed (comments and
@@ -596,9 +610,10 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
         return
-    base = f"iati-{_slug(act.id)[:60]}"
+    base = f"iati-{_id_part(act.id, 60)}"
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
+    suffixes: set[str] = set()      # the transaction ids' ends given so far
     seen: dict[tuple, list[dict]] = {}     # a few fields -> the transactions giving them
     for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
@@ -654,10 +669,14 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             problems.append(import_problem(file, where, "no provider-org, funding participating-org "
                                                  "or reporting-org to name the funder"))
             continue
-        key = ref or f"{k}"
-        n = refs_seen.get(key, 0) + 1
-        refs_seen[key] = n
-        suffix = _slug(key)[:40] + (f"-{n}" if n > 1 else "")
+        stem = _id_part(ref or f"{k}", 40)
+        n = refs_seen.get(stem, 0) + 1
+        suffix = stem + (f"-{n}" if n > 1 else "")
+        while suffix in suffixes:     # refs "1", "1" and "1-2": not two "1-2"
+            n += 1
+            suffix = f"{stem}-{n}"
+        refs_seen[stem] = n
+        suffixes.add(suffix)
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
         notes = [f"IATI {version} transaction type {raw_code} ({tname})"]
         if date != tdate:
