@@ -172,7 +172,7 @@ def run_data(args) -> int:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
             results.append(read_iati(p, names=names, hierarchy=args.hierarchy,
-                                     progress=_reading(progress, p.name)))
+                                     progress=_reading(progress, p.name), entries=entries))
         else:
             results.append(read_fts(p, names=names, entries=entries))
     progress.step("checking the entries")

@@ -28,6 +28,8 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, co
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
+from ledger.model import NOT_COUNTED
+from ledger.writer import entry_table
 import csv
 import datetime as dt
 import io
@@ -360,20 +362,22 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None) -> ReadResult:
+              hierarchy: str | None = None, entries=()) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
-    level (the others are skipped, one line per activity)."""
+    level (the others are skipped, one line per activity).  ``entries``: the
+    ledger's; an entry of an activity read here that this file no longer
+    gives is marked not counted (``_withdrawn``)."""
     path = Path(path)
     # one descriptor, checked and opened once: hashed, parsed, then its quotes read
     with open_data(path, "IATI file") as fh:
         sha = hashlib.file_digest(fh, "sha256").hexdigest()
         fh.seek(0)
-        return _read_file(path, fh, sha, names, progress, hierarchy)
+        return _read_file(path, fh, sha, names, progress, hierarchy, entries)
 
 
-def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResult:
+def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=()) -> ReadResult:
     """``read_iati`` of the open file ``fh`` whose hash is ``sha``."""
     from lxml import etree
 
@@ -388,6 +392,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
     letters = 0
     levels: dict[str, int] = {}
+    held = _LedgerActivities(entries)
+    given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it, of
+    # the activities the ledger holds
     try:
         # events for the three elements read here only (matched in C): the
         # others are built into each activity's tree without a Python call
@@ -425,8 +432,12 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
                                             f"item(s) not imported", "skip", n_items))
             else:
                 try:
-                    _read_activity(act, doc, records, problems, quotes, tally)
+                    before = len(records)
+                    _read_activity(act, doc, records, problems, quotes, tally, held.base(act.id))
                     letters += act.letter_codes
+                    if act.id in held.of:     # an activity the ledger holds: read again
+                        given.setdefault(act.id, set()).update(
+                            r.fields["id"] for r in records[before:])
                 except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
                     problems.append(import_problem(file, state["activity"], f"could not be read "
                                             f"({type(err).__name__}: {err}); its {n_items} "
@@ -457,6 +468,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
+    records += _withdrawn(held, given, problems, file)
     if letters:
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
                                 f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
@@ -587,6 +599,74 @@ def _id_part(text: str, most: int) -> str:
     return f"{head}-{digest}" if head else digest
 
 
+# an IATI entry's locator names its activity ("activity ID, transaction 'REF'")
+_LOCATOR = re.compile(r"activity (.+?), (?:transaction |budget |planned disbursement )")
+
+
+class _LedgerActivities:
+    """The ledger's entries imported from IATI, by the activity their
+    citation names (its whole identifier, whatever their ids say)."""
+
+    def __init__(self, entries):
+        self.of: dict[str, list] = {}
+        for e in entries:
+            if not e.id.startswith("iati-"):
+                continue
+            for c in e.sources:
+                m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
+                if m:
+                    self.of.setdefault(m.group(1), []).append(e)
+                    break
+        # an id start -> the activity whose entries hold it
+        self.taken: dict[str, str] = {}
+        for act_id, held in self.of.items():
+            own = f"iati-{_id_part(act_id, 60)}"
+            if any(e.id.startswith(own + "-") for e in held):
+                self.taken.setdefault(own, act_id)
+
+    def base(self, act_id: str) -> str:
+        """The start of the activity's entry ids: its own (``_id_part``),
+        unless the ledger or this file already gives it to another activity
+        whose identifier slugs alike ("GB-1-2/A", "GB-1-2-a"): then with a
+        hash of the whole identifier, so each keeps its entries."""
+        if not act_id:
+            return ""
+        own = f"iati-{_id_part(act_id, 60)}"
+        if self.taken.setdefault(own, act_id) == act_id:
+            return own
+        digest = hashlib.sha256(act_id.encode("utf-8")).hexdigest()[:10]
+        return f"iati-{_slug(act_id)[:49].rstrip('-')}-{digest}"
+
+
+def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:
+    """The ledger's entries of the activities read that this file no longer
+    gives (withdrawn by the publisher, given another ref, or now skipped),
+    each kept with its figures and citations but tagged not counted
+    (``not-counted-withdrawn``), as FTS's newer download marks a flow it no
+    longer counts, and named in a warning: a newer file is the publisher's
+    current statement of its activities."""
+    out = []
+    name = Path(file).name
+    for act_id, ids in given.items():
+        for e in held.of.get(act_id, ()):
+            if e.id in ids or NOT_COUNTED in e.tags:
+                continue
+            fields = entry_table(e)
+            fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
+            fields["notes"] = "; ".join(x for x in (
+                f"not counted: {name}, imported after it, no longer gives it for activity "
+                f"{act_id}", e.notes) if x)
+            where = f"activity {act_id!r}"
+            out.append(Record(where, fields))
+            loc = f"{e.file}:{e.line}" if e.line else e.file
+            problems.append(import_problem(file, where, (
+                f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
+                f"in this one (withdrawn, its ref changed, or skipped above): tagged "
+                f"{NOT_COUNTED}-withdrawn, kept with its figures and sources, left out of every "
+                f"total"), "warning"))
+    return out
+
+
 def _published(el) -> tuple:
     """A transaction as published: every element and attribute below it,
     namespaces kept, text with its white space collapsed (comments and
@@ -597,9 +677,10 @@ def _published(el) -> tuple:
             tuple(_published(c) for c in el if type(c.tag) is str))
 
 
-def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
+def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: str = "") -> None:
     """Records for one activity's transactions, budgets and planned
-    disbursements (ITEMS), counted once (``_count``)."""
+    disbursements (ITEMS), counted once (``_count``); ``base``: the start of
+    their ids when not the activity's own (``_LedgerActivities.base``)."""
     file = act.file
     if not act.id:
         for tag in ITEMS:
@@ -610,7 +691,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
         return
-    base = f"iati-{_id_part(act.id, 60)}"
+    base = base or f"iati-{_id_part(act.id, 60)}"
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
     suffixes: set[str] = set()      # the transaction ids' ends given so far
