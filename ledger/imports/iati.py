@@ -661,7 +661,7 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
             loc = f"{e.file}:{e.line}" if e.line else e.file
             problems.append(import_problem(file, where, (
                 f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
-                f"in this one (withdrawn, its ref changed, or skipped above): tagged "
+                f"in this one (withdrawn, its ref changed, or rejected or skipped above): tagged "
                 f"{NOT_COUNTED}-withdrawn, kept with its figures and sources, left out of every "
                 f"total"), "warning"))
     return out
