@@ -695,7 +695,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
     suffixes: set[str] = set()      # the transaction ids' ends given so far
-    seen: dict[tuple, list[dict]] = {}     # a few fields -> the transactions giving them
+    # a few fields -> {the whole transaction (``_published``) -> the first giving it}; a
+    # group's first is under None until a second comes (each transaction read once at most)
+    seen: dict[tuple, dict] = {}
     for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
@@ -734,8 +736,13 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         # a few fields first (cheap); the whole transaction only where they agree
         same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
                 _text(kids.get("description")))
-        first = next((i for i in seen.get(same, ()) if _published(i["el"]) == _published(t)),
-                     None)
+        group, published, first = seen.get(same), None, None
+        if group is not None:
+            if None in group:
+                alone = group.pop(None)
+                group[_published(alone["el"])] = alone
+            published = _published(t)
+            first = group.get(published)
         if first is not None:
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
                                                  f"{first['line']} (identical in every element "
@@ -775,7 +782,10 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
-        seen.setdefault(same, []).append(item)
+        if group is None:
+            seen[same] = {None: item}
+        else:
+            group[published] = item
         items.append(item)
     budgets = []
     for k, b in enumerate(act.of("budget"), 1):

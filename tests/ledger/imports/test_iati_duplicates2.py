@@ -136,3 +136,17 @@ def test_a_transaction_repeated_identically_is_counted_once(tmp_path, run_cli):
     book = tmp_path / "book"
     assert run_cli("import", "--from", "iati", path, "-o", book)[0] == 0
     assert counted(book) == {"USD": expected}
+
+
+def test_many_alike_transactions_each_repeat_found(tmp_path):
+    """200 cash transfers of one value on one day to 150 people (50 of
+    them paid twice over, repeated identically): 150 counted."""
+    body = "".join(_transaction(f'<receiver-org ref="P{k % 150}"><narrative>Person {k % 150}'
+                                f'</narrative></receiver-org>') for k in range(200))
+    path = _write(tmp_path, body)
+    expected = distinct_total(path)
+    assert expected == 150 * Decimal(50000)
+    r = read_iati(path)
+    assert sum(Decimal(x.fields["amount"]) for x in r.records) == expected
+    assert sum(kind_of(p) == "skip" and "probable duplicate" in p.message
+               for p in r.problems) == 50
