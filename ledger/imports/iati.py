@@ -28,7 +28,7 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, co
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
-from ledger.model import NOT_COUNTED
+from ledger.model import LINK_KINDS, NOT_COUNTED
 from ledger.writer import entry_table
 import csv
 import datetime as dt
@@ -436,6 +436,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=())
                     _read_activity(act, doc, records, problems, quotes, tally, held.base(act.id))
                     letters += act.letter_codes
                     if act.id in held.of:     # an activity the ledger holds: read again
+                        held.keep_ids(act.id, records[before:])
                         given.setdefault(act.id, set()).update(
                             r.fields["id"] for r in records[before:])
                 except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
@@ -636,6 +637,30 @@ class _LedgerActivities:
             return own
         digest = hashlib.sha256(act_id.encode("utf-8")).hexdigest()[:10]
         return f"iati-{_slug(act_id)[:49].rstrip('-')}-{digest}"
+
+    def keep_ids(self, act_id: str, records: list[Record]) -> None:
+        """A record of the activity whose id the ledger lacks takes the id of
+        the ledger's entry citing the same item (the same locator) that no
+        record gives, and the links to it follow: an item keeps the id it
+        was first imported under (a long identifier or ref cut before
+        ``_id_part`` hashed it), rather than counting twice."""
+        held = self.of[act_id]
+        ids = {r.fields["id"] for r in records}
+        free: dict[str, list] = {}
+        for e in held:
+            if e.id not in ids and e.sources:
+                free.setdefault(e.sources[0].locator, []).append(e)
+        known = {e.id for e in held}
+        renamed: dict[str, str] = {}
+        for r in records:
+            f = r.fields
+            waiting = free.get(f["source"][0]["locator"]) if f["id"] not in known else None
+            if waiting:
+                renamed[f["id"]] = f["id"] = waiting.pop(0).id
+        for r in records if renamed else ():
+            for kind in LINK_KINDS:
+                if r.fields.get(kind) in renamed:
+                    r.fields[kind] = renamed[r.fields[kind]]
 
 
 def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:

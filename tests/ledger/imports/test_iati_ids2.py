@@ -110,3 +110,28 @@ def test_short_ids_are_as_they_were(tmp_path):
     path = _file(tmp_path / "a.xml", _activity("GB-GOV-1-300123/A.1", _tx(5, "D-2013/1") + _tx(6)))
     ids = sorted(x.fields["id"] for x in read_iati(path).records)
     assert ids == ["iati-gb-gov-1-300123-a-1-t-2", "iati-gb-gov-1-300123-a-1-t-d-2013-1"]
+
+
+def test_a_ledger_holding_the_old_cut_ids_still_matches(tmp_path, run_cli):
+    """Ledgers imported before the hash hold ids cut at 60 (activity) and
+    40 (ref) characters: a re-import matches them by the item each cites
+    (an update, not a second entry counted beside the first), and the
+    second activity, whose cut id the first holds, gets its own."""
+    ref = "TRANSACTION-REFERENCE-FOR-THE-SECOND-PHASE-A"
+    a1 = _file(tmp_path / "a1.xml", _activity(LONG.format(1), _tx(100000, ref)))
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", a1, "-o", book)
+    assert code == 0, err
+    journal = book / "iati.toml"
+    (new_id,) = [e.id for e in ledger.load(book).entries]
+    old_id = f"iati-{LONG.format(1).lower()[:60]}-t-{ref.lower()[:40]}"
+    assert new_id != old_id
+    journal.write_text(journal.read_text(encoding="utf-8").replace(new_id, old_id),
+                       encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "iati", a1, "-o", book)
+    assert code == 0 and "0 new, 0 updated, 1 unchanged" in err, err
+    a2 = _file(tmp_path / "a2.xml", _activity(LONG.format(2), _tx(200000, ref, "2020-02-01")))
+    code, _, err = run_cli("import", "--from", "iati", a2, "-o", book)
+    assert code == 0 and "1 new, 0 updated" in err, err
+    assert counted(book) == {"USD": commitments(a1, a2)} == {"USD": Decimal(300000)}
+    assert old_id in {e.id for e in ledger.load(book).entries}
