@@ -32,7 +32,8 @@ from ledger.imports.identity import duplicate_message
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
-from ledger.phrases.money import MoneyError, parse_amount
+from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decimal_mark,
+                                  parse_amount, read_number)
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
 
@@ -181,6 +182,8 @@ class Sheet:
     cells: dict[int, list[str]] = field(default_factory=dict)   # a malformed row's cells as read
     merged: list[tuple[int, int, int]] = field(default_factory=list)   # XLSX: ``_merged_down``
     warnings: list[str] = field(default_factory=list)
+    delimiter: str = ""                         # CSV: the delimiter read
+    numbers: dict[str, Any] = field(default_factory=dict)   # XLSX: per column, its number cells
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -240,6 +243,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
+    # an XLSX number is a number, not text written with a decimal mark
+    got.numbers = {c: frame[c].map(lambda v: isinstance(v, (int, float))
+                                   and not isinstance(v, bool)).to_numpy(dtype=bool)
+                   for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
     got.frame = frame.apply(_cells).apply(
@@ -415,7 +422,7 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
         raise ValueError("the file is empty: no header row")
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
-    return Sheet(frame, rows, malformed, malformed_cells)
+    return Sheet(frame, rows, malformed, malformed_cells, delimiter=delimiter)
 
 
 def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter: str,
@@ -728,6 +735,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         # no as-written amount: the entry's is entry_amount, not a row's share
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
+    number = _amount_numbers(values["amount"], got, cols.get("amount"), rows)
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     # a row repeating an earlier one cell for cell is a copy, not a second
     # pledge: each row's first copy (itself when it is the first), found once
@@ -768,7 +776,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
         fields = None if i < 0 or date_reasons[i] else _row_fields(i, values, dates[i],
-                                                                    rejects, r, colname)
+                                                                    rejects, r, colname, number)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
@@ -950,8 +958,28 @@ def listed_links(cell: str) -> tuple[dict[str, str], str]:
 _SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing writes it
 
 
-def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
-    """Raw journal fields for row ``i`` (None when rejected here)."""
+def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
+    """Each amount cell read as a number (``number(i)``: its value, None
+    when it is not a number, and why it is refused or ''), with one decimal
+    mark for the column (``decimal_mark``): its text cells' own, else
+    Excel's in a semicolon-separated file (where the decimal mark is a
+    comma), else a point.  An XLSX number cell is a number whatever the mark."""
+    numeric = sheet.numbers.get(column or "")
+    texts = [c if numeric is None or not numeric[i] else "" for i, c in enumerate(cells)]
+    marks = decimal_mark(texts, COMMA if sheet.delimiter == ";" else POINT)
+
+    def number(i: int) -> tuple[Decimal | None, str]:
+        if marks.contrary[i] and marks.example is not None:
+            return None, contrary_number(cells[i], marks.mark, cells[marks.example],
+                                         f"row {rows[marks.example]}")
+        return read_number(cells[i], POINT if numeric is not None and numeric[i]
+                           else marks.mark), ""
+    return number
+
+
+def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] | None:
+    """Raw journal fields for row ``i`` (None when rejected here); ``number``:
+    its amount as a number (``_amount_numbers``)."""
 
     def v(fld):
         return values[fld][i]
@@ -959,15 +987,22 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
                          "purpose": v("purpose")}
     amount, currency = v("amount"), v("currency").upper()
     if amount and currency:
-        try:
-            Decimal(amount.replace(",", ""))
-            f["amount"], f["currency"] = amount.replace(",", ""), currency
-        except InvalidOperation:
+        value, why = number(i)
+        if why:
+            rejects.append(reject(r, colname["amount"], f"amount: {why}"))
+            return None
+        if value is not None:
+            f["amount"], f["currency"] = format(value, "f"), currency
+        else:
             try:
                 p = parse_amount(amount)
             except MoneyError as err:
-                rejects.append(reject(r, colname["amount"], f"amount: {err}"))
-                return None
+                try:   # "0.5m", "5 000": a phrase whose currency is the column's
+                    p = parse_amount(f"{amount} {currency}")
+                    amount = f"{amount} {currency}"
+                except MoneyError:
+                    rejects.append(reject(r, colname["amount"], f"amount: {err}"))
+                    return None
             if p.currency != currency:
                 rejects.append(reject(r, colname["currency"],
                                       f"the amount {amount!r} is in {p.currency}, "

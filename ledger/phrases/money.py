@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
@@ -24,7 +24,8 @@ __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
-    "plain_decimal", "CFA_FRANC", "settle_cfa",
+    "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
+    "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number",
 ]
 
 
@@ -299,23 +300,132 @@ def parse_number_words(text: str) -> Decimal:
     return Decimal(total)
 
 
+# A number is written with a decimal point ("1,500,000.25") or a decimal
+# comma ("1.500.000,25"); groups of three digits may also be set apart by
+# spaces.  Some numbers read the same either way ("1500", "5 000"), some
+# read otherwise ("1,500", "1.500": ambiguous alone), the rest one way only
+# ("1,5", "2,50", "1500000,00", "1.5"): those tell a column's convention.
+# The same patterns serve Python's re (a cell) and Arrow's RE2 (a column).
+POINT, COMMA = ".", ","
+_GAP = "[ \u00a0\u2009\u202f]"
+_NUMBER_IN = {
+    POINT: (r"[+-]?(?:[0-9]+(?:\.[0-9]+)?|[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+            rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:\.[0-9]+)?)"),
+    COMMA: (r"[+-]?(?:[0-9]+(?:,[0-9]+)?|[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"
+            rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:,[0-9]+)?)"),
+}
+_NUMBER_RE = {mark: re.compile(rx) for mark, rx in _NUMBER_IN.items()}
+_MARK_NAME = {POINT: "decimal point", COMMA: "decimal comma"}
+
+
+def _other(mark: str) -> str:
+    return COMMA if mark == POINT else POINT
+
+
+def read_number(text: str, mark: str) -> Decimal | None:
+    """``text`` as a number written with the decimal ``mark`` (POINT or
+    COMMA), the other mark and spaces grouping thousands; None when it is
+    not one ("1,5" with a decimal point; a phrase)."""
+    s = text.strip()
+    if not _NUMBER_RE[mark].fullmatch(s):
+        return None
+    return Decimal(re.sub(_GAP, "", s).replace(_other(mark), "").replace(mark, "."))
+
+
+class DecimalMark(NamedTuple):
+    """The convention of a column of numbers: its decimal ``mark``, the
+    index of a cell written only so (None: no cell tells, ``mark`` is the
+    hint), and per cell whether it is a number only the other way (refused:
+    a column has one convention)."""
+    mark: str
+    example: int | None
+    contrary: Any        # numpy bool per cell
+
+
+def _point_alone(texts) -> bool:
+    """Whether no cell of an Arrow string array holds a comma, a space (or
+    the lead byte of a wider one) or points three digits apart: then every
+    number in it reads the same with a decimal point, and none only with a
+    comma (a bulk file's common case, told from its bytes at once)."""
+    import numpy as np
+
+    for chunk in getattr(texts, "chunks", [texts]):
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        b = np.frombuffer(data, dtype=np.uint8)
+        # 0xA0, 0xE2: bytes of U+00A0, U+2009, U+202F
+        if any((b == c).any() for c in (ord(","), ord(" "), 0xA0, 0xE2)):
+            return False
+        dot = b == ord(".")
+        if (dot[:-4] & dot[4:]).any():
+            return False
+    return True
+
+
+def decimal_mark(cells, hint: str = POINT) -> DecimalMark:
+    """The decimal mark of a column (an Arrow string array, or a list of
+    str): the one its cells readable one way only follow (the most of them
+    when they disagree, a tie going to ``hint``); ``hint`` when none tells.
+    Ambiguous cells ("1,500") follow it."""
+    import numpy as np
+
+    if isinstance(cells, list):
+        only = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
+                for m in (POINT, COMMA)}
+    elif hint == POINT and _point_alone(cells):
+        return DecimalMark(POINT, None, np.zeros(len(cells), dtype=bool))
+    else:
+        import pyarrow.compute as pc
+
+        only = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
+                for m, rx in _NUMBER_IN.items()}
+    point = only[POINT] & ~only[COMMA]
+    comma = only[COMMA] & ~only[POINT]
+    n_point, n_comma = int(point.sum()), int(comma.sum())
+    mark = hint if n_point == n_comma else POINT if n_point > n_comma else COMMA
+    told = point if mark == POINT else comma
+    example = int(np.argmax(told)) if told.any() else None
+    return DecimalMark(mark, example, comma if mark == POINT else point)
+
+
+def plain_numbers(texts, mark: str):
+    """Column-wise ``read_number``: the cells of an Arrow string array that
+    are numbers written with ``mark`` as plain decimals ("1500000.25"), the
+    other cells as they are."""
+    import pyarrow.compute as pc
+
+    if mark == POINT and _point_alone(texts):
+        return texts
+    bare = pc.replace_substring_regex(texts, f"{_GAP}|{re.escape(_other(mark))}", "")
+    if mark == COMMA:
+        bare = pc.replace_substring(bare, ",", ".")
+    return pc.if_else(pc.match_substring_regex(texts, f"^{_NUMBER_IN[mark]}$"), bare, texts)
+
+
+def contrary_number(text: str, mark: str, example: str, where: str) -> str:
+    """Why a cell that is a number only with the other decimal mark than its
+    column's is refused: what it reads as each way, and a cell of the column
+    (at ``where``) that shows its convention."""
+    value = read_number(text, _other(mark))
+    return (f"{text.strip()!r} is {plain_decimal(value) if value is not None else '?'} "
+            f"with a {_MARK_NAME[_other(mark)]}, not a number with a {_MARK_NAME[mark]}, "
+            f"which the column's other amounts are written with ({where}: {example.strip()!r});"
+            f" write every amount of the column one way")
+
+
 def parse_number(text: str) -> Decimal:
     """"12,000,000" → 12000000; "1 234 567,89" → 1234567.89; "1,5" → 1.5.
-    A comma followed by groups of exactly three digits groups thousands;
-    otherwise a single comma is a decimal comma.  When both "." and "," occur
-    the last one is the decimal mark."""
-    s = re.sub(r"[ \u00a0\u2009\u202f]", "", text)
-    if "," in s and "." in s:
-        dec = "," if s.rfind(",") > s.rfind(".") else "."
-        s = s.replace("." if dec == "," else ",", "").replace(dec, ".")
-    elif "," in s:
-        s = s.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) else s.replace(",", ".")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")
-    try:
-        return Decimal(s)
-    except InvalidOperation:
-        raise MoneyError(f"not a number: {text!r}") from None
+    A number alone is a column of one (``decimal_mark``): read the one way
+    it can be read, and an ambiguous one ("1,500", "1.500") with a decimal
+    point."""
+    s = text.strip()
+    value = read_number(s, POINT)
+    if value is None:
+        value = read_number(s, COMMA)
+    if value is None:
+        raise MoneyError(f"not a number: {text!r}")
+    return value
 
 
 def plain_decimal(d: Decimal) -> str:
