@@ -14,7 +14,7 @@ sum.  Columns:
 | ``id`` | yes | slug (letters, digits, ``.``, ``_``, ``-``) |
 | ``date`` | yes | ``YYYY-MM-DD`` |
 | ``funder``, ``purpose`` | yes | accounts, ``UK:Home Office`` |
-| ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` |
+| ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` (``1,234.56``, ``1.234,56``: one decimal mark per file, ``money.decimal_mark``) |
 | ``currency`` | yes | ISO 4217 code |
 | ``status`` | no | pledged (default), committed, disbursed, spent |
 | ``qualifier`` | no | exact (default), up to, at least, about |
