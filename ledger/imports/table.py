@@ -33,7 +33,7 @@ from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decimal_mark,
-                                  parse_amount, read_number)
+                                  parse_amount, phrase_numbers, read_number, with_point)
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
 
@@ -959,38 +959,69 @@ _SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing wri
 
 
 def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
-    """Each amount cell read as a number (``number(i)``: its value, None
-    when it is not a number, and why it is refused or ''), with one decimal
-    mark for the column (``decimal_mark``): its text cells' own, else
-    Excel's in a semicolon-separated file (where the decimal mark is a
-    comma), else a point.  An XLSX number cell is a number whatever the mark."""
-    numeric = sheet.numbers.get(column or "")
-    texts = [c if numeric is None or not numeric[i] else "" for i, c in enumerate(cells)]
-    marks = decimal_mark(texts, COMMA if sheet.delimiter == ";" else POINT)
+    """Each amount cell read with one decimal mark for the column
+    (``decimal_mark`` over the numbers of its text cells, phrases' too):
+    its cells' own, else Excel's in a semicolon-separated file (where the
+    decimal mark is a comma), else a point.  ``number(i, currency)``: (the
+    cell's value when it is a number, None for a phrase; the cell as
+    ``parse_amount`` reads it as meant; why it is refused or '').  An XLSX
+    number cell is a number whatever the mark."""
+    import numpy as np
 
-    def number(i: int) -> tuple[Decimal | None, str]:
-        if marks.contrary[i] and marks.example is not None:
-            return None, contrary_number(cells[i], marks.mark, cells[marks.example],
-                                         f"row {rows[marks.example]}")
-        return read_number(cells[i], POINT if numeric is not None and numeric[i]
-                           else marks.mark), ""
+    numeric = sheet.numbers.get(column or "")
+    tokens: list[str] = []
+    owner: list[int] = []
+    for i, c in enumerate(cells):
+        if numeric is None or not numeric[i]:
+            found = phrase_numbers(c)
+            tokens += found
+            owner += [i] * len(found)
+    marks = decimal_mark(tokens, COMMA if sheet.delimiter == ";" else POINT)
+    against = {owner[k] for k in np.flatnonzero(marks.contrary).tolist()}
+    shown = "" if marks.example is None else \
+        f"row {rows[owner[marks.example]]}: {cells[owner[marks.example]]!r}"
+
+    def reads(phrase: str) -> bool:
+        try:
+            parse_amount(phrase)
+            return True
+        except MoneyError:
+            return False
+
+    def number(i: int, currency: str) -> tuple[Decimal | None, str, str]:
+        cell = cells[i]
+        if i in against:
+            other = COMMA if marks.mark == POINT else POINT
+            token = next(t for t in phrase_numbers(cell) if read_number(t, marks.mark) is None
+                         and read_number(t, other) is not None)
+            why = contrary_number(token, marks.mark, shown)
+            return None, cell, why if token == cell.strip() else f"{cell!r}: {why}"
+        if numeric is not None and numeric[i]:
+            return read_number(cell, POINT), cell, ""
+        value = read_number(cell, marks.mark)
+        if value is not None:
+            return value, cell, ""
+        # a phrase that cannot be read either way is worded as written
+        phrase = with_point(cell, marks.mark)
+        return None, phrase if phrase == cell or reads(phrase) or reads(
+            f"{phrase} {currency}") else cell, ""
     return number
 
 
 def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] | None:
     """Raw journal fields for row ``i`` (None when rejected here); ``number``:
-    its amount as a number (``_amount_numbers``)."""
+    its amount as read (``_amount_numbers``)."""
 
     def v(fld):
         return values[fld][i]
     f: dict[str, Any] = {"id": v("id"), "date": date, "funder": v("funder"),
                          "purpose": v("purpose")}
     amount, currency = v("amount"), v("currency").upper()
+    value, amount, why = number(i, currency) if amount else (None, amount, "")
+    if why:
+        rejects.append(reject(r, colname["amount"], f"amount: {why}"))
+        return None
     if amount and currency:
-        value, why = number(i)
-        if why:
-            rejects.append(reject(r, colname["amount"], f"amount: {why}"))
-            return None
         if value is not None:
             f["amount"], f["currency"] = format(value, "f"), currency
         else:

@@ -25,7 +25,8 @@ __all__ = [
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
     "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
-    "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number",
+    "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number", "phrase_numbers",
+    "with_point",
 ]
 
 
@@ -403,15 +404,36 @@ def plain_numbers(texts, mark: str):
     return pc.if_else(pc.match_substring_regex(texts, f"^{_NUMBER_IN[mark]}$"), bare, texts)
 
 
-def contrary_number(text: str, mark: str, example: str, where: str) -> str:
-    """Why a cell that is a number only with the other decimal mark than its
-    column's is refused: what it reads as each way, and a cell of the column
-    (at ``where``) that shows its convention."""
+def contrary_number(text: str, mark: str, shown: str) -> str:
+    """Why a number written only with the other decimal mark than its
+    column's is refused: what it reads as each way, and ``shown``, where a
+    cell of the column shows its convention ("row 2: '1,5'")."""
     value = read_number(text, _other(mark))
     return (f"{text.strip()!r} is {plain_decimal(value) if value is not None else '?'} "
             f"with a {_MARK_NAME[_other(mark)]}, not a number with a {_MARK_NAME[mark]}, "
-            f"which the column's other amounts are written with ({where}: {example.strip()!r});"
-            f" write every amount of the column one way")
+            f"which the column's other amounts are written with ({shown}); write every "
+            f"amount of the column one way")
+
+
+# the numbers of an amount phrase ("£1,5m", "1.500 EUR"): digits joined by
+# marks or spaces, not the sentence's commas ("£5m, over 3 years")
+_NUMBER_TOKEN = re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:(?:[.,]|{_GAP})[0-9]+)*")
+
+
+def phrase_numbers(text: str) -> list[str]:
+    """The numbers written in an amount cell ("1.500 EUR": ["1.500"]), each
+    a cell of its column for ``decimal_mark``."""
+    return _NUMBER_TOKEN.findall(text)
+
+
+def with_point(text: str, mark: str) -> str:
+    """An amount phrase with its numbers written with ``mark`` rewritten as
+    plain decimals ("1.500 EUR" with a comma: "1500 EUR"), which
+    ``parse_amount`` reads as the column means them."""
+    def plain(m: re.Match) -> str:
+        value = read_number(m.group(0), mark)
+        return m.group(0) if value is None else format(value, "f")
+    return _NUMBER_TOKEN.sub(plain, text) if mark == COMMA else text
 
 
 def parse_number(text: str) -> Decimal:

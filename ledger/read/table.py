@@ -14,7 +14,7 @@ sum.  Columns:
 | ``id`` | yes | slug (letters, digits, ``.``, ``_``, ``-``) |
 | ``date`` | yes | ``YYYY-MM-DD`` |
 | ``funder``, ``purpose`` | yes | accounts, ``UK:Home Office`` |
-| ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` (``1,234.56``, ``1.234,56``: one decimal mark per file, ``money.decimal_mark``) |
+| ``amount`` | yes | a plain positive decimal, ``12000000``, ``1,234.56`` or ``1.234,56`` (one decimal mark a file) |
 | ``currency`` | yes | ISO 4217 code |
 | ``status`` | no | pledged (default), committed, disbursed, spent |
 | ``qualifier`` | no | exact (default), up to, at least, about |
@@ -965,11 +965,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     contrary = np.zeros(n, dtype=bool)
     if marks is not None and marks.contrary.any():
         contrary = marks.contrary
-        example = raw_amt[marks.example].as_py()
+        shown = f"line {raw.line[marks.example]}: {raw_amt[marks.example].as_py()!r}"
         said = np.empty(n, dtype=object)
         for r in np.flatnonzero(contrary).tolist():
-            said[r] = contrary_number(raw_amt[r].as_py(), mark, example,
-                                      f"line {raw.line[marks.example]}")
+            said[r] = contrary_number(raw_amt[r].as_py(), mark, shown)
         P.add(contrary, "amount: {}", said, code="bad-amount", clip=False, field="amount")
     no_amt, p_no_amt = blank(raw_amt), blank(p_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")

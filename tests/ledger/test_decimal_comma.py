@@ -178,3 +178,21 @@ def test_journal_split_amounts_with_a_decimal_comma(tmp_path):
     assert not book.errors, [p.message for p in book.errors]
     (e,) = book.entries
     assert sorted(s.amount for s in e.splits) == [Decimal("1.5"), Decimal("1233")]
+
+
+def test_phrases_in_a_decimal_comma_column_follow_it(tmp_path):
+    # "1.500 EUR" alone reads 1.5 (parse_number); beside "2,50 EUR" it is 1500
+    amounts, rejects = _imported(tmp_path, "id;date;funder;purpose;amount\n"
+                                 "a;2020-01-01;G;H;1.500 EUR\nb;2020-01-01;G;H;2,50 EUR\n"
+                                 "c;2020-01-01;G;H;€1.234,50\nd;2020-01-01;G;H;1,5 Mio. EUR\n")
+    assert amounts == {"a": Decimal(1500), "b": Decimal("2.5"), "c": Decimal("1234.5")}
+    assert len(rejects) == 1 and "'1,5 Mio. EUR'" in rejects[0]   # no such scale word
+
+
+def test_a_phrase_against_its_column_is_refused(tmp_path):
+    amounts, rejects = _imported(tmp_path, HEAD + 'a,2020-01-01,A,H,"1,500,000.25",GBP\n'
+                                 'b,2020-01-01,A,H,"£1,5m",\nc,2020-01-01,A,H,£2.5m,\n')
+    assert amounts == {"a": Decimal("1500000.25"), "c": Decimal(2500000)}
+    (why,) = rejects
+    assert "'£1,5m': '1,5' is 1.5 with a decimal comma, not a number with a decimal point" \
+        in why and "row 2: '1,500,000.25'" in why
