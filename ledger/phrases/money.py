@@ -262,6 +262,7 @@ def currency_code(token: str) -> str | None:
 _WS = r"[ \t\u00a0\u2009\u202f]"
 _NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"            # 12,000,000.50
         r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"         # 1.234.567,89
+        r"|\d{1,3}\.\d{3},\d+"                        # 1.234,5
         r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d+)?"  # 1 234 567,89
         r"|\d+(?:[.,]\d+)?")                        # 12 / 1.4 / 1,5
 _SCALES = {
@@ -755,7 +756,7 @@ def _tidy_amount(value: Decimal) -> Decimal:
 # checks that this path and the grammar agree on every phrase the fast path accepts.
 _FAST_RE = re.compile(
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<num>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"   # as _NUMBER_IN[POINT]
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?")
 _FAST_SYMBOLS = {s: SYMBOL_OVERRIDES[s] for s in "£€$"}   # the symbols _FAST_RE admits
@@ -800,7 +801,7 @@ def parse_amount(text: str) -> ParsedAmount:
 _FAST_COLUMN_RE = (
     r"^(?:(?P<q>up to|at least|about) )?"
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
-    r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"(?P<num>[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?$")
 

@@ -9,8 +9,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.phrases.money import (COMMA, POINT, decimal_mark, parse_number, plain_numbers,
-                                  read_number)
+from ledger.phrases.money import (COMMA, POINT, decimal_mark, parse_amount, parse_amounts,
+                                  parse_number, plain_decimal, plain_numbers, read_number)
 
 GROUPS = {POINT: (",", " ", "\u00a0", ""), COMMA: (".", " ", "\u202f", "")}
 
@@ -61,3 +61,16 @@ def test_a_cell_of_the_other_convention_is_contrary(a, b):
     assert got.contrary[2] == (read_number(column[2], POINT) is None)
     if got.contrary[2]:
         assert read_number(column[2], COMMA) == b
+
+
+@settings(deadline=None)   # the first example loads babel's currencies
+@given(amounts, st.sampled_from([POINT, COMMA]), st.integers(0, 3))
+def test_a_phrase_reads_its_number_as_parse_number_does(d, mark, g):
+    # the phrase grammar, its fast paths (one phrase, a column) and parse_number agree
+    cell = written(d, mark, GROUPS[mark][g])
+    phrase = f"{cell} EUR"
+    value = parse_number(cell)
+    assert parse_amount(phrase).amount == value
+    assert parse_amounts([phrase]).amount.to_pylist() == [plain_decimal(value)]
+    if _unambiguous(cell):
+        assert value == d
