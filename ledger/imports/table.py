@@ -977,7 +977,9 @@ def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
             tokens += found
             owner += [i] * len(found)
     marks = decimal_mark(tokens, COMMA if sheet.delimiter == ";" else POINT)
-    against = {owner[k] for k in np.flatnonzero(marks.contrary).tolist()}
+    against: dict[int, str] = {}   # cell -> its first contrary number
+    for k in np.flatnonzero(marks.contrary).tolist():
+        against.setdefault(owner[k], tokens[k])
     shown = "" if marks.example is None else \
         f"row {rows[owner[marks.example]]}: {cells[owner[marks.example]]!r}"
 
@@ -991,9 +993,7 @@ def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
     def number(i: int, currency: str) -> tuple[Decimal | None, str, str]:
         cell = cells[i]
         if i in against:
-            other = COMMA if marks.mark == POINT else POINT
-            token = next(t for t in phrase_numbers(cell) if read_number(t, marks.mark) is None
-                         and read_number(t, other) is not None)
+            token = against[i]
             why = contrary_number(token, marks.mark, shown)
             return None, cell, why if token == cell.strip() else f"{cell!r}: {why}"
         if numeric is not None and numeric[i]:

@@ -369,26 +369,32 @@ def decimal_mark(cells, hint: str = POINT) -> DecimalMark:
     """The decimal mark of a column (an Arrow string array, or a list of
     str): the one its cells readable one way only follow (the most of them
     when they disagree, a tie going to ``hint``); ``hint`` when none tells.
-    Ambiguous cells ("1,500") follow it."""
+    Ambiguous cells ("1,500") follow it, unless the column is written both
+    ways: then they are contrary too (nothing says which way they mean)."""
     import numpy as np
 
     if isinstance(cells, list):
-        only = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
-                for m in (POINT, COMMA)}
+        reads = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
+                 for m in (POINT, COMMA)}
+        marked = np.array([("," in c or "." in c) for c in cells], bool)
     elif hint == POINT and _point_alone(cells):
         return DecimalMark(POINT, None, np.zeros(len(cells), dtype=bool))
     else:
         import pyarrow.compute as pc
 
-        only = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
-                for m, rx in _NUMBER_IN.items()}
-    point = only[POINT] & ~only[COMMA]
-    comma = only[COMMA] & ~only[POINT]
+        reads = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
+                 for m, rx in _NUMBER_IN.items()}
+        marked = pc.match_substring_regex(cells, "[.,]").to_numpy(zero_copy_only=False)
+    point = reads[POINT] & ~reads[COMMA]
+    comma = reads[COMMA] & ~reads[POINT]
     n_point, n_comma = int(point.sum()), int(comma.sum())
     mark = hint if n_point == n_comma else POINT if n_point > n_comma else COMMA
     told = point if mark == POINT else comma
     example = int(np.argmax(told)) if told.any() else None
-    return DecimalMark(mark, example, comma if mark == POINT else point)
+    contrary = comma if mark == POINT else point
+    if n_point and n_comma:
+        contrary = contrary | (reads[POINT] & reads[COMMA] & marked)
+    return DecimalMark(mark, example, contrary)
 
 
 def plain_numbers(texts, mark: str):
@@ -406,14 +412,19 @@ def plain_numbers(texts, mark: str):
 
 
 def contrary_number(text: str, mark: str, shown: str) -> str:
-    """Why a number written only with the other decimal mark than its
-    column's is refused: what it reads as each way, and ``shown``, where a
-    cell of the column shows its convention ("row 2: '1,5'")."""
-    value = read_number(text, _other(mark))
-    return (f"{text.strip()!r} is {plain_decimal(value) if value is not None else '?'} "
-            f"with a {_MARK_NAME[_other(mark)]}, not a number with a {_MARK_NAME[mark]}, "
-            f"which the column's other amounts are written with ({shown}); write every "
-            f"amount of the column one way")
+    """Why a number of a column of the decimal ``mark`` (``decimal_mark``)
+    is refused: what it reads as each way, and ``shown``, where a cell of
+    the column shows its convention ("row 2: '1,5'")."""
+    other = _other(mark)
+    value, as_other = read_number(text, mark), read_number(text, other)
+    said = f"{plain_decimal(as_other) if as_other is not None else '?'} with a {_MARK_NAME[other]}"
+    if value is None:
+        return (f"{text.strip()!r} is {said}, not a number with a {_MARK_NAME[mark]}, which "
+                f"the column's other amounts are written with ({shown}); write every "
+                f"amount of the column one way")
+    return (f"{text.strip()!r} is {said} or {plain_decimal(value)} with a {_MARK_NAME[mark]}, "
+            f"and the column's amounts are written both ways (a {_MARK_NAME[mark]} at {shown}, "
+            f"a {_MARK_NAME[other]} elsewhere); write every amount of the column one way")
 
 
 # the numbers of an amount phrase ("£1,5m", "1.500 EUR"): digits joined by

@@ -65,12 +65,17 @@ def test_a_column_of_decimal_points_reads_ambiguous_cells_so(tmp_path):
 def test_a_cell_against_its_column_is_refused_at_its_row(tmp_path):
     amounts, rejects = _imported(tmp_path, HEAD + 'a,2020-01-01,A,H,"1,500.25",GBP\n'
                                  'b,2020-01-01,A,H,"1,5",GBP\n'
-                                 'c,2020-01-01,A,H,"2,000.75",GBP\n')
+                                 'c,2020-01-01,A,H,"2,000.75",GBP\n'
+                                 'd,2020-01-01,A,H,"1,500",GBP\n')
     assert amounts == {"a": Decimal("1500.25"), "c": Decimal("2000.75")}
-    (why,) = rejects
+    why, ambiguous = rejects
     # what it reads as each way, and the cell that shows the column's convention
     assert "'1,5' is 1.5 with a decimal comma" in why
     assert "not a number with a decimal point" in why and "row 2: '1,500.25'" in why
+    # a column written both ways: nothing says which way "1,500" means
+    assert ("'1,500' is 1.5 with a decimal comma or 1500 with a decimal point, and the "
+            "column's amounts are written both ways (a decimal point at row 2: '1,500.25', "
+            "a decimal comma elsewhere)") in ambiguous
 
 
 def test_the_refusal_is_one_line_naming_file_row_and_entry(tmp_path, run_cli):
@@ -129,9 +134,13 @@ def test_a_bulk_csv_of_decimal_commas(tmp_path, run_cli):
 def test_a_bulk_csv_cell_against_its_column_is_refused_at_its_line(tmp_path, run_cli):
     src = tmp_path / "bulk.csv"
     src.write_text(HEAD + 'a,2020-01-01,G,H,"1,5",EUR\nb,2020-01-01,G,H,"1,500.25",EUR\n'
-                   'c,2020-01-01,G,H,"2,500.75",EUR\n', encoding="utf-8")
+                   'c,2020-01-01,G,H,"2,500.75",EUR\nd,2020-01-01,G,H,2.500,EUR\n',
+                   encoding="utf-8")
     book = ledger.read_book(src)
-    assert [(p.line, p.entry_id, p.code) for p in book.errors] == [(2, "a", "bad-amount")]
+    assert [(p.line, p.entry_id, p.code) for p in book.errors] == [(2, "a", "bad-amount"),
+                                                                    (5, "d", "bad-amount")]
+    assert "'2.500' is 2500 with a decimal comma or 2.5 with a decimal point" \
+        in book.errors[1].message
     assert {e.id: e.amount for e in book.entries} == {"b": Decimal("1500.25"),
                                                       "c": Decimal("2500.75")}
     code, _, err = run_cli("check", src)
