@@ -34,7 +34,7 @@ from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export, fdp
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
-from reports.columns import _minor, to_money
+from reports.columns import _minor, _summable, to_money
 from reports.export_text import write_body
 from reports.filters import Filters, select
 from reports.listing import list_rows, list_table, write_list
@@ -471,6 +471,7 @@ def _merged_cells(lists, keys):
     """(cells, flat, bounds) of several partitions as one: the cells with
     the same keys summed, each cell's entries together."""
     frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
+    frame["minor"] = _summable(frame["minor"])   # partitions' sums together may pass int64
     flat = np.concatenate([f for _, f, _ in lists])
     counts = np.concatenate([np.diff(b) for _, _, b in lists])
     g = frame.groupby(keys, sort=True, dropna=False)

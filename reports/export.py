@@ -438,14 +438,28 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
     if fmt == "csv":
         write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
     else:
+        ready = _parquet_ready(table)   # refused before the file is opened
         with atomic_file(path) as fh:
-            _parquet_ready(table).to_parquet(fh, index=False)
+            ready.to_parquet(fh, index=False)
     return len(table)
 
 
 def _parquet_ready(table):
-    """Decimal columns as exact decimal128 (money) or text (rates)."""
+    """Decimal columns as exact decimal128 (money) or text (rates); the
+    integer minor-unit columns stay int64, a value past it refused in one
+    line (the ``value`` column holds it exactly, and CSV writes it)."""
     out = table.copy()
+    for c in ("value_minor", "original_minor"):
+        if c in out and out[c].dtype == object:
+            m = out[c].to_numpy()
+            past = [k for k, v in enumerate(m) if isinstance(v, int) and not -2**63 <= v < 2**63]
+            if past:
+                k = past[0]
+                more = f" (and {len(past) - 1} more rows)" if len(past) > 1 else ""
+                raise LedgerError(
+                    f"export: entry {show_bidi(str(out['id'].iloc[k]))!r}: {c} {int(m[k])} is "
+                    f"past Parquet's 64-bit integers{more}; export --to csv (exact text) or in "
+                    f"a currency with larger units (--currency)")
     for c in ("amount", "entry_amount", "value", "original_value"):
         if c in out:
             vals = [Decimal(v) if v is not None else None for v in out[c]]
