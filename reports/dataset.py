@@ -673,7 +673,7 @@ def journal_part(book, filters: dict, places: int, fmt: str, options: dict):
                       if fmt == "beancount" else None),
             "accounts": ([f"{root}:{v}" for root, col in (("Funders", cols.funder),
                                                           ("Purposes", cols.al_purpose))
-                          for v in col.unique().to_pylist()] if fmt == "beancount" else None)}
+                          for v in col.unique().to_pylist()])}
 
 
 def journal_head(parts, fmt: str, options: dict, book) -> str:
@@ -698,12 +698,13 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     years_head = None if prices is not None else (
         next((p["used"] for p in parts if p["used"] is not None), None),
         options.get("years") or "calendar", options.get("constant"))
+    names: dict[str, str] = {}   # two names that the tool spells alike, across partitions
+    for p in parts:
+        (export.hledger_names if fmt == "hledger" else export.beancount_names)(
+            p["accounts"], names)
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))
-    names: dict[str, str] = {}   # two names that beancount spells alike, across partitions
-    for p in parts:
-        export.beancount_names(p["accounts"], names)
     first: dict = {}
     used: dict = defaultdict(set)
     for p in parts:

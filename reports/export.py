@@ -36,7 +36,7 @@ from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
-from reports.journal_names import _bq, _digits, _tag_value, beancount_account
+from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, value
 
@@ -251,6 +251,9 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         basis=basis, horizon=horizon, years=years, constant=constant, valued_rows=valued_rows)
     currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
     if fmt == "hledger":
+        hledger_names(f"{root}:{v}" for root, col in (("Funders", cols.funder),
+                                                      ("Purposes", cols.al_purpose))
+                      for v in col.unique().to_pylist())
         head = _hledger_preamble(book, currency, currencies, prices, years_head)
     else:
         head = _beancount_preamble(book, currency, currencies, prices, years_head,
@@ -332,12 +335,26 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
 def beancount_names(accounts, names: dict[str, str] | None = None) -> dict[str, str]:
     """Each account's beancount name (added to ``names``: beancount name ->
     account); two accounts that become the same name are an error."""
+    return _names_apart(accounts, names, beancount_account, "beancount")
+
+
+def hledger_names(accounts, names: dict[str, str] | None = None) -> dict[str, str]:
+    """``beancount_names`` for the names hledger reads back."""
+    return _names_apart(accounts, names, hledger_account, "hledger")
+
+
+def _names_apart(accounts, names, spell, tool: str) -> dict[str, str]:
+    """Every account and parent account spelt by ``spell``; two that become
+    one (a parent too: its balance would take in the other's) are an error."""
     names = {} if names is None else names
     for a in accounts:
-        bc = beancount_account(a)
-        if names.setdefault(bc, a) != a:
-            raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
-                              f"{bc!r} in beancount; rename one of them")
+        parts = a.split(":")
+        for k in range(1, len(parts) + 1):
+            own = ":".join(parts[:k])
+            spelt = spell(own)
+            if names.setdefault(spelt, own) != own:
+                raise LedgerError(f"export: accounts {names[spelt]!r} and {own!r} both become "
+                                  f"{spelt!r} in {tool}; rename one of them")
     return names
 
 
