@@ -451,14 +451,22 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = frame(book, valued_rows, currency=currency, valuation=valuation, basis=basis,
                   years=years, horizon=horizon, rates=rates, policy=policy, constant=constant)
-    table = show_bidi_frame(table)   # bidi controls in text shown, never sent
     if fmt == "csv":
-        write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
+        write_atomic(path, csv_text(table))
     else:
+        table = show_bidi_frame(table)   # bidi controls in text shown, never sent
         ready = _parquet_ready(table)   # refused before the file is opened
         with atomic_file(path) as fh:
             ready.to_parquet(fh, index=False)
     return len(table)
+
+
+def csv_text(table) -> str:
+    """The CSV of the export's table, to a file or to stdout alike: bidi
+    controls shown (``\\u202e``), text a spreadsheet would run as a formula
+    made inert; other text as the ledger has it (a terminal is guarded
+    where it is written to: ``ledger_tool.cli.inert_messages``)."""
+    return inert_frame(show_bidi_frame(table)).to_csv(index=False, date_format="%Y-%m-%d")
 
 
 def _parquet_ready(table):
