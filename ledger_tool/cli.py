@@ -121,7 +121,7 @@ def version() -> str:
 
 
 class InertMessages:
-    """stderr as the commands write their messages to it: control and
+    """stderr (and stdout on a terminal) as the commands write to it: control and
     invisible characters (from a file's name, a cell, a title) shown as
     \\xNN, never sent raw to the terminal; line breaks and tabs kept.
     Progress lines (``reports.progress``) write to ``unescaped``."""
@@ -137,15 +137,33 @@ class InertMessages:
         return getattr(self.unescaped, name)
 
 
+class InertOutput(InertMessages):
+    """stdout on a terminal: as ``InertMessages``, with no byte ``buffer``
+    for a writer to send raw text through (``export_text._write_array``)."""
+    buffer = None
+
+
 @contextlib.contextmanager
 def inert_messages():
-    """Every message a command prints inert (``InertMessages``) while it runs."""
-    saved = sys.stderr
+    """Every message a command prints inert (``InertMessages``) while it runs,
+    and its output too when stdout is a terminal (``export -o -``'s quotes
+    and notes); to a pipe or a file the output is left as it is, the same
+    bytes as ``-o FILE`` (docs/guarantees.md)."""
+    saved, saved_out = sys.stderr, sys.stdout
     sys.stderr = InertMessages(saved)
+    if _is_terminal(saved_out):
+        sys.stdout = InertOutput(saved_out)
     try:
         yield
     finally:
-        sys.stderr = saved
+        sys.stderr, sys.stdout = saved, saved_out
+
+
+def _is_terminal(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):   # no isatty, or closed
+        return False
 
 
 def prefixed(message: str) -> str:

@@ -116,10 +116,7 @@ def run(args) -> int:
             sys.stdout.flush()
         else:
             opts.pop("years")
-            from reports.text import inert_frame
-
-            sys.stdout.write(inert_frame(export.frame(book, years=args.years, **opts))
-                             .to_csv(index=False, date_format="%Y-%m-%d"))
+            sys.stdout.write(export.csv_text(export.frame(book, years=args.years, **opts)))
         return 0
     try:
         n = export.write(book, fmt, args.output, **opts)

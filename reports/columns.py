@@ -50,15 +50,20 @@ def _ints(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _minor(frame: pd.DataFrame) -> pd.Series:
-    """``value_minor`` for summing: int64 while the sum of magnitudes
+    """``value_minor`` for summing (``_summable``)."""
+    return _summable(frame["value_minor"])
+
+
+def _summable(m: pd.Series) -> pd.Series:
+    """Integer minor units for summing: int64 while the sum of magnitudes
     provably fits (a float estimate with a wide margin), else Python ints,
     so no total ever wraps round to a wrong (negative) figure."""
-    m = frame["value_minor"]
     if m.dtype == object:
         return m
     m = m.astype("int64")
     if len(m) and float(np.abs(m.to_numpy(dtype=np.float64)).sum()) >= 2.0 ** 62:
-        return m.astype(object).map(int)
+        # astype(object) holds Python ints; a .map(int) would infer int64 again
+        return m.astype(object)
     return m
 
 

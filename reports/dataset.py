@@ -34,7 +34,7 @@ from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export, fdp
 from reports import tables as t
 from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
-from reports.columns import _minor, to_money
+from reports.columns import _minor, _summable, to_money
 from reports.export_text import write_body
 from reports.filters import Filters, select
 from reports.listing import list_rows, list_table, write_list
@@ -494,6 +494,7 @@ def _merged_cells(lists, keys):
     """(cells, flat, bounds) of several partitions as one: the cells with
     the same keys summed, each cell's entries together."""
     frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
+    frame["minor"] = _summable(frame["minor"])   # partitions' sums together may pass int64
     flat = np.concatenate([f for _, f, _ in lists])
     counts = np.concatenate([np.diff(b) for _, _, b in lists])
     g = frame.groupby(keys, sort=True, dropna=False)
@@ -695,7 +696,7 @@ def journal_part(book, filters: dict, places: int, fmt: str, options: dict):
                       if fmt == "beancount" else None),
             "accounts": ([f"{root}:{v}" for root, col in (("Funders", cols.funder),
                                                           ("Purposes", cols.al_purpose))
-                          for v in col.unique().to_pylist()] if fmt == "beancount" else None)}
+                          for v in col.unique().to_pylist()])}
 
 
 def journal_head(parts, fmt: str, options: dict, book) -> str:
@@ -720,12 +721,13 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
     years_head = None if prices is not None else (
         next((p["used"] for p in parts if p["used"] is not None), None),
         options.get("years") or "calendar", options.get("constant"))
+    names: dict[str, str] = {}   # two names that the tool spells alike, across partitions
+    for p in parts:
+        (export.hledger_names if fmt == "hledger" else export.beancount_names)(
+            p["accounts"], names)
     if fmt == "hledger":
         return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
                                                   years_head))
-    names: dict[str, str] = {}   # two names that beancount spells alike, across partitions
-    for p in parts:
-        export.beancount_names(p["accounts"], names)
     first: dict = {}
     used: dict = defaultdict(set)
     for p in parts:

@@ -36,7 +36,7 @@ from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
-from reports.journal_names import _bq, _digits, _tag_value, beancount_account
+from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, value
 
@@ -251,6 +251,9 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         basis=basis, horizon=horizon, years=years, constant=constant, valued_rows=valued_rows)
     currencies = sorted(set(cols.cur_names.to_pylist()) | {currency})
     if fmt == "hledger":
+        hledger_names(f"{root}:{v}" for root, col in (("Funders", cols.funder),
+                                                      ("Purposes", cols.al_purpose))
+                      for v in col.unique().to_pylist())
         head = _hledger_preamble(book, currency, currencies, prices, years_head)
     else:
         head = _beancount_preamble(book, currency, currencies, prices, years_head,
@@ -332,12 +335,26 @@ def beancount(book, currency: str = "GBP", valuation: str = "entry-date", rates=
 def beancount_names(accounts, names: dict[str, str] | None = None) -> dict[str, str]:
     """Each account's beancount name (added to ``names``: beancount name ->
     account); two accounts that become the same name are an error."""
+    return _names_apart(accounts, names, beancount_account, "beancount")
+
+
+def hledger_names(accounts, names: dict[str, str] | None = None) -> dict[str, str]:
+    """``beancount_names`` for the names hledger reads back."""
+    return _names_apart(accounts, names, hledger_account, "hledger")
+
+
+def _names_apart(accounts, names, spell, tool: str) -> dict[str, str]:
+    """Every account and parent account spelt by ``spell``; two that become
+    one (a parent too: its balance would take in the other's) are an error."""
     names = {} if names is None else names
     for a in accounts:
-        bc = beancount_account(a)
-        if names.setdefault(bc, a) != a:
-            raise LedgerError(f"export: accounts {names[bc]!r} and {a!r} both become "
-                              f"{bc!r} in beancount; rename one of them")
+        parts = a.split(":")
+        for k in range(1, len(parts) + 1):
+            own = ":".join(parts[:k])
+            spelt = spell(own)
+            if names.setdefault(spelt, own) != own:
+                raise LedgerError(f"export: accounts {names[spelt]!r} and {own!r} both become "
+                                  f"{spelt!r} in {tool}; rename one of them")
     return names
 
 
@@ -434,18 +451,40 @@ def write(book, fmt: str, path: str | Path, *, currency: str = "GBP",
         raise LedgerError(f"export: unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = frame(book, valued_rows, currency=currency, valuation=valuation, basis=basis,
                   years=years, horizon=horizon, rates=rates, policy=policy, constant=constant)
-    table = show_bidi_frame(table)   # bidi controls in text shown, never sent
     if fmt == "csv":
-        write_atomic(path, inert_frame(table).to_csv(index=False, date_format="%Y-%m-%d"))
+        write_atomic(path, csv_text(table))
     else:
+        table = show_bidi_frame(table)   # bidi controls in text shown, never sent
+        ready = _parquet_ready(table)   # refused before the file is opened
         with atomic_file(path) as fh:
-            _parquet_ready(table).to_parquet(fh, index=False)
+            ready.to_parquet(fh, index=False)
     return len(table)
 
 
+def csv_text(table) -> str:
+    """The CSV of the export's table, to a file or to stdout alike: bidi
+    controls shown (``\\u202e``), text a spreadsheet would run as a formula
+    made inert; other text as the ledger has it (a terminal is guarded
+    where it is written to: ``ledger_tool.cli.inert_messages``)."""
+    return inert_frame(show_bidi_frame(table)).to_csv(index=False, date_format="%Y-%m-%d")
+
+
 def _parquet_ready(table):
-    """Decimal columns as exact decimal128 (money) or text (rates)."""
+    """Decimal columns as exact decimal128 (money) or text (rates); the
+    integer minor-unit columns stay int64, a value past it refused in one
+    line (the ``value`` column holds it exactly, and CSV writes it)."""
     out = table.copy()
+    for c in ("value_minor", "original_minor"):
+        if c in out and out[c].dtype == object:
+            m = out[c].to_numpy()
+            past = [k for k, v in enumerate(m) if isinstance(v, int) and not -2**63 <= v < 2**63]
+            if past:
+                k = past[0]
+                more = f" (and {len(past) - 1} more rows)" if len(past) > 1 else ""
+                raise LedgerError(
+                    f"export: entry {show_bidi(str(out['id'].iloc[k]))!r}: {c} {int(m[k])} is "
+                    f"past Parquet's 64-bit integers{more}; export --to csv (exact text) or in "
+                    f"a currency with larger units (--currency)")
     for c in ("amount", "entry_amount", "value", "original_value"):
         if c in out:
             vals = [Decimal(v) if v is not None else None for v in out[c]]

@@ -32,12 +32,19 @@ def _num(amount: Decimal, code: str) -> str:
     return format(amount.quantize(q) if amount == amount.quantize(q) else amount, "f")
 
 
+# what hledger's parser takes for white space (Haskell's isSpace): within a
+# name it reads each one as an ASCII space, and two in a row end the name
+_HLEDGER_SPACE = re.compile(r"[\t\n\x0b\x0c\r \xa0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+
+
 @functools.lru_cache(maxsize=1 << 16)   # an export names the same accounts again and again
 def hledger_account(account: str) -> str:
-    """hledger account names: no double spaces or tabs (they end the name),
-    no leading brackets (virtual postings)."""
-    parts = [" ".join(p.split()).lstrip("([").rstrip(")]") or "_" for p in account.split(":")]
-    return ":".join(parts)
+    """The name hledger reads back: each run of white space one space, all
+    else as is.  Brackets, ';', '#', '@' and '=' inside a name are plain
+    text to hledger (only a whole name in brackets is a virtual posting, and
+    an exported name starts with its root, Funders: or Purposes:).  Two
+    names may so become one: ``reports.export.hledger_names`` refuses that."""
+    return ":".join(_HLEDGER_SPACE.sub(" ", p) for p in account.split(":"))
 
 
 def _tag_value(text: str) -> str:

@@ -4,7 +4,9 @@ the texts the entry-by-entry writer gave before them.
 
 The expectations in tests/fixtures/export_text/expected/ were written by that
 earlier writer (commit 459f9b3; the by-year beancount texts since gained two
-header lines, the tolerance bean-check needs: see test_export) on the example
+header lines, the tolerance bean-check needs: see test_export; the hostile
+hledger texts keep "[Calais] port" whole since: hledger reads brackets inside
+a name as text, test_journal_names3) on the example
 ledger, a generated ledger
 (benchmarks/generate.py, 60 entries, seed 7; also read from its bulk Parquet,
 which records no amount text) and a hostile ledger (quotes with quote marks,
