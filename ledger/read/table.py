@@ -44,6 +44,7 @@ entry refused, the other rows checked in the same run.
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import dataclasses
 import datetime as dt
@@ -695,10 +696,14 @@ def load_bulk(path: str | Path, documents: Iterable[str] | None = None):
 
 
 class _Ids:
-    """Entry ids (an Arrow string column) indexed like a numpy array."""
+    """Entry ids (an Arrow string column) indexed like a numpy array: read
+    one at a time while few are asked for, then all at once (the rules
+    across entries ask for an id per link)."""
 
     def __init__(self, arr):
         self.arr = arr
+        self.asked = 0
+        self.listed: list | None = None
 
     def __len__(self):
         return len(self.arr)
@@ -706,7 +711,12 @@ class _Ids:
     def __getitem__(self, i):
         import numpy as np
         import pyarrow as pa
-        if np.ndim(i) == 0:
+        if type(i) is int or np.ndim(i) == 0:
+            if self.listed is not None:
+                return self.listed[i]
+            self.asked += 1
+            if self.asked > 64 + len(self.arr) // 16:
+                self.listed = self.arr.to_pylist()
             return self.arr[int(i)].as_py()
         out = np.empty(len(i), dtype=object)
         out[:] = self.arr.take(pa.array(np.asarray(i, dtype=np.int64))).to_pylist()
@@ -1468,16 +1478,17 @@ def _apart(citations):
     """``records_apart`` over the entries' citations (a Table of the raw
     form: entry, doc, locator), or None when they have no locators (the
     bulk format's sources)."""
-    import numpy as np
-
     if "locator" not in citations.column_names:
         return None
-    entry = _np(citations.column("entry"))
-    docs, locs = citations.column("doc"), citations.column("locator")
+    entry: list = []    # each citation's entry (sorted) and (document, locator),
+    listed: list = []   # read at the first pair asked about
 
     def cites(i):
-        lo, hi = np.searchsorted(entry, [i, i + 1])
-        return list(zip(docs.slice(lo, hi - lo).to_pylist(), locs.slice(lo, hi - lo).to_pylist()))
+        if not listed:
+            entry.extend(_np(citations.column("entry")).tolist())
+            listed.extend(zip(citations.column("doc").to_pylist(),
+                              citations.column("locator").to_pylist()))
+        return listed[bisect.bisect_left(entry, i):bisect.bisect_right(entry, i)]
 
     return lambda i, j: records_apart(cites(i), cites(j))
 
@@ -1558,12 +1569,12 @@ def _iso_dates(text):
 
 
 class _Coded:
-    """A dictionary-encoded Arrow column: ``codes`` (numpy) and values on demand."""
+    """A dictionary-encoded Arrow column read one value at a time (as Python
+    lists: the rules across entries ask for a value per link)."""
 
     def __init__(self, enc):
-        import numpy as np
-        self.codes = enc.indices.to_numpy(zero_copy_only=False)
-        self.values = np.asarray(enc.dictionary.to_pylist(), dtype=object)
+        self.codes = enc.indices.to_numpy(zero_copy_only=False).tolist()
+        self.values = enc.dictionary.to_pylist()
 
     def __getitem__(self, i):
         return self.values[self.codes[i]]
