@@ -57,6 +57,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "quote": ("quote", "source quote", "citation", "excerpt", "verbatim"),
     "locator": ("locator", "source locator"),
     "restated": ("restated", "restated as", "also stated as"),
+    "value_date": ("value date",),
     "disburses": ("disburses",),
     "part_of": ("part of", "package"),
     "restates": ("restates",),
@@ -808,6 +809,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
     taken = {f["id"] for _, f in raw_rows if f.get("id")}
+    given = set(taken)
     for _, f in raw_rows:
         if not f.get("id"):
             base = make_id(f.get("funder", ""), f.get("date"),
@@ -844,7 +846,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         held=held,
+                         held=held, given=given,
                          warned=warned, apart=apart, part_rows=part_rows)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
@@ -1043,6 +1045,8 @@ def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
             f["split"] = [{"purpose": name, "amount": share} for name, share in parts]
             f["purpose"] = ""
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
+    if v("value_date"):     # the date of the exchange rate (a listing's, IATI's value-date)
+        f["value_date"] = _iso_day(v("value_date"))
     # a spreadsheet's tags also between commas or on lines of a cell; trimmed
     # as a bulk cell's are, so a control character reaches the tag rule
     f["tags"] = [x.strip(TAG_SPACE) for x in re.split(r"[;,\n]", v("tags")) if x.strip(TAG_SPACE)]
@@ -1194,7 +1198,7 @@ def _same_number(a: str, b: str) -> bool:
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
               part_rows: dict[int, list[int]] | None = None,
-              held: dict[str, tuple[str, int]] | None = None):
+              held: dict[str, tuple[str, int]] | None = None, given: set[str] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -1240,21 +1244,29 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         todo.append((rs, table))
 
     ledger_figures: dict[tuple, tuple[str, str, int]] = {}
+    own = given or set()      # the ids the rows give (not generated)
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
         if not ledger_figures:   # the ledger's, once: figure -> its first entry
             for key, f, file, line in zip(ledger.figures(), *ledger):
                 ledger_figures.setdefault(key, (f["id"], file, line))
-        seen = dict(ledger_figures)
+        earlier: dict[tuple, tuple[str, str, int]] = {}
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
-            twin = seen.get(key)
+            eid = table.get("id", "")
+            twin = ledger_figures.get(key)
+            if twin is None and key in earlier:
+                twin = earlier[key]
+                # two rows of this file that give ids of their own are two
+                # entries (a listing's rows carry no quote to tell them apart)
+                if eid in own and twin[0] in own:
+                    twin = None
             if twin is not None:
-                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
+                out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))
             else:
-                seen[key] = (table.get("id", ""), name, rs[0])
+                earlier.setdefault(key, (eid, name, rs[0]))
         return out
 
     part_rows = part_rows or {}
@@ -1318,3 +1330,12 @@ def _column_for(problem: Problem, table: dict[str, Any], cols: dict[str, str]) -
 
 # the spreadsheet field a problem's field is read from
 _FIELD_COLUMN = {"split": "purpose", "source": "doc", "sources": "doc"}
+
+
+def _iso_day(text: str) -> dt.date | str:
+    """A YYYY-MM-DD cell as a date; any other text as it is, for the date
+    rule to name."""
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) == 10 else text
+    except ValueError:
+        return text
