@@ -182,6 +182,8 @@ class Sheet:
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
     cells: dict[int, list[str]] = field(default_factory=dict)   # a malformed row's cells as read
     merged: list[tuple[int, int, int]] = field(default_factory=list)   # XLSX: ``_merged_down``
+    # XLSX: (frame row, column) -> (cell, formula) of a formula saved with no value
+    uncomputed: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -213,7 +215,9 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
                     raise
                 # the sheet pandas read (its first worksheet, as pandas counts them)
                 merged = _merged_down(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
-            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged)   # filled once mapped
+                uncomputed = _uncomputed(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
+            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged,   # filled once mapped
+                        uncomputed=uncomputed)
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -283,6 +287,44 @@ def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
                 while el.getprevious() is not None:
                     del el.getparent()[0]
     return sorted(out)
+
+
+def _uncomputed(raw: bytes, ws) -> dict[tuple[int, int], tuple[str, str]]:
+    """The formula cells of the worksheet ``ws`` of the workbook ``raw``
+    saved with no computed value (a program that writes XLSX without
+    computing it, e.g. openpyxl, leaves ``<v>`` empty; pandas reads such a
+    cell as empty), below the header: (row, column) counted as in
+    ``_merged_down`` -> (the cell's reference, its formula).  Streamed as
+    ``_merged_down`` streams the sheet."""
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    part = ws._worksheet_path
+    cell, formula, value = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("c", "f", "v"))
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        with z.open(part) as fh:
+            if not _holds(fh, b"<f"):
+                return out
+        with z.open(part) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=cell, resolve_entities=False,
+                                         no_network=True, huge_tree=False, load_dtd=False):
+                f = el.find(formula)
+                v = el.find(value)
+                if f is not None and (v is None or not (v.text or "").strip()):
+                    ref = el.get("r") or ""
+                    try:
+                        letters, row = coordinate_from_string(ref)
+                    except ValueError:
+                        letters, row = "", 0
+                    if row >= 2:
+                        out[(row - 2, column_index_from_string(letters) - 1)] = \
+                            (ref, clip((f.text or "").strip() or "(a shared formula)"))
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    return out
 
 
 def _holds(fh, needle: bytes, chunk: int = 1 << 20) -> bool:
@@ -718,6 +760,16 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     for i in date_reasons.index[date_reasons != ""]:
         if not blank[i]:
             rejects.append(reject(int(rows[i]), colname["date"], date_reasons[i]))
+    # a formula saved without its value: refused naming it, not read as an empty cell
+    read_cols = {headers.index(c) for c in cols.values() if c in headers}
+    no_value: set[int] = set()
+    for (i, c), (ref, text) in sorted(got.uncomputed.items()):
+        if c in read_cols and i < n and not date_reasons[i]:
+            no_value.add(i)
+            rejects.append(reject(int(rows[i]), headers[c], (
+                f"cell {ref} holds the formula ={text} but no computed value: the file was "
+                f"saved without computed values (by a program that does not compute "
+                f"formulas); open and save it in a spreadsheet program, then import again")))
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
     ids = values["id"]
@@ -769,7 +821,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
-        fields = None if i < 0 or date_reasons[i] else _row_fields(i, values, dates[i],
+        fields = None if i < 0 or date_reasons[i] or i in no_value else _row_fields(i, values, dates[i],
                                                                     rejects, r, colname)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
