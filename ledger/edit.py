@@ -440,29 +440,33 @@ def _find_entry(root: Path, entry_id: str):
 
 
 def _inline_sources(text: str, k: int):
-    """When the ``k``-th entry's citations are written inline (``source =
-    {…}`` or ``source = [{…}, …]``, which a ``[[entry.source]]`` table cannot
-    follow), a function giving the text with one more citation in that
-    value, the file's other bytes as they were (tomlkit keeps them); else
-    None."""
+    """When the ``k``-th entry's citations are not ``[[entry.source]]``
+    tables (``source = {…}``, ``source = [{…}, …]``, one ``[entry.source]``
+    table or ``source.doc = …`` keys, which such a table cannot follow), a
+    function giving the text with one more citation, all of them in one
+    inline array, the file's other bytes as they were (tomlkit keeps them);
+    else None."""
     import tomlkit
-    from tomlkit.items import AoT, Array, InlineTable
+    from tomlkit.items import AoT, Array
 
     doc = tomlkit.parse(text)
     entry = doc["entry"][k]
     had = entry.get("source")
-    if not isinstance(had, (InlineTable, Array)) or isinstance(had, AoT):
+    if had is None or isinstance(had, AoT):
         return None
 
     def with_one_more(citation: Mapping[str, str]) -> str:
         item = tomlkit.inline_table()
         item.update(citation)
-        if isinstance(had, InlineTable):
-            both = tomlkit.array()
-            both.extend([had, item])
-            entry["source"] = both
-        else:
+        if isinstance(had, Array):
             had.append(item)
+        else:     # one table: inline, a [entry.source] table or dotted keys
+            first = tomlkit.inline_table()
+            first.update(had.unwrap())
+            both = tomlkit.array()
+            both.extend([first, item])
+            del entry["source"]
+            entry["source"] = both
         return tomlkit.dumps(doc)
     return with_one_more
 

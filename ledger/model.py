@@ -43,7 +43,8 @@ FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
                 "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
 # the bidi controls (Unicode's Bidi_Control): escaped in every output
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + FORMAT_CHARS
+# with the line and paragraph separators (Zl, Zp): they break a name's one line
+CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u2028\u2029" + FORMAT_CHARS
 # What Python's str.strip() and \s take for white space, spelt out: RE2's \s
 # is ASCII only (it let "UK:\u2003Home" through the bulk reader).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"

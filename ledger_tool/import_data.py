@@ -141,12 +141,13 @@ def inputs(path: str, kind: str) -> list[Path]:
     return [p]
 
 
-def _fts_entries(book) -> tuple:
-    """The ledger's FTS entries (ids "fts-..."), as the FTS reader reads them."""
+def _imported_entries(book, prefix: str) -> tuple:
+    """The ledger's entries an importer made (ids "fts-...", "iati-..."),
+    as ``Entry`` objects, which its reader reads."""
     if not len(book):
         return ()
     ids = book.tables.entries["id"].astype(str)
-    mask = ids.str.startswith("fts-").to_numpy(dtype=bool)
+    mask = ids.str.startswith(prefix).to_numpy(dtype=bool)
     return book.subset(mask).entries if mask.any() else ()
 
 
@@ -184,12 +185,14 @@ def run_data(args) -> int:
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
         if kind == "iati":
+            # activities read again: the ledger's iati- entries, by their citations
             results.append(read_file(read_iati, p, names=names, hierarchy=args.hierarchy,
-                                     progress=_reading(progress, p.name)))
+                                     progress=_reading(progress, p.name),
+                                     entries=_imported_entries(entries, "iati-")))
         else:
             # FTS versions and parent flows: the ledger's fts- entries' tags and figures
             results.append(read_file(read_fts, p, names=names,
-                                     entries=_fts_entries(entries), newest=newest))
+                                     entries=_imported_entries(entries, "fts-"), newest=newest))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
                     entries=entries, documents=documents, held=refused_ids(problems))

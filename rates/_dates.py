@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 
+# the one count of years by anniversaries (the package rule shares it)
+from ledger.phrases.period import add_years as add_years
+
 DAY = np.timedelta64(1, "D")
 
 
@@ -35,21 +38,6 @@ def make_date(year, month, day) -> np.ndarray:
     day = np.where((month == 2) & (day == 29) & ~leap, 28, day)
     months = ((year - 1970) * 12 + (month - 1)).astype("datetime64[M]")
     return months.astype("datetime64[D]") + (day - 1).astype("timedelta64[D]")
-
-
-def add_years(d: np.ndarray, n) -> np.ndarray:
-    """The same month and day ``n`` (integer array) years later; 29 February
-    into a common year gives the 28th (as ``make_date``).  Month arithmetic:
-    a third of ``make_date``'s passes over the column."""
-    d = np.asarray(d, dtype="datetime64[D]")
-    month = d.astype("datetime64[M]")
-    day = d - month.astype("datetime64[D]")                # days into the month
-    later = month + (np.asarray(n, dtype=np.int64) * 12).astype("timedelta64[M]")
-    out = later.astype("datetime64[D]") + day
-    spill = out.astype("datetime64[M]") != later           # 29 Feb -> 1 Mar of a common year
-    if spill.any():
-        out = np.where(spill, out - DAY, out)
-    return out
 
 
 def fiscal_index(d: np.ndarray, start_month: int, start_day: int) -> np.ndarray:

@@ -27,6 +27,7 @@ import pandas as pd
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
 from ledger.limits import FIRST_YEAR, LAST_YEAR
+from ledger.phrases.period import anniversary_years
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
@@ -712,20 +713,12 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
                           f" {np.datetime_as_string(e[i])}) before it starts "
                           f"({np.datetime_as_string(s[i])})")
 
-    # exact year counts of s..e by anniversaries: whole + rem / days-in-next-year
-    # (only "over" and "per-year" rows use them)
+    # exact year counts of s..e by anniversaries (ledger.phrases.period's, the
+    # package rule's too; only "over" and "per-year" rows use them)
     cnum, cden = np.ones(n, dtype=np.int64), np.ones(n, dtype=np.int64)
     crows = np.flatnonzero(over | per_year)
     if len(crows):
-        sc = s[crows]
-        e1 = e[crows] + D.DAY
-        k = D.year_of(e1) - D.year_of(sc)
-        k = np.where(D.add_years(sc, k) > e1, k - 1, k)
-        k = np.maximum(k, 0)
-        ak, bk = D.add_years(sc, k), D.add_years(sc, k + 1)
-        rem = (e1 - ak).astype(np.int64)
-        dny = (bk - ak).astype(np.int64)
-        cnum[crows], cden[crows] = k * dny + rem, dny
+        cnum[crows], cden[crows] = anniversary_years(s[crows], e[crows] + D.DAY)
     cnum[dropped] = 0     # a horizon before an open-ended row's start: it counts no year
     ynum, yden = _small(ynum), _small(yden)
 

@@ -237,7 +237,27 @@ def _heads(heads) -> Head:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def report_part(book, options, keep: int, default_horizon: bool = False, flags=None):
+def paid_part(book):
+    """One partition's part of paid's links (``reports.tables.paid_facts``):
+    its links (entry id, target id: a target may sit in another partition)
+    and the ids counted as paid by their own status; the dataset's
+    ``paid_within`` is worked out from all of them."""
+    return t.paid_facts(book)
+
+
+def paid_within(parts) -> frozenset[str]:
+    """The ids paid within another paid entry across the whole dataset
+    (``reports.tables.paid_within_ids`` of every partition's ``paid_part``):
+    a disbursement in one year's partition of a pledge in another's."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return frozenset()
+    src, dst, paid = (np.concatenate([p[k] for p in parts]) for k in range(3))
+    return t.paid_within_ids(src, dst, paid)
+
+
+def report_part(book, options, keep: int, default_horizon: bool = False, flags=None,
+                paid_within: frozenset[str] | None = None):
     """One partition of the report, from ``reports.tables.build_report`` (the
     one valuation step): its tables (added up by ``combine_report``), the
     page's cells with each cell's entries (``reports.pagedata.cube_by_entry``,
@@ -250,9 +270,12 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
     notes say so, not "given with --horizon").  ``flags``: the audit's
     (entry ids, documents) with errors (``reports.pagedata.audit_flags``):
     the numbers of the partition's entries they flag go to the page, listed
-    or not (``flagged``)."""
+    or not (``flagged``).  ``paid_within``: the dataset's (``paid_within``),
+    so that paid counts a payment once across partitions."""
     if not len(t.select_entries(book, options)):
         return None
+    if paid_within is not None:
+        book.whole.paid_within = paid_within
     _open_ended(book, options)
     report = t.build_report(book, dataclasses.replace(options, compare=()), rows=False)
     ledger, entries, links = report.extra.pop("rows to add")

@@ -87,8 +87,8 @@ SECTIONS = [
     ("s-funder", "By funder", "t-funder", ""),
     ("s-year", "By year", "t-year", ""),
     ("s-status", "By status", "t-status",
-     "paid = disbursed or spent, including entries that disburse another; "
-     "outstanding = total − paid."),
+     "paid = disbursed or spent, including entries that disburse another, each "
+     "payment once (none within a pledge paid itself); outstanding = total − paid."),
     ("s-compare", "Comparison", "t-compare",
      "The compared funders side by side; each includes its sub-accounts."),
     ("s-trees", "Account trees", "t-trees",

@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.model import STATUSES
+from ledger.rules import paid_within
 from reports.accounts import roll_up, top_level
 from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
@@ -136,11 +137,13 @@ def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
     return to_money(m, currency)
 
 
-def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.DataFrame:
+def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
+                 within: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
     """Per funder: pledged, committed, disbursed, spent (primary entries by
     their status), total (all primary entries), paid (primary entries with
     status disbursed/spent plus entries that disburse or are part of another
-    entry and are disbursed/spent) and outstanding = total − paid.
+    entry and are disbursed/spent, but for those paid within an entry paid
+    itself: ``within``, ``book_paid_within``) and outstanding = total − paid.
 
     ``links``: columns id, kind (disburses | part_of | restates)."""
     if frame.empty:
@@ -154,7 +157,7 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
                                           _plain_index(by_status.columns))
     out = by_status.reindex(columns=list(STATUSES), fill_value=0)
     out["total"] = _plain_series(prim.groupby("funder")["_m"].sum())
-    paying = set(links.loc[links["kind"].isin(["disburses", "part_of"]), "id"]) \
+    paying = set(links.loc[links["kind"].isin(PAYING_LINKS), "id"]) - set(within) \
         if not links.empty else set()
     # the ids looked up among the few rows not counted and paid, not all rows
     cand = f[~f["primary"] & f["status"].isin(PAID_STATUSES)]
@@ -170,6 +173,50 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str) -> pd.
     out = out.reset_index().rename(columns={"index": "funder"})
     out["currency"] = currency
     return out
+
+
+# the links whose entry pays (out) its target: paid counts it, unless within
+PAYING_LINKS = ("disburses", "part_of")
+
+
+def paid_facts(book) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What paid reads of a Book: its links as (entry id, target id), and
+    the ids of the entries counted as paid by their own status (a primary
+    entry, or one that disburses or is part of another, disbursed or spent)."""
+    en, links = book.tables.entries, book.tables.links
+    ids = en["id"].to_numpy(dtype=object)
+    entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
+    pays = np.zeros(len(en), dtype=bool)
+    if len(links):
+        pays[entry[links["kind"].isin(PAYING_LINKS).to_numpy()]] = True
+    counts = (en["status"].astype(object).isin(PAID_STATUSES).to_numpy()
+              & (en["primary"].to_numpy(dtype=bool) | pays))
+    target = links["target"].to_numpy(dtype=object) if len(links) else np.zeros(0, object)
+    return ids[entry], target, ids[counts]
+
+
+def paid_within_ids(src, dst, paid) -> frozenset[str]:
+    """The ids of the entries paid within another paid entry
+    (``ledger.rules.paid_within``), from ids: links ``src`` → ``dst`` and
+    the ids counted as paid by their own status (``paid_facts``; a
+    dataset's gathered from every partition)."""
+    src, dst = np.asarray(src, dtype=object), np.asarray(dst, dtype=object)
+    if not len(src):
+        return frozenset()
+    codes, uniq = pd.factorize(np.concatenate([src, dst]))
+    counts = pd.Index(uniq).isin(pd.Index(np.asarray(paid, dtype=object)))
+    within = paid_within(len(uniq), codes[:len(src)], codes[len(src):], counts)
+    return frozenset(str(i) for i in uniq[within])
+
+
+def book_paid_within(book) -> frozenset[str]:
+    """``paid_within_ids`` of the whole ledger ``book`` was selected from
+    (kept on it): a filter never changes what one entry adds to paid, so
+    paid adds up across filters; given on a dataset's partition."""
+    whole = as_book(book).whole
+    if whole.paid_within is None:
+        whole.paid_within = paid_within_ids(*paid_facts(whole))
+    return whole.paid_within
 
 
 def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str) -> pd.DataFrame:
@@ -512,7 +559,7 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         horizon=horizon, year_label=year_text, frame=frame, spread=spread,
         summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
         by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
-        by_year=by_year(spread, cur), by_status=status_table(frame, links, cur),
+        by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries)),
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
@@ -577,9 +624,12 @@ def entry_facts(entries) -> pd.DataFrame:
     en, links = book.tables.entries, book.tables.links
     n = len(en)
     pays = np.zeros(n, dtype=bool)
-    if len(links):
-        rows = links.loc[links["kind"].isin(["disburses", "part_of"]).to_numpy(), "entry"]
+    if len(links):     # adds to paid: pays another, not within an entry paid itself
+        rows = links.loc[links["kind"].isin(PAYING_LINKS).to_numpy(), "entry"]
         pays[rows.to_numpy(dtype="int64")] = True
+        within = book_paid_within(book)
+        if within:
+            pays &= ~en["id"].astype(object).isin(within).to_numpy()
 
     def text(col):   # missing -> ""
         if col not in en:

@@ -28,6 +28,8 @@ from ledger.imports.common import (Problem, ReadResult, Record, account_part, co
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
+from ledger.model import LINK_KINDS, NOT_COUNTED
+from ledger.writer import entry_table
 import csv
 import datetime as dt
 import io
@@ -360,20 +362,22 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None) -> ReadResult:
+              hierarchy: str | None = None, entries=()) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
-    level (the others are skipped, one line per activity)."""
+    level (the others are skipped, one line per activity).  ``entries``: the
+    ledger's; an entry of an activity read here that this file no longer
+    gives is marked not counted (``_withdrawn``)."""
     path = Path(path)
     # one descriptor, checked and opened once: hashed, parsed, then its quotes read
     with open_data(path, "IATI file") as fh:
         sha = hashlib.file_digest(fh, "sha256").hexdigest()
         fh.seek(0)
-        return _read_file(path, fh, sha, names, progress, hierarchy)
+        return _read_file(path, fh, sha, names, progress, hierarchy, entries)
 
 
-def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResult:
+def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=()) -> ReadResult:
     """``read_iati`` of the open file ``fh`` whose hash is ``sha``."""
     from lxml import etree
 
@@ -388,6 +392,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
     letters = 0
     levels: dict[str, int] = {}
+    held = _LedgerActivities(entries)
+    given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it, of
+    # the activities the ledger holds
     try:
         # events for the three elements read here only (matched in C): the
         # others are built into each activity's tree without a Python call
@@ -425,8 +432,13 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
                                             f"item(s) not imported", "skip", n_items))
             else:
                 try:
-                    _read_activity(act, doc, records, problems, quotes, tally)
+                    before = len(records)
+                    _read_activity(act, doc, records, problems, quotes, tally, held.base(act.id))
                     letters += act.letter_codes
+                    if act.id in held.of:     # an activity the ledger holds: read again
+                        held.keep_ids(act.id, records[before:])
+                        given.setdefault(act.id, set()).update(
+                            r.fields["id"] for r in records[before:])
                 except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
                     problems.append(import_problem(file, state["activity"], f"could not be read "
                                             f"({type(err).__name__}: {err}); its {n_items} "
@@ -457,6 +469,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy) -> ReadResu
         raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
+    records += _withdrawn(held, given, problems, file)
     if letters:
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
                                 f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
@@ -573,9 +586,126 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
 
 
-def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> None:
+def _id_part(text: str, most: int) -> str:
+    """An activity id or a transaction ref as part of an entry id: its slug
+    when that has at most ``most`` characters (the ids ledgers already
+    hold); a longer one cut to a readable start plus a short hash of the
+    whole text, so that two ids sharing their first ``most`` characters stay
+    apart; a text with nothing to slug (no Latin letter or digit), its hash."""
+    s = _slug(text)
+    if s and len(s) <= most:
+        return s
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
+    head = s[:most - 11].rstrip("-")
+    return f"{head}-{digest}" if head else digest
+
+
+# an IATI entry's locator names its activity ("activity ID, transaction 'REF'")
+_LOCATOR = re.compile(r"activity (.+?), (?:transaction |budget |planned disbursement )")
+
+
+class _LedgerActivities:
+    """The ledger's entries imported from IATI, by the activity their
+    citation names (its whole identifier, whatever their ids say)."""
+
+    def __init__(self, entries):
+        self.of: dict[str, list] = {}
+        for e in entries:
+            if not e.id.startswith("iati-"):
+                continue
+            for c in e.sources:
+                m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
+                if m:
+                    self.of.setdefault(m.group(1), []).append(e)
+                    break
+        # an id start -> the activity whose entries hold it
+        self.taken: dict[str, str] = {}
+        for act_id, held in self.of.items():
+            own = f"iati-{_id_part(act_id, 60)}"
+            if any(e.id.startswith(own + "-") for e in held):
+                self.taken.setdefault(own, act_id)
+
+    def base(self, act_id: str) -> str:
+        """The start of the activity's entry ids: its own (``_id_part``),
+        unless the ledger or this file already gives it to another activity
+        whose identifier slugs alike ("GB-1-2/A", "GB-1-2-a"): then with a
+        hash of the whole identifier, so each keeps its entries."""
+        if not act_id:
+            return ""
+        own = f"iati-{_id_part(act_id, 60)}"
+        if self.taken.setdefault(own, act_id) == act_id:
+            return own
+        digest = hashlib.sha256(act_id.encode("utf-8")).hexdigest()[:10]
+        return f"iati-{_slug(act_id)[:49].rstrip('-')}-{digest}"
+
+    def keep_ids(self, act_id: str, records: list[Record]) -> None:
+        """A record of the activity whose id the ledger lacks takes the id of
+        the ledger's entry citing the same item (the same locator) that no
+        record gives, and the links to it follow: an item keeps the id it
+        was first imported under (a long identifier or ref cut before
+        ``_id_part`` hashed it), rather than counting twice."""
+        held = self.of[act_id]
+        ids = {r.fields["id"] for r in records}
+        free: dict[str, list] = {}
+        for e in held:
+            if e.id not in ids and e.sources:
+                free.setdefault(e.sources[0].locator, []).append(e)
+        known = {e.id for e in held}
+        renamed: dict[str, str] = {}
+        for r in records:
+            f = r.fields
+            waiting = free.get(f["source"][0]["locator"]) if f["id"] not in known else None
+            if waiting:
+                renamed[f["id"]] = f["id"] = waiting.pop(0).id
+        for r in records if renamed else ():
+            for kind in LINK_KINDS:
+                if r.fields.get(kind) in renamed:
+                    r.fields[kind] = renamed[r.fields[kind]]
+
+
+def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:
+    """The ledger's entries of the activities read that this file no longer
+    gives (withdrawn by the publisher, given another ref, or now skipped),
+    each kept with its figures and citations but tagged not counted
+    (``not-counted-withdrawn``), as FTS's newer download marks a flow it no
+    longer counts, and named in a warning: a newer file is the publisher's
+    current statement of its activities."""
+    out = []
+    name = Path(file).name
+    for act_id, ids in given.items():
+        for e in held.of.get(act_id, ()):
+            if e.id in ids or NOT_COUNTED in e.tags:
+                continue
+            fields = entry_table(e)
+            fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
+            fields["notes"] = "; ".join(x for x in (
+                f"not counted: {name}, imported after it, no longer gives it for activity "
+                f"{act_id}", e.notes) if x)
+            where = f"activity {act_id!r}"
+            out.append(Record(where, fields))
+            loc = f"{e.file}:{e.line}" if e.line else e.file
+            problems.append(import_problem(file, where, (
+                f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
+                f"in this one (withdrawn, its ref changed, or rejected or skipped above): tagged "
+                f"{NOT_COUNTED}-withdrawn, kept with its figures and sources, left out of every "
+                f"total"), "warning"))
+    return out
+
+
+def _published(el) -> tuple:
+    """A transaction as published: every element and attribute below it,
+    namespaces kept, text with its white space collapsed (comments and
+    processing instructions are not read): two transactions are repeated
+    identically when theirs are equal."""
+    return (el.tag, tuple(sorted((k, " ".join(v.split())) for k, v in el.attrib.items())),
+            " ".join((el.text or "").split()),
+            tuple(_published(c) for c in el if type(c.tag) is str))
+
+
+def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: str = "") -> None:
     """Records for one activity's transactions, budgets and planned
-    disbursements (ITEMS), counted once (``_count``)."""
+    disbursements (ITEMS), counted once (``_count``); ``base``: the start of
+    their ids when not the activity's own (``_LedgerActivities.base``)."""
     file = act.file
     if not act.id:
         for tag in ITEMS:
@@ -586,10 +716,13 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                               f"{item.sourceline})",
                                         "the activity has no <iati-identifier>: not imported"))
         return
-    base = f"iati-{_slug(act.id)[:60]}"
+    base = base or f"iati-{_id_part(act.id, 60)}"
     items: list[dict] = []       # per record: fields + rule data (stage, amount, net...)
     refs_seen: dict[str, int] = {}
-    seen: dict[tuple, dict] = {}     # what makes two transactions the same -> the first
+    suffixes: set[str] = set()      # the transaction ids' ends given so far
+    # a few fields -> {the whole transaction (``_published``) -> the first giving it}; a
+    # group's first is under None until a second comes (each transaction read once at most)
+    seen: dict[tuple, dict] = {}
     for k, t in enumerate(act.of("transaction"), 1):
         ref = (t.get("ref") or "").strip()
         label = f"transaction {ref!r}" if ref else f"transaction #{k}"
@@ -625,13 +758,20 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                                                  f"{tdate or 'missing'}, value-date "
                                                  f"{vdate or 'missing'}): not imported"))
             continue
+        # a few fields first (cheap); the whole transaction only where they agree
         same = (ref, code, (v.text or "").strip(), cur, tdate, vdate,
                 _text(kids.get("description")))
-        if same in seen:
-            first = seen[same]
+        group, published, first = seen.get(same), None, None
+        if group is not None:
+            if None in group:
+                alone = group.pop(None)
+                group[_published(alone["el"])] = alone
+            published = _published(t)
+            first = group.get(published)
+        if first is not None:
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
-                                                 f"{first['line']} (same ref, type, value, date "
-                                                 f"and description): counted once", "skip"))
+                                                 f"{first['line']} (identical in every element "
+                                                 f"and attribute): counted once", "skip"))
             first["notes"].append(f"repeated identically at line {tline}: counted once")
             continue
         if amount == 0:
@@ -642,10 +782,14 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
             problems.append(import_problem(file, where, "no provider-org, funding participating-org "
                                                  "or reporting-org to name the funder"))
             continue
-        key = ref or f"{k}"
-        n = refs_seen.get(key, 0) + 1
-        refs_seen[key] = n
-        suffix = _slug(key)[:40] + (f"-{n}" if n > 1 else "")
+        stem = _id_part(ref or f"{k}", 40)
+        n = refs_seen.get(stem, 0) + 1
+        suffix = stem + (f"-{n}" if n > 1 else "")
+        while suffix in suffixes:     # refs "1", "1" and "1-2": not two "1-2"
+            n += 1
+            suffix = f"{stem}-{n}"
+        refs_seen[stem] = n
+        suffixes.add(suffix)
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
         notes = [f"IATI {version} transaction type {raw_code} ({tname})"]
         if date != tdate:
@@ -663,7 +807,10 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally) -> Non
                     number=(v.text or "").strip(), recipient=_text(kids.get("receiver-org")),
                     value_date=vdate if date == tdate and vdate and vdate != tdate
                     and _valid_date(vdate) else None)
-        seen[same] = item
+        if group is None:
+            seen[same] = {None: item}
+        else:
+            group[published] = item
         items.append(item)
     budgets = []
     for k, b in enumerate(act.of("budget"), 1):

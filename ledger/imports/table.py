@@ -33,7 +33,8 @@ from ledger.imports.identity import duplicate_message
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
-from ledger.phrases.money import MoneyError, parse_amount
+from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decimal_mark,
+                                  parse_amount, phrase_numbers, read_number, with_point)
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
 
@@ -185,6 +186,8 @@ class Sheet:
     # XLSX: (frame row, column) -> (cell, formula) of a formula saved with no value
     uncomputed: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    delimiter: str = ""                         # CSV: the delimiter read
+    numbers: dict[str, Any] = field(default_factory=dict)   # XLSX: per column, its number cells
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
@@ -246,6 +249,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
     if frame.columns.duplicated().any():
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
+    # an XLSX number is a number, not text written with a decimal mark
+    got.numbers = {c: frame[c].map(lambda v: isinstance(v, (int, float))
+                                   and not isinstance(v, bool)).to_numpy(dtype=bool)
+                   for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
     # undo the apostrophe that our own CSV writers put before formula-like
     # text (reports.text.inert), so export -> import round-trips exactly
     got.frame = frame.apply(_cells).apply(
@@ -459,7 +466,7 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
         raise ValueError("the file is empty: no header row")
     frame = pd.DataFrame(records, columns=header, dtype=object) if records else \
         pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
-    return Sheet(frame, rows, malformed, malformed_cells)
+    return Sheet(frame, rows, malformed, malformed_cells, delimiter=delimiter)
 
 
 def _broken_quote(lines: list[str], rec: list[str], header: list[str], delimiter: str,
@@ -782,6 +789,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         # no as-written amount: the entry's is entry_amount, not a row's share
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
+    number = _amount_numbers(values["amount"], got, cols.get("amount"), rows)
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     # a row repeating an earlier one cell for cell is a copy, not a second
     # pledge: each row's first copy (itself when it is the first), found once
@@ -821,8 +829,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
-        fields = None if i < 0 or date_reasons[i] or i in no_value else _row_fields(i, values, dates[i],
-                                                                    rejects, r, colname)
+        fields = None if i < 0 or date_reasons[i] or i in no_value else \
+            _row_fields(i, values, dates[i], rejects, r, colname, number)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
@@ -1042,24 +1050,82 @@ def listed_split(cell: str) -> list[tuple[str, str]] | None:
         pos += 2
 
 
-def _row_fields(i, values, date, rejects, r, colname) -> dict[str, Any] | None:
-    """Raw journal fields for row ``i`` (None when rejected here)."""
+def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
+    """Each amount cell read with one decimal mark for the column
+    (``decimal_mark`` over the numbers of its text cells, phrases' too):
+    its cells' own, else Excel's in a semicolon-separated file (where the
+    decimal mark is a comma), else a point.  ``number(i, currency)``: (the
+    cell's value when it is a number, None for a phrase; the cell as
+    ``parse_amount`` reads it as meant; why it is refused or '').  An XLSX
+    number cell is a number whatever the mark."""
+    import numpy as np
+
+    numeric = sheet.numbers.get(column or "")
+    tokens: list[str] = []
+    owner: list[int] = []
+    for i, c in enumerate(cells):
+        if numeric is None or not numeric[i]:
+            found = phrase_numbers(c)
+            tokens += found
+            owner += [i] * len(found)
+    marks = decimal_mark(tokens, COMMA if sheet.delimiter == ";" else POINT)
+    against: dict[int, str] = {}   # cell -> its first contrary number
+    for k in np.flatnonzero(marks.contrary).tolist():
+        against.setdefault(owner[k], tokens[k])
+    shown = "" if marks.example is None else \
+        f"row {rows[owner[marks.example]]}: {cells[owner[marks.example]]!r}"
+
+    def reads(phrase: str) -> bool:
+        try:
+            parse_amount(phrase)
+            return True
+        except MoneyError:
+            return False
+
+    def number(i: int, currency: str) -> tuple[Decimal | None, str, str]:
+        cell = cells[i]
+        if i in against:
+            token = against[i]
+            why = contrary_number(token, marks.mark, shown)
+            return None, cell, why if token == cell.strip() else f"{cell!r}: {why}"
+        if numeric is not None and numeric[i]:
+            return read_number(cell, POINT), cell, ""
+        value = read_number(cell, marks.mark)
+        if value is not None:
+            return value, cell, ""
+        # a phrase that cannot be read either way is worded as written
+        phrase = with_point(cell, marks.mark)
+        return None, phrase if phrase == cell or reads(phrase) or reads(
+            f"{phrase} {currency}") else cell, ""
+    return number
+
+
+def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] | None:
+    """Raw journal fields for row ``i`` (None when rejected here); ``number``:
+    its amount as read (``_amount_numbers``)."""
 
     def v(fld):
         return values[fld][i]
     f: dict[str, Any] = {"id": v("id"), "date": date, "funder": v("funder"),
                          "purpose": v("purpose")}
     amount, currency = v("amount"), v("currency").upper()
+    value, amount, why = number(i, currency) if amount else (None, amount, "")
+    if why:
+        rejects.append(reject(r, colname["amount"], f"amount: {why}"))
+        return None
     if amount and currency:
-        try:
-            Decimal(amount.replace(",", ""))
-            f["amount"], f["currency"] = amount.replace(",", ""), currency
-        except InvalidOperation:
+        if value is not None:
+            f["amount"], f["currency"] = format(value, "f"), currency
+        else:
             try:
                 p = parse_amount(amount)
             except MoneyError as err:
-                rejects.append(reject(r, colname["amount"], f"amount: {err}"))
-                return None
+                try:   # "0.5m", "5 000": a phrase whose currency is the column's
+                    p = parse_amount(f"{amount} {currency}")
+                    amount = f"{amount} {currency}"
+                except MoneyError:
+                    rejects.append(reject(r, colname["amount"], f"amount: {err}"))
+                    return None
             if p.currency != currency:
                 rejects.append(reject(r, colname["currency"],
                                       f"the amount {amount!r} is in {p.currency}, "

@@ -244,24 +244,28 @@ _UNREAD_END = re.compile(
     r"(?:19|20)\d\d(?:[-/](?:\d\d){1,2})?)(?![\w/-])", re.IGNORECASE)
 
 
-# digits (and their group separators) across a line break (a tab once
-# unwrapped), after a figure and before one
-_DIGITS_AFTER = re.compile(r"[^\S\n]*[\n\t][^\S\n]*(\d[\d .,'’]*\d|\d)")
-_DIGITS_BEFORE = re.compile(r"((?:\d[\d .,'’]*)?\d)[^\S\n]*[\n\t][^\S\n]*\Z")
+# a thousands group split off by a line break (a tab once unwrapped): the
+# figure's last group of one to three digits (no decimal mark before it)
+# and three digits on the other side, that no digit follows
+_GROUP_AFTER = re.compile(r"[^\S\n]*[\n\t][^\S\n]*(\d{3}(?:[ .,'’]\d{3})*(?:[.,]\d{1,2})?)(?![\d.,]*\d)")
+_GROUP_BEFORE = re.compile(r"(?<![\d.,])((?:\d{1,3}[ .,'’])*\d{1,3})[^\S\n]*[\n\t][^\S\n]*\Z")
+_LAST_GROUP = re.compile(r"(?<![\d.,])\d{1,3}(?:[ ,'’]\d{3})*\Z")
+_FIRST_GROUP = re.compile(r"\d{3}(?![\d])")
 
 
 def digits_across_break(text: str, start: int, end: int) -> str:
-    """``text[start:end]`` (a figure, or a quote) and the digits a line
+    """``text[start:end]`` (a figure, or a quote) and the thousands a line
     break splits from it, the break shown as ⏎ ("£1⏎000 000", "1⏎000 000 €");
-    "" when it touches none.  The digits are never joined to the figure
-    ("£12⏎300 families" is £12), but said: the figure may be £1,000,000."""
+    "" when it touches none ("In 2015⏎3 million", "£3.5⏎5 people").  The
+    digits are never joined to the figure ("£12⏎300 families" is £12), but
+    said: the figure may be £1,000,000."""
     shown = " ".join(text[start:end].split())
-    if text[end - 1:end].isdigit():
-        m = _DIGITS_AFTER.match(text, end)
+    if _LAST_GROUP.search(text, start, end):
+        m = _GROUP_AFTER.match(text, end)
         if m:
             return f"{shown}⏎{' '.join(m.group(1).split())}"
-    if text[start:start + 1].isdigit():
-        m = _DIGITS_BEFORE.search(text, max(0, start - 40), start)
+    if _FIRST_GROUP.match(text, start, end):
+        m = _GROUP_BEFORE.search(text, max(0, start - 40), start)
         if m:
             return f"{' '.join(m.group(1).split())}⏎{shown}"
     return ""

@@ -13,7 +13,7 @@ import bisect
 import functools
 import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
@@ -24,7 +24,9 @@ __all__ = [
     "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
-    "plain_decimal", "CFA_FRANC", "settle_cfa",
+    "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
+    "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number", "phrase_numbers",
+    "with_point",
 ]
 
 
@@ -260,6 +262,7 @@ def currency_code(token: str) -> str | None:
 _WS = r"[ \t\u00a0\u2009\u202f]"
 _NUM = (r"\d{1,3}(?:,\d{3})+(?:\.\d+)?"            # 12,000,000.50
         r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?"         # 1.234.567,89
+        r"|\d{1,3}\.\d{3},\d+"                        # 1.234,5
         r"|\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?:[.,]\d+)?"  # 1 234 567,89
         r"|\d+(?:[.,]\d+)?")                        # 12 / 1.4 / 1,5
 _SCALES = {
@@ -299,23 +302,164 @@ def parse_number_words(text: str) -> Decimal:
     return Decimal(total)
 
 
+# A number is written with a decimal point ("1,500,000.25") or a decimal
+# comma ("1.500.000,25"); groups of three digits may also be set apart by
+# spaces.  Some numbers read the same either way ("1500", "5 000"), some
+# read otherwise ("1,500", "1.500": ambiguous alone), the rest one way only
+# ("1,5", "2,50", "1500000,00", "1.5"): those tell a column's convention.
+# The same patterns serve Python's re (a cell) and Arrow's RE2 (a column).
+POINT, COMMA = ".", ","
+_GAP = "[ \u00a0\u2009\u202f]"
+_NUMBER_IN = {
+    POINT: (r"[+-]?(?:[0-9]+(?:\.[0-9]+)?|[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?"
+            rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:\.[0-9]+)?)"),
+    COMMA: (r"[+-]?(?:[0-9]+(?:,[0-9]+)?|[1-9][0-9]{0,2}(?:\.[0-9]{3})+(?:,[0-9]+)?"
+            rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:,[0-9]+)?)"),
+}
+_NUMBER_RE = {mark: re.compile(rx) for mark, rx in _NUMBER_IN.items()}
+_MARK_NAME = {POINT: "decimal point", COMMA: "decimal comma"}
+
+
+def _other(mark: str) -> str:
+    return COMMA if mark == POINT else POINT
+
+
+def read_number(text: str, mark: str) -> Decimal | None:
+    """``text`` as a number written with the decimal ``mark`` (POINT or
+    COMMA), the other mark and spaces grouping thousands; None when it is
+    not one ("1,5" with a decimal point; a phrase)."""
+    s = text.strip()
+    if not _NUMBER_RE[mark].fullmatch(s):
+        return None
+    return Decimal(re.sub(_GAP, "", s).replace(_other(mark), "").replace(mark, "."))
+
+
+class DecimalMark(NamedTuple):
+    """The convention of a column of numbers: its decimal ``mark``, the
+    index of a cell written only so (None: no cell tells, ``mark`` is the
+    hint), and per cell whether it is a number only the other way (refused:
+    a column has one convention)."""
+    mark: str
+    example: int | None
+    contrary: Any        # numpy bool per cell
+
+
+def _point_alone(texts) -> bool:
+    """Whether no cell of an Arrow string array holds a comma, a space (or
+    the lead byte of a wider one) or points three digits apart: then every
+    number in it reads the same with a decimal point, and none only with a
+    comma (a bulk file's common case, told from its bytes at once)."""
+    import numpy as np
+
+    for chunk in getattr(texts, "chunks", [texts]):
+        data = chunk.buffers()[2]
+        if data is None:
+            continue
+        b = np.frombuffer(data, dtype=np.uint8)
+        # 0xA0, 0xE2: bytes of U+00A0, U+2009, U+202F
+        if any((b == c).any() for c in (ord(","), ord(" "), 0xA0, 0xE2)):
+            return False
+        dot = b == ord(".")
+        if (dot[:-4] & dot[4:]).any():
+            return False
+    return True
+
+
+def decimal_mark(cells, hint: str = POINT) -> DecimalMark:
+    """The decimal mark of a column (an Arrow string array, or a list of
+    str): the one its cells readable one way only follow (the most of them
+    when they disagree, a tie going to ``hint``); ``hint`` when none tells.
+    Ambiguous cells ("1,500") follow it, unless the column is written both
+    ways: then they are contrary too (nothing says which way they mean)."""
+    import numpy as np
+
+    if isinstance(cells, list):
+        reads = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
+                 for m in (POINT, COMMA)}
+        marked = np.array([("," in c or "." in c) for c in cells], bool)
+    elif hint == POINT and _point_alone(cells):
+        return DecimalMark(POINT, None, np.zeros(len(cells), dtype=bool))
+    else:
+        import pyarrow.compute as pc
+
+        reads = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
+                 for m, rx in _NUMBER_IN.items()}
+        marked = pc.match_substring_regex(cells, "[.,]").to_numpy(zero_copy_only=False)
+    point = reads[POINT] & ~reads[COMMA]
+    comma = reads[COMMA] & ~reads[POINT]
+    n_point, n_comma = int(point.sum()), int(comma.sum())
+    mark = hint if n_point == n_comma else POINT if n_point > n_comma else COMMA
+    told = point if mark == POINT else comma
+    example = int(np.argmax(told)) if told.any() else None
+    contrary = comma if mark == POINT else point
+    if n_point and n_comma:
+        contrary = contrary | (reads[POINT] & reads[COMMA] & marked)
+    return DecimalMark(mark, example, contrary)
+
+
+def plain_numbers(texts, mark: str):
+    """Column-wise ``read_number``: the cells of an Arrow string array that
+    are numbers written with ``mark`` as plain decimals ("1500000.25"), the
+    other cells as they are."""
+    import pyarrow.compute as pc
+
+    if mark == POINT and _point_alone(texts):
+        return texts
+    bare = pc.replace_substring_regex(texts, f"{_GAP}|{re.escape(_other(mark))}", "")
+    if mark == COMMA:
+        bare = pc.replace_substring(bare, ",", ".")
+    return pc.if_else(pc.match_substring_regex(texts, f"^{_NUMBER_IN[mark]}$"), bare, texts)
+
+
+def contrary_number(text: str, mark: str, shown: str) -> str:
+    """Why a number of a column of the decimal ``mark`` (``decimal_mark``)
+    is refused: what it reads as each way, and ``shown``, where a cell of
+    the column shows its convention ("row 2: '1,5'")."""
+    other = _other(mark)
+    value, as_other = read_number(text, mark), read_number(text, other)
+    said = f"{plain_decimal(as_other) if as_other is not None else '?'} with a {_MARK_NAME[other]}"
+    if value is None:
+        return (f"{text.strip()!r} is {said}, not a number with a {_MARK_NAME[mark]}, which "
+                f"the column's other amounts are written with ({shown}); write every "
+                f"amount of the column one way")
+    return (f"{text.strip()!r} is {said} or {plain_decimal(value)} with a {_MARK_NAME[mark]}, "
+            f"and the column's amounts are written both ways (a {_MARK_NAME[mark]} at {shown}, "
+            f"a {_MARK_NAME[other]} elsewhere); write every amount of the column one way")
+
+
+# the numbers of an amount phrase ("£1,5m", "1.500 EUR"): digits joined by
+# marks or spaces, not the sentence's commas ("£5m, over 3 years")
+_NUMBER_TOKEN = re.compile(rf"(?<![0-9A-Za-z])[0-9]+(?:(?:[.,]|{_GAP})[0-9]+)*")
+
+
+def phrase_numbers(text: str) -> list[str]:
+    """The numbers written in an amount cell ("1.500 EUR": ["1.500"]), each
+    a cell of its column for ``decimal_mark``."""
+    return _NUMBER_TOKEN.findall(text)
+
+
+def with_point(text: str, mark: str) -> str:
+    """An amount phrase with its numbers written with ``mark`` rewritten as
+    plain decimals ("1.500 EUR" with a comma: "1500 EUR"), which
+    ``parse_amount`` reads as the column means them."""
+    def plain(m: re.Match) -> str:
+        value = read_number(m.group(0), mark)
+        return m.group(0) if value is None else format(value, "f")
+    return _NUMBER_TOKEN.sub(plain, text) if mark == COMMA else text
+
+
 def parse_number(text: str) -> Decimal:
     """"12,000,000" → 12000000; "1 234 567,89" → 1234567.89; "1,5" → 1.5.
-    A comma followed by groups of exactly three digits groups thousands;
-    otherwise a single comma is a decimal comma.  When both "." and "," occur
-    the last one is the decimal mark."""
-    s = re.sub(r"[ \u00a0\u2009\u202f]", "", text)
-    if "," in s and "." in s:
-        dec = "," if s.rfind(",") > s.rfind(".") else "."
-        s = s.replace("." if dec == "," else ",", "").replace(dec, ".")
-    elif "," in s:
-        s = s.replace(",", "") if re.fullmatch(r"\d{1,3}(?:,\d{3})+", s) else s.replace(",", ".")
-    elif s.count(".") > 1:
-        s = s.replace(".", "")
-    try:
-        return Decimal(s)
-    except InvalidOperation:
-        raise MoneyError(f"not a number: {text!r}") from None
+    A number alone is a column of one (``decimal_mark``): read the one way
+    it can be read, and an ambiguous one ("1,500", "1.500") with a decimal
+    point."""
+    s = text.strip()
+    value = read_number(s, POINT)
+    if value is None:
+        value = read_number(s, COMMA)
+    if value is None:
+        raise MoneyError(f"not a number: {text!r}")
+    return value
 
 
 def plain_decimal(d: Decimal) -> str:
@@ -623,7 +767,7 @@ def _tidy_amount(value: Decimal) -> Decimal:
 # checks that this path and the grammar agree on every phrase the fast path accepts.
 _FAST_RE = re.compile(
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    r"(?P<num>[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"   # as _NUMBER_IN[POINT]
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?")
 _FAST_SYMBOLS = {s: SYMBOL_OVERRIDES[s] for s in "£€$"}   # the symbols _FAST_RE admits
@@ -668,7 +812,7 @@ def parse_amount(text: str) -> ParsedAmount:
 _FAST_COLUMN_RE = (
     r"^(?:(?P<q>up to|at least|about) )?"
     r"(?:(?P<sym>[£€$])|(?P<pre>[A-Z]{3}) )?"
-    r"(?P<num>[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
+    r"(?P<num>[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?|[0-9]+(?:\.[0-9]+)?)"
     r"(?: (?P<scale>thousand|million|billion))?"
     r"(?: (?P<post>[A-Z]{3}))?$")
 

@@ -4,8 +4,9 @@
 ``parse_period(text)`` reads a whole period phrase; ``match_period(text, pos)``
 finds the longest period phrase starting at ``pos`` in free text (used by the
 money parser and the extractor for the tail of an amount).  Durations are
-converted with pint (months, weeks, days → years); ``total`` and
-``annual_rate`` multiply/divide pint money-per-time quantities.
+converted with pint (months, weeks, days → years); a span of dates counts
+its years by anniversaries (``anniversary_years``, the reports' own count);
+``total`` and ``annual_rate`` multiply/divide exactly.
 
 pint is imported lazily and its registry is built once.
 """
@@ -22,7 +23,8 @@ from ledger.limits import NumberError, bounded_number
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
-           "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS"]
+           "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS", "span_fraction",
+           "anniversary_years", "add_years"]
 
 
 class PeriodError(ValueError):
@@ -134,8 +136,6 @@ def _ureg():
     ureg = pint.UnitRegistry(None, non_int_type=Decimal)
     for definition in _TIME_UNITS:
         ureg.define(definition)
-    # Money as its own dimension so rates are money/time quantities.
-    ureg.define("currency_unit = [currency]")
     return ureg
 
 
@@ -188,15 +188,64 @@ def _check_order(start: dt.date, end: dt.date) -> None:
 
 
 def span_years(start: dt.date, end: dt.date) -> Decimal:
-    """Length of the inclusive span start..end in years.  Whole months (e.g.
-    2015-01-01..2017-12-31, 2015-09-15..2016-09-14) count exactly; other spans
-    count days.  pint does the unit conversion."""
+    """Length of the inclusive span start..end in years, as the reports count
+    it (``span_fraction``), to 4 places: 2015-01-01..2017-12-31 is 3,
+    2016-01-01..2016-06-30 is 182/366 (0.4973)."""
+    num, den = span_fraction(start, end)
+    return _tidy(Decimal(num) / Decimal(den), 4)
+
+
+def span_fraction(start: dt.date, end: dt.date) -> tuple[int, int]:
+    """The inclusive span start..end in years as an exact fraction
+    (numerator, denominator), by ``anniversary_years``: the one definition
+    of a year the reports (``rates.normalise``) and the package rule share."""
     _check_order(start, end)
-    after = end + dt.timedelta(days=1)
-    if after.day == start.day:
-        months = (after.year - start.year) * 12 + (after.month - start.month)
-        return duration_years(months, "month")
-    return duration_years((end - start).days + 1, "day")
+    import numpy as np
+
+    num, den = anniversary_years(np.array([start], dtype="datetime64[D]"),
+                                 np.array([end + dt.timedelta(days=1)], dtype="datetime64[D]"))
+    return int(num[0]), int(den[0])
+
+
+def add_years(d, n):
+    """The same month and day ``n`` (integer array) years after the dates
+    ``d`` (numpy datetime64[D]); 29 February into a common year gives the
+    28th.  Month arithmetic, vectorised."""
+    import numpy as np
+
+    d = np.asarray(d, dtype="datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day = d - month.astype("datetime64[D]")                # days into the month
+    later = month + (np.asarray(n, dtype=np.int64) * 12).astype("timedelta64[M]")
+    out = later.astype("datetime64[D]") + day
+    spill = out.astype("datetime64[M]") != later           # 29 Feb -> 1 Mar of a common year
+    if spill.any():
+        out = np.where(spill, out - np.timedelta64(1, "D"), out)
+    return out
+
+
+def anniversary_years(start, after):
+    """Years from each ``start`` up to each ``after`` (the day after the
+    last day), counted by anniversaries: the whole years k to the last
+    anniversary on or before ``after``, then the days left as a share of
+    the days from that anniversary to the next (366 across a 29 February).
+    Exact, as int64 arrays (numerator, denominator): k × days + left, days.
+    numpy datetime64[D] arrays in; the reports' spread and the package rule
+    both count a period's years so."""
+    import numpy as np
+
+    sc = np.asarray(start, dtype="datetime64[D]")
+    e1 = np.asarray(after, dtype="datetime64[D]")
+
+    def year(x):
+        return x.astype("datetime64[Y]").astype(np.int64)
+    k = year(e1) - year(sc)
+    k = np.where(add_years(sc, k) > e1, k - 1, k)
+    k = np.maximum(k, 0)
+    ak, bk = add_years(sc, k), add_years(sc, k + 1)
+    left = (e1 - ak).astype(np.int64)
+    days = (bk - ak).astype(np.int64)
+    return k * days + left, days
 
 
 def normalise_fiscal_year(text: str) -> str:
@@ -463,44 +512,50 @@ def _amount(amount) -> Decimal:
 def period_years(period: Period) -> Decimal | None:
     """How many years a period lasts: its length, its span, or 1 for a fiscal
     year; None when it does not say (a one-off, an open-ended rate)."""
+    f = _years_fraction(period)
+    if f is None:
+        return None
+    return period.years if period.years is not None else _tidy(f[0] / f[1], 4)
+
+
+def _years_fraction(period: Period) -> tuple[Decimal, Decimal] | None:
+    """A period's years as an exact fraction: its length as written, its
+    span by anniversaries (``span_fraction``), 1 for a fiscal year."""
     if period.years is not None:
-        return period.years
+        return period.years, Decimal(1)
     if period.start and period.end:
-        return span_years(period.start, period.end)
+        num, den = span_fraction(period.start, period.end)
+        return Decimal(num), Decimal(den)
     if period.kind == FISCAL_YEAR:
-        return Decimal(1)
+        return Decimal(1), Decimal(1)
     return None
 
 
 def total(amount, period: Period) -> Decimal | None:
-    """Total money over the whole period: a per-year rate times its duration
-    ("£4m a year for 3 years" → 12000000); a total stays as it is.  None for
-    an open-ended per-year rate.  Computed as a pint money/time quantity."""
+    """Total money over the whole period: a per-year rate times its years
+    ("£4m a year for 3 years" → 12000000; a span of dates by anniversaries,
+    as the reports count it); a total stays as it is.  None for an
+    open-ended per-year rate."""
     a = _amount(amount)
     if period.kind != PER_YEAR:
         return a
-    years = period_years(period)
-    if years is None:
+    f = _years_fraction(period)
+    if f is None:
         return None
-    ureg = _ureg()
-    q = ureg.Quantity(a, "currency_unit / year") * ureg.Quantity(years, "year")
-    return _tidy(Decimal(q.to("currency_unit").magnitude))
+    return _tidy(a * f[0] / f[1])
 
 
 def annual_rate(amount, period: Period) -> Decimal | None:
-    """Money per year: a total spread evenly over its duration ("£12m over 3
-    years" → 4000000); a per-year amount as it is; a fiscal-year amount is its
-    own annual rate.  None for a one-off (it has no duration) or an "over"
-    without a length."""
+    """Money per year: a total spread evenly over its years ("£12m over 3
+    years" → 4000000; a span of dates by anniversaries); a per-year amount
+    as it is; a fiscal-year amount is its own annual rate.  None for a
+    one-off (it has no duration) or an "over" without a length."""
     a = _amount(amount)
     if period.kind == PER_YEAR:
         return a
     if period.kind == ONE_OFF:
         return None
-    years = period_years(period)
-    if years is None:
+    f = _years_fraction(period)
+    if f is None:
         return None
-    ureg = _ureg()
-    q = ureg.Quantity(a, "currency_unit") / ureg.Quantity(years, "year")
-    return _tidy(Decimal(q.to("currency_unit / year").magnitude))
-
+    return _tidy(a * f[1] / f[0])

@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 from ledger.rules import rows as rr
 from ledger.limits import MAX_AMOUNT
 from ledger.rules.options import OPTION_CONFLICT_HINT, option_conflict, option_problem
-from ledger.phrases.money import MoneyError, ParsedAmount, parse_amount, plain_decimal
+from ledger.phrases.money import (MoneyError, ParsedAmount, parse_amount, parse_number,
+                                  plain_decimal)
 from ledger import safe_io
 from ledger.safe_io import MAX_NESTING, UnsafeFile, nesting_depth
 from ledger.model import (
@@ -366,12 +367,15 @@ def split_amount(amt: Any, currency: str) -> tuple[Decimal | None, str, ParsedAm
         return Decimal(amt), "", None
     if not isinstance(amt, str):
         return None, NO_AMOUNT, None
-    try:
-        plain = Decimal(amt.strip().replace(",", ""))
-        if plain.is_finite():   # "NaN", "Infinity": not numbers of money, left to the phrases
-            return plain, "", None
-    except InvalidOperation:
-        pass
+    try:   # a number as an amount phrase's is read (parse_number: "1,5" is 1.5)
+        plain = parse_number(amt)
+    except MoneyError:
+        try:
+            plain = Decimal(amt.strip())   # "1e6", "-5": the rules word them
+        except InvalidOperation:
+            plain = Decimal("NaN")
+    if plain.is_finite():   # "NaN", "Infinity": not numbers of money, left to the phrases
+        return plain, "", None
     try:
         p = parse_amount(amt)
     except MoneyError as err:

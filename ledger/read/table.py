@@ -14,7 +14,7 @@ sum.  Columns:
 | ``id`` | yes | slug (letters, digits, ``.``, ``_``, ``-``) |
 | ``date`` | yes | ``YYYY-MM-DD`` |
 | ``funder``, ``purpose`` | yes | accounts, ``UK:Home Office`` |
-| ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` |
+| ``amount`` | yes | a plain positive decimal, ``12000000``, ``1,234.56`` or ``1.234,56`` (one decimal mark a file) |
 | ``currency`` | yes | ISO 4217 code |
 | ``status`` | no | pledged (default), committed, disbursed, spent |
 | ``qualifier`` | no | exact (default), up to, at least, about |
@@ -59,6 +59,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain, is_slug)
+from ledger.phrases.money import POINT, contrary_number, decimal_mark, plain_numbers
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, book_texts, continues_entry, link_table,
@@ -235,11 +236,12 @@ def text_column(c):
     return pc.utf8_trim_whitespace(c) if _may_need_trim(c) else c
 
 
-def plain_amounts(raw_amt):
-    """(the amounts without thousands separators, which of them are plain decimals)."""
+def plain_amounts(raw_amt, mark: str | None = None):
+    """(the amounts as plain decimals, read with the decimal ``mark``, by
+    default the column's own (``decimal_mark``); which of them are plain decimals)."""
     import pyarrow.compute as pc
 
-    samt = pc.replace_substring(raw_amt, ",", "")
+    samt = plain_numbers(raw_amt, mark or decimal_mark(raw_amt).mark)
     return samt, _np(pc.match_substring_regex(samt, _DECIMAL))
 
 
@@ -954,9 +956,20 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # amounts: plain positive decimals, read exactly (decimal128); a part's
     # from the splits table, worded in turn with the entries' (by row)
     raw_amt = col("amount")
-    samt, ok_amt, too_precise, huge = _amount_text(raw_amt)
+    # a bulk file's amounts have one decimal mark, their own (a journal's are plain decimals)
+    marks = decimal_mark(raw_amt) if raw.origin != "journal" else None
+    mark = marks.mark if marks is not None else POINT
+    samt, ok_amt, too_precise, huge = _amount_text(raw_amt, mark)
     p_amt = splits.column("amount").combine_chunks()
-    p_samt, p_ok, p_too_precise, p_huge = _amount_text(p_amt)
+    p_samt, p_ok, p_too_precise, p_huge = _amount_text(p_amt, mark)
+    contrary = np.zeros(n, dtype=bool)
+    if marks is not None and marks.contrary.any():
+        contrary = marks.contrary
+        shown = f"line {raw.line[marks.example]}: {raw_amt[marks.example].as_py()!r}"
+        said = np.empty(n, dtype=object)
+        for r in np.flatnonzero(contrary).tolist():
+            said[r] = contrary_number(raw_amt[r].as_py(), mark, shown)
+        P.add(contrary, "amount: {}", said, code="bad-amount", clip=False, field="amount")
     no_amt, p_no_amt = blank(raw_amt), blank(p_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
     P.rule(at_parts(p_no_amt & p_named), rr.SPLIT_NO_AMOUNT, p_purpose, "split", key="split.")
@@ -964,8 +977,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     P.rule(at_parts(p_negative & p_named), rr.SPLIT_NOT_POSITIVE, p_purpose, "split",
            key="split.amount")
     amounts = _AtParts(prow, p_amt, raw_amt)
-    P.rule((~no_amt & ~ok_amt & ~too_precise & whole_entry)
-           | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative),
+    P.rule(((~no_amt & ~ok_amt & ~too_precise & whole_entry)
+            | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative)) & ~contrary,
            rr.NOT_PLAIN_AMOUNT, amounts, "amount", part_key="split.amount")
     P.rule((too_precise & whole_entry) | at_parts(p_too_precise), rr.AMOUNT_TOO_PRECISE,
            amounts, "amount", part_key="split.amount")
@@ -984,7 +997,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         # written with split tables, the entry still states its amount
         P.rule(part & ~same_as_prev & blank(stated_amount), rr.MISSING_FIELD, field="amount")
         # its places bounded as a whole entry's are (not read as no amount)
-        s_too_precise = _amount_text(stated_amount)[2]
+        s_too_precise = _amount_text(stated_amount, POINT)[2]
         P.rule(part & ~same_as_prev & s_too_precise, rr.AMOUNT_TOO_PRECISE, stated_amount,
                "amount")
         has_stated = _np(pc.match_substring_regex(stated_amount, _DECIMAL))
@@ -1219,14 +1232,14 @@ def _parts(splits, part, same_as_prev, purpose, amount):
                        amount.take(take))
 
 
-def _amount_text(text):
-    """Amounts as text read by the amount rules: (without thousands
-    separators, a plain decimal, a plain number with too many places,
+def _amount_text(text, mark: str):
+    """Amounts as text read by the amount rules with the decimal ``mark``:
+    (as plain decimals, a plain decimal, a plain number with too many places,
     more whole digits than any amount within bounds: refused before the
     cast, which wraps such a number silently, 39 nines read as negative)."""
     import pyarrow.compute as pc
 
-    samt, ok = plain_amounts(text)
+    samt, ok = plain_amounts(text, mark)
     too_precise = _np(pc.match_substring_regex(samt, _ANY_DECIMAL)) & ~ok
     whole = pc.utf8_ltrim(samt, "+0")
     dot = pc.find_substring(whole, ".")

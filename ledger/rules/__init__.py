@@ -50,7 +50,7 @@ from ledger.phrases.period import PeriodError, parse_period, total as period_tot
 from ledger.rules.lookalike import lookalikes
 
 __all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
-           "link_cycles",
+           "link_cycles", "paid_within",
            "JOURNAL_HINTS", "BULK_HINTS"]
 
 JOURNAL_HINTS = {
@@ -276,6 +276,34 @@ def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
             frontier = nxt
         out_cycles.append((path[::-1] if path else sorted(group), sorted(group)))
     return sorted(out_cycles, key=lambda c: c[0][0])
+
+
+def paid_within(n: int, src, dst, counts):
+    """Per entry (``n``): its payment lies within another entry's that is
+    itself counted as paid, so paid must not count it again.  ``src``,
+    ``dst``: the links (entry, the entry it links to) as integer arrays,
+    any kind; ``counts``: per entry, counted as paid by its own status (a
+    primary entry, or one that disburses or is part of another, disbursed
+    or spent).  An entry is within when an entry it leads to, link after
+    link, counts: a disbursement of a disbursed pledge, or of a phase of
+    one; a restatement is passed through (it never counts itself).  Links
+    are acyclic (``link-cycle``); a chain longer than ``_PAID_LEVELS`` is
+    followed that far."""
+    import numpy as np
+
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    counts = np.asarray(counts, dtype=bool)
+    within = np.zeros(n, dtype=bool)
+    if not len(src):
+        return within
+    for _ in range(_PAID_LEVELS):          # one level of links a pass
+        now = np.zeros(n, dtype=bool)
+        np.logical_or.at(now, src, counts[dst] | within[dst])
+        if (now == within).all():
+            break
+        within = now
+    return within
 
 
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
@@ -518,6 +546,8 @@ def _differing(name: str, other: str) -> str:
 
 # link_cycles: levels of links pruned by numpy before the walk in Python
 _PRUNE_LEVELS = 16
+# paid_within: the levels of links followed (chains are a pledge, a phase, a payment)
+_PAID_LEVELS = 64
 # the entries a link-cycle message names before it counts the rest
 _CYCLE_SHOWN = 10
 

@@ -416,6 +416,16 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     picked, how = _pick(mentions, entry)
     recorded = _money_text(entry.money)
     cut = _figure_cut(m, source.text, mentions) if picked is not None else None
+    # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
+    split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
+    read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
+    split = split_at[0].across_break if split_at else \
+        digits_across_break(source.text, m.start, m.end) if read else ""
+    if split and read:
+        findings.append(finding("warning", "figure-across-break",
+                                f"a line break splits digits at the figure ({split!r}); "
+                                f"the quote is read as {_money_text(Money(read.amount, read.currency))}: "
+                                "check the figure in the document", **base, **where))
     if cut is not None:     # "€4" quoted from "€4⏎million": the document's figure is another
         findings.append(finding("error", "amount-mismatch",
                                 f"the quote stops inside the figure: the document reads "
@@ -437,12 +447,6 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                    if entry.restated else ""),
                                 details={"source": said, "entry": recorded}, **base, **where))
     else:
-        split = picked.across_break or digits_across_break(source.text, m.start, m.end)
-        if split:    # "£1⏎000 000": read as £1, but it may be £1,000,000
-            findings.append(finding("warning", "figure-across-break",
-                                    f"a line break splits digits at the figure ({split!r}); "
-                                    f"the quote is read as {_money_text(Money(picked.amount, picked.currency))}: "
-                                    "check the figure in the document", **base, **where))
         period_ok = (_period_agrees(picked.period, entry.period)
                      if how in ("amount", "restatement", "yearly")
                      else _total_agrees(picked.period, entry.period))

@@ -63,3 +63,24 @@ def test_cite_adds_to_citations_written_inline(tmp_path, run_cli, eid, first):
     assert run_cli("check", book)[0] == 0
     code, out, _ = run_cli("list", book, "--format", "csv")
     assert f"{eid}," in out and "d1;d2" in out
+
+
+@pytest.mark.parametrize("shape", [
+    '[entry.source]\ndoc = "d1"\nquote = "£100"\n',          # one table of its own
+    'source.doc = "d1"\nsource.quote = "£100"\n',            # dotted keys
+])
+def test_cite_adds_to_one_citation_written_as_a_table(tmp_path, run_cli, shape):
+    book = tmp_path / "book"
+    book.mkdir()
+    journal = book / "ledger.toml"
+    text = LEDGER.replace('source = {doc = "d1", quote = "£100"}   # one inline table\n', shape)
+    journal.write_text(text, encoding="utf-8")
+    assert tomllib.loads(text)["entry"][0]["source"] == {"doc": "d1", "quote": "£100"}
+    assert run_cli("check", book)[0] == 0
+    code, _, err = run_cli("cite", book, "e1", "--source", "d2", "--quote", "£100 again")
+    assert code == 0, err
+    data = tomllib.loads(journal.read_text(encoding="utf-8"))
+    assert data["entry"][0]["source"] == [{"doc": "d1", "quote": "£100"},
+                                          {"doc": "d2", "quote": "£100 again"}]
+    assert data["entry"][1] == tomllib.loads(text)["entry"][1]
+    assert run_cli("check", book)[0] == 0

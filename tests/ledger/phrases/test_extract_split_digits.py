@@ -21,6 +21,12 @@ from tests.ledger.sources.cited import add_cited, ledger_citing
     ("pays £5m\n2000 families", Decimal(5_000_000), ""),    # the figure ends in its scale
     ("pays £5\n\n300 families", Decimal(5), ""),            # a paragraph break, not a wrap
     ("pays £5 to 300 families", Decimal(5), ""),
+    ("pays £1,000\n000 in all", Decimal(1000), "£1,000⏎000"),
+    ("pays £1\n000.50 in all", Decimal(1), "£1⏎000.50"),
+    ("In 2015\n3 million euros was pledged", Decimal(3_000_000), ""),   # a year, not a group
+    ("pays £3.5\n5 people", Decimal("3.5"), ""),           # no thousands after a decimal
+    ("pays £12\n3000 people", Decimal(12), ""),            # four digits: not a group
+    ("pays £2\n2015 was", Decimal(2), ""),
 ])
 def test_digits_across_a_line_break_are_said_not_joined(text, amount, split):
     (m,) = [m for m in find_mentions(text) if m.currency in ("GBP", "EUR")][:1]
@@ -40,12 +46,13 @@ def test_extract_warns_and_the_draft_asks_to_check(tmp_path, run_cli):
 
 def test_the_audit_warns_of_a_figure_split_by_a_line_break(tmp_path, run_cli):
     book = ledger_citing(tmp_path, run_cli, "It will pay £1\n000 000 to the fund.\n"
-                                            "It adds £7 million for schools.\n")
+                                            "It adds £7 million for schools.\nIn 2015\n3 million pounds went to roads.\n")
     add_cited(run_cli, book, "cut", "£1", "pay £1")            # the quote stops at the break
     add_cited(run_cli, book, "whole", "£1", "£1\n000 000", funder="Other")   # both lines
     add_cited(run_cli, book, "plain", "£7 million", "£7 million")
+    add_cited(run_cli, book, "year", "£3 million", "3 million pounds", funder="Third")
     code, out, err = run_cli("audit", book)
-    assert code == 0 and "3 verified; 0 error(s), 2 warning(s)" in err, out
+    assert code == 0 and "4 verified; 0 error(s), 2 warning(s)" in err, out
     warned = sorted(x for x in out.splitlines() if x.startswith("warning: "))
     assert warned == [
         "warning: entry 'cut': doc:1:9: a line break splits digits at the figure "
@@ -55,3 +62,12 @@ def test_the_audit_warns_of_a_figure_split_by_a_line_break(tmp_path, run_cli):
         "('£1⏎000 000'); the quote is read as £1: check the figure in the document "
         "[figure-across-break]",
     ]
+
+
+def test_a_whole_figure_recorded_as_split_is_warned_beside_the_mismatch(tmp_path, run_cli):
+    book = ledger_citing(tmp_path, run_cli, "It will pay £1\n000 000 to the fund.\n")
+    add_cited(run_cli, book, "million", "£1,000,000", "£1 000 000")
+    code, out, _ = run_cli("audit", book)
+    assert code == 1
+    found = [x.rsplit("[", 1)[1] for x in out.splitlines() if x.startswith(("warning: ", "error: "))]
+    assert sorted(found) == ["amount-mismatch]", "figure-across-break]"], out
