@@ -23,7 +23,7 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
-from ledger.imports.fts import read_fts
+from ledger.imports.fts import newest_versions, read_fts
 from ledger.imports.iati import read_iati
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
@@ -180,6 +180,7 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
+    newest = newest_versions(paths) if kind == "fts" and len(paths) > 1 else None
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -191,7 +192,7 @@ def run_data(args) -> int:
         else:
             # FTS versions and parent flows: the ledger's fts- entries' tags and figures
             results.append(read_file(read_fts, p, names=names,
-                                     entries=_imported_entries(entries, "fts-")))
+                                     entries=_imported_entries(entries, "fts-"), newest=newest))
     progress.step("checking the entries")
     result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
                     entries=entries, documents=documents, held=refused_ids(problems))
@@ -415,6 +416,8 @@ def _batches(kind: str, args, cap: int):
         return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
+    # a flow's newest version is kept whatever file or batch gives it
+    newest = newest_versions(paths) if kind == "fts" and len(paths) > 1 else None
     batches: list[list[str]] = [[]]
     size = 0
     for p in paths:
@@ -426,7 +429,7 @@ def _batches(kind: str, args, cap: int):
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
         for b in batches:
-            yield _read_batch(kind, b, names, args.hierarchy, cap)
+            yield _read_batch(kind, b, names, args.hierarchy, cap, newest)
         return
     context = multiprocessing.get_context("forkserver")
     # the workers' modules imported once, in the server they are forked from,
@@ -435,21 +438,21 @@ def _batches(kind: str, args, cap: int):
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         pending = []
         for b in batches:
-            pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap))
+            pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap, newest))
             if len(pending) > 2 * workers:      # a few batches in flight, not the folder
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
 
 
-def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int):
+def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None):
     """``bulk.read_batch`` (in a worker process), with what the command's
     own process would otherwise do row by row and problem by problem: (the
     good rows, their ids' digests (``bulk.SeenIds``), the digests of the
     ids its items claim, the problems told (``_Told``), the documents, the
     files)."""
     claimed: list[str] = []
-    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy, claimed)
+    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy, claimed, newest)
     return (table, bulk.id_digests(table), bulk.SeenIds.digest(claimed), _Told(problems, cap),
             docs, paths)
 

@@ -1,7 +1,10 @@
 """``ledger-tool list``: the entries as one table, built from the Book's columns.
 
 One row per entry: id, date, funder, purpose (``purpose=amount; …`` for a
-split entry), amount, currency, qualifier, period, status, links, sources.
+split entry), amount, currency, qualifier, period, status, links, sources,
+and what else decides how the import of a listing counts it: restated (the
+source's own conversions), value_date (the rate's date) and tags (a
+``not-counted`` entry stays out of every total).
 CSV is written column-wise (inert text, plain decimals); the terminal table
 and JSON go through ``reports.text`` row by row, as before.
 """
@@ -23,7 +26,7 @@ from ledger.phrases.money import plain_decimal
 from reports.text import _NUMBER, write_rows
 
 LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualifier",
-                "period", "status", "links", "sources"]
+                "period", "status", "links", "sources", "restated", "value_date", "tags"]
 
 
 def decimal_text(values) -> np.ndarray:
@@ -105,7 +108,16 @@ def list_table(book) -> pd.DataFrame:
         "status": en["status"].to_numpy(dtype=object),
         "links": _joined(links, n, _concat(links["kind"], "=", links["target"])),
         "sources": _joined(cites, n, cites["doc"]),
+        "restated": en["restated"].to_numpy(dtype=object),
+        "value_date": _day_text(en["value_date"]),
+        "tags": en["tags"].to_numpy(dtype=object),
     })
+
+
+def _day_text(dates) -> np.ndarray:
+    """Dates as YYYY-MM-DD text, '' where there is none."""
+    days = dates.to_numpy().astype("datetime64[D]")
+    return np.where(np.isnat(days), "", days.astype(str)).astype(object)
 
 
 def inert_column(arr):

@@ -219,16 +219,18 @@ def _origin_parts(origin: str, paths) -> tuple[str, str]:
 
 
 @few_collections()
-def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str] | None = None):
+def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str] | None = None,
+               newest=None):
     """Read and check a batch of IATI or FTS files (in a worker process):
     (the good rows, the problems, the documents of the files read); the
-    ids its items claim go to ``claimed`` (``checked``)."""
+    ids its items claim go to ``claimed`` (``checked``); ``newest``: the
+    FTS flows' newest versions over the whole import (``read_fts``)."""
     results = []
     for p in paths:
         if kind == "iati":
             results.append(read_file(read_iati, p, names=names, hierarchy=hierarchy))
         else:
-            results.append(read_file(read_fts, p, names=names))
+            results.append(read_file(read_fts, p, names=names, newest=newest))
     problems = [pr for r in results for pr in r.problems]
     good = [r for r in results if not any(getattr(pr, "kind", None) == "error" for pr in r.problems)]
     docs = [dict(r.document, source_file=r.file) for r in good if r.document]

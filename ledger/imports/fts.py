@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, import_problem, shares,
                                    source_document)
+from ledger.errors import LedgerError
 from ledger.imports.problem import kind_of, where_of
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.limits import json_depth, magnitude_problem
@@ -60,9 +62,13 @@ def _flow_near(text: str, pos: int) -> str:
     return f"flow {ids[-1].group(1)!r} (the last flow id before the error)" if ids else ""
 
 
-def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
+def read_fts(path: str | Path, *, names=None, entries=(),
+             newest: Mapping[str, tuple[int, str]] | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
-    truncated file is one problem of kind "error" and gives no records)."""
+    truncated file is one problem of kind "error" and gives no records).
+    ``newest``: flow id -> (its newest version, the first file giving it)
+    over the other files of the same import (``newest_versions``); a flow
+    whose newer version another file gives is superseded, as within a file."""
 
 
     path = Path(path)
@@ -125,6 +131,11 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
+        other = (newest or {}).get(fid)
+        if other is not None and other[0] > _version(f):
+            problems.append(import_problem(file, where, f"superseded by version {other[0]} in "
+                                                 f"{other[1]}: not imported", "skip"))
+            continue
         if eid in ledger_versions and ledger_versions[eid] > _version(f):
             problems.append(import_problem(file, where, f"older than version {ledger_versions[eid]} in "
                                                  f"the ledger: not imported", "skip"))
@@ -157,6 +168,44 @@ def read_fts(path: str | Path, *, names=None, entries=()) -> ReadResult:
             + f"): tagged {NOT_COUNTED_TAG}"), "note"))
     records = [Record(i["where"], i["fields"]) for i in items]
     return ReadResult(file, records, problems, doc, sha, len(flows))
+
+
+def newest_versions(paths) -> dict[str, tuple[int, str]]:
+    """flow id -> (its newest version, the first of ``paths`` giving it),
+    for the flows that more than one of the files gives: what a folder
+    import keeps, whatever the files' order (as one-by-one imports keep
+    the newest).  A file that cannot be read gives nothing here: its
+    reading reports it."""
+    best: dict[str, tuple[int, str]] = {}
+    files: dict[str, int] = {}
+    for p in paths:
+        for fid, version in _flow_versions(Path(p)).items():
+            files[fid] = files.get(fid, 0) + 1
+            if fid not in best or version > best[fid][0]:
+                best[fid] = (version, str(p))
+    return {fid: best[fid] for fid, n in files.items() if n > 1}
+
+
+def _flow_versions(path: Path) -> dict[str, int]:
+    """flow id -> its newest version in one file (the checks of ``read_fts``)."""
+    try:
+        text = read_bytes(path, what="FTS file").decode("utf-8-sig")
+        if json_depth(text) > MAX_DEPTH:
+            return {}
+        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+    except (OSError, LedgerError, UnicodeDecodeError, ValueError):
+        return {}
+    flows = (data.get("data") or {}).get("flows") if isinstance(data, dict) and \
+        isinstance(data.get("data"), dict) else None
+    out: dict[str, int] = {}
+    for f in flows if isinstance(flows, list) else ():
+        if not isinstance(f, dict) or f.get("id") in (None, ""):
+            continue
+        fid = _id(f["id"])
+        if fid is None or _version_problem(f.get("versionId")):
+            continue
+        out[fid] = max(out.get(fid, -1), _version(f))
+    return out
 
 
 def _id(v) -> str | None:

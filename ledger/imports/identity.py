@@ -2,7 +2,10 @@
 
 An imported row whose funder, purpose (or splits), amount, currency, date and
 source are those of an entry already in the ledger is the same pledge again,
-whatever id it would get: importers report it instead of adding it.
+whatever id it would get: importers report it instead of adding it.  Within
+one spreadsheet, a row repeating an earlier row's figure is refused too,
+unless both give ids of their own (a listing's rows, which carry no quote or
+locator to tell two equal transactions apart): two ids given, two entries.
 """
 from __future__ import annotations
 

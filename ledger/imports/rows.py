@@ -21,7 +21,6 @@ The accepted records' ``Entry`` objects are views of the checked rows
 from __future__ import annotations
 
 import dataclasses
-import re
 from json.encoder import encode_basestring as _quoted
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -487,9 +486,9 @@ class _Blame:
         for p in found:
             if p.severity != "error" or (p.file, p.line) not in self.at:
                 continue
+            named = set(p.detail("entries") or ())     # the entries the rule names
             at_fault = [(k, kind) for k, kind in self._linked().get(p.entry_id, ()) if k in read] \
-                or [(k, "id") for k in read if self.ids[k] and re.search(
-                    rf"(?<![\w.-]){re.escape(str(self.ids[k]))}(?![\w.-])", p.message)]
+                or [(k, "id") for k in read if self.ids[k] and str(self.ids[k]) in named]
             if not at_fault or self._key(p) in self._before():
                 continue
             for k, kind in at_fault:

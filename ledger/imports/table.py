@@ -58,6 +58,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "quote": ("quote", "source quote", "citation", "excerpt", "verbatim"),
     "locator": ("locator", "source locator"),
     "restated": ("restated", "restated as", "also stated as"),
+    "value_date": ("value date",),
     "disburses": ("disburses",),
     "part_of": ("part of", "package"),
     "restates": ("restates",),
@@ -182,6 +183,8 @@ class Sheet:
     malformed: list[tuple[int, str, str]] = field(default_factory=list)
     cells: dict[int, list[str]] = field(default_factory=dict)   # a malformed row's cells as read
     merged: list[tuple[int, int, int]] = field(default_factory=list)   # XLSX: ``_merged_down``
+    # XLSX: (frame row, column) -> (cell, formula) of a formula saved with no value
+    uncomputed: dict[tuple[int, int], tuple[str, str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     delimiter: str = ""                         # CSV: the delimiter read
     numbers: dict[str, Any] = field(default_factory=dict)   # XLSX: per column, its number cells
@@ -215,7 +218,9 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
                     raise
                 # the sheet pandas read (its first worksheet, as pandas counts them)
                 merged = _merged_down(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
-            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged)   # filled once mapped
+                uncomputed = _uncomputed(raw, xl.book[sheet] if sheet else xl.book.worksheets[0])
+            got = Sheet(frame, list(range(2, len(frame) + 2)), merged=merged,   # filled once mapped
+                        uncomputed=uncomputed)
         elif suffix in (".csv", ".tsv", ".txt"):
             if sheet:
                 raise LedgerError(f"{path}: --sheet only applies to .xlsx workbooks")
@@ -289,6 +294,44 @@ def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
                 while el.getprevious() is not None:
                     del el.getparent()[0]
     return sorted(out)
+
+
+def _uncomputed(raw: bytes, ws) -> dict[tuple[int, int], tuple[str, str]]:
+    """The formula cells of the worksheet ``ws`` of the workbook ``raw``
+    saved with no computed value (a program that writes XLSX without
+    computing it, e.g. openpyxl, leaves ``<v>`` empty; pandas reads such a
+    cell as empty), below the header: (row, column) counted as in
+    ``_merged_down`` -> (the cell's reference, its formula).  Streamed as
+    ``_merged_down`` streams the sheet."""
+    from lxml import etree
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    part = ws._worksheet_path
+    cell, formula, value = (f"{{{SHEET_MAIN_NS}}}{t}" for t in ("c", "f", "v"))
+    out: dict[tuple[int, int], tuple[str, str]] = {}
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        with z.open(part) as fh:
+            if not _holds(fh, b"<f"):
+                return out
+        with z.open(part) as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag=cell, resolve_entities=False,
+                                         no_network=True, huge_tree=False, load_dtd=False):
+                f = el.find(formula)
+                v = el.find(value)
+                if f is not None and (v is None or not (v.text or "").strip()):
+                    ref = el.get("r") or ""
+                    try:
+                        letters, row = coordinate_from_string(ref)
+                    except ValueError:
+                        letters, row = "", 0
+                    if row >= 2:
+                        out[(row - 2, column_index_from_string(letters) - 1)] = \
+                            (ref, clip((f.text or "").strip() or "(a shared formula)"))
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    return out
 
 
 def _holds(fh, needle: bytes, chunk: int = 1 << 20) -> bool:
@@ -724,6 +767,16 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     for i in date_reasons.index[date_reasons != ""]:
         if not blank[i]:
             rejects.append(reject(int(rows[i]), colname["date"], date_reasons[i]))
+    # a formula saved without its value: refused naming it, not read as an empty cell
+    read_cols = {headers.index(c) for c in cols.values() if c in headers}
+    no_value: set[int] = set()
+    for (i, c), (ref, text) in sorted(got.uncomputed.items()):
+        if c in read_cols and i < n and not date_reasons[i]:
+            no_value.add(i)
+            rejects.append(reject(int(rows[i]), headers[c], (
+                f"cell {ref} holds the formula ={text} but no computed value: the file was "
+                f"saved without computed values (by a program that does not compute "
+                f"formulas); open and save it in a spreadsheet program, then import again")))
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
     ids = values["id"]
@@ -776,8 +829,8 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     apart = _apart(np.asarray(seq_ids, dtype=object), [r for r, _ in order])
     for (r, i), eid in zip(order, seq_ids):
         above, row_above = r, above
-        fields = None if i < 0 or date_reasons[i] else _row_fields(i, values, dates[i],
-                                                                    rejects, r, colname, number)
+        fields = None if i < 0 or date_reasons[i] or i in no_value else \
+            _row_fields(i, values, dates[i], rejects, r, colname, number)
         if fields is None:
             # refused for its own reason: its entry's other rows go with it, not
             # kept as if they were the whole pledge
@@ -816,6 +869,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     # ids: given ones kept; missing ones generated from funder/date/amount,
     # made unique within the import (a clash with the ledger is reported)
     taken = {f["id"] for _, f in raw_rows if f.get("id")}
+    given = set(taken)
     for _, f in raw_rows:
         if not f.get("id"):
             base = make_id(f.get("funder", ""), f.get("date"),
@@ -852,7 +906,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         held=held,
+                         held=held, given=given,
                          warned=warned, apart=apart, part_rows=part_rows)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
@@ -1109,6 +1163,8 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
             f["split"] = [{"purpose": name, "amount": share} for name, share in parts]
             f["purpose"] = ""
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
+    if v("value_date"):     # the date of the exchange rate (a listing's, IATI's value-date)
+        f["value_date"] = _iso_day(v("value_date"))
     # a spreadsheet's tags also between commas or on lines of a cell; trimmed
     # as a bulk cell's are, so a control character reaches the tag rule
     f["tags"] = [x.strip(TAG_SPACE) for x in re.split(r"[;,\n]", v("tags")) if x.strip(TAG_SPACE)]
@@ -1260,7 +1316,7 @@ def _same_number(a: str, b: str) -> bool:
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
               part_rows: dict[int, list[int]] | None = None,
-              held: dict[str, tuple[str, int]] | None = None):
+              held: dict[str, tuple[str, int]] | None = None, given: set[str] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -1306,21 +1362,29 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         todo.append((rs, table))
 
     ledger_figures: dict[tuple, tuple[str, str, int]] = {}
+    own = given or set()      # the ids the rows give (not generated)
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
         if not ledger_figures:   # the ledger's, once: figure -> its first entry
             for key, f, file, line in zip(ledger.figures(), *ledger):
                 ledger_figures.setdefault(key, (f["id"], file, line))
-        seen = dict(ledger_figures)
+        earlier: dict[tuple, tuple[str, str, int]] = {}
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
-            twin = seen.get(key)
+            eid = table.get("id", "")
+            twin = ledger_figures.get(key)
+            if twin is None and key in earlier:
+                twin = earlier[key]
+                # two rows of this file that give ids of their own are two
+                # entries (a listing's rows carry no quote to tell them apart)
+                if eid in own and twin[0] in own:
+                    twin = None
             if twin is not None:
-                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
+                out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))
             else:
-                seen[key] = (table.get("id", ""), name, rs[0])
+                earlier.setdefault(key, (eid, name, rs[0]))
         return out
 
     part_rows = part_rows or {}
@@ -1384,3 +1448,12 @@ def _column_for(problem: Problem, table: dict[str, Any], cols: dict[str, str]) -
 
 # the spreadsheet field a problem's field is read from
 _FIELD_COLUMN = {"split": "purpose", "source": "doc", "sources": "doc"}
+
+
+def _iso_day(text: str) -> dt.date | str:
+    """A YYYY-MM-DD cell as a date; any other text as it is, for the date
+    rule to name."""
+    try:
+        return dt.date.fromisoformat(text.strip()[:10]) if len(text.strip()) == 10 else text
+    except ValueError:
+        return text

@@ -350,7 +350,10 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     count: dict[str, int] = defaultdict(int)
     first_file: dict[str, tuple[str, str, str]] = {}
 
-    def add(i: int, message: str, hint: str = "", severity: str = "error", code: str = ""):
+    def add(i: int, message: str, hint: str = "", severity: str = "error", code: str = "",
+            involves: Iterable[int] = ()):
+        # involves: the other entries the problem names (details["entries"], their
+        # ids), so that an import finds its records at fault without reading the words
         if severity == "error":
             bad.add(i)
         count[code] += 1
@@ -358,7 +361,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
             return
         file, line = place(i)
         first_file.setdefault(code, (file, hint, severity))
-        out.append(Problem(file, line, str(ids[i]), message, hint, severity, code))
+        named = [str(ids[j]) for j in involves]
+        out.append(Problem(file, line, str(ids[i]), message, hint, severity, code,
+                           details={"entries": named} if named else None))
 
     def money(d: Decimal) -> str:
         return plain_decimal(d)
@@ -411,7 +416,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
         add(cycle[0], f"links form a cycle: {path}"
                       + (f" (and {', '.join(more)} in another through it)" if more else ""),
             "remove one of the links: an entry linked to another is not counted, so in a "
-            "cycle none is", code="link-cycle")
+            "cycle none is", code="link-cycle", involves=group)
 
     # a disbursement pays out a pledge, not another disbursement
     pays = dict(by_kind.get("disburses", ()))
@@ -426,7 +431,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
             add(i, f"disburses {ids[pos]!r}, which itself disburses {ids[pays[pos]]!r}: "
                    f"the money would be paid twice",
                 f"link both to what they pay out (disburses = {str(ids[root])!r})",
-                code="disburses-disbursement")
+                code="disburses-disbursement", involves=(pos, pays[pos]))
     if chained or in_cycle:     # said once: not measured against their targets too
         by_kind = defaultdict(list, {k: [p for p in v if p[0] not in chained and p[0] not in in_cycle]
                                      for k, v in by_kind.items()})
@@ -454,18 +459,21 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                 names = ", ".join(str(ids[p]) for p in pkg.endless)
                 add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur} a "
                                  f"year, more than the {money(pkg.amount)} {pkg_cur} a year of "
-                                 f"{ids[pkg.package]!r}", code="package-exceeded")
+                                 f"{ids[pkg.package]!r}", code="package-exceeded",
+                    involves=pkg.endless)
             elif pkg.endless and pkg.total <= pkg.amount:
                 names = ", ".join(str(ids[p]) for p in pkg.endless)
                 add(pkg.package, f"{noun} ({names}) a year with no end add up to more than "
                                  f"the {money(pkg.amount)} {pkg_cur} of {ids[pkg.package]!r}",
-                    "give the part its years or its end", code="package-exceeded")
+                    "give the part its years or its end", code="package-exceeded",
+                    involves=pkg.endless)
             else:
                 names = ", ".join(str(ids[p]) for p in pkg.parts)
                 add(pkg.package, f"{noun} ({names}) add up to {money(pkg.total)} {pkg_cur}"
                                  + (" and more each year" if pkg.endless else "")
                                  + f", more than the {money(pkg.amount)} {pkg_cur} of "
-                                 f"{ids[pkg.package]!r}", code="package-exceeded")
+                                 f"{ids[pkg.package]!r}", code="package-exceeded",
+                    involves=pkg.parts)
 
     # account names that look alike (Unicode's confusable skeleton)
     at: dict[tuple[bool, str], tuple[int, str]] = {}
