@@ -487,8 +487,13 @@ class _Blame:
             if p.severity != "error" or (p.file, p.line) not in self.at:
                 continue
             named = set(p.detail("entries") or ())     # the entries the rule names
-            at_fault = [(k, kind) for k, kind in self._linked().get(p.entry_id, ()) if k in read] \
-                or [(k, "id") for k in read if self.ids[k] and str(self.ids[k]) in named]
+            linked = [(k, kind) for k, kind in self._linked().get(p.entry_id, ()) if k in read]
+            # of the records linked, those the rule names (a phase, not a payment, for
+            # phases over their package); a rule naming none blames every linked one
+            at_fault = [(k, kind) for k, kind in linked if str(self.ids[k]) in named] \
+                if named else linked
+            at_fault = at_fault or [(k, "id") for k in read
+                                    if self.ids[k] and str(self.ids[k]) in named]
             if not at_fault or self._key(p) in self._before():
                 continue
             for k, kind in at_fault:

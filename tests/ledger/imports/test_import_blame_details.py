@@ -64,3 +64,40 @@ def test_the_rule_names_the_entries_in_its_details():
                               find=lambda ts: [ids.index(t) for t in ts])
     [p] = [p for p in found if p.code == "disburses-disbursement"]
     assert p.entry_id == "x" and p.detail("entries") == ["y", "z"]
+
+
+PACKAGE = '''[[entry]]
+id = "pkg"
+date = 2020-01-01
+funder = "UK"
+purpose = "Health"
+amount = "1000 GBP"
+status = "committed"
+
+[[entry]]
+id = "ph1"
+date = 2020-02-01
+funder = "UK"
+purpose = "Health"
+amount = "600 GBP"
+status = "committed"
+part_of = "pkg"
+'''
+
+
+def test_of_the_records_linked_only_those_the_rule_names_are_refused(tmp_path: Path, run_cli):
+    """ph2 pushes the phases of pkg to 600 + 500 = 1100 > 1000; pay1, a
+    payment of 100 against pkg, has nothing to do with that rule."""
+    book = tmp_path / "book"
+    book.mkdir()
+    (book / "ledger.toml").write_text(PACKAGE, encoding="utf-8")
+    (tmp_path / "rows.csv").write_text(
+        "id,date,funder,purpose,amount,currency,status,part_of,disburses\n"
+        "ph2,2020-03-01,UK,Health,500,GBP,committed,pkg,\n"
+        "pay1,2020-04-01,UK,Health,100,GBP,disbursed,,pkg\n", encoding="utf-8")
+    code, _, err = run_cli("import", tmp_path / "rows.csv", "-o", book / "imported.toml")
+    assert code == 0, err
+    assert "row 2: column 'part_of': entry 'ph2'" in err and "row 3: column" not in err, err
+    written = tomllib.loads((book / "imported.toml").read_text(encoding="utf-8"))
+    assert [e["id"] for e in written["entry"]] == ["pay1"]
+    assert run_cli("check", book)[0] == 0
