@@ -734,6 +734,9 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
             say(g, rr.UNKNOWN_CURRENCY, "currency", code[g].as_py())
             said.fields.setdefault("amount", set()).add(where[g])   # no amount read
         has_amount &= ~unknown
+        # a code in any letter case, as the bulk reader and [ledger] currency take it
+        code = pc.if_else(pc.match_substring_regex(code, "^[A-Za-z]{3}$"), pc.utf8_upper(code),
+                          code)
         phrases = pc.if_else(pa.array(given), pc.binary_join_element_wise(phrases, code, " "),
                              phrases)
     read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
