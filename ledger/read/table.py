@@ -1739,7 +1739,10 @@ def _period_bounds(out, P, dates) -> None:
             start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
             end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()),
             None if np.isnat(dates[r]) else dates[r].astype("datetime64[D]").item())
-    for r in np.flatnonzero(late).tolist():
+    # under a day (period_end: a fraction of a year rounds to whole days):
+    # the few rows that might, by 365 days a year, are told exactly below
+    short = ~bad & np.isnat(end) & (years * 365 < 0.51)
+    for r in np.flatnonzero(late | short).tolist():
         bad[r] = bool(why_not(r))
     rows = np.flatnonzero(bad)
     if not len(rows):
