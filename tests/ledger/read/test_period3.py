@@ -1,11 +1,15 @@
 """Periods every reader checks alike (``ledger.read.table.check_raw``):
 
+- a bulk row's ``period`` text beside its period columns must say the
+  columns' period (a contradiction is an error at the row naming both; an
+  agreeing text, a more precise column, or a text that is no period phrase
+  is fine);
 - a period under a day cannot be valued (``rates.normalise`` spreads an
   amount over whole days, a fraction of a year rounded to the nearest day:
   0.001 years from 2020-01-01 is 0.366 of a day, none): ``check`` refuses
   it at its line, in every input, where valuing it failed before.
 
-Figures by hand: 0.0014 years is 0.51 of a
+Figures by hand: £100 a year for 2 years is £200; 0.0014 years is 0.51 of a
 day (one day) and is valued whole in 2020."""
 from __future__ import annotations
 
@@ -32,6 +36,35 @@ def _bulk(tmp_path, rows: str, name: str = "p.csv"):
 def _errors(book):
     return [(p.line, p.entry_id, p.code, p.message) for p in book.problems
             if p.severity == "error"]
+
+
+def test_a_period_text_contradicting_the_columns_is_refused_at_its_row(tmp_path):
+    p = _bulk(tmp_path, "a,2020-01-01,F,P1,100,GBP,over 2 years,over,3,,,\n"
+                        "b,2020-01-01,F,P2,100,GBP,over 2 years,per-year,2,,,\n"
+                        "c,2020-01-01,F,P3,100,GBP,one-off,per-year,,,,\n"
+                        "d,2020-01-01,F,P4,100,GBP,one-off,,,,,\n")
+    assert _errors(read_bulk_book(p)) == [
+        (2, "a", "period-contradicts",
+         "period 'over 2 years' contradicts the period columns (over 3 years)"),
+        (3, "b", "period-contradicts",
+         "period 'over 2 years' contradicts the period columns (per year for 2 years)"),
+        (4, "c", "period-contradicts",
+         "period 'one-off' contradicts the period columns (per year)")]
+
+
+def test_a_text_agreeing_with_the_columns_is_fine(tmp_path, run_cli):
+    p = _bulk(tmp_path, "a,2020-01-01,F,P1,100,GBP,over 24 months,over,2,,,\n"
+                        "b,2020-01-01,F,P2,100,GBP,per year,per-year,2,,,\n"
+                        "c,2020-01-01,F,P3,100,GBP,from 2020-01-01 to 2021-12-31,over,,"
+                        "2020-01-01,2021-12-31,\n"
+                        "d,2020-01-01,F,P4,100,GBP,one-off,one-off,,,,\n"
+                        "e,2020-01-01,F,P5,100,GBP,a label,over,2,,,\n")
+    book = read_bulk_book(p)
+    assert _errors(book) == []
+    # by hand: £100 + £100 a year for 2 years (£200) + £100 + £100 + £100
+    code, out, err = run_cli("balance", p, "--currency", "GBP")
+    assert code == 0, err
+    assert next(x for x in out.splitlines() if x.startswith("(total)")).split()[-1] == "£600.00"
 
 
 @pytest.mark.parametrize("period", ["over 0.001 years", "per year for 0.001 years"])
