@@ -15,7 +15,7 @@ sum.  Columns:
 | ``date`` | yes | ``YYYY-MM-DD`` |
 | ``funder``, ``purpose`` | yes | accounts, ``UK:Home Office`` |
 | ``amount`` | yes | a plain positive decimal, ``12000000`` or ``1234.56`` |
-| ``currency`` | yes | ISO 4217 code (any letter case) |
+| ``currency`` | yes | ISO 4217 code |
 | ``status`` | no | pledged (default), committed, disbursed, spent |
 | ``qualifier`` | no | exact (default), up to, at least, about |
 | ``period`` | no | a period phrase as in the journal (``over 3 years``) |
