@@ -24,8 +24,8 @@ from decimal import Decimal
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
-           "PERIOD_TOO_LONG", "MIN_RATE", "MAX_RATE", "rate_problem", "bounded_number",
-           "magnitude_problem", "NumberError", "period_end", "json_depth"]
+           "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "rate_problem",
+           "bounded_number", "magnitude_problem", "NumberError", "period_end", "json_depth"]
 
 MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -162,6 +162,18 @@ def period_end(start: dt.date, years: Decimal) -> dt.date:
 
 
 PERIOD_RUNS_PAST = "period runs to {}, past the year " + f"{LAST_YEAR}"
+# A fraction of a year is that share of the next year's days, rounded to a
+# whole day (period_end): under half a day comes to none, and cannot be valued.
+PERIOD_TOO_SHORT = ("period of {} years is {} of a day from {}: an amount is spread over "
+                    "whole days (a fraction of a year rounded to the nearest day), so a "
+                    "period must come to at least one day: more than half a day, such as "
+                    "0.0014 years")
+
+
+def _day_share(start: dt.date, years: Decimal) -> str:
+    """How many days ``years`` (under one) come to from ``start``, as a message shows it."""
+    days = (_add_years(start, 1) - start).days
+    return f"{float(years) * days:.2g}"
 
 
 def period_problem(period, on: dt.date | None = None) -> str:
@@ -181,6 +193,9 @@ def period_problem(period, on: dt.date | None = None) -> str:
     if period.years is not None and period.end is None and first is not None and \
             period.kind in ("over", "per-year") and period.years > 0:
         end = period_end(first, period.years)
+        if end < first:   # the normaliser spreads an amount over whole days
+            return PERIOD_TOO_SHORT.format(f"{period.years:f}", _day_share(first, period.years),
+                                           first.isoformat())
         if end.year > LAST_YEAR:
             return PERIOD_RUNS_PAST.format(end.isoformat())
     if period.fiscal_year:

@@ -709,8 +709,8 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         dropped = np.zeros(n, dtype=bool)
     if backwards.any():
         i = int(np.flatnonzero(backwards)[0])
-        raise LedgerError(f"{f.label(i)}: the period ends ({D.day_of(e[i:i+1])[0]:02d}"
-                          f" {np.datetime_as_string(e[i])}) before it starts "
+        raise LedgerError(f"{f.label(i)}: the period ends"
+                          f" ({np.datetime_as_string(e[i])}) before it starts "
                           f"({np.datetime_as_string(s[i])})")
 
     # exact year counts of s..e by anniversaries (ledger.phrases.period's, the

@@ -734,6 +734,9 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
             say(g, rr.UNKNOWN_CURRENCY, "currency", code[g].as_py())
             said.fields.setdefault("amount", set()).add(where[g])   # no amount read
         has_amount &= ~unknown
+        # a code in any letter case, as the bulk reader and [ledger] currency take it
+        code = pc.if_else(pc.match_substring_regex(code, "^[A-Za-z]{3}$"), pc.utf8_upper(code),
+                          code)
         phrases = pc.if_else(pa.array(given), pc.binary_join_element_wise(phrases, code, " "),
                              phrases)
     read_amounts, phrase_period = _periods_in_phrases(phrases, parse_amounts(phrases))
@@ -867,11 +870,40 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
                     key_line=key_line, refused=refused[row], worded=worded,
                     period_from=from_phrase[row], entry=row,
                     links=link_table({k: t[k] for k in LINK_KINDS}),
-                    restatements=restatement_table(pc.list_parent_indices(restated),
-                                                   pc.list_flatten(restated)),
+                    restatements=_restatements(restated, phrases, ~cant),
                     splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
                                        part_said[split_rows], part_written))
     return _Form(raw, row, written_split, "source" in fields)
+
+
+def _restatements(restated, phrases, read):
+    """The restatements table: each entry's conversions in its amount's
+    brackets ("£1.4 million (2m Euros)", docs/phrases.md), then its
+    ``restated`` field's, all read by the one rule (``rr.read_restated``:
+    a repeat in a currency counted once, a disagreement refused).
+    ``read``: numpy bool per entry, its amount read."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    entry, phrase = pc.list_parent_indices(restated), pc.list_flatten(restated)
+    rows = np.flatnonzero(read & _np(pc.fill_null(pc.match_substring(phrases, "("), False)))
+    seen: dict = {}
+    got: list = []   # (entry, conversion as text)
+    for r, text in zip(rows.tolist(), phrases.take(pa.array(rows, pa.int64())).to_pylist()):
+        if text not in seen:
+            try:
+                seen[text] = [rr.restated_text([m]) for m in parse_amount(text).restated]
+            except (MoneyError, ValueError):
+                seen[text] = []   # not read: the amount rules said so
+        got.extend((r, c) for c in seen[text])
+    if not got:
+        return restatement_table(entry, phrase)
+    every = np.concatenate([np.array([e for e, _ in got], np.int64), _np(entry).astype(np.int64)])
+    texts = pa.concat_arrays([pa.array([c for _, c in got], pa.string()),
+                              pc.cast(phrase, pa.string())])
+    order = pa.array(np.argsort(every, kind="stable"))   # the brackets' first, in entry order
+    return restatement_table(pa.array(every).take(order), texts.take(order))
 
 
 def _date_text(table, fields, key, n, strip: bool = True):

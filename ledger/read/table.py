@@ -19,7 +19,7 @@ sum.  Columns:
 | ``status`` | no | pledged (default), committed, disbursed, spent |
 | ``qualifier`` | no | exact (default), up to, at least, about |
 | ``period`` | no | a period phrase as in the journal (``over 3 years``) |
-| ``period_kind``, ``years``, ``start``, ``end``, ``fiscal_year`` | no | the period as columns (then ``period`` is only a label) |
+| ``period_kind``, ``years``, ``start``, ``end``, ``fiscal_year`` | no | the period as columns (``period`` must agree, or be a label) |
 | ``disburses``, ``part_of``, ``restates`` | no | links to other ids |
 | ``sources`` | no | document ids separated by ``;`` |
 | ``restated`` | no | the source's own conversions, ``EUR 15000000; USD 19000000`` |
@@ -1714,8 +1714,58 @@ def _periods(col, names, date_np, P, n):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
                 "datetime64[s]")
+    if "period_kind" in names and "period" in names and not phrased.all():
+        _period_text_rows(P, col("period"), out, ~phrased & (row_msg == ""), date_np,
+                          from_phrases)
     _period_bounds(out, P, date_np)
     return out
+
+
+def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
+    """A bulk row's ``period`` text beside its period columns (``out``,
+    read from them; ``given``: the rows whose columns were read) must say
+    the columns' period, as a journal's stated period must restate its
+    amount phrase's: the same kind, and whatever the text states (years,
+    start, end, fiscal year) the columns' value.  A text that is not a
+    period phrase stays a label.  Texts written as the columns' label (an
+    export's) agree at once; the others are read once each."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    spaced = pc.utf8_trim(pc.replace_substring_regex(text, "[" + PY_WHITESPACE + "]+", " "), " ")
+    label = out["label"]
+    same = _np(pc.equal(spaced, label)) | _np(pc.equal(
+        pc.binary_join_element_wise("over ", spaced, ""), label))   # "from A to B"
+    rows = np.flatnonzero(given & ~same & _np(pc.not_equal(spaced, "")))
+    if not len(rows):
+        return
+    read, why = from_phrases(text.take(pa.array(rows)), dates[rows])
+
+    def days(values):
+        return pd.to_datetime(pd.Series(list(values), dtype=object)).to_numpy().astype(
+            "datetime64[D]")
+
+    agree = _np(read["kind"]) == _np(out["kind"].take(pa.array(rows)))
+    for k in ("years", "fiscal_year"):
+        mine, theirs = read[k], np.asarray(out[k], dtype=object)[rows]
+        agree &= np.array([m is None or m == t for m, t in zip(mine, theirs)], dtype=bool)
+    for k in ("start", "end"):
+        mine, theirs = days(read[k]), days(out[k][rows])
+        agree &= np.isnat(mine) | (mine == theirs)
+    wrong = rows[(why == "") & ~agree]   # a text that is no period: a label
+    if not len(wrong):
+        return
+    mask = np.zeros(len(given), dtype=bool)
+    mask[wrong] = True
+    words = np.empty(len(given), dtype=object)
+    shown = text.take(pa.array(wrong)).to_pylist()
+    words[wrong] = [f"period {rr.clip(t)!r} contradicts the period columns ({lab})"
+                    for t, lab in zip(shown, label.take(pa.array(wrong)).to_pylist())]
+    P.add(mask, "{}", words, code=rr.PERIOD_CONTRADICTS.code, clip=False, field="period",
+          hint="a row gives its period as text or in the columns period_kind, years, start, "
+               "end, fiscal_year: when both, they must say the same period")
 
 
 # a period phrase read once per process: a process may read a journal more
@@ -1763,7 +1813,10 @@ def _period_bounds(out, P, dates) -> None:
             start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
             end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()),
             None if np.isnat(dates[r]) else dates[r].astype("datetime64[D]").item())
-    for r in np.flatnonzero(late).tolist():
+    # under a day (period_end: a fraction of a year rounds to whole days):
+    # the few rows that might, by 365 days a year, are told exactly below
+    short = ~bad & np.isnat(end) & (years * 365 < 0.51)
+    for r in np.flatnonzero(late | short).tolist():
         bad[r] = bool(why_not(r))
     rows = np.flatnonzero(bad)
     if not len(rows):

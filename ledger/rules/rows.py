@@ -378,7 +378,8 @@ def read_restated(items: list[str], currency: str, period: str | None = None
     the problems as (message, hint, code).  ``period``: the entry's (``Period.describe``'s words; None: not
     known, the period is not checked): a conversion whose phrase has a
     period of its own must restate it, as a split part's must."""
-    out, found = [], []
+    out: list[Money] = []
+    found: list[tuple[str, str, str]] = []
     for r in items:
         try:
             p = parse_amount(r)
@@ -403,6 +404,15 @@ def read_restated(items: list[str], currency: str, period: str | None = None
                           "is counted over the entry's period: write the amount the source "
                           "gives for the entry's amount and period",
                           "bad-restated"))
+            continue
+        same = next((m for m in out if m.currency == p.currency), None)
+        if same is not None:   # one conversion per currency: a repeat counted once
+            if same.amount != p.amount:
+                found.append((f"restated amounts {restated_text([same])!r} and {r!r} "
+                              f"disagree in {p.currency}",
+                              "an entry gives one conversion per currency (in the amount's "
+                              "brackets or in restated): keep the one the source gives",
+                              "bad-restated"))
             continue
         out.append(Money(p.amount, p.currency))
     return out, found
