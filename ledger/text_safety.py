@@ -127,6 +127,20 @@ _CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
 _TERMINAL = re.compile(f"[{CONTROL_CHARS}]")
 
 
+# what moves the cursor, ends a line or reorders text on a terminal (C0 but
+# line feed and tab, DEL, C1, the line and paragraph separators, the bidi
+# controls); other invisible formatting characters (joiners in Persian and
+# emoji, soft hyphens) are part of the text a command prints
+_ON_TERMINAL = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\u2028\u2029{BIDI_CONTROLS}]")
+
+
+def show_on_terminal(text: str) -> str:
+    """A command's output (``list``, ``export -o -``) as a terminal shows
+    it: what could move the cursor, end a line or reorder text written as
+    ``\\xNN`` / ``\\uNNNN``, the rest as written."""
+    return _ON_TERMINAL.sub(_shown, text)
+
+
 def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
     """``text`` with its control characters written as ``\\xNN`` (``\\uNNNN``
     for bidi controls): inert on a page, in a cell, on a terminal.  ``keep``:

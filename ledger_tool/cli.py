@@ -20,7 +20,7 @@ from pathlib import Path
 try:   # importing the ledger takes a moment: Ctrl-C may land here, before main()
     from ledger.errors import LedgerError, UsageError
     from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
-    from ledger.text_safety import show_controls
+    from ledger.text_safety import show_controls, show_on_terminal
 except KeyboardInterrupt:
     print("ledger-tool: interrupted", file=sys.stderr)
     sys.stderr.flush()
@@ -138,9 +138,15 @@ class InertMessages:
 
 
 class InertOutput(InertMessages):
-    """stdout on a terminal: as ``InertMessages``, with no byte ``buffer``
-    for a writer to send raw text through (``export_text._write_array``)."""
+    """stdout on a terminal: what could move the cursor, end a line or
+    reorder text shown as \\xNN (``show_on_terminal``), a Persian joiner or
+    an emoji's kept; no byte ``buffer`` for a writer to send raw text
+    through (``export_text._write_array``)."""
     buffer = None
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(show_on_terminal(text))
+        return len(text)
 
 
 @contextlib.contextmanager

@@ -93,3 +93,17 @@ def test_a_terminal_gets_no_escape_code(tmp_path, monkeypatch, capsys, ledger_di
     # only the control characters differ: the same lines, the same text around them
     assert shown.count("\n") == piped.count("\n")
     assert shown == piped.replace("\x1b", "\\x1b")
+
+
+def test_a_terminal_keeps_joiners_and_soft_hyphens(tmp_path, monkeypatch, capsys):
+    """Persian's zero-width non-joiner, an emoji's joiner and a PDF's soft
+    hyphen are text, shown as written; a carriage return (which would
+    overwrite the line) is not."""
+    text = "می\u200cخواهم \U0001F469\u200d\U0001F467 fi\u00adnancement"
+    d = tmp_path / "l"
+    d.mkdir()
+    (d / "ledger.toml").write_text(LEDGER.replace(
+        'notes = "n \\u001b[31mRED\\u001b[0m \\u202eX"',
+        f'notes = "{text} \\r back"'), encoding="utf-8")
+    shown = _stdout(monkeypatch, capsys, d, "csv", tty=True).decode("utf-8")
+    assert f"{text} \\x0d back" in shown
