@@ -24,6 +24,12 @@ def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: 
     return (funder, tuple(allocations), amount, currency, date, frozenset(citations))
 
 
+def cites_a_passage(key: tuple) -> bool:
+    """The figure (``figure_key``) cites a passage: a quote or a locator,
+    which tells two entries apart (a listing's rows name documents only)."""
+    return any(quote or locator for _, quote, locator in key[5])
+
+
 def content_key(e: Entry) -> tuple:
     """The figure of an entry (``figure_key``)."""
     return figure_key(e.funder, [(s.purpose, s.amount) for s in e.splits] or

@@ -29,7 +29,7 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import duplicate_message
+from ledger.imports.identity import cites_a_passage, duplicate_message
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
@@ -299,7 +299,8 @@ def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
 def _uncomputed(raw: bytes, ws) -> dict[tuple[int, int], tuple[str, str]]:
     """The formula cells of the worksheet ``ws`` of the workbook ``raw``
     saved with no computed value (a program that writes XLSX without
-    computing it, e.g. openpyxl, leaves ``<v>`` empty; pandas reads such a
+    computing it, e.g. openpyxl, leaves ``<v>`` empty and the cell with no
+    type; a text result's empty ``<v>`` is an empty text; pandas reads such a
     cell as empty), below the header: (row, column) counted as in
     ``_merged_down`` -> (the cell's reference, its formula).  Streamed as
     ``_merged_down`` streams the sheet."""
@@ -319,7 +320,10 @@ def _uncomputed(raw: bytes, ws) -> dict[tuple[int, int], tuple[str, str]]:
                                          no_network=True, huge_tree=False, load_dtd=False):
                 f = el.find(formula)
                 v = el.find(value)
-                if f is not None and (v is None or not (v.text or "").strip()):
+                # an empty <v> of a text result (t="str") is a computed "", as
+                # LibreOffice and Excel save =IF(…,"x",""); without t, nothing
+                if f is not None and (v is None or (not (v.text or "").strip()
+                                                    and el.get("t") != "str")):
                     ref = el.get("r") or ""
                     try:
                         letters, row = coordinate_from_string(ref)
@@ -1377,9 +1381,10 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             twin = ledger_figures.get(key)
             if twin is None and key in earlier:
                 twin = earlier[key]
-                # two rows of this file that give ids of their own are two
-                # entries (a listing's rows carry no quote to tell them apart)
-                if eid in own and twin[0] in own:
+                # two rows of this file that give ids of their own and cite no
+                # passage are two entries (a listing's rows carry no quote to
+                # tell them apart); the same quote and locator are one pledge
+                if eid in own and twin[0] in own and not cites_a_passage(key):
                     twin = None
             if twin is not None:
                 out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))

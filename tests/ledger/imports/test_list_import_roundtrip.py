@@ -86,3 +86,19 @@ def test_a_figure_published_again_is_still_refused(tmp_path, run_cli):
     code, _, err = run_cli("import", tmp_path / "noid.csv", "-o", tmp_path / "other")
     assert code == 0 and "the same figure as entry" in err, err
     assert [e.amount for e in ledger.load(tmp_path / "other").entries] == [Decimal(500)]
+
+
+def test_rows_citing_the_same_passage_under_two_ids_are_one_pledge(tmp_path, run_cli):
+    """Two ids, the same quote at the same place: one figure published once,
+    entered twice; the second is refused (only a listing's rows, which cite
+    no passage, are told apart by their ids)."""
+    rows = ("id,date,funder,purpose,amount,currency,status,source,quote,locator\n"
+            "fence-2015,2015-07-14,UK,Security:Fences,£5m,GBP,pledged,statement,"
+            "£5 million for fences,para 3\n"
+            "fences-2015,2015-07-14,UK,Security:Fences,£5m,GBP,pledged,statement,"
+            "£5 million for fences,para 3\n")
+    (tmp_path / "dup.csv").write_text(rows, encoding="utf-8")
+    code, _, err = run_cli("import", tmp_path / "dup.csv", "-o", tmp_path / "book")
+    assert code == 0 and "the same figure as entry 'fence-2015'" in err, err
+    assert {e.id: e.amount for e in ledger.load(tmp_path / "book").entries} == \
+        {"fence-2015": Decimal(5_000_000)}
