@@ -6,6 +6,7 @@ TOML lying beside it).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -425,7 +426,9 @@ def _batches(kind: str, args, cap: int):
             batches.append([])
             size = 0
         batches[-1].append(str(p))
-        size += p.stat().st_size
+        # a dangling link or a file gone: the reader's guard names it, as -o does
+        with contextlib.suppress(OSError):
+            size += p.stat().st_size
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
         for b in batches:
