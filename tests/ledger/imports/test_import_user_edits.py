@@ -95,3 +95,47 @@ def test_the_importers_own_exclusion_is_lifted_when_the_item_returns(tmp_path, r
     assert c1.tags == ("iati", "iati-type-2")
     assert "not counted" not in c1.notes
     assert counted(book) == {"USD": Decimal(170000)}
+
+
+def _fts(path, *flows):
+    import json
+    path.write_text(json.dumps({"data": {"flows": [
+        {"id": fid, "versionId": v, "status": "paid", "date": "2020-03-01T00:00:00Z",
+         "amountUSD": usd, "boundary": "incoming", "onBoundary": "single",
+         "sourceObjects": [{"type": "Organization", "id": "1", "name": "Donor"}],
+         "destinationObjects": [{"type": "Location", "id": "2", "name": "Chad"}]}
+        for fid, v, usd in flows]}}), encoding="utf-8")
+    return path
+
+
+def test_fts_a_hand_excluded_flow_stays_excluded_through_a_newer_version(tmp_path, run_cli):
+    """FTS flows 701 (1000 USD) and 702 (400 USD): 1400; 701 excluded by
+    hand: 400, the same after the page is imported again and after 701's
+    version 2 (1500 USD) updates it; 702's version 2 (600 USD): 600."""
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "fts", _fts(tmp_path / "p1.json", ("701", 1, 1000),
+                                                          ("702", 1, 400)), "-o", book)
+    assert code == 0, err
+    assert counted(book) == {"USD": Decimal(1400)}
+    path = book / "fts.toml"
+    text = path.read_text(encoding="utf-8")
+    head = text.index('id = "fts-701"')
+    tail = text.index("[[entry.source]]", head)
+    block = re.sub(r'(?m)^tags = \[(.*)\]$', lambda m: f'tags = [{m.group(1)}, "{NOT_COUNTED}"]',
+                   text[head:tail])
+    block = re.sub(r'(?m)^(notes = ".*)"$', lambda m: f'{m.group(1)}; {MINE}"', block) \
+        if "notes = " in block else block.replace("tags = ", f'notes = "{MINE}"\ntags = ', 1)
+    path.write_text(text[:head] + block + text[tail:], encoding="utf-8")
+    assert counted(book) == {"USD": Decimal(400)}
+    code, _, err = run_cli("import", "--from", "fts", tmp_path / "p1.json", "-o", book)
+    assert code == 0 and "0 updated, 2 unchanged" in err, err
+    assert counted(book) == {"USD": Decimal(400)}
+    code, _, err = run_cli("import", "--from", "fts", _fts(tmp_path / "p2.json", ("701", 2, 1500),
+                                                          ("702", 2, 600)), "-o", book)
+    assert code == 0 and "2 updated" in err, err
+    assert counted(book) == {"USD": Decimal(600)}
+    import ledger
+    e701 = next(e for e in ledger.load(book).entries if e.id == "fts-701")
+    assert e701.amount == Decimal(1500) and NOT_COUNTED in e701.tags
+    assert "fts-version-2" in e701.tags and "fts-version-1" not in e701.tags
+    assert MINE in e701.notes
