@@ -6,6 +6,7 @@ TOML lying beside it).
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import multiprocessing
@@ -24,7 +25,7 @@ from ledger.imports.problem import dropped, import_problem, items_of, kind_of, w
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
 from ledger.imports.fts import newest_versions, read_fts
-from ledger.imports.iati import read_iati
+from ledger.imports.iati import newest_activities, read_iati
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
@@ -180,7 +181,7 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
-    newest = newest_versions(paths) if kind == "fts" and len(paths) > 1 else None
+    newest = _newest(kind, paths)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -188,7 +189,8 @@ def run_data(args) -> int:
             # activities read again: the ledger's iati- entries, by their citations
             results.append(read_file(read_iati, p, names=names, hierarchy=args.hierarchy,
                                      progress=_reading(progress, p.name),
-                                     entries=_imported_entries(entries, "iati-")))
+                                     entries=_imported_entries(entries, "iati-"),
+                                     newest=newest))
         else:
             # FTS versions and parent flows: the ledger's fts- entries' tags and figures
             results.append(read_file(read_fts, p, names=names,
@@ -416,8 +418,7 @@ def _batches(kind: str, args, cap: int):
         return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
-    # a flow's newest version is kept whatever file or batch gives it
-    newest = newest_versions(paths) if kind == "fts" and len(paths) > 1 else None
+    newest = _newest(kind, paths)
     batches: list[list[str]] = [[]]
     size = 0
     for p in paths:
@@ -425,7 +426,9 @@ def _batches(kind: str, args, cap: int):
             batches.append([])
             size = 0
         batches[-1].append(str(p))
-        size += p.stat().st_size
+        # a dangling link or a file gone: the reader's guard names it, as -o does
+        with contextlib.suppress(OSError):
+            size += p.stat().st_size
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
         for b in batches:
@@ -443,6 +446,15 @@ def _batches(kind: str, args, cap: int):
                 yield pending.pop(0).result()
         for f in pending:
             yield f.result()
+
+
+def _newest(kind: str, paths: list[Path]):
+    """What several files of one import give, each taken from its newest
+    statement whatever file or batch gives it: an FTS flow's newest
+    version, an IATI activity's newest copy; None for one file."""
+    if len(paths) < 2:
+        return None
+    return newest_versions(paths) if kind == "fts" else newest_activities(paths)
 
 
 def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None):

@@ -224,11 +224,13 @@ def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str]
     """Read and check a batch of IATI or FTS files (in a worker process):
     (the good rows, the problems, the documents of the files read); the
     ids its items claim go to ``claimed`` (``checked``); ``newest``: the
-    FTS flows' newest versions over the whole import (``read_fts``)."""
+    FTS flows' newest versions, the IATI activities' newest copies, over
+    the whole import (``read_fts``, ``read_iati``)."""
     results = []
     for p in paths:
         if kind == "iati":
-            results.append(read_file(read_iati, p, names=names, hierarchy=hierarchy))
+            results.append(read_file(read_iati, p, names=names, hierarchy=hierarchy,
+                                     newest=newest))
         else:
             results.append(read_file(read_fts, p, names=names, newest=newest))
     problems = [pr for r in results for pr in r.problems]

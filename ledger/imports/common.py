@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import import_problem
-from ledger.model import Entry, Money, Problem
+from ledger.model import NOT_COUNTED, Entry, Money, Problem
 from ledger.limits import magnitude_problem
 import datetime as dt
 import hashlib
@@ -333,6 +333,42 @@ def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[P
     return keep, problems
 
 
+# the tags an importer sets (its own, and the not-counted reasons it gives: FTS's
+# boundary rules, IATI's withdrawn items): replaced on each import; any other
+# tag is the user's and kept
+_IMPORTER_TAG = re.compile(r"^(iati|fts)(-|$)|^not-counted-(withdrawn|internal|outgoing|shared)$")
+# how the importers' notes begin (ledger.imports.iati, .fts, common.percentages):
+# a note of the entry that neither the new note has nor begins so is the user's
+_IMPORTER_NOTE = re.compile(
+    r"^(IATI |FTS |not counted|counted: |linked, not counted|funder from the |no valid "
+    r"(transaction-date|period-start|period-end)|value-date |repeated identically|net of the "
+    r"reversal|replaced by the revised budget|beyond what is left|originalAmount 0|other source "
+    r"organisations|child of flow|split equally over|(plan|emergency|project): |(sectors|"
+    r"recipient countries/regions)\b)")
+
+
+def keep_user_edits(fields: dict[str, Any], old: Entry) -> None:
+    """An imported item's ``fields`` with what the user added to the entry
+    it updates (``old``) kept: the tags the importer does not set (a
+    ``not-counted`` of the user's: the one without an importer's reason
+    beside it, or beside a reason of the user's) and the notes it did not
+    write (``; ``-separated, after the importer's new note)."""
+    theirs = [t for t in old.tags if t != NOT_COUNTED and not _IMPORTER_TAG.match(t)]
+    user_excluded = any(t.startswith(NOT_COUNTED + "-") for t in theirs) or not any(
+        _IMPORTER_TAG.match(t) and t.startswith(NOT_COUNTED) for t in old.tags)
+    mine = [t for t in old.tags if t in theirs or (t == NOT_COUNTED and user_excluded)]
+    tags = list(fields.get("tags") or ())
+    extra = [t for t in mine if t not in tags]
+    if extra:
+        fields["tags"] = tags + extra
+    note = str(fields.get("notes") or "")
+    have = set(note.split("; ")) if note else set()
+    added = [n for n in (old.notes or "").split("; ")
+             if n.strip() and n not in have and not _IMPORTER_NOTE.match(n)]
+    if added:
+        fields["notes"] = "; ".join([note, *added] if note else added)
+
+
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
            documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
@@ -360,6 +396,10 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     existing = {e.id: e for e in (listed if book is None else _entries_of(
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
+    for rec in records:     # the user's tags and notes stay (docs/interop.md)
+        old = existing.get(rec.fields.get("id", ""))
+        if old is not None:
+            keep_user_edits(rec.fields, old)
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []

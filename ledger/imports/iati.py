@@ -20,6 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from collections.abc import Mapping
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
@@ -362,22 +363,27 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None, entries=()) -> ReadResult:
+              hierarchy: str | None = None, entries=(),
+              newest: Mapping[str, tuple[str, str]] | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity).  ``entries``: the
     ledger's; an entry of an activity read here that this file no longer
-    gives is marked not counted (``_withdrawn``)."""
+    gives is marked not counted (``_withdrawn``).  ``newest``: activity id ->
+    (the file of the import holding its newest statement, its
+    last-updated-datetime), for activities several files give
+    (``newest_activities``): another file's copy is skipped whole."""
     path = Path(path)
     # one descriptor, checked and opened once: hashed, parsed, then its quotes read
     with open_data(path, "IATI file") as fh:
         sha = hashlib.file_digest(fh, "sha256").hexdigest()
         fh.seek(0)
-        return _read_file(path, fh, sha, names, progress, hierarchy, entries)
+        return _read_file(path, fh, sha, names, progress, hierarchy, entries, newest or {})
 
 
-def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=()) -> ReadResult:
+def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
+               newest: Mapping[str, tuple[str, str]] | None = None) -> ReadResult:
     """``read_iati`` of the open file ``fh`` whose hash is ``sha``."""
     from lxml import etree
 
@@ -424,7 +430,16 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=())
             levels[level] = levels.get(level, 0) + 1
             n_items = sum(len(act.of(t)) for t in ITEMS)
             state["read"] += n_items
-            if hierarchy is not None and level != hierarchy:
+            kept = (newest or {}).get(act.id)
+            if kept is not None and kept[0] != file:
+                if n_items:
+                    own = (el.get("last-updated-datetime") or "").strip()
+                    when = (f"last-updated {kept[1]}, this copy {own}" if kept[1] and own
+                            else "given later in this import")
+                    problems.append(import_problem(file, state["activity"], (
+                        f"superseded by the same activity in {kept[0]} ({when}): its "
+                        f"{n_items} item(s) not imported"), "skip", n_items))
+            elif hierarchy is not None and level != hierarchy:
                 if n_items:
                     problems.append(import_problem(file, state["activity"] or f"activity at line "
                                             f"{act.line}", f"hierarchy {level}, not "
@@ -493,6 +508,63 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=())
 
 class _Refuse(Exception):
     pass
+
+
+def newest_activities(paths) -> dict[str, tuple[str, str]]:
+    """activity id -> (the file holding its newest statement, that copy's
+    last-updated-datetime), for the activities more than one of ``paths``
+    gives: the copy with the latest @last-updated-datetime when every copy
+    has a valid one, else the one in the later file, whatever the batches
+    the files are then read in.  A file that cannot be read gives nothing
+    here: its reading reports it."""
+    from lxml import etree
+
+    copies: dict[str, list[tuple[int, str, str]]] = {}    # id -> (order, file, stamp)
+    for order, p in enumerate(paths):
+        found: dict[str, str] = {}
+        try:
+            with open_data(Path(p), "IATI file") as fh:
+                for _, el in etree.iterparse(fh, events=("end",), tag="{*}iati-activity",
+                                             resolve_entities=False, no_network=True,
+                                             huge_tree=False, load_dtd=False,
+                                             remove_comments=True, remove_pis=True):
+                    ident = next((k for k in el if _tag(k) == "iati-identifier"), None)
+                    aid = " ".join((ident.text or "").split()) if ident is not None else ""
+                    if aid:
+                        stamp = (el.get("last-updated-datetime") or "").strip()
+                        found[aid] = max(found.get(aid, ""), stamp, key=_stamp_key)
+                    el.clear(keep_tail=False)
+                    while el.getprevious() is not None:
+                        del el.getparent()[0]
+        except (OSError, LedgerError, etree.XMLSyntaxError):
+            continue
+        for aid, stamp in found.items():
+            copies.setdefault(aid, []).append((order, str(p), stamp))
+    out = {}
+    for aid, got in copies.items():
+        if len(got) < 2:
+            continue
+        if all(_stamp(s) for _, _, s in got):
+            _, file, stamp = max(got, key=lambda c: (_stamp(c[2]), c[0]))
+            out[aid] = (file, stamp)
+        else:
+            out[aid] = (max(got)[1], "")
+    return out
+
+
+def _stamp(text: str) -> dt.datetime | None:
+    """An @last-updated-datetime as an aware datetime (UTC when it names no
+    zone), or None when it is missing or not a date and time."""
+    try:
+        t = dt.datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return t.replace(tzinfo=dt.UTC) if t is not None and t.tzinfo is None else t
+
+
+def _stamp_key(text: str):
+    t = _stamp(text)
+    return (t is not None, t or dt.datetime.min.replace(tzinfo=dt.UTC))
 
 
 def _check_root(tree) -> None:
