@@ -278,17 +278,21 @@ def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
     return sorted(out_cycles, key=lambda c: c[0][0])
 
 
-def paid_within(n: int, src, dst, counts):
+def paid_within(n: int, src, dst, counts, uncounted=None):
     """Per entry (``n``): its payment lies within another entry's that is
     itself counted as paid, so paid must not count it again.  ``src``,
     ``dst``: the links (entry, the entry it links to) as integer arrays,
     any kind; ``counts``: per entry, counted as paid by its own status (a
     primary entry, or one that disburses or is part of another, disbursed
-    or spent).  An entry is within when an entry it leads to, link after
-    link, counts: a disbursement of a disbursed pledge, or of a phase of
-    one; a restatement is passed through (it never counts itself).  Links
-    are acyclic (``link-cycle``); a chain longer than ``_PAID_LEVELS`` is
-    followed that far."""
+    or spent; never one tagged not-counted).  An entry is within when an
+    entry it leads to, link after link, counts: a disbursement of a
+    disbursed pledge, or of a phase of one; a restatement is passed through
+    (it never counts itself), and so is an entry tagged not-counted that
+    links to another.  ``uncounted``: per entry, tagged not-counted; one
+    that links nowhere ends its chain in no total, so what leads to it is
+    within money nothing counts and adds nothing either.  Links are acyclic
+    (``link-cycle``); a chain longer than ``_PAID_LEVELS`` is followed that
+    far."""
     import numpy as np
 
     src = np.asarray(src, dtype=np.int64)
@@ -297,6 +301,10 @@ def paid_within(n: int, src, dst, counts):
     within = np.zeros(n, dtype=bool)
     if not len(src):
         return within
+    if uncounted is not None:    # a chain ending at a not-counted entry: in no total
+        root = np.asarray(uncounted, dtype=bool).copy()
+        root[src] = False
+        counts = counts | root
     for _ in range(_PAID_LEVELS):          # one level of links a pass
         now = np.zeros(n, dtype=bool)
         np.logical_or.at(now, src, counts[dst] | within[dst])
