@@ -24,7 +24,7 @@ Rules (and codes):
   disbursements in another currency than their target, or adding up to more
   than it (unless it is "at least" or "about"): each entry's whole amount
   over its period ("£6m a year for 2 years" is £12m), as the reports count
-  it; an open-ended part ("£1m a year", no end) exceeds any bounded
+  it (to the currency's minor unit); an open-ended part ("£1m a year", no end) exceeds any bounded
   package, and an open-ended package's total is unbounded: only its
   open-ended parts are measured against it, a year against a year;
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
@@ -45,8 +45,8 @@ from typing import NamedTuple
 from collections.abc import Callable, Iterable, Sequence
 
 from ledger.model import Period, Problem
-from ledger.phrases.money import plain_decimal
-from ledger.phrases.period import PeriodError, parse_period, total as period_total
+from ledger.phrases.money import currency_digits, plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, total as period_total, total_minor
 from ledger.rules.lookalike import lookalikes
 
 __all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
@@ -168,12 +168,16 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
 
 
 def whole_amounts(amount: Callable[[int], Decimal],
-                  period: Callable[[int], str]) -> Callable[[int], Decimal | None]:
+                  period: Callable[[int], str],
+                  currency: Callable[[int], str] | None = None) -> Callable[[int], Decimal | None]:
     """Each entry's amount over its whole period, by the period rule
     (``ledger.phrases.period.total``: a rate a year times its years, a total
     as it is; None when open-ended); ``period(i)``: its period in words (the
-    Book's ``period``), each distinct one parsed once."""
+    Book's ``period``), each distinct one parsed once.  With ``currency(i)``:
+    rounded to the currency's minor unit as the reports count it
+    (``total_minor``), so the rule and the reports agree to the penny."""
     parsed: dict[str, Period | None] = {}
+    digits: dict[str, int] = {}
 
     def whole(i: int) -> Decimal | None:
         text = str(period(i) or "one-off")
@@ -183,7 +187,13 @@ def whole_amounts(amount: Callable[[int], Decimal],
             except PeriodError:      # said by the rules on the entry itself
                 parsed[text] = None
         p = parsed[text]
-        return amount(i) if p is None else period_total(amount(i), p)
+        if currency is None:
+            return amount(i) if p is None else period_total(amount(i), p)
+        cur = currency(i)
+        if cur not in digits:
+            digits[cur] = currency_digits(cur)
+        minor = total_minor(amount(i), p or Period(), digits[cur])
+        return None if minor is None else Decimal(minor).scaleb(-digits[cur])
     return whole
 
 
@@ -450,7 +460,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
-                            None if period is None else whole_amounts(amount, period)):
+                            None if period is None else whole_amounts(amount, period, currency)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:
                 add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",
