@@ -206,3 +206,16 @@ def test_paid_whatever_the_links_and_tags(case):
     assert int(report.by_status["total"].sum()) == total
     facts = report.facts
     assert set(facts.loc[facts["pays"].astype(bool), "id"]) == paying
+
+
+def test_the_status_sheet_says_each_payment_counts_once(ledgers, run_cli, tmp_path):
+    """The By status caption says what paid is (docs/reports.md): not every
+    entry that disburses another (a payment within a paid pledge, or one
+    tagged not-counted, is not paid again), each counted payment once."""
+    code, _, err = run_cli("report", ledgers["journal"], "--out", tmp_path / "r",
+                           "--currency", "GBP")
+    assert code == 0, err
+    ws = openpyxl.load_workbook(tmp_path / "r" / "report.xlsx", read_only=True)["By status"]
+    caption = next(ws.iter_rows(values_only=True))[0]
+    assert "paid = disbursed or spent, each counted payment once;" in caption
+    assert "disburse another" not in caption
