@@ -240,20 +240,20 @@ REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 def paid_part(book):
     """One partition's part of paid's links (``reports.tables.paid_facts``):
     its links (entry id, target id: a target may sit in another partition)
-    and the ids counted as paid by their own status; the dataset's
-    ``paid_within`` is worked out from all of them."""
+    the ids counted as paid by their own status and those tagged
+    not-counted; the dataset's ``paid_within`` is worked out from all of them."""
     return t.paid_facts(book)
 
 
 def paid_within(parts) -> frozenset[str]:
-    """The ids paid within another paid entry across the whole dataset
+    """The linked ids that add nothing to paid across the whole dataset
     (``reports.tables.paid_within_ids`` of every partition's ``paid_part``):
     a disbursement in one year's partition of a pledge in another's."""
     parts = [p for p in parts if p is not None]
     if not parts:
         return frozenset()
-    src, dst, paid = (np.concatenate([p[k] for p in parts]) for k in range(3))
-    return t.paid_within_ids(src, dst, paid)
+    return t.paid_within_ids(*(np.concatenate([p[k] for p in parts])
+                               for k in range(len(parts[0]))))
 
 
 def report_part(book, options, keep: int, default_horizon: bool = False, flags=None,

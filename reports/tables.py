@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ledger.book import not_counted_mask
 from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.model import STATUSES
@@ -142,8 +143,9 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
     """Per funder: pledged, committed, disbursed, spent (primary entries by
     their status), total (all primary entries), paid (primary entries with
     status disbursed/spent plus entries that disburse or are part of another
-    entry and are disbursed/spent, but for those paid within an entry paid
-    itself: ``within``, ``book_paid_within``) and outstanding = total − paid.
+    entry and are disbursed/spent, but for those in ``within``: paid within
+    an entry paid itself or not counted, ``book_paid_within``) and
+    outstanding = total − paid.
 
     ``links``: columns id, kind (disburses | part_of | restates)."""
     if frame.empty:
@@ -179,33 +181,47 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
 PAYING_LINKS = ("disburses", "part_of")
 
 
-def paid_facts(book) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """What paid reads of a Book: its links as (entry id, target id), and
-    the ids of the entries counted as paid by their own status (a primary
-    entry, or one that disburses or is part of another, disbursed or spent)."""
+def paid_facts(book) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """What paid reads of a Book: its links as (entry id, target id), the
+    ids of the entries counted as paid by their own status (a primary
+    entry, or one that disburses or is part of another, disbursed or spent,
+    not tagged not-counted) and the ids of those tagged not-counted."""
     en, links = book.tables.entries, book.tables.links
     ids = en["id"].to_numpy(dtype=object)
     entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
     pays = np.zeros(len(en), dtype=bool)
+    linked = np.zeros(len(en), dtype=bool)
+    linked[entry] = True
     if len(links):
         pays[entry[links["kind"].isin(PAYING_LINKS).to_numpy()]] = True
+    # not counted: not primary and linking nowhere, or linked and so tagged
+    # (the tags read only on the linked rows)
+    uncounted = ~en["primary"].to_numpy(dtype=bool) & ~linked
+    at = np.flatnonzero(linked)
+    if len(at):
+        uncounted[at[not_counted_mask(en["tags"].to_numpy(dtype=object)[at])]] = True
     counts = (en["status"].astype(object).isin(PAID_STATUSES).to_numpy()
-              & (en["primary"].to_numpy(dtype=bool) | pays))
+              & (en["primary"].to_numpy(dtype=bool) | pays) & ~uncounted)
     target = links["target"].to_numpy(dtype=object) if len(links) else np.zeros(0, object)
-    return ids[entry], target, ids[counts]
+    return ids[entry], target, ids[counts], ids[uncounted]
 
 
-def paid_within_ids(src, dst, paid) -> frozenset[str]:
-    """The ids of the entries paid within another paid entry
-    (``ledger.rules.paid_within``), from ids: links ``src`` → ``dst`` and
-    the ids counted as paid by their own status (``paid_facts``; a
-    dataset's gathered from every partition)."""
+def paid_within_ids(src, dst, paid, uncounted=()) -> frozenset[str]:
+    """The ids of the linked entries that add nothing to paid: those paid
+    within another paid entry or within a not-counted one
+    (``ledger.rules.paid_within``), and those tagged not-counted.  From
+    ids: links ``src`` → ``dst``, the ids counted as paid by their own
+    status and those tagged not-counted (``paid_facts``; a dataset's
+    gathered from every partition)."""
     src, dst = np.asarray(src, dtype=object), np.asarray(dst, dtype=object)
     if not len(src):
         return frozenset()
     codes, uniq = pd.factorize(np.concatenate([src, dst]))
-    counts = pd.Index(uniq).isin(pd.Index(np.asarray(paid, dtype=object)))
-    within = paid_within(len(uniq), codes[:len(src)], codes[len(src):], counts)
+    index = pd.Index(uniq)
+    counts = index.isin(pd.Index(np.asarray(paid, dtype=object)))
+    out = index.isin(pd.Index(np.asarray(uncounted, dtype=object)))
+    within = paid_within(len(uniq), codes[:len(src)], codes[len(src):], counts, out)
+    within[codes[:len(src)][out[codes[:len(src)]]]] = True   # a not-counted entry never pays
     return frozenset(str(i) for i in uniq[within])
 
 

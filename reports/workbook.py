@@ -1114,8 +1114,8 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
             sheet.formula(r, cols.index("outstanding") + 1, f"={t}{r}-{p}{r}", fmt, bold=False)
 
     made["By status"] = _long_sheet(
-        wb, "By status", cap + " paid = disbursed or spent (including entries that disburse "
-        "another); outstanding = total − paid.", st,
+        wb, "By status", cap + " paid = disbursed or spent, each counted payment once; "
+        "outstanding = total − paid.", st,
         ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt,
         before_finish=outstanding)
     comp = report.comparison.drop(index=TOTAL, errors="ignore")

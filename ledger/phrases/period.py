@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 from collections.abc import Callable
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
@@ -23,7 +24,7 @@ from ledger.limits import NumberError, bounded_number
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
-           "total", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS", "span_fraction",
+           "total", "total_minor", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS", "span_fraction",
            "anniversary_years", "add_years"]
 
 
@@ -543,6 +544,24 @@ def total(amount, period: Period) -> Decimal | None:
     if f is None:
         return None
     return _tidy(a * f[0] / f[1])
+
+
+def total_minor(amount, period: Period, digits: int) -> int | None:
+    """``total`` in the minor units of a currency of ``digits`` places, as
+    the reports count it (``rates.normalise``: the amount rounded half up to
+    its minor units, times the period's exact years, rounded once, half away
+    from zero): 1000000 a year for the 10 days 2016-01-01..10 is 2732240
+    pence (27322.404…).  None for an open-ended per-year rate."""
+    minor = int(_amount(amount).scaleb(digits).to_integral_value(ROUND_HALF_UP))
+    if period.kind != PER_YEAR:
+        return minor
+    f = _years_fraction(period)
+    if f is None:
+        return None
+    years = Fraction(f[0]) / Fraction(f[1])
+    num, den = minor * years.numerator, years.denominator
+    q = (2 * abs(num) + den) // (2 * den)
+    return -q if num < 0 else q
 
 
 def annual_rate(amount, period: Period) -> Decimal | None:

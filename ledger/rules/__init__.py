@@ -24,7 +24,7 @@ Rules (and codes):
   disbursements in another currency than their target, or adding up to more
   than it (unless it is "at least" or "about"): each entry's whole amount
   over its period ("£6m a year for 2 years" is £12m), as the reports count
-  it; an open-ended part ("£1m a year", no end) exceeds any bounded
+  it (to the currency's minor unit); an open-ended part ("£1m a year", no end) exceeds any bounded
   package, and an open-ended package's total is unbounded: only its
   open-ended parts are measured against it, a year against a year;
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
@@ -45,8 +45,8 @@ from typing import NamedTuple
 from collections.abc import Callable, Iterable, Sequence
 
 from ledger.model import Period, Problem
-from ledger.phrases.money import plain_decimal
-from ledger.phrases.period import PeriodError, parse_period, total as period_total
+from ledger.phrases.money import currency_digits, plain_decimal
+from ledger.phrases.period import PeriodError, parse_period, total as period_total, total_minor
 from ledger.rules.lookalike import lookalikes
 
 __all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
@@ -168,12 +168,16 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
 
 
 def whole_amounts(amount: Callable[[int], Decimal],
-                  period: Callable[[int], str]) -> Callable[[int], Decimal | None]:
+                  period: Callable[[int], str],
+                  currency: Callable[[int], str] | None = None) -> Callable[[int], Decimal | None]:
     """Each entry's amount over its whole period, by the period rule
     (``ledger.phrases.period.total``: a rate a year times its years, a total
     as it is; None when open-ended); ``period(i)``: its period in words (the
-    Book's ``period``), each distinct one parsed once."""
+    Book's ``period``), each distinct one parsed once.  With ``currency(i)``:
+    rounded to the currency's minor unit as the reports count it
+    (``total_minor``), so the rule and the reports agree to the penny."""
     parsed: dict[str, Period | None] = {}
+    digits: dict[str, int] = {}
 
     def whole(i: int) -> Decimal | None:
         text = str(period(i) or "one-off")
@@ -183,7 +187,13 @@ def whole_amounts(amount: Callable[[int], Decimal],
             except PeriodError:      # said by the rules on the entry itself
                 parsed[text] = None
         p = parsed[text]
-        return amount(i) if p is None else period_total(amount(i), p)
+        if currency is None:
+            return amount(i) if p is None else period_total(amount(i), p)
+        cur = currency(i)
+        if cur not in digits:
+            digits[cur] = currency_digits(cur)
+        minor = total_minor(amount(i), p or Period(), digits[cur])
+        return None if minor is None else Decimal(minor).scaleb(-digits[cur])
     return whole
 
 
@@ -278,17 +288,21 @@ def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
     return sorted(out_cycles, key=lambda c: c[0][0])
 
 
-def paid_within(n: int, src, dst, counts):
+def paid_within(n: int, src, dst, counts, uncounted=None):
     """Per entry (``n``): its payment lies within another entry's that is
     itself counted as paid, so paid must not count it again.  ``src``,
     ``dst``: the links (entry, the entry it links to) as integer arrays,
     any kind; ``counts``: per entry, counted as paid by its own status (a
     primary entry, or one that disburses or is part of another, disbursed
-    or spent).  An entry is within when an entry it leads to, link after
-    link, counts: a disbursement of a disbursed pledge, or of a phase of
-    one; a restatement is passed through (it never counts itself).  Links
-    are acyclic (``link-cycle``); a chain longer than ``_PAID_LEVELS`` is
-    followed that far."""
+    or spent; never one tagged not-counted).  An entry is within when an
+    entry it leads to, link after link, counts: a disbursement of a
+    disbursed pledge, or of a phase of one; a restatement is passed through
+    (it never counts itself), and so is an entry tagged not-counted that
+    links to another.  ``uncounted``: per entry, tagged not-counted; one
+    that links nowhere ends its chain in no total, so what leads to it is
+    within money nothing counts and adds nothing either.  Links are acyclic
+    (``link-cycle``); a chain longer than ``_PAID_LEVELS`` is followed that
+    far."""
     import numpy as np
 
     src = np.asarray(src, dtype=np.int64)
@@ -297,6 +311,10 @@ def paid_within(n: int, src, dst, counts):
     within = np.zeros(n, dtype=bool)
     if not len(src):
         return within
+    if uncounted is not None:    # a chain ending at a not-counted entry: in no total
+        root = np.asarray(uncounted, dtype=bool).copy()
+        root[src] = False
+        counts = counts | root
     for _ in range(_PAID_LEVELS):          # one level of links a pass
         now = np.zeros(n, dtype=bool)
         np.logical_or.at(now, src, counts[dst] | within[dst])
@@ -447,7 +465,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
-                            None if period is None else whole_amounts(amount, period)):
+                            None if period is None else whole_amounts(amount, period, currency)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:
                 add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",
