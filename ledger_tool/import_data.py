@@ -24,8 +24,8 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
-from ledger.imports.fts import newest_versions, read_fts
-from ledger.imports.iati import newest_activities, read_iati
+from ledger.imports.fts import flow_versions, newest_versions, read_fts
+from ledger.imports.iati import activity_stamps, newest_activities, read_iati
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
@@ -418,7 +418,6 @@ def _batches(kind: str, args, cap: int):
         return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
-    newest = _newest(kind, paths)
     batches: list[list[str]] = [[]]
     size = 0
     for p in paths:
@@ -431,6 +430,7 @@ def _batches(kind: str, args, cap: int):
             size += p.stat().st_size
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
+        newest = _newest(kind, paths)
         for b in batches:
             yield _read_batch(kind, b, names, args.hierarchy, cap, newest)
         return
@@ -439,6 +439,7 @@ def _batches(kind: str, args, cap: int):
     # not again by each worker (this one: ``_read_batch``)
     context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        newest = _newest(kind, paths, pool)
         pending = []
         for b in batches:
             pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap, newest))
@@ -448,13 +449,17 @@ def _batches(kind: str, args, cap: int):
             yield f.result()
 
 
-def _newest(kind: str, paths: list[Path]):
+def _newest(kind: str, paths: list[Path], pool=None):
     """What several files of one import give, each taken from its newest
     statement whatever file or batch gives it: an FTS flow's newest
-    version, an IATI activity's newest copy; None for one file."""
+    version, an IATI activity's newest copy; None for one file.  Each
+    file's ids and versions are read by ``pool``'s workers when given."""
     if len(paths) < 2:
         return None
-    return newest_versions(paths) if kind == "fts" else newest_activities(paths)
+    each = flow_versions if kind == "fts" else activity_stamps
+    found = None if pool is None else \
+        list(pool.map(each, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
+    return newest_versions(paths, found) if kind == "fts" else newest_activities(paths, found)
 
 
 def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None):

@@ -170,26 +170,28 @@ def read_fts(path: str | Path, *, names=None, entries=(),
     return ReadResult(file, records, problems, doc, sha, len(flows))
 
 
-def newest_versions(paths) -> dict[str, tuple[int, str]]:
+def newest_versions(paths, versions=None) -> dict[str, tuple[int, str]]:
     """flow id -> (its newest version, the first of ``paths`` giving it),
     for the flows that more than one of the files gives: what a folder
     import keeps, whatever the files' order (as one-by-one imports keep
     the newest).  A file that cannot be read gives nothing here: its
-    reading reports it."""
+    reading reports it.  ``versions``: each file's ``flow_versions``, when
+    read already (by workers)."""
     best: dict[str, tuple[int, str]] = {}
     files: dict[str, int] = {}
-    for p in paths:
-        for fid, version in _flow_versions(Path(p)).items():
+    for k, p in enumerate(paths):
+        found = versions[k] if versions is not None else flow_versions(p)
+        for fid, version in found.items():
             files[fid] = files.get(fid, 0) + 1
             if fid not in best or version > best[fid][0]:
                 best[fid] = (version, str(p))
     return {fid: best[fid] for fid, n in files.items() if n > 1}
 
 
-def _flow_versions(path: Path) -> dict[str, int]:
+def flow_versions(path) -> dict[str, int]:
     """flow id -> its newest version in one file (the checks of ``read_fts``)."""
     try:
-        text = read_bytes(path, what="FTS file").decode("utf-8-sig")
+        text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
             return {}
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal)

@@ -510,34 +510,43 @@ class _Refuse(Exception):
     pass
 
 
-def newest_activities(paths) -> dict[str, tuple[str, str]]:
+def activity_stamps(path) -> dict[str, str]:
+    """activity id -> the latest @last-updated-datetime of its copies in the
+    IATI file ``path`` ("" when none has one): what ``newest_activities``
+    compares, one file at a time (a worker's share of a folder).  A file
+    that cannot be read gives nothing here: its reading reports it."""
+    from lxml import etree
+
+    found: dict[str, str] = {}
+    try:
+        with open_data(Path(path), "IATI file") as fh:
+            for _, el in etree.iterparse(fh, events=("end",), tag="{*}iati-activity",
+                                         resolve_entities=False, no_network=True,
+                                         huge_tree=False, load_dtd=False,
+                                         remove_comments=True, remove_pis=True):
+                ident = next((k for k in el if _tag(k) == "iati-identifier"), None)
+                aid = " ".join((ident.text or "").split()) if ident is not None else ""
+                if aid:
+                    stamp = (el.get("last-updated-datetime") or "").strip()
+                    found[aid] = max(found.get(aid, ""), stamp, key=_stamp_key)
+                el.clear(keep_tail=False)
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except (OSError, LedgerError, etree.XMLSyntaxError):
+        return {}
+    return found
+
+
+def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     """activity id -> (the file holding its newest statement, that copy's
     last-updated-datetime), for the activities more than one of ``paths``
     gives: the copy with the latest @last-updated-datetime when every copy
     has a valid one, else the one in the later file, whatever the batches
-    the files are then read in.  A file that cannot be read gives nothing
-    here: its reading reports it."""
-    from lxml import etree
-
+    the files are then read in.  ``stamps``: each file's
+    ``activity_stamps``, when read already (by workers)."""
     copies: dict[str, list[tuple[int, str, str]]] = {}    # id -> (order, file, stamp)
     for order, p in enumerate(paths):
-        found: dict[str, str] = {}
-        try:
-            with open_data(Path(p), "IATI file") as fh:
-                for _, el in etree.iterparse(fh, events=("end",), tag="{*}iati-activity",
-                                             resolve_entities=False, no_network=True,
-                                             huge_tree=False, load_dtd=False,
-                                             remove_comments=True, remove_pis=True):
-                    ident = next((k for k in el if _tag(k) == "iati-identifier"), None)
-                    aid = " ".join((ident.text or "").split()) if ident is not None else ""
-                    if aid:
-                        stamp = (el.get("last-updated-datetime") or "").strip()
-                        found[aid] = max(found.get(aid, ""), stamp, key=_stamp_key)
-                    el.clear(keep_tail=False)
-                    while el.getprevious() is not None:
-                        del el.getparent()[0]
-        except (OSError, LedgerError, etree.XMLSyntaxError):
-            continue
+        found = stamps[order] if stamps is not None else activity_stamps(p)
         for aid, stamp in found.items():
             copies.setdefault(aid, []).append((order, str(p), stamp))
     out = {}
