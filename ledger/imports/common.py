@@ -347,12 +347,17 @@ _IMPORTER_NOTE = re.compile(
     r"recipient countries/regions)\b)")
 
 
-def keep_user_edits(fields: dict[str, Any], old: Entry) -> None:
+def keep_user_edits(fields: dict[str, Any], old: Entry) -> list[str]:
     """An imported item's ``fields`` with what the user added to the entry
     it updates (``old``) kept: the tags the importer does not set (a
     ``not-counted`` of the user's: the one without an importer's reason
-    beside it, or beside a reason of the user's) and the notes it did not
-    write (``; ``-separated, after the importer's new note)."""
+    beside it, or beside a reason of the user's) and the notes after the
+    importer's own (``; ``-separated: the importer writes its note first,
+    as many parts as its new note or up to the last that reads as its
+    own; a user's remarks follow it).  Returns the old notes' parts before
+    those that the new note no longer has (an earlier version's
+    description, or a remark of the user's written among the importer's):
+    replaced, and said so by the caller, never dropped in silence."""
     theirs = [t for t in old.tags if t != NOT_COUNTED and not _IMPORTER_TAG.match(t)]
     user_excluded = any(t.startswith(NOT_COUNTED + "-") for t in theirs) or not any(
         _IMPORTER_TAG.match(t) and t.startswith(NOT_COUNTED) for t in old.tags)
@@ -363,10 +368,15 @@ def keep_user_edits(fields: dict[str, Any], old: Entry) -> None:
         fields["tags"] = tags + extra
     note = str(fields.get("notes") or "")
     have = set(note.split("; ")) if note else set()
-    added = [n for n in (old.notes or "").split("; ")
-             if n.strip() and n not in have and not _IMPORTER_NOTE.match(n)]
+    parts = [n for n in (old.notes or "").split("; ") if n.strip()]
+    # the importer's: as many parts as its new note has (a flow's description
+    # reads like anyone's text), and up to the last that reads as its own
+    last = max([len(have) - 1, *(k for k, n in enumerate(parts)
+                                 if n in have or _IMPORTER_NOTE.match(n))])
+    added = [n for n in parts[last + 1:] if n not in have]
     if added:
         fields["notes"] = "; ".join([note, *added] if note else added)
+    return [n for n in parts[:last + 1] if n not in have]
 
 
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
@@ -396,10 +406,15 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     existing = {e.id: e for e in (listed if book is None else _entries_of(
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
-    for rec in records:     # the user's tags and notes stay (docs/interop.md)
+    for k in first:     # the user's tags and notes stay (docs/interop.md)
+        file, rec = items[k]
         old = existing.get(rec.fields.get("id", ""))
-        if old is not None:
-            keep_user_edits(rec.fields, old)
+        replaced_notes = keep_user_edits(rec.fields, old) if old is not None else []
+        if replaced_notes:
+            out.problems.append(import_problem(file, rec.where, (
+                f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
+                "this version's (the importer writes its note first; remarks of yours "
+                "after it are kept)"), "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []

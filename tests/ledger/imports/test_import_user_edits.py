@@ -139,3 +139,41 @@ def test_fts_a_hand_excluded_flow_stays_excluded_through_a_newer_version(tmp_pat
     assert e701.amount == Decimal(1500) and NOT_COUNTED in e701.tags
     assert "fts-version-2" in e701.tags and "fts-version-1" not in e701.tags
     assert MINE in e701.notes
+
+
+def test_fts_an_older_description_is_replaced_not_kept_and_a_remark_among_is_said(
+        tmp_path, run_cli):
+    """The importer writes its note first (the flow's description first of
+    all); a remark after it is the user's and stays; a part of the old
+    note the new one lacks (an older description, a remark written among
+    the importer's parts) is replaced, with a warning naming it."""
+    import json
+
+    def page(name: str, version: int, description: str):
+        data = json.loads(_fts(tmp_path / name, ("701", version, 1000)).read_text())
+        data["data"]["flows"][0]["description"] = description
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+        return tmp_path / name
+
+    book = tmp_path / "book"
+    for k, text in enumerate(["Food, first text", "Food, revised", "Food, revised again"], 1):
+        code, _, err = run_cli("import", "--from", "fts", page(f"p{k}.json", k, text), "-o", book)
+        assert code == 0, err
+        if k == 2:
+            assert "its notes 'Food, first text' are replaced by this version's" in err, err
+    import ledger
+    e701 = next(e for e in ledger.load(book).entries if e.id == "fts-701")
+    assert e701.notes.startswith("Food, revised again") and "revised;" not in e701.notes \
+        and "first text" not in e701.notes, e701.notes
+    # a remark of the user's after the importer's note is kept through version 4
+    path = book / "fts.toml"
+    text = path.read_text(encoding="utf-8")
+    head = text.index('id = "fts-701"')
+    path.write_text(text[:head] + re.sub(r'(?m)^(notes = ".*)"$', lambda m: f'{m.group(1)}; {MINE}"',
+                                         text[head:], count=1), encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "fts", page("p4.json", 4, "Food, final"),
+                           "-o", book)
+    assert code == 0, err
+    e701 = next(e for e in ledger.load(book).entries if e.id == "fts-701")
+    assert e701.notes.startswith("Food, final") and e701.notes.endswith(MINE), e701.notes
+    assert e701.notes.count(MINE) == 1 and "again" not in e701.notes
