@@ -1090,7 +1090,7 @@ def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
         cell = cells[i]
         if i in against:
             token = against[i]
-            why = contrary_number(token, marks.mark, shown)
+            why = contrary_number(token, marks, shown)
             return None, cell, why if token == cell.strip() else f"{cell!r}: {why}"
         if numeric is not None and numeric[i]:
             return read_number(cell, POINT), cell, ""

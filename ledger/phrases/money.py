@@ -26,6 +26,7 @@ __all__ = [
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
     "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
     "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number", "phrase_numbers",
+    "MarkCount", "added", "Convention", "convention", "BOTH_WAYS", "AGAINST_DEFAULT",
     "with_point",
 ]
 
@@ -334,14 +335,76 @@ def read_number(text: str, mark: str) -> Decimal | None:
     return Decimal(re.sub(_GAP, "", s).replace(_other(mark), "").replace(mark, "."))
 
 
+class MarkCount(NamedTuple):
+    """A column's cells that are numbers with a decimal point only, with a
+    decimal comma only, and either way as different numbers ("1,500"):
+    how many, and where the first of the first two is, as the caller names
+    it ("line 4: '2,5'"; '' for none).  Columns read apart (a dataset's
+    partitions) are one column by ``added``."""
+    point: int = 0
+    comma: int = 0
+    ambiguous: int = 0
+    point_at: str = ""
+    comma_at: str = ""
+
+
+def added(counts) -> MarkCount:
+    """The ``MarkCount`` of columns read apart as one column."""
+    point = comma = ambiguous = 0
+    point_at = comma_at = ""
+    for c in counts:
+        point, comma, ambiguous = point + c.point, comma + c.comma, ambiguous + c.ambiguous
+        point_at, comma_at = point_at or c.point_at, comma_at or c.comma_at
+    return MarkCount(point, comma, ambiguous, point_at, comma_at)
+
+
+BOTH_WAYS, AGAINST_DEFAULT = "both ways", "against the default"
+
+
+class Convention(NamedTuple):
+    """A column's decimal ``mark``; ``refused``: why its ambiguous cells are
+    refused ('' when they follow ``mark``: ``BOTH_WAYS``, ``AGAINST_DEFAULT``);
+    ``shown``: where a cell written only so is ('' when none: the default);
+    ``default``: the mark of the file's kind (its hint)."""
+    mark: str
+    refused: str = ""
+    shown: str = ""
+    default: str = POINT
+
+
+def convention(count: MarkCount, hint: str = POINT) -> Convention:
+    """The rule for a column's decimal mark.  Cells that read one way only
+    tell it (the most of them; a tie: ``hint``); none: ``hint``, the file
+    kind's default.  An ambiguous cell ("1,500": 1.5 or 1500) follows the
+    mark only when nothing speaks against it: it is refused when the
+    column is written both ways, or when the cells that tell say the other
+    mark than the default (a comma-separated file whose cells say a decimal
+    comma): then the cell's own kind and the column disagree, and reading
+    it either way would be a guess 1000 times off.  The ambiguous cells do
+    not vote: each reads as either mark, so counting them for the default
+    would be the guess itself."""
+    if count.point and count.comma:
+        mark = hint if count.point == count.comma else POINT if count.point > count.comma \
+            else COMMA
+        return Convention(mark, BOTH_WAYS, count.point_at if mark == POINT else count.comma_at,
+                          hint)
+    if count.point or count.comma:
+        mark = POINT if count.point else COMMA
+        return Convention(mark, "" if mark == hint else AGAINST_DEFAULT,
+                          count.point_at or count.comma_at, hint)
+    return Convention(hint, default=hint)
+
+
 class DecimalMark(NamedTuple):
     """The convention of a column of numbers: its decimal ``mark``, the
-    index of a cell written only so (None: no cell tells, ``mark`` is the
-    hint), and per cell whether it is a number only the other way (refused:
-    a column has one convention)."""
+    index of a cell written only so (None: none here), per cell whether it
+    is refused (a number only the other way; an ambiguous one the rule
+    refuses: ``convention``), its ``tally`` and the ``rule`` (``Convention``)."""
     mark: str
     example: int | None
     contrary: Any        # numpy bool per cell
+    tally: MarkCount = MarkCount()
+    rule: Convention = Convention(POINT)
 
 
 def _point_alone(texts) -> bool:
@@ -365,20 +428,27 @@ def _point_alone(texts) -> bool:
     return True
 
 
-def decimal_mark(cells, hint: str = POINT) -> DecimalMark:
+def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
+                 where=None, counted: bool = False) -> DecimalMark:
     """The decimal mark of a column (an Arrow string array, or a list of
-    str): the one its cells readable one way only follow (the most of them
-    when they disagree, a tie going to ``hint``); ``hint`` when none tells.
-    Ambiguous cells ("1,500") follow it, unless the column is written both
-    ways: then they are contrary too (nothing says which way they mean)."""
+    str) by ``convention`` over its cells, ``hint`` the file kind's
+    default; ``rule``: the convention decided over a larger column this is
+    part of (a dataset's partitions), applied here.  ``where(i)``: how a
+    ``MarkCount`` names cell i (default: its index).  ``counted``: the
+    count made even where the bytes alone say the column reads with a point
+    (which leaves it empty)."""
     import numpy as np
 
+    n = len(cells)
     if isinstance(cells, list):
         reads = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
                  for m in (POINT, COMMA)}
         marked = np.array([("," in c or "." in c) for c in cells], bool)
-    elif hint == POINT and _point_alone(cells):
-        return DecimalMark(POINT, None, np.zeros(len(cells), dtype=bool))
+    elif (not counted and hint == POINT and (rule is None or (rule.mark == POINT and not rule.refused))
+          and _point_alone(cells)):
+        # no cell only a comma reads, and the few "1.500" follow the point
+        return DecimalMark(POINT, None, np.zeros(n, dtype=bool),
+                           rule=rule or Convention(POINT))
     else:
         import pyarrow.compute as pc
 
@@ -387,14 +457,22 @@ def decimal_mark(cells, hint: str = POINT) -> DecimalMark:
         marked = pc.match_substring_regex(cells, "[.,]").to_numpy(zero_copy_only=False)
     point = reads[POINT] & ~reads[COMMA]
     comma = reads[COMMA] & ~reads[POINT]
-    n_point, n_comma = int(point.sum()), int(comma.sum())
-    mark = hint if n_point == n_comma else POINT if n_point > n_comma else COMMA
-    told = point if mark == POINT else comma
-    example = int(np.argmax(told)) if told.any() else None
-    contrary = comma if mark == POINT else point
-    if n_point and n_comma:
-        contrary = contrary | (reads[POINT] & reads[COMMA] & marked)
-    return DecimalMark(mark, example, contrary)
+    ambiguous = reads[POINT] & reads[COMMA] & marked
+    where = where or str
+
+    def first(mask) -> tuple[int | None, str]:
+        if not mask.any():
+            return None, ""
+        i = int(np.argmax(mask))
+        return i, where(i)
+    count = MarkCount(int(point.sum()), int(comma.sum()), int(ambiguous.sum()),
+                      first(point)[1], first(comma)[1])
+    rule = rule or convention(count, hint)
+    example = first(point if rule.mark == POINT else comma)[0]
+    contrary = comma if rule.mark == POINT else point
+    if rule.refused:
+        contrary = contrary | ambiguous
+    return DecimalMark(rule.mark, example, contrary, count, rule)
 
 
 def plain_numbers(texts, mark: str):
@@ -411,10 +489,11 @@ def plain_numbers(texts, mark: str):
     return pc.if_else(pc.match_substring_regex(texts, f"^{_NUMBER_IN[mark]}$"), bare, texts)
 
 
-def contrary_number(text: str, mark: str, shown: str) -> str:
-    """Why a number of a column of the decimal ``mark`` (``decimal_mark``)
-    is refused: what it reads as each way, and ``shown``, where a cell of
-    the column shows its convention ("row 2: '1,5'")."""
+def contrary_number(text: str, marks: DecimalMark, shown: str) -> str:
+    """Why a cell of a column (``decimal_mark``) is refused: what it reads
+    as each way, and ``shown``, where a cell of the column shows its
+    convention ("row 2: '1,5'")."""
+    mark = marks.mark
     other = _other(mark)
     value, as_other = read_number(text, mark), read_number(text, other)
     said = f"{plain_decimal(as_other) if as_other is not None else '?'} with a {_MARK_NAME[other]}"
@@ -422,6 +501,15 @@ def contrary_number(text: str, mark: str, shown: str) -> str:
         return (f"{text.strip()!r} is {said}, not a number with a {_MARK_NAME[mark]}, which "
                 f"the column's other amounts are written with ({shown}); write every "
                 f"amount of the column one way")
+    if marks.rule.refused == AGAINST_DEFAULT:
+        # the two readings as the column would write them unambiguously
+        ways = " or ".join(repr(plain_decimal(v).replace(".", mark))
+                           for v in sorted({value, as_other or value}, reverse=True))
+        return (f"{text.strip()!r} is {said} or {plain_decimal(value)} with a "
+                f"{_MARK_NAME[mark]}: the column's amounts that read one way only have a "
+                f"{_MARK_NAME[mark]} ({shown}), but a file of this kind defaults to a "
+                f"{_MARK_NAME[marks.rule.default]}, so nothing says which it means; "
+                f"write {ways}")
     return (f"{text.strip()!r} is {said} or {plain_decimal(value)} with a {_MARK_NAME[mark]}, "
             f"and the column's amounts are written both ways (a {_MARK_NAME[mark]} at {shown}, "
             f"a {_MARK_NAME[other]} elsewhere); write every amount of the column one way")

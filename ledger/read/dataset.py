@@ -22,6 +22,12 @@ partitions, links to entries in other partitions, packages not exceeded.
 The probable-duplicate and look-alike rules stay per partition (a probable
 duplicate shares its date, so its year).
 
+The amounts' decimal mark is the whole ``amount`` column's
+(``amount_rule``: every partition's cells counted first, one
+``ledger.phrases.money.convention`` for all), so the dataset reads as one
+file of its rows: a "2,5" in one partition is not a decimal comma for
+"1,500" in it and a thousands separator in the next.
+
 The dataset's documents are those its ``_documents.csv`` declares
 (``ledger.read.documents``; the files in ``_sources/``, its archive): each
 partition's citations are checked against them as a journal's are against
@@ -42,6 +48,7 @@ from pathlib import Path
 from ledger.book import Book, Tables
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
+from ledger.phrases.money import POINT, Convention, MarkCount, added, convention, decimal_mark
 from ledger.read.documents import DATASET_ARCHIVE, read_documents
 from ledger.read.table import (MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, decimal_places,
                                plain_amounts, read_table, text_column)
@@ -98,12 +105,14 @@ def _year_of(file: Path) -> int:
     return int(found.group(1))
 
 
-def partition_book(file: str | Path, root: str | Path, documents=None):
+def partition_book(file: str | Path, root: str | Path, documents=None,
+                   mark_rule: Convention | None = None):
     """(the Book of one part file, each entry's first row, its problems):
     the bulk reader's checks, links left to ``id_pass``, citations checked
-    against ``documents`` (the dataset's, by id; None: not checked); an
-    entry dated outside the partition's year is an error (a query by year
-    would miss it)."""
+    against ``documents`` (the dataset's, by id; None: not checked), the
+    amounts read by the dataset's ``mark_rule`` (``amount_rule``; None: the
+    file's own); an entry dated outside the partition's year is an error (a
+    query by year would miss it)."""
     import numpy as np
 
 
@@ -116,7 +125,7 @@ def partition_book(file: str | Path, root: str | Path, documents=None):
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
     book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True,
-                            documents=documents)
+                            documents=documents, mark_rule=mark_rule)
     en = book.tables.entries
     said_twice = any(p.code == "duplicate-id" for p in book.problems)
     kept = set(en["id"].astype(str)) if said_twice and len(en) else set()
@@ -279,8 +288,8 @@ def run(func: Callable, items: list, *, scheduler: str | None = None,
 def _task(item):
     """One partition: (problems, entries, narrow table, the function's
     result, its citations)."""
-    index, file, root, func, args, documents = item
-    book, first, problems = partition_book(file, root, documents)
+    index, file, root, func, args, documents, mark_rule = item
+    book, first, problems = partition_book(file, root, documents, mark_rule)
     narrow = _narrow(book, first, index)
     errors = any(p.severity == "error" for p in problems)
     result = None if errors or func is None else func(book, *args)
@@ -318,8 +327,10 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
     problems.extend(said)
     names = [str(f) for f in files]
     address = scheduler_address(scheduler)
+    mark_rule = amount_rule(files, root, address)
     # the Document records go to each partition (a report's Sources sheet names them)
-    items = [(i, str(f), str(root), func, args, documents) for i, f in enumerate(files)]
+    items = [(i, str(f), str(root), func, args, documents, mark_rule)
+             for i, f in enumerate(files)]
     # a few partitions at a time, the heap trimmed after each batch; on a
     # cluster without ``sink``, every partition at once (each worker has its own)
     batch = len(items) if sink is None and address else BATCH
@@ -347,22 +358,54 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
 BATCH = 4   # partitions in flight when results are written out as they come
 
 
-def amount_places(path: str | Path) -> int:
-    """The largest number of decimal places of any partition's amounts (its
-    ``amount`` column alone read, a file at a time): one bulk file of the
-    dataset's rows reads every amount at it (``ledger.read.table``), a
-    partition at its own; ``at_places`` gives a partition's Book the whole's."""
-    import pyarrow.compute as pc
+def _amount_cells(file: str | Path):
+    """A part file's ``amount`` column as the reader takes it (None: it has
+    none, or cannot be read: the pass says what is wrong with it)."""
     import pyarrow.parquet as pq
 
+    try:
+        return text_column(pq.read_table(file, columns=["amount"]).column(0))
+    except (KeyError, OSError, ValueError):
+        return None
+
+
+def _mark_count(item) -> MarkCount:
+    """One part file's amount cells counted for the decimal-mark rule, the
+    first telling cell named at its file and line."""
+    file, root = item
+    cells = _amount_cells(file)
+    if cells is None or not len(cells):
+        return MarkCount()
+    root = Path(root).resolve()
+    name = str(Path(file).relative_to(root)) if Path(file).is_relative_to(root) else str(file)
+    return decimal_mark(cells, POINT, counted=True,
+                        where=lambda i: f"{name} line {i + 2}: {cells[i].as_py()!r}").tally
+
+
+def amount_rule(files, root: str | Path, scheduler: str | None = None) -> Convention:
+    """The decimal-mark rule of the dataset's whole ``amount`` column: the
+    partitions' counts added (one small task per file, where ``run`` runs
+    them) and decided once, as for one file of its rows."""
+    counts = run(_mark_count, [(str(f), str(root)) for f in files], scheduler=scheduler)
+    return convention(added(counts), POINT)
+
+
+def amount_places(path: str | Path) -> int:
+    """The largest number of decimal places of any partition's amounts (its
+    ``amount`` column alone read, a file at a time, by the dataset's
+    ``amount_rule``): one bulk file of the dataset's rows reads every amount
+    at it (``ledger.read.table``), a partition at its own; ``at_places``
+    gives a partition's Book the whole's."""
+    import pyarrow.compute as pc
+
     files, _ = partition_files(Path(path))
+    mark = amount_rule(files, Path(path)).mark if files else POINT
     places = 0
     for f in files:
-        try:
-            column = pq.read_table(f, columns=["amount"]).column(0)
-        except (KeyError, OSError, ValueError):   # the pass says what is wrong with it
+        cells = _amount_cells(f)
+        if cells is None:
             continue
-        amounts, plain = plain_amounts(text_column(column))
+        amounts, plain = plain_amounts(cells, mark)
         places = max(places, decimal_places(pc.filter(amounts, plain)))
     return places
 

@@ -634,12 +634,13 @@ def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> 
 
 
 def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
-              documents=None):
+              documents=None, mark_rule=None):
     """(the Book of a bulk table read by ``read_table``, each entry's first
     row in it).  ``links_elsewhere``: links may name entries of other tables
     (a dataset's partitions): they are not checked here, only kept.
     ``documents``: the declared documents (a mapping by id, or their ids),
-    which the citations must name; None: not checked."""
+    which the citations must name; None: not checked.  ``mark_rule``: as
+    ``check_raw``'s."""
     import numpy as np
 
     kept: list = []
@@ -649,7 +650,7 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     checked = dataclasses.replace(form, links=no_links()) if links_elsewhere else form
     said, left_out = row_problems(raw, fname)
     frame, problems = check_raw(checked, documents, kept=kept, rejected=left_out,
-                                own_only=True)
+                                own_only=True, mark_rule=mark_rule)
     problems = said + problems
     declared = dict(documents) if isinstance(documents, dict) else {}
     if frame is None:
@@ -831,7 +832,7 @@ def _take(values, rows):
 
 
 def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False,
-              with_frame: bool = True):
+              with_frame: bool = True, mark_rule=None):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
@@ -844,7 +845,9 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     the others named ``rejected`` (a journal, whose rules across entries
     leave such an entry out, as its entry reader did).  ``with_frame``:
     False when the caller reads only the problems and ``kept`` (the frame is
-    None then, and pandas is not loaded for it)."""
+    None then, and pandas is not loaded for it).  ``mark_rule``: the
+    amounts' decimal-mark ``Convention`` decided over more rows than these
+    (a dataset's); None: over these."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -967,7 +970,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # from the splits table, worded in turn with the entries' (by row)
     raw_amt = col("amount")
     # a bulk file's amounts have one decimal mark, their own (a journal's are plain decimals)
-    marks = decimal_mark(raw_amt) if raw.origin != "journal" else None
+    marks = decimal_mark(raw_amt, rule=mark_rule) if raw.origin != "journal" else None
     mark = marks.mark if marks is not None else POINT
     samt, ok_amt, too_precise, huge = _amount_text(raw_amt, mark)
     p_amt = splits.column("amount").combine_chunks()
@@ -975,10 +978,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     contrary = np.zeros(n, dtype=bool)
     if marks is not None and marks.contrary.any():
         contrary = marks.contrary
-        shown = f"line {raw.line[marks.example]}: {raw_amt[marks.example].as_py()!r}"
+        shown = marks.rule.shown if marks.example is None else \
+            f"line {raw.line[marks.example]}: {raw_amt[marks.example].as_py()!r}"
         said = np.empty(n, dtype=object)
-        for r in np.flatnonzero(contrary).tolist():
-            said[r] = contrary_number(raw_amt[r].as_py(), mark, shown)
+        # worded for the rows a message shows (a column may refuse all its rows)
+        for r in np.flatnonzero(contrary)[:raw.limit].tolist():
+            said[r] = contrary_number(raw_amt[r].as_py(), marks, shown)
         P.add(contrary, "amount: {}", said, code="bad-amount", clip=False, field="amount")
     no_amt, p_no_amt = blank(raw_amt), blank(p_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")

@@ -48,11 +48,13 @@ def test_a_comma_csv_column_of_decimal_commas(tmp_path):
                                  'p3,2020-01-03,A,Food,"2,50",EUR\n'
                                  'p4,2020-01-04,A,Shelter,"1.500",EUR\n'
                                  'p5,2020-01-05,A,Shelter,"1,5 EUR",\n')
-    assert not rejects
-    # 1.5 + 1234.50 + 2.50 + 1500 (ambiguous: the column's comma) + 1.5
+    # 1.5 + 1234.50 + 2.50 + 1.5; "1.500" is 1500 or 1.5: the cells say a decimal
+    # comma, a comma-separated file a point (test_decimal_comma2)
     assert amounts == {"p1": Decimal("1.5"), "p2": Decimal("1234.5"), "p3": Decimal("2.5"),
-                       "p4": Decimal(1500), "p5": Decimal("1.5")}
-    assert sum(amounts.values()) == Decimal("2740.00")
+                       "p5": Decimal("1.5")}
+    assert sum(amounts.values()) == Decimal("1240.00")
+    (why,) = rejects
+    assert "'1.500' is 1.5 with a decimal point or 1500 with a decimal comma" in why
 
 
 def test_a_column_of_decimal_points_reads_ambiguous_cells_so(tmp_path):
@@ -121,7 +123,7 @@ def test_a_bulk_csv_of_decimal_commas(tmp_path, run_cli):
     src = tmp_path / "bulk.csv"
     src.write_text(HEAD + 'de-1,2020-01-01,Germany,Health,"1500000,00",EUR\n'
                    'de-2,2020-02-01,Germany,Water,"1,5",EUR\n'
-                   'de-3,2020-02-01,Germany,Water,"1.000",EUR\n', encoding="utf-8")
+                   'de-3,2020-02-01,Germany,Water,"1.000,00",EUR\n', encoding="utf-8")
     book = ledger.read_book(src)
     assert not book.errors
     assert {e.id: e.amount for e in book.entries} == {
