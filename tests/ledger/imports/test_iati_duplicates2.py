@@ -10,13 +10,12 @@ from the importer's output.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from decimal import Decimal
 
 import pytest
 
-import ledger
 from ledger.imports.iati import read_iati
+from tests.ledger.imports.test_iati_reimport2 import counted
 from ledger.imports.problem import kind_of
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -70,14 +69,6 @@ def distinct_total(path) -> Decimal:
             seen.add(published)
             total += Decimal(tx.findtext("value").strip())
     return total
-
-
-def counted(book) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for e in ledger.load(book).entries:
-        if e.is_primary:
-            totals[e.currency] += e.amount
-    return dict(totals)
 
 
 @pytest.mark.parametrize("what", sorted(EXTRAS))

@@ -10,11 +10,11 @@ computed from the raw XML with the standard library.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 from decimal import Decimal
 
 import ledger
 from ledger.imports.iati import read_iati
+from tests.ledger.imports.test_iati_reimport2 import counted
 from ledger.model import is_slug
 
 # the ids of /tmp/hunt4/longid: equal in their first 60 characters
@@ -44,14 +44,6 @@ def commitments(*paths) -> Decimal:
     """The commitments of the files' activities (no duplicates in these files)."""
     return sum((Decimal(v.text) for p in paths for v in ET.parse(p).getroot().iter("value")),
                Decimal(0))
-
-
-def counted(book) -> dict[str, Decimal]:
-    totals: dict[str, Decimal] = defaultdict(Decimal)
-    for e in ledger.load(book).entries:
-        if e.is_primary:
-            totals[e.currency] += e.amount
-    return dict(totals)
 
 
 def test_activities_sharing_their_first_60_characters_stay_apart(tmp_path, run_cli):
