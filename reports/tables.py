@@ -38,6 +38,7 @@ from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
                              row_entries, to_money)
 from reports.listing import _concat, _joined, decimal_text
+from reports.filters import counted_as_themselves_note
 from reports.notes import book_note_facts, dropped_warnings, report_notes
 from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
                              as_book, select_entries)
@@ -216,7 +217,7 @@ def book_paid_within(book) -> frozenset[str]:
     whole = as_book(book).whole
     if whole.paid_within is None:
         whole.paid_within = paid_within_ids(*paid_facts(whole))
-    return whole.paid_within
+    return whole.paid_within | getattr(book, "paid_within_them", frozenset())   # --status
 
 
 def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str) -> pd.DataFrame:
@@ -449,7 +450,8 @@ def _add_rows(report: Report) -> None:
     report.sources = ahead["sources"] if "sources" in ahead else sources_table(ledger, entries)
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
-    report.notes = report_notes(report, entries, links, ahead.get("note facts")) + report.warnings
+    report.notes = (report_notes(report, entries, links, ahead.get("note facts"))
+                    + [n for n in [counted_as_themselves_note(entries)] if n] + report.warnings)
 
 
 def book_rows(ledger, entries, options: ReportOptions,
