@@ -395,7 +395,9 @@ function render(st) {
   sortedKeys(sg, false).forEach(function (f) {
     var fc = sg.get(f).cells, p0 = counted(fc);
     var paid = fc.filter(function (c) { return c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent'); });
-    var comm = p0.filter(function (c) { return DIMS.status[c.s] !== 'pledged'; });
+    var further = p0.filter(function (c) { return DIMS.status[c.s] !== 'pledged'; });
+    // never less than paid: a payment linked to a pledge shows it reached that stage (charts.status_stages)
+    var comm = sum(further) >= sum(paid) ? further : paid;
     stBars.push({label: f, series: 'pledged (every counted entry)', cells: p0, what: f + ', pledged'});
     stBars.push({label: f, series: 'committed or further', cells: comm, what: f + ', committed or further'});
     stBars.push({label: f, series: 'disbursed or spent (paid)', cells: paid, what: f + ', paid'});
