@@ -157,3 +157,17 @@ def test_each_status_counts_its_entries_once(case):
             alone += linked_alone
     total = sum(amounts[i] for i in range(n) if links[i] is None) * M
     assert summed == total + alone
+
+
+@pytest.mark.parametrize("fmt, mark", [("hledger", "; secondary:counted by a"),
+                                       ("beancount", "secondary: TRUE")])
+def test_export_status_disbursed_counts_the_disbursement(ledger, run_cli, tmp_path, fmt, mark):
+    """`not:tag:secondary` (hledger) or the secondary metadata (beancount):
+    c is counted under --status disbursed, and in its target otherwise."""
+    for args, counted in (((), False), (("--status", "disbursed"), True)):
+        out = tmp_path / f"x{len(args)}.{fmt}"
+        code, _, err = run_cli("export", ledger, "-o", out, "--to", fmt, *args)
+        assert code == 0, err
+        text = out.read_text(encoding="utf-8")
+        assert "id:c" in text.replace('"c"', "c").replace("id: c", "id:c")
+        assert (mark not in text) == counted
