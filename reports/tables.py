@@ -633,6 +633,8 @@ def entry_facts(entries) -> pd.DataFrame:
         if within:
             pays &= ~en["id"].astype(object).isin(within).to_numpy()
 
+    above = statuses_above(en, links)
+
     def text(col):   # missing -> ""
         if col not in en:
             return _str(np.full(n, "", dtype=object))
@@ -648,13 +650,35 @@ def entry_facts(entries) -> pd.DataFrame:
     amount = en["amount"].reset_index(drop=True)   # the whole entry (splits: all shares)
     return pd.DataFrame({
         "id": _str(en["id"]), "tags": tags,
-        "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
+        "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays, "above": above,
         "notes": text("notes"), "location": text("location"),
         "amount": amount,
         "currency": text("currency"), "qualifier": text("qualifier"),
         "period": text("period"),                           # in words, as Period.describe()
-    }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
-                "qualifier", "period"])
+    }, columns=["id", "tags", "open_ended", "pays", "above", "notes", "location", "amount",
+                "currency", "qualifier", "period"])
+
+
+def statuses_above(en: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
+    """Per entry: the statuses of the entries its links lead to, link after
+    link, as bits (1 pledged, 2 committed, 4 disbursed, 8 spent; 0 when it
+    links nowhere in ``en``): the page's status filter counts a linked entry
+    as itself when it leaves out every one of them (reports.filters)."""
+    out = np.zeros(len(en), dtype=np.int64)
+    if not len(links):
+        return out
+    at = pd.Index(en["id"].astype(object)).get_indexer(links["target"].astype(object))
+    src = links["entry"].to_numpy(dtype=np.int64)[at >= 0]
+    dst = at[at >= 0]
+    codes = pd.Categorical(en["status"].astype(object), categories=list(STATUSES)).codes
+    own = np.left_shift(1, np.clip(np.asarray(codes, dtype=np.int64), 0, None))
+    for _ in range(len(en)):          # one step a link; stops when nothing changes
+        new = out.copy()
+        np.bitwise_or.at(new, src, own[dst] | out[dst])
+        if (new == out).all():
+            break
+        out = new
+    return out
 
 
 def _open_ids(report: Report) -> set:

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from hypothesis import assume, example, given, settings, strategies as st
 
+from tests.reports.test_html import browser  # noqa: F401  (a fixture)
+
 openpyxl = pytest.importorskip("openpyxl")
 
 M = 1_000_000
@@ -171,3 +173,29 @@ def test_export_status_disbursed_counts_the_disbursement(ledger, run_cli, tmp_pa
         text = out.read_text(encoding="utf-8")
         assert "id:c" in text.replace('"c"', "c").replace("id: c", "id:c")
         assert (mark not in text) == counted
+
+
+@pytest.mark.parametrize("status, want", [
+    # by hand, as the report's --status (above): the disbursement counts as
+    # itself when the page's filter leaves out its pledge
+    ("disbursed", {"pledged": 0, "committed": 0, "disbursed": 4 * M, "spent": 0,
+                   "total": 4 * M, "paid": 4 * M, "outstanding": 0}),
+    ("pledged", {"pledged": 20 * M, "committed": 0, "disbursed": 0, "spent": 0,
+                 "total": 20 * M, "paid": 0, "outstanding": 20 * M})])
+def test_page_status_filter_counts_as_the_report(browser, ledger, tmp_path, status, want):  # noqa: F811
+    from ledger_tool.cli import main
+    from tests.reports.test_html import _choose, _open, _total
+
+    assert main(["report", str(ledger), "--out", str(tmp_path / "r")]) == 0
+    _open(browser, tmp_path / "r" / "report.html")
+    _choose(browser, "s", status)
+    heads = [th.text for th in browser.find_elements("css selector", "#by-status-table th")]
+    row = next(r for r in browser.find_elements("css selector", "#by-status-table tbody tr")
+               if r.find_elements("css selector", "td")[0].text == "UK:HO")
+    tds = row.find_elements("css selector", "td")
+    got = {}
+    for head, td in zip(heads[1:], tds[1:]):
+        amt = td.find_elements("css selector", "button.amt")
+        got[head] = int(amt[0].get_attribute("data-minor")) // 100 if amt else 0
+    assert got == want
+    assert _total(browser) == want["total"] * 100
