@@ -52,9 +52,11 @@ def filtered(book, args):
     none of a ledger that has some, a warning on stderr names the filters
     (nothing is left out unsaid).  ``reports.filters.select``: the one
     filter of every command (a split entry keeps only its --purpose shares)."""
-    from reports.filters import Filters, select   # pandas: not loaded for --help
+    from reports.filters import Filters, counted_as_themselves_note, select   # pandas: not loaded for --help
 
     out = select(book, Filters.of(args))
+    if said := counted_as_themselves_note(out):
+        print(f"ledger-tool: note: {said}", file=sys.stderr)
     if len(book) and not len(out):
         print(none_match(args, len(book)), file=sys.stderr)
     return out

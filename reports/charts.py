@@ -367,13 +367,17 @@ STAGES = (("pledged", "pledged (every counted entry)"),
 
 def status_stages(report: Report) -> pd.DataFrame:
     """Per funder: every counted amount (pledged), the part committed or
-    further along (committed + disbursed + spent), and the part paid."""
+    further along, and the part paid.  Committed or further is committed +
+    disbursed + spent by the counted entries' own status, but never less
+    than paid: a payment linked to a pledge shows the pledge reached that
+    stage (a £20m pledge with £4m of it disbursed: £4m), as the page does."""
     st = report.by_status
     if st.empty:
         return pd.DataFrame(columns=[k for k, _ in STAGES])
     out = pd.DataFrame({
         "pledged": st["total"].to_numpy(),
-        "committed": [c + d + s for c, d, s in zip(st["committed"], st["disbursed"], st["spent"])],
+        "committed": [max(c + d + s, p) for c, d, s, p in
+                      zip(st["committed"], st["disbursed"], st["spent"], st["paid"])],
         "paid": st["paid"].to_numpy()}, index=st["funder"].astype(str))
     return out
 

@@ -236,6 +236,8 @@ class _Columns:
                 raise LedgerError("export: the Book's child rows are not in entry order")
         self.n_links = np.bincount(self.li_entry, minlength=n) if len(self.li_entry) \
             else np.zeros(n, dtype=np.int64)
+        # counted in a target (secondary); --status may count one as itself
+        self.linked = (self.n_links > 0) & ~en["primary"].to_numpy(dtype=bool)
         # recorded but left out of every total (an FTS flow outside the location's
         # funding): secondary too, so `not:tag:secondary` leaves it out as we do
         self.not_counted = not_counted_mask(en["tags"].to_numpy(dtype=object))
@@ -426,7 +428,7 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     le = cols.li_entry[lo:hi] - a
     targets = tv(cols.li_target.slice(lo, hi - lo))
     links = _children(le, n, _cat("\n    ; ", cols.li_kind.slice(lo, hi - lo), ":", targets))
-    has = cols.n_links[sl] > 0
+    has = cols.linked[sl]
     firsts = np.full(n, -1, dtype=np.int64)
     if hi > lo:
         firsts[le[::-1]] = np.arange(hi - lo)[::-1]      # the first link of each entry
@@ -523,7 +525,7 @@ def _beancount_blocks(cols: _Columns, a: int, b: int, funder_acct):
     links = _children(le, n, _cat("\n  ", _per_value(cols.li_kind.slice(lo, hi - lo),
                                                      lambda k: k.replace("_", "-")),
                                   ": ", bq(targets)))
-    secondary = pc.if_else(pa.array((cols.n_links[a:b] > 0) | cols.not_counted[a:b]),
+    secondary = pc.if_else(pa.array(cols.linked[a:b] | cols.not_counted[a:b]),
                            "\n  secondary: TRUE", "")
     lo, hi = _child_rows(cols.ci_entry, a, b)
     ce = cols.ci_entry[lo:hi] - a

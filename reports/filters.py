@@ -24,7 +24,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ledger.book import Book, Tables, account_mask
+from ledger.book import Book, Tables, account_mask, not_counted_mask
+
+PAID = ("disbursed", "spent")   # as reports.options.PAID_STATUSES (options imports this module)
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,96 @@ def select(book: Book, filters: Filters) -> Book:
     entry cut to its shares under a --purpose account (``cut_shares``)."""
     if not filters:
         return book
-    chosen = book.select(funder=list(filters.funder) or None,
-                         purpose=list(filters.purpose) or None,
-                         status=list(filters.status) or None,
-                         start=filters.start, end=filters.end)
+    others = dict(funder=list(filters.funder) or None, purpose=list(filters.purpose) or None,
+                  start=filters.start, end=filters.end)
+    chosen = book.select(status=list(filters.status) or None, **others)
+    if filters.status:
+        chosen = counted_as_themselves(chosen, book.select(**others), book)
     return cut_shares(chosen, filters.purpose)
+
+
+def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
+    """``chosen`` (what --status keeps of ``book``) with each linked entry
+    counted as itself when --status left out every entry it links to (they
+    are in ``unfiltered``, what the other filters keep) and no entry its links
+    lead to, link after link, is kept: its money is counted nowhere else
+    under this filter ("£4m disbursed of a £20m pledge": --status disbursed
+    counts the £4m, --status pledged the £20m).  The ids are kept in
+    ``chosen.counted_as_themselves`` for the note that says so."""
+    en, links = chosen.tables.entries, chosen.tables.links
+    if not len(links) or len(chosen) == len(unfiltered):
+        return chosen
+    ids = en["id"].to_numpy(dtype=object)
+    kept = set(ids)
+    passed = set(unfiltered.tables.entries["id"].astype(object))
+    all_links = book.tables.links
+    all_ids = book.tables.entries["id"].to_numpy(dtype=object)
+    targets: dict[object, list] = {}
+    for e, t in zip(all_ids[all_links["entry"].to_numpy()],
+                    all_links["target"].to_numpy(dtype=object)):
+        targets.setdefault(e, []).append(t)
+
+    def counts_alone(i) -> bool:
+        first = targets.get(ids[i], [])
+        if not first or any(t in kept or t not in passed for t in first):
+            return False
+        seen, todo = set(first), list(first)
+        while todo:                      # a kept entry further up holds its money
+            for t in targets.get(todo.pop(), ()):
+                if t in kept:
+                    return False
+                if t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        return True
+
+    prim = en["primary"].to_numpy(dtype=bool)
+    tagged = np.asarray(not_counted_mask(en["tags"]), dtype=bool)
+    linked = np.unique(links["entry"].to_numpy(dtype=np.int64))
+    now = np.zeros(len(en), dtype=bool)
+    now[[i for i in linked if not prim[i] and not tagged[i] and counts_alone(i)]] = True
+    if not now.any():
+        return chosen
+    alone = set(ids[now]) & set(ids[en["status"].astype(object).isin(PAID).to_numpy()])
+
+    def paid_within_alone(i) -> bool:
+        seen, todo = set(), list(targets.get(ids[i], ()))
+        while todo:
+            t = todo.pop()
+            if t in alone:
+                return True
+            if t not in seen:
+                seen.add(t)
+                todo.extend(targets.get(t, ()))
+        return False
+    # what is paid within an entry counted as itself adds nothing more to paid
+    within = frozenset(str(ids[i]) for i in linked
+                       if not prim[i] and not now[i] and paid_within_alone(i))
+    en = en.copy()
+    en["primary"] = prim | now
+    t = chosen.tables
+    frame = chosen._frame
+    if frame is not None:
+        frame = frame.copy()
+        frame["primary"] = frame["primary"].to_numpy(dtype=bool) | \
+            now[t.allocations["entry"].to_numpy()]
+    out = Book(tables=Tables(en, t.allocations, t.citations, t.links),
+               documents=chosen.documents, options=chosen.options, problems=chosen.problems,
+               root=chosen.root, source=chosen.source, frame=frame)
+    out.whole = chosen.whole
+    out.counted_as_themselves = tuple(ids[now])    # type: ignore[attr-defined]
+    out.paid_within_them = within                   # type: ignore[attr-defined]
+    return out
+
+
+def counted_as_themselves_note(book) -> str | None:
+    """The line that says which linked entries --status counted as themselves."""
+    ids = getattr(book, "counted_as_themselves", ())
+    if not ids:
+        return None
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return ("--status left out what these linked entries disburse, restate or are "
+            f"part of, so each counts as itself: {shown}.")
 
 
 def share_mask(frame: pd.DataFrame, purposes) -> np.ndarray:
@@ -100,6 +187,9 @@ def cut_shares(book: Book, purposes) -> Book:
                options=book.options, problems=book.problems, root=book.root,
                source=book.source)
     out.whole = book.whole
+    for said in ("counted_as_themselves", "paid_within_them"):   # counted_as_themselves
+        if hasattr(book, said):
+            setattr(out, said, getattr(book, said))
     out.uncut = (book, tuple(purposes))    # type: ignore[attr-defined]
     return out
 

@@ -306,6 +306,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
+               "a": c["above"].astype(int).tolist(),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
                "e": grouped[id(c)]}
         if with_year:
@@ -523,7 +524,7 @@ def entry_groups(lists: dict, shown: int, flagged: list[int]):
     return out, counts, sorted(bad_groups)
 
 
-CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role"]
+CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role", "above"]
 
 
 ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
@@ -598,6 +599,8 @@ def cube_by_entry(report: Report):
     tag_values = np.empty(len(tuniq), dtype=object)
     tag_values[:] = [tuniq[k] for k in t_sorted]
     pays = facts["pays"].to_numpy(dtype=bool)
+    above = facts["above"].to_numpy(dtype=np.int64) if "above" in facts \
+        else np.zeros(len(facts), dtype=np.int64)    # statuses its links lead to (page.js)
     open_ = facts["open_ended"].to_numpy(dtype=bool)
 
     def entry_of(f):
@@ -615,7 +618,7 @@ def cube_by_entry(report: Report):
             return None
         parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
         role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
-        parts += [(tag_code[ent], tag_values), (role, None)]
+        parts += [(tag_code[ent], tag_values), (role, None), (above[ent], None)]
         if with_year:
             ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
             parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
@@ -637,7 +640,7 @@ def cube_by_entry(report: Report):
         for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
                                          parts):
             picked = codes[first]
-            if name == "role":
+            if name in ("role", "above"):
                 out[name] = picked.astype(np.int64)
             elif name == "open":
                 out[name] = picked.astype(bool)
@@ -699,6 +702,8 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
             "tags": of_ids(ids, "tags", np.nan),
             "role": np.where(f["primary"].to_numpy(), 0,
                              np.where(f["id"].isin(pays).to_numpy(), 1, 2)),
+            "above": (of_ids(ids, "above", 0) if "above" in last else
+                      np.zeros(len(f), dtype=object)).astype(np.int64),
             "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })

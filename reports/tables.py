@@ -39,6 +39,7 @@ from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
                              row_entries, to_money)
 from reports.listing import _concat, _joined, decimal_text
+from reports.filters import counted_as_themselves_note
 from reports.notes import book_note_facts, dropped_warnings, report_notes
 from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
                              as_book, select_entries)
@@ -232,7 +233,7 @@ def book_paid_within(book) -> frozenset[str]:
     whole = as_book(book).whole
     if whole.paid_within is None:
         whole.paid_within = paid_within_ids(*paid_facts(whole))
-    return whole.paid_within
+    return whole.paid_within | getattr(book, "paid_within_them", frozenset())   # --status
 
 
 def comparison_table(frame: pd.DataFrame, funders: Sequence[str], currency: str) -> pd.DataFrame:
@@ -465,7 +466,8 @@ def _add_rows(report: Report) -> None:
     report.sources = ahead["sources"] if "sources" in ahead else sources_table(ledger, entries)
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
-    report.notes = report_notes(report, entries, links, ahead.get("note facts")) + report.warnings
+    report.notes = (report_notes(report, entries, links, ahead.get("note facts"))
+                    + [n for n in [counted_as_themselves_note(entries)] if n] + report.warnings)
 
 
 def book_rows(ledger, entries, options: ReportOptions,
@@ -647,6 +649,8 @@ def entry_facts(entries) -> pd.DataFrame:
         if within:
             pays &= ~en["id"].astype(object).isin(within).to_numpy()
 
+    above = statuses_above(en, links)
+
     def text(col):   # missing -> ""
         if col not in en:
             return _str(np.full(n, "", dtype=object))
@@ -662,13 +666,35 @@ def entry_facts(entries) -> pd.DataFrame:
     amount = en["amount"].reset_index(drop=True)   # the whole entry (splits: all shares)
     return pd.DataFrame({
         "id": _str(en["id"]), "tags": tags,
-        "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays,
+        "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays, "above": above,
         "notes": text("notes"), "location": text("location"),
         "amount": amount,
         "currency": text("currency"), "qualifier": text("qualifier"),
         "period": text("period"),                           # in words, as Period.describe()
-    }, columns=["id", "tags", "open_ended", "pays", "notes", "location", "amount", "currency",
-                "qualifier", "period"])
+    }, columns=["id", "tags", "open_ended", "pays", "above", "notes", "location", "amount",
+                "currency", "qualifier", "period"])
+
+
+def statuses_above(en: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
+    """Per entry: the statuses of the entries its links lead to, link after
+    link, as bits (1 pledged, 2 committed, 4 disbursed, 8 spent; 0 when it
+    links nowhere in ``en``): the page's status filter counts a linked entry
+    as itself when it leaves out every one of them (reports.filters)."""
+    out = np.zeros(len(en), dtype=np.int64)
+    if not len(links):
+        return out
+    at = pd.Index(en["id"].astype(object)).get_indexer(links["target"].astype(object))
+    src = links["entry"].to_numpy(dtype=np.int64)[at >= 0]
+    dst = at[at >= 0]
+    codes = pd.Categorical(en["status"].astype(object), categories=list(STATUSES)).codes
+    own = np.left_shift(1, np.clip(np.asarray(codes, dtype=np.int64), 0, None))
+    for _ in range(len(en)):          # one step a link; stops when nothing changes
+        new = out.copy()
+        np.bitwise_or.at(new, src, own[dst] | out[dst])
+        if (new == out).all():
+            break
+        out = new
+    return out
 
 
 def _open_ids(report: Report) -> set:

@@ -82,7 +82,7 @@ function clear(node) { while (node.firstChild) node.removeChild(node.firstChild)
 function columns(c, n) {
   var rows = [];
   for (var i = 0; i < n; i++) {
-    rows.push({f: c.f[i], p: c.p[i], s: c.s[i], q: c.q[i], t: c.t[i], r: c.r[i],
+    rows.push({f: c.f[i], p: c.p[i], s: c.s[i], q: c.q[i], t: c.t[i], r: c.r[i], a: c.a ? c.a[i] : 0,
                y: c.y ? c.y[i] : -1, o: c.o ? c.o[i] : 0, m: BigInt(c.m[i]), e: c.e[i]});
   }
   return rows;
@@ -209,8 +209,21 @@ function passes(c, st, useYear) {
 }
 // the cells behind the tables: the year cells when a year is chosen, else the totals
 function activeCells(st) {
-  return st.y ? YEARS.filter(function (c) { return passes(c, st, true); })
-              : TOTALS.filter(function (c) { return passes(c, st, false); });
+  return countedAlone(st.y ? YEARS.filter(function (c) { return passes(c, st, true); })
+                           : TOTALS.filter(function (c) { return passes(c, st, false); }), st);
+}
+// a linked entry whose every target the status filter leaves out counts as itself (reports/filters.py)
+function countedAlone(cells, st) {
+  if (!st.s) return cells;
+  var bits = 0;
+  ['pledged', 'committed', 'disbursed', 'spent'].forEach(function (name, k) {
+    var i = DIMS.status.indexOf(name);
+    if (i >= 0 && st.s[i]) bits |= 1 << k;
+  });
+  return cells.map(function (c) {
+    if (c.r === 0 || !c.a || (c.a & bits)) return c;
+    var own = Object.assign({}, c); own.r = 0; return own;
+  });
 }
 
 // ---------------------------------------------------------------- aggregation
@@ -307,7 +320,7 @@ function render(st) {
     put(spec[0], table(spec[1], [spec[2], 'amount', 'entries', 'share'], rs));
   });
   // by year (always from the year cells)
-  var ycells = counted(YEARS.filter(function (c) { return passes(c, st, true); }));
+  var ycells = counted(countedAlone(YEARS.filter(function (c) { return passes(c, st, true); }), st));
   var byY = group(ycells, function (c) { return DIMS.year[c.y]; });
   var byYF = group(ycells, function (c) { return DIMS.year[c.y] + '\u0000' + DIMS.funder[c.f]; });
   var byYFun = group(ycells, function (c) { return DIMS.funder[c.f]; });
@@ -395,7 +408,9 @@ function render(st) {
   sortedKeys(sg, false).forEach(function (f) {
     var fc = sg.get(f).cells, p0 = counted(fc);
     var paid = fc.filter(function (c) { return c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent'); });
-    var comm = p0.filter(function (c) { return DIMS.status[c.s] !== 'pledged'; });
+    var further = p0.filter(function (c) { return DIMS.status[c.s] !== 'pledged'; });
+    // never less than paid: a payment linked to a pledge shows it reached that stage (charts.status_stages)
+    var comm = sum(further) >= sum(paid) ? further : paid;
     stBars.push({label: f, series: 'pledged (every counted entry)', cells: p0, what: f + ', pledged'});
     stBars.push({label: f, series: 'committed or further', cells: comm, what: f + ', committed or further'});
     stBars.push({label: f, series: 'disbursed or spent (paid)', cells: paid, what: f + ', paid'});
