@@ -38,7 +38,7 @@ from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
-from reports.valuation import Spec, Valued, value
+from reports.valuation import Spec, Valued, fiscal_start_of, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -280,8 +280,9 @@ def journal_parts(book, fmt: str, *, currency: str, valuation: str, rates, polic
                                        basis=basis, years=years, horizon=horizon, rates=rates,
                                        policy=policy, constant=constant)
         txns = xt._Txns(cols, valued_rows, constant=constant)
-    years_head = None if basis == "recorded" else (txns.used, years or "calendar", constant)
-    return cols, txns, prices, years_head
+        return cols, txns, prices, (txns.used, years or "calendar", constant,
+                                    fiscal_start_of(valued_rows.book, valued_rows.spec))
+    return cols, txns, prices, None
 
 
 def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
@@ -291,7 +292,7 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
         out.append(f"; converted totals: hledger bal -X {currency} --value=then")
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
-                   "'not:tag:secondary'; by year: -Y)")
+                   f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
         out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                    "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -303,6 +304,18 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
                        f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
         out.append("")
     return "\n".join(out)
+
+
+def _hledger_years(book, years_head) -> str:
+    """hledger's option for the export's years: -Y for calendar years; for
+    years from another day a yearly interval on that day ('every 4/1': 1
+    April to 31 March; -Y would count calendar years)."""
+    mode = years_head[1]
+    sm, sd = (years_head[3] if len(years_head) > 3 and years_head[3] else
+              fiscal_start_of(book, Spec(years=mode)))
+    if (sm, sd) == (1, 1):
+        return "-Y"
+    return f"-p 'every {sm}/{sd}' (-Y would count calendar years)"
 
 
 def _hledger_declarations(currencies) -> list[str]:
