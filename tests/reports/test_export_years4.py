@@ -90,3 +90,67 @@ def test_the_calendar_export_still_advises_y(tmp_path):
     _cli("export", HARBOUR, "-o", journal)
     assert _advice(journal) == ["-Y"]
     assert _hledger_by_year(journal, ["-Y"]) == _balance_by_year(HARBOUR, "year")
+
+
+H1 = """[[entry]]
+id = "a"
+date = 2020-01-01
+funder = "UK:HO"
+purpose = "P:X"
+amount = "£10 million a year for 2 years"
+
+[[entry]]
+id = "c"
+date = 2021-01-01
+funder = "UK:HO"
+purpose = "P:X"
+amount = "£4 million"
+disburses = "a"
+status = "disbursed"
+
+[[entry]]
+id = "d"
+date = 2020-06-15
+funder = "US:State"
+amount = "$6 million"
+period = "over 2 years"
+  [[entry.split]]
+  purpose = "P:X"
+  amount = "$2 million"
+  [[entry.split]]
+  purpose = "P:Z"
+  amount = "$4 million"
+"""
+
+
+def _half_up(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+
+
+def test_the_recorded_export_gives_balance_basis_recorded_to_the_penny(tmp_path):
+    exe = _hledger()
+    ledger = tmp_path / "h1"
+    ledger.mkdir()
+    (ledger / "ledger.toml").write_text('[ledger]\nname = "h1"\ncurrency = "GBP"\n',
+                                        encoding="utf-8")
+    (ledger / "pledges.toml").write_text(H1, encoding="utf-8")
+    journal = tmp_path / "h1r.journal"
+    _cli("export", ledger, "-o", journal, "--basis", "recorded")
+    text = journal.read_text(encoding="utf-8")
+    head = next(ln for ln in text.splitlines() if ln.startswith("; converted totals:"))
+    assert "hledger bal -B" in head and "not:tag:secondary" in head, head
+    run = subprocess.run([exe, "-f", str(journal), "bal", "-B", "not:tag:secondary", "-O",
+                          "csv", "-N", "--tree", "--no-elide"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    got = {row[0]: Decimal(row[1].split()[0].replace(",", ""))
+           for row in list(csv.reader(run.stdout.splitlines()))[1:]}
+    rows = json.loads(_cli("balance", ledger, "--currency", "GBP", "--basis", "recorded",
+                           "--format", "json"))
+    want = {r["account"]: Decimal(r["amount"]) for r in rows if r["account"] != "(total)"}
+    assert got == want
+    # by hand: c counted once (by a), and each split rounded at the rate stated
+    rate = Decimal(re.search(r"^P 2020-06-15 USD (\S+) GBP", text, re.M)[1])
+    split = _half_up(2_000_000 * rate) + _half_up(4_000_000 * rate)
+    assert got["Funders:US:State"] == -split != -_half_up(6_000_000 * rate)
+    assert got["Funders:UK:HO"] == Decimal("-10000000.00")
+    assert got["Purposes:P:X"] == Decimal("10000000.00") + _half_up(2_000_000 * rate)
