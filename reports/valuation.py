@@ -362,9 +362,9 @@ def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int]) 
     horizon ending inside a calendar year) take their share with them."""
     sm, sd = start
     fy = spread["year"].astype(str).str.slice(0, 4).astype(np.int64).to_numpy()
-    f_key = _run_keys(spread)
-    c_key = _run_keys(cal)
-    keep = np.isin(c_key, f_key)
+    codes, _ = pd.factorize(np.r_[_run_keys(spread), _run_keys(cal)])
+    f_key, c_key = codes[:len(spread)], codes[len(spread):]   # integer keys
+    keep = pd.Index(np.unique(f_key)).get_indexer(c_key) >= 0
     cy = cal["year"].astype(np.int64).to_numpy()[keep]
     c_orig = _orig_minor(cal)[keep]
     c_real = objects(cal["real_value_minor"].to_numpy())[keep]
@@ -392,7 +392,7 @@ def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int]) 
     where = pd.MultiIndex.from_arrays([key, pcy])
     real = objects(parts["real"].reindex(where).fillna(0).to_numpy(dtype=object))
     whole = objects(parts["orig"].reindex(where).fillna(0).to_numpy(dtype=object))
-    group = np.char.add(key.astype(str), pcy.astype(str))
+    group = key * 100_000 + pcy
     run = _group_cumsum(piece, group)
     share = np.where(whole == 0, 0, round_div(real * run, np.where(whole == 0, 1, whole)))
     real_piece = objects(share - _group_shift(objects(share), group))
