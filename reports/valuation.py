@@ -307,7 +307,10 @@ def deflated(spread: pd.DataFrame, options, calendar: pd.DataFrame | None = None
     if not getattr(options, "deflator", None):
         return spread
     base_year = int(options.base_year)
-    if calendar is None:
+    if spread.empty:   # still checks the index and its base year
+        constant_prices(spread, options.deflator, base_year)
+        return spread
+    if calendar is None or calendar.empty:
         out = constant_prices(spread, options.deflator, base_year)
         real = out["real_value_minor"].to_numpy()
         out = out.drop(columns=["real_value", "real_value_minor", "price_base"])

@@ -117,3 +117,12 @@ def test_the_by_year_captions_name_the_price_base(tmp_path):
     assert "in GBP prices of 2020" in title, title
     page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
     assert "fiscal years starting 01 April in GBP prices of 2020, amounts spread" in page
+
+
+def test_no_entries_and_a_one_off_in_january(tmp_path):
+    index = _index(tmp_path)
+    book = Book.from_entries([Entry("j", dt.date(2021, 1, 15), "F", "P", Decimal(5), "GBP")])
+    for years in ("calendar", "fiscal"):
+        assert _by_year(book.subset([False]), years, index) == {}
+    # fiscal 2020-21, money of January 2021: 500p x 100 / 110
+    assert _by_year(book, "fiscal", index) == {("j", "2020-21"): 455}
