@@ -49,13 +49,36 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def _recip(values: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return 1 / values.astype(object)   # Decimal's division, at RATE_DIGITS
+        return _plain(1 / values.astype(object))   # Decimal's division, at RATE_DIGITS
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return np.divide(num.astype(object), den.astype(object))
+        return _plain(np.divide(num.astype(object), den.astype(object)))
+
+
+def _plain(values: np.ndarray) -> np.ndarray:
+    """The same Decimals without trailing zeros (0.8846, not 0.884600000000000)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [_no_trailing_zeros(v) for v in values]
+    return out
+
+
+def _no_trailing_zeros(value: Decimal) -> Decimal:
+    if not value.is_finite() or value == value.to_integral_value():
+        return value.quantize(Decimal(1)) if value.is_finite() else value
+    return value.normalize()
+
+
+def _last_covered(frame: pd.DataFrame) -> np.datetime64:
+    """The last day a leg's rates cover: an ECB rate its own day; a rate
+    from a user table (priority > 0) holds to 31 December of its year, so a
+    yearly rate given once (a peg, a planning rate) covers its year."""
+    dates = frame["date"].to_numpy().astype("datetime64[D]")
+    user = frame["priority"].to_numpy() > 0
+    year_end = (dates.astype("datetime64[Y]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return np.where(user, year_end, dates).max()
 
 
 def _fmt_date(d) -> str:
@@ -70,6 +93,11 @@ class Series:
     dates: np.ndarray        # datetime64[D]
     rate: np.ndarray         # Decimal objects
     source: np.ndarray       # str objects
+    until: np.datetime64 | None = None   # the last day covered (None: the last date)
+
+    @property
+    def covered_to(self) -> np.datetime64:
+        return self.dates[-1] if self.until is None else max(self.until, self.dates[-1])
 
     def __len__(self) -> int:
         return len(self.dates)
@@ -253,21 +281,23 @@ class RateTable:
         else:
             b, q = self._per_euro(base), self._per_euro(quote)
             if len(b) and len(q):
-                j = b.merge(q, on="date", suffixes=("_b", "_q"))
+                j, cross_until = _cross(b, q)
                 same = j["source_b"] == j["source_q"]
                 parts.append(pd.DataFrame({
                     "date": j["date"].to_numpy(),
                     "rate": _ratio(j["rate_q"].to_numpy(), j["rate_b"].to_numpy()),
                     "source": np.where(same, j["source_b"],
                                        j["source_b"] + " + " + j["source_q"]),
-                    "priority": np.maximum(j["priority_b"], j["priority_q"])}))
+                    "priority": np.maximum(j["priority_b"], j["priority_q"]),
+                    "until": cross_until}))
         s = _latest_priority(parts)
         if not len(s):
             raise LedgerError(f"no exchange rate for {base}->{quote}: neither the ECB "
                               f"data nor the rate tables connect these currencies "
                               f"(add rates with --rates FILE)")
         out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
-                     s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object))
+                     s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object),
+                     _series_until(parts))
         self._series[key] = out
         if self._stored:
             _store_series(out)
@@ -283,13 +313,13 @@ class RateTable:
         s = self.series(base, quote)
         d = np.asarray(dates).astype("datetime64[D]")
         sd, n = s.dates, len(s)
-        before, after = d < sd[0], d > sd[-1]
+        before, after = d < sd[0], d > s.covered_to
         outside = before | after
         if outside.any() and not clamp:
             i = int(np.flatnonzero(outside)[0])
             raise LedgerError(
                 f"{_label(labels, i)}no {base}->{quote} rate on {_fmt_date(d[i])}: "
-                f"the rates run from {_fmt_date(sd[0])} to {_fmt_date(sd[-1])} "
+                f"the rates run from {_fmt_date(sd[0])} to {_fmt_date(s.covered_to)} "
                 f"(give a rate table that covers it with --rates CSV, which report, "
                 f"export and rates accept; 'rates convert --clamp' takes the nearest "
                 f"end's rate for one conversion)")
@@ -518,6 +548,43 @@ def _to_date(value) -> dt.date:
         except ValueError:
             raise LedgerError(f"{value!r} is not a date (YYYY-MM-DD)") from None
     return pd.Timestamp(value).date()
+
+
+def _cross(b: pd.DataFrame, q: pd.DataFrame) -> tuple[pd.DataFrame, np.datetime64]:
+    """The two per-euro legs of a cross, side by side (``rate_b``,
+    ``rate_q``, …), and the last day they both cover.  ECB legs pair up on
+    their common dates; with a user table's leg each leg's latest rate is
+    taken on every date either has, within both legs' cover (a peg given
+    once holds against the daily rates of the other currency)."""
+    until = min(_last_covered(b), _last_covered(q))
+    if not ((b["priority"] > 0).any() or (q["priority"] > 0).any()):
+        j = b.merge(q, on="date", suffixes=("_b", "_q"))
+        return j, (np.datetime64(j["date"].max(), "D") if len(j) else until)
+    bd = b["date"].to_numpy().astype("datetime64[D]")
+    qd = q["date"].to_numpy().astype("datetime64[D]")
+    dates = np.union1d(bd, qd)
+    dates = dates[(dates >= max(bd[0], qd[0])) & (dates <= until)]
+    ib = np.searchsorted(bd, dates, side="right") - 1
+    iq = np.searchsorted(qd, dates, side="right") - 1
+    j = pd.DataFrame({"date": dates})
+    for leg, idx, sfx in ((b, ib, "_b"), (q, iq, "_q")):
+        for c in ("rate", "source", "priority"):
+            j[c + sfx] = leg[c].to_numpy()[idx]
+    return j, until
+
+
+def _series_until(parts) -> np.datetime64 | None:
+    """The last day a pair's parts cover (``_last_covered``; a cross: its
+    ``until``), or None when that is its last date."""
+    ends = []
+    for p in parts:
+        if not len(p):
+            continue
+        if "until" in p:
+            ends.append(np.datetime64(p["until"].iloc[0], "D"))
+        else:
+            ends.append(_last_covered(p))
+    return max(ends) if ends else None
 
 
 def _latest_priority(parts) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
-from reports.valuation import Spec, Valued, value
+from reports.valuation import Spec, Valued, fiscal_start_of, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -193,6 +193,28 @@ def _prices(book, currency, valuation, rates, policy, valued_rows=None):
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
 
 
+def _line_values(cols, valued: pd.DataFrame) -> np.ndarray | None:
+    """The recorded value (report-currency minor units) of each allocation
+    line of ``cols``, from the valued rows (one per entry and purpose line,
+    in the Book's order; matched by entry and purpose should the order
+    differ)."""
+    ids = cols.ids.take(pa.array(cols.al_entry)).to_numpy(zero_copy_only=False).astype(object)
+    purposes = cols.al_purpose.to_numpy(zero_copy_only=False).astype(object)
+    vid = valued["id"].astype(str).to_numpy(dtype=object)
+    vpur = valued["purpose"].astype(str).to_numpy(dtype=object)
+    minor = valued["value_minor"].to_numpy()
+    if len(vid) == len(ids) and (vid == ids).all() and (vpur == purposes).all():
+        return minor
+    lines = pd.DataFrame({"i": ids, "p": purposes})
+    lines["n"] = lines.groupby(["i", "p"]).cumcount()
+    rows = pd.DataFrame({"i": vid, "p": vpur, "v": minor})
+    rows["n"] = rows.groupby(["i", "p"]).cumcount()
+    got = lines.merge(rows, on=["i", "p", "n"], how="left")["v"]
+    if got.isna().any():   # a line the valuation has no row for: no cost, as before
+        return None
+    return got.to_numpy(dtype=np.int64)
+
+
 def _rate(r) -> str:
     d = r if isinstance(r, Decimal) else Decimal(str(r))
     s = format(d.normalize(), "f")
@@ -271,8 +293,8 @@ def journal_parts(book, fmt: str, *, currency: str, valuation: str, rates, polic
     cols = xt._Columns(book)
     txns: xt._Recorded | xt._Txns
     if basis == "recorded":
-        prices, _ = _prices(book, currency, valuation, rates, policy, valued_rows)
-        txns = xt._Recorded(cols)
+        prices, valued = _prices(book, currency, valuation, rates, policy, valued_rows)
+        txns = xt._Recorded(cols, _line_values(cols, valued))
     else:   # by year: each posting's @@ value carries its rate (see the header)
         prices = None
         if valued_rows is None:
@@ -280,18 +302,23 @@ def journal_parts(book, fmt: str, *, currency: str, valuation: str, rates, polic
                                        basis=basis, years=years, horizon=horizon, rates=rates,
                                        policy=policy, constant=constant)
         txns = xt._Txns(cols, valued_rows, constant=constant)
-    years_head = None if basis == "recorded" else (txns.used, years or "calendar", constant)
-    return cols, txns, prices, years_head
+        return cols, txns, prices, (txns.used, years or "calendar", constant,
+                                    fiscal_start_of(valued_rows.book, valued_rows.spec))
+    return cols, txns, prices, None
 
 
 def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
     """The header comments, declarations and (as recorded) price directives."""
     out = ["; " + h for h in _header(book, "hledger", years_head)]
     if years_head is None:
-        out.append(f"; converted totals: hledger bal -X {currency} --value=then")
+        out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
+                   "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
+                   "posting's @@ cost is its value at the rate below, rounded per split line)")
+        out.append(f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
+                   f"in the sums (a split entry's funder may differ by a penny)")
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
-                   "'not:tag:secondary'; by year: -Y)")
+                   f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
         out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                    "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -303,6 +330,18 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
                        f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
         out.append("")
     return "\n".join(out)
+
+
+def _hledger_years(book, years_head) -> str:
+    """hledger's option for the export's years: -Y for calendar years; for
+    years from another day a yearly interval on that day ('every 4/1': 1
+    April to 31 March; -Y would count calendar years)."""
+    mode = years_head[1]
+    sm, sd = (years_head[3] if len(years_head) > 3 and years_head[3] else
+              fiscal_start_of(book, Spec(years=mode)))
+    if (sm, sd) == (1, 1):
+        return "-Y"
+    return f"-p 'every {sm}/{sd}' (-Y would count calendar years)"
 
 
 def _hledger_declarations(currencies) -> list[str]:
@@ -410,13 +449,13 @@ def _beancount_preamble(book, currency, currencies, prices, years_head, opens, s
     title = (getattr(book, "options", {}) or {}).get("name", "ledger-tool export")
     out = ["; " + h for h in _header(book, "beancount", years_head)]
     out += [f"option \"title\" {_bq(title)}", f"option \"operating_currency\" \"{currency}\""]
-    if years_head is not None:
-        # beancount divides an @@ total into a per-unit price (28 digits): the
-        # parts of a split then miss their total by ~1e-20, and with no amount
-        # in the report currency to infer a tolerance from, bean-check refuses
-        half = format(Decimal(5).scaleb(-1 - _digits(currency)), "f")
-        out += ["; a split's @@ parts may differ from its total by far less than half "
-                "a minor unit", f"option \"inferred_tolerance_default\" \"{currency}:{half}\""]
+    # beancount divides an @@ total into a per-unit price (28 digits): the
+    # parts of a split then miss their total by ~1e-20, and with no amount
+    # in the report currency to infer a tolerance from, bean-check refuses
+    # (by year, and as recorded: foreign postings carry @@ costs in both)
+    half = format(Decimal(5).scaleb(-1 - _digits(currency)), "f")
+    out += ["; a split's @@ parts may differ from its total by far less than half "
+            "a minor unit", f"option \"inferred_tolerance_default\" \"{currency}:{half}\""]
     out.append("")
     for c in currencies:
         out.append(f"{start.isoformat()} commodity {c}")

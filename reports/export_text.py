@@ -371,9 +371,15 @@ def _rows_in_order(ids: pa.Array, spread_ids):
 
 
 class _Recorded:
-    """One transaction per entry at its date, the amounts as recorded."""
+    """One transaction per entry at its date, the amounts as recorded.
+    ``line_values``: each allocation line's value in the report currency
+    (minor units, as ``balance --basis recorded`` counts it), written as the
+    ``@@`` cost of a foreign posting; the funder's cost is the sum of its
+    lines' (a split rounded line by line, as ledger-tool rounds it)."""
 
-    def __init__(self, cols: _Columns):
+    def __init__(self, cols: _Columns, line_values=None):
+        self.line_values = None if line_values is None else np.asarray(line_values,
+                                                                      dtype=np.int64)
         self.used = None
         n = cols.n
         self.count = n
@@ -395,7 +401,14 @@ class _Recorded:
         en = self.cols.amount
         f_text = _decimal_text(en.iloc[ta:tb], sdig, cur, jn._num, negate=True)
         p_text = _decimal_text(self.cols.al_amount.iloc[la:lb], ldig, line_cur, jn._num)
-        return _cat(f_text, " ", cur), _cat(p_text, " ", line_cur)
+        if self.line_values is None or foreign is None:
+            return _cat(f_text, " ", cur), _cat(p_text, " ", line_cur)
+        lv = self.line_values[la:lb]
+        fv = np.zeros(tb - ta, dtype=np.int64)
+        np.add.at(fv, np.repeat(np.arange(tb - ta), self.lines[ta:tb]), lv)
+        return (_posting_text(f_text, cur, minor_text(np.abs(fv), rdig), currency, foreign),
+                _posting_text(p_text, line_cur, minor_text(np.abs(lv), rdig), currency,
+                              line_foreign))
 
 
 def _chunks(n: int, txn_entry, monotone: bool):

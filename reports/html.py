@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ledger.atomic import write_atomic
 from reports.notes import horizon_reason
-from reports.options import Report
+from reports.options import Report, price_base
 from reports.page_script import SCRIPT, STYLE
 from reports.pagedata import (HTML_TABLE_LIMIT, EntryLists, _bcp47, banner_entries,
                               page_data)
@@ -144,7 +144,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
         if sid == "s-compare" and report.comparison.empty:
             continue
         if sid == "s-year":
-            cap = (f"Money falling in each of the {report.year_label}, amounts spread over their "
+            cap = (f"Money falling in each of the {report.year_label}{price_base(o)}, amounts spread over their "
                    f"periods by days.")
             if report.projected:
                 cap += (f" Rows marked (projected), hatched: years after {report.last_bounded}, "

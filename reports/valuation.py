@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import functools
+from decimal import Decimal
 from dataclasses import dataclass, fields
 from pathlib import Path
 from collections.abc import Sequence
@@ -24,6 +25,8 @@ import pandas as pd
 
 from ledger.book import Book
 from ledger.errors import LedgerError
+from rates import _dates as D
+from rates._minor import objects, round_div
 from rates.deflate import constant_prices
 from rates.normalise import YEAR_MODES, last_year, normalise, year_label
 from reports.accounts import truncate
@@ -31,6 +34,7 @@ from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_c
                              _with_id_codes, decimal_column, to_money)
 from reports.filters import share_mask, uncut
 from reports.notes import valuation_notes
+from rates.table import currency_digits
 from reports.options import as_book
 
 BASES = ("total", "per-year", "recorded")
@@ -239,7 +243,13 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
                      categorical=fast, with_per_year=spec.basis == "per-year", **kw)
     if spec.basis == "per-year":
         rows, per_year = rows
-    return Valued(book, spec, deflated(rows, spec), horizon if open_any else None, per_year)
+    calendar, start = None, fiscal_start_of(book, spec)
+    if spec.deflator and start != (1, 1):
+        # the index is by calendar year: the calendar parts are deflated, then regrouped
+        calendar = normalise(frame, basis="total", horizon=_calendar_horizon(horizon),
+                             decimals=False, **{**kw, "years": "calendar", "fiscal_start": None})
+    return Valued(book, spec, deflated(rows, spec, calendar, start), horizon if open_any else None,
+                  per_year)
 
 
 def only_shares(valued: Valued, purposes: Sequence[str], book=None) -> Valued:
@@ -283,18 +293,168 @@ def check_deflator(options) -> None:
                           "used with --basis per-year")
 
 
-def deflated(spread: pd.DataFrame, options) -> pd.DataFrame:
+def deflated(spread: pd.DataFrame, options, calendar: pd.DataFrame | None = None,
+             start: tuple[int, int] = (1, 1)) -> pd.DataFrame:
     """The spread (one row per entry, purpose and year) at constant prices
     when ``options.deflator`` is given (``rates.deflate.constant_prices``:
-    each year's part × index[base year] / index[its year]); unchanged
-    otherwise.  The one place every command deflates."""
+    each calendar year's part × index[base year] / index[its year]);
+    unchanged otherwise.  The one place every command deflates.
+
+    ``calendar``: the same rows spread into calendar years, for a spread
+    into other years (starting on ``start``, month and day): the index counts calendar years, so each
+    calendar year's part is deflated, then shared between the fiscal years
+    it falls in (``_regrouped``).  One total whatever the grouping."""
     if not getattr(options, "deflator", None):
         return spread
-    out = constant_prices(spread, options.deflator, int(options.base_year))
-    out["value_minor"] = out["real_value_minor"]
+    base_year = int(options.base_year)
+    if spread.empty:   # still checks the index and its base year
+        constant_prices(spread, options.deflator, base_year)
+        return spread
+    if calendar is None or calendar.empty:
+        out = constant_prices(spread, options.deflator, base_year)
+        real = out["real_value_minor"].to_numpy()
+        out = out.drop(columns=["real_value", "real_value_minor", "price_base"])
+    else:
+        cal = constant_prices(calendar, options.deflator, base_year)
+        out = spread.copy()
+        real = _regrouped(spread, cal, start)
+    out["value_minor"] = _int_col(real)
     if "value" in out:
-        out["value"] = out["real_value"]
-    return out.drop(columns=["real_value", "real_value_minor", "price_base"])
+        out["value"] = to_money(out["value_minor"], str(out["report_currency"].iloc[0]))
+    return out
+
+
+def _calendar_horizon(horizon: str | None) -> str | None:
+    """The calendar year a fiscal horizon ("2030-31") ends in (2031)."""
+    if horizon is None:
+        return None
+    text = str(horizon).strip()
+    return text if len(text) == 4 else str(int(text[:4]) + 1)
+
+
+def _orig_minor(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's original amount in its currency's minor units."""
+    if "original_minor" in frame.columns:
+        return objects(frame["original_minor"].to_numpy())
+    digits = frame["currency"].astype(str).map(currency_digits).to_numpy()
+    return np.array([int(Decimal(v).scaleb(int(d))) for v, d in
+                     zip(frame["original_value"].to_numpy(dtype=object), digits)], dtype=object)
+
+
+def _run_keys(frame: pd.DataFrame) -> np.ndarray:
+    """A key for each row's entry × purpose (its n-th run, should one come
+    back), the same in two spreads of the same rows."""
+    ids = frame["id"].astype(str).to_numpy(dtype=object)
+    purposes = frame["purpose"].astype(str).to_numpy(dtype=object)
+    change = np.r_[True, (ids[1:] != ids[:-1]) | (purposes[1:] != purposes[:-1])]
+    runs = pd.DataFrame({"i": ids[change], "p": purposes[change]})
+    nth = runs.groupby(["i", "p"], sort=False).cumcount().to_numpy()
+    key = (runs["i"] + "\x00" + runs["p"] + "\x00" + nth.astype(str)).to_numpy()
+    return key[np.cumsum(change) - 1]
+
+
+def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int]) -> np.ndarray:
+    """The real value of each row of ``spread`` (parts of years starting on
+    ``start``) from the deflated calendar parts ``cal``.
+
+    Each entry × purpose's money is cut at both kinds of year boundary into
+    pieces (original amounts: the same split rule whatever the years, no
+    rate involved); the pieces of a calendar year share its real value in
+    proportion (rounded on the running sum, so they add up to it), and the
+    pieces of a fiscal year are summed.  Pieces past the spread's end (a
+    horizon ending inside a calendar year) take their share with them."""
+    sm, sd = start
+    fy = spread["year"].astype(str).str.slice(0, 4).astype(np.int64).to_numpy()
+    codes, _ = pd.factorize(np.r_[_run_keys(spread), _run_keys(cal)])
+    f_key, c_key = codes[:len(spread)], codes[len(spread):]   # integer keys
+    keep = pd.Index(np.unique(f_key)).get_indexer(c_key) >= 0
+    cy = cal["year"].astype(np.int64).to_numpy()[keep]
+    c_orig = _orig_minor(cal)[keep]
+    c_real = objects(cal["real_value_minor"].to_numpy())[keep]
+    f_orig = _orig_minor(spread)
+    key = np.r_[f_key, c_key[keep]]
+    at = np.r_[D.make_date(fy + 1, sm, sd), D.make_date(cy + 1, 1, 1)]
+    own = np.r_[f_orig, c_orig]
+    fiscal = np.r_[np.ones(len(fy), dtype=bool), np.zeros(len(cy), dtype=bool)]
+    # money reached by each boundary, on the side of the row's own series
+    cum = np.r_[_group_cumsum(f_orig, f_key), _group_cumsum(c_orig, c_key[keep])]
+    order = np.lexsort((at, key))
+    key, at, own, fiscal, cum = key[order], at[order], own[order], fiscal[order], cum[order]
+    totals = pd.Series(f_orig).groupby(f_key).sum()
+    total = objects(totals.reindex(key).to_numpy(dtype=object))
+    sign = np.where(total < 0, -1, 1)
+    # in the direction of the amount: never back, never past the total
+    cum = _group_cummax(np.minimum(objects(sign * cum), objects(sign * total)), key)
+    piece = cum - _group_shift(cum, key)
+    last_day = at - D.DAY
+    pcy = D.year_of(last_day)
+    pfy = D.fiscal_index(last_day, sm, sd)
+    # each calendar part's real value, shared by its pieces in proportion
+    parts = pd.DataFrame({"real": c_real, "orig": objects(np.abs(c_orig))},
+                         index=pd.MultiIndex.from_arrays([c_key[keep], cy]))
+    where = pd.MultiIndex.from_arrays([key, pcy])
+    real = objects(parts["real"].reindex(where).fillna(0).to_numpy(dtype=object))
+    whole = objects(parts["orig"].reindex(where).fillna(0).to_numpy(dtype=object))
+    group = key * 100_000 + pcy
+    run = _group_cumsum(piece, group)
+    share = np.where(whole == 0, 0, round_div(real * run, np.where(whole == 0, 1, whole)))
+    real_piece = objects(share - _group_shift(objects(share), group))
+    got = pd.Series(real_piece).groupby([key, pfy]).sum()
+    return objects(got.reindex(pd.MultiIndex.from_arrays([f_key, fy])).fillna(0)
+                   .to_numpy(dtype=object))
+
+
+def _starts(group: np.ndarray) -> np.ndarray:
+    """Whether each element starts a run of equal ``group`` values."""
+    group = np.asarray(group)
+    return np.r_[True, group[1:] != group[:-1]] if len(group) else np.zeros(0, dtype=bool)
+
+
+def _group_cumsum(values, group) -> np.ndarray:
+    """Running sums of Python ints within runs of equal ``group``."""
+    values = objects(values)
+    if not len(values):
+        return values
+    cs = np.cumsum(values)
+    first = np.flatnonzero(_starts(group))
+    base = cs[first] - values[first]
+    return objects(cs - np.repeat(base, np.diff(np.r_[first, len(values)])))
+
+
+def _group_shift(values, group) -> np.ndarray:
+    """Each element's predecessor within its run (0 for the first)."""
+    values = objects(values)
+    out = np.r_[np.zeros(1, dtype=object), values[:-1]].astype(object)[:len(values)]
+    out[_starts(group)] = 0
+    return out
+
+
+def _group_cummax(values, group) -> np.ndarray:
+    """Running maxima of Python ints within runs of equal ``group``."""
+    values = objects(values).copy()
+    new = _starts(group)
+    if not len(values):
+        return values
+    runs = np.cumsum(new)
+    try:   # int64 in C when the sums fit (they are amounts of one entry)
+        ints = values.astype(np.int64)
+    except OverflowError:
+        ints = None
+    if ints is not None:
+        return objects(pd.Series(ints).groupby(runs).cummax().to_numpy())
+    for i in range(1, len(values)):   # pragma: no cover - past 64 bits
+        if not new[i] and values[i] < values[i - 1]:
+            values[i] = values[i - 1]
+    return values
+
+
+def _int_col(values) -> np.ndarray:
+    """int64 when every value fits, else Python ints."""
+    values = np.asarray(values)
+    try:
+        return values.astype(np.int64)
+    except OverflowError:
+        return values
 
 
 def collapse_years(spread: pd.DataFrame, currency: str) -> pd.DataFrame:

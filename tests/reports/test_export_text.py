@@ -4,7 +4,8 @@ the texts the entry-by-entry writer gave before them.
 
 The expectations in tests/fixtures/export_text/expected/ were written by that
 earlier writer (commit 459f9b3; the by-year beancount texts since gained two
-header lines, the tolerance bean-check needs: see test_export; the hostile
+header lines, the tolerance bean-check needs: see test_export; the recorded
+texts since carry each foreign posting's @@ cost: test_export_years4; the hostile
 hledger texts keep "[Calais] port" whole since: hledger reads brackets inside
 a name as text, test_journal_names3) on the example
 ledger, a generated ledger
