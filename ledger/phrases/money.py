@@ -691,14 +691,22 @@ def _atom_from(m: re.Match) -> AmountMatch:
 
 
 def iter_atoms(text: str) -> Iterator[AmountMatch]:
-    """Every bare amount (number + scale + currency) in ``text``, left to right."""
+    """Every bare amount (number + scale + currency) in ``text``, left to
+    right; digits that are no number ("000 000 €": a group never starts
+    with 0) are not an amount."""
     for m in _atom_re().finditer(text):
-        yield _atom_from(m)
+        try:
+            yield _atom_from(m)
+        except MoneyError:
+            continue
 
 
 def match_atom(text: str, pos: int = 0) -> AmountMatch | None:
     m = _atom_re().match(text, pos)
-    return _atom_from(m) if m else None
+    try:
+        return _atom_from(m) if m else None
+    except MoneyError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

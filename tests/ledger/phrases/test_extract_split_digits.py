@@ -16,7 +16,7 @@ from tests.ledger.sources.cited import add_cited, ledger_citing
     ("pays £1\n000 000 to the fund", Decimal(1), "£1⏎000 000"),
     ("pays £1 \n  000,000 to the fund", Decimal(1), "£1⏎000,000"),
     ("helped £12\n300 families", Decimal(12), "£12⏎300"),
-    ("a sum of 1\n000 000 € for", Decimal(0), "1⏎000 000 €"),
+    ("a sum of 1\n500 000 € for", Decimal(500_000), "1⏎500 000 €"),
     ("pays £12\nmillion", Decimal(12_000_000), ""),         # a scale word, read across
     ("pays £5m\n2000 families", Decimal(5_000_000), ""),    # the figure ends in its scale
     ("pays £5\n\n300 families", Decimal(5), ""),            # a paragraph break, not a wrap
@@ -71,3 +71,14 @@ def test_a_whole_figure_recorded_as_split_is_warned_beside_the_mismatch(tmp_path
     assert code == 1
     found = [x.rsplit("[", 1)[1] for x in out.splitlines() if x.startswith(("warning: ", "error: "))]
     assert sorted(found) == ["amount-mismatch]", "figure-across-break]"], out
+
+
+def test_digits_that_are_no_number_are_no_figure(tmp_path, run_cli):
+    """"1⏎000 000 €": the second line's "000 000 €" is no number (a group
+    never starts with 0), so no figure, and never a crash."""
+    assert [m for m in find_mentions("a sum of 1\n000 000 € for roads")
+            if m.currency == "EUR"] == []
+    doc = tmp_path / "doc.txt"
+    doc.write_text("prices: 000 000 € and £00\nor 1\n000 000 €\n", encoding="utf-8")
+    code, _, err = run_cli("extract", doc)
+    assert code == 0 and "Traceback" not in err, err
