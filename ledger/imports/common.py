@@ -351,13 +351,12 @@ def keep_user_edits(fields: dict[str, Any], old: Entry) -> list[str]:
     """An imported item's ``fields`` with what the user added to the entry
     it updates (``old``) kept: the tags the importer does not set (a
     ``not-counted`` of the user's: the one without an importer's reason
-    beside it, or beside a reason of the user's) and the notes after the
-    importer's own (``; ``-separated: the importer writes its note first,
-    as many parts as its new note or up to the last that reads as its
-    own; a user's remarks follow it).  Returns the old notes' parts before
-    those that the new note no longer has (an earlier version's
-    description, or a remark of the user's written among the importer's):
-    replaced, and said so by the caller, never dropped in silence."""
+    beside it, or beside a reason of the user's) and the notes it did not
+    write (``; ``-separated parts: those neither in the new note nor read
+    as the importer's, bar one for each new part that reads like anyone's
+    text, which replaces it: a flow's changed description).  Returns the
+    old parts not kept that the new note lacks, for the caller to say,
+    never dropped in silence."""
     theirs = [t for t in old.tags if t != NOT_COUNTED and not _IMPORTER_TAG.match(t)]
     user_excluded = any(t.startswith(NOT_COUNTED + "-") for t in theirs) or not any(
         _IMPORTER_TAG.match(t) and t.startswith(NOT_COUNTED) for t in old.tags)
@@ -367,16 +366,21 @@ def keep_user_edits(fields: dict[str, Any], old: Entry) -> list[str]:
     if extra:
         fields["tags"] = tags + extra
     note = str(fields.get("notes") or "")
-    have = set(note.split("; ")) if note else set()
+    new = [n for n in note.split("; ") if n.strip()] if note else []
     parts = [n for n in (old.notes or "").split("; ") if n.strip()]
-    # the importer's: as many parts as its new note has (a flow's description
-    # reads like anyone's text), and up to the last that reads as its own
-    last = max([len(have) - 1, *(k for k, n in enumerate(parts)
-                                 if n in have or _IMPORTER_NOTE.match(n))])
-    added = [n for n in parts[last + 1:] if n not in have]
+    # the old parts the new note has or that read as the importer's are its
+    # own; of the others, in order, one is replaced by each new part that
+    # reads like anyone's text (a flow's changed description: the importer
+    # writes it first); the rest are the user's remarks, kept
+    unread_new = [n for n in new if n not in parts and not _IMPORTER_NOTE.match(n)]
+    others = [n for n in parts if n not in new and not _IMPORTER_NOTE.match(n)]
+    replaced = others[:len(unread_new)]
+    added = others[len(unread_new):]
     if added:
-        fields["notes"] = "; ".join([note, *added] if note else added)
-    return [n for n in parts[:last + 1] if n not in have]
+        fields["notes"] = "; ".join([*new, *added])
+    # an old part that reads as the importer's and is gone: its own, or a
+    # remark that begins like one ("IATI figure confirmed by phone"): said
+    return replaced + [n for n in parts if n not in new and _IMPORTER_NOTE.match(n)]
 
 
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),

@@ -177,3 +177,34 @@ def test_fts_an_older_description_is_replaced_not_kept_and_a_remark_among_is_sai
     e701 = next(e for e in ledger.load(book).entries if e.id == "fts-701")
     assert e701.notes.startswith("Food, final") and e701.notes.endswith(MINE), e701.notes
     assert e701.notes.count(MINE) == 1 and "again" not in e701.notes
+
+
+def test_fts_a_remark_stays_when_a_newer_version_adds_a_note_of_the_importers(
+        tmp_path, run_cli):
+    """Version 2 of flow 701 adds a second source organisation, so the
+    importer's note gains a part ("other source organisations: …"); the
+    user's remark after its note is still theirs."""
+    import json
+
+    def page(name: str, version: int, funders: int):
+        data = json.loads(_fts(tmp_path / name, ("701", version, 1000)).read_text())
+        flow = data["data"]["flows"][0]
+        flow["description"] = "Food aid"
+        flow["sourceObjects"] = [{"type": "Organization", "id": str(k), "name": f"Donor {k}"}
+                                 for k in range(1, funders + 1)]
+        (tmp_path / name).write_text(json.dumps(data), encoding="utf-8")
+        return tmp_path / name
+
+    book = tmp_path / "book"
+    assert run_cli("import", "--from", "fts", page("p1.json", 1, 1), "-o", book)[0] == 0
+    path = book / "fts.toml"
+    text = path.read_text(encoding="utf-8")
+    head = text.index('id = "fts-701"')
+    path.write_text(text[:head] + text[head:].replace('notes = "Food aid"',
+                                                      f'notes = "Food aid; {MINE}"', 1),
+                    encoding="utf-8")
+    code, _, err = run_cli("import", "--from", "fts", page("p2.json", 2, 2), "-o", book)
+    assert code == 0 and "are replaced" not in err, err
+    import ledger
+    e701 = next(e for e in ledger.load(book).entries if e.id == "fts-701")
+    assert e701.notes == f"Food aid; other source organisations: Donor 2; {MINE}", e701.notes
