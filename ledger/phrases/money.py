@@ -39,6 +39,10 @@ class NotPositive(MoneyError):
     """An amount of zero or less (readers word it by ``ledger.rules.rows``)."""
 
 
+class NotANumber(MoneyError):
+    """Digits that are no number ("000 000": a group never starts with 0)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ParsedAmount:
     amount: Decimal
@@ -546,7 +550,7 @@ def parse_number(text: str) -> Decimal:
     if value is None:
         value = read_number(s, COMMA)
     if value is None:
-        raise MoneyError(f"not a number: {text!r}")
+        raise NotANumber(f"not a number: {text!r}")
     return value
 
 
@@ -697,7 +701,7 @@ def iter_atoms(text: str) -> Iterator[AmountMatch]:
     for m in _atom_re().finditer(text):
         try:
             yield _atom_from(m)
-        except MoneyError:
+        except NotANumber:
             continue
 
 
@@ -705,7 +709,7 @@ def match_atom(text: str, pos: int = 0) -> AmountMatch | None:
     m = _atom_re().match(text, pos)
     try:
         return _atom_from(m) if m else None
-    except MoneyError:
+    except NotANumber:
         return None
 
 
