@@ -14,9 +14,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
 
 from tests.ledger.read.test_dataset import COLUMNS, write_dataset
+from tests.reports.linked_cases import linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -143,15 +144,7 @@ def test_paid_adds_up_across_funder_filters(ledgers):
     assert one_by_one == sum(p for _, p in WANT.values())
 
 
-STATUSES = ("pledged", "committed", "disbursed", "spent")
-cases = st.integers(1, 7).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(1, 9), min_size=n, max_size=n),
-    st.lists(st.sampled_from(STATUSES), min_size=n, max_size=n),
-    # each entry's link: none, or a kind and an earlier entry (so no cycle)
-    st.tuples(*[st.none() if i == 0 else
-                st.one_of(st.none(), st.tuples(st.sampled_from(
-                    ("disburses", "part_of", "restates")), st.integers(0, i - 1)))
-                for i in range(n)])))
+cases = linked_cases()
 
 
 @settings(max_examples=40, deadline=None)

@@ -17,10 +17,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
 
 from tests.ledger.imports.test_iati_reimport2 import _activity, _commitment, _file
 from tests.reports.test_paid2 import _page_paid
+from tests.reports.linked_cases import linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -143,16 +144,7 @@ def test_a_disbursement_withdrawn_by_a_reimport_is_not_paid(tmp_path, run_cli):
     assert _page_paid(tmp_path / "r" / "report.html") == {}
 
 
-STATUSES = ("pledged", "committed", "disbursed", "spent")
-cases = st.integers(1, 7).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(1, 9), min_size=n, max_size=n),
-    st.lists(st.sampled_from(STATUSES), min_size=n, max_size=n),
-    st.lists(st.booleans(), min_size=n, max_size=n),     # tagged not-counted
-    # each entry's link: none, or a kind and an earlier entry (so no cycle)
-    st.tuples(*[st.none() if i == 0 else
-                st.one_of(st.none(), st.tuples(st.sampled_from(
-                    ("disburses", "part_of", "restates")), st.integers(0, i - 1)))
-                for i in range(n)])))
+cases = linked_cases(tagged=True)
 
 
 @settings(max_examples=60, deadline=None)

@@ -10,9 +10,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, example, given, settings, strategies as st
+from hypothesis import assume, example, given, settings
 
 from tests.reports.test_html import browser  # noqa: F401  (a fixture)
+from tests.reports.linked_cases import STATUSES, linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -89,15 +90,7 @@ def test_balance_status_disbursed(ledger, run_cli):
     assert "counts as itself: c" in err
 
 
-STATUSES = ("pledged", "committed", "disbursed", "spent")
-cases = st.integers(1, 7).flatmap(lambda n: st.tuples(
-    st.lists(st.integers(1, 9), min_size=n, max_size=n),
-    st.lists(st.sampled_from(STATUSES), min_size=n, max_size=n),
-    # each entry's link: none, or a kind and an earlier entry (so no cycle)
-    st.tuples(*[st.none() if i == 0 else
-                st.one_of(st.none(), st.tuples(st.sampled_from(
-                    ("disburses", "part_of", "restates")), st.integers(0, i - 1)))
-                for i in range(n)])))
+cases = linked_cases()
 
 
 @settings(max_examples=25, deadline=None)
