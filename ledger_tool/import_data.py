@@ -297,18 +297,26 @@ def run_dataset(args) -> int:
         writer.flush()
         bulk.write_documents(tmp, documents)
         sink.close()
+        rejects_at, written = f"{target / bulk.REJECTS_FILE}", None
         if sink.errors or not writer.rows:
-            rejects = (tmp / bulk.REJECTS_FILE).read_bytes() if sink.dropped else None
+            # an unreadable file: nothing written, as -o writes nothing; all
+            # refused: the rejects beside where the dataset would be
+            rejects = (tmp / bulk.REJECTS_FILE).read_bytes() \
+                if sink.dropped and not sink.errors else None
             bulk.abandon(tmp)
-            if rejects:       # nothing imported: the rejects beside where the dataset would be
-                settle_outputs(target, target.parent, False, rejects.decode("utf-8"))
+            written = settle_outputs(target, target.parent, False, rejects.decode("utf-8")) \
+                if rejects else None
+            rejects_at = str(written) if written else ""
         else:
             bulk.finish_folder(tmp, target)
     except BaseException:
         sink.close()
         bulk.abandon(tmp)
         raise
-    sink.print(f"{target / bulk.REJECTS_FILE}")
+    sink.print(rejects_at)
+    if written:
+        print(f"ledger-tool: import: rejected and skipped items listed in {written}",
+              file=sys.stderr)
     if sink.errors:
         raise LedgerError(f"import: nothing written: {sink.errors} file(s) could not be "
                           f"read; fix or remove them and run the import again")

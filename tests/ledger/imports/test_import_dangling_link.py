@@ -1,6 +1,7 @@
 """A dangling link among a folder's IATI files: ``--to`` names it as an
 unreadable file and reads the others, as ``-o`` does (one line, exit 1,
-nothing written), rather than stopping on it before reading anything."""
+nothing written, not even a rejects file: a failed command leaves nothing),
+rather than stopping on it before reading anything."""
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,20 @@ def test_a_dangling_link_is_one_unreadable_file(tmp_path, run_cli, monkeypatch, 
     assert "nothing written: 1 file(s) could not be read" in err, err
     assert "No such file" not in err, err
     assert not (tmp_path / out[1]).exists()
-    if out[0] == "-o":      # -o writes no rejects file when a file is unreadable
-        return
-    rejects = tmp_path / "d.rejects.csv"
-    rows = list(csv.DictReader(rejects.open(encoding="utf-8")))
-    assert [(r["file"], r["kind"]) for r in rows] == [("in/c.xml", "error")]
+    # nothing written at all, a rejects file neither: the same for -o and --to
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_a_dataset_import_refusing_everything_says_where_its_rejects_are(tmp_path, run_cli,
+                                                                        monkeypatch):
+    """Every item refused (a negative value with nothing to net it into):
+    no dataset, and the rejects file beside where it would be, named."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in").mkdir()
+    _file(tmp_path / "in" / "a.xml", _activity("XM-UPD-1", _commitment(-5, "c1")))
+    code, _, err = run_cli("import", "--from", "iati", "in", "--to", "d.parquet")
+    assert code == 1 and "nothing imported" in err, err
+    assert "rejected and skipped items listed in d.rejects.csv" in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.rejects.csv", "in"]
+    rows = list(csv.DictReader((tmp_path / "d.rejects.csv").open(encoding="utf-8")))
+    assert [r["file"] for r in rows] == ["in/a.xml"]
