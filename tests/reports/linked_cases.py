@@ -23,3 +23,19 @@ def linked_cases(tagged: bool = False):
             parts.append(st.lists(st.booleans(), min_size=n, max_size=n))
         return st.tuples(*parts, links)
     return st.integers(1, 7).flatmap(of)
+
+
+def journal_of(amounts, statuses, links, uncounted=None) -> str:
+    """A case as a journal: entry i is "about £{amount}m" of funder UK
+    ("about": a package may hold any parts; the package rule is not what
+    these properties test), its status, its link, and tagged not-counted
+    where ``uncounted`` says so."""
+    text = '[ledger]\nname = "p"\ncurrency = "GBP"\n'
+    for i, amount in enumerate(amounts):
+        text += (f'\n[[entry]]\nid = "e{i}"\ndate = 2016-05-01\nfunder = "UK"\n'
+                 f'purpose = "P"\namount = "about £{amount}m"\nstatus = "{statuses[i]}"\n')
+        if links[i]:
+            text += f'{links[i][0]} = "e{links[i][1]}"\n'
+        if uncounted and uncounted[i]:
+            text += 'tags = ["not-counted"]\n'
+    return text

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import assume, given, settings
 
 from tests.ledger.read.test_dataset import COLUMNS, write_dataset
-from tests.reports.linked_cases import linked_cases
+from tests.reports.linked_cases import journal_of, linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -161,13 +161,7 @@ def test_paid_is_each_payment_once_whatever_the_links(case):
 
     amounts, statuses, links = case
     n = len(amounts)
-    text = '[ledger]\nname = "p"\ncurrency = "GBP"\n'
-    for i in range(n):
-        # "about": a package may hold any parts (the package rule is not what is tested)
-        text += (f'\n[[entry]]\nid = "e{i}"\ndate = 2016-05-01\nfunder = "UK"\n'
-                 f'purpose = "P"\namount = "about £{amounts[i]}m"\nstatus = "{statuses[i]}"\n')
-        if links[i]:
-            text += f'{links[i][0]} = "e{links[i][1]}"\n'
+    text = journal_of(amounts, statuses, links)
 
     def counts(i):
         return statuses[i] in ("disbursed", "spent") and (

@@ -21,7 +21,7 @@ from hypothesis import assume, given, settings
 
 from tests.ledger.imports.test_iati_reimport2 import _activity, _commitment, _file
 from tests.reports.test_paid2 import _page_paid
-from tests.reports.linked_cases import linked_cases
+from tests.reports.linked_cases import journal_of, linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -162,15 +162,7 @@ def test_paid_whatever_the_links_and_tags(case):
 
     amounts, statuses, uncounted, links = case
     n = len(amounts)
-    text = '[ledger]\nname = "p"\ncurrency = "GBP"\n'
-    for i in range(n):
-        # "about": a package may hold any parts (the package rule is not what is tested)
-        text += (f'\n[[entry]]\nid = "e{i}"\ndate = 2016-05-01\nfunder = "UK"\n'
-                 f'purpose = "P"\namount = "about £{amounts[i]}m"\nstatus = "{statuses[i]}"\n')
-        if links[i]:
-            text += f'{links[i][0]} = "e{links[i][1]}"\n'
-        if uncounted[i]:
-            text += 'tags = ["not-counted"]\n'
+    text = journal_of(amounts, statuses, links, uncounted)
 
     def pays(i):
         return links[i] is None or links[i][0] in ("disburses", "part_of")

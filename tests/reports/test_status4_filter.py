@@ -13,7 +13,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 
 from tests.reports.test_html import browser  # noqa: F401  (a fixture)
-from tests.reports.linked_cases import STATUSES, linked_cases
+from tests.reports.linked_cases import STATUSES, journal_of, linked_cases
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -112,13 +112,7 @@ def test_each_status_counts_its_entries_once(case):
 
     amounts, statuses, links = case
     n = len(amounts)
-    text = '[ledger]\nname = "p"\ncurrency = "GBP"\n'
-    for i in range(n):
-        # "about": a package may hold any parts (the package rule is not what is tested)
-        text += (f'\n[[entry]]\nid = "e{i}"\ndate = 2016-05-01\nfunder = "UK"\n'
-                 f'purpose = "P"\namount = "about £{amounts[i]}m"\nstatus = "{statuses[i]}"\n')
-        if links[i]:
-            text += f'{links[i][0]} = "e{links[i][1]}"\n'
+    text = journal_of(amounts, statuses, links)
 
     def up(i):
         while links[i] is not None:
