@@ -56,7 +56,7 @@ from decimal import Decimal
 from pathlib import Path
 from collections.abc import Iterable
 
-from ledger.book import Book
+from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain, is_slug)
@@ -72,7 +72,7 @@ from ledger.rules.lookalike import none_alike
 from ledger.limits import (FIRST_YEAR, LAST_YEAR, MAX_AMOUNT, MAX_YEARS, NumberError,
                                  bounded_number, json_depth, period_problem, span_in_years)
 from ledger.safe_io import UnsafeFile, check_file
-from ledger.rules.rows import BULK_FIELD_HINTS, _np
+from ledger.rules.rows import BULK_FIELD_HINTS, _np, tags_text
 
 __all__ = ["BULK_COLUMNS", "PROVENANCE_COLUMNS", "read_bulk", "read_bulk_book", "bulk_book", "bulk_raw", "load_bulk", "read_table"]
 
@@ -1131,6 +1131,8 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     primary = ~linked[group]
     loose = primary.copy()        # neither split nor linked: the duplicate rule's
     loose[part] = False
+    if "tags" in names:   # a figure kept but not counted is counted once at most
+        loose &= ~not_counted_mask(tags_text(tbl.column("tags")).to_numpy(zero_copy_only=False))
     pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
                                                  amount, cur), date_np)
     accounts = raw.accounts
