@@ -53,7 +53,9 @@ def register(sub) -> None:
                       description="List the ledger's source documents with how many "
                                   "citations use each; with --sources, whether each file is "
                                   "in the archive and unchanged (SHA-256).")
-    ls.add_argument("ledger", metavar="LEDGER")
+    ls.add_argument("ledger", metavar="LEDGER", nargs="?",
+                    help="ledger folder or one-file ledger (or --ledger, as add and remove take it)")
+    ls.add_argument("--ledger", dest="ledger_option", metavar="LEDGER", help=argparse.SUPPRESS)
     ls.add_argument("--sources", metavar="DIR",
                     help="check the files in this archive folder (default: the ledger's own, "
                          "when it exists)")
@@ -76,6 +78,15 @@ def register(sub) -> None:
     rm.set_defaults(func=run_remove)
 
 
+def _one_ledger(positional: str | None, option: str | None) -> str:
+    """``sources list LEDGER`` or, as ``add`` and ``remove`` name it, ``--ledger LEDGER``."""
+    if positional and option and positional != option:
+        raise LedgerError(f"sources list: two ledgers given, {positional!r} and {option!r}")
+    if not (positional or option):
+        raise LedgerError("sources list: which ledger? (sources list LEDGER)")
+    return str(positional or option)
+
+
 def run_add(args: argparse.Namespace) -> int:
     refuse_bulk_table("sources add", args.ledger, _documents_instead(args.ledger))
     try:
@@ -93,6 +104,7 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    args.ledger = _one_ledger(args.ledger, args.ledger_option)
     book = load_ledger(args.ledger, quiet_warnings=True)
     if args.sources:
         archive: Archive | None = Archive(args.sources)

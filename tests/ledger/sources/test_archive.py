@@ -305,3 +305,14 @@ def test_a_one_file_ledgers_archive_is_beside_it(tmp_path, run_cli):
                    "--quote", "£1m")[0] == 0
     code, _, err = run_cli("audit", journal)
     assert code == 0 and "1 verified" in err
+
+
+def test_sources_list_takes_the_ledger_as_add_and_remove_do(tmp_path, run_cli):
+    book, _, _ = _newcomer(tmp_path, run_cli)
+    positional = run_cli("sources", "list", book, "--format", "csv")
+    assert positional[0] == 0 and "harbour" in positional[1]
+    assert run_cli("sources", "list", "--ledger", book, "--format", "csv")[:2] == positional[:2]
+    code, out, err = run_cli("sources", "list", "--format", "csv")
+    assert code == 1 and out == "" and "which ledger" in err and "Traceback" not in err
+    code, out, err = run_cli("sources", "list", book, "--ledger", tmp_path / "other")
+    assert code == 1 and out == "" and "two ledgers" in err
