@@ -480,8 +480,6 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                f"imported from this file ({state['acts']} complete activit"
                f"{'y' if state['acts'] == 1 else 'ies'} before it)")
         return ReadResult(file, [], [import_problem(file, where, msg, "error")], None, sha)
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
     records += _withdrawn(held, given, problems, file)
