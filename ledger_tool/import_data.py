@@ -25,7 +25,7 @@ from ledger.imports.problem import dropped, import_problem, items_of, kind_of, w
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
 from ledger.imports.fts import flow_versions, newest_versions, read_fts
-from ledger.imports.iati import activity_stamps, newest_activities, read_iati
+from ledger.imports.iati import activity_stamps, newest_activities, read_iati, slug_claims
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
@@ -181,7 +181,7 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
-    newest = _newest(kind, paths)
+    newest, claims = _newest(kind, paths)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -190,7 +190,7 @@ def run_data(args) -> int:
             results.append(read_file(read_iati, p, names=names, hierarchy=args.hierarchy,
                                      progress=_reading(progress, p.name),
                                      entries=_imported_entries(entries, "iati-"),
-                                     newest=newest))
+                                     newest=newest, claims=claims))
         else:
             # FTS versions and parent flows: the ledger's fts- entries' tags and figures
             results.append(read_file(read_fts, p, names=names,
@@ -438,19 +438,20 @@ def _batches(kind: str, args, cap: int):
             size += p.stat().st_size
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
-        newest = _newest(kind, paths)
+        newest, claims = _newest(kind, paths)
         for b in batches:
-            yield _read_batch(kind, b, names, args.hierarchy, cap, newest)
+            yield _read_batch(kind, b, names, args.hierarchy, cap, newest, claims)
         return
     context = multiprocessing.get_context("forkserver")
     # the workers' modules imported once, in the server they are forked from,
     # not again by each worker (this one: ``_read_batch``)
     context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        newest = _newest(kind, paths, pool)
+        newest, claims = _newest(kind, paths, pool)
         pending = []
         for b in batches:
-            pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap, newest))
+            pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap, newest,
+                                       claims))
             if len(pending) > 2 * workers:      # a few batches in flight, not the folder
                 yield pending.pop(0).result()
         for f in pending:
@@ -460,24 +461,30 @@ def _batches(kind: str, args, cap: int):
 def _newest(kind: str, paths: list[Path], pool=None):
     """What several files of one import give, each taken from its newest
     statement whatever file or batch gives it: an FTS flow's newest
-    version, an IATI activity's newest copy; None for one file.  Each
-    file's ids and versions are read by ``pool``'s workers when given."""
+    version, an IATI activity's newest copy; and the IATI activities'
+    entry id starts that several activities share, each given to the
+    first (``slug_claims``); None, None for one file.  Each file's ids and
+    versions are read by ``pool``'s workers when given."""
     if len(paths) < 2:
-        return None
+        return None, None
     each = flow_versions if kind == "fts" else activity_stamps
-    found = None if pool is None else \
+    found = [each(p) for p in paths] if pool is None else \
         list(pool.map(each, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
-    return newest_versions(paths, found) if kind == "fts" else newest_activities(paths, found)
+    if kind == "fts":
+        return newest_versions(paths, found), None
+    return newest_activities(paths, found), slug_claims(found)
 
 
-def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None):
+def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None,
+                claims=None):
     """``bulk.read_batch`` (in a worker process), with what the command's
     own process would otherwise do row by row and problem by problem: (the
     good rows, their ids' digests (``bulk.SeenIds``), the digests of the
     ids its items claim, the problems told (``_Told``), the documents, the
     files)."""
     claimed: list[str] = []
-    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy, claimed, newest)
+    table, problems, docs = bulk.read_batch(kind, paths, names, hierarchy, claimed, newest,
+                                            claims)
     return (table, bulk.id_digests(table), bulk.SeenIds.digest(claimed), _Told(problems, cap),
             docs, paths)
 

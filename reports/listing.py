@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.book import join_children
+from ledger.imports.table import tags_cell
 from ledger.phrases.money import plain_decimal
 from reports.text import _NUMBER, write_rows
 
@@ -172,6 +173,12 @@ def write_list(table: pd.DataFrame, fmt: str, *, locale: str = "en_GB", out=None
     if fmt == "csv":
         if table.empty:
             return
+        tags = table["tags"].astype(object)
+        odd = tags.str.contains('[,"]', regex=True, na=False).to_numpy(dtype=bool)
+        if odd.any():     # a tag holding a comma, quoted: the import splits at commas
+            tags = tags.copy()
+            tags[odd] = [tags_cell(t) for t in tags[odd]]
+            table = table.assign(tags=tags)
         write_csv(table, out)
         return
     write_rows(list_rows(table), fmt, locale=locale, money=LIST_MONEY, out=out)

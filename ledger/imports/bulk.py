@@ -220,17 +220,18 @@ def _origin_parts(origin: str, paths) -> tuple[str, str]:
 
 @few_collections()
 def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str] | None = None,
-               newest=None):
+               newest=None, claims=None):
     """Read and check a batch of IATI or FTS files (in a worker process):
     (the good rows, the problems, the documents of the files read); the
     ids its items claim go to ``claimed`` (``checked``); ``newest``: the
     FTS flows' newest versions, the IATI activities' newest copies, over
-    the whole import (``read_fts``, ``read_iati``)."""
+    the whole import (``read_fts``, ``read_iati``); ``claims``: the IATI
+    entry id starts several activities share, by the first to give them."""
     results = []
     for p in paths:
         if kind == "iati":
             results.append(read_file(read_iati, p, names=names, hierarchy=hierarchy,
-                                     newest=newest))
+                                     newest=newest, claims=claims))
         else:
             results.append(read_file(read_fts, p, names=names, newest=newest))
     problems = [pr for r in results for pr in r.problems]

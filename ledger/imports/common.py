@@ -218,14 +218,17 @@ def open_data(path: Path, what: str):
 
 def read_file(read: Callable[..., ReadResult], path: str | Path, **options) -> ReadResult:
     """``read(path, **options)``, one published file read; a file the guard
-    refuses (over the size cap, not a regular file, gone) is one problem
-    of kind "error", as a file the reader cannot parse: named with the
-    other unreadable files, the folder's others still read."""
+    refuses (over the size cap, not a regular file, gone) or the system
+    cannot read (permission denied, an I/O error) is one problem of kind
+    "error", as a file the reader cannot parse: named with the other
+    unreadable files, the folder's others still read."""
     try:
         return read(path, **options)
     except UnsafeFile as err:
-        return ReadResult(str(path), [], [import_problem(str(path), "", f"{err.reason}: not read",
-                                                         "error")])
+        why = err.reason
+    except OSError as err:
+        why = f"cannot read: {err.strerror or err}"
+    return ReadResult(str(path), [], [import_problem(str(path), "", f"{why}: not read", "error")])
 
 
 def file_sha256(path: Path, what: str = "data file") -> str:

@@ -364,7 +364,8 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 def read_iati(path: str | Path, *, names=None, progress=None,
               hierarchy: str | None = None, entries=(),
-              newest: Mapping[str, tuple[str, str]] | None = None) -> ReadResult:
+              newest: Mapping[str, tuple[str, str]] | None = None,
+              claims: Mapping[str, str] | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
@@ -373,17 +374,21 @@ def read_iati(path: str | Path, *, names=None, progress=None,
     gives is marked not counted (``_withdrawn``).  ``newest``: activity id ->
     (the file of the import holding its newest statement, its
     last-updated-datetime), for activities several files give
-    (``newest_activities``): another file's copy is skipped whole."""
+    (``newest_activities``): another file's copy is skipped whole.
+    ``claims``: entry id start -> the activity of the import given first
+    among those whose ids slug alike (``slug_claims``)."""
     path = Path(path)
     # one descriptor, checked and opened once: hashed, parsed, then its quotes read
     with open_data(path, "IATI file") as fh:
         sha = hashlib.file_digest(fh, "sha256").hexdigest()
         fh.seek(0)
-        return _read_file(path, fh, sha, names, progress, hierarchy, entries, newest or {})
+        return _read_file(path, fh, sha, names, progress, hierarchy, entries, newest or {},
+                          claims)
 
 
 def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
-               newest: Mapping[str, tuple[str, str]] | None = None) -> ReadResult:
+               newest: Mapping[str, tuple[str, str]] | None = None,
+               claims: Mapping[str, str] | None = None) -> ReadResult:
     """``read_iati`` of the open file ``fh`` whose hash is ``sha``."""
     from lxml import etree
 
@@ -398,7 +403,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
     letters = 0
     levels: dict[str, int] = {}
-    held = _LedgerActivities(entries)
+    held = _LedgerActivities(entries, claims)
     given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it, of
     # the activities the ledger holds
     try:
@@ -480,8 +485,6 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                f"imported from this file ({state['acts']} complete activit"
                f"{'y' if state['acts'] == 1 else 'ies'} before it)")
         return ReadResult(file, [], [import_problem(file, where, msg, "error")], None, sha)
-    except OSError as err:
-        raise LedgerError(f"{path}: cannot read: {err.strerror or err}") from None
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
     records += _withdrawn(held, given, problems, file)
@@ -559,6 +562,22 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
         else:
             out[aid] = (max(got)[1], "")
     return out
+
+
+def slug_claims(stamps) -> dict[str, str]:
+    """entry id start -> the first activity (in file order) of an import
+    whose start it is, for the starts that several activities share
+    ("GB-1-2/A", "GB-1-2-a"), from each file's ``activity_stamps``: each
+    file read apart then gives the others their hashed start
+    (``_LedgerActivities.base``), as one file does."""
+    first: dict[str, str] = {}
+    shared: set[str] = set()
+    for found in stamps:
+        for aid in found:
+            own = f"iati-{_id_part(aid, 60)}"
+            if first.setdefault(own, aid) != aid:
+                shared.add(own)
+    return {own: first[own] for own in shared}
 
 
 def _stamp(text: str) -> dt.datetime | None:
@@ -689,7 +708,7 @@ class _LedgerActivities:
     """The ledger's entries imported from IATI, by the activity their
     citation names (its whole identifier, whatever their ids say)."""
 
-    def __init__(self, entries):
+    def __init__(self, entries, claims: Mapping[str, str] | None = None):
         self.of: dict[str, list] = {}
         for e in entries:
             if not e.id.startswith("iati-"):
@@ -705,6 +724,9 @@ class _LedgerActivities:
             own = f"iati-{_id_part(act_id, 60)}"
             if any(e.id.startswith(own + "-") for e in held):
                 self.taken.setdefault(own, act_id)
+        # then the import's other files: its first activity of a start keeps it
+        for own, act_id in (claims or {}).items():
+            self.taken.setdefault(own, act_id)
 
     def base(self, act_id: str) -> str:
         """The start of the activity's entry ids: its own (``_id_part``),

@@ -1015,6 +1015,36 @@ def listed_links(cell: str) -> tuple[dict[str, str], str]:
 
 
 _SHARE = re.compile(r"[0-9]+(?:\.[0-9]+)?")   # a split's share as a listing writes it
+
+_SPACE = f"[{re.escape(TAG_SPACE)}]*"
+_QUOTED_TAG = re.compile(f'{_SPACE}"((?:[^"]|"")*)"{_SPACE}(?=[;,\n]|$)')
+_TAG_END = re.compile(r"[;,\n]|$")
+
+
+def cell_tags(cell: str) -> list[str]:
+    """A spreadsheet cell's tags: between ';', ',' or lines, each trimmed as
+    a bulk cell's are (so a control character reaches the tag rule); a tag
+    in double quotes ("a, b", quotes doubled) as written, so a listing's tag
+    holding a comma (``tags_cell``) comes back whole."""
+    out, pos = [], 0
+    while pos <= len(cell):
+        m = _QUOTED_TAG.match(cell, pos)
+        if m:
+            tag, pos = m.group(1).replace('""', '"'), m.end() + 1
+        else:
+            end = _TAG_END.search(cell, pos)
+            assert end is not None    # "$" always matches
+            tag, pos = cell[pos:end.start()].strip(TAG_SPACE), end.start() + 1
+        if tag.strip(TAG_SPACE):
+            out.append(tag)
+    return out
+
+
+def tags_cell(tags: str) -> str:
+    """The Book's tags (joined by ';') as a listing's cell that ``cell_tags``
+    reads back: a tag holding a comma or a double quote in double quotes."""
+    return ";".join(f'"{t.replace(chr(34), chr(34) * 2)}"' if "," in t or '"' in t else t
+                    for t in tags.split(";"))
 _JSON = json.JSONDecoder()
 
 
@@ -1169,9 +1199,7 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
     f["restated"] = [x.strip() for x in re.split(r"[;\n]", v("restated")) if x.strip()]
     if v("value_date"):     # the date of the exchange rate (a listing's, IATI's value-date)
         f["value_date"] = _iso_day(v("value_date"))
-    # a spreadsheet's tags also between commas or on lines of a cell; trimmed
-    # as a bulk cell's are, so a control character reaches the tag rule
-    f["tags"] = [x.strip(TAG_SPACE) for x in re.split(r"[;,\n]", v("tags")) if x.strip(TAG_SPACE)]
+    f["tags"] = cell_tags(v("tags"))
     docs = [x.strip() for x in v("doc").split("\n")]
     listed = [x.strip() for x in v("sources").split(";") if x.strip()]
     if listed and any(docs) and dict.fromkeys(listed) != dict.fromkeys(d for d in docs if d):

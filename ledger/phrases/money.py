@@ -344,22 +344,28 @@ class MarkCount(NamedTuple):
     decimal comma only, and either way as different numbers ("1,500"):
     how many, and where the first of the first two is, as the caller names
     it ("line 4: '2,5'"; '' for none).  Columns read apart (a dataset's
-    partitions) are one column by ``added``."""
+    partitions) are one column by ``added``.  ``point_both``, ``comma_both``:
+    of the first two, those written with both marks ("1,500,000.50",
+    "1.500.000,50"), each in its role: no slip of a writer of the other
+    convention."""
     point: int = 0
     comma: int = 0
     ambiguous: int = 0
     point_at: str = ""
     comma_at: str = ""
+    point_both: int = 0
+    comma_both: int = 0
 
 
 def added(counts) -> MarkCount:
     """The ``MarkCount`` of columns read apart as one column."""
-    point = comma = ambiguous = 0
+    point = comma = ambiguous = point_both = comma_both = 0
     point_at = comma_at = ""
     for c in counts:
         point, comma, ambiguous = point + c.point, comma + c.comma, ambiguous + c.ambiguous
         point_at, comma_at = point_at or c.point_at, comma_at or c.comma_at
-    return MarkCount(point, comma, ambiguous, point_at, comma_at)
+        point_both, comma_both = point_both + c.point_both, comma_both + c.comma_both
+    return MarkCount(point, comma, ambiguous, point_at, comma_at, point_both, comma_both)
 
 
 BOTH_WAYS, AGAINST_DEFAULT = "both ways", "against the default"
@@ -384,9 +390,12 @@ def convention(count: MarkCount, hint: str = POINT) -> Convention:
     column is written both ways, or when the cells that tell say the other
     mark than the default (a comma-separated file whose cells say a decimal
     comma): then the cell's own kind and the column disagree, and reading
-    it either way would be a guess 1000 times off.  The ambiguous cells do
-    not vote: each reads as either mark, so counting them for the default
-    would be the guess itself."""
+    it either way would be a guess 1000 times off -- unless a cell that
+    tells is written with both marks ("1.500.000,50" in a comma-separated
+    file): no slip of one character makes that of a number written the
+    default's way, so the column's convention is said, and its "24.973"
+    follow it.  The ambiguous cells do not vote: each reads as either mark,
+    so counting them for the default would be the guess itself."""
     if count.point and count.comma:
         mark = hint if count.point == count.comma else POINT if count.point > count.comma \
             else COMMA
@@ -394,7 +403,8 @@ def convention(count: MarkCount, hint: str = POINT) -> Convention:
                           hint)
     if count.point or count.comma:
         mark = POINT if count.point else COMMA
-        return Convention(mark, "" if mark == hint else AGAINST_DEFAULT,
+        said = count.point_both if mark == POINT else count.comma_both
+        return Convention(mark, "" if mark == hint or said else AGAINST_DEFAULT,
                           count.point_at or count.comma_at, hint)
     return Convention(hint, default=hint)
 
@@ -448,6 +458,7 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         reads = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
                  for m in (POINT, COMMA)}
         marked = np.array([("," in c or "." in c) for c in cells], bool)
+        both = np.array([("," in c and "." in c) for c in cells], bool)
     elif (not counted and hint == POINT and (rule is None or (rule.mark == POINT and not rule.refused))
           and _point_alone(cells)):
         # no cell only a comma reads, and the few "1.500" follow the point
@@ -459,6 +470,8 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         reads = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
                  for m, rx in _NUMBER_IN.items()}
         marked = pc.match_substring_regex(cells, "[.,]").to_numpy(zero_copy_only=False)
+        both = (pc.match_substring(cells, ",").to_numpy(zero_copy_only=False)
+                & pc.match_substring(cells, ".").to_numpy(zero_copy_only=False))
     point = reads[POINT] & ~reads[COMMA]
     comma = reads[COMMA] & ~reads[POINT]
     ambiguous = reads[POINT] & reads[COMMA] & marked
@@ -470,7 +483,8 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         i = int(np.argmax(mask))
         return i, where(i)
     count = MarkCount(int(point.sum()), int(comma.sum()), int(ambiguous.sum()),
-                      first(point)[1], first(comma)[1])
+                      first(point)[1], first(comma)[1], int((point & both).sum()),
+                      int((comma & both).sum()))
     rule = rule or convention(count, hint)
     example = first(point if rule.mark == POINT else comma)[0]
     contrary = comma if rule.mark == POINT else point

@@ -8,7 +8,9 @@ The rule (docs/interop.md, "Counting once"): each stage of an activity is its
 own measure, net of its negative values; the activity counts its net
 commitments where it has any, else its budgets (a revised budget replaces the
 original for the same period), else its planned disbursements, else its net
-disbursements and expenditure, else its pledges.
+disbursements and expenditure, else its pledges.  A transaction repeated
+identically -- in every element and attribute as published, white space in
+text and the order of attributes aside -- counts once.
 """
 from __future__ import annotations
 
@@ -35,8 +37,11 @@ ORDER = (("commitment",), ("incoming commitment",), ("budget",), ("planned",),
          ("disbursement", "expenditure"), ("pledge",), ("incoming pledge",))
 
 
-def _words(el) -> str:
-    return " ".join("".join(el.itertext()).split()) if el is not None else ""
+def _as_published(el) -> tuple:
+    """An element whole: its tag, attributes (in any order), text (its white
+    space collapsed) and children, each so; ElementTree reads no comments."""
+    return (el.tag, frozenset((k, " ".join(v.split())) for k, v in el.attrib.items()),
+            " ".join((el.text or "").split()), tuple(_as_published(c) for c in el))
 
 
 def _attr(el, name: str) -> str:
@@ -66,8 +71,7 @@ def count_once(path: Path) -> dict[str, Decimal]:
             tdate, vdate = _attr(tx.find("transaction-date"), "iso-date"), _attr(value, "value-date")
             if not cur or not (tdate or vdate):
                 continue
-            same = (_attr(tx, "ref"), code, value.text.strip(), cur, tdate, vdate,
-                    _words(tx.find("description")))
+            same = _as_published(tx)
             if same not in seen:          # a transaction repeated identically counts once
                 seen.add(same)
                 stages[(stage, cur)].append(Decimal(value.text.strip()))
