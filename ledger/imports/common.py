@@ -9,6 +9,7 @@ import contextlib
 import functools
 import gc
 import re
+import string
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -35,6 +36,57 @@ NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations"
                  "plans")
 
 
+class Wording:
+    """One kind of part an importer writes in an entry's note: the part made
+    from a template (``str.format``), and the same template reading a part
+    of an old note back as the importer's (a note an earlier version wrote
+    too: a wording is changed here, in one place).  ``fields``: a field's
+    pattern where any text would not do."""
+
+    def __init__(self, template: str, **fields: str):
+        self.template = template
+        pattern = []
+        for literal, name, _, _ in string.Formatter().parse(template):
+            pattern.append(re.escape(literal))
+            if name is not None:
+                pattern.append(f"(?:{fields[name]})" if name in fields else ".*?")
+        self.pattern = "".join(pattern)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> str:
+        return self.template.format(*args, **kwargs)
+
+
+class Wordings:
+    """The wordings of one importer's notes (``add`` makes each one, so none
+    is written that is not listed), and those of the helpers it uses."""
+
+    def __init__(self, *others: Wordings):
+        self.listed: list[Wording] = list({id(w): w for o in others for w in o.listed}.values())
+        self._read: re.Pattern[str] | None = None
+
+    def add(self, template: str, **fields: str) -> Wording:
+        w = Wording(template, **fields)
+        self.listed.append(w)
+        self._read = None
+        return w
+
+    def wrote(self, part: str) -> bool:
+        """``part`` of a note is one of these wordings."""
+        if self._read is None:
+            self._read = re.compile("|".join(f"(?:{w.pattern})" for w in self.listed) or "(?!)",
+                                    re.DOTALL)
+        return self._read.fullmatch(part) is not None
+
+
+# the notes ``percentages`` writes (an importer that uses it lists them with its own)
+SHARE_NOTES = Wordings()
+_PERCENT_UNUSED = SHARE_NOTES.add("{what}: the percentage of {item} {why}: not used")
+_GET_NOTHING = SHARE_NOTES.add("{what} {missing} without a percentage get nothing (the others "
+                               "add up to {total})")
+_SHARE_REST = SHARE_NOTES.add("{what} {missing} without a percentage share the remaining {rest}%")
+_SCALED = SHARE_NOTES.add("{what} percentages add up to {total}, not 100: scaled to 100")
+
+
 @dataclass
 class Record:
     """One would-be entry: raw journal fields plus where it comes from."""
@@ -51,6 +103,7 @@ class ReadResult:
     document: dict[str, Any] | None = None      # the archived file as a [[document]]
     sha256: str = ""
     read: int = 0                               # transactions / flows seen
+    notes: Wordings = field(default_factory=Wordings)   # how the reader's notes are worded
 
 
 @dataclass
@@ -179,22 +232,21 @@ def percentages(items: list[tuple[str, Decimal | None]], what: str):
     note = ""
     if not given:
         return [(k, Decimal(1)) for k, _ in items], "; ".join(
-            f"{what}: the percentage of {k} {why}: not used" for k, why in odd)
+            _PERCENT_UNUSED(what=what, item=k, why=why) for k, why in odd)
     total = sum((v for _, v in given), Decimal(0))
     weights = list(given)
     if missing:
         rest = max(Decimal(100) - total, Decimal(0))
         if rest == 0:
-            note = f"{what} {', '.join(missing)} without a percentage get nothing (the others add up to {total})"
+            note = _GET_NOTHING(what=what, missing=", ".join(missing), total=total)
         else:
-            note = f"{what} {', '.join(missing)} without a percentage share the remaining {rest}%"
+            note = _SHARE_REST(what=what, missing=", ".join(missing), rest=rest)
         weights += [(k, rest / len(missing)) for k in missing]
         total = sum((w for _, w in weights), Decimal(0))
     if total != 100 and total > 0:
-        note = (note + "; " if note else "") + (
-            f"{what} percentages add up to {_plain(total)}, not 100: scaled to 100")
+        note = (note + "; " if note else "") + _SCALED(what=what, total=_plain(total))
     if odd:
-        note = "; ".join([f"{what}: the percentage of {k} {why}: not used" for k, why in odd]
+        note = "; ".join([_PERCENT_UNUSED(what=what, item=k, why=why) for k, why in odd]
                          + ([note] if note else []))
     return weights, note
 
@@ -340,24 +392,15 @@ def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[P
 # boundary rules, IATI's withdrawn items): replaced on each import; any other
 # tag is the user's and kept
 _IMPORTER_TAG = re.compile(r"^(iati|fts)(-|$)|^not-counted-(withdrawn|internal|outgoing|shared)$")
-# how the importers' notes begin (ledger.imports.iati, .fts, common.percentages):
-# a note of the entry that neither the new note has nor begins so is the user's
-_IMPORTER_NOTE = re.compile(
-    r"^(IATI |FTS |not counted|counted: |linked, not counted|funder from the |no valid "
-    r"(transaction-date|period-start|period-end)|value-date |repeated identically|net of the "
-    r"reversal|replaced by the revised budget|beyond what is left|originalAmount 0|other source "
-    r"organisations|child of flow|split equally over|(plan|emergency|project): |(sectors|"
-    r"recipient countries/regions)\b)")
-
-
-def keep_user_edits(fields: dict[str, Any], old: Entry) -> list[str]:
+def keep_user_edits(fields: dict[str, Any], old: Entry, own: Wordings) -> list[str]:
     """An imported item's ``fields`` with what the user added to the entry
     it updates (``old``) kept: the tags the importer does not set (a
     ``not-counted`` of the user's: the one without an importer's reason
     beside it, or beside a reason of the user's) and the notes it did not
-    write (``; ``-separated parts: those neither in the new note nor read
-    as the importer's, bar one for each new part that reads like anyone's
-    text, which replaces it: a flow's changed description).  Returns the
+    write (``; ``-separated parts: those neither in the new note nor in
+    one of the importer's wordings, ``own``, bar one for each new part in
+    none, the data's own text, which replaces it: a flow's changed
+    description).  Returns the
     old parts not kept that the new note lacks, for the caller to say,
     never dropped in silence."""
     theirs = [t for t in old.tags if t != NOT_COUNTED and not _IMPORTER_TAG.match(t)]
@@ -371,19 +414,19 @@ def keep_user_edits(fields: dict[str, Any], old: Entry) -> list[str]:
     note = str(fields.get("notes") or "")
     new = [n for n in note.split("; ") if n.strip()] if note else []
     parts = [n for n in (old.notes or "").split("; ") if n.strip()]
-    # the old parts the new note has or that read as the importer's are its
-    # own; of the others, in order, one is replaced by each new part that
-    # reads like anyone's text (a flow's changed description: the importer
+    # the old parts the new note has or in the importer's wordings are its
+    # own; of the others, in order, one is replaced by each new part in none
+    # (the data's own text, a flow's changed description: the importer
     # writes it first); the rest are the user's remarks, kept
-    unread_new = [n for n in new if n not in parts and not _IMPORTER_NOTE.match(n)]
-    others = [n for n in parts if n not in new and not _IMPORTER_NOTE.match(n)]
+    unread_new = [n for n in new if n not in parts and not own.wrote(n)]
+    others = [n for n in parts if n not in new and not own.wrote(n)]
     replaced = others[:len(unread_new)]
     added = others[len(unread_new):]
     if added:
         fields["notes"] = "; ".join([*new, *added])
-    # an old part that reads as the importer's and is gone: its own, or a
-    # remark that begins like one ("IATI figure confirmed by phone"): said
-    return replaced + [n for n in parts if n not in new and _IMPORTER_NOTE.match(n)]
+    # an old part in one of the importer's wordings and gone: its own, or a
+    # remark worded like one: said
+    return replaced + [n for n in parts if n not in new and own.wrote(n)]
 
 
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
@@ -413,10 +456,11 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     existing = {e.id: e for e in (listed if book is None else _entries_of(
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
+    own = Wordings(*(r.notes for r in results))
     for k in first:     # the user's tags and notes stay (docs/interop.md)
         file, rec = items[k]
         old = existing.get(rec.fields.get("id", ""))
-        replaced_notes = keep_user_edits(rec.fields, old) if old is not None else []
+        replaced_notes = keep_user_edits(rec.fields, old, own) if old is not None else []
         if replaced_notes:
             out.problems.append(import_problem(file, rec.where, (
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "

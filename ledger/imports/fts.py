@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports.common import (Problem, ReadResult, Record, account_part, import_problem, shares,
+from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares,
                                    source_document)
 from ledger.errors import LedgerError
 from ledger.imports.problem import kind_of, where_of
@@ -44,6 +44,20 @@ NOT_COUNTED = {
     "shared": "shared on the boundary (several destination locations or years): FTS leaves "
               "it out of each one's funding totals",
 }
+
+# the parts of an entry's note this reader writes, each in its wording (the
+# flow's description is FTS's own text, in none): a re-import tells them
+# from the user's remarks (``common.keep_user_edits``)
+NOTES = Wordings()
+_UNCOUNTED = NOTES.add("not counted: {reason}")
+_ORIGINAL_ZERO = NOTES.add("originalAmount 0: the amountUSD FTS states is the figure")
+_NO_FUNDER = NOTES.add("FTS names no source organisation")
+_OTHER_FUNDERS = NOTES.add("other source organisations: {names}")
+_DESTINATION = NOTES.add("{kind}: {name}", kind="plan|emergency|project")
+_CHILD = NOTES.add("child of flow {parent} (FTS counts each flow of the chain that crosses the "
+                   "boundary)")
+_SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no shares)")
+_RATE = NOTES.add("FTS exchange rate {rate}")
 
 
 def _objects(objs, kind: str) -> list[dict]:
@@ -167,7 +181,7 @@ def read_fts(path: str | Path, *, names=None, entries=(),
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
             + f"): tagged {NOT_COUNTED_TAG}"), "note"))
     records = [Record(i["where"], i["fields"]) for i in items]
-    return ReadResult(file, records, problems, doc, sha, len(flows))
+    return ReadResult(file, records, problems, doc, sha, len(flows), NOTES)
 
 
 def newest_versions(paths, versions=None) -> dict[str, tuple[int, str]]:
@@ -279,7 +293,7 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
     ocur = str(ocur).strip().upper()
     notes = []
     if isinstance(orig, Decimal) and orig == 0 and usd is not None:
-        notes.append("originalAmount 0: the amountUSD FTS states is the figure")
+        notes.append(_ORIGINAL_ZERO())
         orig = None
     if orig is not None and not ocur:
         return reject(f"originalAmount {str(orig)[:40]} has no originalCurrency; not imported")
@@ -311,12 +325,11 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         funder = names["organisations"].get(UNKNOWN_FUNDER) or UNKNOWN_FUNDER
         problems.append(import_problem(file, where, f"no source Organization: the funder is recorded "
                                              f"as {funder!r}", "warning"))
-        notes.append("FTS names no source organisation")
+        notes.append(_NO_FUNDER())
     if f.get("description"):
         notes.append(" ".join(str(f["description"]).split()))
     if len(funders) > 1:
-        notes.append("other source organisations: " + ", ".join(
-            str(o.get("name", "")) for o in funders[1:]))
+        notes.append(_OTHER_FUNDERS(names=", ".join(str(o.get("name", "")) for o in funders[1:])))
     locs = [_name(o, names["locations"]) for o in _objects(dst, "Location")] or \
         ["Unspecified location"]
     clusters = [_name(o, names["clusters"]) for o in _objects(dst, "GlobalCluster")] or \
@@ -325,7 +338,7 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
     parts = shares(amount, cur, weights)
     for kind in ("Plan", "Emergency", "Project"):
         for o in _objects(dst, kind):
-            notes.append(f"{kind.lower()}: {' '.join(str(o.get('name', '')).split())}")
+            notes.append(_DESTINATION(kind=kind.lower(), name=" ".join(str(o.get("name", "")).split())))
     years = sorted({int(y) for o in (_objects(dst, "UsageYear") or _objects(src, "UsageYear"))
                     for y in [str(o.get("name", "")).strip()] if y.isdigit() and len(y) == 4})
     tags = ["fts", f"fts-version-{_version(f)}"]
@@ -337,12 +350,11 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         tags.append(f"fts-flow-type-{_tag(f['flowType'])}")
     if uncounted:
         tags += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-{uncounted}"]
-        notes.insert(0, f"not counted: {NOT_COUNTED[uncounted]}")
+        notes.insert(0, _UNCOUNTED(reason=NOT_COUNTED[uncounted]))
     parent = _id(f["parentFlowId"]) if f.get("parentFlowId") not in (None, "") else None
     if parent:
         tags.append(f"fts-parent-{parent}")
-        notes.append(f"child of flow {parent} (FTS counts each flow of the chain that "
-                     f"crosses the boundary)")
+        notes.append(_CHILD(parent=parent))
     fields = {"id": f"fts-{fid}", "date": day, "funder": funder,
               "amount": _plain(amount), "currency": cur, "status": STATUS[status_raw],
               "tags": tags,
@@ -352,14 +364,14 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         fields["period"] = f"from {years[0]}-01-01 to {years[-1]}-12-31"
     if len(parts) > 1:
         fields["split"] = [{"purpose": p, "amount": _plain(a)} for p, a in parts]
-        notes.append(f"split equally over {len(parts)} cluster/location pairs (FTS gives no shares)")
+        notes.append(_SPLIT(n=len(parts)))
     else:
         fields["purpose"] = parts[0][0]
     if cur != "USD" and usd is not None:
         fields["restated"] = [format_amount_phrase(usd, "USD")]
     rate = f.get("exchangeRate")
     if rate not in (None, "") and not (isinstance(rate, Decimal) and magnitude_problem(rate)):
-        notes.append(f"FTS exchange rate {str(rate)[:40]}")
+        notes.append(_RATE(rate=str(rate)[:40]))
     fields["notes"] = "; ".join(notes)
     reports = [r for r in (f.get("reportDetails") or []) if isinstance(r, dict)]
     rep = "; ".join(

@@ -23,8 +23,8 @@ from typing import Any
 from collections.abc import Mapping
 
 from ledger.errors import LedgerError
-from ledger.imports.common import (Problem, ReadResult, Record, account_part, country_name, import_problem,
-                                open_data, percentages, shares,
+from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wordings, account_part,
+                                country_name, import_problem, open_data, percentages, shares,
                                 source_document)
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
@@ -359,6 +359,29 @@ def _value(v, act: _Activity):
     return amount, cur, _date(v, "value-date"), v
 
 
+# the parts of an entry's note this reader writes, each in its wording (and
+# those of ``percentages``): a re-import tells them from the user's remarks
+# (``common.keep_user_edits``)
+NOTES = Wordings(SHARE_NOTES)
+_TRANSACTION = NOTES.add("IATI {version} transaction type {code} ({name})")
+_BUDGET = NOTES.add("IATI {version} budget, {type}, status {status} ({name})")
+_PLANNED = NOTES.add("IATI {version} planned disbursement")
+_UNDATED = NOTES.add("no valid {what} ({given}): dated by its {by}")
+_VALUE_DATE = NOTES.add("value-date {date}: the date IATI gives for its exchange rate (the "
+                        "entry's value_date: converted at that date's rate)")
+_FUNDER_FROM = NOTES.add("funder from the {how}")
+_REPEATED = NOTES.add("repeated identically at line {line}: counted once")
+_NET = NOTES.add("net of the reversal(s) {gone}: {reported} reported, {net} net")
+_REVISED = NOTES.add("replaced by the revised budget {id} for the same period: linked, not "
+                     "counted")
+_COUNTED = NOTES.add("counted: the activity is counted once, by {rule}")
+_BEYOND = NOTES.add("beyond what is left of {rule} in {cur}: linked as a restatement")
+_OTHER_CURRENCY = NOTES.add("in {cur}, not in the currency of {rule}: linked as a restatement")
+_LINKED = NOTES.add("linked, not counted: the activity is counted once, by {rule}")
+_WITHDRAWN = NOTES.add("not counted: {file}, imported after it, no longer gives it for activity "
+                       "{activity}")
+
+
 ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
@@ -506,7 +529,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                                   "count the same money twice; import one level with "
                                   "--hierarchy N", "note"))
     _attach_quotes(fh, quotes)
-    return ReadResult(file, records, problems, doc, sha, state["read"])
+    return ReadResult(file, records, problems, doc, sha, state["read"], NOTES)
 
 
 class _Refuse(Exception):
@@ -781,9 +804,8 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
                 continue
             fields = entry_table(e)
             fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
-            fields["notes"] = "; ".join(x for x in (
-                f"not counted: {name}, imported after it, no longer gives it for activity "
-                f"{act_id}", e.notes) if x)
+            fields["notes"] = "; ".join(x for x in (_WITHDRAWN(file=name, activity=act_id), e.notes)
+                                        if x)
             where = f"activity {act_id!r}"
             out.append(Record(where, fields))
             loc = f"{e.file}:{e.line}" if e.line else e.file
@@ -875,7 +897,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             problems.append(import_problem(file, where, f"probable duplicate of the transaction at line "
                                                  f"{first['line']} (identical in every element "
                                                  f"and attribute): counted once", "skip"))
-            first["notes"].append(f"repeated identically at line {tline}: counted once")
+            first["notes"].append(_REPEATED(line=tline))
             continue
         if amount == 0:
             problems.append(import_problem(file, where, "value 0: nothing to record", "skip"))
@@ -894,14 +916,14 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         refs_seen[stem] = n
         suffixes.add(suffix)
         version = act.version or ("1.0x (no @version; letter codes)" if act.letter_codes else "?")
-        notes = [f"IATI {version} transaction type {raw_code} ({tname})"]
+        notes = [_TRANSACTION(version=version, code=raw_code, name=tname)]
         if date != tdate:
-            notes.append(f"no valid transaction-date ({tdate or 'missing'}): dated by its "
-                         f"value-date")
+            notes.append(_UNDATED(what="transaction-date", given=tdate or "missing",
+                                  by="value-date"))
         elif vdate and vdate != tdate and _valid_date(vdate):
-            notes.append(_VALUE_DATE.format(vdate))
+            notes.append(_VALUE_DATE(date=vdate))
         if how != "provider-org":
-            notes.append(f"funder from the {how}")
+            notes.append(_FUNDER_FROM(how=how))
         item = dict(kind="t", stage=STAGES[code], code=code, status=status, amount=amount,
                     cur=cur, date=date, funder=funder, el=t, kids=kids, where=where, notes=notes,
                     id=f"{base}-t-{suffix}", tag=f"iati-type-{raw_code}", line=tline,
@@ -929,8 +951,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             continue
         item.update(stage="budget", status=BUDGET_STATUS[st], btype=btype,
                     tag=f"iati-budget-status-{st}", label=f"budget #{k} (line {b.sourceline})")
-        item["notes"].insert(0, f"IATI {act.version or '1.0x'} budget, {BUDGET_TYPE[btype]}, "
-                                f"status {st} ({BUDGET_STATUS_NAME[st]})")
+        item["notes"].insert(0, _BUDGET(version=act.version or "1.0x", type=BUDGET_TYPE[btype],
+                                        status=st, name=BUDGET_STATUS_NAME[st]))
         budgets.append(item)
     # a revised budget replaces the original for the same period
     revised: dict[tuple[str, str], dict] = {}
@@ -948,7 +970,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             continue
         item.update(stage="planned", status="pledged", tag="iati-planned-disbursement",
                     label=f"planned disbursement #{k} (line {p.sourceline})")
-        item["notes"].insert(0, f"IATI {act.version or '1.0x'} planned disbursement")
+        item["notes"].insert(0, _PLANNED(version=act.version or "1.0x"))
         items.append(item)
     _count(items, problems, file, tally)
     reported = set()
@@ -996,8 +1018,6 @@ def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file)
     return code
 
 
-_VALUE_DATE = ("value-date {}: the date IATI gives for its exchange rate (the entry's "
-               "value_date: converted at that date's rate)")
 
 
 def _as_date(text: str):
@@ -1024,8 +1044,8 @@ def _period_item(act, el, where, problems, eid, what):
         return None
     undated = ""
     if (not start or not _valid_date(start)) and end:     # dated by the end it gives
-        undated, start, end = f"no valid period-start ({start or 'missing'}): dated by its " \
-                              f"period-end", end, ""
+        undated, start, end = _UNDATED(what="period-start", given=start or "missing",
+                                       by="period-end"), end, ""
     if not start or not _valid_date(start):
         problems.append(import_problem(act.file, where, f"no valid period-start "
                                                  f"({start or 'missing'}): not imported"))
@@ -1039,12 +1059,12 @@ def _period_item(act, el, where, problems, eid, what):
         problems.append(import_problem(act.file, where, "no funding participating-org or reporting-org "
                                                  "to name the funder"))
         return None
-    notes = [] if how in ("provider-org",) else [f"funder from the {how}"]
+    notes = [] if how in ("provider-org",) else [_FUNDER_FROM(how=how)]
     if undated:
         notes.append(undated)
     value_date = vdate if vdate and vdate != start and _valid_date(vdate) else None
     if value_date:
-        notes.append(_VALUE_DATE.format(vdate))
+        notes.append(_VALUE_DATE(date=vdate))
     return dict(kind="b", amount=amount, cur=cur, date=start, start=start, end=end,
                 value_date=value_date,
                 period=f"from {start} to {end}" if end else "", funder=funder, el=None, kids={},
@@ -1125,8 +1145,7 @@ def _net(group: list[dict], problems, file) -> None:
             problems.append(import_problem(file, p["where"], f"cancelled by the reversal(s) {gone}: nets "
                                                       f"to zero, nothing to record", "skip"))
         elif p["netted"]:
-            p["notes"].append(f"net of the reversal(s) {gone}: {_plain(p['amount'])} reported, "
-                              f"{_plain(p['net'])} net")
+            p["notes"].append(_NET(gone=gone, reported=_plain(p["amount"]), net=_plain(p["net"])))
 
 
 class _FirstFit:
@@ -1198,8 +1217,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
             i["net"] = i["amount"] if i["amount"] > 0 and new["net"] > 0 else Decimal(0)
             if i["net"]:
                 i["link"] = ("restates", new["id"])
-                i["notes"].append(f"replaced by the revised budget {new['id']} for the same "
-                                  f"period: linked, not counted")
+                i["notes"].append(_REVISED(id=new["id"]))
             else:
                 problems.append(import_problem(file, i["where"], "original budget replaced by a revised "
                                         "budget for the same period, one of them not positive: "
@@ -1213,7 +1231,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
         tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + a["net"]
-        a["notes"].append(f"counted: the activity is counted once, by {rule}")
+        a["notes"].append(_COUNTED(rule=rule))
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)
     anchors_in: dict[str, list[dict]] = {}
@@ -1240,12 +1258,9 @@ def _count(items: list[dict], problems, file, tally) -> None:
             # planned disbursements phase the budgets first, so that both fit the commitment
             target = hosts.take(0 if i["stage"] == "planned" else len(budgets), i["net"])
             if target is None:
-                i["notes"].append(f"beyond what is left of {rule} in {i['cur']}: linked as a "
-                                  f"restatement" if same else
-                                  f"in {i['cur']}, not in the currency of {rule}: linked as a "
-                                  f"restatement")
+                i["notes"].append((_BEYOND if same else _OTHER_CURRENCY)(rule=rule, cur=i["cur"]))
                 kind = "restates"
         target = target or (same or anchors)[0]
         i["link"] = (kind, target["id"])
-        i["notes"].append(f"linked, not counted: the activity is counted once, by {rule}")
+        i["notes"].append(_LINKED(rule=rule))
         tally["linked"] += 1
