@@ -142,14 +142,14 @@ def inputs(path: str, kind: str) -> list[Path]:
     return [p]
 
 
-def _imported_entries(book, prefix: str) -> tuple:
+def _imported_entries(book, prefix: str) -> Any:
     """The ledger's entries an importer made (ids "fts-...", "iati-..."),
-    as ``Entry`` objects, which its reader reads."""
+    as a Book, whose tables its reader reads."""
     if not len(book):
         return ()
     ids = book.tables.entries["id"].astype(str)
     mask = ids.str.startswith(prefix).to_numpy(dtype=bool)
-    return book.subset(mask).entries if mask.any() else ()
+    return book.subset(mask) if mask.any() else ()
 
 
 def _reading(progress: Progress, name: str) -> Callable[[int, Any], None]:

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
 from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares,
                                    source_document)
 from ledger.errors import LedgerError
+from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
+from ledger.imports.rows import Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
+from ledger.model import Entry
 from ledger.limits import json_depth, magnitude_problem
 import datetime as dt
 import hashlib
@@ -76,10 +79,12 @@ def _flow_near(text: str, pos: int) -> str:
     return f"flow {ids[-1].group(1)!r} (the last flow id before the error)" if ids else ""
 
 
-def read_fts(path: str | Path, *, names=None, entries=(),
+def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = (),
              newest: Mapping[str, tuple[int, str]] | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records).
+    ``entries``: the ledger's (a Book, read from its tables, or ``Entry``
+    objects): the versions and figures of its flows.
     ``newest``: flow id -> (its newest version, the first file giving it)
     over the other files of the same import (``newest_versions``); a flow
     whose newer version another file gives is superseded, as within a file."""
@@ -139,7 +144,8 @@ def read_fts(path: str | Path, *, names=None, entries=(),
                                     f"not imported", "skip"))
             f = newer
         latest[fid] = f
-    ledger_versions = {e.id: _ledger_version(e) for e in entries if e.id.startswith("fts-")}
+    held = HeldEntries(entries, "fts-").rows
+    ledger_versions = {e.id: _ledger_version(e) for e in held}
     quotes = _Quotes(text)
     items = []
     for fid, f in latest.items():
@@ -168,7 +174,7 @@ def read_fts(path: str | Path, *, names=None, entries=(),
                 f"the ledger still counts version {ledger_versions[eid]} of this flow ({eid}), "
                 f"which this newer download does not count: remove {eid} from the ledger to "
                 f"count as FTS now does"), "warning"))
-    _family_warnings(items, entries, problems, file)
+    _family_warnings(items, held, problems, file)
     why: dict[str, int] = {}
     for i in items:
         if i["uncounted"]:
@@ -433,7 +439,7 @@ def _number(s: str) -> Decimal | None:
     return d if d.is_finite() and not magnitude_problem(d) else None
 
 
-def _family_warnings(items, entries, problems, file) -> None:
+def _family_warnings(items, entries: list[Held], problems, file) -> None:
     """A parent flow whose child flows (in this file or already in the ledger)
     add up to more US dollars than it: a warning naming both.  FTS counts
     each flow that crosses the boundary, parent and child alike, so nothing

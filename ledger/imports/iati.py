@@ -20,7 +20,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wordings, account_part,
@@ -29,7 +29,9 @@ from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wor
 from ledger.imports.table import slug
 from ledger.phrases.money import known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
-from ledger.model import LINK_KINDS, NOT_COUNTED
+from ledger.book import Book
+from ledger.imports.rows import Held, HeldEntries
+from ledger.model import LINK_KINDS, NOT_COUNTED, Entry
 from ledger.writer import entry_table
 import csv
 import datetime as dt
@@ -386,15 +388,16 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None, entries=(),
+              hierarchy: str | None = None, entries: Book | Iterable[Entry] = (),
               newest: Mapping[str, tuple[str, str]] | None = None,
               claims: Mapping[str, str] | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity).  ``entries``: the
-    ledger's; an entry of an activity read here that this file no longer
-    gives is marked not counted (``_withdrawn``).  ``newest``: activity id ->
+    ledger's (a Book, read from its tables, or ``Entry`` objects); an entry
+    of an activity read here that this file no longer gives is marked not
+    counted (``_withdrawn``).  ``newest``: activity id ->
     (the file of the import holding its newest statement, its
     last-updated-datetime), for activities several files give
     (``newest_activities``): another file's copy is skipped whole.
@@ -731,11 +734,10 @@ class _LedgerActivities:
     """The ledger's entries imported from IATI, by the activity their
     citation names (its whole identifier, whatever their ids say)."""
 
-    def __init__(self, entries, claims: Mapping[str, str] | None = None):
-        self.of: dict[str, list] = {}
-        for e in entries:
-            if not e.id.startswith("iati-"):
-                continue
+    def __init__(self, entries: Book | Iterable[Entry], claims: Mapping[str, str] | None = None):
+        self.held = HeldEntries(entries, "iati-")
+        self.of: dict[str, list[Held]] = {}
+        for e in self.held.rows:
             for c in e.sources:
                 m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
                 if m:
@@ -798,22 +800,23 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
     current statement of its activities."""
     out = []
     name = Path(file).name
-    for act_id, ids in given.items():
-        for e in held.of.get(act_id, ()):
-            if e.id in ids or NOT_COUNTED in e.tags:
-                continue
-            fields = entry_table(e)
-            fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
-            fields["notes"] = "; ".join(x for x in (_WITHDRAWN(file=name, activity=act_id), e.notes)
-                                        if x)
-            where = f"activity {act_id!r}"
-            out.append(Record(where, fields))
-            loc = f"{e.file}:{e.line}" if e.line else e.file
-            problems.append(import_problem(file, where, (
-                f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
-                f"in this one (withdrawn, its ref changed, or rejected or skipped above): tagged "
-                f"{NOT_COUNTED}-withdrawn, kept with its figures and sources, left out of every "
-                f"total"), "warning"))
+    gone = [(act_id, e) for act_id, ids in given.items() for e in held.of.get(act_id, ())
+            if e.id not in ids and NOT_COUNTED not in e.tags]
+    # the ``Entry`` views of these only: each is written again whole
+    views = {e.id: e for e in held.held.entries(e.id for _, e in gone)}
+    for act_id, e in gone:
+        fields = entry_table(views[e.id])
+        fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
+        fields["notes"] = "; ".join(x for x in (_WITHDRAWN(file=name, activity=act_id), e.notes)
+                                    if x)
+        where = f"activity {act_id!r}"
+        out.append(Record(where, fields))
+        loc = f"{e.file}:{e.line}" if e.line else e.file
+        problems.append(import_problem(file, where, (
+            f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
+            f"in this one (withdrawn, its ref changed, or rejected or skipped above): tagged "
+            f"{NOT_COUNTED}-withdrawn, kept with its figures and sources, left out of every "
+            f"total"), "warning"))
     return out
 
 

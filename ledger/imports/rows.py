@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from ledger.book import Book, _dates, _missing, _where_parts
 from ledger.imports.identity import figure_key
 from ledger.memory import gc_paused
-from ledger.model import LINK_KINDS, ONCE, Entry, Period, Problem
+from ledger.model import LINK_KINDS, ONCE, Citation, Entry, Money, Period, Problem
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables, entries_of
@@ -191,6 +191,77 @@ def _book_entries(book: Book) -> LedgerEntries:
         files.append(file)
         lines.append(line)
     return LedgerEntries(fields, files, lines)
+
+
+class Held(NamedTuple):
+    """An entry of the ledger that an importer made, as its reader compares
+    a file with it (versions, parents, the activity it cites, withdrawals)."""
+    id: str
+    amount: Decimal
+    currency: str
+    restated: tuple[Money, ...]
+    tags: tuple[str, ...]
+    notes: str
+    sources: tuple[Citation, ...]
+    file: str
+    line: int
+
+
+class HeldEntries:
+    """The entries of a ledger whose ids begin with ``prefix`` (an
+    importer's): ``rows``, read from a Book's tables (no ``Entry`` made),
+    else from each ``Entry``; ``entries(ids)``, the ``Entry`` views of the
+    few a reader writes again whole (IATI's withdrawn items)."""
+
+    def __init__(self, ledger: Book | Iterable[Entry], prefix: str):
+        self._ledger = ledger
+        if isinstance(ledger, Book):
+            self.rows = _held_rows(ledger, prefix)
+        else:
+            self.rows = [Held(e.id, e.amount, e.currency, e.restated, e.tags, e.notes, e.sources,
+                              e.file, e.line) for e in ledger if e.id.startswith(prefix)]
+
+    def entries(self, ids: Iterable[str]) -> list[Entry]:
+        want = set(ids)
+        if not want:
+            return []
+        if isinstance(self._ledger, Book):
+            got = self._ledger.tables.entries["id"].astype(str).isin(want).to_numpy(dtype=bool)
+            return list(self._ledger.subset(got).entries) if got.any() else []
+        return [e for e in self._ledger if e.id in want]
+
+
+def _held_rows(book: Book, prefix: str) -> list[Held]:
+    """``HeldEntries.rows`` of a Book, from its tables: the fields the
+    ``Entry`` views would give (``ledger.book``'s ``_views``)."""
+    import numpy as np
+
+    en = book.tables.entries
+    if not len(en):
+        return []
+    ids = en["id"].astype(str)
+    rows = np.flatnonzero(ids.str.startswith(prefix).to_numpy(dtype=bool))
+    if not len(rows):
+        return []
+    pick = en.iloc[rows]
+    text = {c: pick[c].astype(object).tolist() for c in
+            ("id", "currency", "restated", "tags", "notes", "where")}
+    cites = _by_entry(book.tables.citations)
+    out = []
+    for k, (i, amount) in enumerate(zip(rows.tolist(), pick["amount"].tolist())):
+        eid = str(text["id"][k])
+        file, line = _where_parts(str(text["where"][k] or ""), eid)
+        out.append(Held(
+            eid, amount if isinstance(amount, Decimal) else Decimal(str(amount)),
+            str(text["currency"][k]),
+            tuple(Money(Decimal(a), c) for c, _, a in (
+                part.strip().partition(" ") for part in str(text["restated"][k] or "").split(";")
+                if part.strip())),
+            tuple(x for x in str(text["tags"][k] or "").split(";") if x),
+            str(text["notes"][k] or ""),
+            tuple(Citation(str(d), str(q or ""), str(loc or "")) for d, q, loc in cites.get(i, ())),
+            file, line))
+    return out
 
 
 def _by_entry(table) -> dict[int, list[tuple]]:
