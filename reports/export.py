@@ -34,6 +34,7 @@ from ledger.atomic import atomic_file, write_atomic
 from ledger.book import Book, join_children
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
+from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
@@ -135,7 +136,7 @@ def _journal_columns(t) -> dict[str, list]:
                                (part.strip().partition(" ") for part in r.split(";") if part.strip()))
                      for r in text(en["restated"])],
         "recipient": text(en["recipient"]), "location": text(en["location"]),
-        "tags": ["; ".join(x for x in tg.split(";") if x) for tg in text(en["tags"])],
+        "tags": [_tags(tg) for tg in text(en["tags"])],
         "notes": text(en["notes"]),
     }
     ci = t.citations
@@ -158,6 +159,14 @@ def _journal_columns(t) -> dict[str, list]:
                 first.setdefault(r, tg)            # Entry.link: the first of that kind
         out[k] = [first.get(i, "") for i in range(n)]
     return out
+
+
+def _tags(tags: str) -> str:
+    """The Book's tags (joined by ';') as the export's cell: each tag as the
+    listing writes it (``tags_cell``: one holding a comma or a double quote
+    quoted), so the import reads it whole."""
+    odd = "," in tags or '"' in tags
+    return "; ".join(tags_cell(x) if odd else x for x in tags.split(";") if x)
 
 
 def _phrase(amount, currency):

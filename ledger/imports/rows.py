@@ -28,7 +28,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from ledger.book import Book, _dates, _missing, _where_parts
-from ledger.imports.identity import figure_key
+from ledger.imports.identity import figure_key, recorded
 from ledger.memory import gc_paused
 from ledger.model import LINK_KINDS, ONCE, Citation, Entry, Money, Period, Problem
 from ledger.phrases.money import plain_decimal
@@ -72,6 +72,8 @@ def _ledger_fields(e: Entry) -> dict[str, Any]:
                          for c in e.sources]
     if e.recipient:
         out["recipient"] = e.recipient
+    if e.location:
+        out["location"] = e.location
     if e.value_date:
         out["value_date"] = e.value_date
     if e.restated:
@@ -92,7 +94,8 @@ class LedgerEntries(NamedTuple):
                                          for s in f["split"]] if "split" in f else
                            [(f["purpose"], Decimal(f["amount"]))], Decimal(f["amount"]),
                            f["currency"], f["date"],
-                           [(c["doc"], c["quote"], c["locator"]) for c in f.get("source", ())])
+                           [(c["doc"], c["quote"], c["locator"]) for c in f.get("source", ())],
+                           recorded(f))
                 for f in self.fields]
 
 
@@ -131,7 +134,7 @@ def _book_entries(book: Book) -> LedgerEntries:
         return LedgerEntries([], [], [])
     text = {c: en[c].astype(object).tolist() for c in
             ("id", "funder", "purpose", "currency", "qualifier", "period_kind", "fiscal_year",
-             "status", "restated", "recipient", "where")}
+             "status", "restated", "recipient", "location", "where")}
     dates, starts, ends = _dates(en["date"]), _dates(en["start"]), _dates(en["end"])
     value_dates = _dates(en["value_date"]) if "value_date" in en.columns else [None] * n
     years = en["years"].tolist()
@@ -179,6 +182,8 @@ def _book_entries(book: Book) -> LedgerEntries:
                              for d, q, loc in cites[i]]
         if text["recipient"][i]:
             out["recipient"] = str(text["recipient"][i])
+        if text["location"][i]:
+            out["location"] = str(text["location"][i])
         if value_dates[i]:
             out["value_date"] = value_dates[i]
         restated = text["restated"][i]
@@ -517,7 +522,8 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
                                       "refused by the rules of the raw form")]
             if not refused and refuse is not None:
                 refused = {k: [p] for k, p in
-                           refuse(_figures(got, [m + k for k in accepted], accepted)).items()}
+                           refuse(_figures(got, [m + k for k in accepted], accepted,
+                                           [tables[k] for k in accepted])).items()}
             if not refused:
                 out.accepted = accepted
                 out.warnings = _warnings(found, at_line, set(accepted), lines)
@@ -657,9 +663,11 @@ def _once(problems: list[Problem]) -> list[Problem]:
     return list({(p.line, p.message, p.code, p.field): p for p in problems}.values())
 
 
-def _figures(got: Records, entries: list[int], records: list[int]) -> dict[int, tuple]:
+def _figures(got: Records, entries: list[int], records: list[int],
+             fields: list[dict[str, Any]]) -> dict[int, tuple]:
     """``ledger.imports.identity.figure_key`` of each accepted record (its
-    amount: the sum of its parts, which the rules made add up)."""
+    amount: the sum of its parts, which the rules made add up; ``fields``:
+    its journal fields, for what it records besides)."""
     import numpy as np
     import pyarrow as pa
 
@@ -686,8 +694,9 @@ def _figures(got: Records, entries: list[int], records: list[int]) -> dict[int, 
         if head[j] < 0:
             head[j] = r
     return {k: figure_key(rr.composed(col["funder"][h]), ps, sum((a for _, a in ps), Decimal(0)),
-                          col["currency"][h], rr.iso_date(col["date"][h]), cites[j])
-            for j, (k, ps, h) in enumerate(zip(records, parts, head))}
+                          col["currency"][h], rr.iso_date(col["date"][h]), cites[j],
+                          recorded(f))
+            for j, (k, ps, h, f) in enumerate(zip(records, parts, head, fields))}
 
 
 def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[int, Entry]:
