@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from ledger.model import LINK_KINDS, ONE_OFF, Entry, Period
+from ledger.model import LINK_KINDS, ONE_OFF, Period
 from ledger.phrases.period import PeriodError, parse_period
 
 # what an entry records of its figure besides funder, purposes, money, date
@@ -76,26 +76,6 @@ def cites_a_passage(key: tuple) -> bool:
     """The figure (``figure_key``) cites a passage: a quote or a locator,
     which tells two entries apart (a listing's rows name documents only)."""
     return any(quote or locator for _, quote, locator in key[5])
-
-
-def content_key(e: Entry) -> tuple:
-    """The figure of an entry (``figure_key``)."""
-    return figure_key(e.funder, [(s.purpose, s.amount) for s in e.splits] or
-                      [(e.purpose, e.amount)], e.amount, e.currency, e.date,
-                      [(c.doc, c.quote, c.locator) for c in e.sources],
-                      recorded({"recipient": e.recipient, "location": e.location,
-                                "status": e.status, "qualifier": e.qualifier,
-                                "period": "" if e.period.kind == ONE_OFF else e.period.describe(),
-                                "date": e.date,
-                                **{k: e.link(k) for k in LINK_KINDS}}))
-
-
-def same_as(entries) -> dict[tuple, Entry]:
-    """content key -> the first entry with that content."""
-    out: dict[tuple, Entry] = {}
-    for e in entries:
-        out.setdefault(content_key(e), e)
-    return out
 
 
 def duplicate_message(entry_id: str, file: str, line: int) -> str:
