@@ -132,10 +132,11 @@ class Book:
         # what belongs to the ledger, not to a query (the default horizon),
         # is worked out from it, so a filter never changes a kept row's figure
         self.whole: Book = self
-        # the ids of the entries paid within another entry paid itself, for
-        # the status table's paid (reports.tables.book_paid_within): worked
-        # out from the whole Book, or given (a dataset's partition: the
-        # dataset's, its links cross partitions)
+        # the ids of the linked entries that add nothing to the status
+        # table's paid (reports.tables.book_paid_within): those paid within
+        # another entry paid itself or within a not-counted one, and those
+        # tagged not-counted; worked out from the whole Book, or given (a
+        # dataset's partition: the dataset's, its links cross partitions)
         self.paid_within: frozenset[str] | None = None
 
     # ------------------------------------------------------------ builders

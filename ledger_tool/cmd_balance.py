@@ -14,8 +14,9 @@ from ledger_tool.common import (add_conversion_options, add_deflator_options, ad
 def register(sub) -> None:
     p = sub.add_parser("balance",
                        description="Balances of the funder and purpose accounts, rolled up the "
-                                   "account tree. Without --currency: per currency as recorded "
-                                   "(the ledger sums to zero per currency). With --currency: "
+                                   "account tree, then (total): the purposes' total, the "
+                                   "money counted (Funders is its negative: double entry). "
+                                   "Without --currency: per currency as recorded. With --currency: "
                                    "converted as the report converts them (same rates, years "
                                    "and horizon, so the totals equal the report's), as "
                                    "'hledger bal -B' counts 'export --to hledger' (each "

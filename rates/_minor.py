@@ -13,6 +13,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.errors import LedgerError
+from ledger.minor import minor_units, round_div as _round_div, unscaled_int64
+
+__all__ = ["minor_units", "unscaled_int64", "round_div", "mul_round", "largest_remainder",
+           "largest_remainders", "objects", "ratio_float", "to_decimal_array", "to_decimals"]
 
 _DEC = pa.decimal128(38, 9)
 
@@ -56,42 +60,6 @@ def _first_bad(s):
     return ("a row", "?")
 
 
-def minor_units(dec: pa.Array, digits: np.ndarray) -> np.ndarray:
-    """decimal128 amounts -> int64 minor units (rounded half up per currency
-    digits; ``digits`` is per row)."""
-    out = np.zeros(len(dec), dtype=np.int64)
-    digits = np.asarray(digits)
-    for k in np.unique(digits):
-        mask = digits == k
-        part = dec if mask.all() else pc.filter(dec, pa.array(mask))
-        try:   # exact at k places already (nearly always): no rounding to do
-            r = part.cast(pa.decimal128(38, int(k)))   # a safe cast: raises on lost digits
-        except pa.ArrowInvalid:
-            r = pc.round(part, ndigits=int(k), round_mode="half_up").cast(
-                pa.decimal128(38, int(k)))
-        out[mask] = unscaled_int64(r)
-    return out
-
-
-def unscaled_int64(dec: pa.Array) -> np.ndarray:
-    """The unscaled integers of a decimal128 array (1234.50 at scale 2 ->
-    123450) as int64, read from Arrow's buffer (128-bit little-endian two's
-    complement) without a copy per value; nulls read as 0."""
-    if isinstance(dec, pa.ChunkedArray):
-        dec = dec.combine_chunks()
-    n = len(dec)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    words = np.frombuffer(dec.buffers()[1], dtype=np.int64)
-    words = words[2 * dec.offset: 2 * (dec.offset + n)].reshape(n, 2)
-    lo, hi = words[:, 0], words[:, 1]
-    valid = (np.ones(n, dtype=bool) if dec.null_count == 0
-             else dec.is_valid().to_numpy(zero_copy_only=False))
-    if ((hi != (lo >> 63)) & valid).any():   # does not fit in 64 bits
-        raise LedgerError("an amount is too large (more than 9e18 minor units)")
-    return np.where(valid, lo, 0)
-
-
 def objects(values) -> np.ndarray:
     """An int array as Python ints (object) for overflow-free arithmetic."""
     arr = np.asarray(values)
@@ -103,10 +71,9 @@ def objects(values) -> np.ndarray:
 
 
 def round_div(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    """num / den rounded half away from zero (den > 0), as Python ints."""
-    num, den = objects(num), objects(den)
-    q = (2 * np.abs(num) + den) // (2 * den)
-    return np.where(num < 0, -q, q)
+    """num / den rounded half away from zero (den > 0), as Python ints
+    (``ledger.minor.round_div``, the one rule)."""
+    return _round_div(objects(num), objects(den))
 
 
 def largest_remainder(total: np.ndarray, group: np.ndarray, weight: np.ndarray,

@@ -66,10 +66,12 @@ def _sum_minor(keys: dict, minor, digits) -> dict[tuple, Decimal]:
 
 def balance_rows(book, depth: int | None = None) -> list[dict]:
     """Recorded balances per (account, currency), every parent account
-    including its children, then a ``(total)`` row per currency; primary
-    entries only.  Each allocation counts at its currency's minor unit (as
-    the report counts it), and a funder's side is the sum of its entries'
-    allocations, so the ledger still sums to zero per currency."""
+    including its children, then a ``(total)`` row per currency: the sum
+    over every purpose, the money counted, as ``converted``'s (the
+    double-entry check stays in sight: ``Funders`` is its negative);
+    primary entries only.  Each allocation counts at its currency's minor
+    unit (as the report counts it), and a funder's side is the sum of its
+    entries' allocations, so the ledger still sums to zero per currency."""
     en, al = book.tables.entries, book.tables.allocations
     cur = en["currency"].to_numpy(dtype=object)
     entry = al["entry"].to_numpy()
@@ -82,8 +84,9 @@ def balance_rows(book, depth: int | None = None) -> list[dict]:
                                  "c": cur[entry]}, minor, digits).items():
         leaf[(f"{PURPOSES}:{p}", c)] += v
     totals: dict[str, Decimal] = defaultdict(Decimal)
-    for (_, c), v in leaf.items():
-        totals[c] += v
+    for (a, c), v in leaf.items():
+        if a.startswith(f"{PURPOSES}:"):
+            totals[c] += v
     out = roll_up(leaf, depth)
     rows = [{"account": a, "currency": c, "amount": _plain(v)}
             for (a, c), v in sorted(out.items())]

@@ -63,26 +63,30 @@ def select(book: Book, filters: Filters) -> Book:
                   start=filters.start, end=filters.end)
     chosen = book.select(status=list(filters.status) or None, **others)
     if filters.status:
-        chosen = counted_as_themselves(chosen, book.select(**others), book)
+        chosen = counted_as_themselves(chosen, book, filters.status)
     return cut_shares(chosen, filters.purpose)
 
 
-def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
-    """``chosen`` (what --status keeps of ``book``) with each linked entry
-    counted as itself when --status left out every entry it links to (they
-    are in ``unfiltered``, what the other filters keep) and no entry its links
-    lead to, link after link, is kept: its money is counted nowhere else
-    under this filter ("£4m disbursed of a £20m pledge": --status disbursed
-    counts the £4m, --status pledged the £20m).  The ids are kept in
+def counted_as_themselves(chosen: Book, book: Book, statuses) -> Book:
+    """``chosen`` (what the filters keep of ``book``) with each linked entry
+    counted as itself when no entry its links lead to, link after link, has
+    one of ``statuses``: its money is counted nowhere else under this
+    --status ("£4m disbursed of a £20m pledge": --status disbursed counts
+    the £4m, --status pledged the £20m).  Statuses alone decide it, never
+    --funder, --purpose or the dates (the page's cells carry only the
+    statuses above them, ``reports.tables.statuses_above``): those keep or
+    drop the entries counted under --status as any others, so their totals
+    add up to the --status total.  The ids are kept in
     ``chosen.counted_as_themselves`` for the note that says so."""
     en, links = chosen.tables.entries, chosen.tables.links
-    if not len(links) or len(chosen) == len(unfiltered):
+    if not len(links):
         return chosen
     ids = en["id"].to_numpy(dtype=object)
-    kept = set(ids)
-    passed = set(unfiltered.tables.entries["id"].astype(object))
     all_links = book.tables.links
-    all_ids = book.tables.entries["id"].to_numpy(dtype=object)
+    all_en = book.tables.entries
+    all_ids = all_en["id"].to_numpy(dtype=object)
+    known = set(all_ids)
+    kept = set(all_ids[all_en["status"].astype(object).isin(list(statuses)).to_numpy()])
     targets: dict[object, list] = {}
     for e, t in zip(all_ids[all_links["entry"].to_numpy()],
                     all_links["target"].to_numpy(dtype=object)):
@@ -90,7 +94,7 @@ def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
 
     def counts_alone(i) -> bool:
         first = targets.get(ids[i], [])
-        if not first or any(t in kept or t not in passed for t in first):
+        if not first or any(t in kept or t not in known for t in first):
             return False
         seen, todo = set(first), list(first)
         while todo:                      # a kept entry further up holds its money

@@ -185,8 +185,10 @@ def rounded_said(n: int, ids: list[str]) -> str:
 
 
 def deflator_note(options) -> str:
-    return (f"constant prices: amounts are{price_base(options)} (each year's part x the "
-            f"index of {options.base_year} / the index of its year, from {options.deflator})")
+    return (f"constant prices: amounts are{price_base(options)} (each calendar year's part "
+            f"x the index of {options.base_year} / the index of that calendar year, from "
+            f"{options.deflator}; a fiscal year adds up the deflated parts of the calendar "
+            f"years it spans)")
 
 
 def unstated_note(book, options) -> str | None:

@@ -649,7 +649,7 @@ def entry_facts(entries) -> pd.DataFrame:
         if within:
             pays &= ~en["id"].astype(object).isin(within).to_numpy()
 
-    above = statuses_above(en, links)
+    above = book_statuses_above(book)
 
     def text(col):   # missing -> ""
         if col not in en:
@@ -695,6 +695,23 @@ def statuses_above(en: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
             break
         out = new
     return out
+
+
+def book_statuses_above(book) -> np.ndarray:
+    """``statuses_above`` of ``book``'s entries, followed through the whole
+    ledger it was selected from (statuses alone decide, as --status's
+    ``reports.filters.counted_as_themselves``), 0 for an entry tagged
+    not counted (never counted as itself)."""
+    whole = book.whole
+    wen = whole.tables.entries
+    up = statuses_above(wen, whole.tables.links)
+    up[np.asarray(not_counted_mask(wen["tags"]), dtype=bool)] = 0
+    if whole is book:
+        return up
+    at = pd.Index(wen["id"].astype(object))
+    if not at.is_unique:
+        return statuses_above(book.tables.entries, book.tables.links)
+    return up[at.get_indexer(book.tables.entries["id"].astype(object))]
 
 
 def _open_ids(report: Report) -> set:

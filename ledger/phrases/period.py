@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from collections.abc import Callable
 
+from ledger.minor import round_div, to_minor
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
 from ledger.limits import NumberError, bounded_number
 
@@ -552,16 +553,14 @@ def total_minor(amount, period: Period, digits: int) -> int | None:
     its minor units, times the period's exact years, rounded once, half away
     from zero): 1000000 a year for the 10 days 2016-01-01..10 is 2732240
     pence (27322.404…).  None for an open-ended per-year rate."""
-    minor = int(_amount(amount).scaleb(digits).to_integral_value(ROUND_HALF_UP))
+    minor = to_minor(_amount(amount), digits)
     if period.kind != PER_YEAR:
         return minor
     f = _years_fraction(period)
     if f is None:
         return None
     years = Fraction(f[0]) / Fraction(f[1])
-    num, den = minor * years.numerator, years.denominator
-    q = (2 * abs(num) + den) // (2 * den)
-    return -q if num < 0 else q
+    return round_div(minor * years.numerator, years.denominator)
 
 
 def annual_rate(amount, period: Period) -> Decimal | None:

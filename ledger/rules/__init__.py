@@ -26,7 +26,8 @@ Rules (and codes):
   over its period ("£6m a year for 2 years" is £12m), as the reports count
   it (to the currency's minor unit); an open-ended part ("£1m a year", no end) exceeds any bounded
   package, and an open-ended package's total is unbounded: only its
-  open-ended parts are measured against it, a year against a year;
+  open-ended parts are measured against it, a year against a year (in
+  minor units too);
 - ``no-source`` (warning), ``unknown-document``, ``no-quote`` (warning):
   citations;
 - ``probable-duplicate`` (warning): an entry with the same funder, purpose,
@@ -44,12 +45,13 @@ from decimal import Decimal
 from typing import NamedTuple
 from collections.abc import Callable, Iterable, Sequence
 
+from ledger.minor import to_minor
 from ledger.model import Period, Problem
 from ledger.phrases.money import currency_digits, plain_decimal
 from ledger.phrases.period import PeriodError, parse_period, total as period_total, total_minor
 from ledger.rules.lookalike import lookalikes
 
-__all__ = ["across_entries", "packages", "Package", "whole_amounts", "same_pledge", "records_apart",
+__all__ = ["across_entries", "packages", "Package", "whole_amounts", "yearly_amounts", "same_pledge", "records_apart",
            "link_cycles", "paid_within",
            "JOURNAL_HINTS", "BULK_HINTS"]
 
@@ -132,7 +134,8 @@ class Package(NamedTuple):
 
 def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
              amount: Callable[[int], Decimal], qualifier: Callable[[int], str],
-             whole: Callable[[int], Decimal | None] | None = None) -> list[Package]:
+             whole: Callable[[int], Decimal | None] | None = None,
+             yearly: Callable[[int], Decimal] | None = None) -> list[Package]:
     """The rule for phased parts and disbursements, for every reader and the
     audit: ``pairs`` (part, package) of one link kind, in entry order; the
     parts in the package's currency are added up, the others set apart.
@@ -140,7 +143,9 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
     has no end); None compares the amounts as written.  A bounded package
     holds its parts' totals, and no open-ended part; an open-ended one
     (its total unbounded) holds any bounded part, and its open-ended
-    parts' amounts a year are measured against its own."""
+    parts' amounts a year are measured against its own, each as
+    ``yearly(i)`` gives it (``yearly_amounts``: in minor units, as the
+    reports count a year; None: as written)."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i, pos in pairs:
         groups[pos].append(i)
@@ -158,8 +163,9 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
         endless = tuple(p for p in same if totals[p] is None)
         size = whole(pkg)
         if size is None:
-            out.append(Package(pkg, same, other, sum((amount(p) for p in endless), Decimal(0)),
-                               amount(pkg), is_open, endless, per_year=True))
+            year = yearly or amount
+            out.append(Package(pkg, same, other, sum((year(p) for p in endless), Decimal(0)),
+                               year(pkg), is_open, endless, per_year=True))
         else:
             out.append(Package(pkg, same, other,
                                sum((t for t in totals.values() if t is not None), Decimal(0)),
@@ -195,6 +201,21 @@ def whole_amounts(amount: Callable[[int], Decimal],
         minor = total_minor(amount(i), p or Period(), digits[cur])
         return None if minor is None else Decimal(minor).scaleb(-digits[cur])
     return whole
+
+
+def yearly_amounts(amount: Callable[[int], Decimal],
+                   currency: Callable[[int], str]) -> Callable[[int], Decimal]:
+    """Each entry's amount (a year, for an open-ended one) in its currency's
+    minor units, as the reports count each year (``ledger.minor.to_minor``):
+    500.4 JPY a year is 500."""
+    digits: dict[str, int] = {}
+
+    def year(i: int) -> Decimal:
+        cur = currency(i)
+        if cur not in digits:
+            digits[cur] = currency_digits(cur)
+        return Decimal(to_minor(amount(i), digits[cur])).scaleb(-digits[cur])
+    return year
 
 
 def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[int]]]:
@@ -465,7 +486,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
-                            None if period is None else whole_amounts(amount, period, currency)):
+                            None if period is None else whole_amounts(amount, period, currency),
+                            None if period is None else yearly_amounts(amount, currency)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:
                 add(p, f"{kind} {ids[pkg.package]!r} is in {pkg_cur}, this entry in {currency(p)}",

@@ -212,7 +212,8 @@ function activeCells(st) {
   return countedAlone(st.y ? YEARS.filter(function (c) { return passes(c, st, true); })
                            : TOTALS.filter(function (c) { return passes(c, st, false); }), st);
 }
-// a linked entry whose every target the status filter leaves out counts as itself (reports/filters.py)
+// a linked entry counts as itself when the status filter leaves out every status its links lead to,
+// link after link: statuses alone decide, whatever the other filters (reports/filters.py)
 function countedAlone(cells, st) {
   if (!st.s) return cells;
   var bits = 0;

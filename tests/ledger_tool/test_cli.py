@@ -55,7 +55,8 @@ def test_balance_rolls_up_and_sums_to_zero(example_ledger, run_cli):
                                                   + rows[("Purposes:Security:Channel Tunnel railhead", "GBP")])
     assert rows[("Purposes:Security:Calais port", "GBP")] == Decimal("13400000")
     assert rows[("Funders:UK", "GBP")] == -Decimal("337400000")
-    assert rows[("(total)", "GBP")] == 0 and rows[("(total)", "EUR")] == 0
+    assert rows[("(total)", "GBP")] == rows[("Purposes", "GBP")] == -rows[("Funders", "GBP")]
+    assert rows[("(total)", "EUR")] == rows[("Purposes", "EUR")]
     assert rows[("Funders", "EUR")] == -rows[("Purposes", "EUR")]
 
 
