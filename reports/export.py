@@ -20,6 +20,7 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from decimal import Decimal
@@ -38,7 +39,7 @@ from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
-from reports.valuation import Spec, Valued, fiscal_start_of, value
+from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -100,6 +101,13 @@ def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "ent
                                 years=None, rates=rates, policy=policy))
     spec = export_spec(currency=currency, valuation=valuation, basis=basis, years=years,
                        horizon=horizon, rates=rates, policy=policy, constant=constant)
+    if basis == "per-year" and years and horizon in (None, ""):
+        # "a year" with no end counts up to the ledger's horizon in each
+        # year, as balance --by year counts it; the note names that horizon
+        ledgers = default_horizon(book, spec)
+        if ledgers is not None:
+            return dataclasses.replace(value(book, Spec.of(spec, horizon=ledgers),
+                                             totals=False), spec=spec)
     return value(book, spec, totals=basis != "per-year")
 
 
