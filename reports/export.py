@@ -121,8 +121,12 @@ def frame(book, valued_rows: Valued | None = None, **options):
     ids = book.tables.entries["id"].astype(object).tolist()
     at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
     rows = [at[i] for i in out["id"].tolist()]
-    extra = {c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}
-    return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra, dtype=object)], axis=1)
+    extra = pd.DataFrame({c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}, dtype=object)
+    # the day whose rate converts the amount (rate_date is the day of the
+    # rate found for it), in list --format csv's column, which import reads
+    extra.insert(extra.columns.get_loc("restated") + 1, "value_date",
+                 book.tables.entries["value_date"].iloc[rows].to_numpy())
+    return pd.concat([out.reset_index(drop=True), extra], axis=1)
 
 
 def _journal_columns(t) -> dict[str, list]:
