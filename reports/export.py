@@ -37,6 +37,7 @@ from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
+from reports.periods import period_words
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
@@ -122,6 +123,7 @@ def frame(book, valued_rows: Valued | None = None, **options):
     at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
     rows = [at[i] for i in out["id"].tolist()]
     extra = pd.DataFrame({c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}, dtype=object)
+    out["period"] = period_words(book)[rows]     # a fiscal year kept as its ledger counts it
     # the day whose rate converts the amount (rate_date is the day of the
     # rate found for it), in list --format csv's column, which import reads
     extra.insert(extra.columns.get_loc("restated") + 1, "value_date",
