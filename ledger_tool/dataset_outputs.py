@@ -102,7 +102,8 @@ def run_export(args) -> int:
         raise LedgerError(f"export: --to {fmt} --basis recorded posts one transaction per "
                           f"entry; --years applies to the export by year (the default)")
     spec = None
-    if options["basis"] == "total" and not args.horizon:
+    if (options["basis"] == "total" or options["basis"] == "per-year" and args.years) \
+            and not args.horizon:
         # the dataset's default horizon, gathered in the pass (export_scan)
         spec = Spec.of(ReportOptions(currency=currency, years=args.years or "calendar"))
     facts: list = []

@@ -20,6 +20,7 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 from decimal import Decimal
@@ -37,9 +38,10 @@ from ledger.text_safety import show_bidi, show_bidi_frame
 from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
+from reports.periods import period_words
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
-from reports.valuation import Spec, Valued, fiscal_start_of, value
+from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -101,6 +103,13 @@ def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "ent
                                 years=None, rates=rates, policy=policy))
     spec = export_spec(currency=currency, valuation=valuation, basis=basis, years=years,
                        horizon=horizon, rates=rates, policy=policy, constant=constant)
+    if basis == "per-year" and years and horizon in (None, ""):
+        # "a year" with no end counts up to the ledger's horizon in each
+        # year, as balance --by year counts it; the note names that horizon
+        ledgers = default_horizon(book, spec)
+        if ledgers is not None:
+            return dataclasses.replace(value(book, Spec.of(spec, horizon=ledgers),
+                                             totals=False), spec=spec)
     return value(book, spec, totals=basis != "per-year")
 
 
@@ -114,8 +123,13 @@ def frame(book, valued_rows: Valued | None = None, **options):
     ids = book.tables.entries["id"].astype(object).tolist()
     at = dict(zip(ids, range(len(ids))))            # id -> its row (the last, as a dict keeps)
     rows = [at[i] for i in out["id"].tolist()]
-    extra = {c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}
-    return pd.concat([out.reset_index(drop=True), pd.DataFrame(extra, dtype=object)], axis=1)
+    extra = pd.DataFrame({c: [cols[c][r] for r in rows] for c in EXTRA_COLUMNS}, dtype=object)
+    out["period"] = period_words(book)[rows]     # a fiscal year kept as its ledger counts it
+    # the day whose rate converts the amount (rate_date is the day of the
+    # rate found for it), in list --format csv's column, which import reads
+    extra.insert(extra.columns.get_loc("restated") + 1, "value_date",
+                 book.tables.entries["value_date"].iloc[rows].to_numpy())
+    return pd.concat([out.reset_index(drop=True), extra], axis=1)
 
 
 def _journal_columns(t) -> dict[str, list]:
@@ -189,17 +203,39 @@ def _prices(book, currency, valuation, rates, policy, valued_rows=None):
                                    rates=rates, policy=policy)
     v = valued_rows.rows
     foreign = v[v["currency"] != currency]
-    when = (foreign["date"].dt.date if fixed is None
-            else foreign["date"].map(lambda _: fixed))
+    if fixed is None:
+        # an entry valued at another day's rate (its value_date, as IATI
+        # gives one) prices that day, not its entry date; its postings'
+        # @@ costs carry its value either way
+        en = book.tables.entries
+        has = en["value_date"].notna()
+        value_day = dict(zip(en["id"][has].astype(str), en["value_date"][has].dt.date))
+        when = pd.Series([value_day.get(i, d) for i, d in
+                          zip(foreign["id"].astype(str), foreign["date"].dt.date)],
+                         index=foreign.index, dtype=object)
+    else:
+        when = foreign["date"].map(lambda _: fixed)
     table = (foreign.assign(when=when.to_numpy())[["when", "currency", "rate", "rate_date",
-                                                   "rate_source"]]
+                                                   "rate_source", "id"]]
              .drop_duplicates(["when", "currency", "rate"]))
     clash = table.duplicated(["when", "currency"], keep=False)
     if clash.any():
-        row = table[clash].iloc[0]
-        raise LedgerError(f"export: entries in {row['currency']} on {row['when']} were valued at "
-                          f"different rates; a price directive holds one rate per day")
+        two = table[clash & (table["when"] == table[clash].iloc[0]["when"])
+                    & (table["currency"] == table[clash].iloc[0]["currency"])].iloc[:2]
+        a, b = (show_bidi(str(i)) for i in two["id"])
+        raise LedgerError(f"export: {_where(book)}entries {a!r} and {b!r} in "
+                          f"{two.iloc[0]['currency']} on {two.iloc[0]['when']} were valued at "
+                          f"different rates ({_rate(two.iloc[0]['rate'])}, "
+                          f"{_rate(two.iloc[1]['rate'])}); a price directive holds one rate "
+                          f"per day")
+    table = table.drop(columns="id")
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
+
+
+def _where(book) -> str:
+    """'LEDGER: ' for a message about ``book``'s entries ('' when unknown)."""
+    root = getattr(book, "root", None)
+    return f"{show_bidi(str(root))}: " if root else ""
 
 
 def _line_values(cols, valued: pd.DataFrame) -> np.ndarray | None:
@@ -236,7 +272,13 @@ def _header(book, fmt, years=None):
     name = book.options.get("name", "") if getattr(book, "options", None) else ""
     head = [f"generated by ledger-tool export --to {fmt}" + (f" from {name!r}" if name else "")]
     if years is None:
-        return head + ["one transaction per entry; amounts as recorded, in their own currency"]
+        head.append("one transaction per entry; amounts as recorded, in their own currency")
+        tables = getattr(book, "tables", None)
+        if tables is not None and tables.entries["value_date"].notna().any():
+            head.append("entries with a value_date are valued at that day's rate: their @@ "
+                        "costs (hledger -B, beancount's weights) carry it, a price on their "
+                        "entry date does not")
+        return head
     horizon, mode, constant = (tuple(years) + (None,))[:3]
     return head + [
         f"one transaction per entry and {mode} year it falls in (the report's total over each "

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from ledger.book import join_children
 from ledger.imports.table import tags_cell
 from ledger.phrases.money import plain_decimal
+from reports.periods import period_words
 from reports.text import _NUMBER, write_rows
 
 LIST_COLUMNS = ["id", "date", "funder", "purpose", "amount", "currency", "qualifier",
@@ -105,7 +106,7 @@ def list_table(book) -> pd.DataFrame:
         "amount": decimal_text(en["amount"]),
         "currency": en["currency"].to_numpy(dtype=object),
         "qualifier": en["qualifier"].to_numpy(dtype=object),
-        "period": en["period"].to_numpy(dtype=object),
+        "period": period_words(book),
         "status": en["status"].to_numpy(dtype=object),
         "links": _joined(links, n, _concat(links["kind"], "=", links["target"])),
         "sources": _joined(cites, n, cites["doc"]),

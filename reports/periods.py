@@ -1,0 +1,41 @@
+"""The period of each entry in words that mean the same in any ledger they
+are imported into (``export --to csv|parquet``, ``list --format csv``).
+
+"fiscal year 2017-18" is read with the fiscal_year_start of the ledger it
+sits in (1 April by default); an entry of a ledger whose fiscal years start
+on another day is written as its dates ("from 2017-07-01 to 2018-06-30"),
+which count the same days in every ledger."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+import numpy as np
+
+from ledger.model import FISCAL_YEAR
+from reports.valuation import ledger_fiscal_start
+
+# "2017-18" (as the Book keeps a fiscal year); "2017" is the calendar year
+_TWO_YEARS = re.compile(r"(\d{4})-\d{2}")
+
+
+def period_words(book) -> np.ndarray:
+    """The ``period`` column of ``book``'s entries, a fiscal year of two
+    calendar years written as its first and last day when the ledger's
+    fiscal years do not start on the day an importing ledger assumes."""
+    en = book.tables.entries
+    words = en["period"].to_numpy(dtype=object).copy()
+    start = ledger_fiscal_start(book)
+    if start == ledger_fiscal_start(SimpleNamespace(options={})):
+        return words
+    month, day = (int(x) for x in start.split("-"))
+    fiscal = np.flatnonzero(en["period_kind"].to_numpy(dtype=object) == FISCAL_YEAR)
+    labels = en["fiscal_year"].to_numpy(dtype=object)
+    for i in fiscal.tolist():
+        two = _TWO_YEARS.fullmatch(str(labels[i]))
+        if two:
+            first = int(two[1])
+            last = dt.date(first + 1, month, day) - dt.timedelta(days=1)
+            words[i] = f"from {dt.date(first, month, day).isoformat()} to {last.isoformat()}"
+    return words
