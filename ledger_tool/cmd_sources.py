@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.read.documents import documents_file
@@ -80,7 +81,7 @@ def register(sub) -> None:
 
 def _one_ledger(positional: str | None, option: str | None) -> str:
     """``sources list LEDGER`` or, as ``add`` and ``remove`` name it, ``--ledger LEDGER``."""
-    if positional and option and positional != option:
+    if positional and option and Path(positional).resolve() != Path(option).resolve():
         raise LedgerError(f"sources list: two ledgers given, {positional!r} and {option!r}")
     if not (positional or option):
         raise LedgerError("sources list: which ledger? (sources list LEDGER)")

@@ -312,6 +312,8 @@ def test_sources_list_takes_the_ledger_as_add_and_remove_do(tmp_path, run_cli):
     positional = run_cli("sources", "list", book, "--format", "csv")
     assert positional[0] == 0 and "harbour" in positional[1]
     assert run_cli("sources", "list", "--ledger", book, "--format", "csv")[:2] == positional[:2]
+    same = run_cli("sources", "list", book, "--ledger", f"{book}/", "--format", "csv")
+    assert same[:2] == positional[:2]
     code, out, err = run_cli("sources", "list", "--format", "csv")
     assert code == 1 and out == "" and "which ledger" in err and "Traceback" not in err
     code, out, err = run_cli("sources", "list", book, "--ledger", tmp_path / "other")
