@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
-from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
+from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
@@ -182,9 +182,18 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     ``[[document]]`` table is appended to the sources file with tomlkit,
     keeping its comments and layout, and written atomically; on any failure
     the copies made are removed.  Refuses an id, file or content (SHA-256)
-    that the ledger already records."""
-    import tomlkit
+    that the ledger already records.  The ledger's write lock is held from
+    reading its records until the sources file is renamed."""
+    with writing(ledger_path):
+        return _add_document(ledger_path, file, title=title, publisher=publisher,
+                             published=published, url=url, retrieved=retrieved, doc_id=doc_id,
+                             archive=archive, notes=notes)
 
+
+def _add_document(ledger_path: str | Path, file: str | Path, *, title: str, publisher: str,
+                  published: dt.date, url: str, retrieved: dt.date | None,
+                  doc_id: str | None, archive: str | Path | None, notes: str) -> Document:
+    import tomlkit
 
     src = Path(file)
     if not src.is_file():
@@ -352,7 +361,12 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
     entry cites it, unless ``force``, which removes those citations too.
     The ledger is validated with the change and written atomically
     (``ledger.edit.write_edits``); other bytes of its files are kept."""
-    root = Path(ledger_path)
+    with writing(ledger_path):
+        return _remove_document(Path(ledger_path), doc_id, force, archive, dry_run)
+
+
+def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path | None,
+                     dry_run: bool) -> Removed:
     journal = read_book(root)
     doc = journal.documents.get(doc_id)
     if doc is None:
