@@ -32,7 +32,8 @@ from ledger.atomic import atomic_file, ledger_lock, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
-from ledger.safe_io import UnsafeFile, journal_files, load_toml, read_bytes
+from ledger.safe_io import (UnsafeFile, archive_parts, journal_files, load_toml, read_bytes,
+                            unread_reason)
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
            "add_citation", "remove_tables", "table_spans", "ENTRY_ORDER",
@@ -177,9 +178,9 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
             rel = f.resolve().relative_to(root.resolve())
         except ValueError:
             raise LedgerError(f"--file {file}: not inside the ledger folder {root}") from None
-        if f.suffix != ".toml" or any(part.startswith(".") for part in rel.parts):
-            raise LedgerError(f"--file {file}: the ledger reads only *.toml files outside "
-                              "hidden folders, so an entry there would be ignored")
+        why = unread_reason(rel.parts, archive_parts(root))
+        if why is not None:
+            raise LedgerError(f"--file {file}: {why}, so an entry there would be ignored")
         if f.is_dir():
             raise LedgerError(f"--file {file}: is a folder")
         return root / rel

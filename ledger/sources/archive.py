@@ -37,8 +37,8 @@ from ledger.model import is_slug
 from ledger.model import Document
 from ledger.read import read_book
 from ledger.read.journal import parse_file, read_tables
-from ledger.safe_io import (UnsafeFile, check_file, check_nesting, confine, journal_files,
-                            read_bytes, read_text)
+from ledger.safe_io import (DEFAULT_ARCHIVE, UnsafeFile, archive_parts, check_file, check_nesting,
+                            confine, journal_files, read_bytes, read_text, unread_reason)
 from ledger.sources.render import needs_rendering, read_rendered, render, rendering_path
 from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Location, SourceText,
                                  read_source, sha256_file)
@@ -46,10 +46,9 @@ from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Loc
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "remove_document", "ledger_archive",
            "archived_document", "document_rows", "TEXT_SUFFIXES",
-           "HTML_SUFFIXES", "PDF_SUFFIXES"]
+           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE"]
 
 SOURCES_FILE = "sources.toml"
-DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 
 
 
@@ -219,6 +218,7 @@ def _add_document(ledger_path: str | Path, file: str | Path, *, title: str, publ
     except (ValueError, OSError):
         rel = Path(doc_id + src.suffix.lower())      # copied in, named by its id
     target = folder / rel
+    _refuse_read_as_journal(src, target, Path(ledger_path))
     for label, value in (("title", title), ("publisher", publisher)):
         if not value.strip():
             raise LedgerError(f"{src}: the document needs a {label} (--{label})")
@@ -445,6 +445,23 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         for p in files:
             p.unlink(missing_ok=True)
     return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
+def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
+    """A document archived where the ledger reads journal files (an archive
+    that is the ledger folder itself, or named by an option outside
+    ``ledger.toml``) would become part of the ledger: refused."""
+    if not ledger.is_dir():
+        return
+    try:
+        rel = real_path(target).relative_to(real_path(ledger))
+    except ValueError:
+        return
+    if unread_reason(rel.parts, archive_parts(ledger)) is None:
+        raise LedgerError(f"{src}: archived as {target} it would be read as part of the ledger "
+                          f"{ledger} (a .toml file where the ledger reads its journal files); "
+                          "nothing recorded: give the ledger an archive subfolder (archive = "
+                          f'"{DEFAULT_ARCHIVE}" in its ledger.toml)')
+
+
 def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
     """An archive folder named inside the ledger folder must resolve inside
     it (a link there leading out would take the copies out)."""
