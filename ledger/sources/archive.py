@@ -389,7 +389,7 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         text = old.decode("utf-8-sig")
         bom = old[:3] if old.startswith(b"\xef\xbb\xbf") else b""
         spans = table_spans(text)
-        cut, doc_k, cite_ks = [], None, []
+        cut, doc_k = [], None
         tops = [(n, a, b) for n, a, b in spans if "." not in n]
         for name, line in what:
             k = next((k for k, (n, a, _) in enumerate(tops) if n == name and text.count("\n", 0, a) + 1 == line),
@@ -404,7 +404,7 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                 doc_k = idx
             else:
                 subs = [(sa, sb) for sn, sa, sb in spans if sn == "entry.source" and a <= sa < b]
-                for j, (sa, sb) in enumerate(subs):
+                for sa, sb in subs:
                     try:
                         cited = tomllib.loads("[[entry]]\n" + text[sa:sb])["entry"][0]
                         cited = cited["source"][0].get("doc")
@@ -412,14 +412,22 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
                         cited = None     # the check after the edit refuses what this misses
                     if cited == doc_id:
                         cut.append((sa, sb))
-                        cite_ks.append((idx, j))
-        new = bom + remove_tables(text, cut).encode("utf-8")
+        new_text = remove_tables(text, cut)
+        if _INLINE_SOURCE.search(new_text):    # ``source = [{…}, …]`` as cite writes it
+            new_text = _without_inline_citations(new_text, doc_id)
+        new = bom + new_text.encode("utf-8")
 
-        def expect(data, doc_k=doc_k, cite_ks=cite_ks):
-            for i, j in sorted(cite_ks, reverse=True):
-                del data["entry"][i]["source"][j]
-                if not data["entry"][i]["source"]:
-                    del data["entry"][i]["source"]
+        def expect(data, doc_k=doc_k):
+            for e in data.get("entry", []):
+                had = e.get("source")
+                if isinstance(had, dict) and had.get("doc") == doc_id:
+                    del e["source"]
+                elif isinstance(had, list):
+                    kept = [c for c in had if not (isinstance(c, dict) and c.get("doc") == doc_id)]
+                    if kept:
+                        e["source"] = kept
+                    else:
+                        del e["source"]
             if doc_k is not None:
                 del data["document"][doc_k]
                 if not data["document"]:
@@ -445,6 +453,38 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         for p in files:
             p.unlink(missing_ok=True)
     return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
+_INLINE_SOURCE = re.compile(r"^[ \t]*source[ \t]*[=.]", re.M)
+
+
+def _without_inline_citations(text: str, doc_id: str) -> str:
+    """``text`` without the citations of ``doc_id`` written inline in an
+    entry (``source = [{…}, …]``, ``source = {…}``, ``source.doc = …``);
+    the file's other bytes as they were (tomlkit keeps them)."""
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
+    doc = tomlkit.parse(text)
+    entries = doc.get("entry")
+    if not isinstance(entries, (AoT, list)):
+        return text
+    changed = False
+    for entry in entries:
+        had = entry.get("source") if hasattr(entry, "get") else None
+        if had is None or isinstance(had, AoT):
+            continue           # none, or [[entry.source]] tables: cut as text already
+        if isinstance(had, Array):
+            gone = [i for i, c in enumerate(had) if hasattr(c, "get") and c.get("doc") == doc_id]
+            for i in reversed(gone):
+                del had[i]
+            if gone and not len(had):
+                del entry["source"]
+            changed = changed or bool(gone)
+        elif hasattr(had, "get") and had.get("doc") == doc_id:
+            del entry["source"]
+            changed = True
+    return tomlkit.dumps(doc) if changed else text
+
+
 def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
     """A document archived where the ledger reads journal files (an archive
     that is the ledger folder itself, or named by an option outside
