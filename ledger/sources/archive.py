@@ -209,6 +209,7 @@ def _add_document(ledger_path: str | Path, file: str | Path, *, title: str, publ
         folder = ledger_archive(ledger_path, options)
         if folder.exists() and not folder.is_dir():
             raise LedgerError(f"the ledger's archive {folder} is not a folder")
+    _refuse_link_out(src, folder)
     doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
     if not is_slug(doc_id or ""):
         raise LedgerError(f"{src}: {doc_id!r} cannot be a document id (letters, digits, "
@@ -483,6 +484,19 @@ def _without_inline_citations(text: str, doc_id: str) -> str:
             del entry["source"]
             changed = True
     return tomlkit.dumps(doc) if changed else text
+
+
+def _refuse_link_out(src: Path, folder: Path) -> None:
+    """A file named inside the archive keeps its place there, so it must be
+    there: a symbolic link in the archive leading out (to /etc/shadow, say)
+    is refused, as the journal refuses a document path leading out."""
+    try:
+        placed = real_path(src.parent) / src.name      # where it sits, its own link unfollowed
+        real_folder = real_path(folder)
+    except LedgerError:
+        return      # a loop: read_source has refused it already
+    if placed.is_relative_to(real_folder):
+        confine(src, folder, what="document in the source archive")
 
 
 def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
