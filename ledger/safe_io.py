@@ -33,7 +33,7 @@ from pathlib import Path
 from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
-__all__ = ["archive_parts", "unread_reason", "DEFAULT_ARCHIVE",
+__all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "DEFAULT_ARCHIVE",
            "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
@@ -95,6 +95,22 @@ def archive_parts(folder: Path) -> tuple[str, ...] | None:
     if not parts or ".." in parts or os.path.isabs(name):
         return None
     return parts
+
+
+def unread_in_ledger(path: str | os.PathLike, ledger: str | os.PathLike | None = None
+                     ) -> tuple[Path, str] | None:
+    """(the ledger folder, why it skips ``path``) when a journal file written
+    at ``path`` would not be read by the ledger it lies in, else None.  The
+    ledger: ``ledger`` when it is a folder holding ``path``, else the nearest
+    folder above ``path`` holding a ``ledger.toml``, else ``path``'s folder."""
+    p = Path(os.path.abspath(path))
+    roots = [Path(os.path.abspath(ledger))] if ledger is not None and Path(ledger).is_dir() else []
+    roots += [d for d in p.parents if (d / OPTIONS_FILE).is_file()][:1] + [p.parent]
+    for root in roots:
+        if p.is_relative_to(root):
+            why = unread_reason(p.relative_to(root).parts, archive_parts(root))
+            return (root, why) if why is not None else None
+    return None
 
 
 def unread_reason(rel: tuple[str, ...], archive: tuple[str, ...] | None) -> str | None:

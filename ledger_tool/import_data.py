@@ -30,7 +30,7 @@ from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal import TOP_LEVEL, parse_file
-from ledger.safe_io import journal_files
+from ledger.safe_io import journal_files, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
@@ -92,7 +92,7 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
     A missing folder (no .toml suffix) is a new, empty ledger: it is made
     only when something is written into it (``settle_outputs``)."""
     out = Path(output)
-    check_folder(out.parent, f"-o {out}")
+    check_output(out, ledger_arg)
     if not out.exists() and out.suffix.lower() != ".toml":
         return out / data_name, out, []
     if out.is_dir():
@@ -537,6 +537,18 @@ def _reject_row(pr) -> list:
     """A rejected, skipped or unreadable item as a row of the rejects file."""
     from reports.text import inert
     return [inert(pr.file), inert(where_of(pr)), kind_of(pr), items_of(pr), inert(pr.message)]
+
+
+def check_output(out: Path, ledger_arg: str | None) -> None:
+    """Refuse an ``-o`` the ledger would not read (a hidden file or folder,
+    its source archive: ``ledger.safe_io.unread_in_ledger``, the rule
+    ``add --file`` follows), then a folder that cannot be made."""
+    target = out if out.suffix.lower() == ".toml" else out / "x.toml"
+    unread = unread_in_ledger(target, ledger_arg)
+    if unread is not None:
+        raise LedgerError(f"import: -o {out}: {unread[1]}, so the entries written there would "
+                          f"not be part of the ledger {unread[0]}; nothing written")
+    check_folder(out.parent, f"-o {out}")
 
 
 def check_folder(folder: Path, label: str) -> None:
