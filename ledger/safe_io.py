@@ -33,7 +33,8 @@ from pathlib import Path
 from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
-__all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "DEFAULT_ARCHIVE",
+__all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "ledger_folder_of",
+           "DEFAULT_ARCHIVE",
            "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
@@ -97,20 +98,25 @@ def archive_parts(folder: Path) -> tuple[str, ...] | None:
     return parts
 
 
+def ledger_folder_of(path: str | os.PathLike, ledger: str | os.PathLike | None = None) -> Path:
+    """The ledger folder a journal file written at ``path`` belongs to:
+    ``ledger`` when it is a folder holding ``path``, else the nearest folder
+    above ``path`` holding a ``ledger.toml``, else ``path``'s folder."""
+    p = Path(os.path.abspath(path))
+    if ledger is not None and Path(ledger).is_dir() and p.is_relative_to(os.path.abspath(ledger)):
+        return Path(os.path.abspath(ledger))
+    return next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), p.parent)
+
+
 def unread_in_ledger(path: str | os.PathLike, ledger: str | os.PathLike | None = None
                      ) -> tuple[Path, str] | None:
     """(the ledger folder, why it skips ``path``) when a journal file written
-    at ``path`` would not be read by the ledger it lies in, else None.  The
-    ledger: ``ledger`` when it is a folder holding ``path``, else the nearest
-    folder above ``path`` holding a ``ledger.toml``, else ``path``'s folder."""
+    at ``path`` would not be read by the ledger it belongs to
+    (``ledger_folder_of``), else None."""
     p = Path(os.path.abspath(path))
-    roots = [Path(os.path.abspath(ledger))] if ledger is not None and Path(ledger).is_dir() else []
-    roots += [d for d in p.parents if (d / OPTIONS_FILE).is_file()][:1] + [p.parent]
-    for root in roots:
-        if p.is_relative_to(root):
-            why = unread_reason(p.relative_to(root).parts, archive_parts(root))
-            return (root, why) if why is not None else None
-    return None
+    root = ledger_folder_of(p, ledger)
+    why = unread_reason(p.relative_to(root).parts, archive_parts(root))
+    return (root, why) if why is not None else None
 
 
 def unread_reason(rel: tuple[str, ...], archive: tuple[str, ...] | None) -> str | None:

@@ -198,3 +198,21 @@ def test_an_edit_gives_up_in_one_line_while_another_holds_the_ledger(
     assert "\n" not in message and "another ledger-tool command" in message
     assert "nothing written" in message
     assert _snapshot(ledger) == before
+
+
+def test_import_into_the_ledger_waits_for_its_lock_too(tmp_path, monkeypatch, held_elsewhere,
+                                                       run_cli):
+    ledger = _ledger(tmp_path)
+    rows = tmp_path / "rows.csv"
+    rows.write_text("id,date,funder,purpose,amount,currency\n"
+                    "q-1,2024-06-01,UK:Dept,Harbour:Wall,5000000,GBP\n", "utf-8")
+    before = _snapshot(ledger)
+    held_elsewhere(ledger)
+    monkeypatch.setattr(atomic, "LOCK_WAIT", 1.0)
+    code, _, err = run_cli("import", rows, "-o", ledger / "pledges.toml")
+    assert code == 1
+    assert "another ledger-tool command" in err and "nothing written" in err
+    assert "Traceback" not in err
+    assert _snapshot(ledger) == before
+    code, _, err = run_cli("import", rows, "-o", ledger / "pledges.toml", "--dry-run")
+    assert code == 0, err     # a dry run writes nothing: it does not wait
