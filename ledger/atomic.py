@@ -13,11 +13,15 @@
   link, a loop or a link leading out is refused in one line.
 - Temporary names stay under 255 bytes however long the target's name is;
   errors name the user's file, never the temporary one.
+- One writer per ledger (``ledger_lock``): a command that edits a ledger holds
+  an exclusive lock on it from reading it until its last rename, so two edits
+  at once cannot both read the old file and the second rename drop the first.
 """
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import io
 import json
@@ -25,13 +29,17 @@ import os
 import secrets
 import signal
 import stat
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
-           "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST"]
+           "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
+           "ledger_lock", "LOCK_WAIT"]
 
 NAME_MAX = 255
 
@@ -169,6 +177,78 @@ def ctrl_c_held():
                 old(signal.SIGINT, None)     # Python's default: raises KeyboardInterrupt
             else:
                 raise KeyboardInterrupt
+
+
+LOCK_WAIT = 120.0        # seconds a second writer waits for the first
+_held: dict[tuple[int, int], int] = {}    # (device, inode) of a folder locked here: depth
+
+
+def _say_waiting(ledger) -> None:
+    print(f"ledger-tool: {ledger}: another ledger-tool command is writing this ledger; "
+          "waiting for it to finish", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def ledger_lock(ledger: str | os.PathLike, *, wait: float | None = None,
+                waiting: Callable[[str | os.PathLike], None] = _say_waiting) -> Iterator[None]:
+    """Hold the ledger's write lock: an exclusive ``flock`` on the ledger's
+    folder (a one-file ledger: the folder holding it) itself, so the lock
+    leaves no file behind and none the reader could take for a journal.
+    Another process holding it is waited for (``waiting`` is told after a
+    moment) up to ``wait`` seconds (default ``LOCK_WAIT``), then refused with
+    a ``LedgerError``.  Held again within one process, it is simply kept.
+    A file system that cannot lock (some network mounts) gets one warning
+    and the write goes ahead, as before locks."""
+    path = Path(ledger)
+    folder = path if path.is_dir() else Path(os.path.abspath(path)).parent
+    try:
+        fd = os.open(real_path(folder), os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise LedgerError(f"{ledger}: cannot open the ledger's folder to lock it: "
+                          f"{err.strerror or err}") from None
+    try:
+        st = os.fstat(fd)
+        key = (st.st_dev, st.st_ino)
+        if key in _held:             # this process holds it already (a nested edit)
+            _held[key] += 1
+            try:
+                yield
+            finally:
+                _held[key] -= 1
+            return
+        limit = LOCK_WAIT if wait is None else wait
+        start = time.monotonic()
+        told = locked = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                locked = True
+                break
+            except BlockingIOError:
+                pass
+            except OSError as err:
+                print(f"ledger-tool: warning: {ledger}: cannot lock the ledger's folder "
+                      f"({err.strerror or err}); another command writing it at the same "
+                      "time could undo this one", file=sys.stderr)
+                break
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise LedgerError(f"{ledger}: another ledger-tool command has been writing this "
+                                  f"ledger for over {limit:g} s; nothing written, run the "
+                                  "command again when it has finished")
+            if not told and waited >= 0.5:
+                waiting(ledger)
+                told = True
+            time.sleep(0.05)
+        _held[key] = 1
+        try:
+            yield
+        finally:
+            del _held[key]
+            if locked:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _umask() -> int:

@@ -7,13 +7,16 @@ CRLF line endings of the existing text are kept byte for byte.  Before
 anything is written the whole would-be ledger is read by the same loader as
 ``ledger-tool check`` (``ledger.read.read_book``, on a temporary copy); any
 error stops the edit.  The write itself is atomic (``ledger.atomic``):
-a temporary file in the same folder, fsync, rename.
+a temporary file in the same folder, fsync, rename; the ledger's write lock
+(``ledger.atomic.ledger_lock``) is held from reading it until the rename, so
+two edits at once are made one after the other, never one over the other.
 
     >>> from ledger.edit import add_entry
     >>> result = add_entry("examples/calais", {"id": "x", ...})
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import os
@@ -25,15 +28,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import atomic_file, write_atomic
+from ledger.atomic import atomic_file, ledger_lock, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
-from ledger.safe_io import UnsafeFile, journal_files, load_toml, read_bytes
+from ledger.safe_io import (UnsafeFile, archive_parts, journal_files, load_toml, read_bytes,
+                            unread_reason)
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
            "add_citation", "remove_tables", "table_spans", "ENTRY_ORDER",
-           "DRAFT_PLACEHOLDER_DATE"]
+           "DRAFT_PLACEHOLDER_DATE", "writing"]
 
 # Field order of a rendered entry (the order of docs/journal.md).
 ENTRY_ORDER = ("id", "date", "value_date", "funder", "purpose", "amount", "currency", "qualifier", "period",
@@ -52,6 +56,13 @@ class AddResult:
     line: int                     # line of its [[entry]] header in the new file
     warnings: tuple[Problem, ...]  # warnings about the new entry (e.g. no source)
     written: bool
+
+
+def writing(ledger: str | os.PathLike) -> contextlib.AbstractContextManager:
+    """The ledger's write lock, to hold from reading the ledger until the
+    last rename of an edit; nothing for a ledger that is not there (the
+    edit then says so in its own words)."""
+    return ledger_lock(ledger) if os.path.exists(ledger) else contextlib.nullcontext()
 
 
 # ------------------------------------------------------------------ render
@@ -167,9 +178,9 @@ def target_file(ledger: str | os.PathLike, file: str | os.PathLike | None = None
             rel = f.resolve().relative_to(root.resolve())
         except ValueError:
             raise LedgerError(f"--file {file}: not inside the ledger folder {root}") from None
-        if f.suffix != ".toml" or any(part.startswith(".") for part in rel.parts):
-            raise LedgerError(f"--file {file}: the ledger reads only *.toml files outside "
-                              "hidden folders, so an entry there would be ignored")
+        why = unread_reason(rel.parts, archive_parts(root))
+        if why is not None:
+            raise LedgerError(f"--file {file}: {why}, so an entry there would be ignored")
         if f.is_dir():
             raise LedgerError(f"--file {file}: is a folder")
         return root / rel
@@ -303,6 +314,11 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     about the new entry (e.g. no source) are in ``result.warnings``."""
     root = Path(ledger)
     target = target_file(root, file)
+    with writing(root):
+        return _add_entry(root, target, fields, dry_run)
+
+
+def _add_entry(root: Path, target: Path, fields: Mapping[str, Any], dry_run: bool) -> AddResult:
     missing = [k for k in ("id", "date", "funder", "amount") if not fields.get(k)]
     if not fields.get("purpose") and not fields.get("split"):
         missing.append("purpose")
@@ -409,7 +425,15 @@ def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
     """Validate the whole ledger with every file of ``edits`` (old bytes,
     new bytes) changed, then (unless ``dry_run``) write each atomically,
     refusing one changed meanwhile.  Returns the would-be ledger's
-    problems; raises ``LedgerError`` listing its errors, writing nothing."""
+    problems; raises ``LedgerError`` listing its errors, writing nothing.
+    The caller holds the ledger's lock (``writing``) since it read ``old``;
+    it is taken here too for any that does not."""
+    with writing(root):
+        return _write_edits(root, edits, dry_run)
+
+
+def _write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]],
+                 dry_run: bool) -> list[Problem]:
     files = list(edits)
     problems = _validate(root, files[0], edits[files[0]][1],
                          {f: edits[f][1] for f in files[1:]})
@@ -478,6 +502,12 @@ def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str
     are kept, the whole ledger is validated first and the write is atomic,
     as for ``add_entry``."""
     root = Path(ledger)
+    with writing(root):
+        return _add_citation(root, entry_id, citation, dry_run)
+
+
+def _add_citation(root: Path, entry_id: str, citation: Mapping[str, str],
+                  dry_run: bool) -> AddResult:
     entry, book = _find_entry(root, entry_id)
     if citation.get("doc") not in book.documents:
         known = ", ".join(sorted(book.documents)[:8]) or "none recorded"

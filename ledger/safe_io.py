@@ -33,9 +33,14 @@ from pathlib import Path
 from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
-__all__ = ["UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
+__all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "ledger_folder_of",
+           "DEFAULT_ARCHIVE",
+           "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
 
+DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
+OPTIONS_FILE = "ledger.toml"   # where init writes the [ledger] options
+OPTIONS_MAX_BYTES = 1 << 20
 DEFAULT_MAX_BYTES = 1 << 30          # 1 GiB for any one file read
 SIZE_ENV = "LEDGER_TOOL_MAX_FILE_SIZE"
 # A journal needs two or three levels ([[entry]] headers, a list of
@@ -62,11 +67,70 @@ class UnsafeFile(LedgerError):
 
 def journal_files(path: Path) -> list[Path]:
     """A ledger is one ``.toml`` file or a folder of them (searched recursively,
-    hidden folders skipped), read in name order."""
+    hidden folders and the source archive skipped), read in name order."""
     if path.is_dir():
+        archive = archive_parts(path)
         return sorted(p for p in path.rglob("*.toml")
-                      if not any(part.startswith(".") for part in p.relative_to(path).parts))
+                      if unread_reason(p.relative_to(path).parts, archive) is None)
     return [path]
+
+
+def archive_parts(folder: Path) -> tuple[str, ...] | None:
+    """The source archive of the ledger folder ``folder`` as path parts below
+    it: the ``archive`` option of its ``ledger.toml`` (where ``init`` writes
+    the options), else ``sources``.  Its documents are not journal files,
+    whatever their type: a ``.toml`` document archived there is not read as
+    part of the ledger.  None when the archive is not a subfolder (``.``).
+    (A ``ledger.toml`` over OPTIONS_MAX_BYTES, holding entries too, is not
+    parsed a second time for this: the default is skipped.)"""
+    name = DEFAULT_ARCHIVE
+    options = folder / OPTIONS_FILE
+    if options.is_file() and options.stat().st_size <= OPTIONS_MAX_BYTES:
+        try:
+            named = load_toml(options, what="ledger options").get("ledger", {}).get("archive")
+        except (LedgerError, AttributeError):
+            named = None     # the reader reports a broken file; the default stays skipped
+        if isinstance(named, str) and named.strip():
+            name = named.strip()
+    parts = tuple(part for part in re.split(r"[/\\]+", name) if part not in ("", "."))
+    if not parts or ".." in parts or os.path.isabs(name):
+        return None
+    return parts
+
+
+def ledger_folder_of(path: str | os.PathLike, ledger: str | os.PathLike | None = None) -> Path:
+    """The ledger folder a journal file written at ``path`` belongs to:
+    ``ledger`` when it is a folder holding ``path``, else the nearest folder
+    above ``path`` holding a ``ledger.toml``, else ``path``'s folder."""
+    p = Path(os.path.abspath(path))
+    if ledger is not None and Path(ledger).is_dir() and p.is_relative_to(os.path.abspath(ledger)):
+        return Path(os.path.abspath(ledger))
+    return next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), p.parent)
+
+
+def unread_in_ledger(path: str | os.PathLike, ledger: str | os.PathLike | None = None
+                     ) -> tuple[Path, str] | None:
+    """(the ledger folder, why it skips ``path``) when a journal file written
+    at ``path`` would not be read by the ledger it belongs to
+    (``ledger_folder_of``), else None."""
+    p = Path(os.path.abspath(path))
+    root = ledger_folder_of(p, ledger)
+    why = unread_reason(p.relative_to(root).parts, archive_parts(root))
+    return (root, why) if why is not None else None
+
+
+def unread_reason(rel: tuple[str, ...], archive: tuple[str, ...] | None) -> str | None:
+    """Why the ledger reader skips the file at ``rel`` (path parts below the
+    ledger folder), or None when it reads it: the one rule of what a ledger
+    folder's journal files are, shared by the reader, ``add --file`` and
+    ``import -o``."""
+    if not rel or not rel[-1].endswith(".toml"):
+        return "the ledger reads only *.toml files"
+    if any(part.startswith(".") for part in rel):
+        return "the ledger does not read hidden files or folders"
+    if archive is not None and rel[:len(archive)] == archive and len(rel) > len(archive):
+        return f"{'/'.join(archive)}/ is the ledger's source archive, which the ledger does not read"
+    return None
 
 
 def max_bytes() -> int:

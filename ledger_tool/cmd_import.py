@@ -11,7 +11,7 @@ from ledger.errors import LedgerError
 from ledger.imports.rows import refused_ids
 from ledger.imports.table import import_table, load_mapping
 from ledger_tool.common import capped
-from ledger_tool.import_data import (append_entries, check_folder, is_journal_file, ledger_files, load_scope,
+from ledger_tool.import_data import (append_entries, check_output, holding_ledger, is_journal_file, ledger_files, load_scope,
                                      print_warnings, run_data, run_dataset, settle_outputs)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
@@ -64,7 +64,7 @@ def _targets(output: str, ledger_arg: str | None):
     against, or None).  Only journal files count: a pyproject.toml or other
     TOML beside them is not part of the ledger (ledger_tool.import_data)."""
     out = Path(output)
-    check_folder(out.parent, f"-o {out}")
+    check_output(out, ledger_arg)
     if not out.exists() and out.suffix.lower() != ".toml" and not ledger_arg:
         return out / IMPORTED_NAME, None           # a new ledger folder, made when writing
     if out.is_dir():
@@ -83,6 +83,7 @@ def _targets(output: str, ledger_arg: str | None):
     return out, (out if out.exists() else None)
 
 
+@holding_ledger
 def run(args) -> int:
     if args.dataset:
         return run_dataset(args)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import io
 import multiprocessing
 import os
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ledger.atomic import write_atomic, write_new
+from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
 from ledger.imports.rows import refused_ids
@@ -30,7 +32,7 @@ from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal import TOP_LEVEL, parse_file
-from ledger.safe_io import journal_files
+from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
@@ -92,7 +94,7 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
     A missing folder (no .toml suffix) is a new, empty ledger: it is made
     only when something is written into it (``settle_outputs``)."""
     out = Path(output)
-    check_folder(out.parent, f"-o {out}")
+    check_output(out, ledger_arg)
     if not out.exists() and out.suffix.lower() != ".toml":
         return out / data_name, out, []
     if out.is_dir():
@@ -537,6 +539,36 @@ def _reject_row(pr) -> list:
     """A rejected, skipped or unreadable item as a row of the rejects file."""
     from reports.text import inert
     return [inert(pr.file), inert(where_of(pr)), kind_of(pr), items_of(pr), inert(pr.message)]
+
+
+def _output_journal(out: Path) -> Path:
+    return out if out.suffix.lower() == ".toml" else out / "x.toml"
+
+
+def holding_ledger(run: Callable[[Any], int]) -> Callable[[Any], int]:
+    """``run(args)`` holding the write lock of the ledger that ``-o`` writes
+    into (``ledger.atomic.ledger_lock``) from reading it to the last write:
+    an ``add`` meanwhile waits rather than being undone by the import's
+    rename."""
+    @functools.wraps(run)
+    def locked(args) -> int:
+        out = getattr(args, "output", None)
+        if not out or getattr(args, "dry_run", False):
+            return run(args)
+        with writing(ledger_folder_of(_output_journal(Path(out)), getattr(args, "ledger", None))):
+            return run(args)
+    return locked
+
+
+def check_output(out: Path, ledger_arg: str | None) -> None:
+    """Refuse an ``-o`` the ledger would not read (a hidden file or folder,
+    its source archive: ``ledger.safe_io.unread_in_ledger``, the rule
+    ``add --file`` follows), then a folder that cannot be made."""
+    unread = unread_in_ledger(_output_journal(out), ledger_arg)
+    if unread is not None:
+        raise LedgerError(f"import: -o {out}: {unread[1]}, so the entries written there would "
+                          f"not be part of the ledger {unread[0]}; nothing written")
+    check_folder(out.parent, f"-o {out}")
 
 
 def check_folder(folder: Path, label: str) -> None:

@@ -31,14 +31,14 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write_atomic_at
-from ledger.edit import checked_edit, remove_tables, table_spans, write_edits
+from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
 from ledger.model import is_slug
 from ledger.model import Document
 from ledger.read import read_book
 from ledger.read.journal import parse_file, read_tables
-from ledger.safe_io import (UnsafeFile, check_file, check_nesting, confine, journal_files,
-                            read_bytes, read_text)
+from ledger.safe_io import (DEFAULT_ARCHIVE, UnsafeFile, archive_parts, check_file, check_nesting,
+                            confine, journal_files, read_bytes, read_text, unread_reason)
 from ledger.sources.render import needs_rendering, read_rendered, render, rendering_path
 from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Location, SourceText,
                                  read_source, sha256_file)
@@ -46,10 +46,9 @@ from ledger.sources.text import (HTML_SUFFIXES, PDF_SUFFIXES, TEXT_SUFFIXES, Loc
 __all__ = ["SourceText", "Location", "Archive", "read_source", "sha256_file",
            "sources_file", "add_document", "remove_document", "ledger_archive",
            "archived_document", "document_rows", "TEXT_SUFFIXES",
-           "HTML_SUFFIXES", "PDF_SUFFIXES"]
+           "HTML_SUFFIXES", "PDF_SUFFIXES", "DEFAULT_ARCHIVE"]
 
 SOURCES_FILE = "sources.toml"
-DEFAULT_ARCHIVE = "sources"    # the archive folder a ledger names by default (init writes it)
 
 
 
@@ -182,9 +181,18 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     ``[[document]]`` table is appended to the sources file with tomlkit,
     keeping its comments and layout, and written atomically; on any failure
     the copies made are removed.  Refuses an id, file or content (SHA-256)
-    that the ledger already records."""
-    import tomlkit
+    that the ledger already records.  The ledger's write lock is held from
+    reading its records until the sources file is renamed."""
+    with writing(ledger_path):
+        return _add_document(ledger_path, file, title=title, publisher=publisher,
+                             published=published, url=url, retrieved=retrieved, doc_id=doc_id,
+                             archive=archive, notes=notes)
 
+
+def _add_document(ledger_path: str | Path, file: str | Path, *, title: str, publisher: str,
+                  published: dt.date, url: str, retrieved: dt.date | None,
+                  doc_id: str | None, archive: str | Path | None, notes: str) -> Document:
+    import tomlkit
 
     src = Path(file)
     if not src.is_file():
@@ -201,6 +209,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
         folder = ledger_archive(ledger_path, options)
         if folder.exists() and not folder.is_dir():
             raise LedgerError(f"the ledger's archive {folder} is not a folder")
+    _refuse_link_out(src, folder)
     doc_id = doc_id if doc_id is not None else _slug_from(src.stem)
     if not is_slug(doc_id or ""):
         raise LedgerError(f"{src}: {doc_id!r} cannot be a document id (letters, digits, "
@@ -210,6 +219,7 @@ def add_document(ledger_path: str | Path, file: str | Path, *, title: str, publi
     except (ValueError, OSError):
         rel = Path(doc_id + src.suffix.lower())      # copied in, named by its id
     target = folder / rel
+    _refuse_read_as_journal(src, target, Path(ledger_path))
     for label, value in (("title", title), ("publisher", publisher)):
         if not value.strip():
             raise LedgerError(f"{src}: the document needs a {label} (--{label})")
@@ -352,7 +362,12 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
     entry cites it, unless ``force``, which removes those citations too.
     The ledger is validated with the change and written atomically
     (``ledger.edit.write_edits``); other bytes of its files are kept."""
-    root = Path(ledger_path)
+    with writing(ledger_path):
+        return _remove_document(Path(ledger_path), doc_id, force, archive, dry_run)
+
+
+def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path | None,
+                     dry_run: bool) -> Removed:
     journal = read_book(root)
     doc = journal.documents.get(doc_id)
     if doc is None:
@@ -375,7 +390,7 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
         text = old.decode("utf-8-sig")
         bom = old[:3] if old.startswith(b"\xef\xbb\xbf") else b""
         spans = table_spans(text)
-        cut, doc_k, cite_ks = [], None, []
+        cut, doc_k = [], None
         tops = [(n, a, b) for n, a, b in spans if "." not in n]
         for name, line in what:
             k = next((k for k, (n, a, _) in enumerate(tops) if n == name and text.count("\n", 0, a) + 1 == line),
@@ -390,7 +405,7 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
                 doc_k = idx
             else:
                 subs = [(sa, sb) for sn, sa, sb in spans if sn == "entry.source" and a <= sa < b]
-                for j, (sa, sb) in enumerate(subs):
+                for sa, sb in subs:
                     try:
                         cited = tomllib.loads("[[entry]]\n" + text[sa:sb])["entry"][0]
                         cited = cited["source"][0].get("doc")
@@ -398,14 +413,22 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
                         cited = None     # the check after the edit refuses what this misses
                     if cited == doc_id:
                         cut.append((sa, sb))
-                        cite_ks.append((idx, j))
-        new = bom + remove_tables(text, cut).encode("utf-8")
+        new_text = remove_tables(text, cut)
+        if _INLINE_SOURCE.search(new_text):    # ``source = [{…}, …]`` as cite writes it
+            new_text = _without_inline_citations(new_text, doc_id)
+        new = bom + new_text.encode("utf-8")
 
-        def expect(data, doc_k=doc_k, cite_ks=cite_ks):
-            for i, j in sorted(cite_ks, reverse=True):
-                del data["entry"][i]["source"][j]
-                if not data["entry"][i]["source"]:
-                    del data["entry"][i]["source"]
+        def expect(data, doc_k=doc_k):
+            for e in data.get("entry", []):
+                had = e.get("source")
+                if isinstance(had, dict) and had.get("doc") == doc_id:
+                    del e["source"]
+                elif isinstance(had, list):
+                    kept = [c for c in had if not (isinstance(c, dict) and c.get("doc") == doc_id)]
+                    if kept:
+                        e["source"] = kept
+                    else:
+                        del e["source"]
             if doc_k is not None:
                 del data["document"][doc_k]
                 if not data["document"]:
@@ -431,6 +454,68 @@ def remove_document(ledger_path: str | Path, doc_id: str, *, force: bool = False
         for p in files:
             p.unlink(missing_ok=True)
     return Removed(doc, tuple(files), tuple((e.id, c.quote) for e, c in citing))
+_INLINE_SOURCE = re.compile(r"^[ \t]*source[ \t]*[=.]", re.M)
+
+
+def _without_inline_citations(text: str, doc_id: str) -> str:
+    """``text`` without the citations of ``doc_id`` written inline in an
+    entry (``source = [{…}, …]``, ``source = {…}``, ``source.doc = …``);
+    the file's other bytes as they were (tomlkit keeps them)."""
+    import tomlkit
+    from tomlkit.items import AoT, Array
+
+    doc = tomlkit.parse(text)
+    entries = doc.get("entry")
+    if not isinstance(entries, (AoT, list)):
+        return text
+    changed = False
+    for entry in entries:
+        had = entry.get("source") if hasattr(entry, "get") else None
+        if had is None or isinstance(had, AoT):
+            continue           # none, or [[entry.source]] tables: cut as text already
+        if isinstance(had, Array):
+            gone = [i for i, c in enumerate(had) if hasattr(c, "get") and c.get("doc") == doc_id]
+            for i in reversed(gone):
+                del had[i]
+            if gone and not len(had):
+                del entry["source"]
+            changed = changed or bool(gone)
+        elif hasattr(had, "get") and had.get("doc") == doc_id:
+            del entry["source"]
+            changed = True
+    return tomlkit.dumps(doc) if changed else text
+
+
+def _refuse_link_out(src: Path, folder: Path) -> None:
+    """A file named inside the archive keeps its place there, so it must be
+    there: a symbolic link in the archive leading out (to /etc/shadow, say)
+    is refused, as the journal refuses a document path leading out."""
+    try:
+        placed = real_path(src.parent) / src.name      # where it sits, its own link unfollowed
+        real_folder = real_path(folder)
+    except LedgerError:
+        return      # a loop: read_source has refused it already
+    if placed.is_relative_to(real_folder):
+        confine(src, folder, what="document in the source archive")
+
+
+def _refuse_read_as_journal(src: Path, target: Path, ledger: Path) -> None:
+    """A document archived where the ledger reads journal files (an archive
+    that is the ledger folder itself, or named by an option outside
+    ``ledger.toml``) would become part of the ledger: refused."""
+    if not ledger.is_dir():
+        return
+    try:
+        rel = real_path(target).relative_to(real_path(ledger))
+    except ValueError:
+        return
+    if unread_reason(rel.parts, archive_parts(ledger)) is None:
+        raise LedgerError(f"{src}: archived as {target} it would be read as part of the ledger "
+                          f"{ledger} (a .toml file where the ledger reads its journal files); "
+                          "nothing recorded: give the ledger an archive subfolder (archive = "
+                          f'"{DEFAULT_ARCHIVE}" in its ledger.toml)')
+
+
 def _refuse_archive_link_out(folder: Path, ledger: Path | None) -> None:
     """An archive folder named inside the ledger folder must resolve inside
     it (a link there leading out would take the copies out)."""
