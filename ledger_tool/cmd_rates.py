@@ -18,6 +18,7 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.limits import NumberError, bounded_number
 from ledger.phrases.money import POINT, read_number
+from ledger.text_safety import show_bidi_frame
 from ledger_tool.common import check_locale
 from reports.text import inert_frame
 from rates import load_rates
@@ -163,7 +164,8 @@ def run_show(args) -> int:
     frame.insert(1, "from", base)
     frame.insert(2, "to", quote)
     if args.csv:
-        inert_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
+        # a user table's source text: the guards of every CSV (docs/guarantees.md)
+        inert_frame(show_bidi_frame(frame)).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         print(frame.to_string(index=False))
     return 0

@@ -35,3 +35,16 @@ def test_not_a_number_names_the_form(run_cli, amount):
     code, _, err = run_cli("rates", "convert", amount, "GBP", "EUR", "--date", "2020-01-02")
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "not a number" in err and "1,500.50" in err
+
+
+def test_rates_show_csv_keeps_a_user_tables_source_inert(run_cli, tmp_path):
+    """A user table's source text gets the guards of every CSV file: the
+    bidi control shown as \\u202e (it was written raw), '=' made inert."""
+    table = tmp_path / "r.csv"
+    table.write_text('date,from,to,rate,source\n2020-01-02,GBP,EUR,1.2,"=x\u202ey"\n',
+                     encoding="utf-8")
+    code, out, err = run_cli("rates", "show", "GBP", "EUR", "--from", "2020-01-02", "--to",
+                             "2020-01-02", "--rates", table, "--csv")
+    assert code == 0, err
+    assert "\u202e" not in out
+    assert out.splitlines()[1].split(",") == ["2020-01-02", "GBP", "EUR", "1.2", "'=x\\u202ey"]
