@@ -146,3 +146,22 @@ def test_a_terminal_gets_no_control_character(monkeypatch, capsys, book, args):
     shown = stream.getvalue()
     assert code in (0, 1)
     assert "E\\x1bX\\x07B" in shown and not RAW.search(shown.replace("\r\n", "\n"))
+
+
+def test_a_datasets_export_csv_keeps_the_guards_and_its_rows(run_cli, book, tmp_path):
+    """The dataset's export wrote its parts with pandas as the ledger's did:
+    the CR cell unquoted (the row cut in two)."""
+    with open(tmp_path / "e.csv", "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, quoting=csv.QUOTE_ALL).writerows([
+            ["id", "date", "funder", "purpose", "amount", "doc", "quote"],
+            ["e1", "2014-09-20", "UK:Home Office", "Security:Port", "£12 million", "d1",
+             HOSTILE]])
+    code, _, err = run_cli("import", tmp_path / "e.csv", "--to", tmp_path / "d.parquet")
+    assert code == 0, err
+    code, out, err = run_cli("export", tmp_path / "d.parquet", "--to", "csv", "-o", "-")
+    assert code == 0, err
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert len(rows) == 2 and len(rows[1]) == len(rows[0])
+    quote = rows[1][rows[0].index("quote")]
+    # (the dataset import reads the CR as a line feed: not this test's matter)
+    assert quote.replace("\n", "\r") == IN_CSV and not BIDI.search(out)
