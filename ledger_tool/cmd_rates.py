@@ -13,11 +13,12 @@ import datetime as dt
 import json
 import re
 import sys
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.limits import amount_problem
+from ledger.limits import NumberError, bounded_number
+from ledger.phrases.money import POINT, read_number
+from ledger.text_safety import show_bidi_frame
 from ledger_tool.common import check_locale
 from reports.text import inert_frame
 from rates import load_rates
@@ -80,20 +81,14 @@ def _date(text: str, what: str) -> dt.date:
 
 
 def _amount(text: str):
-    t = text.strip().replace("_", "")
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+(\.\d+)?", t):
-        t = t.replace(",", "")
+    # "1,500.50" as money phrases read it; "1e6" as a number: each checked as
+    # text, then in size, before Decimal arithmetic sees it
+    read = read_number(text, POINT)
     try:
-        value = Decimal(t)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        raise LedgerError(f"AMOUNT: {text!r} is not a plain number (e.g. 1500000 or "
-                          f"1,500.50)") from None
-    why = amount_problem(abs(value), text)   # the journal's bound: exact arithmetic after
-    if why:
-        raise LedgerError(f"AMOUNT: {why}")
-    return value
+        return bounded_number(text if read is None else read, "amount")
+    except NumberError as err:
+        hint = " (a plain number, e.g. 1500000 or 1,500.50)" if read is None else ""
+        raise LedgerError(f"AMOUNT: {err}{hint}") from None
 
 
 def _code(text: str, what: str) -> str:
@@ -169,7 +164,8 @@ def run_show(args) -> int:
     frame.insert(1, "from", base)
     frame.insert(2, "to", quote)
     if args.csv:
-        inert_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
+        # a user table's source text: the guards of every CSV (docs/guarantees.md)
+        inert_frame(show_bidi_frame(frame)).to_csv(sys.stdout, index=False, lineterminator="\n")
     else:
         print(frame.to_string(index=False))
     return 0

@@ -17,9 +17,10 @@ from typing import IO
 from ledger.model import AUDIT, said
 from ledger.phrases.money import format_money, plain_decimal
 from ledger.sources.audit import finding_dict
+from ledger.text_safety import show_bidi
 from reports.amounts import as_said
 from reports.html import esc
-from reports.text import format_table, inert
+from reports.text import csv_quoting, format_table, inert
 from reports.workbook import make_cell, print_setup
 
 __all__ = ["figure_rows", "finding_rows", "uncovered_rows", "document_rows",
@@ -129,10 +130,14 @@ def write_csv(result, out: IO[str] | None = None) -> None:
     """Every finding (one row each, verified citations included as 'ok')."""
     out = out or sys.stdout
 
-    w = csv.DictWriter(out, fieldnames=FINDING_COLUMNS, lineterminator="\n")
+    # the guards of every CSV file (docs/guarantees.md): bidi controls shown,
+    # formula prefixes inert; a terminal's stdout shows the rest
+    rows = [{k: inert(show_bidi("" if v is None else str(v))) for k, v in r.items()}
+            for r in finding_rows(result)]
+    w = csv.DictWriter(out, fieldnames=FINDING_COLUMNS, lineterminator="\n",
+                       quoting=csv_quoting(c for r in rows for c in r.values()))
     w.writeheader()
-    for r in finding_rows(result):
-        w.writerow({k: inert("" if v is None else str(v)) for k, v in r.items()})
+    w.writerows(rows)
 
 
 def audit_json(result) -> dict:
@@ -182,8 +187,8 @@ def audit_json(result) -> dict:
 
 def write_json(result, out: IO[str] | None = None) -> None:
     out = out or sys.stdout
-    json.dump(audit_json(result), out, ensure_ascii=False, indent=1)
-    out.write("\n")
+    # a bidi control in a quote or title as its JSON escape: the same text, inert bytes
+    out.write(show_bidi(json.dumps(audit_json(result), ensure_ascii=False, indent=1)) + "\n")
 
 
 # ------------------------------------------------------------------ XLSX

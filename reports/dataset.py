@@ -43,7 +43,6 @@ from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merge
                            rates_ids, rates_said, restated_facts, restated_said, rounded_ids, rounded_said,
                            valuation_facts, valuation_said, worded_notes)
 from reports.pagedata import BANNER_NAMED, CUBE_KEYS, cube_by_entry
-from reports.text import inert_frame
 from reports.valuation import horizon_facts
 
 
@@ -671,8 +670,7 @@ def export_part(book, filters: dict, places: int, options: dict) -> tuple[str, i
     _open_ended(book, None if options.get("basis") != "total" else _Horizon(options))
     valued = export.export_value(book, "csv", **options)
     frame = export.frame(book, valued_rows=valued, **options)
-    return (inert_frame(frame).to_csv(index=False, date_format="%Y-%m-%d"), len(frame),
-            note_part(book, valued))
+    return export.csv_text(frame), len(frame), note_part(book, valued)   # as a ledger's
 
 
 def journal_part(book, filters: dict, places: int, fmt: str, options: dict):

@@ -20,6 +20,7 @@ and so the ones hledger and beancount can reproduce.  ``total`` and
 """
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
 import io
@@ -556,7 +557,11 @@ def csv_text(table) -> str:
     controls shown (``\\u202e``), text a spreadsheet would run as a formula
     made inert; other text as the ledger has it (a terminal is guarded
     where it is written to: ``ledger_tool.cli.inert_messages``)."""
-    return inert_frame(show_bidi_frame(table)).to_csv(index=False, date_format="%Y-%m-%d")
+    shown = inert_frame(show_bidi_frame(table))
+    text = shown.to_csv(index=False, date_format="%Y-%m-%d")
+    if "\r" in text:   # a cell's CR, left unquoted with "\n" line ends: a reader splits its row
+        text = shown.to_csv(index=False, date_format="%Y-%m-%d", quoting=csv.QUOTE_ALL)
+    return text
 
 
 def _parquet_ready(table):

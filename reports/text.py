@@ -13,8 +13,9 @@ import sys
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import IO
+from typing import IO, Literal
 
+from ledger.text_safety import show_bidi
 from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
 
@@ -141,6 +142,13 @@ def aligned_lines(widths: Sequence[int], numeric: Sequence[bool], cells,
         yield fmt(line)
 
 
+def csv_quoting(cells) -> Literal[0, 1]:
+    """``csv.QUOTE_MINIMAL``, or ``QUOTE_ALL`` when a text cell holds a
+    carriage return: with "\\n" line ends Python's csv (and pandas) writes
+    such a cell unquoted, and a reader ends the row at it."""
+    return csv.QUOTE_ALL if any(isinstance(c, str) and "\r" in c for c in cells) else csv.QUOTE_MINIMAL
+
+
 def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
                money: tuple[str, str] | None = None, indent_key: str | None = None,
                out: IO[str] | None = None, amounts: str = "exact") -> None:
@@ -148,14 +156,14 @@ def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
     if fmt == "csv":
         if not rows:
             return
-        w = csv.writer(out, lineterminator="\n")
+        cells = [[inert(show_bidi(_plain(v))) for v in r.values()] for r in rows]  # a title's bidi
+        w = csv.writer(out, lineterminator="\n",
+                       quoting=csv_quoting(c for row in cells for c in row))
         w.writerow(rows[0].keys())
-        for r in rows:
-            w.writerow(inert(_plain(v)) for v in r.values())
-    elif fmt == "json":
-        json.dump([{k: _json_value(v) for k, v in r.items()} for r in rows], out,
-                  ensure_ascii=False, indent=1)
-        out.write("\n")
+        w.writerows(cells)
+    elif fmt == "json":   # a bidi control as its JSON escape: the same text, inert bytes
+        out.write(show_bidi(json.dumps([{k: _json_value(v) for k, v in r.items()} for r in rows],
+                                       ensure_ascii=False, indent=1)) + "\n")
     else:
         out.write(format_table(rows, locale=locale, money=money, indent_key=indent_key,
                                amounts=amounts) + "\n")

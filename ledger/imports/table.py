@@ -644,37 +644,95 @@ def map_columns(headers: list[str], mapping: dict[str, Any] | None, name: str):
 
 # ------------------------------------------------------------------ values
 def parse_dates(col, date_format: str | None = None):
-    """Vectorised: text cells -> (dates as datetime.date or None, reasons)."""
+    """Vectorised: text cells -> (dates as datetime.date or None, reasons).
+    Only a calendar day as written is a date: a time alone, a year or a month
+    alone, or a word such as "now" that pandas would read as today is refused
+    (a reason starting "not a date")."""
     import pandas as pd
 
     text = col.astype(str).str.strip()
     empty = text == ""
-    iso = text.str.match(_ISO.pattern)     # ISO dates (and XLSX date cells) always work
-    parsed = pd.to_datetime(text.where(iso), format="ISO8601", errors="coerce")
+    dates = pd.Series(None, index=col.index, dtype=object)
+    reasons = pd.Series("", index=col.index, dtype=object)
+    reasons[empty] = "no date"
+    # what pandas would turn into today's date, or into a day it made up
+    why = text.map(_not_a_day).astype(object)
+    undated = ~empty & (why != "")
+    reasons[undated] = "not a date: " + text[undated].map(repr) + why[undated]
+
+    def read(mask, **how):
+        if mask.any():
+            parsed = pd.to_datetime(text[mask], errors="coerce", **how)
+            dates[mask] = parsed.dt.date.where(parsed.notna(), None)
+
+    iso = text.str.match(_ISO.pattern) & ~undated    # ISO dates (and XLSX date cells) always work
+    read(iso, format="ISO8601")
     if date_format:
-        rest = ~iso & ~empty
-        if rest.any():
-            parsed[rest] = pd.to_datetime(text[rest], format=date_format, errors="coerce")
+        read(~iso & ~empty & ~undated, format=date_format)
         hint = f" (expected {date_format!r} from the mapping's date_format, or YYYY-MM-DD)"
     else:
         numeric = text.str.match(_NUMERIC_DATE.pattern) & ~iso & ~text.str.match(r"^\d{4}-")
-        other = ~iso & ~numeric & ~empty
-        if other.any():   # "20 September 2014", "Sep 20, 2014": month names are unambiguous
-            parsed[other] = pd.to_datetime(text[other], format="mixed", errors="coerce",
-                                           dayfirst=True)
+        # "20 September 2014", "Sep 20, 2014": a month name, a day and a year are unambiguous
+        worded = ~iso & ~numeric & ~empty & ~undated & text.map(_worded_date).astype(bool)
+        read(worded, format="mixed", dayfirst=True)
         hint = " (use YYYY-MM-DD, or set date_format in a mapping file)"
-    reasons = pd.Series("", index=col.index, dtype=object)
-    bad = parsed.isna() & ~empty
-    if not date_format:
-        ambiguous = bad & text.str.match(_NUMERIC_DATE.pattern) & ~text.str.match(r"^\d{4}-")
+        ambiguous = numeric & ~undated
         reasons[ambiguous] = ("date " + text[ambiguous].map(repr)
                               + " is ambiguous (day/month order): set date_format in a "
                                 "mapping file, e.g. date_format = \"%d/%m/%Y\"")
-        bad &= ~ambiguous
+    bad = dates.isna() & (reasons == "")
     reasons[bad] = "not a date: " + text[bad].map(repr) + hint
-    reasons[empty] = "no date"
-    dates = parsed.dt.date.where(parsed.notna(), None)
+    dates[reasons != ""] = None
     return dates, reasons
+
+
+# English names, as pandas' "mixed" parser (dateutil) reads them whatever the locale
+_MONTHS = {n for m in ("january", "february", "march", "april", "may", "june", "july",
+                       "august", "september", "october", "november", "december")
+           for n in (m, m[:3])} | {"sept"}
+_WEEKDAYS = {n for d in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                         "sunday") for n in (d, d[:3])}
+_TIME = re.compile(r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[ap]\.?m\.?)?|noon|midnight", re.I)
+_RELATIVE = {"now", "today", "tomorrow", "yesterday"}
+
+
+def _not_a_day(text: str) -> str:
+    """Why ``text`` is no calendar day although a parser would make one of
+    it ("" when it may be one): the rest of a "not a date" reason."""
+    low = text.lower()
+    if _ISO.match(text):      # an XLSX date cell: its time is midnight
+        return ""
+    if low in _RELATIVE:
+        return " names no calendar day (write the date, YYYY-MM-DD)"
+    if _TIME.fullmatch(text):
+        return " is a time of day, with no day, month or year"
+    if re.fullmatch(r"[+-]?\d{4}", text):
+        return (f" is a year alone: write {text.lstrip('+')}-01-01 if that day is meant, "
+                "or the date as YYYY-MM-DD")
+    if re.fullmatch(r"\d{4}-\d{1,2}", text) or (
+            {t for t in re.split(r"[\s,./\-]+", low) if t} & _MONTHS
+            and not re.search(r"(?<![\d:])\d{1,2}(?:st|nd|rd|th)?(?![\d:])", low)
+            and not _TIME.search(low)):
+        return " gives no day of the month (write the date, YYYY-MM-DD)"
+    if _TIME.search(text) and (_ISO_DAY.match(text) or _worded_date(_TIME.sub(" ", text))):
+        return " has a time of day: write the date alone (YYYY-MM-DD)"
+    return ""
+
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]")
+
+
+def _worded_date(text: str) -> bool:
+    """Whether ``text`` is a date with its month named: one month name, one
+    day (1-31, "20th") and a four-digit year, a weekday at most besides."""
+    tokens = [t for t in re.split(r"[\s,./\-]+", text.lower()) if t]
+    months = [t for t in tokens if t in _MONTHS]
+    days = [t for t in tokens if re.fullmatch(r"\d{1,2}(?:st|nd|rd|th)?", t)
+            and 1 <= int(re.sub(r"\D", "", t)) <= 31]
+    years = [t for t in tokens if re.fullmatch(r"\d{4}", t)]
+    weekdays = [t for t in tokens if t in _WEEKDAYS]
+    return (len(months) == len(days) == len(years) == 1 and len(weekdays) <= 1
+            and len(tokens) == 3 + len(weekdays))
 
 
 def slug(text: str) -> str:
