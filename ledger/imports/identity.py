@@ -23,22 +23,52 @@ from ledger.model import LINK_KINDS, ONE_OFF, Period
 from ledger.phrases.period import PeriodError, parse_period
 
 # what an entry records of its figure besides funder, purposes, money, date
-# and sources (journal field -> its value when left out); not value_date,
-# which only says which day's rate converts it, nor tags and notes
-RECORDED = {"recipient": "", "location": "", "status": "pledged", "qualifier": "exact",
-            "period": "", **{k: "" for k in LINK_KINDS}}
+# and sources (journal fields); not value_date, which only says which day's
+# rate converts it, nor tags and notes
+RECORDED = ("recipient", "location", "status", "qualifier", "period", *LINK_KINDS)
+_NAMES = ("recipient", "location")   # names: alike whatever their case and spacing
 
 
 def recorded(fields: Mapping[str, Any]) -> tuple:
     """What the journal ``fields`` of an entry record besides its figure
-    (``RECORDED``), alike however written: text trimmed, a period as what
-    it means (its phrase when unread)."""
-    out = []
-    for k, empty in RECORDED.items():
+    (``RECORDED``), alike however written: text trimmed, names compared
+    without case or runs of spaces, a period as what it means (its phrase
+    when unread); '' for a field left out."""
+    out: list[object] = []
+    for k in RECORDED:
         v = fields.get(k)
         text = "" if v is None else str(v).strip()
-        out.append(_period(text, fields.get("date")) if k == "period" else text or empty)
+        if k == "period":
+            out.append(_period(text, fields.get("date")))
+        else:
+            out.append(" ".join(text.split()).casefold() if k in _NAMES else text)
     return tuple(out)
+
+
+def records_agree(a: tuple, b: tuple) -> bool:
+    """Two ``recorded`` tuples tell of one figure: every field both give is
+    the same (a record that leaves out a recipient, or a status, says nothing
+    against the entry that gives one)."""
+    return all(x == y or x == "" or y == "" for x, y in zip(a, b))
+
+
+class Figures:
+    """Figures seen (``figure_key``), each with what names it (``info``):
+    ``find`` gives the first one a key is the same figure as, that is, one
+    with the same funder, purposes, money, date and sources whose
+    ``recorded`` fields agree (``records_agree``)."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple, list[tuple[tuple, Any]]] = {}
+
+    def find(self, key: tuple) -> Any:
+        for records, info in self._by.get(key[:-1], ()):
+            if records_agree(records, key[-1]):
+                return info
+        return None
+
+    def add(self, key: tuple, info: Any) -> None:
+        self._by.setdefault(key[:-1], []).append((key[-1], info))
 
 
 def _period(text: str, on: Any) -> object:
@@ -83,4 +113,4 @@ def duplicate_message(entry_id: str, file: str, line: int) -> str:
     and ``line``) records it."""
     where = f" ({file}:{line})" if file else ""
     return (f"the same figure as entry {entry_id!r}{where}: same funder, purpose, amount, "
-            f"date and source; not added again")
+            f"date and source, and nothing it records differs; not added again")

@@ -29,7 +29,7 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import cites_a_passage, duplicate_message
+from ledger.imports.identity import Figures, cites_a_passage, duplicate_message
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
@@ -1451,31 +1451,33 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             continue
         todo.append((rs, table))
 
-    ledger_figures: dict[tuple, tuple[str, str, int]] = {}
+    ledger_figures: list[Figures] = []
     own = given or set()      # the ids the rows give (not generated)
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
         if not ledger_figures:   # the ledger's, once: figure -> its first entry
+            ledger_figures.append(Figures())
             for key, f, file, line in zip(ledger.figures(), *ledger):
-                ledger_figures.setdefault(key, (f["id"], file, line))
-        earlier: dict[tuple, tuple[str, str, int]] = {}
+                ledger_figures[0].add(key, (f["id"], file, line))
+        earlier = Figures()
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
             eid = table.get("id", "")
-            twin = ledger_figures.get(key)
-            if twin is None and key in earlier:
-                twin = earlier[key]
+            twin = ledger_figures[0].find(key)
+            if twin is None:
+                twin = earlier.find(key)
                 # two rows of this file that give ids of their own and cite no
                 # passage are two entries (a listing's rows carry no quote to
                 # tell them apart); the same quote and locator are one pledge
-                if eid in own and twin[0] in own and not cites_a_passage(key):
+                if twin is not None and eid in own and twin[0] in own \
+                        and not cites_a_passage(key):
                     twin = None
             if twin is not None:
                 out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))
             else:
-                earlier.setdefault(key, (eid, name, rs[0]))
+                earlier.add(key, (eid, name, rs[0]))
         return out
 
     part_rows = part_rows or {}
