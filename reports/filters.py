@@ -59,12 +59,22 @@ def select(book: Book, filters: Filters) -> Book:
     entry cut to its shares under a --purpose account (``cut_shares``)."""
     if not filters:
         return book
-    others = dict(funder=list(filters.funder) or None, purpose=list(filters.purpose) or None,
-                  start=filters.start, end=filters.end)
-    chosen = book.select(status=list(filters.status) or None, **others)
     if filters.status:
-        chosen = counted_as_themselves(chosen, book.select(**others), book)
+        chosen = counted_as_themselves(*status_books(book, filters), book)
+    else:
+        chosen = book.select(**_others(filters))
     return cut_shares(chosen, filters.purpose)
+
+
+def _others(filters: Filters) -> dict:
+    return dict(funder=list(filters.funder) or None, purpose=list(filters.purpose) or None,
+                start=filters.start, end=filters.end)
+
+
+def status_books(book: Book, filters: Filters) -> tuple[Book, Book]:
+    """(what every filter keeps of ``book``, what every filter but --status keeps)."""
+    others = _others(filters)
+    return book.select(status=list(filters.status) or None, **others), book.select(**others)
 
 
 def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
@@ -74,56 +84,27 @@ def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
     lead to, link after link, is kept: its money is counted nowhere else
     under this filter ("£4m disbursed of a £20m pledge": --status disbursed
     counts the £4m, --status pledged the £20m).  The ids are kept in
-    ``chosen.counted_as_themselves`` for the note that says so."""
+    ``chosen.counted_as_themselves`` for the note that says so.  On a
+    dataset's partition, ``book.whole.counted_alone`` holds the dataset's
+    answer (``counted_alone`` of every partition's ``status_facts``: a
+    target may sit in another partition)."""
     en, links = chosen.tables.entries, chosen.tables.links
-    if not len(links) or len(chosen) == len(unfiltered):
+    given = getattr(book.whole, "counted_alone", None)
+    if not len(links) or (given is None and len(chosen) == len(unfiltered)):
         return chosen
     ids = en["id"].to_numpy(dtype=object)
-    kept = set(ids)
-    passed = set(unfiltered.tables.entries["id"].astype(object))
-    all_links = book.tables.links
-    all_ids = book.tables.entries["id"].to_numpy(dtype=object)
-    targets: dict[object, list] = {}
-    for e, t in zip(all_ids[all_links["entry"].to_numpy()],
-                    all_links["target"].to_numpy(dtype=object)):
-        targets.setdefault(e, []).append(t)
-
-    def counts_alone(i) -> bool:
-        first = targets.get(ids[i], [])
-        if not first or any(t in kept or t not in passed for t in first):
-            return False
-        seen, todo = set(first), list(first)
-        while todo:                      # a kept entry further up holds its money
-            for t in targets.get(todo.pop(), ()):
-                if t in kept:
-                    return False
-                if t not in seen:
-                    seen.add(t)
-                    todo.append(t)
-        return True
-
-    prim = en["primary"].to_numpy(dtype=bool)
-    tagged = np.asarray(not_counted_mask(en["tags"]), dtype=bool)
-    linked = np.unique(links["entry"].to_numpy(dtype=np.int64))
+    if given is None:
+        given = counted_alone(**status_facts(book, chosen, unfiltered))
+    alone_ids, within_ids = given
     now = np.zeros(len(en), dtype=bool)
-    now[[i for i in linked if not prim[i] and not tagged[i] and counts_alone(i)]] = True
+    if alone_ids:
+        now = pd.Index(ids).isin(pd.Index(list(alone_ids), dtype=object))
     if not now.any():
         return chosen
-    alone = set(ids[now]) & set(ids[en["status"].astype(object).isin(PAID).to_numpy()])
-
-    def paid_within_alone(i) -> bool:
-        seen, todo = set(), list(targets.get(ids[i], ()))
-        while todo:
-            t = todo.pop()
-            if t in alone:
-                return True
-            if t not in seen:
-                seen.add(t)
-                todo.extend(targets.get(t, ()))
-        return False
+    prim = en["primary"].to_numpy(dtype=bool)
     # what is paid within an entry counted as itself adds nothing more to paid
-    within = frozenset(str(ids[i]) for i in linked
-                       if not prim[i] and not now[i] and paid_within_alone(i))
+    within = frozenset(str(i) for i in ids[pd.Index(ids).isin(
+        pd.Index(list(within_ids), dtype=object))]) if within_ids else frozenset()
     en = en.copy()
     en["primary"] = prim | now
     t = chosen.tables
@@ -138,6 +119,88 @@ def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
     out.whole = chosen.whole
     out.counted_as_themselves = tuple(ids[now])    # type: ignore[attr-defined]
     out.paid_within_them = within                   # type: ignore[attr-defined]
+    return out
+
+
+KEPT, LEFT_BY_STATUS, LEFT_BY_OTHERS = 0, 1, 2   # status_facts' states
+
+
+def status_facts(book: Book, chosen: Book, unfiltered: Book) -> dict[str, np.ndarray]:
+    """What ``counted_alone`` reads of ``book`` (a ledger, or a dataset's
+    partition): every entry's id and state (``KEPT`` by the filters,
+    ``LEFT_BY_STATUS``: left out by --status alone, ``LEFT_BY_OTHERS``),
+    whether it is primary, tagged not-counted, paid by its status, and the
+    links as (entry id, target id).  ``chosen``: what every filter keeps of
+    ``book``; ``unfiltered``: what every filter but --status keeps."""
+    en, links = book.tables.entries, book.tables.links
+    ids = en["id"].to_numpy(dtype=object)
+    index = pd.Index(ids)
+    state = np.full(len(en), LEFT_BY_OTHERS, dtype=np.int8)
+    state[index.isin(unfiltered.tables.entries["id"].astype(object))] = LEFT_BY_STATUS
+    state[index.isin(chosen.tables.entries["id"].astype(object))] = KEPT
+    entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
+    tagged = np.zeros(len(en), dtype=bool)
+    at = np.unique(entry)
+    if len(at):    # the tags read only on the linked rows
+        tagged[at] = np.asarray(not_counted_mask(en["tags"].to_numpy(dtype=object)[at]),
+                                dtype=bool)
+    return {"ids": ids, "state": state, "primary": en["primary"].to_numpy(dtype=bool),
+            "tagged": tagged, "paid": en["status"].astype(object).isin(PAID).to_numpy(),
+            "src": ids[entry],
+            "dst": links["target"].to_numpy(dtype=object) if len(links) else ids[:0]}
+
+
+def counted_alone(ids, state, primary, tagged, paid, src, dst
+                  ) -> tuple[frozenset, frozenset]:
+    """(the ids counted as themselves, the ids paid within one of them) from
+    ``status_facts`` (a dataset's: every partition's, concatenated).  A
+    kept linked entry, not primary nor tagged not-counted, counts as itself
+    when every entry it links to was left out by --status alone and no entry
+    its links lead to, link after link, is kept; a kept linked entry, not
+    primary, whose links lead to one that counts as itself and is paid, is
+    paid within it.  Column-wise: one step of links a pass, to a fixpoint
+    (links are acyclic, ``link-cycle``)."""
+    if not len(src):
+        return frozenset(), frozenset()
+    codes, uniq = pd.factorize(np.concatenate([np.asarray(ids, dtype=object),
+                                               np.asarray(dst, dtype=object)]))
+    n, m = len(uniq), len(ids)
+    own = codes[:m]
+    at = pd.Index(uniq).get_indexer(np.asarray(src, dtype=object))
+    fine = at >= 0             # a link of an entry not among ``ids``: none
+    s, d = at[fine], codes[m:][fine]
+    kept = np.zeros(n, dtype=bool)
+    kept[own] = np.asarray(state) == KEPT
+    by_status = np.zeros(n, dtype=bool)     # an unknown target: neither
+    by_status[own] = np.asarray(state) == LEFT_BY_STATUS
+    linked = np.zeros(n, dtype=bool)
+    linked[s] = True
+    first_ok = np.ones(n, dtype=bool)
+    np.logical_and.at(first_ok, s, by_status[d])
+    reaches_kept = _reaches(n, s, d, kept)
+    can = np.zeros(n, dtype=bool)
+    can[own] = ~np.asarray(primary, dtype=bool) & ~np.asarray(tagged, dtype=bool)
+    now = kept & linked & can & first_ok & ~reaches_kept
+    if not now.any():
+        return frozenset(), frozenset()
+    paid_now = np.zeros(n, dtype=bool)
+    paid_now[own] = np.asarray(paid, dtype=bool)
+    paid_now &= now
+    prim = np.zeros(n, dtype=bool)
+    prim[own] = np.asarray(primary, dtype=bool)
+    within = kept & linked & ~prim & ~now & _reaches(n, s, d, paid_now)
+    return frozenset(uniq[now]), frozenset(str(i) for i in uniq[within])
+
+
+def _reaches(n: int, src: np.ndarray, dst: np.ndarray, mark: np.ndarray) -> np.ndarray:
+    """Per node: some node its links lead to, link after link, is marked."""
+    out = np.zeros(n, dtype=bool)
+    for _ in range(n):
+        now = np.zeros(n, dtype=bool)
+        np.logical_or.at(now, src, mark[dst] | out[dst])
+        if (now == out).all():
+            break
+        out = now
     return out
 
 
