@@ -98,13 +98,13 @@ def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
     alone_ids, within_ids = given
     now = np.zeros(len(en), dtype=bool)
     if alone_ids:
-        now = pd.Index(ids).isin(pd.Index(list(alone_ids), dtype=object))
+        now = _isin(ids, list(alone_ids))
     if not now.any():
         return chosen
     prim = en["primary"].to_numpy(dtype=bool)
     # what is paid within an entry counted as itself adds nothing more to paid
-    within = frozenset(str(i) for i in ids[pd.Index(ids).isin(
-        pd.Index(list(within_ids), dtype=object))]) if within_ids else frozenset()
+    within = frozenset(str(i) for i in ids[_isin(ids, list(within_ids))]) \
+        if within_ids else frozenset()
     en = en.copy()
     en["primary"] = prim | now
     t = chosen.tables
@@ -134,10 +134,14 @@ def status_facts(book: Book, chosen: Book, unfiltered: Book) -> dict[str, np.nda
     ``book``; ``unfiltered``: what every filter but --status keeps."""
     en, links = book.tables.entries, book.tables.links
     ids = en["id"].to_numpy(dtype=object)
-    index = pd.Index(ids)
-    state = np.full(len(en), LEFT_BY_OTHERS, dtype=np.int8)
-    state[index.isin(unfiltered.tables.entries["id"].astype(object))] = LEFT_BY_STATUS
-    state[index.isin(chosen.tables.entries["id"].astype(object))] = KEPT
+    # one hash pass: every id and the kept ones as integer codes
+    unf = unfiltered.tables.entries["id"].to_numpy(dtype=object)
+    codes, _ = pd.factorize(np.concatenate(
+        [ids, unf, chosen.tables.entries["id"].to_numpy(dtype=object)]))
+    seen = np.full(codes.max() + 1 if len(codes) else 0, LEFT_BY_OTHERS, dtype=np.int8)
+    seen[codes[len(ids):len(ids) + len(unf)]] = LEFT_BY_STATUS
+    seen[codes[len(ids) + len(unf):]] = KEPT
+    state = seen[codes[:len(ids)]]
     entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
     tagged = np.zeros(len(en), dtype=bool)
     at = np.unique(entry)
@@ -162,13 +166,13 @@ def counted_alone(ids, state, primary, tagged, paid, src, dst
     (links are acyclic, ``link-cycle``)."""
     if not len(src):
         return frozenset(), frozenset()
+    m, k = len(ids), len(dst)
     codes, uniq = pd.factorize(np.concatenate([np.asarray(ids, dtype=object),
-                                               np.asarray(dst, dtype=object)]))
-    n, m = len(uniq), len(ids)
+                                               np.asarray(dst, dtype=object),
+                                               np.asarray(src, dtype=object)]))
+    n = len(uniq)
     own = codes[:m]
-    at = pd.Index(uniq).get_indexer(np.asarray(src, dtype=object))
-    fine = at >= 0             # a link of an entry not among ``ids``: none
-    s, d = at[fine], codes[m:][fine]
+    s, d = codes[m + k:], codes[m:m + k]   # a link of an entry not among ``ids``: never kept
     kept = np.zeros(n, dtype=bool)
     kept[own] = np.asarray(state) == KEPT
     by_status = np.zeros(n, dtype=bool)     # an unknown target: neither
@@ -190,6 +194,13 @@ def counted_alone(ids, state, primary, tagged, paid, src, dst
     prim[own] = np.asarray(primary, dtype=bool)
     within = kept & linked & ~prim & ~now & _reaches(n, s, d, paid_now)
     return frozenset(uniq[now]), frozenset(str(i) for i in uniq[within])
+
+
+def _isin(values, among) -> np.ndarray:
+    """``values`` in ``among``, as object hash tables (an Arrow string
+    Index's ``isin`` goes row by row in Python)."""
+    return pd.Index(np.asarray(values, dtype=object), dtype=object).isin(
+        np.asarray(among, dtype=object))
 
 
 def _reaches(n: int, src: np.ndarray, dst: np.ndarray, mark: np.ndarray) -> np.ndarray:
