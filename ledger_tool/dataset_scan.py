@@ -16,6 +16,7 @@ from ledger.read.dataset import scan
 from ledger_tool.common import capped, print_capped
 from reports import dataset as ds
 from reports.dataset import without_header
+from reports.filters import counted_as_themselves_note
 from reports.options import ReportOptions
 from reports.valuation import Spec, horizon_from
 
@@ -73,12 +74,16 @@ def horizon_scan(args, func, fargs_of, spec, sink=None, restart=None, paid=False
 
     found = checked_scan(args, ds.horizon_part, (spec, first_func, fargs_of(None), links), first)
     horizon = horizon_from(facts) if spec is not None else None
+    whole = ds.across(linked)
+    if whole is not None and not paid:     # the report says it among its notes
+        said = counted_as_themselves_note(whole.alone_in_order)
+        if said:
+            print(f"ledger-tool: note: {said}", file=sys.stderr)
     if not again:
         found.results = kept
         return found, None
     if restart is not None:
         restart()
-    whole = ds.across(linked)
     if whole is None:
         return checked_scan(args, func, fargs_of(horizon), sink), horizon
     return checked_scan(args, ds.with_across, (whole, func, *fargs_of(horizon)), sink), horizon

@@ -130,6 +130,7 @@ class Across:
     no --status)."""
     paid_within: frozenset[str] | None = None
     counted_alone: tuple[frozenset, frozenset] | None = None
+    alone_in_order: tuple = ()    # the ids counted as themselves, in the dataset's order
 
 
 def across(parts) -> Across | None:
@@ -139,10 +140,14 @@ def across(parts) -> Across | None:
         return None
     paid = [p["paid"] for p in parts if p["paid"] is not None]
     status = [p["status"] for p in parts if p["status"] is not None]
-    return Across(
-        paid_within(paid) if paid else None,
-        counted_alone(**{k: np.concatenate([s[k] for s in status]) for k in status[0]})
-        if status else None)
+    if not status:
+        return Across(paid_within(paid) if paid else None)
+    facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
+    alone = counted_alone(**facts)
+    ids = facts["ids"]
+    return Across(paid_within(paid) if paid else None, alone,
+                  tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
+                  if alone[0] else ())
 
 
 def with_across(book, links: Across, func, *args):

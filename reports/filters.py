@@ -216,8 +216,9 @@ def _reaches(n: int, src: np.ndarray, dst: np.ndarray, mark: np.ndarray) -> np.n
 
 
 def counted_as_themselves_note(book) -> str | None:
-    """The line that says which linked entries --status counted as themselves."""
-    ids = getattr(book, "counted_as_themselves", ())
+    """The line that says which linked entries --status counted as
+    themselves (of a Book, or their ids: a dataset's)."""
+    ids = book if isinstance(book, tuple) else getattr(book, "counted_as_themselves", ())
     if not ids:
         return None
     shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
