@@ -21,7 +21,7 @@ from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
 from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import (check_locale, none_match, print_capped,
                                 refuse_conversion_without_currency)
-from ledger_tool.dataset_scan import (checked_scan, entry_filters, print_warnings, streamed,
+from ledger_tool.dataset_scan import (entries_scan, entry_filters, print_warnings, streamed,
                                       valued_scan)
 from reports import dataset as ds
 from reports.notes import linked_note
@@ -92,7 +92,7 @@ def _balance(args) -> int:
         raise UsageError("--depth must be 1 or more")
     if args.currency is None:
         refuse_conversion_without_currency(args)
-        found = checked_scan(args, ds.recorded_part, (entry_filters(args),))
+        found = entries_scan(args, ds.recorded_part, (entry_filters(args),))
         rows, linked, n, facts = ds.combine_recorded([r for r in found.results if r],
                                                      args.depth)
         notes = ds.balance_notes(facts)
@@ -108,7 +108,7 @@ def _balance(args) -> int:
         def fargs(o):
             return entry_filters(args), o, by, recorded
         if recorded:
-            found = checked_scan(args, ds.converted_part, fargs(options))
+            found = entries_scan(args, ds.converted_part, fargs(options))
         else:
             found, options = valued_scan(args, ds.converted_part, fargs, options)
         rows, facts, linked, n = ds.combine_converted([r for r in found.results if r],
@@ -147,7 +147,7 @@ def _list(args) -> int:
             state["first"] = False
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-        found = checked_scan(args, ds.list_part, (entry_filters(args), "json", locale), sink)
+        found = entries_scan(args, ds.list_part, (entry_filters(args), "json", locale), sink)
         tmp.write("[]\n" if state["first"] else "\n]\n")
         tmp.seek(0)
         shutil.copyfileobj(tmp, sys.stdout)
@@ -176,7 +176,7 @@ def _list_table(args, locale: str) -> int:
         tmp.writelines(json.dumps(c, ensure_ascii=False) + "\n" for c in cells)
 
     with tempfile.TemporaryFile("w+", encoding="utf-8") as tmp:
-        found = checked_scan(args, ds.list_part, (entry_filters(args), "table", locale), sink)
+        found = entries_scan(args, ds.list_part, (entry_filters(args), "table", locale), sink)
         tmp.seek(0)
         if state["head"] is None:
             sys.stdout.write(format_table([]) + "\n")

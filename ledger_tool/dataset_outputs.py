@@ -17,7 +17,7 @@ from ledger_tool.cmd_export import SUFFIXES, _constant, _folder, check_output
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
 from ledger_tool.common import check_locale
 from ledger_tool.dataset_audit import dataset_audit
-from ledger_tool.dataset_scan import (checked_scan, entry_filters, export_scan, print_warnings,
+from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings,
                                       streamed, valued_scan)
 from reports import dataset as ds
 from reports.options import ReportOptions
@@ -54,10 +54,10 @@ def run_report(args) -> int:
     collected = ds.ReportParts(keep)
     given = args.horizon not in (None, "")
     flags = audit_flags(audit)     # the page marks the flagged entries it does not list
-    # paid counts a payment once across partitions: their links first (a pass)
-    within = ds.paid_within(checked_scan(args, ds.paid_part).results)
+    # paid counts a payment once across partitions: their links in the first pass
     found, options = valued_scan(args, ds.report_part,
-                                 lambda o: (o, keep, not given, flags, within), options, collected)
+                                 lambda o: (o, keep, not given, flags), options, collected,
+                                 paid=True)
     print_warnings(found)
     if not collected.parts:
         raise LedgerError("no entries match the filters; nothing to report")

@@ -16,14 +16,14 @@ from ledger.read.dataset import scan
 from ledger_tool.common import capped, print_capped
 from reports import dataset as ds
 from reports.dataset import without_header
+from reports.filters import counted_as_themselves_note
 from reports.options import ReportOptions
 from reports.valuation import Spec, horizon_from
 
 
 def entry_filters(args) -> dict:
-    return {k: v for k, v in (("funder", args.funder), ("purpose", args.purpose),
-                              ("status", args.status), ("start", args.start),
-                              ("end", args.end)) if v}
+    return {k: v for k in ("funder", "purpose", "status", "start", "end")
+            if (v := getattr(args, k, None))}
 
 
 def checked_scan(args, func=None, fargs=(), sink=None):
@@ -38,52 +38,84 @@ def checked_scan(args, func=None, fargs=(), sink=None):
     return found
 
 
-def horizon_scan(args, func, fargs_of, spec, sink=None, restart=None):
+def horizon_scan(args, func, fargs_of, spec, sink=None, restart=None, paid=False):
     """(the scan, the dataset's default horizon or None): ``func`` over every
     partition with ``fargs_of(None)``, one pass also gathering each
-    partition's horizon facts (``reports.dataset.horizon_part``); ``sink``
-    gets each result as it comes while no partition so far holds an
-    open-ended amount (the results of bounded entries do not depend on the
-    horizon; without ``sink`` they are kept in the scan).  Only when some
-    partition holds one is there a second pass, at the default horizon (the
-    rule of ``reports.valuation.default_horizon``, whatever the filters):
-    after ``restart()`` (what ``sink`` was given dropped), ``func`` over every
-    partition with ``fargs_of(horizon)``.  A dataset with no open-ended
-    amount is read once."""
+    partition's horizon facts (with ``spec``) and what its results read of
+    links that may lead to another partition (``reports.dataset.horizon_part``:
+    with ``paid`` the report's paid, with --status the linked entries
+    counted as themselves).  ``sink`` gets each result as it comes while no
+    partition so far needs the others' facts (without ``sink`` they are kept
+    in the scan; with ``sink`` and no ``restart``, the first pass gives
+    nothing when links are read).  Only when some partition needs them is
+    there a second pass: after ``restart()`` (what ``sink`` was given
+    dropped), ``func`` over every partition with ``fargs_of(horizon)`` at
+    the dataset's default horizon (the rule of
+    ``reports.valuation.default_horizon``, whatever the filters; None
+    without ``spec`` or an open-ended amount) and the links' facts of every
+    partition (``reports.dataset.across``).  A dataset whose partitions need
+    nothing of each other is read once."""
     facts: list = []
+    linked: list = []
     kept: list = []
-    opened = False
+    again = False
+    filters = entry_filters(args)
+    links = (filters, paid) if paid or filters.get("status") else None
+    first_func = None if links is not None and sink is not None and restart is None else func
 
     def first(result):
-        nonlocal opened
-        facts.append(result[0])
-        opened = opened or result[0][0]
-        if not opened and result[1] is not None:   # None: nothing left by the filters
-            (sink or kept.append)(result[1])
+        nonlocal again
+        if result[0] is not None:
+            facts.append(result[0])
+        linked.append(result[1])
+        again = again or not result[2] or first_func is None
+        if not again and result[3] is not None:   # None: nothing left by the filters
+            (sink or kept.append)(result[3])
 
-    found = checked_scan(args, ds.horizon_part, (spec, func, fargs_of(None)), first)
-    horizon = horizon_from(facts)
-    if horizon is None:
+    found = checked_scan(args, ds.horizon_part, (spec, first_func, fargs_of(None), links), first)
+    horizon = horizon_from(facts) if spec is not None else None
+    whole = ds.across(linked)
+    if whole is not None and not paid:     # the report says it among its notes
+        said = counted_as_themselves_note(whole.alone_in_order)
+        if said:
+            print(f"ledger-tool: note: {said}", file=sys.stderr)
+    if not again:
         found.results = kept
         return found, None
     if restart is not None:
         restart()
-    return checked_scan(args, func, fargs_of(horizon), sink), horizon
+    if whole is None:
+        return checked_scan(args, func, fargs_of(horizon), sink), horizon
+    return checked_scan(args, ds.with_across, (whole, func, *fargs_of(horizon)), sink), horizon
 
 
-def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None):
+def entries_scan(args, func, fargs=(), sink=None, restart=None):
+    """``checked_scan`` for a command that needs no horizon; with --status,
+    through ``horizon_scan`` (a linked entry's target may sit in another
+    partition)."""
+    if not getattr(args, "status", None):
+        return checked_scan(args, func, fargs, sink)
+    return horizon_scan(args, func, lambda h: fargs, None, sink, restart)[0]
+
+
+def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None, paid=False):
     """(the scan, the options used): ``func`` over every partition with
     ``fargs_of(options)``, without --horizon at the dataset's default
-    horizon when some partition needs it (``horizon_scan``).  ``collect``
+    horizon when some partition needs it (``horizon_scan``; ``paid``: the
+    results read the report's paid).  ``collect``
     (``reports.dataset.ReportParts``): each result goes to its ``add`` as it
     comes, none kept in the scan."""
     add = collect.add if collect is not None else None
+    clear = collect.clear if collect is not None else None
     if options.horizon not in (None, ""):
-        return checked_scan(args, func, fargs_of(options), add), options
+        if not paid:
+            return entries_scan(args, func, fargs_of(options), add, clear), options
+        return horizon_scan(args, func, lambda h: fargs_of(options), None, add, clear,
+                            paid)[0], options
     found, horizon = horizon_scan(
         args, func, lambda h: fargs_of(options if h is None else
                                        dataclasses.replace(options, horizon=h)),
-        Spec.of(options), add, collect.clear if collect is not None else None)
+        Spec.of(options), add, clear, paid)
     return found, options if horizon is None else dataclasses.replace(options, horizon=horizon)
 
 
@@ -94,7 +126,7 @@ def export_scan(args, func, fargs, sink, *, spec=None, options=None, restart=Non
     second pass with ``fargs`` where ``options`` (the rows' options, one of
     ``fargs``) is a copy at that horizon; ``options`` itself is left as given."""
     if spec is None:
-        return checked_scan(args, func, fargs, sink)
+        return entries_scan(args, func, fargs, sink, restart)
 
     # the options are found among fargs by identity: a copy would lose the horizon
     if not any(a is options for a in fargs):   # a caller's mistake, also under python -O

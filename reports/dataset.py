@@ -36,7 +36,8 @@ from reports import tables as t
 from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, _summable, to_money
 from reports.export_text import write_body
-from reports.filters import Filters, select
+from reports.filters import (Filters, counted_alone, other_filters, select, status_books,
+                             status_facts)
 from reports.listing import list_rows, list_table, write_list
 from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merged_facts,
                            merged_restated, not_counted_facts, not_counted_said, note_facts,
@@ -72,7 +73,12 @@ def _selected(book, filters: dict):
 def _exported(book, filters: dict, places: int):
     """What the filters keep, amounts read at ``places``, the whole
     dataset's decimal places, as the exports write them (``at_places``)."""
-    return _selected(at_places(book, places), filters)
+    placed = at_places(book, places)
+    if placed.whole is placed:   # the dataset's links (``with_across``) on the copy too
+        for said in ("paid_within", "counted_alone"):
+            if getattr(book.whole, said, None) is not None:
+                setattr(placed, said, getattr(book.whole, said))
+    return _selected(placed, filters)
 
 
 def _linked(book) -> Head:
@@ -80,14 +86,83 @@ def _linked(book) -> Head:
     return Head(ids, len(ids))
 
 
-def horizon_part(book, spec, func=None, args=()):
-    """(one partition's ``reports.valuation.horizon_facts``, ``func(book,
-    *args)`` when the partition holds no open-ended amount, else None): the
-    dataset's default horizon is ``horizon_from`` of every partition's facts
-    (filters never change it, as for a journal), and a dataset with no
-    open-ended amount needs no second pass."""
-    facts = horizon_facts(book, spec)
-    return facts, (None if facts[0] or func is None else func(book, *args))
+def horizon_part(book, spec, func=None, args=(), links=None):
+    """The first pass over a partition (``ledger_tool.dataset_scan``):
+    (its ``reports.valuation.horizon_facts``, or None without ``spec``;
+    its ``links_part`` of ``links`` (filters, paid), or None; whether
+    ``func(book, *args)`` could be worked out here; that result, else
+    None).  It can unless the partition holds an open-ended amount (the
+    dataset's default horizon is ``horizon_from`` of every partition's
+    facts: filters never change it, as for a journal) or a link to an entry
+    in another partition that the result reads (``links_part``): a dataset
+    with neither is read once."""
+    facts = horizon_facts(book, spec) if spec is not None else None
+    linked = links_part(book, *links) if links is not None else None
+    done = not (facts is not None and facts[0]) and (linked is None or linked["closed"])
+    return facts, linked, done, (func(book, *args) if done and func is not None else None)
+
+
+def links_part(book, filters, paid: bool) -> dict | None:
+    """What the partition's results read of links that may lead to another
+    partition: with ``paid`` its ``reports.tables.paid_facts`` (the report's
+    paid), with --status among ``filters`` its
+    ``reports.filters.status_facts`` (linked entries counted as
+    themselves); ``closed``: every link's target is in the partition (its
+    results need nothing of the others).  None when neither is read."""
+    chosen = Filters.of(filters) if filters else Filters()
+    if not paid and not chosen.status:
+        return None
+    en, links = book.tables.entries, book.tables.links
+    closed = not len(links) or bool(pd.Index(en["id"].astype(object)).get_indexer(
+        links["target"].to_numpy(dtype=object)).min() >= 0)
+    out: dict = {"closed": closed, "paid": t.paid_facts(book) if paid else None,
+                 "status": None}
+    if chosen.status:
+        out["status"] = status_facts(book, *status_books(book, chosen))
+        # the ids the other filters keep: the note names only those
+        out["shown"] = book.select(**other_filters(chosen)).tables.entries["id"].to_numpy(
+            dtype=object)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class Across:
+    """What the dataset's links decide across partitions (``across``):
+    the ids paid within another entry (``reports.tables.paid_within_ids``;
+    None: not read) and the ``reports.filters.counted_alone`` pair (None:
+    no --status)."""
+    paid_within: frozenset[str] | None = None
+    counted_alone: tuple[frozenset, frozenset] | None = None
+    alone_in_order: tuple = ()    # the ids counted as themselves, in the dataset's order
+
+
+def across(parts) -> Across | None:
+    """``Across`` of every partition's ``links_part`` (None when none was read)."""
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    paid = [p["paid"] for p in parts if p["paid"] is not None]
+    status = [p["status"] for p in parts if p["status"] is not None]
+    if not status:
+        return Across(paid_within(paid) if paid else None)
+    facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
+    alone = counted_alone(**facts)
+    shown = np.concatenate([p["shown"] for p in parts if p["status"] is not None])
+    ids = facts["ids"]
+    ids = ids[pd.Index(ids, dtype=object).isin(shown)]
+    return Across(paid_within(paid) if paid else None, alone,
+                  tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
+                  if alone[0] else ())
+
+
+def with_across(book, links: Across, func, *args):
+    """``func(book, *args)`` on a partition that reads ``links``, the
+    dataset's (``across``), instead of its own links alone."""
+    if links.paid_within is not None:
+        book.whole.paid_within = links.paid_within
+    if links.counted_alone is not None:
+        book.whole.counted_alone = links.counted_alone
+    return func(book, *args)
 
 
 def _open_ended(book, options) -> None:
@@ -236,17 +311,9 @@ def _heads(heads) -> Head:
 REPORT_TABLES = ("summary", "by_purpose", "by_funder", "by_year", "by_status")
 
 
-def paid_part(book):
-    """One partition's part of paid's links (``reports.tables.paid_facts``):
-    its links (entry id, target id: a target may sit in another partition)
-    the ids counted as paid by their own status and those tagged
-    not-counted; the dataset's ``paid_within`` is worked out from all of them."""
-    return t.paid_facts(book)
-
-
 def paid_within(parts) -> frozenset[str]:
     """The linked ids that add nothing to paid across the whole dataset
-    (``reports.tables.paid_within_ids`` of every partition's ``paid_part``):
+    (``reports.tables.paid_within_ids`` of every partition's ``paid_facts``):
     a disbursement in one year's partition of a pledge in another's."""
     parts = [p for p in parts if p is not None]
     if not parts:

@@ -59,75 +59,72 @@ def select(book: Book, filters: Filters) -> Book:
     entry cut to its shares under a --purpose account (``cut_shares``)."""
     if not filters:
         return book
-    others = dict(funder=list(filters.funder) or None, purpose=list(filters.purpose) or None,
-                  start=filters.start, end=filters.end)
-    chosen = book.select(status=list(filters.status) or None, **others)
     if filters.status:
-        chosen = counted_as_themselves(chosen, book, filters.status)
+        chosen = kept_by_others(counted_as_themselves(*status_books(book, filters), book),
+                                filters)
+    else:
+        chosen = book.select(**other_filters(filters))
     return cut_shares(chosen, filters.purpose)
 
 
-def counted_as_themselves(chosen: Book, book: Book, statuses) -> Book:
-    """``chosen`` (what the filters keep of ``book``) with each linked entry
+def other_filters(filters: Filters) -> dict:
+    return dict(funder=list(filters.funder) or None, purpose=list(filters.purpose) or None,
+                start=filters.start, end=filters.end)
+
+
+def status_books(book: Book, filters: Filters) -> tuple[Book, Book]:
+    """(what --status keeps of ``book``, ``book``): statuses alone decide
+    which linked entries count as themselves (``counted_as_themselves``)."""
+    return book.select(status=list(filters.status) or None), book
+
+
+def kept_by_others(book: Book, filters: Filters) -> Book:
+    """What --funder, --purpose and the dates keep of ``book`` (what --status
+    kept, its linked entries counted as themselves): they keep or drop
+    those entries as any others, so their totals add up to the --status
+    total.  The ids counted as themselves go with the entries kept."""
+    out = book.select(**other_filters(filters))
+    alone = getattr(book, "counted_as_themselves", ())
+    if out is book or not alone:
+        return out
+    ids = out.tables.entries["id"].to_numpy(dtype=object)
+    out.counted_as_themselves = tuple(ids[_isin(ids, list(alone))])   # type: ignore[attr-defined]
+    out.paid_within_them = book.paid_within_them                    # type: ignore[attr-defined]
+    return out
+
+
+def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
+    """``chosen`` (what --status keeps of ``book``) with each linked entry
     counted as itself when no entry its links lead to, link after link, has
-    one of ``statuses``: its money is counted nowhere else under this
-    --status ("£4m disbursed of a £20m pledge": --status disbursed counts
-    the £4m, --status pledged the £20m).  Statuses alone decide it, never
-    --funder, --purpose or the dates (the page's cells carry only the
-    statuses above them, ``reports.tables.statuses_above``): those keep or
-    drop the entries counted under --status as any others, so their totals
-    add up to the --status total.  The ids are kept in
-    ``chosen.counted_as_themselves`` for the note that says so."""
+    one of the statuses (``unfiltered``: the entries they are looked for
+    among; a target not there is taken as having one): its money is
+    counted nowhere else under this --status ("£4m disbursed of a £20m
+    pledge": --status disbursed counts the £4m, --status pledged the £20m).
+    Statuses alone decide it, never --funder, --purpose or the dates (the
+    page's cells carry only the statuses above them,
+    ``reports.tables.statuses_above``), and an entry tagged not-counted
+    holds no money for it.  The ids are kept in
+    ``chosen.counted_as_themselves`` for the note that says so.  On a
+    dataset's partition, ``book.whole.counted_alone`` holds the dataset's
+    answer (``counted_alone`` of every partition's ``status_facts``: a
+    target may sit in another partition)."""
     en, links = chosen.tables.entries, chosen.tables.links
-    if not len(links):
+    given = getattr(book.whole, "counted_alone", None)
+    if not len(links) or (given is None and len(chosen) == len(unfiltered)):
         return chosen
     ids = en["id"].to_numpy(dtype=object)
-    all_links = book.tables.links
-    all_en = book.tables.entries
-    all_ids = all_en["id"].to_numpy(dtype=object)
-    known = set(all_ids)
-    kept = set(all_ids[all_en["status"].astype(object).isin(list(statuses)).to_numpy()])
-    targets: dict[object, list] = {}
-    for e, t in zip(all_ids[all_links["entry"].to_numpy()],
-                    all_links["target"].to_numpy(dtype=object)):
-        targets.setdefault(e, []).append(t)
-
-    def counts_alone(i) -> bool:
-        first = targets.get(ids[i], [])
-        if not first or any(t in kept or t not in known for t in first):
-            return False
-        seen, todo = set(first), list(first)
-        while todo:                      # a kept entry further up holds its money
-            for t in targets.get(todo.pop(), ()):
-                if t in kept:
-                    return False
-                if t not in seen:
-                    seen.add(t)
-                    todo.append(t)
-        return True
-
-    prim = en["primary"].to_numpy(dtype=bool)
-    tagged = np.asarray(not_counted_mask(en["tags"]), dtype=bool)
-    linked = np.unique(links["entry"].to_numpy(dtype=np.int64))
+    if given is None:
+        given = counted_alone(**status_facts(book, chosen, unfiltered))
+    alone_ids, within_ids = given
     now = np.zeros(len(en), dtype=bool)
-    now[[i for i in linked if not prim[i] and not tagged[i] and counts_alone(i)]] = True
+    if alone_ids:
+        now = _isin(ids, list(alone_ids))
     if not now.any():
         return chosen
-    alone = set(ids[now]) & set(ids[en["status"].astype(object).isin(PAID).to_numpy()])
-
-    def paid_within_alone(i) -> bool:
-        seen, todo = set(), list(targets.get(ids[i], ()))
-        while todo:
-            t = todo.pop()
-            if t in alone:
-                return True
-            if t not in seen:
-                seen.add(t)
-                todo.extend(targets.get(t, ()))
-        return False
+    prim = en["primary"].to_numpy(dtype=bool)
     # what is paid within an entry counted as itself adds nothing more to paid
-    within = frozenset(str(ids[i]) for i in linked
-                       if not prim[i] and not now[i] and paid_within_alone(i))
+    within = frozenset(str(i) for i in ids[_isin(ids, list(within_ids))]) \
+        if within_ids else frozenset()
     en = en.copy()
     en["primary"] = prim | now
     t = chosen.tables
@@ -145,9 +142,109 @@ def counted_as_themselves(chosen: Book, book: Book, statuses) -> Book:
     return out
 
 
+KEPT, LEFT_BY_STATUS, LEFT_BY_OTHERS = 0, 1, 2   # status_facts' states
+
+
+def status_facts(book: Book, chosen: Book, unfiltered: Book) -> dict[str, np.ndarray]:
+    """What ``counted_alone`` reads of ``book`` (a ledger, or a dataset's
+    partition): every entry's id and state (``KEPT`` by the filters,
+    ``LEFT_BY_STATUS``: left out by --status alone, ``LEFT_BY_OTHERS``),
+    whether it is primary, tagged not-counted, paid by its status, and the
+    links as (entry id, target id).  ``chosen``: what every filter keeps of
+    ``book``; ``unfiltered``: what every filter but --status keeps."""
+    en, links = book.tables.entries, book.tables.links
+    ids = en["id"].to_numpy(dtype=object)
+    # one hash pass: every id and the kept ones as integer codes
+    unf = unfiltered.tables.entries["id"].to_numpy(dtype=object)
+    codes, _ = pd.factorize(np.concatenate(
+        [ids, unf, chosen.tables.entries["id"].to_numpy(dtype=object)]))
+    seen = np.full(codes.max() + 1 if len(codes) else 0, LEFT_BY_OTHERS, dtype=np.int8)
+    seen[codes[len(ids):len(ids) + len(unf)]] = LEFT_BY_STATUS
+    seen[codes[len(ids) + len(unf):]] = KEPT
+    state = seen[codes[:len(ids)]]
+    entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
+    tagged = np.zeros(len(en), dtype=bool)
+    dst = links["target"].to_numpy(dtype=object) if len(links) else ids[:0]
+    at = np.union1d(entry, np.flatnonzero(_isin(ids, dst)) if len(dst) else entry)
+    if len(at):    # the tags read only on the linked rows and their targets
+        tagged[at] = np.asarray(not_counted_mask(en["tags"].to_numpy(dtype=object)[at]),
+                                dtype=bool)
+    return {"ids": ids, "state": state, "primary": en["primary"].to_numpy(dtype=bool),
+            "tagged": tagged, "paid": en["status"].astype(object).isin(PAID).to_numpy(),
+            "src": ids[entry],
+            "dst": links["target"].to_numpy(dtype=object) if len(links) else ids[:0]}
+
+
+def counted_alone(ids, state, primary, tagged, paid, src, dst
+                  ) -> tuple[frozenset, frozenset]:
+    """(the ids counted as themselves, the ids paid within one of them) from
+    ``status_facts`` (a dataset's: every partition's, concatenated).  A
+    kept linked entry, not primary nor tagged not-counted, counts as itself
+    when every entry it links to is known and left out by --status, and no
+    entry its links lead to, link after link, is kept (an entry tagged
+    not-counted is taken as left out: it holds no money); a kept linked entry, not
+    primary, whose links lead to one that counts as itself and is paid, is
+    paid within it.  Column-wise: one step of links a pass, to a fixpoint
+    (links are acyclic, ``link-cycle``)."""
+    if not len(src):
+        return frozenset(), frozenset()
+    m, k = len(ids), len(dst)
+    codes, uniq = pd.factorize(np.concatenate([np.asarray(ids, dtype=object),
+                                               np.asarray(dst, dtype=object),
+                                               np.asarray(src, dtype=object)]))
+    n = len(uniq)
+    own = codes[:m]
+    s, d = codes[m + k:], codes[m:m + k]   # a link of an entry not among ``ids``: never kept
+    kept = np.zeros(n, dtype=bool)
+    kept[own] = np.asarray(state) == KEPT
+    tag = np.zeros(n, dtype=bool)
+    tag[own] = np.asarray(tagged, dtype=bool)
+    by_status = np.zeros(n, dtype=bool)     # an unknown target: neither
+    by_status[own] = np.asarray(state) == LEFT_BY_STATUS
+    by_status |= kept & tag                 # a not-counted entry holds no money
+    holds = kept & ~tag
+    linked = np.zeros(n, dtype=bool)
+    linked[s] = True
+    first_ok = np.ones(n, dtype=bool)
+    np.logical_and.at(first_ok, s, by_status[d])
+    reaches_kept = _reaches(n, s, d, holds)
+    can = np.zeros(n, dtype=bool)
+    can[own] = ~np.asarray(primary, dtype=bool) & ~np.asarray(tagged, dtype=bool)
+    now = kept & linked & can & first_ok & ~reaches_kept
+    if not now.any():
+        return frozenset(), frozenset()
+    paid_now = np.zeros(n, dtype=bool)
+    paid_now[own] = np.asarray(paid, dtype=bool)
+    paid_now &= now
+    prim = np.zeros(n, dtype=bool)
+    prim[own] = np.asarray(primary, dtype=bool)
+    within = kept & linked & ~prim & ~now & _reaches(n, s, d, paid_now)
+    return frozenset(uniq[now]), frozenset(str(i) for i in uniq[within])
+
+
+def _isin(values, among) -> np.ndarray:
+    """``values`` in ``among``, as object hash tables (an Arrow string
+    Index's ``isin`` goes row by row in Python)."""
+    return pd.Index(np.asarray(values, dtype=object), dtype=object).isin(
+        np.asarray(among, dtype=object))
+
+
+def _reaches(n: int, src: np.ndarray, dst: np.ndarray, mark: np.ndarray) -> np.ndarray:
+    """Per node: some node its links lead to, link after link, is marked."""
+    out = np.zeros(n, dtype=bool)
+    for _ in range(n):
+        now = np.zeros(n, dtype=bool)
+        np.logical_or.at(now, src, mark[dst] | out[dst])
+        if (now == out).all():
+            break
+        out = now
+    return out
+
+
 def counted_as_themselves_note(book) -> str | None:
-    """The line that says which linked entries --status counted as themselves."""
-    ids = getattr(book, "counted_as_themselves", ())
+    """The line that says which linked entries --status counted as
+    themselves (of a Book, or their ids: a dataset's)."""
+    ids = book if isinstance(book, tuple) else getattr(book, "counted_as_themselves", ())
     if not ids:
         return None
     shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")

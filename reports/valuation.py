@@ -28,7 +28,7 @@ from ledger.errors import LedgerError
 from rates import _dates as D
 from rates._minor import objects, round_div
 from rates.deflate import constant_prices
-from rates.normalise import YEAR_MODES, last_year, normalise, year_label
+from rates.normalise import YEAR_MODES, add_decimals, last_year, normalise, year_label
 from reports.accounts import truncate
 from reports.columns import (_digits, _distinct_pairs_per_group, _minor, _text_codes,
                              _with_id_codes, decimal_column, to_money)
@@ -239,17 +239,23 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
         kw["years"] = None
     # the per-year basis with totals: its table (one amount per entry and
     # purpose) and the totals' rows from one valuation, at the same rates
-    rows = normalise(frame, basis="total", horizon=horizon, decimals=not fast,
+    calendar, start = None, fiscal_start_of(book, spec)
+    regroup = bool(spec.deflator) and start != (1, 1)
+    # regrouped, the rows' original minor units are read (``_orig_minor``):
+    # made as integers, the Decimals added once deflated
+    rows = normalise(frame, basis="total", horizon=horizon, decimals=not fast and not regroup,
                      categorical=fast, with_per_year=spec.basis == "per-year", **kw)
     if spec.basis == "per-year":
         rows, per_year = rows
-    calendar, start = None, fiscal_start_of(book, spec)
-    if spec.deflator and start != (1, 1):
+    if regroup:
         # the index is by calendar year: the calendar parts are deflated, then regrouped
         calendar = normalise(frame, basis="total", horizon=_calendar_horizon(horizon),
                              decimals=False, **{**kw, "years": "calendar", "fiscal_start": None})
-    return Valued(book, spec, deflated(rows, spec, calendar, start), horizon if open_any else None,
-                  per_year)
+    rows = deflated(rows, spec, calendar, start)
+    if regroup and not fast:
+        rows = add_decimals(rows)
+        per_year = None if per_year is None else add_decimals(per_year)
+    return Valued(book, spec, rows, horizon if open_any else None, per_year)
 
 
 def only_shares(valued: Valued, purposes: Sequence[str], book=None) -> Valued:
