@@ -129,3 +129,35 @@ def test_a_default_reading_is_not_warned(tmp_path, run_cli):
     assert code == 0, err
     assert _total(out) == Decimal("1503500.50")
     assert "read with a decimal" not in err
+
+
+def _dataset(root, parts):
+    """A dataset of year partitions, each rows (id, amount cell)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for year, rows in parts.items():
+        (root / f"year={year}").mkdir(parents=True)
+        pq.write_table(pa.table({
+            "id": [r[0] for r in rows], "date": [f"{year}-01-01"] * len(rows),
+            "funder": ["UK"] * len(rows), "purpose": [f"P{r[0]}" for r in rows],
+            "amount": [r[1] for r in rows], "currency": ["GBP"] * len(rows)}),
+            root / f"year={year}" / "part-0.parquet")
+    return root
+
+
+def test_a_dataset_decides_over_its_partitions_alike(tmp_path, run_cli):
+    # the slip in 2021 no longer turns 2020's "1,500" into 1.5
+    slip = _dataset(tmp_path / "h.parquet", {2020: [("a1", "1,500"), ("a2", "2,000")],
+                                             2021: [("b1", "1.500,000")]})
+    code, _, err = run_cli("balance", slip)
+    assert code == 1 and "entry 'a1': error: amount: '1,500'" in err
+    # a cell that says its mark in 2021 decides 2020's, and the warning says so:
+    # 1.5 + 2 + 1500000.50
+    said = _dataset(tmp_path / "a.parquet", {2020: [("a1", "1,500"), ("a2", "2,000")],
+                                             2021: [("b1", "1.500.000,50")]})
+    code, out, err = run_cli("balance", said, "--format", "csv")
+    assert code == 0, err
+    assert _total(out) == Decimal("1500004.00")
+    (line,) = [w for w in err.splitlines() if "read with a decimal comma" in w]
+    assert "'1,500' (line 2) as 1.5" in line and "year=2021/part-0.parquet line 2" in line
