@@ -27,7 +27,7 @@ from ledger.imports.problem import dropped, import_problem, items_of, kind_of, w
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
 from ledger.imports.fts import flow_versions, newest_versions, read_fts
-from ledger.imports.iati import activity_stamps, newest_activities, read_iati, slug_claims
+from ledger.imports.iati import activity_facts, newest_activities, read_iati, slug_claims
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
@@ -183,7 +183,7 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
-    newest, claims = _newest(kind, paths)
+    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -440,7 +440,7 @@ def _batches(kind: str, args, cap: int):
             size += p.stat().st_size
     workers = min(len(os.sched_getaffinity(0)), len(batches))
     if workers < 2:
-        newest, claims = _newest(kind, paths)
+        newest, claims = _newest(kind, paths, hierarchy=args.hierarchy)
         for b in batches:
             yield _read_batch(kind, b, names, args.hierarchy, cap, newest, claims)
         return
@@ -449,7 +449,7 @@ def _batches(kind: str, args, cap: int):
     # not again by each worker (this one: ``_read_batch``)
     context.set_forkserver_preload([*bulk.WORKER_MODULES, __name__])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        newest, claims = _newest(kind, paths, pool)
+        newest, claims = _newest(kind, paths, pool, args.hierarchy)
         pending = []
         for b in batches:
             pending.append(pool.submit(_read_batch, kind, b, names, args.hierarchy, cap, newest,
@@ -460,21 +460,24 @@ def _batches(kind: str, args, cap: int):
             yield f.result()
 
 
-def _newest(kind: str, paths: list[Path], pool=None):
+def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = None):
     """What several files of one import give, each taken from its newest
     statement whatever file or batch gives it: an FTS flow's newest
     version, an IATI activity's newest copy; and the IATI activities'
     entry id starts that several activities share, each given to the
-    first (``slug_claims``); None, None for one file.  Each file's ids and
+    first that makes entries (at ``hierarchy``, its newest copy:
+    ``slug_claims``); None, None for one file.  Each file's ids and
     versions are read by ``pool``'s workers when given."""
     if len(paths) < 2:
         return None, None
-    each = flow_versions if kind == "fts" else activity_stamps
-    found = [each(p) for p in paths] if pool is None else \
-        list(pool.map(each, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
+    def each(read) -> list:
+        return [read(p) for p in paths] if pool is None else \
+            list(pool.map(read, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
     if kind == "fts":
-        return newest_versions(paths, found), None
-    return newest_activities(paths, found), slug_claims(found)
+        return newest_versions(paths, each(flow_versions)), None
+    facts = each(activity_facts)
+    newest = newest_activities(paths, [f[0] for f in facts])
+    return newest, slug_claims(paths, [f[1] for f in facts], newest, hierarchy)
 
 
 def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None,

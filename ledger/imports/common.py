@@ -36,24 +36,62 @@ NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations"
                  "plans")
 
 
+# a field's pattern a wording may give: plain words as alternatives ("plan|project")
+_ALTERNATIVES = re.compile(r"[^\\|()\[\]{}.*+?^$]+(?:\|[^\\|()\[\]{}.*+?^$]+)*")
+
+
 class Wording:
     """One kind of part an importer writes in an entry's note: the part made
     from a template (``str.format``), and the same template reading a part
     of an old note back as the importer's (a note an earlier version wrote
     too: a wording is changed here, in one place).  ``fields``: a field's
-    pattern where any text would not do."""
+    alternatives where any text would not do ("plan|emergency|project")."""
 
     def __init__(self, template: str, **fields: str):
         self.template = template
-        pattern = []
+        # each way the template reads: its literal texts, any text between
+        # two of them (a field), found in order with str.find -- linear in
+        # the part, where a regex of several ".*?" backtracks cubically
+        shapes: list[list[str]] = [[""]]
         for literal, name, _, _ in string.Formatter().parse(template):
-            pattern.append(re.escape(literal))
-            if name is not None:
-                pattern.append(f"(?:{fields[name]})" if name in fields else ".*?")
-        self.pattern = "".join(pattern)
+            shapes = [shape[:-1] + [shape[-1] + literal] for shape in shapes]
+            if name is None:
+                continue
+            if name in fields:
+                if not _ALTERNATIVES.fullmatch(fields[name]):
+                    raise ValueError(f"field {name!r}: alternatives of plain words, not "
+                                     f"{fields[name]!r}")
+                shapes = [shape[:-1] + [shape[-1] + word] for shape in shapes
+                          for word in fields[name].split("|")]
+            else:
+                shapes = [shape + [""] for shape in shapes]
+        self.shapes = [tuple(shape) for shape in shapes]
 
     def __call__(self, *args: Any, **kwargs: Any) -> str:
         return self.template.format(*args, **kwargs)
+
+    def read(self, part: str) -> bool:
+        """``part`` is this wording, its fields any text."""
+        return any(_fits(part, shape) for shape in self.shapes)
+
+
+def _fits(part: str, literals: tuple[str, ...]) -> bool:
+    """Whether ``part`` is ``literals`` in order with any text between each
+    two: the first at its start, the last at its end, the others each at
+    its leftmost place after the one before (which leaves the most room)."""
+    if len(literals) == 1:
+        return part == literals[0]
+    head, *middle, tail = literals
+    end = len(part) - len(tail)
+    if end < len(head) or not part.startswith(head) or not part.endswith(tail):
+        return False
+    pos = len(head)
+    for lit in middle:
+        pos = part.find(lit, pos, end)
+        if pos < 0:
+            return False
+        pos += len(lit)
+    return True
 
 
 class Wordings:
@@ -62,20 +100,15 @@ class Wordings:
 
     def __init__(self, *others: Wordings):
         self.listed: list[Wording] = list({id(w): w for o in others for w in o.listed}.values())
-        self._read: re.Pattern[str] | None = None
 
     def add(self, template: str, **fields: str) -> Wording:
         w = Wording(template, **fields)
         self.listed.append(w)
-        self._read = None
         return w
 
     def wrote(self, part: str) -> bool:
         """``part`` of a note is one of these wordings."""
-        if self._read is None:
-            self._read = re.compile("|".join(f"(?:{w.pattern})" for w in self.listed) or "(?!)",
-                                    re.DOTALL)
-        return self._read.fullmatch(part) is not None
+        return any(w.read(part) for w in self.listed)
 
 
 # the notes ``percentages`` writes (an importer that uses it lists them with its own)

@@ -480,6 +480,8 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                 try:
                     before = len(records)
                     _read_activity(act, doc, records, problems, quotes, tally, held.base(act.id))
+                    if len(records) > before:   # an activity that makes no entry claims no id
+                        held.claim(act.id)
                     letters += act.letter_codes
                     if act.id in held.of:     # an activity the ledger holds: read again
                         held.keep_ids(act.id, records[before:])
@@ -544,9 +546,30 @@ def activity_stamps(path) -> dict[str, str]:
     IATI file ``path`` ("" when none has one): what ``newest_activities``
     compares, one file at a time (a worker's share of a folder).  A file
     that cannot be read gives nothing here: its reading reports it."""
+    return activity_facts(path)[0]
+
+
+def _gives(el) -> bool:
+    """Whether an activity has an item whose <value> is a number other
+    than 0: what can make an entry (an activity with no items, or only 0s,
+    makes none, so claims no id start: ``slug_claims``)."""
+    for t in ITEMS:
+        for item in el.iterchildren("{*}" + t):
+            v = _kid(item, "value")
+            raw = (v.text or "").strip() if v is not None else ""
+            if _NUMBER.fullmatch(raw) and Decimal(raw) != 0:
+                return True
+    return False
+
+
+def activity_facts(path) -> tuple[dict[str, str], list[tuple[str, str, bool]]]:
+    """(``activity_stamps``; each activity copy in file order as (id, its
+    hierarchy level, whether it can make an entry: ``_gives``)), read in
+    one pass of the IATI file ``path``."""
     from lxml import etree
 
     found: dict[str, str] = {}
+    copies: list[tuple[str, str, bool]] = []
     try:
         with open_data(Path(path), "IATI file") as fh:
             for _, el in etree.iterparse(fh, events=("end",), tag="{*}iati-activity",
@@ -558,12 +581,14 @@ def activity_stamps(path) -> dict[str, str]:
                 if aid:
                     stamp = (el.get("last-updated-datetime") or "").strip()
                     found[aid] = max(found.get(aid, ""), stamp, key=_stamp_key)
+                    # the standard's default level: 1 (as ``_read_file``)
+                    copies.append((aid, (el.get("hierarchy") or "1").strip(), _gives(el)))
                 el.clear(keep_tail=False)
                 while el.getprevious() is not None:
                     del el.getparent()[0]
     except (OSError, LedgerError, etree.XMLSyntaxError):
-        return {}
-    return found
+        return {}, []
+    return found, copies
 
 
 def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
@@ -590,16 +615,32 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def slug_claims(stamps) -> dict[str, str]:
+def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = None,
+                hierarchy: str | None = None) -> dict[str, str]:
     """entry id start -> the first activity (in file order) of an import
     whose start it is, for the starts that several activities share
-    ("GB-1-2/A", "GB-1-2-a"), from each file's ``activity_stamps``: each
-    file read apart then gives the others their hashed start
-    (``_LedgerActivities.base``), as one file does."""
+    ("GB-1-2/A", "GB-1-2-a"), from each file's copies (``activity_facts``):
+    each file read apart then gives the others their hashed start
+    (``_LedgerActivities.base``), as one file does.  Only the activities
+    the import makes entries of claim (the copy ``newest`` keeps is at the
+    ``hierarchy`` level with a value other than 0), each where a copy of it
+    first could (the file importing it alone would claim it first) -- so a
+    folder gives the ids that importing its files one by one gives."""
+    def counts(level: str, gives: bool) -> bool:
+        return gives and (hierarchy is None or level == hierarchy)
+
+    makes: dict[str, bool] = {}    # activity -> whether the copy the import keeps makes entries
+    for path, found in zip(paths, copies):
+        for aid, level, gives in found:
+            kept = (newest or {}).get(aid)
+            if kept is None or kept[0] == str(path):
+                makes[aid] = makes.get(aid, False) or counts(level, gives)
     first: dict[str, str] = {}
     shared: set[str] = set()
-    for found in stamps:
-        for aid in found:
+    for found in copies:
+        for aid, level, gives in found:
+            if not (makes.get(aid) and counts(level, gives)):
+                continue
             own = f"iati-{_id_part(aid, 60)}"
             if first.setdefault(own, aid) != aid:
                 shared.add(own)
@@ -761,10 +802,16 @@ class _LedgerActivities:
         if not act_id:
             return ""
         own = f"iati-{_id_part(act_id, 60)}"
-        if self.taken.setdefault(own, act_id) == act_id:
+        if self.taken.get(own, act_id) == act_id:
             return own
         digest = hashlib.sha256(act_id.encode("utf-8")).hexdigest()[:10]
         return f"iati-{_slug(act_id)[:49].rstrip('-')}-{digest}"
+
+    def claim(self, act_id: str) -> None:
+        """The activity made entries: its id start is its own from now on
+        (unless another's already), as in a ledger that holds them."""
+        if act_id:
+            self.taken.setdefault(f"iati-{_id_part(act_id, 60)}", act_id)
 
     def keep_ids(self, act_id: str, records: list[Record]) -> None:
         """A record of the activity whose id the ledger lacks takes the id of

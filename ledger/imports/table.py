@@ -33,8 +33,8 @@ from ledger.imports.identity import Figures, cites_a_passage, duplicate_message
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
-from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decimal_mark,
-                                  parse_amount, phrase_numbers, read_number, with_point)
+from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decided_note,
+                                  decimal_mark, parse_amount, phrase_numbers, read_number, with_point)
 from ledger.safe_io import check_zip, load_toml, read_bytes
 from ledger.writer import entry_table, render
 
@@ -851,7 +851,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         # no as-written amount: the entry's is entry_amount, not a row's share
         values["amount"] = [e or a for e, a in zip(values["entry_amount"], values["amount"])]
 
-    number = _amount_numbers(values["amount"], got, cols.get("amount"), rows)
+    number = _amount_numbers(values["amount"], got, cols.get("amount"), rows, name)
     raw_rows: list[tuple[list[int], dict[str, Any]]] = []
     # a row repeating an earlier one cell for cell is a copy, not a second
     # pledge: each row's first copy (itself when it is the first), found once
@@ -1142,14 +1142,15 @@ def listed_split(cell: str) -> list[tuple[str, str]] | None:
         pos += 2
 
 
-def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
+def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows, source: str = ""):
     """Each amount cell read with one decimal mark for the column
     (``decimal_mark`` over the numbers of its text cells, phrases' too):
     its cells' own, else Excel's in a semicolon-separated file (where the
     decimal mark is a comma), else a point.  ``number(i, currency)``: (the
     cell's value when it is a number, None for a phrase; the cell as
     ``parse_amount`` reads it as meant; why it is refused or '').  An XLSX
-    number cell is a number whatever the mark."""
+    number cell is a number whatever the mark.  Ambiguous cells read against
+    the default are said in one of ``sheet.warnings`` (``decided_note``)."""
     import numpy as np
 
     numeric = sheet.numbers.get(column or "")
@@ -1160,7 +1161,11 @@ def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows):
             found = phrase_numbers(c)
             tokens += found
             owner += [i] * len(found)
-    marks = decimal_mark(tokens, COMMA if sheet.delimiter == ";" else POINT)
+    marks = decimal_mark(tokens, COMMA if sheet.delimiter == ";" else POINT,
+                         where=lambda k: f"row {rows[owner[k]]}: {cells[owner[k]]!r}")
+    decided = decided_note(marks, tokens.__getitem__, lambda k: f"row {rows[owner[k]]}")
+    if decided:
+        sheet.warnings.append(f"{source}: amount: {decided}")
     against: dict[int, str] = {}   # cell -> its first contrary number
     for k in np.flatnonzero(marks.contrary).tolist():
         against.setdefault(owner[k], tokens[k])

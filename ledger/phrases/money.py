@@ -27,7 +27,7 @@ __all__ = [
     "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
     "DecimalMark", "decimal_mark", "plain_numbers", "contrary_number", "phrase_numbers",
     "MarkCount", "added", "Convention", "convention", "BOTH_WAYS", "AGAINST_DEFAULT",
-    "with_point",
+    "with_point", "says_mark", "decided_note",
 ]
 
 
@@ -322,11 +322,28 @@ _NUMBER_IN = {
             rf"|[1-9][0-9]{{0,2}}(?:{_GAP}[0-9]{{3}})+(?:,[0-9]+)?)"),
 }
 _NUMBER_RE = {mark: re.compile(rx) for mark, rx in _NUMBER_IN.items()}
+# A cell that says its column's mark on its own: two or more grouping marks
+# and the decimal mark ("1.500.000,50").  One character changed, added or
+# removed in a number of the other convention never gives one (two grouping
+# marks of one kind survive any single edit, and the other kind's number has
+# at most one of them), whereas "1.500,000" is "1,500,000" slipped and
+# "1.500,50" is "1.500050" slipped (test_decimal_comma8's property).
+_DECIDES_IN = {
+    POINT: r"[+-]?[1-9][0-9]{0,2}(?:,[0-9]{3}){2,}\.[0-9]+",
+    COMMA: r"[+-]?[1-9][0-9]{0,2}(?:\.[0-9]{3}){2,},[0-9]+",
+}
+_DECIDES_RE = {mark: re.compile(rx) for mark, rx in _DECIDES_IN.items()}
 _MARK_NAME = {POINT: "decimal point", COMMA: "decimal comma"}
 
 
 def _other(mark: str) -> str:
     return COMMA if mark == POINT else POINT
+
+
+def says_mark(text: str, mark: str) -> bool:
+    """Whether the cell ``text`` alone says its column's decimal ``mark``:
+    no one-character slip of a number written with the other mark."""
+    return bool(_DECIDES_RE[mark].fullmatch(text.strip()))
 
 
 def read_number(text: str, mark: str) -> Decimal | None:
@@ -345,9 +362,9 @@ class MarkCount(NamedTuple):
     how many, and where the first of the first two is, as the caller names
     it ("line 4: '2,5'"; '' for none).  Columns read apart (a dataset's
     partitions) are one column by ``added``.  ``point_both``, ``comma_both``:
-    of the first two, those written with both marks ("1,500,000.50",
-    "1.500.000,50"), each in its role: no slip of a writer of the other
-    convention."""
+    of the first two, those that say their mark alone (``says_mark``:
+    "1,500,000.50", "1.500.000,50"), no slip of a writer of the other
+    convention; ``point_said_at``, ``comma_said_at``: the first of them."""
     point: int = 0
     comma: int = 0
     ambiguous: int = 0
@@ -355,17 +372,22 @@ class MarkCount(NamedTuple):
     comma_at: str = ""
     point_both: int = 0
     comma_both: int = 0
+    point_said_at: str = ""
+    comma_said_at: str = ""
 
 
 def added(counts) -> MarkCount:
     """The ``MarkCount`` of columns read apart as one column."""
     point = comma = ambiguous = point_both = comma_both = 0
-    point_at = comma_at = ""
+    point_at = comma_at = point_said_at = comma_said_at = ""
     for c in counts:
         point, comma, ambiguous = point + c.point, comma + c.comma, ambiguous + c.ambiguous
         point_at, comma_at = point_at or c.point_at, comma_at or c.comma_at
         point_both, comma_both = point_both + c.point_both, comma_both + c.comma_both
-    return MarkCount(point, comma, ambiguous, point_at, comma_at, point_both, comma_both)
+        point_said_at = point_said_at or c.point_said_at
+        comma_said_at = comma_said_at or c.comma_said_at
+    return MarkCount(point, comma, ambiguous, point_at, comma_at, point_both, comma_both,
+                     point_said_at, comma_said_at)
 
 
 BOTH_WAYS, AGAINST_DEFAULT = "both ways", "against the default"
@@ -375,11 +397,14 @@ class Convention(NamedTuple):
     """A column's decimal ``mark``; ``refused``: why its ambiguous cells are
     refused ('' when they follow ``mark``: ``BOTH_WAYS``, ``AGAINST_DEFAULT``);
     ``shown``: where a cell written only so is ('' when none: the default);
-    ``default``: the mark of the file's kind (its hint)."""
+    ``default``: the mark of the file's kind (its hint); ``said_at``: where
+    the cell is that says the mark against the default, which its ambiguous
+    cells then follow ('' when none does)."""
     mark: str
     refused: str = ""
     shown: str = ""
     default: str = POINT
+    said_at: str = ""
 
 
 def convention(count: MarkCount, hint: str = POINT) -> Convention:
@@ -391,10 +416,10 @@ def convention(count: MarkCount, hint: str = POINT) -> Convention:
     mark than the default (a comma-separated file whose cells say a decimal
     comma): then the cell's own kind and the column disagree, and reading
     it either way would be a guess 1000 times off -- unless a cell that
-    tells is written with both marks ("1.500.000,50" in a comma-separated
-    file): no slip of one character makes that of a number written the
-    default's way, so the column's convention is said, and its "24.973"
-    follow it.  The ambiguous cells do not vote: each reads as either mark,
+    tells says its mark alone (``says_mark``: "1.500.000,50" in a
+    comma-separated file, not "1.500,000", a slip of "1,500,000"): then
+    the column's convention is said, its "24.973" follow it, and
+    ``said_at`` names that cell for the warning (``decided_note``).  The ambiguous cells do not vote: each reads as either mark,
     so counting them for the default would be the guess itself."""
     if count.point and count.comma:
         mark = hint if count.point == count.comma else POINT if count.point > count.comma \
@@ -404,8 +429,10 @@ def convention(count: MarkCount, hint: str = POINT) -> Convention:
     if count.point or count.comma:
         mark = POINT if count.point else COMMA
         said = count.point_both if mark == POINT else count.comma_both
+        said_at = "" if mark == hint or not said else \
+            count.point_said_at if mark == POINT else count.comma_said_at
         return Convention(mark, "" if mark == hint or said else AGAINST_DEFAULT,
-                          count.point_at or count.comma_at, hint)
+                          count.point_at or count.comma_at, hint, said_at)
     return Convention(hint, default=hint)
 
 
@@ -413,12 +440,35 @@ class DecimalMark(NamedTuple):
     """The convention of a column of numbers: its decimal ``mark``, the
     index of a cell written only so (None: none here), per cell whether it
     is refused (a number only the other way; an ambiguous one the rule
-    refuses: ``convention``), its ``tally`` and the ``rule`` (``Convention``)."""
+    refuses: ``convention``), its ``tally`` and the ``rule`` (``Convention``);
+    ``followed``: per cell whether it is ambiguous and read against the
+    default because a cell says the mark (``Convention.said_at``)."""
     mark: str
     example: int | None
     contrary: Any        # numpy bool per cell
     tally: MarkCount = MarkCount()
     rule: Convention = Convention(POINT)
+    followed: Any = None
+
+
+def decided_note(marks: DecimalMark, text, where, limit: int = 5) -> str:
+    """The one warning line naming the ambiguous cells a cell that says its
+    mark decided against the file kind's default ("'1,500' (line 2) read as
+    1.5 ... because line 5: '1.500.000,50' writes a decimal comma"), '' when
+    none: a figure 1000 times off the default reading is never silent.
+    ``text(i)``, ``where(i)``: cell i and where it is."""
+    import numpy as np
+
+    if marks.followed is None or not marks.followed.any():
+        return ""
+    at = np.flatnonzero(marks.followed).tolist()
+    shown = ", ".join(f"{text(i).strip()!r} ({where(i)}) as "
+                      f"{plain_decimal(read_number(text(i), marks.mark) or Decimal(0))}"
+                      for i in at[:limit])
+    more = f" and {len(at) - limit} more" if len(at) > limit else ""
+    return (f"{len(at)} amount(s) that read either way are read with a "
+            f"{_MARK_NAME[marks.mark]}, not the file's {_MARK_NAME[marks.rule.default]}: "
+            f"{shown}{more}, because {marks.rule.said_at} is written so; check they are meant")
 
 
 def _point_alone(texts) -> bool:
@@ -458,7 +508,7 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         reads = {m: np.array([bool(_NUMBER_RE[m].fullmatch(c.strip())) for c in cells], bool)
                  for m in (POINT, COMMA)}
         marked = np.array([("," in c or "." in c) for c in cells], bool)
-        both = np.array([("," in c and "." in c) for c in cells], bool)
+        says = {m: np.array([says_mark(c, m) for c in cells], bool) for m in (POINT, COMMA)}
     elif (not counted and hint == POINT and (rule is None or (rule.mark == POINT and not rule.refused))
           and _point_alone(cells)):
         # no cell only a comma reads, and the few "1.500" follow the point
@@ -470,8 +520,8 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         reads = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
                  for m, rx in _NUMBER_IN.items()}
         marked = pc.match_substring_regex(cells, "[.,]").to_numpy(zero_copy_only=False)
-        both = (pc.match_substring(cells, ",").to_numpy(zero_copy_only=False)
-                & pc.match_substring(cells, ".").to_numpy(zero_copy_only=False))
+        says = {m: pc.match_substring_regex(cells, f"^{rx}$").to_numpy(zero_copy_only=False)
+                for m, rx in _DECIDES_IN.items()}
     point = reads[POINT] & ~reads[COMMA]
     comma = reads[COMMA] & ~reads[POINT]
     ambiguous = reads[POINT] & reads[COMMA] & marked
@@ -483,14 +533,15 @@ def decimal_mark(cells, hint: str = POINT, rule: Convention | None = None,
         i = int(np.argmax(mask))
         return i, where(i)
     count = MarkCount(int(point.sum()), int(comma.sum()), int(ambiguous.sum()),
-                      first(point)[1], first(comma)[1], int((point & both).sum()),
-                      int((comma & both).sum()))
+                      first(point)[1], first(comma)[1], int(says[POINT].sum()),
+                      int(says[COMMA].sum()), first(says[POINT])[1], first(says[COMMA])[1])
     rule = rule or convention(count, hint)
     example = first(point if rule.mark == POINT else comma)[0]
     contrary = comma if rule.mark == POINT else point
     if rule.refused:
         contrary = contrary | ambiguous
-    return DecimalMark(rule.mark, example, contrary, count, rule)
+    followed = ambiguous if rule.said_at and not rule.refused else np.zeros(n, dtype=bool)
+    return DecimalMark(rule.mark, example, contrary, count, rule, followed)
 
 
 def plain_numbers(texts, mark: str):

@@ -60,7 +60,8 @@ from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain, is_slug)
-from ledger.phrases.money import POINT, contrary_number, decimal_mark, plain_numbers
+from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_mark,
+                                  plain_numbers)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, book_texts, continues_entry, link_table,
@@ -970,11 +971,18 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # from the splits table, worded in turn with the entries' (by row)
     raw_amt = col("amount")
     # a bulk file's amounts have one decimal mark, their own (a journal's are plain decimals)
-    marks = decimal_mark(raw_amt, rule=mark_rule) if raw.origin != "journal" else None
+    marks = decimal_mark(raw_amt, rule=mark_rule, where=lambda i: (
+        f"line {raw.line[i]}: {raw_amt[i].as_py()!r}")) if raw.origin != "journal" else None
     mark = marks.mark if marks is not None else POINT
     samt, ok_amt, too_precise, huge = _amount_text(raw_amt, mark)
     p_amt = splits.column("amount").combine_chunks()
     p_samt, p_ok, p_too_precise, p_huge = _amount_text(p_amt, mark)
+    decided = "" if marks is None else decided_note(
+        marks, lambda i: raw_amt[i].as_py(), lambda i: f"line {raw.line[i]}")
+    if decided and marks is not None:   # ambiguous amounts read against the default: said once
+        first = np.zeros(n, dtype=bool)
+        first[int(np.argmax(marks.followed))] = True
+        P.add(first, f"amount: {decided}", severity="warning", code="decided-mark", field="amount")
     contrary = np.zeros(n, dtype=bool)
     if marks is not None and marks.contrary.any():
         contrary = marks.contrary
