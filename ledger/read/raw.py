@@ -119,7 +119,7 @@ from ledger.rules.rows import _np, tags_text
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
            "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations",
-           "book_texts", "continues_entry", "BOOK_TEXTS"]
+           "book_texts", "continues_entry", "BOOK_TEXTS", "by_part"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 # the text the Book keeps per entry from its first row of ``entries`` (``book_texts``)
@@ -143,7 +143,8 @@ class RawTables:
     differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
     restatements: Any = None     # pyarrow Table (entry, phrase) or None
-    splits: Any = None           # pyarrow Table (entry, row, purpose, amount) or None
+    splits: Any = None           # pyarrow Table (entry, row|line, purpose, amount) or None
+    apart: Any = None            # (parts, pyarrow Table of their rows) or None
 
     @property
     def part(self):
@@ -166,11 +167,34 @@ class RawTables:
         return out
 
     @property
+    def by_entry(self) -> bool:
+        """``entries`` holds one row per entry, a split entry's parts in the
+        splits table alone (which then gives each part's ``line``); else
+        (a raw form made by hand) one row per entry and purpose."""
+        s = self.splits
+        return s is not None and "line" in s.column_names
+
+    def part_layout(self):
+        """Where the rows per entry and purpose come from (``purpose_rows``
+        over the splits table): (each such row's entry, a part's place among
+        its entry's, the rows that are parts).  The identity for a raw form
+        already laid out so (``by_entry`` False)."""
+        import numpy as np
+
+        n = len(self.line)
+        if not self.by_entry:
+            return np.arange(n), np.zeros(n, np.int64), self.part
+        parts = np.bincount(_np(self.splits.column("entry")).astype(np.int64), minlength=n)
+        return purpose_rows(n, parts)
+
+    @property
     def firsts(self):
         """Per row of ``entries`` (numpy bool): the row is its entry's first
         (``entry`` when given, else the rows sharing an id in turn are one
         entry's: ``continues_entry``)."""
         import numpy as np
+        if self.by_entry:
+            return np.ones(len(self.line), dtype=bool)
         if self.entry is not None:
             e = self.entry
             return np.r_[True, e[1:] != e[:-1]] if len(e) else np.zeros(0, bool)
@@ -269,9 +293,10 @@ def no_restatements():
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
 
 
-def split_table(entry, row, purpose, amount, said=None, written=None):
+def split_table(entry, row, purpose, amount, said=None, written=None, line=None):
     """The splits table of the raw form: each part's entry and row (numpy
-    or Arrow int, in entry order), purpose and amount (Arrow text), and
+    or Arrow int, in entry order; or, ``row`` None, its ``line``: the raw
+    form of one row per entry), purpose and amount (Arrow text), and
     (a journal) whether the reader has worded its purpose or amount and
     the amount as written (Arrow text)."""
     import pyarrow as pa
@@ -280,7 +305,9 @@ def split_table(entry, row, purpose, amount, said=None, written=None):
     def ints(v):
         return pc.cast(v if isinstance(v, pa.Array) else pa.array(v, pa.int64()), pa.int64())
 
-    columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
+    columns = {"entry": ints(entry), **({"row": ints(row)} if row is not None
+                                        else {"line": ints(line)}),
+               "purpose": purpose, "amount": amount}
     if said is not None:
         columns["said"] = pa.array(said, pa.bool_())
     if written is not None:
@@ -391,3 +418,66 @@ def book_texts(raw: RawTables, keep=None) -> dict:
         c = raw.entries.column(k).take(take).combine_chunks()
         out[k] = pd.arrays.ArrowExtensionArray(tags_text(c) if k == "tags" else c)
     return out
+
+
+def by_part(raw: RawTables) -> tuple[RawTables, Any]:
+    """A raw form of one row per entry (``RawTables.by_entry``) laid out as
+    one row per entry and purpose, as the rules word their problems: each
+    part's row is its entry's with the part's purpose and amount (a bulk
+    entry's row that differs from the entry's first: its own, ``apart``), at
+    the part's line; the per-entry extras (``refused``, ``worded``,
+    ``period_from``, ``key_line``) and the bulk reader's ``differs`` (per
+    part) per row.  Returns (that form, each row's entry); a raw form laid
+    out so already is returned as it is."""
+    import dataclasses
+
+    import numpy as np
+    import pyarrow as pa
+
+    if not raw.by_entry:
+        return raw, None
+    row, part_no, on = raw.part_layout()
+    n, rows = len(raw.line), len(row)
+    s = raw.splits
+    prow = np.flatnonzero(on)
+    own = raw.apart[1] if raw.apart is not None and raw.apart[1].num_rows else None
+    # each row's place in (the entries, then the rows apart): its entry's row,
+    # or its own; a part's purpose and amount in (those, then the splits table)
+    at = row.copy()
+    if own is not None:
+        at[prow[raw.apart[0]]] = n + np.arange(own.num_rows)
+    at_part = at.copy()
+    at_part[prow] = n + (own.num_rows if own is not None else 0) + np.arange(len(prow))
+    take, take_part = pa.array(at), pa.array(at_part)
+    columns = {}
+    for c in raw.entries.column_names:
+        v = [raw.entries.column(c)] + ([own.column(c)] if own is not None else [])
+        if c in ("purpose", "amount"):
+            v.append(s.column(c).cast(v[0].type))
+        v = pa.chunked_array([x for arr in v for x in arr.chunks], v[0].type).combine_chunks()
+        columns[c] = v.take(take_part if c in ("purpose", "amount") else take)
+    tbl = pa.Table.from_pydict(columns) if columns else raw.entries
+    line = np.asarray(raw.line, dtype=np.int64)[row]
+    line[prow] = _np(s.column("line"))
+    at_key = raw.key_line
+
+    def key_line(r: int, field: str, nth: int = 0) -> int:
+        return at_key(int(row[r]), field, int(part_no[r]) if field.startswith("split.") else nth)
+
+    def per_part(v):
+        out = np.zeros(rows, dtype=bool)
+        out[prow] = v
+        return out
+
+    splits = s.drop_columns(["line"]).add_column(1, "row", pa.array(prow, pa.int64()))
+    return dataclasses.replace(
+        raw, entries=tbl, line=line,
+        file=raw.file if isinstance(raw.file, str) else raw.file.take(pa.array(row)),
+        entry=None if raw.entry is None else raw.entry[row],
+        key_line=None if at_key is None else key_line,
+        refused=None if raw.refused is None else raw.refused[row],
+        worded=None if raw.worded is None else {f: v[row] for f, v in raw.worded.items()},
+        period_from=None if raw.period_from is None else raw.period_from[row],
+        differs={c: per_part(v) for c, v in raw.differs.items()},
+        splits=splits, apart=None), row
+

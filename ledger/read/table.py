@@ -64,8 +64,8 @@ from ledger.phrases.money import POINT, contrary_number, decimal_mark, plain_num
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, book_texts, continues_entry, link_table,
-                             no_citations, no_links, no_restatements, restatement_table,
-                             split_table)
+                             by_part, no_citations, no_links, no_restatements,
+                             restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.rules.lookalike import none_alike
@@ -562,7 +562,6 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = table.num_rows
     names = table.column_names
     differs = {}
     entry = np.zeros(0, np.int64)
@@ -570,25 +569,29 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
     splits = None
+    lines, refused = row_lines(table)   # rows left out for their width: their entries too
     cont = continues_entry(table.column("id").combine_chunks()) if "id" in names else None
+    rows = np.zeros(0, np.int64)
     if cont is not None and cont.any():   # the rows of an entry of many rows: its parts
         rows = np.flatnonzero(cont | np.r_[cont[1:], False])
         take = pa.array(rows)
         empty = pa.array(np.full(len(rows), "", dtype=object), pa.string())
-        splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
-                             *(table.column(c).take(take).combine_chunks() if c in names
-                               else empty for c in ("purpose", "amount")))
+        purpose, amount = (table.column(c).take(take).combine_chunks() if c in names
+                           else empty for c in ("purpose", "amount"))
+        splits = split_table((np.cumsum(~cont) - 1)[rows], None, purpose, amount,
+                             line=lines[rows])
+        here, before = take, pa.array(np.maximum(rows - 1, 0))
         for c in PARTS_AGREE:   # each row of a part against the row before
             if c not in names or (c not in BULK_COLUMNS
                                   and not pa.types.is_string(table.column(c).type)):
                 continue
-            v = table.column(c).combine_chunks()
+            v = table.column(c)
+            a, b = v.take(here).combine_chunks(), v.take(before).combine_chunks()
             if c == "funder":   # as the rules read it
-                v = rr.composed_column(v)
+                a, b = rr.composed_column(a), rr.composed_column(b)
             elif c == "tags":   # padding at a cell's ends is no difference
-                v = pc.utf8_trim(v, rr.TAG_SPACE)
-            differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                              v.slice(0, max(n - 1, 0))))]
+                a, b = pc.utf8_trim(a, rr.TAG_SPACE), pc.utf8_trim(b, rr.TAG_SPACE)
+            differs[c] = cont[rows] & _np(pc.fill_null(pc.not_equal(a, b), False))
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
         firsts = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
@@ -610,9 +613,39 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         # each cell's tags as written (split at ';'), as a journal lists them
         table = table.set_column(table.column_names.index("tags"), "tags",
                                  pc.split_pattern(table.column("tags"), ";"))
-    lines, refused = row_lines(table)   # rows left out for their width: their entries too
+    apart = None
+    if splits is not None and cont is not None:   # one row per entry (a part's row apart)
+        firsts = np.flatnonzero(~cont)
+        own = _rows_apart(table, rows, firsts[(np.cumsum(~cont) - 1)[rows]])
+        apart = (np.flatnonzero(own), table.take(pa.array(rows[own])))
+        if refused is not None:   # a row left out: its entry
+            refused = np.logical_or.reduceat(refused, firsts)
+        table, lines = table.filter(pa.array(~cont)), lines[firsts]
     return RawTables(table, fname, lines, fmt, citations, differs=differs, refused=refused,
-                     links=link_table(at_first), restatements=restatements, splits=splits)
+                     links=link_table(at_first), restatements=restatements, splits=splits,
+                     apart=apart)
+
+
+def _rows_apart(table, rows, first):
+    """Per row of ``rows`` (a split part's): it differs from its entry's
+    ``first`` row in a column besides the part's own (purpose, amount)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.zeros(len(rows), dtype=bool)
+    a_at, b_at = pa.array(rows), pa.array(first)
+    for c in table.column_names:
+        if c in ("id", "purpose", "amount"):
+            continue
+        v = table.column(c)
+        a, b = v.take(a_at), v.take(b_at)
+        try:
+            ne = _np(pc.fill_null(pc.not_equal(a, b), pc.xor(pc.is_null(a), pc.is_null(b))))
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):   # not comparable: its own
+            ne = np.ones(len(rows), dtype=bool)
+        out |= ne
+    return out
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:
@@ -657,10 +690,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         return Book.from_entries((), declared, problems=problems, root=root,
                                  source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
+    # each row of the frame's entry (check_raw's rows: one per entry and purpose)
+    row_entry = form.part_layout()[0] if form.by_entry else np.cumsum(form.firsts) - 1
     if links_elsewhere:   # counted once, in its target: as check_raw's primary reads the links
         linked = np.zeros(int(form.firsts.sum()), dtype=bool)
         linked[_np(form.links.column("entry"))] = True
-        linked = linked[np.cumsum(form.firsts) - 1]
+        linked = linked[row_entry]
         frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
@@ -673,7 +708,8 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     extras: dict = {}
     names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
-    kept_entries = None if keep is None else keep[form.firsts]
+    kept_entries = None if keep is None else \
+        keep[np.r_[True, row_entry[1:] != row_entry[:-1]][:len(row_entry)]]
     # the raw form's links (a partition's too, unchecked), of the entries kept
     extras.update(book_links(form.links if kept_entries is None
                              else entries_of(form.links, kept_entries), len(first)))
@@ -852,6 +888,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    raw = by_part(raw)[0]   # the rules word a part's problems at its row
     if raw.citations is None:
         raw = dataclasses.replace(raw, citations=no_citations())
     if raw.links is None:
@@ -868,12 +905,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               code="missing-column")]
     empty = pa.array(np.full(n, "", dtype=object), pa.string())
 
+    read: dict = {}   # each column read once, however many rules ask for it
+
     def col(c, default=""):
+        if (c, default) in read:
+            return read[c, default]
         arr = tbl.column(c).combine_chunks() if c in names else empty
         if c in ("funder", "purpose"):
             arr = rr.composed_column(arr)
         if default:
             arr = pc.if_else(pc.equal(arr, ""), pa.scalar(default), arr)
+        read[c, default] = arr
         return arr
 
     def blank(arr):

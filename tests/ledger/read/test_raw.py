@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ledger.model import LINK_KINDS
 from ledger.read.journal_columns import read_records
+from ledger.read.raw import by_part
 from ledger.read.table import bulk_raw, read_table
 
 # one ledger: a split entry (two rows), links of each kind, sources with
@@ -95,7 +96,7 @@ def test_a_split_row_naming_other_sources_or_links_is_found_by_the_reader(tmp_pa
     rows[2][6], rows[2][7] = "d1", "c"   # b's second row: other sources, another link
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([HEAD, *rows])
-    raw = bulk_raw(read_table(path), str(path))
+    raw = by_part(bulk_raw(read_table(path), str(path)))[0]   # per row of the file
     differs = {k: v.tolist() for k, v in raw.differs.items() if any(v)}
     assert differs == {"sources": [False, False, True, False, False],
                        "disburses": [False, False, True, False, False]}
@@ -169,6 +170,7 @@ def test_a_phrase_holding_a_key_separator_is_read_on_its_own(tmp_path, run_cli):
 
 
 def _splits(raw):
+    raw = by_part(raw)[0]   # one row per entry and purpose
     s = raw.splits
     purpose = raw.entries.column("purpose").to_pylist()
     rows = s.column("row").to_pylist()
@@ -295,7 +297,7 @@ def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
                                   ("a", "2016-01-01", "FR:Pre\u0301fecture", "Q", "2", "EUR", "x"),
                                   ("a", "2016-01-01", "FR:Préfecture", "R", "3", "EUR", "y"),
                                   ("b", "2016-01-02", "FR:Préfecture", "P", "4", "USD", "y")])
-    raw = bulk_raw(read_table(path), str(path))
+    raw = by_part(bulk_raw(read_table(path), str(path)))[0]   # per row of the file
     assert {k: v.tolist() for k, v in raw.differs.items() if v.any()} == {
         "notes": [False, False, True, False]}
     assert [(p.line, p.code, p.field) for p in check_raw(raw, None)[1]
