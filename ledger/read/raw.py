@@ -451,12 +451,15 @@ def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     take, take_part = pa.array(at), pa.array(at_part)
     columns = {}
     for c in raw.entries.column_names:
+        if own is None and rows == n and c not in ("purpose", "amount") or not len(prow):
+            columns[c] = raw.entries.column(c)   # no part, or one each: as it is
+            continue
         v = [raw.entries.column(c)] + ([own.column(c)] if own is not None else [])
         if c in ("purpose", "amount"):
             v.append(s.column(c).cast(v[0].type))
         v = pa.chunked_array([x for arr in v for x in arr.chunks], v[0].type).combine_chunks()
         columns[c] = v.take(take_part if c in ("purpose", "amount") else take)
-    tbl = pa.Table.from_pydict(columns) if columns else raw.entries
+    tbl = pa.table(columns) if columns else raw.entries
     line = np.asarray(raw.line, dtype=np.int64)[row]
     line[prow] = _np(s.column("line"))
     at_key = raw.key_line
