@@ -147,6 +147,7 @@ class Records(NamedTuple):
     form: _Form               # the raw form (``form.raw``) and what goes with it
     said: dict                # entry position -> [Problem] worded by the reader
     table: Any                # the entries as one Arrow struct array
+    rows: RawTables           # ``form.raw`` laid out per entry and purpose (``raw.by_part``)
 
     def extras(self, keep) -> dict:
         """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
@@ -171,15 +172,14 @@ def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]
     said = _Said(read)
     table, where = _entry_tables(read, said)
     form = _raw_form(table, where, read, said)
-    # laid out per entry and purpose: ledger.imports.rows reads it row by row
-    form = form._replace(raw=by_part(form.raw)[0])
     at = {w: g for g, w in enumerate(where)}
     own: dict[int, list[Problem]] = {}
     for w, p in said.found:
         own.setdefault(at[w], []).append(p)
     for w in said.entries:
         own.setdefault(at[w], [])
-    return Records(form, own, table)
+    # laid out per entry and purpose too: ledger.imports.rows reads it row by row
+    return Records(form, own, table, by_part(form.raw)[0])
 
 
 def _quiet(note: str) -> None:
