@@ -9,16 +9,16 @@ rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
 between entries) and words every problem from it, at the file and line the
 raw form gives, so every reader words a problem alike.
 
-Schema: the five tables of the drawing, the entries, the splits, the
-citations, the links and the restatements, but ``entries`` is not yet one
-row per entry: a split entry has one row per part (its purpose and amount,
-the entry's other columns repeated), and the splits table names those rows
-and holds each part's purpose and amount, which the split rules read
-(docs/architecture.md says so):
+Schema: the five tables of the drawing, the entries (one row each), the
+splits (a split entry's parts), the citations, the links and the
+restatements.  ``check_raw`` lays the entries out per entry and purpose
+(``by_part``) before its rules word their problems (docs/architecture.md,
+"does not match yet"); a raw form made by hand may be laid out so already
+(rows sharing an id are one entry's parts, ``by_entry`` False):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
-  per entry and purpose; the rows of one entry (its splits) next to each
-  other.  Its columns are those of the bulk format
+  per entry (a split entry's purpose and amount: the splits table's).
+  Its columns are those of the bulk format
   (``ledger.read.table.BULK_COLUMNS``) but the ones the tables below hold
   (``sources``, ``disburses``/``part_of``/``restates``, ``restated``):
   ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
@@ -53,16 +53,17 @@ and holds each part's purpose and amount, which the split rules read
   trimmed, blank ones left out; a journal's list as listed, a blank one
   kept, which the rule refuses).  ``ledger.rules.rows.read_restated``
   reads each entry's phrases.  None stands for an empty table.
-- ``differs``: {column: numpy bool per row}: the bulk layout's rows of an
-  entry that differ from the row before in a column they must agree on
+- ``differs``: {column: numpy bool per part of the splits table}: the bulk
+  layout's rows of an entry that differ from the row before in a column
+  they must agree on
   (``ledger.read.table.PARTS_AGREE``: all but id, purpose and amount; for
   ``sources``, the links and ``restated`` the tables above hold the first
   row's); the reader finds them, ``check_raw`` words them in the order of
   ``PARTS_AGREE``.  Empty for a journal (its entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
-- ``line``: each row's line (numpy int64): a bulk file's line (the header is
-  line 1), a journal entry's ``[[entry]]`` header.
+- ``line``: each entry's line (numpy int64): a bulk file's line of its
+  first row (the header is line 1), a journal entry's ``[[entry]]`` header.
   The journal (an import's records too) adds ``amount_text`` (the entry's
   amount as written, trimmed, its currency field after it: the messages
   quote it and the Book keeps it; a part's is the splits table's
@@ -71,38 +72,44 @@ and holds each part's purpose and amount, which the split rules read
   amount a TOML whole number, quoted as a number).
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
-  (int64, as above), ``row`` (int64: the part's row in ``entries``, which
-  holds its purpose and amount too), ``purpose`` and ``amount`` (text:
+  (int64, as above), ``line`` (int64: the part's; a bulk file's row, a
+  journal's or an import's entry's: ``key_line`` gives its keys; laid out
+  by ``by_part``, ``row`` instead: the part's row), ``purpose`` and
+  ``amount`` (text:
   '' when none), and (a journal) ``said`` (bool: the reader has worded
   the part's purpose or amount, a TOML type its table cannot hold or an
   amount phrase it cannot read; the split rules say nothing more of it)
   and ``written`` (the amount as written, which the messages quote).  The bulk reader's parts are the
   rows of an entry of more than one row; the journal's, each
-  ``[[entry.split]]`` table (an entry may have one part only), its rows
-  made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
+  ``[[entry.split]]`` table (an entry may have one part only).  The split rules (``ledger.rules.rows``'
   ``SPLIT_*``, and the amount rules of a part) and the parts' sum read
   this table's columns, and word a problem of a part at the row it names
   (``RawTables.part``), whatever the input; the other rules read a
   part's row as the entry's.  None stands for an empty table.
+- ``apart``: None, or (bulk) (parts, a pyarrow Table of ``entries``'
+  columns): the parts (positions in the splits table) whose row differs
+  from their entry's first elsewhere than in purpose and amount, and
+  those rows as written, so their own problems are worded at them.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
-  share an id, which the duplicate-id rule then names).
+  share an id, which the duplicate-id rule then names; ``arange`` when
+  one row per entry).
 - ``accounts``: None (the funder and purpose columns), or the names the
   look-alike rule compares, as (entry, field, name) in entry order: a
   journal entry's funder, its purpose and each split's purpose.
-- ``key_line``: None, or (journal) a function of (row, field) giving the
-  line of that field's key in the row's entry (the entry's first line when
-  the key is not there): a problem of a field is worded at it; ``split.KEY``
-  (``split.`` for the table itself): that key of the row's split table;
-  ``source.KEY`` with a third argument ``nth``: of the entry's nth
-  citation table.
-- ``refused``: None, or (journal) a numpy bool per row: the reader has
+- ``key_line``: None, or (journal) a function of (entry, field, nth=0)
+  giving the line of that field's key in the entry (the entry's first line
+  when the key is not there): a problem of a field is worded at it;
+  ``split.KEY`` (``split.`` for the table itself): that key of its nth
+  split table; ``source.KEY``: of its nth citation table (laid out by
+  ``by_part``: of (row, field, nth), a part's row giving its own nth).
+- ``refused``: None, or (journal) a numpy bool per entry: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
   a split table's unknown key or amount phrase), so the entry is left out.
-- ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
+- ``worded``: None, or (journal) {field: numpy bool per entry}: the entries whose
   field the reader has worded already (a value of the wrong TOML type, an
   amount phrase it cannot read): the rules say nothing more of it there.
-- ``period_from``: None, or (journal) a numpy bool per row: the period is
+- ``period_from``: None, or (journal) a numpy bool per entry: the period is
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
@@ -140,7 +147,7 @@ class RawTables:
     refused: Any = None          # numpy bool per row, or None
     worded: Any = None           # {field: numpy bool per row} or None
     period_from: Any = None      # numpy bool per row, or None
-    differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
+    differs: dict = field(default_factory=dict)   # {column: numpy bool per part}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
     restatements: Any = None     # pyarrow Table (entry, phrase) or None
     splits: Any = None           # pyarrow Table (entry, row|line, purpose, amount) or None
@@ -148,13 +155,15 @@ class RawTables:
 
     @property
     def part(self):
-        """Per row of ``entries`` (numpy bool): the row is a split part's."""
+        """Per row of ``entries`` laid out per entry and purpose (numpy
+        bool): the row is a split part's."""
         return self._at_parts(None)
 
     @property
     def part_said(self):
-        """Per row of ``entries`` (numpy bool): a part whose purpose or
-        amount the reader has worded (the splits table's ``said``)."""
+        """Per row of ``entries`` laid out per entry and purpose (numpy
+        bool): a part whose purpose or amount the reader has worded (the
+        splits table's ``said``)."""
         return self._at_parts("said")
 
     def _at_parts(self, column):
