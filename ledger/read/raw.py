@@ -9,16 +9,17 @@ rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
 between entries) and words every problem from it, at the file and line the
 raw form gives, so every reader words a problem alike.
 
-Schema: the five tables of the drawing, the entries (one row each), the
-splits (a split entry's parts), the citations, the links and the
-restatements.  ``check_raw`` lays the entries out per entry and purpose
-(``by_part``) before its rules word their problems (docs/architecture.md,
-"does not match yet"); a raw form made by hand may be laid out so already
-(rows sharing an id are one entry's parts, ``by_entry`` False):
+Schema: the five tables of the drawing, the entries, the splits (a split
+entry's parts), the citations, the links and the restatements.  The
+journal's and an import's entries are one row per entry; the bulk
+reader's (a raw form made by hand too) one row per entry and purpose, the
+rows of an entry of many rows next to each other (``by_entry`` False).
+``check_raw`` lays the first out as the second (``by_part``) before its
+rules word their problems (docs/architecture.md, "does not match yet"):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
-  per entry (a split entry's purpose and amount: the splits table's).
-  Its columns are those of the bulk format
+  per entry (a split entry's purpose and amount: the splits table's), or
+  (bulk) one row per entry and purpose.  Its columns are those of the bulk format
   (``ledger.read.table.BULK_COLUMNS``) but the ones the tables below hold
   (``sources``, ``disburses``/``part_of``/``restates``, ``restated``):
   ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
@@ -53,17 +54,16 @@ restatements.  ``check_raw`` lays the entries out per entry and purpose
   trimmed, blank ones left out; a journal's list as listed, a blank one
   kept, which the rule refuses).  ``ledger.rules.rows.read_restated``
   reads each entry's phrases.  None stands for an empty table.
-- ``differs``: {column: numpy bool per part of the splits table}: the bulk
-  layout's rows of an entry that differ from the row before in a column
-  they must agree on
+- ``differs``: {column: numpy bool per row}: the bulk layout's rows of an
+  entry that differ from the row before in a column they must agree on
   (``ledger.read.table.PARTS_AGREE``: all but id, purpose and amount; for
   ``sources``, the links and ``restated`` the tables above hold the first
   row's); the reader finds them, ``check_raw`` words them in the order of
   ``PARTS_AGREE``.  Empty for a journal (its entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
-- ``line``: each entry's line (numpy int64): a bulk file's line of its
-  first row (the header is line 1), a journal entry's ``[[entry]]`` header.
+- ``line``: each row's line (numpy int64): a bulk file's line (the header
+  is line 1), a journal entry's ``[[entry]]`` header.
   The journal (an import's records too) adds ``amount_text`` (the entry's
   amount as written, trimmed, its currency field after it: the messages
   quote it and the Book keeps it; a part's is the splits table's
@@ -72,10 +72,10 @@ restatements.  ``check_raw`` lays the entries out per entry and purpose
   amount a TOML whole number, quoted as a number).
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
-  (int64, as above), ``line`` (int64: the part's; a bulk file's row, a
-  journal's or an import's entry's: ``key_line`` gives its keys; laid out
-  by ``by_part``, ``row`` instead: the part's row), ``purpose`` and
-  ``amount`` (text:
+  (int64, as above), ``line`` (int64, one row per entry: the part's line,
+  a journal's or an import's entry's, ``key_line`` giving its keys) or
+  ``row`` (int64, one row per entry and purpose: the part's row),
+  ``purpose`` and ``amount`` (text:
   '' when none), and (a journal) ``said`` (bool: the reader has worded
   the part's purpose or amount, a TOML type its table cannot hold or an
   amount phrase it cannot read; the split rules say nothing more of it)
@@ -86,10 +86,6 @@ restatements.  ``check_raw`` lays the entries out per entry and purpose
   this table's columns, and word a problem of a part at the row it names
   (``RawTables.part``), whatever the input; the other rules read a
   part's row as the entry's.  None stands for an empty table.
-- ``apart``: None, or (bulk) (parts, a pyarrow Table of ``entries``'
-  columns): the parts (positions in the splits table) whose row differs
-  from their entry's first elsewhere than in purpose and amount, and
-  those rows as written, so their own problems are worded at them.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
   share an id, which the duplicate-id rule then names; ``arange`` when
@@ -147,11 +143,10 @@ class RawTables:
     refused: Any = None          # numpy bool per row, or None
     worded: Any = None           # {field: numpy bool per row} or None
     period_from: Any = None      # numpy bool per row, or None
-    differs: dict = field(default_factory=dict)   # {column: numpy bool per part}
+    differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
     restatements: Any = None     # pyarrow Table (entry, phrase) or None
     splits: Any = None           # pyarrow Table (entry, row|line, purpose, amount) or None
-    apart: Any = None            # (parts, pyarrow Table of their rows) or None
 
     @property
     def part(self):
@@ -432,11 +427,9 @@ def book_texts(raw: RawTables, keep=None) -> dict:
 def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     """A raw form of one row per entry (``RawTables.by_entry``) laid out as
     one row per entry and purpose, as the rules word their problems: each
-    part's row is its entry's with the part's purpose and amount (a bulk
-    entry's row that differs from the entry's first: its own, ``apart``), at
-    the part's line; the per-entry extras (``refused``, ``worded``,
-    ``period_from``, ``key_line``) and the bulk reader's ``differs`` (per
-    part) per row.  Returns (that form, each row's entry); a raw form laid
+    part's row is its entry's with the part's purpose and amount, at the
+    part's line; the per-entry extras (``refused``, ``worded``,
+    ``period_from``, ``key_line``) per row.  Returns (that form, each row's entry); a raw form laid
     out so already is returned as it is."""
     import dataclasses
 
@@ -449,21 +442,16 @@ def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     n, rows = len(raw.line), len(row)
     s = raw.splits
     prow = np.flatnonzero(on)
-    own = raw.apart[1] if raw.apart is not None and raw.apart[1].num_rows else None
-    # each row's place in (the entries, then the rows apart): its entry's row,
-    # or its own; a part's purpose and amount in (those, then the splits table)
-    at = row.copy()
-    if own is not None:
-        at[prow[raw.apart[0]]] = n + np.arange(own.num_rows)
-    at_part = at.copy()
-    at_part[prow] = n + (own.num_rows if own is not None else 0) + np.arange(len(prow))
-    take, take_part = pa.array(at), pa.array(at_part)
+    # each row's entry; a part's purpose and amount after the entries' (the splits table's)
+    at_part = row.copy()
+    at_part[prow] = n + np.arange(len(prow))
+    take, take_part = pa.array(row), pa.array(at_part)
     columns = {}
     for c in raw.entries.column_names:
-        if own is None and rows == n and c not in ("purpose", "amount") or not len(prow):
+        if rows == n and c not in ("purpose", "amount") or not len(prow):
             columns[c] = raw.entries.column(c)   # no part, or one each: as it is
             continue
-        v = [raw.entries.column(c)] + ([own.column(c)] if own is not None else [])
+        v = [raw.entries.column(c)]
         if c in ("purpose", "amount"):
             v.append(s.column(c).cast(v[0].type))
         v = pa.chunked_array([x for arr in v for x in arr.chunks], v[0].type).combine_chunks()
@@ -476,11 +464,6 @@ def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     def key_line(r: int, field: str, nth: int = 0) -> int:
         return at_key(int(row[r]), field, int(part_no[r]) if field.startswith("split.") else nth)
 
-    def per_part(v):
-        out = np.zeros(rows, dtype=bool)
-        out[prow] = v
-        return out
-
     splits = s.drop_columns(["line"]).add_column(1, "row", pa.array(prow, pa.int64()))
     return dataclasses.replace(
         raw, entries=tbl, line=line,
@@ -490,6 +473,5 @@ def by_part(raw: RawTables) -> tuple[RawTables, Any]:
         refused=None if raw.refused is None else raw.refused[row],
         worded=None if raw.worded is None else {f: v[row] for f, v in raw.worded.items()},
         period_from=None if raw.period_from is None else raw.period_from[row],
-        differs={c: per_part(v) for c, v in raw.differs.items()},
-        splits=splits, apart=None), row
+        splits=splits), row
 

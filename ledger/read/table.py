@@ -562,6 +562,7 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    n = table.num_rows
     names = table.column_names
     differs = {}
     entry = np.zeros(0, np.int64)
@@ -569,29 +570,25 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
     splits = None
-    lines, refused = row_lines(table)   # rows left out for their width: their entries too
     cont = continues_entry(table.column("id").combine_chunks()) if "id" in names else None
-    rows = np.zeros(0, np.int64)
     if cont is not None and cont.any():   # the rows of an entry of many rows: its parts
         rows = np.flatnonzero(cont | np.r_[cont[1:], False])
         take = pa.array(rows)
         empty = pa.array(np.full(len(rows), "", dtype=object), pa.string())
-        purpose, amount = (table.column(c).take(take).combine_chunks() if c in names
-                           else empty for c in ("purpose", "amount"))
-        splits = split_table((np.cumsum(~cont) - 1)[rows], None, purpose, amount,
-                             line=lines[rows])
-        here, before = take, pa.array(np.maximum(rows - 1, 0))
+        splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
+                             *(table.column(c).take(take).combine_chunks() if c in names
+                               else empty for c in ("purpose", "amount")))
         for c in PARTS_AGREE:   # each row of a part against the row before
             if c not in names or (c not in BULK_COLUMNS
                                   and not pa.types.is_string(table.column(c).type)):
                 continue
-            v = table.column(c)
-            a, b = v.take(here).combine_chunks(), v.take(before).combine_chunks()
+            v = table.column(c).combine_chunks()
             if c == "funder":   # as the rules read it
-                a, b = rr.composed_column(a), rr.composed_column(b)
+                v = rr.composed_column(v)
             elif c == "tags":   # padding at a cell's ends is no difference
-                a, b = pc.utf8_trim(a, rr.TAG_SPACE), pc.utf8_trim(b, rr.TAG_SPACE)
-            differs[c] = cont[rows] & _np(pc.fill_null(pc.not_equal(a, b), False))
+                v = pc.utf8_trim(v, rr.TAG_SPACE)
+            differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                              v.slice(0, max(n - 1, 0))))]
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
         firsts = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
@@ -613,39 +610,9 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
         # each cell's tags as written (split at ';'), as a journal lists them
         table = table.set_column(table.column_names.index("tags"), "tags",
                                  pc.split_pattern(table.column("tags"), ";"))
-    apart = None
-    if splits is not None and cont is not None:   # one row per entry (a part's row apart)
-        firsts = np.flatnonzero(~cont)
-        own = _rows_apart(table, rows, firsts[(np.cumsum(~cont) - 1)[rows]])
-        apart = (np.flatnonzero(own), table.take(pa.array(rows[own])))
-        if refused is not None:   # a row left out: its entry
-            refused = np.logical_or.reduceat(refused, firsts)
-        table, lines = table.filter(pa.array(~cont)), lines[firsts]
+    lines, refused = row_lines(table)   # rows left out for their width: their entries too
     return RawTables(table, fname, lines, fmt, citations, differs=differs, refused=refused,
-                     links=link_table(at_first), restatements=restatements, splits=splits,
-                     apart=apart)
-
-
-def _rows_apart(table, rows, first):
-    """Per row of ``rows`` (a split part's): it differs from its entry's
-    ``first`` row in a column besides the part's own (purpose, amount)."""
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    out = np.zeros(len(rows), dtype=bool)
-    a_at, b_at = pa.array(rows), pa.array(first)
-    for c in table.column_names:
-        if c in ("id", "purpose", "amount"):
-            continue
-        v = table.column(c)
-        a, b = v.take(a_at), v.take(b_at)
-        try:
-            ne = _np(pc.fill_null(pc.not_equal(a, b), pc.xor(pc.is_null(a), pc.is_null(b))))
-        except (pa.ArrowNotImplementedError, pa.ArrowInvalid):   # not comparable: its own
-            ne = np.ones(len(rows), dtype=bool)
-        out |= ne
-    return out
+                     links=link_table(at_first), restatements=restatements, splits=splits)
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:

@@ -96,7 +96,7 @@ def test_a_split_row_naming_other_sources_or_links_is_found_by_the_reader(tmp_pa
     rows[2][6], rows[2][7] = "d1", "c"   # b's second row: other sources, another link
     with open(path, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows([HEAD, *rows])
-    raw = by_part(bulk_raw(read_table(path), str(path)))[0]   # per row of the file
+    raw = bulk_raw(read_table(path), str(path))
     differs = {k: v.tolist() for k, v in raw.differs.items() if any(v)}
     assert differs == {"sources": [False, False, True, False, False],
                        "disburses": [False, False, True, False, False]}
@@ -297,7 +297,7 @@ def test_the_bulk_reader_finds_the_parts_that_disagree(tmp_path):
                                   ("a", "2016-01-01", "FR:Pre\u0301fecture", "Q", "2", "EUR", "x"),
                                   ("a", "2016-01-01", "FR:Préfecture", "R", "3", "EUR", "y"),
                                   ("b", "2016-01-02", "FR:Préfecture", "P", "4", "USD", "y")])
-    raw = by_part(bulk_raw(read_table(path), str(path)))[0]   # per row of the file
+    raw = bulk_raw(read_table(path), str(path))
     assert {k: v.tolist() for k, v in raw.differs.items() if v.any()} == {
         "notes": [False, False, True, False]}
     assert [(p.line, p.code, p.field) for p in check_raw(raw, None)[1]

@@ -1,15 +1,15 @@
-"""ledger.read.raw: every reader hands the rules one row per entry in
-``RawTables.entries``, a split entry's parts in the splits table alone
-(each with its line), and a part's problem is still worded at the part's
-own line.  The figures come from the input each test writes."""
+"""ledger.read.raw: the journal's reader and an import's hand the rules
+one row per entry in ``RawTables.entries``, a split entry's parts in the
+splits table alone (each with its line), and a part's problem is still
+worded at the part's own line.  The figures come from the input each test
+writes."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import ledger.read.journal_columns as jc
 from ledger.read.journal_columns import read_journal_frame, read_records
-from ledger.read.table import bulk_raw, check_raw, read_table
+from ledger.read.table import check_raw
 
 # a split entry of three parts, the second's amount not a number, then a plain one
 PARTS = [("FR:Calais", "40"), ("FR:Lille", "-5"), ("FR:Dunkirk", "20")]
@@ -23,23 +23,6 @@ def _parts(raw):
     s = raw.splits
     return list(zip(s.column("entry").to_pylist(), s.column("purpose").to_pylist(),
                     s.column("amount").to_pylist(), s.column("line").to_pylist()))
-
-
-def test_a_bulk_entry_of_many_rows_is_one_row_its_parts_at_their_rows(tmp_path):
-    path = tmp_path / "e.csv"
-    rows = [("id", "date", "funder", "purpose", "amount", "currency"),
-            *(("s", "2016-01-02", "UK:HO", p, a, "GBP") for p, a in PARTS),
-            ("p", "2016-01-03", "UK:HO", "FR:Calais", "5", "GBP")]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(rows)
-    raw = bulk_raw(read_table(path), str(path))
-    assert _entries(raw) == ["s", "p"]
-    assert raw.line.tolist() == [2, 5]   # each entry's first row (the header is line 1)
-    # the parts: rows 2 to 4 of the file
-    assert _parts(raw) == [(0, p, a, 2 + k) for k, (p, a) in enumerate(PARTS)]
-    _, problems = check_raw(raw, None, own_only=True)
-    assert [(p.line, p.entry_id, p.code) for p in problems if p.severity == "error"] == [
-        (3, "s", "bad-split")]
 
 
 def test_a_journal_split_entry_is_one_row_its_parts_in_the_splits_table(tmp_path, monkeypatch):
