@@ -341,7 +341,7 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     columns = BULK_COLUMNS + PROVENANCE_COLUMNS
     if not got.accepted or got.read is None:
         return pa.table({c: pa.array([], pa.string()) for c in columns})
-    raw = got.read.form.raw
+    raw = got.read.rows
     n = len(got.accepted)
     keep = np.zeros(len(got.read.table), bool)
     keep[np.asarray(got.accepted, dtype=np.int64) + got.offset] = True
@@ -478,7 +478,7 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
     m = len(ledger.fields)
     got = read_records(_files(ledger, [_given(t) for t in tables], lines, name, part_lines))
     out.read, out.offset = got, m
-    raw = got.form.raw
+    raw = got.rows
     total = len(got.table)
     # each entry's first row: its id, and its amount as read (a split entry's own)
     first = pa.array(np.flatnonzero(np.r_[True, raw.entry[1:] != raw.entry[:-1]]))
@@ -646,7 +646,7 @@ def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Pro
 
     keep = np.zeros(len(got.table), bool)
     keep[refused] = True
-    sub, _ = _subset(got.form.raw, keep)
+    sub, _ = _subset(got.rows, keep)
     sub = dataclasses.replace(sub, refused=np.ones(sub.entries.num_rows, dtype=bool))
     _, found = check_raw(sub, documents, own_only=True, with_frame=False)
     for p in found:
@@ -671,7 +671,7 @@ def _figures(got: Records, entries: list[int], records: list[int],
     import numpy as np
     import pyarrow as pa
 
-    raw = got.form.raw
+    raw = got.rows
     keep = np.zeros(len(got.table), bool)
     keep[entries] = True
     idx = np.flatnonzero(keep[raw.entry])

@@ -47,9 +47,9 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import (RawTables, book_citations, book_links, book_texts, entries_of,
-                             link_table, no_citations, purpose_rows, restatement_table,
-                             split_table)
+from ledger.read.raw import (RawTables, book_citations, book_links, book_texts, by_part,
+                             entries_of, link_table, no_citations, purpose_rows,
+                             restatement_table, split_table)
 from ledger.read.table import check_raw
 from ledger.rules import rows as rr
 from ledger.rules.lookalike import none_alike
@@ -147,6 +147,7 @@ class Records(NamedTuple):
     form: _Form               # the raw form (``form.raw``) and what goes with it
     said: dict                # entry position -> [Problem] worded by the reader
     table: Any                # the entries as one Arrow struct array
+    rows: RawTables           # ``form.raw`` laid out per entry and purpose (``raw.by_part``)
 
     def extras(self, keep) -> dict:
         """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
@@ -177,7 +178,8 @@ def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]
         own.setdefault(at[w], []).append(p)
     for w in said.entries:
         own.setdefault(at[w], [])
-    return Records(form, own, table)
+    # laid out per entry and purpose too: ledger.imports.rows reads it row by row
+    return Records(form, own, table, by_part(form.raw)[0])
 
 
 def _quiet(note: str) -> None:
@@ -789,31 +791,18 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
             if p:
                 said.warn(where[g], ids[g].as_py(), rr.SPLIT_AND_PURPOSE, "purpose", p)
 
-    # one row per entry, one per part for split entries (``purpose_rows``)
+    # one row per entry; a split entry's parts in the splits table alone
     parts = np.zeros(n, dtype=np.int64)
     for i, got_parts in splits.items():
         parts[i] = len(got_parts)
-    row, part_no, on_part = purpose_rows(n, parts)
-    take = pa.array(row)
-
-    def per_row(values):
-        return values if len(row) == n else values.take(take)
-
-    row_purpose, row_amount = per_row(t["purpose"]), per_row(read_amounts.amount)
-    part_said = np.zeros(len(row), dtype=bool)      # a split row's amount worded here
-    split_rows = np.flatnonzero(on_part)
+    row = purpose_rows(n, parts)[0]   # each row the rules word at: its entry
     listed = [p for i in sorted(splits) for p in splits[i]]
-    part_purpose = pa.array([p.purpose for p in listed], pa.string())
-    part_amount = pa.array([p.amount for p in listed], pa.string())
-    part_written = pa.array([p.written for p in listed], pa.string())
-    if splits:
-        part_said[on_part] = [p.amount_said for p in listed]
-        if said.parts:   # a split table's purpose or amount of another TOML type
-            part_said |= [(where[i], j) in said.parts for i, j in zip(row.tolist(),
-                                                                       part_no.tolist())]
-        mask = pa.array(on_part)
-        row_purpose = pc.replace_with_mask(row_purpose, mask, part_purpose)
-        row_amount = pc.replace_with_mask(row_amount, mask, part_amount)
+    part_entry = np.repeat(np.arange(n), parts)
+    part_no = np.arange(len(listed)) - (np.cumsum(parts) - parts)[part_entry]
+    part_said = np.array([p.amount_said for p in listed], dtype=bool)   # worded here
+    if said.parts:   # a split table's purpose or amount of another TOML type
+        part_said |= [(where[i], j) in said.parts for i, j in zip(part_entry.tolist(),
+                                                                   part_no.tolist())]
 
     heads = np.fromiter((read[fi].heads[ei] for fi, ei in where), np.int64, n)
     names = [got.name for got in read]
@@ -821,58 +810,62 @@ def _raw_form(table, where, read, said: _Said) -> _Form:
         pa.array(np.fromiter((fi for fi, _ in where), np.int32, n), pa.int32()),
         pa.array(names, pa.string())).cast(pa.string())
     columns = {
-        "id": per_row(ids),
-        "date": per_row(_date_text(table, fields, "date", n)),
-        "date_written": per_row(_date_text(table, fields, "date", n, strip=False)),
-        "funder": per_row(t["funder"]),
-        "purpose": row_purpose,
-        "amount": row_amount,
-        "amount_text": per_row(phrases),   # the entry's (a part's: the splits table's)
-        "amount_whole": per_row(pa.array(said.whole_rows)),
-        "currency": per_row(read_amounts.currency),
-        "status": per_row(t["status"]),
-        "qualifier": per_row(t["qualifier"]),              # as stated ('' when not)
-        "phrase_qualifier": per_row(read_amounts.qualifier),  # the amount phrase's
-        "period": per_row(period),
-        "recipient": per_row(text("recipient")),
-        "location": per_row(text("location")),
-        "notes": per_row(text("notes")),
-        "value_date": per_row(_date_text(table, fields, "value_date", n)),
-        "value_date_written": per_row(_date_text(table, fields, "value_date", n, strip=False)),
+        "id": ids,
+        "date": _date_text(table, fields, "date", n),
+        "date_written": _date_text(table, fields, "date", n, strip=False),
+        "funder": t["funder"],
+        "purpose": t["purpose"],   # (a part's: the splits table's)
+        "amount": read_amounts.amount,
+        "amount_text": phrases,   # the entry's (a part's: the splits table's)
+        "amount_whole": pa.array(said.whole_rows),
+        "currency": read_amounts.currency,
+        "status": t["status"],
+        "qualifier": t["qualifier"],              # as stated ('' when not)
+        "phrase_qualifier": read_amounts.qualifier,  # the amount phrase's
+        "period": period,
+        "recipient": text("recipient"),
+        "location": text("location"),
+        "notes": text("notes"),
+        "value_date": _date_text(table, fields, "value_date", n),
+        "value_date_written": _date_text(table, fields, "value_date", n, strip=False),
     }
     if "tags" in fields:
-        columns["tags"] = per_row(pc.cast(table.field("tags"), pa.list_(pa.string())))
+        columns["tags"] = pc.cast(table.field("tags"), pa.list_(pa.string()))
     written_split = np.zeros(n, dtype=bool)
     written_split[list(splits)] = True
     if splits:   # the entry's amount, which check_raw adds the parts up to
-        columns["entry_amount"] = per_row(pc.if_else(
-            pa.array(written_split), read_amounts.amount, pa.scalar("")))
+        columns["entry_amount"] = pc.if_else(
+            pa.array(written_split), read_amounts.amount, pa.scalar(""))
     rows = pa.table(columns)
     refused = np.fromiter((at in said.entries for at in where), bool, n) if said.entries \
         else np.zeros(n, bool)
-    worded = {f: done(f)[row] for f in ("id", "date", "value_date", "funder", "amount",
-                                         "qualifier", "period", "status")}
-    worded["purpose"] = done("purpose")[row]
+    worded = {f: done(f) for f in ("id", "date", "value_date", "funder", "amount",
+                                   "qualifier", "period", "status")}
+    worded["purpose"] = done("purpose")
     worded["currency"] = worded["amount"] | _np(pc.equal(columns["currency"], ""))
 
-    def key_line(r: int, field: str, nth: int = 0) -> int:
-        """``split.KEY``: that key of the row's [[entry.split]] table;
-        ``source.KEY``: of the entry's ``nth`` [[entry.source]] table."""
-        fi, ei = where[int(row[r])]
+    def key_line(e: int, field: str, nth: int = 0) -> int:
+        """``split.KEY``: that key of the entry's ``nth`` [[entry.split]]
+        table; ``source.KEY``: of its ``nth`` [[entry.source]] table."""
+        fi, ei = where[int(e)]
         if field.startswith("split."):
-            return read[fi].sub_line(ei, "split", int(part_no[r]), field[6:])
+            return read[fi].sub_line(ei, "split", nth, field[6:])
         if field.startswith("source."):
             return read[fi].sub_line(ei, "source", nth, field[7:])
         return read[fi].key_line(ei, field)
 
-    raw = RawTables(rows, per_row(file_names), heads[row], "journal", citations,
+    raw = RawTables(rows, file_names, heads, "journal", citations,
                     _accounts(t["funder"], t["purpose"], splits),
-                    key_line=key_line, refused=refused[row], worded=worded,
-                    period_from=from_phrase[row], entry=row,
+                    key_line=key_line, refused=refused, worded=worded,
+                    period_from=from_phrase, entry=np.arange(n),
                     links=link_table({k: t[k] for k in LINK_KINDS}),
                     restatements=_restatements(restated, phrases, ~cant),
-                    splits=split_table(row[split_rows], split_rows, part_purpose, part_amount,
-                                       part_said[split_rows], part_written))
+                    splits=split_table(part_entry, None,
+                                       pa.array([p.purpose for p in listed], pa.string()),
+                                       pa.array([p.amount for p in listed], pa.string()),
+                                       part_said,
+                                       pa.array([p.written for p in listed], pa.string()),
+                                       line=heads[part_entry]))
     return _Form(raw, row, written_split, "source" in fields)
 
 

@@ -9,16 +9,17 @@ rule on it (``ledger.rules.rows`` on the fields, ``ledger.rules.across_entries``
 between entries) and words every problem from it, at the file and line the
 raw form gives, so every reader words a problem alike.
 
-Schema: the five tables of the drawing, the entries, the splits, the
-citations, the links and the restatements, but ``entries`` is not yet one
-row per entry: a split entry has one row per part (its purpose and amount,
-the entry's other columns repeated), and the splits table names those rows
-and holds each part's purpose and amount, which the split rules read
-(docs/architecture.md says so):
+Schema: the five tables of the drawing, the entries, the splits (a split
+entry's parts), the citations, the links and the restatements.  The
+journal's and an import's entries are one row per entry; the bulk
+reader's (a raw form made by hand too) one row per entry and purpose, the
+rows of an entry of many rows next to each other (``by_entry`` False).
+``check_raw`` lays the first out as the second (``by_part``) before its
+rules word their problems (docs/architecture.md, "does not match yet"):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
-  per entry and purpose; the rows of one entry (its splits) next to each
-  other.  Its columns are those of the bulk format
+  per entry (a split entry's purpose and amount: the splits table's), or
+  (bulk) one row per entry and purpose.  Its columns are those of the bulk format
   (``ledger.read.table.BULK_COLUMNS``) but the ones the tables below hold
   (``sources``, ``disburses``/``part_of``/``restates``, ``restated``):
   ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
@@ -61,8 +62,8 @@ and holds each part's purpose and amount, which the split rules read
   ``PARTS_AGREE``.  Empty for a journal (its entries' parts cannot differ).
 - ``file``: each row's file (one text for a table read from one file, else
   a pyarrow string array, one value per row).
-- ``line``: each row's line (numpy int64): a bulk file's line (the header is
-  line 1), a journal entry's ``[[entry]]`` header.
+- ``line``: each row's line (numpy int64): a bulk file's line (the header
+  is line 1), a journal entry's ``[[entry]]`` header.
   The journal (an import's records too) adds ``amount_text`` (the entry's
   amount as written, trimmed, its currency field after it: the messages
   quote it and the Book keeps it; a part's is the splits table's
@@ -71,38 +72,40 @@ and holds each part's purpose and amount, which the split rules read
   amount a TOML whole number, quoted as a number).
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
-  (int64, as above), ``row`` (int64: the part's row in ``entries``, which
-  holds its purpose and amount too), ``purpose`` and ``amount`` (text:
+  (int64, as above), ``line`` (int64, one row per entry: the part's line,
+  a journal's or an import's entry's, ``key_line`` giving its keys) or
+  ``row`` (int64, one row per entry and purpose: the part's row),
+  ``purpose`` and ``amount`` (text:
   '' when none), and (a journal) ``said`` (bool: the reader has worded
   the part's purpose or amount, a TOML type its table cannot hold or an
   amount phrase it cannot read; the split rules say nothing more of it)
   and ``written`` (the amount as written, which the messages quote).  The bulk reader's parts are the
   rows of an entry of more than one row; the journal's, each
-  ``[[entry.split]]`` table (an entry may have one part only), its rows
-  made by ``purpose_rows``.  The split rules (``ledger.rules.rows``'
+  ``[[entry.split]]`` table (an entry may have one part only).  The split rules (``ledger.rules.rows``'
   ``SPLIT_*``, and the amount rules of a part) and the parts' sum read
   this table's columns, and word a problem of a part at the row it names
   (``RawTables.part``), whatever the input; the other rules read a
   part's row as the entry's.  None stands for an empty table.
 - ``entry``: None (the rows sharing an id in turn are one entry's), or a
   numpy int64 per row: the row's entry (a journal: two entries in turn may
-  share an id, which the duplicate-id rule then names).
+  share an id, which the duplicate-id rule then names; ``arange`` when
+  one row per entry).
 - ``accounts``: None (the funder and purpose columns), or the names the
   look-alike rule compares, as (entry, field, name) in entry order: a
   journal entry's funder, its purpose and each split's purpose.
-- ``key_line``: None, or (journal) a function of (row, field) giving the
-  line of that field's key in the row's entry (the entry's first line when
-  the key is not there): a problem of a field is worded at it; ``split.KEY``
-  (``split.`` for the table itself): that key of the row's split table;
-  ``source.KEY`` with a third argument ``nth``: of the entry's nth
-  citation table.
-- ``refused``: None, or (journal) a numpy bool per row: the reader has
+- ``key_line``: None, or (journal) a function of (entry, field, nth=0)
+  giving the line of that field's key in the entry (the entry's first line
+  when the key is not there): a problem of a field is worded at it;
+  ``split.KEY`` (``split.`` for the table itself): that key of its nth
+  split table; ``source.KEY``: of its nth citation table (laid out by
+  ``by_part``: of (row, field, nth), a part's row giving its own nth).
+- ``refused``: None, or (journal) a numpy bool per entry: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
   a split table's unknown key or amount phrase), so the entry is left out.
-- ``worded``: None, or (journal) {field: numpy bool per row}: the rows whose
+- ``worded``: None, or (journal) {field: numpy bool per entry}: the entries whose
   field the reader has worded already (a value of the wrong TOML type, an
   amount phrase it cannot read): the rules say nothing more of it there.
-- ``period_from``: None, or (journal) a numpy bool per row: the period is
+- ``period_from``: None, or (journal) a numpy bool per entry: the period is
   the amount phrase's ("£5m a year"), so a problem of it is the amount's.
 - ``origin``: ``"csv"``, ``"parquet"`` or ``"journal"``: which syntax the
   hints name, and whether one rule's problems are capped (bulk tables of a
@@ -119,7 +122,7 @@ from ledger.rules.rows import _np, tags_text
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
            "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations",
-           "book_texts", "continues_entry", "BOOK_TEXTS"]
+           "book_texts", "continues_entry", "BOOK_TEXTS", "by_part"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 # the text the Book keeps per entry from its first row of ``entries`` (``book_texts``)
@@ -143,17 +146,19 @@ class RawTables:
     differs: dict = field(default_factory=dict)   # {column: numpy bool per row}
     links: Any = None            # pyarrow Table (entry, kind, target) or None
     restatements: Any = None     # pyarrow Table (entry, phrase) or None
-    splits: Any = None           # pyarrow Table (entry, row, purpose, amount) or None
+    splits: Any = None           # pyarrow Table (entry, row|line, purpose, amount) or None
 
     @property
     def part(self):
-        """Per row of ``entries`` (numpy bool): the row is a split part's."""
+        """Per row of ``entries`` laid out per entry and purpose (numpy
+        bool): the row is a split part's."""
         return self._at_parts(None)
 
     @property
     def part_said(self):
-        """Per row of ``entries`` (numpy bool): a part whose purpose or
-        amount the reader has worded (the splits table's ``said``)."""
+        """Per row of ``entries`` laid out per entry and purpose (numpy
+        bool): a part whose purpose or amount the reader has worded (the
+        splits table's ``said``)."""
         return self._at_parts("said")
 
     def _at_parts(self, column):
@@ -166,11 +171,34 @@ class RawTables:
         return out
 
     @property
+    def by_entry(self) -> bool:
+        """``entries`` holds one row per entry, a split entry's parts in the
+        splits table alone (which then gives each part's ``line``); else
+        (a raw form made by hand) one row per entry and purpose."""
+        s = self.splits
+        return s is not None and "line" in s.column_names
+
+    def part_layout(self):
+        """Where the rows per entry and purpose come from (``purpose_rows``
+        over the splits table): (each such row's entry, a part's place among
+        its entry's, the rows that are parts).  The identity for a raw form
+        already laid out so (``by_entry`` False)."""
+        import numpy as np
+
+        n = len(self.line)
+        if not self.by_entry:
+            return np.arange(n), np.zeros(n, np.int64), self.part
+        parts = np.bincount(_np(self.splits.column("entry")).astype(np.int64), minlength=n)
+        return purpose_rows(n, parts)
+
+    @property
     def firsts(self):
         """Per row of ``entries`` (numpy bool): the row is its entry's first
         (``entry`` when given, else the rows sharing an id in turn are one
         entry's: ``continues_entry``)."""
         import numpy as np
+        if self.by_entry:
+            return np.ones(len(self.line), dtype=bool)
         if self.entry is not None:
             e = self.entry
             return np.r_[True, e[1:] != e[:-1]] if len(e) else np.zeros(0, bool)
@@ -269,9 +297,10 @@ def no_restatements():
     return pa.table({"entry": pa.array([], pa.int64()), "phrase": pa.array([], pa.string())})
 
 
-def split_table(entry, row, purpose, amount, said=None, written=None):
+def split_table(entry, row, purpose, amount, said=None, written=None, line=None):
     """The splits table of the raw form: each part's entry and row (numpy
-    or Arrow int, in entry order), purpose and amount (Arrow text), and
+    or Arrow int, in entry order; or, ``row`` None, its ``line``: the raw
+    form of one row per entry), purpose and amount (Arrow text), and
     (a journal) whether the reader has worded its purpose or amount and
     the amount as written (Arrow text)."""
     import pyarrow as pa
@@ -280,7 +309,9 @@ def split_table(entry, row, purpose, amount, said=None, written=None):
     def ints(v):
         return pc.cast(v if isinstance(v, pa.Array) else pa.array(v, pa.int64()), pa.int64())
 
-    columns = {"entry": ints(entry), "row": ints(row), "purpose": purpose, "amount": amount}
+    columns = {"entry": ints(entry), **({"row": ints(row)} if row is not None
+                                        else {"line": ints(line)}),
+               "purpose": purpose, "amount": amount}
     if said is not None:
         columns["said"] = pa.array(said, pa.bool_())
     if written is not None:
@@ -391,3 +422,56 @@ def book_texts(raw: RawTables, keep=None) -> dict:
         c = raw.entries.column(k).take(take).combine_chunks()
         out[k] = pd.arrays.ArrowExtensionArray(tags_text(c) if k == "tags" else c)
     return out
+
+
+def by_part(raw: RawTables) -> tuple[RawTables, Any]:
+    """A raw form of one row per entry (``RawTables.by_entry``) laid out as
+    one row per entry and purpose, as the rules word their problems: each
+    part's row is its entry's with the part's purpose and amount, at the
+    part's line; the per-entry extras (``refused``, ``worded``,
+    ``period_from``, ``key_line``) per row.  Returns (that form, each row's entry); a raw form laid
+    out so already is returned as it is."""
+    import dataclasses
+
+    import numpy as np
+    import pyarrow as pa
+
+    if not raw.by_entry:
+        return raw, None
+    row, part_no, on = raw.part_layout()
+    n, rows = len(raw.line), len(row)
+    s = raw.splits
+    prow = np.flatnonzero(on)
+    # each row's entry; a part's purpose and amount after the entries' (the splits table's)
+    at_part = row.copy()
+    at_part[prow] = n + np.arange(len(prow))
+    take, take_part = pa.array(row), pa.array(at_part)
+    columns = {}
+    for c in raw.entries.column_names:
+        if rows == n and c not in ("purpose", "amount") or not len(prow):
+            columns[c] = raw.entries.column(c)   # no part, or one each: as it is
+            continue
+        v = [raw.entries.column(c)]
+        if c in ("purpose", "amount"):
+            v.append(s.column(c).cast(v[0].type))
+        v = pa.chunked_array([x for arr in v for x in arr.chunks], v[0].type).combine_chunks()
+        columns[c] = v.take(take_part if c in ("purpose", "amount") else take)
+    tbl = pa.table(columns) if columns else raw.entries
+    line = np.asarray(raw.line, dtype=np.int64)[row]
+    line[prow] = _np(s.column("line"))
+    at_key = raw.key_line
+
+    def key_line(r: int, field: str, nth: int = 0) -> int:
+        return at_key(int(row[r]), field, int(part_no[r]) if field.startswith("split.") else nth)
+
+    splits = s.drop_columns(["line"]).add_column(1, "row", pa.array(prow, pa.int64()))
+    return dataclasses.replace(
+        raw, entries=tbl, line=line,
+        file=raw.file if isinstance(raw.file, str) else raw.file.take(pa.array(row)),
+        entry=None if raw.entry is None else raw.entry[row],
+        key_line=None if at_key is None else key_line,
+        refused=None if raw.refused is None else raw.refused[row],
+        worded=None if raw.worded is None else {f: v[row] for f, v in raw.worded.items()},
+        period_from=None if raw.period_from is None else raw.period_from[row],
+        splits=splits), row
+

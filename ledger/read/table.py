@@ -65,8 +65,8 @@ from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, book_texts, continues_entry, link_table,
-                             no_citations, no_links, no_restatements, restatement_table,
-                             split_table)
+                             by_part, no_citations, no_links, no_restatements,
+                             restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.rules.lookalike import none_alike
@@ -658,10 +658,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         return Book.from_entries((), declared, problems=problems, root=root,
                                  source=fmt), np.zeros(0, int)
     keep = kept[0] if kept else None
+    # each row of the frame's entry (check_raw's rows: one per entry and purpose)
+    row_entry = form.part_layout()[0] if form.by_entry else np.cumsum(form.firsts) - 1
     if links_elsewhere:   # counted once, in its target: as check_raw's primary reads the links
         linked = np.zeros(int(form.firsts.sum()), dtype=bool)
         linked[_np(form.links.column("entry"))] = True
-        linked = linked[np.cumsum(form.firsts) - 1]
+        linked = linked[row_entry]
         frame["primary"] = ~(linked if keep is None else linked[keep])
     # per entry: its first row in the file (rows of one entry are next to each other)
     rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
@@ -674,7 +676,8 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     extras: dict = {}
     names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
-    kept_entries = None if keep is None else keep[form.firsts]
+    kept_entries = None if keep is None else \
+        keep[np.r_[True, row_entry[1:] != row_entry[:-1]][:len(row_entry)]]
     # the raw form's links (a partition's too, unchecked), of the entries kept
     extras.update(book_links(form.links if kept_entries is None
                              else entries_of(form.links, kept_entries), len(first)))
@@ -853,6 +856,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    raw = by_part(raw)[0]   # the rules word a part's problems at its row
     if raw.citations is None:
         raw = dataclasses.replace(raw, citations=no_citations())
     if raw.links is None:
@@ -869,12 +873,17 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                               code="missing-column")]
     empty = pa.array(np.full(n, "", dtype=object), pa.string())
 
+    read: dict = {}   # each column read once, however many rules ask for it
+
     def col(c, default=""):
+        if (c, default) in read:
+            return read[c, default]
         arr = tbl.column(c).combine_chunks() if c in names else empty
         if c in ("funder", "purpose"):
             arr = rr.composed_column(arr)
         if default:
             arr = pc.if_else(pc.equal(arr, ""), pa.scalar(default), arr)
+        read[c, default] = arr
         return arr
 
     def blank(arr):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ledger.model import LINK_KINDS
 from ledger.read.journal_columns import read_records
+from ledger.read.raw import by_part
 from ledger.read.table import bulk_raw, read_table
 
 # one ledger: a split entry (two rows), links of each kind, sources with
@@ -169,6 +170,7 @@ def test_a_phrase_holding_a_key_separator_is_read_on_its_own(tmp_path, run_cli):
 
 
 def _splits(raw):
+    raw = by_part(raw)[0]   # one row per entry and purpose
     s = raw.splits
     purpose = raw.entries.column("purpose").to_pylist()
     rows = s.column("row").to_pylist()
