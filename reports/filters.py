@@ -102,8 +102,7 @@ def counted_as_themselves(chosen: Book, unfiltered: Book, book: Book) -> Book:
     pledge": --status disbursed counts the £4m, --status pledged the £20m).
     Statuses alone decide it, never --funder, --purpose or the dates (the
     page's cells carry only the statuses above them,
-    ``reports.tables.statuses_above``), and an entry tagged not-counted
-    holds no money for it.  The ids are kept in
+    ``reports.tables.statuses_above``).  The ids are kept in
     ``chosen.counted_as_themselves`` for the note that says so.  On a
     dataset's partition, ``book.whole.counted_alone`` holds the dataset's
     answer (``counted_alone`` of every partition's ``status_facts``: a
@@ -164,9 +163,8 @@ def status_facts(book: Book, chosen: Book, unfiltered: Book) -> dict[str, np.nda
     state = seen[codes[:len(ids)]]
     entry = links["entry"].to_numpy(dtype=np.int64) if len(links) else np.zeros(0, np.int64)
     tagged = np.zeros(len(en), dtype=bool)
-    dst = links["target"].to_numpy(dtype=object) if len(links) else ids[:0]
-    at = np.union1d(entry, np.flatnonzero(_isin(ids, dst)) if len(dst) else entry)
-    if len(at):    # the tags read only on the linked rows and their targets
+    at = np.unique(entry)
+    if len(at):    # the tags read only on the linked rows
         tagged[at] = np.asarray(not_counted_mask(en["tags"].to_numpy(dtype=object)[at]),
                                 dtype=bool)
     return {"ids": ids, "state": state, "primary": en["primary"].to_numpy(dtype=bool),
@@ -181,8 +179,9 @@ def counted_alone(ids, state, primary, tagged, paid, src, dst
     ``status_facts`` (a dataset's: every partition's, concatenated).  A
     kept linked entry, not primary nor tagged not-counted, counts as itself
     when every entry it links to is known and left out by --status, and no
-    entry its links lead to, link after link, is kept (an entry tagged
-    not-counted is taken as left out: it holds no money); a kept linked entry, not
+    entry its links lead to, link after link, is kept (one tagged not-counted
+    too: it holds their money, as in the unfiltered ledger, where an entry
+    linked to it counts nowhere); a kept linked entry, not
     primary, whose links lead to one that counts as itself and is paid, is
     paid within it.  Column-wise: one step of links a pass, to a fixpoint
     (links are acyclic, ``link-cycle``)."""
@@ -197,17 +196,13 @@ def counted_alone(ids, state, primary, tagged, paid, src, dst
     s, d = codes[m + k:], codes[m:m + k]   # a link of an entry not among ``ids``: never kept
     kept = np.zeros(n, dtype=bool)
     kept[own] = np.asarray(state) == KEPT
-    tag = np.zeros(n, dtype=bool)
-    tag[own] = np.asarray(tagged, dtype=bool)
     by_status = np.zeros(n, dtype=bool)     # an unknown target: neither
     by_status[own] = np.asarray(state) == LEFT_BY_STATUS
-    by_status |= kept & tag                 # a not-counted entry holds no money
-    holds = kept & ~tag
     linked = np.zeros(n, dtype=bool)
     linked[s] = True
     first_ok = np.ones(n, dtype=bool)
     np.logical_and.at(first_ok, s, by_status[d])
-    reaches_kept = _reaches(n, s, d, holds)
+    reaches_kept = _reaches(n, s, d, kept)
     can = np.zeros(n, dtype=bool)
     can[own] = ~np.asarray(primary, dtype=bool) & ~np.asarray(tagged, dtype=bool)
     now = kept & linked & can & first_ok & ~reaches_kept

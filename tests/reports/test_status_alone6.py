@@ -20,8 +20,7 @@ PAID = ("disbursed", "spent")
 
 def by_walking(statuses, tags, links, primary, status):
     """(counted as themselves, paid within one of them) of a case: each
-    entry's chain is its link's target, that one's, and so on; an entry
-    tagged not-counted holds no money for the entries linked to it."""
+    entry's chain is its link's target, that one's, and so on."""
     n = len(statuses)
     kept = [s == status for s in statuses]
 
@@ -31,10 +30,9 @@ def by_walking(statuses, tags, links, primary, status):
             i = links[i][1]
             out.append(i)
         return out
-    holds = [k and not t for k, t in zip(kept, tags)]   # not-counted: holds no money
     alone = {i for i in range(n)
              if kept[i] and links[i] and not primary[i] and not tags[i]
-             and not any(holds[j] for j in chain(i))}
+             and not any(kept[j] for j in chain(i))}
     within = {i for i in range(n)
               if kept[i] and links[i] and not primary[i] and i not in alone
               and any(j in alone and statuses[j] in PAID for j in chain(i))}
