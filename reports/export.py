@@ -216,21 +216,31 @@ def _prices(book, currency, valuation, rates, policy, valued_rows=None):
                          index=foreign.index, dtype=object)
     else:
         when = foreign["date"].map(lambda _: fixed)
-    table = (foreign.assign(when=when.to_numpy())[["when", "currency", "rate", "rate_date",
-                                                   "rate_source", "id"]]
+    # a rate that is the entry's own restatement (a currency with no
+    # published rates) is that entry's alone: its @@ cost carries it, and a
+    # price directive would put it on every other entry of the day
+    own = foreign["rate_source"].astype(str).str.startswith(OWN_CONVERSION).to_numpy()
+    table = (foreign.assign(when=when.to_numpy())[~own][["when", "currency", "rate", "rate_date",
+                                                         "rate_source", "id"]]
              .drop_duplicates(["when", "currency", "rate"]))
     clash = table.duplicated(["when", "currency"], keep=False)
     if clash.any():
         two = table[clash & (table["when"] == table[clash].iloc[0]["when"])
                     & (table["currency"] == table[clash].iloc[0]["currency"])].iloc[:2]
-        a, b = (show_bidi(str(i)) for i in two["id"])
-        raise LedgerError(f"export: {_where(book)}entries {a!r} and {b!r} in "
-                          f"{two.iloc[0]['currency']} on {two.iloc[0]['when']} were valued at "
-                          f"different rates ({_rate(two.iloc[0]['rate'])}, "
-                          f"{_rate(two.iloc[1]['rate'])}); a price directive holds one rate "
-                          f"per day")
+        en = book.tables.entries
+        where = dict(zip(en["id"].astype(str), en["where"].astype(str)))
+        a, b = (show_bidi(where.get(str(i)) or f"entry {str(i)!r}") for i in two["id"])
+        raise LedgerError(f"export: {a} and {b}: {two.iloc[0]['currency']} on "
+                          f"{two.iloc[0]['when']} valued at different rates "
+                          f"({_rate(two.iloc[0]['rate'])}, {_rate(two.iloc[1]['rate'])}); a "
+                          f"price directive holds one rate per day: export with --basis total "
+                          f"(each posting's cost, no price directives) or --valuation YYYY-MM-DD")
     table = table.drop(columns="id")
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
+
+
+# how rates.normalise names a rate taken from the entry's own restatement
+OWN_CONVERSION = "the source's own conversion"
 
 
 def _where(book) -> str:
