@@ -376,8 +376,7 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
                    "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
                    "posting's @@ cost is its value at the rate below, rounded per split line)")
-        out.append(f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
-                   f"in the sums (a split entry's funder may differ by a penny)")
+        out.append(_x_advice(book, currency, currencies, prices))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
                    f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
@@ -392,6 +391,27 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
                        f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
         out.append("")
     return "\n".join(out)
+
+
+def _x_advice(book, currency, currencies, prices) -> str:
+    """Whether ``hledger bal -X CURRENCY --value=then`` gives our figures:
+    it prices each posting at the P directive on or before its entry date,
+    which is the rate we used only where no entry is valued at another
+    day's rate (a value_date) or at its own restatement (no P directive)."""
+    tables = getattr(book, "tables", None)
+    dated = int(tables.entries["value_date"].notna().sum()) if tables is not None else 0
+    priced = set(prices["currency"]) if prices is not None else set()
+    own = sorted(c for c in currencies if c != currency and c not in priced)
+    if not dated and not own:
+        return (f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
+                f"in the sums (a split entry's funder may differ by a penny)")
+    why = ([f"{dated} {'entry has' if dated == 1 else 'entries have'} a value_date (-X "
+            f"prices them at their entry date's rate, not that day's)"]
+           if dated else []) + (
+        [f"{', '.join(own)} amounts are valued at their own restatements (no P directive: "
+         f"-X leaves them unconverted)"] if own else [])
+    return (f"; not -X {currency} --value=then, which differs here: " + "; ".join(why)
+            + "; -B uses each posting's cost")
 
 
 def _hledger_years(book, years_head) -> str:
