@@ -8,10 +8,11 @@
 - ``hledger(book, ...)`` / ``beancount(book, ...)``: journal text with one
   balanced transaction per entry (the funder credited, each purpose debited,
   in the entry's own currency, exactly ``Entry.postings()``), the entry's id,
-  status, period, qualifier and sources as tags / metadata, and a price
-  directive for every rate ledger-tool used, so that the tools' own
-  conversions (``hledger bal -X GBP --value=then``; beancount's
-  ``convert``) give ledger-tool's converted amounts.
+  status, period, qualifier and sources as tags / metadata, each foreign
+  posting's value as its ``@@`` cost (``hledger bal -B``, beancount's
+  weights: ledger-tool's converted amounts), and a price directive for each
+  published rate used on an entry's day (``-X --value=then`` agrees only
+  where no entry has a value_date or its own restatement: the header says).
 
 Basis ``recorded`` (the default) values each entry's amount *as recorded*
 (one-off, at the entry date): the figures the double-entry postings carry,
