@@ -95,6 +95,18 @@ def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "ent
     format needs it: hledger and beancount by year part (integer money, the
     ledger's years) or as recorded (the rates of the price directives);
     fdp by year part; csv and parquet the normalised table with decimals."""
+    try:
+        return _export_value(book, fmt, currency=currency, valuation=valuation, basis=basis,
+                             years=years, horizon=horizon, rates=rates, policy=policy,
+                             constant=constant)
+    except LedgerError as err:   # the valuation's own message ("horizon …") names no command
+        if not str(err).startswith("export:"):
+            err.args = (f"export: {err}",)
+        raise
+
+
+def _export_value(book, fmt: str, *, currency: str, valuation: str, basis: str, years,
+                  horizon, rates, policy: str, constant) -> Valued:
     if fmt in ("hledger", "beancount", "fdp") and basis != "recorded":
         spec = export_spec(currency=currency, valuation=valuation, basis="total",
                            years=years or "calendar", horizon=horizon, rates=rates,
