@@ -8,10 +8,11 @@
 - ``hledger(book, ...)`` / ``beancount(book, ...)``: journal text with one
   balanced transaction per entry (the funder credited, each purpose debited,
   in the entry's own currency, exactly ``Entry.postings()``), the entry's id,
-  status, period, qualifier and sources as tags / metadata, and a price
-  directive for every rate ledger-tool used, so that the tools' own
-  conversions (``hledger bal -X GBP --value=then``; beancount's
-  ``convert``) give ledger-tool's converted amounts.
+  status, period, qualifier and sources as tags / metadata, each foreign
+  posting's value as its ``@@`` cost (``hledger bal -B``, beancount's
+  weights: ledger-tool's converted amounts), and a price directive for each
+  published rate used on an entry's day (``-X --value=then`` agrees only
+  where no entry has a value_date or its own restatement: the header says).
 
 Basis ``recorded`` (the default) values each entry's amount *as recorded*
 (one-off, at the entry date): the figures the double-entry postings carry,
@@ -94,6 +95,18 @@ def export_value(book, fmt: str, *, currency: str = "GBP", valuation: str = "ent
     format needs it: hledger and beancount by year part (integer money, the
     ledger's years) or as recorded (the rates of the price directives);
     fdp by year part; csv and parquet the normalised table with decimals."""
+    try:
+        return _export_value(book, fmt, currency=currency, valuation=valuation, basis=basis,
+                             years=years, horizon=horizon, rates=rates, policy=policy,
+                             constant=constant)
+    except LedgerError as err:   # the valuation's own message ("horizon …") names no command
+        if not str(err).startswith("export:"):
+            err.args = (f"export: {err}",)
+        raise
+
+
+def _export_value(book, fmt: str, *, currency: str, valuation: str, basis: str, years,
+                  horizon, rates, policy: str, constant) -> Valued:
     if fmt in ("hledger", "beancount", "fdp") and basis != "recorded":
         spec = export_spec(currency=currency, valuation=valuation, basis="total",
                            years=years or "calendar", horizon=horizon, rates=rates,
@@ -216,21 +229,31 @@ def _prices(book, currency, valuation, rates, policy, valued_rows=None):
                          index=foreign.index, dtype=object)
     else:
         when = foreign["date"].map(lambda _: fixed)
-    table = (foreign.assign(when=when.to_numpy())[["when", "currency", "rate", "rate_date",
-                                                   "rate_source", "id"]]
+    # a rate that is the entry's own restatement (a currency with no
+    # published rates) is that entry's alone: its @@ cost carries it, and a
+    # price directive would put it on every other entry of the day
+    own = foreign["rate_source"].astype(str).str.startswith(OWN_CONVERSION).to_numpy()
+    table = (foreign.assign(when=when.to_numpy())[~own][["when", "currency", "rate", "rate_date",
+                                                         "rate_source", "id"]]
              .drop_duplicates(["when", "currency", "rate"]))
     clash = table.duplicated(["when", "currency"], keep=False)
     if clash.any():
         two = table[clash & (table["when"] == table[clash].iloc[0]["when"])
                     & (table["currency"] == table[clash].iloc[0]["currency"])].iloc[:2]
-        a, b = (show_bidi(str(i)) for i in two["id"])
-        raise LedgerError(f"export: {_where(book)}entries {a!r} and {b!r} in "
-                          f"{two.iloc[0]['currency']} on {two.iloc[0]['when']} were valued at "
-                          f"different rates ({_rate(two.iloc[0]['rate'])}, "
-                          f"{_rate(two.iloc[1]['rate'])}); a price directive holds one rate "
-                          f"per day")
+        en = book.tables.entries
+        where = dict(zip(en["id"].astype(str), en["where"].astype(str)))
+        a, b = (show_bidi(where.get(str(i)) or f"entry {str(i)!r}") for i in two["id"])
+        raise LedgerError(f"export: {a} and {b}: {two.iloc[0]['currency']} on "
+                          f"{two.iloc[0]['when']} valued at different rates "
+                          f"({_rate(two.iloc[0]['rate'])}, {_rate(two.iloc[1]['rate'])}); a "
+                          f"price directive holds one rate per day: export with --basis total "
+                          f"(each posting's cost, no price directives) or --valuation YYYY-MM-DD")
     table = table.drop(columns="id")
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
+
+
+# how rates.normalise names a rate taken from the entry's own restatement
+OWN_CONVERSION = "the source's own conversion"
 
 
 def _where(book) -> str:
@@ -366,8 +389,7 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
                    "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
                    "posting's @@ cost is its value at the rate below, rounded per split line)")
-        out.append(f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
-                   f"in the sums (a split entry's funder may differ by a penny)")
+        out.append(_x_advice(book, currency, currencies, prices))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
                    f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
@@ -382,6 +404,27 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
                        f"  ; {_tag_value(p.rate_source)} ({str(p.rate_date)[:10]})")
         out.append("")
     return "\n".join(out)
+
+
+def _x_advice(book, currency, currencies, prices) -> str:
+    """Whether ``hledger bal -X CURRENCY --value=then`` gives our figures:
+    it prices each posting at the P directive on or before its entry date,
+    which is the rate we used only where no entry is valued at another
+    day's rate (a value_date) or at its own restatement (no P directive)."""
+    tables = getattr(book, "tables", None)
+    dated = int(tables.entries["value_date"].notna().sum()) if tables is not None else 0
+    priced = set(prices["currency"]) if prices is not None else set()
+    own = sorted(c for c in currencies if c != currency and c not in priced)
+    if not dated and not own:
+        return (f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
+                f"in the sums (a split entry's funder may differ by a penny)")
+    why = ([f"{dated} {'entry has' if dated == 1 else 'entries have'} a value_date (-X "
+            f"prices them at their entry date's rate, not that day's)"]
+           if dated else []) + (
+        [f"{', '.join(own)} amounts are valued at their own restatements (no P directive: "
+         f"-X leaves them unconverted)"] if own else [])
+    return (f"; not -X {currency} --value=then, which differs here: " + "; ".join(why)
+            + "; -B uses each posting's cost")
 
 
 def _hledger_years(book, years_head) -> str:

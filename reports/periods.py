@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ledger.model import FISCAL_YEAR
+from ledger.rules.options import fiscal_start
 from reports.valuation import ledger_fiscal_start
 
 # "2017-18" (as the Book keeps a fiscal year); "2017" is the calendar year
@@ -26,10 +27,10 @@ def period_words(book) -> np.ndarray:
     fiscal years do not start on the day an importing ledger assumes."""
     en = book.tables.entries
     words = en["period"].to_numpy(dtype=object).copy()
-    start = ledger_fiscal_start(book)
-    if start == ledger_fiscal_start(SimpleNamespace(options={})):
+    # compared as (month, day): "--04-01" and "4-1" are the default too
+    month, day = fiscal_start(ledger_fiscal_start(book))
+    if (month, day) == fiscal_start(ledger_fiscal_start(SimpleNamespace(options={}))):
         return words
-    month, day = (int(x) for x in start.split("-"))
     fiscal = np.flatnonzero(en["period_kind"].to_numpy(dtype=object) == FISCAL_YEAR)
     labels = en["fiscal_year"].to_numpy(dtype=object)
     for i in fiscal.tolist():
