@@ -56,6 +56,10 @@ OUTPUT_COLUMNS = ["id", "date", "funder", "purpose", "status", "qualifier", "per
 
 
 # ---------------------------------------------------------------- step 2
+# how a rate that is an entry's own restatement begins its source (the
+# exports leave such rates out of their price directives)
+OWN_CONVERSION = "the source's own conversion"
+
 def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entry-date",
               basis: str = "total", years: str | None = "calendar", rates=None,
               horizon=None, policy: str = "previous", clamp: bool = False,
@@ -958,7 +962,7 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
         for v in pd.unique(vias):
             sel = np.flatnonzero(vias == v)
-            note = (f"the source's own conversion ({c} {v} as restated in the entry; no "
+            note = (f"{OWN_CONVERSION} ({c} {v} as restated in the entry; no "
                     f"published {c} rates)")
             if v == currency:
                 rate[sel] = [+stated[i] for i in sel]

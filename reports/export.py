@@ -44,6 +44,7 @@ from reports.periods import period_words
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
+from rates.normalise import OWN_CONVERSION
 
 FORMATS = ("hledger", "beancount", "csv", "parquet")
 BASES = ("recorded", "total", "per-year")
@@ -250,10 +251,6 @@ def _prices(book, currency, valuation, rates, policy, valued_rows=None):
                           f"(each posting's cost, no price directives) or --valuation YYYY-MM-DD")
     table = table.drop(columns="id")
     return table.sort_values(["when", "currency"]).reset_index(drop=True), v
-
-
-# how rates.normalise names a rate taken from the entry's own restatement
-OWN_CONVERSION = "the source's own conversion"
 
 
 def _where(book) -> str:
