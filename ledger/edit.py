@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import atomic_file, ledger_lock, real_path, write_atomic
+from ledger.atomic import atomic_file, folder_name_lock, ledger_lock, real_path, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
@@ -70,14 +70,25 @@ def writing(ledger: str | os.PathLike, *files: str | os.PathLike) -> Iterator[No
     of an edit: the ledger's (when it is there; a missing one, the edit says
     so in its own words) and, for each journal file the edit rewrites, the
     folder it is renamed in (its real folder), so two commands writing one
-    file always contend however each named the ledger.  Locks are taken in
-    one order (by real path), so two edits cannot each hold one the other
-    waits for."""
-    folders = [_folder_to_lock(ledger)] if os.path.exists(ledger) else []
-    folders += [_folder_to_lock(real_path(f).parent) for f in files]
+    file always contend however each named the ledger.  A folder not made
+    yet is locked by its nearest existing folder (then by itself too once
+    another command made it meanwhile) and, made or not, by its name
+    (``folder_name_lock``): two imports into one new folder contend, the
+    second waits, then finds the first's file.  Folders are locked before
+    names, each in one order (by real path, a folder before those inside
+    it), so two edits cannot each hold one the other waits for."""
+    def wanted() -> set[Path]:
+        out = {_folder_to_lock(ledger)} if os.path.exists(ledger) else set()
+        return out | {_folder_to_lock(real_path(f).parent) for f in files}
+
     with contextlib.ExitStack() as held:
-        for folder in sorted(set(folders), key=str):
-            held.enter_context(ledger_lock(folder))
+        taken: set[Path] = set()
+        while new := wanted() - taken:
+            for folder in sorted(new, key=str):
+                held.enter_context(ledger_lock(folder))
+            taken |= new
+        for name in sorted({real_path(f).parent for f in files}, key=str):
+            held.enter_context(folder_name_lock(name))
         yield
 
 

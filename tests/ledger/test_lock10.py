@@ -8,12 +8,35 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.ledger.test_lock6 import SLOW, _env, _wait_for
+from tests.ledger.test_lock6 import _env, _wait_for
+
+# ledger-tool with the rename onto SLOW_NAME in the folder LEDGER (which may
+# not exist yet) held until the file GO exists: a slow disk at the worst moment.
+SLOW = textwrap.dedent("""
+    import os, sys, time
+    from pathlib import Path
+    _replace = os.replace
+    def slow(src, dst, **kw):
+        fd = kw.get("dst_dir_fd")
+        where = (os.readlink(f"/proc/self/fd/{fd}") if fd is not None
+                 else os.path.dirname(os.path.abspath(dst)))
+        if (str(dst).endswith(os.environ["SLOW_NAME"])
+                and os.path.realpath(where) == os.path.realpath(os.environ["LEDGER"])):
+            Path(os.environ["PAUSED"]).touch()
+            end = time.monotonic() + 60
+            while not Path(os.environ["GO"]).exists() and time.monotonic() < end:
+                time.sleep(0.05)
+        return _replace(src, dst, **kw)
+    os.replace = slow
+    from ledger_tool.cli import main
+    raise SystemExit(main(sys.argv[1:]))
+""")
 
 ENTRY = '[[entry]]\nid = "{id}"\ndate = 2024-01-01\nfunder = "UK:D"\npurpose = "H:W"\n' \
         'amount = 5\ncurrency = "GBP"\n'
@@ -87,3 +110,24 @@ def test_a_file_named_as_its_own_ledger_waits_for_the_folder_s_writer(tmp_path):
     _, said = _race(tmp_path, first, second, ledger / "sub", "x.toml")
     assert _ids(ledger / "sub" / "x.toml") == {"x-1", "n-1", "n-2"}
     assert "waiting for it to finish" in said
+
+
+def test_two_imports_into_a_ledger_folder_not_made_yet_both_land(tmp_path):
+    (tmp_path / "a.csv").write_text(CSV)
+    (tmp_path / "b.csv").write_text(CSV.replace("q-1", "q-2").replace("5000000", "7000000"))
+    new = tmp_path / "NEW"
+    # the second finds the first's file: appended (a new id) or refused, never lost
+    _, said = _race(tmp_path, ["import", "a.csv", "-o", "NEW"], ["import", "b.csv", "-o", "NEW"],
+                    new, "imported.toml")
+    assert "waiting for it to finish" in said
+    assert _ids(new / "imported.toml") == {"q-1", "q-2"}
+
+
+def test_a_refused_write_into_a_new_folder_leaves_no_folder(tmp_path):
+    ledger = _ledger(tmp_path)
+    run = subprocess.run([sys.executable, "-m", "ledger_tool", "add", "L", "--file",
+                          "L/new/deeper/x.toml", "--id", "a-1", "--date", "2024-05-01",
+                          "--funder", "UK:X", "--purpose", "H:Y", "--amount", "£1m"],
+                         cwd=tmp_path, env=_env(), capture_output=True, text=True)
+    assert run.returncode == 1, run.stderr      # a-1 is taken already
+    assert not (ledger / "new").exists()
