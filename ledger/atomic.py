@@ -39,7 +39,7 @@ from ledger.errors import LedgerError
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
-           "ledger_lock", "LOCK_WAIT"]
+           "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
 
 NAME_MAX = 255
 
@@ -206,6 +206,40 @@ def ledger_lock(ledger: str | os.PathLike, *, wait: float | None = None,
     except OSError as err:
         raise LedgerError(f"{ledger}: cannot open the ledger's folder to lock it: "
                           f"{err.strerror or err}") from None
+    with _holding(fd, ledger, wait, waiting):
+        yield
+
+
+@contextlib.contextmanager
+def folder_name_lock(folder: str | os.PathLike, *, wait: float | None = None,
+                     waiting: Callable[[str | os.PathLike], None] = _say_waiting
+                     ) -> Iterator[None]:
+    """An exclusive lock on the real path ``folder`` names, whether the folder
+    exists or not: a file named by the path's digest in this user's lock
+    folder (``LOCK_DIR``), so two commands writing into a folder neither has
+    made yet, or one made it meanwhile, still contend.  Waits as
+    ``ledger_lock``."""
+    key = hashlib.sha256(os.fsencode(str(real_path(folder)))).hexdigest()
+    base = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"ledger-tool-locks-{os.getuid()}"
+    flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(base, 0o700)
+        st = os.lstat(base)
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            raise OSError(errno.EPERM, f"{base} is not this user's folder")
+        fd = os.open(base / key, flags, 0o600)
+    except OSError as err:
+        raise LedgerError(f"{folder}: cannot make the lock for writing there: "
+                          f"{err.strerror or err}") from None
+    with _holding(fd, folder, wait, waiting):
+        yield
+
+
+@contextlib.contextmanager
+def _holding(fd: int, ledger, wait: float | None,
+             waiting: Callable[[str | os.PathLike], None]) -> Iterator[None]:
+    """``flock`` ``fd`` (closed after), waiting as ``ledger_lock`` says."""
     try:
         st = os.fstat(fd)
         key = (st.st_dev, st.st_ino)

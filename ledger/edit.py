@@ -23,12 +23,12 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import atomic_file, ledger_lock, write_atomic
+from ledger.atomic import atomic_file, folder_name_lock, ledger_lock, real_path, write_atomic
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
@@ -58,11 +58,38 @@ class AddResult:
     written: bool
 
 
-def writing(ledger: str | os.PathLike) -> contextlib.AbstractContextManager:
-    """The ledger's write lock, to hold from reading the ledger until the
-    last rename of an edit; nothing for a ledger that is not there (the
-    edit then says so in its own words)."""
-    return ledger_lock(ledger) if os.path.exists(ledger) else contextlib.nullcontext()
+def _folder_to_lock(path: str | os.PathLike) -> Path:
+    """``path`` itself when it is a folder, else its nearest existing folder."""
+    p = real_path(path)
+    return next(d for d in (p, *p.parents) if d.is_dir())
+
+
+@contextlib.contextmanager
+def writing(ledger: str | os.PathLike, *files: str | os.PathLike) -> Iterator[None]:
+    """The write locks to hold from reading the ledger until the last rename
+    of an edit: the ledger's (when it is there; a missing one, the edit says
+    so in its own words) and, for each journal file the edit rewrites, the
+    folder it is renamed in (its real folder), so two commands writing one
+    file always contend however each named the ledger.  A folder not made
+    yet is locked by its nearest existing folder (then by itself too once
+    another command made it meanwhile) and, made or not, by its name
+    (``folder_name_lock``): two imports into one new folder contend, the
+    second waits, then finds the first's file.  Folders are locked before
+    names, each in one order (by real path, a folder before those inside
+    it), so two edits cannot each hold one the other waits for."""
+    def wanted() -> set[Path]:
+        out = {_folder_to_lock(ledger)} if os.path.exists(ledger) else set()
+        return out | {_folder_to_lock(real_path(f).parent) for f in files}
+
+    with contextlib.ExitStack() as held:
+        taken: set[Path] = set()
+        while new := wanted() - taken:
+            for folder in sorted(new, key=str):
+                held.enter_context(ledger_lock(folder))
+            taken |= new
+        for name in sorted({real_path(f).parent for f in files}, key=str):
+            held.enter_context(folder_name_lock(name))
+        yield
 
 
 # ------------------------------------------------------------------ render
@@ -314,7 +341,7 @@ def add_entry(ledger: str | os.PathLike, fields: Mapping[str, Any], *,
     about the new entry (e.g. no source) are in ``result.warnings``."""
     root = Path(ledger)
     target = target_file(root, file)
-    with writing(root):
+    with writing(root, target):
         return _add_entry(root, target, fields, dry_run)
 
 
@@ -428,7 +455,7 @@ def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
     problems; raises ``LedgerError`` listing its errors, writing nothing.
     The caller holds the ledger's lock (``writing``) since it read ``old``;
     it is taken here too for any that does not."""
-    with writing(root):
+    with writing(root, *edits):
         return _write_edits(root, edits, dry_run)
 
 

@@ -558,7 +558,8 @@ def holding_ledger(run: Callable[[Any], int]) -> Callable[[Any], int]:
         out = getattr(args, "output", None)
         if not out or getattr(args, "dry_run", False):
             return run(args)
-        with writing(ledger_folder_of(_output_journal(Path(out)), getattr(args, "ledger", None))):
+        journal = _output_journal(Path(out))
+        with writing(ledger_folder_of(journal, getattr(args, "ledger", None)), journal):
             return run(args)
     return locked
 

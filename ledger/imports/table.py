@@ -543,8 +543,8 @@ def _cells(col):
             return ""
         if isinstance(v, pd.Timestamp):
             v = v.to_pydatetime()
-        if isinstance(v, dt.datetime):
-            return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
+        if isinstance(v, dt.datetime):   # a date cell (its type says so): its day, any time
+            return v.date().isoformat()
         if isinstance(v, dt.date):
             return v.isoformat()
         if isinstance(v, bool):
@@ -657,6 +657,8 @@ def parse_dates(col, date_format: str | None = None):
     reasons[empty] = "no date"
     # what pandas would turn into today's date, or into a day it made up
     why = text.map(_not_a_day).astype(object)
+    if date_format and _CLOCK.search(date_format):   # the mapping says its dates have a time
+        why[why == _WITH_TIME] = ""
     undated = ~empty & (why != "")
     reasons[undated] = "not a date: " + text[undated].map(repr) + why[undated]
 
@@ -680,6 +682,11 @@ def parse_dates(col, date_format: str | None = None):
         reasons[ambiguous] = ("date " + text[ambiguous].map(repr)
                               + " is ambiguous (day/month order): set date_format in a "
                                 "mapping file, e.g. date_format = \"%d/%m/%Y\"")
+    # year first, unpadded (2015-7-30) or run together (20150730): one reading
+    # only; after the mapping's date_format, which comes first
+    left = dates.isna() & ~undated
+    read(left & text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}$"), format="%Y-%m-%d")
+    read(left & text.str.match(r"^\d{8}$"), format="%Y%m%d")
     bad = dates.isna() & (reasons == "")
     reasons[bad] = "not a date: " + text[bad].map(repr) + hint
     dates[reasons != ""] = None
@@ -715,10 +722,12 @@ def _not_a_day(text: str) -> str:
             and not _TIME.search(low)):
         return " gives no day of the month (write the date, YYYY-MM-DD)"
     if _TIME.search(text) and (_ISO_DAY.match(text) or _worded_date(_TIME.sub(" ", text))):
-        return " has a time of day: write the date alone (YYYY-MM-DD)"
+        return _WITH_TIME
     return ""
 
 
+_WITH_TIME = " has a time of day: write the date alone (YYYY-MM-DD)"
+_CLOCK = re.compile(r"%[-#]?[HIMSfpXcTRr]")     # strftime directives of a time of day
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]")
 
 

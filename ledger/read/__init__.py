@@ -13,6 +13,8 @@ Book.  ``ledger.load(path)`` raises one ``LedgerError`` listing the errors.
 """
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 from ledger.book import Book
@@ -22,9 +24,9 @@ from ledger.read.dataset import read_dataset_book
 from ledger.read.documents import read_bulk_ledger
 from ledger.read.journal_columns import read_journal_book, worth_caching
 from ledger.read.table import bulk_book, read_bulk_book  # noqa: F401 - bulk_book: a dataset's partitions
-from ledger.safe_io import UnsafeFile, check_file
+from ledger.safe_io import UnsafeFile, archive_parts, check_file, open_checked
 
-__all__ = ["ledger_format", "read_book", "load_frame", "FORMATS"]
+__all__ = ["ledger_format", "read_book", "load_frame", "archived_journals", "FORMATS"]
 
 FORMATS = ("journal", "csv", "parquet", "dataset")
 _SUFFIXES = {".toml": "journal", ".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
@@ -64,6 +66,42 @@ def ledger_format(path: str | Path) -> tuple[str | None, str]:
     return None, f"cannot tell what kind of ledger this is: {WHAT_A_LEDGER_IS}"
 
 
+_ENTRY_TABLE = re.compile(rb"^[ \t]*\[\[[ \t]*entry[ \t]*\]\]", re.M)
+ARCHIVE_HEAD = 1 << 20    # bytes of an archived .toml looked at for [[entry]] tables
+
+
+def archived_journals(path: Path) -> list[Problem]:
+    """A warning for each ``.toml`` file in the ledger folder's source archive
+    (``ledger.safe_io.archive_parts``) whose first ARCHIVE_HEAD bytes hold an
+    ``[[entry]]`` table: the reader skips the archive, so its entries would
+    drop out of every total unsaid."""
+    archive = archive_parts(path) if path.is_dir() else None
+    folder = path.joinpath(*archive) if archive else None
+    if folder is None or not folder.is_dir():
+        return []
+    shown = "/".join(archive or ())
+    out = []
+    for f in sorted(folder.rglob("*.toml")):
+        if any(part.startswith(".") for part in f.relative_to(folder).parts):
+            continue
+        try:
+            fd = open_checked(f, inside=path, what="archived file")
+        except (UnsafeFile, OSError):
+            continue
+        try:
+            head = os.read(fd, ARCHIVE_HEAD)
+        except OSError:
+            continue
+        finally:
+            os.close(fd)
+        if _ENTRY_TABLE.search(head):
+            out.append(Problem(str(f), 0, "", f"holds entries but is in the source archive, "
+                                              f"which the ledger does not read: move it out of "
+                                              f"{shown}/ to count it", severity="warning",
+                               code="archived-journal"))
+    return out
+
+
 def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Book:
     """The ledger at ``path`` as a Book, with every problem found; never
     raises for bad input.  ``progress``: called with a short note before each
@@ -77,9 +115,12 @@ def read_book(path: str | Path, *, use_cache: bool = True, progress=None) -> Boo
         return read_bulk_ledger(path, fmt)
     if fmt == "dataset":
         return read_dataset_book(path)
-    if worth_caching(path):   # big enough to be worth a cache
-        return load_book(path, use_cache=use_cache, progress=progress)
-    return read_journal_book(path, progress)
+    book = (load_book(path, use_cache=use_cache, progress=progress) if worth_caching(path)
+            else read_journal_book(path, progress))   # the cache: big enough to be worth it
+    archived = archived_journals(path)
+    if archived:
+        book.problems = (*book.problems, *archived)
+    return book
 
 
 def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> CachedLedger:
@@ -88,8 +129,11 @@ def load_frame(path: str | Path, *, use_cache: bool = True, progress=None) -> Ca
     reads, a journal's always through the cache (``use_cache``)."""
     path = Path(path)
     fmt, _ = ledger_format(path)
-    book = (load_book(path, use_cache=use_cache, progress=progress) if fmt == "journal"
-            else read_book(path, use_cache=use_cache, progress=progress))
+    if fmt == "journal":
+        book = load_book(path, use_cache=use_cache, progress=progress)
+        book.problems = (*book.problems, *archived_journals(path))
+    else:
+        book = read_book(path, use_cache=use_cache, progress=progress)
     return CachedLedger(book.frame(), book.problems, book.options, book.documents,
                         book.root or (path if path.is_dir() else path.parent),
                         getattr(book, "cache_hit", False), len(book))
