@@ -198,7 +198,9 @@ def ledger_lock(ledger: str | os.PathLike, *, wait: float | None = None,
     moment) up to ``wait`` seconds (default ``LOCK_WAIT``), then refused with
     a ``LedgerError``.  Held again within one process, it is simply kept.
     A file system that cannot lock (some network mounts) gets one warning
-    and the write goes ahead, as before locks."""
+    and the write goes ahead, as before locks.  Writers also lock the
+    folder of each file they rewrite (``ledger.edit.writing``), so two
+    commands naming one file through different ledgers still take turns."""
     path = Path(ledger)
     folder = path if path.is_dir() else Path(os.path.abspath(path)).parent
     try:
