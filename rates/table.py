@@ -329,7 +329,7 @@ class RateTable:
             parts.append(self._per_euro(quote).drop(columns=["num", "den"]))
         elif quote == EURO:
             b = self._per_euro(base)
-            parts.append(b.assign(rate=_recip(b["rate"].to_numpy()))
+            parts.append(b.assign(rate=_ratio(b["den"].to_numpy(), b["num"].to_numpy()))
                          .drop(columns=["num", "den"]))
         else:
             b, q = self._per_euro(base), self._per_euro(quote)
@@ -338,7 +338,8 @@ class RateTable:
                 same = j["source_b"] == j["source_q"]
                 parts.append(pd.DataFrame({
                     "date": j["date"].to_numpy(),
-                    "rate": _ratio(j["rate_q"].to_numpy(), j["rate_b"].to_numpy()),
+                    "rate": _cross_ratio(j["num_q"].to_numpy(), j["den_q"].to_numpy(),
+                                         j["num_b"].to_numpy(), j["den_b"].to_numpy()),
                     "source": np.where(same, j["source_b"],
                                        j["source_b"] + " + " + j["source_q"]),
                     "priority": np.maximum(j["priority_b"], j["priority_q"]),
