@@ -210,6 +210,11 @@ class RateTable:
     def _ecb(self):
         return ecb.load_ecb() if self.embedded else None
 
+    @functools.cached_property
+    def data_end(self) -> np.datetime64 | None:
+        """The embedded data's last day (USD is quoted on every ECB day)."""
+        return ecb.per_euro("USD")[0][-1] if self.embedded else None
+
     # -- construction helpers ---------------------------------------------
     @classmethod
     def load(cls, rates=None, *, root=None, embedded: bool = True) -> RateTable:
@@ -446,11 +451,12 @@ class RateTable:
     def yearly_averages(self, base: str, quote: str, start_month: int = 1,
                         start_day: int = 1) -> pd.DataFrame:
         """Mean of the pair's observations per (calendar or fiscal) year,
-        indexed by the year's starting year: rate, count, first, last, source."""
+        indexed by the year's starting year: rate, count, first, last,
+        reach (the last day they cover), source."""
         s = self.series(base, quote)
         fy = fiscal_index(s.dates, start_month, start_day)
         frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
-                              "source": s.source})
+                              "reach": s.reaches, "source": s.source})
         g = frame.groupby("fy", sort=True)
         sums = g["rate"].agg(lambda r: sum(r, Decimal(0)))
         counts = g["rate"].size()
@@ -460,6 +466,7 @@ class RateTable:
         out = pd.DataFrame({
             "rate": np.array(means, dtype=object), "count": counts.to_numpy(),
             "first": g["date"].min().to_numpy(), "last": g["date"].max().to_numpy(),
+            "reach": g["reach"].max().to_numpy(),   # the last day the year's rates cover
             "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
         }, index=sums.index)
         return out
