@@ -330,6 +330,7 @@ class RateTable:
                                        "source": inv["source"].to_numpy(),
                                        "priority": 2 * inv["priority"].to_numpy() + 10**6,
                                        "reach": _year_end(inv["date"].to_numpy())}))
+        n_own = len(parts)
         if base == EURO:
             parts.append(self._per_euro(quote).drop(columns=["num", "den"]))
         elif quote == EURO:
@@ -350,6 +351,13 @@ class RateTable:
                     "priority": np.maximum(j["priority_b"], j["priority_q"]),
                     "reach": np.minimum(j["reach_b"].to_numpy(), j["reach_q"].to_numpy()),
                     "until": cross_until}))
+        if len(fwd) or len(inv):
+            # the pair's own table rates replace the rest over their cover (to
+            # the next one, the last to 31 December): a yearly rate given on
+            # 1 January is that year's rate for every date and for its average
+            own = np.unique(np.concatenate([fwd["date"].to_numpy(), inv["date"].to_numpy()])
+                            .astype("datetime64[D]"))
+            parts = parts[:n_own] + [_outside_cover(p, own) for p in parts[n_own:]]
         s = _latest_priority(parts)
         if not len(s):
             raise LedgerError(f"no exchange rate for {base}->{quote}: neither the ECB "
@@ -672,6 +680,17 @@ def _series_until(parts) -> np.datetime64 | None:
         else:
             ends.append(_last_covered(p))
     return max(ends) if ends else None
+
+
+def _outside_cover(part: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
+    """The rows of ``part`` on dates no rate of ``own`` (sorted dates of a
+    pair's user rates) covers: from one to 31 December of its year."""
+    if not len(part):
+        return part
+    d = part["date"].to_numpy().astype("datetime64[D]")
+    i = np.searchsorted(own, d, side="right") - 1
+    covered = (i >= 0) & (d <= _year_end(own[np.maximum(i, 0)]))
+    return part[~covered]
 
 
 def _latest_priority(parts) -> pd.DataFrame:
