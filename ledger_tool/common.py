@@ -112,7 +112,9 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
                         f"whole ledger reaches (or its latest entry's year, if later), "
                         f"whatever the filters")
     p.add_argument("--rates", metavar="CSV",
-                   help=f"{say}a rate table (CSV) to use instead of the ECB rates")
+                   help=f"{say}a rate table (CSV) added to the ECB rates: a pair it "
+                        f"gives replaces the ECB's from each of its dates to the next "
+                        f"(the last to 31 December), in every valuation")
 
 
 def add_deflator_options(p: argparse.ArgumentParser, needs: str = "") -> None:

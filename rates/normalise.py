@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
+import sys
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +34,7 @@ from ledger.rules.options import OptionError, fiscal_start
 from . import _dates as D
 from ._minor import (largest_remainder, largest_remainders, minor_units, mul_round, objects,
                      ratio_float, round_div, to_decimal_array, to_decimals)
-from .table import (RATE_DIGITS, SAME_CURRENCY, RateTable, Series, _fmt_date, check_policy,
+from .table import (MAX_GAP_DAYS, RATE_DIGITS, SAME_CURRENCY, RateTable, Series, _fmt_date, check_policy,
                     currency_digits)
 
 VALUATIONS = ("entry-date", "yearly-average", "as-stated")  # or an ISO date
@@ -787,6 +788,8 @@ class _Parts:
     weight: np.ndarray
     weight_sum: np.ndarray
     year_len: np.ndarray
+    lo: np.ndarray     # the part's first and last day
+    hi: np.ndarray
 
 
 def _explode(s, e, sm, sd) -> _Parts:
@@ -809,7 +812,7 @@ def _explode(s, e, sm, sd) -> _Parts:
     lo = np.maximum(ws, s[row])
     hi = np.minimum(we, e[row])
     p = _Parts()
-    p.row, p.fy = row, fy
+    p.row, p.fy, p.lo, p.hi = row, fy, lo, hi
     p.weight = (hi - lo).astype(np.int64) + 1
     p.weight_sum = np.where(empty, 1, (e - s).astype(np.int64) + 1)
     p.year_len = (we - ws).astype(np.int64) + 1   # days in the part's whole year
@@ -1061,6 +1064,9 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
             # a gap inside the range: the previous year with data
             still = have[posc] != want
             posc = np.where(still, np.maximum(np.searchsorted(have, want) - 1, 0), posc)
+        if not clamp and len(m):
+            _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency,
+                               table.data_end)
         sel = avg.iloc[posc]
         r = sel["rate"].to_numpy(dtype=object)
         ratios = [x.as_integer_ratio() for x in avg["rate"]]
@@ -1076,6 +1082,48 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
     return {"rate": rate, "num": num, "den": den, "source": source, "approx": approx,
             "base_source": base,
             "rate_date": np.full(m_parts, np.datetime64("NaT"), dtype="datetime64[D]")}
+
+
+MAX_GAP = np.timedelta64(MAX_GAP_DAYS, "D")
+
+
+def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end) -> None:
+    """A year's average stands for a part only when the year's rates cover
+    the part's days, and run to the year's end unless a later year has rates
+    (RUB stops on 2022-03-01: its Jan-Mar mean is no 2022 average for an
+    entry of any date).  The year the data ends in (2026) is still running:
+    its mean so far stands for it, said in a note on stderr."""
+    first = avg["first"].to_numpy().astype("datetime64[D]")[posc]
+    last = avg["last"].to_numpy().astype("datetime64[D]")[posc]
+    reach = avg["reach"].to_numpy().astype("datetime64[D]")[posc]
+    year_end = D.window(parts.fy[m], sm, sd)[1]
+    stops = (reach < year_end) & (posc == len(avg) - 1)
+    running = stops & (last >= data_end - MAX_GAP) if data_end is not None \
+        else np.zeros(len(m), dtype=bool)
+    bad = (stops & ~running) | (parts.lo[m] < first - MAX_GAP) | \
+        ((parts.hi[m] > reach) & ~running)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        lbl = year_label(np.array([parts.fy[m[i]]]), sm, sd)[0]
+        why = ("they stop there" if stops[i] else
+               f"the part runs {_fmt_date(parts.lo[m[i]])} to {_fmt_date(parts.hi[m[i]])}")
+        raise LedgerError(
+            f"{f.label(int(parts.row[m[i]]))}: no yearly average {c}->{currency} for {lbl}: "
+            f"the {lbl} rates run from {_fmt_date(first[i])} to {_fmt_date(last[i])} only, "
+            f"and {why} (use --valuation entry-date, or a rate table that covers the year "
+            f"with --rates CSV)")
+    for k in np.unique(posc[running]) if running.any() else ():
+        lbl = year_label(np.array([avg.index[k]]), sm, sd)[0]
+        key = (c, currency, lbl)
+        if key not in _NOTED:   # once per pair and year in a run
+            _NOTED.add(key)
+            print(f"ledger-tool: note: the {lbl} yearly average {c}->{currency} is the mean "
+                  f"of the rates so far ({_fmt_date(avg['first'].iloc[k])} to "
+                  f"{_fmt_date(avg['last'].iloc[k])}): the year is not over in the data",
+                  file=sys.stderr)
+
+
+_NOTED: set[tuple[str, str, str]] = set()
 
 
 def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):

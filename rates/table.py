@@ -33,6 +33,11 @@ from ._dates import fiscal_index
 from .usercsv import read_rates_csv
 
 RATE_DIGITS = 15
+# the most days a policy bridges from a published rate: the ECB's longest
+# holiday closure (Easter, Christmas) is 5 days; a longer stretch is a hole
+# in the data (ISK: none from 2008-12-10 to 2018-01-31), never a weekend
+MAX_GAP_DAYS = 7
+_GAP = np.timedelta64(MAX_GAP_DAYS, "D")
 POLICIES = ("previous", "next", "nearest", "strict")
 EURO = ecb.EURO
 SAME_CURRENCY = "same currency"
@@ -56,6 +61,30 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
         return _plain(np.divide(num.astype(object), den.astype(object)))
+
+
+def _cross_ratio(nq, dq, nb, db) -> np.ndarray:
+    """``(nq/dq) / (nb/db)`` rounded once to RATE_DIGITS (each leg is kept
+    as its exact fraction, so an inverted user leg is not rounded twice)."""
+    with localcontext() as ctx:
+        ctx.prec = 80
+        top = [a * b for a, b in zip(nq, db)]
+        bottom = [a * b for a, b in zip(dq, nb)]
+        ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
+        out = np.empty(len(top), dtype=object)
+        out[:] = [a / b for a, b in zip(top, bottom)]
+    return _plain(out)
+
+
+def _year_end(dates: np.ndarray) -> np.ndarray:
+    d = np.asarray(dates).astype("datetime64[D]")
+    return (d.astype("datetime64[Y]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+
+
+def _ones(n: int) -> np.ndarray:
+    out = np.empty(n, dtype=object)
+    out[:] = [Decimal(1)] * n
+    return out
 
 
 def _plain(values: np.ndarray) -> np.ndarray:
@@ -94,6 +123,13 @@ class Series:
     rate: np.ndarray         # Decimal objects
     source: np.ndarray       # str objects
     until: np.datetime64 | None = None   # the last day covered (None: the last date)
+    reach: np.ndarray | None = None      # each rate's last day (None: MAX_GAP_DAYS on)
+
+    @property
+    def reaches(self) -> np.ndarray:
+        """The last day each rate may stand for: a published (ECB) rate
+        MAX_GAP_DAYS on; a user table's rate to 31 December of its year."""
+        return self.dates + _GAP if self.reach is None else self.reach
 
     @property
     def covered_to(self) -> np.datetime64:
@@ -174,6 +210,11 @@ class RateTable:
     def _ecb(self):
         return ecb.load_ecb() if self.embedded else None
 
+    @functools.cached_property
+    def data_end(self) -> np.datetime64 | None:
+        """The embedded data's last day (USD is quoted on every ECB day)."""
+        return ecb.per_euro("USD")[0][-1] if self.embedded else None
+
     # -- construction helpers ---------------------------------------------
     @classmethod
     def load(cls, rates=None, *, root=None, embedded: bool = True) -> RateTable:
@@ -236,17 +277,27 @@ class RateTable:
             dates, values = ecb.per_euro(code)
             if len(dates):
                 parts.append(pd.DataFrame({"date": dates, "rate": values.copy(),
-                                           "source": ecb.source_name(), "priority": 0}))
+                                           "num": values.copy(), "den": _ones(len(dates)),
+                                           "source": ecb.source_name(), "priority": 0,
+                                           "reach": dates + _GAP}))
         u = self.user
         fwd = u[(u["from"] == EURO) & (u["to"] == code)]
         inv = u[(u["from"] == code) & (u["to"] == EURO)]
+        # a table's EUR->X row outranks its X->EUR row on the same date
         if len(fwd):
-            parts.append(fwd[["date", "rate", "source", "priority"]])
+            parts.append(pd.DataFrame({"date": fwd["date"].to_numpy(),
+                                       "rate": fwd["rate"].to_numpy(),
+                                       "num": fwd["rate"].to_numpy(), "den": _ones(len(fwd)),
+                                       "source": fwd["source"].to_numpy(),
+                                       "priority": 2 * fwd["priority"].to_numpy() + 1,
+                                       "reach": _year_end(fwd["date"].to_numpy())}))
         if len(inv):
             parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
                                        "rate": _recip(inv["rate"].to_numpy()),
+                                       "num": _ones(len(inv)), "den": inv["rate"].to_numpy(),
                                        "source": inv["source"].to_numpy(),
-                                       "priority": inv["priority"].to_numpy()}))
+                                       "priority": 2 * inv["priority"].to_numpy(),
+                                       "reach": _year_end(inv["date"].to_numpy())}))
         return _latest_priority(parts)
 
     def series(self, base: str, quote: str) -> Series:
@@ -265,19 +316,27 @@ class RateTable:
         parts = []
         fwd = u[(u["from"] == base) & (u["to"] == quote)]
         inv = u[(u["from"] == quote) & (u["to"] == base)]
-        # direct quotes outrank the cross through EUR on the same date
+        # direct quotes outrank the cross through EUR on the same date, and
+        # a table's row for the pair as asked outranks its inverse
         if len(fwd):
-            parts.append(fwd[["date", "rate", "source"]].assign(priority=fwd["priority"] + 10**6))
+            parts.append(pd.DataFrame({"date": fwd["date"].to_numpy(),
+                                       "rate": fwd["rate"].to_numpy(),
+                                       "source": fwd["source"].to_numpy(),
+                                       "priority": 2 * fwd["priority"].to_numpy() + 1 + 10**6,
+                                       "reach": _year_end(fwd["date"].to_numpy())}))
         if len(inv):
             parts.append(pd.DataFrame({"date": inv["date"].to_numpy(),
                                        "rate": _recip(inv["rate"].to_numpy()),
                                        "source": inv["source"].to_numpy(),
-                                       "priority": inv["priority"].to_numpy() + 10**6}))
+                                       "priority": 2 * inv["priority"].to_numpy() + 10**6,
+                                       "reach": _year_end(inv["date"].to_numpy())}))
+        n_own = len(parts)
         if base == EURO:
-            parts.append(self._per_euro(quote))
+            parts.append(self._per_euro(quote).drop(columns=["num", "den"]))
         elif quote == EURO:
             b = self._per_euro(base)
-            parts.append(b.assign(rate=_recip(b["rate"].to_numpy())))
+            parts.append(b.assign(rate=_ratio(b["den"].to_numpy(), b["num"].to_numpy()))
+                         .drop(columns=["num", "den"]))
         else:
             b, q = self._per_euro(base), self._per_euro(quote)
             if len(b) and len(q):
@@ -285,11 +344,20 @@ class RateTable:
                 same = j["source_b"] == j["source_q"]
                 parts.append(pd.DataFrame({
                     "date": j["date"].to_numpy(),
-                    "rate": _ratio(j["rate_q"].to_numpy(), j["rate_b"].to_numpy()),
+                    "rate": _cross_ratio(j["num_q"].to_numpy(), j["den_q"].to_numpy(),
+                                         j["num_b"].to_numpy(), j["den_b"].to_numpy()),
                     "source": np.where(same, j["source_b"],
                                        j["source_b"] + " + " + j["source_q"]),
                     "priority": np.maximum(j["priority_b"], j["priority_q"]),
+                    "reach": np.minimum(j["reach_b"].to_numpy(), j["reach_q"].to_numpy()),
                     "until": cross_until}))
+        if len(fwd) or len(inv):
+            # the pair's own table rates replace the rest over their cover (to
+            # the next one, the last to 31 December): a yearly rate given on
+            # 1 January is that year's rate for every date and for its average
+            own = np.unique(np.concatenate([fwd["date"].to_numpy(), inv["date"].to_numpy()])
+                            .astype("datetime64[D]"))
+            parts = parts[:n_own] + [_outside_cover(p, own) for p in parts[n_own:]]
         s = _latest_priority(parts)
         if not len(s):
             raise LedgerError(f"no exchange rate for {base}->{quote}: neither the ECB "
@@ -297,7 +365,7 @@ class RateTable:
                               f"(add rates with --rates FILE)")
         out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
                      s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object),
-                     _series_until(parts))
+                     _series_until(parts), s["reach"].to_numpy().astype("datetime64[D]"))
         self._series[key] = out
         if self._stored:
             _store_series(out)
@@ -328,12 +396,21 @@ class RateTable:
         nxt_c = np.minimum(nxt, n - 1)
         prev_c = np.maximum(prev, 0)
         exact = sd[nxt_c] == d
+        # a rate stands for the days up to its reach (a published rate
+        # MAX_GAP_DAYS, a user table's to the end of its year); a later one
+        # is taken at most MAX_GAP_DAYS ahead
+        reach = s.reaches
+        ok_prev = (prev >= 0) & (d <= reach[prev_c])
+        ok_next = (nxt < n) & (sd[nxt_c] - d <= _GAP)
         if policy == "previous":
-            idx = prev_c
+            idx, ok = prev_c, ok_prev
         elif policy == "next":
-            idx = nxt_c
+            held = ok_prev & (reach[prev_c] > sd[prev_c] + _GAP)   # a user rate's year
+            idx, ok = np.where(ok_next | ~held, nxt_c, prev_c), ok_next | held
         elif policy == "nearest":
-            idx = np.where((d - sd[prev_c]) <= (sd[nxt_c] - d), prev_c, nxt_c)
+            closer = (d - sd[prev_c]) <= (sd[nxt_c] - d)
+            idx = np.where(ok_prev & (closer | ~ok_next), prev_c, nxt_c)
+            ok = ok_prev | ok_next
         else:  # strict
             missing = ~exact & ~outside
             if missing.any():
@@ -342,7 +419,11 @@ class RateTable:
                     f"{_label(labels, i)}no {base}->{quote} rate on {_fmt_date(d[i])} "
                     f"(not a trading day in the data) and the policy is 'strict'; "
                     f"use policy previous, next or nearest")
-            idx = nxt_c
+            idx, ok = nxt_c, exact
+        bad = ~ok & ~outside
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise LedgerError(f"{_label(labels, i)}{_gap_message(s, d[i], prev[i], nxt[i], policy)}")
         idx = np.where(before, 0, np.where(after, n - 1, idx))
         return s, idx
 
@@ -378,11 +459,12 @@ class RateTable:
     def yearly_averages(self, base: str, quote: str, start_month: int = 1,
                         start_day: int = 1) -> pd.DataFrame:
         """Mean of the pair's observations per (calendar or fiscal) year,
-        indexed by the year's starting year: rate, count, first, last, source."""
+        indexed by the year's starting year: rate, count, first, last,
+        reach (the last day they cover), source."""
         s = self.series(base, quote)
         fy = fiscal_index(s.dates, start_month, start_day)
         frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
-                              "source": s.source})
+                              "reach": s.reaches, "source": s.source})
         g = frame.groupby("fy", sort=True)
         sums = g["rate"].agg(lambda r: sum(r, Decimal(0)))
         counts = g["rate"].size()
@@ -392,13 +474,14 @@ class RateTable:
         out = pd.DataFrame({
             "rate": np.array(means, dtype=object), "count": counts.to_numpy(),
             "first": g["date"].min().to_numpy(), "last": g["date"].max().to_numpy(),
+            "reach": g["reach"].max().to_numpy(),   # the last day the year's rates cover
             "source": g["source"].agg(lambda x: " + ".join(dict.fromkeys(x))).to_numpy(),
         }, index=sums.index)
         return out
 
 
 # ------------------------------------------------ stored series (ECB only)
-_STORE_FORMAT = 2   # 2: each rate's exact fraction and float stored too
+_STORE_FORMAT = 3   # 2: each rate's exact fraction and float stored too; 3: reach
 
 
 def _store_folder() -> Path | None:
@@ -529,6 +612,16 @@ def check_policy(policy: str) -> None:
                           f"{', '.join(POLICIES)}")
 
 
+def _gap_message(s: Series, day, prev: int, nxt: int, policy: str) -> str:
+    """No rate near ``day``: name the rates on each side and the bound."""
+    def side(i: int) -> str:
+        return f"{s.rate[i]} on {_fmt_date(s.dates[i])}" if 0 <= i < len(s) else "none"
+    return (f"no {s.base}->{s.quote} rate on {_fmt_date(day)}: the nearest rates are "
+            f"{side(prev)} and {side(nxt)} (policy {policy} bridges at most "
+            f"{MAX_GAP_DAYS} days, a user table's rate to the end of its year; give "
+            f"a rate table that covers the date with --rates CSV)")
+
+
 def _label(labels, i) -> str:
     if labels is None:
         return ""
@@ -568,9 +661,11 @@ def _cross(b: pd.DataFrame, q: pd.DataFrame) -> tuple[pd.DataFrame, np.datetime6
     iq = np.searchsorted(qd, dates, side="right") - 1
     j = pd.DataFrame({"date": dates})
     for leg, idx, sfx in ((b, ib, "_b"), (q, iq, "_q")):
-        for c in ("rate", "source", "priority"):
+        for c in ("rate", "num", "den", "source", "priority", "reach"):
             j[c + sfx] = leg[c].to_numpy()[idx]
-    return j, until
+    # a leg's latest rate beyond its reach (a hole in its data) makes no cross
+    fresh = dates <= np.minimum(j["reach_b"].to_numpy(), j["reach_q"].to_numpy())
+    return j[fresh].reset_index(drop=True), until
 
 
 def _series_until(parts) -> np.datetime64 | None:
@@ -587,11 +682,23 @@ def _series_until(parts) -> np.datetime64 | None:
     return max(ends) if ends else None
 
 
+def _outside_cover(part: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
+    """The rows of ``part`` on dates no rate of ``own`` (sorted dates of a
+    pair's user rates) covers: from one to 31 December of its year."""
+    if not len(part):
+        return part
+    d = part["date"].to_numpy().astype("datetime64[D]")
+    i = np.searchsorted(own, d, side="right") - 1
+    covered = (i >= 0) & (d <= _year_end(own[np.maximum(i, 0)]))
+    return part[~covered]
+
+
 def _latest_priority(parts) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame({"date": np.array([], dtype="datetime64[D]"), "rate": [],
-                             "source": [], "priority": []})
+                             "source": [], "priority": [],
+                             "reach": np.array([], dtype="datetime64[D]")})
     s = pd.concat(parts, ignore_index=True)
     s = s.sort_values(["date", "priority"], kind="stable")
     return s.drop_duplicates("date", keep="last").reset_index(drop=True)

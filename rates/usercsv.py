@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from pathlib import Path
 
 from ledger.errors import LedgerError
@@ -97,6 +97,13 @@ def read_rates_csv(path):
         if key in seen and seen[key][0] != rate:
             raise LedgerError(f"{where}: {codes[0]}->{codes[1]} on {date} is already "
                               f"given as {seen[key][0]} on line {seen[key][1]}")
+        back = (date, codes[1], codes[0])   # the same pair quoted the other way
+        if back in seen and not _agree(rate, seen[back][0]):
+            other, n = seen[back]
+            raise LedgerError(f"{where}: {codes[0]}->{codes[1]} on {date} is {rate}, but line "
+                              f"{n} gives {codes[1]}->{codes[0]} as {other}, that is "
+                              f"{_inverse(other, rate)}: the same pair and date with two "
+                              f"different rates")
         seen[key] = (rate, lineno)
         out["date"].append(date)
         out["from"].append(codes[0])
@@ -108,3 +115,17 @@ def read_rates_csv(path):
     frame["date"] = pd.to_datetime(frame["date"]).astype("datetime64[s]")
     frame["rate"] = frame["rate"].astype(object)
     return frame
+
+
+def _inverse(rate: Decimal, like: Decimal) -> Decimal:
+    """1/rate rounded to the decimal places ``like`` states."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        places = int(like.as_tuple().exponent)   # finite: rates are checked
+        return (1 / rate).quantize(Decimal(1).scaleb(places), rounding=ROUND_HALF_EVEN)
+
+
+def _agree(rate: Decimal, other: Decimal) -> bool:
+    """A quote and its inverse agree when either, inverted and rounded to
+    the places the other states, is the other."""
+    return _inverse(other, rate) == rate or _inverse(rate, other) == other

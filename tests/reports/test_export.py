@@ -607,7 +607,7 @@ def test_hledger_reads_whole_currency_amounts_with_thousands_as_integers(tmp_pat
     exe = _hledger()
     j = tmp_path / "j.toml"
     j.write_text("".join(
-        f'[[entry]]\nid = "e{i}"\ndate = 2015-01-01\nfunder = "F{i}"\npurpose = "P"\n'
+        f'[[entry]]\nid = "e{i}"\ndate = 2019-01-02\nfunder = "F{i}"\npurpose = "P"\n'
         f'amount = "{amt}"\ncurrency = "{cur}"\n\n'
         for i, (amt, cur) in enumerate([("501234567", "JPY"), ("12345678", "ISK"),
                                         ("1234.5", "GBP"), ("7", "JPY")])), encoding="utf-8")
