@@ -151,9 +151,11 @@ def across(parts) -> Across | None:
     if paid:     # paid's links, followed for the statuses above each entry
         mine = [p["above"] for p in parts if p["paid"] is not None]
         ids = np.concatenate([m[0] for m in mine])
-        above = (ids, t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
-                                           np.concatenate([f[0] for f in paid]),
-                                           np.concatenate([f[1] for f in paid])))
+        bits = t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
+                                    np.concatenate([f[0] for f in paid]),
+                                    np.concatenate([f[1] for f in paid]))
+        once = ~pd.Index(ids, dtype=object).duplicated()    # looked up by id
+        above = (ids[once], bits[once])
     if not status:
         return Across(paid_within(paid) if paid else None, above=above)
     facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}

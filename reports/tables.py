@@ -698,13 +698,16 @@ def statuses_above_ids(ids, own, src, dst) -> np.ndarray:
     """``statuses_above`` from ids: every entry's id and ``status_bits``,
     the links as (entry id, target id) (a dataset's: every partition's,
     concatenated, so that a link may lead to another partition)."""
-    index = pd.Index(np.asarray(ids, dtype=object))
+    codes, uniq = pd.factorize(np.asarray(ids, dtype=object))
     if not len(src):
-        return np.zeros(len(index), dtype=np.int64)
+        return np.zeros(len(codes), dtype=np.int64)
+    bits = np.zeros(len(uniq), dtype=np.int64)   # an id repeated: the statuses of each
+    np.bitwise_or.at(bits, codes, np.asarray(own, dtype=np.int64))
+    index = pd.Index(uniq, dtype=object)
     s = index.get_indexer(np.asarray(src, dtype=object))
     d = index.get_indexer(np.asarray(dst, dtype=object))
     ok = (s >= 0) & (d >= 0)
-    return _above(np.asarray(own, dtype=np.int64), s[ok], d[ok])
+    return _above(bits, s[ok], d[ok])[codes]
 
 
 def _above(own: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -729,7 +732,7 @@ def book_statuses_above(book) -> np.ndarray:
     given = getattr(whole, "statuses_above", None)
     if given is not None:
         en = book.tables.entries
-        at = pd.Index(given[0]).get_indexer(en["id"].to_numpy(dtype=object))
+        at = pd.Index(given[0], dtype=object).get_indexer(en["id"].to_numpy(dtype=object))
         up = np.where(at >= 0, given[1][np.clip(at, 0, None)], 0) if len(given[0]) else \
             np.zeros(len(en), dtype=np.int64)
         up[np.asarray(not_counted_mask(en["tags"]), dtype=bool)] = 0
