@@ -105,7 +105,7 @@ def horizon_part(book, spec, func=None, args=(), links=None):
 def links_part(book, filters, paid: bool) -> dict | None:
     """What the partition's results read of links that may lead to another
     partition: with ``paid`` its ``reports.tables.paid_facts`` (the report's
-    paid), with --status among ``filters`` its
+    paid) and every entry's id and status (the page's status bits), with --status among ``filters`` its
     ``reports.filters.status_facts`` (linked entries counted as
     themselves); ``closed``: every link's target is in the partition (its
     results need nothing of the others).  None when neither is read."""
@@ -117,6 +117,8 @@ def links_part(book, filters, paid: bool) -> dict | None:
         links["target"].to_numpy(dtype=object)).min() >= 0)
     out: dict = {"closed": closed, "paid": t.paid_facts(book) if paid else None,
                  "status": None}
+    if paid:     # the page's bits (``reports.tables.book_statuses_above``)
+        out["above"] = (en["id"].to_numpy(dtype=object), t.status_bits(en["status"]))
     if chosen.status:
         out["status"] = status_facts(book, *status_books(book, chosen))
         # the ids the other filters keep: the note names only those
@@ -130,10 +132,12 @@ class Across:
     """What the dataset's links decide across partitions (``across``):
     the ids paid within another entry (``reports.tables.paid_within_ids``;
     None: not read) and the ``reports.filters.counted_alone`` pair (None:
-    no --status)."""
+    no --status) and every entry's ``reports.tables.statuses_above`` as
+    (ids, bits) across partitions (None: not read)."""
     paid_within: frozenset[str] | None = None
     counted_alone: tuple[frozenset, frozenset] | None = None
     alone_in_order: tuple = ()    # the ids counted as themselves, in the dataset's order
+    above: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def across(parts) -> Across | None:
@@ -143,8 +147,17 @@ def across(parts) -> Across | None:
         return None
     paid = [p["paid"] for p in parts if p["paid"] is not None]
     status = [p["status"] for p in parts if p["status"] is not None]
+    above = None
+    if paid:     # paid's links, followed for the statuses above each entry
+        mine = [p["above"] for p in parts if p["paid"] is not None]
+        ids = np.concatenate([m[0] for m in mine])
+        bits = t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
+                                    np.concatenate([f[0] for f in paid]),
+                                    np.concatenate([f[1] for f in paid]))
+        once = ~pd.Index(ids, dtype=object).duplicated()    # looked up by id
+        above = (ids[once], bits[once])
     if not status:
-        return Across(paid_within(paid) if paid else None)
+        return Across(paid_within(paid) if paid else None, above=above)
     facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
     alone = counted_alone(**facts)
     shown = np.concatenate([p["shown"] for p in parts if p["status"] is not None])
@@ -152,7 +165,7 @@ def across(parts) -> Across | None:
     ids = ids[pd.Index(ids, dtype=object).isin(shown)]
     return Across(paid_within(paid) if paid else None, alone,
                   tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
-                  if alone[0] else ())
+                  if alone[0] else (), above)
 
 
 def with_across(book, links: Across, func, *args):
@@ -162,6 +175,8 @@ def with_across(book, links: Across, func, *args):
         book.whole.paid_within = links.paid_within
     if links.counted_alone is not None:
         book.whole.counted_alone = links.counted_alone
+    if links.above is not None:
+        book.whole.statuses_above = links.above
     return func(book, *args)
 
 

@@ -675,20 +675,44 @@ def entry_facts(entries) -> pd.DataFrame:
                 "currency", "qualifier", "period"])
 
 
+def status_bits(status) -> np.ndarray:
+    """Per entry: its own status as the page's bit (1 pledged, 2 committed,
+    4 disbursed, 8 spent)."""
+    codes = pd.Categorical(pd.Series(status).astype(object), categories=list(STATUSES)).codes
+    return np.left_shift(1, np.clip(np.asarray(codes, dtype=np.int64), 0, None))
+
+
 def statuses_above(en: pd.DataFrame, links: pd.DataFrame) -> np.ndarray:
     """Per entry: the statuses of the entries its links lead to, link after
-    link, as bits (1 pledged, 2 committed, 4 disbursed, 8 spent; 0 when it
-    links nowhere in ``en``): the page's status filter counts a linked entry
-    as itself when it leaves out every one of them (reports.filters)."""
-    out = np.zeros(len(en), dtype=np.int64)
+    link, as bits (``status_bits``; 0 when it links nowhere in ``en``): the
+    page's status filter counts a linked entry as itself when it leaves out
+    every one of them (reports.filters)."""
     if not len(links):
-        return out
+        return np.zeros(len(en), dtype=np.int64)
     at = pd.Index(en["id"].astype(object)).get_indexer(links["target"].astype(object))
     src = links["entry"].to_numpy(dtype=np.int64)[at >= 0]
-    dst = at[at >= 0]
-    codes = pd.Categorical(en["status"].astype(object), categories=list(STATUSES)).codes
-    own = np.left_shift(1, np.clip(np.asarray(codes, dtype=np.int64), 0, None))
-    for _ in range(len(en)):          # one step a link; stops when nothing changes
+    return _above(status_bits(en["status"]), src, at[at >= 0])
+
+
+def statuses_above_ids(ids, own, src, dst) -> np.ndarray:
+    """``statuses_above`` from ids: every entry's id and ``status_bits``,
+    the links as (entry id, target id) (a dataset's: every partition's,
+    concatenated, so that a link may lead to another partition)."""
+    codes, uniq = pd.factorize(np.asarray(ids, dtype=object))
+    if not len(src):
+        return np.zeros(len(codes), dtype=np.int64)
+    bits = np.zeros(len(uniq), dtype=np.int64)   # an id repeated: the statuses of each
+    np.bitwise_or.at(bits, codes, np.asarray(own, dtype=np.int64))
+    index = pd.Index(uniq, dtype=object)
+    s = index.get_indexer(np.asarray(src, dtype=object))
+    d = index.get_indexer(np.asarray(dst, dtype=object))
+    ok = (s >= 0) & (d >= 0)
+    return _above(bits, s[ok], d[ok])[codes]
+
+
+def _above(own: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(own), dtype=np.int64)
+    for _ in range(len(own)):          # one step a link; stops when nothing changes
         new = out.copy()
         np.bitwise_or.at(new, src, own[dst] | out[dst])
         if (new == out).all():
@@ -701,8 +725,18 @@ def book_statuses_above(book) -> np.ndarray:
     """``statuses_above`` of ``book``'s entries, followed through the whole
     ledger it was selected from (statuses alone decide, as --status's
     ``reports.filters.counted_as_themselves``), 0 for an entry tagged
-    not counted (never counted as itself)."""
+    not counted (never counted as itself).  On a dataset's partition,
+    ``book.whole.statuses_above`` holds the dataset's (ids, bits): a link
+    may lead to another partition (``reports.dataset.across``)."""
     whole = book.whole
+    given = getattr(whole, "statuses_above", None)
+    if given is not None:
+        en = book.tables.entries
+        at = pd.Index(given[0], dtype=object).get_indexer(en["id"].to_numpy(dtype=object))
+        up = np.where(at >= 0, given[1][np.clip(at, 0, None)], 0) if len(given[0]) else \
+            np.zeros(len(en), dtype=np.int64)
+        up[np.asarray(not_counted_mask(en["tags"]), dtype=bool)] = 0
+        return up
     wen = whole.tables.entries
     up = statuses_above(wen, whole.tables.links)
     up[np.asarray(not_counted_mask(wen["tags"]), dtype=bool)] = 0
