@@ -26,6 +26,7 @@ from ledger.phrases.period import PeriodError, parse_period
 # and sources (journal fields); not value_date, which only says which day's
 # rate converts it, nor tags and notes
 RECORDED = ("recipient", "location", "status", "qualifier", "period", *LINK_KINDS)
+_LEFT_OUT = {"status": "pledged", "qualifier": "exact"}   # as the journal reads them
 _NAMES = ("recipient", "location")   # names: alike whatever their case and spacing
 
 
@@ -33,7 +34,8 @@ def recorded(fields: Mapping[str, Any]) -> tuple:
     """What the journal ``fields`` of an entry record besides its figure
     (``RECORDED``), alike however written: text trimmed, names compared
     without case or runs of spaces, a period as what it means (its phrase
-    when unread); '' for a field left out."""
+    when unread); '' for a field left out, the journal's default for status
+    and qualifier."""
     out: list[object] = []
     for k in RECORDED:
         v = fields.get(k)
@@ -41,29 +43,46 @@ def recorded(fields: Mapping[str, Any]) -> tuple:
         if k == "period":
             out.append(_period(text, fields.get("date")))
         else:
-            out.append(" ".join(text.split()).casefold() if k in _NAMES else text)
+            out.append(" ".join(text.split()).casefold() if k in _NAMES
+                       else text or _LEFT_OUT.get(k, ""))
     return tuple(out)
 
 
-def records_agree(a: tuple, b: tuple) -> bool:
-    """Two ``recorded`` tuples tell of one figure: every field both give is
-    the same (a record that leaves out a recipient, or a status, says nothing
-    against the entry that gives one)."""
-    return all(x == y or x == "" or y == "" for x, y in zip(a, b))
+def compared(given: Iterable[str] | None) -> tuple[int, ...]:
+    """The places in a ``recorded`` tuple an import compares: the fields
+    its input can give (a spreadsheet's mapped columns; None: every field,
+    as an IATI or FTS record gives them all), and the period always (a
+    spreadsheet gives it through other columns too)."""
+    if given is None:
+        return tuple(range(len(RECORDED)))
+    have = set(given) | {"period"}
+    if "links" in have:             # one column of links gives every kind
+        have |= set(LINK_KINDS)
+    return tuple(i for i, k in enumerate(RECORDED) if k in have)
+
+
+def records_agree(a: tuple, b: tuple, at: tuple[int, ...]) -> bool:
+    """Two ``recorded`` tuples tell of one figure: the same at every place
+    ``at`` (``compared``).  A file without a recipient column cannot tell two
+    recipients apart; with one, a recipient left blank is a value as any
+    other, so whether two rows are one figure never depends on their order."""
+    return all(a[i] == b[i] for i in at)
 
 
 class Figures:
     """Figures seen (``figure_key``), each with what names it (``info``):
     ``find`` gives the first one a key is the same figure as, that is, one
     with the same funder, purposes, money, date and sources whose
-    ``recorded`` fields agree (``records_agree``)."""
+    ``recorded`` fields agree where the input can give them (``given``,
+    ``compared``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, given: Iterable[str] | None = None) -> None:
         self._by: dict[tuple, list[tuple[tuple, Any]]] = {}
+        self._at = compared(given)
 
     def find(self, key: tuple) -> Any:
         for records, info in self._by.get(key[:-1], ()):
-            if records_agree(records, key[-1]):
+            if records_agree(records, key[-1], self._at):
                 return info
         return None
 

@@ -1466,15 +1466,18 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
         todo.append((rs, table))
 
     ledger_figures: list[Figures] = []
+    # what this input can say of a figure: a spreadsheet's mapped columns
+    # (IATI and FTS records, which pass no columns, give every field)
+    can_give = set(cols) if cols else None
     own = given or set()      # the ids the rows give (not generated)
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
         # a row repeating a figure of the ledger or of an earlier row
         if not ledger_figures:   # the ledger's, once: figure -> its first entry
-            ledger_figures.append(Figures())
+            ledger_figures.append(Figures(can_give))
             for key, f, file, line in zip(ledger.figures(), *ledger):
                 ledger_figures[0].add(key, (f["id"], file, line))
-        earlier = Figures()
+        earlier = Figures(can_give)
         out = {}
         for k, key in figures.items():
             rs, table = todo[k]
