@@ -220,7 +220,8 @@ def folder_name_lock(folder: str | os.PathLike, *, wait: float | None = None,
     exists or not: a file named by the path's digest in this user's lock
     folder (``LOCK_DIR``), so two commands writing into a folder neither has
     made yet, or one made it meanwhile, still contend.  Waits as
-    ``ledger_lock``."""
+    ``ledger_lock``.  A lock folder that cannot be used (another user's, a
+    stale ``XDG_RUNTIME_DIR``) gets one warning and the write goes ahead."""
     key = hashlib.sha256(os.fsencode(str(real_path(folder)))).hexdigest()
     base = Path(os.environ.get("XDG_RUNTIME_DIR") or "/tmp") / f"ledger-tool-locks-{os.getuid()}"
     flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
@@ -232,8 +233,13 @@ def folder_name_lock(folder: str | os.PathLike, *, wait: float | None = None,
             raise OSError(errno.EPERM, f"{base} is not this user's folder")
         fd = os.open(base / key, flags, 0o600)
     except OSError as err:
-        raise LedgerError(f"{folder}: cannot make the lock for writing there: "
-                          f"{err.strerror or err}") from None
+        # the folders' own locks still hold; only a folder made meanwhile by
+        # another command goes unguarded, as on a file system that cannot lock
+        print(f"ledger-tool: warning: {folder}: cannot use the lock folder "
+              f"({err.strerror or err}); another command making this folder at the same "
+              "time could undo this one", file=sys.stderr)
+        yield
+        return
     with _holding(fd, folder, wait, waiting):
         yield
 
