@@ -1031,6 +1031,10 @@ def parse_amounts(texts) -> Amounts:
             part = pc.binary_join_element_wise(pc.utf8_slice_codeunits(d, 0, int(e)),
                                                pc.utf8_slice_codeunits(d, int(e)), ".")
         amount = pc.replace_with_mask(amount, pa.array(rows), part)
+    # written as plain_decimal writes it, as the one-by-one reader gives it
+    # ("1.000" with a decimal point is 1, not "1.000")
+    amount = pc.replace_substring_regex(pc.replace_substring_regex(amount, r"(\.\d*?)0+$", r"\1"),
+                                        r"\.$", "")
     # zero is not an amount (parse_amount says so): leave it to the slow path
     ok &= pc.match_substring_regex(amount, "[1-9]").to_numpy(zero_copy_only=False)
     qualifier = pc.if_else(pc.equal(g["q"], ""), pa.scalar("exact"), g["q"])

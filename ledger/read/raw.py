@@ -113,6 +113,7 @@ rules word their problems (docs/architecture.md, "does not match yet"):
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -431,8 +432,6 @@ def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     part's line; the per-entry extras (``refused``, ``worded``,
     ``period_from``, ``key_line``) per row.  Returns (that form, each row's entry); a raw form laid
     out so already is returned as it is."""
-    import dataclasses
-
     import numpy as np
     import pyarrow as pa
 
