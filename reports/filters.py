@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.book import Book, Tables, account_mask, not_counted_mask
+from ledger.rules import along_links
 
 PAID = ("disbursed", "spent")   # as reports.options.PAID_STATUSES (options imports this module)
 
@@ -226,14 +227,7 @@ def _isin(values, among) -> np.ndarray:
 
 def _reaches(n: int, src: np.ndarray, dst: np.ndarray, mark: np.ndarray) -> np.ndarray:
     """Per node: some node its links lead to, link after link, is marked."""
-    out = np.zeros(n, dtype=bool)
-    for _ in range(n):
-        now = np.zeros(n, dtype=bool)
-        np.logical_or.at(now, src, mark[dst] | out[dst])
-        if (now == out).all():
-            break
-        out = now
-    return out
+    return along_links(src, dst, np.asarray(mark, dtype=bool)[:n])
 
 
 def counted_as_themselves_note(book) -> str | None:

@@ -33,7 +33,7 @@ from ledger.book import not_counted_mask
 from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.model import STATUSES
-from ledger.rules import paid_within
+from ledger.rules import along_links, paid_within
 from reports.accounts import roll_up, top_level
 from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
@@ -711,14 +711,7 @@ def statuses_above_ids(ids, own, src, dst) -> np.ndarray:
 
 
 def _above(own: np.ndarray, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    out = np.zeros(len(own), dtype=np.int64)
-    for _ in range(len(own)):          # one step a link; stops when nothing changes
-        new = out.copy()
-        np.bitwise_or.at(new, src, own[dst] | out[dst])
-        if (new == out).all():
-            break
-        out = new
-    return out
+    return along_links(src, dst, np.asarray(own, dtype=np.int64))
 
 
 def book_statuses_above(book) -> np.ndarray:

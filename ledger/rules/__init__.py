@@ -309,6 +309,28 @@ def link_cycles(pairs: Iterable[tuple[int, int]]) -> list[tuple[list[int], list[
     return sorted(out_cycles, key=lambda c: c[0][0])
 
 
+def along_links(src, dst, marks, limit: int | None = None):
+    """Per entry: the marks (bools, or integer bit sets) of every entry its
+    links lead to, link after link, or-ed together (not its own).  ``src``,
+    ``dst``: the links as integer arrays (entry, the entry it links to);
+    links are acyclic (``link-cycle``), so one step a pass reaches a fixed
+    point; ``limit``: at most this many steps.  Column-wise: the one walk
+    along links of paid, --status and the page's status bits."""
+    import numpy as np
+
+    marks = np.asarray(marks)
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    out = np.zeros(len(marks), dtype=marks.dtype)
+    for _ in range(len(marks) if limit is None else limit):
+        new = np.zeros_like(out)
+        np.bitwise_or.at(new, src, marks[dst] | out[dst])
+        if (new == out).all():
+            break
+        out = new
+    return out
+
+
 def paid_within(n: int, src, dst, counts, uncounted=None):
     """Per entry (``n``): its payment lies within another entry's that is
     itself counted as paid, so paid must not count it again.  ``src``,
@@ -336,13 +358,7 @@ def paid_within(n: int, src, dst, counts, uncounted=None):
         root = np.asarray(uncounted, dtype=bool).copy()
         root[src] = False
         counts = counts | root
-    for _ in range(_PAID_LEVELS):          # one level of links a pass
-        now = np.zeros(n, dtype=bool)
-        np.logical_or.at(now, src, counts[dst] | within[dst])
-        if (now == within).all():
-            break
-        within = now
-    return within
+    return along_links(src, dst, counts, _PAID_LEVELS)
 
 
 def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[str, int]],
