@@ -50,9 +50,10 @@ def recorded(fields: Mapping[str, Any]) -> tuple:
 
 def compared(given: Iterable[str] | None) -> tuple[int, ...]:
     """The places in a ``recorded`` tuple an import compares: the fields
-    its input can give (a spreadsheet's mapped columns; None: every field,
-    as an IATI or FTS record gives them all), and the period always (a
-    spreadsheet gives it through other columns too)."""
+    its input can give (a spreadsheet's mapped columns and its mapping's
+    defaults; None: every field, as an IATI or FTS record gives them all),
+    and the period always (a spreadsheet gives it through other columns and
+    the amount's phrase too)."""
     if given is None:
         return tuple(range(len(RECORDED)))
     have = set(given) | {"period"}
@@ -61,12 +62,18 @@ def compared(given: Iterable[str] | None) -> tuple[int, ...]:
     return tuple(i for i, k in enumerate(RECORDED) if k in have)
 
 
+_PERIOD = RECORDED.index("period")
+
+
 def records_agree(a: tuple, b: tuple, at: tuple[int, ...]) -> bool:
     """Two ``recorded`` tuples tell of one figure: the same at every place
     ``at`` (``compared``).  A file without a recipient column cannot tell two
     recipients apart; with one, a recipient left blank is a value as any
-    other, so whether two rows are one figure never depends on their order."""
-    return all(a[i] == b[i] for i in at)
+    other, so whether two rows are one figure never depends on their order.
+    A period left out ('', which a row gives when its file has no period
+    column) agrees with any: "£10m" and "£10m over two years" quoting one
+    passage are one pledge."""
+    return all(a[i] == b[i] or (i == _PERIOD and "" in (a[i], b[i])) for i in at)
 
 
 class Figures:

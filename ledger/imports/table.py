@@ -977,7 +977,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     warned: list[Problem] = []
     accepted = _validate(raw_rows, entries, documents, new_docs, rejects, name, cols,
-                         held=held, given=given,
+                         held=held, given=given, gives=set(cols) | set(defaults),
                          warned=warned, apart=apart, part_rows=part_rows)
     used_docs = {s.doc for _, e in accepted for s in e.sources}
     docs_out = [d for did, d in new_docs.items() if did in used_docs]
@@ -1420,7 +1420,8 @@ def _same_number(a: str, b: str) -> bool:
 def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views=True,
               warned: list[Problem] | None = None, apart: dict[str, list[int]] | None = None,
               part_rows: dict[int, list[int]] | None = None,
-              held: dict[str, tuple[str, int]] | None = None, given: set[str] | None = None):
+              held: dict[str, tuple[str, int]] | None = None, given: set[str] | None = None,
+              gives: set[str] | None = None):
     """Check the rows' fields with the existing ledger by the one rule
     engine (``ledger.imports.rows.check_records``: the raw form and
     ``check_raw``); reject what fails, each reject naming the column of the
@@ -1468,7 +1469,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     ledger_figures: list[Figures] = []
     # what this input can say of a figure: a spreadsheet's mapped columns
     # (IATI and FTS records, which pass no columns, give every field)
-    can_give = set(cols) if cols else None
+    can_give = gives if gives is not None else (set(cols) if cols else None)
     own = given or set()      # the ids the rows give (not generated)
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:

@@ -86,3 +86,32 @@ def test_the_imports_order_decides_nothing(tmp_path, run_cli, first, then):
         code, _, err = run_cli("import", f, "-o", book / f"imp{n}.toml")
         assert code == 0, err
     assert _purposes(run_cli, book) == Decimal(9_000_000)
+
+
+def test_a_mapping_default_is_what_the_file_gives(tmp_path, run_cli):
+    """revG: a recipient filled by the mapping's [defaults] tells the row
+    from the ledger's pledge to another recipient."""
+    book = _ledger(tmp_path, run_cli)
+    f = tmp_path / "f.csv"
+    f.write_text(HEAD.format(extra="") + ROW.format(id="m", extra=""), encoding="utf-8")
+    m = tmp_path / "m.toml"
+    m.write_text('[defaults]\nrecipient = "IOM"\n', encoding="utf-8")
+    code, _, err = run_cli("import", f, "--map", m, "-o", book)
+    assert code == 0, err
+    assert sorted(e.recipient for e in ledger.load(book).entries) == ["IOM", "UNHCR"]
+
+
+@pytest.mark.parametrize("extra_head, extra_row", [("", ""), ("recipient,", "UNHCR,")])
+def test_a_row_without_a_period_is_the_pledge_over_years_again(
+        tmp_path, run_cli, extra_head, extra_row):
+    """revG: a file without a period column repeats the ledger's £3m over 3
+    years (the same quote): refused, not counted twice."""
+    book = _ledger(tmp_path, run_cli)
+    again = tmp_path / "again.csv"
+    head = HEAD.replace("period,", "")
+    row = ROW.replace("over 3 years,", "")
+    again.write_text(head.format(extra=extra_head) + row.format(id="m", extra=extra_row),
+                     encoding="utf-8")
+    code, _, err = run_cli("import", again, "-o", book)
+    assert code == 1 and "the same figure as entry 'a'" in err, err
+    assert [e.id for e in ledger.load(book).entries] == ["a"]
