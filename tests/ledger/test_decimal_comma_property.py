@@ -10,7 +10,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ledger.phrases.money import (COMMA, POINT, decimal_mark, parse_amount, parse_amounts,
-                                  parse_number, plain_decimal, plain_numbers, read_number)
+                                  parse_number, plain_decimal, plain_numbers, read_number,
+                                  says_mark)
 
 GROUPS = {POINT: (",", " ", "\u00a0", ""), COMMA: (".", " ", "\u202f", "")}
 
@@ -32,6 +33,7 @@ def _unambiguous(cell: str) -> bool:
 
 
 @settings(deadline=None)   # the first example loads pyarrow.compute
+@example(POINT, [(Decimal("180.8010"), 0), (Decimal("1000000.0001"), 0)], COMMA)
 @given(st.sampled_from([POINT, COMMA]), st.lists(st.tuples(amounts, st.integers(0, 3)),
                                                  min_size=1, max_size=12),
        st.sampled_from([POINT, COMMA]))
@@ -43,10 +45,15 @@ def test_a_column_reads_back_in_its_own_convention(mark, column, hint):
         got = decimal_mark(given_cells, hint)
         assert got.mark == (mark if told else hint)
         # "1,500" (1.5 or 1500) is refused when the cells that tell say the other mark
-        # than the file's default
+        # than the file's default, unless one of them says it alone ("1,000,000.5":
+        # no slip of the other convention), which the ambiguous ones then follow
         ambiguous = [None not in (read_number(c, POINT), read_number(c, COMMA))
                      and read_number(c, POINT) != read_number(c, COMMA) for c in cells]
-        assert got.contrary.tolist() == [a and told and mark != hint for a in ambiguous]
+        said = any(says_mark(c, mark) for c in cells)
+        assert got.contrary.tolist() == [a and told and mark != hint and not said
+                                         for a in ambiguous]
+        followed = [False] * len(cells) if got.followed is None else got.followed.tolist()
+        assert followed == [a and told and mark != hint and said for a in ambiguous]
     if told or hint == mark:
         assert [read_number(c, mark) for c in cells] == values
         plain = plain_numbers(pa.array(cells, pa.string()), mark).to_pylist()
