@@ -8,17 +8,17 @@ which count the same days in every ledger."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 
 from ledger.model import FISCAL_YEAR
 from ledger.rules.options import fiscal_start
 from reports.valuation import ledger_fiscal_start
 
 # "2017-18" (as the Book keeps a fiscal year); "2017" is the calendar year
-_TWO_YEARS = re.compile(r"(\d{4})-\d{2}")
+_TWO_YEARS_FIRST = r"^(\d{4})-\d{2}$"
 
 
 def period_words(book) -> np.ndarray:
@@ -31,12 +31,17 @@ def period_words(book) -> np.ndarray:
     month, day = fiscal_start(ledger_fiscal_start(book))
     if (month, day) == fiscal_start(ledger_fiscal_start(SimpleNamespace(options={}))):
         return words
-    fiscal = np.flatnonzero(en["period_kind"].to_numpy(dtype=object) == FISCAL_YEAR)
-    labels = en["fiscal_year"].to_numpy(dtype=object)
-    for i in fiscal.tolist():
-        two = _TWO_YEARS.fullmatch(str(labels[i]))
-        if two:
-            first = int(two[1])
-            last = dt.date(first + 1, month, day) - dt.timedelta(days=1)
-            words[i] = f"from {dt.date(first, month, day).isoformat()} to {last.isoformat()}"
+    fiscal = en["period_kind"].to_numpy(dtype=object) == FISCAL_YEAR
+    first = pd.Series(en["fiscal_year"], dtype=object).astype(str).str.extract(
+        _TWO_YEARS_FIRST, expand=False)
+    at = fiscal & first.notna().to_numpy()
+    if at.any():   # each label once: a ledger has few fiscal years, many entries
+        labels = first[at]
+        word = {y: _fiscal_dates(int(y), month, day) for y in pd.unique(labels)}
+        words[at] = labels.map(word).to_numpy(dtype=object)
     return words
+
+
+def _fiscal_dates(first: int, month: int, day: int) -> str:
+    last = dt.date(first + 1, month, day) - dt.timedelta(days=1)
+    return f"from {dt.date(first, month, day).isoformat()} to {last.isoformat()}"
