@@ -5,26 +5,18 @@ from the raw ECB file."""
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
-from rates import RateTable, ecb
+from rates import RateTable
+from tests.rates.ecb_raw import ecb_rates
 
 
 @pytest.fixture(scope="module")
 def raw():
     """{date: EUR->GBP Decimal} from the ECB file itself."""
-    with ecb.data_file().open("rb") as fh, zipfile.ZipFile(fh) as zf:
-        lines = zf.read(zf.namelist()[0]).decode().strip().splitlines()
-    col = lines[0].split(",").index("GBP")
-    out = {}
-    for line in lines[1:]:
-        cells = line.split(",")
-        if cells[col] not in ("", "N/A"):
-            out[dt.date.fromisoformat(cells[0])] = Decimal(cells[col])
-    return {"GBP": out}
+    return {"GBP": ecb_rates()["GBP"]}
 
 
 @pytest.fixture

@@ -8,25 +8,21 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import zipfile
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import pandas as pd
 import pytest
 
-from rates import RateTable, ecb
+from rates import RateTable
+from tests.rates.ecb_raw import ecb_rates
 from rates.normalise import normalise
 from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
 def raw():
-    with ecb.data_file().open("rb") as fh, zipfile.ZipFile(fh) as zf:
-        lines = zf.read(zf.namelist()[0]).decode().strip().splitlines()
-    head = lines[0].split(",")
-    gbp, usd = head.index("GBP"), head.index("USD")
-    return {dt.date.fromisoformat(c[0]): (Decimal(c[gbp]), Decimal(c[usd]))
-            for c in (ln.split(",") for ln in lines[1:])}
+    gbp, usd = ecb_rates()["GBP"], ecb_rates()["USD"]
+    return {d: (gbp[d], usd[d]) for d in gbp.keys() & usd.keys()}
 
 
 @pytest.fixture

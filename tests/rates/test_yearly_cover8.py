@@ -9,32 +9,21 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
-import zipfile
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
 
 import pandas as pd
 import pytest
 
 from ledger.errors import LedgerError
-from rates import ecb
 from rates.normalise import normalise
 from tests.conftest import REPO
+from tests.rates.ecb_raw import ecb_rates
 
 
 @pytest.fixture(scope="module")
 def raw():
     """{code: {date: Decimal}} from the ECB file itself."""
-    with ecb.data_file().open("rb") as fh, zipfile.ZipFile(fh) as zf:
-        lines = zf.read(zf.namelist()[0]).decode().strip().splitlines()
-    head = lines[0].split(",")
-    out: dict[str, dict[dt.date, Decimal]] = {}
-    for line in lines[1:]:
-        cells = line.split(",")
-        day = dt.date.fromisoformat(cells[0])
-        for h, c in zip(head[1:], cells[1:]):
-            if h and c not in ("", "N/A"):
-                out.setdefault(h, {})[day] = Decimal(c)
-    return out
+    return ecb_rates()
 
 
 def _one(id_, date, currency, amount="1000000", **kw):
