@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import re
-import sys
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from pathlib import Path
@@ -66,7 +65,7 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
               horizon=None, policy: str = "previous", clamp: bool = False,
               fiscal_start=None, root=None, *, decimals: bool = True,
               categorical: bool = False, with_per_year: bool = False,
-              entry_fiscal_start=None):
+              entry_fiscal_start=None, notes: list[str] | None = None):
     """Convert ``frame`` (columns as from ``entries_frame``; only ``date``,
     ``amount`` and ``currency`` are required) to ``currency``; see the module
     doc and docs/rates.md for the options.
@@ -95,7 +94,11 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
     ``entry_fiscal_start``: MM-DD, the day the ledger's fiscal years start
     (its ``fiscal_year_start``; default 1 April): the window of an entry
     "in fiscal year 2021-22", whatever years the rows are spread into
-    (``fiscal_start``, with ``years``, is the start of those)."""
+    (``fiscal_start``, with ``years``, is the start of those).
+
+    ``notes``: a list the notes that go with these figures are added to
+    (each once), for the caller to print with its own (a running year's
+    yearly average is the mean of its rates so far)."""
     # Millions of Python ints / Decimals in object arrays would trigger the
     # cyclic garbage collector over and over; none of them can form cycles.
     enabled = gc.isenabled()
@@ -103,7 +106,8 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
     try:
         return _normalise(frame, currency, valuation, basis, years, rates, horizon,
                           policy, clamp, fiscal_start, root, decimals, categorical,
-                          with_per_year, entry_fiscal_start)
+                          with_per_year, entry_fiscal_start,
+                          [] if notes is None else notes)
     finally:
         if enabled:
             gc.enable()
@@ -111,7 +115,7 @@ def normalise(frame: pd.DataFrame, currency: str = "GBP", valuation: str = "entr
 
 def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy, clamp,
                fiscal_start, root, decimals=True, categorical=False, with_per_year=False,
-               entry_fiscal_start=None):
+               entry_fiscal_start=None, notes=None):
     currency = str(currency).upper()
     opts = _Options(currency, valuation, basis, years, horizon, policy, fiscal_start,
                     entry_fiscal_start)
@@ -122,10 +126,10 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         # on the basis: the per-year rows are valued on their own
         per_year = _normalise(frame, currency, valuation, "per-year", None, rates, None, policy,
                               clamp, fiscal_start, root, decimals, categorical,
-                              entry_fiscal_start=entry_fiscal_start)
+                              entry_fiscal_start=entry_fiscal_start, notes=notes)
         return _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                           clamp, fiscal_start, root, decimals, categorical,
-                          entry_fiscal_start=entry_fiscal_start), per_year
+                          entry_fiscal_start=entry_fiscal_start, notes=notes), per_year
     table = RateTable.load(rates, root=root)
     table.check_currency(currency, "report currency")
     n = len(frame)
@@ -197,7 +201,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                               _per_year_parts(parts, rp, amount_minor, orig_total,
                                               span.stated))
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
-                               opts.years is not None)
+                               opts.years is not None, notes)
         value_parts = mul_round(orig_parts, [
             (conv["num"], conv["den"], conv["approx"]),
             (scale[0], scale[1][parts.row], scale[2][parts.row])])
@@ -1020,7 +1024,7 @@ class _LazyLabels:
         return self.f.label(int(i))
 
 
-def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
+def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread, notes):
     """Rates per part from the year's average (calendar or fiscal year)."""
     m_parts = len(parts.row)
     pcur = cur[parts.row]
@@ -1066,7 +1070,7 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
             posc = np.where(still, np.maximum(np.searchsorted(have, want) - 1, 0), posc)
         if not clamp and len(m):
             _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency,
-                               table.data_end)
+                               table.data_end, notes)
         sel = avg.iloc[posc]
         r = sel["rate"].to_numpy(dtype=object)
         ratios = [x.as_integer_ratio() for x in avg["rate"]]
@@ -1087,12 +1091,13 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread):
 MAX_GAP = np.timedelta64(MAX_GAP_DAYS, "D")
 
 
-def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end) -> None:
+def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end,
+                       notes: list[str]) -> None:
     """A year's average stands for a part only when the year's rates cover
     the part's days, and run to the year's end unless a later year has rates
     (RUB stops on 2022-03-01: its Jan-Mar mean is no 2022 average for an
     entry of any date).  The year the data ends in (2026) is still running:
-    its mean so far stands for it, said in a note on stderr."""
+    its mean so far stands for it, said in a note added to ``notes``."""
     first = avg["first"].to_numpy().astype("datetime64[D]")[posc]
     last = avg["last"].to_numpy().astype("datetime64[D]")[posc]
     reach = avg["reach"].to_numpy().astype("datetime64[D]")[posc]
@@ -1114,16 +1119,11 @@ def _check_year_covers(avg, posc, parts, m, sm, sd, f, c, currency, data_end) ->
             f"with --rates CSV)")
     for k in np.unique(posc[running]) if running.any() else ():
         lbl = year_label(np.array([avg.index[k]]), sm, sd)[0]
-        key = (c, currency, lbl)
-        if key not in _NOTED:   # once per pair and year in a run
-            _NOTED.add(key)
-            print(f"ledger-tool: note: the {lbl} yearly average {c}->{currency} is the mean "
-                  f"of the rates so far ({_fmt_date(avg['first'].iloc[k])} to "
-                  f"{_fmt_date(avg['last'].iloc[k])}): the year is not over in the data",
-                  file=sys.stderr)
-
-
-_NOTED: set[tuple[str, str, str]] = set()
+        note = (f"the {lbl} yearly average {c}->{currency} is the mean of the rates so far "
+                f"({_fmt_date(avg['first'].iloc[k])} to {_fmt_date(avg['last'].iloc[k])}): "
+                f"the year is not over in the data")
+        if note not in notes:
+            notes.append(note)
 
 
 def _effective_rate(value_minor, orig_minor, dst_digits, src_digits):

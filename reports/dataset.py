@@ -225,7 +225,8 @@ def note_part(book, valued=None, rounded_in=None) -> dict:
     the amounts of ``rounded_in`` finer than their minor unit)."""
     uncounted, why = not_counted_facts(book)
     if valued is not None:
-        facts = {**valuation_facts(valued.book, valued.spec, valued.horizon, valued.spread),
+        facts = {**valuation_facts(valued.book, valued.spec, valued.horizon, valued.spread,
+                                   valued.rate_notes),
                  "basis": valued.spec.basis}
     else:
         facts = {"rounded": _first(rounded_ids(rounded_in if rounded_in is not None else book)),
@@ -240,6 +241,7 @@ def whole_facts(parts) -> dict:
     facts = merged_facts(parts)
     facts["horizon"] = next((p["horizon"] for p in parts if p["horizon"]), None)
     facts["dropped"] = sorted(i for p in parts for i in p["dropped"])
+    facts["rate_notes"] = sorted({n for p in parts for n in p.get("rate_notes", ())})
     facts["basis"] = parts[0]["basis"] if parts else "total"
     facts["rates"] = (sum(p["rates"][0] for p in parts if "rates" in p),
                       sorted(i for p in parts if "rates" in p for i in p["rates"][1])[:NOTE_IDS])

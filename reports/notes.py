@@ -217,15 +217,18 @@ def unstated_said(n: int, ids: list[str], options) -> str:
             f"valued at {'its' if n == 1 else 'their'} entry date: {shown_ids(ids, n)}")
 
 
-def valuation_notes(book, options, horizon, spread=None, basis: str = "total") -> list[str]:
+def valuation_notes(book, options, horizon, spread=None, basis: str = "total",
+                    rate_notes=()) -> list[str]:
     """The notes that go with valued figures, the same in every command
     (balance, export; the report words them as sentences): amounts finer
-    than their minor unit, constant prices, the horizon and why, and the
-    open-ended entries a horizon leaves out (when ``spread`` is given)."""
-    return valuation_said(valuation_facts(book, options, horizon, spread), options, basis)
+    than their minor unit, constant prices, the horizon and why, the
+    open-ended entries a horizon leaves out (when ``spread`` is given), and
+    what the valuation said of its rates (``rate_notes``)."""
+    return valuation_said(valuation_facts(book, options, horizon, spread, rate_notes),
+                          options, basis)
 
 
-def valuation_facts(book, options, horizon, spread=None) -> dict:
+def valuation_facts(book, options, horizon, spread=None, rate_notes=()) -> dict:
     """What ``valuation_notes`` says of the entries: the rounded and
     unstated ids as (how many, the first ``NOTE_IDS``), the horizon used,
     the open-ended ids it leaves out; parts of a ledger that share no entry
@@ -236,7 +239,7 @@ def valuation_facts(book, options, horizon, spread=None) -> dict:
         open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
         dropped = dropped_ids(book, open_rows, horizon)
     return {"rounded": _first(rounded_ids(book)), "unstated": _first(unstated_ids(book, options)),
-            "horizon": horizon, "dropped": dropped}
+            "horizon": horizon, "dropped": dropped, "rate_notes": sorted(set(rate_notes))}
 
 
 def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
@@ -256,7 +259,7 @@ def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
                      f"({horizon_reason(options.horizon)})")
         notes += [w.removeprefix("Warning: ") for w in
                   dropped_said(facts["dropped"], horizon, basis)]
-    return notes
+    return notes + list(facts.get("rate_notes", ()))
 
 
 def horizon_reason(given) -> str:
@@ -384,7 +387,8 @@ def note_facts(report: Report, entries, book_facts: dict | None = None) -> dict:
             "quals": (n_quals, {k: _first(list(g)) for k, g in
                                 quals.groupby("qualifier", sort=True)["id"]}, said),
             "rounded": _first(book_facts["rounded"]),
-            "unstated": _first(book_facts["unstated"])}
+            "unstated": _first(book_facts["unstated"]),
+            "rate_notes": sorted(report.extra.get("rate notes", ()))}
 
 
 def merged_facts(parts) -> dict:
@@ -408,7 +412,8 @@ def merged_facts(parts) -> dict:
     return {"linked": ids("linked"), "not_counted": (*ids("not_counted"), dict(why)),
             "open": ids("open"), "rounded": ids("rounded"), "unstated": ids("unstated"),
             "quals": (sum(p["quals"][0] for p in parts),
-                      {k: (n, first) for k, (n, first) in sorted(quals.items())}, said)}
+                      {k: (n, first) for k, (n, first) in sorted(quals.items())}, said),
+            "rate_notes": sorted({n for p in parts for n in p.get("rate_notes", ())})}
 
 
 def report_notes(report: Report, entries, links: pd.DataFrame,
@@ -466,6 +471,7 @@ def worded_notes(report: Report, facts: dict) -> list[str]:
     if report.rate_sources:
         notes.append("Exchange rates: " + "; ".join(report.rate_sources[:5])
                      + (" …" if len(report.rate_sources) > 5 else "") + ".")
+    notes += [n[0].upper() + n[1:] + "." for n in facts.get("rate_notes", ())]
     filt = [f"{k} {', '.join(v)}" for k, v in (("funder", o.funder), ("purpose", o.purpose),
                                                 ("status", o.status)) if v]
     if o.start:

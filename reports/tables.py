@@ -587,6 +587,7 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     elif ahead is None:
         report.extra["tables to add"] = True
     report.rate_sources = sorted(distinct_text(frame["rate_source"]) - {"same currency"})
+    report.extra["rate notes"] = valued.rate_notes
     if ahead is not None:
         report.extra["book rows"] = ahead.result()
         for attr, table in report.extra["book rows"].pop("tables").items():

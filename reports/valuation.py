@@ -88,6 +88,7 @@ class Valued:
     spread: Any   # a DataFrame; None only for a per-year export
     horizon: str | None
     per_year: pd.DataFrame | None = None
+    rate_notes: tuple[str, ...] = ()   # what normalise said of the rates it used
 
     @property
     def rows(self) -> pd.DataFrame:
@@ -97,7 +98,8 @@ class Valued:
 
     @functools.cached_property
     def notes(self) -> list[str]:
-        return valuation_notes(self.book, self.spec, self.horizon, self.spread, self.spec.basis)
+        return valuation_notes(self.book, self.spec, self.horizon, self.spread, self.spec.basis,
+                               self.rate_notes)
 
 
 def folder(root) -> Path | None:
@@ -220,13 +222,15 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     else:
         frame = book.frame(SUM_COLUMNS if fast else None)
     kw = normalise_options(book, spec)
+    said: list[str] = []
+    kw["notes"] = said
     given = None if spec.horizon in (None, "") else str(spec.horizon)
     per_year = None
     if spec.basis == "per-year" and not totals:
         per_year = normalise(frame, basis="per-year", horizon=given, decimals=not fast,
                              categorical=fast, **kw)
         open_any = given is not None and bool(book.open_ended().any())
-        return Valued(book, spec, None, given if open_any else None, per_year)
+        return Valued(book, spec, None, given if open_any else None, per_year, tuple(said))
     recorded = spec.basis == "recorded"
     open_any = not recorded and bool(book.open_ended().any())
     horizon = None if recorded else given
@@ -255,7 +259,7 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     if regroup and not fast:
         rows = add_decimals(rows)
         per_year = None if per_year is None else add_decimals(per_year)
-    return Valued(book, spec, rows, horizon if open_any else None, per_year)
+    return Valued(book, spec, rows, horizon if open_any else None, per_year, tuple(said))
 
 
 def only_shares(valued: Valued, purposes: Sequence[str], book=None) -> Valued:
