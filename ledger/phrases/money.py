@@ -72,9 +72,10 @@ NAME_OVERRIDES = {
     # French sources write pounds sterling as "livres" ("7 millions de livres")
     "livre": "GBP", "livres": "GBP",
 }
-# Codes that are not money in the ledger's sense (metals, test and fund codes).
+# Codes that are not money in the ledger's sense (metals, test and fund codes);
+# XDR is money: on IATI's Currency codelist, and multilateral banks publish in it.
 _EXCLUDED = {"XAU", "XAG", "XPD", "XPT", "XTS", "XXX", "XBA", "XBB", "XBC", "XBD",
-             "XRE", "XFO", "XFU", "XSU", "XUA", "XDR"}
+             "XRE", "XFO", "XFU", "XSU", "XUA"}
 _LOCALES = ("en", "en_GB", "fr", "fr_FR")
 
 
