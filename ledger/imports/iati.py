@@ -188,6 +188,7 @@ class _Activity:
         self.version = el.get("version") or version
         self.v1 = bool(_V1_LINE.match(self.version or ""))
         self.letter_codes = False     # no @version, and letter codes: read as 1.0x
+        self.number_codes = False     # a 1.0x version, and 2.0x numbers: read as 2.0x
         ident = self.kid("iati-identifier")
         self.id = " ".join((ident.text or "").split()) if ident is not None else ""
         self.line = el.sourceline or 0
@@ -427,7 +428,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     doc = source_document(path, sha, "iati")
     state: dict[str, Any] = {"version": "", "activity": "", "read": 0, "acts": 0}
     tally = {"rules": {}, "counted": {}, "linked": 0}    # the count-once summary
-    letters = 0
+    letters = numbers = 0
     levels: dict[str, int] = {}
     held = _LedgerActivities(entries, claims)
     given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it, of
@@ -483,6 +484,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                     if len(records) > before:   # an activity that makes no entry claims no id
                         held.claim(act.id)
                     letters += act.letter_codes
+                    numbers += act.number_codes
                     if act.id in held.of:     # an activity the ledger holds: read again
                         held.keep_ids(act.id, records[before:])
                         given.setdefault(act.id, set()).update(
@@ -520,6 +522,12 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
                                 f"{'y' if letters == 1 else 'ies'} with letter transaction codes "
                                 f"(C, D, E...) read as IATI 1.0x", "note"))
+    if numbers:
+        problems.append(import_problem(file, "", f"{numbers} activit"
+                                f"{'y declares' if numbers == 1 else 'ies declare'} IATI 1.0x "
+                                f"and give{'s' if numbers == 1 else ''} 2.0x transaction type "
+                                f"numbers (1-13): read as 2.0x (no 1.0x code is a number)",
+                                "note"))
     if tally["rules"]:
         problems.append(import_problem(file, "", _summary(tally), "note"))
     if any(unnamed.values()):
@@ -748,6 +756,9 @@ def _transaction_type(tt, act: _Activity) -> tuple[str, str]:
         if not act.v1:
             act.letter_codes = True
         code = V1_CODES.get(raw.upper())
+        if code is None and raw in TRANSACTION_TYPES:   # no letter code is a number
+            act.number_codes = True
+            code = raw
     else:
         code = raw if raw in TRANSACTION_TYPES else None
     return code or TYPE_BY_NAME.get(raw.lower(), "?" + raw), raw
@@ -909,9 +920,9 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             problems.append(import_problem(file, where, "no <transaction-type> code: not imported"))
             continue
         if code not in TRANSACTION_TYPES:
-            other = ("a 1.0x letter code" if raw_code.upper() in V1_CODES else
-                     "a 2.0x number" if raw_code in TRANSACTION_TYPES else "")
-            hint = (f" ({other}; this file declares version {act.version or '?'})"
+            other = "a 1.0x letter code" if raw_code.upper() in V1_CODES else ""
+            whose = "this activity" if act.el.get("version") else "this file"
+            hint = (f" ({other}; {whose} declares version {act.version or '?'})"
                     if other else "")
             known = ", ".join(V1_CODES) if act.v1 else "1-13"
             problems.append(import_problem(file, where, f"unknown transaction type {raw_code!r}{hint}; "

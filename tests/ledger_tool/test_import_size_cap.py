@@ -56,5 +56,5 @@ def test_a_file_over_the_cap_is_one_of_the_unreadable_files(tmp_path, run_cli, m
     assert "nothing written: 1 file(s) could not be read" in out["broken"][2]
     if to == "-o":
         for e in (err, out["broken"][2]):
-            assert "21 new" in e and "1 file(s) unreadable" in e
+            assert "22 new" in e and "1 file(s) unreadable" in e
     assert not target.exists() and not out["broken"][3].exists()
