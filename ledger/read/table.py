@@ -733,10 +733,10 @@ class _Problems:
     """Problems per row, formatted only for the rows that have them.
 
     A raw form of one row per entry (``RawTables.by_entry``) is worded at
-    its entries' rows and its parts' (the splits table's), a rule's
-    problems in the order of one row per entry and purpose: each part
-    after the entries, at its place ``len(ids)`` + its index
-    (``parts``)."""
+    its entries' rows and its parts' (the splits table's): each part
+    after the entries, at its place ``len(ids)`` + its index (``parts``),
+    so a rule's problems of the entries come before those of the parts
+    (the journal's reader orders them by entry and field)."""
 
     def __init__(self, raw: RawTables, ids):
         import numpy as np
