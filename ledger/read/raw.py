@@ -14,8 +14,10 @@ entry's parts), the citations, the links and the restatements.  The
 journal's and an import's entries are one row per entry; the bulk
 reader's (a raw form made by hand too) one row per entry and purpose, the
 rows of an entry of many rows next to each other (``by_entry`` False).
-``check_raw`` lays the first out as the second (``by_part``) before its
-rules word their problems (docs/architecture.md, "does not match yet"):
+``check_raw`` reads each as it is (a part's problems worded at the part's
+own place or row); ``by_part`` lays the first out as the second for
+``ledger.imports.rows``, which reads an import's records row by row
+(docs/architecture.md, "does not match yet"):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
   per entry (a split entry's purpose and amount: the splits table's), or
@@ -427,7 +429,8 @@ def book_texts(raw: RawTables, keep=None) -> dict:
 
 def by_part(raw: RawTables) -> tuple[RawTables, Any]:
     """A raw form of one row per entry (``RawTables.by_entry``) laid out as
-    one row per entry and purpose, as the rules word their problems: each
+    one row per entry and purpose, as ``ledger.imports.rows`` reads an
+    import's records (``journal_columns.Records.rows``): each
     part's row is its entry's with the part's purpose and amount, at the
     part's line; the per-entry extras (``refused``, ``worded``,
     ``period_from``, ``key_line``) per row.  Returns (that form, each row's entry); a raw form laid

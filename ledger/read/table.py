@@ -55,6 +55,7 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from collections.abc import Iterable
+from typing import Any
 
 from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
@@ -65,8 +66,8 @@ from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
 from ledger.read.raw import (MAX_PROBLEMS_PER_RULE, RawTables, book_links, entries_of,  # noqa: F401 (ledger.read.dataset)
                              book_citations, book_texts, continues_entry, link_table,
-                             by_part, no_citations, no_links, no_restatements,
-                             restatement_table, split_table)
+                             no_citations, no_links, no_restatements,
+                             purpose_rows, restatement_table, split_table)
 from ledger.rules import across_entries, records_apart
 from ledger.rules import rows as rr
 from ledger.rules.lookalike import none_alike
@@ -729,18 +730,56 @@ class _Ids:
 
 
 class _Problems:
-    """Problems per row, formatted only for the rows that have them."""
+    """Problems per row, formatted only for the rows that have them.
+
+    A raw form of one row per entry (``RawTables.by_entry``) is worded at
+    its entries' rows and its parts' (the splits table's): each part
+    after the entries, at its place ``len(ids)`` + its index (``parts``),
+    so a rule's problems of the entries come before those of the parts
+    (the journal's reader orders them by entry and field)."""
 
     def __init__(self, raw: RawTables, ids):
         import numpy as np
-        self.ids, self.lines, self.file_of = ids, raw.line, raw.file_of
+        self.ids, self.lines = ids, raw.line
+        self.file_of: Any = raw.file_of
         self.raw = raw
+        self.key_line: Any = raw.key_line
         self.out: list[Problem] = []
         self.bad = np.zeros(len(ids), dtype=bool)
         if raw.refused is not None:   # worded by the reader already
             self.bad |= raw.refused
-        self.part_said = raw.part_said   # a part's purpose or amount the reader worded
+        self.owner: Any = None   # per place: its entry's row (a form of one row per entry)
+        self.part_said: Any = None if raw.by_entry else raw.part_said
         self.part = None   # per row: a split part's (set once the splits are read)
+
+    def parts(self, entry, line, said, nth) -> None:
+        """The places of a form of one row per entry's parts: each part's
+        entry, line, whether the reader has worded it and its place among
+        its entry's parts."""
+        import numpy as np
+
+        n = len(self.ids)
+        owner = self.owner = np.r_[np.arange(n, dtype=np.int64), entry]
+        self.lines = np.r_[np.asarray(self.raw.line, dtype=np.int64), line]
+        self.part_said = np.r_[np.zeros(n, dtype=bool), said]
+        self.part = np.r_[np.zeros(n, dtype=bool), np.ones(len(entry), dtype=bool)]
+        at_key, nth_of = self.raw.key_line, np.r_[np.zeros(n, np.int64), nth]
+        file_of = self.raw.file_of
+        self.file_of = lambda r: file_of(int(owner[r]))
+        if at_key is not None:
+            def key_line(r: int, field: str, nth: int = 0) -> int:
+                return at_key(int(owner[r]), field,
+                              int(nth_of[r]) if field.startswith("split.") else nth)
+            self.key_line = key_line
+
+    def _mask(self, mask):
+        """``mask`` over every place (a mask of the entries' rows: none of the parts)."""
+        import numpy as np
+
+        mask = _np(mask)
+        if self.owner is not None and len(mask) < len(self.owner):
+            mask = np.r_[mask, np.zeros(len(self.owner) - len(mask), dtype=bool)]
+        return mask
 
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
             code: str = "", clip: bool = True, field: str = ""):
@@ -766,17 +805,18 @@ class _Problems:
         import numpy as np
 
         raw = self.raw
-        mask = _np(mask)
+        mask = self._mask(mask)
+        owner = self.owner
         key = key or field
         if raw.worded is not None and key in raw.worded:   # the reader said it
-            mask = mask & ~raw.worded[key]
+            mask = mask & ~(raw.worded[key] if owner is None else raw.worded[key][owner])
         if key == "split.":
             mask = mask & ~self.part_said
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
         if severity == "error":
-            self.bad[rows] = True
+            self.bad[rows if owner is None else owner[rows]] = True
         journal = raw.origin == "journal"
 
         def word(v):
@@ -788,11 +828,11 @@ class _Problems:
             return msg, h
 
         def line(r):   # a journal's field at its key's line; a missing one at the entry's
-            if raw.key_line is None or rule is rr.MISSING_FIELD or not field:
+            if self.key_line is None or rule is rr.MISSING_FIELD or not field:
                 return int(self.lines[r])
             if part_key and self.part is not None and self.part[r]:
-                return raw.key_line(int(r), part_key)
-            return raw.key_line(int(r), key)
+                return self.key_line(int(r), part_key)
+            return self.key_line(int(r), key)
 
         limit = raw.limit
         shown = rows[:limit] if limit is not None else rows
@@ -802,7 +842,8 @@ class _Problems:
             if clip and not journal and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
                 v = v[:80] + "…"
             text, h = word(v)
-            self.out.append(Problem(self.file_of(r), line(r), str(self.ids[r]), text,
+            self.out.append(Problem(self.file_of(r), line(r),
+                                    str(self.ids[r if owner is None else owner[r]]), text,
                                     h, severity, code, field=field))
         if limit is not None and len(rows) > limit:
             more = len(rows) - limit
@@ -856,7 +897,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    raw = by_part(raw)[0]   # the rules word a part's problems at its row
+    by_entry = raw.by_entry   # one row per entry, a split entry's parts in the splits table
     if raw.citations is None:
         raw = dataclasses.replace(raw, citations=no_citations())
     if raw.links is None:
@@ -944,18 +985,34 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # a split's part: the rows the splits table names (an entry of many rows
     # is split, whatever the reader says: a hand-made raw form too); the
     # split rules and the parts' sum read its columns
-    splits = _parts(raw.splits, in_split | raw.part, same_as_prev, col("purpose"),
-                    col("amount"))
-    prow = _np(splits.column("row")).astype(np.int64)
+    if by_entry:   # each part worded at its own place, after the entries' rows
+        splits = raw.splits
+        p_row = _np(splits.column("entry")).astype(np.int64)   # each part's entry
+        prow = n + np.arange(len(p_row), dtype=np.int64)
+        P.parts(p_row, _np(splits.column("line")).astype(np.int64),
+                _np(splits.column("said")) if "said" in splits.column_names
+                else np.zeros(len(p_row), dtype=bool),
+                np.arange(len(p_row)) - np.searchsorted(p_row, p_row))
+    else:
+        splits = _parts(raw.splits, in_split | raw.part, same_as_prev, col("purpose"),
+                        col("amount"))
+        prow = p_row = _np(splits.column("row")).astype(np.int64)
+    places = n + len(prow) if by_entry else n
 
-    def at_parts(mask):   # per part -> per row
-        out = np.zeros(n, dtype=bool)
+    def at_parts(mask):   # per part -> per place (a part's row, or its own place)
+        out = np.zeros(places, dtype=bool)
         out[prow] = mask
         return out
 
-    part = at_parts(True)
+    def either(rows, parts):   # a rule of the entries' rows and the parts' together
+        out = at_parts(parts)
+        out[:n] |= rows
+        return out
+
+    part = np.zeros(n, dtype=bool)   # per row: the entry has parts (or the row is one)
+    part[p_row] = True
     whole_entry = ~part
-    P.part = part
+    P.part = at_parts(True)
 
     # accounts: a part's purpose by the split rules
     P.rules(rr.account_rows("funder", col("funder")))
@@ -971,7 +1028,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
             P.rule(mask & whole_entry, rule, values, "purpose")
             P.rule(at_parts(pmask), rule, p_purpose, "split", named="split purpose",
                    key="split.purpose")
-    P.rule(_purpose_twice(splits, n), rr.SPLIT_PURPOSE_TWICE, p_purpose, "split",
+    P.rule(_purpose_twice(splits, prow, places), rr.SPLIT_PURPOSE_TWICE, p_purpose, "split",
            severity="warning", key="split.purpose")
     # a part's amount is worded only when it has a purpose (which its words name)
     p_named = ~blank(ppurpose)
@@ -1009,10 +1066,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     P.rule(at_parts(p_negative & p_named), rr.SPLIT_NOT_POSITIVE, p_purpose, "split",
            key="split.amount")
     amounts = _AtParts(prow, p_amt, raw_amt)
-    P.rule(((~no_amt & ~ok_amt & ~too_precise & whole_entry)
-            | at_parts(~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative)) & ~contrary,
+    P.rule(either(~no_amt & ~ok_amt & ~too_precise & whole_entry & ~contrary,
+                  ~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative & ~contrary[p_row]),
            rr.NOT_PLAIN_AMOUNT, amounts, "amount", part_key="split.amount")
-    P.rule((too_precise & whole_entry) | at_parts(p_too_precise), rr.AMOUNT_TOO_PRECISE,
+    P.rule(either(too_precise & whole_entry, p_too_precise), rr.AMOUNT_TOO_PRECISE,
            amounts, "amount", part_key="split.amount")
     # a journal's amount is read from its phrase: the messages name the phrase
     written = col("amount_text") if "amount_text" in names else raw_amt
@@ -1133,12 +1190,13 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         sums = pd.Series(_decimals(p_dec, np.arange(len(prow)))).groupby(p_entry).sum()
         entry_amount = pc.replace_with_mask(
             amount, pa.array(part),
-            pa.array(sums.reindex(p_entry).to_numpy(dtype=object), dec_type))
+            pa.array(sums.reindex(np.flatnonzero(part) if by_entry else p_entry)
+                     .to_numpy(dtype=object), dec_type))
     split_sums: list = []   # (entry, sum of its parts) of the entries stating their amount
     if stated_amount is not None and has_stated.any():
         import pandas as pd
 
-        on = np.flatnonzero(has_stated[prow])
+        on = np.flatnonzero(has_stated[p_row])
         sums = pd.Series(_decimals(p_dec, on)).groupby(p_entry[on]).sum()
         split_sums = list(zip(sums.index.tolist(), sums.tolist()))
         entry_amount = pc.if_else(pa.array(has_stated), pc.cast(stated_amount, dec_type), entry_amount)
@@ -1178,6 +1236,14 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         drop = P.bad | (np.isin(group, group[P.bad]) if raw.entry is not None
                         else np.isin(id_code, id_code[P.bad]))
         keep = ~drop
+    # the frame is one row per entry and purpose: a form of one row per
+    # entry is laid out so for it alone (each part's row its entry's, with
+    # the part's purpose, amount and line)
+    lay = lay_on = None
+    if by_entry and len(prow):
+        lay, _, lay_on = purpose_rows(n, np.bincount(p_row, minlength=n))
+        if keep is not None:
+            keep = keep[lay]
     if kept is not None:
         kept.append(keep)
     if not with_frame:
@@ -1185,38 +1251,59 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         return None, P.out
     import pandas as pd
 
+    if lay is not None:
+        lay_at = pa.array(lay)
+
+        def laid(v):   # per entry -> per row of the frame
+            return v.take(lay_at) if isinstance(v, (pa.Array, pa.ChunkedArray)) \
+                else np.asarray(v)[lay]
+
+        lines = np.asarray(lines, dtype=np.int64)[lay]
+        lines[lay_on] = _np(splits.column("line"))
+        files = raw.file if isinstance(raw.file, str) else raw.file.take(lay_at)
+        at = lay.copy()   # a part's purpose and amount: the splits table's
+        at[lay_on] = n + np.arange(len(prow), dtype=np.int64)
+        at = pa.array(at)
+        purposes = pa.concat_arrays([col("purpose"), ppurpose]).take(at)
+        amounts = pa.concat_arrays([amount, p_dec]).take(at)
+    else:
+        def laid(v):
+            return v
+
+        files = raw.file
+        # a part's purpose and amount from the splits table (the rows joined to
+        # the parts they name): the Book counts what the split rules checked
+        purposes, amounts = _joined_parts(prow, col("purpose"), ppurpose, amount, p_dec)
     # file:line: entry 'id', as Entry.where() words it
+    sid_laid = laid(sid)
     where = pc.binary_join_element_wise(
-        pa.scalar(fname) if isinstance(raw.file, str) else raw.file, ":",
-        pc.cast(pa.array(lines), pa.string()), ": entry '", sid, "'", "")
+        pa.scalar(fname) if isinstance(files, str) else files, ":",
+        pc.cast(pa.array(lines), pa.string()), ": entry '", sid_laid, "'", "")
     # text columns go from Arrow to pandas without a round trip through Python
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
     # pandas' Arrow-backed strings (the dtype entries_frame gives)
-    text = pa.table({"id": sid, "restated": restated, "where": where}).to_pandas()
-    # a part's purpose and amount from the splits table (the rows joined to
-    # the parts they name): the Book counts what the split rules checked
-    purposes, amounts = _joined_parts(prow, col("purpose"), ppurpose, amount, p_dec)
+    text = pa.table({"id": sid_laid, "restated": laid(restated), "where": where}).to_pandas()
     frame = pd.DataFrame({
         "id": text["id"],
-        "date": date_np,
-        "funder": _category(col("funder")),
+        "date": laid(date_np),
+        "funder": _category(laid(col("funder"))),
         "purpose": _category(purposes),
-        "status": _category(status),
-        "qualifier": _category(qualifier),
-        "period": _category(period["label"]),
-        "primary": primary,
+        "status": _category(laid(status)),
+        "qualifier": _category(laid(qualifier)),
+        "period": _category(laid(period["label"])),
+        "primary": laid(primary),
         "amount": pd.arrays.ArrowExtensionArray(amounts),
-        "currency": _category(cur),
-        "entry_amount": pd.arrays.ArrowExtensionArray(entry_amount),
-        "period_kind": _category(period["kind"]),
-        "years": period["years"],
-        "start": period["start"],
-        "end": period["end"],
-        "fiscal_year": period["fiscal_year"],
+        "currency": _category(laid(cur)),
+        "entry_amount": pd.arrays.ArrowExtensionArray(laid(entry_amount)),
+        "period_kind": _category(laid(period["kind"])),
+        "years": laid(period["years"]),
+        "start": laid(period["start"]),
+        "end": laid(period["end"]),
+        "fiscal_year": laid(period["fiscal_year"]),
         "restated": text["restated"],
         "where": text["where"],
-        "value_date": rate_np,
+        "value_date": laid(rate_np),
     }, copy=False)   # fresh arrays: not copied into consolidated blocks
     if keep is not None:
         frame = frame[keep].reset_index(drop=True)
@@ -1304,10 +1391,10 @@ class _AtParts:
         return list(out)
 
 
-def _purpose_twice(splits, n: int):
-    """Per row (of ``n``): a part naming the purpose an earlier part of its
-    entry names (the splits table's entry and purpose, read as the
-    account rules read names)."""
+def _purpose_twice(splits, prow, n: int):
+    """Per place (of ``n``; ``prow``: each part's): a part naming the
+    purpose an earlier part of its entry names (the splits table's entry
+    and purpose, read as the account rules read names)."""
     import numpy as np
     import pyarrow.compute as pc
 
@@ -1319,7 +1406,7 @@ def _purpose_twice(splits, n: int):
     key = _np(splits.column("entry")).astype(np.int64) * (int(codes.max()) + 1) + codes
     again = np.ones(len(key), dtype=bool)
     again[np.unique(key, return_index=True)[1]] = False
-    out[_np(splits.column("row"))[again & ~_np(pc.equal(purpose, ""))]] = True
+    out[prow[again & ~_np(pc.equal(purpose, ""))]] = True
     return out
 
 
