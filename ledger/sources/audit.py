@@ -92,6 +92,8 @@ _TRANSLATE = str.maketrans({
 # soft hyphens and zero-width characters vanish.
 _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _SPACE_RUN = re.compile(r"\s+")
+# a blank line, or a page break: where a paragraph ends
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\f")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -142,13 +144,26 @@ class QuoteMatch:
     how: str                  # "verbatim" | "normalised" | "letter case" | "elided"
     occurrences: int = 1
     text: str = ""            # the document's own words for the quote
+    # an elided quote's parts: (start, end) of each in ``SourceText.text``;
+    # the words between them are the document's, not the quote's
+    parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The stretches of the document the quote's own words cover."""
+        return self.parts or ((self.start, self.end),)
+
+    @property
+    def gaps(self) -> tuple[tuple[int, int], ...]:
+        """The stretches an elided quote leaves out."""
+        return tuple((a[1], b[0]) for a, b in zip(self.parts, self.parts[1:]))
 
 
 def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
     """Find ``quote`` in ``text`` tolerating white space and line breaks,
     non-breaking spaces, curly quotes and dashes; then letter case; then a
     quote with omissions ("...", "…", "[…]") whose parts appear in order
-    within ``gap`` characters of each other."""
+    in one paragraph, within ``gap`` characters of each other."""
     q = _fold_quote(quote)
     if not q:
         return None
@@ -157,10 +172,14 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
         return QuoteMatch(start, start + len(quote), "verbatim", text.count(quote), quote)
     folded, origin = _fold_cached(text)
 
-    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
+    def bounds(i: int, j: int) -> tuple[int, int]:
         a, b = origin[i], origin[j - 1] + 1
         while b < len(text) and joins_previous(text[b]):   # its last letter's accents
             b += 1
+        return a, b
+
+    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
+        a, b = bounds(i, j)
         return QuoteMatch(a, b, how, n, text[a:b])
 
     i = folded.find(q)
@@ -179,14 +198,21 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
             if i < 0:
                 return None
             end, ok = i + len(parts[0]), True
+            found = [(i, end)]
             for part in parts[1:]:
                 j = folded.find(part, end)
-                if j < 0 or j - end > gap:
+                # a gap stays in its paragraph: "£217 million … a year" must
+                # not borrow "a year" from the next one
+                if j < 0 or j - end > gap or _PARAGRAPH_BREAK.search(
+                        text, origin[end - 1] + 1, origin[j]):
                     ok = False
                     break
                 end = j + len(part)
+                found.append((j, end))
             if ok:
-                return span(i, end, "elided", 1)
+                a, b = bounds(i, end)
+                return QuoteMatch(a, b, "elided", 1, text[a:b],
+                                  tuple(bounds(x, y) for x, y in found))
             pos = i + 1
     return None
 
@@ -221,6 +247,7 @@ class CitationCheck:
     matched: Any = None            # the Mention that carries the entry's figure
     matched_as: str = ""           # "amount" | "restatement" | "total"
     findings: tuple[Problem, ...] = ()
+    figure_at: tuple[int, int] | None = None   # the matched figure's span in the document
 
     @property
     def doc(self) -> str:
@@ -409,11 +436,31 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
             findings.insert(0, finding("ok", "quote-verified", f"data value found at {loc} "
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
-    # a line break stays one, which extract reads across but never inside a number
-    words = _SPACE_RUN.sub(lambda w: "\n" if "\n" in w.group() else " ", m.text)
-    mentions = tuple(dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
-                     for d in find_mentions(words, context=source.text))
+    # the figure, its currency and period are read from the quote's own
+    # words: an elided quote's parts one by one, never the words left out
+    read_parts = [_read_words(source.text, a, b) for a, b in m.spans]
+    mentions = tuple(d for in_part, _ in read_parts for d in in_part)
+    whole, whole_at = _read_words(source.text, m.start, m.end) if m.parts else ([], [])
+    for gap_at, gap_end in m.gaps:
+        # a figure that starts in the words left out (a restatement in
+        # brackets belongs to the figure before it, which a part carries)
+        skipped = [d for d in whole if gap_at <= whole_at[d.offset] < gap_end]
+        if skipped:
+            said = ", ".join(repr(" ".join(d.phrase.split())) for d in skipped)
+            gap_loc = source.locate(gap_at)
+            findings.append(finding("warning", "figure-in-omission",
+                                    f"the words the quote leaves out (from {gap_loc}) hold "
+                                    f"{said}: the quote must carry the figure it stands for",
+                                    details={"omitted": [d.phrase for d in skipped]},
+                                    **base, **where))
     picked, how = _pick(mentions, entry)
+    figure_at = None
+    if picked is not None:
+        for in_part, origin in read_parts:
+            if any(d.offset == picked.offset and d.phrase == picked.phrase for d in in_part):
+                figure_at = (origin[picked.offset],
+                             origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
+                break
     recorded = _money_text(entry.money)
     cut = _figure_cut(m, source.text, mentions) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
@@ -518,7 +565,33 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                             "end_column": end.column, "match": m.how},
                                    **base, **where))
     return CitationCheck(entry.id, index, cit, m, loc, end, mentions, picked, how,
-                         tuple(findings))
+                         tuple(findings), figure_at)
+
+
+def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """``text[a:b]`` with each run of white space one space, or one line
+    break when it holds one (extract reads across a line break but never
+    inside a number), and for each character its offset in ``text``."""
+    out: list[str] = []
+    origin: list[int] = []
+    pos = a
+    for w in _SPACE_RUN.finditer(text, a, b):
+        out.append(text[pos:w.start()])
+        origin.extend(range(pos, w.start()))
+        out.append("\n" if "\n" in w.group() else " ")
+        origin.append(w.start())
+        pos = w.end()
+    out.append(text[pos:b])
+    origin.extend(range(pos, b))
+    return "".join(out), origin
+
+
+def _read_words(text: str, a: int, b: int) -> tuple[list[Mention], list[int]]:
+    """The money phrases of ``text[a:b]`` (on one line each) and where its
+    characters are in ``text``."""
+    words, origin = _words(text, a, b)
+    return [dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
+            for d in find_mentions(words, context=text)], origin
 
 
 def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Problem]:
