@@ -35,7 +35,7 @@ from ledger.phrases.extract import (Mention, compose, digits_across_break, find_
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
-from ledger.sources.render import check_locator, render
+from ledger.sources.render import locator_verdict, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
                           Money, Problem)
@@ -412,12 +412,15 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
-    if source.page_starts or source.kind in ("html", "pdf"):
-        off = check_locator(cit.locator, source, m.start)
-        if off:
-            findings.append(finding("warning", "locator-mismatch",
-                                    f"the citation's locator says {cit.locator!r} but {off}",
-                                    **base, **where))
+    verdict, said = locator_verdict(cit.locator, source, m.start)
+    if verdict == "mismatch":
+        findings.append(finding("warning", "locator-mismatch",
+                                f"the citation's locator says {cit.locator!r} but {said}",
+                                **base, **where))
+    elif verdict == "unchecked":
+        findings.append(finding("info", "locator-unchecked",
+                                f"the citation's locator {cit.locator!r} cannot be checked: "
+                                f"{said}", **base, **where))
     if m.how == "letter case":
         findings.append(finding("warning", "quote-case",
                                 f"the quote differs from the document in letter case: the "
