@@ -137,3 +137,24 @@ amount = "£100 million"
     # the example's own citations carry no locator: nothing said of them
     assert not [f for f in findings if f["code"].startswith("locator-")
                 and f["entry"] not in ("bad-locator", "bad-line")]
+
+
+def test_a_data_files_record_locator_is_not_a_note(tmp_path, run_cli):
+    # an FTS or IATI citation names its record ("flow 7 version 2"), not a place in the text
+    data = '{"flows": [{"id": 7, "amountUSD": 5000000}]}\n'
+    entry = '''
+[[entry]]
+id = "flow-7"
+date = 2015-01-01
+funder = "Fund"
+purpose = "P"
+amount = "$5000000"
+  [[entry.source]]
+  doc = "fts"
+  quote = "5000000"
+  locator = "flow 7 version 2"
+'''
+    book = ledger_of(tmp_path, run_cli, {"fts.json": data}, entry)
+    _, findings = audited(run_cli, book)
+    assert any(f["entry"] == "flow-7" for f in findings)
+    assert _locator_findings(findings, "flow-7") == []
