@@ -43,6 +43,7 @@ from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation,
 __all__ = ["finding", "finding_dict", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
            "check_restatements", "check_citation_agreement", "check_double_counting",
+           "check_same_figure",
            "check_packages", "uncovered_mentions", "audit", "AuditPart", "audit_part",
            "audit_whole", "read_documents"]
 
@@ -795,13 +796,91 @@ def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> l
     return out
 
 
+def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck]) -> list[Problem]:
+    """Different entries whose citations read the same figure at the same
+    place of one document (the same passage, or one inside the other, and
+    the figure each carries overlapping): one pledge entered twice, whatever
+    their dates, funders or currencies say.  Entries not counted in totals
+    (linked with restates, disburses or part_of, or tagged not counted)
+    repeat money on purpose and are left out."""
+    by_id = {e.id: e for e in entries if e.is_primary}
+    place = {e.id: i for i, e in enumerate(entries)}
+    spans: dict[str, list[CitationCheck]] = {}
+    for c in checks:
+        if c.match is not None and c.figure_at is not None and c.entry_id in by_id:
+            spans.setdefault(c.doc, []).append(c)
+    out: list[Problem] = []
+    seen: set[tuple[str, ...]] = set()
+    for doc, found in spans.items():
+        found.sort(key=lambda c: (c.match.start, -c.match.end))   # type: ignore[union-attr]
+        for i, outer in enumerate(found):
+            om = outer.match
+            assert om is not None and outer.figure_at is not None
+            for inner in found[i + 1:]:
+                im = inner.match
+                assert im is not None and inner.figure_at is not None
+                if im.start >= om.end:
+                    break
+                pair = tuple(sorted((outer.entry_id, inner.entry_id)))
+                if im.end > om.end or pair[0] == pair[1] or pair in seen:
+                    continue          # overlapping but not nested, or one entry
+                (fa, fb), (ga, gb) = outer.figure_at, inner.figure_at
+                if not (fa < gb and ga < fb):
+                    continue          # another figure of the same passage
+                ea, eb = by_id[pair[0]], by_id[pair[1]]
+                seen.add(pair)
+                # said of the later entry: the one that restates the other
+                (late, late_c), (early, early_c) = sorted(
+                    ((ea, outer if outer.entry_id == ea.id else inner),
+                     (eb, outer if outer.entry_id == eb.id else inner)),
+                    key=lambda x: (x[0].date, place[x[0].id]), reverse=True)
+                here, there = late_c.location, early_c.location
+                assert here is not None and there is not None
+                out.append(finding(
+                    "warning", "same-figure-twice",
+                    f"the same figure as {early.id!r}: this entry's quote ({doc}:{here}) "
+                    f"and its quote ({doc}:{there}) read one figure at one place of the "
+                    f"document, recorded as {_money_text(late.money)} and "
+                    f"{_money_text(early.money)}, so it is counted twice; make one entry with "
+                    f"both citations, or mark this one restates = {early.id!r}",
+                    entry_id=late.id, doc=doc, line=here.line, column=here.column,
+                    details={"other": early.id, "other_line": there.line,
+                             "other_column": there.column}))
+    return out
+
+
+def _runs_until(e: Entry) -> dt.date:
+    """The last day of the entry's period (its date for a one-off or an
+    open-ended rate)."""
+    p = e.period
+    if p.end is not None:
+        return max(p.end, e.date)
+    if p.years is not None and p.kind != FISCAL_YEAR:
+        return (p.start or e.date) + dt.timedelta(days=int(p.years * Decimal("365.25")))
+    return e.date
+
+
+def _near_in_time(a: Entry, b: Entry, window_days: int) -> bool:
+    """Dates within ``window_days``, or, for one purpose (or one inside the
+    other), the later entry dated within the earlier's period: the same
+    £12m "over three years" said again a year on."""
+    if abs((a.date - b.date).days) <= window_days:
+        return True
+    first, later = (a, b) if a.date <= b.date else (b, a)
+    pa, pb = first.purpose, later.purpose
+    same = pa == pb or pa.startswith(pb + ":") or pb.startswith(pa + ":")
+    return same and later.date <= _runs_until(first)
+
+
 def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
                           same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Problem]:
-    """Different entries that look like the same pledge: the same funder (or
-    one funder inside the other), the same amount within ``same_amount``
-    (relative; also across a restatement), dates within ``window_days``.
-    Linked entries (restates, disburses, part_of) are not counted in totals,
-    so they are left out.  Vectorised with pandas."""
+    """Different entries that look like the same pledge: related funders
+    (the same top-level account: "UK:Home Office" and "UK:Government"), the
+    same amount within ``same_amount`` (relative, in exact decimals; also
+    across a restatement), dates within ``window_days`` or, for one purpose,
+    the later within the earlier's period.  Linked entries
+    (restates, disburses, part_of) are not counted in totals, so they are
+    left out.  Candidates found vectorised with pandas, confirmed exactly."""
     import pandas as pd
 
     rows = []
@@ -809,19 +888,22 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
         if not e.is_primary:
             continue   # linked entries repeat money on purpose and are not counted again
         rows.append((e.id, e.funder, e.funder.split(":", 1)[0], e.currency, float(e.amount),
-                     e.date, "amount"))
+                     e.date, "amount", e.amount))
         for r in e.restated:
             rows.append((e.id, e.funder, e.funder.split(":", 1)[0], r.currency, float(r.amount),
-                         e.date, "restated"))
+                         e.date, "restated", r.amount))
     if not rows:
         return []
     import numpy as np
 
-    cols = ["id", "funder", "root", "currency", "amount", "date", "as"]
+    cols = ["id", "funder", "root", "currency", "amount", "date", "as", "exact"]
     f = pd.DataFrame(rows, columns=cols)
     f["date"] = pd.to_datetime(f["date"])
     f = f.sort_values(["root", "currency", "amount"], kind="stable").reset_index(drop=True)
-    rel = float(Decimal(str(same_amount)))
+    rel_exact = Decimal(str(same_amount))
+    # the float window is a little wider than ``same_amount``: candidates
+    # only, each kept or dropped by exact arithmetic below
+    rel = float(rel_exact) * (1 + 1e-6) + 1e-9
     # Candidate pairs (i, j > i) of one group whose amounts are within ``rel``:
     # a window over the sorted amounts (searchsorted), not a cross join.
     amount = f["amount"].to_numpy()
@@ -839,18 +921,17 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
     big = pairs[["amount_a", "amount_b"]].max(axis=1)
     pairs = pairs[(pairs["id_a"] != pairs["id_b"])
                   & ~((pairs["as_a"] == "restated") & (pairs["as_b"] == "restated"))
-                  & ((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)
-                  & ((pairs["date_a"] - pairs["date_b"]).abs().dt.days <= window_days)]
+                  & ((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)]
+    by_id = {e.id: e for e in entries}
+    keep = [abs(x - y) <= rel_exact * max(x, y) and _near_in_time(by_id[a], by_id[b], window_days)
+            for x, y, a, b in zip(pairs["exact_a"], pairs["exact_b"], pairs["id_a"], pairs["id_b"])]
+    pairs = pairs[pd.Series(keep, index=pairs.index, dtype=bool)]
     # name each pair in id order
     swap = pairs["id_a"] > pairs["id_b"]
     pairs = pairs.assign(
         id_a=np.where(swap, pairs["id_b"], pairs["id_a"]),
         id_b=np.where(swap, pairs["id_a"], pairs["id_b"]))
-    fa, fb = pairs["funder_a"], pairs["funder_b"]
-    nested = (fa == fb) | pd.Series([a.startswith(b + ":") or b.startswith(a + ":")
-                                     for a, b in zip(fa, fb)], index=pairs.index, dtype=bool)
-    pairs = pairs[nested].drop_duplicates(["id_a", "id_b"])
-    by_id = {e.id: e for e in entries}
+    pairs = pairs.drop_duplicates(["id_a", "id_b"])
     out = []
     for a, b in zip(pairs["id_a"], pairs["id_b"]):
         ea, eb = by_id[a], by_id[b]
@@ -1099,13 +1180,18 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
         findings.extend(p.findings)
     for p in parts:
         findings.extend(p.restatements)
+    all_checks = [c for p in parts for c in p.covering]
+    same = [f for f in check_same_figure(all_entries, all_checks)
+            if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids]
+    said = {frozenset((f.entry_id, f.details.get("other"))) for f in same}
+    findings.extend(same)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
-                    if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+                    if (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+                    and frozenset((f.entry_id, f.details.get("other"))) not in said)
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
                     or not filtered)
 
-    all_checks = [c for p in parts for c in p.covering]
     uncovered, doc_checks = [], []
     for d in documents.values():
         src = sources.get(d.id)
