@@ -35,7 +35,7 @@ from ledger.phrases.extract import (Mention, compose, digits_across_break, find_
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
-from ledger.sources.render import check_locator, render
+from ledger.sources.render import locator_verdict, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
                           Money, Problem)
@@ -43,6 +43,7 @@ from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation,
 __all__ = ["finding", "finding_dict", "QuoteMatch", "CitationCheck", "DocumentCheck", "AuditResult",
            "SEVERITIES", "fold", "find_quote", "verify_citation", "check_document",
            "check_restatements", "check_citation_agreement", "check_double_counting",
+           "check_same_figure",
            "check_packages", "uncovered_mentions", "audit", "AuditPart", "audit_part",
            "audit_whole", "read_documents"]
 
@@ -92,6 +93,8 @@ _TRANSLATE = str.maketrans({
 # soft hyphens and zero-width characters vanish.
 _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _SPACE_RUN = re.compile(r"\s+")
+# a blank line, or a page break: where a paragraph ends
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\f")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -142,13 +145,26 @@ class QuoteMatch:
     how: str                  # "verbatim" | "normalised" | "letter case" | "elided"
     occurrences: int = 1
     text: str = ""            # the document's own words for the quote
+    # an elided quote's parts: (start, end) of each in ``SourceText.text``;
+    # the words between them are the document's, not the quote's
+    parts: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The stretches of the document the quote's own words cover."""
+        return self.parts or ((self.start, self.end),)
+
+    @property
+    def gaps(self) -> tuple[tuple[int, int], ...]:
+        """The stretches an elided quote leaves out."""
+        return tuple((a[1], b[0]) for a, b in zip(self.parts, self.parts[1:]))
 
 
 def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
     """Find ``quote`` in ``text`` tolerating white space and line breaks,
     non-breaking spaces, curly quotes and dashes; then letter case; then a
     quote with omissions ("...", "…", "[…]") whose parts appear in order
-    within ``gap`` characters of each other."""
+    in one paragraph, within ``gap`` characters of each other."""
     q = _fold_quote(quote)
     if not q:
         return None
@@ -157,10 +173,14 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
         return QuoteMatch(start, start + len(quote), "verbatim", text.count(quote), quote)
     folded, origin = _fold_cached(text)
 
-    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
+    def bounds(i: int, j: int) -> tuple[int, int]:
         a, b = origin[i], origin[j - 1] + 1
         while b < len(text) and joins_previous(text[b]):   # its last letter's accents
             b += 1
+        return a, b
+
+    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
+        a, b = bounds(i, j)
         return QuoteMatch(a, b, how, n, text[a:b])
 
     i = folded.find(q)
@@ -179,14 +199,21 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
             if i < 0:
                 return None
             end, ok = i + len(parts[0]), True
+            found = [(i, end)]
             for part in parts[1:]:
                 j = folded.find(part, end)
-                if j < 0 or j - end > gap:
+                # a gap stays in its paragraph: "£217 million … a year" must
+                # not borrow "a year" from the next one
+                if j < 0 or j - end > gap or _PARAGRAPH_BREAK.search(
+                        text, origin[end - 1] + 1, origin[j]):
                     ok = False
                     break
                 end = j + len(part)
+                found.append((j, end))
             if ok:
-                return span(i, end, "elided", 1)
+                a, b = bounds(i, end)
+                return QuoteMatch(a, b, "elided", 1, text[a:b],
+                                  tuple(bounds(x, y) for x, y in found))
             pos = i + 1
     return None
 
@@ -221,6 +248,7 @@ class CitationCheck:
     matched: Any = None            # the Mention that carries the entry's figure
     matched_as: str = ""           # "amount" | "restatement" | "total"
     findings: tuple[Problem, ...] = ()
+    figure_at: tuple[int, int] | None = None   # the matched figure's span in the document
 
     @property
     def doc(self) -> str:
@@ -385,12 +413,16 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {m.occurrences} times in {doc}; "
                                 f"the first is at {loc}", **base, **where))
-    if source.page_starts or source.kind in ("html", "pdf"):
-        off = check_locator(cit.locator, source, m.start)
-        if off:
-            findings.append(finding("warning", "locator-mismatch",
-                                    f"the citation's locator says {cit.locator!r} but {off}",
-                                    **base, **where))
+    verdict, said = locator_verdict(cit.locator, source, m.start)
+    if verdict == "mismatch":
+        findings.append(finding("warning", "locator-mismatch",
+                                f"the citation's locator says {cit.locator!r} but {said}",
+                                **base, **where))
+    elif verdict == "unchecked" and source.path.suffix.lower() not in (".xml", ".json"):
+        # (a data file's locator names its record: "flow 123 version 2")
+        findings.append(finding("info", "locator-unchecked",
+                                f"the citation's locator {cit.locator!r} cannot be checked: "
+                                f"{said}", **base, **where))
     if m.how == "letter case":
         findings.append(finding("warning", "quote-case",
                                 f"the quote differs from the document in letter case: the "
@@ -409,11 +441,31 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
             findings.insert(0, finding("ok", "quote-verified", f"data value found at {loc} "
                                        f"({m.how})", details={"quote": cit.quote}, **base, **where))
         return CitationCheck(entry.id, index, cit, m, loc, end, found, None, "", tuple(findings))
-    # a line break stays one, which extract reads across but never inside a number
-    words = _SPACE_RUN.sub(lambda w: "\n" if "\n" in w.group() else " ", m.text)
-    mentions = tuple(dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
-                     for d in find_mentions(words, context=source.text))
+    # the figure, its currency and period are read from the quote's own
+    # words: an elided quote's parts one by one, never the words left out
+    read_parts = [_read_words(source.text, a, b) for a, b in m.spans]
+    mentions = tuple(d for in_part, _ in read_parts for d in in_part)
+    whole, whole_at = _read_words(source.text, m.start, m.end) if m.parts else ([], [])
+    for gap_at, gap_end in m.gaps:
+        # a figure that starts in the words left out (a restatement in
+        # brackets belongs to the figure before it, which a part carries)
+        skipped = [d for d in whole if gap_at <= whole_at[d.offset] < gap_end]
+        if skipped:
+            said = ", ".join(repr(" ".join(d.phrase.split())) for d in skipped)
+            gap_loc = source.locate(gap_at)
+            findings.append(finding("warning", "figure-in-omission",
+                                    f"the words the quote leaves out (from {gap_loc}) hold "
+                                    f"{said}: the quote must carry the figure it stands for",
+                                    details={"omitted": [d.phrase for d in skipped]},
+                                    **base, **where))
     picked, how = _pick(mentions, entry)
+    figure_at = None
+    if picked is not None:
+        for in_part, origin in read_parts:
+            if any(d.offset == picked.offset and d.phrase == picked.phrase for d in in_part):
+                figure_at = (origin[picked.offset],
+                             origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
+                break
     recorded = _money_text(entry.money)
     cut = _figure_cut(m, source.text, mentions) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
@@ -518,7 +570,33 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                             "end_column": end.column, "match": m.how},
                                    **base, **where))
     return CitationCheck(entry.id, index, cit, m, loc, end, mentions, picked, how,
-                         tuple(findings))
+                         tuple(findings), figure_at)
+
+
+def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
+    """``text[a:b]`` with each run of white space one space, or one line
+    break when it holds one (extract reads across a line break but never
+    inside a number), and for each character its offset in ``text``."""
+    out: list[str] = []
+    origin: list[int] = []
+    pos = a
+    for w in _SPACE_RUN.finditer(text, a, b):
+        out.append(text[pos:w.start()])
+        origin.extend(range(pos, w.start()))
+        out.append("\n" if "\n" in w.group() else " ")
+        origin.append(w.start())
+        pos = w.end()
+    out.append(text[pos:b])
+    origin.extend(range(pos, b))
+    return "".join(out), origin
+
+
+def _read_words(text: str, a: int, b: int) -> tuple[list[Mention], list[int]]:
+    """The money phrases of ``text[a:b]`` (on one line each) and where its
+    characters are in ``text``."""
+    words, origin = _words(text, a, b)
+    return [dataclasses.replace(d, phrase=d.phrase.replace("\n", " "))
+            for d in find_mentions(words, context=text)], origin
 
 
 def restatements_unsourced(entry: Entry, checks: Sequence[CitationCheck]) -> list[Problem]:
@@ -718,13 +796,91 @@ def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> l
     return out
 
 
+def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck]) -> list[Problem]:
+    """Different entries whose citations read the same figure at the same
+    place of one document (the same passage, or one inside the other, and
+    the figure each carries overlapping): one pledge entered twice, whatever
+    their dates, funders or currencies say.  Entries not counted in totals
+    (linked with restates, disburses or part_of, or tagged not counted)
+    repeat money on purpose and are left out."""
+    by_id = {e.id: e for e in entries if e.is_primary}
+    place = {e.id: i for i, e in enumerate(entries)}
+    spans: dict[str, list[CitationCheck]] = {}
+    for c in checks:
+        if c.match is not None and c.figure_at is not None and c.entry_id in by_id:
+            spans.setdefault(c.doc, []).append(c)
+    out: list[Problem] = []
+    seen: set[tuple[str, ...]] = set()
+    for doc, found in spans.items():
+        found.sort(key=lambda c: (c.match.start, -c.match.end))   # type: ignore[union-attr]
+        for i, outer in enumerate(found):
+            om = outer.match
+            assert om is not None and outer.figure_at is not None
+            for inner in found[i + 1:]:
+                im = inner.match
+                assert im is not None and inner.figure_at is not None
+                if im.start >= om.end:
+                    break
+                pair = tuple(sorted((outer.entry_id, inner.entry_id)))
+                if im.end > om.end or pair[0] == pair[1] or pair in seen:
+                    continue          # overlapping but not nested, or one entry
+                (fa, fb), (ga, gb) = outer.figure_at, inner.figure_at
+                if not (fa < gb and ga < fb):
+                    continue          # another figure of the same passage
+                ea, eb = by_id[pair[0]], by_id[pair[1]]
+                seen.add(pair)
+                # said of the later entry: the one that restates the other
+                (late, late_c), (early, early_c) = sorted(
+                    ((ea, outer if outer.entry_id == ea.id else inner),
+                     (eb, outer if outer.entry_id == eb.id else inner)),
+                    key=lambda x: (x[0].date, place[x[0].id]), reverse=True)
+                here, there = late_c.location, early_c.location
+                assert here is not None and there is not None
+                out.append(finding(
+                    "warning", "same-figure-twice",
+                    f"the same figure as {early.id!r}: this entry's quote ({doc}:{here}) "
+                    f"and its quote ({doc}:{there}) read one figure at one place of the "
+                    f"document, recorded as {_money_text(late.money)} and "
+                    f"{_money_text(early.money)}, so it is counted twice; make one entry with "
+                    f"both citations, or mark this one restates = {early.id!r}",
+                    entry_id=late.id, doc=doc, line=here.line, column=here.column,
+                    details={"other": early.id, "other_line": there.line,
+                             "other_column": there.column}))
+    return out
+
+
+def _runs_until(e: Entry) -> dt.date:
+    """The last day of the entry's period (its date for a one-off or an
+    open-ended rate)."""
+    p = e.period
+    if p.end is not None:
+        return max(p.end, e.date)
+    if p.years is not None and p.kind != FISCAL_YEAR:
+        return (p.start or e.date) + dt.timedelta(days=int(p.years * Decimal("365.25")))
+    return e.date
+
+
+def _near_in_time(a: Entry, b: Entry, window_days: int) -> bool:
+    """Dates within ``window_days``, or, for one purpose (or one inside the
+    other), the later entry dated within the earlier's period: the same
+    £12m "over three years" said again a year on."""
+    if abs((a.date - b.date).days) <= window_days:
+        return True
+    first, later = (a, b) if a.date <= b.date else (b, a)
+    pa, pb = first.purpose, later.purpose
+    same = pa == pb or pa.startswith(pb + ":") or pb.startswith(pa + ":")
+    return same and later.date <= _runs_until(first)
+
+
 def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
                           same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Problem]:
-    """Different entries that look like the same pledge: the same funder (or
-    one funder inside the other), the same amount within ``same_amount``
-    (relative; also across a restatement), dates within ``window_days``.
-    Linked entries (restates, disburses, part_of) are not counted in totals,
-    so they are left out.  Vectorised with pandas."""
+    """Different entries that look like the same pledge: related funders
+    (the same top-level account: "UK:Home Office" and "UK:Government"), the
+    same amount within ``same_amount`` (relative, in exact decimals; also
+    across a restatement), dates within ``window_days`` or, for one purpose,
+    the later within the earlier's period.  Linked entries
+    (restates, disburses, part_of) are not counted in totals, so they are
+    left out.  Candidates found vectorised with pandas, confirmed exactly."""
     import pandas as pd
 
     rows = []
@@ -732,19 +888,22 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
         if not e.is_primary:
             continue   # linked entries repeat money on purpose and are not counted again
         rows.append((e.id, e.funder, e.funder.split(":", 1)[0], e.currency, float(e.amount),
-                     e.date, "amount"))
+                     e.date, "amount", e.amount))
         for r in e.restated:
             rows.append((e.id, e.funder, e.funder.split(":", 1)[0], r.currency, float(r.amount),
-                         e.date, "restated"))
+                         e.date, "restated", r.amount))
     if not rows:
         return []
     import numpy as np
 
-    cols = ["id", "funder", "root", "currency", "amount", "date", "as"]
+    cols = ["id", "funder", "root", "currency", "amount", "date", "as", "exact"]
     f = pd.DataFrame(rows, columns=cols)
     f["date"] = pd.to_datetime(f["date"])
     f = f.sort_values(["root", "currency", "amount"], kind="stable").reset_index(drop=True)
-    rel = float(Decimal(str(same_amount)))
+    rel_exact = Decimal(str(same_amount))
+    # the float window is a little wider than ``same_amount``: candidates
+    # only, each kept or dropped by exact arithmetic below
+    rel = float(rel_exact) * (1 + 1e-6) + 1e-9
     # Candidate pairs (i, j > i) of one group whose amounts are within ``rel``:
     # a window over the sorted amounts (searchsorted), not a cross join.
     amount = f["amount"].to_numpy()
@@ -762,18 +921,17 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
     big = pairs[["amount_a", "amount_b"]].max(axis=1)
     pairs = pairs[(pairs["id_a"] != pairs["id_b"])
                   & ~((pairs["as_a"] == "restated") & (pairs["as_b"] == "restated"))
-                  & ((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)
-                  & ((pairs["date_a"] - pairs["date_b"]).abs().dt.days <= window_days)]
+                  & ((pairs["amount_a"] - pairs["amount_b"]).abs() <= rel * big)]
+    by_id = {e.id: e for e in entries}
+    keep = [abs(x - y) <= rel_exact * max(x, y) and _near_in_time(by_id[a], by_id[b], window_days)
+            for x, y, a, b in zip(pairs["exact_a"], pairs["exact_b"], pairs["id_a"], pairs["id_b"])]
+    pairs = pairs[pd.Series(keep, index=pairs.index, dtype=bool)]
     # name each pair in id order
     swap = pairs["id_a"] > pairs["id_b"]
     pairs = pairs.assign(
         id_a=np.where(swap, pairs["id_b"], pairs["id_a"]),
         id_b=np.where(swap, pairs["id_a"], pairs["id_b"]))
-    fa, fb = pairs["funder_a"], pairs["funder_b"]
-    nested = (fa == fb) | pd.Series([a.startswith(b + ":") or b.startswith(a + ":")
-                                     for a, b in zip(fa, fb)], index=pairs.index, dtype=bool)
-    pairs = pairs[nested].drop_duplicates(["id_a", "id_b"])
-    by_id = {e.id: e for e in entries}
+    pairs = pairs.drop_duplicates(["id_a", "id_b"])
     out = []
     for a, b in zip(pairs["id_a"], pairs["id_b"]):
         ea, eb = by_id[a], by_id[b]
@@ -1022,13 +1180,18 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
         findings.extend(p.findings)
     for p in parts:
         findings.extend(p.restatements)
+    all_checks = [c for p in parts for c in p.covering]
+    same = [f for f in check_same_figure(all_entries, all_checks)
+            if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids]
+    said = {frozenset((f.entry_id, f.details.get("other"))) for f in same}
+    findings.extend(same)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
-                    if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+                    if (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+                    and frozenset((f.entry_id, f.details.get("other"))) not in said)
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
                     or not filtered)
 
-    all_checks = [c for p in parts for c in p.covering]
     uncovered, doc_checks = [], []
     for d in documents.values():
         src = sources.get(d.id)

@@ -28,7 +28,7 @@ from ledger.sources.text import PDF_SUFFIXES, SourceText, _decode, html_text, pd
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
-           "check_locator", "locator_for", "original_stem", "read_rendering_file",
+           "check_locator", "locator_verdict", "locator_for", "original_stem", "read_rendering_file",
            "rendered_text", "read_document"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -380,23 +380,99 @@ def locator_for(source, offset: int, line: int, column: int) -> str:
 
 _PAGE_LOC = re.compile(r"^\s*(?:p\.|pp\.|page|pages?)\s*(\d+)\b", re.IGNORECASE)
 _HEAD_LOC = re.compile(r"^\s*(?:heading|section|§)\s*:?\s*(.+?)\s*$", re.IGNORECASE)
+# "line 34, column 1", "line 34", "page 2, line 5, column 17" (what locator_for writes)
+_LINE_LOC = re.compile(r"(?:^|,)\s*line\s+(\d+)(?:\s*,\s*col(?:umn|\.)?\s*(\d+))?\s*$",
+                       re.IGNORECASE)
+# a plain-text heading: a line standing alone between blank lines, short, not a sentence
+_TEXT_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*([^\n]{1,100}?)[ \t]*(?=\n[ \t]*\n|\n?\Z)")
+_SETEXT = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(?:=+|-+)[ \t]*$", re.MULTILINE)
+
+
+def _fold_words(s: str) -> str:
+    return " ".join(s.casefold().split())
+
+
+@functools.lru_cache(maxsize=4)
+def _text_headings(text: str) -> tuple[tuple[int, str], ...]:
+    """The headings of a plain-text or Markdown document, (where each
+    starts, its text): Markdown's ``#`` and underlined headings when it has
+    any; else the lines standing alone between blank lines that do not end
+    as a sentence does (a title, a section name)."""
+    found = {m.start(1): m.group(1) for m in _SETEXT.finditer(text)}
+    found.update((m.start(), m.group(1).strip()) for m in _HEADING.finditer(text))
+    if found:
+        return tuple(sorted(found.items()))
+    for m in _TEXT_HEADING.finditer(text):
+        line = m.group(1).rstrip()
+        if re.search(r"\w", line) and not re.search(r"[.,;!?]['\"\u2019\u201d)]?$", line):
+            found.setdefault(m.start(1), line)
+    return tuple(sorted(found.items()))
+
+
+def _text_heading_verdict(name: str, source, offset: int) -> tuple[str, str]:
+    """A heading locator checked in a plain-text document: the named line
+    must stand before the quote with no other heading between them."""
+    text = source.text
+    want = _fold_words(name)
+    named = [m.start() for m in re.finditer(r"^[ \t]*(.*?)[ \t]*$", text, re.MULTILINE)
+             if _fold_words(m.group(1).lstrip("#")) == want]
+    if not named:
+        return "mismatch", f"no line of the document reads {name!r}"
+    before = [a for a in named if a <= offset]
+    heads = [(a, h) for a, h in _text_headings(text) if a <= offset]
+    if not before:
+        above = f" (it is under {heads[-1][1]!r})" if heads else ""
+        return "mismatch", f"the quote comes before the heading {name!r}{above}"
+    last = before[-1]
+    later = [(a, h) for a, h in heads if a > last and _fold_words(h) != want]
+    if later:
+        return "mismatch", f"the quote is under the heading {later[-1][1]!r}"
+    return "ok", ""
+
+
+def locator_verdict(locator: str, source, offset: int) -> tuple[str, str]:
+    """What the audit can say of a citation's locator, for the quote found
+    at ``offset``: ("ok", ""), ("mismatch", what the document says), or
+    ("unchecked", why not): a locator that names no page, heading, line or
+    column, or one this document cannot confirm (a page in a text without
+    pages).  Empty: ("ok", "")."""
+    if not locator.strip():
+        return "ok", ""
+    m = _PAGE_LOC.match(locator)
+    if m:
+        if not source.page_starts:
+            return "unchecked", "the document has no pages"
+        page = page_at(source, offset)
+        if page != int(m.group(1)):
+            return "mismatch", f"the quote is on page {page}"
+    line = _LINE_LOC.search(locator)
+    if line and (m or re.match(r"\s*line\b", locator, re.IGNORECASE)):
+        at = source.locate(offset)
+        want = (int(line.group(1)), int(line.group(2)) if line.group(2) else None)
+        if want[0] != at.line or (want[1] is not None and want[1] != at.column):
+            return "mismatch", (f"the quote starts at line {at.line}, column {at.column}"
+                                if want[1] is not None else f"the quote starts on line {at.line}")
+        return "ok", ""
+    if m:
+        return "ok", ""
+    h = _HEAD_LOC.match(locator)
+    if h:
+        if source.kind == "text":
+            return _text_heading_verdict(h.group(1), source, offset)
+        if _HEADING.search(source.text):
+            here = heading_at(source.text, offset)
+            if _fold_words(here) == _fold_words(h.group(1)):
+                return "ok", ""
+            return "mismatch", (f"the quote is under the heading {here!r}" if here
+                                else "the quote comes before the first heading")
+        if source.origin is None:     # a rendering without # headings
+            return _text_heading_verdict(h.group(1), source, offset)
+        return "unchecked", "the page's headings are not kept in its text"
+    return "unchecked", "it names no page, heading, line or column"
 
 
 def check_locator(locator: str, source, offset: int) -> str | None:
     """None when the citation's locator agrees with where the quote was
     found (or says nothing we can check); else what the document says."""
-    if not locator:
-        return None
-    m = _PAGE_LOC.match(locator)
-    if m and source.page_starts:
-        page = page_at(source, offset)
-        return None if page == int(m.group(1)) else f"the quote is on page {page}"
-    m = _HEAD_LOC.match(locator)
-    if m and _HEADING.search(source.text):
-        here = heading_at(source.text, offset)
-        fold = lambda s: " ".join(s.casefold().split())   # noqa: E731
-        if fold(here) == fold(m.group(1)):
-            return None
-        return (f"the quote is under the heading {here!r}" if here
-                else "the quote comes before the first heading")
-    return None
+    verdict, said = locator_verdict(locator, source, offset)
+    return said if verdict == "mismatch" else None
