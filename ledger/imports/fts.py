@@ -363,7 +363,8 @@ def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
     count = meta.get("count") if isinstance(meta, dict) else None
     count = int(count) if isinstance(count, Decimal) and count.is_finite() and \
         count == count.to_integral_value() and 0 <= count < MAX_VERSION else None
-    incoming = data["data"].get("incoming")
+    inner = data.get("data") if isinstance(data, dict) else None
+    incoming = inner.get("incoming") if isinstance(inner, dict) else None
     pages = json.dumps([str(count), incoming if isinstance(incoming, dict) else None],
                        sort_keys=True, default=str)
     places: set[tuple[str, str]] | None = None

@@ -53,3 +53,17 @@ def test_iati_counted_note_is_what_balance_counts(tmp_path, run_cli):
     assert code == 0, err
     (row,) = [r for r in out.splitlines() if r.startswith("(total),")]
     assert Decimal(row.split(",")[-1]) == cents
+
+
+def test_a_file_that_is_no_download_beside_a_page_is_one_line(tmp_path, run_cli):
+    """The first pass over a folder (which copy of each flow is newest, which
+    files are one download) reads odd files as the reader does: one line."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.json").write_text('{"data": [1, 2], "meta": {"count": 1e999999999}}',
+                                   encoding="utf-8")
+    shutil.copyfile(PAGE, folder / "b.json")
+    code, _, err = run_cli("import", "--from", "fts", folder, "-o", tmp_path / "book")
+    assert code == 1
+    assert "a.json: not an FTS flows file: no data.flows list" in err
+    assert "Traceback" not in err
