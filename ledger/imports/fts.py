@@ -444,8 +444,10 @@ def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, mine: list[Do
         wheres[eid] = where
         whys[eid] = f"gives it as 0 ({_copy(f)})"
     first = [g for g in mine if g.complete and g.files[0] == file]
+    # the ``Entry`` views (location, period) only of entries older than the download
+    newest_first = max((g.latest for g in first), default="")
     left = [e for e in held if NOT_COUNTED_TAG not in e.tags and e.id[4:] not in newest.given
-            and e.id not in notes] if first else []
+            and e.id not in notes and _ledger_updated(e) <= newest_first] if first else []
     views = {v.id: v for v in held_entries.entries([*notes, *(e.id for e in left)])}
     by_id = {e.id: e for e in held}
     for g in first:
