@@ -2,8 +2,9 @@
 -> records.
 
 One flow is one entry, ``fts-<id>``; its ``versionId`` is kept as the tag
-``fts-version-N``, so a re-import of a newer version updates the entry and an
-older one is left out.  Flows are counted as FTS counts a location's funding
+``fts-version-N`` and its ``updatedAt`` in the citation's locator, so a
+re-import of a newer copy (a higher version, else a later ``updatedAt``)
+updates the entry and an older one is left out.  Flows are counted as FTS counts a location's funding
 (``data.incoming.fundingTotal``): incoming flows not shared on the boundary;
 internal, outgoing and shared flows are recorded, tagged ``not-counted`` (and
 ``not-counted-internal`` ...), which leaves them out of every total.  The rules
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
 
 from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares,
-                                   source_document)
+                                   source_document, withdrawn)
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
@@ -61,6 +64,13 @@ _CHILD = NOTES.add("child of flow {parent} (FTS counts each flow of the chain th
                    "boundary)")
 _SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no shares)")
 _RATE = NOTES.add("FTS exchange rate {rate}")
+_ZEROED = NOTES.add("not counted: {file} gives this flow as 0 ({copy})")
+_ABSENT = NOTES.add("not counted: {file}, a complete download of location {location} year {year} "
+                    "(its flows updated up to {latest}), does not count this flow")
+# a complete download's pages say so in their [[document]] notes: a later import
+# of an older copy of a flow it left out is then not counted again
+_COMPLETE = re.compile(r"a page of a complete FTS download: location (\d{1,12}) \((.{0,200}?)\), "
+                       r"year (\d{4}), (\d{1,9}) flows, updated up to ([0-9T:.Z-]{10,40})")
 
 
 def _objects(objs, kind: str) -> list[dict]:
@@ -80,14 +90,15 @@ def _flow_near(text: str, pos: int) -> str:
 
 
 def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = (),
-             newest: Mapping[str, tuple[int, str]] | None = None) -> ReadResult:
+             newest: ImportFlows | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records).
     ``entries``: the ledger's (a Book, read from its tables, or ``Entry``
     objects): the versions and figures of its flows.
-    ``newest``: flow id -> (its newest version, the first file giving it)
-    over the other files of the same import (``newest_versions``); a flow
-    whose newer version another file gives is superseded, as within a file."""
+    ``newest``: what the other files of the same import give
+    (``newest_versions``): a flow whose newer copy another file gives is
+    superseded, as within a file; a download whose pages are all there
+    is complete (``Download``)."""
 
 
     path = Path(path)
@@ -120,7 +131,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                                                        "list", "error")], None, sha)
     doc = source_document(path, sha, "fts")
     problems: list[Problem] = []
-    # the newest version of each flow
+    # the newest copy of each flow: the highest version, then the latest updatedAt
     latest: dict[str, dict] = {}
     for k, f in enumerate(flows, 1):
         if not isinstance(f, dict) or f.get("id") in (None, ""):
@@ -138,27 +149,50 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             continue
         old = latest.get(fid)
         if old is not None:
-            older, newer = sorted((old, f), key=_version)
+            older, newer = sorted((old, f), key=_order_of)
             problems.append(import_problem(file, f"flow {fid!r} version {_version(older)}",
-                                    f"superseded by version {_version(newer)} in the same file: "
+                                    f"superseded by {_copy(newer)} in the same file: "
                                     f"not imported", "skip"))
             f = newer
         latest[fid] = f
-    held = HeldEntries(entries, "fts-").rows
-    ledger_versions = {e.id: _ledger_version(e) for e in held}
+    own = _download(file, data, latest)
+    if newest is None:
+        newest = newest_versions([file], [(_facts(latest), own)])
+    held_entries = HeldEntries(entries, "fts-")
+    held = held_entries.rows
+    ledger_order = {e.id: (_ledger_version(e), _ledger_updated(e)) for e in held}
+    fetched = newest.latest(file)
+    counted = {e.id for e in held if NOT_COUNTED_TAG not in e.tags}
+    complete = [g for g in newest.downloads if g.complete] + _remembered(entries)
+    mine = [g for g in newest.downloads if file in g.files]
     quotes = _Quotes(text)
     items = []
+    again: dict[str, int] = {}
+    zeroed: list[tuple[str, str, dict]] = []
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
-        other = (newest or {}).get(fid)
-        if other is not None and other[0] > _version(f):
-            problems.append(import_problem(file, where, f"superseded by version {other[0]} in "
-                                                 f"{other[1]}: not imported", "skip"))
-            continue
-        if eid in ledger_versions and ledger_versions[eid] > _version(f):
-            problems.append(import_problem(file, where, f"older than version {ledger_versions[eid]} in "
-                                                 f"the ledger: not imported", "skip"))
+        other = newest.best.get(fid)
+        zero_note = None
+        if other is not None and other.file != file:
+            if other.digest == _digest(f):
+                again[other.file] = again.get(other.file, 0) + 1
+                continue
+            if other.order == (*_order_of(f), fetched):
+                pass    # nothing says which is newer: refused as a duplicate id, named
+            elif other.zero and other.counted == file and eid not in counted:
+                # the newest copy counts nothing: this one, the newest that counts, is
+                # kept not counted, as the ledger's entry would be (``zeroed``)
+                zero_note = _ZEROED(file=Path(other.file).name, copy=other.named)
+            else:
+                problems.append(import_problem(file, where, f"superseded by {other.named} in "
+                                                     f"{other.file}: not imported", "skip"))
+                continue
+        if eid in ledger_order and ledger_order[eid] > _order_of(f):
+            v, u = ledger_order[eid]
+            problems.append(import_problem(file, where, f"older than version {v}"
+                                                 + (f" (updated {u})" if u else "")
+                                                 + " in the ledger: not imported", "skip"))
             continue
         try:
             item = _flow(f, fid, where, names, doc, quotes, problems, file)
@@ -167,14 +201,26 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                                                  f"{err}); not imported"))
             continue
         if item is not None:
+            gone = zero_note or _left_out(f, fid, complete, eid not in counted, file, fetched)
+            if gone is not None and not item["uncounted"]:
+                item["fields"]["tags"] += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-withdrawn"]
+                item["fields"]["notes"] = "; ".join(x for x in (gone, item["fields"]["notes"]) if x)
+                item["uncounted"] = "withdrawn"
             items.append(item)
-        elif eid in ledger_versions and problems and kind_of(problems[-1]) == "skip" \
+        elif eid in counted and problems and kind_of(problems[-1]) == "skip" \
                 and where_of(problems[-1]) == where:
-            problems.append(import_problem(file, where, (
-                f"the ledger still counts version {ledger_versions[eid]} of this flow ({eid}), "
-                f"which this newer download does not count: remove {eid} from the ledger to "
-                f"count as FTS now does"), "warning"))
+            # a newer copy FTS counts nothing for: the ledger's entry is no longer counted
+            problems.pop()
+            zeroed.append((eid, where, f))
+    if again:
+        n = sum(again.values())
+        problems.append(import_problem(file, "", (
+            f"{n:,} flow{'' if n == 1 else 's'} given again, the same in every field, by "
+            + ", ".join(sorted(again)) + ": each read once, from there"), "note"))
     _family_warnings(items, held, problems, file)
+    records = [Record(i["where"], i["fields"]) for i in items]
+    records += _withdraw(held_entries, held, zeroed, mine, newest, problems, file)
+    _completeness(own, mine, doc, problems, file)
     why: dict[str, int] = {}
     for i in items:
         if i["uncounted"]:
@@ -186,48 +232,326 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             f"funding totals, as FTS counts them ("
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
             + f"): tagged {NOT_COUNTED_TAG}"), "note"))
-    records = [Record(i["where"], i["fields"]) for i in items]
     return ReadResult(file, records, problems, doc, sha, len(flows), NOTES)
 
 
-def newest_versions(paths, versions=None) -> dict[str, tuple[int, str]]:
-    """flow id -> (its newest version, the first of ``paths`` giving it),
-    for the flows that more than one of the files gives: what a folder
-    import keeps, whatever the files' order (as one-by-one imports keep
-    the newest).  A file that cannot be read gives nothing here: its
-    reading reports it.  ``versions``: each file's ``flow_versions``, when
-    read already (by workers)."""
-    best: dict[str, tuple[int, str]] = {}
+@dataclass(frozen=True)
+class Download:
+    """Files as pages of one FTS download: what every page of a download
+    repeats (``meta.count``, the ``data.incoming`` totals), the query every
+    flow answers (the location and usage year all of them touch), the
+    newest ``updatedAt`` of its flows and their ids.  Complete when its
+    flows number ``meta.count``."""
+    files: tuple[str, ...]
+    pages: str
+    count: int | None
+    place: tuple[str, str] | None      # (location id, name)
+    year: str
+    latest: str
+    ids: frozenset[str]
+
+    @property
+    def complete(self) -> bool:
+        return self.count is not None and self.place is not None and bool(self.year) \
+            and len(self.ids) == self.count
+
+    @property
+    def query(self) -> str:
+        return f"location {self.place[0] if self.place else '?'} year {self.year or '?'}"
+
+
+class Copy(NamedTuple):
+    """The newest copy of a flow several files of an import give."""
+    order: tuple          # (version, updatedAt, its download's newest updatedAt)
+    file: str             # the first file giving it
+    digest: str
+    named: str            # "version 2 (updated ...)"
+    zero: bool            # FTS counts nothing for it (an amount of 0)
+    counted: str          # the file of the newest copy not 0, "" when none
+
+
+@dataclass(frozen=True)
+class ImportFlows:
+    """What all the files of one import give: ``best``, flow id -> its
+    newest copy, for the flows several files give; ``downloads``, the
+    files grouped into downloads; ``given``, every flow id."""
+    best: dict[str, Copy]
+    downloads: tuple[Download, ...]
+    given: frozenset[str]
+
+    def latest(self, file: str) -> str:
+        """The newest updatedAt of the download ``file`` is a page of."""
+        return next((d.latest for d in self.downloads if file in d.files), "")
+
+
+def newest_versions(paths, facts=None) -> ImportFlows:
+    """The flows of several files: each taken from its newest copy (the
+    highest versionId, then the latest updatedAt, then the download whose
+    flows were updated last: the files' order decides nothing, bar between
+    copies alike in all three, where the first is kept and another with
+    other figures refused as a duplicate id), and the files grouped into
+    downloads.  A file that cannot be
+    read gives nothing here: its reading reports it.  ``facts``: each
+    file's ``flow_versions``, when read already (by workers)."""
+    found = [facts[k] if facts is not None else flow_versions(p) for k, p in enumerate(paths)]
+    groups: dict[tuple, list[Download]] = {}
+    for _, d in found:
+        if d is not None:
+            groups.setdefault((d.pages, d.place, d.year), []).append(d)
+    downloads = tuple(Download(tuple(f for d in ds for f in d.files), ds[0].pages, ds[0].count,
+                               ds[0].place, ds[0].year, max(d.latest for d in ds),
+                               frozenset().union(*(d.ids for d in ds)))
+                      for ds in groups.values())
+    latest_of = {f: d.latest for d in downloads for f in d.files}
+    best: dict[str, Copy] = {}
+    counted: dict[str, tuple] = {}
     files: dict[str, int] = {}
-    for k, p in enumerate(paths):
-        found = versions[k] if versions is not None else flow_versions(p)
-        for fid, version in found.items():
+    for p, (flows, _) in zip(paths, found):
+        for fid, (version, updated, digest, named, zero) in flows.items():
             files[fid] = files.get(fid, 0) + 1
-            if fid not in best or version > best[fid][0]:
-                best[fid] = (version, str(p))
-    return {fid: best[fid] for fid, n in files.items() if n > 1}
+            key = (version, updated, latest_of.get(str(p), ""))
+            if fid not in best or key > best[fid].order:
+                best[fid] = Copy(key, str(p), digest, named, zero, "")
+            if not zero and (fid not in counted or key > counted[fid][0]):
+                counted[fid] = (key, str(p))
+    return ImportFlows({fid: best[fid]._replace(counted=counted[fid][1] if fid in counted else "")
+                        for fid, n in files.items() if n > 1}, downloads, frozenset(files))
 
 
-def flow_versions(path) -> dict[str, int]:
-    """flow id -> its newest version in one file (the checks of ``read_fts``)."""
+def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, bool]], Download | None]:
+    """One file's flows, id -> (version, updatedAt, digest of the flow,
+    how to name it, whether FTS counts nothing for it), each its newest
+    copy in the file (the checks of ``read_fts``), and the download it is
+    a page of."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
-            return {}
+            return {}, None
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
     except (OSError, LedgerError, UnicodeDecodeError, ValueError):
-        return {}
+        return {}, None
     flows = (data.get("data") or {}).get("flows") if isinstance(data, dict) and \
         isinstance(data.get("data"), dict) else None
-    out: dict[str, int] = {}
+    out: dict[str, dict] = {}
     for f in flows if isinstance(flows, list) else ():
         if not isinstance(f, dict) or f.get("id") in (None, ""):
             continue
         fid = _id(f["id"])
         if fid is None or _version_problem(f.get("versionId")):
             continue
-        out[fid] = max(out.get(fid, -1), _version(f))
+        if fid not in out or _order_of(f) > _order_of(out[fid]):
+            out[fid] = f
+    own = _download(str(path), data, out)
+    return _facts(out), own
+
+
+def _facts(flows: dict[str, dict]) -> dict[str, tuple[int, str, str, str, bool]]:
+    return {fid: (*_order_of(f), _digest(f), _copy(f), _zero(f)) for fid, f in flows.items()}
+
+
+def _zero(f: dict) -> bool:
+    """FTS counts nothing for the flow: the amount ``_flow`` reads is 0."""
+    orig, usd = f.get("originalAmount"), f.get("amountUSD")
+    if isinstance(orig, Decimal) and orig == 0:
+        return not (isinstance(usd, Decimal) and usd > 0)
+    return orig is None and isinstance(usd, Decimal) and usd == 0
+
+
+def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
+    """The download ``file`` is a page of (``Download``), None when it says nothing of one."""
+    meta = data.get("meta") if isinstance(data, dict) else None
+    count = meta.get("count") if isinstance(meta, dict) else None
+    count = int(count) if isinstance(count, Decimal) and count.is_finite() and \
+        count == count.to_integral_value() and 0 <= count < MAX_VERSION else None
+    inner = data.get("data") if isinstance(data, dict) else None
+    incoming = inner.get("incoming") if isinstance(inner, dict) else None
+    pages = json.dumps([str(count), incoming if isinstance(incoming, dict) else None],
+                       sort_keys=True, default=str)
+    places: set[tuple[str, str]] | None = None
+    years: set[str] | None = None
+    for f in flows.values():
+        objs = _ends(f)
+        here = {(str(o.get("id", "")).strip(), " ".join(str(o.get("name") or "").split()))
+                for o in objs if o.get("type") == "Location"}
+        when = {str(o.get("name", "")).strip() for o in objs if o.get("type") == "UsageYear"}
+        places = here if places is None else places & here
+        years = when if years is None else years & when
+    place = sorted(places)[0] if places and len(places) == 1 else None
+    year = sorted(years)[0] if years and len(years) == 1 else ""
+    return Download((file,), pages, count, place, year if re.fullmatch(r"\d{4}", year) else "",
+                    max((_updated(f) for f in flows.values()), default=""), frozenset(flows))
+
+
+def _ends(f: dict) -> list[dict]:
+    """The flow's source and destination objects."""
+    out: list[dict] = []
+    for k in ("sourceObjects", "destinationObjects"):
+        got = f.get(k)
+        out += [o for o in got if isinstance(o, dict)] if isinstance(got, list) else []
     return out
+
+
+def _touches(f: dict, place: tuple[str, str], year: str) -> bool:
+    objs = _ends(f)
+    return any(o.get("type") == "Location" and str(o.get("id", "")).strip() == place[0]
+               for o in objs) and \
+        any(o.get("type") == "UsageYear" and str(o.get("name", "")).strip() == year for o in objs)
+
+
+def _left_out(f: dict, fid: str, complete: list[Download], free: bool, file: str,
+              fetched: str) -> str | None:
+    """The note of a flow a complete download of its query, whose flows were
+    updated after this copy and its download (``fetched``), does not list
+    (``free``: the ledger does not count the flow, as it would from that
+    download)."""
+    when = _updated(f)
+    for g in complete:
+        if file in g.files or not g.place or fetched > g.latest or \
+                not _touches(f, g.place, g.year):
+            continue
+        listed = fid in g.ids if g.ids else not free
+        if not listed and when and when <= g.latest:
+            return _ABSENT(file=Path(g.files[0]).name, location=g.place[0], year=g.year,
+                           latest=g.latest)
+    return None
+
+
+def _remembered(entries) -> list[Download]:
+    """The complete downloads the ledger's documents say it imported (``_COMPLETE``)."""
+    docs = getattr(entries, "documents", None) or {}
+    out = []
+    for d in docs.values():
+        m = _COMPLETE.search(str(getattr(d, "notes", "") or ""))
+        if m:
+            out.append(Download((str(getattr(d, "title", "") or d.id).split(" (")[0],), "",
+                                int(m.group(4)), (m.group(1), m.group(2)), m.group(3),
+                                _when(m.group(5)), frozenset()))
+    return out
+
+
+def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, mine: list[Download],
+              newest: ImportFlows, problems, file) -> list[Record]:
+    """The ledger's entries no longer counted: those a newer copy in this
+    file gives as 0 (``zeroed``), and, read with the first page of a
+    complete download, those of its query it no longer lists (nor any file
+    of the import does) whose copy in the ledger is older than it."""
+    name = Path(file).name
+    notes: dict[str, str] = {}
+    wheres: dict[str, str] = {}
+    whys: dict[str, str] = {}
+    for eid, where, f in zeroed:
+        notes[eid] = _ZEROED(file=name, copy=_copy(f))
+        wheres[eid] = where
+        whys[eid] = f"gives it as 0 ({_copy(f)})"
+    first = [g for g in mine if g.complete and g.files[0] == file]
+    # the ``Entry`` views (location, period) only of entries older than the download
+    newest_first = max((g.latest for g in first), default="")
+    left = [e for e in held if NOT_COUNTED_TAG not in e.tags and e.id[4:] not in newest.given
+            and e.id not in notes and _ledger_updated(e) <= newest_first] if first else []
+    views = {v.id: v for v in held_entries.entries([*notes, *(e.id for e in left)])}
+    by_id = {e.id: e for e in held}
+    for g in first:
+        assert g.place is not None
+        for e in left:
+            v = views.get(e.id)
+            if v is None or e.id in notes or _ledger_updated(e) > g.latest or \
+                    not _located(v, g.place[1], g.year):
+                continue
+            notes[e.id] = _ABSENT(file=name, location=g.place[0], year=g.year, latest=g.latest)
+            wheres[e.id] = f"flow {e.id[4:]!r}"
+            whys[e.id] = (f"no longer lists it, nor does any other file of this import "
+                          f"(a complete download of {g.query}, its flows updated up to "
+                          f"{g.latest})")
+    out = []
+    for eid, note in notes.items():
+        v = views.get(eid)
+        if v is None:
+            continue
+        e = by_id[eid]
+        out.append(withdrawn(v, wheres[eid], note))
+        loc = f"{e.file}:{e.line}" if e.line else e.file
+        problems.append(import_problem(file, wheres[eid], (
+            f"entry {eid!r} ({loc}), counted from an earlier download: this newer one "
+            f"{whys[eid]}: "
+            f"tagged {NOT_COUNTED_TAG}-withdrawn, kept with its figures and sources, left out of "
+            f"every total"), "warning"))
+    return out
+
+
+def _located(v: Entry, place: str, year: str) -> bool:
+    """An entry whose destinations name ``place`` and whose period (else date) is in ``year``."""
+    loc = v.location
+    if not (loc == place or loc.startswith(place + ", ") or loc.endswith(", " + place)
+            or f", {place}, " in loc):
+        return False
+    start, end = v.period.start, v.period.end
+    if start is not None and end is not None:
+        return start.year <= int(year) <= end.year
+    return v.date.year == int(year)
+
+
+def _completeness(own: Download | None, mine: list[Download], doc: dict, problems, file) -> None:
+    """Say whether this file's download is complete (its pages' notes then say
+    so, for later imports: ``_COMPLETE``) or partial (nothing withdrawn)."""
+    for g in mine:
+        if g.complete:
+            assert g.place is not None
+            doc["notes"] = (f"{doc.get('notes', '')}; a page of a complete FTS download: location "
+                            f"{g.place[0]} ({g.place[1]}), year {g.year}, {g.count} flows, "
+                            f"updated up to {g.latest}")
+        elif g.count is not None and g.place is not None and g.year and g.files[0] == file:
+            problems.append(import_problem(file, "", (
+                f"a partial download of {g.query}: {len(g.ids):,} of its {g.count:,} flows "
+                f"(meta.count) in {len(g.files)} file(s): no flow of the ledger is withdrawn "
+                f"for being absent (import all its pages together, as one folder)"), "note"))
+
+
+def _order_of(f: dict) -> tuple[int, str]:
+    """Which copy of a flow is newer: the higher versionId, then the later
+    updatedAt (FTS changes flows without a new version)."""
+    return _version(f), _updated(f)
+
+
+def _copy(f: dict) -> str:
+    u = _updated_text(f)
+    return f"version {_version(f)}" + (f" (updated {u})" if u else "")
+
+
+def _digest(f: dict) -> str:
+    return hashlib.sha256(json.dumps(f, sort_keys=True, default=str).encode()).hexdigest()[:20]
+
+
+def _updated_text(f: dict) -> str:
+    v = f.get("updatedAt")
+    return v.strip()[:40] if isinstance(v, str) and _when(v) else ""
+
+
+def _updated(f: dict) -> str:
+    """The flow's updatedAt in one form (UTC, microseconds), '' when none or unreadable."""
+    v = f.get("updatedAt")
+    return _when(v) if isinstance(v, str) else ""
+
+
+def _when(text: str) -> str:
+    t = text.strip()
+    if len(t) > 40 or not re.fullmatch(r"\d{4}-\d\d-\d\d[T ][0-9:.]{2,20}(Z|[+-]\d\d:?\d\d)?", t):
+        return ""
+    try:
+        when = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _ledger_updated(e) -> str:
+    """The updatedAt the ledger's entry cites (its locator's "updated ..."), '' when none."""
+    for c in e.sources:
+        m = re.search(r"; updated (\S{10,40})$", c.locator or "")
+        if m and c.locator.startswith("flow "):
+            return _when(m.group(1))
+    return ""
 
 
 def _id(v) -> str | None:
@@ -386,7 +710,9 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
                                        str(r.get("reportChannel") or ""),
                                        str(r.get("date") or "")[:10]) if x) + ")"
         for r in reports)
-    locator = f"flow {fid} version {_version(f)}" + (f"; {rep}" if rep else "")
+    updated = _updated_text(f)
+    locator = f"flow {fid} version {_version(f)}" + (f"; {rep}" if rep else "") + \
+        (f"; updated {updated}" if updated else "")
     quote = quotes.find(key, amount, usd, cur)
     fields["source"] = [{"doc": doc["id"], "quote": quote, "locator": locator}]
     if "restated" in fields and '"amountUSD"' not in quote:

@@ -25,14 +25,14 @@ from collections.abc import Iterable, Mapping
 from ledger.errors import LedgerError
 from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wordings, account_part,
                                 country_name, import_problem, open_data, percentages, shares,
-                                source_document)
+                                source_document, withdrawn)
 from ledger.imports.table import slug
-from ledger.phrases.money import known_currencies, plain_decimal
+from ledger.minor import to_minor
+from ledger.phrases.money import currency_digits, known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
 from ledger.book import Book
 from ledger.imports.rows import Held, HeldEntries
 from ledger.model import LINK_KINDS, NOT_COUNTED, Entry
-from ledger.writer import entry_table
 import csv
 import datetime as dt
 import io
@@ -863,12 +863,8 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
     # the ``Entry`` views of these only: each is written again whole
     views = {e.id: e for e in held.held.entries(e.id for _, e in gone)}
     for act_id, e in gone:
-        fields = entry_table(views[e.id])
-        fields["tags"] = [*e.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
-        fields["notes"] = "; ".join(x for x in (_WITHDRAWN(file=name, activity=act_id), e.notes)
-                                    if x)
         where = f"activity {act_id!r}"
-        out.append(Record(where, fields))
+        out.append(withdrawn(views[e.id], where, _WITHDRAWN(file=name, activity=act_id)))
         loc = f"{e.file}:{e.line}" if e.line else e.file
         problems.append(import_problem(file, where, (
             f"entry {e.id!r} ({loc}), imported from an earlier file of this activity, is not "
@@ -1291,7 +1287,10 @@ def _count(items: list[dict], problems, file, tally) -> None:
         return
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
-        tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + a["net"]
+        # each entry at its currency's minor unit, as balance counts it
+        digits = currency_digits(a["cur"])
+        tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + \
+            Decimal(to_minor(a["net"], digits)).scaleb(-digits)
         a["notes"].append(_COUNTED(rule=rule))
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)

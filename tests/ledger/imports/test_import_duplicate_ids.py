@@ -43,7 +43,9 @@ def _fts(*flows: dict) -> str:
 
 # The folder, by hand: a.* first, then b.* (the same activity or flows again,
 # one of them with another amount, plus one item of its own), then c.*.
-# FTS: kept: a's items, b's own one, c's; refused: b's two repeated ids.
+# FTS: kept: a's items, b's own one, c's; refused: b's 701 (other figures at the
+# same version, nothing saying which is newer); b's 702 is the same flow again,
+# read once (test_fts_import_notes15.py), not refused.
 # IATI: the activity is b's copy whole (the later file), a's two items skipped.
 FOLDERS = {
     "iati": ({
@@ -61,7 +63,7 @@ FOLDERS = {
         "c.json": _fts(_flow("704", 500)),
     }, {"fts-701": Decimal(1000), "fts-702": Decimal(400), "fts-703": Decimal(300),
         "fts-704": Decimal(500)},
-        {("b.json", "fts-701"), ("b.json", "fts-702")}),
+        {("b.json", "fts-701")}),
 }
 
 
@@ -115,11 +117,11 @@ def test_an_id_twice_keeps_the_first_item_whatever_the_batches(tmp_path, run_cli
         assert amounts == kept
         assert sum(amounts.values()) == Decimal(2200)      # 1000 + 400 + 300 + 500
         # one line each, at its file and item, naming its id
-        assert len(refused) == 2
+        assert len(refused) == len(refused_ids)
         assert {(f, next(i for i in kept if repr(i) in why)) for f, _, why in refused} == \
             refused_ids
         assert all(where and "duplicate id" in why for _, where, why in refused)
-        assert "4 entries" in err and "2 rejected" in err
+        assert "4 entries" in err and f"{len(refused_ids)} rejected" in err
     assert got[0][1] == got[1][1] == got[2][1]
     # the journal import: the same entries, the same refusals
     code, _, err = run_cli("import", "--from", kind, folder, "-o", tmp_path / "book")
