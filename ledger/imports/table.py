@@ -29,7 +29,7 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import Figures, cites_a_passage, duplicate_message
+from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
@@ -851,8 +851,9 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
     ids = values["id"]
-    # split entries from ledger-tool's own export: one row per purpose, same id
-    regroup = "entry_amount" in cols and "id" in cols
+    # split entries from ledger-tool's own export: one row per purpose, same
+    # id (without ids: the rows next to each other whose shares make it up)
+    regroup = "entry_amount" in cols
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
     share = (table[share_col].astype(str).str.strip().tolist()
              if regroup and share_col else values["amount"])
@@ -874,6 +875,19 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         """Whether the entry read last has the id ``eid`` and ends on the row above."""
         return bool(eid and raw_rows and raw_rows[-1][1].get("id") == eid
                     and raw_rows[-1][0][-1] == row_above)
+
+    def short_above(row_above: int | None) -> bool:
+        """Whether the entry read last, without an id, ends on the row above
+        and its shares are short of its amount (an exported split entry's
+        rows with their id column removed)."""
+        if not raw_rows or raw_rows[-1][0][-1] != row_above or raw_rows[-1][1].get("id"):
+            return False
+        f = raw_rows[-1][1]
+        try:
+            return sum((Decimal(a.replace(",", "")) for _, a in f.get("_parts", ())),
+                       Decimal(0)) < Decimal(str(f.get("_entry_amount", "")).replace(",", ""))
+        except (InvalidOperation, AttributeError):
+            return False
 
     def refuse_above(eid: str, r: int) -> None:
         """The entry above refused with its row ``r``: each of its rows, as one entry."""
@@ -930,7 +944,11 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                   f"above: {why}"))
             refuse_above(eid, r)
             continue
-        if eid:
+        if not eid and regroup and short_above(row_above) and \
+                not _one_more_purpose(raw_rows[-1][1], fields, part, True):
+            raw_rows[-1][0].append(r)     # one more purpose of the export's entry above
+            continue
+        if eid or regroup:
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for rs, f in raw_rows:
@@ -1039,8 +1057,8 @@ def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
 def refused_with(r: int, at: int) -> str:
     """Why row ``r`` of an entry given over several rows is refused: the
     entry was, at its row ``at``."""
-    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id), "
-            f"refused at row {at}")
+    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id, or "
+            f"an exported split entry's parts), refused at row {at}")
 
 
 @dataclass
@@ -1466,36 +1484,37 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             continue
         todo.append((rs, table))
 
-    ledger_figures: list[Figures] = []
     # what this input can say of a figure: a spreadsheet's mapped columns
     # (IATI and FTS records, which pass no columns, give every field)
     can_give = gives if gives is not None else (set(cols) if cols else None)
     own = given or set()      # the ids the rows give (not generated)
+    # each row's verdict, made once over the rows the rules first accept: a
+    # row refused later must not hand its entry to another row
+    verdicts: dict[int, Same] = {}
+    beside: dict[int, Problem] = {}
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
-        # a row repeating a figure of the ledger or of an earlier row
-        if not ledger_figures:   # the ledger's, once: figure -> its first entry
-            ledger_figures.append(Figures(can_give))
+        # a row repeating a figure of the ledger or of another row
+        if not verdicts:
+            ledger_figures = Figures(can_give)
             for key, f, file, line in zip(ledger.figures(), *ledger):
-                ledger_figures[0].add(key, (f["id"], file, line))
-        earlier = Figures(can_give)
+                ledger_figures.add(key, (f["id"], file, line))
+            verdicts.update(same_figures(ledger_figures, {
+                k: (key, todo[k][1].get("id", "") in own) for k, key in figures.items()}))
         out = {}
-        for k, key in figures.items():
+        for k in figures:
             rs, table = todo[k]
-            eid = table.get("id", "")
-            twin = ledger_figures[0].find(key)
-            if twin is None:
-                twin = earlier.find(key)
-                # two rows of this file that give ids of their own and cite no
-                # passage are two entries (a listing's rows carry no quote to
-                # tell them apart); the same quote and locator are one pledge
-                if twin is not None and eid in own and twin[0] in own \
-                        and not cites_a_passage(key):
-                    twin = None
-            if twin is not None:
-                out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))
+            v = verdicts.get(k, Same())
+            if v.row is not None:       # another row's figure: its entry's, or the row's own
+                j = v.row
+                twin = verdicts[j].entry or (todo[j][1].get("id", ""), name, todo[j][0][0])
             else:
-                earlier.add(key, (eid, name, rs[0]))
+                twin = v.entry
+            if twin is not None:
+                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
+            elif v.beside:
+                beside[k] = Problem(name, rs[0], table.get("id", ""), more_rows_message(
+                    v.beside), severity="warning")
         return out
 
     part_rows = part_rows or {}
@@ -1534,6 +1553,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     if warned is not None:
         warned.extend(p for k, found in sorted(got.warnings.items()) for p in found
                       if k not in kept_apart)
+        warned.extend(p for k, p in sorted(beside.items()) if k in got.accepted
+                      and k not in kept_apart)
     return [(todo[k][1], got.entries.get(k)) for k in got.accepted if k not in kept_apart]
 
 
