@@ -615,6 +615,23 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
+def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path
+                  ) -> dict[Path, set[str]]:
+    """The archived IATI files the ledger's entries cite (``documents``:
+    id -> ``Document``, its path within ``archive``), each with the
+    activities cited from it: the statements of its activities the ledger
+    last read, which an older copy in a later import must not replace
+    (``newest_activities``)."""
+    out: dict[Path, set[str]] = {}
+    for e in _LedgerActivities(entries).held.rows:
+        for c in e.sources:
+            m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
+            doc = documents.get(c.doc) if m else None
+            if m and doc is not None and doc.path:
+                out.setdefault(archive / doc.path, set()).add(m.group(1))
+    return {p: acts for p, acts in out.items() if p.is_file()}
+
+
 def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = None,
                 hierarchy: str | None = None) -> dict[str, str]:
     """entry id start -> the first activity (in file order) of an import
