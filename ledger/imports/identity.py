@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 from collections import deque
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
@@ -92,13 +93,13 @@ def records_agree(a: tuple, b: tuple, at: tuple[int, ...]) -> bool:
 
 
 class Figures:
-    """Figures seen (``figure_key``), each with what names it (``info``):
-    ``find`` gives the first one a key is the same figure as, that is, one
-    with the same funder, purposes, money, date and sources whose
-    ``recorded`` fields agree where the input can give them (``given``,
-    ``compared``); a source's quote and locator count only where the input
-    has them (a listing names documents only), its documents only where it
-    names any."""
+    """The ledger's figures (``figure_key``), each with what names it
+    (``info``), as an input compares them (``same_figures``): a key is the
+    same figure as one with the same funder, purposes, money, date and
+    sources whose ``recorded`` fields agree (``records_agree``) where the
+    input can give them (``given``, ``compared``); a source's quote and
+    locator count only where the input has them (a listing names documents
+    only), its documents only where it names any."""
 
     def __init__(self, given: Iterable[str] | None = None) -> None:
         self._by: dict[tuple, list[tuple[tuple, Any]]] = {}
@@ -120,12 +121,6 @@ class Figures:
         (``cites_a_passage`` of what it gives)."""
         return cites_a_passage(self.head(key) + (key[-1],))
 
-    def find(self, key: tuple) -> Any:
-        for records, info in self._by.get(self.head(key), ()):
-            if records_agree(records, key[-1], self._at):
-                return info
-        return None
-
     def add(self, key: tuple, info: Any) -> None:
         self._by.setdefault(self.head(key), []).append((key[-1], info))
 
@@ -141,11 +136,13 @@ class Same:
     """What one imported row is (``same_figures``): the ledger's figure
     ``entry`` (its info), or the same figure as the import's row ``row``
     (its key), or new; ``beside``: the ledger's figures a new row agrees
-    with, each already another row of the import."""
+    with (the first three of ``agreeing``), each already another row of
+    the import."""
     entry: Any = None
     records: tuple = ()      # what the entry records
     row: Any = None
-    beside: tuple = ()
+    beside: tuple = ()       # the first three
+    agreeing: int = 0        # how many
 
 
 def same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dict[Any, Same]:
@@ -184,28 +181,38 @@ def same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dic
         key = rows[k][0]
         mine.setdefault((ledger.head(key), ledger._kind(key[-1])), {}).setdefault(
             key[-1][_PERIOD], []).append(k)
+    place = {k: n for n, k in enumerate(order)}
     for group, by_period in mine.items():
         if group in ents:
-            _match(by_period, ents[group], out, {k: n for n, k in enumerate(order)})
-    # rows left over, in turn: another row's figure again, or new
-    figures: dict[tuple, list[tuple[Any, tuple]]] = {}     # head -> (row, what its figure records)
-    for k in order:
+            _match(by_period, ents[group], out, place)
+    # rows left over, in turn: another row's figure again, or new; the
+    # figures so far by head and kind, then by period: the first of each
+    # (place, row), of any row and of rows without an id of their own
+    first: dict[tuple, tuple[dict, dict]] = {}
+    for n, k in enumerate(order):
         key, own = rows[k]
-        head = ledger.head(key)
+        group = (ledger.head(key), ledger._kind(key[-1]))
+        anyone, idless = first.setdefault(group, ({}, {}))
         if out[k].entry is None:
-            apart = own and not ledger.passage(key)
-            for j, records in figures.get(head, ()):
-                if records_agree(records, key[-1], at) and not (
-                        apart and rows[j][1]):
-                    out[k].row = j
-                    break
+            period = key[-1][_PERIOD]
+            # a row with an id of its own citing no passage repeats only one without
+            seen = idless if own and not ledger.passage(key) else anyone
+            found = list(seen.values()) if period == "" else \
+                [seen[p] for p in (period, "") if p in seen]
+            if found:
+                out[k].row = min(found)[1]
             else:
-                out[k].beside = tuple(info for records, info in ledger._by.get(head, ())
-                                      if records_agree(records, key[-1], at))
+                by_period = ents.get(group, {})
+                agree = [infos for p, infos in by_period.items() if period in ("", p) or p == ""]
+                out[k].agreeing = sum(map(len, agree))
+                out[k].beside = tuple(info for _, info in itertools.islice(
+                    itertools.chain.from_iterable(agree), 3))
         if out[k].row is None:
             # a row that is an entry is that entry's figure (what the entry records)
-            records = key[-1] if out[k].entry is None else out[k].records
-            figures.setdefault(head, []).append((k, records))
+            p = key[-1][_PERIOD] if out[k].entry is None else out[k].records[_PERIOD]
+            anyone.setdefault(p, (n, k))
+            if not own:
+                idless.setdefault(p, (n, k))
     return out
 
 
@@ -282,13 +289,12 @@ def duplicate_message(entry_id: str, file: str, line: int) -> str:
             f"date and source, and nothing it records differs; not added again")
 
 
-def more_rows_message(entries: Iterable[tuple[str, str, int]]) -> str:
-    """Why a row agreeing with ``entries`` (id, file, line) is added all
-    the same: other rows of the import are those figures."""
-    entries = list(entries)
+def more_rows_message(entries: Iterable[tuple[str, str, int]], count: int) -> str:
+    """Why a row agreeing with ``count`` entries (the first few: id, file,
+    line) is added all the same: other rows of the import are those figures."""
     named = ", ".join(f"{eid!r} ({file}:{line})" if file else repr(eid)
-                      for eid, file, line in entries[:3])
-    more = f" and {len(entries) - 3} more" if len(entries) > 3 else ""
+                      for eid, file, line in list(entries)[:3])
+    more = f" and {count - 3} more" if count > 3 else ""
     return (f"agrees with the ledger's {named}{more} on everything this input gives, but "
             f"as many of its rows as there are such entries are them: this row is one "
             f"more, added as a new entry (more such rows than entries); if it is the same "

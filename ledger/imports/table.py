@@ -1585,7 +1585,7 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
                 out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
             elif v.beside:
                 beside[k] = Problem(name, rs[0], table.get("id", ""), more_rows_message(
-                    v.beside), severity="warning")
+                    v.beside, v.agreeing), severity="warning")
         return out
 
     part_rows = part_rows or {}
