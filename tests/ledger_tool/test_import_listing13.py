@@ -178,3 +178,24 @@ def test_the_rows_order_decides_nothing(tmp_path, run_cli, order):
     code, _, err = run_cli("import", tmp_path / "f.csv", "-o", book)
     assert code == 0, err
     assert _amounts(book) == 2 * Decimal(9000)
+
+
+REAL = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "iati"
+
+
+@pytest.mark.parametrize("name", ["spain-maec-indonesia.xml", "ocha-cbpf-2.03.xml"])
+def test_a_real_iati_ledgers_listing_without_ids_adds_nothing(tmp_path, run_cli, name):
+    """The real IATI files' ledger (many equal transactions of one
+    activity file, cited by locator): its listing without ids, imported
+    back, leaves the same entries (on main it added them again)."""
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", REAL / name, "-o", book)
+    assert code == 0, err
+    before = sorted((e.id, e.amount, e.currency) for e in ledger.load(book).entries)
+    code, text, err = run_cli("list", book, "--format", "csv")
+    assert code == 0, err
+    rows = tmp_path / "rows.csv"
+    rows.write_text(_without_ids(text), encoding="utf-8")
+    run_cli("import", rows, "-o", book)
+    assert sorted((e.id, e.amount, e.currency) for e in ledger.load(book).entries) == before
+    assert len(before) > 10
