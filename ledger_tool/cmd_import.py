@@ -9,7 +9,8 @@ from ledger import read_book
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.imports.rows import refused_ids
-from ledger.imports.table import import_table, load_mapping
+from ledger.imports.table import fiscal_day, import_table, load_mapping
+from ledger.rules.options import OptionError
 from ledger_tool.common import capped
 from ledger_tool.import_data import (append_entries, check_output, holding_ledger, is_journal_file, ledger_files, load_scope,
                                      print_warnings, run_data, run_dataset, settle_outputs)
@@ -96,22 +97,28 @@ def run(args) -> int:
     entries: Book | tuple = ()
     documents: dict = {}
     problems: Sequence = ()
+    options: dict | None = None      # the ledger's options; None: no ledger yet
     if isinstance(ledger_path, list) or (ledger_path is not None and ledger_path.exists()):
         if isinstance(ledger_path, list):
-            entries, documents, problems, _ = load_scope(ledger_path)
+            entries, documents, problems, options = load_scope(ledger_path)
         else:
             book = read_book(ledger_path)
             entries, documents, problems = book, book.documents, book.problems
+            options = book.options
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path
             print(f"ledger-tool: import: warning: {where} already has {len(errs)} "
                   f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
+    has = _fiscal_start_of(options) if options is not None else None
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
-                          documents=documents, held=refused_ids(problems))
+                          documents=documents, held=refused_ids(problems),
+                          fiscal_year_start=has)
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
+    new_ledger = options is None and not target.parent.exists()
+    carried = _fiscal_start_said(result.fiscal_year_start, has, new_ledger, args.file, target)
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:
         print(f"ledger-tool: import: {msg}", file=sys.stderr)
@@ -131,7 +138,8 @@ def run(args) -> int:
         from reports.text import inert_frame   # pandas: only for a rejects file
 
         rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
-            result.rejects_frame()).to_csv(index=False) if n_bad else None)
+            result.rejects_frame()).to_csv(index=False) if n_bad else None,
+            fiscal_year_start=carried)
     if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)
@@ -145,3 +153,39 @@ def run(args) -> int:
           + warned, file=sys.stderr)
     return 0
 
+
+_APRIL = "04-01"     # a ledger's fiscal year start when it gives none (as `init`)
+
+
+def _fiscal_start_of(options: dict) -> str:
+    """MM-DD: the day a ledger's fiscal years start (its options')."""
+    try:
+        return fiscal_day(options.get("fiscal_year_start"))
+    except OptionError:      # the ledger's own problem, which `check` names
+        return str(options.get("fiscal_year_start"))
+
+
+def _fiscal_start_said(listed_from: str, has: str | None, new_ledger: bool, file: str,
+                       target: Path) -> str | None:
+    """The fiscal year start to give the new ledger (the one the rows were
+    listed from: a listing's or an export's fiscal_year_start column), or
+    None; for a ledger that has another, or a journal file that is not in
+    a ledger, a warning: the entries keep their dates, but ``--years fiscal``
+    counts the years from that ledger's day."""
+    if not listed_from:
+        return None
+    if new_ledger:
+        if listed_from != _APRIL:
+            print(f"ledger-tool: import: note: the new ledger's fiscal year starts on "
+                  f"{listed_from}, as in the ledger {file} was listed from", file=sys.stderr)
+        return listed_from
+    where = target.parent if has is not None else target
+    here = has or _APRIL
+    if listed_from != here:
+        print(f"ledger-tool: import: warning: {file} was listed from a ledger whose fiscal "
+              f"year starts on {listed_from}; {where}'s starts on {here}: its entries keep "
+              f"their dates, but its fiscal years (`balance --by fiscal-year`, "
+              f"`--years fiscal`) start on {here}"
+              + ("" if has is not None else f" (give fiscal_year_start = \"{listed_from}\" in "
+                 f"the [ledger] table of {where})"), file=sys.stderr)
+    return None

@@ -27,7 +27,8 @@ from ledger.imports.problem import dropped, import_problem, items_of, kind_of, w
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
 from ledger.imports.fts import flow_versions, newest_versions, read_fts
-from ledger.imports.iati import activity_facts, newest_activities, read_iati, slug_claims
+from ledger.imports.iati import (activity_facts, activity_stamps, ledger_copies,
+                                 newest_activities, read_iati, slug_claims)
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
@@ -183,7 +184,9 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
-    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy)
+    held = ledger_copies(entries, documents, _ledger_archive(root, options, archive)) \
+        if kind == "iati" and entries else None
+    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -460,15 +463,28 @@ def _batches(kind: str, args, cap: int):
             yield f.result()
 
 
-def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = None):
+def _ledger_archive(root: Path, options: dict, archive: Path) -> Path:
+    """The folder the ledger's documents' paths are relative to (its
+    archive option), else the import's archive."""
+    try:
+        return named_archive(root, str(options.get("archive") or "sources"))
+    except LedgerError:
+        return archive
+
+
+def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = None,
+            held: dict[Path, set[str]] | None = None):
     """What several files of one import give, each taken from its newest
     statement whatever file or batch gives it: an FTS flow's newest
     version, an IATI activity's newest copy; and the IATI activities'
     entry id starts that several activities share, each given to the
     first that makes entries (at ``hierarchy``, its newest copy:
     ``slug_claims``); None, None for one file.  Each file's ids and
-    versions are read by ``pool``'s workers when given."""
-    if len(paths) < 2:
+    versions are read by ``pool``'s workers when given.  ``held``: the
+    archived IATI files the ledger's entries cite, with the activities of
+    each (``ledger_copies``): a copy of the import older than the ledger's
+    is not its current statement, whichever was imported first."""
+    if len(paths) < 2 and not (kind == "iati" and held):
         return None, None
     def each(read) -> list:
         return [read(p) for p in paths] if pool is None else \
@@ -476,8 +492,15 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
     if kind == "fts":
         return newest_versions(paths, each(flow_versions)), None
     facts = each(activity_facts)
-    newest = newest_activities(paths, [f[0] for f in facts])
-    return newest, slug_claims(paths, [f[1] for f in facts], newest, hierarchy)
+    stamps = [f[0] for f in facts]
+    given = set().union(*stamps)
+    older = [(p, acts & given) for p, acts in (held or {}).items() if acts & given]
+    # the ledger's copies first: a copy of the import is kept when it is as new
+    newest = newest_activities([p for p, _ in older] + paths, [
+        {a: t for a, t in activity_stamps(p).items() if a in acts} for p, acts in older]
+        + stamps)
+    return newest, slug_claims(paths, [f[1] for f in facts], newest, hierarchy) \
+        if len(paths) > 1 else None
 
 
 def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=None,
@@ -612,8 +635,10 @@ def _rejects_csv(problems) -> str:
 
 
 # ------------------------------------------------------------------ writing (both imports)
-def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None) -> Path | None:
-    """Make the new ledger ``folder`` when something is imported into it, and
+def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
+                   fiscal_year_start: str | None = None) -> Path | None:
+    """Make the new ledger ``folder`` when something is imported into it
+    (its fiscal year starting on ``fiscal_year_start``, else 1 April), and
     write the ``rejects`` CSV text, if any, beside the journal file ``target``
     (OUTPUT.rejects.csv), or beside the folder when nothing is imported into a
     new one (it is then not made).  One rejects file per run: an earlier run's
@@ -621,7 +646,8 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
     path = target.with_name(target.stem + ".rejects.csv")
     if not folder.exists():
         if imported:
-            init_ledger(folder)
+            init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
+                                   if fiscal_year_start else {}))
             print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
         else:
             path = folder.with_name(folder.name + ".rejects.csv")

@@ -41,6 +41,7 @@ from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
 from reports.periods import period_words
+from reports.listing import FISCAL_COLUMN, fiscal_year_start
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
@@ -144,6 +145,7 @@ def frame(book, valued_rows: Valued | None = None, **options):
     # rate found for it), in list --format csv's column, which import reads
     extra.insert(extra.columns.get_loc("restated") + 1, "value_date",
                  book.tables.entries["value_date"].iloc[rows].to_numpy())
+    extra[FISCAL_COLUMN] = fiscal_year_start(book)      # which `import` gives a new ledger
     return pd.concat([out.reset_index(drop=True), extra], axis=1)
 
 

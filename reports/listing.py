@@ -22,8 +22,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.book import join_children
-from ledger.imports.table import tags_cell
+from ledger.imports.table import fiscal_day, tags_cell
 from ledger.phrases.money import plain_decimal
+from ledger.rules.options import OptionError
 from reports.periods import period_words
 from reports.text import _NUMBER, write_rows
 
@@ -113,7 +114,22 @@ def list_table(book) -> pd.DataFrame:
         "restated": en["restated"].to_numpy(dtype=object),
         "value_date": _day_text(en["value_date"]),
         "tags": en["tags"].to_numpy(dtype=object),
+        # the ledger's option, which `import` gives a new ledger (CSV only)
+        FISCAL_COLUMN: fiscal_year_start(book),
     })
+
+
+FISCAL_COLUMN = "fiscal_year_start"
+
+
+def fiscal_year_start(book) -> str:
+    """MM-DD: the day ``book``'s fiscal years start (1 April unless its
+    ``fiscal_year_start`` says otherwise)."""
+    given = (getattr(book, "options", None) or {}).get("fiscal_year_start")
+    try:
+        return fiscal_day(given)
+    except OptionError:      # the ledger's own problem, which `check` names
+        return str(given)
 
 
 def _day_text(dates) -> np.ndarray:
@@ -189,7 +205,9 @@ LIST_MONEY = ("amount", "currency")   # the listing's money columns, as format_t
 
 
 def list_rows(table: pd.DataFrame) -> list[dict]:
-    """The listing's rows as ``reports.text`` writes them (dates, Decimal amounts)."""
+    """The listing's rows as ``reports.text`` writes them (dates, Decimal
+    amounts; the ledger's fiscal year start is for the CSV only)."""
+    table = table.drop(columns=[FISCAL_COLUMN], errors="ignore")
     dates = table["date"].to_numpy().astype("datetime64[D]").astype(object)
     rows = []
     for r, d in zip(table.to_dict("records"), dates):

@@ -623,6 +623,23 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
+def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path
+                  ) -> dict[Path, set[str]]:
+    """The archived IATI files the ledger's entries cite (``documents``:
+    id -> ``Document``, its path within ``archive``), each with the
+    activities cited from it: the statements of its activities the ledger
+    last read, which an older copy in a later import must not replace
+    (``newest_activities``)."""
+    out: dict[Path, set[str]] = {}
+    for e in _LedgerActivities(entries).held.rows:
+        for c in e.sources:
+            m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
+            doc = documents.get(c.doc) if m else None
+            if m and doc is not None and doc.path:
+                out.setdefault(archive / doc.path, set()).add(m.group(1))
+    return {p: acts for p, acts in out.items() if p.is_file()}
+
+
 def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = None,
                 hierarchy: str | None = None) -> dict[str, str]:
     """entry id start -> the first activity (in file order) of an import
@@ -631,12 +648,15 @@ def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = No
     each file read apart then gives the others their hashed start
     (``_LedgerActivities.base``), as one file does.  Only the activities
     the import makes entries of claim (the copy ``newest`` keeps is at the
-    ``hierarchy`` level with a value other than 0), each where a copy of it
-    first could (the file importing it alone would claim it first) -- so a
-    folder gives the ids that importing its files one by one gives."""
+    ``hierarchy`` level and makes entries once mapped: not one with only
+    incoming funds, a negative commitment or an unknown currency), each
+    where a copy of it first could (the file importing it alone would claim
+    it first) -- so a folder gives the ids that importing its files one by
+    one gives."""
     def counts(level: str, gives: bool) -> bool:
         return gives and (hierarchy is None or level == hierarchy)
 
+    copies = _mapped(paths, copies, hierarchy)
     makes: dict[str, bool] = {}    # activity -> whether the copy the import keeps makes entries
     for path, found in zip(paths, copies):
         for aid, level, gives in found:
@@ -653,6 +673,72 @@ def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = No
             if first.setdefault(own, aid) != aid:
                 shared.add(own)
     return {own: first[own] for own in shared}
+
+
+def _mapped(paths, copies, hierarchy: str | None) -> list[list[tuple[str, str, bool]]]:
+    """``copies`` (``activity_facts``) with, for the activities whose id
+    start another activity shares, whether each copy makes entries as the
+    reader maps it (``_gives`` only says it has a value other than 0): those
+    copies are mapped again, in the few files that hold them."""
+    starts: dict[str, set[str]] = {}
+    for found in copies:
+        for aid, level, gives in found:
+            if gives and (hierarchy is None or level == hierarchy):
+                starts.setdefault(f"iati-{_id_part(aid, 60)}", set()).add(aid)
+    shared = {aid for ids in starts.values() if len(ids) > 1 for aid in ids}
+    if not shared:
+        return list(copies)
+    out = []
+    for path, found in zip(paths, copies):
+        if any(gives and aid in shared for aid, _, gives in found):
+            makes = iter(_making(path, shared))
+            found = [(aid, level, gives and next(makes, False)) if gives and aid in shared
+                     else (aid, level, gives) for aid, level, gives in found]
+        out.append(found)
+    return out
+
+
+def _making(path, wanted: set[str]) -> list[bool]:
+    """For each copy in the IATI file ``path`` of an activity in ``wanted``
+    that has a value other than 0 (``_gives``), in file order: whether the
+    reader makes entries of it (``_read_activity``, its records thrown
+    away)."""
+    from lxml import etree
+
+    out: list[bool] = []
+    names = {**load_names(None), "_unnamed": {"organisations": set(), "sectors": set(),
+                                              "regions": set()}}
+    doc = {"id": "iati-scratch"}
+    version = ""
+    try:
+        with open_data(Path(path), "IATI file") as fh:
+            for event, el in etree.iterparse(fh, events=("start", "end"),
+                                             tag=("{*}iati-activities", "{*}iati-activity"),
+                                             resolve_entities=False, no_network=True,
+                                             huge_tree=False, load_dtd=False,
+                                             remove_comments=True, remove_pis=True):
+                if _tag(el) == "iati-activities":
+                    if event == "start":
+                        version = (el.get("version") or "").strip()
+                    continue
+                if event != "end":
+                    continue
+                ident = next((k for k in el if _tag(k) == "iati-identifier"), None)
+                aid = " ".join((ident.text or "").split()) if ident is not None else ""
+                if aid in wanted and _gives(el):
+                    records: list[Record] = []
+                    try:
+                        _read_activity(_Activity(el, version, names, str(path)), doc, records,
+                                       [], {}, {"rules": {}, "counted": {}, "linked": 0})
+                    except (ValueError, ArithmeticError, TypeError):
+                        pass     # the reader refuses it: no entries
+                    out.append(bool(records))
+                el.clear(keep_tail=False)
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except (OSError, LedgerError, etree.XMLSyntaxError):
+        pass
+    return out
 
 
 def _stamp(text: str) -> dt.datetime | None:

@@ -4,9 +4,12 @@ An imported row whose funder, purpose (or splits), amount, currency, date and
 source are those of an entry already in the ledger, and that records the same
 of it (``RECORDED``: recipient, location, status, ...), is the same pledge
 again, whatever id it would get: importers report it instead of adding it.
-Two records citing the same passage that differ in what they record (an IATI
-commitment of one activity to two receivers, whose citations read alike) are
-two figures.  Within
+What is compared is what the input can give (a listing names documents but
+carries no quotes or recipients).  Two records citing the same passage that
+differ in what they record (an IATI commitment of one activity to two
+receivers, whose citations read alike) are two figures.  Rows and entries
+the input cannot tell apart are counted (``same_figures``): n such rows
+against n entries are those figures, a row more is new and said.  Within
 one spreadsheet, a row repeating an earlier row's figure is refused too,
 unless both give ids of their own (a listing's rows, which carry no quote or
 locator to tell two equal transactions apart): two ids given, two entries.
@@ -15,6 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+from collections import deque
+from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -65,6 +71,16 @@ def compared(given: Iterable[str] | None) -> tuple[int, ...]:
 _PERIOD = RECORDED.index("period")
 
 
+def _cited(given: Iterable[str] | None) -> tuple[bool, bool, bool]:
+    """Which of a citation's document, quote and locator an input gives
+    (``compared``'s ``given``): a spreadsheet's columns for them (its
+    ``sources`` column names documents); None: all."""
+    if given is None:
+        return (True, True, True)
+    have = set(given)
+    return (bool(have & {"doc", "sources"}), "quote" in have, "locator" in have)
+
+
 def records_agree(a: tuple, b: tuple, at: tuple[int, ...]) -> bool:
     """Two ``recorded`` tuples tell of one figure: the same at every place
     ``at`` (``compared``).  A file without a recipient column cannot tell two
@@ -77,24 +93,155 @@ def records_agree(a: tuple, b: tuple, at: tuple[int, ...]) -> bool:
 
 
 class Figures:
-    """Figures seen (``figure_key``), each with what names it (``info``):
-    ``find`` gives the first one a key is the same figure as, that is, one
-    with the same funder, purposes, money, date and sources whose
-    ``recorded`` fields agree where the input can give them (``given``,
-    ``compared``)."""
+    """The ledger's figures (``figure_key``), each with what names it
+    (``info``), as an input compares them (``same_figures``): a key is the
+    same figure as one with the same funder, purposes, money, date and
+    sources whose ``recorded`` fields agree (``records_agree``) where the
+    input can give them (``given``, ``compared``); a source's quote and
+    locator count only where the input has them (a listing names documents
+    only), its documents only where it names any."""
 
     def __init__(self, given: Iterable[str] | None = None) -> None:
         self._by: dict[tuple, list[tuple[tuple, Any]]] = {}
         self._at = compared(given)
+        self._cites = _cited(given)
 
-    def find(self, key: tuple) -> Any:
-        for records, info in self._by.get(key[:-1], ()):
-            if records_agree(records, key[-1], self._at):
-                return info
-        return None
+    def head(self, key: tuple) -> tuple:
+        """What of ``key`` must be equal: all but what it records, its
+        citations as far as the input gives them."""
+        if self._cites == (True, True, True):
+            return key[:-1]
+        doc, quote, loc = self._cites
+        cites = frozenset((d if doc else "", q if quote else "", x if loc else "")
+                          for d, q, x in key[5]) if doc else frozenset()
+        return (*key[:5], cites)
+
+    def passage(self, key: tuple) -> bool:
+        """The figure cites a passage as far as the input tells it
+        (``cites_a_passage`` of what it gives)."""
+        return cites_a_passage(self.head(key) + (key[-1],))
 
     def add(self, key: tuple, info: Any) -> None:
-        self._by.setdefault(key[:-1], []).append((key[-1], info))
+        self._by.setdefault(self.head(key), []).append((key[-1], info))
+
+    def _kind(self, records: tuple) -> tuple:
+        """What two records agreeing must share: every place compared but
+        the period, which a record may leave out (''); agreeing is then
+        sharing this and the period, or one leaving it out."""
+        return tuple(records[i] for i in self._at if i != _PERIOD)
+
+
+@dataclass
+class Same:
+    """What one imported row is (``same_figures``): the ledger's figure
+    ``entry`` (its info), or the same figure as the import's row ``row``
+    (its key), or new; ``beside``: the ledger's figures a new row agrees
+    with (the first three of ``agreeing``), each already another row of
+    the import."""
+    entry: Any = None
+    records: tuple = ()      # what the entry records
+    row: Any = None
+    beside: tuple = ()       # the first three
+    agreeing: int = 0        # how many
+
+
+def same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dict[Any, Same]:
+    """Which rows of one import (key -> (its ``figure_key``, whether it
+    gives an id of its own)) are figures of the ``ledger`` (a ``Figures``)
+    or of another row, whatever their order.
+
+    Rows and entries that agree and that the input cannot tell apart are
+    counted: each entry is one row's at most, as many as can be (n such
+    rows against n entries are those n figures).  A row left over is
+    another row's figure again, the rows' ids do not tell the two apart (a
+    row without one, or one citing a passage: the same passage is one
+    pledge); else it is new, and ``beside`` names the entries it agrees
+    with (more rows than entries: said, not doubled in silence).  Rows are
+    taken in one order made from what they record, not from the file:
+    those giving a period before those leaving it out (a period left out
+    agrees with any), rows with ids of their own before others, so the
+    outcome never depends on the order of the rows or of the imports."""
+    at = ledger._at
+
+    def rank(k: Any) -> tuple:
+        key, own = rows[k]
+        return (key[-1][_PERIOD] == "", not own, repr(tuple(key[-1][i] for i in at)))
+
+    order = sorted(rows, key=rank)       # sorted() keeps the file's order in a tie
+    out = {k: Same() for k in rows}
+    # the ledger's entries and the rows, by what must be equal (head) and
+    # what they share besides the period (kind), then by their period
+    ents: dict[tuple, dict[object, list[tuple[tuple, Any]]]] = {}
+    for head, items in ledger._by.items():
+        for records, info in items:
+            ents.setdefault((head, ledger._kind(records)), {}).setdefault(
+                records[_PERIOD], []).append((records, info))
+    mine: dict[tuple, dict[object, list[Any]]] = {}
+    for k in order:
+        key = rows[k][0]
+        mine.setdefault((ledger.head(key), ledger._kind(key[-1])), {}).setdefault(
+            key[-1][_PERIOD], []).append(k)
+    place = {k: n for n, k in enumerate(order)}
+    for group, by_period in mine.items():
+        if group in ents:
+            _match(by_period, ents[group], out, place)
+    # rows left over, in turn: another row's figure again, or new; the
+    # figures so far by head and kind, then by period: the first of each
+    # (place, row), of any row and of rows without an id of their own
+    first: dict[tuple, tuple[dict, dict]] = {}
+    for n, k in enumerate(order):
+        key, own = rows[k]
+        group = (ledger.head(key), ledger._kind(key[-1]))
+        anyone, idless = first.setdefault(group, ({}, {}))
+        if out[k].entry is None:
+            period = key[-1][_PERIOD]
+            # a row with an id of its own citing no passage repeats only one without
+            seen = idless if own and not ledger.passage(key) else anyone
+            found = list(seen.values()) if period == "" else \
+                [seen[p] for p in (period, "") if p in seen]
+            if found:
+                out[k].row = min(found)[1]
+            else:
+                by_period = ents.get(group, {})
+                agree = [infos for p, infos in by_period.items() if period in ("", p) or p == ""]
+                out[k].agreeing = sum(map(len, agree))
+                out[k].beside = tuple(info for _, info in itertools.islice(
+                    itertools.chain.from_iterable(agree), 3))
+        if out[k].row is None:
+            # a row that is an entry is that entry's figure (what the entry records)
+            p = key[-1][_PERIOD] if out[k].entry is None else out[k].records[_PERIOD]
+            anyone.setdefault(p, (n, k))
+            if not own:
+                idless.setdefault(p, (n, k))
+    return out
+
+
+def _match(rows: dict[object, list[Any]], entries: dict[object, list[tuple[tuple, Any]]],
+           out: dict[Any, Same], place: dict[Any, int]) -> None:
+    """Pair as many ``rows`` with ``entries`` (both by period, '' for one
+    left out; of one head and kind) as can be, each once, into ``out``:
+    a row and an entry of one period; then rows leaving it out with the
+    entries giving one (which no other row can be); then any row left with
+    the entries leaving it out (which any row can be).  ``place``: the rows'
+    order."""
+    left = {p: deque(ks) for p, ks in rows.items()}
+    free = {p: deque(items) for p, items in entries.items()}
+
+    def pair(ks: deque, items: deque) -> None:
+        while ks and items:
+            k = ks.popleft()
+            out[k].records, out[k].entry = items.popleft()
+
+    for p in left:
+        if p != "" and p in free:
+            pair(left[p], free[p])
+    if "" in left:
+        for p in sorted(free, key=repr):
+            if p != "":
+                pair(left[""], free[p])
+    if "" in free:
+        pair(deque(sorted((k for ks in left.values() for k in ks), key=place.__getitem__)),
+             free[""])
 
 
 def _period(text: str, on: Any) -> object:
@@ -140,3 +287,15 @@ def duplicate_message(entry_id: str, file: str, line: int) -> str:
     where = f" ({file}:{line})" if file else ""
     return (f"the same figure as entry {entry_id!r}{where}: same funder, purpose, amount, "
             f"date and source, and nothing it records differs; not added again")
+
+
+def more_rows_message(entries: Iterable[tuple[str, str, int]], count: int) -> str:
+    """Why a row agreeing with ``count`` entries (the first few: id, file,
+    line) is added all the same: other rows of the import are those figures."""
+    named = ", ".join(f"{eid!r} ({file}:{line})" if file else repr(eid)
+                      for eid, file, line in list(entries)[:3])
+    more = f" and {count - 3} more" if count > 3 else ""
+    return (f"agrees with the ledger's {named}{more} on everything this input gives, but "
+            f"as many of its rows as there are such entries are them: this row is one "
+            f"more, added as a new entry (more such rows than entries); if it is the same "
+            f"figure, remove the row")

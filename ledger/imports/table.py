@@ -22,14 +22,16 @@ from typing import Any
 
 from ledger.book import Book
 from ledger.errors import LedgerError
-from ledger.model import LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
+from ledger.model import FISCAL_YEAR, LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
+from ledger.phrases.period import PeriodError, parse_period
+from ledger.rules.options import OptionError, fiscal_start
 from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE, clip
 from ledger.rules.rows import suggest as _suggest
 import csv
 import io
 import sys
 import zipfile
-from ledger.imports.identity import Figures, cites_a_passage, duplicate_message
+from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
 from ledger.limits import NumberError, bounded_number
@@ -78,7 +80,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
 REQUIRED = ("date", "funder", "amount")
 # columns of ledger-tool's own CSV export that are derived, not journal fields
 DERIVED = {"primary", "value", "report currency", "rate", "rate date", "rate source",
-           "original value", "value minor", "open ended", "year", "where"}
+           "original value", "value minor", "open ended", "year", "where",
+           "fiscal year start"}   # the ledger's option, read apart (``_fiscal_start_given``)
 MAPPING_KEYS = {"columns", "defaults", "date_format", "sheet"}
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]00:00(?::00)?)?$")
 _NUMERIC_DATE = re.compile(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}$")
@@ -126,6 +129,9 @@ class ImportResult:
     table_rows: list[int] = field(default_factory=list)   # the spreadsheet row of each table row
     # a malformed row (not in ``table``) -> the id the import gave it (``_malformed_ids``)
     malformed_ids: dict[int, str] = field(default_factory=dict)
+    # MM-DD: the fiscal year start of the ledger the rows were listed from
+    # (a listing's or an export's fiscal_year_start column), "" when not given
+    fiscal_year_start: str = ""
 
     def record_warning(self, p: Problem) -> Problem:
         """The accepted row's warning ``p`` as the import says it ("row N")."""
@@ -786,11 +792,15 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                  entries: Book | tuple[Entry, ...] = (),
                  documents: dict[str, Document] | None = None,
                  name: str | None = None,
-                 held: dict[str, tuple[str, int]] | None = None) -> ImportResult:
+                 held: dict[str, tuple[str, int]] | None = None,
+                 fiscal_year_start: str | None = None) -> ImportResult:
     """Turn a spreadsheet into journal entries, checked against the existing
     ``entries`` (a Book, or ``Entry`` objects) and ``documents`` of the
     ledger they are imported into; ``held``: the ids of its entries
-    ``check`` refuses (``rows.refused_ids``), not theirs to take either."""
+    ``check`` refuses (``rows.refused_ids``), not theirs to take either.
+    ``fiscal_year_start``: that ledger's (MM-DD; None for a new one): a row
+    whose period is a fiscal year of a ledger starting on another day (the
+    file's fiscal_year_start column) is refused, not read as another year."""
     import numpy as np
     import pandas as pd
 
@@ -814,6 +824,7 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         if len(given) and not any(listed_links(c)[1] == "" for c in given):
             ignored.append(cols.pop("links"))
     _fill_merged(table, got.merged, cols)
+    listed_from, fiscal_column = _fiscal_start_given(table, headers, name, got.warnings)
     defaults = mapping.get("defaults", {})
     n = len(table)
     rows = pd.Index(got.rows, dtype="int64")   # spreadsheet rows (header = row 1)
@@ -850,9 +861,20 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                 f"formulas); open and save it in a spreadsheet program, then import again")))
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
+    if listed_from and fiscal_year_start and listed_from != fiscal_year_start:
+        for i, text in enumerate(values["period"]):
+            span = _fiscal_year(text, listed_from) if text and i not in no_value else None
+            if span:
+                no_value.add(i)
+                rejects.append(reject(int(rows[i]), colname["period"], (
+                    f"period {text!r} is a fiscal year of the ledger the rows come from, "
+                    f"which starts on {listed_from} (column {fiscal_column!r}); this "
+                    f"ledger's fiscal year starts on {fiscal_year_start}, so it would be "
+                    f"another year: write the period as its dates ({span!r})")))
     ids = values["id"]
-    # split entries from ledger-tool's own export: one row per purpose, same id
-    regroup = "entry_amount" in cols and "id" in cols
+    # split entries from ledger-tool's own export: one row per purpose, same
+    # id (without ids: the rows next to each other whose shares make it up)
+    regroup = "entry_amount" in cols
     share_col = next((h for h in headers if _norm_header(h) == "amount"), None)
     share = (table[share_col].astype(str).str.strip().tolist()
              if regroup and share_col else values["amount"])
@@ -874,6 +896,19 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
         """Whether the entry read last has the id ``eid`` and ends on the row above."""
         return bool(eid and raw_rows and raw_rows[-1][1].get("id") == eid
                     and raw_rows[-1][0][-1] == row_above)
+
+    def short_above(row_above: int | None) -> bool:
+        """Whether the entry read last, without an id, ends on the row above
+        and its shares are short of its amount (an exported split entry's
+        rows with their id column removed)."""
+        if not raw_rows or raw_rows[-1][0][-1] != row_above or raw_rows[-1][1].get("id"):
+            return False
+        f = raw_rows[-1][1]
+        try:
+            return sum((Decimal(a.replace(",", "")) for _, a in f.get("_parts", ())),
+                       Decimal(0)) < Decimal(str(f.get("_entry_amount", "")).replace(",", ""))
+        except (InvalidOperation, AttributeError):
+            return False
 
     def refuse_above(eid: str, r: int) -> None:
         """The entry above refused with its row ``r``: each of its rows, as one entry."""
@@ -930,7 +965,11 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                                   f"above: {why}"))
             refuse_above(eid, r)
             continue
-        if eid:
+        if not eid and regroup and short_above(row_above) and \
+                not _one_more_purpose(raw_rows[-1][1], fields, part, True):
+            raw_rows[-1][0].append(r)     # one more purpose of the export's entry above
+            continue
+        if eid or regroup:
             fields["_parts"] = [part]
         raw_rows.append(([r], fields))
     for rs, f in raw_rows:
@@ -986,7 +1025,57 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
     return ImportResult(name, entries_out, docs_out, text, rejects,
                         int((~blank).sum()) + len(malformed), cols,
                         ignored, table, got.warnings, warned, got.rows,
-                        {r: eid for (r, i), eid in zip(order, seq_ids) if i < 0 and eid})
+                        {r: eid for (r, i), eid in zip(order, seq_ids) if i < 0 and eid},
+                        listed_from)
+
+
+FISCAL_HEADER = "fiscal year start"
+
+
+def fiscal_day(value: Any) -> str:
+    """A fiscal year start ("7-1", "--07-01", (7, 1)) as MM-DD; 1 April
+    when none is given (as a ledger without the option counts); raises
+    ``OptionError``."""
+    month, day = fiscal_start(value or "04-01")
+    return f"{month:02d}-{day:02d}"
+
+
+def _fiscal_start_given(table, headers: list[str], name: str,
+                        warnings: list[str]) -> tuple[str, str]:
+    """(MM-DD, the column): the fiscal year start a listing's or an
+    export's ``fiscal_year_start`` column gives, the same on every row;
+    ("", column) when it gives none, or several or a bad one (said in
+    ``warnings``)."""
+    at = next((h for h in headers if _norm_header(h) == FISCAL_HEADER), None)
+    if at is None:
+        return "", ""
+    given = sorted({c.strip() for c in table[at].astype(str)} - {""})
+    try:
+        starts = sorted({fiscal_day(v) for v in given})
+    except OptionError as err:
+        warnings.append(f"{name}: column {at!r}: {err}; its fiscal year start is not carried")
+        return "", at
+    if len(starts) > 1:
+        warnings.append(f"{name}: column {at!r} gives several fiscal year starts "
+                        f"({', '.join(starts)}); none is carried")
+        return "", at
+    return (starts[0] if starts else ""), at
+
+
+def _fiscal_year(text: str, start: str) -> str:
+    """A period cell that is a fiscal year ("fiscal year 2017-18") as its
+    dates in a ledger whose fiscal years start on ``start`` (MM-DD); ""
+    for any other period."""
+    try:
+        period = parse_period(text)
+    except PeriodError:
+        return ""
+    if period.kind != FISCAL_YEAR or not period.fiscal_year:
+        return ""
+    month, day = fiscal_start(start)
+    first = int(period.fiscal_year[:4])
+    end = dt.date(first + 1, month, day) - dt.timedelta(days=1)
+    return f"from {dt.date(first, month, day).isoformat()} to {end.isoformat()}"
 
 
 def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
@@ -1039,8 +1128,8 @@ def _malformed_ids(order: list[tuple[int, int]], ids: list[str],
 def refused_with(r: int, at: int) -> str:
     """Why row ``r`` of an entry given over several rows is refused: the
     entry was, at its row ``at``."""
-    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id), "
-            f"refused at row {at}")
+    return (f"one entry with the rows {'below' if r < at else 'above'} (the same id, or "
+            f"an exported split entry's parts), refused at row {at}")
 
 
 @dataclass
@@ -1466,36 +1555,37 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
             continue
         todo.append((rs, table))
 
-    ledger_figures: list[Figures] = []
     # what this input can say of a figure: a spreadsheet's mapped columns
     # (IATI and FTS records, which pass no columns, give every field)
     can_give = gives if gives is not None else (set(cols) if cols else None)
     own = given or set()      # the ids the rows give (not generated)
+    # each row's verdict, made once over the rows the rules first accept: a
+    # row refused later must not hand its entry to another row
+    verdicts: dict[int, Same] = {}
+    beside: dict[int, Problem] = {}
 
     def twins(figures: dict[int, tuple]) -> dict[int, Problem]:
-        # a row repeating a figure of the ledger or of an earlier row
-        if not ledger_figures:   # the ledger's, once: figure -> its first entry
-            ledger_figures.append(Figures(can_give))
+        # a row repeating a figure of the ledger or of another row
+        if not verdicts:
+            ledger_figures = Figures(can_give)
             for key, f, file, line in zip(ledger.figures(), *ledger):
-                ledger_figures[0].add(key, (f["id"], file, line))
-        earlier = Figures(can_give)
+                ledger_figures.add(key, (f["id"], file, line))
+            verdicts.update(same_figures(ledger_figures, {
+                k: (key, todo[k][1].get("id", "") in own) for k, key in figures.items()}))
         out = {}
-        for k, key in figures.items():
+        for k in figures:
             rs, table = todo[k]
-            eid = table.get("id", "")
-            twin = ledger_figures[0].find(key)
-            if twin is None:
-                twin = earlier.find(key)
-                # two rows of this file that give ids of their own and cite no
-                # passage are two entries (a listing's rows carry no quote to
-                # tell them apart); the same quote and locator are one pledge
-                if twin is not None and eid in own and twin[0] in own \
-                        and not cites_a_passage(key):
-                    twin = None
-            if twin is not None:
-                out[k] = Problem(name, rs[0], eid, duplicate_message(*twin))
+            v = verdicts.get(k, Same())
+            if v.row is not None:       # another row's figure: its entry's, or the row's own
+                j = v.row
+                twin = verdicts[j].entry or (todo[j][1].get("id", ""), name, todo[j][0][0])
             else:
-                earlier.add(key, (eid, name, rs[0]))
+                twin = v.entry
+            if twin is not None:
+                out[k] = Problem(name, rs[0], table.get("id", ""), duplicate_message(*twin))
+            elif v.beside:
+                beside[k] = Problem(name, rs[0], table.get("id", ""), more_rows_message(
+                    v.beside, v.agreeing), severity="warning")
         return out
 
     part_rows = part_rows or {}
@@ -1534,6 +1624,8 @@ def _validate(raw_rows, entries, documents, new_docs, rejects, name, cols, views
     if warned is not None:
         warned.extend(p for k, found in sorted(got.warnings.items()) for p in found
                       if k not in kept_apart)
+        warned.extend(p for k, p in sorted(beside.items()) if k in got.accepted
+                      and k not in kept_apart)
     return [(todo[k][1], got.entries.get(k)) for k in got.accepted if k not in kept_apart]
 
 
