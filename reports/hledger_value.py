@@ -179,8 +179,9 @@ def _verdict(parts, prices, currency: str, valuation: str) -> XCheck:
             if not unconv and not (sub & other_accts):
                 rounding = True
             if first is None:
-                text = f"{shown:,f} {currency}" + "".join(
-                    f" and {v:,f} {c} unconverted" for c, v in sorted(unconv.items()))
+                text = " and ".join(([f"{shown:,f} {currency}"] if shown or not unconv
+                                     else []) + [f"{v:,f} {c} unconverted"
+                                                 for c, v in sorted(unconv.items())])
                 first = (name + (" (secondary entries counted)" if scope else ""), text,
                          f"{mine_d:,f} {currency}")
     unconverted = sorted({c for d in left.values() for c, v in d.items() if v})
