@@ -75,15 +75,24 @@ def x_postings(cols, line_values, currency: str, valuation: str,
     our_day = ours_day[entry]
     home = cols.cur_code[entry] == cols.code_of(currency)
     day[home] = our_day[home] = np.datetime64(0, "D")   # not priced: one group per account
+    f_names, f_code = _accounts(cols.funder, "Funders")
+    p_names, p_code = _accounts(cols.al_purpose, "Purposes")
     table = pa.table({
-        "account": np.r_[_accounts(cols.funder, "Funders"), _accounts(cols.al_purpose, "Purposes")],
+        # codes while summing (names for every posting would cost their memory)
+        "account": np.r_[f_code, p_code + len(f_names)],
         "secondary": (cols.linked | cols.not_counted)[entry],
-        "currency": cols.cur_names.take(pa.array(cols.cur_code[entry])),
+        "currency": cols.cur_code[entry],
         "day": day, "our_day": our_day,
         "amount": amount,
         "ours": np.r_[-funder_value, lines],
         "entries": np.r_[np.ones(n, dtype=np.int64), np.zeros(len(lines), dtype=np.int64)]})
-    return _summed(table)
+    out = _summed(table)
+    names = pa.array(np.r_[f_names, p_names].tolist(), pa.string())
+    currencies = pa.concat_arrays([cols.cur_names.cast(pa.string()), pa.array([""])])
+    return out.set_column(out.column_names.index("account"), "account",
+                          names.take(out["account"])) \
+        .set_column(out.column_names.index("currency"), "currency",
+                    currencies.take(out["currency"]))
 
 
 def _decimals(values) -> pa.Array:
@@ -190,13 +199,13 @@ def _verdict(parts, prices, currency: str, valuation: str) -> XCheck:
                   unconverted=unconverted, rounding=rounding)
 
 
-def _accounts(values: pa.Array, root: str) -> np.ndarray:
-    """Each value's hledger account under ``root``, as the export spells it."""
+def _accounts(values: pa.Array, root: str) -> tuple[np.ndarray, np.ndarray]:
+    """(each distinct value's hledger account under ``root``, as the export
+    spells it; each value's code among them)."""
     enc = values.dictionary_encode()
     spelt = np.array([jn.hledger_account(f"{root}:{v}") for v in enc.dictionary.to_pylist()],
                      dtype=object)
-    return spelt[enc.indices.to_numpy(zero_copy_only=False)] if len(spelt) else \
-        np.zeros(0, dtype=object)
+    return spelt, enc.indices.to_numpy(zero_copy_only=False).astype(np.int64)
 
 
 def _tree(names: list[str]) -> dict[str, set[int]]:
