@@ -774,6 +774,7 @@ def journal_part(book, filters: dict, places: int, fmt: str, options: dict):
     return {"text": body.getvalue(), "count": txns.count, "notes": note_part(book, valued_rows),
             "currencies": set(cols.cur_names.to_pylist()), "prices": prices,
             "used": None if years_head is None else years_head[0],
+            "x": export.x_part(book, cols, txns, fmt, options["currency"], options["valuation"]),
             "opens": (export.beancount_opens(cols, txns, prices, years_head)
                       if fmt == "beancount" else None),
             "accounts": ([f"{root}:{v}" for root, col in (("Funders", cols.funder),
@@ -808,8 +809,9 @@ def journal_head(parts, fmt: str, options: dict, book) -> str:
         (export.hledger_names if fmt == "hledger" else export.beancount_names)(
             p["accounts"], names)
     if fmt == "hledger":
-        return show_bidi(export._hledger_preamble(book, currency, currencies, prices,
-                                                  years_head))
+        return show_bidi(export._hledger_preamble(
+            book, currency, currencies, prices, years_head, None if prices is None else
+            export.x_whole([p["x"] for p in parts], prices, currency, options["valuation"])))
     first: dict = {}
     used: dict = defaultdict(set)
     for p in parts:

@@ -11,8 +11,9 @@
   status, period, qualifier and sources as tags / metadata, each foreign
   posting's value as its ``@@`` cost (``hledger bal -B``, beancount's
   weights: ledger-tool's converted amounts), and a price directive for each
-  published rate used on an entry's day (``-X --value=then`` agrees only
-  where no entry has a value_date or its own restatement: the header says).
+  published rate used on an entry's day (whether ``-X --value=then`` gives
+  the same figures is worked out on each export, and the header says:
+  ``reports.hledger_value``).
 
 Basis ``recorded`` (the default) values each entry's amount *as recorded*
 (one-off, at the entry date): the figures the double-entry postings carry,
@@ -40,6 +41,7 @@ from ledger.text_safety import show_bidi, show_bidi_frame
 from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
+from reports.hledger_value import XCheck, x_postings, x_verdict
 from reports.periods import period_words
 from reports.listing import FISCAL_COLUMN, fiscal_year_start
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
@@ -350,7 +352,9 @@ def journal_text(book, fmt: str, out, *, currency: str = "GBP", valuation: str =
         hledger_names(f"{root}:{v}" for root, col in (("Funders", cols.funder),
                                                       ("Purposes", cols.al_purpose))
                       for v in col.unique().to_pylist())
-        head = _hledger_preamble(book, currency, currencies, prices, years_head)
+        check = x_whole([x_part(book, cols, txns, fmt, currency, valuation)], prices,
+                        currency, valuation)
+        head = _hledger_preamble(book, currency, currencies, prices, years_head, check)
     else:
         head = _beancount_preamble(book, currency, currencies, prices, years_head,
                                    *beancount_opens(cols, txns, prices, years_head))
@@ -381,14 +385,34 @@ def journal_parts(book, fmt: str, *, currency: str, valuation: str, rates, polic
     return cols, txns, prices, None
 
 
-def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
-    """The header comments, declarations and (as recorded) price directives."""
+def x_part(book, cols, txns, fmt: str, currency: str, valuation: str) -> pa.Table | None:
+    """The postings of a recorded hledger export (a dataset's partition) as
+    the header's -X advice weighs them (``reports.hledger_value``)."""
+    if fmt != "hledger" or not isinstance(txns, xt._Recorded):
+        return None
+    return x_postings(cols, txns.line_values, currency, valuation,
+                      book.tables.entries["value_date"].to_numpy())
+
+
+def x_whole(parts, prices, currency: str, valuation: str) -> XCheck | None:
+    """What -X gives on the export of ``parts`` (``x_part`` of each) and its
+    P directives; None when a part could not be weighed."""
+    if not parts or any(p is None for p in parts):
+        return None
+    return x_verdict(parts, prices, currency, valuation)
+
+
+def _hledger_preamble(book, currency, currencies, prices, years_head,
+                      check: XCheck | None = None) -> str:
+    """The header comments, declarations and (as recorded) price directives;
+    ``check``: what -X gives on this export (``reports.hledger_value``),
+    None when it was not worked out (a dataset's export, part by part)."""
     out = ["; " + h for h in _header(book, "hledger", years_head)]
     if years_head is None:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
                    "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
                    "posting's @@ cost is its value at the rate below, rounded per split line)")
-        out.append(_x_advice(book, currency, currencies, prices))
+        out.append(_x_advice(currency, check))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
                    f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
@@ -405,25 +429,31 @@ def _hledger_preamble(book, currency, currencies, prices, years_head) -> str:
     return "\n".join(out)
 
 
-def _x_advice(book, currency, currencies, prices) -> str:
-    """Whether ``hledger bal -X CURRENCY --value=then`` gives our figures:
-    it prices each posting at the P directive on or before its entry date,
-    which is the rate we used only where no entry is valued at another
-    day's rate (a value_date) or at its own restatement (no P directive)."""
-    tables = getattr(book, "tables", None)
-    dated = int(tables.entries["value_date"].notna().sum()) if tables is not None else 0
-    priced = set(prices["currency"]) if prices is not None else set()
-    own = sorted(c for c in currencies if c != currency and c not in priced)
-    if not dated and not own:
-        return (f"; or hledger bal -X {currency} --value=then: the same rates, rounded only "
-                f"in the sums (a split entry's funder may differ by a penny)")
-    why = ([f"{dated} {'entry has' if dated == 1 else 'entries have'} a value_date (-X "
-            f"prices them at their entry date's rate, not that day's)"]
-           if dated else []) + (
-        [f"{', '.join(own)} amounts are valued at their own restatements (no P directive: "
-         f"-X leaves them unconverted)"] if own else [])
-    return (f"; not -X {currency} --value=then, which differs here: " + "; ".join(why)
-            + "; -B uses each posting's cost")
+def _x_advice(currency: str, check: XCheck | None) -> str:
+    """Whether ``hledger bal -X CURRENCY --value=…`` gives our figures, as
+    worked out on this export (``reports.hledger_value.x_check``)."""
+    if check is None:
+        return (f"; hledger bal -X {currency} --value=then was not checked against these "
+                f"figures (it values each posting at the P directive on or before its date "
+                f"and rounds only the sums); -B gives them")
+    x = f"-X {currency} {check.option}"
+    if not check.differ:
+        day = "its date" if check.option == "--value=then" else check.option[8:]
+        return (f"; or hledger bal {x}: the same figures, every account alone and with its "
+                f"subaccounts, with or without not:tag:secondary (worked out on this export: "
+                f"each posting at the P directive on or before {day}, each sum rounded once)")
+    account, theirs, ours = check.first or ("", "", "")
+    n = len(check.differ)
+    why = ([f"{check.other_rate} {'entry is' if check.other_rate == 1 else 'entries are'} "
+            f"valued at another day's rate than -X finds on its date (a value_date)"]
+           if check.other_rate else []) + (
+        [f"-X leaves {', '.join(check.unconverted)} amounts unconverted (no P directive on "
+         f"or before their date: an entry's own restatement is its alone)"]
+        if check.unconverted else []) + (
+        ["-X rounds only an account's sum, ledger-tool each line"] if check.rounding else [])
+    return (f"; not {x}, which differs here in {n} of {check.accounts} "
+            f"account{'s' if check.accounts != 1 else ''}: {account} {theirs} where -B gives "
+            f"{ours}; " + "; ".join(why) + "; -B uses each posting's cost")
 
 
 def _hledger_years(book, years_head) -> str:

@@ -26,6 +26,7 @@ from ledger.errors import LedgerError
 from ledger.model import NOT_COUNTED
 from ledger.text_safety import BIDI_CLASS, show_bidi_arrow
 from reports import journal_names as jn
+from reports.periods import fiscal_words_differ, period_words
 from reports.valuation import Valued, fiscal_start_of
 
 CHUNK_ENTRIES = 20_000    # entries per written chunk: bounded memory, text that stays in cache
@@ -203,9 +204,11 @@ class _Columns:
         self.funder = _strings(en["funder"])
         self.currency = _strings(en["currency"])
         self.status = _strings(en["status"])
-        self.period = _strings(en["period"])
+        # a fiscal year in the words of every other export (its dates for a
+        # start other than 1 April)
+        self.period = _strings(period_words(book) if fiscal_words_differ(book)
+                               else en["period"])
         self.qualifier = _strings(en["qualifier"])
-        self.period_kind = _strings(en["period_kind"])
         self.dates = en["date"].to_numpy().astype("datetime64[D]")
         starts = en["start"].to_numpy().astype("datetime64[D]")
         self.starts = np.where(np.isnat(starts), self.dates, starts)
@@ -335,10 +338,6 @@ class _Txns:
             grp = np.repeat(np.arange(self.count), self.lines)[multi]
             self.first_purpose[multi] = ~pd.Series(grp * (pkey.max() + 1) + pkey
                                                    ).duplicated().to_numpy()
-        per_entry = np.bincount(self.entry, minlength=cols.n)
-        self.year_tag = (per_entry[self.entry] > 1) | pc.not_equal(
-            cols.period_kind.take(pa.array(self.entry)), "one-off").to_numpy(
-            zero_copy_only=False)
         self.line_start = np.r_[0, np.cumsum(self.lines)]
 
     def monotone(self) -> bool:
@@ -505,9 +504,9 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
     if fmt == "hledger":
         tail = _per_value(purposes, lambda p: (" | " + p).rstrip())
         head = _cat("\n", when, lead.take(local), tail)
-        year = "" if label is None else pc.if_else(
-            pa.array(txns.year_tag[ta:tb]),
-            _per_value(label, lambda y: "\n    ; year:" + jn._tag_value(y)), "")
+        # every transaction, a one-off too: `tag:year=` must find all of a year
+        year = "" if label is None else _per_value(
+            label, lambda y: "\n    ; year:" + jn._tag_value(y))
     else:
         head = _cat("\n", when, lead.take(local),
                     _per_value(purposes, lambda p: " " + jn._bq(p)), heads.take(local))

@@ -1,5 +1,5 @@
 """The period of each entry in words that mean the same in any ledger they
-are imported into (``export --to csv|parquet``, ``list --format csv``).
+are imported into (``export --to csv|parquet|hledger|beancount``, ``list --format csv``).
 
 "fiscal year 2017-18" is read with the fiscal_year_start of the ledger it
 sits in (1 April by default); an entry of a ledger whose fiscal years start
@@ -27,10 +27,9 @@ def period_words(book) -> np.ndarray:
     fiscal years do not start on the day an importing ledger assumes."""
     en = book.tables.entries
     words = en["period"].to_numpy(dtype=object).copy()
-    # compared as (month, day): "--04-01" and "4-1" are the default too
-    month, day = fiscal_start(ledger_fiscal_start(book))
-    if (month, day) == fiscal_start(ledger_fiscal_start(SimpleNamespace(options={}))):
+    if not fiscal_words_differ(book):
         return words
+    month, day = fiscal_start(ledger_fiscal_start(book))
     fiscal = en["period_kind"].to_numpy(dtype=object) == FISCAL_YEAR
     first = pd.Series(en["fiscal_year"], dtype=object).astype(str).str.extract(
         _TWO_YEARS_FIRST, expand=False)
@@ -40,6 +39,14 @@ def period_words(book) -> np.ndarray:
         word = {y: _fiscal_dates(int(y), month, day) for y in pd.unique(labels)}
         words[at] = labels.map(word).to_numpy(dtype=object)
     return words
+
+
+def fiscal_words_differ(book) -> bool:
+    """Whether ``period_words`` writes some fiscal years of ``book`` as
+    dates: its fiscal years start on another day than the default."""
+    # compared as (month, day): "--04-01" and "4-1" are the default too
+    return fiscal_start(ledger_fiscal_start(book)) != fiscal_start(
+        ledger_fiscal_start(SimpleNamespace(options={})))
 
 
 def _fiscal_dates(first: int, month: int, day: int) -> str:

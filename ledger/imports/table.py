@@ -653,7 +653,10 @@ def parse_dates(col, date_format: str | None = None):
     """Vectorised: text cells -> (dates as datetime.date or None, reasons).
     Only a calendar day as written is a date: a time alone, a year or a month
     alone, or a word such as "now" that pandas would read as today is refused
-    (a reason starting "not a date")."""
+    (a reason starting "not a date").  An ISO date and time is its day, as an
+    XLSX datetime cell is; a four-digit year first (2015/07/30) reads
+    year/month/day; day and month in either order (03/04/2020) need the
+    mapping's date_format."""
     import pandas as pd
 
     text = col.astype(str).str.strip()
@@ -675,11 +678,18 @@ def parse_dates(col, date_format: str | None = None):
 
     iso = text.str.match(_ISO.pattern) & ~undated    # ISO dates (and XLSX date cells) always work
     read(iso, format="ISO8601")
+    # an ISO date and time of day is its day as written, as an XLSX datetime cell is
+    stamped = text.str.match(_ISO_DATETIME.pattern) & ~iso & ~undated
+    if stamped.any():
+        parsed = pd.to_datetime(text[stamped].str[:10], errors="coerce", format="%Y-%m-%d")
+        dates[stamped] = parsed.dt.date.where(parsed.notna(), None)
+    iso = iso | stamped
     if date_format:
         read(~iso & ~empty & ~undated, format=date_format)
         hint = f" (expected {date_format!r} from the mapping's date_format, or YYYY-MM-DD)"
     else:
-        numeric = text.str.match(_NUMERIC_DATE.pattern) & ~iso & ~text.str.match(r"^\d{4}-")
+        # a four-digit year first has one reading (2015/07/30): read below
+        numeric = text.str.match(_NUMERIC_DATE.pattern) & ~iso & ~text.str.match(r"^\d{4}[/.\-]")
         # "20 September 2014", "Sep 20, 2014": a month name, a day and a year are unambiguous
         worded = ~iso & ~numeric & ~empty & ~undated & text.map(_worded_date).astype(bool)
         read(worded, format="mixed", dayfirst=True)
@@ -688,10 +698,12 @@ def parse_dates(col, date_format: str | None = None):
         reasons[ambiguous] = ("date " + text[ambiguous].map(repr)
                               + " is ambiguous (day/month order): set date_format in a "
                                 "mapping file, e.g. date_format = \"%d/%m/%Y\"")
-    # year first, unpadded (2015-7-30) or run together (20150730): one reading
-    # only; after the mapping's date_format, which comes first
+    # year first, unpadded (2015-7-30), with / or . (2015/07/30) or run together
+    # (20150730): one reading only; after the mapping's date_format, which comes first
     left = dates.isna() & ~undated
     read(left & text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}$"), format="%Y-%m-%d")
+    read(left & text.str.match(r"^\d{4}/\d{1,2}/\d{1,2}$"), format="%Y/%m/%d")
+    read(left & text.str.match(r"^\d{4}\.\d{1,2}\.\d{1,2}$"), format="%Y.%m.%d")
     read(left & text.str.match(r"^\d{8}$"), format="%Y%m%d")
     bad = dates.isna() & (reasons == "")
     reasons[bad] = "not a date: " + text[bad].map(repr) + hint
@@ -713,7 +725,7 @@ def _not_a_day(text: str) -> str:
     """Why ``text`` is no calendar day although a parser would make one of
     it ("" when it may be one): the rest of a "not a date" reason."""
     low = text.lower()
-    if _ISO.match(text):      # an XLSX date cell: its time is midnight
+    if _ISO.match(text) or _ISO_DATETIME.match(text):   # its day, whatever the time
         return ""
     if low in _RELATIVE:
         return " names no calendar day (write the date, YYYY-MM-DD)"
@@ -735,6 +747,9 @@ def _not_a_day(text: str) -> str:
 _WITH_TIME = " has a time of day: write the date alone (YYYY-MM-DD)"
 _CLOCK = re.compile(r"%[-#]?[HIMSfpXcTRr]")     # strftime directives of a time of day
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]")
+# an ISO 8601 date and time (a time zone too): the date as written is the day
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T](?:[01]\d|2[0-3]):[0-5]\d"
+                           r"(?::(?:[0-5]\d|60)(?:[.,]\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$")
 
 
 def _worded_date(text: str) -> bool:

@@ -7,7 +7,10 @@ earlier writer (commit 459f9b3; the by-year beancount texts since gained two
 header lines, the tolerance bean-check needs: see test_export; the recorded
 texts since carry each foreign posting's @@ cost: test_export_years4; the hostile
 hledger texts keep "[Calais] port" whole since: hledger reads brackets inside
-a name as text, test_journal_names3) on the example
+a name as text, test_journal_names3; the hledger texts by year tag a one-off
+with its year too, and the recorded
+ones advise -X as worked out on each: test_export_years14, test_export_advice14)
+on the example
 ledger, a generated ledger
 (benchmarks/generate.py, 60 entries, seed 7; also read from its bulk Parquet,
 which records no amount text) and a hostile ledger (quotes with quote marks,

@@ -72,7 +72,7 @@ def test_year_first_dates_unpadded_or_run_together_import(tmp_path, cell, day):
 
 
 @pytest.mark.parametrize("cell", ["20151330", "2015-13-1", "2015-2-30", "12345678",
-                                  "2015-07-30 14:00:00"])
+                                  "2015-7-30 14:00:00"])
 def test_no_day_or_a_time_without_a_format_is_still_refused(tmp_path, cell):
     res = import_table(_csv(tmp_path / "t.csv", ["2016-03-03", cell]))
     assert [e.id for e in res.entries] == ["d-1"]
