@@ -208,8 +208,11 @@ def same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dic
                 out[k].beside = tuple(info for _, info in itertools.islice(
                     itertools.chain.from_iterable(agree), 3))
         if out[k].row is None:
-            # a row that is an entry is that entry's figure (what the entry records)
-            p = key[-1][_PERIOD] if out[k].entry is None else out[k].records[_PERIOD]
+            # filed under its own period, or, leaving it out and being an entry,
+            # the entry's: a row found is then one the leftover agrees with
+            p = key[-1][_PERIOD]
+            if p == "" and out[k].entry is not None:
+                p = out[k].records[_PERIOD]
             anyone.setdefault(p, (n, k))
             if not own:
                 idless.setdefault(p, (n, k))
