@@ -126,11 +126,6 @@ class Figures:
             cites = frozenset([(d, q if quote else "", x if loc else "") for d, q, x in key[5]])
         return (*key[:5], cites)
 
-    def passage(self, key: tuple) -> bool:
-        """The figure cites a passage as far as the input tells it
-        (``cites_a_passage`` of what it gives)."""
-        return cites_a_passage(self.head(key) + (key[-1],))
-
     def add(self, key: tuple, info: Any) -> None:
         self._by.setdefault(self.head(key), []).append((key[-1], info))
 
