@@ -644,21 +644,31 @@ def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path,
             if m and doc is not None and doc.path:
                 cited.setdefault(c.doc, set()).add(m.group(1))
     out: dict[Path, set[str]] = {}
+    untrusted: list[tuple[str, int]] = []     # (what is wrong, activities) by document
     for doc_id, acts in cited.items():
         doc = documents[doc_id]
         try:
             path = _archived(archive, doc)
         except LedgerError as err:
-            if said is not None:
-                where = f"{doc.file}:{doc.line}: " if doc.file else ""
-                n = len(acts)
-                said.append(f"{where}document {doc_id!r}: the ledger's archived copy is not "
-                            f"used ({err}): this import's statements of its {n} activit"
-                            f"{'y' if n == 1 else 'ies'} replace the ledger's whatever "
-                            f"their dates; restore {doc.path!r} to compare them")
+            where = f"{doc.file}:{doc.line}: " if doc.file else ""
+            n = len(acts)
+            untrusted.append((f"{where}document {doc_id!r}: the ledger's archived copy is not "
+                              f"used ({err}): this import's statements of its {n} activit"
+                              f"{'y' if n == 1 else 'ies'} replace the ledger's whatever "
+                              f"their dates; restore {doc.path!r} to compare them", n))
             continue
         out.setdefault(path, set()).update(acts)
+    if said is not None:
+        # a whole archive gone: the first few, then how many more in one line
+        said.extend(text for text, _ in untrusted[:_SAID])
+        if len(untrusted) > _SAID:
+            more = untrusted[_SAID:]
+            said.append(f"and {len(more)} more archived IATI file(s) not used, of "
+                        f"{sum(n for _, n in more)} activities: restore them to compare")
     return out
+
+
+_SAID = 5    # archived copies not used, each said; more in one line
 
 
 def _archived(archive: Path, doc) -> Path:

@@ -15,11 +15,11 @@ from pathlib import Path
 import ledger
 
 
-def _file(path: Path, stamp: str, value: str) -> Path:
+def _file(path: Path, stamp: str, value: str, activity: str = "X") -> Path:
     path.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<iati-activities version="2.03">\n'
         f'<iati-activity default-currency="GBP" last-updated-datetime="{stamp}">'
-        '<iati-identifier>XM-DAC-1-X</iati-identifier><reporting-org ref="XM-DAC-1">'
+        f'<iati-identifier>XM-DAC-1-{activity}</iati-identifier><reporting-org ref="XM-DAC-1">'
         '<narrative>Donor</narrative></reporting-org><transaction ref="1">'
         '<transaction-type code="2"/><transaction-date iso-date="2020-01-01"/>'
         f'<value>{value}</value></transaction></iati-activity>\n</iati-activities>\n',
@@ -81,3 +81,21 @@ def test_a_path_out_of_the_archive_is_not_read(tmp_path, run_cli):
     text = re.sub(r'^path = ".*"$', kept[0], text, flags=re.M)
     journal.write_text(re.sub(r'^sha256 = ".*"$', kept[1], text, flags=re.M), encoding="utf-8")
     assert _amounts(book) == [Decimal(3000)]
+
+
+def test_a_whole_archive_gone_is_said_in_a_few_lines(tmp_path, run_cli):
+    """Seven archived files missing: five named, one line for the other two."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(7):
+        _file(folder / f"a{n}.xml", "2024-06-01T00:00:00Z", "2000", activity=f"A{n}")
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "iati", folder, "-o", book)
+    assert code == 0, err
+    for f in (book / "sources").glob("*.xml"):
+        f.unlink()
+    _, _, err = run_cli("import", "--from", "iati",
+                        _file(tmp_path / "old.xml", "2024-01-01T00:00:00Z", "1000"), "-o", book)
+    said = [line for line in err.splitlines() if "archived copy is not used" in line]
+    assert len(said) == 5, err
+    assert "and 2 more archived IATI file(s) not used, of 2 activities" in err, err
