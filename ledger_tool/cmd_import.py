@@ -112,12 +112,14 @@ def run(args) -> int:
                   f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
     has = _fiscal_start_of(options) if options is not None else None
+    new_ledger = options is None and not target.parent.exists()
+    # a journal file outside a ledger counts fiscal years from April: a
+    # listing's fiscal year of another start is refused there too
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
                           documents=documents, held=refused_ids(problems),
-                          fiscal_year_start=has)
+                          fiscal_year_start=has or (None if new_ledger else _APRIL))
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    new_ledger = options is None and not target.parent.exists()
     carried = _fiscal_start_said(result.fiscal_year_start, has, new_ledger, args.file, target)
     shown = capped(result.messages(), "the rejects file" if not args.dry_run else "")
     for msg in shown:

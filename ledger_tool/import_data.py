@@ -184,8 +184,11 @@ def run_data(args) -> int:
     progress = Progress("import")        # on a terminal only
     results = []
     paths = inputs(args.file, kind)
-    held = ledger_copies(entries, documents, _ledger_archive(root, options, archive)) \
+    untrusted: list[str] = []
+    held = ledger_copies(entries, documents, _ledger_archive(root, options, archive), untrusted) \
         if kind == "iati" and entries else None
+    for msg in untrusted:
+        print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:

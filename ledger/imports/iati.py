@@ -16,6 +16,7 @@ import functools
 import hashlib
 import heapq
 import itertools
+import os
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +31,7 @@ from ledger.imports.table import slug
 from ledger.minor import to_minor
 from ledger.phrases.money import currency_digits, known_currencies, plain_decimal
 from ledger.limits import magnitude_problem
+from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import Held, HeldEntries
 from ledger.model import LINK_KINDS, NOT_COUNTED, Entry
@@ -623,21 +625,71 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path
-                  ) -> dict[Path, set[str]]:
+def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path,
+                  said: list[str] | None = None) -> dict[Path, set[str]]:
     """The archived IATI files the ledger's entries cite (``documents``:
     id -> ``Document``, its path within ``archive``), each with the
     activities cited from it: the statements of its activities the ledger
     last read, which an older copy in a later import must not replace
-    (``newest_activities``)."""
-    out: dict[Path, set[str]] = {}
+    (``newest_activities``).  Only a copy that is what the ledger recorded
+    counts: a regular file inside the archive, within the size cap, of the
+    recorded SHA-256; any other is left out and said in ``said`` (one line
+    each: the import's statements of its activities then replace the
+    ledger's whatever their dates)."""
+    cited: dict[str, set[str]] = {}
     for e in _LedgerActivities(entries).held.rows:
         for c in e.sources:
             m = _LOCATOR.match(c.locator) if c.doc.startswith("iati-") else None
             doc = documents.get(c.doc) if m else None
             if m and doc is not None and doc.path:
-                out.setdefault(archive / doc.path, set()).add(m.group(1))
-    return {p: acts for p, acts in out.items() if p.is_file()}
+                cited.setdefault(c.doc, set()).add(m.group(1))
+    out: dict[Path, set[str]] = {}
+    untrusted: list[tuple[str, int]] = []     # (what is wrong, activities) by document
+    for doc_id, acts in cited.items():
+        doc = documents[doc_id]
+        try:
+            path = _archived(archive, doc)
+        except LedgerError as err:
+            where = f"{doc.file}:{doc.line}: " if doc.file else ""
+            n = len(acts)
+            untrusted.append((f"{where}document {doc_id!r}: the ledger's archived copy is not "
+                              f"used ({err}): this import's statements of its {n} activit"
+                              f"{'y' if n == 1 else 'ies'} replace the ledger's whatever "
+                              f"their dates; restore {doc.path!r} to compare them", n))
+            continue
+        out.setdefault(path, set()).update(acts)
+    if said is not None:
+        # a whole archive gone: the first few, then how many more in one line
+        said.extend(text for text, _ in untrusted[:_SAID])
+        if len(untrusted) > _SAID:
+            more = untrusted[_SAID:]
+            said.append(f"and {len(more)} more archived IATI file(s) not used, of "
+                        f"{sum(n for _, n in more)} activities: restore them to compare")
+    return out
+
+
+_SAID = 5    # archived copies not used, each said; more in one line
+
+
+def _archived(archive: Path, doc) -> Path:
+    """The archived file of ``doc``, read as the archive's
+    reader reads a document: confined to ``archive``, a regular file within
+    the size cap; and of the SHA-256 the ledger recorded.  ``LedgerError``
+    (``UnsafeFile``) otherwise, saying what is wrong."""
+    path = archive / doc.path
+    confine(path, archive, what="archived IATI file")
+    if doc.sha256:
+        h = hashlib.sha256()
+        fd = open_checked(path, inside=archive, what="archived IATI file")
+        with os.fdopen(fd, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        if h.hexdigest() != doc.sha256.lower():
+            raise UnsafeFile(path, f"its SHA-256 is {h.hexdigest()[:12]}…, not the "
+                                   f"{doc.sha256[:12]}… the ledger recorded")
+    else:
+        check_file(path, inside=archive, what="archived IATI file")
+    return path
 
 
 def slug_claims(paths, copies, newest: Mapping[str, tuple[str, str]] | None = None,

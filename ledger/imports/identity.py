@@ -16,9 +16,12 @@ locator to tell two equal transactions apart): two ids given, two entries.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import itertools
+import operator
 from collections import deque
 from dataclasses import dataclass
 from collections.abc import Iterable, Mapping
@@ -105,6 +108,9 @@ class Figures:
         self._by: dict[tuple, list[tuple[tuple, Any]]] = {}
         self._at = compared(given)
         self._cites = _cited(given)
+        kind = [i for i in self._at if i != _PERIOD]
+        self._kinds = operator.itemgetter(*kind) if len(kind) > 1 else \
+            (lambda r: (r[kind[0]],)) if kind else (lambda r: ())
 
     def head(self, key: tuple) -> tuple:
         """What of ``key`` must be equal: all but what it records, its
@@ -112,14 +118,13 @@ class Figures:
         if self._cites == (True, True, True):
             return key[:-1]
         doc, quote, loc = self._cites
-        cites = frozenset((d if doc else "", q if quote else "", x if loc else "")
-                          for d, q, x in key[5]) if doc else frozenset()
+        if not doc:
+            cites: frozenset = frozenset()
+        elif not (quote or loc):      # a listing: its documents only
+            cites = frozenset([(d, "", "") for d, _, _ in key[5]])
+        else:
+            cites = frozenset([(d, q if quote else "", x if loc else "") for d, q, x in key[5]])
         return (*key[:5], cites)
-
-    def passage(self, key: tuple) -> bool:
-        """The figure cites a passage as far as the input tells it
-        (``cites_a_passage`` of what it gives)."""
-        return cites_a_passage(self.head(key) + (key[-1],))
 
     def add(self, key: tuple, info: Any) -> None:
         self._by.setdefault(self.head(key), []).append((key[-1], info))
@@ -128,10 +133,10 @@ class Figures:
         """What two records agreeing must share: every place compared but
         the period, which a record may leave out (''); agreeing is then
         sharing this and the period, or one leaving it out."""
-        return tuple(records[i] for i in self._at if i != _PERIOD)
+        return self._kinds(records)
 
 
-@dataclass
+@dataclass(slots=True)
 class Same:
     """What one imported row is (``same_figures``): the ledger's figure
     ``entry`` (its info), or the same figure as the import's row ``row``
@@ -161,59 +166,132 @@ def same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dic
     those giving a period before those leaving it out (a period left out
     agrees with any), rows with ids of their own before others, so the
     outcome never depends on the order of the rows or of the imports."""
-    at = ledger._at
+    with _no_cycle_collection():
+        return _same_figures(ledger, rows)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """The cycle collector paused: ``same_figures`` makes only acyclic
+    tuples, dicts and lists, over which its passes (set off by their number)
+    would walk the ledger's keys again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _same_figures(ledger: Figures, rows: Mapping[Any, tuple[tuple, bool]]) -> dict[Any, Same]:
+    out = {k: Same() for k in rows}
+    # the rows and the ledger's entries by what must be equal (head), then
+    # what they share besides the period (kind): a group's rows are
+    # compared with that group's entries only (by period)
+    mine: dict[tuple, dict[tuple, list[Any]]] = {}
+    for k, (key, _) in rows.items():
+        mine.setdefault(ledger.head(key), {}).setdefault(ledger._kind(key[-1]), []).append(k)
+    for head, kinds in mine.items():
+        ents: dict[tuple, dict[object, list[tuple[tuple, Any]]]] = {}
+        for records, info in ledger._by.get(head, ()):
+            ents.setdefault(ledger._kind(records), {}).setdefault(
+                records[_PERIOD], []).append((records, info))
+        for kind, ks in kinds.items():
+            if len(ks) == 1:         # most: one row, the entry it is or none
+                _one(ks[0], rows[ks[0]][0][-1][_PERIOD], ents.get(kind), out)
+                continue
+            ks.sort(key=_ranks(ks, rows, ledger._at))   # sort() keeps the file's order in a tie
+            _group(ks, rows, ents.get(kind, {}), cites_a_passage(head), out)
+    return out
+
+
+def _one(k: Any, period: object, entries: dict[object, list[tuple[tuple, Any]]] | None,
+         out: dict[Any, Same]) -> None:
+    """``_group`` of a group of one row ``k`` (its ``period``): the entry
+    ``_match`` would pair it with; else it is new, and agrees with none
+    (an entry it agreed with would be its own)."""
+    if not entries:
+        return
+    if period != "":
+        items = entries.get(period) or entries.get("")
+    else:
+        others = [p for p in entries if p != ""]
+        items = entries[min(others, key=repr)] if others else entries.get("")
+    if items:
+        out[k].records, out[k].entry = items[0]
+
+
+def _ranks(ks: list[Any], rows: Mapping[Any, tuple[tuple, bool]], at: tuple[int, ...]):
+    """The order ``same_figures`` takes the rows ``ks`` of one group in:
+    those giving a period first, then those with ids of their own, then by
+    what they record (``at``), each distinct record's text made once."""
+    text = {r: repr(tuple(r[i] for i in at)) for r in {rows[k][0][-1] for k in ks}}
 
     def rank(k: Any) -> tuple:
         key, own = rows[k]
-        return (key[-1][_PERIOD] == "", not own, repr(tuple(key[-1][i] for i in at)))
+        return (key[-1][_PERIOD] == "", not own, text[key[-1]])
+    return rank
 
-    order = sorted(rows, key=rank)       # sorted() keeps the file's order in a tie
-    out = {k: Same() for k in rows}
-    # the ledger's entries and the rows, by what must be equal (head) and
-    # what they share besides the period (kind), then by their period
-    ents: dict[tuple, dict[object, list[tuple[tuple, Any]]]] = {}
-    for head, items in ledger._by.items():
-        for records, info in items:
-            ents.setdefault((head, ledger._kind(records)), {}).setdefault(
-                records[_PERIOD], []).append((records, info))
-    mine: dict[tuple, dict[object, list[Any]]] = {}
-    for k in order:
-        key = rows[k][0]
-        mine.setdefault((ledger.head(key), ledger._kind(key[-1])), {}).setdefault(
-            key[-1][_PERIOD], []).append(k)
-    place = {k: n for n, k in enumerate(order)}
-    for group, by_period in mine.items():
-        if group in ents:
-            _match(by_period, ents[group], out, place)
-    # rows left over, in turn: another row's figure again, or new; the
-    # figures so far by head and kind, then by period: the first of each
-    # (place, row), of any row and of rows without an id of their own
-    first: dict[tuple, tuple[dict, dict]] = {}
-    for n, k in enumerate(order):
+
+def _group(ks: list[Any], rows: Mapping[Any, tuple[tuple, bool]],
+           entries: dict[object, list[tuple[tuple, Any]]], passage: bool,
+           out: dict[Any, Same]) -> None:
+    """``same_figures`` for the rows ``ks`` of one head and kind, in its
+    order, against that group's ``entries`` (by period), into ``out``;
+    ``passage``: the group's figures cite a passage."""
+    by_period: dict[object, list[Any]] = {}
+    for k in ks:
+        by_period.setdefault(rows[k][0][-1][_PERIOD], []).append(k)
+    place = {k: n for n, k in enumerate(ks)}
+    if entries:
+        _match(by_period, entries, out, place)
+    # rows left over, in turn: another row's figure again, or new; the rows
+    # so far by period, first (place, row) of each, of any row and of rows
+    # without an id of their own, and the first of all (a row leaving the
+    # period out agrees with every one)
+    anyone: dict[object, tuple[int, Any]] = {}
+    idless: dict[object, tuple[int, Any]] = {}
+    first: dict[bool, tuple[int, Any]] = {}       # idless only -> the first row
+    at = {p: n for n, p in enumerate(entries)}     # the entries' periods in their order
+    everyone: tuple[int, tuple] | None = None
+    for n, k in enumerate(ks):
         key, own = rows[k]
-        group = (ledger.head(key), ledger._kind(key[-1]))
-        anyone, idless = first.setdefault(group, ({}, {}))
+        period = key[-1][_PERIOD]
         if out[k].entry is None:
-            period = key[-1][_PERIOD]
             # a row with an id of its own citing no passage repeats only one without
-            seen = idless if own and not ledger.passage(key) else anyone
-            found = list(seen.values()) if period == "" else \
+            only = own and not passage
+            seen = idless if only else anyone
+            found = ([first[only]] if only in first else []) if period == "" else \
                 [seen[p] for p in (period, "") if p in seen]
             if found:
                 out[k].row = min(found)[1]
             else:
-                by_period = ents.get(group, {})
-                agree = [infos for p, infos in by_period.items() if period in ("", p) or p == ""]
-                out[k].agreeing = sum(map(len, agree))
-                out[k].beside = tuple(info for _, info in itertools.islice(
-                    itertools.chain.from_iterable(agree), 3))
+                if period == "":       # every entry, counted once for the group
+                    if everyone is None:
+                        everyone = _agreeing(list(entries.values()))
+                    out[k].agreeing, out[k].beside = everyone
+                else:
+                    out[k].agreeing, out[k].beside = _agreeing(
+                        [entries[p] for p in sorted({period, ""} & at.keys(), key=at.__getitem__)])
         if out[k].row is None:
-            # a row that is an entry is that entry's figure (what the entry records)
-            p = key[-1][_PERIOD] if out[k].entry is None else out[k].records[_PERIOD]
+            # filed under its own period, or, leaving it out and being an entry,
+            # the entry's: a row found is then one the leftover agrees with
+            p = period
+            if p == "" and out[k].entry is not None:
+                p = out[k].records[_PERIOD]
             anyone.setdefault(p, (n, k))
+            first.setdefault(False, (n, k))
             if not own:
                 idless.setdefault(p, (n, k))
-    return out
+                first.setdefault(True, (n, k))
+
+
+def _agreeing(agree: list[list[tuple[tuple, Any]]]) -> tuple[int, tuple]:
+    """How many entries ``agree`` (lists of (records, info)) holds, and the
+    first three's info."""
+    return (sum(map(len, agree)), tuple(info for _, info in itertools.islice(
+        itertools.chain.from_iterable(agree), 3)))
 
 
 def _match(rows: dict[object, list[Any]], entries: dict[object, list[tuple[tuple, Any]]],
@@ -237,6 +315,8 @@ def _match(rows: dict[object, list[Any]], entries: dict[object, list[tuple[tuple
             pair(left[p], free[p])
     if "" in left:
         for p in sorted(free, key=repr):
+            if not left[""]:
+                break
             if p != "":
                 pair(left[""], free[p])
     if "" in free:
