@@ -1114,9 +1114,8 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
             sheet.formula(r, cols.index("outstanding") + 1, f"={t}{r}-{p}{r}", fmt, bold=False)
 
     made["By status"] = _long_sheet(
-        wb, "By status", cap + " paid = disbursed or spent, each counted payment once; on the "
-        "row of the funder whose pledge it pays; outstanding = total − paid; paid for others = "
-        "what the funder paid of other funders' pledges.", st,
+        wb, "By status", cap + " paid = disbursed or spent, each counted payment once; "
+        "on the pledge's funder; outstanding = total − paid.", st,
         ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding",
          "paid for others"], fmt,
         before_finish=outstanding)
