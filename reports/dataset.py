@@ -119,6 +119,7 @@ def links_part(book, filters, paid: bool) -> dict | None:
                  "status": None}
     if paid:     # the page's bits (``reports.tables.book_statuses_above``)
         out["above"] = (en["id"].to_numpy(dtype=object), t.status_bits(en["status"]))
+        out["pledge"] = t.pledge_facts(book)    # whose pledge a payment pays
     if chosen.status:
         out["status"] = status_facts(book, *status_books(book, chosen))
         # the ids the other filters keep: the note names only those
@@ -133,11 +134,14 @@ class Across:
     the ids paid within another entry (``reports.tables.paid_within_ids``;
     None: not read) and the ``reports.filters.counted_alone`` pair (None:
     no --status) and every entry's ``reports.tables.statuses_above`` as
-    (ids, bits) across partitions (None: not read)."""
+    (ids, bits) across partitions (None: not read), and the funder of the
+    pledge each payment pays (``reports.tables.pledge_funder_ids``; None:
+    not read)."""
     paid_within: frozenset[str] | None = None
     counted_alone: tuple[frozenset, frozenset] | None = None
     alone_in_order: tuple = ()    # the ids counted as themselves, in the dataset's order
     above: tuple[np.ndarray, np.ndarray] | None = None
+    pledge_funders: pd.Series | None = None
 
 
 def across(parts) -> Across | None:
@@ -147,8 +151,12 @@ def across(parts) -> Across | None:
         return None
     paid = [p["paid"] for p in parts if p["paid"] is not None]
     status = [p["status"] for p in parts if p["status"] is not None]
-    above = None
+    above = pledged = None
     if paid:     # paid's links, followed for the statuses above each entry
+        whose = [p["pledge"] for p in parts if p["paid"] is not None]
+        pledged = t.pledge_funder_ids(np.concatenate([f[0] for f in paid]),
+                                      np.concatenate([f[1] for f in paid]),
+                                      *(np.concatenate([f[k] for f in whose]) for k in range(3)))
         mine = [p["above"] for p in parts if p["paid"] is not None]
         ids = np.concatenate([m[0] for m in mine])
         bits = t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
@@ -157,7 +165,8 @@ def across(parts) -> Across | None:
         once = ~pd.Index(ids, dtype=object).duplicated()    # looked up by id
         above = (ids[once], bits[once])
     if not status:
-        return Across(paid_within(paid) if paid else None, above=above)
+        return Across(paid_within(paid) if paid else None, above=above,
+                      pledge_funders=pledged)
     facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
     alone = counted_alone(**facts)
     shown = np.concatenate([p["shown"] for p in parts if p["status"] is not None])
@@ -165,7 +174,7 @@ def across(parts) -> Across | None:
     ids = ids[pd.Index(ids, dtype=object).isin(shown)]
     return Across(paid_within(paid) if paid else None, alone,
                   tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
-                  if alone[0] else (), above)
+                  if alone[0] else (), above, pledged)
 
 
 def with_across(book, links: Across, func, *args):
@@ -177,6 +186,8 @@ def with_across(book, links: Across, func, *args):
         book.whole.counted_alone = links.counted_alone
     if links.above is not None:
         book.whole.statuses_above = links.above
+    if links.pledge_funders is not None:
+        book.whole.pledge_funders = links.pledge_funders
     return func(book, *args)
 
 
@@ -355,10 +366,10 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
     the numbers of the partition's entries they flag go to the page, listed
     or not (``flagged``).  ``paid_within``: the dataset's (``paid_within``),
     so that paid counts a payment once across partitions."""
-    if not len(t.select_entries(book, options)):
-        return None
     if paid_within is not None:
         book.whole.paid_within = paid_within
+    if not len(t.select_entries(book, options)):
+        return _paid_only(book, options)
     _open_ended(book, options)
     report = t.build_report(book, dataclasses.replace(options, compare=()), rows=False)
     ledger, entries, links = report.extra.pop("rows to add")
@@ -402,6 +413,20 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
             "dropped": dropped_ids(entries, report.spread, report.horizon),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
             "year_label": report.year_label, "currency": cur}
+
+
+def _paid_only(book, options):
+    """A partition whose entries --funder leaves out may still hold payments
+    of the pledges of a funder it keeps (``reports.tables.paid_by_others``):
+    their status table alone, or None."""
+    entries = t.select_entries(book, options)
+    others = t.paid_by_others(book, entries, options)
+    if others is None:
+        return None
+    pledges = t.Pledges(t.book_pledge_funders(entries), options.depth,
+                        tuple(options.funder or ()), others)
+    return {"paid only": t.status_table(others.iloc[:0], pd.DataFrame(columns=["id", "kind"]),
+                                        options.currency.upper(), frozenset(), pledges)}
 
 
 def _flagged_numbers(entries, facts: pd.DataFrame, flags) -> np.ndarray:
@@ -456,10 +481,11 @@ def _long(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().melt(id_vars="year", var_name="funder", value_name="amount")
 
 
-def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
+def combine_report(parts, currency: str, paid_only=()) -> dict[str, pd.DataFrame]:
     """The report's tables over every partition: amounts and entry counts
     added (each entry lives in one partition), qualifiers joined, shares
-    worked out again on the totals."""
+    worked out again on the totals.  ``paid_only``: the status tables of
+    partitions that hold only payments of pledges elsewhere (``_paid_only``)."""
     parts = [p for p in parts if p is not None]
     if not parts:
         raise LedgerError("no entries match the filters; nothing to report")
@@ -467,7 +493,8 @@ def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
     for name, keys in (("summary", ["funder", "purpose"]), ("by_purpose", ["purpose"]),
                        ("by_funder", ["funder"]), ("by_year", ["year", "funder"]),
                        ("by_status", ["funder"])):
-        frame = pd.concat([p[name] for p in parts], ignore_index=True)
+        frame = pd.concat([p[name] for p in parts] + (list(paid_only) if name == "by_status"
+                                                      else []), ignore_index=True)
         if frame.empty:
             out[name] = frame
             continue
@@ -508,6 +535,7 @@ class ReportParts:
 
     def clear(self) -> None:
         self.parts: list[dict] = []
+        self.paid_only: list[pd.DataFrame] = []    # status tables alone (``_paid_only``)
         self.cells: list[list] = [[], []]
         self.flagged: list = []        # the flagged entries' numbers (report_part)
         self.flagged_first: list[str] = []   # the first of their ids, for the banner
@@ -515,6 +543,9 @@ class ReportParts:
 
     def add(self, part) -> None:
         if part is None:
+            return
+        if "paid only" in part:
+            self.paid_only.append(part["paid only"])
             return
         part["offset"] = offset = self.numbered
         self.numbered += part["numbered"]
@@ -599,7 +630,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     entries, with how many rows there are in all and ``where`` the full list
     is (``extra["whole"]``)."""
     parts = collected.parts
-    tables = combine_report(parts, options.currency.upper())
+    tables = combine_report(parts, options.currency.upper(), collected.paid_only)
     cur = options.currency.upper()
     pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
     t._check_compare(pairs, options.compare)

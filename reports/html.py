@@ -88,7 +88,8 @@ SECTIONS = [
     ("s-year", "By year", "t-year", ""),
     ("s-status", "By status", "t-status",
      "paid = disbursed or spent, including entries that disburse another, each "
-     "payment once (none within a pledge paid itself); outstanding = total − paid."),
+     "payment once (none within a pledge paid itself), on the row of the funder whose pledge "
+     "it pays; outstanding = total − paid; paid for others: paid of other funders' pledges."),
     ("s-compare", "Comparison", "t-compare",
      "The compared funders side by side; each includes its sub-accounts."),
     ("s-trees", "Account trees", "t-trees",

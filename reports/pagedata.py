@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.rules.options import OptionError, locale_name
-from reports.accounts import parents
+from reports.accounts import parents, truncate
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
@@ -230,8 +230,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
             out.update(str(x) for x in pd.unique(fr[col].astype(object)))
         return sorted(out)
 
-    funders, purposes, statuses, quals = (values(c) for c in
-                                          ("funder", "purpose", "status", "qualifier"))
+    purposes, statuses, quals = (values(c) for c in ("purpose", "status", "qualifier"))
+    funders = sorted(set(values("funder")) | set(values("pledge")))   # a pledge's, if apart
     year_list = values("year", (years,))
     tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
                                                    .astype(object))})
@@ -306,7 +306,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
-               "a": c["above"].astype(int).tolist(),
+               "a": c["above"].astype(int).tolist(), "g": codes(c["pledge"], funders),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
                "e": grouped[id(c)]}
         if with_year:
@@ -524,7 +524,7 @@ def entry_groups(lists: dict, shown: int, flagged: list[int]):
     return out, counts, sorted(bad_groups)
 
 
-CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role", "above"]
+CUBE_KEYS = ["funder", "purpose", "status", "qualifier", "tags", "role", "above", "pledge"]
 
 
 ROLES = ("counted", "pays another", "not counted")   # role 0, 1, 2
@@ -602,6 +602,9 @@ def cube_by_entry(report: Report):
     above = facts["above"].to_numpy(dtype=np.int64) if "above" in facts \
         else np.zeros(len(facts), dtype=np.int64)    # statuses its links lead to (page.js)
     open_ = facts["open_ended"].to_numpy(dtype=bool)
+    pledge = facts["pledge"].to_numpy(dtype=object) if "pledge" in facts \
+        else np.full(len(facts), None, dtype=object)
+    depth = report.options.depth
 
     def entry_of(f):
         if book is not None:
@@ -618,7 +621,8 @@ def cube_by_entry(report: Report):
             return None
         parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
         role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
-        parts += [(tag_code[ent], tag_values), (role, None), (above[ent], None)]
+        parts += [(tag_code[ent], tag_values), (role, None), (above[ent], None),
+                  _sorted_codes(pledge_row(f["funder"], role, pledge[ent], depth))]
         if with_year:
             ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
             parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
@@ -648,7 +652,7 @@ def cube_by_entry(report: Report):
                 out[name] = values[picked]
         out["minor"] = sums
         frame = pd.DataFrame(out, columns=cols)
-        for c in ("funder", "purpose", "status", "qualifier", "tags") + (
+        for c in ("funder", "purpose", "status", "qualifier", "tags", "pledge") + (
                 ("year",) if with_year else ()):
             frame[c] = frame[c].astype(object)
         pair = np.sort(inv.astype(np.int64) * n_e + rank[ent])
@@ -663,6 +667,18 @@ def cube_by_entry(report: Report):
     if t is None or y is None:
         return None
     return t[0], y[0], t[1], y[1], t[2]
+
+
+def pledge_row(funder: pd.Series, role, pledge, depth: int | None) -> pd.Series:
+    """Per row: the funder whose row of the status table its paid goes to,
+    the funder of the pledge a payment (role 1) pays, cut to ``depth``
+    (``reports.tables.Pledges``), else the row's own funder."""
+    out = funder.astype(object).to_numpy(dtype=object).copy()
+    pledge = np.asarray(pledge, dtype=object)
+    at = (np.asarray(role) == 1) & pd.notna(pledge)
+    if at.any():
+        out[at] = truncate(pd.Series(pledge[at]), depth).to_numpy(dtype=object)
+    return pd.Series(out, index=funder.index, dtype=object)
 
 
 def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -707,6 +723,10 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
             "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })
+        g["pledge"] = pledge_row(f["funder"], g["role"].to_numpy(),
+                                 of_ids(ids, "pledge", None) if "pledge" in last
+                                 else np.full(len(f), None, dtype=object),
+                                 report.options.depth).to_numpy()
         if "year" in extra:
             g["year"] = f["year"].astype(str).to_numpy()
             g["open"] = of_ids(ids, "open_ended", False).astype(bool)

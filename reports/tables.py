@@ -18,10 +18,12 @@ uses disbursing/phased entries only to measure what was paid out.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
@@ -29,17 +31,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ledger.book import not_counted_mask
+from ledger.book import account_mask, not_counted_mask
 from ledger.errors import LedgerError
 from ledger.memory import gc_paused
 from ledger.model import STATUSES
 from ledger.rules import along_links, paid_within
-from reports.accounts import roll_up, top_level
+from reports.accounts import roll_up, top_level, truncate
 from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
                              row_entries, to_money)
 from reports.listing import _concat, _joined, decimal_text
-from reports.filters import counted_as_themselves_note
+from reports.filters import Filters, counted_as_themselves_note, select
 from reports.notes import book_note_facts, dropped_warnings, report_notes
 from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
                              as_book, select_entries)
@@ -140,18 +142,24 @@ def by_year(spread: pd.DataFrame, currency: str) -> pd.DataFrame:
 
 
 def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
-                 within: frozenset[str] | set[str] = frozenset()) -> pd.DataFrame:
+                 within: frozenset[str] | set[str] = frozenset(),
+                 pledges: Pledges | None = None) -> pd.DataFrame:
     """Per funder: pledged, committed, disbursed, spent (primary entries by
-    their status), total (all primary entries), paid (primary entries with
-    status disbursed/spent plus entries that disburse or are part of another
-    entry and are disbursed/spent, but for those in ``within``: paid within
-    an entry paid itself or not counted, ``book_paid_within``) and
-    outstanding = total − paid.
+    their status), total (all primary entries), paid (of the funder's own
+    pledges: its primary entries with status disbursed/spent, plus the
+    entries disbursed/spent that disburse or are part of one of its
+    pledges, whoever pays them, but for those in ``within``: paid within
+    an entry paid itself or not counted, ``book_paid_within``),
+    outstanding = total − paid, and paid for others (what the funder paid
+    of pledges counted on another row, or left out by --funder: in neither
+    its paid nor its outstanding).  ``pledges``: whose pledge each payment
+    pays (``Pledges``); without it a payment is its payer's.
 
     ``links``: columns id, kind (disburses | part_of | restates)."""
-    if frame.empty:
-        return pd.DataFrame(columns=["funder", "pledged", "committed", "disbursed", "spent",
-                                     "total", "paid", "outstanding", "currency"])
+    cols = ["funder", "pledged", "committed", "disbursed", "spent", "total", "paid",
+            "outstanding", "paid for others", "currency"]
+    if frame.empty and (pledges is None or pledges.others is None):
+        return pd.DataFrame(columns=cols)
     f = frame[["funder", "status", "primary", "id"]].assign(_m=_minor(frame))   # only what it sums
     prim = f[f["primary"]]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
@@ -164,18 +172,144 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
         if not links.empty else set()
     # the ids looked up among the few rows not counted and paid, not all rows
     cand = f[~f["primary"] & f["status"].isin(PAID_STATUSES)]
-    sec_paid = cand[cand["id"].isin(paying)]
+    pay = cand[cand["id"].isin(paying)]
+    own = pay["funder"].astype(object).to_numpy()
+    to, payer_kept, pledge_kept = own, np.ones(len(pay), bool), np.ones(len(pay), bool)
+    if pledges is not None:
+        if pledges.others is not None and not pledges.others.empty:   # --funder: paid by others
+            o = pledges.others
+            o = o[~o["primary"] & o["status"].isin(PAID_STATUSES)]
+            o = o[["funder", "status", "primary", "id"]].assign(_m=_minor(o))
+            payer_kept = np.r_[payer_kept, np.zeros(len(o), bool)]
+            pay = pd.concat([pay, o], ignore_index=True)
+            own = np.r_[own, np.full(len(o), None, dtype=object)]
+        to, pledge_kept = pledges.rows(pay["id"], own)
+    m = pay["_m"].to_numpy()
     paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
-    paid = paid.add(_plain_series(sec_paid.groupby("funder")["_m"].sum()), fill_value=0)
-    out = out.reindex(out.index.union(paid.index), fill_value=0)
+    at = pledge_kept
+    paid = paid.add(_plain_series(pd.Series(m[at]).groupby(to[at]).sum()), fill_value=0)
+    at = payer_kept & (~pledge_kept | (to != own))
+    others = _plain_series(pd.Series(m[at]).groupby(own[at]).sum())
+    out = out.reindex(out.index.union(paid.index).union(others.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
+    out["paid for others"] = others.reindex(out.index, fill_value=0)
     out = _ints(out.fillna(0))
     out["outstanding"] = out["total"] - out["paid"]
+    out = out[cols[1:-1]]
     out.columns.name = None
     out = to_money(out, currency)
     out = out.reset_index().rename(columns={"index": "funder"})
     out["currency"] = currency
     return out
+
+
+@dataclass(frozen=True)
+class Pledges:
+    """Whose pledge each payment pays, for ``status_table``: ``funders``,
+    per linked entry id, the funder account of the pledge its links lead to
+    (``book_pledge_funders``); ``depth``: the report's (rows are funders cut
+    to it); ``kept``: the --funder accounts, or (); ``others``: with
+    --funder, the valued rows of the payments by funders left out of
+    pledges of funders kept (``paid_by_others``)."""
+    funders: pd.Series
+    depth: int | None = None
+    kept: tuple[str, ...] = ()
+    others: pd.DataFrame | None = None
+
+    def rows(self, ids: pd.Series, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(the row each payment's paid goes to: its pledge's funder, or
+        ``own`` when its links lead to no one funder's pledge; whether that
+        pledge's funder is kept by --funder)."""
+        full = self.funders.reindex(pd.Index(ids.astype(object))).to_numpy(dtype=object)
+        known = pd.notna(full)
+        to = own.copy()
+        if known.any():
+            to[known] = truncate(pd.Series(full[known]), self.depth).to_numpy(dtype=object)
+        kept = np.ones(len(ids), dtype=bool)
+        if self.kept:
+            kept[known] = account_mask(pd.Series(full[known]), self.kept)
+        return to, kept
+
+
+def pledge_facts(book) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What ``pledge_funder_ids`` reads of a Book besides its links: every
+    entry's id, its funder account and whether it is a pledge a chain of
+    links ends at (primary: it links nowhere and is counted)."""
+    en = book.tables.entries
+    return (en["id"].to_numpy(dtype=object), en["funder"].astype(object).to_numpy(),
+            en["primary"].to_numpy(dtype=bool))
+
+
+def pledge_funder_ids(src, dst, ids, funder, root) -> pd.Series:
+    """Per linked entry id: the funder account of the pledge its links lead
+    to, link after link (``ledger.rules.along_links``), when they lead to
+    pledges of one funder only.  From ids: links ``src`` → ``dst``, every
+    entry's id, funder and whether it is a pledge (``pledge_facts``; a
+    dataset's gathered from every partition)."""
+    src, dst = np.asarray(src, dtype=object), np.asarray(dst, dtype=object)
+    if not len(src):
+        return pd.Series(dtype=object)
+    ns = len(src)
+    codes, uniq = pd.factorize(np.concatenate([src, dst, np.asarray(ids, dtype=object)]))
+    at = codes[2 * ns:]
+    root = np.asarray(root, dtype=bool)
+    fcode, names = pd.factorize(np.asarray(funder, dtype=object)[root])
+    mark = np.zeros(len(uniq), dtype=np.int64)
+    mark[at[root]] = fcode + 1
+    s, d = codes[:ns], codes[ns:2 * ns]
+    # or-ed codes equal and-ed codes (the complement's or) only for one funder
+    up = along_links(s, d, mark)
+    down = along_links(s, d, np.where(mark > 0, ~mark, 0))
+    one = (up > 0) & (up == ~down)
+    return pd.Series(np.asarray(names, dtype=object)[up[one] - 1],
+                     index=pd.Index(uniq[one].astype(str), dtype=object), dtype=object)
+
+
+def book_pledge_funders(book) -> pd.Series:
+    """``pledge_funder_ids`` of the whole ledger ``book`` was selected from
+    (kept on it, as ``book_paid_within``): whose pledge a payment pays
+    never changes with the filters; given on a dataset's partition."""
+    whole = as_book(book).whole
+    got = getattr(whole, "pledge_funders", None)
+    if got is None:
+        src, dst = paid_facts(whole)[:2]
+        got = pledge_funder_ids(src, dst, *pledge_facts(whole))
+        whole.pledge_funders = got
+    return got
+
+
+def paid_by_others(ledger, entries, options: ReportOptions) -> pd.DataFrame | None:
+    """With --funder: the valued rows (as the report's frame) of the
+    payments the other filters keep, made by funders --funder leaves out,
+    of pledges of funders it keeps, so that a funder's paid is its row of
+    the table without --funder.  None when there are none."""
+    filters = Filters.of(options)
+    if not filters.funder:
+        return None
+    pledged = book_pledge_funders(entries)
+    if pledged.empty:
+        return None
+    broad = select(as_book(ledger), dataclasses.replace(filters, funder=()))
+    en, links = broad.tables.entries, broad.tables.links
+    if not len(links):
+        return None
+    pays = np.zeros(len(en), dtype=bool)
+    pays[links.loc[links["kind"].isin(PAYING_LINKS).to_numpy(), "entry"].to_numpy(
+        dtype=np.int64)] = True
+    ids = en["id"].astype(object)
+    pays &= (~en["primary"].to_numpy(dtype=bool)
+             & en["status"].astype(object).isin(PAID_STATUSES).to_numpy()
+             & ~ids.isin(book_paid_within(broad)).to_numpy()
+             & ~ids.isin(entries.tables.entries["id"].astype(object)).to_numpy())
+    to = pledged.reindex(pd.Index(ids[pays])).to_numpy(dtype=object)
+    known = pd.notna(to)
+    ok = np.zeros(len(to), dtype=bool)
+    ok[known] = account_mask(pd.Series(to[known]), filters.funder)
+    pays[np.flatnonzero(pays)[~ok]] = False
+    if not pays.any():
+        return None
+    valued = value(broad.subset(pays), Spec.of(options), fast=True, every_column=True)
+    return basis_frame(valued, options.depth, fast=True)[0]
 
 
 # the links whose entry pays (out) its target: paid counts it, unless within
@@ -577,7 +711,8 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         horizon=horizon, year_label=year_text, frame=frame, spread=spread,
         summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
         by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
-        by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries)),
+        by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries),
+                               _pledges(ledger, entries, options)),
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
@@ -600,6 +735,12 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     report.extra["rows to add"] = (ledger, entries, links)
     mark_projections(report)
     return report
+
+
+def _pledges(ledger, entries, options: ReportOptions) -> Pledges:
+    """The status table's ``Pledges`` of a report's entries."""
+    return Pledges(book_pledge_funders(entries), options.depth,
+                   tuple(Filters.of(options).funder), paid_by_others(ledger, entries, options))
 
 
 def compare_overlap(compare: Sequence[str]) -> None:
@@ -651,6 +792,10 @@ def entry_facts(entries) -> pd.DataFrame:
             pays &= ~en["id"].astype(object).isin(within).to_numpy()
 
     above = book_statuses_above(book)
+    # whose pledge each payment pays (the page's status table): None when no one funder's
+    pledge = book_pledge_funders(book).reindex(
+        pd.Index(en["id"].astype(object))).to_numpy(dtype=object) if len(links) \
+        else np.full(n, None, dtype=object)
 
     def text(col):   # missing -> ""
         if col not in en:
@@ -668,11 +813,13 @@ def entry_facts(entries) -> pd.DataFrame:
     return pd.DataFrame({
         "id": _str(en["id"]), "tags": tags,
         "open_ended": np.asarray(book.open_ended(), dtype=bool), "pays": pays, "above": above,
+        "pledge": pledge,
         "notes": text("notes"), "location": text("location"),
         "amount": amount,
         "currency": text("currency"), "qualifier": text("qualifier"),
         "period": text("period"),                           # in words, as Period.describe()
-    }, columns=["id", "tags", "open_ended", "pays", "above", "notes", "location", "amount",
+    }, columns=["id", "tags", "open_ended", "pays", "above", "pledge", "notes", "location",
+                "amount",
                 "currency", "qualifier", "period"])
 
 

@@ -1115,8 +1115,9 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
 
     made["By status"] = _long_sheet(
         wb, "By status", cap + " paid = disbursed or spent, each counted payment once; "
-        "outstanding = total − paid.", st,
-        ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding"], fmt,
+        "on the pledge's funder; outstanding = total − paid.", st,
+        ["pledged", "committed", "disbursed", "spent", "total", "paid", "outstanding",
+         "paid for others"], fmt,
         before_finish=outstanding)
     comp = report.comparison.drop(index=TOTAL, errors="ignore")
     if comp.empty:

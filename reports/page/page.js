@@ -83,6 +83,7 @@ function columns(c, n) {
   var rows = [];
   for (var i = 0; i < n; i++) {
     rows.push({f: c.f[i], p: c.p[i], s: c.s[i], q: c.q[i], t: c.t[i], r: c.r[i], a: c.a ? c.a[i] : 0,
+               g: c.g ? c.g[i] : c.f[i],   // the funder whose pledge it pays (its own but for a payment)
                y: c.y ? c.y[i] : -1, o: c.o ? c.o[i] : 0, m: BigInt(c.m[i]), e: c.e[i]});
   }
   return rows;
@@ -227,6 +228,32 @@ function countedAlone(cells, st) {
   });
 }
 
+// the status table's rows: per funder its counted cells (p0), its paid (of its own pledges, whoever
+// paid: a payment's cell carries its pledge's funder, g) and what it paid of others' pledges; the funder
+// filter keeps a payment by its payer or by its pledge's funder (reports.tables.status_table)
+function statusRows(st) {
+  var fOk = function (i) { return !st.f || st.f[i]; };
+  var rows = new Map();
+  var row = function (i) {
+    var f = DIMS.funder[i], r = rows.get(f);
+    if (!r) { r = {p0: [], paid: [], others: [], m: ZERO}; rows.set(f, r); }
+    return r;
+  };
+  activeCells(Object.assign({}, st, {f: null})).forEach(function (c) {
+    var paid = c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent');
+    if (fOk(c.f)) row(c.f);
+    if (c.r === 0) {
+      if (!fOk(c.f)) return;
+      row(c.f).p0.push(c);
+      if (paid) row(c.f).paid.push(c);
+    } else if (paid && c.r === 1) {
+      if (fOk(c.g)) row(c.g).paid.push(c);
+      if (fOk(c.f) && (!fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
+    }
+  });
+  return rows;
+}
+
 // ---------------------------------------------------------------- aggregation
 function group(cells, keyOf) {
   var out = new Map();
@@ -338,22 +365,24 @@ function render(st) {
   }), [{cells: ycells, what: 'every year'}])});
   put('t-year', table('by-year-table', [M.yearWord].concat(yfs, ['Total']), yrows));
   // by status
-  var sg = group(cells, function (c) { return DIMS.funder[c.f]; });
-  var srows = [], stTotals = {pledged: [], committed: [], disbursed: [], spent: [], total: [], paid: []};
+  var sg = statusRows(st);
+  var SCOLS = ['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'];
+  var srows = [], stTotals = {pledged: [], committed: [], disbursed: [], spent: [], total: [], paid: [], others: []};
   sortedKeys(sg, false).forEach(function (f) {
-    var fc = sg.get(f).cells, p0 = counted(fc);
+    var r = sg.get(f), p0 = r.p0;
     var by = function (s) { return p0.filter(function (c) { return DIMS.status[c.s] === s; }); };
-    var paid = fc.filter(function (c) { return c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent'); });
-    var parts = {pledged: by('pledged'), committed: by('committed'), disbursed: by('disbursed'), spent: by('spent'), total: p0, paid: paid};
+    var parts = {pledged: by('pledged'), committed: by('committed'), disbursed: by('disbursed'), spent: by('spent'), total: p0, paid: r.paid, others: r.others};
     Object.keys(parts).forEach(function (k) { stTotals[k] = stTotals[k].concat(parts[k]); });
-    srows.push({cells: [f].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
+    srows.push({cells: [f].concat(SCOLS.map(function (k) {
       return {cells: parts[k], what: f + ', ' + k};
-    }), [{cells: p0, what: f + ', outstanding (total − paid)', minor: sum(p0) - sum(paid)}])});
+    }), [{cells: p0, what: f + ', outstanding (total − paid)', minor: sum(p0) - sum(r.paid)},
+         {cells: r.others, what: f + ', paid for others'}])});
   });
-  srows.push({cls: 'total', cells: ['Total'].concat(['pledged', 'committed', 'disbursed', 'spent', 'total', 'paid'].map(function (k) {
+  srows.push({cls: 'total', cells: ['Total'].concat(SCOLS.map(function (k) {
     return {cells: stTotals[k], what: k};
-  }), [{cells: stTotals.total, what: 'outstanding (total − paid)', minor: sum(stTotals.total) - sum(stTotals.paid)}])});
-  put('t-status', table('by-status-table', ['funder', 'pledged', 'committed', 'disbursed', 'spent', 'total', 'paid', 'outstanding'], srows));
+  }), [{cells: stTotals.total, what: 'outstanding (total − paid)', minor: sum(stTotals.total) - sum(stTotals.paid)},
+       {cells: stTotals.others, what: 'paid for others'}])});
+  put('t-status', table('by-status-table', ['funder'].concat(SCOLS, ['outstanding', 'paid for others']), srows));
   // comparison
   if (M.compare.length) {
     var under = function (f, name) { return f === name || f.indexOf(name + ':') === 0; };
@@ -407,8 +436,7 @@ function render(st) {
       bars.length > 40 ? 'the 40 largest of ' + bars.length + ' bars' : ''));
   var stBars = [];
   sortedKeys(sg, false).forEach(function (f) {
-    var fc = sg.get(f).cells, p0 = counted(fc);
-    var paid = fc.filter(function (c) { return c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent'); });
+    var p0 = sg.get(f).p0, paid = sg.get(f).paid;
     var further = p0.filter(function (c) { return DIMS.status[c.s] !== 'pledged'; });
     // never less than paid: a payment linked to a pledge shows it reached that stage (charts.status_stages)
     var comm = sum(further) >= sum(paid) ? further : paid;

@@ -166,9 +166,9 @@ def test_export_status_disbursed_counts_the_disbursement(ledger, run_cli, tmp_pa
     # by hand, as the report's --status (above): the disbursement counts as
     # itself when the page's filter leaves out its pledge
     ("disbursed", {"pledged": 0, "committed": 0, "disbursed": 4 * M, "spent": 0,
-                   "total": 4 * M, "paid": 4 * M, "outstanding": 0}),
+                   "total": 4 * M, "paid": 4 * M, "outstanding": 0, "paid for others": 0}),
     ("pledged", {"pledged": 20 * M, "committed": 0, "disbursed": 0, "spent": 0,
-                 "total": 20 * M, "paid": 0, "outstanding": 20 * M})])
+                 "total": 20 * M, "paid": 0, "outstanding": 20 * M, "paid for others": 0})])
 def test_page_status_filter_counts_as_the_report(browser, ledger, tmp_path, status, want):  # noqa: F811
     from ledger_tool.cli import main
     from tests.reports.test_html import _choose, _open, _total
