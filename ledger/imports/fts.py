@@ -165,6 +165,9 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     ledger_order = {e.id: (_ledger_version(e), _ledger_updated(e)) for e in held}
     fetched = newest.latest(file)
     counted = {e.id for e in held if NOT_COUNTED_TAG not in e.tags}
+    # left out by the user (no importer's reason beside the tag): never rewritten
+    users = {e.id for e in held if NOT_COUNTED_TAG in e.tags
+             and not any(t.startswith(NOT_COUNTED_TAG + "-") for t in e.tags)}
     mine = [g for g in newest.downloads if file in g.files]
     quotes = _Quotes(text)
     items = []
@@ -192,7 +195,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                 continue
             if other.order == (*_order_of(f), fetched):
                 pass    # nothing says which is newer: refused as a duplicate id, named
-            elif other.zero and other.counted == file and eid not in counted:
+            elif other.zero and other.counted == file and eid not in counted \
+                    and eid not in users:
                 # the newest copy counts nothing: this one, the newest that counts, is
                 # kept not counted, as the ledger's entry would be (``zeroed``)
                 zero_note = _ZEROED(file=Path(other.file).name, copy=other.named)

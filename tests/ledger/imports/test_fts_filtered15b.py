@@ -232,3 +232,26 @@ def test_a_second_import_of_the_later_download_changes_nothing(tmp_path, run_cli
     _import(run_cli, later, book)
     said = _import(run_cli, later, book)
     assert " 0 new, 0 updated, " in said, said[-300:]
+
+
+def test_a_users_not_counted_tag_is_not_rewritten(tmp_path, run_cli):
+    """210146: paid in the earlier download, 0 in the later one at the same
+    version.  The user left it out by hand after the earlier import; a
+    folder of both downloads leaves the entry as the user made it."""
+    later, earlier = _flows(L171), _flows([E171])
+    assert later["210146"]["amountUSD"] == 0 < earlier["210146"]["amountUSD"]
+    book = tmp_path / "book"
+    _import(run_cli, E171, book)
+    toml = next(p for p in book.glob("*.toml") if 'id = "fts-210146"' in p.read_text())
+    text = toml.read_text(encoding="utf-8")
+    at = text.index('id = "fts-210146"')
+    tags = text.index("tags = [", at)
+    toml.write_text(text[:tags] + 'tags = ["not-counted", ' + text[tags + 8:], encoding="utf-8")
+    before = ledger.load(book).entry("fts-210146")
+    assert not before.is_primary
+    both = _folder(tmp_path, "both", L171)
+    shutil.copyfile(E171, both / "earlier.json")
+    _import(run_cli, both, book)
+    after = ledger.load(book).entry("fts-210146")
+    assert "not-counted-withdrawn" not in after.tags and after.tags == before.tags
+    assert after.notes == before.notes
