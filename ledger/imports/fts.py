@@ -95,8 +95,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     objects): the versions and figures of its flows.
     ``newest``: what the other files of the same import give
     (``newest_versions``): a flow whose newer copy another file gives is
-    superseded, as within a file; a download whose pages are all there
-    is complete (``Download``)."""
+    superseded, as within a file; the files are grouped into downloads
+    (``Download``), said to be partial when fewer than ``meta.count``."""
 
 
     path = Path(path)
@@ -274,8 +274,9 @@ class Download:
     """Files as pages of one FTS download: what every page of a download
     repeats (``meta.count``, the ``data.incoming`` totals), the query every
     flow answers (the location and usage year all of them touch), the
-    newest ``updatedAt`` of its flows and their ids.  Complete when its
-    flows number ``meta.count``."""
+    newest ``updatedAt`` of its flows and their ids.  The query is a guess,
+    for notes only: a filtered download (by plan, organisation, ids) looks
+    the same, so nothing is withdrawn on its strength."""
     files: tuple[str, ...]
     pages: str
     count: int | None
@@ -283,11 +284,6 @@ class Download:
     year: str
     latest: str
     ids: frozenset[str]
-
-    @property
-    def complete(self) -> bool:
-        return self.count is not None and self.place is not None and bool(self.year) \
-            and len(self.ids) == self.count
 
     @property
     def query(self) -> str:
