@@ -460,7 +460,7 @@ def _alike(fields: dict, old: Entry) -> bool:
     return _figures(entry_table(old)) == _figures(fields) and \
         cites(fields["source"]) == cites({"locator": c.locator or ""} for c in old.sources) and \
         set(fields["tags"]) <= set(old.tags) and \
-        (old.notes == notes or old.notes.startswith(notes + "; "))
+        (not notes or old.notes == notes or old.notes.startswith(notes + "; "))
 
 
 def _figures(fields: dict) -> tuple:
