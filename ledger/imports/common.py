@@ -636,25 +636,38 @@ def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
 
 
 def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
-    """The same entry, or the same but citing a newer copy of the same data
-    file (an unchanged transaction in an updated file keeps its citation)."""
+    """The same entry, or the same but citing another copy of the same data
+    file (an unchanged transaction in an updated file keeps its citation),
+    or an FTS flow's citation with its "; updated ..." where the ledger's,
+    written before it was kept, has none."""
     if new == old:
         return True
     if len(new.sources) != len(old.sources):
         return False
     for a, b in zip(new.sources, old.sources):
         if a.doc == b.doc:
-            if (a.quote, a.locator) != (b.quote, b.locator):
+            if a.quote != b.quote or _locator(a, b) != b.locator:
                 return False
             continue
-        # another copy of the same kind of data (the same flow or transaction in a
-        # newer file): the same figures in the quote, the same place
-        if new_docs.get(a.doc) is None or documents.get(b.doc) is None or \
-                _kind(a.doc) != _kind(b.doc) or a.locator != b.locator or \
+        # another copy of the same kind of data (the same flow or transaction in
+        # another file, this import's or one the ledger cites): the same figures
+        # in the quote, the same place
+        if (new_docs.get(a.doc) is None and documents.get(a.doc) is None) or \
+                documents.get(b.doc) is None or \
+                _kind(a.doc) != _kind(b.doc) or _locator(a, b) != b.locator or \
                 sorted(map(str, data_figures(a.quote, new))) != \
                 sorted(map(str, data_figures(b.quote, old))):
             return False
     return replace(new, sources=old.sources) == old
+
+
+def _locator(new, old) -> str | None:
+    """``new``'s locator, without the "; updated ..." an FTS citation ends
+    with when ``old``'s (an earlier version's) has none."""
+    loc = new.locator or ""
+    if _kind(new.doc) == "fts" and "; updated " in loc and "; updated " not in (old.locator or ""):
+        return loc[:loc.rindex("; updated ")]
+    return new.locator
 
 
 def _kind(doc_id: str) -> str:

@@ -20,8 +20,7 @@ from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares,
-                                   source_document, withdrawn)
+from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares, source_document, withdrawn)
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
@@ -33,6 +32,7 @@ import datetime as dt
 import hashlib
 from ledger.imports.common import load_names
 from ledger.phrases.money import format_amount_phrase, plain_decimal
+from ledger.writer import entry_table
 from ledger.safe_io import read_bytes
 
 STATUS = {"pledge": "pledged", "commitment": "committed", "paid": "disbursed"}
@@ -65,12 +65,10 @@ _CHILD = NOTES.add("child of flow {parent} (FTS counts each flow of the chain th
 _SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no shares)")
 _RATE = NOTES.add("FTS exchange rate {rate}")
 _ZEROED = NOTES.add("not counted: {file} gives this flow as 0 ({copy})")
-_ABSENT = NOTES.add("not counted: {file}, a complete download of location {location} year {year} "
-                    "(its flows updated up to {latest}), does not count this flow")
-# a complete download's pages say so in their [[document]] notes: a later import
-# of an older copy of a flow it left out is then not counted again
-_COMPLETE = re.compile(r"a page of a complete FTS download: location (\d{1,12}) \((.{0,200}?)\), "
-                       r"year (\d{4}), (\d{1,9}) flows, updated up to ([0-9T:.Z-]{10,40})")
+# an import's note (not an entry's)
+_UNLISTED = ("{n} flow(s) of the ledger for location {location} year {year}, counted, are "
+                    "not listed by this import ({ids}): left as they are (a download may be "
+                    "filtered; withdraw them by hand if FTS dropped them)")
 
 
 def _objects(objs, kind: str) -> list[dict]:
@@ -97,8 +95,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     objects): the versions and figures of its flows.
     ``newest``: what the other files of the same import give
     (``newest_versions``): a flow whose newer copy another file gives is
-    superseded, as within a file; a download whose pages are all there
-    is complete (``Download``)."""
+    superseded, as within a file; the files are grouped into downloads
+    (``Download``), said to be partial when fewer than ``meta.count``."""
 
 
     path = Path(path)
@@ -159,19 +157,36 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     if newest is None:
         newest = newest_versions([file], [(_facts(latest), own)])
     held_entries = HeldEntries(entries, "fts-")
-    held = held_entries.rows
+    # only entries an FTS import made (an FTS file cited) are compared, updated or
+    # withdrawn: an ``fts-`` id typed by hand is the user's
+    held = [e for e in held_entries.rows if _cites_fts(e)]
+    mine_ids = {e.id for e in held}
+    hand = {e.id: e for e in held_entries.rows if e.id not in mine_ids}
     ledger_order = {e.id: (_ledger_version(e), _ledger_updated(e)) for e in held}
     fetched = newest.latest(file)
     counted = {e.id for e in held if NOT_COUNTED_TAG not in e.tags}
-    complete = [g for g in newest.downloads if g.complete] + _remembered(entries)
+    # left out by the user (no importer's reason beside the tag): never rewritten
+    users = {e.id for e in held if NOT_COUNTED_TAG in e.tags
+             and not any(t.startswith(NOT_COUNTED_TAG + "-") for t in e.tags)}
     mine = [g for g in newest.downloads if file in g.files]
     quotes = _Quotes(text)
     items = []
     again: dict[str, int] = {}
     zeroed: list[tuple[str, str, dict]] = []
+    even: list[str] = []        # same version, nothing says which copy is newer
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
+        if isinstance(f.get("updatedAt"), str) and f["updatedAt"].strip() and not _updated(f):
+            problems.append(import_problem(file, where, (
+                f"updatedAt {f['updatedAt'].strip()[:40]!r} is not a readable date and time: "
+                f"ignored (the copy is ordered by its versionId alone)"), "warning"))
+        if eid in hand:
+            h = hand[eid]
+            problems.append(import_problem(file, where, (
+                f"entry {eid!r} ({h.file}:{h.line}) is in the ledger without an FTS file "
+                f"cited (typed by hand?): left as it is; this flow is not imported"), "skip"))
+            continue
         other = newest.best.get(fid)
         zero_note = None
         if other is not None and other.file != file:
@@ -180,7 +195,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                 continue
             if other.order == (*_order_of(f), fetched):
                 pass    # nothing says which is newer: refused as a duplicate id, named
-            elif other.zero and other.counted == file and eid not in counted:
+            elif other.zero and other.counted == file and eid not in counted \
+                    and eid not in users:
                 # the newest copy counts nothing: this one, the newest that counts, is
                 # kept not counted, as the ledger's entry would be (``zeroed``)
                 zero_note = _ZEROED(file=Path(other.file).name, copy=other.named)
@@ -188,30 +204,47 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                 problems.append(import_problem(file, where, f"superseded by {other.named} in "
                                                      f"{other.file}: not imported", "skip"))
                 continue
-        if eid in ledger_order and ledger_order[eid] > _order_of(f):
+        tie = False
+        if eid in ledger_order:
             v, u = ledger_order[eid]
-            problems.append(import_problem(file, where, f"older than version {v}"
-                                                 + (f" (updated {u})" if u else "")
-                                                 + " in the ledger: not imported", "skip"))
-            continue
+            mine_v, mine_u = _order_of(f)
+            if v > mine_v or (v == mine_v and u and mine_u and u > mine_u):
+                problems.append(import_problem(file, where, f"older than version {v}"
+                                                     + (f" (updated {u})" if u else "")
+                                                     + " in the ledger: not imported", "skip"))
+                continue
+            # the same version, and the same updatedAt or one of them unknown: nothing
+            # says this copy is newer, so the ledger's stays (if its figures differ)
+            tie = v == mine_v and not (u and mine_u and mine_u > u)
         try:
             item = _flow(f, fid, where, names, doc, quotes, problems, file)
         except (ValueError, ArithmeticError, TypeError, AttributeError) as err:
             problems.append(import_problem(file, where, f"could not be read ({type(err).__name__}: "
                                                  f"{err}); not imported"))
             continue
+        if item is not None and tie:
+            item["tie"] = True
         if item is not None:
-            gone = zero_note or _left_out(f, fid, complete, eid not in counted, file, fetched)
-            if gone is not None and not item["uncounted"]:
+            if zero_note is not None and not item["uncounted"]:
                 item["fields"]["tags"] += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-withdrawn"]
-                item["fields"]["notes"] = "; ".join(x for x in (gone, item["fields"]["notes"]) if x)
+                item["fields"]["notes"] = "; ".join(x for x in (zero_note, item["fields"]["notes"])
+                                                    if x)
                 item["uncounted"] = "withdrawn"
             items.append(item)
         elif eid in counted and problems and kind_of(problems[-1]) == "skip" \
                 and where_of(problems[-1]) == where:
-            # a newer copy FTS counts nothing for: the ledger's entry is no longer counted
             problems.pop()
-            zeroed.append((eid, where, f))
+            if tie:     # nothing says the copy of 0 is newer: the ledger's stays
+                even.append(eid)
+            else:       # a newer copy FTS counts nothing for: no longer counted
+                zeroed.append((eid, where, f))
+    items = _keep_ties(items, held_entries, even)
+    if even:
+        problems.append(import_problem(file, "", (
+            f"{len(even):,} flow{'' if len(even) == 1 else 's'} of the same version as the "
+            f"ledger's differ from it with nothing saying which is newer (the same updatedAt, "
+            f"or none in one of the citations): the ledger's copy is kept, not updated ("
+            + ", ".join(even[:5]) + (", ..." if len(even) > 5 else "") + ")"), "note"))
     if again:
         n = sum(again.values())
         problems.append(import_problem(file, "", (
@@ -219,8 +252,9 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             + ", ".join(sorted(again)) + ": each read once, from there"), "note"))
     _family_warnings(items, held, problems, file)
     records = [Record(i["where"], i["fields"]) for i in items]
-    records += _withdraw(held_entries, held, zeroed, mine, newest, problems, file)
-    _completeness(own, mine, doc, problems, file)
+    records += _withdraw(held_entries, held, zeroed, problems, file)
+    _unlisted(held_entries, held, mine, newest, problems, file)
+    _completeness(mine, problems, file)
     why: dict[str, int] = {}
     for i in items:
         if i["uncounted"]:
@@ -240,8 +274,9 @@ class Download:
     """Files as pages of one FTS download: what every page of a download
     repeats (``meta.count``, the ``data.incoming`` totals), the query every
     flow answers (the location and usage year all of them touch), the
-    newest ``updatedAt`` of its flows and their ids.  Complete when its
-    flows number ``meta.count``."""
+    newest ``updatedAt`` of its flows and their ids.  The query is a guess,
+    for notes only: a filtered download (by plan, organisation, ids) looks
+    the same, so nothing is withdrawn on its strength."""
     files: tuple[str, ...]
     pages: str
     count: int | None
@@ -249,11 +284,6 @@ class Download:
     year: str
     latest: str
     ids: frozenset[str]
-
-    @property
-    def complete(self) -> bool:
-        return self.count is not None and self.place is not None and bool(self.year) \
-            and len(self.ids) == self.count
 
     @property
     def query(self) -> str:
@@ -398,84 +428,104 @@ def _touches(f: dict, place: tuple[str, str], year: str) -> bool:
         any(o.get("type") == "UsageYear" and str(o.get("name", "")).strip() == year for o in objs)
 
 
-def _left_out(f: dict, fid: str, complete: list[Download], free: bool, file: str,
-              fetched: str) -> str | None:
-    """The note of a flow a complete download of its query, whose flows were
-    updated after this copy and its download (``fetched``), does not list
-    (``free``: the ledger does not count the flow, as it would from that
-    download)."""
-    when = _updated(f)
-    for g in complete:
-        if file in g.files or not g.place or fetched > g.latest or \
-                not _touches(f, g.place, g.year):
-            continue
-        listed = fid in g.ids if g.ids else not free
-        if not listed and when and when <= g.latest:
-            return _ABSENT(file=Path(g.files[0]).name, location=g.place[0], year=g.year,
-                           latest=g.latest)
-    return None
+_COMPARED = ("date", "funder", "amount", "currency", "status", "recipient", "location", "period",
+             "purpose", "split", "restated")
 
 
-def _remembered(entries) -> list[Download]:
-    """The complete downloads the ledger's documents say it imported (``_COMPLETE``)."""
-    docs = getattr(entries, "documents", None) or {}
+def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) -> list[dict]:
+    """``items`` without the copies of the ledger's version that nothing says
+    are newer (``item["tie"]``) and that differ from the entry (figures,
+    citations bar an "; updated ..." the ledger's lacks, the importer's
+    notes and tags): the ledger's copy stays, their ids go to ``even``."""
+    ties = {i["fields"]["id"] for i in items if i.get("tie")}
+    if not ties:
+        return items
+    views = {v.id: v for v in held_entries.entries(ties)}
     out = []
-    for d in docs.values():
-        m = _COMPLETE.search(str(getattr(d, "notes", "") or ""))
-        if m:
-            out.append(Download((str(getattr(d, "title", "") or d.id).split(" (")[0],), "",
-                                int(m.group(4)), (m.group(1), m.group(2)), m.group(3),
-                                _when(m.group(5)), frozenset()))
+    for i in items:
+        old = views.get(i["fields"]["id"]) if i.get("tie") else None
+        if old is not None and not _alike(i["fields"], old):
+            even.append(i["fields"]["id"])
+            continue
+        out.append(i)
     return out
 
 
-def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, mine: list[Download],
-              newest: ImportFlows, problems, file) -> list[Record]:
-    """The ledger's entries no longer counted: those a newer copy in this
-    file gives as 0 (``zeroed``), and, read with the first page of a
-    complete download, those of its query it no longer lists (nor any file
-    of the import does) whose copy in the ledger is older than it."""
+def _alike(fields: dict, old: Entry) -> bool:
+    """A flow's fields as the ledger's entry has them, bar the document cited
+    and the user's additions (tags, remarks after the importer's note)."""
+    def cites(sources) -> list[str]:    # a quote's spacing differs from file to file
+        return [re.sub(r"; updated \S+$", "", str(c["locator"])) for c in sources]
+    notes = str(fields.get("notes") or "")
+    return _figures(entry_table(old)) == _figures(fields) and \
+        cites(fields["source"]) == cites({"locator": c.locator or ""} for c in old.sources) and \
+        set(fields["tags"]) <= set(old.tags) and \
+        (not notes or old.notes == notes or old.notes.startswith(notes + "; "))
+
+
+def _figures(fields: dict) -> tuple:
+    """The figures of an entry's table (``entry_table``'s form: "N CUR", "over
+    from A to B") or of a flow's fields (``_flow``'s), in one form."""
+    got = dict(fields)
+    if got.get("currency"):
+        got["amount"], got["currency"] = f"{got['amount']} {got['currency']}", ""
+    period = str(got.get("period") or "")
+    got["period"] = period[5:] if period.startswith("over ") else period
+    return tuple(_plain_value(got.get(k)) for k in _COMPARED)
+
+
+def _plain_value(v):
+    if isinstance(v, (list, tuple)):
+        return tuple(_plain_value(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((k, _plain_value(x)) for k, x in v.items()))
+    if isinstance(v, Decimal):
+        return _plain(v)
+    return "" if v is None else str(v)
+
+
+def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, problems, file) -> list[Record]:
+    """The ledger's entries a newer copy in this file gives as 0 (``zeroed``),
+    no longer counted.  A flow a download does not list is never withdrawn
+    (``_unlisted``): a download may be filtered, and the file does not say."""
     name = Path(file).name
-    notes: dict[str, str] = {}
-    wheres: dict[str, str] = {}
-    whys: dict[str, str] = {}
-    for eid, where, f in zeroed:
-        notes[eid] = _ZEROED(file=name, copy=_copy(f))
-        wheres[eid] = where
-        whys[eid] = f"gives it as 0 ({_copy(f)})"
-    first = [g for g in mine if g.complete and g.files[0] == file]
-    # the ``Entry`` views (location, period) only of entries older than the download
-    newest_first = max((g.latest for g in first), default="")
-    left = [e for e in held if NOT_COUNTED_TAG not in e.tags and e.id[4:] not in newest.given
-            and e.id not in notes and _ledger_updated(e) <= newest_first] if first else []
-    views = {v.id: v for v in held_entries.entries([*notes, *(e.id for e in left)])}
     by_id = {e.id: e for e in held}
-    for g in first:
-        assert g.place is not None
-        for e in left:
-            v = views.get(e.id)
-            if v is None or e.id in notes or _ledger_updated(e) > g.latest or \
-                    not _located(v, g.place[1], g.year):
-                continue
-            notes[e.id] = _ABSENT(file=name, location=g.place[0], year=g.year, latest=g.latest)
-            wheres[e.id] = f"flow {e.id[4:]!r}"
-            whys[e.id] = (f"no longer lists it, nor does any other file of this import "
-                          f"(a complete download of {g.query}, its flows updated up to "
-                          f"{g.latest})")
+    views = {v.id: v for v in held_entries.entries(eid for eid, _, _ in zeroed)}
     out = []
-    for eid, note in notes.items():
+    for eid, where, f in zeroed:
         v = views.get(eid)
         if v is None:
             continue
         e = by_id[eid]
-        out.append(withdrawn(v, wheres[eid], note))
+        out.append(withdrawn(v, where, _ZEROED(file=name, copy=_copy(f))))
         loc = f"{e.file}:{e.line}" if e.line else e.file
-        problems.append(import_problem(file, wheres[eid], (
+        problems.append(import_problem(file, where, (
             f"entry {eid!r} ({loc}), counted from an earlier download: this newer one "
-            f"{whys[eid]}: "
-            f"tagged {NOT_COUNTED_TAG}-withdrawn, kept with its figures and sources, left out of "
-            f"every total"), "warning"))
+            f"gives it as 0 ({_copy(f)}): tagged {NOT_COUNTED_TAG}-withdrawn, kept with its "
+            f"figures and sources, left out of every total"), "warning"))
     return out
+
+
+def _unlisted(held_entries: HeldEntries, held: list[Held], mine: list[Download],
+              newest: ImportFlows, problems, file) -> None:
+    """One note, with the first page of a download whose flows all touch one
+    location and year: how many counted flows of the ledger there no file of
+    the import lists.  They stay as they are: an FTS file does not say which
+    query made it (a plan, an organisation, a few ids filter a location's
+    flows), so it cannot tell a flow FTS dropped from one left out."""
+    first = [g for g in mine if g.place is not None and g.year and g.files[0] == file]
+    if not first:
+        return
+    left = [e.id for e in held if NOT_COUNTED_TAG not in e.tags and e.id[4:] not in newest.given]
+    views = held_entries.entries(left) if left else []
+    for g in first:
+        assert g.place is not None
+        ids = sorted((v.id for v in views if _located(v, g.place[1], g.year)),
+                     key=lambda i: (len(i), i))
+        if ids:
+            problems.append(import_problem(file, "", _UNLISTED.format(
+                n=f"{len(ids):,}", location=f"{g.place[0]} ({g.place[1]})", year=g.year,
+                ids=", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")), "note"))
 
 
 def _located(v: Entry, place: str, year: str) -> bool:
@@ -490,20 +540,21 @@ def _located(v: Entry, place: str, year: str) -> bool:
     return v.date.year == int(year)
 
 
-def _completeness(own: Download | None, mine: list[Download], doc: dict, problems, file) -> None:
-    """Say whether this file's download is complete (its pages' notes then say
-    so, for later imports: ``_COMPLETE``) or partial (nothing withdrawn)."""
+def _completeness(mine: list[Download], problems, file) -> None:
+    """Say when this file's download is partial (fewer flows than ``meta.count``)."""
     for g in mine:
-        if g.complete:
-            assert g.place is not None
-            doc["notes"] = (f"{doc.get('notes', '')}; a page of a complete FTS download: location "
-                            f"{g.place[0]} ({g.place[1]}), year {g.year}, {g.count} flows, "
-                            f"updated up to {g.latest}")
-        elif g.count is not None and g.place is not None and g.year and g.files[0] == file:
+        if g.count is not None and g.place is not None and g.year and g.files[0] == file \
+                and len(g.ids) < g.count:
             problems.append(import_problem(file, "", (
                 f"a partial download of {g.query}: {len(g.ids):,} of its {g.count:,} flows "
-                f"(meta.count) in {len(g.files)} file(s): no flow of the ledger is withdrawn "
-                f"for being absent (import all its pages together, as one folder)"), "note"))
+                f"(meta.count) in {len(g.files)} file(s) (import all its pages together, as "
+                f"one folder)"), "note"))
+
+
+def _cites_fts(e: Held) -> bool:
+    """An entry an FTS import made: it cites a flow of an archived FTS file."""
+    return any(c.doc.startswith("fts-") and (c.locator or "").startswith("flow ")
+               for c in e.sources)
 
 
 def _order_of(f: dict) -> tuple[int, str]:
@@ -538,11 +589,12 @@ def _when(text: str) -> str:
         return ""
     try:
         when = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        # a time near the ends of the calendar leaves it in UTC: OverflowError
+        return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except (ValueError, OverflowError):
         return ""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def _ledger_updated(e) -> str:

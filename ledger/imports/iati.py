@@ -1178,6 +1178,8 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
                 reported.add(note)
                 problems.append(import_problem(file, f"activity {act.id!r}", note, "note"))
         parts = shares(it["net"], it["cur"], weights)
+        if it.get("counts"):
+            _tally(tally, it["cur"], [a for _, a in parts] or [it["net"]])
         f = {"id": it["id"], "date": _as_date(it["date"]), "funder": it["funder"],
              "amount": _plain(it["net"]), "currency": it["cur"], "status": it["status"],
              "tags": ["iati", it["tag"]], "notes": "; ".join(it["notes"] + pnotes)}
@@ -1393,6 +1395,14 @@ def _alive(link: list[int], j: int) -> int:
     return j
 
 
+def _tally(tally, cur: str, parts: list[Decimal]) -> None:
+    """The money an entry counts, as balance counts it: each split row at its
+    currency's minor unit."""
+    digits = currency_digits(cur)
+    tally["counted"][cur] = tally["counted"].get(cur, Decimal(0)) + sum(
+        (Decimal(to_minor(a, digits)).scaleb(-digits) for a in parts), Decimal(0))
+
+
 def _count(items: list[dict], problems, file, tally) -> None:
     """Count the activity's money once: each stage netted (``_net``), then
     the first stage of COUNTED_BY with money counts it; every other item is
@@ -1425,10 +1435,7 @@ def _count(items: list[dict], problems, file, tally) -> None:
         return
     tally["rules"][rule] = tally["rules"].get(rule, 0) + 1
     for a in anchors:
-        # each entry at its currency's minor unit, as balance counts it
-        digits = currency_digits(a["cur"])
-        tally["counted"][a["cur"]] = tally["counted"].get(a["cur"], Decimal(0)) + \
-            Decimal(to_minor(a["net"], digits)).scaleb(-digits)
+        a["counts"] = True      # tallied once split (``_tally``)
         a["notes"].append(_COUNTED(rule=rule))
     counted = {id(a) for a in anchors}
     # the anchors and the budgets not counted, by currency, in order (once, not per item)
