@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 
 from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, NOT_COUNTED, Citation, Document, Entry, Link, Money,
-                          Period, Problem, Split)
+                          Period, Problem, Split, length_in_words)
 
 __all__ = ["Book", "SCHEMA", "FRAME_COLUMNS", "entries_frame"]
 
@@ -542,7 +542,7 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
         return ()
     lists = {c: en[c].astype(object).tolist() for c in
              ("id", "funder", "purpose", "currency", "amount_text", "qualifier", "period_kind",
-              "fiscal_year", "status", "restated", "recipient", "location", "tags", "notes",
+              "period", "fiscal_year", "status", "restated", "recipient", "location", "tags", "notes",
               "where")}
     amounts = en["amount"].tolist()
     years = en["years"].tolist()
@@ -571,10 +571,10 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
         y = None if _missing(y) else Decimal(str(y)) if not isinstance(y, Decimal) else y
         fy = lists["fiscal_year"][i]
         fy = None if _missing(fy) or fy == "" else str(fy)
-        key = (lists["period_kind"][i], y, starts[i], ends[i], fy)
+        key = (lists["period_kind"][i], y, starts[i], ends[i], fy, lists["period"][i])
         p = periods.get(key)
-        if p is None:
-            p = periods[key] = Period(*key)
+        if p is None:   # a length in months, weeks or days: as its words say it
+            p = periods[key] = Period(*key[:5], **length_in_words(str(key[5] or "")))
         restated = tuple(Money(Decimal(a), c) for c, _, a in
                          (part.strip().partition(" ") for part in
                           str(lists["restated"][i] or "").split(";") if part.strip()))

@@ -98,6 +98,11 @@ class Period:
     start: dt.date | None = None
     end: dt.date | None = None
     fiscal_year: str | None = None
+    # a length said in months, weeks or days ("over 18 months"): the number
+    # and unit as given (``years`` is then that length in years, rounded);
+    # the period ends by the calendar (``ledger.phrases.period.period_end``)
+    length: Decimal | None = None
+    unit: str = "year"
 
     @property
     def is_open_ended(self) -> bool:
@@ -109,12 +114,13 @@ class Period:
             return "one-off"
         if self.kind == FISCAL_YEAR:
             return f"fiscal year {self.fiscal_year}"
-        head = "per year" if self.kind == PER_YEAR else "over"
         if self.start and self.end:
-            return f"{head} from {self.start.isoformat()} to {self.end.isoformat()}"
+            span = f"from {self.start.isoformat()} to {self.end.isoformat()}"
+            return f"per year {span}" if self.kind == PER_YEAR else span
         if self.years is not None:
-            n = _plain(self.years)
-            unit = "year" if self.years == 1 else "years"
+            count = self.length if self.length is not None else self.years
+            n = _plain(count)
+            unit = self.unit if count == 1 else self.unit + "s"
             tail = f" from {self.start.isoformat()}" if self.start else ""
             return (f"per year for {n} {unit}{tail}" if self.kind == PER_YEAR
                     else f"over {n} {unit}{tail}")
@@ -124,6 +130,20 @@ class Period:
 
 
 ONCE = Period()
+
+# "over 18 months", "per year for 2 weeks from 2015-01-01": a length in
+# months, weeks or days as ``Period.describe`` words it
+_LENGTH_WORDS = re.compile(r"(?:over|per year for) (\d+(?:\.\d+)?) (month|week|day)s?"
+                           r"(?: from \d{4}-\d{2}-\d{2})?")
+
+
+def length_in_words(words: str) -> dict:
+    """The ``Period`` fields ``length`` and ``unit`` that a period's words
+    (``Period.describe``, the Book's ``period``) give in months, weeks or
+    days: "over 18 months" -> {"length": 18, "unit": "month"}; {} otherwise.
+    The tables hold a length in years: the words keep the unit it was said in."""
+    m = _LENGTH_WORDS.fullmatch(words)
+    return {"length": Decimal(m[1]), "unit": m[2]} if m else {}
 
 
 def _plain(d: Decimal) -> str:

@@ -27,7 +27,8 @@ import pandas as pd
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
 from ledger.limits import FIRST_YEAR, LAST_YEAR
-from ledger.phrases.period import anniversary_years
+from ledger.model import length_in_words
+from ledger.phrases.period import anniversary_years, length_end, length_fraction
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
@@ -260,8 +261,9 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             src_codes, src_uniq = pd.factorize(conv["source"], sort=True)
         rate_source = (src_codes[out_rows], src_uniq)
 
+    # the column says whether the entry is open-ended, a horizon set or not
     rows = _assemble(frame, f, out_rows, year, value_minor, orig_minor, dst_digits,
-                     src_digits, currency, rate, rate_date, rate_source, open_rows,
+                     src_digits, currency, rate, rate_date, rate_source, span.unbounded,
                      opts, sm, sd, decimals, categorical)
     if not with_per_year:
         return rows
@@ -294,18 +296,47 @@ def _per_year_parts(parts, sel, amount_minor, orig_total, stated):
     years) by their share of their own year, largest remainder first; so
     "£10m a year for 3 years" is £10m in each whole year and £30m in all,
     leap years or not.  A row cut by the horizon has no stated total: each
-    year gets the amount pro rata by days within that year."""
+    year gets the amount pro rata by days within that year, and its total is
+    that of its calendar years, whatever years it is spread into (its last
+    part year takes what fiscal years' other lengths leave), so a total is
+    the same with calendar or fiscal years."""
     rows = parts.row[sel]
     w, yl, fy = parts.weight[sel], parts.year_len[sel], parts.fy[sel]
     amt = np.asarray(amount_minor)[rows]
     cut = ~np.asarray(stated)[rows]
     out = np.zeros(len(rows), dtype=np.int64)
     if cut.any():
-        out = _put(out, cut, mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])]))
+        prorata = mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])])
+        lo, hi = parts.lo[sel][cut], parts.hi[sel][cut]
+        out = _put(out, cut, _as_calendar(prorata, rows[cut], lo, hi, w[cut] < yl[cut],
+                                          amt[cut]))
     keep = ~cut
     if keep.any():
         out = _put(out, keep, _stated_parts(rows[keep], w[keep], yl[keep], fy[keep], amt[keep],
                                             np.asarray(orig_total)[rows[keep]]))
+    return out
+
+
+def _as_calendar(prorata, rows, lo, hi, partial, amt):
+    """``prorata`` (parts grouped by row, each from ``lo`` to ``hi``) with
+    each row's sum made that of its calendar years (pro rata by days within
+    each calendar year): the difference (a leap day's share, where fiscal
+    years are not calendar ones) goes to the row's last part year, else its
+    last part.  Unchanged for calendar years."""
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    ends = np.r_[starts[1:], len(rows)] - 1
+    cal = _explode(lo[starts], hi[ends], 1, 1)
+    a = np.asarray(amt)[starts][cal.row]
+    cal_minor = objects(mul_round(a, [(cal.weight, cal.year_len, cal.weight / cal.year_len)]))
+    cal_starts = np.flatnonzero(np.r_[True, cal.row[1:] != cal.row[:-1]])
+    out = objects(prorata)
+    diff = np.add.reduceat(cal_minor, cal_starts) - np.add.reduceat(out, starts)
+    if not np.any(diff != 0):
+        return prorata
+    idx = np.arange(len(rows))
+    last_partial = np.maximum.reduceat(np.where(partial, idx, -1), starts)
+    target = np.where(last_partial >= 0, last_partial, ends)
+    out[target] = out[target] + diff
     return out
 
 
@@ -687,12 +718,21 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         frac = yf - whole
     # (calendar arithmetic only on the rows that use it: one-offs are most rows)
     e_years = s.copy()
-    yrows = np.flatnonzero(~has_end & has_years & (over | per_year))
+    lengths = ~has_end & has_years & (over | per_year)
+    by_unit = _lengths_in_units(f, lengths)
+    yrows = np.flatnonzero(lengths & ~by_unit.any)
     if len(yrows):
         sy, wy = s[yrows], whole[yrows]
         a, b = D.add_years(sy, wy), D.add_years(sy, wy + 1)
         e_years[yrows] = (a + np.rint(frac[yrows] * (b - a).astype(np.int64)).astype(
             "timedelta64[D]") - D.DAY)
+    # a length in months, weeks or days: its end by the calendar, its years exact
+    if by_unit.any.any():
+        ynum, yden = ynum.copy(), yden.copy()
+        for rows, length, unit in by_unit.groups:
+            e_years[rows] = length_end(s[rows], length, unit)
+            exact = length_fraction(length, unit)
+            ynum[rows], yden[rows] = exact.numerator, exact.denominator
 
     horizon_end = _horizon_end(opts)
     e = s.copy()
@@ -753,6 +793,31 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     return sp
 
 
+class _ByUnit:
+    """The rows whose length is said in months, weeks or days (``any``) and,
+    per distinct period, (rows, length, unit)."""
+    any: np.ndarray
+    groups: list
+
+
+def _lengths_in_units(f: _Frame, rows: np.ndarray) -> _ByUnit:
+    """Which of ``rows`` (a mask) give their length in months, weeks or days,
+    read from their period in words (the Book's ``period``, as
+    ``Period.describe`` says it: "over 18 months"); each distinct period once."""
+    out = _ByUnit()
+    out.any, out.groups = np.zeros(len(rows), dtype=bool), []
+    if not rows.any() or not f.has("period"):
+        return out
+    codes, uniq = f.clean_codes("period")
+    for k in np.unique(codes[rows]):     # the few periods of rows with a length
+        said = length_in_words(str(uniq[k]))
+        if said:
+            sel = rows & (codes == k)
+            out.any |= sel
+            out.groups.append((np.flatnonzero(sel), said["length"], said["unit"]))
+    return out
+
+
 def _small(values: np.ndarray) -> np.ndarray:
     """Python ints -> int64 when they fit (they nearly always do)."""
     try:
@@ -765,24 +830,23 @@ def _horizon_end(opts: _Options):
     h = opts.horizon
     if h is None or h == "":
         return None
-    sm, sd = YEAR_MODES_START(opts)
+    # one end date whatever the years the figures are grouped in (a total
+    # does not change with --years): a year ends on 31 December, a fiscal
+    # year ("2030-31") on the last day of the ledger's own fiscal year
     m = re.fullmatch(r"\s*(\d{4})(?:\s*[-/–]\s*(\d{2}|\d{4}))?\s*", str(h))
     if not m:
         raise LedgerError(f"horizon {h!r} is not a year (2030) or fiscal year (2030-31)")
     y = int(m[1])
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-    if (sm, sd) == (1, 1) and m[2]:
-        raise LedgerError(f"horizon {h!r}: give a calendar year (2030) with calendar years")
-    first, last = D.window(np.array([y]), sm, sd)
-    if (sm, sd) != (1, 1) and not m[2]:
-        # a bare year would end the fiscal year that starts in it: not "the end of 2017"
-        before = year_label(np.array([y - 1]), sm, sd)[0]
-        raise LedgerError(
-            f"horizon {h!r}: give a fiscal year with fiscal years: "
-            f"{year_label(np.array([y]), sm, sd)[0]} ends on {_fmt_date(last[0])}, "
-            f"{before} on {_fmt_date(D.window(np.array([y - 1]), sm, sd)[1][0])}")
-    return last[0]
+    sm, sd = opts.entry_fiscal_start if m[2] else (1, 1)
+    if m[2] and int(m[2]) % 100 != (y + 1) % 100:
+        raise LedgerError(f"horizon {h!r}: a fiscal year spans two consecutive years "
+                          f"({year_label(np.array([y]), 4, 1)[0]})")
+    if m[2] and (sm, sd) == (1, 1):
+        raise LedgerError(f"horizon {h!r}: the ledger's fiscal years are calendar years: "
+                          f"give a year ({y})")
+    return D.window(np.array([y]), sm, sd)[1][0]
 
 
 class _Parts:

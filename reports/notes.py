@@ -267,9 +267,9 @@ def horizon_reason(given) -> str:
     the --horizon option, None or "" when not given)."""
     if given not in (None, ""):
         return "given with --horizon"
-    return ("the ledger's horizon: the last year any bounded entry of the whole ledger "
-            "reaches, or its latest entry's year if later, whatever the filters; give "
-            "--horizon to change it")
+    return ("the ledger's horizon: the last calendar year any bounded entry of the whole "
+            "ledger reaches, or its latest entry's year if later, whatever the filters and "
+            "--years; give --horizon to change it")
 
 
 def _open_ended_ids(entries) -> list[str]:

@@ -40,7 +40,7 @@ from reports.options import as_book
 BASES = ("total", "per-year", "recorded")
 # restated and entry_amount: as-stated valuation, and currencies with no published
 # rates, value an entry by its own restatement (rates.normalise.stated_fallback)
-SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency",
+SUM_COLUMNS = ["id", "date", "funder", "purpose", "primary", "amount", "currency", "period",
                "period_kind", "years", "start", "end", "fiscal_year", "where", "restated",
                "entry_amount", "value_date"]
 
@@ -138,9 +138,11 @@ def fiscal_start_of(book, spec) -> tuple[int, int]:
 
 
 def default_horizon(book, spec: Spec) -> str | None:
-    """The ledger's last year: the last (calendar or fiscal) year that any
-    bounded entry of the whole ledger reaches, or the year of its latest
-    entry when that is later (an older entry added never moves it back past
+    """The ledger's last year: the last calendar year that any bounded
+    entry of the whole ledger reaches, or the year of its latest entry when
+    that is later, whatever years the figures are grouped in (``--years``
+    fiscal or calendar: open-ended amounts counted to the same 31 December,
+    so the total is the same) (an older entry added never moves it back past
     an open-ended entry's start).  Returns None when the ledger has no
     open-ended entry.  ``book``: the Book of the chosen entries; the horizon
     comes from the Book they were selected from (``Book.whole``), so filters
@@ -159,7 +161,7 @@ def horizon_facts(book, spec: Spec) -> tuple[bool, str | None, str | None]:
     open_ = book.open_ended()
     if not len(open_):
         return False, None, None
-    years = spec.years or "calendar"
+    years = "calendar"     # one end date whatever --years (default_horizon)
     last = None
     if not open_.all():
         kw = normalise_options(book, Spec.of(spec, years=years))
@@ -182,6 +184,16 @@ def horizon_from(facts) -> str | None:
     if not any(f[0] for f in facts):
         return None
     return max(y for f in facts for y in f[1:] if y is not None)
+
+
+def open_any_entry(book) -> bool:
+    return bool(as_book(book).open_ended().any())
+
+
+def _open_rows(frame: pd.DataFrame):
+    """The rows of an amount a year with no end (``Book.open_ended``'s test)."""
+    return ((frame["period_kind"].astype(object) == "per-year").to_numpy(dtype=bool)
+            & frame["years"].isna().to_numpy(dtype=bool) & frame["end"].isna().to_numpy(dtype=bool))
 
 
 def as_recorded(frame: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +246,10 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
     recorded = spec.basis == "recorded"
     open_any = not recorded and bool(book.open_ended().any())
     horizon = None if recorded else given
+    open_ids = None
     if recorded:
+        # the column says whether the entry is open-ended, valued once or not
+        open_ids = frame["id"][_open_rows(frame)].unique() if open_any_entry(book) else []
         frame = as_recorded(frame)
     elif horizon is None and open_any:
         horizon = default_horizon(book, spec)
@@ -253,9 +268,11 @@ def value(book, spec: Spec, *, fast: bool = False, every_column: bool = False,
         rows, per_year = rows
     if regroup:
         # the index is by calendar year: the calendar parts are deflated, then regrouped
-        calendar = normalise(frame, basis="total", horizon=_calendar_horizon(horizon),
+        calendar = normalise(frame, basis="total", horizon=horizon,
                              decimals=False, **{**kw, "years": "calendar", "fiscal_start": None})
     rows = deflated(rows, spec, calendar, start)
+    if open_ids is not None and len(rows):
+        rows["open_ended"] = rows["id"].isin(open_ids).to_numpy(dtype=bool)
     if regroup and not fast:
         rows = add_decimals(rows)
         per_year = None if per_year is None else add_decimals(per_year)
@@ -332,14 +349,6 @@ def deflated(spread: pd.DataFrame, options, calendar: pd.DataFrame | None = None
     if "value" in out:
         out["value"] = to_money(out["value_minor"], str(out["report_currency"].iloc[0]))
     return out
-
-
-def _calendar_horizon(horizon: str | None) -> str | None:
-    """The calendar year a fiscal horizon ("2030-31") ends in (2031)."""
-    if horizon is None:
-        return None
-    text = str(horizon).strip()
-    return text if len(text) == 4 else str(int(text[:4]) + 1)
 
 
 def _orig_minor(frame: pd.DataFrame) -> np.ndarray:

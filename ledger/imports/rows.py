@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 from ledger.book import Book, _dates, _missing, _where_parts
 from ledger.imports.identity import figure_key, recorded
 from ledger.memory import gc_paused
-from ledger.model import LINK_KINDS, ONCE, Citation, Entry, Money, Period, Problem
+from ledger.model import LINK_KINDS, ONCE, Citation, Entry, Money, Period, Problem, length_in_words
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables, entries_of
@@ -138,6 +138,7 @@ def _book_entries(book: Book) -> LedgerEntries:
     dates, starts, ends = _dates(en["date"]), _dates(en["start"]), _dates(en["end"])
     value_dates = _dates(en["value_date"]) if "value_date" in en.columns else [None] * n
     years = en["years"].tolist()
+    labels = en["period"].astype(object).tolist() if "period" in en.columns else [""] * n
     split = en["split"].to_numpy()
     parts = _by_entry(t.allocations.iloc[np.flatnonzero(split[t.allocations["entry"].to_numpy()])]
                       if split.any() else t.allocations.iloc[:0])
@@ -164,10 +165,10 @@ def _book_entries(book: Book) -> LedgerEntries:
         key = (text["period_kind"][i],
                None if _missing(y) else Decimal(str(y)) if not isinstance(y, Decimal) else y,
                starts[i], ends[i], None if _missing(fy) or fy == "" else str(fy))
-        words = described.get(key)
-        if words is None:
-            period = Period(*key)
-            words = described[key] = "" if period == ONCE else period.describe()
+        words = described.get((*key, labels[i]))
+        if words is None:   # a length in months, weeks or days: as its words say it
+            period = Period(*key, **length_in_words(str(labels[i] or "")))
+            words = described[(*key, labels[i])] = "" if period == ONCE else period.describe()
         if words:
             out["period"] = words
         if i in links:   # each kind's first link, as ``Entry.link`` gives it

@@ -4,8 +4,10 @@
 ``parse_period(text)`` reads a whole period phrase; ``match_period(text, pos)``
 finds the longest period phrase starting at ``pos`` in free text (used by the
 money parser and the extractor for the tail of an amount).  Durations are
-converted with pint (months, weeks, days → years); a span of dates counts
-its years by anniversaries (``anniversary_years``, the reports' own count);
+converted with pint (months, weeks, days → years) for the years they count,
+while a period said in months, weeks or days ends by the calendar
+(``length_end``: 3 months from 1 January end on 31 March); a span of dates
+counts its years by anniversaries (``anniversary_years``, the reports' own count);
 ``total`` and ``annual_rate`` multiply/divide exactly.
 
 pint is imported lazily and its registry is built once.
@@ -26,7 +28,8 @@ from ledger.limits import NumberError, bounded_number
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
            "total", "total_minor", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS", "span_fraction",
-           "anniversary_years", "add_years"]
+           "anniversary_years", "add_years", "months_after", "length_end", "period_end",
+           "length_fraction"]
 
 
 class PeriodError(ValueError):
@@ -159,6 +162,37 @@ def _tidy(d: Decimal, places: int = 6) -> Decimal:
     return q.quantize(Decimal(1)) if q == q.to_integral_value() else q
 
 
+def _unit_of(unit: str) -> str:
+    """"months", "mos", "semaines" -> "month", "week"; PeriodError if unknown."""
+    key = unit.lower().rstrip("s") if unit.lower() not in ("mos",) else "mo"
+    key = "année" if key == "annee" else key
+    if key not in _UNITS:
+        raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    return _UNITS[key]
+
+
+# a unit's exact length in years, as pint defines them (a Julian year of
+# 365.25 days): what a rate a year for "18 months" or "500 days" counts
+_UNIT_YEARS = {"year": Fraction(1), "month": Fraction(1, 12), "week": Fraction(28, 1461),
+               "day": Fraction(4, 1461)}
+
+
+def length_fraction(length: Decimal, unit: str) -> Fraction:
+    """A length in ``unit`` as an exact number of years: 18 months is 3/2,
+    500 days 2000/1461 (days of a Julian year, pint's)."""
+    return Fraction(length) * _UNIT_YEARS[unit]
+
+
+def _length(n: Decimal, unit: str) -> dict:
+    """The Period fields of a length: ``years``, and for months, weeks or
+    days the length as given (``length``, ``unit``)."""
+    years = duration_years(n, unit)
+    u = _unit_of(unit)
+    if u == "year":
+        return {"years": years}
+    return {"years": years, "length": _tidy(n, 4), "unit": u}
+
+
 def duration_years(n: Decimal | int | str, unit: str) -> Decimal:
     """``n`` units of time as a number of years, converted by pint."""
     return _duration_years(str(n), unit)
@@ -166,18 +200,15 @@ def duration_years(n: Decimal | int | str, unit: str) -> Decimal:
 
 @functools.lru_cache(maxsize=4096)  # big journals repeat a few durations many times
 def _duration_years(n: str, unit: str) -> Decimal:
-    key = unit.lower().rstrip("s") if unit.lower() not in ("mos",) else "mo"
-    key = "année" if key == "annee" else key
-    if key not in _UNITS:
-        raise PeriodError(f"unknown time unit {unit!r} (use years, months, weeks or days)")
+    u = _unit_of(unit)
     try:   # before pint or quantize sees it: 10^49 years made an InvalidOperation
         value = bounded_number(n, f"number of {unit}", most=Decimal(10) ** 9)
     except NumberError as err:
         raise PeriodError(str(err)) from None
-    if _UNITS[key] == "year":  # years to years: no conversion, so no need to load pint
+    if u == "year":  # years to years: no conversion, so no need to load pint
         years = _tidy(value, 4)
     else:
-        q = _ureg().Quantity(value, _UNITS[key]).to("year")
+        q = _ureg().Quantity(value, u).to("year")
         years = _tidy(Decimal(q.magnitude), 4)
     if years <= 0:
         raise PeriodError(f"a period must be longer than zero: '{n} {unit}'")
@@ -209,21 +240,74 @@ def span_fraction(start: dt.date, end: dt.date) -> tuple[int, int]:
     return int(num[0]), int(den[0])
 
 
-def add_years(d, n):
-    """The same month and day ``n`` (integer array) years after the dates
-    ``d`` (numpy datetime64[D]); 29 February into a common year gives the
-    28th.  Month arithmetic, vectorised."""
+def months_after(d, n):
+    """The same day of the month ``n`` (integer array) months after the
+    dates ``d`` (numpy datetime64[D]); when that month is too short for the
+    day (31 January + 1 month, 29 February + 12), the first day of the month
+    after it: the day after a period of ``n`` months, which so ends on the
+    day before the same day-of-month, or on the last day of a short month.
+    Month arithmetic, vectorised."""
     import numpy as np
 
     d = np.asarray(d, dtype="datetime64[D]")
     month = d.astype("datetime64[M]")
     day = d - month.astype("datetime64[D]")                # days into the month
-    later = month + (np.asarray(n, dtype=np.int64) * 12).astype("timedelta64[M]")
+    later = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
     out = later.astype("datetime64[D]") + day
-    spill = out.astype("datetime64[M]") != later           # 29 Feb -> 1 Mar of a common year
+    spill = out.astype("datetime64[M]") != later           # 31 Jan + 1 month -> 1 Mar
     if spill.any():
-        out = np.where(spill, out - np.timedelta64(1, "D"), out)
+        out = np.where(spill, (later + 1).astype("datetime64[D]"), out)
     return out
+
+
+def add_years(d, n):
+    """The anniversary ``n`` (integer array) years after the dates ``d``
+    (numpy datetime64[D]): the same month and day; from 29 February into a
+    common year, 1 March, so one year from 29 February 2016 ends on 28
+    February 2017 (``months_after``)."""
+    import numpy as np
+
+    return months_after(d, np.asarray(n, dtype=np.int64) * 12)
+
+
+def length_end(start, length, unit: str):
+    """The last day of a period of ``length`` (a number) ``unit`` from each
+    ``start`` (numpy datetime64[D]), by the calendar: N months end on the
+    day before the same day-of-month N months later (the last day of a
+    short month), a week is 7 days, a day a day; years by anniversaries,
+    a fraction of a year (or month) as that share of the next one's days,
+    rounded to a whole day."""
+    import numpy as np
+
+    s = np.asarray(start, dtype="datetime64[D]")
+    one = np.timedelta64(1, "D")
+    n = Fraction(Decimal(str(length)))
+    if unit in ("week", "day"):
+        days = n * (7 if unit == "week" else 1)
+        return s + np.timedelta64(int(round(days)), "D") - one
+    step = 12 if unit == "year" else 1
+    whole = int(n)
+    a = months_after(s, np.full(s.shape, whole * step, dtype=np.int64))
+    if n == whole:
+        return a - one
+    b = months_after(s, np.full(s.shape, (whole + 1) * step, dtype=np.int64))
+    frac = float(n - whole)
+    return a + np.rint(frac * (b - a).astype(np.int64)).astype("timedelta64[D]") - one
+
+
+def period_end(period: Period, on: dt.date | None = None) -> dt.date | None:
+    """The last day of ``period`` from its start (or ``on``, the entry's
+    date); None when it has no end (a one-off, an open-ended rate)."""
+    import numpy as np
+
+    if period.end is not None:
+        return period.end
+    first = period.start or on
+    if period.years is None or first is None:
+        return None
+    length, unit = ((period.length, period.unit) if period.length is not None
+                    else (period.years, "year"))
+    return length_end(np.array([first], dtype="datetime64[D]"), length, unit)[0].item()
 
 
 def anniversary_years(start, after):
@@ -287,8 +371,9 @@ def _per_or_over(kind: str):
     def build(m, on):
         g = m.groupdict()
         years = start = end = None
+        length: dict = {}
         if g.get("n"):
-            years = duration_years(_number(g["n"]), g["unit"])
+            length = _length(_number(g["n"]), g["unit"])
         if g.get("start"):
             start = _date(g["start"])
         if g.get("end"):
@@ -299,15 +384,16 @@ def _per_or_over(kind: str):
                                       "write 'from YYYY-MM-DD to YYYY-MM-DD'")
                 start = on
             _check_order(start, end)  # the length is worked out when it is needed
-        return Period(kind, years=years, start=start, end=end)
+        return Period(kind, start=start, end=end, **({"years": years} | length))
     return build
 
 
 def _b_per(m, on):
     g = m.groupdict()
-    years = start = end = None
+    start = end = None
+    length: dict = {"years": None}
     if g.get("n"):
-        years = duration_years(_number(g["n"]), g["unit"])
+        length = _length(_number(g["n"]), g["unit"])
     start_text = g.get("start") or g.get("start2")
     end_text = g.get("end2") or g.get("end3")
     if start_text:
@@ -320,7 +406,7 @@ def _b_per(m, on):
                                   "write 'per year from YYYY-MM-DD to YYYY-MM-DD'")
             start = on
         _check_order(start, end)
-    return Period(PER_YEAR, years=years, start=start, end=end)
+    return Period(PER_YEAR, start=start, end=end, **length)
 
 
 def _b_fiscal(m, on):
@@ -502,7 +588,8 @@ def restates(phrase: Period, stated: Period) -> bool:
     if phrase.kind != stated.kind:
         return False
     return all(getattr(phrase, f) is None or getattr(phrase, f) == getattr(stated, f)
-               for f in ("years", "start", "end", "fiscal_year"))
+               for f in ("years", "start", "end", "fiscal_year", "length")) \
+        and (phrase.length is None or phrase.unit == stated.unit)
 
 
 def _amount(amount) -> Decimal:
@@ -523,6 +610,9 @@ def period_years(period: Period) -> Decimal | None:
 def _years_fraction(period: Period) -> tuple[Decimal, Decimal] | None:
     """A period's years as an exact fraction: its length as written, its
     span by anniversaries (``span_fraction``), 1 for a fiscal year."""
+    if period.length is not None:
+        f = length_fraction(period.length, period.unit)
+        return Decimal(f.numerator), Decimal(f.denominator)
     if period.years is not None:
         return period.years, Decimal(1)
     if period.start and period.end:

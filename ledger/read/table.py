@@ -60,7 +60,7 @@ from typing import Any
 from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
 from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
-                          WHITESPACE, Period, Problem, _plain, is_slug)
+                          WHITESPACE, Period, Problem, _plain, is_slug, length_in_words)
 from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_mark,
                                   plain_numbers)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
@@ -553,6 +553,24 @@ def read_bulk(path: str | Path, documents: Iterable[str] | None = None):
     return frame, said + problems
 
 
+def _same_numbers(v):
+    """A text column with each number written one way ("2.0", " 2" -> "2"),
+    other texts as they are (each distinct text read once)."""
+    import pyarrow as pa
+
+    enc = v.dictionary_encode()
+    plain = []
+    for t in enc.dictionary.to_pylist():
+        try:
+            d = Decimal(str(t).strip())
+            # (a huge exponent stays as written: "1E+999999999" is no 10^9-digit text)
+            plain.append(format(d.normalize(), "f") if d.is_finite() and abs(d.adjusted()) < 40
+                         else t)
+        except (ArithmeticError, ValueError):
+            plain.append(t)
+    return pa.array(plain, pa.string()).take(enc.indices)
+
+
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     """A bulk file's table (``read_table``) as the raw form: each row at its
     line, the header being line 1; the rows of an entry of many rows as
@@ -589,6 +607,8 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
                 v = rr.composed_column(v)
             elif c == "tags":   # padding at a cell's ends is no difference
                 v = pc.utf8_trim(v, rr.TAG_SPACE)
+            elif c == "years" and pa.types.is_string(v.type):   # "2" and "2.0": one number
+                v = _same_numbers(v)
             differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
                                                               v.slice(0, max(n - 1, 0))))]
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
@@ -1847,8 +1867,8 @@ def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
 
     spaced = pc.utf8_trim(pc.replace_substring_regex(text, "[" + PY_WHITESPACE + "]+", " "), " ")
     label = out["label"]
-    same = _np(pc.equal(spaced, label)) | _np(pc.equal(
-        pc.binary_join_element_wise("over ", spaced, ""), label))   # "from A to B"
+    same = _np(pc.equal(spaced, label)) | _np(pc.equal(   # "over from A to B": earlier exports
+        pc.binary_join_element_wise("over ", label, ""), spaced))
     rows = np.flatnonzero(given & ~same & _np(pc.not_equal(spaced, "")))
     if not len(rows):
         return
@@ -1865,6 +1885,18 @@ def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
     for k in ("start", "end"):
         mine, theirs = days(read[k]), days(out[k][rows])
         agree &= np.isnat(mine) | (mine == theirs)
+    # a text that says the columns' length in months, weeks or days: its
+    # words, which keep the unit (the columns hold the length in years)
+    words = read["label"]
+    words = np.array(words.to_pylist() if hasattr(words, "to_pylist") else list(words),
+                     dtype=object)
+    said = (why == "") & agree & np.array([bool(length_in_words(str(t or ""))) for t in words],
+                                           dtype=bool)
+    if said.any():
+        v = np.array(label.to_pylist() if hasattr(label, "to_pylist") else list(label),
+                     dtype=object)
+        v[rows[said]] = words[said]
+        out["label"] = pa.array(v, pa.string())
     wrong = rows[(why == "") & ~agree]   # a text that is no period: a label
     if not len(wrong):
         return
@@ -2127,14 +2159,14 @@ def _period_columns(cols):
     fiscal_year = np.where(fiscal, fnorm[fcodes], np.where(f_txt == "", None, f_txt))
     # the label, as Period.describe() words it
     per_year = kind == "per-year"
-    head = np.where(per_year, "per year", "over").astype(object)
     frm = np.where(has_s, " from " + s_txt, "").astype(object)
     has_y = np.array([v is not None for v in yval], dtype=bool)[ycodes]
     yt = np.where(has_y, ytxt[ycodes], "").astype(object)
     label = np.where(per_year, "per year" + frm, "over").astype(object)
     label = np.where(has_y, np.where(per_year, "per year for ", "over ").astype(object) + yt + frm,
                      label)
-    label = np.where(has_s & has_e, head + " from " + s_txt + " to " + e_txt, label)
+    label = np.where(has_s & has_e, np.where(per_year, "per year from ", "from ").astype(object)
+                     + s_txt + " to " + e_txt, label)
     fy_ok = fiscal & ~fbad[fcodes]
     label = np.where(fy_ok, "fiscal year " + np.where(fy_ok, fiscal_year, "").astype(object),
                      label)

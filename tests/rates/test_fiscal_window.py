@@ -72,22 +72,25 @@ def test_balance_by_year_agrees(run_cli, ledger):
 
 
 @pytest.mark.parametrize("years", [["--years", "fiscal-uk"], ["--years", "fiscal"]])
-def test_a_bare_horizon_year_with_fiscal_years_is_refused(run_cli, tmp_path, years):
+def test_a_bare_horizon_year_with_fiscal_years_ends_on_31_december(run_cli, tmp_path, years):
     f = tmp_path / "open.toml"
     f.write_text('[[entry]]\nid = "o"\ndate = 2016-07-01\nfunder = "F"\npurpose = "O"\n'
                  'amount = "£10m a year"\n', encoding="utf-8")
+    # one end date whatever --years: 2017 is 31 December 2017, and the total is
+    # that of the calendar years: 184 of the 366 days of 2016, then 2017
     code, out, err = run_cli("export", f, "--to", "csv", "-o", "-", "--horizon", "2017",
                              "--basis", "total", *years)
-    assert code == 1 and out == ""
-    assert "horizon '2017': give a fiscal year with fiscal years: 2017-18 ends on " \
-           "2018-03-31, 2016-17 on 2017-03-31" in err
-    assert "Traceback" not in err
-    # the fiscal year named is taken, and counts to its end (1 Jul 2016 - 31 Mar 2018)
+    assert code == 0, err
+    total = sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out)))
+    assert total == (Decimal(10_000_000) * 184 / 366).quantize(Decimal("0.01")) + 10_000_000
+    # the fiscal year named is taken, and counts to its end (1 Jul 2016 - 31 Mar
+    # 2018): the calendar years' total, with 90 of the 365 days of 2018
     code, out, err = run_cli("export", f, "--to", "csv", "-o", "-", "--horizon", "2017-18",
                              "--basis", "total", *years)
     assert code == 0, err
     total = sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out)))
-    assert total == (Decimal(10_000_000) * 274 / 365).quantize(Decimal("0.01")) + 10_000_000
+    assert total == (Decimal(10_000_000) * 184 / 366).quantize(Decimal("0.01")) + 10_000_000 \
+        + (Decimal(10_000_000) * 90 / 365).quantize(Decimal("0.01"))
 
 
 def test_a_missing_yearly_average_advises_an_option_balance_accepts(run_cli, tmp_path):

@@ -28,10 +28,10 @@ def test_a_calendar_horizon_with_fiscal_years_names_export(tmp_path, run_cli, fm
     out = tmp_path / ("fdp" if fmt == "fdp" else f"t.{fmt}")
     code, _, err = run_cli("export", tmp_path / "L", "--to", fmt,
                            *(["--basis", basis] if basis else []),
-                           "--horizon", "2019", "--years", "fiscal", "-o", out)
+                           "--horizon", "2019-21", "--years", "fiscal", "-o", out)
     assert code == 1
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
-    assert lines[0].startswith("ledger-tool: export: horizon '2019': "), err
+    assert lines[0].startswith("ledger-tool: export: horizon '2019-21': "), err
     assert "2019-20" in lines[0]          # what to give instead
     assert not out.exists()

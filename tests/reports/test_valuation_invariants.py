@@ -89,8 +89,8 @@ def _half_up(x: Fraction) -> int:
 
 
 def span_of(e: Entry, horizon: int | None, mode: str = "calendar"):
-    if e.period.kind == "per-year" and e.period.years is None:
-        return e.date, _window(horizon, mode)[1]
+    if e.period.kind == "per-year" and e.period.years is None:   # to 31 December
+        return e.date, _window(horizon, "calendar")[1]
     if e.period.kind in ("per-year", "over"):
         return e.date, _anniversary(e.date, int(e.period.years)) - dt.timedelta(days=1)
     return e.date, e.date
@@ -107,9 +107,17 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
         return {}
     years = range(_year_of(s, mode), _year_of(end, mode) + 1)
     if e.period.kind == "per-year" and e.period.years is None:   # cut by the horizon:
-        # the rate in each year, pro rata by days within the year
-        return {y: _half_up(Fraction(pennies * _overlap(s, end, y, mode), _year_days(y, mode)))
-                for y in years}
+        # the rate in each year, pro rata by days within the year; the total
+        # that of the calendar years (the last part year takes the difference)
+        def prorata(m):
+            return {y: _half_up(Fraction(pennies * _overlap(s, end, y, m), _year_days(y, m)))
+                    for y in range(_year_of(s, m), _year_of(end, m) + 1)}
+        out = prorata(mode)
+        diff = sum(prorata("calendar").values()) - sum(out.values())
+        if diff:
+            part = [y for y in out if _overlap(s, end, y, mode) < _year_days(y, mode)]
+            out[max(part or out)] += diff
+        return out
     if e.period.kind == "per-year":   # N years: the rate in each whole year; the part
         # years share the rest of N × the rate by their share of their own year
         share = {y: Fraction(_overlap(s, end, y, mode), _year_days(y, mode)) for y in years}
@@ -138,10 +146,11 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
 def hand_horizon(es, mode: str = "calendar") -> int | None:
     if not any(e.period.kind == "per-year" and e.period.years is None for e in es):
         return None
-    # the last year a bounded entry reaches, or the latest entry's if later
-    bounded = [_year_of(span_of(e, None)[1], mode) for e in es
+    # the last calendar year a bounded entry reaches, or the latest entry's if
+    # later, whatever years the figures are grouped in
+    bounded = [span_of(e, None)[1].year for e in es
                if not (e.period.kind == "per-year" and e.period.years is None)]
-    return max(bounded + [_year_of(max(e.date for e in es), mode)])
+    return max(bounded + [max(e.date for e in es).year])
 
 
 # ------------------------------------------------------------ ours
@@ -169,8 +178,7 @@ def test_each_year_of_each_entry_is_computed_by_the_rule(es, mode):
     book = Book.from_entries(es)
     horizon = hand_horizon(es, mode)
     opts = ReportOptions(currency="GBP", years=mode)
-    label = None if horizon is None else (
-        str(horizon) if mode == "calendar" else f"{horizon}-{(horizon + 1) % 100:02d}")
+    label = None if horizon is None else str(horizon)
     assert default_horizon(book, Spec.of(opts)) == label
     want = {}
     for e in es:
