@@ -700,7 +700,10 @@ def parse_dates(col, date_format: str | None = None):
                                 "mapping file, e.g. date_format = \"%d/%m/%Y\"")
     # year first, unpadded (2015-7-30), with / or . (2015/07/30) or run together
     # (20150730): one reading only; after the mapping's date_format, which comes first
+    # and alone decides year-first cells when it is year-first itself ("%Y/%d/%m")
     left = dates.isna() & ~undated
+    if date_format and date_format.lstrip().startswith("%Y"):
+        left &= False
     read(left & text.str.match(r"^\d{4}-\d{1,2}-\d{1,2}$"), format="%Y-%m-%d")
     read(left & text.str.match(r"^\d{4}/\d{1,2}/\d{1,2}$"), format="%Y/%m/%d")
     read(left & text.str.match(r"^\d{4}\.\d{1,2}\.\d{1,2}$"), format="%Y.%m.%d")
