@@ -149,7 +149,10 @@ def _verdict(parts, prices, currency: str, valuation: str) -> XCheck:
         our_row[at] = np.where(when[rows[k]] == our_day[at], rows[k], _NONE)
     other = (x_row >= 0) & ((our_row < 0) | (rate_key[np.maximum(x_row, 0)]
                                              != rate_key[our_row]))
-    acct, account_names = pd.factorize(np.asarray(g["account"].to_pylist(), dtype=object))
+    # accounts in name order: the account named first is the same whatever order the
+    # postings came in (a journal's, a dataset's partitions')
+    acct, account_names = pd.factorize(np.asarray(g["account"].to_pylist(), dtype=object),
+                                       sort=True)
     other_accts = set(np.unique(acct[other]).tolist())
     entries_other = int(g["entries"].to_numpy()[other].sum())
 

@@ -231,3 +231,18 @@ def test_the_example_ledgers_advice_is_what_hledger_does(example_ledger, tmp_pat
     differs = _check_advice(exe, text, journal, currency, "--value=then")
     if currency == "EUR":
         assert differs["Funders:UK:Home Office"] == ("-37115177.31 EUR", "-37115177.30 EUR")
+
+
+def test_a_dataset_names_the_journals_account(tmp_path, run_cli):
+    """The account the header names first is the first by name, so a
+    journal and a dataset of the same real IATI data say the same (the
+    dataset's named another one, in its partitions' order)."""
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real" / "iati"
+    assert run_cli("import", "--from", "iati", real, "-o", tmp_path / "j")[0] == 0
+    assert run_cli("import", "--from", "iati", real, "--to", tmp_path / "d.parquet")[0] == 0
+    said = []
+    for ledger in (tmp_path / "j", tmp_path / "d.parquet"):
+        text = _export(run_cli, ledger, tmp_path / f"{ledger.stem}.journal",
+                       "--currency", "EUR")
+        said.append([ln for ln in text.splitlines() if ln.startswith("; not -X")])
+    assert said[0] and said[0] == said[1]
