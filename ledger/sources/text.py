@@ -210,7 +210,9 @@ def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
     starts, text = [], ""
     for t in pdf_pages(data, p):
         starts.append(len(text))
-        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
+        # a form feed between pages, as in a rendering: a quote's omission
+        # must not run from one page into the next
+        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n\f"
     return text, tuple(starts)
 
 
