@@ -897,8 +897,8 @@ def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck])
     place of one document (the spans of the figure each carries
     overlapping): one pledge entered twice, whatever their dates, funders
     or currencies say.  A quote found more than once whose locator does not
-    say which one it means is left out (its place is unknown), as is a
-    figure said for several ("£5 million each").  Entries not counted in
+    say which one it means is left out (its place is unknown); a figure
+    said for several ("£5 million each") is a note.  Entries not counted in
     totals (linked with restates, disburses or part_of, or tagged not
     counted) repeat money on purpose and are left out.  Each group of
     entries reading one figure is said once per entry, against the first."""
@@ -928,9 +928,9 @@ def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck])
             first: dict[str, CitationCheck] = {}
             for c in group:
                 first.setdefault(c.entry_id, c)
-            if len(first) < 2 or any(c.match is not None and _EACH.search(c.match.text)
-                                     for c in group):
+            if len(first) < 2:
                 continue
+            several = any(c.match is not None and _EACH.search(c.match.text) for c in group)
             # said of each later entry, against the earliest: the one it restates
             order = sorted(first.values(), key=lambda c: (by_id[c.entry_id].date,
                                                           place[c.entry_id]))
@@ -945,6 +945,15 @@ def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck])
                 said.add(late.id)
                 here = late_c.location
                 assert here is not None
+                key = f"{doc}:{there.line}:{there.column}"
+                if several:
+                    out.append(finding(
+                        "info", "same-figure-each",
+                        f"the same figure as {early.id!r} ({doc}:{there}), said for several "
+                        f"(\"each\"): one amount for each entry, not counted twice",
+                        entry_id=late.id, doc=doc, line=here.line, column=here.column,
+                        details={"other": early.id, "figure": key}))
+                    continue
                 out.append(finding(
                     "warning", "same-figure-twice",
                     f"the same figure as {early.id!r}: this entry's quote ({doc}:{here}) "
@@ -956,8 +965,7 @@ def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck])
                     f"quote says \"each\")",
                     entry_id=late.id, doc=doc, line=here.line, column=here.column,
                     details={"other": early.id, "other_line": there.line,
-                             "other_column": there.column,
-                             "group": len(order)}))
+                             "other_column": there.column, "figure": key}))
     return out
 
 
@@ -1315,12 +1323,18 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
     all_checks = [c for p in parts for c in p.covering]
     same = [f for f in check_same_figure(all_entries, all_checks)
             if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids]
-    said = {frozenset((f.entry_id, f.details.get("other"))) for f in same}
+    # entries said to read one figure (twice, or "each") are not said again
+    # to look like one pledge
+    figures_of: dict[str | None, set[str]] = {}
+    for f in same:
+        for i in (f.entry_id, f.details["other"]):
+            figures_of.setdefault(i, set()).add(f.details["figure"])
     findings.extend(same)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
                     if (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
-                    and frozenset((f.entry_id, f.details.get("other"))) not in said)
+                    and not figures_of.get(f.entry_id, set()).intersection(
+                        figures_of.get(f.details.get("other"), ())))
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
                     or not filtered)
 
