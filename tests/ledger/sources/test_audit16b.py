@@ -149,6 +149,8 @@ def test_a_pdf_read_raw_breaks_its_pages(tmp_path, monkeypatch):
     src = read_source(path)
     assert src.page_starts == (0, src.text.index("It will"))
     assert find_quote("£2 million … a year", src.text) is None
+    # lines as in the rendering extract reads (page 2 is on line 3)
+    assert src.locate(src.text.index("It will")).line == 3
 
 
 PAGE = ("<!doctype html>\n<html>\n<head><title>Grants</title></head>\n<body>\n<main>\n"
