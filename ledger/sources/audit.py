@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import bisect
 import functools
+import itertools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from difflib import SequenceMatcher
@@ -35,7 +37,7 @@ from ledger.phrases.extract import (Mention, compose, digits_across_break, find_
 from ledger.phrases.money import format_money
 from ledger.phrases.period import period_years, total
 from ledger.rules import packages
-from ledger.sources.render import locator_verdict, render
+from ledger.sources.render import extract_view, locator_span, locator_verdict, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
                           Money, Problem)
@@ -93,8 +95,13 @@ _TRANSLATE = str.maketrans({
 # soft hyphens and zero-width characters vanish.
 _FOLD = re.compile(r"(\s+)|[\u00ad\u200b\u200c\u200d\u2060\ufeff]+")
 _SPACE_RUN = re.compile(r"\s+")
-# a blank line, or a page break: where a paragraph ends
-_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\f")
+# where a paragraph ends: a page break (form feed), a paragraph separator
+# (U+2029) or a file/group/record separator; or two line breaks (any of
+# Unicode's: CR LF counted once) with only spaces or invisible characters
+# between them
+_LINE_END = r"(?:\r\n|\r(?!\n)|[\n\x0b\x85\u2028])"
+_INVISIBLE = r"(?:[^\S\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|[\u00ad\u200b\u200c\u200d\u2060\ufeff])"
+_PARAGRAPH_BREAK = re.compile(rf"[\x0c\x1c-\x1e\u2029]|{_LINE_END}{_INVISIBLE}*{_LINE_END}")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\.\.\.|…)\s*")
 
 
@@ -164,13 +171,22 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
     """Find ``quote`` in ``text`` tolerating white space and line breaks,
     non-breaking spaces, curly quotes and dashes; then letter case; then a
     quote with omissions ("...", "…", "[…]") whose parts appear in order
-    in one paragraph, within ``gap`` characters of each other."""
+    in one paragraph, within ``gap`` characters of each other.  The first
+    occurrence; ``occurrences`` says how many there are."""
+    return next(find_quotes(quote, text, gap=gap), None)
+
+
+def find_quotes(quote: str, text: str, *, gap: int = 400) -> Iterator[QuoteMatch]:
+    """Every occurrence of ``quote`` in ``text``, in order, found as
+    ``find_quote`` finds the first (each says how many there are)."""
     q = _fold_quote(quote)
     if not q:
-        return None
-    start = text.find(quote) if quote else -1
-    if start >= 0:
-        return QuoteMatch(start, start + len(quote), "verbatim", text.count(quote), quote)
+        return
+    if quote and quote in text:
+        n = text.count(quote)
+        for i in _positions(text, quote):
+            yield QuoteMatch(i, i + len(quote), "verbatim", n, quote)
+        return
     folded, origin = _fold_cached(text)
 
     def bounds(i: int, j: int) -> tuple[int, int]:
@@ -179,25 +195,26 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
             b += 1
         return a, b
 
-    def span(i: int, j: int, how: str, n: int) -> QuoteMatch:
-        a, b = bounds(i, j)
-        return QuoteMatch(a, b, how, n, text[a:b])
+    def spans(hay: str, needle: str, how: str) -> Iterator[QuoteMatch]:
+        n = hay.count(needle)
+        for i in _positions(hay, needle):
+            a, b = bounds(i, i + len(needle))
+            yield QuoteMatch(a, b, how, n, text[a:b])
 
-    i = folded.find(q)
-    if i >= 0:
-        return span(i, i + len(q), "normalised", folded.count(q))
+    if q in folded:
+        yield from spans(folded, q, "normalised")
+        return
     lower = folded.lower()
-    if len(lower) == len(folded):
-        i = lower.find(q.lower())
-        if i >= 0:
-            return span(i, i + len(q), "letter case", lower.count(q.lower()))
+    if len(lower) == len(folded) and q.lower() in lower:
+        yield from spans(lower, q.lower(), "letter case")
+        return
     parts = [p for p in _ELLIPSIS.split(q) if p]
     if len(parts) > 1:
         pos = 0
         while True:
             i = folded.find(parts[0], pos)
             if i < 0:
-                return None
+                return
             end, ok = i + len(parts[0]), True
             found = [(i, end)]
             for part in parts[1:]:
@@ -212,10 +229,17 @@ def find_quote(quote: str, text: str, *, gap: int = 400) -> QuoteMatch | None:
                 found.append((j, end))
             if ok:
                 a, b = bounds(i, end)
-                return QuoteMatch(a, b, "elided", 1, text[a:b],
-                                  tuple(bounds(x, y) for x, y in found))
+                yield QuoteMatch(a, b, "elided", 1, text[a:b],
+                                 tuple(bounds(x, y) for x, y in found))
             pos = i + 1
-    return None
+
+
+def _positions(hay: str, needle: str) -> Iterator[int]:
+    """Where ``needle`` starts in ``hay``, not overlapping (as str.count)."""
+    i = hay.find(needle)
+    while i >= 0:
+        yield i
+        i = hay.find(needle, i + max(len(needle), 1))
 
 
 def _closest(quote: str, text: str) -> tuple[int, str] | None:
@@ -249,6 +273,8 @@ class CitationCheck:
     matched_as: str = ""           # "amount" | "restatement" | "total"
     findings: tuple[Problem, ...] = ()
     figure_at: tuple[int, int] | None = None   # the matched figure's span in the document
+    # the quote occurs more than once and the locator does not say which
+    ambiguous: bool = False
 
     @property
     def doc(self) -> str:
@@ -407,13 +433,23 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
+    m, ambiguous, n = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
-    if m.occurrences > 1:
+    if n > 1:
+        which = (f"its locator does not say which; the first is at {loc}" if ambiguous
+                 else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
-                                f"the quote occurs {m.occurrences} times in {doc}; "
-                                f"the first is at {loc}", **base, **where))
+                                f"the quote occurs {n} times in {doc}; {which}",
+                                **base, **where))
     verdict, said = locator_verdict(cit.locator, source, m.start)
+    if verdict != "ok" and (view := extract_view(source)) is not None:
+        # a page read raw: extract's locators name lines of its rendering
+        vm = find_quote(cit.quote, view.text)
+        if vm is not None:
+            vm = _occurrence(cit.quote, cit.locator, view, vm)[0]
+            if locator_verdict(cit.locator, view, vm.start)[0] == "ok":
+                verdict, said = "ok", ""
     if verdict == "mismatch":
         findings.append(finding("warning", "locator-mismatch",
                                 f"the citation's locator says {cit.locator!r} but {said}",
@@ -570,7 +606,63 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                             "end_column": end.column, "match": m.how},
                                    **base, **where))
     return CitationCheck(entry.id, index, cit, m, loc, end, mentions, picked, how,
-                         tuple(findings), figure_at)
+                         tuple(findings), figure_at, ambiguous)
+
+
+# past this many occurrences of one quote, the rest are not looked at
+_MAX_OCCURRENCES = 100_000
+
+
+# a heading locator is checked against this many occurrences at most (each
+# check reads the headings before it); past them the occurrence is unknown
+_MAX_ASKED = 64
+
+
+@functools.lru_cache(maxsize=32)
+def _occurrences(quote: str, text: str) -> tuple[tuple[QuoteMatch, ...], tuple[int, ...]]:
+    """Every occurrence of ``quote`` (up to ``_MAX_OCCURRENCES``) and where
+    each starts: found once for all the entries that quote it."""
+    found = tuple(itertools.islice(find_quotes(quote, text), _MAX_OCCURRENCES))
+    return found, tuple(o.start for o in found)
+
+
+def _occurrence(quote: str, locator: str, source: SourceText,
+                first: QuoteMatch) -> tuple[QuoteMatch, bool, int]:
+    """The occurrence of a quote the citation means, whether that is
+    unknown, and how many there are.  A quote found once is that one; else
+    the locator picks (its page, line and column, or heading); with no
+    locator, or one that fits several, which one is meant is unknown (the
+    first is reported)."""
+    if first.occurrences <= 1 and first.how != "elided":
+        return first, False, 1
+    found, starts = _occurrences(quote, source.text)
+    if len(found) <= 1:
+        return first, False, len(found)
+    fits: list[QuoteMatch] = []
+    if locator.strip():
+        span = locator_span(locator, source)
+        if span is not None:
+            lo, hi = span
+            fits = list(found[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)])
+            if not fits:    # a column off: the line alone (the mismatch is said)
+                lo, hi = locator_span(locator, source, column=False) or (0, 0)
+                fits = list(found[bisect.bisect_left(starts, lo):bisect.bisect_left(starts, hi)])
+        else:   # a heading: each occurrence asked in turn, until two fit
+            for o in found[:_MAX_ASKED]:
+                if locator_verdict(locator, source, o.start)[0] == "ok":
+                    fits.append(o)
+                    if len(fits) > 1:
+                        break
+    if not fits and (view := extract_view(source)) is not None and locator.strip():
+        # a page read raw: the locator names its rendering's lines; the
+        # occurrence it picks there is the same one here
+        seen, _ = _occurrences(quote, view.text)
+        vm = _occurrence(quote, locator, view, seen[0])[:2] if seen else None
+        if vm is not None and not vm[1] and len(seen) == len(found):
+            return found[seen.index(vm[0])], False, len(found)
+    if len(fits) == 1:
+        return fits[0], False, len(found)
+    return (fits or [first])[0], True, len(found)
 
 
 def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
@@ -796,56 +888,84 @@ def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> l
     return out
 
 
+# "£5 million each to Calais and Dunkirk": one figure said for several
+_EACH = re.compile(r"\b(?:each|apiece|per head|respectively)\b", re.IGNORECASE)
+
+
 def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck]) -> list[Problem]:
     """Different entries whose citations read the same figure at the same
-    place of one document (the same passage, or one inside the other, and
-    the figure each carries overlapping): one pledge entered twice, whatever
-    their dates, funders or currencies say.  Entries not counted in totals
-    (linked with restates, disburses or part_of, or tagged not counted)
-    repeat money on purpose and are left out."""
+    place of one document (the spans of the figure each carries
+    overlapping): one pledge entered twice, whatever their dates, funders
+    or currencies say.  A quote found more than once whose locator does not
+    say which one it means is left out (its place is unknown); a figure
+    said for several ("£5 million each") is a note.  Entries not counted in
+    totals (linked with restates, disburses or part_of, or tagged not
+    counted) repeat money on purpose and are left out.  Each group of
+    entries reading one figure is said once per entry, against the first."""
     by_id = {e.id: e for e in entries if e.is_primary}
     place = {e.id: i for i, e in enumerate(entries)}
     spans: dict[str, list[CitationCheck]] = {}
     for c in checks:
-        if c.match is not None and c.figure_at is not None and c.entry_id in by_id:
+        if (c.match is not None and c.figure_at is not None and c.entry_id in by_id
+                and not c.ambiguous):
             spans.setdefault(c.doc, []).append(c)
     out: list[Problem] = []
-    seen: set[tuple[str, ...]] = set()
+    said: set[str] = set()
     for doc, found in spans.items():
-        found.sort(key=lambda c: (c.match.start, -c.match.end))   # type: ignore[union-attr]
-        for i, outer in enumerate(found):
-            om = outer.match
-            assert om is not None and outer.figure_at is not None
-            for inner in found[i + 1:]:
-                im = inner.match
-                assert im is not None and inner.figure_at is not None
-                if im.start >= om.end:
-                    break
-                pair = tuple(sorted((outer.entry_id, inner.entry_id)))
-                if im.end > om.end or pair[0] == pair[1] or pair in seen:
-                    continue          # overlapping but not nested, or one entry
-                (fa, fb), (ga, gb) = outer.figure_at, inner.figure_at
-                if not (fa < gb and ga < fb):
-                    continue          # another figure of the same passage
-                ea, eb = by_id[pair[0]], by_id[pair[1]]
-                seen.add(pair)
-                # said of the later entry: the one that restates the other
-                (late, late_c), (early, early_c) = sorted(
-                    ((ea, outer if outer.entry_id == ea.id else inner),
-                     (eb, outer if outer.entry_id == eb.id else inner)),
-                    key=lambda x: (x[0].date, place[x[0].id]), reverse=True)
-                here, there = late_c.location, early_c.location
-                assert here is not None and there is not None
+        found.sort(key=lambda c: c.figure_at)   # type: ignore[arg-type,return-value]
+        groups: list[list[CitationCheck]] = []
+        reach = -1
+        for c in found:
+            assert c.figure_at is not None
+            fa, fb = c.figure_at
+            if groups and fa < reach:     # overlaps a figure of the group
+                groups[-1].append(c)
+                reach = max(reach, fb)
+            else:
+                groups.append([c])
+                reach = fb
+        for group in groups:
+            first: dict[str, CitationCheck] = {}
+            for c in group:
+                first.setdefault(c.entry_id, c)
+            if len(first) < 2:
+                continue
+            several = any(c.match is not None and _EACH.search(c.match.text) for c in group)
+            # said of each later entry, against the earliest: the one it restates
+            order = sorted(first.values(), key=lambda c: (by_id[c.entry_id].date,
+                                                          place[c.entry_id]))
+            early_c = order[0]
+            early = by_id[early_c.entry_id]
+            there = early_c.location
+            assert there is not None
+            for late_c in order[1:]:
+                late = by_id[late_c.entry_id]
+                if late.id in said:
+                    continue
+                said.add(late.id)
+                here = late_c.location
+                assert here is not None
+                key = f"{doc}:{there.line}:{there.column}"
+                if several:
+                    out.append(finding(
+                        "info", "same-figure-each",
+                        f"the same figure as {early.id!r} ({doc}:{there}), said for several "
+                        f"(\"each\"): one amount for each entry, not counted twice",
+                        entry_id=late.id, doc=doc, line=here.line, column=here.column,
+                        details={"other": early.id, "figure": key}))
+                    continue
                 out.append(finding(
                     "warning", "same-figure-twice",
                     f"the same figure as {early.id!r}: this entry's quote ({doc}:{here}) "
                     f"and its quote ({doc}:{there}) read one figure at one place of the "
                     f"document, recorded as {_money_text(late.money)} and "
                     f"{_money_text(early.money)}, so it is counted twice; make one entry with "
-                    f"both citations, or mark this one restates = {early.id!r}",
+                    f"both citations, or mark this one restates = {early.id!r} (a figure "
+                    f"said for several, as in \"£5 million each\", is not flagged when the "
+                    f"quote says \"each\")",
                     entry_id=late.id, doc=doc, line=here.line, column=here.column,
                     details={"other": early.id, "other_line": there.line,
-                             "other_column": there.column}))
+                             "other_column": there.column, "figure": key}))
     return out
 
 
@@ -861,15 +981,29 @@ def _runs_until(e: Entry) -> dt.date:
 
 
 def _near_in_time(a: Entry, b: Entry, window_days: int) -> bool:
-    """Dates within ``window_days``, or, for one purpose (or one inside the
-    other), the later entry dated within the earlier's period: the same
-    £12m "over three years" said again a year on."""
+    """Dates within ``window_days``, or the later entry restating the
+    earlier (the same purpose and the same recipient) dated within the
+    earlier's period: the same £12m "over three years" said again a year on.
+    Two flows of a data import to different recipients in one year are two
+    flows, whatever their funder and amount; so are two records of a data
+    import (FTS, IATI), whose period is the publisher's reporting year."""
     if abs((a.date - b.date).days) <= window_days:
         return True
-    first, later = (a, b) if a.date <= b.date else (b, a)
-    pa, pb = first.purpose, later.purpose
-    same = pa == pb or pa.startswith(pb + ":") or pb.startswith(pa + ":")
-    return same and later.date <= _runs_until(first)
+    return _within_period(a, b)
+
+
+# the tags the importers give their records (ledger.imports): a data record's
+# period is the publisher's reporting year, and two records are two flows
+_DATA_TAGS = frozenset({"fts", "iati"})
+
+
+def _within_period(a: Entry, b: Entry) -> bool:
+    first, later = (a, b) if (a.date, a.id) <= (b.date, b.id) else (b, a)
+    if first.purpose != later.purpose or first.recipient != later.recipient:
+        return False
+    if _DATA_TAGS.intersection(first.tags) or _DATA_TAGS.intersection(later.tags):
+        return False
+    return later.date <= _runs_until(first)
 
 
 def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
@@ -877,8 +1011,8 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
     """Different entries that look like the same pledge: related funders
     (the same top-level account: "UK:Home Office" and "UK:Government"), the
     same amount within ``same_amount`` (relative, in exact decimals; also
-    across a restatement), dates within ``window_days`` or, for one purpose,
-    the later within the earlier's period.  Linked entries
+    across a restatement), dates within ``window_days`` or, for the same
+    purpose and recipient, the later within the earlier's period.  Linked entries
     (restates, disburses, part_of) are not counted in totals, so they are
     left out.  Candidates found vectorised with pandas, confirmed exactly."""
     import pandas as pd
@@ -938,10 +1072,16 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
         if any(ln.target in (a, b) for ln in (*ea.links, *eb.links)):
             continue
         days = abs((ea.date - eb.date).days)
+        why = ""
+        if days > window_days:     # near only through the earlier entry's period
+            first = min((ea, eb), key=lambda e: (e.date, e.id))
+            why = (f", more than {window_days} days, but the later is dated within "
+                   f"{first.id!r}'s period (until {_runs_until(first)}) with the same "
+                   f"purpose and recipient")
         out.append(finding("warning", "possible-double-count",
                            f"looks like the same pledge as {b!r}: {ea.funder} "
                            f"{_money_text(ea.money)} on {ea.date} vs {eb.funder} "
-                           f"{_money_text(eb.money)} on {eb.date} ({days} days apart); "
+                           f"{_money_text(eb.money)} on {eb.date} ({days} days apart{why}); "
                            f"if it is, make one entry with both citations or link it with "
                            f"restates = {a!r}", entry_id=a,
                            details={"other": b, "days_apart": days}))
@@ -1183,12 +1323,18 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
     all_checks = [c for p in parts for c in p.covering]
     same = [f for f in check_same_figure(all_entries, all_checks)
             if f.entry_id in chosen_ids or f.details.get("other") in chosen_ids]
-    said = {frozenset((f.entry_id, f.details.get("other"))) for f in same}
+    # entries said to read one figure (twice, or "each") are not said again
+    # to look like one pledge
+    figures_of: dict[str | None, set[str]] = {}
+    for f in same:
+        for i in (f.entry_id, f.details["other"]):
+            figures_of.setdefault(i, set()).add(f.details["figure"])
     findings.extend(same)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
                     if (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
-                    and frozenset((f.entry_id, f.details.get("other"))) not in said)
+                    and not figures_of.get(f.entry_id, set()).intersection(
+                        figures_of.get(f.details.get("other"), ())))
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
                     or not filtered)
 

@@ -28,7 +28,7 @@ from ledger.sources.text import PDF_SUFFIXES, SourceText, _decode, html_text, pd
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
-           "check_locator", "locator_verdict", "locator_for", "original_stem", "read_rendering_file",
+           "check_locator", "locator_verdict", "locator_span", "extract_view", "locator_for", "original_stem", "read_rendering_file",
            "rendered_text", "read_document"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
@@ -385,6 +385,11 @@ _LINE_LOC = re.compile(r"(?:^|,)\s*line\s+(\d+)(?:\s*,\s*col(?:umn|\.)?\s*(\d+))
                        re.IGNORECASE)
 # a plain-text heading: a line standing alone between blank lines, short, not a sentence
 _TEXT_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*([^\n]{1,100}?)[ \t]*(?=\n[ \t]*\n|\n?\Z)")
+# a line standing alone that is no heading: a list item ("- £2 million for
+# the wall", "1. Flood defences"), a label and its value ("Total committed:
+# £3 million"), or one holding a figure
+_NOT_HEADING = re.compile(r"^\s*(?:[-*+\u2022\u2013\u2014]\s|\(?\d+[.)]\s|\(?[a-z][.)]\s)"
+                          r"|\S:\s+\S|[\d\u00a3$\u20ac\u00a5]", re.IGNORECASE)
 _SETEXT = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
@@ -404,7 +409,8 @@ def _text_headings(text: str) -> tuple[tuple[int, str], ...]:
         return tuple(sorted(found.items()))
     for m in _TEXT_HEADING.finditer(text):
         line = m.group(1).rstrip()
-        if re.search(r"\w", line) and not re.search(r"[.,;!?]['\"\u2019\u201d)]?$", line):
+        if (re.search(r"\w", line) and not re.search(r"[.,;:!?]['\"\u2019\u201d)]?$", line)
+                and not _NOT_HEADING.search(line)):
             found.setdefault(m.start(1), line)
     return tuple(sorted(found.items()))
 
@@ -424,7 +430,9 @@ def _text_heading_verdict(name: str, source, offset: int) -> tuple[str, str]:
         above = f" (it is under {heads[-1][1]!r})" if heads else ""
         return "mismatch", f"the quote comes before the heading {name!r}{above}"
     last = before[-1]
-    later = [(a, h) for a, h in heads if a > last and _fold_words(h) != want]
+    # (never the quote's own line: a line standing alone may be the figure's)
+    later = [(a, h) for a, h in heads if last < a and a + len(h) <= offset
+             and _fold_words(h) != want]
     if later:
         return "mismatch", f"the quote is under the heading {later[-1][1]!r}"
     return "ok", ""
@@ -469,6 +477,61 @@ def locator_verdict(locator: str, source, offset: int) -> tuple[str, str]:
             return _text_heading_verdict(h.group(1), source, offset)
         return "unchecked", "the page's headings are not kept in its text"
     return "unchecked", "it names no page, heading, line or column"
+
+
+def extract_view(source) -> SourceText | None:
+    """For a web page read as raw HTML (archived without its rendering):
+    the rendering ``extract`` reads (``read_document``), whose lines and
+    columns its draft locators name.  None for any other document, or a
+    page that cannot be read again unchanged or rendered."""
+    if source.kind != "html" or source.origin is None:
+        return None
+    return _extract_view(source.path, source.sha256)
+
+
+@functools.lru_cache(maxsize=8)
+def _extract_view(path: Path, sha256: str) -> SourceText | None:
+    try:
+        data = _read_bytes(path, path.parent)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            return None        # changed since it was read
+        text = render_html(data, str(path))
+    except (LedgerError, OSError):
+        return None
+    return SourceText(rendering_path(path), "html", text, sha256, page_starts=_pages(text))
+
+
+def locator_span(locator: str, source, *, column: bool = True) -> tuple[int, int] | None:
+    """The stretch ``(start, end)`` of ``source.text`` that a page, line, or
+    line-and-column locator names (empty when the document has no such
+    place); None for a locator of another kind, or when the text's lines
+    are not the file's (a web page read raw).  ``column=False``: the
+    whole line, whatever column the locator says."""
+    if source.origin is not None:
+        return None
+    text = source.text
+    lo, hi = 0, len(text)
+    m = _PAGE_LOC.match(locator)
+    if m:
+        if not source.page_starts:
+            return None
+        page, starts = int(m.group(1)), source.page_starts
+        if not 1 <= page <= len(starts):
+            return 0, 0
+        lo, hi = starts[page - 1], starts[page] if page < len(starts) else len(text)
+    line = _LINE_LOC.search(locator)
+    if line and (m or re.match(r"\s*line\b", locator, re.IGNORECASE)):
+        n, lines = int(line.group(1)), source._lines
+        if not 1 <= n <= len(lines) + 1:
+            return 0, 0
+        a = lines[n - 2] if n > 1 else 0
+        b = lines[n - 1] if n <= len(lines) else len(text)
+        if line.group(2) and column:
+            a += int(line.group(2)) - 1
+            b = a + 1 if a < b else a
+        lo, hi = max(lo, a), min(hi, b)
+        return (lo, hi) if lo < hi else (0, 0)
+    return (lo, hi) if m else None
 
 
 def check_locator(locator: str, source, offset: int) -> str | None:

@@ -207,11 +207,16 @@ def html_text(source: str) -> tuple[str, tuple[int, ...]]:
 
 
 def _pdf_text(data: bytes, p: Path) -> tuple[str, tuple[int, ...]]:
-    starts, text = [], ""
-    for t in pdf_pages(data, p):
-        starts.append(len(text))
-        text += t.replace("\r\n", "\n").replace("\r", "\n") + "\n"
-    return text, tuple(starts)
+    # the text of ledger.sources.render.render_pdf, line for line (extract's
+    # locators name its lines), pages parted by a form feed on its own line
+    # (a quote's omission never runs from one page into the next)
+    pages = [t.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").strip("\n")
+             for t in pdf_pages(data, p)]
+    starts, at = [], 0
+    for t in pages:
+        starts.append(at)
+        at += len(t) + 3          # the page, then "\n\f\n"
+    return "\n\f\n".join(pages) + "\n", tuple(starts)
 
 
 def read_source(path: str | Path, inside: str | Path | None = None) -> SourceText:
