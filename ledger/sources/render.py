@@ -387,9 +387,12 @@ _LINE_LOC = re.compile(r"(?:^|,)\s*line\s+(\d+)(?:\s*,\s*col(?:umn|\.)?\s*(\d+))
 _TEXT_HEADING = re.compile(r"(?:\A|\n[ \t]*\n)[ \t]*([^\n]{1,100}?)[ \t]*(?=\n[ \t]*\n|\n?\Z)")
 # a line standing alone that is no heading: a list item ("- £2 million for
 # the wall", "1. Flood defences"), a label and its value ("Total committed:
-# £3 million"), or one holding a figure
+# £3 million"), or one holding a money figure (a number alone is no figure:
+# "Item 5", "Budget 2024-25" are headings)
 _NOT_HEADING = re.compile(r"^\s*(?:[-*+\u2022\u2013\u2014]\s|\(?\d+[.)]\s|\(?[a-z][.)]\s)"
-                          r"|\S:\s+\S|[\d\u00a3$\u20ac\u00a5]", re.IGNORECASE)
+                          r"|\S:\s+\S|[\u00a3$\u20ac\u00a5]|\b(?:EUR|GBP|USD)\b"
+                          r"|\d\s*(?:m|bn|k|mn|million|billion|thousand|euros?|dollars?|pounds?)\b",
+                          re.IGNORECASE)
 _SETEXT = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n[ \t]*(?:=+|-+)[ \t]*$", re.MULTILINE)
 
 
