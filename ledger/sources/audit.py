@@ -275,6 +275,7 @@ class CitationCheck:
     figure_at: tuple[int, int] | None = None   # the matched figure's span in the document
     # the quote occurs more than once and the locator does not say which
     ambiguous: bool = False
+    occurrences: int = 1           # how many times the quote occurs in the document
 
     @property
     def doc(self) -> str:
@@ -433,14 +434,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
-    m, ambiguous, n = _occurrence(cit.quote, cit.locator, source, m)
+    m, ambiguous, times = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
-    if n > 1:
+    if times > 1:
         which = (f"its locator does not say which; the first is at {loc}" if ambiguous
                  else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
-                                f"the quote occurs {n} times in {doc}; {which}",
+                                f"the quote occurs {times} times in {doc}; {which}",
                                 **base, **where))
     verdict, said = locator_verdict(cit.locator, source, m.start)
     if verdict != "ok" and (view := extract_view(source)) is not None:
@@ -606,7 +607,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                             "end_column": end.column, "match": m.how},
                                    **base, **where))
     return CitationCheck(entry.id, index, cit, m, loc, end, mentions, picked, how,
-                         tuple(findings), figure_at, ambiguous)
+                         tuple(findings), figure_at, ambiguous, times)
 
 
 # past this many occurrences of one quote, the rest are not looked at
@@ -892,6 +893,35 @@ def check_citation_agreement(entry: Entry, checks: Sequence[CitationCheck]) -> l
 _EACH = re.compile(r"\b(?:each|apiece|per head|respectively)\b", re.IGNORECASE)
 
 
+def _more_than_said(unplaced: dict[tuple[str, str], list[CitationCheck]], by_id,
+                    place) -> list[Problem]:
+    """Quotes whose place is unknown (found several times, the locator
+    not saying which): more counted entries citing one than the document
+    says it count a figure twice, whichever occurrence each means; said once,
+    on the latest entry."""
+    out: list[Problem] = []
+    for (doc, quote), cites in unplaced.items():
+        ids = sorted({c.entry_id for c in cites},
+                     key=lambda i: (by_id[i].date, place[i]))
+        times = max(c.occurrences for c in cites)
+        if len(ids) <= times or any(_EACH.search(c.match.text) for c in cites if c.match):
+            continue
+        late = next(c for c in cites if c.entry_id == ids[-1])
+        here = late.location
+        assert here is not None
+        out.append(finding(
+            "warning", "same-figure-twice",
+            f"{len(ids)} entries ({', '.join(ids)}) cite {quote!r}, which {doc} says "
+            f"{times} time{'s' if times > 1 else ''}, and their locators do not say which: "
+            f"at least {len(ids) - times} of them count{'s' if len(ids) - times == 1 else ''} "
+            f"a figure twice; give each citation "
+            f"the line and column of its own occurrence, or make one entry",
+            entry_id=ids[-1], doc=doc, line=here.line, column=here.column,
+            details={"other": ids[0], "others": ids[:-1], "occurrences": times,
+                     "figure": f"{doc}:{quote}"}))
+    return out
+
+
 def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck]) -> list[Problem]:
     """Different entries whose citations read the same figure at the same
     place of one document (the spans of the figure each carries
@@ -905,11 +935,14 @@ def check_same_figure(entries: Sequence[Entry], checks: Sequence[CitationCheck])
     by_id = {e.id: e for e in entries if e.is_primary}
     place = {e.id: i for i, e in enumerate(entries)}
     spans: dict[str, list[CitationCheck]] = {}
+    unplaced: dict[tuple[str, str], list[CitationCheck]] = {}
     for c in checks:
-        if (c.match is not None and c.figure_at is not None and c.entry_id in by_id
-                and not c.ambiguous):
-            spans.setdefault(c.doc, []).append(c)
-    out: list[Problem] = []
+        if c.match is not None and c.figure_at is not None and c.entry_id in by_id:
+            if c.ambiguous:
+                unplaced.setdefault((c.doc, " ".join(c.citation.quote.split())), []).append(c)
+            else:
+                spans.setdefault(c.doc, []).append(c)
+    out: list[Problem] = _more_than_said(unplaced, by_id, place)
     said: set[str] = set()
     for doc, found in spans.items():
         found.sort(key=lambda c: c.figure_at)   # type: ignore[arg-type,return-value]
