@@ -15,8 +15,6 @@ a temporary name and renamed when complete: a failed import leaves nothing.
 """
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from ledger.imports.common import (ReadResult, Record, duplicate_id, first_of_ea
                                    import_problem, open_data, read_file)
 from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import record_warning
+from ledger.memory import gc_paused
 from ledger.phrases.money import plain_decimal
 from ledger.read.documents import DATASET_ARCHIVE, DATASET_DOCUMENTS
 from ledger.read.table import BULK_COLUMNS, PROVENANCE_COLUMNS
@@ -220,23 +219,7 @@ def _origin_parts(origin: str, paths) -> tuple[str, str]:
     return file, where
 
 
-@contextlib.contextmanager
-def no_collections():
-    """Python's cycle collector off while a batch is read (``few_collections``
-    still ran it every 50,000 allocations, over every record the batch made
-    so far): reference counting frees what is dropped, the few cycles wait
-    for the collector's next run after the batch, so memory stays that of
-    one batch.  Also a decorator."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
-@no_collections()
+@gc_paused()   # a batch read: reference counting frees what is dropped
 def read_batch(kind: str, paths: list[str], names, hierarchy, claimed: list[str] | None = None,
                newest=None, claims=None):
     """Read and check a batch of IATI or FTS files (in a worker process):
