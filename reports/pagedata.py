@@ -16,7 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ledger.book import account_mask
 from ledger.rules.options import OptionError, locale_name
+from reports.filters import Filters
 from reports.accounts import parents, truncate
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
@@ -231,7 +233,13 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         return sorted(out)
 
     purposes, statuses, quals = (values(c) for c in ("purpose", "status", "qualifier"))
-    funders = sorted(set(values("funder")) | set(values("pledge")))   # a pledge's, if apart
+    # a pledge's funder, if apart, but never one --funder leaves out: a
+    # payment of its pledge has no code (g -1) and is its payer's paid for others
+    kept = Filters.of(o).funder
+    pledged = pd.Series(values("pledge"), dtype=object)
+    if kept and len(pledged):
+        pledged = pledged[account_mask(pledged, kept)]
+    funders = sorted(set(values("funder")) | set(pledged))
     year_list = values("year", (years,))
     tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
                                                    .astype(object))})

@@ -247,8 +247,9 @@ function statusRows(st) {
       row(c.f).p0.push(c);
       if (paid) row(c.f).paid.push(c);
     } else if (paid && c.r === 1) {
-      if (fOk(c.g)) row(c.g).paid.push(c);
-      if (fOk(c.f) && (!fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
+      // g < 0: a pledge of a funder --funder left out, on no row of this page
+      if (c.g >= 0 && fOk(c.g)) row(c.g).paid.push(c);
+      if (fOk(c.f) && (c.g < 0 || !fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
     }
   });
   return rows;
