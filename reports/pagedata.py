@@ -208,6 +208,23 @@ class EntryLists(Sequence):
         return out.tobytes().decode("ascii")
 
 
+def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
+                 year_list) -> dict:
+    """The page's cells (role 3: the status table's paid alone, no entry
+    listed) of payments by funders --funder leaves out, on the row of the
+    pledge's funder; by the year of their date."""
+    def codes(col, values) -> list:
+        return pd.Categorical(col.astype(object).astype(str), categories=values).codes.tolist()
+
+    n = len(o)
+    g = codes(o["pledge"], funders)
+    base = {"f": g, "p": codes(o["purpose"], purposes), "s": codes(o["status"], statuses),
+            "q": codes(o["qualifier"], quals), "t": [tagsets.index(())] * n, "r": [3] * n,
+            "a": [0] * n, "g": g, "m": [_num(x) for x in _minor(o)], "e": [[] for _ in range(n)]}
+    years = pd.to_datetime(o["date"]).dt.year.astype(str)
+    return {"total": base, "years": {**base, "y": codes(years, year_list), "o": [0] * n}}
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
               amounts: str = "compact", scale: str = "auto",
               shipped: dict[str, str] | None = None) -> dict:
@@ -232,7 +249,15 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
             out.update(str(x) for x in pd.unique(fr[col].astype(object)))
         return sorted(out)
 
-    purposes, statuses, quals = (values(c) for c in ("purpose", "status", "qualifier"))
+    # --funder: payments by left-out funders of kept funders' pledges, for
+    # the status table alone (reports.tables.paid_by_others)
+    by_others = report.extra.get("paid by others")
+    if by_others is not None:
+        by_others = by_others[pd.notna(by_others["pledge"])]
+    purposes, statuses, quals = (
+        sorted(set(values(c)) | (set() if by_others is None else
+                                 {str(x) for x in by_others[c].astype(object)}))
+        for c in ("purpose", "status", "qualifier"))
     # a pledge's funder, if apart, but never one --funder leaves out: a
     # payment of its pledge has no code (g -1) and is its payer's paid for others
     kept = Filters.of(o).funder
@@ -241,8 +266,13 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         pledged = pledged[account_mask(pledged, kept)]
     funders = sorted(set(values("funder")) | set(pledged))
     year_list = values("year", (years,))
+    if by_others is not None:      # a year of payments by others alone is a year to choose
+        year_list = sorted(set(year_list) | set(
+            pd.to_datetime(by_others["date"]).dt.year.astype(str)))
     tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
                                                    .astype(object))})
+    if by_others is not None and () not in tagsets:
+        tagsets = sorted(tagsets + [()])
     tags = sorted({t for ts in tagsets for t in ts})
 
     # entries: the largest first (by the absolute amount of their rows)
@@ -447,7 +477,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "year": year_list, "status": statuses, "qualifier": quals,
                  "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
                  "tag": [_clean(t) for t in tags]},
-        "cells": {"total": cells(total, False), "years": cells(years, True)},
+        "cells": {"total": cells(total, False), "years": cells(years, True),
+                  **({} if by_others is None else {"others": others_cells(
+                      by_others, funders, purposes, statuses, quals, tagsets, year_list)})},
         "groups": counts, "entries": entries, "docs": docs_meta,
     }
 

@@ -218,6 +218,13 @@ class Pledges:
     kept: tuple[str, ...] = ()
     others: pd.DataFrame | None = None
 
+    def others_by_pledge(self) -> pd.DataFrame | None:
+        """``others`` with the row of the pledge each pays (``pledge``)."""
+        if self.others is None:
+            return None
+        return self.others.assign(pledge=truncate(self.funders.reindex(
+            pd.Index(self.others["id"].astype(object))), self.depth).to_numpy(dtype=object))
+
     def rows(self, ids: pd.Series, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the row each payment's paid goes to: its pledge's funder, or
         ``own`` when its links lead to no one funder's pledge, or None when
@@ -638,7 +645,21 @@ def _add_rows(report: Report) -> None:
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
     report.notes = (report_notes(report, entries, links, ahead.get("note facts"))
-                    + [n for n in [counted_as_themselves_note(entries)] if n] + report.warnings)
+                    + [n for n in [counted_as_themselves_note(entries),
+                                   paid_by_others_note(report.extra.get("paid by others"))]
+                       if n] + report.warnings)
+
+
+def paid_by_others_note(others: pd.DataFrame | None) -> str | None:
+    """With --funder: how many payments by funders it leaves out the status
+    table's paid counts, though no sheet lists them, and the first ids."""
+    if others is None or others.empty:
+        return None
+    ids = list(dict.fromkeys(others["id"].astype(str)))
+    first = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+    return (f"By status: paid counts {len(ids):,} payment{'s' if len(ids) != 1 else ''} "
+            f"by funders --funder leaves out, of the pledges of funders it keeps; "
+            f"no other sheet lists {'them' if len(ids) != 1 else 'it'} ({first}).")
 
 
 def book_rows(ledger, entries, options: ReportOptions,
@@ -749,11 +770,13 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
         by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
         by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries),
-                               _pledges(ledger, entries, options)),
+                               pledges := _pledges(ledger, entries, options)),
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
+    if pledges.others is not None:     # for the page's status table only
+        report.extra["paid by others"] = pledges.others_by_pledge()
     if ahead is None and tables:
         _add_tables(report)
     elif ahead is None:
