@@ -264,7 +264,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     pledged = pd.Series(values("pledge"), dtype=object)
     if kept and len(pledged):
         pledged = pledged[account_mask(pledged, kept)]
-    funders = sorted(set(values("funder")) | set(pledged))
+    funders = sorted(set(values("funder")) | set(pledged) - {""})
     year_list = values("year", (years,))
     if by_others is not None:      # a year of payments by others alone is a year to choose
         year_list = sorted(set(year_list) | set(
@@ -715,9 +715,16 @@ def pledge_row(funder: pd.Series, role, pledge, depth: int | None) -> pd.Series:
     (``reports.tables.Pledges``), else the row's own funder."""
     out = funder.astype(object).to_numpy(dtype=object).copy()
     pledge = np.asarray(pledge, dtype=object)
-    at = (np.asarray(role) == 1) & pd.notna(pledge)
+    several = np.array([isinstance(x, frozenset) for x in pledge], dtype=bool)
+    at = (np.asarray(role) == 1) & pd.notna(pledge) & ~several
     if at.any():
         out[at] = truncate(pd.Series(pledge[at]), depth).to_numpy(dtype=object)
+    # pledges of several funders, none on the payer's row: "" (no funder,
+    # g -1 on the page: its payer's paid for others, no one's paid)
+    for k in np.flatnonzero(several & (np.asarray(role) == 1)):
+        rows = set(truncate(pd.Series(sorted(pledge[k]), dtype=object), depth))
+        if str(out[k]) not in rows:
+            out[k] = ""
     return pd.Series(out, index=funder.index, dtype=object)
 
 

@@ -853,9 +853,14 @@ def entry_facts(entries) -> pd.DataFrame:
 
     above = book_statuses_above(book)
     # whose pledge each payment pays (the page's status table): None when no one funder's
-    pledge = book_pledge_funders(book).reindex(
-        pd.Index(en["id"].astype(object))).to_numpy(dtype=object) if len(links) \
-        else np.full(n, None, dtype=object)
+    whose = book_pledge_funders(book)
+    pledge = whose.reindex(pd.Index(en["id"].astype(object))).to_numpy(dtype=object, copy=True) \
+        if len(links) else np.full(n, None, dtype=object)
+    several = whose.attrs.get("several") or {}
+    if several and len(links):    # pledges of several funders: their set (pledge_row)
+        ids = en["id"].astype(object)
+        for k in np.flatnonzero(ids.isin(list(several)).to_numpy()):
+            pledge[k] = several[ids.iat[k]]
 
     def text(col):   # missing -> ""
         if col not in en:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ledger import read_book
 from reports.tables import ReportOptions, build_report
+from tests.reports.test_html import browser  # noqa: F401  (a fixture)
 
 M = 1_000_000
 COLS = ("total", "paid", "outstanding", "paid for others")
@@ -71,3 +72,20 @@ def test_funder_below_a_depth_row(tmp_path):
     a = _table(path, depth=2, funder=("UK:HO:A",))
     assert b == {"UK:HO": (2 * M, 500_000, 1_500_000, 0)}
     assert a == {"UK:HO": (3 * M, 1 * M, 2 * M, 0)}
+
+
+def test_the_page_of_several_funders_pledges(browser, run_cli, tmp_path):  # noqa: F811
+    """The page's status table (chromium) as the workbook's: m is FR:MI's
+    paid for others, in no one's paid (before: FR:MI paid 300 000, outstanding
+    -300 000)."""
+    from tests.reports.test_html import _open
+    from tests.reports.test_outstanding12 import _page_rows
+
+    path = _journal(tmp_path / "o.toml", SEVERAL)
+    code, _, err = run_cli("report", str(path), "--out", str(tmp_path / "r"), "--amounts",
+                           "exact", "--currency", "GBP")
+    assert code == 0, err
+    _open(browser, tmp_path / "r" / "report.html")
+    want = {"DE": (4 * M, 1 * M, 3 * M, 0), "FR:MI": (0, 0, 0, 300_000),
+            "UK:HO": (3 * M, 0, 3 * M, 0)}
+    assert _page_rows(browser) == {**want, "Total": (7 * M, 1 * M, 6 * M, 300_000)}
