@@ -397,6 +397,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
     return {"summary": report.summary, "by_purpose": report.by_purpose,
             "by_funder": report.by_funder, "by_year": _long(report.by_year),
             "by_status": report.by_status, "entries": len(entries),
+            "paid by others": report.extra.get("paid by others"),
             "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
             "rows": len(frame), "citations": len(entries.tables.citations),
             "cells": (total, years, e_total, e_years), "numbered": len(facts),
@@ -425,7 +426,8 @@ def _paid_only(book, options):
         return None
     pledges = t.Pledges(t.book_pledge_funders(entries), options.depth,
                         tuple(options.funder or ()), others)
-    return {"paid only": t.status_table(others.iloc[:0], pd.DataFrame(columns=["id", "kind"]),
+    return {"paid by others": pledges.others_by_pledge(),
+            "paid only": t.status_table(others.iloc[:0], pd.DataFrame(columns=["id", "kind"]),
                                         options.currency.upper(), frozenset(), pledges)}
 
 
@@ -536,6 +538,7 @@ class ReportParts:
     def clear(self) -> None:
         self.parts: list[dict] = []
         self.paid_only: list[pd.DataFrame] = []    # status tables alone (``_paid_only``)
+        self.by_others: list[pd.DataFrame] = []    # the page's (``Pledges.others_by_pledge``)
         self.cells: list[list] = [[], []]
         self.flagged: list = []        # the flagged entries' numbers (report_part)
         self.flagged_first: list[str] = []   # the first of their ids, for the banner
@@ -544,6 +547,8 @@ class ReportParts:
     def add(self, part) -> None:
         if part is None:
             return
+        if part.get("paid by others") is not None:
+            self.by_others.append(part.pop("paid by others"))
         if "paid only" in part:
             self.paid_only.append(part["paid only"])
             return
@@ -679,6 +684,11 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         + (f" ({left:,} entries left out there; the full list: {where})." if left > 0
            else ".")] + report.warnings
     report.extra["page cells"] = _page_cells(collected, places, shown_ids)
+    if collected.by_others:
+        report.extra["paid by others"] = pd.concat(collected.by_others, ignore_index=True)
+        note = t.paid_by_others_note(report.extra["paid by others"])
+        if note:      # before the warnings, as the journal's
+            report.notes.insert(-len(report.warnings) or len(report.notes), note)
     # every flagged entry, listed or not: the banner counts them (banner_entries)
     report.extra["flagged"] = (sum(len(f) for f in collected.flagged), collected.flagged_first)
     report.extra["tables"] = tables

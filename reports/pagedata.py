@@ -16,7 +16,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ledger.book import account_mask
 from ledger.rules.options import OptionError, locale_name
+from reports.filters import Filters
 from reports.accounts import parents, truncate
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
@@ -206,6 +208,23 @@ class EntryLists(Sequence):
         return out.tobytes().decode("ascii")
 
 
+def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
+                 year_list) -> dict:
+    """The page's cells (role 3: the status table's paid alone, no entry
+    listed) of payments by funders --funder leaves out, on the row of the
+    pledge's funder; by the year of their date."""
+    def codes(col, values) -> list:
+        return pd.Categorical(col.astype(object).astype(str), categories=values).codes.tolist()
+
+    n = len(o)
+    g = codes(o["pledge"], funders)
+    base = {"f": g, "p": codes(o["purpose"], purposes), "s": codes(o["status"], statuses),
+            "q": codes(o["qualifier"], quals), "t": [tagsets.index(())] * n, "r": [3] * n,
+            "a": [0] * n, "g": g, "m": [_num(x) for x in _minor(o)], "e": [[] for _ in range(n)]}
+    years = pd.to_datetime(o["date"]).dt.year.astype(str)
+    return {"total": base, "years": {**base, "y": codes(years, year_list), "o": [0] * n}}
+
+
 def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
               amounts: str = "compact", scale: str = "auto",
               shipped: dict[str, str] | None = None) -> dict:
@@ -230,11 +249,30 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
             out.update(str(x) for x in pd.unique(fr[col].astype(object)))
         return sorted(out)
 
-    purposes, statuses, quals = (values(c) for c in ("purpose", "status", "qualifier"))
-    funders = sorted(set(values("funder")) | set(values("pledge")))   # a pledge's, if apart
+    # --funder: payments by left-out funders of kept funders' pledges, for
+    # the status table alone (reports.tables.paid_by_others)
+    by_others = report.extra.get("paid by others")
+    if by_others is not None:
+        by_others = by_others[pd.notna(by_others["pledge"])]
+    purposes, statuses, quals = (
+        sorted(set(values(c)) | (set() if by_others is None else
+                                 {str(x) for x in by_others[c].astype(object)}))
+        for c in ("purpose", "status", "qualifier"))
+    # a pledge's funder, if apart, but never one --funder leaves out: a
+    # payment of its pledge has no code (g -1) and is its payer's paid for others
+    kept = Filters.of(o).funder
+    pledged = pd.Series(values("pledge"), dtype=object)
+    if kept and len(pledged):
+        pledged = pledged[account_mask(pledged, kept)]
+    funders = sorted(set(values("funder")) | set(pledged) - {""})
     year_list = values("year", (years,))
+    if by_others is not None:      # a year of payments by others alone is a year to choose
+        year_list = sorted(set(year_list) | set(
+            pd.to_datetime(by_others["date"]).dt.year.astype(str)))
     tagsets = sorted({tuple(x) for x in pd.unique(pd.concat([total["tags"], years["tags"]])
                                                    .astype(object))})
+    if by_others is not None and () not in tagsets:
+        tagsets = sorted(tagsets + [()])
     tags = sorted({t for ts in tagsets for t in ts})
 
     # entries: the largest first (by the absolute amount of their rows)
@@ -439,7 +477,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "year": year_list, "status": statuses, "qualifier": quals,
                  "tagsets": [[_clean(t) for t in ts] for ts in tagsets],
                  "tag": [_clean(t) for t in tags]},
-        "cells": {"total": cells(total, False), "years": cells(years, True)},
+        "cells": {"total": cells(total, False), "years": cells(years, True),
+                  **({} if by_others is None else {"others": others_cells(
+                      by_others, funders, purposes, statuses, quals, tagsets, year_list)})},
         "groups": counts, "entries": entries, "docs": docs_meta,
     }
 
@@ -675,9 +715,16 @@ def pledge_row(funder: pd.Series, role, pledge, depth: int | None) -> pd.Series:
     (``reports.tables.Pledges``), else the row's own funder."""
     out = funder.astype(object).to_numpy(dtype=object).copy()
     pledge = np.asarray(pledge, dtype=object)
-    at = (np.asarray(role) == 1) & pd.notna(pledge)
+    several = np.array([isinstance(x, frozenset) for x in pledge], dtype=bool)
+    at = (np.asarray(role) == 1) & pd.notna(pledge) & ~several
     if at.any():
         out[at] = truncate(pd.Series(pledge[at]), depth).to_numpy(dtype=object)
+    # pledges of several funders, none on the payer's row: "" (no funder,
+    # g -1 on the page: its payer's paid for others, no one's paid)
+    for k in np.flatnonzero(several & (np.asarray(role) == 1)):
+        rows = set(truncate(pd.Series(sorted(pledge[k]), dtype=object), depth))
+        if str(out[k]) not in rows:
+            out[k] = ""
     return pd.Series(out, index=funder.index, dtype=object)
 
 

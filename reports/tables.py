@@ -188,7 +188,9 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
     paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
     at = pledge_kept
     paid = paid.add(_plain_series(pd.Series(m[at]).groupby(to[at]).sum()), fill_value=0)
-    at = payer_kept & (~pledge_kept | (to != own))
+    # a kept payer's payment of a pledge on another row; within its own row
+    # (--depth) of a pledge --funder leaves out: nowhere, as in that row
+    at = payer_kept & (to != own)
     others = _plain_series(pd.Series(m[at]).groupby(own[at]).sum())
     out = out.reindex(out.index.union(paid.index).union(others.index), fill_value=0)
     out["paid"] = paid.reindex(out.index, fill_value=0)
@@ -216,10 +218,18 @@ class Pledges:
     kept: tuple[str, ...] = ()
     others: pd.DataFrame | None = None
 
+    def others_by_pledge(self) -> pd.DataFrame | None:
+        """``others`` with the row of the pledge each pays (``pledge``)."""
+        if self.others is None:
+            return None
+        return self.others.assign(pledge=truncate(self.funders.reindex(
+            pd.Index(self.others["id"].astype(object))), self.depth).to_numpy(dtype=object))
+
     def rows(self, ids: pd.Series, own: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(the row each payment's paid goes to: its pledge's funder, or
-        ``own`` when its links lead to no one funder's pledge; whether that
-        pledge's funder is kept by --funder)."""
+        ``own`` when its links lead to no one funder's pledge, or None when
+        they lead to pledges of several funders, none on the payer's row;
+        whether that pledge's funder is kept by --funder)."""
         full = self.funders.reindex(pd.Index(ids.astype(object))).to_numpy(dtype=object)
         known = pd.notna(full)
         to = own.copy()
@@ -228,6 +238,15 @@ class Pledges:
         kept = np.ones(len(ids), dtype=bool)
         if self.kept:
             kept[known] = account_mask(pd.Series(full[known]), self.kept)
+        several = self.funders.attrs.get("several") or {}
+        if several:
+            # pledges of several funders, none the payer's row: paid for
+            # others, in no one's paid (no one funder's pledge is paid)
+            for k, i in enumerate(ids.astype(object).to_numpy()):
+                fs = several.get(i)
+                if fs is not None and own[k] is not None and own[k] not in set(
+                        truncate(pd.Series(sorted(fs), dtype=object), self.depth)):
+                    to[k], kept[k] = None, False
         return to, kept
 
 
@@ -261,8 +280,33 @@ def pledge_funder_ids(src, dst, ids, funder, root) -> pd.Series:
     up = along_links(s, d, mark)
     down = along_links(s, d, np.where(mark > 0, ~mark, 0))
     one = (up > 0) & (up == ~down)
-    return pd.Series(np.asarray(names, dtype=object)[up[one] - 1],
-                     index=pd.Index(uniq[one].astype(str), dtype=object), dtype=object)
+    got = pd.Series(np.asarray(names, dtype=object)[up[one] - 1],
+                    index=pd.Index(uniq[one].astype(str), dtype=object), dtype=object)
+    got.attrs["several"] = _several_funders(s, d, np.flatnonzero((up > 0) & ~one), mark,
+                                            np.asarray(names, dtype=object), uniq)
+    return got
+
+
+def _several_funders(s, d, start, mark, names, uniq) -> dict[str, frozenset]:
+    """Per entry whose links lead to pledges of several funders (few: an
+    entry with more than one link): those funders, walked link after link."""
+    if not len(start):
+        return {}
+    step = pd.DataFrame({"n": s, "d": d})
+    pairs = pd.DataFrame({"o": start, "n": start})
+    found = []
+    for _ in range(len(uniq)):   # links are acyclic: this ends
+        pairs = pairs.merge(step, on="n")[["o", "d"]].rename(columns={"d": "n"})
+        pairs = pairs.drop_duplicates()
+        if pairs.empty:
+            break
+        found.append(pairs[mark[pairs["n"].to_numpy()] > 0])
+    hit = pd.concat(found) if found else pairs
+    out: dict[str, frozenset] = {}
+    for o, n in zip(hit["o"].to_numpy(), hit["n"].to_numpy()):
+        key = str(uniq[o])
+        out[key] = out.get(key, frozenset()) | {names[mark[n] - 1]}
+    return out
 
 
 def book_pledge_funders(book) -> pd.Series:
@@ -601,7 +645,21 @@ def _add_rows(report: Report) -> None:
     report.warnings = dropped_warnings(entries, report.spread, report.horizon,
                                        report.options.basis)
     report.notes = (report_notes(report, entries, links, ahead.get("note facts"))
-                    + [n for n in [counted_as_themselves_note(entries)] if n] + report.warnings)
+                    + [n for n in [counted_as_themselves_note(entries),
+                                   paid_by_others_note(report.extra.get("paid by others"))]
+                       if n] + report.warnings)
+
+
+def paid_by_others_note(others: pd.DataFrame | None) -> str | None:
+    """With --funder: how many payments by funders it leaves out the status
+    table's paid counts, though no sheet lists them, and the first ids."""
+    if others is None or others.empty:
+        return None
+    ids = list(dict.fromkeys(others["id"].astype(str)))
+    first = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+    return (f"By status: paid counts {len(ids):,} payment{'s' if len(ids) != 1 else ''} "
+            f"by funders --funder leaves out, of the pledges of funders it keeps; "
+            f"no other sheet lists {'them' if len(ids) != 1 else 'it'} ({first}).")
 
 
 def book_rows(ledger, entries, options: ReportOptions,
@@ -712,11 +770,13 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
         by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
         by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries),
-                               _pledges(ledger, entries, options)),
+                               pledges := _pledges(ledger, entries, options)),
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows
     )
+    if pledges.others is not None:     # for the page's status table only
+        report.extra["paid by others"] = pledges.others_by_pledge()
     if ahead is None and tables:
         _add_tables(report)
     elif ahead is None:
@@ -793,9 +853,14 @@ def entry_facts(entries) -> pd.DataFrame:
 
     above = book_statuses_above(book)
     # whose pledge each payment pays (the page's status table): None when no one funder's
-    pledge = book_pledge_funders(book).reindex(
-        pd.Index(en["id"].astype(object))).to_numpy(dtype=object) if len(links) \
-        else np.full(n, None, dtype=object)
+    whose = book_pledge_funders(book)
+    pledge = whose.reindex(pd.Index(en["id"].astype(object))).to_numpy(dtype=object, copy=True) \
+        if len(links) else np.full(n, None, dtype=object)
+    several = whose.attrs.get("several") or {}
+    if several and len(links):    # pledges of several funders: their set (pledge_row)
+        ids = en["id"].astype(object)
+        for k in np.flatnonzero(ids.isin(list(several)).to_numpy()):
+            pledge[k] = several[ids.iat[k]]
 
     def text(col):   # missing -> ""
         if col not in en:

@@ -90,6 +90,9 @@ function columns(c, n) {
 }
 var TOTALS = columns(D.cells.total, D.cells.total.m.length);
 var YEARS = columns(D.cells.years, D.cells.years.m.length);
+// --funder: paid of its funders' pledges by funders it leaves out (role 3: the status table alone)
+var OTHERS = D.cells.others ? {t: columns(D.cells.others.total, D.cells.others.total.m.length),
+                               y: columns(D.cells.others.years, D.cells.others.years.m.length)} : null;
 var AUDIT = M.audit || null;
 var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
 // a cell's e: the entries behind it by their place (ENTRIES: the listed
@@ -247,10 +250,17 @@ function statusRows(st) {
       row(c.f).p0.push(c);
       if (paid) row(c.f).paid.push(c);
     } else if (paid && c.r === 1) {
-      if (fOk(c.g)) row(c.g).paid.push(c);
-      if (fOk(c.f) && (!fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
+      // g < 0: a pledge of a funder --funder left out, on no row of this page
+      if (c.g >= 0 && fOk(c.g)) row(c.g).paid.push(c);
+      if (fOk(c.f) && (c.g < 0 || !fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
     }
   });
+  if (OTHERS) {
+    var all = Object.assign({}, st, {f: null});
+    (st.y ? OTHERS.y : OTHERS.t).forEach(function (c) {
+      if (c.g >= 0 && fOk(c.g) && passes(c, all, !!st.y)) row(c.g).paid.push(c);
+    });
+  }
   return rows;
 }
 
