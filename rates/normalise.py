@@ -801,7 +801,24 @@ def _small(values: np.ndarray) -> np.ndarray:
 
 
 def _horizon_end(opts: _Options):
-    h = opts.horizon
+    return _horizon_date(opts.horizon, opts.entry_fiscal_start)
+
+
+def horizon_end(horizon, entry_fiscal_start=None) -> dt.date | None:
+    """The date a horizon ("2017", or the ledger's fiscal year "2017-18")
+    ends on: 31 December, or the last day of the fiscal year that starts on
+    ``entry_fiscal_start`` (MM-DD, default 1 April)."""
+    end = _horizon_date(horizon, _fiscal_start(entry_fiscal_start, "fiscal"))
+    return None if end is None else pd.Timestamp(end).date()
+
+
+def horizon_words(horizon, entry_fiscal_start=None) -> str:
+    """``horizon_end`` as people read it: "31 March 2018"."""
+    end = horizon_end(horizon, entry_fiscal_start)
+    return "" if end is None else f"{end.day} {end:%B %Y}"
+
+
+def _horizon_date(h, entry_fiscal_start):
     if h is None or h == "":
         return None
     # one end date whatever the years the figures are grouped in (a total
@@ -813,7 +830,7 @@ def _horizon_end(opts: _Options):
     y = int(m[1])
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-    sm, sd = opts.entry_fiscal_start if m[2] else (1, 1)
+    sm, sd = entry_fiscal_start if m[2] else (1, 1)
     if m[2] and int(m[2]) % 100 != (y + 1) % 100:
         raise LedgerError(f"horizon {h!r}: a fiscal year spans two consecutive years "
                           f"({year_label(np.array([y]), 4, 1)[0]})")
