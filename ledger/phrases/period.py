@@ -588,8 +588,16 @@ def restates(phrase: Period, stated: Period) -> bool:
     if phrase.kind != stated.kind:
         return False
     return all(getattr(phrase, f) is None or getattr(phrase, f) == getattr(stated, f)
-               for f in ("years", "start", "end", "fiscal_year", "length")) \
-        and (phrase.length is None or phrase.unit == stated.unit)
+               for f in ("years", "start", "end", "fiscal_year")) \
+        and (phrase.length is None or (phrase.length, phrase.unit) == (stated.length, stated.unit)
+             or _same_length_in_years(phrase, stated))
+
+
+def _same_length_in_years(phrase: Period, stated: Period) -> bool:
+    """"18 months" and "1.5 years" are one length (the years exactly those
+    of the months); "78 weeks" and "1.4956 years" are not."""
+    return (stated.length is None and stated.years is not None and phrase.length is not None
+            and length_fraction(phrase.length, phrase.unit) == Fraction(stated.years))
 
 
 def _amount(amount) -> Decimal:
