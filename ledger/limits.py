@@ -21,11 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
+from fractions import Fraction
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
            "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "rate_problem",
-           "bounded_number", "magnitude_problem", "NumberError", "period_end", "json_depth"]
+           "bounded_number", "magnitude_problem", "NumberError", "period_end", "json_depth",
+           "months_after", "add_years", "length_end", "PERIOD_PART_DAY"]
 
 MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
@@ -145,22 +147,73 @@ def span_in_years(days):
     return (days + 1) / float(DAYS_PER_YEAR)
 
 
-def _add_years(d: dt.date, n: int) -> dt.date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:       # 29 February into a common year: the 28th
-        return d.replace(year=d.year + n, day=28)
+def months_after(d, n):
+    """The same day of the month ``n`` (integer array) months after the
+    dates ``d`` (numpy datetime64[D]); when that month is too short for the
+    day (31 January + 1 month, 29 February + 12), the first day of the month
+    after it: the day after a period of ``n`` months, which so ends on the
+    day before the same day-of-month, or on the last day of a short month.
+    Month arithmetic, vectorised."""
+    import numpy as np
+
+    d = np.asarray(d, dtype="datetime64[D]")
+    month = d.astype("datetime64[M]")
+    day = d - month.astype("datetime64[D]")                # days into the month
+    later = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
+    out = later.astype("datetime64[D]") + day
+    spill = out.astype("datetime64[M]") != later           # 31 Jan + 1 month -> 1 Mar
+    if spill.any():
+        out = np.where(spill, (later + 1).astype("datetime64[D]"), out)
+    return out
 
 
-def period_end(start: dt.date, years: Decimal) -> dt.date:
-    """The last day of a period of ``years`` years from ``start``, as the
-    normaliser counts it (``rates.normalise``: whole years by the calendar,
-    a fraction as that share of the next year's days)."""
-    whole = int(years)
-    a, b = _add_years(start, whole), _add_years(start, whole + 1)
-    return a + dt.timedelta(days=round(float(years - whole) * (b - a).days) - 1)
+def add_years(d, n):
+    """The anniversary ``n`` (integer array) years after the dates ``d``
+    (numpy datetime64[D]): the same month and day; from 29 February into a
+    common year, 1 March, so one year from 29 February 2016 ends on 28
+    February 2017 (``months_after``)."""
+    import numpy as np
+
+    return months_after(d, np.asarray(n, dtype=np.int64) * 12)
 
 
+def length_end(start, length, unit: str):
+    """The last day of a period of ``length`` (a number) ``unit`` from each
+    ``start`` (numpy datetime64[D]), by the calendar: N months end on the
+    day before the same day-of-month N months later (the last day of a
+    short month), a week is 7 days, a day a day; years by anniversaries,
+    a fraction of a year (or month) as that share of the next one's days,
+    rounded to a whole day.  The one end rule: the reports' spread and
+    ``period_problem`` (check) both end a period so."""
+    import numpy as np
+
+    s = np.asarray(start, dtype="datetime64[D]")
+    one = np.timedelta64(1, "D")
+    n = Fraction(Decimal(str(length)))
+    if unit in ("week", "day"):
+        days = n * (7 if unit == "week" else 1)
+        return s + np.timedelta64(int(round(days)), "D") - one
+    step = 12 if unit == "year" else 1
+    whole = int(n)
+    a = months_after(s, np.full(s.shape, whole * step, dtype=np.int64))
+    if n == whole:
+        return a - one
+    b = months_after(s, np.full(s.shape, (whole + 1) * step, dtype=np.int64))
+    frac = float(n - whole)
+    return a + np.rint(frac * (b - a).astype(np.int64)).astype("timedelta64[D]") - one
+
+
+def period_end(start: dt.date, years: Decimal, length=None, unit: str = "year") -> dt.date:
+    """The last day of a period from ``start`` of ``years`` years, or of
+    ``length`` ``unit`` when given (``length_end``: the reports' rule)."""
+    import numpy as np
+
+    n, u = (years, "year") if length is None else (length, unit)
+    return length_end(np.array([start], dtype="datetime64[D]"), n, u)[0].item()
+
+
+PERIOD_PART_DAY = ("period of {}: an amount is spread over whole days: give a whole number "
+                   "of days")
 PERIOD_RUNS_PAST = "period runs to {}, past the year " + f"{LAST_YEAR}"
 # A fraction of a year is that share of the next year's days, rounded to a
 # whole day (period_end): under half a day comes to none, and cannot be valued.
@@ -172,7 +225,7 @@ PERIOD_TOO_SHORT = ("period of {} years is {} of a day from {}: an amount is spr
 
 def _day_share(start: dt.date, years: Decimal) -> str:
     """How many days ``years`` (under one) come to from ``start``, as a message shows it."""
-    days = (_add_years(start, 1) - start).days
+    days = (period_end(start, Decimal(1)) - start).days + 1
     return f"{float(years) * days:.2g}"
 
 
@@ -190,9 +243,13 @@ def period_problem(period, on: dt.date | None = None) -> str:
     if years is not None and years > MAX_YEARS:
         return PERIOD_TOO_LONG.format(_plain(years))
     first = period.start or on
+    length, unit = getattr(period, "length", None), getattr(period, "unit", "year")
+    if length is not None and unit in ("day", "week") and \
+            length * (7 if unit == "week" else 1) % 1:
+        return PERIOD_PART_DAY.format(f"{length:f} {unit}s")
     if period.years is not None and period.end is None and first is not None and \
             period.kind in ("over", "per-year") and period.years > 0:
-        end = period_end(first, period.years)
+        end = period_end(first, period.years, length, unit)
         if end < first:   # the normaliser spreads an amount over whole days
             return PERIOD_TOO_SHORT.format(f"{period.years:f}", _day_share(first, period.years),
                                            first.isoformat())

@@ -107,10 +107,12 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
                    help=f"{say}rates at each entry's date (default), on one DATE, the yearly "
                         f"average, or the source's own restatements")
     p.add_argument("--horizon", metavar="YEAR",
-                   help=f"{say}count open-ended 'per year' amounts up to the end of YEAR (2017 "
-                        f"or 2017-18); default: the last year any bounded entry of the "
-                        f"whole ledger reaches (or its latest entry's year, if later), "
-                        f"whatever the filters")
+                   help=f"{say}count open-ended 'per year' amounts up to the end of the "
+                        f"calendar year YYYY (2017: 31 December 2017), or of the ledger's "
+                        f"fiscal year YYYY-YY (its fiscal_year_start, default April: 2017-18 "
+                        f"ends 31 March 2018), whatever --years; default: the end of the last "
+                        f"calendar year any bounded entry of the whole ledger reaches (or its "
+                        f"latest entry's year, if later), whatever the filters")
     p.add_argument("--rates", metavar="CSV",
                    help=f"{say}a rate table (CSV) added to the ECB rates: a pair it "
                         f"gives replaces the ECB's from each of its dates to the next "

@@ -296,47 +296,21 @@ def _per_year_parts(parts, sel, amount_minor, orig_total, stated):
     years) by their share of their own year, largest remainder first; so
     "£10m a year for 3 years" is £10m in each whole year and £30m in all,
     leap years or not.  A row cut by the horizon has no stated total: each
-    year gets the amount pro rata by days within that year, and its total is
-    that of its calendar years, whatever years it is spread into (its last
-    part year takes what fiscal years' other lengths leave), so a total is
-    the same with calendar or fiscal years."""
+    year gets the amount times its days in that year over that year's
+    length (a whole year the amount itself, in calendar or fiscal years);
+    so calendar and fiscal totals of one row differ by where leap days
+    fall (docs/rates.md)."""
     rows = parts.row[sel]
     w, yl, fy = parts.weight[sel], parts.year_len[sel], parts.fy[sel]
     amt = np.asarray(amount_minor)[rows]
     cut = ~np.asarray(stated)[rows]
     out = np.zeros(len(rows), dtype=np.int64)
     if cut.any():
-        prorata = mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])])
-        lo, hi = parts.lo[sel][cut], parts.hi[sel][cut]
-        out = _put(out, cut, _as_calendar(prorata, rows[cut], lo, hi, w[cut] < yl[cut],
-                                          amt[cut]))
+        out = _put(out, cut, mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])]))
     keep = ~cut
     if keep.any():
         out = _put(out, keep, _stated_parts(rows[keep], w[keep], yl[keep], fy[keep], amt[keep],
                                             np.asarray(orig_total)[rows[keep]]))
-    return out
-
-
-def _as_calendar(prorata, rows, lo, hi, partial, amt):
-    """``prorata`` (parts grouped by row, each from ``lo`` to ``hi``) with
-    each row's sum made that of its calendar years (pro rata by days within
-    each calendar year): the difference (a leap day's share, where fiscal
-    years are not calendar ones) goes to the row's last part year, else its
-    last part.  Unchanged for calendar years."""
-    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    ends = np.r_[starts[1:], len(rows)] - 1
-    cal = _explode(lo[starts], hi[ends], 1, 1)
-    a = np.asarray(amt)[starts][cal.row]
-    cal_minor = objects(mul_round(a, [(cal.weight, cal.year_len, cal.weight / cal.year_len)]))
-    cal_starts = np.flatnonzero(np.r_[True, cal.row[1:] != cal.row[:-1]])
-    out = objects(prorata)
-    diff = np.add.reduceat(cal_minor, cal_starts) - np.add.reduceat(out, starts)
-    if not np.any(diff != 0):
-        return prorata
-    idx = np.arange(len(rows))
-    last_partial = np.maximum.reduceat(np.where(partial, idx, -1), starts)
-    target = np.where(last_partial >= 0, last_partial, ends)
-    out[target] = out[target] + diff
     return out
 
 
@@ -827,7 +801,24 @@ def _small(values: np.ndarray) -> np.ndarray:
 
 
 def _horizon_end(opts: _Options):
-    h = opts.horizon
+    return _horizon_date(opts.horizon, opts.entry_fiscal_start)
+
+
+def horizon_end(horizon, entry_fiscal_start=None) -> dt.date | None:
+    """The date a horizon ("2017", or the ledger's fiscal year "2017-18")
+    ends on: 31 December, or the last day of the fiscal year that starts on
+    ``entry_fiscal_start`` (MM-DD, default 1 April)."""
+    end = _horizon_date(horizon, _fiscal_start(entry_fiscal_start, "fiscal"))
+    return None if end is None else pd.Timestamp(end).date()
+
+
+def horizon_words(horizon, entry_fiscal_start=None) -> str:
+    """``horizon_end`` as people read it: "31 March 2018"."""
+    end = horizon_end(horizon, entry_fiscal_start)
+    return "" if end is None else f"{end.day} {end:%B %Y}"
+
+
+def _horizon_date(h, entry_fiscal_start):
     if h is None or h == "":
         return None
     # one end date whatever the years the figures are grouped in (a total
@@ -839,7 +830,7 @@ def _horizon_end(opts: _Options):
     y = int(m[1])
     if not FIRST_YEAR <= y <= LAST_YEAR:   # spreading to year 9999 would run for minutes
         raise LedgerError(f"horizon {h!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
-    sm, sd = opts.entry_fiscal_start if m[2] else (1, 1)
+    sm, sd = entry_fiscal_start if m[2] else (1, 1)
     if m[2] and int(m[2]) % 100 != (y + 1) % 100:
         raise LedgerError(f"horizon {h!r}: a fiscal year spans two consecutive years "
                           f"({year_label(np.array([y]), 4, 1)[0]})")

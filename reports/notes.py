@@ -16,7 +16,7 @@ import pandas as pd
 from ledger.book import not_counted_mask
 from ledger.model import NOT_COUNTED
 from ledger.phrases.money import ALWAYS_PUBLISHED
-from rates.normalise import RESTATED
+from rates.normalise import RESTATED, horizon_words
 from rates.table import LEDGER_RATES_FILE, load_rates
 
 from reports.amounts import as_said
@@ -239,7 +239,22 @@ def valuation_facts(book, options, horizon, spread=None, rate_notes=()) -> dict:
         open_rows = spread[spread["id"].isin(set(open_ids)).to_numpy()]
         dropped = dropped_ids(book, open_rows, horizon)
     return {"rounded": _first(rounded_ids(book)), "unstated": _first(unstated_ids(book, options)),
-            "horizon": horizon, "dropped": dropped, "rate_notes": sorted(set(rate_notes))}
+            "horizon": horizon, "horizon_said": horizon_said(horizon, book), "dropped": dropped,
+            "rate_notes": sorted(set(rate_notes))}
+
+
+def horizon_said(horizon, entries) -> str:
+    """Where the horizon ends: "the end of 2017" (31 December), or for the
+    ledger's fiscal year its date, "31 March 2018, the end of the ledger's
+    fiscal year 2017-18,": a fiscal label alone does not say whose fiscal
+    year (--years may group in others)."""
+    if not horizon:
+        return ""
+    if str(horizon).strip().isdigit():
+        return f"the end of {str(horizon).strip()}"
+    start = (as_book(entries).options or {}).get("fiscal_year_start")
+    return (f"{horizon_words(horizon, start)}, the end of the ledger's fiscal year "
+            f"{str(horizon).strip()},")
 
 
 def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
@@ -255,7 +270,8 @@ def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
         notes.append(deflator_note(options))
     horizon = facts["horizon"]
     if horizon:
-        notes.append(f"open-ended amounts per year are counted up to the end of {horizon} "
+        said = facts.get("horizon_said") or f"the end of {horizon}"
+        notes.append(f"open-ended amounts per year are counted up to {said} "
                      f"({horizon_reason(options.horizon)})")
         notes += [w.removeprefix("Warning: ") for w in
                   dropped_said(facts["dropped"], horizon, basis)]
@@ -388,6 +404,7 @@ def note_facts(report: Report, entries, book_facts: dict | None = None) -> dict:
                                 quals.groupby("qualifier", sort=True)["id"]}, said),
             "rounded": _first(book_facts["rounded"]),
             "unstated": _first(book_facts["unstated"]),
+            "horizon_said": horizon_said(report.horizon, entries),
             "rate_notes": sorted(report.extra.get("rate notes", ()))}
 
 
@@ -413,6 +430,7 @@ def merged_facts(parts) -> dict:
             "open": ids("open"), "rounded": ids("rounded"), "unstated": ids("unstated"),
             "quals": (sum(p["quals"][0] for p in parts),
                       {k: (n, first) for k, (n, first) in sorted(quals.items())}, said),
+            "horizon_said": next((p["horizon_said"] for p in parts if p.get("horizon_said")), ""),
             "rate_notes": sorted({n for p in parts for n in p.get("rate_notes", ())})}
 
 
@@ -446,11 +464,13 @@ def worded_notes(report: Report, facts: dict) -> list[str]:
         if o.basis == "per-year":
             notes.append("Open-ended amounts per year (" + _named(open_ids, n_open, listed) + ") are "
                          "shown as one year's amount; the by-year table counts them each year up "
-                         f"to {report.horizon} (the horizon).")
+                         f"to {facts.get('horizon_said') or report.horizon} (the horizon).")
         else:
             how = horizon_reason(o.horizon)
             notes.append(f"Open-ended amounts per year ({_named(open_ids, n_open, listed)}) are counted "
-                         f"from their start up to the end of {report.horizon} ({how}); a later "
+                         f"from their start up to "
+                         f"{facts.get('horizon_said') or 'the end of ' + str(report.horizon)} "
+                         f"({how}); a later "
                          f"horizon gives larger totals.")
     n_quals, quals, said = facts["quals"]
     if n_quals:

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from ledger.minor import round_div, to_minor
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.limits import NumberError, bounded_number
+from ledger.limits import NumberError, add_years, bounded_number, length_end, months_after
 
 __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
@@ -238,61 +238,6 @@ def span_fraction(start: dt.date, end: dt.date) -> tuple[int, int]:
     num, den = anniversary_years(np.array([start], dtype="datetime64[D]"),
                                  np.array([end + dt.timedelta(days=1)], dtype="datetime64[D]"))
     return int(num[0]), int(den[0])
-
-
-def months_after(d, n):
-    """The same day of the month ``n`` (integer array) months after the
-    dates ``d`` (numpy datetime64[D]); when that month is too short for the
-    day (31 January + 1 month, 29 February + 12), the first day of the month
-    after it: the day after a period of ``n`` months, which so ends on the
-    day before the same day-of-month, or on the last day of a short month.
-    Month arithmetic, vectorised."""
-    import numpy as np
-
-    d = np.asarray(d, dtype="datetime64[D]")
-    month = d.astype("datetime64[M]")
-    day = d - month.astype("datetime64[D]")                # days into the month
-    later = month + np.asarray(n, dtype=np.int64).astype("timedelta64[M]")
-    out = later.astype("datetime64[D]") + day
-    spill = out.astype("datetime64[M]") != later           # 31 Jan + 1 month -> 1 Mar
-    if spill.any():
-        out = np.where(spill, (later + 1).astype("datetime64[D]"), out)
-    return out
-
-
-def add_years(d, n):
-    """The anniversary ``n`` (integer array) years after the dates ``d``
-    (numpy datetime64[D]): the same month and day; from 29 February into a
-    common year, 1 March, so one year from 29 February 2016 ends on 28
-    February 2017 (``months_after``)."""
-    import numpy as np
-
-    return months_after(d, np.asarray(n, dtype=np.int64) * 12)
-
-
-def length_end(start, length, unit: str):
-    """The last day of a period of ``length`` (a number) ``unit`` from each
-    ``start`` (numpy datetime64[D]), by the calendar: N months end on the
-    day before the same day-of-month N months later (the last day of a
-    short month), a week is 7 days, a day a day; years by anniversaries,
-    a fraction of a year (or month) as that share of the next one's days,
-    rounded to a whole day."""
-    import numpy as np
-
-    s = np.asarray(start, dtype="datetime64[D]")
-    one = np.timedelta64(1, "D")
-    n = Fraction(Decimal(str(length)))
-    if unit in ("week", "day"):
-        days = n * (7 if unit == "week" else 1)
-        return s + np.timedelta64(int(round(days)), "D") - one
-    step = 12 if unit == "year" else 1
-    whole = int(n)
-    a = months_after(s, np.full(s.shape, whole * step, dtype=np.int64))
-    if n == whole:
-        return a - one
-    b = months_after(s, np.full(s.shape, (whole + 1) * step, dtype=np.int64))
-    frac = float(n - whole)
-    return a + np.rint(frac * (b - a).astype(np.int64)).astype("timedelta64[D]") - one
 
 
 def period_end(period: Period, on: dt.date | None = None) -> dt.date | None:
@@ -588,8 +533,16 @@ def restates(phrase: Period, stated: Period) -> bool:
     if phrase.kind != stated.kind:
         return False
     return all(getattr(phrase, f) is None or getattr(phrase, f) == getattr(stated, f)
-               for f in ("years", "start", "end", "fiscal_year", "length")) \
-        and (phrase.length is None or phrase.unit == stated.unit)
+               for f in ("years", "start", "end", "fiscal_year")) \
+        and (phrase.length is None or (phrase.length, phrase.unit) == (stated.length, stated.unit)
+             or _same_length_in_years(phrase, stated))
+
+
+def _same_length_in_years(phrase: Period, stated: Period) -> bool:
+    """"18 months" and "1.5 years" are one length (the years exactly those
+    of the months); "78 weeks" and "1.4956 years" are not."""
+    return (stated.length is None and stated.years is not None and phrase.length is not None
+            and length_fraction(phrase.length, phrase.unit) == Fraction(stated.years))
 
 
 def _amount(amount) -> Decimal:

@@ -76,21 +76,25 @@ def test_a_bare_horizon_year_with_fiscal_years_ends_on_31_december(run_cli, tmp_
     f = tmp_path / "open.toml"
     f.write_text('[[entry]]\nid = "o"\ndate = 2016-07-01\nfunder = "F"\npurpose = "O"\n'
                  'amount = "£10m a year"\n', encoding="utf-8")
-    # one end date whatever --years: 2017 is 31 December 2017, and the total is
-    # that of the calendar years: 184 of the 366 days of 2016, then 2017
+    # one end date whatever --years: 2017 is 31 December 2017; each fiscal year
+    # (1 April) gets £10m × its days / its length: 2016-17 (365 days) from 1 July
+    # is 274 days, 2017-18 (365) to 31 December 275 days (fix17b: not the
+    # calendar years' total)
+    def part(days, length):
+        return (Decimal(10_000_000) * days / length).quantize(Decimal("0.01"))
+
     code, out, err = run_cli("export", f, "--to", "csv", "-o", "-", "--horizon", "2017",
                              "--basis", "total", *years)
     assert code == 0, err
     total = sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out)))
-    assert total == (Decimal(10_000_000) * 184 / 366).quantize(Decimal("0.01")) + 10_000_000
-    # the fiscal year named is taken, and counts to its end (1 Jul 2016 - 31 Mar
-    # 2018): the calendar years' total, with 90 of the 365 days of 2018
+    assert total == part(274, 365) + part(275, 365)
+    # the fiscal year named is taken, and counts to its end (31 March 2018):
+    # 2017-18 whole
     code, out, err = run_cli("export", f, "--to", "csv", "-o", "-", "--horizon", "2017-18",
                              "--basis", "total", *years)
     assert code == 0, err
     total = sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out)))
-    assert total == (Decimal(10_000_000) * 184 / 366).quantize(Decimal("0.01")) + 10_000_000 \
-        + (Decimal(10_000_000) * 90 / 365).quantize(Decimal("0.01"))
+    assert total == part(274, 365) + 10_000_000
 
 
 def test_a_missing_yearly_average_advises_an_option_balance_accepts(run_cli, tmp_path):

@@ -107,17 +107,10 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
         return {}
     years = range(_year_of(s, mode), _year_of(end, mode) + 1)
     if e.period.kind == "per-year" and e.period.years is None:   # cut by the horizon:
-        # the rate in each year, pro rata by days within the year; the total
-        # that of the calendar years (the last part year takes the difference)
-        def prorata(m):
-            return {y: _half_up(Fraction(pennies * _overlap(s, end, y, m), _year_days(y, m)))
-                    for y in range(_year_of(s, m), _year_of(end, m) + 1)}
-        out = prorata(mode)
-        diff = sum(prorata("calendar").values()) - sum(out.values())
-        if diff:
-            part = [y for y in out if _overlap(s, end, y, mode) < _year_days(y, mode)]
-            out[max(part or out)] += diff
-        return out
+        # the rate × its days in each year / that year's length, in calendar
+        # or fiscal years alike (a whole year is the rate itself)
+        return {y: _half_up(Fraction(pennies * _overlap(s, end, y, mode), _year_days(y, mode)))
+                for y in years}
     if e.period.kind == "per-year":   # N years: the rate in each whole year; the part
         # years share the rest of N × the rate by their share of their own year
         share = {y: Fraction(_overlap(s, end, y, mode), _year_days(y, mode)) for y in years}
