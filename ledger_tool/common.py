@@ -110,7 +110,7 @@ def add_conversion_options(p: argparse.ArgumentParser, needs: str = "") -> None:
                    help=f"{say}count open-ended 'per year' amounts up to the end of the "
                         f"calendar year YYYY (2017: 31 December 2017), or of the ledger's "
                         f"fiscal year YYYY-YY (its fiscal_year_start, default April: 2017-18 "
-                        f"ends 31 March 2018), whatever --years; default: the end of the last "
+                        f"ends 31 March 2018), however the years are grouped; default: the end of the last "
                         f"calendar year any bounded entry of the whole ledger reaches (or its "
                         f"latest entry's year, if later), whatever the filters")
     p.add_argument("--rates", metavar="CSV",

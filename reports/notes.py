@@ -246,7 +246,7 @@ def valuation_facts(book, options, horizon, spread=None, rate_notes=()) -> dict:
 def horizon_said(horizon, entries) -> str:
     """Where the horizon ends: "the end of 2017" (31 December), or for the
     ledger's fiscal year its date, "31 March 2018, the end of the ledger's
-    fiscal year 2017-18,": a fiscal label alone does not say whose fiscal
+    fiscal year 2017-18": a fiscal label alone does not say whose fiscal
     year (--years may group in others)."""
     if not horizon:
         return ""
@@ -254,7 +254,7 @@ def horizon_said(horizon, entries) -> str:
         return f"the end of {str(horizon).strip()}"
     start = (as_book(entries).options or {}).get("fiscal_year_start")
     return (f"{horizon_words(horizon, start)}, the end of the ledger's fiscal year "
-            f"{str(horizon).strip()},")
+            f"{str(horizon).strip()}")
 
 
 def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:

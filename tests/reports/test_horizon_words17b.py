@@ -27,12 +27,12 @@ def test_the_notes_say_the_date_a_fiscal_horizon_ends(run_cli, tmp_path, start, 
     f.write_text(LEDGER.format(start=start), encoding="utf-8")
     code, _, err = run_cli("balance", f, "--currency", "GBP", "--horizon", "2017-18")
     assert code == 0, err
-    assert f"counted up to {end}, the end of the ledger's fiscal year 2017-18," in err, err
+    assert f"counted up to {end}, the end of the ledger's fiscal year 2017-18 (" in err, err
     out = tmp_path / "R"
     code, _, err = run_cli("report", f, "--out", out, "--currency", "GBP", "--years", "fiscal-us",
                            "--horizon", "2017-18")
     assert code == 0, err
-    assert f"up to {end}, the end of the ledger's fiscal year 2017-18," in err, err
+    assert f"up to {end}, the end of the ledger's fiscal year 2017-18 (" in err, err
     assert "the end of 2017-18 (" not in err
 
 
