@@ -1946,19 +1946,34 @@ def _period_bounds(out, P, dates) -> None:
         fyy = pd.to_numeric(pd.Series(_np(fy), dtype=object).str[:4], errors="coerce").to_numpy(float)
         bad |= (fyy < FIRST_YEAR) | (fyy > LAST_YEAR)
 
+    # a length said in months, weeks or days keeps its unit in the label's
+    # words ("over 1.5 days"): each distinct label read once
+    said_as: dict = {}
+    labels = out.get("label")
+    part_day = np.zeros(len(years), dtype=bool)
+    if labels is not None:
+        texts = labels.to_pylist() if hasattr(labels, "to_pylist") else list(labels)
+        for k, t in enumerate(texts):
+            if t not in said_as:
+                said_as[t] = length_in_words(str(t or ""))
+            got = said_as[t]
+            part_day[k] = bool(got) and got["unit"] in ("day", "week") and bool(
+                got["length"] * (7 if got["unit"] == "week" else 1) % 1)
+
     def why_not(r):
         s_, e_ = start[r], end[r]
         f_ = _np(fy)[r] if fy is not None else None
         y_ = out["years"][r]
+        unit = said_as.get(texts[r], {}) if labels is not None else {}
         return period_problem(Period(
             str(out["kind"][r]) if "kind" in out else "one-off",
             years=None if y_ is None or y_ == "" else Decimal(str(y_)), fiscal_year=f_ or None,
             start=None if np.isnat(s_) else s_.astype("datetime64[D]").item(),
-            end=None if np.isnat(e_) else e_.astype("datetime64[D]").item()),
+            end=None if np.isnat(e_) else e_.astype("datetime64[D]").item(), **unit),
             None if np.isnat(dates[r]) else dates[r].astype("datetime64[D]").item())
-    # under a day (period_end: a fraction of a year rounds to whole days):
-    # the few rows that might, by 365 days a year, are told exactly below
-    short = ~bad & np.isnat(end) & (years * 365 < 0.51)
+    # under a day (period_end: a fraction of a year rounds to whole days), or
+    # a part of a day said in days or weeks: the few rows told exactly below
+    short = ~bad & np.isnat(end) & ((years * 365 < 0.51) | part_day)
     for r in np.flatnonzero(late | short).tolist():
         bad[r] = bool(why_not(r))
     rows = np.flatnonzero(bad)
