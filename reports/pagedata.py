@@ -335,7 +335,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
             return [flat[a:b] for a, b in zip([0] + ends[:-1], ends)]
 
     def codes(col: pd.Series, values: list) -> list:
-        return pd.Categorical(col.astype(str), categories=values).codes.tolist()
+        # -1 for a value not among ``values`` (a funder --funder leaves out)
+        return pd.Index(values).get_indexer(col.astype(str)).tolist()
 
     def cells(c: pd.DataFrame, with_year: bool) -> dict:
         ti = {v: k for k, v in enumerate(tagsets)}
