@@ -1948,23 +1948,22 @@ def _period_bounds(out, P, dates) -> None:
 
     # a length said in months, weeks or days keeps its unit in the label's
     # words ("over 1.5 days"): each distinct label read once
-    said_as: dict = {}
+    said_as: list[dict] = []       # each distinct label's length and unit, if in words
     labels = out.get("label")
     part_day = np.zeros(len(years), dtype=bool)
     if labels is not None:
-        texts = labels.to_pylist() if hasattr(labels, "to_pylist") else list(labels)
-        for k, t in enumerate(texts):
-            if t not in said_as:
-                said_as[t] = length_in_words(str(t or ""))
-            got = said_as[t]
-            part_day[k] = bool(got) and got["unit"] in ("day", "week") and bool(
-                got["length"] * (7 if got["unit"] == "week" else 1) % 1)
+        codes, uniq = pd.factorize(np.asarray(
+            labels.to_pylist() if hasattr(labels, "to_pylist") else list(labels), dtype=object))
+        said_as = [length_in_words(str(t)) for t in uniq]
+        part = np.array([bool(g) and g["unit"] in ("day", "week") and bool(
+            g["length"] * (7 if g["unit"] == "week" else 1) % 1) for g in said_as] + [False])
+        part_day = part[codes]       # code -1 (no label): the appended False
 
     def why_not(r):
         s_, e_ = start[r], end[r]
         f_ = _np(fy)[r] if fy is not None else None
         y_ = out["years"][r]
-        unit = said_as.get(texts[r], {}) if labels is not None else {}
+        unit = said_as[codes[r]] if labels is not None and codes[r] >= 0 else {}
         return period_problem(Period(
             str(out["kind"][r]) if "kind" in out else "one-off",
             years=None if y_ is None or y_ == "" else Decimal(str(y_)), fiscal_year=f_ or None,
