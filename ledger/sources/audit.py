@@ -210,28 +210,60 @@ def find_quotes(quote: str, text: str, *, gap: int = 400) -> Iterator[QuoteMatch
         return
     parts = [p for p in _ELLIPSIS.split(q) if p]
     if len(parts) > 1:
-        pos = 0
-        while True:
-            i = folded.find(parts[0], pos)
-            if i < 0:
-                return
-            end, ok = i + len(parts[0]), True
-            found = [(i, end)]
-            for part in parts[1:]:
-                j = folded.find(part, end)
-                # a gap stays in its paragraph: "£217 million … a year" must
-                # not borrow "a year" from the next one
-                if j < 0 or j - end > gap or _PARAGRAPH_BREAK.search(
-                        text, origin[end - 1] + 1, origin[j]):
-                    ok = False
-                    break
-                end = j + len(part)
-                found.append((j, end))
-            if ok:
-                a, b = bounds(i, end)
-                yield QuoteMatch(a, b, "elided", 1, text[a:b],
-                                 tuple(bounds(x, y) for x, y in found))
-            pos = i + 1
+        yield from _elided(parts, text, folded, origin, gap, bounds)
+
+
+def _elided(parts: list[str], text: str, folded: str, origin: Sequence[int], gap: int,
+            bounds) -> Iterator[QuoteMatch]:
+    """Each occurrence of ``parts[0]`` that the later parts follow, each the
+    nearest after the one before, within ``gap`` characters and in its
+    paragraph.  In time linear in the document: each later part's nearest
+    occurrence moves only forward, so it is sought again only once passed."""
+    nearest = [-1] * len(parts)
+    # where a later part's gap fails, the first part can start no earlier
+    # than this before its nearest occurrence for the gap to hold
+    before = [k * gap + sum(map(len, parts[:k])) for k in range(len(parts))]
+    pos = 0
+    while True:
+        i = folded.find(parts[0], pos)
+        if i < 0:
+            return
+        end = i + len(parts[0])
+        found = [(i, end)]
+        pos = i + 1
+        for k in range(1, len(parts)):
+            j = nearest[k]
+            if j < end:
+                j = nearest[k] = folded.find(parts[k], end)
+                if j < 0:       # nor after any later start
+                    return
+            if j - end > gap:
+                pos = max(pos, j - before[k])
+                break
+            # a gap stays in its paragraph: "£217 million … a year" must
+            # not borrow "a year" from the next one
+            if _breaks_between(text, origin[end - 1] + 1, origin[j]):
+                break
+            end = j + len(parts[k])
+            found.append((j, end))
+        else:
+            a, b = bounds(i, end)
+            yield QuoteMatch(a, b, "elided", 1, text[a:b],
+                             tuple(bounds(x, y) for x, y in found))
+
+
+@functools.lru_cache(maxsize=32)
+def _paragraph_breaks(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _PARAGRAPH_BREAK.finditer(text))
+
+
+def _breaks_between(text: str, a: int, b: int) -> bool:
+    """Whether a paragraph break lies in ``text[a:b]``, a stretch between
+    two visible characters (a break is only white space and invisible
+    characters, so the breaks found in the whole text are its breaks)."""
+    starts = _paragraph_breaks(text)
+    k = bisect.bisect_left(starts, a)
+    return k < len(starts) and starts[k] < b
 
 
 def _positions(hay: str, needle: str) -> Iterator[int]:
