@@ -211,6 +211,10 @@ def find_quotes(quote: str, text: str, *, gap: int = 400) -> Iterator[QuoteMatch
     parts = [p for p in _ELLIPSIS.split(q) if p]
     if len(parts) > 1:
         yield from _elided(parts, text, folded, origin, gap, bounds)
+    elif parts and parts[0] != q:
+        # "… pledged £5 million …": words left out only before and after
+        # it, which is any quote's; its own words are sought as they are
+        yield from find_quotes(parts[0], text, gap=gap)
 
 
 def _elided(parts: list[str], text: str, folded: str, origin: Sequence[int], gap: int,
