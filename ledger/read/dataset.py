@@ -119,7 +119,7 @@ def partition_book(file: str | Path, root: str | Path, documents=None,
     file = Path(file)
     fname = str(file)
     try:
-        raw = read_table(file)
+        raw = _read_part(file)
     except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
         problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                           code="unreadable-table")
@@ -365,8 +365,27 @@ def _amount_cells(file: str | Path):
 
     try:
         return text_column(pq.read_table(file, columns=["amount"]).column(0))
-    except (KeyError, OSError, ValueError):
+    except (KeyError, OSError, ValueError, NotImplementedError):   # (pyarrow's, a nested type)
         return None
+
+
+def _read_part(file: str | Path):
+    """``read_table`` of a part file, a column it cannot read as text (a
+    list, struct or map) named in its refusal."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        return read_table(file)
+    except pa.ArrowNotImplementedError as err:
+        nested = []
+        for f in pq.read_schema(file):
+            try:
+                text_column(pa.chunked_array([], type=f.type))
+            except pa.ArrowNotImplementedError:
+                nested.append(f"column {f.name!r} holds {f.type}")
+        raise ValueError("; ".join(nested) + ", which cannot be read as text" if nested
+                         else str(err)) from err
 
 
 def _mark_count(item) -> MarkCount:
@@ -448,7 +467,7 @@ def read_dataset_book(path: str | Path) -> Book:
     tables = []
     for f in files:
         try:
-            tables.append(read_table(f))
+            tables.append(_read_part(f))
         except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
             problems.append(Problem(str(f), 0, "", f"cannot read the table: {err}".strip(),
                                     code="unreadable-table"))
