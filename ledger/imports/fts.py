@@ -184,9 +184,12 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
-        if isinstance(f.get("updatedAt"), str) and f["updatedAt"].strip() and not _updated(f):
+        stamp = f.get("updatedAt")
+        if stamp is not None and not (isinstance(stamp, str) and not stamp.strip()) \
+                and not _updated(f):
+            shown = stamp.strip() if isinstance(stamp, str) else json.dumps(stamp, default=str)
             problems.append(import_problem(file, where, (
-                f"updatedAt {f['updatedAt'].strip()[:40]!r} is not a readable date and time: "
+                f"updatedAt {shown[:40]!r} is not a readable date and time: "
                 f"ignored (the copy is ordered by its versionId alone)"), "warning"))
         if eid in hand:
             h = hand[eid]
@@ -450,8 +453,11 @@ _COMPARED = ("date", "funder", "amount", "currency", "status", "recipient", "loc
 def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) -> list[dict]:
     """``items`` without the copies of the ledger's version that nothing says
     are newer (``item["tie"]``) and that differ from the entry (figures,
-    citations bar an "; updated ..." the ledger's lacks, the importer's
-    notes and tags): the ledger's copy stays, their ids go to ``even``."""
+    citations bar their "; updated ...", the importer's notes and tags):
+    the ledger's copy stays, their ids go to ``even``.  A copy alike is
+    unchanged: it takes the ledger's locators, so a stamp missing or
+    unreadable in it does not rewrite the ledger's (which a later update
+    is then compared with)."""
     ties = {i["fields"]["id"] for i in items if i.get("tie")}
     if not ties:
         return items
@@ -459,9 +465,12 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
     out = []
     for i in items:
         old = views.get(i["fields"]["id"]) if i.get("tie") else None
-        if old is not None and not _alike(i["fields"], old):
-            even.append(i["fields"]["id"])
-            continue
+        if old is not None:
+            if not _alike(i["fields"], old):
+                even.append(i["fields"]["id"])
+                continue
+            for c, was in zip(i["fields"]["source"], old.sources):
+                c["locator"] = was.locator or ""
         out.append(i)
     return out
 
