@@ -596,9 +596,27 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
                 problems.append(f"{path}: [{table}] {k} must be text")
     if "date_format" in data and not isinstance(data["date_format"], str):
         problems.append(f"{path}: date_format must be text like \"%d/%m/%Y\"")
+    elif data.get("date_format"):
+        bad = _date_format_problem(data["date_format"])
+        if bad:
+            problems.append(f"{path}: date_format {data['date_format'][:40]!r} cannot read "
+                            f"dates: {bad} (write it like \"%d/%m/%Y\")")
     if problems:
         raise LedgerError("\n".join(problems))
     return data
+
+
+def _date_format_problem(date_format: str) -> str:
+    """Why the parser ``parse_dates`` uses refuses ``date_format`` (a bad
+    directive, %W without day and year, ...), '' when it takes it: checked
+    when the mapping is read, before any row is."""
+    import pandas as pd
+
+    try:
+        pd.to_datetime(pd.Series(["2015-07-30"]), format=date_format, errors="coerce")
+    except (ValueError, TypeError) as err:
+        return " ".join(str(err).split())[:200]
+    return ""
 
 
 def map_columns(headers: list[str], mapping: dict[str, Any] | None, name: str):
