@@ -54,7 +54,8 @@ def register(sub) -> None:
                    help="TOML mapping: [columns] field = \"Header\", [defaults], date_format")
     p.add_argument("--ledger", metavar="PATH",
                    help="the ledger to check ids and documents against (default: the output "
-                        "folder, or the output file's folder when it holds other journal files)")
+                        "folder, or the output file's folder when it holds other journal files); "
+                        "-o only: --to refuses it")
     p.add_argument("-n", "--dry-run", action="store_true",
                    help="check and report, print the TOML on stdout, write nothing")
     p.set_defaults(func=run)
