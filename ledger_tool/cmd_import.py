@@ -9,7 +9,7 @@ from ledger import read_book
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.imports.rows import refused_ids
-from ledger.imports.table import fiscal_day, import_table, load_mapping
+from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
 from ledger_tool.common import capped
 from ledger_tool.import_data import (append_entries, check_output, holding_ledger, is_journal_file, ledger_files, load_scope,
@@ -54,7 +54,8 @@ def register(sub) -> None:
                    help="TOML mapping: [columns] field = \"Header\", [defaults], date_format")
     p.add_argument("--ledger", metavar="PATH",
                    help="the ledger to check ids and documents against (default: the output "
-                        "folder, or the output file's folder when it holds other journal files)")
+                        "folder, or the output file's folder when it holds other journal files); "
+                        "-o only: --to refuses it")
     p.add_argument("-n", "--dry-run", action="store_true",
                    help="check and report, print the TOML on stdout, write nothing")
     p.set_defaults(func=run)
@@ -183,7 +184,13 @@ def _fiscal_start_said(listed_from: str, has: str | None, new_ledger: bool, file
         return listed_from
     where = target.parent if has is not None else target
     here = has or _APRIL
-    if listed_from != here:
+    if not valid_fiscal_start(here):
+        # the ledger's own option is bad (`check` names it): no day to compare
+        print(f"ledger-tool: import: warning: {file} was listed from a ledger whose fiscal "
+              f"year starts on {listed_from}; {where}'s fiscal_year_start {here!r} is invalid "
+              f"(not a month and day, MM-DD): its fiscal years cannot be counted until it is "
+              f"fixed (e.g. fiscal_year_start = \"{listed_from}\")", file=sys.stderr)
+    elif listed_from != here:
         print(f"ledger-tool: import: warning: {file} was listed from a ledger whose fiscal "
               f"year starts on {listed_from}; {where}'s starts on {here}: its entries keep "
               f"their dates, but its fiscal years (`balance --by fiscal-year`, "

@@ -277,6 +277,12 @@ def run_dataset(args) -> int:
     target = Path(args.dataset)
     if args.dry_run:
         raise LedgerError("import: --to writes a dataset: --dry-run is for journals")
+    if getattr(args, "ledger", None):
+        # a dataset is checked within itself only: taking --ledger without its
+        # checks (ids, same figures, FTS/IATI versions) would be a silent promise
+        raise LedgerError(f"import: --to writes a new dataset checked within itself, not "
+                          f"against a ledger: --ledger {args.ledger} is for -o (import into "
+                          f"the ledger with -o, or leave out --ledger); nothing written")
     if target.suffix.lower() != ".parquet":   # else no command would read it as a dataset
         raise LedgerError(f"import: --to {target}: a dataset's folder name ends in .parquet "
                           f"(e.g. {target.with_suffix('.parquet').name}); -o writes a journal")

@@ -147,10 +147,17 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             continue
         old = latest.get(fid)
         if old is not None:
-            older, newer = sorted((old, f), key=_order_of)
+            if _newer(_order_of(f), _order_of(old)):
+                older, newer = old, f
+                reason = f"superseded by {_copy(newer)} in the same file"
+            else:
+                older, newer = f, old
+                reason = (f"superseded by {_copy(newer)} in the same file" if
+                          _newer(_order_of(old), _order_of(f)) else
+                          f"nothing says it is newer than {_copy(newer)} before it in the "
+                          f"same file, which is kept")
             problems.append(import_problem(file, f"flow {fid!r} version {_version(older)}",
-                                    f"superseded by {_copy(newer)} in the same file: "
-                                    f"not imported", "skip"))
+                                           f"{reason}: not imported", "skip"))
             f = newer
         latest[fid] = f
     own = _download(file, data, latest)
@@ -177,9 +184,12 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
         eid = f"fts-{fid}"
-        if isinstance(f.get("updatedAt"), str) and f["updatedAt"].strip() and not _updated(f):
+        stamp = f.get("updatedAt")
+        if stamp is not None and not (isinstance(stamp, str) and not stamp.strip()) \
+                and not _updated(f):
+            shown = stamp.strip() if isinstance(stamp, str) else json.dumps(stamp, default=str)
             problems.append(import_problem(file, where, (
-                f"updatedAt {f['updatedAt'].strip()[:40]!r} is not a readable date and time: "
+                f"updatedAt {shown[:40]!r} is not a readable date and time: "
                 f"ignored (the copy is ordered by its versionId alone)"), "warning"))
         if eid in hand:
             h = hand[eid]
@@ -193,8 +203,16 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             if other.digest == _digest(f):
                 again[other.file] = again.get(other.file, 0) + 1
                 continue
-            if other.order == (*_order_of(f), fetched):
+            mine_order = (*_order_of(f), fetched)
+            if other.order == mine_order:
                 pass    # nothing says which is newer: refused as a duplicate id, named
+            elif not _newer(other.order, mine_order):
+                # nothing says which is newer (an updatedAt missing in one): the
+                # copy of the file first given is kept, as the ledger's would be
+                problems.append(import_problem(file, where, (
+                    f"nothing says it is newer than {other.named} in {other.file}, "
+                    f"given first, which is kept: not imported"), "skip"))
+                continue
             elif other.zero and other.counted == file and eid not in counted \
                     and eid not in users:
                 # the newest copy counts nothing: this one, the newest that counts, is
@@ -340,9 +358,9 @@ def newest_versions(paths, facts=None) -> ImportFlows:
         for fid, (version, updated, digest, named, zero) in flows.items():
             files[fid] = files.get(fid, 0) + 1
             key = (version, updated, latest_of.get(str(p), ""))
-            if fid not in best or key > best[fid].order:
+            if fid not in best or _newer(key, best[fid].order):
                 best[fid] = Copy(key, str(p), digest, named, zero, "")
-            if not zero and (fid not in counted or key > counted[fid][0]):
+            if not zero and (fid not in counted or _newer(key, counted[fid][0])):
                 counted[fid] = (key, str(p))
     return ImportFlows({fid: best[fid]._replace(counted=counted[fid][1] if fid in counted else "")
                         for fid, n in files.items() if n > 1}, downloads, frozenset(files))
@@ -369,7 +387,7 @@ def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, bool]], Dow
         fid = _id(f["id"])
         if fid is None or _version_problem(f.get("versionId")):
             continue
-        if fid not in out or _order_of(f) > _order_of(out[fid]):
+        if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
     own = _download(str(path), data, out)
     return _facts(out), own
@@ -435,8 +453,11 @@ _COMPARED = ("date", "funder", "amount", "currency", "status", "recipient", "loc
 def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) -> list[dict]:
     """``items`` without the copies of the ledger's version that nothing says
     are newer (``item["tie"]``) and that differ from the entry (figures,
-    citations bar an "; updated ..." the ledger's lacks, the importer's
-    notes and tags): the ledger's copy stays, their ids go to ``even``."""
+    citations bar their "; updated ...", the importer's notes and tags):
+    the ledger's copy stays, their ids go to ``even``.  A copy alike is
+    unchanged: it takes the ledger's locators, so a stamp missing or
+    unreadable in it does not rewrite the ledger's (which a later update
+    is then compared with)."""
     ties = {i["fields"]["id"] for i in items if i.get("tie")}
     if not ties:
         return items
@@ -444,9 +465,12 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
     out = []
     for i in items:
         old = views.get(i["fields"]["id"]) if i.get("tie") else None
-        if old is not None and not _alike(i["fields"], old):
-            even.append(i["fields"]["id"])
-            continue
+        if old is not None:
+            if not _alike(i["fields"], old):
+                even.append(i["fields"]["id"])
+                continue
+            for c, was in zip(i["fields"]["source"], old.sources):
+                c["locator"] = was.locator or ""
         out.append(i)
     return out
 
@@ -558,9 +582,25 @@ def _cites_fts(e: Held) -> bool:
 
 
 def _order_of(f: dict) -> tuple[int, str]:
-    """Which copy of a flow is newer: the higher versionId, then the later
-    updatedAt (FTS changes flows without a new version)."""
+    """Which copy of a flow is newer (``_newer``): its versionId and
+    updatedAt ('' when none or unreadable)."""
     return _version(f), _updated(f)
+
+
+def _newer(a: tuple, b: tuple) -> bool:
+    """The copy of order ``a`` (``_order_of``, in a folder with its
+    download's newest updatedAt after) is newer than ``b``'s: the higher
+    versionId, then the later updatedAt (FTS changes flows without a new
+    version), then the download updated last.  At one version an updatedAt
+    missing or unreadable in one copy says nothing: neither is newer and
+    the copy there first stays (the ledger's, the first file's or row's),
+    the rule ``read_fts`` applies against the ledger, so a folder and its
+    files imported one by one in its order give one total."""
+    if a[0] != b[0]:
+        return a[0] > b[0]
+    if bool(a[1]) != bool(b[1]):
+        return False
+    return a[1:] > b[1:]
 
 
 def _copy(f: dict) -> str:

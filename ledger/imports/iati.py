@@ -677,10 +677,10 @@ def _archived(archive: Path, doc) -> Path:
     the size cap; and of the SHA-256 the ledger recorded.  ``LedgerError``
     (``UnsafeFile``) otherwise, saying what is wrong."""
     path = archive / doc.path
-    confine(path, archive, what="archived IATI file")
+    confine(path, archive, what="copy of an archived IATI file")
     if doc.sha256:
         h = hashlib.sha256()
-        fd = open_checked(path, inside=archive, what="archived IATI file")
+        fd = open_checked(path, inside=archive, what="copy of an archived IATI file")
         with os.fdopen(fd, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
@@ -688,7 +688,7 @@ def _archived(archive: Path, doc) -> Path:
             raise UnsafeFile(path, f"its SHA-256 is {h.hexdigest()[:12]}…, not the "
                                    f"{doc.sha256[:12]}… the ledger recorded")
     else:
-        check_file(path, inside=archive, what="archived IATI file")
+        check_file(path, inside=archive, what="copy of an archived IATI file")
     return path
 
 

@@ -350,9 +350,11 @@ def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: 
                currency: str, date: dt.date | None,
                citations: Iterable[tuple[str, str, str]], records: tuple = ()) -> tuple:
     """What makes an entry the same figure: funder, allocations (purpose,
-    amount), money, date, citations (document, quote, locator) and what it
+    amount: a multiset, so parts listed in another order are the same
+    split), money, date, citations (document, quote, locator) and what it
     records besides (``recorded``)."""
-    return (funder, tuple(allocations), amount, currency, date, frozenset(citations), records)
+    return (funder, tuple(sorted(allocations)), amount, currency, date, frozenset(citations),
+            records)
 
 
 def cites_a_passage(key: tuple) -> bool:

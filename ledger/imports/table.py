@@ -596,9 +596,27 @@ def load_mapping(path: str | Path) -> dict[str, Any]:
                 problems.append(f"{path}: [{table}] {k} must be text")
     if "date_format" in data and not isinstance(data["date_format"], str):
         problems.append(f"{path}: date_format must be text like \"%d/%m/%Y\"")
+    elif data.get("date_format"):
+        bad = _date_format_problem(data["date_format"])
+        if bad:
+            problems.append(f"{path}: date_format {data['date_format'][:40]!r} cannot read "
+                            f"dates: {bad} (write it like \"%d/%m/%Y\")")
     if problems:
         raise LedgerError("\n".join(problems))
     return data
+
+
+def _date_format_problem(date_format: str) -> str:
+    """Why the parser ``parse_dates`` uses refuses ``date_format`` (a bad
+    directive, %W without day and year, ...), '' when it takes it: checked
+    when the mapping is read, before any row is."""
+    import pandas as pd
+
+    try:
+        pd.to_datetime(pd.Series(["2015-07-30"]), format=date_format, errors="coerce")
+    except (ValueError, TypeError) as err:
+        return " ".join(str(err).split())[:200]
+    return ""
 
 
 def map_columns(headers: list[str], mapping: dict[str, Any] | None, name: str):
@@ -742,17 +760,26 @@ def _not_a_day(text: str) -> str:
             and not re.search(r"(?<![\d:])\d{1,2}(?:st|nd|rd|th)?(?![\d:])", low)
             and not _TIME.search(low)):
         return " gives no day of the month (write the date, YYYY-MM-DD)"
+    if _ISO_SHAPED.match(text):     # an ISO date and time, but no time of day
+        return _BAD_TIME
     if _TIME.search(text) and (_ISO_DAY.match(text) or _worded_date(_TIME.sub(" ", text))):
         return _WITH_TIME
     return ""
 
 
 _WITH_TIME = " has a time of day: write the date alone (YYYY-MM-DD)"
+_BAD_TIME = (" has an invalid time of day or time zone (hours 00-23, minutes 00-59, a zone "
+             "within ±23:59): write the date alone (YYYY-MM-DD)")
 _CLOCK = re.compile(r"%[-#]?[HIMSfpXcTRr]")     # strftime directives of a time of day
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]")
 # an ISO 8601 date and time (a time zone too): the date as written is the day
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[ T](?:[01]\d|2[0-3]):[0-5]\d"
                            r"(?::(?:[0-5]\d|60)(?:[.,]\d+)?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?$")
+
+
+# the shape of ``_ISO_DATETIME`` whatever the figures ("2015-07-30T25:61:00Z")
+_ISO_SHAPED = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?"
+                         r"(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
 def _worded_date(text: str) -> bool:
@@ -884,11 +911,14 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
             span = _fiscal_year(text, listed_from) if text and i not in no_value else None
             if span:
                 no_value.add(i)
+                here = (f"this ledger's fiscal year starts on {fiscal_year_start}, so it "
+                        f"would be another year" if valid_fiscal_start(fiscal_year_start) else
+                        f"this ledger's fiscal_year_start {fiscal_year_start!r} is invalid, so "
+                        f"its fiscal years are unknown")
                 rejects.append(reject(int(rows[i]), colname["period"], (
                     f"period {text!r} is a fiscal year of the ledger the rows come from, "
-                    f"which starts on {listed_from} (column {fiscal_column!r}); this "
-                    f"ledger's fiscal year starts on {fiscal_year_start}, so it would be "
-                    f"another year: write the period as its dates ({span!r})")))
+                    f"which starts on {listed_from} (column {fiscal_column!r}); {here}: "
+                    f"write the period as its dates ({span!r})")))
     ids = values["id"]
     # split entries from ledger-tool's own export: one row per purpose, same
     # id (without ids: the rows next to each other whose shares make it up)
@@ -1056,6 +1086,16 @@ def fiscal_day(value: Any) -> str:
     ``OptionError``."""
     month, day = fiscal_start(value or "04-01")
     return f"{month:02d}-{day:02d}"
+
+
+def valid_fiscal_start(value: Any) -> bool:
+    """``value`` is a fiscal year start ``fiscal_day`` reads (a ledger's
+    option may not be: ``check`` names it)."""
+    try:
+        fiscal_day(value)
+    except OptionError:
+        return False
+    return True
 
 
 def _fiscal_start_given(table, headers: list[str], name: str,
