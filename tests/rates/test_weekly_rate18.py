@@ -18,11 +18,14 @@ Figures by hand:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 ENTRIES = [  # id, date, amount a year, period
     ("wk", "2015-01-01", 365_000, "per year for 52 weeks"),
@@ -131,3 +134,28 @@ def test_the_package_rule_measures_n_weeks_so(package, exceeded, tmp_path):
     assert bool(msgs) is exceeded, msgs
     if exceeded:
         assert "add up to 364000 GBP" in msgs[0]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)), st.integers(1, 520),
+       st.sampled_from(["week", "day", "month"]), st.integers(1, 10**11),
+       st.sampled_from(["calendar", "fiscal-uk", "fiscal-us"]))
+def test_a_rate_over_n_units_is_n_times_its_share_in_every_grouping(start, n, unit, pennies,
+                                                                    years):
+    """A rate a year of ``pennies`` for N weeks (days, months), from any day
+    and grouped in any years: pennies × 7N/365 (N/365, N/12), rounded once
+    half away from zero, the same as the package rule's ``total_minor``."""
+    from ledger.book import Book
+    from ledger.model import Entry
+    from ledger.phrases.period import parse_period, total_minor
+    from reports.valuation import Spec, value
+
+    share = {"week": Fraction(7 * n, 365), "day": Fraction(n, 365), "month": Fraction(n, 12)}
+    exact = pennies * share[unit]
+    want = int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0)
+    period = parse_period(f"per year for {n} {unit}s")
+    amount = Decimal(pennies).scaleb(-2)
+    assert total_minor(amount, period, 2) == want
+    e = Entry("e", start, "A", "P", amount, "GBP", period=period)
+    spread = value(Book.from_entries([e]), Spec(currency="GBP", years=years), fast=True).spread
+    assert sum(int(v) for v in spread["value_minor"]) == want
