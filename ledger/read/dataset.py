@@ -47,6 +47,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -114,8 +115,6 @@ def dataset_options(root: str | Path) -> tuple[dict, list[Problem]]:
     """(the dataset's options, the problems of its ``_ledger.toml``): its
     archive, and the ``fiscal_year_start`` of its ``[ledger]`` table
     (checked as a journal's); a file that is missing gives the defaults."""
-    import tomllib
-
     options: dict = {"archive": DATASET_ARCHIVE}
     path = Path(root) / DATASET_OPTIONS
     if not path.exists() and not path.is_symlink():
