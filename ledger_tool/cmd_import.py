@@ -12,7 +12,8 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
 from ledger_tool.common import capped
-from ledger_tool.import_data import (append_entries, check_output, holding_ledger, is_journal_file, ledger_files, load_scope,
+from ledger_tool.import_data import (APRIL, append_entries, check_output, fiscal_start_note,
+                                     holding_ledger, is_journal_file, ledger_files, load_scope,
                                      print_warnings, run_data, run_dataset, settle_outputs)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
@@ -118,7 +119,7 @@ def run(args) -> int:
     # listing's fiscal year of another start is refused there too
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
                           documents=documents, held=refused_ids(problems),
-                          fiscal_year_start=has or (None if new_ledger else _APRIL))
+                          fiscal_year_start=has or (None if new_ledger else APRIL))
     for msg in result.warnings:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     carried = _fiscal_start_said(result.fiscal_year_start, has, new_ledger, args.file, target)
@@ -157,9 +158,6 @@ def run(args) -> int:
     return 0
 
 
-_APRIL = "04-01"     # a ledger's fiscal year start when it gives none (as `init`)
-
-
 def _fiscal_start_of(options: dict) -> str:
     """MM-DD: the day a ledger's fiscal years start (its options')."""
     try:
@@ -178,12 +176,10 @@ def _fiscal_start_said(listed_from: str, has: str | None, new_ledger: bool, file
     if not listed_from:
         return None
     if new_ledger:
-        if listed_from != _APRIL:
-            print(f"ledger-tool: import: note: the new ledger's fiscal year starts on "
-                  f"{listed_from}, as in the ledger {file} was listed from", file=sys.stderr)
+        fiscal_start_note(listed_from, file)
         return listed_from
     where = target.parent if has is not None else target
-    here = has or _APRIL
+    here = has or APRIL
     if not valid_fiscal_start(here):
         # the ledger's own option is bad (`check` names it): no day to compare
         print(f"ledger-tool: import: warning: {file} was listed from a ledger whose fiscal "

@@ -11,7 +11,7 @@ from pathlib import Path
 from ledger.atomic import atomic_file
 from ledger.book import Book
 from ledger.errors import LedgerError, UsageError
-from ledger.read.dataset import amount_places
+from ledger.read.dataset import amount_places, dataset_options
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _constant, _folder, check_output
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
@@ -160,7 +160,7 @@ def _fdp(args, options: dict, facts: list, spec, filters: dict, places: int) -> 
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
     n = sum(p["count"] for p in parts)
     used = next((p["used"] for p in parts if p["used"] is not None), None)
-    write_descriptor(Book.from_entries((), root=Path(args.ledger)), folder, options["currency"],
+    write_descriptor(_options_book(args.ledger), folder, options["currency"],
                      used, n, options["constant"])
     print_warnings(found)
     return n
@@ -218,7 +218,7 @@ def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict, pl
                             spec=spec, options=options, restart=restart)
         if not parts:
             raise LedgerError(f"export: no entries in {args.ledger} match the filters")
-        head = ds.journal_head(parts, fmt, options, Book.from_entries((), root=Path(args.ledger)))
+        head = ds.journal_head(parts, fmt, options, _options_book(args.ledger))
         tmp.seek(0)
         if args.output == "-":
             sys.stdout.write(head)
@@ -230,3 +230,9 @@ def _journal(args, fmt: str, options: dict, facts: list, spec, filters: dict, pl
                 shutil.copyfileobj(tmp, out)
     print_warnings(found)
     return sum(p["count"] for p in parts)
+
+
+def _options_book(path) -> Book:
+    """An empty Book with the dataset's options (its fiscal year start) for
+    the headers and descriptors that name them."""
+    return Book.from_entries((), options=dataset_options(path)[0], root=Path(path))

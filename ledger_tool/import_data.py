@@ -32,6 +32,7 @@ from ledger.imports.iati import (activity_facts, activity_stamps, ledger_copies,
 from ledger.imports.table import import_table, load_mapping
 from ledger.model import IMPORT, said
 from ledger.phrases.money import plain_decimal
+from ledger.read.dataset import DATASET_OPTIONS
 from ledger.read.journal import TOP_LEVEL, parse_file
 from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
@@ -293,8 +294,14 @@ def run_dataset(args) -> int:
     seen = bulk.SeenIds()
     writer = bulk.DatasetWriter(tmp)
     entries = 0
+    listed_from = ""     # a listing's fiscal year start, which the dataset keeps
     try:
-        for table, digests, claimed, found, docs, paths in _batches(kind, args, cap):
+        if kind == "table":
+            table, problems, docs, listed_from = _spreadsheet(args)
+            batches = iter([(table, None, None, _Told(problems, cap), docs, (args.file,))])
+        else:
+            batches = _batches(kind, args, cap)
+        for table, digests, claimed, found, docs, paths in batches:
             table, again = bulk.without_seen(table, seen, digests, claimed, paths)
             sink.merge(found)
             sink.add(again)
@@ -310,6 +317,8 @@ def run_dataset(args) -> int:
                         bulk.archive(Path(src), tmp, d)
         writer.flush()
         bulk.write_documents(tmp, documents)
+        if listed_from:
+            write_new(tmp / DATASET_OPTIONS, dataset_options_text(listed_from))
         sink.close()
         rejects_at, written = f"{target / bulk.REJECTS_FILE}", None
         if sink.errors or not writer.rows:
@@ -323,6 +332,7 @@ def run_dataset(args) -> int:
             rejects_at = str(written) if written else ""
         else:
             bulk.finish_folder(tmp, target)
+            fiscal_start_note(listed_from, args.file, "dataset")
     except BaseException:
         sink.close()
         bulk.abandon(tmp)
@@ -434,10 +444,6 @@ def _batches(kind: str, args, cap: int):
     """(good rows, their ids' digests or None, the digests of the ids its
     items claim or None (``bulk.without_seen``), problems told (``_Told``),
     documents, its files) per batch of input files, in order."""
-    if kind == "table":
-        table, problems, docs = _spreadsheet(args)
-        yield table, None, None, _Told(problems, cap), docs, (args.file,)
-        return
     names = load_names(args.names)
     paths = inputs(args.file, kind)
     batches: list[list[str]] = [[]]
@@ -527,10 +533,15 @@ def _read_batch(kind: str, paths: list[str], names, hierarchy, cap: int, newest=
 
 
 def _spreadsheet(args):
-    """(good rows, problems, documents) of a spreadsheet import."""
+    """(good rows, problems, documents, the fiscal year start the rows were
+    listed from or "") of a spreadsheet import into a new dataset: a
+    listing's fiscal labels are read with its own start, which the dataset
+    keeps, as a new ledger does (``fiscal_start_note``)."""
     path = Path(args.file)
     got = import_table(path, sheet=args.sheet,
                        mapping=load_mapping(args.mapping) if args.mapping else None)
+    for msg in got.warnings:       # the listing's fiscal year start column, as -o says them
+        print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
     # by row, each naming its entry, said as the journal import says them
     # (ImportResult.messages: "row N: column 'C': entry 'id': ...")
     refused = [import_problem(str(path), f"row {r.line}"
@@ -540,7 +551,7 @@ def _spreadsheet(args):
     result = ReadResult(str(path), [bulk.entry_record(e, f"row {e.line}") for e in got.entries],
                         refused, None, "", got.rows)
     table, more = bulk.checked([result], [d["id"] for d in got.documents])
-    return table, refused + more, list(got.documents)
+    return table, refused + more, list(got.documents), got.fiscal_year_start
 
 
 def _print_problems(problems, rejects: str) -> None:
@@ -644,6 +655,23 @@ def _rejects_csv(problems) -> str:
 
 
 # ------------------------------------------------------------------ writing (both imports)
+APRIL = "04-01"     # a ledger's fiscal year start when it gives none (as `init`)
+
+
+def fiscal_start_note(listed_from: str, file: str, what: str = "ledger") -> None:
+    """The note that a new ledger or dataset (``what``) takes the fiscal
+    year start of the ledger ``file`` was listed from (its fiscal_year_start
+    column), when that is not 1 April."""
+    if listed_from and listed_from != APRIL:
+        print(f"ledger-tool: import: note: the new {what}'s fiscal year starts on "
+              f"{listed_from}, as in the ledger {file} was listed from", file=sys.stderr)
+
+
+def dataset_options_text(fiscal_year_start: str) -> str:
+    """A dataset's ``_ledger.toml`` (``ledger.read.dataset.dataset_options``)."""
+    return f'[ledger]\nfiscal_year_start = "{fiscal_year_start}"   # MM-DD\n'
+
+
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
                    fiscal_year_start: str | None = None) -> Path | None:
     """Make the new ledger ``folder`` when something is imported into it

@@ -33,6 +33,7 @@ import pandas as pd
 from ledger.atomic import atomic_file
 from reports.amounts import format_amount, qualified
 from reports.background import in_background
+from reports.notes import report_horizon
 from reports.tables import OTHER, TOTAL, Report
 from reports.text import show_controls
 
@@ -116,7 +117,7 @@ def _subtitle(report: Report) -> str:
     """Currency, basis, horizon and valuation: said once, under the title."""
     o = report.options
     basis = "total over each period" if o.basis == "total" else "amount per year"
-    horizon = (f" (open-ended 'a year' pledges to {report.horizon})"
+    horizon = (f" (open-ended 'a year' pledges to {report_horizon(report)})"
                if report.horizon and o.basis == "total" else "")
     return f"{o.currency}, {basis}{horizon}, valued at {report.valuation_text()}"
 
@@ -341,7 +342,7 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     o = report.options
     proj = (f"; shaded: years after {report.last_bounded}, only open-ended pledges "
             f"(projection)" if report.projected else "")
-    horizon = f", open-ended pledges to {report.horizon}" if report.horizon else ""
+    horizon = f", open-ended pledges to {report_horizon(report)}" if report.horizon else ""
     ax.set_title("Funding per year by funder\n" + _wrap(
         f"{o.currency}, amounts spread over their years{horizon}, valued at "
         f"{report.valuation_text()}{proj}"), fontsize=10)

@@ -44,6 +44,7 @@ from reports import export_text as xt
 from reports.hledger_value import XCheck, x_postings, x_verdict
 from reports.periods import period_words
 from reports.listing import FISCAL_COLUMN, fiscal_year_start
+from reports.notes import horizon_said
 from reports.journal_names import _bq, _digits, _tag_value, beancount_account, hledger_account
 from reports.text import inert_frame
 from reports.valuation import Spec, Valued, default_horizon, fiscal_start_of, value
@@ -309,7 +310,7 @@ def _header(book, fmt, years=None):
         f"one transaction per entry and {mode} year it falls in (the report's total over each "
         f"period, pro rata by days; an amount per year is that amount in each whole year), in "
         f"the entry's own currency at the cost ledger-tool valued it at",
-        (f"horizon: open-ended amounts counted up to the end of {horizon}" if horizon
+        (f"horizon: open-ended amounts counted up to {horizon_said(horizon, book)}" if horizon
          else "horizon: none needed (no open-ended amount)")] + (
         [f"constant prices: costs in report-currency prices of {constant[1]} (each year's part "
          f"deflated with the index in {constant[0]}; report-currency amounts are their real "

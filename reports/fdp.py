@@ -35,6 +35,7 @@ from ledger.imports.table import slug
 from rates.table import currency_digits
 from reports import export_text as xt
 from reports.export import export_value
+from reports.notes import horizon_said
 from reports.text import inert as make_inert
 from reports.valuation import Valued
 
@@ -158,7 +159,7 @@ def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict
         "description": (f"Exported by ledger-tool export --to fdp: one row per entry, purpose "
                         f"and year, valued in {currency}"
                         + (f" at constant prices of {constant[1]}" if constant else "")
-                        + (f"; open-ended amounts counted up to the end of {horizon}"
+                        + (f"; open-ended amounts counted up to {horizon_said(horizon, book)}"
                            if horizon else "") + ". Phases: pledged -> proposed, committed -> "
                         "approved, disbursed/spent -> executed."),
         "horizon": horizon or "",

@@ -29,7 +29,7 @@ import secrets
 from pathlib import Path
 
 from ledger.atomic import write_atomic
-from reports.notes import horizon_reason
+from reports.notes import horizon_reason, report_horizon
 from reports.options import Report, price_base
 from reports.page_script import SCRIPT, STYLE
 from reports.pagedata import (HTML_TABLE_LIMIT, EntryLists, _bcp47, banner_entries,
@@ -125,7 +125,7 @@ def render_html(report: Report, charts_svg: dict | None = None, extra_sections=(
     title = data["meta"]["title"]
     n_all, n_here = data["meta"]["entriesTotal"], len(data["entries"])
     basis = (f"All amounts: {report.basis_text()}. Years: {report.year_label}."
-             + (f" Open-ended 'a year' pledges are counted up to the end of {report.horizon}"
+             + (f" Open-ended 'a year' pledges are counted up to {report_horizon(report)}"
                 f" ({horizon_reason(report.options.horizon)})." if report.horizon
                 else ""))
     parts = [audit_banner(report, audit),

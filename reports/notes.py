@@ -243,18 +243,30 @@ def valuation_facts(book, options, horizon, spread=None, rate_notes=()) -> dict:
             "rate_notes": sorted(set(rate_notes))}
 
 
-def horizon_said(horizon, entries) -> str:
+def horizon_said(horizon, entries=None) -> str:
     """Where the horizon ends: "the end of 2017" (31 December), or for the
     ledger's fiscal year its date, "31 March 2018, the end of the ledger's
     fiscal year 2017-18": a fiscal label alone does not say whose fiscal
-    year (--years may group in others)."""
+    year (--years may group in others).  The one wording of the notes, the
+    page, the hledger/beancount header and the Fiscal Data Package;
+    ``entries``: the ledger (its fiscal_year_start; None: 1 April)."""
     if not horizon:
         return ""
     if str(horizon).strip().isdigit():
         return f"the end of {str(horizon).strip()}"
-    start = (as_book(entries).options or {}).get("fiscal_year_start")
+    start = (as_book(entries).options or {}).get("fiscal_year_start") \
+        if entries is not None else None
     return (f"{horizon_words(horizon, start)}, the end of the ledger's fiscal year "
             f"{str(horizon).strip()}")
+
+
+def report_horizon(report: Report) -> str:
+    """The report's horizon as its notes say it (``horizon_said``): "" when
+    it counts no open-ended amount."""
+    if not report.horizon:
+        return ""
+    return report.extra.get("horizon said") or horizon_said(report.horizon,
+                                                            report.extra.get("book"))
 
 
 def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
@@ -270,7 +282,7 @@ def valuation_said(facts: dict, options, basis: str = "total") -> list[str]:
         notes.append(deflator_note(options))
     horizon = facts["horizon"]
     if horizon:
-        said = facts.get("horizon_said") or f"the end of {horizon}"
+        said = facts.get("horizon_said") or horizon_said(horizon)
         notes.append(f"open-ended amounts per year are counted up to {said} "
                      f"({horizon_reason(options.horizon)})")
         notes += [w.removeprefix("Warning: ") for w in
@@ -440,8 +452,11 @@ def report_notes(report: Report, entries, links: pd.DataFrame,
 
 
 def worded_notes(report: Report, facts: dict) -> list[str]:
-    """The report's notes: its options' and ``facts`` (``note_facts``) as sentences."""
+    """The report's notes: its options' and ``facts`` (``note_facts``) as
+    sentences; the horizon as they say it is kept for the page
+    (``report_horizon``)."""
     o = report.options
+    report.extra["horizon said"] = facts.get("horizon_said") or horizon_said(report.horizon)
     listed = report.extra.get("whole", {}).get("where")
     notes = [
         f"Amounts: {report.basis_text()}.",
@@ -464,12 +479,12 @@ def worded_notes(report: Report, facts: dict) -> list[str]:
         if o.basis == "per-year":
             notes.append("Open-ended amounts per year (" + _named(open_ids, n_open, listed) + ") are "
                          "shown as one year's amount; the by-year table counts them each year up "
-                         f"to {facts.get('horizon_said') or report.horizon} (the horizon).")
+                         f"to {report.extra['horizon said']} (the horizon).")
         else:
             how = horizon_reason(o.horizon)
             notes.append(f"Open-ended amounts per year ({_named(open_ids, n_open, listed)}) are counted "
                          f"from their start up to "
-                         f"{facts.get('horizon_said') or 'the end of ' + str(report.horizon)} "
+                         f"{report.extra['horizon said']} "
                          f"({how}); a later "
                          f"horizon gives larger totals.")
     n_quals, quals, said = facts["quals"]

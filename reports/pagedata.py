@@ -22,6 +22,7 @@ from reports.filters import Filters
 from reports.accounts import parents, truncate
 from reports.amounts import as_said, format_data
 from reports.charts import LOG_RATIO  # the page's charts go log as the PNG charts do
+from reports.notes import report_horizon
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
 from reports.options import Report
 from reports.text import show_controls
@@ -463,7 +464,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                  "scale": scale, "logRatio": LOG_RATIO, "basisText": _clean(report.basis_text()),
                  "valuationText": _clean(f"valued at {report.valuation_text()}"),
                  "yearWord": "Fiscal year" if fiscal else "Year",
-                 "horizon": report.horizon, "projected": list(report.projected),
+                 "horizon": report.horizon, "horizonSaid": _clean(report_horizon(report)),
+                 "projected": list(report.projected),
                  "lastBounded": report.last_bounded,
                  "compare": [_clean(c) for c in report.comparison.columns],
                  "entriesTotal": n_ids, "roles": list(ROLES), "audit": audit_meta,

@@ -58,6 +58,7 @@ from rates.table import currency_digits
 from reports.amounts import format_data
 from reports.charts import use_log
 from reports.datafiles import write_full_tables
+from reports.notes import report_horizon
 from reports.options import TOTAL, Report, price_base
 from reports.text import show_controls
 
@@ -1099,7 +1100,7 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
         made["By year"] = _matrix_sheet(
             wb, "By year", f"Money falling in each of the {report.year_label}, "
             f"{o.currency}{',' + price_base(o) if o.deflator else ''}, totals spread over each period by days"
-            + (f"; open-ended amounts to {report.horizon}" if report.horizon else "")
+            + (f"; open-ended amounts to {report_horizon(report)}" if report.horizon else "")
             + (f". Years marked (projected), shaded: after {report.last_bounded}, the last year "
                f"any bounded pledge reaches; they hold only open-ended 'a year' pledges"
                if report.projected else "") + ".", by_year, "year", fmt, before_finish=shade)

@@ -4,8 +4,9 @@
 ``parse_period(text)`` reads a whole period phrase; ``match_period(text, pos)``
 finds the longest period phrase starting at ``pos`` in free text (used by the
 money parser and the extractor for the tail of an amount).  Durations are
-converted with pint (months, weeks, days → years) for the years they count,
-while a period said in months, weeks or days ends by the calendar
+converted with pint (months, weeks, days → years) for the years they are
+said to last (``years``, to 4 places); a rate counts a length's exact years
+(``length_fraction``: a week 7/365), while a period said in months, weeks or days ends by the calendar
 (``length_end``: 3 months from 1 January end on 31 March); a span of dates
 counts its years by anniversaries (``anniversary_years``, the reports' own count);
 ``total`` and ``annual_rate`` multiply/divide exactly.
@@ -171,15 +172,18 @@ def _unit_of(unit: str) -> str:
     return _UNITS[key]
 
 
-# a unit's exact length in years, as pint defines them (a Julian year of
-# 365.25 days): what a rate a year for "18 months" or "500 days" counts
-_UNIT_YEARS = {"year": Fraction(1), "month": Fraction(1, 12), "week": Fraction(28, 1461),
-               "day": Fraction(4, 1461)}
+# a unit's exact length in years: what a rate a year for "18 months" or
+# "52 weeks" counts, so a month's, week's or day's share of the rate times N
+# is the total.  A week and a day are of a common year (365 days): pint's
+# Julian year (365.25) made £365,000 a year (£7,000 a week) for 52 weeks
+# £363,750.86, where the same 364 days as dates give £364,000.
+_UNIT_YEARS = {"year": Fraction(1), "month": Fraction(1, 12), "week": Fraction(7, 365),
+               "day": Fraction(1, 365)}
 
 
 def length_fraction(length: Decimal, unit: str) -> Fraction:
     """A length in ``unit`` as an exact number of years: 18 months is 3/2,
-    500 days 2000/1461 (days of a Julian year, pint's)."""
+    52 weeks 364/365, 500 days 100/73 (days of a common year)."""
     return Fraction(length) * _UNIT_YEARS[unit]
 
 

@@ -33,6 +33,12 @@ The dataset's documents are those its ``_documents.csv`` declares
 partition's citations are checked against them as a journal's are against
 its sources.toml.
 
+Its options are those its ``_ledger.toml`` gives in a ``[ledger]`` table
+(``dataset_options``): its ``fiscal_year_start``, which ``import --to``
+carries from a listing, so that "fiscal year 2017-18" and ``--years
+fiscal`` count the ledger's own fiscal years (else 1 April, as a journal
+without the option).
+
 ``read_dataset_book(path)`` reads the whole dataset into one Book (every
 other command; small datasets; the reference the tests compare with).
 """
@@ -41,6 +47,7 @@ from __future__ import annotations
 import ctypes
 import os
 import re
+import tomllib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -53,10 +60,11 @@ from ledger.read.documents import DATASET_ARCHIVE, read_documents
 from ledger.read.table import (MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, decimal_places,
                                plain_amounts, read_table, text_column)
 from ledger.rules import BULK_HINTS, across_entries
-from ledger.safe_io import is_dataset
+from ledger.rules.options import option_problem
+from ledger.safe_io import UnsafeFile, check_nesting, is_dataset, read_text
 
-__all__ = ["SCHEDULER_ENV", "is_dataset", "partition_files", "read_dataset_book", "run",
-           "scan"]
+__all__ = ["SCHEDULER_ENV", "DATASET_OPTIONS", "dataset_options", "is_dataset",
+           "partition_files", "read_dataset_book", "run", "scan"]
 
 SCHEDULER_ENV = "LEDGER_TOOL_SCHEDULER"
 CONNECT_TIMEOUT = "10s"
@@ -98,6 +106,46 @@ def partition_files(path: str | Path) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
+DATASET_OPTIONS = "_ledger.toml"     # pyarrow.dataset skips names starting with "_"
+_DATASET_OPTION_KEYS = ("fiscal_year_start",)
+_MAX_OPTIONS_BYTES = 64 * 1024
+
+
+def dataset_options(root: str | Path) -> tuple[dict, list[Problem]]:
+    """(the dataset's options, the problems of its ``_ledger.toml``): its
+    archive, and the ``fiscal_year_start`` of its ``[ledger]`` table
+    (checked as a journal's); a file that is missing gives the defaults."""
+    options: dict = {"archive": DATASET_ARCHIVE}
+    path = Path(root) / DATASET_OPTIONS
+    if not path.exists() and not path.is_symlink():
+        return options, []
+    fname = str(path)
+    try:
+        text = read_text(path, inside=root, what="dataset options file",
+                         limit=_MAX_OPTIONS_BYTES)
+        check_nesting(text, path)
+        table = tomllib.loads(text).get("ledger", {})
+    except UnsafeFile as err:
+        return options, [Problem(fname, 0, "", err.reason, code="unsafe-file")]
+    except (LedgerError, OSError, tomllib.TOMLDecodeError) as err:
+        return options, [Problem(fname, 0, "", f"cannot read it: {err}", code="bad-option")]
+    if not isinstance(table, dict):
+        return options, [Problem(fname, 0, "", "[ledger] must be a table", code="bad-option")]
+    problems = []
+    for key, value in table.items():
+        if key not in _DATASET_OPTION_KEYS:
+            problems.append(Problem(fname, 0, "", f"option {key!r} is not read from a "
+                                    f"dataset (it reads {', '.join(_DATASET_OPTION_KEYS)})",
+                                    severity="warning", code="unknown-option"))
+            continue
+        value, why = option_problem(key, value)
+        if why:
+            problems.append(Problem(fname, 0, "", why, code="bad-option"))
+        else:
+            options[key] = value
+    return options, problems
+
+
 def _year_of(file: Path) -> int:
     found = _PARTITION.match(file.parent.name)
     if found is None:
@@ -106,7 +154,7 @@ def _year_of(file: Path) -> int:
 
 
 def partition_book(file: str | Path, root: str | Path, documents=None,
-                   mark_rule: Convention | None = None):
+                   mark_rule: Convention | None = None, options: dict | None = None):
     """(the Book of one part file, each entry's first row, its problems):
     the bulk reader's checks, links left to ``id_pass``, citations checked
     against ``documents`` (the dataset's, by id; None: not checked), the
@@ -126,6 +174,8 @@ def partition_book(file: str | Path, root: str | Path, documents=None,
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
     book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True,
                             documents=documents, mark_rule=mark_rule)
+    if options:      # the dataset's (``dataset_options``): its fiscal year start
+        book.options = {**(book.options or {}), **options}
     en = book.tables.entries
     said_twice = any(p.code == "duplicate-id" for p in book.problems)
     kept = set(en["id"].astype(str)) if said_twice and len(en) else set()
@@ -288,8 +338,8 @@ def run(func: Callable, items: list, *, scheduler: str | None = None,
 def _task(item):
     """One partition: (problems, entries, narrow table, the function's
     result, its citations)."""
-    index, file, root, func, args, documents, mark_rule = item
-    book, first, problems = partition_book(file, root, documents, mark_rule)
+    index, file, root, func, args, documents, mark_rule, options = item
+    book, first, problems = partition_book(file, root, documents, mark_rule, options)
     narrow = _narrow(book, first, index)
     errors = any(p.severity == "error" for p in problems)
     result = None if errors or func is None else func(book, *args)
@@ -325,11 +375,13 @@ def scan(path: str | Path, func: Callable | None = None, args: tuple = (), *,
     files, problems = partition_files(root)
     documents, said = read_documents(root)
     problems.extend(said)
+    options, said = dataset_options(root)
+    problems.extend(said)
     names = [str(f) for f in files]
     address = scheduler_address(scheduler)
     mark_rule = amount_rule(files, root, address)
     # the Document records go to each partition (a report's Sources sheet names them)
-    items = [(i, str(f), str(root), func, args, documents, mark_rule)
+    items = [(i, str(f), str(root), func, args, documents, mark_rule, options)
              for i, f in enumerate(files)]
     # a few partitions at a time, the heap trimmed after each batch; on a
     # cluster without ``sink``, every partition at once (each worker has its own)
@@ -471,7 +523,8 @@ def read_dataset_book(path: str | Path) -> Book:
         except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
             problems.append(Problem(str(f), 0, "", f"cannot read the table: {err}".strip(),
                                     code="unreadable-table"))
-    options = {"archive": DATASET_ARCHIVE}
+    options, said_options = dataset_options(root)
+    said = said + said_options
     if problems or not tables:
         return Book.from_entries((), documents, options, problems=said + (problems or [Problem(
             str(root), 0, "", "the dataset holds no .parquet file", code="empty-dataset")]),

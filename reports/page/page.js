@@ -596,7 +596,7 @@ function timeline(id, title, years, funders, byYF, scale) {
   var avail = boxWidth('c-timeline'), left = 74;
   var colW = Math.max(60, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
-  var horizon = M.horizon ? '; open-ended pledges counted to ' + M.horizon : '';
+  var horizon = M.horizon ? '; open-ended pledges counted to ' + (M.horizonSaid || M.horizon) : '';
   var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
