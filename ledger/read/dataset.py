@@ -119,12 +119,12 @@ def partition_book(file: str | Path, root: str | Path, documents=None,
     file = Path(file)
     fname = str(file)
     try:
-        raw = read_table(file)
+        held = [read_table(file)]   # handed over: freed once its raw form is made
     except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
         problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
-    book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True,
+    book, first = bulk_book(held, fname, Path(root), "dataset", links_elsewhere=True,
                             documents=documents, mark_rule=mark_rule)
     en = book.tables.entries
     said_twice = any(p.code == "duplicate-id" for p in book.problems)

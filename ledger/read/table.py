@@ -686,18 +686,20 @@ def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> 
     root = path if path.is_dir() else path.parent
     fname = str(path)
     try:
-        raw = read_table(path, fmt)
+        held = [read_table(path, fmt)]   # handed over: freed once its raw form is made
     except Exception as err:  # pyarrow's message names the row
         return Book.from_entries((), problems=[
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=root, source=fmt)
-    return bulk_book(raw, fname, root, fmt, documents=documents)[0]
+    return bulk_book(held, fname, root, fmt, documents=documents)[0]
 
 
 def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
               documents=None, mark_rule=None):
     """(the Book of a bulk table read by ``read_table``, each entry's first
-    row in it).  ``links_elsewhere``: links may name entries of other tables
+    row in it).  ``raw``: the table, or a list holding it alone, which is
+    emptied: no caller holds the table then, and it is freed once its raw
+    form (one row per entry) is made.  ``links_elsewhere``: links may name entries of other tables
     (a dataset's partitions): they are not checked here, only kept.
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked.  ``mark_rule``: as
@@ -705,11 +707,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     import numpy as np
 
     kept: list = []
-    form = bulk_raw(raw, fname, fmt)
+    said, left_out = row_problems(raw[0] if isinstance(raw, list) else raw, fname)
+    names = (raw[0] if isinstance(raw, list) else raw).column_names
+    form = bulk_raw(raw.pop() if isinstance(raw, list) else raw, fname, fmt)
     # a partition's links may name entries of other partitions: the rules
     # are not given them (ledger.read.dataset checks them across the files)
     checked = dataclasses.replace(form, links=no_links()) if links_elsewhere else form
-    said, left_out = row_problems(raw, fname)
     frame, problems = check_raw(checked, documents, kept=kept, rejected=left_out,
                                 own_only=True, mark_rule=mark_rule)
     problems = said + problems
@@ -725,16 +728,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         linked[_np(form.links.column("entry"))] = True
         linked = linked[row_entry]
         frame["primary"] = ~(linked if keep is None else linked[keep])
-    # per entry: its first row in the file (rows of one entry are next to each other)
-    rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
-    ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
-    if ids is not None and len(rows):
-        sub = ids[rows]
-        first = rows[np.r_[True, sub[1:] != sub[:-1]]]
-    else:
-        first = rows[:0]
+    # per entry kept: its first row in the file (the frame's rows are the
+    # file's, an entry's next to each other)
+    rows = np.arange(len(row_entry)) if keep is None else np.flatnonzero(keep)
+    sub = row_entry[rows]
+    first = rows[np.r_[True, sub[1:] != sub[:-1]]] if len(rows) else rows[:0]
     extras: dict = {}
-    names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
     kept_entries = None if keep is None else \
         keep[np.r_[True, row_entry[1:] != row_entry[:-1]][:len(row_entry)]]
@@ -1033,7 +1032,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     def col(c, default=""):
         if (c, default) in read:
             return read[c, default]
-        arr = tbl.column(c).combine_chunks() if c in names else empty
+        arr = _one_array(tbl.column(c)) if c in names else empty
         if c in ("funder", "purpose"):
             arr = rr.composed_column(arr)
         if default:
@@ -1438,6 +1437,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _one_array(column):
+    """A column as one array: its chunk when it has one (Arrow's
+    ``combine_chunks`` copies even that)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _joined_parts(prow, purpose, p_purpose, amount, p_amount):

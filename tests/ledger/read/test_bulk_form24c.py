@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 
-from ledger.read.table import bulk_raw, read_bulk_book, read_table
+import pytest
+
+from ledger.read.table import bulk_book, bulk_raw, read_bulk_book, read_table
 
 HEADER = "id,date,funder,purpose,amount,currency,sources\n"
 
@@ -138,3 +140,18 @@ def test_a_parts_lookalike_purpose_is_compared(tmp_path):
     assert bulk_raw(read_table(p), str(p)).by_entry
     said = [x for x in read_bulk_book(p).problems if "He\u0430lth" in x.message]
     assert said and said[0].entry_id == "b"
+
+
+@pytest.mark.parametrize("handed", [True, False])
+def test_bulk_book_takes_the_table_handed_over(tmp_path, handed):
+    p = _write(tmp_path, SPLIT)
+    table = read_table(p)
+    held = [table] if handed else table
+    if handed:
+        del table
+    book, first = bulk_book(held, str(p), tmp_path, "csv")
+    if handed:
+        assert held == []   # no caller holds the table: freed once its form is made
+    # each entry's first row of the file (0-based among the data rows)
+    assert first.tolist() == [0, 1, 4]
+    assert book.tables.entries["id"].tolist() == ["a", "b", "c"]
