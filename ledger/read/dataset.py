@@ -167,12 +167,12 @@ def partition_book(file: str | Path, root: str | Path, documents=None,
     file = Path(file)
     fname = str(file)
     try:
-        raw = _read_part(file)
+        held = [_read_part(file)]   # handed over: freed once its raw form is made
     except Exception as err:  # noqa: BLE001 - pyarrow's message names the row
         problem = Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                           code="unreadable-table")
         return Book.from_entries((), root=Path(root)), np.zeros(0, dtype=np.int64), [problem]
-    book, first = bulk_book(raw, fname, Path(root), "dataset", links_elsewhere=True,
+    book, first = bulk_book(held, fname, Path(root), "dataset", links_elsewhere=True,
                             documents=documents, mark_rule=mark_rule)
     if options:      # the dataset's (``dataset_options``): its fiscal year start
         book.options = {**(book.options or {}), **options}

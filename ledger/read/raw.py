@@ -11,17 +11,20 @@ raw form gives, so every reader words a problem alike.
 
 Schema: the five tables of the drawing, the entries, the splits (a split
 entry's parts), the citations, the links and the restatements.  The
-journal's and an import's entries are one row per entry; the bulk
-reader's (a raw form made by hand too) one row per entry and purpose, the
-rows of an entry of many rows next to each other (``by_entry`` False).
-``check_raw`` reads each as it is (a part's problems worded at the part's
-own place or row); ``by_part`` lays the first out as the second for
-``ledger.imports.rows``, which reads an import's records row by row
-(docs/architecture.md, "does not match yet"):
+journal's, an import's and the bulk reader's entries are one row per
+entry (an entry of many rows of a bulk table: its first); a raw form made
+by hand, and a bulk table whose rows of one entry differ where they must
+agree, one row per entry and purpose, the rows of an entry of many rows
+next to each other (``by_entry`` False).  ``check_raw`` reads each as it
+is (a part's problems worded at the part's own place or row; a bulk
+table's at its rows, in the file's order); ``by_part`` lays the first out
+as the second for ``ledger.imports.rows``, which reads an import's
+records row by row (docs/architecture.md, "does not match yet"):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
   per entry (a split entry's purpose and amount: the splits table's), or
-  (bulk) one row per entry and purpose.  Its columns are those of the bulk format
+  (made by hand, or a bulk table's rows that differ) one row per entry
+  and purpose.  Its columns are those of the bulk format
   (``ledger.read.table.BULK_COLUMNS``) but the ones the tables below hold
   (``sources``, ``disburses``/``part_of``/``restates``, ``restated``):
   ``id``, ``date`` (``YYYY-MM-DD``), ``funder``, ``purpose``, ``amount`` (a
@@ -75,14 +78,15 @@ own place or row); ``by_part`` lays the first out as the second for
 - ``splits``: a pyarrow Table (``split_table``), one row per split part,
   in entry order and an entry's parts in the order written: ``entry``
   (int64, as above), ``line`` (int64, one row per entry: the part's line,
-  a journal's or an import's entry's, ``key_line`` giving its keys) or
+  a journal's or an import's entry's, ``key_line`` giving its keys; a
+  bulk table's row's) or
   ``row`` (int64, one row per entry and purpose: the part's row),
   ``purpose`` and ``amount`` (text:
   '' when none), and (a journal) ``said`` (bool: the reader has worded
   the part's purpose or amount, a TOML type its table cannot hold or an
   amount phrase it cannot read; the split rules say nothing more of it)
   and ``written`` (the amount as written, which the messages quote).  The bulk reader's parts are the
-  rows of an entry of more than one row; the journal's, each
+  rows of an entry of more than one row (its first row the entry's); the journal's, each
   ``[[entry.split]]`` table (an entry may have one part only).  The split rules (``ledger.rules.rows``'
   ``SPLIT_*``, and the amount rules of a part) and the parts' sum read
   this table's columns, and word a problem of a part at the row it names

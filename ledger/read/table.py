@@ -572,12 +572,16 @@ def _same_numbers(v):
 
 
 def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
-    """A bulk file's table (``read_table``) as the raw form: each row at its
-    line, the header being line 1; the rows of an entry of many rows as
-    its parts (the splits table), and those differing from the row before
-    where they must agree (``PARTS_AGREE``: ``RawTables.differs``); the
-    ``sources``, link and ``restated`` columns as the citations, links and
-    restatements tables (each entry's first row's)."""
+    """A bulk file's table (``read_table``) as the raw form: one row per
+    entry at its line (the header being line 1), an entry of many rows by
+    its first, its rows its parts (the splits table: each part's purpose,
+    amount and line); the ``sources``, link and ``restated`` columns as the
+    citations, links and restatements tables (each entry's first row's).
+    A table whose rows of one entry differ in a column besides purpose and
+    amount is handed as its rows (the splits table naming them), so each
+    row's own values are worded at its line, and those differing from the
+    row before where they must agree (``PARTS_AGREE``:
+    ``RawTables.differs``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -590,31 +594,38 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     per_entry = [c for c in (*LINK_KINDS, "sources", "restated") if c in names]
     at_first: dict = {}
     splits = None
+    lines, refused = row_lines(table)   # rows left out for their width: their entries too
     cont = continues_entry(table.column("id").combine_chunks()) if "id" in names else None
+    firsts = None   # one row per entry: each entry's first row
     if cont is not None and cont.any():   # the rows of an entry of many rows: its parts
         rows = np.flatnonzero(cont | np.r_[cont[1:], False])
         take = pa.array(rows)
         empty = pa.array(np.full(len(rows), "", dtype=object), pa.string())
-        splits = split_table((np.cumsum(~cont) - 1)[rows], rows,
-                             *(table.column(c).take(take).combine_chunks() if c in names
-                               else empty for c in ("purpose", "amount")))
-        for c in PARTS_AGREE:   # each row of a part against the row before
-            if c not in names or (c not in BULK_COLUMNS
-                                  and not pa.types.is_string(table.column(c).type)):
-                continue
-            v = table.column(c).combine_chunks()
-            if c == "funder":   # as the rules read it
-                v = rr.composed_column(v)
-            elif c == "tags":   # padding at a cell's ends is no difference
-                v = pc.utf8_trim(v, rr.TAG_SPACE)
-            elif c == "years" and pa.types.is_string(v.type):   # "2" and "2.0": one number
-                v = _same_numbers(v)
-            differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
-                                                              v.slice(0, max(n - 1, 0))))]
+        purpose, amount = (table.column(c).take(take).combine_chunks() if c in names
+                           else empty for c in ("purpose", "amount"))
+        if _rows_agree(table, cont):
+            firsts = np.flatnonzero(~cont)
+            splits = split_table((np.cumsum(~cont) - 1)[rows], None, purpose, amount,
+                                 line=lines[rows])
+        else:
+            splits = split_table((np.cumsum(~cont) - 1)[rows], rows, purpose, amount)
+            for c in PARTS_AGREE:   # each row of a part against the row before
+                if c not in names or (c not in BULK_COLUMNS
+                                      and not pa.types.is_string(table.column(c).type)):
+                    continue
+                v = table.column(c).combine_chunks()
+                if c == "funder":   # as the rules read it
+                    v = rr.composed_column(v)
+                elif c == "tags":   # padding at a cell's ends is no difference
+                    v = pc.utf8_trim(v, rr.TAG_SPACE)
+                elif c == "years" and pa.types.is_string(v.type):   # "2" and "2.0": one number
+                    v = _same_numbers(v)
+                differs[c] = cont & np.r_[False, _np(pc.not_equal(v.slice(1),
+                                                                  v.slice(0, max(n - 1, 0))))]
     if cont is not None and per_entry:   # (no id: check_raw says so, and nothing more)
-        firsts = pa.array(np.flatnonzero(~cont))
+        at = pa.array(np.flatnonzero(~cont))
         for c in per_entry:
-            at_first[c] = table.column(c).combine_chunks().take(firsts)
+            at_first[c] = table.column(c).combine_chunks().take(at)
         table = table.drop_columns(per_entry)
     if cont is not None and "citations" in names:   # kept in the table too (provenance)
         at_first["citations"] = table.column("citations").combine_chunks().take(
@@ -628,13 +639,41 @@ def bulk_raw(table, fname: str, fmt: str = "csv") -> RawTables:
     if "restated" in at_first:   # the conversions between ';'
         parts = rr.listed(at_first["restated"])
         restatements = restatement_table(pc.list_parent_indices(parts), pc.list_flatten(parts))
+    if firsts is not None:   # one row per entry
+        table = table.take(pa.array(firsts))
+        lines = lines[firsts]
+        if refused is not None:   # (every row of such an entry is refused)
+            refused = refused[firsts]
     if "tags" in names and pa.types.is_string(table.column("tags").type):
         # each cell's tags as written (split at ';'), as a journal lists them
         table = table.set_column(table.column_names.index("tags"), "tags",
                                  pc.split_pattern(table.column("tags"), ";"))
-    lines, refused = row_lines(table)   # rows left out for their width: their entries too
     return RawTables(table, fname, lines, fmt, citations, differs=differs, refused=refused,
                      links=link_table(at_first), restatements=restatements, splits=splits)
+
+
+def _rows_agree(table, cont) -> bool:
+    """Whether each row continuing an entry (``cont``) holds what the row
+    before holds in every column but id, purpose and amount (a column that
+    cannot be compared: not)."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    here = np.flatnonzero(cont)
+    a_at, b_at = pa.array(here), pa.array(here - 1)
+    for c in table.column_names:
+        if c in ("id", "purpose", "amount"):
+            continue
+        v = table.column(c)
+        a, b = v.take(a_at), v.take(b_at)
+        try:
+            same = pc.fill_null(pc.equal(a, b), pc.and_(pc.is_null(a), pc.is_null(b)))
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid, pa.ArrowTypeError):
+            return False
+        if not pc.all(same).as_py():
+            return False
+    return True
 
 
 def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> Book:
@@ -647,18 +686,20 @@ def read_bulk_book(path: str | Path, fmt: str | None = None, documents=None) -> 
     root = path if path.is_dir() else path.parent
     fname = str(path)
     try:
-        raw = read_table(path, fmt)
+        held = [read_table(path, fmt)]   # handed over: freed once its raw form is made
     except Exception as err:  # pyarrow's message names the row
         return Book.from_entries((), problems=[
             Problem(fname, 0, "", f"cannot read the table: {err}".strip(),
                     code="unreadable-table")], root=root, source=fmt)
-    return bulk_book(raw, fname, root, fmt, documents=documents)[0]
+    return bulk_book(held, fname, root, fmt, documents=documents)[0]
 
 
 def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
               documents=None, mark_rule=None):
     """(the Book of a bulk table read by ``read_table``, each entry's first
-    row in it).  ``links_elsewhere``: links may name entries of other tables
+    row in it).  ``raw``: the table, or a list holding it alone, which is
+    emptied: no caller holds the table then, and it is freed once its raw
+    form (one row per entry) is made.  ``links_elsewhere``: links may name entries of other tables
     (a dataset's partitions): they are not checked here, only kept.
     ``documents``: the declared documents (a mapping by id, or their ids),
     which the citations must name; None: not checked.  ``mark_rule``: as
@@ -666,11 +707,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
     import numpy as np
 
     kept: list = []
-    form = bulk_raw(raw, fname, fmt)
+    said, left_out = row_problems(raw[0] if isinstance(raw, list) else raw, fname)
+    names = (raw[0] if isinstance(raw, list) else raw).column_names
+    form = bulk_raw(raw.pop() if isinstance(raw, list) else raw, fname, fmt)
     # a partition's links may name entries of other partitions: the rules
     # are not given them (ledger.read.dataset checks them across the files)
     checked = dataclasses.replace(form, links=no_links()) if links_elsewhere else form
-    said, left_out = row_problems(raw, fname)
     frame, problems = check_raw(checked, documents, kept=kept, rejected=left_out,
                                 own_only=True, mark_rule=mark_rule)
     problems = said + problems
@@ -686,16 +728,12 @@ def bulk_book(raw, fname: str, root, fmt: str, *, links_elsewhere: bool = False,
         linked[_np(form.links.column("entry"))] = True
         linked = linked[row_entry]
         frame["primary"] = ~(linked if keep is None else linked[keep])
-    # per entry: its first row in the file (rows of one entry are next to each other)
-    rows = np.arange(raw.num_rows) if keep is None else np.flatnonzero(keep)
-    ids = raw.column("id").to_numpy() if "id" in raw.column_names else None
-    if ids is not None and len(rows):
-        sub = ids[rows]
-        first = rows[np.r_[True, sub[1:] != sub[:-1]]]
-    else:
-        first = rows[:0]
+    # per entry kept: its first row in the file (the frame's rows are the
+    # file's, an entry's next to each other)
+    rows = np.arange(len(row_entry)) if keep is None else np.flatnonzero(keep)
+    sub = row_entry[rows]
+    first = rows[np.r_[True, sub[1:] != sub[:-1]]] if len(rows) else rows[:0]
     extras: dict = {}
-    names = raw.column_names
     # the entries kept, among the raw form's (their first rows)
     kept_entries = None if keep is None else \
         keep[np.r_[True, row_entry[1:] != row_entry[:-1]][:len(row_entry)]]
@@ -771,6 +809,18 @@ class _Problems:
         self.owner: Any = None   # per place: its entry's row (a form of one row per entry)
         self.part_said: Any = None if raw.by_entry else raw.part_said
         self.part = None   # per row: a split part's (set once the splits are read)
+        # a bulk table of one row per entry: an entry's problem at each of its
+        # rows (its parts'), every rule's in the file's order (``rows_of``)
+        self.by_row = raw.by_entry and raw.origin != "journal"
+        self.starts: Any = None   # per entry: its first part's index (bulk)
+        self.counts: Any = None   # per entry: its number of parts (bulk)
+        if raw.by_entry:   # each part worded at its own place, after the entries' rows
+            s = raw.splits
+            entry = _np(s.column("entry")).astype(np.int64)   # each part's entry
+            self.parts(entry, _np(s.column("line")).astype(np.int64),
+                       _np(s.column("said")) if "said" in s.column_names
+                       else np.zeros(len(entry), dtype=bool),
+                       np.arange(len(entry)) - np.searchsorted(entry, entry))
 
     def parts(self, entry, line, said, nth) -> None:
         """The places of a form of one row per entry's parts: each part's
@@ -783,6 +833,9 @@ class _Problems:
         self.lines = np.r_[np.asarray(self.raw.line, dtype=np.int64), line]
         self.part_said = np.r_[np.zeros(n, dtype=bool), said]
         self.part = np.r_[np.zeros(n, dtype=bool), np.ones(len(entry), dtype=bool)]
+        if self.by_row:
+            self.counts = np.bincount(entry, minlength=n)
+            self.starts = np.cumsum(self.counts) - self.counts
         at_key, nth_of = self.raw.key_line, np.r_[np.zeros(n, np.int64), nth]
         file_of = self.raw.file_of
         self.file_of = lambda r: file_of(int(owner[r]))
@@ -801,13 +854,49 @@ class _Problems:
             mask = np.r_[mask, np.zeros(len(self.owner) - len(mask), dtype=bool)]
         return mask
 
+    def rows_of(self, places, spread: bool = True):
+        """A bulk table of one row per entry: (the rows ``places`` stand
+        for, in the file's order; where each takes its value): an entry of
+        many rows at each of its parts (``spread``; else at its first row),
+        its value the entry's."""
+        import numpy as np
+
+        if not self.by_row or self.counts is None:
+            return places, places
+        n = len(self.counts)
+        at = places
+        if spread:
+            ent = places[places < n]
+            many = ent[self.counts[ent] > 0]
+            if len(many):
+                counts = self.counts[many]
+                owner = np.repeat(many, counts)
+                nth = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+                parts = n + self.starts[owner] + nth
+                alone = ~np.isin(places, many)
+                at = np.r_[places[alone], owner]
+                places = np.r_[places[alone], parts]
+        order = np.argsort(self.lines[places], kind="stable")
+        return places[order], at[order]
+
+    def in_file_order(self):
+        """A bulk table of one row per entry: the places that are the
+        file's rows (an entry of one row, or a part), in the file's order."""
+        import numpy as np
+
+        n = len(self.ids)
+        if not self.by_row or self.counts is None:
+            return np.arange(n)
+        return self.rows_of(np.r_[np.flatnonzero(self.counts == 0),
+                                  n + np.arange(int(self.counts.sum()))], spread=False)[0]
+
     def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
-            code: str = "", clip: bool = True, field: str = ""):
+            code: str = "", clip: bool = True, field: str = "", spread: bool = True):
         """One problem per True row of ``mask``; ``message`` may hold ``{}``,
         filled with that row's entry of ``values`` (cut at 80 characters when
         ``clip``: a cell's text, not a message of ours)."""
         self.rule(mask, None, values, field, message=message, hint=hint, severity=severity,
-                  code=code, clip=clip)
+                  code=code, clip=clip, spread=spread)
 
     def rules(self, found) -> None:
         """The rows breaking rules of ``ledger.rules.rows``: (mask, rule,
@@ -817,11 +906,14 @@ class _Problems:
 
     def rule(self, mask, rule, values=None, field: str = "", *, message: str = "",
              hint: str = "", severity: str = "error", code: str = "", clip: bool = True,
-             named: str = "", key: str = "", part_key: str = ""):
+             named: str = "", key: str = "", part_key: str = "", spread: bool = True):
         """``named``: the field as the message names it (else ``field``);
         ``key``: where a journal has it (``RawTables.key_line``; else
         ``field``), and what the reader's ``worded`` masks are keyed by;
-        ``part_key``: where a journal has it on a split part's row."""
+        ``part_key``: where a journal has it on a split part's row;
+        ``spread``: a bulk entry of many rows worded at each (else at its
+        first, as the rules of a whole entry's citations, tags and
+        conversions are)."""
         import numpy as np
 
         raw = self.raw
@@ -835,6 +927,7 @@ class _Problems:
         rows = np.flatnonzero(mask)
         if not len(rows):
             return
+        rows, at = self.rows_of(rows, spread)
         if severity == "error":
             self.bad[rows if owner is None else owner[rows]] = True
         journal = raw.origin == "journal"
@@ -856,7 +949,7 @@ class _Problems:
 
         limit = raw.limit
         shown = rows[:limit] if limit is not None else rows
-        vals = _take(values, shown) if values is not None else [""] * len(shown)
+        vals = _take(values, at[:len(shown)]) if values is not None else [""] * len(shown)
         code = rule.code if rule is not None else code
         for r, v in zip(shown, vals):
             if clip and not journal and isinstance(v, str) and len(v) > 80:   # one line, whatever the cell
@@ -939,7 +1032,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     def col(c, default=""):
         if (c, default) in read:
             return read[c, default]
-        arr = tbl.column(c).combine_chunks() if c in names else empty
+        arr = _one_array(tbl.column(c)) if c in names else empty
         if c in ("funder", "purpose"):
             arr = rr.composed_column(arr)
         if default:
@@ -1008,11 +1101,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     if by_entry:   # each part worded at its own place, after the entries' rows
         splits = raw.splits
         p_row = _np(splits.column("entry")).astype(np.int64)   # each part's entry
-        prow = n + np.arange(len(p_row), dtype=np.int64)
-        P.parts(p_row, _np(splits.column("line")).astype(np.int64),
-                _np(splits.column("said")) if "said" in splits.column_names
-                else np.zeros(len(p_row), dtype=bool),
-                np.arange(len(p_row)) - np.searchsorted(p_row, p_row))
+        prow = n + np.arange(len(p_row), dtype=np.int64)   # (``_Problems`` knows their places)
     else:
         splits = _parts(raw.splits, in_split | raw.part, same_as_prev, col("purpose"),
                         col("amount"))
@@ -1056,29 +1145,38 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # amounts: plain positive decimals, read exactly (decimal128); a part's
     # from the splits table, worded in turn with the entries' (by row)
     raw_amt = col("amount")
+    p_amt = splits.column("amount").combine_chunks()
+    # the amounts as the file's rows hold them (a bulk entry of many rows: its
+    # parts'), at their places
+    row_place = P.in_file_order()
+    row_amt, row_line = raw_amt, raw.line
+    if P.by_row:
+        row_amt = pa.concat_arrays([raw_amt, p_amt.cast(raw_amt.type)]).take(pa.array(row_place))
+        row_line = P.lines[row_place]
     # a bulk file's amounts have one decimal mark, their own (a journal's are plain decimals)
-    marks = decimal_mark(raw_amt, rule=mark_rule, where=lambda i: (
-        f"line {raw.line[i]}: {raw_amt[i].as_py()!r}")) if raw.origin != "journal" else None
+    marks = decimal_mark(row_amt, rule=mark_rule, where=lambda i: (
+        f"line {row_line[i]}: {row_amt[i].as_py()!r}")) if raw.origin != "journal" else None
     mark = marks.mark if marks is not None else POINT
     samt, ok_amt, too_precise, huge = _amount_text(raw_amt, mark)
-    p_amt = splits.column("amount").combine_chunks()
     p_samt, p_ok, p_too_precise, p_huge = _amount_text(p_amt, mark)
     decided = "" if marks is None else decided_note(
-        marks, lambda i: raw_amt[i].as_py(), lambda i: f"line {raw.line[i]}")
+        marks, lambda i: row_amt[i].as_py(), lambda i: f"line {row_line[i]}")
     if decided and marks is not None:   # ambiguous amounts read against the default: said once
-        first = np.zeros(n, dtype=bool)
-        first[int(np.argmax(marks.followed))] = True
+        first = np.zeros(places, dtype=bool)
+        first[row_place[int(np.argmax(marks.followed))]] = True
         P.add(first, f"amount: {decided}", severity="warning", code="decided-mark", field="amount")
-    contrary = np.zeros(n, dtype=bool)
+    contrary = np.zeros(places, dtype=bool)   # per place
     if marks is not None and marks.contrary.any():
-        contrary = marks.contrary
+        contrary[row_place] = marks.contrary
         shown = marks.rule.shown if marks.example is None else \
-            f"line {raw.line[marks.example]}: {raw_amt[marks.example].as_py()!r}"
-        said = np.empty(n, dtype=object)
+            f"line {row_line[marks.example]}: {row_amt[marks.example].as_py()!r}"
+        said = np.empty(places, dtype=object)
         # worded for the rows a message shows (a column may refuse all its rows)
-        for r in np.flatnonzero(contrary)[:raw.limit].tolist():
-            said[r] = contrary_number(raw_amt[r].as_py(), marks, shown)
+        for r in np.flatnonzero(marks.contrary)[:raw.limit].tolist():
+            said[row_place[r]] = contrary_number(row_amt[r].as_py(), marks, shown)
         P.add(contrary, "amount: {}", said, code="bad-amount", clip=False, field="amount")
+    p_contrary = contrary[prow] if by_entry else contrary[p_row]
+    contrary = contrary[:n]
     no_amt, p_no_amt = blank(raw_amt), blank(p_amt)
     P.rule(no_amt & whole_entry, rr.MISSING_FIELD, field="amount")
     P.rule(at_parts(p_no_amt & p_named), rr.SPLIT_NO_AMOUNT, p_purpose, "split", key="split.")
@@ -1087,7 +1185,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
            key="split.amount")
     amounts = _AtParts(prow, p_amt, raw_amt)
     P.rule(either(~no_amt & ~ok_amt & ~too_precise & whole_entry & ~contrary,
-                  ~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative & ~contrary[p_row]),
+                  ~p_no_amt & ~p_ok & ~p_too_precise & ~p_negative & ~p_contrary),
            rr.NOT_PLAIN_AMOUNT, amounts, "amount", part_key="split.amount")
     P.rule(either(too_precise & whole_entry, p_too_precise), rr.AMOUNT_TOO_PRECISE,
            amounts, "amount", part_key="split.amount")
@@ -1193,7 +1291,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # the rows of one entry that differ where they must agree: the bulk
     # reader's finding (a journal's parts cannot differ)
     for c in PARTS_AGREE:
-        if c in raw.differs:
+        if c in raw.differs:   # (per row: a bulk table of one row per entry has none)
             P.add(raw.differs[c], f"split row differs from the row before in {c!r}",
                   hint="rows sharing an id are the splits of one entry: only purpose and "
                        "amount may differ", code="split-row-differs", field=c)
@@ -1231,6 +1329,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
                                                  amount, cur), date_np)
     accounts = raw.accounts
+    if accounts is None and P.by_row:   # each row's names, in the file's order, as a row is read
+        on = P.owner[row_place]
+        accounts = _first_names(on, col("funder").take(pa.array(on)),
+                                pa.concat_arrays([col("purpose"), ppurpose]).take(
+                                    pa.array(row_place)),
+                                None if live is None else live[on])
     across = raw
     if live is not None:   # the entries' own numbering among those kept
         kept_entry = live[firsts]
@@ -1333,6 +1437,12 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # released here, 1.9 s and 1.27 GB run after run
     pa.default_memory_pool().release_unused()
     return frame, P.out
+
+
+def _one_array(column):
+    """A column as one array: its chunk when it has one (Arrow's
+    ``combine_chunks`` copies even that)."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
 
 
 def _joined_parts(prow, purpose, p_purpose, amount, p_amount):
@@ -1459,7 +1569,7 @@ def _citation_cells(P, raw, firsts, group):
             c.column("problem").filter(pa.array(said)).to_pylist()
         P.add(messages != "", "{}", messages, clip=False, code="bad-citations",
               field="citations", hint='e.g. [{"doc": "report-2024", "quote": "£5 million", '
-                                      '"locator": "p. 3"}]')
+                                      '"locator": "p. 3"}]', spread=False)
     return dataclasses.replace(raw, citations=c.filter(pa.array(~said)).drop_columns(["problem"]))
 
 
@@ -2054,7 +2164,8 @@ def _tag_rows(P, tags, first) -> None:
         one[parent[i]] = True
         rule = rr.tag_rule(values[i])
         if rule is not None:
-            P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags")
+            P.rule(one, rule, np.array([values[i]] * len(first), dtype=object), "tags",
+                   spread=False)
 
 
 def _restated_rows(P, restatements, cur, period, firsts, group):
@@ -2113,7 +2224,8 @@ def _restated_said(P, broken: dict, n: int) -> None:
     for (message, hint, code), at in broken.items():
         mask = np.zeros(n, dtype=bool)
         mask[at] = True
-        P.rule(mask, None, None, "restated", message=message, hint=hint, code=code, clip=False)
+        P.rule(mask, None, None, "restated", message=message, hint=hint, code=code, clip=False,
+               spread=False)
 
 
 def _period_columns(cols):
