@@ -99,8 +99,8 @@ var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
 // ones); with D.groups, those not listed as groups of entries in the same
 // cells, D.groups saying how many each holds
 var GROUPS = D.groups || null;
-function entryCount(groups) {             // the distinct entries of a set of places or groups
-  if (!GROUPS) return groups.size;
+function entryCount(groups) {             // the distinct entries of a Set (or an Array of distinct) places or groups
+  if (!GROUPS) return groups instanceof Set ? groups.size : new Set(groups).size;
   var n = 0;
   groups.forEach(function (g) { n += g < ENTRIES.length ? 1 : GROUPS[g - ENTRIES.length]; });
   return n;
@@ -749,6 +749,7 @@ var ENTRY_COLUMNS = [
 var SORT = {col: 5, dir: -1};        // largest first, as the report
 var SEARCH = '';
 var entryIds = [];
+var ENTRY_ROWS = 500;                // rows in the entries table at once: the browser stays quick
 function entryMinor(e) { return e.rows.reduce(function (a, r) { return a + BigInt(r.minor); }, ZERO); }
 function entryText(e) {
   return [e.id, e.date, e.funder, e.said, e.written, e.status, e.tags.join(' '), e.notes, e.location]
@@ -768,7 +769,7 @@ function renderEntries(ids) {
     var d = col.money ? (x > y ? 1 : x < y ? -1 : 0) : String(x).localeCompare(String(y), M.lang, {numeric: true});
     return d * SORT.dir || a - b;
   });
-  var rows = here.slice(0, 500).map(function (i) {
+  var rows = here.slice(0, ENTRY_ROWS).map(function (i) {
     var e = ENTRIES[i];
     return {cls: FLAGGED.has(i) ? 'flagged' : null,
             cells: [e.id, e.date, e.funder, e.rows.map(function (r) { return r.purpose; }).join('; '), e.said,
@@ -782,12 +783,20 @@ function renderEntries(ids) {
     outer.appendChild(box);
   }
   clear(box);
-  var total = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
-  if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, here.length + ' of ' + total + ' entries match "' + SEARCH + '".'));
-  if (total < all || here.length > 500)
-    box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + all.toLocaleString(M.lang) +
-      ' entries that match; the page carries the ' + ENTRIES.length.toLocaleString(M.lang) + ' largest of ' + M.entriesTotal.toLocaleString(M.lang) +
-      ' entries, and ' + (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '. Totals above always count every entry.'));
+  // listed: the entries of this view the page carries; all: every entry of this view
+  var listed = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
+  var num = function (n) { return n.toLocaleString(M.lang); }, shown = Math.min(here.length, ENTRY_ROWS), cut = [];
+  if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, num(here.length) + ' of the ' + num(listed) +
+    (listed < all ? ' listed' : '') + ' entries match "' + SEARCH + '".'));
+  if (here.length > shown)
+    cut.push('The table shows the first ' + num(shown) + ' of these ' + num(here.length) + ' entries, in the order chosen; sort or search to see the others.');
+  if (listed < all)
+    cut.push('This page lists ' + num(listed) + ' of the ' + num(all) + ' entries in this view' + (words.length ? ' (the search looks at those only)' : '') +
+      ': it carries the ' + num(ENTRIES.length) + ' largest of the report\'s ' + num(M.entriesTotal) + ' entries, and ' +
+      (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '.');
+  if (cut.length)
+    box.appendChild(el('p', {id: 'entries-cut', 'class': 'cut', 'data-shown': String(shown), 'data-listed': String(listed), 'data-all': String(all)},
+      cut.join(' ') + ' Totals above always count every entry.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
   Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
     var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);
