@@ -586,18 +586,36 @@ function barChart(id, title, bars, series, scale, cut) {
   });
   return s;
 }
-function timeline(id, title, years, funders, byYF, scale) {
+function timeline(id, title, years, allFunders, byYF, scale) {
+  var cellsAt = function (y, f) { var g = byYF.get(y + '\u0000' + f); return g ? g.cells : []; };
+  // more funders than colours: the largest apiece, the others summed as one series (its bars
+  // hold their cells, so every year's bars still add up to its total)
+  var funders = allFunders, rest = [], other = null;
+  if (allFunders.length > PALETTE.length) {
+    var tot = new Map();
+    allFunders.forEach(function (f) { tot.set(f, years.reduce(function (a, y) { return a + sum(cellsAt(y, f)); }, ZERO)); });
+    var keep = new Set(allFunders.slice().sort(function (a, b) {
+      var d = tot.get(b) - tot.get(a); return d > ZERO ? 1 : d < ZERO ? -1 : a < b ? -1 : a > b ? 1 : 0;
+    }).slice(0, PALETTE.length - 1));
+    funders = allFunders.filter(function (f) { return keep.has(f); });
+    rest = allFunders.filter(function (f) { return !keep.has(f); });
+    other = '(other: ' + rest.length.toLocaleString(M.lang) + ' funders)';
+    funders = funders.concat([other]);
+  }
+  var fillOf = function (f) { return f === other ? '#a0a0a0' : colour(f, funders); };
   var vals = [], grid = {};
   years.forEach(function (y) { funders.forEach(function (f) {
-    var g = byYF.get(y + '\u0000' + f), cc = g ? g.cells : [];
+    var cc = f === other ? [].concat.apply([], rest.map(function (r) { return cellsAt(y, r); })) : cellsAt(y, f);
     grid[y + '|' + f] = cc; vals.push(Number(sum(cc)) / Number(SCALE));
   }); });
   var log = useLog(vals, scale), ax = axis(vals, log);
   var avail = boxWidth('c-timeline'), left = 74;
-  var colW = Math.max(60, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
+  // at least 14px a bar: room for its upright value label
+  var colW = Math.max(60, 12 + 14 * funders.length, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + M.horizon : '';
-  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
+  var cut = other ? '; the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one' : '';
+  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log) + cut, w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
   var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
@@ -626,7 +644,7 @@ function timeline(id, title, years, funders, byYF, scale) {
       var open = Number(sum(cc.filter(function (c) { return c.o; }))) / Number(SCALE);
       var hgt = ax.pos(v) * plotH, x = x0 + 6 + k * bw, yTop = top + plotH - hgt;
       var bad = flaggedIn(cc);
-      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: colour(f, funders), 'class': bad ? 'bar flagged' : 'bar',
+      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: fillOf(f), 'class': bad ? 'bar flagged' : 'bar',
                           'data-minor': sum(cc).toString()});
       if (bad) { r.setAttribute('stroke', '#b00020'); r.setAttribute('stroke-width', 2); }
       r.appendChild(sv('title', {}, f + ', ' + y + ': ' + exact(sum(cc)) + (open ? ' (open-ended pledges: ' + exact(sum(cc.filter(function (c) { return c.o; }))) + ')' : '')));
@@ -645,7 +663,7 @@ function timeline(id, title, years, funders, byYF, scale) {
   });
   legend.items.forEach(function (it, k) {
     var y = top + plotH + 44 + 18 * it.line;
-    var fill = k < funders.length ? colour(funders[k], funders) : '#777';
+    var fill = k < funders.length ? fillOf(funders[k]) : '#777';
     s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: fill}));
     if (k >= funders.length) s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: 'url(#' + id + '-hatch)'}));
     s.appendChild(sv('text', {x: it.x + 14, y: y, 'font-size': FONT}, it.name));
