@@ -99,8 +99,8 @@ var FLAGGED = new Set(AUDIT ? AUDIT.flagged : []);
 // ones); with D.groups, those not listed as groups of entries in the same
 // cells, D.groups saying how many each holds
 var GROUPS = D.groups || null;
-function entryCount(groups) {             // the distinct entries of a set of places or groups
-  if (!GROUPS) return groups.size;
+function entryCount(groups) {             // the distinct entries of a Set (or an Array of distinct) places or groups
+  if (!GROUPS) return groups instanceof Set ? groups.size : new Set(groups).size;
   var n = 0;
   groups.forEach(function (g) { n += g < ENTRIES.length ? 1 : GROUPS[g - ENTRIES.length]; });
   return n;
@@ -586,18 +586,36 @@ function barChart(id, title, bars, series, scale, cut) {
   });
   return s;
 }
-function timeline(id, title, years, funders, byYF, scale) {
+function timeline(id, title, years, allFunders, byYF, scale) {
+  var cellsAt = function (y, f) { var g = byYF.get(y + '\u0000' + f); return g ? g.cells : []; };
+  // more funders than colours: the largest apiece, the others summed as one series (its bars
+  // hold their cells, so every year's bars still add up to its total)
+  var funders = allFunders, rest = [], other = null;
+  if (allFunders.length > PALETTE.length) {
+    var tot = new Map();
+    allFunders.forEach(function (f) { tot.set(f, years.reduce(function (a, y) { return a + sum(cellsAt(y, f)); }, ZERO)); });
+    var keep = new Set(allFunders.slice().sort(function (a, b) {
+      var d = tot.get(b) - tot.get(a); return d > ZERO ? 1 : d < ZERO ? -1 : a < b ? -1 : a > b ? 1 : 0;
+    }).slice(0, PALETTE.length - 1));
+    funders = allFunders.filter(function (f) { return keep.has(f); });
+    rest = allFunders.filter(function (f) { return !keep.has(f); });
+    other = '(other: ' + rest.length.toLocaleString(M.lang) + ' funders)';
+    funders = funders.concat([other]);
+  }
+  var fillOf = function (f) { return f === other ? '#a0a0a0' : colour(f, funders); };
   var vals = [], grid = {};
   years.forEach(function (y) { funders.forEach(function (f) {
-    var g = byYF.get(y + '\u0000' + f), cc = g ? g.cells : [];
+    var cc = f === other ? [].concat.apply([], rest.map(function (r) { return cellsAt(y, r); })) : cellsAt(y, f);
     grid[y + '|' + f] = cc; vals.push(Number(sum(cc)) / Number(SCALE));
   }); });
   var log = useLog(vals, scale), ax = axis(vals, log);
   var avail = boxWidth('c-timeline'), left = 74;
-  var colW = Math.max(60, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
+  // at least 14px a bar: room for its upright value label
+  var colW = Math.max(60, 12 + 14 * funders.length, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + (M.horizonSaid || M.horizon) : '';
-  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
+  var cut = other ? '; the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one' : '';
+  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log) + cut, w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
   var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
@@ -626,7 +644,7 @@ function timeline(id, title, years, funders, byYF, scale) {
       var open = Number(sum(cc.filter(function (c) { return c.o; }))) / Number(SCALE);
       var hgt = ax.pos(v) * plotH, x = x0 + 6 + k * bw, yTop = top + plotH - hgt;
       var bad = flaggedIn(cc);
-      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: colour(f, funders), 'class': bad ? 'bar flagged' : 'bar',
+      var r = sv('rect', {x: x, y: yTop, width: bw - 2, height: Math.max(hgt, 2), fill: fillOf(f), 'class': bad ? 'bar flagged' : 'bar',
                           'data-minor': sum(cc).toString()});
       if (bad) { r.setAttribute('stroke', '#b00020'); r.setAttribute('stroke-width', 2); }
       r.appendChild(sv('title', {}, f + ', ' + y + ': ' + exact(sum(cc)) + (open ? ' (open-ended pledges: ' + exact(sum(cc.filter(function (c) { return c.o; }))) + ')' : '')));
@@ -645,7 +663,7 @@ function timeline(id, title, years, funders, byYF, scale) {
   });
   legend.items.forEach(function (it, k) {
     var y = top + plotH + 44 + 18 * it.line;
-    var fill = k < funders.length ? colour(funders[k], funders) : '#777';
+    var fill = k < funders.length ? fillOf(funders[k]) : '#777';
     s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: fill}));
     if (k >= funders.length) s.appendChild(sv('rect', {x: it.x, y: y - 10, width: 10, height: 10, fill: 'url(#' + id + '-hatch)'}));
     s.appendChild(sv('text', {x: it.x + 14, y: y, 'font-size': FONT}, it.name));
@@ -749,6 +767,7 @@ var ENTRY_COLUMNS = [
 var SORT = {col: 5, dir: -1};        // largest first, as the report
 var SEARCH = '';
 var entryIds = [];
+var ENTRY_ROWS = 500;                // rows in the entries table at once: the browser stays quick
 function entryMinor(e) { return e.rows.reduce(function (a, r) { return a + BigInt(r.minor); }, ZERO); }
 function entryText(e) {
   return [e.id, e.date, e.funder, e.said, e.written, e.status, e.tags.join(' '), e.notes, e.location]
@@ -768,7 +787,7 @@ function renderEntries(ids) {
     var d = col.money ? (x > y ? 1 : x < y ? -1 : 0) : String(x).localeCompare(String(y), M.lang, {numeric: true});
     return d * SORT.dir || a - b;
   });
-  var rows = here.slice(0, 500).map(function (i) {
+  var rows = here.slice(0, ENTRY_ROWS).map(function (i) {
     var e = ENTRIES[i];
     return {cls: FLAGGED.has(i) ? 'flagged' : null,
             cells: [e.id, e.date, e.funder, e.rows.map(function (r) { return r.purpose; }).join('; '), e.said,
@@ -782,12 +801,20 @@ function renderEntries(ids) {
     outer.appendChild(box);
   }
   clear(box);
-  var total = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
-  if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, here.length + ' of ' + total + ' entries match "' + SEARCH + '".'));
-  if (total < all || here.length > 500)
-    box.appendChild(el('p', {'class': 'cut'}, 'Showing ' + Math.min(here.length, 500).toLocaleString(M.lang) + ' of the ' + all.toLocaleString(M.lang) +
-      ' entries that match; the page carries the ' + ENTRIES.length.toLocaleString(M.lang) + ' largest of ' + M.entriesTotal.toLocaleString(M.lang) +
-      ' entries, and ' + (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '. Totals above always count every entry.'));
+  // listed: the entries of this view the page carries; all: every entry of this view
+  var listed = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
+  var num = function (n) { return n.toLocaleString(M.lang); }, shown = Math.min(here.length, ENTRY_ROWS), cut = [];
+  if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, num(here.length) + ' of the ' + num(listed) +
+    (listed < all ? ' listed' : '') + ' entries match "' + SEARCH + '".'));
+  if (here.length > shown)
+    cut.push('The table shows the first ' + num(shown) + ' of these ' + num(here.length) + ' entries, in the order chosen; sort or search to see the others.');
+  if (listed < all)
+    cut.push('This page lists ' + num(listed) + ' of the ' + num(all) + ' entries in this view' + (words.length ? ' (the search looks at those only)' : '') +
+      ': it carries the ' + num(ENTRIES.length) + ' largest of the report\'s ' + num(M.entriesTotal) + ' entries, and ' +
+      (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '.');
+  if (cut.length)
+    box.appendChild(el('p', {id: 'entries-cut', 'class': 'cut', 'data-shown': String(shown), 'data-listed': String(listed), 'data-all': String(all)},
+      cut.join(' ') + ' Totals above always count every entry.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
   Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
     var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);
