@@ -221,6 +221,8 @@ def say_written(report, written, args, locale: str) -> None:
     for sheet, note in sheet_cuts(report, args.entries_sheet_limit):   # as the About sheet says
         print(f"note: the workbook's {sheet} sheet: {note[0].lower()}{note[1:]}",
               file=sys.stderr)
+    for note in report.extra.get("workbook notes", ()):   # amounts written as exact text
+        print(f"note: {note}", file=sys.stderr)
 
 
 def summary_rows(report) -> list[dict]:
@@ -405,7 +407,7 @@ def _write_files(report, out, progress=None, audit=None,
         # the workbook's Charts sheet is made last: the charts are waited for there
         xlsx = workbook.write_workbook(out / "report.xlsx", report, extra_sheets=sheets, charts=charts,
                               entries_limit=entries_limit, full_tables=False, scale=scale,
-                              progress=progress)
+                              progress=progress, notes=report.extra.setdefault("workbook notes", []))
         charts = charts()
         if tables_written is not None:
             tables = tables_written()

@@ -1104,7 +1104,8 @@ def _yearly_average(table, cur, currency, parts, f, clamp, sm, sd, spread, notes
             source[m] = base[m] = st.source[idx][back]
             approx[m] = st.approx[idx][back]
             continue
-        avg = table.yearly_averages(c, currency, sm, sd)
+        avg = table.yearly_averages(c, currency, sm, sd, at=f.dates("date")[parts.row[m[:1]]],
+                                    labels=[f.label(int(parts.row[m[0]]))])
         have = avg.index.to_numpy()
         want = parts.fy[m]
         pos = np.searchsorted(have, want)

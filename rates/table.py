@@ -114,6 +114,14 @@ def _fmt_date(d) -> str:
     return str(np.datetime64(d, "D"))
 
 
+class NoRateRoute(LedgerError):
+    """No quote for a pair and no cross through the euro for it."""
+
+    def __init__(self, base: str, quote: str, why: str):
+        super().__init__(f"no exchange rate for {base}->{quote}: {why}")
+        self.why = why
+
+
 @dataclass(frozen=True)
 class Series:
     """One pair's observations, sorted by date (one per date)."""
@@ -360,9 +368,7 @@ class RateTable:
             parts = parts[:n_own] + [_outside_cover(p, own) for p in parts[n_own:]]
         s = _latest_priority(parts)
         if not len(s):
-            raise LedgerError(f"no exchange rate for {base}->{quote}: neither the ECB "
-                              f"data nor the rate tables connect these currencies "
-                              f"(add rates with --rates FILE)")
+            raise NoRateRoute(base, quote, self._no_route(base, quote))
         out = Series(base, quote, s["date"].to_numpy().astype("datetime64[D]"),
                      s["rate"].to_numpy(dtype=object), s["source"].to_numpy(dtype=object),
                      _series_until(parts), s["reach"].to_numpy().astype("datetime64[D]"))
@@ -371,6 +377,45 @@ class RateTable:
             _store_series(out)
         return out
 
+    def _no_route(self, base: str, quote: str) -> str:
+        """Why no quote and no cross through the euro connects the pair: a
+        missing EUR leg (and what the tables give that currency against),
+        or legs whose dates never meet."""
+        legs = [c for c in (base, quote) if c != EURO]
+        missing = [c for c in legs if not len(self._per_euro(c))]
+        if missing:
+            why = []
+            for c in missing:
+                u = self.user
+                others = sorted(set(u.loc[u["from"] == c, "to"]) | set(u.loc[u["to"] == c, "from"]))
+                known = (f"the rate tables give {c} only against {', '.join(others)}"
+                         if others else f"no rate table gives {c}")
+                why.append(f"there are no {c}<->EUR rates ({known})")
+            give = (f"{base}->{quote} rates" if EURO in (base, quote) else
+                    f"{base}->{quote} rates, or "
+                    f"{' and '.join(f'{c}->EUR' for c in missing)} rates,")
+            return (f"{'; '.join(why)}, and a pair without its own rates is crossed "
+                    f"only through the euro (give {give} in a rate table: --rates FILE "
+                    f"or the ledger's {LEDGER_RATES_FILE})")
+        def cover(c: str) -> str:
+            p = self._per_euro(c)
+            return (f"the EUR->{c} rates cover {_fmt_date(p['date'].iloc[0])} to "
+                    f"{_fmt_date(_last_covered(p))}")
+        return (f"{' and '.join(cover(c) for c in legs)}, and no date has a rate "
+                f"of both (give {base}->{quote} rates for the dates in a rate table "
+                f"with --rates FILE)")
+
+    def _series_at(self, base: str, quote: str, first, labels) -> Series:
+        """``series``, its error naming the first row asked for (``labels``)
+        and its date (``first``: that date, or none)."""
+        try:
+            return self.series(base, quote)
+        except NoRateRoute as err:
+            if not len(first):
+                raise
+            raise LedgerError(f"{_label(labels, 0)}no {base}->{quote} rate on "
+                              f"{_fmt_date(first[0])}: {err.why}") from None
+
     # -- lookups ----------------------------------------------------------
     def locate(self, base: str, quote: str, dates, *, policy: str = "previous",
                clamp: bool = False, labels=None) -> tuple[Series, np.ndarray]:
@@ -378,8 +423,8 @@ class RateTable:
 
         ``labels`` (same length as ``dates``) name the rows in messages."""
         check_policy(policy)
-        s = self.series(base, quote)
         d = np.asarray(dates).astype("datetime64[D]")
+        s = self._series_at(base, quote, d[:1], labels)
         sd, n = s.dates, len(s)
         before, after = d < sd[0], d > s.covered_to
         outside = before | after
@@ -457,11 +502,12 @@ class RateTable:
         return Conversion(value, quote, amount, base, rate, rate_date, date, source, policy)
 
     def yearly_averages(self, base: str, quote: str, start_month: int = 1,
-                        start_day: int = 1) -> pd.DataFrame:
+                        start_day: int = 1, *, at=(), labels=None) -> pd.DataFrame:
         """Mean of the pair's observations per (calendar or fiscal) year,
         indexed by the year's starting year: rate, count, first, last,
-        reach (the last day they cover), source."""
-        s = self.series(base, quote)
+        reach (the last day they cover), source.  ``at`` (a date) and
+        ``labels`` (its row's name) name the first row in an error."""
+        s = self._series_at(base, quote, np.asarray(at).astype("datetime64[D]"), labels)
         fy = fiscal_index(s.dates, start_month, start_day)
         frame = pd.DataFrame({"fy": fy, "rate": s.rate, "date": s.dates,
                               "reach": s.reaches, "source": s.source})
@@ -695,9 +741,9 @@ def _outside_cover(part: pd.DataFrame, own: np.ndarray) -> pd.DataFrame:
 
 def _latest_priority(parts) -> pd.DataFrame:
     parts = [p for p in parts if len(p)]
-    if not parts:
+    if not parts:   # a leg's columns too (num, den), so a cross finds none
         return pd.DataFrame({"date": np.array([], dtype="datetime64[D]"), "rate": [],
-                             "source": [], "priority": [],
+                             "num": [], "den": [], "source": [], "priority": [],
                              "reach": np.array([], dtype="datetime64[D]")})
     s = pd.concat(parts, ignore_index=True)
     s = s.sort_values(["date", "priority"], kind="stable")

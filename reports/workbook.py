@@ -36,13 +36,14 @@ a sheet to the write-only workbook (``wb.create_sheet``, rows by
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
 import numbers
 import os
 import re
 import warnings
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +125,32 @@ def make_cell(ws, value, number_format: str | None = None):
 
 
 EXCEL_MAX_CHARS = 32_767
+# A spreadsheet number is an IEEE double: a decimal of up to 15 significant
+# digits comes back exactly (DBL_DIG), and Excel and LibreOffice show no more
+EXACT_DIGITS = 15
+
+
+def fits_a_number(value) -> bool:
+    """Whether a spreadsheet number cell holds and shows ``value`` exactly:
+    a Decimal of at most EXACT_DIGITS significant digits (£10,000,000,000,000.01
+    has 17; £10^15 has 1).  Anything else is not ours to judge: True."""
+    if not isinstance(value, Decimal) or not value.is_finite() or not value:
+        return True
+    return len(value.normalize().as_tuple().digits) <= EXACT_DIGITS
+
+
+def exact_text(value: Decimal) -> str:
+    """An amount no spreadsheet number holds, as the exact text written instead."""
+    return format(value, "f")
+
+
+def exact_text_note(where: str, n: int) -> str:
+    """The note on a sheet with amounts written as text (and on stderr)."""
+    return (f"{n:,} amount{'s' if n != 1 else ''} {where} ha{'ve' if n != 1 else 's'} more "
+            f"than {EXACT_DIGITS} significant digits, more than a spreadsheet number holds "
+            f"(it would show a rounded figure): written as exact text, right-aligned; the "
+            f"totals there are written as their exact values, not as formulas, and no chart "
+            f"is drawn from them.")
 
 
 def _storable(text: str) -> str:
@@ -271,6 +298,43 @@ class SheetGrid:
         cell.cached = value
         return value
 
+    def _exact_text(self) -> None:
+        """Amounts (and totals) no spreadsheet number holds exactly
+        (:func:`fits_a_number`) become exact text; then every formula of the
+        grid becomes its value (a SUM over text would leave it out), and
+        row 1 says so.  A grid whose amounts all fit is left as it is."""
+        from openpyxl.styles import Alignment
+
+        def is_share(cell) -> bool:
+            return "%" in str(cell.number_format)
+
+        wide = {(r, c) for r, row in self.cells.items() for c, cell in row.items()
+                if cell is not None and cell.data_type in ("n", "f") and not is_share(cell)
+                and not fits_a_number(cell.cached if cell.data_type == "f" else cell.value)}
+        if not wide:
+            return
+        for r, row in self.cells.items():
+            for c, cell in row.items():
+                if cell is None or (cell.data_type != "f" and (r, c) not in wide):
+                    continue
+                value = cell.cached if cell.data_type == "f" else cell.value
+                if (r, c) in wide:
+                    new = make_cell(self.ws, exact_text(value))
+                    new.alignment = Alignment(horizontal="right")
+                else:
+                    with localcontext() as ctx:
+                        ctx.prec = EXACT_DIGITS
+                        new = make_cell(self.ws, +value, cell.number_format)
+                new.number_format, new.font = cell.number_format, copy.copy(cell.font)
+                row[c] = new
+        self.exact = self.ws.exact_text = len(wide)   # build_workbook's note counts them
+        note = exact_text_note("on this sheet", len(wide))
+        head = self.cells.setdefault(1, {}).get(1)
+        if head is not None and isinstance(head.value, str):
+            head.value = f"{head.value} {note}"
+        else:
+            self.put(1, 1, note)
+
     def cell(self, row: int, col: int):
         """The cell at (row, col), an empty one when nothing was written there."""
         row_cells = self.cells.setdefault(row, {})
@@ -286,11 +350,14 @@ class SheetGrid:
     def max_row(self) -> int:
         return max(self.cells, default=0)
 
+    exact: int = 0      # amounts written as exact text (no spreadsheet number holds them)
+
     def flush(self) -> None:
         for r, row in self.cells.items():     # every formula carries its value
             for c, cell in row.items():
                 if cell is not None and cell.data_type == "f":
                     self.computed(r, c)
+        self._exact_text()
         append = self.ws.append
         for r in range(1, self.max_row + 1):
             row = self.cells.get(r) or {}
@@ -680,7 +747,9 @@ def _stream_rows(ws, frame: pd.DataFrame, formats: dict[int, object], widths: li
     the rows of ``mask`` (e.g. a link).  Computes the widths first (before any
     row is written, as a streaming sheet needs)."""
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment
 
+    right = Alignment(horizontal="right")
     cols, risky, any_risky = _frame_columns(frame, formats, widths)
     fmt_cols = []
     for c, fmt in formats.items():
@@ -696,13 +765,16 @@ def _stream_rows(ws, frame: pd.DataFrame, formats: dict[int, object], widths: li
             row = list(row)
             for j, fmt, per_row in fmt_cols:
                 v = row[j]
-                if v is not None:
+                if type(v) is str:     # an amount as exact text (_exact_columns)
+                    cell = row[j] = make_cell(ws, v)
+                    cell.alignment = right
+                elif v is not None:
                     cell = WriteOnlyCell(ws, v)
                     cell.number_format = fmt[i] if per_row else fmt
                     row[j] = cell
             if any_risky[i]:
                 for j, mask in risky_items:
-                    if mask[i]:
+                    if mask[i] and type(row[j]) is str:
                         row[j] = make_cell(ws, row[j])
             if special_col is not None and special_mask[i]:
                 cell = row[special_col - 1] = make_cell(ws, row[special_col - 1])
@@ -784,8 +856,23 @@ def largest_rows(entries: pd.DataFrame, n: int, minor=None):
     return np.sort(order.to_numpy()[:n])
 
 
+def _exact_columns(part: pd.DataFrame, names) -> tuple[pd.DataFrame, int]:
+    """``part`` with the amounts of columns ``names`` that no spreadsheet
+    number holds (:func:`fits_a_number`) as exact text, and how many."""
+    n = 0
+    for name in names:
+        wide = np.fromiter((not fits_a_number(v) for v in part[name]), bool, len(part))
+        if wide.any():
+            part = part.copy() if n == 0 else part
+            col = part[name].astype(object).to_numpy(copy=True)
+            col[wide] = [exact_text(v) for v in col[wide]]
+            part[name] = col
+            n += int(wide.sum())
+    return part, n
+
+
 def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None):
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     e = report.entries
     total = rows_in_all(report, "Entries", e)
@@ -801,6 +888,12 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
                    + " No total on this sheet: a sum over the rows shown would not be the "
                    "ledger's; the totals are on the Summary sheet. " + caption)
     part = e.iloc[kept] if cut else e
+    counted_value = sum((v for v, c in zip(part["normalised"], part["counted"])
+                         if c == "yes" and v is not None and v == v), Decimal(0))
+    part, exact = _exact_columns(part, ("normalised", "original amount"))
+    exact_total = bool(exact) or not fits_a_number(counted_value)
+    if exact_total:
+        caption += " " + exact_text_note("on this sheet", exact + (not fits_a_number(counted_value)))
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
     formats_by_cur = {}
@@ -824,16 +917,23 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
         label = make_cell(ws, "Total counted (counted = yes)")
         label.font = Font(bold=True)
         last = max(last_data, FIRST_ROW)
-        value = sum((v for v, c in zip(part["normalised"], part["counted"])
-                     if c == "yes" and v is not None and v == v), Decimal(0))
+        if exact_total:    # a SUMIF over text cells would leave them out
+            cell = (make_cell(ws, counted_value, fmt) if fits_a_number(counted_value) else
+                    make_cell(ws, exact_text(counted_value)))
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="right")
+            return [label] + [None] * (norm - 2) + [cell]
         return [label] + [None] * (norm - 2) + [formula_cell(
             ws, f'=SUMIF({counted}{FIRST_ROW}:{counted}{last},"yes",{L}{FIRST_ROW}:{L}{last})',
-            fmt, value=value)]
+            fmt, value=counted_value)]
 
     widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
-    return _stream_table(wb, "Entries", caption, part,
-                         {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
-                         "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
+    streamed = _stream_table(wb, "Entries", caption, part,
+                             {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
+                             "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
+    if exact_total:
+        streamed.ws.exact_text = exact + (not fits_a_number(counted_value))
+    return streamed
 
 
 def _quotes_wide(widths: list[int], headers: list[str]) -> list[int]:
@@ -985,7 +1085,7 @@ def native_charts(report: Report, sheets: dict, scale: str = "auto") -> list:
         from openpyxl.worksheet.pagebreak import Break
 
         last = sheet.data_last if sheet.data_last is not None else sheet.last
-        if last < FIRST_ROW or not cols:
+        if last < FIRST_ROW or not cols or sheet.exact:   # text cells would chart as 0
             return None
         del width_cols
         ch = BarChart()
@@ -1064,13 +1164,14 @@ def _shade_projected(sheet: _Sheet, ncols: int) -> None:
 # ---------------------------------------------------------------- workbook
 def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
                    entries_limit: int | None = DEFAULT_SHEET_LIMIT, scale: str = "auto",
-                   progress=None):
+                   progress=None, notes: list | None = None):
     """The openpyxl write-only ``Workbook`` for ``report``, its sheets streamed
     (not saved yet: ``wb.save(path)``).  The Entries and Sources sheets hold
     at most ``entries_limit`` rows (None: all, up to Excel's row limit), with
     a note when cut.  ``extra_sheets`` callables get the write-only workbook:
     they add a sheet with ``wb.create_sheet`` and ``ws.append`` (see
-    :class:`SheetGrid`)."""
+    :class:`SheetGrid`).  ``notes`` (a list) gets the note for the command
+    when amounts are written as exact text (:func:`fits_a_number`)."""
     from openpyxl import Workbook
 
     o = report.options
@@ -1154,12 +1255,18 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     for ws in wb.worksheets:     # extra sheets too: every sheet prints landscape, to width
         if ws.page_setup.orientation != "landscape":
             print_setup(ws)
+    exact = [(ws.title, ws.exact_text) for ws in wb.worksheets if getattr(ws, "exact_text", 0)]
+    if exact and notes is not None:
+        notes.append("the workbook: " + exact_text_note(
+            f"on its {', '.join(f'{t} ({n:,})' for t, n in exact)} "
+            f"sheet{'s' if len(exact) > 1 else ''}", sum(n for _, n in exact)))
     return wb
 
 
 def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,
                    entries_limit: int | None = DEFAULT_SHEET_LIMIT,
-                   full_tables: bool = True, scale: str = "auto", progress=None) -> Path:
+                   full_tables: bool = True, scale: str = "auto", progress=None,
+                   notes: list | None = None) -> Path:
     """Write the report workbook to ``path`` atomically; returns the path.
 
     When the Entries or Sources sheet is cut (at ``entries_limit`` rows, or
@@ -1167,12 +1274,13 @@ def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = 
     (``write_full_tables``: entries.csv/.parquet, sources.csv/.parquet), as
     the sheets' notes say; ``full_tables=False`` when the caller writes them
     itself.  ``progress`` (``reports.progress.Progress``) hears how far a
-    long Entries or Sources sheet is."""
+    long Entries or Sources sheet is; ``notes`` (a list) the note on amounts
+    written as exact text (:func:`build_workbook`)."""
     path = Path(path)
     if full_tables and sheet_cuts(report, entries_limit):
         write_full_tables(report, path.parent)
     with atomic_file(path) as tmp:
-        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale, progress)
+        wb = build_workbook(report, extra_sheets, charts, entries_limit, scale, progress, notes)
         with gc_paused():
             wb.save(tmp)
     return path
