@@ -280,7 +280,6 @@ function sum(cells) { return cells.reduce(function (a, c) { return a + c.m; }, Z
 function counted(cells) { return cells.filter(function (c) { return c.r === 0; }); }
 
 // ---------------------------------------------------------------- tables
-var detail = {title: null, cells: null};
 function amountButton(cells, what, shown) {
   var m = shown === undefined ? sum(cells) : shown, quals = new Set();
   cells.forEach(function (c) { quals.add(DIMS.qualifier[c.q]); });
@@ -292,8 +291,7 @@ function amountButton(cells, what, shown) {
   b.addEventListener('click', function () { showDetail(what, cells); });
   return b;
 }
-function table(id, headers, rows, opts) {
-  opts = opts || {};
+function table(id, headers, rows) {
   var t = el('table', {id: id});
   var tr = el('tr');
   headers.forEach(function (h) { tr.appendChild(el('th', null, h)); });
