@@ -410,12 +410,12 @@ def _hledger_preamble(book, currency, currencies, prices, years_head,
     out = ["; " + h for h in _header(book, "hledger", years_head)]
     if years_head is None:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
-                   "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
+                   "recorded, to the penny: add 'not:tag:^secondary$' for its total; a foreign "
                    "posting's @@ cost is its value at the rate below, rounded per split line)")
         out.append(_x_advice(currency, check))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
-                   f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
+                   f"'not:tag:^secondary$'; by year: {_hledger_years(book, years_head)})")
         out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                    "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -440,7 +440,7 @@ def _x_advice(currency: str, check: XCheck | None) -> str:
     if not check.differ:
         day = "its date" if check.option == "--value=then" else check.option[8:]
         return (f"; or hledger bal {x}: the same figures, every account alone and with its "
-                f"subaccounts, with or without not:tag:secondary (worked out on this export: "
+                f"subaccounts, with or without 'not:tag:^secondary$' (worked out on this export: "
                 f"each posting at the P directive on or before {day}, each sum rounded once)")
     account, theirs, ours = check.first or ("", "", "")
     n = len(check.differ)
