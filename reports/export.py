@@ -38,6 +38,7 @@ from ledger.atomic import atomic_file, write_atomic
 from ledger.book import Book, join_children
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
+from ledger.imports.cells import citations_cell
 from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
@@ -177,6 +178,17 @@ def _journal_columns(t) -> dict[str, list]:
     for c in ("doc", "quote", "locator"):
         vals = text(ci[c])
         joined = join_children(rows, np.array(vals, dtype=object), n, "\n").to_pylist()
+        # one value a line, or a JSON list where that would not read back
+        # (ledger.imports.cells); the few such entries cell by cell
+        odd = {int(r) for r, val in zip(rows, vals) if val != val.strip() or "\n" in val
+               or "\r" in val} | {i for i, j in enumerate(joined) if j.startswith("[") or j != j.strip()}
+        if odd:
+            lists: dict[int, list[str]] = {i: [] for i in odd}
+            for r, val in zip(rows.tolist(), vals):
+                if r in lists:
+                    lists[r].append(val)
+            for i, got in lists.items():
+                joined[i] = citations_cell(got)
         if c == "doc":
             out[c] = joined
         else:     # '' when no citation of the entry has one
