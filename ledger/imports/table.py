@@ -31,7 +31,7 @@ import csv
 import io
 import sys
 import zipfile
-from ledger.imports.cells import cell_citations
+from ledger.imports.cells import GUARD_TO_DROP, cell_citations
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
@@ -261,9 +261,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
                                    and not isinstance(v, bool)).to_numpy(dtype=bool)
                    for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
     # undo the apostrophe that our own CSV writers put before formula-like
-    # text (reports.text.inert), so export -> import round-trips exactly
+    # text and before text starting with one (ledger.imports.cells), so
+    # export -> import round-trips exactly
     got.frame = frame.apply(_cells).apply(
-        lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
+        lambda c: c.str.replace(GUARD_TO_DROP, "", regex=True))
     got.warnings = warnings
     return got
 
