@@ -99,15 +99,32 @@ def _as_written(text: str) -> str:
     return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a")
 
 
+@functools.cache
+def _bc_char(c: str) -> str:
+    """One character of an account component as beancount's lexer takes it
+    (ASCII letters, digits and '-', any other character; beancount/parser/
+    lexer.l, ACCOUNTNAME): a Latin letter folded to ASCII ("é" -> "e"), a
+    letter, digit or mark of another script kept ("日", "Ω"), anything else
+    (space, punctuation, symbols, invisible controls) '-'."""
+    if c.isascii():
+        return c if c.isalnum() else "-"
+    d = unicodedata.normalize("NFKD", c)
+    folded = d.encode("ascii", "ignore").decode()
+    if folded and all(x.isascii() or unicodedata.category(x)[0] == "M" for x in d):
+        return re.sub(r"[^A-Za-z0-9]", "-", folded)
+    return c if unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd" else "-"
+
+
 def beancount_component(part: str) -> str:
-    """One account component: ASCII letters, digits and '-', starting with a
-    capital letter or digit ("Home Office" -> "Home-Office")."""
-    t = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-    t = re.sub(r"[^A-Za-z0-9-]+", "-", t).strip("-")
+    """One account component: letters, digits and '-', starting with a
+    capital letter or digit ("Home Office" -> "Home-Office", "ωμέγα" ->
+    "Ωμέγα", "日本" as is: bean-check takes any letter there)."""
+    t = "".join(_bc_char(c) for c in unicodedata.normalize("NFC", part)).strip("-")
     t = re.sub(r"-{2,}", "-", t)
     if not t:
         t = "X"
-    return t[0].upper() + t[1:]
+    first = t[0].upper()
+    return (first if len(first) == 1 else t[0]) + t[1:]
 
 
 @functools.lru_cache(maxsize=1 << 16)
