@@ -434,14 +434,14 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     n = b - a
     rng = pa.array(np.arange(a, b))
     ids = cols.ids.take(rng)
-    first = _cat("\n    ; id:", tv(ids),
-                 "\n    ; status:", _per_value(cols.status.take(rng), jn._tag_value),
-                 "\n    ; period:", _per_value(cols.period.take(rng), jn._tag_value),
-                 "\n    ; qualifier:", _per_value(cols.qualifier.take(rng), jn._tag_value))
+    first = _cat("\n    ; id: ", tv(ids),
+                 "\n    ; status: ", _per_value(cols.status.take(rng), jn._tag_value),
+                 "\n    ; period: ", _per_value(cols.period.take(rng), jn._tag_value),
+                 "\n    ; qualifier: ", _per_value(cols.qualifier.take(rng), jn._tag_value))
     lo, hi = _child_rows(cols.li_entry, a, b)
     le = cols.li_entry[lo:hi] - a
     targets = tv(cols.li_target.slice(lo, hi - lo))
-    links = _children(le, n, _cat("\n    ; ", cols.li_kind.slice(lo, hi - lo), ":", targets))
+    links = _children(le, n, _cat("\n    ; ", cols.li_kind.slice(lo, hi - lo), ": ", targets))
     has = cols.linked[sl]
     firsts = np.full(n, -1, dtype=np.int64)
     if hi > lo:
@@ -449,9 +449,9 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     counted = _cat("counted by ", targets.take(pa.array(np.where(has, firsts, 0)))
                    if hi > lo else pa.array([""] * n, pa.string()))
     counted = _guarded(counted, jn._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
-    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted),
+    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary: ", counted),
                            pc.if_else(pa.array(cols.not_counted[sl]),
-                                      "\n    ; secondary:" + NOT_COUNTED, ""))
+                                      "\n    ; secondary: " + NOT_COUNTED, ""))
     tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {jn._tag_name(t)}:")
     written = _guarded(cols.written.slice(a, n), jn._as_written, _JSON_UNSAFE)
     written = pc.if_else(pc.match_substring_regex(cols.written.slice(a, n), _JSON_UNSAFE),
@@ -462,7 +462,7 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
                        _cat("\n    ;   “", _guarded(quote, jn._comment_text, _COMMENT_UNSAFE),
                             "”"), "")
     sources = _children(cols.ci_entry[lo:hi] - a, n, _cat(
-        "\n    ; source:", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
+        "\n    ; source: ", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
     rest = _cat(links, secondary, tags, "\n    ; amount as written ", written, sources,
                 "\n    ", funder_acct.slice(a, n), "  ")
     lead = _cat(" (", _guarded(ids, jn._description, _DESC_UNSAFE), ") ",
@@ -510,7 +510,7 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
         head = _cat("\n", when, lead.take(local), tail)
         # every transaction, a one-off too: `tag:year=` must find all of a year
         year = "" if label is None else _per_value(
-            label, lambda y: "\n    ; year:" + jn._tag_value(y))
+            label, lambda y: "\n    ; year: " + jn._tag_value(y))
     else:
         head = _cat("\n", when, lead.take(local),
                     _per_value(purposes, lambda p: " " + jn._bq(p)), heads.take(local))
