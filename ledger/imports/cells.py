@@ -5,7 +5,8 @@ exports (``reports.export``) and read back exactly by ``import``
 An entry's citations share three cells (documents, quotes, locators), one
 value a line.  Where that would not read back exactly (a line break inside a
 value, white space at either end of a value or of the cell, which the
-import trims, or a cell that reads as a JSON list), the cell is a JSON list of the values instead.
+import trims, or a cell that reads as a JSON list), the cell is a JSON list
+of the values instead.
 
 Text a spreadsheet would run as a formula (starting with = + - @ tab or CR)
 gets a leading apostrophe, the guard (OWASP's advice for CSV injection);
