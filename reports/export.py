@@ -38,6 +38,7 @@ from ledger.atomic import atomic_file, write_atomic
 from ledger.book import Book, join_children
 from ledger.errors import LedgerError
 from ledger.text_safety import show_bidi, show_bidi_frame
+from ledger.imports.cells import citations_cell
 from ledger.imports.table import tags_cell
 from ledger.phrases.money import format_amount_phrase
 from reports import export_text as xt
@@ -178,6 +179,17 @@ def _journal_columns(t) -> dict[str, list]:
     for c in ("doc", "quote", "locator"):
         vals = text(ci[c])
         joined = join_children(rows, np.array(vals, dtype=object), n, "\n").to_pylist()
+        # one value a line, or a JSON list where that would not read back
+        # (ledger.imports.cells); the few such entries cell by cell
+        odd = {int(r) for r, val in zip(rows, vals) if val != val.strip() or "\n" in val
+               or "\r" in val} | {i for i, j in enumerate(joined) if j.startswith("[") or j != j.strip()}
+        if odd:
+            lists: dict[int, list[str]] = {i: [] for i in odd}
+            for r, val in zip(rows.tolist(), vals):
+                if r in lists:
+                    lists[r].append(val)
+            for i, got in lists.items():
+                joined[i] = citations_cell(got)
         if c == "doc":
             out[c] = joined
         else:     # '' when no citation of the entry has one
@@ -411,12 +423,12 @@ def _hledger_preamble(book, currency, currencies, prices, years_head,
     out = ["; " + h for h in _header(book, "hledger", years_head)]
     if years_head is None:
         out.append("; converted totals: hledger bal -B  (ledger-tool's balance --basis "
-                   "recorded, to the penny: add 'not:tag:secondary' for its total; a foreign "
+                   "recorded, to the penny: add 'not:tag:^secondary$' for its total; a foreign "
                    "posting's @@ cost is its value at the rate below, rounded per split line)")
         out.append(_x_advice(currency, check))
     else:
         out.append("; converted totals: hledger bal -B  (the report's total: add "
-                   f"'not:tag:secondary'; by year: {_hledger_years(book, years_head)})")
+                   f"'not:tag:^secondary$'; by year: {_hledger_years(book, years_head)})")
         out.append("; no P directives: a part keeps its entry's rate, which one price per day "
                    "cannot say, so -X would convert wrongly; -B uses each posting's cost")
     out.append("")
@@ -441,7 +453,7 @@ def _x_advice(currency: str, check: XCheck | None) -> str:
     if not check.differ:
         day = "its date" if check.option == "--value=then" else check.option[8:]
         return (f"; or hledger bal {x}: the same figures, every account alone and with its "
-                f"subaccounts, with or without not:tag:secondary (worked out on this export: "
+                f"subaccounts, with or without 'not:tag:^secondary$' (worked out on this export: "
                 f"each posting at the P directive on or before {day}, each sum rounded once)")
     account, theirs, ours = check.first or ("", "", "")
     n = len(check.differ)

@@ -36,7 +36,9 @@ _WS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{202
        r"\x{202f}\x{205f}\x{3000}")
 _TAG_UNSAFE = "[" + _WS + ",]"                       # _tag_value would change it
 _WS_UNSAFE = "^ | $|  |[" + _WS.replace(" ", "") + "]"   # " ".join(t.split()) would
-_JSON_UNSAFE = r'["\\\x00-\x1f]'                     # json.dumps would escape it
+_JSON_UNSAFE = r'["\\\x00-\x1f:]'                    # _as_written would escape it
+_DESC_UNSAFE = "[" + _WS.replace(" ", "") + ";]"        # _description would change it
+_COMMENT_UNSAFE = _WS_UNSAFE + "|:"                    # _comment_text would
 _BQ_UNSAFE = r'["\\]|' + _WS_UNSAFE + "|" + BIDI_CLASS   # _bq would change it
 
 
@@ -432,14 +434,14 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     n = b - a
     rng = pa.array(np.arange(a, b))
     ids = cols.ids.take(rng)
-    first = _cat("\n    ; id:", tv(ids),
-                 "\n    ; status:", _per_value(cols.status.take(rng), jn._tag_value),
-                 "\n    ; period:", _per_value(cols.period.take(rng), jn._tag_value),
-                 "\n    ; qualifier:", _per_value(cols.qualifier.take(rng), jn._tag_value))
+    first = _cat("\n    ; id: ", tv(ids),
+                 "\n    ; status: ", _per_value(cols.status.take(rng), jn._tag_value),
+                 "\n    ; period: ", _per_value(cols.period.take(rng), jn._tag_value),
+                 "\n    ; qualifier: ", _per_value(cols.qualifier.take(rng), jn._tag_value))
     lo, hi = _child_rows(cols.li_entry, a, b)
     le = cols.li_entry[lo:hi] - a
     targets = tv(cols.li_target.slice(lo, hi - lo))
-    links = _children(le, n, _cat("\n    ; ", cols.li_kind.slice(lo, hi - lo), ":", targets))
+    links = _children(le, n, _cat("\n    ; ", cols.li_kind.slice(lo, hi - lo), ": ", targets))
     has = cols.linked[sl]
     firsts = np.full(n, -1, dtype=np.int64)
     if hi > lo:
@@ -447,9 +449,9 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     counted = _cat("counted by ", targets.take(pa.array(np.where(has, firsts, 0)))
                    if hi > lo else pa.array([""] * n, pa.string()))
     counted = _guarded(counted, jn._tag_value, "^counted by (.*" + _TAG_UNSAFE + "|$)")
-    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary:", counted),
+    secondary = pc.if_else(pa.array(has), _cat("\n    ; secondary: ", counted),
                            pc.if_else(pa.array(cols.not_counted[sl]),
-                                      "\n    ; secondary:" + NOT_COUNTED, ""))
+                                      "\n    ; secondary: " + NOT_COUNTED, ""))
     tags = _tag_lines(cols.tags.slice(a, n), lambda t: f"\n    ; {jn._tag_name(t)}:")
     written = _guarded(cols.written.slice(a, n), jn._as_written, _JSON_UNSAFE)
     written = pc.if_else(pc.match_substring_regex(cols.written.slice(a, n), _JSON_UNSAFE),
@@ -457,12 +459,14 @@ def _hledger_blocks(cols: _Columns, a: int, b: int, funder_acct):
     lo, hi = _child_rows(cols.ci_entry, a, b)
     quote = cols.ci_quote.slice(lo, hi - lo)
     qline = pc.if_else(pc.not_equal(quote, ""),
-                       _cat("\n    ;   “", _guarded(quote, jn._one_line, _WS_UNSAFE), "”"), "")
+                       _cat("\n    ;   “", _guarded(quote, jn._comment_text, _COMMENT_UNSAFE),
+                            "”"), "")
     sources = _children(cols.ci_entry[lo:hi] - a, n, _cat(
-        "\n    ; source:", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
+        "\n    ; source: ", tv(cols.ci_doc.slice(lo, hi - lo)), qline))
     rest = _cat(links, secondary, tags, "\n    ; amount as written ", written, sources,
                 "\n    ", funder_acct.slice(a, n), "  ")
-    lead = _cat(" (", ids, ") ", cols.funder.slice(a, n))
+    lead = _cat(" (", _guarded(ids, jn._description, _DESC_UNSAFE), ") ",
+                _guarded(cols.funder.slice(a, n), jn._description, _DESC_UNSAFE))
     return lead, None, first, rest
 
 
@@ -502,11 +506,11 @@ def _txn_texts(cols, txns, ta, tb, a, blocks, purpose_acct, currency, rdig, fmt)
     p_lines = _join_groups(_cat(indent, purpose_acct.slice(la, lb - la), "  ", p_post),
                            lines, "")
     if fmt == "hledger":
-        tail = _per_value(purposes, lambda p: (" | " + p).rstrip())
+        tail = _per_value(purposes, lambda p: (" | " + jn._description(p)).rstrip())
         head = _cat("\n", when, lead.take(local), tail)
         # every transaction, a one-off too: `tag:year=` must find all of a year
         year = "" if label is None else _per_value(
-            label, lambda y: "\n    ; year:" + jn._tag_value(y))
+            label, lambda y: "\n    ; year: " + jn._tag_value(y))
     else:
         head = _cat("\n", when, lead.take(local),
                     _per_value(purposes, lambda p: " " + jn._bq(p)), heads.take(local))

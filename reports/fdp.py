@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.atomic import atomic_file, write_atomic
+from ledger.imports.cells import GUARDED_START
 from ledger.imports.table import slug
 from rates.table import currency_digits
 from reports import export_text as xt
@@ -115,19 +116,26 @@ def _csv_cells(arr, inert: bool):
         csv.writer(buf, lineterminator="\n").writerow([make_inert(v) if inert else v, ""])
         return buf.getvalue()[:-2]
 
-    return xt._guarded(arr, cell, r'^[=+\-@\t\r]|[",\n\r]') if inert else \
+    return xt._guarded(arr, cell, GUARDED_START + r'|[",\n\r]') if inert else \
         xt._guarded(arr, cell, r'[",\n\r]')
+
+
+# the CSV guard kept in the labels: ledger.csv is opened in spreadsheets too,
+# and the guard is one-to-one, so labels stay distinct (docs/interop.md)
+_GUARDED = ("text starting with = + - @ tab, carriage return or an apostrophe has one "
+            "apostrophe put before it (a spreadsheet then shows it as text): remove one "
+            "leading apostrophe before any of those for the exact text")
 
 
 def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict:
     name = (getattr(book, "options", {}) or {}).get("name") or "ledger"
     prices = f" in {currency} prices of {constant[1]}" if constant else ""
     fields = [
-        {"name": "id", "type": "string", "title": "entry id"},
+        {"name": "id", "type": "string", "title": "entry id", "description": _GUARDED},
         {"name": "date", "type": "date", "title": "date announced or decided"},
         {"name": "year", "type": "string", "title": "year the amount falls in"},
-        {"name": "funder", "type": "string"},
-        {"name": "purpose", "type": "string"},
+        {"name": "funder", "type": "string", "description": _GUARDED},
+        {"name": "purpose", "type": "string", "description": _GUARDED},
         {"name": "status", "type": "string",
          "constraints": {"enum": ["pledged", "committed", "disbursed", "spent"]}},
         {"name": "phase", "type": "string", "constraints": {"enum": list(PHASES)}},

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from ledger.model import LINK_KINDS
 from ledger.text_safety import show_bidi
 from rates.table import currency_digits
 
@@ -54,9 +55,21 @@ def _tag_value(text: str) -> str:
     return t.replace(",", " ;")
 
 
+# the tag names the hledger export writes itself; hledger compares tag names
+# without case, so a user tag is renamed when its name is one of these in any case
+EXPORT_TAGS = frozenset({"id", "status", "period", "qualifier", "year", "secondary",
+                         "source", *LINK_KINDS})
+USER_TAG_PREFIX = "tag-"
+
+
 def _tag_name(tag: str) -> str:
-    """A tag as an hledger tag name (word characters and '-')."""
-    return re.sub(r"[^\w-]", "-", tag)
+    """A user tag as an hledger tag name (word characters and '-'), never
+    one of the export's own (``EXPORT_TAGS``): those, and for the renaming
+    to stay one-to-one those starting with ``USER_TAG_PREFIX``, get that
+    prefix ("secondary" -> "tag-secondary", "tag-x" -> "tag-tag-x")."""
+    t = re.sub(r"[^\w-]", "-", tag)
+    low = t.casefold()
+    return USER_TAG_PREFIX + t if low in EXPORT_TAGS or low.startswith(USER_TAG_PREFIX) else t
 
 
 def _one_line(text: str) -> str:
@@ -64,21 +77,54 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+def _comment_text(text: str) -> str:
+    """Free text on an hledger comment line (a quote), one line, where no
+    word can become a tag: hledger reads any "word:" in a comment as a tag
+    (a quote's "year:2020" would be one), so a ':' is written as the
+    full-width '：'."""
+    return _one_line(text).replace(":", "\uff1a")
+
+
+def _description(text: str) -> str:
+    """Text in an hledger transaction's first line, kept on it (each white
+    space character other than a space made a space): a ';' there starts the
+    transaction's comment (and its tags), so it is written '；'."""
+    return re.sub(r"[^\S ]", " ", str(text)).replace(";", "\uff1b")
+
+
 def _as_written(text: str) -> str:
     """The amount as written, exactly and on one line (a JSON string: quotes,
-    backslashes and line breaks escaped, everything else as is)."""
-    return json.dumps(text, ensure_ascii=False)
+    backslashes and line breaks escaped, and ':' as \\u003a so no word in it
+    reads as an hledger tag; everything else as is)."""
+    return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a")
+
+
+@functools.cache
+def _bc_char(c: str) -> str:
+    """One character of an account component as beancount's lexer takes it
+    (ASCII letters, digits and '-', any other character; beancount/parser/
+    lexer.l, ACCOUNTNAME): a Latin letter folded to ASCII ("é" -> "e"), a
+    letter, digit or mark of another script kept ("日", "Ω"), anything else
+    (space, punctuation, symbols, invisible controls) '-'."""
+    if c.isascii():
+        return c if c.isalnum() else "-"
+    d = unicodedata.normalize("NFKD", c)
+    folded = d.encode("ascii", "ignore").decode()
+    if folded and all(x.isascii() or unicodedata.category(x)[0] == "M" for x in d):
+        return re.sub(r"[^A-Za-z0-9]", "-", folded)
+    return c if unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd" else "-"
 
 
 def beancount_component(part: str) -> str:
-    """One account component: ASCII letters, digits and '-', starting with a
-    capital letter or digit ("Home Office" -> "Home-Office")."""
-    t = unicodedata.normalize("NFKD", part).encode("ascii", "ignore").decode()
-    t = re.sub(r"[^A-Za-z0-9-]+", "-", t).strip("-")
+    """One account component: letters, digits and '-', starting with a
+    capital letter or digit ("Home Office" -> "Home-Office", "ωμέγα" ->
+    "Ωμέγα", "日本" as is: bean-check takes any letter there)."""
+    t = "".join(_bc_char(c) for c in unicodedata.normalize("NFC", part)).strip("-")
     t = re.sub(r"-{2,}", "-", t)
     if not t:
         t = "X"
-    return t[0].upper() + t[1:]
+    first = t[0].upper()
+    return (first if len(first) == 1 else t[0]) + t[1:]
 
 
 @functools.lru_cache(maxsize=1 << 16)

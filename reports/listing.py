@@ -22,6 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ledger.book import join_children
+from ledger.imports.cells import GUARD, GUARDED_START
 from ledger.imports.table import fiscal_day, tags_cell
 from ledger.phrases.money import plain_decimal
 from ledger.rules.options import OptionError
@@ -141,11 +142,11 @@ def _day_text(dates) -> np.ndarray:
 def inert_column(arr):
     """``reports.text.inert`` over an Arrow string column: text a spreadsheet
     would run as a formula gets a leading apostrophe; numbers pass."""
-    risky = pc.and_(pc.match_substring_regex(arr, r"^[=+\-@\t\r]"),
+    risky = pc.and_(pc.match_substring_regex(arr, GUARDED_START),
                     pc.invert(pc.match_substring_regex(arr, _NUMBER.pattern)))
     if not pc.any(risky).as_py():
         return arr
-    return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
+    return pc.if_else(risky, pc.binary_join_element_wise(GUARD, arr, ""), arr)
 
 
 def csv_field(arr):

@@ -15,22 +15,25 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Literal
 
+from ledger.imports.cells import GUARD, GUARDED, GUARDED_START
 from ledger.text_safety import show_bidi
 from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
 
-# Text a spreadsheet would run as a formula when it opens a CSV file.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Text a spreadsheet would run as a formula when it opens a CSV file, and text
+# starting with the guard itself: so the import reads every text back exactly
+FORMULA_PREFIXES = GUARDED
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def inert(value):
     """A CSV cell that spreadsheets show as text, never run as a formula:
-    text starting with = + - @ tab or CR gets a leading apostrophe (OWASP's
-    advice for CSV injection).  Numbers (including negative ones) and other
-    values pass through unchanged."""
+    text starting with = + - @ tab or CR, or with the apostrophe itself, gets
+    a leading apostrophe (``ledger.imports.cells``: the import takes it off).
+    Numbers (including negative ones) and other values pass through
+    unchanged."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value):
-        return "'" + value
+        return GUARD + value
     return value
 
 
@@ -40,10 +43,10 @@ def inert_frame(frame):
     for col in out.columns[out.dtypes.map(lambda t: str(t) == "object" or str(t).startswith("str"))]:
         s = out[col]
         text = s.where(s.map(lambda v: isinstance(v, str)))
-        risky = (text.str.match(r"[=+\-@\t\r]", na=False)
+        risky = (text.str.match(GUARDED_START, na=False)
                  & ~text.str.match(_NUMBER.pattern, na=False))
         if risky.any():
-            out.loc[risky, col] = "'" + text[risky]
+            out.loc[risky, col] = GUARD + text[risky]
     return out
 
 

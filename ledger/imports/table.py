@@ -31,6 +31,7 @@ import csv
 import io
 import sys
 import zipfile
+from ledger.imports.cells import GUARD_TO_DROP, cell_citations
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
@@ -260,9 +261,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
                                    and not isinstance(v, bool)).to_numpy(dtype=bool)
                    for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
     # undo the apostrophe that our own CSV writers put before formula-like
-    # text (reports.text.inert), so export -> import round-trips exactly
+    # text and before text starting with one (ledger.imports.cells), so
+    # export -> import round-trips exactly
     got.frame = frame.apply(_cells).apply(
-        lambda c: c.str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True))
+        lambda c: c.str.replace(GUARD_TO_DROP, "", regex=True))
     got.warnings = warnings
     return got
 
@@ -1419,7 +1421,7 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
     if v("value_date"):     # the date of the exchange rate (a listing's, IATI's value-date)
         f["value_date"] = _iso_day(v("value_date"))
     f["tags"] = cell_tags(v("tags"))
-    docs = [x.strip() for x in v("doc").split("\n")]
+    docs = _citations(v("doc"))
     listed = [x.strip() for x in v("sources").split(";") if x.strip()]
     if listed and any(docs) and dict.fromkeys(listed) != dict.fromkeys(d for d in docs if d):
         rejects.append(reject(r, f"{colname['doc']}; {colname['sources']}",
@@ -1429,10 +1431,16 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
         return None
     if listed and not any(docs):
         docs = listed
-    quotes = [x.strip() for x in v("quote").split("\n")] if v("quote") else []
-    locs = [x.strip() for x in v("locator").split("\n")] if v("locator") else []
-    if len(docs) == 1 and len(quotes) > 1:          # one document, newlines in its quote
-        quotes = [v("quote")]
+    quotes, locs = _citations(v("quote")), _citations(v("locator"))
+    if len(docs) == 1 and len(quotes) > 1 and cell_citations(v("quote")) is None:
+        quotes = [v("quote")]                       # one document, newlines in its quote
+    for what, got in (("quote", quotes), ("locator", locs)):
+        if len(got) > max(len(docs), 1):            # never one dropped unsaid
+            rejects.append(reject(r, colname[what], (
+                f"entry {v('id')!r}: {len(got)} {what}s for {len(docs)} "
+                f"document{'s' if len(docs) != 1 else ''}: one a line or a JSON list, "
+                f"one per document in its order")))
+            return None
     sources = []
     if any(docs):
         for n, d in enumerate(docs):
@@ -1452,6 +1460,15 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
     if f.get("entry_amount") is None and values["entry_amount"][i]:
         f["_entry_amount"] = values["entry_amount"][i]
     return f
+
+
+def _citations(cell: str) -> list[str]:
+    """An entry's citation values from one cell: a JSON list exactly
+    (``ledger.imports.cells``), else one a line, trimmed."""
+    listed = cell_citations(cell)
+    if listed is not None:
+        return listed
+    return [x.strip() for x in cell.split("\n")] if cell else []
 
 
 # what the rows of one split entry may differ in: their purpose and share

@@ -9,7 +9,9 @@ texts since carry each foreign posting's @@ cost: test_export_years4; the hostil
 hledger texts keep "[Calais] port" whole since: hledger reads brackets inside
 a name as text, test_journal_names3; the hledger texts by year tag a one-off
 with its year too, and the recorded
-ones advise -X as worked out on each: test_export_years14, test_export_advice14)
+ones advise -X as worked out on each: test_export_years14, test_export_advice14;
+the hledger texts write tags `name: value`, which ledger 3 reads too, and
+advise 'not:tag:^secondary$': test_export_tags23)
 on the example
 ledger, a generated ledger
 (benchmarks/generate.py, 60 entries, seed 7; also read from its bulk Parquet,

@@ -175,7 +175,7 @@ def test_the_period_tag_says_what_the_listing_says(tmp_path, run_cli, basis, sta
     ledger = _ledger(tmp_path, start)
     listed = _listed_periods(run_cli, ledger)
     assert {k: listed[k] for k in words} == words
-    for fmt, pattern in (("hledger", r"; id:(\S+)\n    ; status:\S+\n    ; period:([^\n]*)"),
+    for fmt, pattern in (("hledger", r"; id: (\S+)\n    ; status: \S+\n    ; period: ([^\n]*)"),
                          ("beancount", r'id: "([^"]+)"\n  status: "[^"]*"\n  period: "([^"]*)"')):
         path = tmp_path / f"p.{fmt}"
         code, _, err = run_cli("export", ledger, "--to", fmt, "--basis", basis, "-o", path)

@@ -138,7 +138,7 @@ def test_the_recorded_export_gives_balance_basis_recorded_to_the_penny(tmp_path)
     _cli("export", ledger, "-o", journal, "--basis", "recorded")
     text = journal.read_text(encoding="utf-8")
     head = next(ln for ln in text.splitlines() if ln.startswith("; converted totals:"))
-    assert "hledger bal -B" in head and "not:tag:secondary" in head, head
+    assert "hledger bal -B" in head and "not:tag:^secondary$" in head, head
     run = subprocess.run([exe, "-f", str(journal), "bal", "-B", "not:tag:secondary", "-O",
                           "csv", "-N", "--tree", "--no-elide"], capture_output=True, text=True)
     assert run.returncode == 0, run.stderr

@@ -148,7 +148,7 @@ def test_each_status_counts_its_entries_once(case):
     assert summed == total + alone
 
 
-@pytest.mark.parametrize("fmt, mark", [("hledger", "; secondary:counted by a"),
+@pytest.mark.parametrize("fmt, mark", [("hledger", "; secondary: counted by a"),
                                        ("beancount", "secondary: TRUE")])
 def test_export_status_disbursed_counts_the_disbursement(ledger, run_cli, tmp_path, fmt, mark):
     """`not:tag:secondary` (hledger) or the secondary metadata (beancount):

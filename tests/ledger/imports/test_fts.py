@@ -266,8 +266,8 @@ def test_real_download_counts_what_fts_counts(tmp_path, run_cli, location):
     code, _, err = run_cli("export", book, "--to", "hledger", "-o", tmp_path / "book.journal")
     assert code == 0, err
     text = (tmp_path / "book.journal").read_text()
-    marked = {m.group(1) for block in text.split("\n\n") if "; secondary:not-counted" in block
-              for m in [re.search(r"; id:(\S+)", block)] if m}
+    marked = {m.group(1) for block in text.split("\n\n") if "; secondary: not-counted" in block
+              for m in [re.search(r"; id: (\S+)", block)] if m}
     assert marked == {i for i, e in entries.items() if "not-counted" in e.tags and not e.links}
     # a restatement in a currency with no published rates is the rate itself: not a warning
     assert not [ln for ln in (out + err).splitlines()
