@@ -326,6 +326,9 @@ class SheetGrid:
                         ctx.prec = EXACT_DIGITS
                         new = make_cell(self.ws, +value, cell.number_format)
                 new.number_format, new.font = cell.number_format, copy.copy(cell.font)
+                # a projected year's shading and the grid's borders stay
+                new.fill, new.border = copy.copy(cell.fill), copy.copy(cell.border)
+                new.protection = copy.copy(cell.protection)
                 row[c] = new
         self.exact = self.ws.exact_text = len(wide)   # build_workbook's note counts them
         note = exact_text_note("on this sheet", len(wide))
@@ -891,9 +894,11 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
     counted_value = sum((v for v, c in zip(part["normalised"], part["counted"])
                          if c == "yes" and v is not None and v == v), Decimal(0))
     part, exact = _exact_columns(part, ("normalised", "original amount"))
-    exact_total = bool(exact) or not fits_a_number(counted_value)
+    # a cut sheet has no total row: only the amounts shown can be too wide
+    total_wide = not cut and not fits_a_number(counted_value)
+    exact_total = bool(exact) or total_wide
     if exact_total:
-        caption += " " + exact_text_note("on this sheet", exact + (not fits_a_number(counted_value)))
+        caption += " " + exact_text_note("on this sheet", exact + total_wide)
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
     formats_by_cur = {}
@@ -932,7 +937,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
                              {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
                              "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
     if exact_total:
-        streamed.ws.exact_text = exact + (not fits_a_number(counted_value))
+        streamed.ws.exact_text = exact + total_wide
     return streamed
 
 
