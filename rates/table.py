@@ -119,7 +119,11 @@ class NoRateRoute(LedgerError):
 
     def __init__(self, base: str, quote: str, why: str):
         super().__init__(f"no exchange rate for {base}->{quote}: {why}")
-        self.why = why
+        self.base, self.quote, self.why = base, quote, why
+
+    def __reduce__(self):
+        # raised in a Dask worker, it reaches the client whole
+        return (type(self), (self.base, self.quote, self.why))
 
 
 @dataclass(frozen=True)
