@@ -5,8 +5,6 @@ The amounts are chosen so that each fits a spreadsheet number (15
 significant digits) and only their sum does not."""
 from __future__ import annotations
 
-import pickle
-
 import pytest
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -65,11 +63,3 @@ def test_projected_row_keeps_its_shading_when_a_total_is_rewritten(tmp_path):
         for c in filled:
             assert c.fill.fill_type == "lightUp", f"{c.coordinate} lost the projected shading"
 
-
-def test_no_rate_route_survives_pickling():
-    """A Dask worker's exception reaches the client pickled."""
-    from rates.table import NoRateRoute
-    err = pickle.loads(pickle.dumps(NoRateRoute("XDR", "EUR", "no XDR<->EUR rates")))
-    assert isinstance(err, NoRateRoute)
-    assert str(err) == "no exchange rate for XDR->EUR: no XDR<->EUR rates"
-    assert err.why == "no XDR<->EUR rates"
