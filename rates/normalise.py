@@ -28,7 +28,7 @@ from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported
 from ledger.errors import LedgerError
 from ledger.limits import FIRST_YEAR, LAST_YEAR
 from ledger.model import length_in_words
-from ledger.phrases.period import anniversary_years, length_end, length_fraction
+from ledger.phrases.period import anniversary_years, length_end, length_years
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
@@ -700,13 +700,13 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
         a, b = D.add_years(sy, wy), D.add_years(sy, wy + 1)
         e_years[yrows] = (a + np.rint(frac[yrows] * (b - a).astype(np.int64)).astype(
             "timedelta64[D]") - D.DAY)
-    # a length in months, weeks or days: its end by the calendar, its years exact
+    # a length in months, weeks or days: its end by the calendar, its years
+    # exact (weeks and days: those of their own dates, ``length_years``)
     if by_unit.any.any():
         ynum, yden = ynum.copy(), yden.copy()
         for rows, length, unit in by_unit.groups:
             e_years[rows] = length_end(s[rows], length, unit)
-            exact = length_fraction(length, unit)
-            ynum[rows], yden[rows] = exact.numerator, exact.denominator
+            ynum[rows], yden[rows] = length_years(s[rows], length, unit)
 
     horizon_end = _horizon_end(opts)
     e = s.copy()

@@ -6,7 +6,8 @@ finds the longest period phrase starting at ``pos`` in free text (used by the
 money parser and the extractor for the tail of an amount).  Durations are
 converted with pint (months, weeks, days → years) for the years they are
 said to last (``years``, to 4 places); a rate counts a length's exact years
-(``length_fraction``: a week 7/365), while a period said in months, weeks or days ends by the calendar
+(``length_years``: a month 1/12, N weeks or days the years of their own dates),
+while a period said in months, weeks or days ends by the calendar
 (``length_end``: 3 months from 1 January end on 31 March); a span of dates
 counts its years by anniversaries (``anniversary_years``, the reports' own count);
 ``total`` and ``annual_rate`` multiply/divide exactly.
@@ -30,7 +31,7 @@ __all__ = ["PeriodError", "parse_period", "match_period", "match_rate_tail",
            "rate_stated_before", "duration_years", "period_years",
            "total", "total_minor", "annual_rate", "normalise_fiscal_year", "WORD_NUMBERS", "span_fraction",
            "anniversary_years", "add_years", "months_after", "length_end", "period_end",
-           "length_fraction"]
+           "length_fraction", "length_years"]
 
 
 class PeriodError(ValueError):
@@ -172,19 +173,39 @@ def _unit_of(unit: str) -> str:
     return _UNITS[key]
 
 
-# a unit's exact length in years: what a rate a year for "18 months" or
-# "52 weeks" counts, so a month's, week's or day's share of the rate times N
-# is the total.  A week and a day are of a common year (365 days): pint's
-# Julian year (365.25) made £365,000 a year (£7,000 a week) for 52 weeks
-# £363,750.86, where the same 364 days as dates give £364,000.
-_UNIT_YEARS = {"year": Fraction(1), "month": Fraction(1, 12), "week": Fraction(7, 365),
-               "day": Fraction(1, 365)}
+# a unit's exact length in years, for the units of a fixed length: a
+# month is a twelfth.  Weeks and days have none: 52 weeks are 364/365 of a
+# common year and 364/366 of a leap one (``length_years``).
+_UNIT_YEARS = {"year": Fraction(1), "month": Fraction(1, 12)}
 
 
-def length_fraction(length: Decimal, unit: str) -> Fraction:
-    """A length in ``unit`` as an exact number of years: 18 months is 3/2,
-    52 weeks 364/365, 500 days 100/73 (days of a common year)."""
+def length_fraction(length: Decimal, unit: str) -> Fraction | None:
+    """A length in years or months as an exact number of years (18 months
+    is 3/2); None for weeks and days, whose years depend on their dates
+    (``length_years``)."""
+    if unit not in _UNIT_YEARS:
+        return None
     return Fraction(length) * _UNIT_YEARS[unit]
+
+
+def length_years(start, length, unit: str):
+    """The exact years a rate counts over ``length`` ``unit`` from each
+    ``start`` (numpy datetime64[D]), as int64 arrays (numerator,
+    denominator): years and months by their fixed length (18 months 3/2);
+    weeks and days by their own dates, from the start to their end
+    (``length_end``) by anniversaries (``anniversary_years``), so N weeks
+    or days count what the same span written as dates counts: 1461 days
+    from 2015-01-01 are 4 years, 52 weeks from it 364/365, from 2016-01-01
+    364/366.  The one count the reports, the package rule and ``total``
+    share."""
+    import numpy as np
+
+    s = np.asarray(start, dtype="datetime64[D]")
+    fixed = length_fraction(Decimal(str(length)), unit)
+    if fixed is not None:
+        return (np.full(s.shape, fixed.numerator, dtype=np.int64),
+                np.full(s.shape, fixed.denominator, dtype=np.int64))
+    return anniversary_years(s, length_end(s, length, unit) + np.timedelta64(1, "D"))
 
 
 def _length(n: Decimal, unit: str) -> dict:
@@ -558,18 +579,29 @@ def _amount(amount) -> Decimal:
 def period_years(period: Period) -> Decimal | None:
     """How many years a period lasts: its length, its span, or 1 for a fiscal
     year; None when it does not say (a one-off, an open-ended rate)."""
+    if period.years is not None:
+        return period.years
     f = _years_fraction(period)
-    if f is None:
-        return None
-    return period.years if period.years is not None else _tidy(f[0] / f[1], 4)
+    return None if f is None else _tidy(f[0] / f[1], 4)
 
 
-def _years_fraction(period: Period) -> tuple[Decimal, Decimal] | None:
-    """A period's years as an exact fraction: its length as written, its
-    span by anniversaries (``span_fraction``), 1 for a fiscal year."""
+def _years_fraction(period: Period, on: dt.date | None = None) -> tuple[Decimal, Decimal] | None:
+    """A period's years as an exact fraction: its length as written
+    (``length_years``, weeks and days from its start or ``on``; None
+    without either), its span by anniversaries (``span_fraction``), 1 for
+    a fiscal year."""
     if period.length is not None:
-        f = length_fraction(period.length, period.unit)
-        return Decimal(f.numerator), Decimal(f.denominator)
+        first = period.start or on
+        fixed = length_fraction(period.length, period.unit)
+        if fixed is not None:
+            return Decimal(fixed.numerator), Decimal(fixed.denominator)
+        if first is None:
+            return None
+        import numpy as np
+
+        num, den = length_years(np.array([first], dtype="datetime64[D]"),
+                                period.length, period.unit)
+        return Decimal(int(num[0])), Decimal(int(den[0]))
     if period.years is not None:
         return period.years, Decimal(1)
     if period.start and period.end:
@@ -580,47 +612,51 @@ def _years_fraction(period: Period) -> tuple[Decimal, Decimal] | None:
     return None
 
 
-def total(amount, period: Period) -> Decimal | None:
+def total(amount, period: Period, on: dt.date | None = None) -> Decimal | None:
     """Total money over the whole period: a per-year rate times its years
     ("£4m a year for 3 years" → 12000000; a span of dates by anniversaries,
-    as the reports count it); a total stays as it is.  None for an
-    open-ended per-year rate."""
+    as the reports count it; N weeks or days from its start, or ``on``,
+    the entry's date); a total stays as it is.  None for an open-ended
+    per-year rate, or N weeks or days from no date."""
     a = _amount(amount)
     if period.kind != PER_YEAR:
         return a
-    f = _years_fraction(period)
+    f = _years_fraction(period, on)
     if f is None:
         return None
     return _tidy(a * f[0] / f[1])
 
 
-def total_minor(amount, period: Period, digits: int) -> int | None:
+def total_minor(amount, period: Period, digits: int, on: dt.date | None = None) -> int | None:
     """``total`` in the minor units of a currency of ``digits`` places, as
     the reports count it (``rates.normalise``: the amount rounded half up to
     its minor units, times the period's exact years, rounded once, half away
     from zero): 1000000 a year for the 10 days 2016-01-01..10 is 2732240
-    pence (27322.404…).  None for an open-ended per-year rate."""
+    pence (27322.404…); N weeks or days from the period's start or ``on``
+    (the entry's date).  None for an open-ended per-year rate, or N weeks
+    or days from no date."""
     minor = to_minor(_amount(amount), digits)
     if period.kind != PER_YEAR:
         return minor
-    f = _years_fraction(period)
+    f = _years_fraction(period, on)
     if f is None:
         return None
     years = Fraction(f[0]) / Fraction(f[1])
     return round_div(minor * years.numerator, years.denominator)
 
 
-def annual_rate(amount, period: Period) -> Decimal | None:
+def annual_rate(amount, period: Period, on: dt.date | None = None) -> Decimal | None:
     """Money per year: a total spread evenly over its years ("£12m over 3
     years" → 4000000; a span of dates by anniversaries); a per-year amount
     as it is; a fiscal-year amount is its own annual rate.  None for a
-    one-off (it has no duration) or an "over" without a length."""
+    one-off (it has no duration) or an "over" without a length (or N
+    weeks or days from no date: their years are those of their dates)."""
     a = _amount(amount)
     if period.kind == PER_YEAR:
         return a
     if period.kind == ONE_OFF:
         return None
-    f = _years_fraction(period)
+    f = _years_fraction(period, on)
     if f is None:
         return None
     return _tidy(a * f[1] / f[0])

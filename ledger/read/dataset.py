@@ -211,7 +211,9 @@ def _narrow(book, first, index: int):
             "amount": (arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow)
             if arrow is not None else pa.array([str(a) for a in amount], pa.string()),
             "period": pa.array(en["period"].astype(object).to_numpy(),
-                               pa.string()).dictionary_encode()}
+                               pa.string()).dictionary_encode(),
+            # the day each starts: N weeks or days count their own dates' years
+            "start": pa.array(en["start"].fillna(en["date"]).to_numpy().astype("datetime64[D]"))}
     links = book.tables.links
     for k in LINK_KINDS:
         target = [""] * len(en)
@@ -261,14 +263,14 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         targets = pa.array([t for _, _, t in links], pa.string())
         pos = pc.fill_null(pc.index_in(targets, value_set=sid), -1)
         where = {"targets": pos.to_numpy(zero_copy_only=False).tolist()}
-    amounts, cur, qual, periods = (_whole(narrow.column(k))
-                                   for k in ("amount", "currency", "qualifier", "period"))
+    amounts, cur, qual, periods, starts = (
+        _whole(narrow.column(k)) for k in ("amount", "currency", "qualifier", "period", "start"))
     problems, _ = across_entries(
         n=n, ids=_Ids(sid),  # type: ignore[arg-type]  # read lazily, as a sequence
         place=lambda i: (files[int(file_of[i])], int(line_of[i])),
         currency=lambda i: cur[int(i)].as_py(), qualifier=lambda i: qual[int(i)].as_py(),
         amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
-        period=lambda i: periods[int(i)].as_py(),
+        period=lambda i: periods[int(i)].as_py(), start=lambda i: starts[int(i)].as_py(),
         find=lambda _t: where.get("targets", []), duplicates=duplicates,
         rejected=rejected, hints=BULK_HINTS, check_quotes=False,
         limit=MAX_PROBLEMS_PER_RULE)

@@ -1351,7 +1351,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                              documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums,
-                             period["label"]),
+                             period["label"], _starts(period["start"], date_np)),
              group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
@@ -1655,7 +1655,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
                     qualifier, entry_amount, link_entry, link_table, all_codes, n_ids,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=(),
-                    periods=None):
+                    periods=None, starts=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row: ``firsts``, the entries kept), with Arrow's id index:
     (problems, entries with errors).  ``duplicate_rows``: (row, the row of
@@ -1663,7 +1663,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
     ``firsts``) is named by the duplicate-id rule only, numbered after the
     entries kept.  ``link_entry``, ``link_table``: the links of the entries
     kept (``RawTables.links``), each one's entry among them.  ``no_src``:
-    per entry kept, it cites nothing."""
+    per entry kept, it cites nothing.  ``starts``: each row's first day
+    (``_starts``)."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1712,7 +1713,23 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
         uncited=uncited, documents=documents, pledges=pledges, apart=_apart(c),
         hints=raw.hints, check_quotes=quoted,
         accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits,
-        period=None if periods is None else lambda i: periods[firsts[i]])
+        period=None if periods is None else lambda i: periods[firsts[i]],
+        start=None if starts is None else lambda i: _day(starts[firsts[i]]))
+
+
+def _starts(start, date):
+    """Each row's first day: its period's start, or its date (datetime64[D])."""
+    import numpy as np
+
+    s, d = np.asarray(start, "datetime64[D]"), np.asarray(date, "datetime64[D]")
+    return np.where(np.isnat(s), d, s)
+
+
+def _day(d) -> dt.date | None:
+    """A datetime64[D] as a date; None for NaT."""
+    import numpy as np
+
+    return None if np.isnat(d) else d.item()
 
 
 def _apart(citations):

@@ -39,6 +39,7 @@ Rules (and codes):
 """
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections import defaultdict
 from decimal import Decimal
@@ -175,13 +176,17 @@ def packages(pairs: Iterable[tuple[int, int]], currency: Callable[[int], str],
 
 def whole_amounts(amount: Callable[[int], Decimal],
                   period: Callable[[int], str],
-                  currency: Callable[[int], str] | None = None) -> Callable[[int], Decimal | None]:
+                  currency: Callable[[int], str] | None = None,
+                  start: Callable[[int], dt.date | None] | None = None,
+                  ) -> Callable[[int], Decimal | None]:
     """Each entry's amount over its whole period, by the period rule
     (``ledger.phrases.period.total``: a rate a year times its years, a total
     as it is; None when open-ended); ``period(i)``: its period in words (the
     Book's ``period``), each distinct one parsed once.  With ``currency(i)``:
     rounded to the currency's minor unit as the reports count it
-    (``total_minor``), so the rule and the reports agree to the penny."""
+    (``total_minor``), so the rule and the reports agree to the penny.
+    ``start(i)``: the day it starts, from which N weeks or days count the
+    years of their own dates, as the reports count them."""
     parsed: dict[str, Period | None] = {}
     digits: dict[str, int] = {}
 
@@ -193,12 +198,13 @@ def whole_amounts(amount: Callable[[int], Decimal],
             except PeriodError:      # said by the rules on the entry itself
                 parsed[text] = None
         p = parsed[text]
+        on = None if start is None else start(i)
         if currency is None:
-            return amount(i) if p is None else period_total(amount(i), p)
+            return amount(i) if p is None else period_total(amount(i), p, on)
         cur = currency(i)
         if cur not in digits:
             digits[cur] = currency_digits(cur)
-        minor = total_minor(amount(i), p or Period(), digits[cur])
+        minor = total_minor(amount(i), p or Period(), digits[cur], on)
         return None if minor is None else Decimal(minor).scaleb(-digits[cur])
     return whole
 
@@ -376,7 +382,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    check_quotes: bool = True,
                    accounts: Iterable[tuple[int, str, str]] = (),
                    limit: int | None = None,
-                   period: Callable[[int], str] | None = None) -> tuple[list[Problem], set[int]]:
+                   period: Callable[[int], str] | None = None,
+                   start: Callable[[int], dt.date | None] | None = None,
+                   ) -> tuple[list[Problem], set[int]]:
     """Every cross-entry problem, and the entries with errors.
 
     ``ids[i]``, ``place(i)`` (file, line), ``currency(i)``, ``qualifier(i)``,
@@ -398,7 +406,8 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     kind, then one line saying how many more (bulk tables of a million rows).
     ``period(i)``: entry ``i``'s period in words (the Book's ``period``), so
     that packages are measured over their periods (None: every amount is
-    taken as a total)."""
+    taken as a total); ``start(i)``: the day it starts (its period's start,
+    or its date), from which N weeks or days count their years."""
     hints = {**JOURNAL_HINTS, **(hints or {})}
     out: list[Problem] = []
     bad: set[int] = set()
@@ -502,7 +511,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     # phased parts must not exceed their package, disbursements their pledge
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
         for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
-                            None if period is None else whole_amounts(amount, period, currency),
+                            None if period is None else whole_amounts(amount, period, currency, start),
                             None if period is None else yearly_amounts(amount, currency)):
             pkg_cur = currency(pkg.package)
             for p in pkg.other:

@@ -402,10 +402,11 @@ def _pick(mentions, entry: Entry):
     for m in mentions:
         if Money(m.amount, m.currency) in restated:
             return m, "restatement"
-    want = total(entry.amount, entry.period)
+    on = entry.period.start or entry.date   # N weeks or days count their dates' years
+    want = total(entry.amount, entry.period, on)
     for m in mentions:
         if m.currency == entry.currency and want is not None:
-            got = total(m.amount, m.period)
+            got = total(m.amount, m.period, on)
             if got is not None and got == want and m.period.kind != ONE_OFF:
                 return m, "total"
     if entry.period.kind == PER_YEAR:     # "£1m a month" as £12m per year

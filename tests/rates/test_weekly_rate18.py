@@ -1,8 +1,9 @@
-"""A rate a year over N weeks or N days is the week's (day's) share of the
-rate times N, a week being 7/365 and a day 1/365 of a year: £365,000 a year
-(£7,000 a week) for 52 weeks is £364,000, as the same 364 days written as
-dates give; it was £363,750.86 (a week 7/365.25 of a year).  A month stays
-a twelfth.  The same in every command, from a journal, a bulk CSV and a
+"""A rate a year over N weeks or N days counts the years of those days'
+own dates (tests/rates/test_lengths18b.py for leap years): in a common year
+a week is 7/365 and a day 1/365 of a year, so £365,000 a year (£7,000 a
+week) for 52 weeks from 2015-01-01 is £364,000, as the same 364 days
+written as dates give; it was £363,750.86 (a week 7/365.25 of a year).  A
+month stays a twelfth.  The same in every command, from a journal, a bulk CSV and a
 dataset, in calendar and fiscal years, and the package rule measures it so.
 
 Figures by hand:
@@ -136,6 +137,23 @@ def test_the_package_rule_measures_n_weeks_so(package, exceeded, tmp_path):
         assert "add up to 364000 GBP" in msgs[0]
 
 
+def _years_of(start: dt.date, after: dt.date) -> Fraction:
+    """Years from ``start`` to ``after`` (the day after the last) by
+    anniversaries, counted here with datetime alone: whole years, then the
+    days left over the days to the next anniversary (29 February's is 1
+    March in a common year)."""
+    def anniversary(k: int) -> dt.date:
+        try:
+            return start.replace(year=start.year + k)
+        except ValueError:       # 29 February into a common year
+            return dt.date(start.year + k, 3, 1)
+    k = 0
+    while anniversary(k + 1) <= after:
+        k += 1
+    a, b = anniversary(k), anniversary(k + 1)
+    return k + Fraction((after - a).days, (b - a).days)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)), st.integers(1, 520),
        st.sampled_from(["week", "day", "month"]), st.integers(1, 10**11),
@@ -143,19 +161,22 @@ def test_the_package_rule_measures_n_weeks_so(package, exceeded, tmp_path):
 def test_a_rate_over_n_units_is_n_times_its_share_in_every_grouping(start, n, unit, pennies,
                                                                     years):
     """A rate a year of ``pennies`` for N weeks (days, months), from any day
-    and grouped in any years: pennies × 7N/365 (N/365, N/12), rounded once
-    half away from zero, the same as the package rule's ``total_minor``."""
+    and grouped in any years: pennies × the years of its dates (N/12 for
+    months), rounded once half away from zero, the same as the package
+    rule's ``total_minor``."""
     from ledger.book import Book
     from ledger.model import Entry
     from ledger.phrases.period import parse_period, total_minor
     from reports.valuation import Spec, value
 
-    share = {"week": Fraction(7 * n, 365), "day": Fraction(n, 365), "month": Fraction(n, 12)}
-    exact = pennies * share[unit]
+    days = {"week": 7 * n, "day": n}
+    share = (Fraction(n, 12) if unit == "month"
+             else _years_of(start, start + dt.timedelta(days=days[unit])))
+    exact = pennies * share
     want = int(exact) + (1 if exact - int(exact) >= Fraction(1, 2) else 0)
     period = parse_period(f"per year for {n} {unit}s")
     amount = Decimal(pennies).scaleb(-2)
-    assert total_minor(amount, period, 2) == want
+    assert total_minor(amount, period, 2, start) == want
     e = Entry("e", start, "A", "P", amount, "GBP", period=period)
     spread = value(Book.from_entries([e]), Spec(currency="GBP", years=years), fast=True).spread
     assert sum(int(v) for v in spread["value_minor"]) == want

@@ -69,9 +69,12 @@ def test_a_period_is_said_as_given():
 
 
 def test_a_rate_for_months_or_days_counts_their_exact_years():
-    # a month is a twelfth of a year; a day 1/365 of one (a common year's day)
+    # a month is a twelfth of a year; days count the years of their dates:
+    # 500 days from 2015-03-01 end 2016-07-12, one year to 2016-03-01 and
+    # 134 days of the 365 to 2017-03-01 (29 February 2016 in the first)
     assert total(D(1_200_000), parse_period("per year for 6 months")) == D(600_000)
     assert total_minor(D(1_200_000), parse_period("per year for 6 months"), 2) == 60_000_000
-    want = Fraction(1_000_000 * 100) * 500 / 365
-    got = total_minor(D(1_000_000), parse_period("per year for 500 days"), 2)
+    want = Fraction(1_000_000 * 100) * (365 + 134) / 365
+    got = total_minor(D(1_000_000), parse_period("per year for 500 days from 2015-03-01"), 2)
     assert got == int(want + Fraction(1, 2))
+    assert total_minor(D(1_000_000), parse_period("per year for 500 days"), 2) is None
