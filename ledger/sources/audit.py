@@ -136,11 +136,35 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def _fold_quote(quote: str) -> str:
-    q = fold(quote)[0].strip()
+    return _folded_quote(quote)[0]
+
+
+def _folded_quote(quote: str) -> tuple[str, list[int], int]:
+    """The quote folded and stripped, for each character of ``fold(quote)``
+    its offset in ``quote``, and where the stripped quote starts in it."""
+    folded, origin = fold(quote)
+    q = folded.strip()
+    at = len(folded) - len(folded.lstrip())
     # a quote copied with its surrounding quotation marks
     if len(q) > 2 and q[0] == q[-1] == '"' and '"' not in q[1:-1]:
-        q = q[1:-1].strip()
-    return q
+        inner = q[1:-1]
+        q = inner.strip()
+        at += 1 + len(inner) - len(inner.lstrip())
+    return q, origin, at
+
+
+def _own_words(quote: str) -> str:
+    """A quote's words between its outer ellipses, as the quote writes them
+    (folded, "council’s" would match "council's" as if verbatim)."""
+    q, origin, at = _folded_quote(quote)
+    s = 0
+    while (e := _ELLIPSIS.match(q, s)) is not None:
+        s = e.end()
+    words = [p for p in _ELLIPSIS.split(q) if p][0]
+    a, b = origin[at + s], origin[at + s + len(words) - 1] + 1
+    while b < len(quote) and joins_previous(quote[b]):   # its last letter's accents
+        b += 1
+    return quote[a:b]
 
 
 @dataclass(frozen=True)
@@ -214,7 +238,7 @@ def find_quotes(quote: str, text: str, *, gap: int = 400) -> Iterator[QuoteMatch
     elif parts and parts[0] != q:
         # "… pledged £5 million …": words left out only before and after
         # it, which is any quote's; its own words are sought as they are
-        yield from find_quotes(parts[0], text, gap=gap)
+        yield from find_quotes(_own_words(quote), text, gap=gap)
 
 
 def _elided(parts: list[str], text: str, folded: str, origin: Sequence[int], gap: int,
