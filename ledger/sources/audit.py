@@ -440,17 +440,43 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
-def _figure_cut(m: QuoteMatch, text: str, quoted) -> Mention | None:
-    """The document's figure that starts inside the quote and runs on past
-    its end with another amount than any the quote reads ("€4" of
-    "€4⏎million a year"), read by the same ``find_mentions``; else None."""
-    a = text.rfind("\n", 0, m.start) + 1
+# characters that group or split a number's digits ("1,500,000", "1.5", "1 500 000")
+_DIGIT_JOINS = frozenset(",.'\u00a0\u202f\u2009 ")
+
+
+def _inside_number(text: str, i: int) -> bool:
+    """Whether ``text`` between ``i - 1`` and ``i`` is inside a number:
+    a digit (or a separator next to one) on both sides."""
+    def digitish(k: int, step: int) -> bool:
+        if not 0 <= k < len(text):
+            return False
+        c = text[k]
+        return c.isdigit() or (c in _DIGIT_JOINS and 0 <= k + step < len(text)
+                               and text[k + step].isdigit())
+    return digitish(i - 1, -1) and digitish(i, 1)
+
+
+def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
+                quoted) -> tuple[str, Mention] | None:
+    """The document's figure that the quoted words (each part of an elided
+    quote) cut, with another amount than any the quote reads, read by the
+    same ``find_mentions``: ``("stops", figure)`` for one that starts inside
+    them and runs on past their end ("€4" of "€4⏎million a year"),
+    ``("starts", figure)`` for one they start inside, taking a longer
+    number's tail ("5 million" of "15 million"); else None."""
     said = {Money(q.amount, q.currency) for q in quoted}
-    for d in find_mentions(text[a:m.end + 200], context=text):
-        start = a + d.offset
-        if m.start <= start < m.end < start + len(d.phrase) and \
-                Money(d.amount, d.currency) not in said:
-            return d
+    for s, e in spans:
+        # from the line's start, or a word break well before the quote on a long line
+        a = max(text.rfind("\n", 0, s), text.rfind(" ", 0, max(s - 200, 0))) + 1
+        for d in find_mentions(text[a:e + 200], context=text):
+            start = a + d.offset
+            end = start + len(d.phrase)
+            if Money(d.amount, d.currency) in said:
+                continue
+            if s <= start < e < end:
+                return "stops", d
+            if start < s < end and _inside_number(text, s):
+                return "starts", d
     return None
 
 
@@ -564,7 +590,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                              origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
                 break
     recorded = _money_text(entry.money)
-    cut = _figure_cut(m, source.text, mentions) if picked is not None else None
+    cut = _figure_cut(m.spans, source.text, mentions) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
     split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
     read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
@@ -577,10 +603,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                 "check the figure in the document", **base, **where))
     if cut is not None:     # "€4" quoted from "€4⏎million": the document's figure is another
         findings.append(finding("error", "amount-mismatch",
-                                f"the quote stops inside the figure: the document reads "
-                                f"{' '.join(cut.phrase.split())!r} but the entry records "
+                                f"the quote {cut[0]} inside the figure: the document reads "
+                                f"{' '.join(cut[1].phrase.split())!r} but the entry records "
                                 f"{entry.amount_text or recorded}",
-                                details={"source": cut.phrase, "entry": recorded},
+                                details={"source": cut[1].phrase, "entry": recorded},
                                 **base, **where))
         picked, how = None, ""
     elif not mentions:
