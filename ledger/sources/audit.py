@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
@@ -302,21 +302,91 @@ def _positions(hay: str, needle: str) -> Iterator[int]:
         i = hay.find(needle, i + max(len(needle), 1))
 
 
-def _closest(quote: str, text: str) -> tuple[int, str] | None:
+def _closest(quote: str, text: str) -> tuple[int, str] | None | Literal[False]:
     """The document passage most like a quote that was not found: the
-    longest common stretch, widened to the quote's length."""
+    longest common stretch (at least 6 characters and a third of the
+    quote), widened to the quote's length; None when there is none; False
+    when it was not sought (a quote whose pieces the document holds too
+    often)."""
 
     q = _fold_quote(quote)
     folded, origin = _fold_cached(text)
     if not q or not folded:
         return None
-    m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
-        0, len(folded), 0, len(q))
-    if m.size < max(6, len(q) // 3):
+    need = max(6, len(q) // 3)
+    found = _longest_common(folded, q, need)
+    if found is False:
+        if len(folded) * len(q) > _MAX_PAIRS:
+            return False
+        m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
+            0, len(folded), 0, len(q))
+        found = (m.a, m.b, m.size) if m.size >= need else None
+    if found is None:
         return None
-    a = max(0, m.a - m.b)
+    i, j, _ = found
+    a = max(0, i - j)
     b = min(len(folded), a + len(q))
     return origin[a], folded[a:b]
+
+
+# the closest passage: past this much work widening the places that hold a
+# piece of the quote (a place widened counts 5, one inside a stretch
+# already widened 1), the document is compared with the quote whole if
+# that is this many pairs of characters at most; else it is not sought
+_MAX_WORK = 1_000_000
+_MAX_PAIRS = 4_000_000
+
+
+def _longest_common(hay: str, needle: str,
+                    need: int) -> tuple[int, int, int] | None | Literal[False]:
+    """The longest stretch ``hay`` and ``needle`` share if it has ``need``
+    characters or more, as ``(start in hay, start in needle, length)``, the
+    earliest in ``hay``, then in ``needle`` (as difflib's
+    ``find_longest_match``); None if there is none; False if ``needle``'s
+    pieces occur too often (``_MAX_WORK``).
+
+    A shared stretch of ``need`` characters holds one of the pieces of
+    ``k`` characters taken every ``need - k + 1`` of ``needle``, so it is
+    found by widening each place ``hay`` holds one: in time of how often
+    the pieces occur, not of ``hay``'s length times ``needle``'s."""
+    if len(needle) < need:
+        return None
+    k = min(need, 16)
+    best: tuple[int, int, int] | None = None
+    covered: dict[int, int] = {}     # a diagonal (hay - needle offset): where its match ends
+    work = 0
+    for j in range(0, len(needle) - k + 1, need - k + 1):
+        piece = needle[j:j + k]
+        p = hay.find(piece)
+        while p >= 0:
+            work += 1
+            if covered.get(p - j, -1) < p + k:
+                work += 4
+                left = _shared_run(hay, p, needle, j, -1)
+                right = _shared_run(hay, p + k, needle, j + k, 1)
+                i0, size = p - left, left + k + right
+                covered[p - j] = i0 + size
+                if best is None or size > best[2] or (size == best[2] and
+                                                      (i0, j - left) < best[:2]):
+                    best = (i0, j - left, size)
+            if work > _MAX_WORK:
+                return False
+            p = hay.find(piece, p + 1)
+    return best if best is not None and best[2] >= need else None
+
+
+def _shared_run(a: str, i: int, b: str, j: int, way: int) -> int:
+    """How many characters ``a`` and ``b`` share going on from ``a[i]`` and
+    ``b[j]`` (``way`` 1), or back from before them (``way`` -1)."""
+    lo, hi = 0, (min(len(a) - i, len(b) - j) if way > 0 else min(i, j))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        same = (a[i:i + mid] == b[j:j + mid]) if way > 0 else (a[i - mid:i] == b[j - mid:j])
+        if same:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 # ------------------------------------------------------------ citations
@@ -509,7 +579,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         near = _closest(cit.quote, source.text)
         hint, details = "", {"quote": cit.quote}
         where: dict[str, Any] = {}
-        if near:
+        if near is False:
+            hint = ("; the closest passage was not sought: the document holds the quote's "
+                    "words too often")
+        elif near:
             loc = source.locate(near[0])
             hint = f"; the closest passage, at {loc}, reads {near[1]!r}"
             details.update(closest=near[1])
