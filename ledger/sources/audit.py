@@ -593,11 +593,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
+    first_at = m.start
     m, ambiguous, times = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
     if times > 1:
-        which = (f"its locator does not say which; the first is at {loc}" if ambiguous
+        first = "the first" if m.start == first_at else \
+            "the first that is not part of a longer number"
+        which = (f"its locator does not say which; {first} is at {loc}" if ambiguous
                  else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {times} times in {doc}; {which}",
@@ -822,7 +825,14 @@ def _occurrence(quote: str, locator: str, source: SourceText,
             return found[seen.index(vm[0])], False, len(found)
     if len(fits) == 1:
         return fits[0], False, len(found)
-    return (fits or [first])[0], True, len(found)
+    # "5 million" of "15 million" is not the one meant when another is whole
+    pool = fits or [first, *found[1:_MAX_ASKED]]
+    return next((o for o in pool if not _number_cut(o, source.text)), pool[0]), True, len(found)
+
+
+def _number_cut(m: QuoteMatch, text: str) -> bool:
+    """Whether a part of the quote starts or ends inside a number."""
+    return any(_inside_number(text, a) or _inside_number(text, b) for a, b in m.spans)
 
 
 def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:

@@ -63,3 +63,29 @@ def test_a_quote_cut_inside_a_figure_is_an_amount_mismatch(tmp_path, run_cli):
     assert ("warning", "figure-in-omission") in codes(findings, "part-starts")
     for eid in ("whole", "whole-elided", "restated"):
         assert figures[eid]["verified"], (eid, codes(findings, eid))
+
+
+# "5 million euros" twice: the tail of "15 million euros" (line 1), then whole (line 3)
+TWICE = ("The council gave 15 million euros for the wall.\n\n"
+         "It gave 5 million euros to the quay.\n")
+
+
+def test_a_quote_found_whole_elsewhere_is_read_there(tmp_path, run_cli):
+    entries = entry("quay", "€5m", "5 million euros") + entry("wall", "€15m", "15 million euros")
+    book = ledger_of(tmp_path, run_cli, {"d1.txt": TWICE}, entries)
+    figures, findings = audited(run_cli, book)
+    assert figures["quay"]["verified"] and figures["wall"]["verified"]
+    said = next(f for f in findings if f["entry"] == "quay" and f["code"] == "quote-repeated")
+    # "It gave " is 8 characters: the whole figure starts at column 9
+    assert (said["line"], said["column"]) == (3, 9)
+    assert said["message"] == ("the quote occurs 2 times in d1; its locator does not say "
+                               "which; the first that is not part of a longer number is at "
+                               "3:9")
+    # its locator can still point at the tail, which is then a mismatch
+    (tmp_path / "2").mkdir()
+    book2 = ledger_of(tmp_path / "2", run_cli, {"d1.txt": TWICE},
+                      entry("tail", "€5m", "5 million euros")
+                      .replace('quote = ', 'locator = "line 1"\n  quote = '))
+    figures, findings = audited(run_cli, book2)
+    assert not figures["tail"]["verified"]
+    assert "starts inside the figure" in message(findings, "tail")
