@@ -58,7 +58,8 @@ from ledger.model import LINK_KINDS, Problem
 from ledger.phrases.money import POINT, Convention, MarkCount, added, convention, decimal_mark
 from ledger.read.documents import DATASET_ARCHIVE, read_documents
 from ledger.read.table import (MAX_PROBLEMS_PER_RULE, _Ids, bulk_book, decimal_places,
-                               plain_amounts, read_table, text_column)
+                               plain_amounts, read_table, text_column,
+                               unreadable_as_text)
 from ledger.rules import BULK_HINTS, across_entries
 from ledger.rules.options import option_problem
 from ledger.safe_io import UnsafeFile, check_nesting, is_dataset, read_text
@@ -425,21 +426,17 @@ def _amount_cells(file: str | Path):
 
 def _read_part(file: str | Path):
     """``read_table`` of a part file, a column it cannot read as text (a
-    list, struct or map) named in its refusal."""
+    list, struct or map; bytes not UTF-8) named in its refusal, also when
+    pyarrow's own reader refuses a nested column."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
         return read_table(file)
     except pa.ArrowNotImplementedError as err:
-        nested = []
-        for f in pq.read_schema(file):
-            try:
-                text_column(pa.chunked_array([], type=f.type))
-            except pa.ArrowNotImplementedError:
-                nested.append(f"column {f.name!r} holds {f.type}")
-        raise ValueError("; ".join(nested) + ", which cannot be read as text" if nested
-                         else str(err)) from err
+        said = [why for f in pq.read_schema(file)
+                if (why := unreadable_as_text(f.name, pa.chunked_array([], type=f.type)))]
+        raise ValueError("; ".join(said) if said else str(err)) from err
 
 
 def _mark_count(item) -> MarkCount:

@@ -140,9 +140,60 @@ def read_table(path: str | Path, fmt: str | None = None):
             raise ValueError(f"column {name!r} appears twice (columns {seen[name]} and {i}): "
                              f"keep one")
         seen[name] = i
-    return pa.table({name: _tags_cells(c) if name == "tags" else text_column(c)
-                     for name, c in zip(table.column_names, table.columns)},
-                    metadata=meta)
+    cols, refused = {}, []
+    for name, c in zip(table.column_names, table.columns):
+        try:
+            cols[name] = _tags_cells(c) if name == "tags" else text_column(c)
+        except (pa.ArrowNotImplementedError, pa.ArrowInvalid) as err:
+            refused.append(unreadable_as_text(name, c, table.column("id") if "id" in seen
+                                              else None) or f"column {name!r}: {err}")
+    if refused:
+        raise ValueError("; ".join(refused))
+    return pa.table(cols, metadata=meta)
+
+
+def unreadable_as_text(name: str, c, ids=None) -> str | None:
+    """Why a bulk file's column ``name`` cannot be read as text, in words
+    that name it: a nested type (a list, struct or map), or bytes that are
+    not UTF-8 at the first such row's line (the header is line 1) and its
+    entry (its cell of ``ids``, the file's id column); None when it can be."""
+    import pyarrow as pa
+
+    t = c.type
+    if pa.types.is_nested(t):
+        return f"column {name!r} holds {t}, which cannot be read as text"
+    if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
+        row = _first_not_utf8(c)
+        if row is not None:
+            eid = ids[row].as_py() if ids is not None else None
+            entry = f", entry {eid.strip()!r}" if isinstance(eid, str) and eid.strip() else ""
+            return (f"column {name!r} holds bytes that are not UTF-8 text, first at line "
+                    f"{row + 2}{entry}")
+    return None
+
+
+def _first_not_utf8(c) -> int | None:
+    """The first row of a column of bytes that is not UTF-8 text, found by
+    halving (each half cast once: linear in the column), or None."""
+    import pyarrow as pa
+
+    def text(a: int, b: int) -> bool:
+        try:
+            c.slice(a, b - a).cast(pa.string())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return False
+        return True
+
+    lo, hi = 0, len(c)          # the first such row is in [lo, hi)
+    if text(lo, hi):
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if text(lo, mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 # pyarrow's refusal of a row with a cell too many or too few

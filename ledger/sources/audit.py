@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal, localcontext
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
@@ -136,11 +136,35 @@ def fold(text: str) -> tuple[str, list[int]]:
 
 
 def _fold_quote(quote: str) -> str:
-    q = fold(quote)[0].strip()
+    return _folded_quote(quote)[0]
+
+
+def _folded_quote(quote: str) -> tuple[str, list[int], int]:
+    """The quote folded and stripped, for each character of ``fold(quote)``
+    its offset in ``quote``, and where the stripped quote starts in it."""
+    folded, origin = fold(quote)
+    q = folded.strip()
+    at = len(folded) - len(folded.lstrip())
     # a quote copied with its surrounding quotation marks
     if len(q) > 2 and q[0] == q[-1] == '"' and '"' not in q[1:-1]:
-        q = q[1:-1].strip()
-    return q
+        inner = q[1:-1]
+        q = inner.strip()
+        at += 1 + len(inner) - len(inner.lstrip())
+    return q, origin, at
+
+
+def _own_words(quote: str) -> str:
+    """A quote's words between its outer ellipses, as the quote writes them
+    (folded, "council’s" would match "council's" as if verbatim)."""
+    q, origin, at = _folded_quote(quote)
+    s = 0
+    while (e := _ELLIPSIS.match(q, s)) is not None:
+        s = e.end()
+    words = [p for p in _ELLIPSIS.split(q) if p][0]
+    a, b = origin[at + s], origin[at + s + len(words) - 1] + 1
+    while b < len(quote) and joins_previous(quote[b]):   # its last letter's accents
+        b += 1
+    return quote[a:b]
 
 
 @dataclass(frozen=True)
@@ -214,7 +238,7 @@ def find_quotes(quote: str, text: str, *, gap: int = 400) -> Iterator[QuoteMatch
     elif parts and parts[0] != q:
         # "… pledged £5 million …": words left out only before and after
         # it, which is any quote's; its own words are sought as they are
-        yield from find_quotes(parts[0], text, gap=gap)
+        yield from find_quotes(_own_words(quote), text, gap=gap)
 
 
 def _elided(parts: list[str], text: str, folded: str, origin: Sequence[int], gap: int,
@@ -278,21 +302,91 @@ def _positions(hay: str, needle: str) -> Iterator[int]:
         i = hay.find(needle, i + max(len(needle), 1))
 
 
-def _closest(quote: str, text: str) -> tuple[int, str] | None:
+def _closest(quote: str, text: str) -> tuple[int, str] | None | Literal[False]:
     """The document passage most like a quote that was not found: the
-    longest common stretch, widened to the quote's length."""
+    longest common stretch (at least 6 characters and a third of the
+    quote), widened to the quote's length; None when there is none; False
+    when it was not sought (a quote whose pieces the document holds too
+    often)."""
 
     q = _fold_quote(quote)
     folded, origin = _fold_cached(text)
     if not q or not folded:
         return None
-    m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
-        0, len(folded), 0, len(q))
-    if m.size < max(6, len(q) // 3):
+    need = max(6, len(q) // 3)
+    found = _longest_common(folded, q, need)
+    if found is False:
+        if len(folded) * len(q) > _MAX_PAIRS:
+            return False
+        m = SequenceMatcher(None, folded, q, autojunk=False).find_longest_match(
+            0, len(folded), 0, len(q))
+        found = (m.a, m.b, m.size) if m.size >= need else None
+    if found is None:
         return None
-    a = max(0, m.a - m.b)
+    i, j, _ = found
+    a = max(0, i - j)
     b = min(len(folded), a + len(q))
     return origin[a], folded[a:b]
+
+
+# the closest passage: past this much work widening the places that hold a
+# piece of the quote (a place widened counts 5, one inside a stretch
+# already widened 1), the document is compared with the quote whole if
+# that is this many pairs of characters at most; else it is not sought
+_MAX_WORK = 1_000_000
+_MAX_PAIRS = 4_000_000
+
+
+def _longest_common(hay: str, needle: str,
+                    need: int) -> tuple[int, int, int] | None | Literal[False]:
+    """The longest stretch ``hay`` and ``needle`` share if it has ``need``
+    characters or more, as ``(start in hay, start in needle, length)``, the
+    earliest in ``hay``, then in ``needle`` (as difflib's
+    ``find_longest_match``); None if there is none; False if ``needle``'s
+    pieces occur too often (``_MAX_WORK``).
+
+    A shared stretch of ``need`` characters holds one of the pieces of
+    ``k`` characters taken every ``need - k + 1`` of ``needle``, so it is
+    found by widening each place ``hay`` holds one: in time of how often
+    the pieces occur, not of ``hay``'s length times ``needle``'s."""
+    if len(needle) < need:
+        return None
+    k = min(need, 16)
+    best: tuple[int, int, int] | None = None
+    covered: dict[int, int] = {}     # a diagonal (hay - needle offset): where its match ends
+    work = 0
+    for j in range(0, len(needle) - k + 1, need - k + 1):
+        piece = needle[j:j + k]
+        p = hay.find(piece)
+        while p >= 0:
+            work += 1
+            if covered.get(p - j, -1) < p + k:
+                work += 4
+                left = _shared_run(hay, p, needle, j, -1)
+                right = _shared_run(hay, p + k, needle, j + k, 1)
+                i0, size = p - left, left + k + right
+                covered[p - j] = i0 + size
+                if best is None or size > best[2] or (size == best[2] and
+                                                      (i0, j - left) < best[:2]):
+                    best = (i0, j - left, size)
+            if work > _MAX_WORK:
+                return False
+            p = hay.find(piece, p + 1)
+    return best if best is not None and best[2] >= need else None
+
+
+def _shared_run(a: str, i: int, b: str, j: int, way: int) -> int:
+    """How many characters ``a`` and ``b`` share going on from ``a[i]`` and
+    ``b[j]`` (``way`` 1), or back from before them (``way`` -1)."""
+    lo, hi = 0, (min(len(a) - i, len(b) - j) if way > 0 else min(i, j))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        same = (a[i:i + mid] == b[j:j + mid]) if way > 0 else (a[i - mid:i] == b[j - mid:j])
+        if same:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
 
 
 # ------------------------------------------------------------ citations
@@ -417,17 +511,43 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
-def _figure_cut(m: QuoteMatch, text: str, quoted) -> Mention | None:
-    """The document's figure that starts inside the quote and runs on past
-    its end with another amount than any the quote reads ("€4" of
-    "€4⏎million a year"), read by the same ``find_mentions``; else None."""
-    a = text.rfind("\n", 0, m.start) + 1
+# characters that group or split a number's digits ("1,500,000", "1.5", "1 500 000")
+_DIGIT_JOINS = frozenset(",.'\u00a0\u202f\u2009 ")
+
+
+def _inside_number(text: str, i: int) -> bool:
+    """Whether ``text`` between ``i - 1`` and ``i`` is inside a number:
+    a digit (or a separator next to one) on both sides."""
+    def digitish(k: int, step: int) -> bool:
+        if not 0 <= k < len(text):
+            return False
+        c = text[k]
+        return c.isdigit() or (c in _DIGIT_JOINS and 0 <= k + step < len(text)
+                               and text[k + step].isdigit())
+    return digitish(i - 1, -1) and digitish(i, 1)
+
+
+def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
+                quoted) -> tuple[str, Mention] | None:
+    """The document's figure that the quoted words (each part of an elided
+    quote) cut, with another amount than any the quote reads, read by the
+    same ``find_mentions``: ``("stops", figure)`` for one that starts inside
+    them and runs on past their end ("€4" of "€4⏎million a year"),
+    ``("starts", figure)`` for one they start inside, taking a longer
+    number's tail ("5 million" of "15 million"); else None."""
     said = {Money(q.amount, q.currency) for q in quoted}
-    for d in find_mentions(text[a:m.end + 200], context=text):
-        start = a + d.offset
-        if m.start <= start < m.end < start + len(d.phrase) and \
-                Money(d.amount, d.currency) not in said:
-            return d
+    for s, e in spans:
+        # from the line's start, or a word break well before the quote on a long line
+        a = max(text.rfind("\n", 0, s), text.rfind(" ", 0, max(s - 200, 0))) + 1
+        for d in find_mentions(text[a:e + 200], context=text):
+            start = a + d.offset
+            end = start + len(d.phrase)
+            if Money(d.amount, d.currency) in said:
+                continue
+            if s <= start < e < end:
+                return "stops", d
+            if start < s < end and _inside_number(text, s):
+                return "starts", d
     return None
 
 
@@ -460,7 +580,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         near = _closest(cit.quote, source.text)
         hint, details = "", {"quote": cit.quote}
         where: dict[str, Any] = {}
-        if near:
+        if near is False:
+            hint = ("; the closest passage was not sought: the document holds the quote's "
+                    "words too often")
+        elif near:
             loc = source.locate(near[0])
             hint = f"; the closest passage, at {loc}, reads {near[1]!r}"
             details.update(closest=near[1])
@@ -471,11 +594,14 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
+    first_at = m.start
     m, ambiguous, times = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
     if times > 1:
-        which = (f"its locator does not say which; the first is at {loc}" if ambiguous
+        first = "the first" if m.start == first_at else \
+            "the first that is not part of a longer number"
+        which = (f"its locator does not say which; {first} is at {loc}" if ambiguous
                  else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {times} times in {doc}; {which}",
@@ -541,7 +667,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                              origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
                 break
     recorded = _money_text(entry.money)
-    cut = _figure_cut(m, source.text, mentions) if picked is not None else None
+    cut = _figure_cut(m.spans, source.text, mentions) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
     split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
     read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
@@ -554,10 +680,10 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                                 "check the figure in the document", **base, **where))
     if cut is not None:     # "€4" quoted from "€4⏎million": the document's figure is another
         findings.append(finding("error", "amount-mismatch",
-                                f"the quote stops inside the figure: the document reads "
-                                f"{' '.join(cut.phrase.split())!r} but the entry records "
+                                f"the quote {cut[0]} inside the figure: the document reads "
+                                f"{' '.join(cut[1].phrase.split())!r} but the entry records "
                                 f"{entry.amount_text or recorded}",
-                                details={"source": cut.phrase, "entry": recorded},
+                                details={"source": cut[1].phrase, "entry": recorded},
                                 **base, **where))
         picked, how = None, ""
     elif not mentions:
@@ -700,7 +826,14 @@ def _occurrence(quote: str, locator: str, source: SourceText,
             return found[seen.index(vm[0])], False, len(found)
     if len(fits) == 1:
         return fits[0], False, len(found)
-    return (fits or [first])[0], True, len(found)
+    # "5 million" of "15 million" is not the one meant when another is whole
+    pool = fits or [first, *found[1:_MAX_ASKED]]
+    return next((o for o in pool if not _number_cut(o, source.text)), pool[0]), True, len(found)
+
+
+def _number_cut(m: QuoteMatch, text: str) -> bool:
+    """Whether a part of the quote starts or ends inside a number."""
+    return any(_inside_number(text, a) or _inside_number(text, b) for a, b in m.spans)
 
 
 def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
