@@ -48,11 +48,23 @@ def hledger_account(account: str) -> str:
     return ":".join(_HLEDGER_SPACE.sub(" ", p) for p in account.split(":"))
 
 
+# ledger 3 reads a '[' followed by a digit or '=' anywhere in a transaction's
+# or posting's note as its date (item_t::parse_tags: "[2020-06-01]", "[=…]",
+# and "[1]" refuses the whole file), so on a comment line that '[' is written
+# as the full-width '［'; hledger reads it as plain text either way
+_LEDGER_DATE = re.compile(r"\[(?=[0-9=])")
+NOTE_BRACKET = "\uff3b"
+
+
+def _note_safe(text: str) -> str:
+    return _LEDGER_DATE.sub(NOTE_BRACKET, text)
+
+
 def _tag_value(text: str) -> str:
     # a tag value ends at a comma or the line end
     t = " ".join(str(text).split())
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    return t.replace(",", " ;")
+    return _note_safe(t.replace(",", " ;"))
 
 
 # the tag names the hledger export writes itself; hledger compares tag names
@@ -81,8 +93,8 @@ def _comment_text(text: str) -> str:
     """Free text on an hledger comment line (a quote), one line, where no
     word can become a tag: hledger reads any "word:" in a comment as a tag
     (a quote's "year:2020" would be one), so a ':' is written as the
-    full-width '：'."""
-    return _one_line(text).replace(":", "\uff1a")
+    full-width '：'; and a '[' before a digit or '=' as '［' (``_note_safe``)."""
+    return _note_safe(_one_line(text).replace(":", "\uff1a"))
 
 
 def _description(text: str) -> str:
@@ -94,9 +106,11 @@ def _description(text: str) -> str:
 
 def _as_written(text: str) -> str:
     """The amount as written, exactly and on one line (a JSON string: quotes,
-    backslashes and line breaks escaped, and ':' as \\u003a so no word in it
-    reads as an hledger tag; everything else as is)."""
-    return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a")
+    backslashes and line breaks escaped, ':' as \\u003a so no word in it
+    reads as an hledger tag, '[' as \\u005b so ledger 3 reads no date in it;
+    everything else as is)."""
+    return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a") \
+        .replace("[", "\\u005b")
 
 
 @functools.cache
