@@ -115,10 +115,11 @@ def _as_written(text: str) -> str:
 
 @functools.cache
 def _bc_char(c: str) -> str:
-    """One character of an account component as beancount's lexer takes it
-    (ASCII letters, digits and '-', any other character; beancount/parser/
-    lexer.l, ACCOUNTNAME): a Latin letter folded to ASCII ("é" -> "e"), a
-    letter, digit or mark of another script kept ("日", "Ω"), anything else
+    """One character of an account component as beancount takes it
+    (``beancount.core.account.ACCOUNT_RE``, which bean-format checks: letters,
+    decimal digits and '-'): a Latin letter folded to ASCII ("é" -> "e"), a
+    letter or decimal digit of another script kept ("日", "Ω"), a combining
+    mark or variation selector dropped (not a letter there), anything else
     (space, punctuation, symbols, invisible controls) '-'."""
     if c.isascii():
         return c if c.isalnum() else "-"
@@ -126,19 +127,33 @@ def _bc_char(c: str) -> str:
     folded = d.encode("ascii", "ignore").decode()
     if folded and all(x.isascii() or unicodedata.category(x)[0] == "M" for x in d):
         return re.sub(r"[^A-Za-z0-9]", "-", folded)
-    return c if unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd" else "-"
+    cat = unicodedata.category(c)
+    return c if cat[0] == "L" or cat == "Nd" else "" if cat[0] == "M" else "-"
+
+
+# before a component whose first letter has no capital ("日本" -> "X-日本"):
+# beancount wants a capital letter or a digit first
+NO_CAPITAL = "X-"
+
+
+def _capital_first(t: str) -> str:
+    if unicodedata.category(t[0]) in ("Lu", "Nd"):
+        return t
+    up = t[0].upper()
+    if unicodedata.category(up[0]) == "Lu" and all(
+            unicodedata.category(x)[0] == "L" for x in up):
+        return up + t[1:]                       # "ßeta" -> "SSeta", "ǆ" -> "Ǆ"
+    return NO_CAPITAL + t
 
 
 def beancount_component(part: str) -> str:
-    """One account component: letters, digits and '-', starting with a
-    capital letter or digit ("Home Office" -> "Home-Office", "ωμέγα" ->
-    "Ωμέγα", "日本" as is: bean-check takes any letter there)."""
+    """One account component: letters, decimal digits and '-', starting with
+    a capital letter or digit, as ``beancount.core.account.is_valid`` wants
+    ("Home Office" -> "Home-Office", "ωμέγα" -> "Ωμέγα", "日本" -> "X-日本").
+    Two names that so become one are refused by ``reports.export``."""
     t = "".join(_bc_char(c) for c in unicodedata.normalize("NFC", part)).strip("-")
     t = re.sub(r"-{2,}", "-", t)
-    if not t:
-        t = "X"
-    first = t[0].upper()
-    return (first if len(first) == 1 else t[0]) + t[1:]
+    return _capital_first(t) if t else "X"
 
 
 @functools.lru_cache(maxsize=1 << 16)
