@@ -34,11 +34,12 @@ CHUNK_ENTRIES = 20_000    # entries per written chunk: bounded memory, text that
 # characters Python's str.split() splits on, and the comma (a tag value ends there)
 _WS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
        r"\x{202f}\x{205f}\x{3000}")
-_TAG_UNSAFE = "[" + _WS + ",]"                       # _tag_value would change it
+_NOTE_UNSAFE = r"\[[0-9=]"                           # jn._note_safe would change it
+_TAG_UNSAFE = "([" + _WS + ",]|" + _NOTE_UNSAFE + ")"    # _tag_value would change it
 _WS_UNSAFE = "^ | $|  |[" + _WS.replace(" ", "") + "]"   # " ".join(t.split()) would
-_JSON_UNSAFE = r'["\\\x00-\x1f:]'                    # _as_written would escape it
+_JSON_UNSAFE = r'["\\\x00-\x1f:\[]'                  # _as_written would escape it
 _DESC_UNSAFE = "[" + _WS.replace(" ", "") + ";]"        # _description would change it
-_COMMENT_UNSAFE = _WS_UNSAFE + "|:"                    # _comment_text would
+_COMMENT_UNSAFE = _WS_UNSAFE + "|:|" + _NOTE_UNSAFE     # _comment_text would
 _BQ_UNSAFE = r'["\\]|' + _WS_UNSAFE + "|" + BIDI_CLASS   # _bq would change it
 
 

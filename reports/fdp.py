@@ -122,9 +122,9 @@ def _csv_cells(arr, inert: bool):
 
 # the CSV guard kept in the labels: ledger.csv is opened in spreadsheets too,
 # and the guard is one-to-one, so labels stay distinct (docs/interop.md)
-_GUARDED = ("text starting with = + - @ tab, carriage return or an apostrophe has one "
-            "apostrophe put before it (a spreadsheet then shows it as text): remove one "
-            "leading apostrophe before any of those for the exact text")
+_GUARDED = ("text starting with = + - @ tab or carriage return after any apostrophes has "
+            "one apostrophe put before it (a spreadsheet then shows it as text): remove one "
+            "leading apostrophe from such text for the exact text")
 
 
 def descriptor(book, currency: str, horizon, n_rows: int, constant=None) -> dict:

@@ -48,11 +48,23 @@ def hledger_account(account: str) -> str:
     return ":".join(_HLEDGER_SPACE.sub(" ", p) for p in account.split(":"))
 
 
+# ledger 3 reads a '[' followed by a digit or '=' anywhere in a transaction's
+# or posting's note as its date (item_t::parse_tags: "[2020-06-01]", "[=…]",
+# and "[1]" refuses the whole file), so on a comment line that '[' is written
+# as the full-width '［'; hledger reads it as plain text either way
+_LEDGER_DATE = re.compile(r"\[(?=[0-9=])")
+NOTE_BRACKET = "\uff3b"
+
+
+def _note_safe(text: str) -> str:
+    return _LEDGER_DATE.sub(NOTE_BRACKET, text)
+
+
 def _tag_value(text: str) -> str:
     # a tag value ends at a comma or the line end
     t = " ".join(str(text).split())
     t = re.sub(r"(?<=\d),(?=\d{3})", "", t)
-    return t.replace(",", " ;")
+    return _note_safe(t.replace(",", " ;"))
 
 
 # the tag names the hledger export writes itself; hledger compares tag names
@@ -81,8 +93,8 @@ def _comment_text(text: str) -> str:
     """Free text on an hledger comment line (a quote), one line, where no
     word can become a tag: hledger reads any "word:" in a comment as a tag
     (a quote's "year:2020" would be one), so a ':' is written as the
-    full-width '：'."""
-    return _one_line(text).replace(":", "\uff1a")
+    full-width '：'; and a '[' before a digit or '=' as '［' (``_note_safe``)."""
+    return _note_safe(_one_line(text).replace(":", "\uff1a"))
 
 
 def _description(text: str) -> str:
@@ -94,17 +106,20 @@ def _description(text: str) -> str:
 
 def _as_written(text: str) -> str:
     """The amount as written, exactly and on one line (a JSON string: quotes,
-    backslashes and line breaks escaped, and ':' as \\u003a so no word in it
-    reads as an hledger tag; everything else as is)."""
-    return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a")
+    backslashes and line breaks escaped, ':' as \\u003a so no word in it
+    reads as an hledger tag, '[' as \\u005b so ledger 3 reads no date in it;
+    everything else as is)."""
+    return json.dumps(text, ensure_ascii=False).replace(":", "\\u003a") \
+        .replace("[", "\\u005b")
 
 
 @functools.cache
 def _bc_char(c: str) -> str:
-    """One character of an account component as beancount's lexer takes it
-    (ASCII letters, digits and '-', any other character; beancount/parser/
-    lexer.l, ACCOUNTNAME): a Latin letter folded to ASCII ("é" -> "e"), a
-    letter, digit or mark of another script kept ("日", "Ω"), anything else
+    """One character of an account component as beancount takes it
+    (``beancount.core.account.ACCOUNT_RE``, which bean-format checks: letters,
+    decimal digits and '-'): a Latin letter folded to ASCII ("é" -> "e"), a
+    letter or decimal digit of another script kept ("日", "Ω"), a combining
+    mark or variation selector dropped (not a letter there), anything else
     (space, punctuation, symbols, invisible controls) '-'."""
     if c.isascii():
         return c if c.isalnum() else "-"
@@ -112,19 +127,33 @@ def _bc_char(c: str) -> str:
     folded = d.encode("ascii", "ignore").decode()
     if folded and all(x.isascii() or unicodedata.category(x)[0] == "M" for x in d):
         return re.sub(r"[^A-Za-z0-9]", "-", folded)
-    return c if unicodedata.category(c)[0] in "LM" or unicodedata.category(c) == "Nd" else "-"
+    cat = unicodedata.category(c)
+    return c if cat[0] == "L" or cat == "Nd" else "" if cat[0] == "M" else "-"
+
+
+# before a component whose first letter has no capital ("日本" -> "X-日本"):
+# beancount wants a capital letter or a digit first
+NO_CAPITAL = "X-"
+
+
+def _capital_first(t: str) -> str:
+    if unicodedata.category(t[0]) in ("Lu", "Nd"):
+        return t
+    up = t[0].upper()
+    if unicodedata.category(up[0]) == "Lu" and all(
+            unicodedata.category(x)[0] == "L" for x in up):
+        return up + t[1:]                       # "ßeta" -> "SSeta", "ǆ" -> "Ǆ"
+    return NO_CAPITAL + t
 
 
 def beancount_component(part: str) -> str:
-    """One account component: letters, digits and '-', starting with a
-    capital letter or digit ("Home Office" -> "Home-Office", "ωμέγα" ->
-    "Ωμέγα", "日本" as is: bean-check takes any letter there)."""
+    """One account component: letters, decimal digits and '-', starting with
+    a capital letter or digit, as ``beancount.core.account.is_valid`` wants
+    ("Home Office" -> "Home-Office", "ωμέγα" -> "Ωμέγα", "日本" -> "X-日本").
+    Two names that so become one are refused by ``reports.export``."""
     t = "".join(_bc_char(c) for c in unicodedata.normalize("NFC", part)).strip("-")
     t = re.sub(r"-{2,}", "-", t)
-    if not t:
-        t = "X"
-    first = t[0].upper()
-    return (first if len(first) == 1 else t[0]) + t[1:]
+    return _capital_first(t) if t else "X"
 
 
 @functools.lru_cache(maxsize=1 << 16)

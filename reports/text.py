@@ -15,26 +15,24 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Literal
 
-from ledger.imports.cells import GUARD, GUARDED, GUARDED_START
+from ledger.imports.cells import GUARD, GUARDED_START, guard
 from ledger.text_safety import show_bidi
 from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
 
-# Text a spreadsheet would run as a formula when it opens a CSV file, and text
-# starting with the guard itself: so the import reads every text back exactly
-FORMULA_PREFIXES = GUARDED
+# the first characters of a text the guard may go before (ledger.imports.cells:
+# a formula character, after any apostrophes)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", GUARD)
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
 def inert(value):
     """A CSV cell that spreadsheets show as text, never run as a formula:
-    text starting with = + - @ tab or CR, or with the apostrophe itself, gets
-    a leading apostrophe (``ledger.imports.cells``: the import takes it off).
-    Numbers (including negative ones) and other values pass through
-    unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _NUMBER.match(value):
-        return GUARD + value
-    return value
+    text starting with = + - @ tab or CR, after any apostrophes, gets one
+    more leading apostrophe (``ledger.imports.cells.guard``: the import takes
+    it off).  Numbers (including negative ones) and other values pass
+    through unchanged."""
+    return guard(value) if isinstance(value, str) else value
 
 
 def inert_frame(frame):

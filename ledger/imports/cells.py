@@ -8,21 +8,37 @@ value, white space at either end of a value or of the cell, which the
 import trims, or a cell that reads as a JSON list), the cell is a JSON list
 of the values instead.
 
-Text a spreadsheet would run as a formula (starting with = + - @ tab or CR)
-gets a leading apostrophe, the guard (OWASP's advice for CSV injection);
-text starting with the guard itself gets one too, so that the import, which
-takes one guard off text starting with a guard and then one of these, reads
-every text back exactly ("-x" -> "'-x", "'-x" -> "''-x").
+Text a spreadsheet would run as a formula (starting with = + - @ tab or CR,
+after any apostrophes) gets one more leading apostrophe, the guard (OWASP's
+advice for CSV injection), and the import takes one off such text only
+(``guard``, ``GUARD_TO_DROP``): "-x" -> "'-x", "'-x" -> "''-x", while "'x"
+and "''x" are written as they are.  Every text reads back exactly; a file
+written before the guard counted apostrophes ("''x" then meant "''x", not
+"'x") reads as it did, but for a cell with two or more apostrophes before a
+formula character.  A spreadsheet cell read by the import follows the same
+rule.
 """
 from __future__ import annotations
 
 import json
+import re
 
 GUARD = "'"
-# a text starting with one of these is written after a GUARD (not a number: -5)
-GUARDED = ("=", "+", "-", "@", "\t", "\r", GUARD)
-GUARDED_START = r"^[=+\-@\t\r']"              # the same as a regex
-GUARD_TO_DROP = r"^'(?=[=+\-@\t\r'])"          # what the import takes off
+# a writer puts a GUARD before text matching this (unless it is a number: -5)
+GUARDED_START = r"^'*[=+\-@\t\r]"
+GUARD_TO_DROP = r"^'(?='*[=+\-@\t\r])"          # what the import takes off
+_GUARDED = re.compile(GUARDED_START)
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def guarded(text: str) -> bool:
+    """Whether a writer puts a GUARD before ``text``."""
+    return bool(_GUARDED.match(text)) and not _NUMBER.match(text)
+
+
+def guard(text: str) -> str:
+    """``text`` as a CSV cell a spreadsheet shows as text."""
+    return GUARD + text if guarded(text) else text
 
 
 def citations_cell(values: list[str]) -> str:

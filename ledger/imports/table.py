@@ -261,8 +261,8 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
                                    and not isinstance(v, bool)).to_numpy(dtype=bool)
                    for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
     # undo the apostrophe that our own CSV writers put before formula-like
-    # text and before text starting with one (ledger.imports.cells), so
-    # export -> import round-trips exactly
+    # text, after any apostrophes (ledger.imports.cells), so export -> import
+    # round-trips exactly
     got.frame = frame.apply(_cells).apply(
         lambda c: c.str.replace(GUARD_TO_DROP, "", regex=True))
     got.warnings = warnings

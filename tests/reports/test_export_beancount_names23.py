@@ -77,11 +77,13 @@ def test_distinct_non_latin_names_stay_distinct(tmp_path, run_cli):
             for p in txn.postings:
                 got[p.account] += p.units.number
     assert dict(got) == {
-        "Income:Funders:日本:外務省": Decimal(-1000000), "Income:Funders:中国": Decimal(-2000000),
+        # X-: beancount's account.is_valid wants a capital or digit first (test_*23b)
+        "Income:Funders:X-日本:X-外務省": Decimal(-1000000),
+        "Income:Funders:X-中国": Decimal(-2000000),
         "Income:Funders:Ελλάδα": Decimal(-4000000),
         "Income:Funders:Societe-Generale": Decimal(-8000000),
-        "Expenses:Purposes:援助": Decimal(3000000), "Expenses:Purposes:Ωμέγα": Decimal(4000000),
-        "Expenses:Purposes:한국-지원": Decimal(8000000)}
+        "Expenses:Purposes:X-援助": Decimal(3000000), "Expenses:Purposes:Ωμέγα": Decimal(4000000),
+        "Expenses:Purposes:X-한국-지원": Decimal(8000000)}
 
 
 def test_a_true_clash_is_still_refused(tmp_path, run_cli):
@@ -90,7 +92,7 @@ def test_a_true_clash_is_still_refused(tmp_path, run_cli):
     code, _, err = run_cli("export", tmp_path / "j.toml", "--to", "beancount", "-o",
                            tmp_path / "j.beancount")
     assert code == 1
-    assert err.count("\n") == 1 and "both become 'Income:Funders:日本-外務省'" in err, err
+    assert err.count("\n") == 1 and "both become 'Income:Funders:X-日本-外務省'" in err, err
 
 
 @pytest.mark.parametrize("name, component", [

@@ -24,7 +24,8 @@ LEDGER = (
     '  [[entry.source]]\n  doc = "d1"\n  quote = "=1+1 \\u001b[31mRED\\u001b[0m \\u202eX"\n'
     '  locator = "@loc \\u001b[31mRED\\u001b[0m"\n')
 # the quote as each format writes it (a beancount string doubles the backslash)
-QUOTE = {"csv": "=1+1 " + ESC_RED + " \\u202eX", "hledger": "=1+1 " + ESC_RED + " \\u202eX",
+QUOTE = {"csv": "=1+1 " + ESC_RED + " \\u202eX",    # on an hledger comment line '[3' is '［3'
+         "hledger": "=1+1 " + ESC_RED.replace("[", "\uff3b") + " \\u202eX",
          "beancount": "=1+1 " + ESC_RED + " \\\\u202eX"}
 # C0 but tab and newline, DEL, C1 and the bidi controls: what a terminal must not get
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
