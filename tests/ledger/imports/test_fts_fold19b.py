@@ -18,6 +18,8 @@ import tempfile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import pyarrow.dataset as ds
+
 import ledger
 from ledger_tool.cli import main
 
@@ -62,14 +64,37 @@ def _counted(book: Path) -> Decimal:
     return sum((e.amount for e in ledger.load(book).entries if e.is_primary), Decimal(0))
 
 
-def _by_folder_and_one_by_one(tmp: Path, pages: list[dict]) -> tuple[Decimal, Decimal]:
+def _dataset_counted(out: Path) -> Decimal:
+    """The counted amounts of a dataset import (``--to``): rows not tagged not-counted."""
+    if not out.exists():
+        return Decimal(0)
+    rows = ds.dataset(out, format="parquet", partitioning="hive").to_table().to_pylist()
+    return sum((Decimal(r["amount"]) for r in rows
+                if "not-counted" not in str(r["tags"] or "").split(";")), Decimal(0))
+
+
+def _by_folder_and_one_by_one(tmp: Path, pages: list[dict],
+                              first_alone: bool = False) -> tuple[Decimal, Decimal]:
+    """The counted total of the folder imported into a ledger (``first_alone``:
+    a ledger its first page made already, then a folder of the others), and
+    of its pages imported one by one; a folder's dataset (``--to``) gives
+    the first."""
     files = _pages(tmp / "pages", pages)
+    if first_alone:
+        code, err = _run("import", "--from", "fts", files[0], "-o", tmp / "folder")
+        assert code in (0, 1), err
+        files[0].unlink()
     code, err = _run("import", "--from", "fts", tmp / "pages", "-o", tmp / "folder")
     assert code in (0, 1), err
-    for page in files:
+    folder = _counted(tmp / "folder")
+    if not first_alone:
+        code, err = _run("import", "--from", "fts", tmp / "pages", "--to", tmp / "d.parquet")
+        assert code in (0, 1), err
+        assert _dataset_counted(tmp / "d.parquet") == folder
+    for page in _pages(tmp / "again", pages):
         code, err = _run("import", "--from", "fts", page, "-o", tmp / "one")
         assert code in (0, 1), err
-    return _counted(tmp / "folder"), _counted(tmp / "one")
+    return folder, _counted(tmp / "one")
 
 
 def _newer(a: tuple[int, str], b: tuple[int, str]) -> bool:
@@ -104,13 +129,16 @@ COPY = st.tuples(st.sampled_from(["901", "902"]), st.integers(1, 2),
                  st.sampled_from(list(STAMPS)), st.sampled_from([0, -100, 100, 1000]))
 
 
-@settings(max_examples=40, deadline=None, database=None,
+@settings(max_examples=100, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(COPY, min_size=1, max_size=4))
-def test_a_folder_gives_its_pages_imported_one_by_one(copies):
+@given(st.lists(COPY, min_size=1, max_size=4), st.booleans())
+def test_a_folder_gives_its_pages_imported_one_by_one(copies, first_alone):
+    """Into a new ledger, or one the first page made (the ledger's entry is
+    then what is kept at the start)."""
     pages = [{"data": {"flows": [_flow(*c)]}} for c in copies]
     with tempfile.TemporaryDirectory() as tmp:
-        folder, one = _by_folder_and_one_by_one(Path(tmp), pages)
+        folder, one = _by_folder_and_one_by_one(Path(tmp), pages,
+                                                first_alone and len(copies) > 1)
     assert folder == one == _reference(copies)
 
 
