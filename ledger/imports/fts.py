@@ -94,8 +94,9 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     ``entries``: the ledger's (a Book, read from its tables, or ``Entry``
     objects): the versions and figures of its flows.
     ``newest``: what the other files of the same import give
-    (``newest_versions``): a flow whose newer copy another file gives is
-    superseded, as within a file; the files are grouped into downloads
+    (``newest_versions``): a flow several files give is taken as importing
+    the files one by one in their order would (``fold``); the files are
+    grouped into downloads
     (``Download``), said to be partial when fewer than ``meta.count``."""
 
 
@@ -162,7 +163,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
         latest[fid] = f
     own = _download(file, data, latest)
     if newest is None:
-        newest = newest_versions([file], [(_facts(latest), own)])
+        newest = ImportFlows({}, (own,) if own is not None else (), frozenset(latest))
     held_entries = HeldEntries(entries, "fts-")
     # only entries an FTS import made (an FTS file cited) are compared, updated or
     # withdrawn: an ``fts-`` id typed by hand is the user's
@@ -170,7 +171,6 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     mine_ids = {e.id for e in held}
     hand = {e.id: e for e in held_entries.rows if e.id not in mine_ids}
     ledger_order = {e.id: (_ledger_version(e), _ledger_updated(e)) for e in held}
-    fetched = newest.latest(file)
     counted = {e.id for e in held if NOT_COUNTED_TAG not in e.tags}
     # left out by the user (no importer's reason beside the tag): never rewritten
     users = {e.id for e in held if NOT_COUNTED_TAG in e.tags
@@ -197,31 +197,27 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                 f"entry {eid!r} ({h.file}:{h.line}) is in the ledger without an FTS file "
                 f"cited (typed by hand?): left as it is; this flow is not imported"), "skip"))
             continue
-        other = newest.best.get(fid)
         zero_note = None
-        if other is not None and other.file != file:
-            if other.digest == _digest(f):
-                again[other.file] = again.get(other.file, 0) + 1
-                continue
-            mine_order = (*_order_of(f), fetched)
-            if other.order == mine_order:
-                pass    # nothing says which is newer: refused as a duplicate id, named
-            elif not _newer(other.order, mine_order):
-                # nothing says which is newer (an updatedAt missing in one): the
-                # copy of the file first given is kept, as the ledger's would be
-                problems.append(import_problem(file, where, (
-                    f"nothing says it is newer than {other.named} in {other.file}, "
-                    f"given first, which is kept: not imported"), "skip"))
-                continue
-            elif other.zero and other.counted == file and eid not in counted \
-                    and eid not in users:
-                # the newest copy counts nothing: this one, the newest that counts, is
-                # kept not counted, as the ledger's entry would be (``zeroed``)
-                zero_note = _ZEROED(file=Path(other.file).name, copy=other.named)
-            else:
-                problems.append(import_problem(file, where, f"superseded by {other.named} in "
-                                                     f"{other.file}: not imported", "skip"))
-                continue
+        mute = False        # a copy of 0 or refused that changes nothing: its reason only
+        copies = newest.copies.get(fid)
+        if copies is not None:
+            got = fold(copies, ledger_order.get(eid), eid in counted and eid not in users)
+            if got.kept is not None and got.kept.file == file:
+                if got.withdrawn is not None:
+                    zero_note = _ZEROED(file=Path(got.withdrawn.file).name,
+                                        copy=got.withdrawn.named)
+            elif not (got.kept is None and got.withdrawn is not None
+                      and got.withdrawn.file == file):
+                reason, by = got.lost.get(file, ("", None))
+                if reason == "again" and by is not None:
+                    again[by.file] = again.get(by.file, 0) + 1
+                    continue
+                if reason:
+                    problems.append(import_problem(file, where, _lost(reason, by,
+                                                                      ledger_order.get(eid))
+                                                   + ": not imported", "skip"))
+                    continue
+                mute = True
         tie = False
         if eid in ledger_order:
             v, u = ledger_order[eid]
@@ -249,7 +245,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                                                     if x)
                 item["uncounted"] = "withdrawn"
             items.append(item)
-        elif eid in counted and problems and kind_of(problems[-1]) == "skip" \
+        elif not mute and eid in counted and problems and kind_of(problems[-1]) == "skip" \
                 and where_of(problems[-1]) == where:
             problems.pop()
             if tie:     # nothing says the copy of 0 is newer: the ledger's stays
@@ -300,7 +296,6 @@ class Download:
     count: int | None
     place: tuple[str, str] | None      # (location id, name)
     year: str
-    latest: str
     ids: frozenset[str]
 
     @property
@@ -309,68 +304,103 @@ class Download:
 
 
 class Copy(NamedTuple):
-    """The newest copy of a flow several files of an import give."""
-    order: tuple          # (version, updatedAt, its download's newest updatedAt)
-    file: str             # the first file giving it
+    """One file's copy of a flow several files of an import give."""
+    order: tuple          # (version, updatedAt): ``_order_of``
+    file: str
     digest: str
     named: str            # "version 2 (updated ...)"
-    zero: bool            # FTS counts nothing for it (an amount of 0)
-    counted: str          # the file of the newest copy not 0, "" when none
+    refused: str          # "" read, "zero" FTS counts nothing for it, "reject" refused
 
 
 @dataclass(frozen=True)
 class ImportFlows:
-    """What all the files of one import give: ``best``, flow id -> its
-    newest copy, for the flows several files give; ``downloads``, the
-    files grouped into downloads; ``given``, every flow id."""
-    best: dict[str, Copy]
+    """What all the files of one import give: ``copies``, flow id -> its
+    copies in the files' order, for the flows several files give;
+    ``downloads``, the files grouped into downloads; ``given``, every flow id."""
+    copies: dict[str, tuple[Copy, ...]]
     downloads: tuple[Download, ...]
     given: frozenset[str]
 
-    def latest(self, file: str) -> str:
-        """The newest updatedAt of the download ``file`` is a page of."""
-        return next((d.latest for d in self.downloads if file in d.files), "")
+
+class Folded(NamedTuple):
+    """What importing a flow's copies one file after another leaves (``fold``)."""
+    kept: Copy | None               # the copy the entry ends with; None: the ledger's, or none
+    withdrawn: Copy | None          # a newer copy of 0 after it: the entry no longer counted
+    lost: dict[str, tuple[str, Copy | None]]   # file -> why its copy is not kept, and to
+    #                                 which copy (None: the ledger's): "older", "even",
+    #                                 "again" (the same in every field), "superseded"
+
+
+def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
+    """Each copy, as it comes, against what is kept so far (the ledger's
+    entry of order ``ledger``, counted or not, at the start), exactly as
+    importing the files one by one in their order does: a copy replaces
+    what is kept only when ``_newer``; one FTS counts nothing for (0)
+    leaves a counted entry uncounted, with its figures; one the import
+    refuses, or 0 where no entry counts, changes nothing."""
+    state, kept, withdrawn = ledger, None, None
+    lost: dict[str, tuple[str, Copy | None]] = {}
+    for c in copies:
+        if state is not None and not _newer(c.order, state):
+            why = ("again" if kept is not None and kept.digest == c.digest else
+                   "older" if _newer(state, c.order) else "even")
+            lost[c.file] = (why, kept)
+            continue
+        if c.refused == "zero" and state is not None and counted:
+            withdrawn, counted = c, False
+        if c.refused:
+            continue
+        for old in (kept, withdrawn):
+            if old is not None:
+                lost[old.file] = ("superseded", c)
+        state, kept, withdrawn, counted = c.order, c, None, True
+    # an older copy is older than what is kept at the end too (``_newer`` is
+    # transitive): that one is named
+    return Folded(kept, withdrawn, {f: (why, kept if kept is not None and why != "even" and
+                                        why != "again" else by)
+                                    for f, (why, by) in lost.items()})
+
+
+def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
+    """Why a copy is not kept (``fold``), in words."""
+    if by is None:
+        v, u = ledger or (0, "")
+        named = f"version {v}" + (f" (updated {u})" if u else "") + " in the ledger"
+    else:
+        named = f"{by.named} in {by.file}"
+    if why == "even":
+        return f"nothing says it is newer than {named}, kept before it"
+    return f"{'older than' if by is None else 'superseded by'} {named}"
 
 
 def newest_versions(paths, facts=None) -> ImportFlows:
-    """The flows of several files: each taken from its newest copy (the
-    highest versionId, then the latest updatedAt, then the download whose
-    flows were updated last: the files' order decides nothing, bar between
-    copies alike in all three, where the first is kept and another with
-    other figures refused as a duplicate id), and the files grouped into
-    downloads.  A file that cannot be
-    read gives nothing here: its reading reports it.  ``facts``: each
-    file's ``flow_versions``, when read already (by workers)."""
+    """The flows of several files, each with its copies in the files'
+    order (``fold`` ranks them, as importing the files one by one would),
+    and the files grouped into downloads.  A file that cannot be read
+    gives nothing here: its reading reports it.  ``facts``: each file's
+    ``flow_versions``, when read already (by workers)."""
     found = [facts[k] if facts is not None else flow_versions(p) for k, p in enumerate(paths)]
     groups: dict[tuple, list[Download]] = {}
     for _, d in found:
         if d is not None:
             groups.setdefault((d.pages, d.place, d.year), []).append(d)
     downloads = tuple(Download(tuple(f for d in ds for f in d.files), ds[0].pages, ds[0].count,
-                               ds[0].place, ds[0].year, max(d.latest for d in ds),
-                               frozenset().union(*(d.ids for d in ds)))
+                               ds[0].place, ds[0].year, frozenset().union(*(d.ids for d in ds)))
                       for ds in groups.values())
-    latest_of = {f: d.latest for d in downloads for f in d.files}
-    best: dict[str, Copy] = {}
-    counted: dict[str, tuple] = {}
-    files: dict[str, int] = {}
+    copies: dict[str, list[Copy]] = {}
     for p, (flows, _) in zip(paths, found):
-        for fid, (version, updated, digest, named, zero) in flows.items():
-            files[fid] = files.get(fid, 0) + 1
-            key = (version, updated, latest_of.get(str(p), ""))
-            if fid not in best or _newer(key, best[fid].order):
-                best[fid] = Copy(key, str(p), digest, named, zero, "")
-            if not zero and (fid not in counted or _newer(key, counted[fid][0])):
-                counted[fid] = (key, str(p))
-    return ImportFlows({fid: best[fid]._replace(counted=counted[fid][1] if fid in counted else "")
-                        for fid, n in files.items() if n > 1}, downloads, frozenset(files))
+        for fid, (version, updated, digest, named, refused) in flows.items():
+            copies.setdefault(fid, []).append(Copy((version, updated), str(p), digest, named,
+                                                   refused))
+    return ImportFlows({fid: tuple(cs) for fid, cs in copies.items() if len(cs) > 1}, downloads,
+                       frozenset(copies))
 
 
-def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, bool]], Download | None]:
+def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
     """One file's flows, id -> (version, updatedAt, digest of the flow,
-    how to name it, whether FTS counts nothing for it), each its newest
-    copy in the file (the checks of ``read_fts``), and the download it is
-    a page of."""
+    how to name it, "zero" or "reject" when ``read_fts`` would not make
+    it an entry), each its newest copy in the file (the checks of
+    ``read_fts``), and the download it is a page of."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
@@ -390,19 +420,22 @@ def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, bool]], Dow
         if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
     own = _download(str(path), data, out)
-    return _facts(out), own
+    names, quotes = load_names(None), _Quotes(text)
+    return {fid: (*_order_of(f), _digest(f), _copy(f), _refused(f, fid, names, quotes))
+            for fid, f in out.items()}, own
 
 
-def _facts(flows: dict[str, dict]) -> dict[str, tuple[int, str, str, str, bool]]:
-    return {fid: (*_order_of(f), _digest(f), _copy(f), _zero(f)) for fid, f in flows.items()}
-
-
-def _zero(f: dict) -> bool:
-    """FTS counts nothing for the flow: the amount ``_flow`` reads is 0."""
-    orig, usd = f.get("originalAmount"), f.get("amountUSD")
-    if isinstance(orig, Decimal) and orig == 0:
-        return not (isinstance(usd, Decimal) and usd > 0)
-    return orig is None and isinstance(usd, Decimal) and usd == 0
+def _refused(f: dict, fid: str, names, quotes) -> str:
+    """Why ``read_fts`` makes no entry of the flow (``_flow``'s own checks):
+    "zero" (FTS counts nothing for it), "reject", "" when it makes one."""
+    problems: list[Problem] = []
+    try:
+        item = _flow(f, fid, "", names, {"id": ""}, quotes, problems, "")
+    except (ValueError, ArithmeticError, TypeError, AttributeError):
+        return "reject"
+    if item is not None:
+        return ""
+    return "zero" if problems and kind_of(problems[-1]) == "skip" else "reject"
 
 
 def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
@@ -427,7 +460,7 @@ def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
     place = sorted(places)[0] if places and len(places) == 1 else None
     year = sorted(years)[0] if years and len(years) == 1 else ""
     return Download((file,), pages, count, place, year if re.fullmatch(r"\d{4}", year) else "",
-                    max((_updated(f) for f in flows.values()), default=""), frozenset(flows))
+                    frozenset(flows))
 
 
 def _ends(f: dict) -> list[dict]:
@@ -588,19 +621,14 @@ def _order_of(f: dict) -> tuple[int, str]:
 
 
 def _newer(a: tuple, b: tuple) -> bool:
-    """The copy of order ``a`` (``_order_of``, in a folder with its
-    download's newest updatedAt after) is newer than ``b``'s: the higher
-    versionId, then the later updatedAt (FTS changes flows without a new
-    version), then the download updated last.  At one version an updatedAt
-    missing or unreadable in one copy says nothing: neither is newer and
-    the copy there first stays (the ledger's, the first file's or row's),
-    the rule ``read_fts`` applies against the ledger, so a folder and its
-    files imported one by one in its order give one total."""
+    """The copy of order ``a`` (``_order_of``) is newer than ``b``'s: the
+    higher versionId, then the later updatedAt (FTS changes flows without a
+    new version).  At one version an updatedAt missing or unreadable in
+    one copy, or the same in both, says nothing: neither is newer and what
+    is kept stays (``fold``; the ledger's entry, the first row's)."""
     if a[0] != b[0]:
         return a[0] > b[0]
-    if bool(a[1]) != bool(b[1]):
-        return False
-    return a[1:] > b[1:]
+    return bool(a[1]) and bool(b[1]) and a[1] > b[1]
 
 
 def _copy(f: dict) -> str:

@@ -349,12 +349,16 @@ def _phrase(text: str) -> Period:
 def figure_key(funder: str, allocations: Iterable[tuple[str, Decimal]], amount: Decimal | None,
                currency: str, date: dt.date | None,
                citations: Iterable[tuple[str, str, str]], records: tuple = ()) -> tuple:
-    """What makes an entry the same figure: funder, allocations (purpose,
-    amount: a multiset, so parts listed in another order are the same
-    split), money, date, citations (document, quote, locator) and what it
-    records besides (``recorded``)."""
-    return (funder, tuple(sorted(allocations)), amount, currency, date, frozenset(citations),
-            records)
+    """What makes an entry the same figure: funder, the amount per purpose
+    (parts naming one purpose added up, as every total counts them: parts
+    carry nothing else, so "P:A=500; P:A=500" is "P:A=1000", and parts in
+    another order are the same split), money, date, citations (document,
+    quote, locator) and what it records besides (``recorded``)."""
+    per_purpose: dict[str, Decimal] = {}
+    for purpose, part in allocations:
+        per_purpose[purpose] = per_purpose.get(purpose, Decimal(0)) + part
+    return (funder, tuple(sorted(per_purpose.items())), amount, currency, date,
+            frozenset(citations), records)
 
 
 def cites_a_passage(key: tuple) -> bool:
