@@ -243,8 +243,9 @@ function statusRows(st) {
     return r;
   };
   activeCells(Object.assign({}, st, {f: null})).forEach(function (c) {
+    // a row only for a funder with something counted, paid or paid for others, as
+    // status_table: one whose only entry restates another's pledge has none
     var paid = c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent');
-    if (fOk(c.f)) row(c.f);
     if (c.r === 0) {
       if (!fOk(c.f)) return;
       row(c.f).p0.push(c);
