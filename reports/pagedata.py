@@ -264,6 +264,8 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     pledged = pd.Series([str(x) for x in values_of("pledge") if pd.notna(x)], dtype=object)
     if kept and len(pledged):
         pledged = pledged[account_mask(pledged, kept)]
+    if by_others is not None:      # kept funders whose paid may be all they have here
+        pledged = pd.concat([pledged, by_others["pledge"].astype(object).astype(str)])
     funders = sorted(set(values("funder")) | set(pledged) - {""})
     year_list = values("year", (years,))
     if by_others is not None:      # a year of payments by others alone is a year to choose
@@ -622,7 +624,7 @@ def cube_by_entry(report: Report):
     missing, an id repeats or a row's entry is not among the facts (then
     ``_explore_cube_by_ids``)."""
     facts = report.facts
-    if facts is None or not len(facts):
+    if facts is None:
         return None
     fid = _arrow_text(facts["id"])
     n_e = len(fid)
