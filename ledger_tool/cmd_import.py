@@ -114,7 +114,14 @@ def run(args) -> int:
                   f"error(s) (run 'ledger-tool check {where}'); importing anyway",
                   file=sys.stderr)
     has = _fiscal_start_of(options) if options is not None else None
-    new_ledger = options is None and not target.parent.exists()
+    # a new ledger: a folder made (missing, or existing and empty) or a new
+    # journal file alone: it takes the listing's fiscal year start
+    empty_folder = ledger_path == [] and target.parent.is_dir() \
+        and not any(target.parent.iterdir())
+    new_file = ledger_path is None and not target.exists() and target.parent.exists()
+    new_ledger = (options is None and not target.parent.exists()) or empty_folder or new_file
+    if empty_folder:
+        has = None
     # a journal file outside a ledger counts fiscal years from April: a
     # listing's fiscal year of another start is refused there too
     result = import_table(args.file, sheet=args.sheet, mapping=mapping, entries=entries,
@@ -143,15 +150,17 @@ def run(args) -> int:
 
         rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
             result.rejects_frame()).to_csv(index=False) if n_bad else None,
-            fiscal_year_start=carried)
+            fiscal_year_start=carried, empty_folder=empty_folder)
     if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    append_entries(target, f"# Imported by `ledger-tool import {Path(args.file).name}`\n",
-                   result.text)
+    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
+    if new_file and carried and carried != _APRIL:   # a one-file ledger's options: [ledger]
+        header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
+    append_entries(target, header, result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
           + (f" ({len(result.documents)} new document(s) declared)" if result.documents else "")
           + warned, file=sys.stderr)

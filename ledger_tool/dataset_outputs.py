@@ -23,6 +23,7 @@ from reports import dataset as ds
 from reports.options import ReportOptions
 from reports.fdp import CSV_NAME, FIELDS, write_descriptor
 from reports.pagedata import HTML_TABLE_LIMIT, audit_flags
+from reports.tables import nothing_to_report
 from reports.text import inert_frame
 from reports.valuation import Spec
 
@@ -59,8 +60,8 @@ def run_report(args) -> int:
                                  lambda o: (o, keep, not given, flags), options, collected,
                                  paid=True)
     print_warnings(found)
-    if not collected.parts:
-        raise LedgerError("no entries match the filters; nothing to report")
+    # after every partition, with the payments --funder leaves out (reports.tables)
+    nothing_to_report(sum(p["entries"] for p in collected.parts), collected.by_others)
     where = (f"ledger-tool list {args.ledger} --format csv (one row per entry) or "
              f"ledger-tool export {args.ledger} --to csv (one per entry and purpose)")
     report = ds.dataset_report(collected, options, Path(args.ledger).name, keep, where)

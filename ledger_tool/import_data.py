@@ -673,15 +673,22 @@ def dataset_options_text(fiscal_year_start: str) -> str:
 
 
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
-                   fiscal_year_start: str | None = None) -> Path | None:
-    """Make the new ledger ``folder`` when something is imported into it
+                   fiscal_year_start: str | None = None,
+                   empty_folder: bool = False) -> Path | None:
+    """Make the new ledger ``folder`` (missing, or existing and empty:
+    ``empty_folder``) when something is imported into it
     (its fiscal year starting on ``fiscal_year_start``, else 1 April), and
     write the ``rejects`` CSV text, if any, beside the journal file ``target``
     (OUTPUT.rejects.csv), or beside the folder when nothing is imported into a
     new one (it is then not made).  One rejects file per run: an earlier run's
     is never overwritten (-2, -3, ...).  Returns the rejects file written."""
     path = target.with_name(target.stem + ".rejects.csv")
-    if not folder.exists():
+    if empty_folder and imported:
+        init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
+                               if fiscal_year_start else {}))
+        print(f"ledger-tool: import: made the empty folder {folder} a new ledger",
+              file=sys.stderr)
+    elif not folder.exists():
         if imported:
             init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
                                    if fiscal_year_start else {}))

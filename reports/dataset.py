@@ -368,8 +368,9 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
     so that paid counts a payment once across partitions."""
     if paid_within is not None:
         book.whole.paid_within = paid_within
-    if not len(t.select_entries(book, options)):
-        return _paid_only(book, options)
+    entries = t.select_entries(book, options)
+    if not len(entries) and t.paid_by_others(book, entries, options) is None:
+        return None    # nothing here (with --funder: not even a payment of a kept pledge)
     _open_ended(book, options)
     report = t.build_report(book, dataclasses.replace(options, compare=()), rows=False)
     ledger, entries, links = report.extra.pop("rows to add")
@@ -414,21 +415,6 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
             "dropped": dropped_ids(entries, report.spread, report.horizon),
             "rate_sources": report.rate_sources, "horizon": report.horizon,
             "year_label": report.year_label, "currency": cur}
-
-
-def _paid_only(book, options):
-    """A partition whose entries --funder leaves out may still hold payments
-    of the pledges of a funder it keeps (``reports.tables.paid_by_others``):
-    their status table alone, or None."""
-    entries = t.select_entries(book, options)
-    others = t.paid_by_others(book, entries, options)
-    if others is None:
-        return None
-    pledges = t.Pledges(t.book_pledge_funders(entries), options.depth,
-                        tuple(options.funder or ()), others)
-    return {"paid by others": pledges.others_by_pledge(),
-            "paid only": t.status_table(others.iloc[:0], pd.DataFrame(columns=["id", "kind"]),
-                                        options.currency.upper(), frozenset(), pledges)}
 
 
 def _flagged_numbers(entries, facts: pd.DataFrame, flags) -> np.ndarray:
@@ -483,20 +469,19 @@ def _long(table: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index().melt(id_vars="year", var_name="funder", value_name="amount")
 
 
-def combine_report(parts, currency: str, paid_only=()) -> dict[str, pd.DataFrame]:
+def combine_report(parts, currency: str) -> dict[str, pd.DataFrame]:
     """The report's tables over every partition: amounts and entry counts
     added (each entry lives in one partition), qualifiers joined, shares
-    worked out again on the totals.  ``paid_only``: the status tables of
-    partitions that hold only payments of pledges elsewhere (``_paid_only``)."""
+    worked out again on the totals.  A partition whose entries the filters
+    leave out but that holds payments of a kept funder's pledges by funders
+    --funder leaves out is a part of its own (``report_part``).  At least
+    one part: a report of nothing is refused before (``tables.nothing_to_report``)."""
     parts = [p for p in parts if p is not None]
-    if not parts:
-        raise LedgerError("no entries match the filters; nothing to report")
     out = {}
     for name, keys in (("summary", ["funder", "purpose"]), ("by_purpose", ["purpose"]),
                        ("by_funder", ["funder"]), ("by_year", ["year", "funder"]),
                        ("by_status", ["funder"])):
-        frame = pd.concat([p[name] for p in parts] + (list(paid_only) if name == "by_status"
-                                                      else []), ignore_index=True)
+        frame = pd.concat([p[name] for p in parts], ignore_index=True)
         if frame.empty:
             out[name] = frame
             continue
@@ -537,7 +522,6 @@ class ReportParts:
 
     def clear(self) -> None:
         self.parts: list[dict] = []
-        self.paid_only: list[pd.DataFrame] = []    # status tables alone (``_paid_only``)
         self.by_others: list[pd.DataFrame] = []    # the page's (``Pledges.others_by_pledge``)
         self.cells: list[list] = [[], []]
         self.flagged: list = []        # the flagged entries' numbers (report_part)
@@ -549,9 +533,6 @@ class ReportParts:
             return
         if part.get("paid by others") is not None:
             self.by_others.append(part.pop("paid by others"))
-        if "paid only" in part:
-            self.paid_only.append(part["paid only"])
-            return
         part["offset"] = offset = self.numbered
         self.numbered += part["numbered"]
         total, years, e_total, e_years = part.pop("cells")
@@ -635,7 +616,7 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
     entries, with how many rows there are in all and ``where`` the full list
     is (``extra["whole"]``)."""
     parts = collected.parts
-    tables = combine_report(parts, options.currency.upper(), collected.paid_only)
+    tables = combine_report(parts, options.currency.upper())
     cur = options.currency.upper()
     pairs = pd.concat([p["pairs"] for p in parts], ignore_index=True)
     t._check_compare(pairs, options.compare)

@@ -244,11 +244,11 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         total, years, e_total, e_years, row_entry = fast
     else:
         total, years = explore_cube(report)
+    def values_of(col: str, frames=(total, years)) -> set:
+        return {x for fr in frames for x in pd.unique(fr[col].astype(object))}
+
     def values(col: str, frames=(total, years)) -> list[str]:
-        out: set[str] = set()
-        for fr in frames:
-            out.update(str(x) for x in pd.unique(fr[col].astype(object)))
-        return sorted(out)
+        return sorted({str(x) for x in values_of(col, frames)})
 
     # --funder: payments by left-out funders of kept funders' pledges, for
     # the status table alone (reports.tables.paid_by_others)
@@ -262,9 +262,11 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
     # a pledge's funder, if apart, but never one --funder leaves out: a
     # payment of its pledge has no code (g -1) and is its payer's paid for others
     kept = Filters.of(o).funder
-    pledged = pd.Series(values("pledge"), dtype=object)
+    pledged = pd.Series([str(x) for x in values_of("pledge") if pd.notna(x)], dtype=object)
     if kept and len(pledged):
         pledged = pledged[account_mask(pledged, kept)]
+    if by_others is not None:      # kept funders whose paid may be all they have here
+        pledged = pd.concat([pledged, by_others["pledge"].astype(object).astype(str)])
     funders = sorted(set(values("funder")) | set(pledged) - {""})
     year_list = values("year", (years,))
     if by_others is not None:      # a year of payments by others alone is a year to choose
@@ -339,6 +341,10 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         # -1 for a value not among ``values`` (a funder --funder leaves out)
         return pd.Index(values).get_indexer(col.astype(str)).tolist()
 
+    def pledge_codes(col: pd.Series) -> list:
+        # -2: a payment, on its payer's own row, of a pledge --funder leaves out (pledge_row)
+        return np.where(pd.isna(col).to_numpy(), -2, codes(col, funders)).tolist()
+
     def cells(c: pd.DataFrame, with_year: bool) -> dict:
         ti = {v: k for k, v in enumerate(tagsets)}
         minor = c["minor"].to_numpy()
@@ -346,7 +352,7 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
         out = {"f": codes(c["funder"], funders), "p": codes(c["purpose"], purposes),
                "s": codes(c["status"], statuses), "q": codes(c["qualifier"], quals),
                "t": [ti[tuple(x)] for x in c["tags"]], "r": c["role"].astype(int).tolist(),
-               "a": c["above"].astype(int).tolist(), "g": codes(c["pledge"], funders),
+               "a": c["above"].astype(int).tolist(), "g": pledge_codes(c["pledge"]),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
                "e": grouped[id(c)]}
         if with_year:
@@ -620,7 +626,7 @@ def cube_by_entry(report: Report):
     missing, an id repeats or a row's entry is not among the facts (then
     ``_explore_cube_by_ids``)."""
     facts = report.facts
-    if facts is None or not len(facts):
+    if facts is None:
         return None
     fid = _arrow_text(facts["id"])
     n_e = len(fid)
@@ -648,6 +654,7 @@ def cube_by_entry(report: Report):
     pledge = facts["pledge"].to_numpy(dtype=object) if "pledge" in facts \
         else np.full(len(facts), None, dtype=object)
     depth = report.options.depth
+    kept = tuple(Filters.of(report.options).funder)
 
     def entry_of(f):
         if book is not None:
@@ -665,7 +672,7 @@ def cube_by_entry(report: Report):
         parts = [_sorted_codes(f[c]) for c in ("funder", "purpose", "status", "qualifier")]
         role = np.where(f["primary"].to_numpy(dtype=bool), 0, np.where(pays[ent], 1, 2))
         parts += [(tag_code[ent], tag_values), (role, None), (above[ent], None),
-                  _sorted_codes(pledge_row(f["funder"], role, pledge[ent], depth))]
+                  _sorted_codes(pledge_row(f["funder"], role, pledge[ent], depth, kept))]
         if with_year:
             ycodes, yvalues = _sorted_codes(f["year"])       # ordered as text, shown as text
             parts += [(ycodes, np.array([v if isinstance(v, str) else str(v) for v in yvalues],
@@ -712,16 +719,25 @@ def cube_by_entry(report: Report):
     return t[0], y[0], t[1], y[1], t[2]
 
 
-def pledge_row(funder: pd.Series, role, pledge, depth: int | None) -> pd.Series:
+def pledge_row(funder: pd.Series, role, pledge, depth: int | None,
+               kept: Sequence[str] = ()) -> pd.Series:
     """Per row: the funder whose row of the status table its paid goes to,
     the funder of the pledge a payment (role 1) pays, cut to ``depth``
-    (``reports.tables.Pledges``), else the row's own funder."""
+    (``reports.tables.Pledges``), else the row's own funder.  A payment of
+    a pledge --funder (``kept``) leaves out is in no one's paid: "" (g -1 on
+    the page: its payer's paid for others) when that pledge's row is
+    another, None (g -2: nowhere) when it is the payer's own row
+    (``reports.tables.status_table``)."""
     out = funder.astype(object).to_numpy(dtype=object).copy()
+    own = truncate(pd.Series(out, dtype=object), depth).to_numpy(dtype=object)
     pledge = np.asarray(pledge, dtype=object)
     several = np.array([isinstance(x, frozenset) for x in pledge], dtype=bool)
     at = (np.asarray(role) == 1) & pd.notna(pledge) & ~several
     if at.any():
         out[at] = truncate(pd.Series(pledge[at]), depth).to_numpy(dtype=object)
+        if kept:
+            left = np.flatnonzero(at)[~np.asarray(account_mask(pd.Series(pledge[at]), kept))]
+            out[left] = np.where(out[left] == own[left], np.array(None, dtype=object), "")
     # pledges of several funders, none on the payer's row: "" (no funder,
     # g -1 on the page: its payer's paid for others, no one's paid)
     for k in np.flatnonzero(several & (np.asarray(role) == 1)):
@@ -776,7 +792,8 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         g["pledge"] = pledge_row(f["funder"], g["role"].to_numpy(),
                                  of_ids(ids, "pledge", None) if "pledge" in last
                                  else np.full(len(f), None, dtype=object),
-                                 report.options.depth).to_numpy()
+                                 report.options.depth,
+                                 tuple(Filters.of(report.options).funder)).to_numpy()
         if "year" in extra:
             g["year"] = f["year"].astype(str).to_numpy()
             g["open"] = of_ids(ids, "open_ended", False).astype(bool)

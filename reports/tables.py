@@ -161,9 +161,10 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
     if frame.empty and (pledges is None or pledges.others is None):
         return pd.DataFrame(columns=cols)
     f = frame[["funder", "status", "primary", "id"]].assign(_m=_minor(frame))   # only what it sums
-    prim = f[f["primary"]]
+    prim = f[f["primary"].astype(bool)]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
-                                 aggfunc="sum", fill_value=0)
+                                 aggfunc="sum", fill_value=0) if len(prim) else \
+        pd.DataFrame(index=pd.Index([], dtype=object, name="funder"))
     by_status.index, by_status.columns = (_plain_index(by_status.index),
                                           _plain_index(by_status.columns))
     out = by_status.reindex(columns=list(STATUSES), fill_value=0)
@@ -650,6 +651,14 @@ def _add_rows(report: Report) -> None:
                        if n] + report.warnings)
 
 
+def nothing_to_report(entries: int, others: pd.DataFrame | Sequence | None) -> None:
+    """Refuse a report of nothing: no entry the filters keep, and no
+    payment by a funder --funder leaves out of a pledge of one it keeps
+    (``paid_by_others``: a funder's paid is a row of the status table)."""
+    if not entries and (others is None or not len(others)):
+        raise LedgerError("no entries match the filters; nothing to report")
+
+
 def paid_by_others_note(others: pd.DataFrame | None) -> str | None:
     """With --funder: how many payments by funders it leaves out the status
     table's paid counts, though no sheet lists them, and the first ids."""
@@ -719,12 +728,13 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
                   rows_ahead_from: int | None = None) -> Report:
     ledger = as_book(ledger)
     entries = select_entries(ledger, options)   # a Book: the report reads its columns
-    if not len(entries):
-        raise LedgerError("no entries match the filters; nothing to report")
+    # after the payments --funder leaves out are gathered: they may be all there is
+    pledges = _pledges(ledger, entries, options)
+    nothing_to_report(len(entries), pledges.others)
     if rows_ahead_from is not None:   # the entries the report holds, not the ledger's
         rows_ahead = len(entries) >= rows_ahead_from
     if not rows_ahead:
-        return _valued_report(ledger, entries, options, progress, tables, None, None)
+        return _valued_report(ledger, entries, options, progress, tables, None, None, pledges)
     id_order(entries)   # kept on the Book: made once, not by both threads
     frame_ready: Future = Future()
     stop = threading.Event()
@@ -734,7 +744,7 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
                             stop)
         try:
             report = _valued_report(ledger, entries, options, progress, tables, ahead,
-                                    frame_ready)
+                                    frame_ready, pledges)
         except BaseException:   # failed or Ctrl-C: the thread stops at its next step
             stop.set()
             raise
@@ -745,7 +755,8 @@ def _build_report(ledger, options: ReportOptions, progress=None, tables: bool = 
 
 
 def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bool,
-                   ahead: Future | None, frame_ready: Future | None) -> Report:
+                   ahead: Future | None, frame_ready: Future | None,
+                   pledges: Pledges) -> Report:
     step = progress.step if progress is not None else (lambda *_: None)
     step("normalising amounts")
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
@@ -770,7 +781,7 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
         summary=pd.DataFrame(), matrix=matrix_table(frame, cur),
         by_purpose=pd.DataFrame(), by_funder=pd.DataFrame(),     # _add_tables
         by_year=by_year(spread, cur), by_status=status_table(frame, links, cur, book_paid_within(entries),
-                               pledges := _pledges(ledger, entries, options)),
+                               pledges),
         comparison=comparison_table(frame, options.compare, cur),
         funder_tree=pd.DataFrame(), purpose_tree=pd.DataFrame(),
         entries=pd.DataFrame(), sources=pd.DataFrame(),   # _add_rows

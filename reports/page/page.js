@@ -243,14 +243,16 @@ function statusRows(st) {
     return r;
   };
   activeCells(Object.assign({}, st, {f: null})).forEach(function (c) {
+    // a row only for a funder with something counted, paid or paid for others, as
+    // status_table: one whose only entry restates another's pledge has none
     var paid = c.r < 2 && (DIMS.status[c.s] === 'disbursed' || DIMS.status[c.s] === 'spent');
-    if (fOk(c.f)) row(c.f);
     if (c.r === 0) {
       if (!fOk(c.f)) return;
       row(c.f).p0.push(c);
       if (paid) row(c.f).paid.push(c);
-    } else if (paid && c.r === 1) {
-      // g < 0: a pledge of a funder --funder left out, on no row of this page
+    } else if (paid && c.r === 1 && c.g !== -2) {
+      // g -1: a pledge of a funder --funder left out, on no row of this page; g -2: such a
+      // pledge on its payer's own row (--depth), in neither its paid nor its paid for others
       if (c.g >= 0 && fOk(c.g)) row(c.g).paid.push(c);
       if (fOk(c.f) && (c.g < 0 || !fOk(c.g) || c.g !== c.f)) row(c.f).others.push(c);
     }

@@ -18,6 +18,7 @@ def test_a_fiscal_year_of_another_start_into_a_journal_file(tmp_path, run_cli):
     src = tmp_path / "f.csv"
     src.write_text(LISTING, encoding="utf-8")
     out = tmp_path / "x.toml"
+    out.write_text("# an existing journal file: a new one takes the listing's start\n")
     code, _, err = run_cli("import", src, "-o", out)
     assert code == 0, err
     assert "from 2017-07-01 to 2018-06-30" in err and "row 2" in err
