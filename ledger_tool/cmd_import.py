@@ -158,7 +158,7 @@ def run(args) -> int:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
     header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
-    if new_file and carried and carried != _APRIL:   # a one-file ledger's options: [ledger]
+    if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
         header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
     append_entries(target, header, result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
