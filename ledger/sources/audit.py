@@ -34,8 +34,8 @@ from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
 from ledger.phrases.extract import (Mention, compose, digits_across_break, find_mentions,
                                     joins_previous)
-from ledger.phrases.money import format_money
-from ledger.phrases.period import period_years, total
+from ledger.phrases.money import currency_digits, format_money
+from ledger.phrases.period import period_years, total_minor
 from ledger.rules import packages
 from ledger.sources.render import extract_view, locator_span, locator_verdict, render
 from ledger.errors import LedgerError
@@ -480,6 +480,12 @@ def _cfa_as_recorded(m, entry: Entry):
     return m.settled(codes.pop()) if len(codes) == 1 and m.cfa_unsettled else m
 
 
+@functools.lru_cache(maxsize=256)
+def _digits(currency: str) -> int:
+    """The currency's minor-unit places, looked up once."""
+    return currency_digits(currency)
+
+
 def _pick(mentions, entry: Entry):
     """The mention carrying the entry's figure and how it matches."""
 
@@ -496,11 +502,14 @@ def _pick(mentions, entry: Entry):
     for m in mentions:
         if Money(m.amount, m.currency) in restated:
             return m, "restatement"
-    on = entry.period.start or entry.date   # N weeks or days count their dates' years
-    want = total(entry.amount, entry.period, on)
+    # in minor units, as the reports and the package rule count a total;
+    # N weeks or days count the years of their own dates, from the entry's start
+    on = entry.period.start or entry.date
+    digits = _digits(entry.currency)
+    want = total_minor(entry.amount, entry.period, digits, on)
     for m in mentions:
         if m.currency == entry.currency and want is not None:
-            got = total(m.amount, m.period, on)
+            got = total_minor(m.amount, m.period, digits, on)
             if got is not None and got == want and m.period.kind != ONE_OFF:
                 return m, "total"
     if entry.period.kind == PER_YEAR:     # "£1m a month" as £12m per year
