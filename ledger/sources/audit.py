@@ -35,7 +35,7 @@ from ledger.imports.common import data_figure, data_figures
 from ledger.phrases.extract import (Mention, compose, digits_across_break, find_mentions,
                                     joins_previous)
 from ledger.phrases.money import currency_digits, format_money
-from ledger.phrases.period import period_years, total_minor
+from ledger.phrases.period import period_end as phrase_period_end, period_years, total_minor
 from ledger.rules import packages
 from ledger.sources.render import extract_view, locator_span, locator_verdict, render
 from ledger.errors import LedgerError
@@ -443,15 +443,32 @@ def _period_agrees(quoted, recorded) -> bool:
     return True
 
 
-def _total_agrees(quoted, recorded) -> bool:
+def _last_day(period, on: dt.date) -> dt.date | None:
+    """The last day of ``period`` from its start, or ``on`` (the entry's
+    start): the calendar's end rule (``ledger.limits.length_end``) the
+    reports spread by, so 52 weeks and 364 days end on the same day, which
+    their rounded years (0.9966, 0.9973) do not say.  None with no end."""
+    if period.kind == FISCAL_YEAR:
+        return None
+    return phrase_period_end(period, on)
+
+
+def _total_agrees(quoted, recorded, on: dt.date) -> bool:
     """A rate read as the entry's total ("€30m a year for three years" for
     €90m) needs the entry to record money spread over the same length, not a
-    one-off."""
+    one-off: the same last day, the quote's length counted from the entry's
+    start ``on`` (a start the quote states is checked by ``_start_differs``)."""
 
     if recorded.kind in (ONE_OFF, FISCAL_YEAR):
         return False
-    a, b = period_years(quoted), period_years(recorded)
-    return a is None or b is None or a == b
+    if quoted.end is None:
+        quoted = dataclasses.replace(quoted, start=None)
+    first = recorded.start or on
+    a, b = _last_day(quoted, first), _last_day(recorded, first)
+    if a is not None and b is not None:
+        return (a - (quoted.start or first)) == (b - first)
+    x, y = period_years(quoted), period_years(recorded)
+    return x is None or y is None or x == y
 
 
 def _start_differs(quoted, entry: Entry):
@@ -710,7 +727,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     else:
         period_ok = (_period_agrees(picked.period, entry.period)
                      if how in ("amount", "restatement", "yearly")
-                     else _total_agrees(picked.period, entry.period))
+                     else _total_agrees(picked.period, entry.period, entry.date))
         if picked.unread_rate and how != "yearly":   # "£1.2m a month": not a one-off £1.2m
             period_ok = False
             n = picked.times_a_year

@@ -49,3 +49,17 @@ def test_a_rate_for_weeks_matches_its_total_in_pence(tmp_path, run_cli):
     got = _errors(run_cli, book)
     assert got["E2"] == [] and got["E1"] == []
     assert got["E3"] == ["amount-mismatch"] and got["E9"] == ["amount-mismatch"]
+
+
+def test_a_rate_for_weeks_agrees_with_the_same_days_written_as_dates(tmp_path, run_cli):
+    # 52 weeks are 364 days: from 2015-01-01 they end 2015-12-30, as the span
+    # written as dates does (£365,000 × 364/365 = £364,000 either way); their
+    # rounded years (52 × 7 / 365.25 = 0.9966) are no span's.  A span one day
+    # longer (to 2015-12-31, 365 days) is another length.
+    book = _ledger(tmp_path, [("E6", "2015-01-01", "£364000", "from 2015-01-01 to 2015-12-30"),
+                              ("E7", "2015-01-01", "£364000", "over 364 days"),
+                              ("E8", "2015-01-01", "£364000", "from 2015-01-01 to 2015-12-31")])
+    got = _errors(run_cli, book)
+    assert got["E6"] == [] and got["E7"] == []
+    assert got["E8"] == ["period-mismatch"]
+
