@@ -1204,9 +1204,8 @@ def _runs_until(e: Entry) -> dt.date:
     p = e.period
     if p.end is not None:
         return max(p.end, e.date)
-    if p.years is not None and p.kind != FISCAL_YEAR:
-        return (p.start or e.date) + dt.timedelta(days=int(p.years * Decimal("365.25")))
-    return e.date
+    end = _last_day(p, p.start or e.date)
+    return e.date if end is None else max(end, e.date)
 
 
 def _near_in_time(a: Entry, b: Entry, window_days: int) -> bool:

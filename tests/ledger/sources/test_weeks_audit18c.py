@@ -63,3 +63,23 @@ def test_a_rate_for_weeks_agrees_with_the_same_days_written_as_dates(tmp_path, r
     assert got["E6"] == [] and got["E7"] == []
     assert got["E8"] == ["period-mismatch"]
 
+
+def _doubles(run_cli, tmp_path, later: str) -> list[dict]:
+    book = _ledger(tmp_path, [])
+    (book / "e.toml").write_text(
+        '[[entry]]\nid = "A"\ndate = 2015-01-01\nfunder = "UK"\npurpose = "P:x"\n'
+        'amount = "£364000"\nperiod = "over 52 weeks"\n\n'
+        f'[[entry]]\nid = "B"\ndate = {later}\nfunder = "UK"\npurpose = "P:x"\n'
+        'amount = "£364000"\nperiod = "over 52 weeks"\n', encoding="utf-8")
+    _, out, err = run_cli("audit", book, "--window", "0", "--format", "json")
+    assert "Traceback" not in err
+    return [x for f in json.loads(out)["figures"] for x in f["findings"]
+            if x["code"] == "possible-double-count"]
+
+
+def test_a_period_of_weeks_runs_to_its_calendar_end(tmp_path, run_cli):
+    # 52 weeks from 2015-01-01: 364 days, the last 2015-12-30 (not
+    # 0.9966 × 365.25 = 364 days after the start, 2015-12-31)
+    (found,) = _doubles(run_cli, tmp_path / "a", "2015-12-30")
+    assert "until 2015-12-30" in found["message"]
+    assert _doubles(run_cli, tmp_path / "b", "2015-12-31") == []
