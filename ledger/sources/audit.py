@@ -36,7 +36,7 @@ from ledger.phrases.extract import (Mention, compose, digits_across_break, find_
                                     joins_previous)
 from ledger.phrases.money import currency_digits, format_money
 from ledger.phrases.period import period_end as phrase_period_end, period_years, total_minor
-from ledger.rules import packages
+from ledger.rules import packages, whole_amounts, yearly_amounts
 from ledger.sources.render import extract_view, locator_span, locator_verdict, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
@@ -1318,16 +1318,27 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
 
 def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     """Phased parts (``part_of``) that do not add up to their package: the
-    package rule of ``ledger.rules``, worded for the audit (which also says
-    when the parts fall short)."""
+    package rule of ``ledger.rules``, with the totals it counts (each entry
+    over its whole period, in minor units, N weeks or days from its start:
+    ``whole_amounts``), worded for the audit (which also says when the parts
+    fall short)."""
 
     entries = list(entries)
     index = {e.id: i for i, e in enumerate(entries)}
     pairs = [(i, index[t]) for i, e in enumerate(entries)
              if (t := e.link("part_of")) in index]
     out = []
-    for found in packages(pairs, lambda i: entries[i].currency, lambda i: entries[i].amount,
-                          lambda i: entries[i].qualifier):
+
+    def amount(i: int) -> Decimal:
+        return entries[i].amount
+
+    def currency(i: int) -> str:
+        return entries[i].currency
+
+    whole = whole_amounts(amount, lambda i: entries[i].period.describe(), currency,
+                          lambda i: entries[i].period.start or entries[i].date)
+    for found in packages(pairs, currency, amount, lambda i: entries[i].qualifier,
+                          whole, yearly_amounts(amount, currency)):
         pkg = entries[found.package]
         if found.other:
             other = [entries[i].id for i in found.other]
@@ -1336,21 +1347,32 @@ def check_packages(entries: Sequence[Entry]) -> list[Problem]:
                                f"{pkg.currency}; they cannot be added up", entry_id=pkg.id))
             continue
         parts = [entries[i] for i in found.parts]
-        total = found.total
+        total, size = found.total, found.amount
         names = ", ".join(p.id for p in parts)
-        details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
-        if found.exceeded:
+        details = {"parts": [p.id for p in parts], "sum": total, "package": size}
+        a_year = " a year" if found.per_year else ""
+        if found.exceeded and found.endless and not found.per_year and total <= size:
+            endless = ", ".join(entries[i].id for i in found.endless)
+            out.append(finding("error", "parts-exceed-package",
+                               f"phased parts ({endless}) a year with no end add up to more "
+                               f"than the package's {_money_text(Money(size, pkg.currency))}",
+                               entry_id=pkg.id, details=details))
+        elif found.exceeded:
             out.append(finding("error", "parts-exceed-package",
                                f"phased parts ({names}) add up to "
-                               f"{_money_text(Money(total, pkg.currency))}, more than the package's "
-                               f"{_money_text(pkg.money)}", entry_id=pkg.id, details=details))
-        elif found.short:
+                               f"{_money_text(Money(total, pkg.currency))}{a_year}"
+                               + (" and more each year" if found.endless and not found.per_year
+                                  else "")
+                               + f", more than the package's "
+                               f"{_money_text(Money(size, pkg.currency))}{a_year}",
+                               entry_id=pkg.id, details=details))
+        elif found.short and not found.endless and not found.per_year:
             sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
             out.append(finding(sev, "parts-short-of-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))} of the package's "
-                               f"{_money_text(pkg.money)}; "
-                               f"{_money_text(Money(pkg.amount - total, pkg.currency))} "
+                               f"{_money_text(Money(size, pkg.currency))}; "
+                               f"{_money_text(Money(size - total, pkg.currency))} "
                                f"is not accounted for", entry_id=pkg.id, details=details))
     return out
 
