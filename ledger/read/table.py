@@ -2147,6 +2147,12 @@ def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
     if said.any():
         v = np.array(label.to_pylist() if hasattr(label, "to_pylist") else list(label),
                      dtype=object)
+        # the columns' start, when the words do not say it: a listing of the
+        # label must keep it ("per year for 52 weeks" from 2016-01-01)
+        start = days(out["start"][rows])
+        own = np.isnat(days(read["start"])) & ~np.isnat(start)
+        words = np.array([f"{w} from {d}" if o else w
+                          for w, o, d in zip(words, own, start.astype(object))], dtype=object)
         v[rows[said]] = words[said]
         out["label"] = pa.array(v, pa.string())
     wrong = rows[(why == "") & ~agree]   # a text that is no period: a label

@@ -61,3 +61,26 @@ def test_other_period_columns_need_period_kind(tmp_path, run_cli):
     said = out + err
     assert "y.csv:2: entry 'a': error: years: '2' is read only with a period_kind" in said
     assert "y.csv:3: entry 'b': error: end: '2015-12-30' is read only with a period_kind" in said
+
+
+def test_a_listing_keeps_the_columns_start_through_an_import(tmp_path, run_cli):
+    # the period as columns (per-year, 0.9966 years, from 2016-01-01) and
+    # its words "per year for 52 weeks": £365,000 × 364/366 = £363,005.46 in
+    # 2016; the listing's period must say the start, or its import puts the
+    # entry in 2015 at £364,000
+    f = tmp_path / "k.csv"
+    f.write_text("id,date,funder,purpose,amount,currency,period,period_kind,years,start\n"
+                 "a,2015-01-01,UK,P:a,365000,GBP,per year for 52 weeks,per-year,0.9966,"
+                 "2016-01-01\n", encoding="utf-8")
+    want = {("Purposes:P:a", "2016"): "363005.46"}
+    assert {k: v for k, v in _by_year(run_cli, f).items() if k[0] == "Purposes:P:a"} == want
+    code, listing, err = run_cli("list", f, "--format", "csv")
+    assert code == 0, err
+    (row,) = csv.DictReader(io.StringIO(listing))
+    assert row["period"] == "per year for 52 weeks from 2016-01-01"
+    (tmp_path / "list.csv").write_text(listing, encoding="utf-8")
+    book = tmp_path / "book"
+    assert run_cli("init", book)[0] == 0
+    code, _, err = run_cli("import", tmp_path / "list.csv", "-o", book / "imported.toml")
+    assert code == 0, err
+    assert {k: v for k, v in _by_year(run_cli, book).items() if k[0] == "Purposes:P:a"} == want
