@@ -24,6 +24,10 @@ sum.  Columns:
 | ``sources`` | no | document ids separated by ``;`` |
 | ``restated`` | no | the source's own conversions, ``EUR 15000000; USD 19000000`` |
 
+Without ``period_kind``, a ``start`` starts the ``period`` phrase on that day
+("per year for 52 weeks" from 2016-01-01); ``years``, ``end`` and
+``fiscal_year`` are refused (they are read only with ``period_kind``).
+
 Provenance columns (``PROVENANCE_COLUMNS``, optional, written by ``import
 ... --to DIR.parquet``, ``ledger.imports.bulk``; an entry's values on each of
 its rows): ``tags`` (separated by ``;``), ``notes``, ``recipient``,
@@ -59,7 +63,7 @@ from typing import Any
 
 from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
-from ledger.model import (CONTROL_CHARS, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
+from ledger.model import (CONTROL_CHARS, FISCAL_YEAR, LINK_KINDS, ONE_OFF, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain, is_slug, length_in_words)
 from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_mark,
                                   plain_numbers)
@@ -2016,7 +2020,14 @@ def _periods(col, names, date_np, P, n):
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
             row_msg[rows] = sub_msg
     else:
-        out, row_msg = from_phrases(col("period"), date_np)
+        # a start column beside the phrases (no period_kind): each phrase's
+        # period from that day, as the columns would give it (a phrase that
+        # ends and does not say its start is read from it too)
+        given = _start_column(col, names, P)
+        out, row_msg = from_phrases(col("period"), date_np if given is None else
+                                    np.where(np.isnat(given), date_np, given))
+        if given is not None:
+            _phrase_starts(out, given, row_msg, date_np, P)
     P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
           field="period")
     for c in ("start", "end"):
@@ -2028,6 +2039,78 @@ def _periods(col, names, date_np, P, n):
                           from_phrases)
     _period_bounds(out, P, date_np)
     return out
+
+
+def _start_column(col, names, P):
+    """A bulk file's ``start`` column read without ``period_kind``: each
+    row's day (datetime64[s], NaT when empty or not a date, said); None
+    without the column.  The other period columns need ``period_kind``:
+    a value in one is said, not dropped."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    for c in ("years", "end", "fiscal_year"):
+        if c in names:
+            text = col(c)
+            has = ~_np(pc.equal(pc.utf8_trim_whitespace(text), ""))
+            P.add(has, f"{c}: {{!r}} is read only with a period_kind column: give the "
+                       f"period in words in 'period' or add period_kind", text.to_pylist(),
+                  code=rr.BAD_PERIOD.code, field=c)
+    if "start" not in names:
+        return None
+    text = pc.utf8_trim_whitespace(col("start"))
+    day, ok = _iso_dates(text)
+    bad = ~_np(pc.equal(text, "")) & ~(ok & ~np.isnat(day))
+    P.add(bad, "start: {!r} is not a date (YYYY-MM-DD)", text.to_pylist(),
+          code=rr.BAD_PERIOD.code, field="start")
+    return np.where(bad, np.datetime64("NaT"), day).astype("datetime64[s]")
+
+
+def period_from(kind: str, label: str, start, end, day: dt.date, date) -> tuple[str, str]:
+    """A period read from its words (``kind``, ``label``: its
+    ``Period.describe()``, its own ``start`` and ``end``) started on ``day``
+    (a bulk or imported table's ``start`` column; ``date``: the entry's):
+    (its words with the start, "") or (``label``, why not).  A length or a
+    rate with no start of its own starts there; a start the words say
+    otherwise, a fiscal year, or a one-off on another day than its date is
+    refused.  The one rule for the bulk reader and the table import."""
+    if start is not None:
+        return label, "" if start == day else f"{day} contradicts the period {label!r}"
+    if kind == FISCAL_YEAR:
+        return label, f"{day} does not go with the period {label!r}: leave it empty"
+    if kind == ONE_OFF:
+        return label, ("" if day == date else
+                       f"{day}: a one-off is paid on its date: give that day as the date")
+    if end is not None and end < day:
+        return label, f"{day} is after the end of the period {label!r}"
+    return f"{label} from {day}", ""
+
+
+def _phrase_starts(out, given, row_msg, dates, P) -> None:
+    """The ``start`` column's day (``given``) into the periods read from the
+    phrases (``out``, still per row): a length or a rate with no start of its
+    own starts there ("per year for 52 weeks" from 2016-01-01 counts 2016's
+    days, and is labelled "... from 2016-01-01" so that a listing keeps it);
+    a start the phrase says otherwise, a fiscal year, or a one-off on
+    another day than its date is refused, not dropped."""
+    import numpy as np
+    import pyarrow as pa
+
+    rows = np.flatnonzero(~np.isnat(given) & (row_msg == ""))
+    if not len(rows):
+        return
+    kind = out["kind"].to_pylist()
+    label = out["label"].to_pylist()
+    start, end = out["start"], out["end"]
+    why = np.full(len(given), "", dtype=object)
+    for r in rows:
+        day = given[r].astype("datetime64[D]").item()
+        said, why[r] = period_from(kind[r], label[r], start[r], end[r], day,
+                                   dates[r].astype("datetime64[D]").item())
+        if said != label[r]:
+            start[r], label[r] = day, said
+    out["label"] = pa.array(label, pa.string())
+    P.add(why != "", "start: {}", why, code=rr.BAD_PERIOD.code, clip=False, field="start")
 
 
 def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
@@ -2073,6 +2156,12 @@ def _period_text_rows(P, text, out, given, dates, from_phrases) -> None:
     if said.any():
         v = np.array(label.to_pylist() if hasattr(label, "to_pylist") else list(label),
                      dtype=object)
+        # the columns' start, when the words do not say it: a listing of the
+        # label must keep it ("per year for 52 weeks" from 2016-01-01)
+        start = days(out["start"][rows])
+        own = np.isnat(days(read["start"])) & ~np.isnat(start)
+        words = np.array([f"{w} from {d}" if o else w
+                          for w, o, d in zip(words, own, start.astype(object))], dtype=object)
         v[rows[said]] = words[said]
         out["label"] = pa.array(v, pa.string())
     wrong = rows[(why == "") & ~agree]   # a text that is no period: a label

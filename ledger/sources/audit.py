@@ -34,9 +34,9 @@ from ledger.sources.archive import Archive, Location, SourceText
 from ledger.imports.common import data_figure, data_figures
 from ledger.phrases.extract import (Mention, compose, digits_across_break, find_mentions,
                                     joins_previous)
-from ledger.phrases.money import format_money
-from ledger.phrases.period import period_years, total
-from ledger.rules import packages
+from ledger.phrases.money import currency_digits, format_money
+from ledger.phrases.period import period_end as phrase_period_end, period_years, total_minor
+from ledger.rules import packages, whole_amounts, yearly_amounts
 from ledger.sources.render import extract_view, locator_span, locator_verdict, render
 from ledger.errors import LedgerError
 from ledger.model import (FISCAL_YEAR, NOT_COUNTED, ONE_OFF, PER_YEAR, Citation, Document, Entry,
@@ -443,15 +443,32 @@ def _period_agrees(quoted, recorded) -> bool:
     return True
 
 
-def _total_agrees(quoted, recorded) -> bool:
+def _last_day(period, on: dt.date) -> dt.date | None:
+    """The last day of ``period`` from its start, or ``on`` (the entry's
+    start): the calendar's end rule (``ledger.limits.length_end``) the
+    reports spread by, so 52 weeks and 364 days end on the same day, which
+    their rounded years (0.9966, 0.9973) do not say.  None with no end."""
+    if period.kind == FISCAL_YEAR:
+        return None
+    return phrase_period_end(period, on)
+
+
+def _total_agrees(quoted, recorded, on: dt.date) -> bool:
     """A rate read as the entry's total ("€30m a year for three years" for
     €90m) needs the entry to record money spread over the same length, not a
-    one-off."""
+    one-off: the same last day, the quote's length counted from the entry's
+    start ``on`` (a start the quote states is checked by ``_start_differs``)."""
 
     if recorded.kind in (ONE_OFF, FISCAL_YEAR):
         return False
-    a, b = period_years(quoted), period_years(recorded)
-    return a is None or b is None or a == b
+    if quoted.end is None:
+        quoted = dataclasses.replace(quoted, start=None)
+    first = recorded.start or on
+    a, b = _last_day(quoted, first), _last_day(recorded, first)
+    if a is not None and b is not None:
+        return (a - (quoted.start or first)) == (b - first)
+    x, y = period_years(quoted), period_years(recorded)
+    return x is None or y is None or x == y
 
 
 def _start_differs(quoted, entry: Entry):
@@ -480,6 +497,12 @@ def _cfa_as_recorded(m, entry: Entry):
     return m.settled(codes.pop()) if len(codes) == 1 and m.cfa_unsettled else m
 
 
+@functools.lru_cache(maxsize=256)
+def _digits(currency: str) -> int:
+    """The currency's minor-unit places, looked up once."""
+    return currency_digits(currency)
+
+
 def _pick(mentions, entry: Entry):
     """The mention carrying the entry's figure and how it matches."""
 
@@ -496,11 +519,14 @@ def _pick(mentions, entry: Entry):
     for m in mentions:
         if Money(m.amount, m.currency) in restated:
             return m, "restatement"
-    on = entry.period.start or entry.date   # N weeks or days count their dates' years
-    want = total(entry.amount, entry.period, on)
+    # in minor units, as the reports and the package rule count a total;
+    # N weeks or days count the years of their own dates, from the entry's start
+    on = entry.period.start or entry.date
+    digits = _digits(entry.currency)
+    want = total_minor(entry.amount, entry.period, digits, on)
     for m in mentions:
         if m.currency == entry.currency and want is not None:
-            got = total(m.amount, m.period, on)
+            got = total_minor(m.amount, m.period, digits, on)
             if got is not None and got == want and m.period.kind != ONE_OFF:
                 return m, "total"
     if entry.period.kind == PER_YEAR:     # "£1m a month" as £12m per year
@@ -701,7 +727,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
     else:
         period_ok = (_period_agrees(picked.period, entry.period)
                      if how in ("amount", "restatement", "yearly")
-                     else _total_agrees(picked.period, entry.period))
+                     else _total_agrees(picked.period, entry.period, entry.date))
         if picked.unread_rate and how != "yearly":   # "£1.2m a month": not a one-off £1.2m
             period_ok = False
             n = picked.times_a_year
@@ -1178,9 +1204,8 @@ def _runs_until(e: Entry) -> dt.date:
     p = e.period
     if p.end is not None:
         return max(p.end, e.date)
-    if p.years is not None and p.kind != FISCAL_YEAR:
-        return (p.start or e.date) + dt.timedelta(days=int(p.years * Decimal("365.25")))
-    return e.date
+    end = _last_day(p, p.start or e.date)
+    return e.date if end is None else max(end, e.date)
 
 
 def _near_in_time(a: Entry, b: Entry, window_days: int) -> bool:
@@ -1293,16 +1318,27 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
 
 def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     """Phased parts (``part_of``) that do not add up to their package: the
-    package rule of ``ledger.rules``, worded for the audit (which also says
-    when the parts fall short)."""
+    package rule of ``ledger.rules``, with the totals it counts (each entry
+    over its whole period, in minor units, N weeks or days from its start:
+    ``whole_amounts``), worded for the audit (which also says when the parts
+    fall short)."""
 
     entries = list(entries)
     index = {e.id: i for i, e in enumerate(entries)}
     pairs = [(i, index[t]) for i, e in enumerate(entries)
              if (t := e.link("part_of")) in index]
     out = []
-    for found in packages(pairs, lambda i: entries[i].currency, lambda i: entries[i].amount,
-                          lambda i: entries[i].qualifier):
+
+    def amount(i: int) -> Decimal:
+        return entries[i].amount
+
+    def currency(i: int) -> str:
+        return entries[i].currency
+
+    whole = whole_amounts(amount, lambda i: entries[i].period.describe(), currency,
+                          lambda i: entries[i].period.start or entries[i].date)
+    for found in packages(pairs, currency, amount, lambda i: entries[i].qualifier,
+                          whole, yearly_amounts(amount, currency)):
         pkg = entries[found.package]
         if found.other:
             other = [entries[i].id for i in found.other]
@@ -1311,21 +1347,32 @@ def check_packages(entries: Sequence[Entry]) -> list[Problem]:
                                f"{pkg.currency}; they cannot be added up", entry_id=pkg.id))
             continue
         parts = [entries[i] for i in found.parts]
-        total = found.total
+        total, size = found.total, found.amount
         names = ", ".join(p.id for p in parts)
-        details = {"parts": [p.id for p in parts], "sum": total, "package": pkg.amount}
-        if found.exceeded:
+        details = {"parts": [p.id for p in parts], "sum": total, "package": size}
+        a_year = " a year" if found.per_year else ""
+        if found.exceeded and found.endless and not found.per_year and total <= size:
+            endless = ", ".join(entries[i].id for i in found.endless)
+            out.append(finding("error", "parts-exceed-package",
+                               f"phased parts ({endless}) a year with no end add up to more "
+                               f"than the package's {_money_text(Money(size, pkg.currency))}",
+                               entry_id=pkg.id, details=details))
+        elif found.exceeded:
             out.append(finding("error", "parts-exceed-package",
                                f"phased parts ({names}) add up to "
-                               f"{_money_text(Money(total, pkg.currency))}, more than the package's "
-                               f"{_money_text(pkg.money)}", entry_id=pkg.id, details=details))
-        elif found.short:
+                               f"{_money_text(Money(total, pkg.currency))}{a_year}"
+                               + (" and more each year" if found.endless and not found.per_year
+                                  else "")
+                               + f", more than the package's "
+                               f"{_money_text(Money(size, pkg.currency))}{a_year}",
+                               entry_id=pkg.id, details=details))
+        elif found.short and not found.endless and not found.per_year:
             sev = "info" if pkg.qualifier in ("up to", "about") else "warning"
             out.append(finding(sev, "parts-short-of-package",
                                f"phased parts ({names}) add up to "
                                f"{_money_text(Money(total, pkg.currency))} of the package's "
-                               f"{_money_text(pkg.money)}; "
-                               f"{_money_text(Money(pkg.amount - total, pkg.currency))} "
+                               f"{_money_text(Money(size, pkg.currency))}; "
+                               f"{_money_text(Money(size - total, pkg.currency))} "
                                f"is not accounted for", entry_id=pkg.id, details=details))
     return out
 
