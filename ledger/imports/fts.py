@@ -365,7 +365,8 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
         state, top, kept, withdrawn, counted = c.order, c, c, None, True
     # an older copy is older than what is kept at the end too (``_newer`` is
     # transitive): that one is named
-    return Folded(kept, withdrawn, {f: (why, top if top is not None and why == "older" else by)
+    return Folded(kept, withdrawn, {f: (why, top if top is not None and why != "even" and
+                                        why != "again" else by)
                                     for f, (why, by) in lost.items()})
 
 
@@ -408,7 +409,7 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path,
                              f"used ({err}): the flows it gives as 0 are not remembered; "
                              f"restore {doc.path!r} to compare them")
             continue
-        for fid, (version, updated, digest, named, refused) in flow_versions(path)[0].items():
+        for fid, (version, updated, digest, named, refused) in flow_versions(path, True)[0].items():
             if refused == "zero" and f"fts-{fid}" not in have:
                 out.setdefault(fid, []).append(Copy((version, updated), str(path), digest,
                                                     named, refused))
@@ -452,11 +453,14 @@ def newest_versions(paths, facts=None,
                        frozenset(copies))
 
 
-def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
+def flow_versions(path, zeros_only: bool = False
+                  ) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
     """One file's flows, id -> (version, updatedAt, digest of the flow,
     how to name it, "zero" or "reject" when ``read_fts`` would not make
     it an entry), each its newest copy in the file (the checks of
-    ``read_fts``), and the download it is a page of."""
+    ``read_fts``), and the download it is a page of.  ``zeros_only``: only
+    the flows with an amount of 0, which alone can be copies of 0 (the
+    ledger's archived copies, ``ledger_zeros``)."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
@@ -476,6 +480,10 @@ def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, str]], Down
         if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
     own = _download(str(path), data, out)
+    if zeros_only:
+        out = {fid: f for fid, f in out.items()
+               if any(isinstance(f.get(k), Decimal) and f[k] == 0
+                      for k in ("amountUSD", "originalAmount"))}
     names, quotes = load_names(None), _Quotes(text)
     return {fid: (*_order_of(f), _digest(f), _copy(f), _refused(f, fid, names, quotes))
             for fid, f in out.items()}, own
