@@ -26,7 +26,7 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
-from ledger.imports.fts import flow_versions, newest_versions, read_fts
+from ledger.imports.fts import flow_versions, ledger_zeros, newest_versions, read_fts
 from ledger.imports.iati import (activity_facts, activity_stamps, ledger_copies,
                                  newest_activities, read_iati, slug_claims)
 from ledger.imports.table import import_table, load_mapping
@@ -188,9 +188,11 @@ def run_data(args) -> int:
     untrusted: list[str] = []
     held = ledger_copies(entries, documents, _ledger_archive(root, options, archive), untrusted) \
         if kind == "iati" and entries else None
+    zeros = ledger_zeros(entries, documents, _ledger_archive(root, options, archive), untrusted) \
+        if kind == "fts" and documents else None
     for msg in untrusted:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held)
+    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held, zeros=zeros)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -488,7 +490,7 @@ def _ledger_archive(root: Path, options: dict, archive: Path) -> Path:
 
 
 def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = None,
-            held: dict[Path, set[str]] | None = None):
+            held: dict[Path, set[str]] | None = None, zeros=None):
     """What several files of one import give, each taken from its newest
     statement whatever file or batch gives it: an FTS flow's newest
     version, an IATI activity's newest copy; and the IATI activities'
@@ -498,14 +500,16 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
     versions are read by ``pool``'s workers when given.  ``held``: the
     archived IATI files the ledger's entries cite, with the activities of
     each (``ledger_copies``): a copy of the import older than the ledger's
-    is not its current statement, whichever was imported first."""
-    if len(paths) < 2 and not (kind == "iati" and held):
+    is not its current statement, whichever was imported first.  ``zeros``:
+    the copies of 0 the ledger's archived FTS files give (``ledger_zeros``),
+    remembered as a copy of 0 within the import is."""
+    if len(paths) < 2 and not (kind == "iati" and held) and not (kind == "fts" and zeros):
         return None, None
     def each(read) -> list:
         return [read(p) for p in paths] if pool is None else \
             list(pool.map(read, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
     if kind == "fts":
-        return newest_versions(paths, each(flow_versions)), None
+        return newest_versions(paths, each(flow_versions), zeros), None
     facts = each(activity_facts)
     stamps = [f[0] for f in facts]
     given = set().union(*stamps)

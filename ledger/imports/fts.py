@@ -31,6 +31,7 @@ from ledger.limits import json_depth, magnitude_problem
 import datetime as dt
 import hashlib
 from ledger.imports.common import load_names
+from ledger.imports.iati import _archived
 from ledger.phrases.money import format_amount_phrase, plain_decimal
 from ledger.writer import entry_table
 from ledger.safe_io import read_bytes
@@ -336,27 +337,35 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
     entry of order ``ledger``, counted or not, at the start), exactly as
     importing the files one by one in their order does: a copy replaces
     what is kept only when ``_newer``; one FTS counts nothing for (0)
-    leaves a counted entry uncounted, with its figures; one the import
-    refuses, or 0 where no entry counts, changes nothing."""
+    leaves a counted entry uncounted, with its figures, and is kept where
+    no entry counts (no entry is made of it; an older copy after it is
+    not counted again: the ledger's archived downloads give it across
+    imports, ``ledger_zeros``); one the import refuses changes nothing."""
     state, kept, withdrawn = ledger, None, None
+    top: Copy | None = None       # the copy of order ``state`` (None: the ledger's)
     lost: dict[str, tuple[str, Copy | None]] = {}
     for c in copies:
         if state is not None and not _newer(c.order, state):
-            why = ("again" if kept is not None and kept.digest == c.digest else
-                   "older" if _newer(state, c.order) else "even")
-            lost[c.file] = (why, kept)
+            if top is not None and top.refused and c.refused == "zero":
+                continue        # 0 after 0 changes nothing: its own reading says so
+            why = ("again" if top is not None and not top.refused and top.digest == c.digest
+                   else "older" if _newer(state, c.order) else "even")
+            lost[c.file] = (why, top)
             continue
-        if c.refused == "zero" and state is not None and counted:
-            withdrawn, counted = c, False
-        if c.refused:
+        if c.refused == "reject":
+            continue
+        if c.refused == "zero":
+            if state is not None and counted:
+                withdrawn = c
+            state, top, counted = c.order, c, False
             continue
         for old in (kept, withdrawn):
             if old is not None:
                 lost[old.file] = ("superseded", c)
-        state, kept, withdrawn, counted = c.order, c, None, True
+        state, top, kept, withdrawn, counted = c.order, c, c, None, True
     # an older copy is older than what is kept at the end too (``_newer`` is
     # transitive): that one is named
-    return Folded(kept, withdrawn, {f: (why, kept if kept is not None and why != "even" and
+    return Folded(kept, withdrawn, {f: (why, top if top is not None and why != "even" and
                                         why != "again" else by)
                                     for f, (why, by) in lost.items()})
 
@@ -373,12 +382,57 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
     return f"{'older than' if by is None else 'superseded by'} {named}"
 
 
-def newest_versions(paths, facts=None) -> ImportFlows:
+def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path,
+                 said: list[str] | None = None) -> dict[str, tuple[Copy, ...]]:
+    """flow id -> the copies of 0 the ledger's archived FTS downloads give
+    (``documents``: id -> ``Document``, its path within ``archive``), for
+    the flows the ledger has no entry of, or one a copy of 0 withdrew
+    (``not-counted-withdrawn``): an import remembers them as it
+    remembers a copy of 0 within one import (``fold``), so an older copy
+    of a flow FTS no longer counts is not counted again.  Only a copy that
+    is what the ledger recorded is read (as ``iati.ledger_copies``: inside
+    the archive, a regular file within the size cap, of the recorded
+    SHA-256); any other is left out and said in ``said``, one line each."""
+    # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive
+    have = {e.id for e in HeldEntries(entries, "fts-").rows
+            if f"{NOT_COUNTED_TAG}-withdrawn" not in e.tags}
+    out: dict[str, list[Copy]] = {}
+    untrusted: list[str] = []
+    for doc_id, doc in documents.items():
+        if not doc_id.startswith("fts-") or not doc.path:
+            continue
+        try:
+            path = _archived(archive, doc, what="copy of an archived FTS file")
+        except LedgerError as err:
+            where = f"{doc.file}:{doc.line}: " if doc.file else ""
+            untrusted.append(f"{where}document {doc_id!r}: the ledger's archived copy is not "
+                             f"used ({err}): the flows it gives as 0 are not remembered; "
+                             f"restore {doc.path!r} to compare them")
+            continue
+        for fid, (version, updated, digest, named, refused) in flow_versions(path, True)[0].items():
+            if refused == "zero" and f"fts-{fid}" not in have:
+                out.setdefault(fid, []).append(Copy((version, updated), str(path), digest,
+                                                    named, refused))
+    if said is not None:
+        said.extend(untrusted[:_SAID])
+        if len(untrusted) > _SAID:
+            said.append(f"and {len(untrusted) - _SAID} more archived FTS file(s) not used: "
+                        f"restore them to compare")
+    return {fid: tuple(cs) for fid, cs in out.items()}
+
+
+_SAID = 5    # archived copies not used, each said; more in one line
+
+
+def newest_versions(paths, facts=None,
+                    archived: dict[str, tuple[Copy, ...]] | None = None) -> ImportFlows:
     """The flows of several files, each with its copies in the files'
     order (``fold`` ranks them, as importing the files one by one would),
     and the files grouped into downloads.  A file that cannot be read
     gives nothing here: its reading reports it.  ``facts``: each file's
-    ``flow_versions``, when read already (by workers)."""
+    ``flow_versions``, when read already (by workers).  ``archived``: the
+    ledger's archived copies of 0 (``ledger_zeros``), each flow's before
+    the import's."""
     found = [facts[k] if facts is not None else flow_versions(p) for k, p in enumerate(paths)]
     groups: dict[tuple, list[Download]] = {}
     for _, d in found:
@@ -389,6 +443,9 @@ def newest_versions(paths, facts=None) -> ImportFlows:
                       for ds in groups.values())
     copies: dict[str, list[Copy]] = {}
     for p, (flows, _) in zip(paths, found):
+        for fid in flows:
+            if archived and fid in archived and fid not in copies:
+                copies[fid] = list(archived[fid])
         for fid, (version, updated, digest, named, refused) in flows.items():
             copies.setdefault(fid, []).append(Copy((version, updated), str(p), digest, named,
                                                    refused))
@@ -396,11 +453,14 @@ def newest_versions(paths, facts=None) -> ImportFlows:
                        frozenset(copies))
 
 
-def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
+def flow_versions(path, zeros_only: bool = False
+                  ) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
     """One file's flows, id -> (version, updatedAt, digest of the flow,
     how to name it, "zero" or "reject" when ``read_fts`` would not make
     it an entry), each its newest copy in the file (the checks of
-    ``read_fts``), and the download it is a page of."""
+    ``read_fts``), and the download it is a page of.  ``zeros_only``: only
+    the flows with an amount of 0, which alone can be copies of 0 (the
+    ledger's archived copies, ``ledger_zeros``)."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
@@ -420,6 +480,10 @@ def flow_versions(path) -> tuple[dict[str, tuple[int, str, str, str, str]], Down
         if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
     own = _download(str(path), data, out)
+    if zeros_only:
+        out = {fid: f for fid, f in out.items()
+               if any(isinstance(f.get(k), Decimal) and f[k] == 0
+                      for k in ("amountUSD", "originalAmount"))}
     names, quotes = load_names(None), _Quotes(text)
     return {fid: (*_order_of(f), _digest(f), _copy(f), _refused(f, fid, names, quotes))
             for fid, f in out.items()}, own

@@ -671,16 +671,16 @@ def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path,
 _SAID = 5    # archived copies not used, each said; more in one line
 
 
-def _archived(archive: Path, doc) -> Path:
+def _archived(archive: Path, doc, what: str = "copy of an archived IATI file") -> Path:
     """The archived file of ``doc``, read as the archive's
     reader reads a document: confined to ``archive``, a regular file within
     the size cap; and of the SHA-256 the ledger recorded.  ``LedgerError``
     (``UnsafeFile``) otherwise, saying what is wrong."""
     path = archive / doc.path
-    confine(path, archive, what="copy of an archived IATI file")
+    confine(path, archive, what=what)
     if doc.sha256:
         h = hashlib.sha256()
-        fd = open_checked(path, inside=archive, what="copy of an archived IATI file")
+        fd = open_checked(path, inside=archive, what=what)
         with os.fdopen(fd, "rb") as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
@@ -688,7 +688,7 @@ def _archived(archive: Path, doc) -> Path:
             raise UnsafeFile(path, f"its SHA-256 is {h.hexdigest()[:12]}…, not the "
                                    f"{doc.sha256[:12]}… the ledger recorded")
     else:
-        check_file(path, inside=archive, what="copy of an archived IATI file")
+        check_file(path, inside=archive, what=what)
     return path
 
 
