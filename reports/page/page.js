@@ -460,10 +460,14 @@ function render(st) {
   // entries list and state line
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
   renderEntries(Array.from(ids).sort(function (a, b) { return a - b; }));
-  var n = entryCount(ids);
+  // the count beside the counted total is of the entries it adds up (the by-funder table's);
+  // entries linked to others (not counted) are said apart
+  var countedIds = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { countedIds.add(i); }); });
+  var n = entryCount(countedIds), linked = entryCount(Array.from(ids).filter(function (i) { return !countedIds.has(i); }));
   stateLine.textContent = (st.words.length ? 'Filtered: ' + st.words.join('; ') + '. ' : 'No filter: everything in the report. ') +
-    'Counted total: ' + money(total) + ' in ' + n + ' entr' + (n === 1 ? 'y' : 'ies') +
-    (st.y ? ' (money falling in the chosen years).' : '.');
+    'Counted total: ' + money(total) + ' in ' + n.toLocaleString(M.lang) + ' entr' + (n === 1 ? 'y' : 'ies') +
+    (st.y ? ' (money falling in the chosen years)' : '') +
+    (linked ? '; besides, ' + linked.toLocaleString(M.lang) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted again.' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
 function put(id, node) {
@@ -814,7 +818,7 @@ function renderEntries(ids) {
       (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '.');
   if (cut.length)
     box.appendChild(el('p', {id: 'entries-cut', 'class': 'cut', 'data-shown': String(shown), 'data-listed': String(listed), 'data-all': String(all)},
-      cut.join(' ') + ' Totals above always count every entry.'));
+      cut.join(' ') + ' Totals above count every counted entry of this view, listed here or not; an entry linked to another (counted: no) is not added again.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
   Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
     var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);
