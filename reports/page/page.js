@@ -517,7 +517,9 @@ function wrapWords(text, sep, perLine, most) {
   var words = String(text).split(sep), line = '', lines = [];
   words.forEach(function (wd) { var next = line ? line + sep + wd : wd; if (next.length > perLine && line) { lines.push(line); line = wd; } else line = next; });
   if (line) lines.push(line);
-  return lines.slice(0, most);
+  if (lines.length <= most) return lines;
+  var last = lines[most - 1];      // words dropped: the cut says so
+  return lines.slice(0, most - 1).concat([(last.length >= perLine ? last.slice(0, perLine - 1) : last) + '…']);
 }
 function chartHead(title, subtitle, w) {
   var t = wrapWords(title, ' ', Math.floor(w / 9.5), 3), sub = wrapWords(subtitle, ' ', Math.floor(w / 7.2), 5);
@@ -618,8 +620,9 @@ function timeline(id, title, years, allFunders, byYF, scale) {
   var colW = Math.max(60, 12 + 14 * funders.length, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + (M.horizonSaid || M.horizon) : '';
-  var cut = other ? '; the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one' : '';
-  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log) + cut, w);
+  // first, where the subtitle's line cap cannot drop it (a phone wraps it into many lines)
+  var cut = other ? 'the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one; ' : '';
+  var head = chartHead(title, cut + M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
   var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
