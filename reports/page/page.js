@@ -478,7 +478,8 @@ function put(id, node) {
 }
 
 // ---------------------------------------------------------------- charts
-var PALETTE = ['#3a78c2', '#e07b39', '#4a9e5c', '#b8486b', '#7c5fb0', '#8c6d46', '#d4a017', '#2a9d9d', '#666666', '#c23a3a'];
+// grey last: the timeline keeps the first nine for its largest funders, grey being its "(other)"'s
+var PALETTE = ['#3a78c2', '#e07b39', '#4a9e5c', '#b8486b', '#7c5fb0', '#8c6d46', '#d4a017', '#2a9d9d', '#c23a3a', '#666666'];
 function colour(series, all) { var i = all.indexOf(series); return PALETTE[(i < 0 ? 0 : i) % PALETTE.length]; }
 function useLog(values, scale) {
   if (scale === 'log') return true;

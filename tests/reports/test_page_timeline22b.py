@@ -76,3 +76,24 @@ def test_on_a_phone_the_others_clause_is_never_cut(browser, tmp_path):
         assert lines[-1].endswith("linear scale"), lines       # everything fits: no ellipsis
     finally:
         browser.set_window_size(size["width"], size["height"])
+
+
+def _grey(fill: str) -> bool:
+    r, g, b = (int(fill[k:k + 2], 16) for k in (1, 3, 5))
+    return r == g == b
+
+
+def test_only_the_others_bar_is_grey(browser, tmp_path):
+    """70 funders: the 9 largest each a colour of their own, none grey;
+    "(other: 61 funders)" grey, and no other bar shares its colour."""
+    rows = [(f"F{i:02d}", 1000 + i, "") for i in range(70)]
+    assert _open(browser, _report(tmp_path, rows)) == []
+    got = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#chart-timeline rect.bar')).map(function (r) {"
+        " return [r.querySelector('title').textContent, r.getAttribute('fill')]; });")
+    fills = {title.rpartition(", 2015: ")[0]: fill for title, fill in got}
+    other = f"(other: {70 - KEPT} funders)"
+    kept = {f: c for f, c in fills.items() if f != other}
+    assert sorted(kept) == [f"F{i:02d}" for i in range(70 - KEPT, 70)]     # the largest
+    assert len(set(kept.values())) == KEPT and not any(_grey(c) for c in kept.values()), kept
+    assert _grey(fills[other])
