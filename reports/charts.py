@@ -25,6 +25,7 @@ import math
 import os
 import pickle
 import textwrap
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import numpy as np
@@ -87,6 +88,40 @@ def _top_n(matrix: pd.DataFrame, n: int) -> pd.DataFrame:
         rest = m.iloc[n - 1:].sum().to_frame(OTHER).T
         m = pd.concat([m.iloc[: n - 1], rest])
     return m
+
+
+# the page's timeline palette (reports/page/page.js PALETTE): grey last, so that with more
+# funders than colours the nine kept ones are never grey, grey being the others' bar
+PALETTE = ("#3a78c2", "#e07b39", "#4a9e5c", "#b8486b", "#7c5fb0", "#8c6d46", "#d4a017", "#2a9d9d",
+           "#c23a3a", "#666666")
+OTHER_COLOUR = "#a0a0a0"
+
+
+def timeline_groups(by_year: pd.DataFrame) -> tuple[dict[str, list], str | None]:
+    """The timeline's bars, as the page draws them: with more funders than
+    colours, the ``len(PALETTE) - 1`` largest over the years shown (ties by
+    name) apiece, in the table's order, and the others as one bar named
+    "(other: N funders)", last.  Bar name -> the funders it sums; the
+    others' bar name (None when every funder has its own)."""
+    funders = list(by_year.columns)
+    if len(funders) <= len(PALETTE):
+        return {f: [f] for f in funders}, None
+    with localcontext() as ctx:
+        ctx.prec = 80           # exact: a sum of Decimals past 28 digits
+        total = {f: sum(by_year[f], Decimal(0)) for f in funders}
+    kept = set(sorted(funders, key=lambda f: (-total[f], str(f)))[: len(PALETTE) - 1])
+    rest = [f for f in funders if f not in kept]
+    other = f"(other: {len(rest)} funders)"
+    return {**{f: [f] for f in funders if f in kept}, other: rest}, other
+
+
+def _grouped(frame: pd.DataFrame, groups: dict[str, list]) -> pd.DataFrame:
+    """``frame``'s columns summed into ``groups`` (missing columns: none)."""
+    with localcontext() as ctx:
+        ctx.prec = 80
+        return pd.DataFrame({name: [sum((row[f] for f in members if f in frame.columns), Decimal(0))
+                                    for _, row in frame.iterrows()]
+                             for name, members in groups.items()}, index=frame.index)
 
 
 def _short(label: str, width: int = 42) -> str:
@@ -287,11 +322,13 @@ def comparison_figure(report: Report, amounts: str = "compact", scale: str = "au
 
 
 def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto"):
-    """Bars per year, one per funder; the part from open-ended "a year"
+    """Bars per year, one per funder (more funders than colours: the
+    largest apiece and the others as one, timeline_groups); the part from open-ended "a year"
     pledges hatched, and the years past the last bounded pledge shaded and
     marked "projected"."""
     plt = _plt()
-    data = _floats(report.by_year) if not report.by_year.empty else pd.DataFrame()
+    groups, other = timeline_groups(report.by_year)
+    data = _floats(_grouped(report.by_year, groups)) if not report.by_year.empty else pd.DataFrame()
     fig, ax = plt.subplots(figsize=(12, 5.2), dpi=PNG_DPI)
     n = max(len(data.columns), 1)
     width = 0.8 / n
@@ -299,10 +336,11 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     log = use_log(data.to_numpy().ravel() if len(data) else [], scale)
     for k, funder in enumerate(data.columns):
         _bars(ax, False, [x - 0.4 + width * (k + 0.5) for x in xs], data[funder], width=width,
-              color=f"C{k % 10}", label=_short(str(funder), 60))
+              color=OTHER_COLOUR if funder == other else PALETTE[k % len(PALETTE)],
+              label=_short(str(funder), 60))
     opened = report.open_by_year
     if opened is not None and len(data):
-        o = _floats(opened)
+        o = _floats(_grouped(opened, groups))
         for k, funder in enumerate(data.columns):
             part = o[funder] if funder in o else pd.Series(0.0, index=data.index)
             total = data[funder]
@@ -343,8 +381,10 @@ def timeline_figure(report: Report, amounts: str = "compact", scale: str = "auto
     proj = (f"; shaded: years after {report.last_bounded}, only open-ended pledges "
             f"(projection)" if report.projected else "")
     horizon = f", open-ended pledges to {report_horizon(report)}" if report.horizon else ""
+    cut = (f"the {len(groups) - 1} largest of {len(report.by_year.columns)} funders apiece, "
+           f"the others as one; " if other else "")
     ax.set_title("Funding per year by funder\n" + _wrap(
-        f"{o.currency}, amounts spread over their years{horizon}, valued at "
+        f"{cut}{o.currency}, amounts spread over their years{horizon}, valued at "
         f"{report.valuation_text()}{proj}"), fontsize=10)
     if len(data.columns):
         from matplotlib.patches import Patch

@@ -460,10 +460,14 @@ function render(st) {
   // entries list and state line
   var ids = new Set(); cells.forEach(function (c) { c.e.forEach(function (i) { ids.add(i); }); });
   renderEntries(Array.from(ids).sort(function (a, b) { return a - b; }));
-  var n = entryCount(ids);
+  // the count beside the counted total is of the entries it adds up (the by-funder table's);
+  // entries linked to others (not counted) are said apart
+  var countedIds = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { countedIds.add(i); }); });
+  var n = entryCount(countedIds), linked = entryCount(Array.from(ids).filter(function (i) { return !countedIds.has(i); }));
   stateLine.textContent = (st.words.length ? 'Filtered: ' + st.words.join('; ') + '. ' : 'No filter: everything in the report. ') +
-    'Counted total: ' + money(total) + ' in ' + n + ' entr' + (n === 1 ? 'y' : 'ies') +
-    (st.y ? ' (money falling in the chosen years).' : '.');
+    'Counted total: ' + money(total) + ' in ' + n.toLocaleString(M.lang) + ' entr' + (n === 1 ? 'y' : 'ies') +
+    (st.y ? ' (money falling in the chosen years)' : '') +
+    (linked ? '; besides, ' + linked.toLocaleString(M.lang) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted again.' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
 function put(id, node) {
@@ -474,7 +478,8 @@ function put(id, node) {
 }
 
 // ---------------------------------------------------------------- charts
-var PALETTE = ['#3a78c2', '#e07b39', '#4a9e5c', '#b8486b', '#7c5fb0', '#8c6d46', '#d4a017', '#2a9d9d', '#666666', '#c23a3a'];
+// grey last: the timeline keeps the first nine for its largest funders, grey being its "(other)"'s
+var PALETTE = ['#3a78c2', '#e07b39', '#4a9e5c', '#b8486b', '#7c5fb0', '#8c6d46', '#d4a017', '#2a9d9d', '#c23a3a', '#666666'];
 function colour(series, all) { var i = all.indexOf(series); return PALETTE[(i < 0 ? 0 : i) % PALETTE.length]; }
 function useLog(values, scale) {
   if (scale === 'log') return true;
@@ -513,7 +518,9 @@ function wrapWords(text, sep, perLine, most) {
   var words = String(text).split(sep), line = '', lines = [];
   words.forEach(function (wd) { var next = line ? line + sep + wd : wd; if (next.length > perLine && line) { lines.push(line); line = wd; } else line = next; });
   if (line) lines.push(line);
-  return lines.slice(0, most);
+  if (lines.length <= most) return lines;
+  var last = lines[most - 1];      // words dropped: the cut says so
+  return lines.slice(0, most - 1).concat([(last.length >= perLine ? last.slice(0, perLine - 1) : last) + '…']);
 }
 function chartHead(title, subtitle, w) {
   var t = wrapWords(title, ' ', Math.floor(w / 9.5), 3), sub = wrapWords(subtitle, ' ', Math.floor(w / 7.2), 5);
@@ -614,8 +621,9 @@ function timeline(id, title, years, allFunders, byYF, scale) {
   var colW = Math.max(60, 12 + 14 * funders.length, Math.min(140, (avail - left - 20) / Math.max(1, years.length)));
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + (M.horizonSaid || M.horizon) : '';
-  var cut = other ? '; the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one' : '';
-  var head = chartHead(title, M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log) + cut, w);
+  // first, where the subtitle's line cap cannot drop it (a phone wraps it into many lines)
+  var cut = other ? 'the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one; ' : '';
+  var head = chartHead(title, cut + M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
   var plotH = 300, top = head.h + 74, h = top + plotH + 30 + 18 * legend.lines + 10;
@@ -814,7 +822,7 @@ function renderEntries(ids) {
       (M.fullList ? 'the full list: ' + M.fullList : 'entries.csv beside it holds every one') + '.');
   if (cut.length)
     box.appendChild(el('p', {id: 'entries-cut', 'class': 'cut', 'data-shown': String(shown), 'data-listed': String(listed), 'data-all': String(all)},
-      cut.join(' ') + ' Totals above always count every entry.'));
+      cut.join(' ') + ' Totals above count every counted entry of this view, listed here or not; an entry linked to another (counted: no) is not added again.'));
   var t = table('entries-table', ENTRY_COLUMNS.map(function (c) { return c.name; }), rows);
   Array.prototype.forEach.call(t.querySelectorAll('thead th'), function (th, k) {
     var name = th.textContent, b = el('button', {type: 'button', 'class': 'sort', 'data-col': String(k)}, name);
