@@ -24,7 +24,6 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import FISCAL_YEAR, LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
 from ledger.phrases.period import PeriodError, parse_period
-from ledger.read.table import period_from
 from ledger.rules.options import OptionError, fiscal_start
 from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE, clip
 from ledger.rules.rows import suggest as _suggest
@@ -56,8 +55,6 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "currency": ("currency", "ccy", "currency code"),
     "qualifier": ("qualifier",),
     "period": ("period", "duration", "timeframe", "time frame"),
-    # the day the period starts (a bulk file's column): written into the period
-    "start": ("start", "start date", "period start"),
     "status": ("status", "stage"),
     "doc": ("doc", "source", "source doc", "source document", "document", "document id",
             "source id", "source url", "url", "link"),
@@ -1358,29 +1355,6 @@ def _amount_numbers(cells: list[str], sheet: Sheet, column: str | None, rows, so
     return number
 
 
-def _started(text: str, day_text: str, date) -> tuple[str, str]:
-    """A period cell started on a ``start`` cell's day, as the bulk reader
-    reads the same columns (``ledger.read.table.period_from``): (the period's
-    words, "") or (``text``, why not).  A period that cannot be read is
-    left as it is, for the journal's own message."""
-    try:
-        day = dt.date.fromisoformat(day_text)
-    except ValueError:
-        return text, f"{day_text!r} is not a date (YYYY-MM-DD)"
-    try:
-        p = parse_period(text or "one-off")
-    except PeriodError as err:
-        if "needs a start date" not in str(err):
-            return text, ""
-        try:   # an end and no start ("until 2017"): read from the day
-            return parse_period(text, on=day).describe(), ""
-        except PeriodError:
-            return text, ""
-    label = p.describe()
-    said, why = period_from(p.kind, label, p.start, p.end, day, date)
-    return (text if why or said == label else said), why
-
-
 def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] | None:
     """Raw journal fields for row ``i`` (None when rejected here); ``number``:
     its amount as read (``_amount_numbers``)."""
@@ -1419,11 +1393,6 @@ def _row_fields(i, values, date, rejects, r, colname, number) -> dict[str, Any] 
     f["period"] = v("period")
     if f["period"].lower() in ("one-off", "one off", "once"):
         f["period"] = "one-off"
-    if v("start"):
-        f["period"], why = _started(f["period"], v("start"), date)
-        if why:
-            rejects.append(reject(r, colname["start"], f"start: {why}"))
-            return None
     f["status"] = v("status").lower()
     for k in ("disburses", "part_of", "restates", "recipient", "location", "notes"):
         f[k] = v(k)

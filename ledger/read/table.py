@@ -2066,26 +2066,6 @@ def _start_column(col, names, P):
     return np.where(bad, np.datetime64("NaT"), day).astype("datetime64[s]")
 
 
-def period_from(kind: str, label: str, start, end, day: dt.date, date) -> tuple[str, str]:
-    """A period read from its words (``kind``, ``label``: its
-    ``Period.describe()``, its own ``start`` and ``end``) started on ``day``
-    (a bulk or imported table's ``start`` column; ``date``: the entry's):
-    (its words with the start, "") or (``label``, why not).  A length or a
-    rate with no start of its own starts there; a start the words say
-    otherwise, a fiscal year, or a one-off on another day than its date is
-    refused.  The one rule for the bulk reader and the table import."""
-    if start is not None:
-        return label, "" if start == day else f"{day} contradicts the period {label!r}"
-    if kind == FISCAL_YEAR:
-        return label, f"{day} does not go with the period {label!r}: leave it empty"
-    if kind == ONE_OFF:
-        return label, ("" if day == date else
-                       f"{day}: a one-off is paid on its date: give that day as the date")
-    if end is not None and end < day:
-        return label, f"{day} is after the end of the period {label!r}"
-    return f"{label} from {day}", ""
-
-
 def _phrase_starts(out, given, row_msg, dates, P) -> None:
     """The ``start`` column's day (``given``) into the periods read from the
     phrases (``out``, still per row): a length or a rate with no start of its
@@ -2105,10 +2085,21 @@ def _phrase_starts(out, given, row_msg, dates, P) -> None:
     why = np.full(len(given), "", dtype=object)
     for r in rows:
         day = given[r].astype("datetime64[D]").item()
-        said, why[r] = period_from(kind[r], label[r], start[r], end[r], day,
-                                   dates[r].astype("datetime64[D]").item())
-        if said != label[r]:
-            start[r], label[r] = day, said
+        k, lab = kind[r], label[r]
+        if start[r] is not None:
+            if start[r] != day:
+                why[r] = f"{day} contradicts the period {lab!r}"
+        elif k == FISCAL_YEAR:
+            why[r] = f"{day} does not go with the period {lab!r}: leave it empty"
+        elif k == ONE_OFF:
+            if day != dates[r].astype("datetime64[D]").item():
+                why[r] = (f"{day}: a one-off is paid on its date: give that day "
+                          f"as the date")
+        elif end[r] is not None and end[r] < day:
+            why[r] = f"{day} is after the end of the period {lab!r}"
+        else:
+            start[r] = day
+            label[r] = f"{lab} from {day}"
     out["label"] = pa.array(label, pa.string())
     P.add(why != "", "start: {}", why, code=rr.BAD_PERIOD.code, clip=False, field="start")
 

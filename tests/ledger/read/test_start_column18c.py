@@ -84,25 +84,3 @@ def test_a_listing_keeps_the_columns_start_through_an_import(tmp_path, run_cli):
     code, _, err = run_cli("import", tmp_path / "list.csv", "-o", book / "imported.toml")
     assert code == 0, err
     assert {k: v for k, v in _by_year(run_cli, book).items() if k[0] == "Purposes:P:a"} == want
-
-
-def test_the_import_reads_the_start_column_as_the_bulk_reader(tmp_path, run_cli):
-    f = tmp_path / "r.csv"
-    f.write_text(HEAD + "a,2015-01-01,UK,P:a,365000,GBP,per year for 52 weeks,2016-01-01\n"
-                        "c,2015-01-01,UK,P:c,365000,GBP,per year for 52 weeks,\n",
-                 encoding="utf-8")
-    book = tmp_path / "book"
-    assert run_cli("init", book)[0] == 0
-    code, _, err = run_cli("import", f, "-o", book / "imported.toml")
-    assert code == 0, err
-    got = _by_year(run_cli, book)
-    assert got[("Purposes:P:a", "2016")] == "363005.46"     # 365000 × 364/366
-    assert got[("Purposes:P:c", "2015")] == "364000.00"     # 365000 × 364/365
-    assert got == _by_year(run_cli, f)
-    bad = tmp_path / "bad.csv"
-    bad.write_text(HEAD + "f,2015-01-01,UK,P:f,1,GBP,per year from 2015-02-01,2016-01-01\n"
-                          "i,2015-01-01,UK,P:i,1,GBP,per year,2016-13-01\n", encoding="utf-8")
-    code, _, err = run_cli("import", bad, "-o", tmp_path / "b2" / "x.toml")
-    assert code == 1
-    assert "bad.csv: row 2: column 'start': entry 'f': start: 2016-01-01 contradicts" in err
-    assert "bad.csv: row 3: column 'start': entry 'i': start: '2016-13-01' is not a date" in err
