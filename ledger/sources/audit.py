@@ -528,26 +528,35 @@ def _inside_number(text: str, i: int) -> bool:
 
 
 def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
-                quoted) -> tuple[str, Mention] | None:
+                read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]]
+                ) -> tuple[str, Mention] | None:
     """The document's figure that the quoted words (each part of an elided
-    quote) cut, with another amount than any the quote reads, read by the
+    quote, with its figures as ``_read_words`` reads them) cut, read by the
     same ``find_mentions``: ``("stops", figure)`` for one that starts inside
-    them and runs on past their end ("€4" of "€4⏎million a year"),
-    ``("starts", figure)`` for one they start inside, taking a longer
-    number's tail ("5 million" of "15 million"); else None."""
-    said = {Money(q.amount, q.currency) for q in quoted}
-    for s, e in spans:
+    a part and runs on past its end ("€4" of "€4⏎million a year"),
+    ``("starts", figure)`` for one a part starts strictly inside, taking a
+    longer number's tail ("5 million" of "15 million", "five million" of
+    "twenty-five million"); else None.  A figure is cut only when the
+    quote's own reading of it, there, is another amount (not the figure nor
+    one of its restatements)."""
+    for (s, e), (in_part, origin) in zip(spans, read_parts):
         # from the line's start, or a word break well before the quote on a long line
         a = max(text.rfind("\n", 0, s), text.rfind(" ", 0, max(s - 200, 0))) + 1
         for d in find_mentions(text[a:e + 200], context=text):
             start = a + d.offset
             end = start + len(d.phrase)
-            if Money(d.amount, d.currency) in said:
-                continue
             if s <= start < e < end:
-                return "stops", d
-            if start < s < end and _inside_number(text, s):
-                return "starts", d
+                kind = "stops"
+            elif start < s < end and _inside_number(text, s):
+                kind = "starts"
+            else:
+                continue
+            same = {Money(d.amount, d.currency), *d.restated}
+            # the quote's reading of the words it shares with this figure
+            there = [q for q in in_part if start <= origin[q.offset] < end
+                     or origin[q.offset] <= start < origin[q.offset] + len(q.phrase)]
+            if there and not any(Money(q.amount, q.currency) in same for q in there):
+                return kind, d
     return None
 
 
@@ -667,7 +676,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                              origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
                 break
     recorded = _money_text(entry.money)
-    cut = _figure_cut(m.spans, source.text, mentions) if picked is not None else None
+    cut = _figure_cut(m.spans, source.text, read_parts) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
     split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
     read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
