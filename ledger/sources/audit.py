@@ -511,22 +511,6 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
-# characters that group or split a number's digits ("1,500,000", "1.5", "1 500 000")
-_DIGIT_JOINS = frozenset(",.'\u00a0\u202f\u2009 ")
-
-
-def _inside_number(text: str, i: int) -> bool:
-    """Whether ``text`` between ``i - 1`` and ``i`` is inside a number:
-    a digit (or a separator next to one) on both sides."""
-    def digitish(k: int, step: int) -> bool:
-        if not 0 <= k < len(text):
-            return False
-        c = text[k]
-        return c.isdigit() or (c in _DIGIT_JOINS and 0 <= k + step < len(text)
-                               and text[k + step].isdigit())
-    return digitish(i - 1, -1) and digitish(i, 1)
-
-
 def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
                 read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]]
                 ) -> tuple[str, Mention] | None:
@@ -547,7 +531,7 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
             end = start + len(d.phrase)
             if s <= start < e < end:
                 kind = "stops"
-            elif start < s < end and _inside_number(text, s):
+            elif start < s < end:
                 kind = "starts"
             else:
                 continue
@@ -841,8 +825,9 @@ def _occurrence(quote: str, locator: str, source: SourceText,
 
 
 def _number_cut(m: QuoteMatch, text: str) -> bool:
-    """Whether a part of the quote starts or ends inside a number."""
-    return any(_inside_number(text, a) or _inside_number(text, b) for a, b in m.spans)
+    """Whether a part of the quote starts or ends inside a figure of the
+    document, reading there another amount than the figure's."""
+    return _figure_cut(m.spans, text, [_read_words(text, a, b) for a, b in m.spans]) is not None
 
 
 def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:

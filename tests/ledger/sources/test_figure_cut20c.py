@@ -54,3 +54,41 @@ def test_a_cut_figure_is_read_against_the_quote_at_the_cut(tmp_path, run_cli):
         "but the entry records €5m")
     for eid in ("whole", "restated"):
         assert figures[eid]["verified"], (eid, codes(findings, eid))
+
+
+def test_a_figure_in_words_is_cut_as_one_in_digits(tmp_path, run_cli):
+    book = ledger_of(tmp_path, run_cli, {"d1.txt": DOC}, ENTRIES)
+    figures, findings = audited(run_cli, book)
+    for eid in ("hyphen", "spaced", "hundred"):
+        assert not figures[eid]["verified"], (eid, codes(findings, eid))
+        assert ("ok", "quote-verified") not in codes(findings, eid), eid
+    assert message(findings, "hyphen") == (
+        "3:19: the quote starts inside the figure: the document reads "
+        "'twenty-five million euros' but the entry records €5m")
+    assert "the document reads 'twenty five million euros'" in message(findings, "spaced")
+    assert "the document reads 'one hundred and five million euros'" in \
+        message(findings, "hundred")
+    for eid in ("words", "five"):
+        assert figures[eid]["verified"], (eid, codes(findings, eid))
+
+
+# "five million euros to the port" twice: the tail of "twenty-five million
+# euros" (line 1), then whole (line 3, "Later it gave " is 14 characters)
+TWICE = ("Spain gave twenty-five million euros to the port.\n\n"
+         "Later it gave five million euros to the port.\n")
+
+
+def test_a_quote_cut_inside_a_figure_in_words_is_not_the_one_meant(tmp_path, run_cli):
+    book = ledger_of(tmp_path, run_cli, {"d1.txt": TWICE},
+                     entry("port", "€5m", "five million euros to the port"))
+    figures, findings = audited(run_cli, book)
+    assert figures["port"]["verified"], codes(findings, "port")
+    said = next(f for f in findings if f["entry"] == "port" and f["code"] == "quote-repeated")
+    assert (said["line"], said["column"]) == (3, 15)
+    # its locator can still point at the tail, which is then a mismatch
+    (tmp_path / "2").mkdir()
+    book2 = ledger_of(tmp_path / "2", run_cli, {"d1.txt": TWICE},
+                      entry("tail", "€5m", "five million euros to the port", "line 1"))
+    figures, findings = audited(run_cli, book2)
+    assert not figures["tail"]["verified"]
+    assert "the document reads 'twenty-five million euros'" in message(findings, "tail")
