@@ -511,6 +511,24 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
+# how far before a quoted part the document is read for a figure it cuts
+_CUT_WINDOW = 200
+
+
+def _figure_window(text: str, s: int, e: int) -> int:
+    """Where to start reading the document for figures around ``text[s:e]``:
+    about ``_CUT_WINDOW`` characters back, within the line, at a character
+    that is neither a digit nor a letter when one is near (so the work per
+    part is bounded however long the line)."""
+    a = max(0, s - _CUT_WINDOW)
+    line = text.rfind("\n", a, s) + 1
+    a = max(line, a)
+    floor = max(line, a - _CUT_WINDOW // 4)
+    while a > floor and text[a - 1].isalnum():
+        a -= 1
+    return a
+
+
 def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
                 read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]]
                 ) -> tuple[str, Mention] | None:
@@ -524,9 +542,8 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
     quote's own reading of it, there, is another amount (not the figure nor
     one of its restatements)."""
     for (s, e), (in_part, origin) in zip(spans, read_parts):
-        # from the line's start, or a word break well before the quote on a long line
-        a = max(text.rfind("\n", 0, s), text.rfind(" ", 0, max(s - 200, 0))) + 1
-        for d in find_mentions(text[a:e + 200], context=text):
+        a = _figure_window(text, s, e)
+        for d in find_mentions(text[a:e + _CUT_WINDOW], context=text):
             start = a + d.offset
             end = start + len(d.phrase)
             if s <= start < e < end:
