@@ -604,14 +604,18 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
-    first_at = m.start
-    m, ambiguous, times = _occurrence(cit.quote, cit.locator, source, m)
+    m, ambiguous, times, fitting, past_tail = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
     if times > 1:
-        first = "the first" if m.start == first_at else \
-            "the first that is not part of a longer number"
-        which = (f"its locator does not say which; {first} is at {loc}" if ambiguous
+        # say what decided: the locator, then the first (of those it fits)
+        # that is not the tail of a longer number
+        first = ("the first of those" if fitting else "the first") + \
+            (" that is not part of a longer number" if past_tail else "")
+        said_by = ("its locator does not say which" if not fitting else
+                   f"its locator fits {fitting if fitting > 0 else 'more than one'} of them "
+                   "but does not say which")
+        which = (f"{said_by}; {first} is at {loc}" if ambiguous
                  else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {times} times in {doc}; {which}",
@@ -801,18 +805,21 @@ def _occurrences(quote: str, text: str) -> tuple[tuple[QuoteMatch, ...], tuple[i
 
 
 def _occurrence(quote: str, locator: str, source: SourceText,
-                first: QuoteMatch) -> tuple[QuoteMatch, bool, int]:
+                first: QuoteMatch) -> tuple[QuoteMatch, bool, int, int, bool]:
     """The occurrence of a quote the citation means, whether that is
     unknown, and how many there are.  A quote found once is that one; else
     the locator picks (its page, line and column, or heading); with no
     locator, or one that fits several, which one is meant is unknown (the
-    first is reported)."""
+    first is reported), and then how many the locator fits (0: none, or no
+    locator; -1: more than one heading, not all asked) and whether a longer
+    number's tail was passed over."""
     if first.occurrences <= 1 and first.how != "elided":
-        return first, False, 1
+        return first, False, 1, 0, False
     found, starts = _occurrences(quote, source.text)
     if len(found) <= 1:
-        return first, False, len(found)
+        return first, False, len(found), 0, False
     fits: list[QuoteMatch] = []
+    span = None
     if locator.strip():
         span = locator_span(locator, source)
         if span is not None:
@@ -833,12 +840,14 @@ def _occurrence(quote: str, locator: str, source: SourceText,
         seen, _ = _occurrences(quote, view.text)
         vm = _occurrence(quote, locator, view, seen[0])[:2] if seen else None
         if vm is not None and not vm[1] and len(seen) == len(found):
-            return found[seen.index(vm[0])], False, len(found)
+            return found[seen.index(vm[0])], False, len(found), 0, False
     if len(fits) == 1:
-        return fits[0], False, len(found)
+        return fits[0], False, len(found), 1, False
     # "5 million" of "15 million" is not the one meant when another is whole
     pool = fits or [first, *found[1:_MAX_ASKED]]
-    return next((o for o in pool if not _number_cut(o, source.text)), pool[0]), True, len(found)
+    pick = next((o for o in pool if not _number_cut(o, source.text)), pool[0])
+    fitting = len(fits) if not fits or span is not None else -1
+    return pick, True, len(found), fitting, pick is not pool[0]
 
 
 def _number_cut(m: QuoteMatch, text: str) -> bool:
