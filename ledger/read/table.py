@@ -166,11 +166,19 @@ def unreadable_as_text(name: str, c, ids=None) -> str | None:
     t = c.type
     if pa.types.is_nested(t):
         return f"column {name!r} holds {t}, which cannot be read as text"
+    if pa.types.is_dictionary(t):   # its values, row by row (a row, not a dictionary slot)
+        c, t = c.cast(t.value_type), t.value_type
     if pa.types.is_binary(t) or pa.types.is_large_binary(t) or pa.types.is_fixed_size_binary(t):
         row = _first_not_utf8(c)
         if row is not None:
             eid = ids[row].as_py() if ids is not None else None
-            entry = f", entry {eid.strip()!r}" if isinstance(eid, str) and eid.strip() else ""
+            if isinstance(eid, bytes):      # an id that is itself not text names nothing
+                try:
+                    eid = eid.decode("utf-8")
+                except UnicodeDecodeError:
+                    eid = None
+            eid = "" if eid is None else str(eid)    # a numeric id names its entry too
+            entry = f", entry {eid.strip()!r}" if eid.strip() else ""
             return (f"column {name!r} holds bytes that are not UTF-8 text, first at line "
                     f"{row + 2}{entry}")
     return None

@@ -537,43 +537,53 @@ def _pick(mentions, entry: Entry):
     return None, ""
 
 
-# characters that group or split a number's digits ("1,500,000", "1.5", "1 500 000")
-_DIGIT_JOINS = frozenset(",.'\u00a0\u202f\u2009 ")
+# how far before a quoted part the document is read for a figure it cuts
+_CUT_WINDOW = 200
 
 
-def _inside_number(text: str, i: int) -> bool:
-    """Whether ``text`` between ``i - 1`` and ``i`` is inside a number:
-    a digit (or a separator next to one) on both sides."""
-    def digitish(k: int, step: int) -> bool:
-        if not 0 <= k < len(text):
-            return False
-        c = text[k]
-        return c.isdigit() or (c in _DIGIT_JOINS and 0 <= k + step < len(text)
-                               and text[k + step].isdigit())
-    return digitish(i - 1, -1) and digitish(i, 1)
+def _figure_window(text: str, s: int, e: int) -> int:
+    """Where to start reading the document for figures around ``text[s:e]``:
+    about ``_CUT_WINDOW`` characters back, within the line, at a character
+    that is neither a digit nor a letter when one is near (so the work per
+    part is bounded however long the line)."""
+    a = max(0, s - _CUT_WINDOW)
+    line = text.rfind("\n", a, s) + 1
+    a = max(line, a)
+    floor = max(line, a - _CUT_WINDOW // 4)
+    while a > floor and text[a - 1].isalnum():
+        a -= 1
+    return a
 
 
 def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
-                quoted) -> tuple[str, Mention] | None:
+                read_parts: Sequence[tuple[Sequence[Mention], Sequence[int]]]
+                ) -> tuple[str, Mention] | None:
     """The document's figure that the quoted words (each part of an elided
-    quote) cut, with another amount than any the quote reads, read by the
+    quote, with its figures as ``_read_words`` reads them) cut, read by the
     same ``find_mentions``: ``("stops", figure)`` for one that starts inside
-    them and runs on past their end ("€4" of "€4⏎million a year"),
-    ``("starts", figure)`` for one they start inside, taking a longer
-    number's tail ("5 million" of "15 million"); else None."""
-    said = {Money(q.amount, q.currency) for q in quoted}
-    for s, e in spans:
-        # from the line's start, or a word break well before the quote on a long line
-        a = max(text.rfind("\n", 0, s), text.rfind(" ", 0, max(s - 200, 0))) + 1
-        for d in find_mentions(text[a:e + 200], context=text):
+    a part and runs on past its end ("€4" of "€4⏎million a year"),
+    ``("starts", figure)`` for one a part starts strictly inside, taking a
+    longer number's tail ("5 million" of "15 million", "five million" of
+    "twenty-five million"); else None.  A figure is cut only when the
+    quote's own reading of it, there, is another amount (not the figure nor
+    one of its restatements)."""
+    for (s, e), (in_part, origin) in zip(spans, read_parts):
+        a = _figure_window(text, s, e)
+        for d in find_mentions(text[a:e + _CUT_WINDOW], context=text):
             start = a + d.offset
             end = start + len(d.phrase)
-            if Money(d.amount, d.currency) in said:
-                continue
             if s <= start < e < end:
-                return "stops", d
-            if start < s < end and _inside_number(text, s):
-                return "starts", d
+                kind = "stops"
+            elif start < s < end:
+                kind = "starts"
+            else:
+                continue
+            same = {Money(d.amount, d.currency), *d.restated}
+            # the quote's reading of the words it shares with this figure
+            there = [q for q in in_part if start <= origin[q.offset] < end
+                     or origin[q.offset] <= start < origin[q.offset] + len(q.phrase)]
+            if there and not any(Money(q.amount, q.currency) in same for q in there):
+                return kind, d
     return None
 
 
@@ -620,14 +630,18 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
         mentions = tuple(find_mentions(fold(cit.quote)[0], context=source.text))
         return CitationCheck(entry.id, index, cit, None, mentions=mentions,
                              findings=tuple(findings))
-    first_at = m.start
-    m, ambiguous, times = _occurrence(cit.quote, cit.locator, source, m)
+    m, ambiguous, times, fitting, past_tail = _occurrence(cit.quote, cit.locator, source, m)
     loc, end = source.locate(m.start), source.locate(max(m.start, m.end - 1))
     where = dict(line=loc.line, column=loc.column)
     if times > 1:
-        first = "the first" if m.start == first_at else \
-            "the first that is not part of a longer number"
-        which = (f"its locator does not say which; {first} is at {loc}" if ambiguous
+        # say what decided: the locator, then the first (of those it fits)
+        # that is not the tail of a longer number
+        first = ("the first of those" if fitting else "the first") + \
+            (" that is not part of a longer number" if past_tail else "")
+        said_by = ("its locator does not say which" if not fitting else
+                   f"its locator fits {fitting if fitting > 0 else 'more than one'} of them "
+                   "but does not say which")
+        which = (f"{said_by}; {first} is at {loc}" if ambiguous
                  else f"its locator points to the one at {loc}")
         findings.append(finding("info", "quote-repeated",
                                 f"the quote occurs {times} times in {doc}; {which}",
@@ -693,7 +707,7 @@ def verify_citation(entry: Entry, index: int, source: SourceText | None,
                              origin[picked.offset + max(len(picked.phrase), 1) - 1] + 1)
                 break
     recorded = _money_text(entry.money)
-    cut = _figure_cut(m.spans, source.text, mentions) if picked is not None else None
+    cut = _figure_cut(m.spans, source.text, read_parts) if picked is not None else None
     # "£1⏎000 000": read as £1, but it may be £1,000,000 (said beside a mismatch too)
     split_at = [d for d in ([picked] if picked else mentions) if d.across_break]
     read = split_at[0] if split_at else picked or (mentions[-1] if mentions else None)
@@ -817,18 +831,21 @@ def _occurrences(quote: str, text: str) -> tuple[tuple[QuoteMatch, ...], tuple[i
 
 
 def _occurrence(quote: str, locator: str, source: SourceText,
-                first: QuoteMatch) -> tuple[QuoteMatch, bool, int]:
+                first: QuoteMatch) -> tuple[QuoteMatch, bool, int, int, bool]:
     """The occurrence of a quote the citation means, whether that is
     unknown, and how many there are.  A quote found once is that one; else
     the locator picks (its page, line and column, or heading); with no
     locator, or one that fits several, which one is meant is unknown (the
-    first is reported)."""
+    first is reported), and then how many the locator fits (0: none, or no
+    locator; -1: more than one heading, not all asked) and whether a longer
+    number's tail was passed over."""
     if first.occurrences <= 1 and first.how != "elided":
-        return first, False, 1
+        return first, False, 1, 0, False
     found, starts = _occurrences(quote, source.text)
     if len(found) <= 1:
-        return first, False, len(found)
+        return first, False, len(found), 0, False
     fits: list[QuoteMatch] = []
+    span = None
     if locator.strip():
         span = locator_span(locator, source)
         if span is not None:
@@ -849,17 +866,20 @@ def _occurrence(quote: str, locator: str, source: SourceText,
         seen, _ = _occurrences(quote, view.text)
         vm = _occurrence(quote, locator, view, seen[0])[:2] if seen else None
         if vm is not None and not vm[1] and len(seen) == len(found):
-            return found[seen.index(vm[0])], False, len(found)
+            return found[seen.index(vm[0])], False, len(found), 0, False
     if len(fits) == 1:
-        return fits[0], False, len(found)
+        return fits[0], False, len(found), 1, False
     # "5 million" of "15 million" is not the one meant when another is whole
     pool = fits or [first, *found[1:_MAX_ASKED]]
-    return next((o for o in pool if not _number_cut(o, source.text)), pool[0]), True, len(found)
+    pick = next((o for o in pool if not _number_cut(o, source.text)), pool[0])
+    fitting = len(fits) if not fits or span is not None else -1
+    return pick, True, len(found), fitting, pick is not pool[0]
 
 
 def _number_cut(m: QuoteMatch, text: str) -> bool:
-    """Whether a part of the quote starts or ends inside a number."""
-    return any(_inside_number(text, a) or _inside_number(text, b) for a, b in m.spans)
+    """Whether a part of the quote starts or ends inside a figure of the
+    document, reading there another amount than the figure's."""
+    return _figure_cut(m.spans, text, [_read_words(text, a, b) for a, b in m.spans]) is not None
 
 
 def _words(text: str, a: int, b: int) -> tuple[str, list[int]]:
