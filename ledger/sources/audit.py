@@ -566,7 +566,7 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
     longer number's tail ("5 million" of "15 million", "five million" of
     "twenty-five million"); else None.  A figure is cut only when the
     quote's own reading of it, there, is another amount (not the figure nor
-    one of its restatements)."""
+    one of its restatements, nor a range's other bound)."""
     for (s, e), (in_part, origin) in zip(spans, read_parts):
         a = _figure_window(text, s, e)
         for d in find_mentions(text[a:e + _CUT_WINDOW], context=text):
@@ -579,6 +579,8 @@ def _figure_cut(spans: Iterable[tuple[int, int]], text: str,
             else:
                 continue
             same = {Money(d.amount, d.currency), *d.restated}
+            if d.upper is not None:     # "from £2 million to £3 million": either bound
+                same.add(Money(d.upper, d.currency))
             # the quote's reading of the words it shares with this figure
             there = [q for q in in_part if start <= origin[q.offset] < end
                      or origin[q.offset] <= start < origin[q.offset] + len(q.phrase)]
