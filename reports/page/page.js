@@ -467,7 +467,7 @@ function render(st) {
   stateLine.textContent = (st.words.length ? 'Filtered: ' + st.words.join('; ') + '. ' : 'No filter: everything in the report. ') +
     'Counted total: ' + money(total) + ' in ' + n.toLocaleString(M.lang) + ' entr' + (n === 1 ? 'y' : 'ies') +
     (st.y ? ' (money falling in the chosen years)' : '') +
-    (linked ? '; besides, ' + linked.toLocaleString(M.lang) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted again.' : '.');
+    (linked ? '; besides, ' + linked.toLocaleString(M.lang) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted (each records money of the entry it is linked to).' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
 function put(id, node) {
