@@ -25,6 +25,7 @@ from reports.charts import LOG_RATIO  # the page's charts go log as the PNG char
 from reports.notes import report_horizon
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
 from reports.options import Report
+from reports.tables import paid_minor
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -221,7 +222,7 @@ def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
     g = codes(o["pledge"], funders)
     base = {"f": g, "p": codes(o["purpose"], purposes), "s": codes(o["status"], statuses),
             "q": codes(o["qualifier"], quals), "t": [tagsets.index(())] * n, "r": [3] * n,
-            "a": [0] * n, "g": g, "m": [_num(x) for x in _minor(o)], "e": [[] for _ in range(n)]}
+            "a": [0] * n, "g": g, "m": [_num(x) for x in paid_minor(o)], "e": [[] for _ in range(n)]}
     years = pd.to_datetime(o["date"]).dt.year.astype(str)
     return {"total": base, "years": {**base, "y": codes(years, year_list), "o": [0] * n}}
 
@@ -688,7 +689,8 @@ def cube_by_entry(report: Report):
                 return None
             key = key * size + codes
         first, inv, by_key, starts = _unique_first_inverse(key)
-        minor = _minor(f).to_numpy()
+        minor = np.where(role == 1, paid_minor(f).to_numpy(), _minor(f).to_numpy()) \
+            if "paid_minor" in f else _minor(f).to_numpy()   # paid as its pledge is valued
         sums = np.add.reduceat(minor[by_key], starts) if len(minor) else minor
         out = {}
         for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
@@ -789,6 +791,8 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
             "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })
+        if "paid_minor" in f:     # a payment's paid as its pledge is valued
+            g["_m"] = np.where(g["role"].to_numpy() == 1, paid_minor(f).to_numpy(), g["_m"])
         g["pledge"] = pledge_row(f["funder"], g["role"].to_numpy(),
                                  of_ids(ids, "pledge", None) if "pledge" in last
                                  else np.full(len(f), None, dtype=object),
