@@ -613,10 +613,11 @@ def _merged_cells(lists, keys):
     the same keys summed, each cell's entries together."""
     frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
     frame["minor"] = _summable(frame["minor"])   # partitions' sums together may pass int64
+    frame["own"] = _summable(frame["own"])
     flat = np.concatenate([f for _, f, _ in lists])
     counts = np.concatenate([np.diff(b) for _, _, b in lists])
     g = frame.groupby(keys, sort=True, dropna=False)
-    cells = g["minor"].sum().reset_index()[keys + ["minor"]]
+    cells = g[["minor", "own"]].sum().reset_index()[keys + ["minor", "own"]]
     cell_of = np.repeat(g.ngroup().to_numpy(), counts)
     order = np.argsort(cell_of, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]

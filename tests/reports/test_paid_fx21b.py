@@ -72,3 +72,23 @@ def test_a_part_paid_across_partitions_on_the_page(browser, run_cli, tmp_path): 
         == want
     _open(browser, out / "report.html")
     assert {k: v for k, v in _page_rows(browser).items() if k != "Total"} == want
+
+
+@pytest.mark.parametrize("form", ["journal", "dataset"])
+def test_the_status_filter_counts_a_payment_at_its_own_value(browser, run_cli, tmp_path,  # noqa: F811
+                                                             form):
+    """The page filtered to disbursed: the payment counts as itself at its
+    own value (€1m at 1 June 2017's rate), as `report --status disbursed`
+    counts it, not at the pledge-valued paid of the unfiltered page."""
+    from tests.reports.test_html import _choose, _open
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    out, _ = _report(run_cli, tmp_path / "a", form, FULL)
+    cli, _ = _report(run_cli, tmp_path / "b", form, FULL, "--status", "disbursed")
+    own = int(_gbp(1000 * K, "2017-06-01"))
+    want = {"UK:HO": (own, own, 0, 0)}
+    assert _sheet(cli) == want
+    _open(browser, out / "report.html")
+    _choose(browser, "s", "disbursed")
+    assert {k: v for k, v in _page_rows(browser).items() if k != "Total"} == want
