@@ -417,6 +417,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
             "by_funder": report.by_funder, "by_year": _long(report.by_year),
             "by_status": report.by_status, "entries": len(entries),
             "paid by others": report.extra.get("paid by others"),
+            "exchange": report.extra.get("exchange") or {},
             "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
             "rows": len(frame), "citations": len(entries.tables.citations),
             "cells": (total, years, e_total, e_years), "numbered": len(facts),
@@ -689,6 +690,12 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         note = t.paid_by_others_note(report.extra["paid by others"])
         if note:      # before the warnings, as the journal's
             report.notes.insert(-len(report.warnings) or len(report.notes), note)
+    moved = [p["exchange"] for p in parts if p.get("exchange")]
+    note = t.exchange_note({"difference": sum(m["difference"] for m in moved),
+                            "ids": [i for m in moved for i in m["ids"]]}, first["currency"],
+                           options.locale) if moved else None
+    if note:      # after paid by others', before the warnings, as the journal's
+        report.notes.insert(-len(report.warnings) or len(report.notes), note)
     # every flagged entry, listed or not: the banner counts them (banner_entries)
     report.extra["flagged"] = (sum(len(f) for f in collected.flagged), collected.flagged_first)
     report.extra["tables"] = tables

@@ -536,7 +536,7 @@ def exchange_note(moved: dict, currency: str, locale: str) -> str | None:
     """The exchange difference ``paid_as_pledged`` leaves out of paid, said once."""
     if not moved or not moved["difference"]:
         return None
-    ids = moved["ids"]
+    ids = sorted(set(moved["ids"]))     # a dataset's partitions give them in another order
     first = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
     diff = moved["difference"]
     amount = format_money(Decimal(abs(diff)).scaleb(-currency_digits(currency)),
