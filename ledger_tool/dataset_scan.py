@@ -111,11 +111,11 @@ def valued_scan(args, func, fargs_of, options: ReportOptions, collect=None, paid
         if not paid:
             return entries_scan(args, func, fargs_of(options), add, clear), options
         return horizon_scan(args, func, lambda h: fargs_of(options), None, add, clear,
-                            paid)[0], options
+                            paid and options)[0], options
     found, horizon = horizon_scan(
         args, func, lambda h: fargs_of(options if h is None else
                                        dataclasses.replace(options, horizon=h)),
-        Spec.of(options), add, clear, paid)
+        Spec.of(options), add, clear, paid and options)   # the options: ds.links_part
     return found, options if horizon is None else dataclasses.replace(options, horizon=horizon)
 
 

@@ -44,6 +44,7 @@ from reports.notes import (NOTE_IDS, SHOWN_IDS, dropped_ids, dropped_said, merge
                            rates_ids, rates_said, restated_facts, restated_said, rounded_ids, rounded_said,
                            valuation_facts, valuation_said, worded_notes)
 from reports.pagedata import BANNER_NAMED, CUBE_KEYS, cube_by_entry
+from reports.options import ReportOptions
 from reports.valuation import horizon_facts
 
 
@@ -102,10 +103,12 @@ def horizon_part(book, spec, func=None, args=(), links=None):
     return facts, linked, done, (func(book, *args) if done and func is not None else None)
 
 
-def links_part(book, filters, paid: bool) -> dict | None:
+def links_part(book, filters, paid) -> dict | None:
     """What the partition's results read of links that may lead to another
     partition: with ``paid`` its ``reports.tables.paid_facts`` (the report's
-    paid) and every entry's id and status (the page's status bits), with --status among ``filters`` its
+    paid) and every entry's id and status (the page's status bits), and when
+    ``paid`` is the report's options its pledges' ``reports.tables.pledges_valued``
+    (a payment is paid as its pledge is valued), with --status among ``filters`` its
     ``reports.filters.status_facts`` (linked entries counted as
     themselves); ``closed``: every link's target is in the partition (its
     results need nothing of the others).  None when neither is read."""
@@ -120,6 +123,9 @@ def links_part(book, filters, paid: bool) -> dict | None:
     if paid:     # the page's bits (``reports.tables.book_statuses_above``)
         out["above"] = (en["id"].to_numpy(dtype=object), t.status_bits(en["status"]))
         out["pledge"] = t.pledge_facts(book)    # whose pledge a payment pays
+        # how each pledge is valued, for its payments in other partitions
+        out["values"] = t.pledges_valued(book, paid) if isinstance(paid, ReportOptions) \
+            else None
     if chosen.status:
         out["status"] = status_facts(book, *status_books(book, chosen))
         # the ids the other filters keep: the note names only those
@@ -142,6 +148,8 @@ class Across:
     alone_in_order: tuple = ()    # the ids counted as themselves, in the dataset's order
     above: tuple[np.ndarray, np.ndarray] | None = None
     pledge_funders: pd.Series | None = None
+    pledge_ids: pd.Series | None = None     # ``reports.tables.book_pledge_ids`` across them
+    pledge_values: pd.DataFrame | None = None   # ``reports.tables.pledges_valued`` of them all
 
 
 def across(parts) -> Across | None:
@@ -151,12 +159,18 @@ def across(parts) -> Across | None:
         return None
     paid = [p["paid"] for p in parts if p["paid"] is not None]
     status = [p["status"] for p in parts if p["status"] is not None]
-    above = pledged = None
+    above = pledged = pledge_ids = values = None
     if paid:     # paid's links, followed for the statuses above each entry
         whose = [p["pledge"] for p in parts if p["paid"] is not None]
         pledged = t.pledge_funder_ids(np.concatenate([f[0] for f in paid]),
                                       np.concatenate([f[1] for f in paid]),
                                       *(np.concatenate([f[k] for f in whose]) for k in range(3)))
+        pledge_ids = t.pledge_funder_ids(np.concatenate([f[0] for f in paid]),
+                                         np.concatenate([f[1] for f in paid]),
+                                         *(np.concatenate([f[k] for f in whose])
+                                           for k in (0, 0, 2)))
+        got = [p["values"] for p in parts if p.get("values") is not None]
+        values = pd.concat(got) if got else None
         mine = [p["above"] for p in parts if p["paid"] is not None]
         ids = np.concatenate([m[0] for m in mine])
         bits = t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
@@ -166,7 +180,7 @@ def across(parts) -> Across | None:
         above = (ids[once], bits[once])
     if not status:
         return Across(paid_within(paid) if paid else None, above=above,
-                      pledge_funders=pledged)
+                      pledge_funders=pledged, pledge_ids=pledge_ids, pledge_values=values)
     facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
     alone = counted_alone(**facts)
     shown = np.concatenate([p["shown"] for p in parts if p["status"] is not None])
@@ -174,7 +188,7 @@ def across(parts) -> Across | None:
     ids = ids[pd.Index(ids, dtype=object).isin(shown)]
     return Across(paid_within(paid) if paid else None, alone,
                   tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
-                  if alone[0] else (), above, pledged)
+                  if alone[0] else (), above, pledged, pledge_ids, values)
 
 
 def with_across(book, links: Across, func, *args):
@@ -188,6 +202,10 @@ def with_across(book, links: Across, func, *args):
         book.whole.statuses_above = links.above
     if links.pledge_funders is not None:
         book.whole.pledge_funders = links.pledge_funders
+    if links.pledge_ids is not None:
+        book.whole.pledge_ids = links.pledge_ids
+    if links.pledge_values is not None:
+        book.whole.pledge_values = links.pledge_values
     return func(book, *args)
 
 
@@ -399,6 +417,7 @@ def report_part(book, options, keep: int, default_horizon: bool = False, flags=N
             "by_funder": report.by_funder, "by_year": _long(report.by_year),
             "by_status": report.by_status, "entries": len(entries),
             "paid by others": report.extra.get("paid by others"),
+            "exchange": report.extra.get("exchange") or {},
             "counted": int(frame.loc[frame["primary"].to_numpy(dtype=bool), "id"].nunique()),
             "rows": len(frame), "citations": len(entries.tables.citations),
             "cells": (total, years, e_total, e_years), "numbered": len(facts),
@@ -595,10 +614,11 @@ def _merged_cells(lists, keys):
     the same keys summed, each cell's entries together."""
     frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
     frame["minor"] = _summable(frame["minor"])   # partitions' sums together may pass int64
+    frame["own"] = _summable(frame["own"])
     flat = np.concatenate([f for _, f, _ in lists])
     counts = np.concatenate([np.diff(b) for _, _, b in lists])
     g = frame.groupby(keys, sort=True, dropna=False)
-    cells = g["minor"].sum().reset_index()[keys + ["minor"]]
+    cells = g[["minor", "own"]].sum().reset_index()[keys + ["minor", "own"]]
     cell_of = np.repeat(g.ngroup().to_numpy(), counts)
     order = np.argsort(cell_of, kind="stable")
     bounds = np.r_[0, np.cumsum(np.bincount(cell_of, minlength=len(cells)))]
@@ -670,6 +690,12 @@ def dataset_report(collected: ReportParts, options, name: str, keep: int, where:
         note = t.paid_by_others_note(report.extra["paid by others"])
         if note:      # before the warnings, as the journal's
             report.notes.insert(-len(report.warnings) or len(report.notes), note)
+    moved = [p["exchange"] for p in parts if p.get("exchange")]
+    note = t.exchange_note({"difference": sum(m["difference"] for m in moved),
+                            "ids": [i for m in moved for i in m["ids"]]}, first["currency"],
+                           options.locale) if moved else None
+    if note:      # after paid by others', before the warnings, as the journal's
+        report.notes.insert(-len(report.warnings) or len(report.notes), note)
     # every flagged entry, listed or not: the banner counts them (banner_entries)
     report.extra["flagged"] = (sum(len(f) for f in collected.flagged), collected.flagged_first)
     report.extra["tables"] = tables

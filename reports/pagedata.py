@@ -25,6 +25,7 @@ from reports.charts import LOG_RATIO  # the page's charts go log as the PNG char
 from reports.notes import report_horizon
 from reports.columns import _arrow_text, _minor, _unique_first_inverse, id_order, row_entries
 from reports.options import Report
+from reports.tables import paid_minor
 from reports.text import show_controls
 
 # Entries the page carries at most, the largest first (its totals always cover
@@ -221,7 +222,7 @@ def others_cells(o: pd.DataFrame, funders, purposes, statuses, quals, tagsets,
     g = codes(o["pledge"], funders)
     base = {"f": g, "p": codes(o["purpose"], purposes), "s": codes(o["status"], statuses),
             "q": codes(o["qualifier"], quals), "t": [tagsets.index(())] * n, "r": [3] * n,
-            "a": [0] * n, "g": g, "m": [_num(x) for x in _minor(o)], "e": [[] for _ in range(n)]}
+            "a": [0] * n, "g": g, "m": [_num(x) for x in paid_minor(o)], "e": [[] for _ in range(n)]}
     years = pd.to_datetime(o["date"]).dt.year.astype(str)
     return {"total": base, "years": {**base, "y": codes(years, year_list), "o": [0] * n}}
 
@@ -355,6 +356,9 @@ def page_data(report: Report, limit: int | None = HTML_TABLE_LIMIT, audit=None,
                "a": c["above"].astype(int).tolist(), "g": pledge_codes(c["pledge"]),
                "m": [int(x) for x in minor] if safe else [_num(x) for x in minor],
                "e": grouped[id(c)]}
+        if "own" in c and len(c) and (c["own"].to_numpy() != minor).any():
+            # a payment's own value where the status filter counts it as itself
+            out["n"] = [_num(x) for x in c["own"]]
         if with_year:
             out["y"] = codes(c["year"], year_list)
             out["o"] = c["open"].astype(int).tolist()
@@ -665,7 +669,7 @@ def cube_by_entry(report: Report):
         return at.astype(np.int64)
 
     def cells(f, with_year):
-        cols = CUBE_KEYS + (["year", "open"] if with_year else []) + ["minor"]
+        cols = CUBE_KEYS + (["year", "open"] if with_year else []) + ["minor", "own"]
         ent = entry_of(f) if len(f) else np.zeros(0, dtype=np.int64)
         if ent is None:
             return None
@@ -688,8 +692,11 @@ def cube_by_entry(report: Report):
                 return None
             key = key * size + codes
         first, inv, by_key, starts = _unique_first_inverse(key)
-        minor = _minor(f).to_numpy()
+        own = _minor(f).to_numpy()
+        minor = np.where(role == 1, paid_minor(f).to_numpy(), own) \
+            if "paid_minor" in f else own   # paid as its pledge is valued
         sums = np.add.reduceat(minor[by_key], starts) if len(minor) else minor
+        own_sums = np.add.reduceat(own[by_key], starts) if len(own) else own
         out = {}
         for name, (codes, values) in zip(CUBE_KEYS + (["year", "open"] if with_year else []),
                                          parts):
@@ -701,6 +708,7 @@ def cube_by_entry(report: Report):
             else:
                 out[name] = values[picked]
         out["minor"] = sums
+        out["own"] = own_sums     # counted as itself, a payment is its own value
         frame = pd.DataFrame(out, columns=cols)
         for c in ("funder", "purpose", "status", "qualifier", "tags", "pledge") + (
                 ("year",) if with_year else ()):
@@ -772,7 +780,7 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         return values[np.where(at < 0, len(last), at)]
 
     def cells(f: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
-        cols = CUBE_KEYS + extra + ["minor", "ids"]
+        cols = CUBE_KEYS + extra + ["minor", "own", "ids"]
         if f.empty:
             return pd.DataFrame(columns=cols)
         ids = f["id"].astype(object)
@@ -789,6 +797,9 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
             "id": ids.to_numpy(),
             "_m": _minor(f).to_numpy(),
         })
+        g["_o"] = g["_m"]     # counted as itself, a payment is its own value
+        if "paid_minor" in f:     # a payment's paid as its pledge is valued
+            g["_m"] = np.where(g["role"].to_numpy() == 1, paid_minor(f).to_numpy(), g["_m"])
         g["pledge"] = pledge_row(f["funder"], g["role"].to_numpy(),
                                  of_ids(ids, "pledge", None) if "pledge" in last
                                  else np.full(len(f), None, dtype=object),
@@ -800,6 +811,7 @@ def _explore_cube_by_ids(report: Report) -> tuple[pd.DataFrame, pd.DataFrame]:
         keys = CUBE_KEYS + extra
         grouped = g.groupby(keys, sort=True, dropna=False)
         out = grouped["_m"].sum().rename("minor").to_frame()
+        out["own"] = grouped["_o"].sum()
         # the ids of each cell, each once and sorted: one sort of the distinct
         # (cell, id) pairs, then a split
         pairs = pd.DataFrame({"c": grouped.ngroup().to_numpy(), "id": g["id"].to_numpy()})

@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 import numpy as np
 import pandas as pd
@@ -39,7 +39,9 @@ from ledger.rules import along_links, paid_within
 from reports.accounts import roll_up, top_level, truncate
 from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
-                             row_entries, to_money)
+                             row_entries, to_money, _summable)
+from ledger.phrases.money import format_money
+from rates.table import currency_digits
 from reports.listing import _concat, _joined, decimal_text
 from reports.filters import Filters, counted_as_themselves_note, select
 from reports.notes import book_note_facts, dropped_warnings, report_notes
@@ -160,7 +162,8 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
             "outstanding", "paid for others", "currency"]
     if frame.empty and (pledges is None or pledges.others is None):
         return pd.DataFrame(columns=cols)
-    f = frame[["funder", "status", "primary", "id"]].assign(_m=_minor(frame))   # only what it sums
+    f = frame[["funder", "status", "primary", "id"]].assign(
+        _m=_minor(frame), _p=paid_minor(frame))   # only what it sums
     prim = f[f["primary"].astype(bool)]
     by_status = prim.pivot_table(index="funder", columns="status", values="_m",
                                  aggfunc="sum", fill_value=0) if len(prim) else \
@@ -180,12 +183,12 @@ def status_table(frame: pd.DataFrame, links: pd.DataFrame, currency: str,
         if pledges.others is not None and not pledges.others.empty:   # --funder: paid by others
             o = pledges.others
             o = o[~o["primary"] & o["status"].isin(PAID_STATUSES)]
-            o = o[["funder", "status", "primary", "id"]].assign(_m=_minor(o))
+            o = o[["funder", "status", "primary", "id"]].assign(_m=_minor(o), _p=paid_minor(o))
             payer_kept = np.r_[payer_kept, np.zeros(len(o), bool)]
             pay = pd.concat([pay, o], ignore_index=True)
             own = np.r_[own, np.full(len(o), None, dtype=object)]
         to, pledge_kept = pledges.rows(pay["id"], own)
-    m = pay["_m"].to_numpy()
+    m = pay["_p"].to_numpy()    # a payment valued as its pledge (paid_as_pledged)
     paid = _plain_series(prim[prim["status"].isin(PAID_STATUSES)].groupby("funder")["_m"].sum())
     at = pledge_kept
     paid = paid.add(_plain_series(pd.Series(m[at]).groupby(to[at]).sum()), fill_value=0)
@@ -355,6 +358,195 @@ def paid_by_others(ledger, entries, options: ReportOptions) -> pd.DataFrame | No
         return None
     valued = value(broad.subset(pays), Spec.of(options), fast=True, every_column=True)
     return basis_frame(valued, options.depth, fast=True)[0]
+
+
+def book_pledge_ids(book) -> pd.Series:
+    """Per linked entry id: the id of the pledge its links lead to, when
+    they lead to one pledge (``pledge_funder_ids`` by id; kept on the whole
+    ledger, as ``book_pledge_funders``)."""
+    whole = as_book(book).whole
+    got = getattr(whole, "pledge_ids", None)
+    if got is None:
+        src, dst = paid_facts(whole)[:2]
+        ids, _, root = pledge_facts(whole)
+        got = pledge_funder_ids(src, dst, ids, ids, root)
+        whole.pledge_ids = got
+    return got
+
+
+def pledge_values(prim: pd.DataFrame) -> pd.DataFrame:
+    """Per counted pledge id (``prim``: the report's counted rows): its
+    value ``v`` and amount ``o`` (minor units) and currency ``c``, what
+    ``paid_as_pledged`` values its payments by."""
+    per = prim[["id", "currency"]].assign(v=_minor(prim).astype(object),
+                                          o=prim["original_minor"].astype(object))
+    return per.groupby(per["id"].astype(object), sort=False).agg(
+        v=("v", "sum"), o=("o", "sum"), c=("currency", "first"))
+
+
+def pledges_valued(book, options: ReportOptions) -> pd.DataFrame:
+    """``pledge_values`` of the pledges ``book`` (a dataset's partition)
+    counts under ``options``, valued as the report values them, for the
+    payments in other partitions (``reports.dataset.links_part``).  Without
+    a horizon an open-ended pledge is left out (its payments keep their own
+    value)."""
+    entries = select_entries(book, options)
+    if options.horizon in (None, "") and len(entries):
+        entries = entries.subset(~entries.open_ended())
+    if not len(entries):
+        return pd.DataFrame(columns=["v", "o", "c"], index=pd.Index([], dtype=object))
+    frame = basis_frame(value(entries, Spec.of(options), fast=True, every_column=True),
+                        options.depth, fast=True)[0]
+    return pledge_values(frame[frame["primary"].astype(bool)])
+
+
+def _shares(total: int, weights: list[int]) -> list[int]:
+    """``total`` split in proportion to ``weights``, exactly (the rest on the last)."""
+    w = sum(weights)
+    if not w:
+        return [total] + [0] * (len(weights) - 1)
+    out = [total * x // w for x in weights[:-1]]
+    return out + [total - sum(out)]
+
+
+def paid_as_pledged(parts, prim: pd.DataFrame, options: ReportOptions) -> dict:
+    """The paid of payments valued as the pledge they pay is valued: each
+    payment's amount in the pledge's currency at the payment's date, at the
+    pledge's own valuation (its value ÷ its amount on the basis), so that a
+    pledge paid exactly is outstanding 0 in every valuation.  ``parts``:
+    (valued rows of payments, as the report's frame; a Book holding their
+    entries); ``prim``: the report's counted rows (the pledges).  Only the
+    payments of one pledge among ``prim``, one of them in another currency
+    than the report's.  Returns, per part, the rows' paid (minor units; None
+    when nothing moves) and the exchange difference (their own value less
+    that paid, and the payments' ids)."""
+    cur = options.currency.upper()
+    per = pledge_values(prim)
+    for _, book in parts:     # a dataset: the pledges of other partitions (``pledges_valued``)
+        there = getattr(as_book(book).whole, "pledge_values", None) if book is not None else None
+        if there is not None and len(there):
+            per = pd.concat([per, there[~there.index.isin(per.index)]])
+    rows: list = []
+    for k, (fr, book) in enumerate(parts):
+        if fr is None or fr.empty or book is None:
+            continue
+        ids = fr["id"].astype(object)
+        pid = book_pledge_ids(book).reindex(pd.Index(ids)).to_numpy(dtype=object)
+        known = pd.Index(pid).isin(per.index) & pd.notna(pid)
+        # only what adds to paid (status_table): a paid payment, not paid within another
+        b = as_book(book)
+        lk = b.tables.links
+        paying = set(b.tables.entries["id"].to_numpy(dtype=object)[
+            lk.loc[lk["kind"].isin(PAYING_LINKS).to_numpy(), "entry"].to_numpy(dtype=np.int64)]) \
+            - book_paid_within(b) if len(lk) else set()
+        known &= (~fr["primary"].to_numpy(dtype=bool)
+                  & fr["status"].astype(object).isin(PAID_STATUSES).to_numpy()
+                  & ids.isin(paying).to_numpy())
+        if not known.any():
+            continue
+        pc_ = per["c"].reindex(pid[known]).astype(object).to_numpy()
+        need = np.flatnonzero(known)[(fr["currency"].astype(object).to_numpy()[known] != cur)
+                                     | (pc_ != cur)]
+        if len(need):
+            rows.append((k, need, pid[need]))
+    if not rows:
+        return {}
+    # each payment's amount in its pledge's currency at its date: the one valuation step
+    in_pc: dict = {}
+    for k, need, pids in rows:
+        fr, book = parts[k]
+        book = as_book(book)
+        want = pd.DataFrame({"id": fr["id"].astype(object).to_numpy()[need], "p": pids})
+        want["c"] = per["c"].reindex(want["p"]).to_numpy()
+        en_ids = book.tables.entries["id"].astype(object)
+        for ccy, g in want.groupby("c"):
+            sub = book.subset(en_ids.isin(set(g["id"])).to_numpy())
+            conv = value(sub, Spec.of(options, currency=str(ccy), valuation="entry-date",
+                                      deflator=None, base_year=None),
+                         fast=True, every_column=True)
+            cf = basis_frame(conv, options.depth, fast=True)[0]
+            for i, m in _minor(cf).groupby(cf["id"].astype(object)).sum().items():
+                in_pc[(k, i)] = int(m)
+    # per pledge: what its payments paid in its currency, valued as it is
+    # valued once, then shared among their rows (exact: paid in full is its value)
+    by_pledge: dict = {}
+    for k, need, pids in rows:
+        fr = parts[k][0]
+        own = _minor(fr).to_numpy()
+        ids = fr["id"].astype(object).to_numpy()
+        for r, p in zip(need.tolist(), pids.tolist()):
+            by_pledge.setdefault(p, []).append((k, r, ids[r], int(own[r])))
+    out = {k: _minor(parts[k][0]).astype(object).to_numpy().copy() for k, _, _ in rows}
+    moved, diff = [], 0
+    for p, got in by_pledge.items():
+        v, o = int(per.at[p, "v"]), int(per.at[p, "o"])
+        pays: dict = {}
+        for k, r, i, m in got:
+            pays.setdefault((k, i), []).append((r, m))
+        amounts = [in_pc.get(key, 0) for key in pays]
+        total = sum(amounts)
+        valued = _round_div(total * v, o) if o else sum(m for rs in pays.values() for _, m in rs)
+        for (key, rs), part in zip(pays.items(), _shares(valued, amounts)):
+            for (r, m), x in zip(rs, _shares(part, [abs(m) for _, m in rs])):
+                out[key[0]][r] = x
+                diff += m - x
+            moved.append(str(key[1]))
+    return {"paid": out, "difference": diff, "ids": list(dict.fromkeys(moved))}
+
+
+def _round_div(a: int, b: int) -> int:
+    """a / b to the nearest integer, halves to even (exact, any size)."""
+    with localcontext() as ctx:
+        ctx.prec = 400
+        return int((Decimal(a) / Decimal(b)).to_integral_value(ROUND_HALF_EVEN))
+
+
+def paid_minor(frame: pd.DataFrame) -> pd.Series:
+    """What each row adds to paid: ``paid_minor`` where ``paid_as_pledged``
+    set it (a payment valued as its pledge), else its value."""
+    return _summable(frame["paid_minor"]) if "paid_minor" in frame else _minor(frame)
+
+
+def set_paid(report_frame: pd.DataFrame, spread: pd.DataFrame, others, moved: dict) -> None:
+    """``paid_as_pledged``'s paid as the ``paid_minor`` column of the
+    report's rows, of its year rows (each payment's shared among its years
+    as its value is) and of the payments by funders --funder leaves out."""
+    if not moved:
+        return
+    for k, fr in enumerate((report_frame, others)):
+        if k in moved["paid"]:
+            fr["paid_minor"] = pd.Series(moved["paid"][k], index=fr.index, dtype=object)
+    if "paid_minor" not in report_frame or spread is None or spread.empty:
+        return
+    own, paid = _minor(report_frame).astype(object), report_frame["paid_minor"]
+    ids = report_frame["id"].astype(object)
+    changed = ids[(own != paid).to_numpy()]
+    col = _minor(spread).astype(object).to_numpy().copy()
+    if len(changed):
+        per = paid.groupby(ids).sum()
+        sid = spread["id"].astype(object).to_numpy()
+        for i in pd.unique(changed):
+            at = np.flatnonzero(sid == i)
+            if len(at):
+                col[at] = _shares(int(per[i]), [abs(int(x)) for x in col[at]])
+    spread["paid_minor"] = pd.Series(col, index=spread.index, dtype=object)
+
+
+def exchange_note(moved: dict, currency: str, locale: str) -> str | None:
+    """The exchange difference ``paid_as_pledged`` leaves out of paid, said once."""
+    if not moved or not moved["difference"]:
+        return None
+    ids = sorted(set(moved["ids"]))     # a dataset's partitions give them in another order
+    first = ", ".join(ids[:5]) + (", …" if len(ids) > 5 else "")
+    diff = moved["difference"]
+    amount = format_money(Decimal(abs(diff)).scaleb(-currency_digits(currency)),
+                          currency, locale)
+    return (f"By status: paid values a payment of a pledge in another currency as the "
+            f"pledge is valued (the payment in the pledge's currency at the payment's date), "
+            f"so a pledge paid in full is outstanding 0; valued at their own rates those "
+            f"payments come to {amount} {'more' if diff > 0 else 'less'} (an exchange "
+            f"difference, in no column: "
+            f"{first}).")
 
 
 # the links whose entry pays (out) its target: paid counts it, unless within
@@ -647,7 +839,10 @@ def _add_rows(report: Report) -> None:
                                        report.options.basis)
     report.notes = (report_notes(report, entries, links, ahead.get("note facts"))
                     + [n for n in [counted_as_themselves_note(entries),
-                                   paid_by_others_note(report.extra.get("paid by others"))]
+                                   paid_by_others_note(report.extra.get("paid by others")),
+                                   exchange_note(report.extra.get("exchange") or {},
+                                                 report.options.currency.upper(),
+                                                 report.options.locale)]
                        if n] + report.warnings)
 
 
@@ -761,6 +956,9 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     step("normalising amounts")
     valued = value(entries, Spec.of(options), fast=True, every_column=True)
     frame, spread = basis_frame(valued, options.depth, fast=True)
+    moved = paid_as_pledged([(frame, entries), (pledges.others, ledger)],
+                            frame[frame["primary"].astype(bool)], options)
+    set_paid(frame, spread, pledges.others, moved)
     horizon = valued.horizon
     _check_compare(frame, options.compare)
     if frame_ready is not None:   # the thread makes the other tables and the entries table
@@ -788,6 +986,7 @@ def _valued_report(ledger, entries, options: ReportOptions, progress, tables: bo
     )
     if pledges.others is not None:     # for the page's status table only
         report.extra["paid by others"] = pledges.others_by_pledge()
+    report.extra["exchange"] = moved
     if ahead is None and tables:
         _add_tables(report)
     elif ahead is None:

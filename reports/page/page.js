@@ -84,7 +84,8 @@ function columns(c, n) {
   for (var i = 0; i < n; i++) {
     rows.push({f: c.f[i], p: c.p[i], s: c.s[i], q: c.q[i], t: c.t[i], r: c.r[i], a: c.a ? c.a[i] : 0,
                g: c.g ? c.g[i] : c.f[i],   // the funder whose pledge it pays (its own but for a payment)
-               y: c.y ? c.y[i] : -1, o: c.o ? c.o[i] : 0, m: BigInt(c.m[i]), e: c.e[i]});
+               y: c.y ? c.y[i] : -1, o: c.o ? c.o[i] : 0, m: BigInt(c.m[i]), e: c.e[i],
+               n: c.n ? BigInt(c.n[i]) : undefined});   // own value, where m is paid as pledged
   }
   return rows;
 }
@@ -227,7 +228,9 @@ function countedAlone(cells, st) {
   });
   return cells.map(function (c) {
     if (c.r === 0 || !c.a || (c.a & bits)) return c;
-    var own = Object.assign({}, c); own.r = 0; return own;
+    var own = Object.assign({}, c); own.r = 0;
+    if (own.n !== undefined) own.m = own.n;   // counted as itself: its own value, as report --status
+    return own;
   });
 }
 
