@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
@@ -200,9 +200,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             continue
         zero_note = None
         mute = False        # a copy of 0 or refused that changes nothing: its reason only
-        copies = newest.copies.get(fid)
-        if copies is not None:
-            got = fold(copies, ledger_order.get(eid), eid in counted and eid not in users)
+        got = newest.folded(fid, ledger_order.get(eid), eid in counted and eid not in users)
+        if got is not None:
             if got.kept is not None and got.kept.file == file:
                 if got.withdrawn is not None:
                     zero_note = _ZEROED(file=Path(got.withdrawn.file).name,
@@ -321,6 +320,19 @@ class ImportFlows:
     copies: dict[str, tuple[Copy, ...]]
     downloads: tuple[Download, ...]
     given: frozenset[str]
+    # each flow folded once, whichever of its files asks (every one does)
+    _folded: dict[tuple, Folded] = field(default_factory=dict, compare=False, repr=False)
+
+    def folded(self, fid: str, ledger: tuple | None, counted: bool) -> Folded | None:
+        """``fold`` of the flow's copies, None when one file alone gives it."""
+        copies = self.copies.get(fid)
+        if copies is None:
+            return None
+        key = (fid, ledger, counted)
+        got = self._folded.get(key)
+        if got is None:
+            got = self._folded[key] = fold(copies, ledger, counted)
+        return got
 
 
 class Folded(NamedTuple):
