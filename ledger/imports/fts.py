@@ -27,7 +27,8 @@ from ledger.imports.problem import kind_of, where_of
 from ledger.imports.rows import Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.model import Entry
-from ledger.limits import json_depth, magnitude_problem
+from ledger.limits import date_problem, json_depth, magnitude_problem
+from ledger.rules.rows import currency_rule
 import datetime as dt
 import hashlib
 from ledger.imports.common import load_names
@@ -510,8 +511,17 @@ def _refused(f: dict, fid: str, names, quotes) -> str:
     except (ValueError, ArithmeticError, TypeError, AttributeError):
         return "reject"
     if item is not None:
-        return ""
+        return "reject" if _rows_refuse(item["fields"]) else ""
     return "zero" if problems and kind_of(problems[-1]) == "skip" else "reject"
+
+
+def _rows_refuse(fields: dict) -> bool:
+    """The row rules (``ledger.rules.rows``, ``ledger.limits``) refuse what
+    ``_flow`` made of a flow: its currency, date or period's ends; the
+    fold then knows the copy changes nothing, as its import would."""
+    ends = str(fields.get("period") or "").split()[1::2]    # "from A to B"
+    return currency_rule(fields["currency"]) is not None or \
+        any(date_problem(d) for d in [fields["date"], *map(dt.date.fromisoformat, ends)])
 
 
 def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
