@@ -590,6 +590,13 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
                 continue
             for c, was in zip(i["fields"]["source"], old.sources):
                 c["locator"] = was.locator or ""
+            if f"{NOT_COUNTED_TAG}-withdrawn" in old.tags and not i["uncounted"]:
+                # a copy of 0 withdrew it, and nothing says this copy is newer
+                # than that: not counted again (as ``fold`` leaves it)
+                zero = next((p for p in old.notes.split("; ") if _ZEROED.read(p)), "")
+                i["fields"]["tags"] += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-withdrawn"]
+                i["fields"]["notes"] = "; ".join(x for x in (zero, i["fields"]["notes"]) if x)
+                i["uncounted"] = "withdrawn"
         out.append(i)
     return out
 
