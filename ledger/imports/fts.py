@@ -179,6 +179,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
              and not any(t.startswith(NOT_COUNTED_TAG + "-") for t in e.tags)}
     mine = [g for g in newest.downloads if file in g.files]
     quotes = _Quotes(text)
+    import_files = newest.files
     items = []
     again: dict[str, int] = {}
     zeroed: list[tuple[str, str, dict]] = []
@@ -211,8 +212,11 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                       and got.withdrawn.file == file):
                 reason, by = got.lost.get(file, ("", None))
                 if reason == "again" and by is not None:
-                    again[by.file] = again.get(by.file, 0) + 1
-                    continue
+                    if by.file not in import_files:     # the ledger's archived 0: read here
+                        reason = ""
+                    else:
+                        again[by.file] = again.get(by.file, 0) + 1
+                        continue
                 if reason:
                     problems.append(import_problem(file, where, _lost(reason, by,
                                                                       ledger_order.get(eid))
@@ -321,6 +325,11 @@ class ImportFlows:
     copies: dict[str, tuple[Copy, ...]]
     downloads: tuple[Download, ...]
     given: frozenset[str]
+
+    @property
+    def files(self) -> set[str]:
+        """The files of the import (not the ledger's archived copies)."""
+        return {f for d in self.downloads for f in d.files}
     # each flow folded once, whichever of its files asks (every one does)
     _folded: dict[tuple, Folded] = field(default_factory=dict, compare=False, repr=False)
 
@@ -357,7 +366,13 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
     state, kept, withdrawn = ledger, None, None
     top: Copy | None = None       # the copy of order ``state`` (None: the ledger's)
     lost: dict[str, tuple[str, Copy | None]] = {}
+    refused: dict[str, Copy] = {}      # digest -> the first such copy of 0 or refused
     for c in copies:
+        if c.refused:
+            if c.digest in refused:     # the same in every field: read once, from there
+                lost[c.file] = ("again", refused[c.digest])
+                continue
+            refused[c.digest] = c
         if state is not None and not _newer(c.order, state):
             if top is not None and top.refused and c.refused == "zero":
                 continue        # 0 after 0 changes nothing: its own reading says so
