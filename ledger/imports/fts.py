@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
 from pathlib import Path
@@ -27,7 +27,8 @@ from ledger.imports.problem import kind_of, where_of
 from ledger.imports.rows import Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.model import Entry
-from ledger.limits import json_depth, magnitude_problem
+from ledger.limits import date_problem, json_depth, magnitude_problem
+from ledger.rules.rows import currency_rule
 import datetime as dt
 import hashlib
 from ledger.imports.common import load_names
@@ -178,6 +179,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
              and not any(t.startswith(NOT_COUNTED_TAG + "-") for t in e.tags)}
     mine = [g for g in newest.downloads if file in g.files]
     quotes = _Quotes(text)
+    import_files = newest.files
     items = []
     again: dict[str, int] = {}
     zeroed: list[tuple[str, str, dict]] = []
@@ -200,9 +202,8 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             continue
         zero_note = None
         mute = False        # a copy of 0 or refused that changes nothing: its reason only
-        copies = newest.copies.get(fid)
-        if copies is not None:
-            got = fold(copies, ledger_order.get(eid), eid in counted and eid not in users)
+        got = newest.folded(fid, ledger_order.get(eid), eid in counted and eid not in users)
+        if got is not None:
             if got.kept is not None and got.kept.file == file:
                 if got.withdrawn is not None:
                     zero_note = _ZEROED(file=Path(got.withdrawn.file).name,
@@ -211,8 +212,11 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                       and got.withdrawn.file == file):
                 reason, by = got.lost.get(file, ("", None))
                 if reason == "again" and by is not None:
-                    again[by.file] = again.get(by.file, 0) + 1
-                    continue
+                    if by.file not in import_files:     # the ledger's archived 0: read here
+                        reason = ""
+                    else:
+                        again[by.file] = again.get(by.file, 0) + 1
+                        continue
                 if reason:
                     problems.append(import_problem(file, where, _lost(reason, by,
                                                                       ledger_order.get(eid))
@@ -322,6 +326,24 @@ class ImportFlows:
     downloads: tuple[Download, ...]
     given: frozenset[str]
 
+    @property
+    def files(self) -> set[str]:
+        """The files of the import (not the ledger's archived copies)."""
+        return {f for d in self.downloads for f in d.files}
+    # each flow folded once, whichever of its files asks (every one does)
+    _folded: dict[tuple, Folded] = field(default_factory=dict, compare=False, repr=False)
+
+    def folded(self, fid: str, ledger: tuple | None, counted: bool) -> Folded | None:
+        """``fold`` of the flow's copies, None when one file alone gives it."""
+        copies = self.copies.get(fid)
+        if copies is None:
+            return None
+        key = (fid, ledger, counted)
+        got = self._folded.get(key)
+        if got is None:
+            got = self._folded[key] = fold(copies, ledger, counted)
+        return got
+
 
 class Folded(NamedTuple):
     """What importing a flow's copies one file after another leaves (``fold``)."""
@@ -344,7 +366,13 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
     state, kept, withdrawn = ledger, None, None
     top: Copy | None = None       # the copy of order ``state`` (None: the ledger's)
     lost: dict[str, tuple[str, Copy | None]] = {}
+    refused: dict[str, Copy] = {}      # digest -> the first such copy of 0 or refused
     for c in copies:
+        if c.refused:
+            if c.digest in refused:     # the same in every field: read once, from there
+                lost[c.file] = ("again", refused[c.digest])
+                continue
+            refused[c.digest] = c
         if state is not None and not _newer(c.order, state):
             if top is not None and top.refused and c.refused == "zero":
                 continue        # 0 after 0 changes nothing: its own reading says so
@@ -498,8 +526,17 @@ def _refused(f: dict, fid: str, names, quotes) -> str:
     except (ValueError, ArithmeticError, TypeError, AttributeError):
         return "reject"
     if item is not None:
-        return ""
+        return "reject" if _rows_refuse(item["fields"]) else ""
     return "zero" if problems and kind_of(problems[-1]) == "skip" else "reject"
+
+
+def _rows_refuse(fields: dict) -> bool:
+    """The row rules (``ledger.rules.rows``, ``ledger.limits``) refuse what
+    ``_flow`` made of a flow: its currency, date or period's ends; the
+    fold then knows the copy changes nothing, as its import would."""
+    ends = str(fields.get("period") or "").split()[1::2]    # "from A to B"
+    return currency_rule(fields["currency"]) is not None or \
+        any(date_problem(d) for d in [fields["date"], *map(dt.date.fromisoformat, ends)])
 
 
 def _download(file: str, data, flows: dict[str, dict]) -> Download | None:
@@ -568,6 +605,13 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
                 continue
             for c, was in zip(i["fields"]["source"], old.sources):
                 c["locator"] = was.locator or ""
+            if f"{NOT_COUNTED_TAG}-withdrawn" in old.tags and not i["uncounted"]:
+                # a copy of 0 withdrew it, and nothing says this copy is newer
+                # than that: not counted again (as ``fold`` leaves it)
+                zero = next((p for p in old.notes.split("; ") if _ZEROED.read(p)), "")
+                i["fields"]["tags"] += [NOT_COUNTED_TAG, f"{NOT_COUNTED_TAG}-withdrawn"]
+                i["fields"]["notes"] = "; ".join(x for x in (zero, i["fields"]["notes"]) if x)
+                i["uncounted"] = "withdrawn"
         out.append(i)
     return out
 
