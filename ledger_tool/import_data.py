@@ -480,13 +480,15 @@ def _batches(kind: str, args, cap: int):
             yield f.result()
 
 
-def _ledger_archive(root: Path, options: dict, archive: Path) -> Path:
-    """The folder the ledger's documents' paths are relative to (its
-    archive option), else the import's archive."""
+def _ledger_archive(root: Path, options: dict, archive: Path) -> list[Path]:
+    """The folders the ledger's documents' paths may be relative to: the
+    import's archive (``--archive DIR``, where earlier imports given it put
+    their files), then the ledger's own (its archive option)."""
     try:
-        return named_archive(root, str(options.get("archive") or "sources"))
+        own = named_archive(root, str(options.get("archive") or "sources"))
     except LedgerError:
-        return archive
+        return [archive]
+    return [archive] if Path(archive).resolve() == own.resolve() else [archive, own]
 
 
 def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
@@ -410,7 +410,7 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
     return f"{'older than' if by is None else 'superseded by'} {named}"
 
 
-def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path,
+def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
                  said: list[str] | None = None) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give
     (``documents``: id -> ``Document``, its path within ``archive``), for

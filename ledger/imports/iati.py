@@ -21,7 +21,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from ledger.errors import LedgerError
 from ledger.imports.common import (SHARE_NOTES, Problem, ReadResult, Record, Wordings, account_part,
@@ -625,7 +625,7 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path,
+def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
                   said: list[str] | None = None) -> dict[Path, set[str]]:
     """The archived IATI files the ledger's entries cite (``documents``:
     id -> ``Document``, its path within ``archive``), each with the
@@ -671,11 +671,16 @@ def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path,
 _SAID = 5    # archived copies not used, each said; more in one line
 
 
-def _archived(archive: Path, doc, what: str = "copy of an archived IATI file") -> Path:
+def _archived(archive: Path | Sequence[Path], doc,
+              what: str = "copy of an archived IATI file") -> Path:
     """The archived file of ``doc``, read as the archive's
-    reader reads a document: confined to ``archive``, a regular file within
-    the size cap; and of the SHA-256 the ledger recorded.  ``LedgerError``
-    (``UnsafeFile``) otherwise, saying what is wrong."""
+    reader reads a document: confined to ``archive`` (of several folders,
+    the first that holds the path: the import's ``--archive``, then the
+    ledger's own), a regular file within the size cap; and of the SHA-256
+    the ledger recorded.  ``LedgerError`` (``UnsafeFile``) otherwise, saying
+    what is wrong."""
+    folders = [archive] if isinstance(archive, Path) else list(archive)
+    archive = next((a for a in folders if os.path.lexists(a / doc.path)), folders[0])
     path = archive / doc.path
     confine(path, archive, what=what)
     if doc.sha256:
