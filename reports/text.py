@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import re
 import sys
 import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import IO, Literal
 
-from ledger.imports.cells import GUARD, GUARDED_START, guard
+from ledger.imports.cells import GUARD, GUARDED_START, NUMBER, guard
 from ledger.text_safety import show_bidi
 from ledger.text_safety import show_controls  # noqa: F401 - where the renderers take it
 from reports.amounts import format_amount
@@ -23,7 +22,7 @@ from reports.amounts import format_amount
 # the first characters of a text the guard may go before (ledger.imports.cells:
 # a formula character, after any apostrophes)
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", GUARD)
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = NUMBER    # reports.listing reads it here
 
 
 def inert(value):

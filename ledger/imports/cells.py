@@ -28,12 +28,12 @@ GUARD = "'"
 GUARDED_START = r"^'*[=+\-@\t\r]"
 GUARD_TO_DROP = r"^'(?='*[=+\-@\t\r])"          # what the import takes off
 _GUARDED = re.compile(GUARDED_START)
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")   # not guarded: -5
 
 
 def guarded(text: str) -> bool:
     """Whether a writer puts a GUARD before ``text``."""
-    return bool(_GUARDED.match(text)) and not _NUMBER.match(text)
+    return bool(_GUARDED.match(text)) and not NUMBER.match(text)
 
 
 def guard(text: str) -> str:
