@@ -612,7 +612,9 @@ CELL_KEYS = (CUBE_KEYS, CUBE_KEYS + ["year", "open"])
 def _merged_cells(lists, keys):
     """(cells, flat, bounds) of several partitions as one: the cells with
     the same keys summed, each cell's entries together."""
-    frame = pd.concat([c for c, _, _ in lists], ignore_index=True)
+    # a part whose cells give no own value: each cell is its own value
+    frame = pd.concat([c if "own" in c else c.assign(own=c["minor"]) for c, _, _ in lists],
+                      ignore_index=True)
     frame["minor"] = _summable(frame["minor"])   # partitions' sums together may pass int64
     frame["own"] = _summable(frame["own"])
     flat = np.concatenate([f for _, f, _ in lists])
