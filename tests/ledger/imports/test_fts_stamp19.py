@@ -4,28 +4,13 @@ unreadable, not a string) is unchanged: the ledger's citation keeps its
 a stamp that is not a string is warned of as an unreadable one is."""
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import ledger
-
-
-def _flow(fid: str, usd: int, updated=None, version: int = 1) -> dict:
-    f = {"id": fid, "versionId": version, "status": "paid", "date": "2020-03-01T00:00:00Z",
-         "amountUSD": usd, "boundary": "incoming", "onBoundary": "single",
-         "sourceObjects": [{"type": "Organization", "id": "1", "name": "Donor"}],
-         "destinationObjects": [{"type": "Location", "id": "2", "name": "Chad"}]}
-    if updated is not None:
-        f["updatedAt"] = updated
-    return f
-
-
-def _page(path: Path, *flows: dict) -> Path:
-    path.write_text(json.dumps({"data": {"flows": list(flows)}}), encoding="utf-8")
-    return path
+from tests.ledger.imports.test_fts_ties19 import _flow, _page
 
 
 def _amounts(book: Path) -> dict[str, Decimal]:
