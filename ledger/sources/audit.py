@@ -1256,6 +1256,26 @@ def _within_period(a: Entry, b: Entry) -> bool:
     return later.date <= _runs_until(first)
 
 
+# beyond this many candidate pairs, each entry is compared with its
+# ``_NEAREST`` neighbours only (``check_double_counting``)
+_MOST_PAIRS = 200_000
+_NEAREST = 5
+
+
+def _candidates(f, rel: float):
+    """Per row of ``f`` (sorted by root, currency, amount): how many rows after
+    it in its group have an amount within ``rel`` of its own."""
+    import numpy as np
+
+    amount = f["amount"].to_numpy()
+    upper = np.empty(len(f), dtype=np.int64)
+    for _, idx in f.groupby(["root", "currency"], sort=False).indices.items():
+        lo = idx[0]    # rows of a group are contiguous after the sort
+        upper[idx] = lo + np.searchsorted(amount[idx], amount[idx] / (1 - rel) * (1 + 1e-12),
+                                          side="right")
+    return upper - np.arange(len(f)) - 1
+
+
 def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAULT_WINDOW_DAYS,
                           same_amount: Decimal | float | str = DEFAULT_SAME_AMOUNT) -> list[Problem]:
     """Different entries that look like the same pledge: related funders
@@ -1290,13 +1310,24 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
     rel = float(rel_exact) * (1 + 1e-6) + 1e-9
     # Candidate pairs (i, j > i) of one group whose amounts are within ``rel``:
     # a window over the sorted amounts (searchsorted), not a cross join.
-    amount = f["amount"].to_numpy()
-    upper = np.empty(len(f), dtype=np.int64)
-    for _, idx in f.groupby(["root", "currency"], sort=False).indices.items():
-        lo = idx[0]    # rows of a group are contiguous after the sort
-        upper[idx] = lo + np.searchsorted(amount[idx], amount[idx] / (1 - rel) * (1 + 1e-12),
-                                          side="right")
-    counts = upper - np.arange(len(f)) - 1
+    counts = _candidates(f, rel)
+    crowded = counts.sum() > _MOST_PAIRS
+    if crowded:
+        # thousands of entries of one amount (a publisher's monthly
+        # instalments) would make millions of pairs: each entry is compared
+        # with its nearest few in amount, then date, and the audit says so
+        f = f.sort_values(["root", "currency", "amount", "date", "id"],
+                          kind="stable").reset_index(drop=True)
+        counts = _candidates(f, rel)
+        # the entries of a pair left uncompared: the first of it, and the
+        # rows its full window reaches past its nearest (a difference array)
+        at = np.arange(len(f))
+        cut = counts > _NEAREST
+        reach = np.zeros(len(f) + 1, dtype=np.int64)
+        np.add.at(reach, at[cut] + _NEAREST + 1, 1)
+        np.add.at(reach, at[cut] + counts[cut] + 1, -1)
+        many = int((cut | (np.cumsum(reach[:-1]) > 0)).sum())
+        counts = np.minimum(counts, _NEAREST)
     ia = np.repeat(np.arange(len(f)), counts)
     ib = ia + 1 + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
     a = f.iloc[ia].reset_index(drop=True).add_suffix("_a")
@@ -1317,6 +1348,14 @@ def check_double_counting(entries: Sequence[Entry], *, window_days: int = DEFAUL
         id_b=np.where(swap, pairs["id_a"], pairs["id_b"]))
     pairs = pairs.drop_duplicates(["id_a", "id_b"])
     out = []
+    if crowded:
+        out.append(finding("info", "double-count-crowded",
+                           f"{many:,} entries are among more than {_NEAREST + 1} of nearly "
+                           f"the same amount (within {(rel_exact * 100).normalize():f}%) from "
+                           f"a related funder: each was compared with the {_NEAREST} nearest "
+                           f"in amount and date only, so some possible double counts among "
+                           f"them are not listed",
+                           details={"entries": many, "compared_with": _NEAREST}))
     for a, b in zip(pairs["id_a"], pairs["id_b"]):
         ea, eb = by_id[a], by_id[b]
         if any(ln.target in (a, b) for ln in (*ea.links, *eb.links)):
@@ -1442,7 +1481,15 @@ class AuditResult:
         return any(f.severity in bad for f in self.findings)
 
     def for_entry(self, entry_id: str) -> list[Problem]:
-        return [f for f in self.findings if f.entry_id == entry_id]
+        return list(self._by_entry.get(entry_id, ()))
+
+    @functools.cached_property
+    def _by_entry(self) -> dict[str, list[Problem]]:
+        # read once per entry by the renderers: a scan each was quadratic
+        out: dict[str, list[Problem]] = {}
+        for f in self.findings:
+            out.setdefault(f.entry_id, []).append(f)
+        return out
 
     def summary(self) -> str:
         return (f"{len(self.entries)} entries, {len(self.citations)} citations, "
@@ -1604,7 +1651,8 @@ def audit_whole(parts: Sequence[AuditPart], archive: Archive, documents: Mapping
     findings.extend(same)
     findings.extend(f for f in check_double_counting(all_entries, window_days=window_days,
                                                      same_amount=same_amount)
-                    if (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
+                    if not f.entry_id   # the note on crowded amounts
+                    or (f.entry_id in chosen_ids or f.details.get("other") in chosen_ids)
                     and not figures_of.get(f.entry_id, set()).intersection(
                         figures_of.get(f.details.get("other"), ())))
     findings.extend(f for f in check_packages(all_entries) if f.entry_id in chosen_ids
