@@ -2452,7 +2452,7 @@ def _period_columns(cols):
     fy_ok = fiscal & ~fbad[fcodes]
     label = np.where(fy_ok, "fiscal year " + np.where(fy_ok, fiscal_year, "").astype(object),
                      label)
-    label = np.where(kind == "one-off", "one-off", label)
+    label = np.where(kind == "one-off", "one-off" + frm, label)   # paid on its start
     years = np.where(has_y, years, None)
     nat = np.datetime64("NaT")
     return {"kind": kind, "label": label.astype(object), "years": years.astype(object),
