@@ -2310,7 +2310,7 @@ def _tag_rows(P, tags, first) -> None:
     if not pa.types.is_list(tags.type):
         tags = pc.split_pattern(tags, ";")
     flat = rr.composed_column(pc.list_flatten(tags))
-    odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
+    odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS};]"), False))
     if not odd.any():
         return
     parent = _np(pc.list_parent_indices(tags))
