@@ -111,7 +111,7 @@ class Period:
     def describe(self) -> str:
         """A short human description, also accepted back by the period parser."""
         if self.kind == ONE_OFF:
-            return "one-off"
+            return "one-off" + (f" from {self.start.isoformat()}" if self.start else "")
         if self.kind == FISCAL_YEAR:
             return f"fiscal year {self.fiscal_year}"
         if self.start and self.end:

@@ -34,7 +34,7 @@ import csv
 import tempfile
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
-from ledger.model import ONE_OFF
+from ledger.model import ONCE
 from ledger.writer import entry_table
 
 COLUMNS = BULK_COLUMNS + PROVENANCE_COLUMNS
@@ -323,5 +323,5 @@ def entry_record(e, where: str) -> Record:
 
     f = entry_table(e)
     f.update(amount=plain_decimal(e.amount), currency=e.currency, qualifier=e.qualifier,
-             period=e.period.describe() if e.period.kind != ONE_OFF else "")
+             period=e.period.describe() if e.period != ONCE else "")   # a one-off's own day kept
     return Record(where, f)

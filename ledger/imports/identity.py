@@ -337,7 +337,7 @@ def _period(text: str, on: Any) -> object:
             period = parse_period(text, on=day)
         except (PeriodError, ValueError):
             return text
-    return "" if period.kind == ONE_OFF else period   # as a journal leaves it out
+    return "" if period == Period(ONE_OFF) else period   # as a journal leaves it out
 
 
 @functools.lru_cache(maxsize=4096)

@@ -285,15 +285,26 @@ _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 # number words are ledger.phrases.period's).
 _WORD_VALUES = {w: v for w, v in WORD_NUMBERS.items() if w not in ("a", "an")}  # "a" only alone
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
-_WORDNUM = (rf"(?:a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*)")
+# a fraction of the scale: "half a million", "a quarter of a billion",
+# "three quarters of a million", "two and a half million"
+_FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "three quarters": Decimal("0.75")}
+_FRACTION = (rf"half{_WS}+an?|(?:(?:a|one){_WS}+quarter|three{_WS}+quarters){_WS}+of{_WS}+an?")
+_WORDNUM = (rf"(?:{_FRACTION}|a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*"
+            rf"(?:{_WS}+and{_WS}+a{_WS}+half)?)")
 _WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
                 "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
 
 
 def parse_number_words(text: str) -> Decimal:
-    """"twelve" → 12, "two hundred" → 200, "quatre-vingt-dix" → 90, "a" → 1."""
+    """"twelve" → 12, "two hundred" → 200, "quatre-vingt-dix" → 90, "a" → 1,
+    "half a" → 0.5, "a quarter of a" → 0.25, "two and a half" → 2.5."""
     t = " ".join(text.lower().replace("quatre-vingt", "quatre_vingt").replace("-", " ").split())
+    m = re.fullmatch(r"(?:a |one )?(half|quarter|three quarters)(?: of)? an?", t)
+    if m:
+        return _FRACTIONS[m.group(1)]
+    if t.endswith(" and a half"):
+        return parse_number_words(t[:-len(" and a half")]) + Decimal("0.5")
     total = 0
     for w in t.replace("quatre_vingt", "quatre-vingt").split():
         if w in ("and", "et"):

@@ -334,7 +334,9 @@ def normalise_fiscal_year(text: str) -> str:
 # amount in running text ("£4m a year", "over three years", "in 2021-22").
 
 def _b_one_off(m, on):
-    return Period(ONE_OFF)
+    # "one-off from 2021-03-01": paid on that day, not the entry's date (a
+    # bulk file's start column, as Period.describe and a listing write it)
+    return Period(ONE_OFF, start=_date(m["start"]) if m["start"] else None)
 
 
 def _per_or_over(kind: str):
@@ -404,7 +406,8 @@ _PER_TAIL = (rf"{_WS}(?:for|over|pendant|sur|durant){_WS}{_NEXT}{_DUR}"
              rf"|{_WS}(?:until|till|to|through|jusqu['’](?:à|en)){_WS}(?P<end3>{_DATE})")
 
 _FORMS: list[tuple[re.Pattern, Callable, bool]] = [
-    (_re(r"one[- ]off|one[- ]time|once|(?:a[ ])?single[ ]payment|lump[- ]sum"), _b_one_off, False),
+    (_re(rf"(?:one[- ]off|one[- ]time|once|(?:a[ ])?single[ ]payment|lump[- ]sum)"
+         rf"(?:{_WS}from{_WS}(?P<start>\d{{4}}-\d{{2}}-\d{{2}}))?"), _b_one_off, False),
     # per year [for|over N years [from DATE]] | [from DATE [to DATE]] | [until DATE]
     (_re(rf"(?:{_PER})(?:{_PER_TAIL})?"), _b_per, True),
     # over N years [from DATE]; over a three-year period; sur trois ans; pendant deux ans

@@ -2310,7 +2310,7 @@ def _tag_rows(P, tags, first) -> None:
     if not pa.types.is_list(tags.type):
         tags = pc.split_pattern(tags, ";")
     flat = rr.composed_column(pc.list_flatten(tags))
-    odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS}]"), False))
+    odd = _np(pc.fill_null(pc.match_substring_regex(flat, f"[{CONTROL_CHARS};]"), False))
     if not odd.any():
         return
     parent = _np(pc.list_parent_indices(tags))
@@ -2452,7 +2452,7 @@ def _period_columns(cols):
     fy_ok = fiscal & ~fbad[fcodes]
     label = np.where(fy_ok, "fiscal year " + np.where(fy_ok, fiscal_year, "").astype(object),
                      label)
-    label = np.where(kind == "one-off", "one-off", label)
+    label = np.where(kind == "one-off", "one-off" + frm, label)   # paid on its start
     years = np.where(has_y, years, None)
     nat = np.datetime64("NaT")
     return {"kind": kind, "label": label.astype(object), "years": years.astype(object),

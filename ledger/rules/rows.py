@@ -259,6 +259,10 @@ def stated_period_problem(stated: str, phrase: str = "",
 
 BAD_TAG = Rule("bad-tag", "tag {value!r} " + ACCOUNT_HOLDS_CONTROL[0],
                "tags are plain text: remove the invisible character")
+# ';' separates an entry's tags (the Book's, a bulk cell's): within one tag it
+# would make two in every command
+TAG_SEPARATOR = Rule("bad-tag", "tag {value!r} holds ';', which separates tags",
+                     "a tag is one name: write each as a tag of its own, or without ';'")
 
 # The journal's syntax: a value of a TOML type the field cannot hold (worded
 # by the journal's readers at the key's line; a rule without a code is
@@ -366,8 +370,8 @@ def tags_text(lists):
 
 
 def tag_rule(value: str) -> Rule | None:
-    """The rule a tag breaks: no control or invisible character."""
-    return BAD_TAG if _CONTROL.search(value) else None
+    """The rule a tag breaks: no control or invisible character, no ';'."""
+    return BAD_TAG if _CONTROL.search(value) else TAG_SEPARATOR if ";" in value else None
 
 
 def read_restated(items: list[str], currency: str, period: str | None = None
