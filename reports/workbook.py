@@ -872,12 +872,18 @@ def largest_rows(entries: pd.DataFrame, n: int, minor=None):
     return np.sort(order.to_numpy()[:n])
 
 
-def _exact_columns(part: pd.DataFrame, names) -> tuple[pd.DataFrame, int]:
+def _exact_columns(part: pd.DataFrame, names, few: bool = False) -> tuple[pd.DataFrame, int]:
     """``part`` with the amounts of columns ``names`` that no spreadsheet
-    number holds (:func:`fits_a_number`) as exact text, and how many."""
+    number holds (:func:`fits_a_number`) as exact text, and how many
+    (``few``: the columns hold few distinct values)."""
     n = 0
     for name in names:
-        wide = np.fromiter((not fits_a_number(v) for v in part[name]), bool, len(part))
+        if few:      # each distinct value once: a rate column holds a few in a million rows
+            codes, uniq = pd.factorize(part[name].astype(object))
+            wide_of = np.fromiter((not fits_a_number(v) for v in uniq), bool, len(uniq))
+            wide = np.append(wide_of, False)[codes]    # code -1 (missing): last, False
+        else:
+            wide = np.fromiter((not fits_a_number(v) for v in part[name]), bool, len(part))
         if wide.any():
             part = part.copy() if n == 0 else part
             col = part[name].astype(object).to_numpy(copy=True)
@@ -907,7 +913,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
     counted_value = sum((v for v, c in zip(part["normalised"], part["counted"])
                          if c == "yes" and v is not None and v == v), Decimal(0))
     part, exact = _exact_columns(part, ("normalised", "original amount"))
-    part, wide_rates = _exact_columns(part, ("rate",))   # a user's rate of 16+ digits
+    part, wide_rates = _exact_columns(part, ("rate",), few=True)   # a user's rate of 16+ digits
     # a cut sheet has no total row: only the amounts shown can be too wide
     total_wide = not cut and not fits_a_number(counted_value)
     exact_total = bool(exact) or total_wide
