@@ -67,6 +67,10 @@ _CHILD = NOTES.add("child of flow {parent} (FTS counts each flow of the chain th
 _SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no shares)")
 _RATE = NOTES.add("FTS exchange rate {rate}")
 _ZEROED = NOTES.add("not counted: {file} gives this flow as 0 ({copy})")
+# a download no entry cites, kept for its copies of 0 (its [[document]]'s notes)
+_UNCITED = ("archived by ledger-tool import --from fts for the {n} flow{s} it gives as 0 "
+            "({flows}), where the import left {them}: kept so that an older copy imported "
+            "later is not counted again")
 # an import's note (not an entry's)
 _UNLISTED = ("{n} flow(s) of the ledger for location {location} year {year}, counted, are "
                     "not listed by this import ({ids}): left as they are (a download may be "
@@ -183,6 +187,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     items = []
     again: dict[str, int] = {}
     zeroed: list[tuple[str, str, dict]] = []
+    zeros: list[str] = []       # FtsRead.zeros
     even: list[str] = []        # same version, nothing says which copy is newer
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
@@ -217,12 +222,15 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                     else:
                         again[by.file] = again.get(by.file, 0) + 1
                         continue
-                if reason:
+                if reason == "even" and by is None:
+                    pass    # even with the ledger's entry alone: read against it, as alone
+                elif reason:
                     problems.append(import_problem(file, where, _lost(reason, by,
                                                                       ledger_order.get(eid))
                                                    + ": not imported", "skip"))
                     continue
-                mute = True
+                else:
+                    mute = True
         tie = False
         if eid in ledger_order:
             v, u = ledger_order[eid]
@@ -241,6 +249,11 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             problems.append(import_problem(file, where, f"could not be read ({type(err).__name__}: "
                                                  f"{err}); not imported"))
             continue
+        if item is None and problems and kind_of(problems[-1]) == "skip" and \
+                where_of(problems[-1]) == where and (
+                    got.last is not None and got.last.file == file if got is not None else
+                    eid not in ledger_order or _newer(_order_of(f), ledger_order[eid])):
+            zeros.append(fid)       # this copy of 0 is where the flow's order ends
         if item is not None and tie:
             item["tie"] = True
         if item is not None:
@@ -285,7 +298,30 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             f"funding totals, as FTS counts them ("
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
             + f"): tagged {NOT_COUNTED_TAG}"), "note"))
-    return ReadResult(file, records, problems, doc, sha, len(flows), NOTES)
+    return FtsRead(file, records, problems, doc, sha, len(flows), NOTES, tuple(zeros))
+
+
+@dataclass
+class FtsRead(ReadResult):
+    """``read_fts``'s reading of one file, with ``zeros``: the flows whose
+    order the import leaves at this file's copy of 0 (none made an entry,
+    or the copy withdrew one).  A later import must find that copy among
+    the ledger's archived downloads (``ledger_zeros``), so the file is
+    archived and recorded even when no entry cites it (``uncited_document``)."""
+    zeros: tuple[str, ...] = ()
+
+
+def uncited_document(read: ReadResult) -> dict | None:
+    """The ``[[document]]`` table of a file no entry cites but whose copies of
+    0 decide flows (``FtsRead.zeros``), its notes saying why it is kept;
+    None for any other file."""
+    if not isinstance(read, FtsRead) or not read.zeros or read.document is None:
+        return None
+    ids = sorted(read.zeros, key=lambda i: (len(i), i))
+    flows = ", ".join(ids[:5]) + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+    return dict(read.document, notes=_UNCITED.format(
+        n=f"{len(ids):,}", s="" if len(ids) == 1 else "s", flows=flows,
+        them="it" if len(ids) == 1 else "them"))
 
 
 @dataclass(frozen=True)
@@ -352,6 +388,8 @@ class Folded(NamedTuple):
     lost: dict[str, tuple[str, Copy | None]]   # file -> why its copy is not kept, and to
     #                                 which copy (None: the ledger's): "older", "even",
     #                                 "again" (the same in every field), "superseded"
+    last: Copy | None = None        # the copy the flow's order ends at (None: the ledger's):
+    #                                 a copy of 0 there is what a later import must remember
 
 
 def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
@@ -367,6 +405,9 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
     top: Copy | None = None       # the copy of order ``state`` (None: the ledger's)
     lost: dict[str, tuple[str, Copy | None]] = {}
     refused: dict[str, Copy] = {}      # digest -> the first such copy of 0 or refused
+    # digest -> the first copy nothing says is newer than the ledger's entry: it is read
+    # as alone against the entry (unchanged when alike), an identical one after it again
+    even: dict[str, Copy] = {}
     for c in copies:
         if c.refused:
             if c.digest in refused:     # the same in every field: read once, from there
@@ -378,6 +419,11 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
                 continue        # 0 after 0 changes nothing: its own reading says so
             why = ("again" if top is not None and not top.refused and top.digest == c.digest
                    else "older" if _newer(state, c.order) else "even")
+            if why == "even" and top is None:
+                if c.digest in even:
+                    lost[c.file] = ("again", even[c.digest])
+                    continue
+                even[c.digest] = c
             lost[c.file] = (why, top)
             continue
         if c.refused == "reject":
@@ -393,9 +439,16 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
         state, top, kept, withdrawn, counted = c.order, c, c, None, True
     # an older copy is older than what is kept at the end too (``_newer`` is
     # transitive): that one is named
-    return Folded(kept, withdrawn, {f: (why, top if top is not None and why != "even" and
-                                        why != "again" else by)
-                                    for f, (why, by) in lost.items()})
+    # a copy even with the ledger's entry, which a later copy then replaced: replaced by it
+    return Folded(kept, withdrawn, {f: _named(why, by, top) for f, (why, by) in lost.items()},
+                  top)
+
+
+def _named(why: str, by: Copy | None, top: Copy | None) -> tuple[str, Copy | None]:
+    """Why a copy is lost, and to which copy, once the fold is done (``fold``)."""
+    if top is None or why == "again" or (why == "even" and by is not None):
+        return why, by
+    return ("superseded" if why == "even" else why), top
 
 
 def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
