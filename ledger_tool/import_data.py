@@ -189,11 +189,13 @@ def run_data(args) -> int:
     untrusted: list[str] = []
     held = ledger_copies(entries, documents, _ledger_archive(root, options, archive), untrusted) \
         if kind == "iati" and entries else None
-    zeros = ledger_zeros(entries, documents, _ledger_archive(root, options, archive), untrusted) \
+    # only the archived downloads giving a flow of this import are read (``wanted``)
+    zeros = functools.partial(ledger_zeros, entries, documents,
+                              _ledger_archive(root, options, archive), untrusted) \
         if kind == "fts" and documents else None
+    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held, zeros=zeros)
     for msg in untrusted:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held, zeros=zeros)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -533,7 +535,8 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
     archived IATI files the ledger's entries cite, with the activities of
     each (``ledger_copies``): a copy of the import older than the ledger's
     is not its current statement, whichever was imported first.  ``zeros``:
-    the copies of 0 the ledger's archived FTS files give (``ledger_zeros``),
+    the copies of 0 the ledger's archived FTS files give (``ledger_zeros``
+    called with the flow ids the import's files give, ``wanted``),
     remembered as a copy of 0 within the import is."""
     if len(paths) < 2 and not (kind == "iati" and held) and not (kind == "fts" and zeros):
         return None, None
@@ -541,7 +544,11 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
         return [read(p) for p in paths] if pool is None else \
             list(pool.map(read, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
     if kind == "fts":
-        return newest_versions(paths, each(flow_versions), zeros), None
+        facts = each(flow_versions)
+        found = zeros(wanted=set().union(*(f[0] for f in facts))) if zeros else None
+        if len(paths) < 2 and not found:
+            return None, None
+        return newest_versions(paths, facts, found), None
     facts = each(activity_facts)
     stamps = [f[0] for f in facts]
     given = set().union(*stamps)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
@@ -464,7 +464,8 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
 
 
 def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
-                 said: list[str] | None = None) -> dict[str, tuple[Copy, ...]]:
+                 said: list[str] | None = None, wanted: Collection[str] | None = None
+                 ) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give
     (``documents``: id -> ``Document``, its path within ``archive``), for
     the flows the ledger has no entry of, or one a copy of 0 withdrew
@@ -473,10 +474,17 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Seq
     of a flow FTS no longer counts is not counted again.  Only a copy that
     is what the ledger recorded is read (as ``iati.ledger_copies``: inside
     the archive, a regular file within the size cap, of the recorded
-    SHA-256); any other is left out and said in ``said``, one line each."""
+    SHA-256); any other is left out and said in ``said``, one line each.
+    ``wanted``: the flow ids the import gives, the only ones it asks of;
+    a download giving none of them (its text says so: ``_flow_ids``) is
+    not parsed."""
     # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive
     have = {e.id for e in HeldEntries(entries, "fts-").rows
             if f"{NOT_COUNTED_TAG}-withdrawn" not in e.tags}
+    if wanted is not None:
+        wanted = {fid for fid in wanted if f"fts-{fid}" not in have}
+        if not wanted:
+            return {}
     out: dict[str, list[Copy]] = {}
     untrusted: list[str] = []
     for doc_id, doc in documents.items():
@@ -490,7 +498,12 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Seq
                              f"used ({err}): the flows it gives as 0 are not remembered; "
                              f"restore {doc.path!r} to compare them")
             continue
-        for fid, (version, updated, digest, named, refused) in flow_versions(path, True)[0].items():
+        if wanted is not None:
+            ids = _flow_ids(path)
+            if "*" not in ids and not ids & wanted:
+                continue
+        for fid, (version, updated, digest, named, refused) in \
+                flow_versions(path, True, wanted)[0].items():
             if refused == "zero" and f"fts-{fid}" not in have:
                 out.setdefault(fid, []).append(Copy((version, updated), str(path), digest,
                                                     named, refused))
@@ -534,14 +547,43 @@ def newest_versions(paths, facts=None,
                        frozenset(copies))
 
 
-def flow_versions(path, zeros_only: bool = False
+def _flow_ids(path: Path) -> set[str]:
+    """Every id an FTS file's text gives (its flows', and its objects'),
+    read without parsing it; every id a parse could find is there, a
+    number written otherwise (``2.1E5``) as ``_id`` reads it.  A file
+    escaping the characters of an id or its key (``\\u0031``) gives
+    ``{"*"}``: it must be parsed to tell."""
+    try:
+        text = read_bytes(path, what="FTS file").decode("utf-8-sig", errors="replace")
+    except (OSError, LedgerError):
+        return set()
+    if _ESCAPED.search(text):
+        return {"*"}
+    out = set()
+    for m in _ID.finditer(text):
+        t = m.group(1).strip()
+        if not t.isdigit():
+            try:
+                t = _id(Decimal(t)) or ""
+            except ArithmeticError:
+                continue
+        out.add(t)
+    return out
+
+
+_ID = re.compile(r'"id"\s*:\s*"?([^",}\]\s]{1,60})')
+_ESCAPED = re.compile(r"\\u00(?:3[0-9]|6[49])", re.IGNORECASE)
+
+
+def flow_versions(path, zeros_only: bool = False, wanted: Collection[str] | None = None
                   ) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
     """One file's flows, id -> (version, updatedAt, digest of the flow,
     how to name it, "zero" or "reject" when ``read_fts`` would not make
     it an entry), each its newest copy in the file (the checks of
     ``read_fts``), and the download it is a page of.  ``zeros_only``: only
     the flows with an amount of 0, which alone can be copies of 0 (the
-    ledger's archived copies, ``ledger_zeros``)."""
+    ledger's archived copies, ``ledger_zeros``), of ``wanted`` ids when
+    given (its download then not said)."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
@@ -560,12 +602,14 @@ def flow_versions(path, zeros_only: bool = False
             continue
         if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
-    own = _download(str(path), data, out)
+    own = None if zeros_only else _download(str(path), data, out)
     if zeros_only:
         out = {fid: f for fid, f in out.items()
-               if any(isinstance(f.get(k), Decimal) and f[k] == 0
-                      for k in ("amountUSD", "originalAmount"))}
-    names, quotes = load_names(None), _Quotes(text)
+               if (wanted is None or fid in wanted) and any(
+                   isinstance(f.get(k), Decimal) and f[k] == 0
+                   for k in ("amountUSD", "originalAmount"))}
+    # a copy of 0 is refused or not whatever its quote (no entry is made of it)
+    names, quotes = load_names(None), _Quotes("" if zeros_only else text)
     return {fid: (*_order_of(f), _digest(f), _copy(f), _refused(f, fid, names, quotes))
             for fid, f in out.items()}, own
 
