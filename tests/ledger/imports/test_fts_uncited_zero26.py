@@ -19,6 +19,7 @@ import ledger
 from tests.conftest import FIXTURES
 from tests.ledger.imports.test_fts_fold19b import COPY, _counted, _flow, _reference, _run
 from tests.ledger.imports.test_fts_zero_remembered19c import _counted as _balance
+from tests.ledger.imports.test_fts_fold19c import _three_routes
 
 REAL = FIXTURES / "real" / "fts"
 
@@ -164,22 +165,17 @@ def test_the_real_flow_given_as_0_by_a_download_of_it_alone(tmp_path, run_cli):
 
 @settings(max_examples=25, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(COPY, min_size=2, max_size=4))
-@example([("901", 2, None, 0), ("901", 1, None, 100)])
-@example([("901", 1, None, 100), ("901", 2, None, 0), ("901", 2, None, 1000)])
-@example([("901", 2, "2021", 0), ("901", 2, "2022", 0), ("901", 2, None, 1000)])
-def test_pages_one_by_one_give_the_folder_without_other_flows(copies):
-    """The property of test_fts_fold19c.py, each page giving its copy of
-    flow 901 or 902 and nothing else (no page is cited just for another
-    flow): one folder and the pages one by one, in separate commands,
-    give the documented fold's total."""
-    pages = [[_flow(*c)] for c in copies]
+@given(st.lists(COPY, min_size=2, max_size=4), st.integers(1, 3))
+@example([("901", 2, None, 0), ("901", 1, None, 100)], 1)
+@example([("901", 1, None, 100), ("901", 2, None, 0), ("901", 2, None, 1000)], 1)
+@example([("901", 2, "2021", 0), ("901", 2, "2022", 0), ("901", 2, None, 1000)], 2)
+def test_every_route_gives_the_folder_without_other_flows(copies, split):
+    """The property of test_fts_fold19c.py (one folder, the pages one by
+    one in separate commands, the folder split in two imports), each page
+    giving its copy of flow 901 or 902 and nothing else, so no page is
+    cited just for another flow: every route gives the documented fold's
+    total."""
+    pages = [{"data": {"flows": [_flow(*c)]}} for c in copies]
     with tempfile.TemporaryDirectory() as tmp:
-        files = [_write(Path(tmp) / "pages" / f"{n}.json", *p) for n, p in enumerate(pages, 1)]
-        code, err = _run("import", "--from", "fts", Path(tmp) / "pages", "-o", Path(tmp) / "f")
-        assert code in (0, 1), err
-        for f in files:
-            code, err = _run("import", "--from", "fts", f, "-o", Path(tmp) / "one")
-            assert code in (0, 1), err
-        got = _counted(Path(tmp) / "f"), _counted(Path(tmp) / "one")
-    assert got == (_reference(copies),) * 2
+        got = _three_routes(Path(tmp), pages, min(split, len(copies) - 1))
+    assert got == (_reference(copies),) * 3
