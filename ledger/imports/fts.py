@@ -571,7 +571,7 @@ def _flow_ids(path: Path) -> set[str]:
     return out
 
 
-_ID = re.compile(r'"id"\s*:\s*"?([^",}\]\s]{1,60})')
+_ID = re.compile(r'"id"\s*:\s*"?\s*([^",}\]\s]{1,60})')
 _ESCAPED = re.compile(r"\\u00(?:3[0-9]|6[49])", re.IGNORECASE)
 
 

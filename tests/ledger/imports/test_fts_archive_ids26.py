@@ -43,8 +43,9 @@ def test_only_the_downloads_giving_the_imports_flows_are_read(tmp_path, parsed):
     assert _counted(book) == 7
 
 
-@pytest.mark.parametrize("written", ['"id": 9.01E2', '"\\u0069d": "901"', '"id": "\\u0039\\u0030\\u0031"'],
-                         ids=["exponent", "escaped-key", "escaped-digits"])
+@pytest.mark.parametrize("written", ['"id": 9.01E2', '"id": " 901 "', '"\\u0069d": "901"',
+                                     '"id": "\\u0039\\u0030\\u0031"'],
+                         ids=["exponent", "spaced", "escaped-key", "escaped-digits"])
 def test_an_id_written_otherwise_is_still_found(tmp_path, written):
     """The archived download gives flow 901 as 0 with its id written
     ``written``; the older copy (US$100) imported after it is not counted."""
