@@ -468,8 +468,8 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Seq
                  ) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give
     (``documents``: id -> ``Document``, its path within ``archive``), for
-    the flows the ledger has no entry of, or one a copy of 0 withdrew
-    (``not-counted-withdrawn``): an import remembers them as it
+    the flows the ledger has no counted entry of (none, one a copy of 0
+    withdrew, one FTS does not count): an import remembers them as it
     remembers a copy of 0 within one import (``fold``), so an older copy
     of a flow FTS no longer counts is not counted again.  Only a copy that
     is what the ledger recorded is read (as ``iati.ledger_copies``: inside
@@ -478,9 +478,9 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Seq
     ``wanted``: the flow ids the import gives, the only ones it asks of;
     a download giving none of them (its text says so: ``_flow_ids``) is
     not parsed."""
-    # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive
-    have = {e.id for e in HeldEntries(entries, "fts-").rows
-            if f"{NOT_COUNTED_TAG}-withdrawn" not in e.tags}
+    # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive;
+    # so does one FTS never counted (internal, outgoing, shared) that a 0 then followed
+    have = {e.id for e in HeldEntries(entries, "fts-").rows if NOT_COUNTED_TAG not in e.tags}
     if wanted is not None:
         wanted = {fid for fid in wanted if f"fts-{fid}" not in have}
         if not wanted:

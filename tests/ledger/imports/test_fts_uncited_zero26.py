@@ -73,6 +73,17 @@ def test_a_download_that_only_withdraws_is_remembered(tmp_path):
     assert _both_routes(tmp_path, pages) == (302, 302)
 
 
+def test_a_0_after_a_flow_fts_does_not_count_is_remembered(tmp_path):
+    """1.json: 901 internal at version 1 (US$5, recorded, not counted) and
+    902 (US$302); 2.json: 901 as 0 at version 2; 3.json: 901 incoming at
+    version 2 with no stamp (US$100): nothing says it is newer than the 0,
+    so it is not counted."""
+    internal = dict(_flow("901", 1, None, 5), boundary="internal")
+    pages = [[internal, _flow("902", 1, None, 302)], [_flow("901", 2, None, 0)],
+             [_flow("901", 2, None, 100)]]
+    assert _both_routes(tmp_path, pages) == (302, 302)
+
+
 def test_a_newer_stamp_of_0_is_remembered(tmp_path):
     """1.json gives 901 as 0 (version 2, 2021) beside 902 (US$302, so it is
     cited and archived anyway); 2.json gives 901 as 0 again, updated 2022,
