@@ -36,7 +36,7 @@ from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_record
 from ledger.read.raw import RawTables, entries_of
 from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, check_raw
 from ledger.rules import rows as rr
-from ledger.rules.rows import _np, read_restated
+from ledger.rules.rows import _np
 
 
 def _empty(v: Any) -> bool:
@@ -366,17 +366,8 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     blank = pa.array([""], pa.string()).take(pa.array(np.zeros(len(idx), np.int64)))
     for c in PERIOD_COLUMNS:
         out[c] = blank
-    given_of: list[list] = [[] for _ in range(n)]   # each record's conversions, as listed
-    re_entry = _np(raw.restatements.column("entry"))
-    on = keep[re_entry]
-    for j, given in zip((np.cumsum(keep) - 1)[re_entry[on]].tolist(),
-                        raw.restatements.column("phrase").filter(pa.array(on)).to_pylist()):
-        given_of[j].append(given)
-    currency = out["currency"].take(pa.array(_first_rows(entry))).to_pylist()
-    # the conversions as the bulk format writes them (the rules accepted them)
-    out["restated"] = pa.array([rr.restated_text(read_restated(given, cur)[0]) if given else ""
-                                for given, cur in zip(given_of, currency)],
-                               pa.string()).take(entry)
+    # the conversions as the bulk format writes them, as the rules read them
+    out["restated"] = got.restated.take(entry)
     for k in LINK_KINDS:   # the Book's, as the rules read them (``RawTables.links``)
         column = extras.get(k)
         out[k] = (pa.array([""] * n, pa.string()) if column is None else
@@ -391,15 +382,6 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     out["citations"] = pa.array(citations, pa.string()).take(entry)
     out["origin"] = pa.array([origins[k] for k in got.accepted], pa.string()).take(entry)
     return pa.table({c: out[c] for c in columns})
-
-
-def _first_rows(entry):
-    """Each entry's first row, of rows numbered by entry in turn (``entry``:
-    Arrow int per row)."""
-    import numpy as np
-
-    e = _np(entry)
-    return np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if len(e) else np.zeros(0, np.int64)
 
 
 def _citation_texts(frame, n: int) -> tuple[list[str], list[str]]:
@@ -441,6 +423,7 @@ class Checked:
     warnings: dict[int, list[Problem]] = field(default_factory=dict)  # accepted -> warnings
     read: Records | None = None    # the raw form of the ledger's entries and the records
     offset: int = 0                # record k is entry ``offset + k`` of ``read``
+    restated: Any = None           # accepted -> its conversions as the rules read them (Arrow)
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
@@ -475,6 +458,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
 def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_lines) -> Checked:
     """``check_records`` (the collector paused)."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     out = Checked()
@@ -501,10 +485,11 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
     at_line = _record_at(name, lines, part_lines, read)
     blame = _Blame(ledger, raw, total, docs, tables, ids[m:], name, lines) if across else None
     while read:
-        sub, old = _subset(raw, alive)
-        old = old[sub.part_layout()[0]]   # each row of the checked frame's entry in ``raw``
+        sub, of = _subset(raw, alive)
+        old = of[sub.part_layout()[0]]   # each row of the checked frame's entry in ``raw``
         kept: list = []
-        frame, found = check_raw(sub, docs, kept=kept, with_frame=views)
+        conversions: list = []   # the rules' reading of each entry's (``check_raw``)
+        frame, found = check_raw(sub, docs, kept=kept, with_frame=views, restated=conversions)
         refused: dict[int, list[Problem]] = {}
         for p in found:
             rec = at_line.get((p.file, p.line))
@@ -527,6 +512,8 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
             if not refused:
                 out.accepted = accepted
                 out.warnings = _warnings(found, at_line, set(accepted), lines)
+                out.restated = conversions[0].take(pa.array(np.searchsorted(
+                    of, np.asarray(accepted, dtype=np.int64) + m)))
                 if views:
                     out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
