@@ -28,7 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import atomic_file, folder_name_lock, ledger_lock, real_path, write_atomic
+from ledger.atomic import (atomic_file, folder_name_lock, ledger_lock, real_path, write_all_atomic,
+                           write_atomic)
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
@@ -450,8 +451,8 @@ def checked_edit(path: Path, old: bytes, new: bytes, expect) -> None:
 def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
                 dry_run: bool = False) -> list[Problem]:
     """Validate the whole ledger with every file of ``edits`` (old bytes,
-    new bytes) changed, then (unless ``dry_run``) write each atomically,
-    refusing one changed meanwhile.  Returns the would-be ledger's
+    new bytes) changed, then (unless ``dry_run``) write them all or none
+    (``ledger.atomic.write_all_atomic``), refusing if one changed meanwhile.  Returns the would-be ledger's
     problems; raises ``LedgerError`` listing its errors, writing nothing.
     The caller holds the ledger's lock (``writing``) since it read ``old``;
     it is taken here too for any that does not."""
@@ -470,14 +471,15 @@ def _write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]],
                           f"error(s):\n" + "\n".join(str(p) for p in errs))
     if dry_run:
         return problems
-    for f, (old, new) in edits.items():
+    for f, (old, _) in edits.items():
         if read_bytes(f, what="journal file") != old:
-            raise LedgerError(f"{f} changed while it was being edited; nothing written there, "
+            raise LedgerError(f"{f} changed while it was being edited; nothing written, "
                               "run the command again")
-        try:
-            write_atomic(f, new)
-        except OSError as err:
-            raise LedgerError(f"{f}: cannot write: {err.strerror or err}") from None
+    try:    # all files or none: a full disk on the second must not leave the first edited
+        write_all_atomic({f: new for f, (_, new) in edits.items()})
+    except OSError as err:
+        raise LedgerError(f"{err.filename or root}: cannot write: {err.strerror or err}; "
+                          "nothing written") from None
     return problems
 
 
