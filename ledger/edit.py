@@ -493,12 +493,12 @@ def _find_entry(root: Path, entry_id: str):
 
 
 def _inline_sources(text: str, k: int):
-    """When the ``k``-th entry's citations are not ``[[entry.source]]``
-    tables (``source = {…}``, ``source = [{…}, …]``, one ``[entry.source]``
-    table or ``source.doc = …`` keys, which such a table cannot follow), a
-    function giving the text with one more citation, all of them in one
-    inline array, the file's other bytes as they were (tomlkit keeps them);
-    else None."""
+    """When the ``k``-th entry's citations are written inline (``source =
+    {…}``, ``source = [{…}, …]``, which a ``[[entry.source]]`` table cannot
+    follow), a function giving the text with one more citation, all of them
+    in one inline array, the file's other bytes as they were (tomlkit keeps
+    them); else None.  (A ``[entry.source]`` table or dotted keys are made a
+    table first: ``_as_source_tables``.)"""
     import tomlkit
     from tomlkit.items import AoT, Array
 
@@ -522,6 +522,39 @@ def _inline_sources(text: str, k: int):
             entry["source"] = both
         return tomlkit.dumps(doc)
     return with_one_more
+
+
+_ONE_SOURCE_TABLE = re.compile(r"^([ \t]*)\[([ \t]*entry[ \t]*\.[ \t]*source[ \t]*)\]", re.M)
+_DOTTED_SOURCE = re.compile(r"^[ \t]*source[ \t]*\.[ \t]*([^\r\n]*)(?:\r?\n|$)", re.M)
+_SUBTABLE_LINE = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _as_source_tables(entry: str, indent: str, newline: str) -> str | None:
+    """An entry's text (its table's span) whose one citation is a
+    ``[entry.source]`` table or ``source.KEY = …`` dotted keys (which no
+    ``[[entry.source]]`` table can follow), with that citation made a
+    ``[[entry.source]]`` table: the header's brackets doubled, or the dotted
+    lines (their comments with them) moved into a table at the entry's end;
+    every other byte as it was.  None for any other entry."""
+    m = _ONE_SOURCE_TABLE.search(entry)
+    if m:
+        return entry[:m.start()] + f"{m.group(1)}[[{m.group(2)}]]" + entry[m.end():]
+    first = entry.find("\n") + 1
+    sub = _SUBTABLE_LINE.search(entry, first) if first else None
+    end = sub.start() if sub else len(entry)     # the entry's own keys end here
+    dotted = list(_DOTTED_SOURCE.finditer(entry, first, end)) if first else []
+    if not dotted:
+        return None
+    kept, at = [], 0
+    for d in dotted:
+        kept.append(entry[at:d.start()])
+        at = d.end()
+    rest = "".join(kept) + entry[at:]
+    if not rest.endswith("\n"):
+        rest += newline
+    table = f"{indent}[[entry.source]]{newline}" + "".join(
+        f"{indent}{d.group(1)}{newline}" for d in dotted)
+    return rest + table
 
 
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
@@ -560,7 +593,10 @@ def _add_citation(root: Path, entry_id: str, citation: Mapping[str, str],
     a, b = line_of[entry.line]
     k = next(n for n, (_, sa, _) in enumerate(spans) if sa == a)
     cited = {key: v for key, v in citation.items() if v}
-    inline = _inline_sources(text, k)
+    converted = _as_source_tables(text[a:b], _indent(old), newline)
+    if converted is not None:     # the one citation now a [[entry.source]] table, comments kept
+        text, b = text[:a] + converted + text[b:], a + len(converted)
+    inline = _inline_sources(text, k) if converted is None else None
     if inline is not None:      # ``source = {…}`` or ``source = [{…}]``: one more in it
         new_text, line = inline(cited), entry.line
         table = f"{{{', '.join(f'{key} = {_value(v)}' for key, v in cited.items())}}}"
