@@ -425,7 +425,7 @@ def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf
 
 
 def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
-                     inside: str | os.PathLike | None = None) -> None:
+                     inside: str | os.PathLike | Mapping | None = None) -> None:
     """Write several files all or none (an edit of several journal files).
     Every new file is staged first, each a temporary file beside its target,
     fsynced, and the old file given a second (hidden) name; only when all are
@@ -433,11 +433,13 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
     full disk, a refused path) removes the temporary files and leaves every
     target byte for byte; a rename that fails puts back those already made
     from their second names.  Errors name the user's file, as
-    ``atomic_file``'s; ``inside`` as there."""
+    ``atomic_file``'s; ``inside`` as there, or a mapping giving each file's
+    (a file not in it: None)."""
     staged: list[dict[str, Any]] = []    # per file: dfd, name, tmp, old (second name), shown
     try:
         for path, data in files.items():
-            folder, name = _target(Path(path), inside)
+            bound = inside.get(path) if isinstance(inside, Mapping) else inside
+            folder, name = _target(Path(path), bound)
             try:
                 one: dict[str, Any] = {"dfd": open_folder(folder, create=True), "name": name,
                                        "tmp": None, "old": None, "shown": path, "new": False}
