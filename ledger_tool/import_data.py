@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import write_atomic, write_new
+from ledger.atomic import write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -266,11 +266,12 @@ def run_data(args) -> int:
             changes: dict[Path, dict[int, str]] = {}
             for old, table, _ in result.updated:
                 changes.setdefault(Path(old.file), {})[old.line] = render([table])
-            for f, ch in changes.items():
-                write_atomic(f, replace_entries(f, ch), inside=root)
-            if text:
-                append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
-                                       f"{Path(args.file).name}`\n", text)
+            files = {f: replace_entries(f, ch) for f, ch in changes.items()}
+            if text:    # in the same write as the updates: every file or none
+                files[target] = appended(target, files.get(target),
+                                         f"# Imported by `ledger-tool import --from {kind} "
+                                         f"{Path(args.file).name}`\n", text)
+            write_all_atomic(files, inside={f: root for f in changes})
         except (OSError, UnicodeDecodeError) as err:
             filename = getattr(err, "filename", None)
             where = f" {filename}" if filename else ""
@@ -750,11 +751,19 @@ def append_entries(target: Path, header: str, text: str) -> None:
     """``header`` and the rendered entries appended to the journal file
     ``target`` (read through the guard; made when missing), atomically."""
     try:
-        if target.exists():
-            old = read_text(target, what="journal file")   # a regular file, within the cap
-            text = old.rstrip("\n") + "\n\n" + header + text
-        else:
-            text = header + text
-        write_atomic(target, text)
+        write_atomic(target, appended(target, None, header, text))
     except OSError as err:
         raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None
+
+
+def appended(target: Path, now: bytes | None, header: str, text: str) -> bytes:
+    """The journal file ``target`` with ``header`` and the rendered entries
+    after its text: ``now`` (its new bytes), else the file's (read through
+    the guard; none when missing)."""
+    if now is not None:
+        old = now.decode("utf-8-sig")
+    elif target.exists():
+        old = read_text(target, what="journal file")   # a regular file, within the cap
+    else:
+        return (header + text).encode("utf-8")
+    return (old.rstrip("\n") + "\n\n" + header + text).encode("utf-8")
