@@ -310,7 +310,10 @@ _VULGAR_RE = "[" + "".join(_VULGAR) + "]"
 
 
 def _number_words(text: str) -> Fraction:
-    """The value of written-out number words, exactly (a third is 1/3)."""
+    """Written-out number words, exactly: "twelve" → 12, "two hundred" →
+    200, "quatre-vingt-dix" → 90, "a" → 1, "half a" → 1/2, "a third of a"
+    → 1/3, "two and a half" → 5/2; NotANumber for words that are no one
+    number ("two and three", "twenty thirty")."""
     t = " ".join(text.lower().replace("quatre-vingt", "quatre_vingt").replace("-", " ").split())
     m = re.fullmatch(r"(?:(a|one|two|three) )?(half|quarters?|thirds?)(?: of)? an?", t)
     if m:
@@ -342,14 +345,6 @@ def _number_words(text: str) -> Fraction:
             raise NotANumber(f"not a number: {text!r}")
         total, last = total + v, v
     return Fraction(total)
-
-
-def parse_number_words(text: str) -> Decimal:
-    """"twelve" → 12, "two hundred" → 200, "quatre-vingt-dix" → 90, "a" → 1,
-    "half a" → 0.5, "a quarter of a" → 0.25, "two and a half" → 2.5; a
-    third, which no decimal holds, to 28 significant digits."""
-    f = _number_words(text)
-    return Decimal(f.numerator) / Decimal(f.denominator)
 
 
 def _scaled_fraction(value: Fraction, exp: int, currency: str) -> tuple[Decimal, bool]:
