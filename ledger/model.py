@@ -20,6 +20,9 @@ LINK_KINDS = ("disburses", "part_of", "restates")
 # A tag that keeps an entry in the ledger but out of every total (an FTS flow
 # outside the download's boundary); a tag ``not-counted-REASON`` beside it says why.
 NOT_COUNTED = "not-counted"
+# how the notes of a document an FTS import keeps for its copies of 0 open
+# (ledger.imports.fts): removing it makes a later import forget them
+KEEPS_ZEROS = "archived by ledger-tool import --from fts for the "
 
 # Period kinds.  Dates are inclusive.
 ONE_OFF = "one-off"          # paid once, at the entry's date (or `start`)

@@ -26,7 +26,7 @@ from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
 from ledger.imports.rows import Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
-from ledger.model import Entry
+from ledger.model import KEEPS_ZEROS, Entry
 from ledger.limits import date_problem, json_depth, magnitude_problem
 from ledger.rules.rows import currency_rule
 import datetime as dt
@@ -68,7 +68,7 @@ _SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no 
 _RATE = NOTES.add("FTS exchange rate {rate}")
 _ZEROED = NOTES.add("not counted: {file} gives this flow as 0 ({copy})")
 # a download no entry cites, kept for its copies of 0 (its [[document]]'s notes)
-_UNCITED = ("archived by ledger-tool import --from fts for the {n} flow{s} it gives as 0 "
+_UNCITED = (KEEPS_ZEROS + "{n} flow{s} it gives as 0 "
             "({flows}), where the import left {them}: kept so that an older copy imported "
             "later is not counted again")
 # an import's note (not an entry's)
@@ -561,17 +561,21 @@ def _flow_ids(path: Path) -> set[str]:
         return {"*"}
     out = set()
     for m in _ID.finditer(text):
-        t = m.group(1).strip()
+        value = m.group(1)
+        if "\\" in value:
+            return {"*"}   # an escape inside the value ("\t100000"): the parser decodes it
+        t = value.strip().strip('"').strip()
         if not t.isdigit():
             try:
                 t = _id(Decimal(t)) or ""
             except ArithmeticError:
-                continue
+                continue   # no number: the parser refuses such a flow too
         out.add(t)
     return out
 
 
-_ID = re.compile(r'"id"\s*:\s*"?\s*([^",}\]\s]{1,60})')
+# an id's whole value, up to the next separator, whatever its length
+_ID = re.compile(r'"id"\s*:\s*([^,}\]]*)')
 _ESCAPED = re.compile(r"\\u00(?:3[0-9]|6[49])", re.IGNORECASE)
 
 

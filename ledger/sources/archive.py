@@ -34,7 +34,7 @@ from ledger.atomic import open_folder, real_path, unlink_at, write_atomic, write
 from ledger.edit import checked_edit, remove_tables, table_spans, write_edits, writing
 from ledger.errors import LedgerError
 from ledger.model import is_slug
-from ledger.model import Document
+from ledger.model import KEEPS_ZEROS, Document
 from ledger.read import read_book
 from ledger.read.journal import parse_file, read_tables
 from ledger.safe_io import (DEFAULT_ARCHIVE, UnsafeFile, archive_parts, check_file, check_nesting,
@@ -379,6 +379,11 @@ def _remove_document(root: Path, doc_id: str, force: bool, archive: str | Path |
         raise LedgerError(f"document {doc_id!r} is cited by {len(citing)} citation(s) of "
                           f"entr{'y' if len({e.id for e, _ in citing}) == 1 else 'ies'} {ids}; "
                           "nothing removed (--force removes those citations too)")
+    if doc.notes.startswith(KEEPS_ZEROS) and not force:
+        raise LedgerError(f"document {doc_id!r} keeps an FTS download's copies of 0 "
+                          f"({doc.notes[len(KEEPS_ZEROS):].split(' it gives', 1)[0]}): without "
+                          "it, an older download imported later counts those flows again; "
+                          "nothing removed (--force removes it anyway)")
     # what goes from each file: (entry index, citation index) or the document
     drops: dict[Path, list] = {}
     drops.setdefault(Path(doc.file), []).append(("document", doc.line))
