@@ -284,7 +284,10 @@ def ledger_folder_above(path: str | os.PathLike) -> Path | None:
     """The nearest folder above ``path`` holding a ``ledger.toml`` (a ledger
     folder, as ``init`` makes one), or None."""
     p = Path(os.path.abspath(path))
-    return next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), None)
+    found = next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), None)
+    if found is None or not found.is_relative_to(os.getcwd()):
+        return found
+    return Path(os.path.relpath(found))     # as the user would write it
 
 
 def reads_as_journal(path: str | os.PathLike) -> bool:

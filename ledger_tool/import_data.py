@@ -40,7 +40,7 @@ from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
 from ledger.writer import render
 from ledger_tool.cmd_init import init_ledger
-from ledger_tool.common import CappedMessages, max_messages, print_capped
+from ledger_tool.common import CappedMessages, max_messages, print_capped, refuse_ledger_output
 from ledger_tool.import_names import DATA_FILE, SUFFIX
 from reports.progress import Progress
 
@@ -289,6 +289,10 @@ def run_dataset(args) -> int:
     if target.suffix.lower() != ".parquet":   # else no command would read it as a dataset
         raise LedgerError(f"import: --to {target}: a dataset's folder name ends in .parquet "
                           f"(e.g. {target.with_suffix('.parquet').name}); -o writes a journal")
+    try:     # a ledger would read the dataset's _ledger.toml as one of its journal files
+        refuse_ledger_output(target, dataset=True)
+    except LedgerError as err:
+        raise LedgerError(f"import: --to {err}; nothing written") from None
     cap = max_messages()    # a bad cap is one line before any folder is made
     tmp = bulk.temporary_folder(target)
     sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
