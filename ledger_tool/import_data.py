@@ -12,6 +12,7 @@ import functools
 import io
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -38,7 +39,7 @@ from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
-from ledger.writer import render
+from ledger.writer import render, unreadable
 from ledger_tool.cmd_init import init_ledger
 from ledger_tool.common import CappedMessages, max_messages, print_capped, refuse_ledger_output
 from ledger_tool.import_names import DATA_FILE, SUFFIX
@@ -715,13 +716,34 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
 
 def append_entries(target: Path, header: str, text: str) -> None:
     """``header`` and the rendered entries appended to the journal file
-    ``target`` (read through the guard; made when missing), atomically."""
+    ``target`` (read through the guard; made when missing), atomically; the
+    result is parsed first, and refused in one line if it would not read."""
     try:
         if target.exists():
             old = read_text(target, what="journal file")   # a regular file, within the cap
             text = old.rstrip("\n") + "\n\n" + header + text
         else:
-            text = header + text
+            old, text = "", header + text
+        bad = unreadable(text)
+        if bad is not None:
+            inline = _inline_entries(old)
+            if inline is not None:
+                line, key = inline
+                raise LedgerError(f"import: {target}:{line}: the file gives an inline array "
+                                  f"({key} = [...]), which appended [[{key}]] tables cannot "
+                                  f"follow; write it as [[{key}]] tables and import again; "
+                                  f"nothing written")
+            raise LedgerError(f"import: {target}:{bad[0]}: with the entries appended the file "
+                              f"would not read ({bad[1]}); nothing written")
         write_atomic(target, text)
     except OSError as err:
         raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None
+
+
+def _inline_entries(text: str) -> tuple[int, str] | None:
+    """(line, "entry" or "document") where the journal ``text`` gives its
+    entries or documents as an array value (``entry = [...]``), not as
+    tables; else None."""
+    m = re.search(r"(?m)^[ \t]*(entry|document)[ \t]*=", text)
+    return None if m is None else (text.count("\n", 0, m.start()) + 1, m.group(1))
+
