@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ledger import read_book
+from ledger.read import ledger_format
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.imports.rows import refused_ids
@@ -14,7 +15,8 @@ from ledger.rules.options import OptionError
 from ledger_tool.common import capped
 from ledger_tool.import_data import (APRIL, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
-                                     print_warnings, run_data, run_dataset, settle_outputs)
+                                     print_warnings, run_data, run_dataset, settle_outputs,
+                                     with_own_ledger)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 
@@ -77,7 +79,11 @@ def _targets(output: str, ledger_arg: str | None):
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
         raise LedgerError(f"import: -o {out}: give a .toml file or an existing ledger folder")
     if ledger_arg:
-        return out, Path(ledger_arg)
+        lp = Path(ledger_arg)
+        if ledger_format(lp)[0] != "journal":     # a bulk table or dataset: read as it is
+            return out, lp
+        # the ids of the ledger the file belongs to are checked too
+        return out, with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
     folder = out.parent
     others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()
               and is_journal_file(p)]

@@ -41,7 +41,8 @@ from ledger.safe_io import read_text
 from ledger.sources.archive import named_archive
 from ledger.writer import render, unreadable
 from ledger_tool.cmd_init import init_ledger
-from ledger_tool.common import CappedMessages, max_messages, print_capped, refuse_ledger_output
+from ledger_tool.common import (CappedMessages, ledger_folder_above, max_messages, print_capped,
+                                refuse_ledger_output)
 from ledger_tool.import_names import DATA_FILE, SUFFIX
 from reports.progress import Progress
 
@@ -80,6 +81,25 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
     return out
 
 
+def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
+    """``files`` (the ledger ``--ledger`` names), then the journal files of
+    the ledger the journal file ``out`` belongs to (the ledger folder above
+    it, else the journal files beside it) and ``out`` itself when it
+    exists: the entries written there join that ledger, so their ids are
+    checked against it too."""
+    root = ledger_folder_above(out)
+    own = ledger_files(root) if root is not None else \
+        [p for p in sorted(out.parent.glob("*.toml")) if is_journal_file(p)]
+    if out.exists():
+        own.append(out)
+    seen = {f.resolve() for f in files}
+    for f in own:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            files.append(f)
+    return files
+
+
 def load_scope(files: list[Path]):
     """(the Book, documents, problems, options) of these journal files read
     together into one Book, as a folder is read (links across files hold);
@@ -108,9 +128,7 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
         lp = Path(ledger_arg)
         if not lp.exists():
             raise LedgerError(f"import: --ledger {ledger_arg}: no such file or folder")
-        files = ledger_files(lp) if lp.is_dir() else [lp]
-        if out.exists() and out.resolve() not in {f.resolve() for f in files}:
-            files.append(out)
+        files = with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
         return out, lp if lp.is_dir() else lp.parent, files
     siblings = ledger_files(out.parent, exclude=out) if out.parent.is_dir() else []
     siblings = [s for s in siblings if s.parent == out.parent]
