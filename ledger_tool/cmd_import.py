@@ -15,8 +15,8 @@ from ledger.rules.options import OptionError
 from ledger_tool.common import capped
 from ledger_tool.import_data import (APRIL, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
-                                     print_warnings, run_data, run_dataset, settle_outputs,
-                                     with_own_ledger)
+                                     print_warnings, refuse_unread, run_data, run_dataset,
+                                     settle_outputs, with_own_ledger)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 
@@ -113,6 +113,7 @@ def run(args) -> int:
             book = read_book(ledger_path)
             entries, documents, problems = book, book.documents, book.problems
             options = book.options
+        refuse_unread(problems)
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path

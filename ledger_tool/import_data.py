@@ -100,6 +100,24 @@ def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
     return files
 
 
+# the reader's problems that leave some of a file's entries or documents
+# unread (ledger.read.journal): their ids are unknown, so nothing is imported
+UNREAD = frozenset({"unsafe-file", "binary-file", "not-utf8", "too-deep", "toml-syntax",
+                    "unreadable-value", "bad-entries", "bad-documents"})
+
+
+def refuse_unread(problems) -> None:
+    """Refuse the import, one line per file, when a journal file of the
+    ledger cannot be read whole: an import into it could repeat the ids it
+    holds (and appending to it would not mend it)."""
+    unread = [p for p in problems if p.severity == "error" and p.code in UNREAD]
+    if unread:
+        raise LedgerError("\n".join(
+            f"import: {p.file}" + (f":{p.line}" if p.line else "") + f": {p.message}; the "
+            f"ledger's ids cannot all be read: fix the file, then import again; nothing written"
+            for p in unread))
+
+
 def load_scope(files: list[Path]):
     """(the Book, documents, problems, options) of these journal files read
     together into one Book, as a folder is read (links across files hold);
@@ -189,6 +207,7 @@ def run_data(args) -> int:
     target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
+    refuse_unread(problems)
     errs = [p for p in problems if p.severity == "error"]
     if errs:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
