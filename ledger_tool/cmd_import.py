@@ -13,7 +13,7 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
 from ledger_tool.common import capped
-from ledger_tool.import_data import (APRIL, append_entries, check_output, fiscal_start_note,
+from ledger_tool.import_data import (APRIL, Created, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
                                      print_warnings, refuse_unread, run_data, run_dataset,
                                      settle_outputs, with_own_ledger)
@@ -152,22 +152,25 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    if n_ok or n_bad:
-        from reports.text import inert_frame   # pandas: only for a rejects file
+    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
+    if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
+        header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
+    made = Created()      # undone if the journal cannot be written: nothing half-written
+    with made.undone_on_failure():
+        if n_ok or n_bad:
+            from reports.text import inert_frame   # pandas: only for a rejects file
 
-        rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
-            result.rejects_frame()).to_csv(index=False) if n_bad else None,
-            fiscal_year_start=carried, empty_folder=empty_folder)
+            rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
+                result.rejects_frame()).to_csv(index=False) if n_bad else None,
+                fiscal_year_start=carried, empty_folder=empty_folder, made=made)
+        if n_ok:
+            append_entries(target, header, result.text)
     if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
-    if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
-        header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
-    append_entries(target, header, result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
           + (f" ({len(result.documents)} new document(s) declared)" if result.documents else "")
           + warned, file=sys.stderr)

@@ -38,9 +38,9 @@ from ledger.read.journal import TOP_LEVEL, parse_file
 from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_text
-from ledger.sources.archive import named_archive
+from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
 from ledger.writer import render, unreadable
-from ledger_tool.cmd_init import init_ledger
+from ledger_tool.cmd_init import LEDGER_FILE, SOURCES_FILE, init_ledger
 from ledger_tool.common import (CappedMessages, ledger_folder_above, max_messages, print_capped,
                                 refuse_ledger_output)
 from ledger_tool.import_names import DATA_FILE, SUFFIX
@@ -275,30 +275,37 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: {summary}", file=sys.stderr)
         raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
                           f"read; fix or remove them and run the import again")
-    if rejected or skipped or n_new or n_upd:
-        rejects_path = settle_outputs(target, root, bool(n_new or n_upd),
-                                      _rejects_csv(result.problems) if rejected or skipped else None)
+    made = Created()      # undone if any write fails: nothing half-written
+    with made.undone_on_failure():
+        if rejected or skipped or n_new or n_upd:
+            rejects_path = settle_outputs(target, root, bool(n_new or n_upd),
+                                          _rejects_csv(result.problems)
+                                          if rejected or skipped else None, made=made)
+        if n_new or n_upd:
+            try:
+                for r in results:      # archive first: entries never cite a missing copy
+                    if r.document and r.document["id"] in {d["id"] for d in result.documents}:
+                        made.missing_folders((archive / r.document["path"]).parent)
+                        made.new_file(archive / r.document["path"])
+                        archive_copy(Path(r.file), archive, r.document)
+                changes: dict[Path, dict[int, str]] = {}
+                for old, table, _ in result.updated:
+                    changes.setdefault(Path(old.file), {})[old.line] = render([table])
+                for f, ch in changes.items():
+                    made.rewriting(f)
+                    write_atomic(f, replace_entries(f, ch), inside=root)
+                if text:
+                    append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
+                                           f"{Path(args.file).name}`\n", text)
+            except (OSError, UnicodeDecodeError) as err:
+                filename = getattr(err, "filename", None)
+                where = f" {filename}" if filename else ""
+                raise LedgerError(f"import: cannot write{where}: "
+                                  f"{getattr(err, 'strerror', None) or err}; nothing written"
+                                  ) from None
     if rejected or skipped:
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
-    if n_new or n_upd:
-        try:
-            for r in results:      # archive first: entries never cite a missing copy
-                if r.document and r.document["id"] in {d["id"] for d in result.documents}:
-                    archive_copy(Path(r.file), archive, r.document)
-            changes: dict[Path, dict[int, str]] = {}
-            for old, table, _ in result.updated:
-                changes.setdefault(Path(old.file), {})[old.line] = render([table])
-            for f, ch in changes.items():
-                write_atomic(f, replace_entries(f, ch), inside=root)
-            if text:
-                append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
-                                       f"{Path(args.file).name}`\n", text)
-        except (OSError, UnicodeDecodeError) as err:
-            filename = getattr(err, "filename", None)
-            where = f" {filename}" if filename else ""
-            raise LedgerError(f"import: cannot write{where}: "
-                              f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
@@ -720,35 +727,96 @@ def dataset_options_text(fiscal_year_start: str) -> str:
     return f'[ledger]\nfiscal_year_start = "{fiscal_year_start}"   # MM-DD\n'
 
 
+class Created:
+    """What one import run made (files, folders, files it rewrote), undone
+    when the run fails: a failed import leaves nothing half-written (no new
+    ledger folder, no rejects file of a run that wrote no entries, no
+    archive copy nothing cites, every file it rewrote as it was)."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.folders: list[Path] = []
+        self.rewritten: dict[Path, bytes] = {}
+
+    def missing_folders(self, folder: Path) -> None:
+        """``folder`` and its parents that do not exist yet (about to be made)."""
+        for p in (folder, *folder.parents):
+            if p.exists():
+                break
+            self.folders.append(p)
+
+    def new_file(self, path: Path) -> None:
+        """``path`` when it does not exist yet (about to be written)."""
+        if not path.exists() and not path.is_symlink():
+            self.files.append(path)
+
+    def rewriting(self, path: Path) -> None:
+        """``path``'s bytes now, put back if the run fails after rewriting it."""
+        if path.is_file() and path not in self.rewritten:
+            self.rewritten[path] = path.read_bytes()
+
+    @contextlib.contextmanager
+    def undone_on_failure(self):
+        try:
+            yield self
+        except BaseException:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        for path, data in self.rewritten.items():
+            with contextlib.suppress(OSError, LedgerError):
+                write_atomic(path, data)
+        for path in reversed(self.files):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        # the folders this run made, deepest first, each only when left empty
+        for path in sorted(set(self.folders), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _init_ledger(folder: Path, made: Created | None, **options) -> None:
+    """``init_ledger``, with what it makes noted in ``made``."""
+    if made is not None:
+        made.missing_folders(folder / DEFAULT_ARCHIVE)
+        for name in (LEDGER_FILE, SOURCES_FILE):
+            made.new_file(folder / name)
+    init_ledger(folder, **options)
+
+
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
                    fiscal_year_start: str | None = None,
-                   empty_folder: bool = False) -> Path | None:
+                   empty_folder: bool = False, made: Created | None = None) -> Path | None:
     """Make the new ledger ``folder`` (missing, or existing and empty:
     ``empty_folder``) when something is imported into it
     (its fiscal year starting on ``fiscal_year_start``, else 1 April), and
     write the ``rejects`` CSV text, if any, beside the journal file ``target``
     (OUTPUT.rejects.csv), or beside the folder when nothing is imported into a
     new one (it is then not made).  One rejects file per run: an earlier run's
-    is never overwritten (-2, -3, ...).  Returns the rejects file written."""
+    is never overwritten (-2, -3, ...).  Returns the rejects file written.
+    ``made``: where what is made here is noted, for the run to undo if it fails."""
     path = target.with_name(target.stem + ".rejects.csv")
+    options = {"fiscal_year_start": fiscal_year_start} if fiscal_year_start else {}
     if empty_folder and imported:
-        init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
-                               if fiscal_year_start else {}))
+        _init_ledger(folder, made, **options)
         print(f"ledger-tool: import: made the empty folder {folder} a new ledger",
               file=sys.stderr)
     elif not folder.exists():
         if imported:
-            init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
-                                   if fiscal_year_start else {}))
+            _init_ledger(folder, made, **options)
             print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
         else:
             path = folder.with_name(folder.name + ".rejects.csv")
     if rejects is None:
         return None
     try:
-        return write_new(path, rejects)
+        written = write_new(path, rejects)
     except OSError as err:
         raise LedgerError(f"import: cannot write {path}: {err.strerror or err}") from None
+    if made is not None:
+        made.files.append(written)
+    return written
 
 
 def append_entries(target: Path, header: str, text: str) -> None:
@@ -774,7 +842,8 @@ def append_entries(target: Path, header: str, text: str) -> None:
                               f"would not read ({bad[1]}); nothing written")
         write_atomic(target, text)
     except OSError as err:
-        raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None
+        raise LedgerError(f"import: cannot write {target}: {err.strerror or err}; nothing "
+                          f"written") from None
 
 
 def _inline_entries(text: str) -> tuple[int, str] | None:
