@@ -20,6 +20,7 @@ from typing import Any
 
 from ledger.edit import ENTRY_ORDER as ENTRY_FIELDS
 from ledger.edit import SUBTABLES, render_entry
+from ledger.edit import _new_bytes, _newline     # how `add` appends: one way for every command
 from ledger.read.journal import _loads as toml_loads   # the reader's own parser
 from ledger.safe_io import nesting_depth
 from ledger.model import ONE_OFF, Document, Entry
@@ -137,6 +138,15 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
                                    [{sk: _value(sv) for sk, sv in x.items()} for x in v]
                                    for k, v in t.items()}, newline=newline))
     return newline.join(parts)
+
+
+def appended(old: bytes | None, text: str) -> bytes:
+    """The journal bytes ``old`` (None: a new file) with ``text`` (TOML
+    rendered with "\\n" line ends) appended as ``add`` appends an entry
+    (``ledger.edit``): a BOM and CRLF line ends kept, one blank line before
+    the new tables."""
+    newline = _newline(old or b"")
+    return _new_bytes(old, text.replace("\n", newline), newline)[0]
 
 
 _AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")

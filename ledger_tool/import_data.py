@@ -37,9 +37,9 @@ from ledger.read.dataset import DATASET_OPTIONS
 from ledger.read.journal import TOP_LEVEL, parse_file
 from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
-from ledger.safe_io import read_text
+from ledger.safe_io import read_bytes
 from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
-from ledger.writer import render, unreadable
+from ledger.writer import appended, render, unreadable
 from ledger_tool.cmd_init import LEDGER_FILE, SOURCES_FILE, init_ledger
 from ledger_tool.common import (CappedMessages, ledger_folder_above, max_messages, print_capped,
                                 refuse_ledger_output)
@@ -824,14 +824,15 @@ def append_entries(target: Path, header: str, text: str) -> None:
     ``target`` (read through the guard; made when missing), atomically; the
     result is parsed first, and refused in one line if it would not read."""
     try:
-        if target.exists():
-            old = read_text(target, what="journal file")   # a regular file, within the cap
-            text = old.rstrip("\n") + "\n\n" + header + text
-        else:
-            old, text = "", header + text
-        bad = unreadable(text)
+        # a regular file, within the cap; its BOM and line ends kept, as `add` keeps them
+        old = read_bytes(target, what="journal file") if target.exists() else None
+        new = appended(old, header + text)
+        try:
+            bad = unreadable(new.decode("utf-8-sig"))
+        except UnicodeDecodeError as err:
+            bad = new[:err.start].count(b"\n") + 1, f"not valid UTF-8 (byte {err.start})"
         if bad is not None:
-            inline = _inline_entries(old)
+            inline = _inline_entries((old or b"").decode("utf-8-sig", "replace"))
             if inline is not None:
                 line, key = inline
                 raise LedgerError(f"import: {target}:{line}: the file gives an inline array "
@@ -840,7 +841,7 @@ def append_entries(target: Path, header: str, text: str) -> None:
                                   f"nothing written")
             raise LedgerError(f"import: {target}:{bad[0]}: with the entries appended the file "
                               f"would not read ({bad[1]}); nothing written")
-        write_atomic(target, text)
+        write_atomic(target, new)
     except OSError as err:
         raise LedgerError(f"import: cannot write {target}: {err.strerror or err}; nothing "
                           f"written") from None
