@@ -1053,7 +1053,7 @@ def _take(values, rows):
 
 
 def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False,
-              with_frame: bool = True, mark_rule=None):
+              with_frame: bool = True, mark_rule=None, restated=None):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
@@ -1068,7 +1068,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     False when the caller reads only the problems and ``kept`` (the frame is
     None then, and pandas is not loaded for it).  ``mark_rule``: the
     amounts' decimal-mark ``Convention`` decided over more rows than these
-    (a dataset's); None: over these."""
+    (a dataset's); None: over these.  ``restated``: a list to which the
+    conversions as the rules read them are appended (Arrow text per row of
+    ``raw.entries``, ``EUR 15000000; USD 19000000``; '' for none or
+    refused), for a caller that writes them without the frame."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1310,8 +1313,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    restated = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
-        if raw.restatements.num_rows else empty   # the conversions
+    conversions = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
+        if raw.restatements.num_rows else empty
+    if restated is not None:
+        restated.append(conversions)
     if "problem" in raw.citations.column_names:   # the bulk reader's citations cells
         raw = _citation_cells(P, raw, firsts, group)
     if raw.citations.num_rows:
@@ -1470,7 +1475,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
     # pandas' Arrow-backed strings (the dtype entries_frame gives)
-    text = pa.table({"id": sid_laid, "restated": laid(restated), "where": where}).to_pandas()
+    text = pa.table({"id": sid_laid, "restated": laid(conversions), "where": where}).to_pandas()
     frame = pd.DataFrame({
         "id": text["id"],
         "date": laid(date_np),
