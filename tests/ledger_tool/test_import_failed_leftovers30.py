@@ -76,3 +76,29 @@ def test_a_failed_iati_import_removes_its_archive_copy(tmp_path, run_cli, monkey
     code, _, err = run_cli("import", "--from", "iati", IATI, "-o", work / "led")
     assert code == 1 and "No space left on device" in err
     assert list(work.iterdir()) == []
+
+
+def test_undo_puts_back_a_rewritten_file_and_removes_only_what_the_run_made(tmp_path):
+    led = tmp_path / "led"
+    led.mkdir()
+    kept = led / "pledges.toml"
+    kept.write_bytes(b"[[entry]]\r\nid = \"a\"\r\n")
+    mine = led / "notes.txt"
+    mine.write_text("not the run's")
+    made = import_data.Created()
+    with pytest.raises(OSError):
+        with made.undone_on_failure():
+            made.rewriting(kept)
+            kept.write_bytes(b"rewritten")
+            made.missing_folders(led / "sources" / "iati")
+            (led / "sources" / "iati").mkdir(parents=True)
+            made.new_file(led / "sources" / "iati" / "a.xml")
+            (led / "sources" / "iati" / "a.xml").write_text("copy")
+            (led / "sources" / "other.txt").write_text("someone else's")
+            made.new_file(mine)            # exists already: not the run's to remove
+            raise OSError(errno.ENOSPC, "No space left on device")
+    assert kept.read_bytes() == b"[[entry]]\r\nid = \"a\"\r\n"
+    assert mine.read_text() == "not the run's"
+    # its own copy and folder gone; a folder holding another file stays
+    assert not (led / "sources" / "iati").exists()
+    assert (led / "sources" / "other.txt").read_text() == "someone else's"
