@@ -58,6 +58,7 @@ def register(sub) -> None:
     p.add_argument("--ledger", metavar="PATH",
                    help="the ledger to check ids and documents against (default: the output "
                         "folder, or the output file's folder when it holds other journal files); "
+                        "the ids of the ledger the output file belongs to are checked too; "
                         "-o only: --to refuses it")
     p.add_argument("-n", "--dry-run", action="store_true",
                    help="check and report, print the TOML on stdout, write nothing")
