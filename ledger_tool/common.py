@@ -294,7 +294,7 @@ def reads_as_journal(path: str | os.PathLike) -> bool:
     """``path`` is an existing TOML file of journal tables holding an entry
     or a document: a one-file ledger (never the output of export or report)."""
     p = Path(path)
-    if not p.is_file():
+    if not p.is_file() or ledger_format(p)[0] != "journal":   # a .toml, or a TOML head
         return False
     data = parse_file(p)[1]
     return data is not None and set(data) <= TOP_LEVEL and bool({"entry", "document"} & set(data))
