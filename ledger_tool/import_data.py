@@ -101,9 +101,11 @@ def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
     return files
 
 
-# the reader's problems that leave some of a file's entries or documents
-# unread (ledger.read.journal): their ids are unknown, so nothing is imported
-UNREAD = frozenset({"unsafe-file", "binary-file", "not-utf8", "too-deep", "toml-syntax",
+# the reader's problems that leave some of a journal file's entries or
+# documents unread (ledger.read.journal): their ids are unknown, so nothing
+# is imported.  Not "unsafe-file": a link leading out of the ledger, a FIFO,
+# is never the ledger's file (the import goes ahead with a warning)
+UNREAD = frozenset({"binary-file", "not-utf8", "too-deep", "toml-syntax",
                     "unreadable-value", "bad-entries", "bad-documents"})
 
 
