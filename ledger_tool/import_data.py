@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import write_atomic, write_new
+from ledger.atomic import write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -308,12 +308,12 @@ def run_data(args) -> int:
                 changes: dict[Path, dict[int, str]] = {}
                 for old, table, _ in result.updated:
                     changes.setdefault(Path(old.file), {})[old.line] = render([table])
-                for f, ch in changes.items():
-                    made.rewriting(f)
-                    write_atomic(f, replace_entries(f, ch), inside=root)
-                if text:
-                    append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
-                                           f"{Path(args.file).name}`\n", text)
+                files = {f: replace_entries(f, ch) for f, ch in changes.items()}
+                if text:    # in the same write as the updates: every file or none
+                    files[target] = journal_appended(
+                        target, files.get(target), f"# Imported by `ledger-tool import --from "
+                                                   f"{kind} {Path(args.file).name}`\n", text)
+                write_all_atomic(files, inside={f: root for f in changes})
             except (OSError, UnicodeDecodeError) as err:
                 filename = getattr(err, "filename", None)
                 where = f" {filename}" if filename else ""
@@ -767,15 +767,15 @@ def dataset_options_text(fiscal_year_start: str) -> str:
 
 
 class Created:
-    """What one import run made (files, folders, files it rewrote), undone
-    when the run fails: a failed import leaves nothing half-written (no new
-    ledger folder, no rejects file of a run that wrote no entries, no
-    archive copy nothing cites, every file it rewrote as it was)."""
+    """What one import run made (files, folders), removed when the run
+    fails: a failed import leaves nothing half-written (no new ledger
+    folder, no rejects file of a run that wrote no entries, no archive copy
+    nothing cites; the journals are written all or none by
+    ``ledger.atomic.write_all_atomic``)."""
 
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.folders: list[Path] = []
-        self.rewritten: dict[Path, bytes] = {}
 
     def missing_folders(self, folder: Path) -> None:
         """``folder`` and its parents that do not exist yet (about to be made)."""
@@ -789,11 +789,6 @@ class Created:
         if not path.exists() and not path.is_symlink():
             self.files.append(path)
 
-    def rewriting(self, path: Path) -> None:
-        """``path``'s bytes now, put back if the run fails after rewriting it."""
-        if path.is_file() and path not in self.rewritten:
-            self.rewritten[path] = path.read_bytes()
-
     @contextlib.contextmanager
     def undone_on_failure(self):
         try:
@@ -803,9 +798,6 @@ class Created:
             raise
 
     def undo(self) -> None:
-        for path, data in self.rewritten.items():
-            with contextlib.suppress(OSError, LedgerError):
-                write_atomic(path, data)
         for path in reversed(self.files):
             with contextlib.suppress(OSError):
                 path.unlink()
@@ -863,27 +855,36 @@ def append_entries(target: Path, header: str, text: str) -> None:
     ``target`` (read through the guard; made when missing), atomically; the
     result is parsed first, and refused in one line if it would not read."""
     try:
-        # a regular file, within the cap; its BOM and line ends kept, as `add` keeps them
-        old = read_bytes(target, what="journal file") if target.exists() else None
-        new = appended(old, header + text)
-        try:
-            bad = unreadable(new.decode("utf-8-sig"))
-        except UnicodeDecodeError as err:
-            bad = new[:err.start].count(b"\n") + 1, f"not valid UTF-8 (byte {err.start})"
-        if bad is not None:
-            inline = _inline_entries((old or b"").decode("utf-8-sig", "replace"))
-            if inline is not None:
-                line, key = inline
-                raise LedgerError(f"import: {target}:{line}: the file gives an inline array "
-                                  f"({key} = [...]), which appended [[{key}]] tables cannot "
-                                  f"follow; write it as [[{key}]] tables and import again; "
-                                  f"nothing written")
-            raise LedgerError(f"import: {target}:{bad[0]}: with the entries appended the file "
-                              f"would not read ({bad[1]}); nothing written")
-        write_atomic(target, new)
+        write_atomic(target, journal_appended(target, None, header, text))
     except OSError as err:
         raise LedgerError(f"import: cannot write {target}: {err.strerror or err}; nothing "
                           f"written") from None
+
+
+def journal_appended(target: Path, now: bytes | None, header: str, text: str) -> bytes:
+    """The journal file ``target`` with ``header`` and the rendered entries
+    appended as ``add`` appends (``ledger.writer.appended``: its BOM and line
+    ends kept) after ``now`` (its new bytes), else the file's (read through
+    the guard; none when missing).  The result is parsed first: one that
+    would not read is refused in one line (``LedgerError``)."""
+    old = now if now is not None else \
+        read_bytes(target, what="journal file") if target.exists() else None
+    new = appended(old, header + text)
+    try:
+        bad = unreadable(new.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        bad = new[:err.start].count(b"\n") + 1, f"not valid UTF-8 (byte {err.start})"
+    if bad is not None:
+        inline = _inline_entries((old or b"").decode("utf-8-sig", "replace"))
+        if inline is not None:
+            line, key = inline
+            raise LedgerError(f"import: {target}:{line}: the file gives an inline array "
+                              f"({key} = [...]), which appended [[{key}]] tables cannot "
+                              f"follow; write it as [[{key}]] tables and import again; "
+                              f"nothing written")
+        raise LedgerError(f"import: {target}:{bad[0]}: with the entries appended the file "
+                          f"would not read ({bad[1]}); nothing written")
+    return new
 
 
 def _inline_entries(text: str) -> tuple[int, str] | None:
@@ -892,4 +893,3 @@ def _inline_entries(text: str) -> tuple[int, str] | None:
     tables; else None."""
     m = re.search(r"(?m)^[ \t]*(entry|document)[ \t]*=", text)
     return None if m is None else (text.count("\n", 0, m.start()) + 1, m.group(1))
-
