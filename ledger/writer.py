@@ -12,12 +12,17 @@ escapes and dates are always valid TOML.
 from __future__ import annotations
 
 import datetime as dt
+import re
+import tomllib
 from decimal import Decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ledger.edit import ENTRY_ORDER as ENTRY_FIELDS
 from ledger.edit import SUBTABLES, render_entry
+from ledger.edit import _new_bytes, _newline     # how `add` appends: one way for every command
+from ledger.read.journal import _loads as toml_loads   # the reader's own parser
+from ledger.safe_io import nesting_depth
 from ledger.model import ONE_OFF, Document, Entry
 from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
@@ -133,3 +138,33 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
                                    [{sk: _value(sv) for sk, sv in x.items()} for x in v]
                                    for k, v in t.items()}, newline=newline))
     return newline.join(parts)
+
+
+def appended(old: bytes | None, text: str) -> bytes:
+    """The journal bytes ``old`` (None: a new file) with ``text`` (TOML
+    rendered with "\\n" line ends) appended as ``add`` appends an entry
+    (``ledger.edit``): a BOM and CRLF line ends kept, one blank line before
+    the new tables."""
+    newline = _newline(old or b"")
+    return _new_bytes(old, text.replace("\n", newline), newline)[0]
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def unreadable(text: str) -> tuple[int, str] | None:
+    """(line, why) when the journal ``text`` would not read as TOML (the
+    reader's parser, nesting checked first), else None: what a write
+    checks before its rename, so that no command leaves a journal that no
+    longer reads."""
+    deep = nesting_depth(text)
+    if deep is not None:
+        return deep[1], f"arrays or inline tables nested {deep[0]} deep"
+    try:
+        toml_loads(text)
+    except tomllib.TOMLDecodeError as err:
+        m = _AT_LINE.search(str(err))
+        return (int(m.group(1)) if m else 0), _AT_LINE.sub("", str(err)).strip()
+    except (RecursionError, ValueError) as err:
+        return 0, str(err) or type(err).__name__
+    return None

@@ -7,7 +7,8 @@ from pathlib import Path
 from ledger.errors import LedgerError
 from ledger.safe_io import guard_output, refuse_ledger
 from ledger_tool.common import (add_deflator_options, filtered, iso_date, load_ledger,
-                                system_allocator, valuation)
+                                reads_as_journal, refuse_ledger_output, system_allocator,
+                                valuation)
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -139,6 +140,12 @@ def check_output(args, fmt: str) -> None:
                 refuse_ledger(args.output, args.ledger, folder=True)
             else:
                 guard_output(args.output, ledger=args.ledger, force=args.force)
+                # nor another ledger's, whatever --force says (as report refuses them)
+                refuse_ledger_output(args.output)
+                if reads_as_journal(args.output):
+                    raise LedgerError(f"{args.output}: holds journal entries (a ledger); "
+                                      f"ledger-tool never overwrites a journal (choose "
+                                      f"another output)")
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":

@@ -16,7 +16,8 @@ from ledger.phrases.extract import CSV_COLUMNS, mentions_in
 from ledger.phrases.money import format_amount_phrase, format_money, known_currencies, plain_decimal
 from ledger.sources.archive import archived_document
 from ledger.sources.render import locator_for, original_stem, read_document
-from ledger_tool.common import check_locale, print_capped
+from ledger_tool.common import (check_locale, ledger_folder_above, print_capped, reads_as_journal,
+                                refuse_ledger_output)
 from reports.text import inert
 
 
@@ -40,7 +41,9 @@ def register(sub) -> None:
                    help="the ledger whose recorded documents the drafts cite (their ids and "
                         "publication dates); default: the ledger folder whose archive holds "
                         "the DOC, if any")
-    p.add_argument("--force", action="store_true", help="overwrite the --draft file if it exists")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite the --draft file if it exists (an earlier draft: never a "
+                        "ledger's journal file, nor a new file in a ledger folder)")
     p.set_defaults(func=run)
 
 
@@ -52,6 +55,18 @@ def run(args: argparse.Namespace) -> int:
     if draft is not None:
         if draft.is_dir():
             raise LedgerError(f"extract: --draft {draft}: is a directory")
+        # never a ledger's journal, nor a .toml its folder would read, whatever --force
+        # says: the ledger given, the one above the draft, the ones holding the DOCs
+        ledgers = [args.ledger] if args.ledger else []
+        ledgers += [f for d in args.docs if (f := ledger_folder_above(d)) is not None]
+        try:
+            refuse_ledger_output(draft, ledgers)
+        except LedgerError as err:
+            raise LedgerError(f"extract: --draft {err}") from None
+        if reads_as_journal(draft) and not _earlier_draft(draft):
+            raise LedgerError(f"extract: --draft {draft}: holds journal entries not written "
+                              f"by 'extract --draft' (a ledger); ledger-tool never overwrites "
+                              f"a journal (choose another file)")
         if draft.exists() and not args.force:
             raise LedgerError(f"extract: --draft {draft} already exists; "
                               "choose another file or add --force to overwrite it")
@@ -203,6 +218,19 @@ def _slug(path) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", original_stem(path)).strip("-._") or "doc"
 
 
+DRAFT_HEADER = "# Draft entries written by `ledger-tool extract --draft`."
+
+
+def _earlier_draft(path: Path) -> bool:
+    """``path`` begins as ``draft_toml`` writes a draft."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(DRAFT_HEADER.encode()) + 3).lstrip(b"\xef\xbb\xbf") \
+                .startswith(DRAFT_HEADER.encode())
+    except OSError:
+        return False
+
+
 def draft_toml(results) -> str:
     """Draft ``[[entry]]`` tables, one per mention, to be completed by hand.
     ``results``: (document read, its mentions, the recorded ``Document`` it
@@ -210,7 +238,7 @@ def draft_toml(results) -> str:
     entry's date (its publication date); otherwise they are placeholders."""
 
     lines = [
-        "# Draft entries written by `ledger-tool extract --draft`.",
+        DRAFT_HEADER,
         "# Each entry needs its funder and purpose (marked TODO), a look at its date",
         "# and a check that the figure is a new pledge, not one already in the ledger",
         "# (if it is, cite it there: ledger-tool cite LEDGER ENTRY --source DOC --quote ...).",

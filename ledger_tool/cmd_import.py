@@ -6,15 +6,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ledger import read_book
+from ledger.read import ledger_format
 from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
 from ledger_tool.common import capped
-from ledger_tool.import_data import (APRIL, append_entries, check_output, fiscal_start_note,
+from ledger_tool.import_data import (APRIL, Created, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
-                                     print_warnings, run_data, run_dataset, settle_outputs)
+                                     print_warnings, refuse_unread, run_data, run_dataset,
+                                     settle_outputs, with_own_ledger)
 from ledger_tool.import_names import DATA_FILE, IMPORTED_NAME
 
 
@@ -56,6 +58,7 @@ def register(sub) -> None:
     p.add_argument("--ledger", metavar="PATH",
                    help="the ledger to check ids and documents against (default: the output "
                         "folder, or the output file's folder when it holds other journal files); "
+                        "the ids of the ledger the output file belongs to are checked too; "
                         "-o only: --to refuses it")
     p.add_argument("-n", "--dry-run", action="store_true",
                    help="check and report, print the TOML on stdout, write nothing")
@@ -77,7 +80,11 @@ def _targets(output: str, ledger_arg: str | None):
             raise LedgerError(f"import: -o {out}: not a .toml journal or a folder")
         raise LedgerError(f"import: -o {out}: give a .toml file or an existing ledger folder")
     if ledger_arg:
-        return out, Path(ledger_arg)
+        lp = Path(ledger_arg)
+        if ledger_format(lp)[0] != "journal":     # a bulk table or dataset: read as it is
+            return out, lp
+        # the ids of the ledger the file belongs to are checked too
+        return out, with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
     folder = out.parent
     others = [p for p in folder.glob("*.toml") if p.resolve() != out.resolve()
               and is_journal_file(p)]
@@ -107,6 +114,7 @@ def run(args) -> int:
             book = read_book(ledger_path)
             entries, documents, problems = book, book.documents, book.problems
             options = book.options
+        refuse_unread(problems)
         errs = [p for p in problems if p.severity == "error"]
         if errs:
             where = target.parent if isinstance(ledger_path, list) else ledger_path
@@ -145,22 +153,25 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    if n_ok or n_bad:
-        from reports.text import inert_frame   # pandas: only for a rejects file
+    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
+    if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
+        header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
+    made = Created()      # undone if the journal cannot be written: nothing half-written
+    with made.undone_on_failure():
+        if n_ok or n_bad:
+            from reports.text import inert_frame   # pandas: only for a rejects file
 
-        rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
-            result.rejects_frame()).to_csv(index=False) if n_bad else None,
-            fiscal_year_start=carried, empty_folder=empty_folder)
+            rejects_path = settle_outputs(target, target.parent, bool(n_ok), inert_frame(
+                result.rejects_frame()).to_csv(index=False) if n_bad else None,
+                fiscal_year_start=carried, empty_folder=empty_folder, made=made)
+        if n_ok:
+            append_entries(target, header, result.text)
     if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)
     if n_ok == 0:
         raise LedgerError(f"import: nothing imported from {args.file} "
                           f"({result.rows} row(s), {n_bad} rejected)")
-    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
-    if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
-        header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
-    append_entries(target, header, result.text)
     print(f"ledger-tool: import: {n_ok} entr{'y' if n_ok == 1 else 'ies'} written to {target}"
           + (f" ({len(result.documents)} new document(s) declared)" if result.documents else "")
           + warned, file=sys.stderr)

@@ -5,13 +5,17 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from ledger import read_book
 from ledger.errors import LedgerError, UsageError
 from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
+from ledger.read.journal import TOP_LEVEL, parse_file
+from ledger.atomic import real_path
+from ledger.safe_io import OPTIONS_FILE, archive_parts, refuse_ledger, unread_reason
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
 
@@ -274,3 +278,52 @@ def report_edit(command: str, result, done: str, what: str) -> None:
         sys.stdout.write(result.text)
         print(f"ledger-tool: {command}: dry run: {what} is valid and would go to "
               f"{result.path} (line {result.line}); nothing written", file=sys.stderr)
+
+
+def ledger_folder_above(path: str | os.PathLike) -> Path | None:
+    """The nearest folder above ``path`` holding a ``ledger.toml`` (a ledger
+    folder, as ``init`` makes one), or None."""
+    p = Path(os.path.abspath(path))
+    found = next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), None)
+    if found is None or not found.is_relative_to(os.getcwd()):
+        return found
+    return Path(os.path.relpath(found))     # as the user would write it
+
+
+def reads_as_journal(path: str | os.PathLike) -> bool:
+    """``path`` is an existing TOML file of journal tables holding an entry
+    or a document: a one-file ledger (never the output of export or report)."""
+    p = Path(path)
+    if not p.is_file() or ledger_format(p)[0] != "journal":   # a .toml, or a TOML head
+        return False
+    data = parse_file(p)[1]
+    return data is not None and set(data) <= TOP_LEVEL and bool({"entry", "document"} & set(data))
+
+
+def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.PathLike] = (),
+                         *, dataset: bool = False) -> None:
+    """Refuse (``LedgerError``, one line naming ``path``), whatever --force
+    says, an output that would overwrite a ledger's journal or be read as
+    part of a ledger: for each of ``ledgers`` and the ledger folder above
+    ``path`` (``ledger_folder_above``), one of its journal files or a new
+    .toml file the ledger would read (``ledger.safe_io.refuse_ledger``); a
+    ``dataset`` folder anywhere in a ledger folder where the ledger reads
+    files (its ``_ledger.toml`` would be read as one of the ledger's
+    journal files)."""
+    above = ledger_folder_above(path)
+    for ledger in [*ledgers, *([above] if above is not None else [])]:
+        if not Path(ledger).exists():
+            continue
+        if dataset:
+            if not Path(ledger).is_dir():
+                continue
+            root, real = real_path(ledger), real_path(path)
+            if real == root or not real.is_relative_to(root):
+                continue
+            rel = (*real.relative_to(root).parts, "_ledger.toml")
+            if unread_reason(rel, archive_parts(root)) is None:
+                raise LedgerError(f"{path}: inside the ledger folder {ledger}, its "
+                                  f"_ledger.toml would be read as one of the ledger's "
+                                  f"journal files; choose a folder outside the ledger")
+        else:
+            refuse_ledger(path, ledger)

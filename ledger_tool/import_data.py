@@ -12,6 +12,7 @@ import functools
 import io
 import multiprocessing
 import os
+import re
 import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -37,11 +38,12 @@ from ledger.read.dataset import DATASET_OPTIONS
 from ledger.read.journal import TOP_LEVEL, parse_file
 from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
-from ledger.safe_io import read_text
-from ledger.sources.archive import named_archive
-from ledger.writer import render
-from ledger_tool.cmd_init import init_ledger
-from ledger_tool.common import CappedMessages, max_messages, print_capped
+from ledger.safe_io import read_bytes
+from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
+from ledger.writer import appended, render, unreadable
+from ledger_tool.cmd_init import LEDGER_FILE, SOURCES_FILE, init_ledger
+from ledger_tool.common import (CappedMessages, ledger_folder_above, max_messages, print_capped,
+                                refuse_ledger_output)
 from ledger_tool.import_names import DATA_FILE, SUFFIX
 from reports.progress import Progress
 
@@ -80,6 +82,45 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
     return out
 
 
+def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
+    """``files`` (the ledger ``--ledger`` names), then the journal files of
+    the ledger the journal file ``out`` belongs to (the ledger folder above
+    it, else the journal files beside it) and ``out`` itself when it
+    exists: the entries written there join that ledger, so their ids are
+    checked against it too."""
+    root = ledger_folder_above(out)
+    own = ledger_files(root) if root is not None else \
+        [p for p in sorted(out.parent.glob("*.toml")) if is_journal_file(p)]
+    if out.exists():
+        own.append(out)
+    seen = {f.resolve() for f in files}
+    for f in own:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            files.append(f)
+    return files
+
+
+# the reader's problems that leave some of a journal file's entries or
+# documents unread (ledger.read.journal): their ids are unknown, so nothing
+# is imported.  Not "unsafe-file": a link leading out of the ledger, a FIFO,
+# is never the ledger's file (the import goes ahead with a warning)
+UNREAD = frozenset({"binary-file", "not-utf8", "too-deep", "toml-syntax",
+                    "unreadable-value", "bad-entries", "bad-documents"})
+
+
+def refuse_unread(problems) -> None:
+    """Refuse the import, one line per file, when a journal file of the
+    ledger cannot be read whole: an import into it could repeat the ids it
+    holds (and appending to it would not mend it)."""
+    unread = [p for p in problems if p.severity == "error" and p.code in UNREAD]
+    if unread:
+        raise LedgerError("\n".join(
+            f"import: {p.file}" + (f":{p.line}" if p.line else "") + f": {p.message}; the "
+            f"ledger's ids cannot all be read: fix the file, then import again; nothing written"
+            for p in unread))
+
+
 def load_scope(files: list[Path]):
     """(the Book, documents, problems, options) of these journal files read
     together into one Book, as a folder is read (links across files hold);
@@ -108,9 +149,7 @@ def scope(output: str, ledger_arg: str | None, data_name: str):
         lp = Path(ledger_arg)
         if not lp.exists():
             raise LedgerError(f"import: --ledger {ledger_arg}: no such file or folder")
-        files = ledger_files(lp) if lp.is_dir() else [lp]
-        if out.exists() and out.resolve() not in {f.resolve() for f in files}:
-            files.append(out)
+        files = with_own_ledger(ledger_files(lp) if lp.is_dir() else [lp], out)
         return out, lp if lp.is_dir() else lp.parent, files
     siblings = ledger_files(out.parent, exclude=out) if out.parent.is_dir() else []
     siblings = [s for s in siblings if s.parent == out.parent]
@@ -171,6 +210,7 @@ def run_data(args) -> int:
     target, root, files = scope(args.output, args.ledger, DATA_FILE[kind])
     names = load_names(args.names)
     entries, documents, problems, options = load_scope(files)
+    refuse_unread(problems)
     errs = [p for p in problems if p.severity == "error"]
     if errs:
         print(f"ledger-tool: import: warning: the ledger already has {len(errs)} error(s) "
@@ -252,31 +292,37 @@ def run_data(args) -> int:
         print(f"ledger-tool: import: {summary}", file=sys.stderr)
         raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
                           f"read; fix or remove them and run the import again")
-    if rejected or skipped or n_new or n_upd or kept:
-        rejects_path = settle_outputs(target, root, bool(n_new or n_upd or kept),
-                                      _rejects_csv(result.problems) if rejected or skipped else None)
+    made = Created()      # undone if any write fails: nothing half-written
+    with made.undone_on_failure():
+        if rejected or skipped or n_new or n_upd or kept:
+            rejects_path = settle_outputs(target, root, bool(n_new or n_upd or kept),
+                                          _rejects_csv(result.problems)
+                                          if rejected or skipped else None, made=made)
+        if n_new or n_upd or kept:
+            try:
+                for r in results:      # archive first: entries never cite a missing copy
+                    if r.document and r.document["id"] in {d["id"] for d in docs}:
+                        made.missing_folders((archive / r.document["path"]).parent)
+                        made.new_file(archive / r.document["path"])
+                        archive_copy(Path(r.file), archive, r.document)
+                changes: dict[Path, dict[int, str]] = {}
+                for old, table, _ in result.updated:
+                    changes.setdefault(Path(old.file), {})[old.line] = render([table])
+                files = {f: replace_entries(f, ch) for f, ch in changes.items()}
+                if text:    # in the same write as the updates: every file or none
+                    files[target] = journal_appended(
+                        target, files.get(target), f"# Imported by `ledger-tool import --from "
+                                                   f"{kind} {Path(args.file).name}`\n", text)
+                write_all_atomic(files, inside={f: root for f in changes})
+            except (OSError, UnicodeDecodeError) as err:
+                filename = getattr(err, "filename", None)
+                where = f" {filename}" if filename else ""
+                raise LedgerError(f"import: cannot write{where}: "
+                                  f"{getattr(err, 'strerror', None) or err}; nothing written"
+                                  ) from None
     if rejected or skipped:
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
-    if n_new or n_upd or kept:
-        try:
-            for r in results:      # archive first: entries never cite a missing copy
-                if r.document and r.document["id"] in {d["id"] for d in docs}:
-                    archive_copy(Path(r.file), archive, r.document)
-            changes: dict[Path, dict[int, str]] = {}
-            for old, table, _ in result.updated:
-                changes.setdefault(Path(old.file), {})[old.line] = render([table])
-            files = {f: replace_entries(f, ch) for f, ch in changes.items()}
-            if text:    # in the same write as the updates: every file or none
-                files[target] = appended(target, files.get(target),
-                                         f"# Imported by `ledger-tool import --from {kind} "
-                                         f"{Path(args.file).name}`\n", text)
-            write_all_atomic(files, inside={f: root for f in changes})
-        except (OSError, UnicodeDecodeError) as err:
-            filename = getattr(err, "filename", None)
-            where = f" {filename}" if filename else ""
-            raise LedgerError(f"import: cannot write{where}: "
-                              f"{getattr(err, 'strerror', None) or err}") from None
     print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new or kept else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
@@ -322,6 +368,10 @@ def run_dataset(args) -> int:
     if target.suffix.lower() != ".parquet":   # else no command would read it as a dataset
         raise LedgerError(f"import: --to {target}: a dataset's folder name ends in .parquet "
                           f"(e.g. {target.with_suffix('.parquet').name}); -o writes a journal")
+    try:     # a ledger would read the dataset's _ledger.toml as one of its journal files
+        refuse_ledger_output(target, dataset=True)
+    except LedgerError as err:
+        raise LedgerError(f"import: --to {err}; nothing written") from None
     cap = max_messages()    # a bad cap is one line before any folder is made
     tmp = bulk.temporary_folder(target)
     sink = _ProblemSink(tmp / bulk.REJECTS_FILE)
@@ -716,54 +766,130 @@ def dataset_options_text(fiscal_year_start: str) -> str:
     return f'[ledger]\nfiscal_year_start = "{fiscal_year_start}"   # MM-DD\n'
 
 
+class Created:
+    """What one import run made (files, folders), removed when the run
+    fails: a failed import leaves nothing half-written (no new ledger
+    folder, no rejects file of a run that wrote no entries, no archive copy
+    nothing cites; the journals are written all or none by
+    ``ledger.atomic.write_all_atomic``)."""
+
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.folders: list[Path] = []
+
+    def missing_folders(self, folder: Path) -> None:
+        """``folder`` and its parents that do not exist yet (about to be made)."""
+        for p in (folder, *folder.parents):
+            if p.exists():
+                break
+            self.folders.append(p)
+
+    def new_file(self, path: Path) -> None:
+        """``path`` when it does not exist yet (about to be written)."""
+        if not path.exists() and not path.is_symlink():
+            self.files.append(path)
+
+    @contextlib.contextmanager
+    def undone_on_failure(self):
+        try:
+            yield self
+        except BaseException:
+            self.undo()
+            raise
+
+    def undo(self) -> None:
+        for path in reversed(self.files):
+            with contextlib.suppress(OSError):
+                path.unlink()
+        # the folders this run made, deepest first, each only when left empty
+        for path in sorted(set(self.folders), key=lambda p: -len(p.parts)):
+            with contextlib.suppress(OSError):
+                path.rmdir()
+
+
+def _init_ledger(folder: Path, made: Created | None, **options) -> None:
+    """``init_ledger``, with what it makes noted in ``made``."""
+    if made is not None:
+        made.missing_folders(folder / DEFAULT_ARCHIVE)
+        for name in (LEDGER_FILE, SOURCES_FILE):
+            made.new_file(folder / name)
+    init_ledger(folder, **options)
+
+
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
                    fiscal_year_start: str | None = None,
-                   empty_folder: bool = False) -> Path | None:
+                   empty_folder: bool = False, made: Created | None = None) -> Path | None:
     """Make the new ledger ``folder`` (missing, or existing and empty:
     ``empty_folder``) when something is imported into it
     (its fiscal year starting on ``fiscal_year_start``, else 1 April), and
     write the ``rejects`` CSV text, if any, beside the journal file ``target``
     (OUTPUT.rejects.csv), or beside the folder when nothing is imported into a
     new one (it is then not made).  One rejects file per run: an earlier run's
-    is never overwritten (-2, -3, ...).  Returns the rejects file written."""
+    is never overwritten (-2, -3, ...).  Returns the rejects file written.
+    ``made``: where what is made here is noted, for the run to undo if it fails."""
     path = target.with_name(target.stem + ".rejects.csv")
+    options = {"fiscal_year_start": fiscal_year_start} if fiscal_year_start else {}
     if empty_folder and imported:
-        init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
-                               if fiscal_year_start else {}))
+        _init_ledger(folder, made, **options)
         print(f"ledger-tool: import: made the empty folder {folder} a new ledger",
               file=sys.stderr)
     elif not folder.exists():
         if imported:
-            init_ledger(folder, **({"fiscal_year_start": fiscal_year_start}
-                                   if fiscal_year_start else {}))
+            _init_ledger(folder, made, **options)
             print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
         else:
             path = folder.with_name(folder.name + ".rejects.csv")
     if rejects is None:
         return None
     try:
-        return write_new(path, rejects)
+        written = write_new(path, rejects)
     except OSError as err:
         raise LedgerError(f"import: cannot write {path}: {err.strerror or err}") from None
+    if made is not None:
+        made.files.append(written)
+    return written
 
 
 def append_entries(target: Path, header: str, text: str) -> None:
     """``header`` and the rendered entries appended to the journal file
-    ``target`` (read through the guard; made when missing), atomically."""
+    ``target`` (read through the guard; made when missing), atomically; the
+    result is parsed first, and refused in one line if it would not read."""
     try:
-        write_atomic(target, appended(target, None, header, text))
+        write_atomic(target, journal_appended(target, None, header, text))
     except OSError as err:
-        raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None
+        raise LedgerError(f"import: cannot write {target}: {err.strerror or err}; nothing "
+                          f"written") from None
 
 
-def appended(target: Path, now: bytes | None, header: str, text: str) -> bytes:
+def journal_appended(target: Path, now: bytes | None, header: str, text: str) -> bytes:
     """The journal file ``target`` with ``header`` and the rendered entries
-    after its text: ``now`` (its new bytes), else the file's (read through
-    the guard; none when missing)."""
-    if now is not None:
-        old = now.decode("utf-8-sig")
-    elif target.exists():
-        old = read_text(target, what="journal file")   # a regular file, within the cap
-    else:
-        return (header + text).encode("utf-8")
-    return (old.rstrip("\n") + "\n\n" + header + text).encode("utf-8")
+    appended as ``add`` appends (``ledger.writer.appended``: its BOM and line
+    ends kept) after ``now`` (its new bytes), else the file's (read through
+    the guard; none when missing).  The result is parsed first: one that
+    would not read is refused in one line (``LedgerError``)."""
+    old = now if now is not None else \
+        read_bytes(target, what="journal file") if target.exists() else None
+    new = appended(old, header + text)
+    try:
+        bad = unreadable(new.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        bad = new[:err.start].count(b"\n") + 1, f"not valid UTF-8 (byte {err.start})"
+    if bad is not None:
+        inline = _inline_entries((old or b"").decode("utf-8-sig", "replace"))
+        if inline is not None:
+            line, key = inline
+            raise LedgerError(f"import: {target}:{line}: the file gives an inline array "
+                              f"({key} = [...]), which appended [[{key}]] tables cannot "
+                              f"follow; write it as [[{key}]] tables and import again; "
+                              f"nothing written")
+        raise LedgerError(f"import: {target}:{bad[0]}: with the entries appended the file "
+                          f"would not read ({bad[1]}); nothing written")
+    return new
+
+
+def _inline_entries(text: str) -> tuple[int, str] | None:
+    """(line, "entry" or "document") where the journal ``text`` gives its
+    entries or documents as an array value (``entry = [...]``), not as
+    tables; else None."""
+    m = re.search(r"(?m)^[ \t]*(entry|document)[ \t]*=", text)
+    return None if m is None else (text.count("\n", 0, m.start()) + 1, m.group(1))
