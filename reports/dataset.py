@@ -127,7 +127,8 @@ def links_part(book, filters, paid) -> dict | None:
         out["values"] = t.pledges_valued(book, paid, open_ended=False) if isinstance(paid, ReportOptions) \
             else None
         # a pledge's payments in every partition, valued in one order
-        out["payments"] = t.carried_payments(book) if out["values"] is not None else None
+        out["payments"] = t.carried_payments(book, paid.currency) if out["values"] is not None \
+            else None
         out["open"] = t.carried_open_pledges(book, paid) if out["values"] is not None else None
     if chosen.status:
         out["status"] = status_facts(book, *status_books(book, chosen))

@@ -412,12 +412,14 @@ def _lean(book):
                       source=book.source)
 
 
-def carried_payments(book) -> object:
+def carried_payments(book, currency: str) -> object:
     """The entries of ``book`` (a dataset's partition) that may add to paid
     as their pledge is valued (paid, not counted, paying a target), as a
     small Book the other partitions value in their pledge's currency: a
     pledge's payments are valued in one order across partitions
-    (``_running``), not partition by partition."""
+    (``_running``), not partition by partition.  Left out: a payment in
+    the report's ``currency`` of a pledge in it inside the partition
+    (nothing moves it)."""
     b = as_book(book)
     en, lk = b.tables.entries, b.tables.links
     mask = np.zeros(len(en), dtype=bool)
@@ -426,6 +428,18 @@ def carried_payments(book) -> object:
             dtype=np.int64)] = True
     mask &= ~en["primary"].to_numpy(dtype=bool) & en["status"].astype(object).isin(
         PAID_STATUSES).to_numpy()
+    cur = currency.upper()
+    ccy = en["currency"].astype(object).to_numpy()
+    same = mask & (ccy == cur)
+    if same.any():     # a pledge found inside the partition is the pledge (it links nowhere)
+        ids = en["id"].to_numpy(dtype=object)
+        all_ids, _, root = pledge_facts(b)
+        src, dst = paid_facts(b)[:2]
+        pid = pledge_funder_ids(src, dst, all_ids, all_ids, root).reindex(
+            pd.Index(ids[same])).to_numpy(dtype=object)
+        pc_ = pd.Series(ccy, index=pd.Index(ids)).groupby(level=0).first().reindex(
+            pd.Index(pid)).to_numpy(dtype=object)
+        mask[np.flatnonzero(same)[pd.notna(pid) & (pc_ == cur)]] = False
     return _lean(b.subset(mask)) if mask.any() else None
 
 
@@ -500,9 +514,10 @@ def _payments_of(whole, pledges: pd.DataFrame, cur: str, options: ReportOptions)
                                  "d": pd.to_datetime(en["date"].to_numpy()[rows])}))
     order = pd.concat(got, ignore_index=True).sort_values(["d", "id"], kind="stable")
     order = order[~order["id"].duplicated()]
+    order["c"] = pledges["c"].reindex(order["p"]).to_numpy(dtype=object)
     amount: dict = {}
-    for (k, p), g in order.groupby(["k", "p"], sort=False):
-        amount.update(_in_currency(books[k], g["id"], str(pledges.at[p, "c"]), options))
+    for (k, c), g in order.groupby(["k", "c"], sort=False):   # one valuation a currency
+        amount.update(_in_currency(books[k], g["id"], str(c), options))
     return {p: [(i, amount.get(i, 0)) for i in g["id"]]
             for p, g in order.groupby("p", sort=False)}
 
