@@ -124,8 +124,12 @@ def links_part(book, filters, paid) -> dict | None:
         out["above"] = (en["id"].to_numpy(dtype=object), t.status_bits(en["status"]))
         out["pledge"] = t.pledge_facts(book)    # whose pledge a payment pays
         # how each pledge is valued, for its payments in other partitions
-        out["values"] = t.pledges_valued(book, paid) if isinstance(paid, ReportOptions) \
+        out["values"] = t.pledges_valued(book, paid, open_ended=False) if isinstance(paid, ReportOptions) \
             else None
+        # a pledge's payments in every partition, valued in one order
+        out["payments"] = t.carried_payments(book, paid.currency) if out["values"] is not None \
+            else None
+        out["open"] = t.carried_open_pledges(book, paid) if out["values"] is not None else None
     if chosen.status:
         out["status"] = status_facts(book, *status_books(book, chosen))
         # the ids the other filters keep: the note names only those
@@ -150,6 +154,9 @@ class Across:
     pledge_funders: pd.Series | None = None
     pledge_ids: pd.Series | None = None     # ``reports.tables.book_pledge_ids`` across them
     pledge_values: pd.DataFrame | None = None   # ``reports.tables.pledges_valued`` of them all
+    # ``reports.tables.carried_payments`` and ``carried_open_pledges`` of them all
+    pledge_payments: tuple = ()
+    open_pledges: tuple = ()
 
 
 def across(parts) -> Across | None:
@@ -160,6 +167,7 @@ def across(parts) -> Across | None:
     paid = [p["paid"] for p in parts if p["paid"] is not None]
     status = [p["status"] for p in parts if p["status"] is not None]
     above = pledged = pledge_ids = values = None
+    carried: dict = {"payments": (), "open": ()}
     if paid:     # paid's links, followed for the statuses above each entry
         whose = [p["pledge"] for p in parts if p["paid"] is not None]
         pledged = t.pledge_funder_ids(np.concatenate([f[0] for f in paid]),
@@ -171,6 +179,8 @@ def across(parts) -> Across | None:
                                            for k in (0, 0, 2)))
         got = [p["values"] for p in parts if p.get("values") is not None]
         values = pd.concat(got) if got else None
+        carried = {k: tuple(p[k] for p in parts if p.get(k) is not None)
+                   for k in ("payments", "open")}
         mine = [p["above"] for p in parts if p["paid"] is not None]
         ids = np.concatenate([m[0] for m in mine])
         bits = t.statuses_above_ids(ids, np.concatenate([m[1] for m in mine]),
@@ -180,7 +190,8 @@ def across(parts) -> Across | None:
         above = (ids[once], bits[once])
     if not status:
         return Across(paid_within(paid) if paid else None, above=above,
-                      pledge_funders=pledged, pledge_ids=pledge_ids, pledge_values=values)
+                      pledge_funders=pledged, pledge_ids=pledge_ids, pledge_values=values,
+                      pledge_payments=carried["payments"], open_pledges=carried["open"])
     facts = {k: np.concatenate([s[k] for s in status]) for k in status[0]}
     alone = counted_alone(**facts)
     shown = np.concatenate([p["shown"] for p in parts if p["status"] is not None])
@@ -188,7 +199,8 @@ def across(parts) -> Across | None:
     ids = ids[pd.Index(ids, dtype=object).isin(shown)]
     return Across(paid_within(paid) if paid else None, alone,
                   tuple(ids[pd.Index(ids, dtype=object).isin(list(alone[0]))])
-                  if alone[0] else (), above, pledged, pledge_ids, values)
+                  if alone[0] else (), above, pledged, pledge_ids, values,
+                  carried["payments"], carried["open"])
 
 
 def with_across(book, links: Across, func, *args):
@@ -206,6 +218,10 @@ def with_across(book, links: Across, func, *args):
         book.whole.pledge_ids = links.pledge_ids
     if links.pledge_values is not None:
         book.whole.pledge_values = links.pledge_values
+    if links.pledge_payments:
+        book.whole.pledge_payments = links.pledge_payments
+    if links.open_pledges:
+        book.whole.open_pledges = links.open_pledges
     return func(book, *args)
 
 

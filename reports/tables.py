@@ -43,7 +43,7 @@ from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_
 from ledger.phrases.money import format_money
 from rates.table import currency_digits
 from reports.listing import _concat, _joined, decimal_text
-from reports.filters import Filters, counted_as_themselves_note, select
+from reports.filters import Filters, counted_as_themselves_note, select, uncut
 from reports.notes import book_note_facts, dropped_warnings, report_notes
 from reports.options import (OTHER, PAID_STATUSES, TOTAL, YEAR_MODE_TEXT, Report, ReportOptions,
                              as_book, select_entries)
@@ -384,20 +384,75 @@ def pledge_values(prim: pd.DataFrame) -> pd.DataFrame:
         v=("v", "sum"), o=("o", "sum"), c=("currency", "first"))
 
 
-def pledges_valued(book, options: ReportOptions) -> pd.DataFrame:
-    """``pledge_values`` of the pledges ``book`` (a dataset's partition)
-    counts under ``options``, valued as the report values them, for the
-    payments in other partitions (``reports.dataset.links_part``).  Without
-    a horizon an open-ended pledge is left out (its payments keep their own
-    value)."""
-    entries = select_entries(book, options)
-    if options.horizon in (None, "") and len(entries):
+def pledges_valued(book, options: ReportOptions, ids=None, open_ended: bool = True
+                   ) -> pd.DataFrame:
+    """``pledge_values`` of the pledges of ``book`` (whatever the filters
+    keep: a payment is valued against its pledge in the whole book), or of
+    those among ``ids``, valued as the report values them.  Without
+    ``open_ended`` and a horizon (a dataset's partition, whose horizon is
+    not the dataset's) an open-ended pledge is left out."""
+    entries = as_book(book)
+    if ids is not None:
+        entries = entries.subset(entries.tables.entries["id"].astype(object).isin(
+            set(ids)).to_numpy())
+    if not open_ended and options.horizon in (None, "") and len(entries):
         entries = entries.subset(~entries.open_ended())
     if not len(entries):
         return pd.DataFrame(columns=["v", "o", "c"], index=pd.Index([], dtype=object))
     frame = basis_frame(value(entries, Spec.of(options), fast=True, every_column=True),
                         options.depth, fast=True)[0]
     return pledge_values(frame[frame["primary"].astype(bool)])
+
+
+def _lean(book):
+    """``book`` without what a carried part needs not (documents, problems,
+    the partition it was taken from): its tables, options and root (the
+    rates beside it)."""
+    return type(book)(tables=book.tables, options=book.options, root=book.root,
+                      source=book.source)
+
+
+def carried_payments(book, currency: str) -> object:
+    """The entries of ``book`` (a dataset's partition) that may add to paid
+    as their pledge is valued (paid, not counted, paying a target), as a
+    small Book the other partitions value in their pledge's currency: a
+    pledge's payments are valued in one order across partitions
+    (``_running``), not partition by partition.  Left out: a payment in
+    the report's ``currency`` of a pledge in it inside the partition
+    (nothing moves it)."""
+    b = as_book(book)
+    en, lk = b.tables.entries, b.tables.links
+    mask = np.zeros(len(en), dtype=bool)
+    if len(lk):
+        mask[lk.loc[lk["kind"].isin(PAYING_LINKS).to_numpy(), "entry"].to_numpy(
+            dtype=np.int64)] = True
+    mask &= ~en["primary"].to_numpy(dtype=bool) & en["status"].astype(object).isin(
+        PAID_STATUSES).to_numpy()
+    cur = currency.upper()
+    ccy = en["currency"].astype(object).to_numpy()
+    same = mask & (ccy == cur)
+    if same.any():     # a pledge found inside the partition is the pledge (it links nowhere)
+        ids = en["id"].to_numpy(dtype=object)
+        all_ids, _, root = pledge_facts(b)
+        src, dst = paid_facts(b)[:2]
+        pid = pledge_funder_ids(src, dst, all_ids, all_ids, root).reindex(
+            pd.Index(ids[same])).to_numpy(dtype=object)
+        pc_ = pd.Series(ccy, index=pd.Index(ids)).groupby(level=0).first().reindex(
+            pd.Index(pid)).to_numpy(dtype=object)
+        mask[np.flatnonzero(same)[pd.notna(pid) & (pc_ == cur)]] = False
+    return _lean(b.subset(mask)) if mask.any() else None
+
+
+def carried_open_pledges(book, options: ReportOptions) -> object:
+    """The open-ended pledges of ``book`` (a dataset's partition) that
+    ``pledges_valued`` leaves out without a horizon, as a small Book the
+    other partitions value at the dataset's horizon."""
+    b = as_book(book)
+    if options.horizon not in (None, "") or not len(b):
+        return None
+    mask = np.asarray(b.open_ended(), dtype=bool) & b.tables.entries["primary"].to_numpy(
+        dtype=bool)
+    return _lean(b.subset(mask)) if mask.any() else None
 
 
 def _shares(total: int, weights: list[int]) -> list[int]:
@@ -409,39 +464,116 @@ def _shares(total: int, weights: list[int]) -> list[int]:
     return out + [total - sum(out)]
 
 
+def _paying_ids(book) -> set:
+    """The ids of ``book``'s entries that pay a target (``PAYING_LINKS``),
+    but for those paid within another (what adds to paid, status_table)."""
+    b = as_book(book)
+    lk = b.tables.links
+    if not len(lk):
+        return set()
+    return set(b.tables.entries["id"].to_numpy(dtype=object)[
+        lk.loc[lk["kind"].isin(PAYING_LINKS).to_numpy(), "entry"].to_numpy(dtype=np.int64)]) \
+        - book_paid_within(b)
+
+
+def _in_currency(book, ids, ccy: str, options: ReportOptions) -> dict:
+    """Per id among ``ids``: its amount in ``ccy`` at its own date (minor
+    units; the one valuation step, at entry-date rates)."""
+    book = as_book(book)
+    sub = book.subset(book.tables.entries["id"].astype(object).isin(set(ids)).to_numpy())
+    if not len(sub):
+        return {}
+    conv = value(sub, Spec.of(options, currency=ccy, valuation="entry-date",
+                              deflator=None, base_year=None), fast=True, every_column=True)
+    cf = basis_frame(conv, options.depth, fast=True)[0]
+    return {i: int(m) for i, m in _minor(cf).groupby(cf["id"].astype(object)).sum().items()}
+
+
+def _payments_of(whole, pledges: pd.DataFrame, cur: str, options: ReportOptions) -> dict:
+    """Per pledge among ``pledges`` (``pledge_values``): the whole book's
+    payments of it that paid values as it is valued (paid, paying, not
+    within another; one of them or the pledge in another currency than
+    ``cur``), in the order they are counted in (date, id), as (id, amount
+    in the pledge's currency) pairs.  A dataset's partition: the payments
+    of every partition (``carried_payments``)."""
+    books = getattr(whole, "pledge_payments", None) or (whole,)
+    within = book_paid_within(whole)
+    pledge_of = book_pledge_ids(whole)
+    got = []
+    for k, b in enumerate(books):
+        en = b.tables.entries
+        ids = en["id"].astype(object)
+        pid = pledge_of.reindex(pd.Index(ids)).to_numpy(dtype=object)
+        at = pd.Index(pid).isin(pledges.index) & pd.notna(pid)
+        at &= en["status"].astype(object).isin(PAID_STATUSES).to_numpy() & ids.isin(
+            _paying_ids(b) - within).to_numpy()
+        pc_ = pledges["c"].reindex(pid[at]).astype(object).to_numpy()
+        rows = np.flatnonzero(at)[(en["currency"].astype(object).to_numpy()[at] != cur)
+                                  | (pc_ != cur)]
+        got.append(pd.DataFrame({"id": ids.to_numpy()[rows], "p": pid[rows], "k": k,
+                                 "d": pd.to_datetime(en["date"].to_numpy()[rows])}))
+    order = pd.concat(got, ignore_index=True).sort_values(["d", "id"], kind="stable")
+    order = order[~order["id"].duplicated()]
+    order["c"] = pledges["c"].reindex(order["p"]).to_numpy(dtype=object)
+    amount: dict = {}
+    for (k, c), g in order.groupby(["k", "c"], sort=False):   # one valuation a currency
+        amount.update(_in_currency(books[k], g["id"], str(c), options))
+    return {p: [(i, amount.get(i, 0)) for i in g["id"]]
+            for p, g in order.groupby("p", sort=False)}
+
+
 def paid_as_pledged(parts, prim: pd.DataFrame, options: ReportOptions) -> dict:
     """The paid of payments valued as the pledge they pay is valued: each
     payment's amount in the pledge's currency at the payment's date, at the
     pledge's own valuation (its value ÷ its amount on the basis), so that a
-    pledge paid exactly is outstanding 0 in every valuation.  ``parts``:
-    (valued rows of payments, as the report's frame; a Book holding their
-    entries); ``prim``: the report's counted rows (the pledges).  Only the
-    payments of one pledge among ``prim``, one of them in another currency
-    than the report's.  Returns, per part, the rows' paid (minor units; None
+    pledge paid exactly is outstanding 0 in every valuation.  The pledge is
+    taken from the whole book, whatever the filters keep (a dataset: the
+    pledges of every partition, ``pledges_valued``), and its payments are
+    valued in the order they are counted in, each the difference of the
+    running total valued and rounded once (``_running``): the same payment
+    has one value under every filter.  ``parts``: (valued rows of payments,
+    as the report's frame; a Book holding their entries); ``prim``: the
+    report's counted rows (the pledges, used when nothing is filtered).
+    Only the payments of one pledge, one of them in another currency than
+    the report's.  Returns, per part, the rows' paid (minor units; None
     when nothing moves) and the exchange difference (their own value less
     that paid, and the payments' ids)."""
     cur = options.currency.upper()
-    per = pledge_values(prim)
-    for _, book in parts:     # a dataset: the pledges of other partitions (``pledges_valued``)
-        there = getattr(as_book(book).whole, "pledge_values", None) if book is not None else None
-        if there is not None and len(there):
-            per = pd.concat([per, there[~there.index.isin(per.index)]])
-    rows: list = []
+    cands: list = []
+    wanted: set = set()
+    whole = None
     for k, (fr, book) in enumerate(parts):
         if fr is None or fr.empty or book is None:
             continue
+        whole = as_book(book).whole
         ids = fr["id"].astype(object)
         pid = book_pledge_ids(book).reindex(pd.Index(ids)).to_numpy(dtype=object)
-        known = pd.Index(pid).isin(per.index) & pd.notna(pid)
         # only what adds to paid (status_table): a paid payment, not paid within another
-        b = as_book(book)
-        lk = b.tables.links
-        paying = set(b.tables.entries["id"].to_numpy(dtype=object)[
-            lk.loc[lk["kind"].isin(PAYING_LINKS).to_numpy(), "entry"].to_numpy(dtype=np.int64)]) \
-            - book_paid_within(b) if len(lk) else set()
-        known &= (~fr["primary"].to_numpy(dtype=bool)
-                  & fr["status"].astype(object).isin(PAID_STATUSES).to_numpy()
-                  & ids.isin(paying).to_numpy())
+        known = (pd.notna(pid) & ~fr["primary"].to_numpy(dtype=bool)
+                 & fr["status"].astype(object).isin(PAID_STATUSES).to_numpy()
+                 & ids.isin(_paying_ids(book)).to_numpy())
+        if known.any():
+            cands.append((k, known, pid))
+            wanted |= set(pid[known])
+    if not cands or whole is None:
+        return {}
+    first = as_book(parts[0][1]) if parts[0][1] is not None else None
+    if first is not None and first is first.whole:     # nothing filtered: the report's own
+        per = pledge_values(prim)
+        per = per[per.index.isin(wanted)]
+    else:
+        per = pledges_valued(whole, options, wanted)
+    there = getattr(whole, "pledge_values", None)   # a dataset: the other partitions'
+    if there is not None and len(there):
+        per = pd.concat([per, there[~there.index.isin(per.index) & there.index.isin(wanted)]])
+    for b in getattr(whole, "open_pledges", None) or ():   # valued at the dataset's horizon
+        if len(per.index) < len(wanted):
+            got = pledges_valued(b, options, wanted - set(per.index))
+            per = pd.concat([per, got[~got.index.isin(per.index)]])
+    rows: list = []
+    for k, known, pid in cands:
+        fr = parts[k][0]
+        known = known & pd.Index(pid).isin(per.index)
         if not known.any():
             continue
         pc_ = per["c"].reindex(pid[known]).astype(object).to_numpy()
@@ -451,47 +583,63 @@ def paid_as_pledged(parts, prim: pd.DataFrame, options: ReportOptions) -> dict:
             rows.append((k, need, pid[need]))
     if not rows:
         return {}
-    # each payment's amount in its pledge's currency at its date: the one valuation step
+    # each payment's amount in its pledge's currency at its date, in the
+    # whole book and, when --purpose cut it, as the report holds it
+    order = _payments_of(whole, per.loc[list({p for _, _, ps in rows for p in ps})], cur,
+                         options)
+    full = {i: m for pays in order.values() for i, m in pays}
     in_pc: dict = {}
     for k, need, pids in rows:
         fr, book = parts[k]
-        book = as_book(book)
-        want = pd.DataFrame({"id": fr["id"].astype(object).to_numpy()[need], "p": pids})
+        ids = fr["id"].astype(object).to_numpy()[need]
+        if uncut(as_book(book)) is None:
+            in_pc.update(((k, i), full.get(i, 0)) for i in ids)
+            continue
+        want = pd.DataFrame({"id": ids, "p": pids})
         want["c"] = per["c"].reindex(want["p"]).to_numpy()
-        en_ids = book.tables.entries["id"].astype(object)
         for ccy, g in want.groupby("c"):
-            sub = book.subset(en_ids.isin(set(g["id"])).to_numpy())
-            conv = value(sub, Spec.of(options, currency=str(ccy), valuation="entry-date",
-                                      deflator=None, base_year=None),
-                         fast=True, every_column=True)
-            cf = basis_frame(conv, options.depth, fast=True)[0]
-            for i, m in _minor(cf).groupby(cf["id"].astype(object)).sum().items():
-                in_pc[(k, i)] = int(m)
-    # per pledge: what its payments paid in its currency, valued as it is
-    # valued once, then shared among their rows (exact: paid in full is its value)
-    by_pledge: dict = {}
-    for k, need, pids in rows:
+            for i, m in _in_currency(book, g["id"], str(ccy), options).items():
+                in_pc[(k, i)] = m
+    valued_as_pledged: dict = {}
+    for p, pays in order.items():
+        v, o = int(per.at[p, "v"]), int(per.at[p, "o"])
+        valued_as_pledged.update(_running([i for i, _ in pays], [m for _, m in pays], v, o))
+    by_payment: dict = {}
+    for k, need, _ in rows:
         fr = parts[k][0]
         own = _minor(fr).to_numpy()
         ids = fr["id"].astype(object).to_numpy()
-        for r, p in zip(need.tolist(), pids.tolist()):
-            by_pledge.setdefault(p, []).append((k, r, ids[r], int(own[r])))
+        for r in need.tolist():
+            by_payment.setdefault((k, ids[r]), []).append((r, int(own[r])))
     out = {k: _minor(parts[k][0]).astype(object).to_numpy().copy() for k, _, _ in rows}
     moved, diff = [], 0
-    for p, got in by_pledge.items():
-        v, o = int(per.at[p, "v"]), int(per.at[p, "o"])
-        pays: dict = {}
-        for k, r, i, m in got:
-            pays.setdefault((k, i), []).append((r, m))
-        amounts = [in_pc.get(key, 0) for key in pays]
-        total = sum(amounts)
-        valued = _round_div(total * v, o) if o else sum(m for rs in pays.values() for _, m in rs)
-        for (key, rs), part in zip(pays.items(), _shares(valued, amounts)):
-            for (r, m), x in zip(rs, _shares(part, [abs(m) for _, m in rs])):
-                out[key[0]][r] = x
-                diff += m - x
-            moved.append(str(key[1]))
+    for (k, i), rs in by_payment.items():
+        mine = sum(m for _, m in rs)
+        if i not in valued_as_pledged or not full.get(i):
+            x = mine          # no amount in the pledge's currency: its own value
+        elif in_pc.get((k, i), 0) == full[i]:
+            x = valued_as_pledged[i]
+        else:                 # cut by --purpose: its share of the payment's value
+            x = _round_div(valued_as_pledged[i] * in_pc.get((k, i), 0), full[i])
+        for (r, m), y in zip(rs, _shares(x, [abs(m) for _, m in rs])):
+            out[k][r] = y
+            diff += m - y
+        moved.append(str(i))
     return {"paid": out, "difference": diff, "ids": list(dict.fromkeys(moved))}
+
+
+def _running(ids: list, amounts: list[int], v: int, o: int) -> dict:
+    """Per payment of a pledge of value ``v`` and amount ``o`` (its
+    ``amounts`` in the pledge's currency, in the order counted): the running
+    total valued at v/o and rounded, less the same before it: exact (paid in
+    full is ``v``) and each payment's value fixed by the book alone."""
+    out, before, done = {}, 0, 0
+    for i, a in zip(ids, amounts):
+        before += a
+        now = _round_div(before * v, o) if o else before
+        out[i] = now - done
+        done = now
+    return out
 
 
 def _round_div(a: int, b: int) -> int:
