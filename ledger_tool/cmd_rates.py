@@ -120,7 +120,7 @@ def run_convert(args) -> int:
     if counted != amount:
         print(f"ledger-tool: note: AMOUNT {plain_decimal(amount)} is finer than {base}'s "
               f"minor unit ({currency_digits(base)} decimal places): converted as "
-              f"{plain_decimal(counted)}, rounded half up, as every command and report "
+              f"{counted}, rounded half up, as every command and report "
               f"counts it", file=sys.stderr)
     if args.json:
         print(json.dumps({"amount": str(conv.amount), "currency": conv.currency,

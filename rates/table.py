@@ -48,7 +48,9 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
     q = Decimal(1).scaleb(-currency_digits(currency))
     with localcontext() as ctx:
         ctx.prec = 80
-        return amount.quantize(q, rounding=ROUND_HALF_UP)
+        out = amount.quantize(q, rounding=ROUND_HALF_UP)
+    # -0.004 GBP counts as 0.00, not -0.00 (which prints "-£0.00")
+    return out if out else out.copy_abs()
 
 
 def _recip(values: np.ndarray) -> np.ndarray:

@@ -22,11 +22,17 @@ from rates.table import currency_digits
 AMOUNTS = ("compact", "exact")
 DEFAULT_AMOUNTS = "compact"
 COMPACT_DIGITS = 1          # £1.4m, not £1.43m: how amounts are said
+# babel writes digits in the Latin system unless asked otherwise (its
+# numbering_system defaults to "latn", even for ar_EG or fa_IR): the page's
+# counts and percentages follow it
+NUMBERING = "latn"
 
 
-def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOUNTS) -> str:
+def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOUNTS,
+                  digits: int = COMPACT_DIGITS) -> str:
     """``value`` (Decimal, int or float) formatted for the locale, compact or
-    exact (``ledger.phrases.money.format_money``, at the reports' one decimal)."""
+    exact (``ledger.phrases.money.format_money``, compact at the reports' one
+    decimal; a chart's ticks ask for the ``digits`` that show them exactly)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if amounts == "compact":
@@ -34,7 +40,7 @@ def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOU
         if plain is not None:
             return plain
     return format_money(value, currency, locale, compact=amounts == "compact",
-                        digits=COMPACT_DIGITS)
+                        digits=digits)
 
 
 def qualified(text: str, qualifiers) -> str:
@@ -184,4 +190,5 @@ def format_data(currency: str, locale: str) -> dict:
     return {"currency": currency, "symbol": symbol, "digits": currency_digits(currency),
             "decimal": get_decimal_symbol(loc), "group": get_group_symbol(loc),
             "pre": pre, "suf": suf, "grouping": list(std.grouping),
-            "compactDigits": COMPACT_DIGITS, "levels": levels, "fallback": fallback}
+            "compactDigits": COMPACT_DIGITS, "levels": levels, "fallback": fallback,
+            "numbering": NUMBERING}

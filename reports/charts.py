@@ -52,28 +52,31 @@ def _plt():
 
 
 def money_formatter(currency: str, locale: str):
-    """A matplotlib tick formatter: compact currency amounts for the locale."""
-    from babel.numbers import format_compact_currency
+    """A matplotlib tick formatter: compact amounts for the locale, written by
+    the labels' own formatter (grouped alike), with the digits a tick needs."""
     from matplotlib.ticker import FuncFormatter
 
     def fmt(x, _pos=None):
-        return format_compact_currency(x, currency, locale=locale,
-                                       fraction_digits=_compact_digits(x))
+        # 15 significant digits: a tick's float noise (0.30000000000000004) goes
+        value = Decimal(format(x, ".15g")).normalize()
+        return format_amount(value, currency, locale, "compact", digits=_compact_digits(x))
 
     return FuncFormatter(fmt)
 
 
 def _compact_digits(x: float) -> int:
     """Fraction digits that show a tick value exactly in compact form
-    (1.6e9 -> 1 for "£1.6B"; 2.5e8 -> 0 for "£250M"), at most 2."""
-    if not x:
-        return 0
-    unit = 10 ** (3 * math.floor(math.log10(abs(x)) / 3)) if abs(x) >= 1000 else 1
-    scaled = abs(x) / unit
-    for k in range(3):
-        if abs(scaled * 10 ** k - round(scaled * 10 ** k)) < 1e-6:
-            return k
-    return 2
+    (1.6e9 -> 1 for "£1.6B"; 2.5e8 -> 0 for "£250M"; 1.25e4 -> 2 for ja_JP's
+    "£1.25万"), at most 2: enough for any power of ten a locale abbreviates by
+    (thousands, 万, lakh), since babel's fraction digits are a maximum."""
+    need = 0
+    unit = 1000
+    while unit <= abs(x) and need < 2:
+        scaled = abs(x) / unit
+        need = max(need, next((k for k in range(2) if
+                               abs(scaled * 10 ** k - round(scaled * 10 ** k)) < 1e-6), 2))
+        unit *= 10
+    return need
 
 
 def _floats(frame: pd.DataFrame) -> pd.DataFrame:

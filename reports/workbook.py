@@ -161,9 +161,39 @@ def exact_figures_note(where: str, n: int) -> str:
             f"exact text, right-aligned.")
 
 
-# a rate shown to its last digit (up to EXACT_DIGITS significant digits, the
-# ones a number cell holds); Excel allows 30 decimal places at most
-RATE_FORMAT = "0.0" + "#" * 29
+FIXED_PLACES = 20      # LibreOffice shows at most 20 decimal places (Excel 30)
+
+
+def rate_format(rate) -> str:
+    """The number format that shows a rate cell to its last digit (a rate
+    that fits a number: at most EXACT_DIGITS significant digits): its own
+    decimals ("0.0001" for 0.0001); scientific with its own significant digits
+    ("0.00000000000000E+00") where a fixed format would round it in
+    LibreOffice: more than FIXED_PLACES decimals, or just below a power of ten
+    (999999999.999999: LibreOffice takes its integer digits from the double's
+    log10, 10, and shows 1000000000.000000)."""
+    if isinstance(rate, str):          # exact text (_exact_columns): no number format
+        return "General"
+    try:
+        d = Decimal(str(rate)).normalize()
+    except ArithmeticError:
+        return "General"
+    if not d.is_finite() or not d:
+        return "0"
+    digits, exponent = d.as_tuple().digits, int(d.as_tuple().exponent)
+    places, size = max(0, -exponent), abs(float(d))
+    if places <= FIXED_PLACES and 0 < size < math.inf and \
+            math.floor(math.log10(size)) == d.adjusted():
+        return "0." + "0" * places if places else "0"
+    return ("0." + "0" * (len(digits) - 1) if len(digits) > 1 else "0") + "E+00"
+
+
+def _rate_formats(rates: pd.Series) -> pd.Series:
+    """:func:`rate_format` per row (each distinct rate once: a rate column
+    holds a few in a million rows)."""
+    codes, uniq = pd.factorize(rates.astype(object))
+    fmts = np.array([rate_format(v) for v in uniq] + ["General"], dtype=object)
+    return pd.Series(fmts[codes], index=rates.index)     # code -1 (missing): last
 
 
 def _storable(text: str) -> str:
@@ -956,7 +986,7 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
 
     widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
     streamed = _stream_table(wb, "Entries", caption, part,
-                             {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: RATE_FORMAT},
+                             {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: _rate_formats(part["rate"])},
                              "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
     if exact_total:
         streamed.ws.exact_text = exact + total_wide

@@ -322,10 +322,13 @@ function sortedKeys(map, byAmount) {
   else keys.sort(function (a, b) { return a < b ? -1 : a > b ? 1 : 0; });
   return keys;
 }
+// counts and percentages in babel's digits (Latin for ar_EG too, as the amounts beside them)
+function count(n) { return n.toLocaleString(M.lang, {numberingSystem: F.numbering}); }
 function pct(part, total) {
-  if (total === ZERO) return (0).toLocaleString(M.lang, {style: 'percent', minimumFractionDigits: 1});
+  var opts = {style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, numberingSystem: F.numbering};
+  if (total === ZERO) return (0).toLocaleString(M.lang, opts);
   var tenthsPct = (part * BigInt(1000) * TEN / total + BigInt(5)) / TEN;   // rounded to 0.1 %
-  return (Number(tenthsPct) / 1000).toLocaleString(M.lang, {style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1});
+  return (Number(tenthsPct) / 1000).toLocaleString(M.lang, opts);
 }
 
 function render(st) {
@@ -354,10 +357,10 @@ function render(st) {
     var g = group(prim, spec[3]);
     var rs = sortedKeys(g, true).map(function (k) {
       var v = g.get(k);
-      return {cells: [k, {cells: v.cells, what: k}, {num: entryCount(v.ids).toLocaleString(M.lang)}, {num: pct(v.m, total)}]};
+      return {cells: [k, {cells: v.cells, what: k}, {num: count(entryCount(v.ids))}, {num: pct(v.m, total)}]};
     });
     var all = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { all.add(i); }); });
-    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: entryCount(all).toLocaleString(M.lang)}, {num: pct(total, total)}]});
+    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: count(entryCount(all))}, {num: pct(total, total)}]});
     put(spec[0], table(spec[1], [spec[2], 'amount', 'entries', 'share'], rs));
   });
   // by year (always from the year cells)
@@ -468,9 +471,9 @@ function render(st) {
   var countedIds = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { countedIds.add(i); }); });
   var n = entryCount(countedIds), linked = entryCount(Array.from(ids).filter(function (i) { return !countedIds.has(i); }));
   stateLine.textContent = (st.words.length ? 'Filtered: ' + st.words.join('; ') + '. ' : 'No filter: everything in the report. ') +
-    'Counted total: ' + money(total) + ' in ' + n.toLocaleString(M.lang) + ' entr' + (n === 1 ? 'y' : 'ies') +
+    'Counted total: ' + money(total) + ' in ' + count(n) + ' entr' + (n === 1 ? 'y' : 'ies') +
     (st.y ? ' (money falling in the chosen years)' : '') +
-    (linked ? '; besides, ' + linked.toLocaleString(M.lang) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted (each records money of the entry it is linked to).' : '.');
+    (linked ? '; besides, ' + count(linked) + ' linked entr' + (linked === 1 ? 'y' : 'ies') + ' not counted (each records money of the entry it is linked to).' : '.');
   stateLine.setAttribute('data-total-minor', total.toString());
 }
 function put(id, node) {
@@ -609,7 +612,7 @@ function timeline(id, title, years, allFunders, byYF, scale) {
     }).slice(0, PALETTE.length - 1));
     funders = allFunders.filter(function (f) { return keep.has(f); });
     rest = allFunders.filter(function (f) { return !keep.has(f); });
-    other = '(other: ' + rest.length.toLocaleString(M.lang) + ' funders)';
+    other = '(other: ' + count(rest.length) + ' funders)';
     funders = funders.concat([other]);
   }
   var fillOf = function (f) { return f === other ? '#a0a0a0' : colour(f, funders); };
@@ -625,7 +628,7 @@ function timeline(id, title, years, allFunders, byYF, scale) {
   var w = Math.max(avail, left + colW * years.length + 20);     // wider than its box: the box scrolls
   var horizon = M.horizon ? '; open-ended pledges counted to ' + (M.horizonSaid || M.horizon) : '';
   // first, where the subtitle's line cap cannot drop it (a phone wraps it into many lines)
-  var cut = other ? 'the ' + (funders.length - 1) + ' largest of ' + allFunders.length.toLocaleString(M.lang) + ' funders apiece, the others as one; ' : '';
+  var cut = other ? 'the ' + (funders.length - 1) + ' largest of ' + count(allFunders.length) + ' funders apiece, the others as one; ' : '';
   var head = chartHead(title, cut + M.currency + ', amounts spread over their years, ' + M.valuationText + horizon + '; ' + scaleWords(log), w);
   var names = funders.map(function (f) { return short(f, 30); }).concat(['hatched: open-ended "a year" pledges']);
   var legend = legendLayout(names, 8, w);
@@ -758,7 +761,7 @@ function showDetail(what, cells, quiet) {
     n + ' entr' + (n === 1 ? 'y' : 'ies') + '.';
   box.appendChild(head);
   if (here.length < n) box.appendChild(el('p', {'class': 'cut'}, 'This page carries ' + here.length + ' of these ' + n +
-    ' entries (the largest ' + ENTRIES.length.toLocaleString(M.lang) + ' of the report); ' + (M.fullList ? 'the full list: ' + M.fullList : 'every entry is in entries.csv beside this page') + '.'));
+    ' entries (the largest ' + count(ENTRIES.length) + ' of the report); ' + (M.fullList ? 'the full list: ' + M.fullList : 'every entry is in entries.csv beside this page') + '.'));
   here.slice(0, 200).forEach(function (i) { box.appendChild(entryCard(ENTRIES[i])); });
   if (here.length > 200) box.appendChild(el('p', {'class': 'muted'}, 'First 200 shown.'));
   document.getElementById('detail').hidden = false;
@@ -814,7 +817,7 @@ function renderEntries(ids) {
   clear(box);
   // listed: the entries of this view the page carries; all: every entry of this view
   var listed = ids.filter(function (i) { return i < ENTRIES.length; }).length, all = entryCount(ids);
-  var num = function (n) { return n.toLocaleString(M.lang); }, shown = Math.min(here.length, ENTRY_ROWS), cut = [];
+  var num = count, shown = Math.min(here.length, ENTRY_ROWS), cut = [];
   if (words.length) box.appendChild(el('p', {id: 'entry-count', 'class': 'muted'}, num(here.length) + ' of the ' + num(listed) +
     (listed < all ? ' listed' : '') + ' entries match "' + SEARCH + '".'));
   if (here.length > shown)
@@ -929,7 +932,7 @@ if (AUDIT && AUDIT.failed && FLAGGED.size) {
       if (here.length < bad) {   // a dataset's page lists its largest entries only
         var head = document.getElementById('detail-head');
         head.parentNode.insertBefore(el('p', {'class': 'cut', id: 'flagged-cut'}, 'This page carries ' +
-          here.length.toLocaleString(M.lang) + ' of the ' + bad.toLocaleString(M.lang) +
+          count(here.length) + ' of the ' + count(bad) +
           ' entries the audit does not confirm (it lists the largest entries only); every finding is on the Audit sheet of report.xlsx.'),
           head.nextSibling);
       }
