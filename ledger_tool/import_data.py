@@ -248,11 +248,14 @@ def run_data(args) -> int:
             for r in results:      # archive first: entries never cite a missing copy
                 if r.document and r.document["id"] in {d["id"] for d in result.documents}:
                     archive_copy(Path(r.file), archive, r.document)
-            changes: dict[Path, dict[int, str]] = {}
+            changes: dict[Path, dict[int, str | dict[str, Any]]] = {}
             for old, table, _ in result.updated:
-                changes.setdefault(Path(old.file), {})[old.line] = render([table])
+                changes.setdefault(Path(old.file), {})[old.line] = table
+            anew: list[str] = []
             for f, ch in changes.items():
-                write_atomic(f, replace_entries(f, ch), inside=root)
+                write_atomic(f, replace_entries(f, ch, anew), inside=root)
+            for msg in anew:
+                print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
             if text:
                 append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
                                        f"{Path(args.file).name}`\n", text)
@@ -638,7 +641,7 @@ def check_folder(folder: Path, label: str) -> None:
 def _changes(old, new) -> str:
     out = []
     for f in ("date", "funder", "purpose", "amount", "currency", "status", "period", "splits",
-              "restated", "links", "sources"):
+              "restated", "links", "recipient", "location", "sources"):
         a, b = getattr(old, f), getattr(new, f)
         if a != b:
             if f in ("splits", "links", "sources", "restated"):
