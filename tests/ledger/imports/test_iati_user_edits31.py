@@ -18,6 +18,7 @@ from tests.conftest import FIXTURES
 
 TEARFUND = FIXTURES / "real" / "iati" / "tearfund-cd.xml"
 TX = "iati-gb-chc-265464-zai00598-0-t-3"       # transaction #3, a disbursement to Heal Africa
+TX6 = "iati-gb-chc-265464-zai00598-0-t-6"      # transaction #6, the same in both files
 BUDGET = "iati-gb-chc-265464-zai00598-0-b-2"   # the budget of 2012-04-01 to 2013-03-31
 
 
@@ -97,9 +98,19 @@ def _edited(tmp_path: Path, run_cli) -> Path:
 def test_a_newer_statement_keeps_the_users_citation_fields_tags_notes_and_comments(
         tmp_path, run_cli):
     book = _edited(tmp_path, run_cli)
+    # a status corrected by hand on transaction #6, which the later file states anew
+    journal = book / "iati.toml"
+    text = journal.read_text(encoding="utf-8")
+    at = text.index(f'id = "{TX6}"\n')
+    cut = text.index('status = "disbursed"\n', at)
+    journal.write_text(text[:cut] + 'status = "committed"\n'
+                       + text[cut + len('status = "disbursed"\n'):], encoding="utf-8")
     later = _later(tmp_path)
     err = _import(run_cli, later, book)
     tx, budgets = _raw(later)
+    # the publisher's newer statement decides the fields the importer writes: said
+    assert _entry(book, TX6).status == "disbursed"
+    assert f"updated {TX6}" in err and "status committed -> disbursed" in err
     e = _entry(book, TX)
     # the importer's part: the newer statement's figure and citation
     assert e.amount == tx[3] == Decimal(150995)
