@@ -558,21 +558,25 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
     sources = before + new_cites + users[len(before):]
     if sources != list(fields.get("source") or ()):
         fields["source"] = sources
-    figure, now = f"{plain_decimal(old.amount)} {old.currency}", _figure_text(fields)
-    changed_figure = _figure(fields) != (old.amount, old.currency)
+    given_figure = _figure(fields)
+    changed_figure = given_figure != (old.amount, old.currency)
     for name in [k for k in was if k not in mine]:        # never the importer's: the user's
         fields[name] = was[name]
     if same:
         # the data has not changed since: a field the entry has otherwise is the user's
         said_of: set[str] = set()
-        for name in [k for k in dict.fromkeys((*mine, *fields)) if k not in _OWN_PARTS]:
+        for name in [k for k in dict.fromkeys(("amount", "currency", *sorted(mine), *fields))
+                     if k not in _OWN_PARTS]:
             given = fields.get(name)
             if name in ("amount", "currency"):     # one figure: the entry's may be a phrase
-                if (old.amount, old.currency) == _figure(fields) or name == "currency" and \
-                        "amount" in said_of:
-                    continue
-                given = _figure_text(fields)
-            elif _comparable(name, was.get(name)) == _comparable(name, given):
+                if changed_figure and "amount" not in said_of:
+                    said_of.add("amount")
+                    _keep_figure(fields, was, old)
+                    said.append(f"entry {eid!r}: your amount {plain_decimal(old.amount)} "
+                                f"{old.currency} is kept: the data, unchanged since the entry "
+                                f"cites it, gives {_figure_text(given_figure, fields)}")
+                continue
+            if _comparable(name, was.get(name)) == _comparable(name, given):
                 continue
             if name in was:
                 fields[name] = was[name]
@@ -594,18 +598,35 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
             if _data_changed(new_cites, theirs_old):
                 said.append(f"entry {eid!r}: {name} {_shown(was[name])} kept: this statement "
                             f"gives none (remove it if it was an earlier statement's)")
-    if changed_figure and theirs_old and all(data_figure(c.quote, old) for c in old.sources
-                                             if data_citation(c)) and not _netted(old):
+    if not changed_figure:
+        return said
+    figure = f"{plain_decimal(old.amount)} {old.currency}"
+    now = _figure_text(given_figure, fields)
+    if theirs_old and all(data_figure(c.quote, old) for c in old.sources if data_citation(c)) \
+            and not _netted(old):
         said.append(f"entry {eid!r}: amount {figure}, not the figure its data citation "
                     f"gives (an edit of yours), is replaced "
                     f"by this statement's {now}")
-    if changed_figure:
-        for c in users:
-            said.append(f"entry {eid!r}: your citation of {c.get('doc')!r} "
-                        f"({_shown(c.get('quote'))}) is kept, made for the amount "
-                        f"{figure}; this statement "
-                        f"gives {now}: check it")
+    for c in users:
+        said.append(f"entry {eid!r}: your citation of {c.get('doc')!r} "
+                    f"({_shown(c.get('quote'))}) is kept, made for the amount "
+                    f"{figure}; this statement gives {now}: check it")
     return said
+
+
+def _keep_figure(fields: dict[str, Any], was: dict[str, Any], old: Entry) -> None:
+    """The ledger's amount and currency in ``fields``: as the importer
+    writes them (a number, its currency beside it) when the entry's is
+    that figure alone, else as the entry's text gives them."""
+    plain = plain_decimal(old.amount)
+    if "currency" not in was and was.get("amount") == f"{plain} {old.currency}":
+        fields["amount"], fields["currency"] = plain, old.currency
+        return
+    fields["amount"] = was.get("amount")
+    if "currency" in was:
+        fields["currency"] = was["currency"]
+    else:
+        fields.pop("currency", None)
 
 
 def _figure(fields: dict[str, Any]) -> tuple[Decimal, str] | None:
@@ -621,8 +642,7 @@ def _figure(fields: dict[str, Any]) -> tuple[Decimal, str] | None:
     return phrase.amount, phrase.currency
 
 
-def _figure_text(fields: dict[str, Any]) -> str:
-    got = _figure(fields)
+def _figure_text(got: tuple[Decimal, str] | None, fields: dict[str, Any]) -> str:
     return f"{plain_decimal(got[0])} {got[1]}" if got else str(fields.get("amount"))
 
 

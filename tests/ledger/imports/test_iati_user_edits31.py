@@ -189,6 +189,12 @@ def test_a_newer_statement_replaces_a_hand_edited_amount_and_says_so(tmp_path, r
         head = head.replace(was, now)
     text = text[:at] + head + tail
     journal.write_text(text, encoding="utf-8")
+    # the same file again: the edit stays (the data it cites is unchanged), said once
+    err = _import(run_cli, TEARFUND, book)
+    assert journal.read_text(encoding="utf-8") == text
+    (said,) = [ln for ln in err.splitlines() if f"'{TX}'" in ln and "amount" in ln]
+    assert "your amount 123456 GBP is kept" in said and "140995 GBP" in said
+    assert not [ln for ln in err.splitlines() if f"'{TX}'" in ln and "currency" in ln]
     later = _later(tmp_path)
     err = _import(run_cli, later, book)
     tx, _ = _raw(later)
