@@ -31,12 +31,14 @@ import signal
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
+           "write_all_atomic",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
            "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
@@ -420,6 +422,78 @@ def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf
         data = data.encode(encoding)
     with atomic_file_at(dfd, name, shown=shown, mode=mode) as fh:
         fh.write(data)
+
+
+def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
+                     inside: str | os.PathLike | Mapping | None = None) -> None:
+    """Write several files all or none (an edit of several journal files).
+    Every new file is staged first, each a temporary file beside its target,
+    fsynced, and the old file given a second (hidden) name; only when all are
+    staged are they renamed over their targets.  A failure while staging (a
+    full disk, a refused path) removes the temporary files and leaves every
+    target byte for byte; a rename that fails puts back those already made
+    from their second names.  Errors name the user's file, as
+    ``atomic_file``'s; ``inside`` as there, or a mapping giving each file's
+    (a file not in it: None)."""
+    staged: list[dict[str, Any]] = []    # per file: dfd, name, tmp, old (second name), shown
+    try:
+        for path, data in files.items():
+            bound = inside.get(path) if isinstance(inside, Mapping) else inside
+            folder, name = _target(Path(path), bound)
+            try:
+                one: dict[str, Any] = {"dfd": open_folder(folder, create=True), "name": name,
+                                       "tmp": None, "old": None, "shown": path, "new": False}
+                staged.append(one)
+                dfd = one["dfd"]
+                try:
+                    mode = os.stat(name, dir_fd=dfd, follow_symlinks=False).st_mode & 0o7777
+                except FileNotFoundError:
+                    mode, one["new"] = 0o666 & ~_umask(), True
+                tmp = temp_name(name)
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+                             | getattr(os, "O_CLOEXEC", 0), 0o600, dir_fd=dfd)
+                one["tmp"] = tmp
+                with os.fdopen(fd, "wb") as fh:
+                    os.fchmod(fd, mode)
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fd)
+                if not one["new"]:
+                    old = temp_name(name, ".old")
+                    try:
+                        os.link(name, old, src_dir_fd=dfd, dst_dir_fd=dfd, follow_symlinks=False)
+                        one["old"] = old
+                    except OSError as err:   # no hard links here: no way back after a rename
+                        if err.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.EMLINK):
+                            raise
+            except OSError as err:
+                raise _as_user_error(err, path) from None
+        done: list[dict[str, Any]] = []
+        for one in staged:
+            try:
+                os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"], dst_dir_fd=one["dfd"])
+            except OSError as err:
+                for back in reversed(done):
+                    with contextlib.suppress(OSError):
+                        if back["old"] is not None:
+                            os.replace(back["old"], back["name"], src_dir_fd=back["dfd"],
+                                       dst_dir_fd=back["dfd"])
+                            back["old"] = None
+                        elif back["new"]:
+                            os.unlink(back["name"], dir_fd=back["dfd"])
+                raise _as_user_error(err, one["shown"]) from None
+            one["tmp"] = None
+            done.append(one)
+        for one in staged:
+            with contextlib.suppress(OSError):
+                os.fsync(one["dfd"])
+    finally:
+        for one in staged:
+            for left in (one["tmp"], one["old"]):
+                if left is not None:
+                    with contextlib.suppress(OSError):
+                        os.unlink(left, dir_fd=one["dfd"])
+            os.close(one["dfd"])
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,

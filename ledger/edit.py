@@ -28,7 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import atomic_file, folder_name_lock, ledger_lock, real_path, write_atomic
+from ledger.atomic import (atomic_file, folder_name_lock, ledger_lock, real_path, write_all_atomic,
+                           write_atomic)
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read import read_book
@@ -605,8 +606,8 @@ def checked_edit(path: Path, old: bytes, new: bytes, expect) -> None:
 def write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]], *,
                 dry_run: bool = False) -> list[Problem]:
     """Validate the whole ledger with every file of ``edits`` (old bytes,
-    new bytes) changed, then (unless ``dry_run``) write each atomically,
-    refusing one changed meanwhile.  Returns the would-be ledger's
+    new bytes) changed, then (unless ``dry_run``) write them all or none
+    (``ledger.atomic.write_all_atomic``), refusing if one changed meanwhile.  Returns the would-be ledger's
     problems; raises ``LedgerError`` listing its errors, writing nothing.
     The caller holds the ledger's lock (``writing``) since it read ``old``;
     it is taken here too for any that does not."""
@@ -625,14 +626,15 @@ def _write_edits(root: Path, edits: Mapping[Path, tuple[bytes, bytes]],
                           f"error(s):\n" + "\n".join(str(p) for p in errs))
     if dry_run:
         return problems
-    for f, (old, new) in edits.items():
+    for f, (old, _) in edits.items():
         if read_bytes(f, what="journal file") != old:
-            raise LedgerError(f"{f} changed while it was being edited; nothing written there, "
+            raise LedgerError(f"{f} changed while it was being edited; nothing written, "
                               "run the command again")
-        try:
-            write_atomic(f, new)
-        except OSError as err:
-            raise LedgerError(f"{f}: cannot write: {err.strerror or err}") from None
+    try:    # all files or none: a full disk on the second must not leave the first edited
+        write_all_atomic({f: new for f, (_, new) in edits.items()})
+    except OSError as err:
+        raise LedgerError(f"{err.filename or root}: cannot write: {err.strerror or err}; "
+                          "nothing written") from None
     return problems
 
 
@@ -646,12 +648,12 @@ def _find_entry(root: Path, entry_id: str):
 
 
 def _inline_sources(text: str, k: int):
-    """When the ``k``-th entry's citations are not ``[[entry.source]]``
-    tables (``source = {…}``, ``source = [{…}, …]``, one ``[entry.source]``
-    table or ``source.doc = …`` keys, which such a table cannot follow), a
-    function giving the text with one more citation, all of them in one
-    inline array, the file's other bytes as they were (tomlkit keeps them);
-    else None."""
+    """When the ``k``-th entry's citations are written inline (``source =
+    {…}``, ``source = [{…}, …]``, which a ``[[entry.source]]`` table cannot
+    follow), a function giving the text with one more citation, all of them
+    in one inline array, the file's other bytes as they were (tomlkit keeps
+    them); else None.  (A ``[entry.source]`` table or dotted keys are made a
+    table first: ``_as_source_tables``.)"""
     import tomlkit
     from tomlkit.items import AoT, Array
 
@@ -675,6 +677,39 @@ def _inline_sources(text: str, k: int):
             entry["source"] = both
         return tomlkit.dumps(doc)
     return with_one_more
+
+
+_ONE_SOURCE_TABLE = re.compile(r"^([ \t]*)\[([ \t]*entry[ \t]*\.[ \t]*source[ \t]*)\]", re.M)
+_DOTTED_SOURCE = re.compile(r"^[ \t]*source[ \t]*\.[ \t]*([^\r\n]*)(?:\r?\n|$)", re.M)
+_SUBTABLE_LINE = re.compile(r"^[ \t]*\[", re.M)
+
+
+def _as_source_tables(entry: str, indent: str, newline: str) -> str | None:
+    """An entry's text (its table's span) whose one citation is a
+    ``[entry.source]`` table or ``source.KEY = …`` dotted keys (which no
+    ``[[entry.source]]`` table can follow), with that citation made a
+    ``[[entry.source]]`` table: the header's brackets doubled, or the dotted
+    lines (their comments with them) moved into a table at the entry's end;
+    every other byte as it was.  None for any other entry."""
+    m = _ONE_SOURCE_TABLE.search(entry)
+    if m:
+        return entry[:m.start()] + f"{m.group(1)}[[{m.group(2)}]]" + entry[m.end():]
+    first = entry.find("\n") + 1
+    sub = _SUBTABLE_LINE.search(entry, first) if first else None
+    end = sub.start() if sub else len(entry)     # the entry's own keys end here
+    dotted = list(_DOTTED_SOURCE.finditer(entry, first, end)) if first else []
+    if not dotted:
+        return None
+    kept, at = [], 0
+    for d in dotted:
+        kept.append(entry[at:d.start()])
+        at = d.end()
+    rest = "".join(kept) + entry[at:]
+    if not rest.endswith("\n"):
+        rest += newline
+    table = f"{indent}[[entry.source]]{newline}" + "".join(
+        f"{indent}{d.group(1)}{newline}" for d in dotted)
+    return rest + table
 
 
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,
@@ -713,7 +748,10 @@ def _add_citation(root: Path, entry_id: str, citation: Mapping[str, str],
     a, b = line_of[entry.line]
     k = next(n for n, (_, sa, _) in enumerate(spans) if sa == a)
     cited = {key: v for key, v in citation.items() if v}
-    inline = _inline_sources(text, k)
+    converted = _as_source_tables(text[a:b], _indent(old), newline)
+    if converted is not None:     # the one citation now a [[entry.source]] table, comments kept
+        text, b = text[:a] + converted + text[b:], a + len(converted)
+    inline = _inline_sources(text, k) if converted is None else None
     if inline is not None:      # ``source = {…}`` or ``source = [{…}]``: one more in it
         new_text, line = inline(cited), entry.line
         table = f"{{{', '.join(f'{key} = {_value(v)}' for key, v in cited.items())}}}"

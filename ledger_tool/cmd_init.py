@@ -1,10 +1,11 @@
 """ledger-tool init DIR: a new, empty, valid ledger."""
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
-from ledger.atomic import write_atomic
+from ledger.atomic import write_all_atomic
 from ledger.errors import LedgerError
 from ledger.phrases.money import MoneyError, _check_currency
 from ledger.rules.options import OptionError, fiscal_start
@@ -74,13 +75,19 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
                           f"day such as 04-01") from None
     fiscal_year_start = f"{month:02d}-{day:02d}"
     name = name or folder.resolve().name
+    made = [d for d in (folder, folder / DEFAULT_ARCHIVE) if not d.exists()]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / DEFAULT_ARCHIVE).mkdir(exist_ok=True)
-        write_atomic(folder / LEDGER_FILE, ledger_text(name, currency, locale, fiscal_year_start),
-                     inside=folder)
-        write_atomic(folder / SOURCES_FILE, NEW_SOURCES_HEADER, inside=folder)
+        # both files or neither: a ledger.toml alone would make a second init refuse the folder
+        write_all_atomic({folder / LEDGER_FILE: ledger_text(name, currency, locale,
+                                                            fiscal_year_start).encode("utf-8"),
+                          folder / SOURCES_FILE: NEW_SOURCES_HEADER.encode("utf-8")},
+                         inside=folder)
     except OSError as err:
+        for d in reversed(made):     # only the folders made here, and only while empty
+            with contextlib.suppress(OSError):
+                d.rmdir()
         raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
     return folder
 

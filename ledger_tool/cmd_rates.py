@@ -17,11 +17,12 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.limits import NumberError, bounded_number
-from ledger.phrases.money import POINT, read_number
+from ledger.phrases.money import POINT, currency_digits, plain_decimal, read_number
 from ledger.text_safety import show_bidi_frame
 from ledger_tool.common import check_locale
 from reports.text import inert_frame
 from rates import load_rates
+from rates.table import round_money
 
 POLICIES = ("previous", "next", "nearest", "strict")
 
@@ -115,21 +116,29 @@ def run_convert(args) -> int:
     date = _date(args.date, "--date")
     conv = _table(args).convert(amount, base, quote, date, policy=args.policy,
                                 clamp=args.clamp)
+    counted = round_money(amount, base)   # what convert converted (its minor unit, half up)
+    if counted != amount:
+        print(f"ledger-tool: note: AMOUNT {plain_decimal(amount)} is finer than {base}'s "
+              f"minor unit ({currency_digits(base)} decimal places): converted as "
+              f"{plain_decimal(counted)}, rounded half up, as every command and report "
+              f"counts it", file=sys.stderr)
     if args.json:
         print(json.dumps({"amount": str(conv.amount), "currency": conv.currency,
                           "rate": str(conv.rate),
                           "rate_date": conv.rate_date.isoformat() if conv.rate_date else None,
                           "source": conv.source, "from": base, "to": quote,
-                          "original": str(amount), "date": date.isoformat(),
-                          "policy": args.policy}))
+                          "original": str(amount), "counted": str(counted),
+                          "date": date.isoformat(), "policy": args.policy}))
         return 0
     from babel.core import UnknownLocaleError
     from babel.numbers import format_currency
 
     args.locale = check_locale(args.locale)
     try:
-        shown = format_currency(conv.amount, quote, locale=args.locale)
-        orig = format_currency(amount, base, locale=args.locale)
+        # both at their currency's minor unit, exact: never rounded again for show
+        shown = format_currency(conv.amount, quote, locale=args.locale,
+                                decimal_quantization=False)
+        orig = format_currency(counted, base, locale=args.locale, decimal_quantization=False)
     except (UnknownLocaleError, ValueError) as err:
         raise LedgerError(f"--locale: {args.locale!r} is not a known locale ({err})") from None
     note = ""

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import write_atomic, write_new
+from ledger.atomic import write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -26,7 +26,8 @@ from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
 from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
                                    read_file, replace_entries)
-from ledger.imports.fts import flow_versions, ledger_zeros, newest_versions, read_fts
+from ledger.imports.fts import (flow_versions, ledger_zeros, newest_versions, read_fts,
+                                uncited_document)
 from ledger.imports.iati import (activity_facts, activity_stamps, ledger_copies,
                                  newest_activities, read_iati, slug_claims)
 from ledger.imports.table import import_table, load_mapping
@@ -188,11 +189,13 @@ def run_data(args) -> int:
     untrusted: list[str] = []
     held = ledger_copies(entries, documents, _ledger_archive(root, options, archive), untrusted) \
         if kind == "iati" and entries else None
-    zeros = ledger_zeros(entries, documents, _ledger_archive(root, options, archive), untrusted) \
+    # only the archived downloads giving a flow of this import are read (``wanted``)
+    zeros = functools.partial(ledger_zeros, entries, documents,
+                              _ledger_archive(root, options, archive), untrusted) \
         if kind == "fts" and documents else None
+    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held, zeros=zeros)
     for msg in untrusted:
         print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-    newest, claims = _newest(kind, paths, hierarchy=args.hierarchy, held=held, zeros=zeros)
     for i, p in enumerate(paths, 1):
         if len(paths) > 1:
             print(f"ledger-tool: import: reading {p} ({i}/{len(paths)})", file=sys.stderr)
@@ -225,50 +228,80 @@ def run_data(args) -> int:
     for old, _, new in result.updated:
         print(f"ledger-tool: import: updated {new.id} ({old.file}:{old.line}): "
               f"{_changes(old, new)}", file=sys.stderr)
-    text = render(result.new, result.documents) if (result.new or result.documents) else ""
+    # FTS downloads no entry cites whose copies of 0 decide flows: recorded too, so a
+    # later import remembers the 0 as this one did (``ledger_zeros``)
+    kept = _uncited(results, documents, result.documents)
+    for r, d in kept:
+        print(f"ledger-tool: import: note: {r.file}: no entry cites it, but it gives "
+              f"{len(r.zeros):,} flow{'' if len(r.zeros) == 1 else 's'} as 0 where the import "
+              f"leaves {'it' if len(r.zeros) == 1 else 'them'}: "
+              f"{'would be ' if args.dry_run else ''}archived and recorded as document "
+              f"{d['id']!r}, cited by no entry, so that an older copy imported later is not "
+              f"counted again", file=sys.stderr)
+    docs = result.documents + [d for _, d in kept]
+    text = render(result.new, docs) if (result.new or docs) else ""
     if args.dry_run:
         sys.stdout.write(text)
         for old, table, _ in result.updated:
             sys.stdout.write(f"\n# would replace the entry at {old.file}:{old.line}\n"
                              + render([table]))
         print(f"ledger-tool: import: dry run: {summary}; nothing written", file=sys.stderr)
-        return 1 if file_errors or (not n_new and not n_upd and not result.unchanged) else 0
+        return 1 if file_errors or (not n_new and not n_upd and not result.unchanged
+                                    and not kept) else 0
     if file_errors:     # all or nothing: a broken file stops the whole import
         print(f"ledger-tool: import: {summary}", file=sys.stderr)
         raise LedgerError(f"import: nothing written: {len(file_errors)} file(s) could not be "
                           f"read; fix or remove them and run the import again")
-    if rejected or skipped or n_new or n_upd:
-        rejects_path = settle_outputs(target, root, bool(n_new or n_upd),
+    if rejected or skipped or n_new or n_upd or kept:
+        rejects_path = settle_outputs(target, root, bool(n_new or n_upd or kept),
                                       _rejects_csv(result.problems) if rejected or skipped else None)
     if rejected or skipped:
         print(f"ledger-tool: import: rejected and skipped items listed in {rejects_path}",
               file=sys.stderr)
-    if n_new or n_upd:
+    if n_new or n_upd or kept:
         try:
             for r in results:      # archive first: entries never cite a missing copy
-                if r.document and r.document["id"] in {d["id"] for d in result.documents}:
+                if r.document and r.document["id"] in {d["id"] for d in docs}:
                     archive_copy(Path(r.file), archive, r.document)
             changes: dict[Path, dict[int, str | dict[str, Any]]] = {}
             for old, table, _ in result.updated:
                 changes.setdefault(Path(old.file), {})[old.line] = table
             anew: list[str] = []
-            for f, ch in changes.items():
-                write_atomic(f, replace_entries(f, ch, anew), inside=root)
+            files = {f: replace_entries(f, ch, anew) for f, ch in changes.items()}
+            if text:    # in the same write as the updates: every file or none
+                files[target] = appended(target, files.get(target),
+                                         f"# Imported by `ledger-tool import --from {kind} "
+                                         f"{Path(args.file).name}`\n", text)
+            write_all_atomic(files, inside={f: root for f in changes})
             for msg in anew:
                 print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
-            if text:
-                append_entries(target, f"# Imported by `ledger-tool import --from {kind} "
-                                       f"{Path(args.file).name}`\n", text)
         except (OSError, UnicodeDecodeError) as err:
             filename = getattr(err, "filename", None)
             where = f" {filename}" if filename else ""
             raise LedgerError(f"import: cannot write{where}: "
                               f"{getattr(err, 'strerror', None) or err}") from None
-    print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new else ""),
+    print(f"ledger-tool: import: {summary}" + (f"; written to {target}" if n_new or kept else ""),
           file=sys.stderr)
     if not n_new and not n_upd and not result.unchanged:
-        raise LedgerError(f"import: nothing imported from {args.file}")
+        if not kept:
+            raise LedgerError(f"import: nothing imported from {args.file}")
+        print(f"ledger-tool: import: nothing imported from {args.file}: no entry made; its "
+              f"copies of 0 recorded (as said above)", file=sys.stderr)
     return 0
+
+
+def _uncited(results, documents, cited: list[dict]) -> list[tuple[Any, dict]]:
+    """(reading, its ``[[document]]``) of the FTS files no entry of the
+    import cites and the ledger does not have, whose copies of 0 decide
+    flows (``fts.uncited_document``), each once."""
+    known = set(documents) | {d["id"] for d in cited}
+    out = []
+    for r in results:
+        d = uncited_document(r)
+        if d is not None and d["id"] not in known:
+            known.add(d["id"])
+            out.append((r, d))
+    return out
 
 
 @few_collections()
@@ -506,7 +539,8 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
     archived IATI files the ledger's entries cite, with the activities of
     each (``ledger_copies``): a copy of the import older than the ledger's
     is not its current statement, whichever was imported first.  ``zeros``:
-    the copies of 0 the ledger's archived FTS files give (``ledger_zeros``),
+    the copies of 0 the ledger's archived FTS files give (``ledger_zeros``
+    called with the flow ids the import's files give, ``wanted``),
     remembered as a copy of 0 within the import is."""
     if len(paths) < 2 and not (kind == "iati" and held) and not (kind == "fts" and zeros):
         return None, None
@@ -514,7 +548,11 @@ def _newest(kind: str, paths: list[Path], pool=None, hierarchy: str | None = Non
         return [read(p) for p in paths] if pool is None else \
             list(pool.map(read, [str(p) for p in paths], chunksize=max(1, len(paths) // 64)))
     if kind == "fts":
-        return newest_versions(paths, each(flow_versions), zeros), None
+        facts = each(flow_versions)
+        found = zeros(wanted=set().union(*(f[0] for f in facts))) if zeros else None
+        if len(paths) < 2 and not found:
+            return None, None
+        return newest_versions(paths, facts, found), None
     facts = each(activity_facts)
     stamps = [f[0] for f in facts]
     given = set().union(*stamps)
@@ -716,11 +754,19 @@ def append_entries(target: Path, header: str, text: str) -> None:
     """``header`` and the rendered entries appended to the journal file
     ``target`` (read through the guard; made when missing), atomically."""
     try:
-        if target.exists():
-            old = read_text(target, what="journal file")   # a regular file, within the cap
-            text = old.rstrip("\n") + "\n\n" + header + text
-        else:
-            text = header + text
-        write_atomic(target, text)
+        write_atomic(target, appended(target, None, header, text))
     except OSError as err:
         raise LedgerError(f"import: cannot write {target}: {err.strerror or err}") from None
+
+
+def appended(target: Path, now: bytes | None, header: str, text: str) -> bytes:
+    """The journal file ``target`` with ``header`` and the rendered entries
+    after its text: ``now`` (its new bytes), else the file's (read through
+    the guard; none when missing)."""
+    if now is not None:
+        old = now.decode("utf-8-sig")
+    elif target.exists():
+        old = read_text(target, what="journal file")   # a regular file, within the cap
+    else:
+        return (header + text).encode("utf-8")
+    return (old.rstrip("\n") + "\n\n" + header + text).encode("utf-8")

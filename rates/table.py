@@ -502,7 +502,8 @@ class RateTable:
         rate, rate_date, source = self.rate(base, quote, date, policy=policy, clamp=clamp)
         with localcontext() as ctx:
             ctx.prec = 80
-            value = round_money(amount * rate, quote)
+            # counted at its own minor unit first, half up, as every report counts it
+            value = round_money(round_money(amount, base) * rate, quote)
         return Conversion(value, quote, amount, base, rate, rate_date, date, source, policy)
 
     def yearly_averages(self, base: str, quote: str, start_month: int = 1,

@@ -12,6 +12,7 @@ for the HTML page's script, which formats integer minor units the same way
 """
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 
@@ -28,6 +29,10 @@ def format_amount(value, currency: str, locale: str, amounts: str = DEFAULT_AMOU
     exact (``ledger.phrases.money.format_money``, at the reports' one decimal)."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
+    if amounts == "compact":
+        plain = _unabbreviated(value, currency, locale)
+        if plain is not None:
+            return plain
     return format_money(value, currency, locale, compact=amounts == "compact",
                         digits=COMPACT_DIGITS)
 
@@ -60,6 +65,60 @@ def as_said(amount, currency: str, qualifier: str, period: str, locale: str,
     text = qualified(format_amount(amount, currency, locale, amounts), [qualifier])
     tail = period_phrase(period)
     return f"{text} {tail}" if tail else text
+
+
+def _fallback_pattern(other) -> str | None:
+    """babel's compact currency pattern where the locale has none for a
+    magnitude: the first one with the symbol, stripped to "¤0" / "0 ¤"."""
+    for m in other:
+        pat = other[m] if isinstance(other[m], str) else other[m].pattern
+        pat = getattr(pat, "pattern", pat)
+        if "¤" in pat:
+            return re.sub(r"(\s)\s+", r"\1", re.sub(r"[^0\s¤]", "", pat)).strip()
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _plain_levels(currency: str, locale: str):
+    """(the compact magnitudes, largest first, each with whether the locale
+    abbreviates it, the unabbreviated pattern grouped as the locale's standard
+    currency pattern) or None (no such locale: babel's own error follows)."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    try:
+        loc = Locale.parse(locale)
+        other = loc.compact_currency_formats["short"]["other"]
+        fb = _fallback_pattern(other)
+    except (ValueError, TypeError, KeyError, LookupError):
+        return None
+    if fb is None:
+        return None
+    pattern = parse_pattern(fb)
+    pattern.grouping = parse_pattern(loc.currency_formats["standard"]).grouping
+    levels = [(m, parse_pattern(other[str(m)]).pattern != "0")
+              for m in sorted((int(m) for m in other), reverse=True)]
+    return loc, levels, pattern
+
+
+def _unabbreviated(value, currency: str, locale: str) -> str | None:
+    """A compact amount where the locale abbreviates nothing (de_DE below a
+    million, ja_JP below 10,000, every locale below a thousand): the number
+    as the locale writes it, grouped ("510.510 £"; babel's compact form gives
+    "510510 £"), its decimals only when not zero.  None where the locale
+    abbreviates (then babel's compact form)."""
+    found = _plain_levels(str(currency).upper(), locale)
+    if found is None:
+        return None
+    loc, levels, pattern = found
+    v = value if isinstance(value, Decimal) else Decimal(str(value))
+    if not v.is_finite():
+        return None
+    size = abs(v)
+    if next((abbr for m, abbr in levels if size >= m), False):
+        return None
+    return pattern.apply(v, loc, currency=str(currency).upper(), currency_digits=False,
+                         decimal_quantization=False)
 
 
 # ---------------------------------------------------------------- the page's copy
@@ -120,14 +179,8 @@ def format_data(currency: str, locale: str) -> dict:
             a = _affixes(fp, symbol)
             lv["forms"].append({"nums": nums, "pre": a[0], "suf": a[1]})
         levels.append(lv)
-    fallback = None
-    for m in other:
-        pat = other[m] if isinstance(other[m], str) else other[m].pattern
-        pat = getattr(pat, "pattern", pat)
-        if "¤" in pat:
-            fb = re.sub(r"(\s)\s+", r"\1", re.sub(r"[^0\s¤]", "", pat)).strip()
-            fallback = _affixes(parse_pattern(fb), symbol)
-            break
+    fb = _fallback_pattern(other)
+    fallback = None if fb is None else _affixes(parse_pattern(fb), symbol)
     return {"currency": currency, "symbol": symbol, "digits": currency_digits(currency),
             "decimal": get_decimal_symbol(loc), "group": get_group_symbol(loc),
             "pre": pre, "suf": suf, "grouping": list(std.grouping),

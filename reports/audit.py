@@ -21,7 +21,7 @@ from ledger.text_safety import show_bidi
 from reports.amounts import as_said
 from reports.html import esc
 from reports.text import csv_quoting, format_table, inert
-from reports.workbook import make_cell, print_setup
+from reports.workbook import exact_figures_note, exact_text, fits_a_number, make_cell, print_setup
 
 __all__ = ["figure_rows", "finding_rows", "uncovered_rows", "document_rows",
            "render_text", "write_csv", "audit_json", "write_json", "sheet_rows",
@@ -202,7 +202,7 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
     report's streaming (write-only) workbook or an ordinary one.  Its rows are
     appended in order, its layout set before them, as a streaming sheet
     needs."""
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
     # every cell through reports.workbook.make_cell: quotes and messages from
@@ -221,7 +221,12 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
         ws.column_dimensions[get_column_letter(i)].width = widths.get(name, 14)
     print_setup(ws)
     bold = Font(bold=True)
-    head = make_cell(ws, f"Audit against {result.archive}: {result.summary()}")
+    # a figure no spreadsheet number holds exactly (reports.workbook.fits_a_number): exact text
+    wide = sum(1 for r in rows for k in FINDING_COLUMNS
+               if isinstance(r[k], Decimal) and not fits_a_number(r[k]))
+    ws.exact_figures = wide
+    head = make_cell(ws, f"Audit against {result.archive}: {result.summary()}"
+                     + (". " + exact_figures_note("on this sheet", wide) if wide else ""))
     head.font = bold
     ws.append([head])
     ws.append([])
@@ -231,8 +236,12 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
     ws.append(names)
     fills = {k: PatternFill("solid", fgColor=colour)
              for k, colour in {"error": "F8CBAD", "warning": "FFE699", "ok": "C6EFCE"}.items()}
+    right = Alignment(horizontal="right")
     for r in rows:
         cells = [make_cell(ws, _cell(r[k])) for k in FINDING_COLUMNS]
+        for c, k in zip(cells, FINDING_COLUMNS):
+            if isinstance(r[k], Decimal) and not fits_a_number(r[k]):
+                c.alignment = right
         fill = fills.get(r["severity"])
         if fill is not None:
             cells[0].fill = fill
@@ -241,8 +250,8 @@ def write_audit_sheet(workbook, result, title: str = AUDIT_SHEET):
 
 
 def _cell(v):
-    if isinstance(v, Decimal):
-        return float(v)     # rates and deviations only; amounts are in the text
+    if isinstance(v, Decimal):   # rates and deviations only; amounts are in the text
+        return float(v) if fits_a_number(v) else exact_text(v)
     if isinstance(v, (dt.date, int, float)):
         return v
     return "" if v is None else str(v)

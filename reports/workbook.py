@@ -153,6 +153,19 @@ def exact_text_note(where: str, n: int) -> str:
             f"is drawn from them.")
 
 
+def exact_figures_note(where: str, n: int) -> str:
+    """The note on a sheet with rates or audit figures written as text."""
+    return (f"{n:,} figure{'s' if n != 1 else ''} {where} (rates, audit figures) "
+            f"ha{'ve' if n != 1 else 's'} more than {EXACT_DIGITS} significant digits, more "
+            f"than a spreadsheet number holds (it would show a rounded figure): written as "
+            f"exact text, right-aligned.")
+
+
+# a rate shown to its last digit (up to EXACT_DIGITS significant digits, the
+# ones a number cell holds); Excel allows 30 decimal places at most
+RATE_FORMAT = "0.0" + "#" * 29
+
+
 def _storable(text: str) -> str:
     """Text as XLSX can hold it: control characters Excel refuses (openpyxl's
     IllegalCharacterError) shown as \\xNN, and over-long text cut to Excel's
@@ -859,12 +872,18 @@ def largest_rows(entries: pd.DataFrame, n: int, minor=None):
     return np.sort(order.to_numpy()[:n])
 
 
-def _exact_columns(part: pd.DataFrame, names) -> tuple[pd.DataFrame, int]:
+def _exact_columns(part: pd.DataFrame, names, few: bool = False) -> tuple[pd.DataFrame, int]:
     """``part`` with the amounts of columns ``names`` that no spreadsheet
-    number holds (:func:`fits_a_number`) as exact text, and how many."""
+    number holds (:func:`fits_a_number`) as exact text, and how many
+    (``few``: the columns hold few distinct values)."""
     n = 0
     for name in names:
-        wide = np.fromiter((not fits_a_number(v) for v in part[name]), bool, len(part))
+        if few:      # each distinct value once: a rate column holds a few in a million rows
+            codes, uniq = pd.factorize(part[name].astype(object))
+            wide_of = np.fromiter((not fits_a_number(v) for v in uniq), bool, len(uniq))
+            wide = np.append(wide_of, False)[codes]    # code -1 (missing): last, False
+        else:
+            wide = np.fromiter((not fits_a_number(v) for v in part[name]), bool, len(part))
         if wide.any():
             part = part.copy() if n == 0 else part
             col = part[name].astype(object).to_numpy(copy=True)
@@ -894,11 +913,14 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
     counted_value = sum((v for v, c in zip(part["normalised"], part["counted"])
                          if c == "yes" and v is not None and v == v), Decimal(0))
     part, exact = _exact_columns(part, ("normalised", "original amount"))
+    part, wide_rates = _exact_columns(part, ("rate",), few=True)   # a user's rate of 16+ digits
     # a cut sheet has no total row: only the amounts shown can be too wide
     total_wide = not cut and not fits_a_number(counted_value)
     exact_total = bool(exact) or total_wide
     if exact_total:
         caption += " " + exact_text_note("on this sheet", exact + total_wide)
+    if wide_rates:
+        caption += " " + exact_figures_note("on this sheet", wide_rates)
     norm = headers.index("normalised") + 1
     orig = headers.index("original amount") + 1
     formats_by_cur = {}
@@ -934,10 +956,11 @@ def _entries_sheet(wb, report: Report, fmt: str, limit: int, kept, progress=None
 
     widths = _quotes_wide([len(str(h)) + 2 for h in headers], headers)
     streamed = _stream_table(wb, "Entries", caption, part,
-                             {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: "0.000000"},
+                             {norm: fmt, orig: orig_fmt, headers.index("rate") + 1: RATE_FORMAT},
                              "B3", widths, after=lambda ws: [total_row(ws)], progress=progress)
     if exact_total:
         streamed.ws.exact_text = exact + total_wide
+    streamed.ws.exact_figures = wide_rates
     return streamed
 
 
@@ -1260,12 +1283,24 @@ def build_workbook(report: Report, extra_sheets=(), charts: dict | None = None,
     for ws in wb.worksheets:     # extra sheets too: every sheet prints landscape, to width
         if ws.page_setup.orientation != "landscape":
             print_setup(ws)
-    exact = [(ws.title, ws.exact_text) for ws in wb.worksheets if getattr(ws, "exact_text", 0)]
-    if exact and notes is not None:
-        notes.append("the workbook: " + exact_text_note(
-            f"on its {', '.join(f'{t} ({n:,})' for t, n in exact)} "
-            f"sheet{'s' if len(exact) > 1 else ''}", sum(n for _, n in exact)))
+    if notes is not None and (said := exact_notes(wb.worksheets)):
+        notes.append("the workbook: " + said)
     return wb
+
+
+def exact_notes(worksheets) -> str:
+    """One note on the amounts, and the rates and audit figures, of these
+    sheets written as exact text ("" when none)."""
+    def where(counts) -> str:
+        return (f"on its {', '.join(f'{t} ({n:,})' for t, n in counts)} "
+                f"sheet{'s' if len(counts) > 1 else ''}")
+
+    said = []
+    for attr, note in (("exact_text", exact_text_note), ("exact_figures", exact_figures_note)):
+        counts = [(ws.title, getattr(ws, attr)) for ws in worksheets if getattr(ws, attr, 0)]
+        if counts:
+            said.append(note(where(counts), sum(n for _, n in counts)))
+    return " ".join(said)
 
 
 def write_workbook(path, report: Report, extra_sheets=(), charts: dict | None = None,

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from decimal import Decimal
@@ -68,6 +68,10 @@ _CHILD = NOTES.add("child of flow {parent} (FTS counts each flow of the chain th
 _SPLIT = NOTES.add("split equally over {n} cluster/location pairs (FTS gives no shares)")
 _RATE = NOTES.add("FTS exchange rate {rate}")
 _ZEROED = NOTES.add("not counted: {file} gives this flow as 0 ({copy})")
+# a download no entry cites, kept for its copies of 0 (its [[document]]'s notes)
+_UNCITED = ("archived by ledger-tool import --from fts for the {n} flow{s} it gives as 0 "
+            "({flows}), where the import left {them}: kept so that an older copy imported "
+            "later is not counted again")
 # an import's note (not an entry's)
 _UNLISTED = ("{n} flow(s) of the ledger for location {location} year {year}, counted, are "
                     "not listed by this import ({ids}): left as they are (a download may be "
@@ -184,6 +188,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
     items = []
     again: dict[str, int] = {}
     zeroed: list[tuple[str, str, dict]] = []
+    zeros: list[str] = []       # FtsRead.zeros
     even: list[str] = []        # same version, nothing says which copy is newer
     for fid, f in latest.items():
         where = f"flow {fid!r} version {_version(f)}"
@@ -218,12 +223,15 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
                     else:
                         again[by.file] = again.get(by.file, 0) + 1
                         continue
-                if reason:
+                if reason == "even" and by is None:
+                    pass    # even with the ledger's entry alone: read against it, as alone
+                elif reason:
                     problems.append(import_problem(file, where, _lost(reason, by,
                                                                       ledger_order.get(eid))
                                                    + ": not imported", "skip"))
                     continue
-                mute = True
+                else:
+                    mute = True
         tie = False
         if eid in ledger_order:
             v, u = ledger_order[eid]
@@ -242,6 +250,11 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             problems.append(import_problem(file, where, f"could not be read ({type(err).__name__}: "
                                                  f"{err}); not imported"))
             continue
+        if item is None and problems and kind_of(problems[-1]) == "skip" and \
+                where_of(problems[-1]) == where and (
+                    got.last is not None and got.last.file == file if got is not None else
+                    eid not in ledger_order or _newer(_order_of(f), ledger_order[eid])):
+            zeros.append(fid)       # this copy of 0 is where the flow's order ends
         if item is not None and tie:
             item["tie"] = True
         if item is not None:
@@ -286,7 +299,30 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
             f"funding totals, as FTS counts them ("
             + ", ".join(f"{k}: {v:,}" for k, v in sorted(why.items()))
             + f"): tagged {NOT_COUNTED_TAG}"), "note"))
-    return ReadResult(file, records, problems, doc, sha, len(flows), NOTES)
+    return FtsRead(file, records, problems, doc, sha, len(flows), NOTES, tuple(zeros))
+
+
+@dataclass
+class FtsRead(ReadResult):
+    """``read_fts``'s reading of one file, with ``zeros``: the flows whose
+    order the import leaves at this file's copy of 0 (none made an entry,
+    or the copy withdrew one).  A later import must find that copy among
+    the ledger's archived downloads (``ledger_zeros``), so the file is
+    archived and recorded even when no entry cites it (``uncited_document``)."""
+    zeros: tuple[str, ...] = ()
+
+
+def uncited_document(read: ReadResult) -> dict | None:
+    """The ``[[document]]`` table of a file no entry cites but whose copies of
+    0 decide flows (``FtsRead.zeros``), its notes saying why it is kept;
+    None for any other file."""
+    if not isinstance(read, FtsRead) or not read.zeros or read.document is None:
+        return None
+    ids = sorted(read.zeros, key=lambda i: (len(i), i))
+    flows = ", ".join(ids[:5]) + (f" and {len(ids) - 5:,} more" if len(ids) > 5 else "")
+    return dict(read.document, notes=_UNCITED.format(
+        n=f"{len(ids):,}", s="" if len(ids) == 1 else "s", flows=flows,
+        them="it" if len(ids) == 1 else "them"))
 
 
 @dataclass(frozen=True)
@@ -353,6 +389,8 @@ class Folded(NamedTuple):
     lost: dict[str, tuple[str, Copy | None]]   # file -> why its copy is not kept, and to
     #                                 which copy (None: the ledger's): "older", "even",
     #                                 "again" (the same in every field), "superseded"
+    last: Copy | None = None        # the copy the flow's order ends at (None: the ledger's):
+    #                                 a copy of 0 there is what a later import must remember
 
 
 def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
@@ -368,6 +406,9 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
     top: Copy | None = None       # the copy of order ``state`` (None: the ledger's)
     lost: dict[str, tuple[str, Copy | None]] = {}
     refused: dict[str, Copy] = {}      # digest -> the first such copy of 0 or refused
+    # digest -> the first copy nothing says is newer than the ledger's entry: it is read
+    # as alone against the entry (unchanged when alike), an identical one after it again
+    even: dict[str, Copy] = {}
     for c in copies:
         if c.refused:
             if c.digest in refused:     # the same in every field: read once, from there
@@ -379,6 +420,11 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
                 continue        # 0 after 0 changes nothing: its own reading says so
             why = ("again" if top is not None and not top.refused and top.digest == c.digest
                    else "older" if _newer(state, c.order) else "even")
+            if why == "even" and top is None:
+                if c.digest in even:
+                    lost[c.file] = ("again", even[c.digest])
+                    continue
+                even[c.digest] = c
             lost[c.file] = (why, top)
             continue
         if c.refused == "reject":
@@ -394,9 +440,16 @@ def fold(copies: Iterable[Copy], ledger: tuple | None, counted: bool) -> Folded:
         state, top, kept, withdrawn, counted = c.order, c, c, None, True
     # an older copy is older than what is kept at the end too (``_newer`` is
     # transitive): that one is named
-    return Folded(kept, withdrawn, {f: (why, top if top is not None and why != "even" and
-                                        why != "again" else by)
-                                    for f, (why, by) in lost.items()})
+    # a copy even with the ledger's entry, which a later copy then replaced: replaced by it
+    return Folded(kept, withdrawn, {f: _named(why, by, top) for f, (why, by) in lost.items()},
+                  top)
+
+
+def _named(why: str, by: Copy | None, top: Copy | None) -> tuple[str, Copy | None]:
+    """Why a copy is lost, and to which copy, once the fold is done (``fold``)."""
+    if top is None or why == "again" or (why == "even" and by is not None):
+        return why, by
+    return ("superseded" if why == "even" else why), top
 
 
 def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
@@ -412,19 +465,27 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
 
 
 def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
-                 said: list[str] | None = None) -> dict[str, tuple[Copy, ...]]:
+                 said: list[str] | None = None, wanted: Collection[str] | None = None
+                 ) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give
     (``documents``: id -> ``Document``, its path within ``archive``), for
-    the flows the ledger has no entry of, or one a copy of 0 withdrew
-    (``not-counted-withdrawn``): an import remembers them as it
+    the flows the ledger has no counted entry of (none, one a copy of 0
+    withdrew, one FTS does not count): an import remembers them as it
     remembers a copy of 0 within one import (``fold``), so an older copy
     of a flow FTS no longer counts is not counted again.  Only a copy that
     is what the ledger recorded is read (as ``iati.ledger_copies``: inside
     the archive, a regular file within the size cap, of the recorded
-    SHA-256); any other is left out and said in ``said``, one line each."""
-    # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive
-    have = {e.id for e in HeldEntries(entries, "fts-").rows
-            if f"{NOT_COUNTED_TAG}-withdrawn" not in e.tags}
+    SHA-256); any other is left out and said in ``said``, one line each.
+    ``wanted``: the flow ids the import gives, the only ones it asks of;
+    a download giving none of them (its text says so: ``_flow_ids``) is
+    not parsed."""
+    # an entry a copy of 0 withdrew keeps its own version: the 0's is in the archive;
+    # so does one FTS never counted (internal, outgoing, shared) that a 0 then followed
+    have = {e.id for e in HeldEntries(entries, "fts-").rows if NOT_COUNTED_TAG not in e.tags}
+    if wanted is not None:
+        wanted = {fid for fid in wanted if f"fts-{fid}" not in have}
+        if not wanted:
+            return {}
     out: dict[str, list[Copy]] = {}
     untrusted: list[str] = []
     for doc_id, doc in documents.items():
@@ -438,7 +499,12 @@ def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Seq
                              f"used ({err}): the flows it gives as 0 are not remembered; "
                              f"restore {doc.path!r} to compare them")
             continue
-        for fid, (version, updated, digest, named, refused) in flow_versions(path, True)[0].items():
+        if wanted is not None:
+            ids = _flow_ids(path)
+            if "*" not in ids and not ids & wanted:
+                continue
+        for fid, (version, updated, digest, named, refused) in \
+                flow_versions(path, True, wanted)[0].items():
             if refused == "zero" and f"fts-{fid}" not in have:
                 out.setdefault(fid, []).append(Copy((version, updated), str(path), digest,
                                                     named, refused))
@@ -482,14 +548,43 @@ def newest_versions(paths, facts=None,
                        frozenset(copies))
 
 
-def flow_versions(path, zeros_only: bool = False
+def _flow_ids(path: Path) -> set[str]:
+    """Every id an FTS file's text gives (its flows', and its objects'),
+    read without parsing it; every id a parse could find is there, a
+    number written otherwise (``2.1E5``) as ``_id`` reads it.  A file
+    escaping the characters of an id or its key (``\\u0031``) gives
+    ``{"*"}``: it must be parsed to tell."""
+    try:
+        text = read_bytes(path, what="FTS file").decode("utf-8-sig", errors="replace")
+    except (OSError, LedgerError):
+        return set()
+    if _ESCAPED.search(text):
+        return {"*"}
+    out = set()
+    for m in _ID.finditer(text):
+        t = m.group(1).strip()
+        if not t.isdigit():
+            try:
+                t = _id(Decimal(t)) or ""
+            except ArithmeticError:
+                continue
+        out.add(t)
+    return out
+
+
+_ID = re.compile(r'"id"\s*:\s*"?\s*([^",}\]\s]{1,60})')
+_ESCAPED = re.compile(r"\\u00(?:3[0-9]|6[49])", re.IGNORECASE)
+
+
+def flow_versions(path, zeros_only: bool = False, wanted: Collection[str] | None = None
                   ) -> tuple[dict[str, tuple[int, str, str, str, str]], Download | None]:
     """One file's flows, id -> (version, updatedAt, digest of the flow,
     how to name it, "zero" or "reject" when ``read_fts`` would not make
     it an entry), each its newest copy in the file (the checks of
     ``read_fts``), and the download it is a page of.  ``zeros_only``: only
     the flows with an amount of 0, which alone can be copies of 0 (the
-    ledger's archived copies, ``ledger_zeros``)."""
+    ledger's archived copies, ``ledger_zeros``), of ``wanted`` ids when
+    given (its download then not said)."""
     try:
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
@@ -508,12 +603,14 @@ def flow_versions(path, zeros_only: bool = False
             continue
         if fid not in out or _newer(_order_of(f), _order_of(out[fid])):
             out[fid] = f
-    own = _download(str(path), data, out)
+    own = None if zeros_only else _download(str(path), data, out)
     if zeros_only:
         out = {fid: f for fid, f in out.items()
-               if any(isinstance(f.get(k), Decimal) and f[k] == 0
-                      for k in ("amountUSD", "originalAmount"))}
-    names, quotes = load_names(None), _Quotes(text)
+               if (wanted is None or fid in wanted) and any(
+                   isinstance(f.get(k), Decimal) and f[k] == 0
+                   for k in ("amountUSD", "originalAmount"))}
+    # a copy of 0 is refused or not whatever its quote (no entry is made of it)
+    names, quotes = load_names(None), _Quotes("" if zeros_only else text)
     return {fid: (*_order_of(f), _digest(f), _copy(f), _refused(f, fid, names, quotes))
             for fid, f in out.items()}, own
 

@@ -36,7 +36,7 @@ from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_record
 from ledger.read.raw import RawTables, entries_of
 from ledger.read.table import BULK_COLUMNS, PERIOD_COLUMNS, PROVENANCE_COLUMNS, check_raw
 from ledger.rules import rows as rr
-from ledger.rules.rows import _np, read_restated
+from ledger.rules.rows import _np
 
 
 def _empty(v: Any) -> bool:
@@ -296,35 +296,31 @@ def _files(ledger: LedgerEntries, records: list[dict], lines: Sequence[int], nam
 
 
 def _subset(raw: RawTables, keep):
-    """The raw form of the entries ``keep`` (numpy bool per entry), numbered
-    among themselves; and each of its rows' entry in ``raw``."""
+    """The raw form (one row per entry, ``read_records``') of the entries
+    ``keep`` (numpy bool per entry), numbered among themselves; and each of
+    its entries' place in ``raw``."""
     import numpy as np
     import pyarrow as pa
 
     if keep.all():
         return raw, raw.entry
-    idx = np.flatnonzero(keep[raw.entry])
-    old = raw.entry[idx]
+    idx = np.flatnonzero(keep)
     moved = np.cumsum(keep) - 1
     take = pa.array(idx)
-    c, links, restatements = (entries_of(t, keep)
-                              for t in (raw.citations, raw.links, raw.restatements))
-    splits = raw.splits
-    if splits is not None:   # the parts of the entries kept, at their rows among idx
-        on = keep[_np(splits.column("entry"))]
-        splits = entries_of(splits, keep)
-        splits = splits.set_column(1, "row", pa.array(
-            np.searchsorted(idx, _np(raw.splits.column("row"))[on]), pa.int64()))
+    c, links, restatements, splits = (None if t is None else entries_of(t, keep) for t in (
+        raw.citations, raw.links, raw.restatements, raw.splits))
+    accounts = None if raw.accounts is None else \
+        [(int(moved[e]), f, name) for e, f, name in raw.accounts if keep[e]]
     at = raw.key_line
 
     def key_line(r: int, fld: str, nth: int = 0) -> int:
         return at(int(idx[r]), fld, nth)
 
     sub = RawTables(raw.entries.take(take), raw.file.take(take), raw.line[idx], raw.origin, c,
-                    None, moved[old], key_line, raw.refused[idx],
+                    accounts, np.arange(len(idx)), key_line, raw.refused[idx],
                     {k: v[idx] for k, v in raw.worded.items()}, raw.period_from[idx],
                     links=links, restatements=restatements, splits=splits)
-    return sub, old
+    return sub, idx
 
 
 def bulk_table(got: Checked, origins: Sequence[str]):
@@ -342,17 +338,24 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     columns = BULK_COLUMNS + PROVENANCE_COLUMNS
     if not got.accepted or got.read is None:
         return pa.table({c: pa.array([], pa.string()) for c in columns})
-    raw = got.read.rows
+    raw = got.read.form.raw
     n = len(got.accepted)
     keep = np.zeros(len(got.read.table), bool)
     keep[np.asarray(got.accepted, dtype=np.int64) + got.offset] = True
     extras = got.read.extras(keep)
-    idx = np.flatnonzero(keep[raw.entry])
-    entry = pa.array((np.cumsum(keep) - 1)[raw.entry[idx]])   # each row's accepted record
-    rows = raw.entries.take(pa.array(idx))
+    # one row per entry and purpose: a split entry's parts (the splits table's) in turn
+    of, _, on = raw.part_layout()
+    idx = np.flatnonzero(keep[of])
+    entry = pa.array((np.cumsum(keep) - 1)[of[idx]])   # each row's accepted record
+    rows = raw.entries.take(pa.array(of[idx]))
     out = {c: rows.column(c).cast(pa.string()) for c in (
-        "id", "date", "funder", "purpose", "amount", "currency", "status", "period",
-        "value_date")}
+        "id", "date", "funder", "currency", "status", "period", "value_date")}
+    part = np.cumsum(on) - 1   # a part's row of the splits table
+    for c in ("purpose", "amount"):   # a part's own, else its entry's
+        out[c] = rows.column(c).cast(pa.string())
+        if on[idx].any():
+            out[c] = pc.if_else(pa.array(on[idx]), raw.splits.column(c).cast(pa.string()).take(
+                pa.array(np.maximum(part[idx], 0))), out[c])
     stated = rows.column("qualifier").to_pylist()
     phrase = rows.column("phrase_qualifier").to_pylist()
     pairs: dict[tuple, str] = {}
@@ -363,17 +366,8 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     blank = pa.array([""], pa.string()).take(pa.array(np.zeros(len(idx), np.int64)))
     for c in PERIOD_COLUMNS:
         out[c] = blank
-    given_of: list[list] = [[] for _ in range(n)]   # each record's conversions, as listed
-    re_entry = _np(raw.restatements.column("entry"))
-    on = keep[re_entry]
-    for j, given in zip((np.cumsum(keep) - 1)[re_entry[on]].tolist(),
-                        raw.restatements.column("phrase").filter(pa.array(on)).to_pylist()):
-        given_of[j].append(given)
-    currency = out["currency"].take(pa.array(_first_rows(entry))).to_pylist()
-    # the conversions as the bulk format writes them (the rules accepted them)
-    out["restated"] = pa.array([rr.restated_text(read_restated(given, cur)[0]) if given else ""
-                                for given, cur in zip(given_of, currency)],
-                               pa.string()).take(entry)
+    # the conversions as the bulk format writes them, as the rules read them
+    out["restated"] = got.restated.take(entry)
     for k in LINK_KINDS:   # the Book's, as the rules read them (``RawTables.links``)
         column = extras.get(k)
         out[k] = (pa.array([""] * n, pa.string()) if column is None else
@@ -388,15 +382,6 @@ def bulk_table(got: Checked, origins: Sequence[str]):
     out["citations"] = pa.array(citations, pa.string()).take(entry)
     out["origin"] = pa.array([origins[k] for k in got.accepted], pa.string()).take(entry)
     return pa.table({c: out[c] for c in columns})
-
-
-def _first_rows(entry):
-    """Each entry's first row, of rows numbered by entry in turn (``entry``:
-    Arrow int per row)."""
-    import numpy as np
-
-    e = _np(entry)
-    return np.flatnonzero(np.r_[True, e[1:] != e[:-1]]) if len(e) else np.zeros(0, np.int64)
 
 
 def _citation_texts(frame, n: int) -> tuple[list[str], list[str]]:
@@ -438,6 +423,7 @@ class Checked:
     warnings: dict[int, list[Problem]] = field(default_factory=dict)  # accepted -> warnings
     read: Records | None = None    # the raw form of the ledger's entries and the records
     offset: int = 0                # record k is entry ``offset + k`` of ``read``
+    restated: Any = None           # accepted -> its conversions as the rules read them (Arrow)
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
@@ -479,15 +465,11 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
     m = len(ledger.fields)
     got = read_records(_files(ledger, [_given(t) for t in tables], lines, name, part_lines))
     out.read, out.offset = got, m
-    raw = got.rows
+    raw = got.form.raw   # one row per entry, its parts in the splits table
     total = len(got.table)
-    # each entry's first row: its id, and its amount as read (a split entry's own)
-    first = pa.array(np.flatnonzero(np.r_[True, raw.entry[1:] != raw.entry[:-1]]))
-    amount = raw.entries.column("amount")
-    if "entry_amount" in raw.entries.column_names:
-        amount = pc.if_else(pa.array(raw.part), raw.entries.column("entry_amount"), amount)
-    no_amount = _np(pc.equal(amount.take(first), ""))
-    ids = raw.entries.column("id").take(first).to_pylist()
+    # each entry's id, and its amount as read (a split entry's own)
+    no_amount = _np(pc.equal(raw.entries.column("amount"), ""))
+    ids = raw.entries.column("id").to_pylist()
     refused_by_reader = [k for k in range(len(tables)) if m + k in got.said or no_amount[m + k]]
     for k in refused_by_reader:
         out.problems[k] = list(got.said.get(m + k, ()))
@@ -503,9 +485,11 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
     at_line = _record_at(name, lines, part_lines, read)
     blame = _Blame(ledger, raw, total, docs, tables, ids[m:], name, lines) if across else None
     while read:
-        sub, old = _subset(raw, alive)
+        sub, of = _subset(raw, alive)
+        old = of[sub.part_layout()[0]]   # each row of the checked frame's entry in ``raw``
         kept: list = []
-        frame, found = check_raw(sub, docs, kept=kept, with_frame=views)
+        conversions: list = []   # the rules' reading of each entry's (``check_raw``)
+        frame, found = check_raw(sub, docs, kept=kept, with_frame=views, restated=conversions)
         refused: dict[int, list[Problem]] = {}
         for p in found:
             rec = at_line.get((p.file, p.line))
@@ -528,6 +512,8 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
             if not refused:
                 out.accepted = accepted
                 out.warnings = _warnings(found, at_line, set(accepted), lines)
+                out.restated = conversions[0].take(pa.array(np.searchsorted(
+                    of, np.asarray(accepted, dtype=np.int64) + m)))
                 if views:
                     out.entries = _views(got, frame, kept[0], old, accepted, m)
                 break
@@ -647,7 +633,7 @@ def _own_problems(got: Records, refused: list[int], problems: dict[int, list[Pro
 
     keep = np.zeros(len(got.table), bool)
     keep[refused] = True
-    sub, _ = _subset(got.rows, keep)
+    sub, _ = _subset(got.form.raw, keep)
     sub = dataclasses.replace(sub, refused=np.ones(sub.entries.num_rows, dtype=bool))
     _, found = check_raw(sub, documents, own_only=True, with_frame=False)
     for p in found:
@@ -672,32 +658,37 @@ def _figures(got: Records, entries: list[int], records: list[int],
     import numpy as np
     import pyarrow as pa
 
-    raw = got.rows
+    raw = got.form.raw
     keep = np.zeros(len(got.table), bool)
     keep[entries] = True
-    idx = np.flatnonzero(keep[raw.entry])
-    rows = raw.entries.take(pa.array(idx))
-    of = (np.cumsum(keep) - 1)[raw.entry[idx]].tolist()
+    moved = np.cumsum(keep) - 1
+    rows = raw.entries.take(pa.array(np.flatnonzero(keep)))
     col = {c: rows.column(c).to_pylist() for c in ("funder", "purpose", "amount", "currency",
                                                    "date")}
     c = raw.citations
     ce = _np(c.column("entry"))
     on = keep[ce]
     cites: list[list[tuple[str, str, str]]] = [[] for _ in entries]
-    for e, d, q, loc in zip((np.cumsum(keep) - 1)[ce[on]].tolist(),
+    for e, d, q, loc in zip(moved[ce[on]].tolist(),
                             *(c.column(k).filter(pa.array(on)).to_pylist()
                               for k in ("doc", "quote", "locator"))):
         cites[e].append((d, q, loc))
+    # a split entry's parts (the splits table's), else its purpose and amount
     parts: list[list[tuple[str, Decimal]]] = [[] for _ in entries]
-    head: list[int] = [-1] * len(entries)
-    for r, j in enumerate(of):
-        parts[j].append((rr.composed(col["purpose"][r]), Decimal(col["amount"][r])))
-        if head[j] < 0:
-            head[j] = r
-    return {k: figure_key(rr.composed(col["funder"][h]), ps, sum((a for _, a in ps), Decimal(0)),
-                          col["currency"][h], rr.iso_date(col["date"][h]), cites[j],
+    s = raw.splits
+    se = _np(s.column("entry"))
+    on = keep[se]
+    for j, purpose, amount in zip(moved[se[on]].tolist(),
+                                  *(s.column(k).filter(pa.array(on)).to_pylist()
+                                    for k in ("purpose", "amount"))):
+        parts[j].append((rr.composed(purpose), Decimal(amount)))
+    for j, ps in enumerate(parts):
+        if not ps:
+            ps.append((rr.composed(col["purpose"][j]), Decimal(col["amount"][j])))
+    return {k: figure_key(rr.composed(col["funder"][j]), ps, sum((a for _, a in ps), Decimal(0)),
+                          col["currency"][j], rr.iso_date(col["date"][j]), cites[j],
                           recorded(f))
-            for j, (k, ps, h, f) in enumerate(zip(records, parts, head, fields))}
+            for j, (k, ps, f) in enumerate(zip(records, parts, fields))}
 
 
 def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[int, Entry]:

@@ -24,6 +24,7 @@ from ledger.book import Book
 from ledger.errors import LedgerError
 from ledger.model import FISCAL_YEAR, LINK_KINDS, ROW, Document, Entry, Problem, is_slug, said
 from ledger.phrases.period import PeriodError, parse_period
+from ledger.read.table import PERIOD_COLUMNS, bulk_periods
 from ledger.rules.options import OptionError, fiscal_start
 from ledger.rules.rows import ENTRY_FIELDS, SOURCE_FIELDS, TAG_SPACE, clip
 from ledger.rules.rows import suggest as _suggest
@@ -908,6 +909,24 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
                 f"formulas); open and save it in a spreadsheet program, then import again")))
 
     values = {fld: column(fld).tolist() for fld in ALIASES}   # read cell by cell below
+    # the bulk format's period columns, read as `check` reads that format
+    period_cols = _bulk_period_columns(headers)
+    if period_cols:
+        given = {c: table[h].astype(str).str.strip().tolist() for c, h in period_cols.items()}
+        if "period" in cols:
+            given["period"] = values["period"]
+        labels, said = bulk_periods(given, [d if isinstance(d, dt.date) else None
+                                            for d in dates.tolist()])
+        for i, (label, (at, why)) in enumerate(zip(labels, said)):
+            if blank[i] or date_reasons[i] or i in no_value:
+                continue
+            if why:
+                no_value.add(i)
+                rejects.append(reject(int(rows[i]), period_cols.get(at) or colname.get(at, at),
+                                      why))
+            elif label != "one-off" or values["period"][i]:
+                values["period"][i] = label
+        ignored = [h for h in ignored if h not in period_cols.values()]
     if listed_from and fiscal_year_start and listed_from != fiscal_year_start:
         for i, text in enumerate(values["period"]):
             span = _fiscal_year(text, listed_from) if text and i not in no_value else None
@@ -1080,6 +1099,17 @@ def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | 
 
 
 FISCAL_HEADER = "fiscal year start"
+
+
+def _bulk_period_columns(headers: list[str]) -> dict[str, str]:
+    """The bulk format's period columns (``period_kind``, ``years``,
+    ``start``, ``end``, ``fiscal_year``) by name -> header, when the file
+    has ``period_kind`` (a generic spreadsheet's lone "start" is no period
+    column: it is noted as not imported)."""
+    named = {h.strip().lower(): h for h in headers}
+    if "period_kind" not in named:
+        return {}
+    return {c: named[c] for c in PERIOD_COLUMNS if c in named}
 
 
 def fiscal_day(value: Any) -> str:

@@ -14,6 +14,7 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
@@ -286,37 +287,86 @@ _SCALE = "(?i:" + "|".join(sorted(_SCALES, key=len, reverse=True)) + ")"
 _WORD_VALUES = {w: v for w, v in WORD_NUMBERS.items() if w not in ("a", "an")}  # "a" only alone
 _WORD = "|".join(sorted(_WORD_VALUES, key=len, reverse=True))
 # a fraction of the scale: "half a million", "a quarter of a billion",
-# "three quarters of a million", "two and a half million"
-_FRACTIONS = {"half": Decimal("0.5"), "quarter": Decimal("0.25"), "three quarters": Decimal("0.75")}
-_FRACTION = (rf"half{_WS}+an?|(?:(?:a|one){_WS}+quarter|three{_WS}+quarters){_WS}+of{_WS}+an?")
-_WORDNUM = (rf"(?:{_FRACTION}|a|an|(?:{_WORD})(?:(?:[ -]|{_WS}(?:and|et){_WS})(?:{_WORD}))*"
-            rf"(?:{_WS}+and{_WS}+a{_WS}+half)?)")
+# "three-quarters of a million", "half of a million", "a third of a
+# million", "two-thirds of a billion", "two and a half million"
+_FRACTIONS = {"half": Fraction(1, 2), "quarter": Fraction(1, 4), "third": Fraction(1, 3)}
+_FRACTION = (rf"(?:(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS}+|-)quarters"
+             rf"|two(?:{_WS}+|-)thirds)(?:{_WS}+of)?{_WS}+an?")
+_HALF = rf"(?:{_WS}+|-)and(?:{_WS}+|-)a(?:{_WS}+|-)half"
+# Words join into one number by a space or a hyphen, "and" only after
+# "hundred" ("one hundred and twenty") and "et" only before "un", "une",
+# "onze" ("vingt et un"): "between two and three million" is a range, and
+# "twenty and thirty million" two numbers, never their sum.
+_JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
+         rf"|{_WS}+et{_WS}+(?=(?:un|une|onze)\b))")
+_WORDNUM = rf"(?:{_FRACTION}|a|an|(?:{_WORD})(?:{_JOIN}(?:{_WORD}))*(?:{_HALF})?)"
 _WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
                 "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
+# "£2½ million", "2½m euros"
+_VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
+           "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
+_VULGAR_RE = "[" + "".join(_VULGAR) + "]"
 
 
-def parse_number_words(text: str) -> Decimal:
-    """"twelve" → 12, "two hundred" → 200, "quatre-vingt-dix" → 90, "a" → 1,
-    "half a" → 0.5, "a quarter of a" → 0.25, "two and a half" → 2.5."""
+def _number_words(text: str) -> Fraction:
+    """Written-out number words, exactly: "twelve" → 12, "two hundred" →
+    200, "quatre-vingt-dix" → 90, "a" → 1, "half a" → 1/2, "a third of a"
+    → 1/3, "two and a half" → 5/2; NotANumber for words that are no one
+    number ("two and three", "twenty thirty")."""
     t = " ".join(text.lower().replace("quatre-vingt", "quatre_vingt").replace("-", " ").split())
-    m = re.fullmatch(r"(?:a |one )?(half|quarter|three quarters)(?: of)? an?", t)
+    m = re.fullmatch(r"(?:(a|one|two|three) )?(half|quarters?|thirds?)(?: of)? an?", t)
     if m:
-        return _FRACTIONS[m.group(1)]
+        count = {None: 1, "a": 1, "one": 1, "two": 2, "three": 3}[m.group(1)]
+        return count * _FRACTIONS[m.group(2).rstrip("s")]
     if t.endswith(" and a half"):
-        return parse_number_words(t[:-len(" and a half")]) + Decimal("0.5")
-    total = 0
-    for w in t.replace("quatre_vingt", "quatre-vingt").split():
+        return _number_words(t[:-len(" and a half")]) + Fraction(1, 2)
+    total, last = 0, None     # "two three", "twenty thirty": no number, two of them
+    words = t.replace("quatre_vingt", "quatre-vingt").split()
+    for i, w in enumerate(words):
         if w in ("and", "et"):
-            continue
+            # within a number only: "hundred and twenty", "vingt et un"
+            if (w == "and" and i and words[i - 1] == "hundred") or (
+                    w == "et" and i + 1 < len(words) and words[i + 1] in ("un", "une", "onze")):
+                continue
+            raise NotANumber(f"not a number: {text!r} (two numbers joined by {w!r})")
         if w in ("a", "an"):
             total += 1
             continue
         v = _WORD_VALUES.get(w)
         if v is None:
-            raise MoneyError(f"not a number: {text!r}")
-        total = max(total, 1) * 100 if v == 100 else total + v
-    return Decimal(total)
+            raise NotANumber(f"not a number: {text!r}")
+        if v == 100:
+            if total >= 100:
+                raise NotANumber(f"not a number: {text!r}")
+            total = last = max(total, 1) * 100
+            continue
+        if last is not None and v >= last:
+            raise NotANumber(f"not a number: {text!r}")
+        total, last = total + v, v
+    return Fraction(total)
+
+
+def _scaled_fraction(value: Fraction, exp: int, currency: str) -> tuple[Decimal, bool]:
+    """``value`` times 10**``exp`` as an amount, and whether it is exact: a
+    third of a million is no whole number of pence, so it is rounded to the
+    currency's minor unit and read as "about" (``AmountMatch.inexact``)."""
+    scaled = value * 10 ** exp
+    exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
+    if _ends(scaled):
+        return _tidy_amount(exact), True
+    digits = currency_digits(currency) if currency in _table().codes else 0
+    return _tidy_amount(exact.quantize(Decimal(1).scaleb(-digits))), False
+
+
+def _ends(f: Fraction) -> bool:
+    """Whether a fraction has a finite decimal expansion (its denominator
+    has no prime factors but 2 and 5)."""
+    d = f.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    return d == 1
 
 
 # A number is written with a decimal point ("1,500,000.25") or a decimal
@@ -665,6 +715,7 @@ class AmountMatch:
     text: str
     scale: int = 0        # the power of ten its scale word gave ("m": 6)
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
+    inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
 
 
 _QUALIFIER_WORDS = {
@@ -695,8 +746,11 @@ _HEDGE_RE = re.compile(rf"(?:soit|c['’]est-à-dire|i\.e\.,?|that is,?|equivale
 _RANGE_TO = re.compile(rf"{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:and|et){_WS}+", re.IGNORECASE)
 _RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re.IGNORECASE)
 _RANGE_BARE_RE = re.compile(
-    rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?(?<![\w.,$£€¥])(?P<n>{_NUM})"
-    rf"(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*"
+    rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?"
+    rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
+    # in words: "between one and two million pounds", "two to three million"
+    rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|(?:{_WORD})(?:{_JOIN}(?:{_WORD}))*(?:{_HALF})?)"
+    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
 _BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
@@ -715,12 +769,12 @@ def _atom_re() -> re.Pattern:
     syms = _alt(t.symbols)
     names = _alt([*t.names, *_CFA_NAMES], ci=True)
     letter_after = r"(?![^\W\d_])"
-    prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)"
+    prefix = (rf"(?<![\w$£€¥])(?P<pc>{syms}|{codes}){_WS}?(?P<pn>{_NUM})(?!\d)(?P<pv>{_VULGAR_RE})?"
               rf"(?:{_WS}?(?P<ps>{_SCALE}){letter_after})?")
     # digits with an optional scale, or written-out numbers with a scale word
     # ("twelve million"), then the currency: one copy of the currency table,
     # which is what compiling this pattern costs
-    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
               rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_WORDNUM})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
@@ -747,13 +801,13 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _WORD_SCALES[m.group("ws").lower()]
-        value = parse_number_words(m.group("wn")).scaleb(exp).quantize(Decimal(1))
-        return AmountMatch(m.start(), end, value, code, m.group(0), exp)
+        value, exact = _scaled_fraction(_number_words(m.group("wn")), exp, code)
+        return AmountMatch(m.start(), end, value, code, m.group(0), exp, inexact=not exact)
     if m.group("pc") is not None:
-        cur, num, scale = m.group("pc"), m.group("pn"), m.group("ps")
+        cur, num, scale, vulgar = m.group("pc"), m.group("pn"), m.group("ps"), m.group("pv")
         prefixed = True
     else:
-        cur, num, scale = m.group("sc"), m.group("sn"), m.group("ss")
+        cur, num, scale, vulgar = m.group("sc"), m.group("sn"), m.group("ss"), m.group("sv")
         prefixed = False
     code = _code(cur)
     if code is None:  # pragma: no cover - the regex only admits known tokens
@@ -767,15 +821,20 @@ def _atom_from(m: re.Match) -> AmountMatch:
             if first and currency_code(first.group("w")) == code:
                 end = first.end()
     exp = _SCALES[scale.lower()] if scale else 0
-    return AmountMatch(m.start(), end, _scaled(num, scale), code, m.string[m.start():end],
-                       exp, prefixed)
+    value, exact = _scaled(num, scale), True
+    if vulgar:     # "£2½ million": whole digits and the fraction, then the scale
+        if not num.isdigit():
+            raise NotANumber(f"not a number: {num + vulgar!r}")
+        value, exact = _scaled_fraction(int(num) + _VULGAR[vulgar], exp, code)
+    return AmountMatch(m.start(), end, value, code, m.string[m.start():end],
+                       exp, prefixed, inexact=not exact)
 
 
-def iter_atoms(text: str) -> Iterator[AmountMatch]:
-    """Every bare amount (number + scale + currency) in ``text``, left to
-    right; digits that are no number ("000 000 €": a group never starts
-    with 0) are not an amount."""
-    for m in _atom_re().finditer(text):
+def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
+    """Every bare amount (number + scale + currency) in ``text`` from
+    ``pos``, left to right; digits that are no number ("000 000 €": a group
+    never starts with 0) are not an amount."""
+    for m in _atom_re().finditer(text, pos):
         try:
             yield _atom_from(m)
         except NotANumber:
@@ -855,6 +914,8 @@ def extend_phrase(text: str, atom: AmountMatch, *, line_start: int = 0,
             qtext = q.group("q")
             qualifier = _QUAL_LOOKUP[_norm_name(qtext)]
             start = q.start("q")
+        if atom.inexact and qualifier == "exact":
+            qualifier = "about"    # "a third of a million pounds": about £333,333.33
     restated: tuple[AmountMatch, ...] = ()
     period, ptext = ONCE, ""
     for _ in range(2):  # "(…) over three years" or "over three years (…)"
@@ -915,15 +976,24 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             return None
         if opens not in ("between", "entre"):
             opens = ""
-        n = b.group("n")
-        if not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
+        n, first = b.group("n"), "n" if b.group("n") else "w"
+        if n and not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
             return None   # a year: "de 2023 à 5 M€" is not a range
-        exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
-        low = parse_number(n).scaleb(exp)
+        inexact = False
+        if n:
+            exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
+            low = parse_number(n).scaleb(exp)
+        else:
+            exp = _WORD_SCALES[b.group("ws").lower()] if b.group("ws") else atom.scale
+            try:
+                low, exact = _scaled_fraction(_number_words(b.group("w")), exp, atom.currency)
+            except NotANumber:
+                return None
+            inexact = not exact
         if low < atom.amount and _holdable(low):
-            start = b.start("q") if opens else b.start("n")
-            lower = AmountMatch(b.start("n"), atom.end, _tidy_amount(low), atom.currency,
-                                text[b.start("n"):atom.end], exp)
+            start = b.start("q") if opens else b.start(first)
+            lower = AmountMatch(b.start(first), atom.end, _tidy_amount(low), atom.currency,
+                                text[b.start(first):atom.end], exp, inexact=inexact)
             return start, atom.end, lower, atom.amount, b.group("q") if opens else ""
     return None
 
@@ -1090,18 +1160,20 @@ def _parse_grammar(text: str) -> ParsedAmount:
     if atom is None and q is not None:
         atom, qual_end = match_atom(s, pos), pos   # "over" was not a qualifier after all
     if atom is None:
+        # "between £5m and £7m", "between one and two million pounds": a range
+        # opened before its first figure
+        first = next(iter_atoms(s, pos), None)
+        if first is not None:
+            opened = extend_phrase(s, first, line_start=pos)
+            if opened.qualifier == RANGE and opened.start == pos:
+                _refuse_range(opened, text)
         why = _diagnose(s, text)
         raise (NotPositive if why.startswith(_NOT_POSITIVE) else MoneyError)(why)
     if atom.amount <= 0:
         raise NotPositive(f"{_NOT_POSITIVE} in {text!r}")
     phrase = extend_phrase(s, atom, line_start=pos, strict=True)
     if phrase.qualifier == RANGE:
-        # the lower bound at the range's scale ("£5-7m": £5 million, not £5)
-        lower = format_amount_phrase(phrase.atom.amount, phrase.atom.currency)
-        if phrase.period.kind != "one-off":
-            lower += f" {phrase.period.describe()}"
-        raise MoneyError(f"{text!r} is a range, not one amount: record the lower bound as "
-                         f"'at least {lower}' or the figure that was confirmed")
+        _refuse_range(phrase, text)
     rest = s[phrase.end:].strip().rstrip(".;,").strip()
     period = phrase.period
     if rest:
@@ -1131,6 +1203,16 @@ def _parse_grammar(text: str) -> ParsedAmount:
 
 
 _NOT_POSITIVE = "amount must be positive"
+
+
+def _refuse_range(phrase: Phrase, text: str):
+    """A range is no one amount: say so, with its lower bound at the range's
+    scale ("£5-7m": £5 million, not £5)."""
+    lower = format_amount_phrase(phrase.atom.amount, phrase.atom.currency)
+    if phrase.period.kind != "one-off":
+        lower += f" {phrase.period.describe()}"
+    raise MoneyError(f"{text!r} is a range, not one amount: record the lower bound as "
+                     f"'at least {lower}' or the figure that was confirmed")
 
 
 def _diagnose(s: str, text: str) -> str:

@@ -65,10 +65,12 @@ _UNITS = {"year": "year", "yr": "year", "month": "month", "mo": "month",
 _WS = r"[ \t\u00a0\u202f]+"
 _NUM = r"\d+(?:\.\d+)?"
 _NUMWORD = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
-_DUR = (rf"(?P<n>{_NUM}|(?:{_NUMWORD})\b)(?:{_WS}|-)?"
+# "a year and a half", "one and a half years", "deux ans et demi": N and a half
+_AND_HALF = rf"(?:{_WS}|-)and(?:{_WS}|-)a(?:{_WS}|-)half\b"
+_DUR = (rf"(?P<n>{_NUM}|(?:{_NUMWORD})\b)(?P<half>{_AND_HALF})?(?:{_WS}|-)?"
         rf"(?:(?:prochaine?s|dernière?s){_WS})?"
         r"(?P<unit>years?|yrs?|months?|mos?|weeks?|wks?|days?"
-        r"|ans|an|années?|mois|semaines?|jours?)\b")
+        rf"|ans|an|années?|mois|semaines?|jours?)\b(?P<half2>{_AND_HALF}|{_WS}et{_WS}demie?\b)?")
 _MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
     "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
@@ -106,6 +108,12 @@ def _number(word: str) -> Decimal:
         return Decimal(w)
     except InvalidOperation:  # pragma: no cover - the regex only lets numbers through
         raise PeriodError(f"not a number: {word!r}") from None
+
+
+def _count(g: dict) -> Decimal:
+    """A duration's number, and a half when it says so."""
+    n = _number(g["n"])
+    return n + Decimal("0.5") if g.get("half") or g.get("half2") else n
 
 
 def _date(text: str, *, end: bool = False) -> dt.date:
@@ -345,7 +353,7 @@ def _per_or_over(kind: str):
         years = start = end = None
         length: dict = {}
         if g.get("n"):
-            length = _length(_number(g["n"]), g["unit"])
+            length = _length(_count(g), g["unit"])
         if g.get("start"):
             start = _date(g["start"])
         if g.get("end"):
@@ -365,7 +373,7 @@ def _b_per(m, on):
     start = end = None
     length: dict = {"years": None}
     if g.get("n"):
-        length = _length(_number(g["n"]), g["unit"])
+        length = _length(_count(g), g["unit"])
     start_text = g.get("start") or g.get("start2")
     end_text = g.get("end2") or g.get("end3")
     if start_text:
@@ -555,8 +563,10 @@ def restates(phrase: Period, stated: Period) -> bool:
     """Whether the ``period`` field ``stated`` says what the amount phrase's
     period ``phrase`` says, perhaps more precisely: "£10m a year" with
     "per year for 3 years" agree; "£10m a year" with "over 3 years" do not.
-    A one-off phrase (no period in it) agrees with any period."""
-    if phrase.kind == ONE_OFF:
+    A one-off phrase (no period in it) agrees with any period; a one-off
+    paid on a day of its own ("£1000 one-off from 2021-03-01") says a
+    period: only a one-off from that day restates it."""
+    if phrase.kind == ONE_OFF and phrase.start is None:
         return True
     if phrase.kind != stated.kind:
         return False

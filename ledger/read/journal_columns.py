@@ -47,7 +47,7 @@ from ledger.phrases.money import (MoneyError, parse_amount, parse_amounts,
                                   plain_decimal)
 from ledger.read.journal import SplitPart, _as_date, parse_file, read_tables, split_part
 from ledger.read.table import PY_WHITESPACE as _PY_WHITESPACE
-from ledger.read.raw import (RawTables, book_citations, book_links, book_texts, by_part,
+from ledger.read.raw import (RawTables, book_citations, book_links, book_texts,
                              entries_of, link_table, no_citations, purpose_rows,
                              restatement_table, split_table)
 from ledger.read.table import check_raw
@@ -147,7 +147,6 @@ class Records(NamedTuple):
     form: _Form               # the raw form (``form.raw``) and what goes with it
     said: dict                # entry position -> [Problem] worded by the reader
     table: Any                # the entries as one Arrow struct array
-    rows: RawTables           # ``form.raw`` laid out per entry and purpose (``raw.by_part``)
 
     def extras(self, keep) -> dict:
         """What the Book keeps beside the rows (``ledger.book.Book.from_frame``)
@@ -178,8 +177,7 @@ def read_records(files: Sequence[tuple[str, Sequence[dict], Sequence[int]]
         own.setdefault(at[w], []).append(p)
     for w in said.entries:
         own.setdefault(at[w], [])
-    # laid out per entry and purpose too: ledger.imports.rows reads it row by row
-    return Records(form, own, table, by_part(form.raw)[0])
+    return Records(form, own, table)
 
 
 def _quiet(note: str) -> None:

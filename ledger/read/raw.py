@@ -17,9 +17,9 @@ by hand, and a bulk table whose rows of one entry differ where they must
 agree, one row per entry and purpose, the rows of an entry of many rows
 next to each other (``by_entry`` False).  ``check_raw`` reads each as it
 is (a part's problems worded at the part's own place or row; a bulk
-table's at its rows, in the file's order); ``by_part`` lays the first out
-as the second for ``ledger.imports.rows``, which reads an import's
-records row by row (docs/architecture.md, "does not match yet"):
+table's at its rows, in the file's order), and so does
+``ledger.imports.rows`` an import's records (one row per entry, the
+parts in the splits table):
 
 - ``entries``: a pyarrow Table of text columns (``''`` for empty), one row
   per entry (a split entry's purpose and amount: the splits table's), or
@@ -103,8 +103,7 @@ records row by row (docs/architecture.md, "does not match yet"):
   giving the line of that field's key in the entry (the entry's first line
   when the key is not there): a problem of a field is worded at it;
   ``split.KEY`` (``split.`` for the table itself): that key of its nth
-  split table; ``source.KEY``: of its nth citation table (laid out by
-  ``by_part``: of (row, field, nth), a part's row giving its own nth).
+  split table; ``source.KEY``: of its nth citation table.
 - ``refused``: None, or (journal) a numpy bool per entry: the reader has
   worded a problem of the row's entry (its TOML syntax, its amount phrase,
   a split table's unknown key or amount phrase), so the entry is left out.
@@ -119,7 +118,6 @@ records row by row (docs/architecture.md, "does not match yet"):
 """
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +127,7 @@ from ledger.rules.rows import _np, tags_text
 
 __all__ = ["RawTables", "MAX_PROBLEMS_PER_RULE", "link_table", "no_links", "restatement_table",
            "no_restatements", "no_citations", "split_table", "purpose_rows", "entries_of", "book_links", "book_citations",
-           "book_texts", "continues_entry", "BOOK_TEXTS", "by_part"]
+           "book_texts", "continues_entry", "BOOK_TEXTS"]
 
 MAX_PROBLEMS_PER_RULE = 50   # in a bulk table; beyond this, one line says how many more
 # the text the Book keeps per entry from its first row of ``entries`` (``book_texts``)
@@ -429,55 +427,3 @@ def book_texts(raw: RawTables, keep=None) -> dict:
         c = raw.entries.column(k).take(take).combine_chunks()
         out[k] = pd.arrays.ArrowExtensionArray(tags_text(c) if k == "tags" else c)
     return out
-
-
-def by_part(raw: RawTables) -> tuple[RawTables, Any]:
-    """A raw form of one row per entry (``RawTables.by_entry``) laid out as
-    one row per entry and purpose, as ``ledger.imports.rows`` reads an
-    import's records (``journal_columns.Records.rows``): each
-    part's row is its entry's with the part's purpose and amount, at the
-    part's line; the per-entry extras (``refused``, ``worded``,
-    ``period_from``, ``key_line``) per row.  Returns (that form, each row's entry); a raw form laid
-    out so already is returned as it is."""
-    import numpy as np
-    import pyarrow as pa
-
-    if not raw.by_entry:
-        return raw, None
-    row, part_no, on = raw.part_layout()
-    n, rows = len(raw.line), len(row)
-    s = raw.splits
-    prow = np.flatnonzero(on)
-    # each row's entry; a part's purpose and amount after the entries' (the splits table's)
-    at_part = row.copy()
-    at_part[prow] = n + np.arange(len(prow))
-    take, take_part = pa.array(row), pa.array(at_part)
-    columns = {}
-    for c in raw.entries.column_names:
-        if rows == n and c not in ("purpose", "amount") or not len(prow):
-            columns[c] = raw.entries.column(c)   # no part, or one each: as it is
-            continue
-        v = [raw.entries.column(c)]
-        if c in ("purpose", "amount"):
-            v.append(s.column(c).cast(v[0].type))
-        v = pa.chunked_array([x for arr in v for x in arr.chunks], v[0].type).combine_chunks()
-        columns[c] = v.take(take_part if c in ("purpose", "amount") else take)
-    tbl = pa.table(columns) if columns else raw.entries
-    line = np.asarray(raw.line, dtype=np.int64)[row]
-    line[prow] = _np(s.column("line"))
-    at_key = raw.key_line
-
-    def key_line(r: int, field: str, nth: int = 0) -> int:
-        return at_key(int(row[r]), field, int(part_no[r]) if field.startswith("split.") else nth)
-
-    splits = s.drop_columns(["line"]).add_column(1, "row", pa.array(prow, pa.int64()))
-    return dataclasses.replace(
-        raw, entries=tbl, line=line,
-        file=raw.file if isinstance(raw.file, str) else raw.file.take(pa.array(row)),
-        entry=None if raw.entry is None else raw.entry[row],
-        key_line=None if at_key is None else key_line,
-        refused=None if raw.refused is None else raw.refused[row],
-        worded=None if raw.worded is None else {f: v[row] for f, v in raw.worded.items()},
-        period_from=None if raw.period_from is None else raw.period_from[row],
-        splits=splits), row
-

@@ -63,7 +63,7 @@ from typing import Any
 
 from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
-from ledger.model import (CONTROL_CHARS, FISCAL_YEAR, LINK_KINDS, ONE_OFF, PERIOD_KINDS, QUALIFIERS, STATUSES,
+from ledger.model import (CONTROL_CHARS, FISCAL_YEAR, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
                           WHITESPACE, Period, Problem, _plain, is_slug, length_in_words)
 from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_mark,
                                   plain_numbers)
@@ -1053,7 +1053,7 @@ def _take(values, rows):
 
 
 def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bool = False,
-              with_frame: bool = True, mark_rule=None):
+              with_frame: bool = True, mark_rule=None, restated=None):
     """The rule engine of the raw form: the checked base frame and every
     problem of ``raw`` (``ledger.read.raw``), worded at each row's file and
     line.  ``documents``: the known document ids (None: citations not
@@ -1068,7 +1068,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     False when the caller reads only the problems and ``kept`` (the frame is
     None then, and pandas is not loaded for it).  ``mark_rule``: the
     amounts' decimal-mark ``Convention`` decided over more rows than these
-    (a dataset's); None: over these."""
+    (a dataset's); None: over these.  ``restated``: a list to which the
+    conversions as the rules read them are appended (Arrow text per row of
+    ``raw.entries``, ``EUR 15000000; USD 19000000``; '' for none or
+    refused), for a caller that writes them without the frame."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1310,8 +1313,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
         _tag_rows(P, tbl.column("tags"), first)
     firsts = np.flatnonzero(first)
     group = np.cumsum(first) - 1
-    restated = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
-        if raw.restatements.num_rows else empty   # the conversions
+    conversions = _restated_rows(P, raw.restatements, cur, period["label"], firsts, group) \
+        if raw.restatements.num_rows else empty
+    if restated is not None:
+        restated.append(conversions)
     if "problem" in raw.citations.column_names:   # the bulk reader's citations cells
         raw = _citation_cells(P, raw, firsts, group)
     if raw.citations.num_rows:
@@ -1470,7 +1475,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     # objects: the few-valued ones as Categoricals (sorted categories, one code
     # per row; ``rates.normalise`` then moves codes, not strings), the others as
     # pandas' Arrow-backed strings (the dtype entries_frame gives)
-    text = pa.table({"id": sid_laid, "restated": laid(restated), "where": where}).to_pandas()
+    text = pa.table({"id": sid_laid, "restated": laid(conversions), "where": where}).to_pandas()
     frame = pd.DataFrame({
         "id": text["id"],
         "date": laid(date_np),
@@ -2049,6 +2054,64 @@ def _periods(col, names, date_np, P, n):
     return out
 
 
+class _RowWords:
+    """``_Problems`` for a reader that words its rows itself: each row's
+    first error as (field, message)."""
+
+    def __init__(self, n: int):
+        self.said: list[tuple[str, str]] = [("", "")] * n
+        self.raw = dataclasses.make_dataclass("Raw", [("limit", Any, None),
+                                                      ("period_from", Any, None)])()
+
+    def add(self, mask, message: str, values=None, hint: str = "", severity: str = "error",
+            code: str = "", clip: bool = True, field: str = "", spread: bool = True) -> None:
+        import numpy as np
+
+        if severity != "error":
+            return
+        for r in np.flatnonzero(_np(mask)).tolist():
+            v = values[r] if values is not None else None
+            text = message.format(rr.clip(v) if clip and isinstance(v, str) else v) \
+                if values is not None else message
+            if not self.said[r][1]:
+                self.said[r] = (field, text)
+
+    def rule(self, mask, rule, values=None, field: str = "") -> None:
+        import numpy as np
+
+        for r in np.flatnonzero(_np(mask)).tolist():
+            if not self.said[r][1]:
+                self.said[r] = (field, rule.word(values[r] if values is not None else "",
+                                                 field)[0])
+
+
+def bulk_periods(columns: dict[str, list[str]], dates: list[dt.date | None]
+                 ) -> tuple[list[str], list[tuple[str, str]]]:
+    """Each row's period as ``check`` reads a bulk file's period columns
+    (``period_kind``, ``years``, ``start``, ``end``, ``fiscal_year``, and a
+    ``period`` text beside them), in ``Period.describe``'s words, and its
+    first problem as (column, message) (("", "") for none): the one reader
+    of those columns, for an import that writes the periods as journal
+    text.  ``columns``: name -> each row's cell text; ``dates``: each row's
+    date (None: none)."""
+    import numpy as np
+    import pyarrow as pa
+
+    n = len(dates)
+    names = [c for c in columns if c in BULK_COLUMNS]
+
+    def col(c, default=""):
+        return pa.array([str(v).strip() for v in columns[c]] if c in columns else [""] * n,
+                        pa.string())
+    date_np = np.array([np.datetime64(d, "s") if d else np.datetime64("NaT") for d in dates],
+                       dtype="datetime64[s]")
+    words = _RowWords(n)
+    out = _periods(col, names, date_np, words, n)
+    label = out["label"]
+    label = label.to_pylist() if hasattr(label, "to_pylist") else list(label)
+    return [str(x or "") for x in label], words.said
+
+
 def _start_column(col, names, P):
     """A bulk file's ``start`` column read without ``period_kind``: each
     row's day (datetime64[s], NaT when empty or not a date, said); None
@@ -2079,8 +2142,8 @@ def _phrase_starts(out, given, row_msg, dates, P) -> None:
     phrases (``out``, still per row): a length or a rate with no start of its
     own starts there ("per year for 52 weeks" from 2016-01-01 counts 2016's
     days, and is labelled "... from 2016-01-01" so that a listing keeps it);
-    a start the phrase says otherwise, a fiscal year, or a one-off on
-    another day than its date is refused, not dropped."""
+    a one-off is paid there ("one-off from DAY"), as with period_kind; a
+    start the phrase says otherwise or a fiscal year is refused, not dropped."""
     import numpy as np
     import pyarrow as pa
 
@@ -2099,10 +2162,6 @@ def _phrase_starts(out, given, row_msg, dates, P) -> None:
                 why[r] = f"{day} contradicts the period {lab!r}"
         elif k == FISCAL_YEAR:
             why[r] = f"{day} does not go with the period {lab!r}: leave it empty"
-        elif k == ONE_OFF:
-            if day != dates[r].astype("datetime64[D]").item():
-                why[r] = (f"{day}: a one-off is paid on its date: give that day "
-                          f"as the date")
         elif end[r] is not None and end[r] < day:
             why[r] = f"{day} is after the end of the period {lab!r}"
         else:

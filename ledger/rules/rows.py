@@ -36,7 +36,7 @@ from ledger.phrases.money import (MoneyError, NotPositive, ParsedAmount, known_c
 from ledger.phrases.period import PeriodError, parse_period, restates
 from ledger.limits import (AMOUNT_TOO_BIG, DATE_OUT_OF_RANGE, FIRST_YEAR, LAST_YEAR,
                                  amount_problem)
-from ledger.model import ONE_OFF, Money
+from ledger.model import ONCE, Money
 from ledger.model import (ACCOUNT_HOLDS_CONTROL, ACCOUNT_INVALID, ACCOUNT_PATTERN,
                           CONTROL_CHARS, ID_PATTERN, QUALIFIERS, STATUSES, WHITESPACE)
 
@@ -209,7 +209,7 @@ def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
     ``qualifier``: the entry's is not known (its own rules word why)."""
     found = []
     own = phrase.period.describe()
-    if period is not None and phrase.period.kind != ONE_OFF \
+    if period is not None and phrase.period != ONCE \
             and period_contradicts(own, period.strip() or "one-off", on):
         found.append(SPLIT_PERIOD_CONTRADICTS.word(purpose, "split", written=written, period=own,
                                                    entry=period.strip() or "one-off")
@@ -399,7 +399,7 @@ def read_restated(items: list[str], currency: str, period: str | None = None
             found.append(("restated " + amount_problem(p.amount, r), "", "amount-too-big"))
             continue
         own = p.period.describe()
-        if period is not None and p.period.kind != ONE_OFF \
+        if period is not None and p.period != ONCE \
                 and period_contradicts(own, period.strip() or "one-off"):
             # counted over the entry's period, its own would be dropped
             found.append((f"restated amount {r!r} is {own}, the entry "

@@ -22,11 +22,11 @@ function exact(minor) {
   } else { num = groupDigits(s); }
   return F.pre[neg ? 1 : 0] + num + F.suf[neg ? 1 : 0];
 }
-function plainDecimal(a, sep) {            // a >= 0, minor units: "99999.99" without trailing zeros
+function plainDecimal(a, sep) {            // a >= 0, minor units: "99,999.99", grouped, without trailing zeros
   var k = F.digits, s = a.toString();
-  if (k === 0) return s;
+  if (k === 0) return groupDigits(s);
   s = s.padStart(k + 1, '0');
-  var i = s.slice(0, -k), f = s.slice(-k).replace(/0+$/, '');
+  var i = groupDigits(s.slice(0, -k)), f = s.slice(-k).replace(/0+$/, '');
   return f ? i + sep + f : i;
 }
 function tenths(q, sep) {                  // q tenths -> "1.4" / "12"
@@ -354,10 +354,10 @@ function render(st) {
     var g = group(prim, spec[3]);
     var rs = sortedKeys(g, true).map(function (k) {
       var v = g.get(k);
-      return {cells: [k, {cells: v.cells, what: k}, {num: String(entryCount(v.ids))}, {num: pct(v.m, total)}]};
+      return {cells: [k, {cells: v.cells, what: k}, {num: entryCount(v.ids).toLocaleString(M.lang)}, {num: pct(v.m, total)}]};
     });
     var all = new Set(); prim.forEach(function (c) { c.e.forEach(function (i) { all.add(i); }); });
-    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: String(entryCount(all))}, {num: pct(total, total)}]});
+    rs.push({cls: 'total', cells: ['Total', {cells: prim, what: 'every counted entry'}, {num: entryCount(all).toLocaleString(M.lang)}, {num: pct(total, total)}]});
     put(spec[0], table(spec[1], [spec[2], 'amount', 'entries', 'share'], rs));
   });
   // by year (always from the year cells)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ledger.model import LINK_KINDS
 from ledger.read.journal_columns import read_records
-from ledger.read.raw import by_part
 from ledger.read.table import bulk_raw, read_table
 
 # one ledger: a split entry (two rows), links of each kind, sources with
@@ -170,11 +169,8 @@ def test_a_phrase_holding_a_key_separator_is_read_on_its_own(tmp_path, run_cli):
 
 
 def _splits(raw):
-    raw = by_part(raw)[0]   # one row per entry and purpose
     s = raw.splits
-    purpose = raw.entries.column("purpose").to_pylist()
-    rows = s.column("row").to_pylist()
-    assert s.column("purpose").to_pylist() == [purpose[r] for r in rows]   # the part's row
+    assert raw.by_entry   # one row per entry, its parts in the splits table alone
     return list(zip(s.column("entry").to_pylist(), s.column("purpose").to_pylist(),
                     s.column("amount").to_pylist()))
 
