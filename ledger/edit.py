@@ -37,7 +37,7 @@ from ledger.safe_io import (UnsafeFile, archive_parts, journal_files, load_toml,
                             unread_reason)
 
 __all__ = ["AddResult", "add_entry", "render_entry", "target_file", "draft_entry",
-           "add_citation", "remove_tables", "table_spans", "ENTRY_ORDER",
+           "add_citation", "remove_tables", "table_spans", "merge_entry_text", "ENTRY_ORDER",
            "DRAFT_PLACEHOLDER_DATE", "writing"]
 
 # Field order of a rendered entry (the order of docs/journal.md).
@@ -179,6 +179,161 @@ def render_entry(fields: Mapping[str, Any], *, indent: str = "  ", newline: str 
                 if not empty(v):
                     lines.append(f"{indent}{_key(k)} = {_value(v)}")
     return newline.join(lines) + newline
+
+
+# ------------------------------------------------- an entry rewritten in place
+_KEY_LINE = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*=")
+_SUB_LINE = re.compile(r"^[ \t]*\[\[[ \t]*entry[ \t]*\.[ \t]*(source|split)[ \t]*\]\][ \t]*(?:#.*)?$")
+_MOST_LINES = 1000     # of one value written over several lines
+
+
+def _groups(lines: list[str]) -> list[tuple[str, str, list[str]]] | None:
+    """The lines of an entry table after its header as (kind, name, lines):
+    ("key", field, its lines: a value over several lines is one), ("note",
+    "", a comment or blank line), ("source"/"split", "", a subtable's
+    lines); None for a shape this does not rewrite (dotted keys, another
+    table, a value that does not parse)."""
+    out: list[tuple[str, str, list[str]]] = []
+    k, sub = 0, False
+    while k < len(lines):
+        line = lines[k]
+        m = _SUB_LINE.match(line.rstrip("\n"))
+        if m:
+            out.append((m.group(1), "", [line]))
+            sub, k = True, k + 1
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            if not sub:
+                out.append(("note", "", []))
+            out[-1][2].append(line)
+            k += 1
+            continue
+        km = _KEY_LINE.match(line)
+        if not km or line.lstrip().startswith("["):
+            return None
+        for j in range(k + 1, min(len(lines), k + _MOST_LINES) + 1):
+            try:
+                tomllib.loads("".join(lines[k:j]))
+            except tomllib.TOMLDecodeError:
+                continue
+            break
+        else:
+            return None
+        if sub:
+            out[-1][2].extend(lines[k:j])
+        else:
+            out.append(("key", km.group(1), lines[k:j]))
+        k = j
+    return out
+
+
+def _trailing_comment(line: str) -> str:
+    """The comment after a one-line value (``amount = "1"  # checked``), '' when none."""
+    for m in re.finditer("#", line):
+        head = line[:m.start()]
+        try:
+            tomllib.loads(head)
+        except tomllib.TOMLDecodeError:
+            continue
+        return line[len(head.rstrip(" \t")):].rstrip("\n")
+    return ""
+
+
+def _table(lines: list[str]) -> dict[str, Any]:
+    return tomllib.loads("".join(ln for ln in lines if not _SUB_LINE.match(ln.rstrip("\n"))))
+
+
+def merge_entry_text(old: str, fields: Mapping[str, Any], theirs) -> str | None:
+    """The text of the entry table ``old`` (its ``[[entry]]`` line to its
+    last line of content, "\\n" line ends) made to hold ``fields``, changing
+    only what differs: a field whose value is the same keeps its line, a
+    changed one is written anew in its place (a comment after it kept), a
+    field ``fields`` lacks is taken out, a new one goes where the
+    documented order puts it; the citations ``theirs`` says are an
+    importer's are replaced by the new ones in the place of the first, the
+    splits as a whole; every other line (the user's citations and fields,
+    comments, blank lines) stays as it was.  None when ``old`` has a shape
+    this does not rewrite, or the result would not read as ``fields``."""
+    lines = old.splitlines(keepends=True)
+    if not lines or not lines[-1].endswith("\n"):
+        lines[-1:] = [lines[-1] + "\n"] if lines else []
+    if not lines or not _ENTRY_HEADER.match(lines[0].encode()):
+        return None
+    groups = _groups(lines[1:])
+    if groups is None:
+        return None
+    indent = next((g[2][0][:len(g[2][0]) - len(g[2][0].lstrip())] for g in groups
+                   if g[0] in SUBTABLES), "  ")
+    top = {k: v for k, v in fields.items() if k not in SUBTABLES
+           and v not in (None, "", [], ())}
+
+    def line_of(k: str) -> str:
+        v = top[k]
+        return f"{_key(k)} = {_value(list(v) if isinstance(v, tuple) else v)}\n"
+
+    def sub_text(kind: str, tables) -> list[str]:
+        text = render_entry({kind: list(tables)}, indent=indent)
+        return text.splitlines(keepends=True)[1:]
+
+    out: list[tuple[str, list[str]]] = []    # (field or "", lines)
+    for kind, name, glines in groups:
+        if kind != "key":
+            out.append((kind, glines))
+        elif name in top:
+            new = line_of(name)
+            if tomllib.loads("".join(glines)) == tomllib.loads(new):
+                out.append((name, glines))
+            else:
+                note = _trailing_comment(glines[0]) if len(glines) == 1 else ""
+                out.append((name, [new.rstrip("\n") + note + "\n"]))
+        else:    # gone from the entry; a comment after it stays, on its own line
+            note = _trailing_comment(glines[0]) if len(glines) == 1 else ""
+            if note:
+                out.append(("note", [note.lstrip(" \t") + "\n"]))
+    have = {name for name, _ in out}
+    order = [k for k in ENTRY_ORDER if k in top] + [k for k in top if k not in ENTRY_ORDER]
+    for k in order:
+        if k in have:
+            continue
+        # after the field the documented order puts before it, else before the one after it
+        earlier, later = order[:order.index(k)], order[order.index(k) + 1:]
+        at = max((i + 1 for i, (name, _) in enumerate(out) if name in earlier), default=None)
+        if at is None:
+            at = next((i for i, (name, _) in enumerate(out) if name in later), None)
+        if at is None:     # after the last field
+            at = max((i + 1 for i, (name, _) in enumerate(out)
+                      if name not in ("note", *SUBTABLES)), default=0)
+        out.insert(at, (k, [line_of(k)]))
+        have.add(k)
+    # the subtables: the importer's citations and the splits replaced where they were
+    new_splits = list(fields.get("split") or ())
+    new_cites = [c for c in fields.get("source") or () if theirs(c)]
+    done = {"split": False, "source": False}
+    if not any(name == "source" and theirs(_table(gl)) for name, gl in out):
+        # no citation of the importer's before: its new ones go before the user's
+        at = next((i for i, (name, _) in enumerate(out) if name == "source"), len(out))
+        out.insert(at, ("", sub_text("source", new_cites)))
+        done["source"] = True
+    final: list[str] = []
+    for name, glines in out:
+        if name == "split" or (name == "source" and theirs(_table(glines))):
+            if not done[name]:
+                done[name] = True
+                final.extend(sub_text(name, new_splits if name == "split" else new_cites))
+            final.extend(ln for ln in glines[1:] if not ln.strip() or ln.lstrip().startswith("#"))
+            continue
+        if name == "source" and not done["split"]:
+            done["split"] = True
+            final.extend(sub_text("split", new_splits))
+        final.extend(glines)
+    if not done["split"]:
+        final.extend(sub_text("split", new_splits))
+    text = lines[0] + "".join(final)
+    try:
+        got = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    return text if got == tomllib.loads(render_entry(fields)) else None
 
 
 # ----------------------------------------------------------- which file
@@ -621,3 +776,4 @@ def _add_citation(root: Path, entry_id: str, citation: Mapping[str, str],
     problems = write_edits(root, {path: (old, new)}, dry_run=dry_run)
     warnings = tuple(p for p in problems if p.severity != "error" and p.entry_id == entry_id)
     return AddResult(path, table, line, warnings, not dry_run)
+

@@ -305,15 +305,18 @@ def run_data(args) -> int:
                         made.missing_folders((archive / r.document["path"]).parent)
                         made.new_file(archive / r.document["path"])
                         archive_copy(Path(r.file), archive, r.document)
-                changes: dict[Path, dict[int, str]] = {}
+                changes: dict[Path, dict[int, str | dict[str, Any]]] = {}
                 for old, table, _ in result.updated:
-                    changes.setdefault(Path(old.file), {})[old.line] = render([table])
-                files = {f: replace_entries(f, ch) for f, ch in changes.items()}
+                    changes.setdefault(Path(old.file), {})[old.line] = table
+                anew: list[str] = []
+                files = {f: replace_entries(f, ch, anew) for f, ch in changes.items()}
                 if text:    # in the same write as the updates: every file or none
                     files[target] = journal_appended(
                         target, files.get(target), f"# Imported by `ledger-tool import --from "
                                                    f"{kind} {Path(args.file).name}`\n", text)
                 write_all_atomic(files, inside={f: root for f in changes})
+                for msg in anew:
+                    print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
             except (OSError, UnicodeDecodeError) as err:
                 filename = getattr(err, "filename", None)
                 where = f" {filename}" if filename else ""
@@ -726,7 +729,7 @@ def check_folder(folder: Path, label: str) -> None:
 def _changes(old, new) -> str:
     out = []
     for f in ("date", "funder", "purpose", "amount", "currency", "status", "period", "splits",
-              "restated", "links", "sources"):
+              "restated", "links", "recipient", "location", "sources"):
         a, b = getattr(old, f), getattr(new, f)
         if a != b:
             if f in ("splits", "links", "sources", "restated"):

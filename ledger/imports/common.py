@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from ledger.errors import LedgerError
 from ledger.book import Book
@@ -27,10 +27,11 @@ import os
 import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
-from ledger.phrases.money import currency_digits, plain_decimal
+from ledger.phrases.money import MoneyError, currency_digits, parse_amount, plain_decimal
 from ledger.imports.rows import check_records
 from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
+from ledger.edit import merge_entry_text, render_entry
 
 NAME_SECTIONS = ("organisations", "sectors", "countries", "regions", "locations", "clusters",
                  "plans")
@@ -474,6 +475,189 @@ def keep_user_edits(fields: dict[str, Any], old: Entry, own: Wordings) -> list[s
     return replaced + [n for n in parts if n not in new and own.wrote(n)]
 
 
+# the fields each importer writes (by its ids' prefix); any other field of an
+# entry it made is the user's, kept on every re-import
+IMPORTED_FIELDS = {
+    "iati": frozenset({"id", "date", "value_date", "funder", "purpose", "amount", "currency",
+                       "period", "status", "disburses", "part_of", "restates", "recipient",
+                       "tags", "notes", "split", "source"}),
+    "fts": frozenset({"id", "date", "funder", "purpose", "amount", "currency", "period",
+                      "status", "restated", "recipient", "location", "tags", "notes", "split",
+                      "source"}),
+}
+# of those, the ones that describe rather than count: one the ledger's entry has
+# and this statement lacks may be the user's (FTS flow 204307's recipient), kept
+_DESCRIBING = ("recipient", "location")
+_OWN_PARTS = ("id", "tags", "notes", "source")     # compared elsewhere (tags, notes) or below
+
+
+def data_citation(c: Any) -> bool:
+    """A citation an importer writes: a flow or transaction of an archived
+    FTS or IATI file ("flow N version V; …", "activity ID, …"); any other
+    citation of an imported entry is the user's (``ledger-tool cite``)."""
+    doc, loc = (c.get("doc"), c.get("locator")) if isinstance(c, dict) else (c.doc, c.locator)
+    doc, loc = str(doc or ""), str(loc or "")
+    return (doc.startswith("fts-") and loc.startswith("flow ")) or \
+        (doc.startswith("iati-") and loc.startswith("activity "))
+
+
+def _citation_key(c: dict) -> tuple[str, str, str]:
+    return str(c.get("doc") or ""), str(c.get("quote") or ""), str(c.get("locator") or "")
+
+
+def _comparable(name: str, v: Any) -> Any:
+    """A field's value in one form, whether from an importer's fields or the
+    ledger's entry (``entry_table``): amounts as numbers, a period without
+    the "over" the entry's description may put before it."""
+    if v in (None, "", [], ()):
+        return None
+    if name == "split":
+        return tuple((str(s.get("purpose")), Decimal(str(s.get("amount")))) for s in v)
+    if name == "amount":
+        try:
+            return Decimal(str(v))
+        except ArithmeticError:
+            return str(v)
+    if isinstance(v, (list, tuple)):
+        return tuple(str(x) for x in v)
+    text = str(v)
+    return text[5:] if name == "period" and text.startswith("over ") else text
+
+
+def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
+    """An imported item's ``fields`` with the rest of what the user added to
+    the entry it updates (``old``; tags and notes: ``keep_user_edits``):
+    the citations that are not the importer's (``data_citation``), in their
+    place among its; the fields the importer never writes; a recipient or
+    location this statement lacks.  While the item is stated by the same
+    data the entry cites (the same archived file; an FTS flow's same
+    version and update), the ledger's value of each field it differs in is
+    an edit of the user's and stays; a newer statement replaces the
+    importer's fields.  Returns what the caller says, one line each: the
+    user's values kept against the data and those replaced."""
+    kind = str(fields.get("id") or "").split("-", 1)[0]
+    mine = IMPORTED_FIELDS.get(kind)
+    if mine is None:
+        return []
+    eid = fields.get("id")
+    was = entry_table(old)
+    said: list[str] = []
+    new_cites = [c for c in fields.get("source") or () if data_citation(c)]
+    old_cites = list(was.get("source") or ())
+    theirs_old = [c for c in old_cites if data_citation(c)]
+    same = bool(new_cites) and [_citation_key(c) for c in new_cites] == \
+        [_citation_key(c) for c in theirs_old]
+    if not same and kind == "fts" and new_cites and theirs_old:
+        # another download of the same copy of the flow (its version and update)
+        same = [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] \
+            and all("; updated " in str(c.get("locator")) for c in new_cites)
+    # the user's citations where they were, the importer's new ones in the place of its old
+    at = next((k for k, c in enumerate(old_cites) if data_citation(c)), 0)
+    users = [c for c in old_cites if not data_citation(c)]
+    before = [c for c in old_cites[:at] if not data_citation(c)]
+    sources = before + new_cites + users[len(before):]
+    if sources != list(fields.get("source") or ()):
+        fields["source"] = sources
+    given_figure = _figure(fields)
+    changed_figure = given_figure != (old.amount, old.currency)
+    for name in [k for k in was if k not in mine]:        # never the importer's: the user's
+        fields[name] = was[name]
+    if same:
+        # the data has not changed since: a field the entry has otherwise is the user's
+        said_of: set[str] = set()
+        for name in [k for k in dict.fromkeys(("amount", "currency", *sorted(mine), *fields))
+                     if k not in _OWN_PARTS]:
+            given = fields.get(name)
+            if name in ("amount", "currency"):     # one figure: the entry's may be a phrase
+                if changed_figure and "amount" not in said_of:
+                    said_of.add("amount")
+                    _keep_figure(fields, was, old)
+                    said.append(f"entry {eid!r}: your amount {plain_decimal(old.amount)} "
+                                f"{old.currency} is kept: the data, unchanged since the entry "
+                                f"cites it, gives {_figure_text(given_figure, fields)}")
+                continue
+            if _comparable(name, was.get(name)) == _comparable(name, given):
+                continue
+            if name in was:
+                fields[name] = was[name]
+            else:
+                fields.pop(name, None)
+            said_of.add(name)
+            if name == "split":
+                yours, given = "your splits are kept", "other splits"
+            else:
+                yours = f"your {name} {_shown(was[name])} is kept" if name in was else \
+                    f"{name} left out, as you have it"
+                given = _shown(given)
+            said.append(f"entry {eid!r}: {yours}: the data, unchanged since the entry "
+                        f"cites it, gives {given}")
+        return said
+    for name in _DESCRIBING:
+        if name in mine and was.get(name) and not fields.get(name):
+            fields[name] = was[name]
+            if _data_changed(new_cites, theirs_old):
+                said.append(f"entry {eid!r}: {name} {_shown(was[name])} kept: this statement "
+                            f"gives none (remove it if it was an earlier statement's)")
+    if not changed_figure:
+        return said
+    figure = f"{plain_decimal(old.amount)} {old.currency}"
+    now = _figure_text(given_figure, fields)
+    if theirs_old and all(data_figure(c.quote, old) for c in old.sources if data_citation(c)) \
+            and not _netted(old):
+        said.append(f"entry {eid!r}: amount {figure}, not the figure its data citation "
+                    f"gives (an edit of yours), is replaced "
+                    f"by this statement's {now}")
+    for c in users:
+        said.append(f"entry {eid!r}: your citation of {c.get('doc')!r} "
+                    f"({_shown(c.get('quote'))}) is kept, made for the amount "
+                    f"{figure}; this statement gives {now}: check it")
+    return said
+
+
+def _keep_figure(fields: dict[str, Any], was: dict[str, Any], old: Entry) -> None:
+    """The ledger's amount and currency in ``fields``: as the importer
+    writes them (a number, its currency beside it) when the entry's is
+    that figure alone, else as the entry's text gives them."""
+    plain = plain_decimal(old.amount)
+    if "currency" not in was and was.get("amount") == f"{plain} {old.currency}":
+        fields["amount"], fields["currency"] = plain, old.currency
+        return
+    fields["amount"] = was.get("amount")
+    if "currency" in was:
+        fields["currency"] = was["currency"]
+    else:
+        fields.pop("currency", None)
+
+
+def _figure(fields: dict[str, Any]) -> tuple[Decimal, str] | None:
+    """(amount, currency) of an entry's fields, the amount a number with its
+    currency beside it or a phrase carrying both ("5407333 EUR")."""
+    amount, currency = str(fields.get("amount") or ""), str(fields.get("currency") or "")
+    try:
+        if currency:
+            return Decimal(amount), currency
+        phrase = parse_amount(amount)
+    except (ArithmeticError, MoneyError):
+        return None
+    return phrase.amount, phrase.currency
+
+
+def _figure_text(got: tuple[Decimal, str] | None, fields: dict[str, Any]) -> str:
+    return f"{plain_decimal(got[0])} {got[1]}" if got else str(fields.get("amount"))
+
+
+def _shown(v: Any) -> str:
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(map(str, v)) + "]"
+    return "none" if v in (None, "") else repr(str(v))
+
+
+def _data_changed(new_cites: list[dict], old_cites: list[dict]) -> bool:
+    """The item's data changed (its quotes or places), not only the file cited."""
+    return [(_citation_key(c)[1], _citation_key(c)[2]) for c in new_cites] != \
+        [(_citation_key(c)[1], _citation_key(c)[2]) for c in old_cites]
+
+
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
            documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
@@ -511,6 +695,8 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
                 "this version's (the importer writes its note first; remarks of yours "
                 "after it are kept)"), "warning"))
+        for said in keep_user_parts(rec.fields, old) if old is not None else ():
+            out.problems.append(import_problem(file, rec.where, said, "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []
@@ -613,9 +799,13 @@ def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
     return spans
 
 
-def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
+def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
+                    said: list[str] | None = None) -> bytes:
     """The file's bytes with the entry tables starting on the given lines
-    replaced by new text (everything else byte for byte)."""
+    replaced by new text (everything else byte for byte); an imported
+    entry's new fields (a dict) change only what differs in its text, the
+    user's lines kept (``ledger.edit.merge_entry_text``), or where its shape
+    does not allow that, replace it whole (said in ``said``)."""
 
     raw = read_bytes(path, what="journal file")
     spans = {line: (s, e) for line, s, e in _entry_spans(raw)}
@@ -627,8 +817,18 @@ def replace_entries(path: Path, changes: dict[int, str]) -> bytes:
         s, e = spans[line]
         out.append(raw[pos:s])
         newline = b"\r\n" if raw[s:e].endswith(b"\r\n") else b"\n"
-        text = changes[line].rstrip("\n").encode("utf-8").replace(b"\n", newline)
-        out.append(text + (newline if raw[s:e].endswith(b"\n") else b""))
+        change = changes[line]
+        if isinstance(change, str):
+            text = change
+        else:
+            kept = merge_entry_text(raw[s:e].decode("utf-8").replace("\r\n", "\n"), change,
+                                    data_citation)
+            if kept is None and said is not None:
+                said.append(f"{path}:{line}: entry {change.get('id')!r} is written anew: its "
+                            f"comments and layout could not be kept")
+            text = kept if kept is not None else render_entry(change)
+        body = text.rstrip("\n").encode("utf-8").replace(b"\n", newline)
+        out.append(body + (newline if raw[s:e].endswith(b"\n") else b""))
         pos = e
     out.append(raw[pos:])
     return b"".join(out)

@@ -21,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.imports.common import (Problem, ReadResult, Record, Wordings, account_part, import_problem, shares, source_document, withdrawn)
+from ledger.imports.common import data_citation
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
@@ -704,7 +705,7 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
             if not _alike(i["fields"], old):
                 even.append(i["fields"]["id"])
                 continue
-            for c, was in zip(i["fields"]["source"], old.sources):
+            for c, was in zip(i["fields"]["source"], filter(data_citation, old.sources)):
                 c["locator"] = was.locator or ""
             if f"{NOT_COUNTED_TAG}-withdrawn" in old.tags and not i["uncounted"]:
                 # a copy of 0 withdrew it, and nothing says this copy is newer
@@ -724,7 +725,8 @@ def _alike(fields: dict, old: Entry) -> bool:
         return [re.sub(r"; updated \S+$", "", str(c["locator"])) for c in sources]
     notes = str(fields.get("notes") or "")
     return _figures(entry_table(old)) == _figures(fields) and \
-        cites(fields["source"]) == cites({"locator": c.locator or ""} for c in old.sources) and \
+        cites(fields["source"]) == cites({"locator": c.locator or ""} for c in old.sources
+                                         if data_citation(c)) and \
         set(fields["tags"]) <= set(old.tags) and \
         (not notes or old.notes == notes or old.notes.startswith(notes + "; "))
 
