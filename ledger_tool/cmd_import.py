@@ -9,6 +9,7 @@ from ledger import read_book
 from ledger.read import ledger_format
 from ledger.book import Book
 from ledger.errors import LedgerError
+from ledger.atomic import ctrl_c_held
 from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
@@ -165,7 +166,9 @@ def run(args) -> int:
                 result.rejects_frame()).to_csv(index=False) if n_bad else None,
                 fiscal_year_start=carried, empty_folder=empty_folder, made=made)
         if n_ok:
-            append_entries(target, header, result.text)
+            with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
+                append_entries(target, header, result.text)
+                made.keep()
     if n_bad:
         print(f"ledger-tool: import: {n_bad} row(s) rejected; written to {rejects_path}",
               file=sys.stderr)

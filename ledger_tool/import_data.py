@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import write_all_atomic, write_atomic, write_new
+from ledger.atomic import ctrl_c_held, write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -314,7 +314,9 @@ def run_data(args) -> int:
                     files[target] = journal_appended(
                         target, files.get(target), f"# Imported by `ledger-tool import --from "
                                                    f"{kind} {Path(args.file).name}`\n", text)
-                write_all_atomic(files, inside={f: root for f in changes})
+                with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
+                    write_all_atomic(files, inside={f: root for f in changes})
+                    made.keep()
                 for msg in anew:
                     print(f"ledger-tool: import: warning: {msg}", file=sys.stderr)
             except (OSError, UnicodeDecodeError) as err:
@@ -791,6 +793,13 @@ class Created:
         """``path`` when it does not exist yet (about to be written)."""
         if not path.exists() and not path.is_symlink():
             self.files.append(path)
+
+    def keep(self) -> None:
+        """The journal is written: what this run made stays, whatever comes
+        after (a Ctrl-C then must not take a written journal's archive copy
+        or its ledger's options away)."""
+        self.files.clear()
+        self.folders.clear()
 
     @contextlib.contextmanager
     def undone_on_failure(self):
