@@ -84,13 +84,13 @@ def ledger_files(folder: Path, exclude: Path | None = None) -> list[Path]:
 
 def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
     """``files`` (the ledger ``--ledger`` names), then the journal files of
-    the ledger the journal file ``out`` belongs to (the ledger folder above
-    it, else the journal files beside it) and ``out`` itself when it
-    exists: the entries written there join that ledger, so their ids are
-    checked against it too."""
+    the ledger folder the journal file ``out`` is in, if any, and ``out``
+    itself when it exists: the entries written there join that ledger, so
+    their ids are checked against it too.  Other files beside ``out`` are
+    not a ledger's when ``--ledger`` names the ledger: a stray draft there
+    neither adds ids nor stops the import (review30)."""
     root = ledger_folder_above(out)
-    own = ledger_files(root) if root is not None else \
-        [p for p in sorted(out.parent.glob("*.toml")) if is_journal_file(p)]
+    own = ledger_files(root) if root is not None else []
     if out.exists():
         own.append(out)
     seen = {f.resolve() for f in files}
