@@ -18,14 +18,13 @@ def register(sub) -> None:
                                    "money counted (Funders is its negative: double entry). "
                                    "Without --currency: per currency as recorded. With --currency: "
                                    "converted as the report converts them (same rates and "
-                                   "horizon: the totals equal the report's in calendar years, "
-                                   "and --by fiscal-year the report's fiscal years; an "
-                                   "open-ended amount's calendar and fiscal totals can differ "
-                                   "by where leap days fall), as "
+                                   "horizon: the totals equal the report's, by calendar or "
+                                   "fiscal year alike), as "
                                    "'hledger bal -B' counts 'export --to hledger' (each "
                                    "part's value is its cost). Entries linked to "
                                    "another (disburses, part_of, restates) are counted once, "
-                                   "in their target.")
+                                   "in their target. Filters that match nothing: a warning "
+                                   "and an empty balance (exit 0).")
     p.add_argument("ledger", help="journal file or folder, or a bulk .csv / .parquet file")
     p.add_argument("--depth", type=int, metavar="N", help="show accounts at most N levels deep")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -58,14 +57,14 @@ def run(args) -> int:
     if args.currency is None:
         refuse_conversion_without_currency(args)
     book = filtered(load_ledger(args.ledger), args)
-    if args.currency is None:
+    if args.currency is None or not len(book):
+        # filters matching nothing: the warning (``filtered``) and an empty
+        # balance, exit 0, converted or not (report and export stop, exit 1)
         counted, linked = primary(book)
         rows = balance_rows(counted, args.depth)
         notes = [n for n in (rates_note(counted), rounded_note(counted)) if n]
     else:
         from reports.options import ReportOptions
-        if not len(book):
-            raise UsageError("no entries match the filters; nothing to convert")
         options = ReportOptions(
             currency=args.currency.upper(), valuation=args.valuation,
             years="fiscal" if args.by == "fiscal-year" else "calendar",

@@ -117,8 +117,6 @@ def _balance(args) -> int:
             if n else []
     print_warnings(found)
     _none_match(found, n, args)
-    if args.currency is not None and not n:   # as a journal's: the warning, then this
-        raise UsageError("no entries match the filters; nothing to convert")
     write_rows(rows, args.format, locale=locale, money=("amount", "currency"),
                indent_key="account")
     if len(linked):

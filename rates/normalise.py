@@ -182,16 +182,11 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
     # (not needed for one value per row at one rate: the balance's totals)
     parts = _explode(span.s, e_spread, sm, sd) \
         if opts.years or opts.valuation == "yearly-average" else None
-    # amounts per year counted over a span: the rate in each whole year, pro
-    # rata by days within a part year; their totals are the sums of the parts
+    # amounts per year counted over a span: the total is the rate times the
+    # span's year count whatever the years; the rate in each whole year, the
+    # rest shared by the part years' days (``_per_year_parts``)
     rate_rows = (span.kind == "per-year") & ~open_rows \
         if (opts.basis == "total" or opts.years) else np.zeros(n, dtype=bool)
-    if parts is None and rate_rows.any():   # one value per row: the rate rows' parts only
-        idx = np.flatnonzero(rate_rows)
-        rparts = _explode(span.s[idx], span.e[idx], sm, sd)
-        rparts.row = idx[rparts.row]
-    else:
-        rparts = None
 
     if opts.valuation == "yearly-average":
         orig_parts = largest_remainder(orig_total, parts.row, parts.weight,
@@ -199,8 +194,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         rp = rate_rows[parts.row]
         if rp.any():
             orig_parts = _put(orig_parts, rp,
-                              _per_year_parts(parts, rp, amount_minor, orig_total,
-                                              span.stated))
+                              _per_year_parts(parts, rp, amount_minor, orig_total))
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None, notes)
         value_parts = mul_round(orig_parts, [
@@ -238,20 +232,15 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                 [value_total, orig_total], parts.row, parts.weight, parts.weight_sum, parts.fy)
             rp = rate_rows[parts.row]
             if rp.any():
-                orig_p, value_p = _rate_parts(parts, rp, amount_minor, orig_total, span.stated,
-                                               rate_of, scale)
+                orig_p, value_p = _rate_parts(parts, rp, amount_minor, orig_total, value_total,
+                                              rate_of, scale)
                 orig_minor = _put(orig_minor, rp, orig_p)
                 value_minor = _put(value_minor, rp, value_p)
             year = parts.fy
         else:
             out_rows = np.arange(n)
+            # (an amount per year's total is its parts' sum in any years)
             value_minor, orig_minor, year = value_total, orig_total, None
-            if rparts is not None:
-                allp = np.ones(len(rparts.row), dtype=bool)
-                orig_p, value_p = _rate_parts(rparts, allp, amount_minor, orig_total,
-                                                  span.stated, rate_of, scale)
-                value_minor = _sum_into(value_minor, rate_rows, rparts.row, value_p)
-                orig_minor = _sum_into(orig_minor, rate_rows, rparts.row, orig_p)
         rate = conv["rate"][out_rows]
         rate_date = conv["rate_date"][out_rows]
         # factorised on the input rows (few distinct sources), codes taken
@@ -287,35 +276,24 @@ def _pick_rows(values, rows):
     return values if np.ndim(values) == 0 else np.asarray(values)[rows]
 
 
-def _per_year_parts(parts, sel, amount_minor, orig_total, stated):
-    """Original minor units of the parts ``sel`` of amounts per year.
+def _per_year_parts(parts, sel, per_year, total):
+    """Minor units of the parts ``sel`` of amounts per year (one rule, for
+    the original amounts and the converted ones alike).
 
-    A row whose length is stated (a number of years, or an end): each whole
-    (calendar or fiscal) year gets the amount itself, and the part years
-    share the rest of the row's total (the amount times its exact number of
-    years) by their share of their own year, largest remainder first; so
-    "£10m a year for 3 years" is £10m in each whole year and £30m in all,
-    leap years or not.  A row cut by the horizon has no stated total: each
-    year gets the amount times its days in that year over that year's
-    length (a whole year the amount itself, in calendar or fiscal years);
-    so calendar and fiscal totals of one row differ by where leap days
-    fall (docs/rates.md)."""
+    The row's ``total`` is the amount times the span's one year count (by
+    anniversaries, or the number of years stated), whatever the years it is
+    spread into; each whole (calendar or fiscal) year gets the amount a year
+    itself (``per_year``, per row), and the part years at the ends share the
+    rest of the total in proportion to their days, largest remainder first.
+    So "£10m a year" is £10m in each whole year, and its total over a span
+    is the same in calendar and in fiscal years (docs/rates.md)."""
     rows = parts.row[sel]
-    w, yl, fy = parts.weight[sel], parts.year_len[sel], parts.fy[sel]
-    amt = np.asarray(amount_minor)[rows]
-    cut = ~np.asarray(stated)[rows]
-    out = np.zeros(len(rows), dtype=np.int64)
-    if cut.any():
-        out = _put(out, cut, mul_round(amt[cut], [(w[cut], yl[cut], w[cut] / yl[cut])]))
-    keep = ~cut
-    if keep.any():
-        out = _put(out, keep, _stated_parts(rows[keep], w[keep], yl[keep], fy[keep], amt[keep],
-                                            np.asarray(orig_total)[rows[keep]]))
-    return out
+    return _year_shares(rows, parts.weight[sel], parts.year_len[sel], parts.fy[sel],
+                        np.asarray(per_year)[rows], np.asarray(total)[rows])
 
 
-def _stated_parts(rows, w, yl, fy, amt, total):
-    """``_per_year_parts`` of rows with a stated length (parts grouped by row)."""
+def _year_shares(rows, w, yl, fy, amt, total):
+    """``_per_year_parts`` of parts grouped by row: ``amt`` and ``total`` per part."""
     wide = amt.dtype == object or total.dtype == object
     if wide:
         amt, total = objects(amt), objects(total)
@@ -330,16 +308,14 @@ def _stated_parts(rows, w, yl, fy, amt, total):
     has_part = np.zeros(len(starts), dtype=bool)
     has_part[group[part]] = True
     if part.any():
-        yl_p = yl[part]
-        span = int(np.lcm.reduce(np.unique(yl_p)))
-        wint = w[part] * (span // yl_p)       # w / yl on one integer scale
         used = np.flatnonzero(has_part)
         gid = np.full(len(starts), -1, dtype=np.int64)
         gid[used] = np.arange(len(used))
         g = gid[group[part]]
-        wsum = np.zeros(len(used), dtype=np.int64)
-        np.add.at(wsum, g, wint)
-        share = largest_remainder(rest[used], g, wint, wsum, fy[part])
+        days = w[part].astype(np.int64)
+        dsum = np.zeros(len(used), dtype=np.int64)
+        np.add.at(dsum, g, days)
+        share = largest_remainder(rest[used], g, days, dsum, fy[part])
         if share.dtype == object and out.dtype != object:
             out = objects(out)
         out[part] = out[part] + share
@@ -350,14 +326,18 @@ def _stated_parts(rows, w, yl, fy, amt, total):
     return out
 
 
-def _rate_parts(parts, sel, amount_minor, orig_total, stated, rate_of, scale):
+def _rate_parts(parts, sel, amount_minor, orig_total, value_total, rate_of, scale):
     """(original, converted) minor units of the parts ``sel`` of amounts per
-    year (``_per_year_parts``), each part converted at the row's rate and
-    rounded once, half away from zero; the row's total is the sum of its parts."""
-    rows = parts.row[sel]
-    orig = _per_year_parts(parts, sel, amount_minor, orig_total, stated)
-    value = mul_round(orig, [tuple(_pick_rows(x, rows) for x in rate_of),
-                             tuple(_pick_rows(x, rows) for x in scale)])
+    year (``_per_year_parts`` of each): a whole year converted is the amount
+    a year converted and rounded once; the part years share the rest of the
+    converted total (itself rounded once), so the converted total is the
+    same whatever the years."""
+    orig = _per_year_parts(parts, sel, amount_minor, orig_total)
+    used = np.unique(parts.row[sel])
+    a_year = _put(np.zeros(len(np.asarray(amount_minor)), dtype=np.int64), used, mul_round(
+        np.asarray(amount_minor)[used],
+        [tuple(_pick_rows(x, used) for x in f) for f in (rate_of, scale)]))
+    value = _per_year_parts(parts, sel, a_year, value_total)
     return orig, value
 
 
@@ -371,29 +351,6 @@ def _put(target, sel, values):
         target = target.copy()
     target[sel] = values
     return target
-
-
-def _sum_into(target, rows_mask, rows, values):
-    """``target`` with each row of ``rows_mask`` replaced by the sum of its
-    ``values`` (``rows``: the row of each value; a row with none sums to 0)."""
-    values = np.asarray(values)
-    wide = values.dtype == object or (
-        len(values) and float(np.abs(values.astype(np.float64)).sum()) >= 2.0 ** 62)
-    if wide:   # a sum could pass 64 bits: Python ints
-        sums = np.zeros(len(target), dtype=object)
-        np.add.at(sums, rows, objects(values))
-    else:      # int64, summed in C (exact)
-        sums = np.zeros(len(target), dtype=np.int64)
-        np.add.at(sums, rows, values)
-    target = np.asarray(target)
-    out = objects(target).copy() if (wide or target.dtype == object) else target.copy()
-    out[rows_mask] = sums[rows_mask]
-    if out.dtype == object:
-        try:
-            return out.astype(np.int64)
-        except OverflowError:
-            return out
-    return out
 
 
 def last_year(frame: pd.DataFrame, years: str | None = "calendar", fiscal_start=None,
@@ -592,7 +549,6 @@ class _Span:
     factor_total: tuple[np.ndarray, np.ndarray]
     factor_per_year: tuple[np.ndarray, np.ndarray]
     open_ended: np.ndarray
-    stated: np.ndarray
     unbounded: np.ndarray
     dropped: np.ndarray
 
@@ -715,7 +671,6 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     if fiscal.any():
         e = np.where(fiscal, fe, e)
     open_ended = unbounded = per_year & ~has_end & ~has_years
-    stated = ~unbounded     # a length given (years or an end): its total is stated
     if horizon_end is not None:
         e = np.where(open_ended, horizon_end, e)
         open_ended = np.zeros(n, dtype=bool)
@@ -761,7 +716,6 @@ def _spans(f: _Frame, opts: _Options, n: int) -> _Span:
     sp.factor_total = (tn, td)
     sp.factor_per_year = (pn, pd_)
     sp.open_ended = open_ended
-    sp.stated = stated
     sp.unbounded = unbounded      # open-ended whatever the horizon
     sp.dropped = dropped
     return sp

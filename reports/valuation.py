@@ -344,7 +344,8 @@ def deflated(spread: pd.DataFrame, options, calendar: pd.DataFrame | None = None
     else:
         cal = constant_prices(calendar, options.deflator, base_year)
         out = spread.copy()
-        real = _regrouped(spread, cal, start)
+        real = _regrouped(spread, cal, start,
+                          getattr(options, "valuation", None) != "yearly-average")
     out["value_minor"] = _int_col(real)
     if "value" in out:
         out["value"] = to_money(out["value_minor"], str(out["report_currency"].iloc[0]))
@@ -372,48 +373,55 @@ def _run_keys(frame: pd.DataFrame) -> np.ndarray:
     return key[np.cumsum(change) - 1]
 
 
-def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int]) -> np.ndarray:
+def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int],
+               by_value: bool = True) -> np.ndarray:
     """The real value of each row of ``spread`` (parts of years starting on
     ``start``) from the deflated calendar parts ``cal``.
 
-    Each entry × purpose's money is cut at both kinds of year boundary into
-    pieces (original amounts: the same split rule whatever the years, no
-    rate involved); the pieces of a calendar year share its real value in
+    Each entry × purpose's money is cut where either series' running sum
+    ends a year, the two series' running sums merged in order of the money
+    reached (report-currency values; ``by_value=False``, original amounts,
+    for yearly averages, whose values differ by grouping): each piece lies
+    in one calendar and one fiscal year, and the pieces of each add up to
+    it exactly.  The pieces of a calendar year share its real value in
     proportion (rounded on the running sum, so they add up to it), and the
-    pieces of a fiscal year are summed.  Pieces past the spread's end (a
-    horizon ending inside a calendar year) take their share with them."""
+    pieces of a fiscal year are summed: at a flat index a fiscal year's real
+    value is its nominal one, and the total is the calendar years' total."""
     sm, sd = start
+    money = _value_minor if by_value else _orig_minor
     fy = spread["year"].astype(str).str.slice(0, 4).astype(np.int64).to_numpy()
     codes, _ = pd.factorize(np.r_[_run_keys(spread), _run_keys(cal)])
     f_key, c_key = codes[:len(spread)], codes[len(spread):]   # integer keys
     keep = pd.Index(np.unique(f_key)).get_indexer(c_key) >= 0
+    c_key = c_key[keep]
     cy = cal["year"].astype(np.int64).to_numpy()[keep]
-    c_orig = _orig_minor(cal)[keep]
+    c_money = money(cal)[keep]
     c_real = objects(cal["real_value_minor"].to_numpy())[keep]
-    f_orig = _orig_minor(spread)
-    key = np.r_[f_key, c_key[keep]]
+    f_money = money(spread)
+    key = np.r_[f_key, c_key]
     at = np.r_[D.make_date(fy + 1, sm, sd), D.make_date(cy + 1, 1, 1)]
-    own = np.r_[f_orig, c_orig]
-    fiscal = np.r_[np.ones(len(fy), dtype=bool), np.zeros(len(cy), dtype=bool)]
-    # money reached by each boundary, on the side of the row's own series
-    cum = np.r_[_group_cumsum(f_orig, f_key), _group_cumsum(c_orig, c_key[keep])]
-    order = np.lexsort((at, key))
-    key, at, own, fiscal, cum = key[order], at[order], own[order], fiscal[order], cum[order]
-    totals = pd.Series(f_orig).groupby(f_key).sum()
+    cal_year = np.r_[np.full(len(fy), -1, dtype=np.int64), cy]
+    fis_year = np.r_[fy, np.full(len(cy), -1, dtype=np.int64)]
+    # money reached by the end of each year, in the direction of the amount,
+    # never past the spread's total
+    cum = np.r_[_group_cumsum(f_money, f_key), _group_cumsum(c_money, c_key)]
+    totals = pd.Series(f_money).groupby(f_key).sum()
     total = objects(totals.reindex(key).to_numpy(dtype=object))
     sign = np.where(total < 0, -1, 1)
-    # in the direction of the amount: never back, never past the total
-    cum = _group_cummax(np.minimum(objects(sign * cum), objects(sign * total)), key)
-    piece = cum - _group_shift(cum, key)
-    last_day = at - D.DAY
-    pcy = D.year_of(last_day)
-    pfy = D.fiscal_index(last_day, sm, sd)
+    reach = _int_col(np.minimum(objects(sign * cum), objects(sign * total)))
+    order = pd.DataFrame({"k": key, "v": reach, "a": at}).sort_values(
+        ["k", "v", "a"], kind="stable").index.to_numpy()
+    key, reach = key[order], objects(reach[order])
+    piece = reach - _group_shift(reach, key)
+    # each piece's years: those of the next year end of each series
+    pcy = _next_year(cal_year[order], key)
+    pfy = _next_year(fis_year[order], key)
     # each calendar part's real value, shared by its pieces in proportion
-    parts = pd.DataFrame({"real": c_real, "orig": objects(np.abs(c_orig))},
-                         index=pd.MultiIndex.from_arrays([c_key[keep], cy]))
+    parts = pd.DataFrame({"real": c_real, "money": objects(np.abs(c_money))},
+                         index=pd.MultiIndex.from_arrays([c_key, cy]))
     where = pd.MultiIndex.from_arrays([key, pcy])
     real = objects(parts["real"].reindex(where).fillna(0).to_numpy(dtype=object))
-    whole = objects(parts["orig"].reindex(where).fillna(0).to_numpy(dtype=object))
+    whole = objects(parts["money"].reindex(where).fillna(0).to_numpy(dtype=object))
     group = key * 100_000 + pcy
     run = _group_cumsum(piece, group)
     share = np.where(whole == 0, 0, round_div(real * run, np.where(whole == 0, 1, whole)))
@@ -421,6 +429,18 @@ def _regrouped(spread: pd.DataFrame, cal: pd.DataFrame, start: tuple[int, int]) 
     got = pd.Series(real_piece).groupby([key, pfy]).sum()
     return objects(got.reindex(pd.MultiIndex.from_arrays([f_key, fy])).fillna(0)
                    .to_numpy(dtype=object))
+
+
+def _value_minor(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's value in the report currency's minor units."""
+    return objects(frame["value_minor"].to_numpy())
+
+
+def _next_year(year: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Within each run of ``key``, each element's ``year`` or, where that is
+    -1, the next one's that is not (-1 when none follows)."""
+    filled = pd.Series(np.where(year < 0, np.nan, year)).groupby(key).bfill()
+    return filled.fillna(-1).to_numpy().astype(np.int64)
 
 
 def _starts(group: np.ndarray) -> np.ndarray:
@@ -446,25 +466,6 @@ def _group_shift(values, group) -> np.ndarray:
     out = np.r_[np.zeros(1, dtype=object), values[:-1]].astype(object)[:len(values)]
     out[_starts(group)] = 0
     return out
-
-
-def _group_cummax(values, group) -> np.ndarray:
-    """Running maxima of Python ints within runs of equal ``group``."""
-    values = objects(values).copy()
-    new = _starts(group)
-    if not len(values):
-        return values
-    runs = np.cumsum(new)
-    try:   # int64 in C when the sums fit (they are amounts of one entry)
-        ints = values.astype(np.int64)
-    except OverflowError:
-        ints = None
-    if ints is not None:
-        return objects(pd.Series(ints).groupby(runs).cummax().to_numpy())
-    for i in range(1, len(values)):   # pragma: no cover - past 64 bits
-        if not new[i] and values[i] < values[i - 1]:
-            values[i] = values[i - 1]
-    return values
 
 
 def _int_col(values) -> np.ndarray:

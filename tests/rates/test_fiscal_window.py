@@ -76,10 +76,11 @@ def test_a_bare_horizon_year_with_fiscal_years_ends_on_31_december(run_cli, tmp_
     f = tmp_path / "open.toml"
     f.write_text('[[entry]]\nid = "o"\ndate = 2016-07-01\nfunder = "F"\npurpose = "O"\n'
                  'amount = "£10m a year"\n', encoding="utf-8")
-    # one end date whatever --years: 2017 is 31 December 2017; each fiscal year
-    # (1 April) gets £10m × its days / its length: 2016-17 (365 days) from 1 July
-    # is 274 days, 2017-18 (365) to 31 December 275 days (fix17b: not the
-    # calendar years' total)
+    # one end date whatever --years: 2017 is 31 December 2017.  The total is
+    # £10m × the span's years by anniversaries, rounded once: 1 July 2016 to
+    # 1 July 2017 is one year, then 184 days of the 365 to 1 July 2018; the
+    # fiscal years (1 April) 2016-17 (274 days) and 2017-18 (275 days) are
+    # both part years and share it (fix29)
     def part(days, length):
         return (Decimal(10_000_000) * days / length).quantize(Decimal("0.01"))
 
@@ -87,9 +88,9 @@ def test_a_bare_horizon_year_with_fiscal_years_ends_on_31_december(run_cli, tmp_
                              "--basis", "total", *years)
     assert code == 0, err
     total = sum(Decimal(r["value"]) for r in csv.DictReader(io.StringIO(out)))
-    assert total == part(274, 365) + part(275, 365)
+    assert total == part(365 + 184, 365) == Decimal("15041095.89")
     # the fiscal year named is taken, and counts to its end (31 March 2018):
-    # 2017-18 whole
+    # 2017-18 whole, £10m; 1 July 2017 to 31 March 2018 is 274 days of 365
     code, out, err = run_cli("export", f, "--to", "csv", "-o", "-", "--horizon", "2017-18",
                              "--basis", "total", *years)
     assert code == 0, err

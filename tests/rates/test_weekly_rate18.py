@@ -9,8 +9,9 @@ dataset, in calendar and fiscal years, and the package rule measures it so.
 Figures by hand:
 - "£365,000 a year for 52 weeks" from 2015-01-01: 7,000 × 52 = 364,000, all
   in 2015 (it ends on 2015-12-30); in UK fiscal years 90 days fall in
-  2014-15 (of its 365) and 274 in 2015-16 (of its 366), which share the
-  364,000 by 90/365 : 274/366 (largest remainder to the penny);
+  2014-15 and 274 in 2015-16, two part years, which share the 364,000 by
+  their days, 90 : 274 (largest remainder to the penny; fix29: by days):
+  90,000 and 274,000;
 - "£365,000 a year for 10 days" from 2016-03-01: 1,000 × 10 = 10,000, in 2016
   and in 2015-16 (it was 9,993.16);
 - "£1,200,000 a year for 6 months" from 2015-07-01: 100,000 × 6 = 600,000
@@ -36,8 +37,8 @@ ENTRIES = [  # id, date, amount a year, period
 
 
 def _fiscal_weeks() -> dict[str, Decimal]:
-    """364,000 shared by 90/365 : 274/366, in pennies, largest remainder."""
-    pennies, w = 36_400_000, {"2014-15": Fraction(90, 365), "2015-16": Fraction(274, 366)}
+    """364,000 shared by the part years' days, 90 : 274, in pennies, largest remainder."""
+    pennies, w = 36_400_000, {"2014-15": Fraction(90), "2015-16": Fraction(274)}
     share = {y: pennies * f / sum(w.values()) for y, f in w.items()}
     out = {y: int(s) for y, s in share.items()}
     for y in sorted(share, key=lambda y: -(share[y] - int(share[y])))[:pennies - sum(out.values())]:

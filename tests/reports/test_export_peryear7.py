@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from fractions import Fraction
 
 import pyarrow.parquet as pq
 import pytest
@@ -41,9 +42,12 @@ ROWS = [
     {"id": "later", "date": "2019-01-01", "funder": "UK", "purpose": "Q", "amount": "500000",
      "currency": "GBP", "period": "per year for 2 years", "sources": "d"},
 ]
-# by hand: 2016 from 1 July is 184 of its 366 days; then a whole year each
-# year to the end of 2020, the last year the bounded entry reaches
-BY_HAND = {"2016": Decimal("502732.24"), "2017": Decimal(1_000_000),
+# by hand: a whole year each year to the end of 2020, the last year the
+# bounded entry reaches; 2016 from 1 July, the one part year, has the rest of
+# the total, £1m × 4 + 184/365 years by anniversaries (1 July 2020 to 31
+# December, of the 365 days to 1 July 2021): 184/365 of £1m (fix29: it was
+# 184/366, 2016's own length); the same to the end of 2018
+BY_HAND = {"2016": Decimal("504109.59"), "2017": Decimal(1_000_000),
            "2018": Decimal(1_000_000), "2019": Decimal(1_000_000), "2020": Decimal(1_000_000)}
 NOTE = "counted up to the end of 2020 (the ledger's horizon"
 
@@ -100,7 +104,10 @@ def test_a_given_horizon_is_the_balances_too(tmp_path, run_cli, ledger, fmt):
 
 def test_a_foreign_open_ended_amount_equals_balance_by_year(tmp_path, run_cli):
     """EUR a year from 11 November 2016 (the hunter's ledger): each year's
-    value is the balance's, at the same rate (2016: 51 of 366 days)."""
+    value is the balance's, at the same rate.  Each whole year is €10m
+    converted; the total is €10m × 4 + 51/365 years (11 November 2020 to 31
+    December, of the 365 days to 11 November 2021) converted and rounded
+    once, and 2016, the one part year, has the rest."""
     (tmp_path / "L").mkdir()
     (tmp_path / "L" / "ledger.toml").write_text(
         JOURNAL.replace("2016-07-01", "2016-11-11").replace("£1,000,000 a year",
@@ -111,7 +118,12 @@ def test_a_foreign_open_ended_amount_equals_balance_by_year(tmp_path, run_cli):
     rate = {Decimal(r["rate"]) for r in rows if r["id"] == "open"}
     assert len(rate) == 1
     (r,) = rate
-    assert got["2016"] == (Decimal(10_000_000) * 51 / 366 * r).quantize(Decimal("0.01"))
-    assert all(got[y] == Decimal(10_000_000) * r for y in ("2017", "2018", "2019", "2020"))
+    def pennies(x: Fraction) -> int:   # half up, as money rounds
+        return int(x + Fraction(1, 2))
+
+    a_year = pennies(1_000_000_000 * Fraction(r))
+    total = pennies(1_000_000_000 * (4 + Fraction(51, 365)) * Fraction(r))
+    assert got["2016"] == Decimal(total - 4 * a_year).scaleb(-2)
+    assert all(got[y] == Decimal(a_year).scaleb(-2) for y in ("2017", "2018", "2019", "2020"))
     balance, _ = _balance_by_year(run_cli, tmp_path / "L", "Purposes:P")
     assert got == balance

@@ -1,9 +1,10 @@
 """An open-ended amount ("£10m a year") is counted to one end date whatever
 years the figures are grouped in (it was taken in the years asked for: to
 31 December 2018 in calendar years, to 31 March 2019 in fiscal ones, £2.47m
-more); in each grouping a whole year is the rate and a part year the rate
-× its days / that year's length, so the totals differ only by where the
-leap days fall (fix17b); and
+more); its total is the rate × the span's years by anniversaries in every
+grouping, a whole year the rate and the part years the rest by their days
+(fix29; fix17b had each part year the rate × its days / that year's
+length, so the totals differed by where the leap days fell); and
 the export's ``open_ended`` column says which entries are open-ended in
 every basis (it was False for all once a horizon was set)."""
 from __future__ import annotations
@@ -50,15 +51,13 @@ def half_up(x: Fraction) -> int:
 
 
 # by hand: "£9m over 3 years" from 1 July 2015 ends on 30 June 2018, so the
-# ledger's horizon is 31 December 2018: £10m a year is 184 of 365 days of
-# 2015, then 2016, 2017 and 2018 in full
+# ledger's horizon is 31 December 2018: £10m a year for 3 + 184/365 years by
+# anniversaries (1 July 2018 to 31 December, of the 365 days to 1 July 2019)
 OPEN_TO_2018 = half_up(Fraction(1_000_000_000 * 184, 365)) + 3 * 1_000_000_000
 TOTAL = Decimal(OPEN_TO_2018 + 900_000_000).scaleb(-2)
-# in fiscal years (1 April): 2015-16 has 366 days (29 February 2016), of which
-# 275 from 1 July; 2016-17 and 2017-18 whole; 2018-19 to 31 December: 275 of 365
-OPEN_FISCAL = (half_up(Fraction(1_000_000_000 * 275, 366)) + 2 * 1_000_000_000
-               + half_up(Fraction(1_000_000_000 * 275, 365)))
-TOTAL_FISCAL = Decimal(OPEN_FISCAL + 900_000_000).scaleb(-2)
+# in fiscal years (1 April) the same total: 2016-17 and 2017-18 whole, the
+# part years 2015-16 (275 days) and 2018-19 (275 days) share the rest
+TOTAL_FISCAL = TOTAL
 
 
 @pytest.fixture
@@ -88,10 +87,11 @@ def test_one_end_date_by_year_and_by_fiscal_year(run_cli, ledger_file):
 
 @pytest.mark.parametrize("horizon,extra,extra_fiscal", [
     ("2018", 0, 0),
-    # 2018-19 ends on 31 March 2019: 90 more days of the 365 of 2019, and in
-    # fiscal years 2018-19 is whole (£10m, not 275/365 of it)
-    ("2018-19", half_up(Fraction(1_000_000_000 * 90, 365)),
-     1_000_000_000 - half_up(Fraction(1_000_000_000 * 275, 365))),
+    # 2018-19 ends on 31 March 2019: 3 + 274/365 years by anniversaries (1
+    # July 2018 to 31 March 2019), rounded once, in any years
+    ("2018-19", half_up(Fraction(1_000_000_000 * 274, 365))
+     - half_up(Fraction(1_000_000_000 * 184, 365)),
+     half_up(Fraction(1_000_000_000 * 274, 365)) - half_up(Fraction(1_000_000_000 * 184, 365))),
 ])
 def test_a_given_horizon_is_one_end_date(run_cli, ledger_file, horizon, extra, extra_fiscal):
     want = TOTAL + Decimal(extra).scaleb(-2)

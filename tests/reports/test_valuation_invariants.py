@@ -3,11 +3,13 @@ generated ledgers, with the expectations computed here by hand (fractions,
 integer pennies), never from ledger-tool's own output.
 
 - per-year exactness: an amount per year is that amount in every whole
-  calendar year, pro rata by days within a part year; a total "over N years"
+  calendar year, its total the amount × the span's years by anniversaries
+  whatever the years, the rest shared by the part years' days; a total "over N years"
   is spread by days (largest remainder); totals are the sums of the parts;
 - filter invariance: a filter selects rows and never changes a kept row;
 - closed-year stability: adding another entry never moves an entry's figure
-  for a year inside the horizon;
+  for a year inside the horizon, save an open-ended amount's part year,
+  whose share of its total counts the span's years to the horizon;
 - additivity: two disjoint parts of a ledger sum to the whole at one horizon;
 - the same total from balance, report and every export.
 """
@@ -88,6 +90,18 @@ def _half_up(x: Fraction) -> int:
     return int(x + Fraction(1, 2)) if x >= 0 else -int(-x + Fraction(1, 2))
 
 
+def _anniversary_years(s: dt.date, end: dt.date) -> Fraction:
+    """Years from ``s`` to ``end`` (its last day) by anniversaries: whole
+    anniversaries, then the days left over the days to the next (no 29
+    February among the generated dates)."""
+    after = end + dt.timedelta(days=1)
+    k = 0
+    while _anniversary(s, k + 1) <= after:
+        k += 1
+    a, b = _anniversary(s, k), _anniversary(s, k + 1)
+    return k + Fraction((after - a).days, (b - a).days)
+
+
 def span_of(e: Entry, horizon: int | None, mode: str = "calendar"):
     if e.period.kind == "per-year" and e.period.years is None:   # to 31 December
         return e.date, _window(horizon, "calendar")[1]
@@ -106,25 +120,23 @@ def expected_parts(e: Entry, horizon: int | None, mode: str = "calendar") -> dic
     if end < s:
         return {}
     years = range(_year_of(s, mode), _year_of(end, mode) + 1)
-    if e.period.kind == "per-year" and e.period.years is None:   # cut by the horizon:
-        # the rate × its days in each year / that year's length, in calendar
-        # or fiscal years alike (a whole year is the rate itself)
-        return {y: _half_up(Fraction(pennies * _overlap(s, end, y, mode), _year_days(y, mode)))
-                for y in years}
-    if e.period.kind == "per-year":   # N years: the rate in each whole year; the part
-        # years share the rest of N × the rate by their share of their own year
-        share = {y: Fraction(_overlap(s, end, y, mode), _year_days(y, mode)) for y in years}
-        out = {y: pennies for y, f in share.items() if f == 1}
-        part = {y: f for y, f in share.items() if f != 1}
-        rest = pennies * int(e.period.years) - sum(out.values())
+    if e.period.kind == "per-year":   # N years, or open-ended cut by the horizon: the
+        # total is the rate × the span's years by anniversaries, rounded once,
+        # whatever the years; each whole year gets the rate, the part years
+        # share the rest by their days (fix29), largest remainder, earlier first
+        whole_years = {y for y in years if _overlap(s, end, y, mode) == _year_days(y, mode)}
+        out = {y: pennies for y in whole_years}
+        part = {y: _overlap(s, end, y, mode) for y in years if y not in whole_years}
+        rest = _half_up(pennies * _anniversary_years(s, end)) - pennies * len(out)
         if part:
-            whole = sum(part.values())
-            exact = {y: rest * f / whole for y, f in part.items()}
-            floors = {y: int(x // 1) for y, x in exact.items()}
+            days = sum(part.values())
+            floors = {y: rest * d // days for y, d in part.items()}
             left = rest - sum(floors.values())
-            for y in sorted(part, key=lambda y: (-(exact[y] - floors[y]), y))[:left]:
+            for y in sorted(part, key=lambda y: (-(rest * part[y] % days), y))[:left]:
                 floors[y] += 1
             out.update(floors)
+        elif rest:
+            out[max(out)] += rest
         return out
     # a total over the span: by days, floors then largest remainders (earlier first)
     days = {y: _overlap(s, end, y, mode) for y in years}
@@ -218,8 +230,13 @@ def test_closed_years_are_stable_when_entries_are_added(es, more):
     before = by_entry_year(Book.from_entries(es), ReportOptions(currency="GBP"))
     horizon = hand_horizon(es)
     after = by_entry_year(Book.from_entries(es + more), ReportOptions(currency="GBP"))
+    # an open-ended amount's part years share its total, the rate × its years
+    # to the horizon by anniversaries (fix29): a later horizon can move them
+    # by a leap day's share; its whole years, and every other entry, stay
+    moving = {(e.id, y) for e in es if e.period.kind == "per-year" and e.period.years is None
+              for y in (_year_of(e.date, "calendar"),) if e.date != dt.date(y, 1, 1)}
     for (i, y), v in before.items():
-        if horizon is None or y <= horizon:
+        if (horizon is None or y <= horizon) and (i, y) not in moving:
             assert after.get((i, y)) == v, (i, y)
 
 
@@ -336,9 +353,12 @@ status = "pledged"
 def test_as_stated_is_one_total_in_balance_report_and_exports(tmp_path):
     src = tmp_path / "l.toml"
     src.write_text(AS_STATED, encoding="utf-8")
-    # by hand: £8m a year from 1 March 2016 to the horizon 2018 (306/366 of
-    # it in 2016), £16m by days over 1 March 2016 - 28 February 2018, £5m
-    want = (_half_up(Fraction(800_000_000 * 306, 366)) + 2 * 800_000_000
+    # by hand: £8m a year from 1 March 2016 to the horizon 2018: 2 + 306/365
+    # years by anniversaries (1 March 2018 to 31 December, of the year to 1
+    # March 2019), 2017 and 2018 whole, the rest in 2016 (fix29: it was
+    # 306/366, the share of 2016's own length); £16m by days over 1 March
+    # 2016 - 28 February 2018, £5m
+    want = (_half_up(Fraction(800_000_000 * 306, 365)) + 2 * 800_000_000
             + 1_600_000_000 + 500_000_000)
     want = Decimal(want).scaleb(-2)
     code, out, err = _cli("balance", str(src), "--currency", "GBP", "--valuation", "as-stated",
