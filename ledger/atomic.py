@@ -38,7 +38,7 @@ from typing import Any
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
-           "write_all_atomic",
+           "write_all_atomic", "PartlyWritten",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
            "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
@@ -424,17 +424,45 @@ def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf
         fh.write(data)
 
 
+class PartlyWritten(LedgerError):
+    """Several files were to be written all or none, a rename failed and some
+    already renamed could not be put back: which are new and which are not."""
+
+
+def _refuse_same_file(files) -> None:
+    """Two keys naming one file (spelt differently, through a link, or hard
+    links of one file) would both be renamed over it and the last win."""
+    seen: dict[Any, Any] = {}
+    for path in files:
+        real = real_path(path)
+        keys: list[Any] = [real]
+        with contextlib.suppress(OSError):
+            st = os.stat(real)
+            keys.append((st.st_dev, st.st_ino))
+        for key in keys:
+            if key in seen:
+                raise LedgerError(f"{path}: the same file as {seen[key]}, given twice to one "
+                                  f"write; nothing written")
+        for key in keys:
+            seen[key] = path
+
+
 def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                      inside: str | os.PathLike | Mapping | None = None) -> None:
     """Write several files all or none (an edit of several journal files).
     Every new file is staged first, each a temporary file beside its target,
     fsynced, and the old file given a second (hidden) name; only when all are
-    staged are they renamed over their targets.  A failure while staging (a
-    full disk, a refused path) removes the temporary files and leaves every
-    target byte for byte; a rename that fails puts back those already made
-    from their second names.  Errors name the user's file, as
-    ``atomic_file``'s; ``inside`` as there, or a mapping giving each file's
-    (a file not in it: None)."""
+    staged are they renamed over their targets, Ctrl-C held meanwhile.  A
+    failure while staging (a full disk, a refused path) removes the temporary
+    files and leaves every target byte for byte; a rename that fails (or any
+    interruption) puts back those already made from their second names.
+    Where one cannot be put back (no hard links on that file system), a
+    ``PartlyWritten`` names the files written and those not, and a second
+    name still holding an old file is kept and named.  Two keys naming one
+    file are refused (``LedgerError``) before anything is written.  Errors
+    name the user's file, as ``atomic_file``'s; ``inside`` as there, or a
+    mapping giving each file's (a file not in it: None)."""
+    _refuse_same_file(files)
     staged: list[dict[str, Any]] = []    # per file: dfd, name, tmp, old (second name), shown
     try:
         for path, data in files.items():
@@ -469,31 +497,61 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
             except OSError as err:
                 raise _as_user_error(err, path) from None
         done: list[dict[str, Any]] = []
-        for one in staged:
-            try:
-                os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"], dst_dir_fd=one["dfd"])
-            except OSError as err:
-                for back in reversed(done):
-                    with contextlib.suppress(OSError):
-                        if back["old"] is not None:
-                            os.replace(back["old"], back["name"], src_dir_fd=back["dfd"],
-                                       dst_dir_fd=back["dfd"])
-                            back["old"] = None
-                        elif back["new"]:
-                            os.unlink(back["name"], dir_fd=back["dfd"])
-                raise _as_user_error(err, one["shown"]) from None
-            one["tmp"] = None
-            done.append(one)
+        with ctrl_c_held():     # a Ctrl-C between two renames would leave half an edit
+            for one in staged:
+                try:
+                    os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"],
+                               dst_dir_fd=one["dfd"])
+                except BaseException as err:
+                    _put_back(done, staged, one, err)
+                    if isinstance(err, OSError):
+                        raise _as_user_error(err, one["shown"]) from None
+                    raise
+                one["tmp"] = None
+                done.append(one)
         for one in staged:
             with contextlib.suppress(OSError):
                 os.fsync(one["dfd"])
     finally:
         for one in staged:
             for left in (one["tmp"], one["old"]):
-                if left is not None:
+                if left is not None and not one.get("kept"):
                     with contextlib.suppress(OSError):
                         os.unlink(left, dir_fd=one["dfd"])
             os.close(one["dfd"])
+
+
+def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]], failed: dict[str, Any],
+              err: BaseException) -> None:
+    """Undo the renames in ``done`` (``write_all_atomic``); raise
+    ``PartlyWritten`` when some cannot be undone."""
+    stuck = []
+    for back in reversed(done):
+        try:
+            if back["old"] is not None:
+                os.replace(back["old"], back["name"], src_dir_fd=back["dfd"],
+                           dst_dir_fd=back["dfd"])
+                back["old"] = None
+            elif back["new"]:
+                os.unlink(back["name"], dir_fd=back["dfd"])
+            else:
+                stuck.append(back)
+        except OSError:
+            back["kept"] = back["old"] is not None
+            stuck.append(back)
+    if not stuck:
+        return
+    written = [str(b["shown"]) for b in reversed(stuck)]
+    unwritten = [str(o["shown"]) for o in staged if o not in stuck]
+    why = (getattr(err, "strerror", None) or str(err)) if isinstance(err, OSError) \
+        else "interrupted"
+    olds = [f"{Path(b['shown']).parent / b['old']}" for b in stuck if b.get("kept")]
+    raise PartlyWritten(
+        f"{failed['shown']}: cannot write ({why}); written: {', '.join(written)}; "
+        f"not written: {', '.join(unwritten)}; the written ones could not be put back"
+        + (f" (their old versions are kept as {', '.join(olds)})" if olds else
+           " (this file system keeps no second name to restore them from)")
+        + "; check the ledger before using it") from None
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,

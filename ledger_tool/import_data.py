@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import write_all_atomic, write_atomic, write_new
+from ledger.atomic import real_path, write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -305,14 +305,19 @@ def run_data(args) -> int:
                         made.missing_folders((archive / r.document["path"]).parent)
                         made.new_file(archive / r.document["path"])
                         archive_copy(Path(r.file), archive, r.document)
+                # one key per real file: the entries' spelling and -o's may differ
+                # (relative, absolute, a link), and two keys would write it twice
+                spelt: dict[Path, Path] = {}
                 changes: dict[Path, dict[int, str]] = {}
                 for old, table, _ in result.updated:
-                    changes.setdefault(Path(old.file), {})[old.line] = render([table])
+                    key = spelt.setdefault(real_path(old.file), Path(old.file))
+                    changes.setdefault(key, {})[old.line] = render([table])
                 files = {f: replace_entries(f, ch) for f, ch in changes.items()}
                 if text:    # in the same write as the updates: every file or none
-                    files[target] = journal_appended(
-                        target, files.get(target), f"# Imported by `ledger-tool import --from "
-                                                   f"{kind} {Path(args.file).name}`\n", text)
+                    key = spelt.get(real_path(target), target)
+                    files[key] = journal_appended(
+                        target, files.get(key), f"# Imported by `ledger-tool import --from "
+                                                f"{kind} {Path(args.file).name}`\n", text)
                 write_all_atomic(files, inside={f: root for f in changes})
             except (OSError, UnicodeDecodeError) as err:
                 filename = getattr(err, "filename", None)
