@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import signal
 import stat
@@ -38,7 +39,7 @@ from typing import Any
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
-           "write_all_atomic", "PartlyWritten",
+           "write_all_atomic", "PartlyWritten", "leftovers",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
            "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
@@ -552,6 +553,43 @@ def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]], failed: 
         + (f" (their old versions are kept as {', '.join(olds)})" if olds else
            " (this file system keeps no second name to restore them from)")
         + "; check the ledger before using it") from None
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
+
+
+def leftovers(folder: str | os.PathLike) -> list[str]:
+    """One line per file a killed write left in ``folder`` (``.NAME.xxxxxxxx.tmp``,
+    the new NAME never put in place; ``.NAME.xxxxxxxx.old``, NAME's second
+    name from ``write_all_atomic``), saying what it holds and what to do.
+    Never removed here: an ``.old`` may be the only copy of a file as it was."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    said = []
+    for n in names:
+        m = _LEFTOVER.fullmatch(n)
+        if not m:
+            continue
+        left, target = Path(folder) / n, Path(folder) / m["name"]
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.lstat(left).st_mode):
+                continue
+        if m["kind"] == "tmp":
+            said.append(f"{left}: the new {target.name} of a write that was interrupted, never "
+                        f"put in place ({target.name} is as before it); remove it")
+            continue
+        try:
+            same = os.path.samefile(left, target)
+        except OSError:
+            same = False
+        said.append(f"{left}: a second name of {target.name} left by an interrupted write, "
+                    f"the same file; remove it" if same else
+                    f"{left}: {target.name} as it was before a write that was interrupted "
+                    f"after replacing it; if the ledger's other files were not written, "
+                    f"put it back (mv {left} {target}), else remove it")
+    return said
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,
