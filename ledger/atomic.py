@@ -169,10 +169,10 @@ def ctrl_c_held():
     try:
         old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     except (ValueError, OSError):   # not the main thread: signals are not ours to hold
-        yield
+        yield got
         return
     try:
-        yield
+        yield got       # the block may look, and clear it to act on Ctrl-C itself
     finally:
         signal.signal(signal.SIGINT, old)
         if got and old is not signal.SIG_IGN:
@@ -498,18 +498,26 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
             except OSError as err:
                 raise _as_user_error(err, path) from None
         done: list[dict[str, Any]] = []
-        with ctrl_c_held():     # a Ctrl-C between two renames would leave half an edit
+        # Ctrl-C between two renames would leave half an edit: held, then all undone
+        with ctrl_c_held() as pressed:
             for one in staged:
                 try:
+                    if pressed:
+                        raise KeyboardInterrupt
                     os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"],
                                dst_dir_fd=one["dfd"])
                 except BaseException as err:
+                    pressed.clear()
                     _put_back(done, staged, one, err)
                     if isinstance(err, OSError):
                         raise _as_user_error(err, one["shown"]) from None
                     raise
                 one["tmp"] = None
                 done.append(one)
+            if pressed:      # during the last rename: undone too
+                pressed.clear()
+                _put_back(done, staged, None, KeyboardInterrupt())
+                raise KeyboardInterrupt
         for one in staged:
             with contextlib.suppress(OSError):
                 os.fsync(one["dfd"])
@@ -522,8 +530,8 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
             os.close(one["dfd"])
 
 
-def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]], failed: dict[str, Any],
-              err: BaseException) -> None:
+def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]],
+              failed: dict[str, Any] | None, err: BaseException) -> None:
     """Undo the renames in ``done`` (``write_all_atomic``); raise
     ``PartlyWritten`` when some cannot be undone."""
     stuck = []
@@ -548,7 +556,7 @@ def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]], failed: 
         else "interrupted"
     olds = [f"{Path(b['shown']).parent / b['old']}" for b in stuck if b.get("kept")]
     raise PartlyWritten(
-        f"{failed['shown']}: cannot write ({why}); written: {', '.join(written)}; "
+        f"{failed['shown'] if failed else written[0]}: cannot write ({why}); written: {', '.join(written)}; "
         f"not written: {', '.join(unwritten)}; the written ones could not be put back"
         + (f" (their old versions are kept as {', '.join(olds)})" if olds else
            " (this file system keeps no second name to restore them from)")

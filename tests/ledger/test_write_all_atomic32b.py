@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,23 @@ def test_no_way_back_names_what_was_written(tmp_path, monkeypatch):
     assert "\n" not in msg and "nothing written" not in msg
     assert f"written: {a};" in msg and f"not written: {b};" in msg, msg
     assert (a.read_bytes(), b.read_bytes()) == (b"a = 2\n", b"b = 1\n")
+
+
+@pytest.mark.parametrize("at", [1, 2])
+def test_ctrl_c_during_the_renames_undoes_them_all(tmp_path, monkeypatch, at):
+    a, b = _two(tmp_path)
+    real, seen = os.replace, []
+
+    def replace(src, dst, **kw):
+        done = real(src, dst, **kw)
+        if not str(dst).startswith("."):
+            seen.append(dst)
+            if len(seen) == at:
+                os.kill(os.getpid(), signal.SIGINT)     # a real Ctrl-C, after this rename
+        return done
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_all_atomic({a: b"a = 2\n", b: b"b = 2\n"})
+    monkeypatch.undo()
+    assert (a.read_bytes(), b.read_bytes()) == (b"a = 1\n", b"b = 1\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml", "b.toml"]
