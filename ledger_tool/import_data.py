@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import real_path, write_all_atomic, write_atomic, write_new
+from ledger.atomic import PartlyWritten, real_path, write_all_atomic, write_atomic, write_new
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -798,6 +798,8 @@ class Created:
     def undone_on_failure(self):
         try:
             yield self
+        except PartlyWritten:    # journals written cite what this run made: kept
+            raise
         except BaseException:
             self.undo()
             raise
