@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import secrets
 import signal
 import stat
@@ -38,7 +39,7 @@ from typing import Any
 from ledger.errors import LedgerError
 
 __all__ = ["atomic_file", "atomic_file_at", "write_atomic", "write_atomic_at", "write_new",
-           "write_all_atomic",
+           "write_all_atomic", "PartlyWritten", "leftovers",
            "unlink_at", "open_folder", "real_path", "temp_name", "ctrl_c_held", "UnsafeWrite",
            "write_manifest", "manifest_mismatch", "remove_listed", "MANIFEST",
            "ledger_lock", "folder_name_lock", "LOCK_WAIT"]
@@ -168,10 +169,10 @@ def ctrl_c_held():
     try:
         old = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
     except (ValueError, OSError):   # not the main thread: signals are not ours to hold
-        yield
+        yield got
         return
     try:
-        yield
+        yield got       # the block may look, and clear it to act on Ctrl-C itself
     finally:
         signal.signal(signal.SIGINT, old)
         if got and old is not signal.SIG_IGN:
@@ -424,17 +425,45 @@ def write_atomic_at(dfd: int, name: str, data: str | bytes, encoding: str = "utf
         fh.write(data)
 
 
+class PartlyWritten(LedgerError):
+    """Several files were to be written all or none, a rename failed and some
+    already renamed could not be put back: which are new and which are not."""
+
+
+def _refuse_same_file(files) -> None:
+    """Two keys naming one file (spelt differently, through a link, or hard
+    links of one file) would both be renamed over it and the last win."""
+    seen: dict[Any, Any] = {}
+    for path in files:
+        real = real_path(path)
+        keys: list[Any] = [real]
+        with contextlib.suppress(OSError):
+            st = os.stat(real)
+            keys.append((st.st_dev, st.st_ino))
+        for key in keys:
+            if key in seen:
+                raise LedgerError(f"{path}: the same file as {seen[key]}, given twice to one "
+                                  f"write; nothing written")
+        for key in keys:
+            seen[key] = path
+
+
 def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
                      inside: str | os.PathLike | Mapping | None = None) -> None:
     """Write several files all or none (an edit of several journal files).
     Every new file is staged first, each a temporary file beside its target,
     fsynced, and the old file given a second (hidden) name; only when all are
-    staged are they renamed over their targets.  A failure while staging (a
-    full disk, a refused path) removes the temporary files and leaves every
-    target byte for byte; a rename that fails puts back those already made
-    from their second names.  Errors name the user's file, as
-    ``atomic_file``'s; ``inside`` as there, or a mapping giving each file's
-    (a file not in it: None)."""
+    staged are they renamed over their targets, Ctrl-C held meanwhile.  A
+    failure while staging (a full disk, a refused path) removes the temporary
+    files and leaves every target byte for byte; a rename that fails (or any
+    interruption) puts back those already made from their second names.
+    Where one cannot be put back (no hard links on that file system), a
+    ``PartlyWritten`` names the files written and those not, and a second
+    name still holding an old file is kept and named.  Two keys naming one
+    file are refused (``LedgerError``) before anything is written.  Errors
+    name the user's file, as ``atomic_file``'s; ``inside`` as there, or a
+    mapping giving each file's (a file not in it: None)."""
+    _refuse_same_file(files)
     staged: list[dict[str, Any]] = []    # per file: dfd, name, tmp, old (second name), shown
     try:
         for path, data in files.items():
@@ -469,31 +498,106 @@ def write_all_atomic(files: Mapping[str | os.PathLike, bytes], *,
             except OSError as err:
                 raise _as_user_error(err, path) from None
         done: list[dict[str, Any]] = []
-        for one in staged:
-            try:
-                os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"], dst_dir_fd=one["dfd"])
-            except OSError as err:
-                for back in reversed(done):
-                    with contextlib.suppress(OSError):
-                        if back["old"] is not None:
-                            os.replace(back["old"], back["name"], src_dir_fd=back["dfd"],
-                                       dst_dir_fd=back["dfd"])
-                            back["old"] = None
-                        elif back["new"]:
-                            os.unlink(back["name"], dir_fd=back["dfd"])
-                raise _as_user_error(err, one["shown"]) from None
-            one["tmp"] = None
-            done.append(one)
+        # Ctrl-C between two renames would leave half an edit: held, then all undone
+        with ctrl_c_held() as pressed:
+            for one in staged:
+                try:
+                    if pressed:
+                        raise KeyboardInterrupt
+                    os.replace(one["tmp"], one["name"], src_dir_fd=one["dfd"],
+                               dst_dir_fd=one["dfd"])
+                except BaseException as err:
+                    pressed.clear()
+                    _put_back(done, staged, one, err)
+                    if isinstance(err, OSError):
+                        raise _as_user_error(err, one["shown"]) from None
+                    raise
+                one["tmp"] = None
+                done.append(one)
+            if pressed:      # during the last rename: undone too
+                pressed.clear()
+                _put_back(done, staged, None, KeyboardInterrupt())
+                raise KeyboardInterrupt
         for one in staged:
             with contextlib.suppress(OSError):
                 os.fsync(one["dfd"])
     finally:
         for one in staged:
             for left in (one["tmp"], one["old"]):
-                if left is not None:
+                if left is not None and not one.get("kept"):
                     with contextlib.suppress(OSError):
                         os.unlink(left, dir_fd=one["dfd"])
             os.close(one["dfd"])
+
+
+def _put_back(done: list[dict[str, Any]], staged: list[dict[str, Any]],
+              failed: dict[str, Any] | None, err: BaseException) -> None:
+    """Undo the renames in ``done`` (``write_all_atomic``); raise
+    ``PartlyWritten`` when some cannot be undone."""
+    stuck = []
+    for back in reversed(done):
+        try:
+            if back["old"] is not None:
+                os.replace(back["old"], back["name"], src_dir_fd=back["dfd"],
+                           dst_dir_fd=back["dfd"])
+                back["old"] = None
+            elif back["new"]:
+                os.unlink(back["name"], dir_fd=back["dfd"])
+            else:
+                stuck.append(back)
+        except OSError:
+            back["kept"] = back["old"] is not None
+            stuck.append(back)
+    if not stuck:
+        return
+    written = [str(b["shown"]) for b in reversed(stuck)]
+    unwritten = [str(o["shown"]) for o in staged if o not in stuck]
+    why = (getattr(err, "strerror", None) or str(err)) if isinstance(err, OSError) \
+        else "interrupted"
+    olds = [f"{Path(b['shown']).parent / b['old']}" for b in stuck if b.get("kept")]
+    raise PartlyWritten(
+        f"{failed['shown'] if failed else written[0]}: cannot write ({why}); written: {', '.join(written)}; "
+        f"not written: {', '.join(unwritten)}; the written ones could not be put back"
+        + (f" (their old versions are kept as {', '.join(olds)})" if olds else
+           " (this file system keeps no second name to restore them from)")
+        + "; check the ledger before using it") from None
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{8}\.(?P<kind>tmp|old)")
+
+
+def leftovers(folder: str | os.PathLike) -> list[str]:
+    """One line per file a killed write left in ``folder`` (``.NAME.xxxxxxxx.tmp``,
+    the new NAME never put in place; ``.NAME.xxxxxxxx.old``, NAME's second
+    name from ``write_all_atomic``), saying what it holds and what to do.
+    Never removed here: an ``.old`` may be the only copy of a file as it was."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    said = []
+    for n in names:
+        m = _LEFTOVER.fullmatch(n)
+        if not m:
+            continue
+        left, target = Path(folder) / n, Path(folder) / m["name"]
+        with contextlib.suppress(OSError):
+            if not stat.S_ISREG(os.lstat(left).st_mode):
+                continue
+        if m["kind"] == "tmp":
+            said.append(f"{left}: the new {target.name} of a write that was interrupted, never "
+                        f"put in place ({target.name} is as before it); remove it")
+            continue
+        try:
+            same = os.path.samefile(left, target)
+        except OSError:
+            same = False
+        said.append(f"{left}: a second name of {target.name} left by an interrupted write, "
+                    f"the same file; remove it" if same else
+                    f"{left}: {target.name} as it was before a write that was interrupted "
+                    f"after replacing it; if the ledger's other files were not written, "
+                    f"put it back (mv {left} {target}), else remove it")
+    return said
 
 
 def write_new(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8", *,

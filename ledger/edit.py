@@ -679,9 +679,87 @@ def _inline_sources(text: str, k: int):
     return with_one_more
 
 
-_ONE_SOURCE_TABLE = re.compile(r"^([ \t]*)\[([ \t]*entry[ \t]*\.[ \t]*source[ \t]*)\]", re.M)
-_DOTTED_SOURCE = re.compile(r"^[ \t]*source[ \t]*\.[ \t]*([^\r\n]*)(?:\r?\n|$)", re.M)
-_SUBTABLE_LINE = re.compile(r"^[ \t]*\[", re.M)
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_KEY = re.compile(r'"(?:[^"\\\r\n]|\\.)*"')
+_LITERAL_KEY = re.compile(r"'[^'\r\n]*'")
+
+
+def _statements(text: str) -> list[tuple[int, int]]:
+    """Each logical line of TOML ``text`` as (start, end) offsets, its line
+    end included: one physical line, or more where a multi-line string or
+    array runs on.  A line that looks like a key or header inside a string
+    is part of the string's statement, never one of its own."""
+    out, n, start, depth, i = [], len(text), 0, 0, 0
+    while i < n:
+        c = text[i]
+        if c == "#":
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        if c in "\"'":
+            triple = text.startswith(c * 3, i)
+            j = i + (3 if triple else 1)
+            while j < n:
+                if c == '"' and text[j] == "\\":
+                    j += 2
+                    continue
+                if triple and text.startswith(c * 3, j):
+                    run = 3
+                    while run < 5 and text[j + run:j + run + 1] == c:   # quotes just before
+                        run += 1                                        # the end are content
+                    j += run
+                    break
+                if not triple and text[j] in (c, "\n"):
+                    j += 1
+                    break
+                j += 1
+            i = j
+            continue
+        if c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth = max(depth - 1, 0)
+        elif c == "\n" and depth == 0:
+            out.append((start, i + 1))
+            start = i + 1
+        i += 1
+    if start < n:
+        out.append((start, n))
+    return out
+
+
+def _key_parts(text: str, at: int) -> tuple[list[str], list[int]]:
+    """The dotted key starting at ``at`` (after any blanks): its parts
+    (quotes removed) and the offset after each part; ([], []) if none."""
+    parts: list[str] = []
+    ends: list[int] = []
+    while True:
+        while at < len(text) and text[at] in " \t":
+            at += 1
+        for pat in (_BARE_KEY, _BASIC_KEY, _LITERAL_KEY):
+            m = pat.match(text, at)
+            if m:
+                raw = m.group(0)
+                if raw.startswith('"'):
+                    try:
+                        raw = tomllib.loads(f"k = {raw}")["k"]
+                    except tomllib.TOMLDecodeError:
+                        return [], []
+                elif raw.startswith("'"):
+                    raw = raw[1:-1]
+                parts.append(raw)
+                at = m.end()
+                ends.append(at)
+                break
+        else:
+            return [], []
+        k = at
+        while k < len(text) and text[k] in " \t":
+            k += 1
+        if k < len(text) and text[k] == ".":
+            at = k + 1
+            continue
+        return parts, ends
 
 
 def _as_source_tables(entry: str, indent: str, newline: str) -> str | None:
@@ -689,27 +767,60 @@ def _as_source_tables(entry: str, indent: str, newline: str) -> str | None:
     ``[entry.source]`` table or ``source.KEY = …`` dotted keys (which no
     ``[[entry.source]]`` table can follow), with that citation made a
     ``[[entry.source]]`` table: the header's brackets doubled, or the dotted
-    lines (their comments with them) moved into a table at the entry's end;
-    every other byte as it was.  None for any other entry."""
-    m = _ONE_SOURCE_TABLE.search(entry)
-    if m:
-        return entry[:m.start()] + f"{m.group(1)}[[{m.group(2)}]]" + entry[m.end():]
-    first = entry.find("\n") + 1
-    sub = _SUBTABLE_LINE.search(entry, first) if first else None
-    end = sub.start() if sub else len(entry)     # the entry's own keys end here
-    dotted = list(_DOTTED_SOURCE.finditer(entry, first, end)) if first else []
+    keys (whole values, multi-line ones too, with the comments on and
+    between their lines) moved into a table at the entry's end; every other
+    byte as it was.  Keys and headers are found as TOML reads them
+    (``_statements``), never inside a string.  None for any other entry."""
+    stmts = _statements(entry)
+    dotted: list[tuple[int, int, int]] = []    # (start, end, where the key after source. starts)
+    own = True        # still among the entry's own keys (before its first subtable)
+    for n, (a, b) in enumerate(stmts):
+        line = entry[a:b]
+        lead = len(line) - len(line.lstrip(" \t"))
+        if line[lead:lead + 1] == "[":
+            if n == 0:
+                continue              # the [[entry]] header
+            own = False
+            if line[lead + 1:lead + 2] != "[":
+                parts, ends = _key_parts(entry, a + lead + 1)
+                if parts == ["entry", "source"] and not dotted:
+                    close = entry.index("]", ends[-1])
+                    return (entry[:a + lead] + "[" + entry[a + lead:close] + "]"
+                            + entry[close:])
+            continue
+        if not own:
+            continue
+        parts, ends = _key_parts(entry, a + lead)
+        if len(parts) > 1 and parts[0] == "source":
+            after = entry.index(".", ends[0]) + 1
+            while entry[after] in " \t":
+                after += 1
+            dotted.append((a, b, after))
     if not dotted:
         return None
+    # comment lines between two dotted keys go with them
+    first, last = dotted[0][0], dotted[-1][1]
+    moving = []
+    for a, b in stmts:
+        if not first <= a < last:
+            continue
+        d = next((d for d in dotted if d[0] == a), None)
+        if d is not None:
+            moving.append((a, b, d[2]))
+        elif entry[a:b].strip().startswith("#"):
+            moving.append((a, b, a + len(entry[a:b]) - len(entry[a:b].lstrip(" \t"))))
     kept, at = [], 0
-    for d in dotted:
-        kept.append(entry[at:d.start()])
-        at = d.end()
+    for a, b, _ in moving:
+        kept.append(entry[at:a])
+        at = b
     rest = "".join(kept) + entry[at:]
     if not rest.endswith("\n"):
         rest += newline
-    table = f"{indent}[[entry.source]]{newline}" + "".join(
-        f"{indent}{d.group(1)}{newline}" for d in dotted)
-    return rest + table
+    moved = []
+    for _, b, key_at in moving:
+        text = entry[key_at:b]
+        moved.append(indent + text + ("" if text.endswith("\n") else newline))
+    return rest + f"{indent}[[entry.source]]{newline}" + "".join(moved)
 
 
 def add_citation(ledger: str | os.PathLike, entry_id: str, citation: Mapping[str, str], *,

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from ledger import read_book
+from ledger.atomic import leftovers
 from ledger.errors import LedgerError
 from ledger.model import Problem
 from ledger.read.documents import citations_unchecked, documents_file
@@ -32,6 +33,7 @@ def run(args) -> int:
     if book.source in ("csv", "parquet") and not documents_file(args.ledger).exists() \
             and len(book.tables.citations):   # no documents declared: said, not an error
         notes.append(citations_unchecked(args.ledger, len(book.tables.citations)))
+    notes += [m for d in _folders(args.ledger) for m in leftovers(d)]   # a killed write's files
     for note in notes:
         print(f"ledger-tool: check: note: {note}", file=sys.stderr)
     errs = sum(p.severity == "error" for p in problems)
@@ -41,6 +43,14 @@ def run(args) -> int:
                f"{errs} error(s), {warns} warning(s)")
     print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0
+
+
+def _folders(ledger) -> list[Path]:
+    """The ledger's folder and those below it (a journal file: its folder)."""
+    p = Path(ledger)
+    root = p if p.is_dir() else p.parent
+    return [root, *(d for d in sorted(root.rglob("*")) if d.is_dir() and not d.is_symlink())] \
+        if p.is_dir() else [root]
 
 
 def _rate_table_problems(book) -> list:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -75,7 +76,10 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
                           f"day such as 04-01") from None
     fiscal_year_start = f"{month:02d}-{day:02d}"
     name = name or folder.resolve().name
-    made = [d for d in (folder, folder / DEFAULT_ARCHIVE) if not d.exists()]
+    # the folders this run makes, outermost first: the missing parents too
+    absolute = Path(os.path.abspath(folder))
+    made = [d for d in (*reversed(absolute.parents), absolute, absolute / DEFAULT_ARCHIVE)
+            if not os.path.lexists(d)]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / DEFAULT_ARCHIVE).mkdir(exist_ok=True)
@@ -84,11 +88,13 @@ def init_ledger(folder: str | Path, *, name: str | None = None, currency: str = 
                                                             fiscal_year_start).encode("utf-8"),
                           folder / SOURCES_FILE: NEW_SOURCES_HEADER.encode("utf-8")},
                          inside=folder)
-    except OSError as err:
+    except BaseException as err:
         for d in reversed(made):     # only the folders made here, and only while empty
             with contextlib.suppress(OSError):
                 d.rmdir()
-        raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
+        if isinstance(err, OSError):
+            raise LedgerError(f"init: cannot create {folder}: {err.strerror or err}") from None
+        raise
     return folder
 
 

@@ -19,7 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from ledger.atomic import ctrl_c_held, write_all_atomic, write_atomic, write_new
+from ledger.atomic import (PartlyWritten, ctrl_c_held, real_path, write_all_atomic, write_atomic,
+                           write_new)
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
@@ -305,15 +306,20 @@ def run_data(args) -> int:
                         made.missing_folders((archive / r.document["path"]).parent)
                         made.new_file(archive / r.document["path"])
                         archive_copy(Path(r.file), archive, r.document)
+                # one key per real file: the entries' spelling and -o's may differ
+                # (relative, absolute, a link), and two keys would write it twice
+                spelt: dict[Path, Path] = {}
                 changes: dict[Path, dict[int, str | dict[str, Any]]] = {}
                 for old, table, _ in result.updated:
-                    changes.setdefault(Path(old.file), {})[old.line] = table
+                    key = spelt.setdefault(real_path(old.file), Path(old.file))
+                    changes.setdefault(key, {})[old.line] = table
                 anew: list[str] = []
                 files = {f: replace_entries(f, ch, anew) for f, ch in changes.items()}
                 if text:    # in the same write as the updates: every file or none
-                    files[target] = journal_appended(
-                        target, files.get(target), f"# Imported by `ledger-tool import --from "
-                                                   f"{kind} {Path(args.file).name}`\n", text)
+                    key = spelt.get(real_path(target), target)
+                    files[key] = journal_appended(
+                        target, files.get(key), f"# Imported by `ledger-tool import --from "
+                                                f"{kind} {Path(args.file).name}`\n", text)
                 with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
                     write_all_atomic(files, inside={f: root for f in changes})
                     made.keep()
@@ -805,6 +811,8 @@ class Created:
     def undone_on_failure(self):
         try:
             yield self
+        except PartlyWritten:    # journals written cite what this run made: kept
+            raise
         except BaseException:
             self.undo()
             raise
