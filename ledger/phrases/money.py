@@ -762,7 +762,7 @@ _RANGE_BARE_RE = re.compile(
     rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
     # in words: "between one and two million pounds", "two to three million"
     rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
-    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*"
+    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
 # an upper bound that is a number of hundreds of its scale: its lower bound
 # without scale words of its own shares them, as a reader hears it
@@ -910,9 +910,43 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
     never starts with 0) are not an amount."""
     for m in _atom_re().finditer(text, pos):
         try:
-            yield _atom_from(m)
+            atom = _atom_from(m)
         except NotANumber:
             continue
+        if m.group("wn") is not None and atom.start > m.start("wn"):
+            yield from _own_scale_atoms(m, atom)
+        yield atom
+
+
+def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
+    """The amounts before ``last`` that end in a scale word of their own
+    and share its currency: "five million and two million pounds" is £5m
+    and £2m, each the longest run of groups that reads as one number
+    (after "between" the first is a range's lower bound instead)."""
+    if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
+        return
+    base = at = m.start("wn")
+    run: list[tuple[str, int]] = []
+    run_start = run_end = at
+    for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
+        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()])
+        try:
+            _compound_value([*run, group])
+            run.append(group)
+        except NotANumber:
+            yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+            run, run_start = [group], at
+        run_end, at = base + g.end(1), base + g.end()
+    yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+
+
+def _run_atom(text: str, run: list[tuple[str, int]], start: int, end: int,
+              currency: str) -> Iterator[AmountMatch]:
+    try:
+        value, exact = _scaled_fraction(_compound_value(run), 0, currency)
+    except NotANumber:
+        return
+    yield AmountMatch(start, end, value, currency, text[start:end], run[-1][1], inexact=not exact)
 
 
 def match_atom(text: str, pos: int = 0) -> AmountMatch | None:

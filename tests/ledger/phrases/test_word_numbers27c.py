@@ -58,3 +58,31 @@ def test_a_range_opened_by_a_or_a_fraction_is_a_range(text, low, high):
 def test_a_range_to_a_larger_scale_after_between_stays_a_range():
     text = "between five hundred thousand and one million pounds"
     assert mentions(f"It cost {text}.") == [(text, Decimal(500_000), "range", Decimal(1_000_000))]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    ("two or three million pounds", 2_000_000, 3_000_000),
+    ("five or six hundred million pounds", 500_000_000, 600_000_000),
+    ("5 or 6 million pounds", 5_000_000, 6_000_000),
+])
+def test_or_between_two_numbers_is_a_range(text, low, high):
+    assert mentions(f"The fund gave {text}.") == [(text, Decimal(low), "range", Decimal(high))]
+
+
+def test_amounts_with_their_own_scale_words_are_mentions_of_their_own():
+    text = ("The fund gave five million and two million pounds, and one million two "
+            "hundred thousand and three hundred thousand euros.")
+    assert [(m.phrase, m.amount, m.currency) for m in find_mentions(text)] == [
+        ("five million", Decimal(5_000_000), "GBP"),
+        ("two million pounds", Decimal(2_000_000), "GBP"),
+        ("one million two hundred thousand", Decimal(1_200_000), "EUR"),
+        ("three hundred thousand euros", Decimal(300_000), "EUR"),
+    ]
+
+
+def test_numbers_sharing_one_scale_word_read_as_the_last_figure():
+    # docs/phrases.md: "two and three million pounds" is no sum; its figure
+    # is the last number's, and so for a list of them
+    assert [(m.phrase, m.amount) for m in find_mentions(
+        "They gave two, three and four million pounds.")] == [
+        ("four million pounds", Decimal(4_000_000))]
