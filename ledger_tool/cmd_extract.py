@@ -13,7 +13,8 @@ from ledger.atomic import write_atomic
 from ledger.edit import DRAFT_PLACEHOLDER_DATE
 from ledger.errors import LedgerError
 from ledger.phrases.extract import CSV_COLUMNS, mentions_in
-from ledger.phrases.money import format_amount_phrase, format_money, known_currencies, plain_decimal
+from ledger.phrases.money import (MoneyError, format_amount_phrase, format_money, known_currencies,
+                                  parse_amount, plain_decimal)
 from ledger.sources.archive import archived_document
 from ledger.sources.render import locator_for, original_stem, read_document
 from ledger_tool.common import (check_locale, ledger_folder_above, print_capped, reads_as_journal,
@@ -209,7 +210,13 @@ def _draft_amount(m) -> str:
         if m.currency not in known_currencies():     # francs CFA to be settled (a TODO says so)
             return f"at least {plain_decimal(m.amount)} {m.currency}"
         return f"at least {format_amount_phrase(m.amount, m.currency)}"
-    return " ".join(m.amount_text.split())
+    written = " ".join(m.amount_text.split())
+    if m.qualifier == "exact" and m.currency in known_currencies() and m.amount > 0:
+        try:
+            parse_amount(written)
+        except MoneyError:   # "five million", sharing "pounds" with the next amount
+            return format_amount_phrase(m.amount, m.currency)
+    return written
 
 
 def _slug(path) -> str:

@@ -299,10 +299,19 @@ _HALF = rf"(?:{_WS}+|-)and(?:{_WS}+|-)a(?:{_WS}+|-)half"
 # "twenty and thirty million" two numbers, never their sum.
 _JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
          rf"|{_WS}+et{_WS}+(?=(?:un|une|onze)\b))")
-_WORDNUM = rf"(?:{_FRACTION}|a|an|(?:{_WORD})(?:{_JOIN}(?:{_WORD}))*(?:{_HALF})?)"
+# at most this many words after the first in one number ("nine hundred and
+# ninety-nine" takes four): a bound keeps a long run of number words linear
+_MAX_JOINS = 8
+_WORDS = rf"(?:{_WORD})(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
+_WORDNUM = rf"(?:{_FRACTION}|a|an|{_WORDS}(?:{_HALF})?)"
 _WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
                 "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
+# a number with several scale words: "one million two hundred thousand",
+# "two million and fifty thousand", "one thousand and one million"
+_GROUP_END = rf"{_WS}+(?:{_WORD_SCALE})(?:{_WS}+and)?{_WS}+"
+_COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_WORD_SCALE})(?:{_WS}+and)?{_WS}+)")
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -745,13 +754,20 @@ _HEDGE_RE = re.compile(rf"(?:soit|c['’]est-à-dire|i\.e\.,?|that is,?|equivale
 # Ranges: "£5m–£7m", "£5-7m", "between £5m and £7m", "10 à 15 millions d'euros"
 _RANGE_TO = re.compile(rf"{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:and|et){_WS}+", re.IGNORECASE)
 _RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re.IGNORECASE)
+# a range's lower bound may name its fraction alone: "between a half and
+# three quarters of a million pounds"
+_BARE_FRACTION = rf"(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS}+|-)quarters"
 _RANGE_BARE_RE = re.compile(
     rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?"
     rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
     # in words: "between one and two million pounds", "two to three million"
-    rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|(?:{_WORD})(?:{_JOIN}(?:{_WORD}))*(?:{_HALF})?)"
-    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*"
+    rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
+    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
+# an upper bound that is a number of hundreds of its scale: its lower bound
+# without scale words of its own shares them, as a reader hears it
+_HUNDREDS_OF_SCALE = re.compile(
+    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?){_WS}+(?:{_WORD_SCALE})(?![^\W\d_])", re.IGNORECASE)
 _BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
 
@@ -775,7 +791,7 @@ def _atom_re() -> re.Pattern:
     # ("twelve million"), then the currency: one copy of the currency table,
     # which is what compiling this pattern costs
     suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_WORDNUM})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
+              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
     return re.compile(f"{prefix}|{suffix}")
@@ -801,8 +817,9 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _WORD_SCALES[m.group("ws").lower()]
-        value, exact = _scaled_fraction(_number_words(m.group("wn")), exp, code)
-        return AmountMatch(m.start(), end, value, code, m.group(0), exp, inexact=not exact)
+        start, words = _compound_start(m)
+        value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
+        return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
     if m.group("pc") is not None:
         cur, num, scale, vulgar = m.group("pc"), m.group("pn"), m.group("ps"), m.group("pv")
         prefixed = True
@@ -830,15 +847,106 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact)
 
 
+def _compound_groups(words: str, exp: int) -> list[tuple[str, int]]:
+    """"one million two hundred" before "thousand" → [("one", 6), ("two
+    hundred", 3)]: each group's words and its scale word's power of ten."""
+    parts = _GROUP_SPLIT.split(words)
+    return [(parts[i], _WORD_SCALES[parts[i + 1].lower()] if i + 1 < len(parts) else exp)
+            for i in range(0, len(parts), 2)]
+
+
+def _compound_value(groups: list[tuple[str, int]]) -> Fraction:
+    """Groups read as one number: a smaller scale adds ("one million two
+    hundred thousand"), a scale above all before multiplies them ("one
+    thousand and one million" → 1001 million); NotANumber otherwise ("five
+    million and two million": two amounts)."""
+    total, top, last = Fraction(0), -1, None
+    for words, exp in groups:
+        v = _number_words(words)
+        if last is None or exp < last:
+            total += v * 10 ** exp
+        elif exp > top:
+            total = (total + v) * 10 ** exp
+        else:
+            raise NotANumber(f"not one number: {words!r}")
+        top, last = max(top, exp), exp
+    return total
+
+
+_BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
+
+
+def _compound_start(m: re.Match) -> tuple[int, str]:
+    """Where a number with several scale words starts, and its words: the
+    whole of them when they read as one number, else only the last group
+    ("five million and two million pounds" is £2m here).  After "between" a
+    larger scale ends a range's lower bound, never multiplies it ("between
+    five hundred thousand and one million pounds")."""
+    words, start = m.group("wn"), m.start("wn")
+    groups = _compound_groups(words, _WORD_SCALES[m.group("ws").lower()])
+    if len(groups) == 1:
+        return start, words
+    ok = True
+    try:
+        _compound_value(groups)
+    except NotANumber:
+        ok = False
+    if ok and _BETWEEN_BEFORE.search(m.string, 0, start) and any(
+            b[1] > a[1] for a, b in zip(groups, groups[1:])):
+        ok = False
+    if ok:
+        return start, words
+    last = list(_GROUP_SPLIT.finditer(words))[-1]
+    return start + last.end(), words[last.end():]
+
+
+def _compound_words(words: str, exp: int) -> Fraction:
+    return _compound_value(_compound_groups(words, exp))
+
+
 def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
     """Every bare amount (number + scale + currency) in ``text`` from
     ``pos``, left to right; digits that are no number ("000 000 €": a group
     never starts with 0) are not an amount."""
     for m in _atom_re().finditer(text, pos):
         try:
-            yield _atom_from(m)
+            atom = _atom_from(m)
         except NotANumber:
             continue
+        if m.group("wn") is not None and atom.start > m.start("wn"):
+            yield from _own_scale_atoms(m, atom)
+        yield atom
+
+
+def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
+    """The amounts before ``last`` that end in a scale word of their own
+    and share its currency: "five million and two million pounds" is £5m
+    and £2m, each the longest run of groups that reads as one number
+    (after "between" the first is a range's lower bound instead)."""
+    if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
+        return
+    base = at = m.start("wn")
+    run: list[tuple[str, int]] = []
+    run_start = run_end = at
+    for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
+        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()])
+        try:
+            _compound_value([*run, group])
+            run.append(group)
+        except NotANumber:
+            yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+            run, run_start = [group], at
+        run_end, at = base + g.end(1), base + g.end()
+    yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+
+
+def _run_atom(text: str, run: list[tuple[str, int]], start: int, end: int,
+              currency: str) -> Iterator[AmountMatch]:
+    try:
+        value, exact = _scaled_fraction(_compound_value(run), 0, currency)
+    except NotANumber:
+        return
+    yield AmountMatch(start, end, value, currency, text[start:end], run[-1][1], inexact=not exact)
 
 
 def match_atom(text: str, pos: int = 0) -> AmountMatch | None:
@@ -985,10 +1093,17 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             low = parse_number(n).scaleb(exp)
         else:
             exp = _WORD_SCALES[b.group("ws").lower()] if b.group("ws") else atom.scale
+            words = b.group("w")
+            if re.fullmatch(_BARE_FRACTION, words, re.IGNORECASE):
+                words += " a"     # "between a half and three quarters of a million"
             try:
-                low, exact = _scaled_fraction(_number_words(b.group("w")), exp, atom.currency)
+                number = _number_words(words)
             except NotANumber:
                 return None
+            if not b.group("ws") and _HUNDREDS_OF_SCALE.match(atom.text) and not re.search(
+                    r"(?i)\b(?:hundred|cents?)\b", words):
+                number *= 100    # "between two and three hundred thousand": 200,000
+            low, exact = _scaled_fraction(number, exp, atom.currency)
             inexact = not exact
         if low < atom.amount and _holdable(low):
             start = b.start("q") if opens else b.start(first)

@@ -1976,6 +1976,7 @@ def _periods(col, names, date_np, P, n):
     # each row's period problem ("" for none): filled per distinct period, or per
     # row for phrases that need the entry's date; reported as one rule
     row_msg = np.full(n, "", dtype=object)
+    row_col = np.full(n, "period", dtype=object)
     # a row with no period columns (an import's dataset writes the phrase
     # and leaves them empty) takes its period from the phrase
     phrased = np.zeros(n, dtype=bool)
@@ -1994,23 +1995,30 @@ def _periods(col, names, date_np, P, n):
         rep[codes[::-1]] = np.arange(n - 1, -1, -1)
         per, slow = _period_columns([col(c).take(pa.array(rep)) for c in PERIOD_COLUMNS])
         msg_of = np.full(u, "", dtype=object)
+        col_of = np.full(u, "period", dtype=object)   # the column a problem is in
         periods = []
         for i in np.flatnonzero(slow):   # anything unusual: one by one, as the journal does
             k, y, s, e, f = (col(c)[int(rep[i])].as_py() for c in PERIOD_COLUMNS)
             k = k or "one-off"
             try:
+                col_of[i] = "period_kind"
                 if k not in PERIOD_KINDS:
                     raise ValueError(f"unknown period kind {k!r} "
                                      f"(one of {', '.join(PERIOD_KINDS)})")
+                col_of[i] = "years"
                 years = bounded_number(y, "years", most=Decimal(10) ** 9) if y else None
                 if years is not None and years <= 0:
                     raise ValueError(f"years {y!r} is not a positive number")
+                col_of[i] = "start"
                 start = dt.date.fromisoformat(s) if s else None
+                col_of[i] = "end"
                 end = dt.date.fromisoformat(e) if e else None
                 if start and end and end < start:
                     raise ValueError(f"end {e} is before start {s}")
+                col_of[i] = "fiscal_year"
                 if k == "fiscal-year":
                     f = normalise_fiscal_year(f)
+                col_of[i] = "period"
                 periods.append(Period(k, years=years, start=start, end=end, fiscal_year=f or None))
             except Exception as err:
                 msg_of[i] = str(err).replace("Invalid isoformat string", "not a valid date")
@@ -2022,6 +2030,7 @@ def _periods(col, names, date_np, P, n):
                                   else x[key])
         out = _take_all(per, codes)
         row_msg = msg_of[codes]
+        row_col = col_of[codes]
         rows = np.flatnonzero(phrased)
         if len(rows):   # some rows phrased, some with columns: theirs spliced in
             sub, sub_msg = from_phrases(col("period").take(pa.array(rows)), date_np[rows])
@@ -2032,6 +2041,7 @@ def _periods(col, names, date_np, P, n):
                            if k in _TEXT else sub[k])
                 out[k] = pa.array(v, pa.string()) if k in _TEXT else v
             row_msg[rows] = sub_msg
+            row_col[rows] = "period"
     else:
         # a start column beside the phrases (no period_kind): each phrase's
         # period from that day, as the columns would give it (a phrase that
@@ -2043,6 +2053,8 @@ def _periods(col, names, date_np, P, n):
             _phrase_starts(out, given, row_msg, date_np, P)
     P.add(row_msg != "", "period: {}", row_msg, code=rr.BAD_PERIOD.code, clip=False,
           field="period")
+    if isinstance(P, _RowWords):   # an import's reject names the column at fault
+        P.in_columns(row_msg, row_col)
     for c in ("start", "end"):
         if out[c].dtype == object:
             out[c] = pd.to_datetime(pd.Series(out[c], dtype=object)).to_numpy().astype(
@@ -2075,6 +2087,12 @@ class _RowWords:
                 if values is not None else message
             if not self.said[r][1]:
                 self.said[r] = (field, text)
+
+    def in_columns(self, messages, columns) -> None:
+        """The period problems said just now, each in its own column."""
+        for r, (field, text) in enumerate(self.said):
+            if field == "period" and messages[r] and text == f"period: {messages[r]}":
+                self.said[r] = (columns[r], text)
 
     def rule(self, mask, rule, values=None, field: str = "") -> None:
         import numpy as np

@@ -195,7 +195,20 @@ def period_contradicts(phrase: str, stated: str, on: dt.date | None = None) -> b
             ok = restates(parse_period(phrase), parse_period(stated, on=on))
         except PeriodError:
             return False
+    if not ok and on is not None and _one_off_on(phrase, stated, on):
+        return False
     return not ok
+
+
+def _one_off_on(phrase: str, stated: str, on: dt.date) -> bool:
+    """A one-off on the entry's own date restated as a plain one-off: both
+    mean that day ("£1000 one-off from 2021-01-10" dated 2021-01-10)."""
+    try:
+        p, s = parse_period(phrase), parse_period(stated, on=on)
+    except PeriodError:
+        return False
+    return (p.kind == s.kind == ONCE.kind and p.start == on and p.end in (None, on)
+            and s.start in (None, on) and s.end in (None, on))
 
 
 def split_phrase_problems(purpose: str, written: str, phrase: ParsedAmount,
