@@ -307,6 +307,15 @@ def _year_shares(rows, w, yl, fy, amt, total):
     part = ~whole
     has_part = np.zeros(len(starts), dtype=bool)
     has_part[group[part]] = True
+    n_whole = np.add.reduceat(whole.astype(np.int64), starts)
+    # a converted whole year rounded up can leave the part years less than
+    # nothing (a one-day part year, 2+ whole years): they get 0 and the whole
+    # years give the units back, never a year against the amount's sign
+    a_g = amt[starts]
+    against = ((rest < 0) & (a_g > 0)) | ((rest > 0) & (a_g < 0))
+    back = has_part & against & (n_whole > 0)
+    has_part &= ~back
+    part &= has_part[group]     # (those of ``back`` stay 0)
     if part.any():
         used = np.flatnonzero(has_part)
         gid = np.full(len(starts), -1, dtype=np.int64)
@@ -319,10 +328,32 @@ def _year_shares(rows, w, yl, fy, amt, total):
         if share.dtype == object and out.dtype != object:
             out = objects(out)
         out[part] = out[part] + share
-    fix = ~has_part & (rest != 0)   # whole years only, and a rounding left: to the last
+    fix = ~has_part & (rest != 0) & (n_whole > 0)
     if fix.any():
-        last = np.r_[starts[1:], len(rows)] - 1
-        out[last[fix]] = out[last[fix]] + rest[fix]
+        out = _rest_to_whole_years(out, whole, group, starts, n_whole, rest, fix)
+    return out
+
+
+def _rest_to_whole_years(out, whole, group, starts, n_whole, rest, fix):
+    """``out`` with each ``fix`` group's ``rest`` (a rounding: at most about
+    half a unit per whole year) spread one minor unit a year over its whole
+    years, the latest first, so each stays within a unit of the amount a year."""
+    sel = whole & fix[group]
+    g = group[sel]
+    r = rest[g]
+    sign = np.where(r < 0, -1, 1)
+    mag = r * sign
+    k = n_whole[g]
+    # whole years counted from the group's last one: 0 for the latest
+    pos = np.flatnonzero(sel)
+    first = np.r_[True, g[1:] != g[:-1]]
+    idx = np.arange(len(pos)) - np.repeat(np.flatnonzero(first), np.diff(
+        np.r_[np.flatnonzero(first), len(pos)]))
+    from_end = k - 1 - idx
+    add = sign * (mag // k + (from_end < mag % k))
+    if add.dtype == object and out.dtype != object:
+        out = objects(out)
+    out[pos] = out[pos] + add
     return out
 
 

