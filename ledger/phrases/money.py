@@ -311,7 +311,7 @@ _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
 # "two million and fifty thousand", "one thousand and one million"
 _GROUP_END = rf"{_WS}+(?:{_WORD_SCALE})(?:{_WS}+and)?{_WS}+"
 _COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_WORD_SCALE})(?:{_WS}+and)?{_WS}+)")
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_WORD_SCALE})({_WS}+and)?{_WS}+)")
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -847,25 +847,28 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact)
 
 
-def _compound_groups(words: str, exp: int) -> list[tuple[str, int]]:
+def _compound_groups(words: str, exp: int) -> list[tuple[str, int, bool]]:
     """"one million two hundred" before "thousand" → [("one", 6), ("two
     hundred", 3)]: each group's words and its scale word's power of ten."""
-    parts = _GROUP_SPLIT.split(words)
-    return [(parts[i], _WORD_SCALES[parts[i + 1].lower()] if i + 1 < len(parts) else exp)
-            for i in range(0, len(parts), 2)]
+    parts = _GROUP_SPLIT.split(words)    # words, scale, "and" or None, words, …
+    return [(parts[i], _WORD_SCALES[parts[i + 1].lower()] if i + 1 < len(parts) else exp,
+             bool(i and parts[i - 1]))
+            for i in range(0, len(parts), 3)]
 
 
-def _compound_value(groups: list[tuple[str, int]]) -> Fraction:
-    """Groups read as one number: a smaller scale adds ("one million two
-    hundred thousand"), a scale above all before multiplies them ("one
-    thousand and one million" → 1001 million); NotANumber otherwise ("five
-    million and two million": two amounts)."""
+def _compound_value(groups: list[tuple[str, int, bool]]) -> Fraction:
+    """Groups (words, scale, joined by "and") read as one number: a smaller
+    scale adds ("one million two hundred thousand", "two million and fifty
+    thousand"), a scale above all before multiplies them ("one hundred
+    thousand million"); NotANumber otherwise ("five million and two
+    million": two amounts), and for a larger scale after "and" ("five
+    thousand and two million pounds" is £5,000 and £2m, never £5,002m)."""
     total, top, last = Fraction(0), -1, None
-    for words, exp in groups:
+    for words, exp, *joined in groups:
         v = _number_words(words)
         if last is None or exp < last:
             total += v * 10 ** exp
-        elif exp > top:
+        elif exp > top and not any(joined):
             total = (total + v) * 10 ** exp
         else:
             raise NotANumber(f"not one number: {words!r}")
@@ -926,10 +929,12 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
         return
     base = at = m.start("wn")
-    run: list[tuple[str, int]] = []
+    run: list[tuple[str, int, bool]] = []
     run_start = run_end = at
+    anded = False     # the group joined to the one before by "and"
     for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
-        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()])
+        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()], anded)
+        anded = bool(g.group(2))
         try:
             _compound_value([*run, group])
             run.append(group)
@@ -940,7 +945,7 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     yield from _run_atom(m.string, run, run_start, run_end, last.currency)
 
 
-def _run_atom(text: str, run: list[tuple[str, int]], start: int, end: int,
+def _run_atom(text: str, run: list[tuple[str, int, bool]], start: int, end: int,
               currency: str) -> Iterator[AmountMatch]:
     try:
         value, exact = _scaled_fraction(_compound_value(run), 0, currency)
@@ -1101,8 +1106,11 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             except NotANumber:
                 return None
             if not b.group("ws") and _HUNDREDS_OF_SCALE.match(atom.text) and not re.search(
-                    r"(?i)\b(?:hundred|cents?)\b", words):
-                number *= 100    # "between two and three hundred thousand": 200,000
+                    r"(?i)\b(?:hundred|cents?)\b", words) \
+                    and number < Fraction(atom.amount) / 10 ** (exp + 2):
+                # "between two and three hundred thousand": 200,000; but "between
+                # ten and two hundred thousand" is 10,000 (ten is no count of hundreds)
+                number *= 100
             low, exact = _scaled_fraction(number, exp, atom.currency)
             inexact = not exact
         if low < atom.amount and _holdable(low):
