@@ -10,6 +10,7 @@ import functools
 import gc
 import re
 import string
+import tomllib
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -492,13 +493,67 @@ _OWN_PARTS = ("id", "tags", "notes", "source")     # compared elsewhere (tags, n
 
 
 def data_citation(c: Any) -> bool:
-    """A citation an importer writes: a flow or transaction of an archived
-    FTS or IATI file ("flow N version V; …", "activity ID, …"); any other
-    citation of an imported entry is the user's (``ledger-tool cite``)."""
+    """A citation in an importer's wording: a flow of an archived FTS file
+    or an item of an archived IATI file ("flow N version V; …", "activity
+    ID, transaction #N"); which of an entry's are the importer's:
+    ``own_citations``."""
+    doc, loc = _doc_locator(c)
+    return (doc.startswith("fts-") and _FTS_LOCATOR.fullmatch(loc) is not None) or \
+        (doc.startswith("iati-") and _IATI_LOCATOR.fullmatch(loc) is not None)
+
+
+# the locators the importers write (iati.py, fts.py): the activity and its item
+# ("transaction #3", "transaction 'REF'", "budget 2012-04-01 to 2013-03-31"), a
+# netted reversal's marked; the flow, its version, reports and update
+_IATI_LOCATOR = re.compile(r"activity (?P<subject>.+?), (?P<item>transaction (?:#\d+|'.*'|\".*\")"
+                           r"|(?:budget|planned disbursement) \S+(?: to \S+)?)"
+                           r"(?P<reversal> \(reversal\))?")
+_FTS_LOCATOR = re.compile(r"flow (?P<subject>\d+) version \S+(?:; .*)?")
+
+
+def _doc_locator(c: Any) -> tuple[str, str]:
     doc, loc = (c.get("doc"), c.get("locator")) if isinstance(c, dict) else (c.doc, c.locator)
-    doc, loc = str(doc or ""), str(loc or "")
-    return (doc.startswith("fts-") and loc.startswith("flow ")) or \
-        (doc.startswith("iati-") and loc.startswith("activity "))
+    return str(doc or ""), str(loc or "")
+
+
+def _named(c: Any) -> tuple[str, str, bool] | None:
+    """(activity or flow, item, a reversal) a citation in an importer's
+    wording names."""
+    doc, loc = _doc_locator(c)
+    m = (_FTS_LOCATOR if doc.startswith("fts-") else _IATI_LOCATOR).fullmatch(loc) \
+        if data_citation(c) else None
+    if m is None:
+        return None
+    groups = m.groupdict()
+    return m["subject"], groups.get("item") or "", bool(groups.get("reversal"))
+
+
+def own_citations(new: Iterable[Any], old: Iterable[Any]) -> list[bool]:
+    """Which of an entry's citations ``old`` are the importer's, given the
+    ones it writes for the entry now (``new``): those of the file the entry
+    came from (the document its first citation of the entry's own item
+    cites) naming, in the importer's wording, the entry's activity and item
+    (or a reversal netted into it) or its flow.  Any other (another file's,
+    another activity's or flow's, a locator worded otherwise) is the
+    user's."""
+    old = list(old)
+    named_new = [n for n in map(_named, new) if n is not None]
+    subjects = {n[0] for n in named_new}
+    items = {(n[0], n[1]) for n in named_new}
+    named_old = [_named(c) for c in old]
+    # the entry's own item: one the importer names now, else (its label moved) the
+    # first citation of the activity or flow
+    first = next((k for k, n in enumerate(named_old) if n and (n[0], n[1]) in items), None)
+    if first is None:
+        first = next((k for k, n in enumerate(named_old) if n and n[0] in subjects), None)
+    if first is None:
+        return [False] * len(old)
+    doc = _doc_locator(old[first])[0]
+    item = named_old[first]
+    assert item is not None
+    return [n is not None and _doc_locator(c)[0] == doc and n[0] == item[0] and
+            ((n[0], n[1]) in items or n[1] == item[1] or n[2])
+            for c, n in zip(old, named_old)]
 
 
 def _citation_key(c: dict) -> tuple[str, str, str]:
@@ -544,7 +599,8 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
     said: list[str] = []
     new_cites = [c for c in fields.get("source") or () if data_citation(c)]
     old_cites = list(was.get("source") or ())
-    theirs_old = [c for c in old_cites if data_citation(c)]
+    own = own_citations(new_cites, old_cites)
+    theirs_old = [c for c, o in zip(old_cites, own) if o]
     same = bool(new_cites) and [_citation_key(c) for c in new_cites] == \
         [_citation_key(c) for c in theirs_old]
     if not same and kind == "fts" and new_cites and theirs_old:
@@ -552,9 +608,9 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
         same = [c.get("locator") for c in new_cites] == [c.get("locator") for c in theirs_old] \
             and all("; updated " in str(c.get("locator")) for c in new_cites)
     # the user's citations where they were, the importer's new ones in the place of its old
-    at = next((k for k, c in enumerate(old_cites) if data_citation(c)), 0)
-    users = [c for c in old_cites if not data_citation(c)]
-    before = [c for c in old_cites[:at] if not data_citation(c)]
+    at = next((k for k, o in enumerate(own) if o), 0)
+    users = [c for c, o in zip(old_cites, own) if not o]
+    before = [c for c, o in zip(old_cites[:at], own) if not o]
     sources = before + new_cites + users[len(before):]
     if sources != list(fields.get("source") or ()):
         fields["source"] = sources
@@ -602,7 +658,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
         return said
     figure = f"{plain_decimal(old.amount)} {old.currency}"
     now = _figure_text(given_figure, fields)
-    if theirs_old and all(data_figure(c.quote, old) for c in old.sources if data_citation(c)) \
+    if theirs_old and all(data_figure(c.quote, old) for c, o in zip(old.sources, own) if o) \
             and not _netted(old):
         said.append(f"entry {eid!r}: amount {figure}, not the figure its data citation "
                     f"gives (an edit of yours), is replaced "
@@ -821,8 +877,8 @@ def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
         if isinstance(change, str):
             text = change
         else:
-            kept = merge_entry_text(raw[s:e].decode("utf-8").replace("\r\n", "\n"), change,
-                                    data_citation)
+            text = raw[s:e].decode("utf-8").replace("\r\n", "\n")
+            kept = merge_entry_text(text, change, _replaced_citations(text, change))
             if kept is None and said is not None:
                 said.append(f"{path}:{line}: entry {change.get('id')!r} is written anew: its "
                             f"comments and layout could not be kept")
@@ -833,6 +889,19 @@ def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
     out.append(raw[pos:])
     return b"".join(out)
 
+
+def _replaced_citations(text: str, fields: Mapping[str, Any]) -> Callable[[Any], bool]:
+    """Which citations of an entry's text and its new ``fields`` are the
+    importer's to replace: those only one of them has (the user's, kept
+    by ``keep_user_parts``, and the importer's unchanged ones are in both
+    and keep their lines)."""
+    try:
+        old = tomllib.loads(text)["entry"][0].get("source") or []
+    except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError, AttributeError):
+        old = []
+    old_keys = {_citation_key(c) for c in old if isinstance(c, dict)}
+    new_keys = {_citation_key(c) for c in fields.get("source") or () if isinstance(c, dict)}
+    return lambda c: isinstance(c, dict) and _citation_key(c) in old_keys ^ new_keys
 
 
 def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
