@@ -663,6 +663,10 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
         said.append(f"entry {eid!r}: amount {figure}, not the figure its data citation "
                     f"gives (an edit of yours), is replaced "
                     f"by this statement's {now}")
+    if "restated" in was and "restated" not in mine:
+        restated = ", ".join(f"{plain_decimal(m.amount)} {m.currency}" for m in old.restated)
+        said.append(f"entry {eid!r}: your restated ({restated}) is kept, made for the amount "
+                    f"{figure}; this statement gives {now}: check it")
     for c in users:
         said.append(f"entry {eid!r}: your citation of {c.get('doc')!r} "
                     f"({_shown(c.get('quote'))}) is kept, made for the amount "
@@ -878,6 +882,7 @@ def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
             text = change
         else:
             text = raw[s:e].decode("utf-8").replace("\r\n", "\n")
+            change = _as_written(text, change)
             kept = merge_entry_text(text, change, _replaced_citations(text, change))
             if kept is None and said is not None:
                 said.append(f"{path}:{line}: entry {change.get('id')!r} is written anew: its "
@@ -888,6 +893,22 @@ def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
         pos = e
     out.append(raw[pos:])
     return b"".join(out)
+
+
+def _as_written(text: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``fields`` with each field the importer never writes as the entry's
+    text gives it (a restated "$2,450,000" stays so, not as the ledger
+    renders it: "$2.45 million")."""
+    mine = IMPORTED_FIELDS.get(str(fields.get("id") or "").split("-", 1)[0])
+    try:
+        table = tomllib.loads(text)["entry"][0]
+    except (tomllib.TOMLDecodeError, KeyError, IndexError, TypeError):
+        return fields
+    if mine is None or not isinstance(table, dict):
+        return fields
+    users = {k: v for k, v in table.items()
+             if k not in mine and k not in ("source", "split") and k in fields}
+    return {**fields, **users} if users else fields
 
 
 def _replaced_citations(text: str, fields: Mapping[str, Any]) -> Callable[[Any], bool]:
