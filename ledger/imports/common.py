@@ -895,7 +895,7 @@ def replace_entries(path: Path, changes: Mapping[int, str | dict[str, Any]],
     return b"".join(out)
 
 
-def _as_written(text: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
+def _as_written(text: str, fields: dict[str, Any]) -> dict[str, Any]:
     """``fields`` with each field the importer never writes as the entry's
     text gives it (a restated "$2,450,000" stays so, not as the ledger
     renders it: "$2.45 million")."""
@@ -911,7 +911,7 @@ def _as_written(text: str, fields: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**fields, **users} if users else fields
 
 
-def _replaced_citations(text: str, fields: Mapping[str, Any]) -> Callable[[Any], bool]:
+def _replaced_citations(text: str, fields: dict[str, Any]) -> Callable[[Any], bool]:
     """Which citations of an entry's text and its new ``fields`` are the
     importer's to replace: those only one of them has (the user's, kept
     by ``keep_user_parts``, and the importer's unchanged ones are in both
