@@ -746,17 +746,23 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     own = Wordings(*(r.notes for r in results))
+    # what is said of the user's edits, by entry: only of those the import
+    # writes or finds unchanged, never of a record the rules then refuse
+    of_edits: dict[str, list[Problem]] = {}
     for k in first:     # the user's tags and notes stay (docs/interop.md)
         file, rec = items[k]
         old = existing.get(rec.fields.get("id", ""))
-        replaced_notes = keep_user_edits(rec.fields, old, own) if old is not None else []
+        if old is None:
+            continue
+        edits = of_edits.setdefault(old.id, [])
+        replaced_notes = keep_user_edits(rec.fields, old, own)
         if replaced_notes:
-            out.problems.append(import_problem(file, rec.where, (
+            edits.append(import_problem(file, rec.where, (
                 f"entry {rec.fields.get('id', '')!r}: its notes {'; '.join(replaced_notes)!r} are replaced by "
                 "this version's (the importer writes its note first; remarks of yours "
                 "after it are kept)"), "warning"))
-        for said in keep_user_parts(rec.fields, old) if old is not None else ():
-            out.problems.append(import_problem(file, rec.where, said, "warning"))
+        for said in keep_user_parts(rec.fields, old):
+            edits.append(import_problem(file, rec.where, said, "warning"))
     # first reading: which records are already there, unchanged or changed
     replaced: set[str] = set()
     todo: list[tuple[int, Record]] = []
@@ -803,9 +809,12 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     for e in views.values():
         if e is not None:
             view_of.setdefault(e.id, e)     # ids twice: the first is kept, the other refused
+    for eid in out.unchanged:
+        out.problems.extend(of_edits.pop(eid, ()))
     for table, _ in accepted:
         eid = table["id"]
         if eid in replaced:
+            out.problems.extend(of_edits.pop(eid, ()))
             out.updated.append((existing[eid], table, view_of[eid]))
         else:
             out.new.append(table)
