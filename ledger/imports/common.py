@@ -654,6 +654,15 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
             if _data_changed(new_cites, theirs_old):
                 said.append(f"entry {eid!r}: {name} {_shown(was[name])} kept: this statement "
                             f"gives none (remove it if it was an earlier statement's)")
+    gone = [sp for sp in old.splits if sp.purpose not in
+            {str(n.get("purpose")) for n in fields.get("split") or ()}]
+    if gone:      # parts of the user's, or an earlier statement's: named, never dropped unsaid
+        parts = ", ".join(f"{sp.purpose} {plain_decimal(sp.amount)}" for sp in old.splits)
+        now_parts = ", ".join(f"{n.get('purpose')} {n.get('amount')}"
+                              for n in fields.get("split") or ()) or \
+            f"purpose {_shown(fields.get('purpose'))}"
+        said.append(f"entry {eid!r}: its splits ({parts} {old.currency}) are replaced by "
+                    f"this statement's ({now_parts}): if they were yours, split it again")
     if not changed_figure:
         return said
     figure = f"{plain_decimal(old.amount)} {old.currency}"
