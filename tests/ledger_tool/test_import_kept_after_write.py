@@ -7,11 +7,22 @@ import os
 import signal
 import tomllib
 
+import pytest
+
 import ledger_tool.cmd_import as cmd_import
 import ledger_tool.import_data as import_data
 from tests.conftest import FIXTURES
 
 PAGE = FIXTURES / "real" / "fts" / "location-171-2020-page-3.json"
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises():
+    """Python's own Ctrl-C handler, whatever the test run inherited (a shell
+    starts a background job with SIGINT ignored)."""
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, old)
 
 
 def test_ctrl_c_after_the_fts_journal_is_written(tmp_path, run_cli, monkeypatch):
