@@ -3,34 +3,13 @@ than ``--ledger`` (relative against absolute): the update and the new
 entries go to that one file together, none lost (docs/guarantees.md §3)."""
 from __future__ import annotations
 
-import json
 import os
 from decimal import Decimal
 from pathlib import Path
 
 import ledger
 
-from tests.conftest import FIXTURES
-
-FLOWS = FIXTURES / "fts" / "flows.json"
-
-
-def _flows(tmp_path: Path, name: str, change) -> Path:
-    data = json.loads(FLOWS.read_text(encoding="utf-8"))
-    data["data"]["flows"] = [f for f in (change(f) for f in data["data"]["flows"]) if f]
-    out = tmp_path / name
-    out.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    return out
-
-
-def _without_150010(f):
-    return None if f["id"] == "150010" else f
-
-
-def _newer_150009(f):
-    if f["id"] == "150009":
-        f["versionId"], f["originalAmount"], f["amountUSD"] = 2, 6000000, 8665566.28
-    return f
+from tests.ledger_tool.test_import_all_or_none32 import _flows, _newer_150009, _without_150010
 
 
 def test_update_kept_when_o_and_ledger_spell_the_file_differently(tmp_path, run_cli,
