@@ -241,7 +241,7 @@ def period_problem(period, on: dt.date | None = None) -> str:
     if years is None and period.start and period.end:
         years = span_in_years((period.end - period.start).days)
     if years is not None and years > MAX_YEARS:
-        return PERIOD_TOO_LONG.format(_plain(years))
+        return PERIOD_TOO_LONG.format(_shown_bound(years))
     first = period.start or on
     length, unit = getattr(period, "length", None), getattr(period, "unit", "year")
     if length is not None and unit in ("day", "week") and \
@@ -262,7 +262,7 @@ def period_problem(period, on: dt.date | None = None) -> str:
     return ""
 
 
-def _plain(d: Decimal) -> str:
+def _shown_bound(d: Decimal) -> str:
     if d.adjusted() >= 15:   # too long to write out (and past quantize's precision)
         return format(d, ".3E")
     d = d.quantize(Decimal("0.01")).normalize()

@@ -13,6 +13,13 @@ from typing import Any
 from ledger.errors import LedgerError
 
 
+def plain_decimal(d: Decimal) -> str:
+    """A Decimal as plain text without exponent or trailing zeros: 12000000, 1.4."""
+    if d == d.to_integral_value():
+        return format(d.quantize(Decimal(1)), "f")
+    return format(d.normalize(), "f")
+
+
 def to_minor(amount: Decimal | int | str, digits: int) -> int:
     """One amount in minor units of a currency of ``digits`` places."""
     a = amount if isinstance(amount, Decimal) else Decimal(str(amount))

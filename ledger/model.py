@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
+from ledger.minor import plain_decimal
+
 QUALIFIERS = ("exact", "up to", "at least", "about")
 STATUSES = ("pledged", "committed", "disbursed", "spent")
 
@@ -122,7 +124,7 @@ class Period:
             return f"per year {span}" if self.kind == PER_YEAR else span
         if self.years is not None:
             count = self.length if self.length is not None else self.years
-            n = _plain(count)
+            n = plain_decimal(count)
             unit = self.unit if count == 1 else self.unit + "s"
             tail = f" from {self.start.isoformat()}" if self.start else ""
             return (f"per year for {n} {unit}{tail}" if self.kind == PER_YEAR
@@ -149,9 +151,6 @@ def length_in_words(words: str) -> dict:
     return {"length": Decimal(m[1]), "unit": m[2]} if m else {}
 
 
-def _plain(d: Decimal) -> str:
-    s = format(d, "f")
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,9 +33,6 @@ DOCUMENT_ORDER = ("id", "title", "publisher", "published", "url", "retrieved", "
                   "sha256", "text", "text_sha256", "notes")
 
 
-def _plain(d: Decimal) -> str:
-    return plain_decimal(d)
-
 
 def entry_table(entry: Entry | Mapping[str, Any]) -> dict[str, Any]:
     """The journal fields of ``entry`` (an ``Entry`` or a dict of raw fields,
@@ -60,7 +57,7 @@ def _entry_fields(e: Entry) -> dict[str, Any]:
         except MoneyError:
             phrase = None
     if phrase is None or phrase.amount != e.amount or phrase.currency != e.currency:
-        amount_text, phrase = _plain(e.amount), None
+        amount_text, phrase = plain_decimal(e.amount), None
         currency = e.currency
     else:
         currency = ""
@@ -85,7 +82,7 @@ def _entry_fields(e: Entry) -> dict[str, Any]:
         out[ln.kind] = ln.target
     out.update(recipient=e.recipient, location=e.location, tags=list(e.tags), notes=e.notes)
     if e.splits:
-        out["split"] = [{"purpose": s.purpose, "amount": _plain(s.amount)} for s in e.splits]
+        out["split"] = [{"purpose": s.purpose, "amount": plain_decimal(s.amount)} for s in e.splits]
     if e.sources:
         out["source"] = [{k: v for k, v in (("doc", c.doc), ("quote", c.quote),
                                             ("locator", c.locator)) if v}
@@ -103,7 +100,7 @@ def _value(v: Any):
     if t is str or t is list or t is dt.date:     # nearly every value: as it is
         return v
     if isinstance(v, Decimal):
-        return _plain(v)
+        return plain_decimal(v)
     if isinstance(v, dt.datetime):
         return v.date()
     if isinstance(v, tuple):

@@ -56,13 +56,13 @@ def round_money(amount: Decimal, currency: str) -> Decimal:
 def _recip(values: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return _plain(1 / values.astype(object))   # Decimal's division, at RATE_DIGITS
+        return _each_without_trailing_zeros(1 / values.astype(object))   # Decimal's division, at RATE_DIGITS
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     with localcontext() as ctx:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
-        return _plain(np.divide(num.astype(object), den.astype(object)))
+        return _each_without_trailing_zeros(np.divide(num.astype(object), den.astype(object)))
 
 
 def _cross_ratio(nq, dq, nb, db) -> np.ndarray:
@@ -75,7 +75,7 @@ def _cross_ratio(nq, dq, nb, db) -> np.ndarray:
         ctx.prec, ctx.rounding = RATE_DIGITS, ROUND_HALF_EVEN
         out = np.empty(len(top), dtype=object)
         out[:] = [a / b for a, b in zip(top, bottom)]
-    return _plain(out)
+    return _each_without_trailing_zeros(out)
 
 
 def _year_end(dates: np.ndarray) -> np.ndarray:
@@ -89,7 +89,7 @@ def _ones(n: int) -> np.ndarray:
     return out
 
 
-def _plain(values: np.ndarray) -> np.ndarray:
+def _each_without_trailing_zeros(values: np.ndarray) -> np.ndarray:
     """The same Decimals without trailing zeros (0.8846, not 0.884600000000000)."""
     out = np.empty(len(values), dtype=object)
     out[:] = [_no_trailing_zeros(v) for v in values]

@@ -27,7 +27,7 @@ from reports.valuation import Spec, value
 FUNDERS, PURPOSES = "Funders", "Purposes"
 
 
-def _plain(d) -> Decimal:
+def plain_figure(d) -> Decimal:
     """Without trailing zeros (the same figure whichever reader gave it)."""
     return Decimal(plain_decimal(Decimal(d)))
 
@@ -88,9 +88,9 @@ def balance_rows(book, depth: int | None = None) -> list[dict]:
         if a.startswith(f"{PURPOSES}:"):
             totals[c] += v
     out = roll_up(leaf, depth)
-    rows = [{"account": a, "currency": c, "amount": _plain(v)}
+    rows = [{"account": a, "currency": c, "amount": plain_figure(v)}
             for (a, c), v in sorted(out.items())]
-    rows += [{"account": "(total)", "currency": c, "amount": _plain(v)}
+    rows += [{"account": "(total)", "currency": c, "amount": plain_figure(v)}
              for c, v in sorted(totals.items())]
     return rows
 

@@ -220,7 +220,7 @@ def _plain_series(s: pd.Series) -> pd.Series:
     return s
 
 
-def _plain(col: pd.Series) -> pd.Series:
+def _categories_as_text(col: pd.Series) -> pd.Series:
     """A Categorical column as plain text (few rows: a table's keys)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
         return pd.Series(col.cat.categories.take(col.cat.codes.to_numpy()), index=col.index,

@@ -33,7 +33,7 @@ from ledger.read.dataset import at_places
 from ledger.text_safety import show_bidi, show_bidi_frame
 from reports import export, fdp
 from reports import tables as t
-from reports.balance import _plain, balance_rows, converted_valued, left_out, primary
+from reports.balance import plain_figure, balance_rows, converted_valued, left_out, primary
 from reports.columns import _minor, _summable, to_money
 from reports.export_text import write_body
 from reports.filters import (Filters, counted_alone, other_filters, select, status_books,
@@ -339,9 +339,9 @@ def combine_recorded(results, depth=None):
     the notes' facts)."""
 
     sums = _add(r[0] for r in results)
-    rows = [{"account": a, "currency": c, "amount": _plain(v)}
+    rows = [{"account": a, "currency": c, "amount": plain_figure(v)}
             for (a, c), v in sorted(sums.items()) if a != "(total)" and _depth_ok(a, depth)]
-    rows += [{"account": a, "currency": c, "amount": _plain(v)}
+    rows += [{"account": a, "currency": c, "amount": plain_figure(v)}
              for (a, c), v in sorted(sums.items()) if a == "(total)"]
     return (rows, _heads(r[1] for r in results), sum(r[2] for r in results),
             whole_facts(r[3] for r in results))

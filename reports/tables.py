@@ -37,7 +37,7 @@ from ledger.memory import gc_paused
 from ledger.model import STATUSES
 from ledger.rules import along_links, paid_within
 from reports.accounts import roll_up, top_level, truncate
-from reports.columns import (_arrow_text, _dates, _ints, _minor, _plain, _plain_index,
+from reports.columns import (_arrow_text, _dates, _ints, _minor, _categories_as_text, _plain_index,
                              _plain_series, _primary, _str, _text_codes, distinct_text, id_order,
                              row_entries, to_money, _summable)
 from ledger.phrases.money import format_money
@@ -83,7 +83,7 @@ def _grouped(frame: pd.DataFrame, keys: list[str], currency: str) -> pd.DataFram
     out["qualifiers"] = _qualifier_text(prim, keys).reindex(out.index).fillna("")
     out = out.reset_index()
     for k in keys:
-        out[k] = _plain(out[k])
+        out[k] = _categories_as_text(out[k])
     out.insert(len(keys), "amount", to_money(out.pop("minor"), currency))
     out.insert(len(keys) + 1, "currency", currency)
     return out

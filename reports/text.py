@@ -47,7 +47,7 @@ def inert_frame(frame):
     return out
 
 
-def _plain(v) -> str:
+def _cell_text(v) -> str:
     if isinstance(v, Decimal):
         return format(v, "f")
     if isinstance(v, (dt.date, dt.datetime)):
@@ -60,10 +60,10 @@ def _json_value(v):
     a JSON number is read back as a float by most readers, which keeps about
     16 digits); dates become ISO text."""
     if isinstance(v, Decimal):
-        return _plain(v)
+        return _cell_text(v)
     if isinstance(v, (bool, int, float)) or v is None:
         return v
-    return _plain(v)
+    return _cell_text(v)
 
 
 def _width(s: str) -> int:
@@ -106,7 +106,7 @@ def table_cells(rows: Sequence[dict], *, locale: str = "en_GB",
             elif h == indent_key and isinstance(v, str) and not v.startswith("("):
                 line.append("  " * v.count(":") + v.rsplit(":", 1)[-1])
             else:
-                line.append(_plain(v))
+                line.append(_cell_text(v))
         cells.append([show_controls(c, terminal=True) for c in line])
     headers_shown = [show_controls(str(h), terminal=True) for h in headers]
     numeric = [money is not None and h == money[0] for h in headers]
@@ -156,7 +156,7 @@ def write_rows(rows: Sequence[dict], fmt: str, *, locale: str = "en_GB",
     if fmt == "csv":
         if not rows:
             return
-        cells = [[inert(show_bidi(_plain(v))) for v in r.values()] for r in rows]  # a title's bidi
+        cells = [[inert(show_bidi(_cell_text(v))) for v in r.values()] for r in rows]  # a title's bidi
         w = csv.writer(out, lineterminator="\n",
                        quoting=csv_quoting(c for row in cells for c in row))
         w.writerow(rows[0].keys())

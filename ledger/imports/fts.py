@@ -748,7 +748,7 @@ def _plain_value(v):
     if isinstance(v, dict):
         return tuple(sorted((k, _plain_value(x)) for k, x in v.items()))
     if isinstance(v, Decimal):
-        return _plain(v)
+        return plain_decimal(v)
     return "" if v is None else str(v)
 
 
@@ -1017,14 +1017,14 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
         tags.append(f"fts-parent-{parent}")
         notes.append(_CHILD(parent=parent))
     fields = {"id": f"fts-{fid}", "date": day, "funder": funder,
-              "amount": _plain(amount), "currency": cur, "status": STATUS[status_raw],
+              "amount": plain_decimal(amount), "currency": cur, "status": STATUS[status_raw],
               "tags": tags,
               "recipient": ", ".join(str(o.get("name", "")) for o in _objects(dst, "Organization")),
               "location": ", ".join(str(o.get("name", "")) for o in _objects(dst, "Location"))}
     if years:
         fields["period"] = f"from {years[0]}-01-01 to {years[-1]}-12-31"
     if len(parts) > 1:
-        fields["split"] = [{"purpose": p, "amount": _plain(a)} for p, a in parts]
+        fields["split"] = [{"purpose": p, "amount": plain_decimal(a)} for p, a in parts]
         notes.append(_SPLIT(n=len(parts)))
     else:
         fields["purpose"] = parts[0][0]
@@ -1054,9 +1054,6 @@ def _flow(f, fid, where, names, doc, quotes, problems, file):
             "usd": usd if usd is not None else (amount if cur == "USD" else None)}
 
 
-def _plain(d: Decimal) -> str:
-    return plain_decimal(d)
-
 
 _NUMBER = r"(-?[0-9][0-9.eE+-]{0,60})"
 
@@ -1085,7 +1082,7 @@ class _Quotes:
             got = self.triple.get((usd, amount, cur))
             if got:
                 return got
-        return self.single.get((key, amount)) or f'"{key}": {_plain(amount)}'
+        return self.single.get((key, amount)) or f'"{key}": {plain_decimal(amount)}'
 
 
 def _number(s: str) -> Decimal | None:
@@ -1130,5 +1127,5 @@ def _family_warnings(items, entries: list[Held], problems, file) -> None:
         if have is not None and total > have:
             names = ", ".join(f"fts-{k}" for k in sorted(kids[pid]))
             problems.append(import_problem(file, f"flow {pid!r}", (
-                f"its child flows {names} add up to US${_plain(total)}, more than parent flow "
-                f"fts-{pid} (US${_plain(have)}); FTS counts each, so both are kept"), "warning"))
+                f"its child flows {names} add up to US${plain_decimal(total)}, more than parent flow "
+                f"fts-{pid} (US${plain_decimal(have)}); FTS counts each, so both are kept"), "warning"))

@@ -18,6 +18,7 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
+from ledger.minor import plain_decimal
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
@@ -690,11 +691,6 @@ def parse_number(text: str) -> Decimal:
     return value
 
 
-def plain_decimal(d: Decimal) -> str:
-    """A Decimal as plain text without exponent or trailing zeros: 12000000, 1.4."""
-    if d == d.to_integral_value():
-        return format(d.quantize(Decimal(1)), "f")
-    return format(d.normalize(), "f")
 
 
 _MAX_DIGITS = 28   # decimal's default precision: more would be rounded silently

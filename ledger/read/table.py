@@ -63,8 +63,9 @@ from typing import Any
 
 from ledger.book import Book, not_counted_mask
 from ledger.errors import LedgerError
+from ledger.minor import plain_decimal
 from ledger.model import (CONTROL_CHARS, FISCAL_YEAR, LINK_KINDS, PERIOD_KINDS, QUALIFIERS, STATUSES,
-                          WHITESPACE, Period, Problem, _plain, is_slug, length_in_words)
+                          WHITESPACE, Period, Problem, is_slug, length_in_words)
 from ledger.phrases.money import (POINT, contrary_number, decided_note, decimal_mark,
                                   plain_numbers)
 from ledger.phrases.period import PeriodError, normalise_fiscal_year, parse_period
@@ -2489,7 +2490,7 @@ def _period_columns(cols):
             ok = False
         if ok:
             yval[i] = d
-            ytxt[i] = f"{_plain(d)} {'year' if d == 1 else 'years'}"
+            ytxt[i] = f"{plain_decimal(d)} {'year' if d == 1 else 'years'}"
         else:
             ybad[i] = True
     years = yval[ycodes]
