@@ -716,6 +716,10 @@ def check_output(out: Path, ledger_arg: str | None) -> None:
     """Refuse an ``-o`` the ledger would not read (a hidden file or folder,
     its source archive: ``ledger.safe_io.unread_in_ledger``, the rule
     ``add --file`` follows), then a folder that cannot be made."""
+    try:   # the one check of every write: never a ledger's data (import -o appends)
+        refuse_ledger_output(out, [ledger_arg] if ledger_arg else [], append=True)
+    except LedgerError as err:
+        raise LedgerError(f"import: -o {err}; nothing written") from None
     unread = unread_in_ledger(_output_journal(out), ledger_arg)
     if unread is not None:
         raise LedgerError(f"import: -o {out}: {unread[1]}, so the entries written there would "
