@@ -791,6 +791,7 @@ class Created:
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.folders: list[Path] = []
+        self.said: list[str] = []     # what it made, said once kept (not before a failure)
 
     def missing_folders(self, folder: Path) -> None:
         """``folder`` and its parents that do not exist yet (about to be made)."""
@@ -810,6 +811,9 @@ class Created:
         or its ledger's options away)."""
         self.files.clear()
         self.folders.clear()
+        for line in self.said:
+            print(line, file=sys.stderr)
+        self.said.clear()
 
     @contextlib.contextmanager
     def undone_on_failure(self):
@@ -840,6 +844,14 @@ def _init_ledger(folder: Path, made: Created | None, **options) -> None:
     init_ledger(folder, **options)
 
 
+def _say(made: Created | None, line: str) -> None:
+    """``line`` on stderr once what ``made`` holds is kept (now without one)."""
+    if made is None:
+        print(line, file=sys.stderr)
+    else:
+        made.said.append(line)
+
+
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
                    fiscal_year_start: str | None = None,
                    empty_folder: bool = False, made: Created | None = None) -> Path | None:
@@ -855,12 +867,11 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
     options = {"fiscal_year_start": fiscal_year_start} if fiscal_year_start else {}
     if empty_folder and imported:
         _init_ledger(folder, made, **options)
-        print(f"ledger-tool: import: made the empty folder {folder} a new ledger",
-              file=sys.stderr)
+        _say(made, f"ledger-tool: import: made the empty folder {folder} a new ledger")
     elif not folder.exists():
         if imported:
             _init_ledger(folder, made, **options)
-            print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
+            _say(made, f"ledger-tool: import: created the new ledger {folder}")
         else:
             path = folder.with_name(folder.name + ".rejects.csv")
     if rejects is None:
