@@ -104,10 +104,11 @@ def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
 
 # the reader's problems that leave some of a journal file's entries or
 # documents unread (ledger.read.journal): their ids are unknown, so nothing
-# is imported.  Not "unsafe-file": a link leading out of the ledger, a FIFO,
-# is never the ledger's file (the import goes ahead with a warning)
+# is imported.  "unsafe-file" too (a link leading out of the ledger, a file
+# over the size cap, a FIFO): check and report refuse the ledger for it, and
+# a link out is never followed into a write
 UNREAD = frozenset({"binary-file", "not-utf8", "too-deep", "toml-syntax",
-                    "unreadable-value", "bad-entries", "bad-documents"})
+                    "unreadable-value", "bad-entries", "bad-documents", "unsafe-file"})
 
 
 def refuse_unread(problems) -> None:
