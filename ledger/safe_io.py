@@ -34,6 +34,7 @@ from ledger.atomic import manifest_mismatch, open_folder, real_path
 from ledger.errors import LedgerError
 
 __all__ = ["archive_parts", "unread_reason", "unread_in_ledger", "ledger_folder_of",
+           "is_ledger_folder", "ledger_folder_above", "holds_journal",
            "DEFAULT_ARCHIVE",
            "UnsafeFile", "journal_files", "max_bytes", "confine", "check_file", "open_checked", "read_bytes",
            "read_text", "load_toml", "guard_output", "nesting_depth", "check_nesting", "MAX_NESTING", "DEFAULT_MAX_BYTES", "SIZE_ENV"]
@@ -98,14 +99,71 @@ def archive_parts(folder: Path) -> tuple[str, ...] | None:
     return parts
 
 
+# a TOML journal's own tables, looked for at the start of a line of its head
+_JOURNAL_TABLE = re.compile(rb"^[ \t]*(?:\[\[[ \t]*(?:entry|document)[ \t]*\]\]|\[[ \t]*ledger[ \t]*\])",
+                            re.M)
+JOURNAL_HEAD = 1 << 16    # bytes of a .toml file looked at for those tables
+
+
+def holds_journal(path: str | os.PathLike, folder: str | os.PathLike) -> bool:
+    """``path``, a file in ``folder``, is a TOML journal: an ``[[entry]]``,
+    ``[[document]]`` or ``[ledger]`` table in its first JOURNAL_HEAD bytes.
+    A file that is not safe to read there (a link out, a FIFO, too big) is
+    not looked into."""
+    try:
+        fd = open_checked(path, inside=folder, what="journal file")
+    except (LedgerError, OSError):
+        return False
+    try:
+        return _JOURNAL_TABLE.search(os.read(fd, JOURNAL_HEAD)) is not None
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def is_ledger_folder(folder: str | os.PathLike, besides: str | os.PathLike | None = None) -> bool:
+    """``folder`` is a ledger folder (docs/journal.md: a ledger is a folder of
+    TOML journals): it holds a ``ledger.toml`` (as ``init`` makes one) or,
+    directly, two or more journal files (``holds_journal``; hidden files
+    and the file ``besides``, the output being checked, not counted).  One
+    journal file alone is a one-file ledger, whose folder may hold other
+    files.  The one test of what a ledger folder is, for every command that
+    writes."""
+    d = Path(folder)
+    if not d.is_dir():
+        return False
+    if (d / OPTIONS_FILE).is_file():
+        return True
+    skip = Path(os.path.abspath(besides)) if besides is not None else None
+    try:
+        names = sorted(n for n in os.listdir(d) if n.endswith(".toml") and not n.startswith("."))
+    except OSError:
+        return False
+    found = 0
+    for n in names:
+        if Path(os.path.abspath(d / n)) != skip and holds_journal(d / n, d):
+            found += 1
+            if found == 2:
+                return True
+    return False
+
+
+def ledger_folder_above(path: str | os.PathLike) -> Path | None:
+    """The nearest folder above ``path`` that is a ledger folder
+    (``is_ledger_folder``, ``path`` itself not counted), absolute, or None."""
+    p = Path(os.path.abspath(path))
+    return next((d for d in p.parents if is_ledger_folder(d, besides=p)), None)
+
+
 def ledger_folder_of(path: str | os.PathLike, ledger: str | os.PathLike | None = None) -> Path:
     """The ledger folder a journal file written at ``path`` belongs to:
-    ``ledger`` when it is a folder holding ``path``, else the nearest folder
-    above ``path`` holding a ``ledger.toml``, else ``path``'s folder."""
+    ``ledger`` when it is a folder holding ``path``, else the nearest ledger
+    folder above ``path`` (``ledger_folder_above``), else ``path``'s folder."""
     p = Path(os.path.abspath(path))
     if ledger is not None and Path(ledger).is_dir() and p.is_relative_to(os.path.abspath(ledger)):
         return Path(os.path.abspath(ledger))
-    return next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), p.parent)
+    return ledger_folder_above(p) or p.parent
 
 
 def unread_in_ledger(path: str | os.PathLike, ledger: str | os.PathLike | None = None
@@ -449,13 +507,30 @@ def is_dataset(path: str | os.PathLike) -> bool:
     return path.suffix.lower() == ".parquet" and path.is_dir()
 
 
-def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False) -> None:
+def refuse_ledger(path: str | os.PathLike, ledger: str | os.PathLike, *, folder: bool = False,
+                  append: bool = False) -> None:
     """Refuse (``LedgerError``) an output that is a journal file of the ledger
-    at ``ledger`` (for a ``folder`` output: one that holds a journal file or
-    the ledger itself), whatever --force says."""
+    at ``ledger``, a new .toml file its folder would read or a file in its
+    source archive (for a ``folder`` output: one that holds a journal file or
+    the ledger itself), whatever --force says.  ``append`` (import -o, which
+    appends to a journal): only a file in the source archive.
+    (``ledger_tool.common.refuse_ledger_output``: the check every command
+    that writes makes, this one for each ledger.)"""
     out = Path(path)
     real = real_path(out)   # a link loop: one line, not a traceback
     lp = Path(ledger)
+    if not folder and lp.is_dir() and not is_dataset(lp) and (out.exists() or out.is_symlink()):
+        root = real_path(lp)
+        archive = archive_parts(root)
+        for where in {real, Path(os.path.abspath(out))}:   # as written, and where it leads
+            if archive and where.is_relative_to(root) \
+                    and where.relative_to(root).parts[:len(archive)] == archive:
+                raise LedgerError(f"{out}: a document in the source archive "
+                                  f"{'/'.join(archive)}/ of the ledger {ledger}; ledger-tool "
+                                  f"never overwrites a ledger's documents (choose another "
+                                  f"output)")
+    if append:
+        return
     journals = {real_path(f) for f in journal_files(lp)} if lp.exists() else set()
     if is_dataset(lp) and real.is_relative_to(real_path(lp)):
         # a partitioned dataset: every file in it is one of its partitions,

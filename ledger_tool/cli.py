@@ -173,9 +173,12 @@ def _is_terminal(stream) -> bool:
 
 
 def prefixed(message: str) -> str:
-    """``message`` with one ``ledger-tool:`` in front (usage errors name the
-    sub-command, ``ledger-tool check: ...``, and carry the name already)."""
-    return message if message.startswith("ledger-tool") else f"ledger-tool: {message}"
+    """``message`` with one ``ledger-tool:`` in front of each of its lines, so
+    that every line of an error (one per unreadable file) is known for one
+    (usage errors name the sub-command, ``ledger-tool check: ...``, and carry
+    the name already; blank lines stay blank)."""
+    return "\n".join(line if line.startswith("ledger-tool") or not line.strip()
+                     else f"ledger-tool: {line}" for line in message.split("\n"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,10 +5,9 @@ import sys
 from pathlib import Path
 
 from ledger.errors import LedgerError
-from ledger.safe_io import guard_output, refuse_ledger
+from ledger.safe_io import guard_output
 from ledger_tool.common import (add_deflator_options, filtered, iso_date, load_ledger,
-                                reads_as_journal, refuse_ledger_output, system_allocator,
-                                valuation)
+                                refuse_ledger_output, system_allocator, valuation)
 
 SUFFIXES = {".journal": "hledger", ".hledger": "hledger", ".ledger": "hledger",
             ".beancount": "beancount", ".bean": "beancount", ".csv": "csv",
@@ -36,7 +35,8 @@ def register(sub) -> None:
                    help="the file to write ('-' for stdout, text formats only); for "
                         "--to fdp the folder to write datapackage.json and ledger.csv to")
     p.add_argument("--force", action="store_true",
-                   help="overwrite FILE if it exists (never a journal file of the ledger)")
+                   help="overwrite FILE if it exists (never a ledger's data: a journal, bulk "
+                        "table, dataset or archived document)")
     p.add_argument("--currency", metavar="CODE",
                    help="report currency (default: the ledger's currency option, else GBP)")
     p.add_argument("--valuation", default="entry-date", metavar="MODE", type=valuation,
@@ -136,16 +136,10 @@ def check_output(args, fmt: str) -> None:
         raise LedgerError(f"export: {fmt} is not a stream; give a file or folder with -o")
     if args.output != "-":   # never the ledger's journal; an existing file only with --force
         try:
-            if fmt == "fdp":   # a folder; an earlier package in it only with --force
-                refuse_ledger(args.output, args.ledger, folder=True)
-            else:
-                guard_output(args.output, ledger=args.ledger, force=args.force)
-                # nor another ledger's, whatever --force says (as report refuses them)
-                refuse_ledger_output(args.output)
-                if reads_as_journal(args.output):
-                    raise LedgerError(f"{args.output}: holds journal entries (a ledger); "
-                                      f"ledger-tool never overwrites a journal (choose "
-                                      f"another output)")
+            # never a ledger's data (this one's or another's), whatever --force says
+            refuse_ledger_output(args.output, [args.ledger], folder=fmt == "fdp")
+            if fmt != "fdp":   # a folder; an earlier package in it only with --force
+                guard_output(args.output, force=args.force)
         except LedgerError as err:
             raise LedgerError(f"export: -o {err}") from None
     if fmt == "fdp":

@@ -17,7 +17,7 @@ from ledger.phrases.money import (MoneyError, format_amount_phrase, format_money
                                   parse_amount, plain_decimal)
 from ledger.sources.archive import archived_document
 from ledger.sources.render import locator_for, original_stem, read_document
-from ledger_tool.common import (check_locale, ledger_folder_above, print_capped, reads_as_journal,
+from ledger_tool.common import (check_locale, ledger_folder_above, print_capped,
                                 refuse_ledger_output)
 from reports.text import inert
 
@@ -60,14 +60,10 @@ def run(args: argparse.Namespace) -> int:
         # says: the ledger given, the one above the draft, the ones holding the DOCs
         ledgers = [args.ledger] if args.ledger else []
         ledgers += [f for d in args.docs if (f := ledger_folder_above(d)) is not None]
-        try:
-            refuse_ledger_output(draft, ledgers)
+        try:   # an earlier draft (outside a ledger) only with --force
+            refuse_ledger_output(draft, ledgers, rewritable=_earlier_draft)
         except LedgerError as err:
             raise LedgerError(f"extract: --draft {err}") from None
-        if reads_as_journal(draft) and not _earlier_draft(draft):
-            raise LedgerError(f"extract: --draft {draft}: holds journal entries not written "
-                              f"by 'extract --draft' (a ledger); ledger-tool never overwrites "
-                              f"a journal (choose another file)")
         if draft.exists() and not args.force:
             raise LedgerError(f"extract: --draft {draft} already exists; "
                               "choose another file or add --force to overwrite it")

@@ -28,7 +28,7 @@ from ledger.safe_io import guard_output
 from ledger.sources.audit import audit as run_audit
 from ledger_tool.common import (add_conversion_options, add_deflator_options, add_filters,
                                 check_locale, filtered, load_ledger, print_capped,
-                                system_allocator)
+                                refuse_ledger_output, system_allocator)
 from rates.table import load_rates
 from reports.audit import html_section, write_audit_sheet
 from reports.background import in_background
@@ -135,7 +135,8 @@ def run(args) -> int:
     if out.is_symlink() and not out.exists():   # a dangling link would be followed out
         raise LedgerError(f"report: --out {out}: is a symbolic link to nothing; give a folder")
     try:   # never the ledger's own folder; an existing report only with --force
-        guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+        refuse_ledger_output(out, [args.ledger], folder=True)   # never a ledger's data
+        guard_output(out, force=args.force, folder=True)
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
 

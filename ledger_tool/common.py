@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import os
 import sys
@@ -14,8 +15,11 @@ from ledger.errors import LedgerError, UsageError
 from ledger.phrases.money import ALWAYS_PUBLISHED
 from ledger.read import ledger_format
 from ledger.read.journal import TOP_LEVEL, parse_file
+from ledger import safe_io
 from ledger.atomic import real_path
-from ledger.safe_io import OPTIONS_FILE, archive_parts, refuse_ledger, unread_reason
+from ledger.read.documents import documents_file
+from ledger.read.table import EXPORT_SIGNATURE, LISTING_COLUMN
+from ledger.safe_io import archive_parts, is_dataset, open_checked, refuse_ledger, unread_reason
 from ledger.rules.options import OptionError, locale_name
 from reports.progress import Progress
 
@@ -281,10 +285,9 @@ def report_edit(command: str, result, done: str, what: str) -> None:
 
 
 def ledger_folder_above(path: str | os.PathLike) -> Path | None:
-    """The nearest folder above ``path`` holding a ``ledger.toml`` (a ledger
-    folder, as ``init`` makes one), or None."""
-    p = Path(os.path.abspath(path))
-    found = next((d for d in p.parents if (d / OPTIONS_FILE).is_file()), None)
+    """The nearest ledger folder above ``path`` (``ledger.safe_io.is_ledger_folder``:
+    a ``ledger.toml``, or journal files, in it), or None."""
+    found = safe_io.ledger_folder_above(path)
     if found is None or not found.is_relative_to(os.getcwd()):
         return found
     return Path(os.path.relpath(found))     # as the user would write it
@@ -300,22 +303,86 @@ def reads_as_journal(path: str | os.PathLike) -> bool:
     return data is not None and set(data) <= TOP_LEVEL and bool({"entry", "document"} & set(data))
 
 
+def reads_as_bulk_ledger(path: str | os.PathLike) -> bool:
+    """``path`` is an existing bulk table the reader reads as a ledger: a
+    .csv or .parquet file (or one starting like one) with the columns id,
+    date and amount, and not an export's or a listing's columns (those it
+    refuses: they are outputs, which --force may replace)."""
+    p = Path(path)
+    if not p.is_file():
+        return False
+    fmt = ledger_format(p)[0]
+    if fmt == "csv":
+        try:
+            fd = open_checked(p, what="bulk table")
+        except LedgerError:
+            return False
+        try:
+            head = os.read(fd, 1 << 16)
+        finally:
+            os.close(fd)
+        first = head.decode("utf-8", "replace").lstrip("\ufeff").splitlines()[:1]
+        names = {c.strip().lower() for c in next(csv.reader(first), [])}
+    elif fmt == "parquet":
+        import pyarrow.parquet as pq   # only for an existing .parquet output
+
+        try:
+            names = {n.lower() for n in pq.read_schema(p).names}
+        except (OSError, ValueError):   # pyarrow's ArrowInvalid is a ValueError
+            return False
+    else:
+        return False
+    return {"id", "date", "amount"} <= names and LISTING_COLUMN not in names \
+        and not set(EXPORT_SIGNATURE) <= names
+
+
+def _own_data(path: Path, ledger: Path) -> str | None:
+    """Why ``path`` is the bulk table or dataset ``ledger``'s own data (the
+    table itself, its documents table), or None."""
+    if ledger.is_dir() and not is_dataset(ledger):
+        return None
+    real = real_path(path)
+    if real == real_path(ledger):
+        return f"is the ledger {ledger} itself"
+    if real == real_path(documents_file(ledger)):
+        return f"is the documents table of the ledger {ledger}"
+    return None
+
+
 def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.PathLike] = (),
-                         *, dataset: bool = False) -> None:
-    """Refuse (``LedgerError``, one line naming ``path``), whatever --force
-    says, an output that would overwrite a ledger's journal or be read as
-    part of a ledger: for each of ``ledgers`` and the ledger folder above
-    ``path`` (``ledger_folder_above``), one of its journal files or a new
-    .toml file the ledger would read (``ledger.safe_io.refuse_ledger``); a
-    ``dataset`` folder anywhere in a ledger folder where the ledger reads
-    files (its ``_ledger.toml`` would be read as one of the ledger's
-    journal files)."""
+                         *, dataset: bool = False, folder: bool = False, append: bool = False,
+                         rewritable: Callable[[Path], bool] | None = None) -> None:
+    """The one check of every command that writes (report, export, extract
+    --draft, import -o/--to): refuse (``LedgerError``, one line naming
+    ``path`` and why), whatever --force says, an output that would overwrite
+    a ledger's own data or be read as part of a ledger:
+
+    - ``path`` itself a ledger: a TOML journal (``reads_as_journal``; not for
+      ``append``, import -o's journal, nor one ``rewritable`` says the command
+      wrote itself, extract's earlier draft), a bulk table
+      (``reads_as_bulk_ledger``), a partitioned dataset or a file in one;
+    - for each of ``ledgers`` and the ledger folder above ``path``
+      (``ledger_folder_above``: ``ledger.toml`` or journal files in it): the
+      ledger itself, its documents table, one of its journal files or a new
+      .toml file it would read, a document in its source archive
+      (``ledger.safe_io.refuse_ledger``; for ``append`` only the archive);
+      for a ``folder`` output, one holding the ledger or a journal file of it;
+      for a ``dataset`` folder, one where the ledger reads files (its
+      ``_ledger.toml`` would be read as one of the ledger's journal files).
+    """
+    p = Path(path)
+    inside = next((d for d in Path(os.path.abspath(path)).parents if is_dataset(d)), None)
+    if inside is not None and not dataset:
+        raise LedgerError(f"{path}: inside the partitioned dataset {inside}, it would be read "
+                          f"as part of it; ledger-tool never writes into a ledger (choose "
+                          f"another output)")
     above = ledger_folder_above(path)
     for ledger in [*ledgers, *([above] if above is not None else [])]:
-        if not Path(ledger).exists():
+        lp = Path(ledger)
+        if not lp.exists():
             continue
         if dataset:
-            if not Path(ledger).is_dir():
+            if not lp.is_dir():
                 continue
             root, real = real_path(ledger), real_path(path)
             if real == root or not real.is_relative_to(root):
@@ -325,5 +392,19 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
                 raise LedgerError(f"{path}: inside the ledger folder {ledger}, its "
                                   f"_ledger.toml would be read as one of the ledger's "
                                   f"journal files; choose a folder outside the ledger")
-        else:
-            refuse_ledger(path, ledger)
+            continue
+        if not folder and (why := _own_data(p, lp)) is not None:
+            raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
+                              f"(choose another output)")
+        refuse_ledger(path, ledger, folder=folder, append=append)
+    if not folder and not dataset:
+        why = None
+        if reads_as_bulk_ledger(p):
+            why = "is a bulk table ledger (its rows are read as entries)"
+        elif not append and reads_as_journal(p) and not (rewritable and rewritable(p)):
+            why = "holds journal entries (a ledger)"
+        elif is_dataset(p):
+            why = "is a partitioned Parquet dataset (a ledger)"
+        if why is not None:
+            raise LedgerError(f"{path}: {why}; ledger-tool never overwrites a ledger's data "
+                              f"(choose another output)")

@@ -15,7 +15,7 @@ from ledger.read.dataset import amount_places, dataset_options
 from ledger.safe_io import guard_output
 from ledger_tool.cmd_export import SUFFIXES, _constant, _folder, check_output
 from ledger_tool.cmd_report import audit_verdict, report_options, say_written, write_report
-from ledger_tool.common import check_locale
+from ledger_tool.common import check_locale, refuse_ledger_output
 from ledger_tool.dataset_audit import dataset_audit
 from ledger_tool.dataset_scan import (entry_filters, export_scan, print_warnings,
                                       streamed, valued_scan)
@@ -40,7 +40,8 @@ def run_report(args) -> int:
         raise UsageError("--top must be 2 or more")
     out = Path(args.out)
     try:
-        guard_output(out, ledger=args.ledger, force=args.force, folder=True)
+        refuse_ledger_output(out, [args.ledger], folder=True)   # never a ledger's data
+        guard_output(out, force=args.force, folder=True)
     except LedgerError as err:
         raise LedgerError(f"report: --out {err}") from None
     audit = None

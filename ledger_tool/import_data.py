@@ -104,10 +104,11 @@ def with_own_ledger(files: list[Path], out: Path) -> list[Path]:
 
 # the reader's problems that leave some of a journal file's entries or
 # documents unread (ledger.read.journal): their ids are unknown, so nothing
-# is imported.  Not "unsafe-file": a link leading out of the ledger, a FIFO,
-# is never the ledger's file (the import goes ahead with a warning)
+# is imported.  "unsafe-file" too (a link leading out of the ledger, a file
+# over the size cap, a FIFO): check and report refuse the ledger for it, and
+# a link out is never followed into a write
 UNREAD = frozenset({"binary-file", "not-utf8", "too-deep", "toml-syntax",
-                    "unreadable-value", "bad-entries", "bad-documents"})
+                    "unreadable-value", "bad-entries", "bad-documents", "unsafe-file"})
 
 
 def refuse_unread(problems) -> None:
@@ -716,6 +717,10 @@ def check_output(out: Path, ledger_arg: str | None) -> None:
     """Refuse an ``-o`` the ledger would not read (a hidden file or folder,
     its source archive: ``ledger.safe_io.unread_in_ledger``, the rule
     ``add --file`` follows), then a folder that cannot be made."""
+    try:   # the one check of every write: never a ledger's data (import -o appends)
+        refuse_ledger_output(out, [ledger_arg] if ledger_arg else [], append=True)
+    except LedgerError as err:
+        raise LedgerError(f"import: -o {err}; nothing written") from None
     unread = unread_in_ledger(_output_journal(out), ledger_arg)
     if unread is not None:
         raise LedgerError(f"import: -o {out}: {unread[1]}, so the entries written there would "
@@ -787,6 +792,7 @@ class Created:
     def __init__(self) -> None:
         self.files: list[Path] = []
         self.folders: list[Path] = []
+        self.said: list[str] = []     # what it made, said once kept (not before a failure)
 
     def missing_folders(self, folder: Path) -> None:
         """``folder`` and its parents that do not exist yet (about to be made)."""
@@ -806,6 +812,9 @@ class Created:
         or its ledger's options away)."""
         self.files.clear()
         self.folders.clear()
+        for line in self.said:
+            print(line, file=sys.stderr)
+        self.said.clear()
 
     @contextlib.contextmanager
     def undone_on_failure(self):
@@ -836,6 +845,14 @@ def _init_ledger(folder: Path, made: Created | None, **options) -> None:
     init_ledger(folder, **options)
 
 
+def _say(made: Created | None, line: str) -> None:
+    """``line`` on stderr once what ``made`` holds is kept (now without one)."""
+    if made is None:
+        print(line, file=sys.stderr)
+    else:
+        made.said.append(line)
+
+
 def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | None,
                    fiscal_year_start: str | None = None,
                    empty_folder: bool = False, made: Created | None = None) -> Path | None:
@@ -851,12 +868,11 @@ def settle_outputs(target: Path, folder: Path, imported: bool, rejects: str | No
     options = {"fiscal_year_start": fiscal_year_start} if fiscal_year_start else {}
     if empty_folder and imported:
         _init_ledger(folder, made, **options)
-        print(f"ledger-tool: import: made the empty folder {folder} a new ledger",
-              file=sys.stderr)
+        _say(made, f"ledger-tool: import: made the empty folder {folder} a new ledger")
     elif not folder.exists():
         if imported:
             _init_ledger(folder, made, **options)
-            print(f"ledger-tool: import: created the new ledger {folder}", file=sys.stderr)
+            _say(made, f"ledger-tool: import: created the new ledger {folder}")
         else:
             path = folder.with_name(folder.name + ".rejects.csv")
     if rejects is None:

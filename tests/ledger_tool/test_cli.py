@@ -164,3 +164,10 @@ def test_each_commands_line_is_written_once():
                and getattr(c.args[0], "value", None) == name]
         assert own, name
         assert not [k for c in own for k in c.keywords if k.arg == "help"], name
+
+
+def test_every_line_of_an_error_is_prefixed():
+    from ledger_tool.cli import prefixed
+
+    assert prefixed("a: bad\nb: bad\n\nledger-tool check: c") == \
+        "ledger-tool: a: bad\nledger-tool: b: bad\n\nledger-tool check: c"
