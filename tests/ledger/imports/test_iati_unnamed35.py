@@ -203,3 +203,30 @@ def test_a_removed_budget_shifts_no_id(tmp_path, run_cli):
     for k in (2, 3, 4):
         e = got[f"{TEARFUND_ID}-b-{k}"]
         assert e.amount == before[e.id] and not _withdrawn(e)
+
+
+def test_a_figure_changed_after_a_removed_transaction_updates_its_own_entry(tmp_path, run_cli):
+    """DFID's expenditure #3 taken out and #6's value restated (19533.00 ->
+    19000.00, same date, funder and receiver): #6's entry takes the new
+    figure; no other entry is updated with it or withdrawn for it."""
+    book = tmp_path / "led"
+    _import(run_cli, DFID, book)
+    first = _transactions(DFID, DFID_ACT)
+    newer = _without(DFID, DFID_ACT, 3, tmp_path / "v2" / DFID.name)
+    text = newer.read_text(encoding="utf-8")
+    old = 'currency="GBP">19533.00</value>'
+    assert text.count(old) == 1
+    newer.write_text(text.replace(old, 'currency="GBP">19000.00</value>'), encoding="utf-8")
+    now = _transactions(newer, DFID_ACT)
+    assert now[4] == ("2007-03-31", Decimal("19000.00")) and first[5][0] == "2007-03-31"
+    err = _import(run_cli, newer, book)
+    assert "import: 0 new," in err and ", 0 rejected," in err, err
+    _check(run_cli, book)
+    assert counted_in_ledger(ledger.load(book)) == count_once(newer)
+    got = _entries(book)
+    assert [i for i, e in got.items() if i.startswith(DFID_ID + "-") and _withdrawn(e)] == [
+        f"{DFID_ID}-t-3"]
+    for k, (date, _) in enumerate(first, 1):
+        if k != 3:
+            e = got[f"{DFID_ID}-t-{k}"]
+            assert (e.date.isoformat(), e.amount) == (date, now[k - 2 if k > 3 else k - 1][1])
