@@ -433,9 +433,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     letters = numbers = 0
     levels: dict[str, int] = {}
     held = _LedgerActivities(entries, claims)
-    # activity id -> its records, of the activities the ledger holds: their ids are
-    # settled once the file is read and quoted (``_LedgerActivities.keep_ids``)
-    reread: dict[str, list[Record]] = {}
+    # (activity id, its records), each copy of an activity the ledger holds: their
+    # ids are settled once the file is read and quoted (``_LedgerActivities.keep_ids``)
+    reread: list[tuple[str, list[Record]]] = []
     try:
         # events for the three elements read here only (matched in C): the
         # others are built into each activity's tree without a Python call
@@ -489,7 +489,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                     letters += act.letter_codes
                     numbers += act.number_codes
                     if act.id in held.of:     # an activity the ledger holds: read again
-                        reread.setdefault(act.id, []).extend(records[before:])
+                        reread.append((act.id, records[before:]))
                 except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
                     problems.append(import_problem(file, state["activity"], f"could not be read "
                                             f"({type(err).__name__}: {err}); its {n_items} "
@@ -521,7 +521,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     # the quotes first: an item without a ref is known again by its content, quote and all
     _attach_quotes(fh, quotes)
     held.keep_ids(reread)
-    given = {act_id: {r.fields["id"] for r in recs} for act_id, recs in reread.items()}
+    given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it
+    for act_id, recs in reread:
+        given.setdefault(act_id, set()).update(r.fields["id"] for r in recs)
     records += _withdrawn(held, given, problems, file)
     if letters:
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
@@ -969,11 +971,11 @@ class _LedgerActivities:
         if act_id:
             self.taken.setdefault(f"iati-{_id_part(act_id, 60)}", act_id)
 
-    def keep_ids(self, reread: Mapping[str, list[Record]]) -> None:
-        """Each record of an activity the ledger holds (``reread``: activity
-        id -> its records, quoted) takes the id of the ledger's entry of the
-        same item, and the links to it follow, so that an update reaches the
-        entry of that item and no other:
+    def keep_ids(self, reread: Iterable[tuple[str, list[Record]]]) -> None:
+        """Each record of an activity the ledger holds (``reread``: each copy
+        of such an activity read, with its records, quoted) takes the id of
+        the ledger's entry of the same item, and the links to it follow, so
+        that an update reaches the entry of that item and no other:
 
         - an item without a ref (a transaction, a budget, a planned
           disbursement), whose id says its position, is known by its content
@@ -985,7 +987,7 @@ class _LedgerActivities:
           gives: it keeps the id it was first imported under (a long
           identifier or ref cut before ``_id_part`` hashed it), rather than
           counting twice."""
-        plans = [_Unnamed(act_id, self.of[act_id], recs) for act_id, recs in reread.items()]
+        plans = [_Unnamed(act_id, self.of[act_id], recs) for act_id, recs in reread]
         # the entries read whole (their date, funder, recipient): those of items
         # the cheap match leaves, in one pass over the ledger
         need = {e.id for plan in plans for e in plan.waiting()}
