@@ -34,7 +34,7 @@ from ledger.limits import magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import Held, HeldEntries
-from ledger.model import LINK_KINDS, NOT_COUNTED, Entry
+from ledger.model import LINK_KINDS, NOT_COUNTED, Citation, Entry
 import csv
 import datetime as dt
 import io
@@ -433,8 +433,9 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
     letters = numbers = 0
     levels: dict[str, int] = {}
     held = _LedgerActivities(entries, claims)
-    given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it, of
-    # the activities the ledger holds
+    # (activity id, its records), each copy of an activity the ledger holds: their
+    # ids are settled once the file is read and quoted (``_LedgerActivities.keep_ids``)
+    reread: list[tuple[str, list[Record]]] = []
     try:
         # events for the three elements read here only (matched in C): the
         # others are built into each activity's tree without a Python call
@@ -488,9 +489,7 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                     letters += act.letter_codes
                     numbers += act.number_codes
                     if act.id in held.of:     # an activity the ledger holds: read again
-                        held.keep_ids(act.id, records[before:])
-                        given.setdefault(act.id, set()).update(
-                            r.fields["id"] for r in records[before:])
+                        reread.append((act.id, records[before:]))
                 except (ValueError, ArithmeticError, TypeError) as err:   # odd data: a message
                     problems.append(import_problem(file, state["activity"], f"could not be read "
                                             f"({type(err).__name__}: {err}); its {n_items} "
@@ -519,6 +518,12 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
         return ReadResult(file, [], [import_problem(file, where, msg, "error")], None, sha)
     if not state["acts"]:
         problems.append(import_problem(file, "", "no <iati-activity> in this file", "error"))
+    # the quotes first: an item without a ref is known again by its content, quote and all
+    _attach_quotes(fh, quotes)
+    held.keep_ids(reread)
+    given: dict[str, set[str]] = {}     # activity id -> the entry ids this file gives it
+    for act_id, recs in reread:
+        given.setdefault(act_id, set()).update(r.fields["id"] for r in recs)
     records += _withdrawn(held, given, problems, file)
     if letters:
         problems.append(import_problem(file, "", f"no @version: {letters} activit"
@@ -543,7 +548,6 @@ def _read_file(path: Path, fh, sha: str, names, progress, hierarchy, entries=(),
                                 + ": a parent's budgets and its children's transactions may "
                                   "count the same money twice; import one level with "
                                   "--hierarchy N", "note"))
-    _attach_quotes(fh, quotes)
     return ReadResult(file, records, problems, doc, sha, state["read"], NOTES)
 
 
@@ -967,29 +971,225 @@ class _LedgerActivities:
         if act_id:
             self.taken.setdefault(f"iati-{_id_part(act_id, 60)}", act_id)
 
-    def keep_ids(self, act_id: str, records: list[Record]) -> None:
-        """A record of the activity whose id the ledger lacks takes the id of
-        the ledger's entry citing the same item (the same locator) that no
-        record gives, and the links to it follow: an item keeps the id it
-        was first imported under (a long identifier or ref cut before
-        ``_id_part`` hashed it), rather than counting twice."""
-        held = self.of[act_id]
-        ids = {r.fields["id"] for r in records}
-        free: dict[str, list] = {}
-        for e in held:
-            if e.id not in ids and e.sources:
-                free.setdefault(e.sources[0].locator, []).append(e)
-        known = {e.id for e in held}
-        renamed: dict[str, str] = {}
+    def keep_ids(self, reread: Iterable[tuple[str, list[Record]]]) -> None:
+        """Each record of an activity the ledger holds (``reread``: each copy
+        of such an activity read, with its records, quoted) takes the id of
+        the ledger's entry of the same item, and the links to it follow, so
+        that an update reaches the entry of that item and no other:
+
+        - an item without a ref (a transaction, a budget, a planned
+          disbursement), whose id says its position, is known by its content
+          (``_unnamed``), so that one removed or added before it shifts no
+          id; one the ledger does not hold, whose positional id an entry of
+          another item holds, takes an id no entry holds (``_fresh``);
+        - an item with a ref whose id the ledger lacks takes the id of the
+          entry citing the same item (the same locator) that no record
+          gives: it keeps the id it was first imported under (a long
+          identifier or ref cut before ``_id_part`` hashed it), rather than
+          counting twice."""
+        plans = [_Unnamed(act_id, self.of[act_id], recs) for act_id, recs in reread]
+        # the entries read whole (their date, funder, recipient): those of items
+        # the cheap match leaves, in one pass over the ledger
+        need = {e.id for plan in plans for e in plan.waiting()}
+        views = {e.id: e for e in self.held.entries(need)} if need else {}
+        for plan in plans:
+            renamed = plan.settle(views, self.ids)
+            renamed.update(_by_locator(self.of[plan.act_id], plan.named, set(renamed.values())))
+            for r in plan.records if renamed else ():
+                f = r.fields
+                f["id"] = renamed.get(f["id"], f["id"])
+                for kind in LINK_KINDS:
+                    if f.get(kind) in renamed:
+                        f[kind] = renamed[f[kind]]
+
+    @functools.cached_property
+    def ids(self) -> frozenset[str]:
+        """The ids of the ledger's IATI entries."""
+        return frozenset(e.id for e in self.held.rows)
+
+
+def _by_locator(held: list[Held], named: list[Record], taken: set[str]) -> dict[str, str]:
+    """record id -> the id of the ledger's entry (of ``held``, not in
+    ``taken``) citing the same item, for each record of an item with a ref
+    (``named``) whose id the ledger lacks (``_LedgerActivities.keep_ids``)."""
+    ids = {r.fields["id"] for r in named} | taken
+    free: dict[str, list] = {}
+    for e in held:
+        if e.id not in ids and e.sources:
+            free.setdefault(e.sources[0].locator, []).append(e)
+    known = {e.id for e in held}
+    renamed: dict[str, str] = {}
+    for r in named:
+        f = r.fields
+        waiting = free.get(f["source"][0]["locator"]) if f["id"] not in known else None
+        if waiting:
+            renamed[f["id"]] = waiting.pop(0).id
+    return renamed
+
+
+def _own_cite(sources: Iterable[Citation]) -> Citation | None:
+    """The citation the importer wrote: the first of an IATI document that
+    names an activity (a user's own citations come after it)."""
+    return next((c for c in sources if c.doc.startswith("iati-") and _LOCATOR.match(c.locator)),
+                None)
+
+
+def _unnamed(act_id: str, locator: str) -> str | None:
+    """What the locator of an item of the activity says of it when the item
+    has no ref, its position left out ("transaction #"; a budget's or planned
+    disbursement's period), else None (a transaction with a ref)."""
+    head = f"activity {act_id}, "
+    if not locator.startswith(head):
+        return None
+    rest = locator[len(head):]
+    if rest.startswith("transaction #"):
+        return "transaction #"
+    return rest if rest.startswith(("budget ", "planned disbursement ")) else None
+
+
+def _kind_tag(tags) -> str:
+    """The tag naming an item's type or status (iati-type-D,
+    iati-budget-status-1...): the importer's first after "iati"."""
+    return next((t for t in tags if t.startswith("iati-")), "")
+
+
+class _Unnamed:
+    """The items of one activity that have no ref (``_unnamed``), as read
+    again, and the ledger's entries of such items: each record is paired with
+    the entry of the same item (``settle``).
+
+    The content of an item: its kind and period (the locator, its position
+    left out), its type or status tag, currency and <value> as quoted (the
+    value-date and number), then (the entries read whole) its date, funder
+    and recipient.  Paired in turn: the same content, the positional id
+    preferred among equals, then an entry not withdrawn, then the first;
+    then, the rest, the same content but the value (the publisher changed
+    the figure), where one record and one entry give it; then by position
+    (an entry whose id the record's position gives, if no other record took
+    it, of the same type or status: an item whose date or funder the user
+    edited, as older versions paired them)."""
+
+    def __init__(self, act_id: str, held: list[Held], records: list[Record]):
+        self.act_id, self.records = act_id, records
+        self.named: list[Record] = []
+        self.items: list[tuple[Record, str]] = []       # (record, ``_unnamed``)
         for r in records:
-            f = r.fields
-            waiting = free.get(f["source"][0]["locator"]) if f["id"] not in known else None
-            if waiting:
-                renamed[f["id"]] = f["id"] = waiting.pop(0).id
-        for r in records if renamed else ():
-            for kind in LINK_KINDS:
-                if r.fields.get(kind) in renamed:
-                    r.fields[kind] = renamed[r.fields[kind]]
+            where = _unnamed(act_id, r.fields["source"][0]["locator"])
+            if where is None:
+                self.named.append(r)
+            else:
+                self.items.append((r, where))
+        named_ids = {r.fields["id"] for r in self.named}
+        self.held: list[tuple[Held, str]] = []
+        self.quote: dict[str, str] = {}       # entry id -> the quote of its own citation
+        for e in held:
+            cite = _own_cite(e.sources)
+            where = _unnamed(act_id, cite.locator) if cite is not None else None
+            if cite is not None and where is not None and e.id not in named_ids:
+                self.held.append((e, where))      # (an id a ref gives stays its)
+                self.quote[e.id] = cite.quote
+        self.paired: dict[int, str] = {}      # record index in ``items`` -> entry id
+        # the cheap pairing: where a record's positional id is the entry of the same
+        # item, and no other record or entry of the activity looks the same (a file
+        # imported again, unchanged)
+        cheap_r: dict[tuple, int] = {}
+        for r, where in self.items:
+            key = self._cheap(r.fields, where)
+            cheap_r[key] = cheap_r.get(key, 0) + 1
+        cheap_h: dict[tuple, list[Held]] = {}
+        for e, where in self.held:
+            cheap_h.setdefault((where, _kind_tag(e.tags), e.currency, self.quote[e.id]),
+                               []).append(e)
+        for k, (r, where) in enumerate(self.items):
+            key = self._cheap(r.fields, where)
+            got = cheap_h.get(key, [])
+            if cheap_r[key] == 1 and len(got) == 1 and got[0].id == r.fields["id"]:
+                self.paired[k] = got[0].id
+
+    @staticmethod
+    def _cheap(f: dict, where: str) -> tuple:
+        return (where, _kind_tag(f["tags"]), f["currency"], f["source"][0].get("quote", ""))
+
+    def waiting(self) -> list[Held]:
+        """The entries not yet paired, when a record is not either."""
+        if len(self.paired) == len(self.items):
+            return []
+        taken = set(self.paired.values())
+        return [e for e, _ in self.held if e.id not in taken]
+
+    def settle(self, views: Mapping[str, Entry], held_ids: frozenset[str]) -> dict[str, str]:
+        """record id (positional) -> the id it takes, where not its own."""
+        left = [k for k in range(len(self.items)) if k not in self.paired]
+        taken = set(self.paired.values())
+        entries = [views[e.id] for e, _ in self.held if e.id not in taken and e.id in views]
+        where_of = {e.id: w for e, w in self.held}
+
+        def content(f: dict, where: str) -> tuple:
+            return (*self._cheap(f, where), f["date"], f["funder"], f.get("recipient") or "")
+
+        def of_entry(e: Entry) -> tuple:
+            return (where_of[e.id], _kind_tag(e.tags), e.currency, self.quote[e.id], e.date,
+                    e.funder, e.recipient or "")
+
+        def pair(key_r, key_e, unique: bool) -> None:
+            nonlocal left
+            by: dict[tuple, list[Entry]] = {}
+            for e in entries:
+                if e.id not in taken:
+                    by.setdefault(key_e(e), []).append(e)
+            wanted: dict[tuple, int] = {}
+            for k in left:
+                kr = key_r(*self.items[k])
+                wanted[kr] = wanted.get(kr, 0) + 1
+            for k in left:
+                r, where = self.items[k]
+                kr = key_r(r, where)
+                got = [e for e in by.get(kr, ()) if e.id not in taken]
+                if not got or unique and (len(got) > 1 or wanted[kr] > 1):
+                    continue
+                own = r.fields["id"]
+                best = min(got, key=lambda e: (e.id != own, NOT_COUNTED in e.tags))
+                self.paired[k] = best.id
+                taken.add(best.id)
+            left = [k for k in left if k not in self.paired]
+
+        pair(lambda r, w: content(r.fields, w), of_entry, False)
+        # the same item, its figure changed: the content but the value
+        pair(lambda r, w: content(r.fields, w)[:3] + content(r.fields, w)[4:],
+             lambda e: of_entry(e)[:3] + of_entry(e)[4:], True)
+        # by position, as older versions paired every item: of the same type or status
+        free = {e.id: _kind_tag(e.tags) for e, _ in self.held if e.id not in taken}
+        for k in left:
+            r = self.items[k][0]
+            own = r.fields["id"]
+            if free.get(own, None) == _kind_tag(r.fields["tags"]):
+                self.paired[k] = own
+                taken.add(own)
+                del free[own]
+        renamed: dict[str, str] = {}
+        for k, eid in self.paired.items():
+            own = self.items[k][0].fields["id"]
+            if eid != own:
+                renamed[own] = eid
+        # a new item whose positional id an entry of another item holds, or a
+        # record paired above takes: an id none holds
+        used = set(taken) | {r.fields["id"] for r, _ in self.items} | {
+            r.fields["id"] for r in self.named}
+        for k, (r, _) in enumerate(self.items):
+            own = r.fields["id"]
+            if k not in self.paired and (own in held_ids or own in taken):
+                renamed[own] = _fresh(own, held_ids, used)
+                used.add(renamed[own])
+        return renamed
+
+
+def _fresh(own: str, held_ids: frozenset[str], used: set[str]) -> str:
+    """``own`` with the first ending -2, -3... that no entry holds and no
+    record takes."""
+    n = 2
+    while f"{own}-{n}" in held_ids or f"{own}-{n}" in used:
+        n += 1
+    return f"{own}-{n}"
 
 
 def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:
