@@ -52,7 +52,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.book import Book, Tables
+from ledger.book import Book, Tables, not_counted_mask
 from ledger.errors import LedgerError
 from ledger.model import LINK_KINDS, Problem
 from ledger.phrases.money import POINT, Convention, MarkCount, added, convention, decimal_mark
@@ -214,7 +214,8 @@ def _narrow(book, first, index: int):
             "period": pa.array(en["period"].astype(object).to_numpy(),
                                pa.string()).dictionary_encode(),
             # the day each starts: N weeks or days count their own dates' years
-            "start": pa.array(en["start"].fillna(en["date"]).to_numpy().astype("datetime64[D]"))}
+            "start": pa.array(en["start"].fillna(en["date"]).to_numpy().astype("datetime64[D]")),
+            "uncounted": pa.array(not_counted_mask(en["tags"]), pa.bool_())}
     links = book.tables.links
     for k in LINK_KINDS:
         target = [""] * len(en)
@@ -273,6 +274,8 @@ def id_pass(narrow, files: list[str], rejected=()) -> list[Problem]:
         amount=lambda i: Decimal(amounts[int(i)].as_py()), links=links,
         period=lambda i: periods[int(i)].as_py(), start=lambda i: starts[int(i)].as_py(),
         find=lambda _t: where.get("targets", []), duplicates=duplicates,
+        uncounted=np.flatnonzero(_whole(narrow.column("uncounted")).to_numpy(
+            zero_copy_only=False)).tolist(),
         rejected=rejected, hints=BULK_HINTS, check_quotes=False,
         limit=MAX_PROBLEMS_PER_RULE)
     return problems

@@ -1393,8 +1393,10 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
     primary = ~linked[group]
     loose = primary.copy()        # neither split nor linked: the duplicate rule's
     loose[part] = False
+    uncounted = None
     if "tags" in names:   # a figure kept but not counted is counted once at most
-        loose &= ~not_counted_mask(tags_text(tbl.column("tags")).to_numpy(zero_copy_only=False))
+        uncounted = not_counted_mask(tags_text(tbl.column("tags")).to_numpy(zero_copy_only=False))
+        loose &= ~uncounted
     pledges = _pledge_codes(live_firsts, loose, (col("funder"), col("purpose"), col("recipient"),
                                                  amount, cur), date_np)
     accounts = raw.accounts
@@ -1420,7 +1422,7 @@ def check_raw(raw: RawTables, documents, kept=None, rejected=(), *, own_only: bo
                              documents, pledges,
                              _first_names(live_group, col("funder"), col("purpose"), live)
                              if accounts is None else accounts, rejected, split_sums,
-                             period["label"], _starts(period["start"], date_np)),
+                             period["label"], _starts(period["start"], date_np), uncounted),
              group if live is None else np.where(live, live_group, -1),
              drop=raw.origin != "journal")
 
@@ -1724,7 +1726,7 @@ def _pledge_codes(firsts, loose, columns, date_np):
 def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, cur,
                     qualifier, entry_amount, link_entry, link_table, all_codes, n_ids,
                     no_src, documents, pledges=None, accounts=(), rejected=(), splits=(),
-                    periods=None, starts=None):
+                    periods=None, starts=None, uncounted=None):
     """``ledger.rules.across_entries`` over the table's entries (each at its
     first row: ``firsts``, the entries kept), with Arrow's id index:
     (problems, entries with errors).  ``duplicate_rows``: (row, the row of
@@ -1733,7 +1735,7 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
     entries kept.  ``link_entry``, ``link_table``: the links of the entries
     kept (``RawTables.links``), each one's entry among them.  ``no_src``:
     per entry kept, it cites nothing.  ``starts``: each row's first day
-    (``_starts``)."""
+    (``_starts``).  ``uncounted``: per row, tagged not counted."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -1783,7 +1785,8 @@ def _across_entries(raw, sid, firsts, group, first, first_row, duplicate_rows, c
         hints=raw.hints, check_quotes=quoted,
         accounts=accounts, limit=raw.limit, rejected=rejected, splits=splits,
         period=None if periods is None else lambda i: periods[firsts[i]],
-        start=None if starts is None else lambda i: _day(starts[firsts[i]]))
+        start=None if starts is None else lambda i: _day(starts[firsts[i]]),
+        uncounted=() if uncounted is None else np.flatnonzero(uncounted[firsts]).tolist())
 
 
 def _starts(start, date):

@@ -384,6 +384,7 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    limit: int | None = None,
                    period: Callable[[int], str] | None = None,
                    start: Callable[[int], dt.date | None] | None = None,
+                   uncounted: Iterable[int] = (),
                    ) -> tuple[list[Problem], set[int]]:
     """Every cross-entry problem, and the entries with errors.
 
@@ -407,7 +408,9 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
     ``period(i)``: entry ``i``'s period in words (the Book's ``period``), so
     that packages are measured over their periods (None: every amount is
     taken as a total); ``start(i)``: the day it starts (its period's start,
-    or its date), from which N weeks or days count their years."""
+    or its date), from which N weeks or days count their years.
+    ``uncounted``: the entries tagged not counted (a withdrawn IATI item, a
+    secondary record): left out of their package's sum, as of every total."""
     hints = {**JOURNAL_HINTS, **(hints or {})}
     out: list[Problem] = []
     bad: set[int] = set()
@@ -509,8 +512,11 @@ def across_entries(*, n: int, ids: Sequence[str], place: Callable[[int], tuple[s
                    f"the entry is {money(a)} {cur}", code="split-sum")
 
     # phased parts must not exceed their package, disbursements their pledge
+    # (a part not counted is in no total, so not in its package's either)
+    left_aside = set(uncounted)
     for kind, noun in (("part_of", "phased parts"), ("disburses", "disbursements")):
-        for pkg in packages(by_kind.get(kind, ()), currency, amount, qualifier,
+        counted = [p for p in by_kind.get(kind, ()) if p[0] not in left_aside]
+        for pkg in packages(counted, currency, amount, qualifier,
                             None if period is None else whole_amounts(amount, period, currency, start),
                             None if period is None else yearly_amounts(amount, currency)):
             pkg_cur = currency(pkg.package)

@@ -230,3 +230,35 @@ def test_a_figure_changed_after_a_removed_transaction_updates_its_own_entry(tmp_
         if k != 3:
             e = got[f"{DFID_ID}-t-{k}"]
             assert (e.date.isoformat(), e.amount) == (date, now[k - 2 if k > 3 else k - 1][1])
+
+
+GLOBAL_FUND = REAL / "global-fund.xml"             # 1 commitment, 13 disbursements, no refs
+GLOBAL_FUND_ID = "iati-47045-arm-202-g05-h-00"
+
+
+def test_a_withdrawn_disbursement_no_longer_fills_its_commitment(tmp_path, run_cli):
+    """The Global Fund's disbursement #3 taken out: the other twelve now fit
+    the commitment and the newer file links each to it; the withdrawn one,
+    in no total, no longer fills it, so none is refused and the ledger checks clean."""
+    book = tmp_path / "led"
+    _import(run_cli, GLOBAL_FUND, book)
+    act = "47045-ARM-202-G05-H-00"
+    first = _transactions(GLOBAL_FUND, act)
+    newer = _without(GLOBAL_FUND, act, 3, tmp_path / "v2" / GLOBAL_FUND.name)
+    # the twelve left add up to no more than the commitment (read from the raw XML)
+    assert sum(v for _, v in first[1:]) - first[2][1] <= first[0][1]
+    err = _import(run_cli, newer, book)
+    assert ", 0 rejected," in err, err
+    _check(run_cli, book)
+    assert counted_in_ledger(ledger.load(book)) == count_once(newer)
+    got = _entries(book)
+    gone = got[f"{GLOBAL_FUND_ID}-t-3"]
+    assert _withdrawn(gone) and gone.amount == first[2][1]
+    # its link stays (where the publisher said the money went); in no total, it fills nothing
+    assert [(ln.kind, ln.target) for ln in gone.links] == [("disburses", f"{GLOBAL_FUND_ID}-t-1")]
+    for k in range(2, len(first) + 1):
+        if k != 3:
+            e = got[f"{GLOBAL_FUND_ID}-t-{k}"]
+            assert [(ln.kind, ln.target) for ln in e.links] == [
+                ("disburses", f"{GLOBAL_FUND_ID}-t-1")]
+            assert (e.date.isoformat(), e.amount) == first[k - 1]
