@@ -304,8 +304,8 @@ _JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
 _MAX_JOINS = 8
 _WORDS = rf"(?:{_WORD})(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
 _WORDNUM = rf"(?:{_FRACTION}|a|an|{_WORDS}(?:{_HALF})?)"
-_WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
-                "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
+_WORD_SCALES = {"thousand": 3, "mille": 3, "million": 6, "millions": 6, "billion": 9,
+                "billions": 9, "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
 # a number with several scale words: "one million two hundred thousand",
 # "two million and fifty thousand", "one thousand and one million"

@@ -1,0 +1,38 @@
+"""Number words fix34 reads: French "mille" as a scale word ("trois cent
+mille euros"), a scale word standing on a larger one ("a thousand million
+pounds"), groups joined by a comma in descending scales ("one million, two
+hundred thousand pounds"), digits with several scale words ("1 million 200
+thousand pounds"), numbers sharing a scale "respectively", and a range's
+lower bound before an upper bound with tens after its hundreds."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ledger.phrases.extract import find_mentions
+from ledger.phrases.money import parse_amount
+
+
+def mentions(text):
+    return [(m.phrase, m.amount, m.currency, m.qualifier, m.upper) for m in find_mentions(text)]
+
+
+@pytest.mark.parametrize("text, figure", [
+    # by hand: 3 × 100 × 10^3
+    ("trois cent mille euros", 300_000),
+    # 2 × 10^6 + 3 × 100 × 10^3
+    ("deux millions trois cent mille euros", 2_300_000),
+    # 100 × 10^3; 10 × 10^3; (80 + 10) × 10^3; 2 × 10^3
+    ("cent mille euros", 100_000),
+    ("dix mille euros", 10_000),
+    ("quatre-vingt-dix mille euros", 90_000),
+    ("deux mille euros", 2_000),
+    # 2 × 100 × 10^6 + (60 + 10) × 10^3
+    ("deux cents millions soixante-dix mille euros", 200_070_000),
+    # 1 × 10^9 + (4 × 20) × 10^6
+    ("un milliard quatre-vingts millions d'euros", 1_080_000_000),
+])
+def test_french_mille_is_a_scale_word(text, figure):
+    assert mentions(f"L'aide est de {text}.") == [(text, Decimal(figure), "EUR", "exact", None)]
+    assert parse_amount(text).amount == Decimal(figure)
