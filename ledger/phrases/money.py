@@ -307,11 +307,23 @@ _WORDNUM = rf"(?:{_FRACTION}|a|an|{_WORDS}(?:{_HALF})?)"
 _WORD_SCALES = {"thousand": 3, "mille": 3, "million": 6, "millions": 6, "billion": 9,
                 "billions": 9, "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
+# a thousand standing on a larger scale multiplies it: "a thousand million"
+# (10^9), "one hundred thousand million" (10^11), "mille milliards" (10^12)
+_SCALE_RUN = (rf"(?:(?:thousand|mille){_WS}+(?:"
+              + "|".join(sorted((w for w, e in _WORD_SCALES.items() if e > 3), key=len, reverse=True))
+              + rf")|{_WORD_SCALE})")
+
+
+def _scale_exp(words: str) -> int:
+    """The power of ten of a scale word or a run of them ("thousand million": 9)."""
+    return sum(_WORD_SCALES[w] for w in words.lower().split())
+
+
 # a number with several scale words: "one million two hundred thousand",
 # "two million and fifty thousand", "one thousand and one million"
-_GROUP_END = rf"{_WS}+(?:{_WORD_SCALE})(?:{_WS}+and)?{_WS}+"
+_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+"
 _COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_WORD_SCALE})({_WS}+and)?{_WS}+)")
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})({_WS}+and)?{_WS}+)")
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -361,6 +373,10 @@ def _scaled_fraction(value: Fraction, exp: int, currency: str) -> tuple[Decimal,
     third of a million is no whole number of pence, so it is rounded to the
     currency's minor unit and read as "about" (``AmountMatch.inexact``)."""
     scaled = value * 10 ** exp
+    if len(str(scaled.numerator // scaled.denominator)) > _MAX_DIGITS:
+        raise MoneyError(f"a number in words of {len(str(scaled.numerator // scaled.denominator))} "
+                         f"digits is too many to be held exactly (at most {_MAX_DIGITS} "
+                         "significant digits)")
     exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
     if _ends(scaled):
         return _tidy_amount(exact), True
@@ -762,12 +778,12 @@ _RANGE_BARE_RE = re.compile(
     rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
     # in words: "between one and two million pounds", "two to three million"
     rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
-    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
+    rf"(?:{_WS}+(?P<ws>{_SCALE_RUN}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
 # an upper bound that is a number of hundreds of its scale: its lower bound
 # without scale words of its own shares them, as a reader hears it
 _HUNDREDS_OF_SCALE = re.compile(
-    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?){_WS}+(?:{_WORD_SCALE})(?![^\W\d_])", re.IGNORECASE)
+    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?){_WS}+(?:{_SCALE_RUN})(?![^\W\d_])", re.IGNORECASE)
 _BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
 
@@ -791,7 +807,7 @@ def _atom_re() -> re.Pattern:
     # ("twelve million"), then the currency: one copy of the currency table,
     # which is what compiling this pattern costs
     suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
+              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
     return re.compile(f"{prefix}|{suffix}")
@@ -816,7 +832,7 @@ def _atom_from(m: re.Match) -> AmountMatch:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
-        exp = _WORD_SCALES[m.group("ws").lower()]
+        exp = _scale_exp(m.group("ws"))
         start, words = _compound_start(m)
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
         return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
@@ -851,7 +867,7 @@ def _compound_groups(words: str, exp: int) -> list[tuple[str, int, bool]]:
     """"one million two hundred" before "thousand" → [("one", 6), ("two
     hundred", 3)]: each group's words and its scale word's power of ten."""
     parts = _GROUP_SPLIT.split(words)    # words, scale, "and" or None, words, …
-    return [(parts[i], _WORD_SCALES[parts[i + 1].lower()] if i + 1 < len(parts) else exp,
+    return [(parts[i], _scale_exp(parts[i + 1]) if i + 1 < len(parts) else exp,
              bool(i and parts[i - 1]))
             for i in range(0, len(parts), 3)]
 
@@ -886,7 +902,7 @@ def _compound_start(m: re.Match) -> tuple[int, str]:
     larger scale ends a range's lower bound, never multiplies it ("between
     five hundred thousand and one million pounds")."""
     words, start = m.group("wn"), m.start("wn")
-    groups = _compound_groups(words, _WORD_SCALES[m.group("ws").lower()])
+    groups = _compound_groups(words, _scale_exp(m.group("ws")))
     if len(groups) == 1:
         return start, words
     ok = True
@@ -933,7 +949,7 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     run_start = run_end = at
     anded = False     # the group joined to the one before by "and"
     for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
-        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()], anded)
+        group = (m.string[at:base + g.start()], _scale_exp(g.group(1)), anded)
         anded = bool(g.group(2))
         try:
             _compound_value([*run, group])
@@ -1097,7 +1113,7 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
             low = parse_number(n).scaleb(exp)
         else:
-            exp = _WORD_SCALES[b.group("ws").lower()] if b.group("ws") else atom.scale
+            exp = _scale_exp(b.group("ws")) if b.group("ws") else atom.scale
             words = b.group("w")
             if re.fullmatch(_BARE_FRACTION, words, re.IGNORECASE):
                 words += " a"     # "between a half and three quarters of a million"

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from ledger.phrases.extract import find_mentions
-from ledger.phrases.money import parse_amount
+from ledger.phrases.money import MoneyError, parse_amount
 
 
 def mentions(text):
@@ -36,3 +36,32 @@ def mentions(text):
 def test_french_mille_is_a_scale_word(text, figure):
     assert mentions(f"L'aide est de {text}.") == [(text, Decimal(figure), "EUR", "exact", None)]
     assert parse_amount(text).amount == Decimal(figure)
+
+
+@pytest.mark.parametrize("text, figure", [
+    # by hand: 1 × 10^3 × 10^6; 100 × 10^3 × 10^6; 5 × 10^3 × 10^6
+    ("a thousand million pounds", 1_000_000_000),
+    ("one hundred thousand million pounds", 100_000_000_000),
+    ("five thousand million pounds", 5_000_000_000),
+    # 1 × 10^9 + 200 × 10^3
+    ("one thousand million two hundred thousand pounds", 1_000_200_000),
+    # 2 × 10^3 × 10^9
+    ("deux mille milliards d'euros", 2_000_000_000_000),
+])
+def test_a_thousand_standing_on_a_larger_scale_multiplies_it(text, figure):
+    got = mentions(f"The fund gave {text}.")
+    assert [(p, a) for p, a, *_ in got] == [(text, Decimal(figure))]
+    assert parse_amount(text).amount == Decimal(figure)
+
+
+def test_a_range_to_a_thousand_million_shares_it():
+    # 2 × 10^9 to 3 × 10^9
+    assert mentions("between two and three thousand million pounds") == [
+        ("between two and three thousand million pounds", Decimal(2_000_000_000), "GBP",
+         "range", Decimal(3_000_000_000))]
+
+
+def test_a_number_in_words_too_large_to_hold_is_refused_not_rounded():
+    # ((1 × 10^3 + 1) × 10^6 + 1) × 10^9 + 1) × 10^12: 31 digits
+    with pytest.raises(MoneyError, match="too many to be held exactly"):
+        parse_amount("one thousand one million one billion one trillion pounds")
