@@ -320,10 +320,16 @@ def _scale_exp(words: str) -> int:
 
 
 # a number with several scale words: "one million two hundred thousand",
-# "two million and fifty thousand", "one thousand and one million"
-_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+"
+# "two million and fifty thousand", "one thousand and one million", "one
+# million, two hundred thousand" (a comma only before a smaller scale)
+_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
 _COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})({_WS}+and)?{_WS}+)")
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
+
+
+def _join(comma: str | None, anded: str | None) -> str:
+    """How a group is joined to the one before: "", " and", "," or ", and"."""
+    return ("," if comma else "") + (" and" if anded else "")
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -863,28 +869,33 @@ def _atom_from(m: re.Match) -> AmountMatch:
                        exp, prefixed, inexact=not exact)
 
 
-def _compound_groups(words: str, exp: int) -> list[tuple[str, int, bool]]:
-    """"one million two hundred" before "thousand" → [("one", 6), ("two
-    hundred", 3)]: each group's words and its scale word's power of ten."""
-    parts = _GROUP_SPLIT.split(words)    # words, scale, "and" or None, words, …
+def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
+    """"one million, two hundred" before "thousand" → [("one", 6, ""), ("two
+    hundred", 3, ",")]: each group's words, its scale word's power of ten
+    and how it is joined to the group before (``_join``)."""
+    parts = _GROUP_SPLIT.split(words)    # words, scale, ",", "and", words, …
     return [(parts[i], _scale_exp(parts[i + 1]) if i + 1 < len(parts) else exp,
-             bool(i and parts[i - 1]))
-            for i in range(0, len(parts), 3)]
+             _join(parts[i - 2], parts[i - 1]) if i else "")
+            for i in range(0, len(parts), 4)]
 
 
-def _compound_value(groups: list[tuple[str, int, bool]]) -> Fraction:
-    """Groups (words, scale, joined by "and") read as one number: a smaller
-    scale adds ("one million two hundred thousand", "two million and fifty
-    thousand"), a scale above all before multiplies them ("one hundred
-    thousand million"); NotANumber otherwise ("five million and two
-    million": two amounts), and for a larger scale after "and" ("five
-    thousand and two million pounds" is £5,000 and £2m, never £5,002m)."""
+def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
+    """Groups (words, scale, join) read as one number: a smaller scale adds
+    ("one million two hundred thousand", "two million and fifty thousand",
+    "one million, two hundred thousand"), a scale above all before
+    multiplies them ("one hundred thousand two million" as said); NotANumber
+    otherwise ("five million and two million": two amounts), for a larger
+    scale after "and" or a comma ("five thousand and two million pounds" is
+    £5,000 and £2m, never £5,002m), and for a group after a comma that does
+    not fit below the scale before it ("one million, two thousand thousand")."""
     total, top, last = Fraction(0), -1, None
-    for words, exp, *joined in groups:
+    for words, exp, join in groups:
         v = _number_words(words)
         if last is None or exp < last:
+            if "," in join and last is not None and v * 10 ** exp >= 10 ** last:
+                raise NotANumber(f"not one number: {words!r}")
             total += v * 10 ** exp
-        elif exp > top and not any(joined):
+        elif exp > top and not join:
             total = (total + v) * 10 ** exp
         else:
             raise NotANumber(f"not one number: {words!r}")
@@ -897,26 +908,26 @@ _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECAS
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
     """Where a number with several scale words starts, and its words: the
-    whole of them when they read as one number, else only the last group
-    ("five million and two million pounds" is £2m here).  After "between" a
-    larger scale ends a range's lower bound, never multiplies it ("between
-    five hundred thousand and one million pounds")."""
+    longest run of its last groups that reads as one number ("five million
+    and one million, two hundred thousand pounds" is £1.2m here).  After
+    "between" a larger scale ends a range's lower bound, never multiplies it
+    ("between five hundred thousand and one million pounds")."""
     words, start = m.group("wn"), m.start("wn")
     groups = _compound_groups(words, _scale_exp(m.group("ws")))
     if len(groups) == 1:
         return start, words
-    ok = True
-    try:
-        _compound_value(groups)
-    except NotANumber:
-        ok = False
-    if ok and _BETWEEN_BEFORE.search(m.string, 0, start) and any(
-            b[1] > a[1] for a, b in zip(groups, groups[1:])):
-        ok = False
-    if ok:
-        return start, words
-    last = list(_GROUP_SPLIT.finditer(words))[-1]
-    return start + last.end(), words[last.end():]
+    between = _BETWEEN_BEFORE.search(m.string, 0, start) is not None
+    cuts = [0, *(g.end() for g in _GROUP_SPLIT.finditer(words))]
+    for i in range(len(groups) - 1):
+        run = [(groups[i][0], groups[i][1], ""), *groups[i + 1:]]
+        try:
+            _compound_value(run)
+        except NotANumber:
+            continue
+        if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
+            continue
+        return start + cuts[i], words[cuts[i]:]
+    return start + cuts[-1], words[cuts[-1]:]
 
 
 def _compound_words(words: str, exp: int) -> Fraction:
@@ -941,27 +952,32 @@ def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     """The amounts before ``last`` that end in a scale word of their own
     and share its currency: "five million and two million pounds" is £5m
     and £2m, each the longest run of groups that reads as one number
-    (after "between" the first is a range's lower bound instead)."""
+    (after "between" the first is a range's lower bound instead).  A run a
+    comma parts from what follows is no amount ("two million, three million
+    pounds" reads £3m only, as a list of numbers does: the comma joins
+    only a smaller scale)."""
     if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
         return
     base = at = m.start("wn")
-    run: list[tuple[str, int, bool]] = []
+    run: list[tuple[str, int, str]] = []
     run_start = run_end = at
-    anded = False     # the group joined to the one before by "and"
+    join = ""     # how the group is joined to the one before (_join)
     for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
-        group = (m.string[at:base + g.start()], _scale_exp(g.group(1)), anded)
-        anded = bool(g.group(2))
+        group = (m.string[at:base + g.start()], _scale_exp(g.group(1)), join)
+        join = _join(g.group(2), g.group(3))
         try:
             _compound_value([*run, group])
             run.append(group)
         except NotANumber:
-            yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+            if "," not in group[2]:
+                yield from _run_atom(m.string, run, run_start, run_end, last.currency)
             run, run_start = [group], at
         run_end, at = base + g.end(1), base + g.end()
-    yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+    if "," not in join:
+        yield from _run_atom(m.string, run, run_start, run_end, last.currency)
 
 
-def _run_atom(text: str, run: list[tuple[str, int, bool]], start: int, end: int,
+def _run_atom(text: str, run: list[tuple[str, int, str]], start: int, end: int,
               currency: str) -> Iterator[AmountMatch]:
     try:
         value, exact = _scaled_fraction(_compound_value(run), 0, currency)

@@ -65,3 +65,40 @@ def test_a_number_in_words_too_large_to_hold_is_refused_not_rounded():
     # ((1 × 10^3 + 1) × 10^6 + 1) × 10^9 + 1) × 10^12: 31 digits
     with pytest.raises(MoneyError, match="too many to be held exactly"):
         parse_amount("one thousand one million one billion one trillion pounds")
+
+
+@pytest.mark.parametrize("text, figure", [
+    # by hand: 1 × 10^6 + 200 × 10^3
+    ("one million, two hundred thousand pounds", 1_200_000),
+    # 1 × 10^6 + 50 × 10^3
+    ("one million, and fifty thousand pounds", 1_050_000),
+    # 3 × 10^9 + 400 × 10^6 + 20 × 10^3
+    ("three billion, four hundred million, twenty thousand pounds", 3_400_020_000),
+    # 2 × 10^6 + 300 × 10^3
+    ("deux millions, trois cent mille euros", 2_300_000),
+])
+def test_a_comma_joins_groups_of_descending_scales(text, figure):
+    got = mentions(f"The fund gave {text}.")
+    assert [(p, a, q) for p, a, _, q, _ in got] == [(text, Decimal(figure), "exact")]
+    assert parse_amount(text).amount == Decimal(figure)
+
+
+@pytest.mark.parametrize("text, read", [
+    # equal or rising scales after a comma are a list: its last figure, as
+    # "two, three and four million pounds" reads
+    ("two million, three million pounds", [("three million pounds", 3_000_000)]),
+    ("five thousand, two million pounds", [("two million pounds", 2_000_000)]),
+    ("one million, two million and three million pounds",
+     [("two million", 2_000_000), ("three million pounds", 3_000_000)]),
+])
+def test_a_comma_never_joins_equal_or_rising_scales(text, read):
+    got = mentions(f"The fund gave {text}.")
+    assert [(p, a) for p, a, *_ in got] == [(p, Decimal(a)) for p, a in read]
+
+
+def test_the_last_run_that_reads_as_one_number_is_the_figure():
+    # 5 × 10^6, then 1 × 10^6 + 200 × 10^3 (not £1m and £200,000 apart)
+    for text in ("five million and one million two hundred thousand pounds",
+                 "five million and one million, two hundred thousand pounds"):
+        got = mentions(f"The fund gave {text}.")
+        assert [a for _, a, *_ in got] == [Decimal(5_000_000), Decimal(1_200_000)], text
