@@ -800,6 +800,12 @@ def _alt(items, *, ci=False) -> str:
     return f"(?i:{body})" if ci else f"(?:{body})"
 
 
+# digits with several scale words: "1 million 200 thousand pounds" (the
+# groups before the last; no comma: "5 million, 2 thousand" is a list)
+_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
+_DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
+
+
 @functools.lru_cache(maxsize=1)
 def _atom_re() -> re.Pattern:
     t = _table()
@@ -812,7 +818,8 @@ def _atom_re() -> re.Pattern:
     # digits with an optional scale, or written-out numbers with a scale word
     # ("twelve million"), then the currency: one copy of the currency table,
     # which is what compiling this pattern costs
-    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<dn>{_DIGIT_GROUPS})?(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?"
+              rf"(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
               rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
@@ -832,8 +839,32 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
+def _digit_groups(m: re.Match) -> int | None:
+    """The value of "1 million 200 thousand" before a currency, as said:
+    scales descending, each group below the one before; None when the
+    digits are no one number ("5 million 2 million pounds": £2m only)."""
+    last_num, last_scale = m.group("sn"), m.group("ss")
+    if not last_scale or m.group("sv") or not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+        return None
+    groups = [(int(g.group(1)), _scale_exp(g.group(2)))
+              for g in _DIGIT_GROUP_RE.finditer(m.group("dn"))]
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
+    total, above = 0, None
+    for v, exp in groups:
+        if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
+            return None
+        total, above = total + v * 10 ** exp, exp
+    return total
+
+
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
+    if m.group("dn") is not None:
+        whole = _digit_groups(m)
+        code = _code(m.group("sc"))
+        if whole is not None and code is not None:
+            start, exp = m.start("dn"), _SCALES[m.group("ss").lower()]
+            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
     if m.group("wn") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
@@ -865,7 +896,8 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
         value, exact = _scaled_fraction(int(num) + _VULGAR[vulgar], exp, code)
-    return AmountMatch(m.start(), end, value, code, m.string[m.start():end],
+    begin = m.start("sn") if m.group("dn") is not None else m.start()
+    return AmountMatch(begin, end, value, code, m.string[begin:end],
                        exp, prefixed, inexact=not exact)
 
 

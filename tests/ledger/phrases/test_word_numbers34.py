@@ -102,3 +102,34 @@ def test_the_last_run_that_reads_as_one_number_is_the_figure():
                  "five million and one million, two hundred thousand pounds"):
         got = mentions(f"The fund gave {text}.")
         assert [a for _, a, *_ in got] == [Decimal(5_000_000), Decimal(1_200_000)], text
+
+
+@pytest.mark.parametrize("text, figure", [
+    # by hand: 1 × 10^6 + 200 × 10^3; 12 × 10^6 + 500 × 10^3; 2 × 10^6 + 300 × 10^3
+    ("1 million 200 thousand pounds", 1_200_000),
+    ("1 million and 200 thousand pounds", 1_200_000),
+    ("12 million 500 thousand euros", 12_500_000),
+    ("2 millions 300 mille euros", 2_300_000),
+    # 3 × 10^9 + 40 × 10^6 + 5 × 10^3
+    ("3 billion 40 million 5 thousand dollars", 3_040_005_000),
+])
+def test_digits_with_several_scale_words_read_whole(text, figure):
+    got = mentions(f"In 2019 the fund gave {text}.")
+    assert [(p, a, q) for p, a, _, q, _ in got] == [(text, Decimal(figure), "exact")]
+    assert parse_amount(text).amount == Decimal(figure)
+
+
+@pytest.mark.parametrize("text, phrase, figure", [
+    # no one number: the last figure alone, as before
+    ("5 million, 2 thousand pounds", "2 thousand pounds", 2_000),
+    ("5 million 2 million pounds", "2 million pounds", 2_000_000),
+    ("1 million 1500 thousand pounds", "1500 thousand pounds", 1_500_000),
+    ("1 million 200 pounds", "200 pounds", 200),
+])
+def test_digits_that_are_no_one_number_read_their_last_figure(text, phrase, figure):
+    got = mentions(f"The fund gave {text}.")
+    assert [(p, a) for p, a, *_ in got] == [(phrase, Decimal(figure))]
+
+
+def test_digits_with_several_scale_words_without_a_currency_are_no_amount():
+    assert mentions("It reached 5 million 200 thousand people.") == []
