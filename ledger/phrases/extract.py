@@ -130,6 +130,7 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
+    owners: list = []         # each mention's amount (AmountMatch)
     consumed_to = -1
     lead: tuple[int, Period] | None = None    # (sentence start, period stated before)
     for k, atom in enumerate(atoms):
@@ -213,7 +214,21 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             code = settle_cfa(context) if context is not None else CFA_FRANC
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
-    return mentions
+        owners.append(atom)
+    return _respective_periods(mentions, owners)
+
+
+def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
+    """"six and seven million pounds respectively over three years": the
+    numbers listed before the amount take its period, said once for all."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        if atoms[i].respective and not out[i].period_text and not out[i].period_before:
+            nxt = out[i + 1]
+            out[i] = replace(out[i], period=nxt.period, per=nxt.per, over_years=nxt.over_years,
+                             fiscal_year=nxt.fiscal_year, period_before=nxt.period_before,
+                             period_unread=nxt.period_unread)
+    return out
 
 
 # Period words a journal cannot record (a month's, a week's rate; an end

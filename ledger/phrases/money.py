@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -747,6 +748,7 @@ class AmountMatch:
     scale: int = 0        # the power of ten its scale word gave ("m": 6)
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
+    respective: bool = False  # "six" of "six and seven million pounds respectively"
 
 
 _QUALIFIER_WORDS = {
@@ -977,7 +979,57 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
             continue
         if m.group("wn") is not None and atom.start > m.start("wn"):
             yield from _own_scale_atoms(m, atom)
+        elif _RESPECTIVELY.match(text, atom.end):
+            yield from _respective_atoms(m, atom)
         yield atom
+
+
+# "six and seven million pounds respectively": each number before the
+# amount takes its scale and currency (never their sum, never one range)
+_RESPECTIVELY = re.compile(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_])", re.IGNORECASE)
+_MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back linear
+
+
+@functools.lru_cache(maxsize=2)
+def _respective_re(words: bool) -> re.Pattern:
+    item = _WORDS if words else rf"(?<![.,]){_NUM}(?!\d)"
+    return re.compile(
+        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}*){{0,{_MAX_RESPECTIVE - 1}}}{item})"
+        rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE)
+
+
+_ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}*")
+
+
+def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
+    """The numbers listed before ``last`` when "respectively" follows it, as
+    amounts of its scale and currency; none when the amount's own number has
+    several scale words or a fraction, or a range opens the list."""
+    words = m.group("wn") is not None
+    if last.prefixed or (words and (_GROUP_SPLIT.search(m.group("wn"))
+                                    or not re.fullmatch(_WORDS, m.group("wn"), re.IGNORECASE))) \
+            or (not words and (m.group("dn") or m.group("sv"))):
+        return
+    window = max(0, last.start - 400)
+    lst = _respective_re(words).search(m.string, window, last.start)
+    if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()):
+        return
+    found, at = [], lst.start("items")
+    for item in _ITEM_SPLIT.split(lst.group("items")):
+        start = m.string.index(item, at)
+        at = start + len(item)
+        try:
+            if words:
+                value, exact = _scaled_fraction(_number_words(item), last.scale, last.currency)
+            else:
+                value, exact = parse_number(item).scaleb(last.scale), True
+        except NotANumber:
+            return
+        if not _holdable(value) or value <= 0:
+            return
+        found.append(AmountMatch(start, at, _tidy_amount(value), last.currency, item, last.scale,
+                                 inexact=not exact, respective=True))
+    yield from found
 
 
 def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
@@ -1406,7 +1458,12 @@ def _diagnose(s: str, text: str) -> str:
     """Say what is wrong with a phrase that has no recognisable amount."""
     if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
         return f"{_NOT_POSITIVE} in {text!r}"
-    first = next(iter_atoms(s), None)
+    atoms = list(itertools.islice(iter_atoms(s), _MAX_RESPECTIVE + 1))
+    if len(atoms) > 1 and atoms[0].respective and atoms[0].start == 0:
+        listed = ", ".join(f"{plain_decimal(a.amount)} {a.currency}" for a in atoms)
+        return (f"{text!r} is {len(atoms)} amounts ({listed}), not one: record each in an "
+                "entry of its own")
+    first = atoms[0] if atoms else None
     if first is not None and first.start > 0:
         return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"
     if not re.search(r"\d", s):

@@ -133,3 +133,45 @@ def test_digits_that_are_no_one_number_read_their_last_figure(text, phrase, figu
 
 def test_digits_with_several_scale_words_without_a_currency_are_no_amount():
     assert mentions("It reached 5 million 200 thousand people.") == []
+
+
+@pytest.mark.parametrize("text, read", [
+    # by hand: each number times 10^6, in pounds
+    ("six and seven million pounds respectively", [("six", 6_000_000),
+                                                   ("seven million pounds", 7_000_000)]),
+    ("two, three and four million pounds, respectively",
+     [("two", 2_000_000), ("three", 3_000_000), ("four million pounds", 4_000_000)]),
+    ("twenty-one and thirty million pounds respectively",
+     [("twenty-one", 21_000_000), ("thirty million pounds", 30_000_000)]),
+    ("6 and 7.5 million pounds respectively", [("6", 6_000_000),
+                                               ("7.5 million pounds", 7_500_000)]),
+    ("six et sept millions de livres respectivement",
+     [("six", 6_000_000), ("sept millions de livres", 7_000_000)]),
+])
+def test_numbers_sharing_a_scale_respectively_are_amounts_of_their_own(text, read):
+    got = mentions(f"The two funds got {text}.")
+    assert [(p, a, c, q) for p, a, c, q, _ in got] == [
+        (p, Decimal(a), "GBP", "exact") for p, a in read]
+
+
+def test_without_respectively_the_numbers_are_no_sum_and_no_list():
+    # docs/phrases.md: "two and three million pounds" reads its last figure
+    assert [(p, a) for p, a, *_ in mentions("They got six and seven million pounds.")] == [
+        ("seven million pounds", Decimal(7_000_000))]
+
+
+def test_between_before_a_list_respectively_is_still_a_range():
+    assert mentions("between six and seven million pounds respectively") == [
+        ("between six and seven million pounds", Decimal(6_000_000), "GBP", "range",
+         Decimal(7_000_000))]
+
+
+def test_the_numbers_listed_take_the_amounts_period():
+    got = find_mentions("The funds got six and seven million pounds respectively over three years.")
+    assert [(m.amount, m.over_years) for m in got] == [(Decimal(6_000_000), 3),
+                                                       (Decimal(7_000_000), 3)]
+
+
+def test_parse_amount_says_a_respective_list_is_several_amounts():
+    with pytest.raises(MoneyError, match="is 2 amounts .6000000 GBP, 7000000 GBP., not one"):
+        parse_amount("six and seven million pounds respectively")
