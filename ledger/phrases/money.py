@@ -788,10 +788,12 @@ _RANGE_BARE_RE = re.compile(
     rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
     rf"(?:{_WS}+(?P<ws>{_SCALE_RUN}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
-# an upper bound that is a number of hundreds of its scale: its lower bound
-# without scale words of its own shares them, as a reader hears it
+# an upper bound that counts hundreds of its scale: its lower bound without
+# scale words of its own shares them (not the tens after them: "between two
+# and three hundred and fifty thousand" is 200,000 to 350,000), as a reader hears it
 _HUNDREDS_OF_SCALE = re.compile(
-    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?){_WS}+(?:{_SCALE_RUN})(?![^\W\d_])", re.IGNORECASE)
+    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?)(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
+    rf"{_WS}+(?:{_SCALE_RUN})(?![^\W\d_])", re.IGNORECASE)
 _BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
 

@@ -175,3 +175,17 @@ def test_the_numbers_listed_take_the_amounts_period():
 def test_parse_amount_says_a_respective_list_is_several_amounts():
     with pytest.raises(MoneyError, match="is 2 amounts .6000000 GBP, 7000000 GBP., not one"):
         parse_amount("six and seven million pounds respectively")
+
+
+@pytest.mark.parametrize("text, low, high", [
+    # by hand: the lower bound takes the upper's "hundred" and scale, not its
+    # tens: 2 × 100 × 10^3 (of the hearings 200,000 and 250,000 the smaller;
+    # "between two and three hundred thousand" is 200,000 likewise)
+    ("between two and three hundred and fifty thousand pounds", 200_000, 350_000),
+    ("two to three hundred and fifty thousand pounds", 200_000, 350_000),
+    ("entre deux et trois cent cinquante mille livres", 200_000, 350_000),
+    # ten counts no hundreds below 2.5 hundred: 10 × 10^3
+    ("between ten and two hundred and fifty thousand pounds", 10_000, 250_000),
+])
+def test_a_lower_bound_shares_hundreds_before_tens(text, low, high):
+    assert mentions(f"It cost {text}.") == [(text, Decimal(low), "GBP", "range", Decimal(high))]
