@@ -810,6 +810,11 @@ _DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+)
 _DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
 
 
+# French "mille" is a thousand with no number before it ("mille euros",
+# "mille milliards d'euros"); English "thousand" takes one ("a thousand")
+_BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
+
+
 @functools.lru_cache(maxsize=1)
 def _atom_re() -> re.Pattern:
     t = _table()
@@ -824,7 +829,8 @@ def _atom_re() -> re.Pattern:
     # which is what compiling this pattern costs
     suffix = (rf"(?:(?<![\w.,$£€¥])(?P<dn>{_DIGIT_GROUPS})?(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?"
               rf"(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
+              rf"|(?<![\w$£€¥-])(?:(?P<wn>(?i:{_COMPOUND})){_WS}+|{_BARE_MILLE})"
+              rf"(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
     return re.compile(f"{prefix}|{suffix}")
@@ -869,11 +875,14 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if whole is not None and code is not None:
             start, exp = m.start("dn"), _SCALES[m.group("ss").lower()]
             return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
-    if m.group("wn") is not None:
+    if m.group("ws") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _scale_exp(m.group("ws"))
+        if m.group("wn") is None:     # "mille euros"
+            start = m.start("ws")
+            return AmountMatch(start, end, Decimal(10) ** exp, code, m.string[start:end], exp)
         start, words = _compound_start(m)
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
         return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
@@ -1008,7 +1017,7 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     amounts of its scale and currency; none when the amount's own number has
     several scale words or a fraction, or a range opens the list."""
     words = m.group("wn") is not None
-    if last.prefixed or (words and (_GROUP_SPLIT.search(m.group("wn"))
+    if last.prefixed or m.group("ws") is not None and not words or (words and (_GROUP_SPLIT.search(m.group("wn"))
                                     or not re.fullmatch(_WORDS, m.group("wn"), re.IGNORECASE))) \
             or (not words and (m.group("dn") or m.group("sv"))):
         return

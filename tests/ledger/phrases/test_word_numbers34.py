@@ -189,3 +189,17 @@ def test_parse_amount_says_a_respective_list_is_several_amounts():
 ])
 def test_a_lower_bound_shares_hundreds_before_tens(text, low, high):
     assert mentions(f"It cost {text}.") == [(text, Decimal(low), "GBP", "range", Decimal(high))]
+
+
+@pytest.mark.parametrize("text, figure", [
+    # "mille" alone is a thousand: 10^3; 10^3 × 10^9
+    ("mille euros", 1_000),
+    ("mille milliards d'euros", 1_000_000_000_000),
+])
+def test_french_mille_alone_is_a_thousand(text, figure):
+    assert mentions(f"Il a reçu {text}.") == [(text, Decimal(figure), "EUR", "exact", None)]
+    assert parse_amount(text).amount == Decimal(figure)
+
+
+def test_a_word_that_starts_with_mille_is_no_amount():
+    assert mentions("Du millet euros.") == []
