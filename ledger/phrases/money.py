@@ -811,8 +811,10 @@ _DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORE
 
 
 # French "mille" is a thousand with no number before it ("mille euros",
-# "mille milliards d'euros"); English "thousand" takes one ("a thousand")
+# "mille milliards d'euros", "un million mille euros"); English "thousand"
+# takes one ("a thousand")
 _BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
+_GROUPS = rf"(?:{_WORDNUM}{_GROUP_END}){{1,3}}"
 
 
 @functools.lru_cache(maxsize=1)
@@ -829,7 +831,7 @@ def _atom_re() -> re.Pattern:
     # which is what compiling this pattern costs
     suffix = (rf"(?:(?<![\w.,$£€¥])(?P<dn>{_DIGIT_GROUPS})?(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?"
               rf"(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?:(?P<wn>(?i:{_COMPOUND})){_WS}+|{_BARE_MILLE})"
+              rf"|(?<![\w$£€¥-])(?:(?P<wn>(?i:{_COMPOUND}){_WS}+|(?i:{_GROUPS}){_BARE_MILLE})|{_BARE_MILLE})"
               rf"(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
@@ -935,7 +937,7 @@ def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
     not fit below the scale before it ("one million, two thousand thousand")."""
     total, top, last = Fraction(0), -1, None
     for words, exp, join in groups:
-        v = _number_words(words)
+        v = _number_words(words) if words.strip() else 1     # "un million mille"
         if last is None or exp < last:
             if "," in join and last is not None and v * 10 ** exp >= 10 ** last:
                 raise NotANumber(f"not one number: {words!r}")
@@ -1017,8 +1019,9 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     amounts of its scale and currency; none when the amount's own number has
     several scale words or a fraction, or a range opens the list."""
     words = m.group("wn") is not None
-    if last.prefixed or m.group("ws") is not None and not words or (words and (_GROUP_SPLIT.search(m.group("wn"))
-                                    or not re.fullmatch(_WORDS, m.group("wn"), re.IGNORECASE))) \
+    if last.prefixed or m.group("ws") is not None and not words or (words and (
+            _GROUP_SPLIT.search(m.group("wn"))
+            or not re.fullmatch(_WORDS, m.group("wn").strip(), re.IGNORECASE))) \
             or (not words and (m.group("dn") or m.group("sv"))):
         return
     window = max(0, last.start - 400)

@@ -195,6 +195,9 @@ def test_a_lower_bound_shares_hundreds_before_tens(text, low, high):
     # "mille" alone is a thousand: 10^3; 10^3 × 10^9
     ("mille euros", 1_000),
     ("mille milliards d'euros", 1_000_000_000_000),
+    # 1 × 10^6 + 10^3; 2 × 10^9 + 3 × 10^6 + 10^3
+    ("un million mille euros", 1_001_000),
+    ("deux milliards trois millions mille euros", 2_003_001_000),
 ])
 def test_french_mille_alone_is_a_thousand(text, figure):
     assert mentions(f"Il a reçu {text}.") == [(text, Decimal(figure), "EUR", "exact", None)]
