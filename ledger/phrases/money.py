@@ -1004,14 +1004,17 @@ _MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back
 
 
 @functools.lru_cache(maxsize=2)
-def _respective_re(words: bool) -> re.Pattern:
-    item = _WORDS if words else rf"(?<![.,]){_NUM}(?!\d)"
-    return re.compile(
-        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}*){{0,{_MAX_RESPECTIVE - 1}}}{item})"
-        rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE)
+def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
+    """The list before the amount, and a number and comma before that list
+    (a list longer than the bound: read none of it)."""
+    item = rf"(?:{_WORDS})" if words else rf"(?<![.,])(?:{_NUM})(?!\d)"
+    return (re.compile(
+        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
+        rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE),
+        re.compile(rf"(?<![\w.,$£€¥-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
 
 
-_ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}*")
+_ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
 
 
 def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
@@ -1025,10 +1028,13 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
             or (not words and (m.group("dn") or m.group("sv"))):
         return
     window = max(0, last.start - 400)
-    lst = _respective_re(words).search(m.string, window, last.start)
-    if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()):
+    listed, more = _respective_re(words)
+    lst = listed.search(m.string, window, last.start)
+    if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()) \
+            or more.search(m.string, window, lst.start()):
         return
-    found, at = [], lst.start("items")
+    found: list[AmountMatch] = []
+    at = lst.start("items")
     for item in _ITEM_SPLIT.split(lst.group("items")):
         start = m.string.index(item, at)
         at = start + len(item)
@@ -1039,6 +1045,9 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
                 value, exact = parse_number(item).scaleb(last.scale), True
         except NotANumber:
             return
+        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
+            found = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
+            continue
         if not _holdable(value) or value <= 0:
             return
         found.append(AmountMatch(start, at, _tidy_amount(value), last.currency, item, last.scale,

@@ -206,3 +206,18 @@ def test_french_mille_alone_is_a_thousand(text, figure):
 
 def test_a_word_that_starts_with_mille_is_no_amount():
     assert mentions("Du millet euros.") == []
+
+
+@pytest.mark.parametrize("text, read", [
+    # a year before the list is no item of it (£2,020m otherwise)
+    ("In 2020, 6 and 7 million pounds respectively.", [("6", 6_000_000),
+                                                       ("7 million pounds", 7_000_000)]),
+    # digits grouped by commas are one item each: 1,500 × 10^3 and 2,000 × 10^3
+    ("They got 1,500 and 2,000 thousand pounds respectively.",
+     [("1,500", 1_500_000), ("2,000 thousand pounds", 2_000_000)]),
+    # a list longer than six numbers is read as before: its last figure
+    ("They got six, seven, eight, nine, ten, eleven, twelve and two million pounds "
+     "respectively.", [("two million pounds", 2_000_000)]),
+])
+def test_a_respective_list_stops_at_what_is_no_item(text, read):
+    assert [(p, a) for p, a, *_ in mentions(text)] == [(p, Decimal(a)) for p, a in read]
