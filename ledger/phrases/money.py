@@ -324,7 +324,6 @@ def _scale_exp(words: str) -> int:
 # "two million and fifty thousand", "one thousand and one million", "one
 # million, two hundred thousand" (a comma only before a smaller scale)
 _GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
-_COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
 _GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
 
 
@@ -814,7 +813,9 @@ _DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORE
 # "mille milliards d'euros", "un million mille euros"); English "thousand"
 # takes one ("a thousand")
 _BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
-_GROUPS = rf"(?:{_WORDNUM}{_GROUP_END}){{1,3}}"
+# the groups, then the last number before the scale word or a bare "mille"
+# (one pass: trying the groups twice would double the cost of number words)
+_WORD_AMOUNT = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}(?:{_WORDNUM}{_WS}+|{_BARE_MILLE})"
 
 
 @functools.lru_cache(maxsize=1)
@@ -831,7 +832,7 @@ def _atom_re() -> re.Pattern:
     # which is what compiling this pattern costs
     suffix = (rf"(?:(?<![\w.,$£€¥])(?P<dn>{_DIGIT_GROUPS})?(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?"
               rf"(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?:(?P<wn>(?i:{_COMPOUND}){_WS}+|(?i:{_GROUPS}){_BARE_MILLE})|{_BARE_MILLE})"
+              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_WORD_AMOUNT}))"
               rf"(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
@@ -882,9 +883,6 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _scale_exp(m.group("ws"))
-        if m.group("wn") is None:     # "mille euros"
-            start = m.start("ws")
-            return AmountMatch(start, end, Decimal(10) ** exp, code, m.string[start:end], exp)
         start, words = _compound_start(m)
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
         return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
@@ -1022,7 +1020,7 @@ def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     amounts of its scale and currency; none when the amount's own number has
     several scale words or a fraction, or a range opens the list."""
     words = m.group("wn") is not None
-    if last.prefixed or m.group("ws") is not None and not words or (words and (
+    if last.prefixed or (words and (
             _GROUP_SPLIT.search(m.group("wn"))
             or not re.fullmatch(_WORDS, m.group("wn").strip(), re.IGNORECASE))) \
             or (not words and (m.group("dn") or m.group("sv"))):
