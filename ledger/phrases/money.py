@@ -884,6 +884,12 @@ def _atom_from(m: re.Match) -> AmountMatch:
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
         exp = _scale_exp(m.group("ws"))
         start, words = _compound_start(m)
+        cut = _HUNDRED_AND.search(words)
+        if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
+                and not _AND_AFTER.match(m.string, end):
+            # "between nine hundred and one thousand pounds": the "and" is the
+            # range's (no other follows), never 901,000
+            start, words = start + cut.end(), words[cut.end():]
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
         return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
     if m.group("pc") is not None:
@@ -949,6 +955,8 @@ def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
 
 
 _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
+_HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
+_AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
@@ -1233,6 +1241,8 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         if n:
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
             low = parse_number(n).scaleb(exp)
+            if not b.group("s") and low >= atom.amount:    # "between 500 and 1 million pounds"
+                exp, low = 0, parse_number(n)
         else:
             exp = _scale_exp(b.group("ws")) if b.group("ws") else atom.scale
             words = b.group("w")
@@ -1249,6 +1259,11 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 # ten and two hundred thousand" is 10,000 (ten is no count of hundreds)
                 number *= 100
             low, exact = _scaled_fraction(number, exp, atom.currency)
+            if not b.group("ws") and exp and low >= atom.amount:
+                # "between five hundred and a thousand pounds": 500, a number
+                # of its own where sharing the scale would pass the upper bound
+                exp = 0
+                low, exact = _scaled_fraction(number, 0, atom.currency)
             inexact = not exact
         if low < atom.amount and _holdable(low):
             start = b.start("q") if opens else b.start(first)

@@ -221,3 +221,25 @@ def test_a_word_that_starts_with_mille_is_no_amount():
 ])
 def test_a_respective_list_stops_at_what_is_no_item(text, read):
     assert [(p, a) for p, a, *_ in mentions(text)] == [(p, Decimal(a)) for p, a in read]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    # a lower bound whose share of the upper's scale would pass the upper
+    # bound is a number of its own: 500 (not 500 × 10^3) to 1000
+    ("between five hundred and a thousand pounds", 500, 1_000),
+    ("between 500 and 1 million pounds", 500, 1_000_000),
+    ("entre cinq cents et mille livres", 500, 1_000),
+    # after "between" with no other "and", "hundred and" is the range's:
+    # 900 to 1000, never 901,000; 100 to 50,000, never 150,000
+    ("between nine hundred and one thousand pounds", 900, 1_000),
+    ("between one hundred and fifty thousand pounds", 100, 50_000),
+])
+def test_a_range_never_reads_as_one_exact_figure(text, low, high):
+    assert mentions(f"It cost {text}.") == [(text, Decimal(low), "GBP", "range", Decimal(high))]
+
+
+def test_hundred_and_inside_a_range_bound_still_reads():
+    # 120 × 10^3 to 200 × 10^3: the range's "and" follows the first bound
+    text = "between one hundred and twenty thousand pounds and two hundred thousand pounds"
+    assert mentions(f"It cost {text}.") == [
+        (text, Decimal(120_000), "GBP", "range", Decimal(200_000))]
