@@ -325,6 +325,10 @@ def _scale_exp(words: str) -> int:
 # million, two hundred thousand" (a comma only before a smaller scale)
 _GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
 _GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
+# digits with several scale words: "1 million 200 thousand pounds" (the
+# groups before the last; no comma: "5 million, 2 thousand" is a list)
+_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
+_DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
 
 
 def _join(comma: str | None, anded: str | None) -> str:
@@ -782,9 +786,10 @@ _RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re
 _BARE_FRACTION = rf"(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS}+|-)quarters"
 _RANGE_BARE_RE = re.compile(
     rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?"
-    rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
-    # in words: "between one and two million pounds", "two to three million"
-    rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
+    rf"(?:(?<![\w.,$£€¥])(?P<dg>{_DIGIT_GROUPS})?(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
+    # in words: "between one and two million pounds", "two to three million";
+    # groups before: "between one million two hundred thousand and two million"
+    rf"|(?<![\w$£€¥-])(?P<wg>(?:{_WORDNUM}{_GROUP_END}){{1,3}})?(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
     rf"(?:{_WS}+(?P<ws>{_SCALE_RUN}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
 # an upper bound that counts hundreds of its scale: its lower bound without
@@ -803,10 +808,6 @@ def _alt(items, *, ci=False) -> str:
     return f"(?i:{body})" if ci else f"(?:{body})"
 
 
-# digits with several scale words: "1 million 200 thousand pounds" (the
-# groups before the last; no comma: "5 million, 2 thousand" is a list)
-_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
-_DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
 
 
 # French "mille" is a thousand with no number before it ("mille euros",
@@ -852,15 +853,15 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
-def _digit_groups(m: re.Match) -> int | None:
-    """The value of "1 million 200 thousand" before a currency, as said:
-    scales descending, each group below the one before; None when the
-    digits are no one number ("5 million 2 million pounds": £2m only)."""
-    last_num, last_scale = m.group("sn"), m.group("ss")
-    if not last_scale or m.group("sv") or not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
+    """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
+    then "200" and "thousand"), as said: scales descending, each group below
+    the one before; None when the digits are no one number ("5 million 2
+    million pounds": £2m only)."""
+    if not last_scale or not re.fullmatch(r"[1-9]\d{0,2}", last_num):
         return None
     groups = [(int(g.group(1)), _scale_exp(g.group(2)))
-              for g in _DIGIT_GROUP_RE.finditer(m.group("dn"))]
+              for g in _DIGIT_GROUP_RE.finditer(groups_text)]
     groups.append((int(last_num), _SCALES[last_scale.lower()]))
     total, above = 0, None
     for v, exp in groups:
@@ -873,7 +874,7 @@ def _digit_groups(m: re.Match) -> int | None:
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
     if m.group("dn") is not None:
-        whole = _digit_groups(m)
+        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
         code = _code(m.group("sc"))
         if whole is not None and code is not None:
             start, exp = m.start("dn"), _SCALES[m.group("ss").lower()]
@@ -1238,11 +1239,27 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         if n and not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
             return None   # a year: "de 2023 à 5 M€" is not a range
         inexact = False
-        if n:
+        if b.group("dg"):     # "between 1 million 200 thousand and 2 million pounds"
+            whole = _digit_groups(b.group("dg"), n, b.group("s"))
+            if whole is None:
+                return None
+            exp, low = _SCALES[b.group("s").lower()], Decimal(whole)
+            first = "dg"
+        elif n:
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
             low = parse_number(n).scaleb(exp)
             if not b.group("s") and low >= atom.amount:    # "between 500 and 1 million pounds"
                 exp, low = 0, parse_number(n)
+        elif b.group("wg"):   # "between one million two hundred thousand and two million"
+            if not b.group("ws"):
+                return None
+            exp = _scale_exp(b.group("ws"))
+            try:
+                low, exact = _scaled_fraction(
+                    _compound_words(b.group("wg") + b.group("w"), exp), 0, atom.currency)
+            except NotANumber:
+                return None
+            inexact, first = not exact, "wg"
         else:
             exp = _scale_exp(b.group("ws")) if b.group("ws") else atom.scale
             words = b.group("w")

@@ -243,3 +243,13 @@ def test_hundred_and_inside_a_range_bound_still_reads():
     text = "between one hundred and twenty thousand pounds and two hundred thousand pounds"
     assert mentions(f"It cost {text}.") == [
         (text, Decimal(120_000), "GBP", "range", Decimal(200_000))]
+
+
+@pytest.mark.parametrize("text, low, high", [
+    # by hand: 1 × 10^6 + 200 × 10^3 to 2 × 10^6
+    ("between one million two hundred thousand and two million pounds", 1_200_000, 2_000_000),
+    ("between 1 million 200 thousand and 2 million pounds", 1_200_000, 2_000_000),
+    ("one million, two hundred thousand to two million pounds", 1_200_000, 2_000_000),
+])
+def test_a_lower_bound_with_several_scale_words_opens_a_range(text, low, high):
+    assert mentions(f"It cost {text}.") == [(text, Decimal(low), "GBP", "range", Decimal(high))]
