@@ -99,3 +99,28 @@ def test_digits_with_scale_words_read_back(groups, anded):
     value = sum(g * 10 ** exp for g, (exp, _, _) in zip(groups, _SCALES))
     got = find_mentions(f"In 2019 the fund gave {words} pounds.")
     assert [(m.phrase, m.amount) for m in got] == [(f"{words} pounds", Decimal(value))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(first=st.integers(1, 999), second=st.integers(1, 999),
+       scales=st.lists(st.sampled_from(_SCALES), min_size=2, max_size=2, unique=True))
+def test_a_comma_before_an_equal_or_larger_scale_never_joins(first, second, scales):
+    low, high = sorted(scales)      # (3, …) before (6, …): rising
+    for a, b in ((low, high), (high, high)):
+        words = f"{english_below_1000(first)} {a[1]}, {english_below_1000(second)} {b[1]}"
+        got = find_mentions(f"The fund gave {words} pounds.")
+        last = f"{english_below_1000(second)} {b[1]} pounds"
+        assert [(m.phrase, m.amount) for m in got] == [(last, Decimal(second * 10 ** b[0]))]
+
+
+# "one hundred and one billion" is one number: no list ends so
+_lists = st.lists(st.integers(1, 999), min_size=2, max_size=6).filter(lambda ns: ns[-2] % 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(numbers=_lists, scale=st.sampled_from(_SCALES))
+def test_numbers_listed_respectively_read_one_amount_each(numbers, scale):
+    said = [english_below_1000(n) for n in numbers]
+    listed = ", ".join(said[:-1]) + " and " + said[-1]
+    got = find_mentions(f"The funds got {listed} {scale[1]} pounds respectively.")
+    assert [m.amount for m in got] == [Decimal(n * 10 ** scale[0]) for n in numbers]
