@@ -19,11 +19,12 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
+from ledger.errors import LedgerError
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
-    "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
+    "MoneyError", "FigureTooLarge", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
     "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
@@ -43,6 +44,15 @@ class NotPositive(MoneyError):
 
 class NotANumber(MoneyError):
     """Digits that are no number ("000 000": a group never starts with 0)."""
+
+
+class FigureTooLarge(MoneyError, LedgerError):
+    """A figure in a text with too many digits to be held exactly; ``at``:
+    where it starts (the CLI prints the message, no traceback)."""
+
+    def __init__(self, message: str, at: int):
+        super().__init__(message)
+        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -995,12 +1005,19 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
     for m in _atom_re().finditer(text, pos):
         try:
             atom = _atom_from(m)
+            if m.group("wn") is not None and atom.start > m.start("wn"):
+                before = list(_own_scale_atoms(m, atom))
+            elif _RESPECTIVELY.match(text, atom.end):
+                before = list(_respective_atoms(m, atom))
+            else:
+                before = []
         except NotANumber:
             continue
-        if m.group("wn") is not None and atom.start > m.start("wn"):
-            yield from _own_scale_atoms(m, atom)
-        elif _RESPECTIVELY.match(text, atom.end):
-            yield from _respective_atoms(m, atom)
+        except FigureTooLarge:
+            raise
+        except MoneyError as err:     # too many digits to hold: say where
+            raise FigureTooLarge(str(err), m.start()) from None
+        yield from before
         yield atom
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from ledger.errors import LedgerError
 from ledger.phrases.extract import find_mentions
 from ledger.phrases.money import MoneyError, parse_amount
 
@@ -253,3 +254,14 @@ def test_hundred_and_inside_a_range_bound_still_reads():
 ])
 def test_a_lower_bound_with_several_scale_words_opens_a_range(text, low, high):
     assert mentions(f"It cost {text}.") == [(text, Decimal(low), "GBP", "range", Decimal(high))]
+
+
+@pytest.mark.parametrize("figure", [
+    "£1000000000000000000000000000000",
+    # ((1 × 10^3 + 1) × 10^6 + 1) × 10^9 + 1) × 10^12: 31 digits
+    "one thousand one million one billion one trillion pounds",
+])
+def test_a_figure_too_large_to_hold_names_where_it_is(figure):
+    # a user's error the CLI prints in one line, never a traceback
+    with pytest.raises(LedgerError, match=r"^doc\.txt:2:15: .*too many"):
+        find_mentions(f"Intro line.\nThe fund gave {figure} to them.\n", "doc.txt")
