@@ -344,6 +344,8 @@ _DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORE
 def _join(comma: str | None, anded: str | None) -> str:
     """How a group is joined to the one before: "", " and", "," or ", and"."""
     return ("," if comma else "") + (" and" if anded else "")
+
+
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -816,8 +818,6 @@ def _alt(items, *, ci=False) -> str:
     parts = sorted(set(items), key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", _WS + "+") for p in parts)
     return f"(?i:{body})" if ci else f"(?:{body})"
-
-
 
 
 # French "mille" is a thousand with no number before it ("mille euros",
