@@ -18,7 +18,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ledger.model import FISCAL_YEAR, ONE_OFF, OVER, PER_YEAR, Money, Period
-from ledger.phrases.money import CFA_FRANC, MoneyError, extend_phrase, iter_atoms, plain_decimal, settle_cfa
+from ledger.phrases.money import (CFA_FRANC, FigureTooLarge, MoneyError, extend_phrase, iter_atoms,
+                                  plain_decimal, settle_cfa)
 from ledger.phrases.period import match_period, match_rate_tail, period_years, rate_stated_before
 
 __all__ = ["Mention", "find_mentions", "mentions_in", "unwrap", "compose", "joins_previous",
@@ -126,10 +127,17 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
         where = replace(where, before=accents) if where.cuts or where.before else accents
     flat_newlines = ([m.start() for m in _NEWLINE.finditer(text)] if text is not original
                      else newlines)
-    atoms = list(iter_atoms(text))
+    try:
+        atoms = list(iter_atoms(text))
+    except FigureTooLarge as err:
+        at = where.original(err.at)
+        i = bisect.bisect_left(newlines, at)
+        column = at - (newlines[i - 1] + 1 if i else 0) + 1
+        raise FigureTooLarge(f"{doc or 'text'}:{i + 1}:{column}: {err}", at) from None
     starts = [a.start for a in atoms]    # in order: the next amount by bisection
     sentence_ends = [m.end() for m in _SENTENCE_END.finditer(text)] if atoms else []
     mentions: list[Mention] = []
+    owners: list = []         # each mention's amount (AmountMatch)
     consumed_to = -1
     lead: tuple[int, Period] | None = None    # (sentence start, period stated before)
     for k, atom in enumerate(atoms):
@@ -213,7 +221,21 @@ def find_mentions(text: str, doc: str = "", context: str | None = None) -> list[
             code = settle_cfa(context) if context is not None else CFA_FRANC
             mention = mention.settled(settle_cfa(text, ph.start) if code == CFA_FRANC else code)
         mentions.append(mention)
-    return mentions
+        owners.append(atom)
+    return _respective_periods(mentions, owners)
+
+
+def _respective_periods(mentions: list[Mention], atoms: list) -> list[Mention]:
+    """"six and seven million pounds respectively over three years": the
+    numbers listed before the amount take its period, said once for all."""
+    out = list(mentions)
+    for i in range(len(out) - 2, -1, -1):
+        if atoms[i].respective and not out[i].period_text and not out[i].period_before:
+            nxt = out[i + 1]
+            out[i] = replace(out[i], period=nxt.period, per=nxt.per, over_years=nxt.over_years,
+                             fiscal_year=nxt.fiscal_year, period_before=nxt.period_before,
+                             period_unread=nxt.period_unread)
+    return out
 
 
 # Period words a journal cannot record (a month's, a week's rate; an end

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,12 +19,13 @@ from fractions import Fraction
 from typing import Any, NamedTuple
 from collections.abc import Iterator
 
+from ledger.errors import LedgerError
 from ledger.minor import plain_decimal
 from ledger.model import ONCE, QUALIFIERS, Money, Period
 from ledger.phrases.period import WORD_NUMBERS, PeriodError, match_period, parse_period
 
 __all__ = [
-    "MoneyError", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
+    "MoneyError", "FigureTooLarge", "ParsedAmount", "AmountMatch", "Phrase", "parse_amount",
     "parse_amounts", "Amounts", "parse_number", "currency_code", "known_currencies", "iter_atoms",
     "match_atom", "extend_phrase", "format_money", "format_amount_phrase",
     "plain_decimal", "CFA_FRANC", "settle_cfa", "POINT", "COMMA", "read_number",
@@ -43,6 +45,15 @@ class NotPositive(MoneyError):
 
 class NotANumber(MoneyError):
     """Digits that are no number ("000 000": a group never starts with 0)."""
+
+
+class FigureTooLarge(MoneyError, LedgerError):
+    """A figure in a text with too many digits to be held exactly; ``at``:
+    where it starts (the CLI prints the message, no traceback)."""
+
+    def __init__(self, message: str, at: int):
+        super().__init__(message)
+        self.at = at
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,14 +316,37 @@ _JOIN = (rf"(?:[ -]|(?<=hundred){_WS}+and{_WS}+(?!(?:{_WORD})[ -]+hundreds?\b)"
 _MAX_JOINS = 8
 _WORDS = rf"(?:{_WORD})(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
 _WORDNUM = rf"(?:{_FRACTION}|a|an|{_WORDS}(?:{_HALF})?)"
-_WORD_SCALES = {"thousand": 3, "million": 6, "millions": 6, "billion": 9, "billions": 9,
-                "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
+_WORD_SCALES = {"thousand": 3, "mille": 3, "million": 6, "millions": 6, "billion": 9,
+                "billions": 9, "milliard": 9, "milliards": 9, "trillion": 12, "trillions": 12}
 _WORD_SCALE = "|".join(sorted(_WORD_SCALES, key=len, reverse=True))
+# a thousand standing on a larger scale multiplies it: "a thousand million"
+# (10^9), "one hundred thousand million" (10^11), "mille milliards" (10^12)
+_SCALE_RUN = (rf"(?:(?:thousand|mille){_WS}+(?:"
+              + "|".join(sorted((w for w, e in _WORD_SCALES.items() if e > 3), key=len, reverse=True))
+              + rf")|{_WORD_SCALE})")
+
+
+def _scale_exp(words: str) -> int:
+    """The power of ten of a scale word or a run of them ("thousand million": 9)."""
+    return sum(_WORD_SCALES[w] for w in words.lower().split())
+
+
 # a number with several scale words: "one million two hundred thousand",
-# "two million and fifty thousand", "one thousand and one million"
-_GROUP_END = rf"{_WS}+(?:{_WORD_SCALE})(?:{_WS}+and)?{_WS}+"
-_COMPOUND = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}{_WORDNUM}"
-_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_WORD_SCALE})({_WS}+and)?{_WS}+)")
+# "two million and fifty thousand", "one thousand and one million", "one
+# million, two hundred thousand" (a comma only before a smaller scale)
+_GROUP_END = rf"{_WS}+(?:{_SCALE_RUN}),?(?:{_WS}+and)?{_WS}+"
+_GROUP_SPLIT = re.compile(rf"(?i:{_WS}+({_SCALE_RUN})(,)?({_WS}+and)?{_WS}+)")
+# digits with several scale words: "1 million 200 thousand pounds" (the
+# groups before the last; no comma: "5 million, 2 thousand" is a list)
+_DIGIT_GROUPS = rf"(?:[1-9]\d{{0,2}}{_WS}+(?i:{_SCALE_RUN})(?:{_WS}+and)?{_WS}+){{1,3}}"
+_DIGIT_GROUP_RE = re.compile(rf"([1-9]\d{{0,2}}){_WS}+({_SCALE_RUN})", re.IGNORECASE)
+
+
+def _join(comma: str | None, anded: str | None) -> str:
+    """How a group is joined to the one before: "", " and", "," or ", and"."""
+    return ("," if comma else "") + (" and" if anded else "")
+
+
 # "£2½ million", "2½m euros"
 _VULGAR = {"½": Fraction(1, 2), "¼": Fraction(1, 4), "¾": Fraction(3, 4),
            "⅓": Fraction(1, 3), "⅔": Fraction(2, 3)}
@@ -362,6 +396,10 @@ def _scaled_fraction(value: Fraction, exp: int, currency: str) -> tuple[Decimal,
     third of a million is no whole number of pence, so it is rounded to the
     currency's minor unit and read as "about" (``AmountMatch.inexact``)."""
     scaled = value * 10 ** exp
+    if len(str(scaled.numerator // scaled.denominator)) > _MAX_DIGITS:
+        raise MoneyError(f"a number in words of {len(str(scaled.numerator // scaled.denominator))} "
+                         f"digits is too many to be held exactly (at most {_MAX_DIGITS} "
+                         "significant digits)")
     exact = Decimal(scaled.numerator) / Decimal(scaled.denominator)
     if _ends(scaled):
         return _tidy_amount(exact), True
@@ -721,6 +759,7 @@ class AmountMatch:
     scale: int = 0        # the power of ten its scale word gave ("m": 6)
     prefixed: bool = False   # the currency came first ("£5", "EUR 5")
     inexact: bool = False    # a third of the scale, rounded to the minor unit: "about"
+    respective: bool = False  # "six" of "six and seven million pounds respectively"
 
 
 _QUALIFIER_WORDS = {
@@ -755,15 +794,18 @@ _RANGE_OPEN_RE = re.compile(rf"(?<![\w])(?P<q>between|entre|from|de){_WS}+$", re
 _BARE_FRACTION = rf"(?:(?:a|one)(?:{_WS}+|-))?(?:half|quarter|third)|three(?:{_WS}+|-)quarters"
 _RANGE_BARE_RE = re.compile(
     rf"(?:(?<![\w])(?P<q>between|entre|from|de){_WS}+)?"
-    rf"(?:(?<![\w.,$£€¥])(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
-    # in words: "between one and two million pounds", "two to three million"
-    rf"|(?<![\w$£€¥-])(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
-    rf"(?:{_WS}+(?P<ws>{_WORD_SCALE}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
+    rf"(?:(?<![\w.,$£€¥])(?P<dg>{_DIGIT_GROUPS})?(?P<n>{_NUM})(?:{_WS}?(?P<s>{_SCALE})(?![^\W\d_]))?"
+    # in words: "between one and two million pounds", "two to three million";
+    # groups before: "between one million two hundred thousand and two million"
+    rf"|(?<![\w$£€¥-])(?P<wg>(?:{_WORDNUM}{_GROUP_END}){{1,3}})?(?P<w>{_FRACTION}|{_BARE_FRACTION}|(?:an?{_WS}+(?=hundred|thousand))?{_WORDS}(?:{_HALF})?)"
+    rf"(?:{_WS}+(?P<ws>{_SCALE_RUN}))?)(?P<to>{_WS}*(?:[-–—]|to|à){_WS}*|{_WS}+(?:or|ou){_WS}+"
     rf"|{_WS}+(?:and|et){_WS}+)$", re.IGNORECASE)
-# an upper bound that is a number of hundreds of its scale: its lower bound
-# without scale words of its own shares them, as a reader hears it
+# an upper bound that counts hundreds of its scale: its lower bound without
+# scale words of its own shares them (not the tens after them: "between two
+# and three hundred and fifty thousand" is 200,000 to 350,000), as a reader hears it
 _HUNDREDS_OF_SCALE = re.compile(
-    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?){_WS}+(?:{_WORD_SCALE})(?![^\W\d_])", re.IGNORECASE)
+    rf"(?:{_WORD})(?:{_WS}+|-)(?:hundred|cents?)(?:{_JOIN}(?:{_WORD})){{0,{_MAX_JOINS}}}"
+    rf"{_WS}+(?:{_SCALE_RUN})(?![^\W\d_])", re.IGNORECASE)
 _BARE_HIGH_RE = re.compile(rf"(?P<n>{_NUM})(?!\d)(?:{_WS}?(?P<s>{_SCALE}))?(?![^\W\d_])")
 RANGE = "range"
 
@@ -772,6 +814,15 @@ def _alt(items, *, ci=False) -> str:
     parts = sorted(set(items), key=len, reverse=True)
     body = "|".join(re.escape(p).replace(r"\ ", _WS + "+") for p in parts)
     return f"(?i:{body})" if ci else f"(?:{body})"
+
+
+# French "mille" is a thousand with no number before it ("mille euros",
+# "mille milliards d'euros", "un million mille euros"); English "thousand"
+# takes one ("a thousand")
+_BARE_MILLE = r"(?=(?i:mille)(?![^\W\d_]))"
+# the groups, then the last number before the scale word or a bare "mille"
+# (one pass: trying the groups twice would double the cost of number words)
+_WORD_AMOUNT = rf"(?:{_WORDNUM}{_GROUP_END}){{0,3}}(?:{_WORDNUM}{_WS}+|{_BARE_MILLE})"
 
 
 @functools.lru_cache(maxsize=1)
@@ -786,8 +837,10 @@ def _atom_re() -> re.Pattern:
     # digits with an optional scale, or written-out numbers with a scale word
     # ("twelve million"), then the currency: one copy of the currency table,
     # which is what compiling this pattern costs
-    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
-              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_COMPOUND})){_WS}+(?P<ws>(?i:{_WORD_SCALE})){letter_after})"
+    suffix = (rf"(?:(?<![\w.,$£€¥])(?P<dn>{_DIGIT_GROUPS})?(?P<sn>{_NUM})(?!\d)(?P<sv>{_VULGAR_RE})?"
+              rf"(?:{_WS}?(?P<ss>{_SCALE}){letter_after})?"
+              rf"|(?<![\w$£€¥-])(?P<wn>(?i:{_WORD_AMOUNT}))"
+              rf"(?P<ws>(?i:{_SCALE_RUN})){letter_after})"
               rf"{_WS}?(?:(?:of|de){_WS}+|d['’])?(?P<sc>{syms}|{codes}|{names}){letter_after}"
               rf"(?!{_WS}?\d)")
     return re.compile(f"{prefix}|{suffix}")
@@ -806,14 +859,44 @@ def _spaces_end(text: str, pos: int) -> int:
     return m.end() if m else pos
 
 
+def _digit_groups(groups_text: str, last_num: str, last_scale: str | None) -> int | None:
+    """The value of "1 million 200 thousand" (``groups_text`` "1 million ",
+    then "200" and "thousand"), as said: scales descending, each group below
+    the one before; None when the digits are no one number ("5 million 2
+    million pounds": £2m only)."""
+    if not last_scale or not re.fullmatch(r"[1-9]\d{0,2}", last_num):
+        return None
+    groups = [(int(g.group(1)), _scale_exp(g.group(2)))
+              for g in _DIGIT_GROUP_RE.finditer(groups_text)]
+    groups.append((int(last_num), _SCALES[last_scale.lower()]))
+    total, above = 0, None
+    for v, exp in groups:
+        if above is not None and (exp >= above or v * 10 ** exp >= 10 ** above):
+            return None
+        total, above = total + v * 10 ** exp, exp
+    return total
+
+
 def _atom_from(m: re.Match) -> AmountMatch:
     end = m.end()
-    if m.group("wn") is not None:
+    if m.group("dn") is not None:
+        whole = None if m.group("sv") else _digit_groups(m.group("dn"), m.group("sn"), m.group("ss"))
+        code = _code(m.group("sc"))
+        if whole is not None and code is not None:
+            start, exp = m.start("dn"), _SCALES[m.group("ss").lower()]
+            return AmountMatch(start, end, Decimal(whole), code, m.string[start:end], exp)
+    if m.group("ws") is not None:
         code = _code(m.group("sc"))
         if code is None:  # pragma: no cover - the regex only admits known tokens
             raise MoneyError(f"unknown currency {m.group('sc')!r}")
-        exp = _WORD_SCALES[m.group("ws").lower()]
+        exp = _scale_exp(m.group("ws"))
         start, words = _compound_start(m)
+        cut = _HUNDRED_AND.search(words)
+        if cut and _BETWEEN_BEFORE.search(m.string, 0, start) and not _GROUP_SPLIT.search(words) \
+                and not _AND_AFTER.match(m.string, end):
+            # "between nine hundred and one thousand pounds": the "and" is the
+            # range's (no other follows), never 901,000
+            start, words = start + cut.end(), words[cut.end():]
         value, exact = _scaled_fraction(_compound_words(words, exp), 0, code)
         return AmountMatch(start, end, value, code, m.string[start:end], exp, inexact=not exact)
     if m.group("pc") is not None:
@@ -839,32 +922,38 @@ def _atom_from(m: re.Match) -> AmountMatch:
         if not num.isdigit():
             raise NotANumber(f"not a number: {num + vulgar!r}")
         value, exact = _scaled_fraction(int(num) + _VULGAR[vulgar], exp, code)
-    return AmountMatch(m.start(), end, value, code, m.string[m.start():end],
+    begin = m.start("sn") if m.group("dn") is not None else m.start()
+    return AmountMatch(begin, end, value, code, m.string[begin:end],
                        exp, prefixed, inexact=not exact)
 
 
-def _compound_groups(words: str, exp: int) -> list[tuple[str, int, bool]]:
-    """"one million two hundred" before "thousand" → [("one", 6), ("two
-    hundred", 3)]: each group's words and its scale word's power of ten."""
-    parts = _GROUP_SPLIT.split(words)    # words, scale, "and" or None, words, …
-    return [(parts[i], _WORD_SCALES[parts[i + 1].lower()] if i + 1 < len(parts) else exp,
-             bool(i and parts[i - 1]))
-            for i in range(0, len(parts), 3)]
+def _compound_groups(words: str, exp: int) -> list[tuple[str, int, str]]:
+    """"one million, two hundred" before "thousand" → [("one", 6, ""), ("two
+    hundred", 3, ",")]: each group's words, its scale word's power of ten
+    and how it is joined to the group before (``_join``)."""
+    parts = _GROUP_SPLIT.split(words)    # words, scale, ",", "and", words, …
+    return [(parts[i], _scale_exp(parts[i + 1]) if i + 1 < len(parts) else exp,
+             _join(parts[i - 2], parts[i - 1]) if i else "")
+            for i in range(0, len(parts), 4)]
 
 
-def _compound_value(groups: list[tuple[str, int, bool]]) -> Fraction:
-    """Groups (words, scale, joined by "and") read as one number: a smaller
-    scale adds ("one million two hundred thousand", "two million and fifty
-    thousand"), a scale above all before multiplies them ("one hundred
-    thousand million"); NotANumber otherwise ("five million and two
-    million": two amounts), and for a larger scale after "and" ("five
-    thousand and two million pounds" is £5,000 and £2m, never £5,002m)."""
+def _compound_value(groups: list[tuple[str, int, str]]) -> Fraction:
+    """Groups (words, scale, join) read as one number: a smaller scale adds
+    ("one million two hundred thousand", "two million and fifty thousand",
+    "one million, two hundred thousand"), a scale above all before
+    multiplies them ("one hundred thousand two million" as said); NotANumber
+    otherwise ("five million and two million": two amounts), for a larger
+    scale after "and" or a comma ("five thousand and two million pounds" is
+    £5,000 and £2m, never £5,002m), and for a group after a comma that does
+    not fit below the scale before it ("one million, two thousand thousand")."""
     total, top, last = Fraction(0), -1, None
-    for words, exp, *joined in groups:
-        v = _number_words(words)
+    for words, exp, join in groups:
+        v = _number_words(words) if words.strip() else 1     # "un million mille"
         if last is None or exp < last:
+            if "," in join and last is not None and v * 10 ** exp >= 10 ** last:
+                raise NotANumber(f"not one number: {words!r}")
             total += v * 10 ** exp
-        elif exp > top and not any(joined):
+        elif exp > top and not join:
             total = (total + v) * 10 ** exp
         else:
             raise NotANumber(f"not one number: {words!r}")
@@ -873,30 +962,32 @@ def _compound_value(groups: list[tuple[str, int, bool]]) -> Fraction:
 
 
 _BETWEEN_BEFORE = re.compile(rf"(?<![\w])(?:between|entre){_WS}+$", re.IGNORECASE)
+_HUNDRED_AND = re.compile(rf"hundred{_WS}+and{_WS}+", re.IGNORECASE)
+_AND_AFTER = re.compile(rf"{_WS}+and{_WS}+", re.IGNORECASE)
 
 
 def _compound_start(m: re.Match) -> tuple[int, str]:
     """Where a number with several scale words starts, and its words: the
-    whole of them when they read as one number, else only the last group
-    ("five million and two million pounds" is £2m here).  After "between" a
-    larger scale ends a range's lower bound, never multiplies it ("between
-    five hundred thousand and one million pounds")."""
+    longest run of its last groups that reads as one number ("five million
+    and one million, two hundred thousand pounds" is £1.2m here).  After
+    "between" a larger scale ends a range's lower bound, never multiplies it
+    ("between five hundred thousand and one million pounds")."""
     words, start = m.group("wn"), m.start("wn")
-    groups = _compound_groups(words, _WORD_SCALES[m.group("ws").lower()])
+    groups = _compound_groups(words, _scale_exp(m.group("ws")))
     if len(groups) == 1:
         return start, words
-    ok = True
-    try:
-        _compound_value(groups)
-    except NotANumber:
-        ok = False
-    if ok and _BETWEEN_BEFORE.search(m.string, 0, start) and any(
-            b[1] > a[1] for a, b in zip(groups, groups[1:])):
-        ok = False
-    if ok:
-        return start, words
-    last = list(_GROUP_SPLIT.finditer(words))[-1]
-    return start + last.end(), words[last.end():]
+    between = _BETWEEN_BEFORE.search(m.string, 0, start) is not None
+    cuts = [0, *(g.end() for g in _GROUP_SPLIT.finditer(words))]
+    for i in range(len(groups) - 1):
+        run = [(groups[i][0], groups[i][1], ""), *groups[i + 1:]]
+        try:
+            _compound_value(run)
+        except NotANumber:
+            continue
+        if between and any(b[1] > a[1] for a, b in zip(run, run[1:])):
+            continue
+        return start + cuts[i], words[cuts[i]:]
+    return start + cuts[-1], words[cuts[-1]:]
 
 
 def _compound_words(words: str, exp: int) -> Fraction:
@@ -910,38 +1001,110 @@ def iter_atoms(text: str, pos: int = 0) -> Iterator[AmountMatch]:
     for m in _atom_re().finditer(text, pos):
         try:
             atom = _atom_from(m)
+            if m.group("wn") is not None and atom.start > m.start("wn"):
+                before = list(_own_scale_atoms(m, atom))
+            elif _RESPECTIVELY.match(text, atom.end):
+                before = list(_respective_atoms(m, atom))
+            else:
+                before = []
         except NotANumber:
             continue
-        if m.group("wn") is not None and atom.start > m.start("wn"):
-            yield from _own_scale_atoms(m, atom)
+        except FigureTooLarge:
+            raise
+        except MoneyError as err:     # too many digits to hold: say where
+            raise FigureTooLarge(str(err), m.start()) from None
+        yield from before
         yield atom
+
+
+# "six and seven million pounds respectively": each number before the
+# amount takes its scale and currency (never their sum, never one range)
+_RESPECTIVELY = re.compile(rf",?{_WS}+(?:respectively|respectivement)(?![^\W\d_])", re.IGNORECASE)
+_MAX_RESPECTIVE = 6     # numbers before the amount: a bound keeps the look back linear
+
+
+@functools.lru_cache(maxsize=2)
+def _respective_re(words: bool) -> tuple[re.Pattern, re.Pattern]:
+    """The list before the amount, and a number and comma before that list
+    (a list longer than the bound: read none of it)."""
+    item = rf"(?:{_WORDS})" if words else rf"(?<![.,])(?:{_NUM})(?!\d)"
+    return (re.compile(
+        rf"(?<![\w.,$£€¥-])(?P<items>(?:{item}{_WS}*,{_WS}+){{0,{_MAX_RESPECTIVE - 1}}}{item})"
+        rf",?{_WS}+(?:and|et){_WS}+$", re.IGNORECASE),
+        re.compile(rf"(?<![\w.,$£€¥-]){item}{_WS}*,{_WS}+$", re.IGNORECASE))
+
+
+_ITEM_SPLIT = re.compile(rf"{_WS}*,{_WS}+")     # not "1,500"
+
+
+def _respective_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
+    """The numbers listed before ``last`` when "respectively" follows it, as
+    amounts of its scale and currency; none when the amount's own number has
+    several scale words or a fraction, or a range opens the list."""
+    words = m.group("wn") is not None
+    if last.prefixed or (words and (
+            _GROUP_SPLIT.search(m.group("wn"))
+            or not re.fullmatch(_WORDS, m.group("wn").strip(), re.IGNORECASE))) \
+            or (not words and (m.group("dn") or m.group("sv"))):
+        return
+    window = max(0, last.start - 400)
+    listed, more = _respective_re(words)
+    lst = listed.search(m.string, window, last.start)
+    if lst is None or _BETWEEN_BEFORE.search(m.string, window, lst.start()) \
+            or more.search(m.string, window, lst.start()):
+        return
+    found: list[AmountMatch] = []
+    at = lst.start("items")
+    for item in _ITEM_SPLIT.split(lst.group("items")):
+        start = m.string.index(item, at)
+        at = start + len(item)
+        try:
+            if words:
+                value, exact = _scaled_fraction(_number_words(item), last.scale, last.currency)
+            else:
+                value, exact = parse_number(item).scaleb(last.scale), True
+        except NotANumber:
+            return
+        if not words and re.fullmatch(r"(?:19|20)\d\d", item):
+            found = []     # a year before the list: "In 2020, 6 and 7 million pounds respectively"
+            continue
+        if not _holdable(value) or value <= 0:
+            return
+        found.append(AmountMatch(start, at, _tidy_amount(value), last.currency, item, last.scale,
+                                 inexact=not exact, respective=True))
+    yield from found
 
 
 def _own_scale_atoms(m: re.Match, last: AmountMatch) -> Iterator[AmountMatch]:
     """The amounts before ``last`` that end in a scale word of their own
     and share its currency: "five million and two million pounds" is £5m
     and £2m, each the longest run of groups that reads as one number
-    (after "between" the first is a range's lower bound instead)."""
+    (after "between" the first is a range's lower bound instead).  A run a
+    comma parts from what follows is no amount ("two million, three million
+    pounds" reads £3m only, as a list of numbers does: the comma joins
+    only a smaller scale)."""
     if _BETWEEN_BEFORE.search(m.string, 0, m.start("wn")):
         return
     base = at = m.start("wn")
-    run: list[tuple[str, int, bool]] = []
+    run: list[tuple[str, int, str]] = []
     run_start = run_end = at
-    anded = False     # the group joined to the one before by "and"
+    join = ""     # how the group is joined to the one before (_join)
     for g in _GROUP_SPLIT.finditer(m.string[base:last.start]):
-        group = (m.string[at:base + g.start()], _WORD_SCALES[g.group(1).lower()], anded)
-        anded = bool(g.group(2))
+        group = (m.string[at:base + g.start()], _scale_exp(g.group(1)), join)
+        join = _join(g.group(2), g.group(3))
         try:
             _compound_value([*run, group])
             run.append(group)
         except NotANumber:
-            yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+            if "," not in group[2]:
+                yield from _run_atom(m.string, run, run_start, run_end, last.currency)
             run, run_start = [group], at
         run_end, at = base + g.end(1), base + g.end()
-    yield from _run_atom(m.string, run, run_start, run_end, last.currency)
+    if "," not in join:
+        yield from _run_atom(m.string, run, run_start, run_end, last.currency)
 
 
-def _run_atom(text: str, run: list[tuple[str, int, bool]], start: int, end: int,
+def _run_atom(text: str, run: list[tuple[str, int, str]], start: int, end: int,
               currency: str) -> Iterator[AmountMatch]:
     try:
         value, exact = _scaled_fraction(_compound_value(run), 0, currency)
@@ -1089,11 +1252,29 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
         if n and not b.group("s") and re.fullmatch(r"(?:19|20)\d\d", n):
             return None   # a year: "de 2023 à 5 M€" is not a range
         inexact = False
-        if n:
+        if b.group("dg"):     # "between 1 million 200 thousand and 2 million pounds"
+            whole = _digit_groups(b.group("dg"), n, b.group("s"))
+            if whole is None:
+                return None
+            exp, low = _SCALES[b.group("s").lower()], Decimal(whole)
+            first = "dg"
+        elif n:
             exp = _SCALES[b.group("s").lower()] if b.group("s") else atom.scale
             low = parse_number(n).scaleb(exp)
+            if not b.group("s") and low >= atom.amount:    # "between 500 and 1 million pounds"
+                exp, low = 0, parse_number(n)
+        elif b.group("wg"):   # "between one million two hundred thousand and two million"
+            if not b.group("ws"):
+                return None
+            exp = _scale_exp(b.group("ws"))
+            try:
+                low, exact = _scaled_fraction(
+                    _compound_words(b.group("wg") + b.group("w"), exp), 0, atom.currency)
+            except NotANumber:
+                return None
+            inexact, first = not exact, "wg"
         else:
-            exp = _WORD_SCALES[b.group("ws").lower()] if b.group("ws") else atom.scale
+            exp = _scale_exp(b.group("ws")) if b.group("ws") else atom.scale
             words = b.group("w")
             if re.fullmatch(_BARE_FRACTION, words, re.IGNORECASE):
                 words += " a"     # "between a half and three quarters of a million"
@@ -1108,6 +1289,11 @@ def _match_range(text: str, atom: AmountMatch, line_start: int):
                 # ten and two hundred thousand" is 10,000 (ten is no count of hundreds)
                 number *= 100
             low, exact = _scaled_fraction(number, exp, atom.currency)
+            if not b.group("ws") and exp and low >= atom.amount:
+                # "between five hundred and a thousand pounds": 500, a number
+                # of its own where sharing the scale would pass the upper bound
+                exp = 0
+                low, exact = _scaled_fraction(number, 0, atom.currency)
             inexact = not exact
         if low < atom.amount and _holdable(low):
             start = b.start("q") if opens else b.start(first)
@@ -1338,7 +1524,12 @@ def _diagnose(s: str, text: str) -> str:
     """Say what is wrong with a phrase that has no recognisable amount."""
     if re.search(r"(?:^|[\s(])(?:-|−|minus\b)\s*\S*\d", s) or re.search(r"[^\w\s]\s?[-−]\d", s):
         return f"{_NOT_POSITIVE} in {text!r}"
-    first = next(iter_atoms(s), None)
+    atoms = list(itertools.islice(iter_atoms(s), _MAX_RESPECTIVE + 1))
+    if len(atoms) > 1 and atoms[0].respective and atoms[0].start == 0:
+        listed = ", ".join(f"{plain_decimal(a.amount)} {a.currency}" for a in atoms)
+        return (f"{text!r} is {len(atoms)} amounts ({listed}), not one: record each in an "
+                "entry of its own")
+    first = atoms[0] if atoms else None
     if first is not None and first.start > 0:
         return f"unexpected {s[:first.start].strip()!r} before the amount in {text!r}"
     if not re.search(r"\d", s):
