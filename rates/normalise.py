@@ -32,7 +32,7 @@ from ledger.phrases.period import anniversary_years, length_end, length_years
 from ledger.rules.options import OptionError, fiscal_start
 
 from . import _dates as D
-from ._minor import (largest_remainder, largest_remainders, minor_units, mul_round, objects,
+from ._minor import (_pick, largest_remainder, largest_remainders, minor_units, mul_round, objects,
                      ratio_float, round_div, to_decimal_array, to_decimals)
 from .table import (MAX_GAP_DAYS, RATE_DIGITS, SAME_CURRENCY, RateTable, Series, _fmt_date, check_policy,
                     currency_digits)
@@ -222,6 +222,8 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
         value_total = mul_round(amount_minor, [
             factor, (conv["num"], conv["den"], conv["approx"]), scale])
+        _split_whole(value_total, frame, amount_minor, src_digits,
+                     [factor, (conv["num"], conv["den"], conv["approx"]), scale])
         if "restated_minor" in conv:   # the restated total, split so its parts add up to it
             has = conv["has_restated"]
             value_total = np.where(has, conv["restated_minor"], value_total)
@@ -1026,6 +1028,36 @@ def stated_fallback(table: RateTable, frame, f, m, c: str, currency: str, when, 
 def _label_of(labels, i: int) -> str:
     text = labels[i]
     return f"{text}: " if text and not str(text).endswith(": ") else str(text or "")
+
+
+def _split_whole(value_minor, frame, amount_minor, src_digits, factors) -> None:
+    """The converted parts of a split entry add up to the entry's amount
+    converted and rounded once (largest remainders, in place): rounding each
+    part alone could make €50,000 at 1.1198 $55,990.01, not the $55,990.00
+    that converting the entry gives.  The parts are the rows whose amount is
+    not their entry's; an entry whose parts are not all here is left alone."""
+    if "entry_amount" not in frame.columns or "id" not in frame.columns or not len(frame):
+        return
+    whole = minor_units(to_decimal_array(frame["entry_amount"].to_numpy(dtype=object)
+                                         if frame["entry_amount"].dtype == object
+                                         else frame["entry_amount"]), src_digits)
+    rows = np.flatnonzero(objects(whole) != objects(amount_minor))
+    if not len(rows):
+        return
+    ids = frame["id"].to_numpy(dtype=object)[rows]
+    for _, pos in pd.Series(rows).groupby(ids, sort=False):
+        r = pos.to_numpy()
+        w = objects(amount_minor[r])
+        if len(r) < 2 or any(x <= 0 for x in w) or sum(w) != int(whole[r[0]]):
+            continue     # not the whole entry here (or not positive parts)
+        first = r[:1]
+        total = mul_round(objects(whole[first]), [
+            (_pick(num, first), _pick(den, first),
+             approx if np.ndim(approx) == 0 else np.asarray(approx, dtype=np.float64)[first])
+            for num, den, approx in factors])
+        value_minor[r] = largest_remainder(objects(total), np.zeros(len(r), dtype=np.int64), w,
+                                           np.asarray([int(sum(w))], dtype=object),
+                                           np.arange(len(r)))
 
 
 def _restated_whole(restated_minor, frame, has, rest_minor, alloc_minor, fnum, fden) -> None:
