@@ -18,6 +18,7 @@ from typing import Any, cast
 from collections.abc import Callable, Iterable, Mapping
 
 from ledger.errors import LedgerError
+from ledger.memory import gc_paused
 from ledger.book import Book
 from ledger.imports.problem import import_problem
 from ledger.model import NOT_COUNTED, Entry, Money, Problem
@@ -728,6 +729,8 @@ def _data_changed(new_cites: list[dict], old_cites: list[dict]) -> bool:
         [(_citation_key(c)[1], _citation_key(c)[2]) for c in old_cites]
 
 
+# no collector pass over the records and tables while they are checked (none cyclic)
+@gc_paused()
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
            documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
