@@ -219,6 +219,13 @@ def few_collections(threshold: int = 50_000):
         gc.unfreeze()
 
 
+def kept_to_the_end() -> None:
+    """Inside ``few_collections``: what is alive now lives to its end (an
+    import's records and checked tables), so it is frozen out of the
+    collector's passes too (``few_collections`` unfreezes it)."""
+    gc.freeze()
+
+
 # ------------------------------------------------------------------ splits
 # babel's look-up each time an item is split: the same few currencies
 _digits = functools.lru_cache(maxsize=1024)(currency_digits)
