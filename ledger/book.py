@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
-from collections.abc import Iterable, Sequence
+from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Sequence
 
 from ledger.errors import LedgerError
 from ledger.model import (LINK_KINDS, NOT_COUNTED, Citation, Document, Entry, Link, Money,
@@ -532,8 +532,18 @@ def _missing(v) -> bool:
     return type(v).__name__ in ("NAType", "NaTType")
 
 
+_T = TypeVar("_T")
+
+
 def _entry_views(t: Tables) -> tuple[Entry, ...]:
     """``Entry`` objects made from the rows."""
+    return _entry_values(t, Entry)
+
+
+def _entry_values(t: Tables, make: Callable[..., _T]) -> tuple[_T, ...]:
+    """Each entry's values as its ``Entry`` has them, given to ``make`` in
+    the order of ``Entry``'s fields (``Entry`` itself, or a row of them:
+    ``ledger.imports.rows.EntryRow``)."""
     import numpy as np
 
     en = t.entries
@@ -550,13 +560,13 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
     value_dates = _dates(en["value_date"]) if "value_date" in en.columns else [None] * n
     split = en["split"].to_numpy()
 
-    def grouped(table, make):
+    def grouped(table, one):
         out: dict[int, list] = {}
         if len(table):
             rows = zip(table["entry"].tolist(), *(table[c].astype(object).tolist()
                                                   for c in table.columns if c != "entry"))
             for r in rows:
-                out.setdefault(r[0], []).append(make(*r[1:]))
+                out.setdefault(r[0], []).append(one(*r[1:]))
         return out
 
     splits = grouped(t.allocations.iloc[np.flatnonzero(split[t.allocations["entry"].to_numpy()])]
@@ -565,7 +575,7 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
     cites = grouped(t.citations, lambda d, q, loc: Citation(str(d), str(q or ""), str(loc or "")))
     links = grouped(t.links, lambda k, tg: Link(str(k), str(tg)))
     periods: dict = {}
-    out = []
+    out: list[_T] = []
     for i in range(n):
         y = years[i]
         y = None if _missing(y) else Decimal(str(y)) if not isinstance(y, Decimal) else y
@@ -582,15 +592,13 @@ def _entry_views(t: Tables) -> tuple[Entry, ...]:
         eid = str(lists["id"][i])
         file, line = _where_parts(str(lists["where"][i] or ""), eid)
         amt = amounts[i]
-        out.append(Entry(
-            id=eid, date=dates[i], funder=str(lists["funder"][i]),
-            purpose=str(lists["purpose"][i]),
-            amount=amt if isinstance(amt, Decimal) else Decimal(str(amt)),
-            currency=str(lists["currency"][i]), amount_text=str(lists["amount_text"][i] or ""),
-            qualifier=str(lists["qualifier"][i]), period=p, status=str(lists["status"][i]),
-            splits=tuple(splits.get(i, ())), restated=restated,
-            sources=tuple(cites.get(i, ())), links=tuple(links.get(i, ())),
-            recipient=str(lists["recipient"][i] or ""), location=str(lists["location"][i] or ""),
-            tags=tags, notes=str(lists["notes"][i] or ""), file=file, line=line,
-            value_date=value_dates[i]))
+        out.append(make(   # Entry's fields, in order
+            eid, dates[i], str(lists["funder"][i]), str(lists["purpose"][i]),
+            amt if isinstance(amt, Decimal) else Decimal(str(amt)),
+            str(lists["currency"][i]), str(lists["amount_text"][i] or ""),
+            str(lists["qualifier"][i]), p, str(lists["status"][i]),
+            tuple(splits.get(i, ())), restated, tuple(cites.get(i, ())),
+            tuple(links.get(i, ())), str(lists["recipient"][i] or ""),
+            str(lists["location"][i] or ""), tags, str(lists["notes"][i] or ""), file, line,
+            value_dates[i]))
     return tuple(out)

@@ -24,10 +24,11 @@ from ledger.atomic import (PartlyWritten, ctrl_c_held, real_path, write_all_atom
 from ledger.edit import writing
 from ledger.errors import LedgerError
 from ledger.imports import bulk
+from ledger.memory import gc_paused
 from ledger.imports.rows import refused_ids
 from ledger.imports.problem import dropped, import_problem, items_of, kind_of, where_of
-from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish, load_names,
-                                   read_file, replace_entries)
+from ledger.imports.common import (ReadResult, archive_copy, few_collections, finish,
+                                   kept_to_the_end, load_names, read_file, replace_entries)
 from ledger.imports.fts import (flow_versions, ledger_zeros, newest_versions, read_fts,
                                 uncited_document)
 from ledger.imports.iati import (activity_facts, activity_stamps, ledger_copies,
@@ -252,8 +253,10 @@ def run_data(args) -> int:
             results.append(read_file(read_fts, p, names=names,
                                      entries=_imported_entries(entries, "fts-"), newest=newest))
     progress.step("checking the entries")
-    result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
-                    entries=entries, documents=documents, held=refused_ids(problems))
+    with gc_paused():    # frozen before the collector runs again: no pass over it all
+        result = finish(results, name=str(paths[0] if len(paths) == 1 else args.file),
+                        entries=entries, documents=documents, held=refused_ids(problems))
+        kept_to_the_end()
     progress.done()
 
     _print_problems(result.problems, "" if args.dry_run else "the rejects file")

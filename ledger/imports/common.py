@@ -11,13 +11,14 @@ import gc
 import re
 import string
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from collections.abc import Callable, Iterable, Mapping
 
 from ledger.errors import LedgerError
+from ledger.memory import gc_paused
 from ledger.book import Book
 from ledger.imports.problem import import_problem
 from ledger.model import NOT_COUNTED, Entry, Money, Problem
@@ -29,7 +30,7 @@ import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
 from ledger.phrases.money import MoneyError, currency_digits, parse_amount, plain_decimal
-from ledger.imports.rows import check_records
+from ledger.imports.rows import EntryRow, check_records, entry_row, entry_rows
 from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 from ledger.edit import merge_entry_text, render_entry
@@ -145,7 +146,8 @@ class ReadResult:
 class DataImport:
     source: str
     new: list[dict] = field(default_factory=list)         # the new entries' tables
-    updated: list[tuple[Entry, dict, Entry]] = field(default_factory=list)   # (old, table, new)
+    # (old, table, new): the ledger's entry and the record's, as rows (no ``Entry`` made)
+    updated: list[tuple[EntryRow, dict, EntryRow]] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     documents: list[dict[str, Any]] = field(default_factory=list)
@@ -215,6 +217,13 @@ def few_collections(threshold: int = 50_000):
     finally:
         gc.set_threshold(*old)
         gc.unfreeze()
+
+
+def kept_to_the_end() -> None:
+    """Inside ``few_collections``: what is alive now lives to its end (an
+    import's records and checked tables), so it is frozen out of the
+    collector's passes too (``few_collections`` unfreezes it)."""
+    gc.freeze()
 
 
 # ------------------------------------------------------------------ splits
@@ -350,7 +359,7 @@ def archive_copy(path: Path, folder: Path, document: dict[str, Any]) -> Path:
     return dest
 
 
-def data_figures(quote: str, entry: Entry):
+def data_figures(quote: str, entry: Entry | EntryRow):
     """The money in a quote from a data file (IATI ``<value>`` elements, FTS
     ``"amountUSD"`` / ``"originalAmount"`` keys), as ``Money``; an XML value
     without @currency is in the entry's currency (the activity default)."""
@@ -371,7 +380,7 @@ def data_figures(quote: str, entry: Entry):
     return found
 
 
-def data_figure(quote: str, entry: Entry) -> str | None:
+def data_figure(quote: str, entry: Entry | EntryRow) -> str | None:
     """The audit's reading of a quote from a data file: None when a figure
     in it is the entry's amount (or a restatement), else what is wrong."""
     found = data_figures(quote, entry)
@@ -386,7 +395,7 @@ def data_figure(quote: str, entry: Entry) -> str | None:
     return f"the data says {said} but the entry records {entry.amount} {entry.currency}"
 
 
-def _netted(entry: Entry) -> bool:
+def _netted(entry: Entry | EntryRow) -> bool:
     """A netted amount (an IATI value net of its reversals): one figure in
     each of the entry's quotes, and they add up to its amount."""
     if len(entry.sources) < 2:
@@ -439,7 +448,7 @@ def withdrawn(view: Entry, where: str, note: str) -> Record:
     return Record(where, fields)
 
 
-def keep_user_edits(fields: dict[str, Any], old: Entry, own: Wordings) -> list[str]:
+def keep_user_edits(fields: dict[str, Any], old: Entry | EntryRow, own: Wordings) -> list[str]:
     """An imported item's ``fields`` with what the user added to the entry
     it updates (``old``) kept: the tags the importer does not set (a
     ``not-counted`` of the user's: the one without an importer's reason
@@ -579,7 +588,7 @@ def _comparable(name: str, v: Any) -> Any:
     return text[5:] if name == "period" and text.startswith("over ") else text
 
 
-def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
+def keep_user_parts(fields: dict[str, Any], old: Entry | EntryRow) -> list[str]:
     """An imported item's ``fields`` with the rest of what the user added to
     the entry it updates (``old``; tags and notes: ``keep_user_edits``):
     the citations that are not the importer's (``data_citation``), in their
@@ -595,7 +604,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
     if mine is None:
         return []
     eid = fields.get("id")
-    was = entry_table(old)
+    was = entry_table(cast(Entry, old))     # a row has the fields of its Entry
     said: list[str] = []
     new_cites = [c for c in fields.get("source") or () if data_citation(c)]
     old_cites = list(was.get("source") or ())
@@ -683,7 +692,7 @@ def keep_user_parts(fields: dict[str, Any], old: Entry) -> list[str]:
     return said
 
 
-def _keep_figure(fields: dict[str, Any], was: dict[str, Any], old: Entry) -> None:
+def _keep_figure(fields: dict[str, Any], was: dict[str, Any], old: Entry | EntryRow) -> None:
     """The ledger's amount and currency in ``fields``: as the importer
     writes them (a number, its currency beside it) when the entry's is
     that figure alone, else as the entry's text gives them."""
@@ -727,14 +736,17 @@ def _data_changed(new_cites: list[dict], old_cites: list[dict]) -> bool:
         [(_citation_key(c)[1], _citation_key(c)[2]) for c in old_cites]
 
 
+# no collector pass over the records and tables while they are checked (none cyclic)
+@gc_paused()
 def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
            documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
-    (``entries``: a Book, read from its tables, its entries made ``Entry``
-    objects only where a record has their id; or ``Entry`` objects;
+    (``entries``: a Book, read from its tables, its entries made rows,
+    ``EntryRow``, only where a record has their id; or ``Entry`` objects;
     ``documents``): records whose id is in the ledger with the same content
     are unchanged, with other content they update it; a record repeating
-    another entry's figure under another id is reported."""
+    another entry's figure under another id is reported.  No ``Entry`` is
+    made: the ledger's entries and the records are compared as rows."""
 
     documents = dict(documents or {})
     out = DataImport(name, files=results)
@@ -751,7 +763,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     records = [items[k][1] for k in first]
     book = entries if isinstance(entries, Book) else None
     listed: tuple[Entry, ...] = () if isinstance(entries, Book) else tuple(entries)
-    existing = {e.id: e for e in (listed if book is None else _entries_of(
+    existing = {e.id: e for e in (map(entry_row, listed) if book is None else _entries_of(
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     own = Wordings(*(r.notes for r in results))
@@ -778,7 +790,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     again = [(i, rec) for i, rec in enumerate(records, 1) if rec.fields.get("id", "") in existing]
     seen = check_records([entry_table(rec.fields) for _, rec in again], [i for i, _ in again],
                          name=name, documents={*documents, *new_docs_by_id},
-                         across=False).entries if again \
+                         across=False, rows=True).rows if again \
         else {}
     views = {i: seen.get(k) for k, (i, _) in enumerate(again)}
     for i, rec in enumerate(records, 1):
@@ -798,8 +810,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed
-    # the entries are views of the checked rows only where needed: an update's
-    # (from the first reading), for its message
+    # an update's new entry is its row of the first reading, for its message
     warned: list[Problem] = []
     accepted = _validate(raw_rows, keep, documents, new_docs, rejects, name, {}, views=False,
                          warned=warned, held=held)
@@ -814,7 +825,7 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
                                            rj.message))
     for w in warned:    # what `check` will say of the entries written
         out.problems.append(record_warning(w, file_of.get(w.line, name), where.get(w.line, "")))
-    view_of: dict[str, Entry] = {}
+    view_of: dict[str, EntryRow] = {}
     for e in views.values():
         if e is not None:
             view_of.setdefault(e.id, e)     # ids twice: the first is kept, the other refused
@@ -840,11 +851,11 @@ def _with_ids(book: Book, ids):
     return np.isin(book.tables.entries["id"].to_numpy(dtype=object), [str(i) for i in ids])
 
 
-def _entries_of(book: Book, ids) -> tuple[Entry, ...]:
-    """The ``Entry`` objects of ``book``'s entries whose id is one of
-    ``ids`` (only those made, from the Book's rows)."""
+def _entries_of(book: Book, ids) -> tuple[EntryRow, ...]:
+    """The rows of ``book``'s entries whose id is one of ``ids`` (only
+    those made, from the Book's tables; no ``Entry``)."""
     mask = _with_ids(book, ids)
-    return book.subset(mask).entries if mask.any() else ()
+    return entry_rows(book.subset(mask)) if mask.any() else ()
 
 
 def _entry_spans(raw: bytes) -> list[tuple[int, int, int]]:
@@ -943,12 +954,12 @@ def _replaced_citations(text: str, fields: dict[str, Any]) -> Callable[[Any], bo
     return lambda c: isinstance(c, dict) and _citation_key(c) in old_keys ^ new_keys
 
 
-def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
+def _same(new: EntryRow, old: EntryRow, documents, new_docs) -> bool:
     """The same entry, or the same but citing another copy of the same data
     file (an unchanged transaction in an updated file keeps its citation),
     or an FTS flow's citation with its "; updated ..." where the ledger's,
     written before it was kept, has none."""
-    if new == old:
+    if new.same(old):
         return True
     if len(new.sources) != len(old.sources):
         return False
@@ -966,7 +977,7 @@ def _same(new: Entry, old: Entry, documents, new_docs) -> bool:
                 sorted(map(str, data_figures(a.quote, new))) != \
                 sorted(map(str, data_figures(b.quote, old))):
             return False
-    return replace(new, sources=old.sources) == old
+    return new._replace(sources=old.sources).same(old)
 
 
 def _locator(new, old) -> str | None:

@@ -16,7 +16,8 @@ line: a record has no lines of its keys; a split part's at the part's line
 when the importer gives one, a spreadsheet's row), and the rest is checked again,
 until nothing more is refused (leaving one out can break another's link).
 The accepted records' ``Entry`` objects are views of the checked rows
-(``ledger.book.Book.from_frame``), not read again.
+(``ledger.book.Book.from_frame``), not read again; an import that compares
+them with the ledger's takes both as rows (``EntryRow``), no ``Entry`` made.
 """
 from __future__ import annotations
 
@@ -27,10 +28,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from ledger.book import Book, _dates, _missing, _where_parts
+from ledger.book import Book, _dates, _entry_values, _missing, _where_parts
 from ledger.imports.identity import figure_key, recorded
 from ledger.memory import gc_paused
-from ledger.model import LINK_KINDS, ONCE, Citation, Entry, Money, Period, Problem, length_in_words
+from ledger.model import (LINK_KINDS, ONCE, Citation, Entry, Link, Money, Period, Problem, Split,
+                          length_in_words)
 from ledger.phrases.money import plain_decimal
 from ledger.read.journal_columns import WORDED_HERE, Records, _rank, read_records
 from ledger.read.raw import RawTables, entries_of
@@ -79,6 +81,56 @@ def _ledger_fields(e: Entry) -> dict[str, Any]:
     if e.restated:
         out["restated"] = [f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated]
     return out
+
+
+class EntryRow(NamedTuple):
+    """One entry's row of a Book's tables (``Book.tables``: the entry, its
+    parts, citations and links), its values as its ``Entry`` view would
+    have them, in the same order (``ledger.book._entry_values`` makes
+    both): what an import compares and keeps the user's edits from, with
+    no ``Entry`` made.  ``same``: equal as two ``Entry`` objects are (file
+    and line not compared)."""
+    id: str
+    date: Any
+    funder: str
+    purpose: str
+    amount: Decimal
+    currency: str
+    amount_text: str
+    qualifier: str
+    period: Period
+    status: str
+    splits: tuple[Split, ...]
+    restated: tuple[Money, ...]
+    sources: tuple[Citation, ...]
+    links: tuple[Link, ...]
+    recipient: str
+    location: str
+    tags: tuple[str, ...]
+    notes: str
+    file: str
+    line: int
+    value_date: Any
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)
+
+    def link(self, kind: str) -> str | None:
+        return next((ln.target for ln in self.links if ln.kind == kind), None)
+
+    def same(self, other: EntryRow) -> bool:
+        return self[:18] == other[:18] and self.value_date == other.value_date
+
+
+def entry_rows(book: Book) -> tuple[EntryRow, ...]:
+    """Each entry of ``book`` as its row (``EntryRow``), from its tables."""
+    return _entry_values(book.tables, EntryRow)
+
+
+def entry_row(e: Entry | EntryRow) -> EntryRow:
+    """An ``Entry`` given (a ledger of ``Entry`` objects) as its row."""
+    return e if isinstance(e, EntryRow) else EntryRow(*(getattr(e, f) for f in EntryRow._fields))
 
 
 class LedgerEntries(NamedTuple):
@@ -419,6 +471,7 @@ class Checked:
     their entries and warnings, the refused ones with their errors."""
     accepted: list[int] = field(default_factory=list)                # records, in order
     entries: dict[int, Entry] = field(default_factory=dict)          # record -> its entry
+    rows: dict[int, EntryRow] = field(default_factory=dict)          # record -> its row
     problems: dict[int, list[Problem]] = field(default_factory=dict)  # record -> its errors
     warnings: dict[int, list[Problem]] = field(default_factory=dict)  # accepted -> warnings
     read: Records | None = None    # the raw form of the ledger's entries and the records
@@ -430,7 +483,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
                   ledger: Book | Iterable[Entry] | LedgerEntries = (),
                   documents: Iterable[str] = (),
                   refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
-                  across: bool = True, views: bool = True,
+                  across: bool = True, views: bool = True, rows: bool = False,
                   part_lines: Sequence[Sequence[int]] | None = None) -> Checked:
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
@@ -443,7 +496,8 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     record's.
     ``refuse``: the importer's own refusals, given the figures the rules
     accept (record -> ``identity.figure_key``, in order): record -> its
-    problem.  ``views``: make the accepted records' ``Entry`` objects.  ``across``:
+    problem.  ``views``: make the accepted records' ``Entry`` objects;
+    ``rows``: their rows (``EntryRow``) instead.  ``across``:
     False to refuse a record only for its own fields, not for the rules
     between entries (an entry's view, whatever it links to)."""
     if not tables:
@@ -452,10 +506,11 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     lines = list(lines)
     with gc_paused():   # many small objects, none cyclic
         return _checked(tables, lines, name, ledger_entries(ledger), docs, refuse, across,
-                        views, part_lines)
+                        views and not rows, rows, part_lines)
 
 
-def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_lines) -> Checked:
+def _checked(tables, lines, name, ledger, docs, refuse, across, views, as_rows,
+             part_lines) -> Checked:
     """``check_records`` (the collector paused)."""
     import numpy as np
     import pyarrow as pa
@@ -489,7 +544,8 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
         old = of[sub.part_layout()[0]]   # each row of the checked frame's entry in ``raw``
         kept: list = []
         conversions: list = []   # the rules' reading of each entry's (``check_raw``)
-        frame, found = check_raw(sub, docs, kept=kept, with_frame=views, restated=conversions)
+        frame, found = check_raw(sub, docs, kept=kept, with_frame=views or as_rows,
+                                 restated=conversions)
         refused: dict[int, list[Problem]] = {}
         for p in found:
             rec = at_line.get((p.file, p.line))
@@ -515,7 +571,9 @@ def _checked(tables, lines, name, ledger, docs, refuse, across, views, part_line
                 out.restated = conversions[0].take(pa.array(np.searchsorted(
                     of, np.asarray(accepted, dtype=np.int64) + m)))
                 if views:
-                    out.entries = _views(got, frame, kept[0], old, accepted, m)
+                    out.entries = _views(got, frame, kept[0], old, accepted, m).entries
+                elif as_rows:
+                    out.rows = _views(got, frame, kept[0], old, accepted, m).rows
                 break
         for k, ps in refused.items():
             # an entry's own problems, in the order the journal words them; those
@@ -691,10 +749,25 @@ def _figures(got: Records, entries: list[int], records: list[int],
             for j, (k, ps, f) in enumerate(zip(records, parts, fields))}
 
 
-def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[int, Entry]:
-    """The accepted records' entries (record -> entry, in order), as views
-    of their checked rows (``keep``: the rows of the checked form kept in
-    ``frame``, None for all; ``old``: each row's entry in ``got``)."""
+class _Views(NamedTuple):
+    """The accepted records' Book (``book``, its entries in their order)."""
+    book: Book
+    accepted: list[int]
+
+    @property
+    def entries(self) -> dict[int, Entry]:
+        return dict(zip(self.accepted, self.book.entries))
+
+    @property
+    def rows(self) -> dict[int, EntryRow]:
+        return dict(zip(self.accepted, entry_rows(self.book)))
+
+
+def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> _Views:
+    """The accepted records' entries (record -> entry, in order: ``Entry``
+    views or rows) of their checked rows (``keep``: the rows of the checked
+    form kept in ``frame``, None for all; ``old``: each row's entry in
+    ``got``)."""
     import numpy as np
 
     pos = np.asarray(accepted, dtype=np.int64) + m
@@ -702,5 +775,4 @@ def _views(got: Records, frame, keep, old, accepted: list[int], m: int) -> dict[
     rows = frame[mine[keep] if keep is not None else mine].reset_index(drop=True)
     sel = np.zeros(len(got.table), bool)
     sel[pos] = True
-    entries = Book.from_frame(rows, got.extras(sel)).entries
-    return dict(zip(accepted, entries))
+    return _Views(Book.from_frame(rows, got.extras(sel)), accepted)

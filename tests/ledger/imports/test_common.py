@@ -154,3 +154,41 @@ def test_few_collections_restores_the_collector_even_on_error():
         pass
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+def test_a_reimport_with_updates_makes_no_entry(tmp_path, run_cli, monkeypatch):
+    """``finish`` compares the ledger's entries with the records, and keeps
+    the user's edits, on their rows of the Book's tables (``EntryRow``);
+    the command says and writes the updates from them: from ``finish`` on,
+    no ``Entry`` is made (issue 24; the reader may make views of the few
+    items it writes again whole).  The later statement changes a
+    transaction and a budget; the user's tag, note, field, comment and
+    citation stay."""
+    import ledger_tool.import_data
+    from tests.ledger.imports.test_iati_user_edits31 import BUDGET, TX, _edited, _later, _raw
+
+    book = _edited(tmp_path, run_cli)
+    later = _later(tmp_path)
+    finish = ledger_tool.import_data.finish
+
+    def refused(self, *args, **kwargs):
+        raise AssertionError("an Entry was made")
+
+    def finish_without_entries(*args, **kwargs):
+        monkeypatch.setattr(Entry, "__init__", refused)
+        return finish(*args, **kwargs)
+    monkeypatch.setattr(ledger_tool.import_data, "finish", finish_without_entries)
+    code, _, err = run_cli("import", "--from", "iati", later, "-o", book)
+    monkeypatch.undo()
+    assert code == 0, err
+    assert "0 new, 3 updated, 9 unchanged" in err
+    assert f"updated {TX} (" in err and "amount 140995 -> 150995" in err
+    assert f"updated {BUDGET} (" in err
+    tx, _ = _raw(later)
+    text = (book / "iati.toml").read_text(encoding="utf-8")
+    at = text.index(f'id = "{TX}"\n')
+    entry = text[at:text.index("[[entry]]", at)]
+    assert f'amount = "{tx[3]}"' in entry and ">150995<" in entry
+    assert 'location = "Goma"  # my own research\n# checked with the partner\n' in entry
+    assert 'doc = "myrep"' in entry and "seen in the annual report" in entry
+    assert '"wash"' in entry
