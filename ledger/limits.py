@@ -12,7 +12,11 @@ and by the commands' own options:
 - a period lasts at most ``MAX_YEARS`` (100) years, and ends by ``LAST_YEAR``
   (the last year any later command counts to);
 - an exchange rate in a user table lies between ``MIN_RATE`` (10**-9) and
-  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.
+  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.  So
+  does the rate used (a cross through the euro, a yearly average) and a
+  deflator's ratio (base year's index / the year's), and a value reported
+  is at most ``MAX_CONVERTED`` (10**24): within Decimal's 28 digits with its
+  minor units, never rounded.
 
 See docs/journal.md ("Limits").
 """
@@ -25,7 +29,7 @@ from fractions import Fraction
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
-           "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "rate_problem",
+           "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "MAX_CONVERTED", "rate_problem",
            "bounded_number", "magnitude_problem", "NumberError", "period_end", "json_depth",
            "months_after", "add_years", "length_end", "PERIOD_PART_DAY"]
 
@@ -33,6 +37,7 @@ MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 MAX_YEARS = Decimal(100)
 MIN_RATE, MAX_RATE = Decimal(10) ** -9, Decimal(10) ** 9
+MAX_CONVERTED = MAX_AMOUNT * MAX_RATE
 
 AMOUNT_TOO_BIG = ("amount {} is more than ledger-tool's largest amount, 10^15 "
                   "(a thousand trillion) in any currency")
