@@ -12,7 +12,15 @@ and by the commands' own options:
 - a period lasts at most ``MAX_YEARS`` (100) years, and ends by ``LAST_YEAR``
   (the last year any later command counts to);
 - an exchange rate in a user table lies between ``MIN_RATE`` (10**-9) and
-  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.
+  ``MAX_RATE`` (10**9): a converted amount then has at most 25 digits.  So
+  does the rate used (a cross through the euro, a yearly average) and a
+  deflator's ratio (base year's index / the year's), and a value reported
+  is at most ``MAX_CONVERTED`` (10**24): within Decimal's 28 digits with its
+  minor units, never rounded;
+- a spreadsheet to import has at most ``MAX_COLUMNS`` (1,000) columns, a CSV
+  or an XLSX sheet alike, and an XLSX sheet's cells span at most
+  ``MAX_CELLS`` (10 million, rows × columns, from the cells it holds, not
+  its stated dimension): checked before the cells are read into a table.
 
 See docs/journal.md ("Limits").
 """
@@ -25,7 +33,8 @@ from fractions import Fraction
 
 __all__ = ["MAX_AMOUNT", "FIRST_YEAR", "LAST_YEAR", "MAX_YEARS", "amount_problem",
            "date_problem", "period_problem", "AMOUNT_TOO_BIG", "DATE_OUT_OF_RANGE",
-           "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "rate_problem",
+           "PERIOD_TOO_LONG", "PERIOD_TOO_SHORT", "MIN_RATE", "MAX_RATE", "MAX_CONVERTED",
+           "MAX_COLUMNS", "MAX_CELLS", "rate_problem",
            "bounded_number", "magnitude_problem", "NumberError", "period_end", "json_depth",
            "months_after", "add_years", "length_end", "PERIOD_PART_DAY"]
 
@@ -33,6 +42,8 @@ MAX_AMOUNT = Decimal(10) ** 15
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 MAX_YEARS = Decimal(100)
 MIN_RATE, MAX_RATE = Decimal(10) ** -9, Decimal(10) ** 9
+MAX_CONVERTED = MAX_AMOUNT * MAX_RATE
+MAX_COLUMNS, MAX_CELLS = 1_000, 10_000_000
 
 AMOUNT_TOO_BIG = ("amount {} is more than ledger-tool's largest amount, 10^15 "
                   "(a thousand trillion) in any currency")

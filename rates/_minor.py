@@ -6,7 +6,7 @@ ufunc over the whole column: no per-row Python loop.
 """
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import numpy as np
 import pyarrow as pa
@@ -215,4 +215,6 @@ def to_decimals(minor: np.ndarray, digits: int) -> np.ndarray:
         dec = pc.multiply(pa.array(ints, pa.int64()).cast(pa.decimal128(20, 0)), scale)
         return dec.to_numpy(zero_copy_only=False)
     except (OverflowError, pa.ArrowInvalid):
-        return np.array([Decimal(int(v)).scaleb(-digits) for v in minor], dtype=object)
+        wide = Context(prec=80)   # past 28 digits the default context rounds, unsaid
+        return np.array([Decimal(int(v)).scaleb(-digits, context=wide) for v in minor],
+                        dtype=object)

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ledger.errors import LedgerError
-from ledger.limits import NumberError, bounded_number
+from ledger.limits import MAX_CONVERTED, MAX_RATE, MIN_RATE, NumberError, bounded_number
 from ledger.safe_io import read_text
 
 from ._minor import mul_round, objects, to_decimals
@@ -92,11 +92,30 @@ def constant_prices(frame: pd.DataFrame, index, base_year: int, area: str | None
         raise LedgerError(f"the price index has no {area} value for "
                           f"{', '.join(map(str, missing[:10]))}")
     fr = {int(y): Fraction(base) / Fraction(table[(area, int(y))]) for y in years}
+    for y, r in fr.items():
+        # each index is bounded, their ratio too: 1e9 / 0.001 made values past
+        # Decimal's 28 digits (a total rounded), 0.001 / 1e9 made them 0.00
+        if not MIN_RATE <= r <= MAX_RATE:
+            raise LedgerError(
+                f"{_entry(out, yr == y)}: the price index's ratio {area} {base_year} / "
+                f"{area} {y} ({base} / {table[(area, y)]}) is {float(r):.3g}, outside "
+                f"1e-9 to 1e9, the ratios ledger-tool deflates with")
     num = objects(np.array([fr[int(y)].numerator for y in years], dtype=object)[np.searchsorted(years, yr)])
     den = objects(np.array([fr[int(y)].denominator for y in years], dtype=object)[np.searchsorted(years, yr)])
     approx = np.array([float(fr[int(y)]) for y in years])[np.searchsorted(years, yr)]
     real = mul_round(out["value_minor"].to_numpy(), [(num, den, approx)])
+    big = np.abs(objects(real)) > int(MAX_CONVERTED.scaleb(currency_digits(report)))
+    if big.any():
+        raise LedgerError(f"{_entry(out, big)}: its value at {area} prices of {base_year} is "
+                          f"more than {MAX_CONVERTED:.0E} {report}, the largest value "
+                          f"ledger-tool reports")
     out["real_value"] = to_decimals(real, currency_digits(report))
     out["real_value_minor"] = real
     out["price_base"] = f"{area} prices of {base_year}"
     return out
+
+
+def _entry(frame: pd.DataFrame, rows) -> str:
+    """The first row of ``rows`` (a mask) named for a message."""
+    i = int(np.flatnonzero(rows)[0])
+    return f"entry {str(frame['id'].iloc[i])!r}" if "id" in frame.columns else f"row {i + 1}"

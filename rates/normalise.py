@@ -26,7 +26,7 @@ import pandas as pd
 
 from ledger.book import FRAME_COLUMNS, entries_frame  # noqa: F401  (re-exported)
 from ledger.errors import LedgerError
-from ledger.limits import FIRST_YEAR, LAST_YEAR
+from ledger.limits import FIRST_YEAR, LAST_YEAR, MAX_RATE, MIN_RATE, rate_problem
 from ledger.model import length_in_words
 from ledger.phrases.period import anniversary_years, length_end, length_years
 from ledger.rules.options import OptionError, fiscal_start
@@ -197,6 +197,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                               _per_year_parts(parts, rp, amount_minor, orig_total))
         conv = _yearly_average(table, cur, currency, parts, f, clamp, sm, sd,
                                opts.years is not None, notes)
+        _check_rates(conv, parts.row, f, cur, currency)
         value_parts = mul_round(orig_parts, [
             (conv["num"], conv["den"], conv["approx"]),
             (scale[0], scale[1][parts.row], scale[2][parts.row])])
@@ -220,6 +221,7 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
             year = None
     else:
         conv = _single_rate(table, frame, f, cur, currency, opts, clamp, amount_dec)
+        _check_rates(conv, np.arange(n), f, cur, currency)
         value_total = mul_round(amount_minor, [
             factor, (conv["num"], conv["den"], conv["approx"]), scale])
         _split_whole(value_total, frame, amount_minor, src_digits,
@@ -272,6 +274,33 @@ def _normalise(frame, currency, valuation, basis, years, rates, horizon, policy,
                  opts.entry_fiscal_start), 1, 1,
         decimals, categorical)
     return rows, per_year
+
+
+def _check_rates(conv, rows, f: _Frame, cur, currency: str) -> None:
+    """Refuse a rate outside MIN_RATE..MAX_RATE, the bounds of a rate
+    table's row, for the rate actually used: a cross through the euro or an
+    average of two rows in bounds can be 1e18 (a converted amount past
+    Decimal's 28 digits) or 1e-18 (10^15 shown as 0.00).  A restatement's
+    rate is the source's own figure (its amount is bounded) and is exempt."""
+    num, den = conv["num"], conv["den"]
+    # floats pick the candidates; exact integers decide them
+    approx = np.asarray(conv["approx"], dtype=np.float64)
+    near = ~((approx > 2e-9) & (approx < 5e8))
+    if "has_restated" in conv:
+        near &= ~np.asarray(conv["has_restated"], dtype=bool)
+    for i in np.flatnonzero(near):
+        if num[i] == 0:   # only a restatement of nothing: no table gives a zero rate
+            continue
+        r = Fraction(int(num[i]), int(den[i]))
+        if MIN_RATE <= r <= MAX_RATE:
+            continue
+        row = int(rows[i])
+        when = conv["rate_date"][i]
+        on = "" if np.isnat(when) else f" on {_fmt_date(when)}"
+        shown = Decimal(r.numerator) / Decimal(r.denominator)
+        raise LedgerError(f"{f.label(row)}: the {cur[row]}->{currency} rate{on} "
+                          f"({conv['source'][i]}): {rate_problem(shown)} (give the pair's own rate "
+                          f"with --rates CSV)")
 
 
 def _pick_rows(values, rows):

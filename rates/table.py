@@ -26,6 +26,7 @@ import pandas as pd
 
 from ledger.cachedir import cache_dir, read_sealed, write_sealed
 from ledger.errors import LedgerError
+from ledger.limits import rate_problem
 from ledger.phrases.money import currency_digits
 
 from . import ecb
@@ -502,6 +503,10 @@ class RateTable:
         amount = Decimal(amount)
         date = _to_date(date)
         rate, rate_date, source = self.rate(base, quote, date, policy=policy, clamp=clamp)
+        why = rate_problem(rate)   # a cross of two rows in bounds need not be
+        if why:
+            raise LedgerError(f"the {base}->{quote} rate on {_fmt_date(rate_date)} ({source}): "
+                              f"{why} (give the pair's own rate with --rates CSV)")
         with localcontext() as ctx:
             ctx.prec = 80
             # counted at its own minor unit first, half up, as every report counts it

@@ -94,6 +94,49 @@ def _flow_near(text: str, pos: int) -> str:
     return f"flow {ids[-1].group(1)!r} (the last flow id before the error)" if ids else ""
 
 
+def _loads(text: str):
+    """The JSON, and its first key given twice in one object (key, first
+    value, second value, the object), or None: json keeps the last silently,
+    so an "originalAmount" written twice was imported as its second figure."""
+    twice: list[tuple] = []
+
+    def pairs(items):
+        d: dict = {}
+        for k, v in items:
+            if k in d and not twice:
+                twice.append((k, d[k], v, d))
+            d[k] = v
+        return d
+
+    data = json.loads(text, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=pairs)
+    return data, (twice[0] if twice else None)
+
+
+def _holds(node, target) -> bool:
+    if node is target:
+        return True
+    items = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    return any(_holds(v, target) for v in items)
+
+
+def _twice_message(data, twice) -> tuple[str, str]:
+    """(the flow holding the key given twice, what is wrong) for a message."""
+    key, first, second, holder = twice
+    flows = data.get("data", {}).get("flows") if isinstance(data, dict) and \
+        isinstance(data.get("data"), dict) else None
+    where = next((f"flow {str(f.get('id'))!r}" for f in flows or ()
+                  if isinstance(f, dict) and _holds(f, holder)), "") \
+        if isinstance(flows, list) else ""
+
+    def shown(v) -> str:
+        t = str(v) if isinstance(v, Decimal) else json.dumps(v, default=str)
+        return t if len(t) <= 40 else t[:40] + "…"
+
+    return where, (f"key {key!r} is given twice in one object ({shown(first)}, then "
+                   f"{shown(second)}): which one the source means is unknown; nothing "
+                   f"imported from this file")
+
+
 def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = (),
              newest: ImportFlows | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
@@ -121,7 +164,7 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
         return ReadResult(file, [], [import_problem(file, "", f"JSON nested deeper than {MAX_DEPTH} "
                                                        f"levels: not read", "error")], None, sha)
     try:
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data, twice = _loads(text)
     except json.JSONDecodeError as err:
         near = _flow_near(text, err.pos)
         rest = text[err.pos:]
@@ -130,6 +173,9 @@ def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = 
         return ReadResult(file, [], [import_problem(file, near, f"line {err.lineno} column {err.colno}: "
                                              f"the JSON is {what} ({err.msg}); nothing imported "
                                              f"from this file", "error")], None, sha)
+    if twice:
+        where, wrong = _twice_message(data, twice)
+        return ReadResult(file, [], [import_problem(file, where, wrong, "error")], None, sha)
     flows = data.get("data", {}).get("flows") if isinstance(data, dict) and \
         isinstance(data.get("data"), dict) else None
     if not isinstance(flows, list):
@@ -593,8 +639,10 @@ def flow_versions(path, zeros_only: bool = False, wanted: Collection[str] | None
         text = read_bytes(Path(path), what="FTS file").decode("utf-8-sig")
         if json_depth(text) > MAX_DEPTH:
             return {}, None
-        data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
+        data, twice = _loads(text)
     except (OSError, LedgerError, UnicodeDecodeError, ValueError):
+        return {}, None
+    if twice:   # read_fts refuses the file
         return {}, None
     flows = (data.get("data") or {}).get("flows") if isinstance(data, dict) and \
         isinstance(data.get("data"), dict) else None

@@ -36,7 +36,7 @@ from ledger.imports.cells import GUARD_TO_DROP, cell_citations
 from ledger.imports.identity import Figures, Same, duplicate_message, more_rows_message, same_figures
 from ledger.imports.problem import import_problem
 from ledger.imports.rows import check_records, ledger_entries
-from ledger.limits import NumberError, bounded_number
+from ledger.limits import MAX_CELLS, MAX_COLUMNS, NumberError, bounded_number
 from ledger.phrases.money import (COMMA, POINT, MoneyError, contrary_number, decided_note,
                                   decimal_mark, parse_amount, phrase_numbers, read_number, with_point)
 from ledger.safe_io import check_zip, load_toml, read_bytes
@@ -201,6 +201,7 @@ class Sheet:
 def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
     """The spreadsheet read: a DataFrame of text cells ("" for empty), dates
     and numbers from XLSX as ISO dates and plain decimals, and its rows."""
+    import numpy as np
     import pandas as pd
 
 
@@ -217,6 +218,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
             check_zip(raw, path, what="spreadsheet")      # and what it unpacks to
             data = io.BytesIO(raw)
             with pd.ExcelFile(data, engine="openpyxl") as xl:
+                names = xl.book.sheetnames
+                if sheet is None or sheet in names:   # else pandas names the sheets below
+                    _check_extent(raw, xl.book[sheet] if sheet else xl.book.worksheets[0],
+                                  path)
                 try:
                     frame = pd.read_excel(xl, sheet_name=sheet or 0, dtype=object)
                 except ValueError as err:
@@ -258,16 +263,72 @@ def read_table(path: str | Path, sheet: str | None = None) -> Sheet:
         dup = frame.columns[frame.columns.duplicated()][0]
         raise LedgerError(f"{path}: row 1: column {dup!r} appears twice in the header")
     # an XLSX number is a number, not text written with a decimal mark
-    got.numbers = {c: frame[c].map(lambda v: isinstance(v, (int, float))
-                                   and not isinstance(v, bool)).to_numpy(dtype=bool)
-                   for c in frame.columns} if suffix in (".xlsx", ".xlsm") else {}
+    # (each cell once over the whole table, not a pandas call per column:
+    # thousands of columns took minutes)
+    cells = frame.to_numpy(dtype=object)
+    if suffix in (".xlsx", ".xlsm"):
+        is_number = np.frompyfunc(_is_number, 1, 1)(cells).astype(bool) if cells.size else \
+            np.zeros(cells.shape, dtype=bool)
+        got.numbers = {c: is_number[:, i] for i, c in enumerate(frame.columns)}
+    else:
+        got.numbers = {}
     # undo the apostrophe that our own CSV writers put before formula-like
     # text, after any apostrophes (ledger.imports.cells), so export -> import
     # round-trips exactly
-    got.frame = frame.apply(_cells).apply(
-        lambda c: c.str.replace(GUARD_TO_DROP, "", regex=True))
+    with np.errstate(invalid="ignore"):   # NaN cells (empty) are tested for, not an error
+        text = np.frompyfunc(_cell_text, 1, 1)(cells) if cells.size else cells
+    got.frame = pd.DataFrame(text, index=frame.index, columns=frame.columns, dtype=object)
     got.warnings = warnings
     return got
+
+
+def _check_extent(raw: bytes, ws, path) -> None:
+    """Refuse a sheet whose cells span more than MAX_COLUMNS columns or
+    MAX_CELLS cells (rows × columns) before pandas reads it: pandas builds
+    every row out to the last column and every row up to the last, so one
+    cell at XFD1048576 in a 5 KB file made 17 billion cells (MemoryError).
+    The cells holding something are counted, streamed as ``_merged_down``
+    streams the sheet (its ``<dimension>`` may say anything)."""
+    from lxml import etree
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    rows = cols = r = 0
+    far = ""            # the reference of the cell furthest right
+    with zipfile.ZipFile(io.BytesIO(raw)) as z, z.open(ws._worksheet_path) as fh:
+        c = 0
+        for event, el in etree.iterparse(fh, events=("start", "end"), tag=(row_tag, cell_tag),
+                                         resolve_entities=False, no_network=True,
+                                         huge_tree=False, load_dtd=False):
+            if event == "start":
+                if el.tag == row_tag:   # a row without its number is the next one
+                    r = int(el.get("r") or 0) or r + 1
+                    c = 0
+                continue
+            if el.tag == cell_tag:
+                ref = el.get("r")
+                try:
+                    c = column_index_from_string(coordinate_from_string(ref)[0]) if ref else c + 1
+                except ValueError:
+                    c += 1        # a bad reference: pandas' read says so
+                # pandas drops empty cells at a row's end and empty rows at the end
+                if any((x.text or "").strip() for x in el.iter() if x is not el):
+                    rows = max(rows, r)
+                    if c > cols:
+                        cols, far = c, ref or f"column {c} of row {r}"
+            el.clear()
+            if el.tag == row_tag:
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    if cols > MAX_COLUMNS:
+        raise LedgerError(f"{path}: sheet {ws.title!r}: a cell at {far} makes {cols:,} columns, more "
+                          f"than the {MAX_COLUMNS:,} ledger-tool imports (delete the cells "
+                          f"right of the table)")
+    if rows * cols > MAX_CELLS:
+        raise LedgerError(f"{path}: sheet {ws.title!r}: its cells span {rows:,} rows × {cols:,} "
+                          f"columns, more than the {MAX_CELLS:,} cells ledger-tool imports "
+                          f"(delete the cells below the table)")
 
 
 def _merged_down(raw: bytes, ws) -> list[tuple[int, int, int]]:
@@ -446,6 +507,9 @@ def read_csv_rows(text: str, delimiter: str | None = None) -> Sheet:
             if not rec:
                 row -= 1          # blank lines before the header are not rows
                 continue
+            if len(rec) > MAX_COLUMNS:   # before a row is read: each column costs
+                raise ValueError(f"row {row}: the header has {len(rec):,} columns, more than "
+                                 f"the {MAX_COLUMNS:,} ledger-tool imports")
             header = rec
             continue
         if not any(c.strip() for c in rec):
@@ -543,27 +607,32 @@ def _quote_fault(text: str, delimiter: str) -> str | None:
     return "end" if state == "quoted" else None
 
 
-def _cells(col):
-    """One column to text: dates as ISO, whole floats without '.0'."""
+_GUARD_TO_DROP = re.compile(GUARD_TO_DROP)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _cell_text(v) -> str:
+    """One cell to text: dates as ISO, whole floats without '.0', our
+    writers' guard apostrophe taken off (``GUARD_TO_DROP``)."""
     import pandas as pd
 
-    def cell(v):
-        if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
-            return ""
-        if isinstance(v, pd.Timestamp):
-            v = v.to_pydatetime()
-        if isinstance(v, dt.datetime):   # a date cell (its type says so): its day, any time
-            return v.date().isoformat()
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, float):
-            return format(Decimal(repr(v)).normalize(), "f")
-        return str(v).strip(TAG_SPACE)   # spaces: a control character is its field's rule's
-    if col.dtype == object or str(col.dtype).startswith(("str", "string")):
-        return col.map(cell).astype(object)
-    return col.astype(object).map(cell).astype(object)
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NaT:
+        return ""
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime):   # a date cell (its type says so): its day, any time
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return format(Decimal(repr(v)).normalize(), "f")
+    t = str(v).strip(TAG_SPACE)   # spaces: a control character is its field's rule's
+    return t[1:] if t.startswith("'") and _GUARD_TO_DROP.match(t) else t
 
 
 def _norm_header(h: str) -> str:
