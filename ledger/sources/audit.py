@@ -1382,12 +1382,13 @@ def check_packages(entries: Sequence[Entry]) -> list[Problem]:
     package rule of ``ledger.rules``, with the totals it counts (each entry
     over its whole period, in minor units, N weeks or days from its start:
     ``whole_amounts``), worded for the audit (which also says when the parts
-    fall short)."""
+    fall short).  A part tagged not counted is in no total, so in no package
+    (``across_entries``' ``uncounted``)."""
 
     entries = list(entries)
     index = {e.id: i for i, e in enumerate(entries)}
     pairs = [(i, index[t]) for i, e in enumerate(entries)
-             if (t := e.link("part_of")) in index]
+             if (t := e.link("part_of")) in index and NOT_COUNTED not in e.tags]
     out = []
 
     def amount(i: int) -> Decimal:

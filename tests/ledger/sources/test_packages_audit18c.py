@@ -3,6 +3,7 @@ rule's own totals (``ledger.rules.whole_amounts``): each over its whole
 period, N weeks from its start counting the years of its own dates."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -58,3 +59,19 @@ def test_the_audit_and_check_agree_on_a_package(tmp_path, run_cli):
     _, out, err = run_cli("audit", book)
     said = [ln for ln in (out + err).splitlines() if "parts-short-of-package]" in ln]
     assert len(said) == 1 and "£727k of the package's £800k; £73k" in said[0]
+
+
+def test_a_part_not_counted_is_in_no_package():
+    """A withdrawn IATI budget keeps its part_of link but is in no total:
+    the audit measures the package without it, as check does (review35)."""
+    pkg = Entry(id="pkgB", date=dt.date(2016, 1, 1), funder="UK", purpose="P:B",
+                amount=Decimal("100"), currency="GBP")
+    gone, live = (Entry(id=i, date=dt.date(2016, 2, 1), funder="UK", purpose="P:B",
+                        amount=Decimal("60"), currency="GBP", tags=tags,
+                        links=(Link("part_of", "pkgB"),))
+                  for i, tags in (("gone", ("not-counted", "not-counted-withdrawn")), ("live", ())))
+    (f,) = check_packages([pkg, gone, live])
+    assert (f.code, f.details["parts"], f.details["sum"]) == (
+        "parts-short-of-package", ["live"], Decimal("60.00"))
+    (f,) = check_packages([pkg, dataclasses.replace(gone, tags=()), live])
+    assert (f.code, f.details["sum"]) == ("parts-exceed-package", Decimal("120.00"))
