@@ -16,7 +16,7 @@ import re
 from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
 
 __all__ = ["BIDI", "BIDI_CLASS", "has_bidi", "show_bidi", "show_bidi_frame", "show_bidi_arrow",
-           "show_bidi_table"]
+           "show_bidi_table", "one_line", "show_controls", "show_on_terminal"]
 
 BIDI_CLASS = f"[{BIDI_CONTROLS}]"      # a character class Python's re and Arrow's RE2 read alike
 BIDI = re.compile(BIDI_CLASS)
@@ -149,6 +149,17 @@ def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
     if keep:   # e.g. a message's own line breaks
         return pat.sub(lambda m: m.group() if m.group() in keep else _shown(m), text)
     return pat.sub(_shown, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` inert on one line: a TOML comment (``# Imported by ...``, a
+    draft's ``# TODO``), a message, a progress line.  Every line break
+    (\\n, \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028/9), control,
+    bidi and format character is written as ``\\xNN`` / ``\\uNNNN``: a line
+    break would end the comment and start TOML of the text's choosing, a
+    control character makes the file unreadable TOML, an escape code moves
+    the terminal's cursor."""
+    return _TERMINAL.sub(_shown, text)
 
 
 def _shown(m: re.Match) -> str:
