@@ -17,6 +17,7 @@ from ledger.phrases.money import (MoneyError, format_amount_phrase, format_money
                                   parse_amount, plain_decimal)
 from ledger.sources.archive import archived_document
 from ledger.sources.render import locator_for, original_stem, read_document
+from ledger.text_safety import one_line
 from ledger_tool.common import (check_locale, ledger_folder_above, print_capped,
                                 refuse_ledger_output)
 from reports.text import inert
@@ -267,7 +268,7 @@ def draft_toml(results) -> str:
                     "date (no quotes)")
             lines += [
                 "",
-                f"# TODO: {todo} ({doc.name}, line {m.line}, column {m.column})",
+                f"# TODO: {todo} ({one_line(doc.name)}, line {m.line}, column {m.column})",
                 "[[entry]]",
                 f"id = {_toml_str(ident)}",
                 date,
@@ -276,11 +277,11 @@ def draft_toml(results) -> str:
                 f"amount = {_toml_str(_draft_amount(m))}",
             ]
             if m.qualifier == "range":
-                lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
+                lines.insert(-1, f"# TODO: the source gives a range ({one_line(' '.join(m.phrase.split()))}); "
                                  "the draft records its lower bound as 'at least'")
             if m.across_break:
                 lines.insert(-1, f"# TODO: a line break splits digits at the figure "
-                                 f"({_toml_str(m.across_break)}): check the amount in the document")
+                                 f"({one_line(_toml_str(m.across_break))}): check the amount in the document")
             if m.cfa_unsettled:
                 lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
                              "write the code in the amount or restatement")
@@ -290,7 +291,7 @@ def draft_toml(results) -> str:
             if m.period_unread:
                 # as written: the journal refuses it until it is restated, rather
                 # than the figure being recorded one-off or as a rate without end
-                lines.append(f"# TODO: the ledger cannot record the period {m.period_unread!r}: "
+                lines.append(f"# TODO: the ledger cannot record the period {one_line(repr(m.period_unread))}: "
                              "restate the amount and period (e.g. a year's total per year)"
                              if m.unread_rate else
                              "# TODO: check the period: the journal reads it from the entry's date")
