@@ -83,16 +83,17 @@ def run(args: argparse.Namespace) -> int:
         if doc.kind in ("html", "pdf") and Path(name).name != doc.path.name:
             how = ("its text rendering" if doc.path.is_file() else
                    "its text rendering, made as 'sources add' makes it")
-            print(f"ledger-tool: extract: note: {name}: read {how}, {doc.path.name} (the "
+            print(f"ledger-tool: extract: note: {one_line(name)}: read {how}, {one_line(doc.path.name)} (the "
                   f"text the audit checks quotes against; lines and columns are the "
                   f"rendering's)", file=sys.stderr)
         mentions = mentions_in(doc)
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        shown = one_line(str(doc.path))    # a line feed in a name cannot print a line of its own
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
                       "document does not say which; the currency is written XOF|XAF: confirm it"
                       for m in mentions if m.cfa_unsettled),
                      prefix="ledger-tool: extract: warning: ")
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       + (f"the period {m.period_unread!r} is not one the ledger can record "
                          "(one-off, a year, over N years, a fiscal year, from a date to a date); "
                          + ("the draft writes it as written, for you to restate"
@@ -102,17 +103,17 @@ def run(args: argparse.Namespace) -> int:
                          f"{' '.join(m.period_text.split())!r} from the entry's date: check it")
                       for m in mentions if m.period_unread),
                      prefix="ledger-tool: extract: warning: ")
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       f"a line break splits digits at the figure ({m.across_break!r}); it is "
                       f"read as {plain_decimal(m.amount)} {m.currency}: check the amount "
                       "in the document"
                       for m in mentions if m.across_break),
                      prefix="ledger-tool: extract: warning: ")
         if not mentions:
-            print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
+            print(f"ledger-tool: extract: {shown}: no money mentions", file=sys.stderr)
         recorded = archived_document(name, args.ledger) if draft is not None else None
         if draft is not None and recorded is None:
-            print(f"ledger-tool: extract: note: {name} is not a recorded document"
+            print(f"ledger-tool: extract: note: {one_line(name)} is not a recorded document"
                   + (f" of {args.ledger}" if args.ledger else "") + "; its drafts cite "
                   f"{_slug(doc.path)!r} and need a date (record it with 'ledger-tool sources "
                   "add', or give --ledger)", file=sys.stderr)
@@ -182,7 +183,7 @@ def _write_table(mentions, locale: str) -> None:
     rows = [header]
     for m in mentions:
         rows.append((
-            m.doc, f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
+            one_line(m.doc), f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
             + (f" – {_money_cell(m.upper, m.currency, locale)}" if m.upper is not None else ""),
             "" if m.qualifier == "exact" else m.qualifier,
             _period_cell(m),
