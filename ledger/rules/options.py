@@ -87,7 +87,7 @@ def archive_problem(name: str) -> str:
     if posixpath.isabs(norm) or ntpath.splitdrive(name)[0]:
         where = "is an absolute path"
     elif norm == ".." or norm.startswith("../"):
-        where = "leads out of the ledger folder"
+        where = "leads outside the ledger folder"
     else:
         return ""
     return (f"archive {name[:80]!r} {where}; an archive folder named by the ledger must lie "
