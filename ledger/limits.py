@@ -132,12 +132,33 @@ def magnitude_problem(value: Decimal, *, most: Decimal = MAX_AMOUNT, places: int
     t = value.as_tuple()
     exponent = int(t.exponent)   # finite: an int ('n', 'N', 'F' are NaN and infinity)
     if value.adjusted() > most.adjusted() or abs(value) > most:
-        return f"{value:.3E} is more than {most:.0E}, the largest ledger-tool takes"
+        return f"{shown_number(value)} is more than {most:.0E}, the largest ledger-tool takes"
     if len(t.digits) > MAX_DIGITS or exponent < -places and int(value.normalize().as_tuple()
                                                                    .exponent) < -places:
-        return (f"{value:.6E} has too many digits (at most {MAX_DIGITS} significant digits "
-                f"and {places} decimal places)")
+        return (f"{shown_number(value)} has too many digits (at most {MAX_DIGITS} significant "
+                f"digits and {places} decimal places)")
     return ""
+
+
+SHOWN_CHARS = 40
+
+
+def shown_number(value: Decimal) -> str:
+    """``value`` in a message with its own digits (a rounded 1.000E+15 said
+    1.0000000000000002e15 "is more than 1E+15"): plain when that is short,
+    else as Decimal writes it (digits and exponent, "1E+5000"), its middle
+    cut with "…" past 40 characters so the first digits and the exponent
+    show."""
+    if abs(value.adjusted()) < SHOWN_CHARS:
+        plain = format(value, "f")
+        if len(plain) <= SHOWN_CHARS:
+            return plain
+    text = str(value)
+    if len(text) <= SHOWN_CHARS:
+        return text
+    if "E" not in text:    # long plain digits: with an exponent, the size shows when cut
+        text = format(value, "E")
+    return f"{text[:SHOWN_CHARS - 12]}…{text[-11:]}"
 
 
 def date_problem(date: dt.date | None, what: str = "date") -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -50,6 +50,26 @@ FORMAT_CHARS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
 BIDI_CONTROLS = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 # with the line and paragraph separators (Zl, Zp): they break a name's one line
 CONTROL_CHARS = r"\x00-\x1f\x7f-\x9f" + "\u2028\u2029" + FORMAT_CHARS
+NOT_ON_ONE_LINE = re.compile(f"[{CONTROL_CHARS}]")
+
+
+def one_line(text: str) -> str:
+    """``text`` inert on one line: a TOML comment (``# Imported by ...``, a
+    draft's ``# TODO``), a file's name in a message, a progress line.  Every
+    line break (\\n, \\r, \\x0b, \\x0c, \\x1c-\\x1e, \\x85, U+2028/9),
+    control, bidi and format character is written as ``\\xNN`` /
+    ``\\uNNNN``: a line break would end the comment (or the message) and
+    start text of the name's choosing, a control character makes TOML
+    unreadable, an escape code moves the terminal's cursor.  Here, beside
+    the characters' definition, so that ``said`` shows a file's name so;
+    ``ledger.text_safety`` offers it with the other guards."""
+    return NOT_ON_ONE_LINE.sub(shown_char, text)
+
+
+def shown_char(m: re.Match) -> str:
+    """The matched character as ``\\xNN``, ``\\uNNNN`` or ``\\UNNNNNNNN``."""
+    n = ord(m.group())
+    return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"
 # What Python's str.strip() and \s take for white space, spelt out: RE2's \s
 # is ASCII only (it let "UK:\u2003Home" through the bulk reader).
 WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003"
@@ -315,6 +335,8 @@ def said(p: Problem, layout: str = CHECK) -> str:
     message``, the item in ``details["where"]``) and ``ROW`` (a
     spreadsheet's row: ``file: row N: column 'C': message``)."""
     entry = f"entry {p.entry_id!r}" if p.entry_id else ""
+    # a file's name on one line: a line feed in it cannot print a line of its own
+    p = replace(p, file=one_line(p.file)) if p.file and NOT_ON_ONE_LINE.search(p.file) else p
     if layout == AUDIT:
         at = (f"{p.file}:{p.line}:{p.column}" if p.line else p.file) if p.file else ""
         return ": ".join(x for x in (p.severity, entry, at) if x) + f": {p.message} [{p.code}]"

@@ -233,7 +233,8 @@ def confine(path: str | os.PathLike, root: str | os.PathLike, what: str = "file"
         raise UnsafeFile(p, f"cannot resolve the path: {getattr(err, 'strerror', None) or err}") from None
     if real != real_root and not real.is_relative_to(real_root):
         how = "a symbolic link to " if p.is_symlink() else "resolves to "
-        raise UnsafeFile(p, f"{how}{real}, outside {r}; a {what} must lie inside {r}")
+        article = "an" if what[:1] in "aeiou" else "a"    # "an archived file"
+        raise UnsafeFile(p, f"{how}{real}, outside {r}; {article} {what} must lie inside {r}")
     return real
 
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ledger.model import BIDI_CONTROLS, CONTROL_CHARS
+from ledger.model import BIDI_CONTROLS, NOT_ON_ONE_LINE, one_line
+from ledger.model import shown_char as _shown
 
 __all__ = ["BIDI", "BIDI_CLASS", "has_bidi", "show_bidi", "show_bidi_frame", "show_bidi_arrow",
-           "show_bidi_table"]
+           "show_bidi_table", "one_line", "show_controls", "show_on_terminal"]
 
 BIDI_CLASS = f"[{BIDI_CONTROLS}]"      # a character class Python's re and Arrow's RE2 read alike
 BIDI = re.compile(BIDI_CLASS)
@@ -124,7 +125,7 @@ def show_bidi_table(table):
 # sees around them).  On a terminal also those three (they break a table),
 # C1 (\x9b starts an escape sequence) and every format character (invisible).
 _CONTROL = re.compile(f"[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f{BIDI_CONTROLS}]")
-_TERMINAL = re.compile(f"[{CONTROL_CHARS}]")
+_TERMINAL = NOT_ON_ONE_LINE
 
 
 # what moves the cursor, ends a line or reorders text on a terminal (C0 but
@@ -149,8 +150,3 @@ def show_controls(text: str, terminal: bool = False, keep: str = "") -> str:
     if keep:   # e.g. a message's own line breaks
         return pat.sub(lambda m: m.group() if m.group() in keep else _shown(m), text)
     return pat.sub(_shown, text)
-
-
-def _shown(m: re.Match) -> str:
-    n = ord(m.group())
-    return f"\\x{n:02x}" if n < 256 else f"\\u{n:04x}" if n < 0x10000 else f"\\U{n:08x}"

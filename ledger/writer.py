@@ -23,6 +23,7 @@ from ledger.edit import SUBTABLES, render_entry
 from ledger.edit import _new_bytes, _newline     # how `add` appends: one way for every command
 from ledger.read.journal import _loads as toml_loads   # the reader's own parser
 from ledger.safe_io import nesting_depth
+from ledger.text_safety import one_line
 from ledger.model import ONE_OFF, Document, Entry
 from ledger.phrases.money import MoneyError, format_amount_phrase, parse_amount, plain_decimal
 
@@ -127,7 +128,9 @@ def render(entries: Iterable[Entry | Mapping[str, Any]] = (),
     ``ledger-tool add``: indented ``[[entry.source]]`` sub-tables)."""
     parts = []
     if header:
-        parts.append(newline.join(("# " + ln).rstrip() for ln in header.splitlines()) + newline)
+        # each line inert: a line break of the text's own would end the comment
+        parts.append(newline.join(("# " + one_line(ln)).rstrip() for ln in header.split("\n"))
+                     + newline)
     parts += [render_document(d, newline) for d in documents]
     for e in entries:
         t = entry_table(e)

@@ -7,7 +7,7 @@ from pathlib import Path
 from ledger import read_book
 from ledger.atomic import leftovers
 from ledger.errors import LedgerError
-from ledger.model import Problem
+from ledger.model import Problem, one_line
 from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import print_capped, rate_fallbacks
 from reports.progress import Progress
@@ -39,7 +39,7 @@ def run(args) -> int:
     errs = sum(p.severity == "error" for p in problems)
     warns = len(problems) - errs + len(unconvertible)
     failed = errs or (args.strict and warns)
-    summary = (f"{args.ledger}: {len(book)} entries, {len(book.documents)} documents, "
+    summary = (f"{one_line(args.ledger)}: {len(book)} entries, {len(book.documents)} documents, "
                f"{errs} error(s), {warns} warning(s)")
     print(summary, file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0

@@ -17,6 +17,7 @@ from ledger.phrases.money import (MoneyError, format_amount_phrase, format_money
                                   parse_amount, plain_decimal)
 from ledger.sources.archive import archived_document
 from ledger.sources.render import locator_for, original_stem, read_document
+from ledger.text_safety import one_line
 from ledger_tool.common import (check_locale, ledger_folder_above, print_capped,
                                 refuse_ledger_output)
 from reports.text import inert
@@ -82,16 +83,17 @@ def run(args: argparse.Namespace) -> int:
         if doc.kind in ("html", "pdf") and Path(name).name != doc.path.name:
             how = ("its text rendering" if doc.path.is_file() else
                    "its text rendering, made as 'sources add' makes it")
-            print(f"ledger-tool: extract: note: {name}: read {how}, {doc.path.name} (the "
+            print(f"ledger-tool: extract: note: {one_line(name)}: read {how}, {one_line(doc.path.name)} (the "
                   f"text the audit checks quotes against; lines and columns are the "
                   f"rendering's)", file=sys.stderr)
         mentions = mentions_in(doc)
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        shown = one_line(str(doc.path))    # a line feed in a name cannot print a line of its own
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       "'francs CFA' is XOF (West Africa) or XAF (Central Africa) and the "
                       "document does not say which; the currency is written XOF|XAF: confirm it"
                       for m in mentions if m.cfa_unsettled),
                      prefix="ledger-tool: extract: warning: ")
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       + (f"the period {m.period_unread!r} is not one the ledger can record "
                          "(one-off, a year, over N years, a fiscal year, from a date to a date); "
                          + ("the draft writes it as written, for you to restate"
@@ -101,17 +103,17 @@ def run(args: argparse.Namespace) -> int:
                          f"{' '.join(m.period_text.split())!r} from the entry's date: check it")
                       for m in mentions if m.period_unread),
                      prefix="ledger-tool: extract: warning: ")
-        print_capped((f"{doc.path}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
+        print_capped((f"{shown}:{m.line}:{m.column}: {' '.join(m.phrase.split())!r}: "
                       f"a line break splits digits at the figure ({m.across_break!r}); it is "
                       f"read as {plain_decimal(m.amount)} {m.currency}: check the amount "
                       "in the document"
                       for m in mentions if m.across_break),
                      prefix="ledger-tool: extract: warning: ")
         if not mentions:
-            print(f"ledger-tool: extract: {doc.path}: no money mentions", file=sys.stderr)
+            print(f"ledger-tool: extract: {shown}: no money mentions", file=sys.stderr)
         recorded = archived_document(name, args.ledger) if draft is not None else None
         if draft is not None and recorded is None:
-            print(f"ledger-tool: extract: note: {name} is not a recorded document"
+            print(f"ledger-tool: extract: note: {one_line(name)} is not a recorded document"
                   + (f" of {args.ledger}" if args.ledger else "") + "; its drafts cite "
                   f"{_slug(doc.path)!r} and need a date (record it with 'ledger-tool sources "
                   "add', or give --ledger)", file=sys.stderr)
@@ -181,7 +183,7 @@ def _write_table(mentions, locale: str) -> None:
     rows = [header]
     for m in mentions:
         rows.append((
-            m.doc, f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
+            one_line(m.doc), f"{m.line}:{m.column}", _money_cell(m.amount, m.currency, locale)
             + (f" – {_money_cell(m.upper, m.currency, locale)}" if m.upper is not None else ""),
             "" if m.qualifier == "exact" else m.qualifier,
             _period_cell(m),
@@ -267,7 +269,7 @@ def draft_toml(results) -> str:
                     "date (no quotes)")
             lines += [
                 "",
-                f"# TODO: {todo} ({doc.name}, line {m.line}, column {m.column})",
+                f"# TODO: {todo} ({one_line(doc.name)}, line {m.line}, column {m.column})",
                 "[[entry]]",
                 f"id = {_toml_str(ident)}",
                 date,
@@ -276,11 +278,11 @@ def draft_toml(results) -> str:
                 f"amount = {_toml_str(_draft_amount(m))}",
             ]
             if m.qualifier == "range":
-                lines.insert(-1, f"# TODO: the source gives a range ({' '.join(m.phrase.split())}); "
+                lines.insert(-1, f"# TODO: the source gives a range ({one_line(' '.join(m.phrase.split()))}); "
                                  "the draft records its lower bound as 'at least'")
             if m.across_break:
                 lines.insert(-1, f"# TODO: a line break splits digits at the figure "
-                                 f"({_toml_str(m.across_break)}): check the amount in the document")
+                                 f"({one_line(_toml_str(m.across_break))}): check the amount in the document")
             if m.cfa_unsettled:
                 lines.append("# TODO: 'francs CFA' is XOF (West Africa) or XAF (Central Africa): "
                              "write the code in the amount or restatement")
@@ -290,7 +292,7 @@ def draft_toml(results) -> str:
             if m.period_unread:
                 # as written: the journal refuses it until it is restated, rather
                 # than the figure being recorded one-off or as a rate without end
-                lines.append(f"# TODO: the ledger cannot record the period {m.period_unread!r}: "
+                lines.append(f"# TODO: the ledger cannot record the period {one_line(repr(m.period_unread))}: "
                              "restate the amount and period (e.g. a year's total per year)"
                              if m.unread_rate else
                              "# TODO: check the period: the journal reads it from the entry's date")

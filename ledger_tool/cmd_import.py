@@ -13,6 +13,7 @@ from ledger.atomic import ctrl_c_held
 from ledger.imports.rows import refused_ids
 from ledger.imports.table import fiscal_day, import_table, load_mapping, valid_fiscal_start
 from ledger.rules.options import OptionError
+from ledger.text_safety import one_line
 from ledger_tool.common import capped
 from ledger_tool.import_data import (APRIL, Created, append_entries, check_output, fiscal_start_note,
                                      holding_ledger, is_journal_file, ledger_files, load_scope,
@@ -154,7 +155,7 @@ def run(args) -> int:
         print(f"ledger-tool: import: dry run: {n_ok} entr{'y' if n_ok == 1 else 'ies'} "
               f"would be written to {target}, {n_bad} row(s) rejected{warned}", file=sys.stderr)
         return 1 if n_ok == 0 else 0
-    header = f"# Imported by `ledger-tool import {Path(args.file).name}`\n"
+    header = f"# Imported by `ledger-tool import {one_line(Path(args.file).name)}`\n"
     if new_file and carried and carried != APRIL:   # a one-file ledger's options: [ledger]
         header = f'[ledger]\nfiscal_year_start = "{carried}"\n\n' + header
     made = Created()      # undone if the journal cannot be written: nothing half-written

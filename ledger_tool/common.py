@@ -5,6 +5,7 @@ import argparse
 import csv
 import datetime as dt
 import os
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -349,6 +350,21 @@ def _own_data(path: Path, ledger: Path) -> str | None:
     return None
 
 
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` (a link followed) is when it exists and is neither a
+    regular file nor a folder: "a character device", "a FIFO"...; None
+    otherwise."""
+    try:
+        mode = path.stat().st_mode
+    except (OSError, ValueError):   # absent, a dangling link, a name the system refuses
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return ("a character device" if stat.S_ISCHR(mode) else "a block device"
+            if stat.S_ISBLK(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "a socket"
+            if stat.S_ISSOCK(mode) else "a special file")
+
+
 def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.PathLike] = (),
                          *, dataset: bool = False, folder: bool = False, append: bool = False,
                          rewritable: Callable[[Path], bool] | None = None) -> None:
@@ -368,9 +384,15 @@ def refuse_ledger_output(path: str | os.PathLike, ledgers: Iterable[str | os.Pat
       (``ledger.safe_io.refuse_ledger``; for ``append`` only the archive);
       for a ``folder`` output, one holding the ledger or a journal file of it;
       for a ``dataset`` folder, one where the ledger reads files (its
-      ``_ledger.toml`` would be read as one of the ledger's journal files).
+      ``_ledger.toml`` would be read as one of the ledger's journal files);
+    - ``path`` an existing device, FIFO or socket (``not_a_file``): a write
+      replaces it with a file (as root, ``-o /dev/null --force`` would
+      replace /dev/null).
     """
     p = Path(path)
+    if (what := not_a_file(p)) is not None:
+        raise LedgerError(f"{path}: is {what}, not a regular file; ledger-tool writes an "
+                          f"output only as a file or folder of its own (choose another output)")
     inside = next((d for d in Path(os.path.abspath(path)).parents if is_dataset(d)), None)
     if inside is not None and not dataset:
         raise LedgerError(f"{path}: inside the partitioned dataset {inside}, it would be read "

@@ -17,6 +17,7 @@ import sys
 import tempfile
 
 from ledger.errors import UsageError
+from ledger.model import one_line
 from ledger.read.dataset import SCHEDULER_ENV, is_dataset, scan
 from ledger.read.documents import citations_unchecked, documents_file
 from ledger_tool.common import (check_locale, none_match, print_capped,
@@ -79,7 +80,7 @@ def _check(args) -> int:
         print(f"ledger-tool: check: note: {citations_unchecked(args.ledger, found.citations)}",
               file=sys.stderr)
     failed = errs or (args.strict and warns)
-    print(f"{args.ledger}: {found.entries} entries, {len(found.documents or {})} documents, "
+    print(f"{one_line(args.ledger)}: {found.entries} entries, {len(found.documents or {})} documents, "
           f"{len(found.files)} partition files, "
           f"{errs} error(s), {warns} warning(s)", file=sys.stderr if failed else sys.stdout)
     return 1 if failed else 0

@@ -42,6 +42,7 @@ from ledger.safe_io import journal_files, ledger_folder_of, unread_in_ledger
 from ledger.read.journal_columns import read_files_book
 from ledger.safe_io import read_bytes
 from ledger.sources.archive import DEFAULT_ARCHIVE, named_archive
+from ledger.text_safety import one_line
 from ledger.writer import appended, render, unreadable
 from ledger_tool.cmd_init import LEDGER_FILE, SOURCES_FILE, init_ledger
 from ledger_tool.common import (CappedMessages, ledger_folder_above, max_messages, print_capped,
@@ -323,7 +324,7 @@ def run_data(args) -> int:
                     key = spelt.get(real_path(target), target)
                     files[key] = journal_appended(
                         target, files.get(key), f"# Imported by `ledger-tool import --from "
-                                                f"{kind} {Path(args.file).name}`\n", text)
+                                                f"{kind} {one_line(Path(args.file).name)}`\n", text)
                 with ctrl_c_held():   # written, then kept: no Ctrl-C between the two
                     write_all_atomic(files, inside={f: root for f in changes})
                     made.keep()

@@ -13,10 +13,12 @@ import sys
 import time
 from typing import IO
 
+from ledger.text_safety import one_line
+
 
 class Progress:
     def __init__(self, label: str, *, stream: IO[str] | None = None, enabled: bool | None = None):
-        self.label = label
+        self.label = one_line(label)
         # the terminal itself: its own \r and erase-line codes are not escaped
         self.stream = stream if stream is not None else \
             getattr(sys.stderr, "unescaped", sys.stderr)
@@ -30,7 +32,8 @@ class Progress:
     def step(self, what: str) -> None:
         """Announce the next piece of work."""
         self.steps.append(what)
-        if self.enabled:
+        if self.enabled:     # a file's name in it shown inert: the stream is the raw terminal
+            what = one_line(what)
             elapsed = time.perf_counter() - self.started
             self.stream.write(f"\r\x1b[K{self.label}: {what}… ({elapsed:.1f} s)")
             self.stream.flush()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import posixpath
+import math
 import re
 import tomllib
 from decimal import Decimal, InvalidOperation
@@ -280,6 +281,8 @@ def _as_date(value: Any) -> dt.date | str:
         shown = repr(value)
     except ValueError:   # an integer too long to print (sys.get_int_max_str_digits)
         shown = "a number too long to print"
+    if isinstance(value, float) and math.isinf(value):   # 1e400 reads as inf: not what was written
+        shown = f"a number out of range (read as {shown})"
     if len(shown) > 60:
         shown = shown[:57] + "..."
     return f"not a date: {shown} (use YYYY-MM-DD)"

@@ -10,6 +10,10 @@ one line naming the file, the option and what is wrong.
   "-" (a page given "fr-FR@euro" stopped with a RangeError);
 - ``currency``: an ISO 4217 code the ledger knows;
 - ``name``, ``description``, ``rates``, ``archive``: text;
+- ``archive``: a folder inside the ledger's folder, named relative to it
+  (``archive_problem``: not absolute, not above it through ``..``), as
+  ``audit``, ``report`` and ``sources add`` read it
+  (``ledger.sources.archive.named_archive``);
 - one ledger, one value of each: two files' ``[ledger]`` tables that give
   one option two values (as commands read them) are refused at the later
   one's line, naming the first (``option_conflict``), not one of them
@@ -18,12 +22,15 @@ one line naming the file, the option and what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import ntpath
+import posixpath
 import re
 from typing import Any
 
 from ledger.phrases.money import known_currencies
 
-__all__ = ["fiscal_start", "locale_name", "option_problem", "option_conflict", "OptionError"]
+__all__ = ["archive_problem", "fiscal_start", "locale_name", "option_problem", "option_conflict",
+           "OptionError"]
 
 
 class OptionError(ValueError):
@@ -70,6 +77,23 @@ def locale_name(text: Any) -> str:
         raise OptionError(f"unknown locale {text[:40]!r} (try en_GB, fr_FR, en_US)") from None
 
 
+def archive_problem(name: str) -> str:
+    """'' when the ``archive`` option ``name`` names a folder inside the
+    ledger's folder, else what is wrong (the one wording of check and of the
+    commands that read the archive).  Read as written: a link inside the
+    folder that leads out is refused where it is followed
+    (``ledger.safe_io.confine``)."""
+    norm = posixpath.normpath(name.replace("\\", "/"))
+    if posixpath.isabs(norm) or ntpath.splitdrive(name)[0]:
+        where = "is an absolute path"
+    elif norm == ".." or norm.startswith("../"):
+        where = "leads outside the ledger folder"
+    else:
+        return ""
+    return (f"archive {name[:80]!r} {where}; an archive folder named by the ledger must lie "
+            f"inside the ledger folder (e.g. archive = \"sources\")")
+
+
 def option_problem(key: str, value: Any) -> tuple[Any, str]:
     """An option's value as commands read it, and '' or what is wrong."""
     try:
@@ -84,6 +108,8 @@ def option_problem(key: str, value: Any) -> tuple[Any, str]:
             return value.strip().upper(), ""
         elif not isinstance(value, str):
             raise OptionError(f"{key} must be text, not {type(value).__name__}")
+        elif key == "archive" and (why := archive_problem(value)):
+            raise OptionError(why)
     except OptionError as err:
         return value, str(err)
     return value, ""

@@ -37,6 +37,7 @@ from ledger.model import is_slug
 from ledger.model import KEEPS_ZEROS, Document
 from ledger.read import read_book
 from ledger.read.journal import parse_file, read_tables
+from ledger.rules.options import archive_problem
 from ledger.safe_io import (DEFAULT_ARCHIVE, UnsafeFile, archive_parts, check_file, check_nesting,
                             confine, journal_files, read_bytes, read_text, unread_reason)
 from ledger.sources.render import needs_rendering, read_rendered, render, rendering_path
@@ -57,7 +58,11 @@ def named_archive(root: str | Path, name: str) -> Path:
     """The archive folder a ledger names (``archive = "sources"`` in its
     ``[ledger]`` table), resolved inside the ledger folder ``root``: a ledger
     file is input like any other and may not point reads or writes at the
-    rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise."""
+    rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise:
+    as ``check`` says it (``ledger.rules.options.archive_problem``), then a
+    link inside that leads out."""
+    if why := archive_problem(name):
+        raise UnsafeFile(root, why)
     return confine(Path(root) / name, root, what="archive folder named by the ledger")
 
 

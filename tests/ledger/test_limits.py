@@ -170,7 +170,7 @@ from ledger.limits import NumberError, bounded_number  # noqa: E402
 @pytest.mark.parametrize("text,why", [
     ("1e999999", "too large or too small (an exponent of more than four digits)"),
     ("1E+999999999999", "too large or too small"),
-    ("1e5000", "1.000E+5000 is more than 1E+15"),
+    ("1e5000", "amount 1E+5000 is more than 1E+15"),
     ("-1e5000", "is more than 1E+15"),
     ("9" * 70, "(70 characters) is too long to be a number"),
     ("NaN", "is not a number"), ("Infinity", "is not a number"), ("0x10", "is not a number"),
@@ -230,7 +230,7 @@ def test_percentages_out_of_bounds_are_not_used_and_said():
     from ledger.imports.common import percentages
     weights, note = percentages([("A", Decimal("1e999999")), ("B", Decimal(40))], "sectors")
     assert weights == [("B", Decimal(40)), ("A", Decimal(60))]
-    assert "sectors: the percentage of A 1.000E+999999 is more than 1E+6" in note
+    assert "sectors: the percentage of A 1E+999999 is more than 1E+6" in note
 
 
 @pytest.mark.parametrize("text, depth", [
@@ -256,3 +256,17 @@ def test_json_depth_counts_brackets_outside_strings(text, depth):
             deepest = max(deepest, d + 1)
             todo += [(x, d + 1) for x in (v.values() if isinstance(v, dict) else v)]
     assert deepest == depth
+
+
+@pytest.mark.parametrize("text,said", [
+    # a value just past a bound was said rounded onto it (1.000E+15 "is more
+    # than" 1E+15) or cut (3.000000E-1 "has too many digits"): its own digits now
+    ("1.0000000000000002e15", "amount 1000000000000000.2 is more than 1E+15"),
+    ("0.30000000000000004", "amount 0.30000000000000004 has too many digits"),
+    ("9" * 38, f"amount {'9' * 38} is more than 1E+15"),
+    ("1." + "0" * 50 + "1E+40", "amount 1.00000000000000000000000000…0000001E+40 is more"),
+])
+def test_a_number_out_of_bounds_is_said_with_its_own_digits(text, said):
+    with pytest.raises(NumberError) as err:
+        bounded_number(text, "amount")
+    assert str(err.value).startswith(said), str(err.value)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger.text_safety import show_bidi, show_bidi_arrow, show_bidi_frame, show_bidi_table
+from ledger.text_safety import one_line, show_bidi, show_bidi_arrow, show_bidi_frame, show_bidi_table
 
 RLO, RLI, ALM = "\u202e", "\u2067", "\u061c"
 # Unicode's Bidi_Control property, worked out independently of ledger.model:
@@ -148,3 +148,13 @@ def test_arrow_columns_are_escaped_as_each_string_is(values, cut, large, chunked
     assert got.to_pylist() == want
     if want == values[cut:]:
         assert got is arr
+
+
+def test_one_line_leaves_no_line_break_nor_control():
+    breaks = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\x1b\x00\x7f\x9b\u202e\t"
+    shown = one_line(f"a{breaks}b")
+    assert shown.startswith("a") and shown.endswith("b")
+    assert len(shown.splitlines()) == 1
+    assert not any(ch in shown for ch in breaks)
+    assert "\\x0a" in shown and "\\u2028" in shown and "\\u202e" in shown
+    assert one_line("café £5m ü") == "café £5m ü"
