@@ -152,32 +152,55 @@ def _visible_root(data: bytes, name: str):
         root = lxml.html.fromstring(_decode(data, Path(name))[0])
     except (etree.ParserError, ValueError, LedgerError):
         return None, False
-    dropped = []
-    cleared = False
-    stack = [(root, SHOWN)]      # depth first, without recursion (deep pages)
-    while stack:
-        el, parent = stack.pop()
-        if not isinstance(el.tag, str):        # a comment
+    # only the elements that can hide are looked at (a walk of every
+    # element took as long as the large page's rendering)
+    found = root.xpath("//*[self::template or self::noscript or self::input"
+                       " or @hidden or @aria-hidden or @style]")
+    dropped = [el for el in found if hidden_element(el.tag.lower(), el.items())]
+    own: dict = {}         # the (visible, sized) of each element whose style sets it
+    inherited: dict = {}   # ... and of the elements passed on the way up to one
+    hiding = []            # where hidden text starts: shown parent, hidden self
+    restyled = False
+    for el in found:       # document order: an ancestor before its descendants
+        if not el.get("style"):
             continue
-        attrs = el.attrib.items()
-        if hidden_element(el.tag.lower(), attrs):
-            dropped.append(el)
-            continue
-        shown = text_shown(attrs, parent)
+        parent = _inherited_shown(el, own, inherited)
+        shown = own[el] = text_shown(el.items(), parent)
         if shown != parent:   # said here: trafilatura would drop a child shown again
-            cleared = True
             del el.attrib["style"]
-        if not all(shown):    # its own text and the text between its children
-            el.text = None
-            for child in el:
-                child.tail = None
-        stack.extend((child, shown) for child in el)
+            restyled = True
+            if all(parent):
+                hiding.append(el)
+    for top in hiding:     # each element walked once: hidden inside hidden is no new start
+        stack = [(top, own[top])]
+        while stack:
+            el, shown = stack.pop()
+            shown = own.get(el, shown)
+            if not all(shown):    # its own text and the text between its children
+                el.text = None
+                for child in el:
+                    child.tail = None
+            stack.extend((child, shown) for child in el if isinstance(child.tag, str))
     for el in dropped:
         if el.getparent() is not None:
             el.drop_tree()                     # keeps its tail
         else:
             el.clear()
-    return root, bool(dropped) or cleared
+    return root, bool(dropped) or restyled
+
+
+def _inherited_shown(el, own: dict, inherited: dict) -> tuple[bool, bool]:
+    """The (visible, sized) ``el`` inherits: its nearest styled ancestor's,
+    remembered for every element passed on the way up (linear on deep pages)."""
+    path = []
+    up = el.getparent()
+    while up is not None and up not in own and up not in inherited:
+        path.append(up)
+        up = up.getparent()
+    shown = SHOWN if up is None else own.get(up, inherited.get(up, SHOWN))
+    for p in path:
+        inherited[p] = shown
+    return shown
 
 
 def _render_large_html(root, name: str) -> str | None:
