@@ -234,8 +234,10 @@ class _PositionedText(html.parser.HTMLParser):
         self.chars: list[str] = []
         self.origin: list[int] = []
         self._skip = 0
-        # the open elements: (tag, inside a hidden one, (visible, sized))
+        # the open elements: (tag, inside a hidden one, (visible, sized)),
+        # and where in that list each tag is open (no scan of a deep page's list)
         self._open: list[tuple[str, bool, tuple[bool, bool]]] = []
+        self._where: dict[str, list[int]] = {}
 
     def _hidden(self) -> bool:
         if self._skip:
@@ -247,14 +249,14 @@ class _PositionedText(html.parser.HTMLParser):
 
     def _close_to(self, names, bounds) -> None:
         """Close the innermost open element named in ``names`` (and all
-        inside it), unless one named in ``bounds`` comes first."""
-        for i in range(len(self._open) - 1, -1, -1):
-            tag = self._open[i][0]
-            if tag in names:
-                del self._open[i:]
-                return
-            if tag in bounds:
-                return
+        inside it), unless one named in ``bounds`` is open inside it."""
+        where = self._where
+        i = max((where[n][-1] for n in names if where.get(n)), default=-1)
+        if i < 0 or any(where[b][-1] > i for b in bounds if where.get(b)):
+            return
+        for tag, _, _ in self._open[i:]:
+            where[tag].pop()
+        del self._open[i:]
 
     def _here(self) -> int:
         line, col = self.getpos()
@@ -275,6 +277,7 @@ class _PositionedText(html.parser.HTMLParser):
             self._close_to(*_IMPLIED_END[tag])
         if tag not in _VOID_TAGS:
             _, dropped, shown = self._open[-1] if self._open else ("", False, SHOWN)
+            self._where.setdefault(tag, []).append(len(self._open))
             self._open.append((tag, dropped or hidden_element(tag, attrs),
                                text_shown(attrs, shown)))
 
