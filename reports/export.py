@@ -18,7 +18,8 @@
 Basis ``recorded`` (the default) values each entry's amount *as recorded*
 (one-off, at the entry date): the figures the double-entry postings carry,
 and so the ones hledger and beancount can reproduce.  ``total`` and
-``per-year`` apply the period as ``to_frame`` does (CSV/Parquet only).
+``per-year`` apply the period as ``to_frame`` does (CSV/Parquet only); only
+they spread amounts into years (``--years``: refused with ``recorded``).
 """
 from __future__ import annotations
 
@@ -83,8 +84,9 @@ def export_spec(*, currency: str = "GBP", valuation: str = "entry-date", basis: 
     if basis not in BASES:
         raise LedgerError(f"unknown basis {basis!r}; choose one of {', '.join(BASES)}")
     if constant and not years:
-        raise LedgerError("export: --deflator deflates each year's part; give --years for "
-                          "csv/parquet (or export --basis total to hledger, beancount, fdp)")
+        raise LedgerError("export: --deflator deflates each year's part; give --basis total "
+                          "--years for csv/parquet (or export --basis total to hledger, "
+                          "beancount, fdp)")
     if constant and basis == "per-year":
         raise LedgerError("export: --deflator deflates each year's part of the total; it "
                           "cannot be used with --basis per-year")
@@ -121,6 +123,13 @@ def _export_value(book, fmt: str, *, currency: str, valuation: str, basis: str, 
     if fmt in ("hledger", "beancount"):
         return value(book, Spec(currency=currency, valuation=valuation, basis="recorded",
                                 years=None, rates=rates, policy=policy))
+    if basis == "recorded" and years:
+        # recorded keeps each amount whole in its date's year: a "year" column
+        # that looks spread and totals that are not the report's
+        raise LedgerError(f"export: --years {years} spreads amounts into years, which --basis "
+                          "recorded (the csv/parquet default: each amount whole at its "
+                          "date) does not; give --basis total (the report's figures) or "
+                          "--basis per-year")
     spec = export_spec(currency=currency, valuation=valuation, basis=basis, years=years,
                        horizon=horizon, rates=rates, policy=policy, constant=constant)
     if basis == "per-year" and years and horizon in (None, ""):

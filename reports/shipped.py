@@ -7,8 +7,15 @@ its own archived copy and the folder can be shared whole.  The archive is
 input like any other: each file is read as ``ledger.safe_io.read_bytes``
 reads (a regular file inside the archive, symlinks resolved and confined,
 under the size cap); a document that is missing or refused is left out and
-named in the returned notes.  A web page is shipped as its source text
-(``.html.txt``): opened from the report folder it is read, never run.
+named in the returned notes.
+
+Only the kinds of file that cannot run script when a browser opens them from
+the page's link (a ``file://`` or static-server open, whose type comes from
+the name's suffix) ship under their own name: plain text, CSV, JSON, PDF and
+raster images (``_INERT_SUFFIXES``).  Any other document -- a web page, SVG,
+XHTML, a web archive, a file without a suffix that a browser would sniff --
+ships as its source text (``page.xht`` -> ``page.xht.txt``): opened from the
+report folder it is read, never run.
 """
 from __future__ import annotations
 
@@ -20,7 +27,10 @@ from ledger.safe_io import read_bytes
 from ledger.sources.archive import Archive
 
 SOURCES_FOLDER = "sources"
-_ACTIVE_SUFFIXES = (".html", ".htm", ".xhtml", ".svg", ".xml", ".shtml", ".mhtml")
+# an allow-list: a deny-list of active types misses .xht, .svgz, .mht, ...
+# (PDF: the browser's viewer runs no page script; SVG is no raster image)
+_INERT_SUFFIXES = frozenset((".txt", ".csv", ".json", ".pdf",
+                             ".png", ".jpg", ".jpeg", ".gif", ".webp"))
 
 
 def ship_cited_documents(report, audit, folder) -> tuple[dict[str, str], list[str]]:
@@ -50,9 +60,13 @@ def ship_cited_documents(report, audit, folder) -> tuple[dict[str, str], list[st
         if any(part.startswith(".") for part in inside.parts):
             notes.append(f"document {doc_id!r} not copied beside the page: hidden path {inside}")
             continue
-        if inside.suffix.lower() in _ACTIVE_SUFFIXES:
+        if inside.suffix.lower() not in _INERT_SUFFIXES:
             inside = inside.with_name(inside.name + ".txt")    # read, never run
         rel = PurePosixPath(SOURCES_FOLDER) / inside
+        if str(rel) in shipped.values():     # page.html shipped inert beside page.html.txt
+            notes.append(f"document {doc_id!r} not copied beside the page: "
+                         f"{rel} is already another document's copy")
+            continue
         dest = Path(folder).joinpath(*rel.parts)
         dest.parent.mkdir(parents=True, exist_ok=True)
         write_atomic(dest, data)

@@ -9,6 +9,8 @@ version of the library that made it; the original proves where it came from.
 - HTML: the page's main text, as trafilatura extracts it (navigation, header,
   footer, cookie banners and scripts dropped), headings kept as ``#`` lines
   so a citation can name its section (``locator = "heading: Funding"``).
+  Text no reader sees is dropped first, as ``ledger.sources.text`` reads a
+  raw page (``hidden_element``, ``text_shown``: markup and inline style).
 - PDF: pypdf's text, page after page, pages separated by a form feed
   (``\\f``) so a citation can name its page (``locator = "page 3"``).
 """
@@ -24,7 +26,8 @@ from pathlib import Path
 
 from ledger.errors import LedgerError
 from ledger.safe_io import SIZE_ENV, check_file, max_bytes, open_checked, read_bytes
-from ledger.sources.text import PDF_SUFFIXES, SourceText, _decode, html_text, pdf_pages, read_source, sha256_file
+from ledger.sources.text import (PDF_SUFFIXES, SHOWN, SourceText, _decode, hidden_element, html_text,
+                                 pdf_pages, read_source, sha256_file, text_shown)
 
 __all__ = ["RENDERED_SUFFIXES", "needs_rendering", "rendering_path", "render",
            "render_html", "render_pdf", "pdf_pages", "read_rendered", "page_at", "heading_at",
@@ -85,16 +88,19 @@ def render_html(data: bytes, name: str = "page") -> str:
     """The main text of a web page (trafilatura), headings as ``#`` lines,
     list items as ``- `` lines, table rows as ``a | b`` lines, blocks
     separated by a blank line."""
+    import lxml.html
     import trafilatura
     from lxml import etree
 
+    page_root, unseen = _visible_root(data, name)
     if len(data) > LARGE_PAGE_BYTES:
-        text = _render_large_html(data, name)
+        text = _render_large_html(page_root, name)
         if text is not None:
             return text
     # trafilatura logs what it discards; the command line says it in its own words
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    xml = trafilatura.extract(data, output_format="xml", include_comments=False,
+    page = lxml.html.tostring(page_root, encoding="unicode") if unseen else data
+    xml = trafilatura.extract(page, output_format="xml", include_comments=False,
                               include_tables=True, include_links=False, include_images=False,
                               include_formatting=False, with_metadata=False, deduplicate=False)
     if not xml:
@@ -122,7 +128,7 @@ def render_html(data: bytes, name: str = "page") -> str:
             blocks.append("\n".join(r for r in rows if r.strip()))
         else:
             blocks.append(_block_text(el))
-    blocks = _restore_headings(data, [b for b in blocks if b.strip()])
+    blocks = _restore_headings(page_root, [b for b in blocks if b.strip()])
     text = "\n\n".join(blocks)
     if not text.strip():
         raise LedgerError(f"{name}: no text found in the page (is it a web page?)")
@@ -134,18 +140,77 @@ _TEXT_BLOCKS = {"p", "li", "blockquote", "pre", "td", "dd", "figcaption"}
 _HEADING_TAG = re.compile(r"h[1-6]")
 
 
-def _render_large_html(data: bytes, name: str) -> str | None:
-    """A page over ``LARGE_PAGE_BYTES`` rendered in time linear in its size:
-    every visible block in page order (navigation, asides, footers, forms and
-    scripts dropped), with the conventions of ``render_html``: headings as
-    ``#`` lines, list items as ``- `` lines, table rows as ``a | b``.  None
-    when lxml cannot parse it (trafilatura is tried then)."""
+def _visible_root(data: bytes, name: str):
+    """(the page parsed by lxml with the text no reader sees taken out, or
+    None when lxml cannot parse it; whether anything was taken out).
+    Dropped: what ``hidden_element`` says (with its content; the text after
+    it stays); the own text of elements whose ``text_shown`` is not."""
     import lxml.html
     from lxml import etree
 
-    try:
+    try:   # decoded as the archive decodes (lxml would take bytes without a charset as Latin-1)
         root = lxml.html.fromstring(_decode(data, Path(name))[0])
     except (etree.ParserError, ValueError, LedgerError):
+        return None, False
+    # only the elements that can hide are looked at (a walk of every
+    # element took as long as the large page's rendering)
+    found = root.xpath("//*[self::template or self::noscript or self::input"
+                       " or @hidden or @aria-hidden or @style]")
+    dropped = [el for el in found if hidden_element(el.tag.lower(), el.items())]
+    own: dict = {}         # the (visible, sized) of each element whose style sets it
+    inherited: dict = {}   # ... and of the elements passed on the way up to one
+    hiding = []            # where hidden text starts: shown parent, hidden self
+    restyled = False
+    for el in found:       # document order: an ancestor before its descendants
+        if not el.get("style"):
+            continue
+        parent = _inherited_shown(el, own, inherited)
+        shown = own[el] = text_shown(el.items(), parent)
+        if shown != parent:   # said here: trafilatura would drop a child shown again
+            del el.attrib["style"]
+            restyled = True
+            if all(parent):
+                hiding.append(el)
+    for top in hiding:     # each element walked once: hidden inside hidden is no new start
+        stack = [(top, own[top])]
+        while stack:
+            el, shown = stack.pop()
+            shown = own.get(el, shown)
+            if not all(shown):    # its own text and the text between its children
+                el.text = None
+                for child in el:
+                    child.tail = None
+            stack.extend((child, shown) for child in el if isinstance(child.tag, str))
+    for el in dropped:
+        if el.getparent() is not None:
+            el.drop_tree()                     # keeps its tail
+        else:
+            el.clear()
+    return root, bool(dropped) or restyled
+
+
+def _inherited_shown(el, own: dict, inherited: dict) -> tuple[bool, bool]:
+    """The (visible, sized) ``el`` inherits: its nearest styled ancestor's,
+    remembered for every element passed on the way up (linear on deep pages)."""
+    path = []
+    up = el.getparent()
+    while up is not None and up not in own and up not in inherited:
+        path.append(up)
+        up = up.getparent()
+    shown = SHOWN if up is None else own.get(up, inherited.get(up, SHOWN))
+    for p in path:
+        inherited[p] = shown
+    return shown
+
+
+def _render_large_html(root, name: str) -> str | None:
+    """A page over ``LARGE_PAGE_BYTES`` rendered in time linear in its size:
+    every visible block in page order (navigation, asides, footers, forms and
+    scripts dropped), with the conventions of ``render_html``: headings as
+    ``#`` lines, list items as ``- `` lines, table rows as ``a | b``.
+    ``root``: the page as ``_visible_root`` parsed it; None when lxml could
+    not (trafilatura is tried then)."""
+    if root is None:
         return None
     blocks: list[str] = []
     stack: list = [root]     # elements, and the text between them, in page order
@@ -180,18 +245,14 @@ def _render_large_html(data: bytes, name: str) -> str | None:
     return text + "\n"
 
 
-def _restore_headings(data: bytes, blocks: list[str]) -> list[str]:
+def _restore_headings(root, blocks: list[str]) -> list[str]:
     """The rendering's blocks with the page's headings that the main-text
     extractor left out (a title above <main>, say) put back, as ``#`` lines
     before the first block of text that follows them in the page, so that a
     citation can name its section.  Headings in navigation, asides and
-    footers stay out, as does any whose text never reaches the rendering."""
-    import lxml.html
-    from lxml import etree
-
-    try:   # decoded as the archive decodes (lxml would take bytes without a charset as Latin-1)
-        root = lxml.html.fromstring(_decode(data, Path("page"))[0])
-    except (etree.ParserError, ValueError, LedgerError):
+    footers stay out, as does any whose text never reaches the rendering or
+    no reader sees.  ``root``: the page as ``_visible_root`` parsed it."""
+    if root is None:
         return blocks
     fold = lambda t: " ".join(t.split()).casefold()    # noqa: E731
     have = {fold(b.lstrip("#")) for b in blocks if b.startswith("#")}

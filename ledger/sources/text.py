@@ -23,7 +23,8 @@ from ledger.errors import LedgerError
 from ledger.safe_io import open_checked, read_bytes
 
 __all__ = ["SourceText", "Location", "read_source", "sha256_file", "html_text", "pdf_pages",
-           "TEXT_SUFFIXES", "HTML_SUFFIXES", "PDF_SUFFIXES"]
+           "hidden_element", "text_shown", "SHOWN", "TEXT_SUFFIXES", "HTML_SUFFIXES",
+           "PDF_SUFFIXES"]
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 PDF_SUFFIXES = (".pdf",)
@@ -144,6 +145,83 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h
                "h4", "h5", "h6", "section", "article", "header", "footer", "blockquote",
                "pre", "hr", "title", "dt", "dd", "figcaption", "td", "th", "main", "nav"}
 _HIDDEN_TAGS = {"script", "style", "noscript", "template", "head"}
+_VOID_TAGS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+              "param", "source", "track", "wbr"}
+
+
+# ------------------------------------------------ what no reader of the page sees
+# The markup and inline style that hide text, honoured alike by this reader
+# and by the renderings (ledger.sources.render); a style sheet's rules are
+# not (docs/audit.md).
+def _declarations(style: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for decl in style.split(";"):
+        name, sep, value = decl.partition(":")
+        if sep:
+            out[name.strip().lower()] = " ".join(value.lower().replace("!important", "").split())
+    return out
+
+
+_ZERO = re.compile(r"[+-]?(?:0+\.?0*|\.0+)(?:[a-z]+|%)?")
+# a font size relative to the parent's: zero stays zero
+_RELATIVE_SIZE = re.compile(r"(?:[+-]?[\d.]+(?:em|ex|ch|%|cap|ic|lh)|smaller|larger|inherit|unset)")
+
+
+def hidden_element(tag: str, attrs) -> bool:
+    """Whether an element and all it holds are shown to no reader: a
+    ``<template>``, ``<noscript>`` (the page is read with scripts on), the ``hidden`` attribute, ``aria-hidden="true"``, an
+    ``<input type=hidden>``, inline ``display:none`` or ``opacity:0``
+    (``attrs``: (name, value) pairs)."""
+    if tag in ("template", "noscript"):
+        return True
+    a = {k.lower(): (v or "").strip().lower() for k, v in attrs}
+    if "hidden" in a or a.get("aria-hidden") == "true":
+        return True
+    if tag == "input" and a.get("type") == "hidden":
+        return True
+    if "style" not in a:
+        return False
+    d = _declarations(a["style"])
+    return d.get("display") == "none" or bool(_ZERO.fullmatch(d.get("opacity", "1")))
+
+
+SHOWN = (True, True)     # (visibility, font size) of the page's root: text shown
+
+
+def text_shown(attrs, parent: tuple[bool, bool]) -> tuple[bool, bool]:
+    """An element's (visible, sized) from its inline style and its parent's:
+    ``visibility:hidden`` and ``font-size:0`` hide its text, and a child's
+    ``visibility:visible`` or non-zero absolute size shows text again, as
+    the browser inherits them.  Its own text is shown when both are true."""
+    style = next((v or "" for k, v in attrs if k.lower() == "style"), "")
+    if not style:
+        return parent
+    d = _declarations(style)
+    visible, sized = parent
+    vis = d.get("visibility")
+    if vis in ("hidden", "collapse"):
+        visible = False
+    elif vis in ("visible", "initial"):
+        visible = True
+    size = d.get("font-size")
+    if size:
+        if _ZERO.fullmatch(size):
+            sized = False
+        elif not _RELATIVE_SIZE.fullmatch(size):
+            sized = True
+    return visible, sized
+
+
+# the end tags a browser implies before a start tag: (closed, closed at most up to)
+_IMPLIED_END = {"li": ({"li"}, {"ul", "ol", "menu"}), "dt": ({"dt", "dd"}, {"dl"}),
+                "dd": ({"dt", "dd"}, {"dl"}), "tr": ({"tr", "td", "th"}, {"table"}),
+                "td": ({"td", "th"}, {"tr", "table"}), "th": ({"td", "th"}, {"tr", "table"}),
+                "option": ({"option"}, {"select"})}
+_CLOSES_P = {"address", "article", "aside", "blockquote", "details", "dialog", "div", "dl",
+             "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
+             "h5", "h6", "header", "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre",
+             "section", "table", "ul", "li", "dd", "dt"}
+_P_SCOPE = {"table", "td", "th", "caption", "html", "button", "template", "object"}
 
 
 class _PositionedText(html.parser.HTMLParser):
@@ -156,6 +234,29 @@ class _PositionedText(html.parser.HTMLParser):
         self.chars: list[str] = []
         self.origin: list[int] = []
         self._skip = 0
+        # the open elements: (tag, inside a hidden one, (visible, sized)),
+        # and where in that list each tag is open (no scan of a deep page's list)
+        self._open: list[tuple[str, bool, tuple[bool, bool]]] = []
+        self._where: dict[str, list[int]] = {}
+
+    def _hidden(self) -> bool:
+        if self._skip:
+            return True
+        if not self._open:
+            return False
+        _, dropped, shown = self._open[-1]
+        return dropped or not all(shown)
+
+    def _close_to(self, names, bounds) -> None:
+        """Close the innermost open element named in ``names`` (and all
+        inside it), unless one named in ``bounds`` is open inside it."""
+        where = self._where
+        i = max((where[n][-1] for n in names if where.get(n)), default=-1)
+        if i < 0 or any(where[b][-1] > i for b in bounds if where.get(b)):
+            return
+        for tag, _, _ in self._open[i:]:
+            where[tag].pop()
+        del self._open[i:]
 
     def _here(self) -> int:
         line, col = self.getpos()
@@ -169,33 +270,47 @@ class _PositionedText(html.parser.HTMLParser):
         if not self._skip:
             self._emit("\n", self._here(), False)
 
+    def _push(self, tag, attrs) -> None:
+        if tag in _CLOSES_P:
+            self._close_to({"p"}, _P_SCOPE)
+        if tag in _IMPLIED_END:
+            self._close_to(*_IMPLIED_END[tag])
+        if tag not in _VOID_TAGS:
+            _, dropped, shown = self._open[-1] if self._open else ("", False, SHOWN)
+            self._where.setdefault(tag, []).append(len(self._open))
+            self._open.append((tag, dropped or hidden_element(tag, attrs),
+                               text_shown(attrs, shown)))
+
     def handle_starttag(self, tag, attrs):
+        self._push(tag, attrs)
         if tag in _HIDDEN_TAGS:
             self._skip += 1
         elif tag in _BLOCK_TAGS:
             self._block()
 
     def handle_startendtag(self, tag, attrs):
+        self._push(tag, attrs)      # <div hidden/> opens a div, as a browser reads it
         if tag in _BLOCK_TAGS:
             self._block()
 
     def handle_endtag(self, tag):
+        self._close_to({tag}, ())
         if tag in _HIDDEN_TAGS:
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCK_TAGS:
             self._block()
 
     def handle_data(self, data):
-        if not self._skip:
+        if not self._hidden():
             self._emit(data, self._here(), True)
 
     def handle_entityref(self, name):
-        if not self._skip:
+        if not self._hidden():
             text = html.unescape(f"&{name};")
             self._emit(text, self._here(), False)
 
     def handle_charref(self, name):
-        if not self._skip:
+        if not self._hidden():
             self._emit(html.unescape(f"&#{name};"), self._here(), False)
 
 

@@ -621,3 +621,38 @@ def test_hledger_reads_whole_currency_amounts_with_thousands_as_integers(tmp_pat
     want = {"Funders:F0": "-501234567 JPY", "Funders:F1": "-12345678 ISK",
             "Funders:F2": "-1234.50 GBP", "Funders:F3": "-7 JPY"}
     assert {k: got[k] for k in want} == want
+
+
+_SPREAD = '''[[entry]]
+id = "wall"
+date = 2020-01-01
+funder = "UK:Dept"
+purpose = "Harbour:Wall"
+amount = "£3 million"
+period = "over 3 years"
+'''
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_years_with_the_recorded_basis_is_refused_in_one_line(tmp_path, run_cli, fmt):
+    """--years promises one row per year; the recorded basis (the default)
+    keeps each amount whole at its date, so the pair is refused, naming the
+    bases that spread; --basis total spreads to the report's figures."""
+    (tmp_path / "L").mkdir()
+    (tmp_path / "L" / "ledger.toml").write_text(_SPREAD, encoding="utf-8")
+    out = tmp_path / f"t.{fmt}"
+    for basis in ([], ["--basis", "recorded"]):
+        code, _, err = run_cli("export", tmp_path / "L", "--to", fmt, "--years", "calendar",
+                               "-o", out, *basis)
+        assert code == 1 and not out.exists()
+        line = err.strip()
+        assert "\n" not in line and "--basis total" in line and "--basis per-year" in line
+    code, _, err = run_cli("export", tmp_path / "L", "--to", "csv", "--years", "calendar",
+                           "--basis", "total", "-o", tmp_path / "s.csv")
+    assert code == 0, err
+    with open(tmp_path / "s.csv", encoding="utf-8") as f:
+        rows = {r["year"]: Decimal(r["value"]) for r in csv.DictReader(f)}
+    # by hand: 1096 days from 2020-01-01 (2020 has 366), £3m pro rata
+    assert rows == {"2020": Decimal("1001824.82"), "2021": Decimal("999087.59"),
+                    "2022": Decimal("999087.59")}
+    assert sum(rows.values()) == Decimal(3_000_000)

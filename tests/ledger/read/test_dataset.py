@@ -471,8 +471,8 @@ def noted(tmp_path) -> tuple[Path, Path]:
     ["export", "--to", "hledger", "-o", "-"], ["export", "--to", "csv", "-o", "-"],
     ["export", "--to", "beancount", "-o", "-", "--horizon", "2021"],
     ["export", "--to", "hledger", "-o", "-", "--deflator", "INDEX", "--base-year", "2015"],
-    ["export", "--to", "csv", "-o", "-", "--years", "calendar", "--deflator", "INDEX",
-     "--base-year", "2015"],
+    ["export", "--to", "csv", "-o", "-", "--basis", "total", "--years", "calendar",
+     "--deflator", "INDEX", "--base-year", "2015"],
 ])
 def test_the_notes_are_the_whole_datasets(noted, run_cli, args, tmp_path):
     """Each partition has a rounded amount and an open-ended one: the notes

@@ -456,3 +456,78 @@ def test_the_block_a_heading_goes_before_is_found_as_a_scan_would():
         want = next((k for k in range(at, len(plain)) if plain[k].startswith(prefix)), None)
         assert _first_block_from([plain[k] for k in order], order, prefix, at) == want
     same()
+
+
+HIDDEN_PAGE = """<!DOCTYPE html><html><head><title>Harbour news</title></head><body>
+<h1>Harbour wall</h1>
+<p>The council pledged £2 million for the harbour wall over three years, and more will follow.</p>
+<div style="display:none">The department pledged £900 million for the harbour.</div>
+<p hidden>The ministry pledged £600 million for the quay.<p>The port pledged £7 million for the slip.</p>
+<template><p>The agency pledged £500 million for the pier.</p></template>
+<noscript><p>The fund pledged £400 million for the beach.</p></noscript>
+<p style="font-size:0">The bank pledged £300 million for the dock.</p>
+<p aria-hidden="true">The trust pledged £250 million for the steps.</p>
+<div style="Visibility: Hidden !important">The board pledged £150 million for the crane.
+ <p style="visibility:visible">The mayor pledged £8 million for the lamps.</p></div>
+<div style="font-size:0px"><p style="font-size:1.5em">The club pledged £120 million for boats.</p>
+ <p style="font-size:16px">The club pledged £9 million for the boathouse.</p></div>
+<p style="opacity:0">The firm pledged £110 million for the quay wall.</p>
+<form><input type="hidden" name="x" value="£100 million"></form>
+<p>Other text about the harbour to make it long enough for extraction of main content, with
+more words here about the harbour, the wall, the quay and the people of the town.</p>
+</body></html>
+"""
+SEEN = ["£2 million", "£7 million", "£8 million", "£9 million"]
+UNSEEN = ["£900", "£600", "£500", "£400", "£300", "£250", "£150", "£120", "£110", "£100"]
+
+
+@pytest.mark.parametrize("reader", ["rendering", "large rendering", "raw page"])
+def test_text_no_reader_sees_is_in_no_reading_of_the_page(tmp_path, monkeypatch, reader):
+    """The audit checks the visible text: the hidden attribute, <template>,
+    aria-hidden, inline display:none / visibility:hidden / font-size:0 /
+    opacity:0 drop their text alike from trafilatura's rendering, the large
+    page's one-pass rendering and the raw page's reader; a child made
+    visible again (visibility:visible, an absolute font size) stays."""
+    import ledger.sources.render as render_mod
+    from ledger.sources.text import read_source
+
+    page = tmp_path / "hidden.html"
+    page.write_text(HIDDEN_PAGE, encoding="utf-8")
+    if reader == "large rendering":
+        monkeypatch.setattr(render_mod, "LARGE_PAGE_BYTES", 100)
+    text = read_source(page).text if reader == "raw page" else render(page)
+    assert [s for s in SEEN if s not in text] == []
+    assert [s for s in UNSEEN if s in text] == []
+
+
+def test_a_hidden_figure_is_not_verified_by_the_audit(run_cli, tmp_path):
+    """sources add, then an entry citing a figure only a hidden element
+    holds: quote-not-found, the audit fails; the visible one passes."""
+    page = tmp_path / "hidden.html"
+    page.write_text(HIDDEN_PAGE, encoding="utf-8")
+    book, archive = tmp_path / "book", tmp_path / "archive"
+    book.mkdir()
+    archive.mkdir()
+    code, _, err = run_cli("sources", "add", page, "--ledger", book, "--sources", archive,
+                           "--title", "Harbour", "--publisher", "P", "--published", "2024-03-03")
+    assert code == 0, err
+    entry = '''[[entry]]
+id = "{id}"
+date = 2024-03-03
+funder = "UK:Council"
+purpose = "Harbour:Wall"
+amount = "{amount}"
+  [[entry.source]]
+  doc = "hidden"
+  quote = "{quote}"
+'''
+    seen = entry.format(id="seen", amount="£2 million", quote="pledged £2 million")
+    (book / "ledger.toml").write_text(seen, encoding="utf-8")
+    code, data = _audit(run_cli, book, archive)
+    assert code == 0, data["findings"]
+    for amount in ("£600 million", "£500 million", "£300 million", "£150 million"):
+        (book / "ledger.toml").write_text(seen + entry.format(
+            id="unseen", amount=amount, quote=f"pledged {amount}"), encoding="utf-8")
+        code, data = _audit(run_cli, book, archive)
+        assert code == 1 and ("quote-not-found", "unseen") in {
+            (f["code"], f["entry"]) for f in data["findings"]}, amount
