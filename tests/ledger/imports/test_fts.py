@@ -137,7 +137,7 @@ def test_iati_and_fts_in_one_ledger_check_audit_and_totals_by_status(tmp_path, r
                  + 2 * _gbp("12500000", "USD", "2016-03-01"))               # FTS 150002
     disbursed = (Decimal("5000000") + _gbp("2000000", "USD", "2016-06-01")  # FTS 150009, 150007
                  + _gbp("10000000", "USD", "2016-05-10")                   # FTS 150003
-                 + 2 * _gbp("2500000", "USD", "2016-09-01"))               # 150004: 2 splits
+                 + _gbp("5000000", "USD", "2016-09-01"))   # 150004: 2 splits, converted once
     assert got == {"pledged": pledged, "committed": committed, "disbursed": disbursed,
                    "spent": Decimal(0)}
 
