@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from ledger.rules import rows as rr
 from ledger.limits import MAX_AMOUNT
-from ledger.rules.options import OPTION_CONFLICT_HINT, option_conflict, option_problem
+from ledger.rules.options import OPTION_CONFLICT_HINT, archive_problem, option_conflict, option_problem
 from ledger.phrases.money import (MoneyError, ParsedAmount, parse_amount, parse_number,
                                   plain_decimal)
 from ledger import safe_io
@@ -150,6 +150,12 @@ def read_tables(f: Path, text: str, data: dict, documents, problems, options,
                                         hint=_suggest(k, OPTION_FIELDS), code="unknown-option"))
             else:
                 value, why = option_problem(k, v)
+                if not why and k == "archive" and \
+                        (outside := archive_problem(value, f.parent)):
+                    # a warning: only the commands that read the archive need
+                    # it, and they take another with --sources
+                    problems.append(Problem(fname, lines.key_line(k), "", f"option {k}: {outside}",
+                                            severity="warning", code="archive-outside"))
                 if why:   # refused here, not by the report that reads it
                     problems.append(Problem(fname, lines.key_line(k), "", f"option {k}: {why}",
                                             code="bad-option"))

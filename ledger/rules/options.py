@@ -25,6 +25,7 @@ import datetime as dt
 import ntpath
 import posixpath
 import re
+from pathlib import Path
 from typing import Any
 
 from ledger.phrases.money import known_currencies
@@ -77,21 +78,28 @@ def locale_name(text: Any) -> str:
         raise OptionError(f"unknown locale {text[:40]!r} (try en_GB, fr_FR, en_US)") from None
 
 
-def archive_problem(name: str) -> str:
+def archive_problem(name: str, root: str | Path | None = None) -> str:
     """'' when the ``archive`` option ``name`` names a folder inside the
-    ledger's folder, else what is wrong (the one wording of check and of the
-    commands that read the archive).  Read as written: a link inside the
-    folder that leads out is refused where it is followed
-    (``ledger.safe_io.confine``)."""
+    ledger's folder ``root`` (resolved, as ``ledger.safe_io.confine``
+    decides: an absolute path inside is inside), else what is wrong: the one
+    wording of check's warning and of the refusal of the commands that read
+    the archive (which take another with --sources).  Without ``root``,
+    read as written."""
+    if root is not None:
+        base = Path(root).resolve()
+        at = (base / name).resolve()
+        if at == base or base in at.parents:
+            return ""
     norm = posixpath.normpath(name.replace("\\", "/"))
     if posixpath.isabs(norm) or ntpath.splitdrive(name)[0]:
-        where = "is an absolute path"
-    elif norm == ".." or norm.startswith("../"):
+        where = "is an absolute path outside the ledger folder"
+    elif norm == ".." or norm.startswith("../") or root is not None:
         where = "leads outside the ledger folder"
     else:
         return ""
     return (f"archive {name[:80]!r} {where}; an archive folder named by the ledger must lie "
-            f"inside the ledger folder (e.g. archive = \"sources\")")
+            f"inside the ledger folder (e.g. archive = \"sources\"); for an archive "
+            f"elsewhere, give it with --sources DIR")
 
 
 def option_problem(key: str, value: Any) -> tuple[Any, str]:
@@ -108,8 +116,6 @@ def option_problem(key: str, value: Any) -> tuple[Any, str]:
             return value.strip().upper(), ""
         elif not isinstance(value, str):
             raise OptionError(f"{key} must be text, not {type(value).__name__}")
-        elif key == "archive" and (why := archive_problem(value)):
-            raise OptionError(why)
     except OptionError as err:
         return value, str(err)
     return value, ""

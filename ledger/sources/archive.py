@@ -61,7 +61,7 @@ def named_archive(root: str | Path, name: str) -> Path:
     rest of the machine.  Raises ``LedgerError`` (``UnsafeFile``) otherwise:
     as ``check`` says it (``ledger.rules.options.archive_problem``), then a
     link inside that leads out."""
-    if why := archive_problem(name):
+    if why := archive_problem(name, root):
         raise UnsafeFile(root, why)
     return confine(Path(root) / name, root, what="archive folder named by the ledger")
 
