@@ -436,13 +436,13 @@ def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[P
 # boundary rules, IATI's withdrawn items): replaced on each import; any other
 # tag is the user's and kept
 _IMPORTER_TAG = re.compile(r"^(iati|fts)(-|$)|^not-counted-(withdrawn|internal|outgoing|shared)$")
-def withdrawn(view: Entry, where: str, note: str) -> Record:
+def withdrawn(view: EntryRow, where: str, note: str) -> Record:
     """An imported entry its publisher's newer statement no longer gives or
     counts (IATI's activity read again, FTS's flow set to 0 or left out of a
     complete download): the whole entry again, its figures, sources and the
     user's edits kept, tagged ``not-counted`` and ``not-counted-withdrawn``
     (left out of every total), ``note`` first in its notes."""
-    fields = entry_table(view)
+    fields = entry_table(cast(Entry, view))     # a row has the fields of its Entry
     fields["tags"] = [*view.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
     fields["notes"] = "; ".join(x for x in (note, view.notes) if x)
     return Record(where, fields)

@@ -33,7 +33,7 @@ from ledger.phrases.money import currency_digits, known_currencies, plain_decima
 from ledger.limits import magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
-from ledger.imports.rows import Held, HeldEntries
+from ledger.imports.rows import EntryRow, Held, HeldEntries
 from ledger.model import LINK_KINDS, NOT_COUNTED, Citation, Entry
 import csv
 import datetime as dt
@@ -991,7 +991,7 @@ class _LedgerActivities:
         # the entries read whole (their date, funder, recipient): those of items
         # the cheap match leaves, in one pass over the ledger
         need = {e.id for plan in plans for e in plan.waiting()}
-        views = {e.id: e for e in self.held.entries(need)} if need else {}
+        views = {e.id: e for e in self.held.whole(need)} if need else {}
         for plan in plans:
             renamed = plan.settle(views, self.ids)
             renamed.update(_by_locator(self.of[plan.act_id], plan.named, set(renamed.values())))
@@ -1117,7 +1117,7 @@ class _Unnamed:
         taken = set(self.paired.values())
         return [e for e, _ in self.held if e.id not in taken]
 
-    def settle(self, views: Mapping[str, Entry], held_ids: frozenset[str]) -> dict[str, str]:
+    def settle(self, views: Mapping[str, EntryRow], held_ids: frozenset[str]) -> dict[str, str]:
         """record id (positional) -> the id it takes, where not its own."""
         left = [k for k in range(len(self.items)) if k not in self.paired]
         taken = set(self.paired.values())
@@ -1127,13 +1127,13 @@ class _Unnamed:
         def content(f: dict, where: str) -> tuple:
             return (*self._cheap(f, where), f["date"], f["funder"], f.get("recipient") or "")
 
-        def of_entry(e: Entry) -> tuple:
+        def of_entry(e: EntryRow) -> tuple:
             return (where_of[e.id], _kind_tag(e.tags), e.currency, self.quote[e.id], e.date,
                     e.funder, e.recipient or "")
 
         def pair(key_r, key_e, unique: bool) -> None:
             nonlocal left
-            by: dict[tuple, list[Entry]] = {}
+            by: dict[tuple, list[EntryRow]] = {}
             for e in entries:
                 if e.id not in taken:
                     by.setdefault(key_e(e), []).append(e)
@@ -1203,8 +1203,8 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
     name = Path(file).name
     gone = [(act_id, e) for act_id, ids in given.items() for e in held.of.get(act_id, ())
             if e.id not in ids and NOT_COUNTED not in e.tags]
-    # the ``Entry`` views of these only: each is written again whole
-    views = {e.id: e for e in held.held.entries(e.id for _, e in gone)}
+    # the whole rows of these only: each is written again whole
+    views = {e.id: e for e in held.held.whole(e.id for _, e in gone)}
     for act_id, e in gone:
         where = f"activity {act_id!r}"
         out.append(withdrawn(views[e.id], where, _WITHDRAWN(file=name, activity=act_id)))

@@ -268,8 +268,9 @@ class Held(NamedTuple):
 class HeldEntries:
     """The entries of a ledger whose ids begin with ``prefix`` (an
     importer's): ``rows``, read from a Book's tables (no ``Entry`` made),
-    else from each ``Entry``; ``entries(ids)``, the ``Entry`` views of the
-    few a reader writes again whole (IATI's withdrawn items)."""
+    else from each ``Entry``; ``whole(ids)``, the whole rows (``EntryRow``)
+    of the few a reader reads or writes again whole (items paired by their
+    content, withdrawn items, FTS's ties and flows left out)."""
 
     def __init__(self, ledger: Book | Iterable[Entry], prefix: str):
         self._ledger = ledger
@@ -279,14 +280,14 @@ class HeldEntries:
             self.rows = [Held(e.id, e.amount, e.currency, e.restated, e.tags, e.notes, e.sources,
                               e.file, e.line) for e in ledger if e.id.startswith(prefix)]
 
-    def entries(self, ids: Iterable[str]) -> list[Entry]:
+    def whole(self, ids: Iterable[str]) -> list[EntryRow]:
         want = set(ids)
         if not want:
             return []
         if isinstance(self._ledger, Book):
             got = self._ledger.tables.entries["id"].astype(str).isin(want).to_numpy(dtype=bool)
-            return list(self._ledger.subset(got).entries) if got.any() else []
-        return [e for e in self._ledger if e.id in want]
+            return list(entry_rows(self._ledger.subset(got))) if got.any() else []
+        return [entry_row(e) for e in self._ledger if e.id in want]
 
 
 def _held_rows(book: Book, prefix: str) -> list[Held]:
