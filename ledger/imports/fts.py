@@ -94,12 +94,12 @@ def _flow_near(text: str, pos: int) -> str:
     return f"flow {ids[-1].group(1)!r} (the last flow id before the error)" if ids else ""
 
 
-def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = (),
+def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
              newest: ImportFlows | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records).
-    ``entries``: the ledger's (a Book, read from its tables, or ``Entry``
-    objects): the versions and figures of its flows.
+    ``entries``: the ledger's (a Book, read from its tables; ``()`` for
+    none): the versions and figures of its flows.
     ``newest``: what the other files of the same import give
     (``newest_versions``): a flow several files give is taken as importing
     the files one by one in their order would (``fold``); the files are
@@ -464,7 +464,7 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
     return f"{'older than' if by is None else 'superseded by'} {named}"
 
 
-def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
+def ledger_zeros(entries: Book | tuple[()], documents, archive: Path | Sequence[Path],
                  said: list[str] | None = None, wanted: Collection[str] | None = None
                  ) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give

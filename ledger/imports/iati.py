@@ -34,7 +34,7 @@ from ledger.limits import magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
 from ledger.imports.rows import EntryRow, Held, HeldEntries
-from ledger.model import LINK_KINDS, NOT_COUNTED, Citation, Entry
+from ledger.model import LINK_KINDS, NOT_COUNTED, Citation
 import csv
 import datetime as dt
 import io
@@ -391,14 +391,14 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None, entries: Book | Iterable[Entry] = (),
+              hierarchy: str | None = None, entries: Book | tuple[()] = (),
               newest: Mapping[str, tuple[str, str]] | None = None,
               claims: Mapping[str, str] | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity).  ``entries``: the
-    ledger's (a Book, read from its tables, or ``Entry`` objects); an entry
+    ledger's (a Book, read from its tables; ``()`` for none); an entry
     of an activity read here that this file no longer gives is marked not
     counted (``_withdrawn``).  ``newest``: activity id ->
     (the file of the import holding its newest statement, its
@@ -629,7 +629,7 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
+def ledger_copies(entries: Book | tuple[()], documents, archive: Path | Sequence[Path],
                   said: list[str] | None = None) -> dict[Path, set[str]]:
     """The archived IATI files the ledger's entries cite (``documents``:
     id -> ``Document``, its path within ``archive``), each with the
@@ -933,7 +933,7 @@ class _LedgerActivities:
     """The ledger's entries imported from IATI, by the activity their
     citation names (its whole identifier, whatever their ids say)."""
 
-    def __init__(self, entries: Book | Iterable[Entry], claims: Mapping[str, str] | None = None):
+    def __init__(self, entries: Book | tuple[()], claims: Mapping[str, str] | None = None):
         self.held = HeldEntries(entries, "iati-")
         self.of: dict[str, list[Held]] = {}
         for e in self.held.rows:

@@ -11,6 +11,7 @@ import pytest
 
 import ledger
 import ledger.model
+from ledger.book import Book
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
 from ledger.writer import entry_table
@@ -67,7 +68,7 @@ def test_iati_reads_the_ledger_from_the_books_tables(tmp_path, run_cli, made):
     withdrawn = [r.fields for r in got.records if r.fields["id"] == c2.id]
     assert len(withdrawn) == 1 and withdrawn[0]["amount"] == entry_table(c2)["amount"] == "2000 USD"
     assert "not-counted-withdrawn" in withdrawn[0]["tags"]
-    _same(got, read_iati(newer, entries=entries))
+    _same(got, read_iati(newer, entries=Book.from_entries(entries)))
     made[0] = 0
     read_iati(_iati(tmp_path / "v3.xml", "c1", "c2", "c3"), entries=held)
     assert made[0] == 0
@@ -106,4 +107,4 @@ def test_fts_reads_versions_and_children_from_the_books_tables(tmp_path, run_cli
     assert any("add up to US$1200, more than parent flow fts-800 (US$1000)" in s
                for s in said), said
     assert sorted(r.fields["id"] for r in got.records) == ["fts-800", "fts-802"]
-    _same(got, read_fts(page, entries=ledger.load(book).entries))
+    _same(got, read_fts(page, entries=Book.from_entries(ledger.load(book).entries)))
