@@ -30,7 +30,7 @@ import shutil
 from ledger.atomic import atomic_file
 from ledger.imports.table import _validate, record_warning, slug
 from ledger.phrases.money import MoneyError, currency_digits, parse_amount, plain_decimal
-from ledger.imports.rows import EntryRow, check_records, entry_row, entry_rows
+from ledger.imports.rows import EntryRow, check_records, entry_rows
 from ledger.safe_io import UnsafeFile, confine, load_toml, open_checked, read_bytes
 from ledger.writer import entry_table
 from ledger.edit import merge_entry_text, render_entry
@@ -436,13 +436,13 @@ def first_of_each_id(items: list[tuple[str, Record]]) -> tuple[list[int], list[P
 # boundary rules, IATI's withdrawn items): replaced on each import; any other
 # tag is the user's and kept
 _IMPORTER_TAG = re.compile(r"^(iati|fts)(-|$)|^not-counted-(withdrawn|internal|outgoing|shared)$")
-def withdrawn(view: Entry, where: str, note: str) -> Record:
+def withdrawn(view: EntryRow, where: str, note: str) -> Record:
     """An imported entry its publisher's newer statement no longer gives or
     counts (IATI's activity read again, FTS's flow set to 0 or left out of a
     complete download): the whole entry again, its figures, sources and the
     user's edits kept, tagged ``not-counted`` and ``not-counted-withdrawn``
     (left out of every total), ``note`` first in its notes."""
-    fields = entry_table(view)
+    fields = entry_table(cast(Entry, view))     # a row has the fields of its Entry
     fields["tags"] = [*view.tags, NOT_COUNTED, f"{NOT_COUNTED}-withdrawn"]
     fields["notes"] = "; ".join(x for x in (note, view.notes) if x)
     return Record(where, fields)
@@ -738,11 +738,11 @@ def _data_changed(new_cites: list[dict], old_cites: list[dict]) -> bool:
 
 # no collector pass over the records and tables while they are checked (none cyclic)
 @gc_paused()
-def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Entry] = (),
+def finish(results: list[ReadResult], *, name: str, entries: Book | tuple[()] = (),
            documents=None, held: dict[str, tuple[str, int]] | None = None) -> DataImport:
     """Validate every record with the importer's rules against the ledger
     (``entries``: a Book, read from its tables, its entries made rows,
-    ``EntryRow``, only where a record has their id; or ``Entry`` objects;
+    ``EntryRow``, only where a record has their id; ``()`` for none;
     ``documents``): records whose id is in the ledger with the same content
     are unchanged, with other content they update it; a record repeating
     another entry's figure under another id is reported.  No ``Entry`` is
@@ -761,9 +761,10 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
     first, twice = first_of_each_id(items)
     out.problems.extend(twice)
     records = [items[k][1] for k in first]
+    if not isinstance(entries, Book) and entries:
+        raise TypeError("a ledger's entries are given as its Book")
     book = entries if isinstance(entries, Book) else None
-    listed: tuple[Entry, ...] = () if isinstance(entries, Book) else tuple(entries)
-    existing = {e.id: e for e in (map(entry_row, listed) if book is None else _entries_of(
+    existing = {e.id: e for e in (() if book is None else _entries_of(
         book, [rec.fields.get("id", "") for rec in records]))}
     new_docs_by_id = {d["id"]: d for d in out.documents}
     own = Wordings(*(r.notes for r in results))
@@ -802,11 +803,8 @@ def finish(results: list[ReadResult], *, name: str, entries: Book | Iterable[Ent
                 continue
             replaced.add(eid)
         todo.append((i, rec))
-    keep: Book | list[Entry]
-    if book is not None:
-        keep = book.subset(~_with_ids(book, replaced)) if replaced else book
-    else:
-        keep = [e for e in listed if e.id not in replaced]
+    keep: Book | tuple[()] = () if book is None else \
+        book.subset(~_with_ids(book, replaced)) if replaced else book
     new_docs = {d["id"]: d for d in out.documents}
     rejects: list[Problem] = []
     raw_rows = [([i], rec.fields) for i, rec in todo]     # read, not changed

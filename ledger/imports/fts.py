@@ -16,7 +16,7 @@ import json
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from ledger.imports.common import data_citation
 from ledger.errors import LedgerError
 from ledger.book import Book
 from ledger.imports.problem import kind_of, where_of
-from ledger.imports.rows import Held, HeldEntries
+from ledger.imports.rows import EntryRow, Held, HeldEntries
 from ledger.model import NOT_COUNTED as NOT_COUNTED_TAG
 from ledger.model import KEEPS_ZEROS, Entry
 from ledger.limits import date_problem, json_depth, magnitude_problem
@@ -137,12 +137,12 @@ def _twice_message(data, twice) -> tuple[str, str]:
                    f"imported from this file")
 
 
-def read_fts(path: str | Path, *, names=None, entries: Book | Iterable[Entry] = (),
+def read_fts(path: str | Path, *, names=None, entries: Book | tuple[()] = (),
              newest: ImportFlows | None = None) -> ReadResult:
     """Read one FTS flows file (never raises for bad data: a malformed or
     truncated file is one problem of kind "error" and gives no records).
-    ``entries``: the ledger's (a Book, read from its tables, or ``Entry``
-    objects): the versions and figures of its flows.
+    ``entries``: the ledger's (a Book, read from its tables; ``()`` for
+    none): the versions and figures of its flows.
     ``newest``: what the other files of the same import give
     (``newest_versions``): a flow several files give is taken as importing
     the files one by one in their order would (``fold``); the files are
@@ -510,7 +510,7 @@ def _lost(why: str, by: Copy | None, ledger: tuple | None) -> str:
     return f"{'older than' if by is None else 'superseded by'} {named}"
 
 
-def ledger_zeros(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
+def ledger_zeros(entries: Book | tuple[()], documents, archive: Path | Sequence[Path],
                  said: list[str] | None = None, wanted: Collection[str] | None = None
                  ) -> dict[str, tuple[Copy, ...]]:
     """flow id -> the copies of 0 the ledger's archived FTS downloads give
@@ -745,7 +745,7 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
     ties = {i["fields"]["id"] for i in items if i.get("tie")}
     if not ties:
         return items
-    views = {v.id: v for v in held_entries.entries(ties)}
+    views = {v.id: v for v in held_entries.whole(ties)}
     out = []
     for i in items:
         old = views.get(i["fields"]["id"]) if i.get("tie") else None
@@ -766,13 +766,14 @@ def _keep_ties(items: list[dict], held_entries: HeldEntries, even: list[str]) ->
     return out
 
 
-def _alike(fields: dict, old: Entry) -> bool:
+def _alike(fields: dict, old: EntryRow) -> bool:
     """A flow's fields as the ledger's entry has them, bar the document cited
     and the user's additions (tags, remarks after the importer's note)."""
     def cites(sources) -> list[str]:    # a quote's spacing differs from file to file
         return [re.sub(r"; updated \S+$", "", str(c["locator"])) for c in sources]
     notes = str(fields.get("notes") or "")
-    return _figures(entry_table(old)) == _figures(fields) and \
+    # a row has the fields of its Entry
+    return _figures(entry_table(cast(Entry, old))) == _figures(fields) and \
         cites(fields["source"]) == cites({"locator": c.locator or ""} for c in old.sources
                                          if data_citation(c)) and \
         set(fields["tags"]) <= set(old.tags) and \
@@ -806,7 +807,7 @@ def _withdraw(held_entries: HeldEntries, held: list[Held], zeroed, problems, fil
     (``_unlisted``): a download may be filtered, and the file does not say."""
     name = Path(file).name
     by_id = {e.id: e for e in held}
-    views = {v.id: v for v in held_entries.entries(eid for eid, _, _ in zeroed)}
+    views = {v.id: v for v in held_entries.whole(eid for eid, _, _ in zeroed)}
     out = []
     for eid, where, f in zeroed:
         v = views.get(eid)
@@ -833,7 +834,7 @@ def _unlisted(held_entries: HeldEntries, held: list[Held], mine: list[Download],
     if not first:
         return
     left = [e.id for e in held if NOT_COUNTED_TAG not in e.tags and e.id[4:] not in newest.given]
-    views = held_entries.entries(left) if left else []
+    views = held_entries.whole(left) if left else []
     for g in first:
         assert g.place is not None
         ids = sorted((v.id for v in views if _located(v, g.place[1], g.year)),
@@ -844,7 +845,7 @@ def _unlisted(held_entries: HeldEntries, held: list[Held], mine: list[Download],
                 ids=", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")), "note"))
 
 
-def _located(v: Entry, place: str, year: str) -> bool:
+def _located(v: EntryRow, place: str, year: str) -> bool:
     """An entry whose destinations name ``place`` and whose period (else date) is in ``year``."""
     loc = v.location
     if not (loc == place or loc.startswith(place + ", ") or loc.endswith(", " + place)

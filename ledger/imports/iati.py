@@ -33,8 +33,8 @@ from ledger.phrases.money import currency_digits, known_currencies, plain_decima
 from ledger.limits import magnitude_problem
 from ledger.safe_io import UnsafeFile, check_file, confine, open_checked
 from ledger.book import Book
-from ledger.imports.rows import Held, HeldEntries
-from ledger.model import LINK_KINDS, NOT_COUNTED, Citation, Entry
+from ledger.imports.rows import EntryRow, Held, HeldEntries
+from ledger.model import LINK_KINDS, NOT_COUNTED, Citation
 import csv
 import datetime as dt
 import io
@@ -391,14 +391,14 @@ ITEMS = ("transaction", "budget", "planned-disbursement")
 
 
 def read_iati(path: str | Path, *, names=None, progress=None,
-              hierarchy: str | None = None, entries: Book | Iterable[Entry] = (),
+              hierarchy: str | None = None, entries: Book | tuple[()] = (),
               newest: Mapping[str, tuple[str, str]] | None = None,
               claims: Mapping[str, str] | None = None) -> ReadResult:
     """Read one IATI activity file into records (never raises for bad data:
     a malformed or truncated file is one problem of kind "error" and gives no
     records).  ``hierarchy``: read only activities at this IATI hierarchy
     level (the others are skipped, one line per activity).  ``entries``: the
-    ledger's (a Book, read from its tables, or ``Entry`` objects); an entry
+    ledger's (a Book, read from its tables; ``()`` for none); an entry
     of an activity read here that this file no longer gives is marked not
     counted (``_withdrawn``).  ``newest``: activity id ->
     (the file of the import holding its newest statement, its
@@ -629,7 +629,7 @@ def newest_activities(paths, stamps=None) -> dict[str, tuple[str, str]]:
     return out
 
 
-def ledger_copies(entries: Book | Iterable[Entry], documents, archive: Path | Sequence[Path],
+def ledger_copies(entries: Book | tuple[()], documents, archive: Path | Sequence[Path],
                   said: list[str] | None = None) -> dict[Path, set[str]]:
     """The archived IATI files the ledger's entries cite (``documents``:
     id -> ``Document``, its path within ``archive``), each with the
@@ -933,7 +933,7 @@ class _LedgerActivities:
     """The ledger's entries imported from IATI, by the activity their
     citation names (its whole identifier, whatever their ids say)."""
 
-    def __init__(self, entries: Book | Iterable[Entry], claims: Mapping[str, str] | None = None):
+    def __init__(self, entries: Book | tuple[()], claims: Mapping[str, str] | None = None):
         self.held = HeldEntries(entries, "iati-")
         self.of: dict[str, list[Held]] = {}
         for e in self.held.rows:
@@ -991,7 +991,7 @@ class _LedgerActivities:
         # the entries read whole (their date, funder, recipient): those of items
         # the cheap match leaves, in one pass over the ledger
         need = {e.id for plan in plans for e in plan.waiting()}
-        views = {e.id: e for e in self.held.entries(need)} if need else {}
+        views = {e.id: e for e in self.held.whole(need)} if need else {}
         for plan in plans:
             renamed = plan.settle(views, self.ids)
             renamed.update(_by_locator(self.of[plan.act_id], plan.named, set(renamed.values())))
@@ -1117,7 +1117,7 @@ class _Unnamed:
         taken = set(self.paired.values())
         return [e for e, _ in self.held if e.id not in taken]
 
-    def settle(self, views: Mapping[str, Entry], held_ids: frozenset[str]) -> dict[str, str]:
+    def settle(self, views: Mapping[str, EntryRow], held_ids: frozenset[str]) -> dict[str, str]:
         """record id (positional) -> the id it takes, where not its own."""
         left = [k for k in range(len(self.items)) if k not in self.paired]
         taken = set(self.paired.values())
@@ -1127,13 +1127,13 @@ class _Unnamed:
         def content(f: dict, where: str) -> tuple:
             return (*self._cheap(f, where), f["date"], f["funder"], f.get("recipient") or "")
 
-        def of_entry(e: Entry) -> tuple:
+        def of_entry(e: EntryRow) -> tuple:
             return (where_of[e.id], _kind_tag(e.tags), e.currency, self.quote[e.id], e.date,
                     e.funder, e.recipient or "")
 
         def pair(key_r, key_e, unique: bool) -> None:
             nonlocal left
-            by: dict[tuple, list[Entry]] = {}
+            by: dict[tuple, list[EntryRow]] = {}
             for e in entries:
                 if e.id not in taken:
                     by.setdefault(key_e(e), []).append(e)
@@ -1203,8 +1203,8 @@ def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, fi
     name = Path(file).name
     gone = [(act_id, e) for act_id, ids in given.items() for e in held.of.get(act_id, ())
             if e.id not in ids and NOT_COUNTED not in e.tags]
-    # the ``Entry`` views of these only: each is written again whole
-    views = {e.id: e for e in held.held.entries(e.id for _, e in gone)}
+    # the whole rows of these only: each is written again whole
+    views = {e.id: e for e in held.held.whole(e.id for _, e in gone)}
     for act_id, e in gone:
         where = f"activity {act_id!r}"
         out.append(withdrawn(views[e.id], where, _WITHDRAWN(file=name, activity=act_id)))

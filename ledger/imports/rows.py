@@ -54,35 +54,6 @@ def _given(t: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in t.items() if not _empty(v)}
 
 
-def _ledger_fields(e: Entry) -> dict[str, Any]:
-    """An entry of the ledger as journal fields (its plain amounts)."""
-    out: dict[str, Any] = {"id": e.id, "date": e.date, "funder": e.funder,
-                           "amount": plain_decimal(e.amount), "currency": e.currency,
-                           "status": e.status, "qualifier": e.qualifier}
-    if e.splits:
-        out["split"] = [{"purpose": s.purpose, "amount": plain_decimal(s.amount)}
-                        for s in e.splits]
-    else:
-        out["purpose"] = e.purpose
-    if e.period != ONCE:
-        out["period"] = e.period.describe()
-    for k in LINK_KINDS:
-        if e.link(k):
-            out[k] = e.link(k)
-    if e.sources:
-        out["source"] = [{"doc": c.doc, "quote": c.quote, "locator": c.locator}
-                         for c in e.sources]
-    if e.recipient:
-        out["recipient"] = e.recipient
-    if e.location:
-        out["location"] = e.location
-    if e.value_date:
-        out["value_date"] = e.value_date
-    if e.restated:
-        out["restated"] = [f"{m.currency} {plain_decimal(m.amount)}" for m in e.restated]
-    return out
-
-
 class EntryRow(NamedTuple):
     """One entry's row of a Book's tables (``Book.tables``: the entry, its
     parts, citations and links), its values as its ``Entry`` view would
@@ -128,14 +99,9 @@ def entry_rows(book: Book) -> tuple[EntryRow, ...]:
     return _entry_values(book.tables, EntryRow)
 
 
-def entry_row(e: Entry | EntryRow) -> EntryRow:
-    """An ``Entry`` given (a ledger of ``Entry`` objects) as its row."""
-    return e if isinstance(e, EntryRow) else EntryRow(*(getattr(e, f) for f in EntryRow._fields))
-
-
 class LedgerEntries(NamedTuple):
     """The entries of the ledger an import goes into, as ``read_records``
-    reads them: each one's journal fields (``_ledger_fields``), file and line."""
+    reads them: each one's journal fields (``_book_entries``), file and line."""
     fields: list[dict[str, Any]]
     file: list[str]
     line: list[int]
@@ -162,21 +128,22 @@ def refused_ids(problems) -> dict[str, tuple[str, int]]:
     return out
 
 
-def ledger_entries(ledger: Book | Iterable[Entry] | LedgerEntries) -> LedgerEntries:
-    """The entries of a ledger as ``LedgerEntries``: a Book's from its own
-    tables (no ``Entry`` made), else each ``Entry``'s fields."""
+def ledger_entries(ledger: Book | tuple[()] | LedgerEntries) -> LedgerEntries:
+    """The entries of a ledger (a Book, or ``()`` for none) as
+    ``LedgerEntries``, from the Book's own tables (no ``Entry`` made)."""
     if isinstance(ledger, LedgerEntries):
         return ledger
     if isinstance(ledger, Book):
         return _book_entries(ledger)
-    entries = tuple(ledger)
-    return LedgerEntries([_ledger_fields(e) for e in entries], [e.file for e in entries],
-                         [e.line for e in entries])
+    if ledger:
+        raise TypeError("a ledger's entries are given as its Book")
+    return LedgerEntries([], [], [])
 
 
 def _book_entries(book: Book) -> LedgerEntries:
-    """A Book's entries as journal fields, from its tables: the fields
-    ``_ledger_fields`` gives each of its ``Entry`` views."""
+    """A Book's entries as journal fields, from its tables: the plain
+    amounts, the split's parts, the period and conversions in words, the
+    citations and links each of its ``Entry`` views holds."""
     import numpy as np
 
     t = book.tables
@@ -267,26 +234,23 @@ class Held(NamedTuple):
 
 class HeldEntries:
     """The entries of a ledger whose ids begin with ``prefix`` (an
-    importer's): ``rows``, read from a Book's tables (no ``Entry`` made),
-    else from each ``Entry``; ``entries(ids)``, the ``Entry`` views of the
-    few a reader writes again whole (IATI's withdrawn items)."""
+    importer's; ``()`` for none): ``rows``, read from a Book's tables (no
+    ``Entry`` made); ``whole(ids)``, the whole rows (``EntryRow``)
+    of the few a reader reads or writes again whole (items paired by their
+    content, withdrawn items, FTS's ties and flows left out)."""
 
-    def __init__(self, ledger: Book | Iterable[Entry], prefix: str):
+    def __init__(self, ledger: Book | tuple[()], prefix: str):
+        if not isinstance(ledger, Book) and ledger:
+            raise TypeError("a ledger's entries are given as its Book")
         self._ledger = ledger
-        if isinstance(ledger, Book):
-            self.rows = _held_rows(ledger, prefix)
-        else:
-            self.rows = [Held(e.id, e.amount, e.currency, e.restated, e.tags, e.notes, e.sources,
-                              e.file, e.line) for e in ledger if e.id.startswith(prefix)]
+        self.rows = _held_rows(ledger, prefix) if isinstance(ledger, Book) else []
 
-    def entries(self, ids: Iterable[str]) -> list[Entry]:
+    def whole(self, ids: Iterable[str]) -> list[EntryRow]:
         want = set(ids)
-        if not want:
+        if not want or not isinstance(self._ledger, Book):
             return []
-        if isinstance(self._ledger, Book):
-            got = self._ledger.tables.entries["id"].astype(str).isin(want).to_numpy(dtype=bool)
-            return list(self._ledger.subset(got).entries) if got.any() else []
-        return [e for e in self._ledger if e.id in want]
+        got = self._ledger.tables.entries["id"].astype(str).isin(want).to_numpy(dtype=bool)
+        return list(entry_rows(self._ledger.subset(got))) if got.any() else []
 
 
 def _held_rows(book: Book, prefix: str) -> list[Held]:
@@ -480,7 +444,7 @@ class Checked:
 
 
 def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, name: str,
-                  ledger: Book | Iterable[Entry] | LedgerEntries = (),
+                  ledger: Book | tuple[()] | LedgerEntries = (),
                   documents: Iterable[str] = (),
                   refuse: Callable[[dict[int, tuple]], dict[int, Problem]] | None = None,
                   across: bool = True, views: bool = True, rows: bool = False,
@@ -488,7 +452,7 @@ def check_records(tables: Sequence[dict[str, Any]], lines: Sequence[int], *, nam
     """Check the records ``tables`` (journal fields; record ``k`` at line
     ``lines[k]`` of the input ``name``: a spreadsheet row, an item's
     number) with the entries of the ``ledger`` they go into (a Book, or
-    ``Entry`` objects: ``ledger_entries``), citing the
+    its ``ledger_entries``), citing the
     ``documents`` (ids) known: every rule once, by ``check_raw``.
     ``part_lines``: each record's split parts' lines, when they have their
     own (a spreadsheet's rows of one entry): a part's problem is worded at

@@ -906,7 +906,7 @@ def doc_id_for(value: str) -> str:
 
 # ------------------------------------------------------------------ import
 def import_table(path: str | Path, *, sheet: str | None = None, mapping: dict | None = None,
-                 entries: Book | tuple[Entry, ...] = (),
+                 entries: Book | tuple[()] = (),
                  documents: dict[str, Document] | None = None,
                  name: str | None = None,
                  held: dict[str, tuple[str, int]] | None = None,

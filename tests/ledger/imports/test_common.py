@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import json
 from decimal import Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import ledger
 from ledger.model import Entry, Money
 from ledger.imports.common import (data_figure, data_figures, few_collections,
                                 replace_entries)
@@ -156,34 +159,40 @@ def test_few_collections_restores_the_collector_even_on_error():
     assert gc.get_freeze_count() == 0
 
 
+def _no_entry(monkeypatch) -> None:
+    """``Entry.__init__`` made to raise, until ``monkeypatch.undo()``."""
+    def refused(self, *args, **kwargs):
+        raise AssertionError("an Entry was made")
+    monkeypatch.setattr(Entry, "__init__", refused)
+
+
 def test_a_reimport_with_updates_makes_no_entry(tmp_path, run_cli, monkeypatch):
-    """``finish`` compares the ledger's entries with the records, and keeps
-    the user's edits, on their rows of the Book's tables (``EntryRow``);
-    the command says and writes the updates from them: from ``finish`` on,
-    no ``Entry`` is made (issue 24; the reader may make views of the few
-    items it writes again whole).  The later statement changes a
-    transaction and a budget; the user's tag, note, field, comment and
-    citation stay."""
-    import ledger_tool.import_data
+    """A whole IATI re-import reads the ledger's entries, pairs the items
+    read again with them, withdraws those the file no longer gives,
+    compares and keeps the user's edits, on their rows of the Book's
+    tables (``EntryRow``): no ``Entry`` is made from the start of the
+    command (issue 24).  The later statement changes a transaction and a
+    budget (paired again by content) and drops transaction #12; the
+    user's tag, note, field, comment and citation stay."""
     from tests.ledger.imports.test_iati_user_edits31 import BUDGET, TX, _edited, _later, _raw
 
     book = _edited(tmp_path, run_cli)
     later = _later(tmp_path)
-    finish = ledger_tool.import_data.finish
-
-    def refused(self, *args, **kwargs):
-        raise AssertionError("an Entry was made")
-
-    def finish_without_entries(*args, **kwargs):
-        monkeypatch.setattr(Entry, "__init__", refused)
-        return finish(*args, **kwargs)
-    monkeypatch.setattr(ledger_tool.import_data, "finish", finish_without_entries)
+    text = later.read_text(encoding="utf-8")
+    last = text.rindex("<transaction>")
+    text = text[:last] + text[text.index("</transaction>", last) + len("</transaction>"):]
+    later.write_text(text, encoding="utf-8")
+    gone = "iati-gb-chc-265464-zai00598-0-t-12"
+    assert f'id = "{gone}"' in (book / "iati.toml").read_text(encoding="utf-8")
+    _no_entry(monkeypatch)
     code, _, err = run_cli("import", "--from", "iati", later, "-o", book)
     monkeypatch.undo()
     assert code == 0, err
     assert "0 new, 3 updated, 9 unchanged" in err
     assert f"updated {TX} (" in err and "amount 140995 -> 150995" in err
     assert f"updated {BUDGET} (" in err
+    assert f"entry {gone!r} (" in err and "tagged not-counted-withdrawn" in err
+    assert f"updated {gone} (" in err
     tx, _ = _raw(later)
     text = (book / "iati.toml").read_text(encoding="utf-8")
     at = text.index(f'id = "{TX}"\n')
@@ -192,3 +201,48 @@ def test_a_reimport_with_updates_makes_no_entry(tmp_path, run_cli, monkeypatch):
     assert 'location = "Goma"  # my own research\n# checked with the partner\n' in entry
     assert 'doc = "myrep"' in entry and "seen in the annual report" in entry
     assert '"wash"' in entry
+    at = text.index(f'id = "{gone}"\n')
+    entry = text[at:text.index("[[entry]]", at)]
+    assert '"not-counted-withdrawn"' in entry and 'amount = "33792 GBP"' in entry
+
+
+def _fts_flow(fid: str, version: int, usd: int, recipient: str = "Partner") -> dict:
+    return {"id": fid, "versionId": version, "status": "paid", "date": "2020-03-01T00:00:00Z",
+            "amountUSD": usd, "boundary": "incoming", "onBoundary": "single",
+            "sourceObjects": [{"type": "Organization", "id": "1", "name": "Donor"}],
+            "destinationObjects": [{"type": "Location", "id": "2", "name": "Chad"},
+                                   {"type": "UsageYear", "id": "2020", "name": "2020"},
+                                   {"type": "Organization", "id": "3", "name": recipient}]}
+
+
+def test_an_fts_reimport_with_a_tie_a_zero_and_a_flow_left_out_makes_no_entry(
+        tmp_path, run_cli, monkeypatch):
+    """A whole FTS re-import compares the ledger's entries on their rows
+    (``EntryRow``), no ``Entry`` made (issue 24): flow 901 again at the
+    same version, its recipient renamed (a tie: the ledger's copy stays),
+    902 given as 0 by a newer version (withdrawn, kept whole), 903 not
+    listed (said), 904 unchanged."""
+    def page(name: str, flows: list[dict]) -> Path:
+        path = tmp_path / name
+        path.write_text(json.dumps({"meta": {"count": len(flows)}, "data": {"flows": flows}}),
+                        encoding="utf-8")
+        return path
+
+    first = page("first.json", [_fts_flow("901", 2, 700), _fts_flow("902", 1, 500),
+                                _fts_flow("903", 1, 300), _fts_flow("904", 1, 100)])
+    second = page("second.json", [_fts_flow("901", 2, 700, "Renamed"), _fts_flow("902", 2, 0),
+                                  _fts_flow("904", 1, 100)])
+    book = tmp_path / "book"
+    code, _, err = run_cli("import", "--from", "fts", first, "-o", book)
+    assert code == 0, err
+    _no_entry(monkeypatch)
+    code, _, err = run_cli("import", "--from", "fts", second, "-o", book)
+    monkeypatch.undo()
+    assert code == 0, err
+    assert "1 flow of the same version as the ledger's differ" in err and "(fts-901)" in err
+    assert "entry 'fts-902' (" in err and "gives it as 0" in err
+    assert "1 flow(s) of the ledger for location 2 (Chad) year 2020" in err and "fts-903" in err
+    got = {e.id: (e.amount, e.recipient, "not-counted-withdrawn" in e.tags)
+           for e in ledger.load(book).entries}
+    assert got == {"fts-901": (700, "Partner", False), "fts-902": (500, "Partner", True),
+                   "fts-903": (300, "Partner", False), "fts-904": (100, "Partner", False)}

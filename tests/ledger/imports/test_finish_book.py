@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 
+from ledger.book import Book
 from ledger.imports.common import finish
 from ledger.imports.fts import read_fts
 from ledger.imports.iati import read_iati
@@ -47,7 +48,8 @@ def test_a_ledger_book_gives_what_its_entries_give(tmp_path, run_cli):
     assert got[0].new and not got[0].updated
     assert len(got[1].updated) == 1 and got[1].unchanged and not got[1].new
     for results, done in zip((other, again), got):
-        assert _said(done) == _said(finish(results, name="x", entries=book.entries,
+        assert _said(done) == _said(finish(results, name="x",
+                                           entries=Book.from_entries(book.entries),
                                            documents=docs))
 
 
@@ -58,6 +60,7 @@ def test_fts_pages_read_against_a_ledger_book(tmp_path, run_cli):
     shutil.copy(pages[0], folder / pages[0].name)
     book = _ledger(tmp_path, run_cli, "--from", "fts", folder)
     docs = book.documents
-    results = [read_fts(p, entries=book.entries) for p in pages]
+    made = Book.from_entries(book.entries)
+    results = [read_fts(p, entries=made) for p in pages]
     assert _said(finish(results, name="x", entries=book, documents=docs)) == \
-        _said(finish(results, name="x", entries=book.entries, documents=docs))
+        _said(finish(results, name="x", entries=made, documents=docs))

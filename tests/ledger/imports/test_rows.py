@@ -8,6 +8,7 @@ import datetime as dt
 
 
 import ledger
+from ledger.book import Book
 from ledger.imports.common import Record, ReadResult, finish
 from ledger.imports.rows import bulk_table, check_records
 from ledger.imports.table import import_table
@@ -105,7 +106,7 @@ def test_the_ledger_is_checked_with_the_records():
                              ledger.model.Decimal(10), "GBP", file="l.toml", line=3)
     got = _check([_rec("p1", amount="6", part_of="pkg"), _rec("p2", amount="6", part_of="pkg",
                                                               date=dt.date(2016, 3, 4))],
-                 ledger=[old])
+                 ledger=Book.from_entries([old]))
     # the parts exceed the ledger's package only with the records: theirs, at their
     # lines (the ledger left as it was, so ``check`` passes after the import)
     assert got.accepted == []
@@ -113,7 +114,7 @@ def test_the_ledger_is_checked_with_the_records():
         (p,) = got.problems[k]
         assert (p.code, p.field, p.entry_id) == ("package-exceeded", "part_of", f"p{k + 1}")
         assert "12 GBP, more than the 10 GBP of 'pkg'" in p.message and "l.toml:3" in p.message
-    got = _check([_rec("p1", amount="6", part_of="nowhere")], ledger=[old])
+    got = _check([_rec("p1", amount="6", part_of="nowhere")], ledger=Book.from_entries([old]))
     assert [p.code for p in got.problems[0]] == ["missing-link"]
 
 
@@ -128,7 +129,7 @@ def test_imports_refuse_rows_by_the_field_at_fault(tmp_path):
     docs = {"doc-1": Document("doc-1")}
     done = finish([ReadResult("f.json", [Record("flow 1", _rec("f1")),
                                          Record("flow 2", _rec("a", amount="7"))], [])],
-                  name="f.json", entries=res.entries, documents=docs)
+                  name="f.json", entries=Book.from_entries(res.entries), documents=docs)
     assert [t["id"] for t in done.new] == ["f1"]
     # a record with the id of an entry there, other content: an update, its entry a view
     assert [(old.amount, new.amount) for old, _, new in done.updated] == [(1_000_000, 7)]

@@ -180,7 +180,7 @@ def test_check_records_takes_the_book_as_its_entries(book, monkeypatch):
               "source": [{"doc": "doc-a", "quote": "5"}]}
     missing = dict(record, id="m", disburses="l9")
     _no_entry_views(monkeypatch)
-    for given in (book, entries):
+    for given in (book, ledger.book.Book.from_entries(entries)):
         got = check_records([record, missing], [2, 3], name="in.csv", ledger=given,
                             documents=book.documents, views=False)
         assert got.accepted == [0]
@@ -198,3 +198,22 @@ def test_the_cli_imports_into_a_ledger_without_its_entry_views(book, tmp_path, r
                            tmp_path / "led")
     assert code == 0, err
     assert 'disburses = "l1"' in (tmp_path / "new.toml").read_text(encoding="utf-8")
+
+
+def test_a_ledger_is_given_as_its_book_never_as_entries(book):
+    """The imports read the ledger from a Book's tables only: ``Entry``
+    objects given instead are refused, never read as an empty ledger (a
+    re-import would then see none of its entries)."""
+    from ledger.imports.common import finish
+    from ledger.imports.iati import read_iati
+    from ledger.imports.rows import HeldEntries
+    from tests.conftest import FIXTURES
+
+    entries = list(book.entries)
+    for call in (lambda: ledger_entries(entries), lambda: HeldEntries(entries, "iati-"),
+                 lambda: finish([], name="x", entries=entries),
+                 lambda: read_iati(FIXTURES / "iati" / "activities-v2.xml", entries=entries)):
+        with pytest.raises(TypeError, match="given as its Book"):
+            call()
+    assert ledger_entries(()) == ([], [], [])
+    assert len(ledger_entries(book).fields) == len(entries)
