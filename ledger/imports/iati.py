@@ -1338,8 +1338,13 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
             group[published] = item
         items.append(item)
     budgets = []
+    # a budget or planned disbursement repeated identically counts once, as a
+    # transaction does: said here, so a re-import counts it as a fresh import
+    once: dict[tuple, dict] = {}
     for k, b in enumerate(act.of("budget"), 1):
         where = f"activity {act.id!r} budget #{k} (line {b.sourceline})"
+        if _repeated(b, once, where, problems, file):
+            continue
         item = _period_item(act, b, where, problems, f"{base}-b-{k}", "budget")
         if item is None:
             continue
@@ -1354,6 +1359,7 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         item["notes"].insert(0, _BUDGET(version=act.version or "1.0x", type=BUDGET_TYPE[btype],
                                         status=st, name=BUDGET_STATUS_NAME[st]))
         budgets.append(item)
+        once[_published(b)] = item
     # a revised budget replaces the original for the same period
     revised: dict[tuple[str, str], dict] = {}
     for i in budgets:
@@ -1365,9 +1371,12 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         items.append(i)
     for k, p in enumerate(act.of("planned-disbursement"), 1):
         where = f"activity {act.id!r} planned disbursement #{k} (line {p.sourceline})"
+        if _repeated(p, once, where, problems, file):
+            continue
         item = _period_item(act, p, where, problems, f"{base}-pd-{k}", "planned disbursement")
         if item is None:
             continue
+        once[_published(p)] = item
         item.update(stage="planned", status="pledged", tag="iati-planned-disbursement",
                     label=f"planned disbursement #{k} (line {p.sourceline})")
         item["notes"].insert(0, _PLANNED(version=act.version or "1.0x"))
@@ -1407,6 +1416,20 @@ def _read_activity(act: _Activity, doc, records, problems, quotes, tally, base: 
         records.append(rec)
         for k, c in enumerate(cited):
             quotes.setdefault(c["vline"], []).append((rec, k, c["number"]))
+
+
+def _repeated(el, once: dict[tuple, dict], where: str, problems, file) -> bool:
+    """Whether ``el`` (a budget or planned disbursement) repeats one read
+    before (``once``: each as published -> its item), every element and
+    attribute alike: then skipped, said, and noted on the first."""
+    first = once.get(_published(el))
+    if first is None:
+        return False
+    problems.append(import_problem(file, where, f"probable duplicate of the {el.tag.replace('-', ' ')} "
+                                         f"at line {first['line']} (identical in every element "
+                                         f"and attribute): counted once", "skip"))
+    first["notes"].append(_REPEATED(line=el.sourceline))
+    return True
 
 
 def _budget_code(el, attr: str, codes: dict, listed: str, where, problems, file) -> str | None:
