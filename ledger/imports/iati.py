@@ -1063,11 +1063,14 @@ class _Unnamed:
     value-date and number), then (the entries read whole) its date, funder
     and recipient.  Paired in turn: the same content, the positional id
     preferred among equals, then an entry not withdrawn, then the first;
-    then, the rest, the same content but the value (the publisher changed
-    the figure), where one record and one entry give it; then by position
-    (an entry whose id the record's position gives, if no other record took
-    it, of the same type or status: an item whose date or funder the user
-    edited, as older versions paired them)."""
+    then, the rest, by what the importer wrote and cited (kind, period, tag,
+    currency, quote), so that an entry whose funder or date the user edited,
+    or whose funder --names now calls otherwise, is still its item's; then
+    the same but the number, on the same date (the publisher changed the
+    figure), then the same number (it moved the date), each where one record
+    and one entry give it; then by position (an entry whose id the record's
+    position gives, if no other record took it, of the same type or status,
+    as older versions paired them)."""
 
     def __init__(self, act_id: str, held: list[Held], records: list[Record]):
         self.act_id, self.records = act_id, records
@@ -1154,9 +1157,16 @@ class _Unnamed:
             left = [k for k in left if k not in self.paired]
 
         pair(lambda r, w: content(r.fields, w), of_entry, False)
-        # the same item, its figure changed: the content but the value
-        pair(lambda r, w: content(r.fields, w)[:3] + content(r.fields, w)[4:],
-             lambda e: of_entry(e)[:3] + of_entry(e)[4:], True)
+        # what the importer wrote and cited, whatever the user edited since or
+        # --names calls the funder now: the quote of the item's <value>
+        pair(lambda r, w: content(r.fields, w)[:4], lambda e: of_entry(e)[:4], False)
+        # the same item, its figure changed: the same date and value-date, or
+        # its date changed: the same value, where one record and one entry give it
+        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[0],
+                           r.fields["date"]),
+             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[0], e.date), True)
+        pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
+             lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
         # by position, as older versions paired every item: of the same type or status
         free = {e.id: _kind_tag(e.tags) for e, _ in self.held if e.id not in taken}
         for k in left:
@@ -1181,6 +1191,16 @@ class _Unnamed:
                 renamed[own] = _fresh(own, held_ids, used)
                 used.add(renamed[own])
         return renamed
+
+
+# a quoted <value>: the element around its number, and the number
+_QUOTED_VALUE = re.compile(r"(.*>)([^<>]*)(</[^<>]*>\s*)", re.S)
+
+
+def _figure_apart(quote: str) -> tuple[str, str]:
+    """(the quote but its number, the number) of a quoted <value>."""
+    m = _QUOTED_VALUE.fullmatch(quote)
+    return (m[1] + m[3], m[2].strip()) if m else (quote, "")
 
 
 def _fresh(own: str, held_ids: frozenset[str], used: set[str]) -> str:
