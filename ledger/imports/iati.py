@@ -1088,9 +1088,13 @@ class _Unnamed:
         for e in held:
             cite = _own_cite(e.sources)
             where = _unnamed(act_id, cite.locator) if cite is not None else None
-            if cite is not None and where is not None and e.id not in named_ids:
-                self.held.append((e, where))      # (an id a ref gives stays its)
+            if cite is not None and where is not None:
+                self.held.append((e, where))
                 self.quote[e.id] = cite.quote
+        # entries of items without a ref whose id a ref now gives (an id given
+        # before ids of refs and fresh ids were kept apart): paired only as the
+        # same quote, else the ref's item takes the id, as before
+        self.claimed = {e.id for e, _ in self.held if e.id in named_ids}
         self.paired: dict[int, str] = {}      # record index in ``items`` -> entry id
         # the cheap pairing: where a record's positional id is the entry of the same
         # item, and no other record or entry of the activity looks the same (a file
@@ -1138,7 +1142,7 @@ class _Unnamed:
             nonlocal left
             by: dict[tuple, list[Entry]] = {}
             for e in entries:
-                if e.id not in taken:
+                if e.id not in taken and not (unique and e.id in self.claimed):
                     by.setdefault(key_e(e), []).append(e)
             wanted: dict[tuple, int] = {}
             for k in left:
@@ -1168,7 +1172,8 @@ class _Unnamed:
         pair(lambda r, w: (*content(r.fields, w)[:3], _figure_apart(content(r.fields, w)[3])[1]),
              lambda e: (*of_entry(e)[:3], _figure_apart(self.quote[e.id])[1]), True)
         # by position, as older versions paired every item: of the same type or status
-        free = {e.id: _kind_tag(e.tags) for e, _ in self.held if e.id not in taken}
+        free = {e.id: _kind_tag(e.tags) for e, _ in self.held
+                if e.id not in taken and e.id not in self.claimed}
         for k in left:
             r = self.items[k][0]
             own = r.fields["id"]
@@ -1182,12 +1187,18 @@ class _Unnamed:
             if eid != own:
                 renamed[own] = eid
         # a new item whose positional id an entry of another item holds, or a
-        # record paired above takes: an id none holds
+        # record paired above takes, and an item with a ref whose id is an
+        # entry's paired above: an id none holds
         used = set(taken) | {r.fields["id"] for r, _ in self.items} | {
             r.fields["id"] for r in self.named}
         for k, (r, _) in enumerate(self.items):
             own = r.fields["id"]
             if k not in self.paired and (own in held_ids or own in taken):
+                renamed[own] = _fresh(own, held_ids, used)
+                used.add(renamed[own])
+        for r in self.named:
+            own = r.fields["id"]
+            if own in taken:
                 renamed[own] = _fresh(own, held_ids, used)
                 used.add(renamed[own])
         return renamed
@@ -1204,12 +1215,12 @@ def _figure_apart(quote: str) -> tuple[str, str]:
 
 
 def _fresh(own: str, held_ids: frozenset[str], used: set[str]) -> str:
-    """``own`` with the first ending -2, -3... that no entry holds and no
-    record takes."""
+    """``own`` with the first ending .2, .3... that no entry holds and no
+    record takes: a ref's slug has no ".", so no later ref takes it."""
     n = 2
-    while f"{own}-{n}" in held_ids or f"{own}-{n}" in used:
+    while f"{own}.{n}" in held_ids or f"{own}.{n}" in used:
         n += 1
-    return f"{own}-{n}"
+    return f"{own}.{n}"
 
 
 def _withdrawn(held: _LedgerActivities, given: dict[str, set[str]], problems, file) -> list[Record]:

@@ -7,11 +7,13 @@ entry; fresh ids no ref can take.  Expected figures from the raw XML
 """
 from __future__ import annotations
 
+from decimal import Decimal
+
 import ledger
 from tests.ledger.imports.test_iati_real import count_once, counted_in_ledger
 from tests.ledger.imports.test_iati_unnamed35 import (
-    DFID, DFID_ACT, DFID_ID, TEARFUND, _check, _entries, _import, _items, _transactions,
-    _withdrawn, _without)
+    DFID, DFID_ACT, DFID_ID, TEARFUND, WVUK, WVUK_ID, _check, _entries, _import, _items,
+    _transactions, _with_first, _withdrawn, _without)
 
 
 def test_a_budget_repeated_identically_counts_once_on_re_import_as_fresh(tmp_path, run_cli):
@@ -131,3 +133,54 @@ def test_a_users_funder_or_date_edit_keeps_its_entry_when_one_before_goes(tmp_pa
     got = _entries(book)
     _kept_apart_from_3(got, first, _transactions(newer, DFID_ACT))
     assert "mine" in got[f"{DFID_ID}-t-5"].tags and "mine" in got[f"{DFID_ID}-t-6"].tags
+
+
+_PUT_FIRST = ('<transaction><transaction-type code="D"/><value value-date="2011-06-01" '
+              'currency="GBP">5000</value><transaction-date iso-date="2011-06-01"/></transaction>')
+_REF_1_2 = ('<transaction ref="1-2"><transaction-type code="D"/><value value-date="2013-01-10" '
+            'currency="GBP">777</value><transaction-date iso-date="2013-01-10"/></transaction>')
+
+
+def _fresh_then_ref(tmp_path, run_cli, legacy: bool) -> None:
+    """World Vision's file with a disbursement put first (a new item whose
+    positional id an entry holds: a fresh id), then with a transaction of
+    ref "1-2" added last: the first stays the entry of the 5,000 item, the
+    ref's is a new entry, none is withdrawn.  ``legacy``: the fresh id
+    written as fix35 wrote it (-t-1-2, a ref's shape)."""
+    act = "GB-CHC-285908-195305"
+    book = tmp_path / "led"
+    _import(run_cli, WVUK, book)
+    v2 = _with_first(WVUK, act, _PUT_FIRST, tmp_path / "v2" / WVUK.name)
+    ids = set(_entries(book))
+    _import(run_cli, v2, book)
+    (fresh,) = set(_entries(book)) - ids
+    if legacy:
+        journal = book / "iati.toml"
+        old = journal.read_text(encoding="utf-8")
+        journal.write_text(old.replace(f'{fresh}"', f'{WVUK_ID}-t-1-2"'), encoding="utf-8")
+        fresh = f"{WVUK_ID}-t-1-2"
+    text = v2.read_text(encoding="utf-8")
+    end = _items(text, act, "transaction")[2][-1][1]
+    v3 = tmp_path / "v3" / WVUK.name
+    v3.parent.mkdir()
+    v3.write_text(text[:end] + _REF_1_2 + text[end:], encoding="utf-8")
+    assert _transactions(v3, act)[-1] == ("2013-01-10", Decimal(777))
+    before = _entries(book)
+    err = _import(run_cli, v3, book)
+    assert "1 new, 0 updated" in err and ", 0 rejected," in err, err
+    _check(run_cli, book)
+    assert counted_in_ledger(ledger.load(book)) == count_once(v3)
+    got = _entries(book)
+    e = got[fresh]
+    assert (e.date.isoformat(), e.amount) == ("2011-06-01", Decimal(5000))
+    assert not [i for i, e in got.items() if _withdrawn(e)]
+    (new,) = set(got) - set(before)
+    assert got[new].amount == 777
+
+
+def test_a_fresh_id_is_never_a_later_refs(tmp_path, run_cli):
+    _fresh_then_ref(tmp_path, run_cli, legacy=False)
+
+
+def test_a_fresh_id_written_in_a_refs_shape_stays_its_items(tmp_path, run_cli):
+    _fresh_then_ref(tmp_path, run_cli, legacy=True)
