@@ -176,6 +176,8 @@ def _fresh_then_ref(tmp_path, run_cli, legacy: bool) -> None:
     assert not [i for i, e in got.items() if _withdrawn(e)]
     (new,) = set(got) - set(before)
     assert got[new].amount == 777
+    assert fresh == f"{WVUK_ID}-t-1" + ("-2" if legacy else ".2")
+    assert new == f"{WVUK_ID}-t-1-2" + (".2" if legacy else "")
 
 
 def test_a_fresh_id_is_never_a_later_refs(tmp_path, run_cli):
